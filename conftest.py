@@ -1,0 +1,1 @@
+"""Project-wide pytest configuration (the fakecloud pytest plugin registers its own fixtures)."""

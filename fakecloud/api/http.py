@@ -1,0 +1,145 @@
+"""Requests, responses and HTTP errors as plain objects (no web framework).
+
+A `Request` is what a router hands to a handler: method, path, query, headers (case-insensitive),
+the raw body and its parsed JSON, the caller's identity context and the negotiated microversion.
+A handler returns a `Response`, or raises an `HttpError` that the service renders as its fault
+body.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+
+class Headers(dict):
+    """Header names folded to lower case; `get` and `in` ignore case."""
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None):
+        super().__init__()
+        if items:
+            pairs = items.items() if isinstance(items, Mapping) else items
+            for key, value in pairs:
+                self[key] = value
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key.lower(), value)
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key.lower(), default)
+
+
+class HttpError(Exception):
+    """An error answer: status code, message, and extra headers (e.g. ``Retry-After``).
+
+    `fault` overrides the fault-body key a service would pick from the status (Nova's 406 is a
+    ``computeFault``, for instance); `details` are extra fields inside the fault body.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        fault: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+        self.fault = fault
+        self.details = dict(details or {})
+
+
+@dataclass
+class Request:
+    """One API request as a handler sees it."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]] = field(default_factory=dict)
+    headers: Headers = field(default_factory=Headers)
+    body: bytes = b""
+    context: Any = None
+    microversion: Any = None
+    base_url: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    _json: Any = field(default=None, repr=False)
+    _parsed: bool = field(default=False, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        path: str,
+        *,
+        query: str | Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | str | Any = b"",
+        context: Any = None,
+        base_url: str = "",
+    ) -> Request:
+        """Build a request; a body that is not bytes or str is sent as JSON."""
+        if isinstance(query, str):
+            parsed = parse_qs(query, keep_blank_values=True)
+        elif query:
+            parsed = {k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in query.items()}
+        else:
+            parsed = {}
+        if body is None:
+            raw = b""
+        elif isinstance(body, bytes):
+            raw = body
+        elif isinstance(body, str):
+            raw = body.encode()
+        else:
+            raw = json.dumps(body).encode()
+        return cls(
+            method.upper(), path, parsed, Headers(headers), raw, context, base_url=base_url
+        )
+
+    def json(self) -> Any:
+        """The body parsed as JSON (None when empty); `ValueError` when malformed."""
+        if not self._parsed:
+            self._json = json.loads(self.body) if self.body.strip() else None
+            self._parsed = True
+        return self._json
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        """The last value of query parameter `name`."""
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+
+@dataclass
+class Response:
+    """One API answer: status, a JSON-able body (or raw bytes), and headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, Any] = field(default_factory=dict)
+
+    def content(self) -> bytes:
+        """The body as bytes: JSON unless it already is bytes."""
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        return json.dumps(self.body).encode()
+
+    def json(self) -> Any:
+        """The body as a Python value (for in-process callers and tests)."""
+        if isinstance(self.body, bytes):
+            return json.loads(self.body) if self.body else None
+        return self.body

@@ -1,0 +1,122 @@
+"""Microversion negotiation, as ``microversion_parse`` and the services' own checks do it.
+
+    >>> rng = VersionRange("compute", "2.1", "2.60", legacy_header="X-OpenStack-Nova-API-Version")
+    >>> str(rng.negotiate({"OpenStack-API-Version": "compute 2.45"}))
+    '2.45'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import total_ordering
+
+import microversion_parse
+
+from fakecloud.api.http import HttpError
+
+_FORMAT = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    """A microversion ``major.minor``, ordered numerically (2.9 < 2.10)."""
+
+    major: int
+    minor: int
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """Parse ``"2.45"``; raise ValueError on any other shape."""
+        m = _FORMAT.match(text.strip())
+        if not m:
+            raise ValueError(text)
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = Version.parse(other)
+        if not isinstance(other, Version):
+            return NotImplemented
+        return (self.major, self.minor) < (other.major, other.minor)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            try:
+                other = Version.parse(other)
+            except ValueError:
+                return False
+        if not isinstance(other, Version):
+            return NotImplemented
+        return (self.major, self.minor) == (other.major, other.minor)
+
+    def __hash__(self) -> int:
+        return hash((self.major, self.minor))
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    def matches(self, low: str | None = None, high: str | None = None) -> bool:
+        """Whether low <= self <= high (either bound may be omitted)."""
+        return (low is None or self >= Version.parse(low)) and (
+            high is None or self <= Version.parse(high)
+        )
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """The microversions a service serves, and how it reads and echoes them."""
+
+    service_type: str
+    minimum: str
+    maximum: str
+    legacy_header: str | None = None
+
+    def negotiate(self, headers: Mapping[str, str]) -> Version:
+        """The requested version: none → minimum, ``latest`` → maximum; 400/406 otherwise."""
+        legacy = [self.legacy_header] if self.legacy_header else []
+        try:
+            raw = microversion_parse.get_version(dict(headers), self.service_type, legacy)
+        except ValueError as exc:
+            raise HttpError(400, f"API Version String {exc} is of invalid format.") from None
+        if raw is None:
+            return Version.parse(self.minimum)
+        raw = raw.strip()
+        if raw == "latest":
+            return Version.parse(self.maximum)
+        try:
+            version = Version.parse(raw)
+        except ValueError:
+            raise HttpError(
+                400,
+                f"API Version String {raw} is of invalid format. Must be of format "
+                "MajorNum.MinorNum.",
+            ) from None
+        if not version.matches(self.minimum, self.maximum):
+            raise VersionNotAcceptable(version, self)
+        return version
+
+    def headers(self, version: Version) -> dict[str, str]:
+        """The response headers that echo `version` (with Vary)."""
+        out = {"OpenStack-API-Version": f"{self.service_type} {version}"}
+        vary = ["OpenStack-API-Version"]
+        if self.legacy_header:
+            out[self.legacy_header] = str(version)
+            vary.append(self.legacy_header)
+        out["Vary"] = ", ".join(vary)
+        return out
+
+
+class VersionNotAcceptable(HttpError):
+    """A well-formed version outside the served range: 406, echoing the rejected version."""
+
+    def __init__(self, version: Version, served: VersionRange):
+        super().__init__(
+            406,
+            f"Version {version} is not supported by the API. Minimum is {served.minimum} and "
+            f"maximum is {served.maximum}.",
+            headers=served.headers(version),
+        )
+        self.version = version

@@ -1,0 +1,80 @@
+"""Routing: a table of (method, path template) → handler, one per service.
+
+Templates use ``{name}`` for one path segment: ``/v3/{project_id}/snapshots/{snapshot_id}``.
+A path that matches no template is a 404; one that matches a template but not its method is a
+405 with an ``Allow`` header, as real OpenStack routers answer.
+
+Handlers take the `Request` and return a `Response`; a handler that needs virtual time (an RPC
+call, a wait) is a generator function and the caller drives it on the simulation clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request
+
+Handler = Callable[[Request], Any]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One method and path template, and the handler that serves it."""
+
+    method: str
+    template: str
+    handler: Handler
+    segments: tuple[str, ...]
+
+
+class Router:
+    """The routes of one service."""
+
+    def __init__(self) -> None:
+        self._by_length: dict[int, list[Route]] = {}
+
+    def add(self, method: str, template: str, handler: Handler) -> None:
+        """Serve `method` on paths matching `template` with `handler`."""
+        segments = tuple(s for s in template.strip("/").split("/") if s)
+        route = Route(method.upper(), template, handler, segments)
+        self._by_length.setdefault(len(segments), []).append(route)
+
+    def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
+        """Decorator form of `add`."""
+
+        def register(handler: Handler) -> Handler:
+            self.add(method, template, handler)
+            return handler
+
+        return register
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        """The route serving `method` `path` and its parameters, or an `HttpError` 404/405."""
+        parts = tuple(s for s in path.strip("/").split("/") if s)
+        allowed: list[str] = []
+        for route in self._by_length.get(len(parts), ()):
+            params = _bind(route.segments, parts)
+            if params is None:
+                continue
+            if route.method == method.upper():
+                return route, params
+            allowed.append(route.method)
+        if allowed:
+            raise HttpError(
+                405,
+                "The method specified is not allowed for this resource.",
+                headers={"Allow": ", ".join(sorted(set(allowed)))},
+            )
+        raise HttpError(404, "The resource could not be found.")
+
+
+def _bind(template: tuple[str, ...], parts: tuple[str, ...]) -> dict[str, str] | None:
+    params: dict[str, str] = {}
+    for want, have in zip(template, parts):
+        if want.startswith("{") and want.endswith("}"):
+            params[want[1:-1]] = have
+        elif want != have:
+            return None
+    return params

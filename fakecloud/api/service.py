@@ -1,0 +1,108 @@
+"""The shape every fake service's REST surface shares, written once.
+
+An `ApiService` has a name, a `Router`, optionally a `VersionRange`, and a way to render faults.
+`dispatch` turns one `Request` into a `Response`: it negotiates the microversion, finds the
+route, runs the handler, renders `HttpError`s as the service's fault body, echoes the version
+headers and stamps request ids. A handler that is a generator takes virtual time; `dispatch`
+then returns a generator too, and `call` drives it on the kernel's clock.
+
+An exception that is not an `HttpError` is a fakecloud bug, or a place where real OpenStack
+also answers 500: it becomes the service's 500 body and an ``api.error`` trace event.
+"""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.api.faults import openstack_fault
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
+from fakecloud.api.router import Router
+
+
+class ApiService:
+    """One service's REST surface: routes, microversions, fault rendering, request ids."""
+
+    name = "service"
+    request_id_headers: tuple[str, ...] = ("x-openstack-request-id",)
+
+    def __init__(self, kernel: Any, versions: VersionRange | None = None):
+        self.kernel = kernel
+        self.versions = versions
+        self.router = Router()
+
+    # -- overridable pieces ------------------------------------------------------------------
+
+    def render_fault(self, error: HttpError) -> Response:
+        """The error body this service answers with (Nova/Cinder style by default)."""
+        return openstack_fault(error)
+
+    def unexpected(self, exc: BaseException) -> HttpError:
+        """The 500 a real service answers for an exception no handler caught."""
+        return HttpError(500, f"Unexpected API Error. {type(exc).__name__}: {exc}")
+
+    def versioned(self, req: Request) -> bool:
+        """Whether this request goes through microversion negotiation (not version docs)."""
+        return self.versions is not None
+
+    # -- dispatching -------------------------------------------------------------------------
+
+    def dispatch(self, req: Request) -> Response | Generator[Any, Any, Response]:
+        """Answer `req`: a Response, or a generator yielding simpy events then returning one."""
+        extra: dict[str, str] = {}
+        try:
+            if self.versioned(req):
+                req.microversion = self.versions.negotiate(req.headers)
+                extra = self.versions.headers(req.microversion)
+            route, req.params = self.router.match(req.method, req.path)
+            result = route.handler(req)
+        except VersionNotAcceptable as error:
+            return self._finish(req, self.render_fault(error), {})
+        except HttpError as error:
+            return self._finish(req, self.render_fault(error), extra)
+        except Exception as exc:  # noqa: BLE001 - rendered as the service's own 500
+            return self._finish(req, self._crash(req, exc), extra)
+        if inspect.isgenerator(result):
+            return self._drive(req, result, extra)
+        return self._finish(req, result, extra)
+
+    def _drive(self, req: Request, work: Generator, extra: dict[str, str]) -> Generator:
+        try:
+            response = yield from work
+        except HttpError as error:
+            response = self.render_fault(error)
+        except Exception as exc:  # noqa: BLE001
+            response = self._crash(req, exc)
+        return self._finish(req, response, extra)
+
+    def _crash(self, req: Request, exc: BaseException) -> Response:
+        self.kernel.trace.emit(
+            "api.error",
+            self.name,
+            f"{req.method} {req.path}",
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exception(exc)[-3:],
+        )
+        return self.render_fault(self.unexpected(exc))
+
+    def _finish(self, req: Request, response: Response, extra: dict[str, str]) -> Response:
+        headers = response.headers
+        for key, value in extra.items():
+            headers.setdefault(key, value)
+        if self.request_id_headers:
+            rid = self.kernel.ids.request_id()
+            for name in self.request_id_headers:
+                headers.setdefault(name, rid)
+        return response
+
+    def call(self, req: Request) -> Response:
+        """Answer `req` synchronously, running virtual time until the answer is ready."""
+        result = self.dispatch(req)
+        if isinstance(result, Response):
+            return result
+        proc = self.kernel.spawn(result, name=f"{self.name} {req.method} {req.path}")
+        self.kernel.run(until=proc)
+        return proc.value

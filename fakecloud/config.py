@@ -1,0 +1,102 @@
+"""Configuration: every tunable of a cloud, grouped in sections, with its unit in its name.
+
+Each part of fakecloud declares its own section as a frozen dataclass and registers it with
+`@config_section("name")`; a `Config` holds one instance of every registered section. Users give
+overrides as a nested mapping (`{"rpc": {"delay_s": 0.01}}`), from Python or a scenario file;
+an unknown section or key is a `ConfigError` that names it and suggests the closest real one.
+
+    >>> cfg = Config.from_mapping({"rpc": {"delay_s": 0.01}})
+    >>> cfg.rpc.delay_s
+    0.01
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from fakecloud.errors import ConfigError
+
+_SECTIONS: dict[str, type] = {}
+
+
+def config_section(name: str):
+    """Register a frozen dataclass as the configuration section called `name`."""
+
+    def register(cls: type) -> type:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"config section {name!r} must be a dataclass")
+        _SECTIONS[name] = cls
+        return cls
+
+    return register
+
+
+def did_you_mean(word: str, choices) -> str:
+    """Return " (did you mean X?)" for the closest of `choices` to `word`, or "" if none is."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
+    """Check a user value against the field's default type; ints are accepted for floats."""
+    default = field.default if field.default is not dataclasses.MISSING else None
+    if default is None or value is None:
+        return value
+    expected = type(default)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is bool and not isinstance(value, bool):
+        raise ConfigError(f"config {section}.{field.name}: expected true or false, got {value!r}")
+    if not isinstance(value, expected):
+        raise ConfigError(
+            f"config {section}.{field.name}: expected {expected.__name__}, "
+            f"got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+class Config:
+    """All sections of a cloud's configuration; `cfg.<section>.<key>` reads a value."""
+
+    def __init__(self, sections: dict[str, Any]):
+        self._sections = sections
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_sections"][name]
+        except KeyError:
+            raise AttributeError(f"no config section {name!r}{did_you_mean(name, _SECTIONS)}") from None
+
+    @classmethod
+    def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Config:
+        """Build a config from defaults plus `overrides` ({section: {key: value}})."""
+        overrides = dict(overrides or {})
+        for name in overrides:
+            if name not in _SECTIONS:
+                raise ConfigError(f"unknown config section {name!r}{did_you_mean(name, _SECTIONS)}")
+        sections = {}
+        for name, section_cls in _SECTIONS.items():
+            given = overrides.get(name) or {}
+            if not isinstance(given, Mapping):
+                raise ConfigError(f"config section {name!r} must be a mapping, got {given!r}")
+            fields = {f.name: f for f in dataclasses.fields(section_cls)}
+            values = {}
+            for key, value in given.items():
+                if key not in fields:
+                    raise ConfigError(f"unknown config key {name}.{key}{did_you_mean(key, fields)}")
+                values[key] = _coerce(name, fields[key], value)
+            sections[name] = section_cls(**values)
+        return cls(sections)
+
+    def replace(self, section: str, **changes: Any) -> Config:
+        """A copy with some keys of one section changed (validated like `from_mapping`)."""
+        current = {n: dataclasses.asdict(s) for n, s in self._sections.items()}
+        current[section] = {**current.get(section, {}), **changes}
+        return Config.from_mapping(current)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Every section and key with its value, for traces and reports."""
+        return {n: dataclasses.asdict(s) for n, s in self._sections.items()}

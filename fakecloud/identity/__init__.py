@@ -1,0 +1,1 @@
+"""Just enough Keystone: who is calling, in which project, with which roles."""

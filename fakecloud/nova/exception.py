@@ -1,0 +1,263 @@
+"""Nova's exceptions, with Nova's messages and HTTP codes (``nova/exception.py`` of 34.0.0).
+
+Only the ones the snapshot flow can raise are kept; each keeps Nova's name, base class,
+``msg_fmt`` and ``code`` so errors read exactly as real Nova writes them::
+
+    >>> str(InstanceNotFound(instance_id="abc"))
+    'Instance abc could not be found.'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NovaException(Exception):
+    """Base Nova exception: ``msg_fmt`` is formatted with the keyword arguments."""
+
+    msg_fmt = "An unknown exception occurred."
+    code = 500
+    headers: dict[str, str] = {}
+    safe = False
+
+    def __init__(self, message: str | None = None, **kwargs: Any):
+        self.kwargs = kwargs
+        self.kwargs.setdefault("code", self.code)
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError, ValueError):
+                message = self.msg_fmt
+        self.message = str(message)
+        super().__init__(self.message)
+
+    def format_message(self) -> str:
+        """The message, as Nova's API layer puts it in a fault body."""
+        return self.args[0]
+
+
+class GlanceConnectionFailed(NovaException):
+    """Nova's ``GlanceConnectionFailed``."""
+
+    msg_fmt = "Connection to glance host %(server)s failed: %(reason)s"
+
+
+class CinderConnectionFailed(NovaException):
+    """Nova's ``CinderConnectionFailed``."""
+
+    msg_fmt = "Connection to cinder host failed: %(reason)s"
+
+
+class Forbidden(NovaException):
+    """Nova's ``Forbidden``."""
+
+    msg_fmt = "Forbidden"
+    code = 403
+
+
+class PolicyNotAuthorized(Forbidden):
+    """Nova's ``PolicyNotAuthorized``."""
+
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+
+
+class ImageNotActive(NovaException):
+    """Nova's ``ImageNotActive``."""
+
+    msg_fmt = "Image %(image_id)s is not active."
+
+
+class ImageNotAuthorized(NovaException):
+    """Nova's ``ImageNotAuthorized``."""
+
+    msg_fmt = "Not authorized for image %(image_id)s."
+
+
+class Invalid(NovaException):
+    """Nova's ``Invalid``."""
+
+    msg_fmt = "Bad Request - Invalid Parameters"
+    code = 400
+
+
+class InstanceQuiesceFailed(Invalid):
+    """Nova's ``InstanceQuiesceFailed``."""
+
+    msg_fmt = "Failed to quiesce instance: %(reason)s"
+    code = 409
+
+
+class InvalidBDM(Invalid):
+    """Nova's ``InvalidBDM``."""
+
+    msg_fmt = "Block Device Mapping is Invalid."
+
+
+class InvalidBDMSnapshot(InvalidBDM):
+    """Nova's ``InvalidBDMSnapshot``."""
+
+    msg_fmt = "Block Device Mapping is Invalid: failed to get snapshot %(id)s."
+
+
+class InvalidBDMVolume(InvalidBDM):
+    """Nova's ``InvalidBDMVolume``."""
+
+    msg_fmt = "Block Device Mapping is Invalid: failed to get volume %(id)s."
+
+
+class ValidationError(Invalid):
+    """Nova's ``ValidationError``."""
+
+    msg_fmt = "%(detail)s"
+
+
+class InvalidRequest(Invalid):
+    """Nova's ``InvalidRequest``."""
+
+    msg_fmt = "The request is invalid."
+
+
+class InvalidInput(Invalid):
+    """Nova's ``InvalidInput``."""
+
+    msg_fmt = "Invalid input received: %(reason)s"
+
+
+class InvalidVolume(Invalid):
+    """Nova's ``InvalidVolume``."""
+
+    msg_fmt = "Invalid volume: %(reason)s"
+
+
+class InstanceInvalidState(Invalid):
+    """Nova's ``InstanceInvalidState``."""
+
+    msg_fmt = "Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot %(method)s while the instance is in this state."
+
+
+class InstanceNotRunning(Invalid):
+    """Nova's ``InstanceNotRunning``."""
+
+    msg_fmt = "Instance %(instance_id)s is not running."
+
+
+class InstanceNotReady(Invalid):
+    """Nova's ``InstanceNotReady``."""
+
+    msg_fmt = "Instance %(instance_id)s is not ready"
+
+
+class ImageUnacceptable(Invalid):
+    """Nova's ``ImageUnacceptable``."""
+
+    msg_fmt = "Image %(image_id)s is unacceptable: %(reason)s"
+
+
+class ImageBadRequest(Invalid):
+    """Nova's ``ImageBadRequest``."""
+
+    msg_fmt = "Request of image %(image_id)s got BadRequest response: %(response)s"
+
+
+class ImageQuotaExceeded(NovaException):
+    """Nova's ``ImageQuotaExceeded``."""
+
+    msg_fmt = "Quota exceeded or out of space for image %(image_id)s in the image service."
+
+
+class NotFound(NovaException):
+    """Nova's ``NotFound``."""
+
+    msg_fmt = "Resource could not be found."
+    code = 404
+
+
+class VolumeNotFound(NotFound):
+    """Nova's ``VolumeNotFound``."""
+
+    msg_fmt = "Volume %(volume_id)s could not be found."
+
+
+class SnapshotNotFound(NotFound):
+    """Nova's ``SnapshotNotFound``."""
+
+    msg_fmt = "Snapshot %(snapshot_id)s could not be found."
+
+
+class InvalidImageRef(Invalid):
+    """Nova's ``InvalidImageRef``."""
+
+    msg_fmt = "Invalid image href %(image_href)s."
+
+
+class ImageNotFound(NotFound):
+    """Nova's ``ImageNotFound``."""
+
+    msg_fmt = "Image %(image_id)s could not be found."
+
+
+class ImageDeleteConflict(NovaException):
+    """Nova's ``ImageDeleteConflict``."""
+
+    msg_fmt = "Conflict deleting image. Reason: %(reason)s."
+
+
+class FlavorNotFound(NotFound):
+    """Nova's ``FlavorNotFound``."""
+
+    msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class OverQuota(NovaException):
+    """Nova's ``OverQuota``."""
+
+    msg_fmt = "Quota exceeded for resources: %(overs)s"
+    code = 413
+    safe = True
+
+
+class InstanceNotFound(NotFound):
+    """Nova's ``InstanceNotFound``."""
+
+    msg_fmt = "Instance %(instance_id)s could not be found."
+
+
+class InstanceIsLocked(InstanceInvalidState):
+    """Nova's ``InstanceIsLocked``."""
+
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class InstanceUpdateConflict(NovaException):
+    """Nova's ``InstanceUpdateConflict``."""
+
+    msg_fmt = (
+        "Conflict updating instance %(instance_uuid)s. Expected: %(expected)s. Actual: %(actual)s"
+    )
+
+
+class UnexpectedTaskStateError(InstanceUpdateConflict):
+    """Nova's ``UnexpectedTaskStateError``."""
+
+
+class UnexpectedDeletingTaskStateError(UnexpectedTaskStateError):
+    """Nova's ``UnexpectedDeletingTaskStateError``."""
+
+
+class InstanceQuiesceNotSupported(Invalid):
+    """Nova's ``InstanceQuiesceNotSupported``."""
+
+    msg_fmt = "Quiescing is not supported in instance %(instance_id)s"
+
+
+class InstanceAgentNotEnabled(Invalid):
+    """Nova's ``InstanceAgentNotEnabled``."""
+
+    msg_fmt = "Guest agent is not enabled for the instance"
+    safe = True
+
+
+class QemuGuestAgentNotEnabled(InstanceAgentNotEnabled):
+    """Nova's ``QemuGuestAgentNotEnabled``."""
+
+    msg_fmt = "QEMU guest agent is not enabled"

@@ -1,0 +1,99 @@
+"""The clock bridge: while it is bound, Python's own clocks read the simulation's virtual time.
+
+Inside ``with cloud.clock():`` (and inside every cloud context built on it, such as
+``cloud.intercept()``), ``datetime.datetime.now()``/``utcnow()``, ``datetime.date.today()``,
+``time.time()``, ``time.monotonic()`` and ``time.perf_counter()`` read the virtual clock through
+freezegun, and ``time.sleep(s)`` advances the simulation by `s` seconds, running everything due
+meanwhile, and returns at once in wall time. Real client code (openstacksdk's wait loops,
+keystoneauth's token expiry checks) therefore runs unchanged on virtual time.
+
+    >>> with cloud.clock():
+    ...     time.sleep(3600)        # returns at once; cloud.now advanced by 3600 s
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.config import config_section
+
+
+@config_section("clock")
+@dataclass(frozen=True)
+class ClockConfig:
+    """Where virtual second 0 sits on the calendar (UTC, ISO 8601)."""
+
+    epoch: str = "2026-01-01T00:00:00Z"
+
+
+def parse_epoch(text: str) -> datetime.datetime:
+    """The naive-UTC datetime of an ISO 8601 epoch such as ``2026-01-01T00:00:00Z``."""
+    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+class _VirtualNow:
+    """What freezegun asks for the current time: the epoch plus the simulation's now."""
+
+    def __init__(self, kernel: Any, epoch: datetime.datetime):
+        self._kernel = kernel
+        self._epoch = epoch
+
+    def __call__(self) -> datetime.datetime:
+        return self._epoch + datetime.timedelta(seconds=self._kernel.env.now)
+
+    # freezegun's factory interface, used by code that holds the factory (tick/move_to):
+    def tick(self, delta: Any = 1) -> datetime.datetime:
+        seconds = delta.total_seconds() if isinstance(delta, datetime.timedelta) else float(delta)
+        self._kernel.advance(seconds)
+        return self()
+
+    def move_to(self, target: Any) -> None:
+        raise NotImplementedError("virtual time only moves forward through the simulation")
+
+
+class ClockBridge:
+    """Binds freezegun and ``time.sleep`` to one kernel's virtual time; re-entrant."""
+
+    def __init__(self, kernel: Any, config: ClockConfig):
+        self._kernel = kernel
+        self.epoch = parse_epoch(config.epoch)
+        self._depth = 0
+        self._freezer: Any = None
+        self._real_sleep: Any = None
+
+    def wall_time(self, virtual_s: float | None = None) -> datetime.datetime:
+        """The calendar time (naive UTC) of a virtual second (default: now)."""
+        now = self._kernel.env.now if virtual_s is None else virtual_s
+        return self.epoch + datetime.timedelta(seconds=now)
+
+    def __enter__(self) -> ClockBridge:
+        if self._depth == 0:
+            import freezegun
+            import freezegun.api
+
+            self._freezer = freezegun.freeze_time(self.epoch)
+            self._freezer.start()
+            # Replace freezegun's fixed-time factory with one that follows the simulation.
+            freezegun.api.freeze_factories[-1] = _VirtualNow(self._kernel, self.epoch)
+            self._real_sleep = time.sleep
+            time.sleep = self._sleep
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            time.sleep = self._real_sleep
+            self._freezer.stop()
+            self._freezer = None
+
+    def _sleep(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        self._kernel.advance(seconds)

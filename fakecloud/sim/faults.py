@@ -1,0 +1,203 @@
+"""The fault plan: named fault points that services consult, and the rules that fire there.
+
+Code that can fail in a real cloud calls the plan at a named point with attributes describing
+what is happening::
+
+    cloud.faults.check("glance.upload", image_id=image.id, host="cmp-1")
+
+A rule matches by point and attributes, and fires on the nth match, from a virtual time on, a
+limited number of times, or with a seeded probability. Its action raises an error, delays, or
+stalls until released. Every firing is traced (``kind="fault"``).
+
+    >>> plan.add("cinder.snapshot.create", error=RuntimeError("backend down"), nth=2)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Generator
+from typing import Any
+
+from fakecloud.errors import ConfigError
+
+ACTIONS = ("raise", "delay", "stall", "drop")
+
+
+@dataclasses.dataclass
+class FaultRule:
+    """One rule of the plan. `matches` counts the matches seen, `fired` the firings done."""
+
+    point: str
+    action: str = "raise"
+    error: Any = None
+    message: str | None = None
+    match: dict[str, Any] = dataclasses.field(default_factory=dict)
+    nth: int | None = None
+    at: float | None = None
+    until: float | None = None
+    times: int | None = None
+    probability: float | None = None
+    delay_s: float = 0.0
+    name: str = ""
+    matches: int = 0
+    fired: int = 0
+
+    def describe(self) -> str:
+        """A one-line description for traces and errors."""
+        return self.name or f"{self.action}@{self.point}"
+
+
+class FaultPlan:
+    """The rules of one cloud, consulted at fault points by services and the kernel."""
+
+    def __init__(self, kernel: Any):
+        self._kernel = kernel
+        self._rules: dict[str, list[FaultRule]] = {}
+        self._rng = kernel.streams("faults")
+        self.error_types: dict[str, Callable[..., BaseException]] = {}
+        self._watchers: dict[str, list[Callable[[FaultRule], None]]] = {}
+        self._stalls: dict[str, list[Any]] = {}
+
+    # -- building the plan -------------------------------------------------------------------
+
+    def add(self, point: str, action: str = "raise", **fields: Any) -> FaultRule:
+        """Add a rule at `point` (see `FaultRule` for the fields) and return it.
+
+        A rule with ``at`` is also announced at that virtual time to the code watching the
+        point, so work already under way (a running transfer) can be failed or stalled then.
+        """
+        if action not in ACTIONS:
+            raise ConfigError(f"fault action {action!r} is not one of {', '.join(ACTIONS)}")
+        names = {f.name for f in dataclasses.fields(FaultRule)} - {"point", "action"}
+        unknown = set(fields) - names
+        if unknown:
+            raise ConfigError(f"unknown fault rule field(s) {sorted(unknown)}; known: {sorted(names)}")
+        if action == "raise" and fields.get("error") is None:
+            raise ConfigError(f"fault at {point!r}: action 'raise' needs an error")
+        rule = FaultRule(point, action, **fields)
+        self._rules.setdefault(point, []).append(rule)
+        if rule.at is not None and rule.at > self._kernel.now:
+            self._kernel.at(rule.at, lambda: self._announce(rule))
+        return rule
+
+    def register_error(self, name: str, factory: Callable[..., BaseException]) -> None:
+        """Make an error type nameable from scenario files (``error: CinderOverLimit``)."""
+        self.error_types[name] = factory
+
+    def watch(self, point: str, callback: Callable[[FaultRule], None]) -> None:
+        """Be told when a timed rule at `point` becomes active (used for work in flight)."""
+        self._watchers.setdefault(point, []).append(callback)
+
+    def rules(self, point: str | None = None) -> list[FaultRule]:
+        """The rules at `point`, or all rules."""
+        if point is not None:
+            return list(self._rules.get(point, ()))
+        return [r for rules in self._rules.values() for r in rules]
+
+    def clear(self) -> None:
+        """Remove every rule (stalled work stays stalled until released)."""
+        self._rules.clear()
+
+    # -- consulting the plan -----------------------------------------------------------------
+
+    def check(self, point: str, **attrs: Any) -> FaultRule | None:
+        """Consult `point`: raise if a raising rule fires, else return the fired rule or None.
+
+        Callers that can wait use `pause` instead, which also carries out delays and stalls.
+        """
+        rules = self._rules.get(point)
+        if not rules:
+            return None
+        now = self._kernel.now
+        for rule in rules:
+            if self._fires(rule, now, attrs):
+                self._kernel.trace.emit(
+                    "fault", "fault_plan", point, rule=rule.describe(), action=rule.action, **attrs
+                )
+                if rule.action == "raise":
+                    raise self.make_error(rule)
+                return rule
+        return None
+
+    def pause(self, point: str, **attrs: Any) -> Generator[Any, Any, FaultRule | None]:
+        """In a simulated process: ``yield from plan.pause(point, ...)`` applies any rule."""
+        rule = self.check(point, **attrs)
+        if rule is None:
+            return None
+        if rule.action == "delay":
+            yield self._kernel.env.timeout(rule.delay_s)
+        elif rule.action == "stall":
+            yield self.stall_event(point)
+        return rule
+
+    def stall_event(self, point: str) -> Any:
+        """An event that fires only when `release(point)` is called."""
+        event = self._kernel.env.event()
+        self._stalls.setdefault(point, []).append(event)
+        return event
+
+    def release(self, point: str) -> int:
+        """Let everything stalled at `point` go on; returns how many were waiting."""
+        waiting = self._stalls.pop(point, [])
+        for event in waiting:
+            event.succeed()
+        self._kernel.trace.emit("fault.release", "fault_plan", point, released=len(waiting))
+        return len(waiting)
+
+    def fire(self, rule: FaultRule, **attrs: Any) -> bool:
+        """Whether `rule` fires for work described by `attrs` (counted and traced if it does).
+
+        Watchers use this when a timed rule becomes active, to pick the work in flight it hits.
+        """
+        if not self._fires(rule, self._kernel.now, attrs):
+            return False
+        self._kernel.trace.emit(
+            "fault", "fault_plan", rule.point, rule=rule.describe(), action=rule.action, **attrs
+        )
+        return True
+
+    def make_error(self, rule: FaultRule) -> BaseException:
+        """The exception a raising rule throws."""
+        error = rule.error
+        if isinstance(error, BaseException):
+            return error
+        if isinstance(error, str):
+            factory = self.error_types.get(error)
+            if factory is None:
+                raise ConfigError(
+                    f"fault at {rule.point!r}: unknown error {error!r}; "
+                    f"known: {', '.join(sorted(self.error_types)) or 'none'}"
+                )
+            error = factory
+        if callable(error):
+            return error(rule.message) if rule.message is not None else error()
+        raise ConfigError(f"fault at {rule.point!r}: cannot raise {error!r}")
+
+    def _fires(self, rule: FaultRule, now: float, attrs: dict[str, Any]) -> bool:
+        if rule.times is not None and rule.fired >= rule.times:
+            return False
+        if rule.at is not None and now < rule.at:
+            return False
+        if rule.until is not None and now > rule.until:
+            return False
+        for key, want in rule.match.items():
+            have = attrs.get(key)
+            if isinstance(have, (list, tuple, frozenset)) and not isinstance(want, (list, tuple)):
+                if want not in have:
+                    return False
+            elif isinstance(want, (list, tuple, set)):
+                if have not in want:
+                    return False
+            elif have != want:
+                return False
+        rule.matches += 1
+        if rule.nth is not None and rule.matches != rule.nth:
+            return False
+        if rule.probability is not None and self._rng.random() >= rule.probability:
+            return False
+        rule.fired += 1
+        return True
+
+    def _announce(self, rule: FaultRule) -> None:
+        for callback in self._watchers.get(rule.point, ()):
+            callback(rule)

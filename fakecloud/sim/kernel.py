@@ -1,0 +1,185 @@
+"""The kernel: one simpy environment and everything that hangs on its clock.
+
+A `Kernel` owns the virtual clock (``env``), the seeded id source, the trace, the fault plan,
+the RPC bus, the I/O model, the exploration choices, the switches and the configuration. Every
+service of a cloud is built on one kernel; `fakecloud.Cloud` is its public face.
+
+Simulated work is a generator run with `spawn`, which names it so that `run_until_idle` can say
+what is still running when the cloud does not settle.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from random import Random
+from typing import Any
+
+import simpy
+
+from fakecloud.config import Config, config_section
+from fakecloud.errors import ReentrantClockError, SimulationNotIdle
+from fakecloud.profiles import Switches
+from fakecloud.sim.clock import ClockBridge
+from fakecloud.sim.explore import Choices
+from fakecloud.sim.faults import FaultPlan
+from fakecloud.sim.ids import IdSource, stream
+from fakecloud.sim.io import IoModel
+from fakecloud.sim.rpc import RpcBus
+from fakecloud.sim.trace import Trace
+
+
+@config_section("kernel")
+@dataclass(frozen=True)
+class KernelConfig:
+    """How long `run_until_idle` may run (virtual seconds) before it gives up."""
+
+    idle_cap_s: float = 7 * 24 * 3600.0
+
+
+class _ShuffledTiesEnvironment(simpy.Environment):
+    """A simpy environment that orders events due at one instant by a seeded draw.
+
+    Used only when exploration switches ``tie_order`` on; plain runs keep simpy's FIFO order.
+    """
+
+    def __init__(self, rng: Random):
+        super().__init__()
+        self._tie_rng = rng
+
+    def schedule(self, event: Any, priority: int = 1, delay: float = 0) -> None:
+        key = (self._tie_rng.getrandbits(32) << 40) | next(self._eid)
+        heapq.heappush(self._queue, (self._now + delay, priority, key, event))
+
+
+class Kernel:
+    """The shared machinery of one simulated cloud."""
+
+    def __init__(self, seed: int = 0, profile: str = "seed", config: Config | None = None,
+                 switches: dict[str, Any] | None = None):
+        self.seed = seed
+        self.config = config if config is not None else Config.from_mapping()
+        self.switches = Switches.for_profile(profile, switches)
+        self.choices = Choices(self.config.explore, self.streams)
+        if self.choices.tie_rng is not None:
+            self.env: simpy.Environment = _ShuffledTiesEnvironment(self.choices.tie_rng)
+        else:
+            self.env = simpy.Environment()
+        self.ids = IdSource(seed)
+        self.trace = Trace(lambda: self.env.now)
+        self.faults = FaultPlan(self)
+        self.rpc = RpcBus(self, self.config.rpc)
+        self.io = IoModel(self)
+        self.clock = ClockBridge(self, self.config.clock)
+        self._live: dict[simpy.Process, str] = {}
+        self._running = False
+
+    def streams(self, purpose: str) -> Random:
+        """A seeded random generator for one purpose (each purpose its own stream)."""
+        return stream(self.seed, purpose)
+
+    @property
+    def now(self) -> float:
+        """Virtual seconds since the cloud started."""
+        return self.env.now
+
+    # -- simulated work ----------------------------------------------------------------------
+
+    def spawn(self, work: Generator, name: str) -> simpy.Process:
+        """Run a generator as a simulated process called `name`."""
+        proc = self.env.process(work)
+        self._live[proc] = name
+        proc.callbacks.append(self._forget)
+        return proc
+
+    def _forget(self, proc: Any) -> None:
+        self._live.pop(proc, None)
+
+    def running(self) -> list[str]:
+        """Names of the simulated processes still alive, oldest first."""
+        return list(self._live.values())
+
+    def at(self, t: float, action: Callable[[], Any]) -> None:
+        """Call `action()` at virtual time `t` (at once if `t` is now or past)."""
+        self.after(max(0.0, t - self.env.now), action)
+
+    def after(self, delay_s: float, action: Callable[[], Any]) -> None:
+        """Call `action()` `delay_s` virtual seconds from now."""
+        self.env.timeout(delay_s).callbacks.append(lambda _event: action())
+
+    # -- driving the clock -------------------------------------------------------------------
+
+    def run(self, until: float | Any = None) -> Any:
+        """Run the simulation until virtual time `until`, an event, or nothing is scheduled."""
+        with self._driving():
+            return self.env.run(until=until)
+
+    def advance(self, seconds: float) -> None:
+        """Move virtual time forward by `seconds`, running everything due meanwhile."""
+        if seconds < 0:
+            raise ValueError(f"cannot advance by a negative time ({seconds} s)")
+        with self._driving():
+            target = self.env.now + seconds
+            env = self.env
+            while env.peek() <= target:
+                env.step()
+            # Unlike env.run(until=...), events due exactly at the target have run; simpy has no
+            # public way to move its clock to a time where nothing is scheduled.
+            env._now = target
+
+    def run_until_idle(self, cap_s: float | None = None) -> float:
+        """Run until no simulated process is alive; returns the virtual time reached.
+
+        Raises `SimulationNotIdle`, naming the live processes, when more than `cap_s` virtual
+        seconds (default ``kernel.idle_cap_s``) would pass, or when processes wait on events
+        that nothing will ever trigger (a stalled upload, a lost reply with no timeout).
+        """
+        cap = self.config.kernel.idle_cap_s if cap_s is None else cap_s
+        limit = self.env.now + cap
+        env = self.env
+        with self._driving():
+            while self._live:
+                when = env.peek()
+                if when > limit:
+                    raise SimulationNotIdle(
+                        f"the cloud is not idle after {cap:g} virtual seconds (t={env.now:g}); "
+                        f"still running: {self._describe_live()}",
+                        self.running(),
+                    )
+                if when == float("inf"):
+                    raise SimulationNotIdle(
+                        f"the cloud can never become idle (t={env.now:g}): these processes wait "
+                        f"on events nothing will trigger: {self._describe_live()}",
+                        self.running(),
+                    )
+                env.step()
+        return env.now
+
+    def _describe_live(self, most: int = 10) -> str:
+        names = self.running()
+        shown = ", ".join(names[:most])
+        return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+    def _driving(self) -> _Driving:
+        return _Driving(self)
+
+
+class _Driving:
+    """Marks the clock as being driven, so a nested drive (a deadlock) fails loudly."""
+
+    __slots__ = ("_kernel",)
+
+    def __init__(self, kernel: Kernel):
+        self._kernel = kernel
+
+    def __enter__(self) -> None:
+        if self._kernel._running:
+            raise ReentrantClockError(
+                "virtual time cannot be advanced from inside the simulation "
+                "(was time.sleep or cloud.advance called by simulated work?)"
+            )
+        self._kernel._running = True
+
+    def __exit__(self, *exc: Any) -> None:
+        self._kernel._running = False

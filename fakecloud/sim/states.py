@@ -1,0 +1,62 @@
+"""State machines as data: each resource's states and legal transitions in one table.
+
+One function, `StateMachine.move`, changes a state: it checks the move is legal, sets the field,
+stamps the time and writes a ``state`` event to the trace. An illegal move is a fakecloud bug
+and raises `IllegalTransition` at once.
+
+    >>> volume_status = StateMachine("volume.status", {"creating": {"available", "error"}})
+    >>> volume_status.legal("creating", "available")
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from fakecloud.errors import IllegalTransition
+
+
+class StateMachine:
+    """The legal transitions of one field of one kind of resource."""
+
+    def __init__(self, name: str, transitions: Mapping[str | None, Iterable[str | None]]):
+        self.name = name
+        self.transitions = {src: frozenset(dsts) for src, dsts in transitions.items()}
+        self.states = set(self.transitions) | {d for ds in self.transitions.values() for d in ds}
+
+    def legal(self, old: str | None, new: str | None) -> bool:
+        """Whether the table allows `old` → `new` (staying put is always allowed)."""
+        return old == new or new in self.transitions.get(old, ())
+
+    def move(
+        self,
+        kernel: Any,
+        obj: Any,
+        new: str | None,
+        *,
+        actor: str,
+        field: str = "status",
+        subject: str | None = None,
+        **details: Any,
+    ) -> None:
+        """Set ``obj.<field>`` to `new` if legal, and trace it; otherwise raise."""
+        old = getattr(obj, field)
+        if not self.legal(old, new):
+            raise IllegalTransition(
+                f"{self.name}: {old!r} -> {new!r} is not a legal transition "
+                f"(from {old!r} the table allows {sorted(map(str, self.transitions.get(old, ())))})"
+            )
+        setattr(obj, field, new)
+        if hasattr(obj, "updated_at"):
+            obj.updated_at = kernel.now
+        kernel.trace.emit(
+            "state",
+            actor,
+            subject if subject is not None else getattr(obj, "id", "?"),
+            machine=self.name,
+            field=field,
+            old=old,
+            new=new,
+            **details,
+        )
