@@ -68,7 +68,9 @@ class Config:
         try:
             return self.__dict__["_sections"][name]
         except KeyError:
-            raise AttributeError(f"no config section {name!r}{did_you_mean(name, _SECTIONS)}") from None
+            raise AttributeError(
+                f"no config section {name!r}{did_you_mean(name, _SECTIONS)}"
+            ) from None
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Config:

@@ -94,7 +94,9 @@ class Request:
         if isinstance(query, str):
             parsed = parse_qs(query, keep_blank_values=True)
         elif query:
-            parsed = {k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in query.items()}
+            parsed = {
+                k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in query.items()
+            }
         else:
             parsed = {}
         if body is None:
@@ -105,9 +107,7 @@ class Request:
             raw = body.encode()
         else:
             raw = json.dumps(body).encode()
-        return cls(
-            method.upper(), path, parsed, Headers(headers), raw, context, base_url=base_url
-        )
+        return cls(method.upper(), path, parsed, Headers(headers), raw, context, base_url=base_url)
 
     def json(self) -> Any:
         """The body parsed as JSON (None when empty); `ValueError` when malformed."""

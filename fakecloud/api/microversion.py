@@ -1,8 +1,8 @@
 """Microversion negotiation, as ``microversion_parse`` and the services' own checks do it.
 
-    >>> rng = VersionRange("compute", "2.1", "2.60", legacy_header="X-OpenStack-Nova-API-Version")
-    >>> str(rng.negotiate({"OpenStack-API-Version": "compute 2.45"}))
-    '2.45'
+>>> rng = VersionRange("compute", "2.1", "2.60", legacy_header="X-OpenStack-Nova-API-Version")
+>>> str(rng.negotiate({"OpenStack-API-Version": "compute 2.45"}))
+'2.45'
 """
 
 from __future__ import annotations

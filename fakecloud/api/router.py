@@ -72,7 +72,7 @@ class Router:
 
 def _bind(template: tuple[str, ...], parts: tuple[str, ...]) -> dict[str, str] | None:
     params: dict[str, str] = {}
-    for want, have in zip(template, parts):
+    for want, have in zip(template, parts, strict=True):
         if want.startswith("{") and want.endswith("}"):
             params[want[1:-1]] = have
         elif want != have:

@@ -132,7 +132,10 @@ class InvalidVolume(Invalid):
 class InstanceInvalidState(Invalid):
     """Nova's ``InstanceInvalidState``."""
 
-    msg_fmt = "Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot %(method)s while the instance is in this state."
+    msg_fmt = (
+        "Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot %(method)s while the "
+        "instance is in this state."
+    )
 
 
 class InstanceNotRunning(Invalid):

@@ -33,7 +33,7 @@ def parse_epoch(text: str) -> datetime.datetime:
     """The naive-UTC datetime of an ISO 8601 epoch such as ``2026-01-01T00:00:00Z``."""
     value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
     return value
 
 

@@ -71,7 +71,9 @@ class FaultPlan:
         names = {f.name for f in dataclasses.fields(FaultRule)} - {"point", "action"}
         unknown = set(fields) - names
         if unknown:
-            raise ConfigError(f"unknown fault rule field(s) {sorted(unknown)}; known: {sorted(names)}")
+            raise ConfigError(
+                f"unknown fault rule field(s) {sorted(unknown)}; known: {sorted(names)}"
+            )
         if action == "raise" and fields.get("error") is None:
             raise ConfigError(f"fault at {point!r}: action 'raise' needs an error")
         rule = FaultRule(point, action, **fields)

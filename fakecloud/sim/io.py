@@ -149,7 +149,9 @@ class IoModel:
         if res is None:
             if bytes_per_s is None:
                 raise KeyError(f"no I/O resource {name!r}; give its throughput to create it")
-            res = Resource(name, self._check_capacity(name, self._kernel.choices.throughput(bytes_per_s)))
+            res = Resource(
+                name, self._check_capacity(name, self._kernel.choices.throughput(bytes_per_s))
+            )
             self.resources[name] = res
         return res
 
@@ -182,8 +184,13 @@ class IoModel:
         t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, k.env.event())
         t.started_at = k.now
         k.trace.emit(
-            "io.start", "io", t.id, label=label, size=size_bytes,
-            path=[r.name for r in resources], **attrs,
+            "io.start",
+            "io",
+            t.id,
+            label=label,
+            size=size_bytes,
+            path=[r.name for r in resources],
+            **attrs,
         )
         try:
             rule = k.faults.check("io.transfer", **t.fault_attrs())
@@ -227,7 +234,9 @@ class IoModel:
 
     def active(self) -> list[Transfer]:
         """Running and stalled transfers, in the order they started."""
-        return sorted([*self._active.values(), *self._stalled.values()], key=lambda t: int(t.id[3:]))
+        return sorted(
+            [*self._active.values(), *self._stalled.values()], key=lambda t: int(t.id[3:])
+        )
 
     # -- the sharing itself ------------------------------------------------------------------
 

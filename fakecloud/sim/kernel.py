@@ -56,8 +56,13 @@ class _ShuffledTiesEnvironment(simpy.Environment):
 class Kernel:
     """The shared machinery of one simulated cloud."""
 
-    def __init__(self, seed: int = 0, profile: str = "seed", config: Config | None = None,
-                 switches: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        seed: int = 0,
+        profile: str = "seed",
+        config: Config | None = None,
+        switches: dict[str, Any] | None = None,
+    ):
         self.seed = seed
         self.config = config if config is not None else Config.from_mapping()
         self.switches = Switches.for_profile(profile, switches)
@@ -141,16 +146,16 @@ class Kernel:
         with self._driving():
             while self._live:
                 when = env.peek()
-                if when > limit:
-                    raise SimulationNotIdle(
-                        f"the cloud is not idle after {cap:g} virtual seconds (t={env.now:g}); "
-                        f"still running: {self._describe_live()}",
-                        self.running(),
-                    )
                 if when == float("inf"):
                     raise SimulationNotIdle(
                         f"the cloud can never become idle (t={env.now:g}): these processes wait "
                         f"on events nothing will trigger: {self._describe_live()}",
+                        self.running(),
+                    )
+                if when > limit:
+                    raise SimulationNotIdle(
+                        f"the cloud is not idle after {cap:g} virtual seconds (t={env.now:g}); "
+                        f"still running: {self._describe_live()}",
                         self.running(),
                     )
                 env.step()

@@ -56,7 +56,9 @@ class Trace:
     def __getitem__(self, index):
         return self._events[index]
 
-    def filter(self, predicate: Callable[[Event], bool] | None = None, **fields: Any) -> list[Event]:
+    def filter(
+        self, predicate: Callable[[Event], bool] | None = None, **fields: Any
+    ) -> list[Event]:
         """Events whose fields equal every given value (and that `predicate` accepts).
 
         A value may be a tuple or set meaning "any of": ``filter(kind=("io.start", "io.finish"))``.

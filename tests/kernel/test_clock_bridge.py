@@ -1,0 +1,87 @@
+"""The clock bridge: Python's clocks read virtual time, and sleep advances it."""
+
+import datetime
+import time
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import ReentrantClockError
+
+
+def test_sleep_polling_observes_a_one_hour_process_in_no_wall_time():
+    cloud = Cloud()
+    state = {"done": False}
+
+    def hour_long_job():
+        yield cloud.kernel.env.timeout(3600)
+        state["done"] = True
+
+    cloud.kernel.spawn(hour_long_job(), name="hour-long job")
+    wall_start = time.perf_counter()  # read before binding: real wall time
+    polls = 0
+    with cloud.clock():
+        while not state["done"]:
+            time.sleep(2)
+            polls += 1
+    wall = time.perf_counter() - wall_start
+    assert cloud.now == 3600.0
+    assert polls == 1800
+    assert wall < 1.0
+
+
+def test_python_clocks_read_the_epoch_plus_virtual_time():
+    cloud = Cloud(config={"clock": {"epoch": "2030-05-01T12:00:00Z"}})
+    cloud.advance(90)
+    with cloud.clock():
+        assert datetime.datetime.utcnow() == datetime.datetime(2030, 5, 1, 12, 1, 30)
+        assert datetime.datetime.now(datetime.UTC).minute == 1
+        assert datetime.date.today() == datetime.date(2030, 5, 1)
+        t0, m0, p0 = time.time(), time.monotonic(), time.perf_counter()
+        time.sleep(10)
+        assert time.time() - t0 == pytest.approx(10)
+        assert time.monotonic() - m0 == pytest.approx(10)
+        assert time.perf_counter() - p0 == pytest.approx(10)
+    assert cloud.now == 100.0
+
+
+def test_default_epoch_is_2026_new_year():
+    cloud = Cloud()
+    with cloud.clock():
+        assert datetime.datetime.utcnow() == datetime.datetime(2026, 1, 1)
+
+
+def test_the_bridge_is_reentrant_and_restores_real_time():
+    cloud = Cloud()
+    real_sleep = time.sleep
+    with cloud.clock():
+        with cloud.clock():
+            time.sleep(5)
+        time.sleep(5)
+    assert cloud.now == 10.0
+    assert time.sleep is real_sleep
+    assert datetime.datetime.now().year >= 2026
+
+
+def test_sleep_from_inside_the_simulation_fails_loudly():
+    cloud = Cloud()
+
+    def bad():
+        time.sleep(1)
+        yield cloud.kernel.env.timeout(1)
+
+    cloud.kernel.spawn(bad(), name="bad")
+    with cloud.clock(), pytest.raises(ReentrantClockError):
+        cloud.run_until_idle()
+
+
+def test_advance_runs_events_due_exactly_at_the_target():
+    cloud = Cloud()
+    seen = []
+    cloud.kernel.at(5.0, lambda: seen.append(cloud.now))
+    cloud.advance(5)
+    assert seen == [5.0]
+    cloud.advance(0)
+    assert cloud.now == 5.0
+    with pytest.raises(ValueError, match="negative"):
+        cloud.advance(-1)

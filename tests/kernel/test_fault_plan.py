@@ -1,0 +1,97 @@
+"""The fault plan: rules matched by point and attributes, firing by count, time or chance."""
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+
+
+class BackendDown(Exception):
+    pass
+
+
+def _hits(cloud, point, n, **attrs):
+    fired = []
+    for i in range(n):
+        try:
+            rule = cloud.faults.check(point, **attrs)
+            fired.append("fired" if rule else "-")
+        except BackendDown:
+            fired.append(f"raised#{i + 1}")
+    return fired
+
+
+def test_nth_match_fires_once():
+    cloud = Cloud()
+    cloud.faults.add("cinder.snapshot.create", error=BackendDown, nth=2)
+    assert _hits(cloud, "cinder.snapshot.create", 4) == ["-", "raised#2", "-", "-"]
+
+
+def test_match_attributes_select_the_work():
+    cloud = Cloud()
+    cloud.faults.add("cinder.snapshot.create", error=BackendDown, match={"volume_id": "v2"})
+    assert _hits(cloud, "cinder.snapshot.create", 1, volume_id="v1") == ["-"]
+    assert _hits(cloud, "cinder.snapshot.create", 1, volume_id="v2") == ["raised#1"]
+
+
+def test_rules_active_from_a_virtual_time():
+    cloud = Cloud()
+    cloud.faults.add("glance.upload", error=BackendDown, at=10.0, times=1)
+    assert _hits(cloud, "glance.upload", 1) == ["-"]
+    cloud.advance(10)
+    assert _hits(cloud, "glance.upload", 2) == ["raised#1", "-"]
+
+
+def test_seeded_probability_is_reproducible_per_seed():
+    def pattern(seed):
+        cloud = Cloud(seed=seed)
+        cloud.faults.add("glance.upload", error=BackendDown, probability=0.5)
+        return _hits(cloud, "glance.upload", 40)
+
+    assert pattern(1) == pattern(1)
+    assert pattern(1) != pattern(2)
+    assert 5 < pattern(1).count("-") < 35
+
+
+def test_errors_can_be_named_for_scenario_files_and_firings_are_traced():
+    cloud = Cloud()
+    cloud.faults.register_error("BackendDown", BackendDown)
+    cloud.faults.add("cinder.snapshot.create", error="BackendDown", message="rbd timeout")
+    with pytest.raises(BackendDown, match="rbd timeout"):
+        cloud.faults.check("cinder.snapshot.create", volume_id="v1")
+    event = cloud.trace.first(kind="fault")
+    assert event["subject"] == "cinder.snapshot.create" and event["volume_id"] == "v1"
+
+
+def test_delay_and_stall_in_a_process():
+    cloud = Cloud()
+    cloud.faults.add("cinder.snapshot.create", action="delay", delay_s=7.0, times=1)
+    cloud.faults.add("glance.upload", action="stall")
+    times = {}
+
+    def snap():
+        yield from cloud.faults.pause("cinder.snapshot.create")
+        times["snap"] = cloud.now
+
+    def upload():
+        yield from cloud.faults.pause("glance.upload")
+        times["upload"] = cloud.now
+
+    cloud.kernel.spawn(snap(), name="snap")
+    cloud.kernel.spawn(upload(), name="upload")
+    cloud.kernel.at(30, lambda: cloud.faults.release("glance.upload"))
+    cloud.run_until_idle()
+    assert times == {"snap": 7.0, "upload": 30.0}
+
+
+def test_bad_rules_are_clear_errors():
+    cloud = Cloud()
+    with pytest.raises(ConfigError, match="action 'explode'"):
+        cloud.faults.add("x", action="explode")
+    with pytest.raises(ConfigError, match="needs an error"):
+        cloud.faults.add("x")
+    with pytest.raises(ConfigError, match="unknown fault rule field"):
+        cloud.faults.add("x", error=BackendDown, nht=2)
+    cloud.faults.add("y", error="NoSuchError")
+    with pytest.raises(ConfigError, match="unknown error 'NoSuchError'"):
+        cloud.faults.check("y")

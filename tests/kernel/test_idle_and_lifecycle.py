@@ -1,0 +1,80 @@
+"""Running the clock: run, advance, run_until_idle and its clear errors; Cloud() cost."""
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import SimulationNotIdle
+
+
+def test_run_until_idle_returns_the_time_the_last_work_finished():
+    cloud = Cloud()
+
+    def job(seconds):
+        yield cloud.kernel.env.timeout(seconds)
+
+    cloud.kernel.spawn(job(5), name="five")
+    cloud.kernel.spawn(job(12.5), name="twelve and a half")
+    assert cloud.run_until_idle() == 12.5
+    assert cloud.kernel.running() == []
+
+
+def test_a_never_ending_poll_hits_the_cap_and_is_named():
+    cloud = Cloud()
+
+    def thaw_waiting_for_snapshot():
+        while True:
+            yield cloud.kernel.env.timeout(0.5)
+
+    cloud.kernel.spawn(thaw_waiting_for_snapshot(), name="unquiesce server-1 (polling snap-9)")
+    with pytest.raises(SimulationNotIdle) as info:
+        cloud.run_until_idle(cap_s=3600)
+    assert "unquiesce server-1 (polling snap-9)" in str(info.value)
+    assert info.value.still_running == ["unquiesce server-1 (polling snap-9)"]
+    assert cloud.now <= 3600
+
+
+def test_waiting_on_an_event_nothing_triggers_is_reported_at_once():
+    cloud = Cloud()
+
+    def waits_forever():
+        yield cloud.kernel.env.event()
+
+    cloud.kernel.spawn(waits_forever(), name="orphan waiter")
+    with pytest.raises(SimulationNotIdle, match="can never become idle.*orphan waiter"):
+        cloud.run_until_idle()
+
+
+def test_run_until_an_absolute_time():
+    cloud = Cloud()
+    cloud.run(until=42)
+    assert cloud.now == 42
+
+
+def test_a_crash_in_simulated_work_surfaces_loudly():
+    cloud = Cloud()
+
+    def buggy():
+        yield cloud.kernel.env.timeout(1)
+        raise RuntimeError("bug in a fake service")
+
+    cloud.kernel.spawn(buggy(), name="buggy")
+    with pytest.raises(RuntimeError, match="bug in a fake service"):
+        cloud.run_until_idle()
+
+
+def test_state_machine_moves_are_traced_and_illegal_ones_raise():
+    from fakecloud.errors import IllegalTransition
+    from fakecloud.sim.states import StateMachine
+
+    class Snap:
+        id = "snap-1"
+        status = "creating"
+
+    machine = StateMachine("snapshot.status", {"creating": {"available", "error"}})
+    cloud = Cloud()
+    snap = Snap()
+    machine.move(cloud.kernel, snap, "available", actor="cinder-volume")
+    event = cloud.trace.first(kind="state")
+    assert (event["old"], event["new"], event["subject"]) == ("creating", "available", "snap-1")
+    with pytest.raises(IllegalTransition, match="'available' -> 'creating'"):
+        machine.move(cloud.kernel, snap, "creating", actor="cinder-volume")

@@ -1,0 +1,51 @@
+"""Profiles, switches and configuration: defaults, overrides, and clear errors."""
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+from fakecloud.profiles import SWITCHES
+
+
+def test_profiles_bundle_the_switch_values_of_the_design_table():
+    seed, upstream = Cloud(profile="seed").switches, Cloud(profile="upstream").switches
+    assert (seed.max_microversion, upstream.max_microversion) == ("2.60", "2.104")
+    assert seed.policy_before_lookup and not upstream.policy_before_lookup
+    assert seed.instance_snapshot_branch and not upstream.instance_snapshot_branch
+    assert not seed.cinder_limits_precheck and upstream.cinder_limits_precheck
+    assert seed.lp1980720 and not upstream.lp1980720
+    assert not seed.lp1731986 and not upstream.lp1731986
+
+
+def test_every_switch_is_documented():
+    for switch in SWITCHES.values():
+        assert switch.doc.strip(), switch.name
+
+
+def test_bugs_and_switch_overrides_per_cloud():
+    cloud = Cloud(config={"bugs": ["lp1731986"], "switches": {"max_microversion": "2.50"}})
+    assert cloud.switches.lp1731986 is True
+    assert cloud.switches.max_microversion == "2.50"
+    assert cloud.switches.bugs_on() == ["lp1731986", "lp1980720", "lp1878583"]
+
+
+def test_unknown_names_are_errors_that_suggest_the_right_one():
+    with pytest.raises(ConfigError, match="unknown switch 'lp1731968'.*'lp1731986'"):
+        Cloud(config={"switches": {"lp1731968": True}})
+    with pytest.raises(ConfigError, match="unknown profile 'upstrem'.*'upstream'"):
+        Cloud(profile="upstrem")
+    with pytest.raises(ConfigError, match="unknown config section 'rcp'.*'rpc'"):
+        Cloud(config={"rcp": {}})
+    with pytest.raises(ConfigError, match="unknown config key rpc.dealy_s.*'delay_s'"):
+        Cloud(config={"rpc": {"dealy_s": 1}})
+    with pytest.raises(ConfigError, match="expected float"):
+        Cloud(config={"rpc": {"delay_s": "fast"}})
+    with pytest.raises(ConfigError, match="takes a bool"):
+        Cloud(config={"switches": {"lp1731986": "yes"}})
+
+
+def test_config_values_are_read_by_section():
+    cloud = Cloud(config={"rpc": {"delay_s": 1}})
+    assert cloud.config.rpc.delay_s == 1.0
+    assert cloud.config.rpc.response_timeout_s == 60.0
+    assert cloud.config.to_dict()["rpc"]["delay_s"] == 1.0
