@@ -53,6 +53,13 @@ class ApiService:
     def dispatch(self, req: Request) -> Response | Generator[Any, Any, Response]:
         """Answer `req`: a Response, or a generator yielding simpy events then returning one."""
         extra: dict[str, str] = {}
+        ctx = req.context
+        self.kernel.trace.emit(
+            "api.request",
+            self.name,
+            f"{req.method} {req.path}",
+            user=getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
+        )
         try:
             if self.versioned(req):
                 req.microversion = self.versions.negotiate(req.headers)
@@ -89,6 +96,14 @@ class ApiService:
         return self.render_fault(self.unexpected(exc))
 
     def _finish(self, req: Request, response: Response, extra: dict[str, str]) -> Response:
+        ctx = req.context
+        self.kernel.trace.emit(
+            "api.response",
+            self.name,
+            f"{req.method} {req.path}",
+            status=response.status,
+            user=getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
+        )
         headers = response.headers
         for key, value in extra.items():
             headers.setdefault(key, value)

@@ -46,12 +46,14 @@ class TransferFailed(Exception):
 class Resource:
     """A link or a disk: a name and a throughput in bytes per second."""
 
-    __slots__ = ("name", "capacity", "nominal")
+    __slots__ = ("name", "capacity", "nominal", "classes", "order")
 
-    def __init__(self, name: str, capacity: float):
+    def __init__(self, name: str, capacity: float, order: int = 0):
         self.name = name
         self.capacity = capacity
         self.nominal = capacity
+        self.classes: dict[tuple, _FlowClass] = {}  # the flow classes crossing it, in order
+        self.order = order
 
     def __repr__(self) -> str:
         return f"Resource({self.name!r}, {self.capacity:g} B/s)"
@@ -108,7 +110,7 @@ class Transfer:
 class _FlowClass:
     """Transfers sharing one path: one rate, one count of bytes served per transfer."""
 
-    __slots__ = ("path", "heap", "n", "served", "rate", "last")
+    __slots__ = ("path", "heap", "n", "served", "rate", "last", "timer")
 
     def __init__(self, path: tuple):
         self.path = path
@@ -117,6 +119,7 @@ class _FlowClass:
         self.served = 0.0
         self.rate = 0.0
         self.last = 0.0
+        self.timer = 0  # generation of the one completion timer that is current
 
     def served_at(self, now: float) -> float:
         return self.served + self.rate * (now - self.last)
@@ -137,7 +140,7 @@ class IoModel:
         self._active: dict[str, Transfer] = {}
         self._stalled: dict[str, Transfer] = {}
         self._seq = 0
-        self._generation = 0
+        self._dirty: dict[tuple, _FlowClass] = {}
         self._pending = False
         kernel.faults.watch("io.transfer", self._on_timed_fault)
 
@@ -149,9 +152,8 @@ class IoModel:
         if res is None:
             if bytes_per_s is None:
                 raise KeyError(f"no I/O resource {name!r}; give its throughput to create it")
-            res = Resource(
-                name, self._check_capacity(name, self._kernel.choices.throughput(bytes_per_s))
-            )
+            capacity = self._check_capacity(name, self._kernel.choices.throughput(bytes_per_s))
+            res = Resource(name, capacity, order=len(self.resources))
             self.resources[name] = res
         return res
 
@@ -160,7 +162,8 @@ class IoModel:
         res = self.resources[name]
         res.capacity = self._check_capacity(name, bytes_per_s)
         self._kernel.trace.emit("io.capacity", "io", name, bytes_per_s=bytes_per_s)
-        self._touch()
+        for cls in res.classes.values():
+            self._touch(cls)
 
     @staticmethod
     def _check_capacity(name: str, value: float) -> float:
@@ -246,6 +249,8 @@ class IoModel:
         if cls is None:
             cls = self._classes[t.path] = _FlowClass(t.path)
             cls.last = now
+            for res in t.path:
+                res.classes[t.path] = cls
         cls.advance(now)
         t._cls = cls
         t._finish = cls.served + nbytes
@@ -254,18 +259,21 @@ class IoModel:
         self._seq += 1
         heapq.heappush(cls.heap, (t._finish, self._seq, t))
         self._active[t.id] = t
-        self._touch()
+        self._touch(cls)
 
     def _leave(self, t: Transfer) -> None:
         """Take a transfer out of its class (its heap entry is skipped when it surfaces)."""
         self._stalled.pop(t.id, None)
-        if self._active.pop(t.id, None) is not None and t._cls is not None:
-            t._cls.n -= 1
+        cls = t._cls
+        if self._active.pop(t.id, None) is not None and cls is not None:
+            cls.advance(self._kernel.now)
+            cls.n -= 1
             t._cls = None
-            self._touch()
+            self._touch(cls)
 
-    def _touch(self) -> None:
+    def _touch(self, cls: _FlowClass) -> None:
         """Ask for one recomputation at this instant, however many changes happen in it."""
+        self._dirty[cls.path] = cls
         if not self._pending:
             self._pending = True
             self._kernel.env.timeout(0).callbacks.append(self._on_pending)
@@ -274,20 +282,32 @@ class IoModel:
         self._pending = False
         self._reshare()
 
-    def _on_timer(self, generation: int):
+    def _on_timer(self, cls: _FlowClass, generation: int):
         def fire(_event: Any) -> None:
-            if generation == self._generation:
+            if cls.timer == generation and self._classes.get(cls.path) is cls:
+                self._dirty[cls.path] = cls
                 self._reshare()
 
         return fire
 
     def _reshare(self) -> None:
+        """Finish what is due, then recompute the rates of the classes the changes can reach.
+
+        Only the connected component of the changed classes (linked through shared resources)
+        can change rate; the others keep theirs, and their finishing timers stay valid.
+        """
         now = self._kernel.now
-        self._generation += 1
-        classes = self._classes
+        touched = self._dirty
+        component = self._component(touched.values())
+        self._dirty = {}
         finished = []
-        for key in list(classes):
-            cls = classes[key]
+        for cls in component:
+            if (
+                cls.heap
+                and cls.heap[0][2]._cls is cls
+                and cls.heap[0][0] - cls.served_at(now) <= (1e-6 + cls.rate * 2e-9)
+            ):
+                touched[cls.path] = cls  # something finishes: its next finish changes
             cls.advance(now)
             heap = cls.heap
             tolerance = 1e-6 + cls.rate * 2e-9
@@ -302,8 +322,21 @@ class IoModel:
                     finished.append(t)
                 else:
                     break
+        live = []
+        for cls in component:
             if cls.n == 0:
-                del classes[key]
+                del self._classes[cls.path]
+                for res in cls.path:
+                    res.classes.pop(cls.path, None)
+                cls.timer += 1
+            else:
+                live.append(cls)
+        before = [cls.rate for cls in live]
+        self._share(live)
+        for cls, old_rate in zip(live, before, strict=True):
+            # A class whose rate and transfers did not change keeps its timer: still exact.
+            if cls.rate != old_rate or cls.path in touched:
+                self._schedule(cls)
         for t in finished:
             del self._active[t.id]
             t.state = "done"
@@ -312,51 +345,67 @@ class IoModel:
                 "io.finish", "io", t.id, label=t.label, duration_s=round(now - t.started_at, 9)
             )
             t.done.succeed(t)
-        self._share(list(classes.values()))
-        self._schedule_next(now)
+
+    @staticmethod
+    def _component(seeds: Iterable[_FlowClass]) -> list[_FlowClass]:
+        """The classes reachable from `seeds` through shared resources, in a stable order."""
+        seen: dict[tuple, _FlowClass] = {}
+        stack = list(seeds)
+        done_res: set[str] = set()
+        while stack:
+            cls = stack.pop()
+            if cls.path in seen:
+                continue
+            seen[cls.path] = cls
+            for res in cls.path:
+                if res.name not in done_res:
+                    done_res.add(res.name)
+                    stack.extend(c for c in res.classes.values() if c.path not in seen)
+        return list(seen.values())
 
     @staticmethod
     def _share(classes: list[_FlowClass]) -> None:
-        """Progressive filling: fix the flows of the scarcest resource, then repeat."""
+        """Progressive filling: fix the flows of the scarcest resource, then repeat.
+
+        A heap keeps resources by their current fair share; entries made stale by a fixing
+        step are skipped when they surface.
+        """
         left: dict[Resource, float] = {}
         count: dict[Resource, int] = {}
         for cls in classes:
             for res in cls.path:
                 left[res] = res.capacity
                 count[res] = count.get(res, 0) + cls.n
-        unfixed = classes
-        while unfixed:
-            bottleneck, share = None, math.inf
-            for res, n in count.items():
-                if n > 0:
-                    s = left[res] / n
-                    if s < share:
-                        bottleneck, share = res, s
-            still = []
-            for cls in unfixed:
-                if bottleneck in cls.path:
-                    cls.rate = max(0.0, share)
-                    for res in cls.path:
-                        left[res] -= share * cls.n
-                        count[res] -= cls.n
-                else:
-                    still.append(cls)
-            unfixed = still
+        heap = [(left[r] / n, r.order, r) for r, n in count.items() if n > 0]
+        heapq.heapify(heap)
+        unfixed = {cls.path: cls for cls in classes}
+        while heap and unfixed:
+            share, _, res = heapq.heappop(heap)
+            n = count[res]
+            if n <= 0 or share != left[res] / n:
+                continue
+            for path, cls in list(res.classes.items()):
+                if path not in unfixed:
+                    continue
+                del unfixed[path]
+                cls.rate = max(0.0, share)
+                for other in cls.path:
+                    left[other] -= share * cls.n
+                    count[other] -= cls.n
+                    if other is not res and count[other] > 0:
+                        heapq.heappush(heap, (left[other] / count[other], other.order, other))
 
-    def _schedule_next(self, now: float) -> None:
-        soonest = math.inf
-        for cls in self._classes.values():
-            if cls.rate > 0:
-                heap = cls.heap
-                while heap and heap[0][2]._cls is not cls:
-                    heapq.heappop(heap)
-                if heap:
-                    dt = (heap[0][0] - cls.served) / cls.rate
-                    if dt < soonest:
-                        soonest = dt
-        if soonest < math.inf:
-            delay = max(0.0, round(soonest, 9))
-            self._kernel.env.timeout(delay).callbacks.append(self._on_timer(self._generation))
+    def _schedule(self, cls: _FlowClass) -> None:
+        """(Re)arm the class's one timer for its next finishing transfer."""
+        cls.timer += 1
+        if cls.rate <= 0:
+            return
+        heap = cls.heap
+        while heap and heap[0][2]._cls is not cls:
+            heapq.heappop(heap)
+        if heap:
+            delay = max(0.0, round((heap[0][0] - cls.served) / cls.rate, 9))
+            self._kernel.env.timeout(delay).callbacks.append(self._on_timer(cls, cls.timer))
 
     def _finish_failed(self, t: Transfer, error: BaseException) -> None:
         t.state = "failed"
