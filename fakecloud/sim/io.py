@@ -206,6 +206,8 @@ class IoModel:
             k.trace.emit("io.stall", "io", t.id, label=label)
             if rule.action == "delay":
                 k.after(rule.delay_s, lambda: self.resume(t))
+            else:  # `faults.release("io.transfer")` lets it go on
+                k.faults.stall_event("io.transfer").callbacks.append(lambda _e: self.resume(t))
             return t
         self._enter(t, float(size_bytes))
         return t
@@ -424,3 +426,6 @@ class IoModel:
                 self.stall(t)
                 if rule.action == "delay":
                     self._kernel.after(rule.delay_s, lambda t=t: self.resume(t))
+                else:
+                    released = self._kernel.faults.stall_event("io.transfer")
+                    released.callbacks.append(lambda _e, t=t: self.resume(t))

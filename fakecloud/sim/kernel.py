@@ -117,14 +117,14 @@ class Kernel:
 
     def run(self, until: float | Any = None) -> Any:
         """Run the simulation until virtual time `until`, an event, or nothing is scheduled."""
-        with self._driving():
+        with self.driving():
             return self.env.run(until=until)
 
     def advance(self, seconds: float) -> None:
         """Move virtual time forward by `seconds`, running everything due meanwhile."""
         if seconds < 0:
             raise ValueError(f"cannot advance by a negative time ({seconds} s)")
-        with self._driving():
+        with self.driving():
             target = self.env.now + seconds
             env = self.env
             while env.peek() <= target:
@@ -143,7 +143,7 @@ class Kernel:
         cap = self.config.kernel.idle_cap_s if cap_s is None else cap_s
         limit = self.env.now + cap
         env = self.env
-        with self._driving():
+        with self.driving():
             while self._live:
                 when = env.peek()
                 if when == float("inf"):
@@ -166,8 +166,11 @@ class Kernel:
         shown = ", ".join(names[:most])
         return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
-    def _driving(self) -> _Driving:
+    def driving(self) -> _Driving:
+        """Context manager held while something drives the clock; a nested drive (simulated
+        work calling ``time.sleep``) raises `ReentrantClockError` instead of deadlocking."""
         return _Driving(self)
+
 
 
 class _Driving:

@@ -160,3 +160,11 @@ def test_bad_throughput_is_a_clear_error():
     cloud = Cloud()
     with pytest.raises(ValueError, match="throughput of 'link'"):
         cloud.io.resource("link", float("inf"))
+
+
+def test_a_transfer_stalled_at_its_start_goes_on_when_the_fault_is_released():
+    cloud = Cloud()
+    cloud.io.resource("link", 100 * MB)
+    cloud.faults.add("io.transfer", action="stall", times=1)
+    cloud.kernel.at(30, lambda: cloud.faults.release("io.transfer"))
+    assert _run_transfers(cloud, [(0, GB, ["link"])]) == {0: 40.0}

@@ -1,0 +1,54 @@
+"""The ``fakecloud`` command: run scenarios, explore seeds, show reports, serve, demo.
+
+    fakecloud demo                      # the snapshot flow, shown as a timeline and a sequence
+    fakecloud run FILE [--seed N] [--trace out.jsonl]
+    fakecloud explore FILE [--seeds N]  # the same scenario under many seeds, choices left to chance
+    fakecloud report TRACE.jsonl [--view timeline|sequence|states]
+    fakecloud serve [--port-base N] [--speed X]
+    fakecloud schema                    # the JSON Schema of scenario files
+
+Each subcommand lives in its own module; this file only dispatches, importing lazily so that
+``fakecloud --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import sys
+
+COMMANDS = {
+    "demo": ("fakecloud.demo", "main", "run the snapshot flow and show it"),
+    "run": ("fakecloud.scenario.cli_commands", "run_main", "run scenario files"),
+    "explore": ("fakecloud.explore", "main", "run a scenario under many seeds"),
+    "report": ("fakecloud.views.report", "main", "show a trace as timeline/sequence/states"),
+    "serve": ("fakecloud.serve_cli", "serve_main", "serve the cloud over HTTP on 127.0.0.1"),
+    "schema": ("fakecloud.scenario.cli_commands", "schema_main", "print the scenario schema"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: fakecloud COMMAND [ARGS...]", "", "commands:"]
+    lines += [f"  {name:<9} {doc}" for name, (_, _, doc) in COMMANDS.items()]
+    lines += ["", "`fakecloud COMMAND --help` describes each command."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``fakecloud`` console script; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"fakecloud: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module_name, func_name, _ = COMMANDS[name]
+    import importlib
+
+    func = getattr(importlib.import_module(module_name), func_name)
+    result = func(rest)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
