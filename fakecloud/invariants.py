@@ -1,0 +1,426 @@
+"""The invariant library: what must be true of any cloud, checked from its state and trace.
+
+    >>> cloud.run_until_idle()
+    >>> cloud.check_invariants()                       # every invariant
+    []
+    >>> cloud.check_invariants(["no_frozen_guest"])    # some, by name
+
+Each invariant is a named function ``(cloud) -> list[Violation]`` registered in `REGISTRY`.
+One that needs a service the cloud does not have (or a part of it not built yet) raises
+`NotApplicable`: `check` reports it as "not applicable", never as a silent pass. Scenario files
+name invariants under ``expect: {invariants: all | [names], violated: [names]}``; a bug replay
+lists the invariant its bug breaks under ``violated``.
+
+Invariants read services only through their public attributes, and the trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken invariant: which, about what (`subject`), and what is wrong."""
+
+    invariant: str
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.invariant}: {self.subject}: {self.message}"
+
+
+class NotApplicable(Exception):
+    """The invariant cannot be checked on this cloud (the reason says why)."""
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A registered invariant: its name, what it means, the check, the services it reads."""
+
+    name: str
+    doc: str
+    check: Callable[[Any], list[Violation]]
+    needs: tuple[str, ...]
+
+
+@dataclass
+class Outcome:
+    """The result of checking one invariant: violations, or why it could not be checked."""
+
+    name: str
+    violations: list[Violation]
+    not_applicable: str | None = None
+
+    @property
+    def status(self) -> str:
+        """``"ok"``, ``"violated"`` or ``"not applicable"``."""
+        if self.not_applicable is not None:
+            return "not applicable"
+        return "violated" if self.violations else "ok"
+
+
+class Violations(list):
+    """A list of `Violation`s that also says which invariants could not be checked."""
+
+    def __init__(self, items: Iterable[Violation] = (), not_applicable: dict | None = None):
+        super().__init__(items)
+        self.not_applicable: dict[str, str] = dict(not_applicable or {})
+
+    def __repr__(self) -> str:
+        skipped = f", not applicable: {self.not_applicable}" if self.not_applicable else ""
+        return f"Violations({list.__repr__(self)}{skipped})"
+
+
+REGISTRY: dict[str, Invariant] = {}
+
+
+def invariant(name: str, needs: tuple[str, ...] = ()):
+    """Register the decorated ``(cloud) -> list[Violation]`` function as invariant `name`.
+
+    `needs` names the cloud attributes (``"nova"``, ``"cinder"``, ``"glance"``) it reads; when
+    one is missing the invariant is not applicable.
+    """
+
+    def register(fn: Callable[[Any], list[Violation]]) -> Callable[[Any], list[Violation]]:
+        doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        REGISTRY[name] = Invariant(name, doc, fn, needs)
+        return fn
+
+    return register
+
+
+def check(cloud: Any, names: Iterable[str] | None = None) -> list[Outcome]:
+    """Check the named invariants (all when `names` is None), one `Outcome` each."""
+    chosen = list(REGISTRY) if names is None else list(names)
+    unknown = [n for n in chosen if n not in REGISTRY]
+    if unknown:
+        from fakecloud.config import did_you_mean
+
+        raise KeyError(
+            f"unknown invariant {unknown[0]!r}{did_you_mean(unknown[0], REGISTRY)}; "
+            f"known: {', '.join(sorted(REGISTRY))}"
+        )
+    outcomes = []
+    for name in chosen:
+        inv = REGISTRY[name]
+        missing = [s for s in inv.needs if getattr(cloud, s, None) is None]
+        if missing:
+            outcomes.append(Outcome(name, [], f"no {', '.join(missing)} in this cloud"))
+            continue
+        try:
+            outcomes.append(Outcome(name, list(inv.check(cloud))))
+        except NotApplicable as exc:
+            outcomes.append(Outcome(name, [], str(exc)))
+    return outcomes
+
+
+def check_invariants(cloud: Any, names: Iterable[str] | None = None) -> Violations:
+    """All violations of the named invariants (every one when `names` is None).
+
+    With every invariant, those that cannot be checked on this cloud are listed in
+    ``.not_applicable``; an invariant named explicitly must be checkable, else `NotApplicable`
+    is raised (so a test asking for it never passes without checking it).
+    """
+    outcomes = check(cloud, names)
+    if names is not None:
+        skipped = [f"{o.name}: {o.not_applicable}" for o in outcomes if o.not_applicable]
+        if skipped:
+            raise NotApplicable("cannot check " + "; ".join(skipped))
+    return Violations(
+        [v for o in outcomes for v in o.violations],
+        {o.name: o.not_applicable for o in outcomes if o.not_applicable is not None},
+    )
+
+
+def _idle(cloud: Any) -> bool:
+    return not cloud.kernel.running()
+
+
+# -- trace invariants ----------------------------------------------------------------------
+
+
+@invariant("no_unexpected_500")
+def no_unexpected_500(cloud: Any) -> list[Violation]:
+    """No API answered with an unexpected 500 (no ``api.error`` event in the trace).
+
+    An ``api.error`` is an exception no handler turned into the service's own error: a
+    fakecloud bug, or a place where real OpenStack also crashes (a replayed bug).
+    """
+    return [
+        Violation(
+            "no_unexpected_500",
+            str(e["subject"]),
+            f"{e['actor']} answered 500 at t={e['t']:g}: {e.get('error', '?')}",
+        )
+        for e in cloud.trace.filter(kind="api.error")
+    ]
+
+
+@invariant("no_active_snapshot_image_deleted", needs=("glance",))
+def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
+    """No active image was ever deleted except by a user's own ``DELETE /v2/images/{id}``.
+
+    Nova's cleanup (``delete_image_on_error``, the instance-gone branch) must only delete
+    snapshot images that are not yet active; an active image is a finished snapshot a user may
+    already boot from. Read from the trace: a move of an image from ``active`` to ``deleted`` or
+    ``pending_delete`` with no user DELETE request of that image in flight at that moment.
+    """
+    in_flight: dict[str, int] = {}
+    out = []
+    for e in cloud.trace:
+        kind = e["kind"]
+        if kind in ("api.request", "api.response") and e["actor"] == getattr(
+            getattr(cloud.glance, "api", None), "name", "glance"
+        ):
+            method, _, path = str(e["subject"]).partition(" ")
+            if method == "DELETE" and path.rstrip("/").count("/") == 3:
+                image_id = path.rstrip("/").rsplit("/", 1)[1]
+                step = 1 if kind == "api.request" else -1
+                in_flight[image_id] = in_flight.get(image_id, 0) + step
+        elif (
+            kind == "state"
+            and e.get("machine") == "glance.image.status"
+            and e.get("old") == "active"
+            and e.get("new") in ("deleted", "pending_delete")
+            and not in_flight.get(str(e["subject"]))
+        ):
+            out.append(
+                Violation(
+                    "no_active_snapshot_image_deleted",
+                    f"image {e['subject']}",
+                    f"deleted while active at t={e['t']:g} by {e['actor']}, not by a user's "
+                    "DELETE request",
+                )
+            )
+    return out
+
+
+# -- Glance --------------------------------------------------------------------------------
+
+_UNFINISHED_IMAGE = ("queued", "saving", "uploading", "importing")
+
+
+def _images(cloud: Any) -> list[Any]:
+    images = getattr(getattr(cloud.glance, "db", None), "images", None)
+    if images is None:
+        raise NotApplicable("cloud.glance has no db.images to read")
+    return list(images.values())
+
+
+def _is_snapshot_image(image: Any) -> bool:
+    props = getattr(image, "extra_properties", {}) or {}
+    return props.get("image_type") in ("snapshot", "backup")
+
+
+def _in_flight(cloud: Any, ident: str) -> bool:
+    """Whether simulated work still runs for `ident` (a live process or transfer names it)."""
+    if any(ident in name for name in cloud.kernel.running()):
+        return True
+    return any(ident in t.label or ident in map(str, t.attrs.values()) for t in cloud.io.active())
+
+
+@invariant("no_stuck_snapshot_image", needs=("glance",))
+def no_stuck_snapshot_image(cloud: Any) -> list[Violation]:
+    """No snapshot image is left ``queued`` or ``saving`` with no work in flight for it.
+
+    A snapshot image (``image_type`` snapshot or backup) that never gets its data is a leak the
+    user sees in ``openstack image list`` forever. When the cloud is idle every unfinished one
+    is stuck; while work still runs, only those no process or transfer is working on.
+    """
+    idle = _idle(cloud)
+    out = []
+    for image in _images(cloud):
+        if image.status not in _UNFINISHED_IMAGE or not _is_snapshot_image(image):
+            continue
+        if not idle and _in_flight(cloud, image.id):
+            continue
+        out.append(
+            Violation(
+                "no_stuck_snapshot_image",
+                f"image {image.id}",
+                f"snapshot image {image.name!r} is {image.status} with no work in flight",
+            )
+        )
+    return out
+
+
+# -- Cinder --------------------------------------------------------------------------------
+
+NOVA_SNAPSHOT_PREFIX = "snapshot for "
+
+
+def _referenced_snapshot_ids(cloud: Any) -> set[str]:
+    """Cinder snapshot ids named by a live image's block device mapping or an instance
+    snapshot (the vendor branch)."""
+    import json
+
+    ids: set[str] = set()
+    glance = getattr(cloud, "glance", None)
+    if glance is not None:
+        for image in _images(cloud):
+            if getattr(image, "deleted", False) or image.status in ("killed", "deleted"):
+                continue
+            mapping = (image.extra_properties or {}).get("block_device_mapping")
+            if isinstance(mapping, str):
+                try:
+                    mapping = json.loads(mapping)
+                except ValueError:
+                    mapping = None
+            for entry in mapping or ():
+                if isinstance(entry, dict) and entry.get("snapshot_id"):
+                    ids.add(str(entry["snapshot_id"]))
+    nova = getattr(cloud, "nova", None)
+    for snap in getattr(nova, "instance_snapshots", lambda: [])() if nova is not None else ():
+        ids.update(str(s) for s in getattr(snap, "volume_snapshot_ids", ()) or ())
+    return ids
+
+
+@invariant("no_orphan_volume_snapshot", needs=("cinder", "glance"))
+def no_orphan_volume_snapshot(cloud: Any) -> list[Violation]:
+    """Every Cinder snapshot Nova made for a server snapshot is referenced by an image (or an
+    instance snapshot).
+
+    Nova names them ``snapshot for <image name>``. One that no live image's
+    ``block_device_mapping`` points at is an orphan: a failed volume-backed createImage left it
+    behind (LP #1731986, the quota race), and it holds the user's snapshot quota forever.
+    Checked once the cloud is idle.
+    """
+    if not _idle(cloud):
+        raise NotApplicable("the cloud is still busy (checked once idle)")
+    referenced = _referenced_snapshot_ids(cloud)
+    out = []
+    for snap in cloud.cinder.store.snapshots.values():
+        name = snap.display_name or ""
+        if not name.startswith(NOVA_SNAPSHOT_PREFIX) or snap.id in referenced:
+            continue
+        out.append(
+            Violation(
+                "no_orphan_volume_snapshot",
+                f"volume snapshot {snap.id}",
+                f"{name!r} of volume {snap.volume_id} ({snap.status}) is referenced by no image",
+            )
+        )
+    return out
+
+
+@invariant("quota_usage_matches", needs=("cinder",))
+def quota_usage_matches(cloud: Any) -> list[Violation]:
+    """Cinder's quota usage equals what exists, and nothing stays reserved, once idle.
+
+    For each project: ``volumes``, ``snapshots`` and ``gigabytes`` in use (and their per-type
+    copies) equal the count and size of its live volumes and snapshots that consume quota
+    (snapshot gigabytes unless ``no_snapshot_gb_quota``); reservations are all settled.
+    """
+    if not _idle(cloud):
+        raise NotApplicable("the cloud is still busy (checked once idle)")
+    cinder = cloud.cinder
+    expected: dict[str, dict[str, int]] = {}
+
+    def add(project: str, resource: str, type_name: str | None, n: int) -> None:
+        counts = expected.setdefault(project, {})
+        counts[resource] = counts.get(resource, 0) + n
+        if type_name:
+            counts[f"{resource}_{type_name}"] = counts.get(f"{resource}_{type_name}", 0) + n
+
+    for vol in cinder.store.volumes.values():
+        if vol.use_quota:
+            add(vol.project_id, "volumes", vol.volume_type.name, 1)
+            add(vol.project_id, "gigabytes", vol.volume_type.name, vol.size)
+    snapshot_gb = not cinder.config.no_snapshot_gb_quota
+    for snap in cinder.store.snapshots.values():
+        if snap.use_quota:
+            add(snap.project_id, "snapshots", snap.volume_type.name, 1)
+            if snapshot_gb:
+                add(snap.project_id, "gigabytes", snap.volume_type.name, snap.volume_size)
+    projects = set(expected)
+    keystone = getattr(cloud, "keystone", None)
+    if keystone is not None:
+        projects |= set(keystone.directory.projects)
+    out = []
+    for project in sorted(projects):
+        usages = cinder.quotas.usages(project)
+        want = expected.get(project, {})
+        for resource, usage in usages.items():
+            if not resource.startswith(("volumes", "snapshots", "gigabytes")):
+                continue
+            exists = want.get(resource, 0)
+            if usage["in_use"] != exists or usage["reserved"]:
+                out.append(
+                    Violation(
+                        "quota_usage_matches",
+                        f"project {project} {resource}",
+                        f"in use {usage['in_use']} (reserved {usage['reserved']}), "
+                        f"but {exists} exist",
+                    )
+                )
+    return out
+
+
+# -- Nova ----------------------------------------------------------------------------------
+
+
+def _instances(cloud: Any) -> list[Any]:
+    rows = getattr(getattr(cloud.nova, "db", None), "instances", None)
+    if rows is None:
+        raise NotApplicable("cloud.nova has no db.instances to read")
+    return [row for row in rows.values() if not getattr(row, "deleted", False)]
+
+
+def _guests(cloud: Any) -> list[tuple[str, Any]]:
+    """(host, domain) of every guest on every compute host (``nova.hosts[h].driver``)."""
+    hosts = getattr(cloud.nova, "hosts", None)
+    if hosts is None:
+        raise NotApplicable("cloud.nova does not expose its compute hosts (nova.hosts)")
+    out = []
+    for host, manager in sorted(hosts.items()):
+        driver = getattr(manager, "driver", None)
+        for dom in getattr(driver, "domains", {}).values():
+            out.append((host, dom))
+    return out
+
+
+@invariant("task_state_cleared", needs=("nova",))
+def task_state_cleared(cloud: Any) -> list[Violation]:
+    """Every server's task_state is back to none once the cloud is idle.
+
+    A task_state left set (``image_uploading`` after a compute died mid-snapshot, D3) blocks
+    every later action on the server with a 409 until an operator resets it.
+    """
+    if not _idle(cloud):
+        raise NotApplicable("the cloud is still busy (checked once idle)")
+    return [
+        Violation(
+            "task_state_cleared",
+            f"server {inst.uuid}",
+            f"task_state is {inst.task_state!r} (vm_state {inst.vm_state!r}) with no work left",
+        )
+        for inst in _instances(cloud)
+        if inst.task_state is not None
+    ]
+
+
+@invariant("no_frozen_guest", needs=("nova",))
+def no_frozen_guest(cloud: Any) -> list[Violation]:
+    """No guest's filesystems are left frozen (quiesced) once the cloud is idle.
+
+    A frozen guest blocks every write inside the server: the bad end state of LP #1731986 and
+    LP #1754360, where a failure between quiesce and unquiesce skipped the thaw.
+    """
+    if not _idle(cloud):
+        raise NotApplicable("the cloud is still busy (checked once idle)")
+    guests = _guests(cloud)
+    if guests and not any(hasattr(dom, "frozen") for _, dom in guests):
+        raise NotApplicable("nova's guests do not record a freeze state (Domain.frozen)")
+    return [
+        Violation(
+            "no_frozen_guest",
+            f"server {dom.uuid}",
+            f"guest {dom.name} on {host} is still frozen",
+        )
+        for host, dom in guests
+        if getattr(dom, "frozen", False)
+    ]

@@ -1,0 +1,227 @@
+"""fakecloud's pytest plugin: scenario files collected as tests, and a fresh cloud per test.
+
+Scenario files (default ``scenarios/**/*.yaml`` under the rootdir; ini option
+``fakecloud_scenarios`` or ``--fakecloud-scenarios GLOB``) become one test per case, with ids
+such as ``scenarios/bugs/lp1731986.yaml::seed-bug-on``. A failure prints the scenario report,
+the seed, the command that replays it (``fakecloud run FILE --case ID --seed N``) and the tail
+of the trace.
+
+Fixtures for Python tests::
+
+    @pytest.mark.fakecloud(profile="upstream", bugs=["lp1731986"], config={"rpc": {...}})
+    def test_snapshot(cloud, sdk):
+        server = sdk.compute.get_server(...)
+
+- ``cloud``: a fresh `fakecloud.Cloud` per test. Its seed is the marker's ``seed=``, else
+  ``--fakecloud-seed N``, else a stable number derived from the test id (so every test has its
+  own ids, and the same ones on every run).
+- ``sdk``: an openstacksdk connection to that cloud (``cloud.connection()`` inside
+  ``cloud.intercept()``).
+- marker ``fakecloud(profile=, switches=, seed=, bugs=, config=)`` sets up the cloud.
+
+A failing test that used ``cloud`` gets a "fakecloud" report section: seed, the command to
+replay it, and the last trace events.
+"""
+
+from __future__ import annotations
+
+import glob
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fakecloud.scenario.errors import ScenarioError
+
+DEFAULT_SCENARIOS = "scenarios/**/*.yaml"
+TRACE_TAIL = 20
+_CLOUD = pytest.StashKey[Any]()
+_FILES = pytest.StashKey[set]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fakecloud", "fakecloud simulated OpenStack")
+    group.addoption(
+        "--fakecloud-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed for every fakecloud cloud and scenario (replays a failure)",
+    )
+    group.addoption(
+        "--fakecloud-scenarios",
+        action="append",
+        default=None,
+        metavar="GLOB",
+        help=f"scenario files to collect, relative to the rootdir (default {DEFAULT_SCENARIOS})",
+    )
+    parser.addini(
+        "fakecloud_scenarios",
+        type="linelist",
+        default=[DEFAULT_SCENARIOS],
+        help="globs of scenario files to collect as tests, relative to the rootdir",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fakecloud(profile=None, switches=None, seed=None, bugs=None, config=None): "
+        "how the `cloud` fixture builds its cloud",
+    )
+
+
+# -- scenario files ------------------------------------------------------------------------
+
+
+def _scenario_files(config: pytest.Config) -> set[Path]:
+    if _FILES not in config.stash:
+        patterns = config.getoption("fakecloud_scenarios") or config.getini("fakecloud_scenarios")
+        root = config.rootpath
+        found = set()
+        for pattern in patterns:
+            for name in glob.glob(pattern, root_dir=root, recursive=True):
+                found.add((root / name).resolve())
+        config.stash[_FILES] = found
+    return config.stash[_FILES]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix in (".yaml", ".yml") and file_path.resolve() in _scenario_files(
+        parent.config
+    ):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioFile(pytest.File):
+    """A scenario YAML file: one test per case."""
+
+    def collect(self):
+        from fakecloud.scenario.loader import load
+
+        try:
+            scenario = load(self.path, root_dir=self.config.rootpath)
+        except ScenarioError as exc:
+            raise self.CollectError(str(exc)) from None
+        for case in scenario.cases:
+            yield ScenarioItem.from_parent(self, name=case.id, case=case)
+
+
+class ScenarioFailed(Exception):
+    """A scenario case whose expectations did not all hold."""
+
+    def __init__(self, result: Any):
+        super().__init__(result.case.id)
+        self.result = result
+
+
+class ScenarioItem(pytest.Item):
+    """One case of a scenario file."""
+
+    def __init__(self, *, case: Any, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.case = case
+        self.result: Any = None
+
+    def runtest(self) -> None:
+        from fakecloud.scenario.runner import run_case
+
+        self.result = run_case(self.case, seed=self.config.getoption("fakecloud_seed"))
+        if not self.result.passed:
+            raise ScenarioFailed(self.result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> Any:
+        if isinstance(excinfo.value, ScenarioFailed):
+            from fakecloud.scenario.report import render
+
+            result = excinfo.value.result
+            return (
+                render(result, trace_tail=TRACE_TAIL)
+                + f"\nseed: {result.seed}\nreplay: {result.replay_command()}"
+            )
+        if isinstance(excinfo.value, ScenarioError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"scenario {self.case.file}::{self.case.id}"
+
+
+# -- fixtures for Python tests -------------------------------------------------------------
+
+
+def default_seed(nodeid: str) -> int:
+    """The stable seed a test gets when nothing else picks one (from its id)."""
+    return zlib.crc32(nodeid.encode()) % 1_000_000
+
+
+def _marker_options(node: pytest.Item) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for marker in reversed(list(node.iter_markers("fakecloud"))):
+        if marker.args:
+            raise pytest.UsageError(
+                f"{node.nodeid}: @pytest.mark.fakecloud takes keyword arguments only "
+                "(profile=, switches=, seed=, bugs=, config=)"
+            )
+        unknown = set(marker.kwargs) - {"profile", "switches", "seed", "bugs", "config"}
+        if unknown:
+            raise pytest.UsageError(
+                f"{node.nodeid}: @pytest.mark.fakecloud got unknown argument(s) "
+                f"{', '.join(sorted(unknown))}; it takes profile, switches, seed, bugs, config"
+            )
+        options.update(marker.kwargs)
+    return options
+
+
+@pytest.fixture
+def cloud(request: pytest.FixtureRequest) -> Any:
+    """A fresh simulated cloud for this test (see the `fakecloud` marker)."""
+    from fakecloud import Cloud
+
+    options = _marker_options(request.node)
+    seed = options.get("seed")
+    if seed is None:
+        seed = request.config.getoption("fakecloud_seed")
+    if seed is None:
+        seed = default_seed(request.node.nodeid)
+    config = dict(options.get("config") or {})
+    if options.get("switches"):
+        config["switches"] = {**config.get("switches", {}), **options["switches"]}
+    if options.get("bugs"):
+        config["bugs"] = [*config.get("bugs", []), *options["bugs"]]
+    built = Cloud(seed=seed, profile=options.get("profile") or "seed", config=config)
+    request.node.stash[_CLOUD] = built
+    return built
+
+
+@pytest.fixture
+def sdk(cloud: Any) -> Any:
+    """An openstacksdk connection to the test's cloud, served in-process."""
+    if not (hasattr(cloud, "connection") and hasattr(cloud, "intercept")):
+        pytest.skip("this fakecloud has no cloud.connection()/cloud.intercept() yet")
+    with cloud.intercept():
+        yield cloud.connection()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    report = yield
+    if report.failed and call.when == "call":
+        built = item.stash.get(_CLOUD, None)
+        if built is not None:
+            report.sections.append(("fakecloud", _python_test_section(item, built)))
+    return report
+
+
+def _python_test_section(item: pytest.Item, built: Any) -> str:
+    from fakecloud.views.timeline import timeline
+
+    lines = [
+        f"seed: {built.seed}   profile: {built.profile}   t={built.now:g}",
+        f"replay: pytest '{item.nodeid}' --fakecloud-seed {built.seed}",
+        f"last {TRACE_TAIL} trace events:",
+        timeline(built.trace.tail(TRACE_TAIL)) or "  (empty trace)",
+    ]
+    return "\n".join(lines)

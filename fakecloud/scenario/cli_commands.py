@@ -1,0 +1,113 @@
+"""The ``fakecloud run`` and ``fakecloud schema`` commands (wired into `fakecloud.cli`).
+
+    fakecloud run scenarios/bugs/lp1731986.yaml                 # every case
+    fakecloud run scenarios/bugs/lp1731986.yaml --case bug-on --seed 3 --trace out.jsonl
+    fakecloud schema > scenario.schema.json
+
+Exit status of ``run``: 0 when every case passed, 1 when an expectation failed, 2 when a file
+cannot be loaded (its problems are printed as ``FILE:LINE: field X: ...``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fakecloud.scenario.errors import ScenarioError
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fakecloud run",
+        description="Run scenario files on a simulated cloud and check their expectations.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML file(s)")
+    p.add_argument("--seed", type=int, help="seed for every case (default: the file's)")
+    p.add_argument(
+        "--case",
+        action="append",
+        metavar="ID",
+        help="run only this case (repeatable; ids as --list shows them)",
+    )
+    p.add_argument(
+        "--trace",
+        metavar="OUT.jsonl",
+        help="write the trace as JSON Lines (one file per case: OUT-<case>.jsonl when a run "
+        "has several cases)",
+    )
+    p.add_argument("--list", action="store_true", help="list the cases and exit")
+    p.add_argument("--tail", type=int, default=15, help="trace events shown for a failed case")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary lines")
+    return p
+
+
+def run_main(argv: list[str] | None = None) -> int:
+    """``fakecloud run FILE... [--seed N] [--case ID] [--trace out.jsonl]``; the exit status."""
+    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.report import render, summary
+    from fakecloud.scenario.runner import run_case
+
+    args = _run_parser().parse_args(argv)
+    scenarios = []
+    problems = []
+    for name in args.files:
+        try:
+            scenarios.append(load(name))
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    selected = []
+    for scenario in scenarios:
+        cases = scenario.cases
+        if args.case:
+            cases = [c for c in cases if c.id in args.case]
+        selected += cases
+    if args.case:
+        known = {c.id for s in scenarios for c in s.cases}
+        missing = [c for c in args.case if c not in known]
+        if missing:
+            print(f"no case {missing[0]!r}; cases: {', '.join(sorted(known))}", file=sys.stderr)
+            return 2
+    if args.list:
+        for case in selected:
+            print(f"{case.file}::{case.id}")
+        return 0
+    failed = 0
+    for case in selected:
+        try:
+            result = run_case(case, seed=args.seed)
+        except ScenarioError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        if args.trace:
+            result.trace.to_jsonl(_trace_path(args.trace, case.id, len(selected)))
+        if args.quiet:
+            print(f"{case.file}::{case.id}  {summary(result).splitlines()[0]}")
+        else:
+            print(render(result, trace_tail=0 if result.passed else args.tail))
+            print()
+        failed += not result.passed
+    if len(selected) > 1:
+        print(f"{len(selected) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _trace_path(out: str, case_id: str, count: int) -> str:
+    if count <= 1:
+        return out
+    path = Path(out)
+    return str(path.with_name(f"{path.stem}-{case_id}{path.suffix or '.jsonl'}"))
+
+
+def schema_main(argv: list[str] | None = None) -> int:
+    """``fakecloud schema``: print the JSON Schema of scenario files."""
+    from fakecloud.scenario.schema import schema_json
+
+    argparse.ArgumentParser(
+        prog="fakecloud schema", description="Print the JSON Schema of scenario files."
+    ).parse_args(argv)
+    sys.stdout.write(schema_json())
+    return 0

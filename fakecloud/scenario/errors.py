@@ -1,0 +1,45 @@
+"""Scenario file problems, each pinned to a file, a line and a field.
+
+Every mistake in a scenario file (bad YAML, a field of the wrong type, an unknown config key, a
+reference to a step that does not exist) becomes a `Problem`; a file with problems raises one
+`ScenarioError` listing them all, one ``FILE:LINE: field X: what was expected`` line each.
+Never a traceback: these are the user's mistakes, not fakecloud's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake: where it is (`file`, `line`, dotted `field`) and what was expected."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        what = f"field {self.field}: {self.message}" if self.field else self.message
+        return f"{where}: {what}"
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be loaded or run as written; `problems` says why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def field_name(path: tuple) -> str:
+    """The dotted, indexed name of a path: ``("steps", 2, "at")`` → ``steps[2].at``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,285 @@
+"""Checking a finished run against its expectations, one `Check` per expectation.
+
+Per step: it ran, it did not fail, and its ``expect:`` (status, body, headers, error, timing)
+holds. For the run: ``finished_by``, the final ``state`` requests, the ``trace`` facts
+(count, present, absent, duration, order; over the events from t0 on, setup's left out), and
+the invariants (``all`` skips, and shows, those that cannot be checked on this cloud; one
+named explicitly must be checkable).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.invariants import REGISTRY
+from fakecloud.invariants import check as check_invariants
+from fakecloud.scenario.match import event_matches, mismatches
+from fakecloud.scenario.model import Expect, TraceCheck
+from fakecloud.scenario.subst import Unresolved
+
+
+def evaluate(run: Any, result: Any) -> None:
+    """Append a `Check` to `result.checks` for every expectation of the case."""
+    from fakecloud.scenario.runner import Check
+
+    case = run.case
+    for step, record in zip(case.steps, result.steps, strict=True):
+        where = case.where(step.line)
+        if not record.ran:
+            result.checks.append(
+                Check(
+                    False, f"step {step.name} never ran: it waited for {record.waiting_for}", where
+                )
+            )
+            continue
+        expected_error = step.expect is not None and step.expect.error is not None
+        if record.error is not None and not expected_error:
+            result.checks.append(Check(False, f"step {step.name}: {record.error}", where))
+        if record.finished is None:
+            if step.expect is not None:
+                result.checks.append(
+                    Check(
+                        False,
+                        f"step {step.name} never finished: still running at t={result.end:g}",
+                        where,
+                    )
+                )
+            continue
+        if step.expect is not None:
+            details = _step_mismatches(run, record, step.expect, step.spec)
+            result.checks.append(
+                Check(
+                    not details,
+                    f"step {step.name}: {_describe_expect(step.expect)}",
+                    case.where(step.expect.line),
+                    details,
+                )
+            )
+    exp = case.expect
+    if exp.finished_by is not None:
+        ok = result.idle and result.end <= exp.finished_by + 1e-9
+        state = f"idle at t={result.end:g}" if result.idle else f"still busy at t={result.end:g}"
+        result.checks.append(
+            Check(
+                ok, f"finished by t={exp.finished_by:g} ({state})", case.where(exp.finished_by_line)
+            )
+        )
+    for state in exp.state:
+        _check_state(run, result, state)
+    events = [e for e in run.kernel.trace if e["seq"] >= run.first_seq]
+    for check in exp.trace:
+        result.checks.append(_trace_check(run, check, events))
+    _check_invariants(run, result)
+
+
+def _describe_expect(exp: Expect) -> str:
+    parts = []
+    if exp.status is not None:
+        parts.append(f"status {exp.status[0] if len(exp.status) == 1 else exp.status}")
+    if exp.body is not None:
+        parts.append("body")
+    if exp.headers is not None:
+        parts.append("headers")
+    if exp.error is not None:
+        parts.append("error")
+    if exp.finished_at is not None:
+        parts.append(f"finished at {exp.finished_at}")
+    if exp.took is not None:
+        parts.append(f"took {exp.took}")
+    return ", ".join(parts) or "expectations"
+
+
+def _step_mismatches(run: Any, record: Any, exp: Expect, spec: Any) -> list[str]:
+    user = getattr(spec, "user", "demo")
+    out = run._response_mismatches(record, exp, user)
+    if exp.error is not None:
+        out += mismatches(record.error, exp.error, "error")
+    if exp.finished_at is not None and not exp.finished_at.contains(record.finished):
+        out.append(f"finished at t={record.finished:g}, expected {exp.finished_at}")
+    took = record.finished - record.started
+    if exp.took is not None and not exp.took.contains(took):
+        out.append(f"took {took:g} s, expected {exp.took}")
+    return out
+
+
+def _check_state(run: Any, result: Any, state: Any) -> None:
+    from fakecloud.scenario.runner import Check, StepFailed, _fill, _record_from
+
+    where = run.case.where(state.line)
+    request = state.request
+    try:
+        shown = f"{request.method} {run.resolve(request.path, request.user)}"
+    except Unresolved:
+        shown = request.describe()
+    what = f"state: {shown}" + (f" ({state.note})" if state.note else "")
+    try:
+        response = run._call(state.request, what)
+    except StepFailed as exc:
+        result.checks.append(Check(False, what, where, [str(exc)]))
+        return
+    record = _record_from(response)
+    _fill(record, response)
+    details = run._response_mismatches(record, state.expect, state.request.user)
+    result.checks.append(Check(not details, what, where, details))
+
+
+def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
+    from fakecloud.scenario.runner import Check
+
+    where = run.case.where(check.line)
+    spec = check.spec
+    note = f" ({check.note})" if check.note else ""
+    try:
+        spec = run.resolve({k: v for k, v in spec.items() if k != "note"})
+    except Unresolved as exc:
+        return Check(False, f"trace {check.kind}{note}", where, [str(exc)])
+    t0 = run.t0
+    if check.kind in ("count", "present", "absent"):
+        pattern = spec[check.kind]
+        found = [e for e in events if event_matches(e, pattern)]
+        if check.kind == "count":
+            n = len(found)
+            bounds = {k: spec[k] for k in ("equals", "min", "max") if k in spec}
+            ok = (
+                ("equals" not in bounds or n == bounds["equals"])
+                and ("min" not in bounds or n >= bounds["min"])
+                and ("max" not in bounds or n <= bounds["max"])
+            )
+            text = " ".join(f"{k} {v}" for k, v in bounds.items()) or "any number"
+            return Check(
+                ok,
+                f"trace count {_pattern(pattern)}: {text}{note}",
+                where,
+                [] if ok else [f"counted {n}"],
+            )
+        if check.kind == "absent":
+            details = [f"t={e['t'] - t0:g}: {_event(e)}" for e in found[:5]]
+            return Check(not found, f"trace absent {_pattern(pattern)}{note}", where, details)
+        by = spec.get("by")
+        if not found:
+            return Check(
+                False, f"trace present {_pattern(pattern)}{note}", where, ["no such event"]
+            )
+        first = found[0]["t"] - t0
+        if by is not None and first > by + 1e-9:
+            return Check(
+                False,
+                f"trace present {_pattern(pattern)} by t={by:g}{note}",
+                where,
+                [f"first at t={first:g}"],
+            )
+        return Check(True, f"trace present {_pattern(pattern)}{note}", where)
+    if check.kind == "order":
+        return _order(spec["order"], events, where, note)
+    return _duration(run, spec["duration"], events, where, note)
+
+
+def _order(patterns: list[dict], events: list[dict], where: str, note: str) -> Any:
+    from fakecloud.scenario.runner import Check
+
+    i = 0
+    for event in events:
+        if i < len(patterns) and event_matches(event, patterns[i]):
+            i += 1
+    ok = i == len(patterns)
+    details = [] if ok else [f"after {i} in order, no later event like {_pattern(patterns[i])}"]
+    return Check(ok, f"trace order of {len(patterns)} events{note}", where, details)
+
+
+def _duration(run: Any, spec: dict, events: list[dict], where: str, note: str) -> Any:
+    from fakecloud.scenario.runner import Check
+
+    start, stop, same = spec["from"], spec["to"], spec.get("same") or []
+    end_t = run.kernel.now
+    intervals: list[tuple[dict, dict | None, float]] = []
+    for i, event in enumerate(events):
+        if not event_matches(event, start):
+            continue
+        closing = None
+        for later in events[i + 1 :]:
+            if event_matches(later, stop) and all(later.get(f) == event.get(f) for f in same):
+                closing = later
+                break
+        length = (closing["t"] if closing else end_t) - event["t"]
+        intervals.append((event, closing, length))
+    details = []
+    lo, hi = spec.get("min"), spec.get("max")
+    for event, closing, length in intervals:
+        at = event["t"] - run.t0
+        tail = "" if closing else " (never ended)"
+        if hi is not None and length > hi + 1e-9:
+            details.append(f"from t={at:g} lasted {length:g} s{tail}, more than {hi:g} s")
+        if lo is not None and length < lo - 1e-9:
+            details.append(f"from t={at:g} lasted {length:g} s{tail}, less than {lo:g} s")
+    if "count" in spec and len(intervals) != spec["count"]:
+        details.append(f"{len(intervals)} interval(s), expected {spec['count']}")
+    if not intervals and "count" not in spec:
+        details.append(f"no event like {_pattern(start)} (nothing to measure)")
+    bounds = " ".join(
+        x
+        for x in (
+            f">= {lo:g} s" if lo is not None else "",
+            f"<= {hi:g} s" if hi is not None else "",
+        )
+        if x
+    )
+    what = f"trace duration {_pattern(start)} -> {_pattern(stop)} {bounds}{note}".rstrip()
+    return Check(not details, what, where, details)
+
+
+def _check_invariants(run: Any, result: Any) -> None:
+    from fakecloud.scenario.runner import Check
+
+    exp = run.case.expect
+    wanted = exp.invariants
+    violated = list(exp.violated)
+    if wanted == "all":
+        names = [n for n in REGISTRY if n not in violated]
+        explicit = False
+    else:
+        names = list(wanted or [])
+        explicit = True
+    where = run.case.where(exp.invariants_line)
+    for outcome in check_invariants(run.cloud, names):
+        if outcome.not_applicable is not None:
+            result.checks.append(
+                Check(
+                    False if explicit else None,
+                    f"invariant {outcome.name}: not applicable ({outcome.not_applicable})",
+                    where,
+                )
+            )
+            continue
+        result.checks.append(
+            Check(
+                not outcome.violations,
+                f"invariant {outcome.name}",
+                where,
+                [str(v) for v in outcome.violations[:10]],
+            )
+        )
+    where = run.case.where(exp.violated_line)
+    for outcome in check_invariants(run.cloud, violated):
+        if outcome.not_applicable is not None:
+            result.checks.append(
+                Check(
+                    False,
+                    f"violated {outcome.name}: not applicable ({outcome.not_applicable})",
+                    where,
+                )
+            )
+            continue
+        details = [str(v) for v in outcome.violations[:10]] or [
+            "it held: the bad end state this run should show did not happen"
+        ]
+        result.checks.append(
+            Check(bool(outcome.violations), f"violated {outcome.name} (expected)", where, details)
+        )
+
+
+def _pattern(pattern: dict) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in pattern.items()) + "}"
+
+
+def _event(event: dict) -> str:
+    return f"{event['kind']} {event['actor']} {event['subject']}"

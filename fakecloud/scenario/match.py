@@ -1,0 +1,199 @@
+"""Matching what happened against what a scenario expects: partial, with a few operators.
+
+    >>> mismatches({"badRequest": {"code": 400, "message": "Invalid"}},
+    ...            {"badRequest": {"message": {"$regex": "^Inv"}}})
+    []
+
+- A mapping matches when every key it gives matches (other keys are ignored).
+- A list matches a list of the same length, item by item.
+- A plain value matches an equal value (1 and 1.0 are equal).
+- Operators, as a mapping with one ``$`` key: ``{$regex: p}`` (searched in the text),
+  ``{$absent: true}``, ``{$present: true}``, ``{$in: [..]}``, ``{$len: n}``,
+  ``{$contains: x}`` (list has an item matching x, or text has x), ``{$gt|$ge|$lt|$le: n}``,
+  ``{$not: x}``, ``{$any: true}`` (anything, even missing).
+
+`mismatches` returns readable reasons (``body.badRequest.message: expected /^Inv/, got 'x'``),
+empty when everything matches; trace patterns use the same rules through `event_matches`,
+where a ``kind`` ending in ``.*`` matches a prefix, as `Trace.filter` does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+OPERATORS = ("$regex", "$absent", "$present", "$in", "$len", "$contains", "$gt", "$ge", "$lt")
+OPERATORS += ("$le", "$not", "$any")
+_ABSENT = object()
+
+
+def is_operator(value: Any) -> bool:
+    """Whether `value` is an operator mapping such as ``{$regex: ...}``."""
+    return isinstance(value, dict) and len(value) == 1 and str(next(iter(value))).startswith("$")
+
+
+def operator_problems(expected: Any, path: str = "") -> list[tuple[str, str]]:
+    """Unknown operators or operator arguments of the wrong shape, as (path, message)."""
+    out: list[tuple[str, str]] = []
+    if is_operator(expected):
+        op, arg = next(iter(expected.items()))
+        if op not in OPERATORS:
+            out.append((path, f"unknown operator {op}; operators: {', '.join(OPERATORS)}"))
+        elif op == "$regex":
+            try:
+                re.compile(str(arg))
+            except re.error as exc:
+                out.append((path, f"$regex {arg!r} is not a valid regular expression: {exc}"))
+        elif op == "$in" and not isinstance(arg, list):
+            out.append((path, f"$in takes a list, got {arg!r}"))
+        elif op in ("$len", "$gt", "$ge", "$lt", "$le") and not _is_number(arg):
+            out.append((path, f"{op} takes a number, got {arg!r}"))
+        elif op == "$not":
+            out += operator_problems(arg, path)
+    elif isinstance(expected, dict):
+        for key, value in expected.items():
+            out += operator_problems(value, _join(path, key))
+    elif isinstance(expected, list):
+        for i, value in enumerate(expected):
+            out += operator_problems(value, f"{path}[{i}]")
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _show(value: Any, width: int = 120) -> str:
+    if value is _ABSENT:
+        return "nothing (missing)"
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def mismatches(actual: Any, expected: Any, path: str = "", fold_case: bool = False) -> list[str]:
+    """Why `actual` does not match `expected` (empty list: it matches).
+
+    `fold_case` makes mapping keys case-insensitive (for HTTP headers).
+    """
+    where = path or "value"
+    if is_operator(expected):
+        op, arg = next(iter(expected.items()))
+        return _operator(op, arg, actual, where)
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{where}: expected a mapping, got {_show(actual)}"]
+        out = []
+        for key, want in expected.items():
+            have = _get(actual, key, fold_case)
+            if have is _ABSENT and not (is_operator(want) and next(iter(want)) in _ABSENT_OK):
+                out.append(f"{_join(path, key)}: missing (expected {_show(want)})")
+                continue
+            out += mismatches(have, want, _join(path, key), fold_case)
+        return out
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return [f"{where}: expected a list, got {_show(actual)}"]
+        if len(actual) != len(expected):
+            return [
+                f"{where}: expected {len(expected)} item(s), got {len(actual)}: {_show(actual)}"
+            ]
+        out = []
+        for i, (have, want) in enumerate(zip(actual, expected, strict=True)):
+            out += mismatches(have, want, f"{path}[{i}]")
+        return out
+    if _equal(actual, expected):
+        return []
+    return [f"{where}: expected {_show(expected)}, got {_show(actual)}"]
+
+
+_ABSENT_OK = ("$absent", "$any", "$not")
+
+
+def _get(actual: dict, key: Any, fold_case: bool) -> Any:
+    if key in actual:
+        return actual[key]
+    if fold_case and isinstance(key, str):
+        for k in actual:
+            if isinstance(k, str) and k.lower() == key.lower():
+                return actual[k]
+    return _ABSENT
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected or (type(actual) is type(expected) and actual == expected)
+    if _is_number(actual) and _is_number(expected):
+        return abs(actual - expected) <= 1e-9 * max(1.0, abs(expected))
+    return actual == expected
+
+
+def _operator(op: str, arg: Any, actual: Any, where: str) -> list[str]:
+    fail = [f"{where}: expected {op} {_show(arg)}, got {_show(actual)}"]
+    if op == "$any":
+        return []
+    if op == "$absent":
+        return [] if (actual is _ABSENT) == bool(arg) else fail
+    if op == "$present":
+        return [] if (actual is not _ABSENT) == bool(arg) else fail
+    if actual is _ABSENT:
+        return fail if op != "$not" else ([] if mismatches(actual, arg) else fail)
+    if op == "$regex":
+        if not isinstance(actual, (str, int, float)):
+            return fail
+        return (
+            []
+            if re.search(str(arg), str(actual))
+            else [f"{where}: expected text matching /{arg}/, got {_show(actual)}"]
+        )
+    if op == "$in":
+        return [] if any(not mismatches(actual, a) for a in arg) else fail
+    if op == "$len":
+        try:
+            return [] if len(actual) == arg else fail
+        except TypeError:
+            return fail
+    if op == "$contains":
+        if isinstance(actual, str):
+            return [] if str(arg) in actual else fail
+        if isinstance(actual, list):
+            wanted = arg if isinstance(arg, list) else [arg]
+            missing = [w for w in wanted if not any(not mismatches(a, w) for a in actual)]
+            return [] if not missing else fail
+        if isinstance(actual, dict):
+            return [] if arg in actual else fail
+        return fail
+    if op in ("$gt", "$ge", "$lt", "$le"):
+        if not _is_number(actual):
+            return fail
+        ok = {
+            "$gt": actual > arg,
+            "$ge": actual >= arg - 1e-9,
+            "$lt": actual < arg,
+            "$le": actual <= arg + 1e-9,
+        }[op]
+        return [] if ok else fail
+    if op == "$not":
+        return fail if not mismatches(actual, arg) else []
+    return [f"{where}: unknown operator {op}"]
+
+
+def event_matches(event: dict, pattern: dict) -> bool:
+    """Whether a trace event has every field of `pattern` (values are matchers)."""
+    for key, want in pattern.items():
+        have = event.get(key, _ABSENT)
+        if key == "kind" and isinstance(want, str) and want.endswith(".*"):
+            if not (isinstance(have, str) and have.startswith(want[:-1])):
+                return False
+            continue
+        if have is _ABSENT and not is_operator(want):
+            return False
+        if is_operator(want) or isinstance(want, (dict, list)):
+            if mismatches(have, want):
+                return False
+        elif not _equal(have, want):
+            return False
+    return True

@@ -1,0 +1,281 @@
+"""From one scenario file to its cases: `cases:` overrides times the `matrix:` cells.
+
+    matrix:
+      microversion: ["2.44", "2.45"]
+      profile: [seed, upstream]
+      exclude: [{profile: upstream, microversion: "2.44"}]
+    cases:
+      bug-on:  {cloud: {bugs: [lp1731986]}, expect: {violated: [no_frozen_guest]}}
+      bug-off: {}
+
+gives the cases ``2.44-seed-bug-on``, ``2.44-seed-bug-off``, ``2.45-seed-bug-on``, ... : the
+matrix values in the order written, then the case name. A file with neither has one case,
+``default``. Every ``${param}`` (and ``${var}`` from `vars:`) is substituted in each case; a
+value that is exactly ``${param}`` keeps its type, so ``profile: ${profile}`` and
+``at: ${delay}`` both work. A parameter the file never uses is an error, so a matrix never
+silently runs the same case twice.
+
+A case overrides the file by deep merge: mappings merge key by key, lists and plain values
+replace, ``null`` removes a key. Under ``steps:`` a case gives either a new list, or a mapping
+``{step name: fields}`` that changes just those steps (``{snap: {expect: {status: 500}}}``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+from fakecloud.scenario.errors import Problem, ScenarioError, field_name
+from fakecloud.scenario.loader import YamlList, YamlMap, line_of, schema_problems
+from fakecloud.scenario.schema import case_schema, scenario_schema
+from fakecloud.scenario.subst import Unresolved, bind, dig, refs
+
+_SCHEMAS: dict[str, dict] = {}
+
+
+def _schema(kind: str) -> dict:
+    if kind not in _SCHEMAS:
+        _SCHEMAS[kind] = scenario_schema() if kind == "file" else case_schema()
+    return _SCHEMAS[kind]
+
+
+def expand(doc: Any, filename: str, path: Path | None):
+    """Validate a parsed file and build its `Scenario` (raises `ScenarioError`)."""
+    from fakecloud.scenario.model import RUNTIME_ROOTS, Scenario, build_case
+
+    if not isinstance(doc, dict):
+        raise ScenarioError(
+            [Problem(filename, getattr(doc, "line", 1), "", "a scenario file is a mapping")]
+        )
+    # In cases, null means "remove this key": check the rest of each override.
+    problems = schema_problems(_drop_nulls_in_cases(doc), _schema("file"), filename, root=doc)
+    if problems:
+        raise ScenarioError(problems)
+
+    vars_ = dict(doc.get("vars") or {})
+    matrix = doc.get("matrix") or YamlMap()
+    params = {k: v for k, v in matrix.items() if k != "exclude"}
+    cells = _cells(params, matrix.get("exclude") or [])
+    case_docs = doc.get("cases") or {}
+    base = YamlMap(line=doc.line)
+    base.key_lines = dict(doc.key_lines)
+    for key, value in doc.items():
+        if key not in ("matrix", "cases", "vars"):
+            base[key] = value
+
+    problems = _unused_params(doc, params, filename)
+    cases = []
+    seen_problems: set = set()
+    for case_name in list(case_docs) or [None]:
+        override = case_docs.get(case_name) if case_name is not None else None
+        merged, merge_problems = _merge_case(base, override, filename, ("cases", case_name))
+        problems += merge_problems
+        case_vars = {**vars_, **dict((override or {}).get("vars") or {})}
+        for cell in cells:
+            names = {**case_vars, **cell}
+            static = _check_refs(merged, names, RUNTIME_ROOTS | _saved_roots(merged), filename)
+            bound = bind(merged, names)
+            found = static + schema_problems(bound, _schema("case"), filename)
+            if not found:
+                case, found = build_case(
+                    bound,
+                    filename=filename,
+                    path=path,
+                    case_id=_case_id(cell, case_name),
+                    case_name=case_name,
+                    params=names,
+                    note=(override or {}).get("note", ""),
+                )
+                if case is not None:
+                    cases.append(case)
+            for p in found:
+                key = (p.line, p.field, p.message)
+                if key not in seen_problems:
+                    seen_problems.add(key)
+                    problems.append(p)
+    if problems:
+        raise ScenarioError(problems)
+    return Scenario(
+        file=filename,
+        path=path,
+        name=str(doc.get("name") or (path.stem if path else filename)),
+        description=str(doc.get("description") or ""),
+        cases=cases,
+    )
+
+
+def _drop_nulls_in_cases(doc: YamlMap) -> YamlMap:
+    cases = doc.get("cases")
+    if not isinstance(cases, dict):
+        return doc
+    out = _copy_map(doc)
+    out["cases"] = _drop_nulls(cases)
+    return out
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = _copy_map(value)
+        for key in [k for k, v in value.items() if v is None]:
+            del out[key]
+        for key, item in out.items():
+            out[key] = _drop_nulls(item)
+        return out
+    return value
+
+
+def _case_id(cell: dict[str, Any], case_name: str | None) -> str:
+    parts = [_id_part(v) for v in cell.values()]
+    if case_name is not None:
+        parts.append(case_name)
+    return "-".join(parts) or "default"
+
+
+def _id_part(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).replace(" ", "_")
+
+
+def _cells(params: dict[str, list], exclude: list[dict]) -> list[dict[str, Any]]:
+    keys = list(params)
+    cells = []
+    for combo in itertools.product(*(params[k] for k in keys)):
+        cell = dict(zip(keys, combo, strict=True))
+        if any(all(cell.get(k) == v for k, v in ex.items()) for ex in exclude):
+            continue
+        cells.append(cell)
+    return cells or ([{}] if not keys else [])
+
+
+def _unused_params(doc: dict, params: dict, filename: str) -> list[Problem]:
+    used = {
+        ref.partition(".")[0] for _, ref in refs({k: v for k, v in doc.items() if k != "matrix"})
+    }
+    out = []
+    for name in params:
+        if name not in used:
+            out.append(
+                Problem(
+                    filename,
+                    line_of(doc, ("matrix", name)),
+                    f"matrix.{name}",
+                    f"parameter {name!r} is never used: write ${{{name}}} where it applies "
+                    f"(e.g. cloud: {{profile: ${{{name}}}}})",
+                )
+            )
+    return out
+
+
+def _saved_roots(doc: dict) -> set[str]:
+    roots = set()
+    for step in doc.get("steps") or []:
+        if isinstance(step, dict):
+            for key in step.get("save") or {}:
+                roots.add(str(key).partition(".")[0])
+    for item in (doc.get("cloud") or {}).get("setup") or []:
+        if isinstance(item, dict):
+            for key in item.get("save") or {}:
+                roots.add(str(key).partition(".")[0])
+    return roots
+
+
+def _check_refs(doc: dict, names: dict, runtime: set[str], filename: str) -> list[Problem]:
+    out = []
+    for path, ref in refs(doc):
+        root, _, rest = ref.partition(".")
+        if root in names:
+            if rest:
+                try:
+                    dig(names[root], rest.split("."))
+                except Unresolved as exc:
+                    out.append(_ref_problem(doc, path, filename, f"${{{ref}}}: {exc}"))
+        elif root not in runtime:
+            known = sorted(set(names) | runtime)
+            out.append(
+                _ref_problem(
+                    doc, path, filename, f"unknown name ${{{ref}}}; known: {', '.join(known)}"
+                )
+            )
+    return out
+
+
+def _ref_problem(doc: dict, path: tuple, filename: str, message: str) -> Problem:
+    return Problem(filename, line_of(doc, path), field_name(path), message)
+
+
+# -- merging a case over the file ---------------------------------------------------------
+
+
+def _merge_case(
+    base: YamlMap, override: Any, filename: str, where: tuple
+) -> tuple[YamlMap, list[Problem]]:
+    if not override:
+        return base, []
+    problems: list[Problem] = []
+    merged = _copy_map(base)
+    for key, value in override.items():
+        if key in ("note", "vars"):
+            continue
+        line = override.key_lines.get(key)
+        if key == "steps" and isinstance(value, dict):
+            merged["steps"] = _merge_steps(
+                base.get("steps") or YamlList(), value, filename, problems, where
+            )
+            merged.key_lines["steps"] = merged.key_lines.get("steps") or line
+        else:
+            _set(merged, key, value, line)
+    return merged, problems
+
+
+def _merge_steps(
+    steps: list, changes: YamlMap, filename: str, problems: list, where: tuple
+) -> YamlList:
+    out = YamlList(line=getattr(steps, "line", None))
+    out.item_lines = list(getattr(steps, "item_lines", []))
+    by_name = {}
+    for i, step in enumerate(steps):
+        out.append(step)
+        if isinstance(step, dict):
+            by_name[step.get("name") or f"step{i + 1}"] = i  # unnamed steps: as model names them
+    for name, change in changes.items():
+        if name not in by_name:
+            problems.append(
+                Problem(
+                    filename,
+                    changes.key_lines.get(name),
+                    field_name((*where, "steps", name)),
+                    f"no step named {name!r} to change; named steps: "
+                    f"{', '.join(map(str, by_name)) or 'none'}",
+                )
+            )
+            continue
+        i = by_name[name]
+        out[i] = merge(out[i], change)
+    return out
+
+
+def merge(base: Any, override: Any) -> Any:
+    """Deep-merge `override` over `base` (mappings merge, others replace, None deletes)."""
+    if not (isinstance(base, dict) and isinstance(override, dict)):
+        return override
+    out = _copy_map(base)
+    for key, value in override.items():
+        _set(out, key, value, getattr(override, "key_lines", {}).get(key))
+    return out
+
+
+def _set(out: YamlMap, key: Any, value: Any, line: int | None) -> None:
+    if value is None:
+        out.pop(key, None)
+        return
+    out[key] = merge(out[key], value) if key in out else value
+    if line is not None:
+        out.key_lines[key] = line
+
+
+def _copy_map(value: dict) -> YamlMap:
+    out = YamlMap(value, line=getattr(value, "line", None))
+    out.key_lines = dict(getattr(value, "key_lines", {}))
+    return out

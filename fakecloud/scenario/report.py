@@ -1,0 +1,89 @@
+"""The short readable outcome of a run, as ``fakecloud run`` prints it.
+
+    bugs/lp1731986.yaml :: bug-on   seed 0, profile seed, bugs lp1731986
+      t=0.000   demo   POST /servers/6f1c…/action              -> 500  snap
+      t=0.000   -      fault raise at cinder.snapshot.create   ok      fail-2nd
+    expectations
+      ok    step snap: status 500
+      FAIL  bugs/lp1731986.yaml:40: invariant no_frozen_guest
+            no_frozen_guest: server web: guest frozen since t=0.004
+    FAILED: 1 of 6 expectations failed (end t=12.5, idle)   replay: fakecloud run ... --seed 0
+
+Times are scenario times (seconds since setup finished).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.views.timeline import timeline
+
+
+def _answer(record: Any) -> str:
+    if not record.ran:
+        return f"never ran (waited for {record.waiting_for})"
+    if record.status is not None:
+        return f"-> {record.status}"
+    if record.error:
+        return "error"
+    return "ok"
+
+
+def header(result: Any) -> str:
+    """The first line: file, case, and the cloud it ran on."""
+    case = result.case
+    bits = [f"seed {result.seed}", f"profile {case.cloud.profile}"]
+    if case.cloud.bugs:
+        bits.append("bugs " + ", ".join(case.cloud.bugs))
+    if case.cloud.switches:
+        bits.append("switches " + ", ".join(f"{k}={v}" for k, v in case.cloud.switches.items()))
+    t0 = f"   (setup took {result.t0:g} s)" if result.t0 else ""
+    return f"{case.file} :: {case.id}   {', '.join(bits)}{t0}"
+
+
+def steps_text(result: Any) -> str:
+    """One line per step: start time, actor, what it did, the answer, its name."""
+    lines = []
+    ordered = sorted(result.steps, key=lambda r: (r.started is None, r.started or 0.0))
+    for r in ordered:
+        when = f"t={r.started:<9.3f}" if r.ran else "t=-        "
+        what = r.what if len(r.what) <= 60 else r.what[:59] + "…"
+        lines.append(f"  {when} {r.actor or '-':<8} {what:<60} {_answer(r):<6} {r.name}")
+        if r.error:
+            lines.append(f"{'':14}error: {r.error}")
+    return "\n".join(lines)
+
+
+def checks_text(result: Any) -> str:
+    """One line per expectation: ok / n/a / FAIL with file:line and the details."""
+    lines = []
+    for c in result.checks:
+        if c.ok is False:
+            lines.append(f"  FAIL  {c.where}: {c.what}")
+            lines.extend(f"{'':8}{d}" for d in c.details)
+        else:
+            lines.append(f"  {'ok  ' if c.ok else 'n/a '}  {c.what}")
+    return "\n".join(lines)
+
+
+def summary(result: Any) -> str:
+    """PASSED/FAILED, counts, end time and the replay command."""
+    checks = [c for c in result.checks if c.ok is not None]
+    failed = len(result.failures)
+    state = "idle" if result.idle else "not idle"
+    end = f"end t={result.end:g}, {state}"
+    if failed:
+        return (
+            f"FAILED: {failed} of {len(checks)} expectations failed ({end})\n"
+            f"replay: {result.replay_command()}"
+        )
+    return f"PASSED: {len(checks)} expectations ({end})"
+
+
+def render(result: Any, trace_tail: int = 0) -> str:
+    """The whole report; with `trace_tail`, the last trace events too (for failures)."""
+    parts = [header(result), steps_text(result), "expectations", checks_text(result)]
+    if trace_tail:
+        parts += [f"last {trace_tail} trace events", timeline(result.trace.tail(trace_tail))]
+    parts.append(summary(result))
+    return "\n".join(p for p in parts if p)

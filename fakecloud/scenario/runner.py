@@ -1,0 +1,814 @@
+"""Run one scenario case on a fresh cloud: build it, create the world, play the steps on the
+virtual clock, then check every expectation.
+
+    >>> result = run_case(load("scenarios/kernel/fair_sharing.yaml").cases[0])
+    >>> result.passed, result.end
+    (True, 20.0)
+
+**Time.** Scenario time 0 (``t0``) is the moment setup has finished; ``at:``, ``finished_by``
+and fault ``at``/``until`` count from there. The report shows scenario time; trace events keep
+the cloud's own clock.
+
+**Steps** are simulated processes. A step with ``at:`` starts at that time; with ``after:``
+when the named step has finished; with ``on: {trace: ...}`` right after the first (or nth)
+matching trace event, at the same virtual instant, before any other work due then; with none
+of them, when the step before it has finished. ``delay:`` adds time to a trigger. Steps that
+overlap run concurrently: each request is dispatched to its service and the handler's
+generator is driven as its own process, so two requests really race.
+
+**The run** steps the simulation event by event, matching each new trace event against the
+armed triggers, until the cloud is idle (or ``run: {until: t}``). A stuck cloud is a failure
+that names what never finished, not a hang.
+
+The result holds a `StepRecord` per step (time, actor, request, response) and a `Check` per
+expectation; ``result.passed`` is true when no check failed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import traceback
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.api.http import Response
+from fakecloud.errors import ConfigError, SimulationNotIdle
+from fakecloud.scenario.errors import Problem, ScenarioError, field_name
+from fakecloud.scenario.loader import line_of
+from fakecloud.scenario.match import event_matches, mismatches
+from fakecloud.scenario.model import Case, Expect, RequestSpec, Step
+from fakecloud.scenario.subst import Unresolved, dig, resolve
+from fakecloud.scenario.transport import Transport, Unreachable, infer_service
+from fakecloud.scenario.world import BY_NAME
+
+ACTOR = "scenario"
+
+
+@dataclass
+class StepRecord:
+    """What one step did: when (scenario time), as whom, what, and what came back."""
+
+    name: str
+    action: str
+    what: str
+    line: int | None
+    actor: str = ""
+    started: float | None = None
+    finished: float | None = None
+    status: int | None = None
+    body: Any = None
+    headers: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    waiting_for: str = ""
+
+    @property
+    def ran(self) -> bool:
+        """Whether the step started."""
+        return self.started is not None
+
+    def outcome(self) -> dict[str, Any]:
+        """The step as ``${steps.NAME...}`` sees it."""
+        return {
+            "status": self.status,
+            "body": self.body,
+            "headers": self.headers,
+            "error": self.error,
+            "started": self.started,
+            "finished": self.finished,
+            "took": None
+            if self.finished is None or self.started is None
+            else self.finished - self.started,
+        }
+
+
+@dataclass
+class Check:
+    """One expectation, evaluated: passed (True), failed (False) or skipped (None)."""
+
+    ok: bool | None
+    what: str
+    where: str
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CaseResult:
+    """Everything a run of one case produced."""
+
+    case: Case
+    seed: int
+    cloud: Any
+    t0: float = 0.0
+    end: float = 0.0
+    idle: bool = False
+    steps: list[StepRecord] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Check]:
+        """The checks that failed."""
+        return [c for c in self.checks if c.ok is False]
+
+    @property
+    def passed(self) -> bool:
+        """True when no check failed."""
+        return not self.failures
+
+    @property
+    def trace(self) -> Any:
+        """The cloud's trace."""
+        return self.cloud.trace
+
+    def replay_command(self) -> str:
+        """The command that replays this exact run."""
+        many = self.case.id != "default"
+        case = f" --case {self.case.id}" if many else ""
+        return f"fakecloud run {self.case.file}{case} --seed {self.seed}"
+
+
+class StepFailed(Exception):
+    """A step could not do what it says (its message goes into the report)."""
+
+
+def run_case(
+    case: Case,
+    seed: int | None = None,
+    transport: Callable[[Any], Transport] | None = None,
+    prepare: Callable[[Any], None] | None = None,
+) -> CaseResult:
+    """Run `case` on a fresh cloud and check its expectations.
+
+    `seed` overrides the case's seed; `transport` builds the way requests reach services
+    (default: the cloud's own services); `prepare(cloud)` runs right after the cloud is built,
+    before setup (tests use it to plug extra services in). Raises `ScenarioError` only for
+    mistakes in the file found while building the cloud (e.g. an unknown config key).
+    """
+    return _Run(case, seed, transport or Transport, prepare).run()
+
+
+class _Run:
+    def __init__(self, case: Case, seed: int | None, transport: Callable, prepare: Any):
+        self.case = case
+        self.seed = case.cloud.seed if seed is None else seed
+        self.make_transport = transport
+        self.prepare = prepare
+        self.names: dict[str, dict[str, Any]] = {"steps": {}}
+        self.records: dict[str, StepRecord] = {}
+        self.followers: dict[str, list[Step]] = {}
+        self.watchers: list[_Watcher] = []
+        self.t0 = 0.0
+
+    # -- building ----------------------------------------------------------------------------
+
+    def run(self) -> CaseResult:
+        cloud = self._build_cloud()
+        self.cloud, self.kernel = cloud, cloud.kernel
+        if self.prepare is not None:
+            self.prepare(cloud)
+        self.transport = self.make_transport(cloud)
+        result = CaseResult(self.case, self.seed, cloud)
+        self.result = result
+        result.steps = [StepRecord(s.name, s.action, s.describe(), s.line) for s in self.case.steps]
+        self.records = {r.name: r for r in result.steps}
+        try:
+            self._setup()
+        except StepFailed as exc:
+            result.checks.append(Check(False, "setup", self.case.file, [str(exc)]))
+            for record in result.steps:
+                record.waiting_for = "setup, which failed"
+            return result
+        self.t0 = result.t0 = cloud.now
+        self._schedule()
+        self._drive(result)
+        self._evaluate(result)
+        return result
+
+    def _build_cloud(self) -> Any:
+        from fakecloud import Cloud
+
+        spec = self.case.cloud
+        try:
+            return Cloud(seed=self.seed, profile=spec.profile, config=spec.cloud_config())
+        except ConfigError as exc:
+            raise ScenarioError([self._locate_config_error(exc)]) from None
+
+    def _locate_config_error(self, exc: ConfigError) -> Problem:
+        """Find the key a `ConfigError` is about, to name its line."""
+        from fakecloud.config import Config
+        from fakecloud.profiles import Switches
+
+        spec, doc = self.case.cloud, self.case.doc
+        path: tuple = ("cloud", "config")
+        world = re.search(r"identity\.(users|projects)\.([^\s:]+)", str(exc))
+        if world is not None:
+            kind, name = world.groups()
+            mine = any(i.kind == kind and i.name == name for i in spec.setup)
+            path = ("cloud", kind, name) if mine else ("cloud", "config", "identity", kind, name)
+            return Problem(self.case.file, line_of(doc, path), field_name(path), str(exc))
+        for section, keys in spec.config.items():
+            try:
+                Config.from_mapping({section: {}})
+            except ConfigError:
+                path = ("cloud", "config", section)
+                break
+            for key, value in (keys or {}).items() if isinstance(keys, dict) else ():
+                try:
+                    Config.from_mapping({section: {key: value}})
+                except ConfigError:
+                    path = ("cloud", "config", section, key)
+                    break
+            else:
+                continue
+            break
+        else:
+            for name, value in spec.switches.items():
+                try:
+                    Switches.for_profile(spec.profile, {name: value})
+                except ConfigError:
+                    path = ("cloud", "switches", name)
+                    break
+        return Problem(self.case.file, line_of(doc, path), field_name(path), str(exc))
+
+    # -- names -------------------------------------------------------------------------------
+
+    def lookup(self, ref: str, user: str = "demo") -> Any:
+        """The value of ``${ref}`` now (raises `Unresolved`)."""
+        root, _, rest = ref.partition(".")
+        parts = rest.split(".") if rest else []
+        if root == "project_id" and not parts:
+            return self._project_id(user)
+        if root == "users" and parts:
+            ctx = self._context(parts[0])
+            found = {"id": ctx.user_id, "name": ctx.user_name, "project_id": ctx.project_id}
+            return dig(found, parts[1:])
+        if root == "projects" and parts:
+            return dig(self._project(parts[0]), parts[1:])
+        if root not in self.names:
+            raise Unresolved(f"${{{ref}}} is not known yet")
+        try:
+            return dig(self.names[root], parts)
+        except Unresolved as exc:
+            raise Unresolved(f"${{{ref}}}: {exc}") from None
+
+    def resolve(self, value: Any, user: str = "demo") -> Any:
+        return resolve(value, lambda ref: self.lookup(ref, user))
+
+    def _context(self, user: str) -> Any:
+        try:
+            return self.transport.context(user)
+        except Unreachable as exc:
+            raise Unresolved(str(exc)) from None
+
+    def _project(self, name: str) -> dict[str, Any]:
+        keystone = getattr(self.cloud, "keystone", None)
+        found = keystone.directory.project_by_name(name) if keystone is not None else None
+        if found is None:
+            raise Unresolved(f"no project {name!r} in this cloud")
+        return {"id": found.id, "name": found.name, "domain_id": found.domain_id}
+
+    def _project_id(self, user: str) -> str:
+        return self._context(user).project_id
+
+    def save(self, dotted: str, value: Any) -> None:
+        node = self.names
+        parts = str(dotted).split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def _send(self, spec: RequestSpec, label: str) -> Response | Generator:
+        """Resolve and send a request: the answer, or a generator to drive."""
+        try:
+            path = self.resolve(spec.path, spec.user)
+            return self.transport.send(
+                spec.service or infer_service(path),
+                spec.method,
+                path,
+                user=spec.user,
+                body=_plain(self.resolve(spec.body, spec.user)),
+                microversion=spec.microversion,
+                headers=self.resolve(spec.headers, spec.user),
+            )
+        except (Unresolved, Unreachable) as exc:
+            raise StepFailed(f"{label}: {exc}" if label else str(exc)) from None
+
+    def _request(self, spec: RequestSpec, label: str) -> Generator[Any, Any, Response]:
+        """In a step's process: send a request and drive its answer on the clock."""
+        answer = self._send(spec, label)
+        if isinstance(answer, Response):
+            return answer
+        return (yield from answer)
+
+    def _call(self, spec: RequestSpec, label: str) -> Response:
+        """A request outside the steps (setup, final state): run the clock until it answers."""
+        answer = self._send(spec, label)
+        if isinstance(answer, Response):
+            return answer
+        proc = self.kernel.spawn(answer, name=f"{ACTOR} {label}")
+        try:
+            self.kernel.run(until=proc)
+        except RuntimeError:  # simpy: nothing left to run and still no answer (a stall)
+            raise StepFailed(f"{label}: {spec.describe()} never got an answer") from None
+        return proc.value
+
+    # -- setup -------------------------------------------------------------------------------
+
+    def _setup(self) -> None:
+        created: list[tuple[Any, str, str]] = []
+        for item in self.case.cloud.setup:
+            where = self.case.where(item.line)
+            if item.kind == "setup":
+                spec = RequestSpec.from_fields(item.spec["request"], item.spec)
+                label = f"setup {item.name or spec.describe()}"
+                response = self._call(spec, label)
+                record = _record_from(response)
+                expect = Expect.build(
+                    item.spec.get("expect"), self.case.doc, (*item.path, "expect")
+                )
+                if expect is not None:
+                    problems = self._response_mismatches(record, expect, spec.user)
+                    if problems:
+                        raise StepFailed(f"{where}: {label}: " + "; ".join(problems))
+                elif response.status >= 400:
+                    raise StepFailed(
+                        f"{where}: {label} answered {response.status}: {_short(response.body)}"
+                    )
+                if item.name:
+                    self.names["steps"][item.name] = record.outcome()
+                problem = self._save(item.spec.get("save") or {}, record)
+                if problem:
+                    raise StepFailed(f"{where}: {label}: {problem}")
+                continue
+            kind = BY_NAME[item.kind]
+            if kind.via == "config":
+                continue
+            label = f"setup {kind.name}.{item.name}"
+            if item.spec.get("existing"):
+                self.save(f"{kind.name}.{item.name}", self._existing(kind, item, where))
+                continue
+            spec = self._setup_request(kind, item)
+            response = self._call(spec, label)
+            if response.status >= 400:
+                raise StepFailed(
+                    f"{where}: {label}: {spec.describe()} answered {response.status}: "
+                    f"{_short(response.body)}"
+                )
+            body = response.json() or {}
+            resource = body.get(kind.envelope, body) if kind.envelope else body
+            self.save(f"{kind.name}.{item.name}", dict(resource))
+            wait = item.spec.get("wait", kind.ready)
+            if kind.name == "images":
+                if item.spec.get("size_mb") is not None:
+                    self._upload(item, resource, spec.user, where)
+                elif "wait" not in item.spec:
+                    wait = "queued"
+            if wait:
+                created.append((kind, item, wait))
+        if created:
+            try:
+                self.cloud.run_until_idle()
+            except SimulationNotIdle as exc:
+                raise StepFailed(f"setup never finished: {exc}") from None
+            for kind, item, wait in created:
+                self._check_ready(kind, item, wait)
+
+    def _setup_request(self, kind: Any, item: Any) -> RequestSpec:
+        body = {"name": item.name, **kind.defaults, **dict(item.spec.get("body") or {})}
+        return RequestSpec(
+            "POST",
+            kind.path,
+            kind.service,
+            item.spec.get("as") or kind.user,
+            item.spec.get("microversion"),
+            {kind.envelope: body} if kind.envelope else body,
+        )
+
+    def _existing(self, kind: Any, item: Any, where: str) -> dict[str, Any]:
+        """An image the cloud already has, found by name."""
+        name = item.spec["existing"]
+        user = item.spec.get("as") or kind.user
+        spec = RequestSpec("GET", f"/v2/images?name={name}", "image", user)
+        response = self._call(spec, f"setup {kind.name}.{item.name}")
+        found = (response.json() or {}).get("images") or []
+        if response.status != 200 or not found:
+            listed = self._call(RequestSpec("GET", "/v2/images", "image", user), "setup images")
+            names = [i.get("name") for i in (listed.json() or {}).get("images", [])]
+            raise StepFailed(
+                f"{where}: {kind.name}.{item.name}: no image named {name!r} visible to {user}; "
+                f"images: {', '.join(map(str, names)) or 'none'}"
+            )
+        return dict(found[0])
+
+    def _upload(self, item: Any, image: dict, user: str, where: str) -> None:
+        """Upload an image's simulated data (Glance's ``PUT /file`` with fakecloud's headers)."""
+        size = int(float(item.spec["size_mb"]) * 1_000_000)
+        spec = RequestSpec(
+            "PUT",
+            f"/v2/images/{image['id']}/file",
+            "image",
+            user,
+            headers={
+                "Content-Type": "application/octet-stream",
+                "x-openstack-image-size": str(size),
+                "x-fakecloud-content-id": f"scenario:{item.name}",
+            },
+        )
+        response = self._call(spec, f"setup images.{item.name} upload")
+        if response.status >= 400:
+            raise StepFailed(
+                f"{where}: uploading images.{item.name} answered {response.status}: "
+                f"{_short(response.body)}"
+            )
+
+    def _check_ready(self, kind: Any, item: Any, wait: Any) -> None:
+        where = self.case.where(item.line)
+        resource = self.names[kind.name][item.name]
+        spec = RequestSpec(
+            "GET",
+            kind.show.replace("{id}", str(resource["id"])),
+            kind.service,
+            item.spec.get("as") or kind.user,
+        )
+        response = self._call(spec, f"setup {kind.name}.{item.name} status")
+        body = response.json() or {}
+        shown = body.get(kind.envelope, body) if kind.envelope else body
+        status = shown.get(kind.status_field) if isinstance(shown, dict) else None
+        if status != wait:
+            raise StepFailed(
+                f"{where}: {kind.name}.{item.name} is {status!r} once the cloud is idle, "
+                f"expected {wait!r}"
+            )
+        self.save(f"{kind.name}.{item.name}", dict(shown))
+
+    # -- scheduling --------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        self.first_seq = len(self.kernel.trace)
+        previous: Step | None = None
+        for step in self.case.steps:
+            record = self.records[step.name]
+            if step.at is not None:
+                record.waiting_for = f"t={step.at:g}"
+                self._start(step, self.t0 + float(step.at) - self.kernel.now)
+            elif step.on is not None:
+                record.waiting_for = f"a trace event like {dict(step.on)}"
+                self.watchers.append(_Watcher(step.on, step.on_nth, self._triggered(step)))
+            else:
+                after = step.after or (previous.name if previous is not None else None)
+                if after is None:
+                    self._start(step, 0.0)
+                else:
+                    record.waiting_for = f"step {after} to finish"
+                    self.followers.setdefault(after, []).append(step)
+            previous = step
+        self.seen = len(self.kernel.trace)
+
+    def _triggered(self, step: Step) -> Callable[[dict], None]:
+        def fire(_event: dict) -> None:
+            self._start(step, step.delay)
+
+        return fire
+
+    def _start(self, step: Step, delay: float) -> None:
+        self.kernel.spawn(self._step(step, max(0.0, delay)), name=f"{ACTOR} step {step.name}")
+
+    def _finished(self, step: Step) -> None:
+        for follower in self.followers.pop(step.name, []):
+            self._start(follower, follower.delay)
+
+    # -- running a step ----------------------------------------------------------------------
+
+    def _step(self, step: Step, delay: float) -> Generator:
+        if delay:
+            yield self.kernel.env.timeout(delay)
+        record = self.records[step.name]
+        record.started = self.kernel.now - self.t0
+        record.waiting_for = ""
+        if step.action == "request":
+            record.actor = step.spec.user
+        try:
+            record.what = self.resolve(record.what, record.actor or "demo")
+        except Unresolved:
+            pass
+        self.kernel.trace.emit(
+            "scenario.step", ACTOR, step.name, action=step.action, what=record.what
+        )
+        try:
+            yield from getattr(self, f"_do_{step.action}")(step, record)
+        except StepFailed as exc:
+            record.error = str(exc)
+        record.finished = self.kernel.now - self.t0
+        self.names["steps"][step.name] = record.outcome()
+        if record.error is None:
+            record.error = self._save(step.save, record)
+        self._finished(step)
+
+    def _save(self, save: dict, record: StepRecord) -> str | None:
+        """Name values of a step's outcome (``save:``); the first problem, if any."""
+        outcome = record.outcome()
+        problem = None
+        for dotted, source in save.items():
+            path, pattern = (
+                (source, None) if isinstance(source, str) else (source["path"], source["regex"])
+            )
+            try:
+                value = dig(outcome, str(path).split("."))
+            except Unresolved as exc:
+                problem = problem or f"save {dotted}: {path}: {exc}"
+                continue
+            if pattern is not None:
+                m = re.search(pattern, str(value))
+                if m is None:
+                    problem = problem or f"save {dotted}: /{pattern}/ does not match {value!r}"
+                    continue
+                value = m.group(1) if m.groups() else m.group(0)
+            self.save(dotted, value)
+        return problem
+
+    def _do_request(self, step: Step, record: StepRecord) -> Generator:
+        response = yield from self._request(step.spec, "")
+        _fill(record, response)
+
+    def _do_fault(self, step: Step, record: StepRecord) -> Generator:
+        fields = dict(self._resolved(step.spec, step))
+        point = fields.pop("point")
+        action = fields.pop("action", "raise")
+        for key in ("at", "until"):
+            if key in fields:
+                fields[key] = self.t0 + float(fields[key])
+        if isinstance(fields.get("error"), str):
+            fields["error"] = self._error_type(fields["error"])
+        if "match" in fields:
+            fields["match"] = _plain(fields["match"])
+        try:
+            self.cloud.faults.add(point, action, **fields)
+        except ConfigError as exc:
+            raise StepFailed(str(exc)) from None
+        return
+        yield
+
+    def _error_type(self, name: str) -> Any:
+        known = self.cloud.faults.error_types
+        if name in known:
+            return name
+        if ":" in name:
+            module, _, attr = name.partition(":")
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError) as exc:
+                raise StepFailed(f"error {name!r} cannot be imported: {exc}") from None
+        raise StepFailed(
+            f"unknown error {name!r}; errors the services registered: "
+            f"{', '.join(sorted(known)) or 'none yet'} (or give module:Class)"
+        )
+
+    def _do_release(self, step: Step, record: StepRecord) -> Generator:
+        self.cloud.faults.release(self._resolved(step.spec, step))
+        return
+        yield
+
+    def _do_capacity(self, step: Step, record: StepRecord) -> Generator:
+        spec = self._resolved(step.spec, step)
+        name = spec["resource"]
+        if name not in self.cloud.io.resources:
+            raise StepFailed(_no_resource(name, self.cloud.io.resources))
+        self.cloud.io.set_capacity(name, _rate(spec))
+        return
+        yield
+
+    def _do_transfer(self, step: Step, record: StepRecord) -> Generator:
+        spec = self._resolved(step.spec, step)
+        io = self.cloud.io
+        path = []
+        for item in spec["path"]:
+            if isinstance(item, str):
+                if item not in io.resources:
+                    raise StepFailed(_no_resource(item, io.resources) + " (or give {name, rate})")
+                path.append(io.resources[item])
+            else:
+                name, rate = item["name"], _rate(item)
+                known = io.resources.get(name)
+                if known is not None and abs(known.nominal - rate) > 1e-6:
+                    raise StepFailed(
+                        f"I/O resource {name!r} already exists at {known.nominal / 1e6:g} MB/s; "
+                        "give just its name to use it as it is, or pick another name"
+                    )
+                path.append(io.resource(name, rate))
+        size = int(
+            spec.get("size_bytes", 0)
+            or float(spec.get("size_mb", 0)) * 1_000_000
+            or float(spec.get("size_gb", 0)) * 1_000_000_000
+        )
+        transfer = io.transfer(size, path, label=spec.get("label") or step.name, step=step.name)
+        try:
+            yield transfer.done
+        except Exception as exc:  # noqa: BLE001 - a failed transfer is the step's outcome
+            record.error = f"{type(exc).__name__}: {exc}"
+
+    def _do_rpc(self, step: Step, record: StepRecord) -> Generator:
+        spec = self._resolved(step.spec, step)
+        self.kernel.rpc.set_up(spec["target"], bool(spec["up"]))
+        return
+        yield
+
+    def _do_wait(self, step: Step, record: StepRecord) -> Generator:
+        spec = step.spec
+        env = self.kernel.env
+        if not isinstance(spec, dict):
+            yield env.timeout(float(spec))
+            return
+        if "trace" in spec:
+            event = env.event()
+            watcher = _Watcher(spec["trace"], spec.get("nth", 1), lambda e: event.succeed(e))
+            self.watchers.append(watcher)
+            timeout = spec.get("timeout")
+            if timeout is None:
+                yield event
+            else:
+                yield event | env.timeout(float(timeout))
+                if not event.triggered:
+                    watcher.done = True
+                    raise StepFailed(
+                        f"no trace event like {dict(spec['trace'])} within {timeout:g} s"
+                    )
+            return
+        poll = RequestSpec.from_fields(spec["poll"], spec)
+        record.actor = poll.user
+        until = Expect.build(spec["until"], self.case.doc, ())
+        every, limit = float(spec.get("every", 1.0)), float(spec.get("timeout", 300.0))
+        deadline = env.now + limit
+        while True:
+            response = yield from self._request(poll, "")
+            _fill(record, response)
+            problems = self._response_mismatches(record, until, poll.user)
+            if not problems:
+                return
+            if env.now + every > deadline:
+                raise StepFailed(f"still not matching after {limit:g} s: " + "; ".join(problems))
+            yield env.timeout(every)
+
+    def _resolved(self, value: Any, step: Step) -> Any:
+        try:
+            return self.resolve(value)
+        except Unresolved as exc:
+            raise StepFailed(str(exc)) from None
+
+    # -- driving the clock -------------------------------------------------------------------
+
+    def _drive(self, result: CaseResult) -> None:
+        kernel, env, trace = self.kernel, self.kernel.env, self.kernel.trace
+        cap = self.case.idle_cap_s or kernel.config.kernel.idle_cap_s
+        stop = None if self.case.until is None else self.t0 + float(self.case.until)
+        limit = self.t0 + cap
+        why = ""
+        with kernel.driving():
+            try:
+                while kernel.running():
+                    when = env.peek()
+                    if stop is not None and when > stop:
+                        break
+                    if when == float("inf"):
+                        why = "waits on events nothing will trigger"
+                        break
+                    if when > limit:
+                        why = f"is still busy after {cap:g} virtual seconds"
+                        break
+                    env.step()
+                    if len(trace) != self.seen:
+                        self._scan(trace)
+            except Exception as exc:  # noqa: BLE001 - a crash inside the simulation
+                result.checks.append(
+                    Check(
+                        False,
+                        f"the simulation crashed at t={env.now - self.t0:g}",
+                        self.case.file,
+                        traceback.format_exception(exc)[-6:],
+                    )
+                )
+        if stop is not None and env.now < stop and kernel.running():
+            kernel.advance(stop - env.now)
+        result.idle = not kernel.running()
+        result.end = env.now - self.t0
+        if why:
+            still = [n for n in kernel.running()]
+            result.checks.append(
+                Check(
+                    False,
+                    f"the cloud never became idle: at t={result.end:g} it {why}",
+                    self.case.file,
+                    [
+                        f"still running: {', '.join(still[:10])}"
+                        + (f" and {len(still) - 10} more" if len(still) > 10 else "")
+                    ],
+                )
+            )
+
+    def _scan(self, trace: Any) -> None:
+        start, self.seen = self.seen, len(trace)
+        if not self.watchers:
+            return
+        for i in range(start, self.seen):
+            event = trace[i]
+            for watcher in self.watchers:
+                if not watcher.done:
+                    watcher.offer(event, self)
+            if any(w.done for w in self.watchers):
+                self.watchers = [w for w in self.watchers if not w.done]
+
+    # -- expectations ------------------------------------------------------------------------
+
+    def _evaluate(self, result: CaseResult) -> None:
+        from fakecloud.scenario import expect
+
+        expect.evaluate(self, result)
+
+    def _response_mismatches(self, record: StepRecord, exp: Expect, user: str) -> list[str]:
+        """Why a response does not match `exp` (status, body, headers)."""
+        out = []
+        if exp.status is not None and record.status not in exp.status:
+            want = exp.status[0] if len(exp.status) == 1 else exp.status
+            out.append(f"status: expected {want}, got {record.status} {_short(record.body)}")
+        try:
+            if exp.body is not None:
+                out += mismatches(record.body, self.resolve(exp.body, user), "body")
+            if exp.headers is not None:
+                headers = self.resolve(exp.headers, user)
+                out += mismatches(record.headers, headers, "headers", fold_case=True)
+        except Unresolved as exc:
+            out.append(str(exc))
+        return out
+
+
+class _Watcher:
+    """A trace pattern armed during the run; calls `fire(event)` at its nth match."""
+
+    def __init__(self, pattern: dict, nth: int, fire: Callable[[dict], None]):
+        self.pattern = pattern
+        self.nth = nth
+        self.fire = fire
+        self.count = 0
+        self.done = False
+        self._resolved: dict | None = None
+
+    def offer(self, event: dict, run: _Run) -> None:
+        if self._resolved is None:
+            try:
+                self._resolved = run.resolve(self.pattern)
+            except Unresolved:
+                return
+        if event_matches(event, self._resolved):
+            self.count += 1
+            if self.count >= self.nth:
+                self.done = True
+                self.fire(event)
+
+
+def _record_from(response: Response) -> StepRecord:
+    record = StepRecord("", "request", "", None)
+    _fill(record, response)
+    return record
+
+
+def _fill(record: StepRecord, response: Response) -> None:
+    record.status = response.status
+    try:
+        record.body = response.json()
+    except ValueError:
+        record.body = response.body
+    record.headers = dict(response.headers)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _short(body: Any, width: int = 160) -> str:
+    text = repr(body) if not isinstance(body, str) else body
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _rate(spec: dict) -> float:
+    if "bytes_per_s" in spec:
+        return float(spec["bytes_per_s"])
+    if "mb_per_s" in spec:
+        return float(spec["mb_per_s"]) * 1_000_000
+    if "gbit_per_s" in spec:
+        return float(spec["gbit_per_s"]) * 1e9 / 8
+    raise StepFailed("give a throughput: bytes_per_s, mb_per_s or gbit_per_s")
+
+
+def _no_resource(name: str, resources: dict) -> str:
+    from fakecloud.config import did_you_mean
+
+    return (
+        f"no I/O resource {name!r}{did_you_mean(name, resources)}; "
+        f"resources: {', '.join(resources) or 'none yet'}"
+    )

@@ -1,0 +1,604 @@
+"""The published JSON Schema of scenario files (``fakecloud schema`` prints it).
+
+`scenario_schema()` is the schema of a file as written: wherever a number, a flag or a choice is
+expected, a value that is exactly ``${name}`` (a matrix parameter or a var) is accepted too.
+`case_schema()` is the strict schema every expanded case must meet after substitution. Both are
+built from one description below, so they never drift apart. Names that fakecloud defines
+(profiles, switches, fault actions, invariants, setup kinds) are read from the code.
+
+Field descriptions here are the reference documentation of the format; `x-hint` texts are
+what an error message adds when a value does not fit.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fakecloud.profiles import PROFILES, SWITCHES
+from fakecloud.sim.faults import ACTIONS
+
+SCHEMA_ID = "urn:fakecloud:scenario-schema:1"
+REF_PATTERN = r"^\$\{[^${}]+\}$"
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+SERVICE_TYPES = ("compute", "image", "block-storage", "identity")
+STEP_ACTIONS = ("request", "fault", "release", "capacity", "transfer", "rpc", "wait")
+TRACE_CHECKS = ("count", "present", "absent", "duration", "order")
+
+
+class _Builder:
+    """Builds the schema; `template=True` lets typed values be ``${name}`` references."""
+
+    def __init__(self, template: bool):
+        self.template = template
+
+    def typed(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if not self.template:
+            return schema
+        return {"anyOf": [schema, {"type": "string", "pattern": REF_PATTERN}]}
+
+    def number(self, doc: str, minimum: float | None = 0, exclusive: bool = False) -> dict:
+        s: dict[str, Any] = {"type": "number", "description": doc}
+        if minimum is not None:
+            s["exclusiveMinimum" if exclusive else "minimum"] = minimum
+        return self.typed(s)
+
+    def integer(self, doc: str, minimum: int | None = 0) -> dict:
+        s: dict[str, Any] = {"type": "integer", "description": doc}
+        if minimum is not None:
+            s["minimum"] = minimum
+        return self.typed(s)
+
+    def boolean(self, doc: str) -> dict:
+        return self.typed({"type": "boolean", "description": doc})
+
+    def enum(self, values: Any, doc: str) -> dict:
+        return self.typed({"enum": list(values), "description": doc})
+
+    def string(self, doc: str, **extra: Any) -> dict:
+        return {"type": "string", "description": doc, **extra}
+
+    def obj(self, props: dict, doc: str, required: tuple = (), **extra: Any) -> dict:
+        s = {
+            "type": "object",
+            "description": doc,
+            "properties": props,
+            "additionalProperties": False,
+            **extra,
+        }
+        if required:
+            s["required"] = list(required)
+        return s
+
+    # -- shared pieces -----------------------------------------------------------------------
+
+    def time_range(self, doc: str) -> dict:
+        return {
+            "description": doc + " A number means exactly; {min, max} bounds it.",
+            "x-hint": "a number of virtual seconds, or {min: .., max: ..}",
+            "anyOf": [
+                self.number("exactly this many virtual seconds"),
+                self.obj(
+                    {"min": self.number("at least"), "max": self.number("at most")},
+                    "bounds",
+                    minProperties=1,
+                ),
+            ],
+        }
+
+    def microversion(self) -> dict:
+        return self.string(
+            'API microversion, e.g. "2.45" (quoted), or "latest".',
+            pattern=r"^(\d+\.\d+|latest|\$\{[^${}]+\})$",
+            **{"x-hint": 'a quoted version like "2.10" (a bare 2.10 is the number 2.1)'},
+        )
+
+    def request_line(self) -> dict:
+        return self.string(
+            "METHOD and path, e.g. 'POST /servers/${servers.web.id}/action'. The path is the "
+            "service's own (compute: /servers..., image: /v2/images..., block-storage: "
+            "/v3/${project_id}/volumes..., identity: /v3/...); a query string may follow '?'.",
+            pattern=rf"^({'|'.join(METHODS)}) /\S*$",
+            **{"x-hint": "a request like 'GET /servers/${servers.web.id}'"},
+        )
+
+    def request_fields(self) -> dict:
+        return {
+            "service": self.enum(
+                SERVICE_TYPES,
+                "Service type the path belongs to; inferred from the path when omitted "
+                "(/v2/... image, /v3/projects|users|roles|auth... identity, other /v3/... "
+                "block-storage, anything else compute).",
+            ),
+            "as": self.string("User the request is made as (default demo)."),
+            "microversion": self.microversion(),
+            "body": {"description": "JSON body (any YAML value); ${...} references resolved."},
+            "headers": {
+                "type": "object",
+                "description": "Extra request headers.",
+                "additionalProperties": {"type": ["string", "number"]},
+            },
+        }
+
+    def trace_pattern(self, doc: str) -> dict:
+        return {
+            "type": "object",
+            "minProperties": 1,
+            "description": doc
+            + " Fields an event must have (kind, actor, subject, new, ...); values are matchers "
+            "(plain values, ${refs}, or {$regex: ..}, {$in: [..]}, ...); a kind ending in .* "
+            "matches a prefix.",
+        }
+
+    def response_expect(self) -> dict:
+        return self.obj(
+            {
+                "status": self.typed(
+                    {
+                        "description": "Expected HTTP status, or a list of acceptable ones.",
+                        "anyOf": [
+                            {"type": "integer", "minimum": 100, "maximum": 599},
+                            {
+                                "type": "array",
+                                "items": {"type": "integer", "minimum": 100, "maximum": 599},
+                                "minItems": 1,
+                            },
+                        ],
+                        "x-hint": "an HTTP status like 409 or a list [202, 409]",
+                    }
+                ),
+                "body": {
+                    "description": "Partial match of the JSON body: only the keys given are "
+                    "checked. Operators: {$regex: pattern}, {$absent: true}, {$present: true}, "
+                    "{$in: [..]}, {$len: n}, {$contains: ..}, {$gt|$ge|$lt|$le: n}, {$not: ..}."
+                },
+                "headers": {
+                    "type": "object",
+                    "description": "Header values to match (names case-insensitive).",
+                },
+                "error": {
+                    "description": "For non-request steps: the error the step ended with "
+                    "(matcher on its text), e.g. a failed transfer."
+                },
+                "finished_by": self.number("The step finished at or before this scenario time."),
+                "finished_at": self.time_range("When the step finished (scenario time)."),
+                "took": self.time_range("How long the step took."),
+            },
+            "What a step's outcome must be.",
+        )
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def step_props(self) -> dict:
+        rate = {
+            "bytes_per_s": self.number("Throughput in bytes per second."),
+            "mb_per_s": self.number("Throughput in MB (10^6 bytes) per second."),
+            "gbit_per_s": self.number("Throughput in Gbit per second."),
+        }
+        resource = {
+            "description": "A resource: the name of an existing one, or {name, <rate>} to "
+            "create it with that throughput if it does not exist yet.",
+            "anyOf": [
+                {"type": "string"},
+                self.obj({"name": self.string("Resource name."), **rate}, "", ("name",)),
+            ],
+        }
+        return {
+            "name": self.string(
+                "Step name, used by after: and ${steps.NAME...}.", pattern=NAME_PATTERN
+            ),
+            "note": self.string("What this step does, shown in the report."),
+            "at": self.number("Run at this scenario time (virtual seconds after setup)."),
+            "after": self.string(
+                "Run when the named step has finished (plus delay).", pattern=NAME_PATTERN
+            ),
+            "on": self.obj(
+                {
+                    "trace": self.trace_pattern("Run when an event like this is traced."),
+                    "nth": self.integer("Run at the nth matching event (default 1).", 1),
+                },
+                "Run when a trace event matches (plus delay): places a race exactly.",
+                ("trace",),
+            ),
+            "delay": self.number("Seconds to wait after the after:/on: trigger."),
+            "request": self.request_line(),
+            **self.request_fields(),
+            "fault": self.obj(
+                {
+                    "point": self.string("Fault point, e.g. cinder.snapshot.create."),
+                    "action": self.enum(ACTIONS, "What the rule does (default raise)."),
+                    "error": self.string(
+                        "Error to raise: a name services registered (see fault_plan."
+                        "error_types) or module:Class."
+                    ),
+                    "message": self.string("Message of the error."),
+                    "match": {
+                        "type": "object",
+                        "description": "Attributes the work must have (e.g. volume_id).",
+                    },
+                    "nth": self.integer("Fire only at the nth match.", 1),
+                    "at": self.number("Active from this scenario time on."),
+                    "until": self.number("Active until this scenario time."),
+                    "times": self.integer("Fire at most this many times.", 1),
+                    "probability": self.typed(
+                        {"type": "number", "minimum": 0, "maximum": 1, "description": "Chance."}
+                    ),
+                    "delay_s": self.number("For action delay: how long."),
+                    "name": self.string("Rule name shown in the trace."),
+                },
+                "Add a fault-plan rule.",
+                ("point",),
+            ),
+            "release": self.string("Release everything stalled at this fault point."),
+            "capacity": self.obj(
+                {"resource": self.string("I/O resource name."), **rate},
+                "Change an I/O resource's throughput (0 stalls it).",
+                ("resource",),
+            ),
+            "transfer": self.obj(
+                {
+                    "label": self.string("Label shown in the trace."),
+                    "size_bytes": self.integer("Size in bytes."),
+                    "size_mb": self.number("Size in MB (10^6 bytes)."),
+                    "size_gb": self.number("Size in GB (10^9 bytes)."),
+                    "path": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": resource,
+                        "description": "Resources crossed, in order.",
+                    },
+                },
+                "Move bytes through I/O resources (background load, or to show sharing); "
+                "the step finishes when the transfer does.",
+                ("path",),
+            ),
+            "rpc": self.obj(
+                {
+                    "target": self.string("RPC target, e.g. compute.cmp-1."),
+                    "up": self.boolean("Bring it up (true) or take it down (false)."),
+                },
+                "Take an RPC service down or bring it back.",
+                ("target", "up"),
+            ),
+            "wait": {
+                "description": "Wait: a number of seconds; {trace: {...}, timeout} until an "
+                "event is traced; or {poll: 'GET path', until: {...}, every, timeout} until a "
+                "response matches.",
+                "x-hint": "seconds, {trace: ...} or {poll: ..., until: ...}",
+                "anyOf": [
+                    self.number("Seconds."),
+                    self.obj(
+                        {
+                            "trace": self.trace_pattern("The event to wait for."),
+                            "nth": self.integer("The nth matching event.", 1),
+                            "timeout": self.number("Give up (step fails) after this long."),
+                        },
+                        "",
+                        ("trace",),
+                    ),
+                    self.obj(
+                        {
+                            "poll": self.request_line(),
+                            **self.request_fields(),
+                            "until": self.response_expect(),
+                            "every": self.number("Seconds between polls (default 1).", 0, True),
+                            "timeout": self.number("Give up after this long (default 300)."),
+                        },
+                        "",
+                        ("poll", "until"),
+                    ),
+                ],
+            },
+            "expect": self.response_expect(),
+            "save": {
+                "type": "object",
+                "description": "Name values of the outcome for later steps: {images.snap.id: "
+                "body.image_id} makes ${images.snap.id} usable. A value is a path into the "
+                "outcome (status, body.x.y, headers.Name) or {path, regex} (group 1 kept).",
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "string"},
+                        self.obj(
+                            {"path": {"type": "string"}, "regex": {"type": "string"}},
+                            "",
+                            ("path", "regex"),
+                        ),
+                    ]
+                },
+            },
+        }
+
+    def step(self, partial: bool = False) -> dict:
+        s = self.obj(
+            self.step_props(),
+            "One thing that happens: a request, a fault, an I/O change, or a wait. Without "
+            "at/after/on a step runs when the step before it has finished.",
+        )
+        if partial:
+            return _without_required(s)
+        s["oneOf"] = [{"required": [a]} for a in STEP_ACTIONS]
+        s["x-hint"] = "a step does exactly one thing"
+        return s
+
+    # -- the cloud section -------------------------------------------------------------------
+
+    def cloud(self) -> dict:
+        from fakecloud.scenario.world import KINDS
+
+        switch_props = {
+            name: self.typed(
+                {
+                    "type": "boolean" if isinstance(sw.seed, bool) else "string",
+                    "description": f"{sw.doc} (seed: {sw.seed!r}, upstream: {sw.upstream!r})",
+                }
+            )
+            for name, sw in SWITCHES.items()
+        }
+        bug_names = [n for n in SWITCHES if n.startswith("lp")]
+        kinds = {kind.name: self.kind(kind) for kind in KINDS}
+        return self.obj(
+            {
+                "profile": self.enum(PROFILES, "Behaviour profile (default seed)."),
+                "seed": self.integer("Seed of every id and seeded choice (default 0)."),
+                "switches": self.obj(switch_props, "Behaviour switches to override."),
+                "bugs": {
+                    "type": "array",
+                    "items": self.enum(bug_names, "A Launchpad-bug switch to turn on."),
+                    "description": "Known bugs to replay (their switches turned on).",
+                },
+                "config": {
+                    "type": "object",
+                    "description": "Nested config overrides by section ({rpc: {delay_s: 0.01}});"
+                    " unknown sections and keys are errors.",
+                },
+                **kinds,
+                "setup": {
+                    "type": "array",
+                    "description": "Further requests made before the steps, in order (after "
+                    "the named resources above).",
+                    "items": self.obj(
+                        {
+                            "name": self.string("Name for ${steps.NAME...}.", pattern=NAME_PATTERN),
+                            "request": self.request_line(),
+                            **self.request_fields(),
+                            "expect": self.response_expect(),
+                            "save": self.step_props()["save"],
+                        },
+                        "A setup request.",
+                        ("request",),
+                    ),
+                },
+            },
+            "The cloud to build: profile, switches, bugs, seed, config, and the world made "
+            "before the steps run (created in the order projects, users, images, volumes, "
+            "servers, setup).",
+        )
+
+    def kind(self, kind: Any) -> dict:
+        extra = {k: v(self) for k, v in kind.extra.items()}
+        if kind.via == "config":
+            fields = extra
+        else:
+            fields = {
+                "as": self.string(f"User who creates it (default {kind.user})."),
+                "microversion": self.microversion(),
+                "body": {
+                    "type": "object",
+                    "description": "Fields of the create request body (merged over the "
+                    "defaults; name defaults to the key).",
+                },
+                "wait": self.typed(
+                    {
+                        "type": ["string", "boolean"],
+                        "description": f"Status to wait for once the cloud is idle (default "
+                        f"{kind.ready!r}); false to not check.",
+                    }
+                ),
+                **extra,
+            }
+        return {
+            "type": "object",
+            "description": kind.doc,
+            "propertyNames": {"pattern": NAME_PATTERN},
+            "additionalProperties": self.obj(fields, kind.doc),
+        }
+
+    # -- expectations ------------------------------------------------------------------------
+
+    def trace_check(self) -> dict:
+        counts = {
+            "equals": self.integer("Exactly this many."),
+            "min": self.integer("At least this many."),
+            "max": self.integer("At most this many."),
+        }
+        s = self.obj(
+            {
+                "note": self.string("What this check means, shown in the report."),
+                "count": self.trace_pattern("Count the events like this."),
+                **counts,
+                "present": self.trace_pattern("At least one event like this."),
+                "absent": self.trace_pattern("No event like this."),
+                "by": self.number("With present: the first one at or before this time."),
+                "duration": self.obj(
+                    {
+                        "from": self.trace_pattern("Where each interval starts."),
+                        "to": self.trace_pattern("Where it ends (first match after from)."),
+                        "same": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Fields that must be equal in from and to "
+                            "(e.g. [subject]).",
+                        },
+                        "min": self.number("Every interval at least this long."),
+                        "max": self.number(
+                            "Every interval at most this long (one never ended counts as "
+                            "lasting to the end of the run)."
+                        ),
+                        "count": self.integer("Exactly this many intervals."),
+                    },
+                    "Time between two events, e.g. how long a guest stays frozen.",
+                    ("from", "to"),
+                ),
+                "order": {
+                    "type": "array",
+                    "minItems": 2,
+                    "items": self.trace_pattern("An event."),
+                    "description": "Events like these happen in this order.",
+                },
+            },
+            "A fact about the trace.",
+        )
+        s["oneOf"] = [{"required": [c]} for c in TRACE_CHECKS]
+        s["x-hint"] = "a trace check is one of count, present, absent, duration, order"
+        return s
+
+    def expect(self) -> dict:
+        from fakecloud.invariants import REGISTRY
+
+        names = sorted(REGISTRY)
+        return self.obj(
+            {
+                "finished_by": self.number(
+                    "Every step done and the cloud idle by this scenario time."
+                ),
+                "state": {
+                    "type": "array",
+                    "description": "Requests made after the run, and what they must answer.",
+                    "items": self.obj(
+                        {
+                            "note": self.string("What this checks."),
+                            "request": self.request_line(),
+                            **self.request_fields(),
+                            "expect": self.response_expect(),
+                        },
+                        "A final-state check.",
+                        ("request", "expect"),
+                    ),
+                },
+                "trace": {"type": "array", "items": self.trace_check()},
+                "invariants": self.typed(
+                    {
+                        "description": "Invariants that must hold at the end: all, or names.",
+                        "x-hint": f"all, or a list of: {', '.join(names)}",
+                        "anyOf": [
+                            {"const": "all"},
+                            {"type": "array", "items": {"enum": names}},
+                        ],
+                    }
+                ),
+                "violated": {
+                    "type": "array",
+                    "items": {"enum": names},
+                    "description": "Invariants this run must break (a bug replay showing its "
+                    "bad end state); left out of 'all'.",
+                },
+            },
+            "What must be true about the whole run.",
+        )
+
+    # -- the whole file ----------------------------------------------------------------------
+
+    def document(self) -> dict:
+        scalar = {"type": ["string", "number", "boolean", "null"]}
+        case_steps = {
+            "description": "A list replaces the steps; a mapping {step name: fields} changes "
+            "those steps.",
+            "anyOf": [
+                {"type": "array", "items": self.step()},
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": NAME_PATTERN},
+                    "additionalProperties": self.step(partial=True),
+                },
+            ],
+        }
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": SCHEMA_ID,
+            "title": "fakecloud scenario",
+            **self.obj(
+                {
+                    "name": self.string("Short name of the scenario."),
+                    "description": self.string("What it shows, for readers and reports."),
+                    "vars": {
+                        "type": "object",
+                        "description": "Values for ${name} substitution.",
+                        "propertyNames": {"pattern": NAME_PATTERN},
+                    },
+                    "matrix": {
+                        "type": "object",
+                        "description": "Run once per combination: {param: [values]} with "
+                        "${param} substituted; exclude: [{param: value}] drops cells.",
+                        "propertyNames": {"pattern": NAME_PATTERN},
+                        "properties": {
+                            "exclude": {"type": "array", "items": {"type": "object"}},
+                        },
+                        "additionalProperties": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": scalar,
+                        },
+                    },
+                    "cloud": self.cloud(),
+                    "steps": {"type": "array", "items": self.step()},
+                    "expect": self.expect(),
+                    "run": self.obj(
+                        {
+                            "until": self.number(
+                                "Stop at this scenario time instead of waiting for the cloud "
+                                "to be idle (for runs that leave work stuck on purpose).",
+                                0,
+                                True,
+                            ),
+                            "idle_cap_s": self.number(
+                                "Give up waiting for idle after this long.", 0, True
+                            ),
+                        },
+                        "How long to run.",
+                    ),
+                    "cases": {
+                        "type": "object",
+                        "description": "Named variants, each overriding parts of the file "
+                        "(deep merge; null removes a key). Every case runs.",
+                        "propertyNames": {"pattern": NAME_PATTERN},
+                        "additionalProperties": self.obj(
+                            {
+                                "note": self.string("What this case shows."),
+                                "vars": {"type": "object"},
+                                "cloud": self.cloud(),
+                                "steps": case_steps,
+                                "expect": self.expect(),
+                                "run": {"type": "object"},
+                            },
+                            "A case.",
+                        ),
+                    },
+                },
+                "A fakecloud scenario: a cloud, steps on its virtual clock, expectations.",
+            ),
+        }
+
+
+def _without_required(schema: Any) -> Any:
+    """A copy of `schema` with no required keys anywhere (for partial overrides)."""
+    if isinstance(schema, dict):
+        return {k: _without_required(v) for k, v in schema.items() if k != "required"}
+    if isinstance(schema, list):
+        return [_without_required(v) for v in schema]
+    return schema
+
+
+def scenario_schema() -> dict:
+    """The JSON Schema of scenario files as written (``${param}`` allowed for typed values)."""
+    return _Builder(template=True).document()
+
+
+def case_schema() -> dict:
+    """The strict schema of one expanded case (after matrix and case substitution)."""
+    return _Builder(template=False).document()
+
+
+def schema_json() -> str:
+    """The published schema as pretty JSON text."""
+    return json.dumps(scenario_schema(), indent=2, sort_keys=False) + "\n"

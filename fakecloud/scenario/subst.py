@@ -1,0 +1,125 @@
+"""``${name}`` substitution: one syntax for matrix parameters, vars and run-time references.
+
+    >>> substitute_text("/servers/${servers.web.id}", lookup)   # doctest: +SKIP
+
+- A value that is exactly ``${name}`` becomes the named value with its own type (a number stays
+  a number, a mapping a mapping); inside longer text the value is written as text.
+- Names are dotted paths: ``${microversion}`` (a parameter), ``${servers.web.id}``,
+  ``${steps.snap.body.image_id}``, ``${users.demo.project_id}``.
+- ``$${`` writes a literal ``${``.
+
+Matrix parameters and vars are substituted when a file is expanded into cases (`bind`);
+references to things that exist only while a scenario runs (steps, created resources) are
+left in place and resolved when used (`resolve`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fakecloud.scenario.loader import YamlList, YamlMap
+
+REF = re.compile(r"\$\$\{|\$\{([^${}]+)\}")
+_MISSING = object()
+
+
+class Unresolved(LookupError):
+    """A ``${name}`` that has no value (yet)."""
+
+
+def refs(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every ``${name}`` inside `value` (values only, not keys), with the path it sits at."""
+    if isinstance(value, str):
+        for m in REF.finditer(value):
+            if m.group(1) is not None:
+                yield path, m.group(1).strip()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from refs(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from refs(item, (*path, i))
+
+
+def _substitute(text: str, lookup: Callable[[str], Any], keep_unknown: bool) -> Any:
+    whole = REF.fullmatch(text)
+    if whole and whole.group(1) is not None:
+        value = lookup(whole.group(1).strip())
+        return text if value is _MISSING else value
+
+    def one(m: re.Match) -> str:
+        if m.group(1) is None:
+            return "$${" if keep_unknown else "${"
+        value = lookup(m.group(1).strip())
+        if value is _MISSING:
+            return m.group(0)
+        return value if isinstance(value, str) else _as_text(value)
+
+    return REF.sub(one, text)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def _walk(value: Any, fn: Callable[[str], Any]) -> Any:
+    """Apply `fn` to every string value, keeping containers (and their lines) intact."""
+    if isinstance(value, str):
+        return fn(value) if "${" in value else value
+    if isinstance(value, dict):
+        out = YamlMap(line=getattr(value, "line", None))
+        out.key_lines = dict(getattr(value, "key_lines", {}))
+        for key, item in value.items():
+            out[key] = _walk(item, fn)
+        return out
+    if isinstance(value, list):
+        out_list = YamlList((_walk(item, fn) for item in value), line=getattr(value, "line", None))
+        out_list.item_lines = list(getattr(value, "item_lines", []))
+        return out_list
+    return value
+
+
+def bind(value: Any, names: dict[str, Any]) -> Any:
+    """Substitute the ``${name}`` whose root is in `names`; leave the others for later."""
+
+    def lookup(ref: str) -> Any:
+        root, _, rest = ref.partition(".")
+        if root not in names:
+            return _MISSING
+        found = names[root]
+        return dig(found, rest.split(".")) if rest else found
+
+    return _walk(value, lambda text: _substitute(text, lookup, keep_unknown=True))
+
+
+def resolve(value: Any, lookup: Callable[[str], Any]) -> Any:
+    """Substitute every ``${name}`` with `lookup(name)` (which raises `Unresolved`)."""
+    return _walk(value, lambda text: _substitute(text, lookup, keep_unknown=False))
+
+
+def dig(value: Any, parts: list[str]) -> Any:
+    """Follow dotted `parts` into nested mappings and lists (list items by index)."""
+    for part in parts:
+        if isinstance(value, dict):
+            if part in value:
+                value = value[part]
+                continue
+            folded = {str(k).lower(): k for k in value}
+            if part.lower() in folded:  # header names
+                value = value[folded[part.lower()]]
+                continue
+            raise Unresolved(f"no {part!r} (has {', '.join(map(str, value)) or 'nothing'})")
+        if isinstance(value, list) and part.lstrip("-").isdigit():
+            try:
+                value = value[int(part)]
+                continue
+            except IndexError:
+                raise Unresolved(f"no item {part} (the list has {len(value)})") from None
+        raise Unresolved(f"cannot look up {part!r} in {type(value).__name__} {value!r}")
+    return value

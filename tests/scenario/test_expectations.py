@@ -1,0 +1,237 @@
+"""Expectations: answers, final state, trace facts, invariants and timing, each pass or fail."""
+
+from scenario_fakes import failures, run_text
+
+from fakecloud.invariants import REGISTRY
+
+SERVER = """\
+cloud:
+  servers:
+    web: {}
+"""
+
+SNAP = (
+    SERVER
+    + """\
+steps:
+  - name: old
+    microversion: "2.44"
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: one}}
+    expect:
+      status: 202
+      headers: {location: {$regex: "/v2/images/"}}
+    save: {images.one.id: {path: headers.Location, regex: "images/(.+)$"}}
+  - name: busy
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: two}}
+    expect:
+      status: [409]
+      body: {conflictingRequest: {code: 409, message: {$regex: "task_state image_uploading$"}}}
+"""
+)
+
+
+def checks(result):
+    return [(c.ok, c.what) for c in result.checks]
+
+
+def test_status_headers_and_partial_bodies_with_regex():
+    result = run_text(SNAP)
+    assert result.passed, failures(result)
+    assert checks(result)[:2] == [
+        (True, "step old: status 202, headers"),
+        (True, "step busy: status 409, body"),
+    ]
+
+
+def test_a_wrong_answer_says_what_differed_and_where():
+    text = SNAP.replace("status: [409]", "status: [202, 200]").replace(
+        'image_uploading$"', 'image_pending$"'
+    )
+    result = run_text(text)
+    lines = failures(result).splitlines()
+    assert lines[0] == "scenario.yaml:16: step busy: status [202, 200], body"
+    assert lines[1].startswith("    status: expected [202, 200], got 409 {'conflictingRequest'")
+    assert lines[2].startswith(
+        "    body.conflictingRequest.message: expected text matching /task_state image_pending$/"
+    )
+
+
+def test_saved_values_feed_later_steps_and_final_state_checks():
+    text = (
+        SNAP
+        + """\
+expect:
+  state:
+    - request: GET /images/${images.one.id}
+      expect: {status: 200, body: {image: {status: active, id: "${images.one.id}"}}}
+    - request: GET /servers/${servers.web.id}
+      expect: {body: {server: {task: null, status: {$in: [ACTIVE, SHUTOFF]}}}}
+"""
+    )
+    result = run_text(text)
+    assert result.passed, failures(result)
+    image_id = result.cloud.trace.first(kind="state", new="queued")["subject"]
+    assert checks(result)[2] == (True, f"state: GET /images/{image_id}")
+
+
+def test_trace_facts_count_present_absent_order_and_duration():
+    text = (
+        SNAP
+        + """\
+expect:
+  trace:
+    - count: {kind: state, machine: fake.image}
+      equals: 2
+    - present: {kind: state, new: active}
+      by: 4.5
+    - absent: {kind: state, new: killed}
+    - order:
+        - {kind: state, new: queued}
+        - {kind: state, new: saving}
+        - {kind: state, new: active}
+    - note: the server is busy with the image exactly as long as the upload takes
+      duration:
+        from: {kind: state, new: image_uploading}
+        to: {kind: state, old: image_uploading}
+        same: [subject]
+        min: 4
+        max: 4
+        count: 1
+"""
+    )
+    result = run_text(text)
+    assert result.passed, failures(result)
+    assert len(result.checks) == 2 + 5
+
+
+def test_failing_trace_facts_explain_themselves():
+    text = (
+        SNAP
+        + """\
+expect:
+  trace:
+    - count: {kind: state, machine: fake.image}
+      min: 3
+    - present: {kind: state, new: active}
+      by: 4
+    - absent: {kind: state, new: active}
+    - order: [{kind: state, new: active}, {kind: state, new: queued}]
+    - duration:
+        from: {kind: state, new: image_uploading}
+        to: {kind: state, old: image_uploading}
+        max: 3.5
+"""
+    )
+    result = run_text(text)
+    details = [(c.what, c.details) for c in result.failures]
+    assert details[0] == ("trace count {kind: state, machine: fake.image}: min 3", ["counted 2"])
+    assert details[1][1] == ["first at t=4.5"]
+    assert details[2][1][0].startswith("t=4.5: state fake-glance ")
+    assert details[3][1] == ["after 1 in order, no later event like {kind: state, new: queued}"]
+    assert details[4][1] == ["from t=0.5 lasted 4 s, more than 3.5 s"]
+
+
+def test_an_interval_that_never_ends_lasts_until_the_end_of_the_run():
+    text = (
+        SERVER
+        + """\
+run: {until: 20}
+steps:
+  - fault: {point: io.transfer, action: stall}
+  - request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: stuck}}
+expect:
+  trace:
+    - note: the server stays busy
+      duration:
+        from: {kind: state, new: image_uploading}
+        to: {kind: state, old: image_uploading}
+        max: 10
+"""
+    )
+    result = run_text(text)
+    assert [c.details for c in result.failures] == [
+        ["from t=0.5 lasted 19.5 s (never ended), more than 10 s"]
+    ]
+
+
+def test_finished_by_and_step_timing_bounds():
+    text = (
+        SNAP.replace(
+            "      status: [409]",
+            "      status: [409]\n      took: 0.5\n      finished_at: {max: 1}",
+        )
+        + "expect: {finished_by: 4}\n"
+    )
+    result = run_text(text)
+    assert [(c.ok, c.what) for c in result.checks if "finished" in c.what or "took" in c.what] == [
+        (True, "step busy: status 409, body, finished at <= 1 s, took 0.5 s"),
+        (False, "finished by t=4 (idle at t=4.5)"),
+    ]
+
+
+def test_invariants_all_checks_every_one_and_reports_a_crash():
+    text = SERVER + "steps:\n  - request: GET /crash\nexpect:\n  invariants: all\n"
+    result = run_text(text)
+    by_name = {c.what.split(":")[0]: c for c in result.checks if c.what.startswith("invariant")}
+    assert set(by_name) == {f"invariant {name}" for name in REGISTRY}
+    crash = by_name["invariant no_unexpected_500"]
+    assert crash.ok is False
+    assert crash.details[0].startswith(
+        "no_unexpected_500: GET /v2.1/crash: fake-compute answered 500 at t=2: RuntimeError: boom"
+    )
+
+
+BUSY = """\
+run: {until: 5}
+steps:
+  - fault: {point: io.transfer, action: stall}
+  - transfer: {label: stuck, size_mb: 1, path: [{name: disk, mb_per_s: 1}]}
+"""
+
+
+def test_invariants_that_cannot_be_checked_are_shown_not_passed():
+    result = run_text(BUSY + "expect:\n  invariants: all\n")
+    skipped = {c.what for c in result.checks if c.ok is None}
+    assert (
+        "invariant task_state_cleared: not applicable (the cloud is still busy (checked "
+        "once idle))" in skipped
+    )
+    assert result.passed
+
+
+def test_an_invariant_named_explicitly_must_be_checkable():
+    result = run_text(BUSY + "expect:\n  invariants: [quota_usage_matches]\n")
+    assert [c.what for c in result.failures] == [
+        "invariant quota_usage_matches: not applicable (the cloud is still busy (checked once "
+        "idle))"
+    ]
+
+
+def test_a_bug_replay_expects_its_invariant_violated():
+    text = (
+        SERVER
+        + """\
+steps:
+  - request: GET /crash
+    expect: {status: 500}
+cases:
+  bug-on:
+    expect: {violated: [no_unexpected_500]}
+  bug-off:
+    steps:
+      step1: {request: "GET /servers/${servers.web.id}", expect: {status: 200}}
+    expect: {violated: [no_unexpected_500]}
+"""
+    )
+    on = run_text(text, case="bug-on")
+    assert on.passed, failures(on)
+    off = run_text(text, case="bug-off")
+    assert [(c.what, c.details) for c in off.failures] == [
+        (
+            "violated no_unexpected_500 (expected)",
+            ["it held: the bad end state this run should show did not happen"],
+        )
+    ]

@@ -1,0 +1,182 @@
+"""The invariant library: each invariant catches the bad state it names, and says when it
+cannot check."""
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.invariants import REGISTRY, NotApplicable, check
+
+NAMES = {
+    "no_unexpected_500",
+    "no_active_snapshot_image_deleted",
+    "no_stuck_snapshot_image",
+    "no_orphan_volume_snapshot",
+    "quota_usage_matches",
+    "task_state_cleared",
+    "no_frozen_guest",
+}
+
+
+def names_of(violations):
+    return sorted({v.invariant for v in violations})
+
+
+def test_every_invariant_is_registered_with_a_meaning():
+    assert set(REGISTRY) == NAMES
+    assert all(inv.doc and inv.doc.endswith(".") for inv in REGISTRY.values())
+
+
+def test_a_fresh_cloud_breaks_nothing():
+    cloud = Cloud(seed=1)
+    assert cloud.check_invariants() == []
+
+
+def test_unknown_names_are_refused_with_a_suggestion():
+    with pytest.raises(KeyError, match="did you mean 'no_frozen_guest'"):
+        Cloud().check_invariants(["no_frozen_guests"])
+
+
+def test_an_invariant_named_explicitly_must_be_checkable():
+    cloud = Cloud()
+    cloud.io.transfer(10**9, [cloud.io.resource("disk:x", 1)], label="long")
+    cloud.kernel.spawn((yield_forever(cloud)), name="busy worker")
+    with pytest.raises(NotApplicable, match="task_state_cleared: the cloud is still busy"):
+        cloud.check_invariants(["task_state_cleared"])
+    everything = cloud.check_invariants()
+    assert everything == []
+    assert "task_state_cleared" in everything.not_applicable
+    assert "not applicable" in repr(everything)
+
+
+def yield_forever(cloud):
+    yield cloud.kernel.env.event()
+
+
+def test_missing_services_are_not_applicable():
+    class Bare:
+        kernel = Cloud().kernel
+        trace = kernel.trace
+
+    outcomes = {o.name: o for o in check(Bare())}
+    assert outcomes["no_unexpected_500"].status == "ok"
+    assert outcomes["no_frozen_guest"].status == "not applicable"
+    assert outcomes["no_frozen_guest"].not_applicable == "no nova in this cloud"
+    assert outcomes["no_orphan_volume_snapshot"].not_applicable == "no cinder, glance in this cloud"
+
+
+def volume(cloud, size=1):
+    r = cloud.request(
+        "block-storage", "POST", "/v3/{project_id}/volumes", {"volume": {"size": size}}
+    )
+    assert r.status == 202, r.body
+    cloud.run_until_idle()
+    return r.json()["volume"]["id"]
+
+
+def test_orphan_volume_snapshots_are_the_ones_nova_named():
+    cloud = Cloud()
+    vol = volume(cloud)
+    for name in ("snapshot for lost-image", "users own snapshot"):
+        r = cloud.request(
+            "block-storage",
+            "POST",
+            "/v3/{project_id}/snapshots",
+            {"snapshot": {"volume_id": vol, "name": name}},
+        )
+        assert r.status == 202, r.body
+    cloud.run_until_idle()
+    found = cloud.check_invariants(["no_orphan_volume_snapshot"])
+    assert len(found) == 1
+    assert "'snapshot for lost-image'" in found[0].message
+    assert "is referenced by no image" in found[0].message
+
+
+def test_quota_usage_drift_is_caught():
+    cloud = Cloud()
+    volume(cloud, size=2)
+    assert cloud.check_invariants(["quota_usage_matches"]) == []
+    project = cloud.context("demo").project_id
+    cloud.cinder.quotas.usage(project, "snapshots").in_use += 1  # a leaked usage
+    found = cloud.check_invariants(["quota_usage_matches"])
+    assert [(v.subject, v.message) for v in found] == [
+        (f"project {project} snapshots", "in use 1 (reserved 0), but 0 exist")
+    ]
+
+
+def test_a_snapshot_image_left_queued_is_stuck():
+    cloud = Cloud()
+    r = cloud.request(
+        "image",
+        "POST",
+        "/v2/images",
+        {
+            "name": "snap",
+            "image_type": "snapshot",
+            "disk_format": "raw",
+            "container_format": "bare",
+        },
+    )
+    assert r.status == 201, r.body
+    plain = cloud.request("image", "POST", "/v2/images", {"name": "plain"})
+    assert plain.status == 201
+    found = cloud.check_invariants(["no_stuck_snapshot_image"])
+    assert [v.subject for v in found] == [f"image {r.json()['id']}"]
+    assert found[0].message == "snapshot image 'snap' is queued with no work in flight"
+
+
+def test_deleting_an_active_image_is_fine_for_a_user_but_not_for_cleanup():
+    cloud = Cloud()
+    ids = []
+    for name in ("kept-by-user", "lost-to-cleanup"):
+        r = cloud.request(
+            "image",
+            "POST",
+            "/v2/images",
+            {"name": name, "disk_format": "raw", "container_format": "bare"},
+        )
+        ids.append(r.json()["id"])
+        up = cloud.request(
+            "image",
+            "PUT",
+            f"/v2/images/{ids[-1]}/file",
+            headers={"Content-Type": "application/octet-stream", "x-openstack-image-size": "10"},
+        )
+        assert up.status == 204, up.body
+    cloud.run_until_idle()
+    assert cloud.request("image", "DELETE", f"/v2/images/{ids[0]}").status == 204
+    assert cloud.check_invariants(["no_active_snapshot_image_deleted"]) == []
+    # a service deleting it without a user's request, as Nova's cleanup would
+    cloud.glance.images.delete(cloud.context("demo"), ids[1])
+    found = cloud.check_invariants(["no_active_snapshot_image_deleted"])
+    assert [v.subject for v in found] == [f"image {ids[1]}"]
+
+
+def test_a_task_state_left_set_is_reported():
+    cloud = Cloud()
+    image = cloud.request(
+        "image",
+        "POST",
+        "/v2/images",
+        {"name": "c", "disk_format": "qcow2", "container_format": "bare"},
+    ).json()["id"]
+    cloud.request(
+        "image",
+        "PUT",
+        f"/v2/images/{image}/file",
+        headers={"Content-Type": "application/octet-stream", "x-openstack-image-size": "1000"},
+    )
+    cloud.run_until_idle()
+    server = cloud.request(
+        "compute",
+        "POST",
+        "/v2.1/servers",
+        {"server": {"name": "s", "imageRef": image, "flavorRef": "1"}},
+    )
+    assert server.status == 202, server.body
+    cloud.run_until_idle()
+    server_id = server.json()["server"]["id"]
+    assert cloud.check_invariants(["task_state_cleared"]) == []
+    cloud.nova.force_state(server_id, task_state="image_uploading")
+    found = cloud.check_invariants(["task_state_cleared"])
+    assert [v.subject for v in found] == [f"server {server_id}"]
+    assert found[0].message.startswith("task_state is 'image_uploading'")

@@ -1,0 +1,290 @@
+"""Mistakes in scenario files are reported as FILE:LINE: field X: what was expected."""
+
+import pytest
+from scenario_fakes import load_text
+
+from fakecloud.scenario import ScenarioError
+
+
+def problems(text, tmp_path):
+    with pytest.raises(ScenarioError) as info:
+        load_text(text, tmp_path)
+    return str(info.value)
+
+
+def test_wrong_type_names_file_line_field_and_value(tmp_path):
+    text = """\
+steps:
+  - wait: 1
+  - wait: 2
+  - at: soon
+    wait: 3
+"""
+    assert problems(text, tmp_path) == (
+        "scenario.yaml:4: field steps[2].at: expected a number, got 'soon'"
+    )
+
+
+def test_unknown_key_suggests_the_closest(tmp_path):
+    text = """\
+cloud:
+  profle: upstream
+"""
+    msg = problems(text, tmp_path)
+    assert msg.startswith(
+        "scenario.yaml:2: field cloud.profle: unknown key 'profle' (did you mean 'profile'?)"
+    )
+
+
+def test_unknown_profile_and_bug_switch(tmp_path):
+    text = """\
+cloud:
+  profile: upstrem
+  bugs: [lp1731986, lp999]
+"""
+    msg = problems(text, tmp_path).splitlines()
+    assert msg[0].startswith("scenario.yaml:2: field cloud.profile: expected one of seed, upstream")
+    assert "did you mean 'upstream'" in msg[0]
+    assert msg[1].startswith("scenario.yaml:3: field cloud.bugs[1]: expected one of lp")
+
+
+def test_a_bare_microversion_number_is_explained(tmp_path):
+    text = """\
+steps:
+  - request: GET /servers
+    microversion: 2.10
+"""
+    assert problems(text, tmp_path) == (
+        "scenario.yaml:3: field steps[0].microversion: expected a string, got 2.1 "
+        '(a quoted version like "2.10" (a bare 2.10 is the number 2.1))'
+    )
+
+
+def test_a_step_does_exactly_one_thing(tmp_path):
+    text = """\
+steps:
+  - name: both
+    wait: 1
+    release: glance.upload
+  - name: none
+    at: 3
+"""
+    msg = problems(text, tmp_path).splitlines()
+    assert msg == [
+        "scenario.yaml:2: field steps[0]: does wait and release at once: give only one of them "
+        "(a step does exactly one thing)",
+        "scenario.yaml:5: field steps[1]: does nothing: give one of request, fault, release, "
+        "capacity, transfer, rpc, wait (a step does exactly one thing)",
+    ]
+
+
+def test_request_line_shape(tmp_path):
+    text = """\
+steps:
+  - request: FETCH servers
+"""
+    assert problems(text, tmp_path) == (
+        "scenario.yaml:2: field steps[0].request: expected a request like "
+        "'GET /servers/${servers.web.id}', got 'FETCH servers'"
+    )
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path):
+    text = "steps:\n  - wait: 1\n   bad: [\n"
+    msg = problems(text, tmp_path)
+    assert msg.startswith("scenario.yaml:3: not valid YAML")
+
+
+def test_duplicate_keys_are_errors(tmp_path):
+    text = "steps:\n  - wait: 1\n    wait: 2\n"
+    assert problems(text, tmp_path) == (
+        "scenario.yaml:3: duplicate key 'wait' (first given on line 2)"
+    )
+
+
+def test_yaml_12_booleans_keep_on_as_a_key(tmp_path):
+    text = """\
+steps:
+  - name: first
+    wait: 1
+  - on: {trace: {kind: scenario.step, subject: first}}
+    wait: 1
+"""
+    scenario = load_text(text, tmp_path)
+    assert scenario.cases[0].steps[1].on == {"kind": "scenario.step", "subject": "first"}
+
+
+def test_unknown_reference_names_the_known_ones(tmp_path):
+    text = """\
+steps:
+  - request: GET /servers/${server.web.id}
+"""
+    msg = problems(text, tmp_path)
+    assert msg.startswith(
+        "scenario.yaml:2: field steps[0].request: unknown name ${server.web.id}; known: "
+    )
+    assert "servers" in msg
+
+
+def test_after_must_name_a_step_and_cycles_are_caught(tmp_path):
+    text = """\
+steps:
+  - name: a
+    after: b
+    wait: 1
+  - name: b
+    after: a
+    wait: 1
+  - name: c
+    after: nope
+    wait: 1
+"""
+    msg = problems(text, tmp_path).splitlines()
+    assert (
+        "scenario.yaml:3: field steps[0].after: steps wait on each other in a circle: a -> b -> a"
+        in msg
+    )
+    assert any(
+        m.startswith("scenario.yaml:9: field steps[2].after: no step named 'nope'") for m in msg
+    )
+
+
+def test_two_triggers_and_a_stray_delay(tmp_path):
+    text = """\
+steps:
+  - name: a
+    at: 1
+    after: b
+    wait: 1
+  - name: b
+    at: 2
+    delay: 1
+    wait: 1
+"""
+    msg = problems(text, tmp_path).splitlines()
+    assert msg[0] == "scenario.yaml:2: field steps[0]: give one of at, after, on (got at and after)"
+    assert msg[1].startswith("scenario.yaml:8: field steps[1].delay: delay counts from an after:")
+
+
+def test_unknown_matcher_operator(tmp_path):
+    text = """\
+steps:
+  - request: GET /servers
+    expect: {status: 200, body: {servers: {$lenght: 0}}}
+"""
+    assert problems(text, tmp_path).startswith(
+        "scenario.yaml:3: field steps[0].expect.body.servers: unknown operator $lenght"
+    )
+
+
+def test_request_fields_on_other_steps(tmp_path):
+    text = """\
+steps:
+  - wait: 1
+    as: admin
+"""
+    assert problems(text, tmp_path) == (
+        "scenario.yaml:3: field steps[0].as: as belongs to a request step, this step is a wait"
+    )
+
+
+def test_unknown_invariant(tmp_path):
+    text = "expect:\n  invariants: [no_unexpected_50]\n"
+    msg = problems(text, tmp_path)
+    assert msg.startswith("scenario.yaml:2: field expect.invariants[0]: expected one of ")
+
+
+def test_unknown_config_key_is_reported_at_its_line(tmp_path):
+    from scenario_fakes import FakeTransport
+
+    from fakecloud.scenario import run_case
+
+    text = """\
+cloud:
+  config:
+    rpc:
+      delay_s: 0.01
+      dealy_s: 0.02
+steps:
+  - wait: 1
+"""
+    scenario = load_text(text, tmp_path)
+    with pytest.raises(ScenarioError) as info:
+        run_case(scenario.cases[0], transport=FakeTransport)
+    assert str(info.value).startswith(
+        "scenario.yaml:5: field cloud.config.rpc.dealy_s: unknown config key rpc.dealy_s "
+        "(did you mean 'delay_s'?)"
+    )
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
+    text = """\
+cloud:
+  seed: -1
+steps:
+  - at: -2
+    wait: 1
+expect:
+  finished_by: soon
+"""
+    msg = problems(text, tmp_path).splitlines()
+    assert [m.split(":")[1] for m in msg] == ["2", "4", "7"]
+
+
+def test_a_world_user_in_an_unknown_project_is_reported_at_its_line(tmp_path):
+    from fakecloud.scenario import run_case
+
+    text = """\
+cloud:
+  users:
+    alice: {project: demo}
+    bob: {project: nowhere}
+steps:
+  - wait: 1
+"""
+    scenario = load_text(text, tmp_path)
+    with pytest.raises(ScenarioError) as info:
+        run_case(scenario.cases[0])
+    assert str(info.value).startswith(
+        "scenario.yaml:4: field cloud.users.bob: config identity.users.bob: unknown project "
+        "'nowhere'"
+    )
+
+
+def test_a_setup_request_the_cloud_refuses_fails_the_run_clearly(tmp_path):
+    from fakecloud.scenario import run_case
+
+    text = """\
+cloud:
+  servers:
+    web: {body: {imageRef: "no-such-image", flavorRef: "1"}}
+steps:
+  - wait: 1
+"""
+    result = run_case(load_text(text, tmp_path).cases[0])
+    assert [c.what for c in result.failures] == ["setup"]
+    detail = result.failures[0].details[0]
+    assert detail.startswith(
+        "scenario.yaml:3: setup servers.web: POST /v2.1/servers answered 400: "
+    )
+    assert result.steps[0].waiting_for == "setup, which failed"
+
+
+@pytest.mark.parametrize(
+    "doc, message",
+    [
+        (
+            "steps: [{wait: 1, expect: {took: {mni: 3}}}]",
+            "field steps[0].expect.took.mni: unknown key 'mni' (did you mean 'min'?)",
+        ),
+        (
+            "steps: [{wait: {trace: {kind: x}, timout: 3}}]",
+            "field steps[0].wait.timout: unknown key 'timout' (did you mean 'timeout'?)",
+        ),
+        ("steps: [{wait: {poll: GET /x}}]", "field steps[0].wait: missing required key 'until'"),
+        ('cases: {"bug on": {}}', "field cases.bug on: 'bug on' is not a usable name"),
+        ("matrix: {profile: seed}", "field matrix.profile: expected a list, got 'seed'"),
+    ],
+)
+def test_the_closest_shape_explains_a_value_that_fits_none(tmp_path, doc, message):
+    assert problems(doc + "\n", tmp_path).startswith(f"scenario.yaml:1: {message}")

@@ -1,0 +1,175 @@
+"""The pytest plugin: scenario files as tests, the cloud fixture and its marker, failure reports."""
+
+import pytest
+
+# Imported here, outside the inline runs: pytester drops modules first imported inside a run,
+# and PyYAML's C parser cannot be imported twice in one process.
+import fakecloud.pytest_plugin  # noqa: F401
+import fakecloud.scenario.loader  # noqa: F401
+
+pytest_plugins = ["pytester"]
+INI = """\
+[pytest]
+addopts = -p fakecloud.pytest_plugin -p no:cacheprovider
+filterwarnings = ignore::pytest.PytestAssertRewriteWarning
+"""
+
+PASSING = """\
+# Teaches: nothing; a plugin test.
+steps:
+  - name: copy
+    transfer: {label: copy, size_mb: 100, path: [{name: disk, mb_per_s: 50}]}
+    expect: {finished_at: 2}
+cases:
+  seed-bug-on: {}
+  slow:
+    steps:
+      copy: {expect: {finished_at: 3}}
+"""
+
+
+@pytest.fixture
+def tester(pytester, monkeypatch):
+    # Load exactly this plugin, whether or not the installed entry point already would.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.makeini(INI)
+    return pytester
+
+
+def test_scenario_cases_are_collected_with_readable_ids(tester):
+    tester.mkdir("scenarios")
+    tester.mkdir("scenarios/bugs")
+    (tester.path / "scenarios/bugs/lp1.yaml").write_text(PASSING)
+    (tester.path / "other.yaml").write_text("not: a scenario\n")
+    result = tester.runpytest("--collect-only", "-q", "scenarios", ".")
+    ids = [line for line in result.outlines if "::" in line]
+    assert ids == ["scenarios/bugs/lp1.yaml::seed-bug-on", "scenarios/bugs/lp1.yaml::slow"]
+
+
+def test_a_failing_case_shows_the_report_seed_replay_and_trace_tail(tester):
+    tester.mkdir("scenarios")
+    (tester.path / "scenarios/copy.yaml").write_text(PASSING)
+    result = tester.runpytest("scenarios", "--fakecloud-seed", "7")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*scenarios/copy.yaml :: slow   seed 7, profile seed",
+            "*FAIL  scenarios/copy.yaml:10: step copy: finished at 3 s",
+            "*finished at t=2, expected 3 s",
+            "*last 20 trace events",
+            "*io.finish*",
+            "seed: 7",
+            "replay: fakecloud run scenarios/copy.yaml --case slow --seed 7",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_a_broken_file_is_a_collection_error_naming_file_and_line(tester):
+    tester.mkdir("scenarios")
+    (tester.path / "scenarios/bad.yaml").write_text("steps:\n  - at: soon\n    wait: 1\n")
+    result = tester.runpytest("scenarios")
+    assert "scenarios/bad.yaml:2: field steps[0].at: expected a number, got 'soon'" in (
+        result.stdout.lines
+    )
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_scenario_globs_come_from_the_ini_option_or_the_command_line(tester):
+    tester.mkdir("flows")
+    (tester.path / "flows/a.yaml").write_text(PASSING)
+    tester.makeini(INI + "fakecloud_scenarios = flows/*.yaml\n")
+    tester.runpytest("--collect-only", "-q", "flows").stdout.fnmatch_lines(
+        ["flows/a.yaml::seed-bug-on"]
+    )
+    result = tester.runpytest("--collect-only", "-q", "flows", "--fakecloud-scenarios", "x/*.yaml")
+    assert "flows/a.yaml::" not in result.stdout.str()
+
+
+def test_cloud_fixture_marker_and_stable_default_seed(tester):
+    tester.makepyfile(
+        """
+        import pytest
+
+        def test_default(cloud, request):
+            from fakecloud.pytest_plugin import default_seed
+            assert cloud.seed == default_seed(request.node.nodeid)
+            assert "::test_default" in request.node.nodeid
+            assert cloud.profile == "seed"
+
+        @pytest.mark.fakecloud(profile="upstream", seed=5, bugs=["lp1731986"],
+                               switches={"lp1754360": True}, config={"rpc": {"delay_s": 0.5}})
+        def test_marked(cloud):
+            assert (cloud.seed, cloud.profile) == (5, "upstream")
+            assert cloud.switches.lp1731986 and cloud.switches.lp1754360
+            assert cloud.config.rpc.delay_s == 0.5
+
+        def test_fresh_per_test(cloud):
+            assert cloud.now == 0 and len(cloud.trace) == len(type(cloud)(seed=1).trace)
+        """
+    )
+    tester.runpytest().assert_outcomes(passed=3)
+    # --fakecloud-seed replaces the derived default, not a seed the marker pins
+    tester.makepyfile(
+        test_seed="""
+        import pytest
+
+        def test_cli(cloud):
+            assert cloud.seed == 42
+
+        @pytest.mark.fakecloud(seed=5)
+        def test_pinned(cloud):
+            assert cloud.seed == 5
+        """
+    )
+    tester.runpytest("test_seed.py", "--fakecloud-seed", "42").assert_outcomes(passed=2)
+
+
+def test_a_failing_python_test_shows_seed_replay_and_trace(tester):
+    tester.makepyfile(
+        """
+        def test_broken(cloud):
+            cloud.kernel.trace.emit("state", "nova", "vm-1", old="ACTIVE", new="ERROR")
+            assert False
+        """
+    )
+    result = tester.runpytest()
+    result.assert_outcomes(failed=1)
+    seed = __import__("fakecloud.pytest_plugin").pytest_plugin.default_seed(
+        "test_a_failing_python_test_shows_seed_replay_and_trace.py::test_broken"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*- fakecloud -*",
+            f"seed: {seed}   profile: seed   t=0",
+            f"replay: pytest 'test_a_failing_python_test_shows_seed_replay_and_trace.py::"
+            f"test_broken' --fakecloud-seed {seed}",
+            "*state*nova*vm-1*new=ERROR",
+        ]
+    )
+
+
+def test_marker_misuse_is_a_clear_error(tester):
+    tester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.fakecloud(profil="upstream")
+        def test_typo(cloud):
+            pass
+        """
+    )
+    result = tester.runpytest()
+    result.stdout.fnmatch_lines(["*got unknown argument(s) profil*"])
+
+
+def test_sdk_fixture_talks_to_the_tests_own_cloud(tester):
+    tester.makepyfile(
+        """
+        def test_sdk(cloud, sdk):
+            assert list(sdk.compute.servers()) == []
+            assert cloud.trace.first(kind="api.request", subject="GET /v2.1/servers/detail")
+        """
+    )
+    tester.runpytest("-W", "ignore::DeprecationWarning").assert_outcomes(passed=1)

@@ -1,0 +1,272 @@
+"""Steps run on the virtual clock exactly where the scenario places them."""
+
+from scenario_fakes import failures, run_text
+
+SERVER = """\
+cloud:
+  servers:
+    web: {}
+"""
+
+
+def started(result):
+    return {r.name: r.started for r in result.steps}
+
+
+def finished(result):
+    return {r.name: r.finished for r in result.steps}
+
+
+def test_setup_creates_named_resources_and_t0_is_when_it_is_done():
+    result = run_text(SERVER + "steps:\n  - request: GET /servers/${servers.web.id}\n")
+    assert result.t0 == 2.0  # the fake server boots in 2 s
+    assert result.steps[0].body["server"]["status"] == "ACTIVE"
+    assert result.steps[0].what == f"GET /servers/{result.steps[0].body['server']['id']}"
+
+
+def test_steps_at_absolute_times_after_others_and_in_sequence():
+    text = """\
+steps:
+  - name: a
+    at: 3.5
+    wait: 1
+  - name: b
+    after: a
+    delay: 0.25
+    wait: 2
+  - name: c
+    wait: 1
+  - name: d
+    at: 0
+    wait: 0.5
+"""
+    result = run_text(text)
+    assert started(result) == {"a": 3.5, "b": 4.75, "c": 6.75, "d": 0.0}
+    assert finished(result) == {"a": 4.5, "b": 6.75, "c": 7.75, "d": 0.5}
+    steps = result.trace.filter(kind="scenario.step")
+    assert [(e["t"], e["subject"]) for e in steps] == [
+        (0.0, "d"),
+        (3.5, "a"),
+        (4.75, "b"),
+        (6.75, "c"),
+    ]
+
+
+def test_concurrent_requests_overlap_and_race():
+    text = (
+        SERVER
+        + """\
+steps:
+  - name: first
+    at: 0
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: one}}
+  - name: second
+    at: 0
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: two}}
+"""
+    )
+    result = run_text(text)
+    # both in flight together: both answered after the API's 0.5 s, one wins, one conflicts
+    assert finished(result) == {"first": 0.5, "second": 0.5}
+    assert [r.status for r in result.steps] == [202, 409]
+
+
+RACE = (
+    SERVER
+    + """\
+steps:
+  - name: snap
+    microversion: "2.45"
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: one}}
+    save: {images.snap.id: body.image_id}
+  - name: again
+    on: {trace: {kind: state, subject: "${images.snap.id}", new: saving}}
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: two}}
+"""
+)
+
+
+def test_a_step_on_a_trace_event_runs_at_that_instant():
+    result = run_text(RACE)
+    saving = result.trace.first(kind="state", new="saving")
+    assert saving["t"] - result.t0 == 0.5
+    assert started(result)["again"] == 0.5
+    assert result.steps[1].status == 409
+    # it runs right after the event, before any other work due at that instant: only what
+    # the emitting process did in the same breath (start its upload) comes in between
+    step_event = result.trace.first(kind="scenario.step", subject="again")
+    between = [e["kind"] for e in result.trace if saving["seq"] < e["seq"] < step_event["seq"]]
+    assert between == ["io.start"]
+    assert step_event["t"] == saving["t"]
+
+
+def test_delay_after_a_trace_event_and_nth_match():
+    text = RACE.replace(
+        'on: {trace: {kind: state, subject: "${images.snap.id}", new: saving}}',
+        "on: {trace: {kind: state, machine: fake.task}, nth: 2}\n    delay: 1",
+    )
+    result = run_text(text)
+    # 2nd task change: back to None when the 4 s upload ends at 4.5; plus 1 s
+    assert started(result)["again"] == 5.5
+    assert result.steps[1].status == 202
+
+
+def test_a_step_whose_trigger_never_happens_fails_clearly():
+    text = """\
+steps:
+  - name: lonely
+    on: {trace: {kind: state, new: error}}
+    wait: 1
+  - name: next
+    wait: 1
+"""
+    result = run_text(text)
+    assert failures(result).splitlines() == [
+        "scenario.yaml:2: step lonely never ran: it waited for a trace event like "
+        "{'kind': 'state', 'new': 'error'}",
+        "scenario.yaml:5: step next never ran: it waited for step lonely to finish",
+    ]
+
+
+def test_wait_for_a_trace_event_with_a_timeout():
+    text = (
+        SERVER
+        + """\
+steps:
+  - request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: one}}
+  - name: until-active
+    wait: {trace: {kind: state, new: active}, timeout: 10}
+  - name: never
+    wait: {trace: {kind: state, new: killed}, timeout: 3}
+"""
+    )
+    result = run_text(text)
+    assert finished(result)["until-active"] == 4.5
+    assert finished(result)["never"] == 7.5
+    assert failures(result) == (
+        "scenario.yaml:9: step never: no trace event like {'kind': 'state', 'new': 'killed'} "
+        "within 3 s"
+    )
+
+
+def test_poll_until_a_response_matches():
+    text = (
+        SERVER
+        + """\
+steps:
+  - microversion: "2.45"
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: one}}
+    save: {images.snap.id: body.image_id}
+  - name: poll
+    wait:
+      poll: GET /images/${images.snap.id}
+      until: {status: 200, body: {image: {status: active}}}
+      every: 1.5
+"""
+    )
+    result = run_text(text)
+    assert result.passed, failures(result)
+    # answered at 0.5; polls at 0.5, 2, 3.5 (saving), 5 (active: the upload ended at 4.5)
+    assert finished(result)["poll"] == 5.0
+
+
+def test_faults_are_placed_in_scenario_time_and_named_errors_fire():
+    text = (
+        SERVER
+        + """\
+steps:
+  - fault: {point: fake.upload, error: UploadFailed, message: store full, at: 3}
+  - name: early
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: early}}
+  - name: late
+    at: 5
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: late}}
+expect:
+  trace:
+    - count: {kind: state, new: killed}
+      equals: 1
+    - present: {kind: fault, subject: fake.upload}
+      by: 5.5
+"""
+    )
+    result = run_text(text)
+    assert result.passed, failures(result)
+    rule = result.cloud.faults.rules("fake.upload")[0]
+    assert rule.at == result.t0 + 3
+
+
+def test_a_fault_naming_an_unknown_error_fails_its_step():
+    text = "steps:\n  - fault: {point: fake.upload, error: NoSuchError}\n"
+    result = run_text(text)
+    message = failures(result)
+    assert message.startswith(
+        "scenario.yaml:2: step step1: unknown error 'NoSuchError'; errors the services registered: "
+    )
+    assert message.endswith("UploadFailed (or give module:Class)")
+
+
+def test_a_reference_that_never_gets_a_value_fails_its_step():
+    text = "steps:\n  - request: GET /images/${images.nope.id}\n"
+    result = run_text(text)
+    assert failures(result) == ("scenario.yaml:2: step step1: ${images.nope.id} is not known yet")
+
+
+def test_a_stuck_cloud_is_reported_not_hung():
+    text = """\
+steps:
+  - fault: {point: io.transfer, action: stall}
+  - transfer: {label: stuck, size_mb: 1, path: [{name: disk, mb_per_s: 1}]}
+"""
+    result = run_text(text)
+    assert not result.idle
+    assert failures(result).splitlines() == [
+        "scenario.yaml: the cloud never became idle: at t=0 it waits on events nothing will "
+        "trigger",
+        "    still running: scenario step step2",
+    ]
+
+
+def test_run_until_stops_a_run_that_stays_busy():
+    text = """\
+run: {until: 30}
+steps:
+  - transfer: {label: long, size_gb: 10, path: [{name: disk, mb_per_s: 100}]}
+  - name: halfway
+    at: 20
+    capacity: {resource: disk, mb_per_s: 50}
+expect:
+  finished_by: 30
+"""
+    result = run_text(text)
+    assert result.end == 30 and not result.idle
+    assert failures(result) == "scenario.yaml:8: finished by t=30 (still busy at t=30)"
+    assert [e["t"] for e in result.trace.filter(kind="io.capacity")] == [20.0]
+
+
+def test_rpc_targets_can_be_taken_down_and_brought_back():
+    text = """\
+steps:
+  - rpc: {target: compute.cmp-1, up: false}
+  - at: 2
+    rpc: {target: compute.cmp-1, up: true}
+"""
+    result = run_text(text)
+    assert [(e["t"], e["up"]) for e in result.trace.filter(kind="rpc.service")] == [
+        (0.0, False),
+        (2.0, True),
+    ]
+
+
+def test_a_crash_inside_the_simulation_is_a_failure_with_its_traceback():
+    result = run_text("steps:\n  - request: GET /explode\n  - wait: 5\n")
+    crash = result.failures[0]
+    assert crash.what == "the simulation crashed at t=1"
+    assert "RuntimeError: a bug in simulated work" in crash.details[-1]

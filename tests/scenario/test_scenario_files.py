@@ -1,0 +1,35 @@
+"""The repository's scenario files: each loads, says what it teaches, and passes."""
+
+from pathlib import Path
+
+import pytest
+
+from fakecloud.scenario import load, run_case
+from fakecloud.scenario.report import render
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted((ROOT / "scenarios").rglob("*.yaml"))
+
+
+def test_there_are_scenario_files():
+    assert FILES
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_each_file_opens_with_what_it_teaches_and_passes(path):
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("# Teaches: "), f"{path.name} must open with '# Teaches: ...'"
+    scenario = load(path, root_dir=ROOT)
+    for case in scenario.cases:
+        result = run_case(case)
+        assert result.passed, render(result, trace_tail=20)
+
+
+def test_the_example_in_the_scenarios_readme_runs_and_passes(tmp_path):
+    text = (ROOT / "scenarios" / "README.md").read_text()
+    example = text.split("```yaml\n")[1].split("```")[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example)
+    for case in load(path).cases:
+        result = run_case(case)
+        assert result.passed, render(result, trace_tail=20)
