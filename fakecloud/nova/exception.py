@@ -264,3 +264,113 @@ class QemuGuestAgentNotEnabled(InstanceAgentNotEnabled):
     """Nova's ``QemuGuestAgentNotEnabled``."""
 
     msg_fmt = "QEMU guest agent is not enabled"
+
+
+class InvalidName(Invalid):
+    """Nova's ``InvalidName`` (the ``name`` format of the API schemas)."""
+
+    msg_fmt = "An invalid 'name' value was provided. The name must be: %(reason)s"
+
+
+class NotSupported(NovaException):
+    """Nova's ``NotSupported`` (400 at the API)."""
+
+    msg_fmt = "Bad Request - Feature is not supported in Nova"
+    code = 400
+
+
+class Unauthorized(NovaException):
+    """Nova's ``Unauthorized``."""
+
+    msg_fmt = "Not authorized."
+    code = 401
+
+
+class MalformedRequestBody(NovaException):
+    """Nova's ``MalformedRequestBody``."""
+
+    msg_fmt = "Malformed message body: %(reason)s"
+
+
+class NoValidHost(NovaException):
+    """Nova's ``NoValidHost``."""
+
+    msg_fmt = "No valid host was found. %(reason)s"
+
+
+class BuildAbortException(NovaException):
+    """Nova's ``BuildAbortException``."""
+
+    msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
+
+
+class InvalidBDMFormat(InvalidBDM):
+    """Nova's ``InvalidBDMFormat``."""
+
+    msg_fmt = "Block Device Mapping is Invalid: %(details)s"
+
+
+class InvalidBDMImage(InvalidBDM):
+    """Nova's ``InvalidBDMImage``."""
+
+    msg_fmt = "Block Device Mapping is Invalid: failed to get image %(id)s."
+
+
+class InvalidBDMBootSequence(InvalidBDM):
+    """Nova's ``InvalidBDMBootSequence``."""
+
+    msg_fmt = (
+        "Block Device Mapping is Invalid: Boot sequence for the instance and image/block "
+        "device mapping combination is not valid."
+    )
+
+
+class InstanceActionNotFound(NovaException):
+    """Nova's ``InstanceActionNotFound``."""
+
+    msg_fmt = "Action for request_id %(request_id)s on instance %(instance_uuid)s not found"
+
+
+class VolumeNotCreated(NovaException):
+    """Nova's ``VolumeNotCreated``."""
+
+    msg_fmt = (
+        "Volume %(volume_id)s did not finish being created even after we waited "
+        "%(seconds)s seconds or %(attempts)s attempts. And its status is %(volume_status)s."
+    )
+
+
+class VolumeAttachmentNotFound(NotFound):
+    """Nova's ``VolumeAttachmentNotFound``."""
+
+    msg_fmt = "Volume attachment %(attachment_id)s could not be found."
+
+
+class CinderAPIVersionNotAvailable(NovaException):
+    """Nova's ``CinderAPIVersionNotAvailable``."""
+
+    msg_fmt = "Cinder API version %(version)s is not available."
+
+
+class FlavorDiskTooSmall(Invalid):
+    """Nova's ``FlavorDiskTooSmall``."""
+
+    msg_fmt = "The created instance's disk would be too small."
+
+
+class FlavorDiskSmallerThanImage(FlavorDiskTooSmall):
+    """Nova's ``FlavorDiskSmallerThanImage``."""
+
+    msg_fmt = (
+        "Flavor's disk is too small for requested image. Flavor disk is %(flavor_size)i "
+        "bytes, image is %(image_size)i bytes."
+    )
+
+
+class FlavorDiskSmallerThanMinDisk(FlavorDiskTooSmall):
+    """Nova's ``FlavorDiskSmallerThanMinDisk``."""
+
+    msg_fmt = (
+        "Flavor's disk is smaller than the minimum size specified in image metadata. Flavor "
+        "disk is %(flavor_size)i bytes, minimum size is %(image_min_disk)i bytes."
+    )

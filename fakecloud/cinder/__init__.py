@@ -1,0 +1,54 @@
+"""The fake Cinder (Block Storage API v3, cinder 29.0.0, microversions 3.0-3.71).
+
+    >>> from fakecloud import Cloud
+    >>> from fakecloud.api.http import Request
+    >>> cloud = Cloud()
+    >>> resp = cloud.cinder.api.call(Request.build(
+    ...     "POST", "/v3/p1/volumes", body={"volume": {"size": 10}}, context=ctx))
+    >>> cloud.run_until_idle(); cloud.cinder.volume(resp.json()["volume"]["id"]).status
+    'available'
+
+Layout (one job per module, named after the real code):
+
+- `service` – `Cinder`, the service object a cloud builds (``cloud.cinder``);
+- `config` – the ``cinder`` config section: backends, volume types, quotas, timings;
+- `volumes`, `snapshots`, `attachments` – the synchronous API logic (``volume/api.py``);
+- `manager` – scheduler and volume managers, the asynchronous side, on the RPC bus;
+- `backends` – the drivers' timing (``lvm-thin``, ``lvm-thick``, ``rbd``, ``copy``);
+- `quota` – reservations, commits, rollbacks and the 413 errors;
+- `controllers`, `validation`, `views`, `faults`, `api` – the REST surface;
+- `states`, `models`, `exception`, `policy`, `images` – tables, rows, errors, rules, images.
+
+Fault points and their attributes (``cloud.faults.add(point, ...)``):
+
+=========================  ==================================================================
+``cinder.scheduler``       ``op`` (create_volume/create_snapshot), ``volume_id``,
+                           ``snapshot_id``, ``size``. Error → the resource goes ``error``.
+``cinder.volume.create``   ``volume_id``, ``project_id``, ``size``, ``backend``, ``source``
+                           (blank/snapshot/image/volume). Error → ``error``.
+``cinder.volume.delete``   ``volume_id``, ``project_id``, ``size``, ``backend``.
+                           Error → ``error_deleting``.
+``cinder.snapshot.create`` ``snapshot_id``, ``volume_id``, ``project_id``, ``size``,
+                           ``backend``. Error → ``error`` (quota kept); ``stall`` keeps it
+                           ``creating`` until ``cloud.faults.release("cinder.snapshot.create")``.
+``cinder.snapshot.delete`` ``snapshot_id``, ``volume_id``, ``project_id``, ``size``,
+                           ``backend``. Error → ``error_deleting``; ``SnapshotIsBusy`` →
+                           back to ``available``.
+``cinder.driver``          ``op`` (create_volume, create_volume_from_snapshot,
+                           create_cloned_volume, copy_image_to_volume, delete_volume,
+                           create_snapshot, delete_snapshot), ``backend``, ``driver`` (the
+                           kind), ``volume_id``, ``snapshot_id``, ``source_volid``, ``size``:
+                           any driver step.
+``io.transfer``            the kernel's: copies and wipes have labels ``cinder.copy_snapshot``,
+                           ``cinder.copy_snapshot_to_volume``, ``cinder.clear_volume``,
+                           ``cinder.clear_snapshot``, ``cinder.rbd_flatten``,
+                           ``cinder.clone_volume``, ``cinder.image_download``.
+=========================  ==================================================================
+
+Error names for scenario files: ``CinderBackendError`` (a driver error), ``SnapshotIsBusy``,
+``NoValidBackend``. Nova's client of this service is `fakecloud.nova.volume_api`.
+"""
+
+from fakecloud.cinder.service import Cinder
+
+__all__ = ["Cinder"]

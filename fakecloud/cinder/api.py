@@ -1,0 +1,603 @@
+"""Cinder's REST surface (Block Storage API v3): routes, version documents, microversions.
+
+    >>> from fakecloud.api.http import Request
+    >>> resp = cloud.cinder.api.call(Request.build(
+    ...     "POST", f"/v3/{ctx.project_id}/snapshots",
+    ...     body={"snapshot": {"volume_id": vid, "force": True}}, context=ctx))
+    >>> resp.status, resp.json()["snapshot"]["status"]
+    (202, 'creating')
+
+Every path is served with and without ``{project_id}`` (as Cinder's ``ProjectMapper`` does); a
+project id in the URL that is not the caller's is a 400 "Malformed request url". Microversions
+are read from ``OpenStack-API-Version: volume 3.x`` only (Cinder has no legacy header) and
+echoed, with ``Vary``, on every answer including faults (a 406 echoes the refused version; a
+malformed one is not echoed). A header without a ``volume`` entry is a 400. ``GET /``
+answers 300 with the version list, ``GET /v3/`` 200.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Generator, Mapping
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
+from fakecloud.api.service import ApiService
+from fakecloud.cinder import controllers, exception, faults, policy, views
+from fakecloud.cinder.validation import SNAPSHOT_METADATA_CREATE, SNAPSHOT_METADATA_UPDATE, validate
+from fakecloud.cinder.views import ViewContext
+
+MIN_VERSION = "3.0"
+MAX_VERSION = "3.71"
+UPDATED = "2023-08-31T00:00:00Z"
+LIMITS_USED_PROJECT_FILTER = "3.39"
+
+
+class CinderVersions(VersionRange):
+    """Cinder's own reading of ``OpenStack-API-Version`` (``Request.set_api_version_request``)."""
+
+    def negotiate(self, headers: Mapping[str, str]) -> Version:
+        """The ``volume`` entry of the header; none → 3.0, ``latest`` → 3.71, else 400/406."""
+        raw = headers.get("OpenStack-API-Version")
+        if raw is None:
+            return Version.parse(self.minimum)
+        requested = None
+        for piece in raw.split(","):
+            if self.service_type in piece:
+                parts = piece.split()
+                requested = parts[-1] if len(parts) == 2 else piece.strip()
+                break
+        if not requested:
+            raise HttpError(400, f"API version {requested} is not supported on this method.")
+        if requested == "latest":
+            return Version.parse(self.maximum)
+        try:
+            version = Version.parse(requested)
+        except ValueError:
+            raise HttpError(
+                400,
+                f"API Version String {requested} is of invalid format. Must be of format "
+                "MajorNum.MinorNum.",
+            ) from None
+        if not version.matches(self.minimum, self.maximum):
+            raise VersionNotAcceptable(version, self)
+        return version
+
+
+VERSIONS = CinderVersions("volume", MIN_VERSION, MAX_VERSION)
+
+
+class CinderApi(ApiService):
+    """The REST surface of one fake Cinder."""
+
+    name = "cinder"
+    request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
+
+    def __init__(self, cinder: Any):
+        super().__init__(cinder.kernel, versions=VERSIONS)
+        self.cinder = cinder
+        self._routes()
+
+    # -- the service's own fault bodies ------------------------------------------------------
+
+    def render_fault(self, error: HttpError) -> Response:
+        """Cinder's fault body (see `fakecloud.cinder.faults`)."""
+        return faults.render(error)
+
+    def unexpected(self, exc: BaseException) -> HttpError:
+        """``FaultWrapper``'s 500: a generic text, nothing internal."""
+        return HttpError(500, faults.GENERIC[500])
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def _routes(self) -> None:
+        add = self._add
+        self.router.add("GET", "/", self._wrap(self.versions_all, project=False))
+        self.router.add("GET", "/v3", self._wrap(self.versions_index, project=False))
+        for method, path, handler in (
+            ("GET", "volumes/detail", self.volumes_detail),
+            ("GET", "volumes", self.volumes_index),
+            ("POST", "volumes", self.volumes_create),
+            ("GET", "volumes/{id}", self.volumes_show),
+            ("PUT", "volumes/{id}", self.volumes_update),
+            ("DELETE", "volumes/{id}", self.volumes_delete),
+            ("POST", "volumes/{id}/action", self.volumes_action),
+            ("GET", "snapshots/detail", self.snapshots_detail),
+            ("GET", "snapshots", self.snapshots_index),
+            ("POST", "snapshots", self.snapshots_create),
+            ("GET", "snapshots/{id}", self.snapshots_show),
+            ("PUT", "snapshots/{id}", self.snapshots_update),
+            ("DELETE", "snapshots/{id}", self.snapshots_delete),
+            ("POST", "snapshots/{id}/action", self.snapshots_action),
+            ("GET", "snapshots/{id}/metadata", self.snapshot_metadata_index),
+            ("POST", "snapshots/{id}/metadata", self.snapshot_metadata_create),
+            ("PUT", "snapshots/{id}/metadata", self.snapshot_metadata_update_all),
+            ("GET", "snapshots/{id}/metadata/{key}", self.snapshot_metadata_show),
+            ("PUT", "snapshots/{id}/metadata/{key}", self.snapshot_metadata_update),
+            ("DELETE", "snapshots/{id}/metadata/{key}", self.snapshot_metadata_delete),
+            ("GET", "attachments/detail", self.attachments_detail),
+            ("GET", "attachments", self.attachments_index),
+            ("POST", "attachments", self.attachments_create),
+            ("GET", "attachments/{id}", self.attachments_show),
+            ("PUT", "attachments/{id}", self.attachments_update),
+            ("DELETE", "attachments/{id}", self.attachments_delete),
+            ("POST", "attachments/{id}/action", self.attachments_action),
+            ("GET", "types/default", self.types_default),
+            ("GET", "types", self.types_index),
+            ("GET", "types/{id}", self.types_show),
+            ("GET", "limits", self.limits),
+            ("GET", "os-quota-sets/{tenant}/defaults", self.quotas_defaults),
+            ("GET", "os-quota-sets/{tenant}", self.quotas_show),
+            ("PUT", "os-quota-sets/{tenant}", self.quotas_update),
+            ("GET", "os-availability-zone", self.availability_zones),
+        ):
+            add(method, path, handler)
+
+    def _add(self, method: str, path: str, handler: Callable) -> None:
+        # Paths without a project id first, so /v3/snapshots/{id} wins over /v3/{project_id}/x.
+        self.router.add(method, f"/v3/{path}", self._wrap(handler))
+        self.router.add(method, f"/v3/{{project_id}}/{path}", self._wrap(handler))
+
+    def _wrap(self, handler: Callable, project: bool = True) -> Callable:
+        """Check the caller and the URL's project, and turn Cinder errors into HTTP errors."""
+
+        def serve(req: Request) -> Any:
+            try:
+                if project:
+                    ctx = req.context
+                    if ctx is None:
+                        raise HttpError(401, "The request you have made requires authentication.")
+                    pid = req.params.get("project_id")
+                    if pid is not None and pid != ctx.project_id:
+                        raise HttpError(400, "Malformed request url")
+                result = handler(req)
+            except exception.CinderException as exc:
+                raise faults.to_http(exc) from None
+            if inspect.isgenerator(result):
+                return self._timed(result)
+            return result
+
+        return serve
+
+    @staticmethod
+    def _timed(work: Generator) -> Generator:
+        try:
+            return (yield from work)
+        except exception.CinderException as exc:
+            raise faults.to_http(exc) from None
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _vc(self, req: Request) -> ViewContext:
+        return ViewContext(
+            context=req.context,
+            version=req.microversion,
+            base_url=(req.base_url or self.cinder.config.public_endpoint).rstrip("/"),
+            url_project=req.params.get("project_id") or "",
+            timestamp=self.cinder.timestamp,
+        )
+
+    @staticmethod
+    def _body(req: Request) -> Any:
+        try:
+            return req.json()
+        except ValueError:
+            raise HttpError(400, "Malformed request body") from None
+
+    @staticmethod
+    def _query(req: Request) -> dict[str, str]:
+        return {k: v[-1] for k, v in req.query.items() if v}
+
+    def _all_tenants(self, req: Request, params: dict[str, str]) -> bool:
+        if "all_tenants" not in params:
+            return False
+        return req.context.is_admin and controllers.get_bool_param("all_tenants", params)
+
+    def _policy(self, req: Request, action: str, project_id: str | None) -> None:
+        policy.authorize(req.context, action, project_id, self.cinder.config.enforce_new_defaults)
+
+    # -- version documents -------------------------------------------------------------------
+
+    def _versions_body(self, req: Request) -> dict[str, Any]:
+        base = (req.base_url or self.cinder.config.public_endpoint).rstrip("/")
+        return {
+            "versions": [
+                {
+                    "id": "v3.0",
+                    "status": "CURRENT",
+                    "version": MAX_VERSION,
+                    "min_version": MIN_VERSION,
+                    "updated": UPDATED,
+                    "links": [
+                        {
+                            "rel": "describedby",
+                            "type": "text/html",
+                            "href": "https://docs.openstack.org/",
+                        },
+                        {"rel": "self", "href": f"{base}/v3/"},
+                    ],
+                    "media-types": [
+                        {
+                            "base": "application/json",
+                            "type": "application/vnd.openstack.volume+json;version=3",
+                        }
+                    ],
+                }
+            ]
+        }
+
+    def versions_all(self, req: Request) -> Response:
+        """``GET /``: every version, 300 Multiple Choices."""
+        return Response(300, self._versions_body(req))
+
+    def versions_index(self, req: Request) -> Response:
+        """``GET /v3/``: the v3 version, 200."""
+        return Response(200, self._versions_body(req))
+
+    # -- volumes -----------------------------------------------------------------------------
+
+    def _volume_list(self, req: Request, detail: bool) -> Response:
+        params = self._query(req)
+        filters = {k: params[k] for k in ("status", "name") if k in params}
+        if req.context.is_admin and "project_id" in params:
+            filters["project_id"] = params["project_id"]
+        volumes = self.cinder.volume_api.get_all(
+            req.context, filters, all_tenants=self._all_tenants(req, params)
+        )
+        volumes = _paginate(volumes, params)
+        vc = self._vc(req)
+        view = views.volume_detail if detail else views.volume_summary
+        return Response(200, {"volumes": [view(vc, v) for v in volumes]})
+
+    def volumes_index(self, req: Request) -> Response:
+        """``GET /volumes``."""
+        return self._volume_list(req, detail=False)
+
+    def volumes_detail(self, req: Request) -> Response:
+        """``GET /volumes/detail``."""
+        return self._volume_list(req, detail=True)
+
+    def volumes_create(self, req: Request) -> Response:
+        """``POST /volumes``: 202 and the volume, ``creating``."""
+        volume = controllers.create_volume(
+            self.cinder, req.context, self._body(req), req.microversion
+        )
+        return Response(202, {"volume": views.volume_detail(self._vc(req), volume)})
+
+    def volumes_show(self, req: Request) -> Response:
+        """``GET /volumes/{id}``."""
+        volume = self.cinder.volume_api.get(req.context, req.params["id"])
+        return Response(200, {"volume": views.volume_detail(self._vc(req), volume)})
+
+    def volumes_update(self, req: Request) -> Response:
+        """``PUT /volumes/{id}``."""
+        volume = controllers.update_volume(
+            self.cinder, req.context, req.params["id"], self._body(req), req.microversion
+        )
+        return Response(200, {"volume": views.volume_detail(self._vc(req), volume)})
+
+    def volumes_delete(self, req: Request) -> Response:
+        """``DELETE /volumes/{id}[?cascade=true][&force=true]``: 202."""
+        controllers.delete_volume(
+            self.cinder, req.context, req.params["id"], self._query(req), req.microversion
+        )
+        return Response(202)
+
+    def volumes_action(self, req: Request) -> Response:
+        """``POST /volumes/{id}/action``."""
+        status = controllers.volume_action(
+            self.cinder, req.context, req.params["id"], self._body(req)
+        )
+        return Response(status)
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def _snapshot_list(self, req: Request, detail: bool) -> Response:
+        params = self._query(req)
+        filters = {k: params[k] for k in ("status", "volume_id", "name") if k in params}
+        snaps = self.cinder.snapshot_api.get_all(
+            req.context, filters, all_tenants=self._all_tenants(req, params)
+        )
+        snaps = _paginate(snaps, params)
+        vc = self._vc(req)
+        if detail:
+            extended = self._extended(req)
+            items = [views.snapshot_detail(vc, s, extended=extended) for s in snaps]
+        else:
+            items = [views.snapshot_summary(vc, s) for s in snaps]
+        return Response(200, {"snapshots": items})
+
+    def _extended(self, req: Request, project_id: str | None = None) -> bool:
+        return policy.allowed(
+            req.context,
+            "volume_extension:extended_snapshot_attributes",
+            project_id,
+            self.cinder.config.enforce_new_defaults,
+        )
+
+    def snapshots_index(self, req: Request) -> Response:
+        """``GET /snapshots``."""
+        return self._snapshot_list(req, detail=False)
+
+    def snapshots_detail(self, req: Request) -> Response:
+        """``GET /snapshots/detail`` (with ``os-extended-snapshot-attributes:*``)."""
+        return self._snapshot_list(req, detail=True)
+
+    def snapshots_create(self, req: Request) -> Any:
+        """``POST /snapshots``: 202 and the snapshot, ``creating`` (no progress key)."""
+        work = controllers.create_snapshot(
+            self.cinder, req.context, self._body(req), req.microversion
+        )
+        if self.cinder.config.snapshot_recheck_delay_s > 0:
+            return self._snapshot_created(req, work)
+        snap = run_now(work)
+        return Response(202, {"snapshot": views.snapshot_detail(self._vc(req), snap)})
+
+    def _snapshot_created(self, req: Request, work: Generator) -> Generator:
+        snap = yield from work
+        return Response(202, {"snapshot": views.snapshot_detail(self._vc(req), snap)})
+
+    def snapshots_show(self, req: Request) -> Response:
+        """``GET /snapshots/{id}`` (with ``os-extended-snapshot-attributes:*``)."""
+        snap = self.cinder.snapshot_api.get(req.context, req.params["id"])
+        extended = self._extended(req, snap.project_id)
+        return Response(
+            200, {"snapshot": views.snapshot_detail(self._vc(req), snap, extended=extended)}
+        )
+
+    def snapshots_update(self, req: Request) -> Response:
+        """``PUT /snapshots/{id}``."""
+        snap = controllers.update_snapshot(
+            self.cinder, req.context, req.params["id"], self._body(req)
+        )
+        return Response(200, {"snapshot": views.snapshot_detail(self._vc(req), snap)})
+
+    def snapshots_delete(self, req: Request) -> Response:
+        """``DELETE /snapshots/{id}``: 202."""
+        api = self.cinder.snapshot_api
+        api.delete(req.context, api.get(req.context, req.params["id"]))
+        return Response(202)
+
+    def snapshots_action(self, req: Request) -> Response:
+        """``POST /snapshots/{id}/action``."""
+        status = controllers.snapshot_action(
+            self.cinder, req.context, req.params["id"], self._body(req)
+        )
+        return Response(status)
+
+    # -- snapshot metadata -------------------------------------------------------------------
+
+    def _snap_meta(self, req: Request) -> tuple[Any, dict[str, str]]:
+        api = self.cinder.snapshot_api
+        snap = api.get(req.context, req.params["id"])
+        return snap, api.get_metadata(req.context, snap)
+
+    def snapshot_metadata_index(self, req: Request) -> Response:
+        """``GET /snapshots/{id}/metadata``."""
+        return Response(200, {"metadata": dict(self._snap_meta(req)[1])})
+
+    def _update_meta(self, req: Request, metadata: Any, delete: bool) -> dict[str, str]:
+        api = self.cinder.snapshot_api
+        snap = api.get(req.context, req.params["id"])
+        try:
+            return dict(api.update_metadata(req.context, snap, metadata, delete=delete))
+        except exception.InvalidVolumeMetadataSize as error:
+            raise HttpError(413, error.msg) from None
+
+    def snapshot_metadata_create(self, req: Request) -> Response:
+        """``POST /snapshots/{id}/metadata``: merge."""
+        body = self._body(req)
+        validate(SNAPSHOT_METADATA_CREATE, body)
+        return Response(200, {"metadata": self._update_meta(req, body["metadata"], False)})
+
+    def snapshot_metadata_update_all(self, req: Request) -> Response:
+        """``PUT /snapshots/{id}/metadata``: replace."""
+        body = self._body(req)
+        validate(SNAPSHOT_METADATA_CREATE, body)
+        return Response(200, {"metadata": self._update_meta(req, body["metadata"], True)})
+
+    def snapshot_metadata_show(self, req: Request) -> Response:
+        """``GET /snapshots/{id}/metadata/{key}``."""
+        snap, meta = self._snap_meta(req)
+        key = req.params["key"]
+        if key not in meta:
+            raise exception.SnapshotMetadataNotFound(snapshot_id=snap.id, metadata_key=key)
+        return Response(200, {"meta": {key: meta[key]}})
+
+    def snapshot_metadata_update(self, req: Request) -> Response:
+        """``PUT /snapshots/{id}/metadata/{key}``: one item."""
+        body = self._body(req)
+        validate(SNAPSHOT_METADATA_UPDATE, body)
+        item = body["meta"]
+        if req.params["key"] not in item:
+            raise HttpError(400, "Request body and URI mismatch")
+        if len(item) > 1:
+            raise HttpError(400, "Request body contains too many items")
+        self._update_meta(req, item, False)
+        return Response(200, {"meta": item})
+
+    def snapshot_metadata_delete(self, req: Request) -> Response:
+        """``DELETE /snapshots/{id}/metadata/{key}``: 200."""
+        api = self.cinder.snapshot_api
+        snap = api.get(req.context, req.params["id"])
+        api.delete_metadata(req.context, snap, req.params["key"])
+        return Response(200)
+
+    # -- attachments -------------------------------------------------------------------------
+
+    def _attachment_list(self, req: Request, detail: bool) -> Response:
+        if not req.microversion >= controllers.NEW_ATTACH:
+            raise controllers.not_found()
+        params = self._query(req)
+        filters = {k: params[k] for k in ("volume_id", "instance_id", "status") if k in params}
+        items = self.cinder.attachment_api.get_all(
+            req.context, filters, all_tenants=req.context.is_admin and "all_tenants" in params
+        )
+        vc = self._vc(req)
+        if detail:
+            out = [views.attachment_detail(vc, a) for a in items]
+        else:
+            out = [views.attachment_summary(a) for a in items]
+        return Response(200, {"attachments": out})
+
+    def attachments_index(self, req: Request) -> Response:
+        """``GET /attachments`` (3.27+)."""
+        return self._attachment_list(req, detail=False)
+
+    def attachments_detail(self, req: Request) -> Response:
+        """``GET /attachments/detail`` (3.27+)."""
+        return self._attachment_list(req, detail=True)
+
+    def attachments_create(self, req: Request) -> Response:
+        """``POST /attachments`` (3.27+): 200 and the attachment."""
+        attachment = controllers.create_attachment(
+            self.cinder, req.context, self._body(req), req.microversion
+        )
+        return Response(200, {"attachment": views.attachment_detail(self._vc(req), attachment)})
+
+    def attachments_show(self, req: Request) -> Response:
+        """``GET /attachments/{id}`` (3.27+)."""
+        if not req.microversion >= controllers.NEW_ATTACH:
+            raise controllers.not_found()
+        attachment = self.cinder.attachment_api.get(req.context, req.params["id"])
+        return Response(200, {"attachment": views.attachment_detail(self._vc(req), attachment)})
+
+    def attachments_update(self, req: Request) -> Response:
+        """``PUT /attachments/{id}`` (3.27+)."""
+        attachment = controllers.update_attachment(
+            self.cinder, req.context, req.params["id"], self._body(req), req.microversion
+        )
+        return Response(200, {"attachment": views.attachment_detail(self._vc(req), attachment)})
+
+    def attachments_delete(self, req: Request) -> Response:
+        """``DELETE /attachments/{id}`` (3.27+): 200 and the attachments left."""
+        left = controllers.delete_attachment(
+            self.cinder, req.context, req.params["id"], req.microversion
+        )
+        return Response(200, {"attachments": [views.attachment_summary(a) for a in left]})
+
+    def attachments_action(self, req: Request) -> Response:
+        """``POST /attachments/{id}/action``: ``os-complete`` (3.44+), 204."""
+        status = controllers.attachment_action(
+            self.cinder, req.context, req.params["id"], self._body(req), req.microversion
+        )
+        return Response(status)
+
+    # -- types, limits, quotas, zones --------------------------------------------------------
+
+    def types_index(self, req: Request) -> Response:
+        """``GET /types``: the public types (all for admins)."""
+        admin = req.context.is_admin
+        items = [
+            views.volume_type(t, admin)
+            for t in self.cinder.volume_types.values()
+            if t.is_public or admin
+        ]
+        return Response(200, {"volume_types": items})
+
+    def types_show(self, req: Request) -> Response:
+        """``GET /types/{id}``."""
+        vtype = self.cinder.volume_type(req.params["id"])
+        return Response(200, {"volume_type": views.volume_type(vtype, req.context.is_admin)})
+
+    def types_default(self, req: Request) -> Response:
+        """``GET /types/default`` (3.62+): the default type."""
+        if not req.microversion >= controllers.DEFAULT_TYPE_OVERRIDES:
+            # Below 3.62 "default" is read as a type name.
+            return self.types_show(req)
+        vtype = self.cinder.default_type
+        return Response(200, {"volume_type": views.volume_type(vtype, req.context.is_admin)})
+
+    def limits(self, req: Request) -> Response:
+        """``GET /limits``: ``rate`` (empty) and ``absolute`` limits and usage."""
+        ctx = req.context
+        params = self._query(req)
+        project_id = ctx.project_id
+        if ctx.is_admin and req.microversion >= LIMITS_USED_PROJECT_FILTER:
+            project_id = params.get("project_id", params.get("tenant_id", project_id))
+        absolute = views.absolute_limits(self.cinder.quotas, project_id)
+        return Response(200, {"limits": {"rate": [], "absolute": absolute}})
+
+    def quotas_show(self, req: Request) -> Response:
+        """``GET /os-quota-sets/{tenant}[?usage=true]``."""
+        target = req.params["tenant"]
+        self._policy(req, "volume_extension:quotas:show", target)
+        usage = controllers.get_bool_param("usage", self._query(req))
+        quotas = self.cinder.quotas
+        if usage:
+            body = {r: dict(v) for r, v in quotas.usages(target).items()}
+        else:
+            body = quotas.limits(target)
+        return Response(200, {"quota_set": {"id": target, **body}})
+
+    def quotas_defaults(self, req: Request) -> Response:
+        """``GET /os-quota-sets/{tenant}/defaults``."""
+        target = req.params["tenant"]
+        return Response(200, {"quota_set": {"id": target, **self.cinder.quotas.defaults()}})
+
+    def quotas_update(self, req: Request) -> Response:
+        """``PUT /os-quota-sets/{tenant}`` (admin): set limits (integers >= -1)."""
+        target = req.params["tenant"]
+        self._policy(req, "volume_extension:quotas:update", target)
+        body = self._body(req)
+        if not isinstance(body, dict) or not isinstance(body.get("quota_set"), dict):
+            raise HttpError(400, "Missing required element 'quota_set' in request body.")
+        quotas = self.cinder.quotas
+        bad = [k for k in body["quota_set"] if k not in quotas.resources and k != "tenant_id"]
+        if bad:
+            raise HttpError(
+                400, f"Invalid input received: Bad key(s) in quota set: {', '.join(bad)}"
+            )
+        limits = {}
+        for key, value in body["quota_set"].items():
+            if key == "tenant_id":
+                continue
+            try:
+                limits[key] = int(value)
+            except (TypeError, ValueError):
+                raise HttpError(400, f"Invalid input received: {key} must be an integer.") from None
+            if limits[key] < -1:
+                raise HttpError(
+                    400,
+                    f"Invalid input received: {key} must be >= -1.",
+                )
+        quotas.set_limits(target, **limits)
+        return Response(200, {"quota_set": quotas.limits(target)})
+
+    def availability_zones(self, req: Request) -> Response:
+        """``GET /os-availability-zone``."""
+        zone = self.cinder.config.storage_availability_zone
+        return Response(
+            200,
+            {"availabilityZoneInfo": [{"zoneName": zone, "zoneState": {"available": True}}]},
+        )
+
+
+def run_now(work: Generator) -> Any:
+    """Run a generator that takes no virtual time to its return value."""
+    try:
+        work.send(None)
+    except StopIteration as stop:
+        return stop.value
+    raise RuntimeError("this step was expected to take no virtual time")
+
+
+def _paginate(items: list, params: dict[str, str]) -> list:
+    """``marker`` (exclusive) and ``limit`` over a sorted list."""
+    marker = params.get("marker")
+    if marker is not None:
+        ids = [i.id for i in items]
+        if marker not in ids:
+            raise HttpError(400, f"Invalid input received: marker [{marker}] not found")
+        items = items[ids.index(marker) + 1 :]
+    limit = params.get("limit")
+    if limit is not None:
+        try:
+            n = int(limit)
+        except ValueError:
+            raise HttpError(400, "Invalid input received: limit param must be an integer") from None
+        if n < 0:
+            raise HttpError(400, "Invalid input received: limit param must be positive")
+        items = items[:n]
+    return items

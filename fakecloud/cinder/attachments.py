@@ -1,0 +1,219 @@
+"""The attachments API of Cinder (3.27+, complete from 3.44): how current Nova attaches volumes.
+
+Mirrors ``volume/api.py`` (``_attachment_reserve``, ``attachment_create``, ``attachment_update``,
+``attachment_deletion_allowed``, ``attachment_delete``), the manager's ``attachment_update``
+(``db.volume_attached(mark_attached=False)``) and ``api/v3/attachments.py complete``:
+
+- create: the volume must not be in an ``error*`` status; it goes ``available``/``downloading``
+  → ``reserved`` (``in-use`` too when multiattach; the same instance may re-reserve); the row
+  starts ``reserved``. With a connector, the update below happens in the same call.
+- update (a connector): attachment and volume become ``attaching``; ``connection_info`` is set.
+- complete: attachment ``attached``, volume ``in-use``/``attached``.
+- delete: the row goes and the volume's status is recomputed from the attachments left.
+
+A user (not a service) deleting an attachment that connects a server is refused with 409 when
+Nova still uses it (bug #2004555). Cinder asks Nova; here `Cinder.server_volume_attachment`
+answers, when wired: ``(context, server_id, volume_id) -> Nova's attachment id or None``.
+Unwired, Nova is taken not to know the server, and the delete is allowed, as Cinder does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.cinder import exception, policy
+from fakecloud.cinder.models import Volume, VolumeAttachment
+from fakecloud.cinder.states import (
+    ATTACHMENT_STATUS,
+    VOLUME_ATTACH_STATUS_FORCED,
+    VOLUME_STATUS,
+    VOLUME_STATUS_FORCED,
+)
+from fakecloud.cinder.volumes import build_or_str, finish_detach, new_attachment
+
+ACTOR = "cinder-api"
+
+
+class AttachmentAPI:
+    """Attachment requests, as ``cinder.volume.api.API`` and the attachments controller
+    handle them."""
+
+    def __init__(self, cinder: Any):
+        self.cinder = cinder
+        self.kernel = cinder.kernel
+        self.store = cinder.store
+
+    def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
+        policy.authorize(context, action, project_id, self.cinder.config.enforce_new_defaults)
+
+    def get(self, context: Any, attachment_id: str) -> VolumeAttachment:
+        """An attachment of the caller's project (404 otherwise)."""
+        attachment = self.store.attachments.get(attachment_id)
+        if attachment is None or not (
+            context.is_admin or attachment.project_id == context.project_id
+        ):
+            raise exception.VolumeAttachmentNotFound(filter=f"attachment_id = {attachment_id}")
+        return attachment
+
+    def get_all(
+        self, context: Any, filters: dict[str, Any] | None = None, all_tenants: bool = False
+    ) -> list[VolumeAttachment]:
+        """Attachments of the caller's project (all for an admin with ``all_tenants``)."""
+        filters = filters or {}
+        every = context.is_admin and all_tenants
+        out = []
+        for a in self.store.attachments.values():
+            if not every and a.project_id != context.project_id:
+                continue
+            if "volume_id" in filters and a.volume_id != filters["volume_id"]:
+                continue
+            if "instance_id" in filters and a.instance_uuid != filters["instance_id"]:
+                continue
+            if "status" in filters and a.attach_status != filters["status"]:
+                continue
+            out.append(a)
+        out.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        return out
+
+    def create(
+        self,
+        context: Any,
+        volume: Volume,
+        instance_uuid: str | None,
+        connector: dict[str, Any] | None = None,
+        attach_mode: str = "null",
+    ) -> VolumeAttachment:
+        """Reserve the volume for `instance_uuid`; with a `connector`, also connect it."""
+        k = self.kernel
+        self._authorize(context, "volume:attachment_create", volume.project_id)
+        if "error" in volume.status:
+            raise exception.InvalidVolume(
+                reason="Volume attachments can not be created if the volume is in an error "
+                f"state. The Volume {volume.id} currently has a status of: {volume.status} "
+            )
+        expected = (
+            ("available", "in-use", "downloading")
+            if volume.multiattach
+            else ("available", "downloading")
+        )
+        if volume.status in expected:
+            VOLUME_STATUS.move(k, volume, "reserved", actor=ACTOR)
+        else:
+            override = (
+                instance_uuid
+                and volume.status in ("in-use", "reserved")
+                and any(a.instance_uuid == instance_uuid for a in volume.attachments)
+            )
+            if not override:
+                raise exception.InvalidVolume(
+                    reason=f"Volume {volume.id} status must be {build_or_str(expected)} to "
+                    f"reserve, but the current status is {volume.status}."
+                )
+        attachment = new_attachment(self.cinder, volume, instance_uuid, "reserved")
+        if connector:
+            attachment.connection_info = self._connect(volume, attachment, dict(connector))
+        attachment.attach_mode = attach_mode
+        return attachment
+
+    def update(
+        self, context: Any, attachment: VolumeAttachment, connector: dict[str, Any]
+    ) -> VolumeAttachment:
+        """Give a reserved attachment its connector: both become ``attaching``."""
+        self._authorize(context, "volume:attachment_update", attachment.project_id)
+        volume = self.store.volumes[attachment.volume_id]
+        if "error" in volume.status:
+            raise exception.ResourceConflict(
+                reason="Volume attachments can not be updated if the volume is in an error "
+                f"state. The Volume {volume.id} currently has a status of: {volume.status} "
+            )
+        if len(volume.attachments) > 1 and not volume.multiattach:
+            hosts = {
+                (a.connector or {}).get("host") for a in volume.attachments if a.connection_info
+            }
+            if hosts:
+                raise exception.ResourceConflict(
+                    reason=f"duplicate connectors detected on volume {volume.id}"
+                )
+        attachment.connection_info = self._connect(volume, attachment, dict(connector))
+        return attachment
+
+    def _connect(
+        self, volume: Volume, attachment: VolumeAttachment, connector: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The volume manager's ``attachment_update``: export, connect, mark attaching."""
+        k = self.kernel
+        mode = connector.get("mode", "rw")
+        if attachment.attach_mode != "null":
+            mode = connector["mode"] = attachment.attach_mode
+        driver = self.cinder.drivers[volume.backend] if volume.backend else None
+        info = driver.connection_info(volume) if driver is not None else {}
+        info.update(
+            {
+                "attachment_id": attachment.id,
+                "enforce_multipath": connector.get("enforce_multipath", False),
+                "access_mode": mode,
+                "encrypted": volume.encryption_key_id is not None,
+                "qos_specs": None,
+                "cacheable": False,
+            }
+        )
+        attachment.connector = connector
+        attachment.mountpoint = connector.get("mountpoint", "na")
+        attachment.attached_host = connector.get("host", "")
+        attachment.attach_mode = mode
+        attachment.attach_time = k.now
+        ATTACHMENT_STATUS.move(k, attachment, "attaching", actor=ACTOR, field="attach_status")
+        VOLUME_STATUS_FORCED.move(k, volume, "attaching", actor=ACTOR)
+        VOLUME_ATTACH_STATUS_FORCED.move(k, volume, "attaching", actor=ACTOR, field="attach_status")
+        return info
+
+    def complete(self, context: Any, attachment: VolumeAttachment) -> None:
+        """os-complete: the attachment is ``attached``, the volume ``in-use``."""
+        k = self.kernel
+        volume = self.cinder.volume_api.get(context, attachment.volume_id)
+        self._authorize(context, "volume:attachment_complete", attachment.project_id)
+        ATTACHMENT_STATUS.move(k, attachment, "attached", actor=ACTOR, field="attach_status")
+        VOLUME_STATUS_FORCED.move(k, volume, "in-use", actor=ACTOR)
+        VOLUME_ATTACH_STATUS_FORCED.move(k, volume, "attached", actor=ACTOR, field="attach_status")
+
+    def delete(
+        self, context: Any, attachment: VolumeAttachment, service: bool = False
+    ) -> list[VolumeAttachment]:
+        """Remove an attachment; returns the volume's attachments left."""
+        self._authorize(context, "volume:attachment_delete", attachment.project_id)
+        if not service:
+            self.deletion_allowed(context, attachment)
+        volume = self.store.volumes[attachment.volume_id]
+        finish_detach(self.cinder, volume, attachment)
+        return list(volume.attachments)
+
+    def deletion_allowed(
+        self, context: Any, attachment_or_id: Any, volume: Volume | None = None
+    ) -> None:
+        """Refuse (409) a user's delete of an attachment Nova still uses (bug #2004555)."""
+        if "service" in context.roles:
+            return
+        if not attachment_or_id and volume is not None:
+            if not volume.attachments:
+                return
+            if len(volume.attachments) == 1:
+                attachment_or_id = volume.attachments[0]
+        if isinstance(attachment_or_id, str):
+            attachment = self.store.attachments.get(attachment_or_id)
+        else:
+            attachment = attachment_or_id
+        if attachment is not None:
+            if volume is not None and volume.id != attachment.volume_id:
+                raise exception.InvalidInput(reason="Mismatched volume and attachment")
+            server_id = attachment.instance_uuid
+            if not server_id or not attachment.connection_info:
+                return
+            lookup = self.cinder.server_volume_attachment
+            nova_attachment_id = (
+                lookup(context, server_id, attachment.volume_id) if lookup is not None else None
+            )
+            if nova_attachment_id is None or nova_attachment_id != attachment.id:
+                return
+        else:
+            server_id = ""
+        raise exception.ConflictNovaUsingAttachment(instance_id=server_id)

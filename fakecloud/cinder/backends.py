@@ -1,0 +1,330 @@
+"""Volume drivers: what each kind of storage backend does with volumes and snapshots, in time.
+
+One `Driver` per configured backend (see `fakecloud.cinder.config.BackendSpec` for the kinds).
+Each operation is a generator run inside the volume manager's process: a metadata operation is a
+timeout of its configured duration; a copy or a wipe is an I/O transfer of the data's size on
+the backend's resource (``cinder-backend:<name>``), so concurrent copies share its throughput.
+
+Facts mirrored (``cinder/volume/drivers/lvm.py``, ``rbd.py``):
+
+- thin LVM and RBD snapshots, and volumes cloned from them, are metadata operations;
+- thick LVM snapshots reserve the volume's size of free space (the driver fails without it),
+  and deleting a thick snapshot or volume zeroes all of it (``volume_clear=zero``);
+- RBD cannot delete a snapshot that clones depend on (``SnapshotIsBusy``), unless clones
+  are flattened (``rbd_flatten_volume_from_snapshot``, a full copy at create);
+- the ``copy`` backend (a generic file-copy driver) copies the volume for every snapshot.
+
+Fault point ``cinder.driver`` (attributes ``op``, ``backend``, ``driver`` (the kind), ``volume_id``,
+``snapshot_id``, ``size``) is consulted at the start of every operation: an error fails it,
+a delay or a stall holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.cinder.config import BackendSpec
+from fakecloud.cinder.exception import SnapshotIsBusy, VolumeBackendAPIException
+from fakecloud.sim.io import mb_per_s
+
+GiB = 1024**3
+
+
+class Driver:
+    """A backend's driver: capacity accounting and the timed operations of its kind."""
+
+    #: Whether a snapshot occupies its volume's size of backend space.
+    snapshot_takes_space = False
+    #: Whether deleting a volume or snapshot wipes its data.
+    wipes_on_delete = False
+    #: Whether a cloned volume is a full copy of its source (else a metadata clone).
+    copies_clones = False
+
+    def __init__(self, kernel: Any, spec: BackendSpec):
+        self.kernel = kernel
+        self.spec = spec
+        self.name = spec.name
+        self.allocated_gb = 0
+
+    # -- capacity ----------------------------------------------------------------------------
+
+    @property
+    def free_gb(self) -> int:
+        """Free capacity as the scheduler's capacity filter sees it."""
+        return self.spec.capacity_gb - self.allocated_gb
+
+    # -- building blocks ---------------------------------------------------------------------
+
+    def _fault(self, op: str, **attrs: Any) -> Generator:
+        yield from self.kernel.faults.pause(
+            "cinder.driver", op=op, backend=self.name, driver=self.spec.kind, **attrs
+        )
+
+    def _wait(self, seconds: float) -> Generator:
+        if seconds > 0:
+            yield self.kernel.env.timeout(seconds)
+
+    def _move(self, size_gb: int, label: str, extra: tuple = (), **attrs: Any) -> Generator:
+        """Move `size_gb` GiB through this backend's resource (plus `extra` resources)."""
+        io = self.kernel.io
+        res = io.resource(self.spec.resource_name, mb_per_s(self.spec.throughput_mb_per_s))
+        transfer = io.transfer(
+            size_gb * GiB, (*extra, res), label=label, backend=self.name, **attrs
+        )
+        yield transfer.done
+
+    # -- connections -------------------------------------------------------------------------
+
+    def connection_info(self, volume: Any) -> dict[str, Any]:
+        """What ``initialize_connection`` hands the host (flattened, as attachments show it)."""
+        return {
+            "driver_volume_type": "iscsi",
+            "target_discovered": False,
+            "target_portal": "127.0.0.1:3260",
+            "target_iqn": f"iqn.2010-10.org.openstack:volume-{volume.id}",
+            "target_lun": 0,
+            "volume_id": volume.id,
+        }
+
+    # -- volumes -----------------------------------------------------------------------------
+
+    def create_volume(self, volume: Any) -> Generator:
+        """Create a blank volume."""
+        yield from self._fault("create_volume", volume_id=volume.id, size=volume.size)
+        yield from self._wait(self.spec.volume_create_s)
+        self.allocated_gb += volume.size
+
+    def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
+        """Create a volume holding a snapshot's data (a clone here; kinds override)."""
+        yield from self._fault(
+            "create_volume_from_snapshot",
+            volume_id=volume.id,
+            snapshot_id=snapshot.id,
+            size=volume.size,
+        )
+        yield from self._wait(self.spec.snapshot_create_s)
+        self.allocated_gb += volume.size
+
+    def create_cloned_volume(self, volume: Any, source: Any) -> Generator:
+        """Create a volume holding another volume's data: a full copy on copying kinds."""
+        yield from self._fault(
+            "create_cloned_volume", volume_id=volume.id, source_volid=source.id, size=volume.size
+        )
+        if self.copies_clones:
+            yield from self._move(source.size, "cinder.clone_volume", volume_id=volume.id)
+        else:
+            yield from self._wait(self.spec.snapshot_create_s)
+        self.allocated_gb += volume.size
+
+    def copy_image_to_volume(self, volume: Any, image_size: int, link: Any) -> Generator:
+        """Create a volume and write an image of `image_size` bytes into it."""
+        yield from self._fault("copy_image_to_volume", volume_id=volume.id, size=volume.size)
+        yield from self._wait(self.spec.volume_create_s)
+        io = self.kernel.io
+        res = io.resource(self.spec.resource_name, mb_per_s(self.spec.throughput_mb_per_s))
+        transfer = io.transfer(
+            image_size, (link, res), label="cinder.image_download", volume_id=volume.id
+        )
+        yield transfer.done
+        self.allocated_gb += volume.size
+
+    def delete_volume(self, volume: Any) -> Generator:
+        """Delete a volume (wiping it first on kinds that do)."""
+        yield from self._fault("delete_volume", volume_id=volume.id, size=volume.size)
+        if self.wipes_on_delete and self.spec.volume_clear == "zero":
+            yield from self._move(volume.size, "cinder.clear_volume", volume_id=volume.id)
+        else:
+            yield from self._wait(self.spec.volume_delete_s)
+        self.allocated_gb -= volume.size
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
+        """Take a snapshot of `volume` (metadata only here; kinds override)."""
+        yield from self._fault(
+            "create_snapshot", volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size
+        )
+        yield from self._wait(self.spec.snapshot_create_s)
+
+    def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
+        """Delete a snapshot (metadata only here; kinds override)."""
+        yield from self._fault(
+            "delete_snapshot",
+            volume_id=snapshot.volume_id,
+            snapshot_id=snapshot.id,
+            size=snapshot.volume_size,
+        )
+        yield from self._wait(self.spec.snapshot_delete_s)
+
+
+class LvmThinDriver(Driver):
+    """Thin LVM: snapshots and clones are thin metadata; nothing is wiped on delete."""
+
+
+class LvmThickDriver(Driver):
+    """Thick LVM: COW snapshots reserve the volume's size; deletes zero; clones are ``dd``."""
+
+    snapshot_takes_space = True
+    wipes_on_delete = True
+    copies_clones = True
+
+    def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
+        """An LVM COW snapshot: reserve the volume's size of free space, or fail."""
+        yield from self._fault(
+            "create_snapshot", volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size
+        )
+        if self.free_gb < volume.size:
+            raise VolumeBackendAPIException(
+                data=f"Insufficient free space for snapshot of volume {volume.id}: "
+                f"{self.free_gb}G free, {volume.size}G needed"
+            )
+        self.allocated_gb += volume.size
+        yield from self._wait(self.spec.snapshot_create_s)
+
+    def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
+        """Zero the snapshot's COW space (its whole volume size), then free it."""
+        yield from self._fault(
+            "delete_snapshot",
+            volume_id=snapshot.volume_id,
+            snapshot_id=snapshot.id,
+            size=snapshot.volume_size,
+        )
+        if self.spec.volume_clear == "zero":
+            yield from self._move(
+                snapshot.volume_size, "cinder.clear_snapshot", snapshot_id=snapshot.id
+            )
+        else:
+            yield from self._wait(self.spec.snapshot_delete_s)
+        self.allocated_gb -= snapshot.volume_size
+
+    def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
+        """Create the volume, then ``dd`` the snapshot's data into it."""
+        yield from self._fault(
+            "create_volume_from_snapshot",
+            volume_id=volume.id,
+            snapshot_id=snapshot.id,
+            size=volume.size,
+        )
+        yield from self._wait(self.spec.volume_create_s)
+        yield from self._move(
+            snapshot.volume_size, "cinder.copy_snapshot_to_volume", volume_id=volume.id
+        )
+        self.allocated_gb += volume.size
+
+
+class RbdDriver(Driver):
+    """Ceph RBD: snapshots and COW clones are metadata; busy snapshots cannot be deleted."""
+
+    def __init__(self, kernel: Any, spec: BackendSpec):
+        super().__init__(kernel, spec)
+        #: snapshot id -> ids of live volumes cloned from it without flattening.
+        self.clones: dict[str, set[str]] = {}
+
+    def connection_info(self, volume: Any) -> dict[str, Any]:
+        """An RBD connection (``rbd`` driver volume type)."""
+        return {
+            "driver_volume_type": "rbd",
+            "name": f"volumes/volume-{volume.id}",
+            "hosts": ["127.0.0.1"],
+            "ports": ["6789"],
+            "cluster_name": "ceph",
+            "auth_enabled": True,
+            "auth_username": "cinder",
+            "volume_id": volume.id,
+        }
+
+    def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
+        """A COW clone (the snapshot becomes busy), or a flattened full copy."""
+        yield from self._fault(
+            "create_volume_from_snapshot",
+            volume_id=volume.id,
+            snapshot_id=snapshot.id,
+            size=volume.size,
+        )
+        yield from self._wait(self.spec.snapshot_create_s)
+        if self.spec.rbd_flatten_volume_from_snapshot:
+            yield from self._move(snapshot.volume_size, "cinder.rbd_flatten", volume_id=volume.id)
+        else:
+            self.clones.setdefault(snapshot.id, set()).add(volume.id)
+        self.allocated_gb += volume.size
+
+    def delete_volume(self, volume: Any) -> Generator:
+        """Delete the volume; a clone no longer holds its parent snapshot."""
+        yield from super().delete_volume(volume)
+        if volume.snapshot_id is not None:
+            children = self.clones.get(volume.snapshot_id)
+            if children is not None:
+                children.discard(volume.id)
+
+    def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
+        """Unprotect and remove the snapshot; ``SnapshotIsBusy`` while clones depend on it."""
+        yield from self._fault(
+            "delete_snapshot",
+            volume_id=snapshot.volume_id,
+            snapshot_id=snapshot.id,
+            size=snapshot.volume_size,
+        )
+        yield from self._wait(self.spec.snapshot_delete_s)
+        if self.clones.get(snapshot.id):
+            raise SnapshotIsBusy(snapshot_name=f"snapshot-{snapshot.id}")
+
+
+class CopyDriver(Driver):
+    """A copying backend: every snapshot, and every volume from a snapshot, is a full copy."""
+
+    snapshot_takes_space = True
+    copies_clones = True
+
+    def connection_info(self, volume: Any) -> dict[str, Any]:
+        """An NFS-style file connection (``nfs`` driver volume type)."""
+        return {
+            "driver_volume_type": "nfs",
+            "export": "127.0.0.1:/srv/cinder",
+            "name": f"volume-{volume.id}",
+            "options": None,
+            "format": "raw",
+        }
+
+    def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
+        """Copy the whole volume at the backend's throughput."""
+        yield from self._fault(
+            "create_snapshot", volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size
+        )
+        self.allocated_gb += volume.size
+        try:
+            yield from self._move(volume.size, "cinder.copy_snapshot", snapshot_id=snapshot.id)
+        except Exception:
+            self.allocated_gb -= volume.size
+            raise
+
+    def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
+        """Remove the copy and free its space."""
+        yield from super().delete_snapshot(snapshot, volume)
+        self.allocated_gb -= snapshot.volume_size
+
+    def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
+        """Copy the snapshot's data into the new volume."""
+        yield from self._fault(
+            "create_volume_from_snapshot",
+            volume_id=volume.id,
+            snapshot_id=snapshot.id,
+            size=volume.size,
+        )
+        yield from self._move(
+            snapshot.volume_size, "cinder.copy_snapshot_to_volume", volume_id=volume.id
+        )
+        self.allocated_gb += volume.size
+
+
+DRIVERS = {
+    "lvm-thin": LvmThinDriver,
+    "lvm-thick": LvmThickDriver,
+    "rbd": RbdDriver,
+    "copy": CopyDriver,
+}
+
+
+def make_driver(kernel: Any, spec: BackendSpec) -> Driver:
+    """The driver of a configured backend."""
+    return DRIVERS[spec.kind](kernel, spec)

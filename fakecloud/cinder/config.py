@@ -1,0 +1,160 @@
+"""Cinder's configuration: the ``cinder`` section (backends, volume types, quotas, timings).
+
+Every duration, throughput, size and limit of the fake Cinder lives here, unit in the name::
+
+    Cloud(config={"cinder": {
+        "backends": {"ceph": {"kind": "rbd", "snapshot_create_s": 0.3}},
+        "volume_types": {"__DEFAULT__": {"backend": "ceph"}},
+        "project_quotas": {"p1": {"snapshots": 2}},
+    }})
+
+A backend is one dict: ``kind`` (``lvm-thin``, ``lvm-thick``, ``rbd`` or ``copy``) plus any of
+the `BackendSpec` fields. A volume type names its backend and may carry ``description``,
+``is_public`` and ``extra_specs`` (``{"multiattach": "<is> True"}`` makes multiattach volumes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.config import config_section, did_you_mean
+from fakecloud.errors import ConfigError
+
+BACKEND_KINDS = ("lvm-thin", "lvm-thick", "rbd", "copy")
+
+DEFAULT_TYPE_NAME = "__DEFAULT__"
+
+#: Defaults that differ by kind: a thick LVM snapshot is one ``lvcreate --snapshot``, instant.
+KIND_DEFAULTS: dict[str, dict[str, Any]] = {"lvm-thick": {"snapshot_create_s": 0.0}}
+
+
+def _default_backends() -> dict[str, dict[str, Any]]:
+    return {"lvmdriver-1": {"kind": "lvm-thin"}}
+
+
+def _default_types() -> dict[str, dict[str, Any]]:
+    return {DEFAULT_TYPE_NAME: {"backend": "lvmdriver-1", "description": "Default Volume Type"}}
+
+
+@config_section("cinder")
+@dataclass(frozen=True)
+class CinderConfig:
+    """The fake Cinder's tunables (quota defaults are ``cinder/quota.py``'s options)."""
+
+    host: str = "cinder"
+    storage_availability_zone: str = "nova"
+    public_endpoint: str = "http://127.0.0.1:8776"
+    default_volume_type: str = DEFAULT_TYPE_NAME
+    backends: dict = field(default_factory=_default_backends)
+    volume_types: dict = field(default_factory=_default_types)
+    quota_volumes: int = 10
+    quota_snapshots: int = 10
+    quota_gigabytes: int = 1000
+    quota_backups: int = 10
+    quota_backup_gigabytes: int = 1000
+    quota_groups: int = 10
+    per_volume_size_limit: int = -1
+    no_snapshot_gb_quota: bool = False
+    project_quotas: dict = field(default_factory=dict)
+    enforce_new_defaults: bool = True
+    image_download_mb_per_s: float = 1000.0
+    #: Virtual time between inserting a snapshot row and re-reading its volume (spec PART C.1):
+    #: above 0, an attach or delete landing in between makes the snapshot create a 400.
+    snapshot_recheck_delay_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """One storage backend: what kind of driver, and how fast its operations are.
+
+    - ``lvm-thin`` / ``rbd``: snapshot create/delete and clones are metadata operations taking
+      ``snapshot_create_s`` / ``snapshot_delete_s``; RBD refuses to delete a snapshot that
+      volumes were cloned from (``SnapshotIsBusy``) unless ``rbd_flatten_volume_from_snapshot``.
+    - ``lvm-thick``: snapshots are created at once but reserve the volume's size of free space
+      (``capacity_gb``); deleting a snapshot or a volume zeroes it at ``throughput_mb_per_s``
+      (``volume_clear="none"`` skips the wipe); a volume from a snapshot is a full copy.
+    - ``copy``: every snapshot and every volume made from one is a full copy of the volume at
+      ``throughput_mb_per_s``.
+
+    Copies and wipes are I/O transfers on one resource per backend (``cinder-backend:<name>``),
+    so concurrent copies on a backend share its throughput.
+    """
+
+    name: str
+    kind: str
+    throughput_mb_per_s: float = 200.0
+    capacity_gb: int = 100_000
+    volume_create_s: float = 1.0
+    volume_delete_s: float = 0.5
+    snapshot_create_s: float = 0.5
+    snapshot_delete_s: float = 0.5
+    volume_clear: str = "zero"
+    rbd_flatten_volume_from_snapshot: bool = False
+
+    @property
+    def resource_name(self) -> str:
+        """The I/O resource every copy and wipe of this backend goes through."""
+        return f"cinder-backend:{self.name}"
+
+
+@dataclass(frozen=True)
+class VolumeTypeSpec:
+    """One configured volume type: its name, backend and visible attributes."""
+
+    name: str
+    backend: str
+    description: str | None = None
+    is_public: bool = True
+    extra_specs: dict = field(default_factory=dict)
+
+
+def parse_backends(raw: dict) -> dict[str, BackendSpec]:
+    """Check and build the configured backends; errors name the backend and key."""
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError("config cinder.backends must be a non-empty mapping of name -> spec")
+    known = {f.name for f in dataclasses.fields(BackendSpec)} - {"name"}
+    out = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"config cinder.backends.{name} must be a mapping, got {spec!r}")
+        unknown = set(spec) - known
+        if unknown:
+            key = sorted(unknown)[0]
+            raise ConfigError(
+                f"unknown config key cinder.backends.{name}.{key}{did_you_mean(key, known)}"
+            )
+        kind = spec.get("kind")
+        if kind not in BACKEND_KINDS:
+            raise ConfigError(
+                f"config cinder.backends.{name}.kind must be one of {', '.join(BACKEND_KINDS)}, "
+                f"got {kind!r}"
+            )
+        out[name] = BackendSpec(name=name, **{**KIND_DEFAULTS.get(kind, {}), **spec})
+    return out
+
+
+def parse_volume_types(raw: dict, backends: dict[str, BackendSpec]) -> dict[str, VolumeTypeSpec]:
+    """Check and build the configured volume types; each must name a configured backend."""
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError("config cinder.volume_types must be a non-empty mapping")
+    known = {f.name for f in dataclasses.fields(VolumeTypeSpec)} - {"name"}
+    out = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"config cinder.volume_types.{name} must be a mapping")
+        unknown = set(spec) - known
+        if unknown:
+            key = sorted(unknown)[0]
+            raise ConfigError(
+                f"unknown config key cinder.volume_types.{name}.{key}{did_you_mean(key, known)}"
+            )
+        backend = spec.get("backend")
+        if backend not in backends:
+            raise ConfigError(
+                f"config cinder.volume_types.{name}.backend {backend!r} is not a configured "
+                f"backend{did_you_mean(str(backend), backends)}; backends: {', '.join(backends)}"
+            )
+        out[name] = VolumeTypeSpec(name=name, **spec)
+    return out

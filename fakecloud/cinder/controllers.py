@@ -1,0 +1,374 @@
+"""Cinder's API controllers, body in, record out (``cinder/api/v3/*.py``, ``api/contrib``):
+schema validation, parameter parsing and microversion rules, then the volume API.
+
+Both doors into Cinder use these functions: the REST surface (`fakecloud.cinder.api`) after
+parsing JSON, and Nova's internal client (`fakecloud.nova.volume_api`) with the very body
+python-cinderclient would send, so both see the same checks and the same errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.api.microversion import Version
+from fakecloud.cinder import exception, policy, validation
+from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment
+
+# Microversion gates (cinder/api/microversions.py).
+GROUP_VOLUME = "3.13"
+VOLUME_DELETE_FORCE = "3.23"
+NEW_ATTACH = "3.27"
+LIMITS_ADMIN_FILTER = "3.39"
+NEW_ATTACH_COMPLETION = "3.44"
+VOLUME_CREATE_FROM_BACKUP = "3.47"
+SUPPORT_VOLUME_SCHEMA_CHANGES = "3.53"
+ATTACHMENT_CREATE_MODE_ARG = "3.54"
+DEFAULT_TYPE_OVERRIDES = "3.62"
+SNAPSHOT_IN_USE = "3.66"
+
+SNAPSHOT_IN_USE_FLAG_MSG = (
+    f"Since microversion {SNAPSHOT_IN_USE} the 'force' flag is invalid for this request.  For "
+    "backward compatability, however, when the 'force' flag is passed with a value evaluating "
+    "to True, it is silently ignored."
+)
+MULTIATTACH_REMOVED_MSG = (
+    "multiattach parameter has been removed. The default behavior is to use multiattach "
+    "enabled volume types. Contact your administrator to create a multiattach enabled volume "
+    "type and use it to create multiattach volumes."
+)
+VALID_BOOLSTR = ("true", "false", "yes", "no", "y", "n", "1", "0", "on", "off", "t", "f")
+
+
+def bad_request(message: str) -> exception.Invalid:
+    """A 400 carrying `message` as is (``webob.exc.HTTPBadRequest(explanation=...)``)."""
+    return exception.Invalid(message)
+
+
+def get_bool_param(name: str, params: dict[str, Any], default: bool = False) -> bool:
+    """``cinder.utils.get_bool_param``: a strict boolean query parameter."""
+    value = params.get(name, default)
+    if str(value).lower() not in VALID_BOOLSTR:
+        raise exception.InvalidParameterValue(err=f"Value '{value}' for '{name}' is not a boolean.")
+    return str(value).lower() in ("true", "yes", "y", "1", "on", "t")
+
+
+def clean_name_and_description(body: dict[str, Any]) -> None:
+    """Strip whitespace from name and description fields (``Controller`` helper)."""
+    for key in ("name", "description", "display_name", "display_description"):
+        value = body.get(key)
+        if isinstance(value, str):
+            body[key] = value.strip()
+
+
+def action_of(body: Any) -> str:
+    """The one key of an action body (``action_peek_json``)."""
+    if not isinstance(body, dict) or len(body) != 1:
+        raise bad_request("Malformed request body")
+    return next(iter(body))
+
+
+def no_such_action(action: str) -> exception.Invalid:
+    """The 400 for an action the resource does not have."""
+    return bad_request(
+        f"There is no such action: {action}. Verify the request body and Content-Type header "
+        "and try again."
+    )
+
+
+def not_found() -> exception.NotFound:
+    """The bare 404 of a method the microversion does not have (``VersionNotFoundForAPIMethod``
+    in ``Resource.dispatch``)."""
+    return exception.NotFound("The resource could not be found.")
+
+
+# -- snapshots --------------------------------------------------------------------------------
+
+
+def create_snapshot(
+    cinder: Any, context: Any, body: Any, version: Version
+) -> Generator[Any, Any, Snapshot]:
+    """``SnapshotsController.create``: schema, volume lookup, the 3.66 force rule, create."""
+    validation.validate(validation.SNAPSHOT_CREATE, body)
+    snapshot = body["snapshot"]
+    volume = cinder.volume_api.get(context, snapshot["volume_id"])
+    force_flag = snapshot.get("force")
+    force = False
+    if force_flag is not None:
+        force = validation.bool_from_string(force_flag)
+        if version >= SNAPSHOT_IN_USE and force is False:
+            raise bad_request(SNAPSHOT_IN_USE_FLAG_MSG)
+    clean_name_and_description(snapshot)
+    name = snapshot["name"] if "name" in snapshot else snapshot.get("display_name")
+    return (
+        yield from cinder.snapshot_api.create(
+            context,
+            volume,
+            name,
+            snapshot.get("description"),
+            force=force,
+            metadata=snapshot.get("metadata"),
+            allow_in_use=not force and version >= SNAPSHOT_IN_USE,
+        )
+    )
+
+
+def update_snapshot(cinder: Any, context: Any, snapshot_id: str, body: Any) -> Snapshot:
+    """``SnapshotsController.update``."""
+    validation.validate(validation.SNAPSHOT_UPDATE, body)
+    fields = dict(body["snapshot"])
+    clean_name_and_description(fields)
+    if "name" in fields:
+        fields["display_name"] = fields.pop("name")
+    if "description" in fields:
+        fields["display_description"] = fields.pop("description")
+    snapshot = cinder.snapshot_api.get(context, snapshot_id)
+    cinder.snapshot_api.update(context, snapshot, fields)
+    return snapshot
+
+
+def snapshot_action(cinder: Any, context: Any, snapshot_id: str, body: Any) -> int:
+    """``POST /snapshots/{id}/action``; returns the answer's status code."""
+    action = action_of(body)
+    api = cinder.snapshot_api
+    if action == "os-reset_status":
+        validation.validate(validation.RESET_STATUS_SNAPSHOT, body)
+        snapshot = api.get(context, snapshot_id)
+        api.reset_status(context, snapshot, body[action]["status"].lower())
+    elif action == "os-force_delete":
+        validation.validate(validation.FORCE_DELETE, body)
+        api.force_delete(context, api.get(context, snapshot_id))
+    elif action == "os-update_snapshot_status":
+        validation.validate(validation.UPDATE_SNAPSHOT_STATUS, body)
+        snapshot = api.get(context, snapshot_id)
+        api.update_status(context, snapshot, body[action]["status"], body[action].get("progress"))
+    else:
+        raise no_such_action(action)
+    return 202
+
+
+# -- volumes ----------------------------------------------------------------------------------
+
+
+def volume_create_schema(version: Version) -> dict[str, Any]:
+    """The create schema in force at `version`."""
+    if version >= SUPPORT_VOLUME_SCHEMA_CHANGES:
+        return validation.VOLUME_CREATE_V353
+    if version >= VOLUME_CREATE_FROM_BACKUP:
+        return validation.VOLUME_CREATE_V347
+    if version >= GROUP_VOLUME:
+        return validation.VOLUME_CREATE_V313
+    return validation.VOLUME_CREATE
+
+
+def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Volume:
+    """``VolumeController.create``: schema, lookups of type/snapshot/source/image, create."""
+    validation.validate(volume_create_schema(version), body)
+    volume = dict(body["volume"])
+    clean_name_and_description(volume)
+    if "name" in volume:
+        volume["display_name"] = volume.pop("name")
+    if "description" in volume:
+        volume["display_description"] = volume.pop("description")
+    if "image_id" in volume:
+        volume["imageRef"] = volume.pop("image_id")
+    kwargs: dict[str, Any] = {}
+    if volume.get("volume_type"):
+        kwargs["volume_type"] = cinder.volume_type(volume["volume_type"])
+    kwargs["metadata"] = volume.get("metadata")
+    snapshot_id = volume.get("snapshot_id")
+    kwargs["snapshot"] = (
+        cinder.snapshot_api.get(context, snapshot_id) if snapshot_id is not None else None
+    )
+    source_volid = volume.get("source_volid")
+    kwargs["source_volume"] = (
+        cinder.volume_api.get(context, source_volid) if source_volid is not None else None
+    )
+    for key in ("consistencygroup_id", "group_id"):
+        if volume.get(key) is not None:
+            raise exception.GroupNotFound(group_id=volume[key])
+    image_ref = volume.get("imageRef")
+    if image_ref is not None:
+        kwargs["image_id"] = image_uuid_from_ref(cinder, context, image_ref)
+    if volume.get("backup_id"):
+        raise exception.BackupNotFound(backup_id=volume["backup_id"])
+    size = volume.get("size")
+    if size is None and kwargs["snapshot"] is not None:
+        size = kwargs["snapshot"].volume_size
+    elif size is None and kwargs["source_volume"] is not None:
+        size = kwargs["source_volume"].size
+    kwargs["availability_zone"] = volume.get("availability_zone")
+    if get_bool_param("multiattach", volume):
+        raise bad_request(MULTIATTACH_REMOVED_MSG)
+    return cinder.volume_api.create(
+        context, size, volume.get("display_name"), volume.get("display_description"), **kwargs
+    )
+
+
+def image_uuid_from_ref(cinder: Any, context: Any, image_ref: Any) -> str:
+    """``VolumeController._image_uuid_from_ref``: the last path segment, if it is an image."""
+    try:
+        image_uuid = image_ref.split("/").pop()
+    except AttributeError:
+        raise bad_request("Invalid imageRef provided.")
+    if validation.is_uuid_like(image_uuid):
+        try:
+            return cinder.image_service.show(context, image_uuid)["id"]
+        except exception.CinderException:
+            pass
+    raise bad_request("Invalid image identifier or unable to access requested image.")
+
+
+def update_volume(cinder: Any, context: Any, volume_id: str, body: Any, version: Version) -> Volume:
+    """``VolumeController.update``."""
+    schema = (
+        validation.VOLUME_UPDATE_V353
+        if version >= SUPPORT_VOLUME_SCHEMA_CHANGES
+        else validation.VOLUME_UPDATE
+    )
+    validation.validate(schema, body)
+    fields = dict(body["volume"])
+    clean_name_and_description(fields)
+    for src, dst in (("name", "display_name"), ("description", "display_description")):
+        if src in fields:
+            fields[dst] = fields.pop(src)
+    volume = cinder.volume_api.get(context, volume_id)
+    cinder.volume_api.update(context, volume, fields)
+    return volume
+
+
+def delete_volume(
+    cinder: Any, context: Any, volume_id: str, params: dict[str, Any], version: Version
+) -> None:
+    """``VolumeController.delete``: ``cascade`` always, ``force`` from 3.23 (admin)."""
+    cascade = get_bool_param("cascade", params)
+    force = get_bool_param("force", params) if version >= VOLUME_DELETE_FORCE else False
+    volume = cinder.volume_api.get(context, volume_id)
+    if force:
+        policy.authorize(
+            context, "volume:force_delete", volume.project_id, cinder.config.enforce_new_defaults
+        )
+    cinder.volume_api.delete(context, volume, cascade=cascade, force=force)
+
+
+#: Volume actions: name -> (schema, status code answered).
+VOLUME_ACTIONS = {
+    "os-reserve": (validation.RESERVE, 202),
+    "os-unreserve": (validation.UNRESERVE, 202),
+    "os-begin_detaching": (validation.BEGIN_DETACHING, 202),
+    "os-roll_detaching": (validation.ROLL_DETACHING, 202),
+    "os-attach": (validation.ATTACH, 202),
+    "os-detach": (validation.DETACH, 202),
+    "os-set_bootable": (validation.SET_BOOTABLE, 200),
+    "os-reset_status": (validation.RESET_STATUS_VOLUME, 202),
+    "os-force_delete": (validation.FORCE_DELETE, 202),
+}
+
+
+def volume_action(cinder: Any, context: Any, volume_id: str, body: Any) -> int:
+    """``POST /volumes/{id}/action``; returns the answer's status code."""
+    action = action_of(body)
+    entry = VOLUME_ACTIONS.get(action)
+    if entry is None:
+        raise no_such_action(action)
+    schema, status = entry
+    validation.validate(schema, body)
+    api = cinder.volume_api
+    volume = api.get(context, volume_id)
+    args = body[action] or {}
+    if action == "os-reserve":
+        api.reserve_volume(context, volume)
+    elif action == "os-unreserve":
+        api.unreserve_volume(context, volume)
+    elif action == "os-begin_detaching":
+        api.begin_detaching(context, volume)
+    elif action == "os-roll_detaching":
+        api.roll_detaching(context, volume)
+    elif action == "os-attach":
+        api.attach(
+            context,
+            volume,
+            args.get("instance_uuid"),
+            args.get("host_name"),
+            args["mountpoint"],
+            args.get("mode", "rw"),
+        )
+    elif action == "os-detach":
+        api.detach(context, volume, args.get("attachment_id"))
+    elif action == "os-set_bootable":
+        api.set_bootable(context, volume, validation.bool_from_string(args["bootable"]))
+    elif action == "os-reset_status":
+        api.reset_status(
+            context,
+            volume,
+            (args.get("status") or "").lower() or None,
+            (args.get("attach_status") or "").lower() or None,
+            (args.get("migration_status") or "").lower() or None,
+        )
+    else:  # os-force_delete
+        policy.authorize(
+            context,
+            "volume_extension:volume_admin_actions:force_delete",
+            volume.project_id,
+            cinder.config.enforce_new_defaults,
+        )
+        api.delete(context, volume, force=True)
+    return status
+
+
+# -- attachments ------------------------------------------------------------------------------
+
+
+def create_attachment(cinder: Any, context: Any, body: Any, version: Version) -> VolumeAttachment:
+    """``AttachmentsController.create`` (3.27+; ``mode`` from 3.54)."""
+    if not version >= NEW_ATTACH:
+        raise not_found()
+    schema = (
+        validation.ATTACHMENT_CREATE_V354
+        if version >= ATTACHMENT_CREATE_MODE_ARG
+        else validation.ATTACHMENT_CREATE
+    )
+    validation.validate(schema, body)
+    attachment = body["attachment"]
+    volume = cinder.volume_api.get(context, attachment["volume_uuid"])
+    mode = attachment.get("mode", "null") if version >= ATTACHMENT_CREATE_MODE_ARG else "null"
+    return cinder.attachment_api.create(
+        context, volume, attachment.get("instance_uuid"), attachment.get("connector"), mode
+    )
+
+
+def update_attachment(
+    cinder: Any, context: Any, attachment_id: str, body: Any, version: Version
+) -> VolumeAttachment:
+    """``AttachmentsController.update``."""
+    if not version >= NEW_ATTACH:
+        raise not_found()
+    validation.validate(validation.ATTACHMENT_UPDATE, body)
+    attachment = cinder.attachment_api.get(context, attachment_id)
+    return cinder.attachment_api.update(context, attachment, body["attachment"]["connector"])
+
+
+def attachment_action(
+    cinder: Any, context: Any, attachment_id: str, body: Any, version: Version
+) -> int:
+    """``POST /attachments/{id}/action``: only ``os-complete`` (3.44+), answered 204."""
+    if not version >= NEW_ATTACH:
+        raise not_found()
+    action = action_of(body)
+    if action != "os-complete":
+        raise no_such_action(action)
+    if not version >= NEW_ATTACH_COMPLETION:
+        raise not_found()
+    validation.validate(validation.ATTACHMENT_COMPLETE, body)
+    cinder.attachment_api.complete(context, cinder.attachment_api.get(context, attachment_id))
+    return 204
+
+
+def delete_attachment(
+    cinder: Any, context: Any, attachment_id: str, version: Version, service: bool = False
+) -> list[VolumeAttachment]:
+    """``AttachmentsController.delete``: returns the volume's attachments left."""
+    if not version >= NEW_ATTACH:
+        raise not_found()
+    attachment = cinder.attachment_api.get(context, attachment_id)
+    return cinder.attachment_api.delete(context, attachment, service=service)

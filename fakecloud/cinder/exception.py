@@ -1,0 +1,279 @@
+"""Cinder's exceptions, with Cinder's names, messages, HTTP codes and headers.
+
+Mirrors ``cinder/exception.py`` of cinder 29.0.0, keeping only what the fake can raise. Business
+code raises these; `fakecloud.cinder.faults` turns one into the HTTP answer real Cinder gives,
+in one place, for the REST API and for Nova's internal client alike::
+
+    >>> str(VolumeNotFound(volume_id="v1"))
+    'Volume v1 could not be found.'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CinderException(Exception):
+    """Base Cinder exception: ``message`` is formatted with the keyword arguments."""
+
+    message = "An unknown exception occurred."
+    code = 500
+    headers: dict[str, str] = {}
+    safe = False
+
+    def __init__(self, message: str | None = None, **kwargs: Any):
+        self.kwargs = kwargs
+        self.kwargs.setdefault("code", self.code)
+        if message is None:
+            try:
+                message = self.message % kwargs
+            except (KeyError, TypeError, ValueError):
+                message = self.message
+        self.msg = str(message)
+        super().__init__(self.msg)
+
+
+class NotAuthorized(CinderException):
+    """Cinder's ``NotAuthorized`` (403)."""
+
+    message = "Not authorized."
+    code = 403
+
+
+class PolicyNotAuthorized(NotAuthorized):
+    """A policy rule refused the caller."""
+
+    message = "Policy doesn't allow %(action)s to be performed."
+
+
+class Invalid(CinderException):
+    """Cinder's ``Invalid`` (400): the base of every bad-input error."""
+
+    message = "Unacceptable parameters."
+    code = 400
+
+
+class InvalidSnapshot(Invalid):
+    """Cinder's ``InvalidSnapshot``."""
+
+    message = "Invalid snapshot: %(reason)s"
+
+
+class InvalidInput(Invalid):
+    """Cinder's ``InvalidInput``."""
+
+    message = "Invalid input received: %(reason)s"
+
+
+class InvalidAvailabilityZone(Invalid):
+    """Cinder's ``InvalidAvailabilityZone``."""
+
+    message = "Availability zone '%(az)s' is invalid."
+
+
+class InvalidVolumeType(Invalid):
+    """Cinder's ``InvalidVolumeType``."""
+
+    message = "Invalid volume type: %(reason)s"
+
+
+class InvalidVolume(Invalid):
+    """Cinder's ``InvalidVolume``."""
+
+    message = "Invalid volume: %(reason)s"
+
+
+class ResourceConflict(Invalid):
+    """Cinder's ``ResourceConflict`` (an Invalid with code 409)."""
+
+    message = "Resource conflict: %(reason)s"
+    code = 409
+
+
+class InvalidParameterValue(Invalid):
+    """Cinder's ``InvalidParameterValue``."""
+
+    message = "%(err)s"
+
+
+class InvalidUUID(Invalid):
+    """Cinder's ``InvalidUUID``."""
+
+    message = "Expected a UUID but received %(uuid)s."
+
+
+class InvalidAPIVersionString(Invalid):
+    """A microversion header that is not ``Major.Minor``."""
+
+    message = (
+        "API Version String %(version)s is of invalid format. Must be of format MajorNum.MinorNum."
+    )
+
+
+class VersionNotFoundForAPIMethod(Invalid):
+    """A microversion header without a ``volume`` entry."""
+
+    message = "API version %(version)s is not supported on this method."
+
+
+class InvalidGlobalAPIVersion(Invalid):
+    """A well-formed microversion outside 3.0-3.71 (answered 406)."""
+
+    message = (
+        "Version %(req_ver)s is not supported by the API. Minimum is %(min_ver)s and maximum "
+        "is %(max_ver)s."
+    )
+
+
+class ValidationError(Invalid):
+    """A request body that fails its JSON schema."""
+
+    message = "%(detail)s"
+
+
+class InvalidVolumeMetadata(Invalid):
+    """Cinder's ``InvalidVolumeMetadata``."""
+
+    message = "Invalid metadata: %(reason)s"
+
+
+class InvalidVolumeMetadataSize(Invalid):
+    """Cinder's ``InvalidVolumeMetadataSize``."""
+
+    message = "Invalid metadata size: %(reason)s"
+
+
+class NotFound(CinderException):
+    """Cinder's ``NotFound`` (404)."""
+
+    message = "Resource could not be found."
+    code = 404
+    safe = True
+
+
+class VolumeNotFound(NotFound):
+    """Cinder's ``VolumeNotFound``."""
+
+    message = "Volume %(volume_id)s could not be found."
+
+
+class VolumeAttachmentNotFound(NotFound):
+    """Cinder's ``VolumeAttachmentNotFound``."""
+
+    message = "Volume attachment could not be found with filter: %(filter)s."
+
+
+class SnapshotMetadataNotFound(NotFound):
+    """Cinder's ``SnapshotMetadataNotFound``."""
+
+    message = "Snapshot %(snapshot_id)s has no metadata with key %(metadata_key)s."
+
+
+class VolumeTypeNotFound(NotFound):
+    """Cinder's ``VolumeTypeNotFound``."""
+
+    message = "Volume type %(volume_type_id)s could not be found."
+
+
+class VolumeTypeNotFoundByName(VolumeTypeNotFound):
+    """Cinder's ``VolumeTypeNotFoundByName``."""
+
+    message = "Volume type with name %(volume_type_name)s could not be found."
+
+
+class SnapshotNotFound(NotFound):
+    """Cinder's ``SnapshotNotFound``."""
+
+    message = "Snapshot %(snapshot_id)s could not be found."
+
+
+class GroupNotFound(NotFound):
+    """Cinder's ``GroupNotFound`` (fakecloud has no groups, so every group id is unknown)."""
+
+    message = "Group %(group_id)s could not be found."
+
+
+class BackupNotFound(NotFound):
+    """Cinder's ``BackupNotFound`` (fakecloud has no backups)."""
+
+    message = "Backup %(backup_id)s could not be found."
+
+
+class ImageNotFound(NotFound):
+    """Cinder's ``ImageNotFound``."""
+
+    message = "Image %(image_id)s could not be found."
+
+
+class VolumeBackendAPIException(CinderException):
+    """A driver failure (fault name ``CinderBackendError``)."""
+
+    message = "Bad or unexpected response from the storage volume backend API: %(data)s"
+
+
+class SnapshotIsBusy(CinderException):
+    """The driver cannot delete a snapshot that volumes still depend on (RBD clones)."""
+
+    message = "deleting snapshot %(snapshot_name)s that has dependent volumes"
+
+
+class NoValidBackend(CinderException):
+    """The scheduler found no backend for the request."""
+
+    message = "No valid backend was found. %(reason)s"
+
+
+class OverQuota(CinderException):
+    """Raised by the quota engine; `quota.process_reserve_over_quota` turns it into a 413."""
+
+    message = "Quota exceeded for resources: %(overs)s"
+
+
+class QuotaError(CinderException):
+    """Base of the 413 quota errors; answered with ``Retry-After: 0``."""
+
+    message = "Quota exceeded: code=%(code)s"
+    code = 413
+    headers = {"Retry-After": "0"}
+    safe = True
+
+
+class VolumeSizeExceedsAvailableQuota(QuotaError):
+    """A gigabytes quota (total or per type) would be exceeded."""
+
+    message = (
+        "Requested volume or snapshot exceeds allowed %(name)s quota. Requested "
+        "%(requested)sG, quota is %(quota)sG and %(consumed)sG has been consumed."
+    )
+
+
+class VolumeSizeExceedsLimit(QuotaError):
+    """The per-volume size limit would be exceeded."""
+
+    message = "Requested volume size %(size)dG is larger than maximum allowed limit %(limit)dG."
+
+
+class VolumeLimitExceeded(QuotaError):
+    """A volumes quota (total or per type) would be exceeded."""
+
+    message = "Maximum number of volumes allowed (%(allowed)d) exceeded for quota '%(name)s'."
+
+
+class SnapshotLimitExceeded(QuotaError):
+    """A snapshots quota (total or per type) would be exceeded."""
+
+    message = "Maximum number of snapshots allowed (%(allowed)d) exceeded"
+
+
+class UnexpectedOverQuota(QuotaError):
+    """Over quota on a resource the caller did not expect."""
+
+    message = "Unexpected over quota on %(name)s."
+
+
+class ConflictNovaUsingAttachment(CinderException):
+    """A user (not Nova) tried to delete an attachment Nova still uses (bug #2004555)."""
+
+    message = "Detach volume from instance %(instance_id)s using the Compute API"
+    code = 409
+    safe = True

@@ -1,0 +1,66 @@
+"""How Cinder sees Glance images when it makes a volume from one (``cinder/image/glance.py``).
+
+Cinder needs an image's metadata (``show``: id, name, status, size in bytes, min_disk,
+disk/container format, properties) to validate a create-from-image request, and its size to time
+the download. `Cinder.image_service` is any object with::
+
+    show(context, image_id) -> dict      # raises fakecloud.cinder.exception.ImageNotFound
+
+The default is an `ImageCatalog`, fakecloud's stand-in until a Glance is wired in: tests and
+scenarios register images with `add`. The download itself crosses the link resource
+``cinder-image-download`` (``cinder.image_download_mb_per_s``) and the backend's resource.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.cinder.exception import ImageNotFound
+
+
+class ImageCatalog:
+    """Images Cinder can read, by id (a stand-in for Glance; not Glance's own API)."""
+
+    def __init__(self) -> None:
+        self._images: dict[str, dict[str, Any]] = {}
+
+    def add(
+        self,
+        image_id: str,
+        size: int,
+        *,
+        name: str = "",
+        status: str = "active",
+        min_disk: int = 0,
+        owner: str | None = None,
+        visibility: str = "public",
+        disk_format: str = "raw",
+        container_format: str = "bare",
+        properties: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Register an image of `size` bytes and return its metadata."""
+        meta = {
+            "id": image_id,
+            "name": name,
+            "status": status,
+            "size": size,
+            "min_disk": min_disk,
+            "owner": owner,
+            "visibility": visibility,
+            "disk_format": disk_format,
+            "container_format": container_format,
+            "properties": dict(properties or {}),
+        }
+        self._images[image_id] = meta
+        return meta
+
+    def show(self, context: Any, image_id: str) -> dict[str, Any]:
+        """An image's metadata, if the caller may see it (public, or owned by its project)."""
+        meta = self._images.get(image_id)
+        if meta is None or not (
+            meta["visibility"] in ("public", "community")
+            or context.is_admin
+            or meta["owner"] == context.project_id
+        ):
+            raise ImageNotFound(image_id=image_id)
+        return meta

@@ -1,0 +1,321 @@
+"""The asynchronous half of Cinder: the scheduler and one volume manager per backend, as RPC
+endpoints on the bus (``cinder-scheduler``, ``cinder-volume.<host>@<backend>``).
+
+The API casts to the scheduler, which picks the backend of the volume's type, checks it has room
+(``capacity_gb``), sets the volume's host and casts to that backend's volume manager, which runs
+the driver (`fakecloud.cinder.backends`) and moves the resource to its final status. A
+failure leaves ``error`` (create) or ``error_deleting`` (delete); a busy snapshot goes back to
+``available``; a snapshot in ``error`` keeps its quota until it is deleted.
+
+Fault points (each also consulted with the attributes listed):
+
+- ``cinder.scheduler`` (``op``, ``volume_id``, ``snapshot_id``, ``size``): an error here is a
+  scheduling failure (``NoValidBackend``): the resource goes to ``error``.
+- ``cinder.volume.create`` (``volume_id``, ``project_id``, ``size``, ``backend``, ``source``):
+  before the driver; error → ``error``; delay/stall hold it in ``creating``.
+- ``cinder.volume.delete`` (``volume_id``, ``project_id``, ``size``, ``backend``): error →
+  ``error_deleting``.
+- ``cinder.snapshot.create`` (``snapshot_id``, ``volume_id``, ``project_id``, ``size``,
+  ``backend``): error → ``error``; ``stall`` keeps the snapshot ``creating`` until
+  ``cloud.faults.release("cinder.snapshot.create")``.
+- ``cinder.snapshot.delete`` (``snapshot_id``, ``volume_id``, ``project_id``, ``size``,
+  ``backend``): error → ``error_deleting`` (``SnapshotIsBusy`` → back to ``available``).
+- ``cinder.driver``: see `fakecloud.cinder.backends`.
+
+Taking the volume service down (``kernel.rpc.set_up(target, False)``) loses the casts, so the
+resource stays ``creating``/``deleting``, as with a dead ``cinder-volume``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.cinder import exception
+from fakecloud.cinder.states import SNAPSHOT_STATUS, VOLUME_STATUS
+from fakecloud.sim.io import mb_per_s
+
+SCHEDULER = "cinder-scheduler"
+
+
+class SchedulerManager:
+    """``cinder/scheduler/manager.py``: place volumes and snapshots on a backend."""
+
+    target = SCHEDULER
+    actor = "cinder-scheduler"
+
+    def __init__(self, cinder: Any):
+        self.cinder = cinder
+        self.kernel = cinder.kernel
+
+    def create_volume(
+        self,
+        volume_id: str,
+        snapshot_id: str | None = None,
+        source_volid: str | None = None,
+        image_meta: dict[str, Any] | None = None,
+    ) -> Generator:
+        """Pick the backend of the volume's type, then cast ``create_volume`` to it."""
+        k = self.kernel
+        volume = self.cinder.store.volumes.get(volume_id)
+        if volume is None or volume.status != "creating":
+            return
+        backend = volume.volume_type.backend
+        # A volume made from a snapshot or cloned from a volume lives where its source does.
+        source = None
+        if snapshot_id is not None and snapshot_id in self.cinder.store.snapshots:
+            source = self.cinder.store.volumes.get(
+                self.cinder.store.snapshots[snapshot_id].volume_id
+            )
+        elif source_volid is not None:
+            source = self.cinder.store.volumes.get(source_volid)
+        if source is not None and source.backend is not None:
+            backend = source.backend
+        try:
+            yield from k.faults.pause(
+                "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
+            )
+            driver = self.cinder.drivers[backend]
+            if driver.free_gb < volume.size:
+                raise exception.NoValidBackend(
+                    reason=f"No weighed backends available: {backend} has {driver.free_gb}G "
+                    f"free, {volume.size}G requested"
+                )
+        except Exception as exc:  # noqa: BLE001 - any scheduling failure errors the volume
+            k.trace.emit("cinder.error", self.actor, volume_id, op="create_volume", error=str(exc))
+            VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
+            return
+        volume.host = f"{self.cinder.config.host}@{backend}#{backend}"
+        volume.backend = backend
+        k.rpc.cast(
+            self.cinder.volume_target(backend),
+            "create_volume",
+            volume_id=volume_id,
+            snapshot_id=snapshot_id,
+            source_volid=source_volid,
+            image_meta=image_meta,
+        )
+
+    def create_snapshot(self, snapshot_id: str) -> Generator:
+        """Check the volume's backend has room for the volume's size, then cast to it."""
+        k = self.kernel
+        store = self.cinder.store
+        snap = store.snapshots.get(snapshot_id)
+        if snap is None or snap.status != "creating":
+            return
+        volume = store.volumes[snap.volume_id]
+        try:
+            yield from k.faults.pause(
+                "cinder.scheduler",
+                op="create_snapshot",
+                snapshot_id=snapshot_id,
+                volume_id=volume.id,
+                size=volume.size,
+            )
+            driver = self.cinder.drivers[volume.backend]
+            if driver.free_gb < volume.size:
+                raise exception.NoValidBackend(
+                    reason=f"No weighed backends available: {volume.backend} has "
+                    f"{driver.free_gb}G free, {volume.size}G requested"
+                )
+        except Exception as exc:  # noqa: BLE001
+            k.trace.emit(
+                "cinder.error", self.actor, snapshot_id, op="create_snapshot", error=str(exc)
+            )
+            if snap.status == "creating":
+                SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
+            return
+        k.rpc.cast(
+            self.cinder.volume_target(volume.backend), "create_snapshot", snapshot_id=snapshot_id
+        )
+
+
+class VolumeManager:
+    """``cinder/volume/manager.py`` for one backend: runs its driver."""
+
+    def __init__(self, cinder: Any, driver: Any):
+        self.cinder = cinder
+        self.kernel = cinder.kernel
+        self.driver = driver
+        self.target = cinder.volume_target(driver.name)
+        self.actor = self.target
+
+    def _fail(self, resource_id: str, op: str, exc: BaseException) -> None:
+        self.kernel.trace.emit("cinder.error", self.actor, resource_id, op=op, error=str(exc))
+
+    # -- volumes -----------------------------------------------------------------------------
+
+    def create_volume(
+        self,
+        volume_id: str,
+        snapshot_id: str | None = None,
+        source_volid: str | None = None,
+        image_meta: dict[str, Any] | None = None,
+    ) -> Generator:
+        """Create the volume on the backend: blank, from a snapshot, or from an image."""
+        k = self.kernel
+        store = self.cinder.store
+        volume = store.volumes.get(volume_id)
+        if volume is None or volume.status != "creating":
+            return
+        source = "snapshot" if snapshot_id else "image" if image_meta else "blank"
+        if source_volid:
+            source = "volume"
+        try:
+            yield from k.faults.pause(
+                "cinder.volume.create",
+                volume_id=volume_id,
+                project_id=volume.project_id,
+                size=volume.size,
+                backend=self.driver.name,
+                source=source,
+            )
+            if snapshot_id:
+                snap = store.snapshots.get(snapshot_id)
+                if snap is None:
+                    raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+                yield from self.driver.create_volume_from_snapshot(volume, snap)
+            elif source_volid:
+                src = store.volumes.get(source_volid)
+                if src is None:
+                    raise exception.VolumeNotFound(volume_id=source_volid)
+                yield from self.driver.create_cloned_volume(volume, src)
+            elif image_meta:
+                link = k.io.resource(
+                    "cinder-image-download", mb_per_s(self.cinder.config.image_download_mb_per_s)
+                )
+                yield from self.driver.copy_image_to_volume(volume, int(image_meta["size"]), link)
+                volume.bootable = True
+                volume.image_id = image_meta["id"]
+                volume.volume_image_metadata = _image_metadata(image_meta)
+            else:
+                yield from self.driver.create_volume(volume)
+        except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
+            self._fail(volume_id, "create_volume", exc)
+            if volume.status == "creating":
+                VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
+            return
+        if volume.status == "creating":
+            VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
+
+    def delete_volume(self, volume_id: str, cascade: bool = False) -> Generator:
+        """Delete the volume (its snapshots first when `cascade`), then return its quota."""
+        k = self.kernel
+        store = self.cinder.store
+        volume = store.volumes.get(volume_id)
+        if volume is None or volume.status != "deleting":
+            return
+        try:
+            if cascade:
+                for snap in store.volume_snapshots(volume):
+                    yield from self.driver.delete_snapshot(snap, volume)
+                    self._destroy_snapshot(snap)
+            yield from k.faults.pause(
+                "cinder.volume.delete",
+                volume_id=volume_id,
+                project_id=volume.project_id,
+                size=volume.size,
+                backend=self.driver.name,
+            )
+            yield from self.driver.delete_volume(volume)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(volume_id, "delete_volume", exc)
+            VOLUME_STATUS.move(k, volume, "error_deleting", actor=self.actor)
+            return
+        if volume.use_quota:
+            quotas = self.cinder.quotas
+            quotas.release(
+                volume.project_id,
+                **quotas.add_volume_type_opts(
+                    {"volumes": 1, "gigabytes": volume.size}, volume.volume_type.name
+                ),
+            )
+        VOLUME_STATUS.move(k, volume, "deleted", actor=self.actor)
+        del store.volumes[volume_id]
+        for attachment in volume.attachments:
+            store.attachments.pop(attachment.id, None)
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def create_snapshot(self, snapshot_id: str) -> Generator:
+        """Run the driver's snapshot: ``available`` and ``"100%"``, or ``error``."""
+        k = self.kernel
+        store = self.cinder.store
+        snap = store.snapshots.get(snapshot_id)
+        if snap is None or snap.status != "creating":
+            return
+        volume = store.volumes[snap.volume_id]
+        try:
+            yield from k.faults.pause(
+                "cinder.snapshot.create",
+                snapshot_id=snapshot_id,
+                volume_id=volume.id,
+                project_id=snap.project_id,
+                size=snap.volume_size,
+                backend=self.driver.name,
+            )
+            yield from self.driver.create_snapshot(snap, volume)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(snapshot_id, "create_snapshot", exc)
+            if snap.status == "creating":
+                SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
+            return
+        if snap.status == "creating":
+            SNAPSHOT_STATUS.move(k, snap, "available", actor=self.actor)
+            snap.progress = "100%"
+
+    def delete_snapshot(self, snapshot_id: str) -> Generator:
+        """Run the driver's delete; on success return the quota and remove the row."""
+        k = self.kernel
+        store = self.cinder.store
+        snap = store.snapshots.get(snapshot_id)
+        if snap is None or snap.status != "deleting":
+            return
+        volume = store.volumes.get(snap.volume_id)
+        try:
+            yield from k.faults.pause(
+                "cinder.snapshot.delete",
+                snapshot_id=snapshot_id,
+                volume_id=snap.volume_id,
+                project_id=snap.project_id,
+                size=snap.volume_size,
+                backend=self.driver.name,
+            )
+            yield from self.driver.delete_snapshot(snap, volume)
+        except exception.SnapshotIsBusy as exc:
+            self._fail(snapshot_id, "delete_snapshot", exc)
+            SNAPSHOT_STATUS.move(k, snap, "available", actor=self.actor)
+            return
+        except Exception as exc:  # noqa: BLE001
+            self._fail(snapshot_id, "delete_snapshot", exc)
+            SNAPSHOT_STATUS.move(k, snap, "error_deleting", actor=self.actor)
+            return
+        self._destroy_snapshot(snap)
+
+    def _destroy_snapshot(self, snap: Any) -> None:
+        store = self.cinder.store
+        if snap.use_quota:
+            self.cinder.quotas.release(
+                snap.project_id,
+                **self.cinder.snapshot_api.quota_deltas(snap.volume_size, snap.volume_type.name),
+            )
+        SNAPSHOT_STATUS.move(self.kernel, snap, "deleted", actor=self.actor)
+        store.snapshots.pop(snap.id, None)
+        volume = store.volumes.get(snap.volume_id)
+        if volume is not None:
+            volume.snapshot_ids.discard(snap.id)
+
+
+def _image_metadata(image_meta: dict[str, Any]) -> dict[str, str]:
+    """What Cinder copies from an image into ``volume_image_metadata``."""
+    out = {
+        "image_id": image_meta["id"],
+        "image_name": image_meta.get("name") or "",
+        "size": str(image_meta["size"]),
+        "min_disk": str(image_meta.get("min_disk") or 0),
+        "disk_format": image_meta.get("disk_format") or "raw",
+        "container_format": image_meta.get("container_format") or "bare",
+    }
+    for key, value in (image_meta.get("properties") or {}).items():
+        out[key] = str(value)
+    return out

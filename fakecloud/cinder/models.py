@@ -1,0 +1,125 @@
+"""Cinder's records (the rows of its database) and the in-memory store that holds them.
+
+Field names are Cinder's object fields (``display_name``, ``volume_size``, ``instance_uuid`` …),
+so a reader can put them next to ``cinder/objects/*.py``. Times are virtual seconds; views turn
+them into Cinder's timestamps. A soft-deleted row leaves the store (status ``deleted``), so a
+later lookup is a 404 exactly as Cinder's ``deleted=False`` filter makes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(eq=False, slots=True)
+class VolumeType:
+    """A volume type: id, name, the backend it schedules to, and its extra specs."""
+
+    id: str
+    name: str
+    backend: str
+    description: str | None = None
+    is_public: bool = True
+    extra_specs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def multiattach(self) -> bool:
+        """Whether volumes of this type may be attached more than once (``<is> True``)."""
+        return self.extra_specs.get("multiattach", "") == "<is> True"
+
+
+@dataclass(eq=False, slots=True)
+class VolumeAttachment:
+    """One attachment row (``volume_attachment``): a volume reserved for or attached to a server."""
+
+    id: str
+    volume_id: str
+    project_id: str
+    instance_uuid: str | None
+    attach_status: str | None = None
+    attached_host: str | None = None
+    mountpoint: str | None = None
+    attach_mode: str = "null"
+    connector: dict[str, Any] | None = None
+    connection_info: dict[str, Any] | None = None
+    attach_time: float | None = None
+    detach_time: float | None = None
+    created_at: float = 0.0
+    updated_at: float | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Volume:
+    """One volume row."""
+
+    id: str
+    project_id: str
+    user_id: str
+    size: int
+    display_name: str | None
+    display_description: str | None
+    volume_type: VolumeType
+    availability_zone: str
+    created_at: float
+    status: str | None = None
+    attach_status: str | None = None
+    updated_at: float | None = None
+    host: str | None = None
+    backend: str | None = None
+    bootable: bool = False
+    multiattach: bool = False
+    snapshot_id: str | None = None
+    source_volid: str | None = None
+    image_id: str | None = None
+    migration_status: str | None = None
+    encryption_key_id: str | None = None
+    replication_status: str = "disabled"
+    use_quota: bool = True
+    metadata: dict[str, str] = field(default_factory=dict)
+    volume_image_metadata: dict[str, str] = field(default_factory=dict)
+    attachments: list[VolumeAttachment] = field(default_factory=list)
+    snapshot_ids: set[str] = field(default_factory=set)
+    #: ids of volumes cloned (copy-on-write) from this volume's snapshots, per snapshot id.
+    clone_children: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass(eq=False, slots=True)
+class Snapshot:
+    """One snapshot row."""
+
+    id: str
+    volume_id: str
+    project_id: str
+    user_id: str
+    volume_size: int
+    display_name: str | None
+    display_description: str | None
+    volume_type: VolumeType
+    created_at: float
+    status: str | None = None
+    progress: str = "0%"
+    updated_at: float | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    group_snapshot_id: str | None = None
+    cgsnapshot_id: str | None = None
+    encryption_key_id: str | None = None
+    use_quota: bool = True
+
+
+class Store:
+    """Cinder's database, distilled: the live rows by id."""
+
+    __slots__ = ("volumes", "snapshots", "attachments")
+
+    def __init__(self) -> None:
+        self.volumes: dict[str, Volume] = {}
+        self.snapshots: dict[str, Snapshot] = {}
+        self.attachments: dict[str, VolumeAttachment] = {}
+
+    def volume_snapshots(self, volume: Volume) -> list[Snapshot]:
+        """The live snapshots of `volume`, oldest first."""
+        snaps = self.snapshots
+        return sorted(
+            (snaps[s] for s in volume.snapshot_ids if s in snaps), key=lambda s: s.created_at
+        )

@@ -1,0 +1,83 @@
+"""Who may do what: Cinder's default policy rules (``cinder/policies/*.py``), distilled.
+
+With ``cinder.enforce_new_defaults`` (the default, as oslo.policy now enforces) a rule is one of
+three personas: ``reader`` (``role:admin or (role:reader and project_id:%(project_id)s)``),
+``member`` (the same with ``role:member``) or ``admin``. A member is also a reader, as
+Keystone's implied roles make it. With the legacy defaults, reader and member rules are
+``rule:admin_or_owner``. A refusal is ``PolicyNotAuthorized`` (403 ``forbidden``).
+
+The target is the resource's project (``target_obj``); without one, the caller's own project.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.cinder.exception import PolicyNotAuthorized
+
+READER, MEMBER, ADMIN = "reader", "member", "admin"
+
+RULES = {
+    "volume:create": MEMBER,
+    "volume:create_from_image": MEMBER,
+    "volume:get": READER,
+    "volume:get_all": READER,
+    "volume:update": MEMBER,
+    "volume:delete": MEMBER,
+    "volume:create_snapshot": MEMBER,
+    "volume:get_snapshot": READER,
+    "volume:get_all_snapshots": READER,
+    "volume:update_snapshot": MEMBER,
+    "volume:delete_snapshot": MEMBER,
+    "volume:get_snapshot_metadata": READER,
+    "volume:update_snapshot_metadata": MEMBER,
+    "volume:delete_snapshot_metadata": MEMBER,
+    "volume_extension:extended_snapshot_attributes": READER,
+    "volume_extension:volume_actions:reserve": MEMBER,
+    "volume_extension:volume_actions:unreserve": MEMBER,
+    "volume_extension:volume_actions:begin_detaching": MEMBER,
+    "volume_extension:volume_actions:roll_detaching": MEMBER,
+    "volume_extension:volume_actions:attach": MEMBER,
+    "volume_extension:volume_actions:detach": MEMBER,
+    "volume_extension:volume_actions:initialize_connection": MEMBER,
+    "volume_extension:volume_actions:terminate_connection": MEMBER,
+    "volume:attachment_create": MEMBER,
+    "volume:attachment_update": MEMBER,
+    "volume:attachment_delete": MEMBER,
+    "volume:attachment_complete": MEMBER,
+    "volume_extension:volume_tenant_attribute": READER,
+    "volume_extension:volume_host_attribute": ADMIN,
+    "volume_extension:volume_admin_actions:reset_status": ADMIN,
+    "volume_extension:volume_admin_actions:force_delete": ADMIN,
+    "volume_extension:snapshot_admin_actions:reset_status": ADMIN,
+    "volume_extension:snapshot_admin_actions:force_delete": ADMIN,
+    "snapshot_extension:snapshot_actions:update_snapshot_status": MEMBER,
+    "volume_extension:quotas:show": READER,
+    "volume_extension:quotas:update": ADMIN,
+    "volume_extension:types_extra_specs:read_sensitive": ADMIN,
+    "volume_extension:volume_type_access": READER,
+    "limits_extension:used_limits": READER,
+    "volume:force_delete": ADMIN,
+}
+
+
+def allowed(context: Any, action: str, project_id: str | None, new_defaults: bool) -> bool:
+    """Whether `context` may perform `action` on a resource of `project_id`."""
+    if context.is_admin:
+        return True
+    persona = RULES[action]
+    if persona == ADMIN:
+        return False
+    owner = project_id is None or project_id == context.project_id
+    if not new_defaults:
+        return owner
+    roles = context.roles
+    if persona == MEMBER:
+        return owner and MEMBER in roles
+    return owner and (READER in roles or MEMBER in roles)
+
+
+def authorize(context: Any, action: str, project_id: str | None, new_defaults: bool) -> None:
+    """Raise ``PolicyNotAuthorized`` unless `context` may perform `action`."""
+    if not allowed(context, action, project_id, new_defaults):
+        raise PolicyNotAuthorized(action=action)

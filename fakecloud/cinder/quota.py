@@ -1,0 +1,224 @@
+"""Cinder's quotas: per-project limits, usage (in use + reserved), and reservations.
+
+Mirrors ``cinder/quota.py`` (``QuotaEngine``, ``add_volume_type_opts``), the quota part of
+``cinder/db/api.py`` (``quota_reserve``, ``reservation_commit``, ``reservation_rollback``) and
+``cinder/quota_utils.py`` (``process_reserve_over_quota``). A request reserves its deltas, then
+commits them (``in_use`` grows) or rolls them back; a positive delta is over quota when
+``limit >= 0 and limit < delta + in_use + reserved``. Over-quota resources are sorted by name and
+the first one picks the 413 error, so gigabytes beats snapshots.
+
+Limits come from, in order: `set_limits` (what ``os-quota-sets`` PUT would store), the
+``cinder.project_quotas`` config for that project, the ``cinder.quota_*`` defaults. Per-type
+resources (``snapshots_<type>`` …) default to -1 (unlimited).
+
+    >>> engine.set_limits("p1", snapshots=2, gigabytes_ceph=100)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.cinder import exception
+from fakecloud.config import did_you_mean
+from fakecloud.errors import ConfigError
+
+#: The quota resources of a project; the per-type ones are added per volume type.
+BASE_RESOURCES = (
+    "volumes",
+    "snapshots",
+    "gigabytes",
+    "backups",
+    "backup_gigabytes",
+    "groups",
+    "per_volume_gigabytes",
+)
+PER_TYPE_RESOURCES = ("volumes", "snapshots", "gigabytes")
+#: Resources that are only checked (``limit_check``), never reserved.
+LIMIT_ONLY = ("per_volume_gigabytes",)
+
+
+@dataclass(slots=True)
+class Usage:
+    """How much of one resource a project uses, and how much is reserved by requests in flight."""
+
+    in_use: int = 0
+    reserved: int = 0
+
+    @property
+    def total(self) -> int:
+        """``in_use + reserved``: what counts against the limit."""
+        return self.in_use + self.reserved
+
+
+@dataclass(slots=True)
+class Reservation:
+    """Deltas reserved for one request, to be committed or rolled back exactly once."""
+
+    project_id: str
+    deltas: dict[str, int]
+    done: bool = False
+
+
+class QuotaEngine:
+    """The quota limits and usages of every project of one Cinder."""
+
+    def __init__(self, config: Any, type_names: list[str]):
+        self._config = config
+        self._defaults = {
+            "volumes": config.quota_volumes,
+            "snapshots": config.quota_snapshots,
+            "gigabytes": config.quota_gigabytes,
+            "backups": config.quota_backups,
+            "backup_gigabytes": config.quota_backup_gigabytes,
+            "groups": config.quota_groups,
+            "per_volume_gigabytes": config.per_volume_size_limit,
+        }
+        self.resources = list(BASE_RESOURCES)
+        for name in type_names:
+            self.resources.extend(f"{res}_{name}" for res in PER_TYPE_RESOURCES)
+        self._known = set(self.resources)
+        self._limits: dict[str, dict[str, int]] = {}
+        self._usages: dict[str, dict[str, Usage]] = {}
+        for project_id, limits in (config.project_quotas or {}).items():
+            self.set_limits(project_id, **limits)
+
+    # -- limits ------------------------------------------------------------------------------
+
+    def set_limits(self, project_id: str, **limits: int) -> None:
+        """Set some limits of one project (-1 = unlimited); unknown names are errors."""
+        for name, value in limits.items():
+            if name not in self._known:
+                raise ConfigError(
+                    f"unknown Cinder quota resource {name!r}{did_you_mean(name, self._known)}; "
+                    f"known: {', '.join(self.resources)}"
+                )
+            if isinstance(value, bool) or not isinstance(value, int) or value < -1:
+                raise ConfigError(f"Cinder quota {name} must be an integer >= -1, got {value!r}")
+        self._limits.setdefault(project_id, {}).update(limits)
+
+    def limit(self, project_id: str, resource: str) -> int:
+        """The limit of one resource for one project."""
+        own = self._limits.get(project_id)
+        if own is not None and resource in own:
+            return own[resource]
+        return self._defaults.get(resource, -1)
+
+    def defaults(self) -> dict[str, int]:
+        """The default limit of every resource (``os-quota-sets/{p}/defaults``)."""
+        return {r: self._defaults.get(r, -1) for r in self.resources}
+
+    def limits(self, project_id: str) -> dict[str, int]:
+        """Every limit of one project (``get_project_quotas(usages=False)``)."""
+        return {r: self.limit(project_id, r) for r in self.resources}
+
+    # -- usage -------------------------------------------------------------------------------
+
+    def usage(self, project_id: str, resource: str) -> Usage:
+        """The usage record of one resource (created at zero on first use)."""
+        per_project = self._usages.get(project_id)
+        if per_project is None:
+            per_project = self._usages[project_id] = {}
+        usage = per_project.get(resource)
+        if usage is None:
+            usage = per_project[resource] = Usage()
+        return usage
+
+    def usages(self, project_id: str) -> dict[str, dict[str, int]]:
+        """``{resource: {"limit", "in_use", "reserved"}}`` for every resource of a project."""
+        out = {}
+        for r in self.resources:
+            u = self._usages.get(project_id, {}).get(r) or Usage()
+            out[r] = {
+                "limit": self.limit(project_id, r),
+                "in_use": u.in_use,
+                "reserved": u.reserved,
+            }
+        return out
+
+    # -- reservations ------------------------------------------------------------------------
+
+    @staticmethod
+    def add_volume_type_opts(deltas: dict[str, int], type_name: str | None) -> dict[str, int]:
+        """Add the per-type copies (``snapshots_<type>`` …) of `deltas` (in place)."""
+        if type_name:
+            for res in list(deltas):
+                if res in PER_TYPE_RESOURCES:
+                    deltas[f"{res}_{type_name}"] = deltas[res]
+        return deltas
+
+    def limit_check(self, project_id: str, **values: int) -> None:
+        """Check limit-only resources (``per_volume_gigabytes``); raise OverQuota if exceeded."""
+        overs = [r for r, v in values.items() if 0 <= self.limit(project_id, r) < v]
+        if overs:
+            quotas = {r: self.limit(project_id, r) for r in values}
+            raise exception.OverQuota(overs=sorted(overs), quotas=quotas, usages={})
+
+    def reserve(self, project_id: str, **deltas: int) -> Reservation:
+        """Reserve `deltas` for `project_id`, or raise `OverQuota` naming the resources over."""
+        usages = {r: self.usage(project_id, r) for r in deltas}
+        quotas = {r: self.limit(project_id, r) for r in deltas}
+        overs = [
+            r
+            for r, delta in deltas.items()
+            if quotas[r] >= 0 and delta >= 0 and quotas[r] < delta + usages[r].total
+        ]
+        if overs:
+            raise exception.OverQuota(
+                overs=sorted(overs),
+                quotas=quotas,
+                usages={r: {"in_use": u.in_use, "reserved": u.reserved} for r, u in usages.items()},
+            )
+        for r, delta in deltas.items():
+            if delta > 0:
+                usages[r].reserved += delta
+        return Reservation(project_id, dict(deltas))
+
+    def commit(self, reservation: Reservation) -> None:
+        """Turn a reservation into usage (negative deltas never take usage below zero)."""
+        if reservation.done:
+            return
+        reservation.done = True
+        for r, delta in reservation.deltas.items():
+            usage = self.usage(reservation.project_id, r)
+            if delta >= 0:
+                usage.reserved -= min(delta, usage.reserved)
+            elif -delta > usage.in_use:
+                delta = -usage.in_use
+            usage.in_use += delta
+
+    def rollback(self, reservation: Reservation) -> None:
+        """Release a reservation that will not be committed."""
+        if reservation.done:
+            return
+        reservation.done = True
+        for r, delta in reservation.deltas.items():
+            usage = self.usage(reservation.project_id, r)
+            if delta >= 0:
+                usage.reserved -= min(delta, usage.reserved)
+
+    def release(self, project_id: str, **deltas: int) -> None:
+        """Give usage back (a deleted resource): reserve the negative deltas and commit them."""
+        self.commit(self.reserve(project_id, **{r: -d for r, d in deltas.items() if d}))
+
+
+def process_reserve_over_quota(error: exception.OverQuota, resource: str, size: int) -> None:
+    """Raise the 413 error Cinder answers for `error` (``quota_utils``); `resource` is what was
+    being created (``volumes`` or ``snapshots``), `size` its gigabytes."""
+    overs = error.kwargs["overs"]
+    usages = error.kwargs["usages"]
+    quotas = error.kwargs["quotas"]
+    invalid = []
+    for over in overs:
+        if "gigabytes" in over:
+            consumed = usages[over]["reserved"] + usages[over]["in_use"]
+            raise exception.VolumeSizeExceedsAvailableQuota(
+                name=over, requested=size, consumed=consumed, quota=quotas[over]
+            )
+        if resource in over:
+            if resource == "snapshots":
+                raise exception.SnapshotLimitExceeded(allowed=quotas[over], name=over)
+            raise exception.VolumeLimitExceeded(allowed=quotas[over], name=over)
+        invalid.append(over)
+    if invalid:
+        raise exception.UnexpectedOverQuota(name=", ".join(invalid))

@@ -1,0 +1,136 @@
+"""`Cinder`: one fake Block Storage service built on a kernel, and the state it shares.
+
+It owns the configuration, the volume types, the drivers (one per backend), the store of rows,
+the quota engine and the image service, and builds on them the volume, snapshot and attachment
+APIs (Cinder's ``volume/api.py``), the scheduler and volume managers (RPC endpoints on the bus),
+and the REST surface ``cinder.api``. Construction is cheap: no I/O resource, validator or
+policy is built until first used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.cinder import exception
+from fakecloud.cinder.attachments import AttachmentAPI
+from fakecloud.cinder.backends import Driver, make_driver
+from fakecloud.cinder.config import CinderConfig, parse_backends, parse_volume_types
+from fakecloud.cinder.images import ImageCatalog
+from fakecloud.cinder.manager import SchedulerManager, VolumeManager
+from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
+from fakecloud.cinder.quota import QuotaEngine
+from fakecloud.cinder.snapshots import SnapshotAPI
+from fakecloud.cinder.validation import is_uuid_like
+from fakecloud.cinder.volumes import VolumeAPI
+from fakecloud.errors import ConfigError
+
+#: Error names fault rules may use (``error: CinderBackendError``).
+FAULT_ERRORS = {
+    "CinderBackendError": lambda msg=None: exception.VolumeBackendAPIException(
+        data=msg or "injected fault"
+    ),
+    "SnapshotIsBusy": lambda msg=None: exception.SnapshotIsBusy(snapshot_name=msg or "snapshot"),
+    "NoValidBackend": lambda msg=None: exception.NoValidBackend(reason=msg or "injected fault"),
+}
+
+
+class Cinder:
+    """The fake Cinder of one cloud (``cloud.cinder``)."""
+
+    def __init__(self, kernel: Any):
+        self.kernel = kernel
+        self.config: CinderConfig = kernel.config.cinder
+        cfg = self.config
+        backends = parse_backends(cfg.backends)
+        types = parse_volume_types(cfg.volume_types, backends)
+        if cfg.default_volume_type not in types:
+            raise ConfigError(
+                f"config cinder.default_volume_type {cfg.default_volume_type!r} is not one of "
+                f"the configured volume_types ({', '.join(types)})"
+            )
+        self.drivers: dict[str, Driver] = {n: make_driver(kernel, s) for n, s in backends.items()}
+        self.volume_types: dict[str, VolumeType] = {
+            name: VolumeType(
+                id=kernel.ids.uuid(),
+                name=name,
+                backend=spec.backend,
+                description=spec.description,
+                is_public=spec.is_public,
+                extra_specs=dict(spec.extra_specs),
+            )
+            for name, spec in types.items()
+        }
+        self._types_by_id = {t.id: t for t in self.volume_types.values()}
+        self.store = Store()
+        self.quotas = QuotaEngine(cfg, list(types))
+        #: Where create-from-image reads image metadata (see `fakecloud.cinder.images`).
+        self.image_service: Any = ImageCatalog()
+        #: Nova's answer to "which attachment does this server use for this volume?"
+        #: (``(context, server_id, volume_id) -> attachment id or None``), when wired.
+        self.server_volume_attachment: Any = None
+        self.volume_api = VolumeAPI(self)
+        self.snapshot_api = SnapshotAPI(self)
+        self.attachment_api = AttachmentAPI(self)
+        self.scheduler = SchedulerManager(self)
+        kernel.rpc.register(SchedulerManager.target, self.scheduler)
+        self.managers: dict[str, VolumeManager] = {}
+        for name, driver in self.drivers.items():
+            manager = VolumeManager(self, driver)
+            self.managers[name] = manager
+            kernel.rpc.register(manager.target, manager)
+        for name, factory in FAULT_ERRORS.items():
+            kernel.faults.register_error(name, factory)
+        self._api: Any = None
+
+    @property
+    def api(self) -> Any:
+        """The REST surface (an `ApiService`): ``cloud.cinder.api.call(Request.build(...))``."""
+        if self._api is None:
+            from fakecloud.cinder.api import CinderApi
+
+            self._api = CinderApi(self)
+        return self._api
+
+    # -- shared lookups ----------------------------------------------------------------------
+
+    @property
+    def default_type(self) -> VolumeType:
+        """The default volume type (``[DEFAULT] default_volume_type``)."""
+        return self.volume_types[self.config.default_volume_type]
+
+    def volume_type(self, name_or_id: str) -> VolumeType:
+        """A volume type by name, or by id when the text is UUID-like (404 otherwise)."""
+        if is_uuid_like(name_or_id):
+            vtype = self._types_by_id.get(name_or_id)
+            if vtype is None:
+                raise exception.VolumeTypeNotFound(volume_type_id=name_or_id)
+            return vtype
+        vtype = self.volume_types.get(name_or_id)
+        if vtype is None:
+            raise exception.VolumeTypeNotFoundByName(volume_type_name=name_or_id)
+        return vtype
+
+    def volume_target(self, backend: str) -> str:
+        """The RPC target of one backend's volume manager."""
+        return f"cinder-volume.{self.config.host}@{backend}"
+
+    def timestamp(self, t: float | None) -> str | None:
+        """A virtual time as Cinder writes timestamps (``2026-01-01T00:00:00.000000``)."""
+        if t is None:
+            return None
+        return self.kernel.clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+    # -- for tests, scenarios and operators --------------------------------------------------
+
+    def set_quota(self, project_id: str, **limits: int) -> None:
+        """Set a project's quota limits (``volumes``, ``snapshots``, ``gigabytes``,
+        ``snapshots_<type>`` …; -1 = unlimited), as an admin's ``os-quota-sets`` PUT would."""
+        self.quotas.set_limits(project_id, **limits)
+
+    def volume(self, volume_id: str) -> Volume:
+        """A live volume row by id (KeyError if there is none)."""
+        return self.store.volumes[volume_id]
+
+    def snapshot(self, snapshot_id: str) -> Snapshot:
+        """A live snapshot row by id (KeyError if there is none)."""
+        return self.store.snapshots[snapshot_id]

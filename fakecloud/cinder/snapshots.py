@@ -1,0 +1,267 @@
+"""The snapshot half of Cinder's ``volume/api.py`` ``API``: create (``_create_snapshot``,
+``create_snapshot_in_db``), get, list, update, delete, metadata, and the snapshot actions
+(os-reset_status, os-force_delete, os-update_snapshot_status).
+
+Create follows A2.2 of the spec step by step: policy, volume checks (host, maintenance,
+migration, error, replica), metadata, the allowed-status check (``available``, plus ``in-use``
+with force or from 3.66), quota reservation, the row (``creating``, ``"0%"``), a re-read of
+the volume (a status that changed meanwhile destroys the row and rolls the quota back),
+commit, then the cast to the scheduler. ``cinder.snapshot_recheck_delay_s`` > 0 puts virtual
+time between the insert and the re-read, so a concurrent attach or delete can win the race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.cinder import exception, policy
+from fakecloud.cinder.models import Snapshot, Volume
+from fakecloud.cinder.quota import process_reserve_over_quota
+from fakecloud.cinder.states import SNAPSHOT_STATUS, SNAPSHOT_STATUS_FORCED, born
+from fakecloud.cinder.volumes import build_or_str, check_metadata_properties, is_migrating
+
+ACTOR = "cinder-api"
+
+#: ``os-update_snapshot_status``: the statuses a snapshot may be moved to from its current one.
+UPDATE_STATUS_MAP = {
+    "creating": ("creating", "available", "error"),
+    "deleting": ("deleting", "error_deleting"),
+}
+
+
+class SnapshotAPI:
+    """Snapshot requests, as ``cinder.volume.api.API`` handles them."""
+
+    def __init__(self, cinder: Any):
+        self.cinder = cinder
+        self.kernel = cinder.kernel
+        self.store = cinder.store
+
+    def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
+        policy.authorize(context, action, project_id, self.cinder.config.enforce_new_defaults)
+
+    def quota_deltas(self, volume_size: int, type_name: str) -> dict[str, int]:
+        """What one snapshot of a `volume_size` GiB volume counts against (A3.1)."""
+        deltas = {"snapshots": 1}
+        if not self.cinder.config.no_snapshot_gb_quota:
+            deltas["gigabytes"] = volume_size
+        return self.cinder.quotas.add_volume_type_opts(deltas, type_name)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def get(self, context: Any, snapshot_id: str) -> Snapshot:
+        """A snapshot the caller may see; another project's is a 404, like a missing one."""
+        snap = self.store.snapshots.get(snapshot_id) if isinstance(snapshot_id, str) else None
+        if snap is None or not (context.is_admin or snap.project_id == context.project_id):
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        self._authorize(context, "volume:get_snapshot", snap.project_id)
+        return snap
+
+    def get_all(
+        self, context: Any, filters: dict[str, Any] | None = None, all_tenants: bool = False
+    ) -> list[Snapshot]:
+        """The caller's snapshots (every project's for an admin asking ``all_tenants``), newest
+        first, filtered by exact ``status``/``volume_id``/``name`` values."""
+        self._authorize(context, "volume:get_all_snapshots", None)
+        filters = filters or {}
+        every = context.is_admin and all_tenants
+        out = []
+        for snap in self.store.snapshots.values():
+            if not every and snap.project_id != context.project_id:
+                continue
+            if "status" in filters and snap.status != filters["status"]:
+                continue
+            if "volume_id" in filters and snap.volume_id != filters["volume_id"]:
+                continue
+            if "name" in filters and snap.display_name != filters["name"]:
+                continue
+            out.append(snap)
+        out.sort(key=lambda s: (s.created_at, s.id), reverse=True)
+        return out
+
+    # -- create ------------------------------------------------------------------------------
+
+    def create(
+        self,
+        context: Any,
+        volume: Volume,
+        name: str | None,
+        description: str | None,
+        force: bool = False,
+        metadata: dict[str, str] | None = None,
+        allow_in_use: bool = False,
+    ) -> Generator[Any, Any, Snapshot]:
+        """Create a snapshot row and cast its creation (``API._create_snapshot``).
+
+        A generator: it yields only when ``snapshot_recheck_delay_s`` > 0.
+        """
+        k = self.kernel
+        quotas = self.cinder.quotas
+        self._validate(context, volume)
+        check_metadata_properties(metadata)
+        valid = ("available", "in-use") if (force or allow_in_use) else ("available",)
+        if volume.status not in valid:
+            raise exception.InvalidVolume(
+                reason=f"Volume {volume.id} status must be {', '.join(valid)}, but current "
+                f"status is: {volume.status}."
+            )
+        try:
+            reservation = quotas.reserve(
+                context.project_id, **self.quota_deltas(volume.size, volume.volume_type.name)
+            )
+        except exception.OverQuota as e:
+            process_reserve_over_quota(e, "snapshots", volume.size)
+        snap = Snapshot(
+            id=k.ids.uuid(),
+            volume_id=volume.id,
+            project_id=context.project_id,
+            user_id=context.user_id,
+            volume_size=volume.size,
+            display_name=name,
+            display_description=description,
+            volume_type=volume.volume_type,
+            created_at=k.now,
+            metadata=dict(metadata or {}),
+            encryption_key_id=volume.encryption_key_id,
+        )
+        born(k, SNAPSHOT_STATUS, snap, "creating", actor=ACTOR)
+        self.store.snapshots[snap.id] = snap
+        volume.snapshot_ids.add(snap.id)
+        delay = self.cinder.config.snapshot_recheck_delay_s
+        if delay > 0:
+            yield k.env.timeout(delay)
+        current = self.store.volumes.get(volume.id)
+        status = current.status if current is not None else "deleted"
+        if status not in valid:
+            self._destroy(snap)
+            quotas.rollback(reservation)
+            raise exception.InvalidVolume(
+                reason=f"Volume {volume.id} status must be {', '.join(valid)} , but current "
+                f"status is: {status}."
+            )
+        quotas.commit(reservation)
+        k.rpc.cast("cinder-scheduler", "create_snapshot", snapshot_id=snap.id)
+        return snap
+
+    def _validate(self, context: Any, volume: Volume) -> None:
+        """``API._create_snapshot_in_db_validate``."""
+        self._authorize(context, "volume:create_snapshot", volume.project_id)
+        if not volume.host:
+            raise exception.InvalidVolume(
+                reason="The snapshot cannot be created because volume has not been scheduled "
+                "to any host."
+            )
+        if volume.status == "maintenance":
+            raise exception.InvalidVolume(
+                reason="The snapshot cannot be created when the volume is in maintenance mode."
+            )
+        if is_migrating(volume):
+            raise exception.InvalidVolume(
+                reason="Snapshot cannot be created while volume is migrating."
+            )
+        if volume.status == "error":
+            raise exception.InvalidVolume(
+                reason="The snapshot cannot be created when the volume is in error status."
+            )
+        if volume.status.startswith("replica_"):
+            raise exception.InvalidVolume(reason="Snapshot of secondary replica is not allowed.")
+
+    def _destroy(self, snap: Snapshot) -> None:
+        SNAPSHOT_STATUS.move(self.kernel, snap, "deleted", actor=ACTOR)
+        del self.store.snapshots[snap.id]
+        volume = self.store.volumes.get(snap.volume_id)
+        if volume is not None:
+            volume.snapshot_ids.discard(snap.id)
+
+    # -- update, delete, metadata ------------------------------------------------------------
+
+    def update(self, context: Any, snapshot: Snapshot, fields: dict[str, Any]) -> None:
+        """Change a snapshot's name or description."""
+        self._authorize(context, "volume:update_snapshot", snapshot.project_id)
+        for key, value in fields.items():
+            setattr(snapshot, key, value)
+        snapshot.updated_at = self.kernel.now
+
+    def delete(self, context: Any, snapshot: Snapshot, force: bool = False) -> None:
+        """Start deleting a snapshot: ``available``/``error`` → ``deleting`` (any with force)."""
+        self._authorize(context, "volume:delete_snapshot", snapshot.project_id)
+        expected = None if force else ("available", "error")
+        if (
+            snapshot.cgsnapshot_id is not None
+            or snapshot.group_snapshot_id is not None
+            or (expected is not None and snapshot.status not in expected)
+        ):
+            status = build_or_str(expected, "status must be %s and")
+            raise exception.InvalidSnapshot(
+                reason=f"Snapshot {status} must not be part of a group."
+            )
+        SNAPSHOT_STATUS.move(self.kernel, snapshot, "deleting", actor=ACTOR)
+        volume = self.store.volumes[snapshot.volume_id]
+        self.kernel.rpc.cast(
+            self.cinder.volume_target(volume.backend), "delete_snapshot", snapshot_id=snapshot.id
+        )
+
+    def force_delete(self, context: Any, snapshot: Snapshot) -> None:
+        """os-force_delete (admin): delete whatever the status."""
+        self._authorize(
+            context, "volume_extension:snapshot_admin_actions:force_delete", snapshot.project_id
+        )
+        self.delete(context, snapshot, force=True)
+
+    def get_metadata(self, context: Any, snapshot: Snapshot) -> dict[str, str]:
+        """A snapshot's metadata."""
+        self._authorize(context, "volume:get_snapshot_metadata", snapshot.project_id)
+        return snapshot.metadata
+
+    def update_metadata(
+        self, context: Any, snapshot: Snapshot, metadata: dict[str, str], delete: bool = False
+    ) -> dict[str, str]:
+        """Merge `metadata` into the snapshot's (replace it all when `delete`)."""
+        self._authorize(context, "volume:update_snapshot_metadata", snapshot.project_id)
+        new = dict(metadata) if delete else {**snapshot.metadata, **metadata}
+        check_metadata_properties(new)
+        snapshot.metadata = new
+        snapshot.updated_at = self.kernel.now
+        return snapshot.metadata
+
+    def delete_metadata(self, context: Any, snapshot: Snapshot, key: str) -> None:
+        """Remove one metadata key (404 when absent)."""
+        self._authorize(context, "volume:delete_snapshot_metadata", snapshot.project_id)
+        if key not in snapshot.metadata:
+            raise exception.SnapshotMetadataNotFound(snapshot_id=snapshot.id, metadata_key=key)
+        del snapshot.metadata[key]
+        snapshot.updated_at = self.kernel.now
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def reset_status(self, context: Any, snapshot: Snapshot, status: str) -> None:
+        """os-reset_status (admin): set any snapshot status."""
+        self._authorize(
+            context, "volume_extension:snapshot_admin_actions:reset_status", snapshot.project_id
+        )
+        SNAPSHOT_STATUS_FORCED.move(self.kernel, snapshot, status, actor=ACTOR, reset=True)
+
+    def update_status(
+        self, context: Any, snapshot: Snapshot, status: str, progress: str | None
+    ) -> None:
+        """os-update_snapshot_status (Nova-assisted snapshots): creating → creating/available/
+        error, deleting → deleting/error_deleting, with an optional progress string."""
+        self._authorize(
+            context,
+            "snapshot_extension:snapshot_actions:update_snapshot_status",
+            snapshot.project_id,
+        )
+        allowed = UPDATE_STATUS_MAP.get(snapshot.status)
+        if allowed is None:
+            raise exception.Invalid(
+                f"Snapshot status {snapshot.status} not allowed for update_snapshot_status"
+            )
+        if status not in allowed:
+            raise exception.Invalid(
+                f"Provided snapshot status {status} not allowed for snapshot with status "
+                f"{snapshot.status}."
+            )
+        SNAPSHOT_STATUS_FORCED.move(self.kernel, snapshot, status, actor=ACTOR)
+        if progress:
+            snapshot.progress = progress

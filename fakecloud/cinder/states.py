@@ -1,0 +1,154 @@
+"""The state tables of Cinder's resources: volume status and attach status, snapshot status,
+attachment status (``cinder/objects/fields.py`` values, transitions as ``cinder/volume/api.py``
+and ``cinder/volume/manager.py`` make them).
+
+Every change goes through `StateMachine.move`; `born` records a resource's first state (its row
+being inserted) the same way without touching ``updated_at``, which Cinder leaves null at create.
+The ``*_FORCED`` tables are for the places where Cinder writes a status unconditionally.
+``deleted`` is what a soft-deleted row reads as (``volume_destroy`` / ``snapshot_destroy``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.errors import IllegalTransition
+from fakecloud.sim.states import StateMachine
+
+#: ``fields.VolumeStatus`` plus the plain strings code paths use.
+VOLUME_STATUSES = (
+    "creating",
+    "available",
+    "deleting",
+    "error",
+    "error_deleting",
+    "error_managing",
+    "managing",
+    "attaching",
+    "in-use",
+    "detaching",
+    "maintenance",
+    "restoring-backup",
+    "error_restoring",
+    "reserved",
+    "awaiting-transfer",
+    "backing-up",
+    "error_backing-up",
+    "error_extending",
+    "downloading",
+    "uploading",
+    "retyping",
+    "extending",
+)
+
+#: ``fields.SnapshotStatus``.
+SNAPSHOT_STATUSES = (
+    "error",
+    "available",
+    "creating",
+    "deleting",
+    "deleted",
+    "updating",
+    "error_deleting",
+    "unmanaging",
+    "backing-up",
+    "restoring",
+)
+
+#: ``fields.VolumeAttachStatus``.
+ATTACH_STATUSES = (
+    "attached",
+    "attaching",
+    "detached",
+    "reserved",
+    "error_attaching",
+    "error_detaching",
+    "deleted",
+)
+
+_VOLUME_MOVES: dict[str | None, set[str]] = {
+    None: {"creating"},
+    "creating": {"available", "error"},
+    "available": {"attaching", "reserved", "in-use"},
+    "reserved": {"attaching", "in-use", "available"},
+    "attaching": {"in-use", "available", "reserved"},
+    "in-use": {"detaching", "available", "reserved", "attaching"},
+    "detaching": {"in-use", "available"},
+    "downloading": {"reserved"},
+    "deleting": {"error_deleting", "deleted"},
+}
+for _status in VOLUME_STATUSES:
+    # Any other status may go to deleting: the API checks which (force delete skips the check).
+    if _status != "deleting":
+        _VOLUME_MOVES.setdefault(_status, set()).add("deleting")
+
+VOLUME_STATUS = StateMachine("volume.status", _VOLUME_MOVES)
+
+#: Cinder's unconditional status writes: admin ``os-reset_status``, ``os-complete`` of an
+#: attachment, the manager's ``attachment_update`` and the detach recompute (``volume_detached``)
+#: set a status whatever the current one; these tables allow exactly that.
+VOLUME_STATUS_FORCED = StateMachine(
+    "volume.status", {s: set(VOLUME_STATUSES) for s in VOLUME_STATUSES}
+)
+
+VOLUME_ATTACH_STATUS = StateMachine(
+    "volume.attach_status",
+    {
+        None: {"detached"},
+        "detached": {"attaching", "attached", "reserved"},
+        "reserved": {"attaching", "attached", "detached"},
+        "attaching": {"attached", "detached", "reserved"},
+        "attached": {"detached", "attaching", "reserved"},
+        "error_attaching": {"detached", "attached", "attaching"},
+        "error_detaching": {"detached", "attached"},
+    },
+)
+
+VOLUME_ATTACH_STATUS_FORCED = StateMachine(
+    "volume.attach_status", {s: set(ATTACH_STATUSES) for s in ATTACH_STATUSES}
+)
+
+SNAPSHOT_STATUS = StateMachine(
+    "snapshot.status",
+    {
+        None: {"creating"},
+        # creating -> deleted: the row destroyed when the volume changed under the create.
+        "creating": {"available", "error", "deleting", "deleted"},
+        "available": {"deleting"},
+        "error": {"deleting"},
+        "deleting": {"deleted", "error_deleting", "available", "deleting"},
+        "error_deleting": {"deleting"},
+        "backing-up": {"deleting"},
+        "restoring": {"deleting"},
+        "updating": {"deleting"},
+        "unmanaging": {"deleting"},
+    },
+)
+
+#: Admin ``os-reset_status`` on a snapshot, and ``os-update_snapshot_status`` (whose own map,
+#: checked by the API, is narrower).
+SNAPSHOT_STATUS_FORCED = StateMachine(
+    "snapshot.status", {s: set(SNAPSHOT_STATUSES) for s in SNAPSHOT_STATUSES}
+)
+
+ATTACHMENT_STATUS = StateMachine(
+    "attachment.attach_status",
+    {
+        None: {"reserved", "attaching", "attached"},
+        "reserved": {"attaching", "attached", "detached"},
+        "attaching": {"attached", "detached", "attaching"},
+        "attached": {"detached", "attached"},
+        "error_attaching": {"detached"},
+        "detached": {"deleted"},
+    },
+)
+
+
+def born(
+    kernel: Any, machine: StateMachine, obj: Any, new: str, *, actor: str, field: str = "status"
+) -> None:
+    """Record the first state of a new row (``None`` → `new`), traced like any move."""
+    if not machine.legal(None, new):
+        raise IllegalTransition(f"{machine.name}: a new row cannot start in {new!r}")
+    setattr(obj, field, new)
+    kernel.trace.emit("state", actor, obj.id, machine=machine.name, field=field, old=None, new=new)

@@ -1,0 +1,433 @@
+"""Request body schemas and their validation, as ``cinder/api/schemas`` and
+``cinder/api/validation`` define them.
+
+A body failing its schema is a 400 ``ValidationError`` whose message is Cinder's:
+``Invalid input for field/attribute <key>. Value: <value>. <jsonschema message>``. Validators are
+compiled on first use (jsonschema costs tens of milliseconds to import); the snapshot-create
+body, on the hot path of every volume-backed createImage, is first checked by a plain-Python
+predicate that accepts only bodies the schema accepts, so jsonschema runs only to word an error.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+import uuid
+from typing import Any
+
+from fakecloud.cinder import exception
+from fakecloud.cinder.states import SNAPSHOT_STATUSES, VOLUME_STATUSES
+
+# -- parameter types (cinder/api/validation/parameter_types.py) -------------------------------
+
+BOOLEAN_VALUES = [
+    True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes", "y", "t",
+    False, "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f",
+]  # fmt: skip
+
+boolean = {"type": ["boolean", "string"], "enum": BOOLEAN_VALUES}
+uuid_type = {"type": "string", "format": "uuid"}
+uuid_allow_null = {"oneOf": [uuid_type, {"type": "null"}]}
+optional_uuid = {"oneOf": [{"type": "null"}, {"type": "string", "format": "uuid"}]}
+name_allow_zero_min_length = {"type": ["string", "null"], "minLength": 0, "maxLength": 255}
+description = {
+    "type": ["string", "null"],
+    "minLength": 0,
+    "maxLength": 255,
+    "format": "printable",
+}
+METADATA_KEY = "^[a-zA-Z0-9-_:. /]{1,255}$"
+extra_specs = {
+    "type": "object",
+    "patternProperties": {METADATA_KEY: {"type": "string", "maxLength": 255}},
+    "additionalProperties": False,
+}
+metadata_allows_null = {**copy.deepcopy(extra_specs), "type": ["object", "null"]}
+volume_size_allows_null = {
+    "type": ["integer", "string", "null"],
+    "pattern": "^[0-9]+$",
+    "minimum": 1,
+    "maximum": 2147483647,
+}
+availability_zone = {"type": ["string", "null"], "minLength": 1, "maxLength": 255}
+optional_boolean = {"oneOf": [{"type": "null"}, boolean]}
+_name_rw = {"type": ["string", "null"], "format": "name_non_mandatory_remove_white_spaces"}
+_desc_rw = {"type": ["string", "null"], "format": "description_non_mandatory_remove_white_spaces"}
+
+
+def _obj(properties: dict, required: list[str] | None = None, extra: bool = False, **more) -> dict:
+    out = {"type": "object", "properties": properties, "additionalProperties": extra, **more}
+    if required:
+        out["required"] = required
+    return out
+
+
+def _action(name: str, inner: dict | None = None) -> dict:
+    return _obj({name: inner if inner is not None else {}}, [name])
+
+
+# -- schemas ----------------------------------------------------------------------------------
+
+SNAPSHOT_CREATE = _obj(
+    {
+        "snapshot": _obj(
+            {
+                "name": name_allow_zero_min_length,
+                "display_name": name_allow_zero_min_length,
+                "description": description,
+                "volume_id": uuid_allow_null,
+                "force": boolean,
+                "metadata": metadata_allows_null,
+            },
+            ["volume_id"],
+        )
+    },
+    ["snapshot"],
+)
+
+SNAPSHOT_UPDATE = _obj(
+    {
+        "snapshot": _obj(
+            {
+                "name": name_allow_zero_min_length,
+                "description": description,
+                "display_name": name_allow_zero_min_length,
+                "display_description": description,
+            },
+            anyOf=[
+                {"required": ["name"]},
+                {"required": ["description"]},
+                {"required": ["display_name"]},
+                {"required": ["display_description"]},
+            ],
+        )
+    },
+    ["snapshot"],
+)
+
+_VOLUME_CREATE_PROPS = {
+    "name": _name_rw,
+    "description": _desc_rw,
+    "display_name": _name_rw,
+    "display_description": _desc_rw,
+    "volume_type": name_allow_zero_min_length,
+    "metadata": metadata_allows_null,
+    "snapshot_id": optional_uuid,
+    "source_volid": optional_uuid,
+    "consistencygroup_id": optional_uuid,
+    "size": volume_size_allows_null,
+    "availability_zone": availability_zone,
+    "multiattach": optional_boolean,
+    "image_id": {"type": ["string", "null"], "minLength": 0, "maxLength": 255},
+    "imageRef": {"type": ["string", "null"], "minLength": 0, "maxLength": 255},
+}
+
+
+def _volume_create(extra_props: dict, closed: bool) -> dict:
+    return _obj(
+        {
+            "volume": _obj({**_VOLUME_CREATE_PROPS, **extra_props}, extra=not closed),
+            "OS-SCH-HNT:scheduler_hints": {"type": ["object", "null"]},
+        },
+        ["volume"],
+    )
+
+
+_GROUP_ID = {"group_id": {"type": ["string", "null"], "minLength": 0, "maxLength": 255}}
+VOLUME_CREATE = _volume_create({}, closed=False)
+VOLUME_CREATE_V313 = _volume_create(_GROUP_ID, closed=False)
+VOLUME_CREATE_V347 = _volume_create({**_GROUP_ID, "backup_id": optional_uuid}, closed=False)
+VOLUME_CREATE_V353 = _volume_create({**_GROUP_ID, "backup_id": optional_uuid}, closed=True)
+
+_VOLUME_UPDATE_PROPS = {
+    "name": _name_rw,
+    "description": _desc_rw,
+    "display_name": _name_rw,
+    "display_description": _desc_rw,
+    "metadata": extra_specs,
+}
+VOLUME_UPDATE = _obj({"volume": _obj(_VOLUME_UPDATE_PROPS)}, ["volume"])
+VOLUME_UPDATE_V353 = _obj(
+    {
+        "volume": _obj(
+            _VOLUME_UPDATE_PROPS,
+            anyOf=[{"required": [k]} for k in _VOLUME_UPDATE_PROPS],
+        )
+    },
+    ["volume"],
+)
+
+ATTACHMENT_CREATE = _obj(
+    {
+        "attachment": _obj(
+            {
+                "instance_uuid": uuid_type,
+                "connector": {"type": ["object", "null"]},
+                "volume_uuid": uuid_type,
+            },
+            ["volume_uuid"],
+        )
+    },
+    ["attachment"],
+)
+ATTACHMENT_CREATE_V354 = copy.deepcopy(ATTACHMENT_CREATE)
+ATTACHMENT_CREATE_V354["properties"]["attachment"]["properties"]["mode"] = {
+    "type": "string",
+    "enum": ["rw", "ro"],
+}
+ATTACHMENT_UPDATE = _obj(
+    {"attachment": _obj({"connector": {"type": "object", "minProperties": 1}}, ["connector"])},
+    ["attachment"],
+)
+ATTACHMENT_COMPLETE = _action("os-complete")
+
+RESERVE = _action("os-reserve")
+UNRESERVE = _action("os-unreserve")
+BEGIN_DETACHING = _action("os-begin_detaching")
+ROLL_DETACHING = _action("os-roll_detaching")
+ATTACH = _action(
+    "os-attach",
+    _obj(
+        {
+            "instance_uuid": uuid_type,
+            "mountpoint": {"type": "string", "minLength": 1, "maxLength": 255},
+            "host_name": {"type": "string", "maxLength": 255},
+            "mode": {"type": "string", "enum": ["rw", "ro"]},
+        },
+        ["mountpoint"],
+        anyOf=[{"required": ["instance_uuid"]}, {"required": ["host_name"]}],
+    ),
+)
+DETACH = _action(
+    "os-detach",
+    {
+        "type": ["object", "null"],
+        "properties": {"attachment_id": uuid_allow_null},
+        "additionalProperties": False,
+    },
+)
+SET_BOOTABLE = _action("os-set_bootable", _obj({"bootable": boolean}, ["bootable"]))
+FORCE_DELETE = _action("os-force_delete")
+RESET_STATUS_VOLUME = _action(
+    "os-reset_status",
+    _obj(
+        {
+            "status": {"type": ["string", "null"], "format": "volume_status"},
+            "attach_status": {"type": ["string", "null"], "format": "volume_attach_status"},
+            "migration_status": {"type": ["string", "null"]},
+        },
+        format="validate_volume_reset_body",
+    ),
+)
+RESET_STATUS_SNAPSHOT = _action(
+    "os-reset_status",
+    _obj({"status": {"type": "string", "format": "snapshot_status"}}, ["status"]),
+)
+UPDATE_SNAPSHOT_STATUS = _action(
+    "os-update_snapshot_status",
+    _obj({"status": {"type": "string"}, "progress": {"format": "progress"}}, ["status"]),
+)
+
+_SNAPSHOT_META = {
+    "type": "object",
+    "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
+    "additionalProperties": False,
+}
+SNAPSHOT_METADATA_CREATE = _obj({"metadata": _SNAPSHOT_META}, ["metadata"], extra=True)
+SNAPSHOT_METADATA_UPDATE = _obj(
+    {"meta": {**_SNAPSHOT_META, "minProperties": 1, "maxProperties": 1}}, ["meta"], extra=True
+)
+
+
+# -- formats (cinder/api/validation/validators.py) --------------------------------------------
+
+
+def is_uuid_like(value: Any) -> bool:
+    """oslo.utils ``uuidutils.is_uuid_like``: a UUID, with or without hyphens or braces."""
+    try:
+        canonical = (
+            value.replace("urn:", "").replace("uuid:", "").strip("{}").replace("-", "").lower()
+        )
+        return str(uuid.UUID(value)).replace("-", "") == canonical
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _is_printable(char: str) -> bool:
+    category = unicodedata.category(char)
+    return not category.startswith("C") and (not category.startswith("Z") or category == "Zs")
+
+
+def _check_length(value: Any, entity: str) -> bool:
+    if not value or not isinstance(value, str):
+        return True
+    value = value.strip()
+    if len(value) > 255:
+        raise exception.InvalidInput(reason=f"{entity} has {len(value)} characters, more than 255.")
+    return True
+
+
+def _check_progress(progress: Any) -> bool:
+    if progress:
+        try:
+            integer = int(progress[:-1])
+        except (TypeError, ValueError):
+            raise exception.InvalidInput(reason="progress must be an integer percentage")
+        if integer < 0 or integer > 100 or progress[-1] != "%":
+            raise exception.InvalidInput(
+                reason="progress must be an integer percentage between 0 and 100"
+            )
+    return True
+
+
+def _check_status(value: Any, valid: tuple, what: str) -> bool:
+    if value and isinstance(value, str) and value.lower() not in valid:
+        raise exception.InvalidParameterValue(
+            err=f"{what}: {value} is invalid, valid statuses are: {list(valid)}."
+        )
+    return True
+
+
+def _check_reset_body(instance: Any) -> bool:
+    if isinstance(instance, dict) and not (
+        instance.get("status") or instance.get("attach_status") or instance.get("migration_status")
+    ):
+        raise exception.InvalidParameterValue(
+            err="Must specify 'status', 'attach_status' or 'migration_status' for update."
+        )
+    return True
+
+
+def _check_snapshot_status(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not value or value.lower() not in SNAPSHOT_STATUSES:
+        raise exception.InvalidParameterValue(
+            err=f"Snapshot status: {value} is invalid, valid statuses are: "
+            f"{list(SNAPSHOT_STATUSES)}."
+        )
+    return True
+
+
+_FORMATS = {
+    "uuid": is_uuid_like,
+    "printable": lambda v: not isinstance(v, str) or all(_is_printable(c) for c in v),
+    "name_non_mandatory_remove_white_spaces": lambda v: _check_length(v, "name"),
+    "description_non_mandatory_remove_white_spaces": lambda v: _check_length(v, "description"),
+    "progress": _check_progress,
+    "volume_status": lambda v: _check_status(v, VOLUME_STATUSES, "Volume status"),
+    "volume_attach_status": lambda v: _check_status(
+        v, ("attached", "detached"), "Volume attach status"
+    ),
+    "snapshot_status": _check_snapshot_status,
+    "validate_volume_reset_body": _check_reset_body,
+}
+
+_validators: dict[int, Any] = {}
+
+
+def _validator(schema: dict) -> Any:
+    """The compiled validator of `schema` (Draft 4 with Cinder's string-number min/max)."""
+    key = id(schema)
+    validator = _validators.get(key)
+    if validator is None:
+        import jsonschema
+
+        def _number(value: Any) -> Any:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                try:
+                    return float(value)
+                except (TypeError, ValueError):
+                    return None
+
+        base = jsonschema.Draft4Validator
+
+        def minimum(v, m, instance, s):
+            value = _number(instance)
+            if value is not None:
+                yield from base.VALIDATORS["minimum"](v, m, value, s)
+
+        def maximum(v, m, instance, s):
+            value = _number(instance)
+            if value is not None:
+                yield from base.VALIDATORS["maximum"](v, m, value, s)
+
+        checker = jsonschema.FormatChecker(())
+        for name, func in _FORMATS.items():
+            checker.checks(name, raises=(exception.CinderException,))(func)
+        cls = jsonschema.validators.extend(base, {"minimum": minimum, "maximum": maximum})
+        validator = _validators[key] = cls(schema, format_checker=checker)
+    return validator
+
+
+def validate(schema: dict, body: Any) -> None:
+    """Raise Cinder's 400 for a body that fails `schema` (a format's own error if it has one)."""
+    if schema is SNAPSHOT_CREATE and _snapshot_create_ok(body):
+        return
+    import jsonschema
+
+    try:
+        _validator(schema).validate(body)
+    except jsonschema.ValidationError as ex:
+        if isinstance(ex.cause, exception.CinderException):
+            raise ex.cause from None
+        if len(ex.path) > 0:
+            detail = (
+                f"Invalid input for field/attribute {ex.path.pop()}. "
+                f"Value: {ex.instance}. {ex.message}"
+            )
+        else:
+            detail = ex.message
+        raise exception.ValidationError(detail=detail) from None
+
+
+_META_KEY = re.compile(METADATA_KEY)
+
+
+def _short_text(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and len(value) <= 255 and value.isprintable())
+
+
+def _snapshot_create_ok(body: Any) -> bool:
+    """A quick check accepting only bodies `SNAPSHOT_CREATE` accepts (others go to jsonschema)."""
+    if type(body) is not dict or len(body) != 1:
+        return False
+    snap = body.get("snapshot")
+    if type(snap) is not dict or not snap.keys() <= _SNAPSHOT_KEYS or "volume_id" not in snap:
+        return False
+    vid = snap["volume_id"]
+    if vid is not None and not (isinstance(vid, str) and is_uuid_like(vid)):
+        return False
+    for key in ("name", "display_name", "description"):
+        if key in snap and not _short_text(snap[key]):
+            return False
+    if "force" in snap:
+        force = snap["force"]
+        if not (force is True or force is False or (type(force) is str and force in _BOOL_STRINGS)):
+            return False
+    meta = snap.get("metadata")
+    if meta is not None:
+        if type(meta) is not dict:
+            return False
+        for k, v in meta.items():
+            if not (isinstance(k, str) and _META_KEY.search(k)):
+                return False
+            if not (isinstance(v, str) and len(v) <= 255):
+                return False
+    return True
+
+
+_SNAPSHOT_KEYS = frozenset(
+    ("name", "display_name", "description", "volume_id", "force", "metadata")
+)
+_BOOL_STRINGS = frozenset(v for v in BOOLEAN_VALUES if isinstance(v, str))
+
+
+def bool_from_string(value: Any) -> bool:
+    """oslo.utils ``strutils.bool_from_string`` for values the boolean schema accepted."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "t", "true", "on", "y", "yes")

@@ -1,0 +1,548 @@
+"""The volume half of Cinder's ``volume/api.py`` ``API``: create, get, list, update, delete, and
+the legacy attach actions (os-reserve, os-unreserve, os-begin_detaching, os-roll_detaching,
+os-attach, os-detach), plus the admin actions (os-reset_status, os-force_delete).
+
+The synchronous part of every request lives here (checks, quota, the row, the status change);
+the slow part is cast to the scheduler and volume managers (`fakecloud.cinder.manager`).
+Checks, their order and their messages follow the real code, e.g. ``API.delete``'s one
+message for every refusal ("... have snapshots, awaiting a transfer, ...").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.cinder import exception, policy
+from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType
+from fakecloud.cinder.quota import process_reserve_over_quota
+from fakecloud.cinder.states import (
+    ATTACHMENT_STATUS,
+    SNAPSHOT_STATUS,
+    VOLUME_ATTACH_STATUS,
+    VOLUME_ATTACH_STATUS_FORCED,
+    VOLUME_STATUS,
+    VOLUME_STATUS_FORCED,
+    born,
+)
+from fakecloud.cinder.validation import is_uuid_like
+
+ACTOR = "cinder-api"
+GiB = 1024**3
+#: ``API.AVAILABLE_MIGRATION_STATUS``: migration states that do not block an operation.
+AVAILABLE_MIGRATION_STATUS = (None, "deleting", "error", "success")
+DELETABLE_STATUSES = ("available", "error", "error_restoring", "error_extending", "error_managing")
+#: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
+RESET_REFUSED = ("deleting", "error_deletingdetaching")
+
+
+def build_or_str(elements: Any, str_format: str | None = None) -> str:
+    """``cinder.utils.build_or_str``: join with " or ", optionally into a format."""
+    if not elements:
+        return ""
+    if not isinstance(elements, str):
+        elements = " or ".join(elements)
+    return str_format % elements if str_format else elements
+
+
+def is_migrating(volume: Volume) -> bool:
+    """Whether a migration is in progress (``API._is_volume_migrating``)."""
+    return volume.migration_status not in AVAILABLE_MIGRATION_STATUS
+
+
+class VolumeAPI:
+    """Volume requests, as ``cinder.volume.api.API`` handles them."""
+
+    def __init__(self, cinder: Any):
+        self.cinder = cinder
+        self.kernel = cinder.kernel
+        self.store = cinder.store
+
+    def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
+        policy.authorize(context, action, project_id, self.cinder.config.enforce_new_defaults)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def get(self, context: Any, volume_id: str) -> Volume:
+        """A volume the caller may see; another project's volume is a 404, like a missing one."""
+        volume = self.store.volumes.get(volume_id) if isinstance(volume_id, str) else None
+        if volume is None or not (context.is_admin or volume.project_id == context.project_id):
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        if not policy.allowed(
+            context, "volume:get", volume.project_id, self.cinder.config.enforce_new_defaults
+        ):
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        return volume
+
+    def get_all(
+        self, context: Any, filters: dict[str, Any] | None = None, all_tenants: bool = False
+    ) -> list[Volume]:
+        """The caller's volumes (every project's for an admin asking ``all_tenants``), newest
+        first, filtered by exact ``status``/``name``/``project_id`` values."""
+        self._authorize(context, "volume:get_all")
+        filters = dict(filters or {})
+        if not (context.is_admin and all_tenants):
+            filters["project_id"] = context.project_id
+        out = []
+        for volume in self.store.volumes.values():
+            if "project_id" in filters and volume.project_id != filters["project_id"]:
+                continue
+            if "status" in filters and volume.status != filters["status"]:
+                continue
+            if "name" in filters and volume.display_name != filters["name"]:
+                continue
+            out.append(volume)
+        out.sort(key=lambda v: (v.created_at, v.id), reverse=True)
+        return out
+
+    # -- create ------------------------------------------------------------------------------
+
+    def create(
+        self,
+        context: Any,
+        size: Any,
+        name: str | None,
+        description: str | None,
+        snapshot: Snapshot | None = None,
+        image_id: str | None = None,
+        volume_type: VolumeType | None = None,
+        metadata: dict[str, str] | None = None,
+        availability_zone: str | None = None,
+        source_volume: Volume | None = None,
+    ) -> Volume:
+        """Create a volume row (``creating``) and cast its creation to the scheduler."""
+        k = self.kernel
+        cfg = self.cinder.config
+        self._authorize(context, "volume:create_from_image" if image_id else "volume:create")
+        if size and (not _is_int_like(size) or int(size) <= 0):
+            raise exception.InvalidInput(
+                reason=f"Invalid volume size provided for create request: {size} (size argument "
+                "must be an integer (or string representation of an integer) and greater than "
+                "zero)."
+            )
+        check_metadata_properties(metadata)
+        # ExtractVolumeRequestTask
+        options = {
+            "backup": None,
+            "imageRef": image_id,
+            "snapshot": snapshot,
+            "source_volume": source_volume,
+        }
+        if sum(v is not None for v in options.values()) > 1:
+            names = ", ".join(sorted(key.replace("_", " ") for key in options))
+            raise exception.InvalidInput(reason=f"May specify only one of {names}")
+        if snapshot is not None and snapshot.status != "available":
+            raise exception.InvalidSnapshot(
+                reason="Originating snapshot status must be one of 'available' values"
+            )
+        if source_volume is not None and source_volume.status not in ("available", "in-use"):
+            raise exception.InvalidVolume(
+                reason="Originating source volume status must be one of 'available, in-use' values"
+            )
+        if not size and source_volume is not None:
+            size = source_volume.size
+        elif not size and snapshot is not None:
+            size = snapshot.volume_size
+        size = int(size) if _is_int_like(size) else size
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+            raise exception.InvalidInput(
+                reason=f"Volume size '{size}' must be an integer and greater than 0"
+            )
+        if source_volume is not None and size < source_volume.size:
+            raise exception.InvalidInput(
+                reason=f"Volume size '{size}'GB cannot be smaller than original volume size  "
+                f"{source_volume.size}GB. They must be >= original volume size."
+            )
+        if snapshot is not None and size < snapshot.volume_size:
+            raise exception.InvalidInput(
+                reason=f"Volume size '{size}'GB cannot be smaller than the snapshot size "
+                f"{snapshot.volume_size}GB. They must be >= original snapshot size."
+            )
+        image_meta = None
+        if image_id is not None:
+            image_meta = self.cinder.image_service.show(context, image_id)
+            check_image_metadata(image_meta, size)
+        if volume_type is None:
+            if source_volume is not None:
+                volume_type = source_volume.volume_type
+            elif snapshot is not None:
+                volume_type = snapshot.volume_type
+            elif image_meta and image_meta.get("properties", {}).get("cinder_img_volume_type"):
+                volume_type = self.cinder.volume_type(
+                    image_meta["properties"]["cinder_img_volume_type"]
+                )
+            else:
+                volume_type = self.cinder.default_type
+        zone = availability_zone
+        if zone is None:
+            if snapshot is not None:
+                zone = self.store.volumes[snapshot.volume_id].availability_zone
+            elif source_volume is not None:
+                zone = source_volume.availability_zone
+            else:
+                zone = cfg.storage_availability_zone
+        if zone != cfg.storage_availability_zone:
+            raise exception.InvalidAvailabilityZone(az=zone)
+        # QuotaReserveTask
+        quotas = self.cinder.quotas
+        try:
+            quotas.limit_check(context.project_id, per_volume_gigabytes=size)
+        except exception.OverQuota as e:
+            raise exception.VolumeSizeExceedsLimit(
+                size=size, limit=e.kwargs["quotas"]["per_volume_gigabytes"]
+            )
+        deltas = quotas.add_volume_type_opts({"volumes": 1, "gigabytes": size}, volume_type.name)
+        try:
+            reservation = quotas.reserve(context.project_id, **deltas)
+        except exception.OverQuota as e:
+            process_reserve_over_quota(e, "volumes", size)
+        # EntryCreateTask
+        bootable = False
+        if source_volume is not None:
+            bootable = source_volume.bootable
+        elif snapshot is not None:
+            source = self.store.volumes.get(snapshot.volume_id)
+            bootable = source.bootable if source is not None else False
+        volume = Volume(
+            id=k.ids.uuid(),
+            project_id=context.project_id,
+            user_id=context.user_id,
+            size=size,
+            display_name=name,
+            display_description=description,
+            volume_type=volume_type,
+            availability_zone=zone,
+            created_at=k.now,
+            bootable=bootable,
+            multiattach=volume_type.multiattach,
+            snapshot_id=snapshot.id if snapshot is not None else None,
+            source_volid=source_volume.id if source_volume is not None else None,
+            metadata=dict(metadata or {}),
+        )
+        born(k, VOLUME_STATUS, volume, "creating", actor=ACTOR)
+        born(k, VOLUME_ATTACH_STATUS, volume, "detached", actor=ACTOR, field="attach_status")
+        self.store.volumes[volume.id] = volume
+        quotas.commit(reservation)
+        # VolumeCastTask
+        k.rpc.cast(
+            "cinder-scheduler",
+            "create_volume",
+            volume_id=volume.id,
+            snapshot_id=volume.snapshot_id,
+            source_volid=volume.source_volid,
+            image_meta=image_meta,
+        )
+        return volume
+
+    # -- update and delete -------------------------------------------------------------------
+
+    def update(self, context: Any, volume: Volume, fields: dict[str, Any]) -> None:
+        """Change a volume's name, description or metadata."""
+        self._authorize(context, "volume:update", volume.project_id)
+        if volume.status == "maintenance":
+            raise exception.InvalidVolume(reason="The volume cannot be updated during maintenance.")
+        check_metadata_properties(fields.get("metadata"))
+        for key, value in fields.items():
+            setattr(volume, key, dict(value) if key == "metadata" else value)
+        volume.updated_at = self.kernel.now
+
+    def delete(
+        self, context: Any, volume: Volume, force: bool = False, cascade: bool = False
+    ) -> None:
+        """Start deleting a volume (with its snapshots when `cascade`)."""
+        k = self.kernel
+        self._authorize(context, "volume:delete", volume.project_id)
+        if not volume.host:
+            # Never scheduled: destroyed at once, its quota returned.
+            if volume.status != "error_managing" and volume.use_quota:
+                self.cinder.quotas.release(
+                    volume.project_id,
+                    **self.cinder.quotas.add_volume_type_opts(
+                        {"volumes": 1, "gigabytes": volume.size}, volume.volume_type.name
+                    ),
+                )
+            VOLUME_STATUS.move(k, volume, "deleting", actor=ACTOR)
+            VOLUME_STATUS.move(k, volume, "deleted", actor=ACTOR)
+            del self.store.volumes[volume.id]
+            return
+        snapshots = self.store.volume_snapshots(volume)
+        ok = (
+            volume.attach_status != "attached"
+            and not is_migrating(volume)
+            and (force or volume.status in DELETABLE_STATUSES)
+        )
+        if ok and not cascade:
+            ok = not snapshots
+        elif ok and not force:
+            ok = all(
+                s.status in ("available", "error")
+                and s.cgsnapshot_id is None
+                and s.group_snapshot_id is None
+                for s in snapshots
+            )
+            if not context.is_admin:
+                ok = ok and all(s.project_id == context.project_id for s in snapshots)
+        if not ok:
+            status = build_or_str(None if force else DELETABLE_STATUSES, "status must be %s and")
+            raise exception.InvalidVolume(
+                reason=f"Volume {status} must not be migrating, attached, belong to a group, "
+                "have snapshots, awaiting a transfer, or be disassociated from snapshots after "
+                "volume transfer."
+            )
+        VOLUME_STATUS.move(k, volume, "deleting", actor=ACTOR)
+        if cascade:
+            for snap in snapshots:
+                if not force and snap.status not in ("available", "error", "deleting"):
+                    VOLUME_STATUS.move(k, volume, "error_deleting", actor=ACTOR)
+                    raise exception.InvalidVolume(reason="Failed to update snapshot.")
+                SNAPSHOT_STATUS.move(k, snap, "deleting", actor=ACTOR)
+        k.rpc.cast(
+            self.cinder.volume_target(volume.backend),
+            "delete_volume",
+            volume_id=volume.id,
+            cascade=cascade,
+        )
+
+    # -- legacy attach flow ------------------------------------------------------------------
+
+    def reserve_volume(self, context: Any, volume: Volume) -> None:
+        """os-reserve: ``available`` (or ``in-use`` when multiattach) → ``attaching``."""
+        self._authorize(context, "volume_extension:volume_actions:reserve", volume.project_id)
+        expected = ("available", "in-use") if volume.multiattach else ("available",)
+        if volume.status not in expected:
+            raise exception.InvalidVolume(
+                reason=f"Volume status must be {build_or_str(expected)} to reserve, but the "
+                f"status is {volume.status}."
+            )
+        VOLUME_STATUS.move(self.kernel, volume, "attaching", actor=ACTOR)
+
+    def unreserve_volume(self, context: Any, volume: Volume) -> None:
+        """os-unreserve: ``attaching`` → ``in-use`` if attached somewhere, else ``available``;
+        any other status is left alone."""
+        self._authorize(context, "volume_extension:volume_actions:unreserve", volume.project_id)
+        if volume.status != "attaching":
+            return
+        new = "in-use" if volume.attachments else "available"
+        VOLUME_STATUS.move(self.kernel, volume, new, actor=ACTOR)
+
+    def begin_detaching(self, context: Any, volume: Volume) -> None:
+        """os-begin_detaching: ``in-use``/``attached`` → ``detaching``."""
+        self._authorize(
+            context, "volume_extension:volume_actions:begin_detaching", volume.project_id
+        )
+        if (
+            volume.status == "in-use"
+            and volume.attach_status == "attached"
+            and not is_migrating(volume)
+        ):
+            VOLUME_STATUS.move(self.kernel, volume, "detaching", actor=ACTOR)
+            return
+        if not is_migrating(volume):
+            raise exception.InvalidVolume(
+                reason="Unable to detach volume. Volume status must be 'in-use' and "
+                "attach_status must be 'attached' to detach."
+            )
+
+    def roll_detaching(self, context: Any, volume: Volume) -> None:
+        """os-roll_detaching: ``detaching`` → ``in-use``; any other status is left alone."""
+        self._authorize(
+            context, "volume_extension:volume_actions:roll_detaching", volume.project_id
+        )
+        if volume.status == "detaching":
+            VOLUME_STATUS.move(self.kernel, volume, "in-use", actor=ACTOR)
+
+    def attach(
+        self,
+        context: Any,
+        volume: Volume,
+        instance_uuid: str | None,
+        host_name: str | None,
+        mountpoint: str,
+        mode: str = "rw",
+    ) -> VolumeAttachment:
+        """os-attach (the manager's ``attach_volume``): the volume becomes ``in-use``."""
+        k = self.kernel
+        self._authorize(context, "volume_extension:volume_actions:attach", volume.project_id)
+        if volume.status == "maintenance":
+            raise exception.InvalidVolume(
+                reason="The volume cannot be attached in maintenance mode."
+            )
+        for attachment in volume.attachments:
+            same = (
+                attachment.instance_uuid == instance_uuid
+                if instance_uuid
+                else attachment.attached_host == host_name
+            )
+            if same:
+                VOLUME_STATUS_FORCED.move(k, volume, "in-use", actor=ACTOR)
+                return attachment
+        if volume.status == "in-use" and not volume.multiattach and not volume.migration_status:
+            raise exception.InvalidVolume(
+                reason="volume is already attached and multiple attachments are not enabled"
+            )
+        if instance_uuid and not is_uuid_like(instance_uuid):
+            raise exception.InvalidUUID(uuid=instance_uuid)
+        attachment = new_attachment(self.cinder, volume, instance_uuid, "attached")
+        attachment.attached_host = host_name
+        attachment.mountpoint = mountpoint
+        attachment.attach_mode = mode
+        attachment.attach_time = k.now
+        VOLUME_STATUS_FORCED.move(k, volume, "in-use", actor=ACTOR)
+        VOLUME_ATTACH_STATUS.move(k, volume, "attached", actor=ACTOR, field="attach_status")
+        return attachment
+
+    def detach(self, context: Any, volume: Volume, attachment_id: str | None) -> None:
+        """os-detach (the manager's ``detach_volume``): finish one attachment."""
+        self._authorize(context, "volume_extension:volume_actions:detach", volume.project_id)
+        self.cinder.attachment_api.deletion_allowed(context, attachment_id, volume)
+        if volume.status == "maintenance":
+            raise exception.InvalidVolume(
+                reason="The volume cannot be detached in maintenance mode."
+            )
+        if attachment_id:
+            attachment = self.store.attachments.get(attachment_id)
+            if attachment is None or attachment.volume_id != volume.id:
+                raise exception.VolumeAttachmentNotFound(filter=f"attachment_id = {attachment_id}")
+        elif len(volume.attachments) > 1:
+            raise exception.InvalidVolume(
+                reason="Detach volume failed: More than one attachment, but no attachment_id "
+                "provided."
+            )
+        elif volume.attachments:
+            attachment = volume.attachments[0]
+        else:
+            finish_detach(self.cinder, volume, None)
+            return
+        finish_detach(self.cinder, volume, attachment)
+
+    def set_bootable(self, context: Any, volume: Volume, bootable: bool) -> None:
+        """os-set_bootable."""
+        self._authorize(context, "volume:update", volume.project_id)
+        volume.bootable = bootable
+        volume.updated_at = self.kernel.now
+
+    # -- admin actions -----------------------------------------------------------------------
+
+    def reset_status(
+        self,
+        context: Any,
+        volume: Volume,
+        status: str | None,
+        attach_status: str | None,
+        migration_status: str | None,
+    ) -> None:
+        """os-reset_status (admin): set any status, as ``VolumeAdminController`` does."""
+        k = self.kernel
+        self._authorize(
+            context, "volume_extension:volume_admin_actions:reset_status", volume.project_id
+        )
+        if status in RESET_REFUSED:
+            raise exception.Invalid(f"Cannot reset-state to {status}")
+        if status == "in-use" and not volume.attachments:
+            raise exception.Invalid(
+                "Cannot reset-state to in-use because volume does not have any attachments."
+            )
+        if status:
+            VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR, reset=True)
+        if attach_status:
+            VOLUME_ATTACH_STATUS_FORCED.move(
+                k, volume, attach_status, actor=ACTOR, field="attach_status", reset=True
+            )
+        if migration_status:
+            volume.migration_status = None if migration_status == "none" else migration_status
+        if attach_status == "detached":
+            for attachment in list(volume.attachments):
+                finish_detach(self.cinder, volume, attachment)
+
+
+def new_attachment(
+    cinder: Any, volume: Volume, instance_uuid: str | None, status: str
+) -> VolumeAttachment:
+    """Insert an attachment row for `volume` (``db.volume_attach``)."""
+    kernel = cinder.kernel
+    attachment = VolumeAttachment(
+        id=kernel.ids.uuid(),
+        volume_id=volume.id,
+        project_id=volume.project_id,
+        instance_uuid=instance_uuid,
+        created_at=kernel.now,
+    )
+    born(kernel, ATTACHMENT_STATUS, attachment, status, actor=ACTOR, field="attach_status")
+    volume.attachments.append(attachment)
+    cinder.store.attachments[attachment.id] = attachment
+    return attachment
+
+
+#: ``ATTACH_STATUS_MAP`` of the DB layer; other attach statuses are used as the status as is.
+ATTACH_STATUS_MAP = {"attached": "in-use", "detached": "available"}
+
+
+def finish_detach(cinder: Any, volume: Volume, attachment: VolumeAttachment | None) -> None:
+    """Remove an attachment and recompute the volume's status from those left
+    (``db.volume_detached``): attached > attaching > detaching > reserved, none → available."""
+    k = cinder.kernel
+    if attachment is not None and attachment in volume.attachments:
+        ATTACHMENT_STATUS.move(k, attachment, "detached", actor=ACTOR, field="attach_status")
+        attachment.detach_time = k.now
+        ATTACHMENT_STATUS.move(k, attachment, "deleted", actor=ACTOR, field="attach_status")
+        volume.attachments.remove(attachment)
+        cinder.store.attachments.pop(attachment.id, None)
+    remaining = sorted(
+        a.attach_status for a in volume.attachments if not a.attach_status.startswith("error_")
+    )
+    attach_status = remaining[0] if remaining else "detached"
+    status = ATTACH_STATUS_MAP.get(attach_status, attach_status)
+    VOLUME_ATTACH_STATUS_FORCED.move(k, volume, attach_status, actor=ACTOR, field="attach_status")
+    if attach_status != "detached" or (
+        not volume.migration_status and volume.status != "uploading"
+    ):
+        VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR)
+
+
+def check_metadata_properties(metadata: Any) -> None:
+    """``cinder.utils.check_metadata_properties``: keys 1-255 characters, values <= 255."""
+    if not metadata:
+        return
+    if not isinstance(metadata, dict):
+        raise exception.InvalidInput(reason="Metadata should be a dict.")
+    for key, value in metadata.items():
+        if not isinstance(key, str) or not key:
+            raise exception.InvalidVolumeMetadata(
+                reason=f"Metadata key: {key} has 0 characters, less than 1."
+            )
+        if len(key) > 255:
+            raise exception.InvalidVolumeMetadataSize(
+                reason=f"Metadata property key {key} greater than 255 characters."
+            )
+        if not isinstance(value, str):
+            raise exception.InvalidVolumeMetadata(
+                reason=f"Value for metadata key: {key} is not a string."
+            )
+        if len(value) > 255:
+            raise exception.InvalidVolumeMetadataSize(
+                reason=f"Metadata property key {key} value greater than 255 characters."
+            )
+
+
+def check_image_metadata(image_meta: dict[str, Any], size: int) -> None:
+    """``volume_utils.check_image_metadata``: active, fits the volume, meets min_disk."""
+    if image_meta["status"] != "active":
+        raise exception.InvalidInput(reason=f"Image {image_meta['id']} is not active.")
+    image_gb = (int(image_meta["size"]) + GiB - 1) // GiB
+    if image_gb > size:
+        raise exception.InvalidInput(
+            reason=f"Size of specified image {image_gb}GB is larger than volume size {size}GB."
+        )
+    min_disk = image_meta.get("min_disk") or 0
+    if size < min_disk:
+        raise exception.InvalidInput(
+            reason=f"Volume size {size}GB cannot be smaller than the image minDisk size "
+            f"{min_disk}GB."
+        )
+
+
+def _is_int_like(value: Any) -> bool:
+    """``strutils.is_int_like``."""
+    try:
+        return str(int(value)) == str(value)
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,749 @@
+"""Nova's internal client of Cinder (``nova/volume/cinder.py`` ``API``), on virtual time.
+
+Nova code holds one ``API(cinder)`` and calls its generator methods from simulated processes::
+
+    vol = yield from volume_api.get(ctx, volume_id)
+    snap = yield from volume_api.create_snapshot_force(ctx, vol["id"], name, description)
+
+Each Cinder request costs a round trip of ``volume_api.latency_s`` virtual seconds (Cinder acts
+half-way through), plus one more for the version discovery Nova does before a call that asks
+for a microversion (``get(..., microversion=...)``, ``attachment_create``). Each method first
+consults the fault point ``volume_api.<method>`` (attributes: ``method``, ``project_id`` and the
+method's id argument, e.g. ``volume_id``), so a test can make Cinder unreachable::
+
+    cloud.faults.add("volume_api.create_snapshot_force", error="CinderConnectionFailed")
+
+Requests reach Cinder with the body python-cinderclient sends (through
+`fakecloud.cinder.controllers`, so the same checks apply as over REST, at cinderclient's
+default microversion 3.0, or 3.44 for attachments), and errors come back as Nova's own
+decorators translate them:
+
+===========================  ======================================================
+``translate_cinder_exception``  connection failure → ``CinderConnectionFailed``,
+                              400 → ``InvalidInput(reason=<cinderclient text>)``,
+                              403 → ``Forbidden``
+``translate_volume_exception``  404 → ``VolumeNotFound``, 413 → ``OverQuota``
+``translate_create_exception``  404 → ``NotFound``, 413 → ``OverQuota``
+``translate_snapshot_exception``  404 → ``SnapshotNotFound``
+``translate_attachment_exception``  404 → ``VolumeAttachmentNotFound``
+``translate_mixed_exceptions``  404 → ``VolumeNotFound``, 413 → ``OverQuota(overs=
+                              'snapshots')`` (whatever quota it was)
+===========================  ======================================================
+
+Other answers (409, 500 …) stay python-cinderclient's `ClientException`. The cinderclient
+text is ``"<fault message> (HTTP <code>) (Request-ID: req-…)"``.
+
+Methods (all generators; views are Nova's dicts):
+
+- ``get(ctx, volume_id, microversion=None)`` → ``_untranslate_volume_summary_view``
+- ``get_all(ctx, search_opts=None)`` → list of those
+- ``create(ctx, size, name, description, snapshot=None, image_id=None, volume_type=None,
+  metadata=None, availability_zone=None)`` → volume view
+- ``delete(ctx, volume_id)``
+- ``reserve_volume / unreserve_volume / begin_detaching / roll_detaching(ctx, volume_id)``
+- ``attach(ctx, volume_id, instance_uuid, mountpoint, mode="rw")``,
+  ``detach(ctx, volume_id, instance_uuid=None, attachment_id=None)``
+- ``initialize_connection(ctx, volume_id, connector)``,
+  ``terminate_connection(ctx, volume_id, connector)``
+- ``attachment_create(ctx, volume_id, instance_id, connector=None, mountpoint=None)``,
+  ``attachment_get(ctx, attachment_id)``,
+  ``attachment_update(ctx, attachment_id, connector, mountpoint=None)``,
+  ``attachment_complete(ctx, attachment_id)``, ``attachment_delete(ctx, attachment_id)``
+  → ``_translate_attachment_ref`` dicts (``attachment_delete`` ignores a 404, and it and
+  ``attachment_update`` retry a 500/504 up to 5 attempts, as Nova does)
+- ``create_snapshot(ctx, volume_id, name, description)``,
+  ``create_snapshot_force(ctx, volume_id, name, description)``,
+  ``get_snapshot(ctx, snapshot_id)``, ``get_all_snapshots(ctx)``,
+  ``delete_snapshot(ctx, snapshot_id)``,
+  ``update_snapshot_status(ctx, snapshot_id, status)`` → ``_untranslate_snapshot_summary_view``
+- ``get_absolute_limits(ctx)`` → ``{"maxTotalSnapshots": 10, "totalSnapshotsUsed": 0, …}``
+- ``get_all_volume_types(ctx)`` → ``[{"id", "name"}]``
+- ``check_attached(ctx, volume)`` (no request)
+
+Error names for fault rules: ``CinderConnectionFailed`` (Cinder unreachable) and
+``CinderServerError`` (a 500 answer).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.api.microversion import Version
+from fakecloud.cinder import controllers, faults
+from fakecloud.cinder import exception as cinder_exception
+from fakecloud.cinder.views import ViewContext, absolute_limits, attachment_detail
+from fakecloud.config import config_section
+from fakecloud.nova import exception
+
+V3_0 = Version(3, 0)
+V3_44 = Version(3, 44)
+#: cinderclient's highest microversion (Nova caps a requested version at min(server, client)).
+CLIENT_MAX = Version(3, 71)
+SHARED_TARGETS = Version(3, 48)
+
+
+@config_section("volume_api")
+@dataclass(frozen=True)
+class VolumeApiConfig:
+    """Nova's client of Cinder: the round-trip time of one request, and Nova's retries."""
+
+    latency_s: float = 0.02
+    endpoint: str = "http://127.0.0.1:8776/v3"
+    attachment_retries: int = 5
+
+
+# -- python-cinderclient's exceptions (cinderclient/exceptions.py) ----------------------------
+
+
+class ClientException(Exception):
+    """What python-cinderclient raises for an error answer Nova does not translate."""
+
+    http_status = 0
+
+    def __init__(self, code: int, message: str | None = None, request_id: str | None = None):
+        self.code = code
+        self.message = message or type(self).__name__
+        self.request_id = request_id
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        text = f"{self.message} (HTTP {self.code})"
+        if self.request_id:
+            text += f" (Request-ID: {self.request_id})"
+        return text
+
+
+class BadRequest(ClientException):
+    """HTTP 400."""
+
+
+class Forbidden(ClientException):
+    """HTTP 403."""
+
+
+class NotFound(ClientException):
+    """HTTP 404."""
+
+
+class OverLimit(ClientException):
+    """HTTP 413."""
+
+
+_BY_CODE = {400: BadRequest, 403: Forbidden, 404: NotFound, 413: OverLimit}
+
+
+class ConnectionError(Exception):  # noqa: A001 - cinderclient's name
+    """Cinder could not be reached (cinderclient/keystoneauth ``ConnectionError``)."""
+
+
+def _client_error(error: cinder_exception.CinderException, request_id: str) -> ClientException:
+    http = faults.to_http(error)
+    return _BY_CODE.get(http.status, ClientException)(http.status, http.message, request_id)
+
+
+# -- Nova's translation decorators ------------------------------------------------------------
+
+
+def _generator_wrapper(method: Callable, on_error: Callable) -> Callable:
+    @functools.wraps(method)
+    def wrapper(self: API, ctx: Any, *args: Any, **kwargs: Any) -> Generator:
+        try:
+            return (yield from method(self, ctx, *args, **kwargs))
+        except (ClientException, ConnectionError) as exc:
+            res_id = args[0] if args else next(iter(kwargs.values()), None)
+            raise on_error(exc, res_id) from exc
+
+    return wrapper
+
+
+def _cinder_error(exc: Exception) -> Exception:
+    if isinstance(exc, ConnectionError):
+        return exception.CinderConnectionFailed(reason=str(exc))
+    if isinstance(exc, BadRequest):
+        return exception.InvalidInput(reason=str(exc))
+    if isinstance(exc, Forbidden):
+        return exception.Forbidden(str(exc))
+    return exc
+
+
+def translate_cinder_exception(method: Callable) -> Callable:
+    """Connection failure, 400 and 403, for every method."""
+    return _generator_wrapper(method, lambda exc, _rid: _cinder_error(exc))
+
+
+def _specific(mapping: Callable[[Exception, Any], Exception | None]) -> Callable:
+    def decorator(method: Callable) -> Callable:
+        def on_error(exc: Exception, res_id: Any) -> Exception:
+            return mapping(exc, res_id) or _cinder_error(exc)
+
+        return _generator_wrapper(method, on_error)
+
+    return decorator
+
+
+translate_volume_exception = _specific(
+    lambda exc, rid: (
+        exception.VolumeNotFound(volume_id=rid)
+        if isinstance(exc, NotFound)
+        else exception.OverQuota(message=exc.message)
+        if isinstance(exc, OverLimit)
+        else None
+    )
+)
+translate_create_exception = _specific(
+    lambda exc, rid: (
+        exception.NotFound(message=exc.message)
+        if isinstance(exc, NotFound)
+        else exception.OverQuota(message=exc.message)
+        if isinstance(exc, OverLimit)
+        else None
+    )
+)
+translate_attachment_exception = _specific(
+    lambda exc, rid: (
+        exception.VolumeAttachmentNotFound(attachment_id=rid) if isinstance(exc, NotFound) else None
+    )
+)
+translate_snapshot_exception = _specific(
+    lambda exc, rid: (
+        exception.SnapshotNotFound(snapshot_id=rid) if isinstance(exc, NotFound) else None
+    )
+)
+translate_mixed_exceptions = _specific(
+    lambda exc, rid: (
+        exception.VolumeNotFound(volume_id=rid)
+        if isinstance(exc, NotFound)
+        else exception.OverQuota(overs="snapshots")
+        if isinstance(exc, OverLimit)
+        else None
+    )
+)
+
+
+# -- the views Nova builds --------------------------------------------------------------------
+
+
+def _untranslate_volume_summary_view(
+    cinder: Any, context: Any, vol: Any, version: Version
+) -> dict[str, Any]:
+    """Nova's dict of a volume (from what Cinder's volume detail view shows at `version`)."""
+    attachments = [a for a in vol.attachments if a.attach_status == "attached"]
+    d: dict[str, Any] = {
+        "id": vol.id,
+        "status": vol.status,
+        "size": vol.size,
+        "availability_zone": vol.availability_zone,
+        "created_at": cinder.timestamp(vol.created_at),
+        "attach_time": "",
+        "mountpoint": "",
+        "multiattach": vol.multiattach,
+    }
+    if attachments:
+        d["attachments"] = {
+            a.instance_uuid: {"attachment_id": a.id, "mountpoint": a.mountpoint}
+            for a in attachments
+        }
+        d["attach_status"] = "attached"
+    else:
+        d["attach_status"] = "detached"
+    d["display_name"] = vol.display_name
+    d["display_description"] = vol.display_description
+    d["volume_type_id"] = vol.volume_type.name
+    d["snapshot_id"] = vol.snapshot_id
+    d["bootable"] = bool(vol.bootable)
+    d["volume_metadata"] = dict(vol.metadata)
+    if vol.volume_image_metadata:
+        d["volume_image_metadata"] = copy.deepcopy(vol.volume_image_metadata)
+    if version >= SHARED_TARGETS:
+        d["shared_targets"] = False
+        d["service_uuid"] = None
+    if context.is_admin:
+        d["migration_status"] = vol.migration_status
+    return d
+
+
+def _untranslate_snapshot_summary_view(cinder: Any, context: Any, snap: Any) -> dict[str, Any]:
+    """Nova's dict of a snapshot."""
+    return {
+        "id": snap.id,
+        "status": snap.status,
+        "progress": snap.progress,
+        "size": snap.volume_size,
+        "created_at": cinder.timestamp(snap.created_at),
+        "display_name": snap.display_name,
+        "display_description": snap.display_description,
+        "volume_id": snap.volume_id,
+        "project_id": snap.project_id,
+        "volume_size": snap.volume_size,
+    }
+
+
+def _translate_attachment_ref(attachment_ref: dict[str, Any]) -> dict[str, Any]:
+    """Nova's old-style connection_info: the driver data back under ``data``."""
+    translated: dict[str, Any] = {}
+    data = attachment_ref.pop("connection_info", None)
+    if data:
+        data.pop("attachment_id", None)
+        translated["driver_volume_type"] = data.pop("driver_volume_type", None)
+        translated["data"] = data
+        translated["status"] = attachment_ref.pop("status", None)
+        translated["instance"] = attachment_ref.pop("instance", None)
+        translated["attached_at"] = attachment_ref.pop("attached_at", None)
+        translated["detached_at"] = attachment_ref.pop("detached_at", None)
+        for k, v in attachment_ref.items():
+            if k not in ("id", "attach_mode"):
+                translated[k] = v
+    attachment_ref["connection_info"] = translated
+    return attachment_ref
+
+
+# -- the client -------------------------------------------------------------------------------
+
+
+class API:
+    """Nova's API for interacting with Cinder (``nova.volume.cinder.API``)."""
+
+    def __init__(self, cinder: Any):
+        self.cinder = cinder
+        self.kernel = cinder.kernel
+        try:
+            self.config: VolumeApiConfig = self.kernel.config.volume_api
+        except AttributeError:  # the section was registered after this cloud's config was built
+            self.config = VolumeApiConfig()
+        faults_ = self.kernel.faults
+        faults_.register_error(
+            "CinderConnectionFailed",
+            lambda msg=None: ConnectionError(
+                msg or f"Unable to establish connection to {self.config.endpoint}"
+            ),
+        )
+        faults_.register_error(
+            "CinderServerError",
+            lambda msg=None: ClientException(500, msg or faults.GENERIC[500]),
+        )
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _request(self, method: str, context: Any, op: Callable[[], Any], **attrs: Any) -> Generator:
+        """One round trip: half the latency, the fault point and Cinder's work, the other half
+        (an error, injected or Cinder's, also arrives a full round trip after the request)."""
+        k = self.kernel
+        half = self.config.latency_s / 2
+        if half > 0:
+            yield k.env.timeout(half)
+        try:
+            yield from k.faults.pause(
+                f"volume_api.{method}",
+                method=method,
+                project_id=getattr(context, "project_id", None),
+                **attrs,
+            )
+            result = op()
+            if isinstance(result, Generator):
+                result = yield from result
+        except cinder_exception.CinderException as error:
+            if half > 0:
+                yield k.env.timeout(half)
+            raise _client_error(error, k.ids.request_id()) from None
+        except Exception:
+            # An injected failure is known one full round trip after the request left.
+            if half > 0:
+                yield k.env.timeout(half)
+            raise
+        if half > 0:
+            yield k.env.timeout(half)
+        return result
+
+    def _discover_version(self) -> Generator:
+        """The ``GET /`` Nova makes before a call that asks for a microversion."""
+        if self.config.latency_s > 0:
+            yield self.kernel.env.timeout(self.config.latency_s)
+
+    def _volume(self, context: Any, volume_id: str) -> Any:
+        return self.cinder.volume_api.get(context, volume_id)
+
+    # -- volumes -----------------------------------------------------------------------------
+
+    @translate_volume_exception
+    def get(self, context: Any, volume_id: str, microversion: str | None = None) -> Generator:
+        """The volume, as Nova's summary view."""
+        version = V3_0
+        if microversion is not None:
+            yield from self._discover_version()
+            version = Version.parse(microversion)
+            if version > CLIENT_MAX:
+                raise exception.CinderAPIVersionNotAvailable(version=microversion)
+        vol = yield from self._request(
+            "get", context, lambda: self._volume(context, volume_id), volume_id=volume_id
+        )
+        return _untranslate_volume_summary_view(self.cinder, context, vol, version)
+
+    @translate_cinder_exception
+    def get_all(self, context: Any, search_opts: dict[str, Any] | None = None) -> Generator:
+        """The caller's volumes (``all_tenants`` for an admin), as Nova's views."""
+        opts = dict(search_opts or {})
+        all_tenants = str(opts.pop("all_tenants", "")).lower() in ("1", "true", "yes", "on")
+        vols = yield from self._request(
+            "get_all",
+            context,
+            lambda: self.cinder.volume_api.get_all(context, opts, all_tenants=all_tenants),
+        )
+        return [_untranslate_volume_summary_view(self.cinder, context, v, V3_0) for v in vols]
+
+    def check_attached(self, context: Any, volume: dict[str, Any]) -> None:
+        """Raise ``InvalidVolume`` unless the volume (a Nova view) is ``in-use``."""
+        if volume["status"] != "in-use":
+            raise exception.InvalidVolume(
+                reason=f"volume '{volume['id']}' status must be 'in-use'. Currently in "
+                f"'{volume['status']}' status"
+            )
+
+    @translate_create_exception
+    def create(
+        self,
+        context: Any,
+        size: Any,
+        name: str | None,
+        description: str | None,
+        snapshot: dict[str, Any] | None = None,
+        image_id: str | None = None,
+        volume_type: str | None = None,
+        metadata: dict[str, str] | None = None,
+        availability_zone: str | None = None,
+    ) -> Generator:
+        """Create a volume (``POST /volumes`` as cinderclient sends it); returns its view."""
+        body = {
+            "volume": {
+                "size": size,
+                "consistencygroup_id": None,
+                "snapshot_id": snapshot["id"] if snapshot is not None else None,
+                "name": name,
+                "description": description,
+                "volume_type": volume_type,
+                "availability_zone": availability_zone,
+                "metadata": dict(metadata or {}),
+                "imageRef": image_id,
+                "source_volid": None,
+            }
+        }
+        vol = yield from self._request(
+            "create",
+            context,
+            lambda: controllers.create_volume(self.cinder, context, body, V3_0),
+            size=size,
+        )
+        return _untranslate_volume_summary_view(self.cinder, context, vol, V3_0)
+
+    @translate_volume_exception
+    def delete(self, context: Any, volume_id: str) -> Generator:
+        """Delete a volume."""
+        yield from self._request(
+            "delete",
+            context,
+            lambda: controllers.delete_volume(self.cinder, context, volume_id, {}, V3_0),
+            volume_id=volume_id,
+        )
+
+    def _action(self, method: str, context: Any, volume_id: str, body: dict) -> Generator:
+        return self._request(
+            method,
+            context,
+            lambda: controllers.volume_action(self.cinder, context, volume_id, body),
+            volume_id=volume_id,
+        )
+
+    @translate_volume_exception
+    def reserve_volume(self, context: Any, volume_id: str) -> Generator:
+        """os-reserve."""
+        yield from self._action("reserve_volume", context, volume_id, {"os-reserve": None})
+
+    @translate_volume_exception
+    def unreserve_volume(self, context: Any, volume_id: str) -> Generator:
+        """os-unreserve."""
+        yield from self._action("unreserve_volume", context, volume_id, {"os-unreserve": None})
+
+    @translate_volume_exception
+    def begin_detaching(self, context: Any, volume_id: str) -> Generator:
+        """os-begin_detaching."""
+        yield from self._action("begin_detaching", context, volume_id, {"os-begin_detaching": None})
+
+    @translate_volume_exception
+    def roll_detaching(self, context: Any, volume_id: str) -> Generator:
+        """os-roll_detaching."""
+        yield from self._action("roll_detaching", context, volume_id, {"os-roll_detaching": None})
+
+    @translate_volume_exception
+    def attach(
+        self, context: Any, volume_id: str, instance_uuid: str, mountpoint: str, mode: str = "rw"
+    ) -> Generator:
+        """os-attach (the legacy flow's last step)."""
+        body = {
+            "os-attach": {"instance_uuid": instance_uuid, "mountpoint": mountpoint, "mode": mode}
+        }
+        yield from self._action("attach", context, volume_id, body)
+
+    @translate_volume_exception
+    def detach(
+        self,
+        context: Any,
+        volume_id: str,
+        instance_uuid: str | None = None,
+        attachment_id: str | None = None,
+    ) -> Generator:
+        """os-detach (the attachment of `instance_uuid` when no id is given)."""
+        if attachment_id is None and instance_uuid is not None:
+            vol = self.cinder.store.volumes.get(volume_id)
+            if vol is not None and vol.multiattach:
+                for a in vol.attachments:
+                    if a.instance_uuid == instance_uuid:
+                        attachment_id = a.id
+        yield from self._action(
+            "detach", context, volume_id, {"os-detach": {"attachment_id": attachment_id}}
+        )
+
+    @translate_volume_exception
+    def initialize_connection(
+        self, context: Any, volume_id: str, connector: dict[str, Any]
+    ) -> Generator:
+        """The driver's connection info for `connector` (legacy flow)."""
+
+        def op() -> dict[str, Any]:
+            vol = self._volume(context, volume_id)
+            if vol.status == "maintenance":
+                raise cinder_exception.InvalidVolume(
+                    reason="The volume connection cannot be initialized in maintenance mode."
+                )
+            data = self.cinder.drivers[vol.backend].connection_info(vol) if vol.backend else {}
+            return {"driver_volume_type": data.pop("driver_volume_type", None), "data": data}
+
+        info = yield from self._request("initialize_connection", context, op, volume_id=volume_id)
+        info["connector"] = connector
+        return info
+
+    @translate_volume_exception
+    def terminate_connection(
+        self, context: Any, volume_id: str, connector: dict[str, Any]
+    ) -> Generator:
+        """End the connection, then unreserve (legacy flow)."""
+
+        def op() -> None:
+            vol = self._volume(context, volume_id)
+            self.cinder.volume_api.unreserve_volume(context, vol)
+
+        yield from self._request("terminate_connection", context, op, volume_id=volume_id)
+
+    # -- limits and types --------------------------------------------------------------------
+
+    @translate_cinder_exception
+    def get_absolute_limits(self, context: Any) -> Generator:
+        """``GET /limits``' absolute limits as ``{name: value}``."""
+        return (
+            yield from self._request(
+                "get_absolute_limits",
+                context,
+                lambda: absolute_limits(self.cinder.quotas, context.project_id),
+            )
+        )
+
+    @translate_cinder_exception
+    def get_all_volume_types(self, context: Any) -> Generator:
+        """``[{"id", "name"}]`` of the visible volume types."""
+        types = yield from self._request(
+            "get_all_volume_types",
+            context,
+            lambda: [
+                t for t in self.cinder.volume_types.values() if t.is_public or context.is_admin
+            ],
+        )
+        return [{"id": t.id, "name": t.name} for t in types]
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    @translate_snapshot_exception
+    def get_snapshot(self, context: Any, snapshot_id: str) -> Generator:
+        """The snapshot, as Nova's summary view."""
+        snap = yield from self._request(
+            "get_snapshot",
+            context,
+            lambda: self.cinder.snapshot_api.get(context, snapshot_id),
+            snapshot_id=snapshot_id,
+        )
+        return _untranslate_snapshot_summary_view(self.cinder, context, snap)
+
+    @translate_cinder_exception
+    def get_all_snapshots(self, context: Any) -> Generator:
+        """The caller's snapshots, as Nova's views."""
+        snaps = yield from self._request(
+            "get_all_snapshots", context, lambda: self.cinder.snapshot_api.get_all(context)
+        )
+        return [_untranslate_snapshot_summary_view(self.cinder, context, s) for s in snaps]
+
+    def _create_snapshot(
+        self, method: str, context: Any, volume_id: str, force: bool, name: Any, description: Any
+    ) -> Generator:
+        body = {
+            "snapshot": {
+                "volume_id": volume_id,
+                "force": force,
+                "name": name,
+                "description": description,
+                "metadata": {},
+            }
+        }
+        snap = yield from self._request(
+            method,
+            context,
+            lambda: controllers.create_snapshot(self.cinder, context, body, V3_0),
+            volume_id=volume_id,
+        )
+        return _untranslate_snapshot_summary_view(self.cinder, context, snap)
+
+    @translate_mixed_exceptions
+    def create_snapshot(
+        self, context: Any, volume_id: str, name: str | None, description: str | None
+    ) -> Generator:
+        """A snapshot of an ``available`` volume (``force=False``)."""
+        return (
+            yield from self._create_snapshot(
+                "create_snapshot", context, volume_id, False, name, description
+            )
+        )
+
+    @translate_mixed_exceptions
+    def create_snapshot_force(
+        self, context: Any, volume_id: str, name: str | None, description: str | None
+    ) -> Generator:
+        """A snapshot of an ``available`` or ``in-use`` volume (``force=True``)."""
+        return (
+            yield from self._create_snapshot(
+                "create_snapshot_force", context, volume_id, True, name, description
+            )
+        )
+
+    @translate_snapshot_exception
+    def delete_snapshot(self, context: Any, snapshot_id: str) -> Generator:
+        """Delete a snapshot (``available`` or ``error`` only)."""
+
+        def op() -> None:
+            api = self.cinder.snapshot_api
+            api.delete(context, api.get(context, snapshot_id))
+
+        yield from self._request("delete_snapshot", context, op, snapshot_id=snapshot_id)
+
+    @translate_snapshot_exception
+    def update_snapshot_status(self, context: Any, snapshot_id: str, status: str) -> Generator:
+        """os-update_snapshot_status with progress "90%" (Nova-assisted snapshots)."""
+        body = {"os-update_snapshot_status": {"status": status, "progress": "90%"}}
+        yield from self._request(
+            "update_snapshot_status",
+            context,
+            lambda: controllers.snapshot_action(self.cinder, context, snapshot_id, body),
+            snapshot_id=snapshot_id,
+        )
+
+    # -- attachments (3.44) ------------------------------------------------------------------
+
+    def _attachment_view(self, context: Any, attachment: Any) -> dict[str, Any]:
+        vc = ViewContext(context, V3_44, "", "", self.cinder.timestamp)
+        return _translate_attachment_ref(attachment_detail(vc, attachment))
+
+    @translate_volume_exception
+    def attachment_create(
+        self,
+        context: Any,
+        volume_id: str,
+        instance_id: str,
+        connector: dict[str, Any] | None = None,
+        mountpoint: str | None = None,
+    ) -> Generator:
+        """Reserve the volume for the instance (and connect it when a connector is given)."""
+        yield from self._discover_version()
+        if connector and mountpoint and "mountpoint" not in connector:
+            connector = {**connector, "mountpoint": mountpoint}
+        body = {
+            "attachment": {
+                "instance_uuid": instance_id,
+                "connector": connector,
+                "volume_uuid": volume_id,
+            }
+        }
+        attachment = yield from self._request(
+            "attachment_create",
+            context,
+            lambda: controllers.create_attachment(self.cinder, context, body, V3_44),
+            volume_id=volume_id,
+        )
+        return self._attachment_view(context, attachment)
+
+    @translate_attachment_exception
+    def attachment_get(self, context: Any, attachment_id: str) -> Generator:
+        """The attachment."""
+        attachment = yield from self._request(
+            "attachment_get",
+            context,
+            lambda: self.cinder.attachment_api.get(context, attachment_id),
+            attachment_id=attachment_id,
+        )
+        return self._attachment_view(context, attachment)
+
+    @translate_attachment_exception
+    def attachment_update(
+        self,
+        context: Any,
+        attachment_id: str,
+        connector: dict[str, Any],
+        mountpoint: str | None = None,
+    ) -> Generator:
+        """Give the attachment its connector (retried on 500/504, as Nova does)."""
+        if mountpoint and "mountpoint" not in connector:
+            connector = {**connector, "mountpoint": mountpoint}
+        body = {"attachment": {"connector": connector}}
+        attachment = yield from self._retrying(
+            "attachment_update",
+            context,
+            lambda: controllers.update_attachment(self.cinder, context, attachment_id, body, V3_44),
+            attachment_id=attachment_id,
+        )
+        return self._attachment_view(context, attachment)
+
+    @translate_attachment_exception
+    def attachment_complete(self, context: Any, attachment_id: str) -> Generator:
+        """Mark the attachment complete: the volume becomes ``in-use``."""
+        yield from self._request(
+            "attachment_complete",
+            context,
+            lambda: controllers.attachment_action(
+                self.cinder, context, attachment_id, {"os-complete": None}, V3_44
+            ),
+            attachment_id=attachment_id,
+        )
+
+    @translate_attachment_exception
+    def attachment_delete(self, context: Any, attachment_id: str) -> Generator:
+        """Delete the attachment (a 404 is ignored; 500/504 are retried)."""
+        try:
+            yield from self._retrying(
+                "attachment_delete",
+                context,
+                lambda: controllers.delete_attachment(
+                    self.cinder, context, attachment_id, V3_44, service=True
+                ),
+                attachment_id=attachment_id,
+            )
+        except NotFound:
+            return None
+
+    def _retrying(self, method: str, context: Any, op: Callable, **attrs: Any) -> Generator:
+        """``retrying.retry(stop_max_attempt_number=5)`` on 500 and 504, with no wait."""
+        attempts = max(1, self.config.attachment_retries)
+        for attempt in range(1, attempts + 1):
+            try:
+                return (yield from self._request(method, context, op, **attrs))
+            except ClientException as exc:
+                if exc.code not in (500, 504) or attempt == attempts:
+                    raise
+        return None

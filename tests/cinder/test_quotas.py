@@ -1,0 +1,281 @@
+"""Quotas (spec A3): what volumes and snapshots reserve, when it is committed or released,
+the 413 errors and their order, per-type quotas, GET /limits and os-quota-sets."""
+
+import pytest
+from cinder_support import (
+    ADMIN,
+    MEMBER,
+    OTHER,
+    P1,
+    P3,
+    READER,
+    absolute,
+    call,
+    create_snapshot,
+    create_volume,
+    fault,
+)
+
+from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+
+LIMIT_KEYS = {
+    "maxTotalVolumes",
+    "maxTotalSnapshots",
+    "maxTotalVolumeGigabytes",
+    "maxTotalBackups",
+    "maxTotalBackupGigabytes",
+    "totalVolumesUsed",
+    "totalGigabytesUsed",
+    "totalSnapshotsUsed",
+    "totalBackupsUsed",
+    "totalBackupGigabytesUsed",
+}
+
+
+def _snap(cloud, vid, ctx=MEMBER):
+    return call(
+        cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid, "force": True}}, ctx=ctx
+    )
+
+
+def test_limits_show_the_exact_absolute_keys_and_defaults():
+    cloud = Cloud()
+    resp = call(cloud, "GET", "limits")
+    assert resp.status == 200
+    assert resp.json()["limits"]["rate"] == []
+    assert resp.json()["limits"]["absolute"] == {
+        "maxTotalVolumes": 10,
+        "maxTotalSnapshots": 10,
+        "maxTotalVolumeGigabytes": 1000,
+        "maxTotalBackups": 10,
+        "maxTotalBackupGigabytes": 1000,
+        "totalVolumesUsed": 0,
+        "totalGigabytesUsed": 0,
+        "totalSnapshotsUsed": 0,
+        "totalBackupsUsed": 0,
+        "totalBackupGigabytesUsed": 0,
+    }
+
+
+def test_snapshot_quota_is_committed_at_post_time_and_counts_the_volume_size():
+    cloud = Cloud()
+    vid = create_volume(cloud, size=10)
+    assert absolute(cloud)["totalGigabytesUsed"] == 10
+    resp = _snap(cloud, vid)
+    assert resp.json()["snapshot"]["status"] == "creating"
+    used = absolute(cloud)
+    assert (used["totalSnapshotsUsed"], used["totalGigabytesUsed"]) == (1, 20)
+    assert cloud.cinder.quotas.usage(P1, "snapshots").reserved == 0
+    cloud.run_until_idle()
+    assert absolute(cloud)["totalSnapshotsUsed"] == 1
+
+
+def test_no_snapshot_gb_quota_leaves_gigabytes_to_volumes():
+    cloud = Cloud(config={"cinder": {"no_snapshot_gb_quota": True}})
+    vid = create_volume(cloud, size=10)
+    _snap(cloud, vid)
+    used = absolute(cloud)
+    assert (used["totalSnapshotsUsed"], used["totalGigabytesUsed"]) == (1, 10)
+
+
+def test_error_snapshot_keeps_its_quota_until_deleted():
+    cloud = Cloud()
+    vid = create_volume(cloud, size=10)
+    cloud.faults.add("cinder.snapshot.create", error="CinderBackendError")
+    sid = create_snapshot(cloud, vid)
+    assert cloud.cinder.snapshot(sid).status == "error"
+    assert absolute(cloud)["totalSnapshotsUsed"] == 1
+    assert absolute(cloud)["totalGigabytesUsed"] == 20
+    call(cloud, "DELETE", f"snapshots/{sid}")
+    assert absolute(cloud)["totalSnapshotsUsed"] == 1  # released when the delete completes
+    cloud.run_until_idle()
+    used = absolute(cloud)
+    assert (used["totalSnapshotsUsed"], used["totalGigabytesUsed"]) == (0, 10)
+
+
+def test_scheduler_failure_also_keeps_the_quota():
+    cloud = Cloud()
+    vid = create_volume(cloud, size=10)
+    cloud.faults.add("cinder.scheduler", error="NoValidBackend", match={"op": "create_snapshot"})
+    sid = create_snapshot(cloud, vid)
+    assert cloud.cinder.snapshot(sid).status == "error"
+    assert absolute(cloud)["totalSnapshotsUsed"] == 1
+
+
+def test_over_snapshot_quota_is_413_with_retry_after():
+    cloud = Cloud()
+    cloud.cinder.set_quota(P1, snapshots=2)
+    vid = create_volume(cloud)
+    assert _snap(cloud, vid).status == 202
+    assert _snap(cloud, vid).status == 202
+    resp = _snap(cloud, vid)
+    assert resp.status == 413
+    assert resp.headers["Retry-After"] == "0"
+    assert resp.json() == {
+        "overLimit": {
+            "code": 413,
+            "message": "SnapshotLimitExceeded: Maximum number of snapshots allowed (2) exceeded",
+            "retryAfter": "0",
+        }
+    }
+    assert resp.headers["OpenStack-API-Version"] == "volume 3.0"
+    assert absolute(cloud)["totalSnapshotsUsed"] == 2
+    assert cloud.cinder.quotas.usage(P1, "snapshots").reserved == 0
+
+
+def test_over_gigabytes_is_413_volume_size_exceeds_available_quota():
+    cloud = Cloud()
+    cloud.cinder.set_quota(P1, gigabytes=25)
+    vid = create_volume(cloud, size=10)
+    assert _snap(cloud, vid).status == 202
+    resp = _snap(cloud, vid)
+    assert fault(resp) == (
+        "overLimit",
+        413,
+        "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+        "gigabytes quota. Requested 10G, quota is 25G and 20G has been consumed.",
+    )
+
+
+def test_gigabytes_beats_snapshots_when_both_are_exceeded():
+    cloud = Cloud()
+    cloud.cinder.set_quota(P1, gigabytes=15, snapshots=1)
+    vid = create_volume(cloud, size=10)
+    _snap(cloud, vid)
+    assert fault(_snap(cloud, vid))[2].startswith("VolumeSizeExceedsAvailableQuota:")
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        (
+            {"snapshots___DEFAULT__": 1},
+            "SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded",
+        ),
+        (
+            {"gigabytes___DEFAULT__": 15},
+            "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+            "gigabytes___DEFAULT__ quota. Requested 10G, quota is 15G and 10G has been consumed.",
+        ),
+    ],
+)
+def test_per_type_quotas_give_the_same_errors(limits, message):
+    cloud = Cloud()
+    vid = create_volume(cloud, size=10)
+    cloud.cinder.set_quota(P1, **limits)
+    if "snapshots___DEFAULT__" in limits:
+        _snap(cloud, vid)
+    assert fault(_snap(cloud, vid)) == ("overLimit", 413, message)
+
+
+def test_per_type_usage_is_tracked_for_configured_types():
+    cloud = Cloud(
+        config={
+            "cinder": {
+                "backends": {"lvm": {"kind": "lvm-thin"}, "ceph": {"kind": "rbd"}},
+                "volume_types": {"__DEFAULT__": {"backend": "lvm"}, "ceph": {"backend": "ceph"}},
+            }
+        }
+    )
+    vid = create_volume(cloud, size=4, volume_type="ceph")
+    _snap(cloud, vid)
+    resp = call(cloud, "GET", f"os-quota-sets/{P1}", query={"usage": "true"})
+    qs = resp.json()["quota_set"]
+    assert qs["snapshots_ceph"] == {"limit": -1, "in_use": 1, "reserved": 0}
+    assert qs["gigabytes_ceph"] == {"limit": -1, "in_use": 8, "reserved": 0}
+    assert qs["snapshots___DEFAULT__"]["in_use"] == 0
+    assert qs["gigabytes"] == {"limit": 1000, "in_use": 8, "reserved": 0}
+
+
+def test_volume_quotas():
+    cloud = Cloud(config={"cinder": {"project_quotas": {P1: {"volumes": 1}}}})
+    create_volume(cloud, size=5)
+    resp = call(cloud, "POST", "volumes", {"volume": {"size": 1}})
+    assert fault(resp) == (
+        "overLimit",
+        413,
+        "VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for quota 'volumes'.",
+    )
+    cloud.cinder.set_quota(P1, volumes=-1, gigabytes=10)
+    resp = call(cloud, "POST", "volumes", {"volume": {"size": 6}})
+    assert fault(resp)[2] == (
+        "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes "
+        "quota. Requested 6G, quota is 10G and 5G has been consumed."
+    )
+    cloud.cinder.set_quota(P1, per_volume_gigabytes=3)
+    resp = call(cloud, "POST", "volumes", {"volume": {"size": 4}})
+    assert fault(resp)[2] == (
+        "VolumeSizeExceedsLimit: Requested volume size 4G is larger than maximum allowed limit 3G."
+    )
+
+
+def test_minus_one_is_unlimited():
+    cloud = Cloud(config={"cinder": {"quota_snapshots": -1}})
+    vid = create_volume(cloud)
+    for _ in range(12):
+        assert _snap(cloud, vid).status == 202
+    assert absolute(cloud)["maxTotalSnapshots"] == -1
+    assert absolute(cloud)["totalSnapshotsUsed"] == 12
+
+
+def test_volume_delete_releases_volume_quota_when_it_completes():
+    cloud = Cloud()
+    vid = create_volume(cloud, size=7)
+    call(cloud, "DELETE", f"volumes/{vid}")
+    assert absolute(cloud)["totalVolumesUsed"] == 1
+    cloud.run_until_idle()
+    used = absolute(cloud)
+    assert (used["totalVolumesUsed"], used["totalGigabytesUsed"]) == (0, 0)
+
+
+def test_limits_are_per_project_and_admins_may_ask_for_another_from_3_39():
+    cloud = Cloud()
+    cloud.cinder.set_quota(P1, snapshots=3)
+    assert absolute(cloud, OTHER)["maxTotalSnapshots"] == 10
+    resp = call(cloud, "GET", f"/v3/{P3}/limits", ctx=ADMIN, query={"project_id": P1})
+    assert resp.json()["limits"]["absolute"]["maxTotalSnapshots"] == 10
+    resp = call(
+        cloud, "GET", f"/v3/{P3}/limits", ctx=ADMIN, query={"project_id": P1}, version="3.39"
+    )
+    assert resp.json()["limits"]["absolute"]["maxTotalSnapshots"] == 3
+    resp = call(cloud, "GET", "limits", query={"project_id": OTHER.project_id}, version="3.39")
+    assert resp.json()["limits"]["absolute"]["maxTotalSnapshots"] == 3
+
+
+def test_quota_sets_update_is_admin_only():
+    cloud = Cloud()
+    body = {"quota_set": {"snapshots": 4}}
+    resp = call(cloud, "PUT", f"os-quota-sets/{P1}", body)
+    assert fault(resp)[:2] == ("forbidden", 403)
+    resp = call(cloud, "PUT", f"/v3/{P3}/os-quota-sets/{P1}", body, ctx=ADMIN)
+    assert resp.status == 200
+    assert absolute(cloud)["maxTotalSnapshots"] == 4
+    resp = call(
+        cloud, "PUT", f"/v3/{P3}/os-quota-sets/{P1}", {"quota_set": {"bogus": 1}}, ctx=ADMIN
+    )
+    assert fault(resp)[2] == "Invalid input received: Bad key(s) in quota set: bogus"
+    defaults = call(cloud, "GET", f"os-quota-sets/{P1}/defaults", ctx=READER)
+    assert defaults.json()["quota_set"]["snapshots"] == 10
+
+
+def test_set_quota_rejects_unknown_resources():
+    cloud = Cloud()
+    with pytest.raises(ConfigError, match="unknown Cinder quota resource 'snapshot'.*'snapshots'"):
+        cloud.cinder.set_quota(P1, snapshot=3)
+    with pytest.raises(ConfigError, match="unknown Cinder quota resource"):
+        Cloud(config={"cinder": {"project_quotas": {P1: {"gigs": 1}}}})
+    assert set(absolute(cloud)) == LIMIT_KEYS
+
+
+def test_same_seed_same_trace():
+    def scenario():
+        cloud = Cloud(seed=7)
+        cloud.cinder.set_quota(P1, snapshots=1)
+        vid = create_volume(cloud, size=3)
+        _snap(cloud, vid)
+        _snap(cloud, vid)
+        cloud.run_until_idle()
+        return cloud.trace.digest()
+
+    assert scenario() == scenario()

@@ -1,0 +1,127 @@
+"""Cinder's version documents, microversion negotiation and fault bodies on the wire."""
+
+import pytest
+from cinder_support import MEMBER, MISSING, OTHER, P1, P2, call, create_volume, fault
+
+from fakecloud import Cloud
+from fakecloud.api.http import Request
+
+
+@pytest.fixture
+def cloud():
+    return Cloud()
+
+
+def _get(cloud, path, headers=None):
+    return cloud.cinder.api.call(Request.build("GET", path, headers=headers or {}))
+
+
+def test_root_lists_the_v3_version_with_300_multiple_choices(cloud):
+    resp = _get(cloud, "/")
+    assert resp.status == 300
+    (version,) = resp.json()["versions"]
+    assert version["id"] == "v3.0"
+    assert version["status"] == "CURRENT"
+    assert (version["min_version"], version["version"]) == ("3.0", "3.71")
+    assert version["updated"] == "2023-08-31T00:00:00Z"
+    assert {"rel": "self", "href": "http://127.0.0.1:8776/v3/"} in version["links"]
+    assert version["media-types"][0]["type"] == "application/vnd.openstack.volume+json;version=3"
+
+
+@pytest.mark.parametrize("path", ["/v3", "/v3/"])
+def test_v3_without_project_answers_200_without_a_token(cloud, path):
+    resp = _get(cloud, path)
+    assert resp.status == 200
+    assert resp.json()["versions"][0]["version"] == "3.71"
+
+
+def test_default_microversion_is_3_0_and_is_echoed_with_vary(cloud):
+    resp = call(cloud, "GET", "volumes")
+    assert resp.status == 200
+    assert resp.headers["OpenStack-API-Version"] == "volume 3.0"
+    assert resp.headers["Vary"] == "OpenStack-API-Version"
+
+
+@pytest.mark.parametrize(
+    ("header", "echo"),
+    [
+        ("volume 3.66", "volume 3.66"),
+        ("volume latest", "volume 3.71"),
+        ("volume 3.71", "volume 3.71"),
+    ],
+)
+def test_requested_microversion_is_served_and_echoed(cloud, header, echo):
+    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": header})
+    assert resp.status == 200
+    assert resp.headers["OpenStack-API-Version"] == echo
+
+
+def test_version_outside_the_range_is_406_echoing_the_refused_version(cloud):
+    resp = call(cloud, "GET", "volumes", version="3.72")
+    assert resp.status == 406
+    assert fault(resp) == (
+        "computeFault",
+        406,
+        "Version 3.72 is not supported by the API. Minimum is 3.0 and maximum is 3.71.",
+    )
+    assert resp.headers["OpenStack-API-Version"] == "volume 3.72"
+
+
+def test_malformed_version_is_400_without_echo(cloud):
+    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": "volume 3.x"})
+    assert resp.status == 400
+    assert fault(resp) == (
+        "badRequest",
+        400,
+        "API Version String 3.x is of invalid format. Must be of format MajorNum.MinorNum.",
+    )
+    assert "OpenStack-API-Version" not in resp.headers
+
+
+def test_header_without_a_volume_entry_is_400(cloud):
+    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": "compute 2.1"})
+    assert resp.status == 400
+    assert fault(resp)[2] == "API version None is not supported on this method."
+
+
+def test_faults_carry_the_version_header_and_request_ids(cloud):
+    resp = call(cloud, "GET", f"volumes/{MISSING}", version="3.50")
+    assert fault(resp) == ("itemNotFound", 404, f"Volume {MISSING} could not be found.")
+    assert resp.headers["OpenStack-API-Version"] == "volume 3.50"
+    assert resp.headers["x-openstack-request-id"].startswith("req-")
+    assert resp.headers["x-compute-request-id"] == resp.headers["x-openstack-request-id"]
+
+
+def test_project_id_in_the_url_is_optional(cloud):
+    vid = create_volume(cloud)
+    with_project = call(cloud, "GET", f"/v3/{P1}/volumes/{vid}")
+    without = call(cloud, "GET", f"/v3/volumes/{vid}")
+    assert with_project.status == without.status == 200
+    assert with_project.json()["volume"]["links"][0]["href"].endswith(f"/v3/{P1}/volumes/{vid}")
+    assert without.json()["volume"]["links"][0]["href"].endswith(f"/v3/volumes/{vid}")
+
+
+def test_another_projects_url_is_a_malformed_request_url(cloud):
+    resp = call(cloud, "GET", f"/v3/{P2}/volumes", ctx=MEMBER)
+    assert fault(resp) == ("badRequest", 400, "Malformed request url")
+    assert call(cloud, "GET", f"/v3/{P2}/volumes", ctx=OTHER).status == 200
+
+
+def test_unknown_action_and_malformed_bodies_are_400(cloud):
+    vid = create_volume(cloud)
+    resp = call(cloud, "POST", f"volumes/{vid}/action", {"os-frobnicate": {}})
+    assert fault(resp) == (
+        "badRequest",
+        400,
+        "There is no such action: os-frobnicate. Verify the request body and Content-Type "
+        "header and try again.",
+    )
+    resp = call(cloud, "POST", f"volumes/{vid}/action", {"os-reserve": {}, "os-unreserve": {}})
+    assert fault(resp) == ("badRequest", 400, "Malformed request body")
+    resp = call(cloud, "POST", "volumes", "{not json")
+    assert fault(resp) == ("badRequest", 400, "Malformed request body")
+
+
+def test_unknown_path_is_404_item_not_found(cloud):
+    resp = call(cloud, "GET", "frobnicators")
+    assert fault(resp) == ("itemNotFound", 404, "The resource could not be found.")

@@ -1,0 +1,321 @@
+"""The attach flows (spec A1.3): the legacy actions (os-reserve, os-unreserve,
+os-begin_detaching, os-roll_detaching, os-attach, os-detach) and the attachments API
+(create/update/complete/delete, 3.27+ and 3.44+)."""
+
+import pytest
+from cinder_support import (
+    MEMBER,
+    MISSING,
+    OTHER,
+    SERVER,
+    SERVER_2,
+    SERVICE,
+    attach,
+    call,
+    create_volume,
+    fault,
+    reset_volume,
+    states,
+)
+
+from fakecloud import Cloud
+
+
+@pytest.fixture
+def cloud():
+    return Cloud()
+
+
+@pytest.fixture
+def vid(cloud):
+    return create_volume(cloud)
+
+
+def action(cloud, vid, name, args=None, ctx=MEMBER):
+    return call(cloud, "POST", f"volumes/{vid}/action", {name: args}, ctx=ctx)
+
+
+def status(cloud, vid):
+    vol = cloud.cinder.volume(vid)
+    return vol.status, vol.attach_status
+
+
+# -- legacy flow ------------------------------------------------------------------------------
+
+
+def test_legacy_attach_and_detach(cloud, vid):
+    assert action(cloud, vid, "os-reserve").status == 202
+    assert status(cloud, vid) == ("attaching", "detached")
+    args = {"instance_uuid": SERVER, "mountpoint": "/dev/vdb", "mode": "rw"}
+    assert action(cloud, vid, "os-attach", args).status == 202
+    assert status(cloud, vid) == ("in-use", "attached")
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    (att,) = shown["attachments"]
+    assert (att["server_id"], att["device"], att["volume_id"], att["host_name"]) == (
+        SERVER,
+        "/dev/vdb",
+        vid,
+        None,
+    )
+    assert action(cloud, vid, "os-begin_detaching").status == 202
+    assert status(cloud, vid) == ("detaching", "attached")
+    assert action(cloud, vid, "os-roll_detaching").status == 202
+    assert status(cloud, vid) == ("in-use", "attached")
+    action(cloud, vid, "os-begin_detaching")
+    assert action(cloud, vid, "os-detach", {"attachment_id": att["attachment_id"]}).status == 202
+    assert status(cloud, vid) == ("available", "detached")
+    assert states(cloud, vid) == [
+        "creating", "available", "attaching", "in-use", "detaching", "in-use", "detaching",
+        "available",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("current", ["in-use", "attaching", "reserved", "error", "maintenance"])
+def test_reserve_needs_available(cloud, vid, current):
+    if current == "in-use":
+        attach(cloud, vid)
+    else:
+        reset_volume(cloud, vid, current)
+    assert fault(action(cloud, vid, "os-reserve")) == (
+        "badRequest",
+        400,
+        f"Invalid volume: Volume status must be available to reserve, but the status is {current}.",
+    )
+
+
+def test_unreserve_goes_back_to_available_or_in_use_and_ignores_other_statuses(cloud, vid):
+    action(cloud, vid, "os-reserve")
+    action(cloud, vid, "os-unreserve")
+    assert status(cloud, vid) == ("available", "detached")
+    action(cloud, vid, "os-unreserve")
+    assert status(cloud, vid) == ("available", "detached")
+    attach(cloud, vid)
+    reset_volume(cloud, vid, "attaching")
+    action(cloud, vid, "os-unreserve")
+    assert status(cloud, vid) == ("in-use", "attached")
+
+
+@pytest.mark.parametrize("current", ["available", "reserved", "detaching"])
+def test_begin_detaching_needs_in_use_and_attached(cloud, vid, current):
+    if current != "available":
+        attach(cloud, vid)
+        reset_volume(cloud, vid, current)
+    assert fault(action(cloud, vid, "os-begin_detaching")) == (
+        "badRequest",
+        400,
+        "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and "
+        "attach_status must be 'attached' to detach.",
+    )
+
+
+def test_roll_detaching_only_moves_detaching(cloud, vid):
+    action(cloud, vid, "os-roll_detaching")
+    assert status(cloud, vid) == ("available", "detached")
+
+
+def test_second_attach_of_a_non_multiattach_volume_is_refused(cloud, vid):
+    attach(cloud, vid, SERVER)
+    args = {"instance_uuid": SERVER_2, "mountpoint": "/dev/vdc"}
+    assert fault(action(cloud, vid, "os-attach", args))[2] == (
+        "Invalid volume: volume is already attached and multiple attachments are not enabled"
+    )
+
+
+def test_actions_on_another_projects_volume_are_404(cloud, vid):
+    assert fault(action(cloud, vid, "os-reserve", ctx=OTHER)) == (
+        "itemNotFound",
+        404,
+        f"Volume {vid} could not be found.",
+    )
+
+
+# -- attachments API --------------------------------------------------------------------------
+
+
+def _att_create(cloud, vid, server=SERVER, connector=None, version="3.44", ctx=MEMBER):
+    body = {"attachment": {"volume_uuid": vid, "instance_uuid": server}}
+    if connector is not None:
+        body["attachment"]["connector"] = connector
+    return call(cloud, "POST", "attachments", body, version=version, ctx=ctx)
+
+
+def test_reserve_update_complete_delete(cloud, vid):
+    resp = _att_create(cloud, vid)
+    assert resp.status == 200
+    att = resp.json()["attachment"]
+    assert (att["status"], att["instance"], att["volume_id"], att["connection_info"]) == (
+        "reserved",
+        SERVER,
+        vid,
+        {},
+    )
+    assert (att["attached_at"], att["detached_at"], att["attach_mode"]) == ("", "", "null")
+    assert status(cloud, vid) == ("reserved", "detached")
+    aid = att["id"]
+    resp = call(
+        cloud, "PUT", f"attachments/{aid}",
+        {"attachment": {"connector": {"host": "cmp-1", "mountpoint": "/dev/vdb"}}},
+        version="3.44",
+    )  # fmt: skip
+    assert resp.status == 200
+    att = resp.json()["attachment"]
+    assert att["status"] == "attaching"
+    assert att["connection_info"]["driver_volume_type"] == "iscsi"
+    assert att["connection_info"]["attachment_id"] == aid
+    assert status(cloud, vid) == ("attaching", "attaching")
+    resp = call(cloud, "POST", f"attachments/{aid}/action", {"os-complete": {}}, version="3.44")
+    assert (resp.status, resp.body) == (204, None)
+    assert status(cloud, vid) == ("in-use", "attached")
+    resp = call(cloud, "DELETE", f"attachments/{aid}", version="3.44")
+    assert resp.status == 200
+    assert resp.json() == {"attachments": []}
+    assert status(cloud, vid) == ("available", "detached")
+    assert fault(call(cloud, "GET", f"attachments/{aid}", version="3.44")) == (
+        "itemNotFound",
+        404,
+        f"Volume attachment could not be found with filter: attachment_id = {aid}.",
+    )
+
+
+def test_create_with_connector_connects_at_once(cloud, vid):
+    resp = _att_create(cloud, vid, connector={"host": "cmp-1"})
+    assert resp.json()["attachment"]["status"] == "attaching"
+    assert status(cloud, vid) == ("attaching", "attaching")
+
+
+def test_deleting_a_reserved_attachment_makes_the_volume_available(cloud, vid):
+    aid = _att_create(cloud, vid).json()["attachment"]["id"]
+    call(cloud, "DELETE", f"attachments/{aid}", version="3.44")
+    assert status(cloud, vid) == ("available", "detached")
+
+
+@pytest.mark.parametrize("current", ["error", "error_restoring", "error_extending"])
+def test_volumes_in_an_error_status_cannot_be_attached(cloud, vid, current):
+    reset_volume(cloud, vid, current)
+    assert fault(_att_create(cloud, vid)) == (
+        "badRequest",
+        400,
+        "Invalid volume: Volume attachments can not be created if the volume is in an error "
+        f"state. The Volume {vid} currently has a status of: {current} ",
+    )
+
+
+@pytest.mark.parametrize("current", ["in-use", "attaching", "maintenance", "creating"])
+def test_reserve_needs_available_or_downloading(cloud, vid, current):
+    if current == "in-use":
+        attach(cloud, vid, SERVER_2)
+    else:
+        reset_volume(cloud, vid, current)
+    assert fault(_att_create(cloud, vid)) == (
+        "badRequest",
+        400,
+        f"Invalid volume: Volume {vid} status must be available or downloading to reserve, but "
+        f"the current status is {current}.",
+    )
+
+
+def test_downloading_volume_may_be_reserved(cloud, vid):
+    reset_volume(cloud, vid, "downloading")
+    assert _att_create(cloud, vid).status == 200
+    assert status(cloud, vid)[0] == "reserved"
+
+
+def test_the_same_instance_may_reserve_again(cloud, vid):
+    attach(cloud, vid, SERVER)
+    resp = _att_create(cloud, vid, SERVER)
+    assert resp.status == 200
+    assert status(cloud, vid) == ("in-use", "attached")
+    assert len(cloud.cinder.volume(vid).attachments) == 2
+
+
+def test_multiattach_type_allows_a_second_server():
+    cloud = Cloud(
+        config={
+            "cinder": {
+                "volume_types": {
+                    "__DEFAULT__": {"backend": "lvmdriver-1"},
+                    "multi": {
+                        "backend": "lvmdriver-1",
+                        "extra_specs": {"multiattach": "<is> True"},
+                    },
+                }
+            }
+        }
+    )
+    vid = create_volume(cloud, volume_type="multi")
+    attach(cloud, vid, SERVER)
+    assert _att_create(cloud, vid, SERVER_2).status == 200
+    assert status(cloud, vid) == ("reserved", "attached")
+
+
+def test_update_on_an_error_volume_is_409(cloud, vid):
+    aid = _att_create(cloud, vid).json()["attachment"]["id"]
+    reset_volume(cloud, vid, "error")
+    resp = call(
+        cloud, "PUT", f"attachments/{aid}", {"attachment": {"connector": {"host": "h"}}},
+        version="3.44",
+    )  # fmt: skip
+    assert fault(resp) == (
+        "conflictingRequest",
+        409,
+        "Resource conflict: Volume attachments can not be updated if the volume is in an error "
+        f"state. The Volume {vid} currently has a status of: error ",
+    )
+
+
+def test_attachments_need_3_27_and_complete_needs_3_44(cloud, vid):
+    assert fault(_att_create(cloud, vid, version="3.26")) == (
+        "itemNotFound",
+        404,
+        "The resource could not be found.",
+    )
+    aid = _att_create(cloud, vid, version="3.27").json()["attachment"]["id"]
+    resp = call(cloud, "POST", f"attachments/{aid}/action", {"os-complete": {}}, version="3.43")
+    assert resp.status == 404
+    assert call(cloud, "GET", "attachments", version="3.26").status == 404
+
+
+def test_mode_is_accepted_from_3_54(cloud, vid):
+    body = {"attachment": {"volume_uuid": vid, "instance_uuid": SERVER, "mode": "ro"}}
+    assert call(cloud, "POST", "attachments", body, version="3.53").status == 400
+    resp = call(cloud, "POST", "attachments", body, version="3.54")
+    assert resp.json()["attachment"]["attach_mode"] == "ro"
+
+
+def test_unknown_volume_and_unknown_attachment(cloud):
+    assert fault(_att_create(cloud, MISSING)) == (
+        "itemNotFound",
+        404,
+        f"Volume {MISSING} could not be found.",
+    )
+    assert call(cloud, "DELETE", f"attachments/{MISSING}", version="3.44").status == 404
+
+
+def test_attachment_list_is_per_project(cloud, vid):
+    aid = attach(cloud, vid)
+    other_vid = create_volume(cloud, ctx=OTHER)
+    _att_create(cloud, other_vid, ctx=OTHER)
+    listed = call(cloud, "GET", "attachments", version="3.44").json()["attachments"]
+    assert listed == [{"id": aid, "status": "attached", "instance": SERVER, "volume_id": vid}]
+    detail = call(cloud, "GET", "attachments/detail", version="3.44").json()["attachments"]
+    assert detail[0]["connection_info"]["target_lun"] == 0
+
+
+def test_user_delete_of_an_attachment_nova_still_uses_is_409(cloud, vid):
+    aid = attach(cloud, vid, SERVER)
+    cloud.cinder.server_volume_attachment = lambda ctx, server, volume: aid
+    resp = call(cloud, "DELETE", f"attachments/{aid}", version="3.44")
+    assert fault(resp) == (
+        "conflictingRequest",
+        409,
+        f"ConflictNovaUsingAttachment: Detach volume from instance {SERVER} using the Compute API",
+    )
+    # Nova itself (a service token) may delete it.
+    assert call(cloud, "DELETE", f"attachments/{aid}", version="3.44", ctx=SERVICE).status == 200
+    assert status(cloud, vid) == ("available", "detached")
+
+
+def test_user_delete_is_allowed_when_nova_does_not_know_the_server(cloud, vid):
+    aid = attach(cloud, vid, SERVER)
+    cloud.cinder.server_volume_attachment = lambda ctx, server, volume: None
+    assert call(cloud, "DELETE", f"attachments/{aid}", version="3.44").status == 200
