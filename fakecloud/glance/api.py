@@ -1,0 +1,451 @@
+"""Glance's REST surface (Image API v2): routes, request reading, responses, error bodies.
+
+Requests are read as Glance's deserializers read them (JSON body checks, the PATCH media
+types, ``application/octet-stream`` for data), handed to the image services, and answered with
+Glance's shapes and status codes. Errors are WebOb's bodies (see `fakecloud.glance.errors`),
+chosen by the request's ``Accept`` header. Glance has no microversions; a path's version
+prefix is negotiated as Glance's ``VersionNegotiationFilter`` does: ``/v2``, ``/v2.0`` ...
+``/v2.17`` reach the v2 API, ``GET /versions`` answers 200 and anything else the version
+document with **300 Multiple Choices**.
+
+Simulated data over REST (fakecloud's own headers): a ``PUT .../file`` or ``.../stage`` with
+real bytes uploads those bytes; with an empty body and ``x-openstack-image-size: N`` (or
+``x-fakecloud-content-id``) it uploads N simulated bytes of that content. ``x-fakecloud-link``
+names the I/O resource the bytes cross (default ``glance.client_link``);
+``x-fakecloud-content-format`` and ``x-fakecloud-virtual-size`` say what format inspection
+finds. Downloads answer the bytes when they are small (else an empty body) and say what they
+are in ``x-fakecloud-content-id``/``x-fakecloud-content-size``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.service import ApiService
+from fakecloud.glance.content import ImageData
+from fakecloud.glance.errors import (
+    GlanceHttpError,
+    HTTPBadRequest,
+    HTTPForbidden,
+    HTTPInternalServerError,
+    HTTPNotFound,
+    HTTPUnsupportedMediaType,
+    render,
+)
+from fakecloud.glance.listing import links, parse_query
+from fakecloud.glance.patch import check_content_type, parse_patch
+from fakecloud.glance.views import image_view, member_view
+
+JSON = {"Content-Type": "application/json; charset=UTF-8"}
+MATERIALIZE_MAX_BYTES = 1 << 20  # downloads up to 1 MiB answer real (filler) bytes
+_BASE_VERSIONS = ["2.7", "2.6", "2.5", "2.4", "2.3", "2.2", "2.1", "2.0"]
+
+
+@dataclass
+class _Fault(Response):
+    """An error answer whose body is rendered once the request's Accept header is known."""
+
+    error: Any = None
+
+
+def version_objects(base_url: str, image_cache: bool) -> list[dict[str, Any]]:
+    """``glance/api/versions.py Controller.index``'s list, for this deployment."""
+    href = base_url.rstrip("/") + "/v2/"
+    versions: list[tuple[str, str]] = []
+    if image_cache:
+        versions += [("2.18", "CURRENT"), ("2.17", "SUPPORTED"), ("2.16", "SUPPORTED")]
+        versions += [("2.15", "SUPPORTED"), ("2.14", "SUPPORTED")]
+    else:
+        versions.append(("2.15", "SUPPORTED"))
+    versions.append(("2.9", "SUPPORTED"))
+    if not image_cache:
+        versions.append(("2.17", "CURRENT"))
+    versions += [(v, "SUPPORTED") for v in _BASE_VERSIONS]
+    return [
+        {"id": f"v{v}", "status": s, "links": [{"rel": "self", "href": href}]} for v, s in versions
+    ]
+
+
+def _allowed_prefixes(image_cache: bool) -> set[str]:
+    minors = ["", ".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".9", ".15", ".17"]
+    if image_cache:
+        minors += [".14", ".16", ".18"]
+    return {f"v2{m}" for m in minors}
+
+
+class GlanceApi(ApiService):
+    """The v2 REST API of one fake Glance."""
+
+    name = "glance"
+    request_id_headers = ("x-openstack-request-id",)
+
+    def __init__(self, glance: Any):
+        super().__init__(glance.kernel)
+        self.glance = glance
+        self._prefixes = _allowed_prefixes(glance.config.image_cache)
+        add = self.router.add
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+            add(method, "/", self.multiple_choices)
+            add(method, "/versions", self.explicit_versions)
+        add("GET", "/v2/images", self.index)
+        add("POST", "/v2/images", self.create)
+        add("GET", "/v2/images/{image_id}", self.show)
+        add("PATCH", "/v2/images/{image_id}", self.update)
+        add("DELETE", "/v2/images/{image_id}", self.delete)
+        add("PUT", "/v2/images/{image_id}/file", self.upload)
+        add("GET", "/v2/images/{image_id}/file", self.download)
+        add("PUT", "/v2/images/{image_id}/stage", self.stage)
+        add("POST", "/v2/images/{image_id}/import", self.import_image)
+        add("POST", "/v2/images/{image_id}/actions/deactivate", self.deactivate)
+        add("POST", "/v2/images/{image_id}/actions/reactivate", self.reactivate)
+        add("PUT", "/v2/images/{image_id}/tags/{tag_value}", self.add_tag)
+        add("DELETE", "/v2/images/{image_id}/tags/{tag_value}", self.delete_tag)
+        add("GET", "/v2/images/{image_id}/members", self.list_members)
+        add("POST", "/v2/images/{image_id}/members", self.create_member)
+        add("GET", "/v2/images/{image_id}/members/{member_id}", self.show_member)
+        add("PUT", "/v2/images/{image_id}/members/{member_id}", self.update_member)
+        add("DELETE", "/v2/images/{image_id}/members/{member_id}", self.delete_member)
+        add("GET", "/v2/schemas/image", self.schema_image)
+        add("GET", "/v2/schemas/images", self.schema_images)
+        add("GET", "/v2/schemas/member", self.schema_member)
+        add("GET", "/v2/schemas/members", self.schema_members)
+        add("GET", "/v2/info/usage", self.usage)
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def render_fault(self, error: HttpError) -> Response:
+        """Defer the body: WebOb picks its format from the request's Accept header."""
+        return _Fault(error.status, None, dict(error.headers), error=error)
+
+    def unexpected(self, exc: BaseException) -> HttpError:
+        """Glance's 500: WebOb's own words."""
+        return HTTPInternalServerError()
+
+    def _finalize(self, req: Request, response: Response) -> Response:
+        if isinstance(response, _Fault):
+            rendered = render(response.error, req.headers, req.method)
+            response.body = rendered.body
+            response.headers.update(rendered.headers)
+        return response
+
+    # -- version negotiation -----------------------------------------------------------------
+
+    def dispatch(self, req: Request) -> Response | Generator[Any, Any, Response]:
+        """Negotiate the version from the path, then answer as ApiService does."""
+        parts = [p for p in req.path.split("/") if p]
+        if parts and parts[0] == "versions":
+            req.path = "/versions"
+        elif not parts or parts[0] not in self._prefixes:
+            req.path = "/"  # Glance answers its version document to any unversioned path
+        elif parts[0] != "v2":
+            req.path = "/" + "/".join(["v2", *parts[1:]])
+        result = super().dispatch(req)
+        if isinstance(result, Response):
+            return self._finalize(req, result)
+        return self._finalize_later(req, result)
+
+    def _finalize_later(self, req: Request, work: Generator) -> Generator[Any, Any, Response]:
+        response = yield from work
+        return self._finalize(req, response)
+
+    def explicit_versions(self, req: Request) -> Response:
+        """``GET /versions``: the version document, 200."""
+        return self._versions(req, 200)
+
+    def multiple_choices(self, req: Request) -> Response:
+        """Any unversioned path: the version document, 300 Multiple Choices."""
+        return self._versions(req, 300)
+
+    def _versions(self, req: Request, status: int) -> Response:
+        base = req.base_url or self.glance.public_endpoint
+        body = {"versions": version_objects(base, self.glance.config.image_cache)}
+        return Response(status, body, dict(JSON))
+
+    # -- reading requests --------------------------------------------------------------------
+
+    @staticmethod
+    def _body(req: Request) -> Any:
+        """``JSONRequestDeserializer``: a JSON list or dict, or Glance's 400."""
+        chunked = req.headers.get("transfer-encoding", "").lower() in (
+            "chunked",
+            "compress",
+            "deflate",
+            "gzip",
+            "identity",
+        )
+        if not req.body and not chunked:
+            raise HTTPBadRequest(explanation="Body expected in request.")
+        try:
+            body = json.loads(req.body or b"null")
+        except ValueError:
+            raise HTTPBadRequest(explanation="Malformed JSON in request body.")
+        if not isinstance(body, (dict, list)):
+            raise HTTPBadRequest(explanation="Unexpected body type. Expected list/dict.")
+        return body
+
+    @staticmethod
+    def _image_data(req: Request) -> tuple[ImageData, int | None]:
+        """The data of an upload or stage request, and its declared size."""
+        content_type = req.headers.get("Content-Type")
+        media = content_type.split(";")[0].strip().lower() if content_type else None
+        if media != "application/octet-stream":
+            raise HTTPUnsupportedMediaType(f"Invalid content type {media}")
+        h = req.headers
+        try:
+            declared = h.get("x-openstack-image-size")
+            if declared is not None:
+                size = int(declared)
+            else:
+                length = h.get("Content-Length")
+                size = int(length) if length is not None else (len(req.body) or None)
+        except (TypeError, ValueError):
+            raise HTTPBadRequest(explanation="Invalid or missing image size in request headers.")
+        virtual = h.get("x-fakecloud-virtual-size")
+        common = {
+            "link": h.get("x-fakecloud-link"),
+            "disk_format": h.get("x-fakecloud-content-format"),
+            "virtual_size": int(virtual) if virtual else None,
+        }
+        if req.body and "x-fakecloud-content-id" not in h:
+            data = ImageData(len(req.body), content_id="", raw=bytes(req.body), **common)
+        else:
+            data = ImageData(size or 0, content_id=h.get("x-fakecloud-content-id", ""), **common)
+        return data, size
+
+    def _view(self, image) -> dict[str, Any]:
+        return image_view(image, self.glance.schema, self.kernel.clock)
+
+    # -- images ------------------------------------------------------------------------------
+
+    def index(self, req: Request) -> Response:
+        """``GET /v2/images``."""
+        q = parse_query(req.query)
+        images, next_marker = self.glance.lister.list(req.context, q)
+        body: dict[str, Any] = {"images": [self._view(i) for i in images]}
+        page = links(q, next_marker)
+        body["first"] = page["first"]
+        body["schema"] = "/v2/schemas/images"
+        if "next" in page:
+            body["next"] = page["next"]
+        return Response(200, body, dict(JSON))
+
+    def create(self, req: Request) -> Response:
+        """``POST /v2/images``: 201 with the image and its Location."""
+        image = self.glance.images.create(req.context, self._body(req))
+        base = req.base_url or self.glance.public_endpoint
+        headers = {**JSON, "Location": f"{base.rstrip('/')}/v2/images/{image.id}"}
+        methods = self.glance.config.enabled_import_methods
+        if methods:
+            headers["OpenStack-image-import-methods"] = ",".join(methods)
+        return Response(201, self._view(image), headers)
+
+    def show(self, req: Request) -> Response:
+        """``GET /v2/images/{id}``."""
+        return Response(
+            200, self._view(self.glance.images.get(req.context, req.params["image_id"])), dict(JSON)
+        )
+
+    def update(self, req: Request) -> Response:
+        """``PATCH /v2/images/{id}`` (JSON-patch media types only)."""
+        draft = check_content_type(req.headers.get("Content-Type"))
+        changes = parse_patch(self._body(req), draft, self.glance.schema)
+        image = self.glance.images.update(req.context, req.params["image_id"], changes)
+        return Response(200, self._view(image), dict(JSON))
+
+    def delete(self, req: Request) -> Response:
+        """``DELETE /v2/images/{id}``: 204."""
+        self.glance.images.delete(req.context, req.params["image_id"])
+        return Response(204, None, {})
+
+    def deactivate(self, req: Request) -> Response:
+        """``POST /v2/images/{id}/actions/deactivate``: 204."""
+        self.glance.images.deactivate(req.context, req.params["image_id"])
+        return Response(204, None, {})
+
+    def reactivate(self, req: Request) -> Response:
+        """``POST /v2/images/{id}/actions/reactivate``: 204."""
+        self.glance.images.reactivate(req.context, req.params["image_id"])
+        return Response(204, None, {})
+
+    def add_tag(self, req: Request) -> Response:
+        """``PUT /v2/images/{id}/tags/{tag}``: 204."""
+        self.glance.images.add_tag(req.context, req.params["image_id"], req.params["tag_value"])
+        return Response(204, None, {})
+
+    def delete_tag(self, req: Request) -> Response:
+        """``DELETE /v2/images/{id}/tags/{tag}``: 204, 404 for a tag it does not have."""
+        self.glance.images.delete_tag(req.context, req.params["image_id"], req.params["tag_value"])
+        return Response(204, None, {})
+
+    # -- data --------------------------------------------------------------------------------
+
+    def upload(self, req: Request) -> Generator[Any, Any, Response]:
+        """``PUT /v2/images/{id}/file``: 204 once the data is stored (takes virtual time)."""
+        data, size = self._image_data(req)
+        yield from self.glance.image_data.upload(req.context, req.params["image_id"], data, size)
+        return Response(204, None, {})
+
+    def download(self, req: Request) -> Generator[Any, Any, Response]:
+        """``GET /v2/images/{id}/file``: the data (200) or 204 for an image without any."""
+        image, data = yield from self.glance.image_data.download(
+            req.context, req.params["image_id"], req.headers.get("x-fakecloud-link")
+        )
+        if data is None:
+            return Response(204, None, {})
+        body = data.materialize(MATERIALIZE_MAX_BYTES) or b""
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "Content-Length": str(len(body)),
+            "x-fakecloud-content-id": data.content_id,
+            "x-fakecloud-content-size": str(data.size),
+        }
+        if image.checksum:
+            headers["Content-MD5"] = image.checksum
+        return Response(200, body, headers)
+
+    def stage(self, req: Request) -> Generator[Any, Any, Response]:
+        """``PUT /v2/images/{id}/stage``: 204 once staged."""
+        if "glance-direct" not in self.glance.config.enabled_import_methods:
+            raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
+        data, size = self._image_data(req)
+        yield from self.glance.image_data.stage(req.context, req.params["image_id"], data, size)
+        return Response(204, None, {})
+
+    def import_image(self, req: Request) -> Response:
+        """``POST /v2/images/{id}/import``: 202, the import runs in the background."""
+        body = self._body(req)
+        self.glance.image_data.import_image(req.context, req.params["image_id"], body)
+        return Response(202, None, {})
+
+    # -- members -----------------------------------------------------------------------------
+
+    def _member(self, member) -> Response:
+        return Response(200, member_view(member, self.kernel.clock), dict(JSON))
+
+    def list_members(self, req: Request) -> Response:
+        """``GET /v2/images/{id}/members``."""
+        members = self.glance.members.list(req.context, req.params["image_id"])
+        body = {
+            "members": [member_view(m, self.kernel.clock) for m in members],
+            "schema": "/v2/schemas/members",
+        }
+        return Response(200, body, dict(JSON))
+
+    def create_member(self, req: Request) -> Response:
+        """``POST /v2/images/{id}/members`` ``{"member": "<project>"}``."""
+        body = self._body(req)
+        if not isinstance(body, dict):
+            raise HTTPBadRequest(
+                explanation='Expected a member in the form: {"member": "image_id"}'
+            )
+        if "member" not in body:
+            raise HTTPBadRequest(explanation="Member to be added not specified")
+        if not body["member"]:
+            raise HTTPBadRequest(explanation="Member can't be empty")
+        member = self.glance.members.create(req.context, req.params["image_id"], body["member"])
+        return self._member(member)
+
+    def show_member(self, req: Request) -> Response:
+        """``GET /v2/images/{id}/members/{member}``."""
+        p = req.params
+        return self._member(self.glance.members.show(req.context, p["image_id"], p["member_id"]))
+
+    def update_member(self, req: Request) -> Response:
+        """``PUT /v2/images/{id}/members/{member}`` ``{"status": "accepted"}``."""
+        body = self._body(req)
+        if not isinstance(body, dict):
+            raise HTTPBadRequest(explanation='Expected a status in the form: {"status": "status"}')
+        if "status" not in body:
+            raise HTTPBadRequest(explanation="Status not specified")
+        p = req.params
+        member = self.glance.members.update(
+            req.context, p["image_id"], p["member_id"], body["status"]
+        )
+        return self._member(member)
+
+    def delete_member(self, req: Request) -> Response:
+        """``DELETE /v2/images/{id}/members/{member}``: 204."""
+        p = req.params
+        self.glance.members.delete(req.context, p["image_id"], p["member_id"])
+        return Response(204, None, {})
+
+    # -- schemas and usage -------------------------------------------------------------------
+
+    def schema_image(self, req: Request) -> Response:
+        """``GET /v2/schemas/image``."""
+        return Response(200, self.glance.schema.raw(), dict(JSON))
+
+    def schema_images(self, req: Request) -> Response:
+        """``GET /v2/schemas/images``."""
+        body = {
+            "name": "images",
+            "properties": {
+                "images": {"type": "array", "items": self.glance.schema.raw()},
+                "first": {"type": "string"},
+                "next": {"type": "string"},
+                "schema": {"type": "string"},
+            },
+            "links": [
+                {"rel": "first", "href": "{first}"},
+                {"rel": "next", "href": "{next}"},
+                {"rel": "describedby", "href": "{schema}"},
+            ],
+        }
+        return Response(200, body, dict(JSON))
+
+    def schema_member(self, req: Request) -> Response:
+        """``GET /v2/schemas/member``."""
+        return Response(200, _MEMBER_SCHEMA, dict(JSON))
+
+    def schema_members(self, req: Request) -> Response:
+        """``GET /v2/schemas/members``."""
+        body = {
+            "name": "members",
+            "properties": {
+                "members": {"type": "array", "items": _MEMBER_SCHEMA},
+                "schema": {"type": "string"},
+            },
+            "links": [{"rel": "describedby", "href": "{schema}"}],
+        }
+        return Response(200, body, dict(JSON))
+
+    def usage(self, req: Request) -> Response:
+        """``GET /v2/info/usage``: unified-limit usage of the caller's project."""
+        ctx = req.context
+        return Response(200, {"usage": self.glance.quotas.usage(ctx.project_id)}, dict(JSON))
+
+
+_MEMBER_SCHEMA = {
+    "name": "member",
+    "properties": {
+        "member_id": {
+            "type": "string",
+            "description": "An identifier for the image member (tenantId)",
+        },
+        "image_id": {
+            "type": "string",
+            "description": "An identifier for the image",
+            "pattern": (
+                "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}"
+                "-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$"
+            ),
+        },
+        "created_at": {"type": "string", "description": "Date and time of image member creation"},
+        "updated_at": {
+            "type": "string",
+            "description": "Date and time of last modification of image member",
+        },
+        "status": {
+            "type": "string",
+            "description": "The status of this image member",
+            "enum": ["pending", "accepted", "rejected"],
+        },
+        "schema": {"readOnly": True, "type": "string"},
+    },
+}
+
+__all__ = ["GlanceApi", "GlanceHttpError", "HTTPForbidden"]

@@ -1,0 +1,114 @@
+"""The ``glance`` configuration section: formats, quotas, store and link throughput, base images.
+
+Option names follow ``glance-api.conf`` where one exists (``image_property_quota``,
+``user_storage_quota``, ``use_keystone_limits``, ``hashing_algorithm``...); fakecloud's own
+knobs say their unit (``store_throughput_mb_per_s``, ``client_link_gbit_per_s``).
+
+    >>> Cloud(config={"glance": {"store_throughput_mb_per_s": 50.0}})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.config import config_section
+
+MiB = 1024 * 1024
+
+DISK_FORMATS = ["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"]
+CONTAINER_FORMATS = ["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"]
+
+# The images a fresh cloud offers: a cirros-like one and guest-agent variants. `content_id` names
+# the simulated bytes (their hashes derive from it); sizes are those of the real files.
+BASE_IMAGES: list[dict[str, Any]] = [
+    {
+        "name": "cirros-0.6.2-x86_64-disk",
+        "content_id": "cirros-0.6.2-x86_64-disk.img",
+        "size": 21430272,
+        "virtual_size": 117440512,
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "min_disk": 0,
+        "min_ram": 0,
+        "properties": {},
+    },
+    {
+        "name": "cirros-0.6.2-x86_64-qga",
+        "content_id": "cirros-0.6.2-x86_64-qga.img",
+        "size": 21430272,
+        "virtual_size": 117440512,
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "min_disk": 0,
+        "min_ram": 0,
+        "properties": {"hw_qemu_guest_agent": "yes"},
+    },
+    {
+        "name": "ubuntu-24.04-server-cloudimg-amd64-qga",
+        "content_id": "noble-server-cloudimg-amd64.img",
+        "size": 597688320,
+        "virtual_size": 3758096384,
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "min_disk": 4,
+        "min_ram": 512,
+        "properties": {
+            "hw_qemu_guest_agent": "yes",
+            "os_require_quiesce": "yes",
+            "os_distro": "ubuntu",
+            "os_version": "24.04",
+        },
+    },
+]
+
+
+@config_section("glance")
+@dataclass(frozen=True)
+class GlanceConfig:
+    """Every tunable of the fake Glance (defaults are Glance 33.0.0's where it has one)."""
+
+    # -- where data goes and how fast -------------------------------------------------------
+    store_throughput_mb_per_s: float = 1000.0
+    store_capacity_bytes: int = 0  # 0 = unlimited; otherwise StorageFull (413) past it
+    staging_throughput_mb_per_s: float = 1000.0
+    client_link_gbit_per_s: float = 1.0  # the link of REST users without their own
+    client_link: str = "glance.client"
+    store_resource: str = "glance.store"
+    staging_resource: str = "glance.staging"
+    # Virtual time between an API worker's read of an image and its compare-and-swap save.
+    # 0: read and save are one atomic step (a racing second upload sees `saving`: 409);
+    # > 0: two uploads can both read `queued`, and the loser's save fails (410).
+    db_roundtrip_s: float = 0.0
+    # -- formats and validation -------------------------------------------------------------
+    disk_formats: list = field(default_factory=lambda: list(DISK_FORMATS))
+    container_formats: list = field(default_factory=lambda: list(CONTAINER_FORMATS))
+    require_image_format_match: bool = True
+    hashing_algorithm: str = "sha512"
+    # -- static limits (glance/common/config.py) --------------------------------------------
+    image_member_quota: int = 128
+    image_property_quota: int = 128
+    image_tag_quota: int = 128
+    image_location_quota: int = 10
+    image_size_cap: int = 1099511627776
+    limit_param_default: int = 25
+    api_limit_max: int = 1000
+    # -- legacy storage quota ---------------------------------------------------------------
+    user_storage_quota: str = "0"  # "0" = no limit; units B/KB/MB/GB/TB, 1024-based
+    project_storage_quota: dict = field(default_factory=dict)  # {project_id: "10GB"}
+    # -- unified limits (oslo.limit against Keystone) ---------------------------------------
+    use_keystone_limits: bool = False
+    registered_limits: dict = field(default_factory=dict)  # {name: limit}; missing = 0
+    project_limits: dict = field(default_factory=dict)  # {project_id: {name: limit}}
+    # -- behaviour --------------------------------------------------------------------------
+    enabled_import_methods: list = field(default_factory=lambda: ["glance-direct"])
+    delayed_delete: bool = False  # glance_store: deleted images with data go pending_delete
+    scrub_time_s: float = 0.0  # how long the scrubber leaves pending_delete images alone
+    # Older Glance: a failed upload left the image `killed` instead of back in `queued`.
+    kill_on_upload_failure: bool = False
+    image_cache: bool = False  # changes the version document (2.14-2.18 appear)
+    # Base URL of version links and Location headers when a request does not bring its own;
+    # "" = the image endpoint of the catalog (``endpoints.image``).
+    public_endpoint: str = ""
+    # -- the images a cloud starts with (see `Glance.add_base_images`) -----------------------
+    base_images: list = field(default_factory=lambda: [dict(i) for i in BASE_IMAGES])

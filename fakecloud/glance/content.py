@@ -1,0 +1,71 @@
+"""Simulated image content: what an upload carries, described instead of sent.
+
+Images in fakecloud carry no real bytes. An `ImageData` says how many bytes there are, which
+content they are (``content_id``), what a format inspector would find in them, and which link
+the sender pushes them through. Glance's checksum (MD5) and ``os_hash_value`` (sha512 by
+default) are computed from that description, deterministically and in microseconds, so the
+same content always has the same hashes and different content different ones.
+
+Small real uploads through the REST API keep their bytes (`raw`), and then the hashes are the
+real digests of those bytes; a zero-byte upload has the well-known empty-input digests either
+way, as the volume-backed snapshot's empty upload shows in real Glance.
+
+    >>> ImageData(size=1_000_000_000, content_id="snap-of-vm1").checksum()  # 32 hex digits
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
+
+# Formats a format inspector recognises (glance/common/format_inspector.py ALL_FORMATS).
+INSPECTABLE_FORMATS = frozenset({"raw", "qcow2", "vhd", "vhdx", "vmdk", "vdi", "iso", "ploop"})
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """The bytes of one upload, described.
+
+    `size` in bytes; `content_id` names the content (same id, same hashes); `link` is the I/O
+    resource the sender's bytes cross (a compute host's link; None: Glance's client link);
+    `disk_format` is what format inspection would detect (None: whatever the image declares);
+    `virtual_size` what it would compute (None: the size, for inspectable formats); `raw` the
+    real bytes when a REST caller sent some.
+    """
+
+    size: int
+    content_id: str = ""
+    link: str | None = None
+    disk_format: str | None = None
+    virtual_size: int | None = None
+    raw: bytes | None = None
+
+    def _digest(self, algorithm: str) -> str:
+        h = hashlib.new(algorithm)
+        if self.raw is not None:
+            h.update(self.raw)
+        elif self.size:
+            h.update(f"fakecloud-content:{self.content_id}:{self.size}".encode())
+        return h.hexdigest()
+
+    def checksum(self) -> str:
+        """The MD5 hex digest Glance stores as ``checksum``."""
+        if self.raw is None and not self.size:
+            return EMPTY_MD5
+        return self._digest("md5")
+
+    def os_hash(self, algorithm: str = "sha512") -> str:
+        """The ``os_hash_value`` for `algorithm` (Glance's ``hashing_algorithm``)."""
+        return self._digest(algorithm)
+
+    def materialize(self, limit: int) -> bytes | None:
+        """Bytes a download can send: the real ones, or deterministic filler up to `limit`."""
+        if self.raw is not None:
+            return self.raw
+        if self.size > limit:
+            return None
+        seed = hashlib.sha256(f"fakecloud-content:{self.content_id}".encode()).digest()
+        reps = -(-self.size // len(seed))
+        return (seed * reps)[: self.size]

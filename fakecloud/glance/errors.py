@@ -1,0 +1,377 @@
+"""Glance's errors: WebOb HTTP exceptions as Glance raises them, and how their bodies look.
+
+Real Glance answers with plain ``webob.exc`` exceptions, so an error body is whatever WebOb
+generates for the request's ``Accept`` header (``WSGIHTTPException.generate_response``):
+
+* ``application/json`` → ``{"message": ..., "code": "404 Not Found", "title": "Not Found"}``
+* ``text/html`` (also for ``*/*``) → a small HTML page titled ``404 Not Found``
+* anything else, including no ``Accept`` at all → ``text/plain``
+
+The message is WebOb's body template filled in: the class's explanation (or the one Glance
+passed), ``<br /><br />``, then the detail. Glance passes its text sometimes as `explanation`
+and sometimes as `detail`; each raise site below does what Glance's does, because the two read
+differently (``HTTPForbidden(msg)`` keeps WebOb's "Access was denied to this resource.").
+
+The store errors at the end are glance_store's: services raise them (or a fault rule names them)
+and the upload code maps each to its HTTP answer exactly as ``image_data.py`` does.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from fakecloud.api.http import Headers, HttpError, Response
+
+
+class GlanceHttpError(HttpError):
+    """A ``webob.exc.HTTP*`` exception: code, title, explanation, detail, extra headers."""
+
+    code = 500
+    title = "Internal Server Error"
+    explanation = (
+        "The server has either erred or is incapable of performing the requested operation."
+    )
+    # WebOb's default body template; a few classes (405, 415) have their own.
+    template = "${explanation}<br /><br />\n${detail}\n${html_comment}\n"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        explanation: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        if explanation is not None:
+            self.explanation = explanation
+        self.detail = detail
+        super().__init__(self.code, detail or self.explanation, headers=headers)
+
+    def __str__(self) -> str:
+        return self.detail or self.explanation
+
+    def body_text(self, escape, environ: dict[str, str]) -> str:
+        """WebOb's ``_make_body``: the template filled with escaped parts."""
+        args = {
+            "explanation": escape(self.explanation),
+            "detail": escape(self.detail or ""),
+            "html_comment": "",
+        }
+        args.update({k: escape(v) for k, v in environ.items()})
+        return _substitute(self.template, args)
+
+
+def _substitute(template: str, args: dict[str, str]) -> str:
+    """``string.Template.safe_substitute`` for the ``${name}`` form WebOb's templates use."""
+    return re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), template)
+
+
+class HTTPBadRequest(GlanceHttpError):
+    """400."""
+
+    code = 400
+    title = "Bad Request"
+    explanation = (
+        "The server could not comply with the request since it is either malformed or "
+        "otherwise incorrect."
+    )
+
+
+class HTTPUnauthorized(GlanceHttpError):
+    """401."""
+
+    code = 401
+    title = "Unauthorized"
+    explanation = (
+        "This server could not verify that you are authorized to access the document you "
+        "requested. Either you supplied the wrong credentials (e.g., bad password), or your "
+        "browser does not understand how to supply the credentials required."
+    )
+
+
+class HTTPForbidden(GlanceHttpError):
+    """403."""
+
+    code = 403
+    title = "Forbidden"
+    explanation = "Access was denied to this resource."
+
+
+class HTTPNotFound(GlanceHttpError):
+    """404."""
+
+    code = 404
+    title = "Not Found"
+    explanation = "The resource could not be found."
+
+
+class HTTPMethodNotAllowed(GlanceHttpError):
+    """405 (WebOb's own template names the method)."""
+
+    code = 405
+    title = "Method Not Allowed"
+    explanation = HTTPBadRequest.explanation
+    template = (
+        "The method ${REQUEST_METHOD} is not allowed for this resource. <br /><br />\n${detail}"
+    )
+
+
+class HTTPConflict(GlanceHttpError):
+    """409."""
+
+    code = 409
+    title = "Conflict"
+    explanation = "There was a conflict when trying to complete your request."
+
+
+class HTTPGone(GlanceHttpError):
+    """410."""
+
+    code = 410
+    title = "Gone"
+    explanation = "This resource is no longer available. No forwarding address is given."
+
+
+class HTTPRequestEntityTooLarge(GlanceHttpError):
+    """413."""
+
+    code = 413
+    title = "Request Entity Too Large"
+    explanation = "The body of your request was too large for this server."
+
+
+class HTTPUnsupportedMediaType(GlanceHttpError):
+    """415 (WebOb's own template names the request's content type)."""
+
+    code = 415
+    title = "Unsupported Media Type"
+    explanation = HTTPBadRequest.explanation
+    template = (
+        "The request media type ${CONTENT_TYPE} is not supported by this server.\n"
+        "<br /><br />\n${detail}"
+    )
+
+
+class HTTPInternalServerError(GlanceHttpError):
+    """500."""
+
+
+class HTTPServiceUnavailable(GlanceHttpError):
+    """503."""
+
+    code = 503
+    title = "Service Unavailable"
+    explanation = "The server is currently unavailable. Please try again at a later time."
+
+
+# -- glance.common.exception messages used by more than one module ----------------------------
+
+
+def image_not_found(image_id: str) -> HTTPNotFound:
+    """``ImageRepo.get``'s answer for a missing, deleted or invisible image."""
+    return HTTPNotFound(explanation=f"No image found with ID {image_id}")
+
+
+def policy_forbidden(action: str) -> HTTPForbidden:
+    """oslo.policy's refusal as Glance words it (``exception.Forbidden``)."""
+    return HTTPForbidden(explanation=f"You are not authorized to complete {action} action.")
+
+
+def invalid_transition(current: str, new: str) -> str:
+    """``InvalidImageStatusTransition``'s message."""
+    return f"Image status transition from {current} to {new} is not allowed"
+
+
+def limit_exceeded_message(body: str) -> str:
+    """``exception.LimitExceeded``'s message around oslo.limit's description."""
+    return (
+        "The request returned a 413 Request Entity Too Large. This generally means that rate "
+        "limiting or a quota threshold was breached.\n\nThe response body:\n" + body
+    )
+
+
+# -- glance_store errors (the store, or a fault rule, raises these) ----------------------------
+
+
+class GlanceStoreError(Exception):
+    """Base of glance_store's errors; each maps to one HTTP answer of the upload."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.default_message)
+
+    default_message = "Unknown store error"
+
+
+class StorageFull(GlanceStoreError):
+    """``glance_store.StorageFull`` → 413 "Image storage media is full: ..."."""
+
+    default_message = "There is not enough disk space on the image storage media."
+
+
+class StorageWriteDenied(GlanceStoreError):
+    """``glance_store.StorageWriteDenied`` → 503 "Insufficient permissions on image storage"."""
+
+    default_message = "Permission to write image storage media denied."
+
+
+class StoreTimeout(GlanceStoreError):
+    """``glance_store.exceptions.TimeoutError`` → 503 with the store's message."""
+
+    default_message = "Timeout while writing to the store."
+
+
+class StoreInvalid(GlanceStoreError):
+    """``glance_store.Invalid`` → 400."""
+
+    default_message = "Data supplied was not valid."
+
+
+class StoreAddDisabled(GlanceStoreError):
+    """``glance_store.StoreAddDisabled`` → 410 "Adding images to store is disabled."."""
+
+    default_message = "Configuration for store failed. Adding images to this store is disabled."
+
+
+class InvalidImageData(GlanceStoreError):
+    """``exception.InvalidImageData`` (format inspection refused the data) → 415."""
+
+    default_message = "Image data is not acceptable or does not match parameters"
+
+
+class InUseByStore(GlanceStoreError):
+    """``glance_store.exceptions.InUseByStore``: the backend still uses the data → 409."""
+
+    default_message = "The image cannot be deleted because it is in use through the backend store."
+
+
+class HasSnapshot(GlanceStoreError):
+    """``glance_store.exceptions.HasSnapshot``: the data has dependent snapshots → 409."""
+
+    default_message = "The image cannot be deleted because it has snapshot(s)."
+
+
+STORE_ERRORS = {
+    "GlanceStorageFull": StorageFull,
+    "GlanceStorageWriteDenied": StorageWriteDenied,
+    "GlanceStoreTimeout": StoreTimeout,
+    "GlanceStoreInvalid": StoreInvalid,
+    "GlanceStoreAddDisabled": StoreAddDisabled,
+    "GlanceInvalidImageData": InvalidImageData,
+    "GlanceInUseByStore": InUseByStore,
+    "GlanceHasSnapshot": HasSnapshot,
+}
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+_HTML = (
+    "<html>\n <head>\n  <title>${status}</title>\n </head>\n <body>\n  <h1>${status}</h1>\n"
+    "  ${body}\n </body>\n</html>"
+)
+
+
+def _no_escape(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _strip_tags(value: str) -> str:
+    value = value.replace("\n", " ").replace("\r", "")
+    value = re.sub(r"<br.*?>", "\n", value, flags=re.I | re.S)
+    value = re.sub(r"<!--|-->", "", value)
+    return re.sub(r"<.*?>", "", value, flags=re.S)
+
+
+def _accept_match(accept: str | None) -> str | None:
+    """WebOb's ``acceptable_offers(['text/html', 'application/json'])[0]``, distilled."""
+    if accept is None or not accept.strip():
+        return None  # WebOb reads a missing header as '' and accepts neither: plain text
+    best, best_q = None, 0.0
+    offers = ("text/html", "application/json")
+    ranges = []
+    for part in accept.split(","):
+        bits = [b.strip() for b in part.split(";")]
+        media, q = bits[0].lower(), 1.0
+        for b in bits[1:]:
+            if b.lower().startswith("q="):
+                try:
+                    q = float(b[2:])
+                except ValueError:
+                    return "text/html"  # an invalid header accepts anything
+        if "/" not in media:
+            return "text/html"
+        ranges.append((media, q))
+    for offer in offers:
+        otype, osub = offer.split("/")
+        q_offer, specificity = 0.0, -1
+        for media, q in ranges:
+            mtype, msub = media.split("/", 1)
+            if media == offer:
+                spec = 2
+            elif mtype == otype and msub == "*":
+                spec = 1
+            elif media == "*/*":
+                spec = 0
+            else:
+                continue
+            if spec > specificity:
+                specificity, q_offer = spec, q
+        if q_offer > best_q:
+            best, best_q = offer, q_offer
+    return best
+
+
+def render(error: GlanceHttpError | HttpError, headers: Headers, method: str = "GET") -> Response:
+    """The `Response` WebOb would send for `error` given the request's headers."""
+    if not isinstance(error, GlanceHttpError):
+        error = _as_glance_error(error)
+    status = f"{error.code} {error.title}"
+    environ = {
+        "REQUEST_METHOD": method,
+        "CONTENT_TYPE": headers.get("Content-Type", ""),
+    }
+    match = _accept_match(headers.get("Accept"))
+    if match == "application/json":
+        body = {
+            "message": error.body_text(_no_escape, environ),
+            "code": status,
+            "title": error.title,
+        }
+        content_type = "application/json"
+        raw = json.dumps(body).encode()
+    elif match == "text/html":
+        text = error.body_text(html.escape, environ)
+        raw = _substitute(_HTML, {"status": status, "body": text}).encode()
+        content_type = "text/html"
+    else:
+        text = _strip_tags(error.body_text(_no_escape, environ))
+        raw = f"{status}\n\n{text}".encode()
+        content_type = "text/plain"
+    out = {"Content-Type": f"{content_type}; charset=UTF-8", **error.headers}
+    return Response(error.code, raw, out)
+
+
+_BY_CODE = {
+    cls.code: cls
+    for cls in (
+        HTTPBadRequest,
+        HTTPUnauthorized,
+        HTTPForbidden,
+        HTTPNotFound,
+        HTTPMethodNotAllowed,
+        HTTPConflict,
+        HTTPGone,
+        HTTPRequestEntityTooLarge,
+        HTTPUnsupportedMediaType,
+        HTTPServiceUnavailable,
+    )
+}
+
+
+def _as_glance_error(error: HttpError) -> GlanceHttpError:
+    """A transport-level `HttpError` (router 404/405) as the WebOb exception Glance raises."""
+    cls = _BY_CODE.get(error.status, HTTPInternalServerError)
+    if cls in (HTTPNotFound, HTTPMethodNotAllowed):
+        return cls(headers=error.headers)  # WebOb's own words, as Glance's router gives them
+    return cls(explanation=error.message, headers=error.headers)

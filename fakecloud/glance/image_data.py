@@ -1,0 +1,347 @@
+"""Image data: upload, download, stage and import, each taking virtual time (``image_data.py``).
+
+**Upload** (``PUT /v2/images/{id}/file``), as ``ImageDataController.upload`` does it:
+
+1. unified limit ``image_size_total`` (delta = declared MiB) → 413, nothing changes;
+2. the image must be visible (404) and the caller may upload (403/404);
+3. ``queued`` → ``saving``: from any other status 409, without formats 400. Glance reads the
+   image, then saves it with a compare-and-swap on ``queued``; with ``glance.db_roundtrip_s``
+   > 0 there is virtual time in between, and a racing upload that lost the swap gets 410;
+4. ``image_count_uploading`` (the image now counts itself) and the legacy storage quota → 413;
+5. fault point ``glance.upload`` [image_id, owner, size, link], then the store write: the bytes
+   cross the sender's link and the store (`GlanceStore.write`, which has its own faults);
+6. size, checksum and ``os_hash_value`` computed from the content, format inspection (415 on a
+   mismatch), virtual size; then the save with a compare-and-swap on ``saving``. If the image
+   was deleted (or changed) during the upload, the stored data is removed and the uploader gets
+   **410**, the image stays ``deleted``;
+7. 204.
+
+Every failure after step 3 puts the image back to ``queued`` (``_restore``) so the upload can
+be retried — or to ``killed`` with ``glance.kill_on_upload_failure``, as older Glance did —
+and removes any data written. The error answers are Glance's (B7.2 of the spec).
+
+**Download** reads the data back through the store and the reader's link. **Stage**
+(``PUT .../stage``: ``queued`` → ``uploading``) and **import** (``POST .../import`` with
+``glance-direct``: ``uploading`` → ``importing`` → ``active``, in the background; fault point
+``glance.import`` [image_id, method]) are the interoperable import flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.glance.config import MiB
+from fakecloud.glance.content import INSPECTABLE_FORMATS, ImageData
+from fakecloud.glance.errors import (
+    GlanceHttpError,
+    HTTPBadRequest,
+    HTTPConflict,
+    HTTPForbidden,
+    HTTPGone,
+    HTTPNotFound,
+    HTTPRequestEntityTooLarge,
+    HTTPServiceUnavailable,
+    HTTPUnsupportedMediaType,
+    InvalidImageData,
+    StorageFull,
+    StorageWriteDenied,
+    StoreAddDisabled,
+    StoreInvalid,
+    StoreTimeout,
+    image_not_found,
+)
+from fakecloud.glance.models import Image
+from fakecloud.glance.quotas import (
+    IMAGE_COUNT_UPLOADING,
+    IMAGE_SIZE_TOTAL,
+    IMAGE_STAGE_TOTAL,
+    LimitExceeded,
+    StorageQuotaFull,
+)
+from fakecloud.glance.states import (
+    FormatsNotSet,
+    InvalidImageStatusTransition,
+    check_status,
+    set_status,
+)
+
+
+class ImageSizeLimitExceeded(Exception):
+    """``exception.ImageSizeLimitExceeded``: more bytes than ``image_size_cap``."""
+
+    def __init__(self) -> None:
+        super().__init__("The provided image is too large.")
+
+
+def _upload_error(exc: BaseException) -> GlanceHttpError:
+    """The HTTP answer to a failed upload (``ImageDataController.upload``'s except clauses)."""
+    if isinstance(exc, GlanceHttpError):
+        return exc
+    if isinstance(exc, StoreInvalid):
+        return HTTPBadRequest(explanation=str(exc))
+    if isinstance(exc, StoreAddDisabled):
+        return HTTPGone(
+            explanation="Error in store configuration. Adding images to store is disabled."
+        )
+    if isinstance(exc, StorageFull):
+        return HTTPRequestEntityTooLarge(explanation=f"Image storage media is full: {exc}")
+    if isinstance(exc, StorageQuotaFull):
+        return HTTPRequestEntityTooLarge(explanation=f"Image exceeds the storage quota: {exc}")
+    if isinstance(exc, ImageSizeLimitExceeded):
+        return HTTPRequestEntityTooLarge(explanation=f"The incoming image is too large: {exc}")
+    if isinstance(exc, LimitExceeded):
+        return HTTPRequestEntityTooLarge(explanation=str(exc))
+    if isinstance(exc, InvalidImageData):
+        return HTTPUnsupportedMediaType(detail=str(exc))
+    if isinstance(exc, StorageWriteDenied):
+        return HTTPServiceUnavailable(
+            explanation=f"Insufficient permissions on image storage media: {exc}"
+        )
+    if isinstance(exc, StoreTimeout):
+        return HTTPServiceUnavailable(explanation=str(exc))
+    raise exc  # any other exception: Glance's 500
+
+
+class ImageDataApi:
+    """The data paths of one Glance's images."""
+
+    def __init__(self, glance: Any):
+        self._glance = glance
+        self._kernel = glance.kernel
+
+    # -- upload ------------------------------------------------------------------------------
+
+    def upload(
+        self, ctx: Any, image_id: str, data: ImageData, size: int | None = None
+    ) -> Generator[Any, Any, Image]:
+        """``PUT /v2/images/{id}/file``; `size` is the declared size (default: the data's)."""
+        g, k = self._glance, self._kernel
+        declared = data.size if size is None else size
+        project = ctx.project_id if ctx is not None else None
+        try:
+            g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=declared // MiB)
+        except LimitExceeded as e:
+            raise HTTPRequestEntityTooLarge(explanation=str(e))
+        image = g.db.get(ctx, image_id)
+        g.images.policy(ctx, image).enforce("upload_image")
+        self._to_saving_checks(image)
+        if g.config.db_roundtrip_s > 0:
+            yield k.env.timeout(g.config.db_roundtrip_s)
+            if image.status != "queued":
+                raise self._gone(image_id)
+        set_status(k, image, "saving", size=declared)
+        stored = False
+        try:
+            g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
+            g.quotas.check_storage(project, declared, image.id)
+            link = g.store.link(data.link).name
+            yield from k.faults.pause(
+                "glance.upload", image_id=image.id, owner=image.owner, size=data.size, link=link
+            )
+            cap = g.config.image_size_cap
+            if data.size > cap:
+                yield from g.store.write(
+                    image.id, ImageData(cap, data.content_id, data.link), owner=image.owner
+                )
+                g.store.delete(image.id)
+                raise ImageSizeLimitExceeded()
+            yield from g.store.write(image.id, data, owner=image.owner)
+            stored = True
+            g.quotas.check_storage(project, data.size, image.id)
+            virtual_size = self._inspect(image, data)
+        except Exception as exc:
+            if stored:
+                g.store.delete(image.id)
+            if isinstance(exc, HTTPGone):
+                raise
+            self._restore(image)
+            raise _upload_error(exc)
+        if image.status != "saving":  # deleted (or changed) while the bytes were moving
+            g.store.delete(image.id)
+            raise self._gone(image_id)
+        self._activate(image, data, virtual_size)
+        return image
+
+    def _to_saving_checks(self, image: Image) -> None:
+        try:
+            check_status(image, "saving")
+        except InvalidImageStatusTransition as e:
+            raise HTTPConflict(explanation=e.msg)
+        except FormatsNotSet as e:
+            raise HTTPBadRequest(explanation=str(e))
+
+    @staticmethod
+    def _gone(image_id: str) -> HTTPGone:
+        return HTTPGone(
+            explanation=f"Image {image_id} could not be found after upload. The image may have "
+            "been deleted during the upload, cleaning up the chunks uploaded."
+        )
+
+    def _restore(self, image: Image, status: str = "queued") -> None:
+        """``_restore``: back to queued (killed on old Glance) if the image is still ours."""
+        if self._glance.config.kill_on_upload_failure and image.status == "saving":
+            status = "killed"
+        try:
+            set_status(self._kernel, image, status, reason="upload failed")
+        except InvalidImageStatusTransition:
+            pass  # Glance logs "Unable to restore image" and moves on
+
+    def _inspect(self, image: Image, data: ImageData) -> int | None:
+        """Format inspection for bare images: the virtual size, or InvalidImageData (415)."""
+        if image.container_format != "bare":
+            return None
+        declared = image.disk_format
+        found = data.disk_format or declared
+        real_size = data.virtual_size if data.virtual_size is not None else data.size
+        if found == declared:
+            return real_size if declared in INSPECTABLE_FORMATS else None
+        if found == "raw" and declared not in INSPECTABLE_FORMATS:
+            return None
+        if declared == "raw":
+            return data.size
+        if self._glance.config.require_image_format_match:
+            raise InvalidImageData(
+                f"Image disk_format {declared} does not match stream data {found}"
+            )
+        return None
+
+    def _activate(self, image: Image, data: ImageData, virtual_size: int | None) -> None:
+        algo = self._glance.config.hashing_algorithm
+        image.size = data.size
+        image.virtual_size = virtual_size or None
+        image.checksum = data.checksum()
+        image.os_hash_algo = algo
+        image.os_hash_value = data.os_hash(algo)
+        image.locations = [{"url": self._glance.store.location(image.id), "metadata": {}}]
+        image.data = data
+        set_status(self._kernel, image, "active", size=data.size)
+
+    # -- download ----------------------------------------------------------------------------
+
+    def download(
+        self, ctx: Any, image_id: str, link: str | None = None
+    ) -> Generator[Any, Any, tuple[Image, ImageData | None]]:
+        """``GET /v2/images/{id}/file``: the data after its transfer, or None (204)."""
+        g = self._glance
+        image = g.db.get(ctx, image_id)
+        if image.status == "deactivated" and not g.images.policy(ctx, image)._admin():
+            raise HTTPForbidden(
+                explanation="The requested image has been deactivated. Image data download "
+                "is forbidden."
+            )
+        g.images.policy(ctx, image).enforce("download_image")
+        if image.id not in g.store.objects:
+            return image, None
+        data = yield from g.store.read(image.id, link)
+        return image, data
+
+    # -- stage and import --------------------------------------------------------------------
+
+    def stage(
+        self, ctx: Any, image_id: str, data: ImageData, size: int | None = None
+    ) -> Generator[Any, Any, Image]:
+        """``PUT /v2/images/{id}/stage``: the data into the staging area, image ``uploading``."""
+        g, k = self._glance, self._kernel
+        if "glance-direct" not in g.config.enabled_import_methods:
+            raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
+        declared = data.size if size is None else size
+        project = ctx.project_id if ctx is not None else None
+        try:
+            g.quotas.enforce(project, IMAGE_STAGE_TOTAL, delta=declared // MiB)
+        except LimitExceeded as e:
+            raise HTTPRequestEntityTooLarge(explanation=str(e))
+        image = g.db.get(ctx, image_id)
+        g.images.policy(ctx, image).enforce("modify_image")
+        try:
+            set_status(k, image, "uploading")
+        except InvalidImageStatusTransition as e:
+            raise HTTPConflict(explanation=e.msg)
+        try:
+            g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
+            link = g.store.link(data.link)
+            t = k.io.transfer(
+                data.size, [link, g.store.staging], label="glance.stage", image_id=image.id
+            )
+            yield t.done
+        except Exception as exc:
+            self._restore(image)
+            raise _upload_error(exc)
+        if image.status != "uploading":
+            raise image_not_found(image_id)
+        image.staged = data
+        image.size = data.size
+        image.updated_at = k.now
+        return image
+
+    def import_image(self, ctx: Any, image_id: str, body: Any) -> str:
+        """``POST /v2/images/{id}/import``: checks now (202), the import in the background."""
+        g = self._glance
+        method = self._import_method(body)
+        project = ctx.project_id if ctx is not None else None
+        try:
+            g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=0)
+        except LimitExceeded as e:
+            raise HTTPRequestEntityTooLarge(explanation=str(e))
+        image = g.db.get(ctx, image_id)
+        conflict = None
+        if image.status == "active":
+            conflict = "Image with status active cannot be target for import"
+        elif image.status != "uploading":
+            conflict = "Image needs to be staged before 'glance-direct' method can be used"
+        elif not image.container_format:
+            conflict = "'container_format' needs to be set before import"
+        elif not image.disk_format:
+            conflict = "'disk_format' needs to be set before import"
+        if conflict:
+            raise HTTPConflict(explanation=conflict)
+        g.images.policy(ctx, image).enforce("modify_image")
+        if body.get("all_stores_must_succeed", True) is False:
+            raise HTTPBadRequest(
+                explanation="All_stores_must_succeed can only be set with enabled_backends None"
+            )
+        self._kernel.spawn(self._import(image, method), name=f"glance import {image.id}")
+        return image.id
+
+    def _import_method(self, body: Any) -> str:
+        if not isinstance(body, dict) or "method" not in body:
+            raise HTTPBadRequest(explanation="Import request requires a 'method' field.")
+        method = body["method"]
+        if not isinstance(method, dict) or "name" not in method:
+            raise HTTPBadRequest(explanation="Import request requires a 'name' field.")
+        name = method["name"]
+        if name not in self._glance.config.enabled_import_methods:
+            raise HTTPBadRequest(explanation=f"Unknown import method name '{name}'.")
+        for key, default in (("all_stores_must_succeed", True), ("all_stores", False)):
+            if not isinstance(body.get(key, default), bool):
+                raise HTTPBadRequest(explanation=f"'{key}' must be boolean value only")
+        return name
+
+    def _import(self, image: Image, method: str) -> Generator[Any, Any, None]:
+        """The api_image_import task: staging → store, then active; failure → queued."""
+        g, k = self._glance, self._kernel
+        data = image.staged
+        try:
+            set_status(k, image, "importing", method=method)
+            yield from k.faults.pause("glance.import", image_id=image.id, method=method)
+            t = k.io.transfer(
+                data.size,
+                [g.store.staging, g.store.resource],
+                label="glance.import",
+                image_id=image.id,
+            )
+            yield t.done
+            virtual_size = self._inspect(image, data)
+        except Exception as exc:
+            k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
+            image.staged = None
+            try:
+                set_status(k, image, "queued", reason="import failed")
+            except InvalidImageStatusTransition:
+                pass
+            return
+        image.staged = None
+        if image.status != "importing":
+            return  # deleted meanwhile: nothing to keep
+        g.store.put(image.id, data)
+        self._activate(image, data, virtual_size)

@@ -1,0 +1,437 @@
+"""Image records: create, show, update, delete, deactivate, reactivate (``ImagesController``).
+
+Every method takes the caller's context and raises Glance's own HTTP errors, in Glance's order
+of checks, so the REST API and Nova's internal client see the same answers. Data (upload,
+download, stage, import) lives in `fakecloud.glance.image_data`; listing in
+`fakecloud.glance.listing`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from fakecloud.glance.content import ImageData
+from fakecloud.glance.errors import (
+    HasSnapshot,
+    HTTPBadRequest,
+    HTTPConflict,
+    HTTPForbidden,
+    HTTPNotFound,
+    HTTPRequestEntityTooLarge,
+    HTTPServiceUnavailable,
+    InUseByStore,
+    StoreTimeout,
+)
+from fakecloud.glance.models import Image
+from fakecloud.glance.patch import RESERVED, RESERVED_NAMESPACE
+from fakecloud.glance.policy import ImagePolicy
+from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
+from fakecloud.glance.schema import SchemaError
+from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, set_status
+
+DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
+BASE_PROPERTIES = (
+    "checksum",
+    "created_at",
+    "container_format",
+    "disk_format",
+    "id",
+    "min_disk",
+    "min_ram",
+    "name",
+    "size",
+    "virtual_size",
+    "status",
+    "tags",
+    "owner",
+    "updated_at",
+    "visibility",
+    "protected",
+    "os_hidden",
+)
+FACTORY_READONLY = ("created_at", "updated_at", "status", "checksum", "size", "virtual_size")
+FACTORY_RESERVED = (
+    "owner",
+    "locations",
+    "deleted",
+    "deleted_at",
+    "direct_url",
+    "self",
+    "file",
+    "schema",
+)
+# Attributes the domain Image has: PATCH sets these directly, anything else is a property.
+ATTRIBUTES = frozenset(
+    {
+        "name",
+        "visibility",
+        "os_hidden",
+        "min_disk",
+        "min_ram",
+        "protected",
+        "owner",
+        "disk_format",
+        "container_format",
+        "tags",
+    }
+)
+
+
+def _negative(value: Any, param: str) -> None:
+    if value and value < 0:
+        raise HTTPBadRequest(
+            explanation=f"Invalid value '{value}' for parameter '{param}': "
+            "Cannot be a negative value"
+        )
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema's integers include 2.0; the database stores them as 2."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+class Images:
+    """The image records of one Glance."""
+
+    def __init__(self, glance: Any):
+        self._glance = glance
+        self._kernel = glance.kernel
+
+    def policy(self, ctx: Any, image: Image | None, owner: str | None = None) -> ImagePolicy:
+        """The policy checker for `ctx` on `image` (or on a proposed image of `owner`)."""
+        return ImagePolicy(ctx, image, self._glance.db.member_status, owner=owner)
+
+    # -- create ------------------------------------------------------------------------------
+
+    def create(self, ctx: Any, body: Any) -> Image:
+        """``POST /v2/images``: a new image in ``queued``, or Glance's error."""
+        g = self._glance
+        if isinstance(body, dict):
+            for key in DISALLOWED:
+                if key in body:
+                    raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
+        try:
+            g.schema.validate(body)
+        except SchemaError as e:
+            raise HTTPBadRequest(explanation=str(e))
+        if not isinstance(body, dict):  # a JSON list passes Glance's schema, then breaks it
+            raise HTTPBadRequest(explanation="Unexpected body type. Expected list/dict.")
+        extras = dict(body)
+        tags = extras.pop("tags", [])
+        attrs = {key: extras.pop(key) for key in BASE_PROPERTIES if key in extras}
+        for key in extras:
+            if len(key) > 255:
+                raise HTTPBadRequest(
+                    explanation="Custom property should not be greater than 255 characters."
+                )
+            if key in RESERVED or key.startswith(RESERVED_NAMESPACE):
+                raise HTTPForbidden(f"Attribute '{key}' is reserved.")
+        owner = attrs.setdefault("owner", ctx.project_id if ctx is not None else None)
+        self.policy(ctx, None, owner=owner).add_image(attrs.get("visibility"))
+        try:
+            g.quotas.enforce(ctx.project_id if ctx else None, IMAGE_COUNT_TOTAL, delta=1)
+            g.quotas.check_tags(list(dict.fromkeys(tags)))
+        except LimitExceeded as e:
+            raise HTTPRequestEntityTooLarge(explanation=e.msg)
+        for key in FACTORY_READONLY:
+            if key in attrs:
+                raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
+        for key in FACTORY_RESERVED:
+            if key in extras:
+                raise HTTPForbidden(explanation=f"Attribute '{key}' is reserved.")
+        _negative(attrs.get("min_disk"), "min_disk")
+        _negative(attrs.get("min_ram"), "min_ram")
+        try:
+            g.quotas.check_properties(extras)
+        except LimitExceeded as e:
+            raise HTTPRequestEntityTooLarge(explanation=e.msg)
+        image_id = attrs.pop("id", None) or self._kernel.ids.uuid()
+        if image_id in g.db.images:
+            raise HTTPConflict(explanation=f"Image ID {image_id} already exists!")
+        return self.add(
+            image_id=image_id,
+            owner=owner,
+            name=attrs.get("name"),
+            visibility=attrs.get("visibility", "shared"),
+            protected=attrs.get("protected", False),
+            os_hidden=attrs.get("os_hidden", False),
+            disk_format=attrs.get("disk_format"),
+            container_format=attrs.get("container_format"),
+            min_ram=_integral(attrs.get("min_ram", 0)) or 0,
+            min_disk=_integral(attrs.get("min_disk", 0)) or 0,
+            tags=list(dict.fromkeys(tags)),
+            extra_properties=extras,
+        )
+
+    def add(self, *, image_id: str, owner: str | None, **fields: Any) -> Image:
+        """Insert a new queued image row and trace its birth (no checks: callers did them)."""
+        now = self._kernel.now
+        image = Image(id=image_id, owner=owner, created_at=now, updated_at=now, **fields)
+        image.status = None  # born by the machine's own first move
+        self._glance.db.add(image)
+        IMAGE_STATUS.move(self._kernel, image, "queued", actor="glance", owner=owner)
+        return image
+
+    # -- read --------------------------------------------------------------------------------
+
+    def get(self, ctx: Any, image_id: str) -> Image:
+        """``GET /v2/images/{id}``: the image, or 404."""
+        image = self._glance.db.get(ctx, image_id)
+        self.policy(ctx, image).enforce("get_image")
+        return image
+
+    # -- update ------------------------------------------------------------------------------
+
+    def update(self, ctx: Any, image_id: str, changes: list[dict[str, Any]]) -> Image:
+        """``PATCH /v2/images/{id}`` with a parsed change list (see `patch.parse_patch`)."""
+        g = self._glance
+        image = g.db.get(ctx, image_id)
+        pol = self.policy(ctx, image)
+        draft = dataclasses.replace(
+            image, tags=list(image.tags), extra_properties=dict(image.extra_properties)
+        )
+        original_props = set(image.extra_properties)
+        for change in changes:
+            getattr(self, f"_do_{change['op']}")(ctx, draft, pol, change)
+        if not changes:
+            return image
+        if set(draft.extra_properties) - original_props:
+            try:
+                g.quotas.check_properties(draft.extra_properties)
+            except LimitExceeded as e:
+                raise HTTPRequestEntityTooLarge(explanation=e.msg)
+        if draft.owner != image.owner:
+            g.db.set_owner(image, draft.owner)
+        for f in ATTRIBUTES - {"owner"}:
+            setattr(image, f, getattr(draft, f))
+        image.extra_properties = draft.extra_properties
+        image.updated_at = self._kernel.now
+        self._kernel.trace.emit(
+            "glance.image.update",
+            "glance",
+            image.id,
+            changes=[(c["op"], "/" + "/".join(c["path"])) for c in changes],
+        )
+        return image
+
+    def _set(self, draft: Image, root: str, value: Any) -> None:
+        """The domain setters' own checks (formats only while queued, no negative sizes)."""
+        if root in ("disk_format", "container_format") and draft.status not in (
+            "queued",
+            "importing",
+        ):
+            raise HTTPForbidden(
+                explanation=f"Attribute {root} can be only replaced for a queued image."
+            )
+        if root in ("min_disk", "min_ram"):
+            value = _integral(value)
+            _negative(value, root)
+        if root == "tags":
+            value = list(dict.fromkeys(value))
+            try:
+                self._glance.quotas.check_tags(value)
+            except LimitExceeded as e:
+                raise HTTPRequestEntityTooLarge(explanation=e.msg)
+        setattr(draft, root, value)
+
+    def _update_property(self, pol: ImagePolicy, root: str, value: Any = None) -> None:
+        if root == "visibility":
+            pol.enforce_visibility(value)
+        pol.enforce("modify_image")
+
+    def _locations(self, pol: ImagePolicy, verb: str, rule: str) -> None:
+        pol.enforce(rule)
+        raise HTTPForbidden(
+            explanation=f"It's not allowed to {verb} locations if locations are invisible."
+        )
+
+    def _do_replace(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
+        root, value = change["path"][0], change["value"]
+        if root == "locations" and not value:
+            raise HTTPForbidden("Cannot set locations to empty list.")
+        if root == "locations":
+            self._locations(pol, "update", "set_image_location")
+        if root == "owner" and not (ctx is None or pol._admin()):
+            raise HTTPForbidden("Owner can't be updated by non admin.")
+        self._update_property(pol, root, value)
+        if root in ATTRIBUTES:
+            self._set(draft, root, value)
+        elif root in draft.extra_properties:
+            draft.extra_properties[root] = value
+        else:
+            raise HTTPConflict(f"Property {root} does not exist.")
+
+    def _do_add(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
+        root, value = change["path"][0], change["value"]
+        if root == "locations":
+            self._locations(pol, "add", "set_image_location")
+        self._update_property(pol, root, value)
+        present = root in ATTRIBUTES or root in draft.extra_properties
+        if present and change.get("json_schema_version", 10) == 4:
+            raise HTTPConflict(f"Property {root} already present.")
+        if root in ATTRIBUTES:
+            self._set(draft, root, value)
+        else:
+            draft.extra_properties[root] = value
+
+    def _do_remove(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
+        root = change["path"][0]
+        if root == "locations":
+            self._locations(pol, "remove", "delete_image_location")
+        self._update_property(pol, root)
+        if root in ATTRIBUTES:
+            raise HTTPForbidden(f"Property {root} may not be removed.")
+        if root not in draft.extra_properties:
+            raise HTTPConflict(f"Property {root} does not exist.")
+        del draft.extra_properties[root]
+
+    # -- locations (the new location API, Glance 2.17) ---------------------------------------
+
+    def add_location(
+        self, ctx: Any, image_id: str, url: str, data: ImageData | None, *, service: bool
+    ) -> Image:
+        """``POST /v2/images/{id}/locations``: a queued image gets data that already exists.
+
+        Only a service (Nova with its service token, `service`) may register non-HTTP
+        locations. Glance's background location task reads the size from the store and
+        activates the image; here that happens at once, with `data` describing what is there.
+        """
+        image = self._glance.db.get(ctx, image_id)
+        if image.status != "queued":
+            raise HTTPConflict(
+                explanation=f"It's not allowed to add locations if image status is {image.status}."
+            )
+        pol = self.policy(ctx, image)
+        if not (service or pol._admin() or pol.allows("set_image_location")):
+            pol.enforce("add_image_location")
+        if not service:
+            raise HTTPForbidden(
+                explanation="http store must be enabled to use location API by normal user."
+            )
+        data = data or ImageData(0, content_id=url)
+        self._glance.store.put(image.id, data)
+        self._glance.image_data._activate(image, data, data.virtual_size or data.size or None)
+        image.locations = [{"url": url, "metadata": {}}]
+        return image
+
+    # -- tags --------------------------------------------------------------------------------
+
+    def _tag_image(self, ctx: Any, image_id: str) -> Image:
+        try:
+            image = self._glance.db.get(ctx, image_id)
+        except HTTPNotFound:
+            raise HTTPNotFound(explanation=f"Image {image_id} not found.")
+        self.policy(ctx, image).enforce("modify_image")
+        return image
+
+    def add_tag(self, ctx: Any, image_id: str, tag: str) -> Image:
+        """``PUT /v2/images/{id}/tags/{tag}``."""
+        try:
+            self._glance.schema.validate({"tags": [tag]})
+        except SchemaError as e:
+            raise HTTPBadRequest(explanation=str(e))
+        image = self._tag_image(ctx, image_id)
+        if tag not in image.tags:
+            tags = [*image.tags, tag]
+            try:
+                self._glance.quotas.check_tags(tags)
+            except LimitExceeded as e:
+                raise HTTPRequestEntityTooLarge(
+                    explanation=f"Image tag limit exceeded for image {image_id}: {e}:"
+                )
+            image.tags = tags
+            image.updated_at = self._kernel.now
+        return image
+
+    def delete_tag(self, ctx: Any, image_id: str, tag: str) -> Image:
+        """``DELETE /v2/images/{id}/tags/{tag}`` (404 for a tag the image does not have)."""
+        image = self._tag_image(ctx, image_id)
+        if tag not in image.tags:
+            raise HTTPNotFound()
+        image.tags = [t for t in image.tags if t != tag]
+        image.updated_at = self._kernel.now
+        return image
+
+    # -- delete and (de)activation -----------------------------------------------------------
+
+    def delete(self, ctx: Any, image_id: str) -> Image:
+        """``DELETE /v2/images/{id}``: deleted (or pending_delete), its data removed."""
+        g = self._glance
+        try:
+            image = g.db.get(ctx, image_id)
+        except HTTPNotFound:
+            raise HTTPNotFound(explanation=f"Failed to find image {image_id} to delete")
+        self.policy(ctx, image).enforce("delete_image")
+        if image.protected:
+            raise HTTPForbidden(explanation=f"Image {image_id} is protected and cannot be deleted.")
+        if image.locations:
+            self._delete_from_store_checks(image)
+        if g.config.delayed_delete and image.locations:
+            set_status(self._kernel, image, "pending_delete")
+            self._kernel.spawn(self._scrub(image), name=f"glance scrubber {image.id}")
+        else:
+            set_status(self._kernel, image, "deleted")
+            self._purge(image)
+        image.deleted = True
+        image.deleted_at = self._kernel.now
+        return image
+
+    def _delete_from_store_checks(self, image: Image) -> None:
+        """Fault point ``glance.store.delete`` [image_id, owner]: the store refuses to delete."""
+        try:
+            self._kernel.faults.check("glance.store.delete", image_id=image.id, owner=image.owner)
+        except InUseByStore as e:
+            raise HTTPConflict(
+                explanation=f"Image {image.id} could not be deleted because it is in use: {e}"
+            )
+        except HasSnapshot as e:
+            raise HTTPConflict(explanation=str(e))
+        except StoreTimeout as e:
+            raise HTTPServiceUnavailable(
+                explanation=f"Image {image.id} could not be deleted because the filesystem store "
+                f"operation timed out: {e}"
+            )
+
+    def _purge(self, image: Image) -> None:
+        """Remove an image's data from the store and its staging area."""
+        self._glance.store.delete(image.id)
+        image.staged = None
+        image.locations = []
+
+    def _scrub(self, image: Image):
+        """glance-scrubber: after ``scrub_time_s``, a pending_delete image's data goes."""
+        yield self._kernel.env.timeout(self._glance.config.scrub_time_s)
+        if image.status == "pending_delete":
+            set_status(self._kernel, image, "deleted", actor="glance-scrubber")
+            self._purge(image)
+
+    def restore(self, image_id: str) -> Image:
+        """``glance-scrubber --restore``: a pending_delete image becomes active again."""
+        image = self._glance.db.images[image_id]
+        set_status(self._kernel, image, "active", actor="glance-scrubber")
+        image.deleted = False
+        image.deleted_at = None
+        return image
+
+    def deactivate(self, ctx: Any, image_id: str) -> None:
+        """``POST .../actions/deactivate``: active → deactivated (already so: no-op)."""
+        self._activation(ctx, image_id, "deactivate", "active", "deactivated")
+
+    def reactivate(self, ctx: Any, image_id: str) -> None:
+        """``POST .../actions/reactivate``: deactivated → active (already so: no-op)."""
+        self._activation(ctx, image_id, "reactivate", "deactivated", "active")
+
+    def _activation(self, ctx: Any, image_id: str, rule: str, source: str, target: str) -> None:
+        image = self._glance.db.get(ctx, image_id)
+        self.policy(ctx, image).enforce(rule)
+        if image.status == target:
+            return
+        if image.status != source:
+            raise HTTPForbidden(
+                explanation=f"Not allowed to {rule} image in status '{image.status}'"
+            )
+        try:
+            set_status(self._kernel, image, target)
+        except InvalidImageStatusTransition as e:  # not reachable with Glance's table
+            raise HTTPBadRequest(explanation=e.msg)

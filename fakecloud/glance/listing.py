@@ -1,0 +1,344 @@
+"""``GET /v2/images``: filters, sorting and marker pagination as Glance's database does them.
+
+Reading the query (``RequestDeserializer.index``): ``limit``, ``marker``, ``member_status``,
+``tag`` (repeatable), sorting in either syntax (``sort_key=name&sort_dir=asc`` or
+``sort=name:asc,size:desc``), and every other parameter as a filter: ``name``/``id``/
+``status``/``container_format``/``disk_format`` (``in:a,b`` allowed), ``visibility`` (``all``
+too), ``owner``, ``os_hidden`` (default false), ``protected``, ``size_min``/``size_max``,
+``created_at``/``updated_at`` (``gte:2026-01-01T00:00:00Z``), ``checksum``, and any custom
+property (``instance_uuid=...``, ``image_type=snapshot``).
+
+Which images a caller sees (``_select_images_query``): an admin all of them; anyone else the
+public and community images, its project's images, and the shared images its project is a
+member of with ``member_status`` (default ``accepted``). Community images of other projects
+appear only when asked for with ``visibility=community``. Killed and deleted images never do.
+Results are ordered by the sort keys, then ``created_at`` and ``id``, and cut after the marker.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden
+from fakecloud.glance.models import Image
+from fakecloud.glance.policy import ImagePolicy, is_admin, is_image_visible
+
+SORT_KEYS = (
+    "name",
+    "status",
+    "container_format",
+    "disk_format",
+    "size",
+    "id",
+    "created_at",
+    "updated_at",
+)
+_INT_KEYS = frozenset({"size", "virtual_size", "min_ram", "min_disk"})
+_COLUMN_FILTERS = ("name", "id", "status", "container_format", "disk_format")
+_ATTRIBUTE_FILTERS = frozenset(
+    {"owner", "min_ram", "min_disk", "size", "virtual_size", "protected", "os_hidden"}
+)
+
+
+@dataclass
+class ListQuery:
+    """A parsed image-list request."""
+
+    marker: str | None = None
+    limit: int | None = None
+    member_status: str = "accepted"
+    sort_keys: list[str] = field(default_factory=list)
+    sort_dirs: list[str] = field(default_factory=list)
+    filters: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    params: list[tuple[str, str]] = field(default_factory=list)  # for first/next links
+
+
+def _bad(message: str) -> HTTPBadRequest:
+    return HTTPBadRequest(explanation=message)
+
+
+def parse_query(query: dict[str, list[str]]) -> ListQuery:
+    """Read the list query as Glance's deserializer does (400 for what it refuses)."""
+    q = ListQuery()
+    rest = {k: list(v) for k, v in query.items()}
+    q.params = [(k, v[-1]) for k, v in query.items() if v]
+
+    def pop(name: str) -> str | None:
+        values = rest.get(name)
+        if not values:
+            return None
+        value = values.pop(0)
+        if not values:
+            del rest[name]
+        return value
+
+    limit = pop("limit")
+    q.marker = pop("marker")
+    member_status = pop("member_status")
+    q.tags = [t.strip() for t in rest.pop("tag", [])]
+    sort = pop("sort")
+    if sort is not None:
+        if "sort_key" in rest or "sort_dir" in rest:
+            raise _bad("Old and new sorting syntax cannot be combined")
+        for part in sort.strip().split(","):
+            key, _sep, direction = part.partition(":")
+            q.sort_keys.append(_sort_key(key.strip()))
+            q.sort_dirs.append(_sort_dir((direction or "desc").strip()))
+    else:
+        q.sort_keys = [_sort_key(k.strip()) for k in rest.pop("sort_key", [])]
+        q.sort_dirs = [_sort_dir(d.strip()) for d in rest.pop("sort_dir", [])]
+        if len(q.sort_dirs) > 1 and len(q.sort_dirs) != len(q.sort_keys):
+            raise _bad("Number of sort dirs does not match the number of sort keys")
+    q.filters = {k: v[-1] for k, v in rest.items() if v}
+    visibility = q.filters.get("visibility")
+    if visibility and visibility not in ("community", "public", "private", "shared", "all"):
+        raise _bad(f"Invalid visibility value: {visibility}")
+    if q.filters.get("changes-since"):
+        raise _bad('The "changes-since" filter is no longer available on v2.')
+    if member_status is not None:
+        if member_status not in ("pending", "accepted", "rejected", "all"):
+            raise _bad(f"Invalid status: {member_status}")
+        q.member_status = member_status
+    if limit is not None:
+        try:
+            q.limit = int(limit)
+        except ValueError:
+            raise _bad("limit param must be an integer")
+        if q.limit < 0:
+            raise _bad("limit param must be positive")
+    return q
+
+
+def _sort_key(key: str) -> str:
+    if key not in SORT_KEYS:
+        raise _bad(
+            f"Invalid sort key: {key}. It must be one of the following: {', '.join(SORT_KEYS)}."
+        )
+    return key
+
+
+def _sort_dir(direction: str) -> str:
+    if direction not in ("asc", "desc"):
+        raise _bad(f"Invalid sort direction: {direction}")
+    return direction
+
+
+def _parse_isotime(text: str) -> datetime.datetime:
+    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value
+
+
+def split_filter_op(expression: str) -> tuple[str, str]:
+    """``utils.split_filter_op``: ``gte:x`` → ("gte", "x"); a bare ISO time is ``eq``."""
+    left, sep, right = expression.partition(":")
+    if not sep:
+        return "eq", left
+    try:
+        _parse_isotime(expression)
+        return "eq", expression
+    except ValueError:
+        return left, right
+
+
+def _split_in(value: str) -> list[str]:
+    """``split_filter_value_for_quotes``: comma list, double quotes protect commas."""
+    pattern = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)",?|([^,]+),?|,')
+    return [a or b for a, b in pattern.findall(value)]
+
+
+_OPS = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "neq": lambda a, b: a != b,
+    "eq": lambda a, b: a == b,
+}
+
+
+class ImageLister:
+    """Runs list queries over one Glance's images."""
+
+    def __init__(self, glance: Any):
+        self._glance = glance
+
+    def list(self, ctx: Any, q: ListQuery) -> tuple[list[Image], str | None]:
+        """The page of images for `q`, and the next marker when the page is full."""
+        g = self._glance
+        filters = dict(q.filters)
+        os_hidden = filters.pop("os_hidden", "false").lower()
+        if os_hidden not in ("true", "false"):
+            raise _bad(
+                f"Invalid value '{os_hidden}' for 'os_hidden' filter. Valid values are 'true' "
+                "or 'false'."
+            )
+        protected = filters.pop("protected", None)
+        if protected is not None and protected not in ("true", "false"):
+            raise _bad(
+                f"Invalid value '{protected}' for 'protected' filter. Valid values are 'true' "
+                "or 'false'."
+            )
+        limit = g.config.limit_param_default if q.limit is None else q.limit
+        limit = min(g.config.api_limit_max, limit)
+        policy = ImagePolicy(ctx, None, g.db.member_status, owner=ctx.project_id)
+        if not policy.allows("get_images"):
+            raise HTTPForbidden(explanation="You are not authorized to complete get_images action.")
+
+        conditions = self._conditions(filters)
+        visibility = filters.pop("visibility", None)
+        images = [
+            i
+            for i in g.db.images.values()
+            if not i.deleted
+            and i.status != "killed"
+            and i.os_hidden == (os_hidden == "true")
+            and (protected is None or i.protected == (protected == "true"))
+            and all(tag in i.tags for tag in q.tags)
+            and all(cond(i) for cond in conditions)
+            and self._selectable(ctx, i, q.member_status, visibility)
+        ]
+        keys, dirs = list(q.sort_keys or ["created_at"]), list(q.sort_dirs or ["desc"])
+        default_dir = dirs[0] if len(dirs) == 1 else "desc"
+        if len(dirs) == 1:
+            dirs = dirs * len(keys)
+        for key in ("created_at", "id"):
+            if key not in keys:
+                keys.append(key)
+                dirs.append(default_dir)
+        compare = functools.partial(_compare, keys=keys, dirs=dirs)
+        images.sort(key=functools.cmp_to_key(compare))
+        if q.marker is not None:
+            marker = self._marker(ctx, q.marker)
+            images = [i for i in images if compare(i, marker) > 0]
+        page = images[:limit]
+        visible = [i for i in page if g.images.policy(ctx, i).allows("get_image")]
+        next_marker = visible[-1].id if visible and len(page) == limit else None
+        return visible, next_marker
+
+    def _marker(self, ctx: Any, marker_id: str) -> Image:
+        image = self._glance.db.images.get(marker_id)
+        if image is None or (image.deleted and not is_admin(ctx)):
+            raise _bad(f"No image found with ID {marker_id}")
+        if not is_image_visible(ctx, image, self._glance.db.member_status):
+            raise HTTPForbidden(explanation=f"Forbidding request, image {marker_id} not visible")
+        return image
+
+    def _selectable(self, ctx: Any, image: Image, member_status: str, visibility: str | None):
+        project = ctx.project_id
+        if visibility is not None:
+            if visibility != "all" and image.visibility != visibility:
+                return False
+        elif image.visibility == "community" and (project is None or image.owner != project):
+            return False
+        if is_admin(ctx):
+            return True
+        if image.visibility in ("public", "community"):
+            return True
+        if project is not None and image.owner == project:
+            return True
+        if image.visibility == "shared" and project is not None:
+            status = self._glance.db.member_status(image.id, project)
+            return status is not None and (member_status == "all" or status == member_status)
+        return False
+
+    def _conditions(self, filters: dict[str, str]) -> list:
+        conds = []
+        for key in list(filters):
+            value = filters[key]
+            if key == "visibility":
+                continue
+            if key.endswith("_min") or key.endswith("_max"):
+                attr = key[:-4]
+                try:
+                    bound = int(value)
+                except ValueError:
+                    raise _bad("Unable to filter on a range with a non-numeric value.")
+                op = ">=" if key.endswith("_min") else "<="
+                conds.append(_range(attr, op, bound))
+            elif key in ("created_at", "updated_at"):
+                op, text = split_filter_op(value)
+                try:
+                    threshold = _parse_isotime(text)
+                except ValueError:
+                    raise _bad(f'Bad "{key}" query filter format. Use ISO 8601 DateTime notation.')
+                if op not in _OPS:
+                    raise _bad("Unable to filter on a unknown operator.")
+                conds.append(_time(self._glance.kernel.clock, key, _OPS[op], threshold))
+            elif key in _COLUMN_FILTERS:
+                op, text = split_filter_op(value)
+                if op == "in":
+                    wanted = set(_split_in(text))
+                    conds.append(lambda i, k=key, w=wanted: getattr(i, k) in w)
+                elif op == "eq":
+                    conds.append(lambda i, k=key, t=text: getattr(i, k) == t)
+                else:
+                    raise _bad(f"Unable to filter by unknown operator '{op}'.")
+            elif key in ("checksum", "os_hash_value") or key in _ATTRIBUTE_FILTERS:
+                conds.append(lambda i, k=key, v=value: _column_equals(getattr(i, k), v))
+            else:
+                conds.append(lambda i, k=key, v=value: i.extra_properties.get(k, _MISSING) == v)
+        return conds
+
+
+_MISSING = object()
+
+
+def _column_equals(have: Any, want: str) -> bool:
+    """An SQL column compared with a query string (numbers and booleans as the DB casts)."""
+    if isinstance(have, bool):
+        return want.lower() in (("true", "1") if have else ("false", "0"))
+    if isinstance(have, int):
+        return str(have) == want
+    return have == want
+
+
+def _range(attr: str, op: str, bound: int):
+    def check(image: Image) -> bool:
+        value = getattr(image, attr, None)
+        if value is None:
+            return False
+        return value >= bound if op == ">=" else value <= bound
+
+    return check
+
+
+def _time(clock: Any, key: str, op, threshold: datetime.datetime):
+    def check(image: Image) -> bool:
+        when = clock.wall_time(getattr(image, key)).replace(microsecond=0)
+        return op(when, threshold)
+
+    return check
+
+
+def _value(image: Image, key: str) -> Any:
+    value = getattr(image, key)
+    if value is None:
+        return 0 if key in _INT_KEYS else ""
+    return value
+
+
+def _compare(a: Image, b: Image, *, keys: list[str], dirs: list[str]) -> int:
+    for key, direction in zip(keys, dirs, strict=True):
+        va, vb = _value(a, key), _value(b, key)
+        if va == vb:
+            continue
+        result = -1 if va < vb else 1
+        return result if direction == "asc" else -result
+    return 0
+
+
+def links(q: ListQuery, next_marker: str | None) -> dict[str, str]:
+    """The ``first`` and ``next`` links of a list response (``ResponseSerializer.index``)."""
+    params = [(k, v) for k, v in q.params if k != "marker"]
+    out = {"first": "/v2/images" + (f"?{urlencode(params)}" if params else "")}
+    if next_marker is not None:
+        out["next"] = "/v2/images?" + urlencode([*params, ("marker", next_marker)])
+    return out

@@ -1,0 +1,146 @@
+"""Image PATCH documents: Glance's JSON-patch dialects, read and checked as its deserializer does.
+
+Glance takes ``application/openstack-images-v2.1-json-patch`` (draft 10: ``{"op": "add",
+"path": "/name", "value": ...}``) and the older ``...-v2.0-json-patch`` (draft 4: ``{"add":
+"/name", "value": ...}``). Paths are JSON pointers of depth one (``/locations`` may go one
+deeper). Read-only and reserved attributes are refused (403), values are checked against the
+image schema (400). The result is Glance's change list, ``[{"op", "path": [...], "value"}]``,
+which `Images.update` applies.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPUnsupportedMediaType
+from fakecloud.glance.schema import ImageSchema, SchemaError
+
+PATCH_V20 = "application/openstack-images-v2.0-json-patch"
+PATCH_V21 = "application/openstack-images-v2.1-json-patch"
+CONTENT_TYPES = {PATCH_V20: 4, PATCH_V21: 10}
+OPERATIONS = ("add", "remove", "replace")
+
+READONLY = (
+    "created_at",
+    "updated_at",
+    "status",
+    "checksum",
+    "size",
+    "virtual_size",
+    "direct_url",
+    "self",
+    "file",
+    "schema",
+    "id",
+    "os_hash_algo",
+    "os_hash_value",
+)
+RESERVED = ("location", "deleted", "deleted_at")
+RESERVED_NAMESPACE = "os_glance"
+_PATH_DEPTH = {"locations": {"add": 2, "remove": 2, "replace": 1}}
+
+
+def check_content_type(content_type: str | None) -> int:
+    """The JSON-schema draft of a PATCH content type, or Glance's 415."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media not in CONTENT_TYPES:
+        allowed = ", ".join(sorted(CONTENT_TYPES))
+        raise HTTPUnsupportedMediaType(
+            f"Image PATCH expects Content-Type one of: {allowed}",
+            headers={"Accept-Patch": allowed},
+        )
+    return CONTENT_TYPES[media]
+
+
+def _operation(raw: dict[str, Any], draft: int) -> tuple[str, Any]:
+    if draft == 10:
+        op = raw.get("op")
+        if op is None:
+            raise HTTPBadRequest(
+                explanation="Unable to find `op` in JSON Schema change. It must be one of the "
+                f"following: {', '.join(OPERATIONS)}."
+            )
+        if op not in OPERATIONS:
+            raise HTTPBadRequest(
+                explanation=f"Invalid operation: `{op}`. It must be one of the following: "
+                f"{', '.join(OPERATIONS)}."
+            )
+        if "path" not in raw:
+            raise HTTPBadRequest(explanation="Unable to find 'path' in JSON Schema change")
+        return op, raw["path"]
+    found = [key for key in OPERATIONS if key in raw]
+    if len(found) > 1:
+        raise HTTPBadRequest(
+            explanation='Operation objects must contain only one member named "add", '
+            '"remove", or "replace".'
+        )
+    if not found:
+        raise HTTPBadRequest(
+            explanation='Operation objects must contain exactly one member named "add", '
+            '"remove", or "replace".'
+        )
+    return found[0], raw[found[0]]
+
+
+def _decode_pointer(pointer: Any) -> list[str]:
+    if not isinstance(pointer, str) or not pointer.startswith("/"):
+        raise HTTPBadRequest(explanation=f'Pointer `{pointer}` does not start with "/".')
+    if re.search(r"/\s*?/", pointer[1:]):
+        raise HTTPBadRequest(explanation=f'Pointer `{pointer}` contains adjacent "/".')
+    if len(pointer) > 1 and pointer.endswith("/"):
+        raise HTTPBadRequest(explanation=f'Pointer `{pointer}` end with "/".')
+    if pointer[1:].strip() == "/":
+        raise HTTPBadRequest(explanation=f"Pointer `{pointer}` does not contains valid token.")
+    if re.search("~[^01]", pointer) or pointer.endswith("~"):
+        raise HTTPBadRequest(
+            explanation=f'Pointer `{pointer}` contains "~" not part of a recognized escape '
+            "sequence."
+        )
+    return [p.replace("~1", "/").replace("~0", "~").strip() for p in pointer.lstrip("/").split("/")]
+
+
+def _validate_change(change: dict[str, Any], schema: ImageSchema) -> None:
+    root = change["path"][0]
+    if root in READONLY:
+        raise HTTPForbidden(explanation=f"Attribute '{root}' is read-only.")
+    if root in RESERVED or root.startswith(RESERVED_NAMESPACE):
+        raise HTTPForbidden(explanation=f"Attribute '{root}' is reserved.")
+    if change["op"] == "remove":
+        return
+    partial = None
+    if len(change["path"]) == 1:
+        partial = {root: change["value"]}
+    elif schema.properties.get(root, {}).get("type") == "array":
+        partial = {root: [change["value"]]}
+    if partial is not None:
+        try:
+            schema.validate(partial)
+        except SchemaError as e:
+            raise HTTPBadRequest(explanation=str(e))
+
+
+def parse_patch(body: Any, draft: int, schema: ImageSchema) -> list[dict[str, Any]]:
+    """Glance's ``RequestDeserializer.update``: a JSON-patch body → checked change list."""
+    if not isinstance(body, list):
+        raise HTTPBadRequest(explanation="Request body must be a JSON array of operation objects.")
+    changes = []
+    for raw in body:
+        if not isinstance(raw, dict):
+            raise HTTPBadRequest(explanation="Operations must be JSON objects.")
+        op, pointer = _operation(raw, draft)
+        path = _decode_pointer(pointer)
+        if len(path) != _PATH_DEPTH.get(path[0], {}).get(op, 1):
+            raise HTTPBadRequest(
+                explanation=f"Invalid JSON pointer for this resource: '/{'/'.join(path)}'"
+            )
+        change: dict[str, Any] = {"op": op, "path": path, "json_schema_version": draft}
+        if op != "remove":
+            if "value" not in raw:
+                raise HTTPBadRequest(
+                    explanation=f'Operation "{op}" requires a member named "value".'
+                )
+            change["value"] = raw["value"]
+        _validate_change(change, schema)
+        changes.append(change)
+    return changes

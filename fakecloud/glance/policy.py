@@ -1,0 +1,162 @@
+"""Who may see and do what to an image: Glance's DB visibility rule and its default policies.
+
+Two layers, as in Glance:
+
+* `is_image_visible` (``glance/db/utils.py``): the database hides an image unless the caller is
+  admin, the image has no owner, is public or community, belongs to the caller's project, or is
+  shared with the caller's project (a member in any status). Hidden is 404, indistinguishable
+  from absent.
+* `ImagePolicy` (``glance/api/v2/policy.py ImageAPIPolicy`` with the new secure-RBAC defaults of
+  ``glance/policies``): a refused action on an image the caller may *see* is 403; on one they
+  may not see it is 404, so nothing leaks.
+
+Roles follow Keystone's default implied roles: ``admin`` implies ``member`` implies ``reader``.
+The rules are plain Python (one line per rule) rather than oslo.policy, so a check costs
+microseconds; each rule's docstring gives Glance's check string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidden
+from fakecloud.glance.models import Image
+
+_IMPLIED = {"admin": ("admin", "member", "reader"), "member": ("member", "reader")}
+
+
+def roles_of(ctx: Any) -> set[str]:
+    """The caller's roles with Keystone's implied ones added."""
+    out: set[str] = set()
+    for role in getattr(ctx, "roles", ()) or ():
+        out.update(_IMPLIED.get(role, (role,)))
+    return out
+
+
+def is_admin(ctx: Any) -> bool:
+    """``context_is_admin``: role:admin."""
+    return ctx is None or "admin" in roles_of(ctx)
+
+
+def is_image_visible(ctx: Any, image: Image, member_status: Callable[[str, str], str | None]):
+    """Glance's ``is_image_visible``; `member_status(image_id, project)` looks up a membership."""
+    if is_admin(ctx) or image.owner is None:
+        return True
+    if image.visibility in ("public", "community"):
+        return True
+    project = ctx.project_id
+    if project is not None:
+        if project == image.owner:
+            return True
+        if image.visibility == "shared" and member_status(image.id, project) is not None:
+            return True
+    return False
+
+
+class ImagePolicy:
+    """The default policy rules for one caller and one image (or a proposed image's owner)."""
+
+    def __init__(
+        self,
+        ctx: Any,
+        image: Image | None,
+        member_status: Callable[[str, str], Any],
+        *,
+        owner: str | None = None,
+    ):
+        self.ctx = ctx
+        self.image = image
+        self.owner = image.owner if image is not None else owner
+        self._member_status = member_status
+        self._roles = roles_of(ctx)
+
+    # -- rule building blocks ----------------------------------------------------------------
+
+    def _admin(self) -> bool:
+        return self.ctx is None or "admin" in self._roles
+
+    def _project(self, role: str, project: str | None) -> bool:
+        return role in self._roles and project is not None and self.ctx.project_id == project
+
+    def _image_member(self) -> bool:
+        image = self.image
+        return (
+            image is not None
+            and self.ctx.project_id is not None
+            and self._member_status(image.id, self.ctx.project_id) is not None
+        )
+
+    def _shared_or_open(self, role: str) -> bool:
+        image = self.image
+        return role in self._roles and (
+            self.ctx.project_id == image.owner
+            or self._image_member()
+            or image.visibility in ("community", "public", "shared")
+        )
+
+    # -- the rules ---------------------------------------------------------------------------
+
+    def allows(self, rule: str) -> bool:
+        """Whether the named Glance rule passes for this caller and image."""
+        if self._admin():
+            return True
+        owner = self.owner
+        if rule == "get_image":
+            # admin or (role:reader and (project or member or community/public/shared))
+            return self._shared_or_open("reader")
+        if rule == "download_image":
+            return self._shared_or_open("member")
+        if rule in (
+            "modify_image",
+            "delete_image",
+            "upload_image",
+            "deactivate",
+            "reactivate",
+            "communitize_image",
+            "add_member",
+            "delete_member",
+            "set_image_location",
+        ):
+            # admin or (role:member and project_id:%(project_id)s)
+            return self._project("member", owner)
+        if rule in ("get_member", "get_members"):
+            return "reader" in self._roles and (
+                self.ctx.project_id == owner or self._image_member()
+            )
+        if rule == "modify_member":
+            # admin or (role:member and project_id:%(member_id)s)
+            return "member" in self._roles and self._image_member()
+        if rule == "get_images":
+            return "reader" in self._roles
+        return False  # publicize_image, copy_image, ...: admin only
+
+    def enforce(self, rule: str) -> None:
+        """``ImageAPIPolicy._enforce``: 403 if the caller can see the image, else 404."""
+        if self.allows(rule):
+            return
+        if self.image is not None and (rule == "get_image" or not self.allows("get_image")):
+            raise HTTPNotFound()
+        raise policy_forbidden(rule)
+
+    def enforce_visibility(self, visibility: str | None) -> None:
+        """``_enforce_image_visibility``: public needs publicize_image, community its own."""
+        if visibility == "public":
+            self._plain("publicize_image")
+        elif visibility == "community":
+            self._plain("communitize_image")
+
+    def _plain(self, rule: str) -> None:
+        """Enforce without the 404 disguise (visibility changes name the rule)."""
+        if not self.allows(rule):
+            raise policy_forbidden(rule)
+
+    def add_image(self, visibility: str | None) -> None:
+        """``add_image``: admin or (member and project == the new image's owner)."""
+        if not (self._admin() or self._project("member", self.owner)):
+            if self.owner != self.ctx.project_id:
+                raise HTTPForbidden(
+                    f"You are not permitted to create images owned by '{self.owner}'"
+                )
+            raise policy_forbidden("add_image")
+        self.enforce_visibility(visibility)

@@ -1,0 +1,295 @@
+"""The image JSON schema (``glance/api/v2/images.py get_schema``) and validation against it.
+
+The schema is Glance's base properties plus the custom properties of the shipped
+``schema-image.json`` (``kernel_id``/``ramdisk_id`` null-or-UUID, a few strings, the Cinder
+encryption keys); any other property must be a string (``additionalProperties``).
+
+Validation runs a hand-written check of the same rules first, which costs microseconds. Only
+when that check finds a problem does jsonschema run, so that the 400's message is the one real
+Glance gives (``Provided object does not match schema 'image': <jsonschema's text>``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+UUID_PATTERN = (
+    "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$"
+)
+_UUID_RE = re.compile(UUID_PATTERN)
+
+
+def base_properties(disk_formats: list[str], container_formats: list[str]) -> dict[str, Any]:
+    """Glance's ``get_base_properties()`` for the configured formats."""
+    return {
+        "id": {
+            "type": "string",
+            "description": "An identifier for the image",
+            "pattern": UUID_PATTERN,
+        },
+        "name": {
+            "type": ["null", "string"],
+            "description": "Descriptive name for the image",
+            "maxLength": 255,
+        },
+        "status": {
+            "type": "string",
+            "readOnly": True,
+            "description": "Status of the image",
+            "enum": [
+                "queued",
+                "saving",
+                "active",
+                "killed",
+                "deleted",
+                "uploading",
+                "importing",
+                "pending_delete",
+                "deactivated",
+            ],
+        },
+        "visibility": {
+            "type": "string",
+            "description": "Scope of image accessibility",
+            "enum": ["community", "public", "private", "shared"],
+        },
+        "protected": {"type": "boolean", "description": "If true, image will not be deletable."},
+        "os_hidden": {
+            "type": "boolean",
+            "description": "If true, image will not appear in default image list response.",
+        },
+        "checksum": {
+            "type": ["null", "string"],
+            "readOnly": True,
+            "description": "md5 hash of image contents.",
+            "maxLength": 32,
+        },
+        "os_hash_algo": {
+            "type": ["null", "string"],
+            "readOnly": True,
+            "description": "Algorithm to calculate the os_hash_value",
+            "maxLength": 64,
+        },
+        "os_hash_value": {
+            "type": ["null", "string"],
+            "readOnly": True,
+            "description": "Hexdigest of the image contents using the algorithm specified by "
+            "the os_hash_algo",
+            "maxLength": 128,
+        },
+        "owner": {
+            "type": ["null", "string"],
+            "description": "Owner of the image",
+            "maxLength": 255,
+        },
+        "size": {
+            "type": ["null", "integer"],
+            "readOnly": True,
+            "description": "Size of image file in bytes",
+        },
+        "virtual_size": {
+            "type": ["null", "integer"],
+            "readOnly": True,
+            "description": "Virtual size of image in bytes",
+        },
+        "container_format": {
+            "type": ["null", "string"],
+            "description": "Format of the container",
+            "enum": [None, *container_formats],
+        },
+        "disk_format": {
+            "type": ["null", "string"],
+            "description": "Format of the disk",
+            "enum": [None, *disk_formats],
+        },
+        "created_at": {
+            "type": "string",
+            "readOnly": True,
+            "description": "Date and time of image registration",
+        },
+        "updated_at": {
+            "type": "string",
+            "readOnly": True,
+            "description": "Date and time of the last image modification",
+        },
+        "tags": {
+            "type": "array",
+            "description": "List of strings related to the image",
+            "items": {"type": "string", "maxLength": 255},
+        },
+        "direct_url": {
+            "type": "string",
+            "readOnly": True,
+            "description": "URL to access the image file kept in external store",
+        },
+        "min_ram": {
+            "type": "integer",
+            "description": "Amount of ram (in MB) required to boot image.",
+        },
+        "min_disk": {
+            "type": "integer",
+            "description": "Amount of disk space (in GB) required to boot image.",
+        },
+        "self": {"type": "string", "readOnly": True, "description": "An image self url"},
+        "file": {"type": "string", "readOnly": True, "description": "An image file url"},
+        "stores": {
+            "type": "string",
+            "readOnly": True,
+            "description": "Store in which image data resides.  Only present when the operator "
+            "has enabled multiple stores.  May be a comma-separated list of store identifiers.",
+        },
+        "schema": {"type": "string", "readOnly": True, "description": "An image schema url"},
+        "locations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "url": {"type": "string", "maxLength": 255},
+                    "metadata": {"type": "object"},
+                },
+                "required": ["url", "metadata"],
+            },
+            "description": "A set of URLs to access the image file kept in external store",
+        },
+    }
+
+
+def _uuid_or_null(what: str) -> dict[str, Any]:
+    return {
+        "type": ["null", "string"],
+        "pattern": UUID_PATTERN,
+        "description": f"ID of image stored in Glance that should be used as the {what} when "
+        "booting an AMI-style image.",
+        "is_base": False,
+    }
+
+
+def _string(description: str) -> dict[str, Any]:
+    return {"type": "string", "description": description, "is_base": False}
+
+
+# The shipped etc/schema-image.json, as every deployment loads it.
+CUSTOM_PROPERTIES: dict[str, dict[str, Any]] = {
+    "kernel_id": _uuid_or_null("kernel"),
+    "ramdisk_id": _uuid_or_null("ramdisk"),
+    "instance_uuid": _string(
+        "Metadata which can be used to record which instance this image is associated with. "
+        "(Informational only, does not create an instance snapshot.)"
+    ),
+    "architecture": _string(
+        "Operating system architecture as specified in "
+        "https://docs.openstack.org/python-glanceclient/latest/cli/property-keys.html"
+    ),
+    "os_distro": _string(
+        "Common name of operating system distribution as specified in "
+        "https://docs.openstack.org/python-glanceclient/latest/cli/property-keys.html"
+    ),
+    "os_version": _string("Operating system version as specified by the distributor."),
+    "description": _string("A human-readable string describing this image."),
+    "cinder_encryption_key_id": _string(
+        "Identifier in the OpenStack Key Management Service for the encryption key for the "
+        "Block Storage Service to use when mounting a volume created from this image"
+    ),
+    "cinder_encryption_key_deletion_policy": {
+        **_string(
+            "States the condition under which the Image Service will delete the object "
+            "associated with the 'cinder_encryption_key_id' image property.  If this property "
+            "is missing, the Image Service will take no action"
+        ),
+        "enum": ["on_image_deletion", "do_not_delete"],
+    },
+}
+
+LINKS = [
+    {"rel": "self", "href": "{self}"},
+    {"rel": "enclosure", "href": "{file}"},
+    {"rel": "describedby", "href": "{schema}"},
+]
+
+_JSON_TYPES = {
+    "string": lambda v: isinstance(v, str),
+    "null": lambda v: v is None,
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+class SchemaError(Exception):
+    """``exception.InvalidObject``: the message real Glance puts in its 400."""
+
+
+class ImageSchema:
+    """The image schema of one Glance (formats come from its configuration)."""
+
+    def __init__(self, disk_formats: list[str], container_formats: list[str]):
+        self.properties = base_properties(disk_formats, container_formats)
+        self.properties.update(copy.deepcopy(CUSTOM_PROPERTIES))
+        self._validator: Any = None
+
+    def raw(self) -> dict[str, Any]:
+        """``PermissiveSchema.raw()``: what ``GET /v2/schemas/image`` returns."""
+        return {
+            "name": "image",
+            "properties": self.properties,
+            "additionalProperties": {"type": "string"},
+            "links": LINKS,
+        }
+
+    def is_base(self, key: str) -> bool:
+        """Whether `key` is one of Glance's base attributes (not a custom property)."""
+        prop = self.properties.get(key)
+        return prop is not None and prop.get("is_base", True)
+
+    def validate(self, obj: dict[str, Any]) -> None:
+        """Raise `SchemaError` with Glance's message if `obj` does not match the schema."""
+        if isinstance(obj, dict) and all(self._fits(k, v) for k, v in obj.items()):
+            return
+        message = self._jsonschema_message(obj)
+        if message is not None:
+            raise SchemaError(f"Provided object does not match schema 'image': {message}")
+
+    def _fits(self, key: str, value: Any) -> bool:
+        """A conservative check: True only when jsonschema would surely accept `value`."""
+        prop = self.properties.get(key)
+        if prop is None:
+            return isinstance(value, str)
+        if key == "locations":
+            return False  # rare; let jsonschema judge
+        types = prop.get("type")
+        if types is not None:
+            types = types if isinstance(types, list) else [types]
+            if not any(_JSON_TYPES[t](value) for t in types):
+                return False
+        if "enum" in prop and value not in prop["enum"]:
+            return False
+        if isinstance(value, str):
+            if "maxLength" in prop and len(value) > prop["maxLength"]:
+                return False
+            if "pattern" in prop and not _UUID_RE.search(value):
+                return False
+        if isinstance(value, list):
+            items = prop.get("items", {})
+            for item in value:
+                if not isinstance(item, str) or len(item) > items.get("maxLength", 1 << 30):
+                    return False
+        return True
+
+    def _jsonschema_message(self, obj: dict[str, Any]) -> str | None:
+        if self._validator is None:
+            import jsonschema
+
+            cls = jsonschema.validators.validator_for(self.raw())
+            self._validator = cls(self.raw())
+        import jsonschema
+
+        error = jsonschema.exceptions.best_match(self._validator.iter_errors(obj))
+        return None if error is None else str(error)
+
+    def filter(self, view: dict[str, Any]) -> dict[str, Any]:
+        """``Schema.filter``: a null custom property outside the schema is shown as ""."""
+        props = self.properties
+        return {k: ("" if v is None and k not in props else v) for k, v in view.items()}

@@ -1,0 +1,155 @@
+"""`Glance`: one fake Image service, its parts, and the few calls other services make on it.
+
+    >>> cloud = Cloud()                                   # builds cloud.glance, empty
+    >>> cloud.glance.add_base_images("admin-project")     # cirros and friends, public, active
+    >>> req = Request.build("GET", "/v2/images", context=ctx)
+    >>> cloud.glance.api.call(req).status
+    200
+
+Parts, each in its own module: `db` (rows), `schema`, `quotas`, `store` (I/O), `images`
+(records), `image_data` (upload/download/stage/import), `members`, `lister` (``GET
+/v2/images``) and `api` (REST). Nova reaches Glance through ``fakecloud.nova.image_api.API``;
+Cinder reads sizes and metadata with `image_size` and `image_info`. Construction is cheap:
+nothing is made until used.
+
+Fault points (attributes in brackets):
+
+* ``glance.upload`` [image_id, owner, size, link]: an upload, once the image is ``saving``;
+* ``glance.store.write`` [image_id, owner, size, store, link]: the store, before bytes move;
+* ``glance.import`` [image_id, method]: the background import task;
+* ``io.transfer`` [label ``glance.upload``/``glance.download``/``glance.stage``/
+  ``glance.import``, resource, image_id]: the transfers themselves, also mid-way (``at``).
+
+Error names a rule may give: ``GlanceStorageFull`` (413), ``GlanceStorageWriteDenied`` (503),
+``GlanceStoreTimeout`` (503), ``GlanceStoreInvalid`` (400), ``GlanceStoreAddDisabled`` (410),
+``GlanceInvalidImageData`` (415); any other error is Glance's 500. Every upload failure puts
+the image back to ``queued``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.glance.api import GlanceApi
+from fakecloud.glance.config import GlanceConfig
+from fakecloud.glance.content import ImageData
+from fakecloud.glance.db import GlanceDb
+from fakecloud.glance.errors import STORE_ERRORS
+from fakecloud.glance.image_data import ImageDataApi
+from fakecloud.glance.images import Images
+from fakecloud.glance.listing import ImageLister
+from fakecloud.glance.members import Members
+from fakecloud.glance.models import Image
+from fakecloud.glance.quotas import Quotas
+from fakecloud.glance.schema import ImageSchema
+from fakecloud.glance.states import set_status
+from fakecloud.glance.store import GlanceStore
+from fakecloud.glance.views import image_view
+
+
+def _catalog_url(config: Any) -> str:
+    """The image service's URL in the catalog (the ``endpoints`` section), if there is one."""
+    try:
+        return config.endpoints.image
+    except AttributeError:
+        return "http://image.fakecloud.test"
+
+
+class Glance:
+    """The fake Glance of one cloud."""
+
+    def __init__(self, kernel: Any):
+        self.kernel = kernel
+        try:
+            self.config = kernel.config.glance
+        except AttributeError:  # a kernel whose config was built before this package loaded
+            self.config = GlanceConfig()
+        self.db = GlanceDb()
+        self.schema = ImageSchema(self.config.disk_formats, self.config.container_formats)
+        self.quotas = Quotas(self.config, self.db)
+        self.store = GlanceStore(kernel, self.config)
+        self.images = Images(self)
+        self.image_data = ImageDataApi(self)
+        self.members = Members(self)
+        self.lister = ImageLister(self)
+        self.public_endpoint = self.config.public_endpoint or _catalog_url(kernel.config)
+        self.api = GlanceApi(self)
+        for name, error in STORE_ERRORS.items():
+            kernel.faults.register_error(name, error)
+
+    def add_base_images(self, owner_project_id: str | None) -> list[Image]:
+        """Create the configured base images (``glance.base_images``), public and active.
+
+        Each is born ``queued`` and made ``active`` with its data already in the store (no
+        upload time: the cloud starts with them), so the trace shows their whole life.
+        """
+        made = []
+        for spec in self.config.base_images:
+            spec = dict(spec)
+            data = ImageData(
+                size=int(spec.pop("size")),
+                content_id=spec.pop("content_id", spec.get("name", "")),
+                disk_format=spec.get("disk_format"),
+                virtual_size=spec.pop("virtual_size", None),
+            )
+            image = self.images.add(
+                image_id=spec.pop("id", None) or self.kernel.ids.uuid(),
+                owner=owner_project_id,
+                name=spec.pop("name", None),
+                visibility=spec.pop("visibility", "public"),
+                disk_format=spec.pop("disk_format", None),
+                container_format=spec.pop("container_format", None),
+                min_disk=int(spec.pop("min_disk", 0)),
+                min_ram=int(spec.pop("min_ram", 0)),
+                protected=bool(spec.pop("protected", False)),
+                tags=list(spec.pop("tags", [])),
+                extra_properties=dict(spec.pop("properties", {})),
+            )
+            if spec:
+                raise ValueError(f"glance.base_images: unknown keys {sorted(spec)}")
+            self.store.put(image.id, data)
+            virtual = self.image_data._inspect(image, data)
+            self.image_data._activate(image, data, virtual)
+            made.append(image)
+        return made
+
+    def image_size(self, ctx: Any, image_id: str) -> int | None:
+        """The size in bytes of an image `ctx` may see (None before its data); 404 otherwise.
+
+        For Cinder's volume-from-image: the volume must be at least this big.
+        """
+        return self.images.get(ctx, image_id).size
+
+    def image_info(self, ctx: Any, image_id: str) -> dict[str, Any]:
+        """What Cinder's ``glance.show`` reads: id, name, status, size, min_disk, owner,
+        visibility, formats and the custom properties; Glance's 404 if `ctx` may not see it."""
+        image = self.images.get(ctx, image_id)
+        return {
+            "id": image.id,
+            "name": image.name,
+            "status": image.status,
+            "size": image.size,
+            "virtual_size": image.virtual_size,
+            "min_disk": image.min_disk,
+            "min_ram": image.min_ram,
+            "owner": image.owner,
+            "visibility": image.visibility,
+            "disk_format": image.disk_format,
+            "container_format": image.container_format,
+            "checksum": image.checksum,
+            "properties": dict(image.extra_properties),
+        }
+
+    def view(self, image: Image) -> dict[str, Any]:
+        """The image as Glance's API shows it."""
+        return image_view(image, self.schema, self.kernel.clock)
+
+    def restore(self, image_id: str) -> Image:
+        """Bring a ``pending_delete`` image back to ``active`` (glance-scrubber --restore)."""
+        return self.images.restore(image_id)
+
+    def set_status(self, image_id: str, status: str) -> Image:
+        """Operator back door: move an image along Glance's table (e.g. to ``killed``)."""
+        image = self.db.images[image_id]
+        set_status(self.kernel, image, status, actor="operator")
+        return image

@@ -1,0 +1,64 @@
+"""How Glance shows an image and a member (``ResponseSerializer._format_image``).
+
+The image view is flat: custom properties are top-level keys next to the base fields, hidden
+``os_glance_stage_host``/``os_glance_hash_op_host`` are left out, and a null custom property
+outside the schema reads ``""``. Times are ``2026-01-01T00:00:00Z``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.glance.models import Image, ImageMember
+from fakecloud.glance.schema import ImageSchema
+
+HIDDEN_PROPERTIES = ("os_glance_stage_host", "os_glance_hash_op_host")
+_BASE_ATTRIBUTES = (
+    "name",
+    "disk_format",
+    "container_format",
+    "visibility",
+    "size",
+    "virtual_size",
+    "status",
+    "checksum",
+    "protected",
+    "min_ram",
+    "min_disk",
+    "owner",
+    "os_hidden",
+    "os_hash_algo",
+    "os_hash_value",
+)
+
+
+def isotime(clock: Any, t: float) -> str:
+    """Glance's ``timeutils.isotime``: UTC to the second, with a Z."""
+    return clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def image_view(image: Image, schema: ImageSchema, clock: Any) -> dict[str, Any]:
+    """The JSON object Glance answers for one image."""
+    view = {k: v for k, v in image.extra_properties.items() if k not in HIDDEN_PROPERTIES}
+    for key in _BASE_ATTRIBUTES:
+        view[key] = getattr(image, key)
+    view["id"] = image.id
+    view["created_at"] = isotime(clock, image.created_at)
+    view["updated_at"] = isotime(clock, image.updated_at)
+    view["tags"] = list(image.tags)
+    view["self"] = f"/v2/images/{image.id}"
+    view["file"] = f"/v2/images/{image.id}/file"
+    view["schema"] = "/v2/schemas/image"
+    return schema.filter(view)
+
+
+def member_view(member: ImageMember, clock: Any) -> dict[str, Any]:
+    """The JSON object Glance answers for one membership."""
+    return {
+        "member_id": member.member_id,
+        "image_id": member.image_id,
+        "status": member.status,
+        "created_at": isotime(clock, member.created_at),
+        "updated_at": isotime(clock, member.updated_at),
+        "schema": "/v2/schemas/member",
+    }

@@ -1,0 +1,87 @@
+"""The images a cloud starts with, and the size Cinder reads from Glance."""
+
+import pytest
+from glance_support import P2, World
+
+
+def test_add_base_images_makes_public_active_images_with_real_looking_data():
+    w = World()
+    made = w.glance.add_base_images("admin-p")
+    assert [i.name for i in made] == [
+        "cirros-0.6.2-x86_64-disk",
+        "cirros-0.6.2-x86_64-qga",
+        "ubuntu-24.04-server-cloudimg-amd64-qga",
+    ]
+    cirros = w.show(made[0].id, P2)
+    assert cirros["status"] == "active" and cirros["visibility"] == "public"
+    assert (cirros["disk_format"], cirros["container_format"]) == ("qcow2", "bare")
+    assert cirros["size"] == 21430272 and cirros["virtual_size"] == 117440512
+    assert len(cirros["checksum"]) == 32 and len(cirros["os_hash_value"]) == 128
+    assert cirros["owner"] == "admin-p"
+    qga = w.show(made[1].id, P2)
+    assert qga["hw_qemu_guest_agent"] == "yes"
+    assert w.glance.store.used_bytes == sum(i.size for i in made)
+    assert w.cloud.now == 0  # already there when the cloud starts: no upload time
+
+
+def test_base_images_are_deterministic_per_seed():
+    a = World(seed=5).glance.add_base_images("admin-p")
+    b = World(seed=5).glance.add_base_images("admin-p")
+    assert [(i.id, i.checksum) for i in a] == [(i.id, i.checksum) for i in b]
+    c = World(seed=6).glance.add_base_images("admin-p")
+    assert [i.id for i in c] != [i.id for i in a]
+    assert [i.checksum for i in c] == [i.checksum for i in a]  # same content, same hashes
+
+
+def test_base_images_come_from_configuration():
+    w = World(
+        config={
+            "glance": {
+                "base_images": [
+                    {
+                        "name": "tiny",
+                        "size": 1024,
+                        "disk_format": "raw",
+                        "container_format": "bare",
+                        "properties": {"hw_qemu_guest_agent": "yes"},
+                        "visibility": "private",
+                    }
+                ]
+            }
+        }
+    )
+    (tiny,) = w.glance.add_base_images("admin-p")
+    shown = w.show(tiny.id)
+    assert (shown["name"], shown["size"], shown["virtual_size"]) == ("tiny", 1024, 1024)
+    assert shown["visibility"] == "private"
+
+
+def test_a_misspelled_base_image_key_is_an_error():
+    w = World(config={"glance": {"base_images": [{"name": "x", "size": 1, "colour": "red"}]}})
+    with pytest.raises(ValueError, match="unknown keys \\['colour'\\]"):
+        w.glance.add_base_images("admin-p")
+
+
+def test_image_size_for_cinder():
+    w = World()
+    (cirros, *_rest) = w.glance.add_base_images("admin-p")
+    assert w.glance.image_size(P2, cirros.id) == 21430272
+    queued = w.create()
+    assert w.glance.image_size(None, queued["id"]) is None
+    from fakecloud.glance.errors import HTTPNotFound
+
+    with pytest.raises(HTTPNotFound):
+        w.glance.image_size(P2, queued["id"])
+
+
+def test_image_info_for_cinder():
+    w = World()
+    (cirros, *_rest) = w.glance.add_base_images("admin-p")
+    info = w.glance.image_info(P2, cirros.id)
+    assert info["size"] == 21430272 and info["min_disk"] == 0
+    assert (info["disk_format"], info["status"], info["visibility"]) == (
+        "qcow2",
+        "active",
+        "public",
+    )
+    assert info["properties"] == {}

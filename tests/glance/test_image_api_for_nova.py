@@ -1,0 +1,385 @@
+"""Nova's internal Glance client (``fakecloud.nova.image_api.API``) driven by small simulated
+processes: Nova's image dicts, its exception translations, retries, latency and upload time."""
+
+import datetime
+
+import pytest
+from glance_support import ADMIN, GB, P1, P2, World
+
+from fakecloud.glance.content import EMPTY_MD5, ImageData
+from fakecloud.nova import exception
+from fakecloud.nova.image_api import (
+    API,
+    GlanceClientError,
+    HTTPInternalServerError,
+    HTTPOverLimit,
+)
+
+LATENCY = 0.005
+
+
+class Nova:
+    """A world plus Nova's image API, running each call as a simulated process."""
+
+    def __init__(self, config=None):
+        self.w = World(config=config)
+        self.cloud = self.w.cloud
+        self.api = API(self.w.glance)
+
+    def run(self, gen):
+        out = {}
+
+        def proc():
+            try:
+                out["value"] = yield from gen
+            except Exception as e:  # noqa: BLE001 - handed to the test
+                out["error"] = e
+
+        self.cloud.kernel.spawn(proc(), name="nova")
+        self.cloud.run_until_idle()
+        if "error" in out:
+            raise out["error"]
+        return out["value"]
+
+    def spawn(self, gen):
+        out = {}
+
+        def proc():
+            try:
+                out["value"] = yield from gen
+            except Exception as e:  # noqa: BLE001
+                out["error"] = e
+            out["t"] = self.cloud.now
+
+        self.cloud.kernel.spawn(proc(), name="nova")
+        return out
+
+
+@pytest.fixture
+def nova():
+    return Nova()
+
+
+SNAPSHOT_META = {
+    "name": "snap-1",
+    "visibility": "private",
+    "min_ram": 512,
+    "min_disk": 1,
+    "status": "active",
+    "created_at": "ignored",
+    "size": 100,
+    "properties": {
+        "instance_uuid": "vm-1",
+        "user_id": "u1",
+        "image_type": "snapshot",
+        "base_image_ref": "cirros",
+        "bdm_v2": True,
+        "block_device_mapping": [{"boot_index": 0, "snapshot_id": "s1"}],
+        "kernel_id": "none",
+        "ramdisk_id": None,
+        "owner_project_name": "demo",
+    },
+}
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+
+def test_get_returns_novas_image_dict(nova):
+    body = {"name": "img", "kernel_id": None, "instance_uuid": "vm-1"}
+    image = nova.w.call("POST", "/v2/images", P1, body=body).json()
+    meta = nova.run(nova.api.get(P1, image["id"]))
+    assert meta["id"] == image["id"] and meta["name"] == "img"
+    assert meta["status"] == "queued" and meta["size"] == 0
+    assert meta["is_public"] is False and "visibility" not in meta
+    assert meta["owner"] == "p1" and meta["deleted"] is False and meta["deleted_at"] is None
+    assert meta["created_at"] == datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    assert meta["properties"] == {"kernel_id": None, "instance_uuid": "vm-1"}
+    for omitted in ("tags", "self", "file", "schema", "protected", "virtual_size"):
+        assert omitted not in meta
+    assert nova.cloud.now == pytest.approx(LATENCY)
+
+
+def test_get_translates_glances_404(nova):
+    private = nova.w.create(P2, visibility="private")
+    for image_id in ("missing", private["id"]):
+        with pytest.raises(exception.ImageNotFound, match=f"Image {image_id} could not be found"):
+            nova.run(nova.api.get(P1, image_id))
+
+
+def test_latency_is_configuration():
+    nova = Nova(config={"image_api": {"latency_s": 0.25}})
+    image = nova.w.create()
+    nova.run(nova.api.get(P1, image["id"]))
+    assert nova.cloud.now == pytest.approx(0.25)
+
+
+def test_get_all_with_nova_filters_and_glanceclient_paging():
+    nova = Nova(config={"image_api": {"page_size": 2}})
+    for i in range(5):
+        nova.w.create(name=f"s{i}", instance_uuid="vm-1" if i != 2 else "vm-2")
+    found = nova.run(nova.api.get_all(P1, filters={"property-instance_uuid": "vm-1"}))
+    assert sorted(m["name"] for m in found) == ["s0", "s1", "s3", "s4"]
+    assert nova.cloud.now == pytest.approx(3 * LATENCY)  # pages of 2, 2 and an empty one
+    limited = nova.run(nova.api.get_all(P1, limit=3, sort_key="name", sort_dir="asc"))
+    assert [m["name"] for m in limited] == ["s0", "s1", "s2"]
+
+
+def test_download_takes_the_transfer_time(nova):
+    image = nova.w.create()
+    nova.w.upload(image["id"], GB)
+    t0 = nova.cloud.now
+    data = nova.run(nova.api.download(P1, image["id"], link="link:cmp-1"))
+    assert data.size == GB
+    assert nova.cloud.now - t0 == pytest.approx(8.0 + LATENCY)
+    queued = nova.w.create()
+    with pytest.raises(exception.ImageUnacceptable, match="Image has no associated data"):
+        nova.run(nova.api.download(P1, queued["id"]))
+
+
+# -- create ---------------------------------------------------------------------------------
+
+
+def test_create_flattens_properties_as_nova_sends_them(nova):
+    meta = nova.run(nova.api.create(P1, SNAPSHOT_META))
+    stored = nova.w.show(meta["id"])
+    assert stored["status"] == "queued"
+    assert stored["bdm_v2"] == "True"
+    assert stored["block_device_mapping"] == '[{"boot_index": 0, "snapshot_id": "s1"}]'
+    assert "kernel_id" not in stored
+    assert stored["ramdisk_id"] is None
+    assert (stored["min_ram"], stored["min_disk"], stored["visibility"]) == (512, 1, "private")
+    # read back, Nova decodes the JSON properties again
+    assert meta["properties"]["block_device_mapping"] == [{"boot_index": 0, "snapshot_id": "s1"}]
+    assert meta["properties"]["bdm_v2"] == "True"
+    assert nova.cloud.now == pytest.approx(LATENCY)
+
+
+def test_create_with_size_zero_force_activates_with_an_empty_upload(nova):
+    meta = nova.run(
+        nova.api.create(P1, {"name": "bfv-snap", "size": 0, "properties": {"bdm_v2": True}})
+    )
+    assert meta["status"] == "active" and meta["size"] == 0
+    assert (meta["disk_format"], meta["container_format"]) == ("raw", "bare")
+    assert meta["checksum"] == EMPTY_MD5
+    assert nova.cloud.now == pytest.approx(3 * LATENCY)  # create, upload, get
+
+
+def test_force_activation_refuses_another_disk_format(nova):
+    with pytest.raises(exception.ImageBadRequest, match="Unable to force activate with"):
+        nova.run(nova.api.create(P1, {"name": "x", "size": 0, "disk_format": "qcow2"}))
+    assert nova.w.glance.db.images == {}
+
+
+def test_glance_413_on_create_is_left_untranslated(nova):
+    props = {f"p{i}": "v" for i in range(129)}
+    with pytest.raises(HTTPOverLimit) as info:
+        nova.run(nova.api.create(P1, {"name": "x", "properties": props}))
+    assert info.value.code == 413 and isinstance(info.value, GlanceClientError)
+    assert "Attempted: 129, Maximum: 128" in str(info.value)
+
+
+def test_glance_400_and_403_on_create_become_invalid_and_forbidden(nova):
+    with pytest.raises(exception.Invalid, match="qcow3"):
+        nova.run(nova.api.create(P1, {"name": "x", "disk_format": "qcow3"}))
+    with pytest.raises(exception.Forbidden, match="not permitted to create images owned by"):
+        nova.run(nova.api.create(P1, {"name": "x", "owner": "p2"}))
+
+
+def test_admin_snapshot_of_another_projects_server_shares_it_with_a_pending_member(nova):
+    meta = dict(SNAPSHOT_META, visibility="shared")
+    meta["properties"] = dict(SNAPSHOT_META["properties"], instance_owner="p2")
+    created = nova.run(nova.api.create(ADMIN, meta))
+    assert created["owner"] == "admin-p" and "instance_owner" not in created["properties"]
+    assert nova.w.glance.db.member_status(created["id"], "p2") == "pending"
+    assert nova.run(nova.api.get(P2, created["id"]))["id"] == created["id"]
+    listed = nova.run(nova.api.get_all(P2))
+    assert created["id"] not in [m["id"] for m in listed]
+    path = f"/v2/images/{created['id']}/members/p2"
+    nova.w.call("PUT", path, P2, body={"status": "accepted"})
+    listed = nova.run(nova.api.get_all(P2))
+    assert created["id"] in [m["id"] for m in listed]
+
+
+def test_add_member_directly(nova):
+    image = nova.w.create()
+    member = nova.run(nova.api.add_member(P1, image["id"], "p2"))
+    assert member["status"] == "pending" and member["member_id"] == "p2"
+    private = nova.w.create(visibility="private")
+    with pytest.raises(GlanceClientError) as info:
+        nova.run(nova.api.add_member(P1, private["id"], "p2"))
+    assert info.value.code == 403
+
+
+# -- update and upload ----------------------------------------------------------------------
+
+
+def test_update_merges_properties_and_costs_three_round_trips(nova):
+    image = nova.run(nova.api.create(P1, SNAPSHOT_META))
+    t0 = nova.cloud.now
+    meta = nova.run(
+        nova.api.update(
+            P1,
+            image["id"],
+            {
+                "disk_format": "qcow2",
+                "container_format": "bare",
+                "properties": {"image_location": "snapshot", "image_state": "available"},
+            },
+        )
+    )
+    assert meta["disk_format"] == "qcow2"
+    assert meta["properties"]["image_location"] == "snapshot"
+    assert meta["properties"]["instance_uuid"] == "vm-1"  # kept: a merge
+    assert nova.cloud.now - t0 == pytest.approx(3 * LATENCY)  # GET, PATCH, GET
+
+
+def test_update_with_purge_props_removes_the_others(nova):
+    image = nova.run(nova.api.create(P1, SNAPSHOT_META))
+    meta = nova.run(
+        nova.api.update(P1, image["id"], {"properties": {"user_id": "u9"}}, purge_props=True)
+    )
+    assert meta["properties"] == {"user_id": "u9"}
+
+
+def test_update_errors_are_translated_for_the_image(nova):
+    public = nova.w.create(ADMIN, visibility="public")
+    with pytest.raises(exception.ImageNotFound):
+        nova.run(nova.api.update(P1, "missing", {"name": "x"}))
+    with pytest.raises(exception.ImageNotAuthorized):
+        nova.run(nova.api.update(P1, public["id"], {"name": "x"}))
+    image = nova.w.create()
+    with pytest.raises(exception.ImageBadRequest, match="does not match"):
+        nova.run(nova.api.update(P1, image["id"], {"properties": {"kernel_id": "k1"}}))
+    props = {f"p{i}": "v" for i in range(129)}
+    with pytest.raises(exception.ImageQuotaExceeded):
+        nova.run(nova.api.update(P1, image["id"], {"properties": props}))
+    nova.w.upload(image["id"], 10)
+    with pytest.raises(exception.ImageNotAuthorized):  # formats are fixed once active: 403
+        nova.run(nova.api.update(P1, image["id"], {"disk_format": "raw"}))
+
+
+def test_upload_from_a_compute_host_takes_the_transfer_time(nova):
+    nova.cloud.io.resource("link:cmp-1", 125e6)  # 1 Gbit/s
+    image = nova.run(
+        nova.api.create(P1, {"name": "s", "disk_format": "qcow2", "container_format": "bare"})
+    )
+    t0 = nova.cloud.now
+    data = ImageData(GB, "disk-of-vm-1", link="link:cmp-1")
+    meta = nova.run(nova.api.upload(P1, image["id"], data))
+    assert meta["status"] == "active" and meta["size"] == GB
+    assert nova.cloud.now - t0 == pytest.approx(8.0 + 2 * LATENCY)  # PUT over the link, GET
+    start = nova.cloud.trace.first(kind="io.start", label="glance.upload")
+    assert start["path"] == ["link:cmp-1", "glance.store"]
+
+
+def test_two_snapshots_from_one_host_share_its_link(nova):
+    nova.cloud.io.resource("link:cmp-1", 125e6)
+    ids = [nova.w.create()["id"] for _ in range(2)]
+    runs = [nova.spawn(nova.api.upload(P1, i, ImageData(GB, i, link="link:cmp-1"))) for i in ids]
+    nova.cloud.run_until_idle()
+    assert [r["t"] for r in runs] == pytest.approx([16.0 + 2 * LATENCY] * 2)
+
+
+def test_update_with_data_sets_properties_then_uploads(nova):
+    image = nova.w.create(disk_format=None, container_format=None)
+    meta = nova.run(
+        nova.api.update(
+            P1,
+            image["id"],
+            {"disk_format": "raw", "container_format": "bare"},
+            data=ImageData(1000, "d"),
+        )
+    )
+    assert meta["status"] == "active" and meta["size"] == 1000
+
+
+def test_upload_over_the_storage_quota_is_image_quota_exceeded(nova):
+    nova = Nova(config={"glance": {"user_storage_quota": "1MB"}})
+    image = nova.w.create()
+    with pytest.raises(exception.ImageQuotaExceeded, match="Quota exceeded or out of space"):
+        nova.run(nova.api.upload(P1, image["id"], ImageData(GB, "big")))
+    assert nova.w.status(image["id"]) == "queued"
+
+
+def test_image_deleted_during_upload_gives_nova_an_untranslated_410(nova):
+    image = nova.w.create()
+    run = nova.spawn(nova.api.upload(P1, image["id"], ImageData(GB, "d")))
+    nova.cloud.advance(2)
+    nova.w.call("DELETE", f"/v2/images/{image['id']}")
+    nova.cloud.run_until_idle()
+    error = run["error"]
+    assert isinstance(error, GlanceClientError) and error.code == 410
+
+
+# -- delete ---------------------------------------------------------------------------------
+
+
+def test_delete(nova):
+    image = nova.w.create()
+    assert nova.run(nova.api.delete(P1, image["id"])) is True
+    with pytest.raises(exception.ImageNotFound):
+        nova.run(nova.api.delete(P1, image["id"]))
+    protected = nova.w.create(protected=True)
+    with pytest.raises(exception.ImageNotAuthorized):
+        nova.run(nova.api.delete(P1, protected["id"]))
+
+
+# -- reaching Glance ------------------------------------------------------------------------
+
+
+def test_glance_unreachable_is_glance_connection_failed_after_nova_retries(nova):
+    image = nova.w.create()
+    nova.cloud.faults.add("image_api.get", error="GlanceUnreachable")
+    with pytest.raises(exception.GlanceConnectionFailed) as info:
+        nova.run(nova.api.get(P1, image["id"]))
+    assert str(info.value).startswith("Connection to glance host http://image.fakecloud.test")
+    assert nova.cloud.now == pytest.approx(4 * LATENCY + 3 * 1.0)  # 4 attempts, 3 sleeps
+    logs = nova.cloud.trace.filter(kind="log", actor="nova.image.glance")
+    assert [e["message"].split(", ")[-1] for e in logs] == ["retrying."] * 3 + ["done trying."]
+
+
+def test_a_transient_failure_is_retried_after_a_second(nova):
+    image = nova.w.create()
+    nova.cloud.faults.add("image_api.get", error="GlanceUnreachable", times=1)
+    assert nova.run(nova.api.get(P1, image["id"]))["id"] == image["id"]
+    assert nova.cloud.now == pytest.approx(2 * LATENCY + 1.0)
+
+
+def test_a_503_upload_is_retried_and_then_succeeds(nova):
+    image = nova.w.create()
+    nova.cloud.faults.add("glance.store.write", error="GlanceStoreTimeout", times=1)
+    meta = nova.run(nova.api.upload(P1, image["id"], ImageData(10, "d")))
+    assert meta["status"] == "active"
+    assert len(nova.cloud.trace.filter(kind="fault", subject="glance.store.write")) == 1
+
+
+def test_a_store_that_keeps_timing_out_ends_in_glance_connection_failed(nova):
+    image = nova.w.create()
+    nova.cloud.faults.add("glance.store.write", error="GlanceStoreTimeout")
+    with pytest.raises(exception.GlanceConnectionFailed, match="Timeout while writing"):
+        nova.run(nova.api.upload(P1, image["id"], ImageData(10, "d")))
+    assert nova.w.status(image["id"]) == "queued"
+
+
+def test_a_fault_can_make_glance_answer_any_status(nova):
+    image = nova.w.create()
+    nova.cloud.faults.add(
+        "image_api.get", error=HTTPInternalServerError("boom"), match={"call": "get"}
+    )
+    with pytest.raises(HTTPInternalServerError):
+        nova.run(nova.api.get(P1, image["id"]))
+
+
+def test_a_fault_only_on_uploads_leaves_other_calls_alone(nova):
+    image = nova.w.create()
+    nova.cloud.faults.add("image_api.update", error="GlanceUnreachable", match={"call": "upload"})
+    with pytest.raises(exception.GlanceConnectionFailed):
+        nova.run(nova.api.update(P1, image["id"], {"name": "n"}, data=ImageData(10, "d")))
+    assert nova.w.show(image["id"])["name"] == "n"  # the PATCH went through
+
+
+def test_generate_image_url_uses_the_catalog_or_novas_api_servers(nova):
+    assert nova.api.generate_image_url("abc") == "http://image.fakecloud.test/images/abc"
+    other = Nova(config={"image_api": {"api_server": "http://10.0.0.5:9292"}})
+    assert other.api.generate_image_url("abc") == "http://10.0.0.5:9292/images/abc"

@@ -1,0 +1,273 @@
+"""``POST /v2/images``: Glance's checks in order, its status codes and messages, and the shape
+of a new image; plus how Glance's (WebOb) error bodies look for each Accept header."""
+
+import uuid
+
+import pytest
+from glance_support import ADMIN, P1, P2, READER, World, detail, message
+
+SCHEMA_400 = "Provided object does not match schema 'image': "
+
+
+def _post(w, body, context=P1, headers=None):
+    return w.call("POST", "/v2/images", context, body=body, headers=headers)
+
+
+def test_a_new_image_is_queued_shared_and_owned_by_the_callers_project():
+    w = World()
+    resp = _post(w, {"name": "snap", "instance_uuid": "vm-1", "tags": ["a", "b", "a"]})
+    assert resp.status == 201
+    image = resp.json()
+    assert image["status"] == "queued"
+    assert image["visibility"] == "shared"
+    assert image["owner"] == "p1"
+    assert image["tags"] == ["a", "b"]
+    assert image["instance_uuid"] == "vm-1"
+    for key in ("size", "virtual_size", "checksum", "os_hash_algo", "os_hash_value"):
+        assert image[key] is None
+    assert (image["min_ram"], image["min_disk"], image["protected"]) == (0, 0, False)
+    assert image["created_at"] == image["updated_at"] == "2026-01-01T00:00:00Z"
+    assert image["self"] == f"/v2/images/{image['id']}"
+    assert image["file"] == f"/v2/images/{image['id']}/file"
+    assert image["schema"] == "/v2/schemas/image"
+    assert resp.headers["Location"] == f"http://image.fakecloud.test/v2/images/{image['id']}"
+    assert resp.headers["OpenStack-image-import-methods"] == "glance-direct"
+
+
+def test_a_client_given_id_is_kept_and_never_reused_even_after_delete():
+    w = World()
+    image_id = str(uuid.UUID(int=7))
+    assert _post(w, {"id": image_id}).status == 201
+    w.call("DELETE", f"/v2/images/{image_id}")
+    resp = _post(w, {"id": image_id})
+    assert resp.status == 409
+    assert detail(resp) == f"Image ID {image_id} already exists!"
+
+
+def test_no_body_and_malformed_json_are_400():
+    w = World()
+    assert detail(_post(w, None)) == "Body expected in request."
+    resp = _post(w, "{not json")
+    assert resp.status == 400 and detail(resp) == "Malformed JSON in request body."
+    resp = _post(w, "3")
+    assert detail(resp) == "Unexpected body type. Expected list/dict."
+
+
+@pytest.mark.parametrize("key", ["direct_url", "self", "file", "schema", "stores"])
+def test_read_only_links_are_403_before_anything_else(key):
+    resp = _post(World(), {key: "x", "disk_format": "nonsense"})
+    assert resp.status == 403
+    assert detail(resp) == f"Attribute '{key}' is read-only."
+
+
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({"disk_format": "qcow3"}, "'qcow3' is not one of [None, 'ami'"),
+        ({"container_format": "zip"}, "'zip' is not one of [None, 'ami'"),
+        ({"visibility": "everyone"}, "'everyone' is not one of ['community'"),
+        ({"id": "not-a-uuid"}, "'not-a-uuid' does not match '^([0-9a-fA-F]){8}"),
+        ({"name": "n" * 256}, "is too long"),
+        ({"tags": "one"}, "'one' is not of type 'array'"),
+        ({"tags": ["t" * 256]}, "is too long"),
+        ({"min_ram": "512"}, "'512' is not of type 'integer'"),
+        ({"min_disk": "1"}, "'1' is not of type 'integer'"),
+        ({"protected": "yes"}, "'yes' is not of type 'boolean'"),
+        ({"hw_disk_bus": 3}, "3 is not of type 'string'"),
+        ({"bdm_v2": True}, "True is not of type 'string'"),
+        ({"kernel_id": "k1"}, "'k1' does not match"),
+        ({"cinder_encryption_key_deletion_policy": "never"}, "'never' is not one of"),
+    ],
+)
+def test_schema_violations_are_400_with_jsonschemas_words(body, fragment):
+    resp = _post(World(), body)
+    assert resp.status == 400
+    text = detail(resp)
+    assert text.startswith(SCHEMA_400)
+    assert fragment in text
+
+
+def test_null_kernel_id_and_name_are_allowed():
+    resp = _post(World(), {"kernel_id": None, "name": None})
+    assert resp.status == 201
+    assert resp.json()["kernel_id"] is None  # in the schema: shown as null, not ""
+
+
+def test_a_null_custom_property_outside_the_schema_reads_as_empty_string():
+    w = World()
+    image = w.create()
+    w.glance.db.images[image["id"]].extra_properties["legacy"] = None  # as v1 could write
+    assert w.show(image["id"])["legacy"] == ""
+
+
+def test_a_custom_property_name_over_255_characters_is_400():
+    resp = _post(World(), {"k" * 256: "v"})
+    assert resp.status == 400
+    assert detail(resp) == "Custom property should not be greater than 255 characters."
+
+
+@pytest.mark.parametrize("key", ["location", "deleted", "deleted_at", "os_glance_foo"])
+def test_reserved_attributes_are_403(key):
+    resp = _post(World(), {key: "x"})
+    assert resp.status == 403
+    assert detail(resp) == f"Attribute '{key}' is reserved."
+
+
+def test_an_owner_of_another_project_is_403_for_a_member_and_fine_for_admin():
+    w = World()
+    resp = _post(w, {"owner": "p2"})
+    assert resp.status == 403
+    assert detail(resp) == "You are not permitted to create images owned by 'p2'"
+    resp = _post(w, {"owner": "p2"}, ADMIN)
+    assert resp.status == 201 and resp.json()["owner"] == "p2"
+
+
+def test_a_reader_may_not_create_images():
+    resp = _post(World(), {}, READER)
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete add_image action."
+
+
+def test_public_needs_admin_and_community_does_not():
+    w = World()
+    resp = _post(w, {"visibility": "public"})
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete publicize_image action."
+    assert _post(w, {"visibility": "public"}, ADMIN).status == 201
+    assert _post(w, {"visibility": "community"}).status == 201
+
+
+@pytest.mark.parametrize("key", ["status", "size", "checksum", "virtual_size", "created_at"])
+def test_read_only_attributes_are_403(key):
+    value = 1 if key in ("size", "virtual_size") else "queued"
+    resp = _post(World(), {key: value})
+    assert resp.status == 403
+    assert detail(resp) == f"Attribute '{key}' is read-only."
+
+
+def test_locations_in_the_body_are_reserved():
+    resp = _post(World(), {"locations": [{"url": "file:///x", "metadata": {}}]})
+    assert resp.status == 403
+    assert detail(resp) == "Attribute 'locations' is reserved."
+
+
+@pytest.mark.parametrize("key", ["min_ram", "min_disk"])
+def test_negative_minimums_are_400(key):
+    resp = _post(World(), {key: -1})
+    assert resp.status == 400
+    assert detail(resp) == f"Invalid value '-1' for parameter '{key}': Cannot be a negative value"
+
+
+def test_more_than_128_tags_is_413():
+    resp = _post(World(), {"tags": [f"t{i}" for i in range(129)]})
+    assert resp.status == 413
+    assert detail(resp) == (
+        "The limit has been exceeded on the number of allowed image tags. "
+        "Attempted: 129, Maximum: 128"
+    )
+
+
+def test_more_than_128_properties_is_413_and_128_is_fine():
+    w = World()
+    assert _post(w, {f"p{i}": "v" for i in range(128)}).status == 201
+    resp = _post(w, {f"p{i}": "v" for i in range(129)})
+    assert resp.status == 413
+    assert detail(resp) == (
+        "The limit has been exceeded on the number of allowed image properties. "
+        "Attempted: 129, Maximum: 128"
+    )
+
+
+def test_property_quota_is_configurable_and_negative_means_unlimited():
+    w = World(config={"glance": {"image_property_quota": -1}})
+    assert _post(w, {f"p{i}": "v" for i in range(300)}).status == 201
+
+
+# -- error bodies ---------------------------------------------------------------------------
+
+
+def _missing(w, headers):
+    req_headers = dict(headers)
+    from fakecloud.api.http import Request
+
+    return w.glance.api.call(
+        Request.build("GET", "/v2/images/missing", headers=req_headers, context=P2)
+    )
+
+
+def test_json_error_body_is_webobs():
+    resp = _missing(World(), {"Accept": "application/json"})
+    assert resp.status == 404
+    assert resp.headers["Content-Type"].startswith("application/json")
+    assert resp.json() == {
+        "message": "No image found with ID missing<br /><br />\n\n\n",
+        "code": "404 Not Found",
+        "title": "Not Found",
+    }
+
+
+def test_html_error_body_for_a_browser_or_star_slash_star():
+    resp = _missing(World(), {"Accept": "*/*"})
+    assert resp.headers["Content-Type"].startswith("text/html")
+    assert resp.body.decode() == (
+        "<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n"
+        "  <h1>404 Not Found</h1>\n  No image found with ID missing<br /><br />\n\n\n\n"
+        " </body>\n</html>"
+    )
+
+
+def test_plain_text_error_body_without_accept():
+    resp = _missing(World(), {})
+    assert resp.headers["Content-Type"].startswith("text/plain")
+    assert resp.body.decode() == "404 Not Found\n\nNo image found with ID missing\n\n   "
+
+
+def test_a_detail_error_keeps_webobs_explanation_in_front():
+    w = World()
+    image = w.create()
+    resp = w.patch(image["id"], [{"op": "remove", "path": "/name"}])
+    assert message(resp) == (
+        "Access was denied to this resource.<br /><br />\nProperty name may not be removed.\n\n"
+    )
+    assert resp.json()["code"] == "403 Forbidden"
+
+
+def test_unknown_path_and_method():
+    w = World()
+    resp = w.call("GET", "/v2/nothing")
+    assert resp.status == 404
+    assert message(resp) == "The resource could not be found.<br /><br />\n\n\n"
+    resp = w.call("POST", "/v2/images/x")
+    assert resp.status == 405
+    assert "DELETE" in resp.headers["Allow"]
+    assert message(resp) == "The method POST is not allowed for this resource. <br /><br />\n"
+
+
+def test_version_documents():
+    w = World()
+    root = w.call("GET", "/")
+    assert root.status == 300
+    versions = root.json()["versions"]
+    assert {"id": "v2.17", "status": "CURRENT"}.items() <= versions[2].items()
+    assert [v["id"] for v in versions][-1] == "v2.0"
+    assert versions[0]["links"] == [{"rel": "self", "href": "http://image.fakecloud.test/v2/"}]
+    assert w.call("GET", "/versions").status == 200
+    assert w.call("GET", "/v3/images").status == 300
+    assert w.call("GET", "/v2.1/images").status == 200  # a minor version in the path works
+    own = World(config={"glance": {"public_endpoint": "https://images.example.org"}})
+    doc = own.call("GET", "/versions").json()["versions"][0]
+    assert doc["links"][0]["href"] == "https://images.example.org/v2/"
+
+
+def test_the_image_schema_document():
+    w = World(config={"glance": {"disk_formats": ["raw", "qcow2"]}})
+    schema = w.call("GET", "/v2/schemas/image").json()
+    assert schema["name"] == "image"
+    assert schema["additionalProperties"] == {"type": "string"}
+    assert schema["properties"]["disk_format"]["enum"] == [None, "raw", "qcow2"]
+    assert schema["properties"]["kernel_id"]["is_base"] is False
+    assert _post(w, {"disk_format": "vmdk"}).status == 400  # configured formats only
+    images = w.call("GET", "/v2/schemas/images").json()
+    assert images["properties"]["images"]["items"]["name"] == "image"
+    member = w.call("GET", "/v2/schemas/member").json()
+    assert member["properties"]["status"]["enum"] == ["pending", "accepted", "rejected"]

@@ -1,0 +1,200 @@
+"""``PATCH /v2/images/{id}``: Glance's JSON-patch dialects, what may change when, and its errors."""
+
+import pytest
+from glance_support import ADMIN, P2, PATCH, World, detail
+
+
+@pytest.fixture
+def w():
+    return World()
+
+
+@pytest.fixture
+def image(w):
+    return w.create(name="before", instance_uuid="vm-1")
+
+
+def test_add_replace_remove(w, image):
+    resp = w.patch(
+        image["id"],
+        [
+            {"op": "replace", "path": "/name", "value": "after"},
+            {"op": "add", "path": "/image_type", "value": "snapshot"},
+            {"op": "replace", "path": "/instance_uuid", "value": "vm-2"},
+            {"op": "add", "path": "/min_ram", "value": 512},
+            {"op": "remove", "path": "/image_type"},
+            {"op": "add", "path": "/tags", "value": ["x"]},
+        ],
+    )
+    assert resp.status == 200
+    body = resp.json()
+    assert (body["name"], body["instance_uuid"], body["min_ram"]) == ("after", "vm-2", 512)
+    assert "image_type" not in body and body["tags"] == ["x"]
+
+
+def test_add_of_an_existing_property_replaces_it_in_the_v21_dialect(w, image):
+    resp = w.patch(image["id"], [{"op": "add", "path": "/instance_uuid", "value": "vm-9"}])
+    assert resp.json()["instance_uuid"] == "vm-9"
+
+
+def test_the_v20_dialect_and_its_already_present_conflict(w, image):
+    v20 = {"Content-Type": "application/openstack-images-v2.0-json-patch"}
+    resp = w.patch(image["id"], [{"add": "/image_type", "value": "snapshot"}], **v20)
+    assert resp.status == 200 and resp.json()["image_type"] == "snapshot"
+    resp = w.patch(image["id"], [{"add": "/image_type", "value": "x"}], **v20)
+    assert resp.status == 409
+    assert detail(resp) == "Property image_type already present."
+
+
+def test_a_failed_patch_changes_nothing(w, image):
+    resp = w.patch(
+        image["id"],
+        [
+            {"op": "replace", "path": "/name", "value": "after"},
+            {"op": "replace", "path": "/nope", "value": "x"},
+        ],
+    )
+    assert resp.status == 409
+    assert detail(resp) == "Property nope does not exist."
+    assert w.show(image["id"])["name"] == "before"
+
+
+def test_remove_of_a_missing_property_is_409_and_of_a_base_attribute_403(w, image):
+    resp = w.patch(image["id"], [{"op": "remove", "path": "/nope"}])
+    assert resp.status == 409 and detail(resp) == "Property nope does not exist."
+    resp = w.patch(image["id"], [{"op": "remove", "path": "/min_disk"}])
+    assert resp.status == 403 and detail(resp) == "Property min_disk may not be removed."
+
+
+def test_formats_change_only_while_queued(w, image):
+    ok = w.patch(image["id"], [{"op": "replace", "path": "/disk_format", "value": "raw"}])
+    assert ok.status == 200
+    w.upload(image["id"], 10)
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/disk_format", "value": "qcow2"}])
+    assert resp.status == 403
+    assert detail(resp) == "Attribute disk_format can be only replaced for a queued image."
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/container_format", "value": "ovf"}])
+    assert detail(resp) == "Attribute container_format can be only replaced for a queued image."
+    # other attributes and properties stay changeable on an active image
+    assert w.patch(image["id"], [{"op": "replace", "path": "/name", "value": "n"}]).status == 200
+
+
+def test_owner_changes_need_admin(w, image):
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/owner", "value": "p2"}])
+    assert resp.status == 403 and detail(resp) == "Owner can't be updated by non admin."
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/owner", "value": "p2"}], ADMIN)
+    assert resp.status == 200 and resp.json()["owner"] == "p2"
+    assert w.call("GET", f"/v2/images/{image['id']}", P2).status == 200
+
+
+def test_making_an_image_public_needs_admin(w, image):
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/visibility", "value": "public"}])
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete publicize_image action."
+
+
+def test_protected_can_be_switched_by_the_owner(w, image):
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/protected", "value": True}])
+    assert resp.json()["protected"] is True
+
+
+def test_wrong_media_type_is_415_with_accept_patch(w, image):
+    resp = w.patch(image["id"], [], **{"Content-Type": "application/json"})
+    assert resp.status == 415
+    allowed = (
+        "application/openstack-images-v2.0-json-patch, application/openstack-images-v2.1-json-patch"
+    )
+    assert resp.headers["Accept-Patch"] == allowed
+    assert resp.json()["message"].endswith(f"Image PATCH expects Content-Type one of: {allowed}")
+
+
+@pytest.mark.parametrize(
+    "body, text",
+    [
+        ({"op": "add"}, "Request body must be a JSON array of operation objects."),
+        (["add"], "Operations must be JSON objects."),
+        ([{"path": "/name"}], "Unable to find `op` in JSON Schema change. It must be one of"),
+        ([{"op": "move", "path": "/a"}], "Invalid operation: `move`. It must be one of"),
+        ([{"op": "add", "value": 1}], "Unable to find 'path' in JSON Schema change"),
+        ([{"op": "add", "path": "name", "value": "x"}], 'Pointer `name` does not start with "/".'),
+        ([{"op": "add", "path": "/a//b", "value": "x"}], 'Pointer `/a//b` contains adjacent "/".'),
+        ([{"op": "add", "path": "/a/", "value": "x"}], 'Pointer `/a/` end with "/".'),
+        ([{"op": "add", "path": "/a~2", "value": "x"}], 'contains "~" not part of a recognized'),
+        ([{"op": "add", "path": "/a/b", "value": "x"}], "Invalid JSON pointer for this resource"),
+        ([{"op": "add", "path": "/name"}], 'Operation "add" requires a member named "value".'),
+        ([{"op": "add", "path": "/prop", "value": 1}], "1 is not of type 'string'"),
+        ([{"op": "replace", "path": "/min_ram", "value": -5}], "Cannot be a negative value"),
+    ],
+)
+def test_malformed_patches_are_400(w, image, body, text):
+    resp = w.patch(image["id"], body)
+    assert resp.status == 400
+    assert text in detail(resp)
+
+
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/status", "Attribute 'status' is read-only."),
+        ("/checksum", "Attribute 'checksum' is read-only."),
+        ("/id", "Attribute 'id' is read-only."),
+        ("/deleted", "Attribute 'deleted' is reserved."),
+        (
+            "/os_glance_importing_to_stores",
+            "Attribute 'os_glance_importing_to_stores' is reserved.",
+        ),
+    ],
+)
+def test_read_only_and_reserved_paths_are_403(w, image, path, text):
+    resp = w.patch(image["id"], [{"op": "replace", "path": path, "value": "x"}])
+    assert resp.status == 403 and detail(resp) == text
+
+
+def test_locations_are_checked_then_invisible_by_default(w, image):
+    resp = w.patch(image["id"], [{"op": "add", "path": "/locations/-", "value": {}}])
+    assert resp.status == 400 and "'url' is a required property" in detail(resp)
+    location = {"url": "file:///x", "metadata": {}}
+    resp = w.patch(image["id"], [{"op": "add", "path": "/locations/-", "value": location}])
+    assert resp.status == 403
+    assert detail(resp) == "It's not allowed to add locations if locations are invisible."
+
+
+def test_adding_properties_past_the_quota_is_413(w, image):
+    ops = [{"op": "add", "path": f"/p{i}", "value": "v"} for i in range(128)]
+    resp = w.patch(image["id"], ops)
+    assert resp.status == 413
+    assert detail(resp).endswith("Attempted: 129, Maximum: 128")
+
+
+def test_others_may_not_patch(w, image):
+    assert w.patch(image["id"], [], P2).status == 404  # shared, not a member: invisible
+    public = w.create(ADMIN, visibility="public")
+    resp = w.patch(public["id"], [{"op": "replace", "path": "/name", "value": "x"}])
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete modify_image action."
+
+
+def test_an_empty_patch_is_200_and_changes_nothing(w, image):
+    w.cloud.advance(5)
+    resp = w.patch(image["id"], [])
+    assert resp.status == 200 and resp.json()["updated_at"] == image["updated_at"]
+
+
+def test_a_patch_moves_updated_at_and_is_traced(w, image):
+    w.cloud.advance(5)
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/name", "value": "x"}])
+    assert resp.json()["updated_at"] == "2026-01-01T00:00:05Z"
+    event = w.cloud.trace.first(kind="glance.image.update", subject=image["id"])
+    assert event["changes"] == [("replace", "/name")]
+
+
+def test_tags_subresource(w, image):
+    assert w.call("PUT", f"/v2/images/{image['id']}/tags/blue").status == 204
+    assert w.show(image["id"])["tags"] == ["blue"]
+    assert w.call("DELETE", f"/v2/images/{image['id']}/tags/blue").status == 204
+    assert w.call("DELETE", f"/v2/images/{image['id']}/tags/blue").status == 404
+    assert w.show(image["id"])["tags"] == []
+
+
+def test_patch_content_type_constant_is_glances():
+    assert PATCH == "application/openstack-images-v2.1-json-patch"

@@ -1,0 +1,322 @@
+"""Image statuses: every legal transition of Glance's table reached by a real operation, and the
+illegal ones answered as Glance answers them."""
+
+import pytest
+from glance_support import ADMIN, GB, OCTET, P1, World, detail
+
+from fakecloud.glance.errors import StoreTimeout
+from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition
+
+SPEC_TABLE = {
+    "queued": {"saving", "uploading", "importing", "active", "deleted"},
+    "saving": {"active", "killed", "deleted", "queued"},
+    "uploading": {"importing", "queued", "deleted"},
+    "importing": {"active", "deleted", "queued"},
+    "active": {"pending_delete", "deleted", "deactivated"},
+    "killed": {"deleted"},
+    "pending_delete": {"deleted", "active"},
+    "deleted": set(),
+    "deactivated": {"active", "deleted"},
+}
+
+
+def _moves(world, image_id):
+    """The (old, new) status moves the trace recorded for one image."""
+    return [
+        (e["old"], e["new"])
+        for e in world.cloud.trace.filter(kind="state", subject=image_id)
+        if e["machine"] == "glance.image.status"
+    ]
+
+
+def test_the_table_is_the_spec_table():
+    table = {k: set(v) for k, v in IMAGE_STATUS.transitions.items() if k is not None}
+    assert table == SPEC_TABLE
+
+
+def test_create_is_queued_and_upload_goes_saving_then_active():
+    w = World()
+    image = w.create(name="img")
+    assert image["status"] == "queued" and image["size"] is None
+    w.start_upload(image["id"], GB)
+    w.cloud.advance(4)
+    assert w.status(image["id"]) == "saving"
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "active"
+    assert _moves(w, image["id"]) == [(None, "queued"), ("queued", "saving"), ("saving", "active")]
+
+
+def test_failed_upload_goes_back_to_queued_and_can_be_retried():
+    w = World()
+    image = w.create()
+    w.cloud.faults.add("glance.store.write", error=StoreTimeout, times=1)
+    assert w.upload(image["id"], 1000).status == 503
+    assert w.status(image["id"]) == "queued"
+    assert w.upload(image["id"], 1000).status == 204
+    assert _moves(w, image["id"])[1:] == [
+        ("queued", "saving"),
+        ("saving", "queued"),
+        ("queued", "saving"),
+        ("saving", "active"),
+    ]
+
+
+def test_older_glance_kills_the_image_on_a_failed_upload_and_only_delete_follows():
+    w = World(config={"glance": {"kill_on_upload_failure": True}})
+    image = w.create()
+    w.cloud.faults.add("glance.store.write", error=StoreTimeout)
+    assert w.upload(image["id"], 1000).status == 503
+    assert w.status(image["id"]) == "killed"
+    assert w.call("GET", f"/v2/images/{image['id']}").json()["status"] == "killed"
+    resp = w.upload(image["id"], 1000)
+    assert resp.status == 409
+    assert detail(resp) == "Image status transition from killed to saving is not allowed"
+    assert w.call("DELETE", f"/v2/images/{image['id']}").status == 204
+    assert ("killed", "deleted") in _moves(w, image["id"])
+
+
+def test_delete_during_upload_goes_saving_to_deleted():
+    w = World()
+    image = w.create()
+    up = w.start_upload(image["id"], GB)
+    w.cloud.advance(2)
+    assert w.call("DELETE", f"/v2/images/{image['id']}").status == 204
+    w.cloud.run_until_idle()
+    assert up["response"].status == 410
+    assert ("saving", "deleted") in _moves(w, image["id"])
+    assert w.status(image["id"]) == "deleted"
+
+
+def test_queued_image_can_be_deleted():
+    w = World()
+    image = w.create()
+    assert w.call("DELETE", f"/v2/images/{image['id']}").status == 204
+    assert _moves(w, image["id"]) == [(None, "queued"), ("queued", "deleted")]
+    assert w.call("GET", f"/v2/images/{image['id']}").status == 404
+
+
+def test_stage_and_import_go_uploading_importing_active():
+    w = World()
+    image = w.create()
+    h = {**OCTET, "x-openstack-image-size": str(GB // 10)}
+    assert w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h).status == 204
+    assert w.status(image["id"]) == "uploading"
+    body = {"method": {"name": "glance-direct"}}
+    assert w.call("POST", f"/v2/images/{image['id']}/import", body=body).status == 202
+    w.cloud.advance(0)  # the import task starts in the background
+    assert w.status(image["id"]) == "importing"
+    w.cloud.run_until_idle()
+    assert w.show(image["id"])["size"] == GB // 10
+    assert _moves(w, image["id"])[1:] == [
+        ("queued", "uploading"),
+        ("uploading", "importing"),
+        ("importing", "active"),
+    ]
+
+
+def test_failed_import_returns_to_queued():
+    w = World()
+    image = w.create()
+    h = {**OCTET, "x-openstack-image-size": "1000"}
+    w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h)
+    w.cloud.faults.add("glance.import", error=RuntimeError("staging lost"))
+    w.call("POST", f"/v2/images/{image['id']}/import", body={"method": {"name": "glance-direct"}})
+    w.cloud.run_until_idle()
+    assert ("importing", "queued") in _moves(w, image["id"])
+    assert w.status(image["id"]) == "queued"
+
+
+def test_failed_stage_returns_uploading_to_queued():
+    w = World()
+    image = w.create()
+    w.cloud.faults.add("io.transfer", error=StoreTimeout, match={"label": "glance.stage"})
+    h = {**OCTET, "x-openstack-image-size": "1000"}
+    assert w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h).status == 503
+    assert ("uploading", "queued") in _moves(w, image["id"])
+
+
+def test_staged_and_importing_images_can_be_deleted():
+    w = World()
+    staged, importing = w.create(), w.create()
+    h = {**OCTET, "x-openstack-image-size": str(GB)}
+    for image in (staged, importing):
+        w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h)
+    w.call(
+        "POST", f"/v2/images/{importing['id']}/import", body={"method": {"name": "glance-direct"}}
+    )
+    assert w.call("DELETE", f"/v2/images/{staged['id']}").status == 204
+    w.cloud.advance(0.5)
+    assert w.status(importing["id"]) == "importing"
+    assert w.call("DELETE", f"/v2/images/{importing['id']}").status == 204
+    w.cloud.run_until_idle()
+    assert ("uploading", "deleted") in _moves(w, staged["id"])
+    assert ("importing", "deleted") in _moves(w, importing["id"])
+    assert w.status(importing["id"]) == "deleted"
+
+
+def test_location_api_makes_a_queued_image_active_at_once():
+    w = World()
+    image = w.create()
+    w.glance.images.add_location(P1, image["id"], "rbd://fsid/images/x/snap", None, service=True)
+    assert _moves(w, image["id"])[-1] == ("queued", "active")
+
+
+def test_deactivate_and_reactivate():
+    w = World()
+    image = w.create()
+    w.upload(image["id"], 10)
+    path = f"/v2/images/{image['id']}/actions"
+    assert w.call("POST", f"{path}/deactivate").status == 204
+    assert w.status(image["id"]) == "deactivated"
+    assert w.call("POST", f"{path}/deactivate").status == 204  # no-op
+    assert w.call("POST", f"{path}/reactivate").status == 204
+    assert w.call("POST", f"{path}/reactivate").status == 204  # no-op
+    assert w.call("POST", f"{path}/deactivate").status == 204
+    assert w.call("DELETE", f"/v2/images/{image['id']}").status == 204
+    assert _moves(w, image["id"])[3:] == [
+        ("active", "deactivated"),
+        ("deactivated", "active"),
+        ("active", "deactivated"),
+        ("deactivated", "deleted"),
+    ]
+
+
+@pytest.mark.parametrize("action", ["deactivate", "reactivate"])
+def test_de_and_reactivating_a_queued_image_is_403(action):
+    w = World()
+    image = w.create()
+    resp = w.call("POST", f"/v2/images/{image['id']}/actions/{action}")
+    assert resp.status == 403
+    assert detail(resp) == f"Not allowed to {action} image in status 'queued'"
+
+
+def test_delayed_delete_goes_pending_delete_then_the_scrubber_deletes():
+    w = World(config={"glance": {"delayed_delete": True, "scrub_time_s": 60.0}})
+    image = w.create()
+    w.upload(image["id"], 100)
+    deleted_at = w.cloud.now
+    assert w.call("DELETE", f"/v2/images/{image['id']}").status == 204
+    assert w.status(image["id"]) == "pending_delete"
+    assert w.call("GET", f"/v2/images/{image['id']}").status == 404
+    assert image["id"] in w.glance.store.objects
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "deleted" and w.cloud.now == deleted_at + 60.0
+    assert image["id"] not in w.glance.store.objects
+
+
+def test_a_pending_delete_image_can_be_restored_to_active():
+    w = World(config={"glance": {"delayed_delete": True, "scrub_time_s": 60.0}})
+    image = w.create()
+    w.upload(image["id"], 100)
+    w.call("DELETE", f"/v2/images/{image['id']}")
+    w.glance.restore(image["id"])
+    w.cloud.run_until_idle()
+    assert w.show(image["id"])["status"] == "active"
+    assert ("pending_delete", "active") in _moves(w, image["id"])
+
+
+@pytest.mark.parametrize("status", ["active", "deactivated"])
+def test_uploading_again_to_an_image_with_data_is_409(status):
+    w = World()
+    image = w.create()
+    w.upload(image["id"], 10)
+    if status == "deactivated":
+        w.call("POST", f"/v2/images/{image['id']}/actions/deactivate")
+    resp = w.upload(image["id"], 10)
+    assert resp.status == 409
+    assert detail(resp) == f"Image status transition from {status} to saving is not allowed"
+
+
+@pytest.mark.parametrize(
+    "formats, text",
+    [
+        ({"disk_format": None}, "Property disk_format must be set prior to saving data."),
+        (
+            {"disk_format": None, "container_format": None},
+            "Properties disk_format, container_format must be set prior to saving data.",
+        ),
+    ],
+)
+def test_upload_without_formats_is_400_and_the_image_stays_queued(formats, text):
+    w = World()
+    image = w.create(**formats)
+    resp = w.upload(image["id"], 10)
+    assert resp.status == 400 and detail(resp) == text
+    assert w.status(image["id"]) == "queued"
+
+
+def test_glance_refuses_an_illegal_move_and_fakecloud_never_makes_one():
+    w = World()
+    image = w.create()
+    with pytest.raises(InvalidImageStatusTransition, match="from queued to deactivated"):
+        w.glance.set_status(image["id"], "deactivated")
+    assert w.status(image["id"]) == "queued"
+
+
+def test_deleted_is_final_for_everyone():
+    w = World()
+    image = w.create()
+    w.call("DELETE", f"/v2/images/{image['id']}")
+    for method, path in [
+        ("GET", ""),
+        ("DELETE", ""),
+        ("POST", "/actions/reactivate"),
+    ]:
+        assert w.call(method, f"/v2/images/{image['id']}{path}", ADMIN).status == 404
+
+
+@pytest.mark.parametrize(
+    "body, status, text",
+    [
+        ({}, 400, "Import request requires a 'method' field."),
+        ({"method": {}}, 400, "Import request requires a 'name' field."),
+        ({"method": {"name": "web-download"}}, 400, "Unknown import method name 'web-download'."),
+        (
+            {"method": {"name": "glance-direct"}, "all_stores": "yes"},
+            400,
+            "'all_stores' must be boolean value only",
+        ),
+        (
+            {"method": {"name": "glance-direct"}},
+            409,
+            "Image needs to be staged before 'glance-direct' method can be used",
+        ),
+    ],
+)
+def test_import_request_errors(body, status, text):
+    w = World()
+    image = w.create()
+    resp = w.call("POST", f"/v2/images/{image['id']}/import", body=body)
+    assert resp.status == status and detail(resp) == text
+    assert w.status(image["id"]) == "queued"
+
+
+def test_import_of_an_active_image_is_409():
+    w = World()
+    image = w.create()
+    w.upload(image["id"], 10)
+    resp = w.call(
+        "POST", f"/v2/images/{image['id']}/import", body={"method": {"name": "glance-direct"}}
+    )
+    assert resp.status == 409
+    assert detail(resp) == "Image with status active cannot be target for import"
+
+
+def test_stage_is_404_where_glance_direct_is_disabled():
+    w = World(config={"glance": {"enabled_import_methods": []}})
+    image = w.create()
+    resp = w.call("PUT", f"/v2/images/{image['id']}/stage", headers=OCTET)
+    assert resp.status == 404
+    assert detail(resp) == "'glance-direct' method is not available at this site."
+    assert "OpenStack-image-import-methods" not in w.call("POST", "/v2/images", body={}).headers
+
+
+def test_an_http_error_raised_during_upload_is_answered_as_raised_and_the_image_restored():
+    from fakecloud.glance.errors import HTTPServiceUnavailable
+
+    w = World()
+    image = w.create()
+    w.cloud.faults.add("glance.upload", error=HTTPServiceUnavailable(explanation="busy"))
+    resp = w.upload(image["id"], 10)
+    assert resp.status == 503 and detail(resp) == "busy"
+    assert w.status(image["id"]) == "queued"

@@ -1,0 +1,353 @@
+"""``PUT /v2/images/{id}/file`` and ``GET .../file``: timing over shared links and the store,
+hashes from simulated content, upload races, store failures, and their HTTP answers."""
+
+import hashlib
+
+import pytest
+from glance_support import ADMIN, GB, OCTET, P1, P2, World, detail
+
+from fakecloud.glance.content import EMPTY_MD5, ImageData
+from fakecloud.sim.io import MB
+
+EMPTY_SHA512 = hashlib.sha512(b"").hexdigest()
+
+
+# -- timing ---------------------------------------------------------------------------------
+
+
+def test_one_gigabyte_over_a_one_gigabit_link_with_a_fast_store_takes_8_seconds():
+    w = World()
+    image = w.create()
+    assert w.upload(image["id"], GB).status == 204
+    assert w.cloud.now == pytest.approx(8.0)
+    assert w.show(image["id"])["updated_at"] == "2026-01-01T00:00:08Z"
+
+
+def test_two_concurrent_uploads_on_one_link_each_take_twice_as_long():
+    w = World()
+    a, b = w.create(), w.create()
+    ua, ub = w.start_upload(a["id"], GB), w.start_upload(b["id"], GB)
+    w.cloud.run_until_idle()
+    assert ua["response"].status == ub["response"].status == 204
+    assert ua["t"] == pytest.approx(16.0) and ub["t"] == pytest.approx(16.0)
+
+
+def test_uploads_on_separate_links_do_not_slow_each_other_on_a_fast_store():
+    w = World()
+    a, b = w.create(), w.create()
+    ua = w.start_upload(a["id"], GB, x_fakecloud_link="link:cmp-1")
+    ub = w.start_upload(b["id"], GB, x_fakecloud_link="link:cmp-2")
+    w.cloud.run_until_idle()
+    assert ua["t"] == pytest.approx(8.0) and ub["t"] == pytest.approx(8.0)
+
+
+def test_a_store_slower_than_the_link_is_the_bottleneck():
+    w = World(config={"glance": {"store_throughput_mb_per_s": 50.0}})
+    image = w.create()
+    w.upload(image["id"], GB)
+    assert w.cloud.now == pytest.approx(GB / (50 * MB))  # 20 s, not 8
+
+
+def test_two_hosts_share_a_slow_store():
+    w = World(config={"glance": {"store_throughput_mb_per_s": 100.0}})
+    a, b = w.create(), w.create()
+    ua = w.start_upload(a["id"], GB, x_fakecloud_link="link:cmp-1")
+    ub = w.start_upload(b["id"], GB, x_fakecloud_link="link:cmp-2")
+    w.cloud.run_until_idle()
+    assert ua["t"] == pytest.approx(20.0) and ub["t"] == pytest.approx(20.0)
+
+
+def test_a_store_slowed_mid_upload_moves_the_finish():
+    w = World()
+    image = w.create()
+    w.start_upload(image["id"], GB)
+    # 4 s at 125 MB/s (500 MB), then 25 MB/s for the other 500 MB: 20 s more
+    w.cloud.kernel.at(4.0, lambda: w.cloud.io.set_capacity("glance.client", 25 * MB))
+    w.cloud.run_until_idle()
+    assert w.cloud.now == pytest.approx(24.0)
+
+
+# -- what an upload leaves ------------------------------------------------------------------
+
+
+def test_size_checksum_and_hash_come_from_the_content_deterministically():
+    w = World()
+    a, b, c = w.create(), w.create(), w.create()
+    w.upload(a["id"], GB, x_fakecloud_content_id="disk-1")
+    w.upload(b["id"], GB, x_fakecloud_content_id="disk-1")
+    w.upload(c["id"], GB, x_fakecloud_content_id="disk-2")
+    sa, sb, sc = (w.show(i["id"]) for i in (a, b, c))
+    assert sa["size"] == GB and sa["virtual_size"] == GB
+    assert len(sa["checksum"]) == 32 and len(sa["os_hash_value"]) == 128
+    assert sa["os_hash_algo"] == "sha512"
+    assert (sa["checksum"], sa["os_hash_value"]) == (sb["checksum"], sb["os_hash_value"])
+    assert sa["checksum"] != sc["checksum"]
+    assert sa["checksum"] == ImageData(GB, "disk-1").checksum()
+    assert sa["status"] == "active"
+
+
+def test_a_zero_byte_upload_has_the_empty_input_digests_and_no_virtual_size():
+    w = World()
+    image = w.create(disk_format="raw")
+    assert w.upload(image["id"], 0).status == 204
+    shown = w.show(image["id"])
+    assert (shown["size"], shown["virtual_size"]) == (0, None)
+    assert shown["checksum"] == EMPTY_MD5
+    assert shown["os_hash_value"] == EMPTY_SHA512
+
+
+def test_real_bytes_get_their_real_digests():
+    w = World()
+    image = w.create(disk_format="raw")
+    resp = w.call("PUT", f"/v2/images/{image['id']}/file", body=b"hello", headers=OCTET)
+    assert resp.status == 204
+    shown = w.show(image["id"])
+    assert shown["size"] == 5 and shown["virtual_size"] == 5
+    assert shown["checksum"] == hashlib.md5(b"hello").hexdigest()
+    assert shown["os_hash_value"] == hashlib.sha512(b"hello").hexdigest()
+
+
+def test_the_hash_algorithm_is_configurable():
+    w = World(config={"glance": {"hashing_algorithm": "sha256"}})
+    image = w.create()
+    w.upload(image["id"], 10)
+    shown = w.show(image["id"])
+    assert shown["os_hash_algo"] == "sha256" and len(shown["os_hash_value"]) == 64
+
+
+def test_the_store_keeps_the_data_and_the_trace_shows_the_transfer():
+    w = World()
+    image = w.create()
+    w.upload(image["id"], GB)
+    assert w.glance.store.objects[image["id"]].size == GB
+    assert w.glance.store.used_bytes == GB
+    start = w.cloud.trace.first(kind="io.start", label="glance.upload")
+    assert start["path"] == ["glance.client", "glance.store"]
+    assert start["size"] == GB
+
+
+# -- request errors -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_anything_but_octet_stream_is_415(content_type):
+    w = World()
+    image = w.create()
+    headers = {"Content-Type": content_type} if content_type else {}
+    resp = w.call("PUT", f"/v2/images/{image['id']}/file", headers=headers)
+    assert resp.status == 415
+    ct = content_type or ""
+    assert resp.json()["message"] == (
+        f"The request media type {ct} is not supported by this server.\n<br /><br />\n"
+        f"Invalid content type {content_type}"
+    )
+
+
+def test_a_non_integer_size_header_is_400():
+    w = World()
+    image = w.create()
+    resp = w.call(
+        "PUT",
+        f"/v2/images/{image['id']}/file",
+        headers={**OCTET, "x-openstack-image-size": "big"},
+    )
+    assert resp.status == 400
+    assert detail(resp) == "Invalid or missing image size in request headers."
+
+
+def test_another_projects_private_image_is_404_and_its_public_image_403():
+    w = World()
+    private = w.create(visibility="private")
+    public = w.create(ADMIN, visibility="public")
+    assert w.upload(private["id"], 10, P2).status == 404
+    resp = w.upload(public["id"], 10, P1)
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete upload_image action."
+
+
+# -- races ----------------------------------------------------------------------------------
+
+
+def test_a_second_upload_while_saving_is_409():
+    w = World()
+    image = w.create()
+    first = w.start_upload(image["id"], GB)
+    w.cloud.advance(1)
+    resp = w.upload(image["id"], GB)
+    assert resp.status == 409
+    assert detail(resp) == "Image status transition from saving to saving is not allowed"
+    w.cloud.run_until_idle()
+    assert first["response"].status == 204
+
+
+def test_two_uploads_racing_from_queued_one_wins_the_other_gets_410():
+    w = World(config={"glance": {"db_roundtrip_s": 0.01}})
+    image = w.create()
+    a, b = w.start_upload(image["id"], GB), w.start_upload(image["id"], GB)
+    w.cloud.run_until_idle()
+    assert sorted([a["response"].status, b["response"].status]) == [204, 410]
+    assert w.status(image["id"]) == "active"
+
+
+def test_delete_during_upload_gives_the_uploader_410_and_leaves_nothing_behind():
+    w = World(config={"glance": {"user_storage_quota": "10GB"}})
+    image = w.create()
+    up = w.start_upload(image["id"], GB)
+    w.cloud.advance(3)
+    assert w.call("DELETE", f"/v2/images/{image['id']}").status == 204
+    w.cloud.run_until_idle()
+    resp = up["response"]
+    assert resp.status == 410
+    assert detail(resp) == (
+        f"Image {image['id']} could not be found after upload. The image may have been "
+        "deleted during the upload, cleaning up the chunks uploaded."
+    )
+    assert up["t"] == pytest.approx(8.0)  # the bytes kept flowing until the end
+    assert w.status(image["id"]) == "deleted"
+    assert image["id"] not in w.glance.store.objects and w.glance.store.used_bytes == 0
+    assert w.glance.quotas.storage_usage("p1") == 0
+
+
+# -- store failures -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error, status, text",
+    [
+        ("GlanceStorageFull", 413, "Image storage media is full: There is not enough disk"),
+        (
+            "GlanceStorageWriteDenied",
+            503,
+            "Insufficient permissions on image storage media: Permission to write",
+        ),
+        ("GlanceStoreTimeout", 503, "Timeout while writing to the store."),
+        ("GlanceStoreInvalid", 400, "Data supplied was not valid."),
+        (
+            "GlanceStoreAddDisabled",
+            410,
+            "Error in store configuration. Adding images to store is disabled.",
+        ),
+        ("GlanceInvalidImageData", 415, "Image data is not acceptable or does not match"),
+    ],
+)
+def test_store_errors_answer_as_glance_and_put_the_image_back_to_queued(error, status, text):
+    w = World()
+    image = w.create()
+    w.cloud.faults.add("glance.store.write", error=error, match={"image_id": image["id"]})
+    resp = w.upload(image["id"], GB)
+    assert resp.status == status
+    assert text in resp.json()["message"]
+    assert w.status(image["id"]) == "queued"
+    assert w.show(image["id"])["size"] is None
+
+
+def test_a_link_failing_mid_upload_is_glances_500_and_the_image_is_retryable():
+    w = World()
+    image = w.create()
+    w.cloud.faults.add("io.transfer", error=ConnectionResetError("peer gone"), at=4.0, times=1)
+    resp = w.upload(image["id"], GB)
+    assert resp.status == 500 and w.cloud.now == pytest.approx(4.0)
+    assert w.status(image["id"]) == "queued"
+    assert w.upload(image["id"], GB).status == 204
+
+
+def test_a_store_with_a_capacity_refuses_what_does_not_fit():
+    w = World(config={"glance": {"store_capacity_bytes": 3 * GB // 2}})
+    a, b = w.create(), w.create()
+    assert w.upload(a["id"], GB).status == 204
+    resp = w.upload(b["id"], GB)
+    assert resp.status == 413
+    assert w.status(b["id"]) == "queued"
+
+
+def test_a_stalled_upload_keeps_the_image_saving_until_released():
+    w = World()
+    image = w.create()
+    w.cloud.faults.add("glance.upload", action="stall")
+    up = w.start_upload(image["id"], 10)
+    w.cloud.advance(100)
+    assert w.status(image["id"]) == "saving" and "response" not in up
+    w.cloud.faults.release("glance.upload")
+    w.cloud.run_until_idle()
+    assert up["response"].status == 204
+
+
+def test_a_format_mismatch_is_415_for_bare_images():
+    w = World()
+    image = w.create(disk_format="qcow2")
+    resp = w.upload(image["id"], 100, x_fakecloud_content_format="vmdk")
+    assert resp.status == 415
+    assert "Image disk_format qcow2 does not match stream data vmdk" in resp.json()["message"]
+    assert w.status(image["id"]) == "queued" and w.glance.store.used_bytes == 0
+
+
+def test_data_declared_raw_is_accepted_whatever_it_looks_like():
+    w = World()
+    image = w.create(disk_format="raw")
+    assert w.upload(image["id"], 100, x_fakecloud_content_format="qcow2").status == 204
+    assert w.show(image["id"])["virtual_size"] == 100
+
+
+def test_an_image_larger_than_the_size_cap_is_413_after_the_cap_was_read():
+    w = World(config={"glance": {"image_size_cap": GB}})
+    image = w.create()
+    resp = w.upload(image["id"], 2 * GB)
+    assert resp.status == 413
+    assert (
+        "The incoming image is too large: The provided image is too large."
+        in resp.json()["message"]
+    )
+    assert w.cloud.now == pytest.approx(8.0)
+    assert w.status(image["id"]) == "queued" and w.glance.store.used_bytes == 0
+
+
+# -- download -------------------------------------------------------------------------------
+
+
+def test_download_takes_the_transfer_time_and_answers_small_data():
+    w = World()
+    image = w.create(disk_format="raw")
+    w.call("PUT", f"/v2/images/{image['id']}/file", body=b"abc", headers=OCTET)
+    resp = w.call("GET", f"/v2/images/{image['id']}/file")
+    assert resp.status == 200 and resp.body == b"abc"
+    assert resp.headers["Content-MD5"] == hashlib.md5(b"abc").hexdigest()
+    big = w.create()
+    w.upload(big["id"], GB)
+    t0 = w.cloud.now
+    resp = w.call("GET", f"/v2/images/{big['id']}/file")
+    assert w.cloud.now - t0 == pytest.approx(8.0)
+    assert resp.headers["x-fakecloud-content-size"] == str(GB)
+
+
+def test_download_of_an_image_without_data_is_204():
+    w = World()
+    image = w.create()
+    assert w.call("GET", f"/v2/images/{image['id']}/file").status == 204
+
+
+def test_download_of_a_deactivated_image_is_403_except_for_admin():
+    w = World()
+    image = w.create()
+    w.upload(image["id"], 10)
+    w.call("POST", f"/v2/images/{image['id']}/actions/deactivate")
+    resp = w.call("GET", f"/v2/images/{image['id']}/file")
+    assert resp.status == 403
+    assert detail(resp) == (
+        "The requested image has been deactivated. Image data download is forbidden."
+    )
+    assert w.call("GET", f"/v2/images/{image['id']}/file", ADMIN).status == 200
+
+
+def test_the_same_seed_replays_the_same_trace():
+    def run():
+        w = World(seed=3)
+        w.glance.add_base_images("admin-p")
+        a, b = w.create(), w.create()
+        w.start_upload(a["id"], GB)
+        w.start_upload(b["id"], GB // 2, x_fakecloud_link="link:cmp-1")
+        w.cloud.advance(1)
+        w.call("DELETE", f"/v2/images/{b['id']}")
+        w.cloud.run_until_idle()
+        return w.cloud.trace.digest()
+
+    assert run() == run()
