@@ -108,7 +108,7 @@ class ApiService:
         for key, value in extra.items():
             headers.setdefault(key, value)
         if self.request_id_headers:
-            rid = self.kernel.ids.request_id()
+            rid = getattr(ctx, "request_id", None) or self.kernel.ids.request_id()
             for name in self.request_id_headers:
                 headers.setdefault(name, rid)
         return response

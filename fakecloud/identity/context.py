@@ -22,11 +22,13 @@ class RequestContext:
     roles: tuple[str, ...] = ()
     user_name: str = ""
     project_name: str = ""
-    domain_id: str = "default"
+    domain_id: str | None = "default"
     system_scope: str | None = None
     auth_token: str | None = None
     request_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    user_domain_id: str = "default"
+    project_domain_id: str | None = "default"
 
     @property
     def is_admin(self) -> bool:
@@ -43,4 +45,6 @@ class RequestContext:
             "system_scope": self.system_scope,
             "is_admin": self.is_admin,
             "is_admin_project": True,
+            "user_domain_id": self.user_domain_id,
+            "project_domain_id": self.project_domain_id,
         }

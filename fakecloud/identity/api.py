@@ -1,0 +1,583 @@
+"""The Keystone v3 REST surface: version documents, tokens, and reads of the directory.
+
+Served: ``GET /`` (300, the versions), ``GET /v3``, ``POST|GET|HEAD|DELETE /v3/auth/tokens``,
+``GET /v3/auth/{catalog,projects,domains,system}``, and reads of users, projects, domains,
+roles, implied roles, role assignments, services, endpoints and regions. Errors are Keystone's
+body ``{"error": {"code", "message", "title"}}``; a 401 carries ``WWW-Authenticate``.
+Policy is Keystone's defaults, distilled: a user reads itself and its projects, an admin (the
+``admin`` role, or a system-scoped reader) reads everything.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.service import ApiService
+from fakecloud.identity import exception
+from fakecloud.identity.auth import SUPPORTED_METHODS
+from fakecloud.identity.tokens import Token, TokenExpired
+from fakecloud.transport.endpoints import host_url
+
+#: Keystone's current API version and the date its version document gives.
+VERSION_ID = "v3.14"
+VERSION_UPDATED = "2020-04-07T00:00:00Z"
+MEDIA_TYPE = "application/vnd.openstack.identity-v3+json"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def version_document(base_url: str) -> dict[str, Any]:
+    """The v3 entry of Keystone's version documents, with links under `base_url`."""
+    return {
+        "id": VERSION_ID,
+        "status": "stable",
+        "updated": VERSION_UPDATED,
+        "links": [{"rel": "self", "href": f"{base_url}/v3/"}],
+        "media-types": [{"base": "application/json", "type": MEDIA_TYPE}],
+    }
+
+
+class KeystoneApi(ApiService):
+    """Keystone's v3 API over one `fakecloud.identity.keystone.Keystone`."""
+
+    name = "keystone"
+
+    def __init__(self, kernel: Any, keystone: Any):
+        super().__init__(kernel)
+        self.keystone = keystone
+        self.directory = keystone.directory
+        add = self._add
+        add("GET", "/", self.list_versions)
+        add("GET", "/v3", self.get_version)
+        add("POST", "/v3/auth/tokens", self.issue_token)
+        add("GET", "/v3/auth/tokens", self.validate_token)
+        add("HEAD", "/v3/auth/tokens", self.check_token)
+        add("DELETE", "/v3/auth/tokens", self.revoke_token)
+        add("GET", "/v3/auth/catalog", self.auth_catalog)
+        add("GET", "/v3/auth/projects", self.auth_projects)
+        add("GET", "/v3/auth/domains", self.auth_domains)
+        add("GET", "/v3/auth/system", self.auth_system)
+        add("GET", "/v3/users", self.list_users)
+        add("GET", "/v3/users/{user_id}", self.get_user)
+        add("GET", "/v3/users/{user_id}/projects", self.list_user_projects)
+        add("GET", "/v3/projects", self.list_projects)
+        add("GET", "/v3/projects/{project_id}", self.get_project)
+        add("GET", "/v3/domains", self.list_domains)
+        add("GET", "/v3/domains/{domain_id}", self.get_domain)
+        add("GET", "/v3/roles", self.list_roles)
+        add("GET", "/v3/roles/{role_id}", self.get_role)
+        add("GET", "/v3/role_inferences", self.list_role_inferences)
+        add("GET", "/v3/role_assignments", self.list_role_assignments)
+        add("GET", "/v3/services", self.list_services)
+        add("GET", "/v3/services/{service_id}", self.get_service)
+        add("GET", "/v3/endpoints", self.list_endpoints)
+        add("GET", "/v3/endpoints/{endpoint_id}", self.get_endpoint)
+        add("GET", "/v3/regions", self.list_regions)
+        add("GET", "/v3/regions/{region_id}", self.get_region)
+
+    # -- the pieces every service overrides --------------------------------------------------
+
+    def needs_token(self, method: str, path: str) -> bool:
+        """Version documents and issuing a token need no token; everything else does."""
+        stripped = path.rstrip("/")
+        if stripped in ("", "/v3"):
+            return False
+        return not (method == "POST" and stripped == "/v3/auth/tokens")
+
+    def render_fault(self, error: HttpError) -> Response:
+        """Keystone's error body; 401s say where to authenticate."""
+        try:
+            title = http.HTTPStatus(error.status).phrase
+        except ValueError:
+            title = "Error"
+        body = {"error": {"code": error.status, "message": error.message, "title": title}}
+        body["error"].update(error.details)
+        headers = {"Content-Type": "application/json", **error.headers}
+        if error.status == 401:
+            headers.setdefault(
+                "WWW-Authenticate", f'Keystone uri="{host_url(self.kernel.config, "identity")}"'
+            )
+        return Response(error.status, body, headers)
+
+    def unexpected(self, exc: BaseException) -> HttpError:
+        """Keystone's 500 wording."""
+        return HttpError(500, exception.Error.message_format)
+
+    def _add(self, method: str, template: str, handler: Callable[[Request], Response]) -> None:
+        self.router.add(method, template, _mapped(handler))
+
+    # -- versions ----------------------------------------------------------------------------
+
+    def list_versions(self, req: Request) -> Response:
+        """``GET /``: every API version (only v3), status 300 as Keystone answers."""
+        return Response(300, {"versions": {"values": [version_document(req.base_url)]}})
+
+    def get_version(self, req: Request) -> Response:
+        """``GET /v3``: the v3 version document (keystoneauth's discovery)."""
+        return Response(200, {"version": version_document(req.base_url)})
+
+    # -- tokens ------------------------------------------------------------------------------
+
+    def issue_token(self, req: Request) -> Response:
+        """``POST /v3/auth/tokens``: 201, the token id in ``X-Subject-Token``."""
+        body = _json(req)
+        auth = body.get("auth") if isinstance(body, dict) else None
+        token = self.keystone.authenticate(auth if auth is not None else {})
+        return Response(
+            201,
+            self.render_token(token, catalog="nocatalog" not in req.query),
+            {"X-Subject-Token": token.id},
+        )
+
+    def _subject(self, req: Request) -> Token:
+        ctx = req.context
+        subject_id = req.headers.get("X-Subject-Token")
+        if not subject_id:
+            raise exception.ValidationError(attribute="X-Subject-Token", target="headers")
+        try:
+            subject = self.keystone.validate(subject_id)
+        except (exception.TokenNotFound, TokenExpired):
+            raise exception.TokenNotFound(token_id=subject_id) from None
+        if subject.user.id != ctx.user_id and not _is_admin(ctx):
+            raise exception.ForbiddenAction(action="identity:validate_token")
+        return subject
+
+    def validate_token(self, req: Request) -> Response:
+        """``GET /v3/auth/tokens``: the subject token's body (404 if dead)."""
+        subject = self._subject(req)
+        return Response(
+            200,
+            self.render_token(subject, catalog="nocatalog" not in req.query),
+            {"X-Subject-Token": subject.id},
+        )
+
+    def check_token(self, req: Request) -> Response:
+        """``HEAD /v3/auth/tokens``: 200 if the subject token lives."""
+        subject = self._subject(req)
+        return Response(200, None, {"X-Subject-Token": subject.id})
+
+    def revoke_token(self, req: Request) -> Response:
+        """``DELETE /v3/auth/tokens``: revoke the subject token, 204."""
+        subject = self._subject(req)
+        self.keystone.revoke(subject.id)
+        return Response(204)
+
+    def render_token(self, token: Token, catalog: bool = True) -> dict[str, Any]:
+        """Keystone's token body (``{"token": {...}}``)."""
+        d = self.directory
+        user = token.user
+        user_domain = d.domains[user.domain_id]
+        wall = self.kernel.clock.wall_time
+        body: dict[str, Any] = {
+            "methods": list(token.methods),
+            "user": {
+                "domain": {"id": user_domain.id, "name": user_domain.name},
+                "id": user.id,
+                "name": user.name,
+                "password_expires_at": None,
+            },
+            "audit_ids": list(token.audit_ids),
+            "expires_at": wall(token.expires_at).strftime(TIME_FORMAT),
+            "issued_at": wall(token.issued_at).strftime(TIME_FORMAT),
+        }
+        if token.project is not None:
+            project_domain = d.domains[token.project.domain_id]
+            body["project"] = {
+                "domain": {"id": project_domain.id, "name": project_domain.name},
+                "id": token.project.id,
+                "name": token.project.name,
+            }
+            body["is_domain"] = False
+        elif token.domain is not None:
+            body["domain"] = {"id": token.domain.id, "name": token.domain.name}
+        elif token.system:
+            body["system"] = {"all": True}
+        if token.scoped:
+            body["roles"] = [{"id": d.role_by_name(name).id, "name": name} for name in token.roles]
+            if catalog:
+                project_id = token.project.id if token.project is not None else None
+                body["catalog"] = self.keystone.catalog.for_project(project_id)
+        return {"token": body}
+
+    # -- the caller's own view (/v3/auth/*) --------------------------------------------------
+
+    def auth_catalog(self, req: Request) -> Response:
+        """``GET /v3/auth/catalog``: the catalog of the caller's scope."""
+        ctx = req.context
+        if ctx.project_id is None and ctx.system_scope is None:
+            raise exception.Unauthorized("an unscoped token has no catalog")
+        return Response(
+            200,
+            {
+                "catalog": self.keystone.catalog.for_project(ctx.project_id),
+                "links": _links(req),
+            },
+        )
+
+    def auth_projects(self, req: Request) -> Response:
+        """``GET /v3/auth/projects``: the projects the caller may scope to."""
+        projects = self.directory.projects_of(req.context.user_id)
+        return Response(
+            200,
+            {"projects": [self._project(req, p) for p in projects], "links": _links(req)},
+        )
+
+    def auth_domains(self, req: Request) -> Response:
+        """``GET /v3/auth/domains``: the domains the caller may scope to."""
+        d = self.directory
+        ids = {a.domain_id for a in d.assignments if a.user_id == req.context.user_id}
+        domains = [self._domain(req, dom) for dom in d.domains.values() if dom.id in ids]
+        return Response(200, {"domains": domains, "links": _links(req)})
+
+    def auth_system(self, req: Request) -> Response:
+        """``GET /v3/auth/system``: ``[{"all": true}]`` if the caller may scope to the system."""
+        has = bool(self.directory.effective_roles(req.context.user_id, system=True))
+        return Response(200, {"system": [{"all": True}] if has else [], "links": _links(req)})
+
+    # -- users, projects, domains ------------------------------------------------------------
+
+    def list_users(self, req: Request) -> Response:
+        """``GET /v3/users`` (admin), filters ``name``, ``domain_id``, ``enabled``."""
+        _require_admin(req, "identity:list_users")
+        users = _filtered(self.directory.users.values(), req, ("name", "domain_id", "enabled"))
+        return Response(200, {"users": [self._user(req, u) for u in users], "links": _links(req)})
+
+    def get_user(self, req: Request) -> Response:
+        """``GET /v3/users/{id}``: oneself, or any user for an admin."""
+        user_id = req.params["user_id"]
+        if user_id != req.context.user_id:
+            _require_admin(req, "identity:get_user")
+        user = self.directory.users.get(user_id)
+        if user is None:
+            raise exception.UserNotFound(user_id=user_id)
+        return Response(200, {"user": self._user(req, user)})
+
+    def list_user_projects(self, req: Request) -> Response:
+        """``GET /v3/users/{id}/projects``: the projects a user holds roles on."""
+        user_id = req.params["user_id"]
+        if user_id != req.context.user_id:
+            _require_admin(req, "identity:list_user_projects")
+        if user_id not in self.directory.users:
+            raise exception.UserNotFound(user_id=user_id)
+        projects = self.directory.projects_of(user_id)
+        return Response(
+            200, {"projects": [self._project(req, p) for p in projects], "links": _links(req)}
+        )
+
+    def list_projects(self, req: Request) -> Response:
+        """``GET /v3/projects`` (admin), filters ``name``, ``domain_id``, ``enabled``."""
+        _require_admin(req, "identity:list_projects")
+        projects = _filtered(
+            self.directory.projects.values(), req, ("name", "domain_id", "enabled")
+        )
+        return Response(
+            200, {"projects": [self._project(req, p) for p in projects], "links": _links(req)}
+        )
+
+    def get_project(self, req: Request) -> Response:
+        """``GET /v3/projects/{id}``: the caller's own project, or any for an admin."""
+        project_id = req.params["project_id"]
+        if project_id != req.context.project_id:
+            _require_admin(req, "identity:get_project")
+        project = self.directory.projects.get(project_id)
+        if project is None:
+            raise exception.ProjectNotFound(project_id=project_id)
+        return Response(200, {"project": self._project(req, project)})
+
+    def list_domains(self, req: Request) -> Response:
+        """``GET /v3/domains`` (admin), filters ``name``, ``enabled``."""
+        _require_admin(req, "identity:list_domains")
+        domains = _filtered(self.directory.domains.values(), req, ("name", "enabled"))
+        return Response(
+            200, {"domains": [self._domain(req, d) for d in domains], "links": _links(req)}
+        )
+
+    def get_domain(self, req: Request) -> Response:
+        """``GET /v3/domains/{id}``: the caller's own domain, or any for an admin."""
+        domain_id = req.params["domain_id"]
+        ctx = req.context
+        if domain_id not in (ctx.domain_id, ctx.project_domain_id, ctx.user_domain_id):
+            _require_admin(req, "identity:get_domain")
+        domain = self.directory.domains.get(domain_id)
+        if domain is None:
+            raise exception.DomainNotFound(domain_id=domain_id)
+        return Response(200, {"domain": self._domain(req, domain)})
+
+    # -- roles -------------------------------------------------------------------------------
+
+    def list_roles(self, req: Request) -> Response:
+        """``GET /v3/roles`` (admin), filter ``name``."""
+        _require_admin(req, "identity:list_roles")
+        roles = _filtered(self.directory.roles.values(), req, ("name",))
+        return Response(200, {"roles": [self._role(req, r) for r in roles], "links": _links(req)})
+
+    def get_role(self, req: Request) -> Response:
+        """``GET /v3/roles/{id}`` (admin)."""
+        _require_admin(req, "identity:get_role")
+        role = self.directory.roles.get(req.params["role_id"])
+        if role is None:
+            raise exception.RoleNotFound(role_id=req.params["role_id"])
+        return Response(200, {"role": self._role(req, role)})
+
+    def list_role_inferences(self, req: Request) -> Response:
+        """``GET /v3/role_inferences`` (admin): each role and the roles it implies."""
+        _require_admin(req, "identity:list_role_inference_rules")
+        d = self.directory
+        out = []
+        for role in d.roles.values():
+            if role.implies:
+                out.append(
+                    {
+                        "prior_role": _role_ref(req, role),
+                        "implies": [_role_ref(req, d.role_by_name(n)) for n in role.implies],
+                    }
+                )
+        return Response(200, {"role_inferences": out, "links": _links(req)})
+
+    def list_role_assignments(self, req: Request) -> Response:
+        """``GET /v3/role_assignments`` (admin); filters ``user.id``, ``scope.project.id``,
+        ``role.id``, ``scope.system``; ``effective`` adds implied roles; ``include_names``."""
+        _require_admin(req, "identity:list_role_assignments")
+        d = self.directory
+        user_id = req.arg("user.id")
+        project_id = req.arg("scope.project.id")
+        role_id = req.arg("role.id")
+        system = req.arg("scope.system")
+        effective = "effective" in req.query
+        names = "include_names" in req.query and req.arg("include_names") not in ("0", "false")
+        out = []
+        for a in d.assignments:
+            if user_id and a.user_id != user_id:
+                continue
+            if project_id and a.project_id != project_id:
+                continue
+            if system and not a.system:
+                continue
+            granted = d.roles[a.role_id]
+            role_names = d.implied([granted.name]) if effective else (granted.name,)
+            for role_name in role_names:
+                role = d.role_by_name(role_name)
+                if role_id and role.id != role_id:
+                    continue
+                out.append(self._assignment(req, a, role, names))
+        return Response(200, {"role_assignments": out, "links": _links(req)})
+
+    # -- catalog records ---------------------------------------------------------------------
+
+    def list_services(self, req: Request) -> Response:
+        """``GET /v3/services`` (admin), filter ``type``."""
+        _require_admin(req, "identity:list_services")
+        wanted = req.arg("type")
+        services = [
+            self._service(req, s)
+            for s in self.keystone.catalog.services
+            if wanted is None or s.entry.service_type == wanted
+        ]
+        return Response(200, {"services": services, "links": _links(req)})
+
+    def get_service(self, req: Request) -> Response:
+        """``GET /v3/services/{id}`` (admin)."""
+        _require_admin(req, "identity:get_service")
+        for svc in self.keystone.catalog.services:
+            if svc.id == req.params["service_id"]:
+                return Response(200, {"service": self._service(req, svc)})
+        raise exception.ServiceNotFound(service_id=req.params["service_id"])
+
+    def list_endpoints(self, req: Request) -> Response:
+        """``GET /v3/endpoints`` (admin), filters ``service_id``, ``interface``, ``region_id``."""
+        _require_admin(req, "identity:list_endpoints")
+        records = _filtered(
+            self.keystone.catalog.endpoint_records(),
+            req,
+            ("service_id", "interface", "region_id"),
+        )
+        for rec in records:
+            rec["links"] = {"self": f"{req.base_url}/v3/endpoints/{rec['id']}"}
+        return Response(200, {"endpoints": records, "links": _links(req)})
+
+    def get_endpoint(self, req: Request) -> Response:
+        """``GET /v3/endpoints/{id}`` (admin)."""
+        _require_admin(req, "identity:get_endpoint")
+        for rec in self.keystone.catalog.endpoint_records():
+            if rec["id"] == req.params["endpoint_id"]:
+                rec["links"] = {"self": f"{req.base_url}/v3/endpoints/{rec['id']}"}
+                return Response(200, {"endpoint": rec})
+        raise exception.EndpointNotFound(endpoint_id=req.params["endpoint_id"])
+
+    def list_regions(self, req: Request) -> Response:
+        """``GET /v3/regions``: the one region (any valid token)."""
+        return Response(200, {"regions": [self._region(req)], "links": _links(req)})
+
+    def get_region(self, req: Request) -> Response:
+        """``GET /v3/regions/{id}``."""
+        if req.params["region_id"] != self.keystone.catalog.region:
+            raise exception.RegionNotFound(region_id=req.params["region_id"])
+        return Response(200, {"region": self._region(req)})
+
+    # -- record shapes -----------------------------------------------------------------------
+
+    def _user(self, req: Request, user: Any) -> dict[str, Any]:
+        out = {
+            "id": user.id,
+            "name": user.name,
+            "domain_id": user.domain_id,
+            "enabled": user.enabled,
+            "password_expires_at": None,
+            "options": {},
+            "links": {"self": f"{req.base_url}/v3/users/{user.id}"},
+        }
+        if user.default_project_id:
+            out["default_project_id"] = user.default_project_id
+        return out
+
+    def _project(self, req: Request, project: Any) -> dict[str, Any]:
+        return {
+            "id": project.id,
+            "name": project.name,
+            "domain_id": project.domain_id,
+            "description": project.description,
+            "enabled": project.enabled,
+            "parent_id": project.domain_id,
+            "is_domain": False,
+            "tags": [],
+            "options": {},
+            "links": {"self": f"{req.base_url}/v3/projects/{project.id}"},
+        }
+
+    def _domain(self, req: Request, domain: Any) -> dict[str, Any]:
+        return {
+            "id": domain.id,
+            "name": domain.name,
+            "description": domain.description,
+            "enabled": domain.enabled,
+            "tags": [],
+            "options": {},
+            "links": {"self": f"{req.base_url}/v3/domains/{domain.id}"},
+        }
+
+    def _role(self, req: Request, role: Any) -> dict[str, Any]:
+        return {
+            "id": role.id,
+            "name": role.name,
+            "domain_id": None,
+            "description": None,
+            "options": {"immutable": True},
+            "links": {"self": f"{req.base_url}/v3/roles/{role.id}"},
+        }
+
+    def _assignment(self, req: Request, a: Any, role: Any, names: bool) -> dict[str, Any]:
+        d = self.directory
+        user = d.users[a.user_id]
+        user_ref: dict[str, Any] = {"id": user.id}
+        role_ref: dict[str, Any] = {"id": role.id}
+        if a.system:
+            scope: dict[str, Any] = {"system": {"all": True}}
+        elif a.project_id:
+            scope = {"project": {"id": a.project_id}}
+        else:
+            scope = {"domain": {"id": a.domain_id}}
+        if names:
+            dom = d.domains[user.domain_id]
+            user_ref.update(name=user.name, domain={"id": dom.id, "name": dom.name})
+            role_ref["name"] = role.name
+            if a.project_id:
+                proj = d.projects[a.project_id]
+                pdom = d.domains[proj.domain_id]
+                scope["project"].update(name=proj.name, domain={"id": pdom.id, "name": pdom.name})
+        return {
+            "user": user_ref,
+            "role": role_ref,
+            "scope": scope,
+            "links": {"assignment": f"{req.base_url}/v3/role_assignments"},
+        }
+
+    def _service(self, req: Request, svc: Any) -> dict[str, Any]:
+        return {
+            "id": svc.id,
+            "type": svc.entry.service_type,
+            "name": svc.entry.name,
+            "enabled": True,
+            "links": {"self": f"{req.base_url}/v3/services/{svc.id}"},
+        }
+
+    def _region(self, req: Request) -> dict[str, Any]:
+        region = self.keystone.catalog.region
+        return {
+            "id": region,
+            "description": "",
+            "parent_region_id": None,
+            "links": {"self": f"{req.base_url}/v3/regions/{region}"},
+        }
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _mapped(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """Keystone's errors → `HttpError`, in one place for every handler."""
+
+    def serve(req: Request) -> Response:
+        try:
+            return handler(req)
+        except exception.Error as exc:
+            details: dict[str, Any] = {}
+            if isinstance(exc, exception.AuthMethodNotSupported):
+                details["identity"] = {"methods": list(SUPPORTED_METHODS)}
+            raise HttpError(exc.code, str(exc), details=details) from None
+
+    serve.__name__ = handler.__name__
+    serve.__doc__ = handler.__doc__
+    return serve
+
+
+def _json(req: Request) -> Any:
+    try:
+        return req.json()
+    except ValueError:
+        raise exception.ValidationError(attribute="valid JSON", target="request body") from None
+
+
+def _is_admin(ctx: Any) -> bool:
+    """Keystone's ``admin_required`` or a system-scoped reader."""
+    return "admin" in ctx.roles or (ctx.system_scope == "all" and "reader" in ctx.roles)
+
+
+def _require_admin(req: Request, action: str) -> None:
+    if not _is_admin(req.context):
+        raise exception.ForbiddenAction(action=action)
+
+
+def _links(req: Request) -> dict[str, Any]:
+    query = "&".join(f"{k}={v}" for k, vs in req.query.items() for v in vs)
+    url = f"{req.base_url}{req.path}" + (f"?{query}" if query else "")
+    return {"self": url, "previous": None, "next": None}
+
+
+def _role_ref(req: Request, role: Any) -> dict[str, Any]:
+    return {
+        "id": role.id,
+        "name": role.name,
+        "links": {"self": f"{req.base_url}/v3/roles/{role.id}"},
+    }
+
+
+def _filtered(records: Any, req: Request, fields: tuple[str, ...]) -> list[Any]:
+    out = []
+    for rec in records:
+        keep = True
+        for name in fields:
+            wanted = req.arg(name)
+            if wanted is None:
+                continue
+            have = rec.get(name) if isinstance(rec, dict) else getattr(rec, name)
+            if isinstance(have, bool):
+                keep = have == (wanted.lower() not in ("0", "false", "no", "off"))
+            else:
+                keep = str(have) == wanted
+            if not keep:
+                break
+        if keep:
+            out.append(rec)
+    return out

@@ -1,0 +1,219 @@
+"""``POST /v3/auth/tokens``: who is authenticating, for which scope (``keystone/auth/core.py``).
+
+`AuthInfo` reads an ``auth`` body the way Keystone does: the identity methods (``password``:
+user by id, or by name and domain; ``token``: an existing token), then the scope (a project by id
+or by name and domain, a domain, the system, ``"unscoped"``, or nothing, which falls back to the
+user's default project when the user has a role there). `authenticate` checks it against the
+directory and issues the token. Failures keep Keystone's statuses: 400 for a malformed body, 401
+for anything about credentials or scope (the trace says which), 404 for an unknown token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.identity import exception
+from fakecloud.identity.models import Directory, Domain, Project, User
+from fakecloud.identity.tokens import Token, TokenExpired, TokenStore
+
+SUPPORTED_METHODS = ("password", "token")
+
+
+@dataclass
+class Scope:
+    """What a token is asked for: one project, one domain, the system, or nothing."""
+
+    project: Project | None = None
+    domain: Domain | None = None
+    system: bool = False
+    explicit_unscoped: bool = False
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise exception.SchemaValidationError(
+            detail=f"Invalid input for field '{field}': {value!r} is not of type 'object'"
+        )
+    return value
+
+
+def _string(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise exception.SchemaValidationError(
+            detail=f"Invalid input for field '{field}': {value!r} is not of type 'string'"
+        )
+    return value
+
+
+class AuthInfo:
+    """One parsed ``auth`` body: the methods, each method's data, and the requested scope."""
+
+    def __init__(self, auth: Any):
+        if not isinstance(auth, dict):
+            raise exception.SchemaValidationError(detail="'identity' is a required property")
+        if "identity" not in auth:
+            raise exception.SchemaValidationError(detail="'identity' is a required property")
+        self.identity = _object(auth["identity"], "identity")
+        methods = self.identity.get("methods")
+        if methods is None:
+            raise exception.SchemaValidationError(
+                detail="Invalid input for field 'identity': 'methods' is a required property"
+            )
+        if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
+            raise exception.SchemaValidationError(
+                detail=f"Invalid input for field 'identity/methods': {methods!r} is not of "
+                "type 'array' of 'string'"
+            )
+        if not methods:
+            raise exception.ValidationError(attribute="methods", target="identity")
+        for method in methods:
+            if method not in SUPPORTED_METHODS:
+                raise exception.AuthMethodNotSupported(f"unsupported auth method {method!r}")
+            if method not in self.identity:
+                raise exception.ValidationError(attribute=method, target="identity")
+        self.methods: tuple[str, ...] = tuple(dict.fromkeys(methods))
+        self.scope_data = auth.get("scope")
+
+
+def _lookup_domain(directory: Directory, data: Any, field: str) -> Domain:
+    data = _object(data, field)
+    if "id" in data:
+        dom = directory.domains.get(_string(data["id"], f"{field}/id"))
+    elif "name" in data:
+        dom = directory.domain_by_name(_string(data["name"], f"{field}/name"))
+    else:
+        raise exception.ValidationError(attribute="id or name", target=field.rsplit("/", 1)[-1])
+    if dom is None or not dom.enabled:
+        raise exception.Unauthorized(f"no such or disabled domain {data!r}")
+    return dom
+
+
+def _lookup_user(directory: Directory, data: Any) -> User:
+    data = _object(data, "identity/password/user")
+    if "id" in data:
+        user = directory.users.get(_string(data["id"], "identity/password/user/id"))
+    elif "name" in data:
+        name = _string(data["name"], "identity/password/user/name")
+        if "domain" not in data:
+            raise exception.ValidationError(attribute="domain", target="user")
+        dom = _lookup_domain(directory, data["domain"], "identity/password/user/domain")
+        user = directory.user_by_name(name, dom.id)
+    else:
+        raise exception.ValidationError(attribute="id or name", target="user")
+    if user is None:
+        raise exception.Unauthorized(f"no such user {data.get('id') or data.get('name')!r}")
+    return user
+
+
+def _lookup_scope(directory: Directory, data: Any) -> Scope:
+    if data is None:
+        return Scope()
+    if data == "unscoped":
+        return Scope(explicit_unscoped=True)
+    data = _object(data, "scope")
+    given = [k for k in ("project", "domain", "system", "OS-TRUST:trust") if k in data]
+    if len(given) > 1:
+        raise exception.ValidationError(
+            attribute="only one of project, domain, OS-TRUST:trust or system", target="scope"
+        )
+    if not given:
+        return Scope()
+    kind = given[0]
+    if kind == "OS-TRUST:trust":
+        raise exception.Forbidden("Trusts are not supported by fakecloud's identity service.")
+    if kind == "system":
+        system = _object(data["system"], "scope/system")
+        if system.get("all") is not True:
+            raise exception.ValidationError(attribute="all", target="system")
+        return Scope(system=True)
+    if kind == "domain":
+        return Scope(domain=_lookup_domain(directory, data["domain"], "scope/domain"))
+    project_data = _object(data["project"], "scope/project")
+    if "id" in project_data:
+        project = directory.projects.get(_string(project_data["id"], "scope/project/id"))
+    elif "name" in project_data:
+        name = _string(project_data["name"], "scope/project/name")
+        if "domain" not in project_data:
+            raise exception.ValidationError(attribute="domain", target="project")
+        dom = _lookup_domain(directory, project_data["domain"], "scope/project/domain")
+        project = directory.project_by_name(name, dom.id)
+    else:
+        raise exception.ValidationError(attribute="id or name", target="project")
+    if project is None or not project.enabled:
+        raise exception.Unauthorized(f"no such or disabled project {project_data!r}")
+    return Scope(project=project)
+
+
+def authenticate(directory: Directory, tokens: TokenStore, auth: Any) -> Token:
+    """Check an ``auth`` body and issue its token (raises Keystone's errors)."""
+    info = AuthInfo(auth)
+    user: User | None = None
+    methods: list[str] = []
+    expires_at = None
+    parent_audit: tuple[str, ...] = ()
+    if "token" in info.methods:
+        data = _object(info.identity["token"], "identity/token")
+        if "id" not in data:
+            raise exception.SchemaValidationError(
+                detail="Invalid input for field 'identity/token': 'id' is a required property"
+            )
+        try:
+            original = tokens.validate(_string(data["id"], "identity/token/id"))
+        except TokenExpired:
+            raise exception.TokenNotFound(token_id=data["id"]) from None
+        user = original.user
+        methods.extend(("token", *original.methods))
+        expires_at = original.expires_at
+        parent_audit = original.audit_ids
+    if "password" in info.methods:
+        pw = _object(info.identity["password"], "identity/password")
+        if "user" not in pw:
+            raise exception.ValidationError(attribute="user", target="password")
+        candidate = _lookup_user(directory, pw["user"])
+        password = pw["user"].get("password")
+        if password is None:
+            raise exception.ValidationError(attribute="password", target="user")
+        if password != candidate.password:
+            raise exception.Unauthorized(f"wrong password for user {candidate.name!r}")
+        if user is not None and user.id != candidate.id:
+            raise exception.Unauthorized("the auth methods name different users")
+        user = candidate
+        methods.append("password")
+    assert user is not None
+    if not user.enabled:
+        raise exception.Unauthorized(f"user {user.name!r} is disabled")
+    scope = _lookup_scope(directory, info.scope_data)
+    roles: tuple[str, ...] = ()
+    if scope.project is not None:
+        roles = directory.effective_roles(user.id, project_id=scope.project.id)
+        if not roles:
+            raise exception.Unauthorized(
+                f"user {user.name!r} has no role on project {scope.project.name!r}"
+            )
+    elif scope.domain is not None:
+        roles = directory.effective_roles(user.id, domain_id=scope.domain.id)
+        if not roles:
+            raise exception.Unauthorized(
+                f"user {user.name!r} has no role on domain {scope.domain.name!r}"
+            )
+    elif scope.system:
+        roles = directory.effective_roles(user.id, system=True)
+        if not roles:
+            raise exception.Unauthorized(f"user {user.name!r} has no role on the system")
+    elif not scope.explicit_unscoped and user.default_project_id:
+        # Keystone scopes to the default project when the user holds a role there.
+        project = directory.projects.get(user.default_project_id)
+        granted = directory.effective_roles(user.id, project_id=user.default_project_id)
+        if project is not None and project.enabled and granted:
+            scope.project, roles = project, granted
+    return tokens.issue(
+        user,
+        methods=tuple(dict.fromkeys(methods)),
+        roles=roles,
+        project=scope.project,
+        domain=scope.domain,
+        system=scope.system,
+        expires_at=expires_at,
+        parent_audit_ids=parent_audit,
+    )

@@ -1,0 +1,105 @@
+"""The ``identity`` configuration section: the world a cloud starts with, and token lifetime.
+
+The default world (every id is seeded from the cloud seed)::
+
+    domain  Default (id "default")
+    project demo    user demo         password "demo-secret"    role member
+                    user demo-reader  password "reader-secret"  role reader
+    project admin   user admin        password "admin-secret"   role admin (also on the system)
+
+Roles are Keystone's bootstrap roles with its implied roles: admin ⇒ manager ⇒ member ⇒ reader
+(and ``service``). A token carries the roles it was granted plus every role they imply.
+
+Overrides merge by name: ``{"identity": {"users": {"alice": {"password": "pw", "project":
+"demo", "roles": ["member"]}}}}`` adds alice and keeps the default users; ``{"demo-reader":
+None}`` removes one. A user may name ``domain`` (default ``Default``) and ``system_roles`` (roles
+on the whole system, which allow a system-scoped token); a project may name ``domain`` and
+``description``; ``domains`` maps a domain name to ``{"id": ..., "description": ...}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.config import config_section
+
+DEFAULT_DOMAIN_ID = "default"
+DEFAULT_DOMAIN_NAME = "Default"
+
+
+def _default_domains() -> dict[str, Any]:
+    return {DEFAULT_DOMAIN_NAME: {"id": DEFAULT_DOMAIN_ID, "description": "The default domain"}}
+
+
+def _default_projects() -> dict[str, Any]:
+    return {
+        "demo": {"description": "The demo project"},
+        "admin": {"description": "Bootstrap project for initializing the cloud."},
+    }
+
+
+def _default_users() -> dict[str, Any]:
+    return {
+        "demo": {"password": "demo-secret", "project": "demo", "roles": ["member"]},
+        "demo-reader": {"password": "reader-secret", "project": "demo", "roles": ["reader"]},
+        "admin": {
+            "password": "admin-secret",
+            "project": "admin",
+            "roles": ["admin"],
+            "system_roles": ["admin"],
+        },
+    }
+
+
+def _default_roles() -> dict[str, Any]:
+    # Keystone's bootstrap roles and the implied roles it creates (keystone-manage bootstrap).
+    return {
+        "admin": ["manager"],
+        "manager": ["member"],
+        "member": ["reader"],
+        "reader": [],
+        "service": [],
+    }
+
+
+@config_section("identity")
+@dataclass(frozen=True)
+class IdentityConfig:
+    """Token lifetime, catalog region, and the domains, projects, users and roles of a cloud."""
+
+    token_ttl_s: float = 3600.0
+    """``[token] expiration``: a token's lifetime in virtual seconds (Keystone's default 1 h)."""
+    region: str = "RegionOne"
+    """The region of every catalog endpoint (``region`` and ``region_id``)."""
+    domains: dict[str, Any] = field(default_factory=dict)
+    """Extra domains by name (merged over the ``Default`` domain)."""
+    projects: dict[str, Any] = field(default_factory=dict)
+    """Projects by name, merged over the defaults (a None value removes one)."""
+    users: dict[str, Any] = field(default_factory=dict)
+    """Users by name, merged over the defaults (a None value removes one)."""
+    roles: dict[str, Any] = field(default_factory=dict)
+    """Roles by name → the roles each implies, merged over Keystone's bootstrap roles."""
+
+    def world(self) -> dict[str, dict[str, Any]]:
+        """Domains, projects, users and roles: the defaults with this section's overrides."""
+        return {
+            "domains": _merge(_default_domains(), self.domains, "domains"),
+            "projects": _merge(_default_projects(), self.projects, "projects"),
+            "users": _merge(_default_users(), self.users, "users"),
+            "roles": _merge(_default_roles(), self.roles, "roles"),
+        }
+
+
+def _merge(defaults: dict[str, Any], given: Any, what: str) -> dict[str, Any]:
+    from fakecloud.errors import ConfigError
+
+    if not isinstance(given, dict):
+        raise ConfigError(f"config identity.{what} must be a mapping by name, got {given!r}")
+    out = dict(defaults)
+    for name, spec in given.items():
+        if spec is None:
+            out.pop(name, None)
+        else:
+            out[str(name)] = spec
+    return out

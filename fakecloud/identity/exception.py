@@ -1,0 +1,126 @@
+"""Keystone's own errors (``keystone/exception.py``, distilled): code, title and message.
+
+Security errors keep Keystone's generic wording (it hides why authentication failed unless
+``insecure_debug`` is on); the reason goes to the trace instead, where a fakecloud user can read
+it. `fakecloud.identity.api` maps these to Keystone's error body in one place.
+"""
+
+from __future__ import annotations
+
+
+class Error(Exception):
+    """Base of Keystone's errors: an HTTP code, its title, and a message."""
+
+    code = 500
+    title = "Internal Server Error"
+    message_format = "An unexpected error prevented the server from fulfilling your request."
+
+    def __init__(self, message: str | None = None, **kwargs: object):
+        self.kwargs = kwargs
+        super().__init__(message or self.message_format % kwargs)
+
+
+class ValidationError(Error):
+    """A malformed request (400)."""
+
+    code = 400
+    title = "Bad Request"
+    message_format = (
+        "Expecting to find %(attribute)s in %(target)s. The server could not comply with the "
+        "request since it is either malformed or otherwise incorrect. The client is assumed to "
+        "be in error."
+    )
+
+
+class SchemaValidationError(ValidationError):
+    """A request body that does not match the API's schema (400)."""
+
+    message_format = "%(detail)s"
+
+
+class Unauthorized(Error):
+    """Authentication failed or is missing (401); the reason is kept out of the message."""
+
+    code = 401
+    title = "Unauthorized"
+    message_format = "The request you have made requires authentication."
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class AuthMethodNotSupported(Unauthorized):
+    """An auth method other than ``password`` or ``token``."""
+
+    message_format = "Attempted to authenticate with an unsupported method."
+
+
+class Forbidden(Error):
+    """The caller may not do this (403)."""
+
+    code = 403
+    title = "Forbidden"
+    message_format = "You are not authorized to perform the requested action."
+
+
+class ForbiddenAction(Forbidden):
+    """A policy check denied `action`."""
+
+    message_format = "You are not authorized to perform the requested action: %(action)s."
+
+
+class NotFound(Error):
+    """A record that does not exist (404)."""
+
+    code = 404
+    title = "Not Found"
+    message_format = "Could not find: %(target)s."
+
+
+class TokenNotFound(NotFound):
+    """A subject token that is unknown, revoked or expired."""
+
+    message_format = "Could not find token: %(token_id)s."
+
+
+class ProjectNotFound(NotFound):
+    """No project has this id."""
+
+    message_format = "Could not find project: %(project_id)s."
+
+
+class UserNotFound(NotFound):
+    """No user has this id."""
+
+    message_format = "Could not find user: %(user_id)s."
+
+
+class DomainNotFound(NotFound):
+    """No domain has this id."""
+
+    message_format = "Could not find domain: %(domain_id)s."
+
+
+class RoleNotFound(NotFound):
+    """No role has this id."""
+
+    message_format = "Could not find role: %(role_id)s."
+
+
+class ServiceNotFound(NotFound):
+    """No catalog service has this id."""
+
+    message_format = "Could not find service: %(service_id)s."
+
+
+class EndpointNotFound(NotFound):
+    """No catalog endpoint has this id."""
+
+    message_format = "Could not find endpoint: %(endpoint_id)s."
+
+
+class RegionNotFound(NotFound):
+    """No region has this id."""
+
+    message_format = "Could not find region: %(region_id)s."

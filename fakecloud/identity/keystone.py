@@ -1,0 +1,144 @@
+"""`Keystone`: the identity service of one cloud (just enough Keystone).
+
+It owns the directory (domains, projects, users, roles, assignments, built from the ``identity``
+config section with seeded ids), the live tokens, and the catalog. Other layers use it to
+authenticate (`authenticate`, the body of ``POST /v3/auth/tokens``), to check a token
+(`validate`: a dict lookup and an expiry check on the virtual clock), and to get a ready token
+for a named user without HTTP (`token_for`, used by ``cloud.request`` and ``cloud.context``).
+Its REST surface, `api`, is built on first use.
+
+    >>> token = cloud.keystone.token_for("demo")
+    >>> token.context.roles
+    ('member', 'reader')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.identity import exception
+from fakecloud.identity.auth import authenticate
+from fakecloud.identity.catalog import Catalog
+from fakecloud.identity.config import DEFAULT_DOMAIN_ID
+from fakecloud.identity.models import Directory, User
+from fakecloud.identity.tokens import Token, TokenStore
+from fakecloud.transport.endpoints import auth_url
+
+
+class Keystone:
+    """Identity for one cloud: directory, tokens, catalog, and the Keystone v3 API."""
+
+    name = "keystone"
+
+    def __init__(self, kernel: Any):
+        self.kernel = kernel
+        self.config = kernel.config.identity
+        self.directory = Directory.from_world(self.config.world(), kernel.streams("identity"))
+        self.tokens = TokenStore(kernel, kernel.streams("identity.tokens"), self.config.token_ttl_s)
+        self.catalog = Catalog(
+            kernel.config, self.config.region, kernel.streams("identity.catalog")
+        )
+        self._api: Any = None
+        self._user_tokens: dict[tuple[str, str, str], Token] = {}
+
+    @property
+    def api(self) -> Any:
+        """The Keystone v3 REST surface (a `fakecloud.api.service.ApiService`)."""
+        if self._api is None:
+            from fakecloud.identity.api import KeystoneApi
+
+            self._api = KeystoneApi(self.kernel, self)
+        return self._api
+
+    @property
+    def auth_url(self) -> str:
+        """The ``auth_url`` clients are given (``.../v3``)."""
+        return auth_url(self.kernel.config)
+
+    # -- authentication ----------------------------------------------------------------------
+
+    def authenticate(self, auth: Any) -> Token:
+        """Check the ``auth`` object of a ``POST /v3/auth/tokens`` body and issue its token."""
+        try:
+            token = authenticate(self.directory, self.tokens, auth)
+        except exception.Unauthorized as exc:
+            self.kernel.trace.emit(
+                "identity.auth_failed", self.name, _who(auth), reason=exc.reason or str(exc)
+            )
+            raise
+        self._trace_issue(token)
+        return token
+
+    def validate(self, token_id: str | None) -> Token:
+        """The live token `token_id`, or `TokenNotFound` / `TokenExpired` (both 401 to a caller)."""
+        return self.tokens.validate(token_id)
+
+    def revoke(self, token_id: str) -> Token:
+        """Revoke a token: every later use of it is refused."""
+        token = self.tokens.revoke(token_id)
+        self.kernel.trace.emit("identity.token_revoked", self.name, token.user.name)
+        return token
+
+    def user(self, name: str, domain_id: str = DEFAULT_DOMAIN_ID) -> User:
+        """The user called `name`; a `KeyError` naming the known users otherwise."""
+        found = self.directory.user_by_name(name, domain_id)
+        if found is None:
+            known = ", ".join(u.name for u in self.directory.users.values())
+            raise KeyError(f"no user {name!r} in this cloud; users: {known}")
+        return found
+
+    def token_for(self, user_name: str, scope: str = "project") -> Token:
+        """A live token for `user_name`, issued without HTTP and reused until it expires.
+
+        `scope` is ``"project"`` (the user's default project) or ``"system"``.
+        """
+        user = self.user(user_name)
+        key = (user.domain_id, user.name, scope)
+        token = self._user_tokens.get(key)
+        if token is not None and self.kernel.now < token.expires_at and token.id in self.tokens:
+            return token
+        if scope == "system":
+            auth_scope: Any = {"system": {"all": True}}
+        elif scope == "project":
+            if user.default_project_id is None:
+                raise KeyError(f"user {user_name!r} has no default project to scope a token to")
+            auth_scope = {"project": {"id": user.default_project_id}}
+        else:
+            raise ValueError(f"scope must be 'project' or 'system', not {scope!r}")
+        token = self.authenticate(
+            {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {"user": {"id": user.id, "password": user.password}},
+                },
+                "scope": auth_scope,
+            }
+        )
+        self._user_tokens[key] = token
+        return token
+
+    def _trace_issue(self, token: Token) -> None:
+        if token.project is not None:
+            scope = f"project:{token.project.name}"
+        elif token.domain is not None:
+            scope = f"domain:{token.domain.name}"
+        elif token.system:
+            scope = "system"
+        else:
+            scope = "unscoped"
+        self.kernel.trace.emit(
+            "identity.token_issued",
+            self.name,
+            token.user.name,
+            scope=scope,
+            roles=list(token.roles),
+            expires_at=token.expires_at,
+        )
+
+
+def _who(auth: Any) -> str:
+    try:
+        user = auth["identity"]["password"]["user"]
+        return str(user.get("name") or user.get("id"))
+    except (KeyError, TypeError, AttributeError):
+        return "token" if isinstance(auth, dict) else "?"

@@ -1,0 +1,292 @@
+"""The identity records: domains, projects, users, roles (with implied roles) and assignments.
+
+A `Directory` is built once from the ``identity`` config section (see `fakecloud.identity.config`
+for the default world) with ids drawn from the cloud seed, and answers the questions
+authentication asks: who is this user, which project is meant, and which roles does the user hold
+there, implied roles included (admin ⇒ manager ⇒ member ⇒ reader).
+
+    >>> d = Directory.from_world(IdentityConfig().world(), Random(0))
+    >>> d.effective_roles(d.user_by_name("admin").id, project_id=d.project_by_name("admin").id)
+    ('admin', 'manager', 'member', 'reader')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from random import Random
+from typing import Any
+
+from fakecloud.config import did_you_mean
+from fakecloud.errors import ConfigError
+from fakecloud.identity.config import DEFAULT_DOMAIN_ID, DEFAULT_DOMAIN_NAME
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A Keystone domain: a namespace of projects and users."""
+
+    id: str
+    name: str
+    description: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Keystone project (tenant): the owner of servers, volumes and images."""
+
+    id: str
+    name: str
+    domain_id: str
+    description: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class User:
+    """A Keystone user with a password and a default project."""
+
+    id: str
+    name: str
+    domain_id: str
+    password: str
+    default_project_id: str | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role, and the roles it implies directly (by name)."""
+
+    id: str
+    name: str
+    implies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One role granted to a user on a project, a domain, or the whole system."""
+
+    user_id: str
+    role_id: str
+    project_id: str | None = None
+    domain_id: str | None = None
+    system: bool = False
+
+
+_USER_KEYS = ("password", "project", "roles", "system_roles", "domain", "enabled", "assignments")
+_PROJECT_KEYS = ("description", "domain", "enabled")
+_DOMAIN_KEYS = ("id", "description", "enabled")
+
+
+def _hex_id(rng: Random) -> str:
+    return f"{rng.getrandbits(128):032x}"
+
+
+def _check_keys(what: str, name: str, spec: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(spec, dict):
+        raise ConfigError(f"config identity.{what}.{name} must be a mapping, got {spec!r}")
+    for key in spec:
+        if key not in allowed:
+            raise ConfigError(
+                f"unknown key {key!r} in config identity.{what}.{name}"
+                f"{did_you_mean(key, allowed)}; known: {', '.join(allowed)}"
+            )
+    return spec
+
+
+class Directory:
+    """Every identity record of one cloud, with the lookups authentication needs."""
+
+    def __init__(self) -> None:
+        self.domains: dict[str, Domain] = {}
+        self.projects: dict[str, Project] = {}
+        self.users: dict[str, User] = {}
+        self.roles: dict[str, Role] = {}
+        self.assignments: list[Assignment] = []
+        self._domain_by_name: dict[str, Domain] = {}
+        self._project_by_name: dict[tuple[str, str], Project] = {}
+        self._user_by_name: dict[tuple[str, str], User] = {}
+        self._role_by_name: dict[str, Role] = {}
+        self._effective: dict[tuple, tuple[str, ...]] = {}
+
+    # -- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def from_world(cls, world: dict[str, dict[str, Any]], rng: Random) -> Directory:
+        """Build the directory of `world` (see `IdentityConfig.world`), ids drawn from `rng`."""
+        d = cls()
+        for name, spec in world["domains"].items():
+            spec = _check_keys("domains", name, spec, _DOMAIN_KEYS)
+            default_id = DEFAULT_DOMAIN_ID if name == DEFAULT_DOMAIN_NAME else _hex_id(rng)
+            dom = Domain(
+                str(spec.get("id") or default_id),
+                name,
+                str(spec.get("description", "")),
+                bool(spec.get("enabled", True)),
+            )
+            if dom.id in d.domains:
+                raise ConfigError(f"config identity.domains: two domains have the id {dom.id!r}")
+            d.domains[dom.id] = dom
+            d._domain_by_name[name] = dom
+        for name, implies in world["roles"].items():
+            if not isinstance(implies, (list, tuple)):
+                raise ConfigError(
+                    f"config identity.roles.{name} must list the roles it implies, got {implies!r}"
+                )
+            role = Role(_hex_id(rng), name, tuple(str(r) for r in implies))
+            d.roles[role.id] = role
+            d._role_by_name[name] = role
+        for role in d.roles.values():
+            for implied in role.implies:
+                d._require_role(implied, f"roles.{role.name}")
+        d._check_no_cycles()
+        for name, spec in world["projects"].items():
+            spec = _check_keys("projects", name, spec or {}, _PROJECT_KEYS)
+            dom = d._require_domain(spec.get("domain", DEFAULT_DOMAIN_NAME), f"projects.{name}")
+            proj = Project(
+                _hex_id(rng),
+                name,
+                dom.id,
+                str(spec.get("description", "")),
+                bool(spec.get("enabled", True)),
+            )
+            d.projects[proj.id] = proj
+            d._project_by_name[(dom.id, name)] = proj
+        for name, spec in world["users"].items():
+            d._add_user(name, _check_keys("users", name, spec, _USER_KEYS), rng)
+        return d
+
+    def _add_user(self, name: str, spec: dict[str, Any], rng: Random) -> None:
+        where = f"users.{name}"
+        if "password" not in spec:
+            raise ConfigError(f"config identity.{where} needs a password")
+        dom = self._require_domain(spec.get("domain", DEFAULT_DOMAIN_NAME), where)
+        project = None
+        if spec.get("project") is not None:
+            project = self._require_project(spec["project"], dom, where)
+        user = User(
+            _hex_id(rng),
+            name,
+            dom.id,
+            str(spec["password"]),
+            project.id if project else None,
+            bool(spec.get("enabled", True)),
+        )
+        self.users[user.id] = user
+        self._user_by_name[(dom.id, name)] = user
+        grants: list[tuple[Project, list[str]]] = []
+        if project is not None:
+            grants.append((project, list(spec.get("roles") or [])))
+        elif spec.get("roles"):
+            raise ConfigError(f"config identity.{where}: roles need a project")
+        for proj_name, roles in (spec.get("assignments") or {}).items():
+            grants.append((self._require_project(proj_name, dom, where), list(roles or [])))
+        for proj, roles in grants:
+            for role_name in roles:
+                role = self._require_role(role_name, where)
+                self.assignments.append(Assignment(user.id, role.id, project_id=proj.id))
+        for role_name in spec.get("system_roles") or ():
+            role = self._require_role(role_name, where)
+            self.assignments.append(Assignment(user.id, role.id, system=True))
+
+    def _require_domain(self, name: str, where: str) -> Domain:
+        dom = self._domain_by_name.get(name) or self.domains.get(name)
+        if dom is None:
+            raise ConfigError(
+                f"config identity.{where}: unknown domain {name!r}"
+                f"{did_you_mean(name, self._domain_by_name)}"
+            )
+        return dom
+
+    def _require_project(self, name: str, dom: Domain, where: str) -> Project:
+        proj = self._project_by_name.get((dom.id, name))
+        if proj is None:
+            names = [n for (_, n) in self._project_by_name]
+            raise ConfigError(
+                f"config identity.{where}: unknown project {name!r} in domain {dom.name!r}"
+                f"{did_you_mean(name, names)}"
+            )
+        return proj
+
+    def _require_role(self, name: str, where: str) -> Role:
+        role = self._role_by_name.get(name)
+        if role is None:
+            raise ConfigError(
+                f"config identity.{where}: unknown role {name!r}"
+                f"{did_you_mean(name, self._role_by_name)}; roles: {', '.join(self._role_by_name)}"
+            )
+        return role
+
+    def _check_no_cycles(self) -> None:
+        for role in self.roles.values():
+            seen: set[str] = set()
+            todo = list(role.implies)
+            while todo:
+                name = todo.pop()
+                if name == role.name:
+                    raise ConfigError(
+                        f"config identity.roles: role {role.name!r} implies itself "
+                        "(Keystone forbids implied-role cycles)"
+                    )
+                if name not in seen:
+                    seen.add(name)
+                    todo.extend(self._role_by_name[name].implies)
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def domain_by_name(self, name: str) -> Domain | None:
+        """The domain called `name`, or None."""
+        return self._domain_by_name.get(name)
+
+    def project_by_name(self, name: str, domain_id: str = DEFAULT_DOMAIN_ID) -> Project | None:
+        """The project called `name` in the domain `domain_id`, or None."""
+        return self._project_by_name.get((domain_id, name))
+
+    def user_by_name(self, name: str, domain_id: str = DEFAULT_DOMAIN_ID) -> User | None:
+        """The user called `name` in the domain `domain_id`, or None."""
+        return self._user_by_name.get((domain_id, name))
+
+    def role_by_name(self, name: str) -> Role | None:
+        """The role called `name`, or None."""
+        return self._role_by_name.get(name)
+
+    def implied(self, names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """`names` plus every role they imply, each once, granted roles first."""
+        out: list[str] = []
+        todo = list(names)
+        while todo:
+            name = todo.pop(0)
+            if name not in out:
+                out.append(name)
+                todo.extend(self._role_by_name[name].implies)
+        return tuple(out)
+
+    def effective_roles(
+        self,
+        user_id: str,
+        *,
+        project_id: str | None = None,
+        domain_id: str | None = None,
+        system: bool = False,
+    ) -> tuple[str, ...]:
+        """The role names `user_id` holds on the scope, implied roles included ((): none)."""
+        key = (user_id, project_id, domain_id, system)
+        found = self._effective.get(key)
+        if found is None:
+            granted = [
+                self.roles[a.role_id].name
+                for a in self.assignments
+                if a.user_id == user_id
+                and a.project_id == project_id
+                and a.domain_id == domain_id
+                and a.system == system
+            ]
+            found = self.implied(granted)
+            self._effective[key] = found
+        return found
+
+    def projects_of(self, user_id: str) -> list[Project]:
+        """The projects on which `user_id` holds any role, in creation order."""
+        ids = {a.project_id for a in self.assignments if a.user_id == user_id and a.project_id}
+        return [p for p in self.projects.values() if p.id in ids]

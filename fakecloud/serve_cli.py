@@ -1,0 +1,110 @@
+"""``fakecloud serve``: one cloud over real HTTP on 127.0.0.1, for the ``openstack`` CLI,
+Tempest and any other tool.
+
+    $ fakecloud serve --port-base 8770 --speed 1 > clouds.yaml
+    $ OS_CLIENT_CONFIG_FILE=clouds.yaml openstack --os-cloud fakecloud-demo server list
+
+It prints a clouds.yaml on standard output (``fakecloud-demo``, ``fakecloud-demo-reader``,
+``fakecloud-admin``, ``fakecloud-system-admin``), then a ``# fakecloud: serving ...`` line,
+and serves until SIGINT or SIGTERM, then closes its ports and exits 0. Virtual time runs at
+``--speed`` times wall time (``--speed 0``: only ``POST /fakecloud/advance`` moves it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from typing import Any
+
+from fakecloud.transport.server import DEFAULT_PORT_BASE, SERVICE_HOSTS, FakecloudServer
+
+
+def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """The ``serve`` arguments (added to `parser` when the main CLI gives one)."""
+    p = parser or argparse.ArgumentParser(
+        prog="fakecloud serve", description=__doc__.split("\n")[0]
+    )
+    p.add_argument(
+        "--port-base",
+        type=int,
+        default=DEFAULT_PORT_BASE,
+        help=f"first port; services use base+0..3 ({', '.join(SERVICE_HOSTS)}); 0 picks free "
+        f"ports (default {DEFAULT_PORT_BASE})",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; only change it if you mean to)",
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="virtual seconds per wall second (default 1; 0: time moves only on demand)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="the cloud's seed (default 0)")
+    p.add_argument("--profile", default="seed", help="behaviour profile: seed or upstream")
+    p.add_argument("--config", metavar="FILE", help="YAML file of config overrides by section")
+    p.add_argument("--clouds-yaml", metavar="FILE", help="also write the clouds.yaml to FILE")
+    p.add_argument("--verbose", action="store_true", help="log every request on stderr")
+    return p
+
+
+def _load_config(path: str | None) -> Any:
+    if path is None:
+        return None
+    import yaml
+
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    if not isinstance(data, dict):
+        raise SystemExit(f"fakecloud serve: {path} must hold a mapping of config sections")
+    return data
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT/SIGTERM; the exit status."""
+    try:
+        server = FakecloudServer(
+            seed=args.seed,
+            profile=args.profile,
+            config=_load_config(args.config),
+            host=args.host,
+            port_base=args.port_base,
+            speed=args.speed,
+            verbose=args.verbose,
+        )
+    except OSError as exc:
+        print(f"fakecloud serve: cannot listen: {exc}", file=sys.stderr)
+        return 2
+    text = server.cloud.clouds_yaml()
+    if args.clouds_yaml:
+        with open(args.clouds_yaml, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def stop(signum: int, frame: Any) -> None:
+        server.request_stop()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server.start()
+    try:
+        sys.stdout.write(text)
+        where = ", ".join(f"{k} {v}" for k, v in server.urls.items())
+        sys.stdout.write(f"# fakecloud: serving {where} (speed {args.speed:g}); Ctrl-C stops\n")
+        sys.stdout.flush()
+        server.wait()
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def serve_main(argv: list[str] | None = None) -> int:
+    """Entry point of ``fakecloud serve`` (`argv` without the ``serve`` word)."""
+    return run(build_parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(serve_main())

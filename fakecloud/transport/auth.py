@@ -1,0 +1,98 @@
+"""Token validation in front of every service (what keystonemiddleware's ``auth_token`` does).
+
+Before a request reaches a service, its ``X-Auth-Token`` is looked up in the cloud's Keystone.
+A live token becomes the request's `RequestContext` (a copy per request, carrying the request
+id); a missing, unknown, revoked or expired token on a path that needs one never reaches the
+service: it is answered 401, traced as ``identity.token_rejected`` with the reason. The answer
+is keystonemiddleware's own, the same in front of every service (``{"error": {"code": 401,
+"title": "Unauthorized", "message": ...}}``, ``WWW-Authenticate: Keystone uri="..."``), with
+the request-id header the service's pipeline adds before authentication. Version documents
+(``/``, ``/v2.1``, ``/v3/``) need no token, as in the real paste pipelines; a service may
+decide otherwise with ``public_paths`` or ``needs_token(method, path)``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fakecloud.api.http import Request, Response
+from fakecloud.identity.exception import TokenNotFound
+from fakecloud.identity.policy_context import for_request
+from fakecloud.identity.tokens import TokenExpired
+from fakecloud.transport.endpoints import host_url
+
+UNAUTHORIZED = "The request you have made requires authentication."
+
+_VERSION_PATH = re.compile(r"^/*(v\d+(\.\d+)?/*)?$|^/*versions/*$")
+
+
+def is_version_path(path: str) -> bool:
+    """Whether `path` is a version document (``/``, ``/v2.1``, ``/v3/``, ``/versions``)."""
+    return _VERSION_PATH.match(path) is not None
+
+
+def needs_token(api: Any, method: str, path: str) -> bool:
+    """Whether `api` requires a token for `method` `path`: its own ``needs_token(method,
+    path)``, else its ``public_paths`` (a set of paths), else every path but version documents."""
+    check = getattr(api, "needs_token", None)
+    if check is not None:
+        return check(method, path)
+    public = getattr(api, "public_paths", None)
+    if public is not None:
+        return path not in public
+    return not is_version_path(path)
+
+
+def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
+    """Set ``req.context`` from the request's token; a 401 `Response` if it is refused.
+
+    Also gives the request its id (``req.context.request_id``), which the caller stamps on the
+    response so that the header and the context agree.
+    """
+    token_id = req.headers.get("X-Auth-Token")
+    required = needs_token(api, req.method, req.path)
+    if token_id:
+        try:
+            token = keystone.validate(token_id)
+        except TokenExpired:
+            reason = "expired token"
+        except TokenNotFound:
+            reason = "unknown or revoked token"
+        else:
+            req.context = for_request(token.context, keystone.kernel.ids.request_id())
+            return None
+    else:
+        reason = "no token"
+    if not required:
+        return None
+    keystone.kernel.trace.emit(
+        "identity.token_rejected",
+        getattr(api, "name", "service"),
+        f"{req.method} {req.path}",
+        reason=reason,
+    )
+    return reject(api, keystone)
+
+
+def reject(api: Any, keystone: Any) -> Response:
+    """keystonemiddleware's 401 (``auth_token._reject_request``), with a request id."""
+    uri = host_url(keystone.kernel.config, "identity")
+    response = Response(
+        401,
+        {"error": {"code": 401, "title": "Unauthorized", "message": UNAUTHORIZED}},
+        {
+            "Content-Type": "application/json; charset=UTF-8",
+            "WWW-Authenticate": f'Keystone uri="{uri}"',
+        },
+    )
+    rid = keystone.kernel.ids.request_id()
+    for name in getattr(api, "request_id_headers", None) or ("x-openstack-request-id",):
+        response.headers[name] = rid
+    return response
+
+
+def stamp_request_id(api: Any, response: Response, request_id: str) -> None:
+    """Put `request_id` in every request-id header the service sends."""
+    for name in getattr(api, "request_id_headers", ("x-openstack-request-id",)):
+        response.headers[name] = request_id

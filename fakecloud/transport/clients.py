@@ -1,0 +1,84 @@
+"""How a client is told to reach a cloud: ``openstack.connect`` arguments and clouds.yaml.
+
+Every user of the directory that has a default project gets a clouds.yaml entry named
+``fakecloud-<user>``; ``credentials`` gives the same settings as keyword arguments for
+``openstack.connect`` (with the environment and the user's own clouds.yaml switched off, so a
+test talks to this cloud only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.transport.endpoints import auth_url
+
+
+def auth_settings(cloud: Any, user: str, scope: str = "project") -> dict[str, Any]:
+    """The ``auth`` part of a clouds.yaml entry for `user` (``scope``: project or system)."""
+    keystone = cloud.keystone
+    record = keystone.user(user)
+    directory = keystone.directory
+    out: dict[str, Any] = {
+        "auth_url": auth_url(cloud.kernel.config),
+        "username": record.name,
+        "password": record.password,
+        "user_domain_name": directory.domains[record.domain_id].name,
+    }
+    if scope == "system":
+        out["system_scope"] = "all"
+    elif scope == "project":
+        if record.default_project_id is not None:
+            project = directory.projects[record.default_project_id]
+            out["project_name"] = project.name
+            out["project_domain_name"] = directory.domains[project.domain_id].name
+    else:
+        raise ValueError(f"scope must be 'project' or 'system', not {scope!r}")
+    return out
+
+
+def credentials(cloud: Any, user: str = "demo", scope: str = "project") -> dict[str, Any]:
+    """Keyword arguments for ``openstack.connect(**credentials)`` as `user`."""
+    return {
+        **auth_settings(cloud, user, scope),
+        "region_name": cloud.keystone.config.region,
+        "identity_api_version": "3",
+        "interface": "public",
+        "load_yaml_config": False,
+        "load_envvars": False,
+    }
+
+
+def clouds_yaml(cloud: Any) -> str:
+    """A clouds.yaml with one ``fakecloud-<user>`` entry per user that has a project, and a
+    system-scoped ``fakecloud-system-<user>`` for each user holding a role on the system."""
+    import yaml
+
+    clouds: dict[str, Any] = {}
+    for record in cloud.keystone.directory.users.values():
+        if record.default_project_id is None:
+            continue
+        clouds[f"fakecloud-{record.name}"] = {
+            "auth": auth_settings(cloud, record.name),
+            "region_name": cloud.keystone.config.region,
+            "identity_api_version": 3,
+            "interface": "public",
+        }
+        if cloud.keystone.directory.effective_roles(record.id, system=True):
+            clouds[f"fakecloud-system-{record.name}"] = {
+                "auth": auth_settings(cloud, record.name, scope="system"),
+                "region_name": cloud.keystone.config.region,
+                "identity_api_version": 3,
+                "interface": "public",
+            }
+    header = (
+        f"# clouds.yaml for fakecloud (seed {cloud.seed}, profile {cloud.profile}).\n"
+        "# Use: export OS_CLIENT_CONFIG_FILE=<this file>; openstack --os-cloud fakecloud-demo ...\n"
+    )
+    return header + yaml.safe_dump({"clouds": clouds}, sort_keys=False)
+
+
+def connection(cloud: Any, user: str = "demo", scope: str = "project") -> Any:
+    """An ``openstack.connection.Connection`` as `user` (lazy: no HTTP until first use)."""
+    import openstack
+
+    return openstack.connect(**credentials(cloud, user, scope))

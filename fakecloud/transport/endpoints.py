@@ -1,0 +1,119 @@
+"""Where each service lives: one host per service, and the catalog URL built on it.
+
+Every fake service answers on its own base URL (``http://compute.fakecloud.test``); the catalog
+URL a client is given adds the service's version path (``/v2.1``, ``/v3/{project_id}``). The
+hosts are configuration (section ``endpoints``), so server mode can point them at
+``http://127.0.0.1:<port>`` and several clouds can live on different hosts.
+
+    >>> cfg = Config.from_mapping()
+    >>> service_url(cfg, "block-storage", project_id="p1")
+    'http://volume.fakecloud.test/v3/p1'
+
+Services read their peers' URLs from here, e.g. Nova's pre-2.45 ``Location`` header is
+``service_url(kernel.config, "image") + "/images/<id>"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from fakecloud.config import config_section, did_you_mean
+
+
+@config_section("endpoints")
+@dataclass(frozen=True)
+class EndpointsConfig:
+    """The base URL (scheme and host, optionally a port) of each service's host."""
+
+    identity: str = "http://identity.fakecloud.test"
+    compute: str = "http://compute.fakecloud.test"
+    image: str = "http://image.fakecloud.test"
+    volume: str = "http://volume.fakecloud.test"
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    """One catalog entry: its type and name, the host it lives on, the version path the catalog
+    URL adds (may hold ``{project_id}``), and the `Cloud` attribute whose ``.api`` serves it."""
+
+    service_type: str
+    name: str
+    host: str
+    path: str
+    attribute: str
+
+
+#: The catalog, in the order Keystone lists it. Cinder is listed twice, as ``volumev3`` for
+#: older clients and ``block-storage`` for newer ones (Tempest's default), on one URL.
+CATALOG: tuple[ServiceEntry, ...] = (
+    ServiceEntry("identity", "keystone", "identity", "/v3", "keystone"),
+    ServiceEntry("compute", "nova", "compute", "/v2.1", "nova"),
+    ServiceEntry("image", "glance", "image", "", "glance"),
+    ServiceEntry("volumev3", "cinderv3", "volume", "/v3/{project_id}", "cinder"),
+    ServiceEntry("block-storage", "cinder", "volume", "/v3/{project_id}", "cinder"),
+)
+
+#: Host name (a field of `EndpointsConfig`) → the entry that owns it (first one listed).
+HOSTS: dict[str, ServiceEntry] = {}
+for _entry in CATALOG:
+    HOSTS.setdefault(_entry.host, _entry)
+
+_ALIASES = {
+    "volume": "block-storage",
+    "volumev2": "block-storage",
+    "block_storage": "block-storage",
+    "blockstorage": "block-storage",
+    "keystone": "identity",
+    "nova": "compute",
+    "glance": "image",
+    "cinder": "block-storage",
+}
+_BY_TYPE = {e.service_type: e for e in CATALOG}
+
+
+def entry(service_type: str) -> ServiceEntry:
+    """The catalog entry of `service_type` (aliases such as ``volume`` and ``nova`` work)."""
+    key = service_type.strip().lower()
+    found = _BY_TYPE.get(_ALIASES.get(key, key))
+    if found is None:
+        choices = list(_BY_TYPE) + list(_ALIASES)
+        raise KeyError(
+            f"unknown service type {service_type!r}{did_you_mean(key, choices)}; "
+            f"known: {', '.join(_BY_TYPE)}"
+        )
+    return found
+
+
+def host_url(config: Any, host: str) -> str:
+    """The base URL of one host (``identity``, ``compute``, ``image``, ``volume``)."""
+    return getattr(config.endpoints, host).rstrip("/")
+
+
+def service_url(config: Any, service_type: str, project_id: str | None = None) -> str:
+    """The catalog URL of `service_type`; ``{project_id}`` is filled in, or dropped if None."""
+    found = entry(service_type)
+    path = found.path
+    if "{project_id}" in path:
+        path = (
+            path.replace("/{project_id}", "")
+            if project_id is None
+            else path.format(project_id=project_id)
+        )
+    return host_url(config, found.host) + path
+
+
+def auth_url(config: Any) -> str:
+    """The Keystone v3 URL clients are given as ``auth_url``."""
+    return service_url(config, "identity")
+
+
+def netloc(url: str) -> str:
+    """The ``host[:port]`` of a URL, lower case, without a default port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)):
+        return host
+    return f"{host}:{port}"

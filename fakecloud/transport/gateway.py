@@ -1,0 +1,229 @@
+"""The gateway: one wire request → the right service → one `Response`, for both transports.
+
+Intercepted ``requests`` calls and the real HTTP server both come through here: the request's
+host (or port) picks the service mounted there (``cloud.nova.api`` on the compute host, and so
+on, found by service type when the request arrives, so services added after the cloud was built
+are served too); the token is checked (`fakecloud.transport.auth`); the service dispatches, and
+a handler that takes virtual time is run on the simulation clock (``service.call``). Traffic a
+cloud cannot serve gets a clear 404 fault naming the path: a host with no service yet, or a
+path no route of the service matches.
+
+`call` is the same path without HTTP, as ``cloud.request`` uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from fakecloud.api.faults import openstack_fault
+from fakecloud.api.http import Headers, HttpError, Request, Response
+from fakecloud.transport.auth import authenticate, stamp_request_id
+from fakecloud.transport.endpoints import HOSTS, entry, host_url, netloc
+
+_NO_BODY_STATUS = (204, 304)
+
+
+@dataclass(frozen=True)
+class Mount:
+    """What answers on one host: the service (None while the cloud has none) and its base URL."""
+
+    host: str
+    base_url: str
+    api: Any
+    owner: str
+
+
+class Gateway:
+    """The front door of one cloud (plus any extra services mounted on their own URLs)."""
+
+    def __init__(self, cloud: Any, extra: Mapping[str, Any] | None = None):
+        self.cloud = cloud
+        self.kernel = cloud.kernel
+        config = cloud.kernel.config
+        self._hosts: dict[str, tuple[str, str]] = {}
+        for host in HOSTS:
+            url = host_url(config, host)
+            self._hosts[netloc(url)] = (host, url)
+        self._extra: dict[str, tuple[str, Any]] = {}
+        for url, api in (extra or {}).items():
+            self._extra[netloc(url)] = (url.rstrip("/"), api)
+
+    # -- which service answers where ---------------------------------------------------------
+
+    def netlocs(self) -> set[str]:
+        """Every ``host[:port]`` this gateway answers for."""
+        return set(self._hosts) | set(self._extra)
+
+    def mount_for_host(self, host: str) -> Mount:
+        """The mount of an endpoint host name (``identity``, ``compute``, ``image``, ``volume``)."""
+        owner = HOSTS[host].attribute
+        service = getattr(self.cloud, owner, None)
+        api = getattr(service, "api", None)
+        return Mount(host, host_url(self.kernel.config, host), api, f"cloud.{owner}")
+
+    def mount_for_netloc(self, where: str) -> Mount | None:
+        """The mount serving ``host[:port]``, or None if it is not one of this cloud's."""
+        found = self._hosts.get(where)
+        if found is not None:
+            return self.mount_for_host(found[0])
+        extra = self._extra.get(where)
+        if extra is not None:
+            return Mount(where, extra[0], extra[1], f"extra service at {extra[0]}")
+        return None
+
+    def mount_for_type(self, service_type: str) -> Mount:
+        """The mount of a catalog service type (or alias), or of an extra service by name."""
+        for where, (url, api) in self._extra.items():
+            if getattr(api, "name", None) == service_type:
+                return Mount(where, url, api, f"extra service at {url}")
+        return self.mount_for_host(entry(service_type).host)
+
+    # -- serving -----------------------------------------------------------------------------
+
+    def handle_url(
+        self, method: str, url: str, headers: Mapping[str, str] | Iterable, body: bytes
+    ) -> Response | None:
+        """Answer a request for a full URL; None if its host is not this cloud's."""
+        parts = urlsplit(url)
+        mount = self.mount_for_netloc(netloc(url))
+        if mount is None:
+            return None
+        base_url = f"{parts.scheme}://{parts.netloc}"
+        return self.handle(mount, method, parts.path or "/", parts.query, headers, body, base_url)
+
+    def handle(
+        self,
+        mount: Mount,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str] | Iterable,
+        body: bytes,
+        base_url: str | None = None,
+    ) -> Response:
+        """Authenticate and dispatch one request to `mount`'s service."""
+        method = method.upper()
+        path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
+        api = mount.api
+        if api is None:
+            return self._unmounted(mount, method, path)
+        req = Request.build(
+            method,
+            path,
+            query=query,
+            headers=headers,
+            body=body,
+            base_url=base_url or mount.base_url,
+        )
+        refused = authenticate(self.cloud.keystone, api, req)
+        if refused is not None:
+            return refused
+        try:
+            response = api.call(req)
+        except RuntimeError as exc:
+            # simpy: the handler waits on something nothing will ever trigger (a stall).
+            response = api.render_fault(api.unexpected(exc))
+        if response.status == 404:
+            response = self._explain_404(api, req, response)
+        if req.context is not None:
+            stamp_request_id(api, response, req.context.request_id)
+        return response
+
+    def call(
+        self,
+        service_type: str,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        user: str | None = "demo",
+        microversion: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """One in-process request, authenticated as `user` (None: no token); see
+        ``Cloud.request``. `service_type` is a catalog type, or the ``name`` of an extra
+        service."""
+        mount = self.mount_for_type(service_type)
+        sent = Headers({"Accept": "application/json"})
+        if user is not None:
+            token = self.cloud.keystone.token_for(user)
+            sent["X-Auth-Token"] = token.id
+            if token.project is not None:
+                path = path.replace("{project_id}", token.project.id)
+        if microversion is not None:
+            versions = getattr(mount.api, "versions", None)
+            name = versions.service_type if versions is not None else service_type
+            sent["OpenStack-API-Version"] = f"{name} {microversion}"
+        if body is None:
+            raw = b""
+        elif isinstance(body, bytes):
+            raw = body
+        else:
+            raw = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        for key, value in (headers or {}).items():
+            sent[key] = value
+        path, _, query = path.partition("?")
+        return self.handle(mount, method, path, query, sent, raw)
+
+    # -- answers for traffic nothing serves --------------------------------------------------
+
+    def _unmounted(self, mount: Mount, method: str, path: str) -> Response:
+        kind = HOSTS[mount.host].service_type if mount.host in HOSTS else mount.host
+        response = openstack_fault(
+            HttpError(
+                404,
+                f"fakecloud: nothing serves {method} {mount.base_url}{path}: this cloud has no "
+                f"{kind} service ({mount.owner} does not exist).",
+            )
+        )
+        response.headers["x-openstack-request-id"] = self.kernel.ids.request_id()
+        return response
+
+    def _explain_404(self, api: Any, req: Request, response: Response) -> Response:
+        try:
+            api.router.match(req.method, req.path)
+        except HttpError as miss:
+            if miss.status != 404:
+                return response
+            explained = api.render_fault(
+                HttpError(
+                    404,
+                    f"The resource could not be found. (fakecloud: the {api.name} service has "
+                    f"no route for {req.method} {req.path})",
+                )
+            )
+            for key, value in response.headers.items():
+                explained.headers.setdefault(key, value)
+            return explained
+        return response
+
+
+def wire_headers(response: Response) -> list[tuple[str, str]]:
+    """The response's headers as wire lines: a list value gives one line per item (several
+    ``Vary`` lines, for instance); a JSON body gets ``Content-Type: application/json``."""
+    lines: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for key, value in response.headers.items():
+        seen.add(key.lower())
+        if isinstance(value, (list, tuple)):
+            lines.extend((key, str(v)) for v in value)
+        else:
+            lines.append((key, str(value)))
+    if "content-type" not in seen and response.body is not None:
+        kind = (
+            "application/octet-stream" if isinstance(response.body, bytes) else "application/json"
+        )
+        lines.append(("Content-Type", kind))
+    return lines
+
+
+def wire_body(response: Response, method: str) -> bytes:
+    """The body bytes to send (none for HEAD, 204 and 304)."""
+    if method.upper() == "HEAD" or response.status in _NO_BODY_STATUS:
+        return b""
+    return response.content()

@@ -1,0 +1,185 @@
+"""In-process transport: real ``requests``-based clients talk to the cloud through `responses`.
+
+    >>> with cloud.intercept():
+    ...     conn = cloud.connection()
+    ...     conn.authorize()               # POST http://identity.fakecloud.test/v3/auth/tokens
+
+Inside the block, every ``requests`` call to one of the cloud's endpoint hosts is answered by
+the cloud (status, every header, body bytes), and the cloud's clock is bound (``time.sleep``
+advances virtual time; ``time.time`` and ``datetime.now`` read it), so keystoneauth's token
+expiry and openstacksdk's wait loops run on virtual time. A request to one of the cloud's hosts
+that nothing serves gets a 404 fault naming the path. Any other host is refused with a
+`requests.exceptions.ConnectionError` saying so, unless ``allow_other_hosts=True`` lets it
+through to the network (or to an enclosing `responses` mock).
+
+Enter it once per test, not per request: binding the clock patches every loaded module.
+"""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Mapping
+from io import BytesIO
+from typing import Any
+
+import responses
+from requests.adapters import HTTPAdapter
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from urllib3 import HTTPHeaderDict, HTTPResponse
+
+from fakecloud.transport.endpoints import netloc
+from fakecloud.transport.gateway import Gateway, wire_body, wire_headers
+
+
+class _RecentCalls(responses.CallList):
+    """`responses`' call log, keeping only the most recent calls (long runs stay small)."""
+
+    def __init__(self, keep: int):
+        super().__init__()
+        self._keep = keep
+
+    def add_call(self, call: Any) -> None:
+        self._calls.append(call)
+        if len(self._calls) > 2 * self._keep:
+            del self._calls[: -self._keep]
+
+    def add(self, request: Any, response: Any) -> None:
+        self.add_call(responses.Call(request, response))
+
+
+class _CloudRoute(responses.BaseResponse):
+    """A `responses` route matching every method on the cloud's hosts."""
+
+    def __init__(self, gateway: Gateway):
+        super().__init__("*", "http://fakecloud.invalid/")
+        self._gateway = gateway
+        self._netlocs = frozenset(gateway.netlocs())
+
+    def matches(self, request: Any) -> tuple[bool, str]:
+        if netloc(request.url) in self._netlocs:
+            return True, ""
+        return False, "not a fakecloud host"
+
+    @property
+    def calls(self) -> responses.CallList:
+        return responses.CallList()  # the mock keeps the log; the route needs none
+
+    def get_response(self, request: Any) -> HTTPResponse:
+        response = self._gateway.handle_url(
+            request.method, request.url, request.headers, _body_bytes(request.body)
+        )
+        if response is None:  # matches() accepted the host, so this cannot happen
+            raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
+        return to_urllib3(response, request.method)
+
+
+class _RefuseOtherHosts(responses.BaseResponse):
+    """A `responses` route refusing every host that is not the cloud's, with the reason."""
+
+    def __init__(self, netlocs: frozenset[str]):
+        super().__init__("*", "http://fakecloud.invalid/")
+        self._netlocs = netlocs
+
+    def matches(self, request: Any) -> tuple[bool, str]:
+        return netloc(request.url) not in self._netlocs, "a fakecloud host"
+
+    @property
+    def calls(self) -> responses.CallList:
+        return responses.CallList()
+
+    def get_response(self, request: Any) -> HTTPResponse:
+        raise RequestsConnectionError(
+            f"fakecloud intercept: {request.method} {request.url} goes to a host that is not "
+            f"this cloud's ({', '.join(sorted(self._netlocs))}); use "
+            "cloud.intercept(allow_other_hosts=True) to let other traffic through.",
+            request=request,
+        )
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
+
+
+def to_urllib3(response: Any, method: str) -> HTTPResponse:
+    """A `fakecloud.api.http.Response` as the urllib3 response ``requests`` reads."""
+    headers = HTTPHeaderDict()
+    for key, value in wire_headers(response):
+        headers.add(key, value)
+    body = wire_body(response, method)
+    headers["Content-Length"] = str(len(body))
+    # requests reads cookies from the "original" response's msg, as from http.client.
+    original = HTTPResponse(body=BytesIO(), msg=headers, preload_content=False)
+    return HTTPResponse(
+        status=response.status,
+        reason=http.client.responses.get(response.status),
+        body=BytesIO(body),
+        headers=headers,
+        original_response=original,
+        preload_content=False,
+        request_method=method,
+    )
+
+
+class Intercept:
+    """The context manager behind ``cloud.intercept()``; `calls` logs recent requests."""
+
+    def __init__(
+        self,
+        cloud: Any,
+        allow_other_hosts: bool = False,
+        extra: Mapping[str, Any] | None = None,
+        keep_calls: int = 1000,
+    ):
+        self.cloud = cloud
+        self.allow_other_hosts = allow_other_hosts
+        self.gateway = Gateway(cloud, extra)
+        self._keep_calls = keep_calls
+        self.mock: responses.RequestsMock | None = None
+        self._clock_bound = False
+
+    @property
+    def calls(self) -> responses.CallList:
+        """The most recent requests and responses seen (``responses`` ``Call`` objects)."""
+        if self.mock is None:
+            return responses.CallList()
+        return self.mock.calls
+
+    def __enter__(self) -> Intercept:
+        # Pass-through goes to whatever sends requests now (the network, or an enclosing mock).
+        mock = responses.RequestsMock(
+            assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send
+        )
+        mock._calls = _RecentCalls(self._keep_calls)
+        route = _CloudRoute(self.gateway)
+        mock.add(route)
+        if self.allow_other_hosts:
+            mock.add_passthru("http")
+        else:
+            mock.add(_RefuseOtherHosts(frozenset(self.gateway.netlocs())))
+        mock.start()
+        self.mock = mock
+        try:
+            self.cloud.kernel.clock.__enter__()
+        except BaseException:
+            mock.stop(allow_assert=False)
+            raise
+        self._clock_bound = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if self._clock_bound:
+                self._clock_bound = False
+                self.cloud.kernel.clock.__exit__(*exc)
+        finally:
+            if self.mock is not None:
+                self.mock.stop(allow_assert=False)

@@ -1,0 +1,28 @@
+"""Fixtures for running the real OpenStack clients against a cloud in-process.
+
+Tests that need Nova, Cinder or Glance ask for them with `client_helpers.needs`: they are
+skipped, saying which service is missing, only until that service exists on `Cloud`.
+"""
+
+import pytest
+
+from fakecloud import Cloud
+
+
+@pytest.fixture
+def cloud():
+    """A fresh cloud."""
+    return Cloud()
+
+
+@pytest.fixture
+def intercept(cloud):
+    """``cloud.intercept()``, entered for the whole test (its `calls` log the traffic)."""
+    with cloud.intercept() as active:
+        yield active
+
+
+@pytest.fixture
+def intercepted(cloud, intercept):
+    """The cloud, with ``requests`` routed to it and its clock bound for the whole test."""
+    return cloud

@@ -1,0 +1,43 @@
+"""python-novaclient's ``servers.create_image``: the image id from the ``Location`` header at
+2.1, from the body at 2.45. Runs once Nova, Cinder and Glance exist."""
+
+import pytest
+from client_helpers import base_image, needs, password_session, small_flavor
+from novaclient import client as nova_client
+
+
+@pytest.fixture
+def server(intercepted):
+    needs(intercepted, "nova", "cinder", "glance")
+    conn = intercepted.connection()
+    image = base_image(intercepted, conn)
+    server = conn.compute.create_server(
+        name="nc", flavor_id=small_flavor(conn, image).id, image_id=image.id, networks="none"
+    )
+    return conn.compute.wait_for_server(server, wait=600)
+
+
+def image_status(cloud, image_id):
+    return cloud.request("image", "GET", f"/v2/images/{image_id}").json()["status"]
+
+
+def test_create_image_at_2_1_reads_the_location_header(intercepted, intercept, server):
+    nova = nova_client.Client("2.1", session=password_session(intercepted))
+    image_id = nova.servers.create_image(server.id, "nc-2.1", {"k": "v"})
+    action = [c for c in intercept.calls if c.request.url.endswith("/action")][-1]
+    location = action.response.headers["Location"]
+    assert location.startswith("http://image.fakecloud.test")
+    assert location.split("images/")[1] == image_id
+    assert action.response.content == b""
+    intercepted.run_until_idle()
+    assert image_status(intercepted, image_id) == "active"
+
+
+def test_create_image_at_2_45_reads_the_body(intercepted, intercept, server):
+    nova = nova_client.Client("2.45", session=password_session(intercepted))
+    image_id = nova.servers.create_image(server.id, "nc-2.45")
+    action = [c for c in intercept.calls if c.request.url.endswith("/action")][-1]
+    assert action.response.json() == {"image_id": image_id}
+    assert "Location" not in action.response.headers
+    intercepted.run_until_idle()
+    assert image_status(intercepted, image_id) == "active"

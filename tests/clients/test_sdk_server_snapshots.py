@@ -1,0 +1,63 @@
+"""openstacksdk, unchanged, snapshots servers on fakecloud: boot from volume and from image,
+``create_server_image(..., wait=True)``, delete. Runs once Nova, Cinder and Glance exist."""
+
+import pytest
+from client_helpers import (
+    base_image,
+    bfv_mapping,
+    needs,
+    needs_volume_backed_snapshots,
+    small_flavor,
+)
+
+
+@pytest.fixture
+def conn(intercepted):
+    needs(intercepted, "nova", "cinder", "glance")
+    return intercepted.connection()
+
+
+def test_volume_backed_server_snapshot(intercepted, conn):
+    needs_volume_backed_snapshots()
+    image = base_image(intercepted, conn)
+    flavor = small_flavor(conn, image)
+    server = conn.compute.create_server(
+        name="bfv",
+        flavor_id=flavor.id,
+        networks="none",
+        block_device_mapping=bfv_mapping(image),
+    )
+    server = conn.compute.wait_for_server(server, wait=600)
+    assert server.status == "ACTIVE"
+    assert len(server.attached_volumes) == 1
+
+    snap = conn.compute.create_server_image(server, "snap-bfv", metadata={"k": "v"}, wait=True)
+    assert snap.status == "active"
+    assert conn.image.get_image(snap.id).name == "snap-bfv"
+    volume_snapshots = list(conn.block_storage.snapshots())
+    assert [s.status for s in volume_snapshots] == ["available"]
+
+    conn.compute.delete_server(server)
+    conn.compute.wait_for_delete(server, wait=600)
+    assert conn.compute.find_server("bfv") is None
+
+
+def test_image_backed_server_snapshot(intercepted, conn):
+    image = base_image(intercepted, conn)
+    server = conn.compute.create_server(
+        name="ib", flavor_id=small_flavor(conn, image).id, image_id=image.id, networks="none"
+    )
+    server = conn.compute.wait_for_server(server, wait=600)
+    snap = conn.compute.create_server_image(server, "snap-ib", wait=True)
+    assert snap.status == "active"
+    assert conn.image.get_image(snap.id).status == "active"
+    assert conn.compute.get_server(server.id).task_state is None
+    conn.compute.delete_server(server)
+    conn.compute.wait_for_delete(server, wait=600)
+
+
+def test_a_bad_server_id_is_the_sdks_not_found(intercepted, conn):
+    from openstack import exceptions
+
+    with pytest.raises(exceptions.NotFoundException):
+        conn.compute.get_server("00000000-0000-4000-8000-000000000000")

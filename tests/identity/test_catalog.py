@@ -1,0 +1,108 @@
+"""The service catalog: types, interfaces, regions, URLs, and its configuration."""
+
+import pytest
+from keystone_schemas import CATALOG, check, listing
+
+from fakecloud import Cloud
+
+
+def catalog_of(cloud, user="demo"):
+    resp = cloud.request("identity", "GET", "/v3/auth/catalog", user=user)
+    assert resp.status == 200
+    check(resp.json()["catalog"], CATALOG)
+    return {entry["type"]: entry for entry in resp.json()["catalog"]}
+
+
+def urls(entry):
+    return {ep["interface"]: ep["url"] for ep in entry["endpoints"]}
+
+
+def test_every_service_type_clients_look_for_is_listed():
+    catalog = catalog_of(Cloud())
+    assert list(catalog) == ["identity", "compute", "image", "volumev3", "block-storage"]
+    assert catalog["block-storage"]["name"] == "cinder"
+    assert catalog["volumev3"]["name"] == "cinderv3"
+
+
+def test_each_service_has_public_internal_and_admin_in_one_region_under_both_keys():
+    for entry in catalog_of(Cloud()).values():
+        assert sorted(ep["interface"] for ep in entry["endpoints"]) == [
+            "admin",
+            "internal",
+            "public",
+        ]
+        for ep in entry["endpoints"]:
+            assert ep["region"] == ep["region_id"] == "RegionOne"
+
+
+def test_urls_follow_devstack_one_host_per_service():
+    cloud = Cloud()
+    project_id = cloud.context("demo").project_id
+    catalog = catalog_of(cloud)
+    assert urls(catalog["identity"])["public"] == "http://identity.fakecloud.test/v3"
+    assert urls(catalog["compute"])["public"] == "http://compute.fakecloud.test/v2.1"
+    assert urls(catalog["image"])["public"] == "http://image.fakecloud.test"
+    volume = f"http://volume.fakecloud.test/v3/{project_id}"
+    assert set(urls(catalog["volumev3"]).values()) == {volume}
+    assert set(urls(catalog["block-storage"]).values()) == {volume}
+
+
+def test_the_catalog_is_per_project():
+    cloud = Cloud()
+    demo = urls(catalog_of(cloud, "demo")["volumev3"])["public"]
+    admin = urls(catalog_of(cloud, "admin")["volumev3"])["public"]
+    assert demo.endswith(cloud.context("demo").project_id)
+    assert admin.endswith(cloud.context("admin").project_id)
+
+
+def test_the_token_catalog_and_auth_catalog_agree():
+    cloud = Cloud()
+    token_id = cloud.keystone.token_for("demo").id
+    token = cloud.request(
+        "identity", "GET", "/v3/auth/tokens", headers={"X-Subject-Token": token_id}
+    ).json()["token"]
+    assert {e["type"]: e for e in token["catalog"]} == catalog_of(cloud)
+
+
+def test_hosts_and_region_are_configuration():
+    cloud = Cloud(
+        config={
+            "endpoints": {"compute": "http://nova.example.test:8774", "image": "https://img.test/"},
+            "identity": {"region": "RegionTwo"},
+        }
+    )
+    catalog = catalog_of(cloud)
+    assert urls(catalog["compute"])["public"] == "http://nova.example.test:8774/v2.1"
+    assert urls(catalog["image"])["public"] == "https://img.test"
+    assert {ep["region_id"] for e in catalog.values() for ep in e["endpoints"]} == {"RegionTwo"}
+    assert cloud.credentials()["region_name"] == "RegionTwo"
+
+
+def test_admin_reads_services_endpoints_and_regions():
+    cloud = Cloud()
+    services = cloud.request("identity", "GET", "/v3/services", user="admin").json()
+    assert [s["type"] for s in services["services"]] == [
+        "identity",
+        "compute",
+        "image",
+        "volumev3",
+        "block-storage",
+    ]
+    endpoints = cloud.request("identity", "GET", "/v3/endpoints?interface=public", user="admin")
+    volume = [
+        e["url"] for e in endpoints.json()["endpoints"] if e["url"].startswith("http://volume")
+    ]
+    assert volume == ["http://volume.fakecloud.test/v3/$(project_id)s"] * 2
+    one = cloud.request("identity", "GET", f"/v3/services/{services['services'][1]['id']}")
+    assert one.status == 403
+    regions = cloud.request("identity", "GET", "/v3/regions")
+    check(
+        regions.json(),
+        listing("regions", {"type": "object", "required": ["id", "parent_region_id"]}),
+    )
+    assert [r["id"] for r in regions.json()["regions"]] == ["RegionOne"]
+
+
+@pytest.mark.parametrize("path", ["/v3/services", "/v3/endpoints"])
+def test_catalog_records_are_admin_only(path):
+    assert Cloud().request("identity", "GET", path).status == 403

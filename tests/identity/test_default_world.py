@@ -1,0 +1,164 @@
+"""The world a cloud starts with: documented users, passwords, projects and roles, seeded ids,
+and configuration that adds, removes or changes them."""
+
+import subprocess
+import sys
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+
+DOCUMENTED = {
+    # user: (password, project, roles in its token)
+    "demo": ("demo-secret", "demo", ["member", "reader"]),
+    "demo-reader": ("reader-secret", "demo", ["reader"]),
+    "admin": ("admin-secret", "admin", ["admin", "manager", "member", "reader"]),
+}
+
+
+def issue(cloud, user, password, project=None, domain="Default"):
+    auth = {
+        "identity": {
+            "methods": ["password"],
+            "password": {"user": {"name": user, "password": password, "domain": {"name": domain}}},
+        }
+    }
+    if project is not None:
+        auth["scope"] = {"project": {"name": project, "domain": {"name": domain}}}
+    return cloud.request("identity", "POST", "/v3/auth/tokens", body={"auth": auth}, user=None)
+
+
+@pytest.mark.parametrize("user", sorted(DOCUMENTED))
+def test_each_documented_user_logs_in_with_its_documented_password(user):
+    password, project, roles = DOCUMENTED[user]
+    resp = issue(Cloud(), user, password, project)
+    assert resp.status == 201
+    token = resp.json()["token"]
+    assert token["user"]["name"] == user
+    assert token["user"]["domain"] == {"id": "default", "name": "Default"}
+    assert token["project"]["name"] == project
+    assert [r["name"] for r in token["roles"]] == roles
+
+
+def test_ids_come_from_the_seed():
+    a, b, c = Cloud(seed=1), Cloud(seed=1), Cloud(seed=2)
+
+    def ids(cloud):
+        return [cloud.context(u).project_id for u in DOCUMENTED] + [
+            cloud.context(u).user_id for u in DOCUMENTED
+        ]
+
+    assert ids(a) == ids(b)
+    assert set(ids(a)).isdisjoint({x for x in ids(c) if x is not None}), (
+        "another seed must give other ids"
+    )
+    assert all(len(x) == 32 and int(x, 16) >= 0 for x in ids(a))
+
+
+def test_the_two_demo_users_share_the_demo_project_and_admin_has_its_own():
+    cloud = Cloud()
+    assert cloud.context("demo").project_id == cloud.context("demo-reader").project_id
+    assert cloud.context("admin").project_id != cloud.context("demo").project_id
+    assert cloud.context("demo").project_name == "demo"
+    assert cloud.context("admin").project_name == "admin"
+
+
+def test_config_adds_a_user_and_keeps_the_defaults():
+    cloud = Cloud(
+        config={
+            "identity": {
+                "users": {"alice": {"password": "pw", "project": "demo", "roles": ["manager"]}}
+            }
+        }
+    )
+    assert issue(cloud, "alice", "pw", "demo").json()["token"]["roles"] == [
+        {"id": cloud.keystone.directory.role_by_name(n).id, "name": n}
+        for n in ("manager", "member", "reader")
+    ]
+    assert issue(cloud, "demo", "demo-secret", "demo").status == 201
+
+
+def test_config_removes_a_user_and_changes_a_password():
+    cloud = Cloud(
+        config={
+            "identity": {
+                "users": {
+                    "demo-reader": None,
+                    "demo": {"password": "changed", "project": "demo", "roles": ["member"]},
+                }
+            }
+        }
+    )
+    assert issue(cloud, "demo-reader", "reader-secret", "demo").status == 401
+    assert issue(cloud, "demo", "demo-secret", "demo").status == 401
+    assert issue(cloud, "demo", "changed", "demo").status == 201
+
+
+def test_config_adds_a_domain_and_a_project_in_it():
+    cloud = Cloud(
+        config={
+            "identity": {
+                "domains": {"Acme": {"description": "a customer"}},
+                "projects": {"web": {"domain": "Acme"}},
+                "users": {
+                    "bob": {
+                        "password": "pw",
+                        "domain": "Acme",
+                        "project": "web",
+                        "roles": ["reader"],
+                    }
+                },
+            }
+        }
+    )
+    token = issue(cloud, "bob", "pw", "web", domain="Acme").json()["token"]
+    assert token["project"]["domain"]["name"] == "Acme"
+    assert token["project"]["domain"]["id"] != "default"
+    # The same user name in the default domain does not exist.
+    assert issue(cloud, "bob", "pw", "web").status == 401
+
+
+def test_a_custom_role_with_an_implied_role():
+    cloud = Cloud(
+        config={
+            "identity": {
+                "roles": {"operator": ["member"]},
+                "users": {"op": {"password": "pw", "project": "demo", "roles": ["operator"]}},
+            }
+        }
+    )
+    assert cloud.context("op").roles == ("operator", "member", "reader")
+
+
+@pytest.mark.parametrize(
+    ("identity", "message"),
+    [
+        ({"users": {"x": {"password": "p", "project": "demo", "roles": ["membr"]}}}, "'membr'"),
+        ({"users": {"x": {"password": "p", "project": "nope"}}}, "unknown project 'nope'"),
+        ({"users": {"x": {"pasword": "p"}}}, "did you mean 'password'"),
+        ({"users": {"x": {"project": "demo"}}}, "needs a password"),
+        ({"roles": {"a": ["b"], "b": ["a"]}}, "implies itself"),
+        ({"roles": {"a": ["ghost"]}}, "unknown role 'ghost'"),
+        ({"projects": {"p": {"domain": "Nowhere"}}}, "unknown domain 'Nowhere'"),
+        ({"users": ["demo"]}, "must be a mapping"),
+    ],
+)
+def test_bad_identity_config_is_an_error_that_says_what_is_wrong(identity, message):
+    with pytest.raises(ConfigError, match=message):
+        Cloud(config={"identity": identity})
+
+
+def test_building_keystone_imports_no_client_or_policy_library():
+    code = (
+        "import sys\n"
+        "from fakecloud.sim.kernel import Kernel\n"
+        "from fakecloud.identity import Keystone\n"
+        "ks = Keystone(Kernel())\n"
+        "ks.token_for('demo')\n"
+        "heavy = [m for m in ('oslo_policy', 'oslo_config', 'keystoneauth1', 'openstack',\n"
+        "         'responses', 'requests', 'jsonschema', 'faker') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,126 @@
+"""Reading users, projects, domains, roles and assignments, under Keystone's default policy."""
+
+import pytest
+from keystone_schemas import DOMAIN, ERROR, PROJECT, ROLE, USER, check, listing, single
+
+from fakecloud import Cloud
+
+
+@pytest.fixture(scope="module")
+def cloud():
+    return Cloud()
+
+
+def get(cloud, path, user="demo"):
+    return cloud.request("identity", "GET", path, user=user)
+
+
+def test_a_user_reads_itself_and_its_project(cloud):
+    ctx = cloud.context("demo")
+    user = get(cloud, f"/v3/users/{ctx.user_id}")
+    assert user.status == 200
+    check(user.json(), single("user", USER))
+    assert user.json()["user"]["default_project_id"] == ctx.project_id
+    project = get(cloud, f"/v3/projects/{ctx.project_id}")
+    check(project.json(), single("project", PROJECT))
+    assert project.json()["project"]["name"] == "demo"
+    mine = get(cloud, f"/v3/users/{ctx.user_id}/projects")
+    check(mine.json(), listing("projects", PROJECT))
+    domain = get(cloud, "/v3/domains/default")
+    check(domain.json(), single("domain", DOMAIN))
+    assert domain.json()["domain"]["name"] == "Default"
+
+
+@pytest.mark.parametrize(
+    ("path", "action"),
+    [
+        ("/v3/users", "identity:list_users"),
+        ("/v3/projects", "identity:list_projects"),
+        ("/v3/roles", "identity:list_roles"),
+        ("/v3/domains", "identity:list_domains"),
+        ("/v3/role_assignments", "identity:list_role_assignments"),
+    ],
+)
+def test_listing_everything_is_for_admins(cloud, path, action):
+    resp = get(cloud, path)
+    assert resp.status == 403
+    check(resp.json(), ERROR)
+    assert resp.json()["error"]["message"] == (
+        f"You are not authorized to perform the requested action: {action}."
+    )
+    assert get(cloud, path, user="admin").status == 200
+
+
+def test_another_users_records_are_for_admins(cloud):
+    admin = cloud.context("admin")
+    assert get(cloud, f"/v3/users/{admin.user_id}").status == 403
+    assert get(cloud, f"/v3/projects/{admin.project_id}").status == 403
+    assert get(cloud, f"/v3/projects/{admin.project_id}", user="admin").status == 200
+
+
+def test_admin_lists_with_filters(cloud):
+    projects = get(cloud, "/v3/projects?name=demo", user="admin")
+    check(projects.json(), listing("projects", PROJECT))
+    assert [p["name"] for p in projects.json()["projects"]] == ["demo"]
+    users = get(cloud, "/v3/users", user="admin")
+    check(users.json(), listing("users", USER))
+    assert [u["name"] for u in users.json()["users"]] == ["demo", "demo-reader", "admin"]
+    roles = get(cloud, "/v3/roles", user="admin")
+    check(roles.json(), listing("roles", ROLE))
+    assert [r["name"] for r in roles.json()["roles"]] == [
+        "admin",
+        "manager",
+        "member",
+        "reader",
+        "service",
+    ]
+    assert get(cloud, "/v3/users?enabled=false", user="admin").json()["users"] == []
+
+
+def test_unknown_records_are_404_with_keystones_message(cloud):
+    resp = get(cloud, "/v3/projects/nope", user="admin")
+    assert resp.status == 404
+    check(resp.json(), ERROR)
+    assert resp.json()["error"] == {
+        "code": 404,
+        "message": "Could not find project: nope.",
+        "title": "Not Found",
+    }
+    assert get(cloud, "/v3/users/nope", user="admin").json()["error"]["message"] == (
+        "Could not find user: nope."
+    )
+
+
+def test_role_inferences_are_keystones_bootstrap_chain(cloud):
+    resp = get(cloud, "/v3/role_inferences", user="admin")
+    chain = {
+        r["prior_role"]["name"]: [i["name"] for i in r["implies"]]
+        for r in resp.json()["role_inferences"]
+    }
+    assert chain == {"admin": ["manager"], "manager": ["member"], "member": ["reader"]}
+
+
+def test_role_assignments_direct_and_effective(cloud):
+    demo = cloud.context("demo")
+    direct = get(cloud, f"/v3/role_assignments?user.id={demo.user_id}&include_names", "admin")
+    (only,) = direct.json()["role_assignments"]
+    assert only["role"]["name"] == "member"
+    assert only["scope"]["project"]["name"] == "demo"
+    effective = get(cloud, f"/v3/role_assignments?user.id={demo.user_id}&effective", "admin")
+    assert len(effective.json()["role_assignments"]) == 2
+    system = get(cloud, "/v3/role_assignments?scope.system=all", "admin").json()
+    assert [a["user"]["id"] for a in system["role_assignments"]] == [cloud.context("admin").user_id]
+
+
+def test_auth_endpoints_describe_the_callers_own_choices(cloud):
+    assert get(cloud, "/v3/auth/system").json()["system"] == []
+    assert get(cloud, "/v3/auth/system", user="admin").json()["system"] == [{"all": True}]
+    assert get(cloud, "/v3/auth/domains").json()["domains"] == []
+    projects = get(cloud, "/v3/auth/projects", user="admin").json()["projects"]
+    assert [p["name"] for p in projects] == ["admin"]
+
+
+def test_unknown_paths_are_404_naming_the_path(cloud):
+    resp = get(cloud, "/v3/flavors")
+    assert resp.status == 404
+    assert "no route for GET /v3/flavors" in resp.json()["error"]["message"]

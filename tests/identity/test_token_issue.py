@@ -1,0 +1,234 @@
+"""``POST /v3/auth/tokens``: the password and token methods, every scope, and Keystone's errors."""
+
+import json
+
+import pytest
+from keystone_schemas import ERROR, TOKEN, check
+
+from fakecloud import Cloud
+
+
+def password(user="demo", pw="demo-secret", **extra):
+    return {
+        "identity": {
+            "methods": ["password"],
+            "password": {"user": {"name": user, "password": pw, "domain": {"name": "Default"}}},
+        },
+        **extra,
+    }
+
+
+def project(name="demo"):
+    return {"project": {"name": name, "domain": {"name": "Default"}}}
+
+
+def post(cloud, auth, query=""):
+    return cloud.request(
+        "identity", "POST", "/v3/auth/tokens" + query, body={"auth": auth}, user=None
+    )
+
+
+@pytest.fixture
+def cloud():
+    return Cloud()
+
+
+def test_password_and_project_name_give_201_a_subject_token_and_a_full_token(cloud):
+    resp = post(cloud, password(scope=project()))
+    assert resp.status == 201
+    body = resp.json()
+    check(body, TOKEN)
+    token = body["token"]
+    assert resp.headers["X-Subject-Token"].startswith("gAAAAAB")
+    assert token["methods"] == ["password"]
+    assert token["issued_at"] == "2026-01-01T00:00:00.000000Z"
+    assert token["expires_at"] == "2026-01-01T01:00:00.000000Z"
+    assert token["project"]["id"] == cloud.context("demo").project_id
+    assert token["is_domain"] is False
+    assert {e["type"] for e in token["catalog"]} >= {"compute", "image", "volumev3"}
+    assert resp.headers["x-openstack-request-id"].startswith("req-")
+
+
+def test_user_and_project_by_id_and_domain_by_id(cloud):
+    ctx = cloud.context("demo")
+    auth = {
+        "identity": {
+            "methods": ["password"],
+            "password": {"user": {"id": ctx.user_id, "password": "demo-secret"}},
+        },
+        "scope": {"project": {"id": ctx.project_id}},
+    }
+    assert post(cloud, auth).json()["token"]["project"]["name"] == "demo"
+    by_domain_id = password(scope={"project": {"name": "demo", "domain": {"id": "default"}}})
+    by_domain_id["identity"]["password"]["user"]["domain"] = {"id": "default"}
+    assert post(cloud, by_domain_id).status == 201
+
+
+def test_the_token_works_on_the_next_request(cloud):
+    token_id = post(cloud, password(scope=project())).headers["X-Subject-Token"]
+    resp = cloud.request(
+        "identity", "GET", "/v3/auth/projects", user=None, headers={"X-Auth-Token": token_id}
+    )
+    assert resp.status == 200
+    assert [p["name"] for p in resp.json()["projects"]] == ["demo"]
+
+
+def test_admin_token_carries_every_implied_role(cloud):
+    token = post(cloud, password("admin", "admin-secret", scope=project("admin"))).json()["token"]
+    assert [r["name"] for r in token["roles"]] == ["admin", "manager", "member", "reader"]
+
+
+def test_wrong_password_is_a_generic_401_and_the_trace_says_why(cloud):
+    resp = post(cloud, password(pw="wrong", scope=project()))
+    assert resp.status == 401
+    check(resp.json(), ERROR)
+    assert resp.json()["error"] == {
+        "code": 401,
+        "message": "The request you have made requires authentication.",
+        "title": "Unauthorized",
+    }
+    assert resp.headers["WWW-Authenticate"] == 'Keystone uri="http://identity.fakecloud.test"'
+    failed = cloud.trace.filter(kind="identity.auth_failed")
+    assert failed[-1]["subject"] == "demo"
+    assert failed[-1]["reason"] == "wrong password for user 'demo'"
+
+
+@pytest.mark.parametrize(
+    ("auth", "reason"),
+    [
+        (password("nobody", "x", scope=project()), "no such user"),
+        (password(scope=project("admin")), "has no role on project 'admin'"),
+        (password(scope=project("ghost")), "no such or disabled project"),
+        (password(scope={"system": {"all": True}}), "has no role on the system"),
+        (password(scope={"domain": {"name": "Default"}}), "has no role on domain"),
+    ],
+)
+def test_identity_and_scope_failures_are_401(cloud, auth, reason):
+    resp = post(cloud, auth)
+    assert resp.status == 401
+    assert resp.json()["error"]["message"] == "The request you have made requires authentication."
+    assert reason in cloud.trace.filter(kind="identity.auth_failed")[-1]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({}, "'identity' is a required property"),
+        ({"auth": {"identity": {}}}, "'methods' is a required property"),
+        ({"auth": {"identity": {"methods": "password"}}}, "is not of type 'array'"),
+        ({"auth": {"identity": {"methods": ["password"]}}}, "Expecting to find password in"),
+        (
+            {"auth": password(scope={"project": {"name": "demo"}})},
+            "Expecting to find domain in project",
+        ),
+        (
+            {
+                "auth": {
+                    "identity": {
+                        "methods": ["password"],
+                        "password": {"user": {"name": "demo", "password": "demo-secret"}},
+                    }
+                }
+            },
+            "Expecting to find domain in user",
+        ),
+        (
+            {"auth": password(scope={**project(), "system": {"all": True}})},
+            "only one of project, domain, OS-TRUST:trust or system",
+        ),
+    ],
+)
+def test_malformed_bodies_are_400_with_keystones_message(cloud, body, message):
+    resp = cloud.request("identity", "POST", "/v3/auth/tokens", body=body, user=None)
+    assert resp.status == 400
+    check(resp.json(), ERROR)
+    assert resp.json()["error"]["title"] == "Bad Request"
+    assert message in resp.json()["error"]["message"]
+
+
+def test_invalid_json_is_400(cloud):
+    resp = cloud.request("identity", "POST", "/v3/auth/tokens", body=b"{not json", user=None)
+    assert resp.status == 400
+    assert "Expecting to find valid JSON in request body" in resp.json()["error"]["message"]
+
+
+def test_an_unsupported_method_is_401_naming_the_supported_ones(cloud):
+    resp = post(cloud, {"identity": {"methods": ["totp"], "totp": {}}})
+    assert resp.status == 401
+    assert resp.json()["error"]["message"] == (
+        "Attempted to authenticate with an unsupported method."
+    )
+    assert resp.json()["error"]["identity"] == {"methods": ["password", "token"]}
+
+
+def test_system_scope_for_admin_has_no_project_bound_endpoints(cloud):
+    resp = post(cloud, password("admin", "admin-secret", scope={"system": {"all": True}}))
+    assert resp.status == 201
+    token = resp.json()["token"]
+    check(resp.json(), TOKEN)
+    assert token["system"] == {"all": True}
+    assert "project" not in token
+    assert [r["name"] for r in token["roles"]][0] == "admin"
+    types = [e["type"] for e in token["catalog"]]
+    assert "compute" in types and "volumev3" not in types and "block-storage" not in types
+    token_id = resp.headers["X-Subject-Token"]
+    assert cloud.keystone.validate(token_id).context.system_scope == "all"
+
+
+def test_no_scope_falls_back_to_the_default_project(cloud):
+    token = post(cloud, password()).json()["token"]
+    assert token["project"]["name"] == "demo"
+
+
+def test_explicitly_unscoped_token_has_no_roles_and_no_catalog(cloud):
+    resp = post(cloud, password(scope="unscoped"))
+    assert resp.status == 201
+    token = resp.json()["token"]
+    check(resp.json(), TOKEN)
+    assert "roles" not in token and "catalog" not in token and "project" not in token
+
+
+def test_nocatalog_leaves_the_catalog_out(cloud):
+    token = post(cloud, password(scope=project()), query="?nocatalog").json()["token"]
+    assert "catalog" not in token
+    assert token["project"]["name"] == "demo"
+
+
+def test_token_method_rescopes_and_keeps_the_original_expiry(cloud):
+    first = post(cloud, password(scope="unscoped"))
+    cloud.advance(600)
+    auth = {
+        "identity": {"methods": ["token"], "token": {"id": first.headers["X-Subject-Token"]}},
+        "scope": project(),
+    }
+    resp = post(cloud, auth)
+    assert resp.status == 201
+    token = resp.json()["token"]
+    check(resp.json(), TOKEN)
+    assert token["methods"] == ["token", "password"]
+    assert token["issued_at"] == "2026-01-01T00:10:00.000000Z"
+    assert token["expires_at"] == first.json()["token"]["expires_at"]
+    assert token["audit_ids"][1] == first.json()["token"]["audit_ids"][0]
+    assert token["project"]["name"] == "demo"
+
+
+def test_token_method_with_an_unknown_token_is_404(cloud):
+    resp = post(cloud, {"identity": {"methods": ["token"], "token": {"id": "nope"}}})
+    assert resp.status == 404
+    assert resp.json()["error"]["message"] == "Could not find token: nope."
+
+
+def test_tokens_are_the_same_for_the_same_seed_and_calls():
+    a = post(Cloud(seed=5), password(scope=project()))
+    b = post(Cloud(seed=5), password(scope=project()))
+    assert a.headers["X-Subject-Token"] == b.headers["X-Subject-Token"]
+    assert json.dumps(a.json()) == json.dumps(b.json())
+
+
+def test_issuing_is_traced_with_scope_roles_and_expiry(cloud):
+    post(cloud, password(scope=project()))
+    event = cloud.trace.filter(kind="identity.token_issued")[-1]
+    assert event["subject"] == "demo"
+    assert event["scope"] == "project:demo"
+    assert event["roles"] == ["member", "reader"]
+    assert event["expires_at"] == 3600.0

@@ -1,0 +1,102 @@
+"""Checking, revoking and expiring tokens: ``GET|HEAD|DELETE /v3/auth/tokens`` and the clock."""
+
+import pytest
+from keystone_schemas import ERROR, TOKEN, check
+
+from fakecloud import Cloud
+
+
+def token_of(cloud, user="demo"):
+    return cloud.keystone.token_for(user).id
+
+
+def subject_call(cloud, method, subject, user="demo"):
+    return cloud.request(
+        "identity", method, "/v3/auth/tokens", user=user, headers={"X-Subject-Token": subject}
+    )
+
+
+@pytest.fixture
+def cloud():
+    return Cloud()
+
+
+def test_get_returns_the_subject_token_body(cloud):
+    subject = token_of(cloud, "demo")
+    resp = subject_call(cloud, "GET", subject)
+    assert resp.status == 200
+    check(resp.json(), TOKEN)
+    assert resp.headers["X-Subject-Token"] == subject
+    assert resp.json()["token"]["user"]["name"] == "demo"
+
+
+def test_head_answers_200_without_a_body(cloud):
+    resp = subject_call(cloud, "HEAD", token_of(cloud))
+    assert resp.status == 200
+    assert resp.body is None
+
+
+def test_a_user_may_not_validate_another_users_token_but_an_admin_may(cloud):
+    theirs = token_of(cloud, "demo-reader")
+    denied = subject_call(cloud, "GET", theirs, user="demo")
+    assert denied.status == 403
+    check(denied.json(), ERROR)
+    assert denied.json()["error"]["message"] == (
+        "You are not authorized to perform the requested action: identity:validate_token."
+    )
+    assert subject_call(cloud, "GET", theirs, user="admin").status == 200
+
+
+def test_missing_subject_header_is_400(cloud):
+    resp = cloud.request("identity", "GET", "/v3/auth/tokens")
+    assert resp.status == 400
+    assert "X-Subject-Token" in resp.json()["error"]["message"]
+
+
+def test_revoked_tokens_are_404_to_validate_and_401_to_use(cloud):
+    subject = cloud.keystone.token_for("demo-reader").id
+    assert subject_call(cloud, "DELETE", subject, user="admin").status == 204
+    gone = subject_call(cloud, "GET", subject, user="admin")
+    assert gone.status == 404
+    assert gone.json()["error"]["message"] == f"Could not find token: {subject}."
+    used = cloud.request(
+        "identity", "GET", "/v3/auth/projects", user=None, headers={"X-Auth-Token": subject}
+    )
+    assert used.status == 401
+    assert cloud.trace.filter(kind="identity.token_rejected")[-1]["reason"] == (
+        "unknown or revoked token"
+    )
+
+
+def test_a_token_lives_one_virtual_hour_by_default(cloud):
+    token_id = token_of(cloud)
+
+    def use():
+        return cloud.request(
+            "identity", "GET", "/v3/auth/projects", user=None, headers={"X-Auth-Token": token_id}
+        )
+
+    cloud.advance(3599.5)
+    assert use().status == 200
+    cloud.advance(0.5)
+    expired = use()
+    assert expired.status == 401
+    check(expired.json(), ERROR)
+    assert cloud.trace.filter(kind="identity.token_rejected")[-1]["reason"] == "expired token"
+    assert subject_call(cloud, "GET", token_id, user="admin").status == 404
+
+
+def test_token_lifetime_is_configurable():
+    cloud = Cloud(config={"identity": {"token_ttl_s": 60}})
+    token = subject_call(cloud, "GET", token_of(cloud)).json()["token"]
+    assert token["expires_at"] == "2026-01-01T00:01:00.000000Z"
+    cloud.advance(60)
+    # cloud.request re-issues its own token once the cached one has expired.
+    assert cloud.request("identity", "GET", "/v3/auth/projects").status == 200
+    assert len(cloud.trace.filter(kind="identity.token_issued", subject="demo")) == 2
+
+
+def test_cloud_request_reuses_its_token_until_it_expires(cloud):
+    for _ in range(3):
+        assert cloud.request("identity", "GET", "/v3/auth/projects").status == 200
+    assert len(cloud.trace.filter(kind="identity.token_issued")) == 1

@@ -1,0 +1,185 @@
+"""``cloud.intercept()``: requests to the cloud's hosts are answered in-process, completely
+(status, every header, body bytes), on the virtual clock; other traffic is refused or let
+through as the user chooses."""
+
+import datetime
+import http.server
+import threading
+import time
+
+import pytest
+import requests
+import responses
+from echo_service import ECHO_URL, EchoService
+from requests.adapters import HTTPAdapter
+
+from fakecloud import Cloud
+from fakecloud.transport.intercept import Intercept
+
+
+@pytest.fixture
+def cloud():
+    return Cloud()
+
+
+@pytest.fixture
+def echo(cloud):
+    with Intercept(cloud, extra={ECHO_URL: EchoService(cloud.kernel)}) as intercept:
+        intercept.token = cloud.keystone.token_for("demo").id
+        yield intercept
+
+
+def get(echo, path, **kw):
+    headers = {"X-Auth-Token": echo.token, **kw.pop("headers", {})}
+    return requests.get(f"{ECHO_URL}{path}", headers=headers, **kw)
+
+
+def test_every_header_arrives_including_repeated_ones(echo):
+    resp = get(echo, "/v1/multi", headers={"OpenStack-API-Version": "echo 1.3"})
+    assert resp.status_code == 200
+    assert resp.raw.headers.getlist("Vary") == [
+        "OpenStack-API-Version",
+        "X-OpenStack-Echo-API-Version",
+    ]
+    assert resp.headers["Vary"] == "OpenStack-API-Version, X-OpenStack-Echo-API-Version"
+    assert resp.headers["OpenStack-API-Version"] == "echo 1.3"
+    assert resp.headers["X-OpenStack-Echo-API-Version"] == "1.3"
+    assert resp.headers["X-Echo"] == "1"
+    assert resp.headers["Content-Type"] == "application/json"
+    assert resp.json() == {"ok": True}
+
+
+def test_raw_bytes_and_empty_bodies_arrive_exactly(echo):
+    raw = get(echo, "/v1/bytes")
+    assert raw.content == b"\x00\x01fakecloud\xff"
+    assert raw.headers["Content-Type"] == "application/octet-stream"
+    assert raw.headers["Content-Length"] == str(len(raw.content))
+    sent = requests.put(
+        f"{ECHO_URL}/v1/bytes",
+        data=iter([b"chunk-1 ", b"chunk-2"]),
+        headers={"X-Auth-Token": echo.token},
+    )
+    assert sent.content == b"chunk-1 chunk-2"
+    gone = requests.delete(f"{ECHO_URL}/v1/thing", headers={"X-Auth-Token": echo.token})
+    assert gone.status_code == 204 and gone.content == b""
+
+
+def test_the_request_arrives_as_sent(echo):
+    resp = requests.post(
+        f"{ECHO_URL}/v1/whoami?a=1&a=2&b=x%20y",
+        json={"k": "v"},
+        headers={"X-Auth-Token": echo.token, "X-OpenStack-Echo-API-Version": "1.2"},
+    )
+    body = resp.json()
+    assert body["query"] == {"a": ["1", "2"], "b": ["x y"]}
+    assert body["body"] == {"k": "v"}
+    assert body["microversion"] == "1.2"
+    assert body["base_url"] == ECHO_URL
+
+
+def test_a_handler_that_takes_virtual_time_runs_the_clock(echo, cloud):
+    resp = requests.post(
+        f"{ECHO_URL}/v1/slow", json={"seconds": 30}, headers={"X-Auth-Token": echo.token}
+    )
+    assert resp.status_code == 202
+    assert resp.json() == {"waited": 30, "now": 30.0}
+    assert cloud.now == 30.0
+
+
+def test_the_clock_is_bound_inside(echo, cloud):
+    epoch = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC).timestamp()
+    assert time.time() == epoch
+    time.sleep(90)
+    assert cloud.now == 90.0
+    assert datetime.datetime.now(datetime.UTC).minute == 1
+
+
+def test_a_path_no_route_serves_is_a_404_naming_it(echo):
+    resp = get(echo, "/v1/nothing/here")
+    assert resp.status_code == 404
+    assert resp.json()["itemNotFound"]["message"] == (
+        "The resource could not be found. (fakecloud: the echo service has no route for "
+        "GET /v1/nothing/here)"
+    )
+    assert resp.headers["x-openstack-request-id"].startswith("req-")
+
+
+def test_a_handlers_own_404_is_left_alone(echo):
+    resp = get(echo, "/v1/things/t1")
+    assert resp.json() == {"itemNotFound": {"code": 404, "message": "Thing t1 could not be found."}}
+
+
+def test_a_host_of_the_cloud_with_no_service_is_a_404_naming_it(cloud):
+    with Intercept(cloud, extra={"http://spare.fakecloud.test": None}):
+        resp = requests.get("http://spare.fakecloud.test/v9/things")
+    assert resp.status_code == 404
+    message = resp.json()["itemNotFound"]["message"]
+    assert "nothing serves GET http://spare.fakecloud.test/v9/things" in message
+
+
+@pytest.mark.parametrize(("host", "attribute"), [("compute", "nova"), ("image", "glance")])
+def test_a_catalog_service_the_cloud_lacks_is_a_404_naming_it(cloud, host, attribute):
+    if hasattr(cloud, attribute):
+        delattr(cloud, attribute)  # a cloud built without that service
+    with cloud.intercept():
+        resp = requests.get(f"http://{host}.fakecloud.test/anything")
+    assert resp.status_code == 404
+    assert f"cloud.{attribute} does not exist" in resp.json()["itemNotFound"]["message"]
+
+
+def test_other_hosts_are_refused_clearly(echo):
+    with pytest.raises(requests.exceptions.ConnectionError, match="allow_other_hosts=True"):
+        requests.get("http://example.invalid/x")
+
+
+class _Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Length", "5")
+        self.end_headers()
+        self.wfile.write(b"hello")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_other_hosts_pass_through_when_allowed(cloud):
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Hello)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with cloud.intercept(allow_other_hosts=True):
+            resp = requests.get(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5)
+            assert requests.get(f"{cloud.auth_url}").status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert resp.content == b"hello"
+
+
+def test_pass_through_reaches_an_enclosing_responses_mock(cloud):
+    with responses.RequestsMock() as outer:
+        outer.add(responses.GET, "http://other.test/x", json={"from": "outer"})
+        with cloud.intercept(allow_other_hosts=True):
+            assert requests.get("http://other.test/x").json() == {"from": "outer"}
+            assert requests.get(cloud.auth_url).status_code == 200
+
+
+def test_leaving_restores_requests_and_the_clock(cloud):
+    send, sleep = HTTPAdapter.send, time.sleep
+    with cloud.intercept():
+        assert HTTPAdapter.send is not send and time.sleep is not sleep
+    assert HTTPAdapter.send is send and time.sleep is sleep
+
+
+def test_recent_calls_are_logged(echo):
+    get(echo, "/v1/whoami")
+    assert echo.calls[-1].request.url == f"{ECHO_URL}/v1/whoami"
+    assert echo.calls[-1].response.status_code == 200
+
+
+def test_the_call_log_stays_bounded(cloud):
+    with Intercept(cloud, keep_calls=5) as intercept:
+        for _ in range(40):
+            requests.get(cloud.auth_url)
+        assert len(intercept.calls) <= 10

@@ -1,0 +1,124 @@
+"""``fakecloud serve`` as a process: it prints a working clouds.yaml, serves on 127.0.0.1 and
+stops cleanly on SIGTERM or SIGINT."""
+
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+import requests
+import yaml
+
+TIMEOUT = 20
+
+
+def start(*args):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fakecloud.cli", "serve", "--port-base", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("# fakecloud: serving"):
+            break
+    else:
+        proc.kill()
+        raise AssertionError(f"serve ended early: {proc.stderr.read()}")
+    return proc, "".join(lines)
+
+
+@pytest.fixture
+def served():
+    procs = []
+
+    def run(*args):
+        proc, text = start(*args)
+        procs.append(proc)
+        return proc, text
+
+    yield run
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(TIMEOUT)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_clouds_yaml_serves_and_stops_on_a_signal(served, sig):
+    proc, text = served("--speed", "0", "--seed", "3")
+    clouds = yaml.safe_load(text)["clouds"]
+    assert set(clouds) == {
+        "fakecloud-demo",
+        "fakecloud-demo-reader",
+        "fakecloud-admin",
+        "fakecloud-system-admin",
+    }
+    auth = clouds["fakecloud-demo"]["auth"]
+    assert auth["auth_url"].startswith("http://127.0.0.1:")
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {
+                    "user": {
+                        "name": auth["username"],
+                        "password": auth["password"],
+                        "domain": {"name": auth["user_domain_name"]},
+                    }
+                },
+            },
+            "scope": {"project": {"name": auth["project_name"], "domain": {"name": "Default"}}},
+        }
+    }
+    resp = requests.post(f"{auth['auth_url']}/auth/tokens", json=body, timeout=TIMEOUT)
+    assert resp.status_code == 201
+    compute = [e for e in resp.json()["token"]["catalog"] if e["type"] == "compute"][0]
+    assert compute["endpoints"][0]["url"].startswith("http://127.0.0.1:")
+    proc.send_signal(sig)
+    assert proc.wait(TIMEOUT) == 0
+
+
+def test_serve_writes_the_clouds_yaml_file_and_reads_a_config_file(served, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("identity:\n  token_ttl_s: 60\n")
+    target = tmp_path / "clouds.yaml"
+    proc, text = served("--speed", "0", "--config", str(config), "--clouds-yaml", str(target))
+    assert target.read_text() == text.split("# fakecloud: serving")[0]
+    auth = yaml.safe_load(text)["clouds"]["fakecloud-admin"]["auth"]
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {
+                    "user": {
+                        "name": "admin",
+                        "password": auth["password"],
+                        "domain": {"id": "default"},
+                    }
+                },
+            }
+        }
+    }
+    token = requests.post(f"{auth['auth_url']}/auth/tokens", json=body, timeout=TIMEOUT).json()
+    assert token["token"]["expires_at"] == "2026-01-01T00:01:00.000000Z"
+    proc.terminate()
+    assert proc.wait(TIMEOUT) == 0
+
+
+def test_a_busy_port_is_reported_not_a_traceback():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "fakecloud.cli", "serve", "--port-base", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    assert out.returncode == 2
+    assert "fakecloud serve: cannot listen" in out.stderr

@@ -1,0 +1,160 @@
+"""Server mode: the cloud over real HTTP on 127.0.0.1, one port per service, a lock around the
+simulation, virtual time paced or on demand, control endpoints, and a clean stop."""
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+from echo_service import EchoService
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+
+from fakecloud.transport.server import FakecloudServer
+
+TIMEOUT = 10
+
+
+@pytest.fixture
+def server():
+    srv = FakecloudServer(
+        port_base=0, speed=0, extra_services={"echo": lambda cloud: EchoService(cloud.kernel)}
+    )
+    with srv:
+        yield srv
+
+
+@pytest.fixture
+def http():
+    with requests.Session() as s:
+        yield s
+
+
+def test_each_service_listens_on_its_own_loopback_port(server):
+    ports = {url.rsplit(":", 1)[1] for url in server.urls.values()}
+    assert len(ports) == 5
+    assert all(url.startswith("http://127.0.0.1:") for url in server.urls.values())
+
+
+def test_keystoneauth_authenticates_and_finds_the_served_endpoints(server):
+    cfg = server.cloud.credentials("demo")
+    auth = v3.Password(
+        auth_url=cfg["auth_url"],
+        username="demo",
+        password=cfg["password"],
+        project_name="demo",
+        user_domain_name="Default",
+        project_domain_name="Default",
+    )
+    sess = session.Session(auth=auth)
+    assert sess.get_token().startswith("gAAAAAB")
+    compute = sess.get_endpoint(service_type="compute", interface="public", region_name="RegionOne")
+    assert compute == server.urls["compute"] + "/v2.1"
+    volume = sess.get_endpoint(service_type="block-storage", interface="public")
+    assert volume == f"{server.urls['volume']}/v3/{server.cloud.context('demo').project_id}"
+
+
+def test_links_are_built_from_the_request_host(server, http):
+    port = server.urls["identity"].rsplit(":", 1)[1]
+    resp = http.get(f"http://localhost:{port}/v3", timeout=TIMEOUT)
+    assert resp.json()["version"]["links"][0]["href"] == f"http://localhost:{port}/v3/"
+    assert resp.headers["Date"] == "Thu, 01 Jan 2026 00:00:00 GMT"
+
+
+def test_headers_bodies_and_virtual_time_over_http(server, http):
+    token = server.cloud.keystone.token_for("demo").id
+    echo = server.urls["echo"]
+    multi = http.get(f"{echo}/v1/multi", headers={"X-Auth-Token": token}, timeout=TIMEOUT)
+    assert multi.raw.headers.getlist("Vary") == [
+        "OpenStack-API-Version",
+        "X-OpenStack-Echo-API-Version",
+    ]
+    chunked = http.put(
+        f"{echo}/v1/bytes",
+        data=iter([b"a" * 10, b"b" * 5]),
+        headers={"X-Auth-Token": token},
+        timeout=TIMEOUT,
+    )
+    assert chunked.content == b"a" * 10 + b"b" * 5
+    slow = http.post(
+        f"{echo}/v1/slow", json={"seconds": 45}, headers={"X-Auth-Token": token}, timeout=TIMEOUT
+    )
+    assert slow.json() == {"waited": 45, "now": 45.0}
+    assert http.get(f"{echo}/fakecloud/clock", timeout=TIMEOUT).json()["now"] == 45.0
+    nobody = http.get(f"{echo}/v1/whoami", timeout=TIMEOUT)
+    assert nobody.status_code == 401
+    assert nobody.json()["error"]["code"] == 401
+
+
+def test_speed_zero_moves_time_only_on_demand(server, http):
+    base = server.urls["identity"]
+    assert http.get(f"{base}/fakecloud/clock", timeout=TIMEOUT).json()["now"] == 0.0
+    advanced = http.post(f"{base}/fakecloud/advance", json={"seconds": 3600}, timeout=TIMEOUT)
+    assert advanced.json() == {"now": 3600.0, "wall_time": "2026-01-01T01:00:00Z", "speed": 0.0}
+    bad = http.post(f"{base}/fakecloud/advance", json={"seconds": -1}, timeout=TIMEOUT)
+    assert bad.status_code == 400
+
+
+def test_an_expired_token_is_refused_after_advancing(server, http):
+    token = server.cloud.keystone.token_for("demo").id
+    identity = server.urls["identity"]
+    ok = http.get(f"{identity}/v3/auth/projects", headers={"X-Auth-Token": token}, timeout=TIMEOUT)
+    assert ok.status_code == 200
+    http.post(f"{identity}/fakecloud/advance", json={"seconds": 3600}, timeout=TIMEOUT)
+    late = http.get(
+        f"{identity}/v3/auth/projects", headers={"X-Auth-Token": token}, timeout=TIMEOUT
+    )
+    assert late.status_code == 401
+    assert late.json()["error"]["title"] == "Unauthorized"
+
+
+def test_fault_rules_and_the_trace_through_control_endpoints(server, http):
+    base = server.urls["compute"]
+    added = http.post(
+        f"{base}/fakecloud/faults",
+        json={"point": "demo.point", "error": "SomeError", "nth": 2},
+        timeout=TIMEOUT,
+    )
+    assert added.status_code == 201
+    assert added.json()["rules"][0]["point"] == "demo.point"
+    assert [r.nth for r in server.cloud.faults.rules("demo.point")] == [2]
+    listed = http.get(f"{base}/fakecloud/faults", timeout=TIMEOUT).json()["rules"]
+    assert [r["point"] for r in listed] == ["demo.point"]
+    bad = http.post(f"{base}/fakecloud/faults", json={"point": "p", "action": "x"}, timeout=TIMEOUT)
+    assert bad.status_code == 400
+    assert "fault action 'x'" in bad.json()["error"]["message"]
+    released = http.post(f"{base}/fakecloud/faults/release", json={"point": "p"}, timeout=TIMEOUT)
+    assert released.json() == {"released": 0}
+    assert http.delete(f"{base}/fakecloud/faults", timeout=TIMEOUT).json() == {"rules": []}
+
+    http.get(f"{server.urls['identity']}/v3", timeout=TIMEOUT)
+    trace = http.get(f"{base}/fakecloud/trace?kind=api.*", timeout=TIMEOUT).json()
+    assert [e["subject"] for e in trace["events"]][-2:] == ["GET /v3", "GET /v3"]
+    later = http.get(f"{base}/fakecloud/trace?since={trace['next']}", timeout=TIMEOUT).json()
+    assert all(e["seq"] >= trace["next"] for e in later["events"])
+    unknown = http.get(f"{base}/fakecloud/nothing", timeout=TIMEOUT)
+    assert unknown.status_code == 404 and "advance" in unknown.json()["error"]["message"]
+
+
+def test_speed_paces_virtual_time_with_wall_time():
+    with FakecloudServer(port_base=0, speed=1000, tick_s=0.01) as srv:
+        deadline = time.monotonic() + TIMEOUT
+        now = 0.0
+        while now < 50 and time.monotonic() < deadline:
+            now = requests.get(f"{srv.urls['identity']}/fakecloud/clock", timeout=TIMEOUT).json()[
+                "now"
+            ]
+        assert now >= 50
+
+
+def test_stop_closes_every_port_and_ends_every_thread():
+    srv = FakecloudServer(port_base=0, speed=5).start()
+    urls = dict(srv.urls)
+    assert requests.get(f"{urls['image']}/fakecloud/clock", timeout=TIMEOUT).status_code == 200
+    srv.stop()
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("fakecloud-")]
+    for url in urls.values():
+        host, port = url[len("http://") :].split(":")
+        with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=2):
+            pass
