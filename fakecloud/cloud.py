@@ -15,8 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fakecloud.cinder import Cinder
 from fakecloud.config import Config
 from fakecloud.errors import ConfigError
+from fakecloud.glance import Glance
+from fakecloud.identity import Keystone
+from fakecloud.nova import Nova
 from fakecloud.sim.kernel import Kernel
 
 
@@ -56,7 +60,21 @@ class Cloud:
         kernel = self.kernel
         # Services, each built on the kernel (one line each, in dependency order).
         # >>> services
+        self.keystone = Keystone(kernel)
+        self.glance = Glance(kernel)
+        self.cinder = Cinder(kernel)
+        self.nova = Nova(kernel, cinder=self.cinder, glance=self.glance)
         del kernel
+        self._wire_services()
+
+    def _wire_services(self) -> None:
+        """Connect the services the way a deployment does: Cinder reads images from Glance,
+        and the cloud starts with Glance's public base images, owned by the admin project."""
+        from fakecloud.cinder.images import GlanceImageService
+
+        self.cinder.image_service = GlanceImageService(self.glance)
+        admin = self.keystone.directory.project_by_name("admin")
+        self.glance.add_base_images(admin.id if admin is not None else None)
 
     # -- the clock ---------------------------------------------------------------------------
 
@@ -107,3 +125,93 @@ class Cloud:
     def io(self):
         """The I/O model: links, disks and the transfers sharing them."""
         return self.kernel.io
+
+    # -- identity, and the ways real clients reach the cloud --------------------------------
+
+    @property
+    def auth_url(self) -> str:
+        """Keystone's URL as clients are given it (``http://identity.fakecloud.test/v3``)."""
+        return self.keystone.auth_url
+
+    def credentials(self, user: str = "demo") -> dict[str, Any]:
+        """Keyword arguments for ``openstack.connect(**cloud.credentials())`` as `user`.
+
+        The user's password and default project come from the ``identity`` config; environment
+        variables and the user's own clouds.yaml are switched off, so a test reaches this cloud
+        only. Use inside ``with cloud.intercept():`` (or against ``fakecloud serve``).
+        """
+        from fakecloud.transport.clients import credentials
+
+        return credentials(self, user)
+
+    def connection(self, user: str = "demo") -> Any:
+        """An ``openstack.connection.Connection`` as `user`; it sends no request until used,
+        and must be used inside ``with cloud.intercept():``."""
+        from fakecloud.transport.clients import connection
+
+        return connection(self, user)
+
+    def clouds_yaml(self) -> str:
+        """A clouds.yaml text with one ``fakecloud-<user>`` entry per user (and
+        ``fakecloud-system-admin``), pointing at this cloud's endpoints."""
+        from fakecloud.transport.clients import clouds_yaml
+
+        return clouds_yaml(self)
+
+    def intercept(self, allow_other_hosts: bool = False) -> Any:
+        """Context manager: route every ``requests`` call to this cloud's hosts in-process, and
+        bind the clock (``time.sleep`` advances virtual time). Other hosts fail with a clear
+        ConnectionError unless `allow_other_hosts`. Enter it once per test."""
+        from fakecloud.transport.intercept import Intercept
+
+        return Intercept(self, allow_other_hosts=allow_other_hosts)
+
+    def request(
+        self,
+        service_type: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        user: str | None = "demo",
+        microversion: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """One API call without HTTP, authenticated as `user`; returns the service's
+        `fakecloud.api.http.Response` (status, headers, ``.json()``).
+
+        `path` is the path on the service's host (``/v2.1/servers``, ``/v3/{project_id}/
+        snapshots``: ``{project_id}`` becomes the user's project); `body` is sent as JSON;
+        `microversion` sets ``OpenStack-API-Version``; ``user=None`` sends no token. Work the
+        request starts runs on the virtual clock until the answer is ready.
+        """
+        gateway = self.__dict__.get("_gateway")
+        if gateway is None:
+            from fakecloud.transport.gateway import Gateway
+
+            gateway = self._gateway = Gateway(self)
+        return gateway.call(
+            service_type,
+            method,
+            path,
+            body=body,
+            user=user,
+            microversion=microversion,
+            headers=headers,
+        )
+
+    def context(self, user: str = "demo") -> Any:
+        """The `RequestContext` a service sees for `user` (scoped to the user's default
+        project; implied roles included), from a token issued and reused until it expires."""
+        return self.keystone.token_for(user).context
+
+    # -- invariants --------------------------------------------------------------------------
+
+    def check_invariants(self, names: Any = None) -> Any:
+        """Violations of the invariant library (all invariants, or those in `names`).
+
+        Returns a list of `fakecloud.invariants.Violation` (empty: all hold); its
+        ``.not_applicable`` maps each invariant that could not be checked here to the reason.
+        """
+        from fakecloud.invariants import check_invariants
+
+        return check_invariants(self, names)

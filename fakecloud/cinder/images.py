@@ -6,9 +6,10 @@ the download. `Cinder.image_service` is any object with::
 
     show(context, image_id) -> dict      # raises fakecloud.cinder.exception.ImageNotFound
 
-The default is an `ImageCatalog`, fakecloud's stand-in until a Glance is wired in: tests and
-scenarios register images with `add`. The download itself crosses the link resource
-``cinder-image-download`` (``cinder.image_download_mb_per_s``) and the backend's resource.
+A `Cloud` wires in `GlanceImageService`, which reads the cloud's Glance; `ImageCatalog` is a
+stand-in for a Cinder built on its own (register images with `add`). The download itself
+crosses the link resource ``cinder-image-download`` (``cinder.image_download_mb_per_s``) and
+the backend's resource.
 """
 
 from __future__ import annotations
@@ -64,3 +65,22 @@ class ImageCatalog:
         ):
             raise ImageNotFound(image_id=image_id)
         return meta
+
+
+class GlanceImageService:
+    """Cinder's view of a fakecloud `Glance` (``cinder/image/glance.py``'s ``show``).
+
+    Glance answers a hidden or missing image with its own 404; Cinder raises `ImageNotFound`.
+    """
+
+    def __init__(self, glance: Any):
+        self._glance = glance
+
+    def show(self, context: Any, image_id: str) -> dict[str, Any]:
+        """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
+        try:
+            return self._glance.image_info(context, image_id)
+        except Exception as exc:
+            if getattr(exc, "code", None) == 404:
+                raise ImageNotFound(image_id=image_id) from None
+            raise

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.errors import ConfigError
 from fakecloud.glance.api import GlanceApi
 from fakecloud.glance.config import GlanceConfig
 from fakecloud.glance.content import ImageData
@@ -106,7 +107,7 @@ class Glance:
                 extra_properties=dict(spec.pop("properties", {})),
             )
             if spec:
-                raise ValueError(f"glance.base_images: unknown keys {sorted(spec)}")
+                raise ConfigError(f"glance.base_images: unknown keys {sorted(spec)}")
             self.store.put(image.id, data)
             virtual = self.image_data._inspect(image, data)
             self.image_data._activate(image, data, virtual)

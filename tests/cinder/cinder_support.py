@@ -1,4 +1,5 @@
-"""Small helpers for the Cinder tests: callers, REST calls, and volumes in a given state."""
+"""Small helpers for the Cinder tests: callers, REST calls, volumes in a given state, and images
+in the cloud's Glance for volumes made from them."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ SERVICE = RequestContext(user_id="nova", project_id=P1, roles=("member", "reader
 
 RPC = 0.002  # the kernel's default RPC delivery delay (rpc.delay_s)
 GiB = 1024**3
+GLANCE_JSON = {"Accept": "application/json"}
+GLANCE_DATA = {"Content-Type": "application/octet-stream"}
 
 
 def call(
@@ -48,6 +51,30 @@ def call(
     # A 500 is never what real Cinder answers to these tests: show the crash.
     assert resp.status != 500, cloud.trace.filter(kind="api.error")
     return resp
+
+
+def glance_image(
+    cloud: Cloud, size: int | None = None, *, ctx: RequestContext = ADMIN, **fields: Any
+) -> str:
+    """Create an image in the cloud's Glance over its REST API and return its id.
+
+    `fields` go into the create body (public raw/bare unless given; ``id`` keeps a fixed id).
+    With a `size`, that many simulated bytes are uploaded, so the image is ``active`` with that
+    size (the upload takes its virtual time); without one it stays ``queued``.
+    """
+    body = {"disk_format": "raw", "container_format": "bare", "visibility": "public", **fields}
+    glance = cloud.glance.api
+    resp = glance.call(
+        Request.build("POST", "/v2/images", body=body, context=ctx, headers=GLANCE_JSON)
+    )
+    assert resp.status == 201, resp.json()
+    image_id = resp.json()["id"]
+    if size is not None:
+        headers = {**GLANCE_JSON, **GLANCE_DATA, "x-openstack-image-size": str(size)}
+        path = f"/v2/images/{image_id}/file"
+        resp = glance.call(Request.build("PUT", path, headers=headers, context=ctx))
+        assert resp.status == 204, resp.json()
+    return image_id
 
 
 def fault(resp: Response) -> tuple[str, int, str]:

@@ -3,7 +3,17 @@ thick LVM that zeroes on delete, a copying backend whose copies share its throug
 from snapshots and images, and the fault points that fail, delay or stall the work."""
 
 import pytest
-from cinder_support import MEMBER, RPC, GiB, absolute, call, create_snapshot, create_volume, states
+from cinder_support import (
+    MEMBER,
+    RPC,
+    GiB,
+    absolute,
+    call,
+    create_snapshot,
+    create_volume,
+    glance_image,
+    states,
+)
 
 from fakecloud import Cloud
 
@@ -206,8 +216,7 @@ def test_rbd_snapshot_with_clones_is_busy_unless_flattened():
 
 def test_volume_from_image_downloads_it_and_is_bootable():
     cloud = _cloud("lvm-thin", throughput_mb_per_s=200.0)
-    image = "c0ffee00-0000-4000-8000-000000000001"
-    cloud.cinder.image_service.add(image, size=2_000_000_000, name="cirros", min_disk=1)
+    image = glance_image(cloud, 2_000_000_000, name="cirros", min_disk=1)
     t0 = cloud.now
     resp = call(cloud, "POST", "volumes", {"volume": {"size": 3, "imageRef": image}})
     assert resp.status == 202

@@ -3,7 +3,7 @@ round-trip latency, the fault point that makes Cinder unreachable, and the exact
 exceptions nova/volume/cinder.py's decorators raise."""
 
 import pytest
-from cinder_support import MEMBER, MISSING, OTHER, P1, READER, SERVER, SERVER_2, call
+from cinder_support import MEMBER, MISSING, OTHER, P1, READER, SERVER, SERVER_2, call, glance_image
 
 from fakecloud import Cloud
 from fakecloud.nova import exception
@@ -262,8 +262,7 @@ def test_absolute_limits_are_a_dict(cloud, api):
 
 
 def test_create_from_image_and_from_snapshot(cloud, api):
-    image = "c0ffee00-0000-4000-8000-000000000001"
-    cloud.cinder.image_service.add(image, size=10**9, name="img")
+    image = glance_image(cloud, 10**9, name="img")
     vol, _ = run(cloud, api.create(MEMBER, 2, "boot", "", image_id=image))
     cloud.run_until_idle()
     vol, _ = run(cloud, api.get(MEMBER, vol["id"]))

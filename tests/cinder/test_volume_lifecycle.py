@@ -16,6 +16,7 @@ from cinder_support import (
     create_snapshot,
     create_volume,
     fault,
+    glance_image,
     reset_snapshot,
     reset_volume,
     states,
@@ -177,8 +178,7 @@ def test_create_from_a_snapshot_not_available_is_400(cloud):
 
 
 def test_create_from_image_checks_the_image(cloud):
-    images = cloud.cinder.image_service
-    images.add(IMAGE, size=3 * 1024**3, min_disk=4)
+    glance_image(cloud, 3 * 1024**3, id=IMAGE, min_disk=4)
     resp = _create(cloud, size=2, imageRef=IMAGE)
     assert fault(resp)[2] == (
         "Invalid input received: Size of specified image 3GB is larger than volume size 2GB."
@@ -191,14 +191,13 @@ def test_create_from_image_checks_the_image(cloud):
     assert _create(cloud, size=4, image_id=IMAGE).status == 202
     resp = _create(cloud, size=4, imageRef=MISSING)
     assert fault(resp)[2] == "Invalid image identifier or unable to access requested image."
-    queued = "c0ffee00-0000-4000-8000-000000000002"
-    images.add(queued, size=1, status="queued")
+    queued = glance_image(cloud)  # never uploaded: queued
     resp = _create(cloud, size=4, imageRef=queued)
     assert fault(resp)[2] == f"Invalid input received: Image {queued} is not active."
 
 
 def test_snapshot_and_image_are_exclusive(cloud):
-    cloud.cinder.image_service.add(IMAGE, size=1)
+    glance_image(cloud, 1, id=IMAGE)
     sid = create_snapshot(cloud, create_volume(cloud))
     resp = _create(cloud, snapshot_id=sid, imageRef=IMAGE)
     assert fault(resp)[2] == (

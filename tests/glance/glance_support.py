@@ -26,11 +26,19 @@ READER = ctx("p1", "r1", "reader")
 
 
 class World:
-    """A cloud with Glance and a few helpers around its REST API."""
+    """A cloud with Glance and a few helpers around its REST API.
+
+    The cloud starts with Glance's base images (``glance.base_images``, owned by Keystone's
+    ``admin`` project); a test that needs an empty Glance passes
+    ``config={"glance": {"base_images": []}}``.
+    """
 
     def __init__(self, config: dict[str, Any] | None = None, seed: int = 0, **kw: Any):
         self.cloud = Cloud(seed=seed, config=config, **kw)
         self.glance = self.cloud.glance
+        self.admin_project = self.cloud.keystone.directory.project_by_name("admin").id
+        # Nothing but the base images exists yet: these are they, in configuration order.
+        self.base_images = list(self.glance.db.images.values())
 
     def call(
         self,

@@ -3,10 +3,12 @@
 import pytest
 from glance_support import P2, World
 
+from fakecloud.errors import ConfigError
 
-def test_add_base_images_makes_public_active_images_with_real_looking_data():
+
+def test_a_cloud_starts_with_public_active_base_images_with_real_looking_data():
     w = World()
-    made = w.glance.add_base_images("admin-p")
+    made = w.base_images
     assert [i.name for i in made] == [
         "cirros-0.6.2-x86_64-disk",
         "cirros-0.6.2-x86_64-qga",
@@ -17,18 +19,30 @@ def test_add_base_images_makes_public_active_images_with_real_looking_data():
     assert (cirros["disk_format"], cirros["container_format"]) == ("qcow2", "bare")
     assert cirros["size"] == 21430272 and cirros["virtual_size"] == 117440512
     assert len(cirros["checksum"]) == 32 and len(cirros["os_hash_value"]) == 128
-    assert cirros["owner"] == "admin-p"
+    assert cirros["owner"] == w.admin_project  # Keystone's admin project
     qga = w.show(made[1].id, P2)
     assert qga["hw_qemu_guest_agent"] == "yes"
     assert w.glance.store.used_bytes == sum(i.size for i in made)
     assert w.cloud.now == 0  # already there when the cloud starts: no upload time
 
 
+def test_add_base_images_adds_the_configured_images_for_an_owner_without_time():
+    w = World()
+    before = w.glance.store.used_bytes
+    more = w.glance.add_base_images("admin-p")
+    assert [i.name for i in more] == [i.name for i in w.base_images]
+    assert {i.id for i in more}.isdisjoint(i.id for i in w.base_images)
+    assert [w.show(i.id, P2)["owner"] for i in more] == ["admin-p"] * 3
+    assert [w.status(i.id) for i in more] == ["active"] * 3
+    assert w.glance.store.used_bytes == before + sum(i.size for i in more)
+    assert w.cloud.now == 0
+
+
 def test_base_images_are_deterministic_per_seed():
-    a = World(seed=5).glance.add_base_images("admin-p")
-    b = World(seed=5).glance.add_base_images("admin-p")
+    a = World(seed=5).base_images
+    b = World(seed=5).base_images
     assert [(i.id, i.checksum) for i in a] == [(i.id, i.checksum) for i in b]
-    c = World(seed=6).glance.add_base_images("admin-p")
+    c = World(seed=6).base_images
     assert [i.id for i in c] != [i.id for i in a]
     assert [i.checksum for i in c] == [i.checksum for i in a]  # same content, same hashes
 
@@ -50,21 +64,21 @@ def test_base_images_come_from_configuration():
             }
         }
     )
-    (tiny,) = w.glance.add_base_images("admin-p")
+    (tiny,) = w.base_images
     shown = w.show(tiny.id)
     assert (shown["name"], shown["size"], shown["virtual_size"]) == ("tiny", 1024, 1024)
     assert shown["visibility"] == "private"
 
 
 def test_a_misspelled_base_image_key_is_an_error():
-    w = World(config={"glance": {"base_images": [{"name": "x", "size": 1, "colour": "red"}]}})
-    with pytest.raises(ValueError, match="unknown keys \\['colour'\\]"):
-        w.glance.add_base_images("admin-p")
+    config = {"glance": {"base_images": [{"name": "x", "size": 1, "colour": "red"}]}}
+    with pytest.raises(ConfigError, match="unknown keys \\['colour'\\]"):
+        World(config=config)  # the cloud adds its base images as it starts
 
 
 def test_image_size_for_cinder():
     w = World()
-    (cirros, *_rest) = w.glance.add_base_images("admin-p")
+    (cirros, *_rest) = w.base_images
     assert w.glance.image_size(P2, cirros.id) == 21430272
     queued = w.create()
     assert w.glance.image_size(None, queued["id"]) is None
@@ -76,7 +90,7 @@ def test_image_size_for_cinder():
 
 def test_image_info_for_cinder():
     w = World()
-    (cirros, *_rest) = w.glance.add_base_images("admin-p")
+    (cirros, *_rest) = w.base_images
     info = w.glance.image_info(P2, cirros.id)
     assert info["size"] == 21430272 and info["min_disk"] == 0
     assert (info["disk_format"], info["status"], info["visibility"]) == (

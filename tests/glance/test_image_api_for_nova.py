@@ -115,7 +115,7 @@ def test_latency_is_configuration():
 
 
 def test_get_all_with_nova_filters_and_glanceclient_paging():
-    nova = Nova(config={"image_api": {"page_size": 2}})
+    nova = Nova(config={"image_api": {"page_size": 2}, "glance": {"base_images": []}})
     for i in range(5):
         nova.w.create(name=f"s{i}", instance_uuid="vm-1" if i != 2 else "vm-2")
     found = nova.run(nova.api.get_all(P1, filters={"property-instance_uuid": "vm-1"}))
@@ -165,7 +165,8 @@ def test_create_with_size_zero_force_activates_with_an_empty_upload(nova):
     assert nova.cloud.now == pytest.approx(3 * LATENCY)  # create, upload, get
 
 
-def test_force_activation_refuses_another_disk_format(nova):
+def test_force_activation_refuses_another_disk_format():
+    nova = Nova(config={"glance": {"base_images": []}})
     with pytest.raises(exception.ImageBadRequest, match="Unable to force activate with"):
         nova.run(nova.api.create(P1, {"name": "x", "size": 0, "disk_format": "qcow2"}))
     assert nova.w.glance.db.images == {}

@@ -1,0 +1,194 @@
+"""The fake Nova: servers on compute hosts, their actions, and server snapshots (createImage).
+
+    >>> cloud = Cloud()
+    >>> cloud.nova.api.call(Request.build("GET", "/v2.1/servers", context=ctx)).json()
+    {'servers': []}
+
+The layers are Nova's: the REST controllers (`fakecloud.nova.api`) call the compute API
+(`fakecloud.nova.compute.api`), which claims a server with a task_state compare-and-swap and
+casts to the compute manager of its host (`fakecloud.nova.compute.manager`), whose libvirt-like
+driver (`fakecloud.nova.virt.driver`) moves the bytes. Nova reaches Cinder and Glance only
+through its internal clients (``volume_api``, ``image_api``), as real Nova does.
+
+`Nova` is the facade: it owns the database, the hosts, the policy engine and the REST service
+(`api`), and offers the few fakecloud-only handles a test needs (`restart_compute`,
+`force_state`).
+
+Fault points: ``nova.libvirt.direct_snapshot`` and ``nova.libvirt.extract`` (attributes
+``host``, ``instance_uuid``; errors by name: ``NovaImageUnacceptable``, ``LibvirtError``), the
+host copies as ``io.transfer`` (labels ``libvirt.blockRebase``, ``qemu-img convert``,
+``rbd.flatten``, ``libvirt.managedSave``; attributes ``host``, ``instance_uuid``), RPC casts as
+``rpc.cast`` (``target`` ``compute.<host>``, ``method``), and Nova's clients'
+``image_api.<method>`` and ``volume_api.<method>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova.config import NovaConfig
+from fakecloud.nova.db import NovaDB
+from fakecloud.nova.objects import DEFAULT_FLAVORS, Flavor
+
+__all__ = ["Nova", "NovaConfig"]
+
+
+class Nova:
+    """One cloud's Nova, built on the kernel and the Cinder and Glance services."""
+
+    def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
+        from fakecloud.nova.compute.rpcapi import ComputeAPI
+
+        self.kernel = kernel
+        self.config: NovaConfig = kernel.config.nova
+        self.cinder = cinder
+        self.glance = glance
+        self.db = NovaDB(kernel)
+        self.flavors: dict[str, Flavor] = {f.flavorid: f for f in DEFAULT_FLAVORS}
+        self.volume_api = _volume_api(cinder)
+        self.image_api = _image_api(glance)
+        self.compute_rpcapi = ComputeAPI(kernel, self)
+        self._notifier: Any = None
+        self._policy: Any = None
+        self._compute_api: Any = None
+        self._conductor: Any = None
+        self._api: Any = None
+        self.hosts: dict[str, Any] = {}
+        for index in range(1, self.config.compute_hosts + 1):
+            self.add_host(f"cmp-{index}")
+        _register_fault_errors(kernel)
+
+    # -- parts, built on first use -----------------------------------------------------------
+
+    @property
+    def notifier(self) -> Any:
+        """Where Nova's notifications go (the trace)."""
+        if self._notifier is None:
+            from fakecloud.nova.notifications import Notifier
+
+            self._notifier = Notifier(self.kernel, self.config.notification_format)
+        return self._notifier
+
+    @property
+    def policy(self) -> Any:
+        """The policy engine of the profile (oslo.policy, built on first check)."""
+        if self._policy is None:
+            from fakecloud.nova.policies import PolicyEngine
+
+            self._policy = PolicyEngine(self.kernel.switches.legacy_policy_defaults, self.config)
+        return self._policy
+
+    @property
+    def compute_api(self) -> Any:
+        """The compute API (`fakecloud.nova.compute.api.API`)."""
+        if self._compute_api is None:
+            from fakecloud.nova.compute.api import API
+
+            self._compute_api = API(self)
+        return self._compute_api
+
+    @property
+    def conductor(self) -> Any:
+        """nova-conductor and the scheduler."""
+        if self._conductor is None:
+            from fakecloud.nova.conductor import Conductor
+
+            self._conductor = Conductor(self)
+        return self._conductor
+
+    @property
+    def api(self) -> Any:
+        """The compute REST service (`fakecloud.nova.api.service.ComputeApiService`)."""
+        if self._api is None:
+            from fakecloud.nova.api.service import ComputeApiService
+
+            self._api = ComputeApiService(self)
+        return self._api
+
+    # -- hosts -------------------------------------------------------------------------------
+
+    def add_host(self, name: str) -> Any:
+        """Add a compute host (its manager, driver, disk and link to Glance)."""
+        from fakecloud.nova.compute.manager import ComputeManager
+
+        manager = ComputeManager(self, name)
+        self.hosts[name] = manager
+        return manager
+
+    def restart_compute(self, host: str, down_s: float | None = None) -> Any:
+        """Crash and restart nova-compute on `host` now (fakecloud's handle on what an
+        operator's ``systemctl restart nova-compute`` does); returns the restart process."""
+        manager = self.hosts[host]
+        return self.kernel.spawn(manager.restart(down_s), name=f"nova-compute:{host} restart")
+
+    def force_state(self, server_id: str, **values: Any) -> None:
+        """fakecloud-only: set a server's vm_state/task_state/power_state directly, as a test
+        reaches states fakecloud has no action for (``rescued``, ``resized``, ``soft-delete``).
+        Each change is traced under ``nova.instance.vm_state(forced)``."""
+        from fakecloud.nova.states import TASK_STATE_FORCED, VM_STATE_FORCED
+
+        machines = {"vm_state": VM_STATE_FORCED, "task_state": TASK_STATE_FORCED}
+        self.db.instance_force(server_id, "fakecloud", machines, **values)
+
+    # -- helpers the layers share ------------------------------------------------------------
+
+    def glance_url(self) -> str:
+        """The Glance endpoint Nova links to (``[glance] api_servers`` or the catalog's)."""
+        servers = [s.strip() for s in self.config.glance_api_servers.split(",") if s.strip()]
+        if servers:
+            return servers[0].rstrip("/")
+        from fakecloud.transport.endpoints import service_url
+
+        return service_url(self.kernel.config, "image").rstrip("/")
+
+    def generate_image_url(self, image_id: str) -> str:
+        """``glance.API.generate_image_url``: the pre-2.45 ``Location`` of a snapshot."""
+        return f"{self.glance_url()}/images/{image_id}"
+
+    def prepare_block_devices(
+        self, context: Any, instance: Any, bdms: list[Any]
+    ) -> Generator[Any, Any, None]:
+        """Create, wait for and attach a booting server's volumes."""
+        from fakecloud.nova.block_device import prepare_block_devices
+
+        return (yield from prepare_block_devices(self, context, instance, bdms))
+
+    def cleanup_volumes(
+        self, context: Any, instance: Any, bdms: list[Any]
+    ) -> Generator[Any, Any, None]:
+        """Detach a deleted server's volumes, deleting those marked for it."""
+        from fakecloud.nova.block_device import cleanup_volumes
+
+        return (yield from cleanup_volumes(self, context, instance, bdms))
+
+
+def _register_fault_errors(kernel: Any) -> None:
+    """Errors scenario files can name at Nova's fault points (``nova.libvirt.*``)."""
+    from fakecloud.nova import exception
+    from fakecloud.nova.virt.driver import LibvirtError
+
+    faults = kernel.faults
+    faults.register_error("LibvirtError", lambda msg=None: LibvirtError(msg or "internal error", 1))
+    faults.register_error(
+        "NovaImageUnacceptable",
+        lambda msg=None: exception.ImageUnacceptable(image_id="", reason=msg or "refused"),
+    )
+
+
+def _volume_api(cinder: Any) -> Any:
+    if cinder is None:
+        return None
+    from fakecloud.nova.volume_api import API
+
+    return API(cinder)
+
+
+def _image_api(glance: Any) -> Any:
+    if glance is None:
+        return None
+    try:
+        from fakecloud.nova.image_api import API
+    except ModuleNotFoundError:
+        return None
+    return API(glance)

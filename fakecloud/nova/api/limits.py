@@ -1,0 +1,99 @@
+"""``GET /limits`` (``nova/api/openstack/compute/limits.py`` and its view): the project's
+absolute limits and usage, with the keys each microversion shows (2.36 drops the network
+proxies, 2.39 ``maxImageMeta``, 2.57 the personality limits)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.api.http import Request, Response
+from fakecloud.nova.policies import LIMITS, LIMITS_OTHER_PROJECT
+
+#: ``[quota]`` defaults of the quotas fakecloud does not count.
+_FIXED_LIMITS = {
+    "key_pairs": 100,
+    "floating_ips": 10,
+    "injected_files": 5,
+    "injected_file_content_bytes": 10240,
+    "security_groups": 10,
+    "security_group_rules": 20,
+    "server_groups": 10,
+    "server_group_members": 10,
+}
+_LIMIT_NAMES = {
+    "ram": ["maxTotalRAMSize"],
+    "instances": ["maxTotalInstances"],
+    "cores": ["maxTotalCores"],
+    "key_pairs": ["maxTotalKeypairs"],
+    "floating_ips": ["maxTotalFloatingIps"],
+    "metadata_items": ["maxServerMeta", "maxImageMeta"],
+    "injected_files": ["maxPersonality"],
+    "injected_file_content_bytes": ["maxPersonalitySize"],
+    "security_groups": ["maxSecurityGroups"],
+    "security_group_rules": ["maxSecurityGroupRules"],
+    "server_groups": ["maxServerGroups"],
+    "server_group_members": ["maxServerGroupMembers"],
+}
+_USED = {
+    "totalRAMUsed": "ram",
+    "totalCoresUsed": "cores",
+    "totalInstancesUsed": "instances",
+    "totalFloatingIpsUsed": "floating_ips",
+    "totalSecurityGroupsUsed": "security_groups",
+    "totalServerGroupsUsed": "server_groups",
+}
+_FILTERED_V236 = ("floating_ips", "security_groups", "security_group_rules")
+_FILTERED_V257 = (*_FILTERED_V236, "injected_files", "injected_file_content_bytes")
+
+
+class LimitsController:
+    """The limits of the caller's project (or another's, for admins with ``tenant_id``)."""
+
+    def __init__(self, nova: Any):
+        self.nova = nova
+
+    def index(self, req: Request) -> Response:
+        """``GET /limits``."""
+        ctx = req.context
+        policy = self.nova.policy
+        policy.authorize(ctx, LIMITS, {})
+        project_id = ctx.project_id
+        if req.arg("tenant_id") is not None:
+            project_id = req.arg("tenant_id")
+            policy.authorize(ctx, LIMITS_OTHER_PROJECT)
+        version = req.microversion
+        filtered: tuple[str, ...] = ()
+        if version >= "2.57":
+            filtered = _FILTERED_V257
+        elif version >= "2.36":
+            filtered = _FILTERED_V236
+        quotas = self._quotas(project_id)
+        absolute: dict[str, Any] = {}
+        for name, (limit, _used) in quotas.items():
+            if name in filtered:
+                continue
+            for key in _LIMIT_NAMES[name]:
+                if key == "maxImageMeta" and version >= "2.39":
+                    continue
+                absolute[key] = limit
+        for key, name in _USED.items():
+            if name in quotas and name not in filtered:
+                absolute[key] = quotas[name][1]
+        return Response(200, {"limits": {"rate": [], "absolute": absolute}})
+
+    def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
+        cfg = self.nova.config
+        mine = [
+            i
+            for i in self.nova.db.instances.values()
+            if not i.deleted and i.project_id == project_id
+        ]
+        out = {
+            "instances": (cfg.quota_instances, len(mine)),
+            "cores": (cfg.quota_cores, sum(i.flavor.vcpus for i in mine)),
+            "ram": (cfg.quota_ram, sum(i.flavor.memory_mb for i in mine)),
+            "metadata_items": (cfg.quota_metadata_items, 0),
+        }
+        for name, limit in _FIXED_LIMITS.items():
+            out[name] = (limit, 0)
+        return out

@@ -1,0 +1,395 @@
+"""Nova's request schemas (``nova/api/openstack/compute/schemas``) and its validator.
+
+Validation is Nova's ``_SchemaValidator``: jsonschema Draft 2020-12 with number strings accepted
+by ``minimum``/``maximum``, Nova's format checks (``name``, ``uuid``), the **first** error
+reported, and Nova's wording — ``Invalid input for field/attribute <last path element>.
+Value: <value>. <jsonschema message>`` when the error has a path, the bare message otherwise,
+and the `InvalidName` message for the ``name`` format. Validators are compiled once per schema.
+
+The ``name`` format is ``valid_name_regex`` computed directly rather than through the 64K-range
+regex Nova builds: printable characters only (not ``C*``, not ``Z*`` except ``Zs``), code
+points below U+FFFF, no leading or trailing non-printable or ``Zs``; like Python's ``$``, one
+trailing newline is tolerated.
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+import uuid
+from functools import cache
+from typing import Any
+
+import jsonschema
+from jsonschema import exceptions as jsonschema_exc
+
+from fakecloud.nova import exception
+
+NAME_REASON = "printable characters. Can not start or end with whitespace."
+
+_FORMAT_CHECKER = jsonschema.FormatChecker(())
+
+
+def _printable(char: str) -> bool:
+    category = unicodedata.category(char)
+    return not category.startswith("C") and (not category.startswith("Z") or category == "Zs")
+
+
+def _edge_ok(char: str) -> bool:
+    return ord(char) < 0xFFFF and _printable(char) and unicodedata.category(char) != "Zs"
+
+
+def valid_name(value: str) -> bool:
+    """Whether `value` matches Nova's ``valid_name_regex`` (see the module docstring)."""
+    if value.endswith("\n"):
+        value = value[:-1]
+        if not value:
+            return False
+    if not value:
+        return True
+    if not (_edge_ok(value[0]) and _edge_ok(value[-1])):
+        return False
+    return all(ord(c) < 0xFFFF and _printable(c) for c in value)
+
+
+@_FORMAT_CHECKER.checks("name", raises=exception.InvalidName)
+def _validate_name(instance: Any) -> bool:
+    if isinstance(instance, str) and valid_name(instance):
+        return True
+    raise exception.InvalidName(reason=NAME_REASON)
+
+
+@_FORMAT_CHECKER.checks("uuid")
+def _validate_uuid(instance: Any) -> bool:
+    if not isinstance(instance, str):
+        return True
+    try:
+        return str(uuid.UUID(instance)).replace("-", "") == instance.replace("-", "").lower()
+    except ValueError:
+        return False
+
+
+@_FORMAT_CHECKER.checks("base64")
+def _validate_base64(instance: Any) -> bool:
+    if not isinstance(instance, str):
+        return True
+    import base64
+    import binascii
+
+    try:
+        base64.b64decode(instance.encode("utf-8"), validate=False)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _number_from_str(instance: Any) -> Any:
+    try:
+        return int(instance)
+    except (ValueError, TypeError):
+        try:
+            return float(instance)
+        except (ValueError, TypeError):
+            return None
+
+
+_BASE = jsonschema.Draft202012Validator
+
+
+def _minimum(validator: Any, minimum: Any, instance: Any, schema: Any) -> Any:
+    value = _number_from_str(instance)
+    if value is None:
+        return
+    yield from _BASE.VALIDATORS["minimum"](validator, minimum, value, schema)
+
+
+def _maximum(validator: Any, maximum: Any, instance: Any, schema: Any) -> Any:
+    value = _number_from_str(instance)
+    if value is None:
+        return
+    yield from _BASE.VALIDATORS["maximum"](validator, maximum, value, schema)
+
+
+_NovaValidator = jsonschema.validators.extend(_BASE, {"minimum": _minimum, "maximum": _maximum})
+
+
+class SchemaValidator:
+    """One compiled schema that raises Nova's `ValidationError` with Nova's message."""
+
+    def __init__(self, schema: dict[str, Any]):
+        self.schema = schema
+        self._validator = _NovaValidator(schema, format_checker=_FORMAT_CHECKER)
+
+    def validate(self, body: Any) -> None:
+        """Raise `ValidationError` for the first error of `body`, worded as Nova does."""
+        try:
+            for error in self._validator.iter_errors(body):
+                raise error
+        except jsonschema_exc.ValidationError as ex:
+            if isinstance(ex.cause, exception.InvalidName):
+                detail = ex.cause.format_message()
+            elif len(ex.path) > 0:
+                detail = (
+                    f"Invalid input for field/attribute {ex.path.pop()}. "
+                    f"Value: {ex.instance}. {ex.message}"
+                )
+            else:
+                detail = ex.message
+            raise exception.ValidationError(detail=detail) from None
+        except TypeError as ex:
+            raise exception.ValidationError(detail=str(ex)) from None
+
+
+# -- parameter types (``nova/api/validation/parameter_types.py``) -------------------------------
+
+name = {"type": "string", "format": "name", "minLength": 1, "maxLength": 255}
+metadata = {
+    "type": "object",
+    "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
+    "additionalProperties": False,
+}
+uuid_param = {"type": "string", "format": "uuid"}
+boolean = {
+    "type": ["boolean", "string"],
+    "enum": [
+        True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes",
+        False, "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no",
+    ],
+}  # fmt: skip
+positive_integer = {
+    "type": ["integer", "string"],
+    "pattern": "^[0-9]*$",
+    "minimum": 1,
+    "minLength": 1,
+}
+volume_size = {
+    "type": ["integer", "string"],
+    "pattern": "^[0-9]+$",
+    "minimum": 1,
+    "maximum": 0x7FFFFFFF,
+}
+description = {"type": ["string", "null"], "minLength": 0, "maxLength": 255}
+tag = {"type": "string", "maxLength": 60, "pattern": "^[^,/]*$"}
+
+# -- createImage ---------------------------------------------------------------------------------
+
+create_image = {
+    "type": "object",
+    "properties": {
+        "createImage": {
+            "type": "object",
+            "properties": {"name": name, "metadata": metadata},
+            "required": ["name"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["createImage"],
+    "additionalProperties": False,
+}
+
+#: The vendor build's schema: ``snapshot_id`` names an instance snapshot.
+create_image_vendor = copy.deepcopy(create_image)
+create_image_vendor["properties"]["createImage"]["properties"]["snapshot_id"] = uuid_param
+
+
+def _action(action: str) -> dict[str, Any]:
+    """The schema of an action whose value is not checked (``{"pause": null}``)."""
+    return {
+        "type": "object",
+        "properties": {action: {}},
+        "required": [action],
+        "additionalProperties": False,
+    }
+
+
+lock_v273 = {
+    "type": "object",
+    "properties": {
+        "lock": {
+            "type": ["object", "null"],
+            "properties": {"locked_reason": {"type": "string", "minLength": 1, "maxLength": 255}},
+            "additionalProperties": False,
+        }
+    },
+    "required": ["lock"],
+    "additionalProperties": False,
+}
+
+reset_state = {
+    "type": "object",
+    "properties": {
+        "os-resetState": {
+            "type": "object",
+            "properties": {"state": {"type": "string", "enum": ["active", "error"]}},
+            "required": ["state"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["os-resetState"],
+    "additionalProperties": False,
+}
+
+# -- server create -------------------------------------------------------------------------------
+
+_bdm_v2 = {
+    "type": "object",
+    "properties": {
+        "virtual_name": {"type": "string", "maxLength": 255},
+        "volume_id": uuid_param,
+        "snapshot_id": uuid_param,
+        "volume_size": volume_size,
+        "device_name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
+            "pattern": "^[a-zA-Z0-9._/-]*$",
+        },
+        "delete_on_termination": boolean,
+        "no_device": {},
+        "connection_info": {"type": "string", "maxLength": 16777215},
+        "source_type": {"type": "string", "enum": ["volume", "image", "snapshot", "blank"]},
+        "uuid": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
+            "pattern": "^[a-zA-Z0-9._-]*$",
+        },
+        "image_id": uuid_param,
+        "destination_type": {"type": "string", "enum": ["local", "volume"]},
+        "guest_format": {"type": "string", "maxLength": 255},
+        "device_type": {"type": "string", "maxLength": 255},
+        "disk_bus": {"type": "string", "maxLength": 255},
+        "boot_index": {"type": ["integer", "string", "null"], "pattern": "^-?[0-9]+$"},
+    },
+    "additionalProperties": False,
+}
+
+
+def server_create(version: Any) -> dict[str, Any]:
+    """The ``POST /servers`` schema at `version` (the keys fakecloud acts on, as Nova names
+    and constrains them; later microversions add description, tags, required networks)."""
+    bdm = copy.deepcopy(_bdm_v2)
+    networks: dict[str, Any] = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"fixed_ip": {"type": "string"}, "port": {}, "uuid": {"type": "string"}},
+            "additionalProperties": False,
+        },
+    }
+    props: dict[str, Any] = {
+        "name": name,
+        # Nova allows "" for boot-from-volume; openstacksdk sends null there, accepted too.
+        "imageRef": {"oneOf": [uuid_param, {"type": "string", "maxLength": 0}, {"type": "null"}]},
+        "flavorRef": {"type": ["string", "integer"], "minLength": 1},
+        "adminPass": {"type": "string"},
+        "metadata": metadata,
+        "networks": networks,
+        "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+        "accessIPv4": {"type": "string"},
+        "accessIPv6": {"type": "string"},
+        "availability_zone": name,
+        "block_device_mapping": {"type": "array"},
+        "block_device_mapping_v2": {"type": "array", "items": bdm},
+        "config_drive": boolean,
+        "key_name": name,
+        "min_count": positive_integer,
+        "max_count": positive_integer,
+        "return_reservation_id": boolean,
+        "security_groups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": name},
+                "additionalProperties": False,
+            },
+        },
+        "user_data": {"type": "string", "format": "base64", "maxLength": 65535},
+    }
+    required = ["name", "flavorRef"]
+    if version < "2.57":
+        props["personality"] = {"type": "array"}
+    if version >= "2.19":
+        props["description"] = description
+    if version >= "2.37":
+        required.append("networks")
+        networks["items"]["properties"]["uuid"] = uuid_param
+        props["networks"] = {"oneOf": [networks, {"type": "string", "enum": ["none", "auto"]}]}
+    if version >= "2.42" or version == "2.32":
+        bdm["properties"]["tag"] = tag
+        networks["items"]["properties"]["tag"] = tag
+    if version >= "2.52":
+        props["tags"] = {"type": "array", "items": tag, "maxItems": 50}
+    if version >= "2.63":
+        props["trusted_image_certificates"] = {"type": ["array", "null"]}
+    if version >= "2.74":
+        props["host"] = {"type": "string"}
+        props["hypervisor_hostname"] = {"type": "string"}
+    if version >= "2.90":
+        props["hostname"] = {"type": "string", "maxLength": 255}
+    hints = {"type": "object", "additionalProperties": True}
+    return {
+        "type": "object",
+        "properties": {
+            "server": {
+                "type": "object",
+                "properties": props,
+                "required": required,
+                "additionalProperties": False,
+            },
+            "os:scheduler_hints": hints,
+            "OS-SCH-HNT:scheduler_hints": hints,
+        },
+        "required": ["server"],
+        "additionalProperties": False,
+    }
+
+
+_SERVER_CREATE_EDGES = (
+    "2.19",
+    "2.32",
+    "2.33",
+    "2.37",
+    "2.42",
+    "2.52",
+    "2.57",
+    "2.63",
+    "2.74",
+    "2.90",
+)
+
+
+@cache
+def _server_create_validator(bucket: str) -> SchemaValidator:
+    from fakecloud.api.microversion import Version
+
+    return SchemaValidator(server_create(Version.parse(bucket)))
+
+
+def server_create_validator(version: Any) -> SchemaValidator:
+    """The compiled create schema for `version` (one per range between schema changes)."""
+    bucket = "2.1"
+    for edge in _SERVER_CREATE_EDGES:
+        if version >= edge:
+            bucket = edge
+    if version == "2.32":
+        bucket = "2.32"
+    return _server_create_validator(bucket)
+
+
+_VALIDATORS: dict[str, SchemaValidator] = {}
+_SCHEMAS = {
+    "create_image": create_image,
+    "create_image_vendor": create_image_vendor,
+    "lock_v273": lock_v273,
+    "reset_state": reset_state,
+}
+
+
+def validator(key: str) -> SchemaValidator:
+    """The compiled validator of a named schema, or of the null-valued action `key`."""
+    found = _VALIDATORS.get(key)
+    if found is None:
+        schema = _SCHEMAS.get(key) or _action(key)
+        found = _VALIDATORS[key] = SchemaValidator(schema)
+    return found

@@ -1,0 +1,117 @@
+"""The server actions of their own controllers in Nova: ``pause``/``unpause``
+(``pause_server.py``), ``suspend``/``resume`` (``suspend_server.py``), ``lock``/``unlock``
+(``lock_server.py``), ``shelve``/``shelveOffload``/``unshelve`` (``shelve.py``) and the admin
+``os-resetState`` (``admin_actions.py``).
+
+Each one: look the server up (404), check its policy with the server's user and project as
+target (403), call the compute API, and map ``InstanceIsLocked`` and ``InstanceInvalidState``
+to 409 with Nova's messages. All answer 202 with no body.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova import exception
+from fakecloud.nova.api import schemas
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.policies import ADMIN_ACTIONS, LOCK, PAUSE, SHELVE, SUSPEND
+
+
+class ServerActionsController:
+    """The actions above, registered into the servers controller's action table."""
+
+    def __init__(self, nova: Any, servers: Any):
+        self.nova = nova
+        self.servers = servers
+        self.compute_api = nova.compute_api
+        self.policy = nova.policy
+        servers.actions.update(
+            {
+                "pause": self._simple("pause", PAUSE % "pause", self.compute_api.pause),
+                "unpause": self._simple("unpause", PAUSE % "unpause", self.compute_api.unpause),
+                "suspend": self._simple("suspend", SUSPEND % "suspend", self.compute_api.suspend),
+                "resume": self._simple("resume", SUSPEND % "resume", self.compute_api.resume),
+                "shelve": self._simple("shelve", SHELVE % "shelve", self.compute_api.shelve),
+                "shelveOffload": self._simple(
+                    "shelveOffload",
+                    SHELVE % "shelve_offload",
+                    self.compute_api.shelve_offload,
+                    target_user=False,
+                ),
+                "unshelve": self._simple(
+                    "unshelve", SHELVE % "unshelve", self.compute_api.unshelve
+                ),
+                "lock": self._lock,
+                "unlock": self._unlock,
+                "os-resetState": self._reset_state,
+            }
+        )
+
+    def _target(self, instance: Any, with_user: bool = True) -> dict[str, Any]:
+        if with_user:
+            return {"user_id": instance.user_id, "project_id": instance.project_id}
+        return {"project_id": instance.project_id}
+
+    def _simple(self, action: str, rule: str, call: Any, target_user: bool = True) -> Any:
+        def handler(req: Request, server_id: str, body: Any) -> Any:
+            if action != "unshelve" or req.microversion < "2.77":
+                schemas.validator(action).validate(body)
+            ctx = req.context
+            instance = self.servers.get_server(ctx, server_id)
+            self.policy.authorize(ctx, rule, self._target(instance, target_user))
+            try:
+                result = call(ctx, instance)
+            except exception.InstanceIsLocked as exc:
+                raise HttpError(409, exc.format_message()) from None
+            except exception.InstanceInvalidState as exc:
+                raise_http_conflict_for_instance_invalid_state(exc, action, server_id)
+            if inspect.isgenerator(result):
+                return self._finish_generator(result, action, server_id)
+            return Response(202)
+
+        return handler
+
+    @staticmethod
+    def _finish_generator(work: Generator, action: str, server_id: str) -> Generator:
+        try:
+            yield from work
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, action, server_id)
+        return Response(202)
+
+    def _lock(self, req: Request, server_id: str, body: Any) -> Response:
+        key = "lock_v273" if req.microversion >= "2.73" else "lock"
+        schemas.validator(key).validate(body)
+        ctx = req.context
+        instance = self.servers.get_server(ctx, server_id)
+        self.policy.authorize(ctx, LOCK % "lock", self._target(instance))
+        reason = None
+        if req.microversion >= "2.73" and isinstance(body["lock"], dict):
+            reason = body["lock"].get("locked_reason")
+        self.compute_api.lock(ctx, instance, reason=reason)
+        return Response(202)
+
+    def _unlock(self, req: Request, server_id: str, body: Any) -> Response:
+        schemas.validator("unlock").validate(body)
+        ctx = req.context
+        instance = self.servers.get_server(ctx, server_id)
+        target = self._target(instance)
+        self.policy.authorize(ctx, LOCK % "unlock", target)
+        if not self.compute_api.is_expected_locked_by(ctx, instance):
+            self.policy.authorize(ctx, LOCK % "unlock:unlock_override", target)
+        self.compute_api.unlock(ctx, instance)
+        return Response(202)
+
+    def _reset_state(self, req: Request, server_id: str, body: Any) -> Response:
+        schemas.validator("reset_state").validate(body)
+        ctx = req.context
+        instance = self.servers.get_server(ctx, server_id)
+        self.policy.authorize(ctx, ADMIN_ACTIONS % "reset_state", self._target(instance, False))
+        self.compute_api.reset_state(ctx, instance, body["os-resetState"]["state"])
+        return Response(202)

@@ -1,0 +1,384 @@
+"""The servers controller (``nova/api/openstack/compute/servers.py``): list, show, create,
+delete, ``os-start``/``os-stop`` and ``createImage``.
+
+`ServersController._create_image` is the createImage API layer of the spec, in both profiles.
+The order of its checks is the profile's (each difference a switch):
+
+* ``allow_instance_snapshots_option`` — ``check_snapshots_enabled`` runs first (before the body
+  is even validated): 400 "Instance snapshots are not permitted at this time.";
+* the schema (``snapshot_id`` allowed when ``instance_snapshot_branch``);
+* ``policy_before_lookup`` — the policy with the caller's own project as target, then the
+  server lookup (seed); otherwise lookup (404) then policy with the server's project;
+* ``metadata_quota_before_lookup`` — where the < 2.39 metadata-count quota is checked;
+* ``instance_snapshot_branch`` — the vendor's instance-snapshot branch
+  (`fakecloud.nova.instance_snapshots`) before the volume-backed/image-backed split.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.microversion import Version
+from fakecloud.nova import exception
+from fakecloud.nova.api import schemas, views
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
+
+#: Microversion of the last image-metadata proxy API (the < 2.39 metadata quota check).
+MAX_IMAGE_META_PROXY_API_VERSION = Version(2, 38)
+#: From 2.45 createImage answers ``{"image_id"}`` instead of a ``Location`` header.
+CREATE_IMAGE_BODY_VERSION = Version(2, 45)
+
+
+class ServersController:
+    """``/servers`` and the server actions it owns."""
+
+    def __init__(self, nova: Any, service: Any):
+        self.nova = nova
+        self.service = service
+        self.compute_api = nova.compute_api
+        self.policy = nova.policy
+        self.db = nova.db
+        self.config = nova.config
+        self.switches = nova.kernel.switches
+        self.fmt = views.Formatter(nova.kernel)
+        #: Action name → handler(req, server_id, body); other controllers add theirs.
+        self.actions: dict[str, Any] = {
+            "createImage": self._create_image,
+            "os-start": self._start,
+            "os-stop": self._stop,
+        }
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def get_server(self, ctx: Any, server_id: str, read_deleted: bool = False) -> Any:
+        """``common.get_instance``: the server or 404 ``Instance <id> could not be found.``"""
+        try:
+            return self.compute_api.get(ctx, server_id, read_deleted=read_deleted)
+        except exception.InstanceNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
+
+    # -- list and show -----------------------------------------------------------------------
+
+    def index(self, req: Request) -> Response:
+        """``GET /servers``."""
+        return Response(200, self._list(req, detail=False))
+
+    def detail(self, req: Request) -> Response:
+        """``GET /servers/detail``."""
+        return Response(200, self._list(req, detail=True))
+
+    def _list(self, req: Request, detail: bool) -> dict[str, Any]:
+        ctx = req.context
+        kind = "detail" if detail else "index"
+        self.policy.authorize(ctx, SERVERS % kind, {"project_id": ctx.project_id})
+        opts: dict[str, Any] = {}
+        name = req.arg("name")
+        if name is not None:
+            try:
+                re.compile(name)
+                if not name:
+                    raise re.error("empty")
+            except re.error:
+                raise HttpError(
+                    400,
+                    f"Invalid input for query parameters name. Value: {req.query.get('name')}. "
+                    f"{req.query.get('name')} is not a 'regex'",
+                ) from None
+            opts["name"] = name
+        if req.query.get("status"):
+            opts["status"] = req.query["status"]
+        all_tenants = False
+        raw = req.arg("all_tenants")
+        if raw is not None and raw.lower() not in ("0", "false", "f", "off", "n", "no"):
+            all_tenants = True
+            self.policy.authorize(ctx, SERVERS % f"{kind}:get_all_tenants")
+            if req.arg("project_id"):
+                opts["project_id"] = req.arg("project_id")
+        rows = self.compute_api.get_all(ctx, opts, all_tenants=all_tenants)
+        rows = self._paginate(req, rows)
+        prefix = req.link_prefix
+        if not detail:
+            return {"servers": [views.server_basic(prefix, r) for r in rows]}
+        return {"servers": [self._detail(req, r) for r in rows]}
+
+    @staticmethod
+    def _paginate(req: Request, rows: list[Any]) -> list[Any]:
+        marker = req.arg("marker")
+        if marker:
+            ids = [r.uuid for r in rows]
+            if marker not in ids:
+                raise HttpError(400, f"marker [{marker}] not found")
+            rows = rows[ids.index(marker) + 1 :]
+        limit = req.arg("limit")
+        if limit is not None:
+            try:
+                count = int(limit)
+            except ValueError:
+                raise HttpError(400, "limit param must be an integer") from None
+            if count < 0:
+                raise HttpError(400, "limit param must be positive")
+            rows = rows[:count]
+        return rows
+
+    def _detail(self, req: Request, instance: Any) -> dict[str, Any]:
+        ctx = req.context
+        target = {"project_id": instance.project_id}
+        extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
+        return views.server_detail(
+            self.fmt,
+            req.link_prefix,
+            instance,
+            req.microversion,
+            is_admin=ctx.is_admin,
+            show_extended_attr=extended,
+            fault=self.db.fault_latest(instance.uuid),
+            bdms=self.db.bdms_by_instance(instance.uuid),
+        )
+
+    def show(self, req: Request) -> Response:
+        """``GET /servers/{server_id}``."""
+        ctx = req.context
+        instance = self.get_server(ctx, req.params["server_id"])
+        self.policy.authorize(ctx, SERVERS % "show", {"project_id": instance.project_id})
+        return Response(200, {"server": self._detail(req, instance)})
+
+    # -- create and delete -------------------------------------------------------------------
+
+    def create(self, req: Request) -> Generator[Any, Any, Response]:
+        """``POST /servers``: validate, store, answer 202; the build runs on."""
+        ctx = req.context
+        body = self.service.body(req)
+        schemas.server_create_validator(req.microversion).validate(body)
+        server = body["server"]
+        self.policy.authorize(
+            ctx, SERVERS % "create", {"project_id": ctx.project_id, "user_id": ctx.user_id}
+        )
+        flavor = self.nova.flavors.get(str(server["flavorRef"]).rsplit("/", 1)[-1])
+        if flavor is None:
+            raise HttpError(400, "Invalid flavorRef provided.")
+        bdm_specs = server.get("block_device_mapping_v2") or []
+        if bdm_specs:
+            self.policy.authorize(
+                ctx,
+                SERVERS % "create:attach_volume",
+                {"project_id": ctx.project_id, "user_id": ctx.user_id},
+            )
+        image_ref = server.get("imageRef") or None
+        if image_ref is None and not bdm_specs:
+            raise HttpError(400, "Invalid imageRef provided.")
+        count = int(server.get("max_count") or server.get("min_count") or 1)
+        instances = []
+        try:
+            for index in range(count):
+                name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
+                instance = yield from self.compute_api.create(
+                    ctx,
+                    flavor,
+                    image_ref,
+                    name,
+                    [dict(b) for b in bdm_specs],
+                    description=server.get("description"),
+                    metadata=server.get("metadata"),
+                    key_name=server.get("key_name"),
+                    availability_zone=server.get("availability_zone"),
+                    user_data=server.get("user_data"),
+                    access_ip_v4=server.get("accessIPv4"),
+                    access_ip_v6=server.get("accessIPv6"),
+                    disk_config=server.get("OS-DCF:diskConfig"),
+                    launch_index=index,
+                )
+                instances.append(instance)
+        except exception.ImageNotFound:
+            raise HttpError(400, "Can not find requested image") from None
+        except exception.OverQuota as exc:
+            raise HttpError(403, exc.format_message()) from None
+        except exception.Invalid as exc:
+            raise HttpError(400, exc.format_message()) from None
+        first = instances[0]
+        prefix = req.link_prefix
+        if str(server.get("return_reservation_id", "")).lower() in ("true", "1", "yes", "on"):
+            return Response(202, {"reservation_id": first.reservation_id})
+        body_out = {
+            "server": {
+                "id": first.uuid,
+                "links": views.links(prefix, "servers", first.uuid),
+                "OS-DCF:diskConfig": "AUTO" if first.auto_disk_config else "MANUAL",
+                "security_groups": [{"name": "default"}],
+                "adminPass": server.get("adminPass") or self._password(),
+            }
+        }
+        return Response(202, body_out, {"Location": prefix.self_href("servers", first.uuid)})
+
+    def _password(self) -> str:
+        rng = self.nova.kernel.streams("nova.password")
+        alphabet = "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+        return "".join(rng.choice(alphabet) for _ in range(12))
+
+    def delete(self, req: Request) -> Generator[Any, Any, Response]:
+        """``DELETE /servers/{server_id}``: 204; the host finishes the delete."""
+        ctx = req.context
+        server_id = req.params["server_id"]
+        instance = self.get_server(ctx, server_id)
+        self.policy.authorize(
+            ctx,
+            SERVERS % "delete",
+            {"user_id": instance.user_id, "project_id": instance.project_id},
+        )
+        try:
+            yield from self.compute_api.delete(ctx, instance)
+        except exception.InstanceNotFound:
+            raise HttpError(404, f"Instance {server_id} could not be found.") from None
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "delete", server_id)
+        return Response(204)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action(self, req: Request) -> Any:
+        """``POST /servers/{server_id}/action``: dispatch on the body's one key."""
+        name, body = self.service.action_peek(req)
+        handler = self.actions.get(name)
+        if handler is None:
+            raise HttpError(400, f"There is no such action: {name}")
+        return handler(req, req.params["server_id"], body)
+
+    def _start(self, req: Request, server_id: str, body: Any) -> Response:
+        schemas.validator("os-start").validate(body)
+        return self._power(req, server_id, "start", self.compute_api.start)
+
+    def _stop(self, req: Request, server_id: str, body: Any) -> Response:
+        schemas.validator("os-stop").validate(body)
+        return self._power(req, server_id, "stop", self.compute_api.stop)
+
+    def _power(self, req: Request, server_id: str, name: str, call: Any) -> Response:
+        ctx = req.context
+        instance = self.get_server(ctx, server_id)
+        self.policy.authorize(
+            ctx, SERVERS % name, {"user_id": instance.user_id, "project_id": instance.project_id}
+        )
+        try:
+            call(ctx, instance)
+        except (exception.InstanceNotReady, exception.InstanceIsLocked) as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, name, server_id)
+        return Response(202)
+
+    # -- createImage -------------------------------------------------------------------------
+
+    def _create_image(
+        self, req: Request, server_id: str, body: Any
+    ) -> Generator[Any, Any, Response]:
+        """Snapshot a server (``_action_create_image`` of the seed, ``_create_image`` of
+        34.0.0): 202 with ``Location`` (< 2.45) or ``{"image_id"}`` (≥ 2.45)."""
+        sw = self.switches
+        if sw.allow_instance_snapshots_option and not self.config.allow_instance_snapshots:
+            raise HttpError(400, "Instance snapshots are not permitted at this time.")
+        schema = "create_image_vendor" if sw.instance_snapshot_branch else "create_image"
+        schemas.validator(schema).validate(body)
+        ctx = req.context
+        entity = body["createImage"]
+        metadata = entity.get("metadata", {})
+        quota_applies = req.microversion <= MAX_IMAGE_META_PROXY_API_VERSION
+        rule = SERVERS % "create_image"
+        if sw.policy_before_lookup:
+            self.policy.authorize(ctx, rule)
+        if quota_applies and sw.metadata_quota_before_lookup:
+            self.check_img_metadata_properties_quota(metadata)
+        instance = self.get_server(ctx, server_id)
+        target = None if sw.policy_before_lookup else {"project_id": instance.project_id}
+        if not sw.policy_before_lookup:
+            self.policy.authorize(ctx, rule, target)
+        image_name = entity["name"].strip()
+        if quota_applies and not sw.metadata_quota_before_lookup:
+            self.check_img_metadata_properties_quota(metadata)
+        try:
+            image = None
+            if sw.instance_snapshot_branch:
+                image = yield from self._instance_snapshot_branch(
+                    ctx, instance, entity.get("snapshot_id"), entity
+                )
+            if image is None:
+                bdms = self.db.bdms_by_instance(instance.uuid)
+                if compute_utils.is_volume_backed_instance(instance, bdms):
+                    self.policy.authorize(ctx, rule + ":allow_volume_backed", target)
+                    image = yield from self.compute_api.snapshot_volume_backed(
+                        ctx, instance, image_name, extra_properties=metadata
+                    )
+                else:
+                    image = yield from self.compute_api.snapshot(
+                        ctx, instance, image_name, extra_properties=metadata
+                    )
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "createImage", server_id)
+        except exception.InstanceQuiesceFailed as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.Invalid as exc:
+            raise HttpError(400, exc.format_message()) from None
+        except exception.OverQuota as exc:
+            raise HttpError(403, exc.format_message()) from None
+        if req.microversion >= CREATE_IMAGE_BODY_VERSION:
+            return Response(202, {"image_id": image["id"]})
+        return Response(
+            202,
+            b"",
+            {
+                "Location": self.nova.generate_image_url(str(image["id"])),
+                "Content-Type": "text/html; charset=UTF-8",
+                "Content-Length": "0",
+            },
+        )
+
+    def check_img_metadata_properties_quota(self, metadata: dict[str, Any]) -> None:
+        """``common.check_img_metadata_properties_quota``: the ``metadata_items`` limit."""
+        if not metadata:
+            return
+        if self.config.quota_driver in ("NoopQuotaDriver", "UnifiedLimitsDriver"):
+            return
+        limit = self.config.quota_metadata_items
+        if 0 <= limit < len(metadata):
+            raise HttpError(403, "Image metadata limit exceeded")
+
+    def _instance_snapshot_branch(
+        self, ctx: Any, instance: Any, snapshot_id: str | None, entity: dict[str, Any]
+    ) -> Generator[Any, Any, dict[str, Any] | None]:
+        """The vendor branch: an image from the server's current instance snapshot, if any.
+
+        ``fakecloud.nova.instance_snapshots`` provides ``snapshot_current(context, instance,
+        compute_rpcapi)`` and ``snapshot_create_image(context, snapshot_id, instance,
+        compute_rpcapi, entity)``, both generators; until it exists, no server has a current
+        instance snapshot.
+        """
+        try:
+            module = importlib.import_module("fakecloud.nova.instance_snapshots")
+        except ModuleNotFoundError as exc:
+            if exc.name != "fakecloud.nova.instance_snapshots":
+                raise
+            return None
+        rpcapi = self.nova.compute_rpcapi
+        snapshot = yield from _maybe_generator(module.snapshot_current(ctx, instance, rpcapi))
+        if not snapshot:
+            return None
+        if not snapshot_id:
+            snapshot_id = snapshot["id"]
+        return (
+            yield from _maybe_generator(
+                module.snapshot_create_image(ctx, snapshot_id, instance, rpcapi, entity)
+            )
+        )
+
+
+def _maybe_generator(result: Any) -> Generator[Any, Any, Any]:
+    """The value of a call that may take virtual time (a generator) or not."""
+    if inspect.isgenerator(result):
+        return (yield from result)
+    return result

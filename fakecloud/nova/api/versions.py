@@ -1,0 +1,83 @@
+"""The version documents (``nova/api/openstack/compute/versions.py``): ``GET /`` lists v2.0
+and v2.1; ``GET /v2.1`` (and ``/v2``) describe one, with the profile's microversion range."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.api.http import Request, Response
+
+_DOCS = "http://docs.openstack.org/"
+
+
+class VersionsController:
+    """The unauthenticated discovery documents."""
+
+    def __init__(self, nova: Any, service: Any):
+        self.nova = nova
+        self.service = service
+
+    def _versions(self) -> dict[str, dict[str, Any]]:
+        versions = self.service.versions
+        # Queens' v2.0 entry carried an older date than 34.0.0's.
+        seed = self.nova.kernel.switches.profile == "seed"
+        v20_updated = "2011-01-21T11:33:21Z" if seed else "2025-07-04T12:00:00Z"
+        return {
+            "v2.0": {
+                "id": "v2.0",
+                "status": "DEPRECATED",
+                "version": "",
+                "min_version": "",
+                "updated": v20_updated,
+                "media-types": [
+                    {
+                        "base": "application/json",
+                        "type": "application/vnd.openstack.compute+json;version=2",
+                    }
+                ],
+            },
+            "v2.1": {
+                "id": "v2.1",
+                "status": "CURRENT",
+                "version": versions.maximum,
+                "min_version": versions.minimum,
+                "updated": "2013-07-23T11:33:21Z",
+                "media-types": [
+                    {
+                        "base": "application/json",
+                        "type": "application/vnd.openstack.compute+json;version=2.1",
+                    }
+                ],
+            },
+        }
+
+    def _root(self, req: Request) -> str:
+        return self.service.link_prefix(req).root
+
+    def index(self, req: Request) -> Response:
+        """``GET /``: every version, with a self link each."""
+        root = self._root(req)
+        items = []
+        for key, version in sorted(self._versions().items()):
+            items.append(
+                {
+                    "id": version["id"],
+                    "status": version["status"],
+                    "version": version["version"],
+                    "min_version": version["min_version"],
+                    "updated": version["updated"],
+                    "links": [{"rel": "self", "href": f"{root}/{key.replace('v2.0', 'v2')}/"}],
+                }
+            )
+        return Response(200, {"versions": items})
+
+    def show(self, req: Request) -> Response:
+        """``GET /v2.1`` or ``GET /v2``: one version document."""
+        key = "v2.0" if req.path.rstrip("/") == "/v2" else "v2.1"
+        version = dict(self._versions()[key])
+        path = "v2" if key == "v2.0" else "v2.1"
+        version["links"] = [
+            {"rel": "self", "href": f"{self._root(req)}/{path}/"},
+            {"rel": "describedby", "type": "text/html", "href": _DOCS},
+        ]
+        return Response(200, {"version": version})

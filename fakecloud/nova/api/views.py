@@ -1,0 +1,379 @@
+"""Response shapes of the compute API (``nova/api/openstack/compute/views``), per microversion.
+
+Everything here only reads: a server row, a flavor, an image dict, an action. Timestamps are
+formatted as Nova formats them: ``isotime`` (``2026-01-01T00:00:04Z``) for ``created`` and
+``updated``, ``PERFECT_TIME_FORMAT`` (``2026-01-01T00:00:04.000000``) for datetimes Nova
+serializes as such (``OS-SRV-USG:launched_at``, instance-action times).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.nova import states
+
+
+class Formatter:
+    """Turns virtual seconds into Nova's timestamp strings."""
+
+    def __init__(self, kernel: Any):
+        self._clock = kernel.clock
+
+    def isotime(self, t: float | None) -> str | None:
+        """``utils.isotime``: seconds precision, ``Z``."""
+        if t is None:
+            return None
+        return self._clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def perfect(self, t: float | None) -> str | None:
+        """``PERFECT_TIME_FORMAT``: microseconds, no zone."""
+        if t is None:
+            return None
+        return self._clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def generate_hostid(host: str | None, project_id: str | None) -> str:
+    """``utils.generate_hostid``: sha224 of project + host, "" without a host."""
+    if not host:
+        return ""
+    return hashlib.sha224((str(project_id) + host).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class LinkBase:
+    """Where links point: the service root, and the project id if the request URL had one."""
+
+    root: str
+    project_id: str = ""
+
+    def self_href(self, collection: str, ident: str) -> str:
+        """``<root>/v2.1[/<project>]/<collection>/<id>``."""
+        project = f"/{self.project_id}" if self.project_id else ""
+        return f"{self.root}/v2.1{project}/{collection}/{ident}"
+
+    def bookmark_href(self, collection: str, ident: str) -> str:
+        """``<root>[/<project>]/<collection>/<id>``."""
+        project = f"/{self.project_id}" if self.project_id else ""
+        return f"{self.root}{project}/{collection}/{ident}"
+
+
+def links(prefix: LinkBase, collection: str, ident: str) -> list[dict[str, str]]:
+    """Self and bookmark links of a resource."""
+    return [
+        {"rel": "self", "href": prefix.self_href(collection, ident)},
+        {"rel": "bookmark", "href": prefix.bookmark_href(collection, ident)},
+    ]
+
+
+def bookmark(prefix: LinkBase, collection: str, ident: str) -> list[dict[str, str]]:
+    """Only the bookmark link (image and flavor references inside a server)."""
+    return [links(prefix, collection, ident)[1]]
+
+
+# -- flavors -----------------------------------------------------------------------------------
+
+
+def flavor_basic(prefix: LinkBase, flavor: Any, version: Any) -> dict[str, Any]:
+    """A flavor in ``GET /flavors``."""
+    out = {
+        "id": flavor.flavorid,
+        "links": links(prefix, "flavors", flavor.flavorid),
+        "name": flavor.name,
+    }
+    if version >= "2.55":
+        out["description"] = flavor.description
+    return out
+
+
+def flavor_detail(prefix: LinkBase, flavor: Any, version: Any, show_extra_specs: bool) -> dict:
+    """A flavor in ``GET /flavors/detail`` and ``GET /flavors/{id}``."""
+    out: dict[str, Any] = {
+        "id": flavor.flavorid,
+        "name": flavor.name,
+        "ram": flavor.memory_mb,
+        "disk": flavor.root_gb,
+        "swap": flavor.swap or "",
+        "OS-FLV-EXT-DATA:ephemeral": flavor.ephemeral_gb,
+        "OS-FLV-DISABLED:disabled": flavor.disabled,
+        "vcpus": flavor.vcpus,
+        "os-flavor-access:is_public": flavor.is_public,
+        "rxtx_factor": flavor.rxtx_factor,
+        "links": links(prefix, "flavors", flavor.flavorid),
+    }
+    if version >= "2.75":
+        out["swap"] = flavor.swap
+        out.pop("rxtx_factor")
+    if version >= "2.55":
+        out["description"] = flavor.description
+    if version >= "2.61" and show_extra_specs:
+        out["extra_specs"] = dict(flavor.extra_specs)
+    return out
+
+
+def _server_flavor(prefix: LinkBase, flavor: Any, version: Any) -> dict[str, Any]:
+    if version >= "2.47":
+        return {
+            "vcpus": flavor.vcpus,
+            "ram": flavor.memory_mb,
+            "disk": flavor.root_gb,
+            "ephemeral": flavor.ephemeral_gb,
+            "swap": flavor.swap,
+            "original_name": flavor.name,
+            "extra_specs": dict(flavor.extra_specs),
+        }
+    return {"id": flavor.flavorid, "links": bookmark(prefix, "flavors", flavor.flavorid)}
+
+
+# -- servers -----------------------------------------------------------------------------------
+
+
+def server_basic(prefix: LinkBase, instance: Any) -> dict[str, Any]:
+    """A server in ``GET /servers``."""
+    return {
+        "id": instance.uuid,
+        "name": instance.display_name,
+        "links": links(prefix, "servers", instance.uuid),
+    }
+
+
+def server_detail(
+    fmt: Formatter,
+    prefix: LinkBase,
+    instance: Any,
+    version: Any,
+    *,
+    is_admin: bool,
+    show_extended_attr: bool,
+    fault: Any,
+    bdms: list[Any],
+) -> dict[str, Any]:
+    """A server in ``GET /servers/detail`` and ``GET /servers/{id}``."""
+    status = (
+        "DELETED"
+        if instance.deleted
+        else states.status_from_state(instance.vm_state, instance.task_state)
+    )
+    image: Any = ""
+    if instance.image_ref:
+        image = {"id": instance.image_ref, "links": bookmark(prefix, "images", instance.image_ref)}
+        if version >= "2.98":
+            image["properties"] = {
+                k[6:]: v
+                for k, v in instance.system_metadata.items()
+                if k.startswith("image_") and k[6:] not in ("base_image_ref",)
+            }
+    server: dict[str, Any] = {
+        "id": instance.uuid,
+        "name": instance.display_name,
+        "status": status,
+        "tenant_id": instance.project_id or "",
+        "user_id": instance.user_id or "",
+        "metadata": dict(instance.metadata),
+        "hostId": generate_hostid(instance.host, instance.project_id),
+        "image": image,
+        "flavor": _server_flavor(prefix, instance.flavor, version),
+        "created": fmt.isotime(instance.created_at),
+        "updated": fmt.isotime(instance.updated_at),
+        "addresses": {},
+        "accessIPv4": instance.access_ip_v4 or "",
+        "accessIPv6": instance.access_ip_v6 or "",
+        "links": links(prefix, "servers", instance.uuid),
+        "OS-DCF:diskConfig": "AUTO" if instance.auto_disk_config else "MANUAL",
+    }
+    if status in ("ERROR", "DELETED") and fault is not None:
+        fault_dict = {
+            "code": fault.code,
+            "created": fmt.isotime(fault.created_at),
+            "message": fault.message,
+        }
+        if fault.details and (is_admin or fault.code != 500):
+            fault_dict["details"] = fault.details
+        server["fault"] = fault_dict
+    if status in ("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING"):
+        server["progress"] = instance.progress or 0
+    server["OS-EXT-AZ:availability_zone"] = instance.availability_zone or ""
+    server["config_drive"] = instance.config_drive or ""
+    server["key_name"] = instance.key_name
+    server["OS-SRV-USG:launched_at"] = fmt.perfect(instance.launched_at)
+    server["OS-SRV-USG:terminated_at"] = fmt.perfect(instance.terminated_at)
+    server["security_groups"] = [{"name": "default"}]
+    if show_extended_attr:
+        server["OS-EXT-SRV-ATTR:host"] = instance.host
+        server["OS-EXT-SRV-ATTR:instance_name"] = _instance_name(instance)
+        server["OS-EXT-SRV-ATTR:hypervisor_hostname"] = instance.node
+        if version >= "2.3":
+            server["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
+            server["OS-EXT-SRV-ATTR:kernel_id"] = instance.system_metadata.get(
+                "image_kernel_id", ""
+            )
+            server["OS-EXT-SRV-ATTR:launch_index"] = instance.launch_index
+            server["OS-EXT-SRV-ATTR:ramdisk_id"] = instance.system_metadata.get(
+                "image_ramdisk_id", ""
+            )
+            server["OS-EXT-SRV-ATTR:reservation_id"] = instance.reservation_id
+            server["OS-EXT-SRV-ATTR:root_device_name"] = instance.root_device_name
+            server["OS-EXT-SRV-ATTR:user_data"] = instance.user_data
+    server["OS-EXT-STS:task_state"] = instance.task_state
+    server["OS-EXT-STS:vm_state"] = instance.vm_state
+    server["OS-EXT-STS:power_state"] = instance.power_state
+    attached = []
+    for bdm in bdms:
+        if bdm.volume_id:
+            item: dict[str, Any] = {"id": bdm.volume_id}
+            if version >= "2.3":
+                item["delete_on_termination"] = bool(bdm.delete_on_termination)
+            attached.append(item)
+    server["os-extended-volumes:volumes_attached"] = attached
+    if version >= "2.9":
+        server["locked"] = bool(instance.locked_by)
+    if version >= "2.16" and is_admin:
+        server["host_status"] = "UP" if instance.host else ""
+    if version >= "2.19":
+        server["description"] = instance.display_description
+    if version >= "2.26":
+        server["tags"] = list(instance.tags)
+    if version >= "2.63":
+        server["trusted_image_certificates"] = None
+    if version >= "2.73":
+        server["locked_reason"] = instance.system_metadata.get("locked_reason")
+    if version >= "2.90" and not show_extended_attr:
+        server["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
+    if version >= "2.96":
+        server["pinned_availability_zone"] = None
+    return server
+
+
+def _instance_name(instance: Any) -> str:
+    return f"instance-{int(instance.uuid[:8], 16) & 0xFFFFFF:08x}"
+
+
+# -- images (the proxy) ------------------------------------------------------------------------
+
+_IMAGE_STATUS = {
+    "active": "ACTIVE",
+    "queued": "SAVING",
+    "saving": "SAVING",
+    "deleted": "DELETED",
+    "pending_delete": "DELETED",
+    "killed": "ERROR",
+}
+_IMAGE_PROGRESS = {"queued": 25, "saving": 50, "active": 100}
+
+
+def image_basic(prefix: LinkBase, glance_url: str, image: dict[str, Any]) -> dict[str, Any]:
+    """An image in ``GET /images``."""
+    return {
+        "id": image.get("id"),
+        "name": image.get("name"),
+        "links": _image_links(prefix, glance_url, image["id"]),
+    }
+
+
+def image_detail(
+    fmt: Formatter, prefix: LinkBase, glance_url: str, image: dict[str, Any]
+) -> dict[str, Any]:
+    """An image in ``GET /images/detail`` and ``GET /images/{id}``."""
+    properties = dict(image.get("properties") or {})
+    out: dict[str, Any] = {
+        "id": image.get("id"),
+        "name": image.get("name"),
+        "minRam": int(image.get("min_ram") or 0),
+        "minDisk": int(image.get("min_disk") or 0),
+        "metadata": properties,
+        "created": _image_time(fmt, image.get("created_at")),
+        "updated": _image_time(fmt, image.get("updated_at")),
+        "status": _IMAGE_STATUS.get(image.get("status"), "UNKNOWN"),
+        "progress": _IMAGE_PROGRESS.get(image.get("status"), 0),
+        "OS-EXT-IMG-SIZE:size": image.get("size"),
+        "links": _image_links(prefix, glance_url, image["id"]),
+    }
+    instance_uuid = properties.get("instance_uuid")
+    if instance_uuid is not None:
+        out["server"] = {"id": instance_uuid, "links": links(prefix, "servers", instance_uuid)}
+    auto = properties.get("auto_disk_config")
+    if auto is not None:
+        truthy = str(auto).lower() in ("1", "t", "true", "on", "y", "yes")
+        out["OS-DCF:diskConfig"] = "AUTO" if truthy else "MANUAL"
+    return out
+
+
+def _image_time(fmt: Formatter, value: Any) -> Any:
+    """``utils.isotime`` of what Nova's image client returns (an aware datetime)."""
+    if value is None:
+        return None
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, str):
+        return value if value.endswith("Z") else value.split(".")[0] + "Z"
+    return fmt.isotime(value)
+
+
+def _image_links(prefix: LinkBase, glance_url: str, ident: str) -> list[dict[str, str]]:
+    out = links(prefix, "images", ident)
+    out.append(
+        {
+            "rel": "alternate",
+            "type": "application/vnd.openstack.image",
+            "href": f"{glance_url.rstrip('/')}/images/{ident}",
+        }
+    )
+    return out
+
+
+# -- instance actions --------------------------------------------------------------------------
+
+ACTION_KEYS = (
+    "action",
+    "instance_uuid",
+    "request_id",
+    "user_id",
+    "project_id",
+    "start_time",
+    "message",
+)
+
+
+def instance_action(fmt: Formatter, action: Any, version: Any) -> dict[str, Any]:
+    """An action (the keys of ``ACTION_KEYS``, plus ``updated_at`` from 2.58)."""
+    out = {
+        "action": action.action,
+        "instance_uuid": action.instance_uuid,
+        "request_id": action.request_id,
+        "user_id": action.user_id,
+        "project_id": action.project_id,
+        "start_time": fmt.perfect(action.start_time),
+        "message": action.message,
+    }
+    if version >= "2.58":
+        out["updated_at"] = fmt.perfect(action.updated_at)
+    return out
+
+
+def instance_action_event(
+    fmt: Formatter,
+    event: Any,
+    project_id: str,
+    *,
+    show_traceback: bool,
+    show_host: bool,
+    show_hostid: bool,
+    show_details: bool,
+) -> dict[str, Any]:
+    """An event of an action, with what the caller may see."""
+    out: dict[str, Any] = {
+        "event": event.event,
+        "start_time": fmt.perfect(event.start_time),
+        "finish_time": fmt.perfect(event.finish_time),
+        "result": event.result,
+    }
+    if show_traceback:
+        out["traceback"] = event.traceback
+    if show_host:
+        out["host"] = event.host
+    if show_hostid:
+        out["hostId"] = generate_hostid(event.host, project_id)
+    if show_details:
+        out["details"] = event.details
+    return out

@@ -1,0 +1,242 @@
+"""Nova's WSGI layer, distilled (``nova/api/openstack/wsgi.py``): how a request becomes a
+controller call and how errors become Nova's fault bodies — in one place.
+
+`NovaApiService` adds to the shared `ApiService`: keystonemiddleware's 401, the optional
+project id in the URL (400 when it is not the token's), 415 for a body that is not JSON, the
+request id (``x-openstack-request-id`` and ``x-compute-request-id``, the one instance actions
+record), the action dispatcher of ``POST /servers/{id}/action`` (``action_peek``: 400
+"Malformed request body", 400 "There is no such action: <name>"), and `translate`, which is
+``expected_errors`` plus ``ResourceExceptionHandler``: Forbidden → 403, ValidationError and
+NotSupported → 400, anything else → 500 ``Unexpected API Error. Please contact the
+administrator\\n<class '...'>``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import traceback
+from collections.abc import Callable, Generator
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.service import ApiService
+from fakecloud.nova import exception
+from fakecloud.nova.api.views import LinkBase
+from fakecloud.nova.context import with_request_id
+
+SUPPORT_STRING = "Please contact the administrator"
+JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
+REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id")
+
+#: Where our classes live in the real services, for the 500 message.
+_REAL_MODULES = {
+    "fakecloud.nova.exception": "nova.exception",
+    "fakecloud.sim.rpc": "oslo_messaging.exceptions",
+    "fakecloud.nova.image_api": "glanceclient.exc",
+    "fakecloud.nova.volume_api": "cinderclient.exceptions",
+}
+
+
+def real_class_path(exc: BaseException) -> str:
+    """The class path real Nova would print for `exc` (``nova.exception.X``...)."""
+    cls = type(exc)
+    explicit = getattr(cls, "real_class_path", None)
+    if isinstance(explicit, str):
+        return explicit
+    module = cls.__module__
+    if module == "builtins":
+        return cls.__qualname__
+    return f"{_REAL_MODULES.get(module, module)}.{cls.__qualname__}"
+
+
+def unexpected_error(exc: BaseException) -> HttpError:
+    """Nova's 500 for an exception a controller did not expect."""
+    return HttpError(
+        500, f"Unexpected API Error. {SUPPORT_STRING}\n<class '{real_class_path(exc)}'>"
+    )
+
+
+def raise_http_conflict_for_instance_invalid_state(
+    exc: exception.InstanceInvalidState, action: str, server_id: str
+) -> None:
+    """``common.raise_http_conflict_for_instance_invalid_state``: 409 with Nova's wording."""
+    attr = exc.kwargs.get("attr")
+    state = exc.kwargs.get("state")
+    if attr is not None and state is not None:
+        msg = f"Cannot '{action}' instance {server_id} while it is in {attr} {state}"
+    else:
+        msg = f"Instance {server_id} is in an invalid state for '{action}'"
+    raise HttpError(409, msg)
+
+
+class NovaApiService(ApiService):
+    """The compute API's transport: Nova's faults, request ids, auth and project checks."""
+
+    name = "nova"
+    request_id_headers = ()  # added by `_finish`, from the request's own id
+    #: Paths answered without a token or a microversion (the version documents).
+    unversioned_paths = frozenset({"", "/", "/v2", "/v2/"})
+    public_paths = frozenset({"", "/", "/v2", "/v2/", "/v2.1", "/v2.1/"})
+
+    # -- the ApiService hooks ----------------------------------------------------------------
+
+    def versioned(self, req: Request) -> bool:
+        """Every path but the root version documents negotiates a microversion."""
+        return req.path not in self.unversioned_paths
+
+    def unexpected(self, exc: BaseException) -> HttpError:
+        """Nova's 500 body (for anything the controllers' translation did not see)."""
+        return unexpected_error(exc)
+
+    def dispatch(self, req: Request) -> Any:
+        """Authenticate (keystonemiddleware), give the request its id, then route it."""
+        ctx = req.context
+        if req.path not in self.public_paths:
+            if ctx is None:
+                return self._unauthenticated(req)
+            if not ctx.request_id:
+                req.context = with_request_id(ctx, self.kernel.ids.request_id())
+        return super().dispatch(req)
+
+    def _finish(self, req: Request, response: Response, extra: dict[str, str]) -> Response:
+        # The root pipeline (version documents) has no request-id middleware.
+        ctx = req.context
+        rid = getattr(ctx, "request_id", "") if ctx is not None else ""
+        if rid and req.path not in self.unversioned_paths:
+            for name in REQUEST_ID_HEADERS:
+                response.headers.setdefault(name, rid)
+        return super()._finish(req, response, extra)
+
+    def _unauthenticated(self, req: Request) -> Response:
+        self.kernel.trace.emit("api.request", self.name, f"{req.method} {req.path}", user=None)
+        self.kernel.trace.emit(
+            "api.response", self.name, f"{req.method} {req.path}", status=401, user=None
+        )
+        return Response(
+            401,
+            {
+                "error": {
+                    "code": 401,
+                    "title": "Unauthorized",
+                    "message": "The request you have made requires authentication.",
+                }
+            },
+            {
+                "Content-Type": "application/json",
+                "WWW-Authenticate": "Keystone uri='identity'",
+            },
+        )
+
+    # -- routes ------------------------------------------------------------------------------
+
+    def __init__(self, kernel: Any, versions: Any, config: Any):
+        super().__init__(kernel, versions)
+        self.config = config
+        self._project_routes: list[tuple[str, str, Any]] = []
+
+    def add(self, method: str, template: str, handler: Callable[[Request], Any]) -> None:
+        """Serve `template` under ``/v2.1`` and ``/v2.1/{project_id}``, with Nova's checks."""
+        wrapped = self._wrap(handler)
+        self.router.add(method, "/v2.1" + template, wrapped)
+        self._project_routes.append((method, "/v2.1/{project_id}" + template, wrapped))
+
+    def finish_routes(self) -> None:
+        """Register the project-id forms after every plain one (plain paths win ties)."""
+        for method, template, handler in self._project_routes:
+            self.router.add(method, template, handler)
+        self._project_routes.clear()
+
+    def _wrap(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        @functools.wraps(handler)
+        def run(req: Request) -> Any:
+            project_id = req.params.pop("project_id", None)
+            ctx = req.context
+            if project_id is not None and project_id != ctx.project_id:
+                raise HttpError(
+                    400,
+                    f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
+                    f"Context's project_id '{ctx.project_id}'",
+                )
+            content_type = req.headers.get("content-type")
+            if content_type:
+                media = content_type.split(";", 1)[0].strip().lower()
+                # text/plain is what some WSGI servers default to: Nova lets it through.
+                if media not in JSON_TYPES and media not in ("", "text/plain"):
+                    raise HttpError(415, "Unsupported Content-Type")
+            req.link_prefix = self.link_prefix(req, project_id)
+            try:
+                result = handler(req)
+            except Exception as exc:  # noqa: BLE001 - translated in one place
+                raise self.translate(req, exc) from None
+            if inspect.isgenerator(result):
+                return self._guard(req, result)
+            return result
+
+        return run
+
+    def _guard(self, req: Request, work: Generator) -> Generator[Any, Any, Any]:
+        try:
+            return (yield from work)
+        except Exception as exc:  # noqa: BLE001
+            raise self.translate(req, exc) from None
+
+    def translate(self, req: Request, exc: BaseException) -> HttpError:
+        """``expected_errors`` + ``ResourceExceptionHandler``: the HTTP error for `exc`."""
+        if isinstance(exc, HttpError):
+            return exc
+        if isinstance(exc, exception.Forbidden):
+            return HttpError(403, exc.format_message())
+        if isinstance(exc, (exception.ValidationError, exception.NotSupported)):
+            return HttpError(400, exc.format_message())
+        if isinstance(exc, exception.Unauthorized):
+            return HttpError(401, exc.format_message())
+        self.kernel.trace.emit(
+            "api.error",
+            self.name,
+            f"{req.method} {req.path}",
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exception(exc)[-4:],
+        )
+        return unexpected_error(exc)
+
+    def link_prefix(self, req: Request, project_id: str | None = None) -> LinkBase:
+        """The base of links in responses: ``[api] compute_link_prefix`` or the request's host,
+        and the project id when the request URL carried one."""
+        from fakecloud.transport.endpoints import host_url
+
+        base = (
+            self.config.compute_link_prefix
+            or req.base_url
+            or host_url(self.kernel.config, "compute")
+        ).rstrip("/")
+        if base.endswith("/v2.1"):
+            base = base[: -len("/v2.1")]
+        return LinkBase(base, project_id or "")
+
+    # -- bodies ------------------------------------------------------------------------------
+
+    @staticmethod
+    def action_peek(req: Request) -> tuple[str, Any]:
+        """The action name and the parsed body (``wsgi.action_peek``), or Nova's errors."""
+        try:
+            decoded = json.loads(req.body)
+        except ValueError:
+            raise HttpError(400, "Malformed request body") from None
+        if decoded is None or not isinstance(decoded, (dict, list, str)):
+            # len(None) / a number: a TypeError in Nova's dispatcher → 404.
+            raise HttpError(404, "The resource could not be found.")
+        if len(decoded) != 1:
+            raise HttpError(400, "Malformed request body")
+        if not isinstance(decoded, dict):
+            raise HttpError(404, "The resource could not be found.")
+        return next(iter(decoded)), decoded
+
+    @staticmethod
+    def body(req: Request) -> Any:
+        """The JSON body (400 "Malformed request body" when it is not JSON)."""
+        try:
+            return req.json()
+        except ValueError:
+            raise HttpError(400, "Malformed request body") from None

@@ -1,0 +1,110 @@
+"""Block devices of a server at boot and at delete (``nova/virt/block_device.py``, and the
+API's ``_local_cleanup_bdm_volumes``), through Nova's Cinder client.
+
+At boot each volume mapping gets its volume: an existing one (reserved by the API with an
+attachment), or one Cinder creates from an
+image, from a snapshot (a volume-backed snapshot image's mapping) or blank, which Nova then
+polls every ``block_device_allocate_retries_interval`` until it is ``available``; then the
+volume is attached (``attachment_create`` + ``attachment_complete``). A snapshot that is still
+``creating`` makes Cinder refuse the volume (400), and the build aborts (LP #1489581).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import exception
+
+
+def prepare_block_devices(
+    nova: Any, context: Any, instance: Any, bdms: list[Any]
+) -> Generator[Any, Any, None]:
+    """Create, wait for and attach every volume of a booting server (DB order)."""
+    volume_api = nova.volume_api
+    for bdm in bdms:
+        if not bdm.is_volume:
+            continue
+        if bdm.source_type in ("snapshot", "image", "blank"):
+            kwargs: dict[str, Any] = {
+                "volume_type": bdm.volume_type,
+                "availability_zone": instance.availability_zone,
+            }
+            size = bdm.volume_size
+            if bdm.source_type == "snapshot":
+                snapshot = yield from volume_api.get_snapshot(context, bdm.snapshot_id)
+                kwargs["snapshot"] = snapshot
+                size = size or snapshot.get("volume_size") or snapshot.get("size")
+            elif bdm.source_type == "image":
+                kwargs["image_id"] = bdm.image_id
+            volume = yield from volume_api.create(context, size, "", "", **kwargs)
+            bdm.volume_id = volume["id"]
+            yield from _await_volume_created(nova, context, bdm.volume_id)
+        if not bdm.attachment_id:
+            attachment = yield from volume_api.attachment_create(
+                context, bdm.volume_id, instance.uuid
+            )
+            bdm.attachment_id = attachment["id"]
+        yield from volume_api.attachment_update(
+            context, bdm.attachment_id, connector(instance.host), mountpoint=bdm.device_name
+        )
+        yield from volume_api.attachment_complete(context, bdm.attachment_id)
+
+
+def connector(host: str) -> dict[str, Any]:
+    """The os-brick connector of a compute host (what libvirt's driver reports)."""
+    return {
+        "platform": "x86_64",
+        "os_type": "linux",
+        "ip": "192.0.2.10",
+        "host": host,
+        "multipath": False,
+        "initiator": f"iqn.1993-08.org.debian:01:{host}",
+        "do_local_attach": False,
+    }
+
+
+def _await_volume_created(nova: Any, context: Any, volume_id: str) -> Generator[Any, Any, None]:
+    cfg = nova.config
+    attempts = max(1, cfg.volume_wait_retries + 1)
+    status = "unknown"
+    for attempt in range(1, attempts + 1):
+        volume = yield from nova.volume_api.get(context, volume_id)
+        status = volume.get("status")
+        if status == "available":
+            return
+        if status == "error":
+            break
+        if attempt < attempts:
+            yield nova.kernel.env.timeout(cfg.volume_wait_interval_s)
+    raise exception.VolumeNotCreated(
+        volume_id=volume_id,
+        seconds=int(cfg.volume_wait_interval_s * (attempts - 1)),
+        attempts=attempts,
+        volume_status=status,
+    )
+
+
+def cleanup_volumes(
+    nova: Any, context: Any, instance: Any, bdms: list[Any]
+) -> Generator[Any, Any, None]:
+    """Detach every volume and delete those marked ``delete_on_termination``; failures are
+    logged and ignored, as Nova does."""
+    volume_api = nova.volume_api
+    for bdm in bdms:
+        if not bdm.is_volume or not bdm.volume_id:
+            continue
+        try:
+            if bdm.attachment_id:
+                yield from volume_api.attachment_delete(context, bdm.attachment_id)
+                bdm.attachment_id = None
+            if bdm.delete_on_termination:
+                yield from volume_api.delete(context, bdm.volume_id)
+        except Exception as exc:  # noqa: BLE001 - "Ignoring volume cleanup failure"
+            nova.kernel.trace.emit(
+                "log",
+                "nova",
+                instance.uuid,
+                level="warning",
+                message=f"Ignoring volume cleanup failure due to {exc}",
+            )

@@ -1,0 +1,671 @@
+"""The compute API (``nova/compute/api.py``): what nova-api does for a server, before any RPC.
+
+Each action keeps Nova's gates, in Nova's order: `check_instance_lock`, then
+`check_instance_state` (vm_state, task_state, launched_at), then the task_state
+compare-and-swap that claims the server, the instance action, and the RPC to its host.
+
+`API.snapshot` is the image-backed createImage path of the spec (section 3.3): create the queued
+Glance image, CAS the task_state to ``image_snapshot_pending`` (409 when a delete got there
+first, an uncaught `UnexpectedTaskStateError` — a 500 and a leaked image — when another request
+did), record the ``createImage`` action, cast ``snapshot_instance``.
+
+`API.snapshot_volume_backed` is a thin delegate to `fakecloud.nova.compute.volume_backed`
+(written next, by the volume-backed engineer): its gates are the same decorator.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import re
+import uuid as uuidlib
+from collections.abc import Callable, Generator
+from typing import Any
+
+from fakecloud.nova import exception, states
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.objects import BlockDeviceMapping, Instance
+
+# Instance actions (``nova/compute/instance_actions.py``).
+CREATE = "create"
+DELETE = "delete"
+STOP = "stop"
+START = "start"
+PAUSE = "pause"
+UNPAUSE = "unpause"
+SUSPEND = "suspend"
+RESUME = "resume"
+LOCK = "lock"
+UNLOCK = "unlock"
+SHELVE = "shelve"
+SHELVE_OFFLOAD = "shelveOffload"
+UNSHELVE = "unshelve"
+CREATE_IMAGE = "createImage"
+RESET_STATE = "resetState"
+
+SNAPSHOT_STATES = (states.ACTIVE, states.STOPPED, states.PAUSED, states.SUSPENDED)
+"""vm_states both snapshot paths accept (``@check_instance_state`` of ``snapshot``)."""
+
+API_ACTOR = "nova-api"
+GiB = 1024**3
+
+
+def check_instance_state(
+    vm_state: Any = None, task_state: Any = (None,), must_have_launched: bool = True
+) -> Callable:
+    """Nova's decorator: `InstanceInvalidState` unless vm_state is allowed, task_state is
+    allowed and the server has launched. ``None`` for a list means "any"."""
+    vm_allowed = None if vm_state is None else set(vm_state)
+    task_allowed = None if task_state is None else set(task_state)
+
+    def outer(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def inner(self: Any, context: Any, instance: Instance, *args: Any, **kw: Any) -> Any:
+            method = f.__name__
+            if vm_allowed is not None and instance.vm_state not in vm_allowed:
+                raise exception.InstanceInvalidState(
+                    attr="vm_state",
+                    instance_uuid=instance.uuid,
+                    state=instance.vm_state,
+                    method=method,
+                )
+            if task_allowed is not None and instance.task_state not in task_allowed:
+                raise exception.InstanceInvalidState(
+                    attr="task_state",
+                    instance_uuid=instance.uuid,
+                    state=instance.task_state,
+                    method=method,
+                )
+            if must_have_launched and not instance.launched_at:
+                raise exception.InstanceInvalidState(
+                    attr="launched_at",
+                    instance_uuid=instance.uuid,
+                    state=instance.launched_at,
+                    method=method,
+                )
+            return f(self, context, instance, *args, **kw)
+
+        return inner
+
+    return outer
+
+
+def check_instance_lock(f: Callable) -> Callable:
+    """Nova's decorator: a locked server refuses changes from non-admins (409)."""
+
+    @functools.wraps(f)
+    def inner(self: Any, context: Any, instance: Instance, *args: Any, **kw: Any) -> Any:
+        if instance.locked and not context.is_admin:
+            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+        return f(self, context, instance, *args, **kw)
+
+    return inner
+
+
+def check_instance_host(f: Callable) -> Callable:
+    """Nova's decorator: a server with no host is not ready (409 ``InstanceNotReady``)."""
+
+    @functools.wraps(f)
+    def inner(self: Any, context: Any, instance: Instance, *args: Any, **kw: Any) -> Any:
+        if not instance.host:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return f(self, context, instance, *args, **kw)
+
+    return inner
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def is_uuid_like(value: Any) -> bool:
+    """``oslo_utils.uuidutils.is_uuid_like`` (the canonical form checked first, quickly)."""
+    if isinstance(value, str) and _UUID.match(value):
+        return True
+    try:
+        return str(uuidlib.UUID(value)).replace("-", "") == str(value).replace("-", "").lower()
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+class API:
+    """nova-api's compute API for one cloud."""
+
+    def __init__(self, nova: Any):
+        self.nova = nova
+        self.kernel = nova.kernel
+        self.db = nova.db
+        self.compute_rpcapi = nova.compute_rpcapi
+        self.image_api = nova.image_api
+        self.volume_api = nova.volume_api
+        self.config = nova.config
+        self.notifier = nova.notifier
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def get(self, context: Any, instance_id: str, read_deleted: bool = False) -> Instance:
+        """The server, as the caller may see it: `InstanceNotFound` for a bad id, a missing or
+        deleted server, and (non-admins) another project's server."""
+        if not is_uuid_like(instance_id):
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        row = self.db.instance_row(instance_id)
+        if row is None or (row.deleted and not read_deleted):
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        if not context.is_admin and row.project_id != context.project_id:
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        return row.clone(API_ACTOR)
+
+    def get_all(
+        self, context: Any, search_opts: dict[str, Any], all_tenants: bool = False
+    ) -> list[Instance]:
+        """Servers visible to the caller, newest first, filtered like Nova's list."""
+        name = search_opts.get("name")
+        pattern = re.compile(name) if name else None
+        vms = tasks = None
+        if search_opts.get("status"):
+            vms, tasks = states.task_and_vm_state_from_status(search_opts["status"])
+        out = []
+        for row in self.db.instances.values():
+            if row.deleted:
+                continue
+            if not all_tenants and row.project_id != context.project_id:
+                continue
+            if all_tenants and search_opts.get("project_id") not in (None, row.project_id):
+                continue
+            if pattern is not None and not pattern.search(row.display_name or ""):
+                continue
+            if vms is not None and (
+                row.vm_state not in vms or ("default" not in tasks and row.task_state not in tasks)
+            ):
+                continue
+            out.append(row)
+        out.sort(key=lambda r: r.created_at, reverse=True)
+        return out
+
+    def _record_action_start(self, context: Any, instance: Instance, action: str) -> None:
+        self.db.action_start(context, instance.uuid, action)
+
+    # -- createImage -------------------------------------------------------------------------
+
+    @check_instance_state(vm_state=SNAPSHOT_STATES)
+    def snapshot(
+        self,
+        context: Any,
+        instance: Instance,
+        name: str,
+        extra_properties: dict[str, Any] | None = None,
+    ) -> Generator[Any, Any, dict[str, Any]]:
+        """Snapshot an image-backed server: a queued image now, the data from its host later."""
+        image_meta = yield from compute_utils.create_image(
+            context,
+            instance,
+            name,
+            "snapshot",
+            self.image_api,
+            self.config.non_inheritable(),
+            extra_properties=extra_properties,
+        )
+        instance.task_state = states.IMAGE_SNAPSHOT_PENDING
+        try:
+            instance.save(expected_task_state=[None])
+        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as ex:
+            yield from compute_utils.delete_image(
+                context, self.image_api, image_meta["id"], self.kernel, API_ACTOR
+            )
+            attr, state = "task_state", states.DELETING
+            if type(ex) is exception.InstanceNotFound:
+                attr, state = "vm_state", states.DELETED
+            raise exception.InstanceInvalidState(
+                attr=attr, instance_uuid=instance.uuid, state=state, method="snapshot"
+            ) from None
+        # Any other UnexpectedTaskStateError propagates: a 500, and the image stays queued.
+        self._record_action_start(context, instance, CREATE_IMAGE)
+        self.compute_rpcapi.snapshot_instance(context, instance, image_meta["id"])
+        return image_meta
+
+    def snapshot_volume_backed(
+        self,
+        context: Any,
+        instance: Instance,
+        name: str,
+        extra_properties: dict[str, Any] | None = None,
+    ) -> Generator[Any, Any, dict[str, Any]]:
+        """Snapshot a volume-backed server (spec 3.4), in `fakecloud.nova.compute.volume_backed`.
+
+        That module defines ``snapshot_volume_backed(compute_api, context, instance, name,
+        extra_properties)`` as a generator, decorated with
+        ``check_instance_state(vm_state=...)`` of this module.
+        """
+        try:
+            module = importlib.import_module("fakecloud.nova.compute.volume_backed")
+        except ModuleNotFoundError as exc:
+            if exc.name != "fakecloud.nova.compute.volume_backed":
+                raise
+            raise NotImplementedError(
+                "the volume-backed snapshot path (fakecloud/nova/compute/volume_backed.py) "
+                "is not built yet"
+            ) from None
+        result = module.snapshot_volume_backed(self, context, instance, name, extra_properties)
+        if inspect.isgenerator(result):
+            result = yield from result
+        return result
+
+    # -- server life cycle -------------------------------------------------------------------
+
+    def _claim(self, instance: Instance, task_state: str) -> None:
+        """Set the task_state with the compare-and-swap every action does (expected None)."""
+        instance.task_state = task_state
+        instance.save(expected_task_state=[None])
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[states.ACTIVE, states.ERROR])
+    def stop(self, context: Any, instance: Instance) -> None:
+        """Power the server off (``powering-off``)."""
+        instance.progress = 0
+        self._claim(instance, states.POWERING_OFF)
+        self._record_action_start(context, instance, STOP)
+        self.compute_rpcapi.stop_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[states.STOPPED])
+    def start(self, context: Any, instance: Instance) -> None:
+        """Power the server on (``powering-on``)."""
+        self._claim(instance, states.POWERING_ON)
+        self._record_action_start(context, instance, START)
+        self.compute_rpcapi.start_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE])
+    def pause(self, context: Any, instance: Instance) -> None:
+        """Pause the server (``pausing``)."""
+        self._claim(instance, states.PAUSING)
+        self._record_action_start(context, instance, PAUSE)
+        self.compute_rpcapi.pause_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.PAUSED])
+    def unpause(self, context: Any, instance: Instance) -> None:
+        """Unpause the server (``unpausing``)."""
+        self._claim(instance, states.UNPAUSING)
+        self._record_action_start(context, instance, UNPAUSE)
+        self.compute_rpcapi.unpause_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE])
+    def suspend(self, context: Any, instance: Instance) -> None:
+        """Suspend the server to disk (``suspending``)."""
+        self._claim(instance, states.SUSPENDING)
+        self._record_action_start(context, instance, SUSPEND)
+        self.compute_rpcapi.suspend_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.SUSPENDED])
+    def resume(self, context: Any, instance: Instance) -> None:
+        """Resume a suspended server (``resuming``)."""
+        self._claim(instance, states.RESUMING)
+        self._record_action_start(context, instance, RESUME)
+        self.compute_rpcapi.resume_instance(context, instance)
+
+    def lock(self, context: Any, instance: Instance, reason: str | None = None) -> None:
+        """Lock the server (an ``api_lock`` event); the owner re-locking is a no-op."""
+        is_owner = instance.project_id == context.project_id
+        if instance.locked and is_owner:
+            return
+        self._record_action_start(context, instance, LOCK)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "api_lock", self.config.api_host
+        )
+        instance.locked = True
+        instance.locked_by = "owner" if is_owner else "admin"
+        if reason:
+            instance.system_metadata = {**instance.system_metadata, "locked_reason": reason}
+        instance.save()
+        event.finish()
+        self.notifier.instance_action(self.config.api_host, "nova-api", instance, "lock")
+
+    def is_expected_locked_by(self, context: Any, instance: Instance) -> bool:
+        """Whether the caller is the kind of user (owner/admin) that locked the server."""
+        expect = "owner" if instance.project_id == context.project_id else "admin"
+        return not instance.locked_by or instance.locked_by == expect
+
+    def unlock(self, context: Any, instance: Instance) -> None:
+        """Unlock the server (an ``api_unlock`` event)."""
+        self._record_action_start(context, instance, UNLOCK)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "api_unlock", self.config.api_host
+        )
+        instance.locked = False
+        instance.locked_by = None
+        if "locked_reason" in instance.system_metadata:
+            meta = dict(instance.system_metadata)
+            meta.pop("locked_reason")
+            instance.system_metadata = meta
+        instance.save()
+        event.finish()
+        self.notifier.instance_action(self.config.api_host, "nova-api", instance, "unlock")
+
+    @check_instance_lock
+    @check_instance_state(vm_state=SNAPSHOT_STATES)
+    def shelve(self, context: Any, instance: Instance) -> Generator[Any, Any, None]:
+        """Shelve: an image-backed server is snapshotted to ``<name>-shelved`` first."""
+        instance.task_state = states.SHELVING
+        instance.system_metadata = {
+            **instance.system_metadata,
+            "image_base_image_ref": instance.image_ref,
+        }
+        instance.save(expected_task_state=[None])
+        self._record_action_start(context, instance, SHELVE)
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        if not compute_utils.is_volume_backed_instance(instance, bdms):
+            image_meta = yield from compute_utils.create_image(
+                context,
+                instance,
+                f"{instance.display_name}-shelved",
+                "snapshot",
+                self.image_api,
+                self.config.non_inheritable(),
+            )
+            self.compute_rpcapi.shelve_instance(context, instance, image_meta["id"])
+        else:
+            self.compute_rpcapi.shelve_offload_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.SHELVED])
+    def shelve_offload(self, context: Any, instance: Instance) -> None:
+        """Remove a shelved server from its host."""
+        self._claim(instance, states.SHELVING_OFFLOADING)
+        self._record_action_start(context, instance, SHELVE_OFFLOAD)
+        self.compute_rpcapi.shelve_offload_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.SHELVED, states.SHELVED_OFFLOADED])
+    def unshelve(self, context: Any, instance: Instance) -> None:
+        """Unshelve: power a shelved server on again, or spawn an offloaded one on a host."""
+        self._claim(instance, states.UNSHELVING)
+        self._record_action_start(context, instance, UNSHELVE)
+        self.kernel.spawn(
+            self.nova.conductor.unshelve_instance(context, instance),
+            name=f"nova-conductor unshelve {instance.uuid}",
+        )
+
+    def reset_state(self, context: Any, instance: Instance, state: str) -> None:
+        """Admin ``os-resetState``: vm_state active or error, task_state none."""
+        self._record_action_start(context, instance, RESET_STATE)
+        self.db.instance_force(
+            instance.uuid,
+            API_ACTOR,
+            {"vm_state": states.VM_STATE_RESET},
+            vm_state=state,
+            task_state=None,
+        )
+
+    @check_instance_lock
+    @check_instance_state(vm_state=None, task_state=None, must_have_launched=False)
+    def delete(self, context: Any, instance: Instance) -> Generator[Any, Any, None]:
+        """Delete: task_state ``deleting`` (no compare-and-swap), then the host destroys it.
+
+        A server with no host (offloaded, or failed before scheduling) is deleted here.
+        """
+        yield from self._delete(context, instance)
+
+    def _delete(self, context: Any, instance: Instance) -> Generator[Any, Any, None]:
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        if instance.vm_state in (states.SHELVED, states.SHELVED_OFFLOADED):
+            snapshot_id = instance.system_metadata.get("shelved_image_id")
+            if snapshot_id:
+                try:
+                    yield from self.image_api.delete(context, snapshot_id)
+                except (exception.ImageNotFound, exception.ImageNotAuthorized):
+                    pass
+        original_task_state = instance.task_state
+        try:
+            instance.task_state = states.DELETING
+            instance.progress = 0
+            instance.save()
+        except exception.InstanceNotFound:
+            return
+        host_up = bool(instance.host) and self.kernel.rpc.is_up(f"compute.{instance.host}")
+        if host_up:
+            if original_task_state in (states.DELETING, states.SOFT_DELETING):
+                return
+            self._record_action_start(context, instance, DELETE)
+            self.compute_rpcapi.terminate_instance(context, instance, bdms)
+            return
+        # Local delete: no host, or its compute service is down.
+        yield from self.nova.cleanup_volumes(context, instance, bdms)
+        self.notifier.instance_usage(self.config.api_host, instance, "delete.start")
+        self.db.instance_destroy(instance, API_ACTOR)
+        self._record_action_start(context, instance, DELETE)
+        self.notifier.instance_usage(self.config.api_host, instance, "delete.end")
+
+    # -- boot ----------------------------------------------------------------------------------
+
+    def create(
+        self,
+        context: Any,
+        flavor: Any,
+        image_href: str | None,
+        name: str,
+        block_device_mapping: list[dict[str, Any]],
+        **options: Any,
+    ) -> Generator[Any, Any, Instance]:
+        """Validate a boot request, store the server (``building``/``scheduling``), record
+        ``create``, and hand it to the conductor; the build itself takes virtual time."""
+        self._check_quota(context, flavor)
+        image_meta: dict[str, Any] | None = None
+        if image_href:
+            try:
+                image_meta = yield from self.image_api.get(context, image_href)
+            except exception.ImageNotFound:
+                raise exception.ImageNotFound(image_id=image_href) from None
+            if image_meta.get("status") != "active":
+                raise exception.ImageNotActive(image_id=image_href)
+        bdms = self._bdms_from_request(block_device_mapping)
+        if image_meta is not None:
+            bdms = self._merge_image_bdms(image_meta, bdms)
+        root = next((b for b in bdms if b.get("boot_index") == 0), None)
+        if root is None and image_href:
+            root = {
+                "source_type": "image",
+                "destination_type": "local",
+                "boot_index": 0,
+                "image_id": image_href,
+                "delete_on_termination": True,
+            }
+            bdms.insert(0, root)
+        if root is None:
+            raise exception.InvalidBDMBootSequence()
+        volume_backed = root["destination_type"] == "volume"
+        boot_meta = yield from self._validate_bdms(context, bdms, image_meta)
+        if not volume_backed and image_meta is not None and flavor.root_gb:
+            root_bytes = flavor.root_gb * GiB
+            image_size = int(image_meta.get("size") or 0)
+            if image_size > root_bytes:
+                raise exception.FlavorDiskSmallerThanImage(
+                    flavor_size=root_bytes, image_size=image_size
+                )
+            min_disk = int(image_meta.get("min_disk") or 0) * GiB
+            if min_disk > root_bytes:
+                raise exception.FlavorDiskSmallerThanMinDisk(
+                    flavor_size=root_bytes, image_min_disk=min_disk
+                )
+        sysmeta = compute_utils.get_system_metadata_from_image(boot_meta or {}, flavor)
+        sysmeta["image_base_image_ref"] = "" if volume_backed else (image_href or "")
+        sysmeta["owner_user_name"] = getattr(context, "user_name", "") or context.user_id
+        sysmeta["owner_project_name"] = getattr(context, "project_name", "") or str(
+            context.project_id
+        )
+        sysmeta["boot_roles"] = ",".join(context.roles)
+        uuid = self.kernel.ids.uuid()
+        inst = Instance.new(
+            uuid=uuid,
+            display_name=name,
+            display_description=options.get("description"),
+            project_id=context.project_id,
+            user_id=context.user_id,
+            vm_state=states.BUILDING,
+            task_state=states.SCHEDULING,
+            image_ref="" if volume_backed else (image_href or ""),
+            flavor=flavor,
+            root_device_name="/dev/vda",
+            system_metadata=sysmeta,
+            metadata=dict(options.get("metadata") or {}),
+            key_name=options.get("key_name"),
+            availability_zone=options.get("availability_zone"),
+            reservation_id="r-" + self.kernel.ids.hex(4),
+            hostname=re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63] or "server",
+            user_data=options.get("user_data"),
+            access_ip_v4=options.get("access_ip_v4"),
+            access_ip_v6=options.get("access_ip_v6"),
+            auto_disk_config=options.get("disk_config") == "AUTO",
+            launch_index=options.get("launch_index", 0),
+        )
+        instance = self.db.instance_create(inst, API_ACTOR)
+        for spec in bdms:
+            bdm = self.db.bdm_create(BlockDeviceMapping(instance_uuid=uuid, **_bdm_fields(spec)))
+            if bdm.source_type == "volume" and bdm.is_volume:
+                # The new attach flow reserves an existing volume at the API.
+                attachment = yield from self.volume_api.attachment_create(
+                    context, bdm.volume_id, uuid
+                )
+                bdm.attachment_id = attachment["id"]
+        self._record_action_start(context, instance, CREATE)
+        self.kernel.spawn(
+            self.nova.conductor.schedule_and_build_instances(context, instance, boot_meta),
+            name=f"nova-conductor build {uuid}",
+        )
+        return instance
+
+    def _check_quota(self, context: Any, flavor: Any) -> None:
+        cfg = self.config
+        mine = [
+            i
+            for i in self.db.instances.values()
+            if not i.deleted and i.project_id == context.project_id
+        ]
+        wanted = {
+            "instances": (1, len(mine), cfg.quota_instances),
+            "cores": (flavor.vcpus, sum(i.flavor.vcpus for i in mine), cfg.quota_cores),
+            "ram": (flavor.memory_mb, sum(i.flavor.memory_mb for i in mine), cfg.quota_ram),
+        }
+        for resource, (req, used, allowed) in wanted.items():
+            if allowed >= 0 and used + req > allowed:
+                raise exception.OverQuota(
+                    message=(
+                        f"Quota exceeded for {resource}: Requested {req}, but already used "
+                        f"{used} of {allowed} {resource}"
+                    ),
+                    overs=resource,
+                )
+
+    @staticmethod
+    def _bdms_from_request(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for spec in specs:
+            bdm = dict(spec)
+            source = bdm.get("source_type")
+            ref = bdm.pop("uuid", None)
+            if ref is not None:
+                key = {"volume": "volume_id", "snapshot": "snapshot_id", "image": "image_id"}.get(
+                    source
+                )
+                if key is None:
+                    raise exception.InvalidBDMFormat(
+                        details="Mapping image to local is not supported."
+                    )
+                bdm[key] = ref
+            if bdm.get("boot_index") is not None:
+                bdm["boot_index"] = int(bdm["boot_index"])
+                if bdm["boot_index"] < 0:
+                    bdm["boot_index"] = None
+            if bdm.get("volume_size") is not None:
+                bdm["volume_size"] = int(bdm["volume_size"])
+            if bdm.get("destination_type") is None:
+                bdm["destination_type"] = "local" if source in ("image", "blank") else "volume"
+            if source == "blank" and bdm["destination_type"] == "local":
+                bdm.setdefault("guest_format", None)
+            out.append(bdm)
+        return out
+
+    @staticmethod
+    def _merge_image_bdms(
+        image_meta: dict[str, Any], bdms: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Image-defined mappings (a volume-backed snapshot image) under the request's own."""
+        props = image_meta.get("properties") or {}
+        raw = props.get("block_device_mapping")
+        if not raw or str(props.get("bdm_v2", "")).lower() not in ("true", "1", "yes"):
+            return bdms
+        import json
+
+        image_bdms = json.loads(raw) if isinstance(raw, str) else list(raw)
+        taken = {b.get("device_name") for b in bdms if b.get("device_name")}
+        has_root = any(b.get("boot_index") == 0 for b in bdms)
+        merged = []
+        for bdm in image_bdms:
+            bdm = {k: v for k, v in bdm.items() if v is not None}
+            if bdm.get("device_name") in taken:
+                continue
+            if has_root and bdm.get("boot_index") == 0:
+                continue
+            merged.append(bdm)
+        return merged + bdms
+
+    def _validate_bdms(
+        self, context: Any, bdms: list[dict[str, Any]], image_meta: dict[str, Any] | None
+    ) -> Generator[Any, Any, dict[str, Any] | None]:
+        """Check every referenced volume, snapshot and image; return the boot image metadata."""
+        boot_meta = image_meta
+        for bdm in bdms:
+            source = bdm.get("source_type")
+            root = bdm.get("boot_index") == 0
+            if source == "volume":
+                try:
+                    volume = yield from self.volume_api.get(context, bdm["volume_id"])
+                except exception.VolumeNotFound:
+                    raise exception.InvalidBDMVolume(id=bdm["volume_id"]) from None
+                if volume.get("status") != "available":
+                    raise exception.InvalidVolume(
+                        reason=(
+                            f"volume '{volume['id']}' status must be 'available'. Currently "
+                            f"in '{volume.get('status')}'"
+                        )
+                    )
+                if root and image_meta is None:
+                    boot_meta = _volume_image_meta(volume)
+            elif source == "snapshot":
+                try:
+                    snap = yield from self.volume_api.get_snapshot(context, bdm["snapshot_id"])
+                except exception.SnapshotNotFound:
+                    raise exception.InvalidBDMSnapshot(id=bdm["snapshot_id"]) from None
+                if bdm.get("volume_size") is None:
+                    bdm["volume_size"] = snap.get("volume_size") or snap.get("size")
+            elif source == "image" and bdm.get("image_id") != (image_meta or {}).get("id"):
+                try:
+                    meta = yield from self.image_api.get(context, bdm["image_id"])
+                except exception.ImageNotFound:
+                    raise exception.InvalidBDMImage(id=bdm["image_id"]) from None
+                if root and boot_meta is None:
+                    boot_meta = meta
+        return boot_meta
+
+
+def _volume_image_meta(volume: dict[str, Any]) -> dict[str, Any]:
+    """``block_device.get_bdm_image_metadata`` for a root volume: its image metadata."""
+    vim = dict(volume.get("volume_image_metadata") or {})
+    meta: dict[str, Any] = {"properties": {}}
+    for key in ("min_ram", "min_disk", "disk_format", "container_format"):
+        if key in vim:
+            value = vim.pop(key)
+            meta[key] = int(value) if key in ("min_ram", "min_disk") else value
+    for key in ("image_id", "image_name", "size", "checksum"):
+        vim.pop(key, None)
+    meta["properties"] = vim
+    return meta
+
+
+def _bdm_fields(spec: dict[str, Any]) -> dict[str, Any]:
+    allowed = BlockDeviceMapping.__dataclass_fields__
+    return {k: v for k, v in spec.items() if k in allowed and k != "instance_uuid"}

@@ -1,0 +1,614 @@
+"""The compute manager of one host (``nova/compute/manager.py``): the RPC endpoint
+``compute.<host>`` and the work it does with its driver.
+
+`snapshot_instance` is the image-backed snapshot on the host (spec 4.1–4.4): claim
+``image_snapshot`` (expected ``image_snapshot_pending``; a vanished or deleting server ends it
+quietly, its queued image left behind), then `_snapshot_instance` under the host's
+``max_concurrent_snapshots`` semaphore — inline in the RPC worker (switch
+``snapshot_inline_in_rpc_worker``, ≤ 32.x: the ``compute_snapshot_instance`` event spans the
+snapshot) or spawned (33.0.0+: the event is Success at once). Failures follow Nova's
+decorators, inner to outer: delete the image, record a fault, end the event in Error, put
+task_state back to none (not after an `UnexpectedTaskStateError`), send error notifications.
+
+Every task of the host is registered, so `restart` can kill them as a crashing nova-compute
+does; `init_host` then clears the snapshot task states it finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import simpy
+
+from fakecloud.nova import exception, states
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.context import elevated
+from fakecloud.nova.virt.driver import LibvirtDriver
+from fakecloud.sim.io import gbit_per_s
+
+_SHELVING_STATE_MAP = {
+    states.IMAGE_PENDING_UPLOAD: states.SHELVING_IMAGE_PENDING_UPLOAD,
+    states.IMAGE_UPLOADING: states.SHELVING_IMAGE_UPLOADING,
+    states.SHELVING: states.SHELVING,
+}
+
+
+class ComputeManager:
+    """nova-compute on one host."""
+
+    def __init__(self, nova: Any, host: str):
+        self.nova = nova
+        self.kernel = nova.kernel
+        self.config = nova.config
+        self.switches = nova.kernel.switches
+        self.db = nova.db
+        self.image_api = nova.image_api
+        self.volume_api = nova.volume_api
+        self.notifier = nova.notifier
+        self.host = host
+        self.actor = f"nova-compute:{host}"
+        self.target = f"compute.{host}"
+        self.link = self.kernel.io.resource(
+            f"link:{host}->glance", gbit_per_s(self.config.glance_link_gbit_per_s)
+        )
+        self.driver = LibvirtDriver(self)
+        slots = self.config.max_concurrent_snapshots or 1000
+        self._snapshot_semaphore = simpy.Resource(self.kernel.env, capacity=slots)
+        self._tasks: set[Any] = set()
+        self.kernel.rpc.register(self.target, self)
+
+    # -- tasks and crashes -------------------------------------------------------------------
+
+    def _task(self, work: Generator) -> Generator[Any, Any, Any]:
+        """Run `work` as a task of this service: a restart kills it where it stands."""
+        proc = self.kernel.env.active_process
+        self._tasks.add(proc)
+        try:
+            return (yield from work)
+        finally:
+            self._tasks.discard(proc)
+
+    def _kill(self, proc: Any) -> None:
+        """End a task as a dying process ends: no error handler runs, only ``finally`` blocks
+        (the generator is closed), and whoever waits on it sees it finish."""
+        target = proc._target
+        if target is not None and proc._resume in target.callbacks:
+            target.callbacks.remove(proc._resume)
+        proc._generator.close()
+        proc._ok, proc._value = True, None
+        self.kernel.env.schedule(proc)
+        self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="task killed")
+
+    def spawn_task(self, work: Generator, name: str) -> Any:
+        """Start `work` in its own process, as Nova's executor does for long tasks."""
+        return self.kernel.spawn(self._task(work), name=f"{self.actor} {name}")
+
+    def restart(self, down_s: float | None = None) -> Generator[Any, Any, None]:
+        """Crash and restart nova-compute: its tasks die, messages sent meanwhile are lost,
+        then `init_host` runs. Guests keep running (they are not nova-compute's processes)."""
+        down = self.config.compute_restart_s if down_s is None else down_s
+        self.kernel.rpc.set_up(self.target, False)
+        self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="stopped")
+        for proc in list(self._tasks):
+            if proc.is_alive:
+                self._kill(proc)
+        for t in self.kernel.io.active():
+            if t.attrs.get("host") == self.host or self.link in t.path:
+                t.done.defused = True
+                self.kernel.io.fail(t, exception.NovaException("nova-compute restarted"))
+        yield self.kernel.env.timeout(down)
+        self.kernel.rpc.set_up(self.target, True)
+        self.init_host()
+
+    def init_host(self) -> None:
+        """``_init_instance`` for every server here: clear snapshot task states (not ERROR)."""
+        self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="init_host")
+        for row in self.db.instances_on_host(self.host):
+            if row.task_state in states.SNAPSHOT_TASK_STATES and row.vm_state != states.ERROR:
+                instance = self.db.instance_get(row.uuid, self.actor)
+                instance.task_state = None
+                instance.save()
+
+    def _receive(self, instance: Any) -> Any:
+        instance.actor = self.actor
+        return instance
+
+    # -- snapshot ----------------------------------------------------------------------------
+
+    def snapshot_instance(
+        self, context: Any, image_id: str, instance: Any
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: snapshot `instance` into the queued image `image_id`."""
+        return (yield from self._task(self._snapshot_instance_rpc(context, image_id, instance)))
+
+    def _snapshot_instance_rpc(
+        self, context: Any, image_id: str, instance: Any
+    ) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "compute_snapshot_instance", self.host
+        )
+        try:
+            try:
+                instance.task_state = states.IMAGE_SNAPSHOT
+                instance.save(expected_task_state=states.IMAGE_SNAPSHOT_PENDING)
+            except exception.InstanceNotFound:
+                self._log(instance.uuid, "debug", "Instance not found, could not set state")
+                event.finish()
+                return
+            except exception.UnexpectedDeletingTaskStateError:
+                self._log(
+                    instance.uuid, "debug", "Instance being deleted, snapshot cannot continue"
+                )
+                event.finish()
+                return
+            if self.switches.snapshot_inline_in_rpc_worker:
+                yield from self._under_snapshot_semaphore(
+                    self._snapshot_instance_body(context, image_id, instance, states.IMAGE_SNAPSHOT)
+                )
+            else:
+                self.spawn_task(
+                    self._under_snapshot_semaphore(
+                        self._guarded(
+                            "_snapshot_instance",
+                            context,
+                            image_id,
+                            instance,
+                            self._snapshot_instance_body(
+                                context, image_id, instance, states.IMAGE_SNAPSHOT
+                            ),
+                        )
+                    ),
+                    name=f"snapshot_instance {instance.uuid}",
+                )
+        except Exception as exc:  # noqa: BLE001 - Nova's decorators handle every error
+            yield from self._snapshot_failed("snapshot_instance", context, image_id, instance, exc)
+            event.finish(exc)
+            return
+        event.finish()
+
+    def _under_snapshot_semaphore(self, work: Generator) -> Generator[Any, Any, None]:
+        with self._snapshot_semaphore.request() as slot:
+            yield slot
+            yield from work
+
+    def _guarded(
+        self, name: str, context: Any, image_id: str, instance: Any, work: Generator
+    ) -> Generator[Any, Any, None]:
+        """The decorators of the spawned ``_snapshot_instance`` (no event: it ended already)."""
+        try:
+            yield from work
+        except Exception as exc:  # noqa: BLE001
+            yield from self._snapshot_failed(name, context, image_id, instance, exc)
+
+    def _snapshot_failed(
+        self, name: str, context: Any, image_id: str, instance: Any, exc: Exception
+    ) -> Generator[Any, Any, None]:
+        """``delete_image_on_error``, ``wrap_instance_fault``, ``reverts_task_state``,
+        ``wrap_exception``, in that order."""
+        yield from compute_utils.delete_image(
+            context, self.image_api, image_id, self.kernel, self.actor
+        )
+        if not isinstance(exc, exception.InstanceNotFound):
+            self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
+        if not isinstance(exc, exception.UnexpectedTaskStateError):
+            try:
+                instance.task_state = None
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+        self.notifier.exception(self.host, name, exc, image_id=image_id, instance=instance.uuid)
+
+    def _snapshot_instance_body(
+        self, context: Any, image_id: str, instance: Any, expected_task_state: str
+    ) -> Generator[Any, Any, None]:
+        """``_snapshot_instance``: notifications around the driver's snapshot, then task_state
+        back to none; a vanished server or a deleted image end it quietly."""
+        context = elevated(context)
+        try:
+            instance.power_state = self.driver.get_info(instance)
+        except exception.InstanceNotFound:
+            instance.power_state = states.NOSTATE
+        try:
+            instance.save()
+            if instance.power_state != states.RUNNING:
+                self._log(instance.uuid, "warning", "trying to snapshot a non-running instance")
+            self.notifier.instance_usage(self.host, instance, "snapshot.start")
+            self.notifier.instance_snapshot(self.host, instance, "start", image_id)
+
+            def update_task_state(task_state: str, expected_state: Any = expected_task_state):
+                instance.task_state = task_state
+                instance.save(expected_task_state=expected_state)
+
+            started = self.kernel.now
+            yield from self.driver.snapshot(context, instance, image_id, update_task_state)
+            self._log(
+                instance.uuid,
+                "info",
+                f"Took {self.kernel.now - started:0.2f} seconds to snapshot the instance on "
+                "the hypervisor.",
+            )
+            instance.task_state = None
+            instance.save(expected_task_state=states.IMAGE_UPLOADING)
+            self.notifier.instance_usage(self.host, instance, "snapshot.end")
+            self.notifier.instance_snapshot(self.host, instance, "end", image_id)
+        except (
+            exception.InstanceNotFound,
+            exception.InstanceNotRunning,
+            exception.UnexpectedDeletingTaskStateError,
+        ):
+            self._log(instance.uuid, "debug", "Instance disappeared during snapshot")
+            try:
+                image = yield from self.image_api.get(context, image_id)
+                if image["status"] != "active":
+                    yield from self.image_api.delete(context, image_id)
+            except exception.ImageNotFound:
+                pass
+            except Exception:  # noqa: BLE001 - Nova only logs
+                self._log(
+                    instance.uuid, "warning", f"Error while trying to clean up image {image_id}"
+                )
+        except exception.ImageNotFound:
+            instance.task_state = None
+            instance.save()
+            self._log(instance.uuid, "warning", "Image not found during snapshot")
+
+    # -- build and delete --------------------------------------------------------------------
+
+    def build_and_run_instance(
+        self, context: Any, instance: Any, image: dict[str, Any] | None = None
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: prepare the block devices, spawn the guest, mark the server active."""
+        return (yield from self._task(self._build_and_run(context, instance, image)))
+
+    def _build_and_run(
+        self, context: Any, instance: Any, image: dict[str, Any] | None
+    ) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "compute_build_and_run_instance", self.host
+        )
+        try:
+            self.notifier.instance_usage(self.host, instance, "create.start")
+            instance.task_state = states.BLOCK_DEVICE_MAPPING
+            instance.save(expected_task_state=states.SCHEDULING)
+            bdms = self.db.bdms_by_instance(instance.uuid)
+            try:
+                yield from self.nova.prepare_block_devices(context, instance, bdms)
+            except exception.InstanceNotFound:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure aborts the build
+                raise exception.BuildAbortException(
+                    instance_uuid=instance.uuid, reason="Failure prepping block device."
+                ) from exc
+            instance.task_state = states.SPAWNING
+            instance.save(expected_task_state=states.BLOCK_DEVICE_MAPPING)
+            volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
+            yield from self.driver.spawn(instance, image, volume_backed)
+            instance.power_state = self.driver.get_info(instance)
+            instance.vm_state = states.ACTIVE
+            instance.task_state = None
+            instance.launched_at = self.kernel.now
+            instance.save(expected_task_state=states.SPAWNING)
+            self.notifier.instance_usage(self.host, instance, "create.end")
+        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
+            # Deleted while building: the delete cleans up.
+            self.driver.destroy(instance)
+            event.finish(exc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.driver.destroy(instance)
+            self._set_error(instance, exc)
+            self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
+            event.finish(exc)
+            return
+        event.finish()
+
+    def _set_error(self, instance: Any, exc: BaseException) -> None:
+        self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
+        try:
+            instance.vm_state = states.ERROR
+            instance.task_state = None
+            instance.save()
+        except exception.InstanceNotFound:
+            pass
+
+    def terminate_instance(
+        self, context: Any, instance: Any, bdms: list[Any]
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: destroy the guest, detach (and delete) its volumes, delete the server."""
+        return (yield from self._task(self._terminate(context, instance, bdms)))
+
+    def _terminate(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
+        instance = self._receive(instance)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "compute_terminate_instance", self.host
+        )
+        try:
+            self.notifier.instance_usage(self.host, instance, "delete.start")
+            self.driver.destroy(instance)
+            yield self.kernel.env.timeout(self.config.delete_delay_s)
+            yield from self.nova.cleanup_volumes(context, instance, bdms)
+            self.db.instance_destroy(instance, self.actor)
+            self.notifier.instance_usage(self.host, instance, "delete.end")
+        except exception.InstanceNotFound as exc:
+            event.finish(exc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            self._set_error(instance, exc)
+            event.finish(exc)
+            return
+        event.finish()
+
+    # -- power actions -----------------------------------------------------------------------
+
+    def _power_action(
+        self,
+        context: Any,
+        instance: Any,
+        event_name: str,
+        driver_call: Callable[[Any], Generator],
+        expected: str,
+        vm_state: str,
+        notify: str,
+    ) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = compute_utils.EventReporter(self.db, context, instance.uuid, event_name, self.host)
+        try:
+            self.notifier.instance_usage(self.host, instance, f"{notify}.start")
+            yield from driver_call(instance)
+            instance.power_state = self.driver.get_info(instance)
+            instance.vm_state = vm_state
+            instance.task_state = None
+            instance.save(expected_task_state=expected)
+            self.notifier.instance_usage(self.host, instance, f"{notify}.end")
+        except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
+            if not isinstance(exc, exception.InstanceNotFound):
+                self.db.fault_create(
+                    instance.uuid, exc, self.host, compute_utils.format_traceback(exc)
+                )
+            if not isinstance(exc, exception.UnexpectedTaskStateError):
+                try:
+                    instance.task_state = None
+                    instance.save()
+                except exception.InstanceNotFound:
+                    pass
+            event.finish(exc)
+            return
+        event.finish()
+
+    def stop_instance(
+        self, context: Any, instance: Any, clean_shutdown: bool = True
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: power off (``powering-off`` → stopped)."""
+        return (
+            yield from self._task(
+                self._power_action(
+                    context,
+                    instance,
+                    "compute_stop_instance",
+                    self.driver.power_off,
+                    states.POWERING_OFF,
+                    states.STOPPED,
+                    "power_off",
+                )
+            )
+        )
+
+    def start_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: power on (``powering-on`` → active); an unshelved server's image goes."""
+        return (yield from self._task(self._start(context, instance)))
+
+    def _start(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        yield from self._power_action(
+            context,
+            instance,
+            "compute_start_instance",
+            self.driver.power_on,
+            states.POWERING_ON,
+            states.ACTIVE,
+            "power_on",
+        )
+        row = self.db.instance_row(instance.uuid)
+        if row is not None and not row.deleted and "shelved_image_id" in row.system_metadata:
+            current = self.db.instance_get(row.uuid, self.actor)
+            yield from self._forget_shelved_image(context, current)
+
+    def pause_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: pause (``pausing`` → paused)."""
+        return (
+            yield from self._task(
+                self._power_action(
+                    context,
+                    instance,
+                    "compute_pause_instance",
+                    self.driver.pause,
+                    states.PAUSING,
+                    states.PAUSED,
+                    "pause",
+                )
+            )
+        )
+
+    def unpause_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: unpause (``unpausing`` → active)."""
+        return (
+            yield from self._task(
+                self._power_action(
+                    context,
+                    instance,
+                    "compute_unpause_instance",
+                    self.driver.unpause,
+                    states.UNPAUSING,
+                    states.ACTIVE,
+                    "unpause",
+                )
+            )
+        )
+
+    def suspend_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: suspend to disk (``suspending`` → suspended)."""
+        return (
+            yield from self._task(
+                self._power_action(
+                    context,
+                    instance,
+                    "compute_suspend_instance",
+                    self.driver.suspend,
+                    states.SUSPENDING,
+                    states.SUSPENDED,
+                    "suspend",
+                )
+            )
+        )
+
+    def resume_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: resume (``resuming`` → active)."""
+        return (
+            yield from self._task(
+                self._power_action(
+                    context,
+                    instance,
+                    "compute_resume_instance",
+                    self.driver.resume,
+                    states.RESUMING,
+                    states.ACTIVE,
+                    "resume",
+                )
+            )
+        )
+
+    # -- shelve ------------------------------------------------------------------------------
+
+    def shelve_instance(
+        self, context: Any, instance: Any, image_id: str
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: power off, snapshot into `image_id`, shelve (and offload at once when
+        ``shelved_offload_time`` is 0)."""
+        return (yield from self._task(self._shelve(context, instance, image_id)))
+
+    def _shelve(self, context: Any, instance: Any, image_id: str) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "compute_shelve_instance", self.host
+        )
+        try:
+            self.notifier.instance_usage(self.host, instance, "shelve.start")
+            yield from self.driver.power_off(instance)
+
+            def update_task_state(task_state: str, expected_state: str = states.SHELVING):
+                instance.task_state = _SHELVING_STATE_MAP[task_state]
+                instance.save(expected_task_state=_SHELVING_STATE_MAP[expected_state])
+
+            yield from self.driver.snapshot(context, instance, image_id, update_task_state)
+            instance.system_metadata = {
+                **instance.system_metadata,
+                "shelved_at": str(self.kernel.clock.wall_time()),
+                "shelved_image_id": image_id,
+                "shelved_host": self.host,
+            }
+            instance.vm_state = states.SHELVED
+            offload = self.config.shelved_offload_time_s == 0
+            instance.task_state = states.SHELVING_OFFLOADING if offload else None
+            instance.power_state = self.driver.get_info(instance)
+            instance.save(expected_task_state=[states.SHELVING, states.SHELVING_IMAGE_UPLOADING])
+            self.notifier.instance_usage(self.host, instance, "shelve.end")
+            if offload:
+                yield from self._shelve_offload(instance)
+        except Exception as exc:  # noqa: BLE001
+            yield from compute_utils.delete_image(
+                context, self.image_api, image_id, self.kernel, self.actor
+            )
+            if not isinstance(exc, exception.InstanceNotFound):
+                self._set_error(instance, exc)
+            event.finish(exc)
+            return
+        event.finish()
+
+    def shelve_offload_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: remove a shelved (or volume-backed, shelving) server from this host."""
+        return (yield from self._task(self._shelve_offload_rpc(context, instance)))
+
+    def _shelve_offload_rpc(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "compute_shelve_offload_instance", self.host
+        )
+        try:
+            if instance.vm_state != states.SHELVED:
+                yield from self.driver.power_off(instance)
+            yield from self._shelve_offload(instance)
+        except Exception as exc:  # noqa: BLE001
+            if not isinstance(exc, exception.InstanceNotFound):
+                self._set_error(instance, exc)
+            event.finish(exc)
+            return
+        event.finish()
+
+    def _shelve_offload(self, instance: Any) -> Generator[Any, Any, None]:
+        self.notifier.instance_usage(self.host, instance, "shelve_offload.start")
+        yield self.kernel.env.timeout(self.config.shelve_offload_delay_s)
+        self.driver.destroy(instance)
+        instance.power_state = states.SHUTDOWN
+        instance.vm_state = states.SHELVED_OFFLOADED
+        instance.task_state = None
+        instance.host = None
+        instance.node = None
+        instance.save(expected_task_state=[states.SHELVING, states.SHELVING_OFFLOADING])
+        self.notifier.instance_usage(self.host, instance, "shelve_offload.end")
+
+    def unshelve_instance(
+        self, context: Any, instance: Any, image: dict[str, Any] | None = None
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: spawn a shelved-offloaded server here, then forget its shelved image."""
+        return (yield from self._task(self._unshelve(context, instance, image)))
+
+    def _unshelve(
+        self, context: Any, instance: Any, image: dict[str, Any] | None
+    ) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = compute_utils.EventReporter(
+            self.db, context, instance.uuid, "compute_unshelve_instance", self.host
+        )
+        try:
+            self.notifier.instance_usage(self.host, instance, "unshelve.start")
+            instance.task_state = states.SPAWNING
+            instance.save(expected_task_state=states.UNSHELVING)
+            bdms = self.db.bdms_by_instance(instance.uuid)
+            volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
+            yield self.kernel.env.timeout(
+                max(0.0, self.config.unshelve_delay_s - self.config.build_delay_s)
+            )
+            yield from self.driver.spawn(instance, image, volume_backed)
+            instance.power_state = self.driver.get_info(instance)
+            instance.vm_state = states.ACTIVE
+            instance.task_state = None
+            instance.launched_at = instance.launched_at or self.kernel.now
+            instance.save(expected_task_state=states.SPAWNING)
+            yield from self._forget_shelved_image(context, instance)
+            self.notifier.instance_usage(self.host, instance, "unshelve.end")
+        except Exception as exc:  # noqa: BLE001
+            self.driver.destroy(instance)
+            if not isinstance(exc, exception.InstanceNotFound):
+                self._set_error(instance, exc)
+            event.finish(exc)
+            return
+        event.finish()
+
+    def _forget_shelved_image(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        meta = dict(instance.system_metadata)
+        image_id = meta.pop("shelved_image_id", None)
+        for key in ("shelved_at", "shelved_host"):
+            meta.pop(key, None)
+        instance.system_metadata = meta
+        instance.save()
+        if image_id:
+            yield from compute_utils.delete_image(
+                context, self.image_api, image_id, self.kernel, self.actor
+            )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _log(self, uuid: str, level: str, message: str) -> None:
+        self.kernel.trace.emit("log", self.actor, uuid, level=level, message=message)

@@ -1,0 +1,107 @@
+"""The compute RPC API (``nova/compute/rpcapi.py``): messages from nova-api to a compute host.
+
+Each method names the manager method it reaches on ``compute.<host>``. Casts carry a copy of
+the instance, as oslo.messaging serializes the object: the compute works on its own copy and
+meets any newer change at its next compare-and-swap ``save``.
+
+The volume-backed snapshot path adds ``quiesce_instance`` (call) and ``unquiesce_instance``
+(cast) here; `cast` and `call` are the building blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import exception
+
+
+class ComputeAPI:
+    """Client side of the compute service's RPC endpoint."""
+
+    def __init__(self, kernel: Any, nova: Any = None):
+        self.kernel = kernel
+        self.nova = nova
+        """The `Nova` facade (db, image and volume clients) for code built on this client."""
+
+    @staticmethod
+    def target(instance: Any, host: str | None = None) -> str:
+        """The RPC target of `instance`'s host (`NovaException` when it has none)."""
+        host = host or instance.host
+        if not host:
+            raise exception.NovaException(f"Unable to find host for Instance {instance.uuid}")
+        return f"compute.{host}"
+
+    def cast(
+        self, ctx: Any, instance: Any, method: str, host: str | None = None, **kwargs: Any
+    ) -> None:
+        """Fire-and-forget `method` on the instance's host, with a copy of the instance."""
+        target = self.target(instance, host)
+        self.kernel.rpc.cast(target, method, context=ctx, instance=instance.clone(), **kwargs)
+
+    def call(
+        self,
+        ctx: Any,
+        instance: Any,
+        method: str,
+        host: str | None = None,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Generator[Any, Any, Any]:
+        """``result = yield from rpcapi.call(...)``: wait for the host's reply (or a timeout)."""
+        target = self.target(instance, host)
+        return (
+            yield from self.kernel.rpc.call(
+                target, method, timeout=timeout, context=ctx, instance=instance.clone(), **kwargs
+            )
+        )
+
+    # -- the messages of the server life cycle -----------------------------------------------
+
+    def build_and_run_instance(self, ctx: Any, instance: Any, host: str, **kwargs: Any) -> None:
+        """Build the server on `host` (sent by the scheduler step)."""
+        self.cast(ctx, instance, "build_and_run_instance", host=host, **kwargs)
+
+    def snapshot_instance(self, ctx: Any, instance: Any, image_id: str) -> None:
+        """Take an image-backed snapshot into the queued image `image_id` (version 5.0 cast)."""
+        self.cast(ctx, instance, "snapshot_instance", image_id=image_id)
+
+    def terminate_instance(self, ctx: Any, instance: Any, bdms: list[Any]) -> None:
+        """Destroy the server and clean up its volumes."""
+        self.cast(ctx, instance, "terminate_instance", bdms=bdms)
+
+    def stop_instance(self, ctx: Any, instance: Any, clean_shutdown: bool = True) -> None:
+        """Power the server off."""
+        self.cast(ctx, instance, "stop_instance", clean_shutdown=clean_shutdown)
+
+    def start_instance(self, ctx: Any, instance: Any) -> None:
+        """Power the server on."""
+        self.cast(ctx, instance, "start_instance")
+
+    def pause_instance(self, ctx: Any, instance: Any) -> None:
+        """Pause the guest (kept in memory)."""
+        self.cast(ctx, instance, "pause_instance")
+
+    def unpause_instance(self, ctx: Any, instance: Any) -> None:
+        """Unpause the guest."""
+        self.cast(ctx, instance, "unpause_instance")
+
+    def suspend_instance(self, ctx: Any, instance: Any) -> None:
+        """Suspend the guest to disk (libvirt managed save)."""
+        self.cast(ctx, instance, "suspend_instance")
+
+    def resume_instance(self, ctx: Any, instance: Any) -> None:
+        """Resume a suspended guest."""
+        self.cast(ctx, instance, "resume_instance")
+
+    def shelve_instance(self, ctx: Any, instance: Any, image_id: str) -> None:
+        """Snapshot an image-backed server into `image_id`, then shelve (and offload) it."""
+        self.cast(ctx, instance, "shelve_instance", image_id=image_id)
+
+    def shelve_offload_instance(self, ctx: Any, instance: Any) -> None:
+        """Remove a shelved server from its host."""
+        self.cast(ctx, instance, "shelve_offload_instance")
+
+    def unshelve_instance(self, ctx: Any, instance: Any, host: str, image: Any) -> None:
+        """Spawn a shelved-offloaded server again on `host`."""
+        self.cast(ctx, instance, "unshelve_instance", host=host, image=image)

@@ -1,0 +1,196 @@
+"""Helpers shared by Nova's API and compute layers (``nova/compute/utils.py``, ``nova/utils.py``).
+
+The snapshot image metadata is built here exactly as Nova builds it: inherited from the
+server's system metadata (``image_*`` keys, as stored at boot), non-inheritable properties
+dropped, the caller's properties on top, ``shared`` visibility and a pending member when an
+admin snapshots another project's server.
+"""
+
+from __future__ import annotations
+
+import traceback as tb
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import exception
+
+SM_IMAGE_PROP_PREFIX = "image_"
+SM_INHERITABLE_KEYS = ("min_ram", "min_disk", "disk_format", "container_format")
+SM_SKIP_KEYS = ("mappings", "block_device_mapping", "img_mappings", "img_block_device_mapping")
+
+#: Hard-coded ``NON_INHERITABLE_IMAGE_PROPERTIES`` (on top of the configured list).
+NON_INHERITABLE_IMAGE_PROPERTIES = frozenset(
+    {
+        "cinder_encryption_key_id",
+        "cinder_encryption_key_deletion_policy",
+        "img_signature",
+        "img_signature_hash_method",
+        "img_signature_key_type",
+        "img_signature_certificate_uuid",
+    }
+)
+NON_INHERITABLE_IMAGE_NAMESPACES = ("os_glance",)
+
+
+def safe_truncate(value: str, length: int) -> str:
+    """Cut `value` so its UTF-8 encoding is at most `length` bytes, never mid-character."""
+    raw = value.encode("utf-8")[:length]
+    while True:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raw = raw[:-1]
+
+
+def get_system_metadata_from_image(image_meta: dict[str, Any], flavor: Any = None) -> dict:
+    """``nova/utils.py::get_system_metadata_from_image``: what a booting server remembers of
+    its image — every property as ``image_<key>`` (cut at 255 bytes), and the inheritable
+    keys, ``min_disk`` raised to the flavor's root disk (or the root disk for ``vhd``)."""
+    system_meta = {}
+    for key, value in (image_meta.get("properties") or {}).items():
+        if key in SM_SKIP_KEYS:
+            continue
+        system_meta[SM_IMAGE_PROP_PREFIX + key] = safe_truncate(str(value), 255)
+    for key in SM_INHERITABLE_KEYS:
+        value = image_meta.get(key)
+        if key == "min_disk" and flavor is not None:
+            if image_meta.get("disk_format") == "vhd":
+                value = flavor.root_gb
+            else:
+                value = max(value or 0, flavor.root_gb)
+        if value is None:
+            continue
+        system_meta[SM_IMAGE_PROP_PREFIX + key] = value
+    return system_meta
+
+
+def get_image_from_system_metadata(system_meta: dict[str, Any]) -> dict[str, Any]:
+    """``nova/utils.py::get_image_from_system_metadata``: every non-None key becomes an image
+    property (``image_`` stripped), except the skipped keys and the top-level inheritable ones."""
+    image_meta: dict[str, Any] = {}
+    properties: dict[str, Any] = {}
+    for key, value in system_meta.items():
+        if value is None:
+            continue
+        if key.startswith(SM_IMAGE_PROP_PREFIX):
+            key = key[len(SM_IMAGE_PROP_PREFIX) :]
+        if key in SM_SKIP_KEYS:
+            continue
+        if key in SM_INHERITABLE_KEYS:
+            image_meta[key] = value
+        else:
+            properties[key] = value
+    image_meta["properties"] = properties
+    return image_meta
+
+
+def initialize_instance_snapshot_metadata(
+    context: Any,
+    instance: Any,
+    name: str,
+    extra_properties: dict[str, Any] | None,
+    non_inheritable: frozenset[str],
+) -> dict[str, Any]:
+    """The metadata of a new snapshot image of `instance` (both snapshot paths use it)."""
+    image_meta = get_image_from_system_metadata(instance.system_metadata)
+    image_meta["name"] = name
+    extra_properties = extra_properties if extra_properties is not None else {}
+    if context.project_id != instance.project_id:
+        # The image client adds the server's project as a member of this shared image.
+        image_meta["visibility"] = "shared"
+        extra_properties["instance_owner"] = instance.project_id
+    else:
+        image_meta["visibility"] = "private"
+    properties = image_meta["properties"]
+    keys_to_pop = set(non_inheritable) | NON_INHERITABLE_IMAGE_PROPERTIES
+    for ns in NON_INHERITABLE_IMAGE_NAMESPACES:
+        keys_to_pop |= {key for key in properties if key.startswith(ns)}
+    for key in keys_to_pop:
+        properties.pop(key, None)
+    properties.update(extra_properties)
+    return image_meta
+
+
+def create_image(
+    context: Any,
+    instance: Any,
+    name: str,
+    image_type: str,
+    image_api: Any,
+    non_inheritable: frozenset[str],
+    extra_properties: dict[str, Any] | None = None,
+) -> Generator[Any, Any, dict[str, Any]]:
+    """Create the (queued) Glance image a snapshot or backup will be uploaded into."""
+    properties = {
+        "instance_uuid": instance.uuid,
+        "user_id": str(context.user_id),
+        "image_type": image_type,
+    }
+    properties.update(extra_properties or {})
+    image_meta = initialize_instance_snapshot_metadata(
+        context, instance, name, properties, non_inheritable
+    )
+    if image_type == "snapshot":
+        # The driver sets the real formats at upload time.
+        image_meta.pop("disk_format", None)
+        image_meta.pop("container_format", None)
+    return (yield from image_api.create(context, image_meta))
+
+
+def delete_image(
+    context: Any, image_api: Any, image_id: str, kernel: Any, actor: str
+) -> Generator[Any, Any, None]:
+    """Delete the image if it still exists; ImageNotFound is fine, other errors are logged."""
+    try:
+        yield from image_api.delete(context, image_id)
+    except exception.ImageNotFound:
+        pass
+    except Exception as exc:  # noqa: BLE001 - Nova logs and goes on
+        kernel.trace.emit(
+            "log", actor, image_id, level="warning", message=f"Error deleting image: {exc}"
+        )
+
+
+def get_root_bdm(bdms: list[Any]) -> Any:
+    """The first mapping with ``boot_index == 0``, or None."""
+    for bdm in bdms:
+        if bdm.boot_index == 0:
+            return bdm
+    return None
+
+
+def is_volume_backed_instance(instance: Any, bdms: list[Any]) -> bool:
+    """Volume-backed iff the root BDM's destination is a volume; with no root BDM, iff the
+    server has no image_ref (``compute/utils.py::is_volume_backed_instance``)."""
+    root = get_root_bdm(bdms)
+    if root is not None:
+        return root.is_volume
+    return not instance.image_ref
+
+
+def format_traceback(exc: BaseException) -> str:
+    """The traceback text stored with a fault or an instance-action event."""
+    return "".join(tb.format_exception(type(exc), exc, exc.__traceback__))
+
+
+class EventReporter:
+    """``wrap_instance_event`` as explicit start/finish calls (generators cannot use ``with``
+    across a crash of their process)."""
+
+    __slots__ = ("_db", "_ctx", "_uuid", "_row")
+
+    def __init__(self, db: Any, ctx: Any, instance_uuid: str, event: str, host: str):
+        self._db = db
+        self._ctx = ctx
+        self._uuid = instance_uuid
+        self._row = db.event_start(ctx, instance_uuid, event, host)
+
+    def finish(self, exc: BaseException | None = None) -> None:
+        """Record the event's end: Success, or Error with details and traceback."""
+        self._db.event_finish(
+            self._ctx,
+            self._uuid,
+            self._row,
+            exc,
+            format_traceback(exc) if exc is not None else None,
+        )

@@ -1,0 +1,95 @@
+"""nova-conductor and the scheduler, distilled: pick a host, then hand the server to it.
+
+`schedule_and_build_instances` is what happens between ``POST /servers`` answering 202 and the
+compute host starting the build; `unshelve_instance` decides between powering a shelved server
+on where it is and spawning an offloaded one on a newly scheduled host. The scheduler picks the
+up host with the fewest servers (ties by name), so runs are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import exception, states
+
+ACTOR = "nova-conductor"
+
+
+class Conductor:
+    """Scheduling and the conductor's part of builds and unshelves."""
+
+    def __init__(self, nova: Any):
+        self.nova = nova
+        self.kernel = nova.kernel
+        self.db = nova.db
+
+    def select_host(self) -> str:
+        """The up compute host with the fewest live servers (`NoValidHost` if none is up)."""
+        load: dict[str, int] = {}
+        for name in self.nova.hosts:
+            if self.kernel.rpc.is_up(f"compute.{name}"):
+                load[name] = 0
+        if not load:
+            raise exception.NoValidHost(reason="")
+        for row in self.db.instances.values():
+            if not row.deleted and row.host in load:
+                load[row.host] += 1
+        return min(load, key=lambda name: (load[name], name))
+
+    def schedule_and_build_instances(
+        self, context: Any, instance: Any, image: dict[str, Any] | None
+    ) -> Generator[Any, Any, None]:
+        """Schedule the new server, write its host, cast ``build_and_run_instance``."""
+        yield self.kernel.env.timeout(self.kernel.config.rpc.delay_s)
+        instance = self.db.instance_get(instance.uuid, ACTOR)
+        try:
+            host = self.select_host()
+        except exception.NoValidHost as exc:
+            self.db.fault_create(instance.uuid, exc, ACTOR, "")
+            instance.vm_state = states.ERROR
+            instance.task_state = None
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+            return
+        instance.host = host
+        instance.node = host
+        instance.availability_zone = (
+            instance.availability_zone or self.nova.config.availability_zone
+        )
+        try:
+            instance.save(expected_task_state=states.SCHEDULING)
+        except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
+            return  # deleted while scheduling
+        self.nova.compute_rpcapi.build_and_run_instance(context, instance, host, image=image)
+
+    def unshelve_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """A shelved server is powered on where it is; an offloaded one is scheduled again
+        and spawned from its shelved image (none for a volume-backed server)."""
+        yield self.kernel.env.timeout(self.kernel.config.rpc.delay_s)
+        instance = self.db.instance_get(instance.uuid, ACTOR)
+        if instance.vm_state == states.SHELVED:
+            instance.task_state = states.POWERING_ON
+            instance.save(expected_task_state=states.UNSHELVING)
+            self.nova.compute_rpcapi.start_instance(context, instance)
+            return
+        image = None
+        image_id = instance.system_metadata.get("shelved_image_id")
+        if image_id:
+            try:
+                image = yield from self.nova.image_api.get(context, image_id)
+            except exception.ImageNotFound:
+                image = None
+        try:
+            host = self.select_host()
+        except exception.NoValidHost as exc:
+            self.db.fault_create(instance.uuid, exc, ACTOR, "")
+            instance.task_state = None
+            instance.save()
+            return
+        instance.host = host
+        instance.node = host
+        instance.save(expected_task_state=states.UNSHELVING)
+        self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)

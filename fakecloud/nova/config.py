@@ -1,0 +1,112 @@
+"""Nova's configuration: the ``nova`` section, Nova's own option names where one exists.
+
+Durations, throughputs and limits of the fake Nova live here, each with its unit in its name.
+Options that exist in real Nova keep their name and default (``max_concurrent_snapshots``,
+``non_inheritable_image_properties``, ``[quota] metadata_items`` as ``quota_metadata_items``);
+the timing knobs are fakecloud's, with defaults that make a run look like a small real cloud.
+
+    >>> Cloud(config={"nova": {"max_concurrent_snapshots": 2, "images_type": "rbd"}})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.config import config_section
+
+
+@config_section("nova")
+@dataclass(frozen=True)
+class NovaConfig:
+    """Every tunable of the fake Nova (API, compute hosts, libvirt driver, policy)."""
+
+    # -- hosts -------------------------------------------------------------------------------
+    compute_hosts: int = 2
+    """How many compute hosts the cloud has (named ``cmp-1`` ... ``cmp-N``)."""
+    api_host: str = "nova-api-1"
+    """``CONF.host`` of the API node: the host of ``api_*`` instance-action events."""
+    availability_zone: str = "nova"
+
+    # -- API ---------------------------------------------------------------------------------
+    allow_instance_snapshots: bool = True
+    """``[api] allow_instance_snapshots`` (seed profile only; removed in 18.0.0)."""
+    quota_metadata_items: int = 128
+    """``[quota] metadata_items``: -1 is unlimited."""
+    quota_driver: str = "DbQuotaDriver"
+    """``[quota] driver``: DbQuotaDriver, UnifiedLimitsDriver or NoopQuotaDriver."""
+    quota_instances: int = 10
+    quota_cores: int = 20
+    quota_ram: int = 51200
+    glance_api_servers: str = ""
+    """``[glance] api_servers`` (first one used); empty: the image endpoint of the catalog."""
+    compute_link_prefix: str = ""
+    """``[api] compute_link_prefix``: base of the links in responses (empty: the request's)."""
+    non_inheritable_image_properties: str = "cache_in_nova,bittorrent"
+    """Comma-separated, as the real list option."""
+
+    # -- policy ------------------------------------------------------------------------------
+    policy_file: str = ""
+    """A YAML or JSON policy file whose rules override the profile's defaults."""
+    policy: Any = None
+    """Rule overrides as a mapping ``{rule name: check string}`` (applied after the file)."""
+    enforce_new_defaults: bool = True
+    """``[oslo_policy] enforce_new_defaults`` (upstream profile)."""
+    enforce_scope: bool = True
+    """``[oslo_policy] enforce_scope`` (upstream profile)."""
+
+    # -- timing of server life cycle (virtual seconds) ---------------------------------------
+    build_delay_s: float = 4.0
+    """Scheduling, networking and spawning a server, once its volumes are ready."""
+    volume_wait_interval_s: float = 3.0
+    """``block_device_allocate_retries_interval``: poll of a volume being created at boot."""
+    volume_wait_retries: int = 60
+    """``block_device_allocate_retries``."""
+    delete_delay_s: float = 2.0
+    """Destroying the guest and cleaning up its resources on the host."""
+    power_action_delay_s: float = 1.0
+    """Stop, start, pause, unpause, resume: the hypervisor call."""
+    shelve_offload_delay_s: float = 2.0
+    unshelve_delay_s: float = 4.0
+    shelved_offload_time_s: int = 0
+    """``shelved_offload_time``: 0 offloads at once, -1 never."""
+    compute_restart_s: float = 10.0
+    """How long a restarted nova-compute is down before ``init_host`` runs."""
+
+    # -- libvirt driver and host I/O ---------------------------------------------------------
+    disk_throughput_mb_per_s: float = 200.0
+    """Local disk of each compute host (extracts, qemu-img convert, managed save)."""
+    glance_link_gbit_per_s: float = 1.0
+    """Link from each compute host to the Glance store."""
+    images_type: str = "default"
+    """``[libvirt] images_type``: default (qcow2), qcow2, raw, flat, lvm, rbd, ploop."""
+    snapshot_image_format: str = ""
+    """``[libvirt] snapshot_image_format``: raw, qcow2, vmdk, vdi; empty = the source format."""
+    virt_type: str = "kvm"
+    """``[libvirt] virt_type``: kvm, qemu (QEMU-based, live snapshots) or lxc, parallels."""
+    disable_libvirt_livesnapshot: bool = False
+    """``[workarounds] disable_libvirt_livesnapshot``."""
+    ephemeral_storage_encryption: bool = False
+    """``[ephemeral_storage_encryption] enabled``: forces cold snapshots."""
+    live_snapshot_poll_s: float = 0.5
+    """Interval at which the live snapshot's block job is polled."""
+    rbd_throughput_mb_per_s: float = 400.0
+    """Ceph's internal copy rate (the flatten of a direct RBD snapshot)."""
+    rbd_glance_store: bool = True
+    """Glance stores images in the same Ceph cluster, so an RBD direct snapshot can work."""
+    rbd_pool: str = "vms"
+    rbd_fsid: str = "b2f6a6b1-1c43-4c7e-9a4e-5d1a2e8b7c10"
+    max_concurrent_snapshots: int = 5
+    """Per host; 0 (deprecated) means 1000."""
+    max_concurrent_disk_ops: int = 0
+    """Semaphore around the snapshot upload; 0 is unlimited."""
+    guest_written_fraction: float = 0.1
+    """Share of the flavor's root disk the guest has written on top of its image."""
+
+    # -- notifications -----------------------------------------------------------------------
+    notification_format: str = "unversioned"
+    """``[notifications] notification_format``: unversioned, versioned, both or none."""
+
+    def non_inheritable(self) -> frozenset[str]:
+        """The configured non-inheritable image properties as a set."""
+        return frozenset(p.strip() for p in self.non_inheritable_image_properties.split(",") if p)

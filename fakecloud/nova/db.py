@@ -1,0 +1,262 @@
+"""Nova's database, in memory: servers, block device mappings, actions and faults.
+
+`NovaDB.instance_save` is Nova's ``instance_update_and_get_original`` with its
+compare-and-swap: the expected task_state (and vm_state) is checked against the **row**, not
+against the caller's copy, and only the caller's changed fields are written. That is what makes
+the snapshot races of the spec real: two requests that both passed the API's state check meet
+here, and the second gets `UnexpectedTaskStateError`.
+
+Every change of vm_state, task_state or power_state goes through its `StateMachine`, traced
+with the actor that made it (``nova-api``, ``nova-compute:cmp-1``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.nova import exception, states
+from fakecloud.nova.objects import (
+    BlockDeviceMapping,
+    Instance,
+    InstanceAction,
+    InstanceActionEvent,
+    InstanceFault,
+)
+
+_MACHINES = {
+    "vm_state": states.VM_STATE,
+    "task_state": states.TASK_STATE,
+    "power_state": states.POWER_STATE,
+}
+
+
+class NovaDB:
+    """The rows of one cloud's Nova (one cell)."""
+
+    def __init__(self, kernel: Any):
+        self.kernel = kernel
+        self.instances: dict[str, Instance] = {}
+        self.bdms: dict[str, list[BlockDeviceMapping]] = {}
+        self.actions: dict[str, list[InstanceAction]] = {}
+        self.faults: dict[str, list[InstanceFault]] = {}
+        self._bdm_seq = 0
+        self._action_seq = 0
+
+    # -- instances ---------------------------------------------------------------------------
+
+    def instance_create(self, inst: Instance, actor: str) -> Instance:
+        """Store a new row and return a working copy of it."""
+        inst._db = self
+        inst.created_at = inst.updated_at = self.kernel.now
+        self.instances[inst.uuid] = inst
+        self.kernel.trace.emit(
+            "state",
+            actor,
+            inst.uuid,
+            machine=states.VM_STATE.name,
+            field="vm_state",
+            old=None,
+            new=inst.vm_state,
+        )
+        return inst.clone(actor)
+
+    def instance_get(self, uuid: str, actor: str, read_deleted: bool = False) -> Instance:
+        """A working copy of the row; `InstanceNotFound` if it is missing or deleted."""
+        row = self.instances.get(uuid)
+        if row is None or (row.deleted and not read_deleted):
+            raise exception.InstanceNotFound(instance_id=uuid)
+        return row.clone(actor)
+
+    def instance_row(self, uuid: str) -> Instance | None:
+        """The row itself, for views and checks that only read (None if never created)."""
+        return self.instances.get(uuid)
+
+    def instance_save(
+        self,
+        inst: Instance,
+        expected_task_state: Any = (),
+    ) -> None:
+        """Compare-and-swap, then write `inst`'s changed fields and refresh `inst` from the row.
+
+        ``()`` means "no expectation"; a single value or a list gives the accepted states.
+        """
+        row = self.instances.get(inst.uuid)
+        if row is None or row.deleted:
+            raise exception.InstanceNotFound(instance_id=inst.uuid)
+        if expected_task_state != ():
+            accepted = _as_list(expected_task_state)
+            if row.task_state not in accepted:
+                props = {
+                    "instance_uuid": inst.uuid,
+                    "expected": {"task_state": accepted},
+                    "actual": {"task_state": row.task_state},
+                }
+                if row.task_state == states.DELETING:
+                    raise exception.UnexpectedDeletingTaskStateError(**props)
+                raise exception.UnexpectedTaskStateError(**props)
+        changes = inst.changes()
+        if changes:
+            self._apply(row, changes, inst.actor)
+        inst.refresh_from(row)
+
+    def _apply(self, row: Instance, changes: dict[str, Any], actor: str) -> None:
+        kernel = self.kernel
+        for name, value in changes.items():
+            machine = _MACHINES.get(name)
+            if machine is not None:
+                machine.move(kernel, row, value, actor=actor, field=name, subject=row.uuid)
+            elif name in ("system_metadata", "metadata"):
+                setattr(row, name, dict(value))
+            else:
+                setattr(row, name, value)
+        row.updated_at = kernel.now
+
+    def instance_force(
+        self, uuid: str, actor: str, machines: dict[str, Any], **values: Any
+    ) -> None:
+        """Set fields through special tables (``os-resetState``, test set-up), with no CAS."""
+        row = self.instances[uuid]
+        for name, value in values.items():
+            table = machines.get(name) or _MACHINES.get(name)
+            if table is not None:
+                table.move(self.kernel, row, value, actor=actor, field=name, subject=uuid)
+            else:
+                setattr(row, name, value)
+        row.updated_at = self.kernel.now
+
+    def instance_destroy(self, inst: Instance, actor: str) -> None:
+        """Soft-delete the row: vm_state deleted, task_state none, then invisible to lookups."""
+        row = self.instances.get(inst.uuid)
+        if row is None or row.deleted:
+            raise exception.InstanceNotFound(instance_id=inst.uuid)
+        now = self.kernel.now
+        if row.task_state is not None:
+            states.TASK_STATE.move(
+                self.kernel, row, None, actor=actor, field="task_state", subject=row.uuid
+            )
+        states.VM_STATE.move(
+            self.kernel, row, states.DELETED, actor=actor, field="vm_state", subject=row.uuid
+        )
+        row.deleted = True
+        row.deleted_at = row.terminated_at = row.updated_at = now
+        for bdm in self.bdms.pop(row.uuid, []):
+            bdm.attachment_id = None
+
+    def instances_on_host(self, host: str) -> list[Instance]:
+        """Live rows on `host`."""
+        return [i for i in self.instances.values() if not i.deleted and i.host == host]
+
+    # -- block device mappings ---------------------------------------------------------------
+
+    def bdm_create(self, bdm: BlockDeviceMapping) -> BlockDeviceMapping:
+        """Store a mapping of a server."""
+        self._bdm_seq += 1
+        bdm.id = self._bdm_seq
+        self.bdms.setdefault(bdm.instance_uuid, []).append(bdm)
+        return bdm
+
+    def bdms_by_instance(self, uuid: str) -> list[BlockDeviceMapping]:
+        """``BlockDeviceMappingList.get_by_instance_uuid`` (DB order)."""
+        return list(self.bdms.get(uuid, ()))
+
+    # -- instance actions and faults ---------------------------------------------------------
+
+    def action_start(self, ctx: Any, uuid: str, action: str) -> InstanceAction:
+        """``InstanceAction.action_start``: record an action with the context's request id."""
+        self._action_seq += 1
+        now = self.kernel.now
+        row = InstanceAction(
+            id=self._action_seq,
+            action=action,
+            instance_uuid=uuid,
+            request_id=ctx.request_id,
+            user_id=ctx.user_id,
+            project_id=ctx.project_id,
+            start_time=now,
+            updated_at=now,
+        )
+        self.actions.setdefault(uuid, []).append(row)
+        self.kernel.trace.emit(
+            "nova.action", "nova", uuid, action=action, request_id=ctx.request_id
+        )
+        return row
+
+    def action_get_by_request_id(self, uuid: str, request_id: str) -> InstanceAction | None:
+        """The latest action of `uuid` started by `request_id`."""
+        for row in reversed(self.actions.get(uuid, ())):
+            if row.request_id == request_id:
+                return row
+        return None
+
+    def actions_of(self, uuid: str) -> list[InstanceAction]:
+        """Actions of a server, newest first (as the API lists them)."""
+        return sorted(self.actions.get(uuid, ()), key=lambda a: (-a.start_time, -a.id))
+
+    def event_start(self, ctx: Any, uuid: str, event: str, host: str) -> InstanceActionEvent | None:
+        """``InstanceActionEvent.event_start`` on the action of the context's request."""
+        action = self.action_get_by_request_id(uuid, ctx.request_id)
+        if action is None:
+            return None
+        row = InstanceActionEvent(event=event, start_time=self.kernel.now, host=host)
+        action.events.append(row)
+        action.updated_at = self.kernel.now
+        self.kernel.trace.emit("nova.event", host, uuid, event=event, phase="start")
+        return row
+
+    def event_finish(
+        self,
+        ctx: Any,
+        uuid: str,
+        row: InstanceActionEvent | None,
+        exc: BaseException | None = None,
+        traceback: str | None = None,
+    ) -> None:
+        """Finish an event: Success, or Error with details (and the action's message Error)."""
+        if row is None:
+            return
+        now = self.kernel.now
+        row.finish_time = now
+        action = self.action_get_by_request_id(uuid, ctx.request_id)
+        if exc is None:
+            row.result = "Success"
+        else:
+            row.result = "Error"
+            row.traceback = traceback
+            row.details = str(exc)[:255]
+            if action is not None:
+                action.message = "Error"
+        if action is not None:
+            action.updated_at = now
+        self.kernel.trace.emit(
+            "nova.event", row.host, uuid, event=row.event, phase="finish", result=row.result
+        )
+
+    def fault_create(self, uuid: str, exc: BaseException, host: str, details: str) -> None:
+        """``add_instance_fault_from_exc``: code from the exception, message cut at 255."""
+        if isinstance(exc, exception.NovaException):
+            code = exc.kwargs.get("code", 500)
+            message = exc.format_message()
+        else:
+            # Nova cannot format a foreign exception's message, so it shows the class name.
+            code, message = 500, type(exc).__name__
+        fault = InstanceFault(
+            instance_uuid=uuid,
+            code=code,
+            message=message[:255],
+            details=details if code == 500 else "",
+            host=host,
+            created_at=self.kernel.now,
+        )
+        self.faults.setdefault(uuid, []).append(fault)
+        self.kernel.trace.emit("nova.fault", host, uuid, code=code, message=fault.message)
+
+    def fault_latest(self, uuid: str) -> InstanceFault | None:
+        """The newest fault of a server, as the server view shows it."""
+        faults = self.faults.get(uuid)
+        return faults[-1] if faults else None
+
+
+def _as_list(value: Any) -> list:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]

@@ -1,0 +1,106 @@
+"""Nova's notifications, written into the trace (kind ``notification``).
+
+Legacy (unversioned) notifications have an ``event_type`` like
+``compute.instance.snapshot.start`` and publisher ``compute.<host>``; versioned ones have
+``instance.snapshot.start`` and publisher ``nova-compute:<host>``. Which are sent follows
+``[notifications] notification_format`` (config ``nova.notification_format``: ``unversioned``
+by default, ``versioned``, ``both`` or ``none``). Errors caught by ``wrap_exception`` send a
+legacy notification named after the function and a versioned ``compute.exception``.
+
+    >>> cloud.trace.filter(kind="notification", event_type="instance.snapshot.end")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Notifier:
+    """Sends Nova's notifications of one cloud into its trace."""
+
+    def __init__(self, kernel: Any, notification_format: str):
+        self._kernel = kernel
+        self.legacy = notification_format in ("unversioned", "both")
+        self.versioned = notification_format in ("versioned", "both")
+
+    def _emit(self, kind: str, publisher: str, event_type: str, priority: str, **payload: Any):
+        self._kernel.trace.emit(
+            "notification",
+            publisher,
+            event_type,
+            event_type=event_type,
+            format=kind,
+            priority=priority,
+            **payload,
+        )
+
+    def instance_usage(self, host: str, instance: Any, event_suffix: str, **extra: Any) -> None:
+        """``notify_about_instance_usage``: legacy ``compute.instance.<suffix>``."""
+        if self.legacy:
+            priority = "ERROR" if event_suffix.endswith("error") else "INFO"
+            self._emit(
+                "unversioned",
+                f"compute.{host}",
+                f"compute.instance.{event_suffix}",
+                priority,
+                instance_id=instance.uuid,
+                state=instance.vm_state,
+                state_description=instance.task_state or "",
+                tenant_id=instance.project_id,
+                **extra,
+            )
+
+    def instance_snapshot(self, host: str, instance: Any, phase: str, image_id: str) -> None:
+        """``notify_about_instance_snapshot``: versioned ``instance.snapshot.<phase>``
+        (payload ``InstanceActionSnapshotPayload`` 1.10)."""
+        if self.versioned:
+            self._emit(
+                "versioned",
+                f"nova-compute:{host}",
+                f"instance.snapshot.{phase}",
+                "INFO",
+                payload_version="1.10",
+                instance_id=instance.uuid,
+                state=instance.vm_state,
+                task_state=instance.task_state,
+                snapshot_image_id=image_id,
+                fault=None,
+            )
+
+    def instance_action(self, host: str, source: str, instance: Any, action: str) -> None:
+        """``notify_about_instance_action``: versioned ``instance.<action>.<phase>``."""
+        if self.versioned:
+            self._emit(
+                "versioned",
+                f"{source}:{host}",
+                f"instance.{action}",
+                "INFO",
+                instance_id=instance.uuid,
+                state=instance.vm_state,
+                task_state=instance.task_state,
+            )
+
+    def exception(self, host: str, function_name: str, exc: BaseException, **args: Any) -> None:
+        """``wrap_exception``: legacy ``<function name>`` error and versioned
+        ``compute.exception``."""
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if self.legacy:
+            self._emit(
+                "unversioned",
+                f"compute.{host}",
+                function_name,
+                "ERROR",
+                exception=type(exc).__name__,
+                message=message,
+                args=args,
+            )
+        if self.versioned:
+            self._emit(
+                "versioned",
+                f"nova-compute:{host}",
+                "compute.exception",
+                "ERROR",
+                exception=type(exc).__name__,
+                exception_message=message,
+                function_name=function_name,
+            )

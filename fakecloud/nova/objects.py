@@ -1,0 +1,341 @@
+"""Nova's records: Instance, Flavor, BlockDeviceMapping, InstanceAction(+Event), InstanceFault.
+
+They mirror ``nova/objects``: an `Instance` a service holds is a **copy** of the database row,
+loaded at some moment. Code changes its fields and calls `Instance.save`, which writes only the
+fields that changed since the copy was loaded, after the database's compare-and-swap on
+``task_state`` (see `fakecloud.nova.db`). Two requests racing on one server therefore behave as
+they do in Nova: each holds its own copy, and the second ``save`` finds the row moved on.
+
+Times are virtual seconds; views turn them into Nova's timestamp strings.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Fields `Instance.save` compares and writes (the rest never change after create).
+SAVED_FIELDS = (
+    "display_name",
+    "display_description",
+    "host",
+    "node",
+    "vm_state",
+    "task_state",
+    "power_state",
+    "launched_at",
+    "terminated_at",
+    "deleted_at",
+    "image_ref",
+    "root_device_name",
+    "system_metadata",
+    "metadata",
+    "locked",
+    "locked_by",
+    "progress",
+    "availability_zone",
+    "launch_index",
+)
+
+_FIXED_FIELDS = (
+    "uuid",
+    "project_id",
+    "user_id",
+    "created_at",
+    "updated_at",
+    "deleted",
+    "flavor",
+    "key_name",
+    "reservation_id",
+    "hostname",
+    "config_drive",
+    "tags",
+    "user_data",
+    "access_ip_v4",
+    "access_ip_v6",
+    "auto_disk_config",
+)
+
+_DICT_FIELDS = ("system_metadata", "metadata")
+_SAVED_GETTER = operator.itemgetter(*SAVED_FIELDS)
+
+
+@dataclass(frozen=True)
+class Flavor:
+    """A flavor (``nova/objects/flavor.py``): sizes a server gets."""
+
+    flavorid: str
+    name: str
+    memory_mb: int
+    vcpus: int
+    root_gb: int
+    ephemeral_gb: int = 0
+    swap: int = 0
+    rxtx_factor: float = 1.0
+    is_public: bool = True
+    disabled: bool = False
+    description: str | None = None
+    extra_specs: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+#: devstack's default flavors, the ones clients and tutorials expect.
+DEFAULT_FLAVORS = (
+    Flavor("1", "m1.tiny", 512, 1, 1),
+    Flavor("2", "m1.small", 2048, 1, 20),
+    Flavor("3", "m1.medium", 4096, 2, 40),
+    Flavor("4", "m1.large", 8192, 4, 80),
+    Flavor("5", "m1.xlarge", 16384, 8, 160),
+    Flavor("42", "m1.nano", 128, 1, 1),
+    Flavor("84", "m1.micro", 192, 1, 1),
+)
+
+
+class Instance:
+    """A copy of one server's database row, with Nova's ``save`` semantics.
+
+    Build rows with `Instance.new`; get working copies from `NovaDB.instance_get`. The copy
+    remembers what it was loaded with, so `changes` names the fields this holder changed.
+    """
+
+    # Fields live in the instance __dict__, so copies are dict copies (this is a hot path).
+    def __init__(self) -> None:
+        self._orig: tuple = ()
+        self._db: Any = None
+        self.actor = "nova"
+
+    @classmethod
+    def new(cls, **values: Any) -> Instance:
+        """A fresh row with Nova's defaults for what `values` does not give."""
+        inst = cls()
+        defaults = {
+            "display_name": "",
+            "display_description": None,
+            "host": None,
+            "node": None,
+            "vm_state": None,
+            "task_state": None,
+            "power_state": 0,
+            "launched_at": None,
+            "terminated_at": None,
+            "deleted_at": None,
+            "image_ref": "",
+            "root_device_name": None,
+            "system_metadata": {},
+            "metadata": {},
+            "locked": False,
+            "locked_by": None,
+            "progress": 0,
+            "created_at": None,
+            "updated_at": None,
+            "deleted": False,
+            "key_name": None,
+            "availability_zone": None,
+            "launch_index": 0,
+            "reservation_id": "",
+            "hostname": "",
+            "config_drive": "",
+            "tags": [],
+            "user_data": None,
+            "access_ip_v4": None,
+            "access_ip_v6": None,
+            "auto_disk_config": False,
+        }
+        defaults.update(values)
+        for name in (*SAVED_FIELDS, *_FIXED_FIELDS):
+            setattr(inst, name, defaults[name])
+        return inst
+
+    # -- copies ------------------------------------------------------------------------------
+
+    def clone(self, actor: str | None = None) -> Instance:
+        """An independent copy (what Nova's RPC layer hands the receiving service)."""
+        other = Instance.__new__(Instance)
+        d = other.__dict__
+        d.update(self.__dict__)
+        d["system_metadata"] = dict(self.system_metadata)
+        d["metadata"] = dict(self.metadata)
+        if actor is not None:
+            d["actor"] = actor
+        other._snapshot()
+        return other
+
+    def _snapshot(self) -> None:
+        d = self.__dict__
+        # The dict fields are copied so that in-place edits show up as changes.
+        self._orig = (*_SAVED_GETTER(d), dict(d["system_metadata"]), dict(d["metadata"]))
+
+    def changes(self) -> dict[str, Any]:
+        """Fields changed since this copy was loaded or saved."""
+        d = self.__dict__
+        now = _SAVED_GETTER(d)
+        orig = self._orig
+        out = {}
+        for index, name in enumerate(SAVED_FIELDS):
+            value = now[index]
+            if name in _DICT_FIELDS:
+                value = d[name]
+                old = orig[-2] if name == "system_metadata" else orig[-1]
+            else:
+                old = orig[index]
+            if value != old:
+                out[name] = value
+        return out
+
+    def refresh_from(self, row: Instance) -> None:
+        """Take every field from `row` (after a save), as Nova's ``_from_db_object`` does."""
+        d = self.__dict__
+        actor = d["actor"]
+        d.update(row.__dict__)
+        d["actor"] = actor
+        d["system_metadata"] = dict(row.system_metadata)
+        d["metadata"] = dict(row.metadata)
+        self._snapshot()
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, expected_task_state: Any = ()) -> None:
+        """Write the changed fields, after the compare-and-swap on the expected states.
+
+        Raises `InstanceNotFound` when the row is gone, `UnexpectedDeletingTaskStateError` when
+        the expected task_state is not met because a delete is under way, and
+        `UnexpectedTaskStateError` for any other mismatch (``nova/db/main/api.py``).
+        """
+        self._db.instance_save(self, expected_task_state)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Instance {self.uuid} vm_state={self.vm_state} task_state={self.task_state} "
+            f"host={self.host}>"
+        )
+
+
+#: The 19 new-style BDM fields a ``BlockDeviceDict`` always carries (``nova/block_device.py``).
+BDM_FIELDS = (
+    "source_type",
+    "destination_type",
+    "guest_format",
+    "device_type",
+    "disk_bus",
+    "boot_index",
+    "device_name",
+    "delete_on_termination",
+    "snapshot_id",
+    "volume_id",
+    "volume_size",
+    "image_id",
+    "no_device",
+    "tag",
+    "volume_type",
+    "encrypted",
+    "encryption_secret_uuid",
+    "encryption_format",
+    "encryption_options",
+)
+
+
+@dataclass
+class BlockDeviceMapping:
+    """One block device of a server (``nova/objects/block_device.py``)."""
+
+    instance_uuid: str
+    source_type: str
+    destination_type: str | None
+    boot_index: int | None = None
+    device_name: str | None = None
+    delete_on_termination: bool = False
+    snapshot_id: str | None = None
+    volume_id: str | None = None
+    volume_size: int | None = None
+    image_id: str | None = None
+    no_device: bool | None = None
+    disk_bus: str | None = None
+    device_type: str | None = None
+    guest_format: str | None = None
+    tag: str | None = None
+    volume_type: str | None = None
+    encrypted: bool | None = None
+    encryption_secret_uuid: str | None = None
+    encryption_format: str | None = None
+    encryption_options: str | None = None
+    attachment_id: str | None = None
+    connection_info: str | None = None
+    id: int = 0
+
+    @property
+    def is_volume(self) -> bool:
+        """Whether the device is a Cinder volume (``destination_type == 'volume'``)."""
+        return self.destination_type == "volume"
+
+    @property
+    def is_root(self) -> bool:
+        """Whether this is the boot device (``boot_index == 0``)."""
+        return self.boot_index == 0
+
+    def get_image_mapping(self) -> dict[str, Any]:
+        """The portable dict put in a snapshot image (``BlockDeviceDict.get_image_mapping``):
+        all 19 fields, ``/dev/`` prefixed to the device name, no DB-only or connection fields."""
+        out = {name: getattr(self, name) for name in BDM_FIELDS}
+        out["delete_on_termination"] = bool(out["delete_on_termination"])
+        name = out["device_name"]
+        if name and not name.startswith("/dev/"):
+            out["device_name"] = "/dev/" + name
+        return out
+
+
+def snapshot_from_bdm(snapshot_id: str, template: BlockDeviceMapping) -> BlockDeviceMapping:
+    """``nova/block_device.py::snapshot_from_bdm``: a snapshot→volume mapping copying only
+    disk_bus, device_type, boot_index, delete_on_termination, volume_size and device_name."""
+    return BlockDeviceMapping(
+        instance_uuid=template.instance_uuid,
+        source_type="snapshot",
+        destination_type="volume",
+        snapshot_id=snapshot_id,
+        disk_bus=template.disk_bus,
+        device_type=template.device_type,
+        boot_index=template.boot_index,
+        delete_on_termination=template.delete_on_termination,
+        volume_size=template.volume_size,
+        device_name=template.device_name,
+    )
+
+
+@dataclass
+class InstanceActionEvent:
+    """One step of an action (``compute_snapshot_instance``, ``api_snapshot_instance``...)."""
+
+    event: str
+    start_time: float
+    host: str
+    finish_time: float | None = None
+    result: str | None = None
+    traceback: str | None = None
+    details: str | None = None
+
+
+@dataclass
+class InstanceAction:
+    """A user-visible action on a server (``os-instance-actions``)."""
+
+    id: int
+    action: str
+    instance_uuid: str
+    request_id: str
+    user_id: str
+    project_id: str
+    start_time: float
+    updated_at: float
+    message: str | None = None
+    events: list[InstanceActionEvent] = field(default_factory=list)
+
+
+@dataclass
+class InstanceFault:
+    """An error recorded against a server (``nova/objects/instance_fault.py``)."""
+
+    instance_uuid: str
+    code: int
+    message: str
+    details: str
+    host: str
+    created_at: float

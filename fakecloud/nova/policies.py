@@ -1,0 +1,266 @@
+"""Nova's API policy through oslo.policy: the rule names and defaults of each profile.
+
+``upstream`` registers Nova 34.0.0's defaults (``nova/policies/*.py``): project scope, the
+``project_member_or_admin`` / ``project_reader_or_admin`` personas, admin-only rules as
+``rule:context_is_admin``, with the pre-21.0.0 defaults as deprecated rules (OR-ed in when
+``enforce_new_defaults`` is off). ``seed`` registers the Queens-era legacy defaults
+(``rule:admin_or_owner``, ``rule:admin_api``) under Queens' rule names, without scopes.
+
+Operators override rules with a policy file (YAML or JSON) and/or a mapping in config
+(``nova.policy_file``, ``nova.policy``). Enforcers are expensive (oslo.policy imports and rule
+parsing cost tens of milliseconds, and a check costs ~100 µs), so they are built on first use,
+shared by every cloud with the same profile and overrides, and their decisions memoized: a rule
+check depends only on the rule, the target and the caller's credentials.
+
+    >>> engine.authorize(ctx, "os_compute_api:servers:create_image", {"project_id": "p1"})
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fakecloud.nova import exception
+
+SERVERS = "os_compute_api:servers:%s"
+PAUSE = "os_compute_api:os-pause-server:%s"
+SUSPEND = "os_compute_api:os-suspend-server:%s"
+LOCK = "os_compute_api:os-lock-server:%s"
+SHELVE = "os_compute_api:os-shelve:%s"
+ADMIN_ACTIONS = "os_compute_api:os-admin-actions:%s"
+EXTENDED_SERVER_ATTRIBUTES = "os_compute_api:os-extended-server-attributes"
+INSTANCE_ACTIONS = "os_compute_api:os-instance-actions:%s"
+LIMITS = "os_compute_api:limits"
+LIMITS_OTHER_PROJECT = "os_compute_api:limits:other_project"
+
+_ADMIN = "rule:context_is_admin"
+_MEMBER = "rule:project_member_or_admin"
+_READER = "rule:project_reader_or_admin"
+
+#: Nova 34.0.0 defaults: (name, check string).
+UPSTREAM_RULES = (
+    (SERVERS % "index", _READER),
+    (SERVERS % "detail", _READER),
+    (SERVERS % "index:get_all_tenants", _ADMIN),
+    (SERVERS % "detail:get_all_tenants", _ADMIN),
+    (SERVERS % "allow_all_filters", _ADMIN),
+    (SERVERS % "show", _READER),
+    (SERVERS % "show:flavor-extra-specs", _READER),
+    (SERVERS % "show:host_status", _ADMIN),
+    (SERVERS % "create", _MEMBER),
+    (SERVERS % "create:attach_volume", _MEMBER),
+    (SERVERS % "create:attach_network", _MEMBER),
+    (SERVERS % "delete", _MEMBER),
+    (SERVERS % "create_image", _MEMBER),
+    (SERVERS % "create_image:allow_volume_backed", _MEMBER),
+    (SERVERS % "start", _MEMBER),
+    (SERVERS % "stop", _MEMBER),
+    (PAUSE % "pause", _MEMBER),
+    (PAUSE % "unpause", _MEMBER),
+    (SUSPEND % "suspend", _MEMBER),
+    (SUSPEND % "resume", _MEMBER),
+    (LOCK % "lock", _MEMBER),
+    (LOCK % "unlock", _MEMBER),
+    (LOCK % "unlock:unlock_override", _ADMIN),
+    (SHELVE % "shelve", _MEMBER),
+    (SHELVE % "unshelve", _MEMBER),
+    (SHELVE % "shelve_offload", _ADMIN),
+    (ADMIN_ACTIONS % "reset_state", _ADMIN),
+    (EXTENDED_SERVER_ATTRIBUTES, _ADMIN),
+    (INSTANCE_ACTIONS % "list", _READER),
+    (INSTANCE_ACTIONS % "show", _READER),
+    (INSTANCE_ACTIONS % "events", _ADMIN),
+    (INSTANCE_ACTIONS % "events:details", _ADMIN),
+    (LIMITS, "@"),
+    (LIMITS_OTHER_PROJECT, _ADMIN),
+)
+
+#: Unscoped rules (no scope_types) among the above.
+_UNSCOPED = {LIMITS}
+
+#: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.
+_LEGACY_OWNER = "is_admin:True or project_id:%(project_id)s"
+UPSTREAM_BASE_RULES = (
+    ("context_is_admin", "role:admin", "is_admin:True"),
+    ("admin_or_owner", _LEGACY_OWNER, None),
+    ("admin_api", "is_admin:True", None),
+    ("project_manager_api", "role:manager and project_id:%(project_id)s", "is_admin:True"),
+    ("project_member_api", "role:member and project_id:%(project_id)s", _LEGACY_OWNER),
+    ("project_reader_api", "role:reader and project_id:%(project_id)s", _LEGACY_OWNER),
+    ("service_api", "role:service", "is_admin:True"),
+    ("project_manager_or_admin", "rule:project_manager_api or rule:context_is_admin", None),
+    ("project_member_or_admin", "rule:project_member_api or rule:context_is_admin", None),
+    ("project_reader_or_admin", "rule:project_reader_api or rule:context_is_admin", None),
+    ("service_or_admin", "rule:service_api or rule:context_is_admin", None),
+)
+
+#: Queens (17.0.x) names where they differ from 34.0.0's.
+SEED_NAMES = {
+    INSTANCE_ACTIONS % "list": "os_compute_api:os-instance-actions",
+    INSTANCE_ACTIONS % "show": "os_compute_api:os-instance-actions",
+    LIMITS_OTHER_PROJECT: "os_compute_api:os-used-limits",
+}
+
+_SEED_BASE_RULES = (
+    ("context_is_admin", "role:admin"),
+    ("admin_or_owner", _LEGACY_OWNER),
+    ("admin_api", "is_admin:True"),
+)
+
+
+def _seed_check(upstream_check: str) -> str:
+    return {_MEMBER: "rule:admin_or_owner", _READER: "rule:admin_or_owner"}.get(
+        upstream_check, "rule:admin_api" if upstream_check == _ADMIN else upstream_check
+    )
+
+
+def _rule_defaults(legacy: bool, scoped: bool) -> list[Any]:
+    from oslo_policy import policy
+
+    out = []
+    if legacy:
+        for name, check in _SEED_BASE_RULES:
+            out.append(policy.RuleDefault(name, check))
+        seen = set()
+        for name, check in UPSTREAM_RULES:
+            real = SEED_NAMES.get(name, name)
+            if real not in seen:
+                seen.add(real)
+                out.append(policy.RuleDefault(real, _seed_check(check)))
+        return out
+    for name, check, deprecated in UPSTREAM_BASE_RULES:
+        dep = None
+        if deprecated is not None:
+            dep = policy.DeprecatedRule(
+                name=f"{name}-deprecated-default",
+                check_str=deprecated,
+                deprecated_reason="Nova API policies are introducing new default roles.",
+                deprecated_since="21.0.0",
+            )
+        out.append(policy.RuleDefault(name, check, deprecated_rule=dep))
+    for name, check in UPSTREAM_RULES:
+        scope = ["project"] if scoped and name not in _UNSCOPED else None
+        out.append(policy.RuleDefault(name, check, scope_types=scope))
+    return out
+
+
+def load_policy_file(path: str) -> dict[str, str]:
+    """Rules of a YAML or JSON policy file, as ``{name: check string}``."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise exception.NovaException(f"policy file {path} must map rule names to check strings")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+class _Enforcer:
+    """One oslo.policy Enforcer with its rules frozen, and a memo of its decisions."""
+
+    def __init__(self, legacy: bool, new_defaults: bool, scoped: bool, overrides: tuple):
+        from oslo_config import cfg
+        from oslo_policy import _parser, policy
+
+        conf = cfg.ConfigOpts()
+        conf([], project="nova", default_config_files=[], default_config_dirs=[])
+        enforcer = policy.Enforcer(conf, use_conf=True)
+        conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
+        enforcer.suppress_deprecation_warnings = True
+        enforcer.suppress_default_change_warnings = True
+        enforcer.register_defaults(_rule_defaults(legacy, scoped))
+        enforcer.load_rules()
+        for name, check in overrides:
+            enforcer.rules[name] = _parser.parse_rule(check)
+        enforcer.use_conf = False  # frozen: no reload on every check
+        self.enforcer = enforcer
+        self._invalid_scope = policy.InvalidScope
+        self._memo: dict[tuple, bool] = {}
+
+    def check(self, rule: str, target: dict[str, Any], creds: dict[str, Any]) -> bool:
+        """Whether `rule` allows `creds` on `target` (a failed scope check is a no)."""
+        key = (rule, tuple(sorted(target.items())), creds["_key"])
+        found = self._memo.get(key)
+        if found is None:
+            plain = {k: v for k, v in creds.items() if k != "_key"}
+            try:
+                found = bool(self.enforcer.enforce(rule, target, plain, do_raise=True))
+            except self._invalid_scope:
+                found = False
+            except Exception as exc:  # noqa: BLE001 - oslo.policy's own PolicyNotAuthorized
+                if type(exc).__name__ != "PolicyNotAuthorized":
+                    raise
+                found = False
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+
+_ENFORCERS: dict[tuple, _Enforcer] = {}
+
+
+def _credentials(ctx: Any) -> dict[str, Any]:
+    roles = tuple(ctx.roles)
+    system = ctx.system_scope
+    # A token is project-, system- or domain-scoped; oslo.policy reads the scope from these.
+    domain = None if (ctx.project_id or system) else getattr(ctx, "domain_id", None)
+    return {
+        "user_id": ctx.user_id,
+        "project_id": ctx.project_id,
+        "roles": list(roles),
+        "is_admin": "admin" in roles,
+        "system_scope": system,
+        "domain_id": domain,
+        "_key": (ctx.user_id, ctx.project_id, roles, system, domain),
+    }
+
+
+class PolicyEngine:
+    """One cloud's policy: ``authorize`` raises `PolicyNotAuthorized` naming the rule."""
+
+    def __init__(self, legacy: bool, config: Any):
+        self.legacy = legacy
+        self._config = config
+        self._enforcer: _Enforcer | None = None
+
+    def rule_name(self, name: str) -> str:
+        """The profile's name of a rule (Queens names a few differently)."""
+        return SEED_NAMES.get(name, name) if self.legacy else name
+
+    def _get(self) -> _Enforcer:
+        if self._enforcer is None:
+            cfg = self._config
+            overrides: dict[str, str] = {}
+            if cfg.policy_file:
+                overrides.update(load_policy_file(cfg.policy_file))
+            if cfg.policy:
+                overrides.update({str(k): str(v) for k, v in dict(cfg.policy).items()})
+            key = (
+                self.legacy,
+                bool(cfg.enforce_new_defaults),
+                bool(cfg.enforce_scope),
+                tuple(sorted(overrides.items())),
+            )
+            found = _ENFORCERS.get(key)
+            if found is None:
+                found = _ENFORCERS[key] = _Enforcer(*key)
+            self._enforcer = found
+        return self._enforcer
+
+    def authorize(
+        self, ctx: Any, action: str, target: dict[str, Any] | None = None, fatal: bool = True
+    ) -> bool:
+        """``context.can``: check `action` for `ctx` on `target` (default: the caller's own
+        project and user, as Nova's ``policy.authorize`` fills it in)."""
+        name = self.rule_name(action)
+        if target is None:
+            target = {"project_id": ctx.project_id, "user_id": ctx.user_id}
+        allowed = self._get().check(name, target, _credentials(ctx))
+        if not allowed and fatal:
+            raise exception.PolicyNotAuthorized(action=name)
+        return allowed

@@ -1,0 +1,227 @@
+"""A server's three state fields as Nova names them, and their legal transitions as data.
+
+``vm_state`` is what the server is (``nova/compute/vm_states.py``), ``task_state`` what is being
+done to it (``nova/compute/task_states.py``), ``power_state`` what the hypervisor reports
+(``nova/compute/power_state.py``). Every change goes through one of the three `StateMachine`s
+below, from `fakecloud.nova.db.NovaDB.instance_save`, so an illegal change fails loudly.
+
+    >>> TASK_STATE.legal(IMAGE_SNAPSHOT_PENDING, IMAGE_SNAPSHOT)
+    True
+"""
+
+from __future__ import annotations
+
+from fakecloud.sim.states import StateMachine
+
+# -- vm_state ---------------------------------------------------------------------------------
+ACTIVE = "active"
+BUILDING = "building"
+PAUSED = "paused"
+SUSPENDED = "suspended"
+STOPPED = "stopped"
+RESCUED = "rescued"
+RESIZED = "resized"
+SOFT_DELETED = "soft-delete"
+DELETED = "deleted"
+ERROR = "error"
+SHELVED = "shelved"
+SHELVED_OFFLOADED = "shelved_offloaded"
+
+VM_STATES = (
+    ACTIVE,
+    BUILDING,
+    PAUSED,
+    SUSPENDED,
+    STOPPED,
+    RESCUED,
+    RESIZED,
+    SOFT_DELETED,
+    DELETED,
+    ERROR,
+    SHELVED,
+    SHELVED_OFFLOADED,
+)
+
+# -- task_state -------------------------------------------------------------------------------
+SCHEDULING = "scheduling"
+BLOCK_DEVICE_MAPPING = "block_device_mapping"
+NETWORKING = "networking"
+SPAWNING = "spawning"
+IMAGE_SNAPSHOT = "image_snapshot"
+IMAGE_SNAPSHOT_PENDING = "image_snapshot_pending"
+IMAGE_PENDING_UPLOAD = "image_pending_upload"
+IMAGE_UPLOADING = "image_uploading"
+IMAGE_BACKUP = "image_backup"
+POWERING_OFF = "powering-off"
+POWERING_ON = "powering-on"
+PAUSING = "pausing"
+UNPAUSING = "unpausing"
+SUSPENDING = "suspending"
+RESUMING = "resuming"
+REBOOTING = "rebooting"
+SHELVING = "shelving"
+SHELVING_IMAGE_PENDING_UPLOAD = "shelving_image_pending_upload"
+SHELVING_IMAGE_UPLOADING = "shelving_image_uploading"
+SHELVING_OFFLOADING = "shelving_offloading"
+UNSHELVING = "unshelving"
+DELETING = "deleting"
+SOFT_DELETING = "soft-deleting"
+
+#: Snapshot task states a restarting nova-compute clears (``_init_instance``).
+SNAPSHOT_TASK_STATES = (
+    IMAGE_SNAPSHOT_PENDING,
+    IMAGE_SNAPSHOT,
+    IMAGE_PENDING_UPLOAD,
+    IMAGE_UPLOADING,
+)
+
+# -- power_state (integers, as Nova stores and shows them) -------------------------------------
+NOSTATE = 0
+RUNNING = 1
+POWER_PAUSED = 3
+SHUTDOWN = 4
+CRASHED = 6
+POWER_SUSPENDED = 7
+
+
+def _with_exits(table: dict) -> dict:
+    """Every task may end (None) or be overtaken by a delete, as Nova's delete ignores tasks."""
+    out = {}
+    for src, dsts in table.items():
+        out[src] = set(dsts) | {None, DELETING}
+    return out
+
+
+VM_STATE = StateMachine(
+    "nova.instance.vm_state",
+    {
+        BUILDING: {ACTIVE, ERROR, DELETED},
+        ACTIVE: {STOPPED, PAUSED, SUSPENDED, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
+        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
+        PAUSED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
+        SUSPENDED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
+        SHELVED: {SHELVED_OFFLOADED, ACTIVE, ERROR, DELETED},
+        SHELVED_OFFLOADED: {ACTIVE, ERROR, DELETED},
+        ERROR: {ACTIVE, DELETED},
+        RESCUED: {ACTIVE, ERROR, DELETED},
+        RESIZED: {ACTIVE, ERROR, DELETED},
+        SOFT_DELETED: {ACTIVE, ERROR, DELETED},
+        DELETED: set(),
+    },
+)
+"""Legal vm_state changes (``os-resetState`` adds active/error from anywhere via RESET)."""
+
+VM_STATE_RESET = StateMachine(
+    "nova.instance.vm_state(reset)",
+    {s: {ACTIVE, ERROR} for s in VM_STATES if s != DELETED},
+)
+"""What the admin ``os-resetState`` action may do: any live state to active or error."""
+
+VM_STATE_FORCED = StateMachine(
+    "nova.instance.vm_state(forced)",
+    {s: set(VM_STATES) - {DELETED} for s in VM_STATES if s != DELETED},
+)
+"""fakecloud-only: `Nova.force_state`, the direct database edit a test uses to reach
+states fakecloud has no action for (rescued, resized, soft-delete)."""
+
+TASK_STATE = StateMachine(
+    "nova.instance.task_state",
+    _with_exits(
+        {
+            None: {
+                SCHEDULING,
+                IMAGE_SNAPSHOT_PENDING,
+                IMAGE_BACKUP,
+                POWERING_OFF,
+                POWERING_ON,
+                PAUSING,
+                UNPAUSING,
+                SUSPENDING,
+                RESUMING,
+                REBOOTING,
+                SHELVING,
+                SHELVING_OFFLOADING,
+                UNSHELVING,
+                SOFT_DELETING,
+            },
+            SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
+            NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},
+            BLOCK_DEVICE_MAPPING: {NETWORKING, SPAWNING},
+            SPAWNING: set(),
+            IMAGE_SNAPSHOT_PENDING: {IMAGE_SNAPSHOT},
+            IMAGE_SNAPSHOT: {IMAGE_PENDING_UPLOAD, IMAGE_UPLOADING},
+            IMAGE_PENDING_UPLOAD: {IMAGE_UPLOADING},
+            IMAGE_UPLOADING: {IMAGE_PENDING_UPLOAD},
+            IMAGE_BACKUP: {IMAGE_PENDING_UPLOAD, IMAGE_UPLOADING},
+            POWERING_OFF: set(),
+            POWERING_ON: set(),
+            PAUSING: set(),
+            UNPAUSING: set(),
+            SUSPENDING: set(),
+            RESUMING: set(),
+            REBOOTING: set(),
+            SHELVING: {SHELVING_IMAGE_PENDING_UPLOAD, SHELVING_OFFLOADING},
+            SHELVING_IMAGE_PENDING_UPLOAD: {SHELVING_IMAGE_UPLOADING},
+            SHELVING_IMAGE_UPLOADING: {SHELVING_IMAGE_PENDING_UPLOAD, SHELVING_OFFLOADING},
+            SHELVING_OFFLOADING: set(),
+            UNSHELVING: {SPAWNING, POWERING_ON},
+            SOFT_DELETING: set(),
+            DELETING: set(),
+        }
+    ),
+)
+"""Legal task_state changes; the compare-and-swap in `instance_save` guards who may make them."""
+
+POWER_STATE = StateMachine(
+    "nova.instance.power_state",
+    {
+        NOSTATE: {RUNNING, SHUTDOWN, POWER_PAUSED, CRASHED},
+        RUNNING: {POWER_PAUSED, SHUTDOWN, POWER_SUSPENDED, NOSTATE, CRASHED},
+        POWER_PAUSED: {RUNNING, SHUTDOWN, NOSTATE, CRASHED},
+        SHUTDOWN: {RUNNING, POWER_PAUSED, NOSTATE, CRASHED},
+        POWER_SUSPENDED: {RUNNING, SHUTDOWN, NOSTATE},
+        CRASHED: {RUNNING, SHUTDOWN, NOSTATE},
+    },
+)
+"""What the hypervisor may report next (libvirt shows a managed-saved guest as SHUTDOWN)."""
+
+#: API status from (vm_state, task_state): ``nova/api/openstack/common.py::_STATE_MAP``.
+_STATUS = {
+    ACTIVE: {"default": "ACTIVE", REBOOTING: "REBOOT"},
+    BUILDING: {"default": "BUILD"},
+    STOPPED: {"default": "SHUTOFF"},
+    RESIZED: {"default": "VERIFY_RESIZE"},
+    PAUSED: {"default": "PAUSED"},
+    SUSPENDED: {"default": "SUSPENDED"},
+    RESCUED: {"default": "RESCUE"},
+    ERROR: {"default": "ERROR"},
+    DELETED: {"default": "DELETED"},
+    SOFT_DELETED: {"default": "SOFT_DELETED"},
+    SHELVED: {"default": "SHELVED"},
+    SHELVED_OFFLOADED: {"default": "SHELVED_OFFLOADED"},
+}
+
+
+def status_from_state(vm_state: str | None, task_state: str | None = None) -> str:
+    """The server ``status`` the API shows (snapshot task states do not change it)."""
+    task_map = _STATUS.get(vm_state, {"default": "UNKNOWN"})
+    return task_map.get(task_state, task_map["default"])
+
+
+def task_and_vm_state_from_status(statuses: list[str]) -> tuple[set, set]:
+    """The vm_states and task_states a ``status=`` filter of the server list stands for."""
+    wanted = {s.lower() for s in statuses}
+    vms, tasks = set(), set()
+    for vm, task_map in _STATUS.items():
+        for task, status in task_map.items():
+            if status.lower() in wanted:
+                vms.add(vm)
+                tasks.add(task)
+    return vms, tasks
+
+
+TASK_STATE_FORCED = StateMachine(
+    "nova.instance.task_state(forced)",
+    {s: TASK_STATE.states for s in TASK_STATE.states},
+)
+"""fakecloud-only: any task_state to any other, for `Nova.force_state`."""

@@ -1,0 +1,1 @@
+"""The hypervisor drivers of the compute hosts (one libvirt-like driver)."""

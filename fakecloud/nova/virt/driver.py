@@ -1,0 +1,410 @@
+"""The hypervisor driver of a compute host, modelled on ``nova/virt/libvirt/driver.py``.
+
+A `Domain` is a guest as libvirt knows it: its power state and its root disk (allocated and
+virtual bytes, on-disk format). `LibvirtDriver.snapshot` is the data path of an image-backed
+snapshot (spec 4.8):
+
+1. live or cold, by hypervisor, disk backend, encryption, the workaround flag and the guest's
+   power state; a cold snapshot of a running guest suspends it (managed save) meanwhile;
+2. ``image_pending_upload`` then ``image_uploading`` (the task-state bounce);
+3. an RBD direct snapshot (snap, clone into Glance's pool, **flatten** — a full copy inside
+   Ceph — then register the location: the image turns active with no upload), or its fallback
+   back to ``image_pending_upload`` (every other backend raises NotImplementedError at once);
+4. the extract on the host disk (live: the mirror job, polled every 0.5 s, then a
+   ``qemu-img convert``; cold: the convert), then ``image_uploading`` again and the upload over
+   the host's link to the Glance store.
+
+Each copy is a `kernel.io.transfer`, so durations follow disk sizes and the throughputs shared
+with everything else on that disk or link. Destroying a guest fails the copies it is part of
+with libvirt's ``VIR_ERR_NO_DOMAIN``, which the snapshot turns into `InstanceNotFound`.
+
+Fault points: ``nova.libvirt.direct_snapshot`` (host, instance_uuid) raises in the direct
+snapshot (e.g. ``ImageUnacceptable``) to force the fallback; ``nova.libvirt.extract`` (host,
+instance_uuid, live) fails the extract; transfers carry ``host`` and ``instance_uuid`` for
+``io.transfer`` rules.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from fakecloud.glance.content import ImageData
+from fakecloud.nova import exception, states
+from fakecloud.sim.io import MB
+from fakecloud.sim.states import StateMachine
+
+GiB = 1024**3
+VIR_ERR_NO_DOMAIN = 42
+
+#: What libvirt reports for a guest (the same values and moves as Nova's power_state).
+DOMAIN_POWER_STATE = StateMachine("libvirt.domain.power_state", states.POWER_STATE.transitions)
+
+
+class LibvirtError(Exception):
+    """``libvirt.libvirtError`` with its error code."""
+
+    def __init__(self, message: str, code: int):
+        # Both in args: simpy re-creates an event's exception from its args.
+        super().__init__(message, code)
+        self.message = message
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+    def get_error_code(self) -> int:
+        """The libvirt error code (e.g. ``VIR_ERR_NO_DOMAIN``)."""
+        return self.code
+
+
+@dataclass
+class Domain:
+    """A guest on a host: power state and root disk."""
+
+    id: str
+    """The instance uuid (the subject of the domain's trace events)."""
+    name: str
+    power_state: int
+    memory_bytes: int
+    disk_bytes: int
+    virtual_bytes: int
+    source_type: str
+    """``qcow2``, ``raw``, ``lvm``, ``rbd``, ``ploop`` — or ``volume`` (no local root disk)."""
+    transfers: set = field(default_factory=set)
+
+
+def _source_type(images_type: str) -> str:
+    return {"default": "qcow2", "flat": "raw"}.get(images_type, images_type)
+
+
+class LibvirtDriver:
+    """The driver of one compute host."""
+
+    def __init__(self, manager: Any):
+        self.manager = manager
+        self.kernel = manager.kernel
+        self.config = manager.config
+        self.host = manager.host
+        self.image_api = manager.image_api
+        self.domains: dict[str, Domain] = {}
+        self.disk = self.kernel.io.resource(
+            f"disk:{self.host}", self.config.disk_throughput_mb_per_s * MB
+        )
+        self._rbd: Any = None
+        self._disk_ops: Any = None
+        if self.config.max_concurrent_disk_ops > 0:
+            self._disk_ops = simpy.Resource(self.kernel.env, self.config.max_concurrent_disk_ops)
+
+    # -- guests ------------------------------------------------------------------------------
+
+    def spawn(
+        self, instance: Any, image_meta: dict[str, Any] | None, volume_backed: bool
+    ) -> Generator[Any, Any, None]:
+        """Create and boot the guest (its disk from the image, or the attached root volume)."""
+        yield self.kernel.env.timeout(self.config.build_delay_s)
+        flavor = instance.flavor
+        virtual = flavor.root_gb * GiB
+        if volume_backed:
+            allocated, source = 0, "volume"
+        else:
+            base = int((image_meta or {}).get("size") or 0)
+            written = int(virtual * self.config.guest_written_fraction)
+            allocated = min(virtual, base + written) if virtual else base + written
+            source = _source_type(self.config.images_type)
+        self.domains[instance.uuid] = Domain(
+            id=instance.uuid,
+            name=f"instance-{self.kernel.ids.counter('nova.instance'):08x}",
+            power_state=states.RUNNING,
+            memory_bytes=flavor.memory_mb * MB,
+            disk_bytes=allocated,
+            virtual_bytes=max(virtual, allocated),
+            source_type=source,
+        )
+
+    def destroy(self, instance: Any) -> None:
+        """Remove the guest; copies that involve it fail with ``VIR_ERR_NO_DOMAIN``."""
+        dom = self.domains.pop(instance.uuid, None)
+        if dom is None:
+            return
+        for t in list(dom.transfers):
+            self.kernel.io.fail(t, LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN))
+
+    def get_info(self, instance: Any) -> int:
+        """The guest's power state (`InstanceNotFound` when there is no such guest)."""
+        dom = self.domains.get(instance.uuid)
+        if dom is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return dom.power_state
+
+    def _domain(self, instance: Any) -> Domain:
+        dom = self.domains.get(instance.uuid)
+        if dom is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return dom
+
+    def _set_power(self, dom: Domain, state: int) -> None:
+        DOMAIN_POWER_STATE.move(
+            self.kernel, dom, state, actor=f"libvirt:{self.host}", field="power_state"
+        )
+
+    def power_off(self, instance: Any) -> Generator[Any, Any, None]:
+        """Shut the guest down."""
+        dom = self._domain(instance)
+        yield self.kernel.env.timeout(self.config.power_action_delay_s)
+        self._set_power(dom, states.SHUTDOWN)
+
+    def power_on(self, instance: Any) -> Generator[Any, Any, None]:
+        """Boot the guest again."""
+        dom = self._domain(instance)
+        yield self.kernel.env.timeout(self.config.power_action_delay_s)
+        self._set_power(dom, states.RUNNING)
+
+    def pause(self, instance: Any) -> Generator[Any, Any, None]:
+        """Pause the guest's vCPUs."""
+        dom = self._domain(instance)
+        yield self.kernel.env.timeout(self.config.power_action_delay_s)
+        self._set_power(dom, states.POWER_PAUSED)
+
+    def unpause(self, instance: Any) -> Generator[Any, Any, None]:
+        """Resume the guest's vCPUs."""
+        dom = self._domain(instance)
+        yield self.kernel.env.timeout(self.config.power_action_delay_s)
+        self._set_power(dom, states.RUNNING)
+
+    def suspend(self, instance: Any) -> Generator[Any, Any, None]:
+        """Managed save: the guest's memory goes to the host disk; libvirt then shows it off."""
+        dom = self._domain(instance)
+        yield from self._copy(dom, dom.memory_bytes, "libvirt.managedSave")
+        self._set_power(dom, states.SHUTDOWN)
+
+    def resume(self, instance: Any) -> Generator[Any, Any, None]:
+        """Restore a managed-saved guest."""
+        dom = self._domain(instance)
+        yield from self._copy(dom, dom.memory_bytes, "libvirt.restore")
+        self._set_power(dom, states.RUNNING)
+
+    def _copy(
+        self, dom: Domain, size: int, label: str, path: tuple | None = None, **attrs: Any
+    ) -> Generator[Any, Any, None]:
+        """Move `size` bytes of `dom` (on the host disk by default), failing if it vanishes."""
+        t = self.kernel.io.transfer(
+            size,
+            path or (self.disk,),
+            label=label,
+            host=self.host,
+            instance_uuid=dom.id,
+            **attrs,
+        )
+        dom.transfers.add(t)
+        try:
+            yield t.done
+        finally:
+            dom.transfers.discard(t)
+
+    # -- snapshot ----------------------------------------------------------------------------
+
+    def snapshot(
+        self,
+        context: Any,
+        instance: Any,
+        image_id: str,
+        update_task_state: Callable[..., None],
+    ) -> Generator[Any, Any, None]:
+        """Snapshot the guest's root disk into the Glance image `image_id` (see module doc)."""
+        cfg = self.config
+        dom = self.domains.get(instance.uuid)
+        if dom is None:
+            raise exception.InstanceNotRunning(instance_id=instance.uuid)
+        snapshot = yield from self.image_api.get(context, image_id)
+        source_type = dom.source_type
+        image_format = cfg.snapshot_image_format or source_type
+        if image_format in ("lvm", "rbd"):
+            image_format = "raw"
+        metadata = self._create_snapshot_metadata(instance, image_format, snapshot["name"])
+        original_power_state = dom.power_state
+        live = (
+            cfg.virt_type in ("kvm", "qemu")
+            and source_type != "lvm"
+            and not cfg.ephemeral_storage_encryption
+            and not cfg.disable_libvirt_livesnapshot
+            and original_power_state != states.SHUTDOWN
+        )
+        self.kernel.trace.emit(
+            "nova.snapshot",
+            f"nova-compute:{self.host}",
+            instance.uuid,
+            phase="begin",
+            live=live,
+            source_type=source_type,
+            image_id=image_id,
+        )
+        yield from self._suspend_guest_for_snapshot(dom, live, original_power_state)
+
+        update_task_state(task_state=states.IMAGE_PENDING_UPLOAD)
+        update_task_state(
+            task_state=states.IMAGE_UPLOADING, expected_state=states.IMAGE_PENDING_UPLOAD
+        )
+        try:
+            location = yield from self._direct_snapshot(context, dom, instance, image_id)
+            yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
+            metadata["location"] = location
+            # The clone already holds the data: what Glance's store will find there.
+            metadata["location_data"] = ImageData(
+                size=dom.virtual_bytes,
+                content_id=f"nova-snapshot:{dom.id}:{image_id}",
+                disk_format="raw",
+                virtual_size=dom.virtual_bytes,
+            )
+            yield from self.image_api.update(context, image_id, metadata, purge_props=False)
+        except (NotImplementedError, exception.ImageUnacceptable, exception.Forbidden) as e:
+            if type(e) is not NotImplementedError:
+                self.kernel.trace.emit(
+                    "log",
+                    f"nova-compute:{self.host}",
+                    instance.uuid,
+                    level="warning",
+                    message=f"Performing standard snapshot because direct snapshot failed: {e}",
+                )
+            metadata.pop("location", None)
+            metadata.pop("location_data", None)
+            update_task_state(
+                task_state=states.IMAGE_PENDING_UPLOAD, expected_state=states.IMAGE_UPLOADING
+            )
+            if source_type == "rbd" and live:
+                # qemu-img from RBD is unsafe while the guest runs: go cold.
+                live = False
+                yield from self._suspend_guest_for_snapshot(dom, live, original_power_state)
+            image_bytes = yield from self._standard_snapshot(
+                dom, instance, live, original_power_state, image_format
+            )
+            update_task_state(
+                task_state=states.IMAGE_UPLOADING, expected_state=states.IMAGE_PENDING_UPLOAD
+            )
+            yield from self._upload(context, dom, image_id, metadata, image_bytes)
+        self.kernel.trace.emit(
+            "nova.snapshot", f"nova-compute:{self.host}", instance.uuid, phase="uploaded"
+        )
+
+    def _create_snapshot_metadata(
+        self, instance: Any, image_format: str, name: str
+    ) -> dict[str, Any]:
+        sysmeta = instance.system_metadata
+        properties = {
+            "image_location": "snapshot",
+            "image_state": "available",
+            "owner_id": instance.project_id,
+        }
+        for key in ("kernel_id", "ramdisk_id"):
+            value = sysmeta.get(f"image_{key}")
+            if value and str(value).lower() not in ("none", ""):
+                properties[key] = value
+        if sysmeta.get("image_os_type"):
+            properties["os_type"] = sysmeta["image_os_type"]
+        return {
+            "name": name,
+            "disk_format": image_format,
+            "container_format": sysmeta.get("image_container_format") or "bare",
+            "properties": properties,
+        }
+
+    def _needs_suspend(self, live: bool, power_state: int) -> bool:
+        if self.config.virt_type == "lxc" or live:
+            return False
+        return power_state in (states.RUNNING, states.POWER_PAUSED)
+
+    def _suspend_guest_for_snapshot(
+        self, dom: Domain, live: bool, power_state: int
+    ) -> Generator[Any, Any, None]:
+        if self._needs_suspend(live, power_state) and dom.power_state != states.SHUTDOWN:
+            yield from self._copy(dom, dom.memory_bytes, "libvirt.managedSave")
+            self._set_power(dom, states.SHUTDOWN)
+
+    def _resume_guest_after_snapshot(
+        self, dom: Domain, live: bool, original_power_state: int
+    ) -> Generator[Any, Any, None]:
+        if not self._needs_suspend(live, original_power_state):
+            return
+        if self.domains.get(dom.id) is not dom:
+            return
+        yield from self._copy(dom, dom.memory_bytes, "libvirt.restore")
+        # The guest is relaunched paused if it was paused.
+        self._set_power(dom, original_power_state)
+
+    def _direct_snapshot(
+        self, context: Any, dom: Domain, instance: Any, image_id: str
+    ) -> Generator[Any, Any, str]:
+        """RBD only: snap, clone into Glance's pool, flatten, protect; its ``rbd://`` URL."""
+        if dom.source_type != "rbd":
+            raise NotImplementedError("direct_snapshot() is not implemented")
+        yield from self.kernel.faults.pause(
+            "nova.libvirt.direct_snapshot", host=self.host, instance_uuid=instance.uuid
+        )
+        if not self.config.rbd_glance_store:
+            raise exception.ImageUnacceptable(
+                image_id=instance.image_ref, reason="Cannot determine the parent storage pool"
+            )
+        if self._rbd is None:
+            self._rbd = self.kernel.io.resource(
+                "ceph:rbd", self.config.rbd_throughput_mb_per_s * MB
+            )
+        yield from self._copy(dom, dom.disk_bytes, "rbd.flatten", path=(self._rbd,))
+        return f"rbd://{self.config.rbd_fsid}/images/{image_id}/snap"
+
+    def _standard_snapshot(
+        self, dom: Domain, instance: Any, live: bool, original_power_state: int, fmt: str
+    ) -> Generator[Any, Any, int]:
+        """Extract the disk to a file on the host disk; the bytes the image file holds."""
+        env = self.kernel.env
+        try:
+            yield from self.kernel.faults.pause(
+                "nova.libvirt.extract", host=self.host, instance_uuid=dom.id, live=live
+            )
+            if live:
+                started = env.now
+                yield from self._copy(dom, dom.disk_bytes, "libvirt.blockRebase", live=True)
+                # The job is seen complete at the next poll of is_job_complete().
+                poll = self.config.live_snapshot_poll_s
+                if poll > 0:
+                    ticks = max(1, math.ceil(round((env.now - started) / poll, 9)))
+                    wait = started + ticks * poll - env.now
+                    if wait > 0:
+                        yield env.timeout(wait)
+                if self.domains.get(dom.id) is not dom:
+                    raise LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN)
+            yield from self._copy(dom, dom.disk_bytes, "qemu-img convert", live=live)
+        except Exception as ex:
+            yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
+            if isinstance(ex, LibvirtError) and ex.get_error_code() == VIR_ERR_NO_DOMAIN:
+                raise exception.InstanceNotFound(instance_id=instance.uuid) from None
+            raise
+        yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
+        if fmt in ("raw",):
+            return dom.virtual_bytes
+        return dom.disk_bytes
+
+    def _upload(
+        self, context: Any, dom: Domain, image_id: str, metadata: dict[str, Any], size: int
+    ) -> Generator[Any, Any, None]:
+        """``image_api.update(image_id, metadata, data=file)``: the properties, then the data
+        over this host's link to the Glance store (inside the disk-ops semaphore)."""
+        request = None
+        if self._disk_ops is not None:
+            request = self._disk_ops.request()
+            yield request
+        try:
+            data = ImageData(
+                size=size,
+                content_id=f"nova-snapshot:{dom.id}:{image_id}",
+                link=self.manager.link.name,
+                disk_format=metadata["disk_format"],
+                virtual_size=dom.virtual_bytes,
+            )
+            yield from self.image_api.update(context, image_id, metadata, data=data)
+        finally:
+            if request is not None:
+                self._disk_ops.release(request)

@@ -1,0 +1,157 @@
+"""Shared set-up for the Nova tests: a cloud (with its base images) and request helpers.
+
+`NovaEnv` drives the compute API the way a user does (``cloud.request``), and reaches the raw
+`ApiService.dispatch` for tests that place two requests at exact virtual times.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.api.http import Request
+
+
+class NovaEnv:
+    """A cloud plus helpers: boot servers, snapshot them, read what a user sees."""
+
+    def __init__(self, profile: str = "upstream", config: dict[str, Any] | None = None):
+        self.cloud = Cloud(seed=0, profile=profile, config=config)
+        self.kernel = self.cloud.kernel
+        self.nova = self.cloud.nova
+        # The cloud starts with Glance's base images (config ``glance.base_images``).
+        self.images = list(self.cloud.glance.db.images.values())
+        self.image = self.images[0]
+
+    @property
+    def top(self) -> str:
+        """The profile's highest microversion."""
+        return self.kernel.switches.max_microversion
+
+    def request(self, method: str, path: str, body: Any = None, user: str = "demo", **kw: Any):
+        """One compute API call as `user`."""
+        return self.cloud.request("compute", method, path, body=body, user=user, **kw)
+
+    def boot(
+        self,
+        name: str = "vm",
+        user: str = "demo",
+        flavor: str = "1",
+        image: Any = None,
+        bfv: bool = False,
+        wait: bool = True,
+    ) -> str:
+        """Boot a server (image-backed, or from a volume made of the image); its id."""
+        image = image or self.image
+        server: dict[str, Any] = {"name": name, "flavorRef": flavor, "networks": "none"}
+        if bfv:
+            server["imageRef"] = ""
+            server["block_device_mapping_v2"] = [
+                {
+                    "boot_index": 0,
+                    "uuid": image.id,
+                    "source_type": "image",
+                    "destination_type": "volume",
+                    "volume_size": 1,
+                    "delete_on_termination": True,
+                }
+            ]
+        else:
+            server["imageRef"] = image.id
+        resp = self.request(
+            "POST", "/v2.1/servers", {"server": server}, user=user, microversion="2.45"
+        )
+        assert resp.status == 202, resp.json()
+        sid = resp.json()["server"]["id"]
+        if wait:
+            self.cloud.run_until_idle()
+            assert self.server(sid)["status"] == "ACTIVE", self.server(sid)
+        return sid
+
+    def server(self, sid: str, user: str = "admin", microversion: str | None = None) -> dict:
+        """The server as `user` sees it (admin by default)."""
+        resp = self.request("GET", f"/v2.1/servers/{sid}", user=user, microversion=microversion)
+        assert resp.status == 200, resp.json()
+        return resp.json()["server"]
+
+    def action(self, sid: str, body: Any, user: str = "demo", microversion: str | None = None):
+        """``POST /servers/{id}/action``."""
+        return self.request(
+            "POST", f"/v2.1/servers/{sid}/action", body, user=user, microversion=microversion
+        )
+
+    def create_image(
+        self,
+        sid: str,
+        name: str = "snap",
+        metadata: dict | None = None,
+        user: str = "demo",
+        microversion: str | None = "2.45",
+    ):
+        """A createImage request."""
+        entity: dict[str, Any] = {"name": name}
+        if metadata is not None:
+            entity["metadata"] = metadata
+        return self.action(sid, {"createImage": entity}, user=user, microversion=microversion)
+
+    def glance_image(self, image_id: str) -> dict | None:
+        """The image as Glance's admin view has it (None once deleted)."""
+        resp = self.cloud.request("image", "GET", f"/v2/images/{image_id}", user="admin")
+        return resp.json() if resp.status == 200 else None
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        user: str = "demo",
+        headers: dict | None = None,
+    ):
+        """A request straight to ``cloud.nova.api.dispatch`` (a Response, or a generator)."""
+        req = Request.build(
+            method, path, body=body, headers=headers or {}, context=self.cloud.context(user)
+        )
+        return self.nova.api.dispatch(req)
+
+    def spawn_request(self, at: float, method: str, path: str, body: Any = None, **kw: Any):
+        """Start a request at virtual time `at`; returns a dict filled with its response."""
+        box: dict[str, Any] = {}
+
+        def run():
+            yield self.kernel.env.timeout(max(0.0, at - self.kernel.now))
+            result = self.raw(method, path, body, **kw)
+            if not hasattr(result, "status"):
+                result = yield from result
+            box["response"] = result
+            box["t"] = self.kernel.now
+
+        self.kernel.spawn(run(), name=f"test request {method} {path}")
+        return box
+
+    def states(self, sid: str, field: str = "task_state") -> list:
+        """The successive values of one state field of a server, from the trace."""
+        return [
+            e["new"]
+            for e in self.cloud.trace.filter(kind="state", subject=sid)
+            if e.get("field") == field
+        ]
+
+
+@pytest.fixture
+def env() -> NovaEnv:
+    """An upstream (34.0.0) cloud with base images."""
+    return NovaEnv("upstream")
+
+
+@pytest.fixture
+def seed_env() -> NovaEnv:
+    """A seed-profile cloud with base images."""
+    return NovaEnv("seed")
+
+
+@pytest.fixture(params=["seed", "upstream"])
+def any_env(request) -> NovaEnv:
+    """Both profiles."""
+    return NovaEnv(request.param)

@@ -1,0 +1,104 @@
+"""The compute manager as a service: restarts mid-snapshot, ``init_host``, lost casts, hosts,
+and the scheduler's placement."""
+
+from __future__ import annotations
+
+from fakecloud.nova import states
+from tests.nova.conftest import NovaEnv
+from tests.nova.test_create_image_image_backed import snapshot, timed_env
+
+
+def test_restart_mid_snapshot_kills_the_task_and_clears_task_state():
+    env = timed_env()
+    sid = env.boot(flavor="2")
+    image_id = snapshot(env, sid)
+    env.cloud.advance(5.0)  # mid mirror copy
+    env.nova.restart_compute("cmp-1", down_s=10.0)
+    env.cloud.advance(1.0)
+    assert env.server(sid)["OS-EXT-STS:task_state"] == states.IMAGE_PENDING_UPLOAD
+    failed = env.cloud.trace.filter(kind="io.fail", label="libvirt.blockRebase")
+    assert len(failed) == 1
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert server["OS-EXT-STS:task_state"] is None
+    assert server["status"] == "ACTIVE"
+    assert env.nova.db.faults.get(sid) is None  # nobody handled an error: the process died
+    assert env.glance_image(image_id)["status"] == "queued"  # left as it was (L6)
+    assert env.cloud.trace.filter(kind="nova.compute", phase="task killed")
+    clear = [e for e in env.cloud.trace.filter(kind="state", subject=sid) if e["t"] >= 16.0]
+    assert clear[-1]["actor"] == "nova-compute:cmp-1" and clear[-1]["new"] is None
+
+
+def test_restart_mid_upload_leaves_the_image_saving():
+    env = timed_env()
+    sid = env.boot(flavor="2")
+    image_id = snapshot(env, sid)
+    env.cloud.advance(24.0)
+    assert env.glance_image(image_id)["status"] == "saving"
+    env.nova.restart_compute("cmp-1", down_s=5.0)
+    env.cloud.run_until_idle()
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+    assert env.glance_image(image_id)["status"] == "saving"
+    assert env.cloud.trace.filter(kind="io.fail", label="glance.upload")
+
+
+def test_cast_to_a_down_compute_is_lost_and_init_host_clears_the_pending_state(env: NovaEnv):
+    sid = env.boot()
+    env.nova.restart_compute("cmp-1", down_s=30.0)
+    env.cloud.advance(1.0)
+    image_id = snapshot(env, sid)
+    env.cloud.advance(1.0)
+    assert env.server(sid)["OS-EXT-STS:task_state"] == states.IMAGE_SNAPSHOT_PENDING
+    assert env.cloud.trace.filter(kind="rpc.lost", method="snapshot_instance")
+    env.cloud.run_until_idle()
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+    assert env.glance_image(image_id)["status"] == "queued"
+
+
+def test_init_host_leaves_error_servers_alone(env: NovaEnv):
+    sid = env.boot()
+    env.nova.force_state(sid, vm_state=states.ERROR, task_state=states.IMAGE_UPLOADING)
+    env.nova.restart_compute("cmp-1", down_s=1.0)
+    env.cloud.run_until_idle()
+    assert env.server(sid)["OS-EXT-STS:task_state"] == states.IMAGE_UPLOADING
+
+
+def test_init_host_leaves_other_task_states_alone(env: NovaEnv):
+    sid = env.boot()
+    env.nova.force_state(sid, task_state=states.POWERING_OFF)
+    env.nova.restart_compute("cmp-1", down_s=1.0)
+    env.cloud.run_until_idle()
+    assert env.server(sid)["OS-EXT-STS:task_state"] == states.POWERING_OFF
+
+
+def test_servers_spread_over_hosts_deterministically(env: NovaEnv):
+    hosts = [env.server(env.boot(f"vm{i}"))["OS-EXT-SRV-ATTR:host"] for i in range(4)]
+    assert hosts == ["cmp-1", "cmp-2", "cmp-1", "cmp-2"]
+
+
+def test_no_host_up_is_no_valid_host(env: NovaEnv):
+    for host in env.nova.hosts:
+        env.kernel.rpc.set_up(f"compute.{host}", False)
+    sid = env.boot(wait=False)
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert server["status"] == "ERROR"
+    assert server["fault"]["message"] == "No valid host was found. "
+
+
+def test_each_host_has_its_disk_and_link_resources():
+    env = NovaEnv("upstream", {"nova": {"compute_hosts": 3, "disk_throughput_mb_per_s": 50.0}})
+    io = env.cloud.io
+    assert sorted(env.nova.hosts) == ["cmp-1", "cmp-2", "cmp-3"]
+    assert io.resources["disk:cmp-3"].capacity == 50e6
+    assert io.resources["link:cmp-3->glance"].capacity == 125e6
+    assert env.kernel.rpc.is_up("compute.cmp-3")
+
+
+def test_zero_max_concurrent_snapshots_means_no_practical_limit():
+    env = timed_env(max_concurrent_snapshots=0, compute_hosts=1)
+    sids = [env.boot(f"vm{i}", flavor="2") for i in range(7)]
+    for sid in sids:
+        snapshot(env, sid)
+    env.cloud.advance(1.0)
+    assert {env.server(s)["OS-EXT-STS:task_state"] for s in sids} == {states.IMAGE_PENDING_UPLOAD}

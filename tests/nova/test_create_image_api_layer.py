@@ -1,0 +1,396 @@
+"""The createImage API layer: body validation with Nova's messages, the action dispatcher,
+the transport checks, and the success response of each microversion range."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakecloud.api.http import Request
+from tests.nova.conftest import NovaEnv
+
+LONG = "a" * 256
+BAD_NAME = (
+    "An invalid 'name' value was provided. The name must be: printable characters. "
+    "Can not start or end with whitespace."
+)
+
+SCHEMA_ROWS = [
+    (
+        {"createImage": {}},
+        "Invalid input for field/attribute createImage. Value: {}. 'name' is a required property",
+    ),
+    (
+        {"createImage": {"name": ""}},
+        "Invalid input for field/attribute name. Value: . '' should be non-empty",
+    ),
+    (
+        {"createImage": {"name": LONG}},
+        f"Invalid input for field/attribute name. Value: {LONG}. '{LONG}' is too long",
+    ),
+    (
+        {"createImage": {"name": 5}},
+        "Invalid input for field/attribute name. Value: 5. 5 is not of type 'string'",
+    ),
+    (
+        {"createImage": {"name": "s", "foo": 1}},
+        "Invalid input for field/attribute createImage. Value: {'name': 's', 'foo': 1}. "
+        "Additional properties are not allowed ('foo' was unexpected)",
+    ),
+    (
+        {"createImage": {"name": "s", "metadata": "henry"}},
+        "Invalid input for field/attribute metadata. Value: henry. 'henry' is not of type 'object'",
+    ),
+    (
+        {"createImage": {"name": "s", "metadata": {"k/x": "v"}}},
+        "Invalid input for field/attribute metadata. Value: {'k/x': 'v'}. 'k/x' does not match "
+        "any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'",
+    ),
+    (
+        {"createImage": {"name": "s", "metadata": {"k": 1}}},
+        "Invalid input for field/attribute k. Value: 1. 1 is not of type 'string'",
+    ),
+    (
+        {"createImage": {"name": "s", "metadata": {"k": "v" * 256}}},
+        f"Invalid input for field/attribute k. Value: {'v' * 256}. '{'v' * 256}' is too long",
+    ),
+    ({"createImage": {"name": " lead"}}, BAD_NAME),
+    ({"createImage": {"name": "trail "}}, BAD_NAME),
+    ({"createImage": {"name": "tab\tinside"}}, BAD_NAME),
+    ({"createImage": {"name": "emoji \U0001f600"}}, BAD_NAME),
+    ({"createImage": {"name": "\u2028"}}, BAD_NAME),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), SCHEMA_ROWS)
+def test_schema_errors_are_400_with_novas_message(env: NovaEnv, body, message):
+    sid = env.boot()
+    resp = env.action(sid, body, microversion="2.45")
+    assert resp.status == 400
+    assert resp.json() == {"badRequest": {"code": 400, "message": message}}
+    assert env.cloud.trace.filter(kind="state", field="task_state", subject=sid)[-1]["new"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [(None, "None is not of type 'object'"), ({}, "'createImage' is a required property")],
+)
+def test_top_level_schema_messages_behind_the_dispatcher(body, message):
+    """Over REST the dispatcher answers these first (404 / "Malformed request body")."""
+    from fakecloud.nova import exception
+    from fakecloud.nova.api import schemas
+
+    with pytest.raises(exception.ValidationError) as err:
+        schemas.validator("create_image").validate(body)
+    assert err.value.format_message() == message
+
+
+@pytest.mark.parametrize(
+    "name", ["ok", "a b", "Ünïcödé", "x" * 255, "line\n", "\u00a0inside\u00a0ok"[1:-1]]
+)
+def test_valid_names_are_accepted(env: NovaEnv, name):
+    sid = env.boot()
+    resp = env.create_image(sid, name=name)
+    assert resp.status == 202, resp.json()
+
+
+def test_metadata_key_may_end_in_one_newline_like_pythons_dollar(env: NovaEnv):
+    sid = env.boot()
+    assert env.create_image(sid, metadata={"key\n": "v"}).status == 202
+    env.cloud.run_until_idle()
+    assert env.create_image(sid, metadata={"key\n\n": "v"}).status == 400
+
+
+def test_valid_name_matches_novas_regex_on_every_bmp_character():
+    """Our printable check against a rebuild of ``valid_name_regex`` for each character."""
+    import re
+    import unicodedata
+
+    from fakecloud.nova.api.schemas import valid_name
+
+    def printable(c):
+        cat = unicodedata.category(c)
+        return not cat.startswith("C") and (not cat.startswith("Z") or cat == "Zs")
+
+    def ranges(pred):
+        out, start = [], None
+        for i in range(0xFFFF):
+            ok = pred(chr(i))
+            if ok and start is None:
+                start = i
+            elif not ok and start is not None:
+                out.append(f"{re.escape(chr(start))}-{re.escape(chr(i - 1))}")
+                start = None
+        if start is not None:
+            out.append(f"{re.escape(chr(start))}-{re.escape(chr(0xFFFE))}")
+        return "".join(out)
+
+    bad_edge = ranges(lambda c: not (printable(c) and unicodedata.category(c) != "Zs"))
+    regex = re.compile(f"^(?![{bad_edge}])[{ranges(printable)}]*(?<![{bad_edge}])$")
+    for i in range(0, 0x10000, 7):
+        c = chr(i)
+        for name in (c, f"a{c}b", f"{c}b", f"a{c}"):
+            assert valid_name(name) == bool(regex.search(name)), hex(i)
+
+
+def test_success_before_2_45_is_an_empty_202_with_location(env: NovaEnv):
+    sid = env.boot()
+    resp = env.create_image(sid, microversion="2.44")
+    assert resp.status == 202
+    assert resp.json() is None
+    location = resp.headers["Location"]
+    image_id = location.rsplit("/", 1)[1]
+    assert location == f"http://image.fakecloud.test/images/{image_id}"
+    assert resp.headers["Content-Length"] == "0"
+    assert resp.headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert env.glance_image(image_id)["status"] == "queued"
+
+
+def test_success_from_2_45_is_image_id_and_no_location(env: NovaEnv):
+    sid = env.boot()
+    resp = env.create_image(sid, microversion="2.45")
+    assert resp.status == 202
+    assert list(resp.json()) == ["image_id"]
+    assert "Location" not in resp.headers
+    assert env.glance_image(resp.json()["image_id"])["name"] == "snap"
+
+
+def test_location_uses_glance_api_servers_when_configured():
+    env = NovaEnv("upstream", {"nova": {"glance_api_servers": "http://localhost:9292"}})
+    sid = env.boot()
+    resp = env.create_image(sid, microversion="2.1")
+    assert resp.headers["Location"].startswith("http://localhost:9292/images/")
+
+
+def test_responses_carry_request_ids_and_microversion_headers(env: NovaEnv):
+    sid = env.boot()
+    resp = env.create_image(sid, microversion="2.45")
+    rid = resp.headers["x-openstack-request-id"]
+    assert rid.startswith("req-") and resp.headers["x-compute-request-id"] == rid
+    assert resp.headers["OpenStack-API-Version"] == "compute 2.45"
+    assert resp.headers["X-OpenStack-Nova-API-Version"] == "2.45"
+    assert "OpenStack-API-Version" in resp.headers["Vary"]
+    # The request id is the one the instance action records.
+    actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    assert actions["instanceActions"][0] == {
+        **actions["instanceActions"][0],
+        "action": "createImage",
+        "request_id": rid,
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "message"),
+    [
+        (b"", 400, "Malformed request body"),
+        (b"{not json", 400, "Malformed request body"),
+        (b"{}", 400, "Malformed request body"),
+        (b'{"createImage": {"name": "a"}, "pause": null}', 400, "Malformed request body"),
+        (b'{"fly": null}', 400, "There is no such action: fly"),
+        (b"[1, 2]", 400, "Malformed request body"),
+        (b"[1]", 404, "The resource could not be found."),
+        (b"null", 404, "The resource could not be found."),
+    ],
+)
+def test_action_dispatch_errors(env: NovaEnv, raw, status, message):
+    sid = env.boot()
+    req = Request.build(
+        "POST",
+        f"/v2.1/servers/{sid}/action",
+        body=raw,
+        context=env.cloud.context("demo"),
+    )
+    resp = env.nova.api.dispatch(req)
+    assert resp.status == status
+    assert next(iter(resp.json().values()))["message"] == message
+
+
+def test_unsupported_content_type_is_415(env: NovaEnv):
+    sid = env.boot()
+    resp = env.raw(
+        "POST",
+        f"/v2.1/servers/{sid}/action",
+        {"createImage": {"name": "x"}},
+        headers={"Content-Type": "application/xml"},
+    )
+    assert resp.status == 415
+    assert resp.json() == {"badMediaType": {"code": 415, "message": "Unsupported Content-Type"}}
+
+
+def test_project_id_in_url_must_be_the_tokens(env: NovaEnv):
+    sid = env.boot()
+    ctx = env.cloud.context("demo")
+    ok = env.cloud.nova.api.call(
+        Request.build(
+            "POST",
+            f"/v2.1/{ctx.project_id}/servers/{sid}/action",
+            body={"createImage": {"name": "x"}},
+            context=ctx,
+        )
+    )
+    assert ok.status == 202
+    env.cloud.run_until_idle()
+    bad = env.raw("POST", f"/v2.1/other/servers/{sid}/action", {"createImage": {"name": "x"}})
+    assert bad.status == 400
+    assert bad.json()["badRequest"]["message"] == (
+        "Malformed request URL: URL's project_id 'other' doesn't match Context's project_id "
+        f"'{ctx.project_id}'"
+    )
+
+
+def test_no_token_is_keystonemiddlewares_401(env: NovaEnv):
+    sid = env.boot()
+    req = Request.build("POST", f"/v2.1/servers/{sid}/action", body={"createImage": {"name": "x"}})
+    resp = env.nova.api.dispatch(req)
+    assert resp.status == 401
+    assert resp.json()["error"]["message"] == "The request you have made requires authentication."
+
+
+def test_seed_snapshots_disabled_is_400_before_the_body_is_read():
+    env = NovaEnv("seed", {"nova": {"allow_instance_snapshots": False}})
+    sid = env.boot()
+    for body in ({"createImage": {"name": "x"}}, {"createImage": {}}):
+        resp = env.action(sid, body)
+        assert resp.status == 400
+        assert resp.json()["badRequest"]["message"] == (
+            "Instance snapshots are not permitted at this time."
+        )
+
+
+def test_upstream_has_no_allow_instance_snapshots_option():
+    env = NovaEnv("upstream", {"nova": {"allow_instance_snapshots": False}})
+    sid = env.boot()
+    assert env.create_image(sid).status == 202
+
+
+def test_snapshot_id_is_accepted_by_the_seed_schema_and_ignored_without_instance_snapshots(
+    seed_env: NovaEnv,
+):
+    sid = seed_env.boot()
+    body = {"createImage": {"name": "s", "snapshot_id": "6b1a8e1e-3e1b-4c2a-9b7d-2a1f0c9e8d7f"}}
+    resp = seed_env.action(sid, body, microversion="2.45")
+    assert resp.status == 202
+    assert seed_env.glance_image(resp.json()["image_id"])["status"] == "queued"
+
+
+def test_snapshot_id_is_an_extra_key_upstream(env: NovaEnv):
+    sid = env.boot()
+    body = {"createImage": {"name": "s", "snapshot_id": "6b1a8e1e-3e1b-4c2a-9b7d-2a1f0c9e8d7f"}}
+    resp = env.action(sid, body)
+    assert resp.status == 400
+    assert (
+        "Additional properties are not allowed ('snapshot_id' was unexpected)"
+        in (resp.json()["badRequest"]["message"])
+    )
+
+
+def test_createimage_via_the_gateway_with_the_legacy_header(env: NovaEnv):
+    sid = env.boot()
+    resp = env.request(
+        "POST",
+        f"/v2.1/servers/{sid}/action",
+        {"createImage": {"name": "legacy"}},
+        headers={"X-OpenStack-Nova-API-Version": "2.1"},
+    )
+    assert resp.status == 202
+    assert resp.headers["X-OpenStack-Nova-API-Version"] == "2.1"
+    assert "Location" in resp.headers
+
+
+# -- the seams the volume-backed and instance-snapshot paths plug into ---------------------------
+
+
+def _stand_in(monkeypatch, name: str, **functions) -> None:
+    """Stand in for a module the next engineers write, to check the controller's contract."""
+    import sys
+    import types
+
+    module = types.ModuleType(name)
+    for key, value in functions.items():
+        setattr(module, key, value)
+    monkeypatch.setitem(sys.modules, name, module)
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "fault", "message"),
+    [
+        (None, 202, None, None),
+        ("quiesce", 409, "conflictingRequest", "Failed to quiesce instance: agent down"),
+        ("quota", 403, "forbidden", "Quota exceeded for resources: snapshots"),
+        ("invalid", 400, "badRequest", "Invalid input received: volume busy"),
+        ("state", 409, "conflictingRequest", "while it is in vm_state paused"),
+    ],
+)
+def test_volume_backed_delegate_and_its_error_mapping(monkeypatch, error, status, fault, message):
+    from fakecloud.nova import exception
+
+    env = NovaEnv("upstream")
+    sid = env.boot(bfv=True)
+    calls = []
+
+    def snapshot_volume_backed(compute_api, context, instance, name, extra_properties):
+        calls.append((instance.uuid, name, extra_properties))
+        if error == "quiesce":
+            raise exception.InstanceQuiesceFailed(reason="agent down")
+        if error == "quota":
+            raise exception.OverQuota(overs="snapshots")
+        if error == "invalid":
+            raise exception.InvalidInput(reason="volume busy")
+        if error == "state":
+            raise exception.InstanceInvalidState(
+                attr="vm_state", instance_uuid=instance.uuid, state="paused", method="x"
+            )
+        yield env.kernel.env.timeout(0.01)
+        return {"id": "0b4c6c55-0000-4000-8000-000000000001"}
+
+    _stand_in(
+        monkeypatch,
+        "fakecloud.nova.compute.volume_backed",
+        snapshot_volume_backed=snapshot_volume_backed,
+    )
+    resp = env.create_image(sid, metadata={"k": "v"})
+    assert resp.status == status
+    assert calls == [(sid, "snap", {"k": "v"})]
+    if fault is None:
+        assert resp.json() == {"image_id": "0b4c6c55-0000-4000-8000-000000000001"}
+    else:
+        assert message in resp.json()[fault]["message"]
+
+
+def test_vendor_branch_makes_the_image_from_the_current_instance_snapshot(monkeypatch):
+    env = NovaEnv("seed")
+    sid = env.boot(bfv=True)
+    made = []
+
+    def snapshot_current(context, instance, compute_rpcapi):
+        yield env.kernel.env.timeout(0.01)  # an RPC call to the host
+        return {"id": "current-snap"}
+
+    def snapshot_create_image(context, snapshot_id, instance, compute_rpcapi, entity):
+        made.append((snapshot_id, entity["name"]))
+        return {"id": "0b4c6c55-0000-4000-8000-000000000002"}
+
+    _stand_in(
+        monkeypatch,
+        "fakecloud.nova.instance_snapshots",
+        snapshot_current=snapshot_current,
+        snapshot_create_image=snapshot_create_image,
+    )
+    resp = env.create_image(sid, name="from-current")
+    assert resp.status == 202
+    assert made == [("current-snap", "from-current")]
+    body = {"createImage": {"name": "n", "snapshot_id": "6b1a8e1e-3e1b-4c2a-9b7d-2a1f0c9e8d7f"}}
+    assert env.action(sid, body, microversion="2.45").status == 202
+    assert made[-1] == ("6b1a8e1e-3e1b-4c2a-9b7d-2a1f0c9e8d7f", "n")
+
+
+def test_vendor_branch_skips_the_volume_backed_policy(monkeypatch):
+    rule = "os_compute_api:servers:create_image:allow_volume_backed"
+    env = NovaEnv("seed", {"nova": {"policy": {rule: "!"}}})
+    sid = env.boot(bfv=True)
+    _stand_in(
+        monkeypatch,
+        "fakecloud.nova.instance_snapshots",
+        snapshot_current=lambda context, instance, rpcapi: {"id": "s1"},
+        snapshot_create_image=lambda *args: {"id": "0b4c6c55-0000-4000-8000-000000000003"},
+    )
+    assert env.create_image(sid).status == 202

@@ -1,0 +1,174 @@
+"""Microversion negotiation and the createImage gates at their edges, in both profiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+
+def _minor(version: str, delta: int) -> str:
+    major, minor = version.split(".")
+    return f"{major}.{int(minor) + delta}"
+
+
+def test_no_header_means_2_1(env: NovaEnv):
+    resp = env.request("GET", "/v2.1/flavors")
+    assert resp.headers["OpenStack-API-Version"] == "compute 2.1"
+    assert resp.headers["X-OpenStack-Nova-API-Version"] == "2.1"
+
+
+def test_latest_is_the_profiles_top(any_env: NovaEnv):
+    resp = any_env.request("GET", "/v2.1/flavors", microversion="latest")
+    assert resp.headers["OpenStack-API-Version"] == f"compute {any_env.top}"
+
+
+def test_standard_header_wins_over_the_legacy_one(env: NovaEnv):
+    resp = env.request(
+        "GET",
+        "/v2.1/flavors",
+        headers={"OpenStack-API-Version": "compute 2.30", "X-OpenStack-Nova-API-Version": "2.20"},
+    )
+    assert resp.headers["X-OpenStack-Nova-API-Version"] == "2.30"
+
+
+def test_legacy_header_alone_is_read(env: NovaEnv):
+    resp = env.request("GET", "/v2.1/flavors", headers={"X-OpenStack-Nova-API-Version": "2.27"})
+    assert resp.headers["OpenStack-API-Version"] == "compute 2.27"
+
+
+def test_rightmost_compute_entry_of_the_standard_header_wins(env: NovaEnv):
+    resp = env.request(
+        "GET",
+        "/v2.1/flavors",
+        headers={"OpenStack-API-Version": "compute 2.10, volume 3.5, compute 2.12"},
+    )
+    assert resp.headers["X-OpenStack-Nova-API-Version"] == "2.12"
+
+
+@pytest.mark.parametrize("bad", ["2.045", "abc", "2", "2.1.1", "LATEST"])
+def test_malformed_version_is_400_without_version_headers(env: NovaEnv, bad):
+    resp = env.request("GET", "/v2.1/flavors", microversion=bad)
+    assert resp.status == 400
+    assert resp.json() == {
+        "badRequest": {
+            "code": 400,
+            "message": f"API Version String {bad} is of invalid format. Must be of format "
+            "MajorNum.MinorNum.",
+        }
+    }
+    assert "OpenStack-API-Version" not in resp.headers
+
+
+def test_top_is_served_and_top_plus_one_is_406_echoing_it(any_env: NovaEnv):
+    sid = any_env.boot()
+    top = any_env.top
+    ok = any_env.create_image(sid, microversion=top)
+    assert ok.status == 202
+    assert ok.headers["OpenStack-API-Version"] == f"compute {top}"
+    over = _minor(top, 1)
+    resp = any_env.create_image(sid, microversion=over)
+    assert resp.status == 406
+    assert resp.json() == {
+        "computeFault": {
+            "code": 406,
+            "message": f"Version {over} is not supported by the API. Minimum is 2.1 and "
+            f"maximum is {top}.",
+        }
+    }
+    assert resp.headers["OpenStack-API-Version"] == f"compute {over}"
+    assert resp.headers["X-OpenStack-Nova-API-Version"] == over
+
+
+def test_below_minimum_is_406(env: NovaEnv):
+    resp = env.request("GET", "/v2.1/flavors", microversion="2.0")
+    assert resp.status == 406
+
+
+def test_profiles_top_versions():
+    assert NovaEnv("seed").top == "2.60"
+    assert NovaEnv("upstream").top == "2.104"
+
+
+@pytest.mark.parametrize(
+    ("version", "quota_applies"), [("2.1", True), ("2.38", True), ("2.39", False), ("2.45", False)]
+)
+def test_metadata_quota_gate_at_2_39(any_env: NovaEnv, version, quota_applies):
+    sid = any_env.boot()
+    metadata = {f"k{i}": "v" for i in range(129)}
+    resp = any_env.create_image(sid, metadata=metadata, microversion=version)
+    if quota_applies:
+        assert resp.status == 403
+        assert resp.json() == {
+            "forbidden": {"code": 403, "message": "Image metadata limit exceeded"}
+        }
+    else:
+        # Past 2.39 Glance's image_property_quota (128) answers: a 413 Nova does not
+        # translate, hence a 500.
+        assert resp.status == 500
+        assert resp.json()["computeFault"]["message"] == (
+            "Unexpected API Error. Please contact the administrator\n"
+            "<class 'glanceclient.exc.HTTPOverLimit'>"
+        )
+
+
+def test_128_metadata_items_pass_the_quota():
+    metadata = {f"k{i}": "v" for i in range(128)}
+    config_env = NovaEnv("upstream", {"glance": {"image_property_quota": -1}})
+    sid = config_env.boot()
+    assert config_env.create_image(sid, metadata=metadata, microversion="2.38").status == 202
+
+
+@pytest.mark.parametrize(("version", "location"), [("2.44", True), ("2.45", False)])
+def test_location_or_image_id_at_2_45(any_env: NovaEnv, version, location):
+    sid = any_env.boot()
+    resp = any_env.create_image(sid, microversion=version)
+    assert resp.status == 202
+    if location:
+        assert resp.json() is None
+        assert "/images/" in resp.headers["Location"]
+    else:
+        assert "Location" not in resp.headers
+        assert set(resp.json()) == {"image_id"}
+
+
+def test_quota_of_minus_one_is_unlimited():
+    env = NovaEnv("upstream", {"nova": {"quota_metadata_items": -1}})
+    sid = env.boot()
+    resp = env.create_image(sid, metadata={f"k{i}": "v" for i in range(129)}, microversion="2.1")
+    assert resp.status != 403
+
+
+@pytest.mark.parametrize("driver", ["NoopQuotaDriver", "UnifiedLimitsDriver"])
+def test_other_quota_drivers_skip_the_metadata_check(driver):
+    env = NovaEnv(
+        "upstream", {"nova": {"quota_driver": driver}, "glance": {"image_property_quota": -1}}
+    )
+    sid = env.boot()
+    resp = env.create_image(sid, metadata={f"k{i}": "v" for i in range(200)}, microversion="2.1")
+    assert resp.status == 202
+
+
+def test_fault_bodies_carry_the_version_headers(env: NovaEnv):
+    resp = env.request("GET", "/v2.1/servers/nope", microversion="2.30")
+    assert resp.status == 404
+    assert resp.headers["OpenStack-API-Version"] == "compute 2.30"
+
+
+def test_version_documents(any_env: NovaEnv):
+    root = any_env.cloud.request("compute", "GET", "/", user=None)
+    assert root.status == 200
+    assert "OpenStack-API-Version" not in root.headers
+    assert "x-openstack-request-id" not in root.headers
+    versions = {v["id"]: v for v in root.json()["versions"]}
+    assert versions["v2.1"]["version"] == any_env.top
+    assert versions["v2.1"]["min_version"] == "2.1"
+    assert versions["v2.0"]["status"] == "DEPRECATED"
+    doc = any_env.cloud.request("compute", "GET", "/v2.1", user=None)
+    assert doc.status == 200
+    body = doc.json()["version"]
+    assert body["id"] == "v2.1" and body["status"] == "CURRENT"
+    assert body["version"] == any_env.top
+    assert body["links"][0] == {"rel": "self", "href": "http://compute.fakecloud.test/v2.1/"}
+    assert body["media-types"][0]["type"] == "application/vnd.openstack.compute+json;version=2.1"
+    assert doc.headers["OpenStack-API-Version"] == "compute 2.1"

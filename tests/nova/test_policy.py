@@ -1,0 +1,186 @@
+"""createImage policy through oslo.policy: each profile's rule names and defaults, overrides
+from config or a policy file, scope, and the order of the check against the server lookup."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from fakecloud.api.http import Request
+from tests.nova.conftest import NovaEnv
+
+RULE = "os_compute_api:servers:create_image"
+DENIED = {"forbidden": {"code": 403, "message": f"Policy doesn't allow {RULE} to be performed."}}
+
+
+@pytest.mark.parametrize(
+    ("profile", "user", "status"),
+    [
+        ("upstream", "demo", 202),
+        ("upstream", "demo-reader", 403),
+        ("upstream", "admin", 202),
+        ("seed", "demo", 202),
+        ("seed", "admin", 202),
+    ],
+)
+def test_defaults_per_role_and_profile(profile, user, status):
+    env = NovaEnv(profile)
+    sid = env.boot()
+    resp = env.create_image(sid, user=user)
+    assert resp.status == status, resp.json()
+    if status == 403:
+        assert resp.json() == DENIED
+
+
+def test_seed_lets_a_reader_through_nova_and_glance_refuses_the_image():
+    """admin_or_owner passes any role of the project; Glance's add_image wants a member."""
+    env = NovaEnv("seed")
+    sid = env.boot()
+    resp = env.create_image(sid, user="demo-reader")
+    assert resp.status == 403
+    assert resp.json()["forbidden"]["message"] == (
+        "You are not authorized to complete add_image action. (HTTP 403)"
+    )
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+
+
+def test_admin_snapshot_of_another_project_is_shared_with_the_owner(any_env: NovaEnv):
+    sid = any_env.boot(user="demo")
+    demo = any_env.cloud.context("demo")
+    admin = any_env.cloud.context("admin")
+    resp = any_env.create_image(sid, user="admin")
+    assert resp.status == 202
+    image_id = resp.json()["image_id"]
+    image = any_env.glance_image(image_id)
+    assert image["visibility"] == "shared"
+    assert image["owner"] == admin.project_id
+    assert "instance_owner" not in image
+    members = any_env.cloud.request(
+        "image", "GET", f"/v2/images/{image_id}/members", user="admin"
+    ).json()["members"]
+    assert [(m["member_id"], m["status"]) for m in members] == [(demo.project_id, "pending")]
+
+
+def test_config_override_denies_and_names_the_rule(any_env: NovaEnv):
+    env = NovaEnv(any_env.kernel.switches.profile, {"nova": {"policy": {RULE: "role:nobody"}}})
+    sid = env.boot()
+    resp = env.create_image(sid)
+    assert resp.status == 403
+    assert resp.json() == DENIED
+
+
+def test_policy_file_overrides(tmp_path):
+    path = tmp_path / "policy.yaml"
+    path.write_text(f'"{RULE}": "role:admin"\n')
+    env = NovaEnv("upstream", {"nova": {"policy_file": str(path)}})
+    sid = env.boot()
+    assert env.create_image(sid).status == 403
+    assert env.create_image(sid, user="admin").status == 202
+
+
+def test_seed_checks_policy_before_the_lookup():
+    env = NovaEnv("seed", {"nova": {"policy": {RULE: "!"}}})
+    resp = env.create_image("7f1f4f0e-0000-4000-8000-000000000000")
+    assert resp.status == 403
+
+
+def test_upstream_looks_the_server_up_before_the_policy():
+    env = NovaEnv("upstream", {"nova": {"policy": {RULE: "!"}}})
+    resp = env.create_image("7f1f4f0e-0000-4000-8000-000000000000")
+    assert resp.status == 404
+
+
+@pytest.mark.parametrize(("profile", "status"), [("seed", 202), ("upstream", 403)])
+def test_owner_only_rule_targets_the_callers_project_in_seed_lp1871665(profile, status):
+    """With the caller's own project as target, an owner-only rule never protects anything."""
+    env = NovaEnv(profile, {"nova": {"policy": {RULE: "project_id:%(project_id)s"}}})
+    sid = env.boot(user="demo")
+    resp = env.create_image(sid, user="admin")
+    assert resp.status == status
+
+
+def test_seed_metadata_quota_is_checked_before_the_lookup(seed_env: NovaEnv):
+    metadata = {f"k{i}": "v" for i in range(129)}
+    resp = seed_env.create_image(
+        "7f1f4f0e-0000-4000-8000-000000000000", metadata=metadata, microversion="2.1"
+    )
+    assert resp.status == 403
+    assert resp.json()["forbidden"]["message"] == "Image metadata limit exceeded"
+
+
+def test_upstream_metadata_quota_is_checked_after_the_lookup(env: NovaEnv):
+    metadata = {f"k{i}": "v" for i in range(129)}
+    resp = env.create_image(
+        "7f1f4f0e-0000-4000-8000-000000000000", metadata=metadata, microversion="2.1"
+    )
+    assert resp.status == 404
+
+
+def test_switch_order_can_be_mixed():
+    env = NovaEnv("upstream", {"switches": {"metadata_quota_before_lookup": True}})
+    metadata = {f"k{i}": "v" for i in range(129)}
+    resp = env.create_image(
+        "7f1f4f0e-0000-4000-8000-000000000000", metadata=metadata, microversion="2.1"
+    )
+    assert resp.status == 403
+
+
+def test_old_defaults_let_a_reader_past_nova_when_new_defaults_are_off():
+    env = NovaEnv("upstream", {"nova": {"enforce_new_defaults": False}})
+    sid = env.boot()
+    resp = env.create_image(sid, user="demo-reader")
+    # Nova's policy passed (deprecated is_admin or project_id fallback); Glance refuses.
+    assert resp.json()["forbidden"]["message"] == (
+        "You are not authorized to complete add_image action. (HTTP 403)"
+    )
+
+
+def _system_scoped(env: NovaEnv):
+    admin = env.cloud.context("admin")
+    return dataclasses.replace(admin, project_id=None, system_scope="all", request_id="")
+
+
+def test_system_scoped_token_is_refused_by_project_scoped_rules(env: NovaEnv):
+    sid = env.boot()
+    req = Request.build(
+        "POST",
+        f"/v2.1/servers/{sid}/action",
+        body={"createImage": {"name": "x"}},
+        context=_system_scoped(env),
+    )
+    resp = env.nova.api.call(req)
+    assert resp.status == 403
+    assert resp.json() == DENIED
+
+
+def test_without_scope_enforcement_a_system_admin_passes():
+    env = NovaEnv("upstream", {"nova": {"enforce_scope": False}})
+    sid = env.boot()
+    req = Request.build(
+        "POST",
+        f"/v2.1/servers/{sid}/action",
+        body={"createImage": {"name": "x"}},
+        context=_system_scoped(env),
+    )
+    assert env.nova.api.call(req).status == 202
+
+
+def test_policy_denial_leaves_nothing_behind(env: NovaEnv):
+    sid = env.boot()
+    env.cloud.context("demo-reader")  # its token, issued beforehand
+    before = len(env.cloud.trace)
+    env.create_image(sid, user="demo-reader")
+    kinds = {e["kind"] for e in env.cloud.trace[before:]}
+    assert kinds <= {"api.request", "api.response"}
+
+
+def test_seed_uses_queens_rule_names_for_instance_actions(seed_env: NovaEnv):
+    sid = seed_env.boot()
+    env = NovaEnv("seed", {"nova": {"policy": {"os_compute_api:os-instance-actions": "!"}}})
+    sid = env.boot()
+    resp = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions")
+    assert resp.status == 403
+    assert resp.json()["forbidden"]["message"] == (
+        "Policy doesn't allow os_compute_api:os-instance-actions to be performed."
+    )

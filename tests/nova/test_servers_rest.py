@@ -1,0 +1,357 @@
+"""The compute REST surface around snapshots: servers (list, detail, show), flavors, limits,
+the image proxy, instance actions, and booting from volumes and volume-backed images."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fakecloud.nova import states
+from tests.nova.conftest import NovaEnv
+
+
+def _run(env: NovaEnv, work):
+    box = {}
+
+    def proc():
+        box["value"] = yield from work
+
+    env.cloud.run(until=env.kernel.spawn(proc(), name="test work"))
+    return box["value"]
+
+
+# -- servers ----------------------------------------------------------------------------------
+
+
+def test_list_and_detail_with_a_regex_name_filter(env: NovaEnv):
+    a = env.boot("web-1")
+    b = env.boot("web-2")
+    env.boot("db-1")
+    listed = env.request("GET", "/v2.1/servers?name=^web").json()["servers"]
+    assert [s["id"] for s in listed] == [b, a]  # newest first
+    assert set(listed[0]) == {"id", "name", "links"}
+    detail = env.request("GET", "/v2.1/servers/detail?name=web-1").json()["servers"]
+    assert [s["name"] for s in detail] == ["web-1"]
+    assert detail[0]["status"] == "ACTIVE"
+
+
+def test_bad_name_regex_is_400(env: NovaEnv):
+    resp = env.request("GET", "/v2.1/servers?name=(")
+    assert resp.status == 400
+
+
+def test_list_only_shows_the_callers_project_unless_admin_asks_all_tenants(env: NovaEnv):
+    env.boot("mine")
+    env.boot("theirs", user="admin")
+    assert [s["name"] for s in env.request("GET", "/v2.1/servers").json()["servers"]] == ["mine"]
+    assert env.request("GET", "/v2.1/servers?all_tenants=1").status == 403
+    names = env.request("GET", "/v2.1/servers?all_tenants=1", user="admin").json()["servers"]
+    assert {s["name"] for s in names} == {"mine", "theirs"}
+
+
+def test_show_fields_by_microversion(env: NovaEnv):
+    sid = env.boot()
+    old = env.server(sid, user="demo", microversion="2.1")
+    assert old["flavor"] == {
+        "id": "1",
+        "links": [{"rel": "bookmark", "href": "http://compute.fakecloud.test/flavors/1"}],
+    }
+    assert "locked" not in old and "description" not in old
+    assert "OS-EXT-SRV-ATTR:host" not in old  # admin only
+    assert old["OS-EXT-STS:vm_state"] == "active"
+    assert old["OS-EXT-STS:power_state"] == states.RUNNING
+    # Glance read (5 ms), conductor and cast (2 + 2 ms), then the 4 s build.
+    assert old["OS-SRV-USG:launched_at"] == "2026-01-01T00:00:04.009000"
+    assert old["created"] == "2026-01-01T00:00:00Z"
+    new = env.server(sid, user="demo", microversion="2.96")
+    assert new["flavor"]["original_name"] == "m1.tiny" and new["flavor"]["disk"] == 1
+    assert new["locked"] is False
+    assert "description" in new and "locked_reason" in new
+    assert new["pinned_availability_zone"] is None
+    admin = env.server(sid, user="admin", microversion="2.3")
+    assert admin["OS-EXT-SRV-ATTR:host"] == "cmp-1"
+    assert admin["OS-EXT-SRV-ATTR:root_device_name"] == "/dev/vda"
+
+
+def test_fault_shown_only_for_error_servers_and_details_only_to_admins(env: NovaEnv):
+    env.cloud.faults.add("nova.libvirt.extract", error=RuntimeError("disk gone"))
+    sid = env.boot()
+    env.create_image(sid)
+    env.cloud.run_until_idle()
+    assert "fault" not in env.server(sid)
+    env.action(sid, {"os-resetState": {"state": "error"}}, user="admin")
+    demo = env.server(sid, user="demo")
+    assert demo["fault"]["message"] == "RuntimeError"
+    assert demo["fault"]["code"] == 500
+    assert "details" not in demo["fault"]
+    assert "disk gone" in env.server(sid, user="admin")["fault"]["details"]
+
+
+def test_another_projects_server_is_404_on_show(env: NovaEnv):
+    sid = env.boot(user="admin")
+    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404
+
+
+def test_create_errors(env: NovaEnv):
+    def create(server, mv="2.45"):
+        return env.request("POST", "/v2.1/servers", {"server": server}, microversion=mv)
+
+    base = {"name": "x", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
+    resp = create({**base, "flavorRef": "999"})
+    assert resp.json()["badRequest"]["message"] == "Invalid flavorRef provided."
+    resp = create({**base, "imageRef": "7f1f4f0e-0000-4000-8000-000000000000"})
+    assert resp.json()["badRequest"]["message"] == "Can not find requested image"
+    resp = create({k: v for k, v in base.items() if k != "networks"})
+    assert resp.json()["badRequest"]["message"] == (
+        "Invalid input for field/attribute server. Value: "
+        f"{ {k: v for k, v in base.items() if k != 'networks'} }. 'networks' is a required property"
+    )
+    assert create({k: v for k, v in base.items() if k != "networks"}, mv="2.36").status == 202
+
+
+def test_server_quota(env: NovaEnv):
+    env = NovaEnv("upstream", {"nova": {"quota_instances": 1}})
+    env.boot()
+    server = {"name": "y", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    assert resp.status == 403
+    assert resp.json()["forbidden"]["message"] == (
+        "Quota exceeded for instances: Requested 1, but already used 1 of 1 instances"
+    )
+
+
+def test_create_response_shape(env: NovaEnv):
+    server = {"name": "x", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.96")
+    body = resp.json()["server"]
+    assert set(body) == {"id", "links", "OS-DCF:diskConfig", "security_groups", "adminPass"}
+    assert resp.headers["Location"] == body["links"][0]["href"]
+
+
+def test_system_metadata_inherited_at_boot(env: NovaEnv):
+    sid = env.boot(image=env.images[1])  # the guest-agent image
+    sysmeta = env.nova.db.instances[sid].system_metadata
+    assert sysmeta["image_hw_qemu_guest_agent"] == "yes"
+    assert sysmeta["image_min_disk"] == 1
+    assert sysmeta["image_base_image_ref"] == env.images[1].id
+    assert sysmeta["image_disk_format"] == "qcow2"
+
+
+# -- booting from volumes ----------------------------------------------------------------------
+
+
+def test_boot_from_a_volume_made_of_an_image(env: NovaEnv):
+    sid = env.boot(bfv=True)
+    server = env.server(sid, microversion="2.3")
+    assert server["image"] == ""
+    (attached,) = server["os-extended-volumes:volumes_attached"]
+    assert attached["delete_on_termination"] is True
+    volume = env.cloud.request(
+        "block-storage", "GET", f"/v3/{{project_id}}/volumes/{attached['id']}"
+    )
+    assert volume.json()["volume"]["status"] == "in-use"
+    assert env.nova.db.instances[sid].system_metadata["image_base_image_ref"] == ""
+    env.request("DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+    gone = env.cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{attached['id']}")
+    assert gone.status == 404
+
+
+def test_boot_from_an_existing_volume(env: NovaEnv):
+    vol = env.cloud.request(
+        "block-storage", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}}
+    ).json()["volume"]
+    env.cloud.run_until_idle()
+    server = {
+        "name": "v",
+        "flavorRef": "1",
+        "networks": "none",
+        "block_device_mapping_v2": [
+            {"boot_index": "0", "uuid": vol["id"], "source_type": "volume",
+             "destination_type": "volume"},
+        ],
+    }  # fmt: skip
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    assert resp.status == 202
+    sid = resp.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    again = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    assert again.status == 400
+    assert "status must be 'available'" in again.json()["badRequest"]["message"]
+
+
+def _volume_backed_image(env: NovaEnv, snapshot_id: str, name: str = "bfv-snap") -> str:
+    ctx = env.cloud.context("demo")
+    mapping = [
+        {
+            "source_type": "snapshot",
+            "destination_type": "volume",
+            "snapshot_id": snapshot_id,
+            "boot_index": 0,
+            "device_name": "/dev/vda",
+            "delete_on_termination": True,
+            "volume_size": 1,
+        }
+    ]
+    meta = {
+        "name": name,
+        "size": 0,
+        "properties": {
+            "block_device_mapping": mapping,
+            "bdm_v2": True,
+            "root_device_name": "/dev/vda",
+        },
+    }
+    return _run(env, env.nova.image_api.create(ctx, meta))["id"]
+
+
+def _snapshot_of_new_volume(env: NovaEnv) -> str:
+    vol = env.cloud.request(
+        "block-storage", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}}
+    ).json()["volume"]
+    env.cloud.run_until_idle()
+    snap = env.cloud.request(
+        "block-storage",
+        "POST",
+        "/v3/{project_id}/snapshots",
+        {"snapshot": {"volume_id": vol["id"], "force": True}},
+    ).json()["snapshot"]
+    return snap["id"]
+
+
+def test_boot_from_a_volume_backed_snapshot_image(env: NovaEnv):
+    snap_id = _snapshot_of_new_volume(env)
+    env.cloud.run_until_idle()
+    image_id = _volume_backed_image(env, snap_id)
+    server = {"name": "r", "imageRef": image_id, "flavorRef": "1", "networks": "none"}
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    assert resp.status == 202
+    sid = resp.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert server["status"] == "ACTIVE"
+    (bdm,) = env.nova.db.bdms_by_instance(sid)
+    assert (bdm.source_type, bdm.snapshot_id, bdm.boot_index) == ("snapshot", snap_id, 0)
+    volume = env.cloud.request(
+        "block-storage", "GET", f"/v3/{{project_id}}/volumes/{bdm.volume_id}"
+    )
+    assert volume.json()["volume"]["snapshot_id"] == snap_id
+
+
+def test_boot_while_the_images_snapshot_is_still_creating_fails_lp1489581(env: NovaEnv):
+    snap_id = _snapshot_of_new_volume(env)  # still `creating`
+    image_id = _volume_backed_image(env, snap_id)  # active at once
+    snap = env.cloud.request("block-storage", "GET", f"/v3/{{project_id}}/snapshots/{snap_id}")
+    assert snap.json()["snapshot"]["status"] == "creating"
+    server = {"name": "r", "imageRef": image_id, "flavorRef": "1", "networks": "none"}
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    sid = resp.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert server["status"] == "ERROR"
+    assert server["fault"]["message"] == (
+        f"Build of instance {sid} aborted: Failure prepping block device."
+    )
+
+
+# -- flavors, limits, images, versions ---------------------------------------------------------
+
+
+def test_flavors(env: NovaEnv):
+    flavors = env.request("GET", "/v2.1/flavors").json()["flavors"]
+    assert [f["id"] for f in flavors][:3] == ["42", "84", "1"]
+    tiny = env.request("GET", "/v2.1/flavors/1", microversion="2.61").json()["flavor"]
+    assert (tiny["name"], tiny["ram"], tiny["disk"], tiny["vcpus"]) == ("m1.tiny", 512, 1, 1)
+    assert tiny["extra_specs"] == {}
+    missing = env.request("GET", "/v2.1/flavors/nope")
+    assert missing.json() == {
+        "itemNotFound": {"code": 404, "message": "Flavor nope could not be found."}
+    }
+    detail = env.request("GET", "/v2.1/flavors/detail").json()["flavors"]
+    assert detail[0]["OS-FLV-EXT-DATA:ephemeral"] == 0
+
+
+@pytest.mark.parametrize(
+    ("version", "present", "absent"),
+    [
+        ("2.1", {"maxImageMeta", "maxPersonality", "maxTotalFloatingIps"}, set()),
+        ("2.36", {"maxImageMeta", "maxPersonality"}, {"maxTotalFloatingIps"}),
+        ("2.39", {"maxPersonality"}, {"maxImageMeta"}),
+        ("2.57", set(), {"maxPersonality", "maxImageMeta"}),
+    ],
+)
+def test_limits_by_microversion(env: NovaEnv, version, present, absent):
+    env.boot()
+    limits = env.request("GET", "/v2.1/limits", microversion=version).json()["limits"]
+    absolute = limits["absolute"]
+    assert limits["rate"] == []
+    assert present <= set(absolute)
+    assert not absent & set(absolute)
+    assert absolute["maxServerMeta"] == 128
+    assert (absolute["totalInstancesUsed"], absolute["totalRAMUsed"]) == (1, 512)
+
+
+def test_image_proxy_below_2_36(env: NovaEnv):
+    sid = env.boot()
+    image_id = env.create_image(sid).json()["image_id"]
+    shown = env.request("GET", f"/v2.1/images/{image_id}", microversion="2.35")
+    image = shown.json()["image"]
+    assert image["status"] == "SAVING" and image["progress"] == 25
+    assert image["server"]["id"] == sid
+    assert image["metadata"]["image_type"] == "snapshot"
+    assert image["minDisk"] == 1
+    env.cloud.run_until_idle()
+    detail = env.request("GET", f"/v2.1/images/detail?server={sid}", microversion="2.35").json()[
+        "images"
+    ]
+    assert [(i["id"], i["status"], i["progress"]) for i in detail] == [(image_id, "ACTIVE", 100)]
+    index = env.request("GET", "/v2.1/images", microversion="2.35").json()["images"]
+    assert image_id in [i["id"] for i in index] and set(index[0]) == {"id", "name", "links"}
+    assert env.request("GET", f"/v2.1/images/{image_id}", microversion="2.36").status == 404
+    assert env.request("DELETE", f"/v2.1/images/{image_id}", microversion="2.35").status == 204
+    missing = env.request("GET", f"/v2.1/images/{image_id}", microversion="2.35")
+    assert missing.json() == {"itemNotFound": {"code": 404, "message": "Image not found."}}
+
+
+# -- instance actions ------------------------------------------------------------------------
+
+
+def test_instance_action_events_by_role_and_microversion(env: NovaEnv):
+    sid = env.boot()
+    rid = env.create_image(sid).headers["x-openstack-request-id"]
+    env.cloud.run_until_idle()
+    path = f"/v2.1/servers/{sid}/os-instance-actions/{rid}"
+    old = env.request("GET", path, microversion="2.50").json()["instanceAction"]
+    assert "events" not in old
+    member = env.request("GET", path, microversion="2.62").json()["instanceAction"]
+    (event,) = member["events"]
+    assert "traceback" not in event and "host" not in event and "hostId" in event
+    admin = env.request("GET", path, user="admin", microversion="2.84").json()["instanceAction"]
+    (event,) = admin["events"]
+    assert event["host"] == "cmp-1" and "details" in event and "traceback" in event
+    assert admin["updated_at"] is not None
+    missing = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions/req-nope")
+    assert missing.json()["itemNotFound"]["message"] == "Action req-nope not found"
+
+
+def test_actions_of_a_deleted_server_from_2_21(env: NovaEnv):
+    sid = env.boot()
+    env.request("DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+    path = f"/v2.1/servers/{sid}/os-instance-actions"
+    assert env.request("GET", path, microversion="2.20").status == 404
+    names = [a["action"] for a in env.request("GET", path, microversion="2.21").json()[
+        "instanceActions"]]  # fmt: skip
+    assert names == ["delete", "create"]
+
+
+def test_image_bdm_property_is_json(env: NovaEnv):
+    snap_id = _snapshot_of_new_volume(env)
+    env.cloud.run_until_idle()
+    image_id = _volume_backed_image(env, snap_id)
+    image = env.glance_image(image_id)
+    assert json.loads(image["block_device_mapping"])[0]["snapshot_id"] == snap_id
+    assert image["bdm_v2"] == "True"
+    assert image["status"] == "active" and image["size"] == 0
