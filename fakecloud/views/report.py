@@ -1,6 +1,6 @@
 """``fakecloud report``: show a trace (a JSONL file from ``fakecloud run --trace``) as text.
 
-    fakecloud report out.jsonl --view sequence
+fakecloud report out.jsonl --view sequence
 """
 
 from __future__ import annotations

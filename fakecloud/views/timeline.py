@@ -39,10 +39,12 @@ def timeline(events: Iterable[Event], kinds: Iterable[str] | None = None) -> str
     return "\n".join(lines)
 
 
-def sequence(events: Iterable[Event]) -> str:
+def sequence(events: Iterable[Event], aliases: dict[str, str] | None = None) -> str:
     """The conversation between services: API requests and RPC messages as arrows."""
     lines = []
     for e in events:
+        if aliases:
+            e = {**e, "subject": _alias(e["subject"], aliases)}
         kind = e["kind"]
         if kind == "api.request":
             lines.append(
@@ -71,12 +73,12 @@ def sequence(events: Iterable[Event]) -> str:
     return "\n".join(lines)
 
 
-def state_changes(events: Iterable[Event]) -> str:
+def state_changes(events: Iterable[Event], aliases: dict[str, str] | None = None) -> str:
     """Each resource's state changes in order: `subject field: old -> new @t`."""
     by_subject: dict[str, list[Event]] = {}
     for e in events:
         if e["kind"] == "state":
-            by_subject.setdefault(str(e["subject"]), []).append(e)
+            by_subject.setdefault(_alias(e["subject"], aliases or {}), []).append(e)
     lines = []
     for subject, changes in by_subject.items():
         lines.append(f"{changes[0].get('machine', '').split('.')[0]} {subject}")
@@ -85,3 +87,51 @@ def state_changes(events: Iterable[Event]) -> str:
                 f"  {_fmt_t(e['t'])}  {e.get('field', 'status'):<12} {e['old']} → {e['new']}"
             )
     return "\n".join(lines)
+
+
+def _alias(value: Any, aliases: dict[str, str]) -> str:
+    text = str(value)
+    for ident, name in aliases.items():
+        text = text.replace(ident, name)
+    return text
+
+
+def _mb(nbytes: Any) -> str:
+    return f"{(nbytes or 0) / 1e6:,.1f} MB"
+
+
+def story_line(e: Event, aliases: dict[str, str] | None = None) -> str | None:
+    """One readable sentence for a milestone event, or None for events a story skips."""
+    aliases = aliases or {}
+    kind, t = e["kind"], _fmt_t(e["t"])
+    subject = _alias(e["subject"], aliases)
+    if kind == "state":
+        return f"{t}  {subject}: {e.get('field', 'status')} {e['old']} → {e['new']}"
+    if kind == "api.request":
+        return f"{t}  {e.get('user') or 'client'} → {e['actor']}: {subject}"
+    if kind == "api.response":
+        return f"{t}  {e['actor']} → {e.get('user') or 'client'}: {e.get('status')} ({subject})"
+    if kind in ("rpc.cast", "rpc.call"):
+        return f"{t}  RPC {kind[4:]} → {subject}: {e.get('method')}"
+    if kind == "rpc.reply":
+        return f"{t}  RPC reply ← {subject}: {e.get('method')}"
+    if kind == "io.start":
+        path = " + ".join(e.get("path") or [])
+        return f"{t}  {e.get('label')}: {_mb(e.get('size'))} over {path} starts"
+    if kind == "io.finish":
+        return f"{t}  {e.get('label')}: done in {e.get('duration_s')} s"
+    if kind.startswith("guest."):
+        return f"{t}  guest of {subject}: {kind[6:]}"
+    if kind == "notification":
+        return f"{t}  notification {e.get('event_type', subject)}"
+    if kind == "fault":
+        return f"{t}  FAULT at {subject}: {e.get('rule')}"
+    if kind == "note":
+        return f"{t}  — {e.get('text', subject)} —"
+    return None
+
+
+def story(events: Iterable[Event], aliases: dict[str, str] | None = None) -> str:
+    """The milestones of a run as sentences, with ids replaced by readable names."""
+    lines = (story_line(e, aliases) for e in events)
+    return "\n".join(line for line in lines if line is not None)
