@@ -1,0 +1,216 @@
+"""fakecloud's speed and memory benchmarks (``make bench``); targets from DEVELOPERS.md.
+
+    python benchmarks/run.py                  # everything, full size
+    python benchmarks/run.py --quick          # small sizes: a smoke run (used by the tests)
+    python benchmarks/run.py --only cloud,api # some of them
+
+Each benchmark prints its measure, its target, and PASS/MISS. Wall time is read here on
+purpose: this file measures fakecloud, it is not part of it. Exit status 1 if a target is
+missed (not in --quick mode, where sizes are too small to compare).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fakecloud import Cloud
+
+UNLIMITED = {
+    "nova": {"quota_instances": -1, "quota_cores": -1, "quota_ram": -1},
+    "cinder": {"quota_volumes": -1, "quota_snapshots": -1, "quota_gigabytes": -1},
+}
+IMAGE_NAME = "cirros-0.6.2-x86_64-qga"
+
+
+def _image_id(cloud: Cloud) -> str:
+    r = cloud.request("image", "GET", f"/v2/images?name={IMAGE_NAME}")
+    return r.json()["images"][0]["id"]
+
+
+def _boot_body(image_id: str, volume_backed: bool, name: str) -> dict[str, Any]:
+    server: dict[str, Any] = {"name": name, "flavorRef": "1", "networks": "none"}
+    if volume_backed:
+        server["imageRef"] = ""
+        server["block_device_mapping_v2"] = [
+            {
+                "boot_index": 0,
+                "uuid": image_id,
+                "source_type": "image",
+                "destination_type": "volume",
+                "volume_size": 1,
+                "delete_on_termination": True,
+            }
+        ]
+    else:
+        server["imageRef"] = image_id
+    return {"server": server}
+
+
+def boot_servers(cloud: Cloud, count: int, volume_backed: bool) -> list[str]:
+    """Boot `count` servers through the API (concurrently) and wait until they are ACTIVE."""
+    image_id = _image_id(cloud)
+    ids = []
+    for i in range(count):
+        r = cloud.request(
+            "compute",
+            "POST",
+            "/v2.1/servers",
+            body=_boot_body(image_id, volume_backed, f"s{i}"),
+            microversion="2.37",
+        )
+        if r.status != 202:
+            raise SystemExit(f"boot failed: {r.status} {r.json()}")
+        ids.append(r.json()["server"]["id"])
+    cloud.run_until_idle()
+    return ids
+
+
+def create_image(cloud: Cloud, server_id: str, n: int) -> None:
+    """One createImage through the API handler (no HTTP), then run until the flow is done."""
+    r = cloud.request(
+        "compute",
+        "POST",
+        f"/v2.1/servers/{server_id}/action",
+        body={"createImage": {"name": f"snap-{n}"}},
+        microversion="2.45",
+    )
+    if r.status != 202:
+        raise SystemExit(f"createImage failed: {r.status} {r.json()}")
+    cloud.run_until_idle()
+
+
+# -- the benchmarks ------------------------------------------------------------------------
+
+
+def bench_cloud(quick: bool) -> tuple[str, float, float, str]:
+    """A fresh Cloud(): median milliseconds."""
+    Cloud()
+    samples = []
+    for _ in range(20 if quick else 200):
+        t = time.perf_counter()
+        Cloud()
+        samples.append((time.perf_counter() - t) * 1000)
+    return "fresh Cloud()", statistics.median(samples), 20.0, "ms (median) <="
+
+
+def _flows_per_s(quick: bool, volume_backed: bool) -> float:
+    n = 30 if quick else 1000
+    cloud = Cloud(config=UNLIMITED)
+    servers = boot_servers(cloud, n, volume_backed)
+    gc.collect()
+    t = time.perf_counter()
+    for i, sid in enumerate(servers):
+        create_image(cloud, sid, i)
+    return n / (time.perf_counter() - t)
+
+
+def bench_api_volume(quick: bool) -> tuple[str, float, float, str]:
+    """Complete volume-backed (online) snapshot flows per second through the API handler."""
+    return "volume-backed flows/s (API)", _flows_per_s(quick, True), 2000.0, "flows/s >="
+
+
+def bench_api_image(quick: bool) -> tuple[str, float, float, str]:
+    """Complete image-backed snapshot flows per second through the API handler (no target)."""
+    return "image-backed flows/s (API)", _flows_per_s(quick, False), 0.0, "flows/s >="
+
+
+def bench_sdk(quick: bool) -> tuple[str, float, float, str]:
+    """openstacksdk: boot from volume, snapshot with wait, delete; median ms per flow."""
+    cloud = Cloud(config=UNLIMITED)
+    samples = []
+    with cloud.intercept():
+        conn = cloud.connection(user="demo")
+        image = conn.image.find_image(IMAGE_NAME, ignore_missing=False)
+        flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
+        mapping = _boot_body(image.id, True, "x")["server"]["block_device_mapping_v2"]
+        for i in range(3 if quick else 23):
+            t = time.perf_counter()
+            server = conn.compute.create_server(
+                name=f"sdk-{i}",
+                flavor_id=flavor.id,
+                networks="none",
+                block_device_mapping=mapping,
+            )
+            server = conn.compute.wait_for_server(server, wait=600)
+            conn.compute.create_server_image(server, f"sdk-snap-{i}", wait=True)
+            conn.compute.delete_server(server)
+            conn.compute.wait_for_delete(server, wait=600)
+            samples.append((time.perf_counter() - t) * 1000)
+    return "openstacksdk BFV flow", statistics.median(samples[3:] or samples), 10.0, "ms <="
+
+
+def bench_storm(quick: bool) -> tuple[str, float, float, str]:
+    """N servers snapshotting at once: seconds of wall time for the snapshots."""
+    n = 200 if quick else 100_000
+    hosts = 4 if quick else 1000
+    config = {**UNLIMITED, "nova": {**UNLIMITED["nova"], "compute_hosts": hosts}}
+    cloud = Cloud(config=config)
+    t_boot = time.perf_counter()
+    servers = boot_servers(cloud, n, volume_backed=True)
+    boot_s = time.perf_counter() - t_boot
+    from fakecloud.scenario.transport import Transport
+
+    transport = Transport(cloud)
+    t = time.perf_counter()
+    for i, sid in enumerate(servers):
+        answer = transport.send(
+            "compute",
+            "POST",
+            f"/v2.1/servers/{sid}/action",
+            user="demo",
+            body={"createImage": {"name": f"storm-{i}"}},
+            microversion="2.45",
+        )
+        if not hasattr(answer, "status"):
+            cloud.kernel.spawn(answer, name=f"createImage {sid}")
+    cloud.run_until_idle()
+    storm_s = time.perf_counter() - t
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"    ({n} servers on {hosts} hosts: boot {boot_s:.1f} s, storm {storm_s:.1f} s, "
+        f"virtual {cloud.now:.1f} s, peak RSS {rss_mb:.0f} MB, trace {len(cloud.trace)} events)"
+    )
+    return f"storm of {n} snapshots", storm_s, 120.0, "s <="
+
+
+BENCHES: dict[str, Callable[[bool], tuple[str, float, float, str]]] = {
+    "cloud": bench_cloud,
+    "api": bench_api_volume,
+    "api-image": bench_api_image,
+    "sdk": bench_sdk,
+    "storm": bench_storm,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen benchmarks; exit 1 if a full-size run misses a target."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
+    p.add_argument("--only", help=f"comma-separated subset of {','.join(BENCHES)}")
+    args = p.parse_args(argv)
+    names = args.only.split(",") if args.only else list(BENCHES)
+    missed = []
+    for name in names:
+        label, value, target, unit = BENCHES[name](args.quick)
+        if not target:
+            verdict = "(no target)"
+        else:
+            ok = value <= target if "<=" in unit else value >= target
+            verdict = "PASS" if ok else "MISS"
+            if not ok:
+                missed.append(label)
+        print(f"{label:<32} {value:>12.2f}   target {unit} {target:g}   {verdict}", flush=True)
+    if args.quick:
+        return 0
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
