@@ -75,6 +75,10 @@ def test_state_machine_moves_are_traced_and_illegal_ones_raise():
     snap = Snap()
     machine.move(cloud.kernel, snap, "available", actor="cinder-volume")
     event = cloud.trace.first(kind="state", subject="snap-1")
-    assert (event["old"], event["new"], event["actor"]) == ("creating", "available", "cinder-volume")
+    assert (event["old"], event["new"], event["actor"]) == (
+        "creating",
+        "available",
+        "cinder-volume",
+    )
     with pytest.raises(IllegalTransition, match="'available' -> 'creating'"):
         machine.move(cloud.kernel, snap, "creating", actor="cinder-volume")
