@@ -106,6 +106,23 @@ class Nova:
             self._api = ComputeApiService(self)
         return self._api
 
+    @property
+    def instance_snapshot_store(self) -> Any:
+        """The vendor's per-server instance-snapshot chains
+        (`fakecloud.nova.instance_snapshots.InstanceSnapshotStore`), built on first use."""
+        store = self.__dict__.get("_instance_snapshot_store")
+        if store is None:
+            from fakecloud.nova.instance_snapshots import InstanceSnapshotStore
+
+            store = self._instance_snapshot_store = InstanceSnapshotStore(self.kernel)
+        return store
+
+    def instance_snapshots(self) -> list[Any]:
+        """Every instance snapshot not deleted, each with its ``volume_snapshot_ids`` (the
+        grouped Cinder snapshots of a volume-backed server; empty for an image-backed one)."""
+        store = self.__dict__.get("_instance_snapshot_store")
+        return [] if store is None else store.all()
+
     # -- hosts -------------------------------------------------------------------------------
 
     def add_host(self, name: str) -> Any:

@@ -5,8 +5,14 @@ At boot each volume mapping gets its volume: an existing one (reserved by the AP
 attachment), or one Cinder creates from an
 image, from a snapshot (a volume-backed snapshot image's mapping) or blank, which Nova then
 polls every ``block_device_allocate_retries_interval`` until it is ``available``; then the
-volume is attached (``attachment_create`` + ``attachment_complete``). A snapshot that is still
-``creating`` makes Cinder refuse the volume (400), and the build aborts (LP #1489581).
+volume is attached (``attachment_create`` + ``attachment_complete``). Devices without a name get
+libvirt's defaults first (the root on the server's ``root_device_name``, then ``/dev/vdb``...).
+
+A failure is ``InvalidBDM`` with the original message, as ``_prep_block_device`` raises it, and
+the build aborts with it: a snapshot still ``creating`` (a volume-backed snapshot image booted at
+once, LP #1489581) makes Cinder refuse the volume, so the server goes to ERROR with the fault
+"Build of instance <id> aborted: Invalid input received: Invalid snapshot: Originating snapshot
+status must be one of 'available' values (HTTP 400) (Request-ID: req-…)".
 """
 
 from __future__ import annotations
@@ -20,7 +26,38 @@ from fakecloud.nova import exception
 def prepare_block_devices(
     nova: Any, context: Any, instance: Any, bdms: list[Any]
 ) -> Generator[Any, Any, None]:
-    """Create, wait for and attach every volume of a booting server (DB order)."""
+    """``_prep_block_device``: name the devices, then create, wait for and attach every volume
+    of a booting server (DB order). Any failure but a quota one is `InvalidBDM` carrying the
+    original message (which the build turns into the server's fault)."""
+    default_device_names(instance, bdms)
+    try:
+        yield from _attach_block_devices(nova, context, instance, bdms)
+    except (exception.OverQuota, exception.InstanceNotFound):
+        raise
+    except Exception as ex:  # noqa: BLE001 - "Instance failed block device setup"
+        raise exception.InvalidBDM(str(ex)) from ex
+
+
+def default_device_names(instance: Any, bdms: list[Any]) -> None:
+    """``_default_block_device_names``, libvirt's way: the root device is the server's
+    ``root_device_name``, every other unnamed device the next free ``/dev/vdX``."""
+    taken = {b.device_name for b in bdms if b.device_name}
+    letters = iter("bcdefghijklmnopqrstuvwxyz")
+    for bdm in bdms:
+        if bdm.device_name or bdm.no_device:
+            continue
+        root = instance.root_device_name
+        if bdm.boot_index == 0 and root and root not in taken:
+            bdm.device_name = root
+        else:
+            name = next(f"/dev/vd{c}" for c in letters if f"/dev/vd{c}" not in taken)
+            bdm.device_name = name
+        taken.add(bdm.device_name)
+
+
+def _attach_block_devices(
+    nova: Any, context: Any, instance: Any, bdms: list[Any]
+) -> Generator[Any, Any, None]:
     volume_api = nova.volume_api
     for bdm in bdms:
         if not bdm.is_volume:

@@ -10,7 +10,7 @@ the timing knobs are fakecloud's, with defaults that make a run look like a smal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.config import config_section
@@ -106,6 +106,35 @@ class NovaConfig:
     # -- notifications -----------------------------------------------------------------------
     notification_format: str = "unversioned"
     """``[notifications] notification_format``: unversioned, versioned, both or none."""
+
+    # -- instance snapshots (the seed's vendor branch) ---------------------------------------
+    instance_snapshot_poll_s: float = 0.5
+    """Poll of a volume-backed instance snapshot's Cinder snapshots until they are available."""
+    instance_snapshot_wait_s: float = 600.0
+    """How long those Cinder snapshots may stay ``creating`` before the snapshot is ``error``."""
+    instance_snapshot_revert_s: float = 0.5
+    """The hypervisor's revert of a stopped guest's disk to one of its snapshots."""
+    instance_snapshot_delete_s: float = 0.5
+    """Removing a disk snapshot from the host (the snapshot tree is merged, not copied)."""
+
+    # -- quiesce: the guest agent and the volume-backed snapshot's thaw ----------------------
+    guest_agent_freeze_s: float = 0.1
+    """How long the guest agent's ``guest-fsfreeze-freeze`` takes (flush, then freeze)."""
+    guest_agent_thaw_s: float = 0.05
+    """How long ``guest-fsfreeze-thaw`` takes."""
+    guest_agent_timeout_s: float = 5.0
+    """libvirt's wait for a connected but silent guest agent before VIR_ERR_AGENT_UNRESPONSIVE."""
+    guest_agents: dict = field(default_factory=dict)
+    """Per-server guest agents, by server name or id: ``{"web": {"state": "hung"}}``; keys
+    ``state`` (running, hung, stopped), ``freeze_s``, ``thaw_s`` (see ``virt/guest_agent``)."""
+    snapshot_completion_poll_s: float = 0.5
+    """``_wait_for_snapshots_completion``'s poll before the thaw (hard-coded 0.5 s in Nova)."""
+
+    def __post_init__(self) -> None:
+        if self.guest_agents:
+            from fakecloud.nova.virt.guest_agent import check_overrides
+
+            check_overrides(self.guest_agents)
 
     def non_inheritable(self) -> frozenset[str]:
         """The configured non-inheritable image properties as a set."""

@@ -374,3 +374,10 @@ class FlavorDiskSmallerThanMinDisk(FlavorDiskTooSmall):
         "Flavor's disk is smaller than the minimum size specified in image metadata. Flavor "
         "disk is %(flavor_size)i bytes, minimum size is %(image_min_disk)i bytes."
     )
+
+
+class InternalError(NovaException):
+    """Nova's ``InternalError`` (e.g. a libvirt error while quiescing)."""
+
+    ec2_code = "InternalError"
+    msg_fmt = "%(err)s"

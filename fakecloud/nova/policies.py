@@ -32,6 +32,8 @@ EXTENDED_SERVER_ATTRIBUTES = "os_compute_api:os-extended-server-attributes"
 INSTANCE_ACTIONS = "os_compute_api:os-instance-actions:%s"
 LIMITS = "os_compute_api:limits"
 LIMITS_OTHER_PROJECT = "os_compute_api:limits:other_project"
+#: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
+INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
 _ADMIN = "rule:context_is_admin"
 _MEMBER = "rule:project_member_or_admin"
@@ -94,6 +96,16 @@ UPSTREAM_BASE_RULES = (
     ("service_or_admin", "rule:service_api or rule:context_is_admin", None),
 )
 
+#: The vendor build's instance-snapshot rules, defaulted like the server rules they sit
+#: beside (``rule:admin_or_owner`` in seed).
+VENDOR_RULES = (
+    (INSTANCE_SNAPSHOTS % "index", _READER),
+    (INSTANCE_SNAPSHOTS % "show", _READER),
+    (INSTANCE_SNAPSHOTS % "create", _MEMBER),
+    (INSTANCE_SNAPSHOTS % "delete", _MEMBER),
+    (INSTANCE_SNAPSHOTS % "revert", _MEMBER),
+)
+
 #: Queens (17.0.x) names where they differ from 34.0.0's.
 SEED_NAMES = {
     INSTANCE_ACTIONS % "list": "os_compute_api:os-instance-actions",
@@ -122,7 +134,7 @@ def _rule_defaults(legacy: bool, scoped: bool) -> list[Any]:
         for name, check in _SEED_BASE_RULES:
             out.append(policy.RuleDefault(name, check))
         seen = set()
-        for name, check in UPSTREAM_RULES:
+        for name, check in UPSTREAM_RULES + VENDOR_RULES:
             real = SEED_NAMES.get(name, name)
             if real not in seen:
                 seen.add(real)
@@ -138,7 +150,7 @@ def _rule_defaults(legacy: bool, scoped: bool) -> list[Any]:
                 deprecated_since="21.0.0",
             )
         out.append(policy.RuleDefault(name, check, deprecated_rule=dep))
-    for name, check in UPSTREAM_RULES:
+    for name, check in UPSTREAM_RULES + VENDOR_RULES:
         scope = ["project"] if scoped and name not in _UNSCOPED else None
         out.append(policy.RuleDefault(name, check, scope_types=scope))
     return out

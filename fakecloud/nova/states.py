@@ -132,6 +132,8 @@ TASK_STATE = StateMachine(
                 SCHEDULING,
                 IMAGE_SNAPSHOT_PENDING,
                 IMAGE_BACKUP,
+                # The vendor instance-snapshot branch: an image from a snapshot already taken.
+                IMAGE_PENDING_UPLOAD,
                 POWERING_OFF,
                 POWERING_ON,
                 PAUSING,

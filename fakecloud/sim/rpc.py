@@ -18,6 +18,8 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
+import simpy
+
 from fakecloud.config import config_section
 
 
@@ -106,6 +108,13 @@ class RpcBus:
         if not reply.triggered:
             # The server may still finish later; its reply is then dropped, as in oslo.messaging.
             return self._timed_out(target, method, timeout)
+        if not isinstance(reply.value, tuple):
+            # The server died before replying (a service restart): the reply is lost, and the
+            # caller learns it only when its timeout runs out.
+            k.trace.emit("rpc.lost", "rpc", target, method=method)
+            if not deadline.processed:
+                yield deadline
+            return self._timed_out(target, method, timeout)
         ok, value = reply.value
         k.trace.emit("rpc.reply", "rpc", target, method=method, ok=ok)
         if not ok:
@@ -118,6 +127,8 @@ class RpcBus:
         self._kernel.trace.emit("rpc.deliver", "rpc", target, method=method)
         try:
             result = yield from _run(getattr(self._endpoints[target], method), kwargs)
+        except simpy.Interrupt:
+            return None  # the server process was killed (a restart): no reply is ever sent
         except Exception as exc:  # the caller gets the remote error, as oslo.messaging re-raises
             yield env.timeout(delay)
             return False, exc

@@ -34,8 +34,12 @@ def test_volume_backed_server_snapshot(intercepted, conn):
     snap = conn.compute.create_server_image(server, "snap-bfv", metadata={"k": "v"}, wait=True)
     assert snap.status == "active"
     assert conn.image.get_image(snap.id).name == "snap-bfv"
-    volume_snapshots = list(conn.block_storage.snapshots())
-    assert [s.status for s in volume_snapshots] == ["available"]
+    # The image is active at once, before its Cinder snapshot (LP #1489581): like Tempest,
+    # wait for the snapshot before relying on it.
+    (volume_snapshot,) = list(conn.block_storage.snapshots())
+    assert volume_snapshot.status == "creating"
+    volume_snapshot = conn.block_storage.wait_for_status(volume_snapshot, "available", wait=60)
+    assert volume_snapshot.status == "available"
 
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=600)

@@ -98,3 +98,23 @@ def test_a_fault_rule_can_raise_on_cast():
     cloud.faults.add("rpc.cast", error=MessagingTimeout)
     with pytest.raises(MessagingTimeout):
         cloud.kernel.rpc.cast("compute.cmp-1", "note", value=1)
+
+
+def test_a_server_that_dies_before_replying_is_a_timeout_not_a_crash():
+    cloud = Cloud(config={"rpc": {"response_timeout_s": 20}})
+    ep = Endpoint(cloud)
+    cloud.kernel.rpc.register("compute.cmp-1", ep)
+    box = {}
+
+    def caller():
+        try:
+            yield from cloud.kernel.rpc.call("compute.cmp-1", "slow_double", value=1, seconds=10)
+        except MessagingTimeout:
+            box["t"] = cloud.now
+
+    cloud.kernel.spawn(caller(), name="caller")
+    cloud.advance(1)
+    (server,) = [p for p, name in cloud.kernel._live.items() if name.startswith("rpc.call")]
+    server.interrupt("compute restart")
+    cloud.run_until_idle()
+    assert box == {"t": 20.0}

@@ -251,8 +251,9 @@ def test_boot_while_the_images_snapshot_is_still_creating_fails_lp1489581(env: N
     env.cloud.run_until_idle()
     server = env.server(sid)
     assert server["status"] == "ERROR"
-    assert server["fault"]["message"] == (
-        f"Build of instance {sid} aborted: Failure prepping block device."
+    assert server["fault"]["message"].startswith(
+        f"Build of instance {sid} aborted: Invalid input received: Invalid snapshot: "
+        "Originating snapshot status must be one of 'available' values (HTTP 400)"
     )
 
 

@@ -278,6 +278,11 @@ class ComputeManager:
                 yield from self.nova.prepare_block_devices(context, instance, bdms)
             except exception.InstanceNotFound:
                 raise
+            except (exception.OverQuota, exception.InvalidBDM) as exc:
+                # _build_resources keeps the reason of these (prep_block_device's InvalidBDM).
+                raise exception.BuildAbortException(
+                    instance_uuid=instance.uuid, reason=exc.format_message()
+                ) from exc
             except Exception as exc:  # noqa: BLE001 - any failure aborts the build
                 raise exception.BuildAbortException(
                     instance_uuid=instance.uuid, reason="Failure prepping block device."
@@ -612,3 +617,125 @@ class ComputeManager:
 
     def _log(self, uuid: str, level: str, message: str) -> None:
         self.kernel.trace.emit("log", self.actor, uuid, level=level, message=message)
+
+    # -- instance snapshots (the vendor branch; `fakecloud.nova.compute.instance_snapshots`) -
+
+    def snapshot_current(self, context: Any, instance: Any) -> dict[str, Any] | None:
+        """RPC call: the server's current instance snapshot (a dict), or None."""
+        from fakecloud.nova.compute import instance_snapshots
+
+        return instance_snapshots.snapshot_current(self, context, instance)
+
+    def create_instance_snapshot(
+        self, context: Any, instance: Any, snapshot_id: str
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: take an image-backed server's disk snapshot `snapshot_id`."""
+        from fakecloud.nova.compute import instance_snapshots
+
+        return (
+            yield from self._task(
+                instance_snapshots.create_instance_snapshot(self, context, instance, snapshot_id)
+            )
+        )
+
+    def upload_instance_snapshot(
+        self, context: Any, instance: Any, snapshot_id: str, image_id: str
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: upload instance snapshot `snapshot_id` into the queued image `image_id`."""
+        from fakecloud.nova.compute import instance_snapshots
+
+        return (
+            yield from self._task(
+                instance_snapshots.upload_instance_snapshot(
+                    self, context, instance, snapshot_id, image_id
+                )
+            )
+        )
+
+    def revert_to_instance_snapshot(
+        self, context: Any, instance: Any, snapshot_id: str
+    ) -> Generator[Any, Any, None]:
+        """RPC call: revert the stopped server to `snapshot_id`, which becomes current."""
+        from fakecloud.nova.compute import instance_snapshots
+
+        return (
+            yield from self._task(
+                instance_snapshots.revert_to_instance_snapshot(self, context, instance, snapshot_id)
+            )
+        )
+
+    def delete_instance_snapshot(
+        self, context: Any, instance: Any, snapshot_id: str
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: drop the disk snapshot `snapshot_id` from this host."""
+        from fakecloud.nova.compute import instance_snapshots
+
+        return (
+            yield from self._task(
+                instance_snapshots.delete_instance_snapshot(self, context, instance, snapshot_id)
+            )
+        )
+
+    # -- quiesce (volume-backed snapshots, spec 4.7) -----------------------------------------
+
+    def quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC call: freeze the guest's filesystems before the API snapshots its volumes."""
+        return (yield from self._task(self._quiesce_instance(context, instance)))
+
+    def _quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
+
+        instance = self._receive(instance)
+        image_props = image_props_for_quiesce(instance.system_metadata)
+        try:
+            yield from self.driver.quiesce(elevated(context), instance, image_props)
+        except Exception as exc:  # wrap_exception: a notification, then the caller gets it
+            self.notifier.exception(self.host, "quiesce_instance", exc, instance=instance.uuid)
+            raise
+
+    def unquiesce_instance(
+        self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None = None
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: wait until the mapping's volume snapshots leave ``creating``, then thaw."""
+        return (yield from self._task(self._unquiesce_instance(context, instance, mapping)))
+
+    def _unquiesce_instance(
+        self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None
+    ) -> Generator[Any, Any, None]:
+        from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
+
+        instance = self._receive(instance)
+        context = elevated(context)
+        if mapping:
+            try:
+                yield from self._wait_for_snapshots_completion(context, mapping)
+            except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
+                self._log(
+                    instance.uuid,
+                    "error",
+                    f"Exception while waiting completion of volume snapshots: {error}",
+                )
+        image_props = image_props_for_quiesce(instance.system_metadata)
+        try:
+            yield from self.driver.unquiesce(context, instance, image_props)
+        except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
+            self.notifier.exception(self.host, "unquiesce_instance", exc, instance=instance.uuid)
+
+    def _wait_for_snapshots_completion(
+        self, context: Any, mapping: list[dict[str, Any]]
+    ) -> Generator[Any, Any, None]:
+        """Poll each snapshot of `mapping`, in order, until it is no longer ``creating``: a
+        ``FixedIntervalLoopingCall`` of ``snapshot_completion_poll_s``, with no limit."""
+        env = self.kernel.env
+        interval = self.config.snapshot_completion_poll_s
+        for mapping_dict in mapping:
+            if mapping_dict.get("source_type") != "snapshot":
+                continue
+            while True:
+                started = env.now
+                snapshot = yield from self.volume_api.get_snapshot(
+                    context, mapping_dict["snapshot_id"]
+                )
+                if snapshot.get("status") != "creating":
+                    break
+                yield env.timeout(max(0.0, interval - (env.now - started)))

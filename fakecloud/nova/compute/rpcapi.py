@@ -105,3 +105,35 @@ class ComputeAPI:
     def unshelve_instance(self, ctx: Any, instance: Any, host: str, image: Any) -> None:
         """Spawn a shelved-offloaded server again on `host`."""
         self.cast(ctx, instance, "unshelve_instance", host=host, image=image)
+
+    # -- the vendor's instance snapshots (`fakecloud.nova.instance_snapshots`) -------------
+
+    def snapshot_current(self, ctx: Any, instance: Any) -> Generator[Any, Any, Any]:
+        """Call: the server's current instance snapshot (a dict), or None."""
+        return (yield from self.call(ctx, instance, "snapshot_current"))
+
+    def create_instance_snapshot(self, ctx: Any, instance: Any, snapshot_id: str) -> None:
+        """Take an image-backed server's disk snapshot `snapshot_id` on its host."""
+        self.cast(ctx, instance, "create_instance_snapshot", snapshot_id=snapshot_id)
+
+    def upload_instance_snapshot(
+        self, ctx: Any, instance: Any, snapshot_id: str, image_id: str
+    ) -> None:
+        """Upload instance snapshot `snapshot_id` into the queued image `image_id`."""
+        self.cast(
+            ctx, instance, "upload_instance_snapshot", snapshot_id=snapshot_id, image_id=image_id
+        )
+
+    def revert_to_instance_snapshot(
+        self, ctx: Any, instance: Any, snapshot_id: str
+    ) -> Generator[Any, Any, None]:
+        """Call: revert the stopped server to `snapshot_id` (which becomes current)."""
+        return (
+            yield from self.call(
+                ctx, instance, "revert_to_instance_snapshot", snapshot_id=snapshot_id
+            )
+        )
+
+    def delete_instance_snapshot(self, ctx: Any, instance: Any, snapshot_id: str) -> None:
+        """Drop the disk snapshot `snapshot_id` from the server's host."""
+        self.cast(ctx, instance, "delete_instance_snapshot", snapshot_id=snapshot_id)

@@ -1,0 +1,195 @@
+"""The volume-backed createImage path (``API.snapshot_volume_backed`` of ``nova/compute/api.py``).
+
+This is the seed document's own subject: a server booted from a volume is snapshotted by
+snapshotting its volumes in Cinder, **synchronously inside the API request**, and the image is
+a zero-byte Glance record whose ``block_device_mapping`` points at those snapshots. Offline
+(SHUTOFF, PAUSED, SUSPENDED) the volumes are snapshotted as they are; online (ACTIVE) the guest
+is quiesced first — an RPC call to its host, which freezes the filesystems through the guest
+agent — and thawed by an RPC cast once the snapshots have left ``creating``. Spec 3.4, step by
+step:
+
+1. image metadata from the server's system metadata (`initialize_instance_snapshot_metadata`):
+   size 0, no formats, no stale ``block_device_mapping``/``bdm_v2``/``root_device_name``, then
+   the server's ``root_device_name``; no ``instance_uuid``/``user_id``/``image_type``;
+2. the block device mappings: no-device ones skipped, local ones (swap, ephemeral) mapped at
+   once and first, volumes kept for step 6;
+3. Cinder's limits: ``len(volumes) + totalSnapshotsUsed > maxTotalSnapshots`` (unless -1) is
+   `OverQuota` (403) before anything else happens — switch ``cinder_limits_precheck`` (18.0.0);
+4. only when ACTIVE: ``quiesce_instance`` (RPC call). A `NovaException` or
+   `NotImplementedError` is tolerated (the snapshot goes on unquiesced) unless the image sets
+   ``os_require_quiesce``; anything else (a `MessagingTimeout`) casts an unquiesce first —
+   unless the bug switch ``lp1754360`` is on — and fails (500);
+5. the ``createImage`` action;
+6. inside the ``api_snapshot_instance`` event, per volume in DB order: ``volume_api.get`` and
+   ``create_snapshot_force`` (named ``snapshot for <image name>``), then the mapping of
+   ``snapshot_from_bdm`` (its six copied fields). On any error the guest, if quiesced, is sent
+   an unquiesce with the partial mapping (not with the bug switch ``lp1731986`` on), the
+   snapshots already made stay behind, and the error goes up;
+7. the unquiesce cast with the whole mapping (the host thaws once every snapshot has left
+   ``creating``, polling every ``nova.snapshot_completion_poll_s``);
+8. the image: ``block_device_mapping`` (stored as a JSON string), ``bdm_v2`` True, created
+   with size 0 and no data, so Nova's Glance client force-activates it: ``active`` at once,
+   possibly before its snapshots are (LP #1489581).
+
+The state gate is `check_instance_state` of ``compute/api.py``: active, stopped, paused,
+suspended — but with the bug switch ``lp1878583`` on (the seed's Queens build, before 22.0.0)
+a PAUSED server is refused with 409. No task_state is ever set, so nothing stops a second
+createImage, a delete or a detach running alongside (spec section 7).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Generator
+from typing import Any
+
+from fakecloud.nova import exception, states
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.compute.api import (
+    API_ACTOR,
+    CREATE_IMAGE,
+    SNAPSHOT_STATES,
+    check_instance_state,
+)
+from fakecloud.nova.objects import snapshot_from_bdm
+from fakecloud.nova.virt.guest_agent import bool_from_string
+
+#: vm_states of the volume-backed path before 22.0.0 (LP #1878583): no PAUSED.
+PRE_VICTORIA_STATES = (states.ACTIVE, states.STOPPED, states.SUSPENDED)
+
+#: The quiesce failures the API tolerates unless ``os_require_quiesce`` is set.
+TOLERATED_QUIESCE_ERRORS = (
+    exception.InstanceQuiesceNotSupported,
+    exception.QemuGuestAgentNotEnabled,
+    exception.NovaException,
+    NotImplementedError,
+)
+
+
+def _check_snapshot_state(f: Callable) -> Callable:
+    """``@check_instance_state`` with the vm_states of the profile's release."""
+    current = check_instance_state(vm_state=SNAPSHOT_STATES)(f)
+    before_victoria = check_instance_state(vm_state=PRE_VICTORIA_STATES)(f)
+
+    @functools.wraps(f)
+    def inner(compute_api: Any, context: Any, instance: Any, *args: Any, **kw: Any) -> Any:
+        gated = before_victoria if compute_api.kernel.switches.lp1878583 else current
+        return gated(compute_api, context, instance, *args, **kw)
+
+    return inner
+
+
+@_check_snapshot_state
+def snapshot_volume_backed(
+    compute_api: Any,
+    context: Any,
+    instance: Any,
+    name: str,
+    extra_properties: dict[str, Any] | None = None,
+) -> Generator[Any, Any, dict[str, Any]]:
+    """Snapshot a volume-backed server; the new (active, zero-byte) image's metadata."""
+    kernel = compute_api.kernel
+    switches = kernel.switches
+    volume_api = compute_api.volume_api
+    rpcapi = compute_api.compute_rpcapi
+
+    image_meta = compute_utils.initialize_instance_snapshot_metadata(
+        context, instance, name, extra_properties, compute_api.config.non_inheritable()
+    )
+    # A bucket of properties (the block device mapping above all) with no data: size 0.
+    image_meta["size"] = 0
+    image_meta.pop("container_format", None)
+    image_meta.pop("disk_format", None)
+    properties = image_meta["properties"]
+    for key in ("block_device_mapping", "bdm_v2", "root_device_name"):
+        properties.pop(key, None)
+    if instance.root_device_name:
+        properties["root_device_name"] = instance.root_device_name
+
+    mapping: list[dict[str, Any]] = []
+    volume_bdms = []
+    for bdm in compute_api.db.bdms_by_instance(instance.uuid):
+        if bdm.no_device:
+            continue
+        if bdm.is_volume:
+            volume_bdms.append(bdm)
+        else:
+            mapping.append(bdm.get_image_mapping())
+
+    if volume_bdms and switches.cinder_limits_precheck:
+        limits = yield from volume_api.get_absolute_limits(context)
+        used = limits["totalSnapshotsUsed"]
+        most = limits["maxTotalSnapshots"]
+        if most > -1 and len(volume_bdms) + used > most:
+            _log(
+                kernel,
+                instance,
+                "debug",
+                "Unable to create volume snapshots for instance. Currently has "
+                f"{used} snapshots, requesting {len(volume_bdms)} new snapshots, with a limit "
+                f"of {most}.",
+            )
+            raise exception.OverQuota(overs="snapshots")
+
+    quiesced = False
+    if instance.vm_state == states.ACTIVE:
+        try:
+            _log(kernel, instance, "info", "Attempting to quiesce instance before volume snapshot.")
+            yield from rpcapi.call(context, instance, "quiesce_instance")
+            quiesced = True
+        except TOLERATED_QUIESCE_ERRORS as err:
+            if bool_from_string(instance.system_metadata.get("image_os_require_quiesce")):
+                raise
+            if isinstance(err, exception.NovaException):
+                reason = f"Skipping quiescing instance: {err.format_message()}."
+            else:
+                reason = (
+                    "Skipping quiescing instance because the operation is not supported by "
+                    "the underlying compute driver."
+                )
+            _log(kernel, instance, "info", reason)
+        except Exception as ex:
+            # An error after the guest may have frozen (an RPC timeout): thaw to be sure.
+            _log(
+                kernel,
+                instance,
+                "error",
+                "An error occurred during quiesce of instance. Unquiescing to ensure instance "
+                f"is thawed. Error: {ex}",
+            )
+            if not switches.lp1754360:
+                rpcapi.cast(context, instance, "unquiesce_instance", mapping=None)
+            raise
+
+    compute_api._record_action_start(context, instance, CREATE_IMAGE)
+    event = compute_utils.EventReporter(
+        compute_api.db, context, instance.uuid, "api_snapshot_instance", compute_api.config.api_host
+    )
+    try:
+        snapshot_name = f"snapshot for {image_meta['name']}"
+        for bdm in volume_bdms:
+            volume = yield from volume_api.get(context, bdm.volume_id)
+            snapshot = yield from volume_api.create_snapshot_force(
+                context, volume["id"], snapshot_name, volume["display_description"]
+            )
+            mapping.append(snapshot_from_bdm(snapshot["id"], bdm).get_image_mapping())
+    except Exception as exc:
+        if quiesced and not switches.lp1731986:
+            _log(kernel, instance, "info", "Unquiescing instance after volume snapshot failure.")
+            rpcapi.cast(context, instance, "unquiesce_instance", mapping=list(mapping))
+        event.finish(exc)
+        raise
+    event.finish()
+
+    if quiesced:
+        rpcapi.cast(context, instance, "unquiesce_instance", mapping=list(mapping))
+
+    if mapping:
+        properties["block_device_mapping"] = mapping
+        properties["bdm_v2"] = True
+
+    return (yield from compute_api.image_api.create(context, image_meta))
+
+
+def _log(kernel: Any, instance: Any, level: str, message: str) -> None:
+    kernel.trace.emit("log", API_ACTOR, instance.uuid, level=level, message=message)

@@ -1,0 +1,259 @@
+"""The QEMU guest agent of a server (qemu-ga), as libvirt's ``fsFreeze``/``fsThaw`` reach it.
+
+A volume-backed snapshot of an ACTIVE server freezes the guest's filesystems through this agent
+while Cinder takes the volume snapshots, and thaws them afterwards (spec 4.7)::
+
+    cloud = Cloud(config={"nova": {"guest_agents": {"web": {"state": "hung"}}}})
+    agent_of(cloud.nova, server_id).freeze_s = 30.0     # or change one agent at run time
+
+What decides each outcome:
+
+- the image says whether the guest has an agent at all: ``hw_qemu_guest_agent`` (the driver's
+  `_can_quiesce` refuses with `QemuGuestAgentNotEnabled`), and ``[libvirt] virt_type`` must be
+  kvm or qemu (`InstanceQuiesceNotSupported`);
+- the agent's **state**: ``running`` (it answers), ``hung`` (connected but silent: libvirt's
+  ``guest-sync`` gives up after ``guest_agent_timeout_s`` with ``VIR_ERR_AGENT_UNRESPONSIVE``)
+  or ``stopped`` (not running in the guest: the same error at once, "QEMU guest agent is not
+  connected");
+- how long ``guest-fsfreeze-freeze`` and ``guest-fsfreeze-thaw`` take (``freeze_s``,
+  ``thaw_s``; defaults ``nova.guest_agent_freeze_s`` and ``nova.guest_agent_thaw_s``, per
+  server in ``nova.guest_agents`` by server name or id).
+
+A frozen agent refuses a second freeze (qemu-ga disables every command but thaw and status
+while frozen: libvirt's ``VIR_ERR_INTERNAL_ERROR``); a thaw of a thawed guest does nothing.
+Commands run one at a time (libvirt's agent job lock), each in its own simulated process: the
+agent lives in the guest, so a nova-compute that dies mid-freeze does not stop the freeze.
+
+Fault point ``nova.guest_agent`` (attributes ``command`` — `FREEZE` or `THAW` —, ``host``,
+``instance_uuid``) is consulted as each command starts: a delay or a stall holds the agent (and
+every command queued behind it), an error fails the command as libvirt would
+(``error: LibvirtError`` is a ``VIR_ERR_INTERNAL_ERROR``, an `InternalError` at the API).
+
+The guest's freeze state is qemu-ga's ``guest-fsfreeze-status`` (``thawed``/``frozen``), a state
+machine on the libvirt `Domain` (``dom.frozen`` is what the ``no_frozen_guest`` invariant
+reads). The domain keeps every frozen interval as ``(start, end)`` in virtual seconds (``end``
+None while frozen), from the moment the freeze completes to the moment the thaw completes, and
+the trace has ``guest.freeze`` and ``guest.thaw`` events (subject: the server; ``requested_at``
+when the command was sent), and ``guest.agent_error`` for a command that failed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator, Mapping
+from typing import Any
+
+from fakecloud.errors import ConfigError
+from fakecloud.nova import exception
+from fakecloud.sim.states import StateMachine
+
+#: qemu-ga's ``guest-fsfreeze-status`` of a guest.
+FSFREEZE_STATUS = StateMachine(
+    "libvirt.guest.fsfreeze", {"thawed": {"frozen"}, "frozen": {"thawed"}}
+)
+
+AGENT_STATES = ("running", "hung", "stopped")
+OVERRIDE_KEYS = ("state", "freeze_s", "thaw_s")
+
+VIR_ERR_INTERNAL_ERROR = 1
+VIR_ERR_AGENT_UNRESPONSIVE = 86
+
+FREEZE = "guest-fsfreeze-freeze"
+THAW = "guest-fsfreeze-thaw"
+
+_TRUE_STRINGS = frozenset({"1", "t", "true", "on", "y", "yes"})
+
+
+def bool_from_string(value: Any) -> bool:
+    """``oslo_utils.strutils.bool_from_string`` (not strict): True for 1/t/true/on/y/yes."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    return str(value).strip().lower() in _TRUE_STRINGS
+
+
+def check_overrides(overrides: Mapping[str, Any]) -> None:
+    """Validate ``nova.guest_agents``; a `ConfigError` names the server key and the field."""
+    for key, spec in overrides.items():
+        where = f"config nova.guest_agents.{key}"
+        if not isinstance(spec, Mapping):
+            raise ConfigError(f"{where} must be a mapping of {', '.join(OVERRIDE_KEYS)}")
+        for name, value in spec.items():
+            if name not in OVERRIDE_KEYS:
+                raise ConfigError(f"unknown key {where}.{name}; known: {', '.join(OVERRIDE_KEYS)}")
+            if name == "state" and value not in AGENT_STATES:
+                raise ConfigError(
+                    f"{where}.state must be one of {', '.join(AGENT_STATES)}, got {value!r}"
+                )
+            if name != "state" and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+            ):
+                raise ConfigError(f"{where}.{name} must be a number of seconds >= 0, got {value!r}")
+
+
+class GuestAgent:
+    """qemu-ga inside one guest: its state, its command latencies, its one-at-a-time queue."""
+
+    __slots__ = ("kernel", "domain", "host", "state", "freeze_s", "thaw_s", "timeout_s", "_busy",
+                 "_waiting")  # fmt: skip
+
+    def __init__(self, kernel: Any, domain: Any, host: str, spec: Mapping[str, Any]):
+        cfg = kernel.config.nova
+        self.kernel = kernel
+        self.domain = domain
+        self.host = host
+        self.state: str = spec.get("state", "running")
+        """``running``, ``hung`` or ``stopped`` (see the module doc)."""
+        self.freeze_s: float = float(spec.get("freeze_s", cfg.guest_agent_freeze_s))
+        self.thaw_s: float = float(spec.get("thaw_s", cfg.guest_agent_thaw_s))
+        self.timeout_s: float = cfg.guest_agent_timeout_s
+        self._busy = False
+        self._waiting: deque = deque()
+
+    def execute(self, command: str) -> Any:
+        """Send `command` (`FREEZE` or `THAW`); an event whose value is None on success or the
+        `LibvirtError` libvirt would raise."""
+        name = f"qemu-ga {self.domain.name} {command}"
+        return self.kernel.spawn(self._execute(command), name=name)
+
+    def _execute(self, command: str) -> Generator[Any, Any, Any]:
+        env = self.kernel.env
+        requested = env.now
+        if self._busy:
+            turn = env.event()
+            self._waiting.append(turn)
+            yield turn
+        else:
+            self._busy = True
+        try:
+            error = yield from self._run(command, requested)
+        finally:
+            if self._waiting:
+                self._waiting.popleft().succeed()
+            else:
+                self._busy = False
+        if error is not None:
+            self.kernel.trace.emit(
+                "guest.agent_error",
+                f"libvirt:{self.host}",
+                self.domain.id,
+                command=command,
+                code=error.code,
+                error=error.message,
+            )
+        return error
+
+    def _run(self, command: str, requested: float) -> Generator[Any, Any, Any]:
+        from fakecloud.nova.virt.driver import LibvirtError
+
+        env = self.kernel.env
+        try:
+            yield from self.kernel.faults.pause(
+                "nova.guest_agent", command=command, host=self.host, instance_uuid=self.domain.id
+            )
+        except LibvirtError as error:
+            return error
+        except Exception as exc:  # noqa: BLE001 - whatever a rule raises, libvirt reports it
+            return LibvirtError(f"internal error: {exc}", VIR_ERR_INTERNAL_ERROR)
+        if self.state == "stopped":
+            return LibvirtError(
+                "Guest agent is not responding: QEMU guest agent is not connected",
+                VIR_ERR_AGENT_UNRESPONSIVE,
+            )
+        if self.state == "hung":
+            yield env.timeout(self.timeout_s)
+            return LibvirtError(
+                "Guest agent is not responding: Guest agent not available for now",
+                VIR_ERR_AGENT_UNRESPONSIVE,
+            )
+        dom = self.domain
+        if command == FREEZE:
+            if dom.fsfreeze_status == "frozen":
+                return LibvirtError(
+                    f"internal error: unable to execute QEMU agent command '{FREEZE}': "
+                    f"The command {FREEZE} has been disabled for this instance",
+                    VIR_ERR_INTERNAL_ERROR,
+                )
+            if self.freeze_s > 0:
+                yield env.timeout(self.freeze_s)
+            self._move(dom, "frozen", "guest.freeze", requested)
+        else:
+            if self.thaw_s > 0:
+                yield env.timeout(self.thaw_s)
+            if dom.fsfreeze_status == "frozen":
+                self._move(dom, "thawed", "guest.thaw", requested)
+        return None
+
+    def _move(self, dom: Any, new: str, kind: str, requested: float) -> None:
+        k = self.kernel
+        actor = f"libvirt:{self.host}"
+        FSFREEZE_STATUS.move(k, dom, new, actor=actor, field="fsfreeze_status")
+        now = k.env.now
+        intervals = dom.frozen_intervals
+        if new == "frozen":
+            intervals.append((now, None))
+        else:
+            intervals[-1] = (intervals[-1][0], now)
+        k.trace.emit(kind, actor, dom.id, host=self.host, requested_at=requested)
+
+
+def agent_for(driver: Any, dom: Any, instance: Any) -> GuestAgent:
+    """The guest agent of `dom` (made on first use from the config and its overrides)."""
+    agent = dom.agent
+    if agent is None:
+        overrides = driver.config.guest_agents
+        spec = overrides.get(instance.uuid) or overrides.get(instance.display_name) or {}
+        agent = dom.agent = GuestAgent(driver.kernel, dom, driver.host, spec)
+    return agent
+
+
+def agent_of(nova: Any, server_id: str) -> GuestAgent:
+    """The guest agent of a running server (fakecloud's handle, to change it at run time)."""
+    for manager in nova.hosts.values():
+        dom = manager.driver.domains.get(server_id)
+        if dom is not None:
+            return agent_for(manager.driver, dom, nova.db.instance_row(server_id))
+    raise exception.InstanceNotFound(instance_id=server_id)
+
+
+def can_quiesce(driver: Any, instance: Any, image_props: Mapping[str, Any]) -> None:
+    """``LibvirtDriver._can_quiesce``: a QEMU-based hypervisor, and an image with the agent."""
+    if driver.config.virt_type not in ("kvm", "qemu"):
+        raise exception.InstanceQuiesceNotSupported(instance_id=instance.uuid)
+    if not bool_from_string(image_props.get("hw_qemu_guest_agent", False)):
+        raise exception.QemuGuestAgentNotEnabled()
+
+
+def set_quiesced(
+    driver: Any, instance: Any, image_props: Mapping[str, Any], quiesced: bool
+) -> Generator[Any, Any, None]:
+    """``LibvirtDriver._set_quiesced``: fsFreeze or fsThaw through the guest's agent.
+
+    An unresponsive agent is `InstanceQuiesceFailed` (409 at the API when quiesce is
+    required), any other libvirt error `InternalError` (500) — and with the bug switch
+    ``lp1980720`` on, the unresponsive agent is an `InternalError` too, as before 27.0.0.
+    """
+    can_quiesce(driver, instance, image_props)
+    dom = driver.domains.get(instance.uuid)
+    if dom is None:
+        raise exception.InstanceNotFound(instance_id=instance.uuid)
+    agent = agent_for(driver, dom, instance)
+    error = yield agent.execute(FREEZE if quiesced else THAW)
+    if error is None:
+        return
+    code = error.get_error_code()
+    msg = f"Error from libvirt while quiescing {dom.name}: [Error Code {code}] {error}"
+    if code == VIR_ERR_AGENT_UNRESPONSIVE and not driver.kernel.switches.lp1980720:
+        msg += ", libvirt cannot connect to the qemu-guest-agent inside the instance."
+        raise exception.InstanceQuiesceFailed(reason=msg)
+    raise exception.InternalError(msg)
+
+
+def image_props_for_quiesce(system_metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The image properties quiesce reads, from the server's system metadata (what
+    ``ImageMeta.from_instance`` would give the driver, narrowed to them)."""
+    return {
+        "hw_qemu_guest_agent": system_metadata.get("image_hw_qemu_guest_agent", False),
+        "os_require_quiesce": system_metadata.get("image_os_require_quiesce", False),
+    }

@@ -1,0 +1,422 @@
+"""createImage of a server booted from a volume (spec 3.4): the zero-byte image and what it
+inherits, the volume snapshots in Cinder, the block device mapping, the state gate by profile,
+the Cinder limits pre-check, the instance action and its ``api_snapshot_instance`` event, and
+every error on the way with the code the user gets. The guest's quiesce is in test_quiesce.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fakecloud.nova import states
+from fakecloud.nova.objects import BDM_FIELDS, BlockDeviceMapping
+from tests.nova.volume_backed_env import NO_AGENT, BfvEnv
+
+DATA_VOLUME = {
+    "boot_index": -1,
+    "source_type": "blank",
+    "destination_type": "volume",
+    "volume_size": 2,
+    "delete_on_termination": True,
+}
+EPHEMERAL = {
+    "boot_index": -1,
+    "source_type": "blank",
+    "destination_type": "local",
+    "volume_size": 1,
+    "guest_format": "ext4",
+}
+SWAP = {
+    "boot_index": -1,
+    "source_type": "blank",
+    "destination_type": "local",
+    "volume_size": 1,
+    "guest_format": "swap",
+}
+COPIED = ("boot_index", "device_name", "delete_on_termination", "volume_size", "disk_bus",
+          "device_type")  # fmt: skip
+
+
+@pytest.fixture(params=["seed", "upstream"])
+def env(request) -> BfvEnv:
+    return BfvEnv(request.param)
+
+
+def _mapping(image: dict) -> list[dict]:
+    raw = image["block_device_mapping"]
+    assert isinstance(raw, str)  # Glance stores Nova's list as a JSON string
+    return json.loads(raw)
+
+
+# -- the image -------------------------------------------------------------------------------
+
+
+def test_offline_snapshot_makes_an_active_zero_byte_image_at_once(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    env.server_action(sid, "os-stop")
+    t0 = env.cloud.now
+    image_id = env.snap(sid, metadata={"purpose": "backup"})
+    image = env.glance_image(image_id)
+    assert (image["status"], image["size"]) == ("active", 0)
+    assert (image["disk_format"], image["container_format"]) == ("raw", "bare")
+    assert image["checksum"] == "d41d8cd98f00b204e9800998ecf8427e"  # md5 of no bytes
+    assert image["visibility"] == "private"
+    assert image["owner"] == env.cloud.context("demo").project_id
+    assert image["root_device_name"] == "/dev/vda"
+    assert image["bdm_v2"] == "True"
+    assert image["purpose"] == "backup"
+    # Inherited from the server's system metadata, not made up:
+    assert image["base_image_ref"] == ""
+    assert (image["owner_user_name"], image["owner_project_name"]) == ("demo", "demo")
+    assert image["min_disk"] == 1  # max(image min_disk, flavor root_gb)
+    # Unlike the image-backed path, Nova adds none of these:
+    for key in ("instance_uuid", "user_id", "image_type"):
+        assert key not in image
+    # The image is active before its volume snapshot is (LP #1489581).
+    (snap,) = env.volume_snapshots()
+    assert snap["status"] == "creating"
+    assert env.cloud.now - t0 < 0.5
+    env.cloud.run_until_idle()
+    assert [s["status"] for s in env.volume_snapshots()] == ["available"]
+
+
+def test_the_mapping_has_the_six_copied_fields_and_nothing_else_of_the_volume(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    bdm = env.nova.db.bdms_by_instance(sid)[0]
+    # Fields a snapshot does not carry over (Nova drops volume_type and tag).
+    bdm.volume_type, bdm.tag, bdm.disk_bus, bdm.device_type = "gold", "root", "virtio", "disk"
+    image = env.glance_image(env.snap(sid))
+    (entry,) = _mapping(image)
+    (snap,) = env.volume_snapshots()
+    assert list(entry) == list(BDM_FIELDS)  # all 19 fields, no id, connection_info, uuid...
+    assert {k: entry[k] for k in COPIED} == {
+        "boot_index": 0,
+        "device_name": "/dev/vda",
+        "delete_on_termination": True,
+        "volume_size": 1,
+        "disk_bus": "virtio",
+        "device_type": "disk",
+    }
+    assert (entry["source_type"], entry["destination_type"]) == ("snapshot", "volume")
+    assert entry["snapshot_id"] == snap["id"]
+    others = set(BDM_FIELDS) - set(COPIED) - {"source_type", "destination_type", "snapshot_id"}
+    assert {entry[k] for k in others} == {None}  # volume_id, volume_type, tag... all None
+
+
+def test_several_volumes_local_devices_first_then_one_snapshot_per_volume_in_order(
+    env: BfvEnv,
+):
+    sid = env.boot_bfv(image=NO_AGENT, extra=[EPHEMERAL, DATA_VOLUME, SWAP])
+    volumes = [b.volume_id for b in env.nova.db.bdms_by_instance(sid) if b.is_volume]
+    image = env.glance_image(env.snap(sid, name="multi"))
+    mapping = _mapping(image)
+    assert [(m["source_type"], m["destination_type"], m["device_name"]) for m in mapping] == [
+        ("blank", "local", "/dev/vdb"),
+        ("blank", "local", "/dev/vdd"),
+        ("snapshot", "volume", "/dev/vda"),
+        ("snapshot", "volume", "/dev/vdc"),
+    ]
+    assert [m["guest_format"] for m in mapping[:2]] == ["ext4", "swap"]
+    snaps = env.volume_snapshots()
+    assert [s["volume_id"] for s in snaps] == volumes
+    assert [m["snapshot_id"] for m in mapping[2:]] == [s["id"] for s in snaps]
+    assert [s["size"] for s in snaps] == [1, 2]
+    assert {s["name"] for s in snaps} == {"snapshot for multi"}
+
+
+def test_no_device_mappings_are_skipped(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    env.nova.db.bdm_create(
+        BlockDeviceMapping(
+            instance_uuid=sid,
+            source_type=None,
+            destination_type=None,
+            no_device=True,
+            device_name="/dev/vdz",
+        )  # fmt: skip
+    )
+    mapping = _mapping(env.glance_image(env.snap(sid)))
+    assert [m["device_name"] for m in mapping] == ["/dev/vda"]
+
+
+def test_snapshots_are_forced_of_in_use_volumes_with_the_volume_description(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    (bdm,) = env.nova.db.bdms_by_instance(sid)
+    body = {"volume": {"description": "the root disk"}}
+    env.cloud.request("volumev3", "PUT", f"/v3/{{project_id}}/volumes/{bdm.volume_id}", body)
+    assert env.volume(bdm.volume_id)["status"] == "in-use"
+    env.snap(sid, name="desc")
+    (snap,) = env.volume_snapshots()
+    assert (snap["name"], snap["description"]) == ("snapshot for desc", "the root disk")
+
+
+def test_user_metadata_wins_but_cannot_set_the_mapping_keys(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    metadata = {
+        "owner_user_name": "someone",
+        "block_device_mapping": "[]",
+        "bdm_v2": "False",
+        "root_device_name": "/dev/sdz",
+    }
+    image = env.glance_image(env.snap(sid, metadata=metadata, microversion="2.45"))
+    assert image["owner_user_name"] == "someone"
+    assert image["root_device_name"] == "/dev/vda"
+    assert image["bdm_v2"] == "True"
+    assert len(_mapping(image)) == 1
+
+
+def test_non_inheritable_properties_are_dropped(env: BfvEnv):
+    env = BfvEnv(env.cloud.profile, {"nova": {"non_inheritable_image_properties": "os_distro"}})
+    sid = env.boot_bfv(image="ubuntu-24.04-server-cloudimg-amd64-qga", size=4)
+    env.server_action(sid, "os-stop")
+    image = env.glance_image(env.snap(sid))
+    assert "os_distro" not in image
+    assert image["os_version"] == "24.04"
+    assert image["os_require_quiesce"] == "yes" and image["min_disk"] == 4
+
+
+def test_an_admin_snapshot_of_another_projects_server_is_shared_with_it(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    image_id = env.snap(sid, user="admin")
+    image = env.glance_image(image_id)
+    demo_project = env.cloud.context("demo").project_id
+    assert image["visibility"] == "shared"
+    assert image["owner"] == env.cloud.context("admin").project_id
+    assert "instance_owner" not in image
+    members = env.cloud.request("image", "GET", f"/v2/images/{image_id}/members", user="admin")
+    assert [(m["member_id"], m["status"]) for m in members.json()["members"]] == [
+        (demo_project, "pending")
+    ]
+
+
+def test_before_2_45_the_answer_is_a_location_header(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    resp = env.create_image(sid, microversion="2.44")
+    assert resp.status == 202 and resp.body in (b"", None, "")
+    (image,) = env.images_named("snap")
+    assert resp.headers["Location"].endswith(f"/images/{image['id']}")
+
+
+# -- the state gate ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "action", "status"),
+    [
+        ("seed", "pause", 409),  # LP #1878583: PAUSED refused before 22.0.0
+        ("upstream", "pause", 202),
+        ("seed", "suspend", 202),  # LP #1492716 was fixed in 14.0.0, before the seed
+        ("upstream", "suspend", 202),
+        ("seed", "os-stop", 202),
+        ("upstream", "os-stop", 202),
+    ],
+)
+def test_offline_states_by_profile(profile, action, status):
+    env = BfvEnv(profile)
+    sid = env.boot_bfv()
+    env.server_action(sid, action)
+    resp = env.create_image(sid)
+    assert resp.status == status
+    if status == 409:
+        assert resp.json() == {
+            "conflictingRequest": {
+                "code": 409,
+                "message": f"Cannot 'createImage' instance {sid} while it is in vm_state paused",
+            }
+        }
+        assert env.volume_snapshots() == []
+        return
+    # Never quiesced: only ACTIVE servers are.
+    assert env.events("rpc.call", method="quiesce_instance") == []
+    assert env.events("guest.freeze") == []
+    env.cloud.run_until_idle()
+    assert [s["status"] for s in env.volume_snapshots()] == ["available"]
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_bug_switch_lp1878583_decides_for_paused(profile):
+    on = BfvEnv(profile, {"switches": {"lp1878583": True}})
+    off = BfvEnv(profile, {"switches": {"lp1878583": False}})
+    statuses = []
+    for env in (on, off):
+        sid = env.boot_bfv()
+        env.server_action(sid, "pause")
+        statuses.append(env.create_image(sid).status)
+    assert statuses == [409, 202]
+
+
+@pytest.mark.parametrize(
+    ("vm_state", "task_state", "message"),
+    [
+        (states.ERROR, None, "while it is in vm_state error"),
+        (states.SHELVED_OFFLOADED, None, "while it is in vm_state shelved_offloaded"),
+        (states.ACTIVE, states.REBOOTING, "while it is in task_state rebooting"),
+    ],
+)
+def test_other_states_are_409(env: BfvEnv, vm_state, task_state, message):
+    sid = env.boot_bfv()
+    env.nova.force_state(sid, vm_state=vm_state, task_state=task_state)
+    resp = env.create_image(sid)
+    assert resp.status == 409
+    assert message in resp.json()["conflictingRequest"]["message"]
+    assert env.volume_snapshots() == []
+
+
+def test_no_task_state_is_ever_set(env: BfvEnv):
+    sid = env.boot_bfv()
+    before = len(env.states(sid))
+    env.snap(sid)
+    env.cloud.run_until_idle()
+    assert env.states(sid)[before:] == []
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+
+
+# -- the instance action ----------------------------------------------------------------------
+
+
+def test_create_image_action_with_the_api_event(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT, extra=[DATA_VOLUME])
+    resp = env.create_image(sid)
+    action = env.actions(sid)[0]
+    assert action["action"] == "createImage"
+    assert action["request_id"] == resp.headers["x-openstack-request-id"]
+    assert action["message"] is None
+    (event,) = action["events"]
+    assert (event["event"], event["result"]) == ("api_snapshot_instance", "Success")
+    if "host" in action["events"][0]:  # shown from 2.62
+        assert event["host"] == env.cloud.config.nova.api_host
+    # The event spans only the Cinder loop: a get and a create per volume.
+    row = env.nova.db.actions_of(sid)[0].events[0]
+    assert row.finish_time - row.start_time == pytest.approx(4 * env.L)
+
+
+# -- the Cinder limits pre-check --------------------------------------------------------------
+
+
+def _quota(snapshots: int) -> dict:
+    return {"cinder": {"quota_snapshots": snapshots}}
+
+
+def test_limits_precheck_refuses_before_anything_happens_upstream():
+    env = BfvEnv("upstream", _quota(1))
+    sid = env.boot_bfv(extra=[DATA_VOLUME])  # two volumes, one snapshot allowed
+    resp = env.create_image(sid)
+    assert resp.status == 403
+    assert resp.json() == {
+        "forbidden": {"code": 403, "message": "Quota exceeded for resources: snapshots"}
+    }
+    assert env.volume_snapshots() == []
+    assert env.events("rpc.call", method="quiesce_instance") == []
+    assert [a["action"] for a in env.actions(sid)] == ["create"]  # no createImage action
+    assert env.images_named("snap") == []
+
+
+def test_without_the_precheck_the_seed_fails_mid_loop_and_leaks_a_snapshot():
+    env = BfvEnv("seed", _quota(1))
+    sid = env.boot_bfv(image=NO_AGENT, extra=[DATA_VOLUME])
+    resp = env.create_image(sid)
+    assert resp.status == 403
+    assert resp.json()["forbidden"]["message"] == "Quota exceeded for resources: snapshots"
+    env.cloud.run_until_idle()
+    (leaked,) = env.volume_snapshots()
+    assert (leaked["name"], leaked["status"]) == ("snapshot for snap", "available")
+    assert env.images_named("snap") == []
+    action = env.actions(sid)[0]
+    assert (action["action"], action["message"]) == ("createImage", "Error")
+    assert action["events"][0]["result"] == "Error"
+    (violation,) = env.cloud.check_invariants(["no_orphan_volume_snapshot"])
+    assert leaked["id"] in violation.subject
+
+
+@pytest.mark.parametrize(("quota", "used", "status"), [(1, 1, 403), (2, 1, 202), (-1, 5, 202)])
+def test_limits_precheck_arithmetic(quota, used, status):
+    env = BfvEnv("upstream", _quota(quota))
+    sid = env.boot_bfv(image=NO_AGENT)
+    for _ in range(used):  # snapshots the project already holds
+        env.snap(sid)
+    env.cloud.run_until_idle()
+    assert env.create_image(sid, name="last").status == status
+
+
+def test_the_switch_turns_the_precheck_on_in_the_seed():
+    env = BfvEnv("seed", {**_quota(1), "switches": {"cinder_limits_precheck": True}})
+    sid = env.boot_bfv(extra=[DATA_VOLUME])
+    assert env.create_image(sid).status == 403
+    assert env.volume_snapshots() == []
+
+
+# -- errors on the way ------------------------------------------------------------------------
+
+
+def _unexpected(cls: str) -> str:
+    return f"Unexpected API Error. Please contact the administrator\n<class '{cls}'>"
+
+
+def test_cinder_unreachable_at_the_precheck_is_500_with_nothing_done():
+    env = BfvEnv("upstream")
+    sid = env.boot_bfv()
+    env.cloud.faults.add("volume_api.get_absolute_limits", error="CinderConnectionFailed")
+    resp = env.create_image(sid)
+    assert resp.status == 500
+    assert resp.json()["computeFault"]["message"] == _unexpected(
+        "nova.exception.CinderConnectionFailed"
+    )
+    assert env.events("rpc.call", method="quiesce_instance") == []
+
+
+def test_a_second_volume_refused_by_cinder_is_400_and_leaks_the_first_snapshot(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT, extra=[DATA_VOLUME])
+    first, second = [b.volume_id for b in env.nova.db.bdms_by_instance(sid)]
+    env.cloud.request(
+        "volumev3",
+        "POST",
+        f"/v3/{{project_id}}/volumes/{second}/action",
+        {"os-reset_status": {"status": "maintenance"}},
+        user="admin",
+    )
+    resp = env.create_image(sid)
+    assert resp.status == 400
+    message = resp.json()["badRequest"]["message"]
+    assert message.startswith(
+        "Invalid input received: Invalid volume: The snapshot cannot be created when the "
+        "volume is in maintenance mode. (HTTP 400) (Request-ID: req-"
+    )
+    env.cloud.run_until_idle()
+    assert [(s["volume_id"], s["status"]) for s in env.volume_snapshots()] == [(first, "available")]
+    assert env.images_named("snap") == []
+
+
+def test_a_volume_gone_from_cinder_is_500(env: BfvEnv):
+    sid = env.boot_bfv(image=NO_AGENT)
+    env.cloud.faults.add(
+        "volume_api.get", error=lambda msg=None: _client_error(404, "Volume not found")
+    )
+    resp = env.create_image(sid)
+    assert resp.status == 500
+    assert resp.json()["computeFault"]["message"] == _unexpected("nova.exception.VolumeNotFound")
+    assert env.actions(sid)[0]["events"][0]["result"] == "Error"
+
+
+def _client_error(code: int, message: str):
+    from fakecloud.nova import volume_api
+
+    return volume_api._BY_CODE[code](code, message)
+
+
+def test_glance_refusing_the_image_leaks_the_snapshots_d12(env: BfvEnv):
+    """Glance answers 413 at create (an image quota): untranslated, a 500 — after the Cinder
+    snapshots exist, which nobody deletes."""
+    from fakecloud.nova.image_api import GlanceClientError
+
+    sid = env.boot_bfv(image=NO_AGENT, extra=[DATA_VOLUME])
+    env.cloud.faults.add(
+        "image_api.create",
+        match={"call": "create"},
+        error=lambda msg=None: GlanceClientError("image count quota exceeded", 413),
+    )
+    resp = env.create_image(sid)
+    assert resp.status == 500
+    env.cloud.run_until_idle()
+    assert len(env.volume_snapshots()) == 2
+    assert len(env.cloud.check_invariants(["no_orphan_volume_snapshot"])) == 2
