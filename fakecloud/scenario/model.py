@@ -160,6 +160,8 @@ class Step:
             return f"transfer {spec.get('label') or 'bytes'} ({_size_text(spec)})"
         if self.action == "rpc":
             return f"rpc {spec['target']} {'up' if spec['up'] else 'down'}"
+        if self.action == "restart":
+            return f"restart nova-compute on {spec['host']}"
         if self.action == "wait":
             if isinstance(spec, (int, float)):
                 return f"wait {spec:g} s"

@@ -615,6 +615,16 @@ class _Run:
         return
         yield
 
+    def _do_restart(self, step: Step, record: StepRecord) -> Generator:
+        spec = self._resolved(step.spec, step)
+        nova = getattr(self.cloud, "nova", None)
+        host = spec["host"]
+        if nova is None or host not in nova.hosts:
+            known = ", ".join(sorted(getattr(nova, "hosts", {}))) or "none"
+            raise StepFailed(f"no compute host {host!r}; hosts: {known}")
+        down = spec.get("down_s")
+        yield nova.restart_compute(host, None if down is None else float(down))
+
     def _do_wait(self, step: Step, record: StepRecord) -> Generator:
         spec = step.spec
         env = self.kernel.env

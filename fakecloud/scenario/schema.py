@@ -23,7 +23,16 @@ REF_PATTERN = r"^\$\{[^${}]+\}$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 SERVICE_TYPES = ("compute", "image", "block-storage", "identity")
-STEP_ACTIONS = ("request", "fault", "release", "capacity", "transfer", "rpc", "wait")
+STEP_ACTIONS = (
+    "request",
+    "fault",
+    "release",
+    "capacity",
+    "transfer",
+    "rpc",
+    "restart",
+    "wait",
+)
 TRACE_CHECKS = ("count", "present", "absent", "duration", "order")
 
 
@@ -260,6 +269,18 @@ class _Builder:
                 },
                 "Take an RPC service down or bring it back.",
                 ("target", "up"),
+            ),
+            "restart": self.obj(
+                {
+                    "host": self.string("Compute host, e.g. cmp-1."),
+                    "down_s": self.number(
+                        "How long nova-compute stays down (default nova.compute_restart_s)."
+                    ),
+                },
+                "Crash and restart nova-compute on a host: its running tasks die where they "
+                "stand, messages sent meanwhile are lost, then init_host runs. The step "
+                "finishes when the service is back.",
+                ("host",),
             ),
             "wait": {
                 "description": "Wait: a number of seconds; {trace: {...}, timeout} until an "
