@@ -117,6 +117,8 @@ def _aliases(cloud: Cloud, server_id: str, snapshot_image_id: str, image_id: str
         aliases[vol.id] = f"volume-{n}"
     for n, snap in enumerate(cloud.cinder.store.snapshots.values(), 1):
         aliases[snap.id] = f"volume-snapshot-{n}"
+    for n, attachment in enumerate(cloud.cinder.store.attachments.values(), 1):
+        aliases[attachment.id] = f"attachment-{n}"
     return aliases
 
 

@@ -172,7 +172,6 @@ class Kernel:
         return _Driving(self)
 
 
-
 class _Driving:
     """Marks the clock as being driven, so a nested drive (a deadlock) fails loudly."""
 

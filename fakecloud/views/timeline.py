@@ -39,6 +39,11 @@ def timeline(events: Iterable[Event], kinds: Iterable[str] | None = None) -> str
     return "\n".join(lines)
 
 
+def _caller(target: str) -> str:
+    """Who sends RPC messages to `target` in these flows (the bus does not record senders)."""
+    return "cinder-api" if target.startswith("cinder") else "nova-api"
+
+
 def sequence(events: Iterable[Event], aliases: dict[str, str] | None = None) -> str:
     """The conversation between services: API requests and RPC messages as arrows."""
     lines = []
@@ -59,12 +64,12 @@ def sequence(events: Iterable[Event], aliases: dict[str, str] | None = None) -> 
         elif kind in ("rpc.cast", "rpc.call"):
             arrow = "──▶" if kind == "rpc.call" else "- ▶"
             lines.append(
-                f"{_fmt_t(e['t'])}  {'nova-api':>14} {arrow} {e['subject']:<14} "
+                f"{_fmt_t(e['t'])}  {_caller(e['subject']):>14} {arrow} {e['subject']:<14} "
                 f"{e.get('method')} ({kind[4:]})"
             )
         elif kind == "rpc.reply":
             lines.append(
-                f"{_fmt_t(e['t'])}  {'nova-api':>14} ◀── {e['subject']:<14} "
+                f"{_fmt_t(e['t'])}  {_caller(e['subject']):>14} ◀── {e['subject']:<14} "
                 f"{e.get('method')} reply{'' if e.get('ok') else ' (error)'}"
             )
         elif kind in ("io.start", "io.finish"):
