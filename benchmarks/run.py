@@ -122,7 +122,7 @@ def bench_api_image(quick: bool) -> tuple[str, float, float, str]:
 
 
 def bench_sdk(quick: bool) -> tuple[str, float, float, str]:
-    """openstacksdk: boot from volume, snapshot with wait, delete; median ms per flow."""
+    """openstacksdk: boot from volume, snapshot with wait, delete; median CPU ms per flow."""
     cloud = Cloud(config=UNLIMITED)
     samples = []
     with cloud.intercept():
@@ -131,7 +131,8 @@ def bench_sdk(quick: bool) -> tuple[str, float, float, str]:
         flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
         mapping = _boot_body(image.id, True, "x")["server"]["block_device_mapping_v2"]
         for i in range(3 if quick else 23):
-            t = time.perf_counter()
+            # Inside intercept() the wall clocks read virtual time; CPU time is real.
+            t = time.process_time()
             server = conn.compute.create_server(
                 name=f"sdk-{i}",
                 flavor_id=flavor.id,
@@ -142,7 +143,7 @@ def bench_sdk(quick: bool) -> tuple[str, float, float, str]:
             conn.compute.create_server_image(server, f"sdk-snap-{i}", wait=True)
             conn.compute.delete_server(server)
             conn.compute.wait_for_delete(server, wait=600)
-            samples.append((time.perf_counter() - t) * 1000)
+            samples.append((time.process_time() - t) * 1000)
     return "openstacksdk BFV flow", statistics.median(samples[3:] or samples), 10.0, "ms <="
 
 
