@@ -20,6 +20,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fakecloud.config import config_section
+
+
+@config_section("invariants")
+@dataclass(frozen=True)
+class InvariantsConfig:
+    """Thresholds of the invariants that take one."""
+
+    max_frozen_s: float = 60.0
+    """Longest a guest's filesystems may stay frozen (``no_long_freeze``), virtual seconds."""
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -424,3 +435,33 @@ def no_frozen_guest(cloud: Any) -> list[Violation]:
         for host, dom in guests
         if getattr(dom, "frozen", False)
     ]
+
+
+@invariant("no_long_freeze", needs=("nova",))
+def no_long_freeze(cloud: Any) -> list[Violation]:
+    """No guest stays frozen longer than ``invariants.max_frozen_s`` (default 60 s), checked
+    at any time: a guest still frozen counts from its freeze to now.
+
+    Unlike `no_frozen_guest`, this flags a guest kept frozen while the cloud is still busy,
+    e.g. by a Cinder snapshot stuck in ``creating`` that the thaw keeps polling forever.
+    """
+    guests = _guests(cloud)
+    if guests and not any(hasattr(dom, "frozen_intervals") for _, dom in guests):
+        raise NotApplicable("nova's guests do not record frozen intervals")
+    limit = cloud.config.invariants.max_frozen_s
+    now = cloud.now
+    out = []
+    for host, dom in guests:
+        for start, end in getattr(dom, "frozen_intervals", ()):
+            lasted = (now if end is None else end) - start
+            if lasted > limit:
+                still = " and still is" if end is None else ""
+                out.append(
+                    Violation(
+                        "no_long_freeze",
+                        f"server {dom.uuid}",
+                        f"guest {dom.name} on {host} was frozen for {lasted:g} s from "
+                        f"t={start:g}{still} (limit {limit:g} s)",
+                    )
+                )
+    return out

@@ -405,6 +405,11 @@ def test_a_snapshot_stuck_in_creating_keeps_the_guest_frozen():
     assert 1199 <= polls.matches <= 1201  # every 0.5 s, no limit
     with pytest.raises(NotApplicable, match="still busy"):
         env.cloud.check_invariants(["no_frozen_guest"])
+    # ... but a freeze longer than invariants.max_frozen_s (60 s) is flagged while it lasts.
+    (long_freeze,) = env.cloud.check_invariants(["no_long_freeze"])
+    assert long_freeze.subject == f"server {sid}"
+    assert f"frozen for {env.cloud.now - start:g} s" in long_freeze.message
+    assert "and still is" in long_freeze.message
     # Cinder recovers: the next poll sees it and the guest thaws.
     released = env.cloud.now
     env.cloud.faults.release("cinder.snapshot.create")

@@ -14,6 +14,7 @@ NAMES = {
     "quota_usage_matches",
     "task_state_cleared",
     "no_frozen_guest",
+    "no_long_freeze",
 }
 
 
