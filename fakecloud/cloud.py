@@ -20,6 +20,7 @@ from fakecloud.config import Config
 from fakecloud.errors import ConfigError
 from fakecloud.glance import Glance
 from fakecloud.identity import Keystone
+from fakecloud.invariants import InvariantsConfig  # noqa: F401 - registers its config
 from fakecloud.nova import Nova
 from fakecloud.sim.kernel import Kernel
 

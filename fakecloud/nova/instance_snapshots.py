@@ -385,6 +385,37 @@ class API:
             return
         self.store.destroy(snap, API_ACTOR)
 
+    def delete_with_server(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """The server is being deleted: its instance snapshots go with it.
+
+        An image-backed server's snapshots live in its domain, which is destroyed. A
+        volume-backed server's grouped Cinder snapshots are deleted (unless a live image made
+        from the snapshot maps them) and waited for, since Cinder refuses to delete a volume
+        that still has snapshots.
+        """
+        for snap in list(self.store.of_instance(instance.uuid)):
+            if snap.status not in DELETABLE:
+                continue  # still creating, or already being deleted: that work finishes it
+            self.store.move(snap, DELETING, API_ACTOR)
+            if snap.volume_backed:
+                yield from self._delete_volume_snapshots(context, snap)
+                yield from self._wait_until_gone(context, snap)
+            else:
+                self.store.destroy(snap, API_ACTOR)
+
+    def _wait_until_gone(self, context: Any, snap: InstanceSnapshot) -> Generator:
+        for snapshot_id in snap.volume_snapshot_ids:
+            waited = 0.0
+            while waited < self.config.instance_snapshot_wait_s:
+                try:
+                    found = yield from self.volume_api.get_snapshot(context, snapshot_id)
+                except exception.SnapshotNotFound:
+                    break
+                if found.get("status") not in ("deleting", "available", "creating"):
+                    break  # error / error_deleting: nothing more will happen by waiting
+                yield self.kernel.env.timeout(self.config.instance_snapshot_poll_s)
+                waited += self.config.instance_snapshot_poll_s
+
     def _made_a_live_image(self, context: Any, snap: InstanceSnapshot) -> Generator[Any, Any, bool]:
         for image_id in snap.image_ids:
             try:

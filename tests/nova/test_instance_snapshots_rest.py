@@ -574,3 +574,20 @@ def test_upstream_has_no_snapshot_routes(env: NovaEnv, method, suffix):
     assert resp.status == 404
     assert resp.json()["itemNotFound"]["message"].startswith("The resource could not be found.")
     assert env.nova.instance_snapshots() == []
+
+
+def test_deleting_a_volume_backed_server_deletes_its_instance_snapshots_and_volume(
+    seed_env: NovaEnv,
+):
+    sid = seed_env.boot(bfv=True)
+    create_snapshot(seed_env, sid, "s1")
+    seed_env.cloud.run_until_idle()
+    assert [c["status"] for c in cinder_snapshots(seed_env)] == ["available"]
+    assert seed_env.cloud.request("compute", "DELETE", f"/v2.1/servers/{sid}").status == 204
+    seed_env.cloud.run_until_idle()
+    assert seed_env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}").status == 404
+    assert cinder_snapshots(seed_env) == []
+    volumes = seed_env.cloud.request("volumev3", "GET", "/v3/{project_id}/volumes").json()
+    assert volumes["volumes"] == []
+    assert seed_env.nova.instance_snapshots() == []
+    assert seed_env.cloud.check_invariants() == []

@@ -332,6 +332,10 @@ class ComputeManager:
         )
         try:
             self.notifier.instance_usage(self.host, instance, "delete.start")
+            if self.kernel.switches.instance_snapshot_branch:
+                from fakecloud.nova.instance_snapshots import API as InstanceSnapshotAPI
+
+                yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
             self.driver.destroy(instance)
             yield self.kernel.env.timeout(self.config.delete_delay_s)
             yield from self.nova.cleanup_volumes(context, instance, bdms)
