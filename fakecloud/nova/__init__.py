@@ -17,9 +17,12 @@ through its internal clients (``volume_api``, ``image_api``), as real Nova does.
 Fault points: ``nova.libvirt.direct_snapshot`` and ``nova.libvirt.extract`` (attributes
 ``host``, ``instance_uuid``; errors by name: ``NovaImageUnacceptable``, ``LibvirtError``), the
 host copies as ``io.transfer`` (labels ``libvirt.blockRebase``, ``qemu-img convert``,
-``rbd.flatten``, ``libvirt.managedSave``; attributes ``host``, ``instance_uuid``), RPC casts as
-``rpc.cast`` (``target`` ``compute.<host>``, ``method``), and Nova's clients'
-``image_api.<method>`` and ``volume_api.<method>``.
+``rbd.flatten``, ``libvirt.managedSave``, ``libvirt.snapshotCreateXML``; attributes ``host``,
+``instance_uuid``), the guest agent's commands as ``nova.guest_agent`` (``command`` freeze or
+thaw, ``host``, ``instance_uuid``), instance snapshots on the host as
+``nova.libvirt.instance_snapshot``, RPC messages as ``rpc.cast``/``rpc.call`` (``target``
+``compute.<host>``, ``method``: ``quiesce_instance`` is a call, ``unquiesce_instance`` a cast),
+and Nova's clients' ``image_api.<method>`` and ``volume_api.<method>``.
 """
 
 from __future__ import annotations
