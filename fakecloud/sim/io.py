@@ -8,11 +8,49 @@ The rates are recomputed exactly, at every arrival, departure and capacity chang
 time-slicing: between two such instants every rate is constant, so each finishing time is
 plain arithmetic. Two 1 GB transfers started together on a 100 MB/s link both end at t=20 s.
 
-Transfers with the same path are grouped in a *flow class*: they always get the same rate, so
-the class keeps one running count of bytes served per transfer and a heap of finishing points
-(a processor-sharing queue). A recomputation costs the number of distinct paths, not the number
-of transfers, which is what lets a storm of many thousand snapshots stay cheap. Recomputations
-asked for at one instant are done once.
+**Flow classes.** Transfers with the same path always get the same rate, so they form a *flow
+class*: a processor-sharing queue holding a heap of its transfers' finishing points, counted
+in bytes served per transfer.
+
+**Rate groups.** Max-min fair rates are what *progressive filling* gives: take the resource
+with the smallest fair share (capacity left / flows not yet fixed on it), fix every flow that
+crosses it at that share, take their use off the other resources on their paths, repeat. The
+classes fixed together at one resource all get one per-flow rate, so they form a *rate group*
+pinned at that resource, its *bottleneck*. The group keeps the count of bytes served per flow
+and a heap of its classes keyed by their next finishing point; a class keeps only its offset
+from the group's count. When a thousand host links upload into one saturated Glance store, the
+thousand classes are one group: a departure changes one rate, one count and one timer, however
+many classes share the store.
+
+**Keeping the groups.** A group's rate is (capacity of its bottleneck - what the other groups
+crossing it use there) / its flows there. At a change (arrivals, departures, a class appearing
+or emptying) the groups are kept and only the rates the change reaches are recomputed: its own
+group's, then, in the order the groups were formed, those of the groups pinned at a resource
+whose use changed. Two conditions then say whether the groups still hold (Bertsekas &
+Gallager, *Data Networks*, 6.5.2): no resource is over its capacity, and on each bottleneck no
+other group is faster than the group pinned there. Together they say that every flow is held
+by a saturated resource on which nobody goes faster, which is what max-min fair means; that
+allocation is unique, so when both hold the rates are exactly those progressive filling would
+give. The checks are cheap: a resource that one group crosses alone (a host's own link) sits in
+that group's heap of the rates at which its resources would be full (capacity / flows); a
+resource that several groups cross keeps its load; a bottleneck keeps a heap of the rates of
+the other groups crossing it. A new class joins the group pinned at one of its resources (the
+first formed), or, when none of its resources is a bottleneck, founds a group at the one where
+it gets least; a group left without flows is dissolved.
+
+**Forming the groups anew.** When a check fails (the bottlenecks really moved: a host's link
+became scarcer than the store, or the store's share fell below a link's) or a capacity changes,
+progressive filling recomputes the connected component of the change (the classes linked to it
+through shared resources) and forms its groups anew; each class keeps the bytes it has been
+served. So a change that keeps the bottlenecks costs O(log n) per group whose rate it moves,
+whatever the number of classes; only a change of bottlenecks costs the size of its component
+(in a snapshot storm: when the store first saturates, and as the last uploads drain). Changes
+at one instant are handled together; transfers finishing together are reported in the order
+they started.
+
+Rates are floats. The checks allow a relative 1e-12 (a tie is not a change of structure), and a
+transfer is done when it is within 1e-6 bytes plus 2 ns of service of its end, as timers are
+rounded to the nanosecond.
 
 Fault point ``io.transfer`` (attributes ``label``, ``resource`` and the caller's own) can fail,
 delay or stall a transfer when it starts, or, with a rule timed by ``at``, while it runs.
@@ -21,12 +59,15 @@ delay or stall a transfer when it starts, or, with a rule timed by ``at``, while
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections.abc import Iterable
 from typing import Any
 
 MB = 1_000_000
 GB = 1_000_000_000
+
+_SLACK = 1e-12  # relative tolerance of the fairness checks
 
 
 def gbit_per_s(gbits: float) -> float:
@@ -39,14 +80,37 @@ def mb_per_s(mbytes: float) -> float:
     return mbytes * MB
 
 
+def _at_most(value: float, limit: float) -> bool:
+    return value <= limit + abs(limit) * _SLACK + 1e-9
+
+
 class TransferFailed(Exception):
     """A transfer failed (a fault, or the work it belonged to was aborted)."""
 
 
 class Resource:
-    """A link or a disk: a name and a throughput in bytes per second."""
+    """A link or a disk: a name and a throughput in bytes per second.
 
-    __slots__ = ("name", "capacity", "nominal", "classes", "order")
+    The other attributes are the sharing's bookkeeping: the flow classes crossing it, its
+    running flows, and its role among the rate groups (bottleneck of `owner`, crossed only by
+    `solo`, or `shared` by several, with the `load` they put on it).
+    """
+
+    __slots__ = (
+        "name",
+        "capacity",
+        "nominal",
+        "classes",
+        "order",
+        "flows",
+        "users",
+        "owner",
+        "solo",
+        "shared",
+        "load",
+        "updates",
+        "feeders",
+    )
 
     def __init__(self, name: str, capacity: float, order: int = 0):
         self.name = name
@@ -54,6 +118,17 @@ class Resource:
         self.nominal = capacity
         self.classes: dict[tuple, _FlowClass] = {}  # the flow classes crossing it, in order
         self.order = order
+        self._reset()
+
+    def _reset(self) -> None:
+        self.flows = sum(cls.n for cls in self.classes.values() for r in cls.path if r is self)
+        self.users: dict[_RateGroup, int] = {}  # flows per rate group crossing it
+        self.owner: _RateGroup | None = None  # the group pinned here
+        self.solo: _RateGroup | None = None  # the one group crossing it, when not pinned here
+        self.shared = False  # crossed by several groups, pinned by none
+        self.load = 0.0  # what the groups other than the owner use (owned or shared)
+        self.updates = 0  # incremental changes of `load` since it was last summed afresh
+        self.feeders: Any = ()  # heap of (-rate, tie, group) of the others, when owned
 
     def __repr__(self) -> str:
         return f"Resource({self.name!r}, {self.capacity:g} B/s)"
@@ -75,6 +150,7 @@ class Transfer:
         "_cls",
         "_finish",
         "_left",
+        "_entry",
     )
 
     def __init__(self, tid: str, label: str, size: int, path: tuple, attrs: dict, done: Any):
@@ -90,11 +166,13 @@ class Transfer:
         self._cls: _FlowClass | None = None
         self._finish = 0.0
         self._left = float(size)
+        self._entry = 0  # the seq of its current entry in its class's heap
 
     @property
     def rate(self) -> float:
         """Bytes per second it gets right now (0 when stalled or finished)."""
-        return self._cls.rate if self._cls is not None else 0.0
+        cls = self._cls
+        return cls.group.rate if cls is not None and cls.group is not None else 0.0
 
     def remaining(self, now: float) -> float:
         """Bytes still to move at virtual time `now`."""
@@ -108,21 +186,66 @@ class Transfer:
 
 
 class _FlowClass:
-    """Transfers sharing one path: one rate, one count of bytes served per transfer."""
+    """Transfers sharing one path: a heap of finishing points, in bytes served per transfer."""
 
-    __slots__ = ("path", "heap", "n", "served", "rate", "last", "timer")
+    __slots__ = ("path", "heap", "n", "group", "offset", "gen")
 
     def __init__(self, path: tuple):
         self.path = path
-        self.heap: list = []
+        self.heap: list = []  # (finish point, seq, transfer); left transfers are skipped
         self.n = 0
-        self.served = 0.0
-        self.rate = 0.0
-        self.last = 0.0
-        self.timer = 0  # generation of the one completion timer that is current
+        self.group: _RateGroup | None = None
+        self.offset = 0.0  # bytes served per transfer = the group's count + offset
+        self.gen = 0  # which of its entries in the group's heap is current
+
+    def first(self) -> Transfer | None:
+        """Its transfer that finishes first, dropping the entries of those that left."""
+        heap = self.heap
+        while heap:
+            _, entry, t = heap[0]
+            if t._cls is self and t._entry == entry:
+                return t
+            heapq.heappop(heap)
+        return None
 
     def served_at(self, now: float) -> float:
-        return self.served + self.rate * (now - self.last)
+        g = self.group
+        if g is None:
+            return self.offset
+        return g.served + g.rate * (now - g.last) + self.offset
+
+
+class _RateGroup:
+    """Classes fixed at one bottleneck: one rate and one count of bytes served per flow."""
+
+    __slots__ = (
+        "bottleneck",
+        "step",
+        "rate",
+        "served",
+        "last",
+        "n",
+        "heap",
+        "timer",
+        "alive",
+        "watch",
+        "solos",
+        "limits",
+    )
+
+    def __init__(self, bottleneck: Resource, step: int, rate: float, now: float):
+        self.bottleneck = bottleneck
+        self.step = step  # formed after every group with a smaller step it depends on
+        self.rate = rate
+        self.served = 0.0
+        self.last = now
+        self.n = 0
+        self.heap: list = []  # (next finish point in its count, tie, class, class gen)
+        self.timer = 0  # generation of the one completion timer that is current
+        self.alive = True
+        self.watch: dict[Resource, None] = {}  # resources it crosses that keep a load
+        self.solos: dict[Resource, None] = {}  # resources only it crosses (but not pins)
+        self.limits: Any = ()  # heap of (capacity / flows, tie, resource) of its solos
 
     def advance(self, now: float) -> None:
         if now != self.last:
@@ -140,8 +263,18 @@ class IoModel:
         self._active: dict[str, Transfer] = {}
         self._stalled: dict[str, Transfer] = {}
         self._seq = 0
-        self._dirty: dict[tuple, _FlowClass] = {}
+        self._tie = itertools.count()
+        self._steps = itertools.count(1)
         self._pending = False
+        # What changed since the rates were last settled:
+        self._touched: dict[tuple, _FlowClass] = {}  # classes whose flows changed
+        self._changed: dict[_RateGroup, None] = {}  # groups whose rate must be recomputed
+        self._retime: dict[_RateGroup, None] = {}  # groups whose timer must be rearmed
+        self._check_limits: dict[_RateGroup, None] = {}
+        self._check_load: dict[Resource, None] = {}
+        self._recapped: dict[Resource, None] = {}  # resources whose capacity changed
+        self._reform = False  # the groups must be formed anew
+        self._finished: list[Transfer] = []
         kernel.faults.watch("io.transfer", self._on_timed_fault)
 
     # -- resources ---------------------------------------------------------------------------
@@ -162,8 +295,10 @@ class IoModel:
         res = self.resources[name]
         res.capacity = self._check_capacity(name, bytes_per_s)
         self._kernel.trace.emit("io.capacity", "io", name, bytes_per_s=bytes_per_s)
-        for cls in res.classes.values():
-            self._touch(cls)
+        if res.classes:
+            self._recapped[res] = None
+            self._reform = True
+            self._request()
 
     @staticmethod
     def _check_capacity(name: str, value: float) -> float:
@@ -243,39 +378,104 @@ class IoModel:
             [*self._active.values(), *self._stalled.values()], key=lambda t: int(t.id[3:])
         )
 
-    # -- the sharing itself ------------------------------------------------------------------
+    # -- transfers coming and going ------------------------------------------------------------
 
     def _enter(self, t: Transfer, nbytes: float) -> None:
-        now = self._kernel.now
         cls = self._classes.get(t.path)
         if cls is None:
             cls = self._classes[t.path] = _FlowClass(t.path)
-            cls.last = now
             for res in t.path:
                 res.classes[t.path] = cls
-        cls.advance(now)
         t._cls = cls
-        t._finish = cls.served + nbytes
+        t._finish = cls.served_at(self._kernel.now) + nbytes
         t.state = "running"
-        cls.n += 1
         self._seq += 1
+        t._entry = self._seq
         heapq.heappush(cls.heap, (t._finish, self._seq, t))
+        if cls.first() is t and cls.group is not None:  # the class's next finish moved earlier
+            self._push_class(cls)
+            self._retime[cls.group] = None
         self._active[t.id] = t
-        self._touch(cls)
+        self._count(cls, 1)
+        self._request()
 
     def _leave(self, t: Transfer) -> None:
         """Take a transfer out of its class (its heap entry is skipped when it surfaces)."""
         self._stalled.pop(t.id, None)
         cls = t._cls
         if self._active.pop(t.id, None) is not None and cls is not None:
-            cls.advance(self._kernel.now)
-            cls.n -= 1
             t._cls = None
-            self._touch(cls)
+            self._count(cls, -1)
+            self._request()
 
-    def _touch(self, cls: _FlowClass) -> None:
-        """Ask for one recomputation at this instant, however many changes happen in it."""
-        self._dirty[cls.path] = cls
+    def _count(self, cls: _FlowClass, delta: int) -> None:
+        """Add `delta` flows to a class, keeping its group's and resources' books."""
+        self._touched[cls.path] = cls
+        cls.n += delta
+        for r in cls.path:
+            r.flows += delta
+        g = cls.group
+        if g is None:  # a class born at this instant: placed when the instant is settled
+            return
+        g.n += delta
+        self._changed[g] = None
+        for r in cls.path:
+            a = r.users.get(g, 0) + delta
+            if a:
+                r.users[g] = a
+            else:
+                del r.users[g]
+            if r is not g.bottleneck:
+                self._note_use(r, g, delta)
+
+    def _note_use(self, r: Resource, g: _RateGroup, delta: int) -> None:
+        """`delta` flows of `g` were added on `r`, which is not its bottleneck."""
+        if r.owner is not None:
+            self._add_load(r, g.rate * delta)
+            self._changed[r.owner] = None
+            if delta > 0:
+                self._push_feeder(r, g)
+        elif r.solo is g:
+            if r.flows:
+                self._push_limit(g, r)
+            self._check_limits[g] = None
+        elif r.shared:
+            self._add_load(r, g.rate * delta)
+            self._check_load[r] = None
+        else:  # not expected: the books of `r` lost `g`; filling afresh puts them right
+            self._reform = True
+
+    def _add_load(self, r: Resource, amount: float) -> None:
+        """Change a kept load; summed afresh now and then so that rounding cannot pile up."""
+        r.load += amount
+        r.updates += 1
+        if r.updates > 2 * len(r.users) + 8:
+            r.updates = 0
+            owner = r.owner
+            r.load = sum(k.rate * a for k, a in r.users.items() if k is not owner)
+
+    def _push_feeder(self, r: Resource, g: _RateGroup) -> None:
+        """Note `g`'s rate among those of the groups crossing `r`, a bottleneck not its own."""
+        if not r.feeders:
+            r.feeders = []
+        heapq.heappush(r.feeders, (-g.rate, next(self._tie), g))
+
+    def _push_limit(self, g: _RateGroup, r: Resource) -> None:
+        """Note the rate at which `r`, which only `g` crosses, would be full."""
+        if not g.limits:
+            g.limits = []
+        heapq.heappush(g.limits, (r.capacity / r.flows, next(self._tie), r))
+
+    def _push_class(self, cls: _FlowClass) -> None:
+        """Enter the class's next finishing point in its group's heap (older entries lapse)."""
+        cls.gen += 1
+        key = cls.heap[0][0] - cls.offset
+        heapq.heappush(cls.group.heap, (key, next(self._tie), cls, cls.gen))
+
+    # -- settling the rates --------------------------------------------------------------------
+
+    def _request(self) -> None:
+        """Ask for one settling at this instant, however many changes happen in it."""
         if not self._pending:
             self._pending = True
             self._kernel.env.timeout(0).callbacks.append(self._on_pending)
@@ -284,61 +484,70 @@ class IoModel:
         self._pending = False
         self._reshare()
 
-    def _on_timer(self, cls: _FlowClass, generation: int):
-        def fire(_event: Any) -> None:
-            if cls.timer == generation and self._classes.get(cls.path) is cls:
-                self._dirty[cls.path] = cls
-                self._reshare()
+    def _on_timer(self, event: Any) -> None:
+        g, generation = event.value
+        if g.timer == generation and g.alive:
+            self._finish_due(g)
+            self._retime[g] = None
+            self._reshare()
 
-        return fire
+    def _finish_due(self, g: _RateGroup) -> None:
+        """Take out of `g` the transfers that have reached their end."""
+        g.advance(self._kernel.now)
+        tolerance = 1e-6 + g.rate * 2e-9
+        while True:
+            key = self._next_point(g)
+            if key is None or key - g.served > tolerance:
+                return
+            cls = g.heap[0][2]
+            _, _, t = heapq.heappop(cls.heap)
+            t._cls = None
+            self._finished.append(t)
+            self._count(cls, -1)
+
+    def _next_point(self, g: _RateGroup) -> float | None:
+        """The group's next finishing point, mending the lapsed heap entries on the way."""
+        heap = g.heap
+        while heap:
+            key, _, cls, gen = heap[0]
+            if cls.group is not g or cls.gen != gen:
+                heapq.heappop(heap)
+                continue
+            if cls.first() is None:
+                heapq.heappop(heap)
+                continue
+            true_key = cls.heap[0][0] - cls.offset
+            if true_key != key:  # its first transfer left: the entry was a lower bound
+                heapq.heapreplace(heap, (true_key, next(self._tie), cls, gen))
+                continue
+            return key
+        return None
 
     def _reshare(self) -> None:
-        """Finish what is due, then recompute the rates of the classes the changes can reach.
-
-        Only the connected component of the changed classes (linked through shared resources)
-        can change rate; the others keep theirs, and their finishing timers stay valid.
-        """
+        """Settle the rates after the changes of this instant, then report what finished."""
         now = self._kernel.now
-        touched = self._dirty
-        component = self._component(touched.values())
-        self._dirty = {}
-        finished = []
-        for cls in component:
-            if (
-                cls.heap
-                and cls.heap[0][2]._cls is cls
-                and cls.heap[0][0] - cls.served_at(now) <= (1e-6 + cls.rate * 2e-9)
-            ):
-                touched[cls.path] = cls  # something finishes: its next finish changes
-            cls.advance(now)
-            heap = cls.heap
-            tolerance = 1e-6 + cls.rate * 2e-9
-            while heap:
-                finish, _, t = heap[0]
-                if t._cls is not cls:
-                    heapq.heappop(heap)
-                elif finish - cls.served <= tolerance:
-                    heapq.heappop(heap)
-                    cls.n -= 1
-                    t._cls = None
-                    finished.append(t)
-                else:
-                    break
-        live = []
-        for cls in component:
-            if cls.n == 0:
+        touched, self._touched = self._touched, {}
+        for cls in touched.values():
+            if cls.group is None and cls.n > 0:
+                self._place(cls, now)
+        for cls in touched.values():
+            if cls.n == 0 and self._classes.get(cls.path) is cls:
                 del self._classes[cls.path]
                 for res in cls.path:
                     res.classes.pop(cls.path, None)
-                cls.timer += 1
-            else:
-                live.append(cls)
-        before = [cls.rate for cls in live]
-        self._share(live)
-        for cls, old_rate in zip(live, before, strict=True):
-            # A class whose rate and transfers did not change keeps its timer: still exact.
-            if cls.rate != old_rate or cls.path in touched:
-                self._schedule(cls)
+                cls.group = None
+        if self._reform or not self._keep_groups(now):
+            self._form_groups(touched.values(), now)
+            self._recapped.clear()
+            self._reform = False
+        for g in self._retime:
+            self._schedule(g, now)
+        for books in (self._changed, self._retime, self._check_limits, self._check_load):
+            if books:
+                books.clear()
+        finished, self._finished = self._finished, []
+        if len(finished) > 1:
+            finished.sort(key=lambda t: int(t.id[3:]))
         for t in finished:
             del self._active[t.id]
             t.state = "done"
@@ -348,66 +557,285 @@ class IoModel:
             )
             t.done.succeed(t)
 
-    @staticmethod
-    def _component(seeds: Iterable[_FlowClass]) -> list[_FlowClass]:
-        """The classes reachable from `seeds` through shared resources, in a stable order."""
-        seen: dict[tuple, _FlowClass] = {}
-        stack = list(seeds)
-        done_res: set[str] = set()
-        while stack:
-            cls = stack.pop()
-            if cls.path in seen:
-                continue
-            seen[cls.path] = cls
-            for res in cls.path:
-                if res.name not in done_res:
-                    done_res.add(res.name)
-                    stack.extend(c for c in res.classes.values() if c.path not in seen)
-        return list(seen.values())
+    # -- the fast way: keep the groups, recompute the rates the change reaches, check -------
 
-    @staticmethod
-    def _share(classes: list[_FlowClass]) -> None:
+    def _keep_groups(self, now: float) -> bool:
+        """Recompute the changed groups' rates; whether the groups are still max-min fair."""
+        queued = self._changed
+        queue = [(g.step, g) for g in queued]
+        heapq.heapify(queue)
+        fair: list[_RateGroup] = []
+        while queue:  # in the order the groups were formed: a group after those feeding it
+            _, g = heapq.heappop(queue)
+            if not g.alive:
+                continue
+            if g.n == 0:
+                self._dissolve(g)
+                continue
+            b = g.bottleneck
+            rate = (b.capacity - b.load) / b.users[g]
+            if rate < 0:
+                if not _at_most(b.load, b.capacity):
+                    return False  # the groups feeding it already use more than it has
+                rate = 0.0
+            if rate != g.rate:
+                g.advance(now)
+                delta = rate - g.rate
+                g.rate = rate
+                self._retime[g] = None
+                for r in g.watch:
+                    a = r.users.get(g)
+                    if not a:
+                        continue
+                    self._add_load(r, delta * a)
+                    owner = r.owner
+                    if owner is not None:
+                        self._push_feeder(r, g)
+                        if owner not in queued:
+                            queued[owner] = None
+                            heapq.heappush(queue, (owner.step, owner))
+                    else:
+                        self._check_load[r] = None
+            fair.append(g)
+            if g.solos:
+                self._check_limits[g] = None
+        for g in fair:
+            if g.bottleneck.feeders and not self._fastest_at_bottleneck(g):
+                return False
+        for g in self._check_limits:
+            if g.alive and not self._within_limits(g):
+                return False
+        for r in self._check_load:
+            if r.owner is None and not _at_most(r.load, r.capacity):
+                return False
+        return True
+
+    def _fastest_at_bottleneck(self, g: _RateGroup) -> bool:
+        """No other group crossing `g`'s bottleneck is faster than `g`."""
+        b = g.bottleneck
+        heap = b.feeders
+        if len(heap) > 2 * len(b.users) + 32:
+            heap = b.feeders = [(-k.rate, next(self._tie), k) for k in b.users if k is not g]
+            heapq.heapify(heap)
+        while heap:
+            neg, _, k = heap[0]
+            if k.alive and k is not g and -neg == k.rate and b.users.get(k):
+                return _at_most(k.rate, g.rate)
+            heapq.heappop(heap)
+        return True
+
+    def _within_limits(self, g: _RateGroup) -> bool:
+        """No resource that only `g` crosses is over its capacity at `g`'s rate."""
+        heap = g.limits
+        if len(heap) > 2 * len(g.solos) + 64:
+            g.solos = {r: None for r in g.solos if r.solo is g}
+            heap = g.limits = [
+                (r.capacity / r.flows, next(self._tie), r) for r in g.solos if r.flows
+            ]
+            heapq.heapify(heap)
+        while heap:
+            limit, _, r = heap[0]
+            if r.solo is g and r.flows and r.capacity / r.flows == limit:
+                return _at_most(g.rate, limit)
+            heapq.heappop(heap)
+        return True
+
+    def _place(self, cls: _FlowClass, now: float) -> None:
+        """Put a new class in the group pinned at one of its resources, or found one."""
+        owners = [r.owner for r in cls.path if r.owner is not None]
+        g = min(owners, key=lambda k: k.step) if owners else self._found(cls, now)
+        served = cls.served_at(now)
+        cls.group = g
+        cls.offset = served - (g.served + g.rate * (now - g.last))
+        g.n += cls.n
+        self._changed[g] = None
+        self._retime[g] = None
+        for r in cls.path:
+            r.users[g] = r.users.get(g, 0) + cls.n
+            if r is g.bottleneck:
+                continue
+            if r.solo is not None and r.solo not in r.users:  # its group has left it
+                r.solo = None
+            if r.owner is not None:
+                g.watch[r] = None
+                if r.owner.step < g.step:  # cannot happen: `g` is the first formed
+                    self._reform = True
+            elif r.solo is g:
+                pass
+            elif r.solo is not None:  # a second group crosses it: now shared
+                other = r.solo
+                r.solo = None
+                r.shared = True
+                r.load = other.rate * r.users[other]
+                r.updates = 0
+                other.watch[r] = None
+                g.watch[r] = None
+            elif r.shared:
+                g.watch[r] = None
+            else:  # crossed by no group yet: by this one alone
+                r.solo = g
+                g.solos[r] = None
+            self._note_use(r, g, cls.n)
+        cls.first()
+        self._push_class(cls)
+
+    def _found(self, cls: _FlowClass, now: float) -> _RateGroup:
+        """A new group for `cls`, pinned at the resource of its path where it gets least."""
+        best, best_share = None, 0.0
+        for r in cls.path:
+            if r.shared:
+                load = r.load
+            elif r.solo is not None:
+                load = r.solo.rate * r.users.get(r.solo, 0)
+            else:
+                load = 0.0
+            share = (r.capacity - load) / cls.n
+            if best is None or share < best_share:
+                best, best_share = r, share
+        assert best is not None
+        g = _RateGroup(best, next(self._steps), max(0.0, best_share), now)
+        other = best.solo
+        if other is not None:  # the group crossing it alone now feeds the new bottleneck
+            best.solo = None
+            other.watch[best] = None
+            best.load = other.rate * best.users.get(other, 0)
+        elif not best.shared:
+            best.load = 0.0
+        best.shared = False
+        best.owner = g
+        best.updates = 0
+        best.feeders = ()
+        for k in best.users:
+            self._push_feeder(best, k)
+        return g
+
+    def _dissolve(self, g: _RateGroup) -> None:
+        """Drop a group left without flows; its bottleneck is left to the groups crossing it."""
+        g.alive = False
+        g.timer += 1
+        b = g.bottleneck
+        b.owner = None
+        b.feeders = ()
+        others = list(b.users)
+        if len(others) == 1:
+            k = others[0]
+            b.solo = k
+            k.solos[b] = None
+            k.watch.pop(b, None)
+            b.load = 0.0
+            self._push_limit(k, b)
+            self._check_limits[k] = None
+        elif others:
+            b.shared = True
+            self._check_load[b] = None
+        else:
+            b.load = 0.0
+        for r in g.solos:
+            if r.solo is g:
+                r.solo = None
+
+    # -- the sure way: progressive filling of the component, groups formed anew --------------
+
+    def _form_groups(self, touched: Iterable[_FlowClass], now: float) -> None:
         """Progressive filling: fix the flows of the scarcest resource, then repeat.
 
         A heap keeps resources by their current fair share; entries made stale by a fixing
-        step are skipped when they surface.
+        step are skipped when they surface. The flows fixed in one step form one rate group.
         """
-        left: dict[Resource, float] = {}
-        count: dict[Resource, int] = {}
+        seeds = [r for cls in touched for r in cls.path]
+        classes, resources = self._component([*seeds, *self._recapped])
+        old_groups = [cls.group for cls in classes] + [r.owner for r in resources]
         for cls in classes:
-            for res in cls.path:
-                left[res] = res.capacity
-                count[res] = count.get(res, 0) + cls.n
-        heap = [(left[r] / n, r.order, r) for r, n in count.items() if n > 0]
+            cls.offset = cls.served_at(now)
+            cls.group = None
+        for g in old_groups:
+            if g is not None:
+                g.alive = False
+                g.timer += 1
+        for r in resources:
+            r._reset()
+        left = {r: r.capacity for r in resources}
+        count = {r: r.flows for r in resources}
+        heap = [(left[r] / n, r.order, next(self._tie), r) for r, n in count.items() if n > 0]
         heapq.heapify(heap)
-        unfixed = {cls.path: cls for cls in classes}
-        while heap and unfixed:
-            share, _, res = heapq.heappop(heap)
+        groups = []
+        while heap:
+            share, _, _, res = heapq.heappop(heap)
             n = count[res]
             if n <= 0 or share != left[res] / n:
                 continue
-            for path, cls in list(res.classes.items()):
-                if path not in unfixed:
+            g = _RateGroup(res, next(self._steps), max(0.0, share), now)
+            res.owner = g
+            groups.append(g)
+            for cls in res.classes.values():
+                if cls.group is not None:
                     continue
-                del unfixed[path]
-                cls.rate = max(0.0, share)
+                cls.group = g
+                g.n += cls.n
                 for other in cls.path:
                     left[other] -= share * cls.n
                     count[other] -= cls.n
                     if other is not res and count[other] > 0:
-                        heapq.heappush(heap, (left[other] / count[other], other.order, other))
+                        share_left = left[other] / count[other]
+                        heapq.heappush(heap, (share_left, other.order, next(self._tie), other))
+        for cls in classes:
+            g = cls.group
+            for r in cls.path:
+                r.users[g] = r.users.get(g, 0) + cls.n
+            cls.first()
+            cls.gen += 1
+            g.heap.append((cls.heap[0][0] - cls.offset, next(self._tie), cls, cls.gen))
+        for r in resources:
+            owner = r.owner
+            if owner is None and len(r.users) == 1:
+                (g,) = r.users
+                r.solo = g
+                g.solos[r] = None
+                self._push_limit(g, r)
+                continue
+            r.shared = owner is None and bool(r.users)
+            for g, a in r.users.items():
+                if g is not owner:
+                    r.load += g.rate * a
+                    g.watch[r] = None
+                    if owner is not None:
+                        self._push_feeder(r, g)
+        for g in groups:
+            heapq.heapify(g.heap)
+            self._retime[g] = None
 
-    def _schedule(self, cls: _FlowClass) -> None:
-        """(Re)arm the class's one timer for its next finishing transfer."""
-        cls.timer += 1
-        if cls.rate <= 0:
+    def _component(self, seeds: Iterable[Resource]) -> tuple[list[_FlowClass], list[Resource]]:
+        """The classes and resources linked to `seeds` through shared resources, in order."""
+        classes: dict[tuple, _FlowClass] = {}
+        resources: dict[Resource, None] = {}
+        stack = list(seeds)
+        while stack:
+            res = stack.pop()
+            if res in resources:
+                continue
+            resources[res] = None
+            for path, cls in res.classes.items():
+                if path not in classes:
+                    classes[path] = cls
+                    stack.extend(path)
+        return list(classes.values()), list(resources)
+
+    def _schedule(self, g: _RateGroup, now: float) -> None:
+        """(Re)arm the group's one timer for its next finishing transfer."""
+        g.timer += 1
+        if not g.alive:
             return
-        heap = cls.heap
-        while heap and heap[0][2]._cls is not cls:
-            heapq.heappop(heap)
-        if heap:
-            delay = max(0.0, round((heap[0][0] - cls.served) / cls.rate, 9))
-            self._kernel.env.timeout(delay).callbacks.append(self._on_timer(cls, cls.timer))
+        key = self._next_point(g)
+        if key is None:
+            return
+        g.advance(now)
+        if g.rate > 0:
+            delay = max(0.0, round((key - g.served) / g.rate, 9))
+        elif key - g.served <= 1e-6:  # nothing left to move: done even at rate 0
+            delay = 0.0
+        else:
+            return
+        self._kernel.env.timeout(delay, (g, g.timer)).callbacks.append(self._on_timer)
 
     def _finish_failed(self, t: Transfer, error: BaseException) -> None:
         t.state = "failed"

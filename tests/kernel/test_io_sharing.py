@@ -168,3 +168,176 @@ def test_a_transfer_stalled_at_its_start_goes_on_when_the_fault_is_released():
     cloud.faults.add("io.transfer", action="stall", times=1)
     cloud.kernel.at(30, lambda: cloud.faults.release("io.transfer"))
     assert _run_transfers(cloud, [(0, GB, ["link"])]) == {0: 40.0}
+
+
+# -- mixed bottlenecks and rate groups ----------------------------------------------------------
+
+
+def _start(cloud, specs):
+    """Start (size, path) transfers now; return them."""
+    return [cloud.io.transfer(size, path, label=f"t{i}") for i, (size, path) in enumerate(specs)]
+
+
+def test_classes_move_between_their_own_link_and_the_shared_store_as_flows_come_and_go():
+    # Store 400 MB/s; host links a 50, d 100, b 1000 MB/s; uploads cross their link and the store.
+    # 0-2 s: six flows; a's link holds A at 50, the store splits its other 350 among five: 70.
+    # 2-4 s: B1 done; 350 / 4 = 87.5 each for D and the Bs.
+    # 4-8 s: B2 done; the store would give 116.7, more than d's link: D is link-bound at 100, the
+    #        two Bs left share 400 - 50 - 100 = 250: 125 each (B3 done at 6 s, then B4 at 250).
+    # 8 s:   B4 done as eight uploads from b arrive: ten flows at 40 each on the store, below both
+    #        links: A and D are store-bound now. The eight are done at 18 s; then D (1115 MB done)
+    #        ends at 20 s at its link's 100, A (800 MB done) at 22 s at its link's 50.
+    cloud = Cloud()
+    io = cloud.io
+    store, a, d, b = (
+        io.resource(name, cap * MB)
+        for name, cap in [("store", 400), ("link:a", 50), ("link:d", 100), ("link:b", 1000)]
+    )
+    ta, td, *tb = _start(
+        cloud,
+        [(1000 * MB, [a, store]), (1315 * MB, [d, store])]
+        + [(size * MB, [b, store]) for size in (140, 315, 565, 1065)],
+    )
+    late = []
+    cloud.kernel.at(8, lambda: late.extend(_start(cloud, [(400 * MB, [b, store])] * 8)))
+    cloud.advance(1)
+    assert (ta.rate, td.rate, tb[0].rate) == (50 * MB, 70 * MB, 70 * MB)
+    cloud.advance(2)
+    assert (ta.rate, td.rate, tb[1].rate) == (50 * MB, 87.5 * MB, 87.5 * MB)
+    cloud.advance(2)
+    assert (ta.rate, td.rate, tb[2].rate) == (50 * MB, 100 * MB, 125 * MB)
+    cloud.advance(5)
+    assert (ta.rate, td.rate, late[0].rate) == (40 * MB, 40 * MB, 40 * MB)
+    cloud.kernel.run()  # until no event is left
+    assert [t.finished_at for t in tb] == [2.0, 4.0, 6.0, 8.0]
+    assert {t.finished_at for t in late} == {18.0}
+    assert (td.finished_at, ta.finished_at) == (20.0, 22.0)
+
+
+def test_a_storm_of_uploads_into_a_saturated_store_is_one_processor_sharing_queue():
+    # 1000 uploads of 1, 2, ..., 1000 MB over 50 host links (125 MB/s) into a 1000 MB/s store.
+    # While more than eight run, the store is the bottleneck: the k-th smallest ends once every
+    # flow still running has had 1 MB more, at (1000 + 999 + ... + (1001 - k)) MB / 1000 MB/s.
+    # The last eight (one per link) get 125 MB/s from their own links: one more each 8 ms.
+    cloud = Cloud()
+    store = cloud.io.resource("store", 1000 * MB)
+    links = [cloud.io.resource(f"link:h{i}", 125 * MB) for i in range(50)]
+    uploads = _start(cloud, [((i + 1) * MB, [links[i % 50], store]) for i in range(1000)])
+    cloud.advance(0.5)
+    assert {t.rate for t in uploads} == {1 * MB}
+    cloud.kernel.run()  # until no event is left
+    ends = [t.finished_at for t in uploads]
+    assert ends[0] == pytest.approx(1.0, abs=1e-9)
+    assert ends[499] == pytest.approx(sum(range(501, 1001)) / 1000, abs=1e-9)
+    assert ends[991] == pytest.approx(500.464, abs=1e-9)
+    assert ends[992:] == pytest.approx([500.464 + 0.008 * k for k in range(1, 9)], abs=1e-9)
+    assert ends == sorted(ends)
+
+
+def test_a_transfer_resumed_while_its_path_stays_busy_finishes_with_its_own_bytes():
+    # X (2 GB) and Y (1 GB) share a 100 MB/s link. X stalls at 2 s (100 MB done); Y runs alone
+    # to 300 MB by 4 s, when X resumes: 50 each, Y ends at 18 s; X has 1200 MB left: 30 s.
+    cloud = Cloud()
+    cloud.io.resource("link", 100 * MB)
+    x, y = _start(cloud, [(2 * GB, ["link"]), (GB, ["link"])])
+    cloud.kernel.at(2, lambda: cloud.io.stall(x))
+    cloud.kernel.at(4, lambda: cloud.io.resume(x))
+    cloud.kernel.run()  # until no event is left
+    assert (y.finished_at, x.finished_at) == (18.0, 30.0)
+
+
+def test_transfers_ending_together_are_reported_in_the_order_they_started():
+    def run():
+        cloud = Cloud()
+        store = cloud.io.resource("store", 100 * MB)
+        links = [cloud.io.resource(f"link:h{i}", 125 * MB) for i in range(3)]
+        for i in range(12):
+            cloud.io.transfer((1 + i % 2) * 100 * MB, [links[(7 * i) % 3], store], label=f"u{i}")
+        cloud.kernel.run()  # until no event is left
+        return cloud
+
+    cloud = run()
+    finishes = cloud.trace.filter(kind="io.finish")
+    assert [(e["t"], e["label"]) for e in finishes] == [
+        (12.0, label) for label in ("u0", "u2", "u4", "u6", "u8", "u10")
+    ] + [(18.0, label) for label in ("u1", "u3", "u5", "u7", "u9", "u11")]
+    assert cloud.trace.digest() == run().trace.digest()
+
+
+# -- against a brute-force model ----------------------------------------------------------------
+
+
+def _max_min(capacity, paths):
+    """Max-min fair rates of flows {id: path}, filling one flow at a time."""
+    left, rates, unfixed = dict(capacity), {}, set(paths)
+    while unfixed:
+        count = {}
+        for i in unfixed:
+            for r in paths[i]:
+                count[r] = count.get(r, 0) + 1
+        scarcest = min(count, key=lambda r: (left[r] / count[r], r))
+        share = left[scarcest] / count[scarcest]
+        for i in [i for i in unfixed if scarcest in paths[i]]:
+            rates[i] = share
+            unfixed.discard(i)
+            for r in paths[i]:
+                left[r] -= share
+    return rates
+
+
+def _brute_force(capacity, transfers, changes):
+    """Finish times of (start, size, path) transfers, every rate recomputed at every event."""
+    capacity, now, left, ends = dict(capacity), 0.0, {}, {}
+    arrivals = sorted((start, i) for i, (start, _, _) in enumerate(transfers))
+    changes = sorted(changes)
+    while arrivals or left:
+        rates = _max_min(capacity, {i: transfers[i][2] for i in left})
+        step = min(
+            [now + left[i] / rates[i] for i in left if rates[i] > 0]
+            + [t for t, _ in arrivals[:1]]
+            + [t for t, _, _ in changes[:1]]
+        )
+        for i in left:
+            left[i] -= rates[i] * (step - now)
+        now = step
+        for i in [i for i in left if left[i] <= 1e-3]:
+            ends[i] = now
+            del left[i]
+        while arrivals and arrivals[0][0] <= now:
+            i = arrivals.pop(0)[1]
+            left[i] = transfers[i][1]
+        while changes and changes[0][0] <= now:
+            _, name, cap = changes.pop(0)
+            capacity[name] = cap
+    return ends
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_workloads_finish_when_a_brute_force_max_min_model_says(seed):
+    import random
+
+    rng = random.Random(seed)
+    names = [f"r{i}" for i in range(rng.randint(1, 6))]
+    capacity = {name: rng.choice([40, 50, 100, 125, 300]) * MB for name in names}
+    transfers = [
+        (
+            rng.choice([0, 0, 1, 2.5, rng.uniform(0, 20)]),
+            rng.choice([0, 100 * MB, 250 * MB, rng.randint(1, 2000) * MB]),
+            tuple(rng.sample(names, rng.randint(1, min(3, len(names))))),
+        )
+        for _ in range(rng.randint(1, 40))
+    ]
+    changes = [
+        (rng.uniform(0, 30), rng.choice(names), rng.choice([10, 60, 200]) * MB)
+        for _ in range(rng.randint(0, 3))
+    ]
+    cloud = Cloud()
+    for name, cap in capacity.items():
+        cloud.io.resource(name, cap)
+    for when, name, cap in changes:
+        cloud.kernel.at(when, lambda name=name, cap=cap: cloud.io.set_capacity(name, cap))
+    done = _run_transfers(cloud, transfers)
+    expected = _brute_force(capacity, transfers, changes)
+    assert done.keys() == expected.keys()
+    for i, end in expected.items():
+        assert done[i] == pytest.approx(end, rel=1e-9, abs=1e-6), f"transfer {i}"
