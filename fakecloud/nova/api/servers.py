@@ -147,7 +147,11 @@ class ServersController:
         ctx = req.context
         instance = self.get_server(ctx, req.params["server_id"])
         self.policy.authorize(ctx, SERVERS % "show", {"project_id": instance.project_id})
-        return Response(200, {"server": self._detail(req, instance)})
+        server = self._detail(req, instance)
+        if req.microversion >= "2.71":
+            # Show only (not the detail list); no server groups exist here, so always empty.
+            server["server_groups"] = []
+        return Response(200, {"server": server})
 
     # -- create and delete -------------------------------------------------------------------
 

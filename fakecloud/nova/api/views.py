@@ -99,12 +99,14 @@ def flavor_detail(prefix: LinkBase, flavor: Any, version: Any, show_extra_specs:
         "OS-FLV-DISABLED:disabled": flavor.disabled,
         "vcpus": flavor.vcpus,
         "os-flavor-access:is_public": flavor.is_public,
-        "rxtx_factor": flavor.rxtx_factor,
+        "rxtx_factor": flavor.rxtx_factor or "",
         "links": links(prefix, "flavors", flavor.flavorid),
     }
     if version >= "2.75":
-        out["swap"] = flavor.swap
-        out.pop("rxtx_factor")
+        out["swap"] = flavor.swap or 0
+    if version >= "2.102":
+        del out["OS-FLV-DISABLED:disabled"]
+        del out["rxtx_factor"]
     if version >= "2.55":
         out["description"] = flavor.description
     if version >= "2.61" and show_extra_specs:
@@ -159,8 +161,9 @@ def server_detail(
     if instance.image_ref:
         image = {"id": instance.image_ref, "links": bookmark(prefix, "images", instance.image_ref)}
         if version >= "2.98":
+            # Nova's system_metadata is a text column: every value reads back as a string.
             image["properties"] = {
-                k[6:]: v
+                k[6:]: v if v is None else str(v)
                 for k, v in instance.system_metadata.items()
                 if k.startswith("image_") and k[6:] not in ("base_image_ref",)
             }

@@ -1,0 +1,285 @@
+"""Cinder 29.0.0 volume and snapshot response schemas, per microversion, for the shape tests.
+
+Cinder ships request schemas only, so these are written from its view builders:
+``cinder/api/v3/views/volumes.py`` (``summary``, ``legacy_detail``, ``detail``),
+``cinder/api/views/snapshots.py`` + ``cinder/api/v3/views/snapshots.py``, the contrib
+extensions that extend show/detail (``volume_tenant_attribute``, ``volume_host_attribute``,
+``volume_mig_status_attribute``, ``volume_image_metadata``, ``extended_snapshot_attributes``),
+the microversion constants of ``cinder/api/microversions.py`` and the fault body of
+``cinder/api/openstack/wsgi.py Fault`` (spec cinder-glance.md A1.2, A2.3, A2.6).
+
+`volume_detail(version)` / `snapshot_detail(version)` give the schema a request at `version`
+must match: keys added by a microversion are required from it on and forbidden before it;
+keys only an admin sees (or only some volumes have) are optional.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+#: cinder/api/microversions.py
+GROUP_VOLUME = "3.13"
+GROUP_SNAPSHOTS = "3.14"
+VOLUME_DETAIL_PROVIDER_ID = "3.21"
+SNAPSHOT_LIST_USER_ID = "3.41"
+VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS = "3.48"
+VOLUME_CLUSTER_NAME = "3.61"
+VOLUME_TYPE_ID_IN_VOLUME_DETAIL = "3.63"
+ENCRYPTION_KEY_ID_IN_DETAILS = "3.64"
+USE_QUOTA = "3.65"
+SHARED_TARGETS_TRISTATE = "3.69"
+
+#: Every microversion where a volume or snapshot body changes, plus both ends.
+BOUNDARIES = (
+    "3.0",
+    "3.12",
+    GROUP_VOLUME,
+    GROUP_SNAPSHOTS,
+    "3.20",
+    VOLUME_DETAIL_PROVIDER_ID,
+    "3.40",
+    SNAPSHOT_LIST_USER_ID,
+    "3.47",
+    VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS,
+    "3.60",
+    VOLUME_CLUSTER_NAME,
+    "3.62",
+    VOLUME_TYPE_ID_IN_VOLUME_DETAIL,
+    ENCRYPTION_KEY_ID_IN_DETAILS,
+    USE_QUOTA,
+    "3.68",
+    SHARED_TARGETS_TRISTATE,
+    "3.71",
+)
+
+_uuid = {"type": "string", "format": "uuid"}
+_uuid_or_null = {"type": ["string", "null"], "format": "uuid"}
+_datetime = {"type": "string", "format": "date-time"}
+_datetime_or_null = {"type": ["string", "null"], "format": "date-time"}
+_string_or_null = {"type": ["string", "null"]}
+_metadata = {"type": "object", "additionalProperties": {"type": "string"}}
+
+_links = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "rel": {"enum": ["self", "bookmark"]},
+            "href": {"type": "string", "format": "uri"},
+        },
+        "required": ["rel", "href"],
+        "additionalProperties": False,
+    },
+}
+
+_collection_links = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"rel": {"const": "next"}, "href": {"type": "string", "format": "uri"}},
+        "required": ["rel", "href"],
+        "additionalProperties": False,
+    },
+}
+
+#: cinder/objects/fields.py VolumeStatus
+VOLUME_STATUSES = [
+    "creating", "available", "deleting", "error", "error_deleting", "error_managing",
+    "managing", "attaching", "in-use", "detaching", "maintenance", "restoring-backup",
+    "error_restoring", "reserved", "awaiting-transfer", "backing-up", "error_backing-up",
+    "error_extending", "downloading", "uploading", "retyping", "extending", "reverting",
+]  # fmt: skip
+
+#: cinder/objects/fields.py SnapshotStatus
+SNAPSHOT_STATUSES = [
+    "error", "available", "creating", "deleting", "deleted", "updating", "error_deleting",
+    "unmanaging", "backing-up", "restoring",
+]  # fmt: skip
+
+_attachment = {
+    "type": "object",
+    "properties": {
+        "id": _uuid,
+        "attachment_id": _uuid,
+        "volume_id": _uuid,
+        "server_id": _uuid_or_null,
+        "host_name": _string_or_null,
+        "device": _string_or_null,
+        "attached_at": _datetime_or_null,
+    },
+    "required": [
+        "id", "attachment_id", "volume_id", "server_id", "host_name", "device", "attached_at",
+    ],
+    "additionalProperties": False,
+}  # fmt: skip
+
+#: ``legacy_detail`` + the contrib extensions: (key, schema, required).
+_VOLUME_BASE = [
+    ("id", _uuid, True),
+    ("status", {"enum": VOLUME_STATUSES}, True),
+    ("size", {"type": "integer", "minimum": 0}, True),
+    ("availability_zone", _string_or_null, True),
+    ("created_at", _datetime, True),
+    ("updated_at", _datetime_or_null, True),
+    ("name", _string_or_null, True),
+    ("description", _string_or_null, True),
+    ("volume_type", _string_or_null, True),
+    ("snapshot_id", _uuid_or_null, True),
+    ("source_volid", _uuid_or_null, True),
+    ("metadata", _metadata, True),
+    ("links", _links, True),
+    ("user_id", {"type": "string"}, True),
+    ("bootable", {"enum": ["true", "false"]}, True),
+    ("encrypted", {"type": "boolean"}, True),
+    ("replication_status", _string_or_null, True),
+    ("consistencygroup_id", _uuid_or_null, True),
+    ("multiattach", {"type": "boolean"}, True),
+    ("attachments", {"type": "array", "items": _attachment}, True),
+    ("migration_status", _string_or_null, False),  # admin only
+    ("os-vol-tenant-attr:tenant_id", {"type": "string"}, False),  # policy-gated
+    ("os-vol-host-attr:host", _string_or_null, False),  # admin only
+    ("os-vol-mig-status-attr:migstat", _string_or_null, False),  # admin only
+    ("os-vol-mig-status-attr:name_id", _uuid_or_null, False),  # admin only
+    ("volume_image_metadata", _metadata, False),  # volumes made from an image
+]
+
+#: ``detail`` additions: (min version, max version, key, schema, required).
+_VOLUME_ADDED = [
+    (GROUP_VOLUME, None, "group_id", _uuid_or_null, True),
+    (VOLUME_DETAIL_PROVIDER_ID, None, "provider_id", _string_or_null, False),  # admin only
+    (
+        VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS,
+        "3.68",
+        "shared_targets",
+        {"type": "boolean"},
+        True,
+    ),
+    (SHARED_TARGETS_TRISTATE, None, "shared_targets", {"type": ["boolean", "null"]}, True),
+    (VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS, None, "service_uuid", _uuid_or_null, True),
+    (VOLUME_CLUSTER_NAME, None, "cluster_name", _string_or_null, False),  # admin only
+    (VOLUME_TYPE_ID_IN_VOLUME_DETAIL, None, "volume_type_id", _uuid_or_null, True),
+    # Only when the volume has a real (not the fixed) key.
+    (ENCRYPTION_KEY_ID_IN_DETAILS, None, "encryption_key_id", _uuid, False),
+    (USE_QUOTA, None, "consumes_quota", {"type": "boolean"}, True),
+]
+
+_SNAPSHOT_BASE = [
+    ("id", _uuid, True),
+    ("created_at", _datetime, True),
+    ("updated_at", _datetime_or_null, True),
+    ("name", _string_or_null, True),
+    ("description", _string_or_null, True),
+    ("volume_id", _uuid, True),
+    ("status", {"enum": SNAPSHOT_STATUSES}, True),
+    ("size", {"type": "integer", "minimum": 0}, True),
+    ("metadata", _metadata, True),
+]
+
+_SNAPSHOT_ADDED = [
+    (GROUP_SNAPSHOTS, None, "group_snapshot_id", _uuid_or_null, True),
+    (SNAPSHOT_LIST_USER_ID, None, "user_id", {"type": "string"}, True),
+    (USE_QUOTA, None, "consumes_quota", {"type": "boolean"}, True),
+]
+
+#: ``extended_snapshot_attributes``: show and detail list only, never create.
+_SNAPSHOT_EXTENDED = [
+    (
+        "os-extended-snapshot-attributes:progress",
+        {"type": "string", "pattern": "^[0-9]{1,3}%$"},
+        True,
+    ),
+    ("os-extended-snapshot-attributes:project_id", {"type": "string"}, True),
+]
+
+
+def _v(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def _object(fields: list[tuple[str, dict, bool]]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {key: copy.deepcopy(schema) for key, schema, _ in fields},
+        "required": sorted({key for key, _, required in fields if required}),
+        "additionalProperties": False,
+    }
+
+
+def _at(version: str, added: list) -> list[tuple[str, dict, bool]]:
+    v = _v(version)
+    return [
+        (key, schema, required)
+        for low, high, key, schema, required in added
+        if _v(low) <= v and (high is None or v <= _v(high))
+    ]
+
+
+def volume_detail(version: str) -> dict[str, Any]:
+    """One volume of show, create and the detail list at `version`."""
+    return _object(_VOLUME_BASE + _at(version, _VOLUME_ADDED))
+
+
+def volume_summary() -> dict[str, Any]:
+    """One volume of the plain list (``summary``): id, name, links."""
+    return _object([("id", _uuid, True), ("name", _string_or_null, True), ("links", _links, True)])
+
+
+def snapshot_detail(version: str, extended: bool = True) -> dict[str, Any]:
+    """One snapshot of show/detail list (`extended`), or of create (v3 ``detail``)."""
+    fields = _SNAPSHOT_BASE + _at(version, _SNAPSHOT_ADDED)
+    if extended:
+        fields = fields + _SNAPSHOT_EXTENDED
+    return _object(fields)
+
+
+def snapshot_summary() -> dict[str, Any]:
+    """One snapshot of the plain list (``summary``, which v3 does not extend)."""
+    return _object(_SNAPSHOT_BASE)
+
+
+def one(name: str, item: dict[str, Any]) -> dict[str, Any]:
+    """``{name: item}``."""
+    return {
+        "type": "object",
+        "properties": {name: item},
+        "required": [name],
+        "additionalProperties": False,
+    }
+
+
+def collection(name: str, item: dict[str, Any]) -> dict[str, Any]:
+    """``{name: [item], name_links?: [...], count?: n}`` (``_list_view``)."""
+    return {
+        "type": "object",
+        "properties": {
+            name: {"type": "array", "items": item},
+            f"{name}_links": _collection_links,
+            "count": {"type": "integer", "minimum": 0},
+        },
+        "required": [name],
+        "additionalProperties": False,
+    }
+
+
+#: cinder/api/openstack/wsgi.py Fault: ``{"<faultName>": {"code", "message"}}``.
+FAULT = {
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": 1,
+    "patternProperties": {
+        "^(badRequest|unauthorized|forbidden|itemNotFound|badMethod|conflictingRequest"
+        "|overLimit|badMediaType|notImplemented|serviceUnavailable|computeFault)$": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "integer"},
+                "message": {"type": "string"},
+                "retryAfter": {"type": "string"},
+            },
+            "required": ["code", "message"],
+            "additionalProperties": False,
+        }
+    },
+    "additionalProperties": False,
+}

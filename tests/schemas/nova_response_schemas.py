@@ -1,0 +1,2524 @@
+"""Nova's own response-body JSON schemas, per microversion, vendored for the shape tests.
+
+Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors), files
+``nova/api/validation/parameter_types.py`` (the five names used here),
+``nova/api/validation/response_types.py`` and the response-schema part of
+``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
+instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions}.py``.
+Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
+is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
+
+`ROUTES` maps ``(method, path template)`` to ``[(min, max, schema)]`` exactly as the
+``@validation.response_body_schema(schema, min, max)`` decorators in
+``nova/api/openstack/compute/*.py`` say (``None`` = open end); `ACTIONS` does the same for the
+``POST /servers/{server_id}/action`` bodies, keyed by action name.
+"""
+
+# ruff: noqa: E501
+
+import copy
+
+
+class parameter_types:
+    """nova/api/validation/parameter_types.py (the names the schemas below use)."""
+
+    name = {
+        # NOTE: Nova v2.1 API contains some 'name' parameters such
+        # as server, flavor, aggregate and so on. They are
+        # stored in the DB and Nova specific parameters.
+        # This definition is used for all their parameters.
+        "type": "string",
+        "format": "name",
+        "minLength": 1,
+        "maxLength": 255,
+    }
+
+    ip_address = {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
+
+    server_id = {
+        "type": "string",
+        "format": "uuid",
+    }
+
+    project_id = {
+        "type": "string",
+        "pattern": "^[a-zA-Z0-9-]*$",
+        "minLength": 1,
+        "maxLength": 255,
+    }
+
+    user_id = {
+        "type": "string",
+        "pattern": "^[a-zA-Z0-9-]*$",
+        "minLength": 1,
+        "maxLength": 255,
+    }
+
+
+class response_types:
+    """nova/api/validation/response_types.py."""
+
+    metadata = {
+        "type": "object",
+        "patternProperties": {
+            "^[a-zA-Z0-9-_:. ]{1,255}$": {
+                "type": ["string", "null"],
+                "maxLength": 255,
+            }
+        },
+        "additionalProperties": False,
+    }
+
+    meta = copy.deepcopy(metadata)
+    meta["minProperties"] = 1
+    meta["maxProperties"] = 1
+
+    links = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "rel": {
+                    "type": "string",
+                    "enum": ["self", "bookmark"],
+                },
+                "href": {
+                    "type": "string",
+                    "format": "uri",
+                },
+            },
+            "required": ["rel", "href"],
+            "additionalProperties": False,
+        },
+    }
+
+    collection_links = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "rel": {
+                    "const": "next",
+                },
+                "href": {
+                    "type": "string",
+                    "format": "uri",
+                },
+            },
+            "required": ["rel", "href"],
+            "additionalProperties": False,
+        },
+        # there should be one and only one link object
+        "minItems": 1,
+        "maxItems": 1,
+    }
+
+
+class servers:
+    """nova/api/openstack/compute/schemas/servers.py (response schemas)."""
+
+    _hints = {
+        "type": "object",
+        "properties": {
+            "group": {
+                "oneOf": [
+                    {
+                        "type": "array",
+                        "items": {"type": "string", "format": "uuid"},
+                    },
+                    {"type": "string", "format": "uuid"},
+                ],
+            },
+            "different_host": {
+                # NOTE: The value of 'different_host' is the set of server
+                # uuids where a new server is scheduled on a different host.
+                # A user can specify one server as string parameter and should
+                # specify multiple servers as array parameter instead.
+                "oneOf": [
+                    {"type": "string", "format": "uuid"},
+                    {"type": "array", "items": parameter_types.server_id},
+                ]
+            },
+            "same_host": {
+                # NOTE: The value of 'same_host' is the set of server
+                # uuids where a new server is scheduled on the same host.
+                "type": ["string", "array"],
+                "items": parameter_types.server_id,
+            },
+            "query": {
+                # NOTE: The value of 'query' is converted to dict data with
+                # jsonutils.loads() and used for filtering hosts.
+                "type": ["string", "object"],
+            },
+            # NOTE: The value of 'target_cell' is the cell name what cell
+            # a new server is scheduled on.
+            "target_cell": parameter_types.name,
+            "different_cell": {"type": ["string", "array"], "items": {"type": "string"}},
+            "build_near_host_ip": parameter_types.ip_address,
+            "cidr": {"type": "string", "pattern": "^/[0-9a-f.:]+$"},
+        },
+        # NOTE: As this Mail:
+        # http://lists.openstack.org/pipermail/openstack-dev/2015-June/067996.html
+        # pointed out the limit the scheduler-hints in the API is problematic. So
+        # relax it.
+        "additionalProperties": True,
+    }
+
+    _server_status = {
+        "type": "string",
+        "enum": [
+            "ACTIVE",
+            "BUILD",
+            "DELETED",
+            "ERROR",
+            "HARD_REBOOT",
+            "MIGRATING",
+            "PASSWORD",
+            "PAUSED",
+            "REBOOT",
+            "REBUILD",
+            "RESCUE",
+            "RESIZE",
+            "REVERT_RESIZE",
+            "SHELVED",
+            "SHELVED_OFFLOADED",
+            "SHUTOFF",
+            "SOFT_DELETED",
+            "SUSPENDED",
+            # UNKNOWN can be returned if the DB is corrupt
+            "UNKNOWN",
+            "VERIFY_RESIZE",
+        ],
+    }
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "servers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "links": response_types.links,
+                        "name": {"type": "string"},
+                    },
+                    "required": ["id", "links", "name"],
+                    "additionalProperties": False,
+                },
+            },
+            "servers_links": response_types.collection_links,
+        },
+        "required": ["servers"],
+        "additionalProperties": False,
+    }
+
+    # v2.69 add an alternative representation for instances from down cells. name
+    # is gone, status is in.
+    index_response_v269 = copy.deepcopy(index_response)
+    index_response_v269["properties"]["servers"]["items"] = {
+        "oneOf": [
+            index_response_v269["properties"]["servers"]["items"],
+            {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "links": response_types.links,
+                    "status": {"type": "string", "const": "UNKNOWN"},
+                },
+                "required": ["id", "links", "status"],
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+    _server_cell_down_response = {
+        "type": "object",
+        "properties": {
+            "created": {"type": "string", "format": "date-time"},
+            "flavor": {
+                "type": "object",
+                "properties": {
+                    "disk": {"type": "integer"},
+                    "ephemeral": {"type": "integer"},
+                    "extra_specs": {
+                        "type": "object",
+                        "patternProperties": {
+                            "^.+$": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                    },
+                    "original_name": {"type": "string"},
+                    "ram": {"type": "integer"},
+                    "swap": {"type": "integer"},
+                    "vcpus": {"type": "integer"},
+                },
+                # extra_specs is only show if policy allows
+                "required": ["disk", "ephemeral", "original_name", "ram", "swap", "vcpus"],
+                "additionalProperties": False,
+            },
+            "id": {"type": "string", "format": "uuid"},
+            "image": {
+                "oneOf": [
+                    {"type": "string", "const": ""},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string", "format": "uuid"},
+                            "links": response_types.links,
+                        },
+                        "additionalProperties": False,
+                    },
+                ],
+            },
+            "links": response_types.links,
+            "status": {"type": "string", "const": "UNKNOWN"},
+            "tenant_id": parameter_types.project_id,
+            "user_id": parameter_types.user_id,
+            "OS-EXT-AZ:availability_zone": {"type": "string"},
+            "OS-EXT-STS:power_state": {
+                "type": ["integer", "null"],
+                "enum": [0, 1, 3, 4, 6, 7, None],
+            },
+        },
+        "required": [
+            "created",
+            "flavor",
+            "id",
+            "image",
+            "links",
+            "status",
+            "tenant_id",
+            "user_id",
+            "OS-EXT-AZ:availability_zone",
+            "OS-EXT-STS:power_state",
+        ],
+        "additionalProperties": False,
+    }
+
+    _server_detail_cell_down_response = copy.deepcopy(_server_cell_down_response)
+    del _server_detail_cell_down_response["properties"]["flavor"]
+    del _server_detail_cell_down_response["properties"]["image"]
+    del _server_detail_cell_down_response["properties"]["user_id"]
+    del _server_detail_cell_down_response["properties"]["OS-EXT-AZ:availability_zone"]
+    del _server_detail_cell_down_response["properties"]["OS-EXT-STS:power_state"]
+    _server_detail_cell_down_response["required"].remove("flavor")
+    _server_detail_cell_down_response["required"].remove("image")
+    _server_detail_cell_down_response["required"].remove("user_id")
+    _server_detail_cell_down_response["required"].remove("OS-EXT-AZ:availability_zone")
+    _server_detail_cell_down_response["required"].remove("OS-EXT-STS:power_state")
+
+    _server_cell_down_response_v271 = copy.deepcopy(_server_cell_down_response)
+    _server_cell_down_response_v271["properties"].update(
+        {
+            "server_groups": {
+                "type": "array",
+                "items": {"type": "string", "format": "uuid"},
+                "maxLength": 1,
+            },
+        }
+    )
+    _server_cell_down_response_v271["required"].append("server_groups")
+
+    _server_response = {
+        "type": "object",
+        "properties": {
+            "accessIPv4": {
+                "type": "string",
+                "oneOf": [{"format": "ipv4"}, {"const": ""}],
+            },
+            "accessIPv6": {
+                "type": "string",
+                "oneOf": [{"format": "ipv6"}, {"const": ""}],
+            },
+            "addresses": {
+                "type": "object",
+                "patternProperties": {
+                    "^.*$": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "addr": {
+                                    "type": "string",
+                                    "oneOf": [
+                                        {"format": "ipv4"},
+                                        {"format": "ipv6"},
+                                    ],
+                                },
+                                "version": {
+                                    "type": "number",
+                                    "enum": [4, 6],
+                                },
+                                "OS-EXT-IPS:type": {
+                                    "type": "string",
+                                    "enum": ["fixed", "floating"],
+                                },
+                                "OS-EXT-IPS-MAC:mac_addr": {
+                                    "type": "string",
+                                    "format": "mac-address",
+                                },
+                            },
+                            "required": [
+                                "addr",
+                                "version",
+                                "OS-EXT-IPS:type",
+                                "OS-EXT-IPS-MAC:mac_addr",
+                            ],
+                            "additionalProperties": False,
+                        },
+                    },
+                },
+                "additionalProperties": False,
+            },
+            "config_drive": {
+                "type": ["string", "null"],
+                "enum": ["", "True", "False", None],
+            },
+            "created": {"type": "string", "format": "date-time"},
+            "fault": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "integer"},
+                    "created": {"type": "string", "format": "date-time"},
+                    "details": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+                "required": ["code", "created", "message"],
+                "additionalProperties": False,
+            },
+            "flavor": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "links": response_types.links,
+                },
+                "additionalProperties": False,
+            },
+            "hostId": {"type": "string"},
+            "id": {"type": "string", "format": "uuid"},
+            "image": {
+                "oneOf": [
+                    {"type": "string", "const": ""},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string", "format": "uuid"},
+                            "links": response_types.links,
+                        },
+                        "additionalProperties": False,
+                    },
+                ],
+            },
+            "key_name": {"type": ["null", "string"]},
+            "links": response_types.links,
+            "metadata": {
+                "type": "object",
+                "patternProperties": {
+                    "^.+$": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+            "name": {"type": ["string", "null"]},
+            "os-extended-volumes:volumes_attached": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                    },
+                    "required": ["id"],
+                    "additionalProperties": False,
+                },
+            },
+            "progress": {"type": ["null", "number"]},
+            "security_groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            },
+            "status": _server_status,
+            "tenant_id": parameter_types.project_id,
+            "updated": {"type": "string", "format": "date-time"},
+            "user_id": parameter_types.user_id,
+            "OS-DCF:diskConfig": {"type": "string"},
+            "OS-EXT-AZ:availability_zone": {"type": "string"},
+            "OS-EXT-SRV-ATTR:host": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:hypervisor_hostname": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:instance_name": {"type": "string"},
+            "OS-EXT-STS:power_state": {
+                "type": ["integer", "null"],
+                "enum": [0, 1, 3, 4, 6, 7, None],
+            },
+            "OS-EXT-STS:task_state": {"type": ["string", "null"]},
+            "OS-EXT-STS:vm_state": {"type": ["string", "null"]},
+            "OS-SRV-USG:launched_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+            },
+            "OS-SRV-USG:terminated_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+            },
+        },
+        "required": [
+            # fault, progress depend on server state
+            "accessIPv4",
+            "accessIPv6",
+            "addresses",
+            "config_drive",
+            "created",
+            "flavor",
+            "hostId",
+            "id",
+            "image",
+            "key_name",
+            "links",
+            "metadata",
+            "name",
+            "os-extended-volumes:volumes_attached",
+            "status",
+            "tenant_id",
+            "updated",
+            "user_id",
+            "OS-DCF:diskConfig",
+            "OS-EXT-AZ:availability_zone",
+            "OS-EXT-STS:power_state",
+            "OS-EXT-STS:task_state",
+            "OS-EXT-STS:vm_state",
+            "OS-SRV-USG:launched_at",
+            "OS-SRV-USG:terminated_at",
+        ],
+        "additionalProperties": False,
+    }
+
+    _server_response_v23 = copy.deepcopy(_server_response)
+    # all of these are behind policy, so we don't need to update 'required'
+    _server_response_v23["properties"].update(
+        {
+            "OS-EXT-SRV-ATTR:hostname": {"type": "string"},
+            "OS-EXT-SRV-ATTR:kernel_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:launch_index": {"type": ["integer", "null"]},
+            "OS-EXT-SRV-ATTR:ramdisk_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:reservation_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:root_device_name": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:user_data": {
+                "type": ["string", "null"],
+                "format": "base64",
+                "maxLength": 65535,
+            },
+        }
+    )
+    _server_response_v23["properties"]["os-extended-volumes:volumes_attached"] = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "delete_on_termination": {
+                    "type": "boolean",
+                    "default": False,
+                },
+            },
+            "required": ["id", "delete_on_termination"],
+            "additionalProperties": False,
+        },
+    }
+
+    _server_response_v29 = copy.deepcopy(_server_response_v23)
+    _server_response_v29["properties"].update(
+        {
+            "locked": {"type": "boolean"},
+        }
+    )
+    _server_response_v29["required"].append("locked")
+
+    _server_response_v216 = copy.deepcopy(_server_response_v29)
+    _server_response_v216["properties"].update(
+        {
+            "host_status": {"type": "string", "enum": ["UP", "DOWN", "MAINTENANCE", "UNKNOWN", ""]},
+        }
+    )
+
+    _server_response_v219 = copy.deepcopy(_server_response_v216)
+    _server_response_v219["properties"].update(
+        {
+            "description": {"type": ["string", "null"]},
+        }
+    )
+    _server_response_v219["required"].append("description")
+
+    _server_response_v226 = copy.deepcopy(_server_response_v219)
+    _server_response_v226["properties"].update(
+        {
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
+        }
+    )
+    _server_response_v226["required"].append("tags")
+
+    _server_response_v247 = copy.deepcopy(_server_response_v226)
+    _server_response_v247["properties"]["flavor"] = {
+        "type": "object",
+        "properties": {
+            "disk": {"type": "integer"},
+            "ephemeral": {"type": "integer"},
+            "extra_specs": {
+                "type": "object",
+                "patternProperties": {
+                    "^.+$": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+            "original_name": {"type": "string"},
+            "ram": {"type": "integer"},
+            "swap": {"type": "integer"},
+            "vcpus": {"type": "integer"},
+        },
+        # extra_specs is only show if policy allows
+        "required": ["disk", "ephemeral", "original_name", "ram", "swap", "vcpus"],
+        "additionalProperties": False,
+    }
+
+    _server_response_v263 = copy.deepcopy(_server_response_v247)
+    _server_response_v263["properties"].update(
+        {
+            "trusted_image_certificates": {
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+            },
+        }
+    )
+    _server_response_v263["required"].append("trusted_image_certificates")
+
+    # Unfortunately from here the server show and server detail list views differ
+    # since server_groups are not shown for the latter. We should remedy that but
+    # for now, we need to take different paths.
+    _server_response_v271 = copy.deepcopy(_server_response_v263)
+    _server_response_v271["properties"].update(
+        {
+            "server_groups": {
+                "type": "array",
+                "items": {"type": "string", "format": "uuid"},
+                "maxLength": 1,
+            },
+        }
+    )
+    _server_response_v271["required"].append("server_groups")
+
+    _server_response_v273 = copy.deepcopy(_server_response_v271)
+    _server_response_v273["properties"].update(
+        {
+            "locked_reason": {"type": ["null", "string"]},
+        }
+    )
+    _server_response_v273["required"].append("locked_reason")
+
+    # Note that we based on v2.63 to exclude the server_groups addition
+    _server_detail_response_v273 = copy.deepcopy(_server_response_v263)
+    _server_detail_response_v273["properties"].update(
+        {
+            "locked_reason": {"type": ["null", "string"]},
+        }
+    )
+    _server_detail_response_v273["required"].append("locked_reason")
+
+    _server_response_v290 = copy.deepcopy(_server_response_v273)
+    _server_response_v290["required"].append("OS-EXT-SRV-ATTR:hostname")
+
+    _server_detail_response_v290 = copy.deepcopy(_server_detail_response_v273)
+    _server_detail_response_v290["required"].append("OS-EXT-SRV-ATTR:hostname")
+
+    _server_response_v296 = copy.deepcopy(_server_response_v290)
+    _server_response_v296["properties"].update(
+        {
+            "pinned_availability_zone": {"type": ["string", "null"]},
+        }
+    )
+    _server_response_v296["required"].append("pinned_availability_zone")
+
+    _server_detail_response_v296 = copy.deepcopy(_server_detail_response_v290)
+    _server_detail_response_v296["properties"].update(
+        {
+            "pinned_availability_zone": {"type": ["string", "null"]},
+        }
+    )
+    _server_detail_response_v296["required"].append("pinned_availability_zone")
+
+    _server_response_v298 = copy.deepcopy(_server_response_v296)
+    _server_response_v298["properties"]["image"]["oneOf"][1]["properties"].update(
+        {
+            "properties": {
+                "type": "object",
+                "patternProperties": {
+                    "^[a-zA-Z0-9_:. ]{1,255}$": {
+                        "type": ["string", "null"],
+                        "maxLength": 255,
+                    },
+                },
+                "additionalProperties": False,
+            },
+        }
+    )
+
+    _server_detail_response_v298 = copy.deepcopy(_server_detail_response_v296)
+    _server_detail_response_v298["properties"]["image"]["oneOf"][1]["properties"].update(
+        {
+            "properties": {
+                "type": "object",
+                "patternProperties": {
+                    "^[a-zA-Z0-9_:. ]{1,255}$": {
+                        "type": ["string", "null"],
+                        "maxLength": 255,
+                    },
+                },
+                "additionalProperties": False,
+            },
+        }
+    )
+
+    _server_response_v2100 = copy.deepcopy(_server_response_v298)
+    _server_response_v2100["properties"].update(
+        {
+            "scheduler_hints": _hints,
+        }
+    )
+    _server_response_v2100["required"].append("scheduler_hints")
+
+    _server_detail_response_v2100 = copy.deepcopy(_server_detail_response_v298)
+    _server_detail_response_v2100["properties"].update(
+        {
+            "scheduler_hints": _hints,
+        }
+    )
+    _server_detail_response_v2100["required"].append("scheduler_hints")
+
+    detail_response = {
+        "type": "object",
+        "properties": {
+            "servers": {
+                "type": "array",
+                "items": _server_response,
+            },
+            "servers_links": response_types.collection_links,
+        },
+        "required": ["servers"],
+        "additionalProperties": False,
+    }
+
+    detail_response_v23 = copy.deepcopy(detail_response)
+    detail_response_v23["properties"]["servers"]["items"] = _server_response_v23
+
+    detail_response_v29 = copy.deepcopy(detail_response_v23)
+    detail_response_v29["properties"]["servers"]["items"] = _server_response_v29
+
+    detail_response_v216 = copy.deepcopy(detail_response_v29)
+    detail_response_v216["properties"]["servers"]["items"] = _server_response_v216
+
+    detail_response_v219 = copy.deepcopy(detail_response_v216)
+    detail_response_v219["properties"]["servers"]["items"] = _server_response_v219
+
+    detail_response_v226 = copy.deepcopy(detail_response_v219)
+    detail_response_v226["properties"]["servers"]["items"] = _server_response_v226
+
+    detail_response_v247 = copy.deepcopy(detail_response_v226)
+    detail_response_v247["properties"]["servers"]["items"] = _server_response_v247
+
+    detail_response_v263 = copy.deepcopy(detail_response_v247)
+    detail_response_v263["properties"]["servers"]["items"] = _server_response_v263
+
+    # this is the first version to introduce down cell support. We model this as an
+    # entirely different schema rather than making most of the fields optional
+    detail_response_v269 = copy.deepcopy(detail_response_v263)
+    detail_response_v269["properties"]["servers"]["items"] = {
+        "oneOf": [_server_response_v263, _server_detail_cell_down_response],
+    }
+
+    detail_response_v273 = copy.deepcopy(detail_response_v263)
+    detail_response_v273["properties"]["servers"]["items"] = {
+        "oneOf": [_server_detail_response_v273, _server_detail_cell_down_response],
+    }
+
+    detail_response_v290 = copy.deepcopy(detail_response_v273)
+    detail_response_v290["properties"]["servers"]["items"] = {
+        "oneOf": [_server_detail_response_v290, _server_detail_cell_down_response],
+    }
+
+    detail_response_v296 = copy.deepcopy(detail_response_v290)
+    detail_response_v296["properties"]["servers"]["items"] = {
+        "oneOf": [_server_detail_response_v296, _server_detail_cell_down_response],
+    }
+
+    detail_response_v298 = copy.deepcopy(detail_response_v296)
+    detail_response_v298["properties"]["servers"]["items"] = {
+        "oneOf": [_server_detail_response_v298, _server_detail_cell_down_response],
+    }
+
+    detail_response_v2100 = copy.deepcopy(detail_response_v298)
+    detail_response_v2100["properties"]["servers"]["items"] = {
+        "oneOf": [_server_detail_response_v2100, _server_detail_cell_down_response],
+    }
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "server": _server_response,
+        },
+        "required": ["server"],
+        "additionalProperties": False,
+    }
+
+    show_response_v23 = copy.deepcopy(show_response)
+    show_response_v23["properties"]["server"] = _server_response_v23
+
+    show_response_v29 = copy.deepcopy(show_response_v23)
+    show_response_v29["properties"]["server"] = _server_response_v29
+
+    show_response_v216 = copy.deepcopy(show_response_v29)
+    show_response_v216["properties"]["server"] = _server_response_v216
+
+    show_response_v219 = copy.deepcopy(show_response_v216)
+    show_response_v219["properties"]["server"] = _server_response_v219
+
+    show_response_v226 = copy.deepcopy(show_response_v219)
+    show_response_v226["properties"]["server"] = _server_response_v226
+
+    show_response_v247 = copy.deepcopy(show_response_v226)
+    show_response_v247["properties"]["server"] = _server_response_v247
+
+    show_response_v263 = copy.deepcopy(show_response_v247)
+    show_response_v263["properties"]["server"] = _server_response_v263
+
+    # this is the first version to introduce down cell support. We model this as an
+    # entirely different schema rather than making most of the fields optional
+    show_response_v269 = copy.deepcopy(show_response_v263)
+    show_response_v269["properties"]["server"] = {
+        "oneOf": [_server_response_v263, _server_cell_down_response],
+    }
+
+    show_response_v271 = copy.deepcopy(show_response_v269)
+    show_response_v271["properties"]["server"] = {
+        "oneOf": [_server_response_v271, _server_cell_down_response_v271],
+    }
+
+    show_response_v273 = copy.deepcopy(show_response_v271)
+    show_response_v273["properties"]["server"] = {
+        "oneOf": [_server_response_v273, _server_cell_down_response_v271],
+    }
+
+    show_response_v290 = copy.deepcopy(show_response_v273)
+    show_response_v290["properties"]["server"] = {
+        "oneOf": [_server_response_v290, _server_cell_down_response_v271],
+    }
+
+    show_response_v296 = copy.deepcopy(show_response_v290)
+    show_response_v296["properties"]["server"] = {
+        "oneOf": [_server_response_v296, _server_cell_down_response_v271],
+    }
+
+    show_response_v298 = copy.deepcopy(show_response_v290)
+    show_response_v298["properties"]["server"] = {
+        "oneOf": [_server_response_v298, _server_cell_down_response_v271],
+    }
+
+    show_response_v2100 = copy.deepcopy(show_response_v298)
+    show_response_v2100["properties"]["server"] = {
+        "oneOf": [_server_response_v2100, _server_cell_down_response_v271],
+    }
+
+    create_response = {
+        "type": "object",
+        "oneOf": [
+            {
+                "properties": {
+                    "reservation_id": {"type": "string"},
+                },
+                "required": ["reservation_id"],
+                "additionalProperties": False,
+            },
+            {
+                "properties": {
+                    "server": {
+                        "type": "object",
+                        "properties": {
+                            "adminPass": {"type": "string"},
+                            "id": {"type": "string", "format": "uuid"},
+                            "links": response_types.links,
+                            "security_groups": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                    },
+                                    "required": ["name"],
+                                    "additionalProperties": False,
+                                },
+                            },
+                            "OS-DCF:diskConfig": {
+                                "type": "string",
+                                "enum": ["AUTO", "MANUAL"],
+                            },
+                        },
+                        "required": [
+                            # adminPass is an unfortunate example of config-driven
+                            # API behavior and isn't present unless enabled
+                            "id",
+                            "links",
+                            "security_groups",
+                            "OS-DCF:diskConfig",
+                        ],
+                        "additionalProperties": False,
+                    },
+                },
+                "required": ["server"],
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+    update_response = {
+        "type": "object",
+        "properties": {
+            "server": {
+                "type": "object",
+                "properties": {
+                    "accessIPv4": {
+                        "type": "string",
+                        "oneOf": [{"format": "ipv4"}, {"const": ""}],
+                    },
+                    "accessIPv6": {
+                        "type": "string",
+                        "oneOf": [{"format": "ipv6"}, {"const": ""}],
+                    },
+                    "addresses": {
+                        "type": "object",
+                        "patternProperties": {
+                            "^.+$": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "addr": {
+                                            "type": "string",
+                                            "oneOf": [
+                                                {"format": "ipv4"},
+                                                {"format": "ipv6"},
+                                            ],
+                                        },
+                                        "version": {
+                                            "type": "number",
+                                            "enum": [4, 6],
+                                        },
+                                    },
+                                    "required": ["addr", "version"],
+                                    "additionalProperties": False,
+                                },
+                            },
+                        },
+                        "additionalProperties": False,
+                    },
+                    "created": {"type": "string", "format": "date-time"},
+                    "fault": {
+                        "type": "object",
+                        "properties": {
+                            "code": {"type": "integer"},
+                            "created": {"type": "string", "format": "date-time"},
+                            "details": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                        "required": ["code", "created", "message"],
+                        "additionalProperties": False,
+                    },
+                    "flavor": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "links": response_types.links,
+                        },
+                        "additionalProperties": False,
+                    },
+                    "hostId": {"type": "string"},
+                    "id": {"type": "string"},
+                    "image": {
+                        "oneOf": [
+                            {"type": "string", "const": ""},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "string", "format": "uuid"},
+                                    "links": response_types.links,
+                                },
+                                "additionalProperties": False,
+                            },
+                        ],
+                    },
+                    "links": response_types.links,
+                    "metadata": {
+                        "type": "object",
+                        "patternProperties": {
+                            "^.+$": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                    },
+                    "name": {"type": ["string", "null"]},
+                    "progress": {"type": ["null", "number"]},
+                    "status": _server_status,
+                    "tenant_id": parameter_types.project_id,
+                    "updated": {"type": "string", "format": "date-time"},
+                    "user_id": parameter_types.user_id,
+                    "OS-DCF:diskConfig": {"type": "string"},
+                },
+                "required": [
+                    # fault, progress depend on server state
+                    "accessIPv4",
+                    "accessIPv6",
+                    "addresses",
+                    "created",
+                    "flavor",
+                    "hostId",
+                    "id",
+                    "image",
+                    "links",
+                    "metadata",
+                    "name",
+                    "status",
+                    "tenant_id",
+                    "updated",
+                    "user_id",
+                    "OS-DCF:diskConfig",
+                ],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["server"],
+        "additionalProperties": False,
+    }
+
+    update_response_v29 = copy.deepcopy(update_response)
+    update_response_v29["properties"]["server"]["properties"]["locked"] = {
+        "type": "boolean",
+    }
+    update_response_v29["properties"]["server"]["required"].append("locked")
+
+    update_response_v219 = copy.deepcopy(update_response_v29)
+    update_response_v219["properties"]["server"]["properties"]["description"] = {
+        "type": ["null", "string"],
+    }
+    update_response_v219["properties"]["server"]["required"].append("description")
+
+    update_response_v226 = copy.deepcopy(update_response_v219)
+    update_response_v226["properties"]["server"]["properties"]["tags"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "maxItems": 50,
+    }
+    update_response_v226["properties"]["server"]["required"].append("tags")
+
+    # NOTE(stephenfin): We overwrite rather than extend 'flavor', since we now
+    # embed the flavor in this version
+    update_response_v247 = copy.deepcopy(update_response_v226)
+    update_response_v247["properties"]["server"]["properties"]["flavor"] = {
+        "type": "object",
+        "properties": {
+            "disk": {"type": "integer"},
+            "ephemeral": {"type": "integer"},
+            "extra_specs": {
+                "type": "object",
+                "patternProperties": {
+                    "^.+$": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+            "original_name": {"type": "string"},
+            "ram": {"type": "integer"},
+            "swap": {"type": "integer"},
+            "vcpus": {"type": "integer"},
+        },
+        "required": ["disk", "ephemeral", "original_name", "ram", "swap", "vcpus"],
+        "additionalProperties": False,
+    }
+
+    update_response_v263 = copy.deepcopy(update_response_v247)
+    update_response_v263["properties"]["server"]["properties"].update(
+        {
+            "trusted_image_certificates": {
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+            },
+        },
+    )
+    update_response_v263["properties"]["server"]["required"].append("trusted_image_certificates")
+
+    update_response_v271 = copy.deepcopy(update_response_v263)
+    update_response_v271["properties"]["server"]["properties"].update(
+        {
+            "server_groups": {
+                "type": "array",
+                "items": {"type": "string", "format": "uuid"},
+                "maxLength": 1,
+            },
+        },
+    )
+    update_response_v271["properties"]["server"]["required"].append("server_groups")
+
+    update_response_v273 = copy.deepcopy(update_response_v271)
+    update_response_v273["properties"]["server"]["properties"].update(
+        {
+            "locked_reason": {"type": ["null", "string"]},
+        },
+    )
+    update_response_v273["properties"]["server"]["required"].append("locked_reason")
+
+    update_response_v275 = copy.deepcopy(update_response_v273)
+    update_response_v275["properties"]["server"]["properties"].update(
+        {
+            "config_drive": {
+                # TODO(stephenfin): Our tests return null but this shouldn't happen
+                # in practice, apparently?
+                "type": ["string", "boolean", "null"],
+            },
+            "host_status": {"type": "string"},
+            "key_name": {"type": ["null", "string"]},
+            "os-extended-volumes:volumes_attached": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "delete_on_termination": {
+                            "type": "boolean",
+                            "default": False,
+                        },
+                    },
+                    "required": ["id", "delete_on_termination"],
+                    "additionalProperties": False,
+                },
+            },
+            "security_groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            },
+            "OS-EXT-AZ:availability_zone": {"type": "string"},
+            "OS-EXT-SRV-ATTR:host": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:hostname": {"type": "string"},
+            "OS-EXT-SRV-ATTR:hypervisor_hostname": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:instance_name": {"type": "string"},
+            "OS-EXT-SRV-ATTR:kernel_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:launch_index": {"type": "integer"},
+            "OS-EXT-SRV-ATTR:ramdisk_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:reservation_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:root_device_name": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:user_data": {
+                "type": ["string", "null"],
+                "format": "base64",
+                "maxLength": 65535,
+            },
+            "OS-EXT-STS:power_state": {
+                "type": ["integer", "null"],
+                "enum": [0, 1, 3, 4, 6, 7, None],
+            },
+            "OS-EXT-STS:task_state": {"type": ["string", "null"]},
+            "OS-EXT-STS:vm_state": {"type": ["string", "null"]},
+            "OS-SRV-USG:launched_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+            },
+            "OS-SRV-USG:terminated_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+            },
+        },
+    )
+
+    update_response_v275["properties"]["server"]["required"].extend(
+        [
+            "config_drive",
+            "OS-EXT-AZ:availability_zone",
+            "OS-EXT-STS:power_state",
+            "OS-EXT-STS:task_state",
+            "OS-EXT-STS:vm_state",
+            "os-extended-volumes:volumes_attached",
+            "OS-SRV-USG:launched_at",
+            "OS-SRV-USG:terminated_at",
+        ]
+    )
+
+    update_response_v275["properties"]["server"]["properties"]["addresses"]["patternProperties"][
+        "^.+$"
+    ]["items"]["properties"].update(
+        {
+            "OS-EXT-IPS-MAC:mac_addr": {"type": "string", "format": "mac-address"},
+            "OS-EXT-IPS:type": {"type": "string", "enum": ["fixed", "floating"]},
+        }
+    )
+    update_response_v275["properties"]["server"]["properties"]["addresses"]["patternProperties"][
+        "^.+$"
+    ]["items"]["required"].extend(["OS-EXT-IPS-MAC:mac_addr", "OS-EXT-IPS:type"])
+
+    update_response_v296 = copy.deepcopy(update_response_v275)
+    update_response_v296["properties"]["server"]["properties"].update(
+        {
+            "pinned_availability_zone": {
+                "type": ["null", "string"],
+            },
+        }
+    )
+    update_response_v296["properties"]["server"]["required"].append("pinned_availability_zone")
+
+    update_response_v298 = copy.deepcopy(update_response_v296)
+    update_response_v298["properties"]["server"]["properties"]["image"]["oneOf"][1][
+        "properties"
+    ].update(
+        {
+            "properties": {
+                "type": "object",
+                "patternProperties": {
+                    "^[a-zA-Z0-9_:. ]{1,255}$": {
+                        "type": ["string", "null"],
+                        "maxLength": 255,
+                    },
+                },
+                "additionalProperties": False,
+            },
+        }
+    )
+
+    update_response_v2100 = copy.deepcopy(update_response_v298)
+    update_response_v2100["properties"]["server"]["properties"].update(
+        {
+            "scheduler_hints": _hints,
+        }
+    )
+    update_response_v2100["properties"]["server"]["required"].append("scheduler_hints")
+
+    resize_response = {"type": "null"}
+
+    confirm_resize_response = {"type": "null"}
+
+    revert_resize_response = {"type": "null"}
+
+    reboot_response = {"type": "null"}
+
+    delete_response = {"type": "null"}
+
+    start_server_response = {"type": "null"}
+
+    stop_server_response = {"type": "null"}
+
+    trigger_crash_dump_response = {"type": "null"}
+
+    create_image_response = {"type": "null"}
+
+    create_image_response_v245 = {
+        "type": "object",
+        "properties": {
+            "image_id": {"type": ["string", "null"], "format": "uuid"},
+        },
+        "required": ["image_id"],
+        "additionalProperties": False,
+    }
+
+    rebuild_response = {
+        "type": "object",
+        "properties": {
+            "server": {
+                "type": "object",
+                "properties": {
+                    "accessIPv4": {
+                        "type": "string",
+                        "oneOf": [{"format": "ipv4"}, {"const": ""}],
+                    },
+                    "accessIPv6": {
+                        "type": "string",
+                        "oneOf": [{"format": "ipv6"}, {"const": ""}],
+                    },
+                    "addresses": {
+                        "type": "object",
+                        "patternProperties": {
+                            "^.+$": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "addr": {
+                                            "type": "string",
+                                            "oneOf": [
+                                                {"format": "ipv4"},
+                                                {"format": "ipv6"},
+                                            ],
+                                        },
+                                        "version": {
+                                            "type": "number",
+                                            "enum": [4, 6],
+                                        },
+                                    },
+                                    "required": ["addr", "version"],
+                                    "additionalProperties": False,
+                                },
+                            },
+                        },
+                        "additionalProperties": False,
+                    },
+                    "adminPass": {"type": ["null", "string"]},
+                    "created": {"type": "string", "format": "date-time"},
+                    "fault": {
+                        "type": "object",
+                        "properties": {
+                            "code": {"type": "integer"},
+                            "created": {"type": "string", "format": "date-time"},
+                            "details": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                        "required": ["code", "created", "message"],
+                        "additionalProperties": False,
+                    },
+                    "flavor": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "links": response_types.links,
+                        },
+                        "additionalProperties": False,
+                    },
+                    "hostId": {"type": "string"},
+                    "id": {"type": "string"},
+                    "image": {
+                        "oneOf": [
+                            {"type": "string", "const": ""},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "string", "format": "uuid"},
+                                    "links": response_types.links,
+                                },
+                                "additionalProperties": False,
+                            },
+                        ],
+                    },
+                    "links": response_types.links,
+                    "metadata": {
+                        "type": "object",
+                        "patternProperties": {
+                            "^.+$": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                    },
+                    "name": {"type": ["string", "null"]},
+                    "progress": {"type": ["null", "number"]},
+                    "status": _server_status,
+                    "tenant_id": parameter_types.project_id,
+                    "updated": {"type": "string", "format": "date-time"},
+                    "user_id": parameter_types.user_id,
+                    "OS-DCF:diskConfig": {"type": "string"},
+                },
+                "required": [
+                    # adminPass is an unfortunate example of config-driven
+                    # API behavior and isn't present unless enabled
+                    "accessIPv4",
+                    "accessIPv6",
+                    "addresses",
+                    "created",
+                    "flavor",
+                    "hostId",
+                    "id",
+                    "image",
+                    "links",
+                    "metadata",
+                    "name",
+                    "progress",
+                    "status",
+                    "tenant_id",
+                    "updated",
+                    "user_id",
+                    "OS-DCF:diskConfig",
+                ],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["server"],
+        "additionalProperties": False,
+    }
+
+    rebuild_response_v29 = copy.deepcopy(rebuild_response)
+    rebuild_response_v29["properties"]["server"]["properties"]["locked"] = {
+        "type": "boolean",
+    }
+    rebuild_response_v29["properties"]["server"]["required"].append("locked")
+
+    rebuild_response_v219 = copy.deepcopy(rebuild_response_v29)
+    rebuild_response_v219["properties"]["server"]["properties"]["description"] = {
+        "type": ["null", "string"],
+    }
+    rebuild_response_v219["properties"]["server"]["required"].append("description")
+
+    rebuild_response_v226 = copy.deepcopy(rebuild_response_v219)
+    rebuild_response_v226["properties"]["server"]["properties"]["tags"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "maxItems": 50,
+    }
+    rebuild_response_v226["properties"]["server"]["required"].append("tags")
+
+    # NOTE(stephenfin): We overwrite rather than extend 'flavor', since we now
+    # embed the flavor in this version
+    rebuild_response_v247 = copy.deepcopy(rebuild_response_v226)
+    rebuild_response_v247["properties"]["server"]["properties"]["flavor"] = {
+        "type": "object",
+        "properties": {
+            "disk": {"type": "integer"},
+            "ephemeral": {"type": "integer"},
+            "extra_specs": {
+                "type": "object",
+                "patternProperties": {"^.+$": {"type": "string"}},
+                "additionalProperties": False,
+            },
+            "original_name": {"type": "string"},
+            "ram": {"type": "integer"},
+            "swap": {"type": "integer"},
+            "vcpus": {"type": "integer"},
+        },
+        "required": ["disk", "ephemeral", "original_name", "ram", "swap", "vcpus"],
+        "additionalProperties": False,
+    }
+
+    rebuild_response_v254 = copy.deepcopy(rebuild_response_v247)
+    rebuild_response_v254["properties"]["server"]["properties"]["key_name"] = {
+        "type": ["null", "string"],
+    }
+    rebuild_response_v254["properties"]["server"]["required"].append("key_name")
+
+    rebuild_response_v257 = copy.deepcopy(rebuild_response_v254)
+    rebuild_response_v257["properties"]["server"]["properties"]["user_data"] = {
+        "type": ["string", "null"],
+        "format": "base64",
+        "maxLength": 65535,
+    }
+    rebuild_response_v257["properties"]["server"]["required"].append("user_data")
+
+    rebuild_response_v263 = copy.deepcopy(rebuild_response_v257)
+    rebuild_response_v263["properties"]["server"]["properties"].update(
+        {
+            "trusted_image_certificates": {
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+            },
+        },
+    )
+    rebuild_response_v263["properties"]["server"]["required"].append("trusted_image_certificates")
+
+    rebuild_response_v271 = copy.deepcopy(rebuild_response_v263)
+    rebuild_response_v271["properties"]["server"]["properties"].update(
+        {
+            "server_groups": {
+                "type": "array",
+                "items": {"type": "string", "format": "uuid"},
+                "maxLength": 1,
+            },
+        },
+    )
+    rebuild_response_v271["properties"]["server"]["required"].append("server_groups")
+
+    rebuild_response_v273 = copy.deepcopy(rebuild_response_v271)
+    rebuild_response_v273["properties"]["server"]["properties"].update(
+        {
+            "locked_reason": {"type": ["null", "string"]},
+        },
+    )
+    rebuild_response_v273["properties"]["server"]["required"].append("locked_reason")
+
+    rebuild_response_v275 = copy.deepcopy(rebuild_response_v273)
+    rebuild_response_v275["properties"]["server"]["properties"].update(
+        {
+            "config_drive": {
+                # TODO(stephenfin): Our tests return null but this shouldn't happen
+                # in practice, apparently?
+                "type": ["string", "boolean", "null"],
+            },
+            "OS-EXT-AZ:availability_zone": {"type": "string"},
+            "OS-EXT-SRV-ATTR:host": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:hostname": {"type": "string"},
+            "OS-EXT-SRV-ATTR:hypervisor_hostname": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:instance_name": {"type": "string"},
+            "OS-EXT-SRV-ATTR:kernel_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:launch_index": {"type": ["integer", "null"]},
+            "OS-EXT-SRV-ATTR:ramdisk_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:reservation_id": {"type": ["string", "null"]},
+            "OS-EXT-SRV-ATTR:root_device_name": {"type": ["string", "null"]},
+            "OS-EXT-STS:power_state": {
+                "type": ["integer", "null"],
+                "enum": [0, 1, 3, 4, 6, 7, None],
+            },
+            "OS-EXT-STS:task_state": {"type": ["string", "null"]},
+            "OS-EXT-STS:vm_state": {"type": ["string", "null"]},
+            "os-extended-volumes:volumes_attached": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "delete_on_termination": {
+                            "type": "boolean",
+                            "default": False,
+                        },
+                    },
+                    "required": ["id", "delete_on_termination"],
+                    "additionalProperties": False,
+                },
+            },
+            "OS-SRV-USG:launched_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+            },
+            "OS-SRV-USG:terminated_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+            },
+            "security_groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            },
+            "host_status": {"type": "string"},
+        },
+    )
+    rebuild_response_v275["properties"]["server"]["required"].extend(
+        [
+            "config_drive",
+            "OS-EXT-AZ:availability_zone",
+            "OS-EXT-STS:power_state",
+            "OS-EXT-STS:task_state",
+            "OS-EXT-STS:vm_state",
+            "os-extended-volumes:volumes_attached",
+            "OS-SRV-USG:launched_at",
+            "OS-SRV-USG:terminated_at",
+        ]
+    )
+    rebuild_response_v275["properties"]["server"]["properties"]["addresses"]["patternProperties"][
+        "^.+$"
+    ]["items"]["properties"].update(
+        {
+            "OS-EXT-IPS-MAC:mac_addr": {"type": "string", "format": "mac-address"},
+            "OS-EXT-IPS:type": {"type": "string", "enum": ["fixed", "floating"]},
+        }
+    )
+    rebuild_response_v275["properties"]["server"]["properties"]["addresses"]["patternProperties"][
+        "^.+$"
+    ]["items"]["required"].extend(["OS-EXT-IPS-MAC:mac_addr", "OS-EXT-IPS:type"])
+
+    rebuild_response_v296 = copy.deepcopy(rebuild_response_v275)
+    rebuild_response_v296["properties"]["server"]["properties"].update(
+        {
+            "pinned_availability_zone": {
+                "type": ["null", "string"],
+            },
+        }
+    )
+    rebuild_response_v296["properties"]["server"]["required"].append("pinned_availability_zone")
+
+    rebuild_response_v298 = copy.deepcopy(rebuild_response_v296)
+    rebuild_response_v298["properties"]["server"]["properties"]["image"]["oneOf"][1][
+        "properties"
+    ].update(
+        {
+            "properties": {
+                "type": "object",
+                "patternProperties": {
+                    "^[a-zA-Z0-9_:. ]{1,255}$": {"type": ["string", "null"], "maxLength": 255},
+                },
+                "additionalProperties": False,
+            },
+        }
+    )
+
+    rebuild_response_v2100 = copy.deepcopy(rebuild_response_v298)
+    rebuild_response_v2100["properties"]["server"]["properties"].update(
+        {
+            "scheduler_hints": _hints,
+        }
+    )
+    rebuild_response_v2100["properties"]["server"]["required"].append("scheduler_hints")
+
+
+class flavors:
+    """nova/api/openstack/compute/schemas/flavors.py (response schemas)."""
+
+    _flavor_basic = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "links": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "href": {"type": "string", "format": "uri"},
+                        "rel": {"type": "string"},
+                    },
+                    "required": ["href", "rel"],
+                    "additionalProperties": False,
+                },
+            },
+            "name": {"type": "string"},
+        },
+        "required": ["id", "links", "name"],
+        "additionalProperties": False,
+    }
+
+    _flavor_basic_v255 = copy.deepcopy(_flavor_basic)
+    _flavor_basic_v255["properties"]["description"] = {"type": ["string", "null"]}
+    _flavor_basic_v255["required"].append("description")
+
+    _flavor = {
+        "type": "object",
+        "properties": {
+            "disk": {"type": "integer"},
+            "id": {"type": "string"},
+            "links": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "href": {"type": "string", "format": "uri"},
+                        "rel": {"type": "string"},
+                    },
+                    "required": ["href", "rel"],
+                },
+            },
+            "name": {"type": "string"},
+            "os-flavor-access:is_public": {},
+            "ram": {"type": "integer"},
+            "rxtx_factor": {},
+            "swap": {
+                "anyOf": [
+                    {"type": "integer"},
+                    {"const": ""},
+                ],
+            },
+            "vcpus": {"type": "integer"},
+            "OS-FLV-EXT-DATA:ephemeral": {"type": "integer"},
+            "OS-FLV-DISABLED:disabled": {"type": "boolean"},
+        },
+        "required": [
+            "disk",
+            "id",
+            "links",
+            "name",
+            "os-flavor-access:is_public",
+            "ram",
+            "rxtx_factor",
+            "swap",
+            "vcpus",
+            "OS-FLV-DISABLED:disabled",
+            "OS-FLV-EXT-DATA:ephemeral",
+        ],
+        "additionalProperties": False,
+    }
+
+    _flavor_v255 = copy.deepcopy(_flavor)
+    _flavor_v255["properties"]["description"] = {"type": ["string", "null"]}
+    _flavor_v255["required"].append("description")
+
+    _flavor_v261 = copy.deepcopy(_flavor_v255)
+    _flavor_v261["properties"]["extra_specs"] = {
+        "type": "object",
+        "patternProperties": {
+            "^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255},
+        },
+        "additionalProperties": False,
+    }
+
+    _flavor_v275 = copy.deepcopy(_flavor_v261)
+    # we completely overwrite this since the new variant is much simpler
+    _flavor_v275["properties"]["swap"] = {"type": "integer"}
+
+    _flavor_v2102 = copy.deepcopy(_flavor_v275)
+    del _flavor_v2102["properties"]["rxtx_factor"]
+    del _flavor_v2102["properties"]["OS-FLV-DISABLED:disabled"]
+    _flavor_v2102["required"].remove("rxtx_factor")
+    _flavor_v2102["required"].remove("OS-FLV-DISABLED:disabled")
+
+    _flavors_links = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "href": {"type": "string", "format": "uri"},
+                "rel": {"type": "string"},
+            },
+            "required": ["href", "rel"],
+            "additionalProperties": False,
+        },
+    }
+
+    delete_response = {
+        "type": "null",
+    }
+
+    create_response = {
+        "type": "object",
+        "properties": {
+            "flavor": copy.deepcopy(_flavor),
+        },
+        "required": ["flavor"],
+        "additionalProperties": False,
+    }
+
+    create_response_v255 = copy.deepcopy(create_response)
+    create_response_v255["properties"]["flavor"] = copy.deepcopy(_flavor_v255)
+
+    create_response_v261 = copy.deepcopy(create_response_v255)
+    create_response_v261["properties"]["flavor"] = copy.deepcopy(_flavor_v261)
+
+    create_response_v275 = copy.deepcopy(create_response_v261)
+    create_response_v275["properties"]["flavor"] = copy.deepcopy(_flavor_v275)
+
+    create_response_v2102 = copy.deepcopy(create_response_v261)
+    create_response_v2102["properties"]["flavor"] = copy.deepcopy(_flavor_v2102)
+
+    # NOTE(stephenfin): update is only available from 2.55 and the response is
+    # identical to the create and show response from that point forward
+    update_response = {
+        "type": "object",
+        "properties": {
+            "flavor": copy.deepcopy(_flavor_v255),
+        },
+        "required": ["flavor"],
+        "additionalProperties": False,
+    }
+
+    update_response_v261 = copy.deepcopy(update_response)
+    update_response_v261["properties"]["flavor"] = copy.deepcopy(_flavor_v261)
+
+    update_response_v275 = copy.deepcopy(update_response_v261)
+    update_response_v275["properties"]["flavor"] = copy.deepcopy(_flavor_v275)
+
+    update_response_v2102 = copy.deepcopy(update_response_v261)
+    update_response_v2102["properties"]["flavor"] = copy.deepcopy(_flavor_v2102)
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "flavors": {
+                "type": "array",
+                "items": _flavor_basic,
+            },
+            "flavors_links": _flavors_links,
+        },
+        "required": ["flavors"],
+        "additionalProperties": False,
+    }
+
+    index_response_v255 = copy.deepcopy(index_response)
+    index_response_v255["properties"]["flavors"]["items"] = _flavor_basic_v255
+
+    detail_response = {
+        "type": "object",
+        "properties": {
+            "flavors": {
+                "type": "array",
+                "items": _flavor,
+            },
+            "flavors_links": _flavors_links,
+        },
+        "required": ["flavors"],
+        "additionalProperties": False,
+    }
+
+    detail_response_v255 = copy.deepcopy(detail_response)
+    detail_response_v255["properties"]["flavors"]["items"] = _flavor_v255
+
+    detail_response_v261 = copy.deepcopy(detail_response_v255)
+    detail_response_v261["properties"]["flavors"]["items"] = _flavor_v261
+
+    detail_response_v275 = copy.deepcopy(detail_response_v261)
+    detail_response_v275["properties"]["flavors"]["items"] = _flavor_v275
+
+    detail_response_v2102 = copy.deepcopy(detail_response_v261)
+    detail_response_v2102["properties"]["flavors"]["items"] = _flavor_v2102
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "flavor": copy.deepcopy(_flavor),
+        },
+        "required": ["flavor"],
+        "additionalProperties": False,
+    }
+
+    show_response_v255 = copy.deepcopy(show_response)
+    show_response_v255["properties"]["flavor"] = copy.deepcopy(_flavor_v255)
+
+    show_response_v261 = copy.deepcopy(show_response_v255)
+    show_response_v261["properties"]["flavor"] = copy.deepcopy(_flavor_v261)
+
+    show_response_v275 = copy.deepcopy(show_response_v261)
+    show_response_v275["properties"]["flavor"] = copy.deepcopy(_flavor_v275)
+
+    show_response_v2102 = copy.deepcopy(show_response_v261)
+    show_response_v2102["properties"]["flavor"] = copy.deepcopy(_flavor_v2102)
+
+
+class limits:
+    """nova/api/openstack/compute/schemas/limits.py (response schemas)."""
+
+    _absolute_quota_response = {
+        "type": "object",
+        "properties": {
+            "maxImageMeta": {"type": "integer", "minimum": -1},
+            "maxPersonality": {"type": "integer", "minimum": -1},
+            "maxPersonalitySize": {"type": "integer", "minimum": -1},
+            "maxSecurityGroups": {"type": "integer", "minimum": -1},
+            "maxSecurityGroupRules": {"type": "integer", "minimum": -1},
+            "maxServerMeta": {"type": "integer", "minimum": -1},
+            "maxServerGroups": {"type": "integer", "minimum": -1},
+            "maxServerGroupMembers": {"type": "integer", "minimum": -1},
+            "maxTotalCores": {"type": "integer", "minimum": -1},
+            "maxTotalFloatingIps": {"type": "integer", "minimum": -1},
+            "maxTotalInstances": {"type": "integer", "minimum": -1},
+            "maxTotalKeypairs": {"type": "integer", "minimum": -1},
+            "maxTotalRAMSize": {"type": "integer", "minimum": -1},
+            "totalCoresUsed": {"type": "integer", "minimum": -1},
+            "totalFloatingIpsUsed": {"type": "integer", "minimum": -1},
+            "totalInstancesUsed": {"type": "integer", "minimum": -1},
+            "totalRAMUsed": {"type": "integer", "minimum": -1},
+            "totalSecurityGroupsUsed": {"type": "integer", "minimum": -1},
+            "totalServerGroupsUsed": {"type": "integer", "minimum": -1},
+        },
+        "required": [
+            "maxImageMeta",
+            "maxPersonality",
+            "maxPersonalitySize",
+            "maxSecurityGroups",
+            "maxSecurityGroupRules",
+            "maxServerMeta",
+            "maxServerGroups",
+            "maxServerGroupMembers",
+            "maxTotalCores",
+            "maxTotalFloatingIps",
+            "maxTotalInstances",
+            "maxTotalKeypairs",
+            "maxTotalRAMSize",
+            "totalCoresUsed",
+            "totalFloatingIpsUsed",
+            "totalInstancesUsed",
+            "totalRAMUsed",
+            "totalSecurityGroupsUsed",
+            "totalServerGroupsUsed",
+        ],
+        "additionalProperties": False,
+    }
+
+    _absolute_quota_response_v236 = copy.deepcopy(_absolute_quota_response)
+    del _absolute_quota_response_v236["properties"]["maxSecurityGroups"]
+    del _absolute_quota_response_v236["properties"]["maxSecurityGroupRules"]
+    del _absolute_quota_response_v236["properties"]["maxTotalFloatingIps"]
+    del _absolute_quota_response_v236["properties"]["totalFloatingIpsUsed"]
+    del _absolute_quota_response_v236["properties"]["totalSecurityGroupsUsed"]
+    _absolute_quota_response_v236["required"].pop(
+        _absolute_quota_response_v236["required"].index("maxSecurityGroups")
+    )
+    _absolute_quota_response_v236["required"].pop(
+        _absolute_quota_response_v236["required"].index("maxSecurityGroupRules")
+    )
+    _absolute_quota_response_v236["required"].pop(
+        _absolute_quota_response_v236["required"].index("maxTotalFloatingIps")
+    )
+    _absolute_quota_response_v236["required"].pop(
+        _absolute_quota_response_v236["required"].index("totalFloatingIpsUsed")
+    )
+    _absolute_quota_response_v236["required"].pop(
+        _absolute_quota_response_v236["required"].index("totalSecurityGroupsUsed")
+    )
+
+    _absolute_quota_response_v239 = copy.deepcopy(_absolute_quota_response_v236)
+    del _absolute_quota_response_v239["properties"]["maxImageMeta"]
+    _absolute_quota_response_v239["required"].pop(
+        _absolute_quota_response_v239["required"].index("maxImageMeta")
+    )
+
+    _absolute_quota_response_v257 = copy.deepcopy(_absolute_quota_response_v239)
+    del _absolute_quota_response_v257["properties"]["maxPersonality"]
+    del _absolute_quota_response_v257["properties"]["maxPersonalitySize"]
+    _absolute_quota_response_v257["required"].pop(
+        _absolute_quota_response_v257["required"].index("maxPersonality")
+    )
+    _absolute_quota_response_v257["required"].pop(
+        _absolute_quota_response_v257["required"].index("maxPersonalitySize")
+    )
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "limits": {
+                "type": "object",
+                "properties": {
+                    "absolute": _absolute_quota_response,
+                    "rate": {
+                        "type": "array",
+                        # Yes, this is an empty array
+                        "items": {},
+                        "maxItems": 0,
+                        "additionalItems": False,
+                    },
+                },
+                "required": ["absolute", "rate"],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["limits"],
+        "additionalProperties": False,
+    }
+
+    index_response_v236 = copy.deepcopy(index_response)
+    index_response_v236["properties"]["limits"]["properties"]["absolute"] = (
+        _absolute_quota_response_v236
+    )
+
+    index_response_v239 = copy.deepcopy(index_response)
+    index_response_v239["properties"]["limits"]["properties"]["absolute"] = (
+        _absolute_quota_response_v239
+    )
+
+    index_response_v257 = copy.deepcopy(index_response_v236)
+    index_response_v257["properties"]["limits"]["properties"]["absolute"] = (
+        _absolute_quota_response_v257
+    )
+
+
+class versions:
+    """nova/api/openstack/compute/schemas/versions.py (response schemas)."""
+
+    _version_obj = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "status": {
+                "type": "string",
+                "enum": ["CURRENT", "SUPPORTED", "DEPRECATED"],
+            },
+            "links": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "href": {"type": "string"},
+                        "rel": {"type": "string"},
+                        "type": {"type": "string"},
+                    },
+                    "required": ["rel", "href"],
+                    "additionalProperties": False,
+                },
+            },
+            "min_version": {"type": "string"},
+            "updated": {"type": "string", "format": "date-time"},
+            "version": {"type": "string"},
+        },
+        "required": ["id", "status", "links", "min_version", "updated"],
+        "additionalProperties": False,
+    }
+
+    index_response = {
+        "type": "object",
+        "properties": {"versions": {"type": "array", "items": _version_obj}},
+        "required": ["versions"],
+        "additionalProperties": False,
+    }
+
+    _version_obj_with_media_types = _version_obj
+    _version_obj_with_media_types["properties"].update(
+        {
+            "media-types": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "base": {"type": "string"},
+                        "type": {"type": "string"},
+                    },
+                    "required": ["base", "type"],
+                    "additionalProperties": False,
+                },
+            }
+        }
+    )
+
+    show_response = {
+        "type": "object",
+        "properties": {"version": _version_obj_with_media_types},
+        "required": ["version"],
+        "additionalProperties": False,
+    }
+
+    _legacy_version_obj = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"type": "string"},
+            "links": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "href": {"type": "string"},
+                        "rel": {"type": "string"},
+                        "type": {"type": "string"},
+                    },
+                    "required": ["rel", "href"],
+                    "additionalProperties": False,
+                },
+            },
+            "media-types": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "base": {"type": "string"},
+                        "type": {"type": "string"},
+                    },
+                    "required": ["base", "type"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["id", "status", "links", "media-types"],
+        "additionalProperties": False,
+    }
+
+    multi_response = {
+        "type": "object",
+        "properties": {"choices": {"type": "array", "items": _legacy_version_obj}},
+        "required": ["choices"],
+        "additionalProperties": False,
+    }
+
+
+class images:
+    """nova/api/openstack/compute/schemas/images.py (response schemas)."""
+
+    _links_response = {
+        "type": "array",
+        "prefixItems": [
+            {
+                "type": "object",
+                "properties": {
+                    "href": {"type": "string", "format": "uri"},
+                    "rel": {"const": "self"},
+                },
+                "required": ["href", "rel"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {
+                    "href": {"type": "string", "format": "uri"},
+                    "rel": {"const": "bookmark"},
+                },
+                "required": ["href", "rel"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {
+                    "href": {"type": "string", "format": "uri"},
+                    "rel": {"const": "alternate"},
+                    "type": {"const": "application/vnd.openstack.image"},
+                },
+                "required": ["href", "rel", "type"],
+                "additionalProperties": False,
+            },
+        ],
+        "minItems": 3,
+        "maxItems": 3,
+    }
+
+    _image_response = {
+        "type": "object",
+        "properties": {
+            "created": {"type": "string", "format": "date-time"},
+            "id": {"type": "string", "format": "uuid"},
+            "links": _links_response,
+            "metadata": {
+                "type": "object",
+                "patternProperties": {
+                    # unlike nova's metadata, glance doesn't have a maximum length
+                    # on property values. Also, while glance serializes all
+                    # non-null values as strings, nova's image API deserializes
+                    # these again, so we can expected practically any primitive
+                    # type here. Listing all these is effectively the same as
+                    # providing an empty schema so we're mainly doing it for the
+                    # benefit of tooling.
+                    "^[a-zA-Z0-9-_:. ]{1,255}$": {
+                        "type": [
+                            "array",
+                            "boolean",
+                            "integer",
+                            "number",
+                            "object",
+                            "string",
+                            "null",
+                        ]
+                    },
+                },
+                "additionalProperties": False,
+            },
+            "minDisk": {"type": "integer", "minimum": 0},
+            "minRam": {"type": "integer", "minimum": 0},
+            "name": {"type": ["string", "null"]},
+            "progress": {
+                "type": "integer",
+                "enum": [0, 25, 50, 100],
+            },
+            "server": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "links": {
+                        "type": "array",
+                        "prefixItems": [
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "href": {"type": "string", "format": "uri"},
+                                    "rel": {"const": "self"},
+                                },
+                                "required": ["href", "rel"],
+                                "additionalProperties": False,
+                            },
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "href": {"type": "string", "format": "uri"},
+                                    "rel": {"const": "bookmark"},
+                                },
+                                "required": ["href", "rel"],
+                                "additionalProperties": False,
+                            },
+                        ],
+                        "minItems": 2,
+                        "maxItems": 2,
+                    },
+                },
+                "required": ["id", "links"],
+                "additionalProperties": False,
+            },
+            "status": {
+                "type": "string",
+                "enum": ["ACTIVE", "SAVING", "DELETED", "ERROR", "UNKNOWN"],
+            },
+            "updated": {"type": ["string", "null"], "format": "date-time"},
+            "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+            "OS-EXT-IMG-SIZE:size": {"type": "integer"},
+        },
+        "required": [
+            "created",
+            "id",
+            "links",
+            "metadata",
+            "minDisk",
+            "minRam",
+            "name",
+            "progress",
+            "status",
+            "updated",
+            "OS-EXT-IMG-SIZE:size",
+        ],
+        "additionalProperties": False,
+    }
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "image": copy.deepcopy(_image_response),
+        },
+        "required": ["image"],
+        "additionalProperties": False,
+    }
+
+    delete_response = {"type": "null"}
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "images": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "links": _links_response,
+                        "name": {"type": ["string", "null"]},
+                    },
+                    "required": ["id", "links", "name"],
+                    "additionalProperties": False,
+                },
+            },
+            "images_links": response_types.collection_links,
+        },
+        "required": ["images"],
+        "additionalProperties": False,
+    }
+
+    detail_response = {
+        "type": "object",
+        "properties": {
+            "images": {
+                "type": "array",
+                "items": copy.deepcopy(_image_response),
+            },
+            "images_links": response_types.collection_links,
+        },
+        "required": ["images"],
+        "additionalProperties": False,
+    }
+
+
+class instance_actions:
+    """nova/api/openstack/compute/schemas/instance_actions.py (response schemas)."""
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "instanceActions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "action": {"type": "string"},
+                        "instance_uuid": {"type": "string", "format": "uuid"},
+                        "message": {"type": ["null", "string"]},
+                        # NOTE(stephenfin): While this will always be set for
+                        # API-initiated actions, it will not be set for e.g.
+                        # `nova-manage`-initiated actions
+                        "project_id": {
+                            "type": ["null", "string"],
+                            "pattern": "^[a-zA-Z0-9-]*$",
+                            "minLength": 1,
+                            "maxLength": 255,
+                        },
+                        "request_id": {"type": "string"},
+                        "start_time": {"type": "string", "format": "date-time"},
+                        # NOTE(stephenfin): As with project_id, this can be null
+                        # under select circumstances.
+                        "user_id": {
+                            "type": ["null", "string"],
+                            "pattern": "^[a-zA-Z0-9-]*$",
+                            "minLength": 1,
+                            "maxLength": 255,
+                        },
+                    },
+                    "required": [
+                        "action",
+                        "instance_uuid",
+                        "message",
+                        "project_id",
+                        "request_id",
+                        "start_time",
+                        "user_id",
+                    ],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["instanceActions"],
+        "additionalProperties": False,
+    }
+
+    index_response_v258 = copy.deepcopy(index_response)
+    index_response_v258["properties"]["instanceActions"]["items"]["properties"].update(
+        {
+            "updated_at": {"type": ["null", "string"], "format": "date-time"},
+        }
+    )
+    index_response_v258["properties"]["instanceActions"]["items"]["required"].append("updated_at")
+    index_response_v258["properties"]["links"] = response_types.collection_links
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "instanceAction": {
+                "type": "object",
+                "properties": {
+                    "action": {"type": "string"},
+                    "instance_uuid": {"type": "string", "format": "uuid"},
+                    "events": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "event": {"type": "string"},
+                                "finish_time": {
+                                    "type": ["string", "null"],
+                                    "format": "date-time",
+                                },
+                                "result": {"type": ["string", "null"]},
+                                "start_time": {
+                                    "type": "string",
+                                    "format": "date-time",
+                                },
+                                "traceback": {"type": ["null", "string"]},
+                            },
+                            "required": [
+                                "event",
+                                "finish_time",
+                                "result",
+                                "start_time",
+                            ],
+                            "additionalProperties": False,
+                        },
+                    },
+                    "message": {"type": ["null", "string"]},
+                    "project_id": {
+                        "type": ["null", "string"],
+                        "pattern": "^[a-zA-Z0-9-]*$",
+                        "minLength": 1,
+                        "maxLength": 255,
+                    },
+                    "request_id": {"type": "string"},
+                    "start_time": {"type": "string", "format": "date-time"},
+                    "user_id": {
+                        "type": ["null", "string"],
+                        "pattern": "^[a-zA-Z0-9-]*$",
+                        "minLength": 1,
+                        "maxLength": 255,
+                    },
+                },
+                "required": [
+                    "action",
+                    "instance_uuid",
+                    "message",
+                    "project_id",
+                    "request_id",
+                    "start_time",
+                    "user_id",
+                ],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["instanceAction"],
+        "additionalProperties": False,
+    }
+
+    show_response_v251 = copy.deepcopy(show_response)
+    show_response_v251["properties"]["instanceAction"]["required"].append("events")
+
+    show_response_v258 = copy.deepcopy(show_response_v251)
+    show_response_v258["properties"]["instanceAction"]["properties"].update(
+        {
+            "updated_at": {"type": ["null", "string"], "format": "date-time"},
+        }
+    )
+    show_response_v258["properties"]["instanceAction"]["required"].append("updated_at")
+
+    show_response_v262 = copy.deepcopy(show_response_v258)
+    show_response_v262["properties"]["instanceAction"]["properties"]["events"]["items"][
+        "properties"
+    ].update(
+        {
+            "hostId": {"type": "string"},
+            "host": {"type": "string"},
+        }
+    )
+    show_response_v262["properties"]["instanceAction"]["properties"]["events"]["items"][
+        "required"
+    ].append("hostId")
+
+    show_response_v284 = copy.deepcopy(show_response_v262)
+    show_response_v284["properties"]["instanceAction"]["properties"]["events"]["items"][
+        "properties"
+    ].update(
+        {
+            "details": {"type": ["string", "null"]},
+        }
+    )
+
+
+class pause_server:
+    """nova/api/openstack/compute/schemas/pause_server.py (response schemas)."""
+
+    pause_response = {
+        "type": "null",
+    }
+
+    unpause_response = {
+        "type": "null",
+    }
+
+
+class suspend_server:
+    """nova/api/openstack/compute/schemas/suspend_server.py (response schemas)."""
+
+    suspend_response = {
+        "type": "null",
+    }
+
+    resume_response = {
+        "type": "null",
+    }
+
+
+class shelve:
+    """nova/api/openstack/compute/schemas/shelve.py (response schemas)."""
+
+    shelve_response = {
+        "type": "null",
+    }
+
+    shelve_offload_response = {
+        "type": "null",
+    }
+
+    unshelve_response = {
+        "type": "null",
+    }
+
+
+class lock_server:
+    """nova/api/openstack/compute/schemas/lock_server.py (response schemas)."""
+
+    lock_response = {
+        "type": "null",
+    }
+
+    unlock_response = {
+        "type": "null",
+    }
+
+
+class admin_actions:
+    """nova/api/openstack/compute/schemas/admin_actions.py (response schemas)."""
+
+    reset_network_response = {}
+
+    inject_network_info_response = {
+        "type": "null",
+    }
+
+    reset_state_response = {
+        "type": "null",
+    }
+
+
+# -- which schema answers which request: the decorators of nova/api/openstack/compute/*.py ----
+
+#: ``(method, path template under /v2.1)`` -> ``[(min, max, schema)]``; the version documents
+#: (``versions.py``, ``versionsV21.py``) are reached without the ``/v2.1`` prefix.
+ROUTES = {
+    ("GET", "/"): [(None, None, versions.index_response)],
+    ("GET", "/v2.1"): [(None, None, versions.show_response)],
+    ("GET", "/servers"): [
+        ("2.1", "2.68", servers.index_response),
+        ("2.69", None, servers.index_response_v269),
+    ],
+    ("GET", "/servers/detail"): [
+        ("2.1", "2.2", servers.detail_response),
+        ("2.3", "2.8", servers.detail_response_v23),
+        ("2.9", "2.15", servers.detail_response_v29),
+        ("2.16", "2.18", servers.detail_response_v216),
+        ("2.19", "2.25", servers.detail_response_v219),
+        ("2.26", "2.46", servers.detail_response_v226),
+        ("2.47", "2.62", servers.detail_response_v247),
+        ("2.63", "2.68", servers.detail_response_v263),
+        ("2.69", "2.72", servers.detail_response_v269),
+        ("2.73", "2.89", servers.detail_response_v273),
+        ("2.90", "2.95", servers.detail_response_v290),
+        ("2.96", "2.97", servers.detail_response_v296),
+        ("2.98", "2.99", servers.detail_response_v298),
+        ("2.100", None, servers.detail_response_v2100),
+    ],
+    ("GET", "/servers/{server_id}"): [
+        ("2.0", "2.2", servers.show_response),
+        ("2.3", "2.8", servers.show_response_v23),
+        ("2.9", "2.15", servers.show_response_v29),
+        ("2.16", "2.18", servers.show_response_v216),
+        ("2.19", "2.25", servers.show_response_v219),
+        ("2.26", "2.46", servers.show_response_v226),
+        ("2.47", "2.62", servers.show_response_v247),
+        ("2.63", "2.68", servers.show_response_v263),
+        ("2.69", "2.70", servers.show_response_v269),
+        ("2.71", "2.72", servers.show_response_v271),
+        ("2.73", "2.89", servers.show_response_v273),
+        ("2.90", "2.95", servers.show_response_v290),
+        ("2.96", "2.97", servers.show_response_v296),
+        ("2.98", "2.99", servers.show_response_v298),
+        ("2.100", None, servers.show_response_v2100),
+    ],
+    ("POST", "/servers"): [(None, None, servers.create_response)],
+    ("DELETE", "/servers/{server_id}"): [(None, None, servers.delete_response)],
+    ("GET", "/servers/{server_id}/os-instance-actions"): [
+        ("2.1", "2.57", instance_actions.index_response),
+        ("2.58", None, instance_actions.index_response_v258),
+    ],
+    ("GET", "/servers/{server_id}/os-instance-actions/{request_id}"): [
+        ("2.1", "2.50", instance_actions.show_response),
+        ("2.51", "2.57", instance_actions.show_response_v251),
+        ("2.58", "2.61", instance_actions.show_response_v258),
+        ("2.62", "2.83", instance_actions.show_response_v262),
+        ("2.84", None, instance_actions.show_response_v284),
+    ],
+    ("GET", "/flavors"): [
+        ("2.0", "2.54", flavors.index_response),
+        ("2.55", None, flavors.index_response_v255),
+    ],
+    ("GET", "/flavors/detail"): [
+        ("2.0", "2.54", flavors.detail_response),
+        ("2.55", "2.60", flavors.detail_response_v255),
+        ("2.61", "2.101", flavors.detail_response_v261),
+        ("2.102", None, flavors.detail_response_v2102),
+    ],
+    ("GET", "/flavors/{flavor_id}"): [
+        ("2.0", "2.54", flavors.show_response),
+        ("2.55", "2.60", flavors.show_response_v255),
+        ("2.61", "2.74", flavors.show_response_v261),
+        ("2.75", "2.101", flavors.show_response_v275),
+        ("2.102", None, flavors.show_response_v2102),
+    ],
+    ("GET", "/limits"): [
+        ("2.1", "2.35", limits.index_response),
+        ("2.36", "2.38", limits.index_response_v236),
+        ("2.39", "2.56", limits.index_response_v239),
+        ("2.57", None, limits.index_response_v257),
+    ],
+    ("GET", "/images"): [(None, None, images.index_response)],
+    ("GET", "/images/detail"): [(None, None, images.detail_response)],
+    ("GET", "/images/{image_id}"): [(None, None, images.show_response)],
+    ("DELETE", "/images/{image_id}"): [(None, None, images.delete_response)],
+}
+
+#: ``POST /servers/{server_id}/action``: action name -> ``[(min, max, schema)]``.
+ACTIONS = {
+    "createImage": [
+        ("2.0", "2.44", servers.create_image_response),
+        ("2.45", None, servers.create_image_response_v245),
+    ],
+    "os-start": [(None, None, servers.start_server_response)],
+    "os-stop": [(None, None, servers.stop_server_response)],
+    "pause": [(None, None, pause_server.pause_response)],
+    "unpause": [(None, None, pause_server.unpause_response)],
+    "suspend": [(None, None, suspend_server.suspend_response)],
+    "resume": [(None, None, suspend_server.resume_response)],
+    "shelve": [(None, None, shelve.shelve_response)],
+    "shelveOffload": [(None, None, shelve.shelve_offload_response)],
+    "unshelve": [(None, None, shelve.unshelve_response)],
+    "lock": [(None, None, lock_server.lock_response)],
+    "unlock": [(None, None, lock_server.unlock_response)],
+    "os-resetState": [(None, None, admin_actions.reset_state_response)],
+}
