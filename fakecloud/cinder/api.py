@@ -23,6 +23,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
+from fakecloud.api.pagination import paginate
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, policy, views
 from fakecloud.cinder.validation import SNAPSHOT_METADATA_CREATE, SNAPSHOT_METADATA_UPDATE, validate
@@ -585,19 +586,5 @@ def run_now(work: Generator) -> Any:
 
 def _paginate(items: list, params: dict[str, str]) -> list:
     """``marker`` (exclusive) and ``limit`` over a sorted list."""
-    marker = params.get("marker")
-    if marker is not None:
-        ids = [i.id for i in items]
-        if marker not in ids:
-            raise HttpError(400, f"Invalid input received: marker [{marker}] not found")
-        items = items[ids.index(marker) + 1 :]
-    limit = params.get("limit")
-    if limit is not None:
-        try:
-            n = int(limit)
-        except ValueError:
-            raise HttpError(400, "Invalid input received: limit param must be an integer") from None
-        if n < 0:
-            raise HttpError(400, "Invalid input received: limit param must be positive")
-        items = items[:n]
-    return items
+    marker, limit = params.get("marker"), params.get("limit")
+    return paginate(items, marker, limit, key=lambda i: i.id, prefix="Invalid input received: ")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.cinder import exception, policy
-from fakecloud.cinder.models import Volume, VolumeAttachment
+from fakecloud.cinder.models import Volume, VolumeAttachment, newest_first
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
     VOLUME_ATTACH_STATUS_FORCED,
@@ -32,6 +32,8 @@ from fakecloud.cinder.states import (
 from fakecloud.cinder.volumes import build_or_str, finish_detach, new_attachment
 
 ACTOR = "cinder-api"
+#: ``get_all`` filter name -> the column it matches exactly.
+_FILTERS = {"volume_id": "volume_id", "instance_id": "instance_uuid", "status": "attach_status"}
 
 
 class AttachmentAPI:
@@ -61,19 +63,8 @@ class AttachmentAPI:
         """Attachments of the caller's project (all for an admin with ``all_tenants``)."""
         filters = filters or {}
         every = context.is_admin and all_tenants
-        out = []
-        for a in self.store.attachments.values():
-            if not every and a.project_id != context.project_id:
-                continue
-            if "volume_id" in filters and a.volume_id != filters["volume_id"]:
-                continue
-            if "instance_id" in filters and a.instance_uuid != filters["instance_id"]:
-                continue
-            if "status" in filters and a.attach_status != filters["status"]:
-                continue
-            out.append(a)
-        out.sort(key=lambda a: (a.created_at, a.id), reverse=True)
-        return out
+        project_id = None if every else context.project_id
+        return newest_first(self.store.attachments.values(), filters, _FILTERS, project_id)
 
     def create(
         self,

@@ -61,6 +61,19 @@ class Driver:
             "cinder.driver", op=op, backend=self.name, driver=self.spec.kind, **attrs
         )
 
+    def _snapshot_fault(self, op: str, volume: Any, snapshot: Any) -> Generator:
+        """`_fault` of an operation between `volume` (its id and size) and `snapshot`."""
+        yield from self._fault(op, volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size)
+
+    def _delete_snapshot_fault(self, snapshot: Any) -> Generator:
+        """`_fault` of deleting `snapshot` (its volume's id and size)."""
+        yield from self._fault(
+            "delete_snapshot",
+            volume_id=snapshot.volume_id,
+            snapshot_id=snapshot.id,
+            size=snapshot.volume_size,
+        )
+
     def _wait(self, seconds: float) -> Generator:
         if seconds > 0:
             yield self.kernel.env.timeout(seconds)
@@ -97,12 +110,7 @@ class Driver:
 
     def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
         """Create a volume holding a snapshot's data (a clone here; kinds override)."""
-        yield from self._fault(
-            "create_volume_from_snapshot",
-            volume_id=volume.id,
-            snapshot_id=snapshot.id,
-            size=volume.size,
-        )
+        yield from self._snapshot_fault("create_volume_from_snapshot", volume, snapshot)
         yield from self._wait(self.spec.snapshot_create_s)
         self.allocated_gb += volume.size
 
@@ -142,19 +150,12 @@ class Driver:
 
     def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Take a snapshot of `volume` (metadata only here; kinds override)."""
-        yield from self._fault(
-            "create_snapshot", volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size
-        )
+        yield from self._snapshot_fault("create_snapshot", volume, snapshot)
         yield from self._wait(self.spec.snapshot_create_s)
 
     def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Delete a snapshot (metadata only here; kinds override)."""
-        yield from self._fault(
-            "delete_snapshot",
-            volume_id=snapshot.volume_id,
-            snapshot_id=snapshot.id,
-            size=snapshot.volume_size,
-        )
+        yield from self._delete_snapshot_fault(snapshot)
         yield from self._wait(self.spec.snapshot_delete_s)
 
 
@@ -171,9 +172,7 @@ class LvmThickDriver(Driver):
 
     def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """An LVM COW snapshot: reserve the volume's size of free space, or fail."""
-        yield from self._fault(
-            "create_snapshot", volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size
-        )
+        yield from self._snapshot_fault("create_snapshot", volume, snapshot)
         if self.free_gb < volume.size:
             raise VolumeBackendAPIException(
                 data=f"Insufficient free space for snapshot of volume {volume.id}: "
@@ -184,12 +183,7 @@ class LvmThickDriver(Driver):
 
     def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Zero the snapshot's COW space (its whole volume size), then free it."""
-        yield from self._fault(
-            "delete_snapshot",
-            volume_id=snapshot.volume_id,
-            snapshot_id=snapshot.id,
-            size=snapshot.volume_size,
-        )
+        yield from self._delete_snapshot_fault(snapshot)
         if self.spec.volume_clear == "zero":
             yield from self._move(
                 snapshot.volume_size, "cinder.clear_snapshot", snapshot_id=snapshot.id
@@ -200,12 +194,7 @@ class LvmThickDriver(Driver):
 
     def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
         """Create the volume, then ``dd`` the snapshot's data into it."""
-        yield from self._fault(
-            "create_volume_from_snapshot",
-            volume_id=volume.id,
-            snapshot_id=snapshot.id,
-            size=volume.size,
-        )
+        yield from self._snapshot_fault("create_volume_from_snapshot", volume, snapshot)
         yield from self._wait(self.spec.volume_create_s)
         yield from self._move(
             snapshot.volume_size, "cinder.copy_snapshot_to_volume", volume_id=volume.id
@@ -236,12 +225,7 @@ class RbdDriver(Driver):
 
     def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
         """A COW clone (the snapshot becomes busy), or a flattened full copy."""
-        yield from self._fault(
-            "create_volume_from_snapshot",
-            volume_id=volume.id,
-            snapshot_id=snapshot.id,
-            size=volume.size,
-        )
+        yield from self._snapshot_fault("create_volume_from_snapshot", volume, snapshot)
         yield from self._wait(self.spec.snapshot_create_s)
         if self.spec.rbd_flatten_volume_from_snapshot:
             yield from self._move(snapshot.volume_size, "cinder.rbd_flatten", volume_id=volume.id)
@@ -259,12 +243,7 @@ class RbdDriver(Driver):
 
     def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Unprotect and remove the snapshot; ``SnapshotIsBusy`` while clones depend on it."""
-        yield from self._fault(
-            "delete_snapshot",
-            volume_id=snapshot.volume_id,
-            snapshot_id=snapshot.id,
-            size=snapshot.volume_size,
-        )
+        yield from self._delete_snapshot_fault(snapshot)
         yield from self._wait(self.spec.snapshot_delete_s)
         if self.clones.get(snapshot.id):
             raise SnapshotIsBusy(snapshot_name=f"snapshot-{snapshot.id}")
@@ -288,9 +267,7 @@ class CopyDriver(Driver):
 
     def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Copy the whole volume at the backend's throughput."""
-        yield from self._fault(
-            "create_snapshot", volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size
-        )
+        yield from self._snapshot_fault("create_snapshot", volume, snapshot)
         self.allocated_gb += volume.size
         try:
             yield from self._move(volume.size, "cinder.copy_snapshot", snapshot_id=snapshot.id)
@@ -305,12 +282,7 @@ class CopyDriver(Driver):
 
     def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
         """Copy the snapshot's data into the new volume."""
-        yield from self._fault(
-            "create_volume_from_snapshot",
-            volume_id=volume.id,
-            snapshot_id=snapshot.id,
-            size=volume.size,
-        )
+        yield from self._snapshot_fault("create_volume_from_snapshot", volume, snapshot)
         yield from self._move(
             snapshot.volume_size, "cinder.copy_snapshot_to_volume", volume_id=volume.id
         )

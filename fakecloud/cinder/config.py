@@ -110,6 +110,14 @@ class VolumeTypeSpec:
     extra_specs: dict = field(default_factory=dict)
 
 
+def _reject_unknown_keys(path: str, spec: dict, known: set[str]) -> None:
+    """A `ConfigError` naming the first (sorted) key of `spec` at `path` that is not `known`."""
+    unknown = set(spec) - known
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigError(f"unknown config key {path}.{key}{did_you_mean(key, known)}")
+
+
 def parse_backends(raw: dict) -> dict[str, BackendSpec]:
     """Check and build the configured backends; errors name the backend and key."""
     if not isinstance(raw, dict) or not raw:
@@ -119,12 +127,7 @@ def parse_backends(raw: dict) -> dict[str, BackendSpec]:
     for name, spec in raw.items():
         if not isinstance(spec, dict):
             raise ConfigError(f"config cinder.backends.{name} must be a mapping, got {spec!r}")
-        unknown = set(spec) - known
-        if unknown:
-            key = sorted(unknown)[0]
-            raise ConfigError(
-                f"unknown config key cinder.backends.{name}.{key}{did_you_mean(key, known)}"
-            )
+        _reject_unknown_keys(f"cinder.backends.{name}", spec, known)
         kind = spec.get("kind")
         if kind not in BACKEND_KINDS:
             raise ConfigError(
@@ -144,12 +147,7 @@ def parse_volume_types(raw: dict, backends: dict[str, BackendSpec]) -> dict[str,
     for name, spec in raw.items():
         if not isinstance(spec, dict):
             raise ConfigError(f"config cinder.volume_types.{name} must be a mapping")
-        unknown = set(spec) - known
-        if unknown:
-            key = sorted(unknown)[0]
-            raise ConfigError(
-                f"unknown config key cinder.volume_types.{name}.{key}{did_you_mean(key, known)}"
-            )
+        _reject_unknown_keys(f"cinder.volume_types.{name}", spec, known)
         backend = spec.get("backend")
         if backend not in backends:
             raise ConfigError(

@@ -12,25 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.api.exceptions import ServiceException
 
-class CinderException(Exception):
+
+class CinderException(ServiceException):
     """Base Cinder exception: ``message`` is formatted with the keyword arguments."""
 
     message = "An unknown exception occurred."
-    code = 500
-    headers: dict[str, str] = {}
-    safe = False
 
     def __init__(self, message: str | None = None, **kwargs: Any):
-        self.kwargs = kwargs
-        self.kwargs.setdefault("code", self.code)
-        if message is None:
-            try:
-                message = self.message % kwargs
-            except (KeyError, TypeError, ValueError):
-                message = self.message
-        self.msg = str(message)
-        super().__init__(self.msg)
+        super().__init__(message, self.message, kwargs)
+        self.msg = self.args[0]
 
 
 class NotAuthorized(CinderException):

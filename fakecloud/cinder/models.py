@@ -123,3 +123,22 @@ class Store:
         return sorted(
             (snaps[s] for s in volume.snapshot_ids if s in snaps), key=lambda s: s.created_at
         )
+
+
+def newest_first(
+    rows: Any, filters: dict[str, Any], columns: dict[str, str], project_id: str | None = None
+) -> list[Any]:
+    """The `rows` that match, newest first (``created_at``, then ``id``, as Cinder's DB sorts).
+
+    A row matches when, for every filter key named in `columns`, its column of that name equals
+    the filter's value, and it belongs to `project_id` unless that is None.
+    """
+    wanted = [(column, filters[key]) for key, column in columns.items() if key in filters]
+    out = [
+        row
+        for row in rows
+        if (project_id is None or row.project_id == project_id)
+        and all(getattr(row, column) == value for column, value in wanted)
+    ]
+    out.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+    return out

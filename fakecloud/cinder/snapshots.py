@@ -16,12 +16,14 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder import exception, policy
-from fakecloud.cinder.models import Snapshot, Volume
+from fakecloud.cinder.models import Snapshot, Volume, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import SNAPSHOT_STATUS, SNAPSHOT_STATUS_FORCED, born
 from fakecloud.cinder.volumes import build_or_str, check_metadata_properties, is_migrating
 
 ACTOR = "cinder-api"
+#: ``get_all`` filter name -> the column it matches exactly.
+_FILTERS = {"status": "status", "volume_id": "volume_id", "name": "display_name"}
 
 #: ``os-update_snapshot_status``: the statuses a snapshot may be moved to from its current one.
 UPDATE_STATUS_MAP = {
@@ -66,19 +68,8 @@ class SnapshotAPI:
         self._authorize(context, "volume:get_all_snapshots", None)
         filters = filters or {}
         every = context.is_admin and all_tenants
-        out = []
-        for snap in self.store.snapshots.values():
-            if not every and snap.project_id != context.project_id:
-                continue
-            if "status" in filters and snap.status != filters["status"]:
-                continue
-            if "volume_id" in filters and snap.volume_id != filters["volume_id"]:
-                continue
-            if "name" in filters and snap.display_name != filters["name"]:
-                continue
-            out.append(snap)
-        out.sort(key=lambda s: (s.created_at, s.id), reverse=True)
-        return out
+        project_id = None if every else context.project_id
+        return newest_first(self.store.snapshots.values(), filters, _FILTERS, project_id)
 
     # -- create ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import unicodedata
 import uuid
 from typing import Any
 
+from fakecloud.api.validation import error_detail, number_string_bounds
 from fakecloud.cinder import exception
 from fakecloud.cinder.states import SNAPSHOT_STATUSES, VOLUME_STATUSES
 
@@ -334,31 +335,11 @@ def _validator(schema: dict) -> Any:
     if validator is None:
         import jsonschema
 
-        def _number(value: Any) -> Any:
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                try:
-                    return float(value)
-                except (TypeError, ValueError):
-                    return None
-
-        base = jsonschema.Draft4Validator
-
-        def minimum(v, m, instance, s):
-            value = _number(instance)
-            if value is not None:
-                yield from base.VALIDATORS["minimum"](v, m, value, s)
-
-        def maximum(v, m, instance, s):
-            value = _number(instance)
-            if value is not None:
-                yield from base.VALIDATORS["maximum"](v, m, value, s)
-
         checker = jsonschema.FormatChecker(())
         for name, func in _FORMATS.items():
             checker.checks(name, raises=(exception.CinderException,))(func)
-        cls = jsonschema.validators.extend(base, {"minimum": minimum, "maximum": maximum})
+        base = jsonschema.Draft4Validator
+        cls = jsonschema.validators.extend(base, number_string_bounds(base))
         validator = _validators[key] = cls(schema, format_checker=checker)
     return validator
 
@@ -374,14 +355,7 @@ def validate(schema: dict, body: Any) -> None:
     except jsonschema.ValidationError as ex:
         if isinstance(ex.cause, exception.CinderException):
             raise ex.cause from None
-        if len(ex.path) > 0:
-            detail = (
-                f"Invalid input for field/attribute {ex.path.pop()}. "
-                f"Value: {ex.instance}. {ex.message}"
-            )
-        else:
-            detail = ex.message
-        raise exception.ValidationError(detail=detail) from None
+        raise exception.ValidationError(detail=error_detail(ex)) from None
 
 
 _META_KEY = re.compile(METADATA_KEY)

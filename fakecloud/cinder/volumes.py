@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.cinder import exception, policy
-from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType
+from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
@@ -27,6 +27,8 @@ from fakecloud.cinder.states import (
 from fakecloud.cinder.validation import is_uuid_like
 
 ACTOR = "cinder-api"
+#: ``get_all`` filter name -> the column it matches exactly.
+_FILTERS = {"project_id": "project_id", "status": "status", "name": "display_name"}
 GiB = 1024**3
 #: ``API.AVAILABLE_MIGRATION_STATUS``: migration states that do not block an operation.
 AVAILABLE_MIGRATION_STATUS = (None, "deleting", "error", "success")
@@ -82,17 +84,7 @@ class VolumeAPI:
         filters = dict(filters or {})
         if not (context.is_admin and all_tenants):
             filters["project_id"] = context.project_id
-        out = []
-        for volume in self.store.volumes.values():
-            if "project_id" in filters and volume.project_id != filters["project_id"]:
-                continue
-            if "status" in filters and volume.status != filters["status"]:
-                continue
-            if "name" in filters and volume.display_name != filters["name"]:
-                continue
-            out.append(volume)
-        out.sort(key=lambda v: (v.created_at, v.id), reverse=True)
-        return out
+        return newest_first(self.store.volumes.values(), filters, _FILTERS)
 
     # -- create ------------------------------------------------------------------------------
 

@@ -11,25 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.api.exceptions import ServiceException
 
-class NovaException(Exception):
+
+class NovaException(ServiceException):
     """Base Nova exception: ``msg_fmt`` is formatted with the keyword arguments."""
 
     msg_fmt = "An unknown exception occurred."
-    code = 500
-    headers: dict[str, str] = {}
-    safe = False
 
     def __init__(self, message: str | None = None, **kwargs: Any):
-        self.kwargs = kwargs
-        self.kwargs.setdefault("code", self.code)
-        if not message:
-            try:
-                message = self.msg_fmt % kwargs
-            except (KeyError, TypeError, ValueError):
-                message = self.msg_fmt
-        self.message = str(message)
-        super().__init__(self.message)
+        # Nova formats ``msg_fmt`` for any empty message, not only a missing one.
+        super().__init__(message or None, self.msg_fmt, kwargs)
+        self.message = self.args[0]
 
     def format_message(self) -> str:
         """The message, as Nova's API layer puts it in a fault body."""

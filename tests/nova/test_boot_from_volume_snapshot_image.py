@@ -10,22 +10,14 @@ import json
 
 import pytest
 
-from tests.nova.volume_backed_env import NO_AGENT, BfvEnv, backend_config, copy_seconds
-
-DATA_VOLUME = {
-    "boot_index": -1,
-    "source_type": "blank",
-    "destination_type": "volume",
-    "volume_size": 2,
-    "delete_on_termination": True,
-}
-EPHEMERAL = {
-    "boot_index": -1,
-    "source_type": "blank",
-    "destination_type": "local",
-    "volume_size": 1,
-    "guest_format": "ext4",
-}
+from tests.nova.volume_backed_env import (
+    DATA_VOLUME,
+    EPHEMERAL,
+    NO_AGENT,
+    BfvEnv,
+    backend_config,
+    copy_seconds,
+)
 
 
 def _boot_from_image(env: BfvEnv, image_id: str, name: str = "copy") -> str:

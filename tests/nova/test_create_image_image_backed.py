@@ -7,29 +7,8 @@ from __future__ import annotations
 import pytest
 
 from fakecloud.nova import exception, states
-from tests.nova.conftest import NovaEnv
+from tests.nova.conftest import BIG_IMAGE, TIMED, NovaEnv
 
-GB = 1_000_000_000
-BIG_IMAGE = {
-    "name": "big",
-    "content_id": "big-image",
-    "size": GB,
-    "virtual_size": 20 * 1024**3,
-    "disk_format": "qcow2",
-    "container_format": "bare",
-    "min_disk": 0,
-    "min_ram": 0,
-    "properties": {},
-}
-#: A 1 GB disk on a 100 MB/s disk and a 1 Gbit/s link: copies take 10 s, the upload 8 s.
-TIMED = {
-    "glance": {"base_images": [BIG_IMAGE], "store_throughput_mb_per_s": 1000.0},
-    "nova": {
-        "disk_throughput_mb_per_s": 100.0,
-        "glance_link_gbit_per_s": 1.0,
-        "guest_written_fraction": 0.0,
-    },
-}
 BOUNCE = [
     states.IMAGE_SNAPSHOT_PENDING,
     states.IMAGE_SNAPSHOT,

@@ -11,22 +11,8 @@ import pytest
 
 from fakecloud.nova import states
 from fakecloud.nova.objects import BDM_FIELDS, BlockDeviceMapping
-from tests.nova.volume_backed_env import NO_AGENT, BfvEnv
+from tests.nova.volume_backed_env import DATA_VOLUME, EPHEMERAL, NO_AGENT, BfvEnv
 
-DATA_VOLUME = {
-    "boot_index": -1,
-    "source_type": "blank",
-    "destination_type": "volume",
-    "volume_size": 2,
-    "delete_on_termination": True,
-}
-EPHEMERAL = {
-    "boot_index": -1,
-    "source_type": "blank",
-    "destination_type": "local",
-    "volume_size": 1,
-    "guest_format": "ext4",
-}
 SWAP = {
     "boot_index": -1,
     "source_type": "blank",

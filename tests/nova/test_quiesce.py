@@ -12,6 +12,7 @@ from fakecloud.glance.config import BASE_IMAGES
 from fakecloud.invariants import NotApplicable
 from fakecloud.nova.virt.guest_agent import agent_of
 from tests.nova.volume_backed_env import (
+    DATA_VOLUME,
     NO_AGENT,
     QGA,
     STRICT,
@@ -20,13 +21,6 @@ from tests.nova.volume_backed_env import (
     copy_seconds,
 )
 
-DATA_VOLUME = {
-    "boot_index": -1,
-    "source_type": "blank",
-    "destination_type": "volume",
-    "volume_size": 2,
-    "delete_on_termination": True,
-}
 MESSAGING_TIMEOUT = (
     "Unexpected API Error. Please contact the administrator\n"
     "<class 'oslo_messaging.exceptions.MessagingTimeout'>"

@@ -28,6 +28,22 @@ STRICT = "ubuntu-24.04-server-cloudimg-amd64-qga"
 """A base image with the agent and ``os_require_quiesce=yes`` (min_disk 4)."""
 GiB = 1024**3
 MB = 1_000_000
+#: A blank 2 GiB data volume, deleted with the server.
+DATA_VOLUME = {
+    "boot_index": -1,
+    "source_type": "blank",
+    "destination_type": "volume",
+    "volume_size": 2,
+    "delete_on_termination": True,
+}
+#: A 1 GiB local ext4 ephemeral disk.
+EPHEMERAL = {
+    "boot_index": -1,
+    "source_type": "blank",
+    "destination_type": "local",
+    "volume_size": 1,
+    "guest_format": "ext4",
+}
 
 
 def backend_config(kind: str, **spec: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from typing import Any
 import jsonschema
 from jsonschema import exceptions as jsonschema_exc
 
+from fakecloud.api.validation import error_detail, number_string_bounds
 from fakecloud.nova import exception
 
 NAME_REASON = "printable characters. Can not start or end with whitespace."
@@ -83,34 +84,8 @@ def _validate_base64(instance: Any) -> bool:
     return True
 
 
-def _number_from_str(instance: Any) -> Any:
-    try:
-        return int(instance)
-    except (ValueError, TypeError):
-        try:
-            return float(instance)
-        except (ValueError, TypeError):
-            return None
-
-
 _BASE = jsonschema.Draft202012Validator
-
-
-def _minimum(validator: Any, minimum: Any, instance: Any, schema: Any) -> Any:
-    value = _number_from_str(instance)
-    if value is None:
-        return
-    yield from _BASE.VALIDATORS["minimum"](validator, minimum, value, schema)
-
-
-def _maximum(validator: Any, maximum: Any, instance: Any, schema: Any) -> Any:
-    value = _number_from_str(instance)
-    if value is None:
-        return
-    yield from _BASE.VALIDATORS["maximum"](validator, maximum, value, schema)
-
-
-_NovaValidator = jsonschema.validators.extend(_BASE, {"minimum": _minimum, "maximum": _maximum})
+_NovaValidator = jsonschema.validators.extend(_BASE, number_string_bounds(_BASE))
 
 
 class SchemaValidator:
@@ -128,13 +103,8 @@ class SchemaValidator:
         except jsonschema_exc.ValidationError as ex:
             if isinstance(ex.cause, exception.InvalidName):
                 detail = ex.cause.format_message()
-            elif len(ex.path) > 0:
-                detail = (
-                    f"Invalid input for field/attribute {ex.path.pop()}. "
-                    f"Value: {ex.instance}. {ex.message}"
-                )
             else:
-                detail = ex.message
+                detail = error_detail(ex)
             raise exception.ValidationError(detail=detail) from None
         except TypeError as ex:
             raise exception.ValidationError(detail=str(ex)) from None

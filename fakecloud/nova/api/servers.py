@@ -24,6 +24,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
+from fakecloud.api.pagination import paginate
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
@@ -102,30 +103,11 @@ class ServersController:
             if req.arg("project_id"):
                 opts["project_id"] = req.arg("project_id")
         rows = self.compute_api.get_all(ctx, opts, all_tenants=all_tenants)
-        rows = self._paginate(req, rows)
+        rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=lambda r: r.uuid)
         prefix = req.link_prefix
         if not detail:
             return {"servers": [views.server_basic(prefix, r) for r in rows]}
         return {"servers": [self._detail(req, r) for r in rows]}
-
-    @staticmethod
-    def _paginate(req: Request, rows: list[Any]) -> list[Any]:
-        marker = req.arg("marker")
-        if marker:
-            ids = [r.uuid for r in rows]
-            if marker not in ids:
-                raise HttpError(400, f"marker [{marker}] not found")
-            rows = rows[ids.index(marker) + 1 :]
-        limit = req.arg("limit")
-        if limit is not None:
-            try:
-                count = int(limit)
-            except ValueError:
-                raise HttpError(400, "limit param must be an integer") from None
-            if count < 0:
-                raise HttpError(400, "limit param must be positive")
-            rows = rows[:count]
-        return rows
 
     def _detail(self, req: Request, instance: Any) -> dict[str, Any]:
         ctx = req.context

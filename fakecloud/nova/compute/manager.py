@@ -126,9 +126,7 @@ class ComputeManager:
         self, context: Any, image_id: str, instance: Any
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
-        event = compute_utils.EventReporter(
-            self.db, context, instance.uuid, "compute_snapshot_instance", self.host
-        )
+        event = self._event(context, instance, "compute_snapshot_instance")
         try:
             try:
                 instance.task_state = states.IMAGE_SNAPSHOT
@@ -266,9 +264,7 @@ class ComputeManager:
         self, context: Any, instance: Any, image: dict[str, Any] | None
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
-        event = compute_utils.EventReporter(
-            self.db, context, instance.uuid, "compute_build_and_run_instance", self.host
-        )
+        event = self._event(context, instance, "compute_build_and_run_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "create.start")
             instance.task_state = states.BLOCK_DEVICE_MAPPING
@@ -310,6 +306,18 @@ class ComputeManager:
             return
         event.finish()
 
+    def _event(self, context: Any, instance: Any, name: str) -> compute_utils.EventReporter:
+        """Start the instance action event `name` on this host (``wrap_instance_event``)."""
+        return compute_utils.EventReporter(self.db, context, instance.uuid, name, self.host)
+
+    def _task_failed(
+        self, instance: Any, event: compute_utils.EventReporter, exc: Exception
+    ) -> None:
+        """A task failed: the server goes to ERROR (unless it is gone), the event records why."""
+        if not isinstance(exc, exception.InstanceNotFound):
+            self._set_error(instance, exc)
+        event.finish(exc)
+
     def _set_error(self, instance: Any, exc: BaseException) -> None:
         self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
         try:
@@ -327,9 +335,7 @@ class ComputeManager:
 
     def _terminate(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
         instance = self._receive(instance)
-        event = compute_utils.EventReporter(
-            self.db, context, instance.uuid, "compute_terminate_instance", self.host
-        )
+        event = self._event(context, instance, "compute_terminate_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "delete.start")
             if self.kernel.switches.instance_snapshot_branch:
@@ -363,7 +369,7 @@ class ComputeManager:
         notify: str,
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
-        event = compute_utils.EventReporter(self.db, context, instance.uuid, event_name, self.host)
+        event = self._event(context, instance, event_name)
         try:
             self.notifier.instance_usage(self.host, instance, f"{notify}.start")
             yield from driver_call(instance)
@@ -499,9 +505,7 @@ class ComputeManager:
 
     def _shelve(self, context: Any, instance: Any, image_id: str) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
-        event = compute_utils.EventReporter(
-            self.db, context, instance.uuid, "compute_shelve_instance", self.host
-        )
+        event = self._event(context, instance, "compute_shelve_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "shelve.start")
             yield from self.driver.power_off(instance)
@@ -529,9 +533,7 @@ class ComputeManager:
             yield from compute_utils.delete_image(
                 context, self.image_api, image_id, self.kernel, self.actor
             )
-            if not isinstance(exc, exception.InstanceNotFound):
-                self._set_error(instance, exc)
-            event.finish(exc)
+            self._task_failed(instance, event, exc)
             return
         event.finish()
 
@@ -541,17 +543,13 @@ class ComputeManager:
 
     def _shelve_offload_rpc(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
-        event = compute_utils.EventReporter(
-            self.db, context, instance.uuid, "compute_shelve_offload_instance", self.host
-        )
+        event = self._event(context, instance, "compute_shelve_offload_instance")
         try:
             if instance.vm_state != states.SHELVED:
                 yield from self.driver.power_off(instance)
             yield from self._shelve_offload(instance)
         except Exception as exc:  # noqa: BLE001
-            if not isinstance(exc, exception.InstanceNotFound):
-                self._set_error(instance, exc)
-            event.finish(exc)
+            self._task_failed(instance, event, exc)
             return
         event.finish()
 
@@ -577,9 +575,7 @@ class ComputeManager:
         self, context: Any, instance: Any, image: dict[str, Any] | None
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
-        event = compute_utils.EventReporter(
-            self.db, context, instance.uuid, "compute_unshelve_instance", self.host
-        )
+        event = self._event(context, instance, "compute_unshelve_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "unshelve.start")
             instance.task_state = states.SPAWNING
@@ -599,9 +595,7 @@ class ComputeManager:
             self.notifier.instance_usage(self.host, instance, "unshelve.end")
         except Exception as exc:  # noqa: BLE001
             self.driver.destroy(instance)
-            if not isinstance(exc, exception.InstanceNotFound):
-                self._set_error(instance, exc)
-            event.finish(exc)
+            self._task_failed(instance, event, exc)
             return
         event.finish()
 

@@ -1,0 +1,41 @@
+"""Marker-and-limit pagination of a sorted list, as Nova's and Cinder's list calls do it.
+
+>>> paginate(["a", "b", "c"], "a", "1", key=str)
+['b']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fakecloud.api.http import HttpError
+
+
+def paginate(
+    rows: list[Any],
+    marker: str | None,
+    limit: str | None,
+    *,
+    key: Callable[[Any], str],
+    prefix: str = "",
+) -> list[Any]:
+    """The rows after the one whose ``key`` is `marker` (exclusive), at most `limit` of them.
+
+    A marker matching no row or a limit that is no integer, or negative, is a 400 whose message
+    starts with `prefix` (Cinder's ``"Invalid input received: "``, nothing for Nova).
+    """
+    if marker is not None:
+        ids = [key(row) for row in rows]
+        if marker not in ids:
+            raise HttpError(400, f"{prefix}marker [{marker}] not found")
+        rows = rows[ids.index(marker) + 1 :]
+    if limit is not None:
+        try:
+            count = int(limit)
+        except ValueError:
+            raise HttpError(400, f"{prefix}limit param must be an integer") from None
+        if count < 0:
+            raise HttpError(400, f"{prefix}limit param must be positive")
+        rows = rows[:count]
+    return rows
