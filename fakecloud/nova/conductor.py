@@ -26,16 +26,11 @@ class Conductor:
 
     def select_host(self) -> str:
         """The up compute host with the fewest live servers (`NoValidHost` if none is up)."""
-        load: dict[str, int] = {}
-        for name in self.nova.hosts:
-            if self.kernel.rpc.is_up(f"compute.{name}"):
-                load[name] = 0
-        if not load:
+        is_up = self.kernel.rpc.is_up
+        host = self.db.least_loaded(self.nova.hosts, lambda name: is_up(f"compute.{name}"))
+        if host is None:
             raise exception.NoValidHost(reason="")
-        for row in self.db.instances.values():
-            if not row.deleted and row.host in load:
-                load[row.host] += 1
-        return min(load, key=lambda name: (load[name], name))
+        return host
 
     def schedule_and_build_instances(
         self, context: Any, instance: Any, image: dict[str, Any] | None

@@ -8,10 +8,16 @@ here, and the second gets `UnexpectedTaskStateError`.
 
 Every change of vm_state, task_state or power_state goes through its `StateMachine`, traced
 with the actor that made it (``nova-api``, ``nova-compute:cmp-1``).
+
+Live rows are also indexed by host and counted per project (instances, cores, ram), updated
+here where rows are created, moved and destroyed, so quota checks and scheduling do not scan
+every server of the cloud.
 """
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable, Collection
 from typing import Any
 
 from fakecloud.nova import exception, states
@@ -41,6 +47,16 @@ class NovaDB:
         self.faults: dict[str, list[InstanceFault]] = {}
         self._bdm_seq = 0
         self._action_seq = 0
+        #: host -> {uuid: row} of the live rows on it.
+        self._by_host: dict[str, dict[str, Instance]] = {}
+        #: (load, host) entries, pushed at every change of a host's load; an entry whose load
+        #: is no longer the host's is stale and dropped when it surfaces (see `least_loaded`).
+        self._load_heap: list[tuple[int, str]] = []
+        self._heap_hosts: set[str] = set()
+        #: uuid -> creation rank (the DB's id order).
+        self._order: dict[str, int] = {}
+        #: project id -> [instances, cores, ram] of its live rows.
+        self._usage: dict[str, list[int]] = {}
 
     # -- instances ---------------------------------------------------------------------------
 
@@ -48,7 +64,10 @@ class NovaDB:
         """Store a new row and return a working copy of it."""
         inst._db = self
         inst.created_at = inst.updated_at = self.kernel.now
+        self._order[inst.uuid] = len(self.instances)
         self.instances[inst.uuid] = inst
+        self._count(inst, 1)
+        self._place(inst, inst.host)
         self.kernel.trace.emit(
             "state",
             actor,
@@ -108,8 +127,14 @@ class NovaDB:
             elif name in ("system_metadata", "metadata"):
                 setattr(row, name, dict(value))
             else:
-                setattr(row, name, value)
+                self._set(row, name, value)
         row.updated_at = kernel.now
+
+    def _set(self, row: Instance, name: str, value: Any) -> None:
+        if name == "host" and not row.deleted:
+            self._unplace(row)
+            self._place(row, value)
+        setattr(row, name, value)
 
     def instance_force(
         self, uuid: str, actor: str, machines: dict[str, Any], **values: Any
@@ -121,7 +146,7 @@ class NovaDB:
             if table is not None:
                 table.move(self.kernel, row, value, actor=actor, field=name, subject=uuid)
             else:
-                setattr(row, name, value)
+                self._set(row, name, value)
         row.updated_at = self.kernel.now
 
     def instance_destroy(self, inst: Instance, actor: str) -> None:
@@ -137,14 +162,65 @@ class NovaDB:
         states.VM_STATE.move(
             self.kernel, row, states.DELETED, actor=actor, field="vm_state", subject=row.uuid
         )
+        self._count(row, -1)
+        self._unplace(row)
         row.deleted = True
         row.deleted_at = row.terminated_at = row.updated_at = now
         for bdm in self.bdms.pop(row.uuid, []):
             bdm.attachment_id = None
 
     def instances_on_host(self, host: str) -> list[Instance]:
-        """Live rows on `host`."""
-        return [i for i in self.instances.values() if not i.deleted and i.host == host]
+        """Live rows on `host` (in creation order, as the DB returns them)."""
+        rows = self._by_host.get(host, {}).values()
+        return sorted(rows, key=lambda row: self._order[row.uuid])
+
+    def host_load(self, host: str) -> int:
+        """How many live rows are on `host`."""
+        return len(self._by_host.get(host, ()))
+
+    def least_loaded(self, hosts: Collection[str], usable: Callable[[str], bool]) -> str | None:
+        """The usable host of `hosts` with the fewest live rows, ties by name (None if none)."""
+        heap = self._load_heap
+        if len(self._heap_hosts) < len(hosts):
+            for name in hosts:
+                if name not in self._heap_hosts:
+                    self._heap_hosts.add(name)
+                    heapq.heappush(heap, (self.host_load(name), name))
+        skipped = []
+        found = None
+        while heap:
+            load, name = heap[0]
+            if name not in hosts or load != self.host_load(name):
+                heapq.heappop(heap)
+            elif not usable(name):
+                skipped.append(heapq.heappop(heap))
+            else:
+                found = name
+                break
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+        return found
+
+    def project_usage(self, project_id: str | None) -> tuple[int, int, int]:
+        """``(instances, cores, ram)`` used by the live rows of a project."""
+        return tuple(self._usage.get(project_id, (0, 0, 0)))  # type: ignore[return-value]
+
+    def _count(self, row: Instance, sign: int) -> None:
+        usage = self._usage.setdefault(row.project_id, [0, 0, 0])
+        usage[0] += sign
+        usage[1] += sign * row.flavor.vcpus
+        usage[2] += sign * row.flavor.memory_mb
+
+    def _place(self, row: Instance, host: str | None) -> None:
+        if host is not None:
+            rows = self._by_host.setdefault(host, {})
+            rows[row.uuid] = row
+            heapq.heappush(self._load_heap, (len(rows), host))
+
+    def _unplace(self, row: Instance) -> None:
+        rows = self._by_host.get(row.host) if row.host is not None else None
+        if rows is not None and rows.pop(row.uuid, None) is not None:
+            heapq.heappush(self._load_heap, (len(rows), row.host))
 
     # -- block device mappings ---------------------------------------------------------------
 

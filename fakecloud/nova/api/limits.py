@@ -83,15 +83,11 @@ class LimitsController:
 
     def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
         cfg = self.nova.config
-        mine = [
-            i
-            for i in self.nova.db.instances.values()
-            if not i.deleted and i.project_id == project_id
-        ]
+        instances, cores, ram = self.nova.db.project_usage(project_id)
         out = {
-            "instances": (cfg.quota_instances, len(mine)),
-            "cores": (cfg.quota_cores, sum(i.flavor.vcpus for i in mine)),
-            "ram": (cfg.quota_ram, sum(i.flavor.memory_mb for i in mine)),
+            "instances": (cfg.quota_instances, instances),
+            "cores": (cfg.quota_cores, cores),
+            "ram": (cfg.quota_ram, ram),
             "metadata_items": (cfg.quota_metadata_items, 0),
         }
         for name, limit in _FIXED_LIMITS.items():

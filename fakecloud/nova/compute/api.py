@@ -540,15 +540,11 @@ class API:
 
     def _check_quota(self, context: Any, flavor: Any) -> None:
         cfg = self.config
-        mine = [
-            i
-            for i in self.db.instances.values()
-            if not i.deleted and i.project_id == context.project_id
-        ]
+        instances, cores, ram = self.db.project_usage(context.project_id)
         wanted = {
-            "instances": (1, len(mine), cfg.quota_instances),
-            "cores": (flavor.vcpus, sum(i.flavor.vcpus for i in mine), cfg.quota_cores),
-            "ram": (flavor.memory_mb, sum(i.flavor.memory_mb for i in mine), cfg.quota_ram),
+            "instances": (1, instances, cfg.quota_instances),
+            "cores": (flavor.vcpus, cores, cfg.quota_cores),
+            "ram": (flavor.memory_mb, ram, cfg.quota_ram),
         }
         for resource, (req, used, allowed) in wanted.items():
             if allowed >= 0 and used + req > allowed:
