@@ -228,10 +228,15 @@ _OMIT = ("self", "schema", "protected", "virtual_size", "file", "tags")
 
 
 def _translate_to_glance(image_meta: dict[str, Any]) -> dict[str, Any]:
-    """``_convert_to_string`` + ``_remove_read_only`` + ``_convert_to_v2``."""
-    meta = copy.deepcopy(image_meta)
+    """``_convert_to_string`` + ``_remove_read_only`` + ``_convert_to_v2``.
+
+    Only the top level and ``properties`` are changed, so copying those two suffices (nested
+    values are serialised to strings, never edited).
+    """
+    meta = dict(image_meta)
     props = meta.get("properties")
     if props:
+        props = meta["properties"] = dict(props)
         for attr in _CONVERT_PROPS:
             if attr in props and not isinstance(props[attr], str):
                 props[attr] = json.dumps(props[attr])
@@ -469,8 +474,9 @@ class API:
     ) -> Generator[Any, Any, dict[str, Any]]:
         """``API.create`` → ``GlanceImageServiceV2.create`` (see the module doc)."""
         force_activate = data is None and image_meta.get("size") == 0
-        image_meta = copy.deepcopy(image_meta)
-        sharing_member_id = image_meta.get("properties", {}).pop("instance_owner", None)
+        image_meta = dict(image_meta)  # the caller's dicts stay as they were
+        image_meta["properties"] = dict(image_meta.get("properties") or {})
+        sharing_member_id = image_meta["properties"].pop("instance_owner", None)
         location_data = image_meta.pop("location_data", None)
         sent = _translate_to_glance(image_meta)
         try:

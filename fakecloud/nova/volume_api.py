@@ -66,7 +66,6 @@ Error names for fault rules: ``CinderConnectionFailed`` (Cinder unreachable) and
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -257,7 +256,7 @@ def _untranslate_volume_summary_view(
     d["bootable"] = bool(vol.bootable)
     d["volume_metadata"] = dict(vol.metadata)
     if vol.volume_image_metadata:
-        d["volume_image_metadata"] = copy.deepcopy(vol.volume_image_metadata)
+        d["volume_image_metadata"] = dict(vol.volume_image_metadata)  # str -> str
     if version >= SHARED_TARGETS:
         d["shared_targets"] = False
         d["service_uuid"] = None
