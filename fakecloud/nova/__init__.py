@@ -49,6 +49,9 @@ class Nova:
         self.glance = glance
         self.db = NovaDB(kernel)
         self.flavors: dict[str, Flavor] = {f.flavorid: f for f in DEFAULT_FLAVORS}
+        #: The scheduler hints each server was booted with (its RequestSpec's, as Nova keeps
+        #: them: every value a list of strings), shown from microversion 2.100.
+        self.scheduler_hints: dict[str, dict[str, list[str]]] = {}
         self.volume_api = _volume_api(cinder)
         self.image_api = _image_api(glance)
         self.compute_rpcapi = ComputeAPI(kernel, self)

@@ -356,3 +356,32 @@ def test_image_bdm_property_is_json(env: NovaEnv):
     assert json.loads(image["block_device_mapping"])[0]["snapshot_id"] == snap_id
     assert image["bdm_v2"] == "True"
     assert image["status"] == "active" and image["size"] == 0
+
+
+def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
+    env = NovaEnv("upstream")
+    body = {
+        "server": {
+            "name": "hinted",
+            "flavorRef": "1",
+            "imageRef": env.image.id,
+            "networks": "none",
+        },
+        "os:scheduler_hints": {"group": "g1", "different_host": ["a", "b"]},
+    }
+    r = env.cloud.request("compute", "POST", "/v2.1/servers", body=body, microversion="2.100")
+    assert r.status == 202, r.json()
+    sid = r.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    show = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}", microversion="2.100")
+    assert show.json()["server"]["scheduler_hints"] == {
+        "group": ["g1"],
+        "different_host": ["a", "b"],
+    }
+    detail = env.cloud.request("compute", "GET", "/v2.1/servers/detail", microversion="2.100")
+    assert detail.json()["servers"][0]["scheduler_hints"] == {
+        "group": ["g1"],
+        "different_host": ["a", "b"],
+    }
+    older = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}", microversion="2.99")
+    assert "scheduler_hints" not in older.json()["server"]

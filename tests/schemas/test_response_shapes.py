@@ -229,16 +229,7 @@ _LAST = {key: "2.35" for key in nova.ROUTES if key[1].startswith("/images")}
 
 
 def _xfail(key: Any, mv: str) -> Any:
-    """The known mismatches, as strict xfails."""
-    if key in (("GET", "/servers/detail"), ("GET", "/servers/{server_id}")) and _v(mv) >= (
-        2,
-        100,
-    ):
-        return pytest.mark.xfail(
-            strict=True,
-            reason="2.100 requires 'scheduler_hints' in the server body; fakecloud does not "
-            "store the hints a server was booted with, so it cannot show them",
-        )
+    """The known mismatches, as strict xfails (none left for compute routes)."""
     return None
 
 

@@ -113,7 +113,7 @@ class ServersController:
         ctx = req.context
         target = {"project_id": instance.project_id}
         extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
-        return views.server_detail(
+        server = views.server_detail(
             self.fmt,
             req.link_prefix,
             instance,
@@ -123,6 +123,9 @@ class ServersController:
             fault=self.db.fault_latest(instance.uuid),
             bdms=self.db.bdms_by_instance(instance.uuid),
         )
+        if req.microversion >= "2.100":
+            server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
+        return server
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``."""
@@ -159,6 +162,8 @@ class ServersController:
         image_ref = server.get("imageRef") or None
         if image_ref is None and not bdm_specs:
             raise HttpError(400, "Invalid imageRef provided.")
+        hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
+        hints = {k: v if isinstance(v, list) else [v] for k, v in hints.items()}
         count = int(server.get("max_count") or server.get("min_count") or 1)
         instances = []
         try:
@@ -181,6 +186,7 @@ class ServersController:
                     launch_index=index,
                 )
                 instances.append(instance)
+                self.nova.scheduler_hints[instance.uuid] = hints
         except exception.ImageNotFound:
             raise HttpError(400, "Can not find requested image") from None
         except exception.OverQuota as exc:
