@@ -470,21 +470,15 @@ class API:
             self.config.non_inheritable(),
             extra_properties=metadata,
         )
-        instance.task_state = states.IMAGE_PENDING_UPLOAD
-        try:
-            instance.save(expected_task_state=[None])
-        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as ex:
-            yield from compute_utils.delete_image(
-                context, self.image_api, image_meta["id"], self.kernel, API_ACTOR
-            )
-            attr, state = "task_state", states.DELETING
-            if type(ex) is exception.InstanceNotFound:
-                attr, state = "vm_state", states.DELETED
-            raise exception.InstanceInvalidState(
-                attr=attr, instance_uuid=instance.uuid, state=state, method="snapshot"
-            ) from None
-        # Any other UnexpectedTaskStateError propagates (a 500, the image left queued), as
-        # compute_api.snapshot does.
+        yield from compute_utils.claim_for_snapshot(
+            context,
+            instance,
+            image_meta,
+            states.IMAGE_PENDING_UPLOAD,
+            self.image_api,
+            self.kernel,
+            API_ACTOR,
+        )
         snap.uploading_image_id = image_meta["id"]
         self.db.action_start(context, instance.uuid, CREATE_IMAGE)
         self.compute_rpcapi.upload_instance_snapshot(context, instance, snap.id, image_meta["id"])

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import inspect
 import re
 import uuid as uuidlib
 from collections.abc import Callable, Generator
@@ -205,20 +204,15 @@ class API:
             self.config.non_inheritable(),
             extra_properties=extra_properties,
         )
-        instance.task_state = states.IMAGE_SNAPSHOT_PENDING
-        try:
-            instance.save(expected_task_state=[None])
-        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as ex:
-            yield from compute_utils.delete_image(
-                context, self.image_api, image_meta["id"], self.kernel, API_ACTOR
-            )
-            attr, state = "task_state", states.DELETING
-            if type(ex) is exception.InstanceNotFound:
-                attr, state = "vm_state", states.DELETED
-            raise exception.InstanceInvalidState(
-                attr=attr, instance_uuid=instance.uuid, state=state, method="snapshot"
-            ) from None
-        # Any other UnexpectedTaskStateError propagates: a 500, and the image stays queued.
+        yield from compute_utils.claim_for_snapshot(
+            context,
+            instance,
+            image_meta,
+            states.IMAGE_SNAPSHOT_PENDING,
+            self.image_api,
+            self.kernel,
+            API_ACTOR,
+        )
         self._record_action_start(context, instance, CREATE_IMAGE)
         self.compute_rpcapi.snapshot_instance(context, instance, image_meta["id"])
         return image_meta
@@ -230,25 +224,14 @@ class API:
         name: str,
         extra_properties: dict[str, Any] | None = None,
     ) -> Generator[Any, Any, dict[str, Any]]:
-        """Snapshot a volume-backed server (spec 3.4), in `fakecloud.nova.compute.volume_backed`.
-
-        That module defines ``snapshot_volume_backed(compute_api, context, instance, name,
-        extra_properties)`` as a generator, decorated with
-        ``check_instance_state(vm_state=...)`` of this module.
-        """
-        try:
-            module = importlib.import_module("fakecloud.nova.compute.volume_backed")
-        except ModuleNotFoundError as exc:
-            if exc.name != "fakecloud.nova.compute.volume_backed":
-                raise
-            raise NotImplementedError(
-                "the volume-backed snapshot path (fakecloud/nova/compute/volume_backed.py) "
-                "is not built yet"
-            ) from None
-        result = module.snapshot_volume_backed(self, context, instance, name, extra_properties)
-        if inspect.isgenerator(result):
-            result = yield from result
-        return result
+        """Snapshot a volume-backed server (spec 3.4): `fakecloud.nova.compute.volume_backed`."""
+        # Imported late (it imports this module), and by name, so a test can stand in for it.
+        module = importlib.import_module("fakecloud.nova.compute.volume_backed")
+        return (
+            yield from module.snapshot_volume_backed(
+                self, context, instance, name, extra_properties
+            )
+        )
 
     # -- server life cycle -------------------------------------------------------------------
 

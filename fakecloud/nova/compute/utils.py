@@ -12,7 +12,7 @@ import traceback as tb
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import exception
+from fakecloud.nova import exception, states
 
 SM_IMAGE_PROP_PREFIX = "image_"
 SM_INHERITABLE_KEYS = ("min_ram", "min_disk", "disk_format", "container_format")
@@ -149,6 +149,35 @@ def delete_image(
         kernel.trace.emit(
             "log", actor, image_id, level="warning", message=f"Error deleting image: {exc}"
         )
+
+
+def claim_for_snapshot(
+    context: Any,
+    instance: Any,
+    image_meta: dict[str, Any],
+    task_state: str,
+    image_api: Any,
+    kernel: Any,
+    actor: str,
+) -> Generator[Any, Any, None]:
+    """Move the server's task_state from None to `task_state` (compare-and-swap), after its
+    snapshot image was created, as ``compute_api.snapshot`` does.
+
+    A server deleted meanwhile: the image is deleted and `InstanceInvalidState` raised (409,
+    "vm_state deleted" or "task_state deleting"). Any other `UnexpectedTaskStateError`
+    propagates: a 500, and the image stays queued (spec §7).
+    """
+    instance.task_state = task_state
+    try:
+        instance.save(expected_task_state=[None])
+    except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as ex:
+        yield from delete_image(context, image_api, image_meta["id"], kernel, actor)
+        attr, state = "task_state", states.DELETING
+        if type(ex) is exception.InstanceNotFound:
+            attr, state = "vm_state", states.DELETED
+        raise exception.InstanceInvalidState(
+            attr=attr, instance_uuid=instance.uuid, state=state, method="snapshot"
+        ) from None
 
 
 def get_root_bdm(bdms: list[Any]) -> Any:
