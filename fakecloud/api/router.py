@@ -1,8 +1,10 @@
 """Routing: a table of (method, path template) → handler, one per service.
 
 Templates use ``{name}`` for one path segment: ``/v3/{project_id}/snapshots/{snapshot_id}``.
-A path that matches no template is a 404; one that matches a template but not its method is a
-405 with an ``Allow`` header, as real OpenStack routers answer.
+A request no route serves raises `NoRoute`: a 404 when no template matches the path, a 405
+with an ``Allow`` header when one matches but not its method. That is Glance's answer; each
+service renders it its own way (`ApiService.no_route`): Nova's and Cinder's routers answer 404
+for both.
 
 Handlers take the `Request` and return a `Response`; a handler that needs virtual time (an RPC
 call, a wait) is a generator function and the caller drives it on the simulation clock.
@@ -51,7 +53,7 @@ class Router:
         return register
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
-        """The route serving `method` `path` and its parameters, or an `HttpError` 404/405."""
+        """The route serving `method` `path` and its parameters, or `NoRoute`."""
         parts = tuple(s for s in path.strip("/").split("/") if s)
         allowed: list[str] = []
         for route in self._by_length.get(len(parts), ()):
@@ -61,13 +63,22 @@ class Router:
             if route.method == method.upper():
                 return route, params
             allowed.append(route.method)
+        raise NoRoute(sorted(set(allowed)))
+
+
+class NoRoute(HttpError):
+    """No route serves this method and path; `allowed` lists the methods the path has."""
+
+    def __init__(self, allowed: list[str]):
+        self.allowed = allowed
         if allowed:
-            raise HttpError(
+            super().__init__(
                 405,
                 "The method specified is not allowed for this resource.",
-                headers={"Allow": ", ".join(sorted(set(allowed)))},
+                headers={"Allow": ", ".join(allowed)},
             )
-        raise HttpError(404, "The resource could not be found.")
+        else:
+            super().__init__(404, "The resource could not be found.")
 
 
 def _bind(template: tuple[str, ...], parts: tuple[str, ...]) -> dict[str, str] | None:

@@ -20,7 +20,7 @@ from typing import Any
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
-from fakecloud.api.router import Router
+from fakecloud.api.router import NoRoute, Router
 
 
 class ApiService:
@@ -44,6 +44,13 @@ class ApiService:
         """The 500 a real service answers for an exception no handler caught."""
         return HttpError(500, f"Unexpected API Error. {type(exc).__name__}: {exc}")
 
+    def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
+        """The answer to a request no route serves: `error` (404, or 405 with ``Allow``) as
+        this service's fault; `detail` (fakecloud's explanation) is added to its message."""
+        if detail:
+            error = HttpError(error.status, f"{error.message} ({detail})", headers=error.headers)
+        return self.render_fault(error)
+
     def versioned(self, req: Request) -> bool:
         """Whether this request goes through microversion negotiation (not version docs)."""
         return self.versions is not None
@@ -61,10 +68,14 @@ class ApiService:
             user=getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
         )
         try:
+            route, req.params = self.router.match(req.method, req.path)
+        except NoRoute as error:
+            # The router answers before any controller negotiates a microversion.
+            return self._finish(req, self.no_route(req, error), {})
+        try:
             if self.versioned(req):
                 req.microversion = self.versions.negotiate(req.headers)
                 extra = self.versions.headers(req.microversion)
-            route, req.params = self.router.match(req.method, req.path)
             result = route.handler(req)
         except VersionNotAcceptable as error:
             return self._finish(req, self.render_fault(error), {})

@@ -21,9 +21,11 @@ import inspect
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
+from fakecloud.api import webob
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
 from fakecloud.api.pagination import paginate
+from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, policy, views
 from fakecloud.cinder.validation import SNAPSHOT_METADATA_CREATE, SNAPSHOT_METADATA_UPDATE, validate
@@ -89,6 +91,11 @@ class CinderApi(ApiService):
     def unexpected(self, exc: BaseException) -> HttpError:
         """``FaultWrapper``'s 500: a generic text, nothing internal."""
         return HttpError(500, faults.GENERIC[500])
+
+    def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
+        """``oslo_service.wsgi.Router._dispatch``: a bare ``webob.exc.HTTPNotFound()`` for any
+        method and path no route serves (never a 405, not a Cinder fault body)."""
+        return webob.render(webob.HTTPNotFound(detail), req.headers, req.method)
 
     # -- routing -----------------------------------------------------------------------------
 

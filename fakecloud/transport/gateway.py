@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import Headers, HttpError, Request, Response
+from fakecloud.api.router import NoRoute
 from fakecloud.transport.auth import authenticate, stamp_request_id
 from fakecloud.transport.endpoints import HOSTS, entry, host_url, netloc
 
@@ -187,16 +188,11 @@ class Gateway:
     def _explain_404(self, api: Any, req: Request, response: Response) -> Response:
         try:
             api.router.match(req.method, req.path)
-        except HttpError as miss:
-            if miss.status != 404:
+        except NoRoute as miss:
+            detail = f"fakecloud: the {api.name} service has no route for {req.method} {req.path}"
+            explained = api.no_route(req, miss, detail)
+            if explained.status != 404:
                 return response
-            explained = api.render_fault(
-                HttpError(
-                    404,
-                    f"The resource could not be found. (fakecloud: the {api.name} service has "
-                    f"no route for {req.method} {req.path})",
-                )
-            )
             for key, value in response.headers.items():
                 explained.headers.setdefault(key, value)
             return explained

@@ -122,6 +122,13 @@ def test_unknown_action_and_malformed_bodies_are_400(cloud):
     assert fault(resp) == ("badRequest", 400, "Malformed request body")
 
 
-def test_unknown_path_is_404_item_not_found(cloud):
-    resp = call(cloud, "GET", "frobnicators")
-    assert fault(resp) == ("itemNotFound", 404, "The resource could not be found.")
+def test_unknown_path_or_method_is_webobs_bare_404(cloud):
+    # oslo_service.wsgi.Router._dispatch returns webob.exc.HTTPNotFound(), never a 405.
+    for method, path in (("GET", "frobnicators"), ("PATCH", "volumes"), ("POST", "types")):
+        resp = call(cloud, method, path, headers={"Accept": "application/json"})
+        assert resp.status == 404
+        assert resp.json() == {
+            "message": "The resource could not be found.<br /><br />\n\n\n",
+            "code": "404 Not Found",
+            "title": "Not Found",
+        }

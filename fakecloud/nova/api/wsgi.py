@@ -20,7 +20,9 @@ import traceback
 from collections.abc import Callable, Generator
 from typing import Any
 
+from fakecloud.api import webob
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.nova import exception
 from fakecloud.nova.api.views import LinkBase
@@ -89,6 +91,11 @@ class NovaApiService(ApiService):
     def unexpected(self, exc: BaseException) -> HttpError:
         """Nova's 500 body (for anything the controllers' translation did not see)."""
         return unexpected_error(exc)
+
+    def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
+        """``nova.api.wsgi.Router._dispatch``: a bare ``webob.exc.HTTPNotFound()`` for any
+        method and path no route serves — never a 405, and not a Nova fault body."""
+        return webob.render(webob.HTTPNotFound(detail), req.headers, req.method)
 
     def dispatch(self, req: Request) -> Any:
         """Authenticate (keystonemiddleware), give the request its id, then route it."""
