@@ -42,6 +42,8 @@ class NovaConfig:
     """``[glance] api_servers`` (first one used); empty: the image endpoint of the catalog."""
     compute_link_prefix: str = ""
     """``[api] compute_link_prefix``: base of the links in responses (empty: the request's)."""
+    max_limit: int = 1000
+    """``[api] max_limit``: the most items one page of a list answer holds."""
     non_inheritable_image_properties: str = "cache_in_nova,bittorrent"
     """Comma-separated, as the real list option."""
 

@@ -17,6 +17,7 @@ every server of the cloud.
 from __future__ import annotations
 
 import heapq
+import uuid as uuidlib
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -228,6 +229,10 @@ class NovaDB:
         """Store a mapping of a server."""
         self._bdm_seq += 1
         bdm.id = self._bdm_seq
+        if not bdm.uuid:
+            # Its own stream per mapping, so the cloud's id sequence is not shifted.
+            bits = self.kernel.streams(f"nova.bdm.{bdm.id}").getrandbits(128)
+            bdm.uuid = str(uuidlib.UUID(int=bits, version=4))
         self.bdms.setdefault(bdm.instance_uuid, []).append(bdm)
         return bdm
 

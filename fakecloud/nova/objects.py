@@ -261,6 +261,7 @@ class BlockDeviceMapping:
     attachment_id: str | None = None
     connection_info: str | None = None
     id: int = 0
+    uuid: str = ""
 
     @property
     def is_volume(self) -> bool:

@@ -32,6 +32,9 @@ EXTENDED_SERVER_ATTRIBUTES = "os_compute_api:os-extended-server-attributes"
 INSTANCE_ACTIONS = "os_compute_api:os-instance-actions:%s"
 LIMITS = "os_compute_api:limits"
 LIMITS_OTHER_PROJECT = "os_compute_api:limits:other_project"
+FLAVOR_EXTRA_SPECS = "os_compute_api:os-flavor-extra-specs:%s"
+VOLUMES_ATTACHMENTS = "os_compute_api:os-volumes-attachments:%s"
+CREATE_BACKUP = "os_compute_api:os-create-backup"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -75,6 +78,14 @@ UPSTREAM_RULES = (
     (INSTANCE_ACTIONS % "events:details", _ADMIN),
     (LIMITS, "@"),
     (LIMITS_OTHER_PROJECT, _ADMIN),
+    (FLAVOR_EXTRA_SPECS % "index", _READER),
+    (FLAVOR_EXTRA_SPECS % "show", _READER),
+    (FLAVOR_EXTRA_SPECS % "create", _ADMIN),
+    (FLAVOR_EXTRA_SPECS % "update", _ADMIN),
+    (FLAVOR_EXTRA_SPECS % "delete", _ADMIN),
+    (VOLUMES_ATTACHMENTS % "index", _READER),
+    (VOLUMES_ATTACHMENTS % "show", _READER),
+    (CREATE_BACKUP, _MEMBER),
 )
 
 #: Unscoped rules (no scope_types) among the above.

@@ -110,6 +110,36 @@ class SchemaValidator:
             raise exception.ValidationError(detail=str(ex)) from None
 
 
+class QueryValidator(SchemaValidator):
+    """``@validation.query_schema``: the query as ``{name: [values]}`` (``dict_of_lists``),
+    errors worded ``Invalid input for query parameters <name>. Value: <value>. <message>``."""
+
+    def validate(self, query: Any) -> None:
+        """Raise `ValidationError` for the first error of `query`, worded as Nova does."""
+        for error in self._validator.iter_errors(query):
+            if len(error.path) > 0:
+                detail = (
+                    f"Invalid input for query parameters {error.path.popleft()}. "
+                    f"Value: {error.instance}. {error.message}"
+                )
+            else:
+                detail = error.message
+            raise exception.ValidationError(detail=detail)
+
+
+@cache
+def query_validator(additional: bool, **params: str) -> QueryValidator:
+    """A query schema: the named parameters (each ``multi_params`` of the named type
+    ``"non_negative_integer"`` or ``"string"``), others allowed when `additional`."""
+    types = {"non_negative_integer": non_negative_integer, "string": {"type": "string"}}
+    schema = {
+        "type": "object",
+        "properties": {k: {"type": "array", "items": types[v]} for k, v in params.items()},
+        "additionalProperties": additional,
+    }
+    return QueryValidator(schema)
+
+
 # -- parameter types (``nova/api/validation/parameter_types.py``) -------------------------------
 
 name = {"type": "string", "format": "name", "minLength": 1, "maxLength": 255}
@@ -130,6 +160,12 @@ positive_integer = {
     "type": ["integer", "string"],
     "pattern": "^[0-9]*$",
     "minimum": 1,
+    "minLength": 1,
+}
+non_negative_integer = {
+    "type": ["integer", "string"],
+    "pattern": "^[0-9]*$",
+    "minimum": 0,
     "minLength": 1,
 }
 volume_size = {

@@ -13,12 +13,14 @@ from typing import Any
 
 from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api.flavors import FlavorsController
+from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
 from fakecloud.nova.api.images import ImagesController
 from fakecloud.nova.api.instance_actions import InstanceActionsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.versions import VersionsController
+from fakecloud.nova.api.volume_attachments import VolumeAttachmentController
 from fakecloud.nova.api.wsgi import NovaApiService
 
 #: Controllers written apart that add their routes with ``register(service)`` when present:
@@ -42,6 +44,8 @@ class ComputeApiService(NovaApiService):
         self.server_actions = ServerActionsController(nova, self.servers)
         self.instance_actions = InstanceActionsController(nova, self.servers)
         self.flavors = FlavorsController(nova)
+        self.flavor_extra_specs = FlavorExtraSpecsController(nova)
+        self.volume_attachments = VolumeAttachmentController(nova, self.servers)
         self.limits = LimitsController(nova)
         self.images = ImagesController(nova)
         self.versions_controller = VersionsController(nova, self)
@@ -62,9 +66,18 @@ class ComputeApiService(NovaApiService):
         ia = self.instance_actions
         self.add("GET", "/servers/{server_id}/os-instance-actions", ia.index)
         self.add("GET", "/servers/{server_id}/os-instance-actions/{request_id}", ia.show)
+        va = self.volume_attachments
+        self.add("GET", "/servers/{server_id}/os-volume_attachments", va.index)
+        self.add("GET", "/servers/{server_id}/os-volume_attachments/{volume_id}", va.show)
         self.add("GET", "/flavors", self.flavors.index)
         self.add("GET", "/flavors/detail", self.flavors.detail)
         self.add("GET", "/flavors/{flavor_id}", self.flavors.show)
+        es = self.flavor_extra_specs
+        self.add("GET", "/flavors/{flavor_id}/os-extra_specs", es.index)
+        self.add("POST", "/flavors/{flavor_id}/os-extra_specs", es.create)
+        self.add("GET", "/flavors/{flavor_id}/os-extra_specs/{key}", es.show)
+        self.add("PUT", "/flavors/{flavor_id}/os-extra_specs/{key}", es.update)
+        self.add("DELETE", "/flavors/{flavor_id}/os-extra_specs/{key}", es.delete)
         self.add("GET", "/limits", self.limits.index)
         self.add("GET", "/images", self.images.index)
         self.add("GET", "/images/detail", self.images.detail)

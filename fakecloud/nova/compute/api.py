@@ -647,4 +647,8 @@ def _volume_image_meta(volume: dict[str, Any]) -> dict[str, Any]:
 
 def _bdm_fields(spec: dict[str, Any]) -> dict[str, Any]:
     allowed = BlockDeviceMapping.__dataclass_fields__
-    return {k: v for k, v in spec.items() if k in allowed and k != "instance_uuid"}
+    return {k: v for k, v in spec.items() if k in allowed and k not in _DB_ONLY}
+
+
+#: Mapping fields the database fills in, never taken from a request or an image.
+_DB_ONLY = ("instance_uuid", "id", "uuid")
