@@ -1,6 +1,9 @@
 """The image proxy (``nova/api/openstack/compute/images.py``): ``GET /images``,
 ``/images/detail``, ``GET`` and ``DELETE /images/{id}``, through Nova's Glance client.
 
+The lists pass ``limit``, ``marker`` and ``page_size`` on to Glance (``get_pagination_params``)
+and add an ``images_links`` ``next`` link when the page is full.
+
 Deprecated at 2.36: from 2.36 on these paths answer 404 as if they did not exist.
 """
 
@@ -12,7 +15,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.nova import exception
-from fakecloud.nova.api import views
+from fakecloud.nova.api import schemas, views
 
 MAX_PROXY_API_SUPPORT_VERSION = Version(2, 35)
 SUPPORTED_FILTERS = {
@@ -60,21 +63,47 @@ class ImagesController:
         return Response(204)
 
     def index(self, req: Request) -> Generator[Any, Any, Response]:
-        """``GET /images``."""
+        """``GET /images``: a page of Glance's list (``limit``, ``marker``, ``page_size``)."""
         self._check_version(req)
         images = yield from self._list(req)
         prefix, glance = req.link_prefix, self.nova.glance_url()
-        return Response(200, {"images": [views.image_basic(prefix, glance, i) for i in images]})
+        body = {"images": [views.image_basic(prefix, glance, i) for i in images]}
+        return Response(200, self._with_links(req, body, images, "images"))
 
     def detail(self, req: Request) -> Generator[Any, Any, Response]:
-        """``GET /images/detail``."""
+        """``GET /images/detail``: as ``GET /images``, each image in full."""
         self._check_version(req)
         images = yield from self._list(req)
         prefix, glance = req.link_prefix, self.nova.glance_url()
         items = [views.image_detail(self.fmt, prefix, glance, i) for i in images]
-        return Response(200, {"images": items})
+        return Response(200, self._with_links(req, {"images": items}, images, "images/detail"))
+
+    def _with_links(
+        self, req: Request, body: dict[str, Any], images: list[Any], collection: str
+    ) -> dict[str, Any]:
+        """``_list_view``: ``images_links`` (a ``next`` link) when the page is full."""
+        found = views.collection_links(
+            req.link_prefix,
+            req.query,
+            images,
+            collection,
+            self.nova.config.max_limit,
+            lambda image: image["id"],
+        )
+        if found:
+            body["images_links"] = found
+        return body
 
     def _list(self, req: Request) -> Generator[Any, Any, list[dict[str, Any]]]:
+        schemas.query_validator(
+            True, limit="positive_integer", page_size="positive_integer", offset="positive_integer"
+        ).validate(req.query)
+        page: dict[str, Any] = {}
+        for param in ("limit", "page_size"):
+            if req.arg(param) is not None:
+                page[param] = int(req.arg(param))
+        if req.arg("marker") is not None:
+            page["marker"] = req.arg("marker")
         filters: dict[str, Any] = {}
         for param, values in req.query.items():
             if param in SUPPORTED_FILTERS or param.startswith("property-"):
@@ -85,7 +114,7 @@ class ImagesController:
         if "status" in filters:
             filters["status"] = filters["status"].lower()
         try:
-            images = yield from self.nova.image_api.get_all(req.context, filters=filters)
+            images = yield from self.nova.image_api.get_all(req.context, filters=filters, **page)
         except exception.Invalid as exc:
             raise HttpError(400, exc.format_message()) from None
         return list(images)

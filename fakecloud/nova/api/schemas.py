@@ -130,8 +130,13 @@ class QueryValidator(SchemaValidator):
 @cache
 def query_validator(additional: bool, **params: str) -> QueryValidator:
     """A query schema: the named parameters (each ``multi_params`` of the named type
-    ``"non_negative_integer"`` or ``"string"``), others allowed when `additional`."""
-    types = {"non_negative_integer": non_negative_integer, "string": {"type": "string"}}
+    ``"non_negative_integer"``, ``"positive_integer"`` or ``"string"``), others allowed when
+    `additional`."""
+    types = {
+        "non_negative_integer": non_negative_integer,
+        "positive_integer": positive_integer,
+        "string": {"type": "string"},
+    }
     schema = {
         "type": "object",
         "properties": {k: {"type": "array", "items": types[v]} for k, v in params.items()},

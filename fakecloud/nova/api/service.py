@@ -14,6 +14,7 @@ from typing import Any
 from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api.flavors import FlavorsController
 from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
+from fakecloud.nova.api.image_metadata import ImageMetadataController
 from fakecloud.nova.api.images import ImagesController
 from fakecloud.nova.api.instance_actions import InstanceActionsController
 from fakecloud.nova.api.limits import LimitsController
@@ -48,6 +49,7 @@ class ComputeApiService(NovaApiService):
         self.volume_attachments = VolumeAttachmentController(nova, self.servers)
         self.limits = LimitsController(nova)
         self.images = ImagesController(nova)
+        self.image_metadata = ImageMetadataController(nova, self.servers, self)
         self.versions_controller = VersionsController(nova, self)
 
         r = self.router
@@ -83,6 +85,13 @@ class ComputeApiService(NovaApiService):
         self.add("GET", "/images/detail", self.images.detail)
         self.add("GET", "/images/{image_id}", self.images.show)
         self.add("DELETE", "/images/{image_id}", self.images.delete)
+        im = self.image_metadata
+        self.add("GET", "/images/{image_id}/metadata", im.index)
+        self.add("POST", "/images/{image_id}/metadata", im.create)
+        self.add("PUT", "/images/{image_id}/metadata", im.update_all)
+        self.add("GET", "/images/{image_id}/metadata/{key}", im.show)
+        self.add("PUT", "/images/{image_id}/metadata/{key}", im.update)
+        self.add("DELETE", "/images/{image_id}/metadata/{key}", im.delete)
         for name in EXTENSIONS:
             try:
                 module = importlib.import_module(name)

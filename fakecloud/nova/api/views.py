@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fakecloud.nova import states
 
@@ -53,6 +54,11 @@ class LinkBase:
         project = f"/{self.project_id}" if self.project_id else ""
         return f"{self.root}/v2.1{project}/{collection}/{ident}"
 
+    def collection_href(self, collection: str) -> str:
+        """``<root>/v2.1[/<project>]/<collection>``."""
+        project = f"/{self.project_id}" if self.project_id else ""
+        return f"{self.root}/v2.1{project}/{collection}"
+
     def bookmark_href(self, collection: str, ident: str) -> str:
         """``<root>[/<project>]/<collection>/<id>``."""
         project = f"/{self.project_id}" if self.project_id else ""
@@ -65,6 +71,27 @@ def links(prefix: LinkBase, collection: str, ident: str) -> list[dict[str, str]]
         {"rel": "self", "href": prefix.self_href(collection, ident)},
         {"rel": "bookmark", "href": prefix.bookmark_href(collection, ident)},
     ]
+
+
+def collection_links(
+    prefix: LinkBase,
+    query: dict[str, list[str]],
+    items: list[Any],
+    collection: str,
+    max_limit: int,
+    last_id: Any,
+) -> list[dict[str, str]]:
+    """``ViewBuilder._get_collection_links``: a ``next`` link when the page is full — the
+    request's ``limit`` (capped at ``[api] max_limit``) or, without one, ``max_limit`` items.
+    The link repeats the request's parameters, sorted, with ``marker`` set to the last item."""
+    raw = query.get("limit")
+    max_items = min(int(raw[-1]) if raw else max_limit, max_limit)
+    if not max_items or max_items != len(items):
+        return []
+    params = {k: v[-1] for k, v in sorted(query.items())}
+    params["marker"] = last_id(items[-1])
+    href = f"{prefix.collection_href(collection)}?{urlencode(params)}"
+    return [{"rel": "next", "href": href}]
 
 
 def bookmark(prefix: LinkBase, collection: str, ident: str) -> list[dict[str, str]]:
