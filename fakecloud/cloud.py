@@ -23,6 +23,7 @@ from fakecloud.identity import Keystone
 from fakecloud.invariants import InvariantsConfig  # noqa: F401 - registers its config
 from fakecloud.nova import Nova
 from fakecloud.sim.kernel import Kernel
+from fakecloud.transport.sizelimit import SizeLimitConfig  # noqa: F401 - registers its config
 
 
 def _build_config(config: Config | Mapping[str, Any] | None) -> tuple[Config, dict[str, Any]]:

@@ -4,6 +4,9 @@ Each part of fakecloud declares its own section as a frozen dataclass and regist
 `@config_section("name")`; a `Config` holds one instance of every registered section. Users give
 overrides as a nested mapping (`{"rpc": {"delay_s": 0.01}}`), from Python or a scenario file;
 an unknown section or key is a `ConfigError` that names it and suggests the closest real one.
+Numbers are range-checked (`fakecloud.bounds`): a field declares its range with `bounded`, or
+gets one from its name and default (``*_s`` a duration, ``*_per_s`` a rate, ...), so a NaN,
+an infinity or a negative time never gets into a cloud.
 
     >>> cfg = Config.from_mapping({"rpc": {"delay_s": 0.01}})
     >>> cfg.rpc.delay_s
@@ -17,6 +20,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
+from fakecloud.bounds import Bounds, for_field
 from fakecloud.errors import ConfigError
 
 _SECTIONS: dict[str, type] = {}
@@ -40,12 +44,21 @@ def did_you_mean(word: str, choices) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def bounded(default: Any, bounds: Bounds) -> Any:
+    """A config field with an explicit range: ``limit: int = bounded(10, POSITIVE_COUNT)``."""
+    return dataclasses.field(default=default, metadata={"bounds": bounds})
+
+
 def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
-    """Check a user value against the field's default type; ints are accepted for floats."""
+    """Check a user value against the field's default type and range; ints are accepted for
+    floats."""
     default = field.default if field.default is not dataclasses.MISSING else None
     if default is None or value is None:
         return value
     expected = type(default)
+    bounds = field.metadata.get("bounds") or for_field(field.name, default)
+    if bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = bounds.check(value, f"config {section}.{field.name}")
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if expected is bool and not isinstance(value, bool):

@@ -17,7 +17,31 @@ import signal
 import sys
 from typing import Any
 
+from fakecloud.bounds import OutOfRange, speed_factor
+from fakecloud.errors import FakecloudError
 from fakecloud.transport.server import DEFAULT_PORT_BASE, SERVICE_HOSTS, FakecloudServer
+
+
+def _speed(text: str) -> float:
+    """argparse type of ``--speed``: a finite factor from 0 to `fakecloud.bounds.MAX_SPEED`."""
+    try:
+        return speed_factor(float(text), "--speed")
+    except ValueError as exc:
+        detail = str(exc) if isinstance(exc, OutOfRange) else f"expected a number, got {text!r}"
+        raise argparse.ArgumentTypeError(detail.removeprefix("--speed: ")) from None
+
+
+def _port_base(text: str) -> int:
+    """argparse type of ``--port-base``: 0, or a port leaving room for the four services."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= port <= 65535 - len(SERVICE_HOSTS):
+        raise argparse.ArgumentTypeError(
+            f"expected 0 (free ports) or a port from 1 to {65535 - len(SERVICE_HOSTS)}, got {port}"
+        )
+    return port
 
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
@@ -27,7 +51,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     )
     p.add_argument(
         "--port-base",
-        type=int,
+        type=_port_base,
         default=DEFAULT_PORT_BASE,
         help=f"first port; services use base+0..3 ({', '.join(SERVICE_HOSTS)}); 0 picks free "
         f"ports (default {DEFAULT_PORT_BASE})",
@@ -39,7 +63,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     )
     p.add_argument(
         "--speed",
-        type=float,
+        type=_speed,
         default=1.0,
         help="virtual seconds per wall second (default 1; 0: time moves only on demand)",
     )
@@ -56,8 +80,11 @@ def _load_config(path: str | None) -> Any:
         return None
     import yaml
 
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SystemExit(f"fakecloud serve: cannot read the config file {path}: {exc}") from None
     if not isinstance(data, dict):
         raise SystemExit(f"fakecloud serve: {path} must hold a mapping of config sections")
     return data
@@ -77,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except OSError as exc:
         print(f"fakecloud serve: cannot listen: {exc}", file=sys.stderr)
+        return 2
+    except (FakecloudError, ValueError, KeyError) as exc:
+        print(f"fakecloud serve: {exc}", file=sys.stderr)
         return 2
     text = server.cloud.clouds_yaml()
     if args.clouds_yaml:

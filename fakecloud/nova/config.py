@@ -13,7 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.config import config_section
+from fakecloud.bounds import MAX_SECONDS, Bounds
+from fakecloud.config import bounded, config_section
+
+#: A cloud of more hosts than this is a typo, and would take long to build.
+MAX_COMPUTE_HOSTS = 1000
 
 
 @config_section("nova")
@@ -22,7 +26,7 @@ class NovaConfig:
     """Every tunable of the fake Nova (API, compute hosts, libvirt driver, policy)."""
 
     # -- hosts -------------------------------------------------------------------------------
-    compute_hosts: int = 2
+    compute_hosts: int = bounded(2, Bounds(0, MAX_COMPUTE_HOSTS, unit="a count", integer=True))
     """How many compute hosts the cloud has (named ``cmp-1`` ... ``cmp-N``)."""
     api_host: str = "nova-api-1"
     """``CONF.host`` of the API node: the host of ``api_*`` instance-action events."""
@@ -70,7 +74,9 @@ class NovaConfig:
     """Stop, start, pause, unpause, resume: the hypervisor call."""
     shelve_offload_delay_s: float = 2.0
     unshelve_delay_s: float = 4.0
-    shelved_offload_time_s: int = 0
+    shelved_offload_time_s: int = bounded(
+        0, Bounds(-1, MAX_SECONDS, unit="a number of seconds (-1: never)", integer=True)
+    )
     """``shelved_offload_time``: 0 offloads at once, -1 never."""
     compute_restart_s: float = 10.0
     """How long a restarted nova-compute is down before ``init_host`` runs."""

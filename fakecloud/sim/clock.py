@@ -18,7 +18,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from fakecloud.bounds import OutOfRange
 from fakecloud.config import config_section
+from fakecloud.errors import ConfigError
 
 
 @config_section("clock")
@@ -29,11 +31,24 @@ class ClockConfig:
     epoch: str = "2026-01-01T00:00:00Z"
 
 
+#: The latest calendar time a virtual clock may reach (what ``datetime`` and HTTP dates hold).
+LAST_CALENDAR_TIME = datetime.datetime(9999, 1, 1)
+
+
 def parse_epoch(text: str) -> datetime.datetime:
-    """The naive-UTC datetime of an ISO 8601 epoch such as ``2026-01-01T00:00:00Z``."""
-    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    """The naive-UTC datetime of an ISO 8601 epoch such as ``2026-01-01T00:00:00Z``;
+    `ConfigError` if it is not one."""
+    try:
+        value = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        raise ConfigError(
+            f"config clock.epoch: expected an ISO 8601 UTC time such as "
+            f"2026-01-01T00:00:00Z, got {text!r}"
+        ) from None
+    if not datetime.datetime(1970, 1, 1) <= value <= datetime.datetime(9000, 1, 1):
+        raise ConfigError(f"config clock.epoch: expected a time from 1970 to 9000, got {text!r}")
     return value
 
 
@@ -66,6 +81,15 @@ class ClockBridge:
         self._depth = 0
         self._freezer: Any = None
         self._real_sleep: Any = None
+
+    def check_horizon(self, virtual_s: float, what: str) -> None:
+        """`OutOfRange` if virtual second `virtual_s` lies past the last calendar time."""
+        horizon = (LAST_CALENDAR_TIME - self.epoch).total_seconds()
+        if virtual_s > horizon:
+            raise OutOfRange(
+                f"{what}: the virtual clock would pass {LAST_CALENDAR_TIME:%Y-%m-%d} "
+                f"(t={virtual_s:g} s; the clock may reach t={horizon:g} s)"
+            )
 
     def wall_time(self, virtual_s: float | None = None) -> datetime.datetime:
         """The calendar time (naive UTC) of a virtual second (default: now)."""

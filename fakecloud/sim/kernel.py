@@ -18,6 +18,7 @@ from typing import Any
 
 import simpy
 
+from fakecloud.bounds import finite_seconds
 from fakecloud.config import Config, config_section
 from fakecloud.errors import ReentrantClockError, SimulationNotIdle
 from fakecloud.profiles import Switches
@@ -117,13 +118,20 @@ class Kernel:
 
     def run(self, until: float | Any = None) -> Any:
         """Run the simulation until virtual time `until`, an event, or nothing is scheduled."""
+        if isinstance(until, (int, float)) and not isinstance(until, bool):
+            until = finite_seconds(until, "run(until)")
+            self.clock.check_horizon(until, "run(until)")
         with self.driving():
             return self.env.run(until=until)
 
     def advance(self, seconds: float) -> None:
-        """Move virtual time forward by `seconds`, running everything due meanwhile."""
-        if seconds < 0:
-            raise ValueError(f"cannot advance by a negative time ({seconds} s)")
+        """Move virtual time forward by `seconds`, running everything due meanwhile.
+
+        `seconds` must be a finite duration (`fakecloud.bounds.finite_seconds`); anything else
+        is an `OutOfRange` error and the clock does not move.
+        """
+        seconds = finite_seconds(seconds, "advance")
+        self.clock.check_horizon(self.env.now + seconds, "advance")
         with self.driving():
             target = self.env.now + seconds
             env = self.env
@@ -140,7 +148,7 @@ class Kernel:
         seconds (default ``kernel.idle_cap_s``) would pass, or when processes wait on events
         that nothing will ever trigger (a stalled upload, a lost reply with no timeout).
         """
-        cap = self.config.kernel.idle_cap_s if cap_s is None else cap_s
+        cap = self.config.kernel.idle_cap_s if cap_s is None else finite_seconds(cap_s, "cap_s")
         limit = self.env.now + cap
         env = self.env
         with self.driving():

@@ -24,6 +24,7 @@ from fakecloud.api.http import Headers, HttpError, Request, Response
 from fakecloud.api.router import NoRoute
 from fakecloud.transport.auth import authenticate, stamp_request_id
 from fakecloud.transport.endpoints import HOSTS, entry, host_url, netloc
+from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
 _NO_BODY_STATUS = (204, 304)
 
@@ -105,13 +106,22 @@ class Gateway:
         headers: Mapping[str, str] | Iterable,
         body: bytes,
         base_url: str | None = None,
+        *,
+        path_decoded: bool = False,
     ) -> Response:
-        """Authenticate and dispatch one request to `mount`'s service."""
+        """Limit the body size, authenticate and dispatch one request to `mount`'s service.
+
+        `path` is percent-encoded as on the wire, unless `path_decoded` (WSGI's PATH_INFO).
+        """
         method = method.upper()
-        path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
+        if not path_decoded:
+            path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
         api = mount.api
         if api is None:
             return self._unmounted(mount, method, path)
+        refused = self._size_limit(mount, method, path, headers, len(body))
+        if refused is not None:
+            return refused
         req = Request.build(
             method,
             path,
@@ -172,6 +182,34 @@ class Gateway:
         return self.handle(mount, method, path, query, sent, raw)
 
     # -- answers for traffic nothing serves --------------------------------------------------
+
+    def _size_limit(
+        self,
+        mount: Mount,
+        method: str,
+        path: str,
+        headers: Mapping[str, str] | Iterable,
+        size: int,
+    ) -> Response | None:
+        limit = self.kernel.config.oslo_middleware.max_request_body_size
+        if size <= limit:
+            return None
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        refused = too_large(mount.host, path, Headers(pairs), size, limit)
+        if refused is not None:
+            self.kernel.trace.emit(
+                "api.response",
+                getattr(mount.api, "name", mount.host),
+                f"{method} {path}",
+                status=413,
+                reason=f"body of {size} bytes over max_request_body_size {limit}",
+            )
+            rid_headers = LIMITED_HOSTS.get(mount.host, ())
+            if rid_headers:
+                rid = self.kernel.ids.request_id()
+                for name in rid_headers:
+                    refused.headers[name] = rid
+        return refused
 
     def _unmounted(self, mount: Mount, method: str, path: str) -> Response:
         kind = HOSTS[mount.host].service_type if mount.host in HOSTS else mount.host

@@ -1,137 +1,84 @@
-"""Server mode: one cloud served over real HTTP, one port per service, on 127.0.0.1.
+"""Server mode: one cloud served over real HTTP by waitress, one port per service, on 127.0.0.1.
 
     >>> with FakecloudServer(port_base=0, speed=0) as server:   # ephemeral ports
     ...     print(server.cloud.clouds_yaml())                   # point any client at it
 
 Identity, compute, image and block storage each listen on their own port (``port_base`` + 0, 1,
 2, 3; 0 picks free ports), and the cloud is built with its endpoints pointing there, so the
-catalog, links and ``Location`` headers name real URLs. The simulation is single-threaded: every
-request, and every clock step, holds one lock. Virtual time follows wall time times `speed`
-(``speed=0``: it moves only on demand); a request whose handler takes virtual time runs the clock
-forward until its answer is ready.
+catalog, links and ``Location`` headers name real URLs. Each port serves that service's WSGI
+application (`fakecloud.transport.wsgi`) with fakecloud's control endpoints
+(`fakecloud.transport.control`, ``/fakecloud/...``) beside it.
 
-Besides the OpenStack APIs, every port answers fakecloud's control endpoints:
+Why waitress: it is pure Python with no dependencies (nothing to compile, same on every
+platform), maintained by the Pylons project, and production-grade where a test double is most
+often abused: its HTTP/1.1 parser was hardened against request smuggling (a malformed chunk size
+or ``Content-Length`` gets 400 and a closed connection, never a guess), it takes a listen
+backlog and a connection limit, buffers request bodies before a worker sees them (a slow client
+holds no worker), and shuts down from another thread. cheroot would do as well; waitress needs
+less glue for several listening sockets on one event loop.
 
-* ``POST /fakecloud/advance {"seconds": s}``: run the cloud `s` virtual seconds forward;
-* ``GET /fakecloud/clock``: virtual now, its calendar time, the speed;
-* ``POST /fakecloud/faults {rule}`` (or ``{"rules": [...]}``): add fault-plan rules, fields as
-  ``cloud.faults.add`` takes them (``point``, ``action``, ``error``, ``match``, ...);
-  ``DELETE /fakecloud/faults`` clears them; ``POST /fakecloud/faults/release {"point": p}``
-  releases stalled work;
-* ``GET /fakecloud/trace?since=N&kind=K``: trace events from sequence number N.
+The simulation is single-threaded: every request, and every clock step, holds one lock
+(`fakecloud.transport.wsgi.lock_for`). Virtual time follows wall time times `speed`
+(``speed=0``: it moves only on demand); a request whose handler takes virtual time runs the
+clock forward until its answer is ready. Server mode is the one place fakecloud reads the wall
+clock: to pace virtual time.
 
-Server mode is the one place fakecloud reads the wall clock: to pace virtual time.
+Stopping (`stop`, or SIGINT/SIGTERM in ``fakecloud serve``): the listening sockets close first
+(new connections are refused), requests already being served are answered, requests that
+arrive meanwhile on open connections get 503, then every connection closes.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import email.utils
 import json
+import logging
+import socket
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
 
+import waitress.server
+from waitress import wasyncore
+
+from fakecloud.bounds import finite_seconds, speed_factor
 from fakecloud.config import Config
-from fakecloud.errors import FakecloudError
+from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
-from fakecloud.transport.gateway import Gateway, wire_body, wire_headers
+from fakecloud.transport.gateway import Gateway
+from fakecloud.transport.wsgi import ServiceApplication, StartResponse, lock_for, status_line
 
 #: Port offsets from ``port_base``, in this order.
 SERVICE_HOSTS = ("identity", "compute", "image", "volume")
 DEFAULT_PORT_BASE = 8770
-_HOP_BY_HOP = {"content-length", "connection", "transfer-encoding", "keep-alive", "date", "server"}
+#: Pending connections the kernel queues per port before refusing (``listen(2)`` backlog).
+BACKLOG = 1024
+#: Connections served at once over all ports; more wait in the backlog, none is reset.
+CONNECTION_LIMIT = 1000
+#: Worker threads; requests run one at a time on the simulation, so a few suffice.
+THREADS = 8
+#: The largest request body waitress buffers (the services' own limits are lower, but Glance
+#: image data is only limited by ``image_size_cap``).
+MAX_BODY_BYTES = 1 << 30
+
+# waitress logs client disconnects and queue depth to its own logger; fakecloud reports what
+# matters itself, so those go nowhere unless the embedding program configures logging.
+logging.getLogger("waitress").addHandler(logging.NullHandler())
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # idle keep-alive connections must not hold up shutdown
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], owner: FakecloudServer, host_key: str):
-        super().__init__(address, _Handler)
-        self.owner = owner
-        self.host_key = host_key
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "fakecloud"
-    timeout = 60
-    server: _HTTPServer
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self._serve()
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET  # noqa: N815
-
-    def version_string(self) -> str:
-        """The ``Server`` header."""
-        return self.server_version
-
-    def date_time_string(self, timestamp: float | None = None) -> str:
-        """The ``Date`` header, in the cloud's virtual calendar time."""
-        wall = self.server.owner.cloud.kernel.clock.wall_time()
-        return email.utils.format_datetime(wall.replace(tzinfo=datetime.UTC), usegmt=True)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        if self.server.owner.verbose:
-            sys.stderr.write(f"fakecloud {self.server.host_key}: {format % args}\n")
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _serve(self) -> None:
-        owner = self.server.owner
-        try:
-            body = self._read_body()
-            path, _, query = self.path.partition("?")
-            if path.startswith("/fakecloud/") or path == "/fakecloud":
-                status, headers, payload = owner.control(self.command, path, query, body)
-            else:
-                host = self.headers.get("Host")
-                base_url = f"http://{host}" if host else None
-                with owner.lock:
-                    mount = owner.mount(self.server.host_key)
-                    response = owner.gateway.handle(
-                        mount, self.command, path, query, self.headers.items(), body, base_url
-                    )
-                status = response.status
-                headers = wire_headers(response)
-                payload = wire_body(response, self.command)
-        except Exception as exc:  # noqa: BLE001 - never drop a connection without an answer
-            status, headers, payload = _json_answer(
-                500, {"error": {"code": 500, "message": f"fakecloud server: {exc!r}"}}
-            )
-        self.send_response(status)
-        for key, value in headers:
-            if key.lower() not in _HOP_BY_HOP:
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD" and payload:
-            self.wfile.write(payload)
-
-
-def _json_answer(status: int, body: Any) -> tuple[int, list[tuple[str, str]], bytes]:
-    payload = json.dumps(body, default=str).encode()
-    return status, [("Content-Type", "application/json")], payload
+def _bind(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _with_endpoints(config: Config | Mapping[str, Any] | None, urls: dict[str, str]) -> Any:
@@ -157,28 +104,28 @@ class FakecloudServer:
         tick_s: float = 0.05,
         verbose: bool = False,
         extra_services: Mapping[str, Callable[[Any], Any]] | None = None,
+        threads: int = THREADS,
     ):
         """Bind the ports, then build the cloud with its endpoints on them.
 
         `extra_services` maps a name to a factory ``cloud -> ApiService``; each gets a port
-        after the four standard ones (tests mount small services this way).
+        after the four standard ones (tests mount small services this way). A bad `speed` or
+        `tick_s` (negative, NaN, infinite, absurd) is an `OutOfRange` error.
         """
-        if speed < 0:
-            raise ValueError(f"speed must be 0 or more, got {speed}")
-        self.speed = speed
-        self.tick_s = tick_s
+        self.speed = speed_factor(speed, "speed")
+        self.tick_s = finite_seconds(tick_s, "tick_s", positive=True)
         self.verbose = verbose
-        self.lock = threading.RLock()
         self.errors: list[str] = []
-        self._servers: dict[str, _HTTPServer] = {}
-        self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
-        self._serving = False
+        self._draining = False
+        self._threads: list[threading.Thread] = []
+        self._server: Any = None
+        self._sockets: dict[str, socket.socket] = {}
         try:
             names = list(SERVICE_HOSTS) + list(extra_services or {})
             for offset, key in enumerate(names):
                 port = 0 if port_base == 0 else port_base + offset
-                self._servers[key] = _HTTPServer((host, port), self, key)
+                self._sockets[key] = _bind(host, port)
         except OSError:
             self._close_sockets()
             raise
@@ -186,7 +133,7 @@ class FakecloudServer:
         if ":" in url_host:
             url_host = f"[{url_host}]"
         self.urls = {
-            key: f"http://{url_host}:{srv.server_address[1]}" for key, srv in self._servers.items()
+            key: f"http://{url_host}:{sock.getsockname()[1]}" for key, sock in self._sockets.items()
         }
         standard = {k: v for k, v in self.urls.items() if k in SERVICE_HOSTS}
         from fakecloud.cloud import Cloud
@@ -196,21 +143,73 @@ class FakecloudServer:
         except BaseException:
             self._close_sockets()
             raise
+        self.lock = lock_for(self.cloud)
         extra = {self.urls[name]: make(self.cloud) for name, make in (extra_services or {}).items()}
         self.gateway = Gateway(self.cloud, extra)
+        self.control = ControlApplication(ControlContext(self.cloud, self.speed, self.lock, self))
+        self._apps = {
+            sock.getsockname()[1]: self._application(key) for key, sock in self._sockets.items()
+        }
+        self._threads_count = threads
+
+    def _application(self, key: str) -> Any:
+        if key in SERVICE_HOSTS:
+            app = ServiceApplication(self.cloud, key, gateway=self.gateway, lock=self.lock)
+        else:
+            where = netloc(self.urls[key])
+            app = ServiceApplication(
+                self.cloud,
+                key,
+                gateway=self.gateway,
+                lock=self.lock,
+                mount=lambda: self.gateway.mount_for_netloc(where),
+            )
+        return with_control(app, self.control)
+
+    def _dispatch(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
+        """Route by the port the request came in on; refuse with 503 while stopping."""
+        if self._draining:
+            payload = json.dumps(
+                {"error": {"code": 503, "message": "fakecloud is shutting down"}}
+            ).encode()
+            start_response(
+                status_line(503),
+                [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+            )
+            return [payload]
+        app = self._apps[int(environ["SERVER_PORT"])]
+        if not self.verbose:
+            return app(environ, start_response)
+
+        def logged(status: str, headers: Any, *exc: Any) -> Any:
+            line = f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')} {status}"
+            sys.stderr.write(f"fakecloud :{environ['SERVER_PORT']}: {line}\n")
+            return start_response(status, headers, *exc)
+
+        return app(environ, logged)
 
     # -- life cycle --------------------------------------------------------------------------
 
     def start(self) -> FakecloudServer:
         """Serve every port (and pace the clock when `speed` > 0) in daemon threads."""
-        self._serving = True
-        for key, srv in self._servers.items():
-            thread = threading.Thread(
-                target=srv.serve_forever, kwargs={"poll_interval": 0.1}, name=f"fakecloud-{key}"
-            )
-            thread.daemon = True
-            thread.start()
-            self._threads.append(thread)
+        self._server = waitress.server.create_server(
+            self._dispatch,
+            sockets=list(self._sockets.values()),
+            threads=self._threads_count,
+            backlog=BACKLOG,
+            connection_limit=CONNECTION_LIMIT,
+            max_request_body_size=MAX_BODY_BYTES,
+            asyncore_use_poll=True,
+            ident="fakecloud",
+            expose_tracebacks=False,
+            log_socket_errors=False,
+            channel_timeout=60,
+        )
+        self._waitress = self._server
+        self._trigger = self._listeners(self._server)[0].trigger
+        loop = threading.Thread(target=self._server.run, name="fakecloud-http", daemon=True)
+        loop.start()
+        self._threads.append(loop)
         if self.speed > 0:
             ticker = threading.Thread(target=self._pace_clock, name="fakecloud-clock", daemon=True)
             ticker.start()
@@ -218,20 +217,63 @@ class FakecloudServer:
         return self
 
     def stop(self, timeout_s: float = 5.0) -> None:
-        """Stop serving, close every socket, and wait for the threads (at most `timeout_s`)."""
+        """Refuse new connections, answer what is in flight (503 for late requests), close
+        every connection, and wait for the threads (at most `timeout_s` each)."""
         self._stop.set()
-        if self._serving:
-            self._serving = False
-            for srv in self._servers.values():
-                srv.shutdown()
-        self._close_sockets()
+        server, self._server = self._server, None
+        if server is not None:
+            self._in_loop(server, self._stop_listening)
+            self._draining = True
+            self._drain(server.task_dispatcher, timeout_s)
+            self._in_loop(server, lambda: wasyncore.close_all(server.map))
+            server.task_dispatcher.shutdown(timeout=timeout_s)
         for thread in self._threads:
             thread.join(timeout_s)
         self._threads.clear()
+        self._close_sockets()
+
+    @staticmethod
+    def _listeners(server: Any) -> list[Any]:
+        return [d for d in server.map.values() if isinstance(d, waitress.server.BaseWSGIServer)]
+
+    def _in_loop(self, server: Any, action: Callable[[], Any]) -> None:
+        """Run `action` on waitress's event-loop thread (its sockets are not thread-safe)."""
+        loop = self._threads[0] if self._threads else None
+        if loop is None or not loop.is_alive():
+            action()
+            return
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                action()
+            finally:
+                done.set()
+
+        self._trigger.pull_trigger(run)
+        done.wait(5.0)
+
+    def _stop_listening(self) -> None:
+        """Close the listening sockets (on the loop thread): new connections are refused."""
+        for listener in self._listeners(self._waitress):
+            wasyncore.dispatcher.close(listener)
+
+    @staticmethod
+    def _drain(dispatcher: Any, timeout_s: float) -> None:
+        """Wait (at most `timeout_s`) until no request is running or queued."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with dispatcher.lock:
+                if dispatcher.active_count == 0 and not dispatcher.queue:
+                    return
+            time.sleep(0.01)
 
     def _close_sockets(self) -> None:
-        for srv in self._servers.values():
-            srv.server_close()
+        for sock in self._sockets.values():
+            try:
+                sock.close()
+            except OSError:
+                pass
 
     def __enter__(self) -> FakecloudServer:
         return self.start()
@@ -269,94 +311,6 @@ class FakecloudServer:
                 try:
                     self.cloud.advance(step)
                 except Exception as exc:  # noqa: BLE001 - keep serving; report it
-                    self.errors.append(f"t={self.cloud.now:g}: {exc!r}")
+                    self.errors.append(f"t={self.cloud.now:g}: {type(exc).__name__}: {exc}")
                     if self.verbose:
-                        sys.stderr.write(f"fakecloud clock: {exc!r}\n")
-
-    # -- control endpoints -------------------------------------------------------------------
-
-    def control(
-        self, method: str, path: str, query: str, body: bytes
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Answer a ``/fakecloud/...`` control request."""
-        try:
-            data = json.loads(body) if body.strip() else {}
-        except ValueError:
-            return _json_answer(400, {"error": {"code": 400, "message": "body is not JSON"}})
-        route = (method, path.rstrip("/"))
-        try:
-            with self.lock:
-                if route == ("POST", "/fakecloud/advance"):
-                    return _json_answer(200, self._advance(data))
-                if route == ("GET", "/fakecloud/clock"):
-                    return _json_answer(200, self._clock())
-                if route == ("POST", "/fakecloud/faults"):
-                    return _json_answer(201, self._add_faults(data))
-                if route == ("DELETE", "/fakecloud/faults"):
-                    self.cloud.faults.clear()
-                    return _json_answer(200, {"rules": []})
-                if route == ("GET", "/fakecloud/faults"):
-                    return _json_answer(200, {"rules": _rules(self.cloud.faults.rules())})
-                if route == ("POST", "/fakecloud/faults/release"):
-                    point = data.get("point") if isinstance(data, dict) else None
-                    if not isinstance(point, str):
-                        raise ValueError('give {"point": "<fault point>"}')
-                    return _json_answer(200, {"released": self.cloud.faults.release(point)})
-                if route == ("GET", "/fakecloud/trace"):
-                    return _json_answer(200, self._trace(parse_qs(query)))
-        except (ValueError, TypeError, FakecloudError) as exc:
-            return _json_answer(400, {"error": {"code": 400, "message": str(exc)}})
-        known = "POST advance, GET clock, POST|GET|DELETE faults, POST faults/release, GET trace"
-        return _json_answer(
-            404,
-            {"error": {"code": 404, "message": f"no control endpoint {method} {path}; {known}"}},
-        )
-
-    def _clock(self) -> dict[str, Any]:
-        kernel = self.cloud.kernel
-        return {
-            "now": kernel.now,
-            "wall_time": kernel.clock.wall_time().isoformat() + "Z",
-            "speed": self.speed,
-        }
-
-    def _advance(self, data: Any) -> dict[str, Any]:
-        seconds = data.get("seconds") if isinstance(data, dict) else None
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-            raise ValueError(f'give {{"seconds": <number >= 0>}}, got {data!r}')
-        self.cloud.advance(float(seconds))
-        return self._clock()
-
-    def _add_faults(self, data: Any) -> dict[str, Any]:
-        rules = data.get("rules") if isinstance(data, dict) and "rules" in data else [data]
-        if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
-            raise ValueError('give a rule {"point": ..., ...} or {"rules": [...]}')
-        added = []
-        for rule in rules:
-            fields = dict(rule)
-            point = fields.pop("point", None)
-            if not isinstance(point, str):
-                raise ValueError(f"a fault rule needs a point: {rule!r}")
-            added.append(self.cloud.faults.add(point, **fields))
-        return {"rules": _rules(added)}
-
-    def _trace(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        since = int(query.get("since", ["0"])[-1])
-        kind = query.get("kind", [None])[-1]
-        trace = self.cloud.trace
-        events = [e for e in trace[since:] if kind is None or _kind_matches(e["kind"], kind)]
-        return {"events": events, "next": len(trace)}
-
-
-def _kind_matches(have: str, want: str) -> bool:
-    return have.startswith(want[:-1]) if want.endswith(".*") else have == want
-
-
-def _rules(rules: list[Any]) -> list[dict[str, Any]]:
-    out = []
-    for rule in rules:
-        record = dataclasses.asdict(rule)
-        if not isinstance(record.get("error"), (str, type(None))):
-            record["error"] = repr(record["error"])
-        out.append(record)
-    return out
+                        sys.stderr.write(f"fakecloud clock: {type(exc).__name__}: {exc}\n")

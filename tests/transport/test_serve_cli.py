@@ -122,3 +122,43 @@ def test_a_busy_port_is_reported_not_a_traceback():
         )
     assert out.returncode == 2
     assert "fakecloud serve: cannot listen" in out.stderr
+
+
+def test_a_signal_amid_busy_clients_answers_or_refuses_each_and_exits_cleanly(served):
+    import threading
+
+    proc, text = served("--speed", "0")
+    identity = yaml.safe_load(text)["clouds"]["fakecloud-demo"]["auth"]["auth_url"]
+    host, port = identity[len("http://") :].split("/")[0].split(":")
+    # Clients that vanish: before sending everything, and before reading the answer.
+    for data in (b"POST /v3/auth/tokens HTTP/1.1\r\nContent-Length: 90\r\n\r\n{", b"GET /v3 HT"):
+        with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+            sock.sendall(data)
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        sock.sendall(b"GET /v3 HTTP/1.1\r\nHost: x\r\n\r\n")
+    answered, broken = [], []
+    first = threading.Event()
+
+    def client():
+        with requests.Session() as http:
+            for _ in range(200):
+                try:
+                    answered.append(http.get(identity, timeout=TIMEOUT).status_code)
+                except requests.ConnectionError:
+                    return  # refused or closed between requests: never half an answer
+                except requests.RequestException as exc:
+                    broken.append(repr(exc))
+                    return
+                first.set()
+
+    threads = [threading.Thread(target=client) for _ in range(6)]
+    for t in threads:
+        t.start()
+    assert first.wait(TIMEOUT)
+    proc.send_signal(signal.SIGTERM)
+    for t in threads:
+        t.join(TIMEOUT)
+    assert proc.wait(TIMEOUT) == 0
+    assert broken == []
+    assert answered and set(answered) <= {200, 503}
+    assert "Traceback" not in proc.stderr.read()

@@ -1,0 +1,271 @@
+"""fakecloud's own control endpoints (``/fakecloud/...``), served beside every service.
+
+They drive the cloud from outside the process, for tools that only speak HTTP:
+
+* ``POST /fakecloud/advance {"seconds": s}``: run the cloud `s` virtual seconds forward;
+* ``GET /fakecloud/clock``: virtual now, its calendar time, the speed;
+* ``POST /fakecloud/faults {rule}`` (or ``{"rules": [...]}``): add fault-plan rules, fields as
+  ``cloud.faults.add`` takes them (``point``, ``action``, ``error``, ``match``, ...);
+  ``GET`` lists them, ``DELETE`` clears them; ``POST /fakecloud/faults/release {"point": p}``
+  releases stalled work;
+* ``GET /fakecloud/trace?since=N&kind=K``: trace events from sequence number N (``K`` may end in
+  ``.*``).
+
+Each endpoint is one function registered in `ENDPOINTS` with `endpoint`; adding one is adding a
+function::
+
+    @endpoint("POST", "/fakecloud/reset", status=200)
+    def reset(ctx: ControlContext, req: ControlRequest) -> Any:
+        '''What it does (shown in the 404 that lists the endpoints).'''
+        ...
+
+A handler gets the `ControlContext` (the cloud, the server's speed, the lock already held) and
+the `ControlRequest` (JSON body, query), and returns the JSON answer. A `ValueError`,
+`TypeError` or `FakecloudError` it raises is the caller's mistake: 400 with the message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from fakecloud.bounds import COUNT
+from fakecloud.errors import FakecloudError
+from fakecloud.transport.wsgi import StartResponse, http_date, read_body, status_line
+
+PREFIX = "/fakecloud"
+#: Largest control request body read (a fault plan is small).
+MAX_BODY_BYTES = 1 << 20
+
+
+@dataclass
+class ControlContext:
+    """What a control endpoint works on: the cloud, the server's speed, its lock, and the
+    server object itself (None when the control application is mounted on its own)."""
+
+    cloud: Any
+    speed: float = 0.0
+    lock: Any = field(default_factory=threading.RLock)
+    server: Any = None
+
+
+@dataclass(frozen=True)
+class ControlRequest:
+    """One control request: method, path (no trailing slash), JSON body (``{}`` if empty), and
+    the query as ``parse_qs`` gives it."""
+
+    method: str
+    path: str
+    data: Any
+    query: dict[str, list[str]]
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        """The last value of query parameter `name`."""
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+
+Handler = Callable[[ControlContext, ControlRequest], Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A registered control endpoint: its handler and the status of a successful answer."""
+
+    method: str
+    path: str
+    handler: Handler
+    status: int = 200
+
+
+#: (method, path) → endpoint, in registration order.
+ENDPOINTS: dict[tuple[str, str], Endpoint] = {}
+
+
+def endpoint(method: str, path: str, *, status: int = 200) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of `method` `path`."""
+
+    def register(handler: Handler) -> Handler:
+        ENDPOINTS[(method.upper(), path.rstrip("/"))] = Endpoint(
+            method.upper(), path.rstrip("/"), handler, status
+        )
+        return handler
+
+    return register
+
+
+class ControlError(ValueError):
+    """A control request that cannot be served as sent (answered 400)."""
+
+
+def answer(ctx: ControlContext, method: str, path: str, query: str, body: bytes) -> tuple:
+    """``(status, body)`` for one control request; the caller renders it as JSON."""
+    key = (method.upper(), path.rstrip("/"))
+    found = ENDPOINTS.get(key)
+    if found is None:
+        known = ", ".join(f"{m} {p}" for m, p in ENDPOINTS)
+        message = f"no control endpoint {method} {path}; known: {known}"
+        return 404, {"error": {"code": 404, "message": message}}
+    try:
+        data = json.loads(body) if body.strip() else {}
+    except (ValueError, RecursionError):
+        return 400, {"error": {"code": 400, "message": "the body is not JSON"}}
+    req = ControlRequest(key[0], key[1], data, parse_qs(query, keep_blank_values=True))
+    try:
+        with ctx.lock:
+            return found.status, found.handler(ctx, req)
+    except (ValueError, TypeError, FakecloudError) as exc:
+        return 400, {"error": {"code": 400, "message": str(exc)}}
+
+
+class ControlApplication:
+    """The control endpoints as a WSGI application (mount it at the server's root)."""
+
+    def __init__(self, ctx: ControlContext):
+        self.ctx = ctx
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        """Answer one ``/fakecloud/...`` request."""
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = environ.get("PATH_INFO", "") or "/"
+        body = read_body(environ, MAX_BODY_BYTES)
+        if len(body) > MAX_BODY_BYTES:
+            status, data = 413, {"error": {"code": 413, "message": "control body over 1 MiB"}}
+        else:
+            try:
+                status, data = answer(self.ctx, method, path, environ.get("QUERY_STRING", ""), body)
+            except Exception as exc:  # noqa: BLE001 - a fakecloud bug: say so, keep serving
+                message = f"fakecloud control endpoint failed: {type(exc).__name__}: {exc}"
+                status, data = 500, {"error": {"code": 500, "message": message}}
+        payload = json.dumps(data, default=str).encode()
+        with self.ctx.lock:
+            date = _date(self.ctx.cloud)
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            ("Date", date),
+        ]
+        start_response(status_line(status), headers)
+        return [payload] if method != "HEAD" else []
+
+
+def _date(cloud: Any) -> str:
+    try:
+        return http_date(cloud)
+    except (OverflowError, ValueError):
+        return "Fri, 31 Dec 9999 23:59:59 GMT"
+
+
+def with_control(app: Any, control: ControlApplication) -> Any:
+    """`app`, with paths under ``/fakecloud`` answered by `control` instead."""
+
+    def dispatch(environ: dict[str, Any], start_response: StartResponse) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == PREFIX or path.startswith(PREFIX + "/"):
+            return control(environ, start_response)
+        return app(environ, start_response)
+
+    return dispatch
+
+
+# -- the endpoints ----------------------------------------------------------------------------
+
+
+def clock_document(ctx: ControlContext) -> dict[str, Any]:
+    """Virtual now, its calendar time and the pacing speed."""
+    kernel = ctx.cloud.kernel
+    return {
+        "now": kernel.now,
+        "wall_time": kernel.clock.wall_time().isoformat() + "Z",
+        "speed": ctx.speed,
+    }
+
+
+@endpoint("POST", "/fakecloud/advance")
+def advance(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Run the cloud ``seconds`` virtual seconds forward; answers the clock."""
+    if not isinstance(req.data, dict) or "seconds" not in req.data:
+        raise ControlError(f'give {{"seconds": <number >= 0>}}, got {req.data!r}')
+    ctx.cloud.advance(req.data["seconds"])
+    return clock_document(ctx)
+
+
+@endpoint("GET", "/fakecloud/clock")
+def clock(ctx: ControlContext, req: ControlRequest) -> Any:
+    """The clock: virtual now, calendar time, speed."""
+    return clock_document(ctx)
+
+
+@endpoint("POST", "/fakecloud/faults", status=201)
+def add_faults(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Add one rule (the body) or several (``{"rules": [...]}``) to the fault plan."""
+    data = req.data
+    rules = data.get("rules") if isinstance(data, dict) and "rules" in data else [data]
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise ControlError('give a rule {"point": ..., ...} or {"rules": [...]}')
+    fields = []
+    for rule in rules:
+        given = dict(rule)
+        point = given.pop("point", None)
+        if not isinstance(point, str):
+            raise ControlError(f"a fault rule needs a point: {rule!r}")
+        fields.append((point, given))
+    added = [ctx.cloud.faults.add(point, **given) for point, given in fields]
+    return {"rules": rules_document(added)}
+
+
+@endpoint("GET", "/fakecloud/faults")
+def list_faults(ctx: ControlContext, req: ControlRequest) -> Any:
+    """The fault plan's rules."""
+    return {"rules": rules_document(ctx.cloud.faults.rules())}
+
+
+@endpoint("DELETE", "/fakecloud/faults")
+def clear_faults(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Remove every fault rule."""
+    ctx.cloud.faults.clear()
+    return {"rules": []}
+
+
+@endpoint("POST", "/fakecloud/faults/release")
+def release_faults(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Release the work stalled at ``point``; answers how many were released."""
+    point = req.data.get("point") if isinstance(req.data, dict) else None
+    if not isinstance(point, str):
+        raise ControlError('give {"point": "<fault point>"}')
+    return {"released": ctx.cloud.faults.release(point)}
+
+
+@endpoint("GET", "/fakecloud/trace")
+def trace(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Trace events from sequence number ``since`` (default 0), of kind ``kind`` if given."""
+    try:
+        since = COUNT.check(int(req.arg("since", "0") or "0"), "since")
+    except ValueError as exc:
+        raise ControlError(
+            f"since: expected a whole number from 0, got {req.arg('since')!r}"
+        ) from (exc)
+    kind = req.arg("kind")
+    events = ctx.cloud.trace
+    chosen = [e for e in events[since:] if kind is None or _kind_matches(e["kind"], kind)]
+    return {"events": chosen, "next": len(events)}
+
+
+def _kind_matches(have: str, want: str) -> bool:
+    return have.startswith(want[:-1]) if want.endswith(".*") else have == want
+
+
+def rules_document(rules: list[Any]) -> list[dict[str, Any]]:
+    """Fault rules as JSON-able records (an error class shown by its repr)."""
+    out = []
+    for rule in rules:
+        record = dataclasses.asdict(rule)
+        if not isinstance(record.get("error"), (str, type(None))):
+            record["error"] = repr(record["error"])
+        out.append(record)
+    return out

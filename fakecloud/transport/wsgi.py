@@ -1,0 +1,204 @@
+"""Each service of a cloud as a WSGI application, to serve from any WSGI server.
+
+    >>> from fakecloud import Cloud
+    >>> from fakecloud.transport.wsgi import application
+    >>> cloud = Cloud(seed=1)
+    >>> compute = application(cloud, "compute")      # also "identity", "image", "volume"
+    >>> # waitress.serve(compute, listen="127.0.0.1:8774"), or mount it in your own server
+
+A request goes through the same gateway as in-process calls (`fakecloud.transport.gateway`):
+body-size limit, token check, the service's router, virtual time run until the answer is ready.
+Every application of one cloud shares one lock (`lock_for`), because the simulation is
+single-threaded; a multi-threaded server may call them concurrently. Catalog URLs, links and
+``Location`` headers come from the cloud's ``endpoints`` configuration, so build the cloud
+with the URLs you serve it on (`fakecloud.transport.server.FakecloudServer` does that).
+
+Nothing raised inside reaches the server: a fakecloud bug becomes the service's own 500 fault
+body, and the ``Date`` header is the cloud's virtual calendar time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import http
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from fakecloud.api.http import Response
+from fakecloud.transport.endpoints import HOSTS, entry
+from fakecloud.transport.gateway import Gateway, Mount, wire_body, wire_headers
+from fakecloud.transport.sizelimit import LIMITED_HOSTS
+
+#: WSGI's callable types, spelled out.
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+#: Response headers a WSGI application must leave to the server (PEP 3333 hop-by-hop).
+HOP_BY_HOP = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
+)
+
+_LOCKS: weakref.WeakKeyDictionary[Any, threading.RLock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def lock_for(cloud: Any) -> threading.RLock:
+    """The one lock every WSGI application (and the clock pacer) of `cloud` holds to run it."""
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(cloud)
+        if lock is None:
+            lock = _LOCKS[cloud] = threading.RLock()
+        return lock
+
+
+def status_line(status: int) -> str:
+    """``"404 Not Found"``: the WSGI status string of a code."""
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def http_date(cloud: Any) -> str:
+    """The ``Date`` header: the cloud's virtual calendar time, RFC 7231 format."""
+    wall = cloud.kernel.clock.wall_time()
+    return email.utils.format_datetime(wall.replace(tzinfo=datetime.UTC), usegmt=True)
+
+
+def request_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    """The request's headers from a WSGI environ (``HTTP_X_AUTH_TOKEN`` → ``X-Auth-Token``)."""
+    out = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            out.append((key[5:].replace("_", "-").title(), value))
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            out.append((name, environ[key]))
+    return out
+
+
+def read_body(environ: dict[str, Any], most: int | None = None) -> bytes:
+    """The request body (at most `most` + 1 bytes when `most` is given: enough to tell a body
+    that is over a limit), per PEP 3333: ``CONTENT_LENGTH`` bytes, or to EOF when the server
+    says the input is terminated."""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= 0 and not environ.get("wsgi.input_terminated"):
+        return b""
+    if most is not None:
+        length = min(length, most + 1) if length > 0 else most + 1
+    return stream.read(length) if length > 0 else stream.read()
+
+
+def wire_path(environ: dict[str, Any]) -> str:
+    """SCRIPT_NAME-relative path, as text (PEP 3333 carries it as latin-1 decoded bytes)."""
+    raw = environ.get("PATH_INFO", "") or "/"
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return raw
+
+
+def base_url(environ: dict[str, Any]) -> str:
+    """``scheme://host[:port]`` plus the mount prefix, as the client addressed the server."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST")
+    if not host:
+        host = environ.get("SERVER_NAME", "localhost")
+        port = str(environ.get("SERVER_PORT", ""))
+        if port and (scheme, port) not in (("http", "80"), ("https", "443")):
+            host = f"{host}:{port}"
+    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}"
+
+
+class ServiceApplication:
+    """One service of one cloud (`host`: identity, compute, image or volume) as a WSGI app."""
+
+    def __init__(
+        self,
+        cloud: Any,
+        host: str,
+        *,
+        gateway: Gateway | None = None,
+        lock: threading.RLock | None = None,
+        mount: Callable[[], Mount] | None = None,
+    ):
+        self.cloud = cloud
+        self.host = host
+        self.gateway = gateway or Gateway(cloud)
+        self.lock = lock or lock_for(cloud)
+        self._mount = mount or (lambda: self.gateway.mount_for_host(host))
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        """Answer one request (never raises: a crash is the service's 500 fault body)."""
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        with self.lock:
+            try:
+                response = self.answer(environ, method)
+            except Exception as exc:  # noqa: BLE001 - no exception may reach the server
+                response = self._crash(exc)
+            headers = [(k, v) for k, v in wire_headers(response) if k.lower() not in HOP_BY_HOP]
+            payload = wire_body(response, method)
+            date = _safe_date(self.cloud)
+        headers = [(k, v) for k, v in headers if k.lower() != "date"] + [("Date", date)]
+        headers.append(("Content-Length", str(len(payload))))
+        start_response(status_line(response.status), headers)
+        return [payload] if method != "HEAD" else []
+
+    def answer(self, environ: dict[str, Any], method: str) -> Response:
+        """The gateway's answer to the request in `environ` (the caller holds the lock)."""
+        mount = self._mount()
+        limit = self.cloud.kernel.config.oslo_middleware.max_request_body_size
+        return self.gateway.handle(
+            mount,
+            method,
+            wire_path(environ),
+            environ.get("QUERY_STRING", ""),
+            request_headers(environ),
+            read_body(environ, limit if _limited(mount) else None),
+            base_url(environ),
+            path_decoded=True,
+        )
+
+    def _crash(self, exc: BaseException) -> Response:
+        api = self._mount().api
+        if api is None:
+            return Response(500, {"error": {"code": 500, "message": type(exc).__name__}})
+        return api.render_fault(api.unexpected(exc))
+
+
+def _limited(mount: Mount) -> bool:
+    return mount.host in LIMITED_HOSTS
+
+
+def _safe_date(cloud: Any) -> str:
+    try:
+        return http_date(cloud)
+    except (OverflowError, ValueError):  # a clock past the calendar: say the last second
+        return "Fri, 31 Dec 9999 23:59:59 GMT"
+
+
+def application(cloud: Any, service: str, *, lock: threading.RLock | None = None) -> WsgiApp:
+    """The WSGI application of one service of `cloud`.
+
+    `service` is an endpoint host (``identity``, ``compute``, ``image``, ``volume``) or a
+    catalog type or alias (``block-storage``, ``nova``, ...). Applications of one cloud share
+    `lock_for(cloud)` unless given another `lock`.
+    """
+    host = service if service in HOSTS else _host_of(service)
+    return ServiceApplication(cloud, host, lock=lock)
+
+
+def _host_of(service: str) -> str:
+    try:
+        return entry(service).host
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from None

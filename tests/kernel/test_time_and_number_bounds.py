@@ -1,0 +1,78 @@
+"""Non-finite and out-of-range times, rates and counts never get into a cloud: the Python API
+and config sections refuse them with a `ConfigError` naming the field, and the clock is left
+as it was."""
+
+import math
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.bounds import MAX_SECONDS, OutOfRange
+from fakecloud.errors import ConfigError
+
+BAD_TIMES = [math.nan, math.inf, -math.inf, 1e308, -1, MAX_SECONDS * 2, "5", True, None]
+
+
+@pytest.mark.parametrize("seconds", BAD_TIMES, ids=repr)
+def test_advance_refuses_a_time_that_is_not_a_finite_duration(seconds):
+    cloud = Cloud(seed=1)
+    cloud.advance(2)
+    with pytest.raises(
+        OutOfRange, match=r"^advance: expected a number of seconds from 0 to 1e\+09"
+    ):
+        cloud.advance(seconds)
+    assert cloud.now == 2.0
+    cloud.advance(0.5)
+    assert cloud.now == 2.5
+
+
+def test_run_and_run_until_idle_refuse_non_finite_times():
+    cloud = Cloud(seed=1)
+    with pytest.raises(ValueError, match=r"run\(until\): .* got nan"):
+        cloud.run(math.nan)
+    with pytest.raises(ValueError, match="cap_s: .* got inf"):
+        cloud.run_until_idle(math.inf)
+    assert cloud.now == 0.0
+
+
+def test_the_clock_cannot_be_run_past_the_calendar():
+    cloud = Cloud(seed=1, config={"clock": {"epoch": "8999-01-01T00:00:00Z"}})
+    for _ in range(31):
+        cloud.advance(MAX_SECONDS)
+    with pytest.raises(OutOfRange, match="the virtual clock would pass 9999-01-01"):
+        cloud.advance(MAX_SECONDS)
+    assert cloud.now == 31 * MAX_SECONDS
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"rpc": {"delay_s": math.nan}}, "config rpc.delay_s: expected a number of seconds"),
+        ({"rpc": {"delay_s": -1}}, r"config rpc.delay_s: .* got -1 \(negative\)"),
+        (
+            {"nova": {"disk_throughput_mb_per_s": -1}},
+            "nova.disk_throughput_mb_per_s: expected a rate",
+        ),
+        ({"nova": {"disk_throughput_mb_per_s": 0}}, "expected a rate above 0"),
+        ({"nova": {"live_snapshot_poll_s": 0}}, "live_snapshot_poll_s: .* above 0"),
+        ({"nova": {"compute_hosts": 10**9}}, "nova.compute_hosts: expected a count from 0 to 1000"),
+        ({"nova": {"guest_written_fraction": 1.5}}, "expected a fraction from 0 to 1"),
+        ({"cinder": {"quota_volumes": -2}}, r"a limit \(-1: unlimited\)"),
+        ({"kernel": {"idle_cap_s": math.inf}}, "kernel.idle_cap_s"),
+        ({"clock": {"epoch": "yesterday"}}, "clock.epoch: expected an ISO 8601 UTC time"),
+        ({"clock": {"epoch": "9999-12-31T00:00:00Z"}}, "clock.epoch: expected a time from 1970"),
+        ({"oslo_middleware": {"max_request_body_size": 0}}, "max_request_body_size"),
+    ],
+)
+def test_config_refuses_numbers_out_of_range(config, message):
+    with pytest.raises(ConfigError, match=message):
+        Cloud(seed=1, config=config)
+
+
+def test_config_keeps_the_values_that_mean_unlimited_or_never():
+    cloud = Cloud(
+        seed=1,
+        config={"cinder": {"quota_volumes": -1}, "nova": {"shelved_offload_time_s": -1}},
+    )
+    assert cloud.kernel.config.cinder.quota_volumes == -1
+    assert cloud.kernel.config.nova.shelved_offload_time_s == -1

@@ -1,0 +1,116 @@
+"""Each service is a WSGI application a user can mount in any server, and the control endpoints
+are a table of handlers that refuse impossible times with a 400 and leave the clock alone."""
+
+import io
+import json
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.transport.control import ENDPOINTS, ControlApplication, ControlContext
+from fakecloud.transport.wsgi import application
+
+
+def call(app, method, path, body=b"", headers=None, query=""):
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    for key, value in (headers or {}).items():
+        environ["HTTP_" + key.upper().replace("-", "_")] = value
+    setup_testing_defaults(environ)
+    seen = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        seen["status"], seen["headers"] = status, dict(response_headers)
+
+    payload = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], payload
+
+
+def test_each_service_is_a_wsgi_application_a_user_can_mount():
+    cloud = Cloud(seed=1)
+    token = cloud.keystone.token_for("demo").id
+    auth = {"X-Auth-Token": token}
+    status, headers, body = call(application(cloud, "compute"), "GET", "/v2.1/flavors", b"", auth)
+    assert status == "200 OK"
+    assert headers["Date"] == "Thu, 01 Jan 2026 00:00:00 GMT"
+    assert int(headers["Content-Length"]) == len(body)
+    assert "m1.tiny" in {f["name"] for f in json.loads(body)["flavors"]}
+    project = cloud.context("demo").project_id
+    status, _, body = call(
+        application(cloud, "block-storage"), "GET", f"/v3/{project}/volumes", b"", auth
+    )
+    assert (status, json.loads(body)) == ("200 OK", {"volumes": []})
+    status, _, body = call(application(cloud, "image"), "GET", "/v2/images/nope", b"", auth)
+    assert status == "404 Not Found"
+    status, _, body = call(application(cloud, "identity"), "GET", "/v3")
+    assert json.loads(body)["version"]["id"] == "v3.14"
+    with pytest.raises(ValueError, match="unknown service type 'dns'"):
+        application(cloud, "dns")
+
+
+def test_a_percent_encoded_path_is_decoded_once():
+    cloud = Cloud(seed=1)
+    token = cloud.keystone.token_for("demo").id
+    # PATH_INFO arrives decoded (PEP 3333): "%2541" is the id "%41", not "A".
+    status, _, body = call(
+        application(cloud, "compute"), "GET", "/v2.1/servers/%41", b"", {"X-Auth-Token": token}
+    )
+    assert status == "404 Not Found"
+    assert "%41" in json.loads(body)["itemNotFound"]["message"]
+
+
+def control(cloud):
+    return ControlApplication(ControlContext(cloud))
+
+
+@pytest.mark.parametrize("seconds", ["NaN", "Infinity", "-Infinity", "1e308", "-1", '"10"', "true"])
+def test_advance_refuses_a_time_that_is_not_a_finite_duration(seconds):
+    cloud = Cloud(seed=1)
+    body = f'{{"seconds": {seconds}}}'.encode()
+    status, headers, payload = call(control(cloud), "POST", "/fakecloud/advance", body)
+    assert status == "400 Bad Request"
+    message = json.loads(payload)["error"]["message"]
+    assert message.startswith("advance: expected a number of seconds from 0 to 1e+09, got ")
+    assert cloud.now == 0.0
+    # The clock still works, and so does every later request (the Date header included).
+    status, headers, payload = call(control(cloud), "POST", "/fakecloud/advance", b'{"seconds": 5}')
+    assert (status, json.loads(payload)["now"], headers["Date"]) == (
+        "200 OK",
+        5.0,
+        "Thu, 01 Jan 2026 00:00:05 GMT",
+    )
+
+
+def test_control_mistakes_are_400s_that_say_what_to_send():
+    cloud = Cloud(seed=1)
+    app = control(cloud)
+    assert call(app, "POST", "/fakecloud/advance", b"{nope")[2] == (
+        b'{"error": {"code": 400, "message": "the body is not JSON"}}'
+    )
+    deep = b"[" * 100000 + b"]" * 100000
+    assert call(app, "POST", "/fakecloud/advance", deep)[0] == "400 Bad Request"
+    status, _, payload = call(app, "GET", "/fakecloud/trace", query="since=abc")
+    assert status == "400 Bad Request" and "since" in json.loads(payload)["error"]["message"]
+    status, _, payload = call(app, "GET", "/fakecloud/trace", query="since=-3")
+    assert status == "400 Bad Request"
+    status, _, payload = call(app, "PUT", "/fakecloud/clock")
+    assert status == "404 Not Found"
+    assert "GET /fakecloud/clock" in json.loads(payload)["error"]["message"]
+
+
+def test_control_endpoints_are_one_table():
+    assert set(ENDPOINTS) >= {
+        ("DELETE", "/fakecloud/faults"),
+        ("GET", "/fakecloud/clock"),
+        ("GET", "/fakecloud/faults"),
+        ("GET", "/fakecloud/trace"),
+        ("POST", "/fakecloud/advance"),
+        ("POST", "/fakecloud/faults"),
+        ("POST", "/fakecloud/faults/release"),
+    }
