@@ -1,23 +1,40 @@
 """The trace: one ordered record of everything that happened in a cloud.
 
-Every state change, RPC message, I/O start and finish and fault is an event, a plain dict
-``{"t": virtual seconds, "seq": n, "kind": ..., "actor": ..., "subject": ..., **details}``.
-Tests, scenario expectations, the explorer and the teaching views all read it.
+Every state change, RPC message, I/O start and finish and fault is an event. Read, an event is
+a plain dict ``{"t": virtual seconds, "seq": n, "kind": ..., "actor": ..., "subject": ...,
+**details}``; tests, scenario expectations, the explorer and the teaching views all read it so.
 
     >>> trace = Trace(lambda: 0.0)
     >>> trace.emit("state", "cinder", "snap-1", field="status", old="creating", new="available")
     >>> [e["new"] for e in trace.filter(kind="state", subject="snap-1")]
     ['available']
+
+**Storage.** A storm of 100,000 servers writes millions of events, so the trace does not keep
+dicts. Each event is a *shape* (its kind, actor and detail keys, shared by every event of that
+shape), a time and a run of values (the subject, then the details in order), held in flat
+arrays: about 8 bytes per value plus 16 per event. The dict is built each time an event is
+read (`__iter__`, `__getitem__`, `filter`, ...), so changing a dict you read does not change
+the trace. The JSONL form is byte for byte what the dicts give.
+
+`snapshot` and `restore` move a trace's events in and out as plain data (for save, load and
+fork of a whole cloud).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
 
 Event = dict[str, Any]
+
+#: The fields every event has, in the order a read event shows them.
+CORE_FIELDS = ("t", "seq", "kind", "actor", "subject")
+
+#: Version of the `Trace.snapshot` layout.
+SNAPSHOT_FORMAT = 1
 
 
 def _json_default(value: Any) -> Any:
@@ -26,35 +43,87 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_json_default)
+
+
 class Trace:
-    """An append-only list of events stamped with virtual time and a sequence number."""
+    """An append-only list of events stamped with virtual time and a sequence number.
+
+    `now` is called once per event for its time (the kernel passes its clock).
+    """
 
     def __init__(self, now: Callable[[], float]):
         self._now = now
-        self._events: list[Event] = []
+        self._clear()
 
-    def emit(self, kind: str, actor: str, subject: str, **details: Any) -> Event:
-        """Record one event now; `details` must be JSON-friendly (others are written as str)."""
-        event = {
-            "t": self._now(),
-            "seq": len(self._events),
-            "kind": kind,
-            "actor": actor,
-            "subject": subject,
-        }
+    def _clear(self) -> None:
+        self._t = array("d")  # the time of each event
+        self._odd_t: dict[int, Any] = {}  # seq -> time, where the time is not a float (an int)
+        self._shape = array("I")  # the shape id of each event
+        self._ends = array("I")  # where each event's values end in `_values`
+        self._values: list[Any] = []  # per event: subject, then the details' values
+        self._shapes: list[tuple[str, str, tuple[str, ...]]] = []  # id -> (kind, actor, keys)
+        self._shape_ids: dict[tuple, int] = {}  # (kind, actor, *keys) -> id
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def emit(self, kind: str, actor: str, subject: str, **details: Any) -> None:
+        """Record one event now; `details` must be JSON-friendly (others are written as str).
+
+        The event is stored by reference: a list or dict passed as a detail is read back as
+        it is when read, so pass values that are not changed afterwards.
+        """
+        key = (kind, actor, *details) if details else (kind, actor)
+        shape = self._shape_ids.get(key)
+        if shape is None:
+            shape = self._new_shape(key)
+        t = self._now()
+        if t.__class__ is not float:
+            self._odd_t[len(self._t)] = t
+        self._t.append(t)
+        self._shape.append(shape)
+        values = self._values
+        values.append(subject)
         if details:
-            event.update(details)
-        self._events.append(event)
+            values.extend(details.values())
+        self._ends.append(len(values))
+
+    def _new_shape(self, key: tuple) -> int:
+        shape = len(self._shapes)
+        self._shapes.append((key[0], key[1], tuple(key[2:])))
+        self._shape_ids[key] = shape
+        return shape
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _event(self, i: int) -> Event:
+        """Event number `i` (0 <= i < len) as a new dict."""
+        kind, actor, keys = self._shapes[self._shape[i]]
+        start = self._ends[i - 1] if i else 0
+        values = self._values
+        t = self._odd_t.get(i, self._t[i]) if self._odd_t else self._t[i]
+        event = {"t": t, "seq": i, "kind": kind, "actor": actor, "subject": values[start]}
+        if keys:
+            event.update(zip(keys, values[start + 1 : self._ends[i]], strict=True))
         return event
 
     def __iter__(self) -> Iterator[Event]:
-        return iter(self._events)
+        event = self._event
+        for i in range(len(self._t)):
+            yield event(i)
 
     def __len__(self) -> int:
-        return len(self._events)
+        return len(self._t)
 
-    def __getitem__(self, index):
-        return self._events[index]
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        """One event by position (negative counts from the end), or a list for a slice."""
+        if isinstance(index, slice):
+            return [self._event(i) for i in range(*index.indices(len(self._t)))]
+        n = len(self._t)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError("trace index out of range")
+        return self._event(i)
 
     def filter(
         self, predicate: Callable[[Event], bool] | None = None, **fields: Any
@@ -62,30 +131,68 @@ class Trace:
         """Events whose fields equal every given value (and that `predicate` accepts).
 
         A value may be a tuple or set meaning "any of": ``filter(kind=("io.start", "io.finish"))``.
-        A `kind` ending in ``.*`` matches a prefix: ``filter(kind="rpc.*")``.
+        A `kind` ending in ``.*`` matches a prefix: ``filter(kind="rpc.*")``. A field an event
+        does not have reads as None.
         """
         out = []
-        for event in self._events:
-            if _matches(event, fields) and (predicate is None or predicate(event)):
+        for event in self._candidates(fields):
+            if predicate is None or predicate(event):
                 out.append(event)
         return out
 
     def first(self, **fields: Any) -> Event | None:
         """The earliest event matching `fields`, or None."""
-        for event in self._events:
-            if _matches(event, fields):
-                return event
-        return None
+        return next(self._candidates(fields), None)
 
     def tail(self, n: int = 20) -> list[Event]:
         """The last `n` events."""
-        return self._events[-n:]
+        return self[-n:]
+
+    def _candidates(self, fields: dict[str, Any]) -> Iterator[Event]:
+        """Events matching `fields`, in order; a dict is built only for an event whose shape
+        (kind, actor, detail keys) and subject can match."""
+        plans: dict[int, bool] = {}
+        want_subject = "subject" in fields
+        subject = fields.get("subject")
+        values, ends, shapes, event = self._values, self._ends, self._shape, self._event
+        for i in range(len(self._t)):
+            shape = shapes[i]
+            ok = plans.get(shape)
+            if ok is None:
+                ok = plans[shape] = self._shape_may_match(shape, fields)
+            if not ok:
+                continue
+            if want_subject:
+                have = values[ends[i - 1] if i else 0]
+                if not _field_matches("subject", have, subject):
+                    continue
+            candidate = event(i)
+            if _matches(candidate, fields):
+                yield candidate
+
+    def _shape_may_match(self, shape: int, fields: dict[str, Any]) -> bool:
+        """False when no event of `shape` can match `fields` (judged on kind, actor and the
+        detail keys it lacks, which read as None)."""
+        kind, actor, keys = self._shapes[shape]
+        for key, want in fields.items():
+            if key == "kind":
+                have = kind
+            elif key == "actor":
+                have = actor
+            elif key in CORE_FIELDS or key in keys:
+                continue
+            else:
+                have = None
+            if not _field_matches(key, have, want):
+                return False
+        return True
+
+    # -- writing out -------------------------------------------------------------------------
 
     def to_jsonl(self, path: str | None = None) -> str:
         """The trace as JSON Lines (one event a line); written to `path` when given."""
-        text = "".join(
-            json.dumps(e, separators=(",", ":"), default=_json_default) + "\n" for e in self._events
-        )
+        encode = _ENCODER.encode
+        text = "".join(encode(e) + "\n" for e in self)
         if path is not None:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -93,18 +200,74 @@ class Trace:
 
     def digest(self) -> str:
         """SHA-256 of the JSONL form: equal digests mean byte-identical traces."""
-        return hashlib.sha256(self.to_jsonl().encode()).hexdigest()
+        sha = hashlib.sha256()
+        encode = _ENCODER.encode
+        for event in self:
+            sha.update((encode(event) + "\n").encode())
+        return sha.hexdigest()
+
+    # -- save and restore --------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The events as plain JSON-ready data (lists, dicts, strings, numbers).
+
+        Detail values are stored as the JSONL shows them (a set as a sorted list, an object
+        as its str), so a restored trace writes the same JSONL bytes. The layout is compact
+        (shapes plus flat columns) and versioned by ``"format"``; pass it to `restore`.
+        """
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "shapes": [[kind, actor, list(keys)] for kind, actor, keys in self._shapes],
+            "t": [self._odd_t.get(i, t) for i, t in enumerate(self._t)]
+            if self._odd_t
+            else self._t.tolist(),
+            "shape": self._shape.tolist(),
+            "ends": self._ends.tolist(),
+            "values": [_plain(v) for v in self._values],
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Replace this trace's events with those of a `snapshot` (new events follow them).
+
+        Raises ValueError for data that is not a snapshot of this format.
+        """
+        try:
+            if snapshot["format"] != SNAPSHOT_FORMAT:
+                raise ValueError(f"unknown trace snapshot format {snapshot['format']!r}")
+            shapes = [(str(k), str(a), tuple(keys)) for k, a, keys in snapshot["shapes"]]
+            times, shape_ids = list(snapshot["t"]), list(snapshot["shape"])
+            ends, values = list(snapshot["ends"]), list(snapshot["values"])
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a trace snapshot: {exc}") from None
+        n = len(times)
+        if not (len(shape_ids) == len(ends) == n) or (ends and ends[-1] != len(values)):
+            raise ValueError("not a trace snapshot: its columns differ in length")
+        if any(not 0 <= s < len(shapes) for s in shape_ids):
+            raise ValueError("not a trace snapshot: an event names an unknown shape")
+        self._clear()
+        for shape in shapes:
+            self._new_shape((shape[0], shape[1], *shape[2]))
+        self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}
+        self._t = array("d", times)
+        self._shape = array("I", shape_ids)
+        self._ends = array("I", ends)
+        self._values = values
+
+
+def _plain(value: Any) -> Any:
+    """`value` as the JSONL shows it, as plain data (the inverse of json.loads of it)."""
+    if value is None or value.__class__ in (str, int, float, bool):
+        return value
+    return json.loads(_ENCODER.encode(value))
+
+
+def _field_matches(key: str, have: Any, want: Any) -> bool:
+    if isinstance(want, (tuple, set, frozenset, list)):
+        return have in want
+    if key == "kind" and isinstance(want, str) and want.endswith(".*"):
+        return isinstance(have, str) and have.startswith(want[:-1])
+    return have == want
 
 
 def _matches(event: Event, fields: dict[str, Any]) -> bool:
-    for key, want in fields.items():
-        have = event.get(key)
-        if isinstance(want, (tuple, set, frozenset, list)):
-            if have not in want:
-                return False
-        elif key == "kind" and isinstance(want, str) and want.endswith(".*"):
-            if not (isinstance(have, str) and have.startswith(want[:-1])):
-                return False
-        elif have != want:
-            return False
-    return True
+    return all(_field_matches(key, event.get(key), want) for key, want in fields.items())

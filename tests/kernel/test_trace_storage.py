@@ -1,0 +1,148 @@
+"""The trace keeps events compactly and reads them back exactly as the dicts they were.
+
+The reference below is the trace as it was before it went compact (a list of dicts); the
+compact trace must give the same events, the same filter answers and the same JSONL bytes.
+"""
+
+import json
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fakecloud.sim.kernel
+from fakecloud.scenario.loader import load
+from fakecloud.scenario.runner import run_case
+from fakecloud.sim.trace import Trace
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _reference_json(value):
+    return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
+
+
+class TeeTrace(Trace):
+    """A compact trace that also keeps every event as the old dict-per-event trace did."""
+
+    def __init__(self, now):
+        super().__init__(now)
+        self.dicts = []
+
+    def emit(self, kind, actor, subject, **details):
+        event = {"t": self._now(), "seq": len(self.dicts), "kind": kind, "actor": actor}
+        event["subject"] = subject
+        event.update(details)
+        self.dicts.append(event)
+        super().emit(kind, actor, subject, **details)
+
+    def reference_jsonl(self):
+        dump = json.dumps
+        return "".join(
+            dump(e, separators=(",", ":"), default=_reference_json) + "\n" for e in self.dicts
+        )
+
+
+SCENARIOS = [
+    "scenarios/flows/volume_backed_online.yaml",
+    "scenarios/flows/image_backed_online.yaml",
+    "scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml",
+    "scenarios/kernel/fault_plan.yaml",
+]
+
+
+@pytest.mark.parametrize("path", SCENARIOS)
+def test_scenario_traces_are_byte_identical_to_the_dict_trace(path, monkeypatch):
+    monkeypatch.setattr(fakecloud.sim.kernel, "Trace", TeeTrace)
+    result = run_case(load(ROOT / path).cases[0], seed=5)
+    trace = result.cloud.trace
+    assert isinstance(trace, TeeTrace) and len(trace) == len(trace.dicts) > 20
+    assert trace.to_jsonl() == trace.reference_jsonl()
+    assert list(trace) == trace.dicts
+    assert trace.filter(kind="state") == [e for e in trace.dicts if e["kind"] == "state"]
+
+
+def test_an_event_costs_under_100_bytes_and_a_read_dict_is_a_copy():
+    trace = Trace(lambda: 12.5)
+    subjects = [f"{i:08d}-5182-422d-bf94-9c5fdd0a576b" for i in range(50)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(5_000):
+            trace.emit("state", "cinder-volume", subjects[i % 50], field="status", new="available")
+        per_event = (tracemalloc.get_traced_memory()[0] - before) / 5_000
+    finally:
+        tracemalloc.stop()
+    assert per_event <= 100, f"{per_event:.0f} bytes per event"
+    event = trace[7]
+    event["new"] = "error"
+    assert trace[7]["new"] == "available"
+    assert trace[-1]["seq"] == 4_999 and len(trace[4_990:]) == 10
+
+
+def test_snapshot_restores_the_same_jsonl_and_new_events_follow():
+    trace = Trace(lambda: 0)
+    trace.emit("io.start", "io", "io-1", path=("disk", "link"), hosts={"b", "a"}, obj=object)
+    trace._now = lambda: 1.25
+    trace.emit("state", "glance", "img-1", old=None, new="queued", meta={1: 2})
+    data = json.loads(json.dumps(trace.snapshot()))
+    again = Trace(lambda: 2.0)
+    again.restore(data)
+    assert again.to_jsonl() == trace.to_jsonl()
+    assert again[0]["t"] == 0 and isinstance(again[0]["t"], int)
+    again.emit("note", "x", "y")
+    assert again[-1] == {"t": 2.0, "seq": 2, "kind": "note", "actor": "x", "subject": "y"}
+    with pytest.raises(ValueError, match="not a trace snapshot"):
+        again.restore(
+            {"format": 1, "shapes": [], "t": [0.0], "shape": [], "ends": [], "values": []}
+        )
+
+
+KINDS = st.sampled_from(["state", "rpc.call", "rpc.cast", "io.start", "api.request"])
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["a", "b"]))
+EVENTS = st.lists(
+    st.tuples(
+        st.sampled_from([0, 0.5, 1.0, 3]),
+        KINDS,
+        st.sampled_from(["nova", "cinder"]),
+        st.sampled_from(["s1", "s2"]),
+        st.dictionaries(st.sampled_from(["new", "old", "method", "t"]), VALUES, max_size=3),
+    ),
+    max_size=30,
+)
+QUERIES = st.dictionaries(
+    st.sampled_from(["kind", "actor", "subject", "new", "method", "t", "seq"]),
+    st.one_of(VALUES, KINDS, st.just("rpc.*"), st.tuples(VALUES, VALUES), st.just(0.5)),
+    max_size=3,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(EVENTS, QUERIES)
+def test_filter_first_and_reads_agree_with_the_dict_trace(events, query):
+    now = [0]
+    trace = TeeTrace(lambda: now[0])
+    for t, kind, actor, subject, details in events:
+        now[0] = t
+        trace.emit(kind, actor, subject, **details)
+
+    def matches(event):
+        for key, want in query.items():
+            have = event.get(key)
+            if isinstance(want, tuple):
+                if have not in want:
+                    return False
+            elif key == "kind" and isinstance(want, str) and want.endswith(".*"):
+                if not (isinstance(have, str) and have.startswith(want[:-1])):
+                    return False
+            elif have != want:
+                return False
+        return True
+
+    expected = [e for e in trace.dicts if matches(e)]
+    assert trace.filter(**query) == expected
+    assert trace.first(**query) == (expected[0] if expected else None)
+    assert trace.tail(4) == trace.dicts[-4:]
+    assert trace.to_jsonl() == trace.reference_jsonl()
