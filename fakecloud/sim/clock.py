@@ -34,6 +34,12 @@ class ClockConfig:
 #: The latest calendar time a virtual clock may reach (what ``datetime`` and HTTP dates hold).
 LAST_CALENDAR_TIME = datetime.datetime(9999, 1, 1)
 
+#: Modules whose clock reads stay on the wall clock while a cloud's clock is bound: pytest's own
+#: timers (``--durations``, the run's total) measure the test run, not the simulation.
+#: freezegun looks a few frames up from each clock read, so only the timer module itself is
+#: named, never ``_pytest`` as a whole (a test body called by pytest must read virtual time).
+REAL_TIME_MODULES = ("_pytest.timing",)
+
 
 def parse_epoch(text: str) -> datetime.datetime:
     """The naive-UTC datetime of an ISO 8601 epoch such as ``2026-01-01T00:00:00Z``;
@@ -101,7 +107,7 @@ class ClockBridge:
             import freezegun
             import freezegun.api
 
-            self._freezer = freezegun.freeze_time(self.epoch)
+            self._freezer = freezegun.freeze_time(self.epoch, ignore=list(REAL_TIME_MODULES))
             self._freezer.start()
             # Replace freezegun's fixed-time factory with one that follows the simulation.
             freezegun.api.freeze_factories[-1] = _VirtualNow(self._kernel, self.epoch)
