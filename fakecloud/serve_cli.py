@@ -7,7 +7,9 @@ Tempest and any other tool.
 It prints a clouds.yaml on standard output (``fakecloud-demo``, ``fakecloud-demo-reader``,
 ``fakecloud-admin``, ``fakecloud-system-admin``), then a ``# fakecloud: serving ...`` line,
 and serves until SIGINT or SIGTERM, then closes its ports and exits 0. Virtual time runs at
-``--speed`` times wall time (``--speed 0``: only ``POST /fakecloud/advance`` moves it).
+``--speed`` times wall time (``--speed 0``: only ``POST /fakecloud/advance`` moves it). With
+``--settle`` each API request is followed by a run until the cloud is idle, so clients that wait
+(``openstack server create --wait``) find the work done at their first poll.
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         default=1.0,
         help="virtual seconds per wall second (default 1; 0: time moves only on demand)",
     )
+    p.add_argument(
+        "--settle",
+        action="store_true",
+        help="after each API request, run the cloud until it is idle: virtual time jumps over "
+        "the work the request started, so clients that wait never wait on the wall clock",
+    )
     p.add_argument("--seed", type=int, default=0, help="the cloud's seed (default 0)")
     p.add_argument("--profile", default="seed", help="behaviour profile: seed or upstream")
     p.add_argument("--config", metavar="FILE", help="YAML file of config overrides by section")
@@ -100,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port_base=args.port_base,
             speed=args.speed,
+            settle=args.settle,
             verbose=args.verbose,
         )
     except OSError as exc:
@@ -121,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         sys.stdout.write(text)
         where = ", ".join(f"{k} {v}" for k, v in server.urls.items())
-        sys.stdout.write(f"# fakecloud: serving {where} (speed {args.speed:g}); Ctrl-C stops\n")
+        pace = f"speed {args.speed:g}" + (", settle" if args.settle else "")
+        sys.stdout.write(f"# fakecloud: serving {where} ({pace}); Ctrl-C stops\n")
         sys.stdout.flush()
         server.wait()
     finally:

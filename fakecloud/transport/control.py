@@ -45,13 +45,15 @@ MAX_BODY_BYTES = 1 << 20
 
 @dataclass
 class ControlContext:
-    """What a control endpoint works on: the cloud, the server's speed, its lock, and the
-    server object itself (None when the control application is mounted on its own)."""
+    """What a control endpoint works on: the cloud, the server's speed, its lock, the server
+    object itself (None when the control application is mounted on its own), and whether API
+    requests settle (run the cloud until idle)."""
 
     cloud: Any
     speed: float = 0.0
     lock: Any = field(default_factory=threading.RLock)
     server: Any = None
+    settle: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,12 +179,13 @@ def with_control(app: Any, control: ControlApplication) -> Any:
 
 
 def clock_document(ctx: ControlContext) -> dict[str, Any]:
-    """Virtual now, its calendar time and the pacing speed."""
+    """Virtual now, its calendar time, the pacing speed, and whether requests settle."""
     kernel = ctx.cloud.kernel
     return {
         "now": kernel.now,
         "wall_time": kernel.clock.wall_time().isoformat() + "Z",
         "speed": ctx.speed,
+        "settle": ctx.settle,
     }
 
 

@@ -20,8 +20,11 @@ less glue for several listening sockets on one event loop.
 The simulation is single-threaded: every request, and every clock step, holds one lock
 (`fakecloud.transport.wsgi.lock_for`). Virtual time follows wall time times `speed`
 (``speed=0``: it moves only on demand); a request whose handler takes virtual time runs the
-clock forward until its answer is ready. Server mode is the one place fakecloud reads the wall
-clock: to pace virtual time.
+clock forward until its answer is ready. With ``settle=True`` every API request is followed by a
+run until the cloud is idle: virtual time jumps over the work the request started, so a client
+that waits (``openstack server create --wait``) finds it finished at its first poll, with no
+wall-clock wait at any speed. Server mode is the one place fakecloud reads the wall clock: to
+pace virtual time.
 
 Stopping (`stop`, or SIGINT/SIGTERM in ``fakecloud serve``): the listening sockets close first
 (new connections are refused), requests already being served are answered, requests that
@@ -102,6 +105,7 @@ class FakecloudServer:
         port_base: int = DEFAULT_PORT_BASE,
         speed: float = 1.0,
         tick_s: float = 0.05,
+        settle: bool = False,
         verbose: bool = False,
         extra_services: Mapping[str, Callable[[Any], Any]] | None = None,
         threads: int = THREADS,
@@ -114,6 +118,7 @@ class FakecloudServer:
         """
         self.speed = speed_factor(speed, "speed")
         self.tick_s = finite_seconds(tick_s, "tick_s", positive=True)
+        self.settle = settle
         self.verbose = verbose
         self.errors: list[str] = []
         self._stop = threading.Event()
@@ -146,7 +151,9 @@ class FakecloudServer:
         self.lock = lock_for(self.cloud)
         extra = {self.urls[name]: make(self.cloud) for name, make in (extra_services or {}).items()}
         self.gateway = Gateway(self.cloud, extra)
-        self.control = ControlApplication(ControlContext(self.cloud, self.speed, self.lock, self))
+        self.control = ControlApplication(
+            ControlContext(self.cloud, self.speed, self.lock, self, self.settle)
+        )
         self._apps = {
             sock.getsockname()[1]: self._application(key) for key, sock in self._sockets.items()
         }
@@ -154,7 +161,9 @@ class FakecloudServer:
 
     def _application(self, key: str) -> Any:
         if key in SERVICE_HOSTS:
-            app = ServiceApplication(self.cloud, key, gateway=self.gateway, lock=self.lock)
+            app = ServiceApplication(
+                self.cloud, key, gateway=self.gateway, lock=self.lock, settle=self.settle
+            )
         else:
             where = netloc(self.urls[key])
             app = ServiceApplication(
@@ -163,6 +172,7 @@ class FakecloudServer:
                 gateway=self.gateway,
                 lock=self.lock,
                 mount=lambda: self.gateway.mount_for_netloc(where),
+                settle=self.settle,
             )
         return with_control(app, self.control)
 

@@ -7,7 +7,8 @@
     >>> # waitress.serve(compute, listen="127.0.0.1:8774"), or mount it in your own server
 
 A request goes through the same gateway as in-process calls (`fakecloud.transport.gateway`):
-body-size limit, token check, the service's router, virtual time run until the answer is ready.
+body-size limit, token check, the service's router, virtual time run until the answer is ready
+(with ``settle=True``, until the cloud is idle: a client that polls finds the work done).
 Every application of one cloud shares one lock (`lock_for`), because the simulation is
 single-threaded; a multi-threaded server may call them concurrently. Catalog URLs, links and
 ``Location`` headers come from the cloud's ``endpoints`` configuration, so build the cloud
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from fakecloud.api.http import Response
+from fakecloud.errors import SimulationNotIdle
 from fakecloud.transport.endpoints import HOSTS, entry
 from fakecloud.transport.gateway import Gateway, Mount, wire_body, wire_headers
 from fakecloud.transport.sizelimit import LIMITED_HOSTS
@@ -130,9 +132,11 @@ class ServiceApplication:
         gateway: Gateway | None = None,
         lock: threading.RLock | None = None,
         mount: Callable[[], Mount] | None = None,
+        settle: bool = False,
     ):
         self.cloud = cloud
         self.host = host
+        self.settle = settle
         self.gateway = gateway or Gateway(cloud)
         self.lock = lock or lock_for(cloud)
         self._mount = mount or (lambda: self.gateway.mount_for_host(host))
@@ -145,6 +149,8 @@ class ServiceApplication:
                 response = self.answer(environ, method)
             except Exception as exc:  # noqa: BLE001 - no exception may reach the server
                 response = self._crash(exc)
+            if self.settle:
+                run_until_settled(self.cloud)
             headers = [(k, v) for k, v in wire_headers(response) if k.lower() not in HOP_BY_HOP]
             payload = wire_body(response, method)
             date = _safe_date(self.cloud)
@@ -173,6 +179,15 @@ class ServiceApplication:
         if api is None:
             return Response(500, {"error": {"code": 500, "message": type(exc).__name__}})
         return api.render_fault(api.unexpected(exc))
+
+
+def run_until_settled(cloud: Any) -> None:
+    """Run `cloud` until it is idle, or as far as it can go: work that waits forever (a stalled
+    transfer) or past ``kernel.idle_cap_s`` stays in flight, as it would at any speed."""
+    try:
+        cloud.run_until_idle()
+    except SimulationNotIdle:
+        pass
 
 
 def _limited(mount: Mount) -> bool:

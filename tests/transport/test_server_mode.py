@@ -91,7 +91,12 @@ def test_speed_zero_moves_time_only_on_demand(server, http):
     base = server.urls["identity"]
     assert http.get(f"{base}/fakecloud/clock", timeout=TIMEOUT).json()["now"] == 0.0
     advanced = http.post(f"{base}/fakecloud/advance", json={"seconds": 3600}, timeout=TIMEOUT)
-    assert advanced.json() == {"now": 3600.0, "wall_time": "2026-01-01T01:00:00Z", "speed": 0.0}
+    assert advanced.json() == {
+        "now": 3600.0,
+        "wall_time": "2026-01-01T01:00:00Z",
+        "speed": 0.0,
+        "settle": False,
+    }
     bad = http.post(f"{base}/fakecloud/advance", json={"seconds": -1}, timeout=TIMEOUT)
     assert bad.status_code == 400
 
@@ -158,3 +163,52 @@ def test_stop_closes_every_port_and_ends_every_thread():
         host, port = url[len("http://") :].split(":")
         with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=2):
             pass
+
+
+def test_settle_runs_the_work_a_request_started_before_the_next_request():
+    with FakecloudServer(port_base=0, speed=0, settle=True) as srv:
+        token = srv.cloud.keystone.token_for("demo").id
+        compute = srv.urls["compute"]
+        images = srv.cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-qga")
+        body = {
+            "server": {
+                "name": "settled",
+                "flavorRef": "1",
+                "imageRef": images.json()["images"][0]["id"],
+                "networks": "none",
+            }
+        }
+        headers = {"X-Auth-Token": token, "OpenStack-API-Version": "compute 2.37"}
+        created = requests.post(
+            f"{compute}/v2.1/servers", json=body, headers=headers, timeout=TIMEOUT
+        )
+        assert created.status_code == 202
+        # The 202 was built before the build ran; the first poll already sees it finished.
+        server_id = created.json()["server"]["id"]
+        shown = requests.get(
+            f"{compute}/v2.1/servers/{server_id}", headers=headers, timeout=TIMEOUT
+        )
+        assert shown.json()["server"]["status"] == "ACTIVE"
+        clock = requests.get(f"{compute}/fakecloud/clock", timeout=TIMEOUT).json()
+        assert clock["settle"] is True
+        assert 3 < clock["now"] < 10  # the build's virtual seconds, and nothing else
+
+
+def test_settle_leaves_work_that_waits_forever_in_flight():
+    with FakecloudServer(port_base=0, speed=0, settle=True) as srv:
+        srv.cloud.faults.add("io.transfer", action="stall")
+        token = srv.cloud.keystone.token_for("demo").id
+        volume = f"{srv.urls['volume']}/v3/{srv.cloud.context('demo').project_id}"
+        images = srv.cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-qga")
+        body = {"volume": {"size": 1, "imageRef": images.json()["images"][0]["id"]}}
+        headers = {"X-Auth-Token": token}
+        created = requests.post(f"{volume}/volumes", json=body, headers=headers, timeout=TIMEOUT)
+        assert created.status_code == 202
+        shown = requests.get(
+            f"{volume}/volumes/{created.json()['volume']['id']}", headers=headers, timeout=TIMEOUT
+        )
+        # The answer came (no hang), and the copy is still in flight.
+        assert shown.json()["volume"]["status"] in ("creating", "downloading")
+        assert srv.cloud.kernel.running() == [
+            "rpc.cast cinder-volume.cinder@lvmdriver-1.create_volume"
+        ]
