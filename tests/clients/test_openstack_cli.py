@@ -1,5 +1,9 @@
-"""The ``openstack`` CLI (python-openstackclient), one process per command as a user runs it,
-against ``fakecloud serve`` on 127.0.0.1 in a subprocess."""
+"""The ``openstack`` CLI (python-openstackclient), unchanged, against fakecloud.
+
+One smoke test runs the real ``openstack`` executable in a subprocess against ``fakecloud serve``
+as a user would; the longer flows run openstackclient's own ``main()`` in this process under
+``cloud.intercept()``, where its ``--wait`` sleeps advance virtual time instead of the wall.
+"""
 
 import json
 import os
@@ -9,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from client_helpers import needs, needs_volume_backed_snapshots
-
-from fakecloud import Cloud
+import requests
+from osc_inprocess import CommandFailed, OpenStackCLI
 
 OPENSTACK = Path(sys.executable).with_name("openstack")
 TIMEOUT = 120
+IMAGE = "cirros-0.6.2-x86_64-qga"
 
 pytestmark = pytest.mark.skipif(
     not OPENSTACK.exists(),
@@ -22,116 +26,136 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """``fakecloud serve`` on free ports; the environment that points the CLI at it."""
-    clouds = tmp_path_factory.mktemp("serve") / "clouds.yaml"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fakecloud.cli",
-            "serve",
-            "--port-base",
-            "0",
-            "--speed",
-            "50",
-            "--clouds-yaml",
-            str(clouds),
-        ],
+@pytest.fixture
+def osc(intercepted, tmp_path):
+    """``openstack`` command lines run in this process against the test's cloud."""
+    return OpenStackCLI(intercepted, tmp_path)
+
+
+def _json_documents(text):
+    """The JSON documents printed one after another by an interactive ``openstack`` session."""
+    decoder, docs, at = json.JSONDecoder(), [], 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == len(text):
+            return docs
+        doc, at = decoder.raw_decode(text, at)
+        docs.append(doc)
+
+
+def test_the_openstack_executable_against_fakecloud_serve(tmp_path):
+    clouds = tmp_path / "clouds.yaml"
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "fakecloud.cli", "serve", "--port-base", "0", "--speed", "0"]
+        + ["--settle", "--clouds-yaml", str(clouds)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    for line in proc.stdout:
-        if line.startswith("# fakecloud: serving"):
-            break
-    else:
-        raise AssertionError(f"fakecloud serve did not start: {proc.stderr.read()}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env.update(OS_CLIENT_CONFIG_FILE=str(clouds), OS_CLOUD="fakecloud-demo")
-    yield env
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(TIMEOUT) == 0
+    with serve:
+        try:
+            for line in serve.stdout:
+                if line.startswith("# fakecloud: serving"):
+                    break
+            else:
+                raise AssertionError(f"fakecloud serve did not start: {serve.stderr.read()}")
+            compute = line.split("compute ", 1)[1].split(",", 1)[0]
+            env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+            env.update(OS_CLIENT_CONFIG_FILE=str(clouds), OS_CLOUD="fakecloud-demo")
+            # One real `openstack` process, reading its commands from standard input as its
+            # interactive shell does (one interpreter start instead of three).
+            commands = [
+                "token issue -f json",
+                f"image list --name {IMAGE} -f json",
+                f"server create --flavor 1 --image {IMAGE} --no-network --wait -f json smoke",
+            ]
+            run = subprocess.run(
+                [str(OPENSTACK)],
+                input="\n".join(commands) + "\n",
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+            )
+            # cliff's interactive shell exits 1 whatever its commands did; a failed command writes
+            # its error to stderr, so an empty stderr and three outputs mean all three succeeded.
+            assert run.stderr == ""
+            token, images, server = _json_documents(run.stdout)
+            clock = requests.get(f"{compute}/fakecloud/clock", timeout=TIMEOUT).json()
+            trace = requests.get(f"{compute}/fakecloud/trace?kind=api.request", timeout=TIMEOUT)
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            status = serve.wait(TIMEOUT)
+    assert status == 0  # SIGTERM is a clean stop
+
+    assert token["id"].startswith("gAAAAAB") and token["expires"].startswith("20")
+    assert [i["Name"] for i in images] == [IMAGE] and images[0]["Status"] == "active"
+    assert server["name"] == "smoke" and server["status"] == "ACTIVE"
+    # `--wait` polled once and found the server ACTIVE: the served cloud ran the build (a few
+    # virtual seconds) right after the POST, so the CLI never slept its 5 wall seconds.
+    polls = [
+        e for e in trace.json()["events"] if e["subject"] == f"GET /v2.1/servers/{server['id']}"
+    ]
+    assert len(polls) == 2  # the create command's own show, then one poll
+    assert 3 < clock["now"] < 10
 
 
-def osc(env, *args, cloud="fakecloud-demo", output=True):
-    """Run one ``openstack`` command; its JSON output (`output`: the command has one)."""
-    out = subprocess.run(
-        [str(OPENSTACK), "--os-cloud", cloud, *args, *(("-f", "json") if output else ())],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert out.returncode == 0, f"openstack {' '.join(args)} failed:\n{out.stderr}"
-    return json.loads(out.stdout) if out.stdout.strip() else None
-
-
-def test_volume_and_volume_snapshot_commands(served):
-    needs(Cloud(), "cinder")
-    volume = osc(served, "volume", "create", "--size", "1", "cli-vol")
-    assert volume["name"] == "cli-vol"
-    for _ in range(30):  # the served clock runs at 50x: "available" comes within a poll or two
-        if osc(served, "volume", "show", "cli-vol")["status"] == "available":
-            break
-    snap = osc(served, "volume", "snapshot", "create", "--volume", "cli-vol", "cli-snap")
-    assert snap["name"] == "cli-snap"
-    listed = osc(served, "volume", "snapshot", "list", "--name", "cli-snap")
-    assert [s["Name"] for s in listed] == ["cli-snap"]
-    osc(served, "volume", "snapshot", "delete", "cli-snap", output=False)
-
-
-def test_token_issue_and_catalog_list(served):
-    token = osc(served, "token", "issue")
+def test_token_issue_and_catalog_list(osc, intercepted):
+    token = osc("token", "issue")
     assert token["id"].startswith("gAAAAAB")
-    assert token["expires"].startswith("2026-01-01T01:")
-    catalog = {entry["Type"]: entry for entry in osc(served, "catalog", "list")}
+    assert token["project_id"] == intercepted.context("demo").project_id
+    catalog = {entry["Type"]: entry for entry in osc("catalog", "list")}
     assert set(catalog) >= {"identity", "compute", "image", "volumev3", "block-storage"}
 
 
-def test_server_image_create_and_volume_snapshot_list(served):
-    needs(Cloud(), "nova", "cinder", "glance")
-    images = [i for i in osc(served, "image", "list") if i["Status"] == "active"]
+def test_a_failing_command_reports_the_services_error(osc):
+    with pytest.raises(CommandFailed, match="No Server found for nothing"):
+        osc("server", "show", "nothing")
+
+
+def test_volume_and_volume_snapshot_commands(osc, intercepted):
+    volume = osc("volume", "create", "--size", "1", "cli-vol")
+    assert volume["name"] == "cli-vol"
+    assert volume["status"] == "creating"
+    intercepted.run_until_idle()
+    assert osc("volume", "show", "cli-vol")["status"] == "available"
+    snap = osc("volume", "snapshot", "create", "--volume", "cli-vol", "cli-snap")
+    assert snap["name"] == "cli-snap"
+    intercepted.run_until_idle()
+    listed = osc("volume", "snapshot", "list", "--name", "cli-snap")
+    assert [s["Name"] for s in listed] == ["cli-snap"]
+    osc("volume", "snapshot", "delete", "cli-snap", output=False)
+    intercepted.run_until_idle()
+    assert osc("volume", "snapshot", "list") == []
+
+
+def test_server_image_create_image_backed_and_volume_backed(osc, intercepted):
+    images = [i for i in osc("image", "list") if i["Status"] == "active"]
     image = min(images, key=lambda i: (not i["Name"].startswith("cirros"), i["Name"]))
-    flavors = osc(served, "flavor", "list")
+    flavors = osc("flavor", "list")
     flavor = min(flavors, key=lambda f: (f["Disk"] < 1, f["Disk"], f["RAM"]))
 
-    osc(
-        served,
-        "server",
-        "create",
-        "--flavor",
-        flavor["ID"],
-        "--image",
-        image["ID"],
-        "--no-network",
-        "--wait",
-        "ib1",
-    )
-    snap = osc(served, "server", "image", "create", "--name", "ib1-snap", "--wait", "ib1")
+    started = intercepted.now
+    args = ["--flavor", flavor["ID"], "--image", image["ID"], "--no-network", "--wait", "ib1"]
+    server = osc("server", "create", *args)
+    assert server["status"] == "ACTIVE"
+    assert intercepted.now - started == pytest.approx(5.0, abs=0.1)  # one 5 s poll, virtual
+    snap = osc("server", "image", "create", "--name", "ib1-snap", "--wait", "ib1")
     assert snap["status"] == "active"
+    assert osc("server", "show", "ib1")["OS-EXT-STS:task_state"] is None
 
-    before = {s["ID"] for s in osc(served, "volume", "snapshot", "list")}
-
-    needs_volume_backed_snapshots()
+    before = {s["ID"] for s in osc("volume", "snapshot", "list")}
     device = (
         f"boot_index=0,uuid={image['ID']},source_type=image,destination_type=volume,"
         "volume_size=1,delete_on_termination=true"
     )
-    osc(
-        served,
-        "server",
-        "create",
-        "--flavor",
-        flavor["ID"],
-        "--block-device",
-        device,
-        "--no-network",
-        "--wait",
-        "bfv1",
-    )
-    bfv_snap = osc(served, "server", "image", "create", "--name", "bfv1-snap", "--wait", "bfv1")
+    args = ["--flavor", flavor["ID"], "--block-device", device, "--no-network", "--wait", "bfv1"]
+    assert osc("server", "create", *args)["status"] == "ACTIVE"
+    bfv_snap = osc("server", "image", "create", "--name", "bfv1-snap", "--wait", "bfv1")
     assert bfv_snap["status"] == "active"
-    snapshots = [s for s in osc(served, "volume", "snapshot", "list") if s["ID"] not in before]
-    assert [s["Status"] for s in snapshots] == ["available"]
+    snapshots = [s for s in osc("volume", "snapshot", "list") if s["ID"] not in before]
+    assert len(snapshots) == 1 and snapshots[0]["Status"] in ("creating", "available")
+
+    osc("server", "delete", "--wait", "ib1", "bfv1", output=False)
+    assert osc("server", "list") == []

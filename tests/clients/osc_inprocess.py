@@ -1,0 +1,91 @@
+"""The ``openstack`` CLI run in-process: python-openstackclient's own ``main()``, unchanged,
+under ``cloud.intercept()``, so its ``--wait`` sleeps advance virtual time instead of the wall.
+
+    osc = OpenStackCLI(cloud, clouds_yaml_path)
+    with cloud.intercept():
+        server = osc("server", "create", "--flavor", "1", "--image", image, "--wait", "s1")
+
+Each call is one command line as a user types it: a fresh shell, the clouds.yaml written for the
+cloud, no ``OS_*`` variables from the environment, the command's JSON output parsed. The logging
+set-up openstackclient does on every run (root handlers, logger levels) is undone afterwards, so
+commands and tests do not leak into each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+
+class CommandFailed(AssertionError):
+    """An ``openstack`` command exited non-zero; the message holds its stderr."""
+
+
+class OpenStackCLI:
+    """Runs ``openstack`` command lines in this process against one cloud."""
+
+    def __init__(self, cloud: Any, directory: Path):
+        self.clouds_yaml = Path(directory) / "clouds.yaml"
+        self.clouds_yaml.write_text(cloud.clouds_yaml(), encoding="utf-8")
+
+    def __call__(self, *args: str, cloud: str = "fakecloud-demo", output: bool = True) -> Any:
+        """Run ``openstack --os-cloud CLOUD ARGS [-f json]``; its parsed JSON output (None when
+        the command prints nothing). Raises `CommandFailed` on a non-zero exit."""
+        from openstackclient import shell
+
+        argv = ["--os-cloud", cloud, *args, *(("-f", "json") if output else ())]
+        out, err = io.StringIO(), io.StringIO()
+        with (
+            _clean_environment(self.clouds_yaml),
+            _restored_logging(),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            status = shell.main(argv)
+        if status != 0:
+            raise CommandFailed(f"openstack {' '.join(args)} exited {status}:\n{err.getvalue()}")
+        text = out.getvalue()
+        return json.loads(text) if text.strip() else None
+
+
+@contextlib.contextmanager
+def _clean_environment(clouds_yaml: Path):
+    saved = {k: v for k, v in os.environ.items() if k.startswith("OS_")}
+    for key in saved:
+        del os.environ[key]
+    os.environ["OS_CLIENT_CONFIG_FILE"] = str(clouds_yaml)
+    try:
+        yield
+    finally:
+        os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _restored_logging():
+    root = logging.getLogger()
+    saved_root = (root.level, root.handlers[:])
+    saved = {
+        name: (logger.level, logger.handlers[:], logger.propagate)
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    try:
+        yield
+    finally:
+        if root.level != saved_root[0]:
+            root.setLevel(saved_root[0])
+        root.handlers[:] = saved_root[1]
+        for name, logger in logging.Logger.manager.loggerDict.items():
+            if not isinstance(logger, logging.Logger):
+                continue
+            level, handlers, propagate = saved.get(name, (logging.NOTSET, [], True))
+            if logger.level != level:  # setLevel clears every logger's cache: only on change
+                logger.setLevel(level)
+            logger.handlers[:] = handlers
+            logger.propagate = propagate
