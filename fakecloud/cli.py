@@ -3,6 +3,7 @@
     fakecloud demo                      # the snapshot flow, shown as a timeline and a sequence
     fakecloud run FILE [--seed N] [--trace out.jsonl]
     fakecloud explore FILE [--seeds N]  # the same scenario under many seeds, choices left to chance
+    fakecloud shrink FILE --seed N -o minimal.yaml   # a failing seed, shrunk to a replay file
     fakecloud report TRACE.jsonl [--view timeline|sequence|states]
     fakecloud serve [--port-base N] [--speed X]
     fakecloud schema                    # the JSON Schema of scenario files
@@ -18,7 +19,8 @@ import sys
 COMMANDS = {
     "demo": ("fakecloud.demo", "main", "run the snapshot flow and show it"),
     "run": ("fakecloud.scenario.cli_commands", "run_main", "run scenario files"),
-    "explore": ("fakecloud.explore", "main", "run a scenario under many seeds"),
+    "explore": ("fakecloud.explore.cli", "explore_main", "run a scenario under many seeds"),
+    "shrink": ("fakecloud.explore.cli", "shrink_main", "shrink a failing seed to a replay file"),
     "report": ("fakecloud.views.report", "main", "show a trace as timeline/sequence/states"),
     "serve": ("fakecloud.serve_cli", "serve_main", "serve the cloud over HTTP on 127.0.0.1"),
     "schema": ("fakecloud.scenario.cli_commands", "schema_main", "print the scenario schema"),

@@ -4,7 +4,10 @@ Scenario files (default ``scenarios/**/*.yaml`` under the rootdir; ini option
 ``fakecloud_scenarios`` or ``--fakecloud-scenarios GLOB``) become one test per case, with ids
 such as ``scenarios/bugs/lp1731986.yaml::seed-bug-on``. A failure prints the scenario report,
 the seed, the command that replays it (``fakecloud run FILE --case ID --seed N``) and the tail
-of the trace.
+of the trace. A case with an ``explore:`` section is also one test ``FILE::explore[ID]``
+(marker ``explore``): its seeds run, and a failure shows each group of failing seeds with its
+shrunk replay file (written to ``explore-replays/``). ``--fakecloud-explore-seeds N`` changes
+how many seeds.
 
 Fixtures for Python tests::
 
@@ -56,6 +59,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="GLOB",
         help=f"scenario files to collect, relative to the rootdir (default {DEFAULT_SCENARIOS})",
     )
+    group.addoption(
+        "--fakecloud-explore-seeds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seeds for each scenario's explore: test (default: the file's explore.seeds)",
+    )
     parser.addini(
         "fakecloud_scenarios",
         type="linelist",
@@ -69,6 +79,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "fakecloud(profile=None, switches=None, seed=None, bugs=None, config=None): "
         "how the `cloud` fixture builds its cloud",
+    )
+    config.addinivalue_line(
+        "markers",
+        "explore: a scenario's explore: section run under many seeds (deselect with "
+        "-m 'not explore')",
     )
 
 
@@ -107,6 +122,11 @@ class ScenarioFile(pytest.File):
             raise self.CollectError(str(exc)) from None
         for case in scenario.cases:
             yield ScenarioItem.from_parent(self, name=case.id, case=case)
+        for case in scenario.cases:
+            if case.explore is not None:
+                item = ExploreItem.from_parent(self, name=f"explore[{case.id}]", case=case)
+                item.add_marker("explore")
+                yield item
 
 
 class ScenarioFailed(Exception):
@@ -147,6 +167,66 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"scenario {self.case.file}::{self.case.id}"
+
+
+class ExploreFailed(Exception):
+    """An explored case where some seed broke something."""
+
+    def __init__(self, report: Any):
+        super().__init__(report.file)
+        self.report = report
+
+
+class ExploreItem(pytest.Item):
+    """The ``explore:`` section of one case: its seeds run, failures shrunk to replay files."""
+
+    def __init__(self, *, case: Any, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        from fakecloud.explore.session import explore_file
+
+        text = self.path.read_text(encoding="utf-8")
+        seeds = self.config.getoption("fakecloud_explore_seeds")
+        out = Path(self.config.rootpath) / "explore-replays"
+        report = explore_file(
+            text,
+            self.case.file,
+            [self.case],
+            lambda case: range(seeds if seeds is not None else _explore_seeds(text, case)),
+            out_dir=out,
+            shrink=True,
+        )
+        if report.broke:
+            raise ExploreFailed(report)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> Any:
+        if isinstance(excinfo.value, ExploreFailed):
+            from fakecloud.explore.cli import render
+
+            report = excinfo.value.report
+            lines = [render(report)]
+            for case in report.cases:
+                for g in case.groups[:3]:
+                    if g.replay_file:
+                        lines += [
+                            f"\n--- minimal replay {g.replay_file} ---",
+                            Path(g.replay_file).read_text(encoding="utf-8"),
+                        ]
+            return "\n".join(lines)
+        if isinstance(excinfo.value, ScenarioError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"explore {self.case.file}::{self.case.id}"
+
+
+def _explore_seeds(text: str, case: Any) -> int:
+    from fakecloud.explore.runner import prepared
+
+    return prepared(text, case.file, case.id).spec.seeds
 
 
 # -- fixtures for Python tests -------------------------------------------------------------

@@ -283,6 +283,10 @@ class Case:
     idle_cap_s: float | None
     doc: Any
     note: str = ""
+    explore: dict | None = None
+    """The ``explore:`` section as written (`fakecloud.explore.spec` reads it); run ignores it."""
+    choices: dict | None = None
+    """Decisions written out by the explorer (``choices:``); run replays them exactly."""
 
     def where(self, line: int | None) -> str:
         """``file:line`` for messages."""
@@ -369,6 +373,8 @@ def build_case(
             idle_cap_s=run.get("idle_cap_s"),
             doc=doc,
             note=str(note or ""),
+            explore=doc.get("explore"),
+            choices=doc.get("choices"),
         ),
         [],
     )

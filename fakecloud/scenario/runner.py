@@ -105,6 +105,10 @@ class CaseResult:
     idle: bool = False
     steps: list[StepRecord] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    first_seq: int = 0
+    """Sequence number of the first trace event written after t0."""
+    names: dict[str, Any] = field(default_factory=dict)
+    """What ``${...}`` names resolved to (world resources by kind and name, step outcomes)."""
 
     @property
     def failures(self) -> list[Check]:
@@ -132,25 +136,50 @@ class StepFailed(Exception):
     """A step could not do what it says (its message goes into the report)."""
 
 
+class Perturbation:
+    """What an explorer changes in a run (`fakecloud.explore`); the base class changes nothing.
+
+    `begin(kernel)` is called at t0, once setup is done and before any step is scheduled (the
+    moment chance is switched on); `triggers` maps step names to "start right after the n-th
+    trace event from t0" (0: at t0), for steps placed by chance rather than by the file.
+    """
+
+    triggers: dict[str, int] = {}
+
+    def begin(self, kernel: Any) -> None:
+        """Called at t0 with the cloud's kernel."""
+
+
 def run_case(
     case: Case,
     seed: int | None = None,
     transport: Callable[[Any], Transport] | None = None,
     prepare: Callable[[Any], None] | None = None,
+    perturbation: Perturbation | None = None,
 ) -> CaseResult:
     """Run `case` on a fresh cloud and check its expectations.
 
     `seed` overrides the case's seed; `transport` builds the way requests reach services
     (default: the cloud's own services); `prepare(cloud)` runs right after the cloud is built,
-    before setup (tests use it to plug extra services in). Raises `ScenarioError` only for
-    mistakes in the file found while building the cloud (e.g. an unknown config key).
+    before setup (tests use it to plug extra services in); `perturbation` is the explorer's
+    hook. A case with ``choices:`` (a replay file) has those decisions made again, exactly.
+    Raises `ScenarioError` only for mistakes in the file found while building the cloud (e.g.
+    an unknown config key).
     """
-    return _Run(case, seed, transport or Transport, prepare).run()
+    return _Run(case, seed, transport or Transport, prepare, perturbation).run()
 
 
 class _Run:
-    def __init__(self, case: Case, seed: int | None, transport: Callable, prepare: Any):
+    def __init__(
+        self,
+        case: Case,
+        seed: int | None,
+        transport: Callable,
+        prepare: Any,
+        perturbation: Perturbation | None = None,
+    ):
         self.case = case
+        self.perturbation = perturbation or Perturbation()
         self.seed = case.cloud.seed if seed is None else seed
         self.make_transport = transport
         self.prepare = prepare
@@ -180,7 +209,14 @@ class _Run:
                 record.waiting_for = "setup, which failed"
             return result
         self.t0 = result.t0 = cloud.now
+        try:
+            self._begin_chance()
+        except ConfigError as exc:
+            raise ScenarioError(
+                [Problem(self.case.file, line_of(self.case.doc, ("choices",)), "choices", str(exc))]
+            ) from None
         self._schedule()
+        result.first_seq, result.names = self.first_seq, self.names
         self._drive(result)
         self._evaluate(result)
         return result
@@ -446,11 +482,36 @@ class _Run:
 
     # -- scheduling --------------------------------------------------------------------------
 
+    def _begin_chance(self) -> None:
+        """At t0: replay a replay file's decisions, or let the explorer switch chance on."""
+        choices = self.case.choices
+        if choices:
+            from fakecloud.sim.explore import Chance, replay
+
+            chance = dict(choices.get("chance") or {})
+            try:
+                made = Chance(**chance)
+            except TypeError as exc:
+                raise ConfigError(f"choices.chance: {exc}") from None
+            replay(self.kernel, made, list(choices.get("made") or []))
+        self.perturbation.begin(self.kernel)
+
     def _schedule(self) -> None:
         self.first_seq = len(self.kernel.trace)
         previous: Step | None = None
+        triggers = self.perturbation.triggers
         for step in self.case.steps:
             record = self.records[step.name]
+            if step.name in triggers:
+                index = triggers[step.name]
+                record.waiting_for = f"trace event {index} from t0"
+                if index <= 0:
+                    self._start(step, 0.0)
+                else:
+                    self.watchers.append(
+                        _IndexWatcher(self.first_seq + index - 1, self._triggered(step))
+                    )
+                continue
             if step.at is not None:
                 record.waiting_for = f"t={step.at:g}"
                 self._start(step, self.t0 + float(step.at) - self.kernel.now)
@@ -775,6 +836,20 @@ class _Watcher:
             if self.count >= self.nth:
                 self.done = True
                 self.fire(event)
+
+
+class _IndexWatcher:
+    """Fires once the trace event with sequence number `seq` has been written."""
+
+    def __init__(self, seq: int, fire: Callable[[dict], None]):
+        self.seq = seq
+        self.fire = fire
+        self.done = False
+
+    def offer(self, event: dict, run: _Run) -> None:
+        if event["seq"] >= self.seq:
+            self.done = True
+            self.fire(event)
 
 
 def _record_from(response: Response) -> StepRecord:

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from fakecloud.profiles import PROFILES, SWITCHES
+from fakecloud.sim.explore import OUTCOME_WORDS
 from fakecloud.sim.faults import ACTIONS
 
 SCHEMA_ID = "urn:fakecloud:scenario-schema:1"
@@ -23,6 +24,13 @@ REF_PATTERN = r"^\$\{[^${}]+\}$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 SERVICE_TYPES = ("compute", "image", "block-storage", "identity")
+ADVERSARY_ACTIONS = (
+    "delete_server",
+    "create_image",
+    "stop_server",
+    "detach_volume",
+    "delete_image",
+)
 STEP_ACTIONS = (
     "request",
     "fault",
@@ -518,6 +526,139 @@ class _Builder:
             "What must be true about the whole run.",
         )
 
+    # -- exploration -------------------------------------------------------------------------
+
+    def explore(self) -> dict:
+        likelihood = self.typed(
+            {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "Chance that it happens in one run (per consultation for a "
+                "fault point).",
+            }
+        )
+        fault_point = self.obj(
+            {
+                "point": self.string("Fault point, e.g. volume_api.create_snapshot_force."),
+                "errors": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "string"},
+                    "description": "What may happen there, one picked per firing: an error "
+                    "name services registered (or module:Class), or "
+                    + ", ".join(OUTCOME_WORDS)
+                    + " (the work hangs / the message is lost / the transfer fails half-way). "
+                    "Default: the point's usual failures (see docs/exploration.md).",
+                },
+                "likelihood": likelihood,
+            },
+            "A fault point that may fire.",
+            ("point",),
+        )
+        restart = self.obj(
+            {
+                "restart": self.string("Compute host whose nova-compute restarts, e.g. cmp-1."),
+                "down_s": self.number("How long it stays down."),
+                "likelihood": likelihood,
+            },
+            "A compute host restarting at a moment chance picks.",
+            ("restart",),
+        )
+        adversary = self.obj(
+            {
+                "delete_server": self.string("DELETE /servers/{id} of this server (a name)."),
+                "create_image": self.string("A second createImage on this server (a name)."),
+                "stop_server": self.string("os-stop on this server (a name)."),
+                "detach_volume": self.obj(
+                    {
+                        "server": self.string("Server name."),
+                        "volume": self.string("Volume name, or a ${...} volume id."),
+                    },
+                    "Detach a volume from a server.",
+                    ("server", "volume"),
+                ),
+                "delete_image": self.string(
+                    "DELETE /v2/images/{id}: an image name, or a ${...} image id such as "
+                    "${steps.snap.body.image_id}."
+                ),
+                "request": self.request_line(),
+                **self.request_fields(),
+                "name": self.string(
+                    "Step name of the action (default adversary-N).", pattern=NAME_PATTERN
+                ),
+                "likelihood": likelihood,
+            },
+            "A user's action inserted at a moment of the flow chance picks: one of "
+            + ", ".join(ADVERSARY_ACTIONS)
+            + ", or any request.",
+        )
+        adversary["oneOf"] = [{"required": [a]} for a in (*ADVERSARY_ACTIONS, "request")]
+        adversary["x-hint"] = "one action: " + ", ".join((*ADVERSARY_ACTIONS, "request"))
+        return self.obj(
+            {
+                "seeds": self.integer("How many seeds fakecloud explore runs (default 100).", 1),
+                "chance": self.obj(
+                    {
+                        "rpc_delay": {
+                            "description": "RPC delivery delays: false (nominal), true (up to "
+                            "10 times nominal, the default) or {max_s: S}.",
+                            "anyOf": [
+                                self.boolean("On or off."),
+                                self.obj(
+                                    {"max_s": self.number("Longest delay.", 0, True)},
+                                    "",
+                                    ("max_s",),
+                                ),
+                            ],
+                        },
+                        "tie_order": self.boolean(
+                            "Events due at one instant run in any order (default true)."
+                        ),
+                        "throughput_jitter": self.typed(
+                            {
+                                "type": ["number", "boolean"],
+                                "description": "Links and disks run up to this fraction off "
+                                "their throughput (default 0.2; false or 0: nominal).",
+                            }
+                        ),
+                    },
+                    "What chance may change in a run.",
+                ),
+                "faults": {
+                    "type": "array",
+                    "description": "Faults that may fire, chosen by the seed.",
+                    "items": {
+                        "x-hint": "a fault point name, {point, errors, likelihood} or "
+                        "{restart: HOST}",
+                        "anyOf": [{"type": "string"}, fault_point, restart],
+                    },
+                },
+                "adversary": {
+                    "type": "array",
+                    "description": "A user's actions that may land anywhere in the flow.",
+                    "items": adversary,
+                },
+            },
+            "Exploration: fakecloud explore runs the scenario under many seeds, each choosing "
+            "delays, orders, faults and when an adversary acts. fakecloud run ignores it.",
+        )
+
+    def choices(self) -> dict:
+        return self.obj(
+            {
+                "chance": {"type": "object", "description": "The chance the run was made with."},
+                "made": {
+                    "type": "array",
+                    "description": "Decisions that differ from a plain run, in order; "
+                    "everything else is decided as a plain run would.",
+                    "items": {"type": "object"},
+                },
+            },
+            "Decisions written out by fakecloud explore/shrink: a plain run replays them exactly.",
+            ("made",),
+        )
+
     # -- the whole file ----------------------------------------------------------------------
 
     def document(self) -> dict:
@@ -564,6 +705,8 @@ class _Builder:
                     "cloud": self.cloud(),
                     "steps": {"type": "array", "items": self.step()},
                     "expect": self.expect(),
+                    "explore": self.explore(),
+                    "choices": self.choices(),
                     "run": self.obj(
                         {
                             "until": self.number(
@@ -590,6 +733,7 @@ class _Builder:
                                 "cloud": self.cloud(),
                                 "steps": case_steps,
                                 "expect": self.expect(),
+                                "explore": self.explore(),
                                 "run": {"type": "object"},
                             },
                             "A case.",

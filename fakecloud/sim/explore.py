@@ -1,28 +1,55 @@
-"""Seeded decision points for exploration: the choices a real cloud leaves to chance.
+"""Seeded decision points: the choices a real cloud leaves to chance, made one by one.
 
-A plain run is exact: RPC delays are the configured ones, events due at the same virtual instant
-run in the order they were scheduled, throughputs are nominal. The explorer (a later tool) runs
-a scenario under many seeds with some of these choices switched on; each kind of choice draws
-from its own seeded stream, so a seed names one exact run.
+A plain run is exact: RPC messages take the configured delay, events due at the same virtual
+instant run in the order they were scheduled, links and disks run at their nominal throughput,
+and no fault fires unless a rule says so. Exploration (`fakecloud.explore`) switches chance on
+from one moment (a scenario's t0): from then on every such choice is a **decision** asked of a
+*source* and written down.
 
-    >>> from fakecloud.config import Config
-    >>> Choices(ExploreConfig(), stream=lambda purpose: None).rpc_delay(0.002)
+A decision is an integer in a range, and 0 is always the plain run's value, so "no chance" and
+"every decision 0" are the same run. Kinds, each numbered on its own from 1:
+
+- ``tie``: several events are due at one instant; which of them runs first (0: the first
+  scheduled, as simpy does);
+- ``rpc_delay``: how much later than nominal one RPC message arrives (0 .. 1000 thousandths of
+  the way to ``rpc_delay_max_s``);
+- ``throughput``: a link's or disk's throughput, -1000 .. 1000 thousandths of
+  ``throughput_jitter`` around nominal;
+- ``fault``: whether one consultation of an explored fault point fires (0: no; i: the i-th
+  outcome of that point's list), numbered per point.
+
+A source draws the values: seeded (`fakecloud.explore.sources`), from Hypothesis while
+shrinking, or from a written-out list (a replay file's ``choices:``). `Choices.made` keeps every
+decision, so any explored run can be written out and replayed exactly.
+
+    >>> choices = Choices(ExploreConfig(), stream=None)
+    >>> choices.rpc_delay(0.002, "compute.cmp-1", "quiesce_instance")   # chance is off
     0.002
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from heapq import heappop, heappush
 from random import Random
+from typing import Any, Protocol
 
 from fakecloud.config import config_section
+
+KINDS = ("tie", "rpc_delay", "throughput", "fault")
+SCALE = 1000
+"""Delays and jitter are decided in thousandths of their range."""
 
 
 @config_section("explore")
 @dataclass(frozen=True)
 class ExploreConfig:
-    """Which choices are left to the seed (all off by default), and their bounds."""
+    """Chance for a whole Python-built cloud (off by default), drawn from the cloud's seed.
+
+    Scenario files declare chance in their ``explore:`` section instead; this section is for
+    ``Cloud(config={"explore": {...}})``, where chance is on from the first event.
+    """
 
     rpc_delay: bool = False
     rpc_delay_max_factor: float = 10.0
@@ -31,24 +58,258 @@ class ExploreConfig:
     throughput_jitter_fraction: float = 0.2
 
 
+@dataclass(frozen=True)
+class Chance:
+    """Which kinds of decision are left to the source, and their bounds."""
+
+    tie_order: bool = False
+    rpc_delay_max_s: float | None = None
+    """Longest delivery delay of one RPC message (None: delays stay nominal)."""
+    throughput_jitter: float = 0.0
+    """Largest relative change of a throughput (0: throughputs stay nominal)."""
+
+
+@dataclass
+class Decision:
+    """One decision made: its kind, its number within the kind (per point for faults), the
+    value, the range it was drawn from, and what it was about (for reports and replay files)."""
+
+    kind: str
+    n: int
+    value: int
+    high: int
+    low: int = 0
+    about: dict[str, Any] = field(default_factory=dict)
+
+
+class Source(Protocol):
+    """Where decision values come from."""
+
+    def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
+        """The value of decision `n` of `kind`, in ``low..high`` (0 is the plain run's)."""
+
+
+FaultHandler = Callable[[int, dict[str, Any]], Any]
+"""``(decision value, attrs) -> FaultRule | None``: what an explored fault point does."""
+
+
 class Choices:
-    """The decision points; each returns the nominal value unless its kind is switched on."""
+    """The decision points of one kernel; each returns the plain value until `start`."""
 
-    def __init__(self, config: ExploreConfig, stream: Callable[[str], Random | None]):
-        self.config = config
-        self._rpc = stream("explore.rpc_delay") if config.rpc_delay else None
-        self._jitter = stream("explore.throughput") if config.throughput_jitter else None
-        self.tie_rng = stream("explore.tie_order") if config.tie_order else None
+    def __init__(self, config: ExploreConfig, stream: Callable[[str], Random] | None):
+        self.source: Source | None = None
+        self.chance = Chance()
+        self.made: list[Decision] = []
+        self._counts: dict[str, int] = {}
+        self._nominal_rpc = 0.0
+        self.fault_points: dict[str, tuple[tuple[str, ...], FaultHandler]] = {}
+        """Explored fault points: their possible outcomes, and what each does."""
+        self.on_start: list[Callable[[], None]] = []
+        if stream is not None and (
+            config.rpc_delay or config.tie_order or config.throughput_jitter
+        ):
+            self._config_source = _UniformSource(stream("explore"))
+            self._config = config
+        else:
+            self._config_source = None
 
-    def rpc_delay(self, nominal_s: float) -> float:
-        """The delivery delay of one RPC message: nominal, or up to max_factor times it."""
-        if self._rpc is None:
+    @property
+    def active(self) -> bool:
+        """Whether decisions are being made (chance is on)."""
+        return self.source is not None
+
+    def start(self, source: Source, chance: Chance) -> None:
+        """Switch chance on now: from here each decision point asks `source`."""
+        self.source = source
+        self.chance = chance
+        for hook in self.on_start:
+            hook()
+
+    def start_from_config(self, nominal_rpc_s: float) -> bool:
+        """Switch on the chance of the ``explore`` config section, if any (see `ExploreConfig`)."""
+        if self._config_source is None:
+            return False
+        cfg = self._config
+        self.start(
+            self._config_source,
+            Chance(
+                tie_order=cfg.tie_order,
+                rpc_delay_max_s=nominal_rpc_s * cfg.rpc_delay_max_factor if cfg.rpc_delay else None,
+                throughput_jitter=cfg.throughput_jitter_fraction if cfg.throughput_jitter else 0.0,
+            ),
+        )
+        return True
+
+    def decide(self, kind: str, high: int, about: dict[str, Any], low: int = 0) -> int:
+        """Make (and write down) the next decision of `kind`, in ``low..high``."""
+        key = kind if kind != "fault" else f"fault:{about.get('point')}"
+        n = self._counts.get(key, 0) + 1
+        self._counts[key] = n
+        value = self.source.draw(kind, n, low, high, about)  # type: ignore[union-attr]
+        self.made.append(Decision(kind, n, value, high, low, about))
+        return value
+
+    # -- the decision points -----------------------------------------------------------------
+
+    def rpc_delay(self, nominal_s: float, target: str, method: str) -> float:
+        """The delivery delay of one RPC message."""
+        top = self.chance.rpc_delay_max_s
+        if self.source is None or top is None or top <= nominal_s:
             return nominal_s
-        return nominal_s * self._rpc.uniform(1.0, self.config.rpc_delay_max_factor)
+        v = self.decide("rpc_delay", SCALE, {"target": target, "method": method})
+        return nominal_s + (top - nominal_s) * v / SCALE
 
-    def throughput(self, nominal: float) -> float:
-        """The throughput a link or disk gets when created: nominal, or jittered around it."""
-        if self._jitter is None:
+    def throughput(self, nominal: float, name: str = "") -> float:
+        """The throughput a link or disk runs at."""
+        jitter = self.chance.throughput_jitter
+        if self.source is None or not jitter:
             return nominal
-        f = self.config.throughput_jitter_fraction
-        return nominal * self._jitter.uniform(1.0 - f, 1.0 + f)
+        v = self.decide("throughput", SCALE, {"resource": name}, low=-SCALE)
+        return nominal * (1.0 + jitter * v / SCALE)
+
+    def fault(self, point: str, attrs: dict[str, Any]) -> Any:
+        """Consult an explored fault point: the rule to apply now, or None."""
+        entry = self.fault_points.get(point)
+        if entry is None or self.source is None:
+            return None
+        outcomes, handler = entry
+        v = self.decide("fault", len(outcomes), {"point": point, **_plain(attrs)})
+        if not v:
+            return None
+        self.made[-1].about["outcome"] = outcomes[v - 1]
+        return handler(v, attrs)
+
+    def step_with_ties(self, env: Any) -> Callable[[], None]:
+        """A replacement for ``env.step`` that decides the order of events due at one instant."""
+        queue = env._queue
+        plain_step = env.__class__.step
+
+        def step() -> None:
+            if len(queue) > 1 and self.source is not None and self.chance.tie_order:
+                head = queue[0]
+                t, prio = head[0], head[1]
+                second = queue[1]
+                third = queue[2] if len(queue) > 2 else None
+                if (second[0] == t and second[1] == prio) or (
+                    third is not None and third[0] == t and third[1] == prio
+                ):
+                    tied = [heappop(queue)]
+                    while queue and queue[0][0] == t and queue[0][1] == prio:
+                        tied.append(heappop(queue))
+                    pick = self.decide("tie", len(tied) - 1, {"t": t, "events": len(tied)})
+                    chosen = tied.pop(pick)
+                    for item in tied:
+                        heappush(queue, item)
+                    # run `chosen` next: give it the smallest key among the tied events
+                    heappush(queue, (t, prio, -1 - len(self.made), chosen[3]))
+            plain_step(env)
+
+        return step
+
+
+class _UniformSource:
+    """A seeded source drawing every decision uniformly (used by the ``explore`` config)."""
+
+    def __init__(self, rng: Random):
+        self._rng = rng
+
+    def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
+        return self._rng.randint(low, high)
+
+
+def _plain(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Attributes as plain data (for decision records)."""
+    return {k: v for k, v in attrs.items() if isinstance(v, (str, int, float, bool, type(None)))}
+
+
+# -- explored fault points ---------------------------------------------------------------------
+
+OUTCOME_WORDS = ("stall", "drop", "partway")
+"""Outcomes of an explored fault point besides raising a named error: the work hangs until
+released (``stall``), the message is lost (``drop``, RPC points), or the transfer fails half-way
+through (``partway``, the ``io.transfer`` point)."""
+
+
+def fault_handler(kernel: Any, point: str, outcomes: tuple[str, ...]) -> FaultHandler:
+    """What an explored fault point does for decision value i: the i-th of `outcomes`."""
+    from fakecloud.sim.faults import FaultRule
+
+    def handle(value: int, attrs: dict[str, Any]) -> Any:
+        outcome = outcomes[value - 1]
+        name = f"explore:{point}#{value}"
+        if outcome in ("stall", "drop"):
+            return FaultRule(point, outcome, name=f"{outcome} ({name})")
+        if outcome == "partway":
+            _fail_partway(kernel, attrs, name)
+            return None
+        return FaultRule(point, "raise", error=outcome, name=f"{outcome} ({name})")
+
+    return handle
+
+
+def _fail_partway(kernel: Any, attrs: dict[str, Any], name: str) -> None:
+    """Fail the transfer described by `attrs` half-way through its nominal duration."""
+    from fakecloud.sim.io import TransferFailed
+
+    rates = [kernel.io.resources[r].capacity for r in attrs.get("resource", ())]
+    rate = min((r for r in rates if r > 0), default=0.0)
+    size = float(attrs.get("size", 0) or 0)
+    after = size / rate / 2 if rate and size else 0.0
+    match = {k: v for k, v in attrs.items() if k != "resource" and isinstance(v, (str, int))}
+    kernel.faults.add(
+        "io.transfer",
+        "raise",
+        error=TransferFailed,
+        message="the transfer failed part-way",
+        match=match,
+        at=kernel.now + after,
+        times=1,
+        name=f"partway ({name})",
+    )
+
+
+class ListSource:
+    """Decisions read from a written-out list (a replay file); every other decision is 0."""
+
+    def __init__(self, values: dict[tuple[str, int], int]):
+        self.values = values
+
+    def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
+        key = kind if kind != "fault" else f"fault:{about.get('point')}"
+        value = self.values.get((key, n), 0)
+        if not low <= value <= high:
+            from fakecloud.errors import ConfigError
+
+            raise ConfigError(
+                f"choices: {kind} {n} is {value}, outside {low}..{high} at this point of the run "
+                "(was the replay file written for another version of the scenario?)"
+            )
+        return value
+
+
+def replay(kernel: Any, chance: Chance, made: list[dict[str, Any]]) -> None:
+    """Switch on the decisions a replay file wrote out (``choices:``), exactly as they were.
+
+    `made` holds entries ``{tie: N, pick: P}``, ``{rpc_delay: N, value: V}``,
+    ``{throughput: N, value: V}`` and ``{fault: POINT, n: N, outcome: NAME}``; anything not
+    listed is decided as a plain run would (0).
+    """
+    values: dict[tuple[str, int], int] = {}
+    outcomes: dict[str, list[str]] = {}
+    for entry in made:
+        if "tie" in entry:
+            values[("tie", int(entry["tie"]))] = int(entry["pick"])
+        elif "rpc_delay" in entry:
+            values[("rpc_delay", int(entry["rpc_delay"]))] = int(entry["value"])
+        elif "throughput" in entry:
+            values[("throughput", int(entry["throughput"]))] = int(entry["value"])
+        elif "fault" in entry:
+            point, outcome = str(entry["fault"]), str(entry["outcome"])
+            listed = outcomes.setdefault(point, [])
+            if outcome not in listed:
+                listed.append(outcome)
+            values[(f"fault:{point}", int(entry["n"]))] = listed.index(outcome) + 1
+    choices = kernel.choices
+    for point, listed in outcomes.items():
+        choices.fault_points[point] = (tuple(listed), fault_handler(kernel, point, tuple(listed)))
+    choices.start(ListSource(values), chance)

@@ -107,19 +107,28 @@ class FaultPlan:
 
         Callers that can wait use `pause` instead, which also carries out delays and stalls.
         """
+        explored = self._kernel.choices.fault_points
+        if explored and point in explored:
+            rule = self._kernel.choices.fault(point, attrs)
+            if rule is not None:
+                return self._apply(rule, attrs)
         rules = self._rules.get(point)
         if not rules:
             return None
         now = self._kernel.now
         for rule in rules:
             if self._fires(rule, now, attrs):
-                self._kernel.trace.emit(
-                    "fault", "fault_plan", point, rule=rule.describe(), action=rule.action, **attrs
-                )
-                if rule.action == "raise":
-                    raise self.make_error(rule)
-                return rule
+                return self._apply(rule, attrs)
         return None
+
+    def _apply(self, rule: FaultRule, attrs: dict[str, Any]) -> FaultRule:
+        """Trace a firing, raise a raising rule's error, or hand the rule back."""
+        self._kernel.trace.emit(
+            "fault", "fault_plan", rule.point, rule=rule.describe(), action=rule.action, **attrs
+        )
+        if rule.action == "raise":
+            raise self.make_error(rule)
+        return rule
 
     def pause(self, point: str, **attrs: Any) -> Generator[Any, Any, FaultRule | None]:
         """In a simulated process: ``yield from plan.pause(point, ...)`` applies any rule."""

@@ -276,6 +276,7 @@ class IoModel:
         self._reform = False  # the groups must be formed anew
         self._finished: list[Transfer] = []
         kernel.faults.watch("io.transfer", self._on_timed_fault)
+        kernel.choices.on_start.append(self._jitter)
 
     # -- resources ---------------------------------------------------------------------------
 
@@ -285,10 +286,21 @@ class IoModel:
         if res is None:
             if bytes_per_s is None:
                 raise KeyError(f"no I/O resource {name!r}; give its throughput to create it")
-            capacity = self._check_capacity(name, self._kernel.choices.throughput(bytes_per_s))
+            capacity = self._check_capacity(
+                name, self._kernel.choices.throughput(bytes_per_s, name)
+            )
             res = Resource(name, capacity, order=len(self.resources))
             self.resources[name] = res
         return res
+
+    def _jitter(self) -> None:
+        """Chance was switched on: the links and disks that exist run off their throughput."""
+        if not self._kernel.choices.chance.throughput_jitter:
+            return
+        for res in list(self.resources.values()):
+            jittered = self._kernel.choices.throughput(res.capacity, res.name)
+            if jittered != res.capacity:
+                self.set_capacity(res.name, jittered)
 
     def set_capacity(self, name: str, bytes_per_s: float) -> None:
         """Change a resource's throughput now (slow a link, stall a disk with 0)."""

@@ -10,7 +10,6 @@ what is still running when the cloud does not settle.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from random import Random
@@ -39,21 +38,6 @@ class KernelConfig:
     idle_cap_s: float = 7 * 24 * 3600.0
 
 
-class _ShuffledTiesEnvironment(simpy.Environment):
-    """A simpy environment that orders events due at one instant by a seeded draw.
-
-    Used only when exploration switches ``tie_order`` on; plain runs keep simpy's FIFO order.
-    """
-
-    def __init__(self, rng: Random):
-        super().__init__()
-        self._tie_rng = rng
-
-    def schedule(self, event: Any, priority: int = 1, delay: float = 0) -> None:
-        key = (self._tie_rng.getrandbits(32) << 40) | next(self._eid)
-        heapq.heappush(self._queue, (self._now + delay, priority, key, event))
-
-
 class Kernel:
     """The shared machinery of one simulated cloud."""
 
@@ -68,10 +52,8 @@ class Kernel:
         self.config = config if config is not None else Config.from_mapping()
         self.switches = Switches.for_profile(profile, switches)
         self.choices = Choices(self.config.explore, self.streams)
-        if self.choices.tie_rng is not None:
-            self.env: simpy.Environment = _ShuffledTiesEnvironment(self.choices.tie_rng)
-        else:
-            self.env = simpy.Environment()
+        self.env = simpy.Environment()
+        self.choices.on_start.append(self._chance_started)
         self.ids = IdSource(seed)
         self.trace = Trace(lambda: self.env.now)
         self.faults = FaultPlan(self)
@@ -80,6 +62,12 @@ class Kernel:
         self.clock = ClockBridge(self, self.config.clock)
         self._live: dict[simpy.Process, str] = {}
         self._running = False
+        self.choices.start_from_config(self.config.rpc.delay_s)
+
+    def _chance_started(self) -> None:
+        """Exploration switched chance on: events due at one instant may now be reordered."""
+        if self.choices.chance.tie_order:
+            self.env.step = self.choices.step_with_ties(self.env)  # type: ignore[method-assign]
 
     def streams(self, purpose: str) -> Random:
         """A seeded random generator for one purpose (each purpose its own stream)."""

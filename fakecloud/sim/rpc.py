@@ -67,7 +67,7 @@ class RpcBus:
         k = self._kernel
         k.trace.emit("rpc.cast", "rpc", target, method=method)
         rule = k.faults.check("rpc.cast", target=target, method=method)
-        delay = k.choices.rpc_delay(self.config.delay_s)
+        delay = k.choices.rpc_delay(self.config.delay_s, target, method)
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
         if (rule is not None and rule.action in ("drop", "stall")) or not self.is_up(target):
@@ -92,7 +92,7 @@ class RpcBus:
         timeout = self.config.response_timeout_s if timeout is None else timeout
         k.trace.emit("rpc.call", "rpc", target, method=method, timeout_s=timeout)
         rule = k.faults.check("rpc.call", target=target, method=method)
-        delay = k.choices.rpc_delay(self.config.delay_s)
+        delay = k.choices.rpc_delay(self.config.delay_s, target, method)
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
         lost = (rule is not None and rule.action in ("drop", "stall")) or not self.is_up(target)

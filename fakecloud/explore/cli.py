@@ -1,0 +1,294 @@
+"""The ``fakecloud explore`` and ``fakecloud shrink`` commands.
+
+    fakecloud explore FILE [--seeds N] [--case ID] [--jobs J] [--time-budget S] [--shrink]
+                           [--json OUT.json] [--junit OUT.xml] [--out DIR]
+                           [--scheduler tcp://HOST:PORT]
+    fakecloud shrink FILE --seed N [--case ID] [--target TEXT] -o minimal.yaml
+
+``explore`` exits 0 when every seed passed, 1 when anything broke, 2 on a bad file or
+argument. Each group of failing seeds gets a replay file in ``--out`` (default
+``explore-replays/``) and the ``fakecloud run`` command that replays it exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from fakecloud.explore.runner import INSTALL_CLUSTER, ClusterUnavailable, Executor, default_jobs
+from fakecloud.scenario.errors import ScenarioError
+
+SHOWN_SEEDS = 10
+
+
+def _explore_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fakecloud explore",
+        description="Run a scenario under many seeds, each choosing delays, event orders, "
+        "faults and adversary moments (the file's explore: section); group what breaks; write "
+        "a replay file per group.",
+    )
+    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p.add_argument("--seeds", type=int, help="seeds per case (default: the file's, else 100)")
+    p.add_argument("--first-seed", type=int, default=0, help="the first seed (default 0)")
+    p.add_argument("--case", action="append", metavar="ID", help="only this case (repeatable)")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        help=f"local worker processes (default: the cores, {default_jobs()})",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the seeds on this Dask scheduler's workers (needs the [cluster] extra)",
+    )
+    p.add_argument("--time-budget", type=float, metavar="S", help="stop starting seeds after S s")
+    p.add_argument("--shrink", action="store_true", help="shrink each group's replay first")
+    p.add_argument("--out", default="explore-replays", metavar="DIR", help="replay files' folder")
+    p.add_argument("--json", metavar="OUT.json", help="write the groups as JSON")
+    p.add_argument("--junit", metavar="OUT.xml", help="write a JUnit XML report for CI")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def _load(path: str) -> tuple[str, Any]:
+    from fakecloud.scenario.loader import load
+
+    scenario = load(path)
+    return Path(path).read_text(encoding="utf-8"), scenario
+
+
+def _pick_cases(scenario: Any, wanted: list[str] | None, prog: str) -> list[Any]:
+    if not wanted:
+        return list(scenario.cases)
+    known = [c.id for c in scenario.cases]
+    missing = [c for c in wanted if c not in known]
+    if missing:
+        from fakecloud.config import did_you_mean
+
+        raise _Usage(
+            f"{prog}: no case {missing[0]!r}{did_you_mean(missing[0], known)} in "
+            f"{scenario.file}; cases: {', '.join(known)}"
+        )
+    return [c for c in scenario.cases if c.id in wanted]
+
+
+class _Usage(Exception):
+    """A mistake on the command line (exit status 2)."""
+
+
+def explore_main(argv: list[str] | None = None) -> int:
+    """``fakecloud explore``; the exit status."""
+    from fakecloud.explore.budget import Budget
+    from fakecloud.explore.runner import prepared
+    from fakecloud.explore.session import explore_file
+
+    args = _explore_parser().parse_args(argv)
+    try:
+        if args.seeds is not None and args.seeds < 1:
+            raise _Usage("fakecloud explore: --seeds must be at least 1")
+        if args.jobs is not None and args.jobs < 1:
+            raise _Usage("fakecloud explore: --jobs must be at least 1")
+        text, scenario = _load(args.file)
+        cases = _pick_cases(scenario, args.case, "fakecloud explore")
+        counts = {}
+        for case in cases:
+            spec = prepared(text, scenario.file, case.id).spec
+            counts[case.id] = args.seeds if args.seeds is not None else spec.seeds
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except _Usage as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+    def seeds(case: Any) -> range:
+        return range(args.first_seed, args.first_seed + counts[case.id])
+
+    total = sum(counts.values())
+    jobs = args.jobs or (1 if total < 50 else default_jobs())
+    budget = Budget(args.time_budget)
+    progress = _Progress(total, enabled=not args.no_progress)
+    try:
+        with Executor(jobs, args.scheduler) as executor, progress:
+            report = explore_file(
+                text,
+                scenario.file,
+                cases,
+                seeds,
+                executor=executor,
+                stop=budget.spent,
+                on_batch=progress.advance,
+                out_dir=args.out,
+                shrink=args.shrink,
+                batch_size=_batch_size(total, executor.workers),
+            )
+    except ClusterUnavailable as exc:
+        print(f"fakecloud explore: {exc}", file=sys.stderr)
+        return 2
+    report.elapsed_s = budget.elapsed
+    print(render(report))
+    if args.json:
+        import json
+
+        Path(args.json).write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    if args.junit:
+        from fakecloud.explore.junit import write_junit
+
+        write_junit(report, args.junit)
+    return 1 if report.broke else 0
+
+
+def _batch_size(total: int, workers: int) -> int:
+    return max(1, min(50, total // (workers * 4) or 1))
+
+
+class _Progress:
+    """A rich progress bar on stderr: seeds done, seeds/s, seeds that broke something."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.enabled = enabled
+        self.broke = 0
+        self._bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("seeds"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:>7.1f} seeds/s"),
+                TextColumn("[red]{task.fields[broke]} broke something"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("explore", total=self.total, rate=0.0, broke=0)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+    def advance(self, case_id: str, outcomes: list[Any]) -> None:
+        self.broke += sum(1 for o in outcomes if not o.passed)
+        if self._bar is not None:
+            task = self._bar.tasks[0]
+            done = task.completed + len(outcomes)
+            rate = done / task.elapsed if task.elapsed else 0.0
+            self._bar.update(self._task, advance=len(outcomes), rate=rate, broke=self.broke)
+
+
+def render(report: Any) -> str:
+    """The text report: per case, the counts; per group, what broke, how, seeds, replay."""
+    lines = []
+    rate = report.seeds_run / report.elapsed_s if report.elapsed_s else 0.0
+    for case in report.cases:
+        name = f"{report.file} [{case.case_id}]" if case.case_id != "default" else report.file
+        lines.append(
+            f"{name}: {len(case.seeds)} seeds, {case.passed} passed, "
+            f"{len(case.failed)} broke something"
+        )
+        lines.append(f"  chance: {case.spec}")
+        if case.groups:
+            lines.append(f"  {len(case.groups)} group(s) by what broke and how:")
+        for n, g in enumerate(case.groups, 1):
+            shown = ", ".join(map(str, g.seeds[:SHOWN_SEEDS]))
+            more = f" and {g.count - SHOWN_SEEDS} more" if g.count > SHOWN_SEEDS else ""
+            lines.append(f"  {n}. {g.key}: {g.count} seed(s): {shown}{more}")
+            for detail in g.details[:2]:
+                lines.append(f"       {detail[:150]}")
+            lines.append("       led there by: " + ("; ".join(g.path) or "delays and orders alone"))
+            if g.replay:
+                lines.append(f"       replay{' (shrunk)' if g.shrunk else ''}: {g.replay}")
+    tail = f"{report.seeds_run} seeds in {report.elapsed_s:.1f} s ({rate:.0f} seeds/s)"
+    if report.stopped_early:
+        tail += "; the time budget ran out before every seed ran"
+    lines.append(tail)
+    return "\n".join(lines)
+
+
+# -- shrink ----------------------------------------------------------------------------------
+
+
+def _shrink_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fakecloud shrink",
+        description="Turn a failing explore seed into the smallest scenario file that still "
+        "breaks the same thing, with every remaining choice written out.",
+    )
+    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p.add_argument("--seed", type=int, required=True, help="the explore seed that broke")
+    p.add_argument("--case", metavar="ID", help="the case (needed when the file has several)")
+    p.add_argument("--target", metavar="TEXT", help="what must stay broken (default: the first)")
+    p.add_argument("-o", "--output", required=True, metavar="minimal.yaml", help="where to write")
+    p.add_argument("--max-examples", type=int, default=400, help="shrinking effort (runs)")
+    return p
+
+
+def shrink_main(argv: list[str] | None = None) -> int:
+    """``fakecloud shrink``; 0 when written, 1 when the seed breaks nothing, 2 on bad input."""
+    from fakecloud.explore.groups import check_key
+    from fakecloud.explore.replay import replay_document, write_replay
+    from fakecloud.explore.runner import prepared
+    from fakecloud.explore.session import replays
+    from fakecloud.explore.shrink import shrink
+
+    args = _shrink_parser().parse_args(argv)
+    try:
+        text, scenario = _load(args.file)
+        if args.case is None and len(scenario.cases) > 1:
+            raise _Usage(
+                f"fakecloud shrink: {scenario.file} has several cases, give --case; cases: "
+                + ", ".join(c.id for c in scenario.cases)
+            )
+        (case,) = _pick_cases(scenario, [args.case] if args.case else None, "fakecloud shrink")
+        ready = prepared(text, scenario.file, case.id)
+        target = None
+        if args.target:
+            original = ready.play(args.seed)
+            keys = [check_key(c) for c in original.failures]
+            matching = [k for k in keys if args.target in k]
+            if not matching:
+                raise _Usage(
+                    f"fakecloud shrink: seed {args.seed} breaks nothing like {args.target!r}; "
+                    f"it breaks: {'; '.join(keys) or 'nothing'}"
+                )
+            target = matching[0]
+        result = shrink(ready, args.seed, target=target, max_examples=args.max_examples)
+    except (ScenarioError, _Usage) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"fakecloud shrink: {exc}", file=sys.stderr)
+        return 1
+    found = f"shrunk from seed {args.seed} of {scenario.file} [{case.id}]; breaks: {result.target}"
+    path = write_replay(
+        args.output,
+        replay_document(result.explored, case.cloud.seed, broke=result.target, found=found),
+    )
+    ok = replays(path, result.target)
+    print(
+        f"{result.target}\n  seed {args.seed}: size {result.before} -> {result.after} "
+        f"(steps, inserted actions and decisions off the plain run; {result.runs} runs)\n"
+        f"  replay: fakecloud run {path}"
+        + ("" if ok else "\n  warning: the replay did not break it again")
+    )
+    return 0
+
+
+INSTALL = INSTALL_CLUSTER

@@ -1,0 +1,131 @@
+"""What broke in an explored run, how it got there, and runs grouped by both.
+
+A run's `SeedOutcome` is small plain data (it crosses process and machine boundaries): for each
+failed check, a `key` naming what broke (``invariant no_frozen_guest``, or an expectation with
+its file and line) and the *path*: the notable trace events that led there (faults fired,
+inserted actions that ran, error answers, RPC timeouts and lost messages). Runs that broke the
+same thing by the same path form one `Group`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One failed check of a run: `key` groups it, `details` says what was seen."""
+
+    key: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SeedOutcome:
+    """What one seed's run came to (plain data)."""
+
+    case_id: str
+    seed: int
+    broken: tuple[Broken, ...]
+    path: tuple[str, ...]
+    decisions: int = 0
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing broke."""
+        return not self.broken
+
+
+@dataclass
+class Group:
+    """Seeds of one case that broke the same thing by the same path."""
+
+    case_id: str
+    key: str
+    path: tuple[str, ...]
+    seeds: list[int] = field(default_factory=list)
+    details: tuple[str, ...] = ()
+    replay: str = ""
+    """The command that replays the group's first seed exactly (set once it is written)."""
+    replay_file: str = ""
+    shrunk: bool = False
+
+    @property
+    def count(self) -> int:
+        """How many seeds are in the group."""
+        return len(self.seeds)
+
+    def as_json(self) -> dict[str, Any]:
+        """The group as ``--json`` writes it."""
+        return {
+            "case": self.case_id,
+            "broke": self.key,
+            "kind": "invariant" if self.key.startswith("invariant ") else "expectation",
+            "path": list(self.path),
+            "count": self.count,
+            "seeds": self.seeds,
+            "details": list(self.details),
+            "replay": self.replay,
+            "replay_file": self.replay_file,
+            "shrunk": self.shrunk,
+        }
+
+
+def outcome_of(explored: Any, seed: int) -> SeedOutcome:
+    """The `SeedOutcome` of an explored run (`fakecloud.explore.play.Explored`)."""
+    result = explored.result
+    broken = tuple(
+        Broken(check_key(c), tuple(str(d) for d in c.details[:3])) for c in result.failures
+    )
+    path = path_of(result, explored.landed) if broken else ()
+    return SeedOutcome(result.case.id, seed, broken, path, len(explored.decisions))
+
+
+def check_key(check: Any) -> str:
+    """What a failed check is about, the same across seeds: an invariant by name, an
+    expectation by its text and line."""
+    what = check.what
+    if what.startswith("invariant ") or what.startswith("violated "):
+        return what
+    if what.startswith("the simulation crashed"):
+        return "the simulation crashed"
+    if what.startswith("the cloud never became idle"):
+        return "the cloud never became idle"
+    if " never ran" in what:
+        what = what.split(":")[0]
+    return f"{what} ({check.where})"
+
+
+def path_of(result: Any, landed: dict[str, int]) -> tuple[str, ...]:
+    """The notable events of a run, in the order they first happened (each named once)."""
+    seen: dict[str, None] = {}
+    for event in list(result.trace)[result.first_seq :]:
+        kind = event["kind"]
+        if kind == "fault":
+            outcome = str(event.get("rule", "")).split(" (")[0]
+            seen[f"fault {event['subject']}: {outcome}"] = None
+        elif kind in ("rpc.timeout", "rpc.lost"):
+            seen[f"{kind} {event['subject']} {event.get('method', '')}"] = None
+        elif kind == "scenario.step" and event["subject"] in landed:
+            seen[f"{event['subject']}: {event.get('what', '')}"] = None
+    for record in result.steps:
+        if record.status is not None and record.status >= 400:
+            seen[f"step {record.name} answered {record.status}"] = None
+    return tuple(seen)
+
+
+def group(outcomes: list[SeedOutcome]) -> list[Group]:
+    """Group failing runs by case, what broke and path; most seeds first."""
+    groups: dict[tuple, Group] = {}
+    for outcome in sorted(outcomes, key=lambda o: (o.case_id, o.seed)):
+        for broken in outcome.broken:
+            key = (outcome.case_id, broken.key, outcome.path)
+            found = groups.get(key)
+            if found is None:
+                found = groups[key] = Group(
+                    outcome.case_id, broken.key, outcome.path, details=broken.details
+                )
+            if not found.seeds or found.seeds[-1] != outcome.seed:
+                found.seeds.append(outcome.seed)
+    return sorted(groups.values(), key=lambda g: (-g.count, g.case_id, g.key, g.path))

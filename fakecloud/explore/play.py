@@ -1,0 +1,141 @@
+"""One explored run: a case played with its decisions left to a source.
+
+`play(case, spec, source)` runs the case as ``fakecloud run`` would, except that from t0 on
+the kernel's decision points ask `source` (delays, orders, throughputs, the explored fault
+points), and the inserted actions of the ``explore:`` section (adversary requests, compute
+restarts) start right after a trace event `source` picks. It returns an `Explored`: the
+result, every decision made, and where each insert landed, which is all a replay file needs.
+
+The invariant library is always checked: a case that names no invariants is checked against
+all of them (the ones it expects ``violated`` aside).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.explore.spec import ExploreSpec
+from fakecloud.scenario.model import Case, Step
+from fakecloud.scenario.runner import CaseResult, Perturbation, run_case
+from fakecloud.sim.explore import Decision, fault_handler
+
+
+@dataclass
+class Explored:
+    """An explored run: its result, its decisions, and the inserts that happened."""
+
+    case: Case
+    result: CaseResult
+    decisions: list[Decision]
+    landed: dict[str, int] = field(default_factory=dict)
+    """Insert name -> the trace event (counted from t0, 1-based; 0: at t0) it came after."""
+    dropped: tuple[str, ...] = ()
+    """Steps of the file left out (shrinking)."""
+
+    @property
+    def failures(self) -> list[Any]:
+        """The checks that failed."""
+        return self.result.failures
+
+
+class _Chance(Perturbation):
+    """The explorer's hook into the runner: switch chance on at t0, place the inserts."""
+
+    def __init__(self, spec: ExploreSpec, source: Any, triggers: dict[str, int]):
+        self.spec = spec
+        self.source = source
+        self.triggers = triggers
+        self.decisions: list[Decision] = []
+
+    def begin(self, kernel: Any) -> None:
+        choices = kernel.choices
+        for fault in self.spec.faults:
+            choices.fault_points[fault.point] = (
+                fault.outcomes,
+                fault_handler(kernel, fault.point, fault.outcomes),
+            )
+        choices.start(self.source, self.spec.chance)
+        self.decisions = choices.made
+
+
+def with_invariants(case: Case) -> Case:
+    """`case`, checking the whole invariant library when it names no invariants."""
+    if case.expect.invariants is not None:
+        return case
+    out = copy.copy(case)
+    out.expect = copy.copy(case.expect)
+    out.expect.invariants = "all"
+    return out
+
+
+def play(
+    case: Case,
+    spec: ExploreSpec,
+    source: Any,
+    windows: int,
+    seed: int | None = None,
+    keep_steps: bool = True,
+) -> Explored:
+    """Run `case` once with its decisions drawn from `source` (see the module doc).
+
+    `windows` is how many trace events a plain run of the case writes after t0: an insert
+    lands after one of them (or at t0). With `keep_steps` false, `source` also decides which
+    of the file's steps stay (shrinking).
+    """
+    dropped: list[str] = []
+    steps = list(case.steps)
+    if not keep_steps:
+        kept = []
+        for i, step in enumerate(steps):
+            if source.draw("keep", i + 1, 0, 1, {"step": step.name}):
+                kept.append(step)
+            else:
+                dropped.append(step.name)
+        steps = kept
+    triggers: dict[str, int] = {}
+    for i, insert in enumerate(spec.inserts):
+        where = source.draw("window", i + 1, 0, windows + 1, {"insert": insert.name})
+        if where:
+            triggers[insert.name] = where - 1
+            steps.append(insert_step(insert, len(steps)))
+    run = with_invariants(case)
+    if dropped or triggers:
+        run = copy.copy(run)
+        run.steps = steps
+    chance = _Chance(spec, source, triggers)
+    result = run_case(run, seed=seed, perturbation=chance)
+    landed = {}
+    for name, where in triggers.items():
+        record = next(r for r in result.steps if r.name == name)
+        if record.ran and not (record.error or "").startswith("${"):
+            landed[name] = where
+        result.checks = [c for c in result.checks if not _about_step(c.what, name)]
+    return Explored(run, result, chance.decisions, landed, tuple(dropped))
+
+
+def insert_step(insert: Any, index: int) -> Step:
+    """The `Step` an insert stands for (placed by its trigger, with no expectations)."""
+    from fakecloud.scenario.model import RequestSpec
+
+    data = insert.step
+    if "request" in data:
+        action, spec = "request", RequestSpec.from_fields(data["request"], data)
+    else:
+        action, spec = "restart", dict(data["restart"])
+    return Step(name=insert.name, index=index, line=None, action=action, spec=spec)
+
+
+def _about_step(what: str, name: str) -> bool:
+    return what.startswith((f"step {name}:", f"step {name} never"))
+
+
+def windows_of(case: Case, seed: int | None = None) -> int:
+    """How many trace events a plain run of `case` writes after t0 (the moments an insert
+    may land after)."""
+    result = run_case(case, seed=seed)
+    start = next(
+        (e["seq"] for e in result.trace if e["kind"] == "scenario.step"), len(result.trace)
+    )
+    return max(0, len(result.trace) - start)

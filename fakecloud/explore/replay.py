@@ -1,0 +1,184 @@
+"""Write an explored run out as a scenario file that plain ``fakecloud run`` replays exactly.
+
+The file is the case as it ran (matrix and case merged in, the seed fixed), minus the steps a
+shrink dropped, plus:
+
+- each inserted action as an ordinary step placed ``on:`` the trace event it followed
+  (``nth:`` counted as the runner counts, so it lands at the same moment);
+- ``choices:``, every decision that differs from a plain run (tie orders, RPC delays,
+  throughputs, fault firings), each with a note saying what it was about.
+
+Nothing else is left to chance, so the replay needs neither the explorer nor the seed that
+found it: ``fakecloud run FILE`` on any machine gives the same run, trace for trace.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fakecloud.explore.play import Explored
+from fakecloud.scenario.match import event_matches
+from fakecloud.sim.explore import Decision
+
+PATTERN_FIELDS = ("kind", "actor", "subject", "machine", "new", "method", "status", "point")
+
+
+def replay_document(explored: Explored, seed: int, broke: str = "", found: str = "") -> dict:
+    """The replay file of `explored` as a plain mapping (see the module doc)."""
+    case, result = explored.case, explored.result
+    doc = _plain(case.doc)
+    for key in ("explore", "matrix", "cases", "vars", "choices"):
+        doc.pop(key, None)
+    cloud = doc.setdefault("cloud", {})
+    cloud["seed"] = seed
+    doc["name"] = f"{doc.get('name') or Path(case.file).stem}-replay"
+    source = f"{case.file} [{case.id}]" if case.id != "default" else case.file
+    doc["description"] = f"Replay of {source}" + (f": {broke}" if broke else "")
+    steps = [s for s in doc.get("steps") or [] if _step_name(s, doc) not in explored.dropped]
+    names = _names(result.names)
+    for step in case.steps:
+        if step.name in explored.landed:
+            steps.append(_landed_step(explored, step, names))
+    doc["steps"] = steps
+    if case.expect.invariants == "all" and "invariants" not in (doc.get("expect") or {}):
+        doc.setdefault("expect", {})["invariants"] = "all"
+    made = [_entry(d) for d in explored.decisions if d.value]
+    chance = getattr(result.cloud.kernel.choices, "chance", None)
+    if made:
+        doc["choices"] = {"chance": _chance(chance), "made": made}
+    ordered = {k: doc[k] for k in ("name", "description") if k in doc}
+    ordered.update({k: v for k, v in doc.items() if k not in ordered})
+    if found:
+        ordered = {"# found": found, **ordered}
+    return ordered
+
+
+def write_replay(path: str | Path, document: dict) -> Path:
+    """Write `document` as YAML at `path` (folders made as needed); returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    found = document.pop("# found", "")
+    text = yaml.safe_dump(document, sort_keys=False, width=100, allow_unicode=True)
+    header = (
+        "# Written by fakecloud explore: replays exactly with `fakecloud run " + path.name + "`.\n"
+    )
+    if found:
+        header += f"# {found}\n"
+    path.write_text(header + text, encoding="utf-8")
+    return path
+
+
+# -- pieces --------------------------------------------------------------------------------
+
+
+def _landed_step(explored: Explored, step: Any, names: dict[str, str]) -> dict:
+    """The insert `step` as a file step placed ``on:`` the event it followed."""
+    result = explored.result
+    after = explored.landed[step.name]
+    out: dict[str, Any] = {"name": step.name, "note": "placed by the explorer"}
+    if after > 0:
+        events = list(result.trace)
+        first = result.first_seq
+        event = events[first + after - 1]
+        pattern = {k: _named(event[k], names) for k in PATTERN_FIELDS if k in event}
+        raw = {k: event[k] for k in PATTERN_FIELDS if k in event}
+        nth = sum(1 for e in events[first : first + after] if event_matches(e, raw))
+        out["on"] = {"trace": pattern, **({"nth": nth} if nth > 1 else {})}
+    else:
+        out["at"] = 0
+    if step.action == "request":
+        spec = step.spec
+        out["request"] = f"{spec.method} {spec.path}"
+        if spec.service:
+            out["service"] = spec.service
+        if spec.user != "demo":
+            out["as"] = spec.user
+        if spec.microversion:
+            out["microversion"] = spec.microversion
+        if spec.body is not None:
+            out["body"] = _plain(spec.body)
+    else:
+        out["restart"] = dict(step.spec)
+    return out
+
+
+def _entry(d: Decision) -> dict[str, Any]:
+    about = d.about
+    if d.kind == "tie":
+        return {
+            "tie": d.n,
+            "pick": d.value,
+            "note": f"t={about['t']:g}: {about['events']} events due at once, the "
+            f"{_ordinal(d.value + 1)} ran first",
+        }
+    if d.kind == "rpc_delay":
+        return {
+            "rpc_delay": d.n,
+            "value": d.value,
+            "note": f"{about.get('target')} {about.get('method')}: {d.value / 10:g}% of the "
+            "way to the longest delay",
+        }
+    if d.kind == "throughput":
+        return {
+            "throughput": d.n,
+            "value": d.value,
+            "note": f"{about.get('resource')}: {d.value / 10:+g}% of the jitter",
+        }
+    attrs = {k: v for k, v in about.items() if k not in ("point", "outcome")}
+    return {
+        "fault": about.get("point"),
+        "n": d.n,
+        "outcome": about.get("outcome"),
+        "note": ", ".join(f"{k}={v}" for k, v in attrs.items())[:160],
+    }
+
+
+def _chance(chance: Any) -> dict[str, Any]:
+    if chance is None:
+        return {}
+    out: dict[str, Any] = {"tie_order": chance.tie_order}
+    if chance.rpc_delay_max_s is not None:
+        out["rpc_delay_max_s"] = chance.rpc_delay_max_s
+    if chance.throughput_jitter:
+        out["throughput_jitter"] = chance.throughput_jitter
+    return out
+
+
+def _names(names: dict[str, Any]) -> dict[str, str]:
+    """Ids of the world's resources -> ``${kind.name.id}``, to write patterns readably."""
+    out = {}
+    for kind in ("servers", "images", "volumes"):
+        for name, value in (names.get(kind) or {}).items():
+            if isinstance(value, dict) and isinstance(value.get("id"), str):
+                out[value["id"]] = f"${{{kind}.{name}.id}}"
+    return out
+
+
+def _named(value: Any, names: dict[str, str]) -> Any:
+    if not isinstance(value, str):
+        return value
+    for ident, ref in names.items():
+        if ident in value:
+            value = value.replace(ident, ref)
+    return value
+
+
+def _step_name(step: Any, doc: dict) -> str:
+    if isinstance(step, dict) and step.get("name"):
+        return str(step["name"])
+    return f"step{(doc.get('steps') or []).index(step) + 1}"
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10 :: 4]}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,200 @@
+"""Running many seeds: serially, on local worker processes, or on a Dask cluster.
+
+The unit of work is a `Batch`: a scenario file's text, a case id and some seeds. A worker
+loads the file once (it caches the loaded case and its plain-run facts), plays each seed
+(`fakecloud.explore.play`) and sends back plain `SeedOutcome`s. The file travels as text, so a
+worker on another machine needs fakecloud installed, not the file. Every seed's run depends only
+on the file, the case and the seed, so the outcomes are the same whichever way the seeds are
+spread; the caller sorts them by seed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.explore.groups import SeedOutcome, outcome_of
+
+INSTALL_CLUSTER = (
+    "running seeds on a Dask cluster needs the distributed package: "
+    "pip install 'fakecloud-openstack[cluster]'"
+)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Seeds of one case of one scenario file (as text)."""
+
+    text: str
+    filename: str
+    case_id: str
+    seeds: tuple[int, ...]
+
+
+class Prepared:
+    """A case made ready to explore: its `ExploreSpec` and how many windows a plain run has."""
+
+    def __init__(self, case: Any):
+        from fakecloud.explore.play import windows_of
+        from fakecloud.explore.spec import read
+
+        self.case = case
+        self.spec = read(case)
+        self.windows = windows_of(case) if self.spec.inserts else 0
+
+    def source(self, seed: int) -> Any:
+        """The seeded source of one seed."""
+        from fakecloud.explore.sources import SeededSource
+
+        likelihoods = {f.point: f.likelihood for f in self.spec.faults}
+        likelihoods.update({i.name: i.likelihood for i in self.spec.inserts})
+        return SeededSource(seed, likelihoods)
+
+    def play(self, seed: int, source: Any = None) -> Any:
+        """Play one seed (or `source`); the `Explored` run."""
+        from fakecloud.explore.play import play
+
+        return play(self.case, self.spec, source or self.source(seed), self.windows)
+
+
+_PREPARED: dict[tuple[str, str, str], Prepared] = {}
+
+
+def prepared(text: str, filename: str, case_id: str) -> Prepared:
+    """The `Prepared` case `case_id` of a scenario file's text (cached per process)."""
+    key = (filename, case_id, text)
+    found = _PREPARED.get(key)
+    if found is None:
+        from fakecloud.scenario.loader import loads
+
+        scenario = loads(text, filename)
+        found = _PREPARED[key] = Prepared(scenario.case(case_id))
+    return found
+
+
+def run_batch(batch: Batch) -> list[SeedOutcome]:
+    """Play every seed of `batch` (runs in a worker)."""
+    ready = prepared(batch.text, batch.filename, batch.case_id)
+    return [outcome_of(ready.play(seed), seed) for seed in batch.seeds]
+
+
+def batches(
+    text: str, filename: str, case_id: str, seeds: Iterable[int], size: int
+) -> Iterator[Batch]:
+    """`seeds` cut into batches of `size`."""
+    chunk: list[int] = []
+    for seed in seeds:
+        chunk.append(seed)
+        if len(chunk) >= size:
+            yield Batch(text, filename, case_id, tuple(chunk))
+            chunk = []
+    if chunk:
+        yield Batch(text, filename, case_id, tuple(chunk))
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Executor:
+    """Runs batches somewhere and yields their outcomes as they finish.
+
+    `jobs=1` runs in this process; more runs a local process pool; `scheduler` (an address such
+    as ``tcp://10.0.0.5:8786``) runs on that Dask cluster.
+    """
+
+    def __init__(self, jobs: int = 1, scheduler: str | None = None):
+        self.jobs = jobs
+        self.scheduler = scheduler
+        self._pool: Any = None
+        self._client: Any = None
+
+    def __enter__(self) -> Executor:
+        if self.scheduler:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise ClusterUnavailable(INSTALL_CLUSTER) from None
+            try:
+                self._client = Client(self.scheduler, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise ClusterUnavailable(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
+                ) from None
+        elif self.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("fork")
+            )
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+
+    @property
+    def workers(self) -> int:
+        """How many workers run batches at once."""
+        if self._client is not None:
+            return max(1, sum(self._client.nthreads().values()))
+        return self.jobs
+
+    def map(
+        self, work: Iterable[Batch], stop: Callable[[], bool] = lambda: False
+    ) -> Iterator[list[SeedOutcome]]:
+        """Outcomes of each batch of `work`, as batches finish; no new batch starts once
+        `stop()` is true."""
+        if self._pool is None and self._client is None:
+            for batch in work:
+                if stop():
+                    return
+                yield run_batch(batch)
+            return
+        yield from self._pipelined(iter(work), stop)
+
+    def _pipelined(self, work: Iterator[Batch], stop: Callable[[], bool]) -> Iterator[list]:
+        in_flight = 2 * self.workers
+        pending: list[Any] = []
+
+        def submit() -> bool:
+            batch = next(work, None)
+            if batch is None or stop():
+                return False
+            if self._client is not None:
+                pending.append(self._client.submit(run_batch, batch, pure=False))
+            else:
+                pending.append(self._pool.submit(run_batch, batch))
+            return True
+
+        while len(pending) < in_flight and submit():
+            pass
+        while pending:
+            done = self._wait_one(pending)
+            pending.remove(done)
+            yield done.result()
+            submit()
+
+    def _wait_one(self, pending: list[Any]) -> Any:
+        if self._client is not None:
+            from distributed import wait
+
+            finished = wait(pending, return_when="FIRST_COMPLETED").done
+        else:
+            from concurrent.futures import FIRST_COMPLETED, wait
+
+            finished = wait(pending, return_when=FIRST_COMPLETED).done
+        return min(finished, key=pending.index)
+
+
+class ClusterUnavailable(Exception):
+    """``--scheduler`` cannot be used (distributed missing, or the scheduler unreachable)."""

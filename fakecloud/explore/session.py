@@ -1,0 +1,156 @@
+"""Exploring a scenario file end to end: seeds run, outcomes grouped, one replay per group.
+
+`explore_file` is what ``fakecloud explore`` and the pytest plugin call: for each case, run the
+seeds (here, on worker processes or on a Dask cluster, see `fakecloud.explore.runner`), group
+the failing seeds (`fakecloud.explore.groups`), and for each group write a replay file from
+its first seed - shrunk first when asked - and check that plain ``fakecloud run`` on that file
+breaks the same thing again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fakecloud.explore.groups import Group, SeedOutcome, check_key, group
+from fakecloud.explore.replay import replay_document, write_replay
+from fakecloud.explore.runner import Executor, Prepared, batches, prepared
+
+
+@dataclass
+class CaseReport:
+    """How the seeds of one case went."""
+
+    case_id: str
+    spec: str
+    seeds: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        """Seeds that broke nothing."""
+        return len(self.seeds) - len(self.failed)
+
+
+@dataclass
+class Report:
+    """The outcome of exploring one file."""
+
+    file: str
+    cases: list[CaseReport] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    stopped_early: bool = False
+    """The time budget ran out before every seed ran."""
+
+    @property
+    def broke(self) -> bool:
+        """Whether any seed of any case broke something."""
+        return any(c.failed for c in self.cases)
+
+    @property
+    def seeds_run(self) -> int:
+        """Seeds run, over all cases."""
+        return sum(len(c.seeds) for c in self.cases)
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as ``--json`` writes it."""
+        return {
+            "file": self.file,
+            "seeds_run": self.seeds_run,
+            "broke": self.broke,
+            "stopped_early": self.stopped_early,
+            "cases": [
+                {
+                    "case": c.case_id,
+                    "explores": c.spec,
+                    "seeds": len(c.seeds),
+                    "passed": c.passed,
+                    "failed": len(c.failed),
+                }
+                for c in self.cases
+            ],
+            "groups": [g.as_json() for c in self.cases for g in c.groups],
+        }
+
+
+def explore_file(
+    text: str,
+    filename: str,
+    cases: Iterable[Any],
+    seeds: Callable[[Any], Iterable[int]],
+    *,
+    executor: Executor | None = None,
+    stop: Callable[[], bool] = lambda: False,
+    on_batch: Callable[[str, list[SeedOutcome]], None] = lambda case_id, outcomes: None,
+    out_dir: str | Path | None = None,
+    shrink: bool = False,
+    batch_size: int = 25,
+) -> Report:
+    """Explore `cases` of the scenario file `text` (named `filename`); see the module doc.
+
+    `seeds(case)` gives the seeds of a case; `on_batch` is told of each finished batch (for a
+    progress bar); replay files go to `out_dir` (none written when it is None).
+    """
+    executor = executor or Executor()
+    report = Report(filename)
+    for case in cases:
+        ready = prepared(text, filename, case.id)
+        case_report = CaseReport(case.id, ready.spec.describe())
+        outcomes: list[SeedOutcome] = []
+        work = batches(text, filename, case.id, seeds(case), batch_size)
+        for finished in executor.map(work, stop):
+            outcomes += finished
+            on_batch(case.id, finished)
+        if len(outcomes) < sum(1 for _ in seeds(case)):
+            report.stopped_early = True
+        outcomes.sort(key=lambda o: o.seed)
+        case_report.seeds = [o.seed for o in outcomes]
+        case_report.failed = [o.seed for o in outcomes if not o.passed]
+        case_report.groups = group(outcomes)
+        if out_dir is not None:
+            for n, found in enumerate(case_report.groups, 1):
+                write_group_replay(ready, found, Path(out_dir), n, shrink)
+        report.cases.append(case_report)
+    return report
+
+
+def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shrink: bool) -> None:
+    """Write the replay file of `found` (from its first seed), check it, and note its command."""
+    seed = found.seeds[0]
+    if shrink:
+        from fakecloud.explore.shrink import shrink as shrink_run
+
+        explored = shrink_run(ready, seed, target=found.key).explored
+        found.shrunk = True
+    else:
+        explored = ready.play(seed)
+    case = ready.case
+    stem = Path(case.file).stem
+    name = f"{stem}-{case.id}-{n}.yaml" if case.id != "default" else f"{stem}-{n}.yaml"
+    found_by = (
+        f"found by: fakecloud explore {case.file}"
+        + (f" --case {case.id}" if case.id != "default" else "")
+        + f", seed {seed}{' (shrunk)' if shrink else ''}; breaks: {found.key}"
+    )
+    path = write_replay(
+        out_dir / name,
+        replay_document(explored, case.cloud.seed, broke=found.key, found=found_by),
+    )
+    found.replay_file = str(path)
+    found.replay = f"fakecloud run {path}"
+    if not replays(path, found.key):
+        found.replay += "   (warning: the replay did not break it again)"
+
+
+def replays(path: Path, key: str) -> bool:
+    """Whether plain ``fakecloud run`` on the replay file at `path` breaks `key`."""
+    from fakecloud.explore.play import with_invariants
+    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.runner import run_case
+
+    case = load(path).cases[0]
+    result = run_case(with_invariants(case))
+    return key.split(" (")[0] in {check_key(c).split(" (")[0] for c in result.failures}

@@ -1,0 +1,126 @@
+"""Shrinking: from a failing seed to the smallest run that still breaks the same thing.
+
+A seed's run is a *choice sequence*: first, for each step of the file, whether it stays; then,
+for each inserted action, after which trace event it lands (0: not at all); then every decision
+the run makes (tie orders, RPC delays, throughputs, fault firings), 0 always being the plain
+run's value. Hypothesis's shrinker works on exactly such sequences: we hand it the failing
+seed's sequence (replayed from an example database, which is how Hypothesis resumes a known
+failure) and a test that plays a sequence and says whether it still breaks the target. It then
+drops and zeroes choices - fewer steps, no adversary, fewer faults, nominal delays, FIFO order -
+keeping only what the failure needs. The smallest run is written out like any other
+(`fakecloud.explore.replay`), so the result replays with plain ``fakecloud run``.
+
+"Still breaks the same thing" means: the target check fails, and nothing fails that did not
+fail in the original run (so shrinking never trades one bug for another).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.explore.groups import check_key
+from fakecloud.explore.play import Explored, play
+from fakecloud.explore.sources import HypothesisSource, OutOfChoices, Recorder
+
+DATABASE_KEY = b"fakecloud-explore-shrink"
+DEFAULT_MAX_EXAMPLES = 400
+
+
+@dataclass
+class Shrunk:
+    """The outcome of a shrink: the smallest run found and how much it took."""
+
+    explored: Explored
+    target: str
+    runs: int
+    before: int
+    """Size of the seed's run: steps, landed inserts and decisions off the plain run."""
+    after: int
+    """Size of the smallest run."""
+
+
+def sequence_of(prepared: Any, seed: int) -> tuple[Explored, list[int]]:
+    """Play `seed` and return its run and its full choice sequence (steps kept first)."""
+    recorder = Recorder(prepared.source(seed))
+    explored = prepared.play(seed, recorder)
+    return explored, [1] * len(prepared.case.steps) + recorder.sequence
+
+
+def shrink(
+    prepared: Any, seed: int, target: str | None = None, max_examples: int = DEFAULT_MAX_EXAMPLES
+) -> Shrunk:
+    """Shrink the run of `seed` of a prepared case (`fakecloud.explore.runner.Prepared`).
+
+    `target` is the check to keep broken (a `check_key`; default: the run's first failure).
+    Raises `ValueError` when the seed breaks nothing (or not `target`).
+    """
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis import strategies as st
+    from hypothesis.database import InMemoryExampleDatabase, choices_to_bytes
+    from hypothesis.errors import NoSuchExample
+
+    original, sequence = sequence_of(prepared, seed)
+    keys = {check_key(c) for c in original.failures}
+    if not keys:
+        raise ValueError(
+            f"seed {seed} breaks nothing in case {prepared.case.id}: nothing to shrink"
+        )
+    if target is None:
+        target = check_key(original.failures[0])
+    elif target not in keys:
+        raise ValueError(
+            f"seed {seed} does not break {target!r}; it breaks: " + "; ".join(sorted(keys))
+        )
+    case, spec, windows = prepared.case, prepared.spec, prepared.windows
+    best: list[Explored] = []
+    runs = [0]
+
+    def still_breaks(data: Any) -> bool:
+        runs[0] += 1
+        try:
+            explored = play(case, spec, HypothesisSource(data), windows, keep_steps=False)
+        except OutOfChoices as stop:
+            signal = stop.signal if stop.signal is not None else stop.__cause__
+            while isinstance(signal, OutOfChoices):  # simpy's copy: the original is its cause
+                signal = signal.signal or signal.__cause__
+            raise signal from None
+        if _dangling(explored):
+            return False
+        found = {check_key(c) for c in explored.failures}
+        if target in found and found <= keys:
+            best[:] = [explored]
+            return True
+        return False
+
+    database = InMemoryExampleDatabase()
+    database.save(DATABASE_KEY + b".secondary", choices_to_bytes(sequence))
+    try:
+        find(
+            st.data(),
+            still_breaks,
+            settings=settings(
+                database=database,
+                phases=[Phase.reuse, Phase.shrink],
+                max_examples=max_examples,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+            database_key=DATABASE_KEY,
+        )
+    except NoSuchExample:
+        best[:] = [original]  # the seed's own run could not be replayed: keep it as it is
+    smallest = best[0] if best else original
+    return Shrunk(smallest, target, runs[0], _size(original), _size(smallest))
+
+
+def _dangling(explored: Explored) -> bool:
+    """Whether a kept step waits for a dropped one (such a file would not load)."""
+    dropped = set(explored.dropped)
+    return any(step.after in dropped for step in explored.case.steps)
+
+
+def _size(explored: Explored) -> int:
+    """Steps of the file that stay, inserts that landed, and decisions off the plain run."""
+    file_steps = sum(1 for step in explored.case.steps if step.line is not None)
+    return file_steps + len(explored.landed) + sum(1 for d in explored.decisions if d.value)

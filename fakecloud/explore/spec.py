@@ -1,0 +1,247 @@
+"""A scenario's ``explore:`` section, read into an `ExploreSpec` with sensible defaults.
+
+    explore:
+      seeds: 200
+      chance: {rpc_delay: {max_s: 0.05}, tie_order: true, throughput_jitter: 0.2}
+      faults:
+        - volume_api.create_snapshot_force          # its usual failures
+        - {point: cinder.snapshot.create, errors: [CinderBackendError, stall], likelihood: 0.3}
+        - {restart: cmp-1}                          # nova-compute restarts at some moment
+      adversary:
+        - {delete_server: web}
+        - {delete_image: "${steps.snap.body.image_id}", likelihood: 0.5}
+
+Everything is optional: ``explore: {seeds: 50}`` explores delays, orders and throughputs. The
+schema (``fakecloud schema``) checks the shape with ``FILE:LINE: field`` errors; `read` checks
+the rest (a fault point nobody consults, an outcome that point cannot have) the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.scenario.errors import Problem, ScenarioError, field_name
+from fakecloud.scenario.loader import line_of
+from fakecloud.scenario.schema import ADVERSARY_ACTIONS
+from fakecloud.sim.explore import OUTCOME_WORDS, Chance
+
+DEFAULT_SEEDS = 100
+DEFAULT_RPC_FACTOR = 10.0
+DEFAULT_JITTER = 0.2
+DEFAULT_FAULT_LIKELIHOOD = 0.2
+
+#: The fault points fakecloud's services consult, and what usually goes wrong at each: errors
+#: from Cinder's and Glance's APIs as Nova's clients see them, a Cinder snapshot ending in
+#: ``error`` (a backend error) or stuck ``creating`` (``stall``), an upload failing part-way,
+#: a guest agent that stops answering, an RPC message lost.
+KNOWN_POINTS: dict[str, tuple[str, ...]] = {
+    "volume_api.create_snapshot_force": ("CinderServerError", "CinderConnectionFailed"),
+    "volume_api.get_absolute_limits": ("CinderServerError", "CinderConnectionFailed"),
+    "volume_api.get": ("CinderServerError",),
+    "volume_api.get_snapshot": ("CinderServerError",),
+    "volume_api.attachment_create": ("CinderServerError",),
+    "volume_api.attachment_delete": ("CinderServerError",),
+    "image_api.create": ("GlanceUnreachable",),
+    "image_api.update": ("GlanceUnreachable",),
+    "image_api.upload": ("GlanceUnreachable",),
+    "image_api.delete": ("GlanceUnreachable",),
+    "image_api.get": ("GlanceUnreachable",),
+    "cinder.snapshot.create": ("CinderBackendError", "stall"),
+    "cinder.snapshot.delete": ("CinderBackendError",),
+    "cinder.volume.create": ("CinderBackendError",),
+    "cinder.volume.delete": ("CinderBackendError",),
+    "cinder.scheduler": ("NoValidBackend",),
+    "cinder.driver": ("CinderBackendError",),
+    "glance.upload": ("GlanceStoreTimeout",),
+    "glance.store.write": ("GlanceStorageFull", "GlanceStoreTimeout"),
+    "glance.store.delete": ("GlanceInUseByStore",),
+    "glance.import": ("GlanceStoreTimeout",),
+    "io.transfer": ("partway",),
+    "nova.guest_agent": ("stall", "LibvirtError"),
+    "nova.libvirt.extract": ("LibvirtError",),
+    "nova.libvirt.direct_snapshot": ("NovaImageUnacceptable",),
+    "nova.libvirt.instance_snapshot": ("LibvirtError",),
+    "rpc.call": ("drop",),
+    "rpc.cast": ("drop",),
+}
+
+
+@dataclass(frozen=True)
+class FaultPoint:
+    """A fault point that may fire: what may happen there, and how often."""
+
+    point: str
+    outcomes: tuple[str, ...]
+    likelihood: float = DEFAULT_FAULT_LIKELIHOOD
+
+
+@dataclass(frozen=True)
+class Insert:
+    """An action chance places at some moment of the flow: a user's request or a restart.
+
+    `step` is the step as a scenario file writes it (``request:``/``restart:`` and its fields).
+    """
+
+    name: str
+    step: dict[str, Any]
+    likelihood: float = 1.0
+
+
+@dataclass(frozen=True)
+class ExploreSpec:
+    """What exploring a case may change, read from its ``explore:`` section."""
+
+    seeds: int = DEFAULT_SEEDS
+    chance: Chance = field(default_factory=Chance)
+    faults: tuple[FaultPoint, ...] = ()
+    inserts: tuple[Insert, ...] = ()
+
+    def describe(self) -> str:
+        """One line: what chance changes."""
+        parts = []
+        c = self.chance
+        if c.rpc_delay_max_s is not None:
+            parts.append(f"rpc delays up to {c.rpc_delay_max_s:g} s")
+        if c.tie_order:
+            parts.append("tie order")
+        if c.throughput_jitter:
+            parts.append(f"throughput ±{c.throughput_jitter:.0%}")
+        if self.faults:
+            parts.append("faults at " + ", ".join(f.point for f in self.faults))
+        if self.inserts:
+            parts.append("adversary " + ", ".join(i.name for i in self.inserts))
+        return "; ".join(parts) or "nothing (every run is the plain run)"
+
+
+def read(case: Any, nominal_rpc_s: float = 0.002) -> ExploreSpec:
+    """The `ExploreSpec` of `case` (defaults when it has no ``explore:`` section).
+
+    Raises `ScenarioError` naming file, line and field for what the schema cannot check.
+    """
+    data = case.explore or {}
+    problems: list[Problem] = []
+
+    def problem(path: tuple, message: str) -> None:
+        full = ("explore", *path)
+        problems.append(Problem(case.file, line_of(case.doc, full), field_name(full), message))
+
+    chance_doc = data.get("chance") or {}
+    rpc = chance_doc.get("rpc_delay", True)
+    if rpc is True:
+        rpc_max: float | None = nominal_rpc_s * DEFAULT_RPC_FACTOR
+    elif isinstance(rpc, dict):
+        rpc_max = float(rpc["max_s"])
+    else:
+        rpc_max = None
+    jitter = chance_doc.get("throughput_jitter", DEFAULT_JITTER)
+    jitter = DEFAULT_JITTER if jitter is True else float(jitter or 0.0)
+    if not 0 <= jitter < 1:
+        problem(("chance", "throughput_jitter"), f"a fraction in 0..1 (exclusive), got {jitter}")
+    chance = Chance(
+        tie_order=bool(chance_doc.get("tie_order", True)),
+        rpc_delay_max_s=rpc_max,
+        throughput_jitter=jitter,
+    )
+    faults: list[FaultPoint] = []
+    inserts: list[Insert] = []
+    for i, item in enumerate(data.get("faults") or []):
+        if isinstance(item, dict) and "restart" in item:
+            step = {"restart": {"host": item["restart"]}}
+            if item.get("down_s") is not None:
+                step["restart"]["down_s"] = item["down_s"]
+            inserts.append(
+                Insert(f"restart-{item['restart']}", step, float(item.get("likelihood", 0.5)))
+            )
+            continue
+        spec = {"point": item} if isinstance(item, str) else dict(item)
+        point = str(spec["point"])
+        errors = spec.get("errors")
+        if errors is None:
+            if point not in KNOWN_POINTS:
+                from fakecloud.config import did_you_mean
+
+                problem(
+                    ("faults", i),
+                    f"fault point {point!r}{did_you_mean(point, KNOWN_POINTS)} has no usual "
+                    "failures fakecloud knows: give errors: [...]; known points: "
+                    + ", ".join(sorted(KNOWN_POINTS)),
+                )
+                continue
+            errors = KNOWN_POINTS[point]
+        for j, outcome in enumerate(errors):
+            if outcome == "partway" and point != "io.transfer":
+                problem(("faults", i, "errors", j), "partway applies to io.transfer only")
+            if outcome == "drop" and not point.startswith("rpc."):
+                problem(("faults", i, "errors", j), "drop applies to rpc.call and rpc.cast only")
+        if any(f.point == point for f in faults):
+            problem(("faults", i), f"fault point {point!r} is listed twice")
+        faults.append(
+            FaultPoint(
+                point,
+                tuple(str(e) for e in errors),
+                float(spec.get("likelihood", DEFAULT_FAULT_LIKELIHOOD)),
+            )
+        )
+    for i, item in enumerate(data.get("adversary") or []):
+        name = str(item.get("name") or f"adversary-{i + 1}")
+        inserts.append(Insert(name, adversary_step(item), float(item.get("likelihood", 1.0))))
+    names = [s.name for s in case.steps]
+    for insert in inserts:
+        if insert.name in names:
+            problem(("adversary",), f"step name {insert.name!r} is already used by a step")
+        names.append(insert.name)
+    if problems:
+        raise ScenarioError(problems)
+    return ExploreSpec(
+        seeds=int(data.get("seeds", DEFAULT_SEEDS)),
+        chance=chance,
+        faults=tuple(faults),
+        inserts=tuple(inserts),
+    )
+
+
+def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
+    """The request step an ``adversary:`` entry stands for (as a scenario file writes it)."""
+    action = next((a for a in ADVERSARY_ACTIONS if a in item), None)
+    extra = {k: item[k] for k in ("as", "microversion", "service", "headers") if k in item}
+    if action is None:
+        step = {"request": item["request"], **extra}
+        if "body" in item:
+            step["body"] = item["body"]
+        return step
+    target = item[action]
+    if action == "delete_server":
+        return {"request": f"DELETE /servers/{_server(target)}", **extra}
+    if action == "create_image":
+        return {
+            "request": f"POST /servers/{_server(target)}/action",
+            "microversion": extra.pop("microversion", "2.45"),
+            "body": {"createImage": {"name": "adversary-snapshot"}},
+            **extra,
+        }
+    if action == "stop_server":
+        return {
+            "request": f"POST /servers/{_server(target)}/action",
+            "body": {"os-stop": None},
+            **extra,
+        }
+    if action == "detach_volume":
+        volume = str(target["volume"])
+        volume = volume if volume.startswith("${") else f"${{volumes.{volume}.id}}"
+        return {
+            "request": f"DELETE /servers/{_server(target['server'])}/os-volume_attachments/"
+            f"{volume}",
+            **extra,
+        }
+    image = str(target)
+    image = image if image.startswith("${") else f"${{images.{image}.id}}"
+    return {"request": f"DELETE /v2/images/{image}", "service": "image", **extra}
+
+
+def _server(name: Any) -> str:
+    text = str(name)
+    return text if text.startswith("${") else f"${{servers.{text}.id}}"
+
+
+__all__ = ["OUTCOME_WORDS", "ExploreSpec", "FaultPoint", "Insert", "adversary_step", "read"]

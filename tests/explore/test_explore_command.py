@@ -1,0 +1,91 @@
+"""`fakecloud explore`: seeds run, failures grouped with counts, a replay file per group."""
+
+import json
+from xml.etree import ElementTree as ET
+
+from fakecloud.cli import main as cli
+from tests.explore.conftest import ROOT
+
+RACE = str(ROOT / "scenarios/races/concurrent_createimage_500.yaml")
+
+
+def test_every_seed_that_breaks_is_grouped_counted_and_replayable(shared_link, tmp_path, capsys):
+    out = tmp_path / "replays"
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    code = cli(
+        [
+            "explore",
+            str(shared_link),
+            "--seeds",
+            "12",
+            "--jobs",
+            "1",
+            "--out",
+            str(out),
+            "--json",
+            str(report),
+            "--junit",
+            str(junit),
+            "--no-progress",
+        ]
+    )
+    assert code == 1
+    text = capsys.readouterr().out
+    assert "12 seeds, 0 passed, 12 broke something" in text
+    assert "1. step small: finished at 2 s" in text
+    assert "12 seed(s): 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more" in text
+    data = json.loads(report.read_text())
+    (group,) = data["groups"]
+    assert group["count"] == 12 and group["seeds"] == list(range(12))
+    assert group["kind"] == "expectation"
+    assert group["replay"] == f"fakecloud run {out / 'shared_link-1.yaml'}"
+    assert "warning" not in group["replay"]
+    # the replay is a plain scenario file: `fakecloud run` breaks the same expectation again
+    assert cli(["run", group["replay_file"]]) == 1
+    assert "FAIL" in capsys.readouterr().out
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("failures") == "1"
+    assert suite.find("testcase/failure").get("message").endswith("(12 seeds)")
+
+
+def test_run_ignores_the_explore_section(shared_link, capsys):
+    assert cli(["run", str(shared_link)]) == 0
+    assert "PASS" in capsys.readouterr().out
+
+
+def test_an_unknown_case_lists_the_valid_ones(capsys):
+    assert cli(["explore", RACE, "--case", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "no case 'nope'" in err
+    assert "cases: seed-same_instant, upstream-same_instant, seed-half_a_second_later" in err
+
+
+def test_bad_arguments_and_files_are_clear_errors(shared_link, tmp_path, capsys):
+    assert cli(["explore", str(shared_link), "--seeds", "0"]) == 2
+    assert "--seeds must be at least 1" in capsys.readouterr().err
+    assert cli(["explore", str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_local_pool_finds_exactly_what_a_serial_run_finds(shared_link, tmp_path):
+    reports = []
+    for jobs in ("1", "2"):
+        path = tmp_path / f"jobs{jobs}.json"
+        cli(
+            [
+                "explore",
+                str(shared_link),
+                "--seeds",
+                "6",
+                "--jobs",
+                jobs,
+                "--no-progress",
+                "--out",
+                str(tmp_path / jobs),
+                "--json",
+                str(path),
+            ]
+        )
+        data = json.loads(path.read_text())
+        reports.append([(g["broke"], g["path"], g["seeds"]) for g in data["groups"]])
+    assert reports[0] == reports[1] != []
