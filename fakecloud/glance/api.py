@@ -104,6 +104,7 @@ class GlanceApi(ApiService):
         add("POST", "/v2/images/{image_id}/actions/reactivate", self.reactivate)
         add("PUT", "/v2/images/{image_id}/tags/{tag_value}", self.add_tag)
         add("DELETE", "/v2/images/{image_id}/tags/{tag_value}", self.delete_tag)
+        add("GET", "/v2/images/{image_id}/tasks", self.image_tasks)
         add("GET", "/v2/images/{image_id}/members", self.list_members)
         add("POST", "/v2/images/{image_id}/members", self.create_member)
         add("GET", "/v2/images/{image_id}/members/{member_id}", self.show_member)
@@ -320,6 +321,18 @@ class GlanceApi(ApiService):
         body = self._body(req)
         self.glance.image_data.import_image(req.context, req.params["image_id"], body)
         return Response(202, None, {})
+
+    def image_tasks(self, req: Request) -> Response:
+        """``GET /v2/images/{id}/tasks`` (``get_task_info``, Image API 2.12): the image's
+        tasks, ``[]`` when no import ran; a bare 404 when the caller may not see the image."""
+        ctx, image_id = req.context, req.params["image_id"]
+        try:
+            self.glance.images.get(ctx, image_id)
+        except (HTTPNotFound, HTTPForbidden):
+            raise HTTPNotFound() from None
+        tasks = self.glance.tasks
+        body = {"tasks": [tasks.view(t) for t in tasks.for_image(ctx, image_id)]}
+        return Response(200, body, dict(JSON))
 
     # -- members -----------------------------------------------------------------------------
 

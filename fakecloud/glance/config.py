@@ -102,6 +102,7 @@ class GlanceConfig:
     project_limits: dict = field(default_factory=dict)  # {project_id: {name: limit}}
     # -- behaviour --------------------------------------------------------------------------
     enabled_import_methods: list = field(default_factory=lambda: ["glance-direct"])
+    task_time_to_live_s: float = 48 * 3600.0  # [task] task_time_to_live (48 hours)
     delayed_delete: bool = False  # glance_store: deleted images with data go pending_delete
     scrub_time_s: float = 0.0  # how long the scrubber leaves pending_delete images alone
     # Older Glance: a failed upload left the image `killed` instead of back in `queued`.

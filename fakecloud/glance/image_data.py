@@ -300,7 +300,8 @@ class ImageDataApi:
             raise HTTPBadRequest(
                 explanation="All_stores_must_succeed can only be set with enabled_backends None"
             )
-        self._kernel.spawn(self._import(image, method), name=f"glance import {image.id}")
+        task = g.tasks.new_import(ctx, image.id, body)
+        self._kernel.spawn(self._import(image, method, task), name=f"glance import {image.id}")
         return image.id
 
     def _import_method(self, body: Any) -> str:
@@ -317,10 +318,11 @@ class ImageDataApi:
                 raise HTTPBadRequest(explanation=f"'{key}' must be boolean value only")
         return name
 
-    def _import(self, image: Image, method: str) -> Generator[Any, Any, None]:
+    def _import(self, image: Image, method: str, task: Any) -> Generator[Any, Any, None]:
         """The api_image_import task: staging → store, then active; failure → queued."""
         g, k = self._glance, self._kernel
         data = image.staged
+        g.tasks.move(task, "processing")
         try:
             set_status(k, image, "importing", method=method)
             yield from k.faults.pause("glance.import", image_id=image.id, method=method)
@@ -334,6 +336,7 @@ class ImageDataApi:
             virtual_size = self._inspect(image, data)
         except Exception as exc:
             k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
+            g.tasks.move(task, "failure", message=str(exc))
             image.staged = None
             try:
                 set_status(k, image, "queued", reason="import failed")
@@ -342,6 +345,9 @@ class ImageDataApi:
             return
         image.staged = None
         if image.status != "importing":
-            return  # deleted meanwhile: nothing to keep
+            # Deleted meanwhile: nothing to keep; the executor fails the task generically.
+            g.tasks.move(task, "failure", message="Task failed due to Internal Error")
+            return
         g.store.put(image.id, data)
         self._activate(image, data, virtual_size)
+        g.tasks.move(task, "success", result={"image_id": image.id})

@@ -7,10 +7,10 @@
     200
 
 Parts, each in its own module: `db` (rows), `schema`, `quotas`, `store` (I/O), `images`
-(records), `image_data` (upload/download/stage/import), `members`, `lister` (``GET
-/v2/images``) and `api` (REST). Nova reaches Glance through ``fakecloud.nova.image_api.API``;
-Cinder reads sizes and metadata with `image_size` and `image_info`. Construction is cheap:
-nothing is made until used.
+(records), `image_data` (upload/download/stage/import), `members`, `tasks` (what imports
+leave behind), `lister` (``GET /v2/images``) and `api` (REST). Nova reaches Glance through
+``fakecloud.nova.image_api.API``; Cinder reads sizes and metadata with `image_size` and
+`image_info`. Construction is cheap: nothing is made until used.
 
 Fault points (attributes in brackets):
 
@@ -45,6 +45,7 @@ from fakecloud.glance.quotas import Quotas
 from fakecloud.glance.schema import ImageSchema
 from fakecloud.glance.states import set_status
 from fakecloud.glance.store import GlanceStore
+from fakecloud.glance.tasks import Tasks
 from fakecloud.glance.views import image_view
 
 
@@ -72,6 +73,7 @@ class Glance:
         self.images = Images(self)
         self.image_data = ImageDataApi(self)
         self.members = Members(self)
+        self.tasks = Tasks(self)
         self.lister = ImageLister(self)
         self.public_endpoint = self.config.public_endpoint or _catalog_url(kernel.config)
         self.api = GlanceApi(self)

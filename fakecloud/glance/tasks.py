@@ -1,0 +1,121 @@
+"""Glance's tasks (``glance/domain`` ``Task``, ``db/sqlalchemy/api.py tasks_get_by_image``):
+the record an interoperable import (``api_image_import``) leaves behind, and
+``GET /v2/images/{id}/tasks`` (Image API 2.12).
+
+A task is born ``pending`` with its input (``image_id``, ``import_req``, ``backend``), moves
+to ``processing`` when the import starts, and ends ``success`` (result ``{"image_id"}``) or
+``failure`` (the error as its message); a finished task expires ``[task] task_time_to_live``
+after it ended and is then no longer listed. Admins see every task, others their project's.
+Times are shown as oslo's ``to_primitive`` shows datetimes: ``2026-01-01T00:00:04.000000``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TASK_STATUSES = ("pending", "processing", "success", "failure")
+_TRANSITIONS = {
+    "pending": ("processing", "failure"),
+    "processing": ("success", "failure"),
+    "success": (),
+    "failure": (),
+}
+
+
+@dataclass
+class Task:
+    """One task row with its info (input, result, message)."""
+
+    id: str
+    type: str
+    owner: str | None
+    user_id: str | None
+    request_id: str | None
+    image_id: str
+    input: dict[str, Any]
+    created_at: float
+    updated_at: float
+    status: str = "pending"
+    result: dict[str, Any] | None = None
+    message: str = ""
+    expires_at: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Tasks:
+    """The tasks of one Glance."""
+
+    def __init__(self, glance: Any):
+        self._glance = glance
+        self._kernel = glance.kernel
+        self._by_image: dict[str, list[Task]] = {}
+
+    def new_import(self, ctx: Any, image_id: str, body: dict[str, Any]) -> Task:
+        """``task_factory.new_task('api_image_import', ...)`` for an import of `image_id`."""
+        k = self._kernel
+        now = k.now
+        task = Task(
+            id=k.ids.uuid(),
+            type="api_image_import",
+            owner=getattr(ctx, "project_id", None),
+            user_id=getattr(ctx, "user_id", None),
+            request_id=getattr(ctx, "request_id", None) or None,
+            image_id=image_id,
+            input={"image_id": image_id, "import_req": body, "backend": [None]},
+            created_at=now,
+            updated_at=now,
+        )
+        self._by_image.setdefault(image_id, []).append(task)
+        k.trace.emit("glance.task", "glance", task.id, image_id=image_id, status="pending")
+        return task
+
+    def move(self, task: Task, status: str, *, result: Any = None, message: str = "") -> None:
+        """Change `task`'s status along Glance's table; a finished task starts to expire."""
+        if status not in _TRANSITIONS[task.status]:
+            raise AssertionError(f"glance task {task.id}: {task.status} -> {status} is illegal")
+        k = self._kernel
+        task.status = status
+        task.updated_at = k.now
+        if status in ("success", "failure"):
+            task.result = result
+            task.message = message
+            task.expires_at = k.now + self._glance.config.task_time_to_live_s
+        k.trace.emit("glance.task", "glance", task.id, image_id=task.image_id, status=status)
+
+    def for_image(self, ctx: Any, image_id: str) -> list[Task]:
+        """``tasks_get_by_image``: the unexpired tasks of `image_id` that `ctx` may see."""
+        now = self._kernel.now
+        out = []
+        for task in self._by_image.get(image_id, ()):
+            if task.expires_at is not None and task.expires_at < now:
+                continue
+            if ctx.is_admin or task.owner is None or task.owner == ctx.project_id:
+                out.append(task)
+        return out
+
+    def view(self, task: Task) -> dict[str, Any]:
+        """``_task_format`` with its info, serialized as Glance's JSON serializer does."""
+        when = self._timestamp
+        return {
+            "id": task.id,
+            "type": task.type,
+            "status": task.status,
+            "owner": task.owner,
+            "expires_at": when(task.expires_at),
+            "created_at": when(task.created_at),
+            "updated_at": when(task.updated_at),
+            "deleted_at": None,
+            "deleted": False,
+            "image_id": task.image_id,
+            "request_id": task.request_id,
+            "user_id": task.user_id,
+            "input": task.input,
+            "result": task.result,
+            "message": task.message,
+        }
+
+    def _timestamp(self, t: float | None) -> str | None:
+        if t is None:
+            return None
+        return self._kernel.clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%S.%f")

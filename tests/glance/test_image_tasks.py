@@ -1,0 +1,78 @@
+"""``GET /v2/images/{id}/tasks`` (``images.py get_task_info``, Image API 2.12): the import
+tasks an image has, ``[]`` when none ran, a bare 404 for an image the caller may not see."""
+
+from glance_support import ADMIN, GB, OCTET, P1, P2, World
+
+from fakecloud.glance.errors import StoreTimeout
+
+IMPORT = {"method": {"name": "glance-direct"}}
+
+
+def stage_and_import(w, image_id):
+    h = {**OCTET, "x-openstack-image-size": str(GB // 10)}
+    assert w.call("PUT", f"/v2/images/{image_id}/stage", headers=h).status == 204
+    assert w.call("POST", f"/v2/images/{image_id}/import", body=IMPORT).status == 202
+
+
+def tasks(w, image_id, context=P1):
+    r = w.call("GET", f"/v2/images/{image_id}/tasks", context)
+    assert r.status == 200, r.json()
+    return r.json()["tasks"]
+
+
+def test_an_image_no_import_ran_for_has_no_tasks():
+    w = World()
+    assert tasks(w, w.create()["id"]) == []
+    assert tasks(w, w.base_images[0].id) == []  # public: everyone may look
+
+
+def test_an_import_leaves_a_task_that_follows_it():
+    w = World()
+    image = w.create()["id"]
+    stage_and_import(w, image)
+    (task,) = tasks(w, image)
+    assert task["status"] == "pending" and task["type"] == "api_image_import"
+    assert task["input"] == {"image_id": image, "import_req": IMPORT, "backend": [None]}
+    assert (task["owner"], task["user_id"], task["image_id"]) == ("p1", "u1", image)
+    assert task["expires_at"] is None and task["deleted"] is False
+    w.cloud.advance(0)
+    assert tasks(w, image)[0]["status"] == "processing"
+    w.cloud.run_until_idle()
+    (done,) = tasks(w, image)
+    assert (done["status"], done["result"], done["message"]) == (
+        "success",
+        {"image_id": image},
+        "",
+    )
+    # Times as oslo's to_primitive shows them; the staging took 0.8 virtual seconds.
+    assert done["created_at"] == "2026-01-01T00:00:00.800000"
+    (ended,) = [
+        e["t"] for e in w.cloud.trace.filter(kind="glance.task") if e["status"] == "success"
+    ]
+    # [task] task_time_to_live: 48 hours after it ended, the task is gone.
+    expires = w.cloud.kernel.clock.wall_time(ended + 48 * 3600)
+    assert done["expires_at"] == expires.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    w.cloud.advance(48 * 3600 + 1)
+    assert tasks(w, image) == []
+
+
+def test_a_failed_import_task_says_why():
+    w = World()
+    image = w.create()["id"]
+    w.cloud.faults.add(
+        "io.transfer", error=StoreTimeout("store down"), match={"label": "glance.import"}
+    )
+    stage_and_import(w, image)
+    w.cloud.run_until_idle()
+    (task,) = tasks(w, image)
+    assert (task["status"], task["message"], task["result"]) == ("failure", "store down", None)
+
+
+def test_other_projects_and_admins():
+    w = World()
+    image = w.create()["id"]
+    stage_and_import(w, image)
+    r = w.call("GET", f"/v2/images/{image}/tasks", P2)
+    assert r.status == 404
+    assert r.json()["message"] == "The resource could not be found.<br /><br />\n\n\n"
+    assert len(tasks(w, image, ADMIN)) == 1
