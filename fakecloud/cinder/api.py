@@ -267,11 +267,11 @@ class CinderApi(ApiService):
         return self._volume_list(req, detail=True)
 
     def volumes_create(self, req: Request) -> Response:
-        """``POST /volumes``: 202 and the volume, ``creating``."""
+        """``POST /volumes``: 202 and the volume, ``creating`` (no extension keys)."""
         volume = controllers.create_volume(
             self.cinder, req.context, self._body(req), req.microversion
         )
-        return Response(202, {"volume": views.volume_detail(self._vc(req), volume)})
+        return Response(202, {"volume": views.volume_detail(self._vc(req), volume, False)})
 
     def volumes_show(self, req: Request) -> Response:
         """``GET /volumes/{id}``."""
@@ -279,11 +279,11 @@ class CinderApi(ApiService):
         return Response(200, {"volume": views.volume_detail(self._vc(req), volume)})
 
     def volumes_update(self, req: Request) -> Response:
-        """``PUT /volumes/{id}``."""
+        """``PUT /volumes/{id}`` (no extension keys)."""
         volume = controllers.update_volume(
             self.cinder, req.context, req.params["id"], self._body(req), req.microversion
         )
-        return Response(200, {"volume": views.volume_detail(self._vc(req), volume)})
+        return Response(200, {"volume": views.volume_detail(self._vc(req), volume, False)})
 
     def volumes_delete(self, req: Request) -> Response:
         """``DELETE /volumes/{id}[?cascade=true][&force=true]``: 202."""

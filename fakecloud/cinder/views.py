@@ -65,9 +65,11 @@ def volume_summary(vc: ViewContext, volume: Any) -> dict[str, Any]:
     }
 
 
-def volume_detail(vc: ViewContext, volume: Any) -> dict[str, Any]:
-    """``GET /volumes/{id}`` and ``/volumes/detail``: the legacy keys, the microversion keys
-    and the extension keys the caller's policy allows."""
+def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict[str, Any]:
+    """The volume detail view: the legacy keys and the microversion keys; with `extensions`
+    (``GET /volumes/{id}`` and ``/volumes/detail`` only: the contrib controllers extend just
+    ``show`` and ``detail``), the extension keys the caller's policy allows. ``POST`` and
+    ``PUT /volumes`` answer without them."""
     ctx = vc.context
     v = vc.version
     out: dict[str, Any] = {
@@ -119,6 +121,8 @@ def volume_detail(vc: ViewContext, volume: Any) -> dict[str, Any]:
         out["volume_type_id"] = volume.volume_type.id
     if v >= USE_QUOTA:
         out["consumes_quota"] = volume.use_quota
+    if not extensions:
+        return out
     # Extensions: tenant attribute (readers of the project, admins), host attribute (admins).
     out["os-vol-tenant-attr:tenant_id"] = volume.project_id
     if ctx.is_admin:
