@@ -175,19 +175,25 @@ class VolumeManager:
                 if snap is None:
                     raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
                 yield from self.driver.create_volume_from_snapshot(volume, snap)
+                origin = store.volumes.get(snap.volume_id)
+                if origin is not None and origin.bootable:
+                    # _handle_bootable_volume_glance_meta: volume_glance_metadata_copy_to_volume
+                    _handle_bootable_volume_glance_meta(volume, snap.glance_metadata)
             elif source_volid:
                 src = store.volumes.get(source_volid)
                 if src is None:
                     raise exception.VolumeNotFound(volume_id=source_volid)
                 yield from self.driver.create_cloned_volume(volume, src)
+                if src.bootable:
+                    # ... volume_glance_metadata_copy_from_volume_to_volume
+                    _handle_bootable_volume_glance_meta(volume, src.volume_image_metadata)
             elif image_meta:
                 link = k.io.resource(
                     "cinder-image-download", mb_per_s(self.cinder.config.image_download_mb_per_s)
                 )
                 yield from self.driver.copy_image_to_volume(volume, int(image_meta["size"]), link)
-                volume.bootable = True
                 volume.image_id = image_meta["id"]
-                volume.volume_image_metadata = _image_metadata(image_meta)
+                _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
             else:
                 yield from self.driver.create_volume(volume)
         except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
@@ -260,6 +266,9 @@ class VolumeManager:
             if snap.status == "creating":
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
             return
+        if volume.bootable:
+            # volume_glance_metadata_copy_to_snapshot (none for a volume not made from an image)
+            snap.glance_metadata = dict(volume.volume_image_metadata)
         if snap.status == "creating":
             SNAPSHOT_STATUS.move(k, snap, "available", actor=self.actor)
             snap.progress = "100%"
@@ -306,16 +315,27 @@ class VolumeManager:
             volume.snapshot_ids.discard(snap.id)
 
 
+#: ``volume_utils.IMAGE_ATTRIBUTES``: the image's own fields Cinder keeps.
+IMAGE_ATTRIBUTES = ("checksum", "container_format", "disk_format", "min_disk", "min_ram", "size")
+
+
 def _image_metadata(image_meta: dict[str, Any]) -> dict[str, str]:
-    """What Cinder copies from an image into ``volume_image_metadata``."""
-    out = {
-        "image_id": image_meta["id"],
-        "image_name": image_meta.get("name") or "",
-        "size": str(image_meta["size"]),
-        "min_disk": str(image_meta.get("min_disk") or 0),
-        "disk_format": image_meta.get("disk_format") or "raw",
-        "container_format": image_meta.get("container_format") or "bare",
-    }
-    for key, value in (image_meta.get("properties") or {}).items():
-        out[key] = str(value)
+    """``volume_utils.get_volume_image_metadata``: the image's properties, ``image_id``,
+    ``image_name`` (when it has one) and the `IMAGE_ATTRIBUTES` that are set — every value a
+    string, as the ``volume_glance_metadata`` table stores them."""
+    out = {k: str(v) for k, v in (image_meta.get("properties") or {}).items() if v is not None}
+    out["image_id"] = image_meta["id"]
+    if image_meta.get("name"):
+        out["image_name"] = image_meta["name"]
+    for key in IMAGE_ATTRIBUTES:
+        if image_meta.get(key) is not None:
+            out[key] = str(image_meta[key])
     return out
+
+
+def _handle_bootable_volume_glance_meta(volume: Any, glance_metadata: dict[str, str]) -> None:
+    """``CreateVolumeFromSpecTask._handle_bootable_volume_glance_meta``: the new volume is
+    bootable and gets its source's ``volume_glance_metadata`` rows (an image's, a snapshot's
+    or a source volume's; none when the source was not made from an image)."""
+    volume.bootable = True
+    volume.volume_image_metadata = dict(glance_metadata)

@@ -105,6 +105,8 @@ class Snapshot:
     cgsnapshot_id: str | None = None
     encryption_key_id: str | None = None
     use_quota: bool = True
+    #: ``volume_glance_metadata`` rows of the snapshot, copied from its bootable volume.
+    glance_metadata: dict[str, str] = field(default_factory=dict)
 
 
 class Store:

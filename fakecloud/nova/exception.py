@@ -374,3 +374,9 @@ class InternalError(NovaException):
 
     ec2_code = "InternalError"
     msg_fmt = "%(err)s"
+
+
+class InvalidBDMVolumeNotBootable(InvalidBDM):
+    """Nova's ``InvalidBDMVolumeNotBootable``."""
+
+    msg_fmt = "Block Device %(id)s is not bootable."

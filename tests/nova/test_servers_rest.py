@@ -173,6 +173,14 @@ def test_boot_from_an_existing_volume(env: NovaEnv):
         ],
     }  # fmt: skip
     resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    # block_device.get_bdm_image_metadata: a blank volume is not bootable.
+    assert resp.json()["badRequest"]["message"] == f"Block Device {vol['id']} is not bootable."
+    bootable = {"os-set_bootable": {"bootable": True}}
+    r = env.cloud.request(
+        "block-storage", "POST", f"/v3/{{project_id}}/volumes/{vol['id']}/action", bootable
+    )
+    assert r.status == 200
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
     assert resp.status == 202
     sid = resp.json()["server"]["id"]
     env.cloud.run_until_idle()

@@ -613,7 +613,7 @@ class API:
                         )
                     )
                 if root and image_meta is None:
-                    boot_meta = _volume_image_meta(volume)
+                    boot_meta = _bootable_volume_meta(volume)
             elif source == "snapshot":
                 try:
                     snap = yield from self.volume_api.get_snapshot(context, bdm["snapshot_id"])
@@ -621,6 +621,14 @@ class API:
                     raise exception.InvalidBDMSnapshot(id=bdm["snapshot_id"]) from None
                 if bdm.get("volume_size") is None:
                     bdm["volume_size"] = snap.get("volume_size") or snap.get("size")
+                if root and image_meta is None:
+                    # get_bdm_image_metadata: "A volume snapshot inherits metadata from the
+                    # originating volume" — so Nova reads that volume's.
+                    try:
+                        origin = yield from self.volume_api.get(context, snap["volume_id"])
+                    except exception.VolumeNotFound:
+                        raise exception.InvalidBDMVolume(id=snap["volume_id"]) from None
+                    boot_meta = _bootable_volume_meta(origin)
             elif source == "image" and bdm.get("image_id") != (image_meta or {}).get("id"):
                 try:
                     meta = yield from self.image_api.get(context, bdm["image_id"])
@@ -631,17 +639,37 @@ class API:
         return boot_meta
 
 
+#: ``block_device.VIM_IMAGE_ATTRIBUTES``: Cinder's copies of the image's own fields.
+VIM_IMAGE_ATTRIBUTES = (
+    "image_id",
+    "image_name",
+    "size",
+    "checksum",
+    "container_format",
+    "disk_format",
+    "min_ram",
+    "min_disk",
+)
+
+
+def _bootable_volume_meta(volume: dict[str, Any]) -> dict[str, Any]:
+    """The image metadata of a root volume, which must be bootable (400 otherwise)."""
+    if not volume.get("bootable", True):
+        raise exception.InvalidBDMVolumeNotBootable(id=volume["id"])
+    return _volume_image_meta(volume)
+
+
 def _volume_image_meta(volume: dict[str, Any]) -> dict[str, Any]:
-    """``block_device.get_bdm_image_metadata`` for a root volume: its image metadata."""
-    vim = dict(volume.get("volume_image_metadata") or {})
-    meta: dict[str, Any] = {"properties": {}}
-    for key in ("min_ram", "min_disk", "disk_format", "container_format"):
-        if key in vim:
-            value = vim.pop(key)
-            meta[key] = int(value) if key in ("min_ram", "min_disk") else value
-    for key in ("image_id", "image_name", "size", "checksum"):
-        vim.pop(key, None)
-    meta["properties"] = vim
+    """``block_device.get_image_metadata_from_volume``: a root volume's image metadata — its
+    ``volume_image_metadata`` as properties, minus the image's own fields (only ``min_ram``
+    and ``min_disk`` are kept, as integers), the volume's size in bytes, status active."""
+    properties = dict(volume.get("volume_image_metadata") or {})
+    meta: dict[str, Any] = {"properties": properties, "size": (volume.get("size") or 0) * GiB}
+    for attr in VIM_IMAGE_ATTRIBUTES:
+        value = properties.pop(attr, None)
+        if attr in ("min_ram", "min_disk"):
+            meta[attr] = int(value or 0)
+    meta["status"] = "active"
     return meta
 
 

@@ -1,0 +1,51 @@
+"""A server booted from a volume made of a Cinder snapshot (BDM ``source_type: snapshot``)
+gets the image properties of the volume the snapshot was taken of
+(``block_device.get_bdm_image_metadata``): its guest agent is used to quiesce, and its own
+snapshots inherit the image's properties — because Cinder copied the volume's Glance
+metadata to the snapshot and on to the new volume."""
+
+from __future__ import annotations
+
+from tests.nova.conftest import NovaEnv
+
+UBUNTU = "ubuntu-24.04-server-cloudimg-amd64-qga"
+
+
+def test_a_server_from_a_snapshot_backed_volume_has_the_images_properties():
+    env = NovaEnv("upstream")
+    cloud = env.cloud
+    (image,) = cloud.request("image", "GET", f"/v2/images?name={UBUNTU}").json()["images"]
+    body = {"volume": {"size": 4, "imageRef": image["id"]}}
+    volume = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body).json()["volume"]
+    cloud.run_until_idle()
+    body = {"snapshot": {"volume_id": volume["id"], "name": "golden"}}
+    snap = cloud.request("volumev3", "POST", "/v3/{project_id}/snapshots", body).json()["snapshot"]
+    cloud.run_until_idle()
+    server = {
+        "name": "from-snap",
+        "flavorRef": "3",
+        "networks": "none",
+        "block_device_mapping_v2": [
+            {"boot_index": 0, "uuid": snap["id"], "source_type": "snapshot",
+             "destination_type": "volume", "delete_on_termination": True},
+        ],
+    }  # fmt: skip
+    r = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    assert r.status == 202, r.json()
+    sid = r.json()["server"]["id"]
+    cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    (attachment,) = env.request("GET", f"/v2.1/servers/{sid}/os-volume_attachments").json()[
+        "volumeAttachments"
+    ]
+    made = cloud.request("volumev3", "GET", f"/v3/{{project_id}}/volumes/{attachment['volumeId']}")
+    assert made.json()["volume"]["volume_image_metadata"]["os_distro"] == "ubuntu"
+
+    r = env.create_image(sid, "of-snap-backed")
+    assert r.status == 202, r.json()
+    cloud.run_until_idle()
+    snapshot_image = env.glance_image(r.json()["image_id"])
+    assert (snapshot_image["os_distro"], snapshot_image["hw_qemu_guest_agent"]) == ("ubuntu", "yes")
+    # The image's guest agent is there: the snapshot quiesced the guest and thawed it.
+    methods = [e["method"] for e in cloud.trace.filter(kind="rpc.call")]
+    assert "quiesce_instance" in methods
