@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from fakecloud.cinder import images
 from fakecloud.cinder.config import BackendSpec
 from fakecloud.cinder.exception import SnapshotIsBusy, VolumeBackendAPIException
 from fakecloud.sim.io import mb_per_s
@@ -125,8 +126,11 @@ class Driver:
             yield from self._wait(self.spec.snapshot_create_s)
         self.allocated_gb += volume.size
 
-    def copy_image_to_volume(self, volume: Any, image_size: int, link: Any) -> Generator:
-        """Create a volume and write an image of `image_size` bytes into it."""
+    def copy_image_to_volume(
+        self, volume: Any, image_size: int, link: Any, image_id: str | None = None
+    ) -> Generator:
+        """Create a volume and write an image of `image_size` bytes into it (read from Glance
+        as ``GET /v2/images/{image_id}/file``)."""
         yield from self._fault("copy_image_to_volume", volume_id=volume.id, size=volume.size)
         yield from self._wait(self.spec.volume_create_s)
         io = self.kernel.io
@@ -134,7 +138,7 @@ class Driver:
         transfer = io.transfer(
             image_size, (link, res), label="cinder.image_download", volume_id=volume.id
         )
-        yield transfer.done
+        yield from images.download(self.kernel, image_id or "-", transfer.done)
         self.allocated_gb += volume.size
 
     def delete_volume(self, volume: Any) -> Generator:

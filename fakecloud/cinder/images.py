@@ -14,9 +14,14 @@ the backend's resource.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder.exception import ImageNotFound
+from fakecloud.sim import calls
+
+CALLER = "cinder-api"
+CALLEE = "glance-api"
 
 
 class ImageCatalog:
@@ -71,6 +76,7 @@ class GlanceImageService:
     """Cinder's view of a fakecloud `Glance` (``cinder/image/glance.py``'s ``show``).
 
     Glance answers a hidden or missing image with its own 404; Cinder raises `ImageNotFound`.
+    Each read is traced as a request from Cinder to Glance (`fakecloud.sim.calls`).
     """
 
     def __init__(self, glance: Any):
@@ -78,9 +84,32 @@ class GlanceImageService:
 
     def show(self, context: Any, image_id: str) -> dict[str, Any]:
         """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
+        kernel = self._glance.kernel
+        caller = calls.sender(kernel, CALLER)
+        subject = f"GET /v2/images/{image_id}"
+        calls.sent(kernel, caller, CALLEE, subject, "show")
         try:
-            return self._glance.image_info(context, image_id)
+            meta = self._glance.image_info(context, image_id)
         except Exception as exc:
-            if getattr(exc, "code", None) == 404:
+            code = getattr(exc, "code", None)
+            calls.answered(kernel, caller, CALLEE, subject, "show", code, str(exc))
+            if code == 404:
                 raise ImageNotFound(image_id=image_id) from None
             raise
+        calls.answered(kernel, caller, CALLEE, subject, "show", 200)
+        return meta
+
+
+def download(kernel: Any, image_id: str, copied: Any) -> Generator:
+    """Wait for `copied` (the event of the image's bytes written into a volume) as Cinder's
+    ``GET /v2/images/{id}/file`` from Glance, traced when it starts and when the data is in."""
+    caller = calls.sender(kernel, "cinder-volume")
+    subject = f"GET /v2/images/{image_id}/file"
+    calls.sent(kernel, caller, CALLEE, subject, "download")
+    try:
+        result = yield copied
+    except Exception as exc:
+        calls.answered(kernel, caller, CALLEE, subject, "download", None, str(exc) or repr(exc))
+        raise
+    calls.answered(kernel, caller, CALLEE, subject, "download", 200)
+    return result

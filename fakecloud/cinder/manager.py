@@ -191,7 +191,9 @@ class VolumeManager:
                 link = k.io.resource(
                     "cinder-image-download", mb_per_s(self.cinder.config.image_download_mb_per_s)
                 )
-                yield from self.driver.copy_image_to_volume(volume, int(image_meta["size"]), link)
+                yield from self.driver.copy_image_to_volume(
+                    volume, int(image_meta["size"]), link, image_id=image_meta["id"]
+                )
                 volume.image_id = image_meta["id"]
                 _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
             else:

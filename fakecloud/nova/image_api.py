@@ -79,6 +79,7 @@ from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.views import image_view, member_view
 from fakecloud.nova import exception
+from fakecloud.sim import calls
 
 
 @config_section("image_api")
@@ -195,6 +196,24 @@ def from_glance(error: GlanceHttpError) -> GlanceClientError:
     if cls is None:
         return GlanceClientError(str(error), code=error.code)
     return cls(str(error))
+
+
+# -- what each glanceclient call sends --------------------------------------------------------
+
+#: glanceclient call -> (HTTP method, path, the status of a success)
+ROUTES: dict[str, tuple[str, str, int]] = {
+    "get": ("GET", "/v2/images/{image_id}", 200),
+    "list": ("GET", "/v2/images", 200),
+    "data": ("GET", "/v2/images/{image_id}/file", 200),
+    "create": ("POST", "/v2/images", 201),
+    "update": ("PATCH", "/v2/images/{image_id}", 200),
+    "upload": ("PUT", "/v2/images/{image_id}/file", 204),
+    "add_image_location": ("POST", "/v2/images/{image_id}/locations", 202),
+    "image_members.create": ("POST", "/v2/images/{image_id}/members", 200),
+    "delete": ("DELETE", "/v2/images/{image_id}", 204),
+}
+CALLER = "nova-api"
+CALLEE = "glance-api"
 
 
 # -- nova/image/glance.py's translations -----------------------------------------------------
@@ -349,29 +368,41 @@ class API:
         """One glanceclient request with Nova's retries; Glance's errors as client errors."""
         k, cfg = self._kernel, self.config
         attempts = 1 + cfg.num_retries
+        verb, path, ok = ROUTES[call]
+        subject = f"{verb} {path.format(image_id=image_id)}"
+        caller = calls.sender(k, CALLER)
         for attempt in range(1, attempts + 1):
+            calls.sent(k, caller, CALLEE, subject, call)
             try:
-                if cfg.latency_s:
-                    yield k.env.timeout(cfg.latency_s)
                 try:
-                    yield from k.faults.pause(
-                        f"image_api.{method}", image_id=image_id, call=call, attempt=attempt
-                    )
-                except GlanceClientError:
+                    if cfg.latency_s:
+                        yield k.env.timeout(cfg.latency_s)
+                    try:
+                        yield from k.faults.pause(
+                            f"image_api.{method}", image_id=image_id, call=call, attempt=attempt
+                        )
+                    except GlanceClientError:
+                        raise
+                    except Exception as exc:
+                        raise CommunicationError(str(exc) or type(exc).__name__) from exc
+                    try:
+                        result = work()
+                        if isinstance(result, Generator):
+                            result = yield from result
+                    except GlanceHttpError as e:
+                        raise from_glance(e) from e
+                    except GlanceClientError:
+                        raise
+                    except Exception as e:  # Glance itself failed: its 500
+                        raise HTTPInternalServerError(f"{type(e).__name__}: {e}") from e
+                except GlanceClientError as e:
+                    calls.answered(k, caller, CALLEE, subject, call, e.code, e.details or str(e))
                     raise
-                except Exception as exc:
-                    raise CommunicationError(str(exc) or type(exc).__name__) from exc
-                try:
-                    result = work()
-                    if isinstance(result, Generator):
-                        result = yield from result
-                    return result
-                except GlanceHttpError as e:
-                    raise from_glance(e) from e
-                except GlanceClientError:
+                except CommunicationError as e:
+                    calls.answered(k, caller, CALLEE, subject, call, None, str(e))
                     raise
-                except Exception as e:  # Glance itself failed: its 500
-                    raise HTTPInternalServerError(f"{type(e).__name__}: {e}") from e
+                calls.answered(k, caller, CALLEE, subject, call, ok)
+                return result
             except (HTTPServiceUnavailable, CommunicationError) as e:
                 k.trace.emit(
                     "log",

@@ -77,6 +77,7 @@ from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder.views import ViewContext, absolute_limits, attachment_detail
 from fakecloud.config import config_section
 from fakecloud.nova import exception
+from fakecloud.sim import calls
 
 V3_0 = Version(3, 0)
 V3_44 = Version(3, 44)
@@ -300,6 +301,47 @@ def _translate_attachment_ref(attachment_ref: dict[str, Any]) -> dict[str, Any]:
     return attachment_ref
 
 
+# -- what each method sends (python-cinderclient's requests) ---------------------------------
+
+_VOLUME_ACTION = ("POST", "/volumes/{volume_id}/action", 202)
+#: method -> (HTTP method, path under /v3/{project_id}, the status of a success)
+ROUTES: dict[str, tuple[str, str, int]] = {
+    "get": ("GET", "/volumes/{volume_id}", 200),
+    "get_all": ("GET", "/volumes/detail", 200),
+    "create": ("POST", "/volumes", 202),
+    "delete": ("DELETE", "/volumes/{volume_id}", 202),
+    "reserve_volume": _VOLUME_ACTION,
+    "unreserve_volume": _VOLUME_ACTION,
+    "begin_detaching": _VOLUME_ACTION,
+    "roll_detaching": _VOLUME_ACTION,
+    "attach": _VOLUME_ACTION,
+    "detach": _VOLUME_ACTION,
+    "initialize_connection": ("POST", "/volumes/{volume_id}/action", 200),
+    "terminate_connection": _VOLUME_ACTION,
+    "get_absolute_limits": ("GET", "/limits", 200),
+    "get_all_volume_types": ("GET", "/types", 200),
+    "get_snapshot": ("GET", "/snapshots/{snapshot_id}", 200),
+    "get_all_snapshots": ("GET", "/snapshots/detail", 200),
+    "create_snapshot": ("POST", "/snapshots", 202),
+    "create_snapshot_force": ("POST", "/snapshots", 202),
+    "delete_snapshot": ("DELETE", "/snapshots/{snapshot_id}", 202),
+    "update_snapshot_status": ("POST", "/snapshots/{snapshot_id}/action", 202),
+    "attachment_create": ("POST", "/attachments", 200),
+    "attachment_get": ("GET", "/attachments/{attachment_id}", 200),
+    "attachment_update": ("PUT", "/attachments/{attachment_id}", 200),
+    "attachment_complete": ("POST", "/attachments/{attachment_id}/action", 204),
+    "attachment_delete": ("DELETE", "/attachments/{attachment_id}", 200),
+}
+CALLER = "nova-api"
+CALLEE = "cinder-api"
+
+
+def _subject(method: str, context: Any, attrs: dict[str, Any]) -> tuple[str, int]:
+    verb, path, ok = ROUTES[method]
+    project = getattr(context, "project_id", None) or "-"
+    return f"{verb} /v3/{project}{path.format_map(attrs)}", ok
+
+
 # -- the client -------------------------------------------------------------------------------
 
 
@@ -332,6 +374,9 @@ class API:
         (an error, injected or Cinder's, also arrives a full round trip after the request)."""
         k = self.kernel
         half = self.config.latency_s / 2
+        caller = calls.sender(k, CALLER)
+        subject, ok = _subject(method, context, attrs)
+        calls.sent(k, caller, CALLEE, subject, method)
         if half > 0:
             yield k.env.timeout(half)
         try:
@@ -347,20 +392,34 @@ class API:
         except cinder_exception.CinderException as error:
             if half > 0:
                 yield k.env.timeout(half)
-            raise _client_error(error, k.ids.request_id()) from None
-        except Exception:
+            client_error = _client_error(error, k.ids.request_id())
+            calls.answered(
+                k, caller, CALLEE, subject, method, client_error.code, client_error.message
+            )
+            raise client_error from None
+        except Exception as exc:
             # An injected failure is known one full round trip after the request left.
             if half > 0:
                 yield k.env.timeout(half)
+            if isinstance(exc, ClientException):
+                calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
+            else:
+                calls.answered(k, caller, CALLEE, subject, method, None, str(exc) or repr(exc))
             raise
         if half > 0:
             yield k.env.timeout(half)
+        calls.answered(k, caller, CALLEE, subject, method, ok)
         return result
 
     def _discover_version(self) -> Generator:
-        """The ``GET /`` Nova makes before a call that asks for a microversion."""
+        """The ``GET /`` Nova makes before a call that asks for a microversion (Cinder answers
+        its version list with 300 Multiple Choices)."""
+        k = self.kernel
+        caller = calls.sender(k, CALLER)
+        calls.sent(k, caller, CALLEE, "GET /", "get_server_version")
         if self.config.latency_s > 0:
-            yield self.kernel.env.timeout(self.config.latency_s)
+            yield k.env.timeout(self.config.latency_s)
+        calls.answered(k, caller, CALLEE, "GET /", "get_server_version", 300)
 
     def _volume(self, context: Any, volume_id: str) -> Any:
         return self.cinder.volume_api.get(context, volume_id)

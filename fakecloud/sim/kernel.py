@@ -90,6 +90,10 @@ class Kernel:
     def _forget(self, proc: Any) -> None:
         self._live.pop(proc, None)
 
+    def process_name(self) -> str | None:
+        """The name of the simulated process running now (None outside any)."""
+        return self._live.get(self.env.active_process)
+
     def running(self) -> list[str]:
         """Names of the simulated processes still alive, oldest first."""
         return list(self._live.values())

@@ -1,0 +1,75 @@
+"""Requests one service sends another, as the trace records them.
+
+Nova reaches Cinder and Glance, and Cinder reaches Glance, through REST clients
+(``nova/volume/cinder.py``, ``nova/image/glance.py``, ``cinder/image/glance.py``). Each such
+request is two trace events, written by the one place each client sends from:
+
+    {"kind": "http.request",  "actor": "nova-api", "subject": "POST /v3/<project>/snapshots",
+     "callee": "cinder-api", "call": "create_snapshot_force"}
+    {"kind": "http.response", "actor": "nova-api", "subject": "POST /v3/<project>/snapshots",
+     "callee": "cinder-api", "call": "create_snapshot_force", "status": 413,
+     "error": "Maximum number of snapshots allowed (1) exceeded"}
+
+``actor`` is the caller and ``callee`` the service answering; ``subject`` is the HTTP method
+and path, as the callee's access log shows it; ``call`` is the client's own method name. The
+response has ``status`` (``None`` when the callee could not be reached) and, for a failure,
+``error``. Users' requests to the public APIs are ``api.request``/``api.response`` instead.
+
+The caller is read from the simulated process that is running (`sender`): a compute host's RPC
+handler or task is that host's ``nova-compute``, a Cinder volume service's is that backend, and
+anything else is the client's default (``nova-api`` for Nova's clients).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REQUEST = "http.request"
+RESPONSE = "http.response"
+
+
+def sender(kernel: Any, default: str) -> str:
+    """The part of `default`'s service (``nova-…``, ``cinder-…``) whose simulated process is
+    running now: that process's service, or `default` when the process is another service's
+    (Cinder's API runs inside the Nova process that called it) or names none."""
+    head, _, rest = (kernel.process_name() or "").partition(" ")
+    if head in ("rpc.cast", "rpc.call"):
+        head = actor_of_target(rest.rpartition(".")[0])
+    service, _, part = head.partition("-")
+    if service == default.partition("-")[0] and part.startswith(_PARTS):
+        return head
+    return default
+
+
+#: The parts of a service that send requests: nova-api, nova-compute:<host>, cinder-volume.<b>…
+_PARTS = ("api", "conductor", "scheduler", "compute:", "volume.")
+
+
+def actor_of_target(target: str) -> str:
+    """The service behind an RPC target: ``compute.cmp-1`` is ``nova-compute:cmp-1``."""
+    if target.startswith("compute."):
+        return "nova-compute:" + target[len("compute.") :]
+    return target
+
+
+def sent(kernel: Any, caller: str, callee: str, subject: str, call: str) -> None:
+    """Trace a request leaving `caller` for `callee`."""
+    kernel.trace.emit(REQUEST, caller, subject, callee=callee, call=call)
+
+
+def answered(
+    kernel: Any,
+    caller: str,
+    callee: str,
+    subject: str,
+    call: str,
+    status: int | None,
+    error: str | None = None,
+) -> None:
+    """Trace the answer `caller` got: `status` (None: no answer at all) and any `error`."""
+    if error is None:
+        kernel.trace.emit(RESPONSE, caller, subject, callee=callee, call=call, status=status)
+    else:
+        kernel.trace.emit(
+            RESPONSE, caller, subject, callee=callee, call=call, status=status, error=error
+        )
