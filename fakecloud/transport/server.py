@@ -43,6 +43,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import waitress.server
+import waitress.trigger
 from waitress import wasyncore
 
 from fakecloud.bounds import finite_seconds, speed_factor
@@ -216,7 +217,8 @@ class FakecloudServer:
             channel_timeout=60,
         )
         self._waitress = self._server
-        self._trigger = self._listeners(self._server)[0].trigger
+        # Our own wake-up pipe into waitress's loop (the listeners' own go when they close).
+        self._trigger = waitress.trigger.trigger(self._server.map)
         loop = threading.Thread(target=self._server.run, name="fakecloud-http", daemon=True)
         loop.start()
         self._threads.append(loop)
@@ -260,7 +262,10 @@ class FakecloudServer:
             finally:
                 done.set()
 
-        self._trigger.pull_trigger(run)
+        try:
+            self._trigger.pull_trigger(run)
+        except OSError:  # the loop already closed its sockets: nothing left to do there
+            return
         done.wait(5.0)
 
     def _stop_listening(self) -> None:
