@@ -26,7 +26,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -n 2
 
-bench: $(STAMP)
+PEER := benchmarks/.venv-peer
+
+# The peer (moto + boto3) lives in the benchmark's own environment, not in fakecloud's.
+$(PEER)/.installed:
+	test -x $(PEER)/bin/python || $(PYTHON) -m venv $(PEER)
+	$(PEER)/bin/python -m pip install --quiet --disable-pip-version-check 'moto[ec2]>=5' boto3
+	touch $@
+
+bench: $(STAMP) $(PEER)/.installed
 	$(BIN)/python benchmarks/run.py
 
 clean:

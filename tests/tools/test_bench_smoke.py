@@ -1,23 +1,35 @@
 """The benchmark harness keeps working (its numbers are checked by `make bench`, not here)."""
 
+import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 import run as bench  # noqa: E402
+import storm  # noqa: E402
+
+FIELDS = {"case", "unit", "median", "min", "max", "runs", "target", "peer", "ratio"}
 
 
-def test_every_benchmark_runs_at_quick_size(capsys):
-    assert bench.main(["--quick"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    labels = [line.split("  ")[0] for line in lines if "target" in line]
-    assert labels == [
+def test_direct_and_floor_cases_run_at_quick_size_and_write_results(tmp_path, capsys):
+    assert bench.main(["--quick", "--only", "direct,floor", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "bench-results.json").read_text())
+    assert [r["case"] for r in results] == [
         "fresh Cloud()",
-        "volume-backed flows/s (API)",
-        "image-backed flows/s (API)",
-        "openstacksdk BFV flow",
-        "openstacksdk 10-min upload wait",
-        "storm of 200 snapshots",
+        "createImage, volume-backed (2 volumes), to completion",
+        "createImage, image-backed 10 GB disk, to active image",
+        "boot from volume + createImage + delete, direct",
+        "simpy floor: bare timeout events",
+        "trace memory per event (its own storage)",
     ]
-    assert any("200 images and Cinder snapshots" in line for line in lines)
+    assert all(set(r) >= FIELDS and r["min"] <= r["median"] <= r["max"] for r in results)
+    table = (tmp_path / "bench-results.md").read_text()
+    assert table.startswith("| case | unit | median |") and "| >= 3000 |" in table
+    assert "createImage, volume-backed" in capsys.readouterr().out
+
+
+def test_a_storm_runs_every_flow_to_completion():
+    one = storm.one(20, 2)
+    assert one["servers"] == 20 and one["hosts"] == 2 and one["storm_virtual_s"] > 0
+    assert one["trace_events"] > 20 * 40

@@ -1,0 +1,160 @@
+"""openstacksdk against fakecloud: the whole flow, fakecloud's own share, and a fresh start.
+
+The flow (boot from volume, wait ACTIVE, createImage with wait, delete, wait gone) runs through
+real openstacksdk inside ``cloud.intercept()``. Fakecloud's own share is the flow minus a
+*replay*: the same client code run again with every HTTP response served from a recording of
+the flow (built into urllib3 responses as the network would give them; ``time.sleep`` still
+bound to the idle cloud's clock), so the difference is what fakecloud spends serving and
+simulating.
+"""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+from unittest import mock
+
+from direct import IMAGE_NAME, UNLIMITED, boot_body
+from measure import Result, cost_ms, repeat
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPHeaderDict, HTTPResponse
+
+from fakecloud import Cloud
+from fakecloud.transport.intercept import Intercept
+
+
+def flow(conn: Any, flavor_id: str, mapping: list, n: int) -> None:
+    """Boot from volume, snapshot with wait, delete with wait: one user-level flow."""
+    server = conn.compute.create_server(
+        name=f"sdk-{n}", flavor_id=flavor_id, networks="none", block_device_mapping=mapping
+    )
+    server = conn.compute.wait_for_server(server, wait=600)
+    image = conn.compute.create_server_image(server, f"sdk-snap-{n}", wait=True)
+    if image.status != "active":
+        raise SystemExit(f"openstacksdk flow: image {image.status}")
+    conn.compute.delete_server(server)
+    conn.compute.wait_for_delete(server, wait=600)
+
+
+def _prepare(cloud: Cloud) -> tuple[Any, str, list]:
+    conn = cloud.connection(user="demo")
+    image = conn.image.find_image(IMAGE_NAME, ignore_missing=False)
+    flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
+    mapping = boot_body(image.id, 1, "x")["server"]["block_device_mapping_v2"]
+    return conn, flavor.id, mapping
+
+
+class Recording:
+    """Responses recorded from ``requests``' adapter, served again in the same order."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, int, list[tuple[str, str]], bytes]] = []
+        self._next = 0
+
+    def record(self, calls: Any) -> None:
+        """Keep the (request, response) pairs of `calls` (an intercept's call log)."""
+        for call in calls:
+            r = call.response
+            headers = list(r.raw.headers.items())
+            self.items.append(
+                (call.request.method, call.request.url, r.status_code, headers, r.content)
+            )
+
+    def send(self, adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """``HTTPAdapter.send`` answered from the recording."""
+        method, url, status, headers, body = self.items[self._next]
+        self._next += 1
+        if (method, url) != (request.method, request.url):
+            raise SystemExit(
+                f"replay diverged: {request.method} {request.url}, recorded {method} {url}"
+            )
+        h = HTTPHeaderDict()
+        for key, value in headers:
+            h.add(key, value)
+        original = HTTPResponse(body=BytesIO(), msg=h, preload_content=False)
+        raw = HTTPResponse(
+            body=BytesIO(body),
+            headers=h,
+            status=status,
+            reason=http.client.responses.get(status),
+            preload_content=False,
+            original_response=original,
+            request_method=method,
+        )
+        return adapter.build_response(request, raw)
+
+    def rewind(self) -> None:
+        """Serve from the first recorded response again."""
+        self._next = 0
+
+
+def sdk_flow(quick: bool) -> list[Result]:
+    """The openstacksdk flow: whole flow CPU ms, its replay, and fakecloud's share."""
+    runs = 2 if quick else 25
+    cloud = Cloud(config=UNLIMITED)
+    flows, replays, requests_per_flow = [], [], []
+    # cloud.intercept() with a call log long enough to slice one flow's calls out of it.
+    with Intercept(cloud, keep_calls=100_000) as intercept:
+        conn, flavor, mapping = _prepare(cloud)
+        flow(conn, flavor, mapping, -1)  # warm up every code path once
+        for n in range(runs):
+            before = len(intercept.calls)
+            flows += repeat(lambda n=n: flow(conn, flavor, mapping, n), 1, warmup=0)
+            recording = Recording()
+            recording.record(list(intercept.calls)[before:])
+            requests_per_flow.append(len(recording.items))
+            # The replay: same client, same calls, the recorded answers; clock still bound.
+            with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
+                replays += repeat(lambda n=n: flow(conn, flavor, mapping, n), 1, warmup=0)
+    whole = cost_ms("openstacksdk flow (BFV, snapshot+wait, delete)", flows, None)
+    replay = cost_ms("openstacksdk flow replayed (client only)", replays, None)
+    share = [f - r for f, r in zip(sorted(flows), sorted(replays), strict=True)]
+    own = cost_ms("openstacksdk flow: fakecloud's own share", share, 2.0)
+    own.median = whole.median - replay.median
+    whole.extra["requests_per_flow"] = requests_per_flow[-1]
+    return [whole, replay, own]
+
+
+def _bound(recording: Recording) -> Callable[..., Any]:
+    def send(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return recording.send(adapter, request, *args, **kwargs)
+
+    return send
+
+
+def fresh_start(quick: bool) -> Result:
+    """A fresh cloud, a new SDK connection and the first flow: what one pytest test pays."""
+    runs = 2 if quick else 25
+    counter = iter(range(10**9))
+
+    def test() -> None:
+        cloud = Cloud(config=UNLIMITED)
+        with cloud.intercept():
+            conn, flavor, mapping = _prepare(cloud)
+            flow(conn, flavor, mapping, next(counter))
+
+    samples = repeat(test, runs)
+    return cost_ms("fresh cloud + SDK connection + first flow", samples, 40.0)
+
+
+def slow_upload_wait(quick: bool) -> Result:
+    """openstacksdk waits out a ten-minute upload (128.8 MB over 1.7 Mbit/s, about 606 virtual
+    seconds, polled every 2 s): CPU ms for ``create_server_image(wait=True)``. Quick size uses
+    a ten-times faster link."""
+    link_gbit_per_s = 0.017 if quick else 0.0017
+    cloud = Cloud(config={"nova": {"glance_link_gbit_per_s": link_gbit_per_s}})
+    with cloud.intercept():
+        conn = cloud.connection(user="demo")
+        image = conn.image.find_image(IMAGE_NAME, ignore_missing=False)
+        server = conn.compute.create_server(
+            name="slow", flavor_id="1", image_id=image.id, networks="none"
+        )
+        server = conn.compute.wait_for_server(server, wait=600)
+        samples = repeat(
+            lambda: conn.compute.create_server_image(server, "slow-snap", wait=True, timeout=3600),
+            1,
+            warmup=0,
+        )
+    return cost_ms("openstacksdk waits out a 10-min upload", samples, 1000.0)
