@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import total_ordering
 
 import microversion_parse
 
 from fakecloud.api.http import HttpError
 
 _FORMAT = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
+_PARSED: dict[str, Version] = {}  # version strings seen, parsed once (hot: every gate)
 
 
-@total_ordering
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Version:
-    """A microversion ``major.minor``, ordered numerically (2.9 < 2.10)."""
+    """A microversion ``major.minor``, ordered numerically (2.9 < 2.10); compares with a
+    ``"2.45"`` string as with the version it names."""
 
     major: int
     minor: int
@@ -30,17 +30,40 @@ class Version:
     @classmethod
     def parse(cls, text: str) -> Version:
         """Parse ``"2.45"``; raise ValueError on any other shape."""
+        found = _PARSED.get(text) if cls is Version else None
+        if found is not None:
+            return found
         m = _FORMAT.match(text.strip())
         if not m:
             raise ValueError(text)
-        return cls(int(m.group(1)), int(m.group(2)))
+        version = cls(int(m.group(1)), int(m.group(2)))
+        if cls is Version and len(_PARSED) < 4096:
+            _PARSED[text] = version
+        return version
 
-    def __lt__(self, other: object) -> bool:
+    def _key(self, other: object) -> tuple[int, int] | None:
+        """`other` (a Version or a version string) as (major, minor); None if neither."""
         if isinstance(other, str):
             other = Version.parse(other)
         if not isinstance(other, Version):
-            return NotImplemented
-        return (self.major, self.minor) < (other.major, other.minor)
+            return None
+        return (other.major, other.minor)
+
+    def __lt__(self, other: object) -> bool:
+        key = self._key(other)
+        return NotImplemented if key is None else (self.major, self.minor) < key
+
+    def __le__(self, other: object) -> bool:
+        key = self._key(other)
+        return NotImplemented if key is None else (self.major, self.minor) <= key
+
+    def __gt__(self, other: object) -> bool:
+        key = self._key(other)
+        return NotImplemented if key is None else (self.major, self.minor) > key
+
+    def __ge__(self, other: object) -> bool:
+        key = self._key(other)
+        return NotImplemented if key is None else (self.major, self.minor) >= key
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):

@@ -118,7 +118,7 @@ class Cinder:
         """A virtual time as Cinder writes timestamps (``2026-01-01T00:00:00.000000``)."""
         if t is None:
             return None
-        return self.kernel.clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        return self.kernel.clock.strftime(t, "%Y-%m-%dT%H:%M:%S.%f")
 
     # -- for tests, scenarios and operators --------------------------------------------------
 

@@ -34,7 +34,7 @@ _BASE_ATTRIBUTES = (
 
 def isotime(clock: Any, t: float) -> str:
     """Glance's ``timeutils.isotime``: UTC to the second, with a Z."""
-    return clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.strftime(t, "%Y-%m-%dT%H:%M:%SZ")
 
 
 def image_view(image: Image, schema: ImageSchema, clock: Any) -> dict[str, Any]:

@@ -84,6 +84,7 @@ class ClockBridge:
     def __init__(self, kernel: Any, config: ClockConfig):
         self._kernel = kernel
         self.epoch = parse_epoch(config.epoch)
+        self._formatted: dict[tuple[float, str], str] = {}
         self._depth = 0
         self._freezer: Any = None
         self._real_sleep: Any = None
@@ -101,6 +102,17 @@ class ClockBridge:
         """The calendar time (naive UTC) of a virtual second (default: now)."""
         now = self._kernel.env.now if virtual_s is None else virtual_s
         return self.epoch + datetime.timedelta(seconds=now)
+
+    def strftime(self, virtual_s: float, fmt: str) -> str:
+        """``wall_time(virtual_s).strftime(fmt)``, remembered: services stamp many records
+        at one instant, and a flow formats the same few instants again and again."""
+        key = (virtual_s, fmt)
+        text = self._formatted.get(key)
+        if text is None:
+            if len(self._formatted) >= 512:
+                self._formatted.clear()
+            text = self._formatted[key] = self.wall_time(virtual_s).strftime(fmt)
+        return text
 
     def __enter__(self) -> ClockBridge:
         if self._depth == 0:

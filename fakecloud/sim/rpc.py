@@ -142,9 +142,18 @@ class RpcBus:
         )
 
 
+_IS_GENERATOR: dict[Any, bool] = {}  # endpoint function -> is a generator function
+
+
 def _run(func: Any, kwargs: dict) -> Generator[Any, Any, Any]:
     """Run an endpoint method: generator functions take virtual time, plain ones do not."""
-    if inspect.isgeneratorfunction(func):
+    plain = getattr(func, "__func__", func)
+    generator = _IS_GENERATOR.get(plain)
+    if generator is None:
+        if len(_IS_GENERATOR) > 4096:
+            _IS_GENERATOR.clear()
+        generator = _IS_GENERATOR[plain] = inspect.isgeneratorfunction(func)
+    if generator:
         return (yield from func(**kwargs))
     return func(**kwargs)
     yield  # pragma: no cover - makes this a generator

@@ -26,13 +26,13 @@ class Formatter:
         """``utils.isotime``: seconds precision, ``Z``."""
         if t is None:
             return None
-        return self._clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self._clock.strftime(t, "%Y-%m-%dT%H:%M:%SZ")
 
     def perfect(self, t: float | None) -> str | None:
         """``PERFECT_TIME_FORMAT``: microseconds, no zone."""
         if t is None:
             return None
-        return self._clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        return self._clock.strftime(t, "%Y-%m-%dT%H:%M:%S.%f")
 
 
 def generate_hostid(host: str | None, project_id: str | None) -> str:
