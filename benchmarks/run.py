@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 import direct  # noqa: E402
 import floor  # noqa: E402
 import sdk  # noqa: E402
+import state_copies  # noqa: E402
 import storm  # noqa: E402
 from measure import Result  # noqa: E402
 
@@ -57,6 +58,10 @@ def _floor(quick: bool) -> list[Result]:
     return [floor.simpy_rate(quick), floor.trace_bytes(quick)]
 
 
+def _state(quick: bool) -> list[Result]:
+    return [state_copies.fork(quick), *state_copies.save_load(quick)]
+
+
 STORM_SIZES: list[int] = []
 
 
@@ -68,6 +73,7 @@ GROUPS: dict[str, Callable[[bool], list[Result]]] = {
     "direct": _direct,
     "sdk": _sdk,
     "floor": _floor,
+    "state": _state,
     "storm": _storm,
 }
 

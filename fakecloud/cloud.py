@@ -206,6 +206,29 @@ class Cloud:
         project; implied roles included), from a token issued and reused until it expires."""
         return self.keystone.token_for(user).context
 
+    # -- save, load, fork ---------------------------------------------------------------------
+
+    def save(self, path: Any) -> None:
+        """Write this idle cloud's whole state to `path` (JSON data, no code); `Cloud.load`
+        continues from it exactly. Work still in flight is refused, naming the processes."""
+        from fakecloud.state import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: Any) -> Cloud:
+        """A cloud continuing exactly from the state `Cloud.save` wrote to `path`."""
+        from fakecloud.state import load
+
+        return load(path)
+
+    def fork(self) -> Cloud:
+        """An independent copy of this idle cloud that continues exactly as it would (same
+        answers, same trace bytes); cheap enough to start every test or seed from one world."""
+        from fakecloud.state import fork
+
+        return fork(self)
+
     # -- invariants --------------------------------------------------------------------------
 
     def check_invariants(self, names: Any = None) -> Any:

@@ -35,3 +35,15 @@ class IllegalTransition(FakecloudError):
 class ReentrantClockError(FakecloudError):
     """Virtual time was asked to advance from inside the simulation itself (e.g. a `time.sleep`
     reached from a simulated process), which would deadlock the clock."""
+
+
+class StateError(FakecloudError):
+    """A cloud that cannot be saved, loaded or forked as asked: work still in flight, a file of
+    another format version or not a fakecloud state at all, or an object fakecloud cannot copy.
+
+    `obj` is the offending object when there is one (the message then says where it was found).
+    """
+
+    def __init__(self, message: str, obj: object = None):
+        super().__init__(message)
+        self.obj = obj

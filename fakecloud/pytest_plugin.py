@@ -20,6 +20,9 @@ Fixtures for Python tests::
   own ids, and the same ones on every run).
 - ``sdk``: an openstacksdk connection to that cloud (``cloud.connection()`` inside
   ``cloud.intercept()``).
+- ``world``: a fork of ``fakecloud_world``, a session fixture that builds the world once (by
+  default ``Cloud(seed=0)``; override it in ``conftest.py`` to boot servers once for the whole
+  session). Forking costs about a millisecond, booting many servers far more.
 - marker ``fakecloud(profile=, switches=, seed=, bugs=, config=)`` sets up the cloud.
 
 A failing test that used ``cloud`` gets a "fakecloud" report section: seed, the command to
@@ -274,6 +277,32 @@ def cloud(request: pytest.FixtureRequest) -> Any:
     built = Cloud(seed=seed, profile=options.get("profile") or "seed", config=config)
     request.node.stash[_CLOUD] = built
     return built
+
+
+@pytest.fixture(scope="session")
+def fakecloud_world() -> Any:
+    """The world every `world` test starts from, built once per test session (per xdist
+    worker): by default ``Cloud(seed=0)``. Override it in your ``conftest.py`` to boot
+    servers once and start every test from them::
+
+        @pytest.fixture(scope="session")
+        def fakecloud_world():
+            cloud = Cloud(seed=1, profile="upstream")
+            ...  # boot servers, create volumes
+            cloud.run_until_idle()
+            return cloud
+    """
+    from fakecloud import Cloud
+
+    return Cloud(seed=0)
+
+
+@pytest.fixture
+def world(fakecloud_world: Any, request: pytest.FixtureRequest) -> Any:
+    """A fork of the session's `fakecloud_world`: each test gets the booted world to itself."""
+    forked = fakecloud_world.fork()
+    request.node.stash[_CLOUD] = forked
+    return forked
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ class FaultPlan:
         rule = FaultRule(point, action, **fields)
         self._rules.setdefault(point, []).append(rule)
         if rule.at is not None and rule.at > self._kernel.now:
-            self._kernel.at(rule.at, lambda: self._announce(rule))
+            self._kernel.at(rule.at, _Announcement(self, rule))
         return rule
 
     def register_error(self, name: str, factory: Callable[..., BaseException]) -> None:
@@ -212,3 +212,15 @@ class FaultPlan:
     def _announce(self, rule: FaultRule) -> None:
         for callback in self._watchers.get(rule.point, ()):
             callback(rule)
+
+
+@dataclasses.dataclass(eq=False)
+class _Announcement:
+    """A timed rule becoming active, scheduled on the clock (a record rather than a closure,
+    so that a saved cloud keeps it)."""
+
+    plan: FaultPlan
+    rule: FaultRule
+
+    def __call__(self) -> None:
+        self.plan._announce(self.rule)

@@ -104,7 +104,7 @@ class Kernel:
 
     def after(self, delay_s: float, action: Callable[[], Any]) -> None:
         """Call `action()` `delay_s` virtual seconds from now."""
-        self.env.timeout(delay_s).callbacks.append(lambda _event: action())
+        self.env.timeout(delay_s).callbacks.append(_Action(action))
 
     # -- driving the clock -------------------------------------------------------------------
 
@@ -170,6 +170,19 @@ class Kernel:
         """Context manager held while something drives the clock; a nested drive (simulated
         work calling ``time.sleep``) raises `ReentrantClockError` instead of deadlocking."""
         return _Driving(self)
+
+
+class _Action:
+    """A scheduled call of ``action()``: a record rather than a closure, so that a saved cloud
+    keeps what is scheduled on its clock (`fakecloud.state`)."""
+
+    __slots__ = ("action",)
+
+    def __init__(self, action: Callable[[], Any]):
+        self.action = action
+
+    def __call__(self, _event: Any) -> None:
+        self.action()
 
 
 class _Driving:

@@ -173,3 +173,46 @@ def test_sdk_fixture_talks_to_the_tests_own_cloud(tester):
         """
     )
     tester.runpytest("-W", "ignore::DeprecationWarning").assert_outcomes(passed=1)
+
+
+WORLD_TESTS = """\
+import pytest
+from fakecloud import Cloud
+
+BOOTS = []
+
+
+@pytest.fixture(scope="session")
+def fakecloud_world():
+    cloud = Cloud(seed=3)
+    r = cloud.request("volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}})
+    BOOTS.append(r.status)
+    cloud.run_until_idle()
+    return cloud
+
+
+def _volumes(cloud):
+    return cloud.request("volume", "GET", "/v3/{project_id}/volumes").json()["volumes"]
+
+
+def test_one_adds_a_volume(world):
+    world.request("volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}})
+    assert len(_volumes(world)) == 2
+
+
+def test_two_starts_from_the_world_again(world, fakecloud_world):
+    assert len(_volumes(world)) == 1 and world is not fakecloud_world
+    assert BOOTS == [202]
+
+
+def test_three_fails(world):
+    world.advance(12)
+    assert False
+"""
+
+
+def test_world_is_built_once_and_each_test_gets_a_fork(tester):
+    tester.makepyfile(test_world=WORLD_TESTS)
+    result = tester.runpytest("test_world.py")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*- fakecloud -*", "seed: 3   profile: seed   t=13.004*"])

@@ -12,8 +12,8 @@ import storm  # noqa: E402
 FIELDS = {"case", "unit", "median", "min", "max", "runs", "target", "peer", "ratio"}
 
 
-def test_direct_and_floor_cases_run_at_quick_size_and_write_results(tmp_path, capsys):
-    assert bench.main(["--quick", "--only", "direct,floor", "--out", str(tmp_path)]) == 0
+def test_direct_floor_and_state_cases_run_at_quick_size_and_write_results(tmp_path, capsys):
+    assert bench.main(["--quick", "--only", "direct,floor,state", "--out", str(tmp_path)]) == 0
     results = json.loads((tmp_path / "bench-results.json").read_text())
     assert [r["case"] for r in results] == [
         "fresh Cloud()",
@@ -22,6 +22,9 @@ def test_direct_and_floor_cases_run_at_quick_size_and_write_results(tmp_path, ca
         "boot from volume + createImage + delete, direct",
         "simpy floor: bare timeout events",
         "trace memory per event (its own storage)",
+        "fork of a 10-server world",
+        "save of a 10-server world (JSON text)",
+        "load of a 10-server world",
     ]
     assert all(set(r) >= FIELDS and r["min"] <= r["median"] <= r["max"] for r in results)
     table = (tmp_path / "bench-results.md").read_text()

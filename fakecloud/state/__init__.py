@@ -1,0 +1,264 @@
+"""Save, load and fork a cloud: the one piece that knows every part of a cloud's state.
+
+    >>> cloud = Cloud(seed=7)
+    >>> cloud.save("world.json")            # the whole state, as plain JSON data
+    >>> again = Cloud.load("world.json")    # continues exactly as `cloud` would
+    >>> twin = cloud.fork()                 # the same, in memory, in about a millisecond
+
+What is saved is everything a cloud holds: resources and their states, quotas and usage,
+tokens, the virtual clock and the events scheduled on it, the id and random streams, the fault
+plan with its counts, the I/O model, and the trace. A loaded or forked cloud continues exactly
+as the original would: the same requests give the same answers and the same trace bytes.
+
+Only an **idle** cloud can be saved or forked (no simulated process alive: run
+``cloud.run_until_idle()`` first); the error names the processes still running. A simpy
+process is a suspended Python generator, which no data format can hold faithfully.
+
+The file is JSON: a header (``format``, ``version``, the fakecloud version, the seed, profile,
+configuration and switches the cloud was built with, and a short summary) and a table of nodes
+(`fakecloud.state.encode` describes them). Loading cannot run code: it builds a fresh cloud from
+the header and grafts the saved objects onto it (`fakecloud.state.decode`), naming only
+fakecloud's own classes. A file of another format version is refused with a message saying
+which version reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from fakecloud.errors import StateError
+
+FORMAT = "fakecloud-state"
+FORMAT_VERSION = 1
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "StateError",
+    "check_idle",
+    "dumps",
+    "fork",
+    "from_data",
+    "load",
+    "loads",
+    "save",
+    "to_data",
+]
+
+
+def check_idle(cloud: Any, doing: str) -> None:
+    """Raise `StateError` unless `cloud` is idle (nothing simulated in flight, clock at rest)."""
+    kernel = cloud.kernel
+    if kernel._running:
+        raise StateError(f"cannot {doing} a cloud from inside its own simulation")
+    live = kernel.running()
+    if live:
+        shown = ", ".join(live[:10]) + (f" and {len(live) - 10} more" if len(live) > 10 else "")
+        raise StateError(
+            f"cannot {doing} a cloud with work in flight (t={kernel.now:g}): {shown}; "
+            "run cloud.run_until_idle() first"
+        )
+
+
+# -- fork --------------------------------------------------------------------------------------
+
+
+def fork(cloud: Any) -> Any:
+    """An independent copy of an idle `cloud` that continues exactly as it would."""
+    from fakecloud.state.copy import fork_graph
+
+    check_idle(cloud, "fork")
+    try:
+        return fork_graph(cloud)
+    except StateError as exc:
+        raise _located(exc, cloud) from None
+
+
+# -- save --------------------------------------------------------------------------------------
+
+
+def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
+    """The state of an idle `cloud` as plain JSON-ready data.
+
+    With `verify` (the default), the data is checked against a freshly built cloud, so a state
+    that could not be loaded again fails now, naming what is wrong, rather than at load time.
+    """
+    from fakecloud import __version__
+    from fakecloud.state.encode import encode_graph
+
+    check_idle(cloud, "save")
+    try:
+        nodes = encode_graph(cloud, cloud.trace)
+    except StateError as exc:
+        raise _located(exc, cloud) from None
+    data = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "fakecloud": __version__,
+        "cloud": _build_args(cloud),
+        "summary": _summary(cloud),
+        "nodes": nodes,
+    }
+    if verify:
+        from fakecloud.state.decode import _Grafter
+
+        _Grafter(nodes).match(_template(data["cloud"]))
+    return data
+
+
+def dumps(cloud: Any) -> str:
+    """The state of an idle `cloud` as JSON text (what `save` writes)."""
+    return json.dumps(to_data(cloud), separators=(",", ":")) + "\n"
+
+
+def save(cloud: Any, path: str | Path) -> None:
+    """Write the state of an idle `cloud` to `path` (JSON)."""
+    text = dumps(cloud)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+# -- load --------------------------------------------------------------------------------------
+
+
+def from_data(data: Any, source: str = "the state") -> Any:
+    """A cloud continuing from saved `data` (as `to_data` returns it)."""
+    from fakecloud.state.decode import graft
+
+    _check_header(data, source)
+    try:
+        return graft(data["nodes"], _template(data["cloud"]))
+    except StateError as exc:
+        raise StateError(f"{source}: {exc}") from None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise StateError(
+            f"{source} is damaged and cannot be loaded ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def loads(text: str | bytes, source: str = "the state") -> Any:
+    """A cloud continuing from saved JSON text."""
+    try:
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StateError(f"{source} is not a fakecloud state file (not JSON: {exc})") from None
+    return from_data(data, source)
+
+
+def load(path: str | Path) -> Any:
+    """A cloud continuing from the state saved in `path`."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise StateError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return loads(text, source=str(path))
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _build_args(cloud: Any) -> dict[str, Any]:
+    """What builds the template a saved state is grafted onto."""
+    return {
+        "seed": cloud.seed,
+        "profile": cloud.profile,
+        "config": cloud.kernel.config.to_dict(),
+        "switches": cloud.kernel.switches.to_dict(),
+    }
+
+
+def _template(args: Any) -> Any:
+    from fakecloud.cloud import Cloud
+
+    config = dict(args["config"])
+    config["switches"] = dict(args["switches"])
+    return Cloud(seed=args["seed"], profile=args["profile"], config=config)
+
+
+def _summary(cloud: Any) -> dict[str, Any]:
+    """A few counts for a person reading the file (not used when loading)."""
+    return {
+        "now_s": cloud.now,
+        "servers": len(cloud.nova.db.instances),
+        "volumes": len(cloud.cinder.store.volumes),
+        "volume_snapshots": len(cloud.cinder.store.snapshots),
+        "images": len(cloud.glance.db.images),
+        "trace_events": len(cloud.trace),
+    }
+
+
+def _check_header(data: Any, source: str) -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise StateError(
+            f'{source} is not a fakecloud state file (expected a JSON object with "format": '
+            f'"{FORMAT}", as cloud.save writes)'
+        )
+    version = data.get("version")
+    if version != FORMAT_VERSION:
+        from fakecloud import __version__
+
+        raise StateError(
+            f"{source} is fakecloud state format {version!r} (saved by fakecloud "
+            f"{data.get('fakecloud', '?')}); this fakecloud ({__version__}) reads format "
+            f"{FORMAT_VERSION} only: load it with the fakecloud version that saved it"
+        )
+    for key in ("cloud", "nodes"):
+        if key not in data:
+            raise StateError(f"{source} is damaged: it has no {key!r}")
+
+
+def _located(exc: StateError, root: Any) -> StateError:
+    """`exc` with the place in the cloud where its object was found (for the message)."""
+    if exc.obj is None:
+        return exc
+    path = _find(root, exc.obj)
+    where = f" at {path}" if path else ""
+    return StateError(f"{exc}{where}", obj=exc.obj)
+
+
+def _find(root: Any, target: Any, limit: int = 200_000) -> str | None:
+    """The attribute path from `root` to `target` (breadth first), for error messages."""
+    seen = {id(root)}
+    queue = deque([(root, "cloud")])
+    while queue and limit:
+        limit -= 1
+        obj, path = queue.popleft()
+        if obj is target:
+            return path
+        for step, child in _children(obj):
+            if id(child) not in seen and not isinstance(child, (str, int, float, type(None))):
+                seen.add(id(child))
+                queue.append((child, path + step))
+    return None
+
+
+def _children(obj: Any):
+    from fakecloud.state import kinds
+
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield f"[{key!r}]", value
+    elif isinstance(obj, (list, tuple, deque)):
+        for i, value in enumerate(obj):
+            yield f"[{i}]", value
+    elif isinstance(obj, (set, frozenset)):
+        for value in obj:
+            yield "{...}", value
+    elif hasattr(obj, "__closure__") and obj.__closure__:
+        for i, cell in enumerate(obj.__closure__):
+            try:
+                yield f".<cell {i}>", cell.cell_contents
+            except ValueError:
+                pass
+    elif hasattr(obj, "__self__") and not isinstance(obj, type):
+        yield ".__self__", obj.__self__
+    elif kinds.is_record_class(type(obj)):
+        for key, value in getattr(obj, "__dict__", {}).items():
+            yield f".{key}", value
+        for key in kinds.slot_names(type(obj)):
+            try:
+                yield f".{key}", object.__getattribute__(obj, key)
+            except AttributeError:
+                pass

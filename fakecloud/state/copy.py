@@ -1,0 +1,335 @@
+"""Forking: an independent copy of an idle cloud, made by copying its objects, not serializing.
+
+`fork_graph` copies the object graph of a cloud in one pass, as `copy.deepcopy` would, but:
+
+- values that never change (config sections, switches, flavors, compiled patterns, classes,
+  exceptions, the oslo.policy enforcers and JSON Schema validators) are shared, not copied;
+- functions with closures are rebuilt over copied cells and bound methods are bound to the
+  copies, so the fork's trace reads the fork's clock and its routes call the fork's services
+  (``copy.deepcopy`` shares closures, which is why a deep copy of a cloud is not a fork);
+- random generators and counters continue exactly where the original's were.
+
+Types `fakecloud.state.kinds` does not know are refused by name, never copied by guess.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import functools
+import itertools
+import types
+import weakref
+from array import array
+from random import Random
+from typing import Any
+
+from fakecloud.errors import StateError
+from fakecloud.state import kinds
+
+_Memo = dict[int, Any]
+_HANDLERS: dict[type, Any] = {}
+
+
+def fork_graph(root: Any, shared: Any = ()) -> Any:
+    """A copy of everything reachable from `root`; objects in `shared` are kept as they are."""
+    memo: _Memo = {id(obj): obj for obj in shared}
+    return _copy(root, memo)
+
+
+def _copy(x: Any, memo: _Memo) -> Any:
+    cls = type(x)
+    if cls in kinds.ATOMS:
+        return x
+    found = memo.get(id(x))
+    if found is not None:
+        return found
+    handler = _HANDLERS.get(cls)
+    if handler is None:
+        handler = _HANDLERS[cls] = _handler_for(cls)
+    return handler(x, memo)
+
+
+def _share(x: Any, memo: _Memo) -> Any:
+    return x
+
+
+_DEEP: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
+
+
+def _share_deep(x: Any, memo: _Memo) -> Any:
+    """Share an immutable part (a cloud's `Config`) and everything in it, so the sections
+    services hold are the very ones the shared config holds, as in the original."""
+    inside = _DEEP.get(x)
+    if inside is None:
+        inside = _DEEP[x] = _reachable(x)
+    for obj in inside:
+        memo[id(obj)] = obj
+    return x
+
+
+def _reachable(root: Any) -> list[Any]:
+    found: dict[int, Any] = {}
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if type(obj) in kinds.ATOMS or id(obj) in found:
+            continue
+        found[id(obj)] = obj
+        if isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            stack.extend(obj)
+        elif kinds.is_record_class(type(obj)):
+            stack.extend(getattr(obj, "__dict__", {}).values())
+            for key in kinds.slot_names(type(obj)):
+                try:
+                    stack.append(object.__getattribute__(obj, key))
+                except AttributeError:
+                    pass
+    return list(found.values())
+
+
+def _dict(x: dict, memo: _Memo) -> dict:
+    y: dict = {}
+    memo[id(x)] = y
+    for key, value in x.items():
+        y[_copy(key, memo)] = _copy(value, memo)
+    return y
+
+
+def _list(x: list, memo: _Memo) -> list:
+    y: list = []
+    memo[id(x)] = y
+    y.extend([_copy(v, memo) for v in x])
+    return y
+
+
+def _tuple(x: tuple, memo: _Memo) -> tuple:
+    y = tuple([_copy(v, memo) for v in x])
+    for a, b in zip(x, y, strict=True):
+        if a is not b:
+            return y
+    return x
+
+
+def _set(x: set, memo: _Memo) -> set:
+    y: set = set()
+    memo[id(x)] = y
+    y.update([_copy(v, memo) for v in x])
+    return y
+
+
+def _frozenset(x: frozenset, memo: _Memo) -> frozenset:
+    return frozenset([_copy(v, memo) for v in x])
+
+
+def _deque(x: collections.deque, memo: _Memo) -> collections.deque:
+    y: collections.deque = collections.deque(maxlen=x.maxlen)
+    memo[id(x)] = y
+    y.extend([_copy(v, memo) for v in x])
+    return y
+
+
+def _array(x: array, memo: _Memo) -> array:
+    y = array(x.typecode, x)
+    memo[id(x)] = y
+    return y
+
+
+def _bytearray(x: bytearray, memo: _Memo) -> bytearray:
+    y = bytearray(x)
+    memo[id(x)] = y
+    return y
+
+
+def _function(f: types.FunctionType, memo: _Memo) -> Any:
+    if not f.__closure__:
+        return f
+    cells = []
+    for cell in f.__closure__:
+        try:
+            cells.append(types.CellType(_copy(cell.cell_contents, memo)))
+        except ValueError:  # an empty cell (a name not yet bound)
+            cells.append(types.CellType())
+    g = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, tuple(cells))
+    g.__kwdefaults__ = f.__kwdefaults__
+    g.__qualname__ = f.__qualname__
+    if f.__dict__:
+        g.__dict__.update(f.__dict__)
+    memo[id(f)] = g
+    return g
+
+
+def _method(m: types.MethodType, memo: _Memo) -> Any:
+    return types.MethodType(_copy(m.__func__, memo), _copy(m.__self__, memo))
+
+
+def _builtin(f: Any, memo: _Memo) -> Any:
+    owner = getattr(f, "__self__", None)
+    if owner is None or isinstance(owner, types.ModuleType):
+        return f
+    return getattr(_copy(owner, memo), f.__name__)
+
+
+def _partial(p: functools.partial, memo: _Memo) -> Any:
+    args = [_copy(a, memo) for a in p.args]
+    keywords = {k: _copy(v, memo) for k, v in p.keywords.items()}
+    return functools.partial(_copy(p.func, memo), *args, **keywords)
+
+
+def _random(x: Random, memo: _Memo) -> Random:
+    y = kinds.copy_random(x)
+    memo[id(x)] = y
+    return y
+
+
+def _count(x: itertools.count, memo: _Memo) -> itertools.count:
+    start, step = kinds.count_state(x)
+    return itertools.count(start, step)
+
+
+def _faker(x: Any, memo: _Memo) -> Any:
+    from faker import Faker
+
+    y = Faker()
+    y.seed_instance(0)
+    twin_rng, rng = y.random, x.random
+    twin_rng.setstate(rng.getstate())
+    memo[id(x)] = y
+    return y
+
+
+def _generator(x: types.GeneratorType, memo: _Memo) -> Any:
+    if x.gi_frame is None:  # finished: a dead process's, kept only for its name
+        return x
+    raise StateError(f"cannot copy a suspended generator (work in flight): {x!r}", obj=x)
+
+
+def _process(cls: type):
+    copy_record = _record(cls)
+
+    def copy_process(x: Any, memo: _Memo) -> Any:
+        if x.is_alive:
+            raise StateError(f"cannot copy a simulated process in flight: {x!r}", obj=x)
+        return copy_record(x, memo)
+
+    return copy_process
+
+
+def _refuse(reason: str):
+    def refuse(x: Any, memo: _Memo) -> Any:
+        raise StateError(f"cannot copy {reason}: {x!r}", obj=x)
+
+    return refuse
+
+
+def _record(cls: type):
+    """The copier of one record class: a new instance, its fields copied, its bindings reset."""
+    name = kinds.class_name(cls)
+    reset = kinds.RESET.get(name, {})
+    cached = set(kinds.CACHES.get(name, ()))
+    slots = kinds.slot_names(cls)
+    has_dict = cls.__dictoffset__ != 0
+    base = dict if issubclass(cls, dict) else list if issubclass(cls, list) else None
+    new = object.__new__ if base is None else cls.__new__
+
+    def copy_record(x: Any, memo: _Memo) -> Any:
+        y = new(cls)
+        memo[id(x)] = y
+        if has_dict:
+            fields = {}
+            for key, value in x.__dict__.items():
+                if key in reset:
+                    fields[key] = reset[key]
+                elif key in cached:
+                    fields[key] = value
+                else:
+                    fields[key] = _copy(value, memo)
+            object.__setattr__(y, "__dict__", fields)
+        for key in slots:
+            try:
+                value = object.__getattribute__(x, key)
+            except AttributeError:
+                continue
+            object.__setattr__(y, key, reset[key] if key in reset else _copy(value, memo))
+        if base is dict:
+            for key, value in dict.items(x):
+                dict.__setitem__(y, _copy(key, memo), _copy(value, memo))
+        elif base is list:
+            list.extend(y, [_copy(v, memo) for v in list.__iter__(x)])
+        return y
+
+    return copy_record
+
+
+def _frozen(cls: type):
+    """The copier of a frozen dataclass: shared, unless a field holds something copied (a
+    route's handler is a bound method, which the fork must bind to its own service)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def copy_frozen(x: Any, memo: _Memo) -> Any:
+        values = [getattr(x, name) for name in names]
+        copies = [_copy(v, memo) for v in values]
+        for a, b in zip(values, copies, strict=True):
+            if a is not b:
+                break
+        else:
+            return x
+        y = object.__new__(cls)
+        memo[id(x)] = y
+        for name, value in zip(names, copies, strict=True):
+            object.__setattr__(y, name, value)
+        if cls.__dictoffset__ != 0:
+            for key, value in x.__dict__.items():
+                if key not in names:
+                    object.__setattr__(y, key, _copy(value, memo))
+        return y
+
+    return copy_frozen
+
+
+_BY_TYPE: dict[type, Any] = {
+    dict: _dict,
+    list: _list,
+    tuple: _tuple,
+    set: _set,
+    frozenset: _frozenset,
+    collections.deque: _deque,
+    bytearray: _bytearray,
+    array: _array,
+    types.FunctionType: _function,
+    types.MethodType: _method,
+    types.BuiltinFunctionType: _builtin,
+    types.BuiltinMethodType: _builtin,
+    types.MethodWrapperType: _builtin,
+    functools.partial: _partial,
+    Random: _random,
+    itertools.count: _count,
+    object: _share,  # sentinels such as simpy.events.PENDING
+    types.GeneratorType: _generator,
+}
+
+
+def _handler_for(cls: type) -> Any:
+    if cls in _BY_TYPE:
+        return _BY_TYPE[cls]
+    if cls in kinds.SHARED_FOREIGN or isinstance(cls, type) and issubclass(cls, type):
+        return _share
+    if issubclass(cls, BaseException):
+        return _share
+    name = kinds.class_name(cls)
+    if cls.__module__.startswith("faker.") and cls.__name__ == "Faker":
+        return _faker
+    if kinds.is_record_class(cls):
+        if name in kinds.SHARED_CLASSES:
+            return _share_deep
+        if kinds.is_frozen_dataclass(cls):
+            return _frozen(cls)
+        if name == "simpy.events:Process":
+            return _process(cls)
+        return _record(cls)
+    if issubclass(cls, Random):
+        return _random
+    return _refuse(f"a {cls.__module__}.{cls.__qualname__} (unknown to fakecloud.state.kinds)")

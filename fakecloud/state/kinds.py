@@ -1,0 +1,144 @@
+"""What each kind of object in a cloud is, for saving and forking: the one table that knows.
+
+A cloud is a graph of plain Python objects. `fakecloud.state` walks it generically, so a field a
+service adds tomorrow is saved and forked without anyone remembering to; this module says how
+each *type* is treated, and names the few attributes that are not state of the simulated cloud:
+
+- **atoms** (str, int, float, bool, None): values, kept as they are;
+- **containers** (dict, list, tuple, set, frozenset, deque, bytes): copied element by element;
+- **records and parts** (instances of fakecloud's and simpy's classes): copied field by field;
+- **values** that never change once built (frozen dataclasses such as config sections, the
+  `Config` and `Switches` of a cloud, exceptions, classes, module-level functions, compiled
+  patterns): a fork shares them;
+- **wiring** (functions with closures, bound methods): what the cloud's constructor built; a
+  fork rebinds them to its own objects, a saved file refers to them by position;
+- `RESET`: bindings to the running Python process (the clock bridge while ``intercept()`` is
+  on, the gateway cache) that a copy starts without;
+- `CACHES`: process-wide caches built on first use (oslo.policy enforcers, JSON Schema
+  validators); a fork shares them, a saved file leaves them to be built again.
+
+Anything else (a type from another library) is refused with a message naming it and where it
+was found, so that a new kind of object is classified here rather than copied wrongly.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime
+import itertools
+import re
+import types
+from random import Random
+from typing import Any
+
+#: Types whose values are immutable atoms of JSON (and of the object graph).
+ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+#: Modules whose classes may appear as records in a cloud (and be rebuilt from a saved file).
+RECORD_MODULES: tuple[str, ...] = ("fakecloud.", "simpy.")
+
+#: Attributes reset in every copy (saved or forked): bindings to this process, not state.
+RESET: dict[str, dict[str, Any]] = {
+    "fakecloud.sim.clock:ClockBridge": {"_depth": 0, "_freezer": None, "_real_sleep": None},
+    "fakecloud.sim.kernel:Kernel": {"_running": False},
+    "fakecloud.cloud:Cloud": {"_gateway": None},
+}
+
+#: Lazily built caches, shared between forks and left out of saved files (built again on use).
+CACHES: dict[str, tuple[str, ...]] = {
+    "fakecloud.nova.policies:PolicyEngine": ("_enforcer",),
+    "fakecloud.glance.schema:ImageSchema": ("_validator",),
+}
+
+#: Classes of fakecloud whose instances never change once built: forks share them.
+SHARED_CLASSES: frozenset[str] = frozenset(
+    {
+        "fakecloud.config:Config",
+        "fakecloud.profiles:Switches",
+        "fakecloud.nova.policies:_Enforcer",
+    }
+)
+
+#: Types of other libraries that are immutable values: forks share them.
+SHARED_FOREIGN: frozenset[type] = frozenset(
+    {
+        re.Pattern,
+        datetime.datetime,
+        datetime.date,
+        datetime.timedelta,
+        datetime.timezone,
+        types.ModuleType,
+        types.BuiltinFunctionType,
+        types.CodeType,
+        bytes,
+        complex,
+        range,
+    }
+)
+
+
+def class_name(cls: type) -> str:
+    """``module:qualname`` of a class, as saved files and the tables above name it."""
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def is_record_class(cls: type) -> bool:
+    """Whether instances of `cls` are fakecloud's (or simpy's) own records and parts."""
+    return cls.__module__.startswith(RECORD_MODULES) or cls.__module__ in ("fakecloud", "simpy")
+
+
+def is_frozen_dataclass(cls: type) -> bool:
+    """Whether `cls` is a frozen dataclass (a value: equal fields, equal thing)."""
+    params = getattr(cls, "__dataclass_params__", None)
+    return params is not None and dataclasses.is_dataclass(cls) and params.frozen
+
+
+def slot_names(cls: type) -> tuple[str, ...]:
+    """Every ``__slots__`` name of `cls` and its bases (without ``__dict__``/``__weakref__``)."""
+    names: list[str] = []
+    for klass in reversed(cls.__mro__):
+        slots = klass.__dict__.get("__slots__", ())
+        if isinstance(slots, str):
+            slots = (slots,)
+        for name in slots:
+            if name not in ("__dict__", "__weakref__") and name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+def count_state(counter: itertools.count) -> tuple[int | float, int | float]:
+    """The next value and step of an ``itertools.count`` (read from its repr, not consumed)."""
+    match = re.fullmatch(r"count\(([^,]+)(?:, ([^)]+))?\)", repr(counter))
+    if match is None:  # pragma: no cover - CPython's repr is stable
+        raise ValueError(f"cannot read {counter!r}")
+    start, step = match.group(1), match.group(2) or "1"
+    return _number(start), _number(step)
+
+
+def _number(text: str) -> int | float:
+    return float(text) if any(c in text for c in ".einf") else int(text)
+
+
+def copy_random(rng: Random) -> Random:
+    """A `Random` that continues exactly as `rng` would."""
+    twin = Random.__new__(type(rng))
+    twin.setstate(rng.getstate())
+    return twin
+
+
+class FinishedGenerator:
+    """What a loaded dead simpy process holds instead of its finished generator: its name."""
+
+    __slots__ = ("__name__",)
+
+    def __init__(self, name: str):
+        self.__name__ = name
+
+    def __repr__(self) -> str:
+        return f"<finished generator {self.__name__}>"
+
+
+CONTAINERS: frozenset[type] = frozenset(
+    {dict, list, tuple, set, frozenset, collections.deque, bytearray}
+)

@@ -1,0 +1,144 @@
+"""What save, load and fork refuse, and how they say so; and how independent a copy is."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import StateError
+from fakecloud.state import FORMAT_VERSION, dumps, loads
+from tests.state.state_helpers import boot
+
+
+def test_work_in_flight_is_refused_naming_the_processes(tmp_path):
+    cloud = Cloud(seed=1)
+    server_id = boot(cloud)
+    r = cloud.request(
+        "compute",
+        "POST",
+        f"/v2.1/servers/{server_id}/action",
+        body={"createImage": {"name": "snap"}},
+        microversion="2.45",
+    )
+    assert r.status == 202
+    live = cloud.kernel.running()
+    assert live
+    for attempt in (lambda: cloud.save(tmp_path / "busy.json"), cloud.fork):
+        with pytest.raises(StateError) as info:
+            attempt()
+        message = str(info.value)
+        assert "work in flight" in message and live[0] in message
+        assert "run_until_idle" in message
+    assert not (tmp_path / "busy.json").exists()
+    cloud.run_until_idle()
+    cloud.save(tmp_path / "idle.json")  # once idle, it saves
+
+
+def test_a_file_of_another_format_version_is_refused(tmp_path):
+    data = json.loads(dumps(Cloud(seed=1)))
+    data["version"] = FORMAT_VERSION + 1
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(StateError) as info:
+        Cloud.load(path)
+    message = str(info.value)
+    assert f"format {FORMAT_VERSION + 1}" in message
+    assert f"reads format {FORMAT_VERSION} only" in message
+    assert str(path) in message
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("not json at all", "not JSON"),
+        ('{"servers": []}', "not a fakecloud state file"),
+        ("[1, 2, 3]", "not a fakecloud state file"),
+    ],
+)
+def test_a_file_that_is_not_a_state_is_refused(tmp_path, text, says):
+    path = tmp_path / "other.json"
+    path.write_text(text)
+    with pytest.raises(StateError, match=says):
+        Cloud.load(path)
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(StateError, match="cannot read .*nope.json"):
+        Cloud.load(tmp_path / "nope.json")
+
+
+def test_a_damaged_file_is_a_clear_error_not_a_traceback():
+    data = json.loads(dumps(Cloud(seed=1)))
+    data["nodes"] = data["nodes"][:40]
+    with pytest.raises(StateError, match="refers to node|damaged"):
+        loads(json.dumps(data))
+
+
+def test_a_file_cannot_name_code_outside_fakecloud():
+    data = json.loads(dumps(Cloud(seed=1)))
+    obj = max(i for i, node in enumerate(data["nodes"]) if node[0] == "obj")
+    data["nodes"][obj][1] = "os:system"
+    with pytest.raises(StateError, match="os:system, which is not one of fakecloud's"):
+        loads(json.dumps(data))
+    data["nodes"][obj] = ["exc", "subprocess:Popen", [], {}]
+    with pytest.raises(StateError, match="not one of fakecloud's"):
+        loads(json.dumps(data))
+
+
+def test_a_fault_rule_with_a_python_function_cannot_be_saved_but_can_be_forked():
+    cloud = Cloud(seed=1)
+    cloud.faults.add("glance.upload", error=lambda msg=None: RuntimeError("mine"))
+    with pytest.raises(StateError) as info:
+        dumps(cloud)
+    assert "cloud.kernel.faults._rules['glance.upload'][0].error" in str(info.value)
+    assert "name the error by string" in str(info.value)
+    assert cloud.fork().faults.rules()[0].point == "glance.upload"
+
+
+def test_exceptions_and_timed_rules_in_the_fault_plan_are_saved(tmp_path):
+    cloud = Cloud(seed=1)
+    cloud.faults.add("glance.upload", error=RuntimeError("store on fire"), at=50.0)
+    path = tmp_path / "plan.json"
+    cloud.save(path)
+    loaded = Cloud.load(path)
+    (rule,) = loaded.faults.rules()
+    assert isinstance(rule.error, RuntimeError) and rule.error.args == ("store on fire",)
+    assert rule.at == 50.0
+    loaded.advance(60)  # the rule's announcement, scheduled on the clock, is kept
+    assert loaded.now == 60.0
+
+
+def test_a_fork_is_independent_of_its_original():
+    cloud = Cloud(seed=2)
+    before = len(cloud.trace)
+    twin = cloud.fork()
+    r = twin.request("volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}})
+    assert r.status == 202
+    twin.advance(100)
+    assert twin.now == 100.0 and cloud.now == 0.0
+    assert len(cloud.trace) == before < len(twin.trace)
+    listed = cloud.request("volume", "GET", "/v3/{project_id}/volumes").json()["volumes"]
+    assert listed == []
+    assert twin.trace.tail(1)[0]["t"] == 100.0 or twin.trace.tail(1)[0]["t"] <= 100.0
+
+
+def test_a_saved_file_is_the_same_bytes_for_the_same_state():
+    cloud = Cloud(seed=4)
+    boot(cloud, volumes=1)
+    text = dumps(cloud)
+    assert dumps(cloud) == text
+    assert dumps(loads(text)) == text
+    assert dumps(cloud.fork()) == text
+
+
+def test_forking_inside_intercept_gives_a_cloud_with_its_own_clock():
+    cloud = Cloud(seed=2)
+    with cloud.intercept():
+        twin = cloud.fork()
+    with twin.intercept():
+        import time
+
+        time.sleep(30)
+    assert twin.now == 30.0 and cloud.now == 0.0
