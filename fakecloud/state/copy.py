@@ -29,6 +29,7 @@ from fakecloud.state import kinds
 
 _Memo = dict[int, Any]
 _HANDLERS: dict[type, Any] = {}
+_ATOMS = kinds.ATOMS
 
 
 def fork_graph(root: Any, shared: Any = ()) -> Any:
@@ -38,8 +39,8 @@ def fork_graph(root: Any, shared: Any = ()) -> Any:
 
 
 def _copy(x: Any, memo: _Memo) -> Any:
-    cls = type(x)
-    if cls in kinds.ATOMS:
+    cls = x.__class__
+    if cls in _ATOMS:
         return x
     found = memo.get(id(x))
     if found is not None:
@@ -91,44 +92,54 @@ def _reachable(root: Any) -> list[Any]:
     return list(found.values())
 
 
+# The handlers below test for atoms inline (most values are strings and numbers): a call
+# saved per value is most of a fork's cost.
+
+
 def _dict(x: dict, memo: _Memo) -> dict:
     y: dict = {}
     memo[id(x)] = y
     for key, value in x.items():
-        y[_copy(key, memo)] = _copy(value, memo)
+        if key.__class__ not in _ATOMS:
+            key = _copy(key, memo)
+        y[key] = value if value.__class__ in _ATOMS else _copy(value, memo)
     return y
 
 
 def _list(x: list, memo: _Memo) -> list:
     y: list = []
     memo[id(x)] = y
-    y.extend([_copy(v, memo) for v in x])
+    y.extend([v if v.__class__ in _ATOMS else _copy(v, memo) for v in x])
     return y
 
 
 def _tuple(x: tuple, memo: _Memo) -> tuple:
-    y = tuple([_copy(v, memo) for v in x])
-    for a, b in zip(x, y, strict=True):
-        if a is not b:
-            return y
-    return x
+    changed = False
+    items = []
+    for v in x:
+        if v.__class__ not in _ATOMS:
+            w = _copy(v, memo)
+            changed = changed or w is not v
+            v = w
+        items.append(v)
+    return tuple(items) if changed else x
 
 
 def _set(x: set, memo: _Memo) -> set:
     y: set = set()
     memo[id(x)] = y
-    y.update([_copy(v, memo) for v in x])
+    y.update([v if v.__class__ in _ATOMS else _copy(v, memo) for v in x])
     return y
 
 
 def _frozenset(x: frozenset, memo: _Memo) -> frozenset:
-    return frozenset([_copy(v, memo) for v in x])
+    return frozenset([v if v.__class__ in _ATOMS else _copy(v, memo) for v in x])
 
 
 def _deque(x: collections.deque, memo: _Memo) -> collections.deque:
     y: collections.deque = collections.deque(maxlen=x.maxlen)
     memo[id(x)] = y
-    y.extend([_copy(v, memo) for v in x])
+    y.extend([v if v.__class__ in _ATOMS else _copy(v, memo) for v in x])
     return y
 
 
@@ -235,18 +246,22 @@ def _record(cls: type):
     base = dict if issubclass(cls, dict) else list if issubclass(cls, list) else None
     new = object.__new__ if base is None else cls.__new__
 
+    special = set(reset) | cached
+
     def copy_record(x: Any, memo: _Memo) -> Any:
         y = new(cls)
         memo[id(x)] = y
         if has_dict:
             fields = {}
             for key, value in x.__dict__.items():
-                if key in reset:
-                    fields[key] = reset[key]
-                elif key in cached:
+                if value.__class__ in _ATOMS:
                     fields[key] = value
-                else:
+                elif key not in special:
                     fields[key] = _copy(value, memo)
+                else:
+                    fields[key] = value
+            for key in reset.keys() & fields.keys():
+                fields[key] = reset[key]
             object.__setattr__(y, "__dict__", fields)
         for key in slots:
             try:
@@ -270,17 +285,22 @@ def _frozen(cls: type):
     names = tuple(f.name for f in dataclasses.fields(cls))
 
     def copy_frozen(x: Any, memo: _Memo) -> Any:
-        values = [getattr(x, name) for name in names]
-        copies = [_copy(v, memo) for v in values]
-        for a, b in zip(values, copies, strict=True):
-            if a is not b:
-                break
-        else:
+        changed: dict[str, Any] = {}
+        for name in names:
+            v = getattr(x, name)
+            if v.__class__ not in _ATOMS:
+                w = _copy(v, memo)
+                if w is not v:
+                    changed[name] = w
+        if not changed:
             return x
+        again = memo.get(id(x))
+        if again is not None:  # copied meanwhile, through a cycle
+            return again
         y = object.__new__(cls)
         memo[id(x)] = y
-        for name, value in zip(names, copies, strict=True):
-            object.__setattr__(y, name, value)
+        for name in names:
+            object.__setattr__(y, name, changed.get(name, getattr(x, name)))
         if cls.__dictoffset__ != 0:
             for key, value in x.__dict__.items():
                 if key not in names:
