@@ -3,9 +3,13 @@ teaching how OpenStack snapshots a server.
 
     >>> from fakecloud import Cloud
     >>> cloud = Cloud(seed=0, profile="seed")
+
+    >>> @fakecloud.mock()          # moto's habit: a fresh cloud, intercepted, per call
+    ... def test(): openstack.connect().image.images()
 """
 
 from fakecloud.cloud import Cloud
+from fakecloud.mocking import mock
 
-__all__ = ["Cloud"]
+__all__ = ["Cloud", "mock"]
 __version__ = "0.1.0"

@@ -1,0 +1,168 @@
+"""`fakecloud.mock()`: moto's habit for OpenStack, a fresh simulated cloud around your code.
+
+    import fakecloud, openstack
+
+    @fakecloud.mock()
+    def test_snapshot():
+        conn = openstack.connect()              # reaches the simulated cloud, in-process
+        assert conn.image.find_image("cirros-0.6.2-x86_64-disk")
+
+    with fakecloud.mock(profile="upstream") as cloud:
+        conn = openstack.connect()
+        ...
+        cloud.run_until_idle()
+
+Each activation builds a new `Cloud` and enters its ``intercept()``: every ``requests`` call to
+the cloud's endpoints is answered in-process, ``time.sleep`` advances virtual time, and any
+other host is refused. For code that builds its own connection the environment says where the
+cloud is: ``OS_CLIENT_CONFIG_FILE`` names a clouds.yaml with one ``fakecloud-<user>`` entry per
+user and ``OS_CLOUD`` picks ``fakecloud-<user>`` (``demo`` unless `user` says otherwise), so
+``openstack.connect()`` and the ``openstack`` CLI's library reach it with no arguments; the
+other ``OS_*`` variables are hidden meanwhile, so a shell set up for a real cloud cannot leak
+in. Everything is restored on exit.
+
+As a decorator it wraps a function (a fresh cloud per call), or a class: every ``test*``
+method of a plain class, and for a ``unittest.TestCase`` also ``setUp`` and ``tearDown``,
+which run inside the same cloud as their test. The cloud of the activation in progress is
+``mock.cloud`` (and the value of ``with``).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import shutil
+import tempfile
+import unittest
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mock()
+    """A fresh simulated cloud with ``intercept()`` on, as a context manager or decorator.
+
+    `seed`, `profile` and `config` are `Cloud`'s; `user` is the user ``openstack.connect()``
+    authenticates as (its clouds.yaml entry ``fakecloud-<user>``).
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        profile: str = "seed",
+        config: Mapping[str, Any] | None = None,
+        user: str = "demo",
+    ):
+        self.seed = seed
+        self.profile = profile
+        self.config = config
+        self.user = user
+        self.cloud: Any = None
+        self._stack: list[tuple[Any, Any, dict[str, str | None], str]] = []
+
+    # -- context manager ---------------------------------------------------------------------
+
+    def __enter__(self) -> Any:
+        from fakecloud.cloud import Cloud
+
+        cloud = Cloud(seed=self.seed, profile=self.profile, config=self.config)
+        if self.user not in {u.name for u in cloud.keystone.directory.users.values()}:
+            from fakecloud.errors import ConfigError
+
+            raise ConfigError(f"fakecloud.mock(user={self.user!r}): no such user in the cloud")
+        folder = tempfile.mkdtemp(prefix="fakecloud-mock-")
+        path = os.path.join(folder, "clouds.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(cloud.clouds_yaml())
+        saved = _set_environment(
+            {"OS_CLIENT_CONFIG_FILE": path, "OS_CLOUD": f"fakecloud-{self.user}"}
+        )
+        intercept = cloud.intercept()
+        try:
+            intercept.__enter__()
+        except BaseException:
+            _restore_environment(saved)
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self._stack.append((cloud, intercept, saved, folder))
+        self.cloud = cloud
+        return cloud
+
+    def __exit__(self, *exc: Any) -> None:
+        cloud, intercept, saved, folder = self._stack.pop()
+        try:
+            intercept.__exit__(*exc)
+        finally:
+            _restore_environment(saved)
+            shutil.rmtree(folder, ignore_errors=True)
+            self.cloud = self._stack[-1][0] if self._stack else None
+
+    def start(self) -> Any:
+        """Enter the mock without ``with`` (as moto's ``start``); returns the cloud."""
+        return self.__enter__()
+
+    def stop(self) -> None:
+        """Leave the mock entered by `start`."""
+        self.__exit__(None, None, None)
+
+    # -- decorator ---------------------------------------------------------------------------
+
+    def __call__(self, target: Any) -> Any:
+        if inspect.isclass(target):
+            return self._decorate_class(target)
+        if callable(target):
+            return self._decorate_function(target)
+        raise TypeError(f"fakecloud.mock() decorates a function or a class, not {target!r}")
+
+    def _decorate_function(self, func: Callable) -> Callable:
+        if inspect.iscoroutinefunction(func):
+            raise TypeError("fakecloud.mock() does not decorate async functions")
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_class(self, cls: type) -> type:
+        if issubclass(cls, unittest.TestCase):
+            return self._decorate_testcase(cls)
+        for name, value in list(vars(cls).items()):
+            if name.startswith("test") and inspect.isfunction(value):
+                setattr(cls, name, self._decorate_function(value))
+        return cls
+
+    def _decorate_testcase(self, cls: type) -> type:
+        """setUp enters the mock and a cleanup leaves it: setUp, the test and tearDown all
+        run inside one fresh cloud."""
+        original = cls.setUp
+        mocker = self
+
+        @functools.wraps(original)
+        def setUp(test: Any) -> None:  # noqa: N802 - unittest's name
+            mocker.__enter__()
+            test.addCleanup(mocker.__exit__, None, None, None)
+            original(test)
+
+        cls.setUp = setUp
+        return cls
+
+
+def _set_environment(values: dict[str, str]) -> dict[str, str | None]:
+    """Hide every ``OS_*`` variable, set `values`; returns what to restore."""
+    saved: dict[str, str | None] = {k: v for k, v in os.environ.items() if k.startswith("OS_")}
+    for key in list(saved):
+        del os.environ[key]
+    for key in values:
+        saved.setdefault(key, None)
+    os.environ.update(values)
+    return saved
+
+
+def _restore_environment(saved: dict[str, str | None]) -> None:
+    for key in [k for k in os.environ if k.startswith("OS_")]:
+        del os.environ[key]
+    for key, value in saved.items():
+        if value is not None:
+            os.environ[key] = value

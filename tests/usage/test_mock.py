@@ -1,0 +1,98 @@
+"""fakecloud.mock(): a fresh intercepted cloud per call, as a decorator or a context manager,
+that code building its own ``openstack.connect()`` reaches with no arguments."""
+
+from __future__ import annotations
+
+import os
+import unittest
+
+import openstack
+import pytest
+import requests
+
+import fakecloud
+from fakecloud import Cloud
+
+BASE_IMAGE = "cirros-0.6.2-x86_64-disk"
+
+
+def _volume_names(conn=None) -> list[str]:
+    conn = conn or openstack.connect()
+    return sorted(v.name for v in conn.block_storage.volumes())
+
+
+def test_a_decorated_function_reaches_a_fresh_cloud_with_no_arguments(monkeypatch):
+    monkeypatch.setenv("OS_CLOUD", "production")
+    monkeypatch.setenv("OS_AUTH_URL", "https://keystone.example.com/v3")
+    calls = []
+
+    @fakecloud.mock()
+    def code_under_test(name: str) -> list[str]:
+        conn = openstack.connect()
+        assert conn.image.find_image(BASE_IMAGE, ignore_missing=False).name == BASE_IMAGE
+        conn.block_storage.create_volume(size=1, name=name)
+        calls.append(os.environ["OS_CLOUD"])
+        return _volume_names()
+
+    assert code_under_test("first") == ["first"]
+    assert code_under_test("second") == ["second"]  # a fresh cloud each call
+    assert calls == ["fakecloud-demo", "fakecloud-demo"]
+    assert os.environ["OS_CLOUD"] == "production"
+    assert os.environ["OS_AUTH_URL"] == "https://keystone.example.com/v3"
+    assert "OS_CLIENT_CONFIG_FILE" not in os.environ
+
+
+def test_the_context_manager_gives_the_cloud_and_its_virtual_clock():
+    import time
+
+    with fakecloud.mock(seed=4, profile="upstream", user="admin") as cloud:
+        assert isinstance(cloud, Cloud) and cloud.profile == "upstream"
+        assert openstack.connect().current_user_id == cloud.keystone.user("admin").id
+        time.sleep(600)  # virtual: the cloud's clock moves, the test does not wait
+        assert cloud.now == 600.0
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get("http://identity.fakecloud.test/v3", timeout=1)
+
+
+def test_start_and_stop_as_moto_has_them():
+    mocker = fakecloud.mock()
+    cloud = mocker.start()
+    try:
+        assert mocker.cloud is cloud
+        assert openstack.connect().compute.find_flavor("m1.tiny").vcpus == 1
+    finally:
+        mocker.stop()
+    assert mocker.cloud is None
+
+
+@fakecloud.mock()
+class TestAPlainClassGetsACloudPerTest:
+    def test_one(self):
+        conn = openstack.connect()
+        conn.block_storage.create_volume(size=1, name="one")
+        assert _volume_names(conn) == ["one"]
+
+    def test_two(self):
+        assert _volume_names() == []
+
+
+@fakecloud.mock(profile="upstream")
+class TestCaseSetUpRunsInsideTheSameCloud(unittest.TestCase):
+    def setUp(self):
+        self.conn = openstack.connect()
+        self.conn.block_storage.create_volume(size=1, name="from-setup")
+
+    def test_sees_what_setup_made(self):
+        self.assertEqual(_volume_names(self.conn), ["from-setup"])
+
+    def test_and_again_fresh(self):
+        self.assertEqual(_volume_names(self.conn), ["from-setup"])
+
+
+def test_unknown_user_and_wrong_targets_are_clear_errors():
+    with pytest.raises(fakecloud.errors.ConfigError, match="no such user"):
+        with fakecloud.mock(user="mallory"):
+            pass
+    assert "OS_CLOUD" not in os.environ or os.environ["OS_CLOUD"] != "fakecloud-mallory"
+    with pytest.raises(TypeError, match="decorates a function or a class"):
+        fakecloud.mock()(42)
