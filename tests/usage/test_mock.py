@@ -90,9 +90,11 @@ class TestCaseSetUpRunsInsideTheSameCloud(unittest.TestCase):
 
 
 def test_unknown_user_and_wrong_targets_are_clear_errors():
-    with pytest.raises(fakecloud.errors.ConfigError, match="no such user"):
-        with fakecloud.mock(user="mallory"):
-            pass
+    with (
+        pytest.raises(fakecloud.errors.ConfigError, match="no such user"),
+        fakecloud.mock(user="mallory"),
+    ):
+        pass
     assert "OS_CLOUD" not in os.environ or os.environ["OS_CLOUD"] != "fakecloud-mallory"
     with pytest.raises(TypeError, match="decorates a function or a class"):
         fakecloud.mock()(42)
