@@ -1,0 +1,186 @@
+"""Every example in docs/ runs: a page's blocks are executed in order, as a reader would.
+
+How a page's fenced blocks are treated (one test per page, in a fresh directory):
+
+- ```` ```python ````: executed; the blocks of one page share their names, so a later block
+  uses what an earlier one built. Assertions in the block are the example's checks.
+- ```` ```python file=conftest.py ```` (any language, with ``file=PATH``): written to ``PATH``
+  in the page's directory, not executed (a conftest, a test module, a scenario file).
+- ```` ```console ```` (or ``sh``, ``shell``, ``bash``): each ``$ fakecloud ...`` line runs
+  in-process (``fakecloud.cli.main``), each ``$ pytest ...`` line through pytester, in the
+  page's directory; other commands (``pip install``, ``export``) are shown, not run. The lines
+  after a command up to the next one are its expected output: each must appear in what it
+  printed (``...`` matches anything). A command ending in ``# exit N`` must exit with N.
+- ``<!-- docs-test: skip -->`` on the line before a block leaves it out (say why next to it).
+
+A failure names the page and the line of the block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import io
+import re
+import shlex
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Imported here, outside pytester's inline runs (which drop modules first imported inside).
+import fakecloud.pytest_plugin  # noqa: F401
+import fakecloud.scenario.loader  # noqa: F401
+
+pytest_plugins = ["pytester"]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+SHELLS = {"console", "sh", "shell", "bash"}
+_FENCE = re.compile(r"^(?P<indent> *)```(?P<info>[^`]*)$")
+
+
+@dataclass
+class Block:
+    """One fenced block of a page."""
+
+    line: int
+    lang: str
+    options: dict[str, str]
+    text: str
+    skip: bool
+
+
+def blocks(page: Path) -> list[Block]:
+    """The fenced blocks of `page`, in order."""
+    found: list[Block] = []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if m is None:
+            i += 1
+            continue
+        info = m.group("info").strip().split()
+        lang = info[0] if info else ""
+        options = dict(word.split("=", 1) for word in info[1:] if "=" in word)
+        indent = len(m.group("indent"))
+        skip = i > 0 and "docs-test: skip" in lines[i - 1]
+        start, i = i, i + 1
+        body: list[str] = []
+        while i < len(lines) and lines[i].strip() != "```":
+            body.append(lines[i][indent:])
+            i += 1
+        found.append(Block(start + 1, lang, options, "\n".join(body) + "\n", skip))
+        i += 1
+    return found
+
+
+def _commands(text: str) -> list[tuple[str, list[str]]]:
+    """(command, expected output lines) of a console block."""
+    out: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        if line.startswith("$ "):
+            out.append((line[2:].strip(), []))
+        elif out and line.strip():
+            out[-1][1].append(line.strip())
+    return out
+
+
+def _check_output(page: str, block: Block, command: str, printed: str, expected: list[str]):
+    have = [line.strip() for line in printed.splitlines()]
+    for want in expected:
+        pattern = want.replace("...", "*")
+        if not any(fnmatch.fnmatchcase(line, pattern) for line in have):
+            pytest.fail(
+                f"{page}:{block.line}: `{command}` did not print {want!r}; it printed:\n{printed}"
+            )
+
+
+def _run_fakecloud(argv: list[str]) -> tuple[int, str]:
+    from fakecloud.cli import main
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        try:
+            status = main(argv)
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 1
+    return int(status or 0), buffer.getvalue()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS.parent)) for p in PAGES])
+def test_every_example_of_the_page_runs(page: Path, pytester: pytest.Pytester, monkeypatch):
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    run_page(page, str(page.relative_to(DOCS.parent)), pytester)
+
+
+def run_page(page: Path, name: str, pytester: pytest.Pytester) -> None:
+    """Run the examples of `page` in order, in pytester's directory; fail naming the line."""
+    namespace: dict = {"__name__": f"docs_{page.stem}"}
+    for block in blocks(page):
+        if block.skip:
+            continue
+        if "file" in block.options:
+            target = pytester.path / block.options["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.text, encoding="utf-8")
+        elif block.lang == "python":
+            try:
+                code = "\n" * block.line + block.text  # tracebacks show the page's lines
+                exec(compile(code, name, "exec"), namespace)  # noqa: S102
+            except Exception:
+                pytest.fail(f"{name}:{block.line}: the example failed:\n{traceback.format_exc()}")
+        elif block.lang in SHELLS:
+            for command, expected in _commands(block.text):
+                command, _, note = command.partition("# exit")
+                want_status = int(note.strip()) if note.strip() else 0
+                argv = shlex.split(command)
+                if argv[:1] == ["fakecloud"]:
+                    status, printed = _run_fakecloud(argv[1:])
+                elif argv[:3] == ["python", "-m", "fakecloud"]:
+                    status, printed = _run_fakecloud(argv[3:])
+                elif argv[:1] == ["pytest"]:
+                    result = pytester.runpytest(*argv[1:], "-p", "fakecloud.pytest_plugin")
+                    status, printed = int(result.ret), "\n".join(result.outlines)
+                else:
+                    continue
+                if status != want_status:
+                    pytest.fail(
+                        f"{name}:{block.line}: `{command.strip()}` exited {status}, expected "
+                        f"{want_status}:\n{printed}"
+                    )
+                _check_output(name, block, command.strip(), printed, expected)
+
+
+def test_the_harness_reads_blocks_options_and_skips(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "text\n```python\nx = 1\n```\n<!-- docs-test: skip -->\n```console\n$ fakecloud nope\n"
+        "```\n- item\n  ```yaml file=s/a.yaml\n  name: a\n  ```\n"
+    )
+    found = blocks(page)
+    assert [(b.line, b.lang, b.skip) for b in found] == [
+        (2, "python", False),
+        (6, "console", True),
+        (10, "yaml", False),
+    ]
+    assert found[2].options == {"file": "s/a.yaml"} and found[2].text == "name: a\n"
+    assert _commands("$ fakecloud list points\nio.transfer ...\n\n$ pytest -q\n") == [
+        ("fakecloud list points", ["io.transfer ..."]),
+        ("pytest -q", []),
+    ]
+
+
+def test_a_failing_example_or_command_fails_the_page_naming_its_line(tmp_path, pytester):
+    bad = tmp_path / "bad.md"
+    bad.write_text("# Bad\n\n```python\nx = 1\n```\n\n```python\nassert x == 2\n```\n")
+    with pytest.raises(pytest.fail.Exception, match="bad.md:7: the example failed"):
+        run_page(bad, "bad.md", pytester)
+    wrong = tmp_path / "wrong.md"
+    wrong.write_text("```console\n$ fakecloud no-such-verb\n```\n")
+    with pytest.raises(
+        pytest.fail.Exception, match="wrong.md:1: `fakecloud no-such-verb` exited 2"
+    ):
+        run_page(wrong, "wrong.md", pytester)
