@@ -1,0 +1,64 @@
+"""`fakecloud explore --scheduler`: the seeds run on a Dask cluster, with the same results.
+
+The suite's cluster is a `LocalCluster` of two worker processes on 127.0.0.1, started once for
+the module; a real sweep points --scheduler at a `dask scheduler` the user started.
+"""
+
+import json
+import sys
+
+import pytest
+
+from fakecloud.cli import main as cli
+
+distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    # forked worker processes start in a fraction of the time spawned ones take
+    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=50,
+        )
+    yield cluster.scheduler_address
+    cluster.close()
+
+
+def test_a_dask_cluster_finds_exactly_what_a_serial_run_finds(scheduler, shared_link, tmp_path):
+    found = {}
+    for name, extra in (("serial", ["--jobs", "1"]), ("dask", ["--scheduler", scheduler])):
+        path = tmp_path / f"{name}.json"
+        code = cli(
+            [
+                "explore",
+                str(shared_link),
+                "--seeds",
+                "8",
+                "--no-progress",
+                "--out",
+                str(tmp_path / name),
+                "--json",
+                str(path),
+                *extra,
+            ]
+        )
+        assert code == 1
+        data = json.loads(path.read_text())
+        found[name] = [(g["broke"], g["path"], g["seeds"]) for g in data["groups"]]
+    assert found["dask"] == found["serial"]
+    assert found["dask"][0][2] == list(range(8))
+
+
+def test_without_distributed_the_scheduler_option_says_how_to_install_it(
+    shared_link, monkeypatch, capsys
+):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert cli(["explore", str(shared_link), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "pip install 'fakecloud-openstack[cluster]'" in capsys.readouterr().err

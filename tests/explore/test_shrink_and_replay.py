@@ -1,0 +1,41 @@
+"""Shrinking a failing seed, and replay files that plain `fakecloud run` replays exactly."""
+
+import yaml
+
+from fakecloud.cli import main as cli
+from fakecloud.explore.replay import replay_document, write_replay
+from fakecloud.explore.runner import prepared
+from fakecloud.scenario.loader import load
+from fakecloud.scenario.runner import run_case
+
+
+def test_shrink_keeps_only_the_one_decision_the_failure_needs(shared_link, tmp_path, capsys):
+    out = tmp_path / "minimal.yaml"
+    assert cli(["shrink", str(shared_link), "--seed", "3", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "step small: finished at 2 s" in text and f"fakecloud run {out}" in text
+    doc = yaml.safe_load(out.read_text())
+    # both transfers are needed (alone, the small one is not slowed by sharing) and one
+    # throughput a thousandth off nominal is enough to miss "exactly 2 s"
+    assert [s["name"] for s in doc["steps"]] == ["big", "small"]
+    (made,) = doc["choices"]["made"]
+    assert made["throughput"] >= 1 and abs(made["value"]) == 1
+    assert cli(["run", str(out)]) == 1
+
+
+def test_shrinking_a_seed_that_breaks_nothing_says_so(tmp_path, capsys):
+    plain = tmp_path / "calm.yaml"
+    plain.write_text(
+        "steps:\n  - transfer: {size_mb: 1, path: [{name: l, mb_per_s: 1}]}\nexplore: {seeds: 2}\n"
+    )
+    assert cli(["shrink", str(plain), "--seed", "0", "-o", str(tmp_path / "o.yaml")]) == 1
+    assert "breaks nothing" in capsys.readouterr().err
+
+
+def test_an_explored_run_and_its_replay_file_write_the_same_trace(shared_link, tmp_path):
+    ready = prepared(shared_link.read_text(), str(shared_link), "default")
+    explored = ready.play(5)
+    path = write_replay(tmp_path / "r.yaml", replay_document(explored, 0))
+    replayed = run_case(load(path).cases[0])
+    assert replayed.trace.digest() == explored.result.trace.digest()
+    assert [c.what for c in replayed.failures] == [c.what for c in explored.failures]
