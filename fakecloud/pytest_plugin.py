@@ -201,7 +201,7 @@ class ExploreItem(pytest.Item):
             out_dir=out,
             shrink=True,
         )
-        if report.broke:
+        if any(case.unexpected() for case in report.cases):
             raise ExploreFailed(report)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> Any:
@@ -210,6 +210,8 @@ class ExploreItem(pytest.Item):
 
             report = excinfo.value.report
             lines = [render(report)]
+            for case in report.cases:
+                lines += [f"{case.case_id}: {problem}" for problem in case.unexpected()]
             for case in report.cases:
                 for g in case.groups[:3]:
                     if g.replay_file:

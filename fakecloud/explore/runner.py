@@ -37,11 +37,12 @@ class Prepared:
     """A case made ready to explore: its `ExploreSpec` and how many windows a plain run has."""
 
     def __init__(self, case: Any):
+        from fakecloud import Cloud
         from fakecloud.explore.play import windows_of
         from fakecloud.explore.spec import read
 
         self.case = case
-        self.spec = read(case)
+        self.spec = read(case, known_errors=set(Cloud().faults.error_types))
         self.windows = windows_of(case) if self.spec.inserts else 0
 
     def source(self, seed: int) -> Any:

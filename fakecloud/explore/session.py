@@ -25,6 +25,7 @@ class CaseReport:
 
     case_id: str
     spec: str
+    finds: tuple[str, ...] = ()
     seeds: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
@@ -33,6 +34,15 @@ class CaseReport:
     def passed(self) -> int:
         """Seeds that broke nothing."""
         return len(self.seeds) - len(self.failed)
+
+    def unexpected(self) -> list[str]:
+        """For a bug hunt (``finds:``): what went other than expected - a listed invariant
+        no seed broke, or anything broken that is not listed. Otherwise: everything broken."""
+        broke = {g.key for g in self.groups}
+        wanted = {f"invariant {name}" for name in self.finds}
+        out = [f"found {key}, not in explore.finds" for key in sorted(broke - wanted)]
+        out += [f"no seed broke {key} (explore.finds)" for key in sorted(wanted - broke)]
+        return out
 
 
 @dataclass
@@ -69,6 +79,7 @@ class Report:
                     "seeds": len(c.seeds),
                     "passed": c.passed,
                     "failed": len(c.failed),
+                    "finds": list(c.finds),
                 }
                 for c in self.cases
             ],
@@ -98,7 +109,7 @@ def explore_file(
     report = Report(filename)
     for case in cases:
         ready = prepared(text, filename, case.id)
-        case_report = CaseReport(case.id, ready.spec.describe())
+        case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds)
         outcomes: list[SeedOutcome] = []
         work = batches(text, filename, case.id, seeds(case), batch_size)
         for finished in executor.map(work, stop):

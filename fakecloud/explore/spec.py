@@ -24,7 +24,7 @@ from typing import Any
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.loader import line_of
 from fakecloud.scenario.schema import ADVERSARY_ACTIONS
-from fakecloud.sim.explore import OUTCOME_WORDS, Chance
+from fakecloud.sim.explore import OUTCOME_WORDS, Chance, delay_of
 
 DEFAULT_SEEDS = 100
 DEFAULT_RPC_FACTOR = 10.0
@@ -58,7 +58,7 @@ KNOWN_POINTS: dict[str, tuple[str, ...]] = {
     "glance.store.delete": ("GlanceInUseByStore",),
     "glance.import": ("GlanceStoreTimeout",),
     "io.transfer": ("partway",),
-    "nova.guest_agent": ("stall", "LibvirtError"),
+    "nova.guest_agent": ("GuestAgentUnresponsive", "delay:75", "stall"),
     "nova.libvirt.extract": ("LibvirtError",),
     "nova.libvirt.direct_snapshot": ("NovaImageUnacceptable",),
     "nova.libvirt.instance_snapshot": ("LibvirtError",),
@@ -96,6 +96,8 @@ class ExploreSpec:
     chance: Chance = field(default_factory=Chance)
     faults: tuple[FaultPoint, ...] = ()
     inserts: tuple[Insert, ...] = ()
+    finds: tuple[str, ...] = ()
+    """Invariants a bug hunt expects some seeds to break (``explore.finds``)."""
 
     def describe(self) -> str:
         """One line: what chance changes."""
@@ -114,10 +116,11 @@ class ExploreSpec:
         return "; ".join(parts) or "nothing (every run is the plain run)"
 
 
-def read(case: Any, nominal_rpc_s: float = 0.002) -> ExploreSpec:
+def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> ExploreSpec:
     """The `ExploreSpec` of `case` (defaults when it has no ``explore:`` section).
 
-    Raises `ScenarioError` naming file, line and field for what the schema cannot check.
+    `known_errors` are the error names services registered (checked when given). Raises
+    `ScenarioError` naming file, line and field for what the schema cannot check.
     """
     data = case.explore or {}
     problems: list[Problem] = []
@@ -174,6 +177,23 @@ def read(case: Any, nominal_rpc_s: float = 0.002) -> ExploreSpec:
                 problem(("faults", i, "errors", j), "partway applies to io.transfer only")
             if outcome == "drop" and not point.startswith("rpc."):
                 problem(("faults", i, "errors", j), "drop applies to rpc.call and rpc.cast only")
+            if str(outcome).startswith("delay") and delay_of(str(outcome)) is None:
+                problem(("faults", i, "errors", j), "a delay is written delay:S, e.g. delay:75")
+            elif (
+                known_errors is not None
+                and outcome not in known_errors
+                and outcome not in ("stall", "drop", "partway")
+                and delay_of(str(outcome)) is None
+                and ":" not in str(outcome)
+            ):
+                from fakecloud.config import did_you_mean
+
+                problem(
+                    ("faults", i, "errors", j),
+                    f"unknown error {outcome!r}{did_you_mean(str(outcome), known_errors)}; "
+                    f"errors: {', '.join(sorted(known_errors))}; or stall, drop, partway, "
+                    "delay:S, module:Class",
+                )
         if any(f.point == point for f in faults):
             problem(("faults", i), f"fault point {point!r} is listed twice")
         faults.append(
@@ -183,7 +203,19 @@ def read(case: Any, nominal_rpc_s: float = 0.002) -> ExploreSpec:
                 float(spec.get("likelihood", DEFAULT_FAULT_LIKELIHOOD)),
             )
         )
+    world: dict[str, list[str]] = {}
+    for setup in case.cloud.setup:
+        world.setdefault(setup.kind, []).append(setup.name)
     for i, item in enumerate(data.get("adversary") or []):
+        for action, kind, ref in _named_refs(item):
+            if not ref.startswith("${") and ref not in world.get(kind, []):
+                from fakecloud.config import did_you_mean
+
+                problem(
+                    ("adversary", i, action),
+                    f"no {kind[:-1]} named {ref!r}{did_you_mean(ref, world.get(kind, []))} in "
+                    f"cloud.{kind}; {kind}: {', '.join(world.get(kind, [])) or 'none'}",
+                )
         name = str(item.get("name") or f"adversary-{i + 1}")
         inserts.append(Insert(name, adversary_step(item), float(item.get("likelihood", 1.0))))
     names = [s.name for s in case.steps]
@@ -198,6 +230,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002) -> ExploreSpec:
         chance=chance,
         faults=tuple(faults),
         inserts=tuple(inserts),
+        finds=tuple(data.get("finds") or ()),
     )
 
 
@@ -237,6 +270,20 @@ def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
     image = str(target)
     image = image if image.startswith("${") else f"${{images.{image}.id}}"
     return {"request": f"DELETE /v2/images/{image}", "service": "image", **extra}
+
+
+def _named_refs(item: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(action, kind, name) of the world resources an adversary entry names."""
+    out = []
+    for action in ("delete_server", "create_image", "stop_server"):
+        if action in item:
+            out.append((action, "servers", str(item[action])))
+    if "detach_volume" in item:
+        out.append(("detach_volume", "servers", str(item["detach_volume"]["server"])))
+        out.append(("detach_volume", "volumes", str(item["detach_volume"]["volume"])))
+    if "delete_image" in item:
+        out.append(("delete_image", "images", str(item["delete_image"])))
+    return out
 
 
 def _server(name: Any) -> str:

@@ -190,9 +190,17 @@ def _register_fault_errors(kernel: Any) -> None:
     """Errors scenario files can name at Nova's fault points (``nova.libvirt.*``)."""
     from fakecloud.nova import exception
     from fakecloud.nova.virt.driver import LibvirtError
+    from fakecloud.nova.virt.guest_agent import VIR_ERR_AGENT_UNRESPONSIVE
 
     faults = kernel.faults
     faults.register_error("LibvirtError", lambda msg=None: LibvirtError(msg or "internal error", 1))
+    faults.register_error(
+        "GuestAgentUnresponsive",
+        lambda msg=None: LibvirtError(
+            msg or "Guest agent is not responding: Guest agent not available for now",
+            VIR_ERR_AGENT_UNRESPONSIVE,
+        ),
+    )
     faults.register_error(
         "NovaImageUnacceptable",
         lambda msg=None: exception.ImageUnacceptable(image_id="", reason=msg or "refused"),

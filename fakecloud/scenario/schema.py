@@ -529,6 +529,8 @@ class _Builder:
     # -- exploration -------------------------------------------------------------------------
 
     def explore(self) -> dict:
+        from fakecloud.invariants import REGISTRY
+
         likelihood = self.typed(
             {
                 "type": "number",
@@ -638,6 +640,13 @@ class _Builder:
                     "type": "array",
                     "description": "A user's actions that may land anywhere in the flow.",
                     "items": adversary,
+                },
+                "finds": {
+                    "type": "array",
+                    "items": {"enum": sorted(REGISTRY)},
+                    "description": "A bug hunt: invariants some seeds are expected to break. "
+                    "The scenario's explore test passes when exploring breaks each of these "
+                    "and nothing else (fakecloud explore still exits 1: something broke).",
                 },
             },
             "Exploration: fakecloud explore runs the scenario under many seeds, each choosing "

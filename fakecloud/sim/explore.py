@@ -224,10 +224,22 @@ def _plain(attrs: dict[str, Any]) -> dict[str, Any]:
 
 # -- explored fault points ---------------------------------------------------------------------
 
-OUTCOME_WORDS = ("stall", "drop", "partway")
+OUTCOME_WORDS = ("stall", "drop", "partway", "delay:S")
 """Outcomes of an explored fault point besides raising a named error: the work hangs until
-released (``stall``), the message is lost (``drop``, RPC points), or the transfer fails half-way
-through (``partway``, the ``io.transfer`` point)."""
+released (``stall``), the message is lost (``drop``, RPC points), the transfer fails half-way
+through (``partway``, the ``io.transfer`` point), or the work waits S more seconds
+(``delay:S``, e.g. ``delay:75``)."""
+
+
+def delay_of(outcome: str) -> float | None:
+    """The seconds of a ``delay:S`` outcome (None for any other outcome)."""
+    if not outcome.startswith("delay:"):
+        return None
+    try:
+        seconds = float(outcome[len("delay:") :])
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
 
 
 def fault_handler(kernel: Any, point: str, outcomes: tuple[str, ...]) -> FaultHandler:
@@ -239,6 +251,9 @@ def fault_handler(kernel: Any, point: str, outcomes: tuple[str, ...]) -> FaultHa
         name = f"explore:{point}#{value}"
         if outcome in ("stall", "drop"):
             return FaultRule(point, outcome, name=f"{outcome} ({name})")
+        delay = delay_of(outcome)
+        if delay is not None:
+            return FaultRule(point, "delay", delay_s=delay, name=f"{outcome} ({name})")
         if outcome == "partway":
             _fail_partway(kernel, attrs, name)
             return None
