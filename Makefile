@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench setup clean
+.PHONY: demo test lint bench explore setup clean
 
 # Bytecode caches make every run after the first collect the suite in half the time.
 unexport PYTHONDONTWRITEBYTECODE
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -n 2
+
+# Every scenario's explore: section, its seeds run and failures shrunk (minutes, not make test)
+explore: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m explore
 
 PEER := benchmarks/.venv-peer
 
