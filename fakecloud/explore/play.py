@@ -20,7 +20,7 @@ from typing import Any
 
 from fakecloud.explore.spec import ExploreSpec
 from fakecloud.scenario.model import Case, Step
-from fakecloud.scenario.runner import CaseResult, Perturbation, run_case
+from fakecloud.scenario.runner import CaseResult, Perturbation, World, run_case
 from fakecloud.sim.explore import Decision, fault_handler
 
 
@@ -79,12 +79,14 @@ def play(
     windows: int,
     seed: int | None = None,
     keep_steps: bool = True,
+    world: World | None = None,
 ) -> Explored:
     """Run `case` once with its decisions drawn from `source` (see the module doc).
 
     `windows` is how many trace events a plain run of the case writes after t0: an insert
     lands after one of them (or at t0). With `keep_steps` false, `source` also decides which
-    of the file's steps stay (shrinking).
+    of the file's steps stay (shrinking). `world` (`prepare_world` of the case) is forked
+    instead of building the cloud and running setup again.
     """
     dropped: list[str] = []
     steps = list(case.steps)
@@ -107,7 +109,7 @@ def play(
         run = copy.copy(run)
         run.steps = steps
     chance = _Chance(spec, source, triggers)
-    result = run_case(run, seed=seed, perturbation=chance)
+    result = run_case(run, seed=seed, perturbation=chance, world=world)
     # A bug replay's `violated:` list is the bad end state its plain order shows; under chance
     # the race may resolve the benign way, which is no failure of the scenario.
     result.checks = [

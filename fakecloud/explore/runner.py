@@ -40,10 +40,13 @@ class Prepared:
         from fakecloud import Cloud
         from fakecloud.explore.play import windows_of
         from fakecloud.explore.spec import read
+        from fakecloud.scenario.runner import prepare_world
 
         self.case = case
         self.spec = read(case, known_errors=set(Cloud().faults.error_types))
         self.windows = windows_of(case) if self.spec.inserts else 0
+        self.world = prepare_world(case)
+        """The case's world after setup: every seed starts from a fork of it."""
 
     def source(self, seed: int) -> Any:
         """The seeded source of one seed."""
@@ -57,7 +60,9 @@ class Prepared:
         """Play one seed (or `source`); the `Explored` run."""
         from fakecloud.explore.play import play
 
-        return play(self.case, self.spec, source or self.source(seed), self.windows)
+        return play(
+            self.case, self.spec, source or self.source(seed), self.windows, world=self.world
+        )
 
 
 _PREPARED: dict[tuple[str, str, str], Prepared] = {}

@@ -79,7 +79,14 @@ def shrink(
     def still_breaks(data: Any) -> bool:
         runs[0] += 1
         try:
-            explored = play(case, spec, HypothesisSource(data), windows, keep_steps=False)
+            explored = play(
+                case,
+                spec,
+                HypothesisSource(data),
+                windows,
+                keep_steps=False,
+                world=prepared.world,
+            )
         except OutOfChoices as stop:
             signal = stop.signal if stop.signal is not None else stop.__cause__
             while isinstance(signal, OutOfChoices):  # simpy's copy: the original is its cause

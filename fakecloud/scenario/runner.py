@@ -26,6 +26,7 @@ expectation; ``result.passed`` is true when no check failed.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import re
 import traceback
@@ -150,12 +151,37 @@ class Perturbation:
         """Called at t0 with the cloud's kernel."""
 
 
+@dataclass
+class World:
+    """A case's cloud once setup is done (idle, at t0) and the names setup made: the start
+    every explored seed forks instead of building the world again (see `prepare_world`)."""
+
+    cloud: Any
+    names: dict[str, Any]
+    failed: str | None = None
+    """Why setup failed (then the runs from this world fail the same way)."""
+
+
+def prepare_world(case: Case, seed: int | None = None) -> World:
+    """Build `case`'s cloud and run its setup once; `run_case(..., world=)` starts from a fork."""
+    run = _Run(case, seed, Transport, None)
+    cloud = run._build_cloud()
+    run.cloud, run.kernel = cloud, cloud.kernel
+    run.transport = Transport(cloud)
+    try:
+        run._setup()
+    except StepFailed as exc:
+        return World(cloud, run.names, str(exc))
+    return World(cloud, run.names)
+
+
 def run_case(
     case: Case,
     seed: int | None = None,
     transport: Callable[[Any], Transport] | None = None,
     prepare: Callable[[Any], None] | None = None,
     perturbation: Perturbation | None = None,
+    world: World | None = None,
 ) -> CaseResult:
     """Run `case` on a fresh cloud and check its expectations.
 
@@ -163,10 +189,12 @@ def run_case(
     (default: the cloud's own services); `prepare(cloud)` runs right after the cloud is built,
     before setup (tests use it to plug extra services in); `perturbation` is the explorer's
     hook. A case with ``choices:`` (a replay file) has those decisions made again, exactly.
+    With `world` (from `prepare_world` for this case and seed), the run starts from a fork of
+    that world instead of building and setting up a cloud: the same run, cheaper.
     Raises `ScenarioError` only for mistakes in the file found while building the cloud (e.g.
     an unknown config key).
     """
-    return _Run(case, seed, transport or Transport, prepare, perturbation).run()
+    return _Run(case, seed, transport or Transport, prepare, perturbation).run(world)
 
 
 class _Run:
@@ -191,8 +219,8 @@ class _Run:
 
     # -- building ----------------------------------------------------------------------------
 
-    def run(self) -> CaseResult:
-        cloud = self._build_cloud()
+    def run(self, world: World | None = None) -> CaseResult:
+        cloud = self._build_cloud() if world is None else world.cloud.fork()
         self.cloud, self.kernel = cloud, cloud.kernel
         if self.prepare is not None:
             self.prepare(cloud)
@@ -202,7 +230,12 @@ class _Run:
         result.steps = [StepRecord(s.name, s.action, s.describe(), s.line) for s in self.case.steps]
         self.records = {r.name: r for r in result.steps}
         try:
-            self._setup()
+            if world is None:
+                self._setup()
+            elif world.failed is not None:
+                raise StepFailed(world.failed)
+            else:
+                self.names = copy.deepcopy(world.names)
         except StepFailed as exc:
             result.checks.append(Check(False, "setup", self.case.file, [str(exc)]))
             for record in result.steps:

@@ -248,7 +248,7 @@ def fault_handler(kernel: Any, point: str, outcomes: tuple[str, ...]) -> FaultHa
 
     def handle(value: int, attrs: dict[str, Any]) -> Any:
         outcome = outcomes[value - 1]
-        name = f"explore:{point}#{value}"
+        name = "chosen by the explorer"
         if outcome in ("stall", "drop"):
             return FaultRule(point, outcome, name=f"{outcome} ({name})")
         delay = delay_of(outcome)

@@ -1,0 +1,69 @@
+"""The scenario `explore:` section: defaults, and mistakes named by file, line and field."""
+
+import pytest
+
+from fakecloud.explore.spec import read
+from fakecloud.scenario.errors import ScenarioError
+from fakecloud.scenario.loader import loads
+
+BASE = """\
+cloud:
+  images: {cirros: {existing: cirros-0.6.2-x86_64-disk}}
+  servers: {web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}}
+steps:
+  - request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: s}}
+"""
+
+
+def _spec(explore, known_errors=None):
+    case = loads(BASE + explore, "x.yaml").cases[0]
+    return read(case, known_errors=known_errors)
+
+
+def test_explore_seeds_alone_leaves_delays_orders_and_throughputs_to_chance():
+    spec = _spec("explore: {seeds: 7}\n")
+    assert spec.seeds == 7
+    assert (spec.chance.tie_order, spec.chance.rpc_delay_max_s) == (True, 0.02)
+    assert spec.chance.throughput_jitter == 0.2
+    assert spec.faults == () and spec.inserts == ()
+
+
+def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
+    spec = _spec(
+        "explore:\n  faults: [volume_api.create_snapshot_force, {restart: cmp-1}]\n"
+        "  adversary: [{delete_server: web}, {stop_server: web, likelihood: 0.5}]\n"
+    )
+    (fault,) = spec.faults
+    assert fault.outcomes == ("CinderServerError", "CinderConnectionFailed")
+    assert [i.name for i in spec.inserts] == ["restart-cmp-1", "adversary-1", "adversary-2"]
+    assert spec.inserts[1].step == {"request": "DELETE /servers/${servers.web.id}"}
+    assert spec.inserts[2].step["body"] == {"os-stop": None}
+
+
+@pytest.mark.parametrize(
+    ("explore", "where"),
+    [
+        ("explore: {seeds: 0}\n", "x.yaml:7: field explore.seeds"),
+        ("explore:\n  chance: {tie_order: maybe}\n", "x.yaml:8: field explore.chance.tie_order"),
+        ("explore:\n  faults: [no.such.point]\n", "x.yaml:8: field explore.faults[0]"),
+        ("explore:\n  adversary: [{delete_server: db}]\n", "x.yaml:8: field explore.adversary[0]"),
+        (
+            "explore:\n  faults: [{point: rpc.cast, errors: [partway]}]\n",
+            "x.yaml:8: field explore.faults[0].errors[0]: partway applies to io.transfer only",
+        ),
+    ],
+)
+def test_mistakes_name_file_line_and_field(explore, where):
+    with pytest.raises(ScenarioError) as caught:
+        _spec(explore)
+    assert where in str(caught.value)
+
+
+def test_an_unknown_error_is_named_with_a_suggestion():
+    with pytest.raises(ScenarioError) as caught:
+        _spec(
+            "explore:\n  faults: [{point: cinder.snapshot.create, errors: [CinderBackendEror]}]\n",
+            known_errors={"CinderBackendError"},
+        )
+    assert "did you mean 'CinderBackendError'?" in str(caught.value)

@@ -1,0 +1,49 @@
+"""Faults and an adversary chosen by the seed, written out so plain `fakecloud run` replays them."""
+
+import yaml
+
+from fakecloud.explore.replay import replay_document, write_replay
+from fakecloud.explore.runner import prepared
+from fakecloud.scenario.loader import load
+from fakecloud.scenario.runner import run_case
+from tests.explore.conftest import ROOT
+
+
+def _ready(name, case_id="default"):
+    path = ROOT / "scenarios" / "explore" / name
+    return prepared(path.read_text(), f"scenarios/explore/{name}", case_id)
+
+
+def _replay(explored, ready, tmp_path):
+    path = write_replay(tmp_path / "replay.yaml", replay_document(explored, ready.case.cloud.seed))
+    return path, run_case(load(path).cases[0])
+
+
+def test_a_fault_the_seed_fires_is_written_out_and_replayed_exactly(tmp_path):
+    ready = _ready("lp1731986_volume_snapshot_fails.yaml", "bug_on")
+    explored = ready.play(4)  # seed 4 fails the first Cinder snapshot call
+    fired = [d for d in explored.decisions if d.kind == "fault" and d.value]
+    assert [d.about["outcome"] for d in fired] == ["CinderConnectionFailed"]
+    broke = {c.what for c in explored.failures}
+    assert {"invariant no_frozen_guest", "invariant no_unexpected_500"} <= broke
+    path, replayed = _replay(explored, ready, tmp_path)
+    made = yaml.safe_load(path.read_text())["choices"]["made"]
+    (entry,) = [m for m in made if "fault" in m]
+    assert entry["fault"] == "volume_api.create_snapshot_force"
+    assert (entry["n"], entry["outcome"]) == (fired[0].n, "CinderConnectionFailed")
+    assert replayed.trace.digest() == explored.result.trace.digest()
+    assert {c.what for c in replayed.failures} == broke
+
+
+def test_an_adversary_becomes_a_step_placed_on_the_event_it_followed(tmp_path):
+    ready = _ready("quota_race.yaml")
+    explored = ready.play(4)
+    assert list(explored.landed) == ["adversary-1"]
+    assert {c.what for c in explored.failures} == {"invariant no_orphan_volume_snapshot"}
+    path, replayed = _replay(explored, ready, tmp_path)
+    step = yaml.safe_load(path.read_text())["steps"][-1]
+    assert step["name"] == "adversary-1"
+    assert step["request"] == "POST /servers/${servers.b.id}/action"
+    assert "trace" in step["on"]
+    assert replayed.trace.digest() == explored.result.trace.digest()
+    assert replayed.failures[0].what == "invariant no_orphan_volume_snapshot"
