@@ -39,6 +39,11 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the cases and exit")
     p.add_argument("--tail", type=int, default=15, help="trace events shown for a failed case")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary lines")
+    p.add_argument(
+        "--story",
+        action="store_true",
+        help="also tell each run's story: every milestone on scenario time, with its names",
+    )
     return p
 
 
@@ -88,6 +93,12 @@ def run_main(argv: list[str] | None = None) -> int:
             print(f"{case.file}::{case.id}  {summary(result).splitlines()[0]}")
         else:
             print(render(result, trace_tail=0 if result.passed else args.tail))
+            print()
+        if args.story:
+            from fakecloud.views.timeline import scenario_story
+
+            print("story (scenario time)")
+            print(scenario_story(result.trace))
             print()
         failed += not result.passed
     if len(selected) > 1:

@@ -1,8 +1,8 @@
 """The short readable outcome of a run, as ``fakecloud run`` prints it.
 
     bugs/lp1731986.yaml :: bug-on   seed 0, profile seed, bugs lp1731986
-      t=0.000   demo   POST /servers/6f1c…/action              -> 500  snap
-      t=0.000   -      fault raise at cinder.snapshot.create   ok      fail-2nd
+      t=0.000   demo   snap      -> 500  POST /servers/db/action
+      t=0.000   -      fail-2nd  ok      fault raise at cinder.snapshot.create
     expectations
       ok    step snap: status 500
       FAIL  bugs/lp1731986.yaml:40: invariant no_frozen_guest
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.views.names import Names
 from fakecloud.views.timeline import timeline
 
 
@@ -42,13 +43,17 @@ def header(result: Any) -> str:
 
 
 def steps_text(result: Any) -> str:
-    """One line per step: start time, actor, what it did, the answer, its name."""
+    """One line per step: start time, actor, its name, the answer, then what it did (whole,
+    with the scenario's names for the ids in it)."""
+    names = Names.from_events(result.trace)
     lines = []
     ordered = sorted(result.steps, key=lambda r: (r.started is None, r.started or 0.0))
+    width = max((len(r.name) for r in ordered), default=0)
     for r in ordered:
         when = f"t={r.started:<9.3f}" if r.ran else "t=-        "
-        what = r.what if len(r.what) <= 60 else r.what[:59] + "…"
-        lines.append(f"  {when} {r.actor or '-':<8} {what:<60} {_answer(r):<6} {r.name}")
+        lines.append(
+            f"  {when} {r.actor or '-':<8} {r.name:<{width}}  {_answer(r):<6} {names.text(r.what)}"
+        )
         if r.error:
             lines.append(f"{'':14}error: {r.error}")
     return "\n".join(lines)
@@ -84,6 +89,9 @@ def render(result: Any, trace_tail: int = 0) -> str:
     """The whole report; with `trace_tail`, the last trace events too (for failures)."""
     parts = [header(result), steps_text(result), "expectations", checks_text(result)]
     if trace_tail:
-        parts += [f"last {trace_tail} trace events", timeline(result.trace.tail(trace_tail))]
+        names = Names.from_events(result.trace)
+        events = [e for e in result.trace.tail(trace_tail + 1) if e["kind"] != "scenario.names"]
+        tail = timeline(events[-trace_tail:], names=names, t0=result.t0)
+        parts += [f"last {trace_tail} trace events", tail]
     parts.append(summary(result))
     return "\n".join(p for p in parts if p)

@@ -40,6 +40,7 @@ from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.loader import line_of
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Case, Expect, RequestSpec, Step
+from fakecloud.scenario.names import resource_names
 from fakecloud.scenario.subst import Unresolved, dig, resolve
 from fakecloud.scenario.transport import Transport, Unreachable, infer_service
 from fakecloud.scenario.world import BY_NAME
@@ -240,8 +241,10 @@ class _Run:
             result.checks.append(Check(False, "setup", self.case.file, [str(exc)]))
             for record in result.steps:
                 record.waiting_for = "setup, which failed"
+            self._record_names()
             return result
         self.t0 = result.t0 = cloud.now
+        self._record_start(result)
         try:
             self._begin_chance()
         except ConfigError as exc:
@@ -252,7 +255,37 @@ class _Run:
         result.first_seq, result.names = self.first_seq, self.names
         self._drive(result)
         self._evaluate(result)
+        self._record_names()
         return result
+
+    def _record_start(self, result: CaseResult) -> None:
+        """Mark scenario time zero in the trace, with what the views show of the run."""
+        spec = self.case.cloud
+        self.kernel.trace.emit(
+            "scenario.start",
+            ACTOR,
+            self.case.id,
+            file=self.case.file,
+            case=self.case.id,
+            description=str(_doc_field(self.case.doc, "description") or ""),
+            seed=self.seed,
+            profile=spec.profile,
+            bugs=list(spec.bugs),
+            replay=result.replay_command(),
+        )
+
+    def _record_names(self) -> None:
+        """Write the readable names of what the run touched into the trace (for the views)."""
+        named = {
+            item["id"]: name
+            for kind, items in self.names.items()
+            if kind in BY_NAME and isinstance(items, dict)
+            for name, item in items.items()
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        }
+        self.kernel.trace.emit(
+            "scenario.names", ACTOR, self.case.id, names=resource_names(self.cloud, named)
+        )
 
     def _build_cloud(self) -> Any:
         from fakecloud import Cloud
@@ -883,6 +916,10 @@ class _IndexWatcher:
         if event["seq"] >= self.seq:
             self.done = True
             self.fire(event)
+
+
+def _doc_field(doc: Any, key: str) -> Any:
+    return doc.get(key) if isinstance(doc, dict) else None
 
 
 def _record_from(response: Response) -> StepRecord:

@@ -291,6 +291,7 @@ class IoModel:
             )
             res = Resource(name, capacity, order=len(self.resources))
             self.resources[name] = res
+            self._kernel.trace.emit("io.resource", "io", name, bytes_per_s=capacity)
         return res
 
     def _jitter(self) -> None:

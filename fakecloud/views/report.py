@@ -1,17 +1,44 @@
-"""``fakecloud report``: show a trace (a JSONL file from ``fakecloud run --trace``) as text.
+"""``fakecloud report``: show a run as an HTML page, Perfetto JSON, Mermaid, or text.
 
-fakecloud report out.jsonl --view sequence
+    fakecloud report run.jsonl -o report.html                  # one self-contained page
+    fakecloud report scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml -o report.html
+                                    # one page per case: report-bug_on.html, report-bug_off.html
+    fakecloud report run.jsonl --format perfetto -o run.json    # open in ui.perfetto.dev
+    fakecloud report run.jsonl --format mermaid                 # a sequenceDiagram
+    fakecloud report run.jsonl --view story --width 100         # text: timeline, sequence,
+                                                                #   states, story
+
+The input is a trace (JSON Lines, from ``fakecloud run --trace`` or ``cloud.trace.to_jsonl``)
+or a scenario file, which is run first (``--seed``, ``--case`` as for ``fakecloud run``). The
+format comes from ``--format`` or from the output's suffix (``.html``, ``.json``, ``.mmd``);
+text goes to the terminal. Set-up (everything before a scenario's first step) is folded away:
+the HTML page unfolds it with a switch, the other formats with ``--setup``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
+from pathlib import Path
+from typing import Any
 
-from fakecloud.views.timeline import sequence, state_changes, timeline
+FORMATS = ("text", "html", "perfetto", "mermaid")
+TEXT_VIEWS = ("timeline", "sequence", "states", "story")
+_SUFFIX_FORMAT = {
+    ".html": "html",
+    ".htm": "html",
+    ".json": "perfetto",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+}
+_FORMAT_SUFFIX = {"html": ".html", "perfetto": ".json", "mermaid": ".mmd", "text": ".txt"}
 
-VIEWS = {"timeline": timeline, "sequence": sequence, "states": state_changes}
+
+class ReportError(Exception):
+    """A report cannot be made (bad input file, unknown case): the message says why."""
 
 
 def load_jsonl(path: str) -> list[dict]:
@@ -22,27 +49,199 @@ def load_jsonl(path: str) -> list[dict]:
             if not line.strip():
                 continue
             try:
-                events.append(json.loads(line))
+                event = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SystemExit(f"{path}:{number}: not a JSON trace event ({exc.msg})") from None
+            problem = _event_problem(event)
+            if problem:
+                raise SystemExit(f"{path}:{number}: not a trace event ({problem})")
+            events.append(event)
     return events
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the chosen views of a trace file; the exit status."""
-    p = argparse.ArgumentParser(prog="fakecloud report", description=__doc__.split("\n")[0])
-    p.add_argument("trace", metavar="TRACE.jsonl")
-    p.add_argument("--view", choices=sorted(VIEWS), action="append", help="default: all three")
-    p.add_argument("--kind", action="append", help="timeline: only events of these kinds")
-    args = p.parse_args(argv)
+def _event_problem(event: Any) -> str | None:
+    if not isinstance(event, dict):
+        return f"a JSON {type(event).__name__}, not an object"
+    for key, kind in (("t", (int, float)), ("seq", int), ("kind", str)):
+        if key not in event:
+            return f"no {key!r}"
+        if not isinstance(event[key], kind) or isinstance(event[key], bool):
+            return f"{key!r} is {event[key]!r}"
+    event.setdefault("actor", None)
+    event.setdefault("subject", None)
+    return None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fakecloud report",
+        description="Show a trace or a scenario's run as HTML, Perfetto JSON, Mermaid or text.",
+    )
+    p.add_argument("input", metavar="TRACE.jsonl|SCENARIO.yaml")
+    p.add_argument("-o", "--output", metavar="OUT", help="file to write (one per case: OUT-<case>)")
+    p.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix, else text")
+    p.add_argument("--seed", type=int, help="scenario: the seed (default: the file's)")
+    p.add_argument("--case", action="append", metavar="ID", help="scenario: only this case")
+    p.add_argument(
+        "--view",
+        action="append",
+        metavar="VIEW",
+        help=f"text: {', '.join(TEXT_VIEWS)} (comma list or repeated; default: the first three)",
+    )
+    p.add_argument(
+        "--kind", action="append", metavar="KIND", help="text timeline: only these event kinds"
+    )
+    p.add_argument("--width", type=int, help="text: wrap rows at N columns (never cut them)")
+    p.add_argument("--setup", action="store_true", help="include the set-up (text, mermaid)")
+    return p
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _runs(args: argparse.Namespace) -> list[tuple[str, list[dict]]]:
+    """(case id or "", events) for each run the input gives."""
+    path = args.input
+    if Path(path).suffix in (".yaml", ".yml"):
+        return _scenario_runs(path, args)
+    if args.case or args.seed is not None:
+        raise ReportError("--case and --seed apply to a scenario file, not to a trace")
     try:
-        events = load_jsonl(args.trace)
+        return [("", load_jsonl(path))]
     except OSError as exc:
-        print(f"fakecloud report: cannot read {args.trace}: {exc.strerror}", file=sys.stderr)
+        raise ReportError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _scenario_runs(path: str, args: argparse.Namespace) -> list[tuple[str, list[dict]]]:
+    from fakecloud.scenario.errors import ScenarioError
+    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.runner import run_case
+
+    try:
+        scenario = load(path)
+        cases = scenario.cases
+        if args.case:
+            known = {c.id for c in cases}
+            missing = [c for c in args.case if c not in known]
+            if missing:
+                raise ReportError(f"no case {missing[0]!r} in {path}; cases: {', '.join(known)}")
+            cases = [c for c in cases if c.id in args.case]
+        return [(c.id, list(run_case(c, seed=args.seed).trace)) for c in cases]
+    except ScenarioError as exc:
+        raise ReportError(str(exc)) from None
+
+
+def _out_path(output: str | None, fmt: str, case: str, many: bool) -> Path | None:
+    if output is None:
+        if fmt in ("text", "mermaid"):
+            return None
+        output = "report" + _FORMAT_SUFFIX[fmt]
+    path = Path(output)
+    if many and case:
+        path = path.with_name(f"{path.stem}-{case}{path.suffix}")
+    return path
+
+
+def render(events: list[dict], fmt: str, args: argparse.Namespace) -> str:
+    """The report of one run's events in format `fmt`."""
+    from fakecloud.views.model import read
+
+    run = read(events)
+    if fmt == "html":
+        from fakecloud.views.html import render_html
+
+        return render_html(run)
+    if fmt == "perfetto":
+        from fakecloud.views.perfetto import to_json
+
+        return to_json(run)
+    if fmt == "mermaid":
+        from fakecloud.views.mermaid import sequence_diagram
+
+        return sequence_diagram(run, setup=args.setup)
+    return _text(run, args)
+
+
+def _text(run: Any, args: argparse.Namespace) -> str:
+    from fakecloud.views import timeline as views
+
+    width = args.width
+    if width is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    events = run.events if args.setup else [e for e in run.events if not run.is_setup(e)]
+    chosen = _split(args.view) or ["timeline", "sequence", "states"]
+    parts = []
+    if run.meta.scenario:
+        title = f"{run.meta.title}   seed {run.meta.seed}, profile {run.meta.profile}"
+        parts.append(views.wrap(title, width))
+    folded = len(run.events) - len(events)
+    if folded:
+        note = f"(set-up folded: {folded} events before the first step; --setup shows them)"
+        parts.append(views.wrap(note, width))
+    common = {"t0": run.t0, "width": width}
+    for name in chosen:
+        parts.append(f"== {name} ==")
+        if name == "timeline":
+            kinds = _split(args.kind) or None
+            parts.append(views.timeline(events, kinds, names=run.names, **common))
+        elif name == "sequence":
+            parts.append(views.sequence(events, run.names, **common))
+        elif name == "states":
+            parts.append(views.state_changes(events, run.names, **common))
+        else:
+            parts.append(views.story(events, run.names, **common))
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _emit(text: str) -> bool:
+    """Print `text`; False when the reader has gone (``fakecloud report … | head``)."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python's own advice: point stdout at devnull so the exit does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``fakecloud report``; the exit status (2 for input it cannot read)."""
+    args = _parser().parse_args(argv)
+    bad = [v for v in _split(args.view) if v not in TEXT_VIEWS]
+    if bad:
+        print(
+            f"fakecloud report: unknown view {bad[0]!r}; views: {', '.join(TEXT_VIEWS)}",
+            file=sys.stderr,
+        )
         return 2
-    for name in args.view or ["timeline", "sequence", "states"]:
-        print(f"== {name} ==")
-        view = VIEWS[name]
-        print(view(events, args.kind) if name == "timeline" else view(events))
-        print()
+    if args.width is not None and args.width < 20:
+        print("fakecloud report: --width must be at least 20 columns", file=sys.stderr)
+        return 2
+    fmt = args.format
+    if fmt is None:
+        fmt = (
+            _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+        )
+    try:
+        runs = _runs(args)
+    except ReportError as exc:
+        print(f"fakecloud report: {exc}", file=sys.stderr)
+        return 2
+    many = len(runs) > 1
+    for case, events in runs:
+        body = render(events, fmt, args)
+        path = _out_path(args.output, fmt, case, many)
+        if path is None:
+            if not _emit((f"##### case {case}\n" if many else "") + body):
+                return 0
+            continue
+        try:
+            path.write_text(body, encoding="utf-8")
+        except OSError as exc:
+            print(f"fakecloud report: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"wrote {path} ({fmt}, {len(events)} events)")
     return 0

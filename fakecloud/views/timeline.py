@@ -1,142 +1,287 @@
-"""Render a trace as text a person can follow: a timeline, a call sequence, state changes.
+"""Render a trace as text a person can follow: a timeline, a call sequence, state changes, and
+the story of a run.
 
 >>> print(timeline(cloud.trace))          # every event, one line each, virtual time first
->>> print(sequence(cloud.trace))          # who called whom (API requests and RPC)
+>>> print(sequence(cloud.trace))          # who called whom: user requests, internal REST, RPC
 >>> print(state_changes(cloud.trace))     # per resource: old -> new, with times
+>>> print(story(cloud.trace))             # the milestones as sentences
+
+Every view takes `names` (id → readable name; a scenario trace brings its own) and `t0` (the
+time shown as zero: a scenario's first step), and `width`: a row longer than that is wrapped
+onto indented continuation lines, never cut. ``None`` (the default) leaves rows whole.
+Events without a user (a request with no token) or with missing details are shown as such.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from fakecloud.views import lanes
+from fakecloud.views.model import TRANSFER_NAMES, mb, seconds
+from fakecloud.views.names import Names
 
 Event = dict[str, Any]
 _CORE = ("t", "seq", "kind", "actor", "subject")
 _SKIP_DETAIL = {"traceback"}
 
 
-def _fmt_t(t: float) -> str:
-    return f"{t:10.3f}s"
+def fmt_t(t: float, t0: float = 0.0) -> str:
+    """A virtual time as the views print it: seconds from `t0`, to the millisecond."""
+    return f"{t - t0:10.3f}s"
 
 
-def _details(event: Event, width: int = 70) -> str:
-    parts = [f"{k}={v}" for k, v in event.items() if k not in _CORE and k not in _SKIP_DETAIL]
-    text = " ".join(parts)
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _names(events: list[Event], names: Mapping[str, str] | Names | None) -> Names:
+    if isinstance(names, Names):
+        return names
+    return Names.from_events(events, names)
 
 
-def timeline(events: Iterable[Event], kinds: Iterable[str] | None = None) -> str:
-    """One line per event: virtual time, kind, actor, subject, details."""
+def _row(prefix: str, text: str, width: int | None) -> str:
+    """`prefix` + `text`, wrapped at `width` with the continuation under `text`."""
+    line = prefix + text
+    if width is None or len(line) <= width:
+        return line
+    indent = len(prefix)
+    if width - indent < 24:  # too narrow beside the prefix: the text goes under it
+        indent = min(14, width // 3)
+        parts = textwrap.wrap(text, width - indent, break_on_hyphens=False) or [""]
+        return "\n".join([prefix.rstrip()] + [" " * indent + p for p in parts])
+    parts = textwrap.wrap(text, width - indent, break_on_hyphens=False) or [""]
+    return "\n".join([prefix + parts[0]] + [" " * indent + p for p in parts[1:]])
+
+
+def wrap(text: str, width: int | None) -> str:
+    """A plain paragraph wrapped at `width` (unchanged when `width` is None)."""
+    if width is None or len(text) <= width:
+        return text
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
+
+
+def _details(event: Event, names: Names) -> str:
+    parts = []
+    for key, value in event.items():
+        if key in _CORE or key in _SKIP_DETAIL:
+            continue
+        if key == "names":
+            value = f"{len(value or {})} names"
+        parts.append(f"{key}={'none' if value is None else names.text(value)}")
+    return " ".join(parts)
+
+
+def timeline(
+    events: Iterable[Event],
+    kinds: Iterable[str] | None = None,
+    *,
+    names: Mapping[str, str] | Names | None = None,
+    t0: float = 0.0,
+    width: int | None = None,
+) -> str:
+    """One line per event: time, kind, actor, subject, then every detail (wrapped, not cut)."""
+    evs = list(events)
+    book = _names(evs, names)
     wanted = set(kinds) if kinds else None
     lines = []
-    for e in events:
+    for e in evs:
         if wanted and e["kind"] not in wanted:
             continue
-        lines.append(
-            f"{_fmt_t(e['t'])}  {e['kind']:<13} {e['actor']:<18} {str(e['subject'])[:36]:<36} "
-            f"{_details(e)}"
-        )
+        subject = book.text(e.get("subject"))
+        prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<13} {str(e.get('actor') or '-'):<18} "
+        text = f"{subject}  {_details(e, book)}".rstrip()
+        lines.append(_row(prefix, text, width))
     return "\n".join(lines)
 
 
-def _caller(target: str) -> str:
-    """Who sends RPC messages to `target` in these flows (the bus does not record senders)."""
-    return "cinder-api" if target.startswith("cinder") else "nova-api"
-
-
-def sequence(events: Iterable[Event], aliases: dict[str, str] | None = None) -> str:
-    """The conversation between services: API requests and RPC messages as arrows."""
-    lines = []
-    for e in events:
-        if aliases:
-            e = {**e, "subject": _alias(e["subject"], aliases)}
-        kind = e["kind"]
-        if kind == "api.request":
-            lines.append(
-                f"{_fmt_t(e['t'])}  {e.get('user', 'client'):>14} ──▶ {e['actor']:<14} "
-                f"{e['subject']}"
-            )
-        elif kind == "api.response":
-            lines.append(
-                f"{_fmt_t(e['t'])}  {e.get('user', 'client'):>14} ◀── {e['actor']:<14} "
-                f"{e.get('status')} {e['subject']}"
-            )
-        elif kind in ("rpc.cast", "rpc.call"):
-            arrow = "──▶" if kind == "rpc.call" else "- ▶"
-            lines.append(
-                f"{_fmt_t(e['t'])}  {_caller(e['subject']):>14} {arrow} {e['subject']:<14} "
-                f"{e.get('method')} ({kind[4:]})"
-            )
-        elif kind == "rpc.reply":
-            lines.append(
-                f"{_fmt_t(e['t'])}  {_caller(e['subject']):>14} ◀── {e['subject']:<14} "
-                f"{e.get('method')} reply{'' if e.get('ok') else ' (error)'}"
-            )
-        elif kind in ("io.start", "io.finish"):
-            verb = "starts" if kind == "io.start" else f"done in {e.get('duration_s')}s"
-            lines.append(f"{_fmt_t(e['t'])}  {'':>14}  ⇢  {e.get('label')} {verb}")
-    return "\n".join(lines)
-
-
-def state_changes(events: Iterable[Event], aliases: dict[str, str] | None = None) -> str:
-    """Each resource's state changes in order: `subject field: old -> new @t`."""
-    by_subject: dict[str, list[Event]] = {}
-    for e in events:
-        if e["kind"] == "state":
-            by_subject.setdefault(_alias(e["subject"], aliases or {}), []).append(e)
-    lines = []
-    for subject, changes in by_subject.items():
-        lines.append(f"{changes[0].get('machine', '').split('.')[0]} {subject}")
-        for e in changes:
-            lines.append(
-                f"  {_fmt_t(e['t'])}  {e.get('field', 'status'):<12} {e['old']} → {e['new']}"
-            )
-    return "\n".join(lines)
-
-
-def _alias(value: Any, aliases: dict[str, str]) -> str:
-    text = str(value)
-    for ident, name in aliases.items():
-        text = text.replace(ident, name)
-    return text
-
-
-def _mb(nbytes: Any) -> str:
-    return f"{(nbytes or 0) / 1e6:,.1f} MB"
-
-
-def story_line(e: Event, aliases: dict[str, str] | None = None) -> str | None:
-    """One readable sentence for a milestone event, or None for events a story skips."""
-    aliases = aliases or {}
-    kind, t = e["kind"], _fmt_t(e["t"])
-    subject = _alias(e["subject"], aliases)
-    if kind == "state":
-        return f"{t}  {subject}: {e.get('field', 'status')} {e['old']} → {e['new']}"
+def _message_line(e: Event, book: Names) -> tuple[str, str, str] | None:
+    """(from, arrow + to, what) of a message event, or None for other events."""
+    kind = e["kind"]
+    subject = book.text(e.get("subject"))
     if kind == "api.request":
-        return f"{t}  {e.get('user') or 'client'} → {e['actor']}: {subject}"
+        return e.get("user") or "(no token)", f"──▶ {lanes.of_actor(e['actor'])}", subject
     if kind == "api.response":
-        return f"{t}  {e['actor']} → {e.get('user') or 'client'}: {e.get('status')} ({subject})"
+        return (
+            e.get("user") or "(no token)",
+            f"◀── {lanes.of_actor(e['actor'])}",
+            f"{e.get('status')} {subject}",
+        )
+    if kind == "http.request":
+        return lanes.of_actor(e["actor"]), f"──▶ {e.get('callee')}", f"{e.get('call')} {subject}"
+    if kind == "http.response":
+        status = e.get("status")
+        answer = "no answer" if status is None else str(status)
+        error = f" ({book.text(e['error'])})" if e.get("error") else ""
+        return (
+            lanes.of_actor(e["actor"]),
+            f"◀── {e.get('callee')}",
+            f"{answer} {e.get('call')} {subject}{error}",
+        )
     if kind in ("rpc.cast", "rpc.call"):
-        return f"{t}  RPC {kind[4:]} → {subject}: {e.get('method')}"
+        arrow = "──▶" if kind == "rpc.call" else "- ▶"
+        target = str(e["subject"])
+        sender = lanes.rpc_sender(target, str(e.get("method")))
+        return sender, f"{arrow} {lanes.of_actor(target)}", f"{e.get('method')} ({kind[4:]})"
     if kind == "rpc.reply":
-        return f"{t}  RPC reply ← {subject}: {e.get('method')}"
-    if kind == "io.start":
-        path = " + ".join(e.get("path") or [])
-        return f"{t}  {e.get('label')}: {_mb(e.get('size'))} over {path} starts"
-    if kind == "io.finish":
-        return f"{t}  {e.get('label')}: done in {e.get('duration_s')} s"
-    if kind.startswith("guest."):
-        return f"{t}  guest of {subject}: {kind[6:]}"
-    if kind == "notification":
-        return f"{t}  notification {e.get('event_type', subject)}"
-    if kind == "fault":
-        return f"{t}  FAULT at {subject}: {e.get('rule')}"
-    if kind == "note":
-        return f"{t}  — {e.get('text', subject)} —"
+        target = str(e["subject"])
+        sender = lanes.rpc_sender(target, str(e.get("method")))
+        error = "" if e.get("ok", True) else " (error)"
+        return sender, f"◀── {lanes.of_actor(target)}", f"{e.get('method')} reply{error}"
+    if kind in ("io.start", "io.finish", "io.fail"):
+        label = TRANSFER_NAMES.get(str(e.get("label")), str(e.get("label")))
+        if kind == "io.start":
+            what = f"{label} starts: {mb(e.get('size'))} over {' + '.join(e.get('path') or [])}"
+        elif kind == "io.finish":
+            what = f"{label} done in {seconds(float(e.get('duration_s') or 0))}"
+        else:
+            what = f"{label} FAILED: {e.get('error')}"
+        return "", " ⇢ ", what
     return None
 
 
-def story(events: Iterable[Event], aliases: dict[str, str] | None = None) -> str:
-    """The milestones of a run as sentences, with ids replaced by readable names."""
-    lines = (story_line(e, aliases) for e in events)
-    return "\n".join(line for line in lines if line is not None)
+def sequence(
+    events: Iterable[Event],
+    aliases: Mapping[str, str] | Names | None = None,
+    *,
+    t0: float = 0.0,
+    width: int | None = None,
+) -> str:
+    """The conversation between services: user requests, internal REST calls, RPC, transfers."""
+    evs = list(events)
+    book = _names(evs, aliases)
+    rows = [(e, _message_line(e, book)) for e in evs]
+    rows = [(e, m) for e, m in rows if m is not None]
+    left = max((len(m[0]) for _, m in rows), default=0)
+    mid = max((len(m[1]) for _, m in rows), default=0)
+    lines = []
+    for e, (src, arrow, what) in rows:
+        prefix = f"{fmt_t(e['t'], t0)}  {src:>{left}} {arrow:<{mid}} "
+        lines.append(_row(prefix, what, width))
+    return "\n".join(lines)
+
+
+def state_changes(
+    events: Iterable[Event],
+    aliases: Mapping[str, str] | Names | None = None,
+    *,
+    t0: float = 0.0,
+    width: int | None = None,
+) -> str:
+    """Each resource's state changes in order: `field: old → new` with times."""
+    evs = list(events)
+    book = _names(evs, aliases)
+    by_subject: dict[str, list[Event]] = {}
+    for e in evs:
+        if e["kind"] == "state":
+            by_subject.setdefault(str(e["subject"]), []).append(e)
+    lines = []
+    for subject, changes in by_subject.items():
+        what = str(changes[0].get("machine", "")).split(".")[0]
+        lines.append(f"{what} {book.get(subject)}")
+        for e in changes:
+            prefix = f"  {fmt_t(e['t'], t0)}  {str(e.get('field') or 'status'):<15} "
+            lines.append(_row(prefix, f"{e.get('old')} → {e.get('new')}", width))
+    return "\n".join(lines)
+
+
+def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> str | None:
+    """One readable sentence for a milestone event (no time), or None for events a story skips."""
+    book = aliases if isinstance(aliases, Names) else Names(aliases)
+    kind = e["kind"]
+    subject = book.text(e.get("subject"))
+    if kind == "state":
+        if e.get("machine") == "libvirt.guest.fsfreeze":
+            return None  # guest.freeze / guest.thaw tell it
+        field_ = e.get("field") or "status"
+        return f"{subject}: {field_} {e.get('old')} → {e.get('new')}"
+    if kind == "api.request":
+        return f"{e.get('user') or '(no token)'} → {lanes.of_actor(e['actor'])}: {subject}"
+    if kind == "api.response":
+        who = e.get("user") or "(no token)"
+        return f"{lanes.of_actor(e['actor'])} → {who}: {e.get('status')} ({subject})"
+    if kind == "http.request":
+        caller = lanes.label(lanes.of_actor(e["actor"]))
+        return f"{caller} → {e.get('callee')}: {e.get('call')} ({subject})"
+    if kind == "http.response":
+        status = e.get("status")
+        if status is not None and status < 400:
+            return None  # the request line says it; failures are told
+        answer = "no answer" if status is None else status
+        caller = lanes.label(lanes.of_actor(e["actor"]))
+        error = f": {book.text(e['error'])}" if e.get("error") else ""
+        return f"{e.get('callee')} → {caller}: {answer} to {e.get('call')}{error}"
+    if kind in ("rpc.cast", "rpc.call"):
+        target = lanes.label(lanes.of_actor(e.get("subject")))
+        return f"RPC {kind[4:]} → {target}: {e.get('method')}"
+    if kind == "rpc.reply":
+        target = lanes.label(lanes.of_actor(e.get("subject")))
+        error = "" if e.get("ok", True) else " (an error)"
+        return f"RPC reply ← {target}: {e.get('method')}{error}"
+    if kind in ("rpc.timeout", "rpc.lost"):
+        return f"RPC {kind[4:]}: {e.get('method')} to {e.get('subject')}"
+    if kind == "io.start":
+        label = TRANSFER_NAMES.get(str(e.get("label")), str(e.get("label")))
+        path = " + ".join(e.get("path") or [])
+        return f"{label}: {mb(e.get('size'))} over {path} starts"
+    if kind == "io.finish":
+        label = TRANSFER_NAMES.get(str(e.get("label")), str(e.get("label")))
+        return f"{label}: done in {seconds(float(e.get('duration_s') or 0))}"
+    if kind == "io.fail":
+        return f"{e.get('label')}: FAILED ({book.text(e.get('error'))})"
+    if kind == "guest.freeze":
+        return f"guest of {subject}: filesystems frozen (fsfreeze)"
+    if kind == "guest.thaw":
+        return f"guest of {subject}: filesystems thawed"
+    if kind.startswith("guest."):
+        return f"guest of {subject}: {kind[6:]}"
+    if kind == "notification":
+        return f"notification {e.get('event_type', subject)}"
+    if kind == "fault":
+        return f"FAULT at {subject}: {e.get('rule')}"
+    if kind == "scenario.step":
+        return f"step {e.get('subject')}: {book.text(e.get('what'))}"
+    if kind == "note":
+        return f"— {book.text(e.get('text', subject))} —"
+    if kind in ("api.error", "nova.fault", "cinder.error"):
+        return f"ERROR {kind}: {book.text(e.get('error') or e.get('message'))}"
+    return None
+
+
+def story(
+    events: Iterable[Event],
+    aliases: Mapping[str, str] | Names | None = None,
+    *,
+    t0: float = 0.0,
+    width: int | None = None,
+) -> str:
+    """The milestones of a run as sentences, ids replaced by names; a repeated sentence (a
+    poll) is told once with how many times it happened."""
+    evs = list(events)
+    book = _names(evs, aliases)
+    lines: list[list[Any]] = []  # [t, sentence, count, last t]
+    for e in evs:
+        sentence = story_line(e, book)
+        if sentence is None:
+            continue
+        if lines and lines[-1][1] == sentence:
+            lines[-1][2] += 1
+            lines[-1][3] = e["t"]
+        else:
+            lines.append([e["t"], sentence, 1, e["t"]])
+    out = []
+    for t, sentence, count, last in lines:
+        if count > 1:
+            sentence += f"  (×{count}, until {last - t0:.3f}s)"
+        out.append(_row(f"{fmt_t(t, t0)}  ", sentence, width))
+    return "\n".join(out)
+
+
+def scenario_story(events: Iterable[Event], width: int | None = None) -> str:
+    """The story of a scenario run from its first step (the set-up folded away), on scenario
+    time, with the scenario's names: what ``fakecloud run --story`` prints."""
+    evs = list(events)
+    start = next((e for e in evs if e["kind"] == "scenario.start"), None)
+    t0, first = (start["t"], start["seq"]) if start is not None else (0.0, 0)
+    book = Names.from_events(evs)
+    told = story([e for e in evs if e["seq"] > first], book, t0=t0, width=width)
+    folded = f"(set-up folded: {first} events before the first step)\n" if first else ""
+    return folded + told

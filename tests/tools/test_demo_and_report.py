@@ -39,7 +39,7 @@ def test_demo_runs_are_byte_identical_per_seed():
 
 def test_report_names_a_bad_trace_line(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"t": 0}\nnot json\n')
+    bad.write_text('{"t": 0, "seq": 0, "kind": "note"}\nnot json\n')
     with pytest.raises(SystemExit, match="bad.jsonl:2: not a JSON trace event"):
         cli(["report", str(bad)])
 

@@ -1,0 +1,33 @@
+"""Traces the view tests read: scenario runs from the library, each run once per session."""
+
+from pathlib import Path
+
+import pytest
+
+from fakecloud.scenario.loader import load
+from fakecloud.scenario.runner import run_case
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def run_scenario(path: str, case_id: str):
+    """The result of one case of a library scenario."""
+    return run_case(load(str(SCENARIOS / path)).case(case_id))
+
+
+@pytest.fixture(scope="session")
+def lp_bug_on():
+    """LP #1731986 with the bug: Cinder refuses the second snapshot, the guest stays frozen."""
+    return run_scenario("bugs/lp1731986_thaw_on_snapshot_failure.yaml", "bug_on")
+
+
+@pytest.fixture(scope="session")
+def lp_bug_off():
+    """LP #1731986 fixed: the guest is thawed right after the failure."""
+    return run_scenario("bugs/lp1731986_thaw_on_snapshot_failure.yaml", "bug_off")
+
+
+@pytest.fixture(scope="session")
+def image_online():
+    """A live snapshot of an image-backed server: extract, then upload to Glance."""
+    return run_scenario("flows/image_backed_online.yaml", "seed")

@@ -1,0 +1,157 @@
+"""`fakecloud report`: HTML, Perfetto, Mermaid and text, from a trace file or a scenario."""
+
+import json
+import re
+
+import pytest
+
+from fakecloud.cli import main as cli
+from fakecloud.views.html import render_html
+from fakecloud.views.mermaid import sequence_diagram
+from fakecloud.views.model import read
+from fakecloud.views.perfetto import chrome_trace
+
+from tests.views.conftest import SCENARIOS
+
+LP = str(SCENARIOS / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml")
+
+
+@pytest.fixture(scope="module")
+def bug_on_html(lp_bug_on):
+    return render_html(read(lp_bug_on.trace))
+
+
+def _visible_svg_text(html: str) -> str:
+    """The text an HTML report's pictures show (not their hovers, not the table's data)."""
+    svgs = "".join(re.findall(r"<svg.*?</svg>", html, re.S))
+    return "\n".join(re.findall(r">([^<]+)<", re.sub(r"<title>.*?</title>", "", svgs, flags=re.S)))
+
+
+def test_the_html_page_is_self_contained(bug_on_html):
+    assert bug_on_html.startswith("<!DOCTYPE html>")
+    assert "default-src 'none'" in bug_on_html  # the browser may fetch nothing at all
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", bug_on_html)
+    assert "<link" not in bug_on_html and "@import" not in bug_on_html
+    assert "url(" not in bug_on_html.split("</style>")[0]
+
+
+def test_the_html_page_shows_lanes_phases_failures_and_the_replay(bug_on_html, lp_bug_on):
+    lanes = re.findall(r'data-lane="([^"]+)"', bug_on_html)
+    assert {"client", "nova-api", "nova-compute:cmp-1", "cinder-volume:lvmdriver-1"} <= set(lanes)
+    shown = _visible_svg_text(bug_on_html)
+    assert "guest db" in shown.splitlines()
+    assert "frozen — never thawed" in shown
+    assert "413 from cinder-api: create_snapshot_force" in shown
+    assert "create_snapshot_force: POST /v3/demo/snapshots" in shown  # the sequence's arrow
+    assert 'class="message message-response failed"' in bug_on_html
+    assert lp_bug_on.replay_command() in bug_on_html
+    assert "What failed" in bug_on_html
+
+
+def test_names_replace_ids_and_the_id_is_on_hover(bug_on_html, lp_bug_on):
+    server_id = lp_bug_on.names["servers"]["db"]["id"]
+    assert server_id not in _visible_svg_text(bug_on_html)
+    assert f"id {server_id}" in bug_on_html  # in the hovers
+
+
+def test_the_trace_table_carries_every_event_with_scenario_time(bug_on_html, lp_bug_on):
+    data = re.search(
+        r'<script type="application/json" id="trace-data">(.*?)</script>', bug_on_html, re.S
+    ).group(1)
+    rows = json.loads(data)
+    assert len(rows) == len(lp_bug_on.trace)
+    start = next(r for r in rows if r[2] == "scenario.start")
+    assert start[1] == 0.0 and start[7] == 0  # time zero, not set-up
+    assert rows[0][7] == 1 and rows[0][1] < 0  # set-up happened before time zero
+    assert any(r[8] for r in rows if r[2] == "http.response")  # the 413 is flagged
+
+
+def test_a_scenario_with_two_cases_gives_one_page_per_case(tmp_path, capsys):
+    out = tmp_path / "report.html"
+    assert cli(["report", LP, "-o", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "report-bug_off.html",
+        "report-bug_on.html",
+    ]
+    assert "wrote" in capsys.readouterr().out
+    assert cli(["report", LP, "--case", "bug_off", "-o", str(out)]) == 0
+    assert out.exists() and "frozen" in out.read_text()
+
+
+def test_perfetto_json_pairs_every_slice_and_names_every_thread(lp_bug_off):
+    doc = chrome_trace(read(lp_bug_off.trace))
+    events = doc["traceEvents"]
+    opened = {(e["cat"], e["id"]) for e in events if e["ph"] == "b"}
+    closed = {(e["cat"], e["id"]) for e in events if e["ph"] == "e"}
+    assert opened == closed and opened
+    threads = {e["args"]["name"] for e in events if e.get("name") == "thread_name"}
+    assert {"nova-api", "guest db", "cinder-volume lvmdriver-1"} <= threads
+    assert all(e["ts"] >= 0 for e in events if "ts" in e)
+    frozen = [e for e in events if e["ph"] == "b" and e["cat"] == "frozen"]
+    assert frozen[-1]["name"].startswith("frozen ") and frozen[-1]["name"].endswith(" ms")
+    assert doc["metadata"]["replay"].endswith("--case bug_off --seed 0")
+
+
+def test_mermaid_is_a_sequence_diagram_with_the_failure_marked(lp_bug_on):
+    text = sequence_diagram(read(lp_bug_on.trace))
+    lines = text.splitlines()
+    assert lines[0] == "sequenceDiagram"
+    assert "    participant nova_api as nova-api" in lines
+    refused = next(line for line in lines if "✗ 413" in line)
+    assert refused.startswith("    cinder_api-->>nova_api: [0.188] ✗ 413 SnapshotLimitExceeded")
+    assert all(";" not in line.split(": ", 1)[-1] for line in lines if "->>" in line)
+
+
+def test_text_views_wrap_at_the_width_and_never_cut(tmp_path, capsys, lp_bug_on):
+    trace = tmp_path / "run.jsonl"
+    lp_bug_on.trace.to_jsonl(str(trace))
+    assert cli(["report", str(trace), "--view", "timeline,sequence", "--width", "60"]) == 0
+    wrapped = capsys.readouterr().out
+    assert "…" not in wrapped
+    assert max(len(line) for line in wrapped.splitlines()) <= 60
+    assert cli(["report", str(trace), "--view", "sequence"]) == 0
+    whole = capsys.readouterr().out
+    refused = next(line for line in whole.splitlines() if "413" in line)
+    assert refused.split()[-1] in wrapped and "exceeded)" in refused
+    assert "== sequence ==" in whole and "/v3/demo/snapshots" in whole
+
+
+def test_run_story_tells_a_passing_run_on_one_clock(capsys):
+    path = str(SCENARIOS / "flows" / "volume_backed_online.yaml")
+    assert cli(["run", path, "--case", "seed", "--story"]) == 0
+    out = capsys.readouterr().out
+    story = out.split("story (scenario time)\n", 1)[1]
+    lines = story.splitlines()
+    assert lines[1] == "     0.000s  step snap: POST /servers/db/action"
+    assert "  t=0.000     demo     snap  -> 202 POST /servers/db/action" in out
+    assert any("guest of db: filesystems frozen" in line for line in lines)
+    assert any("get_snapshot (GET /v3/demo/snapshots/db/vda@db-snap)" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.jsonl"], "cannot read missing.jsonl"),
+        ([LP, "--case", "nope"], "no case 'nope'"),
+        (["x.jsonl", "--case", "a"], "--case and --seed apply to a scenario file"),
+        (["x.jsonl", "--view", "pictures"], "unknown view 'pictures'"),
+        (["x.jsonl", "--width", "5"], "--width must be at least 20"),
+    ],
+)
+def test_bad_input_is_a_clear_error(args, message, capsys):
+    assert cli(["report", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_line_that_is_not_a_trace_event_is_named(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"t": 0, "seq": 0, "kind": "note"}\n{"t": 1}\nnot json\n')
+    with pytest.raises(SystemExit, match=r"bad.jsonl:2: not a trace event \(no 'seq'\)"):
+        cli(["report", str(bad)])
+
+
+def test_the_same_run_gives_the_same_page_byte_for_byte(lp_bug_on):
+    from tests.views.conftest import run_scenario
+
+    again = run_scenario("bugs/lp1731986_thaw_on_snapshot_failure.yaml", "bug_on")
+    assert render_html(read(again.trace)) == render_html(read(lp_bug_on.trace))

@@ -1,0 +1,95 @@
+"""A trace read for the pictures: lanes, phases with their durations, markers, messages, names."""
+
+from fakecloud.scenario.names import resource_names
+from fakecloud.views.model import read
+
+
+def _bar(run, kind):
+    return [b for b in run.bars if b.kind == kind and not b.setup]
+
+
+def test_time_zero_is_the_scenarios_first_step_and_setup_is_marked(lp_bug_off):
+    run = read(lp_bug_off.trace)
+    assert run.t0 == lp_bug_off.t0 > 10
+    assert run.meta.scenario == lp_bug_off.case.file
+    assert run.meta.scenario.endswith("scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml")
+    assert (run.meta.case, run.meta.seed, run.meta.profile) == ("bug_off", 0, "seed")
+    assert run.meta.replay == f"fakecloud run {lp_bug_off.case.file} --case bug_off --seed 0"
+    (step,) = [m for m in run.markers if m.kind == "step"]
+    assert (step.t, step.label, step.setup) == (0.0, "step snap", False)
+    assert any(m.setup for m in run.messages)  # the boot is there, folded
+
+
+def test_the_frozen_window_and_the_phases_around_it(lp_bug_off, lp_bug_on):
+    run = read(lp_bug_off.trace)
+    (quiesce,) = _bar(run, "quiesce")
+    (frozen,) = _bar(run, "frozen")
+    (thaw,) = _bar(run, "thaw")
+    assert quiesce.lane == frozen.lane == thaw.lane == "guest:cmp-1:" + frozen.ids[0]
+    assert quiesce.end == frozen.start and frozen.end == thaw.start
+    freeze = lp_bug_off.trace.first(kind="guest.freeze")
+    thawed = lp_bug_off.trace.first(kind="guest.thaw")
+    frozen_ms = round((thawed["t"] - freeze["t"]) * 1000)
+    assert frozen.label == f"frozen {frozen_ms} ms" and not frozen.failed
+    (snapshot,) = _bar(run, "snapshot")
+    assert snapshot.label == "db/vda@db-snap creating"
+    assert snapshot.lane == "cinder-volume:lvmdriver-1"
+    (never,) = _bar(read(lp_bug_on.trace), "frozen")
+    assert never.label == "frozen — never thawed" and never.failed
+
+
+def test_lanes_are_the_actors_in_the_order_a_request_crosses_them(lp_bug_on):
+    run = read(lp_bug_on.trace)
+    guest = next(lane for lane in run.lanes if lane.startswith("guest:"))
+    assert run.lanes == [
+        "client",
+        "nova-api",
+        "nova-conductor",
+        "nova-compute:cmp-1",
+        guest,
+        "cinder-api",
+        "cinder-scheduler",
+        "cinder-volume:lvmdriver-1",
+        "glance-api",
+    ]
+    assert run.lane_label(guest) == "guest db"
+
+
+def test_failures_are_markers_and_red_messages(lp_bug_on):
+    run = read(lp_bug_on.trace)
+    failures = [(m.lane, m.label) for m in run.markers if m.failed and not m.setup]
+    assert failures == [
+        ("nova-api", "413 from cinder-api: create_snapshot_force"),
+        ("nova-api", "403 POST /v2.1/servers/db/action"),
+    ]
+    (refused,) = [m for m in run.messages if m.failed and m.src == "cinder-api"]
+    assert refused.dst == "nova-api" and refused.label.startswith("413 SnapshotLimitExceeded")
+
+
+def test_transfers_are_bars_with_size_and_rate(image_online):
+    run = read(image_online.trace)
+    transfers = [(b.lane, b.label) for b in _bar(run, "transfer")]
+    assert transfers == [
+        ("nova-compute:cmp-1", "extract (blockRebase) 100.0 MB @ 100.0 MB/s"),
+        ("nova-compute:cmp-1", "extract (qemu-img convert) 100.0 MB @ 100.0 MB/s"),
+        ("nova-compute:cmp-1", "upload to Glance 100.0 MB @ 100.0 MB/s"),
+        ("glance-store", "upload to Glance 100.0 MB @ 100.0 MB/s"),
+    ]
+    task_states = [m.label for m in run.markers if "task_state" in m.label and not m.setup]
+    assert task_states[0] == "web task_state=image_snapshot_pending"
+    assert task_states[-1] == "web task_state=none"
+
+
+def test_a_scenario_names_what_it_made_after_what_it_belongs_to(lp_bug_on):
+    names = resource_names(lp_bug_on.cloud, {})
+    named = sorted(n for n in names.values() if n.startswith("db"))
+    assert named == [
+        "db",
+        "db/vda",
+        "db/vda attachment",
+        "db/vda@db-snap",
+        "db/vdb",
+        "db/vdb attachment",
+    ]
+    recorded = lp_bug_on.trace.filter(kind="scenario.names")[-1]["names"]
+    assert recorded[lp_bug_on.names["servers"]["db"]["id"]] == "db"
