@@ -10,7 +10,6 @@ from fakecloud.views.html import render_html
 from fakecloud.views.mermaid import sequence_diagram
 from fakecloud.views.model import read
 from fakecloud.views.perfetto import chrome_trace
-
 from tests.views.conftest import SCENARIOS
 
 LP = str(SCENARIOS / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml")
