@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import direct  # noqa: E402
+import explore_seeds  # noqa: E402
 import floor  # noqa: E402
 import sdk  # noqa: E402
 import state_copies  # noqa: E402
@@ -62,6 +63,10 @@ def _state(quick: bool) -> list[Result]:
     return [state_copies.fork(quick), *state_copies.save_load(quick)]
 
 
+def _explore(quick: bool) -> list[Result]:
+    return [explore_seeds.seeds_per_core(quick), explore_seeds.two_workers(quick)]
+
+
 STORM_SIZES: list[int] = []
 
 
@@ -75,6 +80,7 @@ GROUPS: dict[str, Callable[[bool], list[Result]]] = {
     "floor": _floor,
     "state": _state,
     "storm": _storm,
+    "explore": _explore,
 }
 
 
