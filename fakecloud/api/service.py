@@ -7,13 +7,14 @@ headers and stamps request ids. A handler that is a generator takes virtual time
 then returns a generator too, and `call` drives it on the kernel's clock.
 
 An exception that is not an `HttpError` is a fakecloud bug, or a place where real OpenStack
-also answers 500: it becomes the service's 500 body and an ``api.error`` trace event.
+also answers 500: it becomes the service's 500 body and an ``api.error`` trace event holding
+the error's class and message only (never file paths or traceback text, which differ between
+installs and would make one seed give other trace bytes).
 """
 
 from __future__ import annotations
 
 import inspect
-import traceback
 from collections.abc import Generator
 from typing import Any
 
@@ -102,7 +103,6 @@ class ApiService:
             self.name,
             f"{req.method} {req.path}",
             error=f"{type(exc).__name__}: {exc}",
-            traceback=traceback.format_exception(exc)[-3:],
         )
         return self.render_fault(self.unexpected(exc))
 

@@ -16,6 +16,7 @@ Every mistake is a `Problem` (file, line, field, what was expected), gathered in
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,13 @@ def _construct_list(loader: _Loader, node: yaml.SequenceNode):
         out.append(loader.construct_object(item, deep=True))
         out.item_lines.append(item.start_mark.line + 1)
 
+
+# YAML 1.2 floats: ``1e300`` and ``5E-3`` are numbers (PyYAML's YAML 1.1 wants a dot).
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
@@ -218,6 +226,8 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     hint = schema.get("x-hint", "") if isinstance(schema, dict) else ""
     hint = f" ({hint})" if hint else ""
     if kind == "type":
+        if isinstance(value, float) and not math.isfinite(value):
+            return path, f"expected a finite number, got {_got(value)}{hint}"
         return path, f"expected {_expected_types(error.validator_value)}, got {_got(value)}{hint}"
     if kind == "additionalProperties" and isinstance(value, dict):
         known = list(schema.get("properties", {}))
@@ -253,7 +263,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
         word = "at least" if kind == "minimum" else "more than"
         return path, f"expected a number {word} {bound}, got {_got(value)}"
     if kind == "maximum":
-        return path, f"expected a number at most {error.validator_value}, got {_got(value)}"
+        return path, f"expected a number at most {error.validator_value:g}, got {_got(value)}"
     if kind == "minItems":
         return path, f"expected at least {error.validator_value} item(s), got {len(value)}"
     if kind == "minProperties":
@@ -273,7 +283,21 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     return path, error.message
 
 
-_VALIDATORS: dict[int, tuple[dict, jsonschema.Draft202012Validator]] = {}
+def _is_finite_number(checker: Any, value: Any) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and (isinstance(value, int) or math.isfinite(value))
+    )
+
+
+#: Draft 2020-12, where NaN and the infinities are not numbers (they would poison the clock).
+FiniteValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("number", _is_finite_number),
+)
+
+_VALIDATORS: dict[int, tuple[dict, Any]] = {}
 
 
 def schema_problems(data: Any, schema: dict, filename: str, root: Any = None) -> list[Problem]:
@@ -283,7 +307,7 @@ def schema_problems(data: Any, schema: dict, filename: str, root: Any = None) ->
     if cached is not None and cached[0] is schema:
         validator = cached[1]
     else:
-        validator = jsonschema.Draft202012Validator(schema)
+        validator = FiniteValidator(schema)
         _VALIDATORS[id(schema)] = (schema, validator)
     problems = []
     for error in validator.iter_errors(data):
@@ -313,10 +337,27 @@ def load(path: str | Path, root_dir: str | Path | None = None):
     path = Path(path)
     shown = _display_name(path, root_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioError([Problem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
-    return expand(read_yaml(text, shown), shown, path)
+    return expand(read_yaml(decode(raw, shown), shown), shown, path)
+
+
+def decode(raw: bytes, filename: str) -> str:
+    """A scenario file's bytes as text; `ScenarioError` at the line of the first byte that is
+    not UTF-8, or of the first NUL (a binary file)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        byte = raw[exc.start : exc.start + 1].hex()
+        message = f"not UTF-8 text (byte 0x{byte}): a scenario file is UTF-8 YAML"
+        raise ScenarioError([Problem(filename, line, "", message)]) from None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        message = "a NUL character: this looks like a binary file, not YAML"
+        raise ScenarioError([Problem(filename, line, "", message)])
+    return text
 
 
 def loads(text: str, filename: str = "<scenario>"):

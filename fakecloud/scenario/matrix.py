@@ -13,7 +13,8 @@ matrix values in the order written, then the case name. A file with neither has 
 ``default``. Every ``${param}`` (and ``${var}`` from `vars:`) is substituted in each case; a
 value that is exactly ``${param}`` keeps its type, so ``profile: ${profile}`` and
 ``at: ${delay}`` both work. A parameter the file never uses is an error, so a matrix never
-silently runs the same case twice.
+silently runs the same case twice. A file expands to at most `MAX_CASES` (2000) cases,
+counted before ``exclude``; a larger matrix is refused before anything is built.
 
 A case overrides the file by deep merge: mappings merge key by key, lists and plain values
 replace, ``null`` removes a key. Under ``steps:`` a case gives either a new list, or a mapping
@@ -32,6 +33,8 @@ from fakecloud.scenario.schema import case_schema, scenario_schema
 from fakecloud.scenario.subst import Unresolved, bind, dig, refs
 
 _SCHEMAS: dict[str, dict] = {}
+#: The most cases one file may expand to (matrix cells times named cases, before exclude).
+MAX_CASES = 2000
 
 
 def _schema(kind: str) -> dict:
@@ -56,15 +59,20 @@ def expand(doc: Any, filename: str, path: Path | None):
     vars_ = dict(doc.get("vars") or {})
     matrix = doc.get("matrix") or YamlMap()
     params = {k: v for k, v in matrix.items() if k != "exclude"}
-    cells = _cells(params, matrix.get("exclude") or [])
     case_docs = doc.get("cases") or {}
+    # Both checks come before any case is built: a huge matrix is refused, not expanded.
+    problems = _unused_params(doc, params, filename) + _too_many_cases(
+        doc, params, len(case_docs), filename
+    )
+    if problems:
+        raise ScenarioError(problems)
+    cells = _cells(params, matrix.get("exclude") or [])
     base = YamlMap(line=doc.line)
     base.key_lines = dict(doc.key_lines)
     for key, value in doc.items():
         if key not in ("matrix", "cases", "vars"):
             base[key] = value
 
-    problems = _unused_params(doc, params, filename)
     cases = []
     seen_problems: set = set()
     for case_name in list(case_docs) or [None]:
@@ -147,6 +155,25 @@ def _cells(params: dict[str, list], exclude: list[dict]) -> list[dict[str, Any]]
             continue
         cells.append(cell)
     return cells or ([{}] if not keys else [])
+
+
+def _too_many_cases(doc: dict, params: dict, n_cases: int, filename: str) -> list[Problem]:
+    """The size cap: at most `MAX_CASES` cases (matrix cells times named cases) per file."""
+    count = max(n_cases, 1)
+    for values in params.values():
+        count *= len(values)
+    if count <= MAX_CASES:
+        return []
+    sizes = " x ".join([str(len(v)) for v in params.values()] + ([str(n_cases)] if n_cases else []))
+    return [
+        Problem(
+            filename,
+            line_of(doc, ("matrix",)),
+            "matrix",
+            f"the matrix makes {count} cases ({sizes}, before exclude); at most {MAX_CASES} "
+            f"per file: split the file or shorten the lists",
+        )
+    ]
 
 
 def _unused_params(doc: dict, params: dict, filename: str) -> list[Problem]:

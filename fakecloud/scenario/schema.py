@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fakecloud.bounds import MAX_COUNT, MAX_RATE, MAX_SECONDS
 from fakecloud.profiles import PROFILES, SWITCHES
 from fakecloud.sim.explore import OUTCOME_WORDS
 from fakecloud.sim.faults import ACTIONS
@@ -55,14 +56,22 @@ class _Builder:
             return schema
         return {"anyOf": [schema, {"type": "string", "pattern": REF_PATTERN}]}
 
-    def number(self, doc: str, minimum: float | None = 0, exclusive: bool = False) -> dict:
-        s: dict[str, Any] = {"type": "number", "description": doc}
+    def number(
+        self,
+        doc: str,
+        minimum: float | None = 0,
+        exclusive: bool = False,
+        maximum: float = MAX_SECONDS,
+    ) -> dict:
+        """A finite number (times by default: at most `fakecloud.bounds.MAX_SECONDS`)."""
+        s: dict[str, Any] = {"type": "number", "description": doc, "maximum": maximum}
         if minimum is not None:
             s["exclusiveMinimum" if exclusive else "minimum"] = minimum
         return self.typed(s)
 
-    def integer(self, doc: str, minimum: int | None = 0) -> dict:
-        s: dict[str, Any] = {"type": "integer", "description": doc}
+    def integer(self, doc: str, minimum: int | None = 0, maximum: int = MAX_COUNT) -> dict:
+        """A whole number, at most `fakecloud.bounds.MAX_COUNT` unless given."""
+        s: dict[str, Any] = {"type": "integer", "description": doc, "maximum": maximum}
         if minimum is not None:
             s["minimum"] = minimum
         return self.typed(s)
@@ -189,9 +198,9 @@ class _Builder:
 
     def step_props(self) -> dict:
         rate = {
-            "bytes_per_s": self.number("Throughput in bytes per second."),
-            "mb_per_s": self.number("Throughput in MB (10^6 bytes) per second."),
-            "gbit_per_s": self.number("Throughput in Gbit per second."),
+            "bytes_per_s": self.number("Throughput in bytes per second.", maximum=MAX_RATE),
+            "mb_per_s": self.number("Throughput in MB (10^6 bytes) per second.", maximum=MAX_RATE),
+            "gbit_per_s": self.number("Throughput in Gbit per second.", maximum=MAX_RATE),
         }
         resource = {
             "description": "A resource: the name of an existing one, or {name, <rate>} to "
@@ -257,8 +266,8 @@ class _Builder:
                 {
                     "label": self.string("Label shown in the trace."),
                     "size_bytes": self.integer("Size in bytes."),
-                    "size_mb": self.number("Size in MB (10^6 bytes)."),
-                    "size_gb": self.number("Size in GB (10^9 bytes)."),
+                    "size_mb": self.number("Size in MB (10^6 bytes).", maximum=MAX_RATE),
+                    "size_gb": self.number("Size in GB (10^9 bytes).", maximum=MAX_RATE),
                     "path": {
                         "type": "array",
                         "minItems": 1,

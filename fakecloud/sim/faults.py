@@ -18,9 +18,20 @@ import dataclasses
 from collections.abc import Callable, Generator
 from typing import Any
 
+from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS
+from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
 
 ACTIONS = ("raise", "delay", "stall", "drop")
+#: The numeric fields of a rule and their ranges (virtual seconds, counts, a chance).
+_FIELD_BOUNDS = {
+    "delay_s": SECONDS,
+    "at": SECONDS,
+    "until": SECONDS,
+    "nth": POSITIVE_COUNT,
+    "times": POSITIVE_COUNT,
+    "probability": FRACTION,
+}
 
 
 @dataclasses.dataclass
@@ -76,11 +87,41 @@ class FaultPlan:
             )
         if action == "raise" and fields.get("error") is None:
             raise ConfigError(f"fault at {point!r}: action 'raise' needs an error")
+        self._check_fields(point, fields)
         rule = FaultRule(point, action, **fields)
         self._rules.setdefault(point, []).append(rule)
         if rule.at is not None and rule.at > self._kernel.now:
             self._kernel.at(rule.at, _Announcement(self, rule))
         return rule
+
+    def _check_fields(self, point: str, fields: dict[str, Any]) -> None:
+        """Refuse what would make a rule silently never fire, or fire absurdly: a number out
+        of range, an error name nothing registered, an RPC target that does not exist."""
+        if not isinstance(point, str) or not point:
+            raise ConfigError(f"a fault point is a non-empty name, got {point!r}")
+        for name, bounds in _FIELD_BOUNDS.items():
+            if fields.get(name) is not None:
+                fields[name] = bounds.check(fields[name], f"fault at {point!r}: {name}")
+        match = fields.get("match")
+        if match is not None and not isinstance(match, dict):
+            raise ConfigError(f"fault at {point!r}: match is a mapping, got {match!r}")
+        error = fields.get("error")
+        if isinstance(error, str) and error not in self.error_types:
+            known = ", ".join(sorted(self.error_types)) or "none"
+            raise ConfigError(
+                f"fault at {point!r}: unknown error {error!r}"
+                f"{did_you_mean(error, self.error_types)}; known: {known}"
+            )
+        if point.startswith("rpc.") and match:
+            known_targets = self._kernel.rpc.targets()
+            wanted = match.get("target")
+            for target in wanted if isinstance(wanted, (list, tuple)) else [wanted]:
+                if target is not None and target not in known_targets:
+                    raise ConfigError(
+                        f"fault at {point!r}: unknown RPC target {target!r}"
+                        f"{did_you_mean(str(target), known_targets)}; "
+                        f"known: {', '.join(known_targets)}"
+                    )
 
     def register_error(self, name: str, factory: Callable[..., BaseException]) -> None:
         """Make an error type nameable from scenario files (``error: CinderOverLimit``)."""
@@ -95,6 +136,14 @@ class FaultPlan:
         if point is not None:
             return list(self._rules.get(point, ()))
         return [r for rules in self._rules.values() for r in rules]
+
+    def remove(self, rule: FaultRule) -> None:
+        """Take one rule out of the plan (it will not fire, nor be announced)."""
+        kept = [r for r in self._rules.get(rule.point, ()) if r is not rule]
+        if kept:
+            self._rules[rule.point] = kept
+        else:
+            self._rules.pop(rule.point, None)
 
     def clear(self) -> None:
         """Remove every rule (stalled work stays stalled until released)."""
@@ -210,6 +259,8 @@ class FaultPlan:
         return True
 
     def _announce(self, rule: FaultRule) -> None:
+        if not any(r is rule for r in self._rules.get(rule.point, ())):
+            return  # removed or cleared before its time came
         for callback in self._watchers.get(rule.point, ()):
             callback(rule)
 

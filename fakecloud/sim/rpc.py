@@ -50,6 +50,10 @@ class RpcBus:
         self._endpoints[target] = endpoint
         self._down.discard(target)
 
+    def targets(self) -> list[str]:
+        """Every registered target, sorted (``compute.cmp-1``, ``conductor``, ...)."""
+        return sorted(self._endpoints)
+
     def set_up(self, target: str, up: bool) -> None:
         """Take a target's service down (messages to it are lost) or bring it back."""
         if up:

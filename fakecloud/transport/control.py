@@ -218,7 +218,14 @@ def add_faults(ctx: ControlContext, req: ControlRequest) -> Any:
         if not isinstance(point, str):
             raise ControlError(f"a fault rule needs a point: {rule!r}")
         fields.append((point, given))
-    added = [ctx.cloud.faults.add(point, **given) for point, given in fields]
+    added: list[Any] = []
+    try:
+        for point, given in fields:
+            added.append(ctx.cloud.faults.add(point, **given))
+    except Exception:
+        for rule in added:  # all or nothing: a refused request changes no state
+            ctx.cloud.faults.remove(rule)
+        raise
     return {"rules": rules_document(added)}
 
 

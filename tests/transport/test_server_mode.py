@@ -118,7 +118,7 @@ def test_fault_rules_and_the_trace_through_control_endpoints(server, http):
     base = server.urls["compute"]
     added = http.post(
         f"{base}/fakecloud/faults",
-        json={"point": "demo.point", "error": "SomeError", "nth": 2},
+        json={"point": "demo.point", "error": "LibvirtError", "nth": 2},
         timeout=TIMEOUT,
     )
     assert added.status_code == 201
@@ -129,6 +129,21 @@ def test_fault_rules_and_the_trace_through_control_endpoints(server, http):
     bad = http.post(f"{base}/fakecloud/faults", json={"point": "p", "action": "x"}, timeout=TIMEOUT)
     assert bad.status_code == 400
     assert "fault action 'x'" in bad.json()["error"]["message"]
+    unknown_error = http.post(
+        f"{base}/fakecloud/faults", json={"point": "p", "error": "LibvirtEror"}, timeout=TIMEOUT
+    )
+    assert unknown_error.status_code == 400
+    assert "unknown error 'LibvirtEror' (did you mean 'LibvirtError'?)" in unknown_error.text
+    unknown_target = http.post(
+        f"{base}/fakecloud/faults",
+        json={"point": "rpc.cast", "action": "drop", "match": {"target": "compute.cmp-9"}},
+        timeout=TIMEOUT,
+    )
+    assert unknown_target.status_code == 400
+    assert "unknown RPC target 'compute.cmp-9'" in unknown_target.text
+    assert [r["point"] for r in http.get(f"{base}/fakecloud/faults").json()["rules"]] == [
+        "demo.point"
+    ]
     released = http.post(f"{base}/fakecloud/faults/release", json={"point": "p"}, timeout=TIMEOUT)
     assert released.json() == {"released": 0}
     assert http.delete(f"{base}/fakecloud/faults", timeout=TIMEOUT).json() == {"rules": []}

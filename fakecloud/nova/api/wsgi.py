@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-import traceback
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -204,7 +203,6 @@ class NovaApiService(ApiService):
             self.name,
             f"{req.method} {req.path}",
             error=f"{type(exc).__name__}: {exc}",
-            traceback=traceback.format_exception(exc)[-4:],
         )
         return unexpected_error(exc)
 

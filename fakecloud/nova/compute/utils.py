@@ -8,6 +8,7 @@ admin snapshots another project's server.
 
 from __future__ import annotations
 
+import os
 import traceback as tb
 from collections.abc import Generator
 from typing import Any
@@ -198,8 +199,30 @@ def is_volume_backed_instance(instance: Any, bdms: list[Any]) -> bool:
 
 
 def format_traceback(exc: BaseException) -> str:
-    """The traceback text stored with a fault or an instance-action event."""
-    return "".join(tb.format_exception(type(exc), exc, exc.__traceback__))
+    """The traceback text stored with a fault or an instance-action event.
+
+    Shaped like Python's, but only fakecloud's own frames, each named by its path inside the
+    package: the same run gives the same text on every machine, whatever the install path or
+    the Python and library versions.
+    """
+    lines = ["Traceback (most recent call last):\n"]
+    for frame in tb.extract_tb(exc.__traceback__):
+        where = _package_path(frame.filename)
+        if where is not None:
+            lines.append(f'  File "{where}", line {frame.lineno}, in {frame.name}\n')
+    lines.extend(tb.format_exception_only(type(exc), exc))
+    return "".join(lines)
+
+
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _package_path(filename: str) -> str | None:
+    """``fakecloud/nova/...py`` for a file of this package, else None."""
+    path = os.path.abspath(filename)
+    if not path.startswith(_PACKAGE_ROOT + os.sep):
+        return None
+    return os.path.relpath(path, os.path.dirname(_PACKAGE_ROOT)).replace(os.sep, "/")
 
 
 class EventReporter:

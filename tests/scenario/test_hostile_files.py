@@ -1,0 +1,101 @@
+"""Hostile scenario files get one clear file:line:field error, never a traceback, a hang or
+a memory blow-up: binary and non-UTF-8 files, NaN, infinities and absurd magnitudes where a
+time or a rate goes, out-of-range config, and matrices too large to expand."""
+
+import pytest
+
+from fakecloud.scenario.errors import ScenarioError
+from fakecloud.scenario.loader import load, loads
+from fakecloud.scenario.matrix import MAX_CASES
+from fakecloud.scenario.runner import run_case
+
+
+def problems(text, name="s.yaml"):
+    with pytest.raises(ScenarioError) as caught:
+        loads(text, name)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"name: x\n\xff\xfe\x00", "s.yaml:2: not UTF-8 text (byte 0xff)"),
+        (b"name: x\nsteps: []\n\x00\x00", "s.yaml:3: a NUL character: this looks like a binary"),
+    ],
+    ids=["latin-1-bytes", "nul-bytes"],
+)
+def test_a_binary_or_non_utf8_file_is_named_at_its_line(tmp_path, raw, expected):
+    path = tmp_path / "s.yaml"
+    path.write_bytes(raw)
+    with pytest.raises(ScenarioError) as caught:
+        load(path, root_dir=tmp_path)
+    assert str(caught.value).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "step, expected",
+    [
+        ("wait: .nan", "s.yaml:3: field steps[0].wait: expected seconds"),
+        ("{at: .inf, wait: 1}", "s.yaml:3: field steps[0].at: expected a finite number, got inf"),
+        ("{at: -1, wait: 1}", "s.yaml:3: field steps[0].at: expected a number at least 0, got -1"),
+        (
+            "wait: 1e300",
+            "s.yaml:3: field steps[0].wait: expected a number at most 1e+09, got 1e+300",
+        ),
+        (
+            "{fault: {point: glance.upload, action: delay, delay_s: .nan}}",
+            "s.yaml:3: field steps[0].fault.delay_s: expected a finite number, got nan",
+        ),
+        (
+            "{capacity: {resource: glance.store, mb_per_s: .nan}}",
+            "s.yaml:3: field steps[0].capacity.mb_per_s: expected a finite number, got nan",
+        ),
+    ],
+)
+def test_non_finite_and_absurd_times_and_rates_are_refused_in_steps(step, expected):
+    assert problems(f"name: n\nsteps:\n  - {step}\n")[0].startswith(expected)
+
+
+def run_problems(text):
+    (case,) = loads(text, "s.yaml").cases
+    with pytest.raises(ScenarioError) as caught:
+        run_case(case)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_run_until_and_config_numbers_are_checked_at_their_line():
+    assert problems("name: n\nrun: {until: .nan}\nsteps: [{wait: 1}]\n") == [
+        "s.yaml:2: field run.until: expected a finite number, got nan"
+    ]
+    found = run_problems("name: n\ncloud:\n  config:\n    rpc: {delay_s: -1}\nsteps: [{wait: 1}]\n")
+    assert found == [
+        "s.yaml:4: field cloud.config.rpc.delay_s: config rpc.delay_s: expected a number of "
+        "seconds from 0 to 1e+09, got -1 (negative)"
+    ]
+    found = run_problems(
+        "name: n\ncloud:\n  config:\n    nova: {disk_throughput_mb_per_s: 0}\nsteps: [{wait: 1}]\n"
+    )
+    assert "nova.disk_throughput_mb_per_s: expected a rate above 0" in found[0]
+
+
+def test_yaml_1_2_floats_are_numbers():
+    (case,) = loads("name: n\nsteps:\n  - wait: 1e3\n").cases
+    assert case.steps[0].spec == 1000.0
+
+
+def test_a_matrix_past_the_size_cap_is_refused_before_it_is_built():
+    params = "\n".join(f"  p{i}: [{', '.join(map(str, range(10)))}]" for i in range(20))
+    uses = " ".join(f"${{p{i}}}" for i in range(20))
+    found = problems(f"name: m\ndescription: '{uses}'\nmatrix:\n{params}\nsteps: [{{wait: 1}}]\n")
+    assert found == [
+        f"s.yaml:3: field matrix: the matrix makes {10**20} cases "
+        f"({' x '.join(['10'] * 20)}, before exclude); at most {MAX_CASES} per file: split the "
+        "file or shorten the lists"
+    ]
+
+
+def test_unused_parameters_of_a_huge_matrix_are_reported_at_once():
+    values = "[" + ", ".join(map(str, range(1000))) + "]"
+    found = problems(f"name: m\nmatrix:\n  a: {values}\n  b: {values}\nsteps: [{{wait: 1}}]\n")
+    assert "s.yaml:3: field matrix.a: parameter 'a' is never used" in found[1]
+    assert "s.yaml:4: field matrix.b: parameter 'b' is never used" in found[2]
