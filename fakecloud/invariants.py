@@ -16,6 +16,7 @@ Invariants read services only through their public attributes, and the trace.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -171,9 +172,26 @@ def no_unexpected_500(cloud: Any) -> list[Violation]:
     ]
 
 
+_IMAGE_DELETE = re.compile(r"^DELETE (?:/v2|/v2\.1(?:/[^/]+)?)/images/([^/]+)/?$")
+
+
+def _user_image_delete(cloud: Any, event: dict[str, Any]) -> str | None:
+    """The image id of a user's ``DELETE /v2/images/{id}`` to Glance, or of the same DELETE
+    through Nova's image proxy (``/v2.1[/{project}]/images/{id}``), else None."""
+    users = {
+        getattr(getattr(getattr(cloud, name, None), "api", None), "name", default)
+        for name, default in (("glance", "glance"), ("nova", "nova"))
+    }
+    if event["actor"] not in users:
+        return None
+    found = _IMAGE_DELETE.match(str(event["subject"]))
+    return found.group(1) if found else None
+
+
 @invariant("no_active_snapshot_image_deleted", needs=("glance",))
 def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
-    """No active image was ever deleted except by a user's own ``DELETE /v2/images/{id}``.
+    """No active image was ever deleted except by a user's own ``DELETE /v2/images/{id}``
+    (to Glance, or through Nova's ``/v2.1/images/{id}`` proxy).
 
     Nova's cleanup (``delete_image_on_error``, the instance-gone branch) must only delete
     snapshot images that are not yet active; an active image is a finished snapshot a user may
@@ -184,12 +202,9 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
     out = []
     for e in cloud.trace:
         kind = e["kind"]
-        if kind in ("api.request", "api.response") and e["actor"] == getattr(
-            getattr(cloud.glance, "api", None), "name", "glance"
-        ):
-            method, _, path = str(e["subject"]).partition(" ")
-            if method == "DELETE" and path.rstrip("/").count("/") == 3:
-                image_id = path.rstrip("/").rsplit("/", 1)[1]
+        if kind in ("api.request", "api.response"):
+            image_id = _user_image_delete(cloud, e)
+            if image_id is not None:
                 step = 1 if kind == "api.request" else -1
                 in_flight[image_id] = in_flight.get(image_id, 0) + step
         elif (
@@ -227,6 +242,19 @@ def _is_snapshot_image(image: Any) -> bool:
     return props.get("image_type") in ("snapshot", "backup")
 
 
+def _server_busy(cloud: Any, image: Any) -> bool:
+    """Whether the server the snapshot image is of still has a task under way (a createImage
+    or shelve whose RPC is queued, not yet a process naming the image)."""
+    props = getattr(image, "extra_properties", {}) or {}
+    uuid = props.get("instance_uuid")
+    db = getattr(getattr(cloud, "nova", None), "db", None)
+    instances = getattr(db, "instances", None)
+    if not uuid or instances is None:
+        return False
+    instance = instances.get(str(uuid))
+    return instance is not None and getattr(instance, "task_state", None) is not None
+
+
 def _in_flight(cloud: Any, ident: str) -> bool:
     """Whether simulated work still runs for `ident` (a live process or transfer names it)."""
     if any(ident in name for name in cloud.kernel.running()):
@@ -247,7 +275,7 @@ def no_stuck_snapshot_image(cloud: Any) -> list[Violation]:
     for image in _images(cloud):
         if image.status not in _UNFINISHED_IMAGE or not _is_snapshot_image(image):
             continue
-        if not idle and _in_flight(cloud, image.id):
+        if not idle and (_in_flight(cloud, image.id) or _server_busy(cloud, image)):
             continue
         out.append(
             Violation(

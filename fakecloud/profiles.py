@@ -121,6 +121,18 @@ SWITCHES: dict[str, Switch] = {
             False,
             "fixed in 22.0.0",
         ),
+        Switch(
+            "cinder_snapshot_delete_double_release",
+            "bug: two deletes of one Cinder snapshot accepted while it is deleting (a DELETE "
+            "and an admin os-force_delete, or two force deletes) release its quota twice: "
+            "API.delete_snapshot adds its status condition only when not forcing, and the "
+            "manager's delete_snapshot, serialized by a lock, does not look at the snapshot "
+            "again (cinder/volume/api.py and cinder/volume/manager.py, read in cinder 12.0.10 "
+            "and 29.0.0). Off: the second delete finds the snapshot gone and does nothing.",
+            True,
+            True,
+            "present in Cinder 12.0.10 (Queens) and 29.0.0; no fix released",
+        ),
     ]
 }
 

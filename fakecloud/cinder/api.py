@@ -510,10 +510,8 @@ class CinderApi(ApiService):
         return Response(200, {"volume_type": views.volume_type(vtype, req.context.is_admin)})
 
     def types_default(self, req: Request) -> Response:
-        """``GET /types/default`` (3.62+): the default type."""
-        if not req.microversion >= controllers.DEFAULT_TYPE_OVERRIDES:
-            # Below 3.62 "default" is read as a type name.
-            return self.types_show(req)
+        """``GET /types/default``: the default type, at every microversion
+        (``VolumeTypesController.show`` special-cases the id ``default``, Queens to 29)."""
         vtype = self.cinder.default_type
         return Response(200, {"volume_type": views.volume_type(vtype, req.context.is_admin)})
 
@@ -540,8 +538,10 @@ class CinderApi(ApiService):
         return Response(200, {"quota_set": {"id": target, **body}})
 
     def quotas_defaults(self, req: Request) -> Response:
-        """``GET /os-quota-sets/{tenant}/defaults``."""
+        """``GET /os-quota-sets/{tenant}/defaults``: the show policy, target the named project
+        (``QuotaSetsController.defaults``, Queens to 29)."""
         target = req.params["tenant"]
+        self._policy(req, "volume_extension:quotas:show", target)
         return Response(200, {"quota_set": {"id": target, **self.cinder.quotas.defaults()}})
 
     def quotas_update(self, req: Request) -> Response:

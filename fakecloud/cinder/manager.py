@@ -139,6 +139,17 @@ class VolumeManager:
         self.driver = driver
         self.target = cinder.volume_target(driver.name)
         self.actor = self.target
+        self._held: dict[str, Any] = {}
+
+    def _synchronized(self, key: str) -> Generator:
+        """``@coordination.synchronized(key)``: wait while another process holds `key`, then
+        hold it (give it back with `_release`)."""
+        while key in self._held:
+            yield self._held[key]
+        self._held[key] = self.kernel.env.event()
+
+    def _release(self, key: str) -> None:
+        self._held.pop(key).succeed()
 
     def _fail(self, resource_id: str, op: str, exc: BaseException) -> None:
         self.kernel.trace.emit("cinder.error", self.actor, resource_id, op=op, error=str(exc))
@@ -207,12 +218,29 @@ class VolumeManager:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
 
     def delete_volume(self, volume_id: str, cascade: bool = False) -> Generator:
-        """Delete the volume (its snapshots first when `cascade`), then return its quota."""
+        """Delete the volume (its snapshots first when `cascade`), then return its quota.
+
+        As ``@coordination.synchronized('{volume.id}-delete_volume')`` and ``volume.refresh()``
+        in the real manager: a second delete of the same volume (a DELETE and an
+        ``os-force_delete`` at one instant) waits for the first, then finds the volume gone
+        and returns quietly.
+        """
+        store = self.cinder.store
+        if store.volumes.get(volume_id) is None:
+            return
+        key = f"{volume_id}-delete_volume"
+        yield from self._synchronized(key)
+        try:
+            volume = store.volumes.get(volume_id)  # volume.refresh(): VolumeNotFound → return
+            if volume is not None and volume.status == "deleting":
+                yield from self._delete_volume(volume, cascade)
+        finally:
+            self._release(key)
+
+    def _delete_volume(self, volume: Any, cascade: bool) -> Generator:
         k = self.kernel
         store = self.cinder.store
-        volume = store.volumes.get(volume_id)
-        if volume is None or volume.status != "deleting":
-            return
+        volume_id = volume.id
         try:
             if cascade:
                 for snap in store.volume_snapshots(volume):
@@ -239,7 +267,7 @@ class VolumeManager:
                 ),
             )
         VOLUME_STATUS.move(k, volume, "deleted", actor=self.actor)
-        del store.volumes[volume_id]
+        store.volumes.pop(volume_id, None)
         for attachment in volume.attachments:
             store.attachments.pop(attachment.id, None)
 
@@ -276,12 +304,38 @@ class VolumeManager:
             snap.progress = "100%"
 
     def delete_snapshot(self, snapshot_id: str) -> Generator:
-        """Run the driver's delete; on success return the quota and remove the row."""
-        k = self.kernel
+        """Run the driver's delete; on success return the quota and remove the row.
+
+        Serialized per snapshot (``@coordination.synchronized('{snapshot.id}-delete_snapshot')``).
+        Real Cinder does not look at the snapshot again once it holds the lock: a second delete
+        that was accepted while the first ran (``os-force_delete`` skips the status condition)
+        releases the quota a second time. That is the known-bug switch
+        ``cinder_snapshot_delete_double_release``; with it off, the second delete finds the
+        snapshot gone and returns quietly.
+        """
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
         if snap is None or snap.status != "deleting":
             return
+        key = f"{snapshot_id}-delete_snapshot"
+        yield from self._synchronized(key)
+        try:
+            if (
+                snap.status == "deleted"
+                and self.kernel.switches.cinder_snapshot_delete_double_release
+            ):
+                # The driver finds nothing to delete (LVM: "not found, skipping"); the quota
+                # is reserved and committed again, and the row destroyed again.
+                self._destroy_snapshot(snap)
+            elif store.snapshots.get(snapshot_id) is snap and snap.status == "deleting":
+                yield from self._delete_snapshot(snap)
+        finally:
+            self._release(key)
+
+    def _delete_snapshot(self, snap: Any) -> Generator:
+        k = self.kernel
+        store = self.cinder.store
+        snapshot_id = snap.id
         volume = store.volumes.get(snap.volume_id)
         try:
             yield from k.faults.pause(

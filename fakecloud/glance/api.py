@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.bounds import COUNT
 from fakecloud.api.service import ApiService
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import (
@@ -203,13 +204,23 @@ class GlanceApi(ApiService):
             else:
                 length = h.get("Content-Length")
                 size = int(length) if length is not None else (len(req.body) or None)
+            if size is not None and size < 0:
+                raise ValueError(size)
         except (TypeError, ValueError):
             raise HTTPBadRequest(explanation="Invalid or missing image size in request headers.")
         virtual = h.get("x-fakecloud-virtual-size")
+        if virtual:
+            try:
+                virtual = COUNT.check(int(virtual), "x-fakecloud-virtual-size")
+            except ValueError:
+                raise HTTPBadRequest(
+                    explanation="fakecloud: x-fakecloud-virtual-size must be a whole number of "
+                    f"bytes from 0, got {virtual!r}"
+                ) from None
         common = {
             "link": h.get("x-fakecloud-link"),
             "disk_format": h.get("x-fakecloud-content-format"),
-            "virtual_size": int(virtual) if virtual else None,
+            "virtual_size": virtual or None,
         }
         if req.body and "x-fakecloud-content-id" not in h:
             data = ImageData(len(req.body), content_id="", raw=bytes(req.body), **common)
@@ -357,10 +368,20 @@ class GlanceApi(ApiService):
             )
         if "member" not in body:
             raise HTTPBadRequest(explanation="Member to be added not specified")
-        if not body["member"]:
+        given = body["member"]
+        if not given:
             raise HTTPBadRequest(explanation="Member can't be empty")
-        member = self.glance.members.create(req.context, req.params["image_id"], body["member"])
-        return self._member(member)
+        if isinstance(given, (dict, list)):
+            # Real Glance passes the value on to its database query, which cannot bind a
+            # mapping or a list: glance.common.wsgi.Resource answers HTTPInternalServerError.
+            raise HTTPInternalServerError()
+        # The ``member`` column is a string: a number (or true) is stored as its text, while
+        # the create answer still shows the value as sent (the domain object, not re-read).
+        stored = "1" if given is True else str(given)
+        member = self.glance.members.create(req.context, req.params["image_id"], stored)
+        response = self._member(member)
+        response.body["member_id"] = given
+        return response
 
     def show_member(self, req: Request) -> Response:
         """``GET /v2/images/{id}/members/{member}``."""

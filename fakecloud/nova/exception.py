@@ -380,3 +380,9 @@ class InvalidBDMVolumeNotBootable(InvalidBDM):
     """Nova's ``InvalidBDMVolumeNotBootable``."""
 
     msg_fmt = "Block Device %(id)s is not bootable."
+
+
+class MetadataLimitExceeded(OverQuota):
+    """Nova's ``MetadataLimitExceeded`` (an ``OverQuota``: 403 from the servers API)."""
+
+    msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"

@@ -11,8 +11,40 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova.api import views
+from fakecloud.nova import exception
+from fakecloud.nova.api import schemas, views
 from fakecloud.nova.policies import INSTANCE_ACTIONS
+
+#: 2.58 pages by limit and marker and filters by changes-since; 2.66 adds changes-before.
+PAGING = "2.58"
+CHANGES_BEFORE = "2.66"
+
+#: ``schemas/instance_actions.py``: ``index_query_v258`` and ``index_query_v266``.
+_INDEX_QUERY = {
+    "type": "object",
+    "properties": {
+        "limit": schemas.single_param(schemas.non_negative_integer),
+        "marker": schemas.single_param({"type": "string"}),
+        "changes-since": schemas.single_param({"type": "string", "format": "date-time"}),
+    },
+    "additionalProperties": False,
+}
+_INDEX_QUERY_V266 = {
+    **_INDEX_QUERY,
+    "properties": {
+        **_INDEX_QUERY["properties"],
+        "changes-before": schemas.single_param({"type": "string", "format": "date-time"}),
+    },
+}
+_VALIDATORS: dict[str, Any] = {}
+
+
+def _query_validator(version: Any) -> Any:
+    key = "v266" if version >= CHANGES_BEFORE else "v258"
+    if key not in _VALIDATORS:
+        schema = _INDEX_QUERY_V266 if key == "v266" else _INDEX_QUERY
+        _VALIDATORS[key] = schemas.QueryValidator(schema)
+    return _VALIDATORS[key]
 
 
 class InstanceActionsController:
@@ -35,18 +67,47 @@ class InstanceActionsController:
         self.nova.policy.authorize(ctx, INSTANCE_ACTIONS % "list", target)
         actions = self.nova.db.actions_of(instance.uuid)
         version = req.microversion
-        if version >= "2.58":
-            marker = req.arg("marker")
-            if marker:
-                ids = [a.request_id for a in actions]
-                if marker not in ids:
-                    raise HttpError(400, f"Marker {marker} could not be found.")
-                actions = actions[ids.index(marker) + 1 :]
-            limit = req.arg("limit")
-            if limit is not None:
-                actions = actions[: max(0, int(limit))]
+        if version >= PAGING:
+            actions = self._page(req, actions)
         items = [views.instance_action(self.fmt, a, version) for a in actions]
         return Response(200, {"instanceActions": items})
+
+    def _page(self, req: Request, actions: list[Any]) -> list[Any]:
+        """2.58+: the query schema, the changes-since/-before window, then marker and limit
+        (``common.get_limit_and_marker``: at most ``max_limit``)."""
+        try:
+            _query_validator(req.microversion).validate(req.query)
+        except exception.ValidationError as exc:
+            raise HttpError(400, exc.format_message()) from None
+        since = (
+            schemas.parse_isotime(req.arg("changes-since") or "")
+            if "changes-since" in (req.query)
+            else None
+        )
+        before = (
+            schemas.parse_isotime(req.arg("changes-before") or "")
+            if "changes-before" in (req.query)
+            else None
+        )
+        if since is not None and before is not None and before < since:
+            raise HttpError(
+                400, "The value of changes-since must be less than or equal to changes-before."
+            )
+        wall = self.nova.kernel.clock.wall_time
+        if since is not None:
+            actions = [a for a in actions if wall(a.updated_at) >= since]
+        if before is not None:
+            actions = [a for a in actions if wall(a.updated_at) <= before]
+        marker = req.arg("marker")
+        if marker:
+            ids = [a.request_id for a in actions]
+            if marker not in ids:
+                raise HttpError(400, f"Marker {marker} could not be found.")
+            actions = actions[ids.index(marker) + 1 :]
+        limit = req.arg("limit")
+        max_limit = getattr(self.nova.config, "max_limit", 1000)
+        count = max_limit if limit is None else min(int(limit), max_limit)
+        return actions[:count]
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}/os-instance-actions/{request_id}``."""

@@ -15,6 +15,7 @@ trailing newline is tolerated.
 from __future__ import annotations
 
 import copy
+import datetime
 import re
 import unicodedata
 import uuid
@@ -60,6 +61,24 @@ def _validate_name(instance: Any) -> bool:
     if isinstance(instance, str) and valid_name(instance):
         return True
     raise exception.InvalidName(reason=NAME_REASON)
+
+
+@_FORMAT_CHECKER.checks("date-time")
+def _validate_datetime(instance: Any) -> bool:
+    """``_validate_datetime_format``: what ``timeutils.parse_isotime`` reads."""
+    return not isinstance(instance, str) or parse_isotime(instance) is not None
+
+
+def parse_isotime(text: str) -> datetime.datetime | None:
+    """An ISO 8601 time as naive UTC (``timeutils.parse_isotime`` + ``normalize_time``), or
+    None if `text` is not one."""
+    try:
+        value = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value
 
 
 @_FORMAT_CHECKER.checks("uuid")
@@ -173,6 +192,13 @@ positive_integer = {
     "minimum": 1,
     "minLength": 1,
 }
+
+
+def single_param(schema: dict[str, Any]) -> dict[str, Any]:
+    """``parameter_types.single_param``: a query parameter given at most once."""
+    return {"type": "array", "items": schema, "maxItems": 1}
+
+
 non_negative_integer = {
     "type": ["integer", "string"],
     "pattern": "^[0-9]*$",

@@ -462,6 +462,7 @@ class API:
             raise exception.InvalidBDMBootSequence()
         volume_backed = root["destination_type"] == "volume"
         boot_meta = yield from self._validate_bdms(context, bdms, image_meta)
+        self._check_metadata_properties_quota(options.get("metadata"))
         if not volume_backed and image_meta is not None and flavor.root_gb:
             root_bytes = flavor.root_gb * GiB
             image_size = int(image_meta.get("size") or 0)
@@ -520,6 +521,15 @@ class API:
             name=f"nova-conductor build {uuid}",
         )
         return instance
+
+    def _check_metadata_properties_quota(self, metadata: Any) -> None:
+        """``_check_metadata_properties_quota``: the ``[quota] metadata_items`` limit on a new
+        server's metadata (in ``_checks_for_create_and_rebuild``, after the BDMs are merged)."""
+        if not metadata or self.config.quota_driver == "NoopQuotaDriver":
+            return
+        allowed = self.config.quota_metadata_items
+        if 0 <= allowed < len(metadata):
+            raise exception.MetadataLimitExceeded(allowed=allowed)
 
     def _check_quota(self, context: Any, flavor: Any) -> None:
         cfg = self.config
