@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.bounds import COUNT
 from fakecloud.api.service import ApiService
+from fakecloud.bounds import COUNT
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import (
     GlanceHttpError,
