@@ -244,7 +244,7 @@ class _Run:
             self._record_names()
             return result
         self.t0 = result.t0 = cloud.now
-        self._record_start(result)
+        self._record_start()
         try:
             self._begin_chance()
         except ConfigError as exc:
@@ -258,20 +258,17 @@ class _Run:
         self._record_names()
         return result
 
-    def _record_start(self, result: CaseResult) -> None:
-        """Mark scenario time zero in the trace, with what the views show of the run."""
+    def _record_start(self) -> None:
+        """Mark scenario time zero in the trace, with the cloud the views show. (No file or
+        case name: a replay file of this run must write the same trace, byte for byte.)"""
         spec = self.case.cloud
         self.kernel.trace.emit(
             "scenario.start",
             ACTOR,
-            self.case.id,
-            file=self.case.file,
-            case=self.case.id,
-            description=str(_doc_field(self.case.doc, "description") or ""),
+            "time zero",
             seed=self.seed,
             profile=spec.profile,
             bugs=list(spec.bugs),
-            replay=result.replay_command(),
         )
 
     def _record_names(self) -> None:
@@ -284,7 +281,7 @@ class _Run:
             if isinstance(item, dict) and isinstance(item.get("id"), str)
         }
         self.kernel.trace.emit(
-            "scenario.names", ACTOR, self.case.id, names=resource_names(self.cloud, named)
+            "scenario.names", ACTOR, "names", names=resource_names(self.cloud, named)
         )
 
     def _build_cloud(self) -> Any:
@@ -916,10 +913,6 @@ class _IndexWatcher:
         if event["seq"] >= self.seq:
             self.done = True
             self.fire(event)
-
-
-def _doc_field(doc: Any, key: str) -> Any:
-    return doc.get(key) if isinstance(doc, dict) else None
 
 
 def _record_from(response: Response) -> StepRecord:

@@ -127,7 +127,7 @@ class Meta:
     def title(self) -> str:
         """A one-line title."""
         if not self.scenario:
-            return "fakecloud trace"
+            return "a scenario run" if self.seed is not None else "fakecloud trace"
         return self.scenario + (f" :: {self.case}" if self.case and self.case != "default" else "")
 
 
@@ -161,11 +161,17 @@ class Run:
         return event["seq"] < self.t0_seq
 
 
-def read(events: Iterable[dict[str, Any]], names: Mapping[str, str] | None = None) -> Run:
-    """Read a trace (any iterable of event dicts, in order) into a `Run`."""
+def read(
+    events: Iterable[dict[str, Any]],
+    names: Mapping[str, str] | None = None,
+    meta: Meta | None = None,
+) -> Run:
+    """Read a trace (any iterable of event dicts, in order) into a `Run`; `meta` says what
+    scenario it is a run of (a trace gives only its seed, profile and bugs)."""
     evs = list(events)
     found = Names.from_events(evs, names)
-    meta, t0, t0_seq = _meta(evs)
+    recorded, t0, t0_seq = _meta(evs)
+    meta = meta or recorded
     reader = _Reader(found, t0, t0_seq)
     for e in evs:
         reader.feed(e)
@@ -194,16 +200,27 @@ def _meta(events: list[dict[str, Any]]) -> tuple[Meta, float, int]:
     for e in events:
         if e["kind"] == "scenario.start":
             meta = Meta(
-                scenario=str(e.get("file") or e["subject"]),
-                case=str(e.get("case") or ""),
-                description=str(e.get("description") or ""),
                 seed=e.get("seed"),
                 profile=str(e.get("profile") or ""),
                 bugs=list(e.get("bugs") or []),
-                replay=str(e.get("replay") or ""),
             )
             return meta, e["t"], e["seq"]
     return Meta(), 0.0, 0
+
+
+def scenario_meta(result: Any) -> Meta:
+    """What a scenario run (a `fakecloud.scenario.runner.CaseResult`) was a run of."""
+    case = result.case
+    doc = case.doc if isinstance(case.doc, dict) else {}
+    return Meta(
+        scenario=case.file,
+        case=case.id,
+        description=str(doc.get("description") or ""),
+        seed=result.seed,
+        profile=case.cloud.profile,
+        bugs=list(case.cloud.bugs),
+        replay=result.replay_command(),
+    )
 
 
 def mb(nbytes: Any) -> str:

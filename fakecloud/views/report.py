@@ -100,23 +100,24 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def _runs(args: argparse.Namespace) -> list[tuple[str, list[dict]]]:
-    """(case id or "", events) for each run the input gives."""
+def _runs(args: argparse.Namespace) -> list[tuple[str, list[dict], Any]]:
+    """(case id or "", events, what it is a run of or None) for each run the input gives."""
     path = args.input
     if Path(path).suffix in (".yaml", ".yml"):
         return _scenario_runs(path, args)
     if args.case or args.seed is not None:
         raise ReportError("--case and --seed apply to a scenario file, not to a trace")
     try:
-        return [("", load_jsonl(path))]
+        return [("", load_jsonl(path), None)]
     except OSError as exc:
         raise ReportError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _scenario_runs(path: str, args: argparse.Namespace) -> list[tuple[str, list[dict]]]:
+def _scenario_runs(path: str, args: argparse.Namespace) -> list[tuple[str, list[dict], Any]]:
     from fakecloud.scenario.errors import ScenarioError
     from fakecloud.scenario.loader import load
     from fakecloud.scenario.runner import run_case
+    from fakecloud.views.model import scenario_meta
 
     try:
         scenario = load(path)
@@ -127,7 +128,8 @@ def _scenario_runs(path: str, args: argparse.Namespace) -> list[tuple[str, list[
             if missing:
                 raise ReportError(f"no case {missing[0]!r} in {path}; cases: {', '.join(known)}")
             cases = [c for c in cases if c.id in args.case]
-        return [(c.id, list(run_case(c, seed=args.seed).trace)) for c in cases]
+        results = [run_case(c, seed=args.seed) for c in cases]
+        return [(r.case.id, list(r.trace), scenario_meta(r)) for r in results]
     except ScenarioError as exc:
         raise ReportError(str(exc)) from None
 
@@ -143,11 +145,11 @@ def _out_path(output: str | None, fmt: str, case: str, many: bool) -> Path | Non
     return path
 
 
-def render(events: list[dict], fmt: str, args: argparse.Namespace) -> str:
-    """The report of one run's events in format `fmt`."""
+def render(events: list[dict], fmt: str, args: argparse.Namespace, meta: Any = None) -> str:
+    """The report of one run's events in format `fmt` (`meta`: what it is a run of)."""
     from fakecloud.views.model import read
 
-    run = read(events)
+    run = read(events, meta=meta)
     if fmt == "html":
         from fakecloud.views.html import render_html
 
@@ -231,8 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fakecloud report: {exc}", file=sys.stderr)
         return 2
     many = len(runs) > 1
-    for case, events in runs:
-        body = render(events, fmt, args)
+    for case, events, meta in runs:
+        body = render(events, fmt, args, meta)
         path = _out_path(args.output, fmt, case, many)
         if path is None:
             if not _emit((f"##### case {case}\n" if many else "") + body):

@@ -8,7 +8,7 @@ import pytest
 from fakecloud.cli import main as cli
 from fakecloud.views.html import render_html
 from fakecloud.views.mermaid import sequence_diagram
-from fakecloud.views.model import read
+from fakecloud.views.model import read, scenario_meta
 from fakecloud.views.perfetto import chrome_trace
 from tests.views.conftest import SCENARIOS
 
@@ -17,7 +17,7 @@ LP = str(SCENARIOS / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml")
 
 @pytest.fixture(scope="module")
 def bug_on_html(lp_bug_on):
-    return render_html(read(lp_bug_on.trace))
+    return render_html(read(lp_bug_on.trace, meta=scenario_meta(lp_bug_on)))
 
 
 def _visible_svg_text(html: str) -> str:
@@ -78,7 +78,7 @@ def test_a_scenario_with_two_cases_gives_one_page_per_case(tmp_path, capsys):
 
 
 def test_perfetto_json_pairs_every_slice_and_names_every_thread(lp_bug_off):
-    doc = chrome_trace(read(lp_bug_off.trace))
+    doc = chrome_trace(read(lp_bug_off.trace, meta=scenario_meta(lp_bug_off)))
     events = doc["traceEvents"]
     opened = {(e["cat"], e["id"]) for e in events if e["ph"] == "b"}
     closed = {(e["cat"], e["id"]) for e in events if e["ph"] == "e"}
@@ -154,3 +154,4 @@ def test_the_same_run_gives_the_same_page_byte_for_byte(lp_bug_on):
 
     again = run_scenario("bugs/lp1731986_thaw_on_snapshot_failure.yaml", "bug_on")
     assert render_html(read(again.trace)) == render_html(read(lp_bug_on.trace))
+    assert again.trace.digest() == lp_bug_on.trace.digest()

@@ -1,7 +1,7 @@
 """A trace read for the pictures: lanes, phases with their durations, markers, messages, names."""
 
 from fakecloud.scenario.names import resource_names
-from fakecloud.views.model import read
+from fakecloud.views.model import read, scenario_meta
 
 
 def _bar(run, kind):
@@ -11,6 +11,14 @@ def _bar(run, kind):
 def test_time_zero_is_the_scenarios_first_step_and_setup_is_marked(lp_bug_off):
     run = read(lp_bug_off.trace)
     assert run.t0 == lp_bug_off.t0 > 10
+    # the trace holds the cloud it ran on, not the file (a replay file writes the same trace)
+    assert (run.meta.seed, run.meta.profile, run.meta.bugs, run.meta.scenario) == (
+        0,
+        "seed",
+        [],
+        "",
+    )
+    run = read(lp_bug_off.trace, meta=scenario_meta(lp_bug_off))
     assert run.meta.scenario == lp_bug_off.case.file
     assert run.meta.scenario.endswith("scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml")
     assert (run.meta.case, run.meta.seed, run.meta.profile) == ("bug_off", 0, "seed")
