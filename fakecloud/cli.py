@@ -24,6 +24,11 @@ COMMANDS = {
     "report": ("fakecloud.views.report", "main", "show a trace as timeline/sequence/states"),
     "serve": ("fakecloud.serve_cli", "serve_main", "serve the cloud over HTTP on 127.0.0.1"),
     "schema": ("fakecloud.scenario.cli_commands", "schema_main", "print the scenario schema"),
+    "list": (
+        "fakecloud.catalog",
+        "main",
+        "list fault points, errors, invariants, switches, events",
+    ),
 }
 
 
@@ -48,8 +53,25 @@ def main(argv: list[str] | None = None) -> int:
     import importlib
 
     func = getattr(importlib.import_module(module_name), func_name)
-    result = func(rest)
+    try:
+        result = func(rest)
+    except BrokenPipeError:
+        return _reader_gone()
     return int(result or 0)
+
+
+def _reader_gone() -> int:
+    """The reader of our output went away (``fakecloud demo | head``): stop quietly, as a
+    Unix tool does, instead of a traceback (stdout goes to /dev/null so the final flush at exit
+    cannot fail again)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
+    return 141  # 128 + SIGPIPE, the status a shell gives a tool the pipe closed on
 
 
 if __name__ == "__main__":

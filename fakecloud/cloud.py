@@ -72,7 +72,10 @@ class Cloud:
     def _wire_services(self) -> None:
         """Connect the services the way a deployment does: Cinder reads images from Glance,
         and the cloud starts with Glance's public base images, owned by the admin project."""
+        from fakecloud import fault_points
         from fakecloud.cinder.images import GlanceImageService
+
+        fault_points.declare(self.kernel.faults)
 
         self.cinder.image_service = GlanceImageService(self.glance)
         admin = self.keystone.directory.project_by_name("admin")

@@ -47,3 +47,8 @@ class StateError(FakecloudError):
     def __init__(self, message: str, obj: object = None):
         super().__init__(message)
         self.obj = obj
+
+
+class FakecloudWarning(UserWarning):
+    """Something in a run that deserves a look though it failed nothing (a fault rule of a
+    scenario that never fired)."""

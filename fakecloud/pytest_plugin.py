@@ -152,6 +152,14 @@ class ScenarioItem(pytest.Item):
         from fakecloud.scenario.runner import run_case
 
         self.result = run_case(self.case, seed=self.config.getoption("fakecloud_seed"))
+        if self.result.warnings:
+            import warnings
+
+            from fakecloud.errors import FakecloudWarning
+
+            for text in self.result.warnings:
+                # Attributed to the scenario file, so pytest shows it in its warnings summary.
+                warnings.warn_explicit(FakecloudWarning(text), None, str(self.path), 1)
         if not self.result.passed:
             raise ScenarioFailed(self.result)
 

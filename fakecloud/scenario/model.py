@@ -341,6 +341,35 @@ class _Problems:
             )
 
 
+def _check_fault_step(spec: Any, action: str, where: tuple, problems: _Problems) -> None:
+    """A point of fakecloud's own families must be one of its points, with its attributes
+    (other names may belong to a service a test plugs in: the run checks those)."""
+    from fakecloud.config import did_you_mean
+    from fakecloud.fault_points import FAMILIES, points
+
+    point = spec.get("point") if action == "fault" else spec
+    path = (*where, action, "point") if action == "fault" else (*where, action)
+    if not isinstance(point, str) or "${" in point or point.split(".")[0] not in FAMILIES:
+        return
+    known = points().get(point)
+    if known is None:
+        problems.add(
+            path,
+            f"unknown fault point {point!r}{did_you_mean(point, points())}; "
+            "`fakecloud list points` lists them",
+        )
+        return
+    match = spec.get("match") if action == "fault" else None
+    if isinstance(match, dict) and not known.open_attrs:
+        for key in match:
+            if key not in known.attrs:
+                problems.add(
+                    (*where, action, "match", key),
+                    f"fault point {point!r} has no attribute {key!r}"
+                    f"{did_you_mean(key, known.attrs)}; it matches on {', '.join(known.attrs)}",
+                )
+
+
 def build_case(
     doc: Any,
     *,
@@ -454,6 +483,8 @@ def _build_steps(items: list, problems: _Problems) -> list[Step]:
             sizes = [k for k in ("size_bytes", "size_mb", "size_gb") if k in spec]
             if len(sizes) > 1:
                 problems.add((*where, "transfer"), f"give one size, got {', '.join(sizes)}")
+        elif action in ("fault", "release"):
+            _check_fault_step(spec, action, where, problems)
         elif action == "capacity":
             rates = [k for k in ("bytes_per_s", "mb_per_s", "gbit_per_s") if k in spec]
             if len(rates) != 1:

@@ -88,6 +88,9 @@ def summary(result: Any) -> str:
 def render(result: Any, trace_tail: int = 0) -> str:
     """The whole report; with `trace_tail`, the last trace events too (for failures)."""
     parts = [header(result), steps_text(result), "expectations", checks_text(result)]
+    warnings = getattr(result, "warnings", ())
+    if warnings:
+        parts += ["warnings", "\n".join(f"  WARN  {w}" for w in warnings)]
     if trace_tail:
         names = Names.from_events(result.trace)
         events = [e for e in result.trace.tail(trace_tail + 1) if e["kind"] != "scenario.names"]

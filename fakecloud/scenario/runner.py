@@ -111,6 +111,8 @@ class CaseResult:
     """Sequence number of the first trace event written after t0."""
     names: dict[str, Any] = field(default_factory=dict)
     """What ``${...}`` names resolved to (world resources by kind and name, step outcomes)."""
+    warnings: list[str] = field(default_factory=list)
+    """What deserves a look though it failed nothing: a fault rule that never fired."""
 
     @property
     def failures(self) -> list[Check]:
@@ -217,6 +219,7 @@ class _Run:
         self.followers: dict[str, list[Step]] = {}
         self.watchers: list[_Watcher] = []
         self.t0 = 0.0
+        self.rules: list[tuple[Any, Step]] = []
 
     # -- building ----------------------------------------------------------------------------
 
@@ -256,6 +259,7 @@ class _Run:
         self._drive(result)
         self._evaluate(result)
         self._record_names()
+        self._warn_unfired(result)
         return result
 
     def _record_start(self) -> None:
@@ -283,6 +287,18 @@ class _Run:
         self.kernel.trace.emit(
             "scenario.names", ACTOR, "names", names=resource_names(self.cloud, named)
         )
+
+    def _warn_unfired(self, result: CaseResult) -> None:
+        """A rule a fault step added that never fired (its point never reached, or no work
+        matched it) usually means the scenario does not test what it says."""
+        for rule, step in self.rules:
+            if rule.fired:
+                continue
+            seen = f"matched {rule.matches} time(s)" if rule.matches else "never matched"
+            result.warnings.append(
+                f"{self.case.file}:{step.line}: step {step.name}: the fault rule at "
+                f"{rule.point} never fired ({seen})"
+            )
 
     def _build_cloud(self) -> Any:
         from fakecloud import Cloud
@@ -669,29 +685,29 @@ class _Run:
         if "match" in fields:
             fields["match"] = _plain(fields["match"])
         try:
-            self.cloud.faults.add(point, action, **fields)
+            rule = self.cloud.faults.add(point, action, **fields)
         except ConfigError as exc:
             raise StepFailed(str(exc)) from None
+        self.rules.append((rule, step))
         return
         yield
 
     def _error_type(self, name: str) -> Any:
-        known = self.cloud.faults.error_types
-        if name in known:
+        """A ``module:Class`` error imported; a name or status as it is (the fault plan refuses
+        an unknown one, with the closest real name)."""
+        if ":" not in name or name in self.cloud.faults.error_types:
             return name
-        if ":" in name:
-            module, _, attr = name.partition(":")
-            try:
-                return getattr(importlib.import_module(module), attr)
-            except (ImportError, AttributeError) as exc:
-                raise StepFailed(f"error {name!r} cannot be imported: {exc}") from None
-        raise StepFailed(
-            f"unknown error {name!r}; errors the services registered: "
-            f"{', '.join(sorted(known)) or 'none yet'} (or give module:Class)"
-        )
+        module, _, attr = name.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise StepFailed(f"error {name!r} cannot be imported: {exc}") from None
 
     def _do_release(self, step: Step, record: StepRecord) -> Generator:
-        self.cloud.faults.release(self._resolved(step.spec, step))
+        try:
+            self.cloud.faults.release(self._resolved(step.spec, step))
+        except ConfigError as exc:
+            raise StepFailed(str(exc)) from None
         return
         yield
 

@@ -234,10 +234,16 @@ class _Builder:
                 {
                     "point": self.string("Fault point, e.g. cinder.snapshot.create."),
                     "action": self.enum(ACTIONS, "What the rule does (default raise)."),
-                    "error": self.string(
-                        "Error to raise: a name services registered (see fault_plan."
-                        "error_types) or module:Class."
-                    ),
+                    "error": {
+                        "description": "Error to raise: a name services registered "
+                        "(`fakecloud list errors`), an HTTP status where errors are HTTP "
+                        "answers (image_api.*, volume_api.*, glance.upload), or module:Class.",
+                        "x-hint": "an error name (fakecloud list errors) or an HTTP status",
+                        "anyOf": [
+                            {"type": "string"},
+                            {"type": "integer", "minimum": 400, "maximum": 599},
+                        ],
+                    },
                     "message": self.string("Message of the error."),
                     "match": {
                         "type": "object",

@@ -10,6 +10,12 @@ limited number of times, or with a seeded probability. Its action raises an erro
 stalls until released. Every firing is traced (``kind="fault"``).
 
     >>> plan.add("cinder.snapshot.create", error=RuntimeError("backend down"), nth=2)
+
+A cloud declares its points (`fakecloud.fault_points`, ``fakecloud list points``): a rule at a
+point nobody consults, matching an attribute the point does not have, or naming an error nobody
+registered is refused with the closest real name, since it would silently never fire. An error
+may also be an HTTP status (``error=503``) at a point whose errors are HTTP answers (Nova's
+clients of Glance and Cinder, Glance's upload): the exception that status gives there.
 """
 
 from __future__ import annotations
@@ -32,6 +38,21 @@ _FIELD_BOUNDS = {
     "times": POSITIVE_COUNT,
     "probability": FRACTION,
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class FaultPoint:
+    """A named place where services consult the plan: what a rule there can match on
+    (`attrs`; `open_attrs` when the caller adds its own), what usually goes wrong there
+    (`usual`: error names or stall/drop/partway), and whose HTTP errors a status names there
+    (`http`: ``glanceclient``, ``cinderclient``, ``glance``; None: statuses do not apply)."""
+
+    name: str
+    doc: str
+    attrs: tuple[str, ...] = ()
+    open_attrs: bool = False
+    usual: tuple[str, ...] = ()
+    http: str | None = None
 
 
 @dataclasses.dataclass
@@ -68,6 +89,9 @@ class FaultPlan:
         self.error_types: dict[str, Callable[..., BaseException]] = {}
         self._watchers: dict[str, list[Callable[[FaultRule], None]]] = {}
         self._stalls: dict[str, list[Any]] = {}
+        #: The declared points (empty for a bare kernel: then any point is accepted).
+        self.points: dict[str, FaultPoint] = {}
+        self._status_errors: dict[str, Callable[[int, str | None], BaseException]] = {}
 
     # -- building the plan -------------------------------------------------------------------
 
@@ -88,6 +112,8 @@ class FaultPlan:
         if action == "raise" and fields.get("error") is None:
             raise ConfigError(f"fault at {point!r}: action 'raise' needs an error")
         self._check_fields(point, fields)
+        if self.points:
+            self._check_rule(point, fields)
         rule = FaultRule(point, action, **fields)
         self._rules.setdefault(point, []).append(rule)
         if rule.at is not None and rule.at > self._kernel.now:
@@ -106,11 +132,16 @@ class FaultPlan:
         if match is not None and not isinstance(match, dict):
             raise ConfigError(f"fault at {point!r}: match is a mapping, got {match!r}")
         error = fields.get("error")
+        if isinstance(error, str) and error.isdigit():
+            fields["error"] = error = int(error)
         if isinstance(error, str) and error not in self.error_types:
-            known = ", ".join(sorted(self.error_types)) or "none"
+            known = self.points.get(point)
+            hint = " or an HTTP status (e.g. 503)" if known is not None and known.http else ""
             raise ConfigError(
                 f"fault at {point!r}: unknown error {error!r}"
-                f"{did_you_mean(error, self.error_types)}; known: {known}"
+                f"{did_you_mean(error, self.error_types)}; name one of "
+                f"{', '.join(sorted(self.error_types)) or 'none yet'}{hint} "
+                "(`fakecloud list errors`)"
             )
         if point.startswith("rpc.") and match:
             known_targets = self._kernel.rpc.targets()
@@ -123,9 +154,62 @@ class FaultPlan:
                         f"known: {', '.join(known_targets)}"
                     )
 
+    def _check_rule(self, point: str, fields: dict[str, Any]) -> None:
+        """Refuse what would never fire at a declared point: an unknown point or attribute,
+        an HTTP status where errors are not HTTP answers."""
+        known = self.points.get(point)
+        if known is None:
+            raise ConfigError(
+                f"unknown fault point {point!r}{did_you_mean(point, self.points)}; "
+                "`fakecloud list points` lists them"
+            )
+        match = fields.get("match") or {}
+        if not known.open_attrs:
+            for key in match:
+                if key not in known.attrs:
+                    raise ConfigError(
+                        f"fault point {point!r} has no attribute {key!r}"
+                        f"{did_you_mean(key, known.attrs)}; it matches on "
+                        f"{', '.join(known.attrs) or 'nothing'}"
+                    )
+        error = fields.get("error")
+        if isinstance(error, int) and not isinstance(error, bool):
+            self._check_status(known, error)
+
+    def _check_status(self, point: FaultPoint, status: int) -> None:
+        if point.http is None or point.http not in self._status_errors:
+            raise ConfigError(
+                f"fault at {point.name!r}: an HTTP status ({status}) names an error only where "
+                "the error is an HTTP answer (image_api.*, volume_api.*, glance.upload); name "
+                "the error here (`fakecloud list errors`)"
+            )
+        if not 400 <= status <= 599:
+            raise ConfigError(f"fault at {point.name!r}: HTTP status {status} is not an error")
+        try:
+            self._status_errors[point.http](status, None)
+        except KeyError:
+            raise ConfigError(
+                f"fault at {point.name!r}: {point.http} has no HTTP {status} error"
+            ) from None
+
+    def declare(self, point: FaultPoint) -> None:
+        """Declare a fault point: rules at points not declared are refused from then on."""
+        self.points[point.name] = point
+
     def register_error(self, name: str, factory: Callable[..., BaseException]) -> None:
         """Make an error type nameable from scenario files (``error: CinderOverLimit``)."""
         self.error_types[name] = factory
+
+    def register_status_errors(
+        self, side: str, factory: Callable[[int, str | None], BaseException]
+    ) -> None:
+        """How an HTTP status becomes an error at the points whose `FaultPoint.http` is
+        `side`: ``factory(status, message)``."""
+        self._status_errors[side] = factory
+
+    def unfired(self) -> list[FaultRule]:
+        """The rules that never fired (a typo'd match, a point the flow never reached)."""
+        return [rule for rule in self.rules() if rule.fired == 0]
 
     def watch(self, point: str, callback: Callable[[FaultRule], None]) -> None:
         """Be told when a timed rule at `point` becomes active (used for work in flight)."""
@@ -198,6 +282,11 @@ class FaultPlan:
 
     def release(self, point: str) -> int:
         """Let everything stalled at `point` go on; returns how many were waiting."""
+        if self.points and point not in self.points:
+            raise ConfigError(
+                f"unknown fault point {point!r}{did_you_mean(point, self.points)}; "
+                "`fakecloud list points` lists them"
+            )
         waiting = self._stalls.pop(point, [])
         for event in waiting:
             event.succeed()
@@ -221,6 +310,12 @@ class FaultPlan:
         error = rule.error
         if isinstance(error, BaseException):
             return error
+        if isinstance(error, int) and not isinstance(error, bool):
+            point = self.points.get(rule.point)
+            factory = self._status_errors.get(point.http) if point and point.http else None
+            if factory is None:
+                raise ConfigError(f"fault at {rule.point!r}: no HTTP errors here ({error})")
+            return factory(error, rule.message)
         if isinstance(error, str):
             factory = self.error_types.get(error)
             if factory is None:

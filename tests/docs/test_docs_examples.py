@@ -19,7 +19,6 @@ A failure names the page and the line of the block.
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import io
 import re
 import shlex
@@ -91,8 +90,8 @@ def _commands(text: str) -> list[tuple[str, list[str]]]:
 def _check_output(page: str, block: Block, command: str, printed: str, expected: list[str]):
     have = [line.strip() for line in printed.splitlines()]
     for want in expected:
-        pattern = want.replace("...", "*")
-        if not any(fnmatch.fnmatchcase(line, pattern) for line in have):
+        pattern = re.compile(".*".join(re.escape(part) for part in want.split("...")))
+        if not any(pattern.fullmatch(line) for line in have):
             pytest.fail(
                 f"{page}:{block.line}: `{command}` did not print {want!r}; it printed:\n{printed}"
             )
@@ -184,3 +183,18 @@ def test_a_failing_example_or_command_fails_the_page_naming_its_line(tmp_path, p
         pytest.fail.Exception, match="wrong.md:1: `fakecloud no-such-verb` exited 2"
     ):
         run_page(wrong, "wrong.md", pytester)
+
+
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_links_between_pages_and_to_the_repository_resolve():
+    root = DOCS.parent
+    broken = []
+    for page in [*PAGES, root / "README.md", root / "CONTRIBUTING.md"]:
+        for target in _LINK.findall(page.read_text(encoding="utf-8")):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(root)}: {target}")
+    assert broken == []

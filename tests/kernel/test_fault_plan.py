@@ -87,12 +87,12 @@ def test_delay_and_stall_in_a_process():
 def test_bad_rules_are_clear_errors():
     cloud = Cloud()
     with pytest.raises(ConfigError, match="action 'explode'"):
-        cloud.faults.add("x", action="explode")
+        cloud.faults.add("glance.upload", action="explode")
     with pytest.raises(ConfigError, match="needs an error"):
-        cloud.faults.add("x")
+        cloud.faults.add("glance.upload")
     with pytest.raises(ConfigError, match="unknown fault rule field"):
-        cloud.faults.add("x", error=BackendDown, nht=2)
-    # An error name nothing registered is refused when the rule is added, not when it fires.
+        cloud.faults.add("glance.upload", error=BackendDown, nht=2)
+    # An error nobody registered is refused when the rule is added, not when it would fire.
     with pytest.raises(ConfigError, match="unknown error 'NoSuchError'"):
-        cloud.faults.add("y", error="NoSuchError")
-    assert cloud.faults.rules("y") == []
+        cloud.faults.add("glance.upload", error="NoSuchError")
+    assert cloud.faults.rules("glance.upload") == []

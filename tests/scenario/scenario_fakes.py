@@ -10,6 +10,7 @@ from fakecloud.api.http import HttpError, Response
 from fakecloud.api.microversion import VersionRange
 from fakecloud.api.service import ApiService
 from fakecloud.scenario.transport import Transport, Unreachable
+from fakecloud.sim.faults import FaultPoint
 from fakecloud.sim.io import MB
 from fakecloud.sim.states import StateMachine
 
@@ -35,6 +36,9 @@ class FakeCompute(ApiService):
         self.servers, self.images = {}, {}
         kernel.io.resource("link:fake", 100 * MB)
         kernel.faults.register_error("UploadFailed", UploadFailed)
+        kernel.faults.declare(
+            FaultPoint("fake.upload", "The fake upload.", ("image_id", "server_id"))
+        )
         self.router.add("POST", "/v2.1/servers", self.create)
         self.router.add("GET", "/v2.1/servers/{server_id}", self.show)
         self.router.add("POST", "/v2.1/servers/{server_id}/action", self.action)

@@ -216,3 +216,24 @@ def test_world_is_built_once_and_each_test_gets_a_fork(tester):
     result = tester.runpytest("test_world.py")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*- fakecloud -*", "seed: 3   profile: seed   t=13.004*"])
+
+
+UNFIRED = """\
+# Teaches: nothing; a plugin test.
+steps:
+  - fault: {point: cinder.snapshot.create, error: CinderBackendError, match: {volume_id: nope}}
+  - transfer: {label: copy, size_mb: 10, path: [{name: disk, mb_per_s: 10}]}
+"""
+
+
+def test_a_fault_rule_that_never_fired_is_a_warning_not_a_failure(tester):
+    tester.mkdir("scenarios")
+    (tester.path / "scenarios/unfired.yaml").write_text(UNFIRED)
+    result = tester.runpytest("scenarios", "-W", "default")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*FakecloudWarning: scenarios/unfired.yaml:3: step step1: the fault rule at "
+            "cinder.snapshot.create never fired (never matched)*"
+        ]
+    )

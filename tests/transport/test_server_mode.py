@@ -118,14 +118,19 @@ def test_fault_rules_and_the_trace_through_control_endpoints(server, http):
     base = server.urls["compute"]
     added = http.post(
         f"{base}/fakecloud/faults",
-        json={"point": "demo.point", "error": "LibvirtError", "nth": 2},
+        json={"point": "glance.upload", "error": "GlanceStoreTimeout", "nth": 2},
         timeout=TIMEOUT,
     )
     assert added.status_code == 201
-    assert added.json()["rules"][0]["point"] == "demo.point"
-    assert [r.nth for r in server.cloud.faults.rules("demo.point")] == [2]
+    assert added.json()["rules"][0]["point"] == "glance.upload"
+    assert [r.nth for r in server.cloud.faults.rules("glance.upload")] == [2]
     listed = http.get(f"{base}/fakecloud/faults", timeout=TIMEOUT).json()["rules"]
-    assert [r["point"] for r in listed] == ["demo.point"]
+    assert [r["point"] for r in listed] == ["glance.upload"]
+    typo = http.post(
+        f"{base}/fakecloud/faults", json={"point": "glance.uplaod", "error": 503}, timeout=TIMEOUT
+    )
+    assert typo.status_code == 400
+    assert "did you mean 'glance.upload'?" in typo.json()["error"]["message"]
     bad = http.post(f"{base}/fakecloud/faults", json={"point": "p", "action": "x"}, timeout=TIMEOUT)
     assert bad.status_code == 400
     assert "fault action 'x'" in bad.json()["error"]["message"]

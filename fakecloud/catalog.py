@@ -1,0 +1,239 @@
+"""``fakecloud list``: what a scenario or a test can name, from the registries themselves.
+
+    fakecloud list points [WORD]       # fault points, the attributes rules match on
+    fakecloud list errors [WORD]       # error names a fault rule can raise, and HTTP statuses
+    fakecloud list invariants [WORD]   # the invariant library
+    fakecloud list switches [WORD]     # behaviour switches, their value in each profile
+    fakecloud list events [WORD]       # trace event kinds and their fields
+    fakecloud list points --json       # the same as JSON, for tools
+
+`WORD` keeps the entries whose name contains it. Each ``rows_*`` function gives the entries as
+plain dicts (what ``--json`` prints); `render` lays them out for people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+WIDTH = 100
+
+
+def rows_points() -> list[dict[str, Any]]:
+    """Every fault point: name, doc, attributes (and whether callers add their own), what
+    usually goes wrong there, and whose HTTP errors a status names there."""
+    from fakecloud.fault_points import points
+
+    return [
+        {
+            "name": p.name,
+            "doc": p.doc,
+            "attributes": list(p.attrs),
+            "open_attributes": p.open_attrs,
+            "usual": list(p.usual),
+            "http_status_errors": p.http,
+        }
+        for p in points().values()
+    ]
+
+
+def rows_errors() -> list[dict[str, Any]]:
+    """Every error name services register, with the exception it raises and its default
+    message (a fresh cloud is built to ask them)."""
+    from fakecloud.cloud import Cloud
+
+    cloud = Cloud()
+    out = []
+    for name, factory in sorted(cloud.faults.error_types.items()):
+        try:
+            example: Any = factory()
+        except Exception as exc:  # noqa: BLE001 - a factory that needs a message
+            example = exc
+        module = getattr(factory, "__module__", "") or type(example).__module__
+        out.append(
+            {
+                "name": name,
+                "raises": type(example).__name__,
+                "message": str(example) or "(no message)",
+                "service": _service_of(module),
+            }
+        )
+    return out
+
+
+def _service_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[:2] == ["fakecloud", "nova"] and len(parts) > 2 and parts[2] in ("volume_api",):
+        return "nova (its Cinder client)"
+    if parts[:2] == ["fakecloud", "nova"] and len(parts) > 2 and parts[2] in ("image_api",):
+        return "nova (its Glance client)"
+    return parts[1] if len(parts) > 1 and parts[0] == "fakecloud" else module
+
+
+STATUS_SIDES = {
+    "glanceclient": "image_api.*: glanceclient's HTTPException for that status, as Nova sees it "
+    "(503 is retried by Nova's client)",
+    "cinderclient": "volume_api.*: cinderclient's ClientException for that status (400 "
+    "BadRequest, 403 Forbidden, 404 NotFound, 413 OverLimit)",
+    "glance": "glance.upload: Glance answers the upload with that status",
+}
+
+
+def rows_invariants() -> list[dict[str, Any]]:
+    """The invariant library: name, what it checks, the services it needs."""
+    from fakecloud.invariants import REGISTRY
+
+    return [
+        {"name": i.name, "doc": i.doc, "needs": list(i.needs)}
+        for i in sorted(REGISTRY.values(), key=lambda i: i.name)
+    ]
+
+
+def rows_switches() -> list[dict[str, Any]]:
+    """Every behaviour switch: name, meaning, value per profile, where it changed."""
+    from fakecloud.profiles import PROFILES, SWITCHES, Switches
+
+    values = {p: Switches.for_profile(p).to_dict() for p in PROFILES}
+    return [
+        {
+            "name": name,
+            "doc": switch.doc,
+            "values": {p: values[p].get(name) for p in PROFILES},
+            "changed_in": getattr(switch, "changed_in", ""),
+        }
+        for name, switch in SWITCHES.items()
+    ]
+
+
+def rows_events() -> list[dict[str, Any]]:
+    """Every trace event kind: meaning, actor, subject, detail fields."""
+    from fakecloud.events import EVENTS
+
+    return [
+        {
+            "kind": e.kind,
+            "doc": e.doc,
+            "actor": e.actor,
+            "subject": e.subject,
+            "fields": list(e.fields),
+            "open": e.open,
+        }
+        for e in EVENTS.values()
+    ]
+
+
+# -- for people ------------------------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    """`text` without reStructuredText markup (````name````, `name`) and doubled spaces."""
+    return " ".join(text.replace("``", "").split())
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(plain(text), WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _render_points(rows: list[dict]) -> str:
+    out = []
+    for r in rows:
+        attrs = ", ".join(r["attributes"]) or "nothing"
+        if r["open_attributes"]:
+            attrs += ", and the caller's own"
+        out.append(r["name"])
+        out.append(_wrap(r["doc"]))
+        out.append(_wrap(f"matches on: {attrs}"))
+        extra = []
+        if r["usual"]:
+            extra.append("usually: " + ", ".join(r["usual"]))
+        if r["http_status_errors"]:
+            extra.append("error may be an HTTP status (error: 503)")
+        if extra:
+            out.append(_wrap("; ".join(extra)))
+    return "\n".join(out)
+
+
+def _render_errors(rows: list[dict]) -> str:
+    width = max((len(r["name"]) for r in rows), default=0)
+    out = ["Error names (error: NAME in a fault rule):"]
+    for r in rows:
+        out.append(
+            f"  {r['name']:<{width}}  {r['raises']}: {plain(r['message'])}  [{r['service']}]"
+        )
+    out.append("")
+    out.append("HTTP statuses (error: 503), where a point's errors are HTTP answers:")
+    out += [_wrap(text, "  ") for text in STATUS_SIDES.values()]
+    return "\n".join(out)
+
+
+def _render_named(rows: list[dict], key: str = "name") -> str:
+    out = []
+    for r in rows:
+        out.append(r[key])
+        out.append(_wrap(r["doc"]))
+    return "\n".join(out)
+
+
+def _render_switches(rows: list[dict]) -> str:
+    out = []
+    for r in rows:
+        values = "  ".join(f"{p}={v!r}" for p, v in r["values"].items())
+        changed = f"  ({r['changed_in']})" if r["changed_in"] else ""
+        out.append(f"{r['name']}: {values}{changed}")
+        out.append(_wrap(r["doc"]))
+    return "\n".join(out)
+
+
+def _render_events(rows: list[dict]) -> str:
+    out = []
+    for r in rows:
+        fields = ", ".join(r["fields"]) + (", and the work's own" if r["open"] else "")
+        out.append(f"{r['kind']}  (actor: {r['actor']}; subject: {r['subject']})")
+        out.append(_wrap(r["doc"]))
+        if fields:
+            out.append(_wrap(f"fields: {fields}"))
+    return "\n".join(out)
+
+
+WHAT: dict[str, tuple[Callable[[], list[dict]], Callable[[list[dict]], str], str]] = {
+    "points": (rows_points, _render_points, "fault points and the attributes rules match on"),
+    "errors": (rows_errors, _render_errors, "error names and HTTP statuses a rule can raise"),
+    "invariants": (rows_invariants, _render_named, "the invariant library"),
+    "switches": (rows_switches, _render_switches, "behaviour switches per profile"),
+    "events": (rows_events, _render_events, "trace event kinds and their fields"),
+}
+
+
+def render(what: str, rows: list[dict]) -> str:
+    """`rows` of `what` laid out for people."""
+    return WHAT[what][1](rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``fakecloud list WHAT [WORD] [--json]``; the exit status."""
+    p = argparse.ArgumentParser(
+        prog="fakecloud list",
+        description="List what scenarios and tests can name: "
+        + "; ".join(f"{k}: {v[2]}" for k, v in WHAT.items())
+        + ".",
+    )
+    p.add_argument("what", choices=list(WHAT), help="what to list")
+    p.add_argument("word", nargs="?", help="keep only the entries whose name contains WORD")
+    p.add_argument("--json", action="store_true", help="print JSON (a list of objects)")
+    args = p.parse_args(argv)
+    rows = WHAT[args.what][0]()
+    if args.word:
+        key = "kind" if args.what == "events" else "name"
+        rows = [r for r in rows if args.word.lower() in r[key].lower()]
+        if not rows:
+            print(f"fakecloud list {args.what}: nothing matches {args.word!r}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(render(args.what, rows))
+    return 0

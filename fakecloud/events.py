@@ -1,0 +1,280 @@
+"""The catalogue of trace event kinds: what each event means and the fields it carries.
+
+Every event has ``t`` (virtual seconds), ``seq``, ``kind``, ``actor`` (who did it) and
+``subject`` (what it is about); the fields below are its details. Scenario ``trace:``
+expectations, ``trace.filter(kind=...)`` and the views read these names, and
+``fakecloud list events`` prints this table. A kind marked *open* carries the attributes of the
+work it describes as well (the fault point's, the transfer's caller's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The fields every event has.
+CORE = ("t", "seq", "kind", "actor", "subject")
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One kind of trace event: its meaning, its actor and subject, its detail fields."""
+
+    kind: str
+    doc: str
+    actor: str
+    subject: str
+    fields: tuple[str, ...] = ()
+    open: bool = False
+
+
+def _k(kind: str, doc: str, actor: str, subject: str, *fields: str, open: bool = False):
+    return EventKind(kind, doc, actor, subject, tuple(fields), open)
+
+
+EVENTS: dict[str, EventKind] = {
+    e.kind: e
+    for e in (
+        # -- state and REST --------------------------------------------------------------------
+        _k(
+            "state",
+            "A resource moved between two states of its state table (a volume creating -> "
+            "available, a server's task_state image_snapshot -> None).",
+            "the service or host that moved it",
+            "the resource's id",
+            "machine",
+            "field",
+            "old",
+            "new",
+            open=True,
+        ),
+        _k("api.request", "A REST request reached a service.", "service", "METHOD /path", "user"),
+        _k(
+            "api.response",
+            "A service answered a REST request.",
+            "service",
+            "METHOD /path",
+            "status",
+            "user",
+            "reason",
+        ),
+        _k(
+            "api.error",
+            "A handler failed unexpectedly: the service answered 500.",
+            "service",
+            "METHOD /path",
+            "error",
+            "traceback",
+        ),
+        _k(
+            "http.request",
+            "A service called another's REST API (Nova -> Cinder, Nova -> Glance, Cinder -> "
+            "Glance).",
+            "the caller (nova-api, nova-compute:HOST, ...)",
+            "METHOD /path",
+            "callee",
+            "call",
+        ),
+        _k(
+            "http.response",
+            "The answer to an internal REST call (status None: no answer, e.g. unreachable).",
+            "the caller",
+            "METHOD /path",
+            "callee",
+            "call",
+            "status",
+            "error",
+        ),
+        # -- messages ----------------------------------------------------------------------------
+        _k("rpc.cast", "A one-way RPC message was sent.", "rpc", "target", "method"),
+        _k("rpc.call", "An RPC call was sent.", "rpc", "target", "method", "timeout_s"),
+        _k("rpc.deliver", "An RPC message reached its target.", "rpc", "target", "method"),
+        _k("rpc.reply", "The reply to an RPC call came back.", "rpc", "target", "method", "ok"),
+        _k("rpc.lost", "An RPC message or its reply was lost.", "rpc", "target", "method"),
+        _k(
+            "rpc.timeout",
+            "An RPC call got no reply in time (MessagingTimeout).",
+            "rpc",
+            "target",
+            "method",
+            "timeout_s",
+        ),
+        _k("rpc.service", "A service went down or came back up.", "rpc", "target", "up"),
+        # -- I/O -----------------------------------------------------------------------------------
+        _k(
+            "io.start",
+            "A transfer of bytes started on a path of links and disks.",
+            "io",
+            "the transfer's id (io-N)",
+            "label",
+            "size",
+            "path",
+            open=True,
+        ),
+        _k("io.finish", "A transfer finished.", "io", "transfer id", "label", "duration_s"),
+        _k("io.fail", "A transfer failed (a fault).", "io", "transfer id", "label", "error"),
+        _k("io.stall", "A transfer was stalled by a fault rule.", "io", "transfer id", "label"),
+        _k("io.resume", "A stalled or delayed transfer went on.", "io", "transfer id", "label"),
+        _k(
+            "io.capacity",
+            "A link's or disk's throughput changed.",
+            "io",
+            "resource name",
+            "bytes_per_s",
+        ),
+        # -- faults ------------------------------------------------------------------------------
+        _k(
+            "fault",
+            "A fault rule fired at its point (with the point's attributes).",
+            "fault_plan",
+            "the fault point",
+            "rule",
+            "action",
+            open=True,
+        ),
+        _k(
+            "fault.release",
+            "Work stalled at a point was released.",
+            "fault_plan",
+            "the fault point",
+            "released",
+        ),
+        # -- Nova ------------------------------------------------------------------------------
+        _k(
+            "nova.action",
+            "An instance action was recorded (os-instance-actions).",
+            "nova",
+            "server id",
+            "action",
+            "request_id",
+        ),
+        _k(
+            "nova.event",
+            "An instance action event started or finished.",
+            "host or nova-api",
+            "server id",
+            "event",
+            "phase",
+            "result",
+        ),
+        _k("nova.fault", "A server got an instance fault.", "host", "server id", "code", "message"),
+        _k(
+            "nova.compute",
+            "nova-compute stopped or started on a host.",
+            "nova-compute:HOST",
+            "host",
+            "phase",
+        ),
+        _k(
+            "nova.snapshot",
+            "A phase of the libvirt driver's snapshot (extract, upload, ...).",
+            "nova-compute:HOST",
+            "server id",
+            "phase",
+            "live",
+            "source_type",
+            "image_id",
+        ),
+        _k(
+            "nova.instance_snapshot",
+            "A vendor instance snapshot changed (the instance-snapshot branch).",
+            "nova-api or host",
+            "server id",
+            "phase",
+            "old",
+            "new",
+        ),
+        _k("nova.flavor", "A flavor's extra specs changed.", "nova", "flavor id", "action"),
+        _k(
+            "notification",
+            "A Nova notification was emitted (legacy or versioned, as the profile has it).",
+            "the emitter (compute.HOST, nova-api)",
+            "event type",
+            "event_type",
+            "priority",
+            "format",
+            open=True,
+        ),
+        _k(
+            "log",
+            "A line Nova logs that a reader of the flow needs (a warning, a thaw after a failure).",
+            "the service",
+            "what it is about",
+            "level",
+            "message",
+        ),
+        _k(
+            "guest.freeze",
+            "The guest agent froze the guest's filesystems.",
+            "libvirt:HOST",
+            "server id",
+            "host",
+            "requested_at",
+        ),
+        _k(
+            "guest.thaw",
+            "The guest agent thawed the guest's filesystems.",
+            "libvirt:HOST",
+            "server id",
+            "host",
+            "requested_at",
+        ),
+        _k(
+            "guest.agent_error",
+            "The guest agent failed a command.",
+            "libvirt:HOST",
+            "server id",
+            "command",
+            "code",
+            "error",
+        ),
+        # -- Cinder and Glance -----------------------------------------------------------------
+        _k("cinder.error", "A Cinder operation failed.", "cinder service", "id", "op", "error"),
+        _k(
+            "glance.image.update",
+            "An image's fields changed.",
+            "glance",
+            "image id",
+            "changes",
+        ),
+        _k("glance.store.put", "Image data was stored.", "glance", "image id", "size"),
+        _k("glance.store.delete", "Image data was deleted.", "glance", "image id", "size"),
+        _k("glance.import.fail", "An image import failed.", "glance", "image id", "error"),
+        _k("glance.member.delete", "An image member was removed.", "glance", "image id"),
+        _k("glance.task", "A Glance task changed.", "glance", "task id", "image_id", "status"),
+        # -- identity --------------------------------------------------------------------------
+        _k(
+            "identity.token_issued",
+            "Keystone issued a token.",
+            "keystone",
+            "user name",
+            "scope",
+            "roles",
+            "expires_at",
+        ),
+        _k(
+            "identity.token_rejected",
+            "A request's token was refused (expired, revoked, unknown).",
+            "the service",
+            "user or token",
+            "reason",
+        ),
+        _k("identity.token_revoked", "A token was revoked.", "keystone", "user name"),
+        _k(
+            "identity.auth_failed",
+            "An authentication request failed.",
+            "keystone",
+            "user name",
+            "reason",
+        ),
+        # -- tools -----------------------------------------------------------------------------
+        _k(
+            "scenario.step",
+            "A scenario step started.",
+            "scenario",
+            "step name",
+            "action",
+            "what",
+        ),
+        _k("note", "A note a tool wrote into the trace (the demo).", "tool", "topic", "text"),
+    )
+}

@@ -1,0 +1,248 @@
+"""The registry of fault points: every named place where fakecloud's services consult the fault
+plan, what a rule there can match on, and what usually goes wrong there.
+
+    fakecloud list points        # this table, for people
+    cloud.faults.points          # the same, for code (declared when a cloud is built)
+
+A rule for a point nobody consults would never fire, so `FaultPlan.add` refuses an unknown point,
+or an attribute the point does not have, with the closest real name. Two families are made from
+Nova's internal clients: ``image_api.<method>`` for each method of Nova's image API (its
+glanceclient calls) and ``volume_api.<method>`` for each call of Nova's volume API
+(cinderclient). At those points, and where Glance takes an upload, an error may also be named
+by its HTTP status (``error: 503``): the client exception that status gives there.
+"""
+
+from __future__ import annotations
+
+import http
+import inspect
+from typing import Any
+
+from fakecloud.sim.faults import FaultPoint
+
+#: The points, in the order `fakecloud list points` shows them (families appended below).
+_FIXED: tuple[FaultPoint, ...] = (
+    FaultPoint(
+        "io.transfer",
+        "A transfer of bytes over links and disks starts (or, for a rule with at:, runs): an "
+        "upload to Glance, a disk extract, a volume copy. Matches the transfer's own attributes "
+        "too (host, instance_uuid, image_id, volume_id, ...).",
+        ("label", "resource", "host", "instance_uuid", "image_id", "volume_id", "snapshot_id"),
+        open_attrs=True,
+        usual=("partway",),
+    ),
+    FaultPoint(
+        "rpc.cast",
+        "A one-way RPC message is sent (drop: it is lost; delay: it arrives later).",
+        ("target", "method"),
+        usual=("drop",),
+    ),
+    FaultPoint(
+        "rpc.call",
+        "An RPC call is sent (drop: no reply, the caller times out; raise: the remote raises).",
+        ("target", "method"),
+        usual=("drop",),
+    ),
+    FaultPoint(
+        "cinder.scheduler",
+        "cinder-scheduler places a volume or a snapshot on a backend.",
+        ("op", "volume_id", "snapshot_id", "size"),
+        usual=("NoValidBackend",),
+    ),
+    FaultPoint(
+        "cinder.volume.create",
+        "cinder-volume creates a volume (the volume ends in error).",
+        ("volume_id", "project_id", "size", "backend", "source"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
+        "cinder.volume.delete",
+        "cinder-volume deletes a volume (the volume ends in error_deleting).",
+        ("volume_id", "project_id", "size", "backend"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
+        "cinder.snapshot.create",
+        "cinder-volume makes a snapshot (raise: it ends in error; stall: it stays creating "
+        "until released).",
+        ("snapshot_id", "volume_id", "project_id", "size", "backend"),
+        usual=("CinderBackendError", "stall"),
+    ),
+    FaultPoint(
+        "cinder.snapshot.delete",
+        "cinder-volume deletes a snapshot (it ends in error_deleting).",
+        ("snapshot_id", "volume_id", "project_id", "size", "backend"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
+        "cinder.driver",
+        "A Cinder backend driver operation (op: create_volume, create_snapshot, "
+        "create_volume_from_snapshot, copy_image_to_volume, delete_volume, ...).",
+        ("op", "backend", "driver", "volume_id", "snapshot_id", "size"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
+        "glance.upload",
+        "Glance takes an image upload (PUT /v2/images/{id}/file, or Nova's upload).",
+        ("image_id", "owner", "size", "link"),
+        usual=("GlanceStoreTimeout",),
+        http="glance",
+    ),
+    FaultPoint(
+        "glance.store.write",
+        "Glance's store writes an image's data.",
+        ("image_id", "owner", "size", "store", "link"),
+        usual=("GlanceStorageFull", "GlanceStoreTimeout"),
+    ),
+    FaultPoint(
+        "glance.store.delete",
+        "Glance's store deletes an image's data.",
+        ("image_id", "owner"),
+        usual=("GlanceInUseByStore",),
+    ),
+    FaultPoint(
+        "glance.import",
+        "Glance imports an image (POST /v2/images/{id}/import).",
+        ("image_id", "method"),
+        usual=("GlanceStoreTimeout",),
+    ),
+    FaultPoint(
+        "nova.libvirt.extract",
+        "The libvirt driver extracts a server's disk for a snapshot (live or cold).",
+        ("host", "instance_uuid", "live"),
+        usual=("LibvirtError",),
+    ),
+    FaultPoint(
+        "nova.libvirt.direct_snapshot",
+        "The libvirt driver snapshots an RBD-backed disk directly in Ceph.",
+        ("host", "instance_uuid"),
+        usual=("NovaImageUnacceptable",),
+    ),
+    FaultPoint(
+        "nova.libvirt.instance_snapshot",
+        "The host takes a vendor instance snapshot of a server's disk.",
+        ("host", "instance_uuid", "snapshot_id"),
+        usual=("LibvirtError",),
+    ),
+    FaultPoint(
+        "nova.guest_agent",
+        "The guest agent is asked to freeze or thaw the guest's filesystems (stall: it stops "
+        "answering).",
+        ("command", "host", "instance_uuid"),
+        usual=("stall", "LibvirtError"),
+    ),
+)
+
+#: What usually goes wrong at the calls of Nova's clients (the rest: nothing listed).
+_CLIENT_USUAL = {
+    "volume_api.create_snapshot_force": ("CinderServerError", "CinderConnectionFailed"),
+    "volume_api.get_absolute_limits": ("CinderServerError", "CinderConnectionFailed"),
+    "volume_api.get": ("CinderServerError",),
+    "volume_api.get_snapshot": ("CinderServerError",),
+    "volume_api.attachment_create": ("CinderServerError",),
+    "volume_api.attachment_delete": ("CinderServerError",),
+    "image_api.create": ("GlanceUnreachable",),
+    "image_api.update": ("GlanceUnreachable",),
+    "image_api.upload": ("GlanceUnreachable",),
+    "image_api.delete": ("GlanceUnreachable",),
+    "image_api.get": ("GlanceUnreachable",),
+}
+
+#: The first part of every point name fakecloud consults (a scenario naming a point in one of
+#: these families must name a real one; other names may be a plugged-in service's).
+FAMILIES = frozenset({"io", "rpc", "cinder", "glance", "nova", "image_api", "volume_api"})
+
+_POINTS: dict[str, FaultPoint] | None = None
+
+
+def points() -> dict[str, FaultPoint]:
+    """Every fault point by name (the fixed ones, then Nova's client families)."""
+    global _POINTS
+    if _POINTS is None:
+        found = {p.name: p for p in _FIXED}
+        for point in _image_api_points() + _volume_api_points():
+            found[point.name] = point
+        _POINTS = found
+    return _POINTS
+
+
+def _image_api_points() -> list[FaultPoint]:
+    from fakecloud.nova.image_api import API
+
+    methods = [n for n, f in vars(API).items() if not n.startswith("_")]
+    methods = [n for n in methods if inspect.isgeneratorfunction(vars(API)[n])]
+    return [
+        FaultPoint(
+            f"image_api.{name}",
+            f"Nova's image API calls Glance ({name}); an error is glanceclient's, as Nova sees it.",
+            ("image_id", "call", "attempt"),
+            usual=_CLIENT_USUAL.get(f"image_api.{name}", ()),
+            http="glanceclient",
+        )
+        for name in methods
+    ]
+
+
+def _volume_api_points() -> list[FaultPoint]:
+    from fakecloud.nova.volume_api import ROUTES
+
+    return [
+        FaultPoint(
+            f"volume_api.{name}",
+            f"Nova's volume API calls Cinder ({name}: {verb} {path}); an error is "
+            "cinderclient's, as Nova sees it.",
+            ("method", "project_id", "volume_id", "snapshot_id", "attachment_id", "size"),
+            usual=_CLIENT_USUAL.get(f"volume_api.{name}", ()),
+            http="cinderclient",
+        )
+        for name, (verb, path, _ok) in ROUTES.items()
+    ]
+
+
+# -- HTTP statuses as errors -------------------------------------------------------------------
+
+
+def _phrase(status: int) -> str:
+    """The status's reason phrase (``Service Unavailable``), the default message."""
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _glanceclient(status: int, message: str | None) -> BaseException:
+    from fakecloud.nova import image_api
+
+    cls = image_api._BY_CODE.get(status)
+    text = message or _phrase(status)
+    return cls(text) if cls is not None else image_api.GlanceClientError(text, code=status)
+
+
+def _cinderclient(status: int, message: str | None) -> BaseException:
+    from fakecloud.nova import volume_api
+
+    cls = volume_api._BY_CODE.get(status, volume_api.ClientException)
+    return cls(status, message or _phrase(status))
+
+
+def _glance(status: int, message: str | None) -> BaseException:
+    import webob.exc
+
+    from fakecloud.glance import errors
+
+    cls: Any = errors._BY_CODE.get(status)
+    if cls is None:
+        cls = errors.HTTPInternalServerError if status == 500 else webob.exc.status_map[status]
+    return cls(explanation=message or _phrase(status))
+
+
+#: Who answers with an HTTP status at a point (`FaultPoint.http`) -> the error it gives.
+STATUS_ERRORS = {"glanceclient": _glanceclient, "cinderclient": _cinderclient, "glance": _glance}
+
+
+def declare(plan: Any) -> None:
+    """Declare every point and the HTTP-status errors on a cloud's fault plan."""
+    for point in points().values():
+        plan.declare(point)
+    for side, factory in STATUS_ERRORS.items():
+        plan.register_status_errors(side, factory)

@@ -1,0 +1,155 @@
+"""Fault injection a user can discover: a registry of points, errors by name or HTTP status,
+did-you-mean for typos, and a warning for a rule that never fired."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.catalog import main as list_main
+from fakecloud.errors import ConfigError
+from fakecloud.fault_points import points
+from fakecloud.scenario.errors import ScenarioError
+from fakecloud.scenario.loader import loads
+from tests.state.state_helpers import boot
+
+PACKAGE = Path(__file__).resolve().parents[2] / "fakecloud"
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        ({"point": "io.tranfser", "error": "CinderBackendError"}, "did you mean 'io.transfer'?"),
+        (
+            {"point": "cinder.snapshot.create", "error": "CinderBackendEror"},
+            "did you mean 'CinderBackendError'?",
+        ),
+        (
+            {
+                "point": "cinder.snapshot.create",
+                "error": "CinderBackendError",
+                "match": {"volum_id": "v"},
+            },
+            "has no attribute 'volum_id' (did you mean 'volume_id'?)",
+        ),
+        ({"point": "nova.libvirt.extract", "error": 503}, "an HTTP status (503) names an error"),
+        ({"point": "glance.upload", "error": 418}, "glance has no HTTP 418 error"),
+        ({"point": "image_api.create", "error": 302}, "HTTP status 302 is not an error"),
+    ],
+)
+def test_what_would_never_fire_is_refused_with_the_closest_name(rule, says):
+    cloud = Cloud()
+    with pytest.raises(ConfigError) as info:
+        cloud.faults.add(**rule)
+    assert says in str(info.value)
+    with pytest.raises(ConfigError, match="did you mean 'glance.upload'"):
+        cloud.faults.release("glance.uplod")
+
+
+def test_an_http_status_names_the_error_a_client_sees_there():
+    cloud = Cloud(seed=1, profile="upstream")
+    server_id = boot(cloud)
+    cloud.faults.add("image_api.create", error=400, times=1)
+    r = cloud.request(
+        "compute",
+        "POST",
+        f"/v2.1/servers/{server_id}/action",
+        body={"createImage": {"name": "snap"}},
+        microversion="2.45",
+    )
+    assert r.status == 400
+    assert r.json() == {"badRequest": {"code": 400, "message": "Bad Request (HTTP 400)"}}
+    # Glance's upload answering 503: Nova's client retries, then gives up and deletes the image.
+    cloud.faults.add("glance.upload", error="503")
+    r = cloud.request(
+        "compute",
+        "POST",
+        f"/v2.1/servers/{server_id}/action",
+        body={"createImage": {"name": "snap2"}},
+        microversion="2.45",
+    )
+    assert r.status == 202
+    cloud.run_until_idle()
+    uploads = [
+        e["status"]
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["subject"].endswith("/file")
+    ]
+    assert uploads == [503] * len(uploads) and len(uploads) >= 2
+    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}")
+    assert image.status == 404
+
+
+SCENARIO = """\
+name: typos
+steps:
+  - fault: {point: io.tranfser, error: GlanceStoreTimeout}
+  - fault: {point: image_api.create, error: 503, match: {image_idd: x}}
+  - release: glance.uplod
+  - fault: {point: my.own.point, error: Whatever}
+"""
+
+
+def test_a_scenario_naming_a_point_that_does_not_exist_fails_to_load_naming_the_line():
+    with pytest.raises(ScenarioError) as info:
+        loads(SCENARIO, "typos.yaml")
+    lines = str(info.value).splitlines()
+    assert lines == [
+        "typos.yaml:3: field steps[0].fault.point: unknown fault point 'io.tranfser' (did you "
+        "mean 'io.transfer'?); `fakecloud list points` lists them",
+        "typos.yaml:4: field steps[1].fault.match.image_idd: fault point 'image_api.create' has "
+        "no attribute 'image_idd' (did you mean 'image_id'?); it matches on image_id, call, "
+        "attempt",
+        "typos.yaml:5: field steps[2].release: unknown fault point 'glance.uplod' (did you mean "
+        "'glance.upload'?); `fakecloud list points` lists them",
+    ]
+
+
+_CONSULT = re.compile(r"faults\.(?:pause|check)\(\s*(f?)\"([^\"{]+)")
+
+
+def _consulted_points() -> set[str]:
+    """Fault point names consulted in fakecloud's source (an f-string as its prefix + ``*``)."""
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for fstring, name in _CONSULT.findall(text):
+            found.add(name + "*" if fstring else name)
+    return found
+
+
+def test_every_point_the_services_consult_is_in_the_registry():
+    consulted = _consulted_points()
+    assert {"io.transfer", "cinder.snapshot.create", "image_api.*", "volume_api.*"} <= consulted
+    registered = set(points())
+    for name in consulted:
+        if name.endswith("*"):
+            assert any(p.startswith(name[:-1]) for p in registered), name
+        else:
+            assert name in registered, f"{name} is consulted but not in fakecloud/fault_points.py"
+    assert {"image_api.upload", "volume_api.create_snapshot_force"} <= registered
+
+
+def test_fakecloud_list_shows_each_registry(capsys):
+    assert list_main(["points", "cinder.snapshot"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cinder.snapshot.create\n")
+    assert "matches on: snapshot_id, volume_id, project_id, size, backend" in out
+    assert list_main(["errors"]) == 0
+    out = capsys.readouterr().out
+    assert "CinderBackendError" in out and "HTTP statuses (error: 503)" in out
+    assert list_main(["invariants", "frozen"]) == 0
+    assert "no_frozen_guest\n    No guest's filesystems are left frozen" in capsys.readouterr().out
+    assert list_main(["switches", "lp1731986"]) == 0
+    assert "lp1731986: seed=False  upstream=False" in capsys.readouterr().out
+    assert list_main(["events", "guest.freeze"]) == 0
+    assert "fields: host, requested_at" in capsys.readouterr().out
+    assert list_main(["points", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["name"] for r in rows} == set(points())
+    assert list_main(["points", "no-such-thing"]) == 1
+    assert "nothing matches 'no-such-thing'" in capsys.readouterr().err
