@@ -115,6 +115,13 @@ EVENTS: dict[str, EventKind] = {
         _k("io.stall", "A transfer was stalled by a fault rule.", "io", "transfer id", "label"),
         _k("io.resume", "A stalled or delayed transfer went on.", "io", "transfer id", "label"),
         _k(
+            "io.resource",
+            "A link or disk came into use, with its throughput.",
+            "io",
+            "resource name",
+            "bytes_per_s",
+        ),
+        _k(
             "io.capacity",
             "A link's or disk's throughput changed.",
             "io",
@@ -267,6 +274,26 @@ EVENTS: dict[str, EventKind] = {
             "reason",
         ),
         # -- tools -----------------------------------------------------------------------------
+        _k(
+            "scenario.start",
+            "A scenario case's steps start (scenario time zero), with what the views show of it.",
+            "scenario",
+            "case id",
+            "file",
+            "case",
+            "description",
+            "seed",
+            "profile",
+            "bugs",
+            "replay",
+        ),
+        _k(
+            "scenario.names",
+            "The readable names of what a scenario run touched (for the views).",
+            "scenario",
+            "case id",
+            "names",
+        ),
         _k(
             "scenario.step",
             "A scenario step started.",

@@ -208,9 +208,10 @@ def test_a_fault_naming_an_unknown_error_fails_its_step():
     result = run_text(text)
     message = failures(result)
     assert message.startswith(
-        "scenario.yaml:2: step step1: unknown error 'NoSuchError'; errors the services registered: "
+        "scenario.yaml:2: step step1: fault at 'fake.upload': unknown error 'NoSuchError'; "
+        "name one of "
     )
-    assert message.endswith("UploadFailed (or give module:Class)")
+    assert message.endswith("UploadFailed (`fakecloud list errors`)")
 
 
 def test_a_reference_that_never_gets_a_value_fails_its_step():

@@ -147,10 +147,14 @@ def test_fault_rules_and_the_trace_through_control_endpoints(server, http):
     assert unknown_target.status_code == 400
     assert "unknown RPC target 'compute.cmp-9'" in unknown_target.text
     assert [r["point"] for r in http.get(f"{base}/fakecloud/faults").json()["rules"]] == [
-        "demo.point"
+        "glance.upload"
     ]
-    released = http.post(f"{base}/fakecloud/faults/release", json={"point": "p"}, timeout=TIMEOUT)
+    released = http.post(
+        f"{base}/fakecloud/faults/release", json={"point": "glance.upload"}, timeout=TIMEOUT
+    )
     assert released.json() == {"released": 0}
+    typo = http.post(f"{base}/fakecloud/faults/release", json={"point": "p"}, timeout=TIMEOUT)
+    assert typo.status_code == 400 and "unknown fault point 'p'" in typo.text
     assert http.delete(f"{base}/fakecloud/faults", timeout=TIMEOUT).json() == {"rules": []}
 
     http.get(f"{server.urls['identity']}/v3", timeout=TIMEOUT)
