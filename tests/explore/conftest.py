@@ -14,3 +14,20 @@ def shared_link(tmp_path):
     target = tmp_path / "shared_link.yaml"
     target.write_text((HERE / "shared_link.yaml").read_text())
     return target
+
+
+def same_run(a, b):
+    """Whether two traces record the same run: every event equal, except that the
+    ``scenario.start`` and ``scenario.names`` events name their own file and case (a run's
+    and its replay's differ)."""
+
+    def events(trace):
+        out = []
+        for event in trace:
+            if event["kind"] in ("scenario.start", "scenario.names"):
+                own = ("subject", "file", "case", "description", "replay")
+                event = {k: v for k, v in event.items() if k not in own}
+            out.append(event)
+        return out
+
+    return events(a) == events(b)
