@@ -24,7 +24,7 @@ def scheduler():
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=50,
         )
     yield cluster.scheduler_address
