@@ -5,6 +5,7 @@
     fakecloud list invariants [WORD]   # the invariant library
     fakecloud list switches [WORD]     # behaviour switches, their value in each profile
     fakecloud list events [WORD]       # trace event kinds and their fields
+    fakecloud list scenarios [WORD]    # the scenario library, for fakecloud run NAME
     fakecloud list points --json       # the same as JSON, for tools
 
 `WORD` keeps the entries whose name contains it. Each ``rows_*`` function gives the entries as
@@ -126,6 +127,13 @@ def rows_events() -> list[dict[str, Any]]:
     ]
 
 
+def rows_scenarios() -> list[dict[str, Any]]:
+    """The scenario library: name (what ``fakecloud run NAME`` takes), what it teaches."""
+    from fakecloud.scenario.library import entries
+
+    return [{"name": e.name, "doc": e.teaches} for e in entries()]
+
+
 # -- for people ------------------------------------------------------------------------------
 
 
@@ -205,6 +213,7 @@ WHAT: dict[str, tuple[Callable[[], list[dict]], Callable[[list[dict]], str], str
     "invariants": (rows_invariants, _render_named, "the invariant library"),
     "switches": (rows_switches, _render_switches, "behaviour switches per profile"),
     "events": (rows_events, _render_events, "trace event kinds and their fields"),
+    "scenarios": (rows_scenarios, _render_named, "the scenario library (fakecloud run NAME)"),
 }
 
 

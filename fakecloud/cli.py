@@ -33,7 +33,7 @@ COMMANDS = {
 
 
 def _usage() -> str:
-    lines = ["usage: fakecloud COMMAND [ARGS...]", "", "commands:"]
+    lines = ["usage: fakecloud COMMAND [ARGS...]   (fakecloud --version)", "", "commands:"]
     lines += [f"  {name:<9} {doc}" for name, (_, _, doc) in COMMANDS.items()]
     lines += ["", "`fakecloud COMMAND --help` describes each command."]
     return "\n".join(lines)
@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):
         print(_usage())
+        return 0
+    if args[0] in ("-V", "--version"):
+        from fakecloud import __version__
+
+        print(f"fakecloud {__version__} (the fakecloud-openstack distribution)")
         return 0
     name, rest = args[0], args[1:]
     if name not in COMMANDS:

@@ -13,6 +13,11 @@ class ConfigError(FakecloudError, ValueError):
     """A configuration value, section, switch or profile that does not exist or does not fit."""
 
 
+class ClientsMissing(FakecloudError, ImportError):
+    """An OpenStack client library fakecloud drives (openstacksdk) is not installed; the message
+    says how to install it (``pip install 'fakecloud-openstack[clients]'``)."""
+
+
 class SimulationNotIdle(FakecloudError):
     """`run_until_idle` hit its virtual-time cap, or waited on processes that can never finish.
 

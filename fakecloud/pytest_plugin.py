@@ -1,7 +1,9 @@
 """fakecloud's pytest plugin: scenario files collected as tests, and a fresh cloud per test.
 
-Scenario files (default ``scenarios/**/*.yaml`` under the rootdir; ini option
-``fakecloud_scenarios`` or ``--fakecloud-scenarios GLOB``) become one test per case, with ids
+Scenario files become one test per case: files named ``*.fakecloud.yaml`` wherever pytest
+looks, files matching the globs of the ini option ``fakecloud_scenarios`` or
+``--fakecloud-scenarios GLOB`` (default ``scenarios/**/*.yaml`` under the rootdir), and any
+YAML file named on the command line (``pytest my_flow.yaml``), with ids
 such as ``scenarios/bugs/lp1731986.yaml::seed-bug-on``. A failure prints the scenario report,
 the seed, the command that replays it (``fakecloud run FILE --case ID --seed N``) and the tail
 of the trace. A case with an ``explore:`` section is also one test ``FILE::explore[ID]``
@@ -105,10 +107,24 @@ def _scenario_files(config: pytest.Config) -> set[Path]:
     return config.stash[_FILES]
 
 
+#: A scenario file kept anywhere is recognised by this ending of its name.
+SCENARIO_SUFFIXES = (".fakecloud.yaml", ".fakecloud.yml")
+
+
+def is_scenario_file(file_path: Path, parent: pytest.Collector) -> bool:
+    """Whether pytest should collect `file_path` as a scenario: a YAML file named
+    ``*.fakecloud.yaml``, matched by the configured globs, or named on the command line."""
+    if file_path.suffix not in (".yaml", ".yml"):
+        return False
+    if file_path.name.endswith(SCENARIO_SUFFIXES):
+        return True
+    if file_path.resolve() in _scenario_files(parent.config):
+        return True
+    return parent.session.isinitpath(file_path)
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix in (".yaml", ".yml") and file_path.resolve() in _scenario_files(
-        parent.config
-    ):
+    if is_scenario_file(file_path, parent):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 
@@ -318,8 +334,9 @@ def world(fakecloud_world: Any, request: pytest.FixtureRequest) -> Any:
 @pytest.fixture
 def sdk(cloud: Any) -> Any:
     """An openstacksdk connection to the test's cloud, served in-process."""
-    if not (hasattr(cloud, "connection") and hasattr(cloud, "intercept")):
-        pytest.skip("this fakecloud has no cloud.connection()/cloud.intercept() yet")
+    from fakecloud.transport.clients import require_openstacksdk
+
+    require_openstacksdk()  # a clear error naming the extra to install, before any request
     with cloud.intercept():
         yield cloud.connection()
 

@@ -22,7 +22,13 @@ def _run_parser() -> argparse.ArgumentParser:
         prog="fakecloud run",
         description="Run scenario files on a simulated cloud and check their expectations.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML file(s)")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="scenario YAML file(s), or the name of a library scenario (lp1731986, "
+        "flows/volume_backed_online; `fakecloud list scenarios` lists them)",
+    )
     p.add_argument("--seed", type=int, help="seed for every case (default: the file's)")
     p.add_argument(
         "--case",
@@ -47,6 +53,17 @@ def _run_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _load_file_or_library(name: str, load) -> object:
+    """A scenario file by path, or else the library scenario `name` stands for (its file then
+    named relative to the library, as ``fakecloud run`` finds it again)."""
+    if Path(name).exists():
+        return load(name)
+    from fakecloud.scenario import library
+
+    path = library.find(name)
+    return load(path, root_dir=library.root())
+
+
 def run_main(argv: list[str] | None = None) -> int:
     """``fakecloud run FILE... [--seed N] [--case ID] [--trace out.jsonl]``; the exit status."""
     from fakecloud.scenario.loader import load
@@ -58,9 +75,11 @@ def run_main(argv: list[str] | None = None) -> int:
     problems = []
     for name in args.files:
         try:
-            scenarios.append(load(name))
+            scenarios.append(_load_file_or_library(name, load))
         except ScenarioError as exc:
             problems.append(str(exc))
+        except LookupError as exc:
+            problems.append(f"fakecloud run: {exc}")
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2

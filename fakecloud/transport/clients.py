@@ -36,8 +36,18 @@ def auth_settings(cloud: Any, user: str, scope: str = "project") -> dict[str, An
     return out
 
 
+def _guard(cloud: Any) -> None:
+    """Requests to this cloud's hosts outside ``intercept()`` get a clear error, not a DNS
+    failure (`fakecloud.transport.outside`)."""
+    from fakecloud.transport import outside
+
+    config = cloud.kernel.config.endpoints
+    outside.install([config.identity, config.compute, config.image, config.volume])
+
+
 def credentials(cloud: Any, user: str = "demo", scope: str = "project") -> dict[str, Any]:
     """Keyword arguments for ``openstack.connect(**credentials)`` as `user`."""
+    _guard(cloud)
     return {
         **auth_settings(cloud, user, scope),
         "region_name": cloud.keystone.config.region,
@@ -53,6 +63,7 @@ def clouds_yaml(cloud: Any) -> str:
     system-scoped ``fakecloud-system-<user>`` for each user holding a role on the system."""
     import yaml
 
+    _guard(cloud)
     clouds: dict[str, Any] = {}
     for record in cloud.keystone.directory.users.values():
         if record.default_project_id is None:
@@ -79,6 +90,18 @@ def clouds_yaml(cloud: Any) -> str:
 
 def connection(cloud: Any, user: str = "demo", scope: str = "project") -> Any:
     """An ``openstack.connection.Connection`` as `user` (lazy: no HTTP until first use)."""
-    import openstack
+    return require_openstacksdk().connect(**credentials(cloud, user, scope))
 
-    return openstack.connect(**credentials(cloud, user, scope))
+
+def require_openstacksdk() -> Any:
+    """The ``openstack`` package, or `ClientsMissing` saying how to install it."""
+    try:
+        import openstack
+    except ImportError:
+        from fakecloud.errors import ClientsMissing
+
+        raise ClientsMissing(
+            "this needs openstacksdk, which fakecloud installs as an extra: "
+            "pip install 'fakecloud-openstack[clients]'"
+        ) from None
+    return openstack

@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from urllib3 import HTTPHeaderDict, HTTPResponse
 
+from fakecloud.transport import outside
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway, wire_body, wire_headers
 
@@ -167,10 +168,12 @@ class Intercept:
             mock.add(_RefuseOtherHosts(frozenset(self.gateway.netlocs())))
         mock.start()
         self.mock = mock
+        outside.entered()
         try:
             self.cloud.kernel.clock.__enter__()
         except BaseException:
             mock.stop(allow_assert=False)
+            outside.left()
             raise
         self._clock_bound = True
         return self
@@ -183,3 +186,4 @@ class Intercept:
         finally:
             if self.mock is not None:
                 self.mock.stop(allow_assert=False)
+                outside.left()

@@ -1,0 +1,39 @@
+"""Build hook: the wheel carries the scenario library (``scenarios/``) as ``fakecloud/library``.
+
+Everything else about the project is in pyproject.toml. In a source checkout fakecloud reads
+``scenarios/`` itself (`fakecloud.scenario.library`); an installed fakecloud reads this copy, so
+``fakecloud run lp1731986`` and ``fakecloud list scenarios`` work after ``pip install``.
+"""
+
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+HERE = Path(__file__).resolve().parent
+
+
+def copy_library(source: Path, build_lib: Path) -> list[str]:
+    """Copy the scenario files (and their README) into `build_lib`/fakecloud/library."""
+    target = build_lib / "fakecloud" / "library"
+    copied = []
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".md"):
+            out = target / path.relative_to(source)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, out)
+            copied.append(str(out))
+    return copied
+
+
+class BuildWithLibrary(build_py):
+    """``build_py`` that also copies the scenario library into the package."""
+
+    def run(self):
+        super().run()
+        copy_library(HERE / "scenarios", Path(self.build_lib))
+
+
+if __name__ == "__main__":  # setuptools runs this file as __main__; tests import copy_library
+    setup(cmdclass={"build_py": BuildWithLibrary})

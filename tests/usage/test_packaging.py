@@ -1,0 +1,90 @@
+"""Installing and starting fakecloud as a user does: python -m fakecloud, --version, the
+clients extra, the scenario library in the wheel and by name, clear errors outside intercept."""
+
+from __future__ import annotations
+
+import importlib.util
+import runpy
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import requests
+
+import fakecloud
+from fakecloud import Cloud
+from fakecloud.cli import main
+from fakecloud.errors import ClientsMissing
+from fakecloud.scenario import library
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_python_dash_m_and_version(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["fakecloud", "--version"])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("fakecloud", run_name="__main__")
+    assert info.value.code == 0
+    assert (
+        capsys.readouterr().out
+        == f"fakecloud {fakecloud.__version__} (the fakecloud-openstack distribution)\n"
+    )
+    assert (Path(fakecloud.__file__).parent / "py.typed").exists()
+
+
+def test_the_clients_are_an_extra_and_their_absence_is_a_clear_error(monkeypatch):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("openstacksdk") for d in extras["clients"])
+    assert "fakecloud-openstack[clients]" in extras["test"]
+    assert not any(d.startswith("openstacksdk") for d in project["dependencies"])
+    assert {"fakecloud": ["py.typed"]}.items() <= tomllib.loads(
+        (ROOT / "pyproject.toml").read_text()
+    )["tool"]["setuptools"]["package-data"].items()
+    monkeypatch.setitem(sys.modules, "openstack", None)  # as if it were not installed
+    with pytest.raises(ClientsMissing, match=r"pip install 'fakecloud-openstack\[clients\]'"):
+        Cloud().connection()
+
+
+def test_the_wheel_carries_the_scenario_library(tmp_path):
+    spec = importlib.util.spec_from_file_location("fakecloud_setup", ROOT / "setup.py")
+    setup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup)  # not as __main__: only defines the build hook
+    copied = setup.copy_library(ROOT / "scenarios", tmp_path)
+    shipped = tmp_path / "fakecloud" / "library"
+    assert (shipped / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml").exists()
+    assert (shipped / "README.md").exists()
+    assert len(copied) == len(list((ROOT / "scenarios").rglob("*.yaml"))) + len(
+        list((ROOT / "scenarios").rglob("*.md"))
+    )
+
+
+def test_a_library_scenario_runs_by_name(capsys):
+    assert library.find("lp1731986") == (
+        ROOT / "scenarios" / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml"
+    )
+    assert main(["run", "lp1731986", "--case", "bug_off", "-q"]) == 0
+    assert (
+        "bugs/lp1731986_thaw_on_snapshot_failure.yaml::bug_off  PASSED" in capsys.readouterr().out
+    )
+    assert main(["run", "flows/volume_backed_onl"]) == 2
+    assert "names several library scenarios: flows/volume_backed_online, " in (
+        capsys.readouterr().err
+    )
+    assert main(["run", "lp1731968"]) == 2
+    err = capsys.readouterr().err
+    assert "neither a file nor a library scenario" in err and "did you mean" in err
+    assert main(["list", "scenarios", "lp1731986"]) == 0
+    assert capsys.readouterr().out.startswith("bugs/lp1731986_thaw_on_snapshot_failure\n    LP")
+
+
+def test_outside_intercept_a_fakecloud_host_says_what_to_do():
+    cloud = Cloud()
+    conn = cloud.connection()
+    with cloud.intercept():
+        assert conn.compute.find_flavor("m1.tiny").vcpus == 1
+    with pytest.raises(requests.exceptions.ConnectionError) as info:
+        requests.get(cloud.auth_url, timeout=1)
+    assert "is a fakecloud endpoint, served in-process only" in str(info.value)
+    assert "cloud.intercept()" in str(info.value) and "fakecloud serve" in str(info.value)
