@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 #: Host names under this domain are fakecloud's own (the default endpoints).
 DOMAIN = "fakecloud.test"
 
+#: Top-level domains reserved never to resolve.
+RESERVED = (".test", ".invalid")
+
 _hosts: set[str] = set()
 _state = {"installed": False, "active": 0}
 
@@ -48,7 +51,9 @@ def install(hosts: Any = ()) -> None:
     process)."""
     for host in hosts:
         name = urlsplit(host).hostname if "://" in host else host.split(":")[0]
-        if name:
+        # Only names that can never resolve (RFC 2606): a cloud served on 127.0.0.1 or on a
+        # real name (fakecloud serve) is reached over real HTTP and must stay reachable.
+        if name and name.endswith(RESERVED):
             _hosts.add(name)
     from requests.adapters import HTTPAdapter
 

@@ -88,3 +88,10 @@ def test_outside_intercept_a_fakecloud_host_says_what_to_do():
         requests.get(cloud.auth_url, timeout=1)
     assert "is a fakecloud endpoint, served in-process only" in str(info.value)
     assert "cloud.intercept()" in str(info.value) and "fakecloud serve" in str(info.value)
+
+
+def test_a_cloud_served_on_a_real_address_stays_reachable_outside_intercept():
+    from fakecloud.transport import outside
+
+    outside.install(["http://127.0.0.1:5000", "http://compute.example.org"])
+    assert "127.0.0.1" not in outside._hosts and "compute.example.org" not in outside._hosts
