@@ -126,10 +126,10 @@ _FIXED: tuple[FaultPoint, ...] = (
     ),
     FaultPoint(
         "nova.guest_agent",
-        "The guest agent is asked to freeze or thaw the guest's filesystems (stall: it stops "
-        "answering).",
+        "The guest agent is asked to freeze or thaw the guest's filesystems "
+        "(GuestAgentUnresponsive: libvirt gives up on it; stall: it never answers).",
         ("command", "host", "instance_uuid"),
-        usual=("stall", "LibvirtError"),
+        usual=("GuestAgentUnresponsive", "stall"),
     ),
 )
 

@@ -31,40 +31,15 @@ DEFAULT_RPC_FACTOR = 10.0
 DEFAULT_JITTER = 0.2
 DEFAULT_FAULT_LIKELIHOOD = 0.2
 
-#: The fault points fakecloud's services consult, and what usually goes wrong at each: errors
-#: from Cinder's and Glance's APIs as Nova's clients see them, a Cinder snapshot ending in
-#: ``error`` (a backend error) or stuck ``creating`` (``stall``), an upload failing part-way,
-#: a guest agent that stops answering, an RPC message lost.
-KNOWN_POINTS: dict[str, tuple[str, ...]] = {
-    "volume_api.create_snapshot_force": ("CinderServerError", "CinderConnectionFailed"),
-    "volume_api.get_absolute_limits": ("CinderServerError", "CinderConnectionFailed"),
-    "volume_api.get": ("CinderServerError",),
-    "volume_api.get_snapshot": ("CinderServerError",),
-    "volume_api.attachment_create": ("CinderServerError",),
-    "volume_api.attachment_delete": ("CinderServerError",),
-    "image_api.create": ("GlanceUnreachable",),
-    "image_api.update": ("GlanceUnreachable",),
-    "image_api.upload": ("GlanceUnreachable",),
-    "image_api.delete": ("GlanceUnreachable",),
-    "image_api.get": ("GlanceUnreachable",),
-    "cinder.snapshot.create": ("CinderBackendError", "stall"),
-    "cinder.snapshot.delete": ("CinderBackendError",),
-    "cinder.volume.create": ("CinderBackendError",),
-    "cinder.volume.delete": ("CinderBackendError",),
-    "cinder.scheduler": ("NoValidBackend",),
-    "cinder.driver": ("CinderBackendError",),
-    "glance.upload": ("GlanceStoreTimeout",),
-    "glance.store.write": ("GlanceStorageFull", "GlanceStoreTimeout"),
-    "glance.store.delete": ("GlanceInUseByStore",),
-    "glance.import": ("GlanceStoreTimeout",),
-    "io.transfer": ("partway",),
-    "nova.guest_agent": ("GuestAgentUnresponsive", "delay:75", "stall"),
-    "nova.libvirt.extract": ("LibvirtError",),
-    "nova.libvirt.direct_snapshot": ("NovaImageUnacceptable",),
-    "nova.libvirt.instance_snapshot": ("LibvirtError",),
-    "rpc.call": ("drop",),
-    "rpc.cast": ("drop",),
-}
+
+def known_points() -> dict[str, tuple[str, ...]]:
+    """Fault points and what usually goes wrong at each (`fakecloud.fault_points`, the registry
+    ``fakecloud list points`` shows): errors from Cinder's and Glance's APIs as Nova's clients
+    see them, a Cinder snapshot ending in ``error`` or stuck ``creating`` (``stall``), an upload
+    failing part-way, a guest agent that stops answering, an RPC message lost."""
+    from fakecloud.fault_points import points
+
+    return {name: tuple(point.usual) for name, point in points().items()}
 
 
 @dataclass(frozen=True)
@@ -160,18 +135,28 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         spec = {"point": item} if isinstance(item, str) else dict(item)
         point = str(spec["point"])
         errors = spec.get("errors")
+        known = known_points()
         if errors is None:
-            if point not in KNOWN_POINTS:
+            if not known.get(point):
                 from fakecloud.config import did_you_mean
 
+                usual = sorted(name for name, outcomes in known.items() if outcomes)
+                what = (
+                    "has no usual failures: give errors: [...]"
+                    if point in known
+                    else (f"is no fault point{did_you_mean(point, known)}")
+                )
                 problem(
                     ("faults", i),
-                    f"fault point {point!r}{did_you_mean(point, KNOWN_POINTS)} has no usual "
-                    "failures fakecloud knows: give errors: [...]; known points: "
-                    + ", ".join(sorted(KNOWN_POINTS)),
+                    f"fault point {point!r} {what}; points with usual failures: "
+                    + ", ".join(usual),
                 )
                 continue
-            errors = KNOWN_POINTS[point]
+            errors = known[point]
+        elif point not in known:
+            from fakecloud.config import did_you_mean
+
+            problem(("faults", i, "point"), f"no fault point {point!r}{did_you_mean(point, known)}")
         for j, outcome in enumerate(errors):
             if outcome == "partway" and point != "io.transfer":
                 problem(("faults", i, "errors", j), "partway applies to io.transfer only")
