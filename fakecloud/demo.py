@@ -1,21 +1,31 @@
-"""``fakecloud demo``: run the snapshot flow the seed document teaches, and show it.
+"""``fakecloud demo``: a guided tour of how OpenStack snapshots a server, in the terminal.
 
-The default flow is the seed's own subject: a server booted from a volume is snapshotted while
-ACTIVE ("online": the guest's filesystems are frozen through the guest agent while Cinder takes
-the volume snapshot, then thawed). Other flows: ``--flow volume-offline`` (the same server
-SHUTOFF: no freeze) and ``--flow image`` (an image-booted server: disk extract and upload to
-Glance). The run takes virtual seconds and costs milliseconds; it prints the story step by step,
-then the sequence of calls between services, the state changes, and the invariants' verdict.
+The tour (``make demo``) plays five runs from the scenario library, each narrated as it
+unfolds in virtual time (`fakecloud.views.console`), then writes each run's HTML report and
+says where they are:
 
-    fakecloud demo [--flow volume-online|volume-offline|image] [--profile seed|upstream]
-                   [--seed N] [--trace out.jsonl] [--timeline]
+1. an image-backed server, online: extract and upload, the task states;
+2. a volume-backed server, offline (no freeze), then 3. online, with its frozen window;
+4. the seed build's instance-snapshot branch (createImage from the current snapshot);
+5. a production bug replayed, LP #1731986: the bug on (the guest stays frozen), then off.
+
+The runs take virtual seconds and cost milliseconds; the pauses are for people. Without a
+terminal (``fakecloud demo | less``) or with ``--no-pause`` the same text comes at once.
+
+    fakecloud demo [--out DIR] [--profile seed|upstream] [--seed N] [--no-pause]
+    fakecloud demo --flow volume-online|volume-offline|image [--trace out.jsonl] [--timeline]
+
+``--flow`` runs one flow on a bare cloud (no scenario) and prints its story, the calls between
+services, the state changes and the invariants' verdict.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fakecloud.cloud import Cloud
@@ -23,6 +33,145 @@ from fakecloud.views.timeline import sequence, state_changes, story, timeline
 
 FLOWS = ("volume-online", "volume-offline", "image")
 IMAGE_NAME = "cirros-0.6.2-x86_64-qga"
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One stop of the tour: a case of a library scenario, and what it teaches."""
+
+    slug: str
+    title: str
+    scenario: str
+    case: str
+    intro: str
+
+
+def chapters(profile: str = "seed") -> list[Chapter]:
+    """The tour's stops (the flows on `profile`; the branch and the bug on the seed build)."""
+    stops = [
+        Chapter(
+            "image-online",
+            "Image-backed server, online",
+            "flows/image_backed_online.yaml",
+            profile,
+            "A running server whose disk is a file on its compute host. nova-api answers 202 "
+            "at once; the host copies the live disk (libvirt's blockRebase mirror, then qemu-img "
+            "convert) and uploads it to Glance, walking task_state image_snapshot → "
+            "image_pending_upload → image_uploading → none. The guest is never paused.",
+        ),
+        Chapter(
+            "volume-offline",
+            "Volume-backed server, offline",
+            "flows/volume_backed_offline.yaml",
+            profile,
+            "A stopped server booted from a Cinder volume. No guest runs, so nothing is frozen: "
+            "nova-api asks Cinder for a snapshot of each volume (with force: they are attached) "
+            "and registers a zero-byte image whose block device mapping points at them.",
+        ),
+        Chapter(
+            "volume-online",
+            "Volume-backed server, online: the frozen window",
+            "flows/volume_backed_online.yaml",
+            profile,
+            "The same server, running. nova-api has the guest agent freeze the filesystems "
+            "(quiesce) so the snapshot is consistent, snapshots each volume and casts the thaw; "
+            "the host polls Cinder every 0.5 s until the snapshots are done, then thaws. While "
+            "the window is open every write inside the guest waits.",
+        ),
+    ]
+    if profile == "seed":
+        stops.append(
+            Chapter(
+                "instance-snapshot-branch",
+                "The seed build's instance-snapshot branch",
+                "flows/instance_snapshot_branch.yaml",
+                "current",
+                "The vendor build this project starts from keeps per-server instance snapshots. "
+                "createImage first asks the host for the current one (snapshot_current, an RPC "
+                "call); when there is one the image is uploaded from it, with no new extract.",
+            )
+        )
+    stops += [
+        Chapter(
+            "lp1731986-bug-on",
+            "A production bug replayed: LP #1731986, bug on",
+            "bugs/lp1731986_thaw_on_snapshot_failure.yaml",
+            "bug_on",
+            "Two volumes and a quota of one Cinder snapshot. Cinder refuses the second snapshot "
+            "(413) and nova-api answers 403 — but the code before the fix never thaws the "
+            "guest: it stays frozen, and every write inside it hangs.",
+        ),
+        Chapter(
+            "lp1731986-bug-off",
+            "The same replay with the fix (Nova 17.0.1)",
+            "bugs/lp1731986_thaw_on_snapshot_failure.yaml",
+            "bug_off",
+            "Same scenario, same seed. The fix casts an unquiesce with the partial mapping before "
+            "re-raising, so the guest is thawed right after the failure. The first volume's "
+            "snapshot is still left behind, holding the quota: that half is open upstream too.",
+        ),
+    ]
+    return stops
+
+
+# -- the tour ---------------------------------------------------------------------------------
+
+
+def tour(
+    out_dir: Path,
+    profile: str = "seed",
+    seed: int | None = None,
+    pace: bool | None = None,
+    console: Any = None,
+) -> list[Path]:
+    """Play every chapter on `console` (a rich Console; default: the terminal), then write
+    the HTML reports into `out_dir`; their paths."""
+    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.runner import run_case
+    from fakecloud.views.console import Narrator, facts, make_console
+    from fakecloud.views.html import render_html
+    from fakecloud.views.model import read, scenario_meta
+
+    if console is None:
+        console = make_console()
+    narrator = Narrator(console, pace)
+    console.rule("[bold]fakecloud — how OpenStack snapshots a server")
+    narrator.note(
+        "Each run below is a whole simulated cloud (Nova, Cinder, Glance, Keystone) on one "
+        "virtual clock. Times are virtual seconds from the scenario's first step.",
+        style="",
+    )
+    written = []
+    for number, stop in enumerate(chapters(profile), 1):
+        narrator.chapter(number, stop.title, stop.intro)
+        case = load(_shown_path(SCENARIOS / stop.scenario)).case(stop.case)
+        result = run_case(case, seed=seed)
+        run = read(result.trace, meta=scenario_meta(result))
+        narrator.tell(run)
+        verdict = "all expectations hold" if result.passed else "expectations FAILED"
+        narrator.summary([*facts(run), (f"{verdict}; replay: {result.replay_command()}", "")])
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{number}-{stop.slug}.html"
+        path.write_text(render_html(run), encoding="utf-8")
+        written.append((stop.title, path.resolve()))
+    console.print()
+    console.rule("[bold]the reports: open them in a browser (they need no network)")
+    for title, path in written:
+        console.print(f"  {title}", style="bold")
+        console.print(f"    {path.as_uri()}", soft_wrap=True, style="cyan")
+    return [path for _, path in written]
+
+
+def _shown_path(path: Path) -> str:
+    """`path` relative to the working directory when it is under it (for replay commands)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- one flow on a bare cloud -----------------------------------------------------------------
 
 
 @dataclass
@@ -54,10 +203,8 @@ def run_flow(flow: str = "volume-online", profile: str = "seed", seed: int = 0) 
     if flow not in FLOWS:
         raise DemoError(f"unknown flow {flow!r}; flows are {', '.join(FLOWS)}")
     cloud = Cloud(seed=seed, profile=profile)
-    images = _ok(cloud.request("image", "GET", f"/v2/images?name={IMAGE_NAME}"), "find image", 200)[
-        "images"
-    ]
-    image_id = images[0]["id"]
+    found = _ok(cloud.request("image", "GET", f"/v2/images?name={IMAGE_NAME}"), "find image", 200)
+    image_id = found["images"][0]["id"]
     server: dict[str, Any] = {"name": "demo-server", "flavorRef": "1", "networks": "none"}
     if flow.startswith("volume"):
         server["block_device_mapping_v2"] = [
@@ -122,21 +269,13 @@ def _aliases(cloud: Cloud, server_id: str, snapshot_image_id: str, image_id: str
     return aliases
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the demo and print it; the exit status."""
-    p = argparse.ArgumentParser(prog="fakecloud demo", description=__doc__.split("\n")[0])
-    p.add_argument("--flow", choices=FLOWS, default="volume-online")
-    p.add_argument("--profile", choices=("seed", "upstream"), default="seed")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--trace", metavar="OUT.jsonl", help="also write the whole trace")
-    p.add_argument("--timeline", action="store_true", help="print every trace event too")
-    args = p.parse_args(argv)
+def _print_flow(args: argparse.Namespace) -> int:
     try:
-        run = run_flow(args.flow, args.profile, args.seed)
+        run = run_flow(args.flow, args.profile, args.seed or 0)
     except DemoError as exc:
         print(f"fakecloud demo: {exc}", file=sys.stderr)
         return 1
-    title = f"fakecloud demo — {args.flow} snapshot, profile {args.profile}, seed {args.seed}"
+    title = f"fakecloud demo — {args.flow} snapshot, profile {args.profile}, seed {args.seed or 0}"
     print(title)
     print("=" * len(title))
     print("\n== the story (virtual time) ==")
@@ -157,3 +296,31 @@ def main(argv: list[str] | None = None) -> int:
         cloud.trace.to_jsonl(args.trace)
         print(f"trace written to {args.trace} (fakecloud report {args.trace})")
     return 0 if not violations else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the tour (or one ``--flow``); the exit status."""
+    p = argparse.ArgumentParser(prog="fakecloud demo", description=__doc__.split("\n")[0])
+    p.add_argument("--flow", choices=FLOWS, help="show one flow on a bare cloud instead")
+    p.add_argument("--profile", choices=("seed", "upstream"), default="seed")
+    p.add_argument("--seed", type=int, help="seed of every run (default: each scenario's)")
+    p.add_argument("--out", default="fakecloud-demo", help="where the tour writes its reports")
+    p.add_argument("--no-pause", action="store_true", help="tell everything at once")
+    p.add_argument("--trace", metavar="OUT.jsonl", help="--flow: also write the whole trace")
+    p.add_argument("--timeline", action="store_true", help="--flow: print every trace event too")
+    args = p.parse_args(argv)
+    try:
+        if args.flow:
+            return _print_flow(args)
+        if not SCENARIOS.is_dir():
+            print(
+                f"fakecloud demo: the tour plays the scenario library, not found at {SCENARIOS} "
+                "(run it from a fakecloud checkout; --flow works anywhere)",
+                file=sys.stderr,
+            )
+            return 2
+        tour(Path(args.out), args.profile, args.seed, pace=False if args.no_pause else None)
+    except BrokenPipeError:
+        # The reader left (`fakecloud demo | head`): stop quietly, as a pipeline expects.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0

@@ -1,9 +1,12 @@
 """Traces the view tests read: scenario runs from the library, each run once per session."""
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from fakecloud.demo import tour
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
 
@@ -31,3 +34,12 @@ def lp_bug_off():
 def image_online():
     """A live snapshot of an image-backed server: extract, then upload to Glance."""
     return run_scenario("flows/image_backed_online.yaml", "seed")
+
+
+@pytest.fixture(scope="session")
+def demo_tour(tmp_path_factory):
+    """The demo's tour, told without pauses: (what it printed, the reports it wrote)."""
+    out = io.StringIO()
+    console = Console(file=out, width=100, soft_wrap=True, highlight=False)
+    reports = tour(tmp_path_factory.mktemp("demo"), pace=False, console=console)
+    return out.getvalue(), reports

@@ -1,0 +1,203 @@
+"""Telling a run in the terminal, as it unfolds in virtual time (what ``fakecloud demo`` shows).
+
+A `Narrator` plays a finished run back on its own clock: each milestone is printed at its
+virtual time (scenario time: zero is the first step), and a long virtual wait (an upload, the
+set-up's boot) is a progress bar that fills while the narrator waits a moment of real time, so
+a 7-second boot takes a second to watch and a 3-millisecond API call none. The same story is
+printed plainly, without pauses or bars, when the output is not a terminal (``fakecloud demo |
+less``) or with ``pace=False``.
+
+The narration is the trace's story (`fakecloud.views.timeline.story_line`) thinned to what a
+person follows: requests that change something, the calls between services that matter, RPC
+casts and calls, state changes, the guest's freeze and thaw, transfers, faults and failures.
+Reads (GETs that succeed) and polls are left to the report.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.text import Text
+
+from fakecloud.views import model
+from fakecloud.views.timeline import story_line
+
+#: Virtual seconds without news after which the narrator shows the wait as a progress bar.
+LONG_WAIT_S = 0.25
+_QUIET_MACHINES = ("volume.attach_status", "attachment.", "nova.instance.power_state")
+_STYLES = {
+    "scenario.step": "bold",
+    "api.request": "cyan",
+    "api.response": "cyan",
+    "http.request": "blue",
+    "http.response": "blue",
+    "rpc.cast": "dark_orange",
+    "rpc.call": "dark_orange",
+    "state": "magenta",
+    "guest.freeze": "bold bright_blue",
+    "guest.thaw": "bold green",
+    "io.start": "dark_cyan",
+    "io.finish": "dark_cyan",
+}
+
+
+class _Console(Console):
+    """A rich Console that lets a closed pipe surface as `BrokenPipeError` (rich's own
+    handling exits with status 1); ``fakecloud demo | head`` then ends quietly with 0."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def make_console() -> Console:
+    """The terminal, or plain whole lines (100 columns for panels) when piped."""
+    console = _Console(highlight=False)
+    if not console.is_terminal:
+        console = _Console(highlight=False, soft_wrap=True, width=100)
+    return console
+
+
+@dataclass
+class Line:
+    """One told moment: scenario time, the sentence, its style, how often it repeated."""
+
+    t: float
+    text: str
+    style: str
+    count: int = 1
+
+
+def _told(e: dict[str, Any]) -> bool:
+    kind = e["kind"]
+    if kind in ("api.request", "api.response", "http.request", "http.response"):
+        subject = str(e.get("subject") or "")
+        status = e.get("status")
+        failed = kind.endswith("response") and (status is None or status >= 400)
+        return failed or not subject.startswith("GET ")
+    if kind == "state":
+        return not str(e.get("machine", "")).startswith(_QUIET_MACHINES)
+    return kind not in ("rpc.reply", "notification", "note")
+
+
+def narration(run: model.Run) -> list[Line]:
+    """The milestones of `run` after its set-up, as the narrator tells them."""
+    failed = {m.seq for m in run.markers if m.failed}
+    lines: list[Line] = []
+    for e in run.events:
+        if run.is_setup(e) or not _told(e):
+            continue
+        sentence = story_line(e, run.names)
+        if sentence is None:
+            continue
+        style = "bold red" if e["seq"] in failed else _STYLES.get(e["kind"], "")
+        t = run.rel(e["t"])
+        if lines and lines[-1].text == sentence:
+            lines[-1].count += 1
+            continue
+        lines.append(Line(t, sentence, style))
+    return lines
+
+
+class Narrator:
+    """Prints chapters and plays runs back on a console (see the module docstring)."""
+
+    def __init__(self, console: Console | None = None, pace: bool | None = None):
+        self.console = console or make_console()
+        self.pace = self.console.is_terminal if pace is None else pace
+
+    def _pause(self, seconds: float) -> None:
+        if self.pace and seconds > 0:
+            time.sleep(seconds)
+
+    def chapter(self, number: int, title: str, intro: str) -> None:
+        """A chapter's title and what it teaches."""
+        self.console.print()
+        self.console.print(
+            Panel(intro, title=f"[bold]{number}. {title}[/bold]", title_align="left", expand=True)
+        )
+        self._pause(0.4)
+
+    def note(self, text: str, style: str = "dim") -> None:
+        """A line of commentary."""
+        self.console.print(Text(text, style=style))
+
+    def wait(self, seconds: float, what: str) -> None:
+        """A long virtual wait: a bar filling while the narrator waits a moment."""
+        label = f"{seconds:.3f} s pass" + (f" — {what}" if what else "")
+        if not self.pace:
+            self.console.print(Text(f"{'':12}… {label}", style="dim"))
+            return
+        wall = min(1.4, 0.25 + 0.3 * math.log1p(seconds))
+        steps = max(8, int(wall / 0.03))
+        columns = (TextColumn(f"{'':12}[dim]{label}[/dim]"), BarColumn(bar_width=30))
+        with Progress(*columns, console=self.console, transient=True) as bar:
+            task = bar.add_task("wait", total=steps)
+            for _ in range(steps):
+                time.sleep(wall / steps)
+                bar.advance(task)
+        self.console.print(Text(f"{'':12}… {label}", style="dim"))
+
+    def setup(self, run: model.Run) -> None:
+        """The set-up, folded into one wait."""
+        if not run.t0_seq:
+            return
+        self.note(f"set-up: {run.t0_seq} events fold away (base images, tokens, the boot)")
+        self.wait(run.t0 - run.start, "the world is built before the first step")
+
+    def tell(self, run: model.Run) -> None:
+        """Play `run` back from its first step, on its virtual clock."""
+        self.setup(run)
+        last = 0.0
+        for line in narration(run):
+            gap = line.t - last
+            if gap >= LONG_WAIT_S:
+                self.wait(gap, _busy(run, last, line.t))
+            else:
+                self._pause(min(0.12, 0.02 + gap))
+            last = line.t
+            text = Text(f"{line.t:10.3f}s  ", style="dim")
+            text.append(line.text, style=line.style)
+            if line.count > 1:
+                text.append(f"  (×{line.count})", style="dim")
+            self.console.print(text)
+
+    def summary(self, facts: list[tuple[str, str]]) -> None:
+        """What the chapter showed, as short facts; a fact's style may be red for a failure."""
+        for fact, style in facts:
+            self.console.print(Text(f"  ▸ {fact}", style=style or "bold"))
+
+
+def _busy(run: model.Run, start: float, end: float) -> str:
+    """What is running between `start` and `end` (the phases that span the wait)."""
+    spans = [b for b in run.bars if not b.setup and b.start <= start + 1e-9 and b.end >= end - 1e-9]
+    names = list(dict.fromkeys(b.label for b in spans))
+    return ", ".join(names[:2])
+
+
+def facts(run: model.Run) -> Iterator[tuple[str, str]]:
+    """The headline facts of a run: frozen windows, failures, images made."""
+    for bar in run.bars:
+        if bar.kind == "frozen" and not bar.setup:
+            guest = run.lane_label(bar.lane)
+            if bar.failed:
+                yield f"{guest}: frozen at {bar.start:.3f} s and never thawed", "bold red"
+            else:
+                yield f"{guest}: {bar.label} (from {bar.start:.3f} s)", "bold bright_blue"
+    for m in run.markers:
+        if m.failed and not m.setup:
+            yield f"{m.t:.3f} s  {run.lane_label(m.lane)}: {m.label}", "red"
+    images: dict[str, str] = {}
+    for e in run.events:
+        image = e["kind"] == "state" and e.get("machine") == "glance.image.status"
+        if image and not run.is_setup(e):
+            images[str(e["subject"])] = str(e.get("new"))
+    for ident, status in images.items():
+        yield f"image {run.names.get(ident)}: {status}", "green" if status == "active" else "red"

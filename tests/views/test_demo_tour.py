@@ -1,0 +1,79 @@
+"""`fakecloud demo`: the guided tour a newcomer sees in the terminal, and where it leaves the
+reports."""
+
+import os
+import sys
+
+from fakecloud.cli import main as cli
+
+
+def _chapter(printed: str, title: str) -> str:
+    """The text of the chapter called `title`, up to the next one."""
+    after = printed.split(title, 1)[1]
+    return after.split("╭─ ", 1)[0]
+
+
+def test_the_tour_tells_five_flows_in_six_runs_and_writes_their_reports(demo_tour):
+    printed, reports = demo_tour
+    for title in (
+        "1. Image-backed server, online",
+        "2. Volume-backed server, offline",
+        "3. Volume-backed server, online: the frozen window",
+        "4. The seed build's instance-snapshot branch",
+        "5. A production bug replayed: LP #1731986, bug on",
+        "6. The same replay with the fix (Nova 17.0.1)",
+    ):
+        assert title in printed
+    assert [p.name for p in reports] == [
+        "1-image-online.html",
+        "2-volume-offline.html",
+        "3-volume-online.html",
+        "4-instance-snapshot-branch.html",
+        "5-lp1731986-bug-on.html",
+        "6-lp1731986-bug-off.html",
+    ]
+    for path in reports:
+        assert path.as_uri() in printed and path.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
+    printed, _ = demo_tour
+    image = _chapter(printed, "1. Image-backed server, online")
+    assert "     0.000s  step snap: POST /servers/web/action" in image
+    assert "… 1.000 s pass — upload to Glance 100.0 MB @ 100.0 MB/s" in image
+    assert "set-up: 48 events fold away" in image
+    online = _chapter(printed, "3. Volume-backed server, online")
+    assert "     0.106s  guest of db: filesystems frozen (fsfreeze)" in online
+    assert "▸ guest db: frozen 614 ms (from 0.106 s)" in online
+    offline = _chapter(printed, "2. Volume-backed server, offline")
+    assert "frozen" not in offline.split("╯", 1)[1]  # nothing freezes a stopped server
+
+
+def test_the_bug_replay_shows_the_bug_on_then_off(demo_tour):
+    printed, _ = demo_tour
+    bug_on = _chapter(printed, "bug on")
+    assert "413 to create_snapshot_force: SnapshotLimitExceeded" in bug_on
+    assert "▸ guest db: frozen at 0.106 s and never thawed" in bug_on
+    bug_off = _chapter(printed, "with the fix")
+    assert "RPC cast → nova-compute cmp-1: unquiesce_instance" in bug_off
+    assert "guest of db: filesystems thawed" in bug_off
+    assert "--case bug_off --seed 0" in bug_off
+
+
+def test_piped_output_is_plain_text(demo_tour):
+    printed, _ = demo_tour
+    assert "\x1b[" not in printed  # no colour codes or progress bars in a file
+
+
+def test_a_reader_that_leaves_early_ends_the_demo_quietly(tmp_path, monkeypatch):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `fakecloud demo | head` once head has gone
+    saved = os.dup(1)
+    broken = os.fdopen(write_end, "w")
+    monkeypatch.setattr(sys, "stdout", broken)
+    try:
+        assert cli(["demo", "--no-pause", "--out", str(tmp_path)]) == 0
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    assert not list(tmp_path.iterdir())  # it stopped at the first line it could not write
