@@ -33,7 +33,6 @@ from fakecloud.views.timeline import sequence, state_changes, story, timeline
 
 FLOWS = ("volume-online", "volume-offline", "image")
 IMAGE_NAME = "cirros-0.6.2-x86_64-qga"
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @dataclass(frozen=True)
@@ -127,6 +126,7 @@ def tour(
 ) -> list[Path]:
     """Play every chapter on `console` (a rich Console; default: the terminal), then write
     the HTML reports into `out_dir`; their paths."""
+    from fakecloud.scenario import library
     from fakecloud.scenario.loader import load
     from fakecloud.scenario.runner import run_case
     from fakecloud.views.console import Narrator, facts, make_console
@@ -142,10 +142,13 @@ def tour(
         "virtual clock. Times are virtual seconds from the scenario's first step.",
         style="",
     )
+    base = library.root()
+    if base is None:
+        raise DemoError("the tour plays the scenario library, and this fakecloud has none")
     written = []
     for number, stop in enumerate(chapters(profile), 1):
         narrator.chapter(number, stop.title, stop.intro)
-        case = load(_shown_path(SCENARIOS / stop.scenario)).case(stop.case)
+        case = load(_shown_path(base / stop.scenario)).case(stop.case)
         result = run_case(case, seed=seed)
         run = read(result.trace, meta=scenario_meta(result))
         narrator.tell(run)
@@ -312,14 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.flow:
             return _print_flow(args)
-        if not SCENARIOS.is_dir():
-            print(
-                f"fakecloud demo: the tour plays the scenario library, not found at {SCENARIOS} "
-                "(run it from a fakecloud checkout; --flow works anywhere)",
-                file=sys.stderr,
-            )
-            return 2
         tour(Path(args.out), args.profile, args.seed, pace=False if args.no_pause else None)
+    except DemoError as exc:
+        print(f"fakecloud demo: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader left (`fakecloud demo | head`): stop quietly, as a pipeline expects.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
