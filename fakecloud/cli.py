@@ -24,11 +24,8 @@ COMMANDS = {
     "report": ("fakecloud.views.report", "main", "show a trace as timeline/sequence/states"),
     "serve": ("fakecloud.serve_cli", "serve_main", "serve the cloud over HTTP on 127.0.0.1"),
     "schema": ("fakecloud.scenario.cli_commands", "schema_main", "print the scenario schema"),
-    "list": (
-        "fakecloud.catalog",
-        "main",
-        "list fault points, errors, invariants, switches, events",
-    ),
+    "list": ("fakecloud.catalog", "main", "list fault points, errors, events, scenarios, ..."),
+    "clock": ("fakecloud.clock_cli", "main", "show or move the clock of a running serve"),
 }
 
 

@@ -9,12 +9,15 @@ It prints a clouds.yaml on standard output (``fakecloud-demo``, ``fakecloud-demo
 and serves until SIGINT or SIGTERM, then closes its ports and exits 0. Virtual time runs at
 ``--speed`` times wall time (``--speed 0``: only ``POST /fakecloud/advance`` moves it). With
 ``--settle`` each API request is followed by a run until the cloud is idle, so clients that wait
-(``openstack server create --wait``) find the work done at their first poll.
+(``openstack server create --wait``) find the work done at their first poll. The calendar starts
+at the wall-clock time of start-up (``--epoch`` fixes it, for reproducible runs); ``--state
+FILE`` loads a saved cloud at start (when FILE exists) and saves it there at shutdown.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from typing import Any
@@ -49,7 +52,11 @@ def _port_base(text: str) -> int:
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     """The ``serve`` arguments (added to `parser` when the main CLI gives one)."""
     p = parser or argparse.ArgumentParser(
-        prog="fakecloud serve", description=__doc__.split("\n")[0]
+        prog="fakecloud serve",
+        description="Serve one simulated cloud over real HTTP on 127.0.0.1, for the openstack "
+        "CLI and any other client; prints a clouds.yaml for it.",
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--port-base",
@@ -75,12 +82,46 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         help="after each API request, run the cloud until it is idle: virtual time jumps over "
         "the work the request started, so clients that wait never wait on the wall clock",
     )
+    p.add_argument(
+        "--epoch",
+        default="now",
+        help="calendar time of virtual second 0: 'now' (default: the wall-clock time of "
+        "start-up, so clients see fresh tokens) or an ISO 8601 time for reproducible runs, "
+        "e.g. 2026-01-01T00:00:00Z",
+    )
+    p.add_argument(
+        "--state",
+        metavar="FILE",
+        help="load the cloud saved in FILE at start (if FILE exists) and save it there at "
+        "shutdown (after running it until idle)",
+    )
     p.add_argument("--seed", type=int, default=0, help="the cloud's seed (default 0)")
     p.add_argument("--profile", default="seed", help="behaviour profile: seed or upstream")
     p.add_argument("--config", metavar="FILE", help="YAML file of config overrides by section")
     p.add_argument("--clouds-yaml", metavar="FILE", help="also write the clouds.yaml to FILE")
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")
     return p
+
+
+SPEED_0 = """\
+--speed 0 and clients that wait: a client in another process (openstack server create --wait,
+openstacksdk's wait_for_server, Tempest) sleeps on its own wall clock and polls. At --speed 0
+virtual time moves only when you move it, so the work it waits for never finishes and it polls
+until its own timeout. Move time while it waits (POST /fakecloud/advance, or fakecloud clock
+advance SECONDS / fakecloud clock idle from another shell), serve with --speed 1 or more, or
+serve with --settle (each API request runs the cloud until idle: the work is done at the first
+poll, whatever the speed)."""
+
+
+def epilog() -> str:
+    """The help's last part: every control endpoint, and what --speed 0 means."""
+    from fakecloud.transport.control import ENDPOINTS
+
+    lines = ["control endpoints (on every service port, JSON; fakecloud clock drives the clock):"]
+    for (method, path), found in ENDPOINTS.items():
+        doc = " ".join((found.handler.__doc__ or "").replace("``", "").split())
+        lines.append(f"  {method:<6} {path:<26} {doc}")
+    return "\n".join(lines) + "\n\n" + SPEED_0
 
 
 def _load_config(path: str | None) -> Any:
@@ -110,11 +151,18 @@ def run(args: argparse.Namespace) -> int:
             speed=args.speed,
             settle=args.settle,
             verbose=args.verbose,
+            epoch=args.epoch,
         )
+        if args.state and os.path.exists(args.state):
+            from fakecloud.state import load_data
+
+            server.load_state(load_data(args.state), source=args.state)
     except OSError as exc:
         print(f"fakecloud serve: cannot listen: {exc}", file=sys.stderr)
         return 2
     except (FakecloudError, ValueError, KeyError) as exc:
+        if "server" in locals():
+            server.stop()
         print(f"fakecloud serve: {exc}", file=sys.stderr)
         return 2
     text = server.cloud.clouds_yaml()
@@ -138,6 +186,22 @@ def run(args: argparse.Namespace) -> int:
         server.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if args.state:
+        return _save_at_shutdown(server, args.state)
+    return 0
+
+
+def _save_at_shutdown(server: Any, path: str) -> int:
+    """Run the cloud until idle, then save it to `path`; the exit status."""
+    from fakecloud.state import save
+
+    try:
+        server.cloud.run_until_idle()
+        save(server.cloud, path)
+    except FakecloudError as exc:
+        print(f"fakecloud serve: the cloud was not saved to {path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"# fakecloud: saved the cloud to {path} (t={server.cloud.now:.3f})", file=sys.stderr)
     return 0
 
 

@@ -89,6 +89,14 @@ class ClockBridge:
         self._freezer: Any = None
         self._real_sleep: Any = None
 
+    def set_epoch(self, epoch: datetime.datetime) -> None:
+        """Move the whole calendar: virtual second 0 is `epoch` (naive UTC) from now on
+        (server mode puts a loaded cloud's now at the wall-clock time it is served)."""
+        if self._depth:
+            raise RuntimeError("the calendar cannot move while the clock is bound")
+        self.epoch = epoch
+        self._formatted.clear()
+
     def check_horizon(self, virtual_s: float, what: str) -> None:
         """`OutOfRange` if virtual second `virtual_s` lies past the last calendar time."""
         horizon = (LAST_CALENDAR_TIME - self.epoch).total_seconds()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "fork",
     "from_data",
     "load",
+    "load_data",
     "loads",
     "save",
     "to_data",
@@ -123,11 +125,20 @@ def save(cloud: Any, path: str | Path) -> None:
 # -- load --------------------------------------------------------------------------------------
 
 
-def from_data(data: Any, source: str = "the state") -> Any:
-    """A cloud continuing from saved `data` (as `to_data` returns it)."""
+def from_data(
+    data: Any, source: str = "the state", endpoints: Mapping[str, str] | None = None
+) -> Any:
+    """A cloud continuing from saved `data` (as `to_data` returns it).
+
+    `endpoints` (``{"identity": "http://127.0.0.1:8770", ...}``) moves the cloud to other base
+    URLs, as server mode serves a loaded cloud on its own ports: every saved string holding an
+    old base URL (links, catalog entries, configuration) holds the new one instead.
+    """
     from fakecloud.state.decode import graft
 
     _check_header(data, source)
+    if endpoints:
+        data = _moved(data, endpoints)
     try:
         return graft(data["nodes"], _template(data["cloud"]))
     except StateError as exc:
@@ -138,22 +149,36 @@ def from_data(data: Any, source: str = "the state") -> Any:
         ) from None
 
 
-def loads(text: str | bytes, source: str = "the state") -> Any:
-    """A cloud continuing from saved JSON text."""
+def loads(
+    text: str | bytes, source: str = "the state", endpoints: Mapping[str, str] | None = None
+) -> Any:
+    """A cloud continuing from saved JSON text (`endpoints` as for `from_data`)."""
     try:
         data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise StateError(f"{source} is not a fakecloud state file (not JSON: {exc})") from None
-    return from_data(data, source)
+    return from_data(data, source, endpoints)
 
 
-def load(path: str | Path) -> Any:
-    """A cloud continuing from the state saved in `path`."""
+def load_data(path: str | Path) -> Any:
+    """The JSON data saved in `path` (not checked yet: `from_data` does that)."""
     try:
         text = Path(path).read_bytes()
     except OSError as exc:
         raise StateError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return loads(text, source=str(path))
+    try:
+        return json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise StateError(f"{path} is not a fakecloud state file (not JSON: {exc})") from None
+
+
+def load(path: str | Path, endpoints: Mapping[str, str] | None = None) -> Any:
+    """A cloud continuing from the state saved in `path` (`endpoints` as for `from_data`)."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise StateError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return loads(text, source=str(path), endpoints=endpoints)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -167,6 +192,36 @@ def _build_args(cloud: Any) -> dict[str, Any]:
         "config": cloud.kernel.config.to_dict(),
         "switches": cloud.kernel.switches.to_dict(),
     }
+
+
+def _moved(data: dict[str, Any], endpoints: Mapping[str, str]) -> dict[str, Any]:
+    """`data` with every old endpoint base URL replaced by the new one (the trace, which is
+    history, keeps what it recorded)."""
+    try:
+        old = dict(data["cloud"]["config"]["endpoints"])
+    except (KeyError, TypeError):
+        raise StateError("the state has no endpoints configuration to move") from None
+    pairs = [
+        (str(old[k]).rstrip("/"), str(v).rstrip("/"))
+        for k, v in endpoints.items()
+        if k in old and str(old[k]).rstrip("/") != str(v).rstrip("/")
+    ]
+    if not pairs:
+        return data
+
+    def move(value: Any) -> Any:
+        if isinstance(value, str):
+            for before, after in pairs:
+                value = value.replace(before, after)
+            return value
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, dict):
+            return {move(k): move(v) for k, v in value.items()}
+        return value
+
+    nodes = [node if node and node[0] == "trace" else move(node) for node in data["nodes"]]
+    return {**data, "cloud": move(data["cloud"]), "nodes": nodes}
 
 
 def _template(args: Any) -> Any:

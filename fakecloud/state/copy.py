@@ -261,14 +261,15 @@ def _record(cls: type):
                 else:
                     fields[key] = value
             for key in reset.keys() & fields.keys():
-                fields[key] = reset[key]
+                fields[key] = kinds.reset_value(reset[key])
             object.__setattr__(y, "__dict__", fields)
         for key in slots:
             try:
                 value = object.__getattribute__(x, key)
             except AttributeError:
                 continue
-            object.__setattr__(y, key, reset[key] if key in reset else _copy(value, memo))
+            copied = kinds.reset_value(reset[key]) if key in reset else _copy(value, memo)
+            object.__setattr__(y, key, copied)
         if base is dict:
             for key, value in dict.items(x):
                 dict.__setitem__(y, _copy(key, memo), _copy(value, memo))

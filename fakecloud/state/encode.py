@@ -93,11 +93,6 @@ class _Encoder:
             self._objs.append(x)
         return {"r": n}
 
-    def _temp(self, x: Any) -> dict[str, int]:
-        """A reference to an object built during encoding (kept alive so its id stays unique)."""
-        self._keepalive.append(x)
-        return self._ref(x)
-
     def _values(self, items: Any) -> list[Any]:
         return [self.value(v) for v in items]
 
@@ -180,7 +175,8 @@ class _Encoder:
         if cls.__dictoffset__ != 0:
             for key, value in x.__dict__.items():
                 if key in reset:
-                    value = reset[key]
+                    value = kinds.reset_value(reset[key])
+                    self._keepalive.append(value)  # a fresh object: its id must stay unique
                 elif key in cached:
                     value = None
                 fields[key] = self.value(value)
@@ -189,7 +185,10 @@ class _Encoder:
                 value = object.__getattribute__(x, key)
             except AttributeError:
                 continue
-            fields[key] = self.value(reset.get(key, value))
+            if key in reset:
+                value = kinds.reset_value(reset[key])
+                self._keepalive.append(value)
+            fields[key] = self.value(value)
         node = ["obj", name, fields]
         if isinstance(x, dict):
             node.append(self._pairs(dict(dict.items(x))))

@@ -38,9 +38,15 @@ ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 #: Modules whose classes may appear as records in a cloud (and be rebuilt from a saved file).
 RECORD_MODULES: tuple[str, ...] = ("fakecloud.", "simpy.")
 
-#: Attributes reset in every copy (saved or forked): bindings to this process, not state.
+#: Attributes reset in every copy (saved or forked): bindings to this process and caches of
+#: derived values, not state. A callable value is called for a fresh one (``dict``).
 RESET: dict[str, dict[str, Any]] = {
-    "fakecloud.sim.clock:ClockBridge": {"_depth": 0, "_freezer": None, "_real_sleep": None},
+    "fakecloud.sim.clock:ClockBridge": {
+        "_depth": 0,
+        "_freezer": None,
+        "_real_sleep": None,
+        "_formatted": dict,
+    },
     "fakecloud.sim.kernel:Kernel": {"_running": False},
     "fakecloud.cloud:Cloud": {"_gateway": None},
 }
@@ -76,6 +82,11 @@ SHARED_FOREIGN: frozenset[type] = frozenset(
         range,
     }
 )
+
+
+def reset_value(value: Any) -> Any:
+    """The value a reset attribute gets: `value`, or a fresh one when it is a factory."""
+    return value() if callable(value) else value
 
 
 def class_name(cls: type) -> str:

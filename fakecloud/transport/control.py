@@ -9,7 +9,12 @@ They drive the cloud from outside the process, for tools that only speak HTTP:
   ``GET`` lists them, ``DELETE`` clears them; ``POST /fakecloud/faults/release {"point": p}``
   releases stalled work;
 * ``GET /fakecloud/trace?since=N&kind=K``: trace events from sequence number N (``K`` may end in
-  ``.*``).
+  ``.*``);
+* ``POST /fakecloud/idle``: run the cloud until no work is left (``{"cap_s": s}`` bounds it);
+* ``GET /fakecloud/invariants?names=a,b``: check the invariant library (or the named ones);
+* ``POST /fakecloud/reset`` (``{"seed": n}`` optional): serve a fresh cloud, built as at start;
+* ``POST /fakecloud/save``: the served cloud's whole state, as `fakecloud.state` saves it;
+* ``POST /fakecloud/load`` (body: a saved state): serve that cloud instead.
 
 Each endpoint is one function registered in `ENDPOINTS` with `endpoint`; adding one is adding a
 function::
@@ -41,6 +46,8 @@ from fakecloud.transport.wsgi import StartResponse, http_date, read_body, status
 PREFIX = "/fakecloud"
 #: Largest control request body read (a fault plan is small).
 MAX_BODY_BYTES = 1 << 20
+#: Largest body of ``POST /fakecloud/load`` (a saved world of many servers).
+MAX_STATE_BYTES = 1 << 28
 
 
 @dataclass
@@ -135,9 +142,11 @@ class ControlApplication:
         """Answer one ``/fakecloud/...`` request."""
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "") or "/"
-        body = read_body(environ, MAX_BODY_BYTES)
-        if len(body) > MAX_BODY_BYTES:
-            status, data = 413, {"error": {"code": 413, "message": "control body over 1 MiB"}}
+        limit = MAX_STATE_BYTES if path.rstrip("/") == PREFIX + "/load" else MAX_BODY_BYTES
+        body = read_body(environ, limit)
+        if len(body) > limit:
+            message = f"control body over {limit >> 20} MiB"
+            status, data = 413, {"error": {"code": 413, "message": message}}
         else:
             try:
                 status, data = answer(self.ctx, method, path, environ.get("QUERY_STRING", ""), body)
@@ -279,3 +288,69 @@ def rules_document(rules: list[Any]) -> list[dict[str, Any]]:
             record["error"] = repr(record["error"])
         out.append(record)
     return out
+
+
+@endpoint("POST", "/fakecloud/idle")
+def idle(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Run until no work is left (at most ``cap_s`` virtual seconds); answers the clock."""
+    cap = req.data.get("cap_s") if isinstance(req.data, dict) else None
+    if cap is not None and not isinstance(cap, (int, float)):
+        raise ControlError(f'give {{"cap_s": <seconds>}} or nothing, got {req.data!r}')
+    ctx.cloud.run_until_idle(cap)
+    return clock_document(ctx)
+
+
+@endpoint("GET", "/fakecloud/invariants")
+def invariants(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Check the invariant library (``names=a,b`` for some); violations and what could not be
+    checked."""
+    from fakecloud.config import did_you_mean
+    from fakecloud.invariants import REGISTRY
+
+    names = [n for n in (req.arg("names") or "").split(",") if n.strip()] or None
+    for name in names or ():
+        if name not in REGISTRY:
+            raise ControlError(
+                f"unknown invariant {name!r}{did_you_mean(name, REGISTRY)}; "
+                f"known: {', '.join(sorted(REGISTRY))}"
+            )
+    found = ctx.cloud.check_invariants(names)
+    return {
+        "violations": [
+            {"invariant": v.invariant, "subject": v.subject, "message": v.message} for v in found
+        ],
+        "not_applicable": dict(found.not_applicable),
+    }
+
+
+def _server(ctx: ControlContext, what: str) -> Any:
+    if ctx.server is None:
+        raise ControlError(f"{what} needs fakecloud serve (this control application has no server)")
+    return ctx.server
+
+
+@endpoint("POST", "/fakecloud/reset")
+def reset(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Serve a fresh cloud built as at start-up (``{"seed": n}`` for another seed)."""
+    seed = req.data.get("seed") if isinstance(req.data, dict) else None
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise ControlError(f'give {{"seed": <whole number>}} or nothing, got {req.data!r}')
+    _server(ctx, "reset").reset(seed)
+    return clock_document(ctx)
+
+
+@endpoint("POST", "/fakecloud/save")
+def save(ctx: ControlContext, req: ControlRequest) -> Any:
+    """The served cloud's whole state (JSON, as ``cloud.save`` writes it); refused while work
+    is in flight."""
+    from fakecloud.state import to_data
+
+    return to_data(ctx.cloud)
+
+
+@endpoint("POST", "/fakecloud/load")
+def load(ctx: ControlContext, req: ControlRequest) -> Any:
+    """Serve the cloud saved in the body (what ``POST /fakecloud/save`` or ``cloud.save``
+    gave) on these ports; answers the clock."""
+    _server(ctx, "load").load_state(req.data, source="the request body")
+    return clock_document(ctx)

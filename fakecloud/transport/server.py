@@ -33,6 +33,7 @@ arrive meanwhile on open connections get 503, then every connection closes.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import socket
@@ -48,10 +49,17 @@ from waitress import wasyncore
 
 from fakecloud.bounds import finite_seconds, speed_factor
 from fakecloud.config import Config
+from fakecloud.sim.clock import parse_epoch
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway
-from fakecloud.transport.wsgi import ServiceApplication, StartResponse, lock_for, status_line
+from fakecloud.transport.wsgi import (
+    ServiceApplication,
+    StartResponse,
+    adopt_lock,
+    lock_for,
+    status_line,
+)
 
 #: Port offsets from ``port_base``, in this order.
 SERVICE_HOSTS = ("identity", "compute", "image", "volume")
@@ -85,6 +93,29 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def calendar_epoch(epoch: str) -> str:
+    """The ``clock.epoch`` config value of a server's `epoch`: ``"now"`` is the wall-clock time
+    (UTC, whole seconds) at this moment; anything else must be an ISO 8601 time."""
+    if epoch == "now":
+        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+        return now.isoformat().replace("+00:00", "Z")
+    try:
+        parse_epoch(epoch)
+    except ValueError:
+        raise ValueError(
+            f"epoch: expected 'now' or an ISO 8601 time such as 2026-01-01T00:00:00Z, got {epoch!r}"
+        ) from None
+    return epoch
+
+
+def _with_epoch(config: Any, epoch: str) -> Any:
+    if isinstance(config, Config):
+        return config.replace("clock", epoch=epoch)
+    merged = dict(config)
+    merged["clock"] = {**dict(merged.get("clock") or {}), "epoch": epoch}
+    return merged
+
+
 def _with_endpoints(config: Config | Mapping[str, Any] | None, urls: dict[str, str]) -> Any:
     if isinstance(config, Config):
         return config.replace("endpoints", **urls)
@@ -110,12 +141,15 @@ class FakecloudServer:
         verbose: bool = False,
         extra_services: Mapping[str, Callable[[Any], Any]] | None = None,
         threads: int = THREADS,
+        epoch: str | None = None,
     ):
         """Bind the ports, then build the cloud with its endpoints on them.
 
         `extra_services` maps a name to a factory ``cloud -> ApiService``; each gets a port
         after the four standard ones (tests mount small services this way). A bad `speed` or
-        `tick_s` (negative, NaN, infinite, absurd) is an `OutOfRange` error.
+        `tick_s` (negative, NaN, infinite, absurd) is an `OutOfRange` error. `epoch` puts
+        virtual second 0 on the calendar: ``"now"`` (the wall-clock time of start-up, so
+        clients see fresh tokens), an ISO 8601 time, or None (the configuration's).
         """
         self.speed = speed_factor(speed, "speed")
         self.tick_s = finite_seconds(tick_s, "tick_s", positive=True)
@@ -141,24 +175,70 @@ class FakecloudServer:
         self.urls = {
             key: f"http://{url_host}:{sock.getsockname()[1]}" for key, sock in self._sockets.items()
         }
-        standard = {k: v for k, v in self.urls.items() if k in SERVICE_HOSTS}
-        from fakecloud.cloud import Cloud
-
+        self.endpoints = {k: v for k, v in self.urls.items() if k in SERVICE_HOSTS}
+        self.epoch = epoch
+        self._build = {"seed": seed, "profile": profile, "config": config}
+        self._extra_services = dict(extra_services or {})
         try:
-            self.cloud = Cloud(seed=seed, profile=profile, config=_with_endpoints(config, standard))
+            cloud = self._new_cloud(seed)
         except BaseException:
             self._close_sockets()
             raise
-        self.lock = lock_for(self.cloud)
-        extra = {self.urls[name]: make(self.cloud) for name, make in (extra_services or {}).items()}
-        self.gateway = Gateway(self.cloud, extra)
+        self.lock = lock_for(cloud)
         self.control = ControlApplication(
-            ControlContext(self.cloud, self.speed, self.lock, self, self.settle)
+            ControlContext(cloud, self.speed, self.lock, self, self.settle)
         )
-        self._apps = {
-            sock.getsockname()[1]: self._application(key) for key, sock in self._sockets.items()
-        }
+        self._serve(cloud)
         self._threads_count = threads
+
+    # -- the cloud served (replaced by reset and load) ---------------------------------------
+
+    def _new_cloud(self, seed: int) -> Any:
+        from fakecloud.cloud import Cloud
+
+        config = _with_endpoints(self._build["config"], self.endpoints)
+        if self.epoch is not None:
+            config = _with_epoch(config, calendar_epoch(self.epoch))
+        return Cloud(seed=seed, profile=self._build["profile"], config=config)
+
+    def _serve(self, cloud: Any) -> None:
+        """Serve `cloud` from now on, on every port (under the lock, for reset and load)."""
+        with self.lock:
+            adopt_lock(cloud, self.lock)
+            self.cloud = cloud
+            extra = {self.urls[name]: make(cloud) for name, make in self._extra_services.items()}
+            self.gateway = Gateway(cloud, extra)
+            self.control.ctx.cloud = cloud
+            self._apps = {
+                sock.getsockname()[1]: self._application(key) for key, sock in self._sockets.items()
+            }
+
+    def reset(self, seed: int | None = None) -> Any:
+        """Serve a fresh cloud built as at start-up (or with another `seed`); returns it."""
+        cloud = self._new_cloud(self._build["seed"] if seed is None else seed)
+        self._serve(cloud)
+        return cloud
+
+    def save_state(self) -> dict[str, Any]:
+        """The served cloud's state (`fakecloud.state.to_data`); refused with work in flight."""
+        from fakecloud.state import to_data
+
+        with self.lock:
+            return to_data(self.cloud)
+
+    def load_state(self, data: Any, source: str = "the state") -> Any:
+        """Serve the cloud saved in `data` on this server's ports; returns it. Its calendar is
+        moved so that its virtual now is the wall-clock time now (or follows ``--epoch``)."""
+        from fakecloud.state import from_data
+
+        cloud = from_data(data, source, endpoints=self.endpoints)
+        if self.epoch is None or self.epoch == "now":
+            now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+            cloud.kernel.clock.set_epoch(now - datetime.timedelta(seconds=cloud.now))
+        else:
+            cloud.kernel.clock.set_epoch(parse_epoch(self.epoch))
+        self._serve(cloud)
+        return cloud
 
     def _application(self, key: str) -> Any:
         if key in SERVICE_HOSTS:

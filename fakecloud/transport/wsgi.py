@@ -56,6 +56,13 @@ def lock_for(cloud: Any) -> threading.RLock:
         return lock
 
 
+def adopt_lock(cloud: Any, lock: threading.RLock) -> None:
+    """Make `lock` the one `lock_for(cloud)` gives (a server serving a new cloud keeps its lock,
+    which requests already waiting hold next)."""
+    with _LOCKS_GUARD:
+        _LOCKS[cloud] = lock
+
+
 def status_line(status: int) -> str:
     """``"404 Not Found"``: the WSGI status string of a code."""
     try:

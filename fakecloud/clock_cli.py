@@ -1,0 +1,97 @@
+"""``fakecloud clock``: drive the virtual clock of a running ``fakecloud serve``.
+
+    fakecloud clock show                 # virtual now, its calendar time, the speed
+    fakecloud clock advance 30           # run the cloud 30 virtual seconds forward
+    fakecloud clock idle                 # run it until no work is left
+    fakecloud clock show --url http://127.0.0.1:9000
+
+It talks to the server's control endpoints (``/fakecloud/clock``, ``/advance``, ``/idle``) on any
+of its ports: by default ``http://127.0.0.1:8770`` (``fakecloud serve``'s first port), or
+``$FAKECLOUD_URL``. Useful with ``--speed 0``, where virtual time moves only when told to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from fakecloud.transport.server import DEFAULT_PORT_BASE
+
+DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT_BASE}"
+TIMEOUT_S = 30.0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected virtual seconds, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected seconds from 0, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``clock`` arguments."""
+    p = argparse.ArgumentParser(
+        prog="fakecloud clock",
+        description="Show or move the virtual clock of a running fakecloud serve.",
+    )
+    p.add_argument(
+        "--url",
+        default=os.environ.get("FAKECLOUD_URL", DEFAULT_URL),
+        help=f"any port of the server (default $FAKECLOUD_URL or {DEFAULT_URL})",
+    )
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="show|advance|idle")
+    verbs.add_parser("show", help="virtual now, its calendar time, the speed")
+    advance = verbs.add_parser("advance", help="run the cloud SECONDS virtual seconds forward")
+    advance.add_argument("seconds", type=_seconds, help="virtual seconds (0 or more)")
+    idle = verbs.add_parser("idle", help="run the cloud until no work is left")
+    idle.add_argument(
+        "--cap", type=_seconds, metavar="SECONDS", help="give up after this many virtual seconds"
+    )
+    return p
+
+
+def describe(clock: dict[str, Any]) -> str:
+    """One line for people: virtual now (to the millisecond), calendar time, pacing."""
+    speed = clock.get("speed", 0)
+    pace = f"speed {speed:g}" + (", settle" if clock.get("settle") else "")
+    return f"t={clock['now']:.3f} s   {clock.get('wall_time', '?')}   ({pace})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``fakecloud clock show|advance SECONDS|idle``; the exit status."""
+    import requests
+
+    args = build_parser().parse_args(argv)
+    base = args.url.rstrip("/")
+    if args.verb == "show":
+        call = ("GET", "/fakecloud/clock", None)
+    elif args.verb == "advance":
+        call = ("POST", "/fakecloud/advance", {"seconds": args.seconds})
+    else:
+        call = ("POST", "/fakecloud/idle", {"cap_s": args.cap} if args.cap is not None else {})
+    method, path, body = call
+    try:
+        r = requests.request(method, base + path, json=body, timeout=TIMEOUT_S)
+    except requests.exceptions.RequestException as exc:
+        print(
+            f"fakecloud clock: nothing answers at {base} ({type(exc).__name__}); is "
+            "`fakecloud serve` running there? (--url or $FAKECLOUD_URL picks another)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        data = r.json()
+    except ValueError:
+        print(f"fakecloud clock: {base} answered {r.status_code}, not fakecloud", file=sys.stderr)
+        return 2
+    if r.status_code != 200:
+        message = data.get("error", {}).get("message", r.text) if isinstance(data, dict) else r.text
+        print(f"fakecloud clock: {message}", file=sys.stderr)
+        return 1
+    print(describe(data))
+    return 0

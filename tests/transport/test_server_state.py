@@ -1,0 +1,135 @@
+"""Server mode for people: a calendar that starts now (one token per CLI command), reset, save,
+load and invariants over HTTP, --state, and fakecloud clock driving a running server."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import requests
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+
+from fakecloud import Cloud
+from fakecloud.clock_cli import main as clock_main
+from fakecloud.serve_cli import _save_at_shutdown, build_parser
+from fakecloud.state import dumps, load_data
+from fakecloud.transport.server import FakecloudServer, calendar_epoch
+
+TIMEOUT = 10
+
+
+@pytest.fixture
+def server():
+    with FakecloudServer(port_base=0, speed=0, settle=True, epoch="now") as srv:
+        yield srv
+
+
+def _token_requests(server) -> int:
+    return len(server.cloud.trace.filter(kind="api.request", subject="POST /v3/auth/tokens"))
+
+
+def _session(server) -> session.Session:
+    cfg = server.cloud.credentials("demo")
+    auth = v3.Password(
+        auth_url=cfg["auth_url"],
+        username="demo",
+        password=cfg["password"],
+        project_name="demo",
+        user_domain_name="Default",
+        project_domain_name="Default",
+    )
+    return session.Session(auth=auth)
+
+
+def test_a_calendar_starting_now_gives_clients_one_token_for_many_requests(server):
+    sess = _session(server)
+    for _ in range(3):
+        r = sess.get("/servers", endpoint_filter={"service_type": "compute"}, timeout=TIMEOUT)
+        assert r.status_code == 200
+    assert _token_requests(server) == 1
+
+
+def test_a_calendar_in_the_past_makes_every_request_authenticate_again():
+    with FakecloudServer(port_base=0, speed=0, epoch="2000-01-01T00:00:00Z") as old:
+        assert old.cloud.kernel.clock.wall_time() == datetime.datetime(2000, 1, 1)
+        sess = _session(old)
+        for _ in range(3):
+            sess.get("/servers", endpoint_filter={"service_type": "compute"}, timeout=TIMEOUT)
+        assert _token_requests(old) > 1  # keystoneauth sees each token as expired already
+    assert calendar_epoch("now").endswith("Z")
+    with pytest.raises(ValueError, match="expected 'now' or an ISO 8601 time"):
+        calendar_epoch("yesterday")
+
+
+def test_reset_save_load_and_invariants_over_http(server):
+    base = server.urls["compute"]
+    volumes = server.urls["volume"]
+    sess = _session(server)
+
+    def names():
+        r = sess.get("/volumes", endpoint_filter={"service_type": "block-storage"})
+        return [v["name"] for v in r.json()["volumes"]]
+
+    sess.post(
+        "/volumes",
+        json={"volume": {"size": 1, "name": "kept"}},
+        endpoint_filter={"service_type": "block-storage"},
+    )
+    saved = requests.post(f"{base}/fakecloud/save", timeout=TIMEOUT)
+    assert saved.status_code == 200 and saved.json()["format"] == "fakecloud-state"
+    assert requests.post(f"{volumes}/fakecloud/reset", timeout=TIMEOUT).status_code == 200
+    assert names() == []
+    loaded = requests.post(f"{base}/fakecloud/load", data=saved.content, timeout=TIMEOUT)
+    assert loaded.status_code == 200
+    assert names() == ["kept"]
+    checked = requests.get(f"{base}/fakecloud/invariants", timeout=TIMEOUT).json()
+    assert checked["violations"] == []
+    typo = requests.get(f"{base}/fakecloud/invariants?names=no_frozen_gest", timeout=TIMEOUT)
+    assert typo.status_code == 400
+    assert "did you mean 'no_frozen_guest'?" in typo.json()["error"]["message"]
+    garbage = requests.post(f"{base}/fakecloud/load", json={"servers": []}, timeout=TIMEOUT)
+    assert garbage.status_code == 400
+    assert "not a fakecloud state file" in garbage.json()["error"]["message"]
+    assert names() == ["kept"]  # a refused load changes nothing
+
+
+def test_a_cloud_saved_in_process_is_served_on_the_servers_ports(server, tmp_path):
+    cloud = Cloud(seed=5)
+    r = cloud.request("volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}})
+    volume_id = r.json()["volume"]["id"]
+    cloud.run_until_idle()
+    path = tmp_path / "world.json"
+    path.write_text(dumps(cloud))
+    served = server.load_state(load_data(path), source=str(path))
+    r = _session(server).get(
+        f"/volumes/{volume_id}", endpoint_filter={"service_type": "block-storage"}
+    )
+    links = [link["href"] for link in r.json()["volume"]["links"]]
+    assert all(link.startswith(server.urls["volume"]) for link in links)
+    assert served.now == cloud.now
+    # --state at shutdown: run until idle, then save where it was loaded from
+    assert _save_at_shutdown(server, str(tmp_path / "after.json")) == 0
+    assert load_data(tmp_path / "after.json")["summary"]["volumes"] == 1
+
+
+def test_fakecloud_clock_drives_a_running_server(server, capsys):
+    url = ["--url", server.urls["image"]]
+    assert clock_main([*url, "advance", "12.5"]) == 0
+    assert capsys.readouterr().out.startswith("t=12.500 s")
+    assert clock_main([*url, "show"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("t=12.500 s") and "(speed 0, settle)" in out
+    assert clock_main([*url, "idle"]) == 0
+    assert clock_main(["--url", "http://127.0.0.1:9", "show"]) == 2
+    assert "is `fakecloud serve` running there?" in capsys.readouterr().err
+
+
+def test_serve_help_documents_every_control_endpoint_and_speed_zero():
+    from fakecloud.transport.control import ENDPOINTS
+
+    text = build_parser().format_help()
+    for method, path in ENDPOINTS:
+        assert f"{method:<6} {path}" in text
+    assert "--speed 0 and clients that wait" in text and "--settle" in text
+    assert "--state FILE" in text and "--epoch" in text
