@@ -23,6 +23,7 @@ import io
 import re
 import shlex
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,10 @@ import pytest
 # Imported here, outside pytester's inline runs (which drop modules first imported inside).
 import fakecloud.pytest_plugin  # noqa: F401
 import fakecloud.scenario.loader  # noqa: F401
+
+with warnings.catch_warnings():  # WebOb imports cgi, deprecated since 3.11: not the docs' doing
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import webob  # noqa: F401
 
 pytest_plugins = ["pytester"]
 

@@ -86,7 +86,16 @@ def test_serve_writes_the_clouds_yaml_file_and_reads_a_config_file(served, tmp_p
     config = tmp_path / "config.yaml"
     config.write_text("identity:\n  token_ttl_s: 60\n")
     target = tmp_path / "clouds.yaml"
-    proc, text = served("--speed", "0", "--config", str(config), "--clouds-yaml", str(target))
+    proc, text = served(
+        "--speed",
+        "0",
+        "--epoch",
+        "2026-01-01T00:00:00Z",
+        "--config",
+        str(config),
+        "--clouds-yaml",
+        str(target),
+    )
     assert target.read_text() == text.split("# fakecloud: serving")[0]
     auth = yaml.safe_load(text)["clouds"]["fakecloud-admin"]["auth"]
     body = {
