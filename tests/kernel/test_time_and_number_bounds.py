@@ -76,3 +76,32 @@ def test_config_keeps_the_values_that_mean_unlimited_or_never():
     )
     assert cloud.kernel.config.cinder.quota_volumes == -1
     assert cloud.kernel.config.nova.shelved_offload_time_s == -1
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"action": "delay", "delay_s": math.nan}, "fault at 'p': delay_s: expected a number"),
+        ({"action": "delay", "delay_s": -1}, r"delay_s: .* got -1 \(negative\)"),
+        ({"action": "stall", "at": math.inf}, "fault at 'p': at: expected a number of seconds"),
+        ({"action": "stall", "nth": 0}, "fault at 'p': nth: expected a count from 1"),
+        ({"action": "stall", "probability": 1.5}, "probability: expected a fraction"),
+        (
+            {"error": "LibvirtEror"},
+            r"unknown error 'LibvirtEror' \(did you mean 'LibvirtError'\?\)",
+        ),
+    ],
+)
+def test_fault_rules_refuse_numbers_and_names_that_could_never_work(fields, message):
+    cloud = Cloud(seed=1)
+    with pytest.raises(ConfigError, match=message):
+        cloud.faults.add("p", **fields)
+    assert cloud.faults.rules() == []
+
+
+def test_an_rpc_fault_naming_a_target_that_does_not_exist_is_refused():
+    cloud = Cloud(seed=1)
+    with pytest.raises(ConfigError, match=r"unknown RPC target 'compute.cmp-9'.*compute.cmp-1"):
+        cloud.faults.add("rpc.cast", action="drop", match={"target": "compute.cmp-9"})
+    rule = cloud.faults.add("rpc.cast", action="drop", match={"target": "compute.cmp-2"})
+    assert cloud.faults.rules() == [rule]

@@ -114,3 +114,14 @@ def test_control_endpoints_are_one_table():
         ("POST", "/fakecloud/faults"),
         ("POST", "/fakecloud/faults/release"),
     }
+
+
+def test_a_fault_request_with_one_bad_rule_adds_none_of_them():
+    cloud = Cloud(seed=1)
+    rules = {"rules": [{"point": "a", "action": "stall"}, {"point": "b", "error": "Nope"}]}
+    status, _, payload = call(
+        control(cloud), "POST", "/fakecloud/faults", json.dumps(rules).encode()
+    )
+    assert status == "400 Bad Request"
+    assert "unknown error 'Nope'" in json.loads(payload)["error"]["message"]
+    assert cloud.faults.rules() == []
