@@ -118,7 +118,12 @@ def test_control_endpoints_are_one_table():
 
 def test_a_fault_request_with_one_bad_rule_adds_none_of_them():
     cloud = Cloud(seed=1)
-    rules = {"rules": [{"point": "a", "action": "stall"}, {"point": "b", "error": "Nope"}]}
+    rules = {
+        "rules": [
+            {"point": "nova.libvirt.extract", "action": "stall"},
+            {"point": "cinder.snapshot.create", "error": "Nope"},
+        ]
+    }
     status, _, payload = call(
         control(cloud), "POST", "/fakecloud/faults", json.dumps(rules).encode()
     )
