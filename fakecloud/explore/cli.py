@@ -204,6 +204,10 @@ def render(report: Any) -> str:
             f"{len(case.failed)} broke something"
         )
         lines.append(f"  chance: {case.spec}")
+        if case.finds:
+            problems = case.unexpected()
+            verdict = "; ".join(problems) if problems else "found what it lists, nothing else"
+            lines.append(f"  bug hunt (finds: {', '.join(case.finds)}): {verdict}")
         if case.groups:
             lines.append(f"  {len(case.groups)} group(s) by what broke and how:")
         for n, g in enumerate(case.groups, 1):

@@ -89,3 +89,21 @@ def test_a_local_pool_finds_exactly_what_a_serial_run_finds(shared_link, tmp_pat
         data = json.loads(path.read_text())
         reports.append([(g["broke"], g["path"], g["seeds"]) for g in data["groups"]])
     assert reports[0] == reports[1] != []
+
+
+def test_a_spent_time_budget_starts_no_more_seeds_and_says_so(shared_link, tmp_path, capsys):
+    code = cli(
+        [
+            "explore",
+            str(shared_link),
+            "--time-budget",
+            "0",
+            "--jobs",
+            "1",
+            "--no-progress",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    assert "the time budget ran out before every seed ran" in capsys.readouterr().out

@@ -29,6 +29,22 @@ def test_explore_seeds_alone_leaves_delays_orders_and_throughputs_to_chance():
     assert spec.faults == () and spec.inserts == ()
 
 
+def test_every_adversary_shorthand_is_the_request_a_user_would_make():
+    spec = _spec(
+        "  - {name: vol, request: 'POST /v3/${project_id}/volumes', body: {volume: {size: 1}}}\n"
+        "explore:\n  adversary:\n"
+        "    - {detach_volume: {server: web, volume: '${steps.vol.body.volume.id}'}}\n"
+        "    - {delete_image: cirros}\n    - {create_image: web}\n"
+    )
+    requests = [i.step["request"] for i in spec.inserts]
+    assert requests == [
+        "DELETE /servers/${servers.web.id}/os-volume_attachments/${steps.vol.body.volume.id}",
+        "DELETE /v2/images/${images.cirros.id}",
+        "POST /servers/${servers.web.id}/action",
+    ]
+    assert spec.inserts[2].step["body"] == {"createImage": {"name": "adversary-snapshot"}}
+
+
 def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
     spec = _spec(
         "explore:\n  faults: [volume_api.create_snapshot_force, {restart: cmp-1}]\n"
