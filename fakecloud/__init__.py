@@ -10,6 +10,6 @@ teaching how OpenStack snapshots a server.
 
 from fakecloud.cloud import Cloud
 from fakecloud.mocking import mock
+from fakecloud.version import __version__
 
-__all__ = ["Cloud", "mock"]
-__version__ = "0.1.0"
+__all__ = ["Cloud", "mock", "__version__"]

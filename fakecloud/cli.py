@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_usage())
         return 0
     if args[0] in ("-V", "--version"):
-        from fakecloud import __version__
+        from fakecloud.version import __version__
 
         print(f"fakecloud {__version__} (the fakecloud-openstack distribution)")
         return 0

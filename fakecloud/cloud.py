@@ -223,7 +223,7 @@ class Cloud:
         """A cloud continuing exactly from the state `Cloud.save` wrote to `path`."""
         from fakecloud.state import load
 
-        return load(path)
+        return load(path, cloud_class=cls)
 
     def fork(self) -> Cloud:
         """An independent copy of this idle cloud that continues exactly as it would (same

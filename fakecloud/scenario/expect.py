@@ -15,12 +15,12 @@ from fakecloud.invariants import REGISTRY
 from fakecloud.invariants import check as check_invariants
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Expect, TraceCheck
+from fakecloud.scenario.results import Check, StepFailed, fill, record_from
 from fakecloud.scenario.subst import Unresolved
 
 
 def evaluate(run: Any, result: Any) -> None:
     """Append a `Check` to `result.checks` for every expectation of the case."""
-    from fakecloud.scenario.runner import Check
 
     case = run.case
     for step, record in zip(case.steps, result.steps, strict=True):
@@ -103,7 +103,6 @@ def _step_mismatches(run: Any, record: Any, exp: Expect, spec: Any) -> list[str]
 
 
 def _check_state(run: Any, result: Any, state: Any) -> None:
-    from fakecloud.scenario.runner import Check, StepFailed, _fill, _record_from
 
     where = run.case.where(state.line)
     request = state.request
@@ -117,14 +116,13 @@ def _check_state(run: Any, result: Any, state: Any) -> None:
     except StepFailed as exc:
         result.checks.append(Check(False, what, where, [str(exc)]))
         return
-    record = _record_from(response)
-    _fill(record, response)
+    record = record_from(response)
+    fill(record, response)
     details = run._response_mismatches(record, state.expect, state.request.user)
     result.checks.append(Check(not details, what, where, details))
 
 
 def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
-    from fakecloud.scenario.runner import Check
 
     where = run.case.where(check.line)
     spec = check.spec
@@ -175,7 +173,6 @@ def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
 
 
 def _order(patterns: list[dict], events: list[dict], where: str, note: str) -> Any:
-    from fakecloud.scenario.runner import Check
 
     i = 0
     for event in events:
@@ -187,7 +184,6 @@ def _order(patterns: list[dict], events: list[dict], where: str, note: str) -> A
 
 
 def _duration(run: Any, spec: dict, events: list[dict], where: str, note: str) -> Any:
-    from fakecloud.scenario.runner import Check
 
     start, stop, same = spec["from"], spec["to"], spec.get("same") or []
     end_t = run.kernel.now
@@ -228,7 +224,6 @@ def _duration(run: Any, spec: dict, events: list[dict], where: str, note: str) -
 
 
 def _check_invariants(run: Any, result: Any) -> None:
-    from fakecloud.scenario.runner import Check
 
     exp = run.case.expect
     wanted = exp.invariants

@@ -15,316 +15,20 @@ Every mistake is a `Problem` (file, line, field, what was expected), gathered in
 
 from __future__ import annotations
 
-import difflib
-import math
-import re
 from pathlib import Path
-from typing import Any
 
-import jsonschema
-import yaml
+from fakecloud.scenario.errors import Problem, ScenarioError
+from fakecloud.scenario.matrix import expand
 
-from fakecloud.scenario.errors import Problem, ScenarioError, field_name
-
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-NAME_HINT = "names use letters, digits, '-' and '_', and start with a letter or '_'"
-
-
-class YamlMap(dict):
-    """A mapping from a scenario file; `line` is where it starts, `key_lines` each key's line."""
-
-    def __init__(self, *args: Any, line: int | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.line = line
-        self.key_lines: dict[Any, int] = {}
-
-
-class YamlList(list):
-    """A sequence from a scenario file; `line` is where it starts, `item_lines` each item's."""
-
-    def __init__(self, *args: Any, line: int | None = None):
-        super().__init__(*args)
-        self.line = line
-        self.item_lines: list[int | None] = []
-
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """SafeLoader with YAML 1.2 booleans and line-carrying containers."""
-
-    yaml_implicit_resolvers = {
-        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for key, resolvers in _Base.yaml_implicit_resolvers.items()
-    }
-
-    def __init__(self, stream: Any, filename: str):
-        super().__init__(stream)
-        self.filename = filename
-        self.problems: list[Problem] = []
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+# The YAML layer lives in `fakecloud.scenario.yamldoc`; its names stay importable from here.
+from fakecloud.scenario.yamldoc import (  # noqa: F401
+    NAME_HINT,
+    YamlList,
+    YamlMap,
+    line_of,
+    read_yaml,
+    schema_problems,
 )
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode):
-    out = YamlMap(line=node.start_mark.line + 1)
-    yield out
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            loader.problems.append(
-                Problem(loader.filename, line, "", f"a key must be a plain value, got {key!r}")
-            )
-            continue
-        if key in out:
-            loader.problems.append(
-                Problem(
-                    loader.filename,
-                    line,
-                    "",
-                    f"duplicate key {key!r} (first given on line {out.key_lines[key]})",
-                )
-            )
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = line
-
-
-def _construct_list(loader: _Loader, node: yaml.SequenceNode):
-    out = YamlList(line=node.start_mark.line + 1)
-    yield out
-    for item in node.value:
-        out.append(loader.construct_object(item, deep=True))
-        out.item_lines.append(item.start_mark.line + 1)
-
-
-# YAML 1.2 floats: ``1e300`` and ``5E-3`` are numbers (PyYAML's YAML 1.1 wants a dot).
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
-
-
-def read_yaml(text: str, filename: str) -> Any:
-    """Parse YAML text into `YamlMap`/`YamlList`/scalars, or raise `ScenarioError`."""
-    loader = _Loader(text, filename)
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
-        raise ScenarioError([Problem(filename, line, "", f"not valid YAML: {what}")]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(filename, None, "", f"not valid YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
-    if loader.problems:
-        raise ScenarioError(loader.problems)
-    return data
-
-
-def line_of(root: Any, path: tuple) -> int | None:
-    """The line of the value at `path` inside `root` (the closest enclosing one if unknown)."""
-    node, line = root, getattr(root, "line", None)
-    for part in path:
-        if isinstance(node, YamlMap) and part in node:
-            line = node.key_lines.get(part, line)
-        elif isinstance(node, YamlList) and isinstance(part, int) and part < len(node):
-            if part < len(node.item_lines):
-                line = node.item_lines[part] or line
-        elif not (isinstance(node, (dict, list)) and _has(node, part)):
-            break
-        node = node[part]
-    return line
-
-
-def _has(node: Any, part: Any) -> bool:
-    if isinstance(node, dict):
-        return part in node
-    return isinstance(part, int) and 0 <= part < len(node)
-
-
-# -- schema errors as sentences -------------------------------------------------------------
-
-_TYPE_WORDS = {
-    "number": "a number",
-    "integer": "a whole number",
-    "string": "a string",
-    "boolean": "true or false",
-    "object": "a mapping",
-    "array": "a list",
-    "null": "nothing",
-}
-
-
-def _got(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return repr(value)
-
-
-def _expected_types(types: Any) -> str:
-    if isinstance(types, str):
-        types = [types]
-    return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
-
-
-def _one_of_keys(schema: dict) -> list[str] | None:
-    """The keys of a ``oneOf: [{required: [k]}, ...]`` (a "does exactly one thing" choice)."""
-    options = schema.get("oneOf")
-    if not options or not all(set(o) == {"required"} and len(o["required"]) == 1 for o in options):
-        return None
-    return [o["required"][0] for o in options]
-
-
-def _is_template(schema: Any) -> bool:
-    """Whether `schema` is ``anyOf: [typed, ${name} string]`` (see `schema._Builder.typed`)."""
-    from fakecloud.scenario.schema import REF_PATTERN
-
-    options = schema.get("anyOf") if isinstance(schema, dict) else None
-    return bool(options) and len(options) == 2 and options[1].get("pattern") == REF_PATTERN
-
-
-def _wrong_type(error: jsonschema.ValidationError, depth: int) -> bool:
-    """Whether `error` only says the value at `depth` is not of the branch's type."""
-    if len(error.absolute_path) != depth:
-        return False
-    if error.validator in ("type", "const"):
-        return True
-    if error.validator in ("anyOf", "oneOf"):
-        return all(_wrong_type(e, depth) or e.validator == "pattern" for e in error.context)
-    return False
-
-
-def _closest_branch(errors: list, depth: int) -> list:
-    """The errors of the anyOf branch the value came closest to: of the branches whose type
-    fits, the one with the fewest errors (the first on a tie)."""
-    branches: dict[int, list] = {}
-    for e in errors:
-        branches.setdefault(e.relative_schema_path[0], []).append(e)
-    fitting = [
-        errs for _, errs in sorted(branches.items()) if not any(_wrong_type(e, depth) for e in errs)
-    ]
-    return min(fitting, key=len) if fitting else []
-
-
-def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
-    """The path the message is about, and the message."""
-    path = tuple(error.absolute_path)
-    value, schema, kind = error.instance, error.schema, error.validator
-    hint = schema.get("x-hint", "") if isinstance(schema, dict) else ""
-    hint = f" ({hint})" if hint else ""
-    if kind == "type":
-        if isinstance(value, float) and not math.isfinite(value):
-            return path, f"expected a finite number, got {_got(value)}{hint}"
-        return path, f"expected {_expected_types(error.validator_value)}, got {_got(value)}{hint}"
-    if kind == "additionalProperties" and isinstance(value, dict):
-        known = list(schema.get("properties", {}))
-        extra = [k for k in value if k not in schema.get("properties", {})]
-        patterns = schema.get("patternProperties", {})
-        extra = [k for k in extra if not any(re.search(p, str(k)) for p in patterns)]
-        key = extra[0] if extra else "?"
-        close = difflib.get_close_matches(str(key), known, n=1)
-        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-        return (*path, key), f"unknown key {key!r}{suggestion}; known: {', '.join(known)}"
-    if kind == "required":
-        missing = [k for k in error.validator_value if k not in value]
-        return path, f"missing required key {missing[0]!r}{hint}"
-    if kind == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
-        close = difflib.get_close_matches(str(value), [str(v) for v in error.validator_value], 1)
-        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-        return path, f"expected one of {allowed}, got {_got(value)}{suggestion}"
-    if kind == "oneOf" and isinstance(value, dict):
-        keys = _one_of_keys(schema)
-        if keys is not None:
-            given = [k for k in value if k in keys]
-            if not given:
-                return path, f"does nothing: give one of {', '.join(keys)}{hint}"
-            return path, f"does {' and '.join(given)} at once: give only one of them{hint}"
-    if kind == "pattern" and "propertyNames" in error.schema_path:
-        return (*path, value), f"{value!r} is not a usable name: {NAME_HINT}"
-    if kind == "pattern":
-        wanted = hint.strip(" ()") or f"text matching {error.validator_value}"
-        return path, f"expected {wanted}, got {_got(value)}"
-    if kind in ("minimum", "exclusiveMinimum"):
-        bound = error.validator_value
-        word = "at least" if kind == "minimum" else "more than"
-        return path, f"expected a number {word} {bound}, got {_got(value)}"
-    if kind == "maximum":
-        return path, f"expected a number at most {error.validator_value:g}, got {_got(value)}"
-    if kind == "minItems":
-        return path, f"expected at least {error.validator_value} item(s), got {len(value)}"
-    if kind == "minProperties":
-        return path, "expected at least one key, got an empty mapping"
-    if kind == "not":
-        return path, hint.strip(" ()") or "this combination is not allowed"
-    if kind in ("anyOf", "oneOf"):
-        subs = list(error.context or ())
-        if _is_template(schema):  # a typed value that may also be ${name}: explain the type
-            subs = [e for e in subs if e.relative_schema_path[0] == 0]
-            if subs:
-                return _describe(min(subs, key=lambda e: -len(e.absolute_path)))
-        best = _closest_branch(subs, len(error.absolute_path))
-        if best:
-            return _describe(best[0])
-        return path, f"expected {hint.strip(' ()') or 'another shape'}, got {_got(value)}"
-    return path, error.message
-
-
-def _is_finite_number(checker: Any, value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and (isinstance(value, int) or math.isfinite(value))
-    )
-
-
-#: Draft 2020-12, where NaN and the infinities are not numbers (they would poison the clock).
-FiniteValidator = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator,
-    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("number", _is_finite_number),
-)
-
-_VALIDATORS: dict[int, tuple[dict, Any]] = {}
-
-
-def schema_problems(data: Any, schema: dict, filename: str, root: Any = None) -> list[Problem]:
-    """Every way `data` breaks `schema`, as problems with file, line and field."""
-    root = data if root is None else root
-    cached = _VALIDATORS.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        validator = cached[1]
-    else:
-        validator = FiniteValidator(schema)
-        _VALIDATORS[id(schema)] = (schema, validator)
-    problems = []
-    for error in validator.iter_errors(data):
-        # A oneOf/anyOf failing because one branch has a deeper error: report the deepest one.
-        path, message = _describe(error)
-        problems.append(Problem(filename, line_of(root, path), field_name(path), message))
-    return _dedupe(problems)
-
-
-def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen, out = set(), []
-    for p in problems:
-        key = (p.line, p.field, p.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out
 
 
 def load(path: str | Path, root_dir: str | Path | None = None):
@@ -332,8 +36,6 @@ def load(path: str | Path, root_dir: str | Path | None = None):
 
     `root_dir` only shortens the file name shown in messages (relative to it when possible).
     """
-    from fakecloud.scenario.matrix import expand
-
     path = Path(path)
     shown = _display_name(path, root_dir)
     try:
@@ -362,8 +64,6 @@ def decode(raw: bytes, filename: str) -> str:
 
 def loads(text: str, filename: str = "<scenario>"):
     """Like `load`, from text."""
-    from fakecloud.scenario.matrix import expand
-
     return expand(read_yaml(text, filename), filename, None)
 
 

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
-from fakecloud.scenario.loader import YamlList, YamlMap, line_of, schema_problems
 from fakecloud.scenario.schema import case_schema, scenario_schema
 from fakecloud.scenario.subst import Unresolved, bind, dig, refs
+from fakecloud.scenario.yamldoc import YamlList, YamlMap, line_of, schema_problems
 
 _SCHEMAS: dict[str, dict] = {}
 #: The most cases one file may expand to (matrix cells times named cases, before exclude).

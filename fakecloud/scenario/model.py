@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.scenario.errors import Problem
-from fakecloud.scenario.loader import line_of
 from fakecloud.scenario.match import operator_problems
 from fakecloud.scenario.schema import STEP_ACTIONS
 from fakecloud.scenario.world import KINDS
+from fakecloud.scenario.yamldoc import line_of
 
 #: Roots of ``${...}`` names that exist only while a scenario runs.
 RUNTIME_ROOTS = frozenset({"steps", "project_id", *(k.name for k in KINDS)})

@@ -31,113 +31,30 @@ import importlib
 import re
 import traceback
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.api.http import Response
 from fakecloud.errors import ConfigError, SimulationNotIdle
+from fakecloud.scenario import expect
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
-from fakecloud.scenario.loader import line_of
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Case, Expect, RequestSpec, Step
 from fakecloud.scenario.names import resource_names
+from fakecloud.scenario.results import (  # noqa: F401 - names the runner has always offered
+    CaseResult,
+    Check,
+    StepFailed,
+    StepRecord,
+    fill,
+    record_from,
+)
 from fakecloud.scenario.subst import Unresolved, dig, resolve
 from fakecloud.scenario.transport import Transport, Unreachable, infer_service
 from fakecloud.scenario.world import BY_NAME
+from fakecloud.scenario.yamldoc import line_of
 
 ACTOR = "scenario"
-
-
-@dataclass
-class StepRecord:
-    """What one step did: when (scenario time), as whom, what, and what came back."""
-
-    name: str
-    action: str
-    what: str
-    line: int | None
-    actor: str = ""
-    started: float | None = None
-    finished: float | None = None
-    status: int | None = None
-    body: Any = None
-    headers: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
-    waiting_for: str = ""
-
-    @property
-    def ran(self) -> bool:
-        """Whether the step started."""
-        return self.started is not None
-
-    def outcome(self) -> dict[str, Any]:
-        """The step as ``${steps.NAME...}`` sees it."""
-        return {
-            "status": self.status,
-            "body": self.body,
-            "headers": self.headers,
-            "error": self.error,
-            "started": self.started,
-            "finished": self.finished,
-            "took": None
-            if self.finished is None or self.started is None
-            else self.finished - self.started,
-        }
-
-
-@dataclass
-class Check:
-    """One expectation, evaluated: passed (True), failed (False) or skipped (None)."""
-
-    ok: bool | None
-    what: str
-    where: str
-    details: list[str] = field(default_factory=list)
-
-
-@dataclass
-class CaseResult:
-    """Everything a run of one case produced."""
-
-    case: Case
-    seed: int
-    cloud: Any
-    t0: float = 0.0
-    end: float = 0.0
-    idle: bool = False
-    steps: list[StepRecord] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-    first_seq: int = 0
-    """Sequence number of the first trace event written after t0."""
-    names: dict[str, Any] = field(default_factory=dict)
-    """What ``${...}`` names resolved to (world resources by kind and name, step outcomes)."""
-    warnings: list[str] = field(default_factory=list)
-    """What deserves a look though it failed nothing: a fault rule that never fired."""
-
-    @property
-    def failures(self) -> list[Check]:
-        """The checks that failed."""
-        return [c for c in self.checks if c.ok is False]
-
-    @property
-    def passed(self) -> bool:
-        """True when no check failed."""
-        return not self.failures
-
-    @property
-    def trace(self) -> Any:
-        """The cloud's trace."""
-        return self.cloud.trace
-
-    def replay_command(self) -> str:
-        """The command that replays this exact run."""
-        many = self.case.id != "default"
-        case = f" --case {self.case.id}" if many else ""
-        return f"fakecloud run {self.case.file}{case} --seed {self.seed}"
-
-
-class StepFailed(Exception):
-    """A step could not do what it says (its message goes into the report)."""
 
 
 class Perturbation:
@@ -440,7 +357,7 @@ class _Run:
                 spec = RequestSpec.from_fields(item.spec["request"], item.spec)
                 label = f"setup {item.name or spec.describe()}"
                 response = self._call(spec, label)
-                record = _record_from(response)
+                record = record_from(response)
                 expect = Expect.build(
                     item.spec.get("expect"), self.case.doc, (*item.path, "expect")
                 )
@@ -671,7 +588,7 @@ class _Run:
 
     def _do_request(self, step: Step, record: StepRecord) -> Generator:
         response = yield from self._request(step.spec, "")
-        _fill(record, response)
+        fill(record, response)
 
     def _do_fault(self, step: Step, record: StepRecord) -> Generator:
         fields = dict(self._resolved(step.spec, step))
@@ -793,7 +710,7 @@ class _Run:
         deadline = env.now + limit
         while True:
             response = yield from self._request(poll, "")
-            _fill(record, response)
+            fill(record, response)
             problems = self._response_mismatches(record, until, poll.user)
             if not problems:
                 return
@@ -872,8 +789,6 @@ class _Run:
     # -- expectations ------------------------------------------------------------------------
 
     def _evaluate(self, result: CaseResult) -> None:
-        from fakecloud.scenario import expect
-
         expect.evaluate(self, result)
 
     def _response_mismatches(self, record: StepRecord, exp: Expect, user: str) -> list[str]:
@@ -929,21 +844,6 @@ class _IndexWatcher:
         if event["seq"] >= self.seq:
             self.done = True
             self.fire(event)
-
-
-def _record_from(response: Response) -> StepRecord:
-    record = StepRecord("", "request", "", None)
-    _fill(record, response)
-    return record
-
-
-def _fill(record: StepRecord, response: Response) -> None:
-    record.status = response.status
-    try:
-        record.body = response.json()
-    except ValueError:
-        record.body = response.body
-    record.headers = dict(response.headers)
 
 
 def _plain(value: Any) -> Any:

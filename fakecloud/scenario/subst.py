@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from fakecloud.scenario.loader import YamlList, YamlMap
+from fakecloud.scenario.yamldoc import YamlList, YamlMap
 
 REF = re.compile(r"\$\$\{|\$\{([^${}]+)\}")
 _MISSING = object()

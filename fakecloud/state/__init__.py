@@ -3,6 +3,7 @@
     >>> cloud = Cloud(seed=7)
     >>> cloud.save("world.json")            # the whole state, as plain JSON data
     >>> again = Cloud.load("world.json")    # continues exactly as `cloud` would
+    >>> again = load("world.json", cloud_class=Cloud)   # the same, from this module
     >>> twin = cloud.fork()                 # the same, in memory, in about a millisecond
 
 What is saved is everything a cloud holds: resources and their states, quotas and usage,
@@ -88,8 +89,8 @@ def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
     With `verify` (the default), the data is checked against a freshly built cloud, so a state
     that could not be loaded again fails now, naming what is wrong, rather than at load time.
     """
-    from fakecloud import __version__
     from fakecloud.state.encode import encode_graph
+    from fakecloud.version import __version__
 
     check_idle(cloud, "save")
     try:
@@ -107,7 +108,7 @@ def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
     if verify:
         from fakecloud.state.decode import _Grafter
 
-        _Grafter(nodes).match(_template(data["cloud"]))
+        _Grafter(nodes).match(_template(data["cloud"], type(cloud)))
     return data
 
 
@@ -126,9 +127,14 @@ def save(cloud: Any, path: str | Path) -> None:
 
 
 def from_data(
-    data: Any, source: str = "the state", endpoints: Mapping[str, str] | None = None
+    data: Any,
+    *,
+    cloud_class: type,
+    source: str = "the state",
+    endpoints: Mapping[str, str] | None = None,
 ) -> Any:
-    """A cloud continuing from saved `data` (as `to_data` returns it).
+    """A cloud continuing from saved `data` (as `to_data` returns it): a `cloud_class`
+    (`fakecloud.Cloud`) built from the saved header, with the saved state grafted onto it.
 
     `endpoints` (``{"identity": "http://127.0.0.1:8770", ...}``) moves the cloud to other base
     URLs, as server mode serves a loaded cloud on its own ports: every saved string holding an
@@ -140,7 +146,7 @@ def from_data(
     if endpoints:
         data = _moved(data, endpoints)
     try:
-        return graft(data["nodes"], _template(data["cloud"]))
+        return graft(data["nodes"], _template(data["cloud"], cloud_class))
     except StateError as exc:
         raise StateError(f"{source}: {exc}") from None
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
@@ -150,14 +156,18 @@ def from_data(
 
 
 def loads(
-    text: str | bytes, source: str = "the state", endpoints: Mapping[str, str] | None = None
+    text: str | bytes,
+    *,
+    cloud_class: type,
+    source: str = "the state",
+    endpoints: Mapping[str, str] | None = None,
 ) -> Any:
-    """A cloud continuing from saved JSON text (`endpoints` as for `from_data`)."""
+    """A cloud continuing from saved JSON text (arguments as for `from_data`)."""
     try:
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise StateError(f"{source} is not a fakecloud state file (not JSON: {exc})") from None
-    return from_data(data, source, endpoints)
+    return from_data(data, cloud_class=cloud_class, source=source, endpoints=endpoints)
 
 
 def load_data(path: str | Path) -> Any:
@@ -172,13 +182,13 @@ def load_data(path: str | Path) -> Any:
         raise StateError(f"{path} is not a fakecloud state file (not JSON: {exc})") from None
 
 
-def load(path: str | Path, endpoints: Mapping[str, str] | None = None) -> Any:
-    """A cloud continuing from the state saved in `path` (`endpoints` as for `from_data`)."""
+def load(path: str | Path, *, cloud_class: type, endpoints: Mapping[str, str] | None = None) -> Any:
+    """A cloud continuing from the state saved in `path` (arguments as for `from_data`)."""
     try:
         text = Path(path).read_bytes()
     except OSError as exc:
         raise StateError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return loads(text, source=str(path), endpoints=endpoints)
+    return loads(text, cloud_class=cloud_class, source=str(path), endpoints=endpoints)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -224,12 +234,11 @@ def _moved(data: dict[str, Any], endpoints: Mapping[str, str]) -> dict[str, Any]
     return {**data, "cloud": move(data["cloud"]), "nodes": nodes}
 
 
-def _template(args: Any) -> Any:
-    from fakecloud.cloud import Cloud
-
+def _template(args: Any, cloud_class: type) -> Any:
+    """A fresh cloud built as the saved one was (the state is grafted onto it)."""
     config = dict(args["config"])
     config["switches"] = dict(args["switches"])
-    return Cloud(seed=args["seed"], profile=args["profile"], config=config)
+    return cloud_class(seed=args["seed"], profile=args["profile"], config=config)
 
 
 def _summary(cloud: Any) -> dict[str, Any]:
@@ -252,7 +261,7 @@ def _check_header(data: Any, source: str) -> None:
         )
     version = data.get("version")
     if version != FORMAT_VERSION:
-        from fakecloud import __version__
+        from fakecloud.version import __version__
 
         raise StateError(
             f"{source} is fakecloud state format {version!r} (saved by fakecloud "

@@ -229,9 +229,10 @@ class FakecloudServer:
     def load_state(self, data: Any, source: str = "the state") -> Any:
         """Serve the cloud saved in `data` on this server's ports; returns it. Its calendar is
         moved so that its virtual now is the wall-clock time now (or follows ``--epoch``)."""
+        from fakecloud.cloud import Cloud
         from fakecloud.state import from_data
 
-        cloud = from_data(data, source, endpoints=self.endpoints)
+        cloud = from_data(data, cloud_class=Cloud, source=source, endpoints=self.endpoints)
         if self.epoch is None or self.epoch == "now":
             now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
             cloud.kernel.clock.set_epoch(now - datetime.timedelta(seconds=cloud.now))

@@ -16,8 +16,6 @@ The order of its checks is the profile's (each difference a switch):
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 from collections.abc import Generator
 from typing import Any
@@ -25,7 +23,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
-from fakecloud.nova import exception
+from fakecloud.nova import exception, instance_snapshots
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
@@ -343,34 +341,16 @@ class ServersController:
     def _instance_snapshot_branch(
         self, ctx: Any, instance: Any, snapshot_id: str | None, entity: dict[str, Any]
     ) -> Generator[Any, Any, dict[str, Any] | None]:
-        """The vendor branch: an image from the server's current instance snapshot, if any.
-
-        ``fakecloud.nova.instance_snapshots`` provides ``snapshot_current(context, instance,
-        compute_rpcapi)`` and ``snapshot_create_image(context, snapshot_id, instance,
-        compute_rpcapi, entity)``, both generators; until it exists, no server has a current
-        instance snapshot.
-        """
-        try:
-            module = importlib.import_module("fakecloud.nova.instance_snapshots")
-        except ModuleNotFoundError as exc:
-            if exc.name != "fakecloud.nova.instance_snapshots":
-                raise
-            return None
+        """The vendor branch: an image from the server's current (or the named) instance
+        snapshot, or None when the server has no current instance snapshot."""
         rpcapi = self.nova.compute_rpcapi
-        snapshot = yield from _maybe_generator(module.snapshot_current(ctx, instance, rpcapi))
+        snapshot = yield from instance_snapshots.snapshot_current(ctx, instance, rpcapi)
         if not snapshot:
             return None
         if not snapshot_id:
             snapshot_id = snapshot["id"]
         return (
-            yield from _maybe_generator(
-                module.snapshot_create_image(ctx, snapshot_id, instance, rpcapi, entity)
+            yield from instance_snapshots.snapshot_create_image(
+                ctx, snapshot_id, instance, rpcapi, entity
             )
         )
-
-
-def _maybe_generator(result: Any) -> Generator[Any, Any, Any]:
-    """The value of a call that may take virtual time (a generator) or not."""
-    if inspect.isgenerator(result):
-        return (yield from result)
-    return result

@@ -35,6 +35,7 @@ import simpy
 
 from fakecloud.glance.content import ImageData
 from fakecloud.nova import exception, states
+from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
 from fakecloud.sim.io import MB
 from fakecloud.sim.states import StateMachine
 
@@ -43,23 +44,6 @@ VIR_ERR_NO_DOMAIN = 42
 
 #: What libvirt reports for a guest (the same values and moves as Nova's power_state).
 DOMAIN_POWER_STATE = StateMachine("libvirt.domain.power_state", states.POWER_STATE.transitions)
-
-
-class LibvirtError(Exception):
-    """``libvirt.libvirtError`` with its error code."""
-
-    def __init__(self, message: str, code: int):
-        # Both in args: simpy re-creates an event's exception from its args.
-        super().__init__(message, code)
-        self.message = message
-        self.code = code
-
-    def __str__(self) -> str:
-        return self.message
-
-    def get_error_code(self) -> int:
-        """The libvirt error code (e.g. ``VIR_ERR_NO_DOMAIN``)."""
-        return self.code
 
 
 @dataclass

@@ -45,6 +45,7 @@ from typing import Any
 
 from fakecloud.errors import ConfigError
 from fakecloud.nova import exception
+from fakecloud.nova.virt.libvirt import LibvirtError
 from fakecloud.sim.states import StateMachine
 
 #: qemu-ga's ``guest-fsfreeze-status`` of a guest.
@@ -145,8 +146,6 @@ class GuestAgent:
         return error
 
     def _run(self, command: str, requested: float) -> Generator[Any, Any, Any]:
-        from fakecloud.nova.virt.driver import LibvirtError
-
         env = self.kernel.env
         try:
             yield from self.kernel.faults.pause(
