@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 import direct  # noqa: E402
 import explore_seeds  # noqa: E402
 import floor  # noqa: E402
+import report_render  # noqa: E402
 import sdk  # noqa: E402
 import state_copies  # noqa: E402
 import storm  # noqa: E402
@@ -67,6 +68,10 @@ def _explore(quick: bool) -> list[Result]:
     return [explore_seeds.seeds_per_core(quick), explore_seeds.two_workers(quick)]
 
 
+def _report(quick: bool) -> list[Result]:
+    return [report_render.render_10k(quick)]
+
+
 STORM_SIZES: list[int] = []
 
 
@@ -81,6 +86,7 @@ GROUPS: dict[str, Callable[[bool], list[Result]]] = {
     "state": _state,
     "storm": _storm,
     "explore": _explore,
+    "report": _report,
 }
 
 

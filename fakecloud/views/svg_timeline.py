@@ -35,6 +35,7 @@ BAR_H = 18
 BAR_GAP = 4
 ROW_H = 14
 MAX_ROWS = 6
+MAX_TRACKS = 16  # bar tracks per lane; beyond, bars share tracks with their labels on hover
 
 
 def _bar_colours(bar: model.Bar) -> tuple[str, str]:
@@ -148,9 +149,14 @@ def _lane(
         left, right = x0, x1 if inside else x1 + 6 + tw
         if right > scale.x_max + RIGHT - 2:  # no room after the bar: the label goes before it
             where, left, right = "left", x0 - 6 - tw, x1
-        track = _place(tracks, left, right + 6, 50)
-        placed.append((bar, x0, x1, where, track or 0))
-    bar_rows = max(1, len(tracks))
+        track = _place(tracks, left, right + 6, MAX_TRACKS)
+        if track is None:  # crowded: the bar alone, its label on hover
+            where = "hover"
+            track = _place(tracks, x0, x1 + 1, MAX_TRACKS)
+            if track is None:  # still no room: one last track where bars may overlap
+                track = MAX_TRACKS
+        placed.append((bar, x0, x1, where, track))
+    bar_rows = max(1, len(tracks), *(t + 1 for *_, t in placed))
     for bar, x0, x1, where, track in placed:
         y = 10 + track * (BAR_H + BAR_GAP)
         fill, stroke = _bar_colours(bar)
@@ -167,7 +173,7 @@ def _lane(
             parts.append(text(x0 + 6, y + 13, bar.label, fill=colour, size=11))
         elif where == "right":
             parts.append(text(x1 + 5, y + 13, bar.label, fill=colour, size=11))
-        else:
+        elif where == "left":
             parts.append(text(x0 - 5, y + 13, bar.label, anchor="end", fill=colour, size=11))
         parts.append("</g>")
     top = 10 + bar_rows * (BAR_H + BAR_GAP) + 8

@@ -4,7 +4,11 @@ reports."""
 import os
 import sys
 
+import pytest
+
 from fakecloud.cli import main as cli
+
+pytestmark = pytest.mark.xdist_group("demo")  # one worker makes the demo's reports once
 
 
 def _chapter(printed: str, title: str) -> str:
