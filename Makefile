@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench explore setup clean
+.PHONY: demo test lint bench explore setup clean screenshots
 
 # Bytecode caches make every run after the first collect the suite in half the time.
 unexport PYTHONDONTWRITEBYTECODE
@@ -40,6 +40,10 @@ $(PEER)/.installed:
 
 bench: $(STAMP) $(PEER)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# The README's pictures: each demo report's timeline, from headless Chromium (docs/img/)
+screenshots: $(STAMP)
+	$(BIN)/python docs/img/screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -276,22 +276,19 @@ EVENTS: dict[str, EventKind] = {
         # -- tools -----------------------------------------------------------------------------
         _k(
             "scenario.start",
-            "A scenario case's steps start (scenario time zero), with what the views show of it.",
+            "A scenario case's steps start: scenario time zero, and the cloud it runs on (no "
+            "file or case name, so a replay file writes the same trace).",
             "scenario",
-            "case id",
-            "file",
-            "case",
-            "description",
+            "time zero",
             "seed",
             "profile",
             "bugs",
-            "replay",
         ),
         _k(
             "scenario.names",
-            "The readable names of what a scenario run touched (for the views).",
+            "The readable names of what a scenario run touched ({id: name}, for the views).",
             "scenario",
-            "case id",
+            "names",
             "names",
         ),
         _k(

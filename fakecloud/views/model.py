@@ -39,9 +39,18 @@ _MARKED_MACHINES = (
 TRANSFER_NAMES = {
     "libvirt.blockRebase": "extract (blockRebase)",
     "qemu-img convert": "extract (qemu-img convert)",
+    "libvirt.snapshotCreateXML": "instance snapshot (snapshotCreateXML)",
+    "libvirt.managedSave": "managed save (memory to disk)",
+    "libvirt.restore": "restore (memory from disk)",
+    "rbd.flatten": "RBD flatten",
     "glance.upload": "upload to Glance",
+    "glance.download": "download from Glance",
     "cinder.image_download": "image download",
-    "rbd.direct_snapshot": "RBD snapshot",
+    "cinder.clone_volume": "volume clone",
+    "cinder.copy_snapshot": "snapshot copy",
+    "cinder.copy_snapshot_to_volume": "snapshot to volume copy",
+    "cinder.clear_volume": "volume wipe",
+    "cinder.clear_snapshot": "snapshot wipe",
 }
 #: Event kinds that are failures, drawn in red.
 FAILURE_KINDS = frozenset(

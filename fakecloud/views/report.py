@@ -1,6 +1,7 @@
 """``fakecloud report``: show a run as an HTML page, Perfetto JSON, Mermaid, or text.
 
     fakecloud report run.jsonl -o report.html                  # one self-contained page
+    fakecloud report lp1731986 --case bug_on -o bug.html       # a library scenario, by name
     fakecloud report scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml -o report.html
                                     # one page per case: report-bug_on.html, report-bug_off.html
     fakecloud report run.jsonl --format perfetto -o run.json    # open in ui.perfetto.dev
@@ -9,7 +10,8 @@
                                                                 #   states, story
 
 The input is a trace (JSON Lines, from ``fakecloud run --trace`` or ``cloud.trace.to_jsonl``)
-or a scenario file, which is run first (``--seed``, ``--case`` as for ``fakecloud run``). The
+or a scenario, a file or a library scenario's name, which is run first (``--seed``, ``--case``
+as for ``fakecloud run``). The
 format comes from ``--format`` or from the output's suffix (``.html``, ``.json``, ``.mmd``);
 text goes to the terminal. Set-up (everything before a scenario's first step) is folded away:
 the HTML page unfolds it with a switch, the other formats with ``--setup``.
@@ -77,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="fakecloud report",
         description="Show a trace or a scenario's run as HTML, Perfetto JSON, Mermaid or text.",
     )
-    p.add_argument("input", metavar="TRACE.jsonl|SCENARIO.yaml")
+    p.add_argument("input", metavar="TRACE.jsonl|SCENARIO.yaml|SCENARIO-NAME")
     p.add_argument("-o", "--output", metavar="OUT", help="file to write (one per case: OUT-<case>)")
     p.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix, else text")
     p.add_argument("--seed", type=int, help="scenario: the seed (default: the file's)")
@@ -105,6 +107,13 @@ def _runs(args: argparse.Namespace) -> list[tuple[str, list[dict], Any]]:
     path = args.input
     if Path(path).suffix in (".yaml", ".yml"):
         return _scenario_runs(path, args)
+    if not Path(path).exists() and Path(path).suffix != ".jsonl":
+        from fakecloud.scenario import library
+
+        try:  # a scenario of the library by name: `fakecloud report lp1731986`
+            return _scenario_runs(str(library.find(path)), args)
+        except library.NotInLibrary as exc:
+            raise ReportError(str(exc)) from None
     if args.case or args.seed is not None:
         raise ReportError("--case and --seed apply to a scenario file, not to a trace")
     try:

@@ -149,7 +149,8 @@ def _lane(
         left, right = x0, x1 if inside else x1 + 6 + tw
         if right > scale.x_max + RIGHT - 2:  # no room after the bar: the label goes before it
             where, left, right = "left", x0 - 6 - tw, x1
-        track = _place(tracks, left, right + 6, MAX_TRACKS)
+        # phases that follow each other (quiesce, frozen, thaw) share a track
+        track = _place(tracks, left, right - 0.01 if inside else right + 6, MAX_TRACKS)
         if track is None:  # crowded: the bar alone, its label on hover
             where = "hover"
             track = _place(tracks, x0, x1 + 1, MAX_TRACKS)
@@ -176,7 +177,7 @@ def _lane(
         elif where == "left":
             parts.append(text(x0 - 5, y + 13, bar.label, anchor="end", fill=colour, size=11))
         parts.append("</g>")
-    top = 10 + bar_rows * (BAR_H + BAR_GAP) + 8
+    top = 10 + bar_rows * (BAR_H + BAR_GAP) + 8 if placed else 24
     # markers and their labels, laid out in rows
     rows: list[list[float]] = []
     hidden = 0
@@ -190,7 +191,8 @@ def _lane(
         parts.append(_marker(m, x, top, row, leftward))
         if row is None:
             hidden += 1
-    height = top + 8 + max(1, len(rows)) * ROW_H + 6
+    # without markers a lane ends under its bars (or its title)
+    height = top + 8 + len(rows) * ROW_H + 6 if mine else max(top - 2 if placed else 30, 30)
     if hidden:
         parts.append(
             text(LEFT - 10, height - 8, f"+{hidden} on hover", anchor="end", fill=MUTED, size=10)
