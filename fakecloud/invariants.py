@@ -191,18 +191,22 @@ def _user_image_delete(cloud: Any, event: dict[str, Any]) -> str | None:
 @invariant("no_active_snapshot_image_deleted", needs=("glance",))
 def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
     """No active image was ever deleted except by a user's own ``DELETE /v2/images/{id}``
-    (to Glance, or through Nova's ``/v2.1/images/{id}`` proxy).
+    (to Glance, or through Nova's ``/v2.1/images/{id}`` proxy) or by ``createBackup``'s
+    rotation (which deletes finished backups by design: a ``nova.rotate_backups`` event).
 
     Nova's cleanup (``delete_image_on_error``, the instance-gone branch) must only delete
     snapshot images that are not yet active; an active image is a finished snapshot a user may
     already boot from. Read from the trace: a move of an image from ``active`` to ``deleted`` or
-    ``pending_delete`` with no user DELETE request of that image in flight at that moment.
+    ``pending_delete`` with no user DELETE request of that image in flight at that moment and
+    no ``nova.rotate_backups`` event naming it.
     """
     in_flight: dict[str, int] = {}
     out = []
     for e in cloud.trace:
         kind = e["kind"]
-        if kind in ("api.request", "api.response"):
+        if kind == "nova.rotate_backups":
+            in_flight[str(e["subject"])] = 1
+        elif kind in ("api.request", "api.response"):
             image_id = _user_image_delete(cloud, e)
             if image_id is not None:
                 step = 1 if kind == "api.request" else -1

@@ -12,6 +12,7 @@ import importlib
 from typing import Any
 
 from fakecloud.api.microversion import VersionRange
+from fakecloud.nova.api.create_backup import CreateBackupController
 from fakecloud.nova.api.flavors import FlavorsController
 from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
 from fakecloud.nova.api.image_metadata import ImageMetadataController
@@ -44,6 +45,7 @@ class ComputeApiService(NovaApiService):
         self.servers = ServersController(nova, self)
         self.server_actions = ServerActionsController(nova, self.servers)
         self.instance_actions = InstanceActionsController(nova, self.servers)
+        self.create_backup = CreateBackupController(nova, self.servers)
         self.flavors = FlavorsController(nova)
         self.flavor_extra_specs = FlavorExtraSpecsController(nova)
         self.volume_attachments = VolumeAttachmentController(nova, self.servers)

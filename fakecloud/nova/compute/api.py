@@ -41,6 +41,7 @@ SHELVE = "shelve"
 SHELVE_OFFLOAD = "shelveOffload"
 UNSHELVE = "unshelve"
 CREATE_IMAGE = "createImage"
+BACKUP = "createBackup"
 RESET_STATE = "resetState"
 
 SNAPSHOT_STATES = (states.ACTIVE, states.STOPPED, states.PAUSED, states.SUSPENDED)
@@ -215,6 +216,42 @@ class API:
         )
         self._record_action_start(context, instance, CREATE_IMAGE)
         self.compute_rpcapi.snapshot_instance(context, instance, image_meta["id"])
+        return image_meta
+
+    @check_instance_state(vm_state=SNAPSHOT_STATES)
+    def backup(
+        self,
+        context: Any,
+        instance: Instance,
+        name: str,
+        backup_type: str,
+        rotation: int,
+        extra_properties: dict[str, Any] | None = None,
+    ) -> Generator[Any, Any, dict[str, Any]]:
+        """``API.backup``: a queued ``backup`` image (property ``backup_type``), task_state
+        ``image_backup`` (compare-and-swap on None, no delete race handling: a lost race is a
+        500), the ``createBackup`` action, and the ``backup_instance`` cast."""
+        props_copy = dict(extra_properties or {}, backup_type=backup_type)
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        if compute_utils.is_volume_backed_instance(instance, bdms):
+            raise exception.InvalidRequest(
+                message="Backup is not supported for volume-backed instances."
+            )
+        image_meta = yield from compute_utils.create_image(
+            context,
+            instance,
+            name,
+            "backup",
+            self.image_api,
+            self.config.non_inheritable(),
+            extra_properties=props_copy,
+        )
+        instance.task_state = states.IMAGE_BACKUP
+        instance.save(expected_task_state=[None])
+        self._record_action_start(context, instance, BACKUP)
+        self.compute_rpcapi.backup_instance(
+            context, instance, image_meta["id"], backup_type, rotation
+        )
         return image_meta
 
     def snapshot_volume_backed(

@@ -252,6 +252,19 @@ class ComputeManager:
             instance.save()
             self._log(instance.uuid, "warning", "Image not found during snapshot")
 
+    def backup_instance(
+        self, context: Any, image_id: str, instance: Any, backup_type: str, rotation: int
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: snapshot inline into the queued image `image_id`, then rotate the
+        server's backups of `backup_type` (`fakecloud.nova.compute.backup`)."""
+        from fakecloud.nova.compute import backup
+
+        return (
+            yield from self._task(
+                backup.backup_instance(self, context, image_id, instance, backup_type, rotation)
+            )
+        )
+
     # -- build and delete --------------------------------------------------------------------
 
     def build_and_run_instance(

@@ -66,6 +66,19 @@ class ComputeAPI:
         """Take an image-backed snapshot into the queued image `image_id` (version 5.0 cast)."""
         self.cast(ctx, instance, "snapshot_instance", image_id=image_id)
 
+    def backup_instance(
+        self, ctx: Any, instance: Any, image_id: str, backup_type: str, rotation: int
+    ) -> None:
+        """Back the server up into the queued image `image_id`, then rotate (5.0 cast)."""
+        self.cast(
+            ctx,
+            instance,
+            "backup_instance",
+            image_id=image_id,
+            backup_type=backup_type,
+            rotation=rotation,
+        )
+
     def terminate_instance(self, ctx: Any, instance: Any, bdms: list[Any]) -> None:
         """Destroy the server and clean up its volumes."""
         self.cast(ctx, instance, "terminate_instance", bdms=bdms)

@@ -1,0 +1,101 @@
+"""``createBackup`` on the compute host (``nova/compute/manager.py``): ``backup_instance``
+runs ``_snapshot_instance`` inline in the RPC worker (no snapshot semaphore, no spawned task,
+expected task_state ``image_backup``), then ``_rotate_backups``: the backups of this server
+and ``backup_type`` are listed newest first and every one past ``rotation`` is deleted from
+Glance (one that is already gone, or that Glance refuses to delete, is logged and skipped).
+
+A failure inside the snapshot meets two layers of Nova's decorators: ``_snapshot_instance``'s
+(delete the image, record a fault, put task_state back, an error notification), then
+``_do_snapshot_instance``'s ``delete_image_on_error`` (the image is already gone) and
+``backup_instance``'s own (a second fault, the ``compute_backup_instance`` event in Error,
+a second error notification). Rotation is not reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import exception, states
+from fakecloud.nova.compute import utils as compute_utils
+
+
+def backup_instance(
+    manager: Any, context: Any, image_id: str, instance: Any, backup_type: str, rotation: int
+) -> Generator[Any, Any, None]:
+    """``ComputeManager.backup_instance`` on `manager`'s host."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_backup_instance")
+    try:
+        try:
+            yield from manager._snapshot_instance_body(
+                context, image_id, instance, states.IMAGE_BACKUP
+            )
+        except Exception as exc:  # noqa: BLE001 - _snapshot_instance's decorators
+            yield from manager._snapshot_failed(
+                "_snapshot_instance", context, image_id, instance, exc
+            )
+            # _do_snapshot_instance: delete_image_on_error (already deleted: logged).
+            yield from compute_utils.delete_image(
+                context, manager.image_api, image_id, manager.kernel, manager.actor
+            )
+            raise
+        yield from rotate_backups(manager, context, instance, backup_type, rotation)
+    except Exception as exc:  # noqa: BLE001 - backup_instance's own decorators
+        if not isinstance(exc, exception.InstanceNotFound):
+            manager.db.fault_create(
+                instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+            )
+        event.finish(exc)
+        if not isinstance(exc, exception.UnexpectedTaskStateError):
+            try:
+                instance.task_state = None
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+        manager.notifier.exception(
+            manager.host, "backup_instance", exc, image_id=image_id, instance=instance.uuid
+        )
+        return
+    event.finish()
+
+
+def rotate_backups(
+    manager: Any, context: Any, instance: Any, backup_type: str, rotation: int
+) -> Generator[Any, Any, None]:
+    """``_rotate_backups``: delete the oldest backups of `backup_type` beyond `rotation`."""
+    filters = {
+        "property-image_type": "backup",
+        "property-backup_type": backup_type,
+        "property-instance_uuid": instance.uuid,
+    }
+    images = yield from manager.image_api.get_all(
+        context, filters=filters, sort_key="created_at", sort_dir="desc"
+    )
+    manager._log(instance.uuid, "debug", f"Found {len(images)} images (rotation: {rotation})")
+    excess = len(images) - rotation
+    if excess <= 0:
+        return
+    manager._log(instance.uuid, "debug", f"Rotating out {excess} backups")
+    for _ in range(excess):
+        image_id = images.pop()["id"]
+        manager._log(instance.uuid, "debug", f"Deleting image {image_id}")
+        manager.kernel.trace.emit(
+            "nova.rotate_backups",
+            manager.actor,
+            image_id,
+            instance=instance.uuid,
+            backup_type=backup_type,
+            rotation=rotation,
+        )
+        try:
+            yield from manager.image_api.delete(context, image_id)
+        except exception.ImageNotFound:
+            manager._log(instance.uuid, "info", f"Failed to find image {image_id} to delete")
+        except Exception as exc:  # noqa: BLE001 - Nova logs and goes on with the next one
+            manager._log(
+                instance.uuid,
+                "info",
+                f"Failed to delete image {image_id} during deleting excess backups. "
+                f"Continuing for next image.. {exc}",
+            )
