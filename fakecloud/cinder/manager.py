@@ -22,8 +22,8 @@ Fault points (each also consulted with the attributes listed):
   ``backend``): error → ``error_deleting`` (``SnapshotIsBusy`` → back to ``available``).
 - ``cinder.driver``: see `fakecloud.cinder.backends`.
 
-Taking the volume service down (``kernel.rpc.set_up(target, False)``) loses the casts, so the
-resource stays ``creating``/``deleting``, as with a dead ``cinder-volume``.
+Taking the volume service down (``kernel.rpc.set_up(target, False)``) leaves its casts waiting in
+its queue: the resource stays ``creating``/``deleting`` until ``cinder-volume`` is back.
 """
 
 from __future__ import annotations

@@ -72,6 +72,8 @@ class Cinder:
         self.snapshot_api = SnapshotAPI(self)
         self.attachment_api = AttachmentAPI(self)
         self.scheduler = SchedulerManager(self)
+        # cinder.rpc.ALLOWED_EXMODS: Cinder's own exceptions come back over RPC as *_Remote.
+        kernel.rpc.allow_exception_module("fakecloud.cinder.exception", "cinder.exception")
         kernel.rpc.register(SchedulerManager.target, self.scheduler)
         self.managers: dict[str, VolumeManager] = {}
         for name, driver in self.drivers.items():

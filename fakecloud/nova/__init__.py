@@ -61,6 +61,8 @@ class Nova:
         self._conductor: Any = None
         self._api: Any = None
         self.hosts: dict[str, Any] = {}
+        # nova.rpc.ALLOWED_EXMODS: Nova's own exceptions come back over RPC as *_Remote.
+        kernel.rpc.allow_exception_module("fakecloud.nova.exception", "nova.exception")
         for index in range(1, self.config.compute_hosts + 1):
             self.add_host(f"cmp-{index}")
         _register_fault_errors(kernel)

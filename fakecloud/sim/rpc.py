@@ -1,10 +1,27 @@
-"""The RPC bus: oslo.messaging's `cast` and `call`, on virtual time.
+"""The RPC bus: oslo.messaging's `cast` and `call` over RabbitMQ, on virtual time.
 
-Services register an endpoint object under a target name (``compute.cmp-1``). A **cast** is
-delivered after the configured delay and runs the endpoint method as its own simulated process;
-the caller does not wait. A **call** is a generator the caller ``yield from``s: the request is
-delivered after the delay, the method runs, and its return value (or its exception) comes back
-after the delay again, unless `rpc_response_timeout` passes first (`MessagingTimeout`).
+Services register an endpoint object under a target name (``compute.cmp-1``); the target is a
+queue of the broker. A **cast** reaches the queue after the configured delay and runs the
+endpoint method as its own simulated process; the caller does not wait. A **call** is a
+generator the caller ``yield from``s: the request reaches the queue, the method runs, and its
+return value (or its exception) comes back after the delay again, unless
+``rpc_response_timeout`` passes first (`MessagingTimeout`).
+
+**A queue outlives its consumer.** When a service is down (`set_up(target, False)`: a stopped
+nova-compute) its queue stays (``[oslo_messaging_rabbit] amqp_auto_delete = False``, and casts
+carry no TTL): messages wait there (``rpc.queued``) and are delivered, in order, when the
+service is back (``rpc.deliver``) — nova-compute starts consuming only after ``init_host``.
+A call's caller still gives up after its timeout; when the request is served later, its reply
+finds nobody waiting and is dropped (``rpc.dropped``). A lost queue is a fault: rule point
+``rpc.queue`` (attributes ``target``, ``method``) with ``action: drop`` loses a message that
+would have waited, as does ``amqp_auto_delete: true`` (a queue deleted with its last consumer).
+
+**Errors come back rebuilt** (``_drivers/common.py deserialize_remote_exception``): an
+exception of a module the caller allows (the service's own exception module, registered with
+`allow_exception_module`, and builtins) becomes a subclass named ``<Name>_Remote`` in module
+``<module>_Remote`` — so Nova's 500 reads ``<class 'nova.exception_Remote.InternalError_Remote'>``
+— and any other becomes `RemoteError`. The remote traceback is not appended to the message
+(fakecloud's traces hold no tracebacks).
 
 Endpoint methods may be plain functions or generator functions (which take virtual time).
 Fault points ``rpc.cast`` and ``rpc.call`` (attributes ``target``, ``method``) can raise, delay,
@@ -13,7 +30,9 @@ or ``drop`` the message, so a lost reply is a timeout exactly as in a real cloud
 
 from __future__ import annotations
 
+import copy
 import inspect
+from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
@@ -22,28 +41,68 @@ import simpy
 
 from fakecloud.config import config_section
 
+REMOTE_POSTFIX = "_Remote"
+
 
 @config_section("rpc")
 @dataclass(frozen=True)
 class RpcConfig:
-    """Message delivery delay and the call timeout (oslo.messaging's rpc_response_timeout)."""
+    """Message delivery delay, the call timeout (oslo.messaging's ``rpc_response_timeout``)
+    and whether a queue dies with its last consumer (``amqp_auto_delete``)."""
 
     delay_s: float = 0.002
     response_timeout_s: float = 60.0
+    amqp_auto_delete: bool = False
 
 
 class MessagingTimeout(Exception):
     """No reply to an RPC call within the timeout (oslo_messaging.MessagingTimeout)."""
 
 
+class RemoteError(Exception):
+    """``oslo_messaging.RemoteError``: a remote exception of a module the caller does not
+    allow, carried as its class name and message."""
+
+    real_class_path = "oslo_messaging.rpc.client.RemoteError"
+
+    def __init__(self, exc_type: str | None = None, value: str | None = None):
+        self.exc_type = exc_type
+        self.value = value
+        super().__init__(exc_type, value)
+
+    def __str__(self) -> str:
+        return f"Remote error: {self.exc_type} {self.value}\n[]."
+
+
+@dataclass
+class _Message:
+    """One message in a queue: the method, its arguments, and (for a call) its caller."""
+
+    method: str
+    kwargs: dict[str, Any]
+    delay: float
+    call: _Waiter | None = None
+
+
+@dataclass
+class _Waiter:
+    """A caller waiting for its reply; `gone` once it stopped waiting (timeout)."""
+
+    reply: simpy.Event
+    gone: bool = False
+
+
 class RpcBus:
-    """Endpoints by target name, and the cast/call primitives between them."""
+    """Endpoints by target name, their queues, and the cast/call primitives between them."""
 
     def __init__(self, kernel: Any, config: RpcConfig):
         self._kernel = kernel
         self.config = config
         self._endpoints: dict[str, Any] = {}
         self._down: set[str] = set()
+        self._queues: dict[str, deque[_Message]] = {}
+        #: fakecloud module -> the real module its exceptions stand for (``nova.exception``).
+        self._exception_modules: dict[str, str] = {"builtins": "builtins"}
 
     def register(self, target: str, endpoint: Any) -> None:
         """Serve `endpoint`'s methods under `target` (e.g. ``compute.cmp-1``)."""
@@ -54,17 +113,36 @@ class RpcBus:
         """Every registered target, sorted (``compute.cmp-1``, ``conductor``, ...)."""
         return sorted(self._endpoints)
 
+    def allow_exception_module(self, module: str, real_module: str) -> None:
+        """Let exceptions of `module` (``fakecloud.nova.exception``) come back over RPC rebuilt
+        as ``<real_module>_Remote`` classes (oslo.messaging's ``allowed_remote_exmods``)."""
+        self._exception_modules[module] = real_module
+
     def set_up(self, target: str, up: bool) -> None:
-        """Take a target's service down (messages to it are lost) or bring it back."""
+        """Stop a target's service (its messages wait in its queue) or start it again (the
+        queue is consumed, oldest first)."""
         if up:
             self._down.discard(target)
         else:
             self._down.add(target)
         self._kernel.trace.emit("rpc.service", "rpc", target, up=up)
+        if up:
+            queue = self._queues.pop(target, None)
+            while queue:
+                message = queue.popleft()
+                self._kernel.spawn(
+                    self._consume(target, message), name=f"rpc.deliver {target}.{message.method}"
+                )
 
     def is_up(self, target: str) -> bool:
         """Whether `target` is registered and up."""
         return target in self._endpoints and target not in self._down
+
+    def queued(self, target: str) -> list[str]:
+        """The methods of the messages waiting in `target`'s queue, oldest first."""
+        return [m.method for m in self._queues.get(target, ())]
+
+    # -- sending -----------------------------------------------------------------------------
 
     def cast(self, target: str, method: str, **kwargs: Any) -> None:
         """Send a one-way message; the method runs later, in its own process."""
@@ -74,18 +152,73 @@ class RpcBus:
         delay = k.choices.rpc_delay(self.config.delay_s, target, method)
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
-        if (rule is not None and rule.action in ("drop", "stall")) or not self.is_up(target):
+        if (rule is not None and rule.action in ("drop", "stall")) or target not in self._endpoints:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             return
-        k.spawn(self._deliver(target, method, kwargs, delay), name=f"rpc.cast {target}.{method}")
+        message = _Message(method, kwargs, delay)
+        k.spawn(self._arrive(target, message), name=f"rpc.cast {target}.{method}")
 
-    def _deliver(self, target: str, method: str, kwargs: dict, delay: float) -> Generator:
-        yield self._kernel.env.timeout(delay)
-        if not self.is_up(target):
-            self._kernel.trace.emit("rpc.lost", "rpc", target, method=method)
+    def _arrive(self, target: str, message: _Message) -> Generator:
+        """The message reaches the broker: to the consumer, or into the queue to wait."""
+        yield self._kernel.env.timeout(message.delay)
+        if self.is_up(target):
+            yield from self._serve(target, message)
+        else:
+            self._enqueue(target, message)
+
+    def _enqueue(self, target: str, message: _Message) -> None:
+        k = self._kernel
+        try:
+            rule = k.faults.check("rpc.queue", target=target, method=message.method)
+            dropped = rule is not None and rule.action == "drop"
+        except Exception:  # noqa: BLE001 - any error there is a queue that is gone
+            dropped = True
+        lost = self.config.amqp_auto_delete or dropped
+        if lost:
+            k.trace.emit("rpc.lost", "rpc", target, method=message.method, reason="no queue")
             return
-        self._kernel.trace.emit("rpc.deliver", "rpc", target, method=method)
-        yield from _run(getattr(self._endpoints[target], method), kwargs)
+        k.trace.emit("rpc.queued", "rpc", target, method=message.method)
+        self._queues.setdefault(target, deque()).append(message)
+
+    def _consume(self, target: str, message: _Message) -> Generator:
+        """A message that waited: delivered from the queue once the consumer is back."""
+        yield self._kernel.env.timeout(message.delay)
+        if not self.is_up(target):
+            self._enqueue(target, message)  # down again before it was taken
+            return
+        yield from self._serve(target, message)
+
+    def _serve(self, target: str, message: _Message) -> Generator:
+        """Run the endpoint method; for a call, send the reply back (or drop it)."""
+        k = self._kernel
+        k.trace.emit("rpc.deliver", "rpc", target, method=message.method)
+        func = getattr(self._endpoints[target], message.method)
+        waiter = message.call
+        if waiter is None:
+            yield from _run(func, message.kwargs)
+            return
+        try:
+            try:
+                result = yield from _run(func, message.kwargs)
+            except simpy.Interrupt:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the caller gets the remote error
+                outcome: tuple[bool, Any] = (False, self.remote_exception(exc))
+            else:
+                outcome = (True, result)
+            yield k.env.timeout(message.delay)
+        except (GeneratorExit, simpy.Interrupt) as death:
+            # The server died before replying (a service restart): no reply is ever sent,
+            # and the caller learns it only when its timeout runs out.
+            k.trace.emit("rpc.lost", "rpc", target, method=message.method)
+            if isinstance(death, GeneratorExit):
+                raise
+            return
+        if waiter.gone:
+            # oslo.messaging: a reply whose caller stopped waiting is dropped.
+            k.trace.emit("rpc.dropped", "rpc", target, method=message.method, ok=outcome[0])
+            return
+        waiter.reply.succeed(outcome)
 
     def call(
         self, target: str, method: str, timeout: float | None = None, **kwargs: Any
@@ -99,51 +232,83 @@ class RpcBus:
         delay = k.choices.rpc_delay(self.config.delay_s, target, method)
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
-        lost = (rule is not None and rule.action in ("drop", "stall")) or not self.is_up(target)
+        lost = (rule is not None and rule.action in ("drop", "stall")) or (
+            target not in self._endpoints
+        )
         deadline = env.timeout(timeout)
         if lost:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             yield deadline
             return self._timed_out(target, method, timeout)
-        reply = k.spawn(
-            self._serve_call(target, method, kwargs, delay), name=f"rpc.call {target}.{method}"
+        waiter = _Waiter(env.event())
+        k.spawn(
+            self._arrive(target, _Message(method, kwargs, delay, waiter)),
+            name=f"rpc.call {target}.{method}",
         )
-        yield reply | deadline
-        if not reply.triggered:
-            # The server may still finish later; its reply is then dropped, as in oslo.messaging.
+        yield waiter.reply | deadline
+        if not waiter.reply.triggered:
+            # The server may still answer later (it was down, or slow); the reply is dropped.
+            waiter.gone = True
             return self._timed_out(target, method, timeout)
-        if not isinstance(reply.value, tuple):
-            # The server died before replying (a service restart): the reply is lost, and the
-            # caller learns it only when its timeout runs out.
-            k.trace.emit("rpc.lost", "rpc", target, method=method)
-            if not deadline.processed:
-                yield deadline
-            return self._timed_out(target, method, timeout)
-        ok, value = reply.value
+        ok, value = waiter.reply.value
         k.trace.emit("rpc.reply", "rpc", target, method=method, ok=ok)
         if not ok:
             raise value
         return value
-
-    def _serve_call(self, target: str, method: str, kwargs: dict, delay: float) -> Generator:
-        env = self._kernel.env
-        yield env.timeout(delay)
-        self._kernel.trace.emit("rpc.deliver", "rpc", target, method=method)
-        try:
-            result = yield from _run(getattr(self._endpoints[target], method), kwargs)
-        except simpy.Interrupt:
-            return None  # the server process was killed (a restart): no reply is ever sent
-        except Exception as exc:  # the caller gets the remote error, as oslo.messaging re-raises
-            yield env.timeout(delay)
-            return False, exc
-        yield env.timeout(delay)
-        return True, result
 
     def _timed_out(self, target: str, method: str, timeout: float) -> Any:
         self._kernel.trace.emit("rpc.timeout", "rpc", target, method=method, timeout_s=timeout)
         raise MessagingTimeout(
             f"Timed out waiting for a reply to message ID for {target}.{method} after {timeout:g}s"
         )
+
+    # -- errors over the wire ----------------------------------------------------------------
+
+    def remote_exception(self, exc: BaseException) -> BaseException:
+        """``deserialize_remote_exception``: `exc` as the caller receives it."""
+        cls = type(exc)
+        name = cls.__name__
+        module = cls.__module__
+        if name.endswith(REMOTE_POSTFIX) and module.endswith(REMOTE_POSTFIX):
+            # serialize_remote_exception: a remote remote exception goes back to its own type.
+            base = cls.__mro__[1]
+            name, module = base.__name__, base.__module__
+            cls = base
+        real = self._exception_modules.get(module)
+        if real is None:
+            return RemoteError(name, str(exc))
+        if real == "builtins":
+            rebuilt = copy.copy(exc)
+            rebuilt.__traceback__ = None
+            return rebuilt
+        remote_cls = _remote_class(cls, real)
+        rebuilt = copy.copy(exc)
+        rebuilt.__class__ = remote_cls
+        rebuilt.__traceback__ = None
+        return rebuilt
+
+
+_REMOTE_CLASSES: dict[tuple[type, str], type] = {}
+
+
+def _remote_class(cls: type, real_module: str) -> type:
+    """The ``<Name>_Remote`` subclass of `cls`, in module ``<real_module>_Remote``."""
+    key = (cls, real_module)
+    found = _REMOTE_CLASSES.get(key)
+    if found is None:
+        module = f"{real_module}{REMOTE_POSTFIX}"
+        name = f"{cls.__name__}{REMOTE_POSTFIX}"
+        found = type(
+            name,
+            (cls,),
+            {
+                "__module__": module,
+                "real_class_path": f"{module}.{name}",
+                "__doc__": f"``{module}.{name}``: {cls.__name__} rebuilt by oslo.messaging.",
+            },
+        )
+        _REMOTE_CLASSES[key] = found
+    return found
 
 
 _IS_GENERATOR: dict[Any, bool] = {}  # endpoint function -> is a generator function

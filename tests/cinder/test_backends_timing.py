@@ -283,14 +283,21 @@ def test_copy_failing_mid_transfer_errors_the_snapshot_and_keeps_quota():
     assert cloud.cinder.drivers["b1"].allocated_gb == 10
 
 
-def test_volume_service_down_leaves_the_snapshot_creating():
+def test_volume_service_down_leaves_the_snapshot_creating_until_it_is_back():
     cloud = _cloud("lvm-thin")
     vid = create_volume(cloud)
-    cloud.kernel.rpc.set_up(cloud.cinder.volume_target("b1"), False)
+    target = cloud.cinder.volume_target("b1")
+    cloud.kernel.rpc.set_up(target, False)
     sid = _post_snapshot(cloud, vid)
     cloud.run_until_idle()
     assert cloud.cinder.snapshot(sid).status == "creating"
-    assert cloud.trace.first(kind="rpc.lost", method="create_snapshot") is not None
+    # The cast waits in cinder-volume's queue (amqp_auto_delete=False) ...
+    assert cloud.trace.first(kind="rpc.queued", method="create_snapshot") is not None
+    assert cloud.kernel.rpc.queued(target) == ["create_snapshot"]
+    # ... and is consumed when the service is back.
+    cloud.kernel.rpc.set_up(target, True)
+    cloud.run_until_idle()
+    assert cloud.cinder.snapshot(sid).status == "available"
 
 
 def test_unknown_backend_kind_or_type_backend_is_a_config_error():

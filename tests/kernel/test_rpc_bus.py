@@ -71,15 +71,62 @@ def test_call_times_out_after_rpc_response_timeout():
     assert cloud.trace.first(kind="rpc.timeout")["t"] == 30.0
 
 
-def test_default_timeout_is_60s_and_a_down_service_loses_messages():
+def test_default_timeout_is_60s_and_a_down_services_messages_wait_in_its_queue():
     cloud = Cloud()
     ep = Endpoint(cloud)
-    cloud.kernel.rpc.register("compute.cmp-1", ep)
-    cloud.kernel.rpc.set_up("compute.cmp-1", False)
-    cloud.kernel.rpc.cast("compute.cmp-1", "note", value=1)
+    rpc = cloud.kernel.rpc
+    rpc.register("compute.cmp-1", ep)
+    rpc.set_up("compute.cmp-1", False)
+    rpc.cast("compute.cmp-1", "note", value=1)
+    rpc.cast("compute.cmp-1", "note", value=2)
     box = _call(cloud, "compute.cmp-1", "slow_double", value=1)
     assert box["t"] == 60.0 and isinstance(box["error"], MessagingTimeout)
     assert ep.seen == []
+    assert rpc.queued("compute.cmp-1") == ["note", "note", "slow_double"]
+    assert [e["method"] for e in cloud.trace.filter(kind="rpc.queued")] == [
+        "note",
+        "note",
+        "slow_double",
+    ]
+    # Back up at t=100: the queue is consumed in order, one delivery delay later; the call's
+    # caller is gone, so its reply is dropped (the method still ran).
+    cloud.advance(100 - cloud.now)
+    rpc.set_up("compute.cmp-1", True)
+    cloud.run_until_idle()
+    assert ep.seen == [(100.002, 1), (100.002, 2)]
+    assert rpc.queued("compute.cmp-1") == []
+    (dropped,) = cloud.trace.filter(kind="rpc.dropped")
+    assert (dropped["method"], dropped["ok"]) == ("slow_double", True)
+    assert dropped["t"] == pytest.approx(101.004)
+
+
+def test_a_call_waiting_in_the_queue_is_answered_if_the_service_returns_in_time():
+    cloud = Cloud(config={"rpc": {"response_timeout_s": 30}})
+    rpc = cloud.kernel.rpc
+    rpc.register("compute.cmp-1", Endpoint(cloud))
+    rpc.set_up("compute.cmp-1", False)
+    cloud.kernel.after(10, lambda: rpc.set_up("compute.cmp-1", True))
+    box = _call(cloud, "compute.cmp-1", "slow_double", value=21)
+    assert box["value"] == 42 and box["t"] == pytest.approx(11.004)
+
+
+@pytest.mark.parametrize("how", ["amqp_auto_delete", "fault"])
+def test_a_lost_queue_loses_the_message(how):
+    config = {"rpc": {"amqp_auto_delete": True}} if how == "amqp_auto_delete" else None
+    cloud = Cloud(config=config)
+    ep = Endpoint(cloud)
+    rpc = cloud.kernel.rpc
+    rpc.register("compute.cmp-1", ep)
+    if how == "fault":
+        cloud.faults.add("rpc.queue", action="drop", match={"method": "note"})
+    rpc.set_up("compute.cmp-1", False)
+    rpc.cast("compute.cmp-1", "note", value=1)
+    cloud.advance(1)
+    rpc.set_up("compute.cmp-1", True)
+    cloud.run_until_idle()
+    assert ep.seen == []
+    (lost,) = cloud.trace.filter(kind="rpc.lost")
+    assert (lost["method"], lost["reason"]) == ("note", "no queue")
 
 
 def test_a_fault_rule_can_drop_a_call_which_then_times_out():
@@ -118,3 +165,37 @@ def test_a_server_that_dies_before_replying_is_a_timeout_not_a_crash():
     server.interrupt("compute restart")
     cloud.run_until_idle()
     assert box == {"t": 20.0}
+
+
+class Raiser:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def fail(self):
+        raise self.exc
+
+
+def test_errors_come_back_rebuilt_as_oslo_messaging_rebuilds_them():
+    from fakecloud.nova import exception
+    from fakecloud.sim.rpc import RemoteError
+
+    cloud = Cloud()
+    rpc = cloud.kernel.rpc
+    # A Nova exception (nova.exception is an allowed module): <Name>_Remote in <module>_Remote,
+    # still the class it was, with its message.
+    rpc.register("compute.a", Raiser(exception.InternalError(err="libvirt said no")))
+    error = _call(cloud, "compute.a", "fail")["error"]
+    assert type(error).__name__ == "InternalError_Remote"
+    assert type(error).__module__ == "nova.exception_Remote"
+    assert error.real_class_path == "nova.exception_Remote.InternalError_Remote"
+    assert isinstance(error, exception.InternalError)
+    assert error.format_message() == "libvirt said no"
+    # A builtin stays itself; an exception of a module not allowed is a RemoteError.
+    rpc.register("compute.b", Raiser(ValueError("bad")))
+    error = _call(cloud, "compute.b", "fail")["error"]
+    assert type(error) is ValueError and str(error) == "bad"
+    rpc.register("compute.c", Raiser(MessagingTimeout("nested call timed out")))
+    error = _call(cloud, "compute.c", "fail")["error"]
+    assert isinstance(error, RemoteError)
+    assert (error.exc_type, error.value) == ("MessagingTimeout", "nested call timed out")
+    assert error.real_class_path == "oslo_messaging.rpc.client.RemoteError"

@@ -42,17 +42,31 @@ def test_restart_mid_upload_leaves_the_image_saving():
     assert env.cloud.trace.filter(kind="io.fail", label="glance.upload")
 
 
-def test_cast_to_a_down_compute_is_lost_and_init_host_clears_the_pending_state(env: NovaEnv):
+def test_a_cast_to_a_down_compute_waits_and_fails_its_compare_and_swap_after_init_host(
+    env: NovaEnv,
+):
     sid = env.boot()
     env.nova.restart_compute("cmp-1", down_s=30.0)
     env.cloud.advance(1.0)
     image_id = snapshot(env, sid)
     env.cloud.advance(1.0)
     assert env.server(sid)["OS-EXT-STS:task_state"] == states.IMAGE_SNAPSHOT_PENDING
-    assert env.cloud.trace.filter(kind="rpc.lost", method="snapshot_instance")
+    # The compute.cmp-1 queue outlives its consumer: the cast waits there.
+    assert env.cloud.trace.filter(kind="rpc.queued", method="snapshot_instance")
+    assert env.kernel.rpc.queued("compute.cmp-1") == ["snapshot_instance"]
     env.cloud.run_until_idle()
+    # init_host cleared image_snapshot_pending first; the queued snapshot_instance then lost
+    # its compare-and-swap: UnexpectedTaskStateError, the image deleted, a fault recorded.
+    init = env.cloud.trace.first(kind="nova.compute", phase="init_host")
+    delivered = env.cloud.trace.first(kind="rpc.deliver", method="snapshot_instance")
+    assert init["t"] <= delivered["t"]
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
-    assert env.glance_image(image_id)["status"] == "queued"
+    assert env.glance_image(image_id) is None
+    fault = env.nova.db.fault_latest(sid)
+    assert fault.message == (
+        f"Conflict updating instance {sid}. Expected: "
+        "{'task_state': ['image_snapshot_pending']}. Actual: {'task_state': None}"
+    )
 
 
 def test_init_host_leaves_error_servers_alone(env: NovaEnv):

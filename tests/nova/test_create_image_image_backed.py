@@ -485,8 +485,11 @@ def test_glance_storage_quota_at_upload_fails_the_snapshot_asynchronously():
 
 def test_server_gone_before_the_compute_starts_leaks_the_queued_image(env: NovaEnv):
     sid = env.boot()
-    env.kernel.rpc.set_up("compute.cmp-1", False)  # the cast is lost
+    env.kernel.rpc.set_up("compute.cmp-1", False)
+    env.cloud.faults.add("rpc.queue", action="drop")  # its queue is gone: the cast is lost
     image_id = snapshot(env, sid)
+    env.cloud.advance(1.0)
+    assert env.cloud.trace.filter(kind="rpc.lost", method="snapshot_instance")
     env.kernel.rpc.set_up("compute.cmp-1", True)
     env.cloud.run_until_idle()
     assert env.glance_image(image_id)["status"] == "queued"

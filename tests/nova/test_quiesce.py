@@ -25,8 +25,10 @@ MESSAGING_TIMEOUT = (
     "Unexpected API Error. Please contact the administrator\n"
     "<class 'oslo_messaging.exceptions.MessagingTimeout'>"
 )
+#: The InternalError came back over RPC: oslo.messaging rebuilt it as InternalError_Remote.
 INTERNAL_ERROR = (
-    "Unexpected API Error. Please contact the administrator\n<class 'nova.exception.InternalError'>"
+    "Unexpected API Error. Please contact the administrator\n"
+    "<class 'nova.exception_Remote.InternalError_Remote'>"
 )
 #: An image that requires quiesce but has no guest agent (a mistake users make).
 STRICT_NO_AGENT = {

@@ -85,8 +85,10 @@ class ComputeManager:
         return self.kernel.spawn(self._task(work), name=f"{self.actor} {name}")
 
     def restart(self, down_s: float | None = None) -> Generator[Any, Any, None]:
-        """Crash and restart nova-compute: its tasks die, messages sent meanwhile are lost,
-        then `init_host` runs. Guests keep running (they are not nova-compute's processes)."""
+        """Crash and restart nova-compute: its tasks die, messages sent meanwhile wait in its
+        queue; back up, `init_host` runs and only then is the queue consumed (``Service.start``
+        calls ``init_host`` before the RPC server starts). Guests keep running (they are not
+        nova-compute's processes)."""
         down = self.config.compute_restart_s if down_s is None else down_s
         self.kernel.rpc.set_up(self.target, False)
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="stopped")
@@ -98,8 +100,8 @@ class ComputeManager:
                 t.done.defused = True
                 self.kernel.io.fail(t, exception.NovaException("nova-compute restarted"))
         yield self.kernel.env.timeout(down)
-        self.kernel.rpc.set_up(self.target, True)
         self.init_host()
+        self.kernel.rpc.set_up(self.target, True)
 
     def init_host(self) -> None:
         """``_init_instance`` for every server here: clear snapshot task states (not ERROR)."""
