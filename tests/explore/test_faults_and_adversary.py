@@ -21,7 +21,7 @@ def _replay(explored, ready, tmp_path):
 
 def test_a_fault_the_seed_fires_is_written_out_and_replayed_exactly(tmp_path):
     ready = _ready("lp1731986_volume_snapshot_fails.yaml", "bug_on")
-    explored = ready.play(4)  # seed 4 fails the first Cinder snapshot call
+    explored = ready.play(6)  # seed 6 fails a Cinder snapshot call
     fired = [d for d in explored.decisions if d.kind == "fault" and d.value]
     assert [d.about["outcome"] for d in fired] == ["CinderConnectionFailed"]
     broke = {c.what for c in explored.failures}
