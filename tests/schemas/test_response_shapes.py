@@ -373,11 +373,6 @@ def _image_schemas(world: World) -> tuple[dict, dict]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fakecloud's /v2/schemas/image lacks glance 33's locations[].validation_data and "
-    "merges cinder_encryption_key_* custom properties the vendored schema-image.json lacks",
-)
 @pytest.mark.parametrize("profile", list(PROFILES))
 def test_image_schema_document_is_glances(worlds, profile):
     world = world_for(worlds, profile)
