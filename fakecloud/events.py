@@ -89,7 +89,31 @@ EVENTS: dict[str, EventKind] = {
         _k("rpc.call", "An RPC call was sent.", "rpc", "target", "method", "timeout_s"),
         _k("rpc.deliver", "An RPC message reached its target.", "rpc", "target", "method"),
         _k("rpc.reply", "The reply to an RPC call came back.", "rpc", "target", "method", "ok"),
-        _k("rpc.lost", "An RPC message or its reply was lost.", "rpc", "target", "method"),
+        _k(
+            "rpc.lost",
+            "An RPC message or its reply was lost (reason 'no queue': the stopped service's "
+            "queue was gone).",
+            "rpc",
+            "target",
+            "method",
+            "reason",
+        ),
+        _k(
+            "rpc.queued",
+            "An RPC message waits in the queue of a stopped service (the queue outlives its "
+            "consumer); it is delivered when the service is back.",
+            "rpc",
+            "target",
+            "method",
+        ),
+        _k(
+            "rpc.dropped",
+            "A reply found its caller gone (it had timed out) and was dropped.",
+            "rpc",
+            "target",
+            "method",
+            "ok",
+        ),
         _k(
             "rpc.timeout",
             "An RPC call got no reply in time (MessagingTimeout).",
@@ -191,6 +215,15 @@ EVENTS: dict[str, EventKind] = {
             "new",
         ),
         _k("nova.flavor", "A flavor's extra specs changed.", "nova", "flavor id", "action"),
+        _k(
+            "nova.rotate_backups",
+            "createBackup's rotation deletes an older backup image of the server.",
+            "nova-compute:<host>",
+            "image id",
+            "instance",
+            "backup_type",
+            "rotation",
+        ),
         _k(
             "notification",
             "A Nova notification was emitted (legacy or versioned, as the profile has it).",

@@ -38,6 +38,13 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("drop",),
     ),
     FaultPoint(
+        "rpc.queue",
+        "An RPC message must wait in the queue of a stopped service (drop: the queue is gone, "
+        "as with amqp_auto_delete, and the message is lost).",
+        ("target", "method"),
+        usual=("drop",),
+    ),
+    FaultPoint(
         "rpc.call",
         "An RPC call is sent (drop: no reply, the caller times out; raise: the remote raises).",
         ("target", "method"),
