@@ -1,10 +1,11 @@
 """Nova's own response-body JSON schemas, per microversion, vendored for the shape tests.
 
 Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors), files
-``nova/api/validation/parameter_types.py`` (the five names used here),
+``nova/api/validation/parameter_types.py`` (the names used here),
 ``nova/api/validation/response_types.py`` and the response-schema part of
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
-instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions}.py``.
+instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
+image_metadata,flavors_extraspecs,volume_attachments}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -52,6 +53,31 @@ class parameter_types:
         "pattern": "^[a-zA-Z0-9-]*$",
         "minLength": 1,
         "maxLength": 255,
+    }
+
+    metadata = {
+        "type": "object",
+        "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
+        "additionalProperties": False,
+    }
+
+    boolean = {
+        "type": ["boolean", "string"],
+        "enum": [True, "True", "TRUE", "true", "1", "ON", "On", "on",
+                 "YES", "Yes", "yes",
+                 False, "False", "FALSE", "false", "0", "OFF", "Off", "off",
+                 "NO", "No", "no"],
+    }  # fmt: skip
+
+    volume_id = {"type": "string", "format": "uuid"}
+
+    attachment_id = {"type": "string", "format": "uuid"}
+
+    tag = {
+        "type": "string",
+        "pattern": "^[^,/]*$",
+        "minLength": 1,
+        "maxLength": 60,  # nova/objects/tag.py MAX_TAG_LENGTH
     }
 
 
@@ -2419,6 +2445,200 @@ class admin_actions:
 
 # -- which schema answers which request: the decorators of nova/api/openstack/compute/*.py ----
 
+
+class create_backup:
+    """nova/api/openstack/compute/schemas/create_backup.py (response schemas)."""
+
+    create_backup_response = {
+        "type": "null",
+    }
+
+    create_backup_response_v245 = {
+        "type": "object",
+        "properties": {
+            "image_id": {"type": "string", "format": "uuid"},
+        },
+        "required": ["image_id"],
+        "additionalProperties": False,
+    }
+
+
+class image_metadata:
+    """nova/api/openstack/compute/schemas/image_metadata.py (response schemas)."""
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "metadata": response_types.metadata,
+        },
+        "required": ["metadata"],
+        "additionalProperties": False,
+    }
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "meta": response_types.meta,
+        },
+        "required": ["meta"],
+        "additionalProperties": False,
+    }
+
+    create_response = copy.deepcopy(index_response)
+
+    update_response = copy.deepcopy(show_response)
+
+    update_all_response = copy.deepcopy(index_response)
+
+    delete_response = {"type": "null"}
+
+
+class flavors_extraspecs:
+    """nova/api/openstack/compute/schemas/flavors_extraspecs.py (request schemas the responses
+    copy, and the response schemas)."""
+
+    _metadata_key = "^[a-zA-Z0-9-_:. ]{1,255}$"
+    # NOTE(oomichi): The metadata of flavor_extraspecs should accept numbers
+    # as its values.
+    _metadata = copy.deepcopy(parameter_types.metadata)
+    _metadata["patternProperties"][_metadata_key]["type"] = ["string", "number"]
+
+    create = {
+        "type": "object",
+        "properties": {"extra_specs": _metadata},
+        "required": ["extra_specs"],
+        "additionalProperties": False,
+    }
+
+    update = copy.deepcopy(_metadata)
+    update.update({"minProperties": 1, "maxProperties": 1})
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            # NOTE(stephenfin): While we accept numbers as values, we always return
+            # strings
+            "extra_specs": parameter_types.metadata,
+        },
+        "required": ["extra_specs"],
+        "additionalProperties": False,
+    }
+
+    # NOTE(stephenfin): We return the request back to the user unmodified, meaning
+    # if the user provided a number key then they'll get a number key back, even
+    # though later requests will return a string
+    create_response = copy.deepcopy(create)
+
+    # NOTE(stephenfin): As above
+    update_response = copy.deepcopy(update)
+
+    # NOTE(stephenfin): Since we are retrieving here, we always return string keys
+    # (like index)
+    show_response = copy.deepcopy(parameter_types.metadata)
+
+    delete_response = {"type": "null"}
+
+
+class volume_attachments:
+    """nova/api/openstack/compute/schemas/volume_attachments.py (index/show responses)."""
+
+    _volume_attachment_response = {
+        "type": "object",
+        "properties": {
+            "id": parameter_types.volume_id,
+            "device": {
+                "type": ["string", "null"],
+                # NOTE: The validation pattern from match_device() in
+                # nova/block_device.py.
+                "pattern": "(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$",
+            },
+            "serverId": parameter_types.server_id,
+            "volumeId": parameter_types.volume_id,
+        },
+        "required": ["id", "serverId", "volumeId"],
+        "additionalProperties": False,
+    }
+
+    _volume_attachment_response_v270 = copy.deepcopy(_volume_attachment_response)
+    _volume_attachment_response_v270["properties"].update(
+        {
+            "tag": {
+                "oneOf": [
+                    parameter_types.tag,
+                    {"type": "null"},
+                ],
+            },
+        }
+    )
+    _volume_attachment_response_v270["required"].append("tag")
+
+    _volume_attachment_response_v279 = copy.deepcopy(_volume_attachment_response_v270)
+    _volume_attachment_response_v279["properties"].update(
+        {
+            "delete_on_termination": parameter_types.boolean,
+        }
+    )
+    _volume_attachment_response_v279["required"].append("delete_on_termination")
+
+    _volume_attachment_response_v289 = copy.deepcopy(_volume_attachment_response_v279)
+    del _volume_attachment_response_v289["properties"]["id"]
+    _volume_attachment_response_v289["properties"].update(
+        {
+            "attachment_id": parameter_types.attachment_id,
+            "bdm_uuid": {"type": "string", "format": "uuid"},
+        }
+    )
+    _volume_attachment_response_v289["required"].pop(
+        _volume_attachment_response_v289["required"].index("id")
+    )
+    _volume_attachment_response_v289["required"].extend(["attachment_id", "bdm_uuid"])
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "volumeAttachments": {
+                "type": "array",
+                "items": _volume_attachment_response,
+            },
+        },
+        "required": ["volumeAttachments"],
+        "additionalProperties": False,
+    }
+
+    index_response_v270 = copy.deepcopy(index_response)
+    index_response_v270["properties"]["volumeAttachments"]["items"] = (
+        _volume_attachment_response_v270
+    )
+
+    index_response_v279 = copy.deepcopy(index_response_v270)
+    index_response_v279["properties"]["volumeAttachments"]["items"] = (
+        _volume_attachment_response_v279
+    )
+
+    index_response_v289 = copy.deepcopy(index_response_v279)
+    index_response_v289["properties"]["volumeAttachments"]["items"] = (
+        _volume_attachment_response_v289
+    )
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "volumeAttachment": _volume_attachment_response,
+        },
+        "required": ["volumeAttachment"],
+        "additionalProperties": False,
+    }
+
+    show_response_v270 = copy.deepcopy(show_response)
+    show_response_v270["properties"]["volumeAttachment"] = _volume_attachment_response_v270
+
+    show_response_v279 = copy.deepcopy(show_response_v270)
+    show_response_v279["properties"]["volumeAttachment"] = _volume_attachment_response_v279
+
+    show_response_v289 = copy.deepcopy(show_response_v279)
+    show_response_v289["properties"]["volumeAttachment"] = _volume_attachment_response_v289
+
+
 #: ``(method, path template under /v2.1)`` -> ``[(min, max, schema)]``; the version documents
 #: (``versions.py``, ``versionsV21.py``) are reached without the ``/v2.1`` prefix.
 ROUTES = {
@@ -2501,6 +2721,42 @@ ROUTES = {
     ("GET", "/images/detail"): [(None, None, images.detail_response)],
     ("GET", "/images/{image_id}"): [(None, None, images.show_response)],
     ("DELETE", "/images/{image_id}"): [(None, None, images.delete_response)],
+    # image_metadata.py: @wsgi.api_version('2.1', '2.38') on every method.
+    ("GET", "/images/{image_id}/metadata"): [(None, None, image_metadata.index_response)],
+    ("GET", "/images/{image_id}/metadata/{key}"): [(None, None, image_metadata.show_response)],
+    ("POST", "/images/{image_id}/metadata"): [(None, None, image_metadata.create_response)],
+    ("PUT", "/images/{image_id}/metadata"): [(None, None, image_metadata.update_all_response)],
+    ("PUT", "/images/{image_id}/metadata/{key}"): [(None, None, image_metadata.update_response)],
+    ("DELETE", "/images/{image_id}/metadata/{key}"): [(None, None, image_metadata.delete_response)],
+    # flavors_extraspecs.py
+    ("GET", "/flavors/{flavor_id}/os-extra_specs"): [
+        (None, None, flavors_extraspecs.index_response)
+    ],
+    ("GET", "/flavors/{flavor_id}/os-extra_specs/{key}"): [
+        (None, None, flavors_extraspecs.show_response)
+    ],
+    ("POST", "/flavors/{flavor_id}/os-extra_specs"): [
+        (None, None, flavors_extraspecs.create_response)
+    ],
+    ("PUT", "/flavors/{flavor_id}/os-extra_specs/{key}"): [
+        (None, None, flavors_extraspecs.update_response)
+    ],
+    ("DELETE", "/flavors/{flavor_id}/os-extra_specs/{key}"): [
+        (None, None, flavors_extraspecs.delete_response)
+    ],
+    # volume_attachments.py (index and show)
+    ("GET", "/servers/{server_id}/os-volume_attachments"): [
+        ("2.0", "2.69", volume_attachments.index_response),
+        ("2.70", "2.78", volume_attachments.index_response_v270),
+        ("2.79", "2.88", volume_attachments.index_response_v279),
+        ("2.89", None, volume_attachments.index_response_v289),
+    ],
+    ("GET", "/servers/{server_id}/os-volume_attachments/{volume_id}"): [
+        ("2.0", "2.69", volume_attachments.show_response),
+        ("2.70", "2.78", volume_attachments.show_response_v270),
+        ("2.79", "2.88", volume_attachments.show_response_v279),
+        ("2.89", None, volume_attachments.show_response_v289),
+    ],
 }
 
 #: ``POST /servers/{server_id}/action``: action name -> ``[(min, max, schema)]``.
@@ -2521,4 +2777,8 @@ ACTIONS = {
     "lock": [(None, None, lock_server.lock_response)],
     "unlock": [(None, None, lock_server.unlock_response)],
     "os-resetState": [(None, None, admin_actions.reset_state_response)],
+    "createBackup": [
+        ("2.1", "2.44", create_backup.create_backup_response),
+        ("2.45", None, create_backup.create_backup_response_v245),
+    ],
 }

@@ -152,6 +152,14 @@ class World:
         assert r.status == 202, r.json()
         self.snapshot = r.json()["snapshot"]["id"]
         self.cloud.run_until_idle()
+        # An image of demo's with a property, for the image-metadata proxy; an extra spec.
+        body = {"name": "meta", "disk_format": "raw", "container_format": "bare", "k": "v"}
+        self.meta_image = self.req("image", "POST", "/v2/images", body).json()["id"]
+        body = {"extra_specs": {"k": "v"}}
+        r = self.compute("POST", "/flavors/1/os-extra_specs", body, mv="2.1", user="admin")
+        assert r.status == 200, r.json()
+        r = self.compute("GET", f"/servers/{self.bfv}/os-volume_attachments", mv="2.1")
+        self.bfv_volume = r.json()["volumeAttachments"][0]["volumeId"]
 
     def req(self, service: str, method: str, path: str, body: Any = None, **kw: Any):
         """One call through ``cloud.request``."""
@@ -224,8 +232,12 @@ _WRITES = [key for key in nova.ROUTES if key[0] != "GET"]
 
 
 #: ``@wsgi.Controller.api_version("2.1", MAX_PROXY_API_SUPPORT_VERSION)``: the image proxy
-#: API answers 404 from 2.36 on.
-_LAST = {key: "2.35" for key in nova.ROUTES if key[1].startswith("/images")}
+#: API answers 404 from 2.36 on; the image-metadata proxy from 2.39 on.
+_LAST = {
+    key: "2.38" if "/metadata" in key[1] else "2.35"
+    for key in nova.ROUTES
+    if key[1].startswith("/images")
+}
 
 
 def _xfail(key: Any, mv: str) -> Any:
@@ -248,6 +260,9 @@ def _cases(keys: list, table: dict) -> list:
 
 
 def _fill(world: World, template: str, sid: str | None = None) -> str:
+    if "/metadata" in template:  # the image-metadata proxy: demo's image and its property
+        template = template.replace("{image_id}", world.meta_image).replace("{key}", "k")
+    template = template.replace("{key}", "k").replace("{volume_id}", world.bfv_volume)
     for name, get in _FILL.items():
         template = template.replace(name, get(world, sid or world.server))
     return template
@@ -257,7 +272,8 @@ def _fill(world: World, template: str, sid: str | None = None) -> str:
 def test_compute_read(worlds, profile, route, mv):
     world = world_for(worlds, profile)
     method, template = route
-    for sid in (world.server, world.bfv):
+    sids = (world.bfv,) if "{volume_id}" in template else (world.server, world.bfv)
+    for sid in sids:
         path = _fill(world, template, sid)
         if template in ("/", "/v2.1"):
             r = world.req("compute", method, path, microversion=mv)
@@ -269,6 +285,27 @@ def test_compute_read(worlds, profile, route, mv):
         if template in ("/servers", "/servers/detail"):
             assert len(r.json()["servers"]) >= 2
         check(r.json(), _pick(nova.ROUTES[route], mv), f"{profile} {method} {template} @{mv}")
+
+
+_META = "/images/{image_id}/metadata"
+_SPECS = "/flavors/{flavor_id}/os-extra_specs"
+#: path template -> method -> (body, user, the key the path names, a body that creates that key
+#: first with PUT, or None). Deletes use their own key, so the shared world keeps ``k``.
+_SIMPLE_WRITES = {
+    _META: {
+        "POST": ({"metadata": {"k2": "v2"}}, "demo", None, None),
+        "PUT": ({"metadata": {"k": "v"}}, "demo", None, None),
+    },
+    _META + "/{key}": {
+        "PUT": ({"meta": {"k": "v3"}}, "demo", "k", None),
+        "DELETE": (None, "demo", "doomed", {"meta": {"doomed": "x"}}),
+    },
+    _SPECS: {"POST": ({"extra_specs": {"k2": 2}}, "admin", None, None)},
+    _SPECS + "/{key}": {
+        "PUT": ({"k": "v"}, "admin", "k", None),
+        "DELETE": (None, "admin", "doomed", {"doomed": "x"}),
+    },
+}
 
 
 @pytest.mark.parametrize(("profile", "route", "mv"), _cases(_WRITES, nova.ROUTES))
@@ -285,6 +322,16 @@ def test_compute_write(worlds, profile, route, mv):
             assert r.status == 202, r.json()
             check(r.json(), _pick(nova.ROUTES[route], mv), where)
         world.cloud.run_until_idle()
+        return
+    if template in _SIMPLE_WRITES:
+        body, user, key, prepare = _SIMPLE_WRITES[template][method]
+        path = _fill(world, template.replace("{key}", key or "k"))
+        if prepare is not None:
+            r = world.compute("PUT", path, prepare, mv="2.1", user=user)
+            assert r.status == 200, r.json()
+        r = world.compute(method, path, body, mv=mv, user=user)
+        assert r.status in (200, 204), r.json()
+        check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         return
     if route == ("DELETE", "/servers/{server_id}"):
         path = f"/servers/{world.boot(f'doomed-{mv}')}"
@@ -309,6 +356,7 @@ _BEFORE = {
 }
 _ACTION_BODY = {
     "createImage": {"createImage": {"name": "shape"}},
+    "createBackup": {"createBackup": {"name": "shape", "backup_type": "daily", "rotation": 1}},
     "os-resetState": {"os-resetState": {"state": "error"}},
 }
 _ADMIN_ACTIONS = {"os-resetState", "shelveOffload"}
