@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("FAKECLOUD_URL", DEFAULT_URL),
         help=f"any port of the server (default $FAKECLOUD_URL or {DEFAULT_URL})",
     )
-    verbs = p.add_subparsers(dest="verb", required=True, metavar="show|advance|idle")
+    verbs = p.add_subparsers(
+        dest="verb", required=True, metavar="show|advance|idle", help="what to do"
+    )
     verbs.add_parser("show", help="virtual now, its calendar time, the speed")
     advance = verbs.add_parser("advance", help="run the cloud SECONDS virtual seconds forward")
     advance.add_argument("seconds", type=_seconds, help="virtual seconds (0 or more)")

@@ -303,9 +303,17 @@ def _print_flow(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the tour (or one ``--flow``); the exit status."""
-    p = argparse.ArgumentParser(prog="fakecloud demo", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="fakecloud demo",
+        description="A guided tour of how OpenStack snapshots a server, in the terminal.",
+    )
     p.add_argument("--flow", choices=FLOWS, help="show one flow on a bare cloud instead")
-    p.add_argument("--profile", choices=("seed", "upstream"), default="seed")
+    p.add_argument(
+        "--profile",
+        choices=("seed", "upstream"),
+        default="seed",
+        help="--flow: the behaviour profile (default seed, the vendor Queens build)",
+    )
     p.add_argument("--seed", type=int, help="seed of every run (default: each scenario's)")
     p.add_argument("--out", default="fakecloud-demo", help="where the tour writes its reports")
     p.add_argument("--no-pause", action="store_true", help="tell everything at once")

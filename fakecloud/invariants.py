@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.config import config_section
+from fakecloud.humanize import secs
 
 
 @config_section("invariants")
@@ -166,7 +167,7 @@ def no_unexpected_500(cloud: Any) -> list[Violation]:
         Violation(
             "no_unexpected_500",
             str(e["subject"]),
-            f"{e['actor']} answered 500 at t={e['t']:g}: {e.get('error', '?')}",
+            f"{e['actor']} answered 500 at t={secs(e['t'])}: {e.get('error', '?')}",
         )
         for e in cloud.trace.filter(kind="api.error")
     ]
@@ -222,7 +223,7 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
                 Violation(
                     "no_active_snapshot_image_deleted",
                     f"image {e['subject']}",
-                    f"deleted while active at t={e['t']:g} by {e['actor']}, not by a user's "
+                    f"deleted while active at t={secs(e['t'])} by {e['actor']}, not by a user's "
                     "DELETE request",
                 )
             )
@@ -492,8 +493,8 @@ def no_long_freeze(cloud: Any) -> list[Violation]:
                     Violation(
                         "no_long_freeze",
                         f"server {dom.uuid}",
-                        f"guest {dom.name} on {host} was frozen for {lasted:g} s from "
-                        f"t={start:g}{still} (limit {limit:g} s)",
+                        f"guest {dom.name} on {host} was frozen for {secs(lasted)} s from "
+                        f"t={secs(start)}{still} (limit {limit:g} s)",
                     )
                 )
     return out

@@ -352,10 +352,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 
 def _python_test_section(item: pytest.Item, built: Any) -> str:
+    from fakecloud.humanize import secs
     from fakecloud.views.timeline import timeline
 
     lines = [
-        f"seed: {built.seed}   profile: {built.profile}   t={built.now:g}",
+        f"seed: {built.seed}   profile: {built.profile}   t={secs(built.now)}",
         f"replay: pytest '{item.nodeid}' --fakecloud-seed {built.seed}",
         f"last {TRACE_TAIL} trace events:",
         timeline(built.trace.tail(TRACE_TAIL)) or "  (empty trace)",

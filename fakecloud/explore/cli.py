@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fakecloud.cli_args import comma_list
 from fakecloud.explore.runner import INSTALL_CLUSTER, ClusterUnavailable, Executor, default_jobs
 from fakecloud.scenario.errors import ScenarioError
 
@@ -33,7 +34,12 @@ def _explore_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="scenario YAML file")
     p.add_argument("--seeds", type=int, help="seeds per case (default: the file's, else 100)")
     p.add_argument("--first-seed", type=int, default=0, help="the first seed (default 0)")
-    p.add_argument("--case", action="append", metavar="ID", help="only this case (repeatable)")
+    p.add_argument(
+        "--case",
+        action="append",
+        metavar="ID",
+        help="only these cases (repeatable or comma-separated)",
+    )
     p.add_argument(
         "--jobs",
         "-j",
@@ -87,6 +93,7 @@ def explore_main(argv: list[str] | None = None) -> int:
     from fakecloud.explore.session import explore_file
 
     args = _explore_parser().parse_args(argv)
+    args.case = comma_list(args.case)
     try:
         if args.seeds is not None and args.seeds < 1:
             raise _Usage("fakecloud explore: --seeds must be at least 1")

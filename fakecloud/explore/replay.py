@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from fakecloud.explore.play import Explored
+from fakecloud.humanize import secs
 from fakecloud.scenario.match import event_matches
 from fakecloud.sim.explore import Decision
 
@@ -111,7 +112,7 @@ def _entry(d: Decision) -> dict[str, Any]:
         return {
             "tie": d.n,
             "pick": d.value,
-            "note": f"t={about['t']:g}: {about['events']} events due at once, the "
+            "note": f"t={secs(about['t'])}: {about['events']} events due at once, the "
             f"{_ordinal(d.value + 1)} ran first",
         }
     if d.kind == "rpc_delay":

@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from fakecloud.cli_args import comma_list
 from fakecloud.scenario.errors import ScenarioError
 
 
@@ -27,14 +28,14 @@ def _run_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="FILE",
         help="scenario YAML file(s), or the name of a library scenario (lp1731986, "
-        "flows/volume_backed_online; `fakecloud list scenarios` lists them)",
+        "flows/volume_backed_online; fakecloud list scenarios lists them)",
     )
     p.add_argument("--seed", type=int, help="seed for every case (default: the file's)")
     p.add_argument(
         "--case",
         action="append",
         metavar="ID",
-        help="run only this case (repeatable; ids as --list shows them)",
+        help="run only these cases (repeatable or comma-separated; ids as --list shows them)",
     )
     p.add_argument(
         "--trace",
@@ -71,6 +72,7 @@ def run_main(argv: list[str] | None = None) -> int:
     from fakecloud.scenario.runner import run_case
 
     args = _run_parser().parse_args(argv)
+    args.case = comma_list(args.case)
     scenarios = []
     problems = []
     for name in args.files:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.humanize import secs
 from fakecloud.invariants import REGISTRY
 from fakecloud.invariants import check as check_invariants
 from fakecloud.scenario.match import event_matches, mismatches
@@ -40,7 +41,7 @@ def evaluate(run: Any, result: Any) -> None:
                 result.checks.append(
                     Check(
                         False,
-                        f"step {step.name} never finished: still running at t={result.end:g}",
+                        f"step {step.name} never finished: still running at t={secs(result.end)}",
                         where,
                     )
                 )
@@ -58,7 +59,11 @@ def evaluate(run: Any, result: Any) -> None:
     exp = case.expect
     if exp.finished_by is not None:
         ok = result.idle and result.end <= exp.finished_by + 1e-9
-        state = f"idle at t={result.end:g}" if result.idle else f"still busy at t={result.end:g}"
+        state = (
+            f"idle at t={secs(result.end)}"
+            if result.idle
+            else f"still busy at t={secs(result.end)}"
+        )
         result.checks.append(
             Check(
                 ok, f"finished by t={exp.finished_by:g} ({state})", case.where(exp.finished_by_line)
@@ -95,10 +100,10 @@ def _step_mismatches(run: Any, record: Any, exp: Expect, spec: Any) -> list[str]
     if exp.error is not None:
         out += mismatches(record.error, exp.error, "error")
     if exp.finished_at is not None and not exp.finished_at.contains(record.finished):
-        out.append(f"finished at t={record.finished:g}, expected {exp.finished_at}")
+        out.append(f"finished at t={secs(record.finished)}, expected {exp.finished_at}")
     took = record.finished - record.started
     if exp.took is not None and not exp.took.contains(took):
-        out.append(f"took {took:g} s, expected {exp.took}")
+        out.append(f"took {secs(took)} s, expected {exp.took}")
     return out
 
 
@@ -151,7 +156,7 @@ def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
                 [] if ok else [f"counted {n}"],
             )
         if check.kind == "absent":
-            details = [f"t={e['t'] - t0:g}: {_event(e)}" for e in found[:5]]
+            details = [f"t={secs(e['t'] - t0)}: {_event(e)}" for e in found[:5]]
             return Check(not found, f"trace absent {_pattern(pattern)}{note}", where, details)
         by = spec.get("by")
         if not found:
@@ -164,7 +169,7 @@ def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
                 False,
                 f"trace present {_pattern(pattern)} by t={by:g}{note}",
                 where,
-                [f"first at t={first:g}"],
+                [f"first at t={secs(first)}"],
             )
         return Check(True, f"trace present {_pattern(pattern)}{note}", where)
     if check.kind == "order":
@@ -204,9 +209,9 @@ def _duration(run: Any, spec: dict, events: list[dict], where: str, note: str) -
         at = event["t"] - run.t0
         tail = "" if closing else " (never ended)"
         if hi is not None and length > hi + 1e-9:
-            details.append(f"from t={at:g} lasted {length:g} s{tail}, more than {hi:g} s")
+            details.append(f"from t={secs(at)} lasted {secs(length)} s{tail}, more than {hi:g} s")
         if lo is not None and length < lo - 1e-9:
-            details.append(f"from t={at:g} lasted {length:g} s{tail}, less than {lo:g} s")
+            details.append(f"from t={secs(at)} lasted {secs(length)} s{tail}, less than {lo:g} s")
     if "count" in spec and len(intervals) != spec["count"]:
         details.append(f"{len(intervals)} interval(s), expected {spec['count']}")
     if not intervals and "count" not in spec:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.humanize import secs
 from fakecloud.views.names import Names
 from fakecloud.views.timeline import timeline
 
@@ -38,7 +39,7 @@ def header(result: Any) -> str:
         bits.append("bugs " + ", ".join(case.cloud.bugs))
     if case.cloud.switches:
         bits.append("switches " + ", ".join(f"{k}={v}" for k, v in case.cloud.switches.items()))
-    t0 = f"   (setup took {result.t0:g} s)" if result.t0 else ""
+    t0 = f"   (setup took {secs(result.t0)} s)" if result.t0 else ""
     return f"{case.file} :: {case.id}   {', '.join(bits)}{t0}"
 
 
@@ -76,7 +77,7 @@ def summary(result: Any) -> str:
     checks = [c for c in result.checks if c.ok is not None]
     failed = len(result.failures)
     state = "idle" if result.idle else "not idle"
-    end = f"end t={result.end:g}, {state}"
+    end = f"end t={secs(result.end)}, {state}"
     if failed:
         return (
             f"FAILED: {failed} of {len(checks)} expectations failed ({end})\n"

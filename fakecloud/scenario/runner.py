@@ -36,6 +36,7 @@ from typing import Any
 
 from fakecloud.api.http import Response
 from fakecloud.errors import ConfigError, SimulationNotIdle
+from fakecloud.humanize import secs
 from fakecloud.scenario import expect
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.match import event_matches, mismatches
@@ -751,7 +752,7 @@ class _Run:
                 result.checks.append(
                     Check(
                         False,
-                        f"the simulation crashed at t={env.now - self.t0:g}",
+                        f"the simulation crashed at t={secs(env.now - self.t0)}",
                         self.case.file,
                         traceback.format_exception(exc)[-6:],
                     )
@@ -765,7 +766,7 @@ class _Run:
             result.checks.append(
                 Check(
                     False,
-                    f"the cloud never became idle: at t={result.end:g} it {why}",
+                    f"the cloud never became idle: at t={secs(result.end)} it {why}",
                     self.case.file,
                     [
                         f"still running: {', '.join(still[:10])}"

@@ -20,6 +20,7 @@ import simpy
 from fakecloud.bounds import finite_seconds
 from fakecloud.config import Config, config_section
 from fakecloud.errors import ReentrantClockError, SimulationNotIdle
+from fakecloud.humanize import secs
 from fakecloud.profiles import Switches
 from fakecloud.sim.clock import ClockBridge
 from fakecloud.sim.explore import Choices
@@ -148,13 +149,13 @@ class Kernel:
                 when = env.peek()
                 if when == float("inf"):
                     raise SimulationNotIdle(
-                        f"the cloud can never become idle (t={env.now:g}): these processes wait "
-                        f"on events nothing will trigger: {self._describe_live()}",
+                        f"the cloud can never become idle (t={secs(env.now)}): these processes "
+                        f"wait on events nothing will trigger: {self._describe_live()}",
                         self.running(),
                     )
                 if when > limit:
                     raise SimulationNotIdle(
-                        f"the cloud is not idle after {cap:g} virtual seconds (t={env.now:g}); "
+                        f"the cloud is not idle after {cap:g} virtual seconds (t={secs(env.now)}); "
                         f"still running: {self._describe_live()}",
                         self.running(),
                     )

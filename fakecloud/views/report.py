@@ -79,11 +79,21 @@ def _parser() -> argparse.ArgumentParser:
         prog="fakecloud report",
         description="Show a trace or a scenario's run as HTML, Perfetto JSON, Mermaid or text.",
     )
-    p.add_argument("input", metavar="TRACE.jsonl|SCENARIO.yaml|SCENARIO-NAME")
+    p.add_argument(
+        "input",
+        metavar="TRACE.jsonl|SCENARIO.yaml|SCENARIO-NAME",
+        help="a trace (fakecloud run --trace), a scenario file, or a library scenario's name "
+        "(fakecloud list scenarios), to run and show",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="file to write (one per case: OUT-<case>)")
     p.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix, else text")
     p.add_argument("--seed", type=int, help="scenario: the seed (default: the file's)")
-    p.add_argument("--case", action="append", metavar="ID", help="scenario: only this case")
+    p.add_argument(
+        "--case",
+        action="append",
+        metavar="ID",
+        help="scenario: only these cases (repeatable or comma-separated)",
+    )
     p.add_argument(
         "--view",
         action="append",
@@ -221,6 +231,7 @@ def _emit(text: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """``fakecloud report``; the exit status (2 for input it cannot read)."""
     args = _parser().parse_args(argv)
+    args.case = _split(args.case) or None
     bad = [v for v in _split(args.view) if v not in TEXT_VIEWS]
     if bad:
         print(
