@@ -188,7 +188,8 @@ def facts(run: model.Run) -> Iterator[tuple[str, str]]:
         if bar.kind == "frozen" and not bar.setup:
             guest = run.lane_label(bar.lane)
             if bar.failed:
-                yield f"{guest}: frozen at {bar.start:.3f} s and never thawed", "bold red"
+                still = f"{guest}: frozen at {bar.start:.3f} s, still frozen when the run ended"
+                yield still, "bold red"
             else:
                 yield f"{guest}: {bar.label} (from {bar.start:.3f} s)", "bold bright_blue"
     for m in run.markers:

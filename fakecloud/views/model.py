@@ -534,7 +534,7 @@ class _Reader:
             if bar.open:
                 bar.end = max(bar.start, self._t(end))
                 if bar.kind == "frozen":
-                    bar.label = "frozen — never thawed"
+                    bar.label = "frozen — not thawed by the end"
                     bar.failed = True
                 else:
                     bar.label += " (unfinished)"

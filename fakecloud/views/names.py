@@ -4,7 +4,8 @@ A scenario run records its names in the trace (the ``scenario.names`` event: the
 names for its servers, images and volumes, and names for what the run made, such as
 ``db/vda@db-snap`` for the Cinder snapshot of ``db``'s root volume). Ids nobody named get a
 name from the kind of thing they are, in order of appearance (``server-1``, ``image-2``,
-``volume-snapshot-1``). Every view shows names and keeps the id at hand (on hover in HTML).
+``volume-snapshot-1``, ``project-1`` for a project id in a Cinder path). Every view shows
+names and keeps the id at hand (on hover in HTML).
 
     >>> names = Names.from_events(events)
     >>> names.text("GET /v3/828e…/snapshots/35182de9-…")
@@ -21,6 +22,9 @@ from typing import Any
 ID_RE = re.compile(
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32}\b"
 )
+
+#: A project id in a Cinder path (``/v3/<project>/...``), for a trace that does not name it.
+_PROJECT_IN_PATH = re.compile(r"^\S+ /v3/([0-9a-f]{32})(?:/|$)")
 
 #: The kind of thing a state machine's subject is, for names of ids nobody named.
 _KIND_OF_MACHINE = {
@@ -62,6 +66,10 @@ class Names:
                 what = _kind_of(str(e.get("machine", "")))
                 if what is not None:
                     generic.append((str(e["subject"]), what))
+            elif kind in ("api.request", "http.request"):
+                project = _PROJECT_IN_PATH.search(str(e.get("subject") or ""))
+                if project is not None:
+                    generic.append((project.group(1), "project"))
         found._names.update(names or {})
         for ident, what in generic:
             found.add_generic(ident, what)

@@ -57,7 +57,7 @@ def test_the_bug_replay_shows_the_bug_on_then_off(demo_tour):
     printed, _ = demo_tour
     bug_on = _chapter(printed, "bug on")
     assert "413 to create_snapshot_force: SnapshotLimitExceeded" in bug_on
-    assert "▸ guest db: frozen at 0.106 s and never thawed" in bug_on
+    assert "▸ guest db: frozen at 0.106 s, still frozen when the run ended" in bug_on
     bug_off = _chapter(printed, "with the fix")
     assert "RPC cast → nova-compute cmp-1: unquiesce_instance" in bug_off
     assert "guest of db: filesystems thawed" in bug_off

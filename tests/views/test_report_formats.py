@@ -39,7 +39,7 @@ def test_the_html_page_shows_lanes_phases_failures_and_the_replay(bug_on_html, l
     assert {"client", "nova-api", "nova-compute:cmp-1", "cinder-volume:lvmdriver-1"} <= set(lanes)
     shown = _visible_svg_text(bug_on_html)
     assert "guest db" in shown.splitlines()
-    assert "frozen — never thawed" in shown
+    assert "frozen — not thawed by the end" in shown
     assert "413 from cinder-api: create_snapshot_force" in shown
     assert "create_snapshot_force: POST /v3/demo/snapshots" in shown  # the sequence's arrow
     assert 'class="message message-response failed"' in bug_on_html

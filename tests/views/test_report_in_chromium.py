@@ -77,7 +77,7 @@ def test_the_bug_report_points_at_the_failure(tab, demo_tour):
     page = tab.open(bug_on)
     assert tab.boxes("svg.swimlane .bar-frozen.failed") == 1
     assert tab.boxes("svg.sequence .message.failed") == 2  # the 413 and the 403
-    assert "never thawed" in page.inner_text("#timeline")
+    assert "not thawed by the end" in page.inner_text("#timeline")
     page.fill("#filter", "413")
     rows = page.inner_text("#events tbody")
     assert "SnapshotLimitExceeded" in rows and "create_snapshot_force" in rows

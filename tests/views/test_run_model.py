@@ -43,7 +43,7 @@ def test_the_frozen_window_and_the_phases_around_it(lp_bug_off, lp_bug_on):
     assert snapshot.label == "db/vda@db-snap creating"
     assert snapshot.lane == "cinder-volume:lvmdriver-1"
     (never,) = _bar(read(lp_bug_on.trace), "frozen")
-    assert never.label == "frozen — never thawed" and never.failed
+    assert never.label == "frozen — not thawed by the end" and never.failed
 
 
 def test_lanes_are_the_actors_in_the_order_a_request_crosses_them(lp_bug_on):
