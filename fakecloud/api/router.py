@@ -43,6 +43,10 @@ class Router:
         route = Route(method.upper(), template, handler, segments)
         self._by_length.setdefault(len(segments), []).append(route)
 
+    def routes(self) -> list[Route]:
+        """Every route, in the order they were added (per path length)."""
+        return [route for length in sorted(self._by_length) for route in self._by_length[length]]
+
     def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
         """Decorator form of `add`."""
 

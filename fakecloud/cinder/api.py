@@ -494,11 +494,25 @@ class CinderApi(ApiService):
 
     # -- types, limits, quotas, zones --------------------------------------------------------
 
+    def _type_view(self, req: Request, vtype: Any) -> dict[str, Any]:
+        def may(action: str) -> bool:
+            return policy.allowed(
+                req.context, action, None, self.cinder.config.enforce_new_defaults
+            )
+
+        return views.volume_type(
+            vtype,
+            extra_specs=may("volume_extension:access_types_extra_specs"),
+            sensitive=may("volume_extension:types_extra_specs:read_sensitive"),
+            qos=may("volume_extension:access_types_qos_specs_id"),
+            access=may("volume_extension:volume_type_access"),
+        )
+
     def types_index(self, req: Request) -> Response:
         """``GET /types``: the public types (all for admins)."""
         admin = req.context.is_admin
         items = [
-            views.volume_type(t, admin)
+            self._type_view(req, t)
             for t in self.cinder.volume_types.values()
             if t.is_public or admin
         ]
@@ -507,13 +521,13 @@ class CinderApi(ApiService):
     def types_show(self, req: Request) -> Response:
         """``GET /types/{id}``."""
         vtype = self.cinder.volume_type(req.params["id"])
-        return Response(200, {"volume_type": views.volume_type(vtype, req.context.is_admin)})
+        return Response(200, {"volume_type": self._type_view(req, vtype)})
 
     def types_default(self, req: Request) -> Response:
         """``GET /types/default``: the default type, at every microversion
         (``VolumeTypesController.show`` special-cases the id ``default``, Queens to 29)."""
         vtype = self.cinder.default_type
-        return Response(200, {"volume_type": views.volume_type(vtype, req.context.is_admin)})
+        return Response(200, {"volume_type": self._type_view(req, vtype)})
 
     def limits(self, req: Request) -> Response:
         """``GET /limits``: ``rate`` (empty) and ``absolute`` limits and usage."""

@@ -55,7 +55,11 @@ RULES = {
     "volume_extension:quotas:show": READER,
     "volume_extension:quotas:update": ADMIN,
     "volume_extension:types_extra_specs:read_sensitive": ADMIN,
-    "volume_extension:volume_type_access": READER,
+    # cinder/policies/volume_access.py: SYSTEM_ADMIN_OR_PROJECT_MEMBER.
+    "volume_extension:volume_type_access": MEMBER,
+    # cinder/policies/volume_type.py EXTRA_SPEC_POLICY (readers) and QOS_POLICY (admins).
+    "volume_extension:access_types_extra_specs": READER,
+    "volume_extension:access_types_qos_specs_id": ADMIN,
     "limits_extension:used_limits": READER,
     "volume:force_delete": ADMIN,
 }

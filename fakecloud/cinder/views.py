@@ -197,19 +197,32 @@ def attachment_detail(vc: ViewContext, attachment: Any) -> dict[str, Any]:
 # -- types, limits, quotas --------------------------------------------------------------------
 
 
-def volume_type(vtype: Any, admin: bool) -> dict[str, Any]:
-    """A volume type (``extra_specs`` only for admins, as the read_sensitive policy says)."""
-    out = {
+#: ``type_extra_specs.USER_VISIBLE_EXTRA_SPECS``: what a non-admin reader sees of the specs.
+USER_VISIBLE_EXTRA_SPECS = ("RESKEY:availability_zones", "multiattach", "replication_enabled")
+
+
+def volume_type(
+    vtype: Any, *, extra_specs: bool, sensitive: bool, qos: bool, access: bool
+) -> dict[str, Any]:
+    """``cinder/api/v3/views/types.py show`` + ``contrib/volume_type_access.py``: the specs
+    for readers (all of them only with read_sensitive, else the user-visible ones), the QoS id
+    for admins, ``os-volume-type-access:is_public`` for members — each flag a policy answer."""
+    out: dict[str, Any] = {
         "id": vtype.id,
         "name": vtype.name,
-        "description": vtype.description,
         "is_public": vtype.is_public,
-        "os-volume-type-access:is_public": vtype.is_public,
-        "qos_specs_id": None,
-        "extra_specs": dict(vtype.extra_specs) if admin else {},
+        "description": vtype.description,
     }
-    if admin:
-        out["extra_specs"].setdefault("volume_backend_name", vtype.backend)
+    if extra_specs:
+        specs = dict(vtype.extra_specs)
+        specs.setdefault("volume_backend_name", vtype.backend)
+        if not sensitive:
+            specs = {k: v for k, v in specs.items() if k in USER_VISIBLE_EXTRA_SPECS}
+        out["extra_specs"] = specs
+    if qos:
+        out["qos_specs_id"] = None
+    if access:
+        out["os-volume-type-access:is_public"] = vtype.is_public
     return out
 
 

@@ -432,18 +432,24 @@ class GlanceApi(ApiService):
         return Response(200, body, dict(JSON))
 
     def schema_member(self, req: Request) -> Response:
-        """``GET /v2/schemas/member``."""
+        """``GET /v2/schemas/member``: ``image_members.get_schema().raw()``."""
         return Response(200, _MEMBER_SCHEMA, dict(JSON))
 
     def schema_members(self, req: Request) -> Response:
-        """``GET /v2/schemas/members``."""
+        """``GET /v2/schemas/members``: ``CollectionSchema('members', ...).raw()``."""
         body = {
             "name": "members",
             "properties": {
                 "members": {"type": "array", "items": _MEMBER_SCHEMA},
+                "first": {"type": "string"},
+                "next": {"type": "string"},
                 "schema": {"type": "string"},
             },
-            "links": [{"rel": "describedby", "href": "{schema}"}],
+            "links": [
+                {"rel": "first", "href": "{first}"},
+                {"rel": "next", "href": "{next}"},
+                {"rel": "describedby", "href": "{schema}"},
+            ],
         }
         return Response(200, body, dict(JSON))
 
@@ -480,6 +486,8 @@ _MEMBER_SCHEMA = {
         },
         "schema": {"readOnly": True, "type": "string"},
     },
+    # glance.schema.Schema.raw(): a plain (not permissive) schema refuses other keys.
+    "additionalProperties": False,
 }
 
 __all__ = ["GlanceApi", "GlanceHttpError", "HTTPForbidden"]

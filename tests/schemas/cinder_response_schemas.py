@@ -216,9 +216,22 @@ def _at(version: str, added: list) -> list[tuple[str, dict, bool]]:
     ]
 
 
-def volume_detail(version: str) -> dict[str, Any]:
-    """One volume of show, create and the detail list at `version`."""
-    return _object(_VOLUME_BASE + _at(version, _VOLUME_ADDED))
+#: The keys the contrib controllers add to show and the detail list only (never to create or
+#: update answers).
+EXTENSION_KEYS = (
+    "os-vol-tenant-attr:tenant_id",
+    "os-vol-host-attr:host",
+    "os-vol-mig-status-attr:migstat",
+    "os-vol-mig-status-attr:name_id",
+    "volume_image_metadata",
+)
+
+
+def volume_detail(version: str, extensions: bool = True) -> dict[str, Any]:
+    """One volume of show and the detail list at `version`; without `extensions`, of the
+    create and update answers (the bare ``detail`` view)."""
+    base = [f for f in _VOLUME_BASE if extensions or f[0] not in EXTENSION_KEYS]
+    return _object(base + _at(version, _VOLUME_ADDED))
 
 
 def volume_summary() -> dict[str, Any]:
@@ -283,3 +296,178 @@ FAULT = {
     },
     "additionalProperties": False,
 }
+
+
+# -- the other routes: attachments, types, limits, quotas, zones, snapshot metadata ----------
+
+_empty_or_datetime = {"anyOf": [{"const": ""}, _datetime]}
+
+#: cinder/api/v3/views/attachments.py ``summary`` and ``detail`` (``_normalize``: "" for None).
+ATTACHMENT_SUMMARY = _object(
+    [
+        ("id", _uuid, True),
+        ("status", {"type": ["string", "null"]}, True),
+        ("instance", _uuid_or_null, True),
+        ("volume_id", _uuid, True),
+    ]
+)
+ATTACHMENT_DETAIL = _object(
+    [
+        ("id", _uuid, True),
+        ("status", {"type": ["string", "null"]}, True),
+        ("instance", _uuid_or_null, True),
+        ("volume_id", _uuid, True),
+        ("attached_at", _empty_or_datetime, True),
+        ("detached_at", _empty_or_datetime, True),
+        ("attach_mode", {"type": ["string", "null"]}, True),
+        ("connection_info", {"type": ["object", "null"]}, True),
+    ]
+)
+
+
+def volume_type(admin: bool) -> dict[str, Any]:
+    """cinder/api/v3/views/types.py ``show`` + contrib/volume_type_access.py, for a project
+    member or an admin: ``extra_specs`` (EXTRA_SPEC_POLICY, readers; only the user-visible
+    specs unless read_sensitive: admins), ``qos_specs_id`` for admins (QOS_POLICY),
+    ``os-volume-type-access:is_public`` (TYPE_ACCESS_POLICY, members and admins)."""
+    fields = [
+        ("id", _uuid, True),
+        ("name", {"type": "string"}, True),
+        ("is_public", {"type": "boolean"}, True),
+        ("description", _string_or_null, True),
+        ("extra_specs", _metadata, True),
+        ("os-volume-type-access:is_public", {"type": "boolean"}, True),
+    ]
+    if admin:
+        fields.append(("qos_specs_id", _uuid_or_null, True))
+    return _object(fields)
+
+
+#: USER_VISIBLE_EXTRA_SPECS (cinder/policies/type_extra_specs.py): all a non-admin may see.
+USER_VISIBLE_EXTRA_SPECS = ("RESKEY:availability_zones", "multiattach", "replication_enabled")
+
+_int = {"type": "integer"}
+
+#: cinder/api/views/limits.py ``build`` + contrib/used_limits.py.
+LIMITS = one(
+    "limits",
+    {
+        "type": "object",
+        "properties": {
+            "rate": {"type": "array", "maxItems": 0},
+            "absolute": _object(
+                [
+                    (key, _int, True)
+                    for key in (
+                        "maxTotalVolumeGigabytes",
+                        "maxTotalBackupGigabytes",
+                        "maxTotalVolumes",
+                        "maxTotalSnapshots",
+                        "maxTotalBackups",
+                        "totalVolumesUsed",
+                        "totalGigabytesUsed",
+                        "totalSnapshotsUsed",
+                        "totalBackupsUsed",
+                        "totalBackupGigabytesUsed",
+                    )
+                ]
+            ),
+        },
+        "required": ["rate", "absolute"],
+        "additionalProperties": False,
+    },
+)
+
+#: contrib/quotas.py ``_format_quota_set``: the resources (and per-type ones) and ``id``.
+_QUOTA_KEYS = ("volumes", "snapshots", "gigabytes", "backups", "backup_gigabytes", "groups")
+_usage = _object([("in_use", _int, True), ("limit", _int, True), ("reserved", _int, True)])
+QUOTA_SET = one(
+    "quota_set",
+    {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "per_volume_gigabytes": _int}
+        | {key: _int for key in _QUOTA_KEYS},
+        "patternProperties": {"^(volumes|snapshots|gigabytes)_.+$": _int},
+        "required": ["id", *_QUOTA_KEYS, "per_volume_gigabytes"],
+        "additionalProperties": False,
+    },
+)
+QUOTA_SET_USAGE = one(
+    "quota_set",
+    {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "per_volume_gigabytes": _usage}
+        | {key: _usage for key in _QUOTA_KEYS},
+        "patternProperties": {"^(volumes|snapshots|gigabytes)_.+$": _usage},
+        "required": ["id", *_QUOTA_KEYS, "per_volume_gigabytes"],
+        "additionalProperties": False,
+    },
+)
+#: ``update`` answers ``{"quota_set": <the limits>}`` without ``id``.
+QUOTA_SET_UPDATED = one(
+    "quota_set",
+    {
+        "type": "object",
+        "properties": {"per_volume_gigabytes": _int} | {key: _int for key in _QUOTA_KEYS},
+        "patternProperties": {"^(volumes|snapshots|gigabytes)_.+$": _int},
+        "required": [*_QUOTA_KEYS, "per_volume_gigabytes"],
+        "additionalProperties": False,
+    },
+)
+
+#: cinder/api/views/availability_zones.py ``list``.
+AVAILABILITY_ZONES = one(
+    "availabilityZoneInfo",
+    {
+        "type": "array",
+        "items": _object(
+            [
+                ("zoneName", {"type": "string"}, True),
+                ("zoneState", _object([("available", {"type": "boolean"}, True)]), True),
+            ]
+        ),
+    },
+)
+
+#: cinder/api/v3/snapshot_metadata.py: ``{"metadata": {...}}`` and ``{"meta": {k: v}}``.
+METADATA = one("metadata", _metadata)
+META = one("meta", {**_metadata, "minProperties": 1, "maxProperties": 1})
+
+#: cinder/api/versions.py: the v3 version object, listed (``GET /``, 300) or alone (``/v3/``).
+_VERSION = _object(
+    [
+        ("id", {"const": "v3.0"}, True),
+        ("status", {"const": "CURRENT"}, True),
+        ("version", {"type": "string", "pattern": r"^3\.\d+$"}, True),
+        ("min_version", {"const": "3.0"}, True),
+        ("updated", _datetime, True),
+        (
+            "links",
+            {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["rel", "href"],
+                    "properties": {
+                        "rel": {"enum": ["describedby", "self"]},
+                        "href": {"type": "string", "format": "uri"},
+                        "type": {"const": "text/html"},
+                    },
+                    "additionalProperties": False,
+                },
+            },
+            True,
+        ),
+        (
+            "media-types",
+            {
+                "type": "array",
+                "items": _object(
+                    [("base", {"type": "string"}, True), ("type", {"type": "string"}, True)]
+                ),
+            },
+            True,
+        ),
+    ]
+)
+VERSIONS = one("versions", {"type": "array", "items": _VERSION, "minItems": 1})

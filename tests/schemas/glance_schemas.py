@@ -318,3 +318,61 @@ FAULT = {
     "required": ["message", "code", "title"],
     "additionalProperties": False,
 }
+
+
+#: glance/api/v2/image_members.py ``_MEMBER_SCHEMA`` (``get_schema``: a plain ``Schema``).
+_MEMBER_SCHEMA = {
+    "member_id": {
+        "type": "string",
+        "description": _("An identifier for the image member (tenantId)"),
+    },
+    "image_id": {
+        "type": "string",
+        "description": _("An identifier for the image"),
+        "pattern": (
+            "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}"
+            "-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$"
+        ),
+    },
+    "created_at": {
+        "type": "string",
+        "description": _("Date and time of image member creation"),
+    },
+    "updated_at": {
+        "type": "string",
+        "description": _("Date and time of last modification of image member"),
+    },
+    "status": {
+        "type": "string",
+        "description": _("The status of this image member"),
+        "enum": ["pending", "accepted", "rejected"],
+    },
+    "schema": {"readOnly": True, "type": "string"},
+}
+
+
+def get_member_schema():
+    """``image_members.get_schema().raw()``: ``Schema('member', properties)``."""
+    return {
+        "name": "member",
+        "properties": copy.deepcopy(_MEMBER_SCHEMA),
+        "additionalProperties": False,
+    }
+
+
+def get_member_collection_schema():
+    """``CollectionSchema('members', member_schema).raw()``."""
+    return {
+        "name": "members",
+        "properties": {
+            "members": {"type": "array", "items": get_member_schema()},
+            "first": {"type": "string"},
+            "next": {"type": "string"},
+            "schema": {"type": "string"},
+        },
+        "links": [
+            {"rel": "first", "href": "{first}"},
+            {"rel": "next", "href": "{next}"},
+            {"rel": "describedby", "href": "{schema}"},
+        ],
+    }

@@ -1,0 +1,652 @@
+"""Every route fakecloud serves, in both profiles, answers with the real service's shape.
+
+`test_every_route_is_walked` lists the routes of the four services' routers (the project-id
+forms of Nova's and Cinder's paths are the same routes) and Nova's server actions, and fails
+for any that no shape test requests: Nova's are walked per microversion against Nova 34's own
+response schemas in `test_response_shapes` (`nova_response_schemas.ROUTES` and ``ACTIONS``),
+the volume, snapshot and image CRUD there too; every other route is walked here, once per
+profile, at the lowest and highest microversion that serves it, against Cinder's view builders
+(`cinder_response_schemas`), Glance's own schemas (`glance_schemas`), Keystone's api-ref
+(`tests/identity/keystone_schemas`) and, for the vendor's instance snapshots (seed only, no
+upstream schema exists), the contract fakecloud defines in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from fakecloud import Cloud
+from tests.identity import keystone_schemas as ks
+from tests.schemas import cinder_response_schemas as cinder
+from tests.schemas import glance_schemas as glance
+from tests.schemas import nova_response_schemas as nova
+from tests.schemas.test_response_shapes import PROFILES, World, check, world_for, worlds
+
+__all__ = ["worlds"]  # the shared module-scoped fixture
+
+SERVICES = {"compute": "nova", "volumev3": "cinder", "image": "glance", "identity": "keystone"}
+
+
+def served(cloud: Cloud) -> set[tuple[str, str, str]]:
+    """``(service type, method, template)`` of every route the cloud's services serve."""
+    out = set()
+    for service, attr in SERVICES.items():
+        for route in getattr(cloud, attr).api.router.routes():
+            template = route.template
+            if service in ("compute", "volumev3"):
+                template = template.replace("/{project_id}", "")
+            out.add((service, route.method, template))
+    return out
+
+
+def _nova_walked() -> set[tuple[str, str, str]]:
+    out = set()
+    for method, template in nova.ROUTES:
+        path = template if template in ("/", "/v2", "/v2.1") else "/v2.1" + template
+        out.add(("compute", method, path))
+    return out
+
+
+#: Routes `test_response_shapes` walks besides Nova's.
+_WALKED_THERE = {
+    ("volumev3", "GET", f"/v3/{path}")
+    for path in (
+        "volumes",
+        "volumes/detail",
+        "volumes/{id}",
+        "snapshots",
+        "snapshots/detail",
+        "snapshots/{id}",
+    )
+} | {
+    ("compute", "POST", "/v2.1/servers/{server_id}/action"),  # every action in ACTIONS
+    ("volumev3", "POST", "/v3/volumes"),
+    ("volumev3", "POST", "/v3/snapshots"),
+    ("image", "GET", "/v2/images"),
+    ("image", "POST", "/v2/images"),
+    ("image", "GET", "/v2/images/{image_id}"),
+    ("image", "PATCH", "/v2/images/{image_id}"),
+    ("image", "GET", "/v2/schemas/image"),
+    ("image", "GET", "/v2/schemas/images"),
+}
+
+#: ``(service, method, template)`` -> walker(world, profile); filled below.
+WALK: dict[tuple[str, str, str], Callable[[World, str], None]] = {}
+
+
+def walks(service: str, method: str, *templates: str) -> Callable:
+    """Register a walker for one or more routes."""
+
+    def register(func: Callable) -> Callable:
+        for template in templates:
+            WALK[(service, method, template)] = func
+        return func
+
+    return register
+
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_every_route_is_walked(profile):
+    cloud = Cloud(seed=0, profile=profile)
+    walked = _nova_walked() | _WALKED_THERE | set(WALK)
+    missing = sorted(served(cloud) - walked)
+    assert not missing, "routes no shape test requests: " + ", ".join(map(" ".join, missing))
+    actions = set(cloud.nova.api.servers.actions) - set(nova.ACTIONS)
+    assert not actions, f"server actions no shape test requests: {sorted(actions)}"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def expect(r: Any, status: int | tuple[int, ...], schema: dict | None, where: str) -> Any:
+    """Check the status and the body (None: no body at all)."""
+    statuses = status if isinstance(status, tuple) else (status,)
+    assert r.status in statuses, (where, r.status, r.body)
+    if schema is None:
+        assert not r.body, (where, r.body)
+        return None
+    check(r.json(), schema, where)
+    return r.json()
+
+
+def volume(w: World, method: str, path: str, body: Any = None, mv: str | None = None, **kw):
+    """A block-storage call under ``/v3/{project_id}``."""
+    return w.req("volumev3", method, "/v3/{project_id}/" + path, body, microversion=mv, **kw)
+
+
+# -- Nova: the vendor's instance snapshots (seed) -----------------------------------------------
+
+_INSTANCE_SNAPSHOT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "name": {"type": "string"},
+        "description": {"type": ["string", "null"]},
+        "status": {"enum": ["creating", "available", "error", "deleting"]},
+        "server_id": {"type": "string", "format": "uuid"},
+        "parent_id": {"type": ["string", "null"], "format": "uuid"},
+        "is_current": {"type": "boolean"},
+        "volume_backed": {"type": "boolean"},
+        "size": {"type": ["integer", "null"]},
+        "volume_snapshot_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        "links": nova.response_types.links,
+    },
+    "required": [
+        "id", "name", "description", "status", "server_id", "parent_id", "is_current",
+        "volume_backed", "size", "volume_snapshot_ids", "created_at", "updated_at", "links",
+    ],
+    "additionalProperties": False,
+}  # fmt: skip
+_SNAPS = "/v2.1/servers/{server_id}/snapshots"
+
+
+@walks("compute", "POST", _SNAPS)
+@walks("compute", "GET", _SNAPS, _SNAPS + "/{snapshot_id}")
+@walks("compute", "DELETE", _SNAPS + "/{snapshot_id}")
+@walks("compute", "POST", _SNAPS + "/{snapshot_id}/revert")
+def _instance_snapshots(w: World, profile: str) -> None:
+    sid = w.boot("isnap")
+    base = f"/servers/{sid}/snapshots"
+    one = {"type": "object", "properties": {"snapshot": _INSTANCE_SNAPSHOT}}
+    one |= {"required": ["snapshot"], "additionalProperties": False}
+    r = w.compute("POST", base, {"snapshot": {"name": "s1"}}, mv="2.1")
+    snap = expect(r, 202, one, "POST snapshots")["snapshot"]
+    w.cloud.run_until_idle()
+    listed = {
+        "type": "object",
+        "properties": {"snapshots": {"type": "array", "items": _INSTANCE_SNAPSHOT}},
+        "required": ["snapshots"],
+        "additionalProperties": False,
+    }
+    expect(w.compute("GET", base, mv=w.top), 200, listed, "GET snapshots")
+    expect(w.compute("GET", f"{base}/{snap['id']}", mv=w.top), 200, one, "GET snapshot")
+    expect(w.action(sid, {"os-stop": None}), 202, None, "os-stop")
+    w.cloud.run_until_idle()
+    r = w.compute("POST", f"{base}/{snap['id']}/revert", mv="2.1")
+    expect(r, 202, None, "POST revert")
+    w.cloud.run_until_idle()
+    expect(w.compute("DELETE", f"{base}/{snap['id']}", mv="2.1"), 202, None, "DELETE snapshot")
+    w.cloud.run_until_idle()
+
+
+# -- Cinder -------------------------------------------------------------------------------------
+
+
+@walks("volumev3", "GET", "/", "/v3")
+def _cinder_versions(w: World, profile: str) -> None:
+    expect(w.req("volumev3", "GET", "/"), 300, cinder.VERSIONS, "GET /")
+    expect(w.req("volumev3", "GET", "/v3/"), 200, cinder.VERSIONS, "GET /v3/")
+
+
+@walks("volumev3", "PUT", "/v3/volumes/{id}")
+@walks("volumev3", "POST", "/v3/volumes/{id}/action")
+@walks("volumev3", "DELETE", "/v3/volumes/{id}")
+def _cinder_volume_writes(w: World, profile: str) -> None:
+    for mv in ("3.0", "3.71"):
+        vid = volume(w, "POST", "volumes", {"volume": {"size": 1}}).json()["volume"]["id"]
+        w.cloud.run_until_idle()
+        r = volume(w, "PUT", f"volumes/{vid}", {"volume": {"name": "renamed"}}, mv=mv)
+        expect(r, 200, cinder.one("volume", cinder.volume_detail(mv, False)), f"PUT @{mv}")
+        body = {"os-set_bootable": {"bootable": True}}
+        expect(volume(w, "POST", f"volumes/{vid}/action", body, mv=mv), 200, None, "action")
+        expect(volume(w, "DELETE", f"volumes/{vid}", mv=mv), 202, None, f"DELETE @{mv}")
+        w.cloud.run_until_idle()
+
+
+@walks("volumev3", "PUT", "/v3/snapshots/{id}")
+@walks("volumev3", "POST", "/v3/snapshots/{id}/action")
+@walks("volumev3", "DELETE", "/v3/snapshots/{id}")
+@walks("volumev3", "GET", "/v3/snapshots/{id}/metadata", "/v3/snapshots/{id}/metadata/{key}")
+@walks("volumev3", "POST", "/v3/snapshots/{id}/metadata")
+@walks("volumev3", "PUT", "/v3/snapshots/{id}/metadata", "/v3/snapshots/{id}/metadata/{key}")
+@walks("volumev3", "DELETE", "/v3/snapshots/{id}/metadata/{key}")
+def _cinder_snapshot_writes(w: World, profile: str) -> None:
+    for mv in ("3.0", "3.71"):
+        body = {"snapshot": {"volume_id": w.volume, "force": True}}
+        sid = volume(w, "POST", "snapshots", body).json()["snapshot"]["id"]
+        w.cloud.run_until_idle()
+        snap = cinder.one("snapshot", cinder.snapshot_detail(mv, extended=False))
+        r = volume(w, "PUT", f"snapshots/{sid}", {"snapshot": {"name": "renamed"}}, mv=mv)
+        expect(r, 200, snap, f"PUT snapshot @{mv}")
+        meta = f"snapshots/{sid}/metadata"
+        r = volume(w, "POST", meta, {"metadata": {"a": "1", "b": "2"}}, mv=mv)
+        expect(r, 200, cinder.METADATA, "POST metadata")
+        expect(volume(w, "GET", meta, mv=mv), 200, cinder.METADATA, "GET metadata")
+        expect(volume(w, "GET", f"{meta}/a", mv=mv), 200, cinder.META, "GET metadata key")
+        r = volume(w, "PUT", f"{meta}/a", {"meta": {"a": "3"}}, mv=mv)
+        expect(r, 200, cinder.META, "PUT metadata key")
+        r = volume(w, "PUT", meta, {"metadata": {"b": "2"}}, mv=mv)
+        expect(r, 200, cinder.METADATA, "PUT metadata")
+        expect(volume(w, "DELETE", f"{meta}/b", mv=mv), 200, None, "DELETE metadata key")
+        body = {"os-reset_status": {"status": "available"}}
+        r = volume(w, "POST", f"snapshots/{sid}/action", body, mv=mv, user="admin")
+        expect(r, 202, None, f"snapshot action @{mv}")
+        expect(volume(w, "DELETE", f"snapshots/{sid}", mv=mv), 202, None, "DELETE snapshot")
+        w.cloud.run_until_idle()
+
+
+_ATT = "/v3/attachments"
+
+
+@walks("volumev3", "POST", _ATT, _ATT + "/{id}/action")
+@walks("volumev3", "GET", _ATT, _ATT + "/detail", _ATT + "/{id}")
+@walks("volumev3", "PUT", _ATT + "/{id}")
+@walks("volumev3", "DELETE", _ATT + "/{id}")
+def _cinder_attachments(w: World, profile: str) -> None:
+    connector = {"host": "cmp-1", "initiator": "iqn.1993-08.org.debian:01:cmp-1"}
+    for mv in ("3.44", "3.71"):
+        vid = volume(w, "POST", "volumes", {"volume": {"size": 1}}).json()["volume"]["id"]
+        w.cloud.run_until_idle()
+        detail = cinder.one("attachment", cinder.ATTACHMENT_DETAIL)
+        body = {"attachment": {"volume_uuid": vid, "instance_uuid": w.server}}
+        r = volume(w, "POST", "attachments", body, mv=mv)
+        aid = expect(r, 200, detail, f"POST attachments @{mv}")["attachment"]["id"]
+        r = volume(w, "PUT", f"attachments/{aid}", {"attachment": {"connector": connector}}, mv=mv)
+        expect(r, 200, detail, f"PUT attachment @{mv}")
+        r = volume(w, "POST", f"attachments/{aid}/action", {"os-complete": None}, mv=mv)
+        expect(r, 204, None, f"os-complete @{mv}")
+        listed = cinder.collection("attachments", cinder.ATTACHMENT_SUMMARY)
+        expect(volume(w, "GET", "attachments", mv=mv), 200, listed, "GET attachments")
+        detailed = cinder.collection("attachments", cinder.ATTACHMENT_DETAIL)
+        expect(volume(w, "GET", "attachments/detail", mv=mv), 200, detailed, "GET detail")
+        expect(volume(w, "GET", f"attachments/{aid}", mv=mv), 200, detail, "GET attachment")
+        r = volume(w, "DELETE", f"attachments/{aid}", mv=mv)
+        expect(r, 200, cinder.collection("attachments", cinder.ATTACHMENT_SUMMARY), "DELETE")
+        w.cloud.run_until_idle()
+        volume(w, "DELETE", f"volumes/{vid}")
+        w.cloud.run_until_idle()
+
+
+@walks("volumev3", "GET", "/v3/types", "/v3/types/{id}", "/v3/types/default")
+def _cinder_types(w: World, profile: str) -> None:
+    for user in ("demo", "admin"):
+        item = cinder.volume_type(admin=user == "admin")
+        r = volume(w, "GET", "types", mv="3.0", user=user)
+        types = expect(r, 200, cinder.collection("volume_types", item), f"types as {user}")
+        for found in types["volume_types"]:
+            if user != "admin":
+                assert set(found["extra_specs"]) <= set(cinder.USER_VISIBLE_EXTRA_SPECS)
+            r = volume(w, "GET", f"types/{found['id']}", user=user)
+            expect(r, 200, cinder.one("volume_type", item), f"type as {user}")
+        r = volume(w, "GET", "types/default", mv="3.62", user=user)
+        expect(r, 200, cinder.one("volume_type", item), f"default type as {user}")
+
+
+@walks("volumev3", "GET", "/v3/limits", "/v3/os-availability-zone")
+def _cinder_limits_and_zones(w: World, profile: str) -> None:
+    for mv in ("3.0", "3.71"):
+        expect(volume(w, "GET", "limits", mv=mv), 200, cinder.LIMITS, f"limits @{mv}")
+        r = volume(w, "GET", "os-availability-zone", mv=mv)
+        expect(r, 200, cinder.AVAILABILITY_ZONES, f"zones @{mv}")
+
+
+_QUOTAS = "/v3/os-quota-sets/{tenant}"
+
+
+@walks("volumev3", "GET", _QUOTAS, _QUOTAS + "/defaults")
+@walks("volumev3", "PUT", _QUOTAS)
+def _cinder_quotas(w: World, profile: str) -> None:
+    project = w.cloud.context("demo").project_id
+    path = f"os-quota-sets/{project}"
+    expect(volume(w, "GET", path), 200, cinder.QUOTA_SET, "quotas")
+    r = volume(w, "GET", path + "?usage=true")
+    expect(r, 200, cinder.QUOTA_SET_USAGE, "quotas usage")
+    expect(volume(w, "GET", path + "/defaults"), 200, cinder.QUOTA_SET, "quota defaults")
+    r = volume(w, "PUT", path, {"quota_set": {"volumes": 20}}, user="admin")
+    expect(r, 200, cinder.QUOTA_SET_UPDATED, "PUT quotas")
+
+
+# -- Glance ---------------------------------------------------------------------------------------
+
+_GLANCE_VERSIONS = {
+    "type": "object",
+    "properties": {
+        "versions": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "pattern": r"^v2\.\d+$"},
+                    "status": {"enum": ["CURRENT", "SUPPORTED", "DEPRECATED"]},
+                    "links": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"rel": {"const": "self"}, "href": {"type": "string"}},
+                            "required": ["rel", "href"],
+                            "additionalProperties": False,
+                        },
+                    },
+                },
+                "required": ["id", "status", "links"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["versions"],
+    "additionalProperties": False,
+}
+
+#: glance/db/sqlalchemy/api.py ``_task_format`` with its info, as the JSON serializer writes it.
+_TASK = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "type": {"enum": ["import", "api_image_import", "location_import"]},
+        "status": {"enum": ["pending", "processing", "success", "failure"]},
+        "owner": {"type": ["string", "null"]},
+        "expires_at": {"type": ["string", "null"], "format": "date-time"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "deleted_at": {"type": ["string", "null"], "format": "date-time"},
+        "deleted": {"type": "boolean"},
+        "image_id": {"type": "string", "format": "uuid"},
+        "request_id": {"type": ["string", "null"]},
+        "user_id": {"type": ["string", "null"]},
+        "input": {"type": ["object", "null"]},
+        "result": {"type": ["object", "null"]},
+        "message": {"type": "string"},
+    },
+    "required": [
+        "id", "type", "status", "owner", "expires_at", "created_at", "updated_at",
+        "deleted_at", "deleted", "image_id", "request_id", "user_id", "input", "result",
+        "message",
+    ],
+    "additionalProperties": False,
+}  # fmt: skip
+_TASKS = {
+    "type": "object",
+    "properties": {"tasks": {"type": "array", "items": _TASK}},
+    "required": ["tasks"],
+    "additionalProperties": False,
+}
+#: glance/api/v2/discovery.py ``get_usage``: ``{"usage": {name: {"usage", "limit"}}}``.
+_USAGE = {
+    "type": "object",
+    "properties": {
+        "usage": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"usage": {"type": "integer"}, "limit": {"type": "integer"}},
+                "required": ["usage", "limit"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["usage"],
+    "additionalProperties": False,
+}
+_OCTET = {"Content-Type": "application/octet-stream"}
+
+
+def image(w: World, method: str, path: str, body: Any = None, **kw: Any):
+    """An image call."""
+    return w.req("image", method, "/v2/" + path, body, **kw)
+
+
+_ROOT_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+@walks("image", "GET", "/", "/versions")
+@walks("image", "HEAD", "/", "/versions")
+@walks("image", "POST", "/", "/versions")
+@walks("image", "PUT", "/", "/versions")
+@walks("image", "PATCH", "/", "/versions")
+@walks("image", "DELETE", "/", "/versions")
+def _glance_versions(w: World, profile: str) -> None:
+    for method in _ROOT_METHODS:
+        for path, status in (("/", 300), ("/versions", 200)):
+            r = w.req("image", method, path)
+            if method == "HEAD":
+                assert r.status == status
+                continue
+            expect(r, status, _GLANCE_VERSIONS, f"{method} {path}")
+
+
+def _my_image(w: World, name: str) -> str:
+    body = {"name": name, "disk_format": "raw", "container_format": "bare"}
+    return image(w, "POST", "images", body).json()["id"]
+
+
+@walks("image", "PUT", "/v2/images/{image_id}/file", "/v2/images/{image_id}/stage")
+@walks("image", "GET", "/v2/images/{image_id}/file", "/v2/images/{image_id}/tasks")
+@walks("image", "POST", "/v2/images/{image_id}/import")
+@walks("image", "POST", "/v2/images/{image_id}/actions/deactivate")
+@walks("image", "POST", "/v2/images/{image_id}/actions/reactivate")
+@walks("image", "PUT", "/v2/images/{image_id}/tags/{tag_value}")
+@walks("image", "DELETE", "/v2/images/{image_id}/tags/{tag_value}")
+@walks("image", "DELETE", "/v2/images/{image_id}")
+def _glance_image_data_and_actions(w: World, profile: str) -> None:
+    uploaded = _my_image(w, "walk-upload")
+    r = image(w, "PUT", f"images/{uploaded}/file", b"x" * 1024, headers=_OCTET)
+    expect(r, 204, None, "PUT file")
+    r = image(w, "GET", f"images/{uploaded}/file")
+    assert r.status == 200 and r.body == b"x" * 1024
+    expect(image(w, "PUT", f"images/{uploaded}/tags/walk"), 204, None, "PUT tag")
+    expect(image(w, "DELETE", f"images/{uploaded}/tags/walk"), 204, None, "DELETE tag")
+    for action in ("deactivate", "reactivate"):
+        r = image(w, "POST", f"images/{uploaded}/actions/{action}", user="admin")
+        expect(r, 204, None, action)
+    expect(image(w, "GET", f"images/{uploaded}/tasks"), 200, _TASKS, "GET tasks (none)")
+    staged = _my_image(w, "walk-stage")
+    r = image(w, "PUT", f"images/{staged}/stage", b"y" * 1024, headers=_OCTET)
+    expect(r, 204, None, "PUT stage")
+    body = {"method": {"name": "glance-direct"}}
+    expect(image(w, "POST", f"images/{staged}/import", body), 202, None, "POST import")
+    w.cloud.run_until_idle()
+    tasks = expect(image(w, "GET", f"images/{staged}/tasks"), 200, _TASKS, "GET tasks")
+    assert [t["status"] for t in tasks["tasks"]] == ["success"]
+    expect(image(w, "DELETE", f"images/{staged}"), 204, None, "DELETE image")
+
+
+_MEMBERS = "/v2/images/{image_id}/members"
+
+
+@walks("image", "POST", _MEMBERS)
+@walks("image", "GET", _MEMBERS, _MEMBERS + "/{member_id}")
+@walks("image", "PUT", _MEMBERS + "/{member_id}")
+@walks("image", "DELETE", _MEMBERS + "/{member_id}")
+@walks("image", "GET", "/v2/schemas/member", "/v2/schemas/members", "/v2/info/usage")
+def _glance_members_schemas_usage(w: World, profile: str) -> None:
+    member, members = glance.get_member_schema(), glance.get_member_collection_schema()
+    assert image(w, "GET", "schemas/member").json() == member
+    assert image(w, "GET", "schemas/members").json() == members
+    shared = _my_image(w, "walk-shared")
+    image(w, "PATCH", f"images/{shared}", [{"op": "replace", "path": "/visibility",
+          "value": "shared"}], headers={"Content-Type":
+          "application/openstack-images-v2.1-json-patch"})  # fmt: skip
+    other = w.cloud.context("admin").project_id
+    r = image(w, "POST", f"images/{shared}/members", {"member": other})
+    expect(r, 200, member, "POST member")
+    expect(image(w, "GET", f"images/{shared}/members"), 200, members, "GET members")
+    r = image(w, "GET", f"images/{shared}/members/{other}")
+    expect(r, 200, member, "GET member")
+    r = image(w, "PUT", f"images/{shared}/members/{other}", {"status": "accepted"}, user="admin")
+    expect(r, 200, member, "PUT member")
+    expect(image(w, "DELETE", f"images/{shared}/members/{other}"), 204, None, "DELETE member")
+    expect(image(w, "GET", "info/usage"), 200, _USAGE, "GET usage")
+
+
+# -- Keystone -------------------------------------------------------------------------------------
+
+_REF = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
+_REGION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "description": {"type": "string"},
+        "parent_region_id": {"type": ["string", "null"]},
+        "links": ks.LINK_SELF,
+    },
+    "required": ["id", "description", "parent_region_id", "links"],
+    "additionalProperties": False,
+}
+_SERVICE = {
+    "type": "object",
+    "properties": {
+        "id": ks.HEX32,
+        "type": {"type": "string"},
+        "name": {"type": "string"},
+        "enabled": {"type": "boolean"},
+        "description": {"type": "string"},
+        "links": ks.LINK_SELF,
+    },
+    "required": ["id", "type", "enabled", "links"],
+    "additionalProperties": False,
+}
+_ASSIGNMENT = {
+    "type": "object",
+    "properties": {
+        "user": _REF,
+        "group": _REF,
+        "role": _REF,
+        "scope": {"type": "object"},
+        "links": {"type": "object", "required": ["assignment"]},
+    },
+    "required": ["role", "scope", "links"],
+    "additionalProperties": False,
+}
+_ROLE_REF = {
+    "type": "object",
+    "properties": {"id": ks.HEX32, "name": {"type": "string"}, "links": ks.LINK_SELF},
+    "required": ["id", "name", "links"],
+    "additionalProperties": False,
+}
+_INFERENCE = {
+    "type": "object",
+    "properties": {"prior_role": _ROLE_REF, "implies": {"type": "array", "items": _ROLE_REF}},
+    "required": ["prior_role", "implies"],
+    "additionalProperties": False,
+}
+_SYSTEM = {
+    "type": "object",
+    "properties": {
+        "system": {"type": "array", "items": {"type": "object", "properties": {"all": {}}}},
+        "links": ks.LIST_LINKS,
+    },
+    "required": ["system", "links"],
+    "additionalProperties": False,
+}
+
+#: path -> (schema, the id to put in it: a function of the cloud).
+_KEYSTONE_READS: dict[str, Any] = {
+    "/v3/domains": ks.listing("domains", ks.DOMAIN),
+    "/v3/domains/{domain_id}": ks.single("domain", ks.DOMAIN),
+    "/v3/projects": ks.listing("projects", ks.PROJECT),
+    "/v3/projects/{project_id}": ks.single("project", ks.PROJECT),
+    "/v3/users": ks.listing("users", ks.USER),
+    "/v3/users/{user_id}": ks.single("user", ks.USER),
+    "/v3/users/{user_id}/projects": ks.listing("projects", ks.PROJECT),
+    "/v3/roles": ks.listing("roles", ks.ROLE),
+    "/v3/roles/{role_id}": ks.single("role", ks.ROLE),
+    "/v3/regions": ks.listing("regions", _REGION),
+    "/v3/regions/{region_id}": ks.single("region", _REGION),
+    "/v3/services": ks.listing("services", _SERVICE),
+    "/v3/services/{service_id}": ks.single("service", _SERVICE),
+    "/v3/endpoints": ks.listing("endpoints", {**ks.ENDPOINT, "additionalProperties": True}),
+    "/v3/role_assignments": ks.listing("role_assignments", _ASSIGNMENT),
+    "/v3/role_inferences": ks.listing("role_inferences", _INFERENCE),
+    "/v3/auth/projects": ks.listing("projects", ks.PROJECT),
+    "/v3/auth/domains": ks.listing("domains", ks.DOMAIN),
+    "/v3/auth/system": _SYSTEM,
+    "/v3/auth/catalog": {
+        "type": "object",
+        "properties": {"catalog": ks.CATALOG, "links": ks.LIST_LINKS},
+        "required": ["catalog", "links"],
+        "additionalProperties": False,
+    },
+}
+
+
+@walks("identity", "GET", "/", "/v3", "/v3/auth/tokens", "/v3/endpoints/{endpoint_id}")
+@walks("identity", "GET", *_KEYSTONE_READS)
+@walks("identity", "DELETE", "/v3/auth/tokens")
+@walks("identity", "HEAD", "/v3/auth/tokens")
+@walks("identity", "POST", "/v3/auth/tokens")
+def _keystone(w: World, profile: str) -> None:
+    def first(listing: str, key: str) -> str:
+        return w.req("identity", "GET", listing, user="admin").json()[key][0]["id"]
+
+    ids = {
+        "{domain_id}": lambda: first("/v3/domains", "domains"),
+        "{project_id}": lambda: first("/v3/projects", "projects"),
+        "{role_id}": lambda: first("/v3/roles", "roles"),
+        "{region_id}": lambda: first("/v3/regions", "regions"),
+        "{service_id}": lambda: first("/v3/services", "services"),
+        "{endpoint_id}": lambda: first("/v3/endpoints", "endpoints"),
+        "{user_id}": lambda: first("/v3/users", "users"),
+    }
+    for template, schema in _KEYSTONE_READS.items():
+        path = template
+        for name, get in ids.items():
+            if name in path:
+                path = path.replace(name, get())
+        r = w.req("identity", "GET", path, user="admin")
+        assert r.status == 200, (path, r.json())
+        ks.check(r.json(), schema)
+    r = w.req("identity", "GET", f"/v3/endpoints/{ids['{endpoint_id}']()}", user="admin")
+    ks.check(r.json(), ks.single("endpoint", {**ks.ENDPOINT, "additionalProperties": True}))
+    ks.check(w.req("identity", "GET", "/", user=None).json(), ks.VERSIONS_DOC)
+    ks.check(w.req("identity", "GET", "/v3", user=None).json(), ks.VERSION_DOC)
+    creds = w.cloud.credentials("demo")
+    auth = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {
+                    "user": {
+                        "name": creds["username"],
+                        "domain": {"name": creds["user_domain_name"]},
+                        "password": creds["password"],
+                    }
+                },
+            },
+            "scope": {
+                "project": {
+                    "name": creds["project_name"],
+                    "domain": {"name": creds["project_domain_name"]},
+                }
+            },
+        }
+    }
+    r = w.req("identity", "POST", "/v3/auth/tokens", auth, user=None)
+    assert r.status == 201, r.json()
+    ks.check(r.json(), ks.TOKEN)
+    headers = {"X-Subject-Token": r.headers["X-Subject-Token"]}
+    r = w.req("identity", "GET", "/v3/auth/tokens", headers=headers, user="admin")
+    ks.check(r.json(), ks.TOKEN)
+    r = w.req("identity", "HEAD", "/v3/auth/tokens", headers=headers, user="admin")
+    assert r.status == 200 and not r.body
+    r = w.req("identity", "DELETE", "/v3/auth/tokens", headers=headers, user="admin")
+    assert (r.status, r.body) == (204, None) or (r.status, r.body) == (204, b"")
+
+
+# -- the walk (after every walker registered) ---------------------------------------------------
+
+
+def _cases() -> list:
+    """One case per walker and profile that serves any of its routes (a walker covers all the
+    routes it is registered for in one go)."""
+    out = []
+    probe = {p: served(Cloud(seed=0, profile=p)) for p in PROFILES}
+    walkers: dict[Callable, list[tuple[str, str, str]]] = {}
+    for key, walker in WALK.items():
+        walkers.setdefault(walker, []).append(key)
+    for walker, keys in walkers.items():
+        for profile in PROFILES:
+            if any(key in probe[profile] for key in keys):
+                name = walker.__name__.strip("_")
+                out.append(pytest.param(profile, walker, id=f"{profile}-{name}"))
+    return out
+
+
+@pytest.mark.parametrize(("profile", "walker"), _cases())
+def test_walk(worlds, profile, walker):
+    walker(world_for(worlds, profile), profile)
