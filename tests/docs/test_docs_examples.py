@@ -27,11 +27,15 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+# Imported here, outside pytester's inline runs: a run drops the modules first imported inside
+# it, and a later page would meet new copies of their classes (requests' cookie jar, ...).
+import openstack  # noqa: F401
 import pytest
+import requests  # noqa: F401
 
-# Imported here, outside pytester's inline runs (which drop modules first imported inside).
 import fakecloud.pytest_plugin  # noqa: F401
 import fakecloud.scenario.loader  # noqa: F401
+import fakecloud.transport.server  # noqa: F401
 
 with warnings.catch_warnings():  # WebOb imports cgi, deprecated since 3.11: not the docs' doing
     warnings.simplefilter("ignore", DeprecationWarning)
