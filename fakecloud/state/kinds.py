@@ -13,7 +13,7 @@ each *type* is treated, and names the few attributes that are not state of the s
 - **wiring** (functions with closures, bound methods): what the cloud's constructor built; a
   fork rebinds them to its own objects, a saved file refers to them by position;
 - `RESET`: bindings to the running Python process (the clock bridge while ``intercept()`` is
-  on, the gateway cache) that a copy starts without;
+  on, the gateway cache) and the REST services built on first use, which a copy starts without;
 - `CACHES`: process-wide caches built on first use (oslo.policy enforcers, JSON Schema
   validators); a fork shares them, a saved file leaves them to be built again.
 
@@ -49,6 +49,12 @@ RESET: dict[str, dict[str, Any]] = {
     },
     "fakecloud.sim.kernel:Kernel": {"_running": False},
     "fakecloud.cloud:Cloud": {"_gateway": None},
+    # The REST services: routes, controllers and their bound handlers, built on first use from
+    # the service they serve and holding no state of their own; a copy builds its own again
+    # (half a millisecond) rather than copying hundreds of objects of wiring.
+    "fakecloud.nova:Nova": {"_api": None},
+    "fakecloud.identity.keystone:Keystone": {"_api": None},
+    "fakecloud.cinder.service:Cinder": {"_api": None},
 }
 
 #: Lazily built caches, shared between forks and left out of saved files (built again on use).
@@ -63,6 +69,7 @@ SHARED_CLASSES: frozenset[str] = frozenset(
         "fakecloud.config:Config",
         "fakecloud.profiles:Switches",
         "fakecloud.nova.policies:_Enforcer",
+        "fakecloud.sim.faults:FaultPoint",
     }
 )
 

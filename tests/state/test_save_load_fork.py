@@ -7,6 +7,7 @@ user sees (statuses, bodies, states, virtual seconds) and the trace bytes are th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fakecloud import Cloud
@@ -127,3 +128,23 @@ def test_openstacksdk_drives_a_loaded_cloud_as_it_drove_the_original(tmp_path):
     (names, status, now), _ = continue_all(clouds, step)
 
     assert names == ["vm"] and status == "active"
+
+
+def test_a_world_holding_dead_processes_and_stale_timers_continues_identically(tmp_path):
+    from fakecloud.scenario import load, run_case
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    # nova-compute restarted mid-snapshot: its semaphore still names the killed process, and
+    # the I/O model keeps a timer of a transfer that died with it.
+    result = run_case(load(root / "races" / "compute_restart_mid_snapshot.yaml").cases[0])
+    assert result.idle
+    clouds = copies(result.cloud, tmp_path)
+
+    def step(c: Cloud) -> Any:
+        servers = c.request("compute", "GET", "/v2.1/servers/detail").json()["servers"]
+        seen = [_create_image(c, s["id"], name="after").status for s in servers]
+        c.run_until_idle()
+        return seen, [v.invariant for v in c.check_invariants()]
+
+    seen, _ = continue_all(clouds, step)
+    assert seen and all(status in (202, 409) for status in seen[0])
