@@ -43,7 +43,7 @@ def trace_events(wanted: int, servers: int = 10) -> list[dict]:
 
 def render_10k(quick: bool):
     """Read and render the HTML report of a 10,000-event trace: CPU ms (target 1000)."""
-    events = trace_events(300, servers=2) if quick else trace_events(10_000)
+    events = trace_events(100, servers=1) if quick else trace_events(10_000)
     runs = 1 if quick else 7
     samples = repeat(lambda: render_html(read(events)), runs)
     result = cost_ms(f"HTML report of a {len(events):,}-event trace", samples, 1000.0)

@@ -312,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         choices=("seed", "upstream"),
         default="seed",
-        help="--flow: the behaviour profile (default seed, the vendor Queens build)",
+        help="the behaviour profile of the flows (default seed, the vendor Queens build; the "
+        "instance-snapshot branch and the bug replay always run on seed)",
     )
     p.add_argument("--seed", type=int, help="seed of every run (default: each scenario's)")
     p.add_argument("--out", default="fakecloud-demo", help="where the tour writes its reports")
