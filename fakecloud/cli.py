@@ -7,6 +7,7 @@
     fakecloud report TRACE.jsonl [--view timeline|sequence|states]
     fakecloud serve [--port-base N] [--speed X]
     fakecloud schema                    # the JSON Schema of scenario files
+    fakecloud profiles [PROFILE]        # the Nova releases; one profile's switches
 
 Each subcommand lives in its own module; this file only dispatches, importing lazily so that
 ``fakecloud --help`` is instant.
@@ -26,6 +27,7 @@ COMMANDS = {
     "schema": ("fakecloud.scenario.cli_commands", "schema_main", "print the scenario schema"),
     "list": ("fakecloud.catalog", "main", "list fault points, errors, events, scenarios, ..."),
     "clock": ("fakecloud.clock_cli", "main", "show or move the clock of a running serve"),
+    "profiles": ("fakecloud.profiles.cli", "main", "list the Nova releases; show a profile"),
 }
 
 

@@ -44,8 +44,10 @@ def _build_config(config: Config | Mapping[str, Any] | None) -> tuple[Config, di
 class Cloud:
     """A deterministic simulated OpenStack.
 
-    `seed` drives every id and every seeded choice; `profile` is ``"seed"`` (the vendor
-    Queens-era build) or ``"upstream"`` (Nova 34.0.0); `config` overrides tunables by section,
+    `seed` drives every id and every seeded choice; `profile` is a Nova release
+    (``"nova-20.6.0"``, any from 17.0.0 to 34.0.0, ``+vendor`` for the vendor branch),
+    ``"upstream"`` (Nova 34.0.0) or ``"seed"`` (the vendor Queens build, 17.0.13; ``"seed-17.0.4"``
+    another point release) — see `fakecloud.profiles`; `config` overrides tunables by section,
     plus ``switches: {name: value}`` and ``bugs: [lp...]`` to change behaviour switches.
     """
 

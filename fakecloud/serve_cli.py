@@ -96,7 +96,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         "shutdown (after running it until idle)",
     )
     p.add_argument("--seed", type=int, default=0, help="the cloud's seed (default 0)")
-    p.add_argument("--profile", default="seed", help="behaviour profile: seed or upstream")
+    p.add_argument(
+        "--profile", default="seed", help="behaviour profile: seed, upstream or nova-X.Y.Z"
+    )
     p.add_argument("--config", metavar="FILE", help="YAML file of config overrides by section")
     p.add_argument("--clouds-yaml", metavar="FILE", help="also write the clouds.yaml to FILE")
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")

@@ -1,4 +1,5 @@
-"""The fake Cinder (Block Storage API v3, cinder 29.0.0, microversions 3.0-3.71).
+"""The fake Cinder (Block Storage API v3, cinder 29.0.0, microversions 3.0-3.71; a cloud on an
+older Nova release gets its series' version document and range, e.g. 3.0-3.50 for Queens).
 
     >>> from fakecloud import Cloud
     >>> from fakecloud.api.http import Request

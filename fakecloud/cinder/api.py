@@ -30,10 +30,10 @@ from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, policy, views
 from fakecloud.cinder.validation import SNAPSHOT_METADATA_CREATE, SNAPSHOT_METADATA_UPDATE, validate
 from fakecloud.cinder.views import ViewContext
+from fakecloud.profiles.series import CINDER_V2_UPDATED, cinder_api
 
 MIN_VERSION = "3.0"
 MAX_VERSION = "3.71"
-UPDATED = "2023-08-31T00:00:00Z"
 LIMITS_USED_PROJECT_FILTER = "3.39"
 
 
@@ -69,6 +69,7 @@ class CinderVersions(VersionRange):
 
 
 VERSIONS = CinderVersions("volume", MIN_VERSION, MAX_VERSION)
+"""The latest series' range (a cloud's Cinder follows its Nova release's series)."""
 
 
 class CinderApi(ApiService):
@@ -78,7 +79,10 @@ class CinderApi(ApiService):
     request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
 
     def __init__(self, cinder: Any):
-        super().__init__(cinder.kernel, versions=VERSIONS)
+        self.series_api = cinder_api(cinder.kernel.switches.release.series)
+        top = self.series_api["max_microversion"]
+        versions = VERSIONS if top == MAX_VERSION else CinderVersions("volume", MIN_VERSION, top)
+        super().__init__(cinder.kernel, versions=versions)
         self.cinder = cinder
         self._routes()
 
@@ -209,29 +213,34 @@ class CinderApi(ApiService):
 
     def _versions_body(self, req: Request) -> dict[str, Any]:
         base = (req.base_url or self.cinder.config.public_endpoint).rstrip("/")
+        api = self.series_api
+        entries = [("v3.0", "CURRENT", api["max_microversion"], MIN_VERSION, api["updated"], 3)]
+        if api["v2_listed"]:  # Cinder listed its deprecated v2 API until 18.x
+            entries.insert(0, ("v2.0", "DEPRECATED", "", "", CINDER_V2_UPDATED, 2))
         return {
             "versions": [
                 {
-                    "id": "v3.0",
-                    "status": "CURRENT",
-                    "version": MAX_VERSION,
-                    "min_version": MIN_VERSION,
-                    "updated": UPDATED,
+                    "id": vid,
+                    "status": status,
+                    "version": top,
+                    "min_version": low,
+                    "updated": updated,
                     "links": [
                         {
                             "rel": "describedby",
                             "type": "text/html",
                             "href": "https://docs.openstack.org/",
                         },
-                        {"rel": "self", "href": f"{base}/v3/"},
+                        {"rel": "self", "href": f"{base}/v{major}/"},
                     ],
                     "media-types": [
                         {
                             "base": "application/json",
-                            "type": "application/vnd.openstack.volume+json;version=3",
+                            "type": f"application/vnd.openstack.volume+json;version={major}",
                         }
                     ],
                 }
+                for vid, status, top, low, updated, major in entries
             ]
         }
 

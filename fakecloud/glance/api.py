@@ -40,10 +40,10 @@ from fakecloud.glance.errors import (
 from fakecloud.glance.listing import links, parse_query
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.views import image_view, member_view
+from fakecloud.profiles.series import SERIES, glance_versions
 
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
 MATERIALIZE_MAX_BYTES = 1 << 20  # downloads up to 1 MiB answer real (filler) bytes
-_BASE_VERSIONS = ["2.7", "2.6", "2.5", "2.4", "2.3", "2.2", "2.1", "2.0"]
 
 
 @dataclass
@@ -53,29 +53,21 @@ class _Fault(Response):
     error: Any = None
 
 
-def version_objects(base_url: str, image_cache: bool) -> list[dict[str, Any]]:
-    """``glance/api/versions.py Controller.index``'s list, for this deployment."""
-    href = base_url.rstrip("/") + "/v2/"
-    versions: list[tuple[str, str]] = []
-    if image_cache:
-        versions += [("2.18", "CURRENT"), ("2.17", "SUPPORTED"), ("2.16", "SUPPORTED")]
-        versions += [("2.15", "SUPPORTED"), ("2.14", "SUPPORTED")]
-    else:
-        versions.append(("2.15", "SUPPORTED"))
-    versions.append(("2.9", "SUPPORTED"))
-    if not image_cache:
-        versions.append(("2.17", "CURRENT"))
-    versions += [(v, "SUPPORTED") for v in _BASE_VERSIONS]
+def version_objects(base_url: str, image_cache: bool, series: Any = None) -> list[dict[str, Any]]:
+    """``glance/api/versions.py Controller.index``'s list, for this deployment and the Glance
+    of `series` (`fakecloud.profiles.series`; default: the latest)."""
+    base = base_url.rstrip("/")
     return [
-        {"id": f"v{v}", "status": s, "links": [{"rel": "self", "href": href}]} for v, s in versions
+        {"id": f"v{v}", "status": s, "links": [{"rel": "self", "href": f"{base}/v{v[0]}/"}]}
+        for v, s in glance_versions(series or SERIES[max(SERIES)], image_cache)
     ]
 
 
-def _allowed_prefixes(image_cache: bool) -> set[str]:
-    minors = ["", ".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".9", ".15", ".17"]
-    if image_cache:
-        minors += [".14", ".16", ".18"]
-    return {f"v2{m}" for m in minors}
+def _allowed_prefixes(image_cache: bool, series: Any = None) -> set[str]:
+    """The path prefixes Glance's version negotiation sends to the v2 API: ``v2`` and every
+    v2.N it lists."""
+    listed = glance_versions(series or SERIES[max(SERIES)], image_cache)
+    return {"v2"} | {f"v{v}" for v, _ in listed if v.startswith("2.")}
 
 
 class GlanceApi(ApiService):
@@ -87,7 +79,8 @@ class GlanceApi(ApiService):
     def __init__(self, glance: Any):
         super().__init__(glance.kernel)
         self.glance = glance
-        self._prefixes = _allowed_prefixes(glance.config.image_cache)
+        self._series = glance.kernel.switches.release.series
+        self._prefixes = _allowed_prefixes(glance.config.image_cache, self._series)
         add = self.router.add
         for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
             add(method, "/", self.multiple_choices)
@@ -164,7 +157,7 @@ class GlanceApi(ApiService):
 
     def _versions(self, req: Request, status: int) -> Response:
         base = req.base_url or self.glance.public_endpoint
-        body = {"versions": version_objects(base, self.glance.config.image_cache)}
+        body = {"versions": version_objects(base, self.glance.config.image_cache, self._series)}
         return Response(status, body, dict(JSON))
 
     # -- reading requests --------------------------------------------------------------------

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fakecloud.errors import ConfigError
+from fakecloud.profiles import resolve as resolve_profile
 from fakecloud.scenario.errors import Problem
 from fakecloud.scenario.match import operator_problems
 from fakecloud.scenario.schema import STEP_ACTIONS
@@ -436,8 +438,13 @@ def _build_cloud(data: dict, problems: _Problems) -> CloudSpec:
             )
         )
     bugs = list(data.get("bugs") or [])
+    profile = data.get("profile", "seed")
+    try:
+        resolve_profile(profile)
+    except ConfigError as exc:
+        problems.add(("cloud", "profile"), str(exc))
     return CloudSpec(
-        profile=data.get("profile", "seed"),
+        profile=profile,
         seed=int(data.get("seed", 0)),
         switches=dict(data.get("switches") or {}),
         bugs=bugs,

@@ -20,6 +20,8 @@ from fakecloud.profiles import PROFILES, SWITCHES
 from fakecloud.sim.explore import OUTCOME_WORDS
 from fakecloud.sim.faults import ACTIONS
 
+#: A profile name's shape (whether the release exists is checked when the case is built).
+PROFILE_PATTERN = r"^(seed|upstream|seed-\d+\.\d+\.\d+|nova-\d+\.\d+\.\d+(\+vendor)?)$"
 SCHEMA_ID = "urn:fakecloud:scenario-schema:1"
 REF_PATTERN = r"^\$\{[^${}]+\}$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
@@ -373,17 +375,29 @@ class _Builder:
         switch_props = {
             name: self.typed(
                 {
-                    "type": "boolean" if isinstance(sw.seed, bool) else "string",
+                    "type": "boolean" if isinstance(sw.initial, bool) else "string",
                     "description": f"{sw.doc} (seed: {sw.seed!r}, upstream: {sw.upstream!r})",
                 }
             )
             for name, sw in SWITCHES.items()
         }
-        bug_names = [n for n in SWITCHES if n.startswith("lp")]
+        bug_names = [n for n, sw in SWITCHES.items() if sw.is_bug]
         kinds = {kind.name: self.kind(kind) for kind in KINDS}
         return self.obj(
             {
-                "profile": self.enum(PROFILES, "Behaviour profile (default seed)."),
+                "profile": self.typed(
+                    {
+                        "type": "string",
+                        "pattern": PROFILE_PATTERN,
+                        "description": "Behaviour profile (default seed): seed (Queens 17.0.13 "
+                        "with the vendor branch), seed-17.0.N, upstream (Nova 34.0.0), or any "
+                        "Nova release nova-X.Y.Z from 17.0.0 to 34.0.0 (+vendor: with the "
+                        "vendor branch).",
+                        "x-hint": "a profile: seed, upstream, seed-17.0.N or nova-X.Y.Z[+vendor]",
+                        "examples": list(PROFILES[:4]),
+                        "x-suggest": ["seed", "upstream", "seed-17.0.13", "nova-34.0.0"],
+                    }
+                ),
                 "seed": self.integer("Seed of every id and seeded choice (default 0)."),
                 "switches": self.obj(switch_props, "Behaviour switches to override."),
                 "bugs": {

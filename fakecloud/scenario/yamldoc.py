@@ -251,7 +251,9 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
         return (*path, value), f"{value!r} is not a usable name: {NAME_HINT}"
     if kind == "pattern":
         wanted = hint.strip(" ()") or f"text matching {error.validator_value}"
-        return path, f"expected {wanted}, got {_got(value)}"
+        close = difflib.get_close_matches(str(value), schema.get("x-suggest", []), 1)
+        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+        return path, f"expected {wanted}, got {_got(value)}{suggestion}"
     if kind in ("minimum", "exclusiveMinimum"):
         bound = error.validator_value
         word = "at least" if kind == "minimum" else "more than"

@@ -9,7 +9,8 @@ from fakecloud.api.http import Request
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
+    return Cloud(profile="upstream")
 
 
 def _get(cloud, path, headers=None):
@@ -132,3 +133,16 @@ def test_unknown_path_or_method_is_webobs_bare_404(cloud):
             "code": "404 Not Found",
             "title": "Not Found",
         }
+
+
+def test_a_queens_cinder_serves_3_0_to_3_50_and_lists_its_deprecated_v2():
+    """Cinder 12.0.0 (Queens): _MAX_API_VERSION 3.50, UPDATED 2017-09-19T20:18:14Z, and the v2.0
+    entry (DEPRECATED) until Xena removed the v2 API."""
+    queens = Cloud(profile="seed")
+    v2, v3 = _get(queens, "/").json()["versions"]
+    assert (v2["id"], v2["status"], v2["updated"]) == ("v2.0", "DEPRECATED", "2017-02-25T12:00:00Z")
+    assert (v3["version"], v3["updated"]) == ("3.50", "2017-09-19T20:18:14Z")
+    headers = {"OpenStack-API-Version": "volume 3.51"}
+    assert call(queens, "GET", "volumes", headers=headers).status == 406
+    latest = call(queens, "GET", "volumes", headers={"OpenStack-API-Version": "volume latest"})
+    assert latest.headers["OpenStack-API-Version"] == "volume 3.50"

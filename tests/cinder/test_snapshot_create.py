@@ -29,7 +29,8 @@ SNAPSHOT_IN_USE_MSG = (
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
+    return Cloud(profile="upstream")
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from fakecloud import Cloud
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
+    return Cloud(profile="upstream")
 
 
 @pytest.fixture

@@ -42,7 +42,8 @@ DETAIL_KEYS = {
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
+    return Cloud(profile="upstream")
 
 
 def _create(cloud, ctx=MEMBER, version=None, **volume):
@@ -128,6 +129,7 @@ def test_unknown_keys_are_refused_from_3_53(cloud):
 
 def test_configured_types_and_the_default_type(cloud):
     cloud = Cloud(
+        profile="upstream",
         config={
             "cinder": {
                 "backends": {"lvm": {"kind": "lvm-thin"}, "ceph": {"kind": "rbd"}},
@@ -136,7 +138,7 @@ def test_configured_types_and_the_default_type(cloud):
                     "ceph": {"backend": "ceph", "extra_specs": {"multiattach": "<is> True"}},
                 },
             }
-        }
+        },
     )
     types = call(cloud, "GET", "types").json()["volume_types"]
     assert [t["name"] for t in types] == ["__DEFAULT__", "ceph"]

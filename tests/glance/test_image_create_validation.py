@@ -244,7 +244,7 @@ def test_unknown_path_and_method():
 
 
 def test_version_documents():
-    w = World()
+    w = World(profile="upstream")  # Glance 33.0.0 (2026.2)
     root = w.call("GET", "/")
     assert root.status == 300
     versions = root.json()["versions"]
@@ -254,9 +254,22 @@ def test_version_documents():
     assert w.call("GET", "/versions").status == 200
     assert w.call("GET", "/v3/images").status == 300
     assert w.call("GET", "/v2.1/images").status == 200  # a minor version in the path works
-    own = World(config={"glance": {"public_endpoint": "https://images.example.org"}})
+    own = World(
+        config={"glance": {"public_endpoint": "https://images.example.org"}}, profile="upstream"
+    )
     doc = own.call("GET", "/versions").json()["versions"][0]
     assert doc["links"][0]["href"] == "https://images.example.org/v2/"
+
+
+def test_a_queens_glance_lists_2_6_as_current_and_the_deprecated_v1():
+    """Glance 16.0.0 (Queens): glance/api/versions.py lists 2.6 CURRENT down to 2.0, then v1.1
+    and v1.0 DEPRECATED (enable_v1_api defaulted to True)."""
+    w = World()  # the seed profile: Nova 17.0.13, Queens
+    versions = [(v["id"], v["status"]) for v in w.call("GET", "/").json()["versions"]]
+    assert versions[0] == ("v2.6", "CURRENT")
+    assert versions[-2:] == [("v1.1", "DEPRECATED"), ("v1.0", "DEPRECATED")]
+    assert w.call("GET", "/v2.6/images").status == 200
+    assert w.call("GET", "/v2.7/images").status == 300  # not a version Queens' Glance knows
 
 
 def test_the_image_schema_document():

@@ -7,14 +7,16 @@ from fakecloud.errors import ConfigError
 from fakecloud.profiles import SWITCHES
 
 
-def test_profiles_bundle_the_switch_values_of_the_design_table():
+def test_profiles_bundle_the_switch_values_of_their_release():
     seed, upstream = Cloud(profile="seed").switches, Cloud(profile="upstream").switches
     assert (seed.max_microversion, upstream.max_microversion) == ("2.60", "2.104")
     assert seed.policy_before_lookup and not upstream.policy_before_lookup
     assert seed.instance_snapshot_branch and not upstream.instance_snapshot_branch
-    assert not seed.cinder_limits_precheck and upstream.cinder_limits_precheck
+    # 17.0.13 has the Cinder limits pre-check and the LP #1731986 fix (both 17.0.1).
+    assert seed.cinder_limits_precheck and upstream.cinder_limits_precheck
     assert seed.lp1980720 and not upstream.lp1980720
     assert not seed.lp1731986 and not upstream.lp1731986
+    assert (seed.release.name, upstream.release.name) == ("17.0.13", "34.0.0")
 
 
 def test_every_switch_is_documented():
@@ -26,7 +28,9 @@ def test_bugs_and_switch_overrides_per_cloud():
     cloud = Cloud(config={"bugs": ["lp1731986"], "switches": {"max_microversion": "2.50"}})
     assert cloud.switches.lp1731986 is True
     assert cloud.switches.max_microversion == "2.50"
-    assert cloud.switches.bugs_on() == ["lp1731986", "lp1980720", "lp1878583"]
+    assert "lp1731986" in cloud.switches.bugs_on() and "lp1754360" not in cloud.switches.bugs_on()
+    fixed = Cloud(profile="nova-17.0.0", config={"switches": {"lp1731986": False}})
+    assert not fixed.switches.lp1731986 and fixed.switches.lp1754360
 
 
 def test_unknown_names_are_errors_that_suggest_the_right_one():

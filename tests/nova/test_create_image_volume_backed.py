@@ -298,8 +298,9 @@ def test_limits_precheck_refuses_before_anything_happens_upstream():
     assert env.images_named("snap") == []
 
 
-def test_without_the_precheck_the_seed_fails_mid_loop_and_leaks_a_snapshot():
-    env = BfvEnv("seed", _quota(1))
+def test_without_the_precheck_17_0_0_fails_mid_loop_and_leaks_a_snapshot():
+    # 17.0.0 has no Cinder limits pre-check (backport c65dfeecae reached 17.0.1).
+    env = BfvEnv("nova-17.0.0", _quota(1))
     sid = env.boot_bfv(image=NO_AGENT, extra=[DATA_VOLUME])
     resp = env.create_image(sid)
     assert resp.status == 403
@@ -325,8 +326,8 @@ def test_limits_precheck_arithmetic(quota, used, status):
     assert env.create_image(sid, name="last").status == status
 
 
-def test_the_switch_turns_the_precheck_on_in_the_seed():
-    env = BfvEnv("seed", {**_quota(1), "switches": {"cinder_limits_precheck": True}})
+def test_the_switch_turns_the_precheck_on_in_17_0_0():
+    env = BfvEnv("nova-17.0.0", {**_quota(1), "switches": {"cinder_limits_precheck": True}})
     sid = env.boot_bfv(extra=[DATA_VOLUME])
     assert env.create_image(sid).status == 403
     assert env.volume_snapshots() == []

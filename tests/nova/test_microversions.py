@@ -163,7 +163,12 @@ def test_version_documents(any_env: NovaEnv):
     versions = {v["id"]: v for v in root.json()["versions"]}
     assert versions["v2.1"]["version"] == any_env.top
     assert versions["v2.1"]["min_version"] == "2.1"
-    assert versions["v2.0"]["status"] == "DEPRECATED"
+    # Queens (nova/api/openstack/compute/versions.py) calls v2.0 SUPPORTED; 32.0.0 deprecated it.
+    v20 = {
+        "seed": ("SUPPORTED", "2011-01-21T11:33:21Z"),
+        "upstream": ("DEPRECATED", "2025-07-04T12:00:00Z"),
+    }
+    assert (versions["v2.0"]["status"], versions["v2.0"]["updated"]) == v20[any_env.cloud.profile]
     doc = any_env.cloud.request("compute", "GET", "/v2.1", user=None)
     assert doc.status == 200
     body = doc.json()["version"]

@@ -60,8 +60,8 @@ def test_two_requests_racing_the_limits_precheck(offset_in_L, second, snapshots,
     assert env.cloud.check_invariants(["quota_usage_matches"]) == []
 
 
-def test_the_seed_has_no_precheck_so_every_overflow_leaks():
-    env = BfvEnv("seed", {"cinder": {"quota_snapshots": 3}})
+def test_17_0_0_has_no_precheck_so_every_overflow_leaks():
+    env = BfvEnv("nova-17.0.0", {"cinder": {"quota_snapshots": 3}})
     a = env.boot_bfv(name="a", image=NO_AGENT, extra=[DATA_VOLUME])
     b = env.boot_bfv(name="b", image=NO_AGENT, extra=[DATA_VOLUME])
     t = env.cloud.now + 1.0

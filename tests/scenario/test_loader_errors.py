@@ -43,7 +43,10 @@ cloud:
   bugs: [lp1731986, lp999]
 """
     msg = problems(text, tmp_path).splitlines()
-    assert msg[0].startswith("scenario.yaml:2: field cloud.profile: expected one of seed, upstream")
+    assert msg[0].startswith(
+        "scenario.yaml:2: field cloud.profile: expected a profile: seed, upstream, seed-17.0.N or "
+        "nova-X.Y.Z[+vendor], got 'upstrem'"
+    )
     assert "did you mean 'upstream'" in msg[0]
     assert msg[1].startswith("scenario.yaml:3: field cloud.bugs[1]: expected one of lp")
 
@@ -288,3 +291,11 @@ steps:
 )
 def test_the_closest_shape_explains_a_value_that_fits_none(tmp_path, doc, message):
     assert problems(doc + "\n", tmp_path).startswith(f"scenario.yaml:1: {message}")
+
+
+def test_an_unknown_release_names_the_nearest(tmp_path):
+    msg = problems("cloud:\n  profile: nova-20.7.0\n", tmp_path)
+    assert msg == (
+        "scenario.yaml:2: field cloud.profile: unknown profile 'nova-20.7.0': unknown Nova "
+        "release 20.7.0; the nearest are 20.6.1 and 21.0.0"
+    )

@@ -19,13 +19,13 @@ class VersionsController:
 
     def _versions(self) -> dict[str, dict[str, Any]]:
         versions = self.service.versions
-        # Queens' v2.0 entry carried an older date than 34.0.0's.
-        seed = self.nova.kernel.switches.profile == "seed"
-        v20_updated = "2011-01-21T11:33:21Z" if seed else "2025-07-04T12:00:00Z"
+        # The legacy v2.0 API was deprecated in 32.0.0 (switch v2_api_deprecated).
+        deprecated = self.nova.kernel.switches.v2_api_deprecated
+        v20_updated = "2025-07-04T12:00:00Z" if deprecated else "2011-01-21T11:33:21Z"
         return {
             "v2.0": {
                 "id": "v2.0",
-                "status": "DEPRECATED",
+                "status": "DEPRECATED" if deprecated else "SUPPORTED",
                 "version": "",
                 "min_version": "",
                 "updated": v20_updated,

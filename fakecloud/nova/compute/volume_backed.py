@@ -12,9 +12,10 @@ step:
    size 0, no formats, no stale ``block_device_mapping``/``bdm_v2``/``root_device_name``, then
    the server's ``root_device_name``; no ``instance_uuid``/``user_id``/``image_type``;
 2. the block device mappings: no-device ones skipped, local ones (swap, ephemeral) mapped at
-   once and first, volumes kept for step 6;
+   once and first, volumes kept for step 6 — with switch ``cinder_limits_precheck`` (17.0.1,
+   18.0.0); in 17.0.0 one loop in step 6 maps them all in DB order;
 3. Cinder's limits: ``len(volumes) + totalSnapshotsUsed > maxTotalSnapshots`` (unless -1) is
-   `OverQuota` (403) before anything else happens — switch ``cinder_limits_precheck`` (18.0.0);
+   `OverQuota` (403) before anything else happens — switch ``cinder_limits_precheck``;
 4. only when ACTIVE: ``quiesce_instance`` (RPC call). A `NovaException` or
    `NotImplementedError` is tolerated (the snapshot goes on unquiesced) unless the image sets
    ``os_require_quiesce``; anything else (a `MessagingTimeout`) casts an unquiesce first —
@@ -32,9 +33,9 @@ step:
    possibly before its snapshots are (LP #1489581).
 
 The state gate is `check_instance_state` of ``compute/api.py``: active, stopped, paused,
-suspended — but with the bug switch ``lp1878583`` on (the seed's Queens build, before 22.0.0)
-a PAUSED server is refused with 409. No task_state is ever set, so nothing stops a second
-createImage, a delete or a detach running alongside (spec section 7).
+suspended — but with the bug switch ``lp1878583`` on (Queens; fixed in 22.0.0, 21.1.0,
+20.4.0 and 19.3.0) a PAUSED server is refused with 409. No task_state is ever set, so nothing
+stops a second createImage, a delete or a detach running alongside (spec section 7).
 """
 
 from __future__ import annotations
@@ -107,14 +108,12 @@ def snapshot_volume_backed(
         properties["root_device_name"] = instance.root_device_name
 
     mapping: list[dict[str, Any]] = []
-    volume_bdms = []
-    for bdm in compute_api.db.bdms_by_instance(instance.uuid):
-        if bdm.no_device:
-            continue
-        if bdm.is_volume:
-            volume_bdms.append(bdm)
-        else:
-            mapping.append(bdm.get_image_mapping())
+    bdms = [bdm for bdm in compute_api.db.bdms_by_instance(instance.uuid) if not bdm.no_device]
+    volume_bdms = [bdm for bdm in bdms if bdm.is_volume]
+    if switches.cinder_limits_precheck:
+        # From 17.0.1/18.0.0 the local mappings come first, the volumes after them.
+        mapping += [bdm.get_image_mapping() for bdm in bdms if not bdm.is_volume]
+        bdms = volume_bdms
 
     if volume_bdms and switches.cinder_limits_precheck:
         limits = yield from volume_api.get_absolute_limits(context)
@@ -134,7 +133,13 @@ def snapshot_volume_backed(
     quiesced = False
     if instance.vm_state == states.ACTIVE:
         try:
-            _log(kernel, instance, "info", "Attempting to quiesce instance before volume snapshot.")
+            if switches.cinder_limits_precheck:  # the same commit added this log
+                _log(
+                    kernel,
+                    instance,
+                    "info",
+                    "Attempting to quiesce instance before volume snapshot.",
+                )
             yield from rpcapi.call(context, instance, "quiesce_instance")
             quiesced = True
         except TOLERATED_QUIESCE_ERRORS as err:
@@ -167,7 +172,10 @@ def snapshot_volume_backed(
     )
     try:
         snapshot_name = f"snapshot for {image_meta['name']}"
-        for bdm in volume_bdms:
+        for bdm in bdms:
+            if not bdm.is_volume:
+                mapping.append(bdm.get_image_mapping())
+                continue
             volume = yield from volume_api.get(context, bdm.volume_id)
             snapshot = yield from volume_api.create_snapshot_force(
                 context, volume["id"], snapshot_name, volume["display_description"]

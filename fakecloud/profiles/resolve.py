@@ -1,0 +1,171 @@
+"""Profile names, and the switch values of a cloud computed from one.
+
+A profile is a Nova release, optionally with the vendor instance-snapshot branch:
+
+- ``nova-20.6.0`` — that release (every tag from 17.0.0 to 34.0.0);
+- ``nova-20.6.0+vendor`` — that release with the vendor branch switched on;
+- ``upstream`` — ``nova-34.0.0``;
+- ``seed`` — the vendor build the seed document shows: ``nova-17.0.13+vendor``;
+- ``seed-17.0.4`` — the vendor build on another Queens point release.
+
+    >>> Switches.for_profile("nova-17.0.0").lp1731986
+    True
+    >>> Switches.for_profile("nova-17.0.1", {"lp1731986": True}).bugs_on()[:1]
+    ['lp1731986']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from fakecloud.config import did_you_mean
+from fakecloud.errors import ConfigError
+from fakecloud.profiles.releases import LATEST, RELEASES, Release, in_series, release
+
+UPSTREAM_RELEASE = "34.0.0"
+SEED_RELEASE = "17.0.13"
+QUEENS = 17
+VENDOR_SUFFIX = "+vendor"
+
+#: The names that are not ``nova-X.Y.Z``: what they stand for.
+ALIASES = {
+    "seed": f"nova-{SEED_RELEASE}{VENDOR_SUFFIX}",
+    "upstream": f"nova-{UPSTREAM_RELEASE}",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A resolved profile: its name, its release, whether the vendor branch is on, and the
+    value of every switch."""
+
+    name: str
+    release: Release
+    vendor: bool
+    values: Mapping[str, Any]
+
+    @property
+    def canonical(self) -> str:
+        """``nova-X.Y.Z`` (with ``+vendor`` when the branch is on)."""
+        return f"nova-{self.release}{VENDOR_SUFFIX if self.vendor else ''}"
+
+
+def profile_names(vendor: bool = True) -> list[str]:
+    """Every profile name: the aliases, ``seed-17.0.N``, ``nova-X.Y.Z`` (and ``+vendor``)."""
+    names = list(ALIASES)
+    names += [f"seed-{r}" for r in in_series(QUEENS)]
+    names += [f"nova-{r}" for r in RELEASES]
+    if vendor:
+        names += [f"nova-{r}{VENDOR_SUFFIX}" for r in RELEASES]
+    return names
+
+
+#: Every profile name (the aliases first), for schemas and completion.
+PROFILES = tuple(profile_names())
+
+
+def _parse(name: str) -> tuple[Release, bool]:
+    if not isinstance(name, str):
+        raise ConfigError(f"a profile is a string like 'nova-20.6.0', got {name!r}")
+    spelled = ALIASES.get(name, name)
+    if spelled.startswith("seed-"):
+        r = release(spelled[len("seed-") :])
+        if r.major != QUEENS:
+            raise ConfigError(
+                f"unknown profile {name!r}: seed-X.Y.Z is the vendor build on a Queens point "
+                f"release (seed-17.0.0 ... seed-17.0.13); for release {r} with the vendor branch "
+                f"use 'nova-{r}{VENDOR_SUFFIX}'"
+            )
+        return r, True
+    if spelled.startswith("nova-"):
+        version = spelled[len("nova-") :]
+        vendor = version.endswith(VENDOR_SUFFIX)
+        if vendor:
+            version = version[: -len(VENDOR_SUFFIX)]
+        try:
+            return release(version), vendor
+        except ConfigError as exc:
+            raise ConfigError(f"unknown profile {name!r}: {exc}") from None
+    raise ConfigError(
+        f"unknown profile {name!r}{did_you_mean(name, list(ALIASES) + ['seed-17.0.13'])}; "
+        f"profiles are seed, upstream, seed-17.0.N (Queens point releases) and nova-X.Y.Z "
+        f"(any Nova release from 17.0.0 to {LATEST}, '+vendor' for the vendor branch)"
+    )
+
+
+@lru_cache(maxsize=512)
+def resolve(name: str) -> Profile:
+    """The profile called `name`: every switch's value computed from its release."""
+    from fakecloud.profiles.table import SWITCHES
+
+    r, vendor = _parse(name)
+    values = {}
+    for sw in SWITCHES.values():
+        value = sw.value_at(r)
+        if vendor and sw.vendor is not None:
+            value = sw.vendor
+        values[sw.name] = value
+    return Profile(name, r, vendor, values)
+
+
+class Switches:
+    """The resolved switch values of one cloud: ``switches.<name>`` reads a value.
+
+    ``switches.profile`` is the profile's name as given, ``switches.release`` its `Release`,
+    ``switches.vendor`` whether the vendor branch is on.
+    """
+
+    def __init__(self, profile: str, values: dict[str, Any], resolved: Profile | None = None):
+        self.profile = profile
+        self._values = values
+        self._resolved = resolved if resolved is not None else resolve(profile)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("_values", {})
+        if name in values:
+            return values[name]
+        from fakecloud.profiles.table import SWITCHES
+
+        raise AttributeError(f"unknown switch {name!r}{did_you_mean(name, SWITCHES)}")
+
+    @property
+    def release(self) -> Release:
+        """The Nova release the profile is."""
+        return self._resolved.release
+
+    @property
+    def vendor(self) -> bool:
+        """Whether the vendor instance-snapshot branch is on."""
+        return self._resolved.vendor
+
+    @classmethod
+    def for_profile(cls, profile: str, overrides: Mapping[str, Any] | None = None) -> Switches:
+        """The values of `profile`, with per-cloud `overrides`; unknown names are errors."""
+        from fakecloud.profiles.table import SWITCHES
+
+        resolved = resolve(profile)
+        values = dict(resolved.values)
+        for name, value in (overrides or {}).items():
+            if name not in SWITCHES:
+                raise ConfigError(f"unknown switch {name!r}{did_you_mean(name, SWITCHES)}")
+            default = values[name]
+            if type(value) is not type(default):
+                raise ConfigError(
+                    f"switch {name!r} takes a {type(default).__name__} "
+                    f"(like {default!r}), got {value!r}"
+                )
+            values[name] = value
+        return cls(profile, values, resolved)
+
+    def bugs_on(self) -> list[str]:
+        """Names of the Launchpad-bug switches that are on."""
+        from fakecloud.profiles.table import SWITCHES
+
+        return [n for n, v in self._values.items() if v is True and SWITCHES[n].is_bug]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every switch and its value, for traces and reports."""
+        return dict(self._values)

@@ -1,0 +1,109 @@
+"""What Cinder and Glance of a series show Nova and its clients: versions and microversions.
+
+A cloud's Cinder and Glance follow the series of its Nova release. Read from each series'
+sources: Cinder's ``cinder/api/openstack/api_version_request.py`` (``_MAX_API_VERSION``,
+``UPDATED``) and ``cinder/api/versions.py`` (the v2.0 entry until 18.0.0, Xena dropped the v2
+API); Glance's ``glance/api/versions.py`` (the list depends on whether an image cache is
+configured; fakecloud has no multi-store backends, so ``enabled_backends`` is unset).
+
+    >>> cinder_api(SERIES[17])["max_microversion"]
+    '3.50'
+    >>> glance_versions(SERIES[17], image_cache=False)[0]
+    ('2.6', 'CURRENT')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.profiles.releases import SERIES, Series
+
+#: Cinder major → (max microversion, the v3 entry's ``updated``, v2.0 still listed).
+_CINDER = {
+    12: ("3.50", "2017-09-19T20:18:14Z", True),
+    13: ("3.55", "2018-07-17T00:00:00Z", True),
+    14: ("3.59", "2018-07-17T00:00:00Z", True),
+    15: ("3.59", "2018-07-17T00:00:00Z", True),
+    16: ("3.60", "2018-07-17T00:00:00Z", True),
+    17: ("3.62", "2020-10-14T00:00:00Z", True),
+    18: ("3.64", "2021-02-03T00:00:00Z", True),
+    19: ("3.66", "2021-09-16T00:00:00Z", False),
+    20: ("3.68", "2021-11-02T00:00:00Z", False),
+    21: ("3.70", "2022-08-31T00:00:00Z", False),
+    22: ("3.70", "2022-08-31T00:00:00Z", False),
+    23: ("3.70", "2022-08-31T00:00:00Z", False),
+    24: ("3.71", "2023-08-31T00:00:00Z", False),
+    25: ("3.71", "2023-08-31T00:00:00Z", False),
+    26: ("3.71", "2023-08-31T00:00:00Z", False),
+    27: ("3.71", "2023-08-31T00:00:00Z", False),
+    28: ("3.71", "2023-08-31T00:00:00Z", False),
+    29: ("3.71", "2023-08-31T00:00:00Z", False),
+}
+#: The deprecated v2.0 entry of Cinder's version document (12.0.0 to 18.x).
+CINDER_V2_UPDATED = "2017-02-25T12:00:00Z"
+
+#: Glance major → its version list (with an image cache, without one): ``*`` CURRENT,
+#: ``d`` DEPRECATED, else SUPPORTED, in the order Glance lists them.
+_GLANCE = {
+    16: ("2.6* 2.5 2.4 2.3 2.2 2.1 2.0 1.1d 1.0d",) * 2,
+    17: ("2.7* 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
+    18: ("2.7* 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
+    19: ("2.9* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
+    20: ("2.9* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
+    21: ("2.9* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
+    22: ("2.9* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
+    23: ("2.9* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
+    24: (
+        "2.15* 2.14 2.9 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+        "2.15* 2.9 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+    ),
+    **{
+        major: (
+            "2.16* 2.15 2.14 2.9 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+            "2.15* 2.9 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+        )
+        for major in (25, 26, 27, 28)
+    },
+    **{
+        major: (
+            "2.16 2.15 2.14 2.9 2.17* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+            "2.15 2.9 2.17* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+        )
+        for major in (29, 30, 31, 32)
+    },
+    33: (
+        "2.18* 2.17 2.16 2.15 2.14 2.9 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+        "2.15 2.9 2.17* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
+    ),
+}
+_STATUS = {"*": "CURRENT", "d": "DEPRECATED"}
+
+
+def cinder_api(series: Series) -> dict[str, Any]:
+    """The block-storage API of the series' Cinder: microversions, ``updated``, v2 listed."""
+    top, updated, v2 = _CINDER[series.cinder]
+    return {
+        "release": f"{series.cinder}.x",
+        "min_microversion": "3.0",
+        "max_microversion": top,
+        "updated": updated,
+        "v2_listed": v2,
+    }
+
+
+def glance_versions(series: Series, image_cache: bool) -> list[tuple[str, str]]:
+    """The series' Glance version list, as (version, status) in Glance's order."""
+    text = _GLANCE[series.glance][0 if image_cache else 1]
+    return [(v.rstrip("*d"), _STATUS.get(v[-1], "SUPPORTED")) for v in text.split()]
+
+
+def series_apis(series: Series) -> dict[str, Any]:
+    """Both services' API versions for a series (what ``fakecloud profiles NAME`` shows)."""
+    current = next(v for v, s in glance_versions(series, image_cache=False) if s == "CURRENT")
+    return {
+        "block-storage": cinder_api(series),
+        "image": {"release": f"{series.glance}.x", "max_version": current},
+    }
+
+
+__all__ = ["SERIES", "cinder_api", "glance_versions", "series_apis"]

@@ -1,0 +1,96 @@
+"""Switches of Nova's API layer: createImage's checks, policy defaults, microversions, the
+version document and the 500 body. Each records where it changed (see `provenance`)."""
+
+from __future__ import annotations
+
+from fakecloud.profiles.provenance import Change, Switch
+
+#: The highest compute microversion of each release line, and the commit that raised it.
+_MICROVERSIONS = (
+    ("18.0.0", "4cae503767", "2.65", "abort a queued live migration"),
+    ("19.0.0", "3225fb61f9", "2.72", "server create with ports having a resource request"),
+    ("20.0.0", "e5b47543cf", "2.79", "delete_on_termination in volume-attach"),
+    ("21.0.0", "24106290e6", "2.87", "boot-from-volume rescue"),
+    ("23.0.0", "1f67ce2496", "2.88", "statistics fields dropped from os-hypervisors"),
+    ("24.0.0", "5e2c31ab78", "2.90", "the hostname parameter"),
+    ("26.0.0", "45c5b80fd0", "2.93", "rebuild of volume-backed servers"),
+    ("27.0.0", "d732ee38a1", "2.95", "evacuate to a target state"),
+    ("29.0.0", "c98c8d84ee", "2.96", "the requested availability zone shown"),
+    ("31.0.0", "2db8af71dd", "2.100", "scheduler hints shown in server details"),
+    ("33.0.0", "da0482aad8", "2.103", "os-volumes_boot deprecated"),
+    ("34.0.0", "4bb7256f60", "2.104", "unpin a server's availability zone"),
+)
+
+SWITCHES = (
+    Switch(
+        "allow_instance_snapshots_option",
+        "[api] allow_instance_snapshots is honoured: False makes createImage a 400 "
+        "(check_snapshots_enabled runs before the body is validated).",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "1b112acb34",
+                "the option (deprecated in 16.0.0) and the check_snapshots_enabled decorator "
+                "were removed; operators deny the create_image policy instead",
+            ),
+        ),
+    ),
+    Switch(
+        "policy_before_lookup",
+        "createImage's policy is checked before the server is loaded, with the caller's own "
+        "project as target (otherwise: load first, 404, target = the server's project).",
+        True,
+        (
+            Change(
+                "21.0.0",
+                "2a4a716209",
+                "LP #1871665: servers policies take the server's project as target, so "
+                "_action_create_image loads the server first",
+            ),
+        ),
+    ),
+    Switch(
+        "metadata_quota_before_lookup",
+        "the metadata-items quota (< 2.39) is checked before the server is loaded.",
+        True,
+        (
+            Change(
+                "21.0.0",
+                "2a4a716209",
+                "the same commit moved the server lookup ahead of the metadata quota check",
+            ),
+        ),
+    ),
+    Switch(
+        "legacy_policy_defaults",
+        "Nova's policies are the legacy defaults under Queens' rule names (rule:admin_or_owner, "
+        "rule:admin_api); otherwise the new personas (project member/reader, admin), with "
+        "admin_or_owner as the deprecated fallback.",
+        True,
+        (
+            Change(
+                "21.0.0",
+                "c3fcc31d5f",
+                "new default roles in the servers policies (policy-defaults-refresh); the old "
+                "defaults stay as deprecated rules",
+            ),
+        ),
+    ),
+    Switch(
+        "max_microversion",
+        "the highest compute API microversion served.",
+        "2.60",
+        tuple(
+            Change(rel, commit, f"microversion {value}: {what}", value)
+            for rel, commit, value, what in _MICROVERSIONS
+        ),
+    ),
+    Switch(
+        "v2_api_deprecated",
+        "the version document lists the legacy v2.0 API as DEPRECATED (updated "
+        "2025-07-04T12:00:00Z); before, SUPPORTED (updated 2011-01-21T11:33:21Z).",
+        False,
+        (Change("32.0.0", "df630cd1b2", "api: the v2 API is deprecated"),),
+    ),
+)

@@ -1,0 +1,47 @@
+"""Switches of Nova's compute API and compute manager: the volume-backed path's checks, how
+snapshots run on a host (RPC worker, semaphores, executors, concurrency backend), the snapshot
+image's metadata, notifications and logs."""
+
+from __future__ import annotations
+
+from fakecloud.profiles.provenance import Backport, Change, Switch
+
+SWITCHES = (
+    Switch(
+        "cinder_limits_precheck",
+        "snapshot_volume_backed checks Cinder's absolute limits (totalSnapshotsUsed + volumes > "
+        "maxTotalSnapshots: 403) before quiescing or creating any snapshot, and maps local "
+        "block devices ahead of the volumes (before: one loop in DB order, no pre-check).",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "289d2703c7",
+                "Related-Bug #1731986: check quota before creating volume snapshots",
+                backports=(Backport("17.0.1", "c65dfeecae"),),
+            ),
+        ),
+    ),
+    Switch(
+        "snapshot_inline_in_rpc_worker",
+        "the image-backed snapshot runs inline in the RPC worker, so its instance-action event "
+        "spans the whole snapshot (otherwise spawned on the long-task executor, the event "
+        "Success at once).",
+        True,
+        (
+            Change(
+                "33.0.0",
+                "9e678b83eb",
+                "snapshot_instance spawns the snapshot on the single long-task executor",
+            ),
+        ),
+    ),
+    Switch(
+        "instance_snapshot_branch",
+        "the vendor instance-snapshot feature: snapshot_id in the createImage schema, "
+        "/servers/{id}/snapshots, snapshot_current and snapshot_create_image (not in any "
+        "upstream release; on in the seed profiles and with '+vendor').",
+        False,
+        vendor=True,
+    ),
+)

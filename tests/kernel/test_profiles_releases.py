@@ -1,0 +1,151 @@
+"""Releases, profiles and switch provenance: every switch checked on both sides of every release
+where it changes (master and each stable backport), against values written out by hand from
+the release sources."""
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+from fakecloud.profiles import RELEASES, SERIES, SWITCHES, Switches, release, resolve
+from fakecloud.profiles.releases import in_series
+
+#: Switch → {release: value}, on both sides of each change (read in each release's source).
+EXPECTED = {
+    "allow_instance_snapshots_option": {"17.0.13": True, "18.0.0": False},
+    "policy_before_lookup": {"20.6.1": True, "21.0.0": False},
+    "metadata_quota_before_lookup": {"20.6.1": True, "21.0.0": False},
+    "legacy_policy_defaults": {"20.6.1": True, "21.0.0": False},
+    "max_microversion": {
+        "17.0.13": "2.60",
+        "18.0.0": "2.65",
+        "18.3.0": "2.65",
+        "19.0.0": "2.72",
+        "19.3.2": "2.72",
+        "20.0.0": "2.79",
+        "20.6.1": "2.79",
+        "21.0.0": "2.87",
+        "22.4.0": "2.87",
+        "23.0.0": "2.88",
+        "23.2.2": "2.88",
+        "24.0.0": "2.90",
+        "25.3.0": "2.90",
+        "26.0.0": "2.93",
+        "26.3.0": "2.93",
+        "27.0.0": "2.95",
+        "28.3.1": "2.95",
+        "29.0.0": "2.96",
+        "30.3.0": "2.96",
+        "31.0.0": "2.100",
+        "32.2.1": "2.100",
+        "33.0.0": "2.103",
+        "33.0.2": "2.103",
+        "34.0.0": "2.104",
+    },
+    "v2_api_deprecated": {"31.3.1": False, "32.0.0": True},
+    "instance_snapshot_branch": {"17.0.13": False, "34.0.0": False},
+    "cinder_snapshot_delete_double_release": {"17.0.0": True, "34.0.0": True},
+    "cinder_limits_precheck": {"17.0.0": False, "17.0.1": True, "17.0.13": True, "18.0.0": True},
+    "snapshot_inline_in_rpc_worker": {"32.2.1": True, "33.0.0": False},
+    "lp1731986": {"17.0.0": True, "17.0.1": False, "17.0.13": False, "18.0.0": False},
+    "lp1754360": {"17.0.5": True, "17.0.6": False, "17.0.13": False, "18.0.0": False},
+    "lp1980720": {"26.3.0": True, "27.0.0": False},
+    "lp1878583": {
+        "19.2.0": True,
+        "19.3.0": False,
+        "20.3.0": True,
+        "20.4.0": False,
+        "21.0.0": True,
+        "21.1.0": False,
+        "21.2.4": False,
+        "22.0.0": False,
+        "18.3.0": True,
+        "17.0.13": True,
+    },
+}
+
+
+def _before(name: str) -> str:
+    """The release a change is compared against: the one before it in its series, or for a
+    new series' first release the last release of the series before."""
+    r = release(name)
+    same = [x for x in in_series(r.major) if x < r]
+    return (same[-1] if same else in_series(r.major - 1)[-1]).name
+
+
+def test_every_release_from_17_0_0_to_34_0_0_in_order():
+    names = [r.name for r in RELEASES]
+    assert (names[0], names[-1], len(names)) == ("17.0.0", "34.0.0", 128)
+    assert names == sorted(names, key=lambda n: tuple(map(int, n.split("."))))
+    assert {"17.0.6", "18.0.1", "20.6.1", "33.0.2"} <= set(names)
+    assert [r.name for r in RELEASES if not r.on_pypi] == [
+        *(f"17.0.{i}" for i in range(7)),
+        "18.0.0",
+        "18.0.1",
+    ]
+    assert (SERIES[17].name, SERIES[27].name, SERIES[34].name) == (
+        "Queens",
+        "2023.1 Antelope",
+        "2026.2 Hibiscus",
+    )
+    assert (SERIES[17].cinder, SERIES[17].glance, SERIES[34].cinder) == (12, 16, 29)
+
+
+def test_every_switch_has_its_changes_checked_on_both_sides():
+    assert set(EXPECTED) == set(SWITCHES)
+    for name, sw in SWITCHES.items():
+        for rel, commit, _value, why in sw.timeline():
+            assert rel in EXPECTED[name] and _before(rel) in EXPECTED[name], (name, rel, commit)
+            assert why and len(commit) == 10
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_switch_values_follow_the_release(name):
+    got = {rel: resolve(f"nova-{rel}").values[name] for rel in EXPECTED[name]}
+    assert got == EXPECTED[name]
+
+
+def test_profile_names():
+    assert resolve("upstream").release.name == "34.0.0"
+    seed = resolve("seed")
+    assert (seed.release.name, seed.vendor, seed.canonical) == (
+        "17.0.13",
+        True,
+        "nova-17.0.13+vendor",
+    )
+    assert resolve("seed-17.0.4").values["instance_snapshot_branch"] is True
+    assert resolve("seed-17.0.4").values["lp1754360"] is True  # fixed in 17.0.6
+    assert resolve("nova-17.0.13").values["instance_snapshot_branch"] is False
+    assert resolve("nova-20.6.0+vendor").values["instance_snapshot_branch"] is True
+    every = [Switches.for_profile(f"nova-{r}") for r in RELEASES]
+    assert [s.release for s in every] == list(RELEASES)
+
+
+def test_a_cloud_is_any_release():
+    cloud = Cloud(profile="nova-20.6.0")
+    assert cloud.switches.max_microversion == "2.79"
+    assert cloud.switches.release.series.name == "Train"
+    top = cloud.request("compute", "GET", "/", user=None).json()["versions"]
+    assert [v["version"] for v in top if v["id"] == "v2.1"] == ["2.79"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nova-20.7.0", "unknown Nova release 20.7.0; the nearest are 20.6.1 and 21.0.0"),
+        ("nova-35.0.0", "the nearest is 34.0.0"),
+        ("nova-16.1.8", "the nearest is 17.0.0"),
+        ("seed-18.0.0", "use 'nova-18.0.0+vendor'"),
+        ("upstrem", "did you mean 'upstream'"),
+        ("nova-20.6", "'20.6' is not a Nova release number"),
+    ],
+)
+def test_unknown_profiles_name_the_nearest(name, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("+", r"\+")):
+        Cloud(profile=name)
+
+
+def test_a_bug_switch_can_be_turned_either_way_on_any_release():
+    fixed = Switches.for_profile("nova-17.0.0", {"lp1731986": False})
+    replay = Switches.for_profile("upstream", {"lp1731986": True})
+    assert (fixed.lp1731986, replay.lp1731986) == (False, True)
+    assert "lp1731986" in replay.bugs_on() and "lp1731986" not in fixed.bugs_on()
