@@ -5,9 +5,9 @@ microversion exactly as its ``@validation.response_body_schema`` decorators choo
 (`nova_response_schemas.ROUTES`/`ACTIONS`); image bodies against Glance's own image schema;
 volume and snapshot bodies against schemas written from Cinder's view builders. Each route
 is requested at both ends of every schema range its profile serves (seed: 2.1-2.60 and
-Cinder 3.0-3.50, upstream: 2.1-2.104 and 3.0-3.71), and the error bodies (Nova's and Cinder's fault, Glance's WebOb body)
-are checked too. One cloud per profile, with its servers, images, volumes and snapshots,
-is shared by all the cases of that profile.
+Cinder 3.0-3.50, upstream: 2.1-2.104 and 3.0-3.71), and the error bodies (Nova's and
+Cinder's fault, Glance's WebOb body) are checked too. One cloud per profile, with its
+servers, images, volumes and snapshots, is shared by all the cases of that profile.
 """
 
 from __future__ import annotations
