@@ -20,9 +20,12 @@ def test_one_profile_shows_each_switch_with_value_and_provenance(capsys):
     assert out[1] == (
         "  compute 2.79 max microversion; block-storage 3.59 (Cinder 15.x); image 2.9 (Glance 19.x)"
     )
-    at = out.index("lp1878583                        True")
+    rows = {line.split()[0]: i for i, line in enumerate(out) if line and not line[0].isspace()}
+    at = rows["lp1878583"]
+    assert out[at].split() == ["lp1878583", "True"]
     assert out[at + 1].strip() == "as in 17.0.0, until 20.4.0 (c93ca60956)"
-    at = out.index("lp1731986                        False")
+    at = rows["lp1731986"]
+    assert out[at].split() == ["lp1731986", "False"]
     assert out[at + 1].strip().startswith("False since 18.0.0 (bca425a33f): Closes-Bug #1731986")
 
 

@@ -98,7 +98,8 @@ def test_mermaid_is_a_sequence_diagram_with_the_failure_marked(lp_bug_on):
     assert lines[0] == "sequenceDiagram"
     assert "    participant nova_api as nova-api" in lines
     refused = next(line for line in lines if "✗ 413" in line)
-    assert refused.startswith("    cinder_api-->>nova_api: [0.188] ✗ 413 SnapshotLimitExceeded")
+    # Nova 17.0.0 without the vendor branch: no snapshot_current call before the quiesce.
+    assert refused.startswith("    cinder_api-->>nova_api: [0.184] ✗ 413 SnapshotLimitExceeded")
     assert all(";" not in line.split(": ", 1)[-1] for line in lines if "->>" in line)
 
 

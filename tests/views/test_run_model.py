@@ -14,14 +14,14 @@ def test_time_zero_is_the_scenarios_first_step_and_setup_is_marked(lp_bug_off):
     # the trace holds the cloud it ran on, not the file (a replay file writes the same trace)
     assert (run.meta.seed, run.meta.profile, run.meta.bugs, run.meta.scenario) == (
         0,
-        "seed",
+        "nova-17.0.0",  # the release the LP #1731986 replay runs on
         [],
         "",
     )
     run = read(lp_bug_off.trace, meta=scenario_meta(lp_bug_off))
     assert run.meta.scenario == lp_bug_off.case.file
     assert run.meta.scenario.endswith("scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml")
-    assert (run.meta.case, run.meta.seed, run.meta.profile) == ("bug_off", 0, "seed")
+    assert (run.meta.case, run.meta.seed, run.meta.profile) == ("bug_off", 0, "nova-17.0.0")
     assert run.meta.replay == f"fakecloud run {lp_bug_off.case.file} --case bug_off --seed 0"
     (step,) = [m for m in run.markers if m.kind == "step"]
     assert (step.t, step.label, step.setup) == (0.0, "step snap", False)
