@@ -95,16 +95,20 @@ def rows_invariants() -> list[dict[str, Any]]:
 
 
 def rows_switches() -> list[dict[str, Any]]:
-    """Every behaviour switch: name, meaning, value per profile, where it changed."""
-    from fakecloud.profiles import PROFILES, SWITCHES, Switches
+    """Every behaviour switch: name, meaning, value in seed and upstream, where it changed
+    (every release of `fakecloud profiles`; `fakecloud profiles NAME` shows one release)."""
+    from fakecloud.profiles import SWITCHES, Switches
 
-    values = {p: Switches.for_profile(p).to_dict() for p in PROFILES}
+    named = ("seed", "upstream")
+    values = {p: Switches.for_profile(p).to_dict() for p in named}
     return [
         {
             "name": name,
             "doc": switch.doc,
-            "values": {p: values[p].get(name) for p in PROFILES},
-            "changed_in": getattr(switch, "changed_in", ""),
+            "values": {p: values[p].get(name) for p in named},
+            "changed_in": ", ".join(
+                f"{rel} ({commit}): {value!r}" for rel, commit, value, _ in switch.timeline()
+            ),
         }
         for name, switch in SWITCHES.items()
     ]
