@@ -47,8 +47,9 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     assert "… 1.000 s pass — upload to Glance 100.0 MB @ 100.0 MB/s" in image
     assert "set-up: 48 events fold away" in image
     online = _chapter(printed, "3. Volume-backed server, online")
-    assert "     0.106s  guest of db: filesystems frozen (fsfreeze)" in online
-    assert "▸ guest db: frozen 614 ms (from 0.106 s)" in online
+    # 17.0.13 asks Cinder's limits first (the pre-check, 17.0.1): the freeze comes 20 ms later.
+    assert "     0.126s  guest of db: filesystems frozen (fsfreeze)" in online
+    assert "▸ guest db: frozen 614 ms (from 0.126 s)" in online
     offline = _chapter(printed, "2. Volume-backed server, offline")
     assert "frozen" not in offline.split("╯", 1)[1]  # nothing freezes a stopped server
 
@@ -57,7 +58,8 @@ def test_the_bug_replay_shows_the_bug_on_then_off(demo_tour):
     printed, _ = demo_tour
     bug_on = _chapter(printed, "bug on")
     assert "413 to create_snapshot_force: SnapshotLimitExceeded" in bug_on
-    assert "▸ guest db: frozen at 0.106 s, still frozen when the run ended" in bug_on
+    # The replay runs on 17.0.0 (no vendor snapshot_current call before the quiesce).
+    assert "▸ guest db: frozen at 0.102 s, still frozen when the run ended" in bug_on
     bug_off = _chapter(printed, "with the fix")
     assert "RPC cast → nova-compute cmp-1: unquiesce_instance" in bug_off
     assert "guest of db: filesystems thawed" in bug_off
