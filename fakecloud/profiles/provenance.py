@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.profiles.releases import Release, release
+from fakecloud.profiles.releases import SEED_RELEASE, UPSTREAM_RELEASE, Release, release
 
 _FLIP = object()
 
@@ -133,13 +133,11 @@ class Switch:
     @property
     def seed(self) -> Any:
         """The value in the ``seed`` profile (Queens 17.0.13 with the vendor branch)."""
-        from fakecloud.profiles.resolve import resolve
-
-        return resolve("seed").values[self.name]
+        if self.vendor is not None:
+            return self.vendor
+        return self.value_at(release(SEED_RELEASE))
 
     @property
     def upstream(self) -> Any:
         """The value in the ``upstream`` profile (Nova 34.0.0)."""
-        from fakecloud.profiles.resolve import resolve
-
-        return resolve("upstream").values[self.name]
+        return self.value_at(release(UPSTREAM_RELEASE))

@@ -133,6 +133,9 @@ RELEASES: tuple[Release, ...] = tuple(
 )
 _BY_NAME = {r.name: r for r in RELEASES}
 FIRST, LATEST = RELEASES[0], RELEASES[-1]
+#: The release of the ``upstream`` profile, and the Queens point release of ``seed``.
+UPSTREAM_RELEASE = "34.0.0"
+SEED_RELEASE = "17.0.13"
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 

@@ -23,10 +23,17 @@ from typing import Any
 
 from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
-from fakecloud.profiles.releases import LATEST, RELEASES, Release, in_series, release
+from fakecloud.profiles.releases import (
+    LATEST,
+    RELEASES,
+    SEED_RELEASE,
+    UPSTREAM_RELEASE,
+    Release,
+    in_series,
+    release,
+)
+from fakecloud.profiles.table import SWITCHES
 
-UPSTREAM_RELEASE = "34.0.0"
-SEED_RELEASE = "17.0.13"
 QUEENS = 17
 VENDOR_SUFFIX = "+vendor"
 
@@ -99,8 +106,6 @@ def _parse(name: str) -> tuple[Release, bool]:
 @lru_cache(maxsize=512)
 def resolve(name: str) -> Profile:
     """The profile called `name`: every switch's value computed from its release."""
-    from fakecloud.profiles.table import SWITCHES
-
     r, vendor = _parse(name)
     values = {}
     for sw in SWITCHES.values():
@@ -127,8 +132,6 @@ class Switches:
         values = self.__dict__.get("_values", {})
         if name in values:
             return values[name]
-        from fakecloud.profiles.table import SWITCHES
-
         raise AttributeError(f"unknown switch {name!r}{did_you_mean(name, SWITCHES)}")
 
     @property
@@ -144,8 +147,6 @@ class Switches:
     @classmethod
     def for_profile(cls, profile: str, overrides: Mapping[str, Any] | None = None) -> Switches:
         """The values of `profile`, with per-cloud `overrides`; unknown names are errors."""
-        from fakecloud.profiles.table import SWITCHES
-
         resolved = resolve(profile)
         values = dict(resolved.values)
         for name, value in (overrides or {}).items():
@@ -162,8 +163,6 @@ class Switches:
 
     def bugs_on(self) -> list[str]:
         """Names of the Launchpad-bug switches that are on."""
-        from fakecloud.profiles.table import SWITCHES
-
         return [n for n, v in self._values.items() if v is True and SWITCHES[n].is_bug]
 
     def to_dict(self) -> dict[str, Any]:
