@@ -470,4 +470,16 @@ _VERSION = _object(
         ),
     ]
 )
-VERSIONS = one("versions", {"type": "array", "items": _VERSION, "minItems": 1})
+#: The deprecated v2.0 entry Cinder listed until 18.x (cinder/api/versions.py _KNOWN_VERSIONS).
+_VERSION_V2 = copy.deepcopy(_VERSION)
+_VERSION_V2["properties"].update(
+    {
+        "id": {"const": "v2.0"},
+        "status": {"const": "DEPRECATED"},
+        "version": {"const": ""},
+        "min_version": {"const": ""},
+    }
+)
+VERSIONS = one(
+    "versions", {"type": "array", "items": {"anyOf": [_VERSION, _VERSION_V2]}, "minItems": 1}
+)
