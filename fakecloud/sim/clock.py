@@ -64,9 +64,15 @@ class _VirtualNow:
     def __init__(self, kernel: Any, epoch: datetime.datetime):
         self._kernel = kernel
         self._epoch = epoch
+        self._last: tuple[float, datetime.datetime] = (0, epoch)
 
     def __call__(self) -> datetime.datetime:
-        return self._epoch + datetime.timedelta(seconds=self._kernel.env.now)
+        now = self._kernel.env.now
+        last_now, last = self._last
+        if now != last_now:  # clients read the clock many times per virtual instant
+            last = self._epoch + datetime.timedelta(seconds=now)
+            self._last = (now, last)
+        return last
 
     # freezegun's factory interface, used by code that holds the factory (tick/move_to):
     def tick(self, delta: Any = 1) -> datetime.datetime:

@@ -1,0 +1,22 @@
+"""Inside intercept(), requests to the cloud skip the environment's proxy settings (they never
+leave the process); requests to other hosts keep requests' own behaviour."""
+
+import requests
+
+from fakecloud import Cloud
+
+
+def test_cloud_hosts_skip_env_proxies_and_other_hosts_keep_them(monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example.invalid:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    cloud = Cloud()
+    session = requests.Session()
+    original = requests.Session.merge_environment_settings
+    with cloud.intercept():
+        own = session.merge_environment_settings(cloud.auth_url, {}, None, None, None)
+        other = session.merge_environment_settings("http://example.test/", {}, None, None, None)
+        assert requests.get(cloud.auth_url).status_code == 200
+    assert own["proxies"] == {} and session.trust_env
+    assert other["proxies"] == {"http": "http://proxy.example.invalid:3128"}
+    assert requests.Session.merge_environment_settings is original
