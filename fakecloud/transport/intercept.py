@@ -1,4 +1,4 @@
-"""In-process transport: real ``requests``-based clients talk to the cloud through `responses`.
+"""In-process transport: real ``requests``-based clients talk to the cloud inside their process.
 
     >>> with cloud.intercept():
     ...     conn = cloud.connection()
@@ -13,6 +13,12 @@ that nothing serves gets a 404 fault naming the path. Any other host is refused 
 through to the network (or to an enclosing `responses` mock).
 
 Enter it once per test, not per request: binding the clock patches every loaded module.
+
+How: while the block runs, ``requests``' ``HTTPAdapter.send`` (where a request would go to the
+network) answers the cloud's hosts from the cloud, building the urllib3 response the network
+would give; ``requests`` then does all it does with it (cookies, encoding, redirects, hooks).
+It is the layer the `responses` library patches too, without its matching machinery (which
+cost 0.13-0.24 ms per request); `calls` keeps `responses`' call-log shape.
 """
 
 from __future__ import annotations
@@ -47,55 +53,6 @@ class _RecentCalls(responses.CallList):
 
     def add(self, request: Any, response: Any) -> None:
         self.add_call(responses.Call(request, response))
-
-
-class _CloudRoute(responses.BaseResponse):
-    """A `responses` route matching every method on the cloud's hosts."""
-
-    def __init__(self, gateway: Gateway):
-        super().__init__("*", "http://fakecloud.invalid/")
-        self._gateway = gateway
-        self._netlocs = frozenset(gateway.netlocs())
-
-    def matches(self, request: Any) -> tuple[bool, str]:
-        if netloc(request.url) in self._netlocs:
-            return True, ""
-        return False, "not a fakecloud host"
-
-    @property
-    def calls(self) -> responses.CallList:
-        return responses.CallList()  # the mock keeps the log; the route needs none
-
-    def get_response(self, request: Any) -> HTTPResponse:
-        response = self._gateway.handle_url(
-            request.method, request.url, request.headers, _body_bytes(request.body)
-        )
-        if response is None:  # matches() accepted the host, so this cannot happen
-            raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
-        return to_urllib3(response, request.method)
-
-
-class _RefuseOtherHosts(responses.BaseResponse):
-    """A `responses` route refusing every host that is not the cloud's, with the reason."""
-
-    def __init__(self, netlocs: frozenset[str]):
-        super().__init__("*", "http://fakecloud.invalid/")
-        self._netlocs = netlocs
-
-    def matches(self, request: Any) -> tuple[bool, str]:
-        return netloc(request.url) not in self._netlocs, "a fakecloud host"
-
-    @property
-    def calls(self) -> responses.CallList:
-        return responses.CallList()
-
-    def get_response(self, request: Any) -> HTTPResponse:
-        raise RequestsConnectionError(
-            f"fakecloud intercept: {request.method} {request.url} goes to a host that is not "
-            f"this cloud's ({', '.join(sorted(self._netlocs))}); use "
-            "cloud.intercept(allow_other_hosts=True) to let other traffic through.",
-            request=request,
-        )
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -166,42 +123,45 @@ class Intercept:
         self.allow_other_hosts = allow_other_hosts
         self.gateway = Gateway(cloud, extra)
         self._keep_calls = keep_calls
-        self.mock: responses.RequestsMock | None = None
+        self._calls: _RecentCalls | None = None
+        self._send: Any = None
         self._merge: Any = None
         self._clock_bound = False
 
     @property
     def calls(self) -> responses.CallList:
         """The most recent requests and responses seen (``responses`` ``Call`` objects)."""
-        if self.mock is None:
+        if self._calls is None:
             return responses.CallList()
-        return self.mock.calls
+        return self._calls
 
     def __enter__(self) -> Intercept:
+        netlocs = frozenset(self.gateway.netlocs())
         # Pass-through goes to whatever sends requests now (the network, or an enclosing mock).
-        mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send
+        self._send = HTTPAdapter.send
+        self._calls = _RecentCalls(self._keep_calls)
+        HTTPAdapter.send = _answering(
+            self.gateway, netlocs, self._send, self._calls, self.allow_other_hosts
         )
-        mock._calls = _RecentCalls(self._keep_calls)
-        route = _CloudRoute(self.gateway)
-        mock.add(route)
-        if self.allow_other_hosts:
-            mock.add_passthru("http")
-        else:
-            mock.add(_RefuseOtherHosts(frozenset(self.gateway.netlocs())))
-        mock.start()
-        self.mock = mock
-        outside.entered()
-        self._merge, patched = _skip_environment_for(frozenset(self.gateway.netlocs()))
+        self._merge, patched = _skip_environment_for(netlocs)
         requests.Session.merge_environment_settings = patched
+        outside.entered()
         try:
             self.cloud.kernel.clock.__enter__()
         except BaseException:
-            mock.stop(allow_assert=False)
-            outside.left()
+            self._unpatch()
             raise
         self._clock_bound = True
         return self
+
+    def _unpatch(self) -> None:
+        if self._merge is not None:
+            requests.Session.merge_environment_settings = self._merge
+            self._merge = None
+        if self._send is not None:
+            HTTPAdapter.send = self._send
+            self._send = None
+            outside.left()  # the adapter is back: guard the cloud's hosts again
 
     def __exit__(self, *exc: Any) -> None:
         try:
@@ -209,9 +169,34 @@ class Intercept:
                 self._clock_bound = False
                 self.cloud.kernel.clock.__exit__(*exc)
         finally:
-            if self._merge is not None:
-                requests.Session.merge_environment_settings = self._merge
-                self._merge = None
-            if self.mock is not None:
-                self.mock.stop(allow_assert=False)
-                outside.left()
+            self._unpatch()
+
+
+def _answering(
+    gateway: Gateway, netlocs: frozenset[str], previous: Any, calls: _RecentCalls, other: bool
+) -> Any:
+    """An ``HTTPAdapter.send`` answering the cloud's hosts in-process; other hosts go to
+    `previous` when `other` hosts are allowed, and are refused otherwise."""
+
+    def send(adapter: HTTPAdapter, request: Any, stream: bool = False, **kwargs: Any) -> Any:
+        if netloc(request.url) not in netlocs:
+            if other:
+                return previous(adapter, request, stream=stream, **kwargs)
+            raise RequestsConnectionError(
+                f"fakecloud intercept: {request.method} {request.url} goes to a host that is "
+                f"not this cloud's ({', '.join(sorted(netlocs))}); use "
+                "cloud.intercept(allow_other_hosts=True) to let other traffic through.",
+                request=request,
+            )
+        answer = gateway.handle_url(
+            request.method, request.url, request.headers, _body_bytes(request.body)
+        )
+        if answer is None:  # the host is the cloud's, so this cannot happen
+            raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
+        response = adapter.build_response(request, to_urllib3(answer, request.method))
+        if not stream:
+            response.content  # noqa: B018 - read the body now, as requests does
+        calls.add(request, response)
+        return response
+
+    return send
