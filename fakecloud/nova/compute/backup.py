@@ -4,11 +4,12 @@ expected task_state ``image_backup``), then ``_rotate_backups``: the backups of 
 and ``backup_type`` are listed newest first and every one past ``rotation`` is deleted from
 Glance (one that is already gone, or that Glance refuses to delete, is logged and skipped).
 
-A failure inside the snapshot meets two layers of Nova's decorators: ``_snapshot_instance``'s
-(delete the image, record a fault, put task_state back, an error notification), then
-``_do_snapshot_instance``'s ``delete_image_on_error`` (the image is already gone) and
-``backup_instance``'s own (a second fault, the ``compute_backup_instance`` event in Error,
-a second error notification). Rotation is not reached.
+A failure inside the snapshot meets ``_do_snapshot_instance``'s ``delete_image_on_error`` (the
+image is deleted) and ``backup_instance``'s own decorators (a fault, the
+``compute_backup_instance`` event in Error, task_state back to none, an error notification);
+rotation is not reached. From 33.0.0 ``_snapshot_instance`` carries the same decorators
+itself (switch ``snapshot_inline_in_rpc_worker`` off), so the fault and the notification come
+twice.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ def backup_instance(
             yield from manager._snapshot_instance_body(
                 context, image_id, instance, states.IMAGE_BACKUP
             )
-        except Exception as exc:  # noqa: BLE001 - _snapshot_instance's decorators
-            yield from manager._snapshot_failed(
-                "_snapshot_instance", context, image_id, instance, exc
-            )
-            # _do_snapshot_instance: delete_image_on_error (already deleted: logged).
+        except Exception as exc:  # noqa: BLE001
+            if not manager.switches.snapshot_inline_in_rpc_worker:
+                # 33.0.0+: _snapshot_instance's own decorators run first.
+                yield from manager._snapshot_failed(
+                    "_snapshot_instance", context, image_id, instance, exc
+                )
+            # _do_snapshot_instance: delete_image_on_error (already deleted from 33: logged).
             yield from compute_utils.delete_image(
                 context, manager.image_api, image_id, manager.kernel, manager.actor
             )
