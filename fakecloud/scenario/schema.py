@@ -292,7 +292,8 @@ class _Builder:
                     "target": self.string("RPC target, e.g. compute.cmp-1."),
                     "up": self.boolean("Bring it up (true) or take it down (false)."),
                 },
-                "Take an RPC service down or bring it back.",
+                "Stop an RPC service (messages to it wait in its queue) or bring it back "
+                "(its queue is consumed, oldest first).",
                 ("target", "up"),
             ),
             "restart": self.obj(
