@@ -9,17 +9,63 @@ import grimp
 
 
 def import_cycles(package: str) -> list[str]:
-    """Each import that closes a cycle, as ``a -> b -> ... -> a`` (grimp's import graph)."""
+    """Each import that closes a cycle, as ``a -> b -> ... -> a`` (grimp reads the imports;
+    the cycles are the strongly connected parts of that graph)."""
     graph = grimp.build_graph(package, cache_dir=None)
+    edges = {
+        m: sorted(i for i in graph.find_modules_directly_imported_by(m) if i != m)
+        for m in sorted(graph.modules)
+    }
     found = []
-    for importer in sorted(graph.modules):
-        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-            if imported.split(".")[0] != package or imported == importer:
-                continue
-            back = graph.find_shortest_chain(importer=imported, imported=importer)
-            if back:
-                found.append(" -> ".join([importer, *back]))
+    for group in _strongly_connected(edges):
+        for importer in sorted(group):
+            for imported in edges[importer]:
+                if imported in group:
+                    back = graph.find_shortest_chain(importer=imported, imported=importer)
+                    found.append(" -> ".join([importer, *back]))
     return found
+
+
+def _strongly_connected(edges: dict[str, list[str]]) -> list[set[str]]:
+    """Tarjan's algorithm, iteratively: the groups of more than one module."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = edges.get(node, [])
+            if i < len(targets):
+                work.append((node, i + 1))
+                nxt = targets[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.add(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(group)
+    return groups
 
 
 def test_fakecloud_has_no_import_cycles():

@@ -65,15 +65,20 @@ def test_start_and_stop_as_moto_has_them():
     assert mocker.cloud is None
 
 
-@fakecloud.mock()
+PLAIN = fakecloud.mock()
+
+
+@PLAIN
 class TestAPlainClassGetsACloudPerTest:
     def test_one(self):
-        conn = openstack.connect()
-        conn.block_storage.create_volume(size=1, name="one")
-        assert _volume_names(conn) == ["one"]
+        r = PLAIN.cloud.request(
+            "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}
+        )
+        assert r.status == 202 and len(PLAIN.cloud.cinder.store.volumes) == 1
 
     def test_two(self):
-        assert _volume_names() == []
+        assert PLAIN.cloud.cinder.store.volumes == {}  # a fresh cloud for each test
+        assert os.environ["OS_CLOUD"] == "fakecloud-demo"
 
 
 @fakecloud.mock(profile="upstream")

@@ -51,13 +51,18 @@ def test_the_wheel_carries_the_scenario_library(tmp_path):
     spec = importlib.util.spec_from_file_location("fakecloud_setup", ROOT / "setup.py")
     setup = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(setup)  # not as __main__: only defines the build hook
-    copied = setup.copy_library(ROOT / "scenarios", tmp_path)
-    shipped = tmp_path / "fakecloud" / "library"
-    assert (shipped / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml").exists()
-    assert (shipped / "README.md").exists()
-    assert len(copied) == len(list((ROOT / "scenarios").rglob("*.yaml"))) + len(
-        list((ROOT / "scenarios").rglob("*.md"))
-    )
+    source = tmp_path / "scenarios"
+    (source / "bugs").mkdir(parents=True)
+    (source / "bugs" / "lp1.yaml").write_text("name: lp1\n")
+    (source / "README.md").write_text("# library\n")
+    (source / "notes.txt").write_text("not shipped\n")
+    copied = setup.copy_library(source, tmp_path / "build")
+    shipped = tmp_path / "build" / "fakecloud" / "library"
+    assert sorted(Path(p).relative_to(shipped).as_posix() for p in copied) == [
+        "README.md",
+        "bugs/lp1.yaml",
+    ]
+    assert setup.HERE / "scenarios" == ROOT / "scenarios"  # what the wheel build copies
 
 
 def test_a_library_scenario_runs_by_name(capsys):
