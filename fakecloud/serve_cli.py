@@ -115,6 +115,14 @@ serve with --settle (each API request runs the cloud until idle: the work is don
 poll, whatever the speed)."""
 
 
+#: The line serve prints at --speed 0 without --settle (a YAML comment, like the others).
+SPEED_0_HINT = (
+    "at --speed 0 virtual time moves only when told (fakecloud clock advance|idle, "
+    "POST /fakecloud/advance): a client that waits (server create --wait) waits until then; "
+    "--settle finishes each request's work at once"
+)
+
+
 def epilog() -> str:
     """The help's last part: every control endpoint, and what --speed 0 means."""
     from fakecloud.transport.control import ENDPOINTS
@@ -182,6 +190,8 @@ def run(args: argparse.Namespace) -> int:
         where = ", ".join(f"{k} {v}" for k, v in server.urls.items())
         pace = f"speed {args.speed:g}" + (", settle" if args.settle else "")
         sys.stdout.write(f"# fakecloud: serving {where} ({pace}); Ctrl-C stops\n")
+        if args.speed == 0 and not args.settle:
+            sys.stdout.write(f"# fakecloud: {SPEED_0_HINT}\n")
         sys.stdout.flush()
         server.wait()
     finally:

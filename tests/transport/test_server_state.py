@@ -133,3 +133,15 @@ def test_serve_help_documents_every_control_endpoint_and_speed_zero():
         assert f"{method:<6} {path}" in text
     assert "--speed 0 and clients that wait" in text and "--settle" in text
     assert "--state FILE" in text and "--epoch" in text
+
+
+def test_serve_says_at_start_what_speed_zero_means_for_clients_that_wait(monkeypatch, capsys):
+    from fakecloud.serve_cli import SPEED_0_HINT, serve_main
+
+    monkeypatch.setattr(FakecloudServer, "wait", lambda self: None)  # serve, then stop at once
+    assert serve_main(["--port-base", "0", "--speed", "0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == f"# fakecloud: {SPEED_0_HINT}"
+    assert "waits until then" in SPEED_0_HINT and "--settle" in SPEED_0_HINT
+    assert serve_main(["--port-base", "0", "--speed", "0", "--settle"]) == 0
+    assert SPEED_0_HINT not in capsys.readouterr().out
