@@ -75,7 +75,9 @@ class Nova:
         if self._notifier is None:
             from fakecloud.nova.notifications import Notifier
 
-            self._notifier = Notifier(self.kernel, self.config.notification_format)
+            switches = self.kernel.switches
+            fmt = self.config.notification_format or switches.default_notification_format
+            self._notifier = Notifier(self.kernel, fmt)
         return self._notifier
 
     @property
@@ -84,7 +86,10 @@ class Nova:
         if self._policy is None:
             from fakecloud.nova.policies import PolicyEngine
 
-            self._policy = PolicyEngine(self.kernel.switches.legacy_policy_defaults, self.config)
+            switches = self.kernel.switches
+            self._policy = PolicyEngine(
+                switches.legacy_policy_defaults, self.config, switches.policy_new_defaults_enforced
+            )
         return self._policy
 
     @property

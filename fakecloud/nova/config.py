@@ -15,6 +15,10 @@ from typing import Any
 
 from fakecloud.bounds import MAX_SECONDS, Bounds
 from fakecloud.config import bounded, config_section
+from fakecloud.errors import ConfigError
+
+#: ``[notifications] notification_format`` choices ("": the release's default).
+NOTIFICATION_FORMATS = ("", "unversioned", "versioned", "both", "none")
 
 #: A cloud of more hosts than this is a typo, and would take long to build.
 MAX_COMPUTE_HOSTS = 1000
@@ -56,10 +60,11 @@ class NovaConfig:
     """A YAML or JSON policy file whose rules override the profile's defaults."""
     policy: Any = None
     """Rule overrides as a mapping ``{rule name: check string}`` (applied after the file)."""
-    enforce_new_defaults: bool = True
-    """``[oslo_policy] enforce_new_defaults`` (upstream profile)."""
-    enforce_scope: bool = True
-    """``[oslo_policy] enforce_scope`` (upstream profile)."""
+    enforce_new_defaults: bool | None = None
+    """``[oslo_policy] enforce_new_defaults``; unset: the release's default (True from 27.0.0,
+    switch ``policy_new_defaults_enforced``). Meaningless before 21.0.0's new defaults."""
+    enforce_scope: bool | None = None
+    """``[oslo_policy] enforce_scope``; unset: the release's default (as above)."""
 
     # -- timing of server life cycle (virtual seconds) ---------------------------------------
     build_delay_s: float = 4.0
@@ -112,8 +117,9 @@ class NovaConfig:
     """Share of the flavor's root disk the guest has written on top of its image."""
 
     # -- notifications -----------------------------------------------------------------------
-    notification_format: str = "unversioned"
-    """``[notifications] notification_format``: unversioned, versioned, both or none."""
+    notification_format: str = ""
+    """``[notifications] notification_format``: unversioned, versioned, both or none; empty:
+    the release's default (``both`` until 20.0.0, switch ``default_notification_format``)."""
 
     # -- instance snapshots (the seed's vendor branch) ---------------------------------------
     instance_snapshot_poll_s: float = 0.5
@@ -139,6 +145,15 @@ class NovaConfig:
     """``_wait_for_snapshots_completion``'s poll before the thaw (hard-coded 0.5 s in Nova)."""
 
     def __post_init__(self) -> None:
+        if self.notification_format not in NOTIFICATION_FORMATS:
+            raise ConfigError(
+                f"config nova.notification_format must be one of "
+                f"{', '.join(NOTIFICATION_FORMATS[1:])}, got {self.notification_format!r}"
+            )
+        for name in ("enforce_new_defaults", "enforce_scope"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, bool):
+                raise ConfigError(f"config nova.{name}: expected true or false, got {value!r}")
         if self.guest_agents:
             from fakecloud.nova.virt.guest_agent import check_overrides
 

@@ -3,9 +3,11 @@
 Legacy (unversioned) notifications have an ``event_type`` like
 ``compute.instance.snapshot.start`` and publisher ``compute.<host>``; versioned ones have
 ``instance.snapshot.start`` and publisher ``nova-compute:<host>``. Which are sent follows
-``[notifications] notification_format`` (config ``nova.notification_format``: ``unversioned``
-by default, ``versioned``, ``both`` or ``none``). Errors caught by ``wrap_exception`` send a
-legacy notification named after the function and a versioned ``compute.exception``.
+``[notifications] notification_format`` (config ``nova.notification_format``: ``unversioned``,
+``versioned``, ``both`` or ``none``; by default the release's: ``both`` until 20.0.0, then
+``unversioned``). Versioned payloads carry the release's ``payload_version``. Errors caught
+by ``wrap_exception`` send a legacy notification named after the function and a versioned
+``compute.exception``.
 
     >>> cloud.trace.filter(kind="notification", event_type="instance.snapshot.end")
 """
@@ -22,6 +24,9 @@ class Notifier:
         self._kernel = kernel
         self.legacy = notification_format in ("unversioned", "both")
         self.versioned = notification_format in ("versioned", "both")
+        switches = kernel.switches
+        self._snapshot_payload = switches.snapshot_payload_version
+        self._exception_payload = switches.exception_payload_version
 
     def _emit(self, kind: str, publisher: str, event_type: str, priority: str, **payload: Any):
         self._kernel.trace.emit(
@@ -52,14 +57,14 @@ class Notifier:
 
     def instance_snapshot(self, host: str, instance: Any, phase: str, image_id: str) -> None:
         """``notify_about_instance_snapshot``: versioned ``instance.snapshot.<phase>``
-        (payload ``InstanceActionSnapshotPayload`` 1.10)."""
+        (payload ``InstanceActionSnapshotPayload``, 1.6 in Queens to 1.10 in 34.0.0)."""
         if self.versioned:
             self._emit(
                 "versioned",
                 f"nova-compute:{host}",
                 f"instance.snapshot.{phase}",
                 "INFO",
-                payload_version="1.10",
+                payload_version=self._snapshot_payload,
                 instance_id=instance.uuid,
                 state=instance.vm_state,
                 task_state=instance.task_state,
@@ -100,6 +105,7 @@ class Notifier:
                 f"nova-compute:{host}",
                 "compute.exception",
                 "ERROR",
+                payload_version=self._exception_payload,
                 exception=type(exc).__name__,
                 exception_message=message,
                 function_name=function_name,

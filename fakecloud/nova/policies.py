@@ -1,10 +1,15 @@
-"""Nova's API policy through oslo.policy: the rule names and defaults of each profile.
+"""Nova's API policy through oslo.policy: the rule names and defaults of each release.
 
-``upstream`` registers Nova 34.0.0's defaults (``nova/policies/*.py``): project scope, the
-``project_member_or_admin`` / ``project_reader_or_admin`` personas, admin-only rules as
-``rule:context_is_admin``, with the pre-21.0.0 defaults as deprecated rules (OR-ed in when
-``enforce_new_defaults`` is off). ``seed`` registers the Queens-era legacy defaults
-(``rule:admin_or_owner``, ``rule:admin_api``) under Queens' rule names, without scopes.
+From 21.0.0 (switch ``legacy_policy_defaults`` off) Nova 34.0.0's defaults are registered
+(``nova/policies/*.py``): project scope, the ``project_member_or_admin`` /
+``project_reader_or_admin`` personas, admin-only rules as ``rule:context_is_admin``, with the
+pre-21.0.0 defaults as deprecated rules, OR-ed in while ``enforce_new_defaults`` is off — the
+release default until 27.0.0 (switch ``policy_new_defaults_enforced``). The check strings of
+21.0.0-26.x's personas (``PROJECT_MEMBER_OR_SYSTEM_ADMIN`` until 24.x, ``PROJECT_MEMBER`` in
+25.x) differ from 34.0.0's only for system-scoped or cross-project admins with the new defaults
+enforced, and are not modelled. Before 21.0.0 the Queens-era legacy defaults
+(``rule:admin_or_owner``, ``rule:admin_api``) are registered under Queens' rule names, without
+scopes.
 
 Operators override rules with a policy file (YAML or JSON) and/or a mapping in config
 (``nova.policy_file``, ``nova.policy``). Enforcers are expensive (oslo.policy imports and rule
@@ -246,9 +251,12 @@ def _credentials(ctx: Any) -> dict[str, Any]:
 class PolicyEngine:
     """One cloud's policy: ``authorize`` raises `PolicyNotAuthorized` naming the rule."""
 
-    def __init__(self, legacy: bool, config: Any):
+    def __init__(self, legacy: bool, config: Any, enforced_by_default: bool = True):
         self.legacy = legacy
         self._config = config
+        #: The release's default of ``enforce_new_defaults`` and ``enforce_scope`` (True from
+        #: 27.0.0), used where the config leaves them unset.
+        self.enforced_by_default = enforced_by_default
         self._enforcer: _Enforcer | None = None
 
     def rule_name(self, name: str) -> str:
@@ -263,10 +271,11 @@ class PolicyEngine:
                 overrides.update(load_policy_file(cfg.policy_file))
             if cfg.policy:
                 overrides.update({str(k): str(v) for k, v in dict(cfg.policy).items()})
+            default = self.enforced_by_default
             key = (
                 self.legacy,
-                bool(cfg.enforce_new_defaults),
-                bool(cfg.enforce_scope),
+                default if cfg.enforce_new_defaults is None else cfg.enforce_new_defaults,
+                default if cfg.enforce_scope is None else cfg.enforce_scope,
                 tuple(sorted(overrides.items())),
             )
             found = _ENFORCERS.get(key)

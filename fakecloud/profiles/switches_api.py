@@ -93,4 +93,33 @@ SWITCHES = (
         False,
         (Change("32.0.0", "df630cd1b2", "api: the v2 API is deprecated"),),
     ),
+    Switch(
+        "api_support_string",
+        "the middle sentence of the 500 'Unexpected API Error.' body (version.support_string(); "
+        "configurable since 23.0.0, d23cf26ec7, with the same default text until 34.0.0).",
+        "Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if "
+        "possible.",
+        (
+            Change(
+                "34.0.0",
+                "bd2042c5ef",
+                "stop asking for bug reports upstream: the default support string is "
+                "'Please contact the administrator'",
+                "Please contact the administrator",
+            ),
+        ),
+    ),
+    Switch(
+        "policy_new_defaults_enforced",
+        "[oslo_policy] enforce_new_defaults and enforce_scope default to True (readers are "
+        "denied createImage); otherwise the deprecated admin_or_owner rules still allow.",
+        False,
+        (
+            Change(
+                "27.0.0",
+                "d97af33c06",
+                "Nova enables the new defaults and scope checks by default",
+            ),
+        ),
+    ),
 )

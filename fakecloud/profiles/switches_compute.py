@@ -44,4 +44,44 @@ SWITCHES = (
         False,
         vendor=True,
     ),
+    Switch(
+        "default_notification_format",
+        "[notifications] notification_format when nova.notification_format is not set.",
+        "both",
+        (
+            Change(
+                "20.0.0",
+                "ed613aa66f",
+                "LP #1805659: the default becomes unversioned",
+                "unversioned",
+            ),
+        ),
+    ),
+    Switch(
+        "snapshot_payload_version",
+        "version of the versioned instance.snapshot.* payload (InstanceActionSnapshotPayload).",
+        "1.6",
+        (
+            Change(
+                "18.0.0",
+                "2bca6431e6",
+                "1.7 request_id and 1.8 action_initiator_user/project in InstancePayload",
+                "1.8",
+            ),
+            Change("20.0.0", "c541ace518", "1.9: locked_reason (microversion 2.73)", "1.9"),
+            Change("31.0.0", "bf96ca7c9a", "1.10: shares in InstancePayload", "1.10"),
+        ),
+    ),
+    Switch(
+        "exception_payload_version",
+        "version of the versioned compute.exception payload (ExceptionPayload).",
+        "1.0",
+        (Change("18.0.0", "2a0f2a0d27", "1.1: the full traceback in ExceptionPayload", "1.1"),),
+    ),
+    Switch(
+        "snapshot_hypervisor_time_log",
+        "_snapshot_instance logs 'Took N seconds to snapshot the instance on the hypervisor.'",
+        False,
+        (Change("18.0.0", "eda85cc624", "add a log of the time the driver's snapshot took"),),
+    ),
 )

@@ -42,6 +42,23 @@ EXPECTED = {
         "34.0.0": "2.104",
     },
     "v2_api_deprecated": {"31.3.1": False, "32.0.0": True},
+    "api_support_string": {
+        "33.0.2": "Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API "
+        "log if possible.",
+        "34.0.0": "Please contact the administrator",
+    },
+    "policy_new_defaults_enforced": {"26.3.0": False, "27.0.0": True},
+    "default_notification_format": {"19.3.2": "both", "20.0.0": "unversioned"},
+    "snapshot_payload_version": {
+        "17.0.13": "1.6",
+        "18.0.0": "1.8",
+        "19.3.2": "1.8",
+        "20.0.0": "1.9",
+        "30.3.0": "1.9",
+        "31.0.0": "1.10",
+    },
+    "exception_payload_version": {"17.0.13": "1.0", "18.0.0": "1.1"},
+    "snapshot_hypervisor_time_log": {"17.0.13": False, "18.0.0": True},
     "instance_snapshot_branch": {"17.0.13": False, "34.0.0": False},
     "cinder_snapshot_delete_double_release": {"17.0.0": True, "34.0.0": True},
     "cinder_limits_precheck": {"17.0.0": False, "17.0.1": True, "17.0.13": True, "18.0.0": True},

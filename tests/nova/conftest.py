@@ -38,6 +38,19 @@ TIMED = {
 }
 
 
+#: ``version.support_string()`` before 34.0.0 (bd2042c5ef changed it).
+REPORT_A_BUG = (
+    "Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."
+)
+
+
+def unexpected_500(profile: str, cls: str) -> str:
+    """Nova's 500 message for an unexpected `cls`: 34.0.0 asks the user to contact the
+    administrator; every earlier release (the seed's 17.0.13 too) asks for a bug report."""
+    support = "Please contact the administrator" if profile == "upstream" else REPORT_A_BUG
+    return f"Unexpected API Error. {support}\n<class '{cls}'>"
+
+
 class NovaEnv:
     """A cloud plus helpers: boot servers, snapshot them, read what a user sees."""
 

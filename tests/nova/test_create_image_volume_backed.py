@@ -11,6 +11,7 @@ import pytest
 
 from fakecloud.nova import states
 from fakecloud.nova.objects import BDM_FIELDS, BlockDeviceMapping
+from tests.nova.conftest import unexpected_500
 from tests.nova.volume_backed_env import DATA_VOLUME, EPHEMERAL, NO_AGENT, BfvEnv
 
 SWAP = {
@@ -336,8 +337,8 @@ def test_the_switch_turns_the_precheck_on_in_17_0_0():
 # -- errors on the way ------------------------------------------------------------------------
 
 
-def _unexpected(cls: str) -> str:
-    return f"Unexpected API Error. Please contact the administrator\n<class '{cls}'>"
+def _unexpected(cls: str, profile: str = "upstream") -> str:
+    return unexpected_500(profile, cls)
 
 
 def test_cinder_unreachable_at_the_precheck_is_500_with_nothing_done():
@@ -381,7 +382,9 @@ def test_a_volume_gone_from_cinder_is_500(env: BfvEnv):
     )
     resp = env.create_image(sid)
     assert resp.status == 500
-    assert resp.json()["computeFault"]["message"] == _unexpected("nova.exception.VolumeNotFound")
+    assert resp.json()["computeFault"]["message"] == _unexpected(
+        "nova.exception.VolumeNotFound", env.cloud.profile
+    )
     assert env.actions(sid)[0]["events"][0]["result"] == "Error"
 
 

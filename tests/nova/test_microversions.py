@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nova.conftest import NovaEnv
+from tests.nova.conftest import NovaEnv, unexpected_500
 
 
 def _minor(version: str, delta: int) -> str:
@@ -106,9 +106,8 @@ def test_metadata_quota_gate_at_2_39(any_env: NovaEnv, version, quota_applies):
         # Past 2.39 Glance's image_property_quota (128) answers: a 413 Nova does not
         # translate, hence a 500.
         assert resp.status == 500
-        assert resp.json()["computeFault"]["message"] == (
-            "Unexpected API Error. Please contact the administrator\n"
-            "<class 'glanceclient.exc.HTTPOverLimit'>"
+        assert resp.json()["computeFault"]["message"] == unexpected_500(
+            any_env.cloud.profile, "glanceclient.exc.HTTPOverLimit"
         )
 
 

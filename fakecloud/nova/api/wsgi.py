@@ -7,8 +7,8 @@ request id (``x-openstack-request-id`` and ``x-compute-request-id``, the one ins
 record), the action dispatcher of ``POST /servers/{id}/action`` (``action_peek``: 400
 "Malformed request body", 400 "There is no such action: <name>"), and `translate`, which is
 ``expected_errors`` plus ``ResourceExceptionHandler``: Forbidden → 403, ValidationError and
-NotSupported → 400, anything else → 500 ``Unexpected API Error. Please contact the
-administrator\\n<class '...'>``.
+NotSupported → 400, anything else → 500 ``Unexpected API Error. <support string>\\n<class
+'...'>`` (34.0.0: "Please contact the administrator"; before, a request for a bug report).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from fakecloud.nova import exception
 from fakecloud.nova.api.views import LinkBase
 from fakecloud.nova.context import with_request_id
 
+#: ``version.support_string()`` of 34.0.0; earlier releases ask for a bug report (switch
+#: ``api_support_string``).
 SUPPORT_STRING = "Please contact the administrator"
 JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id")
@@ -52,11 +54,10 @@ def real_class_path(exc: BaseException) -> str:
     return f"{_REAL_MODULES.get(module, module)}.{cls.__qualname__}"
 
 
-def unexpected_error(exc: BaseException) -> HttpError:
-    """Nova's 500 for an exception a controller did not expect."""
-    return HttpError(
-        500, f"Unexpected API Error. {SUPPORT_STRING}\n<class '{real_class_path(exc)}'>"
-    )
+def unexpected_error(exc: BaseException, support: str = SUPPORT_STRING) -> HttpError:
+    """Nova's 500 for an exception a controller did not expect (`support`: the release's
+    ``version.support_string()``)."""
+    return HttpError(500, f"Unexpected API Error. {support}\n<class '{real_class_path(exc)}'>")
 
 
 def raise_http_conflict_for_instance_invalid_state(
@@ -89,7 +90,7 @@ class NovaApiService(ApiService):
 
     def unexpected(self, exc: BaseException) -> HttpError:
         """Nova's 500 body (for anything the controllers' translation did not see)."""
-        return unexpected_error(exc)
+        return unexpected_error(exc, self.kernel.switches.api_support_string)
 
     def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
         """``nova.api.wsgi.Router._dispatch``: a bare ``webob.exc.HTTPNotFound()`` for any
@@ -204,7 +205,7 @@ class NovaApiService(ApiService):
             f"{req.method} {req.path}",
             error=f"{type(exc).__name__}: {exc}",
         )
-        return unexpected_error(exc)
+        return unexpected_error(exc, self.kernel.switches.api_support_string)
 
     def link_prefix(self, req: Request, project_id: str | None = None) -> LinkBase:
         """The base of links in responses: ``[api] compute_link_prefix`` or the request's host,

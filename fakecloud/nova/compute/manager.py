@@ -223,12 +223,13 @@ class ComputeManager:
 
             started = self.kernel.now
             yield from self.driver.snapshot(context, instance, image_id, update_task_state)
-            self._log(
-                instance.uuid,
-                "info",
-                f"Took {self.kernel.now - started:0.2f} seconds to snapshot the instance on "
-                "the hypervisor.",
-            )
+            if self.switches.snapshot_hypervisor_time_log:
+                self._log(
+                    instance.uuid,
+                    "info",
+                    f"Took {self.kernel.now - started:0.2f} seconds to snapshot the instance on "
+                    "the hypervisor.",
+                )
             instance.task_state = None
             instance.save(expected_task_state=states.IMAGE_UPLOADING)
             self.notifier.instance_usage(self.host, instance, "snapshot.end")
