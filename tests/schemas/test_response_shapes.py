@@ -204,9 +204,10 @@ class World:
 _WORLDS: dict[str, World] = {}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def worlds():
-    """The shared worlds, built on first use, one per profile."""
+    """The shared worlds, built on first use, one per profile, for this module and the route
+    walk (`test_route_walk` imports this fixture): built once per test process."""
     yield _WORLDS
     _WORLDS.clear()
 
