@@ -38,6 +38,11 @@ $(PEER)/.installed:
 	$(PEER)/bin/python -m pip install --quiet --disable-pip-version-check 'moto[ec2]>=5' boto3
 	touch $@
 
+# The robustness suite at 100x: Hypothesis examples, every route as more users, longer load and
+# soak runs (see docs/robustness.md).
+fuzz: $(STAMP)
+	FAKECLOUD_FUZZ=1 $(BIN)/python -m pytest -n 2 -p no:randomly tests/robustness tests/transport/test_server_robustness.py
+
 bench: $(STAMP) $(PEER)/.installed
 	$(BIN)/python benchmarks/run.py
 

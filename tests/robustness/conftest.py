@@ -1,0 +1,43 @@
+"""The robustness suite's worlds and scale.
+
+``make test`` runs it small and derandomized (a few seconds of CPU); ``make fuzz`` sets
+``FAKECLOUD_FUZZ=1``, which runs the same tests with 100 times the Hypothesis examples and
+longer load and soak runs.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from world import build  # noqa: E402
+
+#: How much bigger every run is under ``make fuzz``.
+SCALE = 100 if os.environ.get("FAKECLOUD_FUZZ") else 1
+
+settings.register_profile(
+    "robustness",
+    max_examples=8 * SCALE,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+_WORLDS: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def worlds():
+    """Build each profile's world once per process; `worlds(profile)` returns it."""
+
+    def get(profile: str):
+        if profile not in _WORLDS:
+            _WORLDS[profile] = build(profile)
+        return _WORLDS[profile]
+
+    return get

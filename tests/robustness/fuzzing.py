@@ -1,0 +1,204 @@
+"""What the fuzz tests share: the routes of each service, one request through a service's WSGI
+application, a digest of the cloud's resources, and the checks every answer must pass.
+
+Every answer must be a 2xx/3xx/4xx, or a 5xx the service renders on purpose (the 500 real
+OpenStack gives for that input, never an exception fakecloud did not expect: no ``api.error``
+event); an error answer carries a well-formed fault body of one of the shapes the real
+services send; a refused request (4xx) changes no resource and starts no work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.transport.wsgi import ServiceApplication
+
+#: Endpoint host of each service, and the `Cloud` attribute holding it.
+SERVICES = {"identity": "keystone", "compute": "nova", "volume": "cinder", "image": "glance"}
+#: Users whose tokens requests carry (None: no token; "bogus": a token Keystone never issued).
+USERS = ("demo", "demo-reader", "admin", "other", "other-reader", "other-admin", None, "bogus")
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One route: the host serving it, its method and path template."""
+
+    host: str
+    method: str
+    template: str
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.method} {self.template}"
+
+
+def routes(cloud: Any, host: str) -> list[RouteSpec]:
+    """Every route the service on `host` serves, in a stable order."""
+    api = getattr(cloud, SERVICES[host]).api
+    found = {(r.method, r.template) for r in api.router.routes()}
+    return [RouteSpec(host, m, t) for m, t in sorted(found)]
+
+
+def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
+    """Ids of the world that fit path parameter `name` of `template` (may be empty)."""
+    before = template.split("{" + name + "}")[0].rstrip("/").rsplit("/", 1)[-1]
+    by_collection = {
+        "servers": ["server_id"],
+        "volumes": ["volume_id", "attached_volume_id"],
+        "snapshots": ["volume_snapshot_id", "instance_snapshot_id"],
+        "attachments": ["attachment_id"],
+        "images": [
+            "private_image_id",
+            "shared_image_id",
+            "community_image_id",
+            "public_image_id",
+            "snapshot_image_id",
+        ],
+        "members": ["other_project_id", "project_id"],
+        "os-quota-sets": ["project_id", "other_project_id"],
+        "os-instance-actions": ["request_id"],
+        "os-volume_attachments": ["attached_volume_id"],
+        "projects": ["project_id", "other_project_id"],
+    }
+    keys = by_collection.get(before, [])
+    if name in ("project_id", "tenant"):
+        keys = ["project_id", "other_project_id"]
+    elif name == "server_id":
+        keys = ["server_id"]
+    elif name == "image_id":
+        keys = by_collection["images"]
+    elif name == "member_id":
+        keys = by_collection["members"]
+    elif name == "request_id":
+        keys = ["request_id"]
+    return [ids[k] for k in keys if k in ids]
+
+
+def tokens(cloud: Any) -> dict[Any, str | None]:
+    """An ``X-Auth-Token`` per entry of `USERS`."""
+    out: dict[Any, str | None] = {None: None, "bogus": "gAAAAABnot-a-token"}
+    for user in USERS:
+        if user not in out:
+            out[user] = cloud.keystone.token_for(user).id
+    return out
+
+
+@dataclass
+class Answer:
+    """What the server sent back."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def send(
+    cloud: Any,
+    host: str,
+    method: str,
+    path: str,
+    *,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+) -> Answer:
+    """One request through `host`'s WSGI application (the path as a client would send it,
+    already percent-decoded as PEP 3333 delivers it)."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path.encode("utf-8", "surrogatepass").decode("latin-1"),
+        "QUERY_STRING": query,
+        "SERVER_NAME": host,
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_HOST": f"{host}.fakecloud.test",
+    }
+    for key, value in (headers or {}).items():
+        name = key.upper().replace("-", "_")
+        if name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            environ[name] = value
+        else:
+            environ["HTTP_" + name] = value
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list, exc_info: Any = None) -> None:
+        seen["status"] = int(status.split(" ", 1)[0])
+        seen["headers"] = {k.lower(): v for k, v in response_headers}
+
+    payload = b"".join(ServiceApplication(cloud, host)(environ, start_response))
+    return Answer(seen["status"], seen["headers"], payload)
+
+
+def digest(cloud: Any) -> str:
+    """A hash of every resource a user could see change (not the trace, ids or the clock)."""
+    nova, cinder, glance = cloud.nova, cloud.cinder, cloud.glance
+    tables = {
+        "nova.instances": nova.db.instances,
+        "nova.bdms": nova.db.bdms,
+        "nova.flavors": nova.flavors,
+        "cinder.volumes": cinder.store.volumes,
+        "cinder.snapshots": cinder.store.snapshots,
+        "cinder.attachments": cinder.store.attachments,
+        "cinder.quota_limits": cinder.quotas._limits,
+        "cinder.quota_usages": cinder.quotas._usages,
+        "glance.images": glance.db.images,
+        "glance.members": glance.db.members,
+        "nova.instance_snapshots": {
+            getattr(s, "id", i): s
+            for i, s in enumerate(getattr(nova, "instance_snapshots", list)())
+        },
+    }
+    text = repr(sorted((name, sorted(map(repr, table.items()))) for name, table in tables.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fault_shape_problem(answer: Answer, method: str = "GET") -> str | None:
+    """Why an error answer's body is not one of the real services' fault shapes, or None."""
+    status = answer.status
+    if method == "HEAD":
+        return None if answer.body == b"" else f"a HEAD answer with a body: {answer.body[:80]!r}"
+    kind = answer.headers.get("content-type", "")
+    if status in (204, 304) or answer.body == b"" and status < 400:
+        return None
+    if "json" not in kind:
+        if status >= 400 and not answer.body:
+            return "an error with an empty body"
+        return None  # webob's text/html or text/plain renderings, image data
+    try:
+        body = json.loads(answer.body)
+    except ValueError:
+        return f"Content-Type {kind} but the body is not JSON: {answer.body[:80]!r}"
+    if status < 400:
+        return None
+    if isinstance(body, dict) and len(body) == 1:
+        ((name, inner),) = body.items()
+        if isinstance(inner, dict) and inner.get("code") == status and "message" in inner:
+            return None  # Nova/Cinder {"badRequest": {...}}, Keystone {"error": {...}}
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        code = str(body.get("code", ""))
+        if code.startswith(str(status)) and "title" in body:
+            return None  # webob's JSON rendering (Glance, sizelimit, no route)
+    return f"status {status} with a body of no known fault shape: {answer.body[:200]!r}"
+
+
+def check(
+    cloud: Any, answer: Answer, errors_before: int, digest_before: str, live: int, method: str
+) -> str:
+    """The properties every answer keeps (raises AssertionError naming the broken one);
+    returns the digest after the request."""
+    errors = cloud.trace.filter(kind="api.error")[errors_before:]
+    assert not errors, f"an exception fakecloud did not expect: {errors}"
+    assert 100 <= answer.status < 600, answer.status
+    problem = fault_shape_problem(answer, method)
+    assert problem is None, problem
+    after = digest(cloud)
+    if 400 <= answer.status < 500:
+        assert after == digest_before, f"a refused request ({answer.status}) changed state"
+        assert len(cloud.kernel.running()) <= live, "a refused request started work"
+    return after
