@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench explore setup clean screenshots
+.PHONY: demo test lint bench explore setup clean screenshots fuzz
 
 # Bytecode caches make every run after the first collect the suite in half the time.
 unexport PYTHONDONTWRITEBYTECODE
