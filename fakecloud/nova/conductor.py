@@ -37,7 +37,12 @@ class Conductor:
     ) -> Generator[Any, Any, None]:
         """Schedule the new server, write its host, cast ``build_and_run_instance``."""
         yield self.kernel.env.timeout(self.kernel.config.rpc.delay_s)
-        instance = self.db.instance_get(instance.uuid, ACTOR)
+        try:
+            instance = self.db.instance_get(instance.uuid, ACTOR)
+        except exception.InstanceNotFound:
+            # Deleted before it was scheduled (the API deletes a server with no host itself;
+            # real Nova finds its build request gone and stops here).
+            return
         try:
             host = self.select_host()
         except exception.NoValidHost as exc:
@@ -64,7 +69,10 @@ class Conductor:
         """A shelved server is powered on where it is; an offloaded one is scheduled again
         and spawned from its shelved image (none for a volume-backed server)."""
         yield self.kernel.env.timeout(self.kernel.config.rpc.delay_s)
-        instance = self.db.instance_get(instance.uuid, ACTOR)
+        try:
+            instance = self.db.instance_get(instance.uuid, ACTOR)
+        except exception.InstanceNotFound:
+            return  # deleted before the conductor got the unshelve
         if instance.vm_state == states.SHELVED:
             instance.task_state = states.POWERING_ON
             instance.save(expected_task_state=states.UNSHELVING)
