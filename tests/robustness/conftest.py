@@ -21,7 +21,7 @@ SCALE = 100 if os.environ.get("FAKECLOUD_FUZZ") else 1
 
 settings.register_profile(
     "robustness",
-    max_examples=8 * SCALE,
+    max_examples=6 * SCALE,
     derandomize=True,
     database=None,
     deadline=None,

@@ -14,7 +14,7 @@ import requests
 from conftest import SCALE
 from fakecloud.transport.server import FakecloudServer
 
-CLIENTS = 4 if SCALE == 1 else 40
+CLIENTS = 3 if SCALE == 1 else 40
 LOOPS = 2 if SCALE == 1 else 5
 POLLS = 200
 TIMEOUT = 120

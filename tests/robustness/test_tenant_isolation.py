@@ -75,10 +75,10 @@ def test_another_projects_users_get_what_real_openstack_gives(worlds, profile):
     world = worlds(profile)
     rows = TABLE + (SEED_ONLY if profile == "seed" else [])
     wrong = []
+    cloud = world.fork()
+    before = digest(cloud)
     for name, service, method, path, body, version, expected in rows:
         for user, want in zip(USERS, expected, strict=True):
-            cloud = world.fork()
-            before = digest(cloud)
             own = cloud.context(user).project_id
             if name == "accept membership":
                 path_used = path.replace("{project_id}", world.ids["other_project_id"])
@@ -96,10 +96,15 @@ def test_another_projects_users_get_what_real_openstack_gives(worlds, profile):
                 microversion=version,
                 headers=headers,
             )
+            after = digest(cloud)
             if resp.status != want:
                 wrong.append(f"{name} as {user}: {resp.status}, real OpenStack gives {want}")
-            elif resp.status >= 400 and digest(cloud) != before:
+            elif resp.status >= 400 and after != before:
                 wrong.append(f"{name} as {user}: refused with {resp.status} but changed state")
+            if after != before:  # accepted: the next row starts from the world again
+                cloud.run_until_idle()
+                cloud = world.fork()
+                before = digest(cloud)
     assert wrong == []
 
 
