@@ -32,16 +32,18 @@ SCHEMAS = {
 }
 ANY_TEXT = st.text(max_size=12)
 FORMATS = {
-    name: ANY_TEXT
-    for name in (
-        "name",
-        "uuid",
-        "base64",
-        "date-time",
-        "name_non_mandatory_remove_white_spaces",
-        "description_non_mandatory_remove_white_spaces",
-        "name_skip_leading_trailing_spaces",
-    )
+    "uuid": st.uuids().map(str),
+    "date-time": st.datetimes().map(lambda d: d.isoformat() + "Z"),
+    **{
+        name: ANY_TEXT
+        for name in (
+            "name",
+            "base64",
+            "name_non_mandatory_remove_white_spaces",
+            "description_non_mandatory_remove_white_spaces",
+            "name_skip_leading_trailing_spaces",
+        )
+    },
 }
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | ANY_TEXT,
