@@ -24,11 +24,14 @@ CONFIG = {
     "nova": {"quota_instances": 1000, "quota_cores": 1000, "quota_ram": 10**7},
     "cinder": {"quota_volumes": 1000, "quota_snapshots": 1000, "quota_gigabytes": 10**6},
 }
-#: Faults that fire by chance: a failing Glance upload, a failing Cinder snapshot, a slow disk.
+#: Faults: the first Glance upload and Cinder snapshot fail, then failures and a slow disk by
+#: chance.
 FAULTS = [
-    ("glance.upload", {"error": "GlanceUnreachable", "probability": 0.2}),
-    ("cinder.snapshot.create", {"error": "CinderBackendError", "probability": 0.2}),
-    ("nova.libvirt.extract", {"action": "delay", "delay_s": 7.0, "probability": 0.3}),
+    ("glance.upload", {"error": "GlanceUnreachable", "nth": 1}),
+    ("cinder.snapshot.create", {"error": "CinderBackendError", "nth": 1}),
+    ("glance.upload", {"error": "GlanceUnreachable", "probability": 0.4}),
+    ("cinder.snapshot.create", {"error": "CinderBackendError", "probability": 0.4}),
+    ("nova.libvirt.extract", {"action": "delay", "delay_s": 7.0, "probability": 0.4}),
 ]
 STEPS = 30 * min(SCALE, 20)  # make fuzz: 600 steps (the invariants read the whole trace)
 
