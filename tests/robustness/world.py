@@ -107,7 +107,7 @@ def build(profile: str, seed: int = 5) -> World:
         "POST",
         "/v3/{project_id}/attachments",
         body={"attachment": attachment},
-        microversion="3.54",
+        microversion="3.44",
     )
     ids["attachment_id"] = _ok(made, 200)["attachment"]["id"]
     for visibility in ("private", "shared", "community"):
