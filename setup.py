@@ -8,9 +8,6 @@ Everything else about the project is in pyproject.toml. In a source checkout fak
 import shutil
 from pathlib import Path
 
-from setuptools import setup
-from setuptools.command.build_py import build_py
-
 HERE = Path(__file__).resolve().parent
 
 
@@ -27,13 +24,15 @@ def copy_library(source: Path, build_lib: Path) -> list[str]:
     return copied
 
 
-class BuildWithLibrary(build_py):
-    """``build_py`` that also copies the scenario library into the package."""
-
-    def run(self):
-        super().run()
-        copy_library(HERE / "scenarios", Path(self.build_lib))
-
-
 if __name__ == "__main__":  # setuptools runs this file as __main__; tests import copy_library
+    from setuptools import setup
+    from setuptools.command.build_py import build_py
+
+    class BuildWithLibrary(build_py):
+        """``build_py`` that also copies the scenario library into the package."""
+
+        def run(self):
+            super().run()
+            copy_library(HERE / "scenarios", Path(self.build_lib))
+
     setup(cmdclass={"build_py": BuildWithLibrary})
