@@ -6,9 +6,11 @@ under ``cloud.intercept()``, so its ``--wait`` sleeps advance virtual time inste
         server = osc("server", "create", "--flavor", "1", "--image", image, "--wait", "s1")
 
 Each call is one command line as a user types it: a fresh shell, the clouds.yaml written for the
-cloud, no ``OS_*`` variables from the environment, the command's JSON output parsed. The logging
-set-up openstackclient does on every run (root handlers, logger levels) is undone afterwards, so
-commands and tests do not leak into each other.
+cloud, no ``OS_*`` variables from the environment, the command's JSON output parsed. What
+openstackclient keeps for the life of its process is reset for each command, as a new process
+would have it: the client handles it caches on its ClientManager class (otherwise a command as
+``fakecloud-admin`` would reuse the compute client, and the token, of an earlier ``fakecloud-demo``
+command) and its logging set-up (root handlers, logger levels).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class OpenStackCLI:
 
         argv = ["--os-cloud", cloud, *args, *(("-f", "json") if output else ())]
         out, err = io.StringIO(), io.StringIO()
+        _forget_client_handles()
         with (
             _clean_environment(self.clouds_yaml),
             _restored_logging(),
@@ -51,6 +54,18 @@ class OpenStackCLI:
             raise CommandFailed(f"openstack {' '.join(args)} exited {status}:\n{err.getvalue()}")
         text = out.getvalue()
         return json.loads(text) if text.strip() else None
+
+
+def _forget_client_handles() -> None:
+    """Drop the service clients osc_lib caches on the ClientManager class (its ClientCache
+    descriptors keep one handle per process, not per command)."""
+    from openstackclient.common import clientmanager
+    from osc_lib.clientmanager import ClientCache
+
+    for cls in clientmanager.ClientManager.__mro__:  # the plugins register on osc_lib's base
+        for value in vars(cls).values():
+            if isinstance(value, ClientCache):
+                value._handle = None
 
 
 @contextlib.contextmanager

@@ -109,6 +109,24 @@ def test_token_issue_and_catalog_list(osc, intercepted):
     assert set(catalog) >= {"identity", "compute", "image", "volumev3", "block-storage"}
 
 
+def test_each_command_authenticates_as_its_own_cloud_entry(osc):
+    # A process per command keeps nothing between commands; neither may the in-process runs.
+    assert osc("server", "list") == []
+    osc(
+        "flavor",
+        "set",
+        "--property",
+        "hw:cpu_policy=shared",
+        "1",
+        cloud="fakecloud-admin",
+        output=False,
+    )
+    shown = osc("flavor", "show", "1", cloud="fakecloud-admin")
+    assert shown["properties"] == {"hw:cpu_policy": "shared"}
+    with pytest.raises(CommandFailed, match="403"):
+        osc("flavor", "set", "--property", "hw:mem_page_size=large", "1", output=False)
+
+
 def test_a_failing_command_reports_the_services_error(osc):
     with pytest.raises(CommandFailed, match="No Server found for nothing"):
         osc("server", "show", "nothing")
