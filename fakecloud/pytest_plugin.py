@@ -24,7 +24,7 @@ Fixtures for Python tests::
   ``cloud.intercept()``).
 - ``world``: a fork of ``fakecloud_world``, a session fixture that builds the world once (by
   default ``Cloud(seed=0)``; override it in ``conftest.py`` to boot servers once for the whole
-  session). Forking costs about a millisecond, booting many servers far more.
+  session). Forking costs a few milliseconds of CPU, booting many servers far more.
 - marker ``fakecloud(profile=, switches=, seed=, bugs=, config=)`` sets up the cloud.
 
 A failing test that used ``cloud`` gets a "fakecloud" report section: seed, the command to

@@ -4,7 +4,7 @@
     >>> cloud.save("world.json")            # the whole state, as plain JSON data
     >>> again = Cloud.load("world.json")    # continues exactly as `cloud` would
     >>> again = load("world.json", cloud_class=Cloud)   # the same, from this module
-    >>> twin = cloud.fork()                 # the same, in memory, in about a millisecond
+    >>> twin = cloud.fork()                 # the same, in memory, in a few milliseconds
 
 What is saved is everything a cloud holds: resources and their states, quotas and usage,
 tokens, the virtual clock and the events scheduled on it, the id and random streams, the fault
