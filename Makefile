@@ -46,8 +46,10 @@ fuzz: $(STAMP)
 bench: $(STAMP) $(PEER)/.installed
 	$(BIN)/python benchmarks/run.py
 
-# The README's pictures: each demo report's timeline, from headless Chromium (docs/img/)
+# The README's pictures: each demo report's timeline, from headless Chromium (docs/img/), after
+# every demo report passed the browser checks (make test opens only one of them)
 screenshots: $(STAMP)
+	$(BIN)/python -m pytest -m browser_tour tests/views/test_report_in_chromium.py
 	$(BIN)/python docs/img/screenshots.py
 
 clean:
