@@ -2,9 +2,16 @@
 
 >>> secs(7.154999999999998), secs(0.10715136), secs(2.0)
 ('7.155', '0.107', '2')
+>>> detail("duration_s", 0.10715136), detail("requested_at", 10.291, t0=10.189)
+('0.107', '0.102')
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+#: Trace details that are instants on the virtual clock (not durations or rates).
+INSTANTS = frozenset({"requested_at"})
 
 
 def secs(seconds: float) -> str:
@@ -13,3 +20,12 @@ def secs(seconds: float) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def detail(key: str, value: Any, t0: float = 0.0) -> Any:
+    """A trace event's detail `key`: `value` as a report shows it: a number with a fraction
+    rounded to the millisecond, an instant counted from `t0` as the report's times are;
+    anything else unchanged."""
+    if isinstance(value, float):
+        return secs(value - t0 if key in INSTANTS else value)
+    return value

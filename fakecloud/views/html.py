@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from fakecloud.humanize import detail
 from fakecloud.views import lanes, model
 from fakecloud.views.svg_bandwidth import bandwidth_svg
 from fakecloud.views.svg_sequence import sequence_svg
@@ -47,8 +48,7 @@ def _row(run: model.Run, e: dict[str, Any], failed: set[int]) -> list[Any]:
     for key, value in e.items():
         if key in _CORE or key == "traceback":
             continue
-        if key == "names":
-            value = f"{len(value or {})} names"
+        value = f"{len(value or {})} names" if key == "names" else detail(key, value, run.t0)
         details.append(f"{key}={names.text(value)}")
     subject = str(e.get("subject"))
     return [

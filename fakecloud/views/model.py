@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.humanize import detail
 from fakecloud.views import lanes
 from fakecloud.views.bandwidth import Usage, bandwidth
 from fakecloud.views.names import Names
@@ -289,7 +290,7 @@ class _Reader:
         parts = [f"{e['kind']} by {e.get('actor')}", self.names.text(e.get("subject"))]
         for key, value in e.items():
             if key not in ("t", "seq", "kind", "actor", "subject", "traceback"):
-                parts.append(f"{key}={self.names.text(value)}")
+                parts.append(f"{key}={self.names.text(detail(key, value, self.t0))}")
         return "\n".join(parts)
 
     def _message(

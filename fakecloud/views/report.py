@@ -101,7 +101,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"text: {', '.join(TEXT_VIEWS)} (comma list or repeated; default: the first three)",
     )
     p.add_argument(
-        "--kind", action="append", metavar="KIND", help="text timeline: only these event kinds"
+        "--kind",
+        action="append",
+        metavar="KIND",
+        help="text timeline: only these event kinds (comma list or repeated; fakecloud list "
+        "events names them)",
     )
     p.add_argument("--width", type=int, help="text: wrap rows at N columns (never cut them)")
     p.add_argument("--setup", action="store_true", help="include the set-up (text, mermaid)")
@@ -216,6 +220,21 @@ def _text(run: Any, args: argparse.Namespace) -> str:
     return "\n".join(parts)
 
 
+def _unknown_kind(kinds: list[str]) -> str | None:
+    """What is wrong with the first `--kind` no trace event has, or None (a typo would print
+    an empty timeline)."""
+    from fakecloud.config import did_you_mean
+    from fakecloud.events import EVENTS
+
+    for kind in kinds:
+        if kind not in EVENTS:
+            return (
+                f"unknown event kind {kind!r}{did_you_mean(kind, EVENTS)}; "
+                "fakecloud list events lists them"
+            )
+    return None
+
+
 def _emit(text: str) -> bool:
     """Print `text`; False when the reader has gone (``fakecloud report … | head``)."""
     try:
@@ -238,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
             f"fakecloud report: unknown view {bad[0]!r}; views: {', '.join(TEXT_VIEWS)}",
             file=sys.stderr,
         )
+        return 2
+    unknown = _unknown_kind(_split(args.kind))
+    if unknown:
+        print(f"fakecloud report: {unknown}", file=sys.stderr)
         return 2
     if args.width is not None and args.width < 20:
         print("fakecloud report: --width must be at least 20 columns", file=sys.stderr)

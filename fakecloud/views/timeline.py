@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from fakecloud.humanize import detail
 from fakecloud.views import lanes
 from fakecloud.views.model import TRANSFER_NAMES, mb, seconds
 from fakecloud.views.names import Names
@@ -59,13 +60,14 @@ def wrap(text: str, width: int | None) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
-def _details(event: Event, names: Names) -> str:
+def _details(event: Event, names: Names, t0: float = 0.0) -> str:
+    """The event's details as ``key=value``; numbers with a fraction rounded to the millisecond
+    (the trace keeps the exact values), instants counted from `t0` as the row's time is."""
     parts = []
     for key, value in event.items():
         if key in _CORE or key in _SKIP_DETAIL:
             continue
-        if key == "names":
-            value = f"{len(value or {})} names"
+        value = f"{len(value or {})} names" if key == "names" else detail(key, value, t0)
         parts.append(f"{key}={'none' if value is None else names.text(value)}")
     return " ".join(parts)
 
@@ -88,7 +90,7 @@ def timeline(
             continue
         subject = book.text(e.get("subject"))
         prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<13} {str(e.get('actor') or '-'):<18} "
-        text = f"{subject}  {_details(e, book)}".rstrip()
+        text = f"{subject}  {_details(e, book, t0)}".rstrip()
         lines.append(_row(prefix, text, width))
     return "\n".join(lines)
 

@@ -6,11 +6,13 @@ import re
 import pytest
 
 from fakecloud.cli import main as cli
+from fakecloud.humanize import secs
 from fakecloud.scenario.loader import load
 from fakecloud.views.html import render_html
 from fakecloud.views.mermaid import sequence_diagram
 from fakecloud.views.model import read, scenario_meta
 from fakecloud.views.perfetto import chrome_trace
+from fakecloud.views.timeline import timeline
 from tests.views.conftest import SCENARIOS
 
 LP = str(SCENARIOS / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml")
@@ -117,6 +119,20 @@ def test_text_views_wrap_at_the_width_and_never_cut(tmp_path, capsys, lp_bug_on)
     assert "== sequence ==" in whole and "/v3/demo/snapshots" in whole
 
 
+def test_the_details_people_read_are_rounded_to_the_millisecond_the_trace_is_not(lp_bug_on):
+    frozen = lp_bug_on.trace.filter(kind="guest.freeze")[0]
+    run = read(lp_bug_on.trace, meta=scenario_meta(lp_bug_on))
+    exact = f"requested_at={frozen['requested_at']}"
+    shown = f"requested_at={secs(frozen['requested_at'] - run.t0)}"
+    assert len(exact) > len(shown)  # the trace keeps the exact float
+    row = next(r for r in timeline(run.events, ["guest.freeze"], t0=run.t0).splitlines())
+    assert row.endswith(shown)
+    data = json.loads(re.search(r'id="trace-data"[^>]*>(.*?)</script>', render_html(run), re.S)[1])
+    assert any(shown in r[5] for r in data) and not any(exact in r[5] for r in data)
+    durations = [r[5] for r in data if "duration_s=" in r[5]]
+    assert durations and all(re.search(r"duration_s=\d+(\.\d{1,3})?( |$)", d) for d in durations)
+
+
 def test_run_story_tells_a_passing_run_on_one_clock(capsys):
     path = str(SCENARIOS / "flows" / "volume_backed_online.yaml")
     assert cli(["run", path, "--case", "seed", "--story"]) == 0
@@ -137,6 +153,7 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
         (["x.jsonl", "--case", "a"], "--case and --seed apply to a scenario file"),
         (["x.jsonl", "--view", "pictures"], "unknown view 'pictures'"),
         (["x.jsonl", "--width", "5"], "--width must be at least 20"),
+        (["x.jsonl", "--kind", "api.request,api.respnse"], "(did you mean 'api.response'?)"),
     ],
 )
 def test_bad_input_is_a_clear_error(args, message, capsys):
