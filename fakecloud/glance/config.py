@@ -83,7 +83,9 @@ class GlanceConfig:
     # -- formats and validation -------------------------------------------------------------
     disk_formats: list = field(default_factory=lambda: list(DISK_FORMATS))
     container_formats: list = field(default_factory=lambda: list(CONTAINER_FORMATS))
-    require_image_format_match: bool = True
+    require_image_format_match: bool | None = None
+    """Refuse an upload whose content is not its disk_format (Glance 30.0.0, 7c748d385, default
+    True); unset: the series' Glance (no such check before 30.0.0, the Nova 31.0.0 series)."""
     hashing_algorithm: str = "sha512"
     # -- static limits (glance/common/config.py) --------------------------------------------
     image_member_quota: int = 128

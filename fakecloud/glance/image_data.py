@@ -200,7 +200,7 @@ class ImageDataApi:
             return None
         if declared == "raw":
             return data.size
-        if self._glance.config.require_image_format_match:
+        if self._glance.require_image_format_match:
             raise InvalidImageData(
                 f"Image disk_format {declared} does not match stream data {found}"
             )

@@ -24,7 +24,7 @@ from fakecloud.glance.errors import (
     StoreTimeout,
 )
 from fakecloud.glance.models import Image
-from fakecloud.glance.patch import RESERVED, RESERVED_NAMESPACE
+from fakecloud.glance.patch import is_reserved
 from fakecloud.glance.policy import ImagePolicy
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
@@ -125,7 +125,7 @@ class Images:
                 raise HTTPBadRequest(
                     explanation="Custom property should not be greater than 255 characters."
                 )
-            if key in RESERVED or key.startswith(RESERVED_NAMESPACE):
+            if is_reserved(key, g.reserved_namespaces):
                 raise HTTPForbidden(f"Attribute '{key}' is reserved.")
         owner = attrs.setdefault("owner", ctx.project_id if ctx is not None else None)
         self.policy(ctx, None, owner=owner).add_image(attrs.get("visibility"))

@@ -36,8 +36,16 @@ READONLY = (
     "os_hash_algo",
     "os_hash_value",
 )
-RESERVED = ("location", "deleted", "deleted_at")
+RESERVED = ("location", "deleted", "deleted_at", "os_glance_import_task")
 RESERVED_NAMESPACE = "os_glance"
+
+
+def is_reserved(key: str, reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,)) -> bool:
+    """Whether Glance refuses `key` as a user property: the fixed names, and from Glance 22.0.0
+    (the Nova 23.0.0 series) every ``os_glance*`` name (`Glance.reserved_namespaces`)."""
+    return key in RESERVED or any(key.startswith(ns) for ns in reserved_namespaces)
+
+
 _PATH_DEPTH = {"locations": {"add": 2, "remove": 2, "replace": 1}}
 
 
@@ -100,11 +108,13 @@ def _decode_pointer(pointer: Any) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~").strip() for p in pointer.lstrip("/").split("/")]
 
 
-def _validate_change(change: dict[str, Any], schema: ImageSchema) -> None:
+def _validate_change(
+    change: dict[str, Any], schema: ImageSchema, reserved_namespaces: tuple[str, ...]
+) -> None:
     root = change["path"][0]
     if root in READONLY:
         raise HTTPForbidden(explanation=f"Attribute '{root}' is read-only.")
-    if root in RESERVED or root.startswith(RESERVED_NAMESPACE):
+    if is_reserved(root, reserved_namespaces):
         raise HTTPForbidden(explanation=f"Attribute '{root}' is reserved.")
     if change["op"] == "remove":
         return
@@ -120,7 +130,12 @@ def _validate_change(change: dict[str, Any], schema: ImageSchema) -> None:
             raise HTTPBadRequest(explanation=str(e))
 
 
-def parse_patch(body: Any, draft: int, schema: ImageSchema) -> list[dict[str, Any]]:
+def parse_patch(
+    body: Any,
+    draft: int,
+    schema: ImageSchema,
+    reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,),
+) -> list[dict[str, Any]]:
     """Glance's ``RequestDeserializer.update``: a JSON-patch body → checked change list."""
     if not isinstance(body, list):
         raise HTTPBadRequest(explanation="Request body must be a JSON array of operation objects.")
@@ -141,6 +156,6 @@ def parse_patch(body: Any, draft: int, schema: ImageSchema) -> list[dict[str, An
                     explanation=f'Operation "{op}" requires a member named "value".'
                 )
             change["value"] = raw["value"]
-        _validate_change(change, schema)
+        _validate_change(change, schema, reserved_namespaces)
         changes.append(change)
     return changes

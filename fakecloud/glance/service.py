@@ -47,6 +47,7 @@ from fakecloud.glance.states import set_status
 from fakecloud.glance.store import GlanceStore
 from fakecloud.glance.tasks import Tasks
 from fakecloud.glance.views import image_view
+from fakecloud.profiles.series import glance_requires_format_match, glance_reserved_namespaces
 
 
 def _catalog_url(config: Any) -> str:
@@ -67,6 +68,14 @@ class Glance:
         except AttributeError:  # a kernel whose config was built before this package loaded
             self.config = GlanceConfig()
         self.db = GlanceDb()
+        series = kernel.switches.release.series
+        explicit = self.config.require_image_format_match
+        #: Format inspection refuses mismatched uploads (Glance 30.0.0 on, or as configured).
+        self.require_image_format_match = (
+            glance_requires_format_match(series) if explicit is None else explicit
+        )
+        #: Property prefixes users cannot set (``os_glance`` from Glance 22.0.0).
+        self.reserved_namespaces = glance_reserved_namespaces(series)
         self.schema = ImageSchema(self.config.disk_formats, self.config.container_formats)
         self.quotas = Quotas(self.config, self.db)
         self.store = GlanceStore(kernel, self.config)

@@ -97,6 +97,21 @@ def glance_versions(series: Series, image_cache: bool) -> list[tuple[str, str]]:
     return [(v.rstrip("*d"), _STATUS.get(v[-1], "SUPPORTED")) for v in text.split()]
 
 
+#: The first Glance with ``require_image_format_match`` (7c748d385, default True).
+GLANCE_FORMAT_MATCH_SINCE = 30
+
+
+def glance_requires_format_match(series: Series) -> bool:
+    """Whether the series' Glance refuses an upload whose content is not its disk_format."""
+    return series.glance >= GLANCE_FORMAT_MATCH_SINCE
+
+
+def glance_reserved_namespaces(series: Series) -> tuple[str, ...]:
+    """Property prefixes the series' Glance refuses: ``os_glance`` from Glance 22.0.0 (Wallaby;
+    Glance 21 reserves only ``os_glance_import_task``)."""
+    return ("os_glance",) if series.glance >= 22 else ()
+
+
 def series_apis(series: Series) -> dict[str, Any]:
     """Both services' API versions for a series (what ``fakecloud profiles NAME`` shows)."""
     current = next(v for v, s in glance_versions(series, image_cache=False) if s == "CURRENT")
@@ -106,4 +121,11 @@ def series_apis(series: Series) -> dict[str, Any]:
     }
 
 
-__all__ = ["SERIES", "cinder_api", "glance_versions", "series_apis"]
+__all__ = [
+    "SERIES",
+    "cinder_api",
+    "glance_requires_format_match",
+    "glance_reserved_namespaces",
+    "glance_versions",
+    "series_apis",
+]

@@ -106,11 +106,20 @@ def test_a_custom_property_name_over_255_characters_is_400():
     assert detail(resp) == "Custom property should not be greater than 255 characters."
 
 
-@pytest.mark.parametrize("key", ["location", "deleted", "deleted_at", "os_glance_foo"])
+@pytest.mark.parametrize("key", ["location", "deleted", "deleted_at", "os_glance_import_task"])
 def test_reserved_attributes_are_403(key):
     resp = _post(World(), {key: "x"})
     assert resp.status == 403
     assert detail(resp) == f"Attribute '{key}' is reserved."
+
+
+def test_the_os_glance_namespace_is_reserved_from_glance_22():
+    # Glance 22.0.0 (Wallaby, the Nova 23 series) reserves every os_glance* name; Queens'
+    # Glance 16 only os_glance_import_task.
+    assert _post(World(), {"os_glance_foo": "x"}).status == 201
+    resp = _post(World(profile="upstream"), {"os_glance_foo": "x"})
+    assert resp.status == 403
+    assert detail(resp) == "Attribute 'os_glance_foo' is reserved."
 
 
 def test_an_owner_of_another_project_is_403_for_a_member_and_fine_for_admin():

@@ -139,15 +139,21 @@ def test_malformed_patches_are_400(w, image, body, text):
         ("/checksum", "Attribute 'checksum' is read-only."),
         ("/id", "Attribute 'id' is read-only."),
         ("/deleted", "Attribute 'deleted' is reserved."),
-        (
-            "/os_glance_importing_to_stores",
-            "Attribute 'os_glance_importing_to_stores' is reserved.",
-        ),
+        ("/os_glance_import_task", "Attribute 'os_glance_import_task' is reserved."),
     ],
 )
 def test_read_only_and_reserved_paths_are_403(w, image, path, text):
     resp = w.patch(image["id"], [{"op": "replace", "path": path, "value": "x"}])
     assert resp.status == 403 and detail(resp) == text
+
+
+def test_the_os_glance_namespace_is_reserved_from_glance_22():
+    upstream = World(profile="upstream")
+    image = upstream.create()
+    op = [{"op": "add", "path": "/os_glance_importing_to_stores", "value": "x"}]
+    resp = upstream.patch(image["id"], op)
+    assert resp.status == 403
+    assert detail(resp) == "Attribute 'os_glance_importing_to_stores' is reserved."
 
 
 def test_locations_are_checked_then_invisible_by_default(w, image):

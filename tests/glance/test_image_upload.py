@@ -273,12 +273,20 @@ def test_a_stalled_upload_keeps_the_image_saving_until_released():
 
 
 def test_a_format_mismatch_is_415_for_bare_images():
-    w = World(config={"glance": {"base_images": []}})
+    # Glance 30.0.0 (the Nova 31.0.0 series) added require_image_format_match, default True.
+    w = World(config={"glance": {"base_images": []}}, profile="nova-31.0.0")
     image = w.create(disk_format="qcow2")
     resp = w.upload(image["id"], 100, x_fakecloud_content_format="vmdk")
     assert resp.status == 415
     assert "Image disk_format qcow2 does not match stream data vmdk" in resp.json()["message"]
     assert w.status(image["id"]) == "queued" and w.glance.store.used_bytes == 0
+
+
+def test_before_glance_30_a_mismatched_upload_is_stored_as_declared():
+    w = World(config={"glance": {"base_images": []}}, profile="nova-30.3.0")
+    image = w.create(disk_format="qcow2")
+    assert w.upload(image["id"], 100, x_fakecloud_content_format="vmdk").status == 204
+    assert w.status(image["id"]) == "active"
 
 
 def test_data_declared_raw_is_accepted_whatever_it_looks_like():
