@@ -114,6 +114,13 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("GlanceStoreTimeout",),
     ),
     FaultPoint(
+        "nova.libvirt.get_guest",
+        "The libvirt driver looks up a server's domain as its snapshot starts (DomainNotFound: "
+        "the guest vanished behind Nova's back; the driver reports InstanceNotRunning).",
+        ("host", "instance_uuid"),
+        usual=("DomainNotFound",),
+    ),
+    FaultPoint(
         "nova.libvirt.extract",
         "The libvirt driver extracts a server's disk for a snapshot (live or cold).",
         ("host", "instance_uuid", "live"),

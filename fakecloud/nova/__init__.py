@@ -14,8 +14,9 @@ through its internal clients (``volume_api``, ``image_api``), as real Nova does.
 (`api`), and offers the few fakecloud-only handles a test needs (`restart_compute`,
 `force_state`).
 
-Fault points: ``nova.libvirt.direct_snapshot`` and ``nova.libvirt.extract`` (attributes
-``host``, ``instance_uuid``; errors by name: ``NovaImageUnacceptable``, ``LibvirtError``), the
+Fault points: ``nova.libvirt.get_guest``, ``nova.libvirt.direct_snapshot`` and
+``nova.libvirt.extract`` (attributes ``host``, ``instance_uuid``; errors by name:
+``DomainNotFound``, ``NovaImageUnacceptable``, ``LibvirtError``), the
 host copies as ``io.transfer`` (labels ``libvirt.blockRebase``, ``qemu-img convert``,
 ``rbd.flatten``, ``libvirt.managedSave``, ``libvirt.snapshotCreateXML``; attributes ``host``,
 ``instance_uuid``), the guest agent's commands as ``nova.guest_agent`` (``command`` freeze or
@@ -196,7 +197,7 @@ class Nova:
 def _register_fault_errors(kernel: Any) -> None:
     """Errors scenario files can name at Nova's fault points (``nova.libvirt.*``)."""
     from fakecloud.nova import exception
-    from fakecloud.nova.virt.driver import LibvirtError
+    from fakecloud.nova.virt.driver import VIR_ERR_NO_DOMAIN, LibvirtError
     from fakecloud.nova.virt.guest_agent import VIR_ERR_AGENT_UNRESPONSIVE
 
     faults = kernel.faults
@@ -206,6 +207,12 @@ def _register_fault_errors(kernel: Any) -> None:
         lambda msg=None: LibvirtError(
             msg or "Guest agent is not responding: Guest agent not available for now",
             VIR_ERR_AGENT_UNRESPONSIVE,
+        ),
+    )
+    faults.register_error(
+        "DomainNotFound",
+        lambda msg=None: LibvirtError(
+            msg or "Domain not found: no domain with matching uuid", VIR_ERR_NO_DOMAIN
         ),
     )
     faults.register_error(

@@ -22,10 +22,11 @@ sort_dir=None) -> list[dict]``
     keys and ``size``/``deleted`` dropped). ``properties["instance_owner"]`` makes that project a
     (pending) member. With ``size == 0`` and no `data` the image is force-activated with an
     empty upload (``disk_format`` raw, ``container_format`` bare; another disk format is
-    ImageBadRequest). A ``location`` is registered with the location API. `data` (an
-    `ImageData`) is uploaded. Errors: Invalid (400), Forbidden (401/403), NotFound (404), and
-    **untranslated** `GlanceClientError` subclasses for everything else, e.g. `HTTPOverLimit`
-    (413) and `HTTPConflict` (409): Nova answers those with a 500.
+    ImageBadRequest — from 31.0.0; before, the disk format the image schema prefers, qcow2,
+    asked with ``GET /v2/schemas/image``). A ``location`` is registered with the location API.
+    `data` (an `ImageData`) is uploaded. Errors: Invalid (400), Forbidden (401/403), NotFound
+    (404), and **untranslated** `GlanceClientError` subclasses for everything else, e.g.
+    `HTTPOverLimit` (413) and `HTTPConflict` (409): Nova answers those with a 500.
 ``update(ctx, image_id, image_meta, data=None, purge_props=False) -> dict``
     A PATCH of the changed attributes and properties (glanceclient's GET, PATCH, GET), then
     `data` if any. ``purge_props=True`` first reads the image and removes the properties
@@ -211,6 +212,7 @@ ROUTES: dict[str, tuple[str, str, int]] = {
     "add_image_location": ("POST", "/v2/images/{image_id}/locations", 202),
     "image_members.create": ("POST", "/v2/images/{image_id}/members", 200),
     "delete": ("DELETE", "/v2/images/{image_id}", 204),
+    "schemas.get": ("GET", "/v2/schemas/image", 200),
 }
 CALLER = "nova-api"
 CALLEE = "glance-api"
@@ -528,8 +530,12 @@ class API:
         location_data: ImageData | None,
     ) -> Generator[Any, Any, Any]:
         if force_activate:
-            data = ImageData(0)
-            if "disk_format" not in sent:
+            data = ImageData(0, disk_format="raw")  # an empty stream is raw data
+            if not self._kernel.switches.volume_backed_image_raw:
+                # Before 31.0.0: the format the image schema prefers, claimed for empty data.
+                if "disk_format" not in sent:
+                    sent["disk_format"] = yield from self._get_image_create_disk_format_default()
+            elif "disk_format" not in sent:
                 sent["disk_format"] = "raw"
             elif sent["disk_format"] != "raw":
                 raise exception.ImageBadRequest(
@@ -547,6 +553,16 @@ class API:
         if data is not None:
             image = yield from self._upload_data(ctx, image.id, data, "create")
         return image
+
+    def _get_image_create_disk_format_default(self) -> Generator[Any, Any, str]:
+        """``GET /v2/schemas/image``: qcow2, vhd, vmdk or raw, the first the schema's
+        ``disk_format`` enum allows (else its first format; no enum: qcow2)."""
+        schema = yield from self._call("create", "schemas.get", self._glance.schema.raw)
+        enum = [f for f in (schema["properties"].get("disk_format") or {}).get("enum", []) if f]
+        for preferred in ("qcow2", "vhd", "vmdk", "raw"):
+            if preferred in enum:
+                return preferred
+        return enum[0] if enum else "qcow2"
 
     def update(
         self,
@@ -598,7 +614,7 @@ class API:
                 ops.append({"op": "remove", "path": f"/{key}"})
 
         def send() -> Any:
-            changes = parse_patch(ops, 10, g.schema)
+            changes = parse_patch(ops, 10, g.schema, g.reserved_namespaces)
             return g.images.update(ctx, image_id, changes)
 
         yield from self._call("update", "update", send, image_id)

@@ -469,6 +469,7 @@ class API:
             self.image_api,
             self.config.non_inheritable(),
             extra_properties=metadata,
+            switches=self.kernel.switches,
         )
         yield from compute_utils.claim_for_snapshot(
             context,
@@ -495,7 +496,12 @@ class API:
         """Like ``snapshot_volume_backed``'s image: size 0, the mapping of the grouped Cinder
         snapshots, ``bdm_v2``, ``root_device_name``; force-activated by the image client."""
         image_meta = compute_utils.initialize_instance_snapshot_metadata(
-            context, instance, name, dict(metadata), self.config.non_inheritable()
+            context,
+            instance,
+            name,
+            dict(metadata),
+            self.config.non_inheritable(),
+            self.kernel.switches,
         )
         image_meta["size"] = 0
         for attr in ("container_format", "disk_format"):

@@ -84,4 +84,24 @@ SWITCHES = (
         False,
         (Change("18.0.0", "eda85cc624", "add a log of the time the driver's snapshot took"),),
     ),
+    Switch(
+        "snapshot_drops_os_glance_properties",
+        "snapshot images do not inherit the server image's os_glance* properties.",
+        False,
+        (Change("23.0.0", "dda179d3f9", "do not inherit os_glance properties on snapshot"),),
+    ),
+    Switch(
+        "volume_backed_image_raw",
+        "the zero-byte image of a volume-backed snapshot is force-activated as raw (another "
+        "disk_format is ImageBadRequest); before, with the image schema's preferred disk "
+        "format (qcow2) from GET /v2/schemas/image.",
+        False,
+        (
+            Change(
+                "31.0.0",
+                "e28f90866b",
+                "fix the image format of volume-backed snapshots (format inspection on upload)",
+            ),
+        ),
+    ),
 )

@@ -62,4 +62,91 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "paused_snapshot_cold",
+        "a PAUSED image-backed guest is snapshotted cold (managedSave, extract, relaunched "
+        "paused); otherwise live.",
+        True,
+        (
+            Change(
+                "22.0.0",
+                "279f89e320",
+                "Related-Bug #1741667: re-enable live snapshot for paused instances",
+            ),
+        ),
+    ),
+    Switch(
+        "lp1722571",
+        "bug: a guest deleted during a live snapshot's copy fails the snapshot with the raw "
+        "libvirt error (image deleted, fault, error notifications) instead of ending quietly.",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "9ef56fa866",
+                "Closes-Bug #1722571: handle a not-found domain while taking a snapshot",
+                backports=(Backport("17.0.2", "71375a941d"),),
+            ),
+        ),
+    ),
+    Switch(
+        "lp1759473",
+        "bug: a guest gone before the driver's snapshot (InstanceNotRunning) goes through the "
+        "failure decorators (image deleted, fault, event Error, error notifications) instead "
+        "of being handled quietly.",
+        True,
+        (
+            Change(
+                "21.0.0",
+                "ad78f24812",
+                "Closes-Bug #1759473: handle InstanceNotRunning in _snapshot_instance",
+            ),
+        ),
+    ),
+    Switch(
+        "snapshot_ami_disk_format",
+        "the driver keeps disk_format ami for a guest booted from an ami image (otherwise the "
+        "snapshot's real format).",
+        True,
+        (
+            Change(
+                "30.0.0",
+                "d5a631ba77",
+                "remove the AMI snapshot format special case (image format safety fixes)",
+                backports=(
+                    Backport("27.5.0", "77dfa4f6f3"),
+                    Backport("28.3.0", "d2d3b2c9e8"),
+                    Backport("29.2.0", "8c5929ff51"),
+                ),
+            ),
+        ),
+    ),
+    Switch(
+        "lp1675791",
+        "bug: an admin's snapshot of another project's server is private to the admin's "
+        "project (is_public False, also on the driver's update); fixed: visibility shared and "
+        "the server's project added as a member.",
+        True,
+        (
+            Change(
+                "19.0.0",
+                "35cc0f5e94",
+                "Closes-Bug #1675791: share snapshot image membership with the instance owner",
+                backports=(Backport("18.2.2", "6ca6f6fce6"),),
+            ),
+        ),
+    ),
+    Switch(
+        "lp1852106",
+        "bug: snapshots inherit img_signature* and cinder_encryption_key_* properties (only "
+        "[DEFAULT] non_inheritable_image_properties is dropped).",
+        True,
+        (
+            Change(
+                "21.0.0",
+                "bc29084012",
+                "Closes-Bug #1852106: absolutely non-inheritable image properties",
+            ),
+        ),
+    ),
 )

@@ -45,21 +45,42 @@ def test_seed_lets_a_reader_through_nova_and_glance_refuses_the_image():
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
 
 
-def test_admin_snapshot_of_another_project_is_shared_with_the_owner(any_env: NovaEnv):
-    sid = any_env.boot(user="demo")
-    demo = any_env.cloud.context("demo")
-    admin = any_env.cloud.context("admin")
-    resp = any_env.create_image(sid, user="admin")
+@pytest.mark.parametrize("profile", ["nova-18.2.2", "upstream"])
+def test_admin_snapshot_of_another_project_is_shared_with_the_owner(profile):
+    env = NovaEnv(profile)
+    sid = env.boot(user="demo")
+    demo = env.cloud.context("demo")
+    admin = env.cloud.context("admin")
+    resp = env.create_image(sid, user="admin")
     assert resp.status == 202
     image_id = resp.json()["image_id"]
-    image = any_env.glance_image(image_id)
+    image = env.glance_image(image_id)
     assert image["visibility"] == "shared"
     assert image["owner"] == admin.project_id
     assert "instance_owner" not in image
-    members = any_env.cloud.request(
+    members = env.cloud.request(
         "image", "GET", f"/v2/images/{image_id}/members", user="admin"
     ).json()["members"]
     assert [(m["member_id"], m["status"]) for m in members] == [(demo.project_id, "pending")]
+
+
+def test_before_18_2_2_an_admin_snapshot_of_another_project_is_the_admins_private_image():
+    """LP #1675791 (fixed in 19.0.0, 35cc0f5e94; 18.2.2, 6ca6f6fce6): Queens' compute API and
+    libvirt driver send ``is_public: False``, so the image is private to the admin's project
+    and the server's project is no member (Glance: only shared images have members)."""
+    env = NovaEnv("nova-18.2.1")
+    sid = env.boot(user="demo")
+    image_id = env.create_image(sid, user="admin").json()["image_id"]
+    env.cloud.run_until_idle()
+    image = env.glance_image(image_id)
+    assert (image["visibility"], image["owner"], image["status"]) == (
+        "private",
+        env.cloud.context("admin").project_id,
+        "active",
+    )
+    resp = env.cloud.request("image", "GET", f"/v2/images/{image_id}/members", user="admin")
+    assert resp.status == 403
+    assert "Only shared images have members" in resp.json()["message"]
 
 
 def test_config_override_denies_and_names_the_rule(any_env: NovaEnv):

@@ -204,6 +204,7 @@ class API:
             self.image_api,
             self.config.non_inheritable(),
             extra_properties=extra_properties,
+            switches=self.kernel.switches,
         )
         yield from compute_utils.claim_for_snapshot(
             context,
@@ -245,6 +246,7 @@ class API:
             self.image_api,
             self.config.non_inheritable(),
             extra_properties=props_copy,
+            switches=self.kernel.switches,
         )
         instance.task_state = states.IMAGE_BACKUP
         instance.save(expected_task_state=[None])
@@ -386,6 +388,7 @@ class API:
                 "snapshot",
                 self.image_api,
                 self.config.non_inheritable(),
+                switches=self.kernel.switches,
             )
             self.compute_rpcapi.shelve_instance(context, instance, image_meta["id"])
         else:

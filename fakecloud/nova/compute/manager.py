@@ -238,7 +238,9 @@ class ComputeManager:
             exception.InstanceNotFound,
             exception.InstanceNotRunning,
             exception.UnexpectedDeletingTaskStateError,
-        ):
+        ) as gone:
+            if isinstance(gone, exception.InstanceNotRunning) and self.switches.lp1759473:
+                raise  # before 21.0.0: the failure decorators handle it (LP #1759473)
             self._log(instance.uuid, "debug", "Instance disappeared during snapshot")
             try:
                 image = yield from self.image_api.get(context, image_id)

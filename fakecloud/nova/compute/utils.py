@@ -3,7 +3,7 @@
 The snapshot image metadata is built here exactly as Nova builds it: inherited from the
 server's system metadata (``image_*`` keys, as stored at boot), non-inheritable properties
 dropped, the caller's properties on top, ``shared`` visibility and a pending member when an
-admin snapshots another project's server.
+admin snapshots another project's server — each rule as the profile's release has it.
 """
 
 from __future__ import annotations
@@ -91,21 +91,36 @@ def initialize_instance_snapshot_metadata(
     name: str,
     extra_properties: dict[str, Any] | None,
     non_inheritable: frozenset[str],
+    switches: Any = None,
 ) -> dict[str, Any]:
-    """The metadata of a new snapshot image of `instance` (both snapshot paths use it)."""
+    """The metadata of a new snapshot image of `instance` (both snapshot paths use it), by the
+    rules of the release in `switches` (None: the latest):
+
+    - ``lp1675791`` (before 19.0.0 and 18.2.2): ``is_public: False`` whoever asks, so an
+      admin's snapshot of another project's server is the admin project's private image;
+      after, ``shared`` with the server's project added as a member (``instance_owner``);
+    - ``lp1852106`` (before 21.0.0): only ``non_inheritable_image_properties`` are dropped, not
+      the hard-coded signature and encryption-key properties;
+    - ``snapshot_drops_os_glance_properties`` (23.0.0): ``os_glance*`` are not inherited.
+    """
     image_meta = get_image_from_system_metadata(instance.system_metadata)
     image_meta["name"] = name
-    extra_properties = extra_properties if extra_properties is not None else {}
-    if context.project_id != instance.project_id:
+    extra_properties = dict(extra_properties) if extra_properties is not None else {}
+    if switches is not None and switches.lp1675791:
+        image_meta["is_public"] = False
+    elif context.project_id != instance.project_id:
         # The image client adds the server's project as a member of this shared image.
         image_meta["visibility"] = "shared"
         extra_properties["instance_owner"] = instance.project_id
     else:
         image_meta["visibility"] = "private"
     properties = image_meta["properties"]
-    keys_to_pop = set(non_inheritable) | NON_INHERITABLE_IMAGE_PROPERTIES
-    for ns in NON_INHERITABLE_IMAGE_NAMESPACES:
-        keys_to_pop |= {key for key in properties if key.startswith(ns)}
+    keys_to_pop = set(non_inheritable)
+    if switches is None or not switches.lp1852106:
+        keys_to_pop |= NON_INHERITABLE_IMAGE_PROPERTIES
+    if switches is None or switches.snapshot_drops_os_glance_properties:
+        for ns in NON_INHERITABLE_IMAGE_NAMESPACES:
+            keys_to_pop |= {key for key in properties if key.startswith(ns)}
     for key in keys_to_pop:
         properties.pop(key, None)
     properties.update(extra_properties)
@@ -120,8 +135,10 @@ def create_image(
     image_api: Any,
     non_inheritable: frozenset[str],
     extra_properties: dict[str, Any] | None = None,
+    switches: Any = None,
 ) -> Generator[Any, Any, dict[str, Any]]:
-    """Create the (queued) Glance image a snapshot or backup will be uploaded into."""
+    """Create the (queued) Glance image a snapshot or backup will be uploaded into (metadata by
+    the rules of the release in `switches`)."""
     properties = {
         "instance_uuid": instance.uuid,
         "user_id": str(context.user_id),
@@ -129,7 +146,7 @@ def create_image(
     }
     properties.update(extra_properties or {})
     image_meta = initialize_instance_snapshot_metadata(
-        context, instance, name, properties, non_inheritable
+        context, instance, name, properties, non_inheritable, switches
     )
     if image_type == "snapshot":
         # The driver sets the real formats at upload time.

@@ -95,7 +95,7 @@ def snapshot_volume_backed(
     rpcapi = compute_api.compute_rpcapi
 
     image_meta = compute_utils.initialize_instance_snapshot_metadata(
-        context, instance, name, extra_properties, compute_api.config.non_inheritable()
+        context, instance, name, extra_properties, compute_api.config.non_inheritable(), switches
     )
     # A bucket of properties (the block device mapping above all) with no data: size 0.
     image_meta["size"] = 0

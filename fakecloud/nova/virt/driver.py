@@ -18,10 +18,12 @@ Each copy is a `kernel.io.transfer`, so durations follow disk sizes and the thro
 with everything else on that disk or link. Destroying a guest fails the copies it is part of
 with libvirt's ``VIR_ERR_NO_DOMAIN``, which the snapshot turns into `InstanceNotFound`.
 
-Fault points: ``nova.libvirt.direct_snapshot`` (host, instance_uuid) raises in the direct
-snapshot (e.g. ``ImageUnacceptable``) to force the fallback; ``nova.libvirt.extract`` (host,
-instance_uuid, live) fails the extract; transfers carry ``host`` and ``instance_uuid`` for
-``io.transfer`` rules.
+Fault points: ``nova.libvirt.get_guest`` (host, instance_uuid) is the domain lookup as the
+snapshot starts (``DomainNotFound``: the guest has vanished behind Nova's back, which the driver
+reports as InstanceNotRunning); ``nova.libvirt.direct_snapshot`` (host, instance_uuid) raises in
+the direct snapshot (e.g. ``ImageUnacceptable``) to force the fallback;
+``nova.libvirt.extract`` (host, instance_uuid, live) fails the extract; transfers carry
+``host`` and ``instance_uuid`` for ``io.transfer`` rules.
 """
 
 from __future__ import annotations
@@ -217,6 +219,15 @@ class LibvirtDriver:
     ) -> Generator[Any, Any, None]:
         """Snapshot the guest's root disk into the Glance image `image_id` (see module doc)."""
         cfg = self.config
+        switches = self.kernel.switches
+        try:
+            yield from self.kernel.faults.pause(
+                "nova.libvirt.get_guest", host=self.host, instance_uuid=instance.uuid
+            )
+        except LibvirtError as ex:
+            if ex.get_error_code() != VIR_ERR_NO_DOMAIN:
+                raise
+            raise exception.InstanceNotRunning(instance_id=instance.uuid) from None
         dom = self.domains.get(instance.uuid)
         if dom is None:
             raise exception.InstanceNotRunning(instance_id=instance.uuid)
@@ -233,6 +244,8 @@ class LibvirtDriver:
             and not cfg.ephemeral_storage_encryption
             and not cfg.disable_libvirt_livesnapshot
             and original_power_state != states.SHUTDOWN
+            # Before 22.0.0 a PAUSED guest is snapshotted cold (a managedSave file).
+            and not (switches.paused_snapshot_cold and original_power_state == states.POWER_PAUSED)
         )
         self.kernel.trace.emit(
             "nova.snapshot",
@@ -294,6 +307,9 @@ class LibvirtDriver:
         self, instance: Any, image_format: str, name: str
     ) -> dict[str, Any]:
         sysmeta = instance.system_metadata
+        switches = self.kernel.switches
+        if switches.snapshot_ami_disk_format and sysmeta.get("image_disk_format") == "ami":
+            image_format = "ami"  # "glance forces ami disk format to be ami" (until 30.0.0)
         properties = {
             "image_location": "snapshot",
             "image_state": "available",
@@ -305,12 +321,15 @@ class LibvirtDriver:
                 properties[key] = value
         if sysmeta.get("image_os_type"):
             properties["os_type"] = sysmeta["image_os_type"]
-        return {
+        metadata = {
             "name": name,
             "disk_format": image_format,
             "container_format": sysmeta.get("image_container_format") or "bare",
             "properties": properties,
         }
+        if switches.lp1675791:
+            metadata["is_public"] = False  # the upload's update makes the image private again
+        return metadata
 
     def _needs_suspend(self, live: bool, power_state: int) -> bool:
         if self.config.virt_type == "lxc" or live:
@@ -379,7 +398,11 @@ class LibvirtDriver:
             yield from self._copy(dom, dom.disk_bytes, "qemu-img convert", live=live)
         except Exception as ex:
             yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
-            if isinstance(ex, LibvirtError) and ex.get_error_code() == VIR_ERR_NO_DOMAIN:
+            if (
+                isinstance(ex, LibvirtError)
+                and ex.get_error_code() == VIR_ERR_NO_DOMAIN
+                and not self.kernel.switches.lp1722571
+            ):
                 raise exception.InstanceNotFound(instance_id=instance.uuid) from None
             raise
         yield from self._resume_guest_after_snapshot(dom, live, original_power_state)

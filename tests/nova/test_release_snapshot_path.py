@@ -1,0 +1,139 @@
+"""What a release changes on the image-backed snapshot path: how a PAUSED guest is copied, how a
+guest that vanishes is reported, and what the snapshot image inherits — each checked at the
+release before and the release after its change (commits in `fakecloud.profiles`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+#: A base image whose properties the later releases refuse to pass on to snapshots.
+SIGNED = {
+    "name": "signed",
+    "content_id": "signed-image",
+    "size": 10_000_000,
+    "virtual_size": 100_000_000,
+    "disk_format": "qcow2",
+    "container_format": "bare",
+    "min_disk": 0,
+    "min_ram": 0,
+    "properties": {
+        "img_signature": "c2lnbmF0dXJl",
+        "img_signature_hash_method": "SHA-256",
+        "cinder_encryption_key_id": "k-1",
+        "os_glance_importer_note": "from import",
+        "hw_qemu_guest_agent": "no",
+    },
+}
+
+
+def _snap(env: NovaEnv, sid: str) -> tuple[str, dict]:
+    resp = env.create_image(sid)
+    assert resp.status == 202, resp.json()
+    image_id = resp.json()["image_id"]
+    env.cloud.run_until_idle()
+    return image_id, env.glance_image(image_id)
+
+
+def _copies(env: NovaEnv) -> list[str]:
+    return [e["label"] for e in env.cloud.trace.filter(kind="io.start") if "label" in e]
+
+
+@pytest.mark.parametrize(("profile", "live"), [("nova-21.2.4", False), ("nova-22.0.0", True)])
+def test_a_paused_guest_is_snapshotted_cold_before_22_0_0(profile, live):
+    env = NovaEnv(profile)
+    sid = env.boot()
+    assert env.action(sid, {"pause": None}).status == 202
+    env.cloud.run_until_idle()
+    image_id, image = _snap(env, sid)
+    assert image["status"] == "active"
+    copies = _copies(env)
+    assert ("libvirt.blockRebase" in copies) is live
+    assert ("libvirt.managedSave" in copies) is not live  # then restored, paused again
+    (start,) = env.cloud.trace.filter(kind="nova.snapshot", subject=sid, phase="begin")
+    assert start["live"] is live
+    assert env.server(sid)["status"] == "PAUSED"
+
+
+@pytest.mark.parametrize(("profile", "bug"), [("nova-20.6.1", True), ("nova-21.0.0", False)])
+def test_a_guest_gone_before_the_driver_snapshot_fails_loudly_before_21_0_0(profile, bug):
+    """LP #1759473: the driver's InstanceNotRunning reached the failure decorators."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.cloud.faults.add("nova.libvirt.get_guest", error="DomainNotFound", times=1)
+    image_id, image = _snap(env, sid)
+    assert image is None  # deleted either way (never active)
+    # The decorators revert task_state; the quiet path (21.0.0) leaves it as it was.
+    assert env.server(sid)["OS-EXT-STS:task_state"] == (None if bug else "image_snapshot")
+    _assert_failed_loudly(env, sid, bug)
+
+
+def _assert_failed_loudly(env: NovaEnv, sid: str, loud: bool) -> None:
+    """The failure decorators ran (event Error, error notifications) or did not (Success)."""
+    events = env.cloud.trace.filter(kind="nova.event", subject=sid, phase="finish")
+    snapshot_event = [e for e in events if e["event"] == "compute_snapshot_instance"]
+    assert [e["result"] for e in snapshot_event] == (["Error"] if loud else ["Success"])
+    errors = [e for e in env.cloud.trace.filter(kind="notification") if e["priority"] == "ERROR"]
+    assert bool(errors) is loud
+
+
+@pytest.mark.parametrize(("profile", "bug"), [("nova-17.0.1", True), ("nova-17.0.2", False)])
+def test_a_guest_destroyed_during_the_live_copy_is_a_raw_libvirt_error_until_17_0_2(profile, bug):
+    """LP #1722571: 17.0.2 (71375a941d) turns VIR_ERR_NO_DOMAIN into InstanceNotFound, which
+    the manager handles quietly; 17.0.1 lets the libvirtError reach the failure decorators."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.cloud.faults.add(
+        "io.transfer", error="DomainNotFound", match={"label": "libvirt.blockRebase"}, times=1
+    )
+    image_id, image = _snap(env, sid)
+    assert image is None
+    _assert_failed_loudly(env, sid, bug)
+
+
+SIGNATURE_KEYS = {"img_signature", "img_signature_hash_method", "cinder_encryption_key_id"}
+
+
+@pytest.mark.parametrize(
+    ("profile", "dropped"),
+    [
+        ("nova-20.6.1", set()),
+        ("nova-21.0.0", SIGNATURE_KEYS),
+        ("nova-22.4.0", SIGNATURE_KEYS),
+        ("nova-23.0.0", SIGNATURE_KEYS | {"os_glance_importer_note"}),
+    ],
+)
+def test_what_a_snapshot_inherits_follows_the_release(profile, dropped):
+    """Signature and encryption-key properties are dropped from 21.0.0 (bc29084012, LP
+    #1852106), os_glance* from 23.0.0 (dda179d3f9, when Glance 22 reserved the namespace);
+    Queens to Train drop only [DEFAULT] non_inheritable_image_properties."""
+    env = NovaEnv(profile, {"glance": {"base_images": [SIGNED]}})
+    _image_id, image = _snap(env, env.boot())
+    assert image["status"] == "active"
+    inherited = {k for k in SIGNED["properties"] if k in image}
+    assert inherited == set(SIGNED["properties"]) - dropped
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-22.4.0", 201), ("nova-23.0.0", 403)])
+def test_glance_reserves_the_os_glance_namespace_from_the_wallaby_series(profile, status):
+    env = NovaEnv(profile)
+    resp = env.cloud.request(
+        "image", "POST", "/v2/images", body={"name": "x", "os_glance_note": "n"}, user="demo"
+    )
+    assert resp.status == status
+    if status == 403:
+        assert "Attribute 'os_glance_note' is reserved." in resp.json()["message"]
+
+
+@pytest.mark.parametrize(("profile", "fmt"), [("nova-27.4.0", "ami"), ("nova-27.5.0", "qcow2")])
+def test_a_snapshot_of_an_ami_guest_keeps_ami_until_the_format_safety_fixes(profile, fmt):
+    """'glance forces ami disk format to be ami' — removed in 30.0.0 (d5a631ba77) and its
+    backports 27.5.0, 28.3.0, 29.2.0."""
+    ami = dict(
+        SIGNED, name="ami", content_id="ami-image", disk_format="ami", container_format="ami"
+    )
+    ami["properties"] = {}
+    env = NovaEnv(profile, {"glance": {"base_images": [ami]}})
+    _image_id, image = _snap(env, env.boot())
+    assert (image["status"], image["disk_format"]) == ("active", fmt)
