@@ -21,7 +21,7 @@ a delay or a stall holds it.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.cinder import images
@@ -127,12 +127,22 @@ class Driver:
         self.allocated_gb += volume.size
 
     def copy_image_to_volume(
-        self, volume: Any, image_size: int, link: Any, image_id: str | None = None
+        self,
+        volume: Any,
+        image_size: int,
+        link: Any,
+        image_id: str | None = None,
+        created: Callable[[], None] | None = None,
     ) -> Generator:
         """Create a volume and write an image of `image_size` bytes into it (read from Glance
-        as ``GET /v2/images/{image_id}/file``)."""
-        yield from self._fault("copy_image_to_volume", volume_id=volume.id, size=volume.size)
+        as ``GET /v2/images/{image_id}/file``).
+
+        As the create flow's ``_create_from_image_download``: ``driver.create_volume`` first,
+        then `created` (the manager sets status ``downloading`` there), then the copy."""
         yield from self._wait(self.spec.volume_create_s)
+        if created is not None:
+            created()
+        yield from self._fault("copy_image_to_volume", volume_id=volume.id, size=volume.size)
         io = self.kernel.io
         res = io.resource(self.spec.resource_name, mb_per_s(self.spec.throughput_mb_per_s))
         transfer = io.transfer(

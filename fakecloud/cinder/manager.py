@@ -37,6 +37,10 @@ from fakecloud.sim.io import mb_per_s
 
 SCHEDULER = "cinder-scheduler"
 
+#: The statuses of a volume whose create flow is still running (``downloading``: an image is
+#: being copied into it); CreateVolumeOnFinishTask makes it ``available``, a failure ``error``.
+_BEING_CREATED = ("creating", "downloading")
+
 
 class SchedulerManager:
     """``cinder/scheduler/manager.py``: place volumes and snapshots on a backend."""
@@ -202,8 +206,14 @@ class VolumeManager:
                 link = k.io.resource(
                     "cinder-image-download", mb_per_s(self.cinder.config.image_download_mb_per_s)
                 )
+                # _create_from_image_download: the volume is 'downloading' while the image
+                # is copied into it (cinder/volume/flows/manager/create_volume.py).
                 yield from self.driver.copy_image_to_volume(
-                    volume, int(image_meta["size"]), link, image_id=image_meta["id"]
+                    volume,
+                    int(image_meta["size"]),
+                    link,
+                    image_id=image_meta["id"],
+                    created=lambda: VOLUME_STATUS.move(k, volume, "downloading", actor=self.actor),
                 )
                 volume.image_id = image_meta["id"]
                 _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
@@ -211,10 +221,10 @@ class VolumeManager:
                 yield from self.driver.create_volume(volume)
         except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
             self._fail(volume_id, "create_volume", exc)
-            if volume.status == "creating":
+            if volume.status in _BEING_CREATED:
                 VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
             return
-        if volume.status == "creating":
+        if volume.status in _BEING_CREATED:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
 
     def delete_volume(self, volume_id: str, cascade: bool = False) -> Generator:

@@ -68,13 +68,14 @@ ATTACH_STATUSES = (
 
 _VOLUME_MOVES: dict[str | None, set[str]] = {
     None: {"creating"},
-    "creating": {"available", "error"},
+    "creating": {"available", "error", "downloading"},
     "available": {"attaching", "reserved", "in-use"},
     "reserved": {"attaching", "in-use", "available"},
     "attaching": {"in-use", "available", "reserved"},
     "in-use": {"detaching", "available", "reserved", "attaching"},
     "detaching": {"in-use", "available"},
-    "downloading": {"reserved"},
+    # _create_from_image_download; reserve accepts a downloading volume (volume/api.py).
+    "downloading": {"available", "error", "reserved"},
     "deleting": {"error_deleting", "deleted"},
 }
 for _status in VOLUME_STATUSES:

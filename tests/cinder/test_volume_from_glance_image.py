@@ -1,6 +1,7 @@
 """Cinder reads images from the cloud's own Glance (``Cloud._wire_services``): a volume from a
-base image takes the time its Glance size needs on the slowest link, carries the image's Glance
-metadata, and an image the caller cannot see in Glance is refused as real Cinder refuses it."""
+base image is ``downloading`` while it copies (``_create_from_image_download``), takes the time
+its Glance size needs on the slowest link, carries the image's Glance metadata, and an image
+the caller cannot see in Glance is refused as real Cinder refuses it."""
 
 import pytest
 from cinder_support import (
@@ -74,6 +75,9 @@ def test_a_volume_from_the_cirros_base_image_is_available_after_its_download(clo
     assert resp.status == 202, resp.json()
     vid = resp.json()["volume"]["id"]
     assert resp.json()["volume"]["status"] == "creating"
+    # _create_from_image_download: driver.create_volume, then 'downloading' during the copy.
+    cloud.advance(2 * RPC + CREATE_S + 1.0)
+    assert _volume(cloud, vid)["status"] == "downloading"
     cloud.run_until_idle()
     # Glance's size of the image through the 10 MB/s download link (the 200 MB/s backend is
     # faster): 2.1430272 s, after the backend's 1 s create, after two RPC hops.
@@ -84,7 +88,9 @@ def test_a_volume_from_the_cirros_base_image_is_available_after_its_download(clo
     assert finish["duration_s"] == pytest.approx(download_s)
     available = cloud.trace.first(kind="state", subject=vid, new="available")["t"]
     assert available - t0 == pytest.approx(2 * RPC + CREATE_S + download_s)
-    assert states(cloud, vid) == ["creating", "available"]
+    assert states(cloud, vid) == ["creating", "downloading", "available"]
+    downloading = cloud.trace.first(kind="state", subject=vid, new="downloading")["t"]
+    assert downloading - t0 == pytest.approx(2 * RPC + CREATE_S)
     shown = _volume(cloud, vid)
     assert (shown["status"], shown["bootable"]) == ("available", "true")
     expected = {
