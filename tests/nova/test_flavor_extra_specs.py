@@ -88,3 +88,64 @@ def test_servers_keep_the_flavor_they_were_booted_with(menv):
     flavor = menv.server(sid, microversion="2.47")["flavor"]
     assert "late" not in flavor["extra_specs"]
     assert flavor["extra_specs"]["n"] == "3"
+
+
+SPECS_2 = "/v2.1/flavors/2/os-extra_specs"
+
+
+@pytest.mark.parametrize(
+    ("specs", "message"),
+    [
+        ({"hw:cpu_policy": "fast"}, "'fast' is not one of: dedicated, shared, mixed."),
+        ({"hw:nope": "1"}, "extra spec 'hw:nope' does not appear to be a valid extra spec."),
+        ({"hw:numa_nodes": "0"}, "'0' is less than the min value of '1'."),
+        ({"hw:numa_nodes": 0}, "'0' is less than the min value of '1'."),  # numbers as text
+        ({"hw:redirected_usb_ports": "16"}, "'16' is greater than the max value of '15'."),
+        ({"hw:cpu_sockets": "two"}, "'two' is not a valid integer value."),
+        ({"hw:boot_menu": "maybe"}, "'maybe' is not a valid boolean-like value."),
+        ({"hw:mem_page_size": "huge"}, "'huge' is not of the format"),
+        ({"trait:HW_CPU_X86_AVX2": "wanted"}, "'wanted' is not one of: required, forbidden."),
+        ({"trait:NOT_A_TRAIT": "required"}, "extra spec 'trait:NOT_A_TRAIT' does not appear"),
+        ({"resources1:VCPU": "x"}, "'x' is not a valid integer value."),
+        # validated one after the other: the valid first spec does not save the second
+        ({"hw:cpu_policy": "dedicated", "quota:cpu_shares_level": "max"}, "'max' is not one of"),
+    ],
+)
+def test_from_2_86_known_extra_specs_are_validated(menv, specs, message):
+    r = menv.request("POST", SPECS_2, {"extra_specs": specs}, user="admin", microversion="2.86")
+    assert r.status == 400, r.json()
+    text = r.json()["badRequest"]["message"]
+    assert text.startswith("Validation failed; ") and message in text
+
+
+def test_one_key_is_validated_too_and_before_2_86_anything_goes(menv):
+    key = SPECS_2 + "/hw:cpu_policy"
+    r = menv.request("PUT", key, {"hw:cpu_policy": "fast"}, user="admin", microversion="2.86")
+    assert r.json() == {
+        "badRequest": {
+            "code": 400,
+            "message": "Validation failed; 'fast' is not one of: dedicated, shared, mixed.",
+        }
+    }
+    r = menv.request("PUT", key, {"hw:cpu_policy": "fast"}, user="admin", microversion="2.85")
+    assert (r.status, r.json()) == (200, {"hw:cpu_policy": "fast"})
+    r = menv.request("POST", SPECS_2, {"extra_specs": {"hw:nope": "x"}}, user="admin",
+                     microversion="2.85")  # fmt: skip
+    assert r.status == 200
+
+
+def test_from_2_86_valid_names_and_unknown_namespaces_pass(menv):
+    specs = {
+        "hw:cpu_policy": "mixed",
+        "hw:numa_cpus.0": "0-3,^2",  # a name with a parameter
+        "hw:mem_page_size": "2MiB",
+        "hw_rng:allowed": "True",
+        "trait:HW_CPU_X86_AVX2": "required",
+        "trait1:CUSTOM_GOLD": "forbidden",
+        "resources_gpu:CUSTOM_GPU": "2",
+        "aggregate_instance_extra_specs:ssd": "true",
+        "custom:anything": "goes",  # a namespace Nova does not know
+        "plain_key": "goes too",  # no namespace at all
+    }
+    r = menv.request("POST", SPECS_2, {"extra_specs": specs}, user="admin", microversion="2.86")
+    assert (r.status, r.json()) == (200, {"extra_specs": specs})

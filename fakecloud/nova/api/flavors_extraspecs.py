@@ -6,8 +6,9 @@ Reads: the policy (``os-flavor-extra-specs:index``/``show``, project readers) is
 against the caller's own project before the flavor is looked up; from 2.102 unknown query
 parameters are a 400. Values always come back as strings. Writes (admin) answer 200 with the
 request's own body, as Nova does; a flavor is a per-cloud record, so a write replaces it
-(servers keep the flavor they were booted with, as Nova embeds it in the instance). Nova's
-2.86 validation of known extra-spec names is not modelled: every well-formed key is taken.
+(servers keep the flavor they were booted with, as Nova embeds it in the instance). From 2.86
+each written spec is validated against Nova's registry of known extra specs
+(`fakecloud.nova.api.extra_spec_validators`): ``hw:cpu_policy=fast`` or ``hw:nope`` is a 400.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import dataclasses
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova.api import schemas
+from fakecloud.nova.api import extra_spec_validators, schemas
 from fakecloud.nova.policies import FLAVOR_EXTRA_SPECS
 
 #: From 2.102 the query schemas refuse unknown parameters.
 STRICT_QUERY_VERSION = "2.102"
+#: From 2.86 written extra specs are validated (``FLAVOR_EXTRA_SPEC_VALIDATION``).
+VALIDATION_VERSION = "2.86"
 
 _METADATA = copy.deepcopy(schemas.metadata)
 _METADATA["patternProperties"]["^[a-zA-Z0-9-_:. ]{1,255}$"]["type"] = ["string", "number"]
@@ -89,7 +92,7 @@ class FlavorExtraSpecsController:
         CREATE.validate(body)
         self.nova.policy.authorize(req.context, FLAVOR_EXTRA_SPECS % "create", {})
         specs = body["extra_specs"]
-        _check_number_lengths(specs)
+        _check_extra_specs_value(req, specs)
         merged = {**self._flavor(req).extra_specs, **{k: str(v) for k, v in specs.items()}}
         return self._write(req, "create", body, merged)
 
@@ -98,7 +101,7 @@ class FlavorExtraSpecsController:
         body = _json(req)
         UPDATE.validate(body)
         self.nova.policy.authorize(req.context, FLAVOR_EXTRA_SPECS % "update", {})
-        _check_number_lengths(body)
+        _check_extra_specs_value(req, body)
         if req.params["key"] not in body:
             raise HttpError(400, "Request body and URI mismatch")
         merged = {**self._flavor(req).extra_specs, **{k: str(v) for k, v in body.items()}}
@@ -124,9 +127,19 @@ def _json(req: Request) -> Any:
         raise HttpError(400, "Malformed request body") from None
 
 
-def _check_number_lengths(specs: dict[str, Any]) -> None:
-    """``_check_extra_specs_value``: a number's text may not pass 255 characters."""
-    for value in specs.values():
-        if isinstance(value, (int, float)) and len(str(value)) > 255:
-            length = len(str(value))
-            raise HttpError(400, f"extra_specs value has {length} characters, more than 255.")
+def _check_extra_specs_value(req: Request, specs: dict[str, Any]) -> None:
+    """``_check_extra_specs_value``: a number's text may not pass 255 characters, and from
+    2.86 each spec must pass Nova's validator of its name, one spec after the other."""
+    validating = req.microversion >= VALIDATION_VERSION
+    for name, value in specs.items():
+        if isinstance(value, (int, float)):
+            value = str(value)
+            if len(value) > 255:
+                raise HttpError(
+                    400, f"extra_specs value has {len(value)} characters, more than 255."
+                )
+        if validating:
+            try:
+                extra_spec_validators.validate(name, value)
+            except extra_spec_validators.ValidationError as exc:
+                raise HttpError(400, str(exc)) from None
