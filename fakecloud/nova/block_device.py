@@ -102,22 +102,30 @@ def connector(host: str) -> dict[str, Any]:
 
 
 def _await_volume_created(nova: Any, context: Any, volume_id: str) -> Generator[Any, Any, None]:
+    """``ComputeManager._await_block_device_map_created``: read the volume until it leaves
+    ``creating``/``downloading``, sleeping ``block_device_allocate_retries_interval`` after each
+    such read (the last one too); ``available`` returns, any other status at once — or still
+    creating after ``retries + 1`` reads — is `VolumeNotCreated` with the seconds waited, the
+    attempt it stopped at and the last status."""
     cfg = nova.config
+    kernel = nova.kernel
     attempts = max(1, cfg.volume_wait_retries + 1)
+    start = kernel.now
     status = "unknown"
-    for attempt in range(1, attempts + 1):
+    attempt = 0
+    while attempt < attempts:
+        attempt += 1
         volume = yield from nova.volume_api.get(context, volume_id)
         status = volume.get("status")
-        if status == "available":
-            return
-        if status == "error":
-            break
-        if attempt < attempts:
-            yield nova.kernel.env.timeout(cfg.volume_wait_interval_s)
+        if status not in ("creating", "downloading"):
+            if status == "available":
+                return
+            break  # "Volume id: ... finished being created but its status is ..."
+        yield kernel.env.timeout(cfg.volume_wait_interval_s)
     raise exception.VolumeNotCreated(
         volume_id=volume_id,
-        seconds=int(cfg.volume_wait_interval_s * (attempts - 1)),
-        attempts=attempts,
+        seconds=int(kernel.now - start),
+        attempts=attempt,
         volume_status=status,
     )
 
