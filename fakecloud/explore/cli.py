@@ -226,7 +226,8 @@ def render(report: Any) -> str:
             lines.append("       led there by: " + ("; ".join(g.path) or "delays and orders alone"))
             if g.replay:
                 lines.append(f"       replay{' (shrunk)' if g.shrunk else ''}: {g.replay}")
-    tail = f"{report.seeds_run} seeds in {report.elapsed_s:.1f} s ({rate:.0f} seeds/s)"
+    shown_rate = f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
+    tail = f"{report.seeds_run} seeds in {report.elapsed_s:.1f} s ({shown_rate} seeds/s)"
     if report.stopped_early:
         tail += "; the time budget ran out before every seed ran"
     lines.append(tail)
