@@ -40,7 +40,7 @@ def test_a_dask_cluster_finds_exactly_what_a_serial_run_finds(scheduler, shared_
                 "explore",
                 str(shared_link),
                 "--seeds",
-                "8",
+                "4",
                 "--no-progress",
                 "--out",
                 str(tmp_path / name),
@@ -53,7 +53,7 @@ def test_a_dask_cluster_finds_exactly_what_a_serial_run_finds(scheduler, shared_
         data = json.loads(path.read_text())
         found[name] = [(g["broke"], g["path"], g["seeds"]) for g in data["groups"]]
     assert found["dask"] == found["serial"]
-    assert found["dask"][0][2] == list(range(8))
+    assert found["dask"][0][2] == list(range(4))
 
 
 def test_without_distributed_the_scheduler_option_says_how_to_install_it(

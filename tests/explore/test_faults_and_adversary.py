@@ -20,8 +20,8 @@ def _replay(explored, ready, tmp_path):
 
 
 def test_a_fault_the_seed_fires_is_written_out_and_replayed_exactly(tmp_path):
-    ready = _ready("lp1731986_volume_snapshot_fails.yaml", "bug_on")
-    explored = ready.play(6)  # seed 6 fails a Cinder snapshot call
+    ready = _ready("lp1731986_volume_snapshot_fails.yaml", "with_bug")
+    explored = ready.play(0)  # seed 0 fails a Cinder snapshot call
     fired = [d for d in explored.decisions if d.kind == "fault" and d.value]
     assert [d.about["outcome"] for d in fired] == ["CinderConnectionFailed"]
     broke = {c.what for c in explored.failures}
@@ -47,3 +47,20 @@ def test_an_adversary_becomes_a_step_placed_on_the_event_it_followed(tmp_path):
     assert "trace" in step["on"]
     assert same_run(replayed.trace, explored.result.trace)
     assert replayed.failures[0].what == "invariant no_orphan_volume_snapshot"
+
+
+def test_a_lost_rpc_queue_is_a_fault_the_seed_can_draw():
+    # The library's createImage sent while nova-compute is down, its queue left to chance.
+    path = ROOT / "scenarios" / "races" / "snapshot_queued_for_down_compute.yaml"
+    text = path.read_text() + (
+        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
+        "  faults: [{point: rpc.queue, likelihood: 1}]\n"
+    )
+    ready = prepared(text, "queued.yaml", "queue-kept")
+    assert [(f.point, f.outcomes) for f in ready.spec.faults] == [("rpc.queue", ("drop",))]
+    explored = ready.play(0)
+    (fired,) = [d for d in explored.decisions if d.kind == "fault" and d.value]
+    assert (fired.about["point"], fired.about["outcome"]) == ("rpc.queue", "drop")
+    lost = [e for e in explored.result.trace if e["kind"] == "rpc.lost"]
+    assert [(e["method"], e["reason"]) for e in lost] == [("snapshot_instance", "no queue")]
+    assert "invariant no_stuck_snapshot_image" in {c.what for c in explored.failures}
