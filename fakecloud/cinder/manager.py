@@ -32,7 +32,12 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder import exception
-from fakecloud.cinder.states import SNAPSHOT_STATUS, VOLUME_STATUS
+from fakecloud.cinder.states import (
+    SNAPSHOT_STATUS,
+    SNAPSHOT_STATUS_FORCED,
+    VOLUME_STATUS,
+    VOLUME_STATUS_FORCED,
+)
 from fakecloud.sim.io import mb_per_s
 
 SCHEDULER = "cinder-scheduler"
@@ -233,7 +238,9 @@ class VolumeManager:
         As ``@coordination.synchronized('{volume.id}-delete_volume')`` and ``volume.refresh()``
         in the real manager: a second delete of the same volume (a DELETE and an
         ``os-force_delete`` at one instant) waits for the first, then finds the volume gone
-        and returns quietly.
+        and returns quietly. Like the real manager it does not look at the status: a volume an
+        admin reset (``os-reset_status``) after the API accepted the delete is deleted all the
+        same (cinder 29.0.0 ``VolumeManager.delete_volume``).
         """
         store = self.cinder.store
         if store.volumes.get(volume_id) is None:
@@ -242,7 +249,7 @@ class VolumeManager:
         yield from self._synchronized(key)
         try:
             volume = store.volumes.get(volume_id)  # volume.refresh(): VolumeNotFound → return
-            if volume is not None and volume.status == "deleting":
+            if volume is not None:
                 yield from self._delete_volume(volume, cascade)
         finally:
             self._release(key)
@@ -251,6 +258,8 @@ class VolumeManager:
         k = self.kernel
         store = self.cinder.store
         volume_id = volume.id
+        # The status the API wrote, or whatever an admin reset it to since: written anyway.
+        table = VOLUME_STATUS if volume.status == "deleting" else VOLUME_STATUS_FORCED
         try:
             if cascade:
                 for snap in store.volume_snapshots(volume):
@@ -266,7 +275,7 @@ class VolumeManager:
             yield from self.driver.delete_volume(volume)
         except Exception as exc:  # noqa: BLE001
             self._fail(volume_id, "delete_volume", exc)
-            VOLUME_STATUS.move(k, volume, "error_deleting", actor=self.actor)
+            table.move(k, volume, "error_deleting", actor=self.actor)
             return
         if volume.use_quota:
             quotas = self.cinder.quotas
@@ -276,7 +285,7 @@ class VolumeManager:
                     {"volumes": 1, "gigabytes": volume.size}, volume.volume_type.name
                 ),
             )
-        VOLUME_STATUS.move(k, volume, "deleted", actor=self.actor)
+        table.move(k, volume, "deleted", actor=self.actor)
         store.volumes.pop(volume_id, None)
         for attachment in volume.attachments:
             store.attachments.pop(attachment.id, None)
@@ -325,7 +334,7 @@ class VolumeManager:
         """
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
-        if snap is None or snap.status != "deleting":
+        if snap is None:
             return
         key = f"{snapshot_id}-delete_snapshot"
         yield from self._synchronized(key)
@@ -337,7 +346,9 @@ class VolumeManager:
                 # The driver finds nothing to delete (LVM: "not found, skipping"); the quota
                 # is reserved and committed again, and the row destroyed again.
                 self._destroy_snapshot(snap)
-            elif store.snapshots.get(snapshot_id) is snap and snap.status == "deleting":
+            elif store.snapshots.get(snapshot_id) is snap and snap.status != "deleted":
+                # Whatever status an admin reset it to since the API said deleting: the real
+                # manager deletes it all the same (cinder 29.0.0 delete_snapshot).
                 yield from self._delete_snapshot(snap)
         finally:
             self._release(key)
@@ -347,6 +358,7 @@ class VolumeManager:
         store = self.cinder.store
         snapshot_id = snap.id
         volume = store.volumes.get(snap.volume_id)
+        table = SNAPSHOT_STATUS if snap.status == "deleting" else SNAPSHOT_STATUS_FORCED
         try:
             yield from k.faults.pause(
                 "cinder.snapshot.delete",
@@ -359,22 +371,22 @@ class VolumeManager:
             yield from self.driver.delete_snapshot(snap, volume)
         except exception.SnapshotIsBusy as exc:
             self._fail(snapshot_id, "delete_snapshot", exc)
-            SNAPSHOT_STATUS.move(k, snap, "available", actor=self.actor)
+            table.move(k, snap, "available", actor=self.actor)
             return
         except Exception as exc:  # noqa: BLE001
             self._fail(snapshot_id, "delete_snapshot", exc)
-            SNAPSHOT_STATUS.move(k, snap, "error_deleting", actor=self.actor)
+            table.move(k, snap, "error_deleting", actor=self.actor)
             return
-        self._destroy_snapshot(snap)
+        self._destroy_snapshot(snap, table)
 
-    def _destroy_snapshot(self, snap: Any) -> None:
+    def _destroy_snapshot(self, snap: Any, table: Any = SNAPSHOT_STATUS) -> None:
         store = self.cinder.store
         if snap.use_quota:
             self.cinder.quotas.release(
                 snap.project_id,
                 **self.cinder.snapshot_api.quota_deltas(snap.volume_size, snap.volume_type.name),
             )
-        SNAPSHOT_STATUS.move(self.kernel, snap, "deleted", actor=self.actor)
+        table.move(self.kernel, snap, "deleted", actor=self.actor)
         store.snapshots.pop(snap.id, None)
         volume = store.volumes.get(snap.volume_id)
         if volume is not None:

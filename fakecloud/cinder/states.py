@@ -87,9 +87,11 @@ VOLUME_STATUS = StateMachine("volume.status", _VOLUME_MOVES)
 
 #: Cinder's unconditional status writes: admin ``os-reset_status``, ``os-complete`` of an
 #: attachment, the manager's ``attachment_update`` and the detach recompute (``volume_detached``)
-#: set a status whatever the current one; these tables allow exactly that.
+#: set a status whatever the current one; these tables allow exactly that. The manager's
+#: ``delete_volume`` destroys the row (``deleted``) or writes ``error_deleting`` whatever the
+#: status an admin reset it to after the API said ``deleting``.
 VOLUME_STATUS_FORCED = StateMachine(
-    "volume.status", {s: set(VOLUME_STATUSES) for s in VOLUME_STATUSES}
+    "volume.status", {s: {*VOLUME_STATUSES, "deleted"} for s in VOLUME_STATUSES}
 )
 
 VOLUME_ATTACH_STATUS = StateMachine(

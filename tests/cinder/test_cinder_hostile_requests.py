@@ -68,21 +68,6 @@ def force_delete(cloud, kind, ident):
     return call(cloud, "POST", path, {"os-force_delete": {}}, ctx=ADMIN)
 
 
-def test_a_volume_deleted_and_force_deleted_at_one_instant_is_deleted_once():
-    cloud = Cloud(seed=1, profile="upstream")
-    volume_id = create_volume(cloud)
-    before = cloud.cinder.quotas.usages(P1)["volumes"]["in_use"]
-    assert call(cloud, "DELETE", f"volumes/{volume_id}").status == 202
-    assert force_delete(cloud, "volumes", volume_id).status == 202
-    cloud.run_until_idle()
-    assert call(cloud, "GET", f"volumes/{volume_id}").status == 404
-    assert cloud.cinder.quotas.usages(P1)["volumes"]["in_use"] == before - 1
-    deleted = cloud.trace.filter(kind="state", subject=volume_id)
-    assert [e["new"] for e in deleted if e["machine"] == "volume.status"][-1] == "deleted"
-    assert len([e for e in deleted if e.get("new") == "deleted"]) == 1
-    assert not cloud.check_invariants()
-
-
 @pytest.mark.parametrize("double_release", [True, False])
 def test_two_deletes_of_one_snapshot_release_its_quota_twice_only_with_the_known_bug(
     double_release,

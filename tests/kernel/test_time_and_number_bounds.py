@@ -105,3 +105,27 @@ def test_an_rpc_fault_naming_a_target_that_does_not_exist_is_refused():
         cloud.faults.add("rpc.cast", action="drop", match={"target": "compute.cmp-9"})
     rule = cloud.faults.add("rpc.cast", action="drop", match={"target": "compute.cmp-2"})
     assert cloud.faults.rules() == [rule]
+
+
+@pytest.mark.parametrize(
+    "speed, says",
+    [
+        ("nan", "got nan"),
+        ("1e300", "got 1e+300"),
+        ("inf", "got inf"),
+        ("-1", "got -1.0 (negative)"),
+        ("abc", "expected a number, got 'abc'"),
+    ],
+)
+def test_serve_speed_refuses_a_factor_that_would_poison_the_clock(speed, says, capsys):
+    from fakecloud.cli import main
+    from fakecloud.transport.server import FakecloudServer
+
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port-base", "0", "--speed", speed])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "fakecloud serve: error: argument --speed: expected a" in err and says in err
+    if speed != "abc":
+        with pytest.raises(OutOfRange, match="speed: expected a speed factor from 0 to 1e"):
+            FakecloudServer(port_base=0, speed=float(speed))

@@ -3,6 +3,7 @@ oversized bodies and clients that vanish mid-request; and it stops cleanly."""
 
 import json
 import socket
+import struct
 
 import pytest
 
@@ -173,7 +174,7 @@ def test_glance_takes_image_data_over_the_api_body_limit(server):
     assert json.loads(shown.partition(b"\r\n\r\n")[2])["size"] == len(data)
 
 
-def test_clients_that_vanish_mid_request_do_not_disturb_others(server):
+def test_clients_that_vanish_mid_request_do_not_disturb_others(server, capfd):
     for partial in (b"POST /v3/auth/tokens HTTP/1.1\r\nContent-Length: 500\r\n\r\n{", b"GE"):
         with socket.create_connection(address(server, "identity"), timeout=TIMEOUT) as sock:
             sock.sendall(partial)
@@ -181,4 +182,14 @@ def test_clients_that_vanish_mid_request_do_not_disturb_others(server):
     for _ in range(5):
         with socket.create_connection(address(server, "identity"), timeout=TIMEOUT) as sock:
             sock.sendall(login_request(server))
+    # Clients that reset the connection (no FIN) while pipelined answers are being written:
+    # the server's writes meet a closed pipe.
+    for _ in range(5):
+        sock = socket.create_connection(address(server, "identity"), timeout=TIMEOUT)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.sendall(login_request(server, close=False) * 4)
+        sock.close()
     assert exchange(server, "identity", login_request(server)).startswith(b"HTTP/1.1 201 ")
+    # ... and nobody hears about it: no BrokenPipe or reset traceback on the server's stderr.
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err and "BrokenPipe" not in printed.err + printed.out
