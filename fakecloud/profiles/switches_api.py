@@ -38,8 +38,9 @@ SWITCHES = (
     ),
     Switch(
         "policy_before_lookup",
-        "createImage's policy is checked before the server is loaded, with the caller's own "
-        "project as target (otherwise: load first, 404, target = the server's project).",
+        "createImage's (and createBackup's, os-resetState's) policy is checked before the "
+        "server is loaded, with the caller's own project as target (otherwise: load first, "
+        "404, target = the server's project; os-resetState: b6a310000e, also 21.0.0).",
         True,
         (
             Change(

@@ -109,9 +109,17 @@ class ServerActionsController:
         return Response(202)
 
     def _reset_state(self, req: Request, server_id: str, body: Any) -> Response:
+        """``os-resetState``. Before 21.0.0 (``policy_before_lookup``; nova b6a310000e "Ensure
+        we pass a target in admin actions") the admin-only policy is checked before the server
+        is loaded: a non-admin of another project gets the 403, not the 404."""
         schemas.validator("reset_state").validate(body)
         ctx = req.context
+        rule = ADMIN_ACTIONS % "reset_state"
+        before = self.nova.kernel.switches.policy_before_lookup
+        if before:
+            self.policy.authorize(ctx, rule)
         instance = self.servers.get_server(ctx, server_id)
-        self.policy.authorize(ctx, ADMIN_ACTIONS % "reset_state", self._target(instance, False))
+        if not before:
+            self.policy.authorize(ctx, rule, self._target(instance, False))
         self.compute_api.reset_state(ctx, instance, body["os-resetState"]["state"])
         return Response(202)
