@@ -17,6 +17,7 @@ import os
 import sys
 from typing import Any
 
+from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.transport.server import DEFAULT_PORT_BASE
 
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT_BASE}"
@@ -28,9 +29,10 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected virtual seconds, got {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected seconds from 0, got {text!r}")
-    return value
+    try:
+        return finite_seconds(value, "seconds")
+    except OutOfRange as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("seconds: ")) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

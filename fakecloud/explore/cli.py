@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.cli_args import comma_list
 from fakecloud.explore.runner import INSTALL_CLUSTER, ClusterUnavailable, Executor, default_jobs
 from fakecloud.scenario.errors import ScenarioError
@@ -99,6 +100,11 @@ def explore_main(argv: list[str] | None = None) -> int:
             raise _Usage("fakecloud explore: --seeds must be at least 1")
         if args.jobs is not None and args.jobs < 1:
             raise _Usage("fakecloud explore: --jobs must be at least 1")
+        if args.time_budget is not None:
+            try:
+                finite_seconds(args.time_budget, "--time-budget")
+            except OutOfRange as exc:
+                raise _Usage(f"fakecloud explore: {exc}") from None
         text, scenario = _load(args.file)
         cases = _pick_cases(scenario, args.case, "fakecloud explore")
         counts = {}
@@ -116,7 +122,8 @@ def explore_main(argv: list[str] | None = None) -> int:
         return range(args.first_seed, args.first_seed + counts[case.id])
 
     total = sum(counts.values())
-    jobs = args.jobs or (1 if total < 50 else default_jobs())
+    # Never more worker processes than seeds: a fork pool starts every worker at once.
+    jobs = min(args.jobs or (1 if total < 50 else default_jobs()), max(total, 1))
     budget = Budget(args.time_budget)
     progress = _Progress(total, enabled=not args.no_progress)
     try:

@@ -107,3 +107,19 @@ def test_a_spent_time_budget_starts_no_more_seeds_and_says_so(shared_link, tmp_p
     )
     assert code == 0
     assert "the time budget ran out before every seed ran" in capsys.readouterr().out
+
+
+def test_more_jobs_than_seeds_start_no_more_workers_than_seeds(shared_link, tmp_path, monkeypatch):
+    import fakecloud.explore.cli as explore_cli
+
+    started = []
+    real = explore_cli.Executor
+
+    def executor(jobs, scheduler=None):
+        started.append(jobs)
+        return real(jobs, scheduler)
+
+    monkeypatch.setattr(explore_cli, "Executor", executor)
+    argv = ["explore", str(shared_link), "--seeds", "1", "--jobs", "100000", "--no-progress"]
+    assert cli([*argv, "--out", str(tmp_path)]) in (0, 1)  # 1: its seed broke the timing
+    assert started == [1]  # a fork pool would have started 100,000 processes at once

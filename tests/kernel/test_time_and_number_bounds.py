@@ -108,24 +108,33 @@ def test_an_rpc_fault_naming_a_target_that_does_not_exist_is_refused():
 
 
 @pytest.mark.parametrize(
-    "speed, says",
+    "argv, says",
     [
-        ("nan", "got nan"),
-        ("1e300", "got 1e+300"),
-        ("inf", "got inf"),
-        ("-1", "got -1.0 (negative)"),
-        ("abc", "expected a number, got 'abc'"),
+        (["serve", "--speed", "nan"], "serve: error: argument --speed: expected a speed factor"),
+        (["serve", "--speed", "1e300"], "from 0 to 1e+06, got 1e+300"),
+        (["serve", "--speed", "inf"], "argument --speed: expected a speed factor from 0"),
+        (["serve", "--speed", "-1"], "got -1.0 (negative)"),
+        (["serve", "--speed", "abc"], "argument --speed: expected a number, got 'abc'"),
+        (["clock", "advance", "nan"], "argument seconds: expected a number of seconds"),
+        (["clock", "advance", "1e300"], "from 0 to 1e+09, got 1e+300"),
+        (["explore", "x.yaml", "--time-budget", "nan"], "--time-budget: expected a number of"),
+        (["explore", "x.yaml", "--time-budget", "-1"], "--time-budget: expected a number of"),
     ],
 )
-def test_serve_speed_refuses_a_factor_that_would_poison_the_clock(speed, says, capsys):
+def test_command_line_times_and_speeds_that_would_poison_the_clock_are_refused(argv, says, capsys):
     from fakecloud.cli import main
+
+    try:
+        status = main(argv)
+    except SystemExit as exited:  # argparse
+        status = exited.code
+    assert status == 2
+    assert says in capsys.readouterr().err
+
+
+def test_a_server_refuses_a_speed_that_would_poison_the_clock():
     from fakecloud.transport.server import FakecloudServer
 
-    with pytest.raises(SystemExit) as exited:
-        main(["serve", "--port-base", "0", "--speed", speed])
-    assert exited.value.code == 2
-    err = capsys.readouterr().err
-    assert "fakecloud serve: error: argument --speed: expected a" in err and says in err
-    if speed != "abc":
+    for speed in (math.nan, math.inf, 1e300, -1):
         with pytest.raises(OutOfRange, match="speed: expected a speed factor from 0 to 1e"):
-            FakecloudServer(port_base=0, speed=float(speed))
+            FakecloudServer(port_base=0, speed=speed)
