@@ -11,13 +11,12 @@ predicate that accepts only bodies the schema accepts, so jsonschema runs only t
 from __future__ import annotations
 
 import copy
-import re
 import unicodedata
-import uuid
 from typing import Any
 
 from fakecloud.api.validation import error_detail, number_string_bounds
-from fakecloud.cinder import exception
+from fakecloud.cinder import exception, fast_paths
+from fakecloud.cinder.fast_paths import is_uuid_like
 from fakecloud.cinder.states import SNAPSHOT_STATUSES, VOLUME_STATUSES
 
 # -- parameter types (cinder/api/validation/parameter_types.py) -------------------------------
@@ -244,17 +243,6 @@ SNAPSHOT_METADATA_UPDATE = _obj(
 # -- formats (cinder/api/validation/validators.py) --------------------------------------------
 
 
-def is_uuid_like(value: Any) -> bool:
-    """oslo.utils ``uuidutils.is_uuid_like``: a UUID, with or without hyphens or braces."""
-    try:
-        canonical = (
-            value.replace("urn:", "").replace("uuid:", "").strip("{}").replace("-", "").lower()
-        )
-        return str(uuid.UUID(value)).replace("-", "") == canonical
-    except (TypeError, ValueError, AttributeError):
-        return False
-
-
 def _is_printable(char: str) -> bool:
     category = unicodedata.category(char)
     return not category.startswith("C") and (not category.startswith("Z") or category == "Zs")
@@ -327,6 +315,19 @@ _FORMATS = {
 
 _validators: dict[int, Any] = {}
 
+#: Schema (by identity) -> a quick check accepting only bodies it accepts (`fast_paths`).
+_QUICK = {
+    id(SNAPSHOT_CREATE): fast_paths.snapshot_create_ok,
+    id(VOLUME_CREATE): fast_paths.volume_create_ok,
+    id(VOLUME_CREATE_V313): fast_paths.volume_create_ok,
+    id(VOLUME_CREATE_V347): fast_paths.volume_create_ok,
+    id(VOLUME_CREATE_V353): fast_paths.volume_create_ok,
+    id(ATTACHMENT_CREATE): fast_paths.attachment_create_ok,
+    id(ATTACHMENT_CREATE_V354): fast_paths.attachment_create_ok,
+    id(ATTACHMENT_UPDATE): fast_paths.attachment_update_ok,
+    id(ATTACHMENT_COMPLETE): fast_paths.attachment_complete_ok,
+}
+
 
 def _validator(schema: dict) -> Any:
     """The compiled validator of `schema` (Draft 4 with Cinder's string-number min/max)."""
@@ -346,7 +347,8 @@ def _validator(schema: dict) -> Any:
 
 def validate(schema: dict, body: Any) -> None:
     """Raise Cinder's 400 for a body that fails `schema` (a format's own error if it has one)."""
-    if schema is SNAPSHOT_CREATE and _snapshot_create_ok(body):
+    quick = _QUICK.get(id(schema))
+    if quick is not None and quick(body):
         return
     import jsonschema
 
@@ -356,48 +358,6 @@ def validate(schema: dict, body: Any) -> None:
         if isinstance(ex.cause, exception.CinderException):
             raise ex.cause from None
         raise exception.ValidationError(detail=error_detail(ex)) from None
-
-
-_META_KEY = re.compile(METADATA_KEY)
-
-
-def _short_text(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and len(value) <= 255 and value.isprintable())
-
-
-def _snapshot_create_ok(body: Any) -> bool:
-    """A quick check accepting only bodies `SNAPSHOT_CREATE` accepts (others go to jsonschema)."""
-    if type(body) is not dict or len(body) != 1:
-        return False
-    snap = body.get("snapshot")
-    if type(snap) is not dict or not snap.keys() <= _SNAPSHOT_KEYS or "volume_id" not in snap:
-        return False
-    vid = snap["volume_id"]
-    if vid is not None and not (isinstance(vid, str) and is_uuid_like(vid)):
-        return False
-    for key in ("name", "display_name", "description"):
-        if key in snap and not _short_text(snap[key]):
-            return False
-    if "force" in snap:
-        force = snap["force"]
-        if not (force is True or force is False or (type(force) is str and force in _BOOL_STRINGS)):
-            return False
-    meta = snap.get("metadata")
-    if meta is not None:
-        if type(meta) is not dict:
-            return False
-        for k, v in meta.items():
-            if not (isinstance(k, str) and _META_KEY.search(k)):
-                return False
-            if not (isinstance(v, str) and len(v) <= 255):
-                return False
-    return True
-
-
-_SNAPSHOT_KEYS = frozenset(
-    ("name", "display_name", "description", "volume_id", "force", "metadata")
-)
-_BOOL_STRINGS = frozenset(v for v in BOOLEAN_VALUES if isinstance(v, str))
 
 
 def bool_from_string(value: Any) -> bool:

@@ -16,7 +16,7 @@ from fakecloud.cinder import validation as cinder_validation
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 
 NAMES = st.one_of(
     st.text(min_size=0, max_size=8),
@@ -165,3 +165,214 @@ def test_cinder_snapshot_create_fast_path_answers_as_jsonschema(data):
     body = data.draw(bodies)
     fast, full = _CinderSnapshotCreate(True), _CinderSnapshotCreate(False)
     assert outcome(fast, body) == outcome(full, body)
+
+
+# -- server create (Nova) and Cinder's volume and attachment bodies -----------------------------
+#
+# Each body is a valid one with at most one field set to a value from that field's pool (valid
+# values, edge values and wrong types), so each example sits where a quick check decides.
+
+SERVER_BUCKETS = ["2.1", "2.19", "2.32", "2.37", "2.42", "2.57", "2.90"]
+ID = "12345678-1234-4678-9234-567812345678"
+EDGE_UUIDS = [ID, ID.upper(), ID.replace("-", ""), ID + "\n", "{" + ID + "}", "", "x"]
+WRONG = [None, True, 0, 1, 1.0, -1, [], {}]
+BDM = {
+    "boot_index": 0,
+    "uuid": ID,
+    "source_type": "image",
+    "destination_type": "volume",
+    "volume_size": 1,
+    "delete_on_termination": True,
+}
+BDM_POOLS = {
+    "boot_index": [0, -1, None, "0", "-1", "1\n", "x", 1.0, True],
+    "uuid": [ID, "a.b_c-d", "a/b", "", "x" * 255, "x" * 256, "x\n"],
+    "source_type": ["image", "volume", "snapshot", "blank", "bogus"],
+    "destination_type": ["volume", "local", "x"],
+    "volume_size": [1, 0, "1", "0", 2**31 - 1, 2**31, 1.0, True],
+    "delete_on_termination": [True, False, "true", "maybe", 1],
+    "volume_id": EDGE_UUIDS,
+    "device_name": ["/dev/vda", "vd a", "", "x" * 256],
+    "disk_bus": ["virtio", "x" * 256],
+    "tag": ["t", "a,b"],
+    "no_device": [True],
+}
+SERVER_POOLS = {
+    "name": ["s", "", " s", "s ", "s\n", "x" * 255, "x" * 256, "\u00e9t\u00e9"],
+    "flavorRef": ["1", "", 1, 0, True, 1.0],
+    "imageRef": ["", None, "x", *EDGE_UUIDS],
+    "networks": ["none", "auto", "bogus", [], [{"uuid": ID}], [{"uuid": "x"}],
+                 [{"uuid": ID, "fixed_ip": "10.0.0.1"}], [{"uuid": ID, "tag": "t"}],
+                 [{"port": ID}], [{"uuid": ID, "fixed_ip": 1}], ["x"]],
+    "block_device_mapping_v2": [[], [BDM], [BDM, {**BDM, "boot_index": -1}], [1], "x"],
+    "metadata": [{}, {"k": "v"}, {"k" * 255: "v" * 255}, {"k" * 256: "v"}, {"k": "v" * 256},
+                 {"k\n": "v"}, {"k/": "v"}, {"k": 1}, []],
+    "description": [None, "", "d", "x" * 255, "x" * 256],
+    "min_count": [1],
+    "personality": [[]],
+}  # fmt: skip
+SERVER = {"name": "s", "flavorRef": "1", "networks": "none", "imageRef": ""}
+
+
+def _one_step(base, pools):
+    """`base`, or `base` with one key (from `pools`) set to a value from its pool or a wrong
+    type, or removed."""
+    keys = sorted(pools)
+    return st.one_of(
+        st.just(base),
+        st.sampled_from(keys).flatmap(
+            lambda k: st.sampled_from(pools[k] + WRONG).map(lambda v, k=k: {**base, k: v})
+        ),
+        st.sampled_from(sorted(base)).map(lambda k: {x: v for x, v in base.items() if x != k}),
+    )
+
+
+def _server_bodies():
+    bdm = _one_step(BDM, BDM_POOLS).map(lambda b: {**SERVER, "block_device_mapping_v2": [b]})
+    server = st.one_of(_one_step(SERVER, SERVER_POOLS), bdm)
+    return st.one_of(
+        server.map(lambda s: {"server": s}),
+        server.map(lambda s: {"server": s, "os:scheduler_hints": {}}),
+        st.sampled_from(WRONG),
+    )
+
+
+def _server_validators(version):
+    from fakecloud.api.microversion import Version
+
+    fast = schemas.server_create_validator(Version.parse(version))
+    return fast, schemas.SchemaValidator(fast.schema)
+
+
+def test_server_create_fast_path_answers_as_jsonschema_at_each_edge():
+    for version in ("2.19", "2.90"):  # before and after networks "none"/"auto"
+        fast, full = _server_validators(version)
+        for key, pool in SERVER_POOLS.items():
+            for value in pool:
+                body = {"server": {**SERVER, key: value}}
+                assert outcome(fast, body) == outcome(full, body), (version, body)
+        for key, pool in BDM_POOLS.items():
+            for value in pool:
+                body = {"server": {**SERVER, "block_device_mapping_v2": [{**BDM, key: value}]}}
+                assert outcome(fast, body) == outcome(full, body), (version, body)
+
+
+@SETTINGS
+@given(version=st.sampled_from(SERVER_BUCKETS), body=_server_bodies())
+def test_server_create_fast_path_answers_as_jsonschema(version, body):
+    fast, full = _server_validators(version)
+    assert fast.quick is not None and full.quick is None
+    assert outcome(fast, body) == outcome(full, body)
+
+
+def test_the_server_create_fast_path_takes_the_bodies_clients_send():
+    from fakecloud.api.microversion import Version
+
+    bfv = {**SERVER, "block_device_mapping_v2": [BDM]}
+    quick = schemas.server_create_validator(Version.parse("2.37")).quick
+    assert quick({"server": bfv})
+    assert quick({"server": {**bfv, "imageRef": ID, "networks": [{"uuid": ID}]}})
+    assert not quick({"server": {**bfv, "networks": "bogus"}})  # jsonschema words this error
+    old = schemas.server_create_validator(Version.parse("2.1")).quick
+    assert not old({"server": bfv})  # "none" is 2.37+
+    assert not old({"server": {**bfv, "networks": [], "description": "d"}})  # 2.19+
+
+
+VOLUME = {
+    "size": 1,
+    "consistencygroup_id": None,
+    "snapshot_id": None,
+    "name": "",
+    "description": "",
+    "volume_type": None,
+    "availability_zone": "nova",
+    "metadata": {},
+    "imageRef": ID,
+    "source_volid": None,
+}
+VOLUME_POOLS = {
+    "size": [1, 0, "1", 2**31 - 1, 2**31, 1.0, True],
+    "name": ["", "n", " " * 300, "n" * 255, "n" * 256, " " + "n" * 255],
+    "description": ["", "x" * 256, " " * 300],
+    "display_name": ["n", "n" * 256],
+    "imageRef": [ID, "", "x" * 255, "x" * 256],
+    "image_id": [ID, "x" * 256],
+    "snapshot_id": EDGE_UUIDS,
+    "source_volid": EDGE_UUIDS,
+    "consistencygroup_id": EDGE_UUIDS,
+    "backup_id": [ID],
+    "group_id": ["g"],
+    "volume_type": ["lvm", "", "x" * 256],
+    "availability_zone": ["nova", "", "x" * 256],
+    "metadata": [{}, {"k/": "v"}, {"k" * 256: "v"}, {"k": "v" * 256}, {"k\n": "v"}, {"k": 1}],
+    "multiattach": [True, False, "yes", "bogus"],
+    "other": ["x"],
+}
+ATTACHMENT = {"instance_uuid": ID, "connector": None, "volume_uuid": ID}
+ATTACHMENT_POOLS = {
+    "instance_uuid": EDGE_UUIDS,
+    "volume_uuid": EDGE_UUIDS,
+    "connector": [None, {}, {"host": "h"}],
+    "mode": ["rw", "ro", "x"],
+}
+CINDER_BODIES = {
+    "VOLUME_CREATE": ("volume", VOLUME, VOLUME_POOLS),
+    "VOLUME_CREATE_V313": ("volume", VOLUME, VOLUME_POOLS),
+    "VOLUME_CREATE_V347": ("volume", VOLUME, VOLUME_POOLS),
+    "VOLUME_CREATE_V353": ("volume", VOLUME, VOLUME_POOLS),
+    "ATTACHMENT_CREATE": ("attachment", ATTACHMENT, ATTACHMENT_POOLS),
+    "ATTACHMENT_CREATE_V354": ("attachment", ATTACHMENT, ATTACHMENT_POOLS),
+    "ATTACHMENT_UPDATE": ("attachment", {"connector": {"host": "h"}}, ATTACHMENT_POOLS),
+    "ATTACHMENT_COMPLETE": ("os-complete", None, {}),
+}
+
+
+class _Cinder:
+    """Cinder's validation of one named schema, with its fast path or (a copy) without."""
+
+    def __init__(self, name, fast):
+        schema = getattr(cinder_validation, name)
+        self.schema = schema if fast else dict(schema)
+
+    def validate(self, body):
+        cinder_validation.validate(self.schema, body)
+
+
+def _cinder_bodies(key, base, pools):
+    inner = _one_step(base, pools) if isinstance(base, dict) else st.sampled_from(WRONG)
+    return st.one_of(
+        inner.map(lambda v: {key: v}),
+        inner.map(lambda v: {key: v, "x": 1}),
+        st.sampled_from(WRONG),
+    )
+
+
+def test_cinder_fast_paths_answer_as_jsonschema_at_each_edge():
+    for name, (key, base, pools) in CINDER_BODIES.items():
+        if name in ("VOLUME_CREATE_V313", "VOLUME_CREATE_V347"):
+            continue  # the same keys as VOLUME_CREATE (open); V353 is the closed one
+        fast, full = _Cinder(name, True), _Cinder(name, False)
+        bodies = [{key: base}, {key: base, "x": 1}] + [
+            {key: {**base, k: v}} for k, pool in pools.items() for v in pool + WRONG[:3]
+        ] * isinstance(base, dict)
+        for body in bodies:
+            assert outcome(fast, body) == outcome(full, body), (name, body)
+
+
+@SETTINGS
+@given(name=st.sampled_from(sorted(CINDER_BODIES)), data=st.data())
+def test_cinder_volume_and_attachment_fast_paths_answer_as_jsonschema(name, data):
+    body = data.draw(_cinder_bodies(*CINDER_BODIES[name]))
+    assert outcome(_Cinder(name, True), body) == outcome(_Cinder(name, False), body)
+
+
+def test_the_cinder_fast_paths_take_the_bodies_nova_sends():
+    from fakecloud.cinder import fast_paths
+
+    assert fast_paths.volume_create_ok({"volume": VOLUME})
+    assert fast_paths.attachment_create_ok({"attachment": ATTACHMENT})
+    assert fast_paths.attachment_update_ok({"attachment": {"connector": {"host": "cmp-1"}}})
+    assert fast_paths.attachment_complete_ok({"os-complete": None})
+    assert not fast_paths.volume_create_ok({"volume": {"size": "1"}})  # jsonschema decides
+    assert fast_paths.is_uuid_like(ID) and fast_paths.is_uuid_like(ID.upper())
+    assert not fast_paths.is_uuid_like(ID + "\n")

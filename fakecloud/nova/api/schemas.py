@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import re
 import unicodedata
 import uuid
@@ -439,7 +440,128 @@ _SERVER_CREATE_EDGES = (
 def _server_create_validator(bucket: str) -> SchemaValidator:
     from fakecloud.api.microversion import Version
 
-    return SchemaValidator(server_create(Version.parse(bucket)))
+    version = Version.parse(bucket)
+    return SchemaValidator(
+        server_create(version),
+        functools.partial(
+            _server_create_ok,
+            keys=_SERVER_KEYS | ({"description"} if version >= "2.19" else set()),
+            network_words=version >= "2.37",
+        ),
+    )
+
+
+#: The server keys a quick create body may have (`_server_create_ok`).
+_SERVER_KEYS = frozenset(
+    ("name", "flavorRef", "imageRef", "networks", "block_device_mapping_v2", "metadata")
+)
+_NETWORK_KEYS = frozenset(("uuid", "fixed_ip", "port"))
+_BDM_UUID = re.compile("[a-zA-Z0-9._-]{1,255}")
+_DEVICE_NAME = re.compile("[a-zA-Z0-9._/-]{1,255}")
+_BOOT_INDEX = re.compile("-?[0-9]+")
+
+
+def _uuid_string(value: Any) -> bool:
+    return type(value) is str and _validate_uuid(value)
+
+
+def _short_string(value: Any) -> bool:
+    return type(value) is str and len(value) <= 255
+
+
+#: Each key a quick block_device_mapping_v2 entry may have, and its check.
+_BDM_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "boot_index": lambda v: (
+        v is None or type(v) is int or (type(v) is str and _BOOT_INDEX.fullmatch(v) is not None)
+    ),
+    "uuid": lambda v: type(v) is str and _BDM_UUID.fullmatch(v) is not None,
+    "source_type": lambda v: type(v) is str and v in ("volume", "image", "snapshot", "blank"),
+    "destination_type": lambda v: type(v) is str and v in ("local", "volume"),
+    "volume_size": lambda v: type(v) is int and 1 <= v <= 0x7FFFFFFF,
+    "delete_on_termination": lambda v: v is True or v is False,
+    "volume_id": _uuid_string,
+    "snapshot_id": _uuid_string,
+    "image_id": _uuid_string,
+    "device_name": lambda v: type(v) is str and _DEVICE_NAME.fullmatch(v) is not None,
+    "guest_format": _short_string,
+    "device_type": _short_string,
+    "disk_bus": _short_string,
+}
+
+
+def _metadata_ok(meta: Any) -> bool:
+    if type(meta) is not dict:
+        return False
+    for key, value in meta.items():
+        if type(key) is not str or not _METADATA_KEY.fullmatch(key):
+            return False
+        if type(value) is not str or len(value) > 255:
+            return False
+    return True
+
+
+def _networks_ok(networks: Any, words: bool) -> bool:
+    if type(networks) is str:
+        return words and networks in ("none", "auto")
+    if type(networks) is not list:
+        return False
+    for net in networks:
+        if type(net) is not dict or not net.keys() <= _NETWORK_KEYS or "uuid" not in net:
+            return False
+        if not _uuid_string(net["uuid"]):
+            return False
+        if "fixed_ip" in net and type(net["fixed_ip"]) is not str:
+            return False
+    return True
+
+
+def _bdms_ok(bdms: Any) -> bool:
+    if type(bdms) is not list:
+        return False
+    for bdm in bdms:
+        if type(bdm) is not dict:
+            return False
+        for key, value in bdm.items():
+            check = _BDM_CHECKS.get(key)
+            if check is None or not check(value):
+                return False
+    return True
+
+
+def _server_create_ok(body: Any, keys: frozenset[str], network_words: bool) -> bool:
+    """A quick check accepting only bodies the ``POST /servers`` schema accepts: `keys` are
+    the server keys it knows at this microversion, `network_words` whether ``"none"`` and
+    ``"auto"`` (2.37+, where ``networks`` is also required) are. Every boot takes it; a
+    property test holds it to jsonschema's answers at each schema version."""
+    if type(body) is not dict or len(body) != 1:
+        return False
+    server = body.get("server")
+    if type(server) is not dict or not server.keys() <= keys:
+        return False
+    name = server.get("name")
+    if type(name) is not str or not 1 <= len(name) <= 255 or not valid_name(name):
+        return False
+    flavor = server.get("flavorRef")
+    if not ((type(flavor) is str and flavor) or type(flavor) is int):
+        return False
+    if "imageRef" in server:
+        image = server["imageRef"]
+        if not (image is None or image == "" or _uuid_string(image)):
+            return False
+    if "networks" in server:
+        if not _networks_ok(server["networks"], network_words):
+            return False
+    elif network_words:
+        return False
+    if "block_device_mapping_v2" in server and not _bdms_ok(server["block_device_mapping_v2"]):
+        return False
+    if "metadata" in server and not _metadata_ok(server["metadata"]):
+        return False
+    if "description" in server:
+        description = server["description"]
+        if not (description is None or _short_string(description)):
+            return False
+    return True
 
 
 def server_create_validator(version: Any) -> SchemaValidator:

@@ -115,12 +115,12 @@ def check_instance_host(f: Callable) -> Callable:
     return inner
 
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def is_uuid_like(value: Any) -> bool:
     """``oslo_utils.uuidutils.is_uuid_like`` (the canonical form checked first, quickly)."""
-    if isinstance(value, str) and _UUID.match(value):
+    if isinstance(value, str) and _UUID.fullmatch(value):
         return True
     try:
         return str(uuidlib.UUID(value)).replace("-", "") == str(value).replace("-", "").lower()
