@@ -110,7 +110,7 @@ def _create_image_case(
 
 def create_image_volume_backed(quick: bool) -> Result:
     """createImage on a booted volume-backed server with two volumes, run to completion."""
-    per_run, runs = (3, 2) if quick else (200, 7)
+    per_run, runs = (2, 1) if quick else (200, 7)
     return _create_image_case(
         "createImage, volume-backed (2 volumes), to completion",
         UNLIMITED,
@@ -128,7 +128,7 @@ TEN_GB = {**UNLIMITED, "nova": {**UNLIMITED["nova"], "guest_written_fraction": 0
 
 def create_image_image_backed(quick: bool) -> Result:
     """createImage of an image-backed server with a 10 GB disk, to an active image."""
-    per_run, runs = (3, 2) if quick else (200, 7)
+    per_run, runs = (2, 1) if quick else (200, 7)
     return _create_image_case(
         "createImage, image-backed 10 GB disk, to active image",
         TEN_GB,
@@ -142,7 +142,7 @@ def create_image_image_backed(quick: bool) -> Result:
 
 def boot_snapshot_delete(quick: bool) -> Result:
     """Boot from volume, createImage, delete the server: the whole flow, direct."""
-    per_run, runs = (3, 2) if quick else (200, 7)
+    per_run, runs = (2, 1) if quick else (200, 7)
     cloud = Cloud(config=UNLIMITED)
     image = image_id(cloud)
     count = iter(range(10**9))
@@ -174,5 +174,5 @@ def fresh_cloud(quick: bool) -> Result:
     """A fresh ``Cloud()``: CPU milliseconds."""
     from measure import cost_ms
 
-    samples = repeat(Cloud, 3 if quick else 200)
+    samples = repeat(Cloud, 2 if quick else 200)
     return cost_ms("fresh Cloud()", samples, 20.0)

@@ -3,8 +3,6 @@ what the trace keeps per event."""
 
 from __future__ import annotations
 
-import tracemalloc
-
 import simpy
 from direct import UNLIMITED, boot, create_image
 from measure import Result, rate, repeat
@@ -35,21 +33,12 @@ def simpy_rate(quick: bool) -> Result:
 
 def trace_bytes(quick: bool) -> Result:
     """Bytes the trace's own storage holds per event after volume-backed createImage flows
-    (its arrays and value slots; the values themselves are mostly the services' own strings)."""
-    tracemalloc.start()
-    try:
-        cloud = Cloud(config=UNLIMITED)
-        for i, sid in enumerate(boot(cloud, 4 if quick else 200, 1)):
-            create_image(cloud, sid, f"m-{i}")
-        snapshot = tracemalloc.take_snapshot()
-    finally:
-        tracemalloc.stop()
-    held = sum(
-        s.size
-        for s in snapshot.statistics("filename")
-        if s.traceback[0].filename.endswith("sim/trace.py")
-    )
-    per = held / len(cloud.trace)
+    (`Trace.nbytes`: its arrays, value slots and shapes; the values themselves are mostly the
+    services' own strings)."""
+    cloud = Cloud(config=UNLIMITED)
+    for i, sid in enumerate(boot(cloud, 4 if quick else 200, 1)):
+        create_image(cloud, sid, f"m-{i}")
+    per = cloud.trace.nbytes() / len(cloud.trace)
     return Result(
         "trace memory per event (its own storage)",
         "bytes",

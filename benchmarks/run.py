@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     text = table(results)
     print("\n" + text)
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     (out / "bench-results.json").write_text(
         json.dumps([r.as_json() for r in results], indent=1) + "\n"
     )

@@ -22,7 +22,7 @@ def _world() -> Cloud:
 def fork(quick: bool) -> Result:
     """``cloud.fork()`` of the ten-server world: CPU milliseconds (target 5)."""
     cloud = _world()
-    per_run, runs = (5, 3) if quick else (50, 11)
+    per_run, runs = (2, 1) if quick else (50, 11)
 
     def work() -> None:
         for _ in range(per_run):
@@ -35,7 +35,7 @@ def fork(quick: bool) -> Result:
 def save_load(quick: bool) -> list[Result]:
     """``dumps`` and ``loads`` of the ten-server world (no target: a file is for keeping)."""
     cloud = _world()
-    runs = 3 if quick else 11
+    runs = 1 if quick else 11
     text = dumps(cloud)
     saved = cost_ms(
         "save of a 10-server world (JSON text)", repeat(lambda: dumps(cloud), runs), None

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -186,6 +187,14 @@ class Trace:
             if not _field_matches(key, have, want):
                 return False
         return True
+
+    def nbytes(self) -> int:
+        """Bytes the trace's own storage holds: its arrays, its value slots and its shapes
+        (not the values themselves, which are mostly strings the services also hold)."""
+        size = sys.getsizeof
+        held = size(self._t) + size(self._shape) + size(self._ends) + size(self._values)
+        held += size(self._odd_t) + size(self._shapes) + size(self._shape_ids)
+        return held + sum(size(shape) + size(shape[2]) for shape in self._shapes)
 
     # -- writing out -------------------------------------------------------------------------
 
