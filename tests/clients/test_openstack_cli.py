@@ -1,13 +1,12 @@
 """The ``openstack`` CLI (python-openstackclient), unchanged, against fakecloud.
 
-One smoke test runs the real ``openstack`` executable in a subprocess against ``fakecloud serve``
-as a user would; the longer flows run openstackclient's own ``main()`` in this process under
+One smoke test runs the real ``openstack`` executable in a subprocess against the server
+``fakecloud serve`` runs, as a user would; the longer flows run openstackclient's own ``main()`` in this process under
 ``cloud.intercept()``, where its ``--wait`` sleeps advance virtual time instead of the wall.
 """
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 from osc_inprocess import CommandFailed, OpenStackCLI
+
+from fakecloud.transport.server import FakecloudServer
 
 OPENSTACK = Path(sys.executable).with_name("openstack")
 TIMEOUT = 120
@@ -46,48 +47,35 @@ def _json_documents(text):
 
 def test_the_openstack_executable_against_fakecloud_serve(tmp_path):
     clouds = tmp_path / "clouds.yaml"
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "fakecloud.cli", "serve", "--port-base", "0", "--speed", "0"]
-        + ["--settle", "--clouds-yaml", str(clouds)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    with serve:
-        try:
-            for line in serve.stdout:
-                if line.startswith("# fakecloud: serving"):
-                    break
-            else:
-                raise AssertionError(f"fakecloud serve did not start: {serve.stderr.read()}")
-            compute = line.split("compute ", 1)[1].split(",", 1)[0]
-            env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-            env.update(OS_CLIENT_CONFIG_FILE=str(clouds), OS_CLOUD="fakecloud-demo")
-            # One real `openstack` process, reading its commands from standard input as its
-            # interactive shell does (one interpreter start instead of three).
-            commands = [
-                "token issue -f json",
-                f"image list --name {IMAGE} -f json",
-                f"server create --flavor 1 --image {IMAGE} --no-network --wait -f json smoke",
-            ]
-            run = subprocess.run(
-                [str(OPENSTACK)],
-                input="\n".join(commands) + "\n",
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT,
-            )
-            # cliff's interactive shell exits 1 whatever its commands did; a failed command writes
-            # its error to stderr, so an empty stderr and three outputs mean all three succeeded.
-            assert run.stderr == ""
-            token, images, server = _json_documents(run.stdout)
-            clock = requests.get(f"{compute}/fakecloud/clock", timeout=TIMEOUT).json()
-            trace = requests.get(f"{compute}/fakecloud/trace?kind=api.request", timeout=TIMEOUT)
-        finally:
-            serve.send_signal(signal.SIGTERM)
-            status = serve.wait(TIMEOUT)
-    assert status == 0  # SIGTERM is a clean stop
+    # The server `fakecloud serve --speed 0 --settle` runs, in a thread of this process (the
+    # command line itself is tested in tests/transport/test_serve_cli.py); the client is the
+    # real `openstack` executable in its own process.
+    with FakecloudServer(port_base=0, speed=0, settle=True, epoch="now") as served:
+        clouds.write_text(served.cloud.clouds_yaml(), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+        env.update(OS_CLIENT_CONFIG_FILE=str(clouds), OS_CLOUD="fakecloud-demo")
+        # One real `openstack` process, reading its commands from standard input as its
+        # interactive shell does (one interpreter start instead of three).
+        commands = [
+            "token issue -f json",
+            f"image list --name {IMAGE} -f json",
+            f"server create --flavor 1 --image {IMAGE} --no-network --wait -f json smoke",
+        ]
+        run = subprocess.run(
+            [str(OPENSTACK)],
+            input="\n".join(commands) + "\n",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        # cliff's interactive shell exits 1 whatever its commands did; a failed command writes
+        # its error to stderr, so an empty stderr and three outputs mean all three succeeded.
+        assert run.stderr == ""
+        token, images, server = _json_documents(run.stdout)
+        compute = served.urls["compute"]
+        clock = requests.get(f"{compute}/fakecloud/clock", timeout=TIMEOUT).json()
+        trace = requests.get(f"{compute}/fakecloud/trace?kind=api.request", timeout=TIMEOUT)
 
     assert token["id"].startswith("gAAAAAB") and token["expires"].startswith("20")
     assert [i["Name"] for i in images] == [IMAGE] and images[0]["Status"] == "active"

@@ -1,6 +1,7 @@
 """Determinism is the product: one seed and one input give one trace, byte for byte."""
 
 import ast
+import re
 from pathlib import Path
 
 from fakecloud import Cloud
@@ -119,13 +120,22 @@ def _violations(tree):
                     yield node.lineno, FORBIDDEN_CALLS[key]
 
 
+#: Text every violation needs: a call of one of the attributes above, or the modules' names.
+#: Files without it cannot hold one and are not parsed (parsing the package is most of the cost).
+SUSPECT = re.compile(
+    r"\.(uuid1|uuid4|time|time_ns|monotonic|perf_counter|now|utcnow|today|urandom)\s*\("
+    r"|\b(random|secrets)\b"
+)
+
+
 def test_no_wall_clock_or_unseeded_randomness_in_fakecloud():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel in ALLOWED:
+        source = path.read_text()
+        if rel in ALLOWED or not SUSPECT.search(source):
             continue
-        for line, what in _violations(ast.parse(path.read_text(), filename=str(path))):
+        for line, what in _violations(ast.parse(source, filename=str(path))):
             offenders.append(f"fakecloud/{rel}:{line}: {what}")
     assert offenders == []
 
@@ -134,3 +144,5 @@ def test_the_determinism_check_catches_what_it_is_meant_to():
     sample = "import random\nimport uuid, time\nx = uuid.uuid4()\ny = time.time()\n"
     found = [what for _, what in _violations(ast.parse(sample))]
     assert len(found) == 3
+    assert SUSPECT.search(sample) and SUSPECT.search("t = datetime.datetime.now ()")
+    assert not SUSPECT.search("self.kernel.now\nwhen = now + 1\nrandomly = 2")
