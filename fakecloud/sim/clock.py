@@ -2,10 +2,17 @@
 
 Inside ``with cloud.clock():`` (and inside every cloud context built on it, such as
 ``cloud.intercept()``), ``datetime.datetime.now()``/``utcnow()``, ``datetime.date.today()``,
-``time.time()``, ``time.monotonic()`` and ``time.perf_counter()`` read the virtual clock through
-freezegun, and ``time.sleep(s)`` advances the simulation by `s` seconds, running everything due
+``time.time()``, ``time.gmtime()``, ``time.localtime()`` and ``time.strftime()`` read the virtual
+clock (through time-machine, which patches the C functions themselves, so a module that did
+``from datetime import datetime`` or ``from time import time`` reads it too), naive local time is
+UTC, ``time.monotonic()`` and ``time.perf_counter()`` (called as attributes of ``time``) advance
+with it, and ``time.sleep(s)`` advances the simulation by `s` seconds, running everything due
 meanwhile, and returns at once in wall time. Real client code (openstacksdk's wait loops,
-keystoneauth's token expiry checks) therefore runs unchanged on virtual time.
+keystoneauth's token expiry checks) therefore runs unchanged on virtual time. Binding costs the
+same whatever the process has imported (no module is scanned).
+
+pytest's own timers keep the wall clock: they hold ``perf_counter`` from before any binding, so
+``--durations`` and the run's total are real.
 
     >>> with cloud.clock():
     ...     time.sleep(3600)        # returns at once; cloud.now advanced by 3600 s
@@ -17,6 +24,8 @@ import datetime
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import time_machine
 
 from fakecloud.bounds import OutOfRange
 from fakecloud.config import config_section
@@ -34,11 +43,9 @@ class ClockConfig:
 #: The latest calendar time a virtual clock may reach (what ``datetime`` and HTTP dates hold).
 LAST_CALENDAR_TIME = datetime.datetime(9999, 1, 1)
 
-#: Modules whose clock reads stay on the wall clock while a cloud's clock is bound: pytest's own
-#: timers (``--durations``, the run's total) measure the test run, not the simulation.
-#: freezegun looks a few frames up from each clock read, so only the timer module itself is
-#: named, never ``_pytest`` as a whole (a test body called by pytest must read virtual time).
-REAL_TIME_MODULES = ("_pytest.timing",)
+#: The ``time`` attributes a binding replaces with readings of virtual time (time-machine
+#: covers the calendar clocks; these are the interval clocks clients time their waits with).
+_INTERVAL_CLOCKS = ("monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns")
 
 
 def parse_epoch(text: str) -> datetime.datetime:
@@ -58,42 +65,26 @@ def parse_epoch(text: str) -> datetime.datetime:
     return value
 
 
-class _VirtualNow:
-    """What freezegun asks for the current time: the epoch plus the simulation's now."""
+class _VirtualTraveller(time_machine.Traveller):
+    """time-machine's traveller whose destination is the epoch plus the simulation's now."""
 
-    def __init__(self, kernel: Any, epoch: datetime.datetime):
-        self._kernel = kernel
-        self._epoch = epoch
-        self._last: tuple[float, datetime.datetime] = (0, epoch)
+    _kernel: Any
+    _epoch_ns: int
 
-    def __call__(self) -> datetime.datetime:
-        now = self._kernel.env.now
-        last_now, last = self._last
-        if now != last_now:  # clients read the clock many times per virtual instant
-            last = self._epoch + datetime.timedelta(seconds=now)
-            self._last = (now, last)
-        return last
-
-    # freezegun's factory interface, used by code that holds the factory (tick/move_to):
-    def tick(self, delta: Any = 1) -> datetime.datetime:
-        seconds = delta.total_seconds() if isinstance(delta, datetime.timedelta) else float(delta)
-        self._kernel.advance(seconds)
-        return self()
-
-    def move_to(self, target: Any) -> None:
-        raise NotImplementedError("virtual time only moves forward through the simulation")
+    def time_ns(self) -> int:
+        return self._epoch_ns + round(self._kernel.env.now * 1_000_000_000)
 
 
 class ClockBridge:
-    """Binds freezegun and ``time.sleep`` to one kernel's virtual time; re-entrant."""
+    """Binds Python's clocks and ``time.sleep`` to one kernel's virtual time; re-entrant."""
 
     def __init__(self, kernel: Any, config: ClockConfig):
         self._kernel = kernel
         self.epoch = parse_epoch(config.epoch)
         self._formatted: dict[tuple[float, str], str] = {}
         self._depth = 0
-        self._freezer: Any = None
-        self._real_sleep: Any = None
+        self._travel: Any = None
+        self._real: dict[str, Any] = {}
 
     def set_epoch(self, epoch: datetime.datetime) -> None:
         """Move the whole calendar: virtual second 0 is `epoch` (naive UTC) from now on
@@ -130,14 +121,17 @@ class ClockBridge:
 
     def __enter__(self) -> ClockBridge:
         if self._depth == 0:
-            import freezegun
-            import freezegun.api
-
-            self._freezer = freezegun.freeze_time(self.epoch, ignore=list(REAL_TIME_MODULES))
-            self._freezer.start()
-            # Replace freezegun's fixed-time factory with one that follows the simulation.
-            freezegun.api.freeze_factories[-1] = _VirtualNow(self._kernel, self.epoch)
-            self._real_sleep = time.sleep
+            epoch = self.epoch.replace(tzinfo=datetime.UTC)
+            self._travel = time_machine.travel(epoch, tick=False)
+            traveller = self._travel.start()
+            # The traveller stays where time-machine put it (its stop undoes its time zone);
+            # only its reading changes, to follow the simulation.
+            traveller.__class__ = _VirtualTraveller
+            traveller._kernel = self._kernel
+            traveller._epoch_ns = traveller._destination_timestamp_ns
+            self._real = {name: getattr(time, name) for name in (*_INTERVAL_CLOCKS, "sleep")}
+            time.monotonic = time.perf_counter = self._virtual_seconds
+            time.monotonic_ns = time.perf_counter_ns = self._virtual_ns
             time.sleep = self._sleep
         self._depth += 1
         return self
@@ -145,9 +139,17 @@ class ClockBridge:
     def __exit__(self, *exc: Any) -> None:
         self._depth -= 1
         if self._depth == 0:
-            time.sleep = self._real_sleep
-            self._freezer.stop()
-            self._freezer = None
+            for name, real in self._real.items():
+                setattr(time, name, real)
+            self._real = {}
+            self._travel.stop()
+            self._travel = None
+
+    def _virtual_seconds(self) -> float:
+        return self._kernel.env.now
+
+    def _virtual_ns(self) -> int:
+        return round(self._kernel.env.now * 1_000_000_000)
 
     def _sleep(self, seconds: float) -> None:
         if seconds < 0:

@@ -43,8 +43,8 @@ RECORD_MODULES: tuple[str, ...] = ("fakecloud.", "simpy.")
 RESET: dict[str, dict[str, Any]] = {
     "fakecloud.sim.clock:ClockBridge": {
         "_depth": 0,
-        "_freezer": None,
-        "_real_sleep": None,
+        "_travel": None,
+        "_real": dict,
         "_formatted": dict,
     },
     "fakecloud.sim.kernel:Kernel": {"_running": False},

@@ -1,8 +1,9 @@
 """The ``openstack`` CLI (python-openstackclient), unchanged, against fakecloud.
 
 One smoke test runs the real ``openstack`` executable in a subprocess against the server
-``fakecloud serve`` runs, as a user would; the longer flows run openstackclient's own ``main()`` in this process under
-``cloud.intercept()``, where its ``--wait`` sleeps advance virtual time instead of the wall.
+``fakecloud serve`` runs, as a user would; the longer flows run openstackclient's own ``main()``
+in this process under ``cloud.intercept()``, where its ``--wait`` sleeps advance virtual time
+instead of the wall.
 """
 
 import json

@@ -84,12 +84,30 @@ def test_advance_runs_events_due_exactly_at_the_target():
         cloud.advance(-1)
 
 
-def test_pytests_own_timers_read_the_wall_clock_while_the_cloud_clock_is_bound():
-    # `pytest --durations` and the run's total time come from _pytest.timing; a test body, even
-    # one called by pytest, reads the virtual clock.
+def test_pytests_durations_measure_the_run_not_the_simulation():
+    # `pytest --durations` and the run's total come from _pytest.timing's perf_counter, taken
+    # before any binding; a test body, even one called by pytest, reads the virtual clock.
     from _pytest import timing
 
     cloud = Cloud(config={"clock": {"epoch": "2000-01-01T00:00:00Z"}})
+    started = timing.Instant()
     with cloud.clock():
         assert time.time() == 946684800.0
-        assert timing.Instant().time > 1.7e9  # the calendar of this century, not the epoch
+        time.sleep(3600)
+        assert time.perf_counter() == 3600.0
+        assert started.elapsed().seconds < 3600  # an hour of virtual time, not of the run
+
+
+def test_names_imported_before_the_binding_read_virtual_time_too():
+    from datetime import datetime as imported_datetime
+    from time import time as imported_time
+
+    cloud = Cloud(config={"clock": {"epoch": "2030-05-01T12:00:00Z"}})
+    with cloud.clock():
+        time.sleep(60)
+        assert imported_datetime.utcnow() == datetime.datetime(2030, 5, 1, 12, 1)
+        assert imported_datetime.now() == datetime.datetime(2030, 5, 1, 12, 1)  # local is UTC
+        assert (
+            imported_time() == datetime.datetime(2030, 5, 1, 12, 1, tzinfo=datetime.UTC).timestamp()
+        )
+    assert imported_datetime.now().year >= 2026
