@@ -52,6 +52,21 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "shelve_offload_policy_before_lookup",
+        "shelveOffload's admin-only policy is checked before the server is loaded (a "
+        "non-admin of another project gets the 403; otherwise: load first, 404, target = the "
+        "server's project).",
+        True,
+        (
+            Change(
+                "25.0.0",
+                "20a07ee9a6",
+                "server actions scoped to project scope: the shelve-offload policy gets the "
+                "instance's project as target, so the server is loaded first",
+            ),
+        ),
+    ),
+    Switch(
         "metadata_quota_before_lookup",
         "the metadata-items quota (< 2.39) is checked before the server is loaded.",
         True,

@@ -14,6 +14,7 @@ EXPECTED = {
     "allow_instance_snapshots_option": {"17.0.13": True, "18.0.0": False},
     "policy_before_lookup": {"20.6.1": True, "21.0.0": False},
     "metadata_quota_before_lookup": {"20.6.1": True, "21.0.0": False},
+    "shelve_offload_policy_before_lookup": {"24.2.1": True, "25.0.0": False},
     "legacy_policy_defaults": {"20.6.1": True, "21.0.0": False},
     "max_microversion": {
         "17.0.13": "2.60",

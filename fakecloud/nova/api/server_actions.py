@@ -61,8 +61,16 @@ class ServerActionsController:
             if action != "unshelve" or req.microversion < "2.77":
                 schemas.validator(action).validate(body)
             ctx = req.context
+            # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup.
+            before = (
+                action == "shelveOffload"
+                and self.nova.kernel.switches.shelve_offload_policy_before_lookup
+            )
+            if before:
+                self.policy.authorize(ctx, rule)
             instance = self.servers.get_server(ctx, server_id)
-            self.policy.authorize(ctx, rule, self._target(instance, target_user))
+            if not before:
+                self.policy.authorize(ctx, rule, self._target(instance, target_user))
             try:
                 result = call(ctx, instance)
             except exception.InstanceIsLocked as exc:
