@@ -104,4 +104,11 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "snapshot_semaphore",
+        "image-backed snapshots on a host wait for one of [DEFAULT] max_concurrent_snapshots "
+        "slots (default 5; 0: no limit); before, no limit and no such option.",
+        False,
+        (Change("22.0.0", "6bb0c4fdab", "blueprint max-concurrent-snapshots"),),
+    ),
 )

@@ -149,4 +149,13 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "live_snapshot_freeze_whole_copy",
+        "a live image-backed snapshot freezes the guest (when its image has the agent) before "
+        "the blockRebase mirror and thaws it after the whole copy, a failed freeze failing the "
+        "snapshot only with os_require_quiesce; otherwise _can_quiesce is checked before the "
+        "copy and the guest is frozen briefly after it, around abort_job.",
+        True,
+        (Change("25.0.0", "caf5faf556", "move the file system freeze after the end of mirroring"),),
+    ),
 )

@@ -85,6 +85,8 @@ EXPECTED = {
     "lp1852106": {"20.6.1": True, "21.0.0": False},
     "snapshot_drops_os_glance_properties": {"22.4.0": False, "23.0.0": True},
     "volume_backed_image_raw": {"30.3.0": False, "31.0.0": True},
+    "live_snapshot_freeze_whole_copy": {"24.2.1": True, "25.0.0": False},
+    "snapshot_semaphore": {"21.2.4": False, "22.0.0": True},
     "lp1878583": {
         "19.2.0": True,
         "19.3.0": False,

@@ -4,7 +4,7 @@
 `snapshot_instance` is the image-backed snapshot on the host (spec 4.1–4.4): claim
 ``image_snapshot`` (expected ``image_snapshot_pending``; a vanished or deleting server ends it
 quietly, its queued image left behind), then `_snapshot_instance` under the host's
-``max_concurrent_snapshots`` semaphore — inline in the RPC worker (switch
+``max_concurrent_snapshots`` semaphore (from 22.0.0; none before) — inline in the RPC worker (switch
 ``snapshot_inline_in_rpc_worker``, ≤ 32.x: the ``compute_snapshot_instance`` event spans the
 snapshot) or spawned (33.0.0+: the event is Success at once). Failures follow Nova's
 decorators, inner to outer: delete the image, record a fault, end the event in Error, put
@@ -169,6 +169,12 @@ class ComputeManager:
         event.finish()
 
     def _under_snapshot_semaphore(self, work: Generator) -> Generator[Any, Any, None]:
+        """``with self._snapshot_semaphore`` from 22.0.0 (switch ``snapshot_semaphore``); before,
+        nothing limits the snapshots a host runs at once (``max_concurrent_snapshots`` does not
+        exist yet and is ignored)."""
+        if not self.switches.snapshot_semaphore:
+            yield from work
+            return
         with self._snapshot_semaphore.request() as slot:
             yield slot
             yield from work

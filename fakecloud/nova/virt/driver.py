@@ -378,23 +378,12 @@ class LibvirtDriver:
         self, dom: Domain, instance: Any, live: bool, original_power_state: int, fmt: str
     ) -> Generator[Any, Any, int]:
         """Extract the disk to a file on the host disk; the bytes the image file holds."""
-        env = self.kernel.env
         try:
             yield from self.kernel.faults.pause(
                 "nova.libvirt.extract", host=self.host, instance_uuid=dom.id, live=live
             )
             if live:
-                started = env.now
-                yield from self._copy(dom, dom.disk_bytes, "libvirt.blockRebase", live=True)
-                # The job is seen complete at the next poll of is_job_complete().
-                poll = self.config.live_snapshot_poll_s
-                if poll > 0:
-                    ticks = max(1, math.ceil(round((env.now - started) / poll, 9)))
-                    wait = started + ticks * poll - env.now
-                    if wait > 0:
-                        yield env.timeout(wait)
-                if self.domains.get(dom.id) is not dom:
-                    raise LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN)
+                yield from self._live_copy(dom, instance)
             yield from self._copy(dom, dom.disk_bytes, "qemu-img convert", live=live)
         except Exception as ex:
             yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
@@ -409,6 +398,82 @@ class LibvirtDriver:
         if fmt in ("raw",):
             return dom.virtual_bytes
         return dom.disk_bytes
+
+    def _live_copy(self, dom: Domain, instance: Any) -> Generator[Any, Any, None]:
+        """``_live_snapshot``'s mirror copy (``blockRebase`` until the job is seen complete at
+        a poll), with the guest quiesced as the release does it:
+
+        - before 25.0.0 (switch ``live_snapshot_freeze_whole_copy``): frozen before the rebase
+          and thawed only after the whole copy; a failed freeze is skipped unless the image has
+          ``os_require_quiesce``, then it fails the snapshot;
+        - from 25.0.0 (caf5faf556): ``_can_quiesce`` is checked before the copy (raising only
+          with ``os_require_quiesce``); after the copy the guest is frozen briefly around
+          ``abort_job`` — a failed freeze there is logged and skipped, whatever the image says.
+        """
+        from fakecloud.nova.virt.guest_agent import (
+            bool_from_string,
+            can_quiesce,
+            image_props_for_quiesce,
+            set_quiesced,
+        )
+
+        props = image_props_for_quiesce(instance.system_metadata)
+        required = bool_from_string(props.get("os_require_quiesce", False))
+        whole_copy = self.kernel.switches.live_snapshot_freeze_whole_copy
+        quiesced = False
+        try:
+            if whole_copy:
+                yield from set_quiesced(self, instance, props, True)
+                quiesced = True
+            else:
+                can_quiesce(self, instance, props)
+        except exception.NovaException as err:
+            if required:
+                self._log_quiesce(instance, "error", err, required=True)
+                raise
+            self._log_quiesce(instance, "info", err)
+        failed: BaseException | None = None
+        try:
+            yield from self._mirror(dom)
+        except Exception as ex:  # noqa: BLE001 - thaw first, then re-raise (Nova's finally)
+            failed = ex
+        if not whole_copy:
+            try:
+                yield from set_quiesced(self, instance, props, True)
+                quiesced = True
+            except exception.NovaException as err:
+                self._log_quiesce(instance, "info", err)
+        # abort_job(): the mirror ends; then the guest is thawed.
+        if quiesced and self.domains.get(dom.id) is dom:
+            yield from set_quiesced(self, instance, props, False)
+        if failed is not None:
+            raise failed
+
+    def _mirror(self, dom: Domain) -> Generator[Any, Any, None]:
+        """``dev.rebase(copy=True)`` and the ``is_job_complete()`` polls."""
+        env = self.kernel.env
+        started = env.now
+        yield from self._copy(dom, dom.disk_bytes, "libvirt.blockRebase", live=True)
+        # The job is seen complete at the next poll of is_job_complete().
+        poll = self.config.live_snapshot_poll_s
+        if poll > 0:
+            ticks = max(1, math.ceil(round((env.now - started) / poll, 9)))
+            wait = started + ticks * poll - env.now
+            if wait > 0:
+                yield env.timeout(wait)
+        if self.domains.get(dom.id) is not dom:
+            raise LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN)
+
+    def _log_quiesce(self, instance: Any, level: str, err: Any, required: bool = False) -> None:
+        if required:
+            message = (
+                f'Quiescing instance failed but image property "os_require_quiesce" is set: {err}.'
+            )
+        else:
+            message = f"Skipping quiescing instance: {err}."
+        self.kernel.trace.emit(
+            "log", f"nova-compute:{self.host}", instance.uuid, level=level, message=message
+        )
 
     def _upload(
         self, context: Any, dom: Domain, image_id: str, metadata: dict[str, Any], size: int
