@@ -8,6 +8,7 @@
     fakecloud serve [--port-base N] [--speed X]
     fakecloud schema                    # the JSON Schema of scenario files
     fakecloud profiles [PROFILE]        # the Nova releases; one profile's switches
+    fakecloud bisect FILE [--case ID]   # where a scenario's outcome changes across releases
 
 Each subcommand lives in its own module; this file only dispatches, importing lazily so that
 ``fakecloud --help`` is instant.
@@ -28,6 +29,7 @@ COMMANDS = {
     "list": ("fakecloud.catalog", "main", "list fault points, errors, events, scenarios, ..."),
     "clock": ("fakecloud.clock_cli", "main", "show or move the clock of a running serve"),
     "profiles": ("fakecloud.profiles.cli", "main", "list the Nova releases; show a profile"),
+    "bisect": ("fakecloud.profiles.bisect", "main", "find the releases where a scenario changes"),
 }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.profiles.releases import SEED_RELEASE, UPSTREAM_RELEASE, Release, release
+from fakecloud.profiles.releases import RELEASES, SEED_RELEASE, UPSTREAM_RELEASE, Release, release
 
 _FLIP = object()
 
@@ -127,6 +127,28 @@ class Switch:
                 rows.append((rel, commit, new, change.why))
         rows.sort(key=lambda row: release(row[0]))
         return rows
+
+    def ranges(self, value: Any = True) -> list[tuple[str, str]]:
+        """The runs of consecutive releases where the switch has `value`, as (first, last)
+        names — for a bug switch, the releases that have the bug::
+
+            [("17.0.0", "19.2.0"), ("20.0.0", "20.3.0"), ("21.0.0", "21.0.0")]
+        """
+        runs: list[list[str]] = []
+        previous = False
+        for r in RELEASES:
+            here = self.value_at(r) == value
+            if here and previous:
+                runs[-1][1] = r.name
+            elif here:
+                runs.append([r.name, r.name])
+            previous = here
+        return [(a, b) for a, b in runs]
+
+    def ranges_text(self, value: Any = True) -> str:
+        """`ranges` as text: ``17.0.0-19.2.0, 20.0.0-20.3.0, 21.0.0`` (``none`` if empty)."""
+        parts = [a if a == b else f"{a}-{b}" for a, b in self.ranges(value)]
+        return ", ".join(parts) or "none"
 
     # The two named profiles most code and docs talk about.
 

@@ -1,0 +1,80 @@
+"""``fakecloud bisect``: series by series, each flip found with both neighbours run."""
+
+from fakecloud.cli import main
+from fakecloud.profiles import SWITCHES, release
+from fakecloud.profiles.bisect import Outcome, bisect, profile_for, report
+
+
+def _runner(bad, ran):
+    """A run that fails exactly on the releases where `bad(release)` holds (no cloud)."""
+
+    def run(profile):
+        ran.append(profile)
+        name = profile.removeprefix("nova-").removesuffix("+vendor")
+        return Outcome("fails" if bad(release(name)) else "passes")
+
+    return run
+
+
+def test_a_fix_in_several_series_is_found_in_each_with_its_neighbours_run():
+    bug = SWITCHES["lp1878583"]  # present 17.0.0-19.2.0, 20.0.0-20.3.0, 21.0.0
+    ran = []
+    results = bisect(_runner(bug.value_at, ran), "seed", "17.0.0", "22.4.0")
+    by_series = {r.name: r for r in results}
+    assert [(a.name, b.name) for a, b in by_series["Stein"].flips] == [("19.2.0", "19.3.0")]
+    assert [(a.name, b.name) for a, b in by_series["Train"].flips] == [("20.3.0", "20.4.0")]
+    assert [(a.name, b.name) for a, b in by_series["Ussuri"].flips] == [("21.0.0", "21.1.0")]
+    for res in results:
+        for a, b in res.flips:  # both sides of each flip were run, not inferred
+            assert {a.name, b.name} <= set(res.runs)
+    assert by_series["Queens"].sentence().startswith("fails in every release")
+    assert by_series["Stein"].sentence().startswith("fails in 19.0.0 to 19.2.0; passes from 19.3.0")
+    assert all(p.endswith("+vendor") for p in ran)  # the seed keeps its vendor branch
+    assert len(ran) < 40  # bisected, not every one of the 60 releases
+    text = report(results)
+    assert "passes from 22.0.0 (fails in 21.2.4)" not in text  # 21.2.4 already passes
+    assert "passes from 19.3.0 (fails in 19.2.0)" in text
+    assert "fails from 20.0.0 (passes in 19.3.2)" in text  # a new series without the backport
+
+
+def test_a_fix_and_a_later_regression_in_one_series_need_every_release_run():
+    def bad(r):
+        return not (release("17.0.3") <= r < release("17.0.9"))
+
+    ran = []
+    (queens,) = bisect(_runner(bad, ran), "nova-17.0.0", "17.0.0", "17.0.13")
+    assert (queens.flips, len(ran)) == ([], 2)  # both ends fail: bisection sees no change
+    (queens,) = bisect(_runner(bad, ran), "nova-17.0.0", "17.0.0", "17.0.13", every=True)
+    assert [(a.name, b.name) for a, b in queens.flips] == [
+        ("17.0.2", "17.0.3"),
+        ("17.0.8", "17.0.9"),
+    ]
+    assert queens.sentence().startswith("fails in 17.0.0 to 17.0.2; passes from 17.0.3; fails from")
+    assert profile_for("upstream", release("20.0.0")) == "nova-20.0.0"
+
+
+def test_the_command_reports_where_the_lp1731986_scenario_changes(capsys):
+    status = main(
+        [
+            "bisect",
+            "scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml",
+            "--case",
+            "bug_on",
+            "--to",
+            "17.0.2",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Queens  passes in 17.0.0; fails from 17.0.1 (ran 17.0.0, 17.0.1, 17.0.2)" in out
+    assert "3 runs." in out
+
+
+def test_bad_arguments_are_clear_errors(capsys):
+    file = "scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml"
+    assert main(["bisect", file]) == 2
+    assert "choose one with --case: bug_on, bug_off" in capsys.readouterr().err
+    assert main(["bisect", file, "--case", "bug_on", "--to", "17.0.99"]) == 2
+    assert "unknown Nova release 17.0.99" in capsys.readouterr().err
+    assert main(["bisect", file, "--case", "nope"]) == 2
+    assert "no case 'nope'" in capsys.readouterr().err
