@@ -158,4 +158,12 @@ SWITCHES = (
         True,
         (Change("25.0.0", "caf5faf556", "move the file system freeze after the end of mirroring"),),
     ),
+    Switch(
+        "disk_ops_semaphore",
+        "[DEFAULT] max_concurrent_disk_ops limits a host's qemu-img convert runs and image "
+        "uploads (compute_utils.disk_ops_semaphore); before, the option does not exist and is "
+        "ignored.",
+        False,
+        (Change("19.0.0", "728f20e8f4", "add an I/O semaphore to limit concurrent disk ops"),),
+    ),
 )

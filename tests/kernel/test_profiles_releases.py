@@ -87,6 +87,7 @@ EXPECTED = {
     "volume_backed_image_raw": {"30.3.0": False, "31.0.0": True},
     "live_snapshot_freeze_whole_copy": {"24.2.1": True, "25.0.0": False},
     "snapshot_semaphore": {"21.2.4": False, "22.0.0": True},
+    "disk_ops_semaphore": {"18.3.0": False, "19.0.0": True},
     "lp1878583": {
         "19.2.0": True,
         "19.3.0": False,

@@ -362,13 +362,21 @@ def test_max_concurrent_snapshots_queues_the_third_and_the_disk_is_shared():
     assert starts[2]["t"] > starts[0]["t"] + 40
 
 
-def test_disk_ops_semaphore_serializes_uploads():
-    env = timed_env(max_concurrent_disk_ops=1, compute_hosts=1)
+@pytest.mark.parametrize(("profile", "serial"), [("nova-18.3.0", False), ("nova-19.0.0", True)])
+def test_disk_ops_semaphore_serializes_converts_and_uploads_from_19_0_0(profile, serial):
+    """max_concurrent_disk_ops (19.0.0, 728f20e8f4) covers images.convert_image and the
+    upload; the live mirror copies still share the disk. Before 19.0.0 it does not exist."""
+    env = timed_env(profile, max_concurrent_disk_ops=1, compute_hosts=1)
     a, b = env.boot("a", flavor="2"), env.boot("b", flavor="2")
     snapshot(env, a)
     snapshot(env, b)
     env.cloud.run_until_idle()
-    assert durations(env, "glance.upload") == [8.0, 8.0]
+    shared = [pytest.approx(20.0, abs=0.01)] * 2
+    assert durations(env, "libvirt.blockRebase") == shared
+    assert durations(env, "qemu-img convert") == ([10.0, 10.0] if serial else shared)
+    assert durations(env, "glance.upload") == (
+        [8.0, 8.0] if serial else [pytest.approx(16.0, abs=0.01)] * 2
+    )
 
 
 def test_legacy_notifications_by_default(env: NovaEnv):

@@ -99,7 +99,8 @@ class LibvirtDriver:
         )
         self._rbd: Any = None
         self._disk_ops: Any = None
-        if self.config.max_concurrent_disk_ops > 0:
+        # [DEFAULT] max_concurrent_disk_ops exists from 19.0.0 (728f20e8f4); before, ignored.
+        if self.config.max_concurrent_disk_ops > 0 and self.kernel.switches.disk_ops_semaphore:
             self._disk_ops = simpy.Resource(self.kernel.env, self.config.max_concurrent_disk_ops)
 
     # -- guests ------------------------------------------------------------------------------
@@ -384,7 +385,7 @@ class LibvirtDriver:
             )
             if live:
                 yield from self._live_copy(dom, instance)
-            yield from self._copy(dom, dom.disk_bytes, "qemu-img convert", live=live)
+            yield from self._convert(dom, live)
         except Exception as ex:
             yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
             if (
@@ -398,6 +399,19 @@ class LibvirtDriver:
         if fmt in ("raw",):
             return dom.virtual_bytes
         return dom.disk_bytes
+
+    def _convert(self, dom: Domain, live: bool) -> Generator[Any, Any, None]:
+        """``images.convert_image`` (the cold extract, or the live delta's flattening): a
+        ``qemu-img convert`` inside the disk-ops semaphore (19.0.0+, when configured)."""
+        request = None
+        if self._disk_ops is not None:
+            request = self._disk_ops.request()
+            yield request
+        try:
+            yield from self._copy(dom, dom.disk_bytes, "qemu-img convert", live=live)
+        finally:
+            if request is not None:
+                self._disk_ops.release(request)
 
     def _live_copy(self, dom: Domain, instance: Any) -> Generator[Any, Any, None]:
         """``_live_snapshot``'s mirror copy (``blockRebase`` until the job is seen complete at
