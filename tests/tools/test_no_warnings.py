@@ -14,12 +14,10 @@ from fakecloud.scenario.runner import run_case
 
 PACKAGE = str(Path(fakecloud.__file__).parent)
 ROOT = Path(__file__).resolve().parents[2]
-FLOWS = [
-    "scenarios/flows/image_backed_online.yaml",
-    "scenarios/flows/volume_backed_online.yaml",
-    "scenarios/flows/instance_snapshot_branch.yaml",
-    "scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml",
-]
+# Every scenario file's cases already run under the project's "warnings from fakecloud are
+# errors" filter as test items; here one run with a failure path is recorded under "always",
+# which also shows warnings that Python's default filters would print only once.
+FLOWS = ["scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml"]
 
 
 def _fakecloud_warnings(caught):
