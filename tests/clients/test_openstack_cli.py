@@ -121,48 +121,47 @@ def test_a_failing_command_reports_the_services_error(osc):
         osc("server", "show", "nothing")
 
 
+def _get(cloud, service, path):
+    return cloud.request(service, "GET", path).json()
+
+
 def test_volume_and_volume_snapshot_commands(osc, intercepted):
     volume = osc("volume", "create", "--size", "1", "cli-vol")
     assert volume["name"] == "cli-vol"
     assert volume["status"] == "creating"
     intercepted.run_until_idle()
-    assert osc("volume", "show", "cli-vol")["status"] == "available"
     snap = osc("volume", "snapshot", "create", "--volume", "cli-vol", "cli-snap")
     assert snap["name"] == "cli-snap"
     intercepted.run_until_idle()
     listed = osc("volume", "snapshot", "list", "--name", "cli-snap")
-    assert [s["Name"] for s in listed] == ["cli-snap"]
+    assert [(s["Name"], s["Status"]) for s in listed] == [("cli-snap", "available")]
     osc("volume", "snapshot", "delete", "cli-snap", output=False)
     intercepted.run_until_idle()
-    assert osc("volume", "snapshot", "list") == []
+    assert _get(intercepted, "block-storage", "/v3/{project_id}/snapshots")["snapshots"] == []
 
 
 def test_server_image_create_image_backed_and_volume_backed(osc, intercepted):
-    images = [i for i in osc("image", "list") if i["Status"] == "active"]
-    image = min(images, key=lambda i: (not i["Name"].startswith("cirros"), i["Name"]))
-    flavors = osc("flavor", "list")
-    flavor = min(flavors, key=lambda f: (f["Disk"] < 1, f["Disk"], f["RAM"]))
-
     started = intercepted.now
-    args = ["--flavor", flavor["ID"], "--image", image["ID"], "--no-network", "--wait", "ib1"]
+    args = ["--flavor", "1", "--image", IMAGE, "--no-network", "--wait", "ib1"]
     server = osc("server", "create", *args)
     assert server["status"] == "ACTIVE"
     assert intercepted.now - started == pytest.approx(5.0, abs=0.1)  # one 5 s poll, virtual
     snap = osc("server", "image", "create", "--name", "ib1-snap", "--wait", "ib1")
     assert snap["status"] == "active"
-    assert osc("server", "show", "ib1")["OS-EXT-STS:task_state"] is None
+    shown = _get(intercepted, "compute", f"/v2.1/servers/{server['id']}")["server"]
+    assert shown["OS-EXT-STS:task_state"] is None
 
-    before = {s["ID"] for s in osc("volume", "snapshot", "list")}
+    image_id = server["image"].rsplit("(", 1)[1].rstrip(")")  # "name (id)"
     device = (
-        f"boot_index=0,uuid={image['ID']},source_type=image,destination_type=volume,"
+        f"boot_index=0,uuid={image_id},source_type=image,destination_type=volume,"
         "volume_size=1,delete_on_termination=true"
     )
-    args = ["--flavor", flavor["ID"], "--block-device", device, "--no-network", "--wait", "bfv1"]
+    args = ["--flavor", "1", "--block-device", device, "--no-network", "--wait", "bfv1"]
     assert osc("server", "create", *args)["status"] == "ACTIVE"
     bfv_snap = osc("server", "image", "create", "--name", "bfv1-snap", "--wait", "bfv1")
     assert bfv_snap["status"] == "active"
-    snapshots = [s for s in osc("volume", "snapshot", "list") if s["ID"] not in before]
-    assert len(snapshots) == 1 and snapshots[0]["Status"] in ("creating", "available")
+    snapshots = _get(intercepted, "block-storage", "/v3/{project_id}/snapshots")["snapshots"]
+    assert len(snapshots) == 1 and snapshots[0]["status"] in ("creating", "available")
 
     osc("server", "delete", "--wait", "ib1", "bfv1", output=False)
-    assert osc("server", "list") == []
+    assert _get(intercepted, "compute", "/v2.1/servers")["servers"] == []
