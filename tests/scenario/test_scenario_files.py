@@ -7,8 +7,6 @@ pytest plugin (``testpaths``), so loading and running them here again would only
 
 from pathlib import Path
 
-import pytest
-
 from fakecloud.scenario import load, run_case
 from fakecloud.scenario.report import render
 
