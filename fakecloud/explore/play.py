@@ -140,10 +140,10 @@ def _about_step(what: str, name: str) -> bool:
     return what.startswith((f"step {name}:", f"step {name} never"))
 
 
-def windows_of(case: Case, seed: int | None = None) -> int:
+def windows_of(case: Case, seed: int | None = None, world: World | None = None) -> int:
     """How many trace events a plain run of `case` writes after t0 (the moments an insert
-    may land after)."""
-    result = run_case(case, seed=seed)
+    may land after); from a fork of `world` (`prepare_world`) when given."""
+    result = run_case(case, seed=seed, world=world)
     start = next(
         (e["seq"] for e in result.trace if e["kind"] == "scenario.step"), len(result.trace)
     )

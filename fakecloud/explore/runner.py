@@ -44,9 +44,9 @@ class Prepared:
 
         self.case = case
         self.spec = read(case, known_errors=set(Cloud().faults.error_types))
-        self.windows = windows_of(case) if self.spec.inserts else 0
         self.world = prepare_world(case)
         """The case's world after setup: every seed starts from a fork of it."""
+        self.windows = windows_of(case, world=self.world) if self.spec.inserts else 0
 
     def source(self, seed: int) -> Any:
         """The seeded source of one seed."""
