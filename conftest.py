@@ -1,5 +1,7 @@
 """Project-wide pytest configuration (the fakecloud pytest plugin registers its own fixtures)."""
 
+import gc
+
 
 def pytest_configure(config):
     """This project's own markers (the plugin's are registered by fakecloud.pytest_plugin)."""
@@ -8,3 +10,11 @@ def pytest_configure(config):
         "browser_tour: every demo report in headless Chromium (make screenshots; deselected in "
         "make test, which opens one report)",
     )
+
+
+def pytest_collection_finish(session):
+    """Move everything collection built (modules, schemas, the clients' tables) out of the
+    collector's sight: the run's full collections (the automatic ones, pytest's sweeps for
+    unraisable exceptions, the benchmark smoke's) then walk only what the tests make."""
+    gc.collect()
+    gc.freeze()
