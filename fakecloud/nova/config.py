@@ -110,7 +110,12 @@ class NovaConfig:
     rbd_pool: str = "vms"
     rbd_fsid: str = "b2f6a6b1-1c43-4c7e-9a4e-5d1a2e8b7c10"
     max_concurrent_snapshots: int = 5
-    """Per host; 0 (deprecated) means 1000."""
+    """Per host (22.0.0+); 0 (deprecated) means 1000 with eventlet, 5 with threading."""
+    max_concurrent_builds: int = 10
+    """Per host; with the threading backend it sizes the long-task executor (0: 10)."""
+    concurrency_backend: str = ""
+    """nova-compute's concurrency: ``eventlet`` or ``threading`` (33.0.0+); unset, the release's
+    default (threading from 34.0.0, switch ``default_concurrency_backend``)."""
     max_concurrent_disk_ops: int = 0
     """Semaphore around the snapshot upload; 0 is unlimited."""
     guest_written_fraction: float = 0.1
@@ -149,6 +154,11 @@ class NovaConfig:
             raise ConfigError(
                 f"config nova.notification_format must be one of "
                 f"{', '.join(NOTIFICATION_FORMATS[1:])}, got {self.notification_format!r}"
+            )
+        if self.concurrency_backend not in ("", "eventlet", "threading"):
+            raise ConfigError(
+                "config nova.concurrency_backend must be eventlet or threading, got "
+                f"{self.concurrency_backend!r}"
             )
         for name in ("enforce_new_defaults", "enforce_scope"):
             value = getattr(self, name)

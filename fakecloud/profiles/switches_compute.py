@@ -111,4 +111,33 @@ SWITCHES = (
         False,
         (Change("22.0.0", "6bb0c4fdab", "blueprint max-concurrent-snapshots"),),
     ),
+    Switch(
+        "compute_threading_mode",
+        "nova-compute can run on native threads (OS_NOVA_DISABLE_EVENTLET_PATCHING): one "
+        "long-task executor of max(max_concurrent_builds, max_concurrent_snapshots) workers "
+        "shared by builds and snapshots, the semaphores unlimited; before, eventlet only.",
+        False,
+        (
+            Change(
+                "33.0.0",
+                "9e678b83eb",
+                "[compute] use a single long-task executor (native threading mode, Gazpacho; "
+                "with 3c23390cc8 and efd61188c1)",
+            ),
+        ),
+    ),
+    Switch(
+        "default_concurrency_backend",
+        "nova-compute's concurrency backend when nova.concurrency_backend is not set.",
+        "eventlet",
+        (
+            Change(
+                "34.0.0",
+                "90e1f6adb3",
+                "default native threading for conductor and compute (41a24caee3 adds "
+                "[DEFAULT] concurrency_backend, auto)",
+                "threading",
+            ),
+        ),
+    ),
 )

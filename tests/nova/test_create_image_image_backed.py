@@ -345,7 +345,8 @@ def test_rbd_fallback_goes_cold_and_uploads(trigger):
 
 
 def test_max_concurrent_snapshots_queues_the_third_and_the_disk_is_shared():
-    env = timed_env(max_concurrent_snapshots=2, compute_hosts=1)
+    # The eventlet backend's semaphore (threading, 34.0.0's default: test_release_concurrency).
+    env = timed_env(max_concurrent_snapshots=2, compute_hosts=1, concurrency_backend="eventlet")
     sids = [env.boot(f"vm{i}", flavor="2") for i in range(3)]
     for sid in sids:
         snapshot(env, sid)

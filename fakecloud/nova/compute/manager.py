@@ -21,11 +21,15 @@ from typing import Any
 
 import simpy
 
+from fakecloud.errors import ConfigError
 from fakecloud.nova import exception, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.sim.io import gbit_per_s
+
+#: ``UnlimitedSemaphore``: a capacity no host reaches.
+UNLIMITED = 1_000_000
 
 _SHELVING_STATE_MAP = {
     states.IMAGE_PENDING_UPLOAD: states.SHELVING_IMAGE_PENDING_UPLOAD,
@@ -53,10 +57,41 @@ class ComputeManager:
             f"link:{host}->glance", gbit_per_s(self.config.glance_link_gbit_per_s)
         )
         self.driver = LibvirtDriver(self)
-        slots = self.config.max_concurrent_snapshots or 1000
-        self._snapshot_semaphore = simpy.Resource(self.kernel.env, capacity=slots)
+        self._init_concurrency()
         self._tasks: set[Any] = set()
         self.kernel.rpc.register(self.target, self)
+
+    def _init_concurrency(self) -> None:
+        """The host's limits, by concurrency backend (``nova.concurrency_backend``, unset: the
+        release's default). eventlet: the ``max_concurrent_snapshots`` semaphore (0: 1000).
+        threading (33.0.0+): the semaphores are unlimited and one long-task executor of
+        max(max_concurrent_builds, max_concurrent_snapshots) workers (0 means 10 and 5) runs
+        builds and spawned snapshots."""
+        env, cfg = self.kernel.env, self.config
+        backend = cfg.concurrency_backend or self.switches.default_concurrency_backend
+        if backend == "threading" and not self.switches.compute_threading_mode:
+            raise ConfigError(
+                "config nova.concurrency_backend: threading needs Nova 33.0.0 or later "
+                f"(the profile is Nova {self.switches.release.name}, eventlet only)"
+            )
+        #: nova-compute's concurrency backend on this host.
+        self.concurrency_backend = backend
+        self._long_task_executor: Any = None
+        if backend == "threading":
+            workers = max(cfg.max_concurrent_builds or 10, cfg.max_concurrent_snapshots or 5)
+            self._long_task_executor = simpy.Resource(env, capacity=workers)
+            self._snapshot_semaphore = simpy.Resource(env, capacity=UNLIMITED)
+        else:
+            slots = cfg.max_concurrent_snapshots or 1000
+            self._snapshot_semaphore = simpy.Resource(env, capacity=slots)
+
+    def _on_long_task_executor(self, work: Generator) -> Generator[Any, Any, Any]:
+        """Run `work` in a worker of the long-task executor (threading mode; else at once)."""
+        if self._long_task_executor is None:
+            return (yield from work)
+        with self._long_task_executor.request() as worker:
+            yield worker
+            return (yield from work)
 
     # -- tasks and crashes -------------------------------------------------------------------
 
@@ -149,15 +184,17 @@ class ComputeManager:
                 )
             else:
                 self.spawn_task(
-                    self._under_snapshot_semaphore(
-                        self._guarded(
-                            "_snapshot_instance",
-                            context,
-                            image_id,
-                            instance,
-                            self._snapshot_instance_body(
-                                context, image_id, instance, states.IMAGE_SNAPSHOT
-                            ),
+                    self._on_long_task_executor(
+                        self._under_snapshot_semaphore(
+                            self._guarded(
+                                "_snapshot_instance",
+                                context,
+                                image_id,
+                                instance,
+                                self._snapshot_instance_body(
+                                    context, image_id, instance, states.IMAGE_SNAPSHOT
+                                ),
+                            )
                         )
                     ),
                     name=f"snapshot_instance {instance.uuid}",
@@ -282,7 +319,11 @@ class ComputeManager:
         self, context: Any, instance: Any, image: dict[str, Any] | None = None
     ) -> Generator[Any, Any, None]:
         """RPC cast: prepare the block devices, spawn the guest, mark the server active."""
-        return (yield from self._task(self._build_and_run(context, instance, image)))
+        return (
+            yield from self._task(
+                self._on_long_task_executor(self._build_and_run(context, instance, image))
+            )
+        )
 
     def _build_and_run(
         self, context: Any, instance: Any, image: dict[str, Any] | None
