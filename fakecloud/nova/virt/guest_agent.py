@@ -110,7 +110,7 @@ class GuestAgent:
         self.thaw_s: float = float(spec.get("thaw_s", cfg.guest_agent_thaw_s))
         self.timeout_s: float = cfg.guest_agent_timeout_s
         self._busy = False
-        self._waiting: deque = deque()
+        self._waiting: deque | None = None  # made when a second command queues (rare)
 
     def execute(self, command: str) -> Any:
         """Send `command` (`FREEZE` or `THAW`); an event whose value is None on success or the
@@ -123,6 +123,8 @@ class GuestAgent:
         requested = env.now
         if self._busy:
             turn = env.event()
+            if self._waiting is None:
+                self._waiting = deque()
             self._waiting.append(turn)
             yield turn
         else:
