@@ -112,7 +112,8 @@ class NovaConfig:
     max_concurrent_snapshots: int = 5
     """Per host (22.0.0+); 0 (deprecated) means 1000 with eventlet, 5 with threading."""
     max_concurrent_builds: int = 10
-    """Per host; with the threading backend it sizes the long-task executor (0: 10)."""
+    """Per host: builds at once with eventlet (0: unlimited); with threading it sizes the
+    long-task executor with max_concurrent_snapshots (0: 10)."""
     concurrency_backend: str = ""
     """nova-compute's concurrency: ``eventlet`` or ``threading`` (33.0.0+); unset, the release's
     default (threading from 34.0.0, switch ``default_concurrency_backend``)."""

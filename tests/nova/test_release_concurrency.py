@@ -56,3 +56,16 @@ def test_the_default_backend_is_threading_from_34_0_0():
 def test_a_backend_the_release_lacks_is_a_clear_error(profile, backend, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Cloud(profile=profile, config={"nova": {"concurrency_backend": backend}})
+
+
+@pytest.mark.parametrize(("builds", "serial"), [(1, True), (0, False)])
+def test_max_concurrent_builds_limits_builds_with_eventlet(builds, serial):
+    """Every release's ``_build_semaphore`` (max_concurrent_builds, default 10; 0: none): with
+    1, three boots of 4 s each on one host become active 4 s apart."""
+    env = NovaEnv("nova-17.0.13", {"nova": {"compute_hosts": 1, "max_concurrent_builds": builds}})
+    for i in range(3):
+        env.boot(f"vm{i}", wait=False)
+    env.cloud.run_until_idle()
+    active = [e["t"] for e in env.cloud.trace.filter(kind="state", field="vm_state", new="active")]
+    assert len(active) == 3
+    assert (active[-1] - active[0] == pytest.approx(8.0, abs=0.01)) is serial

@@ -63,7 +63,8 @@ class ComputeManager:
 
     def _init_concurrency(self) -> None:
         """The host's limits, by concurrency backend (``nova.concurrency_backend``, unset: the
-        release's default). eventlet: the ``max_concurrent_snapshots`` semaphore (0: 1000).
+        release's default). eventlet: the ``max_concurrent_builds`` semaphore (default 10; 0:
+        unlimited) and the ``max_concurrent_snapshots`` one (0: 1000).
         threading (33.0.0+): the semaphores are unlimited and one long-task executor of
         max(max_concurrent_builds, max_concurrent_snapshots) workers (0 means 10 and 5) runs
         builds and spawned snapshots."""
@@ -80,8 +81,12 @@ class ComputeManager:
         if backend == "threading":
             workers = max(cfg.max_concurrent_builds or 10, cfg.max_concurrent_snapshots or 5)
             self._long_task_executor = simpy.Resource(env, capacity=workers)
+            self._build_semaphore = simpy.Resource(env, capacity=UNLIMITED)
             self._snapshot_semaphore = simpy.Resource(env, capacity=UNLIMITED)
         else:
+            # max_concurrent_builds (every release; 0: UnlimitedSemaphore).
+            builds = cfg.max_concurrent_builds or UNLIMITED
+            self._build_semaphore = simpy.Resource(env, capacity=builds)
             slots = cfg.max_concurrent_snapshots or 1000
             self._snapshot_semaphore = simpy.Resource(env, capacity=slots)
 
@@ -321,9 +326,17 @@ class ComputeManager:
         """RPC cast: prepare the block devices, spawn the guest, mark the server active."""
         return (
             yield from self._task(
-                self._on_long_task_executor(self._build_and_run(context, instance, image))
+                self._on_long_task_executor(
+                    self._under_build_semaphore(self._build_and_run(context, instance, image))
+                )
             )
         )
+
+    def _under_build_semaphore(self, work: Generator) -> Generator[Any, Any, None]:
+        """``with self._build_semaphore`` (``_locked_do_build_and_run_instance``)."""
+        with self._build_semaphore.request() as slot:
+            yield slot
+            yield from work
 
     def _build_and_run(
         self, context: Any, instance: Any, image: dict[str, Any] | None
