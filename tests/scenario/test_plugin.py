@@ -46,12 +46,24 @@ def test_scenario_cases_are_collected_with_readable_ids(tester):
     assert ids == ["scenarios/bugs/lp1.yaml::seed-bug-on", "scenarios/bugs/lp1.yaml::slow"]
 
 
-def test_a_failing_case_shows_the_report_seed_replay_and_trace_tail(tester):
-    tester.mkdir("scenarios")
-    (tester.path / "scenarios/copy.yaml").write_text(PASSING)
-    result = tester.runpytest("scenarios", "--fakecloud-seed", "7")
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(
+@pytest.fixture
+def scenario_run(tester):
+    """One inner session over a passing-and-failing scenario file and one whose fault rule
+    never fires, seed 7, warnings shown (``-W default``), each outcome listed: the result."""
+    if "scenarios" not in _RUNS:
+        tester.mkdir("scenarios")
+        (tester.path / "scenarios/copy.yaml").write_text(PASSING)
+        (tester.path / "scenarios/unfired.yaml").write_text(UNFIRED)
+        _RUNS["scenarios"] = tester.runpytest(
+            "scenarios", "-rA", "--fakecloud-seed", "7", "-W", "default"
+        )
+    return _RUNS["scenarios"]
+
+
+def test_a_failing_case_shows_the_report_seed_replay_and_trace_tail(scenario_run):
+    assert outcome(scenario_run, "scenarios/copy.yaml::seed-bug-on") == "PASSED"
+    assert outcome(scenario_run, "scenarios/copy.yaml::slow") == "FAILED"
+    scenario_run.stdout.fnmatch_lines(
         [
             "*scenarios/copy.yaml :: slow   seed 7, profile seed",
             "*FAIL  scenarios/copy.yaml:10: step copy: finished at 3 s",
@@ -62,7 +74,7 @@ def test_a_failing_case_shows_the_report_seed_replay_and_trace_tail(tester):
             "replay: fakecloud run scenarios/copy.yaml --case slow --seed 7",
         ]
     )
-    assert "Traceback" not in result.stdout.str()
+    assert "Traceback" not in scenario_run.stdout.str()
 
 
 def test_a_broken_file_is_a_collection_error_naming_file_and_line(tester):
@@ -87,93 +99,45 @@ def test_scenario_globs_come_from_the_ini_option_or_the_command_line(tester):
     assert "flows/a.yaml::" not in result.stdout.str()
 
 
-def test_cloud_fixture_marker_and_stable_default_seed(tester):
-    tester.makepyfile(
-        """
-        import pytest
+CLOUD_TESTS = """
+import pytest
 
-        def test_default(cloud, request):
-            from fakecloud.pytest_plugin import default_seed
-            assert cloud.seed == default_seed(request.node.nodeid)
-            assert "::test_default" in request.node.nodeid
-            assert cloud.profile == "seed"
+def test_default(cloud, request):
+    from fakecloud.pytest_plugin import default_seed
+    assert cloud.seed == default_seed(request.node.nodeid)
+    assert "::test_default" in request.node.nodeid
+    assert cloud.profile == "seed"
 
-        @pytest.mark.fakecloud(profile="upstream", seed=5, bugs=["lp1731986"],
-                               switches={"lp1754360": True}, config={"rpc": {"delay_s": 0.5}})
-        def test_marked(cloud):
-            assert (cloud.seed, cloud.profile) == (5, "upstream")
-            assert cloud.switches.lp1731986 and cloud.switches.lp1754360
-            assert cloud.config.rpc.delay_s == 0.5
+@pytest.mark.fakecloud(profile="upstream", seed=5, bugs=["lp1731986"],
+                       switches={"lp1754360": True}, config={"rpc": {"delay_s": 0.5}})
+def test_marked(cloud):
+    assert (cloud.seed, cloud.profile) == (5, "upstream")
+    assert cloud.switches.lp1731986 and cloud.switches.lp1754360
+    assert cloud.config.rpc.delay_s == 0.5
 
-        def test_fresh_per_test(cloud):
-            assert cloud.now == 0 and len(cloud.trace) == len(type(cloud)(seed=1).trace)
-        """
-    )
-    tester.runpytest().assert_outcomes(passed=3)
-    # --fakecloud-seed replaces the derived default, not a seed the marker pins
-    tester.makepyfile(
-        test_seed="""
-        import pytest
+def test_fresh_per_test(cloud):
+    assert cloud.now == 0 and len(cloud.trace) == len(type(cloud)(seed=1).trace)
+"""
 
-        def test_cli(cloud):
-            assert cloud.seed == 42
+BROKEN_TEST = """
+def test_broken(cloud):
+    cloud.kernel.trace.emit("state", "nova", "vm-1", old="ACTIVE", new="ERROR")
+    assert False
+"""
 
-        @pytest.mark.fakecloud(seed=5)
-        def test_pinned(cloud):
-            assert cloud.seed == 5
-        """
-    )
-    tester.runpytest("test_seed.py", "--fakecloud-seed", "42").assert_outcomes(passed=2)
+TYPO_TEST = """
+import pytest
 
+@pytest.mark.fakecloud(profil="upstream")
+def test_typo(cloud):
+    pass
+"""
 
-def test_a_failing_python_test_shows_seed_replay_and_trace(tester):
-    tester.makepyfile(
-        """
-        def test_broken(cloud):
-            cloud.kernel.trace.emit("state", "nova", "vm-1", old="ACTIVE", new="ERROR")
-            assert False
-        """
-    )
-    result = tester.runpytest()
-    result.assert_outcomes(failed=1)
-    seed = __import__("fakecloud.pytest_plugin").pytest_plugin.default_seed(
-        "test_a_failing_python_test_shows_seed_replay_and_trace.py::test_broken"
-    )
-    result.stdout.fnmatch_lines(
-        [
-            "*- fakecloud -*",
-            f"seed: {seed}   profile: seed   t=0",
-            f"replay: pytest 'test_a_failing_python_test_shows_seed_replay_and_trace.py::"
-            f"test_broken' --fakecloud-seed {seed}",
-            "*state*nova*vm-1*new=ERROR",
-        ]
-    )
-
-
-def test_marker_misuse_is_a_clear_error(tester):
-    tester.makepyfile(
-        """
-        import pytest
-
-        @pytest.mark.fakecloud(profil="upstream")
-        def test_typo(cloud):
-            pass
-        """
-    )
-    result = tester.runpytest()
-    result.stdout.fnmatch_lines(["*got unknown argument(s) profil*"])
-
-
-def test_sdk_fixture_talks_to_the_tests_own_cloud(tester):
-    tester.makepyfile(
-        """
-        def test_sdk(cloud, sdk):
-            assert list(sdk.compute.servers()) == []
-            assert cloud.trace.first(kind="api.request", subject="GET /v2.1/servers/detail")
-        """
-    )
-    tester.runpytest("-W", "ignore::DeprecationWarning").assert_outcomes(passed=1)
-
+SDK_TEST = """
+def test_sdk(cloud, sdk):
+    assert list(sdk.compute.servers()) == []
+    assert cloud.trace.first(kind="api.request", subject="GET /v2.1/servers/detail")
+"""
 
 WORLD_TESTS = """\
 import pytest
@@ -210,12 +174,89 @@ def test_three_fails(world):
     assert False
 """
 
+#: Inner sessions run once per process and are shared by the tests that read them (an inner
+#: pytest session costs about a tenth of a CPU-second).
+_RUNS: dict = {}
 
-def test_world_is_built_once_and_each_test_gets_a_fork(tester):
-    tester.makepyfile(test_world=WORLD_TESTS)
-    result = tester.runpytest("test_world.py")
-    result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*- fakecloud -*", "seed: 3   profile: seed   t=13.004*"])
+
+@pytest.fixture
+def python_run(tester):
+    """One inner session over all the Python test files above, with each test's outcome
+    listed (``-rA``): the result."""
+    if "python" not in _RUNS:
+        tester.makepyfile(
+            test_cloud=CLOUD_TESTS,
+            test_broken=BROKEN_TEST,
+            test_typo=TYPO_TEST,
+            test_sdk=SDK_TEST,
+            test_world=WORLD_TESTS,
+        )
+        _RUNS["python"] = tester.runpytest("-rA", "-W", "ignore::DeprecationWarning")
+    return _RUNS["python"]
+
+
+def outcome(result, nodeid):
+    """The outcome -rA lists for `nodeid` (PASSED, FAILED, ERROR), or None."""
+    for line in result.outlines:
+        word, _, rest = line.partition(" ")
+        if rest.split(" - ")[0] == nodeid and word in ("PASSED", "FAILED", "ERROR"):
+            return word
+    return None
+
+
+def test_cloud_fixture_marker_and_stable_default_seed(tester, python_run):
+    for name in ("test_default", "test_marked", "test_fresh_per_test"):
+        assert outcome(python_run, f"test_cloud.py::{name}") == "PASSED", python_run.outlines
+    # --fakecloud-seed replaces the derived default, not a seed the marker pins
+    tester.makepyfile(
+        test_seed="""
+        import pytest
+
+        def test_cli(cloud):
+            assert cloud.seed == 42
+
+        @pytest.mark.fakecloud(seed=5)
+        def test_pinned(cloud):
+            assert cloud.seed == 5
+        """
+    )
+    tester.runpytest("test_seed.py", "--fakecloud-seed", "42").assert_outcomes(passed=2)
+
+
+def test_a_failing_python_test_shows_seed_replay_and_trace(python_run):
+    assert outcome(python_run, "test_broken.py::test_broken") == "FAILED"
+    seed = __import__("fakecloud.pytest_plugin").pytest_plugin.default_seed(
+        "test_broken.py::test_broken"
+    )
+    python_run.stdout.fnmatch_lines(
+        [
+            "*_ test_broken _*",
+            "*- fakecloud -*",
+            f"seed: {seed}   profile: seed   t=0",
+            f"replay: pytest 'test_broken.py::test_broken' --fakecloud-seed {seed}",
+            "*state*nova*vm-1*new=ERROR",
+        ]
+    )
+
+
+def test_marker_misuse_is_a_clear_error(python_run):
+    assert outcome(python_run, "test_typo.py::test_typo") == "ERROR"
+    python_run.stdout.fnmatch_lines(
+        ["*_ ERROR at setup of test_typo _*", "*got unknown argument(s) profil*"]
+    )
+
+
+def test_sdk_fixture_talks_to_the_tests_own_cloud(python_run):
+    assert outcome(python_run, "test_sdk.py::test_sdk") == "PASSED", python_run.outlines
+
+
+def test_world_is_built_once_and_each_test_gets_a_fork(python_run):
+    names = ("one_adds_a_volume", "two_starts_from_the_world_again", "three_fails")
+    outcomes = [outcome(python_run, f"test_world.py::test_{name}") for name in names]
+    assert outcomes == ["PASSED", "PASSED", "FAILED"], python_run.outlines
+    python_run.stdout.fnmatch_lines(
+        ["*_ test_three_fails _*", "*- fakecloud -*", "seed: 3   profile: seed   t=13.004*"]
+    )
 
 
 UNFIRED = """\
@@ -226,12 +267,11 @@ steps:
 """
 
 
-def test_a_fault_rule_that_never_fired_is_a_warning_not_a_failure(tester):
-    tester.mkdir("scenarios")
-    (tester.path / "scenarios/unfired.yaml").write_text(UNFIRED)
-    result = tester.runpytest("scenarios", "-W", "default")
-    result.assert_outcomes(passed=1, warnings=1)
-    result.stdout.fnmatch_lines(
+def test_a_fault_rule_that_never_fired_is_a_warning_not_a_failure(scenario_run):
+    assert outcome(scenario_run, "scenarios/unfired.yaml::default") == "PASSED"
+    # the session's one warning (its other file passes and fails without any)
+    scenario_run.assert_outcomes(passed=2, failed=1, warnings=1)
+    scenario_run.stdout.fnmatch_lines(
         [
             "*FakecloudWarning: scenarios/unfired.yaml:3: step step1: the fault rule at "
             "cinder.snapshot.create never fired (never matched)*"
