@@ -23,8 +23,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# --dist load hands out tests in batches; loadgroup (which keeps xdist_group's tests on one
+# worker) sends ungrouped tests one at a time and cost the suite seconds of CPU in messaging.
+# The demo tour's reports are a session fixture: made at most once per worker.
 test: lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist load
 
 # Every scenario's explore: section, its seeds run and failures shrunk (minutes, not make test)
 explore: $(STAMP)

@@ -8,7 +8,7 @@ import pytest
 
 from fakecloud.cli import main as cli
 
-pytestmark = pytest.mark.xdist_group("demo")  # one worker makes the demo's reports once
+pytestmark = pytest.mark.xdist_group("demo")  # with --dist loadgroup: the demo reports once
 
 
 def _chapter(printed: str, title: str) -> str:

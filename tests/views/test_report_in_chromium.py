@@ -15,7 +15,7 @@ import pytest
 
 from tests.views.browser import find_chromium, launch
 
-pytestmark = pytest.mark.xdist_group("demo")  # one worker makes the demo's reports once
+pytestmark = pytest.mark.xdist_group("demo")  # with --dist loadgroup: the demo reports once
 
 BOXES = """selector => [...document.querySelectorAll(selector)]
     .map(e => e.getBoundingClientRect())
