@@ -17,6 +17,7 @@ from fakecloud.cli import main as cli
 def scheduler():
     # Imported here, not at collection: Dask's import costs a second of every worker's start.
     distributed = pytest.importorskip("distributed")
+    dask = pytest.importorskip("dask")
     # forked worker processes start in a fraction of the time spawned ones take
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
         cluster = distributed.LocalCluster(
