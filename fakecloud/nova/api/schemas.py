@@ -253,14 +253,8 @@ def _create_image_ok(body: Any, vendor: bool = False) -> bool:
     extra = len(entity) - 1
     if "metadata" in entity:
         extra -= 1
-        meta = entity["metadata"]
-        if type(meta) is not dict:
+        if not _metadata_ok(entity["metadata"]):
             return False
-        for key, value in meta.items():
-            if type(key) is not str or not _METADATA_KEY.fullmatch(key):
-                return False
-            if type(value) is not str or len(value) > 255:
-                return False
     if vendor and "snapshot_id" in entity:
         extra -= 1
         sid = entity["snapshot_id"]
