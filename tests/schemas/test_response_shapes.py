@@ -246,24 +246,10 @@ def _xfail(key: Any, mv: str) -> Any:
     return None
 
 
-def _cases(keys: list, table: dict) -> list:
-    cases = []
-    for profile, top in PROFILES.items():
-        for key in keys:
-            last = min(top, _LAST.get(key, top), key=_v)
-            for mv in _boundaries(table[key], last):
-                label = " ".join(key) if isinstance(key, tuple) else f"action {key}"
-                marks = [_xfail(key, mv)] if _xfail(key, mv) else []
-                cases.append(
-                    pytest.param(profile, key, mv, id=f"{profile}-{label}@{mv}", marks=marks)
-                )
-    return cases
-
-
 def _grouped_cases(keys: list, table: dict) -> list:
-    """`_cases`, one test per profile and route with the list of its microversions (a test
-    item costs more than a request and a check); a row with a known mismatch (`_xfail`) stays
-    a test of its own."""
+    """The cases of `keys` in each profile: one test per profile and route with the list of its
+    boundary microversions (a test item costs more than a request and a check); a row with a
+    known mismatch (`_xfail`) stays a test of its own."""
     cases = []
     for profile, top in PROFILES.items():
         for key in keys:
@@ -347,9 +333,13 @@ _SIMPLE_WRITES = {
 }
 
 
-@pytest.mark.parametrize(("profile", "route", "mv"), _cases(_WRITES, nova.ROUTES))
-def test_compute_write(worlds, profile, route, mv):
+@pytest.mark.parametrize(("profile", "route", "versions"), _grouped_cases(_WRITES, nova.ROUTES))
+def test_compute_write(worlds, profile, route, versions):
     world = world_for(worlds, profile)
+    _each_version(versions, lambda mv: _write(world, profile, route, mv))
+
+
+def _write(world: World, profile: str, route: tuple, mv: str) -> None:
     method, template = route
     where = f"{profile} {method} {template} @{mv}"
     if route == ("POST", "/servers"):
@@ -518,18 +508,23 @@ def test_image_faults(worlds, profile):
 
 #: The Cinder of each profile's series: Queens (Cinder 12) stops at 3.50, 2026.2 at 3.71.
 CINDER_TOP = {"seed": (3, 50), "upstream": (3, 71)}
-_VOLUME_CASES = [
-    pytest.param(p, mv, id=f"{p}@{mv}")
+#: Each profile's boundary microversions of the block-storage API.
+_VOLUME_VERSIONS = {
+    p: [mv for mv in cinder.BOUNDARIES if tuple(map(int, mv.split("."))) <= CINDER_TOP[p]]
     for p in PROFILES
-    for mv in cinder.BOUNDARIES
-    if tuple(map(int, mv.split("."))) <= CINDER_TOP[p]
-]
+}
 
 
-@pytest.mark.parametrize(("profile", "mv"), _VOLUME_CASES)
+@pytest.mark.parametrize("profile", list(PROFILES))
 @pytest.mark.parametrize("user", ["demo", "admin"])
-def test_volume_bodies(worlds, profile, mv, user):
+def test_volume_bodies(worlds, profile, user):
+    """Every boundary microversion in one test per profile and user (a test item costs more
+    than its requests); a failure names every failing microversion."""
     world = world_for(worlds, profile)
+    _each_version(_VOLUME_VERSIONS[profile], lambda mv: _volume_bodies(world, profile, mv, user))
+
+
+def _volume_bodies(world: World, profile: str, mv: str, user: str) -> None:
     detail = cinder.volume_detail(mv)
 
     def get(path: str):
