@@ -8,6 +8,10 @@ import fakecloud.pytest_plugin  # noqa: F401
 import fakecloud.scenario.loader  # noqa: F401
 
 pytest_plugins = ["pytester"]
+#: One worker should run this module, so its shared inner sessions (`_RUNS`) run once. (With
+#: pytest 9.2 and pytest-xdist 3.8 ``--dist loadgroup`` does not group yet: xdist renames
+#: ``item._nodeid``, which pytest 9.2's ``nodeid`` no longer reads.)
+pytestmark = pytest.mark.xdist_group("pytester_plugin")
 INI = """\
 [pytest]
 addopts = -p fakecloud.pytest_plugin -p no:cacheprovider
