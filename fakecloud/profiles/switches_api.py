@@ -40,7 +40,8 @@ SWITCHES = (
         "policy_before_lookup",
         "createImage's (and createBackup's, os-resetState's) policy is checked before the "
         "server is loaded, with the caller's own project as target (otherwise: load first, "
-        "404, target = the server's project; os-resetState: b6a310000e, also 21.0.0).",
+        "404, target = the server's project; createBackup: 30bcb43ca5, os-resetState: "
+        "b6a310000e, both also 21.0.0).",
         True,
         (
             Change(

@@ -79,6 +79,20 @@ SWITCHES = (
         (Change("18.0.0", "2a0f2a0d27", "1.1: the full traceback in ExceptionPayload", "1.1"),),
     ),
     Switch(
+        "lp1754071",
+        "bug: when the server disappears during a snapshot and its image is already gone, the "
+        "clean-up logs the warning 'Error while trying to clean up image' (fixed: a debug "
+        "'Image not found during clean up').",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "1c56ef6b5d",
+                "Closes-Bug #1754071: avoid the warning log when the image does not exist",
+            ),
+        ),
+    ),
+    Switch(
         "snapshot_hypervisor_time_log",
         "_snapshot_instance logs 'Took N seconds to snapshot the instance on the hypervisor.'",
         False,

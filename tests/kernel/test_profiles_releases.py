@@ -70,6 +70,7 @@ EXPECTED = {
     "paused_snapshot_cold": {"21.2.4": True, "22.0.0": False},
     "lp1722571": {"17.0.1": True, "17.0.2": False, "17.0.13": False, "18.0.0": False},
     "lp1759473": {"20.6.1": True, "21.0.0": False},
+    "lp1754071": {"17.0.13": True, "18.0.0": False},
     "snapshot_ami_disk_format": {
         "27.4.0": True,
         "27.5.0": False,

@@ -137,3 +137,26 @@ def test_a_snapshot_of_an_ami_guest_keeps_ami_until_the_format_safety_fixes(prof
     env = NovaEnv(profile, {"glance": {"base_images": [ami]}})
     _image_id, image = _snap(env, env.boot())
     assert (image["status"], image["disk_format"]) == ("active", fmt)
+
+
+@pytest.mark.parametrize(("profile", "bug"), [("nova-17.0.13", True), ("nova-18.0.0", False)])
+def test_an_image_gone_before_the_clean_up_is_a_warning_until_18_0_0(profile, bug):
+    """LP #1754071 (1c56ef6b5d): the server is deleted mid-snapshot after its image was; the
+    quiet clean-up's ImageNotFound was logged as a failed clean-up before 18.0.0."""
+    env = NovaEnv(profile, {"nova": {"disk_throughput_mb_per_s": 10.0}})
+    sid = env.boot()
+    t = env.cloud.now + 1.0
+    body = {"createImage": {"name": "s"}}
+    mv = {"OpenStack-API-Version": "compute 2.45"}
+    snap = env.spawn_request(t, "POST", f"/v2.1/servers/{sid}/action", body, headers=mv)
+    env.spawn_request(t + 3.0, "DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.advance(2.0)
+    image_id = snap["response"].json()["image_id"]
+    gone = env.cloud.request("image", "DELETE", f"/v2/images/{image_id}", user="demo")
+    assert gone.status == 204
+    env.cloud.run_until_idle()
+    logs = [(e["level"], e["message"]) for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    warned = ("warning", f"Error while trying to clean up image {image_id}") in logs
+    assert warned is bug
+    assert (("debug", f"Image not found during clean up {image_id}") in logs) is not bug
+    _assert_failed_loudly(env, sid, False)

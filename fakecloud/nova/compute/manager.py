@@ -295,7 +295,12 @@ class ComputeManager:
                 if image["status"] != "active":
                     yield from self.image_api.delete(context, image_id)
             except exception.ImageNotFound:
-                pass
+                if self.switches.lp1754071:  # before 18.0.0: logged as a failed clean-up
+                    self._log(
+                        instance.uuid, "warning", f"Error while trying to clean up image {image_id}"
+                    )
+                else:
+                    self._log(instance.uuid, "debug", f"Image not found during clean up {image_id}")
             except Exception:  # noqa: BLE001 - Nova only logs
                 self._log(
                     instance.uuid, "warning", f"Error while trying to clean up image {image_id}"
