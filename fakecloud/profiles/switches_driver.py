@@ -150,6 +150,14 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "snapshot_image_deleted_warning",
+        "an image deleted during the driver's snapshot is logged as the warning 'Failed to "
+        "snapshot image because it was deleted' (before: LOG.exception 'Failed to snapshot "
+        "image', an error, as for any failure).",
+        False,
+        (Change("29.0.0", "40a56ce05b", "catch ImageNotFound on snapshot failure"),),
+    ),
+    Switch(
         "live_snapshot_freeze_whole_copy",
         "a live image-backed snapshot freezes the guest (when its image has the agent) before "
         "the blockRebase mirror and thaws it after the whole copy, a failed freeze failing the "

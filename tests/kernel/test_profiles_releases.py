@@ -71,6 +71,7 @@ EXPECTED = {
     "lp1722571": {"17.0.1": True, "17.0.2": False, "17.0.13": False, "18.0.0": False},
     "lp1759473": {"20.6.1": True, "21.0.0": False},
     "lp1754071": {"17.0.13": True, "18.0.0": False},
+    "snapshot_image_deleted_warning": {"28.3.1": False, "29.0.0": True},
     "snapshot_ami_disk_format": {
         "27.4.0": True,
         "27.5.0": False,

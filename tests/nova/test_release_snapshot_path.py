@@ -139,24 +139,45 @@ def test_a_snapshot_of_an_ami_guest_keeps_ami_until_the_format_safety_fixes(prof
     assert (image["status"], image["disk_format"]) == ("active", fmt)
 
 
-@pytest.mark.parametrize(("profile", "bug"), [("nova-17.0.13", True), ("nova-18.0.0", False)])
-def test_an_image_gone_before_the_clean_up_is_a_warning_until_18_0_0(profile, bug):
-    """LP #1754071 (1c56ef6b5d): the server is deleted mid-snapshot after its image was; the
-    quiet clean-up's ImageNotFound was logged as a failed clean-up before 18.0.0."""
+def _image_deleted_mid_snapshot(profile: str, delete_server: bool) -> tuple:
+    """A snapshot whose image the user deletes during the copy (and then, optionally, the
+    server): the server, the image id and the (level, message) of every log about the server."""
     env = NovaEnv(profile, {"nova": {"disk_throughput_mb_per_s": 10.0}})
     sid = env.boot()
     t = env.cloud.now + 1.0
     body = {"createImage": {"name": "s"}}
     mv = {"OpenStack-API-Version": "compute 2.45"}
     snap = env.spawn_request(t, "POST", f"/v2.1/servers/{sid}/action", body, headers=mv)
-    env.spawn_request(t + 3.0, "DELETE", f"/v2.1/servers/{sid}")
+    if delete_server:
+        env.spawn_request(t + 3.0, "DELETE", f"/v2.1/servers/{sid}")
     env.cloud.advance(2.0)
     image_id = snap["response"].json()["image_id"]
     gone = env.cloud.request("image", "DELETE", f"/v2/images/{image_id}", user="demo")
     assert gone.status == 204
     env.cloud.run_until_idle()
     logs = [(e["level"], e["message"]) for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    return env, sid, image_id, logs
+
+
+@pytest.mark.parametrize(("profile", "bug"), [("nova-17.0.13", True), ("nova-18.0.0", False)])
+def test_an_image_gone_before_the_clean_up_is_a_warning_until_18_0_0(profile, bug):
+    """LP #1754071 (1c56ef6b5d): the server is deleted mid-snapshot after its image was; the
+    quiet clean-up's ImageNotFound was logged as a failed clean-up before 18.0.0."""
+    env, sid, image_id, logs = _image_deleted_mid_snapshot(profile, delete_server=True)
     warned = ("warning", f"Error while trying to clean up image {image_id}") in logs
     assert warned is bug
     assert (("debug", f"Image not found during clean up {image_id}") in logs) is not bug
     _assert_failed_loudly(env, sid, False)
+
+
+@pytest.mark.parametrize(("profile", "warning"), [("nova-28.3.1", False), ("nova-29.0.0", True)])
+def test_an_image_deleted_mid_snapshot_is_a_warning_from_29_0_0(profile, warning):
+    """40a56ce05b: the driver's ImageNotFound was LOG.exception 'Failed to snapshot image'."""
+    _env, _sid, _image_id, logs = _image_deleted_mid_snapshot(profile, delete_server=False)
+    expected = (
+        ("warning", "Failed to snapshot image because it was deleted")
+        if warning
+        else ("error", "Failed to snapshot image")
+    )
+    assert expected in logs
+    assert ("warning", "Image not found during snapshot") in logs  # the manager: task_state None

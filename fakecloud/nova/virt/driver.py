@@ -264,42 +264,55 @@ class LibvirtDriver:
             task_state=states.IMAGE_UPLOADING, expected_state=states.IMAGE_PENDING_UPLOAD
         )
         try:
-            location = yield from self._direct_snapshot(context, dom, instance, image_id)
-            yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
-            metadata["location"] = location
-            # The clone already holds the data: what Glance's store will find there.
-            metadata["location_data"] = ImageData(
-                size=dom.virtual_bytes,
-                content_id=f"nova-snapshot:{dom.id}:{image_id}",
-                disk_format="raw",
-                virtual_size=dom.virtual_bytes,
-            )
-            yield from self.image_api.update(context, image_id, metadata, purge_props=False)
-        except (NotImplementedError, exception.ImageUnacceptable, exception.Forbidden) as e:
-            if type(e) is not NotImplementedError:
-                self.kernel.trace.emit(
-                    "log",
-                    f"nova-compute:{self.host}",
-                    instance.uuid,
-                    level="warning",
-                    message=f"Performing standard snapshot because direct snapshot failed: {e}",
+            try:
+                location = yield from self._direct_snapshot(context, dom, instance, image_id)
+                yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
+                metadata["location"] = location
+                # The clone already holds the data: what Glance's store will find there.
+                metadata["location_data"] = ImageData(
+                    size=dom.virtual_bytes,
+                    content_id=f"nova-snapshot:{dom.id}:{image_id}",
+                    disk_format="raw",
+                    virtual_size=dom.virtual_bytes,
                 )
-            metadata.pop("location", None)
-            metadata.pop("location_data", None)
-            update_task_state(
-                task_state=states.IMAGE_PENDING_UPLOAD, expected_state=states.IMAGE_UPLOADING
-            )
-            if source_type == "rbd" and live:
-                # qemu-img from RBD is unsafe while the guest runs: go cold.
-                live = False
-                yield from self._suspend_guest_for_snapshot(dom, live, original_power_state)
-            image_bytes = yield from self._standard_snapshot(
-                dom, instance, live, original_power_state, image_format
-            )
-            update_task_state(
-                task_state=states.IMAGE_UPLOADING, expected_state=states.IMAGE_PENDING_UPLOAD
-            )
-            yield from self._upload(context, dom, image_id, metadata, image_bytes)
+                yield from self.image_api.update(context, image_id, metadata, purge_props=False)
+            except (NotImplementedError, exception.ImageUnacceptable, exception.Forbidden) as e:
+                if type(e) is not NotImplementedError:
+                    self.kernel.trace.emit(
+                        "log",
+                        f"nova-compute:{self.host}",
+                        instance.uuid,
+                        level="warning",
+                        message=f"Performing standard snapshot because direct snapshot failed: {e}",
+                    )
+                metadata.pop("location", None)
+                metadata.pop("location_data", None)
+                update_task_state(
+                    task_state=states.IMAGE_PENDING_UPLOAD, expected_state=states.IMAGE_UPLOADING
+                )
+                if source_type == "rbd" and live:
+                    # qemu-img from RBD is unsafe while the guest runs: go cold.
+                    live = False
+                    yield from self._suspend_guest_for_snapshot(dom, live, original_power_state)
+                image_bytes = yield from self._standard_snapshot(
+                    dom, instance, live, original_power_state, image_format
+                )
+                update_task_state(
+                    task_state=states.IMAGE_UPLOADING, expected_state=states.IMAGE_PENDING_UPLOAD
+                )
+                yield from self._upload(context, dom, image_id, metadata, image_bytes)
+        except simpy.Interrupt:
+            raise  # the process itself is stopped (a greenthread killed): nothing logged
+        except exception.ImageNotFound:
+            # From 29.0.0 (40a56ce05b) an image deleted mid-snapshot is expected: a warning.
+            if switches.snapshot_image_deleted_warning:
+                self._log(instance, "warning", "Failed to snapshot image because it was deleted")
+            else:
+                self._log(instance, "error", "Failed to snapshot image")
+            raise
+        except Exception:
+            self._log(instance, "error", "Failed to snapshot image")
+            raise
         self.kernel.trace.emit(
             "nova.snapshot", f"nova-compute:{self.host}", instance.uuid, phase="uploaded"
         )
@@ -331,6 +344,11 @@ class LibvirtDriver:
         if switches.lp1675791:
             metadata["is_public"] = False  # the upload's update makes the image private again
         return metadata
+
+    def _log(self, instance: Any, level: str, message: str) -> None:
+        self.kernel.trace.emit(
+            "log", f"nova-compute:{self.host}", instance.uuid, level=level, message=message
+        )
 
     def _needs_suspend(self, live: bool, power_state: int) -> bool:
         if self.config.virt_type == "lxc" or live:
