@@ -48,9 +48,16 @@ def served():
             proc.wait(TIMEOUT)
 
 
-def test_serve_prints_clouds_yaml_serves_and_stops_on_sigint(served):
-    # SIGTERM's clean stop is in the busy-clients test below.
-    proc, text = served("--speed", "0", "--seed", "3")
+def test_serve_prints_and_writes_clouds_yaml_reads_config_and_stops_on_sigint(served, tmp_path):
+    # One process for every start-up option; SIGTERM's clean stop is the busy-clients test's.
+    config = tmp_path / "config.yaml"
+    config.write_text("identity:\n  token_ttl_s: 60\n")
+    target = tmp_path / "clouds.yaml"
+    proc, text = served(
+        "--speed", "0", "--seed", "3", "--epoch", "2026-01-01T00:00:00Z",
+        "--config", str(config), "--clouds-yaml", str(target),
+    )  # fmt: skip
+    assert target.read_text() == text.split("# fakecloud: serving")[0]
     clouds = yaml.safe_load(text)["clouds"]
     assert set(clouds) == {
         "fakecloud-demo",
@@ -77,45 +84,11 @@ def test_serve_prints_clouds_yaml_serves_and_stops_on_sigint(served):
     }
     resp = requests.post(f"{auth['auth_url']}/auth/tokens", json=body, timeout=TIMEOUT)
     assert resp.status_code == 201
-    compute = [e for e in resp.json()["token"]["catalog"] if e["type"] == "compute"][0]
+    token = resp.json()["token"]
+    compute = [e for e in token["catalog"] if e["type"] == "compute"][0]
     assert compute["endpoints"][0]["url"].startswith("http://127.0.0.1:")
+    assert token["expires_at"] == "2026-01-01T00:01:00.000000Z"  # the config's 60 s, the epoch
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(TIMEOUT) == 0
-
-
-def test_serve_writes_the_clouds_yaml_file_and_reads_a_config_file(served, tmp_path):
-    config = tmp_path / "config.yaml"
-    config.write_text("identity:\n  token_ttl_s: 60\n")
-    target = tmp_path / "clouds.yaml"
-    proc, text = served(
-        "--speed",
-        "0",
-        "--epoch",
-        "2026-01-01T00:00:00Z",
-        "--config",
-        str(config),
-        "--clouds-yaml",
-        str(target),
-    )
-    assert target.read_text() == text.split("# fakecloud: serving")[0]
-    auth = yaml.safe_load(text)["clouds"]["fakecloud-admin"]["auth"]
-    body = {
-        "auth": {
-            "identity": {
-                "methods": ["password"],
-                "password": {
-                    "user": {
-                        "name": "admin",
-                        "password": auth["password"],
-                        "domain": {"id": "default"},
-                    }
-                },
-            }
-        }
-    }
-    token = requests.post(f"{auth['auth_url']}/auth/tokens", json=body, timeout=TIMEOUT).json()
-    assert token["token"]["expires_at"] == "2026-01-01T00:01:00.000000Z"
-    proc.terminate()
     assert proc.wait(TIMEOUT) == 0
 
 
