@@ -145,7 +145,8 @@ class _Hello(http.server.BaseHTTPRequestHandler):
 
 def test_other_hosts_pass_through_when_allowed(cloud):
     server = http.server.HTTPServer(("127.0.0.1", 0), _Hello)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the serving loop's next look (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         with cloud.intercept(allow_other_hosts=True):
