@@ -14,6 +14,7 @@ twice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Generator
 from typing import Any
 
@@ -45,20 +46,8 @@ def backup_instance(
             raise
         yield from rotate_backups(manager, context, instance, backup_type, rotation)
     except Exception as exc:  # noqa: BLE001 - backup_instance's own decorators
-        if not isinstance(exc, exception.InstanceNotFound):
-            manager.db.fault_create(
-                instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
-            )
-        event.finish(exc)
-        if not isinstance(exc, exception.UnexpectedTaskStateError):
-            try:
-                instance.task_state = None
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
-        manager.notifier.exception(
-            manager.host, "backup_instance", exc, image_id=image_id, instance=instance.uuid
-        )
+        finish = functools.partial(event.finish, exc)
+        manager._failed("backup_instance", image_id, instance, exc, after_fault=finish)
         return
     event.finish()
 

@@ -238,8 +238,23 @@ class ComputeManager:
         yield from compute_utils.delete_image(
             context, self.image_api, image_id, self.kernel, self.actor
         )
+        self._failed(name, image_id, instance, exc)
+
+    def _failed(
+        self,
+        name: str,
+        image_id: str,
+        instance: Any,
+        exc: Exception,
+        after_fault: Callable[[], None] | None = None,
+    ) -> None:
+        """``wrap_instance_fault``, ``reverts_task_state``, ``wrap_exception``, in that order;
+        `after_fault` runs between the fault and the revert (``wrap_instance_event``'s finish,
+        for an RPC entry point that records an instance action)."""
         if not isinstance(exc, exception.InstanceNotFound):
             self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
+        if after_fault is not None:
+            after_fault()
         if not isinstance(exc, exception.UnexpectedTaskStateError):
             try:
                 instance.task_state = None
