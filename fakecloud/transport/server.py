@@ -93,12 +93,17 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _wall_clock_now() -> datetime.datetime:
+    """The wall-clock time now, naive UTC, whole seconds: where a served cloud's calendar
+    starts (server mode reads the wall clock on purpose; the simulation never does)."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+
+
 def calendar_epoch(epoch: str) -> str:
     """The ``clock.epoch`` config value of a server's `epoch`: ``"now"`` is the wall-clock time
     (UTC, whole seconds) at this moment; anything else must be an ISO 8601 time."""
     if epoch == "now":
-        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-        return now.isoformat().replace("+00:00", "Z")
+        return _wall_clock_now().isoformat() + "Z"
     try:
         parse_epoch(epoch)
     except ValueError:
@@ -234,8 +239,7 @@ class FakecloudServer:
 
         cloud = from_data(data, cloud_class=Cloud, source=source, endpoints=self.endpoints)
         if self.epoch is None or self.epoch == "now":
-            now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
-            cloud.kernel.clock.set_epoch(now - datetime.timedelta(seconds=cloud.now))
+            cloud.kernel.clock.set_epoch(_wall_clock_now() - datetime.timedelta(seconds=cloud.now))
         else:
             cloud.kernel.clock.set_epoch(parse_epoch(self.epoch))
         self._serve(cloud)
