@@ -110,6 +110,10 @@ class GlanceConfig:
     # Older Glance: a failed upload left the image `killed` instead of back in `queued`.
     kill_on_upload_failure: bool = False
     image_cache: bool = False  # changes the version document (2.14-2.18 appear)
+    show_multiple_locations: bool = False
+    """Let image owners see and PATCH ``/locations`` (deprecated since Newton, default False in
+    every release): off, a PATCH of the locations is 403. Ceph deployments turned it on so that
+    Nova before 32.0.0 could register an RBD direct snapshot's location."""
     # Base URL of version links and Location headers when a request does not bring its own;
     # "" = the image endpoint of the catalog (``endpoints.image``).
     public_endpoint: str = ""

@@ -183,8 +183,17 @@ class Images:
 
     # -- update ------------------------------------------------------------------------------
 
-    def update(self, ctx: Any, image_id: str, changes: list[dict[str, Any]]) -> Image:
-        """``PATCH /v2/images/{id}`` with a parsed change list (see `patch.parse_patch`)."""
+    def update(
+        self,
+        ctx: Any,
+        image_id: str,
+        changes: list[dict[str, Any]],
+        location_data: ImageData | None = None,
+    ) -> Image:
+        """``PATCH /v2/images/{id}`` with a parsed change list (see `patch.parse_patch`).
+
+        `location_data` is what the store finds at a location the PATCH adds (an RBD clone
+        Nova made); unknown locations hold no data Glance can size."""
         g = self._glance
         image = g.db.get(ctx, image_id)
         pol = self.policy(ctx, image)
@@ -203,6 +212,8 @@ class Images:
                 raise HTTPRequestEntityTooLarge(explanation=e.msg)
         if draft.owner != image.owner:
             g.db.set_owner(image, draft.owner)
+        if draft.locations is not image.locations:
+            self._set_locations(image, draft.locations, location_data)
         for f in ATTRIBUTES - {"owner"}:
             setattr(image, f, getattr(draft, f))
         image.extra_properties = draft.extra_properties
@@ -240,18 +251,45 @@ class Images:
             pol.enforce_visibility(value)
         pol.enforce("modify_image")
 
-    def _locations(self, pol: ImagePolicy, verb: str, rule: str) -> None:
+    def _locations(
+        self, pol: ImagePolicy, draft: Image, verb: str, rule: str, statuses: tuple[str, ...]
+    ) -> None:
+        """The policy, ``show_multiple_locations`` (off: 403) and the image status checks of a
+        PATCH of ``/locations``; the draft gets its own list to change."""
         pol.enforce(rule)
-        raise HTTPForbidden(
-            explanation=f"It's not allowed to {verb} locations if locations are invisible."
-        )
+        if not self._glance.config.show_multiple_locations:
+            raise HTTPForbidden(
+                explanation=f"It's not allowed to {verb} locations if locations are invisible."
+            )
+        if draft.status not in statuses:
+            word = "replace" if verb == "update" else verb
+            raise HTTPConflict(
+                explanation=f"It's not allowed to {word} locations if image status is "
+                f"{draft.status}."
+            )
+        draft.locations = [dict(loc) for loc in draft.locations]
+
+    def _set_locations(self, image: Image, locations: list, data: ImageData | None) -> None:
+        """Commit a PATCH's locations; a queued image with one turns active, its size what the
+        store finds there (`data`; glance's ``_set_image_size``), no checksum computed."""
+        image.locations = locations
+        if image.status != "queued" or not locations:
+            return
+        data = data or ImageData(0, content_id=locations[0]["url"])
+        self._glance.store.put(image.id, data)
+        image.size = data.size
+        image.virtual_size = data.virtual_size or None
+        image.data = data
+        set_status(self._kernel, image, "active", size=data.size)
 
     def _do_replace(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
         root, value = change["path"][0], change["value"]
         if root == "locations" and not value:
             raise HTTPForbidden("Cannot set locations to empty list.")
         if root == "locations":
-            self._locations(pol, "update", "set_image_location")
+            self._locations(pol, draft, "update", "set_image_location", ("active", "queued"))
+            draft.locations = _unique_locations(value)
+            return
         if root == "owner" and not (ctx is None or pol._admin()):
             raise HTTPForbidden("Owner can't be updated by non admin.")
         self._update_property(pol, root, value)
@@ -265,7 +303,13 @@ class Images:
     def _do_add(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
         root, value = change["path"][0], change["value"]
         if root == "locations":
-            self._locations(pol, "add", "set_image_location")
+            self._locations(pol, draft, "add", "set_image_location", ("active", "queued"))
+            pos = _location_pos(change["path"][1], len(draft.locations), True)
+            if pos is None:
+                raise HTTPBadRequest(explanation="Invalid position for adding a location.")
+            draft.locations.insert(pos, change["value"])
+            draft.locations = _unique_locations(draft.locations)
+            return
         self._update_property(pol, root, value)
         present = root in ATTRIBUTES or root in draft.extra_properties
         if present and change.get("json_schema_version", 10) == 4:
@@ -278,7 +322,14 @@ class Images:
     def _do_remove(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
         root = change["path"][0]
         if root == "locations":
-            self._locations(pol, "remove", "delete_image_location")
+            self._locations(pol, draft, "remove", "delete_image_location", ("active",))
+            if len(draft.locations) == 1:
+                raise HTTPForbidden("Cannot remove last location in the image.")
+            pos = _location_pos(change["path"][1], len(draft.locations), False)
+            if pos is None:
+                raise HTTPBadRequest(explanation="Invalid position for removing a location.")
+            draft.locations.pop(pos)
+            return
         self._update_property(pol, root)
         if root in ATTRIBUTES:
             raise HTTPForbidden(f"Property {root} may not be removed.")
@@ -435,3 +486,24 @@ class Images:
             set_status(self._kernel, image, target)
         except InvalidImageStatusTransition as e:  # not reachable with Glance's table
             raise HTTPBadRequest(explanation=e.msg)
+
+
+def _location_pos(path_pos: str, count: int, allow_max: bool) -> int | None:
+    """``_get_locations_op_pos``: ``-`` (the end) or an index; None if out of range."""
+    pos = count if allow_max else count - 1
+    if path_pos.isdigit():
+        pos = int(path_pos)
+    elif path_pos != "-":
+        return None
+    if not (allow_max or 0 <= pos < count):
+        return None
+    return pos
+
+
+def _unique_locations(locations: list) -> list:
+    """The store locations' own check: a URL listed twice is glance's DuplicateLocation."""
+    urls = [loc["url"] for loc in locations]
+    for url in urls:
+        if urls.count(url) > 1:
+            raise HTTPBadRequest(explanation=f"The location {url} already exists")
+    return [dict(loc) for loc in locations]

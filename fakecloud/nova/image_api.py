@@ -210,6 +210,7 @@ ROUTES: dict[str, tuple[str, str, int]] = {
     "update": ("PATCH", "/v2/images/{image_id}", 200),
     "upload": ("PUT", "/v2/images/{image_id}/file", 204),
     "add_image_location": ("POST", "/v2/images/{image_id}/locations", 202),
+    "add_location": ("PATCH", "/v2/images/{image_id}", 200),
     "image_members.create": ("POST", "/v2/images/{image_id}/members", 200),
     "delete": ("DELETE", "/v2/images/{image_id}", 204),
     "schemas.get": ("GET", "/v2/schemas/image", 200),
@@ -644,16 +645,46 @@ class API:
     def _add_location(
         self, ctx: Any, image_id: str, url: str, data: ImageData | None, method: str
     ) -> Generator[Any, Any, None]:
-        """``_add_location`` with Nova's service token (the location API wants a service)."""
-        try:
-            yield from self._call(
-                method,
-                "add_image_location",
-                lambda: self._glance.images.add_location(ctx, image_id, url, data, service=True),
-                image_id,
-            )
-        except HTTPBadRequest as e:
-            raise _translate_plain_exception(e) from e
+        """``_add_location``. From 32.0.0 (switch ``glance_location_api``) Glance's location
+        API with Nova's service token, then the PATCH if Glance answers 501; before, only the
+        PATCH (glanceclient's ``add_location``: ``add /locations/-``, then a GET), which Glance
+        refuses with 403 unless ``show_multiple_locations`` is on. A 400 becomes Invalid; any
+        other error is raised untranslated (``update`` makes a 403 ImageNotAuthorized)."""
+        g = self._glance
+
+        def new_api() -> Any:
+            return g.images.add_location(ctx, image_id, url, data, service=True)
+
+        def patch() -> Any:
+            ops = [{"op": "add", "path": "/locations/-", "value": {"url": url, "metadata": {}}}]
+            changes = parse_patch(ops, 10, g.schema, g.reserved_namespaces)
+            return g.images.update(ctx, image_id, changes, location_data=data)
+
+        tries = [("add_location", patch)]
+        if self._kernel.switches.glance_location_api:
+            tries.insert(0, ("add_image_location", new_api))
+        error: GlanceClientError | None = None
+        for call, work in tries:
+            try:
+                yield from self._call(method, call, work, image_id)
+            except HTTPNotImplemented as e:
+                error = e
+                if len(tries) > 1:
+                    self._kernel.trace.emit(
+                        "log",
+                        "nova.image.glance",
+                        image_id,
+                        level="debug",
+                        message=f"Glance method {call} not available",
+                    )
+                continue
+            except HTTPBadRequest as e:
+                raise _translate_plain_exception(e) from e
+            if call == "add_location":
+                yield from self._get_image(ctx, image_id, method)
+            return
+        assert error is not None
+        raise error
 
     def _add_image_member(
         self, ctx: Any, image_id: str, member_id: str, method: str

@@ -167,6 +167,23 @@ SWITCHES = (
         (Change("25.0.0", "caf5faf556", "move the file system freeze after the end of mirroring"),),
     ),
     Switch(
+        "glance_location_api",
+        "an RBD direct snapshot registers its rbd:// location with Glance's location API "
+        "(POST /v2/images/{id}/locations, add_image_location, as a service), falling back to "
+        "the PATCH on a 501; before, only the PATCH 'add /locations/-' (add_location), which "
+        "Glance refuses with 403 unless show_multiple_locations is on: ImageNotAuthorized, "
+        "the snapshot fails (no fallback to the standard path).",
+        False,
+        (
+            Change(
+                "32.0.0",
+                "4e6070085f",
+                "support Glance's new location API (eab0de2900, reverted by 221a3e89e8 and "
+                "re-landed by this commit, all before 32.0.0)",
+            ),
+        ),
+    ),
+    Switch(
         "disk_ops_semaphore",
         "[DEFAULT] max_concurrent_disk_ops limits a host's qemu-img convert runs and image "
         "uploads (compute_utils.disk_ops_semaphore); before, the option does not exist and is "

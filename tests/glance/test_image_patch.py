@@ -1,7 +1,7 @@
 """``PATCH /v2/images/{id}``: Glance's JSON-patch dialects, what may change when, and its errors."""
 
 import pytest
-from glance_support import ADMIN, P2, PATCH, World, detail
+from glance_support import ADMIN, P1, P2, PATCH, World, detail
 
 
 @pytest.fixture
@@ -163,6 +163,37 @@ def test_locations_are_checked_then_invisible_by_default(w, image):
     resp = w.patch(image["id"], [{"op": "add", "path": "/locations/-", "value": location}])
     assert resp.status == 403
     assert detail(resp) == "It's not allowed to add locations if locations are invisible."
+
+
+def test_with_show_multiple_locations_a_location_activates_and_is_checked():
+    w = World(config={"glance": {"show_multiple_locations": True, "base_images": []}})
+    image_id = w.create()["id"]
+
+    def loc(url: str) -> dict:
+        return {"url": url, "metadata": {}}
+
+    def patch(op: str, path: str, value=None):
+        change = {"op": op, "path": path} | ({} if value is None else {"value": value})
+        return w.patch(image_id, [change], ADMIN if op == "remove" else P1)
+
+    resp = patch("remove", "/locations/0")
+    assert resp.status == 409
+    assert detail(resp) == "It's not allowed to remove locations if image status is queued."
+    assert patch("add", "/locations/-", loc("rbd://f/images/a/snap")).json()["status"] == "active"
+    resp = patch("add", "/locations/0", loc("rbd://f/images/a/snap"))
+    assert resp.status == 400
+    assert detail(resp) == "The location rbd://f/images/a/snap already exists"
+    assert detail(patch("add", "/locations/x", loc("rbd://b"))) == (
+        "Invalid position for adding a location."
+    )
+    assert patch("add", "/locations/0", loc("rbd://b")).status == 200
+    assert [x["url"] for x in w.glance.db.images[image_id].locations] == [
+        "rbd://b",
+        "rbd://f/images/a/snap",
+    ]
+    assert patch("remove", "/locations/1").status == 200
+    resp = patch("remove", "/locations/0")
+    assert resp.status == 403 and detail(resp) == "Cannot remove last location in the image."
 
 
 def test_adding_properties_past_the_quota_is_413(w, image):

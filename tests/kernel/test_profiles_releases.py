@@ -90,6 +90,7 @@ EXPECTED = {
     "live_snapshot_freeze_whole_copy": {"24.2.1": True, "25.0.0": False},
     "snapshot_semaphore": {"21.2.4": False, "22.0.0": True},
     "disk_ops_semaphore": {"18.3.0": False, "19.0.0": True},
+    "glance_location_api": {"31.3.1": False, "32.0.0": True},
     "compute_threading_mode": {"32.2.1": False, "33.0.0": True},
     "default_concurrency_backend": {"33.0.2": "eventlet", "34.0.0": "threading"},
     "lp1878583": {
