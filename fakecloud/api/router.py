@@ -1,4 +1,4 @@
-"""Routing: a table of (method, path template) → handler, one per service.
+"""Routing: a table of (method, path template) → handler, one per service class.
 
 Templates use ``{name}`` for one path segment: ``/v3/{project_id}/snapshots/{snapshot_id}``.
 A request no route serves raises `NoRoute`: a 404 when no template matches the path, a 405
@@ -7,7 +7,9 @@ service renders it its own way (`ApiService.no_route`): Nova's and Cinder's rout
 for both.
 
 Handlers take the `Request` and return a `Response`; a handler that needs virtual time (an RPC
-call, a wait) is a generator function and the caller drives it on the simulation clock.
+call, a wait) is a generator function and the caller drives it on the simulation clock. A
+service class builds its table once and shares it between its instances (`ApiService`): those
+handlers take the service too (``handler(service, req)``), and the table is `frozen`.
 """
 
 from __future__ import annotations
@@ -36,12 +38,24 @@ class Router:
 
     def __init__(self) -> None:
         self._by_length: dict[int, list[Route]] = {}
+        self.frozen = False
 
     def add(self, method: str, template: str, handler: Handler) -> None:
         """Serve `method` on paths matching `template` with `handler`."""
+        if self.frozen:
+            raise TypeError(
+                f"cannot add {method} {template}: this route table is shared by every service "
+                "of its class and is read-only"
+            )
         segments = tuple(s for s in template.strip("/").split("/") if s)
         route = Route(method.upper(), template, handler, segments)
         self._by_length.setdefault(len(segments), []).append(route)
+
+    def freeze(self) -> Router:
+        """Refuse further `add` calls (a table shared between services, and so between a
+        cloud and its forks); returns the router."""
+        self.frozen = True
+        return self
 
     def routes(self) -> list[Route]:
         """Every route, in the order they were added (per path length)."""

@@ -1,6 +1,10 @@
 """The shape every fake service's REST surface shares, written once.
 
 An `ApiService` has a name, a `Router`, optionally a `VersionRange`, and a way to render faults.
+A service class with `ApiService.shared_routes` declares its routes once per variant
+(`declare_routes`): every instance, in every cloud and fork, reads the same frozen table, and
+the handlers take the service they serve (``handler(service, req)``). A cloud then pays nothing
+for routes it is built or forked with.
 `dispatch` turns one `Request` into a `Response`: it negotiates the microversion, finds the
 route, runs the handler, renders `HttpError`s as the service's fault body, echoes the version
 headers and stamps request ids. A handler that is a generator takes virtual time; `dispatch`
@@ -15,7 +19,7 @@ installs and would make one seed give other trace bytes).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Generator
+from collections.abc import Generator, Hashable
 from typing import Any
 
 from fakecloud.api.faults import openstack_fault
@@ -23,17 +27,52 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
 from fakecloud.api.router import NoRoute, Router
 
+_TABLES: dict[tuple[type, Hashable], Router] = {}
+
+
+class _SharedRoutes:
+    """``service.router`` of a class with shared routes: the class's frozen table for the
+    service's `ApiService.route_variant`, built on first use."""
+
+    def __get__(self, service: Any, owner: type) -> Any:
+        if service is None:
+            return self
+        key = (owner, service.route_variant())
+        table = _TABLES.get(key)
+        if table is None:
+            table = Router()
+            owner.declare_routes(table, key[1])
+            table = _TABLES[key] = table.freeze()
+        return table
+
 
 class ApiService:
     """One service's REST surface: routes, microversions, fault rendering, request ids."""
 
     name = "service"
     request_id_headers: tuple[str, ...] = ("x-openstack-request-id",)
+    #: Whether the class declares its routes once (`declare_routes`, handlers taking
+    #: ``(service, req)``) rather than each instance adding its own to ``self.router``
+    #: (handlers taking ``req``).
+    shared_routes = False
+    router = _SharedRoutes()
 
     def __init__(self, kernel: Any, versions: VersionRange | None = None):
         self.kernel = kernel
         self.versions = versions
-        self.router = Router()
+        if not self.shared_routes:
+            self.router = Router()
+
+    @classmethod
+    def declare_routes(cls, router: Router, variant: Hashable) -> None:
+        """Fill the table every instance serving `variant` shares (see `route_variant`);
+        handlers take ``(service, req)``. Only for classes with `shared_routes`."""
+        raise NotImplementedError(f"{cls.__name__} declares no shared routes")
+
+    def route_variant(self) -> Hashable:
+        """Which of the class's shared tables this service serves (for routes that differ
+        between profiles); one table for all by default."""
+        return None
 
     # -- overridable pieces ------------------------------------------------------------------
 
@@ -77,7 +116,7 @@ class ApiService:
             if self.versioned(req):
                 req.microversion = self.versions.negotiate(req.headers)
                 extra = self.versions.headers(req.microversion)
-            result = route.handler(req)
+            result = route.handler(self, req) if self.shared_routes else route.handler(req)
         except VersionNotAcceptable as error:
             return self._finish(req, self.render_fault(error), {})
         except HttpError as error:

@@ -72,11 +72,37 @@ VERSIONS = CinderVersions("volume", MIN_VERSION, MAX_VERSION)
 """The latest series' range (a cloud's Cinder follows its Nova release's series)."""
 
 
+def _wrap(handler: Callable, project: bool = True) -> Callable:
+    """A route's handler: check the caller and the URL's project, then call `handler` (a
+    `CinderApi` function) on the service, turning Cinder errors into HTTP errors."""
+
+    def serve(service: CinderApi, req: Request) -> Any:
+        try:
+            if project:
+                ctx = req.context
+                if ctx is None:
+                    raise HttpError(401, "The request you have made requires authentication.")
+                pid = req.params.get("project_id")
+                if pid is not None and pid != ctx.project_id:
+                    raise HttpError(400, "Malformed request url")
+            result = handler(service, req)
+        except exception.CinderException as exc:
+            raise faults.to_http(exc) from None
+        if inspect.isgenerator(result):
+            return CinderApi._timed(result)
+        return result
+
+    serve.__name__ = handler.__name__
+    serve.__doc__ = handler.__doc__
+    return serve
+
+
 class CinderApi(ApiService):
     """The REST surface of one fake Cinder."""
 
     name = "cinder"
     request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
+    shared_routes = True
 
     def __init__(self, cinder: Any):
         self.series_api = cinder_api(cinder.kernel.switches.release.series)
@@ -84,7 +110,6 @@ class CinderApi(ApiService):
         versions = VERSIONS if top == MAX_VERSION else CinderVersions("volume", MIN_VERSION, top)
         super().__init__(cinder.kernel, versions=versions)
         self.cinder = cinder
-        self._routes()
 
     # -- the service's own fault bodies ------------------------------------------------------
 
@@ -103,74 +128,53 @@ class CinderApi(ApiService):
 
     # -- routing -----------------------------------------------------------------------------
 
-    def _routes(self) -> None:
-        add = self._add
-        self.router.add("GET", "/", self._wrap(self.versions_all, project=False))
-        self.router.add("GET", "/v3", self._wrap(self.versions_index, project=False))
+    @classmethod
+    def declare_routes(cls, router: Any, variant: Any) -> None:
+        """Every route of Cinder's v3 API, with and without the project id (one table for
+        every release: a series' microversions change answers, not routes)."""
+        router.add("GET", "/", _wrap(cls.versions_all, project=False))
+        router.add("GET", "/v3", _wrap(cls.versions_index, project=False))
         for method, path, handler in (
-            ("GET", "volumes/detail", self.volumes_detail),
-            ("GET", "volumes", self.volumes_index),
-            ("POST", "volumes", self.volumes_create),
-            ("GET", "volumes/{id}", self.volumes_show),
-            ("PUT", "volumes/{id}", self.volumes_update),
-            ("DELETE", "volumes/{id}", self.volumes_delete),
-            ("POST", "volumes/{id}/action", self.volumes_action),
-            ("GET", "snapshots/detail", self.snapshots_detail),
-            ("GET", "snapshots", self.snapshots_index),
-            ("POST", "snapshots", self.snapshots_create),
-            ("GET", "snapshots/{id}", self.snapshots_show),
-            ("PUT", "snapshots/{id}", self.snapshots_update),
-            ("DELETE", "snapshots/{id}", self.snapshots_delete),
-            ("POST", "snapshots/{id}/action", self.snapshots_action),
-            ("GET", "snapshots/{id}/metadata", self.snapshot_metadata_index),
-            ("POST", "snapshots/{id}/metadata", self.snapshot_metadata_create),
-            ("PUT", "snapshots/{id}/metadata", self.snapshot_metadata_update_all),
-            ("GET", "snapshots/{id}/metadata/{key}", self.snapshot_metadata_show),
-            ("PUT", "snapshots/{id}/metadata/{key}", self.snapshot_metadata_update),
-            ("DELETE", "snapshots/{id}/metadata/{key}", self.snapshot_metadata_delete),
-            ("GET", "attachments/detail", self.attachments_detail),
-            ("GET", "attachments", self.attachments_index),
-            ("POST", "attachments", self.attachments_create),
-            ("GET", "attachments/{id}", self.attachments_show),
-            ("PUT", "attachments/{id}", self.attachments_update),
-            ("DELETE", "attachments/{id}", self.attachments_delete),
-            ("POST", "attachments/{id}/action", self.attachments_action),
-            ("GET", "types/default", self.types_default),
-            ("GET", "types", self.types_index),
-            ("GET", "types/{id}", self.types_show),
-            ("GET", "limits", self.limits),
-            ("GET", "os-quota-sets/{tenant}/defaults", self.quotas_defaults),
-            ("GET", "os-quota-sets/{tenant}", self.quotas_show),
-            ("PUT", "os-quota-sets/{tenant}", self.quotas_update),
-            ("GET", "os-availability-zone", self.availability_zones),
+            ("GET", "volumes/detail", cls.volumes_detail),
+            ("GET", "volumes", cls.volumes_index),
+            ("POST", "volumes", cls.volumes_create),
+            ("GET", "volumes/{id}", cls.volumes_show),
+            ("PUT", "volumes/{id}", cls.volumes_update),
+            ("DELETE", "volumes/{id}", cls.volumes_delete),
+            ("POST", "volumes/{id}/action", cls.volumes_action),
+            ("GET", "snapshots/detail", cls.snapshots_detail),
+            ("GET", "snapshots", cls.snapshots_index),
+            ("POST", "snapshots", cls.snapshots_create),
+            ("GET", "snapshots/{id}", cls.snapshots_show),
+            ("PUT", "snapshots/{id}", cls.snapshots_update),
+            ("DELETE", "snapshots/{id}", cls.snapshots_delete),
+            ("POST", "snapshots/{id}/action", cls.snapshots_action),
+            ("GET", "snapshots/{id}/metadata", cls.snapshot_metadata_index),
+            ("POST", "snapshots/{id}/metadata", cls.snapshot_metadata_create),
+            ("PUT", "snapshots/{id}/metadata", cls.snapshot_metadata_update_all),
+            ("GET", "snapshots/{id}/metadata/{key}", cls.snapshot_metadata_show),
+            ("PUT", "snapshots/{id}/metadata/{key}", cls.snapshot_metadata_update),
+            ("DELETE", "snapshots/{id}/metadata/{key}", cls.snapshot_metadata_delete),
+            ("GET", "attachments/detail", cls.attachments_detail),
+            ("GET", "attachments", cls.attachments_index),
+            ("POST", "attachments", cls.attachments_create),
+            ("GET", "attachments/{id}", cls.attachments_show),
+            ("PUT", "attachments/{id}", cls.attachments_update),
+            ("DELETE", "attachments/{id}", cls.attachments_delete),
+            ("POST", "attachments/{id}/action", cls.attachments_action),
+            ("GET", "types/default", cls.types_default),
+            ("GET", "types", cls.types_index),
+            ("GET", "types/{id}", cls.types_show),
+            ("GET", "limits", cls.limits),
+            ("GET", "os-quota-sets/{tenant}/defaults", cls.quotas_defaults),
+            ("GET", "os-quota-sets/{tenant}", cls.quotas_show),
+            ("PUT", "os-quota-sets/{tenant}", cls.quotas_update),
+            ("GET", "os-availability-zone", cls.availability_zones),
         ):
-            add(method, path, handler)
-
-    def _add(self, method: str, path: str, handler: Callable) -> None:
-        # Paths without a project id first, so /v3/snapshots/{id} wins over /v3/{project_id}/x.
-        self.router.add(method, f"/v3/{path}", self._wrap(handler))
-        self.router.add(method, f"/v3/{{project_id}}/{path}", self._wrap(handler))
-
-    def _wrap(self, handler: Callable, project: bool = True) -> Callable:
-        """Check the caller and the URL's project, and turn Cinder errors into HTTP errors."""
-
-        def serve(req: Request) -> Any:
-            try:
-                if project:
-                    ctx = req.context
-                    if ctx is None:
-                        raise HttpError(401, "The request you have made requires authentication.")
-                    pid = req.params.get("project_id")
-                    if pid is not None and pid != ctx.project_id:
-                        raise HttpError(400, "Malformed request url")
-                result = handler(req)
-            except exception.CinderException as exc:
-                raise faults.to_http(exc) from None
-            if inspect.isgenerator(result):
-                return self._timed(result)
-            return result
-
-        return serve
+            # Paths without a project id first, so /v3/snapshots/{id} wins over
+            # /v3/{project_id}/x.
+            router.add(method, f"/v3/{path}", _wrap(handler))
+            router.add(method, f"/v3/{{project_id}}/{path}", _wrap(handler))
 
     @staticmethod
     def _timed(work: Generator) -> Generator:

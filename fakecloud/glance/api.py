@@ -75,40 +75,45 @@ class GlanceApi(ApiService):
 
     name = "glance"
     request_id_headers = ("x-openstack-request-id",)
+    shared_routes = True
 
     def __init__(self, glance: Any):
         super().__init__(glance.kernel)
         self.glance = glance
         self._series = glance.kernel.switches.release.series
         self._prefixes = _allowed_prefixes(glance.config.image_cache, self._series)
-        add = self.router.add
+
+    @classmethod
+    def declare_routes(cls, router: Any, variant: Any) -> None:
+        """Every route of Glance's v2 API (one table for every release)."""
+        add = router.add
         for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
-            add(method, "/", self.multiple_choices)
-            add(method, "/versions", self.explicit_versions)
-        add("GET", "/v2/images", self.index)
-        add("POST", "/v2/images", self.create)
-        add("GET", "/v2/images/{image_id}", self.show)
-        add("PATCH", "/v2/images/{image_id}", self.update)
-        add("DELETE", "/v2/images/{image_id}", self.delete)
-        add("PUT", "/v2/images/{image_id}/file", self.upload)
-        add("GET", "/v2/images/{image_id}/file", self.download)
-        add("PUT", "/v2/images/{image_id}/stage", self.stage)
-        add("POST", "/v2/images/{image_id}/import", self.import_image)
-        add("POST", "/v2/images/{image_id}/actions/deactivate", self.deactivate)
-        add("POST", "/v2/images/{image_id}/actions/reactivate", self.reactivate)
-        add("PUT", "/v2/images/{image_id}/tags/{tag_value}", self.add_tag)
-        add("DELETE", "/v2/images/{image_id}/tags/{tag_value}", self.delete_tag)
-        add("GET", "/v2/images/{image_id}/tasks", self.image_tasks)
-        add("GET", "/v2/images/{image_id}/members", self.list_members)
-        add("POST", "/v2/images/{image_id}/members", self.create_member)
-        add("GET", "/v2/images/{image_id}/members/{member_id}", self.show_member)
-        add("PUT", "/v2/images/{image_id}/members/{member_id}", self.update_member)
-        add("DELETE", "/v2/images/{image_id}/members/{member_id}", self.delete_member)
-        add("GET", "/v2/schemas/image", self.schema_image)
-        add("GET", "/v2/schemas/images", self.schema_images)
-        add("GET", "/v2/schemas/member", self.schema_member)
-        add("GET", "/v2/schemas/members", self.schema_members)
-        add("GET", "/v2/info/usage", self.usage)
+            add(method, "/", cls.multiple_choices)
+            add(method, "/versions", cls.explicit_versions)
+        add("GET", "/v2/images", cls.index)
+        add("POST", "/v2/images", cls.create)
+        add("GET", "/v2/images/{image_id}", cls.show)
+        add("PATCH", "/v2/images/{image_id}", cls.update)
+        add("DELETE", "/v2/images/{image_id}", cls.delete)
+        add("PUT", "/v2/images/{image_id}/file", cls.upload)
+        add("GET", "/v2/images/{image_id}/file", cls.download)
+        add("PUT", "/v2/images/{image_id}/stage", cls.stage)
+        add("POST", "/v2/images/{image_id}/import", cls.import_image)
+        add("POST", "/v2/images/{image_id}/actions/deactivate", cls.deactivate)
+        add("POST", "/v2/images/{image_id}/actions/reactivate", cls.reactivate)
+        add("PUT", "/v2/images/{image_id}/tags/{tag_value}", cls.add_tag)
+        add("DELETE", "/v2/images/{image_id}/tags/{tag_value}", cls.delete_tag)
+        add("GET", "/v2/images/{image_id}/tasks", cls.image_tasks)
+        add("GET", "/v2/images/{image_id}/members", cls.list_members)
+        add("POST", "/v2/images/{image_id}/members", cls.create_member)
+        add("GET", "/v2/images/{image_id}/members/{member_id}", cls.show_member)
+        add("PUT", "/v2/images/{image_id}/members/{member_id}", cls.update_member)
+        add("DELETE", "/v2/images/{image_id}/members/{member_id}", cls.delete_member)
+        add("GET", "/v2/schemas/image", cls.schema_image)
+        add("GET", "/v2/schemas/images", cls.schema_images)
+        add("GET", "/v2/schemas/member", cls.schema_member)
+        add("GET", "/v2/schemas/members", cls.schema_members)
+        add("GET", "/v2/info/usage", cls.usage)
 
     # -- errors ------------------------------------------------------------------------------
 

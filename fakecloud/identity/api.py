@@ -43,39 +43,47 @@ class KeystoneApi(ApiService):
     """Keystone's v3 API over one `fakecloud.identity.keystone.Keystone`."""
 
     name = "keystone"
+    shared_routes = True
 
     def __init__(self, kernel: Any, keystone: Any):
         super().__init__(kernel)
         self.keystone = keystone
         self.directory = keystone.directory
-        add = self._add
-        add("GET", "/", self.list_versions)
-        add("GET", "/v3", self.get_version)
-        add("POST", "/v3/auth/tokens", self.issue_token)
-        add("GET", "/v3/auth/tokens", self.validate_token)
-        add("HEAD", "/v3/auth/tokens", self.check_token)
-        add("DELETE", "/v3/auth/tokens", self.revoke_token)
-        add("GET", "/v3/auth/catalog", self.auth_catalog)
-        add("GET", "/v3/auth/projects", self.auth_projects)
-        add("GET", "/v3/auth/domains", self.auth_domains)
-        add("GET", "/v3/auth/system", self.auth_system)
-        add("GET", "/v3/users", self.list_users)
-        add("GET", "/v3/users/{user_id}", self.get_user)
-        add("GET", "/v3/users/{user_id}/projects", self.list_user_projects)
-        add("GET", "/v3/projects", self.list_projects)
-        add("GET", "/v3/projects/{project_id}", self.get_project)
-        add("GET", "/v3/domains", self.list_domains)
-        add("GET", "/v3/domains/{domain_id}", self.get_domain)
-        add("GET", "/v3/roles", self.list_roles)
-        add("GET", "/v3/roles/{role_id}", self.get_role)
-        add("GET", "/v3/role_inferences", self.list_role_inferences)
-        add("GET", "/v3/role_assignments", self.list_role_assignments)
-        add("GET", "/v3/services", self.list_services)
-        add("GET", "/v3/services/{service_id}", self.get_service)
-        add("GET", "/v3/endpoints", self.list_endpoints)
-        add("GET", "/v3/endpoints/{endpoint_id}", self.get_endpoint)
-        add("GET", "/v3/regions", self.list_regions)
-        add("GET", "/v3/regions/{region_id}", self.get_region)
+
+    @classmethod
+    def declare_routes(cls, router: Any, variant: Any) -> None:
+        """Every route of Keystone's v3 API (handlers mapped to Keystone's errors)."""
+
+        def add(method: str, template: str, handler: Callable[..., Response]) -> None:
+            router.add(method, template, _mapped(handler))
+
+        add("GET", "/", cls.list_versions)
+        add("GET", "/v3", cls.get_version)
+        add("POST", "/v3/auth/tokens", cls.issue_token)
+        add("GET", "/v3/auth/tokens", cls.validate_token)
+        add("HEAD", "/v3/auth/tokens", cls.check_token)
+        add("DELETE", "/v3/auth/tokens", cls.revoke_token)
+        add("GET", "/v3/auth/catalog", cls.auth_catalog)
+        add("GET", "/v3/auth/projects", cls.auth_projects)
+        add("GET", "/v3/auth/domains", cls.auth_domains)
+        add("GET", "/v3/auth/system", cls.auth_system)
+        add("GET", "/v3/users", cls.list_users)
+        add("GET", "/v3/users/{user_id}", cls.get_user)
+        add("GET", "/v3/users/{user_id}/projects", cls.list_user_projects)
+        add("GET", "/v3/projects", cls.list_projects)
+        add("GET", "/v3/projects/{project_id}", cls.get_project)
+        add("GET", "/v3/domains", cls.list_domains)
+        add("GET", "/v3/domains/{domain_id}", cls.get_domain)
+        add("GET", "/v3/roles", cls.list_roles)
+        add("GET", "/v3/roles/{role_id}", cls.get_role)
+        add("GET", "/v3/role_inferences", cls.list_role_inferences)
+        add("GET", "/v3/role_assignments", cls.list_role_assignments)
+        add("GET", "/v3/services", cls.list_services)
+        add("GET", "/v3/services/{service_id}", cls.get_service)
+        add("GET", "/v3/endpoints", cls.list_endpoints)
+        add("GET", "/v3/endpoints/{endpoint_id}", cls.get_endpoint)
+        add("GET", "/v3/regions", cls.list_regions)
+        add("GET", "/v3/regions/{region_id}", cls.get_region)
 
     # -- the pieces every service overrides --------------------------------------------------
 
@@ -104,9 +112,6 @@ class KeystoneApi(ApiService):
     def unexpected(self, exc: BaseException) -> HttpError:
         """Keystone's 500 wording."""
         return HttpError(500, exception.Error.message_format)
-
-    def _add(self, method: str, template: str, handler: Callable[[Request], Response]) -> None:
-        self.router.add(method, template, _mapped(handler))
 
     # -- versions ----------------------------------------------------------------------------
 
@@ -515,12 +520,13 @@ class KeystoneApi(ApiService):
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _mapped(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
-    """Keystone's errors → `HttpError`, in one place for every handler."""
+def _mapped(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """Keystone's errors → `HttpError`, in one place for every handler (a `KeystoneApi`
+    function: the route calls it with the service and the request)."""
 
-    def serve(req: Request) -> Response:
+    def serve(service: KeystoneApi, req: Request) -> Response:
         try:
-            return handler(req)
+            return handler(service, req)
         except exception.Error as exc:
             details: dict[str, Any] = {}
             if isinstance(exc, exception.AuthMethodNotSupported):

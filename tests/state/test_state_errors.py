@@ -122,6 +122,10 @@ def test_a_fork_is_independent_of_its_original():
     listed = cloud.request("volume", "GET", "/v3/{project_id}/volumes").json()["volumes"]
     assert listed == []
     assert twin.trace.tail(1)[0]["t"] == 100.0 or twin.trace.tail(1)[0]["t"] <= 100.0
+    # A service class's route table is shared by every cloud and fork: it is read-only.
+    assert twin.cinder.api.router is cloud.cinder.api.router
+    with pytest.raises(TypeError, match="read-only"):
+        twin.cinder.api.router.add("GET", "/v3/x", lambda service, req: None)
 
 
 def test_a_saved_file_is_the_same_bytes_for_the_same_state():

@@ -66,17 +66,25 @@ def _validator(name: str) -> schemas.SchemaValidator:
     return found
 
 
-def register(service: Any) -> None:
-    """Add the routes to the compute service (only where the vendor branch exists)."""
-    nova = service.nova
-    if not nova.kernel.switches.instance_snapshot_branch:
-        return
-    c = InstanceSnapshotsController(nova, service)
-    service.add("GET", "/servers/{server_id}/snapshots", c.index)
-    service.add("POST", "/servers/{server_id}/snapshots", c.create)
-    service.add("GET", "/servers/{server_id}/snapshots/{snapshot_id}", c.show)
-    service.add("DELETE", "/servers/{server_id}/snapshots/{snapshot_id}", c.delete)
-    service.add("POST", "/servers/{server_id}/snapshots/{snapshot_id}/revert", c.revert)
+def enabled(switches: Any) -> bool:
+    """Whether a cloud serves these routes: only where the vendor branch exists."""
+    return bool(switches.instance_snapshot_branch)
+
+
+def declare(routes: Any) -> None:
+    """Add the routes to the compute API's shared table (a `NovaRoutes`)."""
+    c = InstanceSnapshotsController
+    snapshots = "/servers/{server_id}/snapshots"
+    routes.add("GET", snapshots, "instance_snapshots", c.index)
+    routes.add("POST", snapshots, "instance_snapshots", c.create)
+    routes.add("GET", snapshots + "/{snapshot_id}", "instance_snapshots", c.show)
+    routes.add("DELETE", snapshots + "/{snapshot_id}", "instance_snapshots", c.delete)
+    routes.add("POST", snapshots + "/{snapshot_id}/revert", "instance_snapshots", c.revert)
+
+
+def attach(service: Any) -> None:
+    """Give the compute service its instance-snapshots controller."""
+    service.instance_snapshots = InstanceSnapshotsController(service.nova, service)
 
 
 def snapshot_view(

@@ -8,6 +8,7 @@ documents at ``/``, ``/v2`` and ``/v2.1``. Microversions run from 2.1 to the pro
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
@@ -23,11 +24,24 @@ from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.versions import VersionsController
 from fakecloud.nova.api.volume_attachments import VolumeAttachmentController
-from fakecloud.nova.api.wsgi import NovaApiService
+from fakecloud.nova.api.wsgi import NovaApiService, NovaRoutes
 
-#: Controllers written apart that add their routes with ``register(service)`` when present:
-#: ``service.add(method, template, handler)`` and ``service.servers.actions[name] = handler``.
+#: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
+#: it), ``declare(routes)`` (its routes, on a `NovaRoutes`) and ``attach(service)`` (its
+#: controller on the service; it may add to ``service.servers.actions``).
 EXTENSIONS = ("fakecloud.nova.api.instance_snapshots",)
+
+
+@functools.cache
+def _extensions() -> tuple[tuple[str, Any], ...]:
+    found = []
+    for name in EXTENSIONS:
+        try:
+            found.append((name, importlib.import_module(name)))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return tuple(found)
 
 
 class ComputeApiService(NovaApiService):
@@ -53,53 +67,76 @@ class ComputeApiService(NovaApiService):
         self.images = ImagesController(nova)
         self.image_metadata = ImageMetadataController(nova, self.servers, self)
         self.versions_controller = VersionsController(nova, self)
+        switches = nova.kernel.switches
+        #: The extensions this cloud serves (which shared route table it reads).
+        self.extensions = tuple(n for n, m in _extensions() if m.enabled(switches))
+        for name, module in _extensions():
+            if name in self.extensions:
+                module.attach(self)
 
-        r = self.router
-        v = self.versions_controller
-        r.add("GET", "/", v.index)
-        r.add("GET", "/v2", v.show)
-        r.add("GET", "/v2.1", v.show)
+    def route_variant(self) -> tuple[str, ...]:
+        """The routes differ by the extensions served."""
+        return self.extensions
 
-        s = self.servers
-        self.add("GET", "/servers", s.index)
-        self.add("GET", "/servers/detail", s.detail)
-        self.add("POST", "/servers", s.create)
-        self.add("GET", "/servers/{server_id}", s.show)
-        self.add("DELETE", "/servers/{server_id}", s.delete)
-        self.add("POST", "/servers/{server_id}/action", s.action)
-        ia = self.instance_actions
-        self.add("GET", "/servers/{server_id}/os-instance-actions", ia.index)
-        self.add("GET", "/servers/{server_id}/os-instance-actions/{request_id}", ia.show)
-        va = self.volume_attachments
-        self.add("GET", "/servers/{server_id}/os-volume_attachments", va.index)
-        self.add("GET", "/servers/{server_id}/os-volume_attachments/{volume_id}", va.show)
-        self.add("GET", "/flavors", self.flavors.index)
-        self.add("GET", "/flavors/detail", self.flavors.detail)
-        self.add("GET", "/flavors/{flavor_id}", self.flavors.show)
-        es = self.flavor_extra_specs
-        self.add("GET", "/flavors/{flavor_id}/os-extra_specs", es.index)
-        self.add("POST", "/flavors/{flavor_id}/os-extra_specs", es.create)
-        self.add("GET", "/flavors/{flavor_id}/os-extra_specs/{key}", es.show)
-        self.add("PUT", "/flavors/{flavor_id}/os-extra_specs/{key}", es.update)
-        self.add("DELETE", "/flavors/{flavor_id}/os-extra_specs/{key}", es.delete)
-        self.add("GET", "/limits", self.limits.index)
-        self.add("GET", "/images", self.images.index)
-        self.add("GET", "/images/detail", self.images.detail)
-        self.add("GET", "/images/{image_id}", self.images.show)
-        self.add("DELETE", "/images/{image_id}", self.images.delete)
-        im = self.image_metadata
-        self.add("GET", "/images/{image_id}/metadata", im.index)
-        self.add("POST", "/images/{image_id}/metadata", im.create)
-        self.add("PUT", "/images/{image_id}/metadata", im.update_all)
-        self.add("GET", "/images/{image_id}/metadata/{key}", im.show)
-        self.add("PUT", "/images/{image_id}/metadata/{key}", im.update)
-        self.add("DELETE", "/images/{image_id}/metadata/{key}", im.delete)
-        for name in EXTENSIONS:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
-            module.register(self)
-        self.finish_routes()
+    @classmethod
+    def declare_routes(cls, router: Any, variant: tuple[str, ...]) -> None:
+        """Every route of the compute API, and those of the extensions in `variant`."""
+        routes = NovaRoutes(router)
+        v = VersionsController
+        routes.add_unversioned("GET", "/", "versions_controller", v.index)
+        routes.add_unversioned("GET", "/v2", "versions_controller", v.show)
+        routes.add_unversioned("GET", "/v2.1", "versions_controller", v.show)
+
+        add = routes.add
+        s = ServersController
+        add("GET", "/servers", "servers", s.index)
+        add("GET", "/servers/detail", "servers", s.detail)
+        add("POST", "/servers", "servers", s.create)
+        add("GET", "/servers/{server_id}", "servers", s.show)
+        add("DELETE", "/servers/{server_id}", "servers", s.delete)
+        add("POST", "/servers/{server_id}/action", "servers", s.action)
+        ia = InstanceActionsController
+        add("GET", "/servers/{server_id}/os-instance-actions", "instance_actions", ia.index)
+        add(
+            "GET",
+            "/servers/{server_id}/os-instance-actions/{request_id}",
+            "instance_actions",
+            ia.show,
+        )
+        va = VolumeAttachmentController
+        add("GET", "/servers/{server_id}/os-volume_attachments", "volume_attachments", va.index)
+        add(
+            "GET",
+            "/servers/{server_id}/os-volume_attachments/{volume_id}",
+            "volume_attachments",
+            va.show,
+        )
+        f = FlavorsController
+        add("GET", "/flavors", "flavors", f.index)
+        add("GET", "/flavors/detail", "flavors", f.detail)
+        add("GET", "/flavors/{flavor_id}", "flavors", f.show)
+        es = FlavorExtraSpecsController
+        specs = "/flavors/{flavor_id}/os-extra_specs"
+        add("GET", specs, "flavor_extra_specs", es.index)
+        add("POST", specs, "flavor_extra_specs", es.create)
+        add("GET", specs + "/{key}", "flavor_extra_specs", es.show)
+        add("PUT", specs + "/{key}", "flavor_extra_specs", es.update)
+        add("DELETE", specs + "/{key}", "flavor_extra_specs", es.delete)
+        add("GET", "/limits", "limits", LimitsController.index)
+        i = ImagesController
+        add("GET", "/images", "images", i.index)
+        add("GET", "/images/detail", "images", i.detail)
+        add("GET", "/images/{image_id}", "images", i.show)
+        add("DELETE", "/images/{image_id}", "images", i.delete)
+        im = ImageMetadataController
+        meta = "/images/{image_id}/metadata"
+        add("GET", meta, "image_metadata", im.index)
+        add("POST", meta, "image_metadata", im.create)
+        add("PUT", meta, "image_metadata", im.update_all)
+        add("GET", meta + "/{key}", "image_metadata", im.show)
+        add("PUT", meta + "/{key}", "image_metadata", im.update)
+        add("DELETE", meta + "/{key}", "image_metadata", im.delete)
+        for name, module in _extensions():
+            if name in variant:
+                module.declare(routes)
+        routes.finish()

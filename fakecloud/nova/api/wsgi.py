@@ -73,11 +73,76 @@ def raise_http_conflict_for_instance_invalid_state(
     raise HttpError(409, msg)
 
 
+class NovaRoutes:
+    """Fills a compute service class's shared route table: each route is served under
+    ``/v2.1`` and ``/v2.1/{project_id}`` (the project forms after every plain one: plain paths
+    win ties), with Nova's checks around its handler."""
+
+    def __init__(self, router: Any):
+        self.router = router
+        self._project_routes: list[tuple[str, str, Any]] = []
+
+    def add(self, method: str, template: str, controller: str, handler: Callable) -> None:
+        """Serve `template` with `handler` (a function of the controller class) called on the
+        service's controller attribute `controller` (``"servers"``)."""
+        wrapped = _wrap(controller, handler)
+        self.router.add(method, "/v2.1" + template, wrapped)
+        self._project_routes.append((method, "/v2.1/{project_id}" + template, wrapped))
+
+    def add_unversioned(self, method: str, path: str, controller: str, handler: Callable) -> None:
+        """Serve `path` as it is (the version documents), without Nova's checks."""
+
+        @functools.wraps(handler)
+        def run(service: NovaApiService, req: Request) -> Any:
+            return handler(getattr(service, controller), req)
+
+        self.router.add(method, path, run)
+
+    def finish(self) -> None:
+        """Register the project-id forms after every plain one."""
+        for method, template, handler in self._project_routes:
+            self.router.add(method, template, handler)
+        self._project_routes.clear()
+
+
+def _wrap(controller: str, handler: Callable) -> Callable:
+    """A route's handler: Nova's checks (the URL's project, the content type), the link
+    prefix, then `handler` on the service's `controller`, its errors translated."""
+
+    @functools.wraps(handler)
+    def run(service: NovaApiService, req: Request) -> Any:
+        project_id = req.params.pop("project_id", None)
+        ctx = req.context
+        if project_id is not None and project_id != ctx.project_id:
+            raise HttpError(
+                400,
+                f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
+                f"Context's project_id '{ctx.project_id}'",
+            )
+        content_type = req.headers.get("content-type")
+        if content_type:
+            media = content_type.split(";", 1)[0].strip().lower()
+            # text/plain is what some WSGI servers default to: Nova lets it through.
+            if media not in JSON_TYPES and media not in ("", "text/plain"):
+                raise HttpError(415, "Unsupported Content-Type")
+        req.link_prefix = service.link_prefix(req, project_id)
+        try:
+            result = handler(getattr(service, controller), req)
+        except Exception as exc:  # noqa: BLE001 - translated in one place
+            raise service.translate(req, exc) from None
+        if inspect.isgenerator(result):
+            return service._guard(req, result)
+        return result
+
+    return run
+
+
 class NovaApiService(ApiService):
     """The compute API's transport: Nova's faults, request ids, auth and project checks."""
 
     name = "nova"
     request_id_headers = ()  # added by `_finish`, from the request's own id
+    shared_routes = True  # declared by `NovaRoutes`
     #: Paths answered without a token or a microversion (the version documents).
     unversioned_paths = frozenset({"", "/", "/v2", "/v2/"})
     public_paths = frozenset({"", "/", "/v2", "/v2/", "/v2.1", "/v2.1/"})
@@ -141,47 +206,6 @@ class NovaApiService(ApiService):
     def __init__(self, kernel: Any, versions: Any, config: Any):
         super().__init__(kernel, versions)
         self.config = config
-        self._project_routes: list[tuple[str, str, Any]] = []
-
-    def add(self, method: str, template: str, handler: Callable[[Request], Any]) -> None:
-        """Serve `template` under ``/v2.1`` and ``/v2.1/{project_id}``, with Nova's checks."""
-        wrapped = self._wrap(handler)
-        self.router.add(method, "/v2.1" + template, wrapped)
-        self._project_routes.append((method, "/v2.1/{project_id}" + template, wrapped))
-
-    def finish_routes(self) -> None:
-        """Register the project-id forms after every plain one (plain paths win ties)."""
-        for method, template, handler in self._project_routes:
-            self.router.add(method, template, handler)
-        self._project_routes.clear()
-
-    def _wrap(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
-        @functools.wraps(handler)
-        def run(req: Request) -> Any:
-            project_id = req.params.pop("project_id", None)
-            ctx = req.context
-            if project_id is not None and project_id != ctx.project_id:
-                raise HttpError(
-                    400,
-                    f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
-                    f"Context's project_id '{ctx.project_id}'",
-                )
-            content_type = req.headers.get("content-type")
-            if content_type:
-                media = content_type.split(";", 1)[0].strip().lower()
-                # text/plain is what some WSGI servers default to: Nova lets it through.
-                if media not in JSON_TYPES and media not in ("", "text/plain"):
-                    raise HttpError(415, "Unsupported Content-Type")
-            req.link_prefix = self.link_prefix(req, project_id)
-            try:
-                result = handler(req)
-            except Exception as exc:  # noqa: BLE001 - translated in one place
-                raise self.translate(req, exc) from None
-            if inspect.isgenerator(result):
-                return self._guard(req, result)
-            return result
-
-        return run
 
     def _guard(self, req: Request, work: Generator) -> Generator[Any, Any, Any]:
         try:
