@@ -196,6 +196,19 @@ EVENTS: dict[str, EventKind] = {
             "phase",
         ),
         _k(
+            "nova.hub",
+            "nova-compute's eventlet hub on a host: blocked by an upload's file reads (before "
+            "22.0.0, LP #1874032), free again, or a greenthread that waited for it (an RPC "
+            "delivery, the end of a copy).",
+            "nova-compute:HOST",
+            "host, or what waited (RPC target, server id)",
+            "phase",
+            "by",
+            "blocked_s",
+            "what",
+            "waited_s",
+        ),
+        _k(
             "nova.snapshot",
             "A phase of the libvirt driver's snapshot (extract, upload, ...).",
             "nova-compute:HOST",

@@ -572,8 +572,12 @@ class API:
         image_meta: dict[str, Any],
         data: ImageData | None = None,
         purge_props: bool = False,
+        hub: Any = None,
     ) -> Generator[Any, Any, dict[str, Any]]:
-        """``API.update`` → ``GlanceImageServiceV2.update`` (merge unless `purge_props`)."""
+        """``API.update`` → ``GlanceImageServiceV2.update`` (merge unless `purge_props`).
+
+        `hub`: the uploading nova-compute's `EventletHub` when the upload of `data` blocks it
+        (before 22.0.0, LP #1874032); from 22.0.0 the upload runs in a native thread."""
         image_meta = copy.deepcopy(image_meta)
         location_data = image_meta.pop("location_data", None)
         sent = _translate_to_glance(image_meta)
@@ -590,7 +594,7 @@ class API:
             if location:
                 yield from self._add_location(ctx, image_id, location, location_data, "update")
             if data is not None:
-                image = yield from self._upload_data(ctx, image_id, data, "update")
+                image = yield from self._upload_data(ctx, image_id, data, "update", hub)
         except exception.NovaException:
             raise
         except GlanceClientError as e:
@@ -632,14 +636,17 @@ class API:
         return self._meta(image)
 
     def _upload_data(
-        self, ctx: Any, image_id: str, data: ImageData, method: str
+        self, ctx: Any, image_id: str, data: ImageData, method: str, hub: Any = None
     ) -> Generator[Any, Any, Any]:
-        yield from self._call(
+        upload = self._call(
             method,
             "upload",
             lambda: self._glance.image_data.upload(ctx, image_id, data),
             image_id,
         )
+        if hub is not None:
+            upload = hub.blocking(upload, image_id, "glance upload")
+        yield from upload
         return (yield from self._get_image(ctx, image_id, method))
 
     def _add_location(

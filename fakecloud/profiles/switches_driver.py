@@ -184,6 +184,20 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "lp1874032",
+        "bug: the snapshot upload's blocking file reads run on nova-compute's eventlet hub, so "
+        "the host's other greenthreads (RPC handling, other snapshots' steps) wait until the "
+        "upload ends; fixed: the upload runs in a native thread (tpool).",
+        True,
+        (
+            Change(
+                "22.0.0",
+                "be9b735847",
+                "Closes-Bug #1874032: offload the Glance upload to a native thread",
+            ),
+        ),
+    ),
+    Switch(
         "disk_ops_semaphore",
         "[DEFAULT] max_concurrent_disk_ops limits a host's qemu-img convert runs and image "
         "uploads (compute_utils.disk_ops_semaphore); before, the option does not exist and is "

@@ -191,8 +191,12 @@ class RpcBus:
     def _serve(self, target: str, message: _Message) -> Generator:
         """Run the endpoint method; for a call, send the reply back (or drop it)."""
         k = self._kernel
+        endpoint = self._endpoints[target]
+        hub = getattr(endpoint, "eventlet_hub", None)
+        if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
+            yield from hub.wait(target, message.method)
         k.trace.emit("rpc.deliver", "rpc", target, method=message.method)
-        func = getattr(self._endpoints[target], message.method)
+        func = getattr(endpoint, message.method)
         waiter = message.call
         if waiter is None:
             yield from _run(func, message.kwargs)

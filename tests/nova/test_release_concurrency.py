@@ -29,11 +29,9 @@ def _started_together(profile: str, **nova) -> int:
     [
         # 33.0.2: eventlet by default, the semaphore of 1 serialises.
         ("nova-33.0.2", {"max_concurrent_snapshots": 1}, 1),
-        # 34.0.0: threading by default; the semaphore is unlimited, the executor has 10 workers.
-        ("nova-34.0.0", {"max_concurrent_snapshots": 1}, 3),
-        ("nova-34.0.0", {"max_concurrent_snapshots": 1, "max_concurrent_builds": 1}, 1),
-        ("nova-34.0.0", {"max_concurrent_snapshots": 1, "concurrency_backend": "eventlet"}, 1),
         ("nova-33.0.2", {"max_concurrent_snapshots": 1, "concurrency_backend": "threading"}, 3),
+        # 34.0.0 (threading by default, the semaphore neutered, an executor of
+        # max(max_concurrent_builds, max_concurrent_snapshots)): scenarios/races/snapshot_semaphore
     ],
 )
 def test_what_limits_snapshots_follows_the_concurrency_backend(profile, nova, together):

@@ -25,6 +25,7 @@ from fakecloud.errors import ConfigError
 from fakecloud.nova import exception, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
+from fakecloud.nova.eventlet_hub import EventletHub
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.sim.io import gbit_per_s
 
@@ -77,6 +78,9 @@ class ComputeManager:
             )
         #: nova-compute's concurrency backend on this host.
         self.concurrency_backend = backend
+        #: The host's eventlet hub (None with native threads); `fakecloud.sim.rpc` delivers a
+        #: message only when it is free.
+        self.eventlet_hub = EventletHub(self.kernel, self.host) if backend == "eventlet" else None
         self._long_task_executor: Any = None
         if backend == "threading":
             workers = max(cfg.max_concurrent_builds or 10, cfg.max_concurrent_snapshots or 5)

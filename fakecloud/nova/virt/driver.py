@@ -192,9 +192,16 @@ class LibvirtDriver:
         self._set_power(dom, states.RUNNING)
 
     def _copy(
-        self, dom: Domain, size: int, label: str, path: tuple | None = None, **attrs: Any
+        self,
+        dom: Domain,
+        size: int,
+        label: str,
+        path: tuple | None = None,
+        turn: bool = True,
+        **attrs: Any,
     ) -> Generator[Any, Any, None]:
-        """Move `size` bytes of `dom` (on the host disk by default), failing if it vanishes."""
+        """Move `size` bytes of `dom` (on the host disk by default), failing if it vanishes;
+        then (`turn`) wait for the host's eventlet hub to notice the end."""
         t = self.kernel.io.transfer(
             size,
             path or (self.disk,),
@@ -208,6 +215,14 @@ class LibvirtDriver:
             yield t.done
         finally:
             dom.transfers.discard(t)
+        if turn:
+            yield from self._turn(dom.id, label)
+
+    def _turn(self, subject: str, what: str) -> Generator[Any, Any, None]:
+        """The greenthread's turn on the host's eventlet hub (LP #1874032: an upload blocks it)."""
+        hub = self.manager.eventlet_hub
+        if hub is not None and hub.blocked:
+            yield from hub.wait(subject, what)
 
     # -- snapshot ----------------------------------------------------------------------------
 
@@ -485,7 +500,7 @@ class LibvirtDriver:
         """``dev.rebase(copy=True)`` and the ``is_job_complete()`` polls."""
         env = self.kernel.env
         started = env.now
-        yield from self._copy(dom, dom.disk_bytes, "libvirt.blockRebase", live=True)
+        yield from self._copy(dom, dom.disk_bytes, "libvirt.blockRebase", turn=False, live=True)
         # The job is seen complete at the next poll of is_job_complete().
         poll = self.config.live_snapshot_poll_s
         if poll > 0:
@@ -493,6 +508,7 @@ class LibvirtDriver:
             wait = started + ticks * poll - env.now
             if wait > 0:
                 yield env.timeout(wait)
+        yield from self._turn(dom.id, "libvirt.blockRebase")
         if self.domains.get(dom.id) is not dom:
             raise LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN)
 
@@ -524,7 +540,9 @@ class LibvirtDriver:
                 disk_format=metadata["disk_format"],
                 virtual_size=dom.virtual_bytes,
             )
-            yield from self.image_api.update(context, image_id, metadata, data=data)
+            # Before 22.0.0 (LP #1874032) the upload's file reads block the host's hub.
+            hub = self.manager.eventlet_hub if self.kernel.switches.lp1874032 else None
+            yield from self.image_api.update(context, image_id, metadata, data=data, hub=hub)
         finally:
             if request is not None:
                 self._disk_ops.release(request)
