@@ -91,7 +91,11 @@ class Gateway:
     ) -> Response | None:
         """Answer a request for a full URL; None if its host is not this cloud's."""
         parts = urlsplit(url)
-        mount = self.mount_for_netloc(netloc(url))
+        # A netloc already in normal form (lower case, no default port) is looked up as it is.
+        where = parts.netloc
+        if where not in self._hosts and where not in self._extra:
+            where = netloc(url)
+        mount = self.mount_for_netloc(where)
         if mount is None:
             return None
         base_url = f"{parts.scheme}://{parts.netloc}"

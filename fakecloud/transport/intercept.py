@@ -27,6 +27,7 @@ import http.client
 from collections.abc import Mapping
 from io import BytesIO
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import responses
@@ -70,22 +71,42 @@ def _body_bytes(body: Any) -> bytes:
 
 def to_urllib3(response: Any, method: str) -> HTTPResponse:
     """A `fakecloud.api.http.Response` as the urllib3 response ``requests`` reads."""
+    body = wire_body(response, method)
+    return _urllib3_response(response, method, body, BytesIO(body))
+
+
+def _urllib3_response(response: Any, method: str, body: bytes, fp: BytesIO) -> HTTPResponse:
     headers = HTTPHeaderDict()
     for key, value in wire_headers(response):
         headers.add(key, value)
-    body = wire_body(response, method)
     headers["Content-Length"] = str(len(body))
-    # requests reads cookies from the "original" response's msg, as from http.client.
-    original = HTTPResponse(body=BytesIO(), msg=headers, preload_content=False)
+    # requests reads cookies from the "original" response's msg, as from http.client; with no
+    # Set-Cookie header there is nothing to read, and requests skips two cookie-jar passes.
+    original = None
+    if "Set-Cookie" in headers:
+        original = HTTPResponse(body=BytesIO(), msg=headers, preload_content=False)
     return HTTPResponse(
         status=response.status,
         reason=http.client.responses.get(response.status),
-        body=BytesIO(body),
+        body=fp,
         headers=headers,
         original_response=original,
         preload_content=False,
         request_method=method,
     )
+
+
+def _read_response(adapter: HTTPAdapter, request: Any, answer: Any) -> requests.Response:
+    """The ``requests`` response of a non-streamed request, its body already read: what
+    ``requests`` holds after reading the network's answer (the raw stream at its end,
+    ``content`` the body), without pulling the bytes back through urllib3's reader."""
+    body = wire_body(answer, request.method)
+    fp = BytesIO(body)
+    fp.seek(len(body))
+    response = adapter.build_response(request, _urllib3_response(answer, request.method, body, fp))
+    response._content = body
+    response._content_consumed = True
+    return response
 
 
 def _skip_environment_for(netlocs: frozenset[str]) -> Any:
@@ -98,7 +119,7 @@ def _skip_environment_for(netlocs: frozenset[str]) -> Any:
     def merge_environment_settings(
         session: Any, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
     ) -> Any:
-        if session.trust_env and netloc(url) in netlocs:
+        if session.trust_env and (urlsplit(url).netloc in netlocs or netloc(url) in netlocs):
             session.trust_env = False
             try:
                 return original(session, url, proxies, stream, verify, cert)
@@ -179,7 +200,8 @@ def _answering(
     `previous` when `other` hosts are allowed, and are refused otherwise."""
 
     def send(adapter: HTTPAdapter, request: Any, stream: bool = False, **kwargs: Any) -> Any:
-        if netloc(request.url) not in netlocs:
+        url = request.url
+        if urlsplit(url).netloc not in netlocs and netloc(url) not in netlocs:
             if other:
                 return previous(adapter, request, stream=stream, **kwargs)
             raise RequestsConnectionError(
@@ -193,9 +215,10 @@ def _answering(
         )
         if answer is None:  # the host is the cloud's, so this cannot happen
             raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
-        response = adapter.build_response(request, to_urllib3(answer, request.method))
-        if not stream:
-            response.content  # noqa: B018 - read the body now, as requests does
+        if stream:
+            response = adapter.build_response(request, to_urllib3(answer, request.method))
+        else:
+            response = _read_response(adapter, request, answer)
         calls.add(request, response)
         return response
 
