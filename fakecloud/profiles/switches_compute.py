@@ -8,6 +8,15 @@ from fakecloud.profiles.provenance import Backport, Change, Switch
 
 SWITCHES = (
     Switch(
+        "rpc_call_monitor",
+        "the compute RPC client monitors calls (quiesce_instance) with heartbeats when "
+        "rpc_response_timeout is above 60 s (nova.rpc.HEARTBEAT_THRESHOLD): a call no compute "
+        "takes fails after 60 s, one the compute works on waits the whole timeout; before, "
+        "every call waits rpc_response_timeout.",
+        False,
+        (Change("18.0.0", "fe26a52024", "use oslo.messaging per-call monitoring"),),
+    ),
+    Switch(
         "cinder_limits_precheck",
         "snapshot_volume_backed checks Cinder's absolute limits (totalSnapshotsUsed + volumes > "
         "maxTotalSnapshots: 403) before quiescing or creating any snapshot, and maps local "

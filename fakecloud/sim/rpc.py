@@ -90,6 +90,8 @@ class _Waiter:
 
     reply: simpy.Event
     gone: bool = False
+    served: simpy.Event | None = None
+    """With a call monitor: fires when the server starts on the call (its heartbeats begin)."""
 
 
 class RpcBus:
@@ -198,6 +200,8 @@ class RpcBus:
         k.trace.emit("rpc.deliver", "rpc", target, method=message.method)
         func = getattr(endpoint, message.method)
         waiter = message.call
+        if waiter is not None and waiter.served is not None and not waiter.served.triggered:
+            waiter.served.succeed()
         if waiter is None:
             yield from _run(func, message.kwargs)
             return
@@ -225,12 +229,24 @@ class RpcBus:
         waiter.reply.succeed(outcome)
 
     def call(
-        self, target: str, method: str, timeout: float | None = None, **kwargs: Any
+        self,
+        target: str,
+        method: str,
+        timeout: float | None = None,
+        call_monitor_timeout: float | None = None,
+        **kwargs: Any,
     ) -> Generator[Any, Any, Any]:
-        """Send a request and wait for the reply: ``result = yield from bus.call(...)``."""
+        """Send a request and wait for the reply: ``result = yield from bus.call(...)``.
+
+        `call_monitor_timeout` (oslo.messaging's per-call monitoring): a server working on the
+        call heartbeats, so the call fails after that long only while no server has taken it
+        (a service down, a lost message); once taken, `timeout` applies."""
         k = self._kernel
         env = k.env
         timeout = self.config.response_timeout_s if timeout is None else timeout
+        monitor = call_monitor_timeout
+        if monitor is not None and monitor >= timeout:
+            monitor = None
         k.trace.emit("rpc.call", "rpc", target, method=method, timeout_s=timeout)
         rule = k.faults.check("rpc.call", target=target, method=method)
         delay = k.choices.rpc_delay(self.config.delay_s, target, method)
@@ -242,13 +258,21 @@ class RpcBus:
         deadline = env.timeout(timeout)
         if lost:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
+            if monitor is not None:  # no server ever heartbeats
+                yield env.timeout(monitor)
+                return self._timed_out(target, method, monitor)
             yield deadline
             return self._timed_out(target, method, timeout)
-        waiter = _Waiter(env.event())
+        waiter = _Waiter(env.event(), served=None if monitor is None else env.event())
         k.spawn(
             self._arrive(target, _Message(method, kwargs, delay, waiter)),
             name=f"rpc.call {target}.{method}",
         )
+        if waiter.served is not None:
+            yield waiter.reply | waiter.served | env.timeout(monitor)
+            if not waiter.served.triggered:  # no server took it: no heartbeat came
+                waiter.gone = True
+                return self._timed_out(target, method, monitor)
         yield waiter.reply | deadline
         if not waiter.reply.triggered:
             # The server may still answer later (it was down, or slow); the reply is dropped.

@@ -91,6 +91,7 @@ EXPECTED = {
     "snapshot_semaphore": {"21.2.4": False, "22.0.0": True},
     "disk_ops_semaphore": {"18.3.0": False, "19.0.0": True},
     "glance_location_api": {"31.3.1": False, "32.0.0": True},
+    "rpc_call_monitor": {"17.0.13": False, "18.0.0": True},
     "lp1874032": {"21.2.4": True, "22.0.0": False},
     "compute_threading_mode": {"32.2.1": False, "33.0.0": True},
     "default_concurrency_backend": {"33.0.2": "eventlet", "34.0.0": "threading"},

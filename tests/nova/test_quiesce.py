@@ -307,8 +307,7 @@ def test_required_quiesce_that_works_snapshots_a_frozen_guest():
 # -- the quiesce RPC itself failing (LP #1754360) ---------------------------------------------
 
 
-@pytest.mark.parametrize("bug", [False, True])
-@pytest.mark.parametrize("profile", ["seed", "upstream"])
+@pytest.mark.parametrize(("profile", "bug"), [("seed", True), ("upstream", False)])
 def test_quiesce_rpc_timeout_thaws_unless_the_bug_is_on(profile, bug):
     config = {
         "rpc": {"response_timeout_s": 10.0},
@@ -536,3 +535,23 @@ def test_bad_guest_agent_config_is_refused_with_its_place(agents, message):
 
     with pytest.raises(ConfigError, match=message):
         Cloud(config={"nova": {"guest_agents": agents}})
+
+
+def test_the_quiesce_call_is_heartbeat_monitored_from_18_0_0():
+    """With rpc_response_timeout above 60 s, 18.0.0+ (fe26a52024) monitors the call: no compute
+    taking it fails after 60 s; a compute working on it (a 90 s freeze) is waited for."""
+    config = {"rpc": {"response_timeout_s": 180.0}}
+    for profile, waited in (("nova-17.0.13", 180.0), ("nova-18.0.0", 60.0)):
+        env = BfvEnv(profile, config)
+        sid = env.boot_bfv()
+        env.kernel.rpc.set_up("compute.cmp-1", False)
+        resp = env.create_image(sid)
+        assert resp.status == 500, profile
+        call = env.t("rpc.call", method="quiesce_instance")
+        assert env.t("rpc.timeout", method="quiesce_instance") == pytest.approx(call + waited)
+    slow = {**config, "nova": {"guest_agents": {"db": {"freeze_s": 90.0}}}}
+    env = BfvEnv("nova-18.0.0", slow)
+    sid = env.boot_bfv(name="db")
+    assert env.create_image(sid).status == 202
+    assert env.t("rpc.reply", method="quiesce_instance") > env.t("rpc.call") + 90
+    assert env.events("rpc.timeout") == []

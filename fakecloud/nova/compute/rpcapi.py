@@ -15,6 +15,10 @@ from typing import Any
 
 from fakecloud.nova import exception
 
+#: ``nova.rpc.HEARTBEAT_THRESHOLD``: calls are heartbeat-monitored at this many seconds when
+#: ``rpc_response_timeout`` is longer (18.0.0+, switch ``rpc_call_monitor``).
+HEARTBEAT_THRESHOLD = 60
+
 
 class ComputeAPI:
     """Client side of the compute service's RPC endpoint."""
@@ -48,11 +52,25 @@ class ComputeAPI:
         timeout: float | None = None,
         **kwargs: Any,
     ) -> Generator[Any, Any, Any]:
-        """``result = yield from rpcapi.call(...)``: wait for the host's reply (or a timeout)."""
+        """``result = yield from rpcapi.call(...)``: wait for the host's reply (or a timeout).
+
+        From 18.0.0 (``get_client``, fe26a52024) a ``rpc_response_timeout`` above
+        `HEARTBEAT_THRESHOLD` makes the call heartbeat-monitored at the threshold."""
         target = self.target(instance, host)
+        bus = self.kernel.rpc
+        monitor = None
+        monitored = self.kernel.switches.rpc_call_monitor
+        if monitored and bus.config.response_timeout_s > HEARTBEAT_THRESHOLD:
+            monitor = HEARTBEAT_THRESHOLD
         return (
-            yield from self.kernel.rpc.call(
-                target, method, timeout=timeout, context=ctx, instance=instance.clone(), **kwargs
+            yield from bus.call(
+                target,
+                method,
+                timeout=timeout,
+                call_monitor_timeout=monitor,
+                context=ctx,
+                instance=instance.clone(),
+                **kwargs,
             )
         )
 
