@@ -227,7 +227,8 @@ class GlanceApi(ApiService):
         return data, size
 
     def _view(self, image) -> dict[str, Any]:
-        return image_view(image, self.glance.schema, self.kernel.clock)
+        show = self.glance.config.show_multiple_locations
+        return image_view(image, self.glance.schema, self.kernel.clock, show)
 
     # -- images ------------------------------------------------------------------------------
 

@@ -154,7 +154,9 @@ class Glance:
 
     def view(self, image: Image) -> dict[str, Any]:
         """The image as Glance's API shows it."""
-        return image_view(image, self.schema, self.kernel.clock)
+        return image_view(
+            image, self.schema, self.kernel.clock, self.config.show_multiple_locations
+        )
 
     def restore(self, image_id: str) -> Image:
         """Bring a ``pending_delete`` image back to ``active`` (glance-scrubber --restore)."""

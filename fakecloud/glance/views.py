@@ -37,8 +37,11 @@ def isotime(clock: Any, t: float) -> str:
     return clock.strftime(t, "%Y-%m-%dT%H:%M:%SZ")
 
 
-def image_view(image: Image, schema: ImageSchema, clock: Any) -> dict[str, Any]:
-    """The JSON object Glance answers for one image."""
+def image_view(
+    image: Image, schema: ImageSchema, clock: Any, show_locations: bool = False
+) -> dict[str, Any]:
+    """The JSON object Glance answers for one image; with `show_locations`
+    (``show_multiple_locations``) its ``locations`` too, ``[]`` when it has none."""
     view = {k: v for k, v in image.extra_properties.items() if k not in HIDDEN_PROPERTIES}
     for key in _BASE_ATTRIBUTES:
         view[key] = getattr(image, key)
@@ -49,6 +52,10 @@ def image_view(image: Image, schema: ImageSchema, clock: Any) -> dict[str, Any]:
     view["self"] = f"/v2/images/{image.id}"
     view["file"] = f"/v2/images/{image.id}/file"
     view["schema"] = "/v2/schemas/image"
+    if show_locations:
+        view["locations"] = [
+            {"url": loc["url"], "metadata": loc["metadata"]} for loc in image.locations
+        ]
     return schema.filter(view)
 
 

@@ -161,7 +161,7 @@ def test_locations_are_checked_then_invisible_by_default(w, image):
     assert resp.status == 400 and "'url' is a required property" in detail(resp)
     location = {"url": "file:///x", "metadata": {}}
     resp = w.patch(image["id"], [{"op": "add", "path": "/locations/-", "value": location}])
-    assert resp.status == 403
+    assert resp.status == 403 and "locations" not in w.show(image["id"])
     assert detail(resp) == "It's not allowed to add locations if locations are invisible."
 
 
@@ -179,7 +179,9 @@ def test_with_show_multiple_locations_a_location_activates_and_is_checked():
     resp = patch("remove", "/locations/0")
     assert resp.status == 409
     assert detail(resp) == "It's not allowed to remove locations if image status is queued."
-    assert patch("add", "/locations/-", loc("rbd://f/images/a/snap")).json()["status"] == "active"
+    assert w.show(image_id)["locations"] == []
+    body = patch("add", "/locations/-", loc("rbd://f/images/a/snap")).json()
+    assert (body["status"], body["locations"]) == ("active", [loc("rbd://f/images/a/snap")])
     resp = patch("add", "/locations/0", loc("rbd://f/images/a/snap"))
     assert resp.status == 400
     assert detail(resp) == "The location rbd://f/images/a/snap already exists"
