@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import Headers, HttpError, Request, Response
@@ -47,8 +47,9 @@ class Gateway:
         self.kernel = cloud.kernel
         config = cloud.kernel.config
         self._hosts: dict[str, tuple[str, str]] = {}
+        self._base_urls: dict[str, str] = {}
         for host in HOSTS:
-            url = host_url(config, host)
+            url = self._base_urls[host] = host_url(config, host)
             self._hosts[netloc(url)] = (host, url)
         self._extra: dict[str, tuple[str, Any]] = {}
         for url, api in (extra or {}).items():
@@ -65,7 +66,7 @@ class Gateway:
         owner = HOSTS[host].attribute
         service = getattr(self.cloud, owner, None)
         api = getattr(service, "api", None)
-        return Mount(host, host_url(self.kernel.config, host), api, f"cloud.{owner}")
+        return Mount(host, self._base_urls[host], api, f"cloud.{owner}")
 
     def mount_for_netloc(self, where: str) -> Mount | None:
         """The mount serving ``host[:port]``, or None if it is not one of this cloud's."""
@@ -126,11 +127,11 @@ class Gateway:
         refused = self._size_limit(mount, method, path, headers, len(body))
         if refused is not None:
             return refused
-        req = Request.build(
+        req = Request(
             method,
             path,
-            query=query,
-            headers=headers,
+            query=parse_qs(query, keep_blank_values=True) if query else {},
+            headers=_folded(headers),
             body=body,
             base_url=base_url or mount.base_url,
         )
@@ -239,6 +240,17 @@ class Gateway:
                 explained.headers.setdefault(key, value)
             return explained
         return response
+
+
+def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
+    """The request's headers, names folded to lower case; ``requests``' case-insensitive dict
+    hands them over already folded (``lower_items``), without a lookup per name."""
+    lower_items = getattr(headers, "lower_items", None)
+    if lower_items is None:
+        return Headers(headers)
+    folded = Headers()
+    dict.update(folded, lower_items())
+    return folded
 
 
 def wire_headers(response: Response) -> list[tuple[str, str]]:
