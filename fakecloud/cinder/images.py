@@ -19,6 +19,7 @@ from typing import Any
 
 from fakecloud.cinder.exception import ImageNotFound
 from fakecloud.sim import calls
+from fakecloud.sim.trace import Subject
 
 CALLER = "cinder-api"
 CALLEE = "glance-api"
@@ -86,7 +87,7 @@ class GlanceImageService:
         """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
         kernel = self._glance.kernel
         caller = calls.sender(kernel, CALLER)
-        subject = f"GET /v2/images/{image_id}"
+        subject = Subject.of("GET /v2/images/{}", image_id)
         calls.sent(kernel, caller, CALLEE, subject, "show")
         try:
             meta = self._glance.image_info(context, image_id)
@@ -104,7 +105,7 @@ def download(kernel: Any, image_id: str, copied: Any) -> Generator:
     """Wait for `copied` (the event of the image's bytes written into a volume) as Cinder's
     ``GET /v2/images/{id}/file`` from Glance, traced when it starts and when the data is in."""
     caller = calls.sender(kernel, "cinder-volume")
-    subject = f"GET /v2/images/{image_id}/file"
+    subject = Subject.of("GET /v2/images/{}/file", image_id)
     calls.sent(kernel, caller, CALLEE, subject, "download")
     try:
         result = yield copied

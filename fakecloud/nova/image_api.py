@@ -81,6 +81,7 @@ from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.views import image_view, member_view
 from fakecloud.nova import exception
 from fakecloud.sim import calls
+from fakecloud.sim.trace import Subject
 
 
 @config_section("image_api")
@@ -217,6 +218,12 @@ ROUTES: dict[str, tuple[str, str, int]] = {
 }
 CALLER = "nova-api"
 CALLEE = "glance-api"
+
+#: glanceclient call -> its trace subject: a constant, or a template filled with the image id
+_SUBJECTS = {
+    call: (f"{verb} {path}".replace("{image_id}", "{}"), "{image_id}" in path)
+    for call, (verb, path, _) in ROUTES.items()
+}
 
 
 # -- nova/image/glance.py's translations -----------------------------------------------------
@@ -371,8 +378,10 @@ class API:
         """One glanceclient request with Nova's retries; Glance's errors as client errors."""
         k, cfg = self._kernel, self.config
         attempts = 1 + cfg.num_retries
-        verb, path, ok = ROUTES[call]
-        subject = f"{verb} {path.format(image_id=image_id)}"
+        ok = ROUTES[call][2]
+        subject, templated = _SUBJECTS[call]
+        if templated:
+            subject = Subject.of(subject, image_id)
         caller = calls.sender(k, CALLER)
         for attempt in range(1, attempts + 1):
             calls.sent(k, caller, CALLEE, subject, call)

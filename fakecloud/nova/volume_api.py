@@ -67,6 +67,7 @@ Error names for fault rules: ``CinderConnectionFailed`` (Cinder unreachable) and
 from __future__ import annotations
 
 import functools
+import string
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +79,7 @@ from fakecloud.cinder.views import ViewContext, absolute_limits, attachment_deta
 from fakecloud.config import config_section
 from fakecloud.nova import exception
 from fakecloud.sim import calls
+from fakecloud.sim.trace import Subject
 
 V3_0 = Version(3, 0)
 V3_44 = Version(3, 44)
@@ -336,10 +338,22 @@ CALLER = "nova-api"
 CALLEE = "cinder-api"
 
 
-def _subject(method: str, context: Any, attrs: dict[str, Any]) -> tuple[str, int]:
-    verb, path, ok = ROUTES[method]
+def _templates() -> dict[str, tuple[str, tuple[str, ...], int]]:
+    """method -> (subject template, the attrs that fill it after the project, success)."""
+    out = {}
+    for method, (verb, path, ok) in ROUTES.items():
+        names = tuple(field for _, field, _, _ in string.Formatter().parse(path) if field)
+        out[method] = (f"{verb} /v3/{{}}" + path.format_map({n: "{}" for n in names}), names, ok)
+    return out
+
+
+_TEMPLATES = _templates()
+
+
+def _subject(method: str, context: Any, attrs: dict[str, Any]) -> tuple[Subject, int]:
+    template, names, ok = _TEMPLATES[method]
     project = getattr(context, "project_id", None) or "-"
-    return f"{verb} /v3/{project}{path.format_map(attrs)}", ok
+    return Subject.of(template, project, *[attrs[name] for name in names]), ok
 
 
 # -- the client -------------------------------------------------------------------------------

@@ -16,6 +16,11 @@ arrays: about 8 bytes per value plus 16 per event. The dict is built each time a
 read (`__iter__`, `__getitem__`, `filter`, ...), so changing a dict you read does not change
 the trace. The JSONL form is byte for byte what the dicts give.
 
+A subject made of ids, such as a request's method and path, can be emitted as a `Subject`
+(a template and its parts): the shape keeps the template and the values only the parts, which
+are mostly strings the services hold anyway, so no formatted string is kept per event. It reads
+as the formatted string.
+
 `snapshot` and `restore` move a trace's events in and out as plain data (for save, load and
 fork of a whole cloud).
 """
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import string
 import sys
 from array import array
 from collections.abc import Callable, Iterator
@@ -34,8 +40,35 @@ Event = dict[str, Any]
 #: The fields every event has, in the order a read event shows them.
 CORE_FIELDS = ("t", "seq", "kind", "actor", "subject")
 
-#: Version of the `Trace.snapshot` layout.
-SNAPSHOT_FORMAT = 1
+#: Version of the `Trace.snapshot` layout (2: a shape may have a subject template; `restore`
+#: also reads 1).
+SNAPSHOT_FORMAT = 2
+
+#: A shape: kind, actor, detail keys, the subject's template (None: the subject is one value)
+#: and how many values the subject takes (1 for a plain subject).
+_Shape = tuple[str, str, tuple[str, ...], "str | None", int]
+
+
+class Subject(tuple):
+    """An event subject kept as a `str.format` template and its parts.
+
+    ``Subject.of("GET /v3/{}/volumes/{}", project_id, volume_id)`` is emitted like a string
+    subject and reads as ``template.format(*parts)``; the trace stores only the parts (see the
+    module's storage notes). Use it where the parts are values held elsewhere anyway (ids).
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, template: str, *parts: Any) -> Subject:
+        """The subject `template` formatted with `parts` (positional ``{}`` fields)."""
+        return tuple.__new__(cls, (template, *parts))
+
+    def __str__(self) -> str:
+        return self[0].format(*self[1:])
+
+    def __repr__(self) -> str:
+        return f"Subject({str(self)!r})"
 
 
 def _json_default(value: Any) -> Any:
@@ -62,9 +95,10 @@ class Trace:
         self._odd_t: dict[int, Any] = {}  # seq -> time, where the time is not a float (an int)
         self._shape = array("I")  # the shape id of each event
         self._ends = array("I")  # where each event's values end in `_values`
-        self._values: list[Any] = []  # per event: subject, then the details' values
-        self._shapes: list[tuple[str, str, tuple[str, ...]]] = []  # id -> (kind, actor, keys)
+        self._values: list[Any] = []  # per event: subject (or its parts), the details' values
+        self._shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, subject values)
         self._shape_ids: dict[tuple, int] = {}  # (kind, actor, *keys) -> id
+        self._template_ids: dict[tuple, int] = {}  # (template, kind, actor, *keys) -> id
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -72,8 +106,12 @@ class Trace:
         """Record one event now; `details` must be JSON-friendly (others are written as str).
 
         The event is stored by reference: a list or dict passed as a detail is read back as
-        it is when read, so pass values that are not changed afterwards.
+        it is when read, so pass values that are not changed afterwards. `subject` may be a
+        `Subject`, stored as its parts.
         """
+        if subject.__class__ is Subject:
+            self._emit_parts(kind, actor, subject, details)
+            return
         key = (kind, actor, *details) if details else (kind, actor)
         shape = self._shape_ids.get(key)
         if shape is None:
@@ -89,23 +127,49 @@ class Trace:
             values.extend(details.values())
         self._ends.append(len(values))
 
+    def _emit_parts(self, kind: str, actor: str, subject: Subject, details: dict) -> None:
+        key = (subject[0], kind, actor, *details)
+        shape = self._template_ids.get(key)
+        if shape is None:
+            shape = self._new_template_shape(key, len(subject) - 1)
+        t = self._now()
+        if t.__class__ is not float:
+            self._odd_t[len(self._t)] = t
+        self._t.append(t)
+        self._shape.append(shape)
+        values = self._values
+        values += subject[1:]
+        if details:
+            values.extend(details.values())
+        self._ends.append(len(values))
+
     def _new_shape(self, key: tuple) -> int:
         shape = len(self._shapes)
-        self._shapes.append((key[0], key[1], tuple(key[2:])))
+        self._shapes.append((key[0], key[1], tuple(key[2:]), None, 1))
         self._shape_ids[key] = shape
+        return shape
+
+    def _new_template_shape(self, key: tuple, parts: int) -> int:
+        shape = len(self._shapes)
+        self._shapes.append((key[1], key[2], tuple(key[3:]), key[0], parts))
+        self._template_ids[key] = shape
         return shape
 
     # -- reading -----------------------------------------------------------------------------
 
     def _event(self, i: int) -> Event:
         """Event number `i` (0 <= i < len) as a new dict."""
-        kind, actor, keys = self._shapes[self._shape[i]]
+        kind, actor, keys, template, parts = self._shapes[self._shape[i]]
         start = self._ends[i - 1] if i else 0
         values = self._values
         t = self._odd_t.get(i, self._t[i]) if self._odd_t else self._t[i]
-        event = {"t": t, "seq": i, "kind": kind, "actor": actor, "subject": values[start]}
+        if template is None:
+            subject = values[start]
+        else:
+            subject = template.format(*values[start : start + parts])
+        event = {"t": t, "seq": i, "kind": kind, "actor": actor, "subject": subject}
         if keys:
-            event.update(zip(keys, values[start + 1 : self._ends[i]], strict=True))
+            event.update(zip(keys, values[start + parts : self._ends[i]], strict=True))
         return event
 
     def __iter__(self) -> Iterator[Event]:
@@ -164,7 +228,12 @@ class Trace:
             if not ok:
                 continue
             if want_subject:
-                have = values[ends[i - 1] if i else 0]
+                start = ends[i - 1] if i else 0
+                _, _, _, template, parts = self._shapes[shape]
+                if template is None:
+                    have = values[start]
+                else:
+                    have = template.format(*values[start : start + parts])
                 if not _field_matches("subject", have, subject):
                     continue
             candidate = event(i)
@@ -174,7 +243,7 @@ class Trace:
     def _shape_may_match(self, shape: int, fields: dict[str, Any]) -> bool:
         """False when no event of `shape` can match `fields` (judged on kind, actor and the
         detail keys it lacks, which read as None)."""
-        kind, actor, keys = self._shapes[shape]
+        kind, actor, keys, _, _ = self._shapes[shape]
         for key, want in fields.items():
             if key == "kind":
                 have = kind
@@ -194,6 +263,7 @@ class Trace:
         size = sys.getsizeof
         held = size(self._t) + size(self._shape) + size(self._ends) + size(self._values)
         held += size(self._odd_t) + size(self._shapes) + size(self._shape_ids)
+        held += size(self._template_ids)
         return held + sum(size(shape) + size(shape[2]) for shape in self._shapes)
 
     # -- writing out -------------------------------------------------------------------------
@@ -226,7 +296,7 @@ class Trace:
         """
         return {
             "format": SNAPSHOT_FORMAT,
-            "shapes": [[kind, actor, list(keys)] for kind, actor, keys in self._shapes],
+            "shapes": [_shape_data(shape) for shape in self._shapes],
             "t": [self._odd_t.get(i, t) for i, t in enumerate(self._t)]
             if self._odd_t
             else self._t.tolist(),
@@ -241,12 +311,12 @@ class Trace:
         Raises ValueError for data that is not a snapshot of this format.
         """
         try:
-            if snapshot["format"] != SNAPSHOT_FORMAT:
+            if snapshot["format"] not in (1, SNAPSHOT_FORMAT):
                 raise ValueError(f"unknown trace snapshot format {snapshot['format']!r}")
-            shapes = [(str(k), str(a), tuple(keys)) for k, a, keys in snapshot["shapes"]]
+            shapes = [_shape_from_data(shape) for shape in snapshot["shapes"]]
             times, shape_ids = list(snapshot["t"]), list(snapshot["shape"])
             ends, values = list(snapshot["ends"]), list(snapshot["values"])
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ValueError(f"not a trace snapshot: {exc}") from None
         n = len(times)
         if not (len(shape_ids) == len(ends) == n) or (ends and ends[-1] != len(values)):
@@ -254,13 +324,33 @@ class Trace:
         if any(not 0 <= s < len(shapes) for s in shape_ids):
             raise ValueError("not a trace snapshot: an event names an unknown shape")
         self._clear()
-        for shape in shapes:
-            self._new_shape((shape[0], shape[1], *shape[2]))
+        for kind, actor, keys, template, parts in shapes:
+            if template is None:
+                self._new_shape((kind, actor, *keys))
+            else:
+                self._new_template_shape((template, kind, actor, *keys), parts)
         self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}
         self._t = array("d", times)
         self._shape = array("I", shape_ids)
         self._ends = array("I", ends)
         self._values = values
+
+
+def _shape_data(shape: _Shape) -> list[Any]:
+    """A shape as snapshot data: ``[kind, actor, keys]``, plus the subject template if any."""
+    kind, actor, keys, template, _ = shape
+    return [kind, actor, list(keys)] if template is None else [kind, actor, list(keys), template]
+
+
+def _shape_from_data(data: list[Any]) -> _Shape:
+    """The inverse of `_shape_data` (a template's part count is its number of fields)."""
+    kind, actor, keys, *rest = data
+    keys = tuple(str(key) for key in keys)
+    if not rest:
+        return (str(kind), str(actor), keys, None, 1)
+    (template,) = rest
+    parts = sum(1 for _, field, _, _ in string.Formatter().parse(template) if field is not None)
+    return (str(kind), str(actor), keys, str(template), parts)
 
 
 def _plain(value: Any) -> Any:
