@@ -100,7 +100,9 @@ def check_key(check: Any) -> str:
 def path_of(result: Any, landed: dict[str, int]) -> tuple[str, ...]:
     """The notable events of a run, in the order they first happened (each named once)."""
     seen: dict[str, None] = {}
-    for event in list(result.trace)[result.first_seq :]:
+    for event in result.trace.filter(kind=_PATH_KINDS):
+        if event["seq"] < result.first_seq:
+            continue
         kind = event["kind"]
         if kind == "fault":
             outcome = str(event.get("rule", "")).split(" (")[0]
@@ -113,6 +115,9 @@ def path_of(result: Any, landed: dict[str, int]) -> tuple[str, ...]:
         if record.status is not None and record.status >= 400:
             seen[f"step {record.name} answered {record.status}"] = None
     return tuple(seen)
+
+
+_PATH_KINDS = ("fault", "rpc.timeout", "rpc.lost", "scenario.step")
 
 
 def group(outcomes: list[SeedOutcome]) -> list[Group]:

@@ -71,8 +71,7 @@ def evaluate(run: Any, result: Any) -> None:
         )
     for state in exp.state:
         _check_state(run, result, state)
-    # Events from t0 on (setup's left out); a trace event's seq is its position.
-    events = run.kernel.trace[run.first_seq :] if exp.trace else []
+    events = _Events(run.kernel.trace, run.first_seq)
     for check in exp.trace:
         result.checks.append(_trace_check(run, check, events))
     _check_invariants(run, result)
@@ -128,7 +127,51 @@ def _check_state(run: Any, result: Any, state: Any) -> None:
     result.checks.append(Check(not details, what, where, details))
 
 
-def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
+class _Events:
+    """The run's trace events from t0 on (setup's left out), read per pattern.
+
+    A pattern whose ``kind`` (``actor``, ``subject``) is plain text reads only the events of
+    that kind: the trace skips the other shapes without building their dicts. Each such read
+    is made once per run, however many checks share it.
+    """
+
+    def __init__(self, trace: Any, first_seq: int):
+        self.trace = trace
+        self.first_seq = first_seq
+        self._read: dict[tuple, list[dict]] = {}
+
+    def like(self, pattern: dict) -> list[dict]:
+        """The events from t0 on that match `pattern` (`event_matches`), in order."""
+        return [e for e in self._candidates(pattern) if event_matches(e, pattern)]
+
+    def _candidates(self, pattern: dict) -> list[dict]:
+        # Plain text matches by equality (a kind ending in ".*" by prefix) in both
+        # `Trace.filter` and `event_matches`, so the filter only drops events that could
+        # not match anyway.
+        fields = tuple(
+            (key, pattern[key])
+            for key in ("kind", "actor", "subject")
+            if isinstance(pattern.get(key), str)
+        )
+        found = self._read.get(fields)
+        if found is None:
+            first = self.first_seq
+            if fields:
+                found = [e for e in self.trace.filter(**dict(fields)) if e["seq"] >= first]
+            else:
+                found = self.trace[first:]
+            self._read[fields] = found
+        return found
+
+    def like_any(self, patterns: list[dict]) -> list[dict]:
+        """The events from t0 on that match any of `patterns`, in order."""
+        if len(patterns) == 1:
+            return self.like(patterns[0])
+        merged = {e["seq"]: e for p in patterns for e in self.like(p)}
+        return [merged[seq] for seq in sorted(merged)]
+
+
+def _trace_check(run: Any, check: TraceCheck, events: _Events) -> Any:
 
     where = run.case.where(check.line)
     spec = check.spec
@@ -140,7 +183,7 @@ def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
     t0 = run.t0
     if check.kind in ("count", "present", "absent"):
         pattern = spec[check.kind]
-        found = [e for e in events if event_matches(e, pattern)]
+        found = events.like(pattern)
         if check.kind == "count":
             n = len(found)
             bounds = {k: spec[k] for k in ("equals", "min", "max") if k in spec}
@@ -178,10 +221,10 @@ def _trace_check(run: Any, check: TraceCheck, events: list[dict]) -> Any:
     return _duration(run, spec["duration"], events, where, note)
 
 
-def _order(patterns: list[dict], events: list[dict], where: str, note: str) -> Any:
+def _order(patterns: list[dict], events: _Events, where: str, note: str) -> Any:
 
     i = 0
-    for event in events:
+    for event in events.like_any(patterns):
         if i < len(patterns) and event_matches(event, patterns[i]):
             i += 1
     ok = i == len(patterns)
@@ -189,17 +232,16 @@ def _order(patterns: list[dict], events: list[dict], where: str, note: str) -> A
     return Check(ok, f"trace order of {len(patterns)} events{note}", where, details)
 
 
-def _duration(run: Any, spec: dict, events: list[dict], where: str, note: str) -> Any:
+def _duration(run: Any, spec: dict, events: _Events, where: str, note: str) -> Any:
 
     start, stop, same = spec["from"], spec["to"], spec.get("same") or []
     end_t = run.kernel.now
     intervals: list[tuple[dict, dict | None, float]] = []
-    for i, event in enumerate(events):
-        if not event_matches(event, start):
-            continue
+    stops = events.like(stop)
+    for event in events.like(start):
         closing = None
-        for later in events[i + 1 :]:
-            if event_matches(later, stop) and all(later.get(f) == event.get(f) for f in same):
+        for later in stops:
+            if later["seq"] > event["seq"] and all(later.get(f) == event.get(f) for f in same):
                 closing = later
                 break
         length = (closing["t"] if closing else end_t) - event["t"]
