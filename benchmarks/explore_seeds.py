@@ -65,6 +65,7 @@ def two_workers(quick: bool) -> Result:
                 CASE,
                 range(seeds),
                 max(1, seeds // 16),
+                jobs,
             )
             start, before = time.monotonic(), os.times()
             with Executor(jobs) as executor:
@@ -81,8 +82,8 @@ def two_workers(quick: bool) -> Result:
         **summary(ratios),
         target=1.8,
         note=(
-            f"{seeds} seeds in batches of {max(1, seeds // 16)}; each pool forks its workers, "
-            f"which load the case once; CPU efficiency of the pool "
+            f"{seeds} seeds in batches of up to {max(1, seeds // 16)}, smaller toward the end; "
+            f"each pool forks its workers from this process, case loaded; CPU efficiency "
             f"{statistics.median(efficiency):.2f}; load average {os.getloadavg()[0]:.1f} "
             f"on {os.cpu_count()} cores"
         ),

@@ -11,7 +11,7 @@ spread; the caller sorts them by seed.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,17 +87,27 @@ def run_batch(batch: Batch) -> list[SeedOutcome]:
 
 
 def batches(
-    text: str, filename: str, case_id: str, seeds: Iterable[int], size: int
+    text: str,
+    filename: str,
+    case_id: str,
+    seeds: Iterable[int],
+    size: int,
+    workers: int = 1,
 ) -> Iterator[Batch]:
-    """`seeds` cut into batches of `size`."""
-    chunk: list[int] = []
-    for seed in seeds:
-        chunk.append(seed)
-        if len(chunk) >= size:
-            yield Batch(text, filename, case_id, tuple(chunk))
-            chunk = []
-    if chunk:
-        yield Batch(text, filename, case_id, tuple(chunk))
+    """`seeds` cut into batches of at most `size`.
+
+    For `workers` > 1 the batches shrink toward the end (each at most the seeds left over
+    twice the workers), so the workers run out of work together: the last batch still
+    running when the others are done is a few seeds, not `size`.
+    """
+    order = seeds if isinstance(seeds, Sequence) else list(seeds)
+    spread = 2 * workers if workers > 1 else 0
+    i = 0
+    while i < len(order):
+        left = len(order) - i
+        n = max(1, min(size, -(-left // spread))) if spread else min(size, left)
+        yield Batch(text, filename, case_id, tuple(order[i : i + n]))
+        i += n
 
 
 def default_jobs() -> int:

@@ -111,7 +111,7 @@ def explore_file(
         ready = prepared(text, filename, case.id)
         case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds)
         outcomes: list[SeedOutcome] = []
-        work = batches(text, filename, case.id, seeds(case), batch_size)
+        work = batches(text, filename, case.id, seeds(case), batch_size, executor.workers)
         for finished in executor.map(work, stop):
             outcomes += finished
             on_batch(case.id, finished)

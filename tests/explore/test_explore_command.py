@@ -91,6 +91,19 @@ def test_a_local_pool_finds_exactly_what_a_serial_run_finds(shared_link, tmp_pat
     assert reports[0] == reports[1] != []
 
 
+def test_a_pool_gets_every_seed_once_and_the_last_batches_small():
+    from fakecloud.explore.runner import batches
+
+    sizes = {}
+    for workers in (1, 2):
+        work = list(batches("text", "f.yaml", "default", range(400), 25, workers))
+        assert [s for b in work for s in b.seeds] == list(range(400))
+        sizes[workers] = [len(b.seeds) for b in work]
+    assert sizes[1] == [25] * 16
+    # two workers: full batches first, then ever smaller ones, so both finish together
+    assert max(sizes[2]) == 25 and sizes[2][-1] == 1 and sizes[2] == sorted(sizes[2], reverse=True)
+
+
 def test_a_spent_time_budget_starts_no_more_seeds_and_says_so(shared_link, tmp_path, capsys):
     code = cli(
         [
