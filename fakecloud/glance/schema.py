@@ -232,25 +232,41 @@ _JSON_TYPES = {
 }
 
 
+_SHARED: dict[tuple[tuple[str, ...], tuple[str, ...]], ImageSchema] = {}
+
+
 class SchemaError(Exception):
     """``exception.InvalidObject``: the message real Glance puts in its 400."""
 
 
 class ImageSchema:
-    """The image schema of one Glance (formats come from its configuration)."""
+    """The image schema of a Glance with these formats (from its configuration).
+
+    Read-only once built: every Glance with the same formats shares one (`for_formats`), and
+    `raw` hands out copies.
+    """
 
     def __init__(self, disk_formats: list[str], container_formats: list[str]):
         self.properties = base_properties(disk_formats, container_formats)
         self.properties.update(copy.deepcopy(CUSTOM_PROPERTIES))
         self._validator: Any = None
 
+    @classmethod
+    def for_formats(cls, disk_formats: list[str], container_formats: list[str]) -> ImageSchema:
+        """The schema shared by every Glance with these formats."""
+        key = (tuple(disk_formats), tuple(container_formats))
+        found = _SHARED.get(key)
+        if found is None:
+            found = _SHARED[key] = cls(list(disk_formats), list(container_formats))
+        return found
+
     def raw(self) -> dict[str, Any]:
-        """``PermissiveSchema.raw()``: what ``GET /v2/schemas/image`` returns."""
+        """``PermissiveSchema.raw()``: what ``GET /v2/schemas/image`` returns (a copy)."""
         return {
             "name": "image",
-            "properties": self.properties,
+            "properties": copy.deepcopy(self.properties),
             "additionalProperties": {"type": "string"},
-            "links": LINKS,
+            "links": [dict(link) for link in LINKS],
         }
 
     def is_base(self, key: str) -> bool:

@@ -76,7 +76,9 @@ class Glance:
         )
         #: Property prefixes users cannot set (``os_glance`` from Glance 22.0.0).
         self.reserved_namespaces = glance_reserved_namespaces(series)
-        self.schema = ImageSchema(self.config.disk_formats, self.config.container_formats)
+        self.schema = ImageSchema.for_formats(
+            self.config.disk_formats, self.config.container_formats
+        )
         self.quotas = Quotas(self.config, self.db)
         self.store = GlanceStore(kernel, self.config)
         self.images = Images(self)

@@ -344,6 +344,8 @@ def _handler_for(cls: type) -> Any:
     if cls.__module__.startswith("faker.") and cls.__name__ == "Faker":
         return _faker
     if kinds.is_record_class(cls):
+        if name in kinds.VALUE_CLASSES or name in kinds.BUILT_CLASSES:
+            return _share
         if name in kinds.SHARED_CLASSES:
             return _share_deep
         if kinds.is_frozen_dataclass(cls):

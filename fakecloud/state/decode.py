@@ -70,6 +70,10 @@ class _Grafter:
             kind = node[0]
             if kind in _WIRING:
                 self._match_wiring(n, node, cand, path)
+            elif kind == "obj" and node[1] in kinds.BUILT_CLASSES:
+                # Saved before the class was shared: the template's part is the same value.
+                self._match_wiring(n, ["keep", node[1].replace(":", ".")], cand, path)
+                continue
             elif (
                 kind in _MUTABLE
                 and cand is not _MISSING
@@ -256,7 +260,8 @@ class _Grafter:
             return obj
         if target is not None:
             self.made[n] = target
-            if kind in _MUTABLE or kind in ("fn", "trace"):
+            built = kind == "obj" and node[1] in kinds.BUILT_CLASSES
+            if (kind in _MUTABLE or kind in ("fn", "trace")) and not built:
                 self._to_fill.append(n)
             return target
         maker = getattr(self, f"_make_{kind}", None)

@@ -150,6 +150,8 @@ class _Encoder:
             version, internal, gauss = rng.getstate()
             return ["faker", [version, list(internal), gauss]]
         if kinds.is_record_class(cls):
+            if kinds.class_name(cls) in kinds.BUILT_CLASSES:
+                return ["keep", f"{cls.__module__}.{cls.__qualname__}"]
             if cls.__module__ == "simpy.events" and cls.__name__ == "Process" and x.is_alive:
                 raise StateError(f"cannot save a simulated process in flight: {x!r}", obj=x)
             return self._record(x, cls)

@@ -8,8 +8,10 @@ each *type* is treated, and names the few attributes that are not state of the s
 - **containers** (dict, list, tuple, set, frozenset, deque, bytes): copied element by element;
 - **records and parts** (instances of fakecloud's and simpy's classes): copied field by field;
 - **values** that never change once built (frozen dataclasses such as config sections, the
-  `Config` and `Switches` of a cloud, exceptions, classes, module-level functions, compiled
-  patterns): a fork shares them;
+  `Config` and `Switches` of a cloud, fault points, exceptions, classes, module-level
+  functions, compiled patterns): a fork shares them;
+- **built parts** shared by every cloud built alike (`BUILT_CLASSES`): a fork shares them, a
+  saved file names them and a loaded cloud takes its template's;
 - **wiring** (functions with closures, bound methods): what the cloud's constructor built; a
   fork rebinds them to its own objects, a saved file refers to them by position;
 - `RESET`: bindings to the running Python process (the clock bridge while ``intercept()`` is
@@ -63,15 +65,24 @@ CACHES: dict[str, tuple[str, ...]] = {
     "fakecloud.glance.schema:ImageSchema": ("_validator",),
 }
 
-#: Classes of fakecloud whose instances never change once built: forks share them.
+#: Classes of fakecloud whose instances never change once built: forks share them (and the
+#: objects inside them, which other parts of the cloud may hold too).
 SHARED_CLASSES: frozenset[str] = frozenset(
     {
         "fakecloud.config:Config",
-        "fakecloud.profiles:Switches",
+        "fakecloud.profiles.resolve:Switches",
         "fakecloud.nova.policies:_Enforcer",
-        "fakecloud.sim.faults:FaultPoint",
     }
 )
+
+#: Frozen records holding only atoms and tuples of atoms: forks share them as they are,
+#: without looking inside.
+VALUE_CLASSES: frozenset[str] = frozenset({"fakecloud.sim.faults:FaultPoint"})
+
+#: Parts every cloud built alike shares, never changed (the image schema of a set of formats):
+#: forks share them as they are, a saved file names them (``keep``) and a loaded cloud uses the
+#: one its template was built with.
+BUILT_CLASSES: frozenset[str] = frozenset({"fakecloud.glance.schema:ImageSchema"})
 
 #: Types of other libraries that are immutable values: forks share them.
 SHARED_FOREIGN: frozenset[type] = frozenset(

@@ -147,3 +147,26 @@ def test_forking_inside_intercept_gives_a_cloud_with_its_own_clock():
 
         time.sleep(30)
     assert twin.now == 30.0 and cloud.now == 0.0
+
+
+def test_every_class_the_state_tables_name_exists():
+    # A class renamed or moved would silently leave the table: copied, saved or reset wrongly.
+    from fakecloud.state import kinds
+    from fakecloud.state.decode import resolve_class
+
+    named = (
+        set(kinds.RESET)
+        | set(kinds.CACHES)
+        | kinds.SHARED_CLASSES
+        | kinds.VALUE_CLASSES
+        | kinds.BUILT_CLASSES
+    )
+    missing = []
+    for name in sorted(named):
+        try:
+            found = kinds.class_name(resolve_class(name))
+        except StateError:
+            found = None
+        if found != name:  # the tables name a class where it is defined
+            missing.append((name, found))
+    assert missing == []
