@@ -71,6 +71,16 @@ def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
     return value
 
 
+_FIELDS: dict[type, dict[str, dataclasses.Field]] = {}
+
+
+def _fields(section_cls: type) -> dict[str, dataclasses.Field]:
+    found = _FIELDS.get(section_cls)
+    if found is None:
+        found = _FIELDS[section_cls] = {f.name: f for f in dataclasses.fields(section_cls)}
+    return found
+
+
 class Config:
     """All sections of a cloud's configuration; `cfg.<section>.<key>` reads a value."""
 
@@ -97,7 +107,10 @@ class Config:
             given = overrides.get(name) or {}
             if not isinstance(given, Mapping):
                 raise ConfigError(f"config section {name!r} must be a mapping, got {given!r}")
-            fields = {f.name: f for f in dataclasses.fields(section_cls)}
+            if not given:
+                sections[name] = section_cls()
+                continue
+            fields = _fields(section_cls)
             values = {}
             for key, value in given.items():
                 if key not in fields:
