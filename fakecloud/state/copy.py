@@ -280,12 +280,27 @@ def _record(cls: type):
     return copy_record
 
 
+def _atoms_only(t: tuple) -> bool:
+    for v in t:  # noqa: SIM110 - a loop, not all(): no generator per tuple on the fork path
+        if v.__class__ not in _ATOMS:
+            return False
+    return True
+
+
 def _frozen(cls: type):
     """The copier of a frozen dataclass: shared, unless a field holds something copied (a
     route's handler is a bound method, which the fork must bind to its own service)."""
     names = tuple(f.name for f in dataclasses.fields(cls))
+    plain = cls.__dictoffset__ != 0 and not kinds.slot_names(cls)
 
     def copy_frozen(x: Any, memo: _Memo) -> Any:
+        if plain:  # most hold only atoms and tuples of atoms: nothing to copy
+            for v in x.__dict__.values():
+                c = v.__class__
+                if c not in _ATOMS and (c is not tuple or not _atoms_only(v)):
+                    break
+            else:
+                return x
         changed: dict[str, Any] = {}
         for name in names:
             v = getattr(x, name)

@@ -66,12 +66,16 @@ CACHES: dict[str, tuple[str, ...]] = {
 }
 
 #: Classes of fakecloud whose instances never change once built: forks share them (and the
-#: objects inside them, which other parts of the cloud may hold too).
+#: objects inside them, which other parts of the cloud may hold too). Keystone's directory and
+#: catalog are built from the configuration and only read afterwards (their memo of derived
+#: values, effective roles and per-project catalogs, is shared like the `CACHES`).
 SHARED_CLASSES: frozenset[str] = frozenset(
     {
         "fakecloud.config:Config",
         "fakecloud.profiles.resolve:Switches",
         "fakecloud.nova.policies:_Enforcer",
+        "fakecloud.identity.models:Directory",
+        "fakecloud.identity.catalog:Catalog",
     }
 )
 
