@@ -31,6 +31,10 @@ class Route:
     template: str
     handler: Handler
     segments: tuple[str, ...]
+    #: (position, segment) of the template's fixed segments, and (position, name) of its
+    #: parameters: what `Router.match` compares and binds.
+    literals: tuple[tuple[int, str], ...] = ()
+    names: tuple[tuple[int, str], ...] = ()
 
 
 class Router:
@@ -48,7 +52,13 @@ class Router:
                 "of its class and is read-only"
             )
         segments = tuple(s for s in template.strip("/").split("/") if s)
-        route = Route(method.upper(), template, handler, segments)
+        literals, names = [], []
+        for i, segment in enumerate(segments):
+            if segment.startswith("{") and segment.endswith("}"):
+                names.append((i, segment[1:-1]))
+            else:
+                literals.append((i, segment))
+        route = Route(method.upper(), template, handler, segments, tuple(literals), tuple(names))
         self._by_length.setdefault(len(segments), []).append(route)
 
     def freeze(self) -> Router:
@@ -72,15 +82,17 @@ class Router:
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route serving `method` `path` and its parameters, or `NoRoute`."""
-        parts = tuple(s for s in path.strip("/").split("/") if s)
+        parts = [s for s in path.split("/") if s]
+        method = method.upper()
         allowed: list[str] = []
         for route in self._by_length.get(len(parts), ()):
-            params = _bind(route.segments, parts)
-            if params is None:
-                continue
-            if route.method == method.upper():
-                return route, params
-            allowed.append(route.method)
+            for i, literal in route.literals:
+                if parts[i] != literal:
+                    break
+            else:
+                if route.method == method:
+                    return route, {name: parts[i] for i, name in route.names}
+                allowed.append(route.method)
         raise NoRoute(sorted(set(allowed)))
 
 
@@ -97,13 +109,3 @@ class NoRoute(HttpError):
             )
         else:
             super().__init__(404, "The resource could not be found.")
-
-
-def _bind(template: tuple[str, ...], parts: tuple[str, ...]) -> dict[str, str] | None:
-    params: dict[str, str] = {}
-    for want, have in zip(template, parts, strict=True):
-        if want.startswith("{") and want.endswith("}"):
-            params[want[1:-1]] = have
-        elif want != have:
-            return None
-    return params
