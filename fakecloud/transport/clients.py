@@ -85,7 +85,10 @@ def clouds_yaml(cloud: Any) -> str:
         f"# clouds.yaml for fakecloud (seed {cloud.seed}, profile {cloud.profile}).\n"
         "# Use: export OS_CLIENT_CONFIG_FILE=<this file>; openstack --os-cloud fakecloud-demo ...\n"
     )
-    return header + yaml.safe_dump({"clouds": clouds}, sort_keys=False)
+    # libyaml's emitter writes the same text as PyYAML's pure-Python one, about five times
+    # faster (fakecloud.mock() writes a clouds.yaml on every activation).
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return header + yaml.dump({"clouds": clouds}, Dumper=dumper, sort_keys=False)
 
 
 def connection(cloud: Any, user: str = "demo", scope: str = "project") -> Any:
