@@ -130,6 +130,21 @@ def _skip_environment_for(netlocs: frozenset[str]) -> Any:
     return original, merge_environment_settings
 
 
+def _skip_netrc_for(netlocs: frozenset[str]) -> Any:
+    """A ``get_netrc_auth`` (what a ``requests`` session calls on every request without its
+    own auth: a look for ``~/.netrc`` and ``~/_netrc``, tens of microseconds of file system
+    calls) that gives no credentials for the cloud's own hosts, which never leave the process;
+    other hosts keep requests' own behaviour."""
+    original = requests.sessions.get_netrc_auth
+
+    def get_netrc_auth(url: Any, raise_errors: bool = False) -> Any:
+        if isinstance(url, str) and (urlsplit(url).netloc in netlocs or netloc(url) in netlocs):
+            return None
+        return original(url, raise_errors)
+
+    return original, get_netrc_auth
+
+
 class Intercept:
     """The context manager behind ``cloud.intercept()``; `calls` logs recent requests."""
 
@@ -147,6 +162,7 @@ class Intercept:
         self._calls: _RecentCalls | None = None
         self._send: Any = None
         self._merge: Any = None
+        self._netrc: Any = None
         self._clock_bound = False
 
     @property
@@ -166,6 +182,8 @@ class Intercept:
         )
         self._merge, patched = _skip_environment_for(netlocs)
         requests.Session.merge_environment_settings = patched
+        self._netrc, patched = _skip_netrc_for(netlocs)
+        requests.sessions.get_netrc_auth = patched
         outside.entered()
         try:
             self.cloud.kernel.clock.__enter__()
@@ -176,6 +194,9 @@ class Intercept:
         return self
 
     def _unpatch(self) -> None:
+        if self._netrc is not None:
+            requests.sessions.get_netrc_auth = self._netrc
+            self._netrc = None
         if self._merge is not None:
             requests.Session.merge_environment_settings = self._merge
             self._merge = None

@@ -1,12 +1,20 @@
-"""Inside intercept(), requests to the cloud skip the environment's proxy settings (they never
-leave the process); requests to other hosts keep requests' own behaviour."""
+"""Inside intercept(), requests to the cloud skip the environment's proxy settings and netrc
+credentials (they never leave the process); requests to other hosts keep requests' own
+behaviour."""
 
 import requests
 
 from fakecloud import Cloud
 
 
-def test_cloud_hosts_skip_env_proxies_and_other_hosts_keep_them(monkeypatch):
+def test_cloud_hosts_skip_env_proxies_and_netrc_and_other_hosts_keep_them(monkeypatch, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text(
+        "machine identity.fakecloud.test login u password p\n"
+        "machine example.test login u password p\n"
+    )
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.example.invalid:3128")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
@@ -16,7 +24,13 @@ def test_cloud_hosts_skip_env_proxies_and_other_hosts_keep_them(monkeypatch):
     with cloud.intercept():
         own = session.merge_environment_settings(cloud.auth_url, {}, None, None, None)
         other = session.merge_environment_settings("http://example.test/", {}, None, None, None)
+        own_auth = session.prepare_request(requests.Request("GET", cloud.auth_url)).headers
+        other_auth = session.prepare_request(requests.Request("GET", "http://example.test/"))
         assert requests.get(cloud.auth_url).status_code == 200
     assert own["proxies"] == {} and session.trust_env
+    assert "Authorization" not in own_auth and other_auth.headers["Authorization"].startswith(
+        "Basic"
+    )
     assert other["proxies"] == {"http": "http://proxy.example.invalid:3128"}
     assert requests.Session.merge_environment_settings is original
+    assert requests.sessions.get_netrc_auth is requests.utils.get_netrc_auth
