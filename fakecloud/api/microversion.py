@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import microversion_parse
 
-from fakecloud.api.http import HttpError
+from fakecloud.api.http import Headers, HttpError
 
 _FORMAT = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
 _PARSED: dict[str, Version] = {}  # version strings seen, parsed once (hot: every gate)
+# (range, OpenStack-API-Version, legacy header) -> the version negotiated (hot: every request)
+_NEGOTIATED: dict[tuple[VersionRange, str | None, str | None], Version] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,6 +101,22 @@ class VersionRange:
 
     def negotiate(self, headers: Mapping[str, str]) -> Version:
         """The requested version: none → minimum, ``latest`` → maximum; 400/406 otherwise."""
+        if not isinstance(headers, Headers):
+            return self._negotiate(headers)
+        # The answer depends on these two header values only; a client sends the same few.
+        key = (
+            self,
+            headers.get("openstack-api-version"),
+            headers.get(self.legacy_header) if self.legacy_header else None,
+        )
+        version = _NEGOTIATED.get(key)
+        if version is None:
+            version = self._negotiate(headers)
+            if len(_NEGOTIATED) < 4096:
+                _NEGOTIATED[key] = version
+        return version
+
+    def _negotiate(self, headers: Mapping[str, str]) -> Version:
         legacy = [self.legacy_header] if self.legacy_header else []
         try:
             raw = microversion_parse.get_version(dict(headers), self.service_type, legacy)
