@@ -318,8 +318,10 @@ class NovaDB:
             code = exc.kwargs.get("code", 500)
             message = exc.format_message()
         else:
-            # Nova cannot format a foreign exception's message, so it shows the class name.
-            code, message = 500, type(exc).__name__
+            # Nova cannot format a foreign exception's message, so it shows the class name;
+            # before the fix of LP #1837877 (CVE-2019-14433) its text, which may leak details.
+            text = str(exc) if self.kernel.switches.lp1837877 else ""
+            code, message = 500, text or type(exc).__name__
         fault = InstanceFault(
             instance_uuid=uuid,
             code=code,

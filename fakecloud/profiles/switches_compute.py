@@ -8,6 +8,25 @@ from fakecloud.profiles.provenance import Backport, Change, Switch
 
 SWITCHES = (
     Switch(
+        "lp1837877",
+        "bug (CVE-2019-14433): the instance fault of a non-Nova exception (a libvirt error, an "
+        "untranslated Glance error) carries the exception's text, shown to the server's owner; "
+        "fixed: only its class name.",
+        True,
+        (
+            Change(
+                "20.0.0",
+                "298b337a16",
+                "Closes-Bug #1837877: replace a non-nova server fault message",
+                backports=(
+                    Backport("17.0.12", "3dcefba60a"),
+                    Backport("18.2.2", "e0b91a5b1e"),
+                    Backport("19.0.2", "6765188116"),
+                ),
+            ),
+        ),
+    ),
+    Switch(
         "rpc_call_monitor",
         "the compute RPC client monitors calls (quiesce_instance) with heartbeats when "
         "rpc_response_timeout is above 60 s (nova.rpc.HEARTBEAT_THRESHOLD): a call no compute "

@@ -62,15 +62,22 @@ def test_the_snapshot_payload_version_follows_the_release(profile, version):
     assert start["payload_version"] == end["payload_version"] == version
 
 
-@pytest.mark.parametrize(("profile", "version"), [("nova-17.0.13", "1.0"), ("nova-18.0.0", "1.1")])
-def test_the_exception_payload_gains_the_traceback_in_18_0_0(profile, version):
+@pytest.mark.parametrize(
+    ("profile", "version", "fault"),
+    [("nova-17.0.11", "1.0", "qemu-img: /var/lib/nova/x: error"), ("nova-18.2.2", "1.1", None)],
+)
+def test_the_exception_payload_gains_the_traceback_in_18_0_0(profile, version, fault):
+    """And LP #1837877 (CVE-2019-14433, fixed in 17.0.12, 18.2.2, 19.0.2, 20.0.0): until the
+    fix, a non-Nova exception's instance fault shows its text, not only its class name."""
     env = NovaEnv(profile, {"nova": {"notification_format": "versioned"}})
     sid = env.boot()
-    env.cloud.faults.add("nova.libvirt.extract", error="LibvirtError")
+    message = "qemu-img: /var/lib/nova/x: error"
+    env.cloud.faults.add("nova.libvirt.extract", error="LibvirtError", message=message)
     assert env.create_image(sid).status == 202
     env.cloud.run_until_idle()
     (error,) = _notifications(env, event_type="compute.exception")
     assert (error["payload_version"], error["function_name"]) == (version, "snapshot_instance")
+    assert env.nova.db.fault_latest(sid).message == (fault or "LibvirtError")
 
 
 def test_an_explicit_notification_format_wins_over_the_release_default():
