@@ -235,6 +235,16 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         return f"guest of {subject}: filesystems thawed"
     if kind.startswith("guest."):
         return f"guest of {subject}: {kind[6:]}"
+    if kind == "nova.hub":  # LP #1874032: an upload holds nova-compute's eventlet hub
+        host = lanes.label(lanes.of_actor(e["actor"]))
+        if e.get("phase") == "blocked":
+            return f"{host}: eventlet hub blocked by the upload of {book.text(e.get('by'))}"
+        if e.get("phase") == "free":
+            return f"{host}: eventlet hub free after {seconds(float(e.get('blocked_s') or 0))}"
+        waited = seconds(float(e.get("waited_s") or 0))
+        rpc = str(e.get("subject")).startswith("compute.")
+        what = f"RPC {e.get('what')}" if rpc else f"{e.get('what')} of {subject}"
+        return f"{host}: {what} waited {waited} for the eventlet hub"
     if kind == "notification":
         return f"notification {e.get('event_type', subject)}"
     if kind == "fault":

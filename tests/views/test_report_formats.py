@@ -12,7 +12,7 @@ from fakecloud.views.html import render_html
 from fakecloud.views.mermaid import sequence_diagram
 from fakecloud.views.model import read, scenario_meta
 from fakecloud.views.perfetto import chrome_trace
-from fakecloud.views.timeline import timeline
+from fakecloud.views.timeline import story_line, timeline
 from tests.views.conftest import SCENARIOS
 
 LP = str(SCENARIOS / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml")
@@ -174,3 +174,14 @@ def test_the_same_run_gives_the_same_page_byte_for_byte(lp_bug_on):
     again = run_scenario("bugs/lp1731986_thaw_on_snapshot_failure.yaml", "bug_on")
     assert render_html(read(again.trace)) == render_html(read(lp_bug_on.trace))
     assert again.trace.digest() == lp_bug_on.trace.digest()
+
+
+def test_the_story_tells_the_eventlet_hub():
+    hub = {"t": 0, "kind": "nova.hub", "actor": "nova-compute:cmp-1", "subject": "cmp-1"}
+    assert story_line({**hub, "phase": "free", "blocked_s": 10.005}) == (
+        "nova-compute cmp-1: eventlet hub free after 10.005 s"
+    )
+    waited = {**hub, "subject": "compute.cmp-1", "phase": "waited", "what": "pause_instance"}
+    assert story_line({**waited, "waited_s": 8.53}) == (
+        "nova-compute cmp-1: RPC pause_instance waited 8.530 s for the eventlet hub"
+    )
