@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import string
 import sys
 from array import array
@@ -44,9 +45,36 @@ CORE_FIELDS = ("t", "seq", "kind", "actor", "subject")
 #: also reads 1).
 SNAPSHOT_FORMAT = 2
 
-#: A shape: kind, actor, detail keys, the subject's template (None: the subject is one value)
-#: and how many values the subject takes (1 for a plain subject).
-_Shape = tuple[str, str, tuple[str, ...], "str | None", int]
+#: A shape: kind, actor, detail keys, the subject's template (None: the subject is one value),
+#: how many values the subject takes (1 for a plain subject), the keys of the details stored
+#: per event, and the details as a dict with the shape's constant values (None: none constant).
+_Shape = tuple[str, str, tuple[str, ...], "str | None", int, tuple[str, ...], "dict | None"]
+
+#: How many shapes (sets of constant values) a family of events may have before one of its
+#: details becomes a per-event value.
+_VARIANTS = 16
+
+# Plans, shared by every trace of the process: which details of a key set are constant, and
+# the getters that take the constant values (the shape's key) and the variable ones from an
+# event's details. A trace's families name their plan by index (plain data, so forks copy it).
+_PLANS: list[tuple[Any, Any, bool] | None] = []
+_PLAN_KEYS: list[tuple[str, ...]] = []
+_PLAN_IDS: dict[tuple, int] = {}
+
+
+def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
+    """The index of the plan holding `constant` of `keys` in shapes."""
+    index = _PLAN_IDS.get((keys, constant))
+    if index is None:
+        variable = tuple(k for k in keys if k not in constant)
+        plan = None
+        if constant:
+            get_variable = operator.itemgetter(*variable) if variable else None
+            plan = (operator.itemgetter(*constant), get_variable, len(variable) == 1)
+        index = _PLAN_IDS[(keys, constant)] = len(_PLANS)
+        _PLANS.append(plan)
+        _PLAN_KEYS.append(constant)
+    return index
 
 
 class Subject(tuple):
@@ -95,10 +123,11 @@ class Trace:
         self._odd_t: dict[int, Any] = {}  # seq -> time, where the time is not a float (an int)
         self._shape = array("I")  # the shape id of each event
         self._ends = array("I")  # where each event's values end in `_values`
-        self._values: list[Any] = []  # per event: subject (or its parts), the details' values
-        self._shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, subject values)
-        self._shape_ids: dict[tuple, int] = {}  # (kind, actor, *keys) -> id
-        self._template_ids: dict[tuple, int] = {}  # (template, kind, actor, *keys) -> id
+        self._values: list[Any] = []  # per event: subject (or its parts), variable details
+        self._shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
+        # (kind, actor, *keys) and (template, kind, actor, *keys) -> [plan, shape or variants]
+        self._families: dict[tuple, list] = {}
+        self._template_families: dict[tuple, list] = {}
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -110,56 +139,106 @@ class Trace:
         `Subject`, stored as its parts.
         """
         if subject.__class__ is Subject:
-            self._emit_parts(kind, actor, subject, details)
+            key = (subject[0], kind, actor, *details)
+            family = self._template_families.get(key)
+        else:
+            key = (kind, actor, *details) if details else (kind, actor)
+            family = self._families.get(key)
+        if family is None:
+            family = self._new_family(key, subject)
+        plan = _PLANS[family[0]]
+        while plan is not None:
+            try:
+                shape = family[1].get(plan[0](details))
+            except TypeError:  # an unhashable value where constants were expected
+                shape = None
+            if shape is not None:
+                break
+            self._new_variant(family, details)
+            plan = _PLANS[family[0]]
+        else:
+            shape = family[1]
+        t = self._now()
+        if t.__class__ is not float:
+            self._odd_t[len(self._t)] = t
+        self._t.append(t)
+        self._shape.append(shape)
+        values = self._values
+        if subject.__class__ is Subject:
+            values += subject[1:]
+        else:
+            values.append(subject)
+        if plan is None:
+            if details:
+                values.extend(details.values())
+        elif plan[1] is not None:
+            if plan[2]:
+                values.append(plan[1](details))
+            else:
+                values.extend(plan[1](details))
+        self._ends.append(len(values))
+
+    # Most detail values repeat (a state's field, old and new state; a request's callee and
+    # call): a shape also holds the details whose value is the same string (or None) in each
+    # of its events, so only the others take a value slot per event. A family of events (same
+    # kind, actor, keys and template) starts with every detail constant and makes a detail
+    # variable when it meets a value that is not a string or None, or when it would need more
+    # than _VARIANTS shapes (the detail with the most distinct values goes first).
+
+    def _new_family(self, key: tuple, subject: Any) -> list:
+        if subject.__class__ is Subject:
+            template, kind, actor, *keys = key
+            parts = len(subject) - 1
+            families = self._template_families
+        else:
+            kind, actor, *keys = key
+            template, parts = None, 1
+            families = self._families
+        family = [0, None, kind, actor, tuple(keys), template, parts]
+        self._set_plan(family, tuple(keys))
+        families[key] = family
+        return family
+
+    def _set_plan(self, family: list, constant: tuple[str, ...]) -> None:
+        """Give `family` the plan where the `constant` details are held by its shapes."""
+        kind, actor, keys, template, parts = family[2:]
+        family[0] = _plan(keys, constant)
+        if constant:
+            family[1] = {}
+        else:
+            family[1] = self._add_shape((kind, actor, keys, template, parts, keys, None))
+
+    def _new_variant(self, family: list, details: dict) -> None:
+        """A shape for the constant values of `details`, or a plan with fewer constants."""
+        kind, actor, keys, template, parts = family[2:]
+        constant = _PLAN_KEYS[family[0]]
+        odd = [k for k in constant if details[k] is not None and details[k].__class__ is not str]
+        variants = family[1]
+        if not odd and len(variants) >= _VARIANTS:
+            seen: dict[str, set] = {k: set() for k in constant}
+            for values in variants:
+                for k, v in zip(constant, values if len(constant) > 1 else (values,), strict=True):
+                    seen[k].add(v)
+            odd = [max(constant, key=lambda k: len(seen[k]))]
+        if odd:
+            self._set_plan(family, tuple(k for k in constant if k not in odd))
             return
-        key = (kind, actor, *details) if details else (kind, actor)
-        shape = self._shape_ids.get(key)
-        if shape is None:
-            shape = self._new_shape(key)
-        t = self._now()
-        if t.__class__ is not float:
-            self._odd_t[len(self._t)] = t
-        self._t.append(t)
-        self._shape.append(shape)
-        values = self._values
-        values.append(subject)
-        if details:
-            values.extend(details.values())
-        self._ends.append(len(values))
+        var_keys = tuple(k for k in keys if k not in constant)
+        skeleton = {k: details[k] if k in constant else None for k in keys}
+        values = tuple(details[k] for k in constant)
+        variants[values if len(values) > 1 else values[0]] = self._add_shape(
+            (kind, actor, keys, template, parts, var_keys, skeleton)
+        )
 
-    def _emit_parts(self, kind: str, actor: str, subject: Subject, details: dict) -> None:
-        key = (subject[0], kind, actor, *details)
-        shape = self._template_ids.get(key)
-        if shape is None:
-            shape = self._new_template_shape(key, len(subject) - 1)
-        t = self._now()
-        if t.__class__ is not float:
-            self._odd_t[len(self._t)] = t
-        self._t.append(t)
-        self._shape.append(shape)
-        values = self._values
-        values += subject[1:]
-        if details:
-            values.extend(details.values())
-        self._ends.append(len(values))
-
-    def _new_shape(self, key: tuple) -> int:
-        shape = len(self._shapes)
-        self._shapes.append((key[0], key[1], tuple(key[2:]), None, 1))
-        self._shape_ids[key] = shape
-        return shape
-
-    def _new_template_shape(self, key: tuple, parts: int) -> int:
-        shape = len(self._shapes)
-        self._shapes.append((key[1], key[2], tuple(key[3:]), key[0], parts))
-        self._template_ids[key] = shape
-        return shape
+    def _add_shape(self, shape: _Shape) -> int:
+        self._shapes.append(shape)
+        return len(self._shapes) - 1
 
     # -- reading -----------------------------------------------------------------------------
 
     def _event(self, i: int) -> Event:
         """Event number `i` (0 <= i < len) as a new dict."""
-        kind, actor, keys, template, parts = self._shapes[self._shape[i]]
+        kind, actor, _, template, parts, var_keys, skeleton = self._shapes[self._shape[i]]
         start = self._ends[i - 1] if i else 0
         values = self._values
         t = self._odd_t.get(i, self._t[i]) if self._odd_t else self._t[i]
@@ -168,8 +247,10 @@ class Trace:
         else:
             subject = template.format(*values[start : start + parts])
         event = {"t": t, "seq": i, "kind": kind, "actor": actor, "subject": subject}
-        if keys:
-            event.update(zip(keys, values[start + parts : self._ends[i]], strict=True))
+        if skeleton is not None:
+            event.update(skeleton)
+        if var_keys:
+            event.update(zip(var_keys, values[start + parts : self._ends[i]], strict=True))
         return event
 
     def __iter__(self) -> Iterator[Event]:
@@ -229,7 +310,7 @@ class Trace:
                 continue
             if want_subject:
                 start = ends[i - 1] if i else 0
-                _, _, _, template, parts = self._shapes[shape]
+                template, parts = self._shapes[shape][3:5]
                 if template is None:
                     have = values[start]
                 else:
@@ -243,14 +324,16 @@ class Trace:
     def _shape_may_match(self, shape: int, fields: dict[str, Any]) -> bool:
         """False when no event of `shape` can match `fields` (judged on kind, actor and the
         detail keys it lacks, which read as None)."""
-        kind, actor, keys, _, _ = self._shapes[shape]
+        kind, actor, keys, _, _, var_keys, skeleton = self._shapes[shape]
         for key, want in fields.items():
             if key == "kind":
                 have = kind
             elif key == "actor":
                 have = actor
-            elif key in CORE_FIELDS or key in keys:
+            elif key in CORE_FIELDS or key in var_keys:
                 continue
+            elif key in keys:
+                have = skeleton[key]  # a constant of the shape
             else:
                 have = None
             if not _field_matches(key, have, want):
@@ -262,9 +345,11 @@ class Trace:
         (not the values themselves, which are mostly strings the services also hold)."""
         size = sys.getsizeof
         held = size(self._t) + size(self._shape) + size(self._ends) + size(self._values)
-        held += size(self._odd_t) + size(self._shapes) + size(self._shape_ids)
-        held += size(self._template_ids)
-        return held + sum(size(shape) + size(shape[2]) for shape in self._shapes)
+        held += size(self._odd_t) + size(self._shapes)
+        held += size(self._families) + size(self._template_families)
+        for shape in self._shapes:
+            held += size(shape) + (size(shape[6]) if shape[6] is not None else 0)
+        return held
 
     # -- writing out -------------------------------------------------------------------------
 
@@ -316,7 +401,7 @@ class Trace:
             shapes = [_shape_from_data(shape) for shape in snapshot["shapes"]]
             times, shape_ids = list(snapshot["t"]), list(snapshot["shape"])
             ends, values = list(snapshot["ends"]), list(snapshot["values"])
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise ValueError(f"not a trace snapshot: {exc}") from None
         n = len(times)
         if not (len(shape_ids) == len(ends) == n) or (ends and ends[-1] != len(values)):
@@ -324,11 +409,7 @@ class Trace:
         if any(not 0 <= s < len(shapes) for s in shape_ids):
             raise ValueError("not a trace snapshot: an event names an unknown shape")
         self._clear()
-        for kind, actor, keys, template, parts in shapes:
-            if template is None:
-                self._new_shape((kind, actor, *keys))
-            else:
-                self._new_template_shape((template, kind, actor, *keys), parts)
+        self._shapes = shapes
         self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}
         self._t = array("d", times)
         self._shape = array("I", shape_ids)
@@ -337,20 +418,32 @@ class Trace:
 
 
 def _shape_data(shape: _Shape) -> list[Any]:
-    """A shape as snapshot data: ``[kind, actor, keys]``, plus the subject template if any."""
-    kind, actor, keys, template, _ = shape
-    return [kind, actor, list(keys)] if template is None else [kind, actor, list(keys), template]
+    """A shape as snapshot data: ``[kind, actor, keys]``, then the subject's template (or
+    None) if it has one or constants, then ``{key: value}`` of its constant details if any."""
+    kind, actor, keys, template, _, var_keys, skeleton = shape
+    data = [kind, actor, list(keys)]
+    if skeleton is not None:
+        data += [template, {k: v for k, v in skeleton.items() if k not in var_keys}]
+    elif template is not None:
+        data.append(template)
+    return data
 
 
 def _shape_from_data(data: list[Any]) -> _Shape:
     """The inverse of `_shape_data` (a template's part count is its number of fields)."""
     kind, actor, keys, *rest = data
     keys = tuple(str(key) for key in keys)
-    if not rest:
-        return (str(kind), str(actor), keys, None, 1)
-    (template,) = rest
-    parts = sum(1 for _, field, _, _ in string.Formatter().parse(template) if field is not None)
-    return (str(kind), str(actor), keys, str(template), parts)
+    template = rest[0] if rest else None
+    constant = rest[1] if len(rest) > 1 else {}
+    if len(rest) > 2 or not constant.keys() <= set(keys):
+        raise ValueError(f"bad shape {data!r}")
+    parts = 1
+    if template is not None:
+        template = str(template)
+        parts = sum(1 for _, name, _, _ in string.Formatter().parse(template) if name is not None)
+    var_keys = tuple(k for k in keys if k not in constant)
+    skeleton = {k: constant.get(k) for k in keys} if constant else None
+    return (str(kind), str(actor), keys, template, parts, var_keys, skeleton)
 
 
 def _plain(value: Any) -> Any:

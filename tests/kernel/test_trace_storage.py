@@ -108,7 +108,12 @@ def test_snapshot_restores_the_same_jsonl_and_new_events_follow():
 
 
 KINDS = st.sampled_from(["state", "rpc.call", "rpc.cast", "io.start", "api.request"])
-VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["a", "b"]))
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.sampled_from(["a", "b", *(f"v{i}" for i in range(20))]),
+)
 EVENTS = st.lists(
     st.tuples(
         st.sampled_from([0, 0.5, 1.0, 3]),
