@@ -635,11 +635,12 @@ class API:
         return (yield from self._get_image(ctx, image_id, "update"))
 
     def upload(
-        self, ctx: Any, image_id: str, data: ImageData
+        self, ctx: Any, image_id: str, data: ImageData, hub: Any = None
     ) -> Generator[Any, Any, dict[str, Any]]:
-        """The data of an image (``_upload_data``): PUT file over ``data.link``, then GET."""
+        """The data of an image (``_upload_data``): PUT file over ``data.link``, then GET
+        (`hub` as for `update`)."""
         try:
-            image = yield from self._upload_data(ctx, image_id, data, "upload")
+            image = yield from self._upload_data(ctx, image_id, data, "upload", hub)
         except GlanceClientError as e:
             raise _translate_image_exception(image_id, e) from e
         return self._meta(image)

@@ -540,12 +540,15 @@ class LibvirtDriver:
                 disk_format=metadata["disk_format"],
                 virtual_size=dom.virtual_bytes,
             )
-            # Before 22.0.0 (LP #1874032) the upload's file reads block the host's hub.
-            hub = self.manager.eventlet_hub if self.kernel.switches.lp1874032 else None
+            hub = self._upload_hub()
             yield from self.image_api.update(context, image_id, metadata, data=data, hub=hub)
         finally:
             if request is not None:
                 self._disk_ops.release(request)
+
+    def _upload_hub(self) -> Any:
+        """The hub an upload blocks: this host's before 22.0.0 (LP #1874032), else none."""
+        return self.manager.eventlet_hub if self.kernel.switches.lp1874032 else None
 
     # -- quiesce (volume-backed snapshots, spec 4.7) -----------------------------------------
 
@@ -616,7 +619,8 @@ class LibvirtDriver:
                 disk_format=snapshot.disk_format,
                 virtual_size=snapshot.virtual_size,
             )
-            yield from self.image_api.upload(context, image_id, data)
+            # Nova's own _upload_data underneath: blocking before 22.0.0 (LP #1874032).
+            yield from self.image_api.upload(context, image_id, data, hub=self._upload_hub())
         finally:
             if request is not None:
                 self._disk_ops.release(request)
