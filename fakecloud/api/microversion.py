@@ -43,29 +43,36 @@ class Version:
             _PARSED[text] = version
         return version
 
-    def _key(self, other: object) -> tuple[int, int] | None:
-        """`other` (a Version or a version string) as (major, minor); None if neither."""
+    def _other(self, other: object) -> Version | None:
+        """`other` (a Version or a version string) as a Version; None if neither."""
         if isinstance(other, str):
-            other = Version.parse(other)
-        if not isinstance(other, Version):
-            return None
-        return (other.major, other.minor)
+            return _PARSED.get(other) or Version.parse(other)
+        return other if isinstance(other, Version) else None
 
+    # Every microversion gate in every handler compares: a string seen before costs one lookup.
     def __lt__(self, other: object) -> bool:
-        key = self._key(other)
-        return NotImplemented if key is None else (self.major, self.minor) < key
+        o = _PARSED.get(other) if other.__class__ is str else None
+        if o is None and (o := self._other(other)) is None:
+            return NotImplemented
+        return (self.major, self.minor) < (o.major, o.minor)
 
     def __le__(self, other: object) -> bool:
-        key = self._key(other)
-        return NotImplemented if key is None else (self.major, self.minor) <= key
+        o = _PARSED.get(other) if other.__class__ is str else None
+        if o is None and (o := self._other(other)) is None:
+            return NotImplemented
+        return (self.major, self.minor) <= (o.major, o.minor)
 
     def __gt__(self, other: object) -> bool:
-        key = self._key(other)
-        return NotImplemented if key is None else (self.major, self.minor) > key
+        o = _PARSED.get(other) if other.__class__ is str else None
+        if o is None and (o := self._other(other)) is None:
+            return NotImplemented
+        return (self.major, self.minor) > (o.major, o.minor)
 
     def __ge__(self, other: object) -> bool:
-        key = self._key(other)
-        return NotImplemented if key is None else (self.major, self.minor) >= key
+        o = _PARSED.get(other) if other.__class__ is str else None
+        if o is None and (o := self._other(other)) is None:
+            return NotImplemented
+        return (self.major, self.minor) >= (o.major, o.minor)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
