@@ -23,6 +23,7 @@ from typing import Any
 
 from fakecloud.config import config_section
 from fakecloud.humanize import secs
+from fakecloud.trace_reader import events, reading
 
 
 @config_section("invariants")
@@ -58,6 +59,8 @@ class Invariant:
     doc: str
     check: Callable[[Any], list[Violation]]
     needs: tuple[str, ...]
+    reads: tuple[str, ...] = ()
+    """The trace event kinds it reads (`check` reads them for all invariants in one pass)."""
 
 
 @dataclass
@@ -91,16 +94,17 @@ class Violations(list):
 REGISTRY: dict[str, Invariant] = {}
 
 
-def invariant(name: str, needs: tuple[str, ...] = ()):
+def invariant(name: str, needs: tuple[str, ...] = (), reads: tuple[str, ...] = ()):
     """Register the decorated ``(cloud) -> list[Violation]`` function as invariant `name`.
 
     `needs` names the cloud attributes (``"nova"``, ``"cinder"``, ``"glance"``) it reads; when
-    one is missing the invariant is not applicable.
+    one is missing the invariant is not applicable. `reads` names the trace event kinds it
+    reads through `fakecloud.trace_reader.events`.
     """
 
     def register(fn: Callable[[Any], list[Violation]]) -> Callable[[Any], list[Violation]]:
         doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
-        REGISTRY[name] = Invariant(name, doc, fn, needs)
+        REGISTRY[name] = Invariant(name, doc, fn, needs, reads)
         return fn
 
     return register
@@ -117,18 +121,27 @@ def check(cloud: Any, names: Iterable[str] | None = None) -> list[Outcome]:
             f"unknown invariant {unknown[0]!r}{did_you_mean(unknown[0], REGISTRY)}; "
             f"known: {', '.join(sorted(REGISTRY))}"
         )
-    outcomes = []
-    for name in chosen:
-        inv = REGISTRY[name]
-        missing = [s for s in inv.needs if getattr(cloud, s, None) is None]
-        if missing:
-            outcomes.append(Outcome(name, [], f"no {', '.join(missing)} in this cloud"))
-            continue
-        try:
-            outcomes.append(Outcome(name, list(inv.check(cloud))))
-        except NotApplicable as exc:
-            outcomes.append(Outcome(name, [], str(exc)))
-    return outcomes
+    trace = getattr(cloud, "trace", None)
+    if trace is None:
+        return [_outcome(cloud, name) for name in chosen]
+    with reading(trace, reads_of(chosen)):
+        return [_outcome(cloud, name) for name in chosen]
+
+
+def reads_of(names: Iterable[str]) -> set[str]:
+    """The trace event kinds the named invariants read."""
+    return {kind for name in names if name in REGISTRY for kind in REGISTRY[name].reads}
+
+
+def _outcome(cloud: Any, name: str) -> Outcome:
+    inv = REGISTRY[name]
+    missing = [s for s in inv.needs if getattr(cloud, s, None) is None]
+    if missing:
+        return Outcome(name, [], f"no {', '.join(missing)} in this cloud")
+    try:
+        return Outcome(name, list(inv.check(cloud)))
+    except NotApplicable as exc:
+        return Outcome(name, [], str(exc))
 
 
 def check_invariants(cloud: Any, names: Iterable[str] | None = None) -> Violations:
@@ -156,7 +169,7 @@ def _idle(cloud: Any) -> bool:
 # -- trace invariants ----------------------------------------------------------------------
 
 
-@invariant("no_unexpected_500")
+@invariant("no_unexpected_500", reads=("api.error",))
 def no_unexpected_500(cloud: Any) -> list[Violation]:
     """No API answered with an unexpected 500 (no ``api.error`` event in the trace).
 
@@ -169,10 +182,11 @@ def no_unexpected_500(cloud: Any) -> list[Violation]:
             str(e["subject"]),
             f"{e['actor']} answered 500 at t={secs(e['t'])}: {e.get('error', '?')}",
         )
-        for e in cloud.trace.filter(kind="api.error")
+        for e in events(cloud.trace, "api.error")
     ]
 
 
+_IMAGE_DELETE_KINDS = ("nova.rotate_backups", "api.request", "api.response", "state")
 _IMAGE_DELETE = re.compile(r"^DELETE (?:/v2|/v2\.1(?:/[^/]+)?)/images/([^/]+)/?$")
 
 
@@ -194,7 +208,7 @@ def _user_image_delete(users: set[str], event: dict[str, Any]) -> str | None:
     return found.group(1) if found else None
 
 
-@invariant("no_active_snapshot_image_deleted", needs=("glance",))
+@invariant("no_active_snapshot_image_deleted", needs=("glance",), reads=_IMAGE_DELETE_KINDS)
 def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
     """No active image was ever deleted except by a user's own ``DELETE /v2/images/{id}``
     (to Glance, or through Nova's ``/v2.1/images/{id}`` proxy) or by ``createBackup``'s
@@ -207,13 +221,13 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
     no ``nova.rotate_backups`` event naming it.
     """
     trace = cloud.trace
-    # Most runs delete no active image: then the requests need not be read at all.
-    if not trace.first(**_ACTIVE_IMAGE_GONE):
+    # Most runs delete no active image: then the requests need not be looked at.
+    if not any(_active_image_gone(e) for e in events(trace, "state")):
         return []
     users = _image_api_names(cloud)
     in_flight: dict[str, int] = {}
     out = []
-    for e in trace.filter(kind=_IMAGE_DELETE_KINDS):
+    for e in events(trace, *_IMAGE_DELETE_KINDS):
         kind = e["kind"]
         if kind == "nova.rotate_backups":
             in_flight[str(e["subject"])] = 1
@@ -222,12 +236,7 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
             if image_id is not None:
                 step = 1 if kind == "api.request" else -1
                 in_flight[image_id] = in_flight.get(image_id, 0) + step
-        elif (
-            e.get("machine") == "glance.image.status"
-            and e.get("old") == "active"
-            and e.get("new") in ("deleted", "pending_delete")
-            and not in_flight.get(str(e["subject"]))
-        ):
+        elif _active_image_gone(e) and not in_flight.get(str(e["subject"])):
             out.append(
                 Violation(
                     "no_active_snapshot_image_deleted",
@@ -239,13 +248,13 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
     return out
 
 
-_ACTIVE_IMAGE_GONE = {
-    "kind": "state",
-    "machine": "glance.image.status",
-    "old": "active",
-    "new": ("deleted", "pending_delete"),
-}
-_IMAGE_DELETE_KINDS = ("nova.rotate_backups", "api.request", "api.response", "state")
+def _active_image_gone(event: dict[str, Any]) -> bool:
+    """Whether a ``state`` event moves an image from active to deleted or pending_delete."""
+    return (
+        event.get("machine") == "glance.image.status"
+        and event.get("old") == "active"
+        and event.get("new") in ("deleted", "pending_delete")
+    )
 
 
 # -- Glance --------------------------------------------------------------------------------

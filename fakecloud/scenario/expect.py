@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.humanize import secs
-from fakecloud.invariants import REGISTRY
+from fakecloud.invariants import REGISTRY, reads_of
 from fakecloud.invariants import check as check_invariants
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Expect, TraceCheck
 from fakecloud.scenario.results import Check, StepFailed, fill, record_from
 from fakecloud.scenario.subst import Unresolved
+from fakecloud.trace_reader import events as events_of
+from fakecloud.trace_reader import reading
 
 
 def evaluate(run: Any, result: Any) -> None:
@@ -71,10 +73,38 @@ def evaluate(run: Any, result: Any) -> None:
         )
     for state in exp.state:
         _check_state(run, result, state)
-    events = _Events(run.kernel.trace, run.first_seq)
-    for check in exp.trace:
-        result.checks.append(_trace_check(run, check, events))
-    _check_invariants(run, result)
+    # The trace checks and the invariants read the finished trace in one pass (the state
+    # requests above write to it, so not before them).
+    trace = run.kernel.trace
+    with reading(trace, _kinds(exp.trace) | reads_of(_invariant_names(exp))):
+        events = _Events(trace, run.first_seq)
+        for check in exp.trace:
+            result.checks.append(_trace_check(run, check, events))
+        _check_invariants(run, result)
+
+
+def _kinds(checks: list[TraceCheck]) -> set[str]:
+    """The plain event kinds the trace checks' patterns name (as written, before `${}`)."""
+    patterns: list[Any] = []
+    for check in checks:
+        spec = check.spec
+        found = spec.get(check.kind)
+        if check.kind == "duration" and isinstance(found, dict):
+            patterns += [found.get("from"), found.get("to")]
+        elif isinstance(found, list):
+            patterns += found
+        else:
+            patterns.append(found)
+    kinds = {p.get("kind") for p in patterns if isinstance(p, dict)}
+    return {k for k in kinds if isinstance(k, str) and "${" not in k}
+
+
+def _invariant_names(exp: Expect) -> list[str]:
+    """The invariants `_check_invariants` checks (wanted and violated)."""
+    violated = list(exp.violated)
+    if exp.invariants == "all":
+        return [n for n in REGISTRY] + violated
+    return list(exp.invariants or []) + violated
 
 
 def _describe_expect(exp: Expect) -> str:
@@ -130,38 +160,30 @@ def _check_state(run: Any, result: Any, state: Any) -> None:
 class _Events:
     """The run's trace events from t0 on (setup's left out), read per pattern.
 
-    A pattern whose ``kind`` (``actor``, ``subject``) is plain text reads only the events of
-    that kind: the trace skips the other shapes without building their dicts. Each such read
-    is made once per run, however many checks share it.
+    A pattern whose ``kind`` is plain text reads only the events of that kind (through the
+    current `reading` block: one pass over the trace for every kind the checks name); any
+    other pattern reads every event from t0, once per run.
     """
 
     def __init__(self, trace: Any, first_seq: int):
         self.trace = trace
         self.first_seq = first_seq
-        self._read: dict[tuple, list[dict]] = {}
+        self._all: list[dict] | None = None
 
     def like(self, pattern: dict) -> list[dict]:
         """The events from t0 on that match `pattern` (`event_matches`), in order."""
         return [e for e in self._candidates(pattern) if event_matches(e, pattern)]
 
     def _candidates(self, pattern: dict) -> list[dict]:
-        # Plain text matches by equality (a kind ending in ".*" by prefix) in both
-        # `Trace.filter` and `event_matches`, so the filter only drops events that could
-        # not match anyway.
-        fields = tuple(
-            (key, pattern[key])
-            for key in ("kind", "actor", "subject")
-            if isinstance(pattern.get(key), str)
-        )
-        found = self._read.get(fields)
-        if found is None:
+        # A plain kind matches by equality (one ending in ".*" by prefix) in both
+        # `Trace.filter` and `event_matches`: the events of other kinds could not match.
+        kind = pattern.get("kind")
+        if isinstance(kind, str):
             first = self.first_seq
-            if fields:
-                found = [e for e in self.trace.filter(**dict(fields)) if e["seq"] >= first]
-            else:
-                found = self.trace[first:]
-            self._read[fields] = found
-        return found
+            return [e for e in events_of(self.trace, kind) if e["seq"] >= first]
+        if self._all is None:
+            self._all = self.trace[self.first_seq :]
+        return self._all
 
     def like_any(self, patterns: list[dict]) -> list[dict]:
         """The events from t0 on that match any of `patterns`, in order."""

@@ -1,0 +1,94 @@
+"""Reading one finished trace for many checks: the events of the kinds they name, in one pass.
+
+The invariant library and a scenario's ``trace:`` expectations read the same trace after a run,
+most of them one kind or two (``api.error``, ``state``, ``api.response``). A `TraceReader`
+walks the trace once for every kind its checks declared, building only those events' dicts
+(`Trace.filter` skips the other shapes whole), and gives each check its kinds' events in trace
+order:
+
+    >>> with reading(cloud.trace, ("api.error", "state")):
+    ...     errors = events(cloud.trace, "api.error")    # read with "state", in one pass
+
+Outside a `reading` block, `events` asks the trace itself. The events handed out are shared by
+the checks of one block: read them, do not change them.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+Event = dict[str, Any]
+
+
+class TraceReader:
+    """The events of some kinds of one trace, read together on first use and kept by kind."""
+
+    def __init__(self, trace: Any, kinds: Iterable[str] = ()):
+        self.trace = trace
+        self._declared: set[str] = set()
+        self._by_kind: dict[str, list[Event]] = {}
+        self._length = len(trace)
+        self.declare(kinds)
+
+    def declare(self, kinds: Iterable[str]) -> None:
+        """Say that `kinds` will be read: the next read fetches them with the others."""
+        self._declared.update(k for k in kinds if _plain_kind(k))
+
+    def events(self, *kinds: str) -> list[Event]:
+        """The events of `kinds` (plain kind names, not ``x.*``), in trace order."""
+        if len(self.trace) != self._length:  # written to since: read it again
+            self._by_kind, self._length = {}, len(self.trace)
+        wanted = [k for k in kinds if k not in self._by_kind]
+        if wanted:
+            self._read((self._declared | set(wanted)) - set(self._by_kind))
+        if len(kinds) == 1:
+            return self._by_kind[kinds[0]]
+        runs = [self._by_kind[k] for k in dict.fromkeys(kinds)]
+        return list(heapq.merge(*runs, key=_seq))
+
+    def _read(self, kinds: set[str]) -> None:
+        found: dict[str, list[Event]] = {k: [] for k in kinds}
+        for event in self.trace.filter(kind=tuple(sorted(kinds))):
+            found[event["kind"]].append(event)
+        self._by_kind.update(found)
+
+
+_CURRENT: ContextVar[TraceReader | None] = ContextVar("fakecloud_trace_reader", default=None)
+
+
+@contextmanager
+def reading(trace: Any, kinds: Iterable[str] = ()) -> Iterator[TraceReader]:
+    """Within the block, `events(trace, ...)` reads through one `TraceReader` of `trace` (the
+    enclosing block's, when it reads the same trace) that fetches `kinds` together."""
+    current = _CURRENT.get()
+    if current is not None and current.trace is trace:
+        current.declare(kinds)
+        yield current
+        return
+    reader = TraceReader(trace, kinds)
+    token = _CURRENT.set(reader)
+    try:
+        yield reader
+    finally:
+        _CURRENT.reset(token)
+
+
+def events(trace: Any, *kinds: str) -> list[Event]:
+    """The events of `kinds` (plain kind names) in trace order: through the current
+    `reading` block's reader of `trace` if there is one, else from the trace itself."""
+    reader = _CURRENT.get()
+    if reader is not None and reader.trace is trace and all(map(_plain_kind, kinds)):
+        return reader.events(*kinds)
+    return trace.filter(kind=kinds[0] if len(kinds) == 1 else kinds)
+
+
+def _plain_kind(kind: Any) -> bool:
+    return isinstance(kind, str) and not kind.endswith(".*")
+
+
+def _seq(event: Event) -> int:
+    return event["seq"]
