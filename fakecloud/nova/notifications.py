@@ -14,6 +14,7 @@ by ``wrap_exception`` send a legacy notification named after the function and a 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 
@@ -46,7 +47,7 @@ class Notifier:
             self._emit(
                 "unversioned",
                 f"compute.{host}",
-                f"compute.instance.{event_suffix}",
+                sys.intern(f"compute.instance.{event_suffix}"),  # the trace keeps it per event
                 priority,
                 instance_id=instance.uuid,
                 state=instance.vm_state,

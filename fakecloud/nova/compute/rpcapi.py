@@ -10,6 +10,7 @@ The volume-backed snapshot path adds ``quiesce_instance`` (call) and ``unquiesce
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from typing import Any
 
@@ -34,7 +35,9 @@ class ComputeAPI:
         host = host or instance.host
         if not host:
             raise exception.NovaException(f"Unable to find host for Instance {instance.uuid}")
-        return f"compute.{host}"
+        # Interned: the trace keeps the target of every message (one string per host, not
+        # one per message).
+        return sys.intern(f"compute.{host}")
 
     def cast(
         self, ctx: Any, instance: Any, method: str, host: str | None = None, **kwargs: Any
