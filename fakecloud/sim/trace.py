@@ -28,11 +28,13 @@ fork of a whole cloud).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import operator
 import string
 import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -49,6 +51,13 @@ SNAPSHOT_FORMAT = 2
 #: how many values the subject takes (1 for a plain subject), the keys of the details stored
 #: per event, and the details as a dict with the shape's constant values (None: none constant).
 _Shape = tuple[str, str, tuple[str, ...], "str | None", int, tuple[str, ...], "dict | None"]
+
+#: Every 64th event's start in the values is kept (`_MARK` masks the rest of a seq).
+_MARK_BITS = 6
+_MARK = (1 << _MARK_BITS) - 1
+
+#: The time of no run (not equal to any time, so the first event starts a run).
+_NO_TIME = float("nan")
 
 #: How many shapes (sets of constant values) a family of events may have before one of its
 #: details becomes a per-event value.
@@ -119,12 +128,18 @@ class Trace:
         self._clear()
 
     def _clear(self) -> None:
-        self._t = array("d")  # the time of each event
+        # Events come in runs at one virtual instant: a time is kept per run, not per event.
+        self._times = array("d")  # the time of each run
+        self._runs = array("I")  # the seq of each run's first event
+        self._last_t: Any = _NO_TIME  # the time of the last run
         self._odd_t: dict[int, Any] = {}  # seq -> time, where the time is not a float (an int)
         self._shape = array("I")  # the shape id of each event
-        self._ends = array("I")  # where each event's values end in `_values`
         self._values: list[Any] = []  # per event: subject (or its parts), variable details
+        # An event's values start where the previous one's end (each shape says how many it
+        # has); where every 64th event's start is kept, so a random read adds up at most 63.
+        self._marks = array("I")
         self._shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
+        self._widths: list[int] = []  # id -> how many values each event of the shape has
         # (kind, actor, *keys) and (template, kind, actor, *keys) -> [plan, shape or variants]
         self._families: dict[tuple, list] = {}
         self._template_families: dict[tuple, list] = {}
@@ -159,11 +174,17 @@ class Trace:
         else:
             shape = family[1]
         t = self._now()
+        n = len(self._shape)
+        if t != self._last_t:
+            self._runs.append(n)
+            self._times.append(t)
+            self._last_t = t
         if t.__class__ is not float:
-            self._odd_t[len(self._t)] = t
-        self._t.append(t)
-        self._shape.append(shape)
+            self._odd_t[n] = t
         values = self._values
+        if not n & _MARK:
+            self._marks.append(len(values))
+        self._shape.append(shape)
         if subject.__class__ is Subject:
             values += subject[1:]
         else:
@@ -176,7 +197,6 @@ class Trace:
                 values.append(plan[1](details))
             else:
                 values.extend(plan[1](details))
-        self._ends.append(len(values))
 
     # Most detail values repeat (a state's field, old and new state; a request's callee and
     # call): a shape also holds the details whose value is the same string (or None) in each
@@ -232,16 +252,37 @@ class Trace:
 
     def _add_shape(self, shape: _Shape) -> int:
         self._shapes.append(shape)
+        self._widths.append(shape[4] + len(shape[5]))
         return len(self._shapes) - 1
 
     # -- reading -----------------------------------------------------------------------------
 
     def _event(self, i: int) -> Event:
         """Event number `i` (0 <= i < len) as a new dict."""
-        kind, actor, _, template, parts, var_keys, skeleton = self._shapes[self._shape[i]]
-        start = self._ends[i - 1] if i else 0
+        shape_of, widths = self._shape, self._widths
+        start = self._marks[i >> _MARK_BITS]
+        for j in range(i & ~_MARK, i):
+            start += widths[shape_of[j]]
+        return self._build(i, shape_of[i], start, self._times[bisect_right(self._runs, i) - 1])
+
+    def _walk(self) -> Iterator[tuple[int, int, int, float]]:
+        """(seq, shape, where its values start, time) of each event, in order."""
+        shapes, widths, runs, times = self._shape, self._widths, self._runs, self._times
+        n = len(shapes)
+        start, run, next_run = 0, -1, 0
+        for i in range(n):
+            if i == next_run:
+                run += 1
+                next_run = runs[run + 1] if run + 1 < len(runs) else n
+            shape = shapes[i]
+            yield i, shape, start, times[run]
+            start += widths[shape]
+
+    def _build(self, i: int, shape: int, start: int, t: float) -> Event:
+        kind, actor, _, template, parts, var_keys, skeleton = self._shapes[shape]
         values = self._values
-        t = self._odd_t.get(i, self._t[i]) if self._odd_t else self._t[i]
+        if self._odd_t:
+            t = self._odd_t.get(i, t)
         if template is None:
             subject = values[start]
         else:
@@ -250,22 +291,23 @@ class Trace:
         if skeleton is not None:
             event.update(skeleton)
         if var_keys:
-            event.update(zip(var_keys, values[start + parts : self._ends[i]], strict=True))
+            start += parts
+            event.update(zip(var_keys, values[start : start + len(var_keys)], strict=True))
         return event
 
     def __iter__(self) -> Iterator[Event]:
-        event = self._event
-        for i in range(len(self._t)):
-            yield event(i)
+        build = self._build
+        for i, shape, start, t in self._walk():
+            yield build(i, shape, start, t)
 
     def __len__(self) -> int:
-        return len(self._t)
+        return len(self._shape)
 
     def __getitem__(self, index: int | slice) -> Event | list[Event]:
         """One event by position (negative counts from the end), or a list for a slice."""
         if isinstance(index, slice):
-            return [self._event(i) for i in range(*index.indices(len(self._t)))]
-        n = len(self._t)
+            return [self._event(i) for i in range(*index.indices(len(self._shape)))]
+        n = len(self._shape)
         i = index + n if index < 0 else index
         if not 0 <= i < n:
             raise IndexError("trace index out of range")
@@ -300,24 +342,22 @@ class Trace:
         plans: dict[int, bool] = {}
         want_subject = "subject" in fields
         subject = fields.get("subject")
-        values, ends, shapes, event = self._values, self._ends, self._shape, self._event
-        for i in range(len(self._t)):
-            shape = shapes[i]
+        values, shapes, build = self._values, self._shapes, self._build
+        for i, shape, start, t in self._walk():
             ok = plans.get(shape)
             if ok is None:
                 ok = plans[shape] = self._shape_may_match(shape, fields)
             if not ok:
                 continue
             if want_subject:
-                start = ends[i - 1] if i else 0
-                template, parts = self._shapes[shape][3:5]
+                template, parts = shapes[shape][3:5]
                 if template is None:
                     have = values[start]
                 else:
                     have = template.format(*values[start : start + parts])
                 if not _field_matches("subject", have, subject):
                     continue
-            candidate = event(i)
+            candidate = build(i, shape, start, t)
             if _matches(candidate, fields):
                 yield candidate
 
@@ -344,8 +384,8 @@ class Trace:
         """Bytes the trace's own storage holds: its arrays, its value slots and its shapes
         (not the values themselves, which are mostly strings the services also hold)."""
         size = sys.getsizeof
-        held = size(self._t) + size(self._shape) + size(self._ends) + size(self._values)
-        held += size(self._odd_t) + size(self._shapes)
+        held = size(self._times) + size(self._runs) + size(self._shape) + size(self._marks)
+        held += size(self._values) + size(self._odd_t) + size(self._shapes) + size(self._widths)
         held += size(self._families) + size(self._template_families)
         for shape in self._shapes:
             held += size(shape) + (size(shape[6]) if shape[6] is not None else 0)
@@ -379,14 +419,13 @@ class Trace:
         as its str), so a restored trace writes the same JSONL bytes. The layout is compact
         (shapes plus flat columns) and versioned by ``"format"``; pass it to `restore`.
         """
+        odd, widths, walk = self._odd_t, self._widths, self._walk()
         return {
             "format": SNAPSHOT_FORMAT,
             "shapes": [_shape_data(shape) for shape in self._shapes],
-            "t": [self._odd_t.get(i, t) for i, t in enumerate(self._t)]
-            if self._odd_t
-            else self._t.tolist(),
+            "t": [odd.get(i, t) for i, _, _, t in walk] if odd else [t for _, _, _, t in walk],
             "shape": self._shape.tolist(),
-            "ends": self._ends.tolist(),
+            "ends": list(itertools.accumulate(widths[shape] for shape in self._shape)),
             "values": [_plain(v) for v in self._values],
         }
 
@@ -408,13 +447,23 @@ class Trace:
             raise ValueError("not a trace snapshot: its columns differ in length")
         if any(not 0 <= s < len(shapes) for s in shape_ids):
             raise ValueError("not a trace snapshot: an event names an unknown shape")
+        widths = [shape[4] + len(shape[5]) for shape in shapes]
+        start = 0
+        for shape, end in zip(shape_ids, ends, strict=True):
+            if end - start != widths[shape]:
+                raise ValueError("not a trace snapshot: an event's values do not fit its shape")
+            start = end
         self._clear()
-        self._shapes = shapes
-        self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}
-        self._t = array("d", times)
+        self._shapes, self._widths = shapes, widths
         self._shape = array("I", shape_ids)
-        self._ends = array("I", ends)
         self._values = values
+        self._marks = array("I", [ends[i - 1] if i else 0 for i in range(0, n, _MARK + 1)])
+        self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}
+        for i, t in enumerate(times):
+            if t != self._last_t:
+                self._runs.append(i)
+                self._times.append(t)
+                self._last_t = t
 
 
 def _shape_data(shape: _Shape) -> list[Any]:

@@ -80,6 +80,7 @@ def test_an_event_costs_under_100_bytes_and_a_read_dict_is_a_copy():
     event["new"] = "error"
     assert trace[7]["new"] == "available"
     assert trace[-1]["seq"] == 4_999 and len(trace[4_990:]) == 10
+    assert [e["subject"] for e in trace[4_321:4_323]] == subjects[21:23]
 
 
 def test_snapshot_restores_the_same_jsonl_and_new_events_follow():
