@@ -71,6 +71,7 @@ import datetime
 import json
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from types import GeneratorType
 from typing import Any
 
 from fakecloud.config import config_section
@@ -399,7 +400,7 @@ class API:
                         raise CommunicationError(str(exc) or type(exc).__name__) from exc
                     try:
                         result = work()
-                        if isinstance(result, Generator):
+                        if isinstance(result, GeneratorType):
                             result = yield from result
                     except GlanceHttpError as e:
                         raise from_glance(e) from e

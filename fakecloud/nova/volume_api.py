@@ -70,6 +70,7 @@ import functools
 import string
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from types import GeneratorType
 from typing import Any
 
 from fakecloud.api.microversion import Version
@@ -401,7 +402,7 @@ class API:
                 **attrs,
             )
             result = op()
-            if isinstance(result, Generator):
+            if isinstance(result, GeneratorType):
                 result = yield from result
         except cinder_exception.CinderException as error:
             if half > 0:

@@ -32,7 +32,21 @@ def sender(kernel: Any, default: str) -> str:
     """The part of `default`'s service (``nova-…``, ``cinder-…``) whose simulated process is
     running now: that process's service, or `default` when the process is another service's
     (Cinder's API runs inside the Nova process that called it) or names none."""
-    head, _, rest = (kernel.process_name() or "").partition(" ")
+    key = (kernel.process_name(), default)
+    found = _SENDERS.get(key)
+    if found is None:
+        if len(_SENDERS) >= 4096:
+            _SENDERS.clear()
+        found = _SENDERS[key] = _sender(key[0] or "", default)
+    return found
+
+
+#: (process name, default) -> sender: a flow sends from the same few processes again and again.
+_SENDERS: dict[tuple[str | None, str], str] = {}
+
+
+def _sender(process: str, default: str) -> str:
+    head, _, rest = process.partition(" ")
     if head in ("rpc.cast", "rpc.call"):
         head = actor_of_target(rest.rpartition(".")[0])
     service, _, part = head.partition("-")

@@ -21,7 +21,7 @@ clients of Glance and Cinder, Glance's upload): the exception that status gives 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS
@@ -263,11 +263,16 @@ class FaultPlan:
             raise self.make_error(rule)
         return rule
 
-    def pause(self, point: str, **attrs: Any) -> Generator[Any, Any, FaultRule | None]:
-        """In a simulated process: ``yield from plan.pause(point, ...)`` applies any rule."""
+    def pause(self, point: str, **attrs: Any) -> Iterable[Any]:
+        """In a simulated process: ``rule = yield from plan.pause(point, ...)`` applies any
+        rule (None when none fires). The plan is consulted at the call; only a fired rule
+        costs a generator (most steps of most flows meet no rule)."""
         rule = self.check(point, **attrs)
         if rule is None:
-            return None
+            return ()
+        return self._carry_out(point, rule)
+
+    def _carry_out(self, point: str, rule: FaultRule) -> Generator[Any, Any, FaultRule]:
         if rule.action == "delay":
             yield self._kernel.env.timeout(rule.delay_s)
         elif rule.action == "stall":

@@ -133,7 +133,7 @@ class RpcBus:
             while queue:
                 message = queue.popleft()
                 self._kernel.spawn(
-                    self._consume(target, message), name=f"rpc.deliver {target}.{message.method}"
+                    self._arrive(target, message), name=f"rpc.deliver {target}.{message.method}"
                 )
 
     def is_up(self, target: str) -> bool:
@@ -161,12 +161,14 @@ class RpcBus:
         k.spawn(self._arrive(target, message), name=f"rpc.cast {target}.{method}")
 
     def _arrive(self, target: str, message: _Message) -> Generator:
-        """The message reaches the broker: to the consumer, or into the queue to wait."""
+        """The message reaches the broker after its delay: to the consumer, or into the queue
+        to wait (also a queued message's delivery once its consumer is back, and down again
+        before it was taken)."""
         yield self._kernel.env.timeout(message.delay)
-        if self.is_up(target):
-            yield from self._serve(target, message)
-        else:
+        if target in self._down or target not in self._endpoints:
             self._enqueue(target, message)
+            return
+        yield from self._serve(target, message)
 
     def _enqueue(self, target: str, message: _Message) -> None:
         k = self._kernel
@@ -182,14 +184,6 @@ class RpcBus:
         k.trace.emit("rpc.queued", "rpc", target, method=message.method)
         self._queues.setdefault(target, deque()).append(message)
 
-    def _consume(self, target: str, message: _Message) -> Generator:
-        """A message that waited: delivered from the queue once the consumer is back."""
-        yield self._kernel.env.timeout(message.delay)
-        if not self.is_up(target):
-            self._enqueue(target, message)  # down again before it was taken
-            return
-        yield from self._serve(target, message)
-
     def _serve(self, target: str, message: _Message) -> Generator:
         """Run the endpoint method; for a call, send the reply back (or drop it)."""
         k = self._kernel
@@ -203,11 +197,17 @@ class RpcBus:
         if waiter is not None and waiter.served is not None and not waiter.served.triggered:
             waiter.served.succeed()
         if waiter is None:
-            yield from _run(func, message.kwargs)
+            if _is_generator(func):
+                yield from func(**message.kwargs)
+            else:
+                func(**message.kwargs)
             return
         try:
             try:
-                result = yield from _run(func, message.kwargs)
+                if _is_generator(func):
+                    result = yield from func(**message.kwargs)
+                else:
+                    result = func(**message.kwargs)
             except simpy.Interrupt:
                 raise
             except Exception as exc:  # noqa: BLE001 - the caller gets the remote error
@@ -342,15 +342,12 @@ def _remote_class(cls: type, real_module: str) -> type:
 _IS_GENERATOR: dict[Any, bool] = {}  # endpoint function -> is a generator function
 
 
-def _run(func: Any, kwargs: dict) -> Generator[Any, Any, Any]:
-    """Run an endpoint method: generator functions take virtual time, plain ones do not."""
+def _is_generator(func: Any) -> bool:
+    """Whether an endpoint method is a generator function (it takes virtual time)."""
     plain = getattr(func, "__func__", func)
     generator = _IS_GENERATOR.get(plain)
     if generator is None:
         if len(_IS_GENERATOR) > 4096:
             _IS_GENERATOR.clear()
         generator = _IS_GENERATOR[plain] = inspect.isgeneratorfunction(func)
-    if generator:
-        return (yield from func(**kwargs))
-    return func(**kwargs)
-    yield  # pragma: no cover - makes this a generator
+    return generator
