@@ -86,6 +86,10 @@ class Config:
 
     def __init__(self, sections: dict[str, Any]):
         self._sections = sections
+        # Sections read as plain attributes (services read them on every request);
+        # __getattr__ below only answers the names that are not sections.
+        cls = type(self)
+        self.__dict__.update((n, s) for n, s in sections.items() if not hasattr(cls, n))
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -26,12 +26,22 @@ from fakecloud.glance.models import Image
 _IMPLIED = {"admin": ("admin", "member", "reader"), "member": ("member", "reader")}
 
 
-def roles_of(ctx: Any) -> set[str]:
+def roles_of(ctx: Any) -> frozenset[str]:
     """The caller's roles with Keystone's implied ones added."""
-    out: set[str] = set()
-    for role in getattr(ctx, "roles", ()) or ():
-        out.update(_IMPLIED.get(role, (role,)))
-    return out
+    roles = getattr(ctx, "roles", ()) or ()
+    found = _ROLES.get(roles) if type(roles) is tuple else None
+    if found is None:
+        out: set[str] = set()
+        for role in roles:
+            out.update(_IMPLIED.get(role, (role,)))
+        found = frozenset(out)
+        if type(roles) is tuple and len(_ROLES) < 256:
+            _ROLES[roles] = found
+    return found
+
+
+#: A caller's role tuple -> its roles with the implied ones (every request asks again).
+_ROLES: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 def is_admin(ctx: Any) -> bool:

@@ -17,6 +17,7 @@ Per-project values come from configuration (``glance.project_storage_quota``,
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -82,8 +83,10 @@ class ImageMemberLimitExceeded(LimitExceeded):
         )
 
 
+@functools.lru_cache(maxsize=64)
 def parse_storage_quota(text: str) -> int:
-    """Bytes of a ``user_storage_quota`` string ("0", "512MB", "10GB"...)."""
+    """Bytes of a ``user_storage_quota`` string ("0", "512MB", "10GB"...); parsed once per
+    string (every upload checks it)."""
     m = _QUOTA_RE.match(str(text))
     if not m:
         raise ValueError(f"Invalid value for option user_storage_quota: {text}")

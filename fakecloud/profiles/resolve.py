@@ -127,6 +127,10 @@ class Switches:
         self.profile = profile
         self._values = values
         self._resolved = resolved if resolved is not None else resolve(profile)
+        # Switches read as plain attributes (flows read them on every step); __getattr__
+        # below only answers names that are not switches.
+        cls = type(self)
+        self.__dict__.update((n, v) for n, v in values.items() if not hasattr(cls, n))
 
     def __getattr__(self, name: str) -> Any:
         values = self.__dict__.get("_values", {})

@@ -78,7 +78,7 @@ class _VirtualTraveller(time_machine.Traveller):
 def _format(when: datetime.datetime, fmt: str) -> str:
     """``when.strftime(fmt)``; the two formats the services stamp records with are cut from
     ``isoformat()`` instead (strftime with ``%f`` costs several times more)."""
-    if 1000 <= when.year:  # %Y pads nothing; isoformat pads the year to four digits
+    if when.year >= 1000:  # %Y pads nothing; isoformat pads the year to four digits
         if fmt == "%Y-%m-%dT%H:%M:%S.%f":
             text = when.isoformat()
             return text if when.microsecond else text + ".000000"

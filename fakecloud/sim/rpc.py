@@ -94,6 +94,31 @@ class _Waiter:
     """With a call monitor: fires when the server starts on the call (its heartbeats begin)."""
 
 
+class _FirstOf(simpy.Event):
+    """``reply | deadline`` for a waiting caller, without `simpy.Condition`'s value building:
+    triggered by the first of the two (so processed one step after it, exactly as the
+    Condition was), and unhooked from both once processed. Both events always succeed."""
+
+    def __init__(self, env: simpy.Environment, first: simpy.Event, second: simpy.Event):
+        self.env = env
+        self.callbacks = [self._unhook]
+        self._value = simpy.events.PENDING
+        self._events = (first, second)
+        first.callbacks.append(self._check)
+        second.callbacks.append(self._check)
+
+    def _check(self, _event: simpy.Event) -> None:
+        if self._value is simpy.events.PENDING:
+            self._ok = True
+            self._value = None
+            self.env.schedule(self)
+
+    def _unhook(self, _event: simpy.Event) -> None:
+        for event in self._events:
+            if event.callbacks and self._check in event.callbacks:
+                event.callbacks.remove(self._check)
+
+
 class RpcBus:
     """Endpoints by target name, their queues, and the cast/call primitives between them."""
 
@@ -273,7 +298,7 @@ class RpcBus:
             if not waiter.served.triggered:  # no server took it: no heartbeat came
                 waiter.gone = True
                 return self._timed_out(target, method, monitor)
-        yield waiter.reply | deadline
+        yield _FirstOf(env, waiter.reply, deadline)
         if not waiter.reply.triggered:
             # The server may still answer later (it was down, or slow); the reply is dropped.
             waiter.gone = True

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+import sys
 import uuid as uuidlib
 from collections.abc import Callable, Generator
 from typing import Any
@@ -27,6 +28,9 @@ from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import BlockDeviceMapping, Instance
 
 # Instance actions (``nova/compute/instance_actions.py``).
+#: The volume-backed createImage path, looked up by module so a test can stand in for it.
+_VOLUME_BACKED = "fakecloud.nova.compute.volume_backed"
+
 CREATE = "create"
 DELETE = "delete"
 STOP = "stop"
@@ -265,7 +269,7 @@ class API:
     ) -> Generator[Any, Any, dict[str, Any]]:
         """Snapshot a volume-backed server (spec 3.4): `fakecloud.nova.compute.volume_backed`."""
         # Imported late (it imports this module), and by name, so a test can stand in for it.
-        module = importlib.import_module("fakecloud.nova.compute.volume_backed")
+        module = sys.modules.get(_VOLUME_BACKED) or importlib.import_module(_VOLUME_BACKED)
         return (
             yield from module.snapshot_volume_backed(
                 self, context, instance, name, extra_properties
