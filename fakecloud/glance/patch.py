@@ -91,16 +91,20 @@ def _operation(raw: dict[str, Any], draft: int) -> tuple[str, Any]:
     return found[0], raw[found[0]]
 
 
+_ADJACENT_SLASHES = re.compile(r"/\s*?/")
+_BAD_ESCAPE = re.compile("~[^01]")
+
+
 def _decode_pointer(pointer: Any) -> list[str]:
     if not isinstance(pointer, str) or not pointer.startswith("/"):
         raise HTTPBadRequest(explanation=f'Pointer `{pointer}` does not start with "/".')
-    if re.search(r"/\s*?/", pointer[1:]):
+    if _ADJACENT_SLASHES.search(pointer[1:]):
         raise HTTPBadRequest(explanation=f'Pointer `{pointer}` contains adjacent "/".')
     if len(pointer) > 1 and pointer.endswith("/"):
         raise HTTPBadRequest(explanation=f'Pointer `{pointer}` end with "/".')
     if pointer[1:].strip() == "/":
         raise HTTPBadRequest(explanation=f"Pointer `{pointer}` does not contains valid token.")
-    if re.search("~[^01]", pointer) or pointer.endswith("~"):
+    if _BAD_ESCAPE.search(pointer) or pointer.endswith("~"):
         raise HTTPBadRequest(
             explanation=f'Pointer `{pointer}` contains "~" not part of a recognized escape '
             "sequence."

@@ -568,8 +568,10 @@ class API:
     def _get_image_create_disk_format_default(self) -> Generator[Any, Any, str]:
         """``GET /v2/schemas/image``: qcow2, vhd, vmdk or raw, the first the schema's
         ``disk_format`` enum allows (else its first format; no enum: qcow2)."""
-        schema = yield from self._call("create", "schemas.get", self._glance.schema.raw)
-        enum = [f for f in (schema["properties"].get("disk_format") or {}).get("enum", []) if f]
+        # Only read here: Glance's own (read-only) properties stand for the copy it would send.
+        schema = self._glance.schema
+        properties = yield from self._call("create", "schemas.get", lambda: schema.properties)
+        enum = [f for f in (properties.get("disk_format") or {}).get("enum", []) if f]
         for preferred in ("qcow2", "vhd", "vmdk", "raw"):
             if preferred in enum:
                 return preferred

@@ -144,9 +144,11 @@ class Kernel:
         cap = self.config.kernel.idle_cap_s if cap_s is None else finite_seconds(cap_s, "cap_s")
         limit = self.env.now + cap
         env = self.env
+        queue = env._queue  # env.peek() without a call per step
+        live = self._live
         with self.driving():
-            while self._live:
-                when = env.peek()
+            while live:
+                when = queue[0][0] if queue else float("inf")
                 if when == float("inf"):
                     raise SimulationNotIdle(
                         f"the cloud can never become idle (t={secs(env.now)}): these processes "
