@@ -64,7 +64,11 @@ class EchoService(ApiService):
         return Response(
             200,
             {"ok": True},
-            {"Vary": ["OpenStack-API-Version", "X-OpenStack-Echo-API-Version"], "X-Echo": "1"},
+            {
+                "Vary": ["OpenStack-API-Version", "X-OpenStack-Echo-API-Version"],
+                "X-Echo": "1",
+                "Set-Cookie": "echo=1; Path=/",
+            },
         )
 
     def raw(self, req):

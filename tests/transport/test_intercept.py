@@ -47,6 +47,7 @@ def test_every_header_arrives_including_repeated_ones(echo):
     assert resp.headers["X-Echo"] == "1"
     assert resp.headers["Content-Type"] == "application/json"
     assert resp.json() == {"ok": True}
+    assert resp.cookies["echo"] == "1"  # requests reads a Set-Cookie as from the network
 
 
 def test_raw_bytes_and_empty_bodies_arrive_exactly(echo):
