@@ -84,11 +84,31 @@ def _field_copier() -> Any:
 
 
 def _snapshotter() -> Any:
-    """``snapshot(inst)``: what `Instance.changes` compares with later (the saved fields, then
-    copies of the dict fields, so that in-place edits show up as changes)."""
+    """``snapshot(inst, system_metadata, metadata)``: what `Instance.changes` compares with
+    later: the saved fields, then snapshots of the dict fields (copies no one changes, so
+    that in-place edits of the fields show up as changes)."""
     saved = "".join(f"inst.{name}, " for name in SAVED_FIELDS)
-    copies = ", ".join(f"dict(inst.{name})" for name in _DICT_FIELDS)
-    return _compile(["def snapshot(inst):", f"    inst._orig = ({saved}{copies})"], "snapshot")
+    lines = [f"def snapshot(inst, {', '.join(_DICT_FIELDS)}):"]
+    lines.append(f"    inst._orig = ({saved}{', '.join(_DICT_FIELDS)})")
+    return _compile(lines, "snapshot")
+
+
+def _loaded_dicts(src: Any) -> tuple[dict, dict]:
+    """Snapshots of `src`'s dict fields, for a copy loaded from `src`.
+
+    Snapshots are never changed, so copies share them: a working copy's serve while its
+    dicts still equal them (a database row keeps none: a copy of a row makes its own).
+    """
+    orig = src._orig
+    system_metadata, metadata = src.system_metadata, src.metadata
+    if not orig:
+        return dict(system_metadata), dict(metadata)
+    loaded_system_metadata, loaded_metadata = orig[-2], orig[-1]
+    if system_metadata != loaded_system_metadata:
+        loaded_system_metadata = dict(system_metadata)
+    if metadata != loaded_metadata:
+        loaded_metadata = dict(metadata)
+    return loaded_system_metadata, loaded_metadata
 
 
 def _differ() -> Any:
@@ -205,11 +225,11 @@ class Instance:
         other = _new_instance(Instance)
         _copy_fields(self, other)
         other.actor = self.actor if actor is None else actor
-        other._snapshot()
+        _take_snapshot(other, *_loaded_dicts(self))
         return other
 
     def _snapshot(self) -> None:
-        _take_snapshot(self)
+        _take_snapshot(self, dict(self.system_metadata), dict(self.metadata))
 
     def changes(self) -> dict[str, Any]:
         """Fields changed since this copy was loaded or saved."""
@@ -218,7 +238,7 @@ class Instance:
     def refresh_from(self, row: Instance) -> None:
         """Take every field from `row` (after a save), as Nova's ``_from_db_object`` does."""
         _copy_fields(row, self)
-        self._snapshot()
+        _take_snapshot(self, *_loaded_dicts(row))
 
     # -- persistence -------------------------------------------------------------------------
 
