@@ -16,27 +16,28 @@ from pathlib import Path
 
 from measure import Result, rate, repeat, summary
 
-from fakecloud.explore.runner import Executor, batches, prepared
+from fakecloud.explore.runner import Batch, Executor, batches, prepared, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 RACE = ROOT / "scenarios/races/concurrent_createimage_500.yaml"
+FILE = "scenarios/races/concurrent_createimage_500.yaml"
 CASE = "seed-same_instant"
 
 
 def _ready():
     text = RACE.read_text()
-    return text, prepared(text, "scenarios/races/concurrent_createimage_500.yaml", CASE)
+    return text, prepared(text, FILE, CASE)
 
 
 def seeds_per_core(quick: bool) -> Result:
-    """Explored seeds per CPU-second in one process (target 1,000)."""
-    _, ready = _ready()
+    """Explored seeds per CPU-second in one process (target 1,000), run as
+    ``fakecloud explore`` runs them: a batch of seeds, each played, checked and summed up."""
+    text, _ = _ready()
     per_run, runs = (5, 2) if quick else (200, 5)
     start = [0]
 
     def work() -> None:
-        for seed in range(start[0], start[0] + per_run):
-            ready.play(seed)
+        run_batch(Batch(text, FILE, CASE, tuple(range(start[0], start[0] + per_run))))
         start[0] += per_run
 
     result = rate("explore: seeds of a race, one core", repeat(work, runs), per_run, 1000.0)
@@ -65,14 +66,7 @@ def two_workers(quick: bool) -> Result:
     for _ in range(1 if quick else 3):
         took, cpu = {}, {}
         for jobs in (1, 2):
-            work = batches(
-                text,
-                "scenarios/races/concurrent_createimage_500.yaml",
-                CASE,
-                range(seeds),
-                max(1, seeds // 16),
-                jobs,
-            )
+            work = batches(text, FILE, CASE, range(seeds), max(1, seeds // 16), jobs)
             start, before = time.monotonic(), os.times()
             with Executor(jobs) as executor:
                 outcomes = [o for batch in executor.map(work) for o in batch]

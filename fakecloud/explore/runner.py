@@ -10,8 +10,10 @@ spread; the caller sorts them by seed.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +85,31 @@ def prepared(text: str, filename: str, case_id: str) -> Prepared:
 def run_batch(batch: Batch) -> list[SeedOutcome]:
     """Play every seed of `batch` (runs in a worker)."""
     ready = prepared(batch.text, batch.filename, batch.case_id)
-    return [outcome_of(ready.play(seed), seed) for seed in batch.seeds]
+    with seeds_gc():
+        return [outcome_of(ready.play(seed), seed) for seed in batch.seeds]
+
+
+#: Container allocations between young garbage collections while seeds run.
+SEEDS_GC_THRESHOLD = 10_000
+
+
+@contextmanager
+def seeds_gc() -> Iterator[None]:
+    """Collect garbage less often while seeds run (the thresholds are restored after).
+
+    A seed's forked world is a graph with cycles, so only the garbage collector frees it. At
+    Python's default (a young collection every 700 allocations) each world is still alive at
+    the collection in its own seed, gets promoted and is traversed again by an older one:
+    about a tenth of a seed's CPU. With several seeds between young collections most worlds
+    are already dead when first seen and freed then (GC time per seed about halved).
+    """
+    old = gc.get_threshold()
+    if old[0]:  # 0: collection switched off, left so
+        gc.set_threshold(max(old[0], SEEDS_GC_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def batches(
