@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,15 +102,28 @@ def seeds_gc() -> Iterator[None]:
     Python's default (a young collection every 700 allocations) each world is still alive at
     the collection in its own seed, gets promoted and is traversed again by an older one:
     about a tenth of a seed's CPU. With several seeds between young collections most worlds
-    are already dead when first seen and freed then (GC time per seed about halved).
+    are already dead when first seen and freed then (GC time per seed about halved). Batches
+    running at once in threads (a Dask worker) share one setting: the last to finish restores.
     """
-    old = gc.get_threshold()
-    if old[0]:  # 0: collection switched off, left so
-        gc.set_threshold(max(old[0], SEEDS_GC_THRESHOLD), *old[1:])
+    global _GC_DEPTH, _GC_SAVED
+    with _GC_LOCK:
+        if _GC_DEPTH == 0:
+            _GC_SAVED = gc.get_threshold()
+            if _GC_SAVED[0]:  # 0: collection switched off, left so
+                gc.set_threshold(max(_GC_SAVED[0], SEEDS_GC_THRESHOLD), *_GC_SAVED[1:])
+        _GC_DEPTH += 1
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        with _GC_LOCK:
+            _GC_DEPTH -= 1
+            if _GC_DEPTH == 0:
+                gc.set_threshold(*_GC_SAVED)
+
+
+_GC_LOCK = threading.Lock()
+_GC_DEPTH = 0
+_GC_SAVED: tuple[int, ...] = ()
 
 
 def batches(
