@@ -77,7 +77,7 @@ class Kernel:
     @property
     def now(self) -> float:
         """Virtual seconds since the cloud started."""
-        return self.env.now
+        return self.env._now  # simpy's own `now` property, without a second call
 
     # -- simulated work ----------------------------------------------------------------------
 
