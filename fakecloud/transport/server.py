@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import waitress.channel
 import waitress.server
 import waitress.trigger
 from waitress import wasyncore
@@ -322,6 +323,7 @@ class FakecloudServer:
             self._in_loop(server, self._stop_listening)
             self._draining = True
             self._drain(server.task_dispatcher, timeout_s)
+            self._close_when_flushed(server, timeout_s)
             self._in_loop(server, lambda: wasyncore.close_all(server.map))
             server.task_dispatcher.shutdown(timeout=timeout_s)
         for thread in self._threads:
@@ -366,6 +368,32 @@ class FakecloudServer:
             with dispatcher.lock:
                 if dispatcher.active_count == 0 and not dispatcher.queue:
                     return
+            time.sleep(0.01)
+
+    def _close_when_flushed(self, server: Any, timeout_s: float) -> None:
+        """Close each connection once its answers are sent (at most `timeout_s`).
+
+        A finished request's body can still sit in its connection's output buffer, written by
+        the loop thread a moment later; closing every connection at once would cut such an
+        answer short (the client sees half a chunked body)."""
+        deadline = time.monotonic() + timeout_s
+        left = [1]
+
+        def sweep() -> None:
+            left[0] = 0
+            for channel in list(server.map.values()):
+                if not isinstance(channel, waitress.channel.HTTPChannel):
+                    continue
+                if not channel.requests and not channel.total_outbufs_len:
+                    channel.handle_close()
+                else:
+                    channel.close_when_flushed = True
+                    left[0] += 1
+
+        while True:
+            self._in_loop(server, sweep)
+            if not left[0] or time.monotonic() >= deadline:
+                return
             time.sleep(0.01)
 
     def _close_sockets(self) -> None:

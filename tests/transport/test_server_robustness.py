@@ -8,6 +8,7 @@ import struct
 import pytest
 
 from fakecloud.transport.server import FakecloudServer
+from fakecloud.transport.wsgi import lock_for
 
 TIMEOUT = 20
 
@@ -193,3 +194,52 @@ def test_clients_that_vanish_mid_request_do_not_disturb_others(server, capfd):
     # ... and nobody hears about it: no BrokenPipe or reset traceback on the server's stderr.
     printed = capfd.readouterr()
     assert "Traceback" not in printed.err and "BrokenPipe" not in printed.err + printed.out
+
+
+def test_stopping_sends_every_answer_already_made_whole():
+    """Answers made before a stop but still in the server's output buffer (a client reading
+    slowly) are sent whole before their connections close, never cut short."""
+    import threading
+    import time
+
+    srv = FakecloudServer(port_base=0, speed=0).start()
+    try:
+        token = srv.cloud.keystone.token_for("demo").id
+        auth = f"Host: x\r\nX-Auth-Token: {token}\r\n"
+        create = json.dumps({"name": "mib", "disk_format": "raw", "container_format": "bare"})
+        created = exchange(
+            srv,
+            "image",
+            f"POST /v2/images HTTP/1.1\r\n{auth}Connection: close\r\nContent-Type: "
+            f"application/json\r\nContent-Length: {len(create)}\r\n\r\n{create}".encode(),
+        )
+        image_id = json.loads(created.partition(b"\r\n\r\n")[2])["id"]
+        mib = b"\0" * (1 << 20)
+        upload = (
+            f"PUT /v2/images/{image_id}/file HTTP/1.1\r\n{auth}Connection: close\r\n"
+            f"Content-Type: application/octet-stream\r\nContent-Length: {len(mib)}\r\n\r\n"
+        )
+        assert exchange(srv, "image", upload.encode() + mib).startswith(b"HTTP/1.1 204 ")
+        # Eight pipelined downloads (8 MiB of answers, more than the sockets' buffers hold),
+        # not read until every one of them has been served.
+        sock = socket.create_connection(address(srv, "image"), timeout=TIMEOUT)
+        sock.sendall(f"GET /v2/images/{image_id}/file HTTP/1.1\r\n{auth}\r\n".encode() * 8)
+        path = f"GET /v2/images/{image_id}/file"
+
+        def served() -> int:
+            with lock_for(srv.cloud):
+                return len(srv.cloud.trace.filter(kind="api.response", subject=path))
+
+        while served() < 8:
+            time.sleep(0.005)
+        stopping = threading.Thread(target=srv.stop)
+        stopping.start()
+        time.sleep(0.05)
+        with sock:
+            received = read_all(sock)
+        stopping.join(TIMEOUT)
+    finally:
+        srv.stop()
+    answers = received.split(b"HTTP/1.1 200 ")[1:]
+    assert len(answers) == 8
+    assert all(len(a.partition(b"\r\n\r\n")[2]) == len(mib) for a in answers)
