@@ -119,6 +119,11 @@ class NovaConfig:
     default (threading from 34.0.0, switch ``default_concurrency_backend``)."""
     max_concurrent_disk_ops: int = 0
     """Semaphore around the snapshot upload; 0 is unlimited."""
+    busy_image_filesystem: bool = False
+    """The compute hosts' instance file system is busy, so each blocking read of a snapshot
+    file stalls its thread. Before 22.0.0 (switch ``lp1874032``) the upload read the file on
+    nova-compute's eventlet hub, which then stalled for the whole upload; from 22.0.0, or with
+    an idle file system (the default), the upload leaves the hub alone."""
     guest_written_fraction: float = 0.1
     """Share of the flavor's root disk the guest has written on top of its image."""
 

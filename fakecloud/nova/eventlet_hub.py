@@ -5,8 +5,10 @@ patched (sockets, sleeps, green locks). Blocking file I/O is not patched: while 
 reads a file on a busy disk, no other greenthread of the host runs. Before Nova 22.0.0 the
 snapshot upload read the image file that way (LP #1874032, fixed by be9b735847: the upload
 moved to a native thread with ``tpool.execute``), so for the whole upload the host stopped
-consuming RPC messages and its other snapshots stood still. fakecloud models the worst case of
-the bug, a busy file system where the reads dominate: the upload holds the hub from start to end.
+consuming RPC messages and its other snapshots stood still. The commit says it happens "on busy
+file system", so fakecloud models it when the cloud has one (``nova.busy_image_filesystem``, off
+by default), as the worst case where the reads dominate: the upload holds the hub from start to
+end.
 
 Only the points where a greenthread needs the hub wait for it: the delivery of an RPC message to
 the host (`fakecloud.sim.rpc`), the end of one of the driver's copies (managed save, mirror job

@@ -547,8 +547,11 @@ class LibvirtDriver:
                 self._disk_ops.release(request)
 
     def _upload_hub(self) -> Any:
-        """The hub an upload blocks: this host's before 22.0.0 (LP #1874032), else none."""
-        return self.manager.eventlet_hub if self.kernel.switches.lp1874032 else None
+        """The hub an upload blocks: this host's before 22.0.0 (LP #1874032) when its file
+        system is busy (``nova.busy_image_filesystem``), else none."""
+        if self.kernel.switches.lp1874032 and self.config.busy_image_filesystem:
+            return self.manager.eventlet_hub
+        return None
 
     # -- quiesce (volume-backed snapshots, spec 4.7) -----------------------------------------
 
