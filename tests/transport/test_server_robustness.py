@@ -26,11 +26,11 @@ def address(srv, service):
 
 def read_all(sock):
     """Everything the server sends until it closes the connection."""
-    out = b""
+    out = bytearray()
     while True:
-        chunk = sock.recv(65536)
+        chunk = sock.recv(1 << 20)
         if not chunk:
-            return out
+            return bytes(out)
         out += chunk
 
 
