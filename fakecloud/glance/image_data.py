@@ -150,6 +150,14 @@ class ImageDataApi:
             stored = True
             g.quotas.check_storage(project, data.size, image.id)
             virtual_size = self._inspect(image, data)
+        except GeneratorExit:
+            # The uploading client died mid-body (its process was killed): Glance's read of
+            # the request fails, and upload()'s catch-all restores the image. Nothing may wait
+            # here: the client's generator is being closed.
+            if stored:
+                g.store.delete(image.id)
+            self._restore(image)
+            raise
         except Exception as exc:
             if stored:
                 g.store.delete(image.id)

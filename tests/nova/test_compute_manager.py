@@ -29,7 +29,10 @@ def test_restart_mid_snapshot_kills_the_task_and_clears_task_state():
     assert clear[-1]["actor"] == "nova-compute:cmp-1" and clear[-1]["new"] is None
 
 
-def test_restart_mid_upload_leaves_the_image_saving():
+def test_restart_mid_upload_leaves_the_image_queued_as_glance_restores_it():
+    """The dying nova-compute drops its upload connection: Glance's read of the body fails and
+    upload()'s catch-all ``_restore``s the image to queued at that instant. Nova never deletes
+    it (L6): a leftover queued image."""
     env = timed_env()
     sid = env.boot(flavor="2")
     image_id = snapshot(env, sid)
@@ -37,8 +40,12 @@ def test_restart_mid_upload_leaves_the_image_saving():
     assert env.glance_image(image_id)["status"] == "saving"
     env.nova.restart_compute("cmp-1", down_s=5.0)
     env.cloud.run_until_idle()
+    stopped = env.cloud.trace.first(kind="nova.compute", phase="stopped")
+    restored = env.cloud.trace.filter(kind="state", subject=image_id)[-1]
+    assert (restored["old"], restored["new"]) == ("saving", "queued")
+    assert restored["t"] == stopped["t"]
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
-    assert env.glance_image(image_id)["status"] == "saving"
+    assert env.glance_image(image_id)["status"] == "queued"
     assert env.cloud.trace.filter(kind="io.fail", label="glance.upload")
 
 
