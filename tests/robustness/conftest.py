@@ -5,7 +5,6 @@
 longer load and soak runs.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,10 +13,8 @@ from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from fuzz_scale import SCALE  # noqa: E402
 from world import build  # noqa: E402
-
-#: How much bigger every run is under ``make fuzz``.
-SCALE = 100 if os.environ.get("FAKECLOUD_FUZZ") else 1
 
 settings.register_profile(
     "robustness",

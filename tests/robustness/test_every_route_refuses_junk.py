@@ -5,9 +5,8 @@ refusal, invariants intact afterwards. ``make fuzz`` sends it as more users."""
 import json
 
 import pytest
+from fuzz_scale import SCALE
 from fuzzing import SERVICES, check, digest, param_ids, routes, send, tokens
-
-from conftest import SCALE
 
 JUNK = json.dumps({"x": [None, 1e308, "\u0000", {"": -1}], "server": "", "volume": 7}).encode()
 USERS = ("demo", "other-reader", "admin", None) if SCALE > 1 else ("demo",)

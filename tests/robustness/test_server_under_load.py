@@ -10,8 +10,8 @@ only takes longer. ``make fuzz`` runs more clients and loops.
 import threading
 
 import requests
+from fuzz_scale import SCALE
 
-from conftest import SCALE
 from fakecloud.transport.server import FakecloudServer
 
 CLIENTS = 3 if SCALE == 1 else 40

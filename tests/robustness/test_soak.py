@@ -8,8 +8,8 @@ short one, ``make fuzz`` one a hundred times longer.
 import random
 
 import pytest
+from fuzz_scale import SCALE
 
-from conftest import SCALE
 from fakecloud import Cloud
 
 PROJECTS = {
