@@ -321,7 +321,7 @@ class NovaDB:
             # Nova cannot format a foreign exception's message, so it shows the class name;
             # before the fix of LP #1837877 (CVE-2019-14433) its text, which may leak details.
             text = str(exc) if self.kernel.switches.lp1837877 else ""
-            code, message = 500, text or type(exc).__name__
+            code, message = 500, text or exception.real_class_name(exc)
         fault = InstanceFault(
             instance_uuid=uuid,
             code=code,

@@ -386,3 +386,10 @@ class MetadataLimitExceeded(OverQuota):
     """Nova's ``MetadataLimitExceeded`` (an ``OverQuota``: 403 from the servers API)."""
 
     msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
+
+
+def real_class_name(exc: BaseException) -> str:
+    """The class name real Nova sees for `exc` (``fault.__class__.__name__``): the bindings'
+    ``libvirtError`` for fakecloud's `LibvirtError`, whose ``real_class_path`` says so."""
+    real = getattr(type(exc), "real_class_path", None)
+    return real.rsplit(".", 1)[-1] if isinstance(real, str) else type(exc).__name__

@@ -17,6 +17,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from fakecloud.nova.exception import real_class_name
+
 
 class Notifier:
     """Sends Nova's notifications of one cloud into its trace."""
@@ -96,7 +98,7 @@ class Notifier:
                 f"compute.{host}",
                 function_name,
                 "ERROR",
-                exception=type(exc).__name__,
+                exception=real_class_name(exc),
                 message=message,
                 args=args,
             )
@@ -107,7 +109,7 @@ class Notifier:
                 "compute.exception",
                 "ERROR",
                 payload_version=self._exception_payload,
-                exception=type(exc).__name__,
+                exception=real_class_name(exc),
                 exception_message=message,
                 function_name=function_name,
             )

@@ -11,6 +11,9 @@ from __future__ import annotations
 class LibvirtError(Exception):
     """``libvirt.libvirtError`` with its error code."""
 
+    #: What Nova shows of it: the class path in a 500, the class name in an instance fault.
+    real_class_path = "libvirt.libvirtError"
+
     def __init__(self, message: str, code: int):
         # Both in args: simpy re-creates an event's exception from its args.
         super().__init__(message, code)
