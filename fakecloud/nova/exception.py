@@ -388,8 +388,28 @@ class MetadataLimitExceeded(OverQuota):
     msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
 
 
+#: Where our classes live in the real services (for the 500 message and fault names).
+_REAL_MODULES = {
+    "fakecloud.nova.exception": "nova.exception",
+    "fakecloud.sim.rpc": "oslo_messaging.exceptions",
+    "fakecloud.nova.image_api": "glanceclient.exc",
+    "fakecloud.nova.volume_api": "cinderclient.exceptions",
+}
+
+
+def real_class_path(exc: BaseException) -> str:
+    """The class path real Nova would print for `exc` (``nova.exception.X``...)."""
+    cls = type(exc)
+    explicit = getattr(cls, "real_class_path", None)
+    if isinstance(explicit, str):
+        return explicit
+    module = cls.__module__
+    if module == "builtins":
+        return cls.__qualname__
+    return f"{_REAL_MODULES.get(module, module)}.{cls.__qualname__}"
+
+
 def real_class_name(exc: BaseException) -> str:
     """The class name real Nova sees for `exc` (``fault.__class__.__name__``): the bindings'
     ``libvirtError`` for fakecloud's `LibvirtError`, whose ``real_class_path`` says so."""
-    real = getattr(type(exc), "real_class_path", None)
-    return real.rsplit(".", 1)[-1] if isinstance(real, str) else type(exc).__name__
+    return real_class_path(exc).rsplit(".", 1)[-1]

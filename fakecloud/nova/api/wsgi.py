@@ -26,32 +26,13 @@ from fakecloud.api.service import ApiService
 from fakecloud.nova import exception
 from fakecloud.nova.api.views import LinkBase
 from fakecloud.nova.context import with_request_id
+from fakecloud.nova.exception import real_class_path
 
 #: ``version.support_string()`` of 34.0.0; earlier releases ask for a bug report (switch
 #: ``api_support_string``).
 SUPPORT_STRING = "Please contact the administrator"
 JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id")
-
-#: Where our classes live in the real services, for the 500 message.
-_REAL_MODULES = {
-    "fakecloud.nova.exception": "nova.exception",
-    "fakecloud.sim.rpc": "oslo_messaging.exceptions",
-    "fakecloud.nova.image_api": "glanceclient.exc",
-    "fakecloud.nova.volume_api": "cinderclient.exceptions",
-}
-
-
-def real_class_path(exc: BaseException) -> str:
-    """The class path real Nova would print for `exc` (``nova.exception.X``...)."""
-    cls = type(exc)
-    explicit = getattr(cls, "real_class_path", None)
-    if isinstance(explicit, str):
-        return explicit
-    module = cls.__module__
-    if module == "builtins":
-        return cls.__qualname__
-    return f"{_REAL_MODULES.get(module, module)}.{cls.__qualname__}"
 
 
 def unexpected_error(exc: BaseException, support: str = SUPPORT_STRING) -> HttpError:
