@@ -220,14 +220,16 @@ def format_traceback(exc: BaseException) -> str:
 
     Shaped like Python's, but only fakecloud's own frames, each named by its path inside the
     package: the same run gives the same text on every machine, whatever the install path or
-    the Python and library versions.
+    the Python and library versions. The last line names the class as real Nova's traceback
+    would (``libvirt.libvirtError: ...``, ``nova.exception.X: ...``).
     """
     lines = ["Traceback (most recent call last):\n"]
     for frame in tb.extract_tb(exc.__traceback__):
         where = _package_path(frame.filename)
         if where is not None:
             lines.append(f'  File "{where}", line {frame.lineno}, in {frame.name}\n')
-    lines.extend(tb.format_exception_only(type(exc), exc))
+    path, text = exception.real_class_path(exc), str(exc)
+    lines.append(f"{path}: {text}\n" if text else f"{path}\n")
     return "".join(lines)
 
 
