@@ -11,6 +11,7 @@ Times are virtual seconds; views turn them into Nova's timestamp strings.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,7 +125,15 @@ def _differ() -> Any:
     return _compile(lines, "changes")
 
 
+def _filler() -> Any:
+    """``fill(inst, values)``: every field of `inst` from the dict `values`."""
+    lines = ["def fill(inst, values):"]
+    lines += [f"    inst.{name} = values[{name!r}]" for name in INSTANCE_FIELDS]
+    return _compile(lines, "fill")
+
+
 _copy_fields = _field_copier()
+_fill_fields = _filler()
 _take_snapshot = _snapshotter()
 _changes = _differ()
 _new_instance = object.__new__
@@ -214,8 +223,7 @@ class Instance:
             "auto_disk_config": False,
         }
         defaults.update(values)
-        for name in INSTANCE_FIELDS:
-            setattr(inst, name, defaults[name])
+        _fill_fields(inst, defaults)
         return inst
 
     # -- copies ------------------------------------------------------------------------------
@@ -281,6 +289,8 @@ BDM_FIELDS = (
     "encryption_options",
 )
 
+_bdm_image_fields = operator.attrgetter(*BDM_FIELDS)
+
 
 @dataclass
 class BlockDeviceMapping:
@@ -324,7 +334,7 @@ class BlockDeviceMapping:
     def get_image_mapping(self) -> dict[str, Any]:
         """The portable dict put in a snapshot image (``BlockDeviceDict.get_image_mapping``):
         all 19 fields, ``/dev/`` prefixed to the device name, no DB-only or connection fields."""
-        out = {name: getattr(self, name) for name in BDM_FIELDS}
+        out = dict(zip(BDM_FIELDS, _bdm_image_fields(self), strict=True))
         out["delete_on_termination"] = bool(out["delete_on_termination"])
         name = out["device_name"]
         if name and not name.startswith("/dev/"):

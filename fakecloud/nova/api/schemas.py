@@ -52,6 +52,9 @@ def valid_name(value: str) -> bool:
             return False
     if not value:
         return True
+    if value.isascii() and value.isprintable():
+        # U+0020-U+007E: every one printable, and only the space (Zs) is barred at an edge.
+        return value[0] != " " and value[-1] != " "
     if not (_edge_ok(value[0]) and _edge_ok(value[-1])):
         return False
     return all(ord(c) < 0xFFFF and _printable(c) for c in value)
