@@ -183,7 +183,7 @@ class Nova:
         """Create, wait for and attach a booting server's volumes."""
         from fakecloud.nova.block_device import prepare_block_devices
 
-        return (yield from prepare_block_devices(self, context, instance, bdms))
+        return prepare_block_devices(self, context, instance, bdms)
 
     def cleanup_volumes(
         self, context: Any, instance: Any, bdms: list[Any]
@@ -191,7 +191,7 @@ class Nova:
         """Detach a deleted server's volumes, deleting those marked for it."""
         from fakecloud.nova.block_device import cleanup_volumes
 
-        return (yield from cleanup_volumes(self, context, instance, bdms))
+        return cleanup_volumes(self, context, instance, bdms)
 
 
 def _register_fault_errors(kernel: Any) -> None:

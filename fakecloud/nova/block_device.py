@@ -30,8 +30,35 @@ def prepare_block_devices(
     of a booting server (DB order). Any failure but a quota one is `InvalidBDM` carrying the
     original message (which the build turns into the server's fault)."""
     default_device_names(instance, bdms)
+    volume_api = nova.volume_api
     try:
-        yield from _attach_block_devices(nova, context, instance, bdms)
+        for bdm in bdms:
+            if not bdm.is_volume:
+                continue
+            if bdm.source_type in ("snapshot", "image", "blank"):
+                kwargs: dict[str, Any] = {
+                    "volume_type": bdm.volume_type,
+                    "availability_zone": instance.availability_zone,
+                }
+                size = bdm.volume_size
+                if bdm.source_type == "snapshot":
+                    snapshot = yield from volume_api.get_snapshot(context, bdm.snapshot_id)
+                    kwargs["snapshot"] = snapshot
+                    size = size or snapshot.get("volume_size") or snapshot.get("size")
+                elif bdm.source_type == "image":
+                    kwargs["image_id"] = bdm.image_id
+                volume = yield from volume_api.create(context, size, "", "", **kwargs)
+                bdm.volume_id = volume["id"]
+                yield from _await_volume_created(nova, context, bdm.volume_id)
+            if not bdm.attachment_id:
+                attachment = yield from volume_api.attachment_create(
+                    context, bdm.volume_id, instance.uuid
+                )
+                bdm.attachment_id = attachment["id"]
+            yield from volume_api.attachment_update(
+                context, bdm.attachment_id, connector(instance.host), mountpoint=bdm.device_name
+            )
+            yield from volume_api.attachment_complete(context, bdm.attachment_id)
     except (exception.OverQuota, exception.InstanceNotFound):
         raise
     except Exception as ex:  # noqa: BLE001 - "Instance failed block device setup"
@@ -53,39 +80,6 @@ def default_device_names(instance: Any, bdms: list[Any]) -> None:
             name = next(f"/dev/vd{c}" for c in letters if f"/dev/vd{c}" not in taken)
             bdm.device_name = name
         taken.add(bdm.device_name)
-
-
-def _attach_block_devices(
-    nova: Any, context: Any, instance: Any, bdms: list[Any]
-) -> Generator[Any, Any, None]:
-    volume_api = nova.volume_api
-    for bdm in bdms:
-        if not bdm.is_volume:
-            continue
-        if bdm.source_type in ("snapshot", "image", "blank"):
-            kwargs: dict[str, Any] = {
-                "volume_type": bdm.volume_type,
-                "availability_zone": instance.availability_zone,
-            }
-            size = bdm.volume_size
-            if bdm.source_type == "snapshot":
-                snapshot = yield from volume_api.get_snapshot(context, bdm.snapshot_id)
-                kwargs["snapshot"] = snapshot
-                size = size or snapshot.get("volume_size") or snapshot.get("size")
-            elif bdm.source_type == "image":
-                kwargs["image_id"] = bdm.image_id
-            volume = yield from volume_api.create(context, size, "", "", **kwargs)
-            bdm.volume_id = volume["id"]
-            yield from _await_volume_created(nova, context, bdm.volume_id)
-        if not bdm.attachment_id:
-            attachment = yield from volume_api.attachment_create(
-                context, bdm.volume_id, instance.uuid
-            )
-            bdm.attachment_id = attachment["id"]
-        yield from volume_api.attachment_update(
-            context, bdm.attachment_id, connector(instance.host), mountpoint=bdm.device_name
-        )
-        yield from volume_api.attachment_complete(context, bdm.attachment_id)
 
 
 def connector(host: str) -> dict[str, Any]:

@@ -33,7 +33,7 @@ decorators translate them:
 Other answers (409, 500 …) stay python-cinderclient's `ClientException`. The cinderclient
 text is ``"<fault message> (HTTP <code>) (Request-ID: req-…)"``.
 
-Methods (all generators; views are Nova's dicts):
+Methods (each returns a generator to `yield from`; views are Nova's dicts):
 
 - ``get(ctx, volume_id, microversion=None)`` → ``_untranslate_volume_summary_view``
 - ``get_all(ctx, search_opts=None)`` → list of those
@@ -151,12 +151,16 @@ def _client_error(error: cinder_exception.CinderException, request_id: str) -> C
 # -- Nova's translation decorators ------------------------------------------------------------
 
 
+#: What python-cinderclient raises and Nova's decorators translate.
+CLIENT_ERRORS = (ClientException, ConnectionError)
+
+
 def _generator_wrapper(method: Callable, on_error: Callable) -> Callable:
     @functools.wraps(method)
     def wrapper(self: API, ctx: Any, *args: Any, **kwargs: Any) -> Generator:
         try:
             return (yield from method(self, ctx, *args, **kwargs))
-        except (ClientException, ConnectionError) as exc:
+        except CLIENT_ERRORS as exc:
             res_id = args[0] if args else next(iter(kwargs.values()), None)
             raise on_error(exc, res_id) from exc
 
@@ -173,22 +177,33 @@ def _cinder_error(exc: Exception) -> Exception:
     return exc
 
 
+def _any_error(exc: Exception, _res_id: Any) -> Exception:
+    return _cinder_error(exc)
+
+
 def translate_cinder_exception(method: Callable) -> Callable:
     """Connection failure, 400 and 403, for every method."""
-    return _generator_wrapper(method, lambda exc, _rid: _cinder_error(exc))
+    return _generator_wrapper(method, _any_error)
 
 
-def _specific(mapping: Callable[[Exception, Any], Exception | None]) -> Callable:
-    def decorator(method: Callable) -> Callable:
-        def on_error(exc: Exception, res_id: Any) -> Exception:
-            return mapping(exc, res_id) or _cinder_error(exc)
+class _Specific:
+    """One of Nova's translation decorators: `mapping` first, then the common translations.
 
-        return _generator_wrapper(method, on_error)
+    As a decorator it wraps a generator method; the methods on every flow's path call
+    `API._call` with `on_error` instead, which translates in the request's own frame."""
 
-    return decorator
+    def __init__(self, mapping: Callable[[Exception, Any], Exception | None]):
+        self.mapping = mapping
+
+    def on_error(self, exc: Exception, res_id: Any) -> Exception:
+        """The Nova exception for the client error `exc` about `res_id`."""
+        return self.mapping(exc, res_id) or _cinder_error(exc)
+
+    def __call__(self, method: Callable) -> Callable:
+        return _generator_wrapper(method, self.on_error)
 
 
-translate_volume_exception = _specific(
+translate_volume_exception = _Specific(
     lambda exc, rid: (
         exception.VolumeNotFound(volume_id=rid)
         if isinstance(exc, NotFound)
@@ -197,7 +212,7 @@ translate_volume_exception = _specific(
         else None
     )
 )
-translate_create_exception = _specific(
+translate_create_exception = _Specific(
     lambda exc, rid: (
         exception.NotFound(message=exc.message)
         if isinstance(exc, NotFound)
@@ -206,17 +221,17 @@ translate_create_exception = _specific(
         else None
     )
 )
-translate_attachment_exception = _specific(
+translate_attachment_exception = _Specific(
     lambda exc, rid: (
         exception.VolumeAttachmentNotFound(attachment_id=rid) if isinstance(exc, NotFound) else None
     )
 )
-translate_snapshot_exception = _specific(
+translate_snapshot_exception = _Specific(
     lambda exc, rid: (
         exception.SnapshotNotFound(snapshot_id=rid) if isinstance(exc, NotFound) else None
     )
 )
-translate_mixed_exceptions = _specific(
+translate_mixed_exceptions = _Specific(
     lambda exc, rid: (
         exception.VolumeNotFound(volume_id=rid)
         if isinstance(exc, NotFound)
@@ -231,7 +246,7 @@ translate_mixed_exceptions = _specific(
 
 
 def _untranslate_volume_summary_view(
-    cinder: Any, context: Any, vol: Any, version: Version
+    cinder: Any, context: Any, vol: Any, version: Version = V3_0
 ) -> dict[str, Any]:
     """Nova's dict of a volume (from what Cinder's volume detail view shows at `version`)."""
     attachments = [a for a in vol.attachments if a.attach_status == "attached"]
@@ -283,6 +298,11 @@ def _untranslate_snapshot_summary_view(cinder: Any, context: Any, snap: Any) -> 
         "project_id": snap.project_id,
         "volume_size": snap.volume_size,
     }
+
+
+def _none(_cinder: Any, _context: Any, _result: Any) -> None:
+    """The view of an answer Nova's method does not return."""
+    return None
 
 
 def _translate_attachment_ref(attachment_ref: dict[str, Any]) -> dict[str, Any]:
@@ -354,6 +374,8 @@ _TEMPLATES = _templates()
 def _subject(method: str, context: Any, attrs: dict[str, Any]) -> tuple[Subject, int]:
     template, names, ok = _TEMPLATES[method]
     project = getattr(context, "project_id", None) or "-"
+    if len(names) == 1:  # most paths name one resource
+        return Subject.of(template, project, attrs[names[0]]), ok
     return Subject.of(template, project, *[attrs[name] for name in names]), ok
 
 
@@ -426,6 +448,24 @@ class API:
         calls.answered(k, caller, CALLEE, subject, method, ok)
         return result
 
+    def _call(
+        self,
+        method: str,
+        context: Any,
+        op: Callable[[], Any],
+        on_error: Callable[[Exception, Any], Exception],
+        res_id: Any,
+        view: Callable[[Any, Any, Any], Any] | None = None,
+        **attrs: Any,
+    ) -> Generator:
+        """`_request` with Nova's decorator in the same frame: a client error becomes
+        ``on_error(exc, res_id)``, a result ``view(cinder, context, result)``."""
+        try:
+            result = yield from self._request(method, context, op, **attrs)
+        except CLIENT_ERRORS as exc:
+            raise on_error(exc, res_id) from exc
+        return result if view is None else view(self.cinder, context, result)
+
     def _discover_version(self) -> Generator:
         """The ``GET /`` Nova makes before a call that asks for a microversion (Cinder answers
         its version list with 300 Multiple Choices)."""
@@ -441,15 +481,26 @@ class API:
 
     # -- volumes -----------------------------------------------------------------------------
 
-    @translate_volume_exception
     def get(self, context: Any, volume_id: str, microversion: str | None = None) -> Generator:
         """The volume, as Nova's summary view."""
-        version = V3_0
         if microversion is not None:
-            yield from self._discover_version()
-            version = Version.parse(microversion)
-            if version > CLIENT_MAX:
-                raise exception.CinderAPIVersionNotAvailable(version=microversion)
+            return self._get_at(context, volume_id, microversion)
+        return self._call(
+            "get",
+            context,
+            lambda: self._volume(context, volume_id),
+            translate_volume_exception.on_error,
+            volume_id,
+            _untranslate_volume_summary_view,
+            volume_id=volume_id,
+        )
+
+    @translate_volume_exception
+    def _get_at(self, context: Any, volume_id: str, microversion: str) -> Generator:
+        yield from self._discover_version()
+        version = Version.parse(microversion)
+        if version > CLIENT_MAX:
+            raise exception.CinderAPIVersionNotAvailable(version=microversion)
         vol = yield from self._request(
             "get", context, lambda: self._volume(context, volume_id), volume_id=volume_id
         )
@@ -475,7 +526,6 @@ class API:
                 f"'{volume['status']}' status"
             )
 
-    @translate_create_exception
     def create(
         self,
         context: Any,
@@ -503,21 +553,25 @@ class API:
                 "source_volid": None,
             }
         }
-        vol = yield from self._request(
+        return self._call(
             "create",
             context,
             lambda: controllers.create_volume(self.cinder, context, body, V3_0),
+            translate_create_exception.on_error,
+            size,
+            _untranslate_volume_summary_view,
             size=size,
         )
-        return _untranslate_volume_summary_view(self.cinder, context, vol, V3_0)
 
-    @translate_volume_exception
     def delete(self, context: Any, volume_id: str) -> Generator:
         """Delete a volume."""
-        yield from self._request(
+        return self._call(
             "delete",
             context,
             lambda: controllers.delete_volume(self.cinder, context, volume_id, {}, V3_0),
+            translate_volume_exception.on_error,
+            volume_id,
+            _none,
             volume_id=volume_id,
         )
 
@@ -611,15 +665,14 @@ class API:
 
     # -- limits and types --------------------------------------------------------------------
 
-    @translate_cinder_exception
     def get_absolute_limits(self, context: Any) -> Generator:
         """``GET /limits``' absolute limits as ``{name: value}``."""
-        return (
-            yield from self._request(
-                "get_absolute_limits",
-                context,
-                lambda: absolute_limits(self.cinder.quotas, context.project_id),
-            )
+        return self._call(
+            "get_absolute_limits",
+            context,
+            lambda: absolute_limits(self.cinder.quotas, context.project_id),
+            _any_error,
+            None,
         )
 
     @translate_cinder_exception
@@ -636,16 +689,17 @@ class API:
 
     # -- snapshots ---------------------------------------------------------------------------
 
-    @translate_snapshot_exception
     def get_snapshot(self, context: Any, snapshot_id: str) -> Generator:
         """The snapshot, as Nova's summary view."""
-        snap = yield from self._request(
+        return self._call(
             "get_snapshot",
             context,
             lambda: self.cinder.snapshot_api.get(context, snapshot_id),
+            translate_snapshot_exception.on_error,
+            snapshot_id,
+            _untranslate_snapshot_summary_view,
             snapshot_id=snapshot_id,
         )
-        return _untranslate_snapshot_summary_view(self.cinder, context, snap)
 
     @translate_cinder_exception
     def get_all_snapshots(self, context: Any) -> Generator:
@@ -667,37 +721,32 @@ class API:
                 "metadata": {},
             }
         }
-        snap = yield from self._request(
+        return self._call(
             method,
             context,
             lambda: controllers.create_snapshot(self.cinder, context, body, V3_0),
+            translate_mixed_exceptions.on_error,
+            volume_id,
+            _untranslate_snapshot_summary_view,
             volume_id=volume_id,
         )
-        return _untranslate_snapshot_summary_view(self.cinder, context, snap)
 
-    @translate_mixed_exceptions
     def create_snapshot(
         self, context: Any, volume_id: str, name: str | None, description: str | None
     ) -> Generator:
         """A snapshot of an ``available`` volume (``force=False``)."""
-        return (
-            yield from self._create_snapshot(
-                "create_snapshot", context, volume_id, False, name, description
-            )
+        return self._create_snapshot(
+            "create_snapshot", context, volume_id, False, name, description
         )
 
-    @translate_mixed_exceptions
     def create_snapshot_force(
         self, context: Any, volume_id: str, name: str | None, description: str | None
     ) -> Generator:
         """A snapshot of an ``available`` or ``in-use`` volume (``force=True``)."""
-        return (
-            yield from self._create_snapshot(
-                "create_snapshot_force", context, volume_id, True, name, description
-            )
+        return self._create_snapshot(
+            "create_snapshot_force", context, volume_id, True, name, description
         )
 
-    @translate_snapshot_exception
     def delete_snapshot(self, context: Any, snapshot_id: str) -> Generator:
         """Delete a snapshot (``available`` or ``error`` only)."""
 
@@ -705,7 +754,15 @@ class API:
             api = self.cinder.snapshot_api
             api.delete(context, api.get(context, snapshot_id))
 
-        yield from self._request("delete_snapshot", context, op, snapshot_id=snapshot_id)
+        return self._call(
+            "delete_snapshot",
+            context,
+            op,
+            translate_snapshot_exception.on_error,
+            snapshot_id,
+            _none,
+            snapshot_id=snapshot_id,
+        )
 
     @translate_snapshot_exception
     def update_snapshot_status(self, context: Any, snapshot_id: str, status: str) -> Generator:
@@ -724,7 +781,6 @@ class API:
         vc = ViewContext(context, V3_44, "", "", self.cinder.timestamp)
         return _translate_attachment_ref(attachment_detail(vc, attachment))
 
-    @translate_volume_exception
     def attachment_create(
         self,
         context: Any,
@@ -734,22 +790,25 @@ class API:
         mountpoint: str | None = None,
     ) -> Generator:
         """Reserve the volume for the instance (and connect it when a connector is given)."""
-        yield from self._discover_version()
-        if connector and mountpoint and "mountpoint" not in connector:
-            connector = {**connector, "mountpoint": mountpoint}
-        body = {
-            "attachment": {
-                "instance_uuid": instance_id,
-                "connector": connector,
-                "volume_uuid": volume_id,
+        try:  # @translate_volume_exception, in this frame
+            yield from self._discover_version()
+            if connector and mountpoint and "mountpoint" not in connector:
+                connector = {**connector, "mountpoint": mountpoint}
+            body = {
+                "attachment": {
+                    "instance_uuid": instance_id,
+                    "connector": connector,
+                    "volume_uuid": volume_id,
+                }
             }
-        }
-        attachment = yield from self._request(
-            "attachment_create",
-            context,
-            lambda: controllers.create_attachment(self.cinder, context, body, V3_44),
-            volume_id=volume_id,
-        )
+            attachment = yield from self._request(
+                "attachment_create",
+                context,
+                lambda: controllers.create_attachment(self.cinder, context, body, V3_44),
+                volume_id=volume_id,
+            )
+        except CLIENT_ERRORS as exc:
+            raise translate_volume_exception.on_error(exc, volume_id) from exc
         return self._attachment_view(context, attachment)
 
     @translate_attachment_exception
@@ -763,7 +822,6 @@ class API:
         )
         return self._attachment_view(context, attachment)
 
-    @translate_attachment_exception
     def attachment_update(
         self,
         context: Any,
@@ -775,27 +833,33 @@ class API:
         if mountpoint and "mountpoint" not in connector:
             connector = {**connector, "mountpoint": mountpoint}
         body = {"attachment": {"connector": connector}}
-        attachment = yield from self._retrying(
-            "attachment_update",
-            context,
-            lambda: controllers.update_attachment(self.cinder, context, attachment_id, body, V3_44),
-            attachment_id=attachment_id,
-        )
+        try:  # @translate_attachment_exception, in this frame
+            attachment = yield from self._retrying(
+                "attachment_update",
+                context,
+                lambda: controllers.update_attachment(
+                    self.cinder, context, attachment_id, body, V3_44
+                ),
+                attachment_id=attachment_id,
+            )
+        except CLIENT_ERRORS as exc:
+            raise translate_attachment_exception.on_error(exc, attachment_id) from exc
         return self._attachment_view(context, attachment)
 
-    @translate_attachment_exception
     def attachment_complete(self, context: Any, attachment_id: str) -> Generator:
         """Mark the attachment complete: the volume becomes ``in-use``."""
-        yield from self._request(
+        return self._call(
             "attachment_complete",
             context,
             lambda: controllers.attachment_action(
                 self.cinder, context, attachment_id, {"os-complete": None}, V3_44
             ),
+            translate_attachment_exception.on_error,
+            attachment_id,
+            _none,
             attachment_id=attachment_id,
         )
 
-    @translate_attachment_exception
     def attachment_delete(self, context: Any, attachment_id: str) -> Generator:
         """Delete the attachment (a 404 is ignored; 500/504 are retried)."""
         try:
@@ -809,6 +873,8 @@ class API:
             )
         except NotFound:
             return None
+        except CLIENT_ERRORS as exc:  # @translate_attachment_exception, in this frame
+            raise translate_attachment_exception.on_error(exc, attachment_id) from exc
 
     def _retrying(self, method: str, context: Any, op: Callable, **attrs: Any) -> Generator:
         """``retrying.retry(stop_max_attempt_number=5)`` on 500 and 504, with no wait."""

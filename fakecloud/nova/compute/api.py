@@ -269,12 +269,9 @@ class API:
     ) -> Generator[Any, Any, dict[str, Any]]:
         """Snapshot a volume-backed server (spec 3.4): `fakecloud.nova.compute.volume_backed`."""
         # Imported late (it imports this module), and by name, so a test can stand in for it.
+        # Its generator is handed back, not delegated to: one frame less on every resume.
         module = sys.modules.get(_VOLUME_BACKED) or importlib.import_module(_VOLUME_BACKED)
-        return (
-            yield from module.snapshot_volume_backed(
-                self, context, instance, name, extra_properties
-            )
-        )
+        return module.snapshot_volume_backed(self, context, instance, name, extra_properties)
 
     # -- server life cycle -------------------------------------------------------------------
 

@@ -106,12 +106,19 @@ class ComputeManager:
 
     def _task(self, work: Generator) -> Generator[Any, Any, Any]:
         """Run `work` as a task of this service: a restart kills it where it stands."""
-        proc = self.kernel.env.active_process
-        self._tasks.add(proc)
+        proc = self._task_started()
         try:
             return (yield from work)
         finally:
             self._tasks.discard(proc)
+
+    def _task_started(self) -> Any:
+        """Register the running process as a task (`_task` written out in an RPC endpoint's
+        own frame, for the endpoints every flow runs: each frame of a process's chain is
+        resumed at each of its steps); the caller discards it in its ``finally``."""
+        proc = self.kernel.env.active_process
+        self._tasks.add(proc)
+        return proc
 
     def _kill(self, proc: Any) -> None:
         """End a task as a dying process ends: no error handler runs, only ``finally`` blocks
@@ -348,19 +355,23 @@ class ComputeManager:
         self, context: Any, instance: Any, image: dict[str, Any] | None = None
     ) -> Generator[Any, Any, None]:
         """RPC cast: prepare the block devices, spawn the guest, mark the server active."""
-        return (
-            yield from self._task(
-                self._on_long_task_executor(
-                    self._under_build_semaphore(self._build_and_run(context, instance, image))
-                )
-            )
-        )
-
-    def _under_build_semaphore(self, work: Generator) -> Generator[Any, Any, None]:
-        """``with self._build_semaphore`` (``_locked_do_build_and_run_instance``)."""
-        with self._build_semaphore.request() as slot:
-            yield slot
-            yield from work
+        # `_task`, then a worker of the long-task executor (threading mode), then
+        # ``with self._build_semaphore`` (``_locked_do_build_and_run_instance``), in one frame.
+        proc = self._task_started()
+        try:
+            executor = self._long_task_executor
+            if executor is None:
+                with self._build_semaphore.request() as slot:
+                    yield slot
+                    yield from self._build_and_run(context, instance, image)
+            else:
+                with executor.request() as worker:
+                    yield worker
+                    with self._build_semaphore.request() as slot:
+                        yield slot
+                        yield from self._build_and_run(context, instance, image)
+        finally:
+            self._tasks.discard(proc)
 
     def _build_and_run(
         self, context: Any, instance: Any, image: dict[str, Any] | None
@@ -433,7 +444,11 @@ class ComputeManager:
         self, context: Any, instance: Any, bdms: list[Any]
     ) -> Generator[Any, Any, None]:
         """RPC cast: destroy the guest, detach (and delete) its volumes, delete the server."""
-        return (yield from self._task(self._terminate(context, instance, bdms)))
+        proc = self._task_started()
+        try:
+            yield from self._terminate(context, instance, bdms)
+        finally:
+            self._tasks.discard(proc)
 
     def _terminate(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
         instance = self._receive(instance)
@@ -780,7 +795,11 @@ class ComputeManager:
 
     def quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC call: freeze the guest's filesystems before the API snapshots its volumes."""
-        return (yield from self._task(self._quiesce_instance(context, instance)))
+        proc = self._task_started()
+        try:
+            return (yield from self._quiesce_instance(context, instance))
+        finally:
+            self._tasks.discard(proc)
 
     def _quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
@@ -797,7 +816,11 @@ class ComputeManager:
         self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None = None
     ) -> Generator[Any, Any, None]:
         """RPC cast: wait until the mapping's volume snapshots leave ``creating``, then thaw."""
-        return (yield from self._task(self._unquiesce_instance(context, instance, mapping)))
+        proc = self._task_started()
+        try:
+            yield from self._unquiesce_instance(context, instance, mapping)
+        finally:
+            self._tasks.discard(proc)
 
     def _unquiesce_instance(
         self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None
