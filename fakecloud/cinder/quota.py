@@ -156,33 +156,50 @@ class QuotaEngine:
 
     def reserve(self, project_id: str, **deltas: int) -> Reservation:
         """Reserve `deltas` for `project_id`, or raise `OverQuota` naming the resources over."""
-        usages = {r: self.usage(project_id, r) for r in deltas}
-        quotas = {r: self.limit(project_id, r) for r in deltas}
-        overs = [
-            r
-            for r, delta in deltas.items()
-            if quotas[r] >= 0 and delta >= 0 and quotas[r] < delta + usages[r].total
-        ]
+        usages = self._project_usages(project_id)
+        own = self._limits.get(project_id) or {}
+        defaults = self._defaults
+        limits = {}
+        overs = []
+        for r, delta in deltas.items():
+            u = usages.get(r)
+            if u is None:
+                u = usages[r] = Usage()
+            limit = limits[r] = own[r] if r in own else defaults.get(r, -1)
+            if limit >= 0 and delta >= 0 and limit < delta + u.in_use + u.reserved:
+                overs.append(r)
         if overs:
             raise exception.OverQuota(
                 overs=sorted(overs),
-                quotas=quotas,
-                usages={r: {"in_use": u.in_use, "reserved": u.reserved} for r, u in usages.items()},
+                quotas=limits,
+                usages={
+                    r: {"in_use": usages[r].in_use, "reserved": usages[r].reserved} for r in deltas
+                },
             )
         for r, delta in deltas.items():
             if delta > 0:
                 usages[r].reserved += delta
-        return Reservation(project_id, dict(deltas))
+        return Reservation(project_id, deltas)
+
+    def _project_usages(self, project_id: str) -> dict[str, Usage]:
+        per_project = self._usages.get(project_id)
+        if per_project is None:
+            per_project = self._usages[project_id] = {}
+        return per_project
 
     def commit(self, reservation: Reservation) -> None:
         """Turn a reservation into usage (negative deltas never take usage below zero)."""
         if reservation.done:
             return
         reservation.done = True
+        usages = self._project_usages(reservation.project_id)
         for r, delta in reservation.deltas.items():
-            usage = self.usage(reservation.project_id, r)
+            usage = usages.get(r)
+            if usage is None:
+                usage = usages[r] = Usage()
             if delta >= 0:
-                usage.reserved -= min(delta, usage.reserved)
+                reserved = usage.reserved
+                usage.reserved = reserved - delta if delta < reserved else 0
             elif -delta > usage.in_use:
                 delta = -usage.in_use
             usage.in_use += delta

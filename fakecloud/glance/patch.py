@@ -43,7 +43,7 @@ RESERVED_NAMESPACE = "os_glance"
 def is_reserved(key: str, reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,)) -> bool:
     """Whether Glance refuses `key` as a user property: the fixed names, and from Glance 22.0.0
     (the Nova 23.0.0 series) every ``os_glance*`` name (`Glance.reserved_namespaces`)."""
-    return key in RESERVED or any(key.startswith(ns) for ns in reserved_namespaces)
+    return key in RESERVED or key.startswith(reserved_namespaces)
 
 
 _PATH_DEPTH = {"locations": {"add": 2, "remove": 2, "replace": 1}}

@@ -215,7 +215,7 @@ class Quotas:
     def check_properties(self, properties: dict[str, Any]) -> None:
         """``image_property_quota`` (keys in the ``os_glance`` namespace do not count)."""
         maximum = self.config.image_property_quota
-        if maximum < 0:
+        if maximum < 0 or len(properties) <= maximum:  # at most len(properties) count
             return
         attempted = sum(1 for k in properties if not k.startswith("os_glance"))
         if attempted > maximum:

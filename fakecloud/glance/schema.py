@@ -232,6 +232,63 @@ _JSON_TYPES = {
 }
 
 
+def _never(value: Any) -> bool:
+    return False
+
+
+def _check_of(key: str, prop: dict[str, Any]) -> Any:
+    """A conservative check of one property's value: True only when jsonschema would surely
+    accept it. The common shapes get a one-line check; the rest the general one."""
+    if key == "locations":
+        return _never  # rare; let jsonschema judge
+    types = prop.get("type")
+    types = () if types is None else tuple(types) if isinstance(types, list) else (types,)
+    rest = set(prop) - {"type", "description", "readOnly", "is_base"}
+    if types == ("string",) and not rest:
+        return lambda v: isinstance(v, str)
+    if types == ("null", "string") and rest == {"maxLength"}:
+        limit = prop["maxLength"]
+        return lambda v: v is None or (isinstance(v, str) and len(v) <= limit)
+    if types == ("null", "integer") and not rest:
+        return lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool))
+    if types == ("integer",) and not rest:
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if types == ("boolean",) and not rest:
+        return lambda v: isinstance(v, bool)
+    if rest == {"enum"} and types in (("string",), ("null", "string")):
+        enum = tuple(prop["enum"])
+        if types == ("string",):
+            return lambda v: isinstance(v, str) and v in enum
+        return lambda v: (v is None or isinstance(v, str)) and v in enum
+    checks = [_JSON_TYPES[t] for t in types]
+    enum = prop.get("enum")
+    limit = prop.get("maxLength")
+    pattern = "pattern" in prop
+    item_limit = prop.get("items", {}).get("maxLength", 1 << 30)
+
+    def fits(value: Any) -> bool:
+        for check in checks:
+            if check(value):
+                break
+        else:
+            if checks:
+                return False
+        if enum is not None and value not in enum:
+            return False
+        if isinstance(value, str):
+            if limit is not None and len(value) > limit:
+                return False
+            if pattern and not _UUID_RE.search(value):
+                return False
+        if isinstance(value, list):
+            for item in value:
+                if not isinstance(item, str) or len(item) > item_limit:
+                    return False
+        return True
+
+    return fits
+
+
 _SHARED: dict[tuple[tuple[str, ...], tuple[str, ...]], ImageSchema] = {}
 
 
@@ -250,6 +307,12 @@ class ImageSchema:
         self.properties = base_properties(disk_formats, container_formats)
         self.properties.update(copy.deepcopy(CUSTOM_PROPERTIES))
         self._validator: Any = None
+        self._checks = {key: _check_of(key, prop) for key, prop in self.properties.items()}
+        self._base = frozenset(
+            key for key, prop in self.properties.items() if prop.get("is_base", True)
+        )
+        # Nova asks this of every key of every image view it reads: a set's own lookup.
+        self.is_base = self._base.__contains__  # type: ignore[method-assign]
 
     @classmethod
     def for_formats(cls, disk_formats: list[str], container_formats: list[str]) -> ImageSchema:
@@ -271,41 +334,26 @@ class ImageSchema:
 
     def is_base(self, key: str) -> bool:
         """Whether `key` is one of Glance's base attributes (not a custom property)."""
-        prop = self.properties.get(key)
-        return prop is not None and prop.get("is_base", True)
+        return key in self._base
 
     def validate(self, obj: dict[str, Any]) -> None:
         """Raise `SchemaError` with Glance's message if `obj` does not match the schema."""
-        if isinstance(obj, dict) and all(self._fits(k, v) for k, v in obj.items()):
+        if isinstance(obj, dict) and self._fits_all(obj):
             return
         message = self._jsonschema_message(obj)
         if message is not None:
             raise SchemaError(f"Provided object does not match schema 'image': {message}")
 
-    def _fits(self, key: str, value: Any) -> bool:
-        """A conservative check: True only when jsonschema would surely accept `value`."""
-        prop = self.properties.get(key)
-        if prop is None:
-            return isinstance(value, str)
-        if key == "locations":
-            return False  # rare; let jsonschema judge
-        types = prop.get("type")
-        if types is not None:
-            types = types if isinstance(types, list) else [types]
-            if not any(_JSON_TYPES[t](value) for t in types):
-                return False
-        if "enum" in prop and value not in prop["enum"]:
-            return False
-        if isinstance(value, str):
-            if "maxLength" in prop and len(value) > prop["maxLength"]:
-                return False
-            if "pattern" in prop and not _UUID_RE.search(value):
-                return False
-        if isinstance(value, list):
-            items = prop.get("items", {})
-            for item in value:
-                if not isinstance(item, str) or len(item) > items.get("maxLength", 1 << 30):
+    def _fits_all(self, obj: dict[str, Any]) -> bool:
+        """A conservative check: True only when jsonschema would surely accept `obj`."""
+        checks = self._checks
+        for key, value in obj.items():
+            check = checks.get(key)
+            if check is None:  # additionalProperties: a string
+                if not isinstance(value, str):
                     return False
+            elif not check(value):
+                return False
         return True
 
     def _jsonschema_message(self, obj: dict[str, Any]) -> str | None:

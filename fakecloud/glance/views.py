@@ -7,6 +7,7 @@ outside the schema reads ``""``. Times are ``2026-01-01T00:00:00Z``.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from fakecloud.glance.models import Image, ImageMember
@@ -30,6 +31,7 @@ _BASE_ATTRIBUTES = (
     "os_hash_algo",
     "os_hash_value",
 )
+_base_values = operator.attrgetter(*_BASE_ATTRIBUTES)
 
 
 def isotime(clock: Any, t: float) -> str:
@@ -42,9 +44,15 @@ def image_view(
 ) -> dict[str, Any]:
     """The JSON object Glance answers for one image; with `show_locations`
     (``show_multiple_locations``) its ``locations`` too, ``[]`` when it has none."""
-    view = {k: v for k, v in image.extra_properties.items() if k not in HIDDEN_PROPERTIES}
-    for key in _BASE_ATTRIBUTES:
-        view[key] = getattr(image, key)
+    # Schema.filter, applied here in the same pass: only a custom property can be outside
+    # the schema (every key set below is a base property).
+    props = schema.properties
+    view = {
+        k: "" if v is None and k not in props else v
+        for k, v in image.extra_properties.items()
+        if k not in HIDDEN_PROPERTIES
+    }
+    view.update(zip(_BASE_ATTRIBUTES, _base_values(image), strict=True))
     view["id"] = image.id
     view["created_at"] = isotime(clock, image.created_at)
     view["updated_at"] = isotime(clock, image.updated_at)
@@ -56,7 +64,7 @@ def image_view(
         view["locations"] = [
             {"url": loc["url"], "metadata": loc["metadata"]} for loc in image.locations
         ]
-    return schema.filter(view)
+    return view
 
 
 def member_view(member: ImageMember, clock: Any) -> dict[str, Any]:
