@@ -22,7 +22,9 @@ are mostly strings the services hold anyway, so no formatted string is kept per 
 as the formatted string.
 
 `snapshot` and `restore` move a trace's events in and out as plain data (for save, load and
-fork of a whole cloud).
+fork of a whole cloud). The shapes are kept in a book a world shares with its forks (see
+`_Book`): a seed explored from a fork meets the shapes earlier seeds made instead of making
+them again, while its snapshot lists only its own shapes, as a trace sharing nothing would.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import json
 import operator
 import string
 import sys
+import threading
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -59,31 +62,92 @@ _MARK = (1 << _MARK_BITS) - 1
 #: The time of no run (not equal to any time, so the first event starts a run).
 _NO_TIME = float("nan")
 
+#: The types a constant detail may have (others make it a per-event value).
+_TEXT = (str, type(None))
+
+#: Marks a `_Family.after` key naming details that cannot be constants (not constants met).
+_ODD = object()
+
 #: How many shapes (sets of constant values) a family of events may have before one of its
 #: details becomes a per-event value.
 _VARIANTS = 16
 
 # Plans, shared by every trace of the process: which details of a key set are constant, and
 # the getters that take the constant values (the shape's key) and the variable ones from an
-# event's details. A trace's families name their plan by index (plain data, so forks copy it).
+# event's details.
 _PLANS: list[tuple[Any, Any, bool] | None] = []
 _PLAN_KEYS: list[tuple[str, ...]] = []
 _PLAN_IDS: dict[tuple, int] = {}
+_PLANS_LOCK = threading.Lock()
 
 
 def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
     """The index of the plan holding `constant` of `keys` in shapes."""
     index = _PLAN_IDS.get((keys, constant))
     if index is None:
-        variable = tuple(k for k in keys if k not in constant)
-        plan = None
-        if constant:
-            get_variable = operator.itemgetter(*variable) if variable else None
-            plan = (operator.itemgetter(*constant), get_variable, len(variable) == 1)
-        index = _PLAN_IDS[(keys, constant)] = len(_PLANS)
-        _PLANS.append(plan)
-        _PLAN_KEYS.append(constant)
+        with _PLANS_LOCK:
+            index = _PLAN_IDS.get((keys, constant))
+            if index is None:
+                variable = tuple(k for k in keys if k not in constant)
+                plan = None
+                if constant:
+                    get_variable = operator.itemgetter(*variable) if variable else None
+                    plan = (operator.itemgetter(*constant), get_variable, len(variable) == 1)
+                _PLANS.append(plan)
+                _PLAN_KEYS.append(constant)
+                index = _PLAN_IDS[(keys, constant)] = len(_PLANS) - 1
     return index
+
+
+class _Family:
+    """What a trace knows of one family of events (same kind, actor, detail keys and subject
+    template) at one point of its history: the plan (which details its shapes hold as
+    constants) and the shape of each set of constant values met so far (or, with no
+    constants, the one shape).
+
+    A state never changes once made; a trace moves to the next state when it meets new
+    constant values. States are interned in the trace's `_Book` (keyed by their plan and
+    their set of constant values), which a world shares with its forks, so a fork meeting
+    what another fork met takes the known state instead of making it again.
+    """
+
+    __slots__ = ("info", "plan_id", "plan", "shapes", "after")
+
+    def __init__(self, info: tuple, plan_id: int, shapes: Any):
+        self.info = info  # (kind, actor, keys, template, parts)
+        self.plan_id = plan_id
+        self.plan = _PLANS[plan_id]
+        self.shapes = shapes  # constants -> shape id, or the shape id when no constants
+        self.after: dict[Any, _Family] = {}  # constants met -> the next state
+
+
+class _Book:
+    """The shapes and family states of a trace, shared by a world and its forks.
+
+    Append-only: a shape's id never changes, so every trace sharing the book reads its own
+    events the same whatever the others add. Which shapes a trace uses, and in which states
+    its families are, stays the trace's own (`Trace._families`); a snapshot lists only the
+    shapes the trace uses, in the order it first used them, which is the order a trace that
+    shared nothing would have made them in.
+    """
+
+    __slots__ = ("shapes", "widths", "shape_ids", "states", "first", "lock")
+
+    def __init__(self):
+        self.shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
+        self.widths: list[int] = []  # id -> how many values each event of the shape has
+        self.shape_ids: dict[tuple, int] = {}  # (family key, plan, constants) -> shape id
+        # (family key, plan, frozenset of constants met) -> state; () for a new family
+        self.states: dict[tuple, _Family] = {}
+        # a trace's family key (a template's prefixed by True) -> the family's first state
+        self.first: dict[tuple, _Family] = {}
+        self.lock = threading.Lock()  # forks of one world may emit in threads (Dask worker)
+
+    def add_shape(self, shape: _Shape) -> int:
+        """The id of a new shape (the caller holds the lock)."""
+        self.shapes.append(shape)
+        self.widths.append(shape[4] + len(shape[5]))
+        return len(self.shapes) - 1
 
 
 class Subject(tuple):
@@ -138,11 +202,13 @@ class Trace:
         # An event's values start where the previous one's end (each shape says how many it
         # has); where every 64th event's start is kept, so a random read adds up at most 63.
         self._marks = array("I")
-        self._shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
-        self._widths: list[int] = []  # id -> how many values each event of the shape has
-        # (kind, actor, *keys) and (template, kind, actor, *keys) -> [plan, shape or variants]
-        self._families: dict[tuple, list] = {}
-        self._template_families: dict[tuple, list] = {}
+        # The shapes, shared with this trace's forks (see _Book); the two lists are the book's.
+        self._book = _Book()
+        self._shapes = self._book.shapes
+        self._widths = self._book.widths
+        # (kind, actor, *keys) and (template, kind, actor, *keys) -> this trace's _Family state
+        self._families: dict[tuple, _Family] = {}
+        self._template_families: dict[tuple, _Family] = {}
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -155,24 +221,25 @@ class Trace:
         """
         if subject.__class__ is Subject:
             key = (subject[0], kind, actor, *details)
-            family = self._template_families.get(key)
+            families = self._template_families
         else:
             key = (kind, actor, *details) if details else (kind, actor)
-            family = self._families.get(key)
+            families = self._families
+        family = families.get(key)
         if family is None:
-            family = self._new_family(key, subject)
-        plan = _PLANS[family[0]]
+            family = families[key] = self._new_family(key, subject)
+        plan = family.plan
         while plan is not None:
             try:
-                shape = family[1].get(plan[0](details))
+                shape = family.shapes.get(plan[0](details))
             except TypeError:  # an unhashable value where constants were expected
                 shape = None
             if shape is not None:
                 break
-            self._new_variant(family, details)
-            plan = _PLANS[family[0]]
+            family = families[key] = self._next(family, details)
+            plan = family.plan
         else:
-            shape = family[1]
+            shape = family.shapes
         t = self._now()
         n = len(self._shape)
         if t != self._last_t:
@@ -205,55 +272,38 @@ class Trace:
     # variable when it meets a value that is not a string or None, or when it would need more
     # than _VARIANTS shapes (the detail with the most distinct values goes first).
 
-    def _new_family(self, key: tuple, subject: Any) -> list:
-        if subject.__class__ is Subject:
-            template, kind, actor, *keys = key
-            parts = len(subject) - 1
-            families = self._template_families
-        else:
-            kind, actor, *keys = key
-            template, parts = None, 1
-            families = self._families
-        family = [0, None, kind, actor, tuple(keys), template, parts]
-        self._set_plan(family, tuple(keys))
-        families[key] = family
-        return family
+    def _new_family(self, key: tuple, subject: Any) -> _Family:
+        """The first state of the family of `key` (known to the book if a fork met it)."""
+        book = self._book
+        templated = subject.__class__ is Subject
+        state = book.first.get((True, *key) if templated else key)
+        if state is not None:
+            return state
+        with book.lock:
+            if templated:
+                template, kind, actor, *keys = key
+                info = (kind, actor, tuple(keys), template, len(subject) - 1)
+            else:
+                kind, actor, *keys = key
+                info = (kind, actor, tuple(keys), None, 1)
+            state = _start(book, info, _plan(info[2], info[2]))
+            book.first[(True, *key) if templated else key] = state
+        return state
 
-    def _set_plan(self, family: list, constant: tuple[str, ...]) -> None:
-        """Give `family` the plan where the `constant` details are held by its shapes."""
-        kind, actor, keys, template, parts = family[2:]
-        family[0] = _plan(keys, constant)
-        if constant:
-            family[1] = {}
-        else:
-            family[1] = self._add_shape((kind, actor, keys, template, parts, keys, None))
-
-    def _new_variant(self, family: list, details: dict) -> None:
-        """A shape for the constant values of `details`, or a plan with fewer constants."""
-        kind, actor, keys, template, parts = family[2:]
-        constant = _PLAN_KEYS[family[0]]
-        odd = [k for k in constant if details[k] is not None and details[k].__class__ is not str]
-        variants = family[1]
-        if not odd and len(variants) >= _VARIANTS:
-            seen: dict[str, set] = {k: set() for k in constant}
-            for values in variants:
-                for k, v in zip(constant, values if len(constant) > 1 else (values,), strict=True):
-                    seen[k].add(v)
-            odd = [max(constant, key=lambda k: len(seen[k]))]
-        if odd:
-            self._set_plan(family, tuple(k for k in constant if k not in odd))
-            return
-        var_keys = tuple(k for k in keys if k not in constant)
-        skeleton = {k: details[k] if k in constant else None for k in keys}
-        values = tuple(details[k] for k in constant)
-        variants[values if len(values) > 1 else values[0]] = self._add_shape(
-            (kind, actor, keys, template, parts, var_keys, skeleton)
-        )
-
-    def _add_shape(self, shape: _Shape) -> int:
-        self._shapes.append(shape)
-        self._widths.append(shape[4] + len(shape[5]))
-        return len(self._shapes) - 1
+    def _next(self, family: _Family, details: dict) -> _Family:
+        """The state `family` moves to on meeting the constants of `details` it has no shape
+        for: one more shape, or a plan with fewer constants."""
+        try:
+            met = family.plan[0](details)
+            state = family.after.get(met)
+        except TypeError:  # an unhashable value: the plan drops the details that are not str
+            constant = _PLAN_KEYS[family.plan_id]
+            met = (_ODD, *[k for k in constant if details[k].__class__ not in _TEXT])
+            state = family.after.get(met)
+        if state is None:
+            with self._book.lock:
+                state = family.after[met] = _grown(self._book, family, details)
+        return state
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -420,11 +470,16 @@ class Trace:
         (shapes plus flat columns) and versioned by ``"format"``; pass it to `restore`.
         """
         odd, widths, walk = self._odd_t, self._widths, self._walk()
+        # The book may hold shapes of forks: number the ones used here by first use.
+        numbers: dict[int, int] = {}
+        for shape in self._shape:
+            if shape not in numbers:
+                numbers[shape] = len(numbers)
         return {
             "format": SNAPSHOT_FORMAT,
-            "shapes": [_shape_data(shape) for shape in self._shapes],
+            "shapes": [_shape_data(self._shapes[shape]) for shape in numbers],
             "t": [odd.get(i, t) for i, _, _, t in walk] if odd else [t for _, _, _, t in walk],
-            "shape": self._shape.tolist(),
+            "shape": [numbers[shape] for shape in self._shape],
             "ends": list(itertools.accumulate(widths[shape] for shape in self._shape)),
             "values": [_plain(v) for v in self._values],
         }
@@ -454,7 +509,8 @@ class Trace:
                 raise ValueError("not a trace snapshot: an event's values do not fit its shape")
             start = end
         self._clear()
-        self._shapes, self._widths = shapes, widths
+        for shape in shapes:
+            self._book.add_shape(shape)
         self._shape = array("I", shape_ids)
         self._values = values
         self._marks = array("I", [ends[i - 1] if i else 0 for i in range(0, n, _MARK + 1)])
@@ -464,6 +520,54 @@ class Trace:
                 self._runs.append(i)
                 self._times.append(t)
                 self._last_t = t
+
+
+def _start(book: _Book, info: tuple, plan_id: int) -> _Family:
+    """The state of family `info` that has just taken plan `plan_id` (no constants met yet);
+    the caller holds the book's lock."""
+    key = (info, plan_id)
+    state = book.states.get(key)
+    if state is None:
+        kind, actor, keys, template, parts = info
+        if _PLAN_KEYS[plan_id]:
+            shapes: Any = {}
+        else:
+            shapes = book.add_shape((kind, actor, keys, template, parts, keys, None))
+        state = book.states[key] = _Family(info, plan_id, shapes)
+    return state
+
+
+def _grown(book: _Book, family: _Family, details: dict) -> _Family:
+    """The state after `family` meets the constant values of `details` (see `Trace._next`);
+    the caller holds the book's lock."""
+    info, plan_id, variants = family.info, family.plan_id, family.shapes
+    kind, actor, keys, template, parts = info
+    constant = _PLAN_KEYS[plan_id]
+    odd = [k for k in constant if details[k].__class__ not in _TEXT]
+    if not odd and len(variants) >= _VARIANTS:
+        seen: dict[str, set] = {k: set() for k in constant}
+        for values in variants:
+            for k, v in zip(constant, values if len(constant) > 1 else (values,), strict=True):
+                seen[k].add(v)
+        odd = [max(constant, key=lambda k: len(seen[k]))]
+    if odd:
+        return _start(book, info, _plan(keys, tuple(k for k in constant if k not in odd)))
+    values = tuple(details[k] for k in constant)
+    value = values if len(values) > 1 else values[0]
+    shape = book.shape_ids.get((info, plan_id, value))
+    if shape is None:
+        var_keys = tuple(k for k in keys if k not in constant)
+        skeleton = {k: details[k] if k in constant else None for k in keys}
+        shape = book.shape_ids[(info, plan_id, value)] = book.add_shape(
+            (kind, actor, keys, template, parts, var_keys, skeleton)
+        )
+    key = (info, plan_id, frozenset(variants).union((value,)))
+    state = book.states.get(key)
+    if state is None:
+        shapes = dict(variants)
+        shapes[value] = shape
+        state = book.states[key] = _Family(info, plan_id, shapes)
+    return state
 
 
 def _shape_data(shape: _Shape) -> list[Any]:

@@ -63,6 +63,9 @@ RESET: dict[str, dict[str, Any]] = {
 CACHES: dict[str, tuple[str, ...]] = {
     "fakecloud.nova.policies:PolicyEngine": ("_enforcer",),
     "fakecloud.glance.schema:ImageSchema": ("_validator",),
+    # The trace's book of event shapes: append-only, so a world and its forks share it and a
+    # shape one fork makes serves the next (a saved trace lists its own shapes).
+    "fakecloud.sim.trace:Trace": ("_book", "_shapes", "_widths"),
 }
 
 #: Classes of fakecloud whose instances never change once built: forks share them (and the
@@ -79,9 +82,11 @@ SHARED_CLASSES: frozenset[str] = frozenset(
     }
 )
 
-#: Frozen records holding only atoms and tuples of atoms: forks share them as they are,
-#: without looking inside.
-VALUE_CLASSES: frozenset[str] = frozenset({"fakecloud.sim.faults:FaultPoint"})
+#: Frozen records holding only atoms and tuples of atoms, and the trace's interned family
+#: states (which never change once made): forks share them as they are, without looking inside.
+VALUE_CLASSES: frozenset[str] = frozenset(
+    {"fakecloud.sim.faults:FaultPoint", "fakecloud.sim.trace:_Family"}
+)
 
 #: Parts every cloud built alike shares, never changed (the image schema of a set of formats):
 #: forks share them as they are, a saved file names them (``keep``) and a loaded cloud uses the

@@ -9,7 +9,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import fakecloud.sim.kernel
@@ -164,3 +164,36 @@ def test_filter_first_and_reads_agree_with_the_dict_trace(events, query):
     again = Trace(lambda: 0)
     again.restore(json.loads(json.dumps(trace.snapshot())))
     assert again.to_jsonl() == trace.to_jsonl()
+
+
+def _emit_all(trace, now, events):
+    for t, kind, actor, subject, details in events:
+        now[0] = t
+        trace.emit(kind, actor, subject, **details)
+
+
+@settings(max_examples=15, deadline=None)
+@given(EVENTS, EVENTS, EVENTS)
+@example([], [(0, "state", "nova", "s", {"new": 1})], [(0, "state", "nova", "s", {"new": "a"})])
+def test_forks_share_shapes_yet_each_saves_what_it_alone_would(before, one, other):
+    """A world and its forks share one book of shapes; each trace's snapshot (and JSONL) is
+    still the one a trace that shared nothing would give for the same events."""
+    from fakecloud.state.copy import fork_graph
+
+    now = [0]
+    world = Trace(lambda: now[0])
+    _emit_all(world, now, before)
+    forks = [fork_graph(world), fork_graph(world)]
+    for fork in forks:
+        fork._now = world._now  # the fork_graph copied the closure's list
+    _emit_all(forks[0], now, one + other)
+    _emit_all(forks[1], now, other)
+    assert forks[0]._book is forks[1]._book is world._book
+    for fork, events in zip(forks, (one + other, other), strict=True):
+        alone = Trace(lambda: now[0])
+        _emit_all(alone, now, before + events)
+        assert fork.snapshot() == alone.snapshot()
+        assert fork.to_jsonl() == alone.to_jsonl()
+    alone = Trace(lambda: now[0])
+    _emit_all(alone, now, before)
+    assert world.snapshot() == alone.snapshot()
