@@ -82,6 +82,16 @@ class World:
     failed: str | None = None
     """Why setup failed (then the runs from this world fail the same way)."""
 
+    def fork(self) -> Any:
+        """A fork of the world's cloud, as ``cloud.fork()`` makes it: the world never runs,
+        so its fork is planned once and replayed (`fakecloud.state.replica`)."""
+        replica = self.__dict__.get("_replica")
+        if replica is None:
+            from fakecloud.state.replica import Replica
+
+            replica = self._replica = Replica(self.cloud)
+        return replica.fork()
+
 
 def prepare_world(case: Case, seed: int | None = None) -> World:
     """Build `case`'s cloud and run its setup once; `run_case(..., world=)` starts from a fork."""
@@ -142,7 +152,7 @@ class _Run:
     # -- building ----------------------------------------------------------------------------
 
     def run(self, world: World | None = None) -> CaseResult:
-        cloud = self._build_cloud() if world is None else world.cloud.fork()
+        cloud = self._build_cloud() if world is None else world.fork()
         self.cloud, self.kernel = cloud, cloud.kernel
         if self.prepare is not None:
             self.prepare(cloud)

@@ -44,11 +44,14 @@ def boot(cloud: Cloud, name: str = "vm", volumes: int = 0) -> str:
 
 
 def copies(cloud: Cloud, tmp_path: Path) -> dict[str, Cloud]:
-    """The cloud, a fork of it and a cloud loaded from its saved file."""
+    """The cloud, a fork of it, a replica's fork of it and a cloud loaded from its saved file."""
+    from fakecloud.state.replica import Replica
+
     path = tmp_path / "world.json"
     forked = cloud.fork()
+    replayed = Replica(cloud).fork()
     cloud.save(path)
-    return {"original": cloud, "fork": forked, "loaded": Cloud.load(path)}
+    return {"original": cloud, "fork": forked, "replica": replayed, "loaded": Cloud.load(path)}
 
 
 def continue_all(clouds: dict[str, Cloud], step: Callable[[Cloud], Any]) -> tuple[Any, str]:

@@ -9,6 +9,7 @@ import pytest
 from fakecloud import Cloud
 from fakecloud.errors import StateError
 from fakecloud.state import FORMAT_VERSION, dumps, loads, to_data
+from fakecloud.state.replica import Replica
 from tests.state.state_helpers import boot
 
 
@@ -25,7 +26,7 @@ def test_work_in_flight_is_refused_naming_the_processes(tmp_path):
     assert r.status == 202
     live = cloud.kernel.running()
     assert live
-    for attempt in (lambda: cloud.save(tmp_path / "busy.json"), cloud.fork):
+    for attempt in (lambda: cloud.save(tmp_path / "busy.json"), cloud.fork, lambda: Replica(cloud)):
         with pytest.raises(StateError) as info:
             attempt()
         message = str(info.value)
@@ -113,6 +114,7 @@ def test_exceptions_and_timed_rules_in_the_fault_plan_are_saved(tmp_path):
 def test_a_fork_is_independent_of_its_original():
     cloud = Cloud(seed=2)
     before = len(cloud.trace)
+    replica = Replica(cloud)
     twin = cloud.fork()
     r = twin.request("volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}})
     assert r.status == 202
@@ -121,6 +123,8 @@ def test_a_fork_is_independent_of_its_original():
     assert len(cloud.trace) == before < len(twin.trace)
     listed = cloud.request("volume", "GET", "/v3/{project_id}/volumes").json()["volumes"]
     assert listed == []
+    with pytest.raises(StateError, match="changed since its replica was made"):
+        replica.fork()  # a replica replays the cloud as it was: it refuses once it ran
     assert twin.trace.tail(1)[0]["t"] == 100.0 or twin.trace.tail(1)[0]["t"] <= 100.0
     # A service class's route table is shared by every cloud and fork: it is read-only.
     assert twin.cinder.api.router is cloud.cinder.api.router

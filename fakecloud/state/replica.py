@@ -1,0 +1,523 @@
+"""Many forks of one idle cloud that stays as it is: the fork's walk done once, replayed.
+
+`fakecloud.state.copy.fork_graph` decides for every object of a cloud whether it is shared or
+copied and how, by walking the whole graph: most of a fork's cost is that walk (a call per
+object and a test per value), not the copying. A world that is forked again and again (every
+explored seed starts from the same booted world) gives the same answers every time, so
+`Replica` walks it once, as `fork_graph` would, and records a plan: which objects are copied
+(shallow copies made by C: ``dict.copy``, ``list.copy``, a record's ``__dict__`` copied whole),
+which of their fields then point at copies instead of the originals, and which immutable values
+(tuples, bound methods, ...) are built from copies. Each `Replica.fork` replays the plan.
+
+The result is the graph `fork_graph` makes (the same objects shared, the same copied, the same
+resets, random generators and counters continuing where the world's were). The world must not
+change while its replica is used (`fakecloud.scenario.runner.World` never runs its cloud);
+`Replica.fork` checks the cheap signs of a change (the clock, the trace's length, the id
+streams) and refuses with `StateError`.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import itertools
+import types
+from array import array
+from random import Random
+from typing import Any
+
+from fakecloud.errors import StateError
+from fakecloud.state import copy as generic
+from fakecloud.state import kinds
+
+_ATOMS = kinds.ATOMS
+
+
+class _Unplannable(Exception):
+    """The graph holds something the plan does not replay (the fork walks it instead)."""
+
+
+class Replica:
+    """Forks of the idle `cloud`, each as `cloud.fork()` would make it, faster."""
+
+    def __init__(self, cloud: Any):
+        from fakecloud.state import check_idle
+
+        check_idle(cloud, "fork")
+        self._cloud = cloud
+        self._mark = _mark(cloud)
+        try:
+            self._plan: _Plan | None = _Planner().plan(cloud)
+        except _Unplannable:
+            self._plan = None
+
+    def fork(self) -> Any:
+        """A new fork of the cloud (see the module doc)."""
+        if _mark(self._cloud) != self._mark:
+            raise StateError("the replicated cloud changed since its replica was made")
+        if self._plan is None:
+            return self._cloud.fork()
+        return self._plan.replay()
+
+
+def _mark(cloud: Any) -> tuple:
+    """Cheap signs that a cloud has run since: its clock, its trace's length."""
+    return (cloud.kernel.now, len(cloud.trace))
+
+
+class _Plan:
+    """What `Replica.fork` replays: phase 1 makes every copied mutable object (shallow), phase
+    2 builds the immutable values made of copies (children first), phase 3 points fields at
+    the copies, phase 4 refills the hashed containers whose keys are copies."""
+
+    def __init__(self, size, makes, derived, patches, refills, root):
+        self.size = size
+        self.makes = makes  # (slot, make, original)
+        self.derived = derived  # (slot, build, args): args are ("new", slot) or values
+        self.patches = patches  # (kind, slot, key, child slot)
+        self.refills = refills  # (slot, kind, [(key or ref, value or ref)])
+        self.root = root
+
+    def replay(self) -> Any:
+        new: list[Any] = [None] * self.size
+        for slot, make, x in self.makes:
+            new[slot] = make(x)
+        for slot, build, args in self.derived:
+            new[slot] = build(*[new[a[1]] if a.__class__ is _Ref else a for a in args])
+        for kind, slot, key, child in self.patches:
+            if kind == 0:  # an item of a dict, list or deque
+                new[slot][key] = new[child]
+            elif kind == 3:  # a field in a record's __dict__
+                new[slot].__dict__[key] = new[child]
+            elif kind == 1:  # a slot field or a frozen record's field
+                object.__setattr__(new[slot], key, new[child])
+            else:  # a closure cell
+                new[slot].__closure__[key].cell_contents = new[child]
+        for slot, kind, items in self.refills:
+            target = new[slot]
+            if kind == "dict":
+                target.clear()
+                for k, v in items:
+                    target[new[k[1]] if k.__class__ is _Ref else k] = (
+                        new[v[1]] if v.__class__ is _Ref else v
+                    )
+            else:
+                target.clear()
+                target.update([new[v[1]] if v.__class__ is _Ref else v for v in items])
+        return new[self.root]
+
+
+class _Ref(tuple):
+    """A reference to a copy: ``("new", slot)``."""
+
+    __slots__ = ()
+
+
+def _ref(slot: int) -> _Ref:
+    return _Ref(("new", slot))
+
+
+def _record_maker(cls: type, has_dict: bool, slot_values: tuple, base: Any, resets: tuple):
+    """The phase-1 maker of a record: a new instance with the original's fields (copies come
+    in phase 3)."""
+    new = object.__new__ if base is None else cls.__new__
+    reset_value = kinds.reset_value
+
+    def make(x: Any) -> Any:
+        y = new(cls)
+        if has_dict:
+            fields = x.__dict__.copy()
+            for key, value in resets:
+                if key in fields:
+                    fields[key] = reset_value(value)
+            object.__setattr__(y, "__dict__", fields)
+        for key, value in slot_values:
+            if value.__class__ is _Fresh:
+                value = reset_value(value.value)
+            object.__setattr__(y, key, value)
+        if base is dict:
+            dict.update(y, dict.items(x))
+        elif base is list:
+            list.extend(y, list.__iter__(x))
+        return y
+
+    return make
+
+
+def _function_maker(f: types.FunctionType):
+    def make(x: Any) -> Any:
+        cells = []
+        for cell in x.__closure__:
+            try:
+                cells.append(types.CellType(cell.cell_contents))
+            except ValueError:
+                cells.append(types.CellType())
+        g = types.FunctionType(x.__code__, x.__globals__, x.__name__, x.__defaults__, tuple(cells))
+        g.__kwdefaults__ = x.__kwdefaults__
+        g.__qualname__ = x.__qualname__
+        if x.__dict__:
+            g.__dict__.update(x.__dict__)
+        return g
+
+    return make
+
+
+def _count_maker(start: Any, step: Any):
+    return lambda x: itertools.count(start, step)
+
+
+def _faker_maker(x: Any) -> Any:
+    from faker import Faker
+
+    y = Faker()
+    y.seed_instance(0)
+    twin_rng, rng = y.random, x.random
+    twin_rng.setstate(rng.getstate())
+    return y
+
+
+class _Planner:
+    """Walks a graph as `fork_graph` does and records the plan instead of copying."""
+
+    def __init__(self):
+        self.memo: dict[int, Any] = {}  # id -> _Ref of its copy, or the object (shared)
+        self.keep: list[Any] = []  # originals the plan refers to (kept alive)
+        self.size = 0
+        self.makes: list[tuple] = []
+        self.derived: list[tuple] = []
+        self.patches: list[tuple] = []
+        self.refills: list[tuple] = []
+        self.handlers: dict[type, Any] = {}
+
+    def plan(self, root: Any) -> _Plan:
+        ref = self.visit(root)
+        if ref.__class__ is not _Ref:
+            raise _Unplannable("the root is shared")
+        return _Plan(self.size, self.makes, self.derived, self.patches, self.refills, ref[1])
+
+    def _slot(self) -> int:
+        self.size += 1
+        return self.size - 1
+
+    def _make(self, x: Any, make: Any) -> _Ref:
+        slot = self._slot()
+        ref = self.memo[id(x)] = _ref(slot)
+        self.keep.append(x)
+        self.makes.append((slot, make, x))
+        return ref
+
+    def visit(self, x: Any) -> Any:
+        """The copy of `x` (a _Ref) or `x` itself when the fork shares it."""
+        cls = x.__class__
+        if cls in _ATOMS:
+            return x
+        found = self.memo.get(id(x))
+        if found is not None:
+            return found
+        handler = self.handlers.get(cls)
+        if handler is None:
+            handler = self.handlers[cls] = self._handler_for(cls)
+        return handler(x)
+
+    # The handlers mirror fakecloud.state.copy's, one for one.
+
+    def _handler_for(self, cls: type) -> Any:
+        own = {
+            dict: self._dict,
+            list: self._list,
+            tuple: self._tuple,
+            set: self._set,
+            frozenset: self._frozenset,
+            collections.deque: self._deque,
+            bytearray: self._bytearray,
+            array: self._array,
+            types.FunctionType: self._function,
+            types.MethodType: self._method,
+            types.BuiltinFunctionType: self._builtin,
+            types.BuiltinMethodType: self._builtin,
+            types.MethodWrapperType: self._builtin,
+            functools.partial: self._partial,
+            Random: self._random,
+            itertools.count: self._count,
+            types.GeneratorType: self._generator,
+        }
+        handler = own.get(cls)
+        if handler is not None:
+            return handler
+        chosen = generic._handler_for(cls)
+        if chosen is generic._share:
+            return _shared
+        if chosen is generic._share_deep:
+            return self._share_deep
+        if chosen is generic._random:
+            return self._random
+        if chosen is generic._faker:
+            return self._faker
+        if kinds.is_record_class(cls):
+            if kinds.is_frozen_dataclass(cls):
+                return self._frozen(cls)
+            return self._record(cls)
+        raise _Unplannable(f"{cls!r}")
+
+    def _share_deep(self, x: Any) -> Any:
+        generic._share_deep(x, self.memo)
+        return x
+
+    def _dict(self, x: dict) -> _Ref:
+        ref = self._make(x, dict.copy)
+        self._fill(ref[1], x)
+        return ref
+
+    def _fill(self, slot: int, x: dict) -> None:
+        """Patches (or a refill, when a key is copied) for the dict `x` copied at `slot`."""
+        items, rekeyed, patches = [], False, []
+        for key, value in x.items():
+            k = key if key.__class__ in _ATOMS else self.visit(key)
+            v = value if value.__class__ in _ATOMS else self.visit(value)
+            rekeyed = rekeyed or k is not key
+            items.append((k, v))
+            if v is not value:
+                patches.append((0, slot, key, v[1]))
+        if rekeyed:
+            self.refills.append((slot, "dict", items))
+        else:
+            self.patches.extend(patches)
+
+    def _list(self, x: list) -> _Ref:
+        ref = self._make(x, list.copy)
+        for i, value in enumerate(x):
+            if value.__class__ not in _ATOMS:
+                v = self.visit(value)
+                if v is not value:
+                    self.patches.append((0, ref[1], i, v[1]))
+        return ref
+
+    def _tuple(self, x: tuple) -> Any:
+        args, changed = [], False
+        for v in x:
+            w = v if v.__class__ in _ATOMS else self.visit(v)
+            changed = changed or w is not v
+            args.append(w)
+        if not changed:
+            return x
+        slot = self._slot()
+        self.derived.append((slot, _tuple_of, args))
+        return _ref(slot)  # not memoized: fork_graph copies a tuple at each place it is met
+
+    def _set(self, x: set) -> _Ref:
+        ref = self._make(x, set.copy)
+        members = [v if v.__class__ in _ATOMS else self.visit(v) for v in x]
+        if any(m.__class__ is _Ref for m in members):
+            self.refills.append((ref[1], "set", members))
+        return ref
+
+    def _frozenset(self, x: frozenset) -> Any:
+        members = [v if v.__class__ in _ATOMS else self.visit(v) for v in x]
+        if not any(m.__class__ is _Ref for m in members):
+            return x
+        raise _Unplannable("a frozenset of copies")  # hashed before its members are filled
+
+    def _deque(self, x: collections.deque) -> _Ref:
+        ref = self._make(x, lambda d: collections.deque(d, maxlen=d.maxlen))
+        for i, value in enumerate(x):
+            if value.__class__ not in _ATOMS:
+                v = self.visit(value)
+                if v is not value:
+                    self.patches.append((0, ref[1], i, v[1]))
+        return ref
+
+    def _bytearray(self, x: bytearray) -> _Ref:
+        return self._make(x, bytearray)
+
+    def _array(self, x: array) -> _Ref:
+        return self._make(x, lambda a: array(a.typecode, a))
+
+    def _function(self, f: types.FunctionType) -> Any:
+        if not f.__closure__:
+            return f
+        contents = []
+        for cell in f.__closure__:
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                contents.append(None)
+                continue
+            contents.append(value if value.__class__ in _ATOMS else self.visit(value))
+        found = self.memo.get(id(f))
+        if found is not None:  # copied meanwhile, through a cycle (fork_graph copies again)
+            raise _Unplannable("a closure reaching itself")
+        ref = self._make(f, _function_maker(f))
+        for i, c in enumerate(contents):
+            if c.__class__ is _Ref:
+                self.patches.append((2, ref[1], i, c[1]))
+        return ref
+
+    def _method(self, m: types.MethodType) -> Any:
+        func, owner = self.visit(m.__func__), self.visit(m.__self__)
+        slot = self._slot()
+        self.derived.append((slot, types.MethodType, [func, owner]))
+        return _ref(slot)
+
+    def _builtin(self, f: Any) -> Any:
+        owner = getattr(f, "__self__", None)
+        if owner is None or isinstance(owner, types.ModuleType):
+            return f
+        copied = self.visit(owner)
+        if copied is owner:
+            return f
+        slot = self._slot()
+        self.derived.append((slot, getattr, [copied, f.__name__]))
+        return _ref(slot)
+
+    def _partial(self, p: functools.partial) -> Any:
+        func = self.visit(p.func)
+        args = [self.visit(a) for a in p.args]
+        keywords = {k: self.visit(v) for k, v in p.keywords.items()}
+        if keywords and any(v.__class__ is _Ref for v in keywords.values()):
+            raise _Unplannable("a partial with copied keywords")
+        slot = self._slot()
+        self.derived.append((slot, _partial_of(keywords), [func, *args]))
+        return _ref(slot)
+
+    def _random(self, x: Random) -> _Ref:
+        return self._make(x, kinds.copy_random)
+
+    def _count(self, x: itertools.count) -> _Ref:
+        start, step = kinds.count_state(x)
+        slot = self._slot()  # not memoized, as in fork_graph
+        self.keep.append(x)
+        self.makes.append((slot, _count_maker(start, step), x))
+        return _ref(slot)
+
+    def _faker(self, x: Any) -> _Ref:
+        return self._make(x, _faker_maker)
+
+    def _generator(self, x: types.GeneratorType) -> Any:
+        if x.gi_frame is None:
+            return x
+        raise StateError(f"cannot copy a suspended generator (work in flight): {x!r}", obj=x)
+
+    def _record(self, cls: type):
+        name = kinds.class_name(cls)
+        reset = kinds.RESET.get(name, {})
+        special = set(reset) | set(kinds.CACHES.get(name, ()))
+        slots = kinds.slot_names(cls)
+        has_dict = cls.__dictoffset__ != 0
+        base = dict if issubclass(cls, dict) else list if issubclass(cls, list) else None
+        process = name == "simpy.events:Process"
+        resets = tuple(reset.items())
+
+        def plan_record(x: Any) -> _Ref:
+            if process and x.is_alive:
+                raise StateError(f"cannot copy a simulated process in flight: {x!r}", obj=x)
+            slot = self._slot()
+            ref = self.memo[id(x)] = _ref(slot)
+            self.keep.append(x)
+            if has_dict:
+                for key, value in x.__dict__.items():
+                    if value.__class__ in _ATOMS or key in special:
+                        continue
+                    v = self.visit(value)
+                    if v is not value:
+                        self.patches.append((3, slot, key, v[1]))
+            slot_values = []
+            for key in slots:
+                try:
+                    value = object.__getattribute__(x, key)
+                except AttributeError:
+                    continue
+                if key in reset:
+                    slot_values.append((key, _Fresh(reset[key])))
+                    continue
+                v = value if value.__class__ in _ATOMS else self.visit(value)
+                slot_values.append((key, value))
+                if v is not value:
+                    self.patches.append((1, slot, key, v[1]))
+            if base is dict:
+                for key, value in dict.items(x):
+                    k = self.visit(key)
+                    v = self.visit(value)
+                    if k is not key:
+                        raise _Unplannable("a dict record with copied keys")
+                    if v is not value:
+                        self.patches.append((0, slot, key, v[1]))
+            elif base is list:
+                for i, value in enumerate(list.__iter__(x)):
+                    v = self.visit(value)
+                    if v is not value:
+                        self.patches.append((0, slot, i, v[1]))
+            maker = _record_maker(cls, has_dict, tuple(slot_values), base, resets)
+            self.makes.append((slot, maker, x))
+            return ref
+
+        return plan_record
+
+    def _frozen(self, cls: type):
+        import dataclasses
+
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        plain = cls.__dictoffset__ != 0 and not kinds.slot_names(cls)
+
+        def plan_frozen(x: Any) -> Any:
+            if plain:
+                for v in x.__dict__.values():
+                    c = v.__class__
+                    if c not in _ATOMS and (c is not tuple or not generic._atoms_only(v)):
+                        break
+                else:
+                    return x
+            changed: dict[str, Any] = {}
+            for name in names:
+                v = getattr(x, name)
+                if v.__class__ not in _ATOMS:
+                    w = self.visit(v)
+                    if w is not v:
+                        changed[name] = w
+            if not changed:
+                return x
+            again = self.memo.get(id(x))
+            if again is not None:
+                return again
+            if cls.__dictoffset__ != 0 and any(k not in names for k in x.__dict__):
+                raise _Unplannable("a frozen record with fields beyond its dataclass fields")
+            slot = self._slot()
+            ref = self.memo[id(x)] = _ref(slot)
+            self.keep.append(x)
+            values = tuple((n, getattr(x, n)) for n in names)
+            self.makes.append((slot, _frozen_maker(cls, values), x))
+            for n, w in changed.items():
+                self.patches.append((1, slot, n, w[1]))
+            return ref
+
+        return plan_frozen
+
+
+class _Fresh:
+    """A reset slot's value, made fresh at each replay."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def _shared(x: Any) -> Any:
+    return x
+
+
+def _tuple_of(*items: Any) -> tuple:
+    return items
+
+
+def _partial_of(keywords: dict):
+    return lambda func, *args: functools.partial(func, *args, **keywords)
+
+
+def _frozen_maker(cls: type, values: tuple):
+    def make(x: Any) -> Any:
+        y = object.__new__(cls)
+        for name, value in values:
+            object.__setattr__(y, name, value)
+        return y
+
+    return make
