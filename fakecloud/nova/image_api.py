@@ -436,12 +436,8 @@ class API:
             view["locations"] = [dict(loc) for loc in image.locations]
         return _translate_from_glance(view, self._glance.schema.is_base, include_locations)
 
-    def _get_image(self, ctx: Any, image_id: str, method: str):
-        return (
-            yield from self._call(
-                method, "get", lambda: self._glance.images.get(ctx, image_id), image_id
-            )
-        )
+    def _get_image(self, ctx: Any, image_id: str, method: str) -> Generator[Any, Any, Any]:
+        return self._call(method, "get", lambda: self._glance.images.get(ctx, image_id), image_id)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -523,47 +519,34 @@ class API:
         sharing_member_id = image_meta["properties"].pop("instance_owner", None)
         location_data = image_meta.pop("location_data", None)
         sent = _translate_to_glance(image_meta)
-        try:
-            image = yield from self._create_v2(
-                ctx, sent, data, force_activate, sharing_member_id, location_data
+        try:  # ``_create_v2``, in this frame
+            if force_activate:
+                data = ImageData(0, disk_format="raw")  # an empty stream is raw data
+                if not self._kernel.switches.volume_backed_image_raw:
+                    # Before 31.0.0: the format the image schema prefers, claimed for empty data.
+                    if "disk_format" not in sent:
+                        default = yield from self._get_image_create_disk_format_default()
+                        sent["disk_format"] = default
+                elif "disk_format" not in sent:
+                    sent["disk_format"] = "raw"
+                elif sent["disk_format"] != "raw":
+                    raise exception.ImageBadRequest(
+                        f"Unable to force activate with disk_format={sent['disk_format']}"
+                    )
+                sent.setdefault("container_format", "bare")
+            location = sent.pop("location", None)
+            image = yield from self._call(
+                "create", "create", lambda: self._glance.images.create(ctx, sent)
             )
+            if location:
+                yield from self._add_location(ctx, image.id, location, location_data, "create")
+            if sharing_member_id:
+                yield from self._add_image_member(ctx, image.id, sharing_member_id, "create")
+            if data is not None:
+                image = yield from self._upload_data(ctx, image.id, data, "create")
         except GlanceClientError as e:
             raise _translate_plain_exception(e) from e
         return self._meta(image)
-
-    def _create_v2(
-        self,
-        ctx: Any,
-        sent: dict[str, Any],
-        data: ImageData | None,
-        force_activate: bool,
-        sharing_member_id: str | None,
-        location_data: ImageData | None,
-    ) -> Generator[Any, Any, Any]:
-        if force_activate:
-            data = ImageData(0, disk_format="raw")  # an empty stream is raw data
-            if not self._kernel.switches.volume_backed_image_raw:
-                # Before 31.0.0: the format the image schema prefers, claimed for empty data.
-                if "disk_format" not in sent:
-                    sent["disk_format"] = yield from self._get_image_create_disk_format_default()
-            elif "disk_format" not in sent:
-                sent["disk_format"] = "raw"
-            elif sent["disk_format"] != "raw":
-                raise exception.ImageBadRequest(
-                    f"Unable to force activate with disk_format={sent['disk_format']}"
-                )
-            sent.setdefault("container_format", "bare")
-        location = sent.pop("location", None)
-        image = yield from self._call(
-            "create", "create", lambda: self._glance.images.create(ctx, sent)
-        )
-        if location:
-            yield from self._add_location(ctx, image.id, location, location_data, "create")
-        if sharing_member_id:
-            yield from self._add_image_member(ctx, image.id, sharing_member_id, "create")
-        if data is not None:
-            image = yield from self._upload_data(ctx, image.id, data, "create")
-        return image
 
     def _get_image_create_disk_format_default(self) -> Generator[Any, Any, str]:
         """``GET /v2/schemas/image``: qcow2, vhd, vmdk or raw, the first the schema's

@@ -209,12 +209,15 @@ class _Enforcer:
         self._invalid_scope = policy.InvalidScope
         self._memo: dict[tuple, bool] = {}
 
-    def check(self, rule: str, target: dict[str, Any], creds: dict[str, Any]) -> bool:
-        """Whether `rule` allows `creds` on `target` (a failed scope check is a no)."""
-        key = (rule, tuple(sorted(target.items())), creds["_key"])
+    def check(self, rule: str, target: dict[str, Any], ctx: Any) -> bool:
+        """Whether `rule` allows the caller `ctx` on `target` (a failed scope check is a no).
+
+        Answers are remembered by rule, target items (in their order: another order is only
+        a miss) and the caller's credentials."""
+        key = (rule, tuple(target.items()), _credentials_key(ctx))
         found = self._memo.get(key)
         if found is None:
-            plain = {k: v for k, v in creds.items() if k != "_key"}
+            plain = _credentials(ctx)
             try:
                 found = bool(self.enforcer.enforce(rule, target, plain, do_raise=True))
             except self._invalid_scope:
@@ -233,19 +236,23 @@ _ENFORCERS: dict[tuple, _Enforcer] = {}
 
 
 def _credentials(ctx: Any) -> dict[str, Any]:
-    roles = tuple(ctx.roles)
-    system = ctx.system_scope
-    # A token is project-, system- or domain-scoped; oslo.policy reads the scope from these.
-    domain = None if (ctx.project_id or system) else getattr(ctx, "domain_id", None)
+    user_id, project_id, roles, system, domain = _credentials_key(ctx)
     return {
-        "user_id": ctx.user_id,
-        "project_id": ctx.project_id,
+        "user_id": user_id,
+        "project_id": project_id,
         "roles": list(roles),
         "is_admin": "admin" in roles,
         "system_scope": system,
         "domain_id": domain,
-        "_key": (ctx.user_id, ctx.project_id, roles, system, domain),
     }
+
+
+def _credentials_key(ctx: Any) -> tuple:
+    """What oslo.policy reads of the caller: user, project, roles, system and domain scope."""
+    system = ctx.system_scope
+    # A token is project-, system- or domain-scoped; oslo.policy reads the scope from these.
+    domain = None if (ctx.project_id or system) else getattr(ctx, "domain_id", None)
+    return (ctx.user_id, ctx.project_id, tuple(ctx.roles), system, domain)
 
 
 class PolicyEngine:
@@ -289,10 +296,10 @@ class PolicyEngine:
     ) -> bool:
         """``context.can``: check `action` for `ctx` on `target` (default: the caller's own
         project and user, as Nova's ``policy.authorize`` fills it in)."""
-        name = self.rule_name(action)
+        name = SEED_NAMES.get(action, action) if self.legacy else action  # rule_name
         if target is None:
             target = {"project_id": ctx.project_id, "user_id": ctx.user_id}
-        allowed = self._get().check(name, target, _credentials(ctx))
+        allowed = (self._enforcer or self._get()).check(name, target, ctx)
         if not allowed and fatal:
             raise exception.PolicyNotAuthorized(action=name)
         return allowed

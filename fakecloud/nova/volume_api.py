@@ -359,12 +359,14 @@ CALLER = "nova-api"
 CALLEE = "cinder-api"
 
 
-def _templates() -> dict[str, tuple[str, tuple[str, ...], int]]:
-    """method -> (subject template, the attrs that fill it after the project, success)."""
+def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int]]:
+    """method -> (subject template, the attrs that fill it after the project — a lone one as
+    its name —, success)."""
     out = {}
     for method, (verb, path, ok) in ROUTES.items():
         names = tuple(field for _, field, _, _ in string.Formatter().parse(path) if field)
-        out[method] = (f"{verb} /v3/{{}}" + path.format_map({n: "{}" for n in names}), names, ok)
+        template = f"{verb} /v3/{{}}" + path.format_map({n: "{}" for n in names})
+        out[method] = (template, names[0] if len(names) == 1 else names, ok)
     return out
 
 
@@ -374,8 +376,8 @@ _TEMPLATES = _templates()
 def _subject(method: str, context: Any, attrs: dict[str, Any]) -> tuple[Subject, int]:
     template, names, ok = _TEMPLATES[method]
     project = getattr(context, "project_id", None) or "-"
-    if len(names) == 1:  # most paths name one resource
-        return Subject.of(template, project, attrs[names[0]]), ok
+    if names.__class__ is str:  # the one resource most paths name
+        return Subject.of(template, project, attrs[names]), ok
     return Subject.of(template, project, *[attrs[name] for name in names]), ok
 
 

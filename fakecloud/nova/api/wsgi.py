@@ -14,9 +14,9 @@ NotSupported → 400, anything else → 500 ``Unexpected API Error. <support str
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 from collections.abc import Callable, Generator
+from types import GeneratorType
 from typing import Any
 
 from fakecloud.api import webob
@@ -111,7 +111,7 @@ def _wrap(controller: str, handler: Callable) -> Callable:
             result = handler(getattr(service, controller), req)
         except Exception as exc:  # noqa: BLE001 - translated in one place
             raise service.translate(req, exc) from None
-        if inspect.isgenerator(result):
+        if isinstance(result, GeneratorType):
             return service._guard(req, result)
         return result
 
@@ -187,6 +187,8 @@ class NovaApiService(ApiService):
     def __init__(self, kernel: Any, versions: Any, config: Any):
         super().__init__(kernel, versions)
         self.config = config
+        #: (configured or request base URL, project id) -> its LinkBase (immutable, shared).
+        self._link_prefixes: dict[tuple, LinkBase] = {}
 
     def _guard(self, req: Request, work: Generator) -> Generator[Any, Any, Any]:
         try:
@@ -215,16 +217,20 @@ class NovaApiService(ApiService):
     def link_prefix(self, req: Request, project_id: str | None = None) -> LinkBase:
         """The base of links in responses: ``[api] compute_link_prefix`` or the request's host,
         and the project id when the request URL carried one."""
-        from fakecloud.transport.endpoints import host_url
+        key = (self.config.compute_link_prefix or req.base_url, project_id)
+        found = self._link_prefixes.get(key)
+        if found is None:
+            from fakecloud.transport.endpoints import host_url
 
-        base = (
-            self.config.compute_link_prefix
-            or req.base_url
-            or host_url(self.kernel.config, "compute")
-        ).rstrip("/")
-        if base.endswith("/v2.1"):
-            base = base[: -len("/v2.1")]
-        return LinkBase(base, project_id or "")
+            base = (key[0] or host_url(self.kernel.config, "compute")).rstrip("/")
+            if base.endswith("/v2.1"):
+                base = base[: -len("/v2.1")]
+            found = LinkBase(base, project_id or "")
+            if len(self._link_prefixes) > 1024:
+                self._link_prefixes.clear()
+            if key[0]:  # the catalog's URL is read afresh each time
+                self._link_prefixes[key] = found
+        return found
 
     # -- bodies ------------------------------------------------------------------------------
 

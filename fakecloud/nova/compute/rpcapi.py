@@ -58,23 +58,22 @@ class ComputeAPI:
         """``result = yield from rpcapi.call(...)``: wait for the host's reply (or a timeout).
 
         From 18.0.0 (``get_client``, fe26a52024) a ``rpc_response_timeout`` above
-        `HEARTBEAT_THRESHOLD` makes the call heartbeat-monitored at the threshold."""
+        `HEARTBEAT_THRESHOLD` makes the call heartbeat-monitored at the threshold.
+        The bus's own generator is handed back (no frame of ours on each of its steps)."""
         target = self.target(instance, host)
         bus = self.kernel.rpc
         monitor = None
         monitored = self.kernel.switches.rpc_call_monitor
         if monitored and bus.config.response_timeout_s > HEARTBEAT_THRESHOLD:
             monitor = HEARTBEAT_THRESHOLD
-        return (
-            yield from bus.call(
-                target,
-                method,
-                timeout=timeout,
-                call_monitor_timeout=monitor,
-                context=ctx,
-                instance=instance.clone(),
-                **kwargs,
-            )
+        return bus.call(
+            target,
+            method,
+            timeout=timeout,
+            call_monitor_timeout=monitor,
+            context=ctx,
+            instance=instance.clone(),
+            **kwargs,
         )
 
     # -- the messages of the server life cycle -----------------------------------------------
@@ -144,7 +143,7 @@ class ComputeAPI:
 
     def snapshot_current(self, ctx: Any, instance: Any) -> Generator[Any, Any, Any]:
         """Call: the server's current instance snapshot (a dict), or None."""
-        return (yield from self.call(ctx, instance, "snapshot_current"))
+        return self.call(ctx, instance, "snapshot_current")
 
     def create_instance_snapshot(self, ctx: Any, instance: Any, snapshot_id: str) -> None:
         """Take an image-backed server's disk snapshot `snapshot_id` on its host."""
@@ -162,11 +161,7 @@ class ComputeAPI:
         self, ctx: Any, instance: Any, snapshot_id: str
     ) -> Generator[Any, Any, None]:
         """Call: revert the stopped server to `snapshot_id` (which becomes current)."""
-        return (
-            yield from self.call(
-                ctx, instance, "revert_to_instance_snapshot", snapshot_id=snapshot_id
-            )
-        )
+        return self.call(ctx, instance, "revert_to_instance_snapshot", snapshot_id=snapshot_id)
 
     def delete_instance_snapshot(self, ctx: Any, instance: Any, snapshot_id: str) -> None:
         """Drop the disk snapshot `snapshot_id` from the server's host."""
