@@ -795,54 +795,48 @@ class ComputeManager:
 
     def quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC call: freeze the guest's filesystems before the API snapshots its volumes."""
-        proc = self._task_started()
-        try:
-            return (yield from self._quiesce_instance(context, instance))
-        finally:
-            self._tasks.discard(proc)
-
-    def _quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
 
-        instance = self._receive(instance)
-        image_props = image_props_for_quiesce(instance.system_metadata)
+        proc = self._task_started()
         try:
-            yield from self.driver.quiesce(elevated(context), instance, image_props)
-        except Exception as exc:  # wrap_exception: a notification, then the caller gets it
-            self.notifier.exception(self.host, "quiesce_instance", exc, instance=instance.uuid)
-            raise
+            instance = self._receive(instance)
+            image_props = image_props_for_quiesce(instance.system_metadata)
+            try:
+                yield from self.driver.quiesce(elevated(context), instance, image_props)
+            except Exception as exc:  # wrap_exception: a notification, then the caller gets it
+                self.notifier.exception(self.host, "quiesce_instance", exc, instance=instance.uuid)
+                raise
+        finally:
+            self._tasks.discard(proc)
 
     def unquiesce_instance(
         self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None = None
     ) -> Generator[Any, Any, None]:
         """RPC cast: wait until the mapping's volume snapshots leave ``creating``, then thaw."""
-        proc = self._task_started()
-        try:
-            yield from self._unquiesce_instance(context, instance, mapping)
-        finally:
-            self._tasks.discard(proc)
-
-    def _unquiesce_instance(
-        self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None
-    ) -> Generator[Any, Any, None]:
         from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
 
-        instance = self._receive(instance)
-        context = elevated(context)
-        if mapping:
-            try:
-                yield from self._wait_for_snapshots_completion(context, mapping)
-            except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
-                self._log(
-                    instance.uuid,
-                    "error",
-                    f"Exception while waiting completion of volume snapshots: {error}",
-                )
-        image_props = image_props_for_quiesce(instance.system_metadata)
+        proc = self._task_started()
         try:
-            yield from self.driver.unquiesce(context, instance, image_props)
-        except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
-            self.notifier.exception(self.host, "unquiesce_instance", exc, instance=instance.uuid)
+            instance = self._receive(instance)
+            context = elevated(context)
+            if mapping:
+                try:
+                    yield from self._wait_for_snapshots_completion(context, mapping)
+                except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
+                    self._log(
+                        instance.uuid,
+                        "error",
+                        f"Exception while waiting completion of volume snapshots: {error}",
+                    )
+            image_props = image_props_for_quiesce(instance.system_metadata)
+            try:
+                yield from self.driver.unquiesce(context, instance, image_props)
+            except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
+                self.notifier.exception(
+                    self.host, "unquiesce_instance", exc, instance=instance.uuid
+                )
+        finally:
+            self._tasks.discard(proc)
 
     def _wait_for_snapshots_completion(
         self, context: Any, mapping: list[dict[str, Any]]

@@ -562,13 +562,13 @@ class LibvirtDriver:
         """
         from fakecloud.nova.virt.guest_agent import set_quiesced
 
-        yield from set_quiesced(self, instance, image_props, True)
+        return set_quiesced(self, instance, image_props, True)
 
     def unquiesce(self, context: Any, instance: Any, image_props: dict[str, Any]) -> Generator:
         """Thaw the guest's filesystems (``fsThaw``)."""
         from fakecloud.nova.virt.guest_agent import set_quiesced
 
-        yield from set_quiesced(self, instance, image_props, False)
+        return set_quiesced(self, instance, image_props, False)
 
     # -- instance snapshots (the vendor branch; `fakecloud.nova.compute.instance_snapshots`) -
 
