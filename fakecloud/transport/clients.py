@@ -58,11 +58,10 @@ def credentials(cloud: Any, user: str = "demo", scope: str = "project") -> dict[
     }
 
 
-def clouds_yaml(cloud: Any) -> str:
-    """A clouds.yaml with one ``fakecloud-<user>`` entry per user that has a project, and a
-    system-scoped ``fakecloud-system-<user>`` for each user holding a role on the system."""
-    import yaml
-
+def clouds_config(cloud: Any) -> dict[str, Any]:
+    """The clouds.yaml content as data: ``{"clouds": {...}}`` with one ``fakecloud-<user>``
+    entry per user that has a project, and a system-scoped ``fakecloud-system-<user>`` for each
+    user holding a role on the system."""
     _guard(cloud)
     clouds: dict[str, Any] = {}
     for record in cloud.keystone.directory.users.values():
@@ -81,14 +80,21 @@ def clouds_yaml(cloud: Any) -> str:
                 "identity_api_version": 3,
                 "interface": "public",
             }
+    return {"clouds": clouds}
+
+
+def clouds_yaml(cloud: Any) -> str:
+    """`clouds_config` as a clouds.yaml text, with a comment saying how to use it."""
+    import yaml
+
     header = (
         f"# clouds.yaml for fakecloud (seed {cloud.seed}, profile {cloud.profile}).\n"
         "# Use: export OS_CLIENT_CONFIG_FILE=<this file>; openstack --os-cloud fakecloud-demo ...\n"
     )
     # libyaml's emitter writes the same text as PyYAML's pure-Python one, about five times
-    # faster (fakecloud.mock() writes a clouds.yaml on every activation).
+    # faster.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return header + yaml.dump({"clouds": clouds}, Dumper=dumper, sort_keys=False)
+    return header + yaml.dump(clouds_config(cloud), Dumper=dumper, sort_keys=False)
 
 
 def connection(cloud: Any, user: str = "demo", scope: str = "project") -> Any:
