@@ -1,11 +1,17 @@
 """The service catalog: which services a cloud has, where, in which region, by interface.
 
-Each service of `fakecloud.transport.endpoints.CATALOG` gets a public, an internal and an admin
-endpoint on the same URL (as devstack sets them up), each with both ``region`` and
-``region_id`` (Tempest reads the first, keystoneauth's region filter the second). A URL holding
-the project id (Cinder's ``/v3/{project_id}``) is filled in per project; a token with no project
-(system or domain scope) does not list those endpoints, as Keystone omits endpoints whose URL it
-cannot format. Catalogs are built once per project and reused.
+Each service of `fakecloud.transport.endpoints.CATALOG` gets one endpoint, ``public``, as
+devstack registers them since Pike (devstack 11eb2017, "simplify endpoints used in devstack":
+``get_or_create_endpoint`` adds admin and internal endpoints only for URLs a service passes,
+and none passes any). Keystone also has an ``admin`` endpoint on the same URL in the series
+before Yoga (Nova 25), whose devstack bootstrapped it with ``--bootstrap-admin-url`` (dropped
+by devstack eb37657d). Each endpoint has both ``region`` and ``region_id`` (Tempest reads the
+first, keystoneauth's region filter the second). Clients deep-copy the token's catalog on every
+endpoint lookup (keystoneauth's ``normalize_catalog``), so its size is paid per request.
+
+A URL holding the project id (Cinder's ``/v3/{project_id}``) is filled in per project; a token
+with no project (system or domain scope) does not list those endpoints, as Keystone omits
+endpoints whose URL it cannot format. Catalogs are built once per project and reused.
 """
 
 from __future__ import annotations
@@ -16,16 +22,21 @@ from typing import Any
 
 from fakecloud.transport.endpoints import CATALOG, ServiceEntry, host_url
 
-INTERFACES = ("public", "internal", "admin")
+#: The interfaces of every service's endpoints; Keystone's own before Yoga add ``admin``.
+INTERFACES = ("public",)
+IDENTITY_INTERFACES_BEFORE_YOGA = ("public", "admin")
 
 
 @dataclass(frozen=True)
 class CatalogService:
-    """One service of the catalog with its seeded ids: the service's, and one per interface."""
+    """One service of the catalog with its seeded ids: the service's, and one per interface
+    (`endpoint_ids[i]` is the endpoint of `interfaces[i]`)."""
 
     id: str
     entry: ServiceEntry
     endpoint_ids: tuple[str, ...]
+    # The default is what catalogs saved before 2026-12-03 hold: three ids per service.
+    interfaces: tuple[str, ...] = ("public", "internal", "admin")
 
     def url(self, config: Any, project_id: str | None) -> str | None:
         """The endpoint URL for `project_id`, or None when it needs one and there is none."""
@@ -46,17 +57,18 @@ class CatalogService:
 class Catalog:
     """The catalog of one cloud, in Keystone's token shape, cached per project."""
 
-    def __init__(self, config: Any, region: str, rng: Random):
+    def __init__(self, config: Any, region: str, rng: Random, identity_admin: bool = False):
         self._config = config
         self.region = region
-        self.services = tuple(
-            CatalogService(
-                f"{rng.getrandbits(128):032x}",
-                entry,
-                tuple(f"{rng.getrandbits(128):032x}" for _ in INTERFACES),
-            )
-            for entry in CATALOG
-        )
+        services = []
+        for entry in CATALOG:
+            service_id = f"{rng.getrandbits(128):032x}"
+            interfaces = INTERFACES
+            if identity_admin and entry.service_type == "identity":
+                interfaces = IDENTITY_INTERFACES_BEFORE_YOGA
+            ids = tuple(f"{rng.getrandbits(128):032x}" for _ in interfaces)
+            services.append(CatalogService(service_id, entry, ids, interfaces))
+        self.services = tuple(services)
         self._by_project: dict[str | None, list[dict[str, Any]]] = {}
 
     def for_project(self, project_id: str | None) -> list[dict[str, Any]]:
@@ -79,7 +91,7 @@ class Catalog:
                         "region_id": self.region,
                         "url": url,
                     }
-                    for eid, interface in zip(svc.endpoint_ids, INTERFACES, strict=True)
+                    for eid, interface in zip(svc.endpoint_ids, svc.interfaces, strict=True)
                 ]
                 found.append(
                     {
@@ -97,7 +109,7 @@ class Catalog:
         out = []
         for svc in self.services:
             url = svc.template(self._config)
-            for eid, interface in zip(svc.endpoint_ids, INTERFACES, strict=True):
+            for eid, interface in zip(svc.endpoint_ids, svc.interfaces, strict=True):
                 out.append(
                     {
                         "id": eid,

@@ -36,7 +36,10 @@ class Keystone:
         self.directory = Directory.from_world(self.config.world(), kernel.streams("identity"))
         self.tokens = TokenStore(kernel, kernel.streams("identity.tokens"), self.config.token_ttl_s)
         self.catalog = Catalog(
-            kernel.config, self.config.region, kernel.streams("identity.catalog")
+            kernel.config,
+            self.config.region,
+            kernel.streams("identity.catalog"),
+            identity_admin=kernel.switches.release.series.nova < 25,
         )
         self._api: Any = None
         self._user_tokens: dict[tuple[str, str, str], Token] = {}
