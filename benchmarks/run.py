@@ -53,7 +53,7 @@ def _sdk(quick: bool) -> list[Result]:
         results[0].peer = {"name": peer["name"], **peer["flow"]}
         results[-1].peer = {"name": peer["name"], **peer["fresh"]}
         results[0].note = f"peer: {peer['name']}, the same 13-request flow on EC2"
-    return results + [sdk.slow_upload_wait(quick)]
+    return results + [sdk.mock_activation(quick), sdk.slow_upload_wait(quick)]
 
 
 def _floor(quick: bool) -> list[Result]:

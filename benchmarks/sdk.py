@@ -180,3 +180,20 @@ def slow_upload_wait(quick: bool) -> Result:
         f"{own_ms:.0f} ms, {own_ms * 1000 / max(polls, 1):.0f} us per poll"
     )
     return result
+
+
+def mock_activation(quick: bool) -> Result:
+    """``fakecloud.mock()`` entered and left around ``openstack.connect()``: what a test using
+    the decorator pays before its first request (a fresh cloud, the clouds file openstacksdk
+    reads, the environment, the intercept)."""
+    import openstack
+
+    import fakecloud
+
+    runs = 5 if quick else 50
+
+    def test() -> None:
+        with fakecloud.mock():
+            openstack.connect()
+
+    return cost_ms("fakecloud.mock() + openstack.connect()", repeat(test, runs), None)
