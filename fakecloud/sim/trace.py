@@ -62,6 +62,15 @@ _MARK = (1 << _MARK_BITS) - 1
 #: The time of no run (not equal to any time, so the first event starts a run).
 _NO_TIME = float("nan")
 
+#: Traces up to this many events are filtered from a list of every event's value start.
+_SHORT = 1 << 16
+
+#: `_shape_verdict`'s answers besides 0 (no event of the shape matches).
+_SURE, _MAYBE = 2, 1
+
+#: How many queries' verdicts a book remembers (then it starts again).
+_QUERIES = 256
+
 #: The types a constant detail may have (others make it a per-event value).
 _TEXT = (str, type(None))
 
@@ -131,7 +140,7 @@ class _Book:
     shared nothing would have made them in.
     """
 
-    __slots__ = ("shapes", "widths", "shape_ids", "states", "first", "lock")
+    __slots__ = ("shapes", "widths", "shape_ids", "states", "first", "verdicts", "lock")
 
     def __init__(self):
         self.shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
@@ -141,6 +150,8 @@ class _Book:
         self.states: dict[tuple, _Family] = {}
         # a trace's family key (a template's prefixed by True) -> the family's first state
         self.first: dict[tuple, _Family] = {}
+        # filter's fields (as a tuple of items) -> shape id -> verdict (see Trace._verdicts)
+        self.verdicts: dict[tuple, dict[int, Any]] = {}
         self.lock = threading.Lock()  # forks of one world may emit in threads (Dask worker)
 
     def add_shape(self, shape: _Shape) -> int:
@@ -389,15 +400,24 @@ class Trace:
     def _candidates(self, fields: dict[str, Any]) -> Iterator[Event]:
         """Events matching `fields`, in order; a dict is built only for an event whose shape
         (kind, actor, detail keys) and subject can match."""
-        plans: dict[int, bool] = {}
+        shape_of = self._shape
+        n = len(shape_of)
+        verdicts = self._verdicts(fields)
+        if n > _SHORT:  # a long trace: walk it rather than hold every event's start at once
+            hits: Any = ((i, shape, start, t) for i, shape, start, t in self._walk())
+        else:  # which events may match, and where their values start, without a loop here
+            runs, times = self._runs, self._times
+            starts = list(itertools.accumulate(map(self._widths.__getitem__, shape_of), initial=0))
+            hits = (
+                (i, shape_of[i], starts[i], times[bisect_right(runs, i) - 1])
+                for i in itertools.compress(range(n), map(verdicts.__getitem__, shape_of))
+            )
         want_subject = "subject" in fields
         subject = fields.get("subject")
         values, shapes, build = self._values, self._shapes, self._build
-        for i, shape, start, t in self._walk():
-            ok = plans.get(shape)
-            if ok is None:
-                ok = plans[shape] = self._shape_may_match(shape, fields)
-            if not ok:
+        for i, shape, start, t in hits:
+            verdict = verdicts[shape]
+            if not verdict:
                 continue
             if want_subject:
                 template, parts = shapes[shape][3:5]
@@ -408,27 +428,50 @@ class Trace:
                 if not _field_matches("subject", have, subject):
                     continue
             candidate = build(i, shape, start, t)
-            if _matches(candidate, fields):
+            if verdict == _SURE or _matches(candidate, fields):
                 yield candidate
 
-    def _shape_may_match(self, shape: int, fields: dict[str, Any]) -> bool:
-        """False when no event of `shape` can match `fields` (judged on kind, actor and the
-        detail keys it lacks, which read as None)."""
+    def _verdicts(self, fields: dict[str, Any]) -> dict[int, Any]:
+        """Shape id -> whether its events can match `fields`: 0 (none can), _SURE (all do, as
+        far as their shape tells: kind, actor, constants; a subject is checked per event) or
+        _MAYBE. Remembered in the book for a query asked again (each explored seed asks the
+        same ones)."""
+        try:
+            key: Any = tuple(fields.items())
+            known = self._book.verdicts.get(key)
+        except TypeError:  # a list or set among the values
+            key, known = None, None
+        if known is None:
+            known = {}
+            if key is not None:
+                verdicts = self._book.verdicts
+                if len(verdicts) >= _QUERIES:
+                    verdicts.clear()
+                verdicts[key] = known
+        for shape in set(self._shape).difference(known):
+            known[shape] = self._shape_verdict(shape, fields)
+        return known
+
+    def _shape_verdict(self, shape: int, fields: dict[str, Any]) -> Any:
+        """See `_verdicts`: judged on kind, actor, constants and the detail keys the shape
+        lacks (which read as None)."""
         kind, actor, keys, _, _, var_keys, skeleton = self._shapes[shape]
+        verdict = _SURE
         for key, want in fields.items():
             if key == "kind":
                 have = kind
             elif key == "actor":
                 have = actor
             elif key in CORE_FIELDS or key in var_keys:
+                verdict = _MAYBE
                 continue
             elif key in keys:
                 have = skeleton[key]  # a constant of the shape
             else:
                 have = None
             if not _field_matches(key, have, want):
-                return False
-        return True
+                return 0
+        return verdict
 
     def nbytes(self) -> int:
         """Bytes the trace's own storage holds: its arrays, its value slots and its shapes
