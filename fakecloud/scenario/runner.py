@@ -93,6 +93,31 @@ class World:
         return replica.fork()
 
 
+def _copy_names(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A deep copy of the names setup made (JSON data: dicts, lists, atoms), as
+    ``copy.deepcopy`` makes it (a container met twice is copied once) without its dispatch per
+    value; anything else goes through ``copy.deepcopy``."""
+    if memo is None:
+        memo = {}
+    cls = value.__class__
+    if cls is str or cls is int or cls is bool or value is None or cls is float:
+        return value
+    found = memo.get(id(value))
+    if found is not None:
+        return found
+    out: Any
+    if cls is dict:
+        out = memo[id(value)] = {}
+        for key, item in value.items():
+            out[key] = _copy_names(item, memo)
+    elif cls is list:
+        out = memo[id(value)] = []
+        out.extend([_copy_names(item, memo) for item in value])
+    else:
+        out = memo[id(value)] = copy.deepcopy(value)
+    return out
+
+
 def prepare_world(case: Case, seed: int | None = None) -> World:
     """Build `case`'s cloud and run its setup once; `run_case(..., world=)` starts from a fork."""
     run = _Run(case, seed, Transport, None)
@@ -167,7 +192,7 @@ class _Run:
             elif world.failed is not None:
                 raise StepFailed(world.failed)
             else:
-                self.names = copy.deepcopy(world.names)
+                self.names = _copy_names(world.names)
         except StepFailed as exc:
             result.checks.append(Check(False, "setup", self.case.file, [str(exc)]))
             for record in result.steps:
