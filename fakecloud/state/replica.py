@@ -23,6 +23,7 @@ import functools
 import itertools
 import types
 from array import array
+from collections.abc import Callable
 from random import Random
 from typing import Any
 
@@ -50,14 +51,15 @@ class Replica:
             self._plan: _Plan | None = _Planner().plan(cloud)
         except _Unplannable:
             self._plan = None
+        self._replay = self._plan.compile() if self._plan is not None else None
 
     def fork(self) -> Any:
         """A new fork of the cloud (see the module doc)."""
         if _mark(self._cloud) != self._mark:
             raise StateError("the replicated cloud changed since its replica was made")
-        if self._plan is None:
+        if self._replay is None:
             return self._cloud.fork()
-        return self._plan.replay()
+        return self._replay()
 
 
 def _mark(cloud: Any) -> tuple:
@@ -66,45 +68,100 @@ def _mark(cloud: Any) -> tuple:
 
 
 class _Plan:
-    """What `Replica.fork` replays: phase 1 makes every copied mutable object (shallow), phase
-    2 builds the immutable values made of copies (children first), phase 3 points fields at
-    the copies, phase 4 refills the hashed containers whose keys are copies."""
+    """What `Replica.fork` replays, compiled into one Python function (`compile`): phase 1
+    makes every copied mutable object (shallow), phase 2 builds the immutable values made of
+    copies (children first), phase 3 points fields at the copies, phase 4 refills the hashed
+    containers whose keys are copies."""
 
     def __init__(self, size, makes, derived, patches, refills, root):
         self.size = size
-        self.makes = makes  # (slot, make, original)
-        self.derived = derived  # (slot, build, args): args are ("new", slot) or values
-        self.patches = patches  # (kind, slot, key, child slot)
-        self.refills = refills  # (slot, kind, [(key or ref, value or ref)])
+        self.makes = makes  # (slot, make, original, record): record see _Planner._record
+        self.derived = derived  # (slot, build, args): args are _Ref(slot) or values
+        self.patches = patches  # (kind, slot, key, child slot): kinds in `compile`
+        self.refills = refills  # (slot, kind, [(key or _Ref, value or _Ref)] or [member])
         self.root = root
 
-    def replay(self) -> Any:
-        new: list[Any] = [None] * self.size
-        for slot, make, x in self.makes:
-            new[slot] = make(x)
-        for slot, build, args in self.derived:
-            new[slot] = build(*[new[a[1]] if a.__class__ is _Ref else a for a in args])
-        for kind, slot, key, child in self.patches:
-            if kind == 0:  # an item of a dict, list or deque
-                new[slot][key] = new[child]
-            elif kind == 3:  # a field in a record's __dict__
-                new[slot].__dict__[key] = new[child]
-            elif kind == 1:  # a slot field or a frozen record's field
-                object.__setattr__(new[slot], key, new[child])
-            else:  # a closure cell
-                new[slot].__closure__[key].cell_contents = new[child]
-        for slot, kind, items in self.refills:
-            target = new[slot]
-            if kind == "dict":
-                target.clear()
-                for k, v in items:
-                    target[new[k[1]] if k.__class__ is _Ref else k] = (
-                        new[v[1]] if v.__class__ is _Ref else v
-                    )
+    def compile(self) -> Callable[[], Any]:
+        """The plan as straight-line code: a local per copy, a statement per object and per
+        field that points at a copy (a loop over the plan spent most of its time looping)."""
+        consts: list[Any] = []
+        names: dict[int, str] = {}
+
+        def const(value: Any) -> str:
+            if value.__class__ is str or value.__class__ is int or value is None:
+                return repr(value)
+            key = id(value)
+            if key not in names:
+                names[key] = f"c{len(consts)}"
+                consts.append(value)
+            return names[key]
+
+        def ref(value: Any) -> str:
+            return f"n{value[1]}" if value.__class__ is _Ref else const(value)
+
+        body: list[str] = []
+        inlined: set[int] = set()
+        for slot, make, x, record in self.makes:
+            if make is dict.copy or make is list.copy or make is set.copy:
+                body.append(f"n{slot} = {const(x)}.copy()")
+            elif record is not None:
+                cls, fields, resets, slot_values = record
+                inlined.add(slot)
+                body.append(f"n{slot} = _new({const(cls)})")
+                if fields is not None:
+                    body.append(f"d{slot} = {const(fields)}.copy()")
+                    for key, value in resets:
+                        fresh = f"{const(value)}()" if callable(value) else const(value)
+                        body.append(f"d{slot}[{const(key)}] = {fresh}")
+                    body.append(f"_setattr(n{slot}, '__dict__', d{slot})")
+                for key, value in slot_values:
+                    if value.__class__ is _Fresh:
+                        value = value.value
+                        fresh = f"{const(value)}()" if callable(value) else const(value)
+                    else:
+                        fresh = const(value)
+                    body.append(f"_setattr(n{slot}, {const(key)}, {fresh})")
             else:
-                target.clear()
-                target.update([new[v[1]] if v.__class__ is _Ref else v for v in items])
-        return new[self.root]
+                body.append(f"n{slot} = {const(make)}({const(x)})")
+        for slot, build, args in self.derived:
+            parts = ", ".join(ref(a) for a in args)
+            if build is _tuple_of:
+                body.append(f"n{slot} = ({parts},)")
+            else:
+                body.append(f"n{slot} = {const(build)}({parts})")
+        for kind, slot, key, child in self.patches:
+            if kind == _ITEM:
+                body.append(f"n{slot}[{const(key)}] = n{child}")
+            elif kind == _FIELD:
+                target = f"d{slot}" if slot in inlined else f"n{slot}.__dict__"
+                body.append(f"{target}[{const(key)}] = n{child}")
+            elif kind == _ATTRIBUTE:
+                body.append(f"_setattr(n{slot}, {const(key)}, n{child})")
+            else:  # _CELL
+                body.append(f"n{slot}.__closure__[{key}].cell_contents = n{child}")
+        for slot, kind, items in self.refills:
+            if kind == "dict":
+                listed = ", ".join(f"({ref(k)}, {ref(v)})" for k, v in items)
+            else:
+                listed = ", ".join(ref(v) for v in items)
+            body.append(f"_refill(n{slot}, [{listed}])")
+        body.append(f"return n{self.root}")
+        unpack = f"    ({', '.join(f'c{i}' for i in range(len(consts)))},) = K\n" if consts else ""
+        source = "def replay(K):\n" + unpack + "".join(f"    {line}\n" for line in body)
+        namespace = {"_new": object.__new__, "_setattr": object.__setattr__, "_refill": _refill}
+        exec(compile(source, "<fakecloud.state.replica plan>", "exec"), namespace)
+        return functools.partial(namespace["replay"], tuple(consts))
+
+
+#: Patch kinds: an item of a dict, list or deque; a field in a record's __dict__; a slot or a
+#: frozen record's field (set with object.__setattr__); a closure cell.
+_ITEM, _FIELD, _ATTRIBUTE, _CELL = range(4)
+
+
+def _refill(target: Any, items: list) -> None:
+    """Fill a dict (from pairs) or a set again, now that its keys are complete copies."""
+    target.clear()
+    target.update(items)
 
 
 class _Ref(tuple):
@@ -203,7 +260,7 @@ class _Planner:
         slot = self._slot()
         ref = self.memo[id(x)] = _ref(slot)
         self.keep.append(x)
-        self.makes.append((slot, make, x))
+        self.makes.append((slot, make, x, None))
         return ref
 
     def visit(self, x: Any) -> Any:
@@ -277,7 +334,7 @@ class _Planner:
             rekeyed = rekeyed or k is not key
             items.append((k, v))
             if v is not value:
-                patches.append((0, slot, key, v[1]))
+                patches.append((_ITEM, slot, key, v[1]))
         if rekeyed:
             self.refills.append((slot, "dict", items))
         else:
@@ -289,7 +346,7 @@ class _Planner:
             if value.__class__ not in _ATOMS:
                 v = self.visit(value)
                 if v is not value:
-                    self.patches.append((0, ref[1], i, v[1]))
+                    self.patches.append((_ITEM, ref[1], i, v[1]))
         return ref
 
     def _tuple(self, x: tuple) -> Any:
@@ -323,7 +380,7 @@ class _Planner:
             if value.__class__ not in _ATOMS:
                 v = self.visit(value)
                 if v is not value:
-                    self.patches.append((0, ref[1], i, v[1]))
+                    self.patches.append((_ITEM, ref[1], i, v[1]))
         return ref
 
     def _bytearray(self, x: bytearray) -> _Ref:
@@ -349,7 +406,7 @@ class _Planner:
         ref = self._make(f, _function_maker(f))
         for i, c in enumerate(contents):
             if c.__class__ is _Ref:
-                self.patches.append((2, ref[1], i, c[1]))
+                self.patches.append((_CELL, ref[1], i, c[1]))
         return ref
 
     def _method(self, m: types.MethodType) -> Any:
@@ -386,7 +443,7 @@ class _Planner:
         start, step = kinds.count_state(x)
         slot = self._slot()  # not memoized, as in fork_graph
         self.keep.append(x)
-        self.makes.append((slot, _count_maker(start, step), x))
+        self.makes.append((slot, _count_maker(start, step), x, None))
         return _ref(slot)
 
     def _faker(self, x: Any) -> _Ref:
@@ -419,7 +476,7 @@ class _Planner:
                         continue
                     v = self.visit(value)
                     if v is not value:
-                        self.patches.append((3, slot, key, v[1]))
+                        self.patches.append((_FIELD, slot, key, v[1]))
             slot_values = []
             for key in slots:
                 try:
@@ -432,7 +489,7 @@ class _Planner:
                 v = value if value.__class__ in _ATOMS else self.visit(value)
                 slot_values.append((key, value))
                 if v is not value:
-                    self.patches.append((1, slot, key, v[1]))
+                    self.patches.append((_ATTRIBUTE, slot, key, v[1]))
             if base is dict:
                 for key, value in dict.items(x):
                     k = self.visit(key)
@@ -440,14 +497,19 @@ class _Planner:
                     if k is not key:
                         raise _Unplannable("a dict record with copied keys")
                     if v is not value:
-                        self.patches.append((0, slot, key, v[1]))
+                        self.patches.append((_ITEM, slot, key, v[1]))
             elif base is list:
                 for i, value in enumerate(list.__iter__(x)):
                     v = self.visit(value)
                     if v is not value:
-                        self.patches.append((0, slot, i, v[1]))
+                        self.patches.append((_ITEM, slot, i, v[1]))
             maker = _record_maker(cls, has_dict, tuple(slot_values), base, resets)
-            self.makes.append((slot, maker, x))
+            record = None
+            if base is None:  # compiled inline: (class, __dict__, resets present, slots)
+                fields = x.__dict__ if has_dict else None
+                present = tuple((k, v) for k, v in resets if fields is not None and k in fields)
+                record = (cls, fields, present, tuple(slot_values))
+            self.makes.append((slot, maker, x, record))
             return ref
 
         return plan_record
@@ -484,9 +546,9 @@ class _Planner:
             ref = self.memo[id(x)] = _ref(slot)
             self.keep.append(x)
             values = tuple((n, getattr(x, n)) for n in names)
-            self.makes.append((slot, _frozen_maker(cls, values), x))
+            self.makes.append((slot, _frozen_maker(cls, values), x, None))
             for n, w in changed.items():
-                self.patches.append((1, slot, n, w[1]))
+                self.patches.append((_ATTRIBUTE, slot, n, w[1]))
             return ref
 
         return plan_frozen
