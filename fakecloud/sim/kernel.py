@@ -88,6 +88,13 @@ class Kernel:
         proc.callbacks.append(self._forget)
         return proc
 
+    def track(self, proc: simpy.Process, name: str) -> simpy.Process:
+        """Count `proc`, a simulated process started elsewhere (the RPC bus's deliveries),
+        among the live ones as `name`, as `spawn` does."""
+        self._live[proc] = name
+        proc.callbacks.append(self._forget)
+        return proc
+
     def _forget(self, proc: Any) -> None:
         self._live.pop(proc, None)
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import simpy
+from simpy.events import PENDING, URGENT
 
 from fakecloud.config import config_section
 
@@ -119,6 +120,106 @@ class _FirstOf(simpy.Event):
                 event.callbacks.remove(self._check)
 
 
+class _Delivery(simpy.Process):
+    """One message on its way to its consumer and then served there: a simulated process
+    (``rpc.cast <target>.<method>``, ``rpc.call …``, ``rpc.deliver …``) that runs no generator
+    of its own.
+
+    It takes exactly the places in simpy's queue that a generator process waiting the delay
+    and then serving took: its start (urgent, at once), the delay, a call's reply delay, and
+    its own end (its callbacks, the kernel's bookkeeping among them); so the order of the
+    events at each instant, and what the explorer's tie order can permute, are unchanged.
+    Until the message is served those steps are plain callbacks. An endpoint method that is
+    a plain function runs in the callback too; a generator method becomes the process's own
+    generator (a call's inside `RpcBus._answer`, which replies), and from then on this is an
+    ordinary simpy process that a restart can kill."""
+
+    def __init__(self, bus: RpcBus, target: str, message: _Message):
+        env = bus._kernel.env
+        self.env = env
+        self.callbacks = []
+        self._value = PENDING
+        self._generator = None  # type: ignore[assignment]
+        self._bus = bus
+        self._to = target
+        self._message = message
+        start = simpy.Event(env)  # in place of simpy's Initialize
+        start._ok = True
+        start._value = None
+        start.callbacks.append(self._send)
+        env.schedule(start, URGENT)
+        self._target = start
+
+    @property
+    def name(self) -> str:
+        """``<target>.<method>``."""
+        return f"{self._to}.{self._message.method}"
+
+    def _send(self, _start: simpy.Event) -> None:
+        timeout = self.env.timeout(self._message.delay)
+        timeout.callbacks.append(self._arrive)
+        self._target = timeout
+
+    def _arrive(self, event: simpy.Event) -> None:
+        """The message reaches the broker: to its consumer, or into the queue to wait (a
+        service down; also a queued message's delivery whose consumer is down again)."""
+        env = self.env
+        bus, target, message = self._bus, self._to, self._message
+        env._active_proc = self
+        try:
+            if target in bus._down or target not in bus._endpoints:
+                bus._enqueue(target, message)
+                self._end(None)
+                return
+            hub = getattr(bus._endpoints[target], "eventlet_hub", None)
+            if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
+                self._run(bus._serve(target, message, hub), event)
+                return
+            func = bus._deliver(target, message)
+            if message.call is not None:
+                if _is_generator(func):
+                    self._run(bus._answer(target, message, func), event)
+                    return
+                try:
+                    outcome: tuple[bool, Any] = (True, func(**message.kwargs))
+                except Exception as exc:  # noqa: BLE001 - the caller gets the remote error
+                    outcome = (False, bus.remote_exception(exc))
+                self._outcome = outcome
+                timeout = env.timeout(message.delay)
+                timeout.callbacks.append(self._replied)
+                self._target = timeout
+            elif _is_generator(func):
+                self._run(func(**message.kwargs), event)
+                return
+            else:
+                func(**message.kwargs)
+                self._end(None)
+        except BaseException as exc:  # noqa: BLE001 - as a generator process fails
+            self._ok = False
+            self._value = exc
+            self._target = None  # type: ignore[assignment]
+            env.schedule(self)
+        finally:
+            env._active_proc = None
+
+    def _replied(self, _timeout: simpy.Event) -> None:
+        self.env._active_proc = self
+        self._bus._reply(self._to, self._message, self._outcome)
+        self._end(None)
+        self.env._active_proc = None
+
+    def _run(self, generator: Generator, event: simpy.Event) -> None:
+        """Carry on as a generator process, started by `event` (the delay, done)."""
+        self._generator = generator
+        self._resume(event)
+
+    def _end(self, value: Any) -> None:
+        self._ok = True
+        self._value = value
+        self._target = None  # type: ignore[assignment]
+        self.env.schedule(self)
+
+
 class RpcBus:
     """Endpoints by target name, their queues, and the cast/call primitives between them."""
 
@@ -157,8 +258,8 @@ class RpcBus:
             queue = self._queues.pop(target, None)
             while queue:
                 message = queue.popleft()
-                self._kernel.spawn(
-                    self._arrive(target, message), name=f"rpc.deliver {target}.{message.method}"
+                self._kernel.track(
+                    _Delivery(self, target, message), f"rpc.deliver {target}.{message.method}"
                 )
 
     def is_up(self, target: str) -> bool:
@@ -183,17 +284,7 @@ class RpcBus:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             return
         message = _Message(method, kwargs, delay)
-        k.spawn(self._arrive(target, message), name=f"rpc.cast {target}.{method}")
-
-    def _arrive(self, target: str, message: _Message) -> Generator:
-        """The message reaches the broker after its delay: to the consumer, or into the queue
-        to wait (also a queued message's delivery once its consumer is back, and down again
-        before it was taken)."""
-        yield self._kernel.env.timeout(message.delay)
-        if target in self._down or target not in self._endpoints:
-            self._enqueue(target, message)
-            return
-        yield from self._serve(target, message)
+        k.track(_Delivery(self, target, message), f"rpc.cast {target}.{method}")
 
     def _enqueue(self, target: str, message: _Message) -> None:
         k = self._kernel
@@ -209,24 +300,29 @@ class RpcBus:
         k.trace.emit("rpc.queued", "rpc", target, method=message.method)
         self._queues.setdefault(target, deque()).append(message)
 
-    def _serve(self, target: str, message: _Message) -> Generator:
-        """Run the endpoint method; for a call, send the reply back (or drop it)."""
-        k = self._kernel
-        endpoint = self._endpoints[target]
-        hub = getattr(endpoint, "eventlet_hub", None)
-        if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
-            yield from hub.wait(target, message.method)
-        k.trace.emit("rpc.deliver", "rpc", target, method=message.method)
-        func = getattr(endpoint, message.method)
+    def _serve(self, target: str, message: _Message, hub: Any) -> Generator:
+        """Serve a message whose consumer greenthread must first wait for the eventlet hub."""
+        yield from hub.wait(target, message.method)
+        func = self._deliver(target, message)
+        if message.call is not None:
+            yield from self._answer(target, message, func)
+        elif _is_generator(func):
+            yield from func(**message.kwargs)
+        else:
+            func(**message.kwargs)
+
+    def _deliver(self, target: str, message: _Message) -> Any:
+        """The message is taken by its consumer: trace it, start a monitored call's
+        heartbeats; the endpoint method to run."""
+        self._kernel.trace.emit("rpc.deliver", "rpc", target, method=message.method)
         waiter = message.call
         if waiter is not None and waiter.served is not None and not waiter.served.triggered:
             waiter.served.succeed()
-        if waiter is None:
-            if _is_generator(func):
-                yield from func(**message.kwargs)
-            else:
-                func(**message.kwargs)
-            return
+        return getattr(self._endpoints[target], message.method)
+
+    def _answer(self, target: str, message: _Message, func: Any) -> Generator:
+        """Run a call's endpoint method, then send its reply back (or drop it)."""
+        k = self._kernel
         try:
             try:
                 if _is_generator(func):
@@ -247,11 +343,18 @@ class RpcBus:
             if isinstance(death, GeneratorExit):
                 raise
             return
-        if waiter.gone:
+        self._reply(target, message, outcome)
+
+    def _reply(self, target: str, message: _Message, outcome: tuple[bool, Any]) -> None:
+        """The reply reaches the caller, or is dropped when the caller stopped waiting."""
+        waiter = message.call
+        if waiter.gone:  # type: ignore[union-attr]
             # oslo.messaging: a reply whose caller stopped waiting is dropped.
-            k.trace.emit("rpc.dropped", "rpc", target, method=message.method, ok=outcome[0])
+            self._kernel.trace.emit(
+                "rpc.dropped", "rpc", target, method=message.method, ok=outcome[0]
+            )
             return
-        waiter.reply.succeed(outcome)
+        waiter.reply.succeed(outcome)  # type: ignore[union-attr]
 
     def call(
         self,
@@ -289,9 +392,9 @@ class RpcBus:
             yield deadline
             return self._timed_out(target, method, timeout)
         waiter = _Waiter(env.event(), served=None if monitor is None else env.event())
-        k.spawn(
-            self._arrive(target, _Message(method, kwargs, delay, waiter)),
-            name=f"rpc.call {target}.{method}",
+        k.track(
+            _Delivery(self, target, _Message(method, kwargs, delay, waiter)),
+            f"rpc.call {target}.{method}",
         )
         if waiter.served is not None:
             yield waiter.reply | waiter.served | env.timeout(monitor)
