@@ -384,6 +384,7 @@ class API:
         if templated:
             subject = Subject.of(subject, image_id)
         caller = calls.sender(k, CALLER)
+        point = "image_api." + method
         for attempt in range(1, attempts + 1):
             calls.sent(k, caller, CALLEE, subject, call)
             try:
@@ -391,9 +392,10 @@ class API:
                     if cfg.latency_s:
                         yield k.env.timeout(cfg.latency_s)
                     try:
-                        yield from k.faults.pause(
-                            f"image_api.{method}", image_id=image_id, call=call, attempt=attempt
-                        )
+                        if k.faults.armed(point):
+                            yield from k.faults.pause(
+                                point, image_id=image_id, call=call, attempt=attempt
+                            )
                     except GlanceClientError:
                         raise
                     except Exception as exc:

@@ -419,12 +419,14 @@ class API:
         if half > 0:
             yield k.env.timeout(half)
         try:
-            yield from k.faults.pause(
-                f"volume_api.{method}",
-                method=method,
-                project_id=getattr(context, "project_id", None),
-                **attrs,
-            )
+            point = "volume_api." + method
+            if k.faults.armed(point):
+                yield from k.faults.pause(
+                    point,
+                    method=method,
+                    project_id=getattr(context, "project_id", None),
+                    **attrs,
+                )
             result = op()
             if isinstance(result, GeneratorType):
                 result = yield from result

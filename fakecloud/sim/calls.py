@@ -32,7 +32,7 @@ def sender(kernel: Any, default: str) -> str:
     """The part of `default`'s service (``nova-…``, ``cinder-…``) whose simulated process is
     running now: that process's service, or `default` when the process is another service's
     (Cinder's API runs inside the Nova process that called it) or names none."""
-    key = (kernel.process_name(), default)
+    key = (kernel._live.get(kernel.env._active_proc), default)  # kernel.process_name()
     found = _SENDERS.get(key)
     if found is None:
         if len(_SENDERS) >= 4096:

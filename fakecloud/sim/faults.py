@@ -240,6 +240,15 @@ class FaultPlan:
 
         Callers that can wait use `pause` instead, which also carries out delays and stalls.
         """
+        return self._consult(point, attrs)
+
+    def armed(self, point: str) -> bool:
+        """Whether consulting `point` now could do anything: a rule waits there, or the
+        explorer decides there. Consulting a point that is not armed changes nothing, so a hot
+        path may skip building its attributes (``if plan.armed(p): plan.pause(p, ...)``)."""
+        return point in self._rules or point in self._kernel.choices.fault_points
+
+    def _consult(self, point: str, attrs: dict[str, Any]) -> FaultRule | None:
         explored = self._kernel.choices.fault_points
         if explored and point in explored:
             rule = self._kernel.choices.fault(point, attrs)
@@ -267,7 +276,7 @@ class FaultPlan:
         """In a simulated process: ``rule = yield from plan.pause(point, ...)`` applies any
         rule (None when none fires). The plan is consulted at the call; only a fired rule
         costs a generator (most steps of most flows meet no rule)."""
-        rule = self.check(point, **attrs)
+        rule = self._consult(point, attrs)
         if rule is None:
             return ()
         return self._carry_out(point, rule)

@@ -83,7 +83,7 @@ class Kernel:
 
     def spawn(self, work: Generator, name: str) -> simpy.Process:
         """Run a generator as a simulated process called `name`."""
-        proc = self.env.process(work)
+        proc = simpy.Process(self.env, work)
         self._live[proc] = name
         proc.callbacks.append(self._forget)
         return proc

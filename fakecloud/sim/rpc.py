@@ -276,7 +276,12 @@ class RpcBus:
         """Send a one-way message; the method runs later, in its own process."""
         k = self._kernel
         k.trace.emit("rpc.cast", "rpc", target, method=method)
-        rule = k.faults.check("rpc.cast", target=target, method=method)
+        faults = k.faults
+        rule = (
+            faults.check("rpc.cast", target=target, method=method)
+            if faults.armed("rpc.cast")
+            else None
+        )
         delay = k.choices.rpc_delay(self.config.delay_s, target, method)
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
@@ -376,7 +381,12 @@ class RpcBus:
         if monitor is not None and monitor >= timeout:
             monitor = None
         k.trace.emit("rpc.call", "rpc", target, method=method, timeout_s=timeout)
-        rule = k.faults.check("rpc.call", target=target, method=method)
+        faults = k.faults
+        rule = (
+            faults.check("rpc.call", target=target, method=method)
+            if faults.armed("rpc.call")
+            else None
+        )
         delay = k.choices.rpc_delay(self.config.delay_s, target, method)
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
