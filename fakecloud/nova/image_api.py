@@ -394,7 +394,7 @@ class API:
                     try:
                         if k.faults.armed(point):
                             yield from k.faults.pause(
-                                point, image_id=image_id, call=call, attempt=attempt
+                                f"image_api.{method}", image_id=image_id, call=call, attempt=attempt
                             )
                     except GlanceClientError:
                         raise

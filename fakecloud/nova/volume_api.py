@@ -419,10 +419,9 @@ class API:
         if half > 0:
             yield k.env.timeout(half)
         try:
-            point = "volume_api." + method
-            if k.faults.armed(point):
+            if k.faults.armed("volume_api." + method):
                 yield from k.faults.pause(
-                    point,
+                    f"volume_api.{method}",
                     method=method,
                     project_id=getattr(context, "project_id", None),
                     **attrs,
