@@ -85,12 +85,16 @@ class World:
     def fork(self) -> Any:
         """A fork of the world's cloud, as ``cloud.fork()`` makes it: the world never runs,
         so its fork is planned once and replayed (`fakecloud.state.replica`)."""
+        return self.replica().fork()
+
+    def replica(self) -> Any:
+        """The `fakecloud.state.replica.Replica` of the world's cloud (made on first use)."""
         replica = self.__dict__.get("_replica")
         if replica is None:
             from fakecloud.state.replica import Replica
 
             replica = self._replica = Replica(self.cloud)
-        return replica.fork()
+        return replica
 
 
 def _copy_names(value: Any, memo: dict[int, Any] | None = None) -> Any:

@@ -219,6 +219,17 @@ def _function_maker(f: types.FunctionType):
     return make
 
 
+def _random_maker(cls: type, state: tuple):
+    """A generator continuing where the world's was (its state read once: it never draws)."""
+
+    def make(x: Any) -> Random:
+        twin = Random.__new__(cls)
+        twin.setstate(state)
+        return twin
+
+    return make
+
+
 def _count_maker(start: Any, step: Any):
     return lambda x: itertools.count(start, step)
 
@@ -437,7 +448,7 @@ class _Planner:
         return _ref(slot)
 
     def _random(self, x: Random) -> _Ref:
-        return self._make(x, kinds.copy_random)
+        return self._make(x, _random_maker(type(x), x.getstate()))
 
     def _count(self, x: itertools.count) -> _Ref:
         start, step = kinds.count_state(x)
