@@ -540,6 +540,7 @@ class API:
             image = yield from self._call(
                 "create", "create", lambda: self._glance.images.create(ctx, sent)
             )
+            image_meta = sent = None  # Glance keeps its own copy; an upload can be long
             if location:
                 yield from self._add_location(ctx, image.id, location, location_data, "create")
             if sharing_member_id:

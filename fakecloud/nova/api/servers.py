@@ -301,13 +301,15 @@ class ServersController:
                 bdms = self.db.bdms_by_instance(instance.uuid)
                 if compute_utils.is_volume_backed_instance(instance, bdms):
                     self.policy.authorize(ctx, rule + ":allow_volume_backed", target)
-                    image = yield from self.compute_api.snapshot_volume_backed(
+                    work = self.compute_api.snapshot_volume_backed(
                         ctx, instance, image_name, extra_properties=metadata
                     )
                 else:
-                    image = yield from self.compute_api.snapshot(
+                    work = self.compute_api.snapshot(
                         ctx, instance, image_name, extra_properties=metadata
                     )
+                instance = bdms = None  # the snapshot's frames hold what they need
+                image = yield from work
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, "createImage", server_id)
         except exception.InstanceQuiesceFailed as exc:
