@@ -14,7 +14,7 @@ from typing import Any
 from fakecloud.glance.content import ImageData
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Image:
     """One image row, with its properties, tags and (simulated) data."""
 

@@ -292,7 +292,7 @@ BDM_FIELDS = (
 _bdm_image_fields = operator.attrgetter(*BDM_FIELDS)
 
 
-@dataclass
+@dataclass(slots=True)
 class BlockDeviceMapping:
     """One block device of a server (``nova/objects/block_device.py``)."""
 
@@ -359,7 +359,7 @@ def snapshot_from_bdm(snapshot_id: str, template: BlockDeviceMapping) -> BlockDe
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class InstanceActionEvent:
     """One step of an action (``compute_snapshot_instance``, ``api_snapshot_instance``...)."""
 
@@ -372,7 +372,7 @@ class InstanceActionEvent:
     details: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class InstanceAction:
     """A user-visible action on a server (``os-instance-actions``)."""
 

@@ -48,7 +48,7 @@ VIR_ERR_NO_DOMAIN = 42
 DOMAIN_POWER_STATE = StateMachine("libvirt.domain.power_state", states.POWER_STATE.transitions)
 
 
-@dataclass
+@dataclass(slots=True)
 class Domain:
     """A guest on a host: power state and root disk."""
 
