@@ -11,6 +11,7 @@ its own and the sizes give the curve of cost per server.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -121,17 +122,46 @@ def snapshot_all(cloud: Cloud, servers: list[str]) -> None:
         raise SystemExit(f"storm incomplete: {images} images, {snapshots - 1} snapshots of {n}")
 
 
+class GcClock:
+    """CPU seconds spent in Python's collector and collections per generation, per phase.
+
+    Only watches (``gc.callbacks``): the collector runs with its usual thresholds, as users have
+    it. A storm's flows are all in flight at once, so most of what they allocate outlives the
+    young generations; the full collections that this promotes walk the whole heap.
+    """
+
+    def __init__(self) -> None:
+        self.phase = "boot"
+        self.cpu_s = {"boot": 0.0, "storm": 0.0}
+        self.collections = {"boot": [0, 0, 0], "storm": [0, 0, 0]}
+        self._started = 0.0
+
+    def __call__(self, stage: str, info: dict[str, Any]) -> None:
+        if stage == "start":
+            self._started = time.process_time()
+            return
+        self.cpu_s[self.phase] += time.process_time() - self._started
+        self.collections[self.phase][info["generation"]] += 1
+
+
 def one(servers: int, hosts: int) -> dict[str, Any]:
-    """One storm in this process: CPU seconds of boot and storm, peak RSS, events."""
+    """One storm in this process: CPU seconds of boot and storm (and of the collector in each),
+    peak RSS, events."""
     config = {"nova": {**UNLIMITED["nova"], "compute_hosts": hosts}, "cinder": STORM_CINDER}
-    cloud = Cloud(config=config)
-    t = time.process_time()
-    ids = boot(cloud, servers)
-    boot_s = time.process_time() - t
-    boot_virtual = cloud.now
-    t = time.process_time()
-    snapshot_all(cloud, ids)
-    storm_s = time.process_time() - t
+    clock = GcClock()
+    gc.callbacks.append(clock)
+    try:
+        cloud = Cloud(config=config)
+        t = time.process_time()
+        ids = boot(cloud, servers)
+        boot_s = time.process_time() - t
+        boot_virtual = cloud.now
+        clock.phase = "storm"
+        t = time.process_time()
+        snapshot_all(cloud, ids)
+        storm_s = time.process_time() - t
+    finally:
+        gc.callbacks.remove(clock)
     return {
         "servers": servers,
         "hosts": hosts,
@@ -139,6 +169,9 @@ def one(servers: int, hosts: int) -> dict[str, Any]:
         "storm_cpu_s": storm_s,
         "boot_virtual_s": boot_virtual,
         "storm_virtual_s": cloud.now - boot_virtual,
+        "boot_gc_cpu_s": clock.cpu_s["boot"],
+        "storm_gc_cpu_s": clock.cpu_s["storm"],
+        "gc_collections": clock.collections,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "trace_events": len(cloud.trace),
     }
@@ -202,6 +235,7 @@ def storm(quick: bool, sizes: list[int] | None = None) -> list[Result]:
         ),
     ]
     per = [(c["boot_cpu_s"] + c["storm_cpu_s"]) * 1e6 / c["servers"] for c in curve]
+    gc_per = [(c["boot_gc_cpu_s"] + c["storm_gc_cpu_s"]) * 1e6 / c["servers"] for c in curve]
     flat = Result(
         "storm: CPU per server (boot + snapshot)",
         "CPU us",
@@ -211,10 +245,27 @@ def storm(quick: bool, sizes: list[int] | None = None) -> list[Result]:
         len(per),
         None,
         "lower",
-        note="curve: "
-        + ", ".join(f"{c['servers']}: {p:.0f} us" for c, p in zip(curve, per, strict=True)),
+        note="curve (of which the collector): "
+        + ", ".join(
+            f"{c['servers']}: {p:.0f} us ({g:.0f})"
+            for c, p, g in zip(curve, per, gc_per, strict=True)
+        ),
     )
     flat.extra["curve"] = curve
     flat.extra["growth"] = per[-1] / per[0]
     results.append(flat)
+    kb = [c["peak_rss_mb"] * 1024 / c["servers"] for c in curve]
+    memory = Result(
+        "storm: peak memory per server",
+        "KB",
+        kb[-1],
+        min(kb),
+        max(kb),
+        len(kb),
+        None,
+        "lower",
+        note="curve (peak RSS over servers, fixed costs included): "
+        + ", ".join(f"{c['servers']}: {k:.1f} KB" for c, k in zip(curve, kb, strict=True)),
+    )
+    results.append(memory)
     return results
