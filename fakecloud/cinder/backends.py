@@ -21,7 +21,7 @@ a delay or a stall holds it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 from fakecloud.cinder import images
@@ -56,28 +56,29 @@ class Driver:
         return self.spec.capacity_gb - self.allocated_gb
 
     # -- building blocks ---------------------------------------------------------------------
+    # Each returns what its caller delegates to (``yield from``) rather than being a generator
+    # itself: every simpy step of a process resumes each generator frame of its chain.
 
-    def _fault(self, op: str, **attrs: Any) -> Generator:
-        yield from self.kernel.faults.pause(
+    def _fault(self, op: str, **attrs: Any) -> Iterable[Any]:
+        return self.kernel.faults.pause(
             "cinder.driver", op=op, backend=self.name, driver=self.spec.kind, **attrs
         )
 
-    def _snapshot_fault(self, op: str, volume: Any, snapshot: Any) -> Generator:
+    def _snapshot_fault(self, op: str, volume: Any, snapshot: Any) -> Iterable[Any]:
         """`_fault` of an operation between `volume` (its id and size) and `snapshot`."""
-        yield from self._fault(op, volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size)
+        return self._fault(op, volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size)
 
-    def _delete_snapshot_fault(self, snapshot: Any) -> Generator:
+    def _delete_snapshot_fault(self, snapshot: Any) -> Iterable[Any]:
         """`_fault` of deleting `snapshot` (its volume's id and size)."""
-        yield from self._fault(
+        return self._fault(
             "delete_snapshot",
             volume_id=snapshot.volume_id,
             snapshot_id=snapshot.id,
             size=snapshot.volume_size,
         )
 
-    def _wait(self, seconds: float) -> Generator:
-        if seconds > 0:
-            yield self.kernel.env.timeout(seconds)
+    def _wait(self, seconds: float) -> Iterable[Any]:
+        return (self.kernel.env.timeout(seconds),) if seconds > 0 else ()
 
     def _move(self, size_gb: int, label: str, extra: tuple = (), **attrs: Any) -> Generator:
         """Move `size_gb` GiB through this backend's resource (plus `extra` resources)."""

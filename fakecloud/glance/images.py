@@ -9,6 +9,7 @@ download, stage, import) lives in `fakecloud.glance.image_data`; listing in
 from __future__ import annotations
 
 import dataclasses
+import operator
 from typing import Any
 
 from fakecloud.glance.content import ImageData
@@ -76,6 +77,11 @@ ATTRIBUTES = frozenset(
         "tags",
     }
 )
+
+#: The image's fields in the order its __init__ takes them, read in one call.
+_field_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Image) if f.init))
+# What `Images.update` copies from the draft (the owner is moved through the owner index).
+_SET_ON_UPDATE = tuple(sorted(ATTRIBUTES - {"owner"}))
 
 
 def _negative(value: Any, param: str) -> None:
@@ -197,9 +203,9 @@ class Images:
         g = self._glance
         image = g.db.get(ctx, image_id)
         pol = self.policy(ctx, image)
-        draft = dataclasses.replace(
-            image, tags=list(image.tags), extra_properties=dict(image.extra_properties)
-        )
+        draft = Image(*_field_values(image))  # dataclasses.replace, without its field loop
+        draft.tags = list(image.tags)
+        draft.extra_properties = dict(image.extra_properties)
         original_props = set(image.extra_properties)
         for change in changes:
             getattr(self, f"_do_{change['op']}")(ctx, draft, pol, change)
@@ -214,7 +220,7 @@ class Images:
             g.db.set_owner(image, draft.owner)
         if draft.locations is not image.locations:
             self._set_locations(image, draft.locations, location_data)
-        for f in ATTRIBUTES - {"owner"}:
+        for f in _SET_ON_UPDATE:
             setattr(image, f, getattr(draft, f))
         image.extra_properties = draft.extra_properties
         image.updated_at = self._kernel.now

@@ -95,7 +95,21 @@ _ADJACENT_SLASHES = re.compile(r"/\s*?/")
 _BAD_ESCAPE = re.compile("~[^01]")
 
 
+#: Pointers already decoded (clients send the same few paths again and again), bounded.
+_DECODED: dict[str, tuple[str, ...]] = {}
+
+
 def _decode_pointer(pointer: Any) -> list[str]:
+    found = _DECODED.get(pointer) if type(pointer) is str else None
+    if found is None:
+        found = tuple(_decode(pointer))
+        if len(_DECODED) >= 512:
+            _DECODED.clear()
+        _DECODED[pointer] = found
+    return list(found)
+
+
+def _decode(pointer: Any) -> list[str]:
     if not isinstance(pointer, str) or not pointer.startswith("/"):
         raise HTTPBadRequest(explanation=f'Pointer `{pointer}` does not start with "/".')
     if _ADJACENT_SLASHES.search(pointer[1:]):

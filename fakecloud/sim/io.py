@@ -540,24 +540,8 @@ class IoModel:
         """Settle the rates after the changes of this instant, then report what finished."""
         now = self._kernel.now
         touched, self._touched = self._touched, {}
-        for cls in touched.values():
-            if cls.group is None and cls.n > 0:
-                self._place(cls, now)
-        for cls in touched.values():
-            if cls.n == 0 and self._classes.get(cls.path) is cls:
-                del self._classes[cls.path]
-                for res in cls.path:
-                    res.classes.pop(cls.path, None)
-                cls.group = None
-        if self._reform or not self._keep_groups(now):
-            self._form_groups(touched.values(), now)
-            self._recapped.clear()
-            self._reform = False
-        for g in self._retime:
-            self._schedule(g, now)
-        for books in (self._changed, self._retime, self._check_limits, self._check_load):
-            if books:
-                books.clear()
+        if not (len(touched) == 1 and self._settle_alone(touched, now)):
+            self._settle(touched, now)
         finished, self._finished = self._finished, []
         if len(finished) > 1:
             finished.sort(key=lambda t: int(t.id[3:]))
@@ -569,6 +553,67 @@ class IoModel:
                 "io.finish", "io", t.id, label=t.label, duration_s=round(now - t.started_at, 9)
             )
             t.done.succeed(t)
+
+    def _settle(self, touched: dict[tuple, _FlowClass], now: float) -> None:
+        """Place the new classes, drop the empty ones, and keep or form the groups anew."""
+        for cls in touched.values():
+            if cls.group is None and cls.n > 0:
+                self._place(cls, now)
+        for cls in touched.values():
+            if cls.n == 0 and self._classes.get(cls.path) is cls:
+                self._drop(cls)
+        if self._reform or not self._keep_groups(now):
+            self._form_groups(touched.values(), now)
+            self._recapped.clear()
+            self._reform = False
+        for g in self._retime:
+            self._schedule(g, now)
+        for books in (self._changed, self._retime, self._check_limits, self._check_load):
+            if books:
+                books.clear()
+
+    def _drop(self, cls: _FlowClass) -> None:
+        """Forget a class left without flows."""
+        del self._classes[cls.path]
+        for res in cls.path:
+            res.classes.pop(cls.path, None)
+        cls.group = None
+
+    def _settle_alone(self, touched: dict[tuple, _FlowClass], now: float) -> bool:
+        """`_settle` of the one change of a class alone on its path, if that is the change:
+        its first transfer arrived, or its last one left. Whether it was."""
+        if self._reform or self._check_load:
+            return False
+        (cls,) = touched.values()
+        g = cls.group
+        if g is None:  # arrived: nothing else pending, nobody else on its path
+            if self._changed or self._retime or self._check_limits or not cls.n:
+                return False
+            if not self._alone(cls):
+                return False
+            self._place_alone(cls, now)
+            return True
+        # left: its group had no other class, and no other group feeds its bottleneck
+        if cls.n or g.n or not g.alive or g.bottleneck.users:
+            return False
+        if (
+            len(self._changed) != 1
+            or g not in self._changed
+            or self._classes.get(cls.path) is not cls
+        ):
+            return False
+        for books in (self._retime, self._check_limits):
+            if books and (len(books) != 1 or g not in books):
+                return False
+        self._drop(cls)
+        self._dissolve(g)  # what `_keep_groups` does with a group left without flows
+        if self._retime:
+            g.timer += 1  # `_schedule` of a dissolved group
+            self._retime.clear()
+        self._changed.clear()
+        if self._check_limits:
+            self._check_limits.clear()
+        return True
 
     # -- the fast way: keep the groups, recompute the rates the change reaches, check -------
 
@@ -691,6 +736,49 @@ class IoModel:
             self._note_use(r, g, cls.n)
         cls.first()
         self._push_class(cls)
+
+    def _alone(self, cls: _FlowClass) -> bool:
+        """Whether a new class is the only one on every resource of its path, and no group
+        crosses any of them (a transfer on an idle path: the common case)."""
+        path = cls.path
+        for r in path:
+            if len(r.classes) != 1 or r.users or r.owner or r.solo or r.shared:
+                return False
+        return len(path) == 1 or len(set(path)) == len(path)
+
+    def _place_alone(self, cls: _FlowClass, now: float) -> None:
+        """`_place` (by `_found`) of a class alone on its path, and the rest of `_reshare`.
+
+        The group is pinned at the scarcest resource of the path (the first of equals), at
+        that resource's capacity per flow; the others are its solos. Those rates are max-min
+        fair by construction, so `_keep_groups` has nothing to recompute or refute: only the
+        timer is armed. The books end exactly as the general way leaves them.
+        """
+        n = cls.n
+        best, best_share = None, 0.0
+        for r in cls.path:
+            share = (r.capacity - 0.0) / n
+            if best is None or share < best_share:
+                best, best_share = r, share
+        assert best is not None
+        g = _RateGroup(best, next(self._steps), max(0.0, best_share), now)
+        best.load = 0.0
+        best.owner = g
+        best.updates = 0
+        best.feeders = ()
+        served = cls.served_at(now)
+        cls.group = g
+        cls.offset = served - (g.served + g.rate * (now - g.last))
+        g.n = n
+        for r in cls.path:
+            r.users[g] = n
+            if r is not best:
+                r.solo = g
+                g.solos[r] = None
+                self._push_limit(g, r)
+        cls.first()
+        self._push_class(cls)
+        self._schedule(g, now)
 
     def _found(self, cls: _FlowClass, now: float) -> _RateGroup:
         """A new group for `cls`, pinned at the resource of its path where it gets least."""

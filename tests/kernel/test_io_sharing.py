@@ -313,10 +313,10 @@ def _brute_force(capacity, transfers, changes):
 
 
 def test_random_workloads_finish_when_a_brute_force_max_min_model_says():
-    """Forty random workloads in one test (a test item costs more than a workload); a
+    """Thirty-two random workloads in one test (a test item costs more than a workload); a
     failure names every failing seed."""
     failures = []
-    for seed in range(40):
+    for seed in range(32):
         try:
             _random_workload_agrees_with_the_model(seed)
         except Exception as exc:  # noqa: BLE001 - every failing seed is named below
@@ -352,3 +352,117 @@ def _random_workload_agrees_with_the_model(seed):
     assert done.keys() == expected.keys()
     for i, end in expected.items():
         assert done[i] == pytest.approx(end, rel=1e-9, abs=1e-6), f"transfer {i}"
+
+
+def _books(io):
+    """Everything the rate groups keep, in plain values (groups named by their step)."""
+
+    def step(g):
+        return None if g is None else g.step
+
+    def names(rs):
+        return [r.name for r in rs]
+
+    groups = {}
+    out = []
+    for r in io.resources.values():
+        for g in [r.owner, r.solo, *r.users]:
+            if g is not None and g.alive:
+                groups[g.step] = g
+        out.append(
+            (
+                r.name,
+                r.flows,
+                step(r.owner),
+                step(r.solo),
+                r.shared,
+                r.load,
+                r.updates,
+                [(step(g), a) for g, a in r.users.items()],
+                [(neg, tie, step(g)) for neg, tie, g in r.feeders],
+                [names(path) for path in r.classes],
+            )
+        )
+    for _, g in sorted(groups.items()):
+        out.append(
+            (
+                g.step,
+                g.bottleneck.name,
+                g.rate,
+                g.served,
+                g.last,
+                g.n,
+                g.timer,
+                [(key, tie, names(cls.path), gen) for key, tie, cls, gen in g.heap],
+                names(g.watch),
+                names(g.solos),
+                [(lim, tie, r.name) for lim, tie, r in g.limits],
+            )
+        )
+    for cls in io._classes.values():
+        heap = [(f, seq, t.id) for f, seq, t in cls.heap]
+        out.append((names(cls.path), cls.n, step(cls.group), cls.offset, cls.gen, heap))
+    return out
+
+
+def test_a_path_alone_is_settled_exactly_as_the_general_way_settles_it(monkeypatch):
+    """A transfer alone on its path skips the fairness checks (`IoModel._settle_alone`): on
+    sparse random workloads, with stalls, resumes and capacity changes among them, the books
+    after every settling and every trace are exactly those the general way gives, and the
+    short cut is taken."""
+    import random
+
+    from fakecloud.sim.io import IoModel
+
+    books = []
+    reshare = IoModel._reshare
+
+    def recorded(self):
+        reshare(self)
+        books.append(_books(self))
+
+    monkeypatch.setattr(IoModel, "_reshare", recorded)
+
+    def trace_of(seed):
+        rng = random.Random(seed)
+        cloud = Cloud()
+        names = ["disk", "link", "store"]
+        for name in names:
+            cloud.io.resource(name, rng.choice([40, 100, 125]) * MB)
+        specs = [
+            (
+                rng.choice([0, 0.5, rng.uniform(0, 30)]),
+                rng.choice([0, 100 * MB, rng.randint(1, 900) * MB]),
+                tuple(rng.sample(names, rng.randint(1, 2))),
+            )
+            for _ in range(rng.randint(1, 8))
+        ]
+        started = []
+        cloud.kernel.at(3, lambda: started and cloud.io.stall(started[0]))
+        cloud.kernel.at(5, lambda: started and cloud.io.resume(started[0]))
+        cloud.kernel.at(rng.uniform(0, 20), lambda: cloud.io.set_capacity("link", 60 * MB))
+
+        def worker(delay, size, path):
+            yield cloud.kernel.env.timeout(delay)
+            t = cloud.io.transfer(size, path, label="t")
+            started.append(t)
+            yield t.done
+
+        for i, spec in enumerate(specs):
+            cloud.kernel.spawn(worker(*spec), name=f"w{i}")
+        cloud.run_until_idle()
+        return cloud.trace.to_jsonl(), books[:]
+
+    taken = []
+    alone = IoModel._settle_alone
+
+    def counted(self, *args):
+        taken.append(alone(self, *args))
+        return taken[-1]
+
+    monkeypatch.setattr(IoModel, "_settle_alone", counted)
+    fast = [trace_of(seed) for seed in range(12) if not books.clear()]
+    monkeypatch.setattr(IoModel, "_settle_alone", lambda self, *a: False)
+    general = [trace_of(seed) for seed in range(12) if not books.clear()]
+    assert [i for i in range(12) if fast[i] != general[i]] == []
+    assert sum(taken) > 30  # arrivals and departures took the short cut
