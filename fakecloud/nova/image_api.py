@@ -69,7 +69,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Container, Generator
 from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
@@ -299,10 +299,17 @@ def _parse_isotime(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _base_names(schema: Any) -> frozenset[str]:
+    """The base attributes of a (read-only) Glance image schema: every other key of an image
+    view is a custom property (only schema properties can be base ones)."""
+    return frozenset(name for name in schema.properties if schema.is_base(name))
+
+
 def _translate_from_glance(
-    view: dict[str, Any], is_base: Callable[[str], bool], include_locations: bool = False
+    view: dict[str, Any], base: Container[str], include_locations: bool = False
 ) -> dict[str, Any]:
-    """``_extract_attributes_v2`` + timestamps + ``_convert_from_string``."""
+    """``_extract_attributes_v2`` + timestamps + ``_convert_from_string``; `base` holds the
+    schema's base attribute names."""
     out: dict[str, Any] = {
         "properties": {},
         "deleted": False,
@@ -319,7 +326,7 @@ def _translate_from_glance(
             out["is_public"] = value == "public"
         elif name == "size" and value is None:
             out["size"] = 0
-        elif is_base(name):
+        elif name in base:
             out[name] = value
         else:
             out["properties"][name] = value
@@ -370,6 +377,8 @@ class API:
             self.config = ImageApiConfig()
         self.api_server = self.config.api_server or glance.public_endpoint
         self._kernel.faults.register_error("GlanceUnreachable", CommunicationError)
+        self._base_of: Any = None  # the Glance image schema `_base` was read from
+        self._base: frozenset[str] = frozenset()
 
     # -- GlanceClientWrapper.call ------------------------------------------------------------
 
@@ -433,10 +442,13 @@ class API:
         raise AssertionError("unreachable")
 
     def _meta(self, image: Any, include_locations: bool = False) -> dict[str, Any]:
-        view = image_view(image, self._glance.schema, self._kernel.clock)
+        schema = self._glance.schema
+        view = image_view(image, schema, self._kernel.clock)
         if include_locations:
             view["locations"] = [dict(loc) for loc in image.locations]
-        return _translate_from_glance(view, self._glance.schema.is_base, include_locations)
+        if self._base_of is not schema:
+            self._base_of, self._base = schema, _base_names(schema)
+        return _translate_from_glance(view, self._base, include_locations)
 
     def _get_image(self, ctx: Any, image_id: str, method: str) -> Generator[Any, Any, Any]:
         return self._call(method, "get", lambda: self._glance.images.get(ctx, image_id), image_id)

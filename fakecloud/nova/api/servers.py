@@ -47,6 +47,7 @@ class ServersController:
         self.config = nova.config
         self.switches = nova.kernel.switches
         self.fmt = views.Formatter(nova.kernel)
+        self._admin_pass: str | None = None
         #: Action name → handler(req, server_id, body); other controllers add theirs.
         self.actions: dict[str, Any] = {
             "createImage": self._create_image,
@@ -207,9 +208,13 @@ class ServersController:
         return Response(202, body_out, {"Location": prefix.self_href("servers", first.uuid)})
 
     def _password(self) -> str:
-        rng = self.nova.kernel.streams("nova.password")
-        alphabet = "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-        return "".join(rng.choice(alphabet) for _ in range(12))
+        # A fresh stream of the same purpose every time, so the same 12 characters: drawn
+        # once per cloud (seeding a generator costs more than the rest of the answer).
+        if self._admin_pass is None:
+            rng = self.nova.kernel.streams("nova.password")
+            alphabet = "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+            self._admin_pass = "".join(rng.choice(alphabet) for _ in range(12))
+        return self._admin_pass
 
     def delete(self, req: Request) -> Generator[Any, Any, Response]:
         """``DELETE /servers/{server_id}``: 204; the host finishes the delete."""
