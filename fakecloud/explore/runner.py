@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.errors import StateError
 from fakecloud.explore.groups import SeedOutcome, outcome_of
 
 INSTALL_CLUSTER = (
@@ -50,10 +49,6 @@ class Prepared:
         self.spec = read(case, known_errors=set(Cloud().faults.error_types))
         self.world = prepare_world(case)
         """The case's world after setup: every seed starts from a fork of it."""
-        try:  # planned here, so local workers forked from this process inherit the plan
-            self.world.replica()
-        except StateError:  # not idle: each seed's fork says so, as a fork always did
-            pass
         self.windows = windows_of(case, world=self.world) if self.spec.inserts else 0
 
     def source(self, seed: int) -> Any:

@@ -67,9 +67,13 @@ def test_bad_arguments_and_files_are_clear_errors(shared_link, tmp_path, capsys)
     assert "cannot read" in capsys.readouterr().err
 
 
-def test_a_local_pool_finds_exactly_what_a_serial_run_finds(shared_link, tmp_path):
+def test_a_local_pool_finds_exactly_what_a_serial_run_finds(shared_link, tmp_path, monkeypatch):
+    import fakecloud.scenario.runner
+
     reports = []
     for jobs in ("1", "2"):
+        if jobs == "2":  # the workers fork the world through its replica, the serial run did not
+            monkeypatch.setattr(fakecloud.scenario.runner, "PLAN_AFTER_FORKS", 1)
         path = tmp_path / f"jobs{jobs}.json"
         cli(
             [

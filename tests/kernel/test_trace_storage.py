@@ -172,7 +172,7 @@ def _emit_all(trace, now, events):
         trace.emit(kind, actor, subject, **details)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(EVENTS, EVENTS, EVENTS)
 @example([], [(0, "state", "nova", "s", {"new": 1})], [(0, "state", "nova", "s", {"new": "a"})])
 def test_forks_share_shapes_yet_each_saves_what_it_alone_would(before, one, other):

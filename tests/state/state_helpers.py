@@ -43,15 +43,18 @@ def boot(cloud: Cloud, name: str = "vm", volumes: int = 0) -> str:
     return r.json()["server"]["id"]
 
 
-def copies(cloud: Cloud, tmp_path: Path) -> dict[str, Cloud]:
-    """The cloud, a fork of it, a replica's fork of it and a cloud loaded from its saved file."""
+def copies(cloud: Cloud, tmp_path: Path, replica: bool = True) -> dict[str, Cloud]:
+    """The cloud, a fork of it, a replica's fork of it (unless not `replica`) and a cloud
+    loaded from its saved file."""
     from fakecloud.state.replica import Replica
 
     path = tmp_path / "world.json"
-    forked = cloud.fork()
-    replayed = Replica(cloud).fork()
+    clouds = {"original": cloud, "fork": cloud.fork()}
+    if replica:
+        clouds["replica"] = Replica(cloud).fork()
     cloud.save(path)
-    return {"original": cloud, "fork": forked, "replica": replayed, "loaded": Cloud.load(path)}
+    clouds["loaded"] = Cloud.load(path)
+    return clouds
 
 
 def continue_all(clouds: dict[str, Cloud], step: Callable[[Cloud], Any]) -> tuple[Any, str]:
