@@ -127,6 +127,24 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "jsonschema_non_empty_message",
+        "a createImage or server-create body failing a minLength/minItems/minProperties of 1 "
+        "(an empty name) is "
+        "worded \"'' should be non-empty\" (jsonschema >= 4.21.0); before, the release's pinned "
+        'jsonschema (2.6.0 ... 4.19.2) says "\'\' is too short" ("does not have enough '
+        "properties\"), and a maxLength/maxItems/maxProperties of 0 'is too long' for 'is expected "
+        "to be empty'.",
+        False,
+        (
+            Change(
+                "30.0.0",
+                "97a8cf2456",
+                "openstack/requirements (not Nova): upper-constraints bumps jsonschema 4.19.2 -> "
+                "4.23.0 for 2024.2, the first series past jsonschema 4.21.0's new wording",
+            ),
+        ),
+    ),
+    Switch(
         "policy_new_defaults_enforced",
         "[oslo_policy] enforce_new_defaults and enforce_scope default to True (readers are "
         "denied createImage); otherwise the deprecated admin_or_owner rules still allow.",

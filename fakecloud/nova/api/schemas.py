@@ -122,8 +122,9 @@ class SchemaValidator:
         """A fast check that accepts only bodies the schema accepts (others get jsonschema)."""
         self._validator = _NovaValidator(schema, format_checker=_FORMAT_CHECKER)
 
-    def validate(self, body: Any) -> None:
-        """Raise `ValidationError` for the first error of `body`, worded as Nova does."""
+    def validate(self, body: Any, non_empty_wording: bool = True) -> None:
+        """Raise `ValidationError` for the first error of `body`, worded as Nova does (with
+        the release's jsonschema: `non_empty_wording` false is jsonschema < 4.21.0)."""
         if self.quick is not None and self.quick(body):
             return
         try:
@@ -133,10 +134,31 @@ class SchemaValidator:
             if isinstance(ex.cause, exception.InvalidName):
                 detail = ex.cause.format_message()
             else:
+                if not non_empty_wording:
+                    _reword_before_4_21(ex)
                 detail = error_detail(ex)
             raise exception.ValidationError(detail=detail) from None
         except TypeError as ex:
             raise exception.ValidationError(detail=str(ex)) from None
+
+
+#: jsonschema < 4.21.0's words for the bounds 4.21.0 rewords at 1 (min*) and 0 (max*).
+_BEFORE_4_21 = {
+    "minLength": (1, "is too short"),
+    "minItems": (1, "is too short"),
+    "minProperties": (1, "does not have enough properties"),
+    "maxLength": (0, "is too long"),
+    "maxItems": (0, "is too long"),
+    "maxProperties": (0, "has too many properties"),
+}
+
+
+def _reword_before_4_21(error: Any) -> None:
+    """Give `error` the message jsonschema 2.6.0-4.19.2 (Nova's upper constraints before
+    2024.2) gives: ``'' is too short``, not 4.21.0's ``'' should be non-empty``."""
+    bound = _BEFORE_4_21.get(error.validator)
+    if bound is not None and error.validator_value == bound[0]:
+        error.message = f"{error.instance!r} {bound[1]}"
 
 
 class QueryValidator(SchemaValidator):

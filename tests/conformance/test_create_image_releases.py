@@ -1,0 +1,35 @@
+"""createImage's answers that differ by release, read in each release's Nova source (and the
+libraries its upper constraints pin), one table per test: a row names the profile, the
+request and the answer the real release gives; the test lists every row that differs."""
+
+from __future__ import annotations
+
+from fakecloud import Cloud
+
+NO_SERVER = "7f1f4f0e-0000-4000-8000-000000000000"
+EMPTY_NAME = "Invalid input for field/attribute name. Value: . "
+#: jsonschema 2.6.0-4.19.2 (upper constraints to 2024.1) / 4.23.0+ (2024.2, requirements
+#: 97a8cf2456): the schema is checked before the server is looked up, so no server is needed.
+TOO_SHORT, NON_EMPTY = "'' is too short", "'' should be non-empty"
+
+SCHEMA_ROWS = [
+    # (profile, path, body, message)
+    ("nova-17.0.13", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, TOO_SHORT),
+    ("nova-29.4.0", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, TOO_SHORT),
+    ("nova-30.0.0", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, NON_EMPTY),
+    ("upstream", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, NON_EMPTY),
+    ("nova-23.2.2", "/servers", {"server": {"name": "", "flavorRef": "1"}}, TOO_SHORT),
+    ("upstream", "/servers", {"server": {"name": "", "flavorRef": "1"}}, NON_EMPTY),
+]
+
+
+def test_schema_error_wording_follows_the_releases_jsonschema():
+    clouds: dict[str, Cloud] = {}
+    wrong = []
+    for profile, path, body, message in SCHEMA_ROWS:
+        cloud = clouds.get(profile) or clouds.setdefault(profile, Cloud(seed=0, profile=profile))
+        r = cloud.request("compute", "POST", f"/v2.1{path}", body=body, microversion="2.1")
+        want = {"badRequest": {"code": 400, "message": EMPTY_NAME + message}}
+        if r.status != 400 or r.json() != want:
+            wrong.append((profile, path, r.status, r.json()))
+    assert wrong == []
