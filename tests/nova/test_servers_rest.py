@@ -393,3 +393,32 @@ def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
     }
     older = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}", microversion="2.99")
     assert "scheduler_hints" not in older.json()["server"]
+
+
+def test_each_new_server_gets_its_own_generated_admin_pass(env: NovaEnv):
+    # nova.utils.generate_password: 12 characters, one of each symbol group, new per server;
+    # seeded, so a fork's next server gets the password the world's next server gets.
+    server = {"name": "p", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
+    passwords = [
+        env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45").json()[
+            "server"
+        ]["adminPass"]
+        for _ in range(3)
+    ]
+    assert len(set(passwords)) == 3
+    for password in passwords:
+        assert len(password) == 12
+        assert any(c in "23456789" for c in password)
+        assert any(c.isupper() for c in password) and any(c.islower() for c in password)
+        assert not set(password) & set("01lIO")
+    given = {**server, "adminPass": "chosen"}
+    chosen = env.request("POST", "/v2.1/servers", {"server": given}, microversion="2.45")
+    chosen = chosen.json()["server"]
+    assert chosen["adminPass"] == "chosen"
+    env.cloud.run_until_idle()
+    fork = env.cloud.fork()
+    nexts = [
+        c.request("compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.45")
+        for c in (env.cloud, fork)
+    ]
+    assert nexts[0].json()["server"]["adminPass"] == nexts[1].json()["server"]["adminPass"]

@@ -33,6 +33,9 @@ from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
 MAX_IMAGE_META_PROXY_API_VERSION = Version(2, 38)
 #: From 2.45 createImage answers ``{"image_id"}`` instead of a ``Location`` header.
 CREATE_IMAGE_BODY_VERSION = Version(2, 45)
+#: ``nova.utils.DEFAULT_PASSWORD_SYMBOLS``: a generated adminPass has one of each group.
+_PASSWORD_SYMBOLS = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz")
+_PASSWORD_ALPHABET = "".join(_PASSWORD_SYMBOLS)
 
 
 class ServersController:
@@ -47,7 +50,6 @@ class ServersController:
         self.config = nova.config
         self.switches = nova.kernel.switches
         self.fmt = views.Formatter(nova.kernel)
-        self._admin_pass: str | None = None
         #: Action name → handler(req, server_id, body); other controllers add theirs.
         self.actions: dict[str, Any] = {
             "createImage": self._create_image,
@@ -204,19 +206,21 @@ class ServersController:
                 "links": views.links(prefix, "servers", first.uuid),
                 "OS-DCF:diskConfig": "AUTO" if first.auto_disk_config else "MANUAL",
                 "security_groups": [{"name": "default"}],
-                "adminPass": server.get("adminPass") or self._password(),
+                "adminPass": server.get("adminPass") or self._password(first.uuid),
             }
         }
         return Response(202, body_out, {"Location": prefix.self_href("servers", first.uuid)})
 
-    def _password(self) -> str:
-        # A fresh stream of the same purpose every time, so the same 12 characters: drawn
-        # once per cloud (seeding a generator costs more than the rest of the answer).
-        if self._admin_pass is None:
-            rng = self.nova.kernel.streams("nova.password")
-            alphabet = "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-            self._admin_pass = "".join(rng.choice(alphabet) for _ in range(12))
-        return self._admin_pass
+    def _password(self, server_id: str) -> str:
+        """A new server's adminPass: ``nova.utils.generate_password`` (12 characters, one of
+        each symbol group, shuffled), drawn from a stream of the cloud's seed for this server
+        (a saved, loaded or forked cloud gives the next server the same one)."""
+        rng = self.nova.kernel.streams(f"nova.password.{server_id}")
+        password = [rng.choice(group) for group in _PASSWORD_SYMBOLS]
+        rng.shuffle(password)
+        password.extend(rng.choice(_PASSWORD_ALPHABET) for _ in range(12 - len(password)))
+        rng.shuffle(password)
+        return "".join(password)
 
     def delete(self, req: Request) -> Generator[Any, Any, Response]:
         """``DELETE /servers/{server_id}``: 204; the host finishes the delete."""
