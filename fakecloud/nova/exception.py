@@ -99,9 +99,11 @@ class InvalidBDMVolume(InvalidBDM):
 
 
 class ValidationError(Invalid):
-    """Nova's ``ValidationError``."""
+    """Nova's ``ValidationError``; ``legacy_detail`` is its text under jsonschema < 4.21.0
+    when that differs (see `fakecloud.nova.api.schemas`)."""
 
     msg_fmt = "%(detail)s"
+    legacy_detail: str | None = None
 
 
 class InvalidRequest(Invalid):

@@ -128,12 +128,11 @@ SWITCHES = (
     ),
     Switch(
         "jsonschema_non_empty_message",
-        "a createImage or server-create body failing a minLength/minItems/minProperties of 1 "
-        "(an empty name) is "
-        "worded \"'' should be non-empty\" (jsonschema >= 4.21.0); before, the release's pinned "
-        'jsonschema (2.6.0 ... 4.19.2) says "\'\' is too short" ("does not have enough '
-        "properties\"), and a maxLength/maxItems/maxProperties of 0 'is too long' for 'is expected "
-        "to be empty'.",
+        "a Nova request body failing a minLength/minItems/minProperties of 1 (an empty "
+        "createImage, createBackup or server name) is worded \"'' should be non-empty\" "
+        "(jsonschema >= 4.21.0); before, the release's pinned jsonschema (2.6.0 ... 4.19.2) "
+        'says "\'\' is too short" ("does not have enough properties"; a max* of 0: \'is too '
+        "long', 'has too many properties', not 'is expected to be empty').",
         False,
         (
             Change(

@@ -12,6 +12,8 @@ EMPTY_NAME = "Invalid input for field/attribute name. Value: . "
 #: 97a8cf2456): the schema is checked before the server is looked up, so no server is needed.
 TOO_SHORT, NON_EMPTY = "'' is too short", "'' should be non-empty"
 
+BACKUP = {"name": "", "backup_type": "daily", "rotation": 1}
+
 SCHEMA_ROWS = [
     # (profile, path, body, message)
     ("nova-17.0.13", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, TOO_SHORT),
@@ -20,6 +22,8 @@ SCHEMA_ROWS = [
     ("upstream", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, NON_EMPTY),
     ("nova-23.2.2", "/servers", {"server": {"name": "", "flavorRef": "1"}}, TOO_SHORT),
     ("upstream", "/servers", {"server": {"name": "", "flavorRef": "1"}}, NON_EMPTY),
+    ("nova-18.3.0", f"/servers/{NO_SERVER}/action", {"createBackup": BACKUP}, TOO_SHORT),
+    ("upstream", f"/servers/{NO_SERVER}/action", {"createBackup": BACKUP}, NON_EMPTY),
 ]
 
 

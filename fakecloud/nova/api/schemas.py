@@ -122,9 +122,9 @@ class SchemaValidator:
         """A fast check that accepts only bodies the schema accepts (others get jsonschema)."""
         self._validator = _NovaValidator(schema, format_checker=_FORMAT_CHECKER)
 
-    def validate(self, body: Any, non_empty_wording: bool = True) -> None:
-        """Raise `ValidationError` for the first error of `body`, worded as Nova does (with
-        the release's jsonschema: `non_empty_wording` false is jsonschema < 4.21.0)."""
+    def validate(self, body: Any) -> None:
+        """Raise `ValidationError` for the first error of `body`, worded as Nova does (its
+        ``legacy_detail``: as a release pinning jsonschema < 4.21.0 words it)."""
         if self.quick is not None and self.quick(body):
             return
         try:
@@ -132,12 +132,12 @@ class SchemaValidator:
                 raise error
         except jsonschema_exc.ValidationError as ex:
             if isinstance(ex.cause, exception.InvalidName):
-                detail = ex.cause.format_message()
-            else:
-                if not non_empty_wording:
-                    _reword_before_4_21(ex)
-                detail = error_detail(ex)
-            raise exception.ValidationError(detail=detail) from None
+                raise exception.ValidationError(detail=ex.cause.format_message()) from None
+            message = ex.message
+            detail = error_detail(ex)
+            error = exception.ValidationError(detail=detail)
+            error.legacy_detail = _before_4_21(ex, detail, message)
+            raise error from None
         except TypeError as ex:
             raise exception.ValidationError(detail=str(ex)) from None
 
@@ -153,12 +153,13 @@ _BEFORE_4_21 = {
 }
 
 
-def _reword_before_4_21(error: Any) -> None:
-    """Give `error` the message jsonschema 2.6.0-4.19.2 (Nova's upper constraints before
-    2024.2) gives: ``'' is too short``, not 4.21.0's ``'' should be non-empty``."""
+def _before_4_21(error: Any, detail: str, message: str) -> str | None:
+    """`detail` as jsonschema 2.6.0-4.19.2 (Nova's upper constraints before 2024.2) words
+    it — ``'' is too short``, not 4.21.0's ``'' should be non-empty`` — or None if the same."""
     bound = _BEFORE_4_21.get(error.validator)
-    if bound is not None and error.validator_value == bound[0]:
-        error.message = f"{error.instance!r} {bound[1]}"
+    if bound is None or error.validator_value != bound[0] or not detail.endswith(message):
+        return None
+    return f"{detail[: len(detail) - len(message)]}{error.instance!r} {bound[1]}"
 
 
 class QueryValidator(SchemaValidator):

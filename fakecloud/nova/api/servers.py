@@ -145,9 +145,7 @@ class ServersController:
         """``POST /servers``: validate, store, answer 202; the build runs on."""
         ctx = req.context
         body = self.service.body(req)
-        schemas.server_create_validator(req.microversion).validate(
-            body, self.switches.jsonschema_non_empty_message
-        )
+        schemas.server_create_validator(req.microversion).validate(body)
         server = body["server"]
         self.policy.authorize(
             ctx, SERVERS % "create", {"project_id": ctx.project_id, "user_id": ctx.user_id}
@@ -285,7 +283,7 @@ class ServersController:
         if sw.allow_instance_snapshots_option and not self.config.allow_instance_snapshots:
             raise HttpError(400, "Instance snapshots are not permitted at this time.")
         schema = "create_image_vendor" if sw.instance_snapshot_branch else "create_image"
-        schemas.validator(schema).validate(body, sw.jsonschema_non_empty_message)
+        schemas.validator(schema).validate(body)
         ctx = req.context
         entity = body["createImage"]
         metadata = entity.get("metadata", {})

@@ -203,6 +203,9 @@ class NovaApiService(ApiService):
         if isinstance(exc, exception.Forbidden):
             return HttpError(403, exc.format_message())
         if isinstance(exc, (exception.ValidationError, exception.NotSupported)):
+            legacy = getattr(exc, "legacy_detail", None)
+            if legacy is not None and not self.kernel.switches.jsonschema_non_empty_message:
+                return HttpError(400, legacy)
             return HttpError(400, exc.format_message())
         if isinstance(exc, exception.Unauthorized):
             return HttpError(401, exc.format_message())
