@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from heapq import heappop
 from random import Random
 from typing import Any
 
 import simpy
+from simpy.core import EmptySchedule, StopSimulation
+from simpy.events import EventPriority
 
 from fakecloud.bounds import finite_seconds
 from fakecloud.config import Config, config_section
@@ -121,8 +124,40 @@ class Kernel:
         if isinstance(until, (int, float)) and not isinstance(until, bool):
             until = finite_seconds(until, "run(until)")
             self.clock.check_horizon(until, "run(until)")
+        if isinstance(until, simpy.Event) and until.callbacks is not None:
+            with self.driving():
+                return self._run_to(until)
         with self.driving():
             return self.env.run(until=until)
+
+    def _run_to(self, until: simpy.Event) -> Any:
+        """``env.run(until=event)``, with simpy's step inline (one Python call less per event;
+        the same events in the same order, the same stop)."""
+        env = self.env
+        queue = env._queue
+        tie_order = env.__dict__  # where the explorer's tie-ordering step replaces env.step
+        until.callbacks.append(StopSimulation.callback)
+        try:
+            while True:
+                if not queue or "step" in tie_order:
+                    env.step()  # EmptySchedule when nothing is left
+                    continue
+                env._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None
+                try:
+                    for callback in callbacks:
+                        callback(event)
+                except StopSimulation:
+                    _requeue_rest(env, event, callbacks, callback)
+                    raise
+                if not event._ok and not hasattr(event, "_defused"):
+                    raise _failure(event)
+        except StopSimulation as exc:
+            return exc.args[0]
+        except EmptySchedule:
+            raise RuntimeError(
+                f'No scheduled events left but "until" event was not triggered: {until}'
+            ) from None
 
     def advance(self, seconds: float) -> None:
         """Move virtual time forward by `seconds`, running everything due meanwhile.
@@ -152,6 +187,7 @@ class Kernel:
         limit = self.env.now + cap
         env = self.env
         queue = env._queue  # env.peek() without a call per step
+        tie_order = env.__dict__  # where the explorer's tie-ordering step replaces env.step
         live = self._live
         with self.driving():
             while live:
@@ -168,7 +204,20 @@ class Kernel:
                         f"still running: {self._describe_live()}",
                         self.running(),
                     )
-                env.step()
+                if "step" in tie_order:
+                    env.step()
+                    continue
+                # simpy's Environment.step, inline (as in _run_to)
+                env._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None
+                try:
+                    for callback in callbacks:
+                        callback(event)
+                except StopSimulation:
+                    _requeue_rest(env, event, callbacks, callback)
+                    raise
+                if not event._ok and not hasattr(event, "_defused"):
+                    raise _failure(event)
         return env.now
 
     def _describe_live(self, most: int = 10) -> str:
@@ -180,6 +229,20 @@ class Kernel:
         """Context manager held while something drives the clock; a nested drive (simulated
         work calling ``time.sleep``) raises `ReentrantClockError` instead of deadlocking."""
         return _Driving(self)
+
+
+def _requeue_rest(env: Any, event: Any, callbacks: list, stopped_at: Any) -> None:
+    """What simpy's step does when a callback stops the run: the event's remaining callbacks
+    run when the simulation resumes (the event queued again, most urgent)."""
+    event.callbacks = callbacks[callbacks.index(stopped_at) + 1 :]
+    env.schedule(event, EventPriority(-1))
+
+
+def _failure(event: Any) -> BaseException:
+    """What simpy's step raises for a failed event nobody defused: a copy of its exception."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    return exc
 
 
 class _Action:
