@@ -35,10 +35,11 @@ import inspect
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
+from heapq import heappush
 from typing import Any
 
 import simpy
-from simpy.events import PENDING, URGENT
+from simpy.events import NORMAL, PENDING, URGENT
 
 from fakecloud.config import config_section
 
@@ -143,11 +144,13 @@ class _Delivery(simpy.Process):
         self._bus = bus
         self._to = target
         self._message = message
-        start = simpy.Event(env)  # in place of simpy's Initialize
+        # simpy's Initialize, without its calls: queued as env.schedule(start, URGENT) would
+        start = _new_event(simpy.Event)
+        start.env = env
+        start.callbacks = [self._send]
         start._ok = True
         start._value = None
-        start.callbacks.append(self._send)
-        env.schedule(start, URGENT)
+        heappush(env._queue, (env._now, URGENT, next(env._eid), start))
         self._target = start
 
     @property
@@ -156,9 +159,7 @@ class _Delivery(simpy.Process):
         return f"{self._to}.{self._message.method}"
 
     def _send(self, _start: simpy.Event) -> None:
-        timeout = self.env.timeout(self._message.delay)
-        timeout.callbacks.append(self._arrive)
-        self._target = timeout
+        self._target = _timeout(self.env, self._message.delay, self._arrive)
 
     def _arrive(self, event: simpy.Event) -> None:
         """The message reaches the broker: to its consumer, or into the queue to wait (a
@@ -185,9 +186,7 @@ class _Delivery(simpy.Process):
                 except Exception as exc:  # noqa: BLE001 - the caller gets the remote error
                     outcome = (False, bus.remote_exception(exc))
                 self._outcome = outcome
-                timeout = env.timeout(message.delay)
-                timeout.callbacks.append(self._replied)
-                self._target = timeout
+                self._target = _timeout(env, message.delay, self._replied)
             elif _is_generator(func):
                 self._run(func(**message.kwargs), event)
                 return
@@ -198,7 +197,7 @@ class _Delivery(simpy.Process):
             self._ok = False
             self._value = exc
             self._target = None  # type: ignore[assignment]
-            env.schedule(self)
+            heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
         finally:
             env._active_proc = None
 
@@ -217,7 +216,24 @@ class _Delivery(simpy.Process):
         self._ok = True
         self._value = value
         self._target = None  # type: ignore[assignment]
-        self.env.schedule(self)
+        env = self.env
+        heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
+
+
+_new_event = object.__new__
+
+
+def _timeout(env: simpy.Environment, delay: float, callback: Any) -> simpy.Timeout:
+    """``env.timeout(delay)`` with `callback`, made and queued exactly as simpy does (same
+    place in the queue) but without its constructor's and ``schedule``'s Python calls."""
+    timeout = _new_event(simpy.Timeout)
+    timeout.env = env
+    timeout.callbacks = [callback]
+    timeout._value = None
+    timeout._delay = delay
+    timeout._ok = True
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
+    return timeout
 
 
 class RpcBus:
