@@ -334,17 +334,12 @@ class IoModel:
         self._seq += 1
         t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, k.env.event())
         t.started_at = k.now
-        k.trace.emit(
-            "io.start",
-            "io",
-            t.id,
-            label=label,
-            size=size_bytes,
-            path=[r.name for r in resources],
-            **attrs,
-        )
-        try:
-            rule = k.faults.check("io.transfer", **t.fault_attrs())
+        names = [r.name for r in resources]
+        k.trace.emit("io.start", "io", t.id, label=label, size=size_bytes, path=names, **attrs)
+        try:  # the point's attributes are `fault_attrs()`, the names made once
+            rule = k.faults.check(
+                "io.transfer", **{"label": label, "resource": tuple(names), **attrs}
+            )
         except Exception as exc:
             self._finish_failed(t, exc)
             return t
