@@ -27,6 +27,30 @@ SCHEMA_ROWS = [
 ]
 
 
+QUERY_ROWS = [
+    # (profile, path, microversion): an empty limit fails non_negative_integer's minLength 1;
+    # @validation.query_schema runs before the server is looked up (no server needed)
+    ("nova-29.4.0", "os-volume_attachments", "2.1", TOO_SHORT),
+    ("upstream", "os-volume_attachments", "2.1", NON_EMPTY),
+    ("nova-25.0.0", "os-instance-actions", "2.58", TOO_SHORT),
+    ("upstream", "os-instance-actions", "2.58", NON_EMPTY),
+]
+QUERY = "Invalid input for query parameters limit. Value: . "
+
+
+def test_query_error_wording_follows_the_releases_jsonschema():
+    clouds: dict[str, Cloud] = {}
+    wrong = []
+    for profile, collection, microversion, message in QUERY_ROWS:
+        cloud = clouds.get(profile) or clouds.setdefault(profile, Cloud(seed=0, profile=profile))
+        path = f"/v2.1/servers/{NO_SERVER}/{collection}?limit="
+        r = cloud.request("compute", "GET", path, microversion=microversion)
+        want = {"badRequest": {"code": 400, "message": QUERY + message}}
+        if r.status != 400 or r.json() != want:
+            wrong.append((profile, collection, r.status, r.json()))
+    assert wrong == []
+
+
 def test_schema_error_wording_follows_the_releases_jsonschema():
     clouds: dict[str, Cloud] = {}
     wrong = []

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import exception
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.policies import INSTANCE_ACTIONS
 
@@ -62,23 +61,22 @@ class InstanceActionsController:
     def index(self, req: Request) -> Response:
         """``GET /servers/{server_id}/os-instance-actions``: newest first."""
         ctx = req.context
+        version = req.microversion
+        if version >= PAGING:
+            # @validation.query_schema runs before the method: a 400 before any 404.
+            _query_validator(version).validate(req.query)
         instance = self._instance(req)
         target = {"project_id": instance.project_id}
         self.nova.policy.authorize(ctx, INSTANCE_ACTIONS % "list", target)
         actions = self.nova.db.actions_of(instance.uuid)
-        version = req.microversion
         if version >= PAGING:
             actions = self._page(req, actions)
         items = [views.instance_action(self.fmt, a, version) for a in actions]
         return Response(200, {"instanceActions": items})
 
     def _page(self, req: Request, actions: list[Any]) -> list[Any]:
-        """2.58+: the query schema, the changes-since/-before window, then marker and limit
-        (``common.get_limit_and_marker``: at most ``max_limit``)."""
-        try:
-            _query_validator(req.microversion).validate(req.query)
-        except exception.ValidationError as exc:
-            raise HttpError(400, exc.format_message()) from None
+        """2.58+ (the query schema checked by `index`): the changes-since/-before window,
+        then marker and limit (``common.get_limit_and_marker``: at most ``max_limit``)."""
         since = (
             schemas.parse_isotime(req.arg("changes-since") or "")
             if "changes-since" in (req.query)

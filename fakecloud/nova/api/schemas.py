@@ -176,7 +176,9 @@ class QueryValidator(SchemaValidator):
                 )
             else:
                 detail = error.message
-            raise exception.ValidationError(detail=detail)
+            exc = exception.ValidationError(detail=detail)
+            exc.legacy_detail = _before_4_21(error, detail, error.message)
+            raise exc
 
 
 @cache
