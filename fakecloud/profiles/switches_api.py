@@ -144,6 +144,20 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "images_query_schema",
+        "the image proxy's GET /images[/detail] checks a query schema (limit, page_size, offset: "
+        "positive integers); before, get_pagination_params' integer checks (at least 0, "
+        "'Invalid input received: limit must be an integer').",
+        False,
+        (
+            Change(
+                "30.0.0",
+                "41b436bff7",
+                "api: Add remaining missing query parameter schema",
+            ),
+        ),
+    ),
+    Switch(
         "policy_new_defaults_enforced",
         "[oslo_policy] enforce_new_defaults and enforce_scope default to True (readers are "
         "denied createImage); otherwise the deprecated admin_or_owner rules still allow.",

@@ -35,7 +35,7 @@ QUERY_ROWS = [
     ("nova-25.0.0", "os-instance-actions", "2.58", TOO_SHORT),
     ("upstream", "os-instance-actions", "2.58", NON_EMPTY),
 ]
-QUERY = "Invalid input for query parameters limit. Value: . "
+QUERY = "Invalid input for query parameters limit. Value: "
 
 
 def test_query_error_wording_follows_the_releases_jsonschema():
@@ -45,9 +45,30 @@ def test_query_error_wording_follows_the_releases_jsonschema():
         cloud = clouds.get(profile) or clouds.setdefault(profile, Cloud(seed=0, profile=profile))
         path = f"/v2.1/servers/{NO_SERVER}/{collection}?limit="
         r = cloud.request("compute", "GET", path, microversion=microversion)
-        want = {"badRequest": {"code": 400, "message": QUERY + message}}
+        want = {"badRequest": {"code": 400, "message": QUERY + ". " + message}}
         if r.status != 400 or r.json() != want:
             wrong.append((profile, collection, r.status, r.json()))
+    assert wrong == []
+
+
+IMAGE_QUERY_ROWS = [
+    # (profile, query, status, message or image count): the image proxy's query checks
+    ("nova-29.4.0", "limit=x", 400, "Invalid input received: limit must be an integer"),
+    ("nova-29.4.0", "offset=-2", 400, "Invalid input received: offset must be >= 0"),
+    ("nova-29.4.0", "limit=0", 200, None),
+    ("nova-30.0.0", "limit=0", 400, QUERY + "0. 0 is less than the minimum of 1"),
+]
+
+
+def test_image_proxy_query_checks_follow_the_release():
+    """41b436bff7 (30.0.0) gave GET /images a query schema; before, get_pagination_params."""
+    wrong = []
+    for profile, query, status, message in IMAGE_QUERY_ROWS:
+        cloud = Cloud(seed=0, profile=profile)
+        r = cloud.request("compute", "GET", f"/v2.1/images?{query}", microversion="2.1")
+        got = r.json()["badRequest"]["message"] if r.status == 400 else None
+        if r.status != status or got != message or (status == 200 and not r.json()["images"]):
+            wrong.append((profile, query, r.status, r.json()))
     assert wrong == []
 
 

@@ -54,9 +54,12 @@ def test_the_next_link_keeps_the_project_id_and_the_filters(menv):
 
 def test_bad_paging_parameters_are_400s(menv):
     r = menv.request("GET", "/v2.1/images?limit=0", microversion="2.1")
-    assert r.json()["badRequest"]["message"] == (
-        "Invalid input for query parameters limit. Value: 0. 0 is less than the minimum of 1"
-    )
+    if menv.cloud.switches.images_query_schema:  # 30.0.0+; before, limit=0 is no limit
+        assert r.json()["badRequest"]["message"] == (
+            "Invalid input for query parameters limit. Value: 0. 0 is less than the minimum of 1"
+        )
+    else:
+        assert r.status == 200
     r = menv.request("GET", "/v2.1/images?marker=nope", microversion="2.1")
     assert r.status == 400
     assert "nope" in r.json()["badRequest"]["message"]

@@ -95,12 +95,19 @@ class ImagesController:
         return body
 
     def _list(self, req: Request) -> Generator[Any, Any, list[dict[str, Any]]]:
-        schemas.query_validator(
-            True, limit="positive_integer", page_size="positive_integer", offset="positive_integer"
-        ).validate(req.query)
+        if self.nova.kernel.switches.images_query_schema:
+            schemas.query_validator(
+                True,
+                limit="positive_integer",
+                page_size="positive_integer",
+                offset="positive_integer",
+            ).validate(req.query)
+        else:
+            _pagination_params(req)
         page: dict[str, Any] = {}
         for param in ("limit", "page_size"):
-            if req.arg(param) is not None:
+            # _extract_query_params_v2 drops a falsy value: limit=0 (< 30.0.0) is no limit.
+            if req.arg(param) is not None and int(req.arg(param)):
                 page[param] = int(req.arg(param))
         if req.arg("marker") is not None:
             page["marker"] = req.arg("marker")
@@ -118,3 +125,18 @@ class ImagesController:
         except exception.Invalid as exc:
             raise HttpError(400, exc.format_message()) from None
         return list(images)
+
+
+def _pagination_params(req: Request) -> None:
+    """Before 30.0.0 (no query schema): ``common.get_pagination_params``'s integer checks of
+    ``limit``, ``page_size`` and ``offset`` (``utils.validate_integer``, at least 0)."""
+    for param in ("limit", "page_size", "offset"):
+        raw = req.arg(param)
+        if raw is None:
+            continue
+        try:
+            value = int(str(raw))
+        except ValueError:
+            raise HttpError(400, f"Invalid input received: {param} must be an integer") from None
+        if value < 0:
+            raise HttpError(400, f"Invalid input received: {param} must be >= 0")
