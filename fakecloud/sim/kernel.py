@@ -135,11 +135,13 @@ class Kernel:
         the same events in the same order, the same stop)."""
         env = self.env
         queue = env._queue
-        tie_order = env.__dict__  # where the explorer's tie-ordering step replaces env.step
+        # Chance's tie order replaces env.step (`_chance_started`); without it that step is
+        # simpy's. (Not read from env.__dict__: that would turn env's attributes into a dict.)
+        choices = self.choices
         until.callbacks.append(StopSimulation.callback)
         try:
             while True:
-                if not queue or "step" in tie_order:
+                if not queue or choices.chance.tie_order:
                     env.step()  # EmptySchedule when nothing is left
                     continue
                 env._now, _, _, event = heappop(queue)
@@ -187,7 +189,9 @@ class Kernel:
         limit = self.env.now + cap
         env = self.env
         queue = env._queue  # env.peek() without a call per step
-        tie_order = env.__dict__  # where the explorer's tie-ordering step replaces env.step
+        # Chance's tie order replaces env.step (`_chance_started`); without it that step is
+        # simpy's. (Not read from env.__dict__: that would turn env's attributes into a dict.)
+        choices = self.choices
         live = self._live
         with self.driving():
             while live:
@@ -204,7 +208,7 @@ class Kernel:
                         f"still running: {self._describe_live()}",
                         self.running(),
                     )
-                if "step" in tie_order:
+                if choices.chance.tie_order:
                     env.step()
                     continue
                 # simpy's Environment.step, inline (as in _run_to)
