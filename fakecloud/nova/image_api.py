@@ -383,9 +383,16 @@ class API:
     # -- GlanceClientWrapper.call ------------------------------------------------------------
 
     def _call(
-        self, method: str, call: str, work: Callable[[], Any], image_id: str | None = None
+        self,
+        method: str,
+        call: str,
+        work: Callable[..., Any],
+        image_id: str | None = None,
+        *args: Any,
     ) -> Generator[Any, Any, Any]:
-        """One glanceclient request with Nova's retries; Glance's errors as client errors."""
+        """One glanceclient request, ``work(*args)``, with Nova's retries; Glance's errors as
+        client errors. A callable and its arguments rather than a closure: a flow in flight
+        then holds no closure cells for the collector to visit."""
         k, cfg = self._kernel, self.config
         attempts = 1 + cfg.num_retries
         ok = ROUTES[call][2]
@@ -410,7 +417,7 @@ class API:
                     except Exception as exc:
                         raise CommunicationError(str(exc) or type(exc).__name__) from exc
                     try:
-                        result = work()
+                        result = work(*args)
                         if isinstance(result, GeneratorType):
                             result = yield from result
                     except GlanceHttpError as e:
@@ -451,7 +458,7 @@ class API:
         return _translate_from_glance(view, self._base, include_locations)
 
     def _get_image(self, ctx: Any, image_id: str, method: str) -> Generator[Any, Any, Any]:
-        return self._call(method, "get", lambda: self._glance.images.get(ctx, image_id), image_id)
+        return self._call(method, "get", self._glance.images.get, image_id, ctx, image_id)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -550,7 +557,7 @@ class API:
                 sent.setdefault("container_format", "bare")
             location = sent.pop("location", None)
             image = yield from self._call(
-                "create", "create", lambda: self._glance.images.create(ctx, sent)
+                "create", "create", self._glance.images.create, None, ctx, sent
             )
             image_meta = sent = None  # Glance keeps its own copy; an upload can be long
             if location:
@@ -650,10 +657,7 @@ class API:
         self, ctx: Any, image_id: str, data: ImageData, method: str, hub: Any = None
     ) -> Generator[Any, Any, Any]:
         upload = self._call(
-            method,
-            "upload",
-            lambda: self._glance.image_data.upload(ctx, image_id, data),
-            image_id,
+            method, "upload", self._glance.image_data.upload, image_id, ctx, image_id, data
         )
         if hub is not None:
             upload = hub.blocking(upload, image_id, "glance upload")
