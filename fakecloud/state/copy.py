@@ -287,20 +287,31 @@ def _atoms_only(t: tuple) -> bool:
     return True
 
 
+def frozen_fields(cls: type) -> tuple[tuple[str, ...], bool]:
+    """A frozen dataclass's field names, and whether all its fields live in its ``__dict__``
+    (then `holds_only_atoms` can tell from that dict that a record is shared as it is)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    return names, cls.__dictoffset__ != 0 and not kinds.slot_names(cls)
+
+
+def holds_only_atoms(x: Any) -> bool:
+    """Whether every value in `x`'s ``__dict__`` is an atom or a tuple of atoms: a frozen
+    record that holds nothing a fork copies (most of them)."""
+    for v in x.__dict__.values():
+        c = v.__class__
+        if c not in _ATOMS and (c is not tuple or not _atoms_only(v)):
+            return False
+    return True
+
+
 def _frozen(cls: type):
     """The copier of a frozen dataclass: shared, unless a field holds something copied (a
     route's handler is a bound method, which the fork must bind to its own service)."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    plain = cls.__dictoffset__ != 0 and not kinds.slot_names(cls)
+    names, plain = frozen_fields(cls)
 
     def copy_frozen(x: Any, memo: _Memo) -> Any:
-        if plain:  # most hold only atoms and tuples of atoms: nothing to copy
-            for v in x.__dict__.values():
-                c = v.__class__
-                if c not in _ATOMS and (c is not tuple or not _atoms_only(v)):
-                    break
-            else:
-                return x
+        if plain and holds_only_atoms(x):
+            return x
         changed: dict[str, Any] = {}
         for name in names:
             v = getattr(x, name)

@@ -352,7 +352,11 @@ class _Planner:
             self.patches.extend(patches)
 
     def _list(self, x: list) -> _Ref:
-        ref = self._make(x, list.copy)
+        return self._sequence(x, list.copy)
+
+    def _sequence(self, x: Any, make: Callable[[Any], Any]) -> _Ref:
+        """A list or deque: copied by `make`, then each item that is a copy patched in."""
+        ref = self._make(x, make)
         for i, value in enumerate(x):
             if value.__class__ not in _ATOMS:
                 v = self.visit(value)
@@ -386,13 +390,7 @@ class _Planner:
         raise _Unplannable("a frozenset of copies")  # hashed before its members are filled
 
     def _deque(self, x: collections.deque) -> _Ref:
-        ref = self._make(x, lambda d: collections.deque(d, maxlen=d.maxlen))
-        for i, value in enumerate(x):
-            if value.__class__ not in _ATOMS:
-                v = self.visit(value)
-                if v is not value:
-                    self.patches.append((_ITEM, ref[1], i, v[1]))
-        return ref
+        return self._sequence(x, lambda d: collections.deque(d, maxlen=d.maxlen))
 
     def _bytearray(self, x: bytearray) -> _Ref:
         return self._make(x, bytearray)
@@ -526,19 +524,11 @@ class _Planner:
         return plan_record
 
     def _frozen(self, cls: type):
-        import dataclasses
-
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        plain = cls.__dictoffset__ != 0 and not kinds.slot_names(cls)
+        names, plain = generic.frozen_fields(cls)
 
         def plan_frozen(x: Any) -> Any:
-            if plain:
-                for v in x.__dict__.values():
-                    c = v.__class__
-                    if c not in _ATOMS and (c is not tuple or not generic._atoms_only(v)):
-                        break
-                else:
-                    return x
+            if plain and generic.holds_only_atoms(x):
+                return x
             changed: dict[str, Any] = {}
             for name in names:
                 v = getattr(x, name)
