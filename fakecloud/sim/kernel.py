@@ -59,7 +59,7 @@ class Kernel:
         self.env = simpy.Environment()
         self.choices.on_start.append(self._chance_started)
         self.ids = IdSource(seed)
-        self.trace = Trace(lambda: self.env._now)  # simpy's clock, without its property
+        self.trace = Trace(lambda: self.env._now).read_clock(self.env)  # reads env._now
         self.faults = FaultPlan(self)
         self.rpc = RpcBus(self, self.config.rpc)
         self.io = IoModel(self)

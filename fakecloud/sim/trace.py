@@ -183,6 +183,19 @@ class Subject(tuple):
         return f"Subject({str(self)!r})"
 
 
+class _Called:
+    """The clock of a trace that reads its time by calling its `now` (see `Trace.read_clock`)."""
+
+    __slots__ = ("_trace",)
+
+    def __init__(self, trace: Trace):
+        self._trace = trace
+
+    @property
+    def _now(self) -> float:
+        return self._trace._now()
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(value)
@@ -195,11 +208,12 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), default=_json_default)
 class Trace:
     """An append-only list of events stamped with virtual time and a sequence number.
 
-    `now` is called once per event for its time (the kernel passes its clock).
+    `now` is called once per event for its time (see `read_clock` for a cheaper clock).
     """
 
     def __init__(self, now: Callable[[], float]):
         self._now = now
+        self._clock: Any = _Called(self)  # what emit reads the time from: its ``_now``
         self._clear()
 
     def _clear(self) -> None:
@@ -220,6 +234,13 @@ class Trace:
         # (kind, actor, *keys) and (template, kind, actor, *keys) -> this trace's _Family state
         self._families: dict[tuple, _Family] = {}
         self._template_families: dict[tuple, _Family] = {}
+
+    def read_clock(self, clock: Any) -> Trace:
+        """Read each event's time as ``clock._now`` (simpy's `Environment` keeps its time
+        there) instead of calling `now`: an attribute read, not a Python call per event.
+        Returns the trace."""
+        self._clock = clock
+        return self
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -251,7 +272,7 @@ class Trace:
             plan = family.plan
         else:
             shape = family.shapes
-        t = self._now()
+        t = self._clock._now
         n = len(self._shape)
         if t != self._last_t:
             self._runs.append(n)
