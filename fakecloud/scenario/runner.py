@@ -32,6 +32,7 @@ import re
 import traceback
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from heapq import heappop
 from typing import Any
 
 from fakecloud.api.http import Response
@@ -778,19 +779,30 @@ class _Run:
         stop = None if self.case.until is None else self.t0 + float(self.case.until)
         limit = self.t0 + cap
         why = ""
+        # simpy's env.peek() and env.step(), and kernel.running(), without a Python call per
+        # step (as the kernel's own run loops do); under chance's tie order the explorer first
+        # picks which of the events due at one instant runs next.
+        queue, live, choices = env._queue, kernel._live, kernel.choices
         with kernel.driving():
             try:
-                while kernel.running():
-                    when = env.peek()
+                while live:
+                    when = queue[0][0] if queue else _NEVER
                     if stop is not None and when > stop:
                         break
-                    if when == float("inf"):
+                    if when == _NEVER:
                         why = "waits on events nothing will trigger"
                         break
                     if when > limit:
                         why = f"is still busy after {cap:g} virtual seconds"
                         break
-                    env.step()
+                    if len(queue) > 1 and choices.chance.tie_order and choices.source is not None:
+                        choices.order_ties(queue)
+                    env._now, _, _, event = heappop(queue)
+                    callbacks, event.callbacks = event.callbacks, None
+                    for callback in callbacks:
+                        callback(event)
+                    if not event._ok and not hasattr(event, "_defused"):
+                        raise _failure(event)
                     if len(trace) != self.seen:
                         self._scan(trace)
             except Exception as exc:  # noqa: BLE001 - a crash inside the simulation
@@ -890,6 +902,16 @@ class _IndexWatcher:
         if event["seq"] >= self.seq:
             self.done = True
             self.fire(event)
+
+
+_NEVER = float("inf")
+
+
+def _failure(event: Any) -> BaseException:
+    """What simpy's step raises for a failed event nobody defused: a copy of its exception."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    return exc
 
 
 def _plain(value: Any) -> Any:

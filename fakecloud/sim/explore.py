@@ -186,25 +186,30 @@ class Choices:
 
         def step() -> None:
             if len(queue) > 1 and self.source is not None and self.chance.tie_order:
-                head = queue[0]
-                t, prio = head[0], head[1]
-                second = queue[1]
-                third = queue[2] if len(queue) > 2 else None
-                if (second[0] == t and second[1] == prio) or (
-                    third is not None and third[0] == t and third[1] == prio
-                ):
-                    tied = [heappop(queue)]
-                    while queue and queue[0][0] == t and queue[0][1] == prio:
-                        tied.append(heappop(queue))
-                    pick = self.decide("tie", len(tied) - 1, {"t": t, "events": len(tied)})
-                    chosen = tied.pop(pick)
-                    for item in tied:
-                        heappush(queue, item)
-                    # run `chosen` next: give it the smallest key among the tied events
-                    heappush(queue, (t, prio, -1 - len(self.made), chosen[3]))
+                self.order_ties(queue)
             plain_step(env)
 
         return step
+
+    def order_ties(self, queue: list) -> None:
+        """Before a step of simpy's event `queue` (with chance's tie order on): when several
+        events are due first at one instant, decide which runs next and put it at the head."""
+        head = queue[0]
+        t, prio = head[0], head[1]
+        second = queue[1]
+        third = queue[2] if len(queue) > 2 else None
+        if (second[0] == t and second[1] == prio) or (
+            third is not None and third[0] == t and third[1] == prio
+        ):
+            tied = [heappop(queue)]
+            while queue and queue[0][0] == t and queue[0][1] == prio:
+                tied.append(heappop(queue))
+            pick = self.decide("tie", len(tied) - 1, {"t": t, "events": len(tied)})
+            chosen = tied.pop(pick)
+            for item in tied:
+                heappush(queue, item)
+            # run `chosen` next: give it the smallest key among the tied events
+            heappush(queue, (t, prio, -1 - len(self.made), chosen[3]))
 
 
 class _UniformSource:
