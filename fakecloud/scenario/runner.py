@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import marshal
 import re
 import traceback
 from collections.abc import Callable, Generator
@@ -98,6 +99,25 @@ class World:
 
         replica = self._replica = Replica(self.cloud)
         return replica.fork()
+
+    def copy_names(self) -> dict[str, Any]:
+        """A deep copy of `names` for one run (a run adds its steps' names to its own).
+
+        Names are JSON data: they are marshalled once and each copy is one C call
+        (`marshal` keeps a container met twice as one, as ``copy.deepcopy`` does, and takes
+        only the exact built-in types); names holding anything else are copied value by value.
+        """
+        frozen = self.__dict__.get("_names_marshalled", _UNSET)
+        if frozen is _UNSET:
+            try:
+                frozen = marshal.dumps(self.names)
+            except ValueError:  # a value marshal does not take: copied by _copy_names
+                frozen = None
+            self._names_marshalled = frozen
+        return _copy_names(self.names) if frozen is None else marshal.loads(frozen)
+
+
+_UNSET = object()
 
 
 #: How many forks of a `World` are made directly before its fork is planned and replayed.
@@ -203,7 +223,7 @@ class _Run:
             elif world.failed is not None:
                 raise StepFailed(world.failed)
             else:
-                self.names = _copy_names(world.names)
+                self.names = world.copy_names()
         except StepFailed as exc:
             result.checks.append(Check(False, "setup", self.case.file, [str(exc)]))
             for record in result.steps:
