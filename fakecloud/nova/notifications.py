@@ -30,6 +30,8 @@ class Notifier:
         switches = kernel.switches
         self._snapshot_payload = switches.snapshot_payload_version
         self._exception_payload = switches.exception_payload_version
+        #: (host, suffix) -> the publisher, event type and priority of a usage notification.
+        self._usage_names: dict[tuple[str, str], tuple[str, str, str]] = {}
 
     def _emit(self, kind: str, publisher: str, event_type: str, priority: str, **payload: Any):
         self._kernel.trace.emit(
@@ -45,12 +47,21 @@ class Notifier:
     def instance_usage(self, host: str, instance: Any, event_suffix: str, **extra: Any) -> None:
         """``notify_about_instance_usage``: legacy ``compute.instance.<suffix>``."""
         if self.legacy:
-            priority = "ERROR" if event_suffix.endswith("error") else "INFO"
-            self._emit(
-                "unversioned",
-                f"compute.{host}",
-                sys.intern(f"compute.instance.{event_suffix}"),  # the trace keeps it per event
-                priority,
+            named = self._usage_names.get((host, event_suffix))
+            if named is None:
+                named = self._usage_names[host, event_suffix] = (
+                    f"compute.{host}",
+                    sys.intern(f"compute.instance.{event_suffix}"),  # kept per event
+                    "ERROR" if event_suffix.endswith("error") else "INFO",
+                )
+            publisher, event_type, priority = named
+            self._kernel.trace.emit(
+                "notification",
+                publisher,
+                event_type,
+                event_type=event_type,
+                format="unversioned",
+                priority=priority,
                 instance_id=instance.uuid,
                 state=instance.vm_state,
                 state_description=instance.task_state or "",

@@ -572,10 +572,11 @@ class API:
         return self._call(
             "create",
             context,
-            lambda: controllers.create_volume(self.cinder, context, body, V3_0),
+            controllers.create_volume,
             translate_create_exception.on_error,
             size,
             _untranslate_volume_summary_view,
+            (self.cinder, context, body, V3_0),
             size=size,
         )
 
@@ -584,10 +585,11 @@ class API:
         return self._call(
             "delete",
             context,
-            lambda: controllers.delete_volume(self.cinder, context, volume_id, {}, V3_0),
+            controllers.delete_volume,
             translate_volume_exception.on_error,
             volume_id,
             _none,
+            (self.cinder, context, volume_id, {}, V3_0),
             volume_id=volume_id,
         )
 
@@ -822,7 +824,8 @@ class API:
             attachment = yield from self._request(
                 "attachment_create",
                 context,
-                lambda: controllers.create_attachment(self.cinder, context, body, V3_44),
+                controllers.create_attachment,
+                (self.cinder, context, body, V3_44),
                 volume_id=volume_id,
             )
         except CLIENT_ERRORS as exc:
@@ -855,9 +858,8 @@ class API:
             attachment = yield from self._retrying(
                 "attachment_update",
                 context,
-                lambda: controllers.update_attachment(
-                    self.cinder, context, attachment_id, body, V3_44
-                ),
+                controllers.update_attachment,
+                (self.cinder, context, attachment_id, body, V3_44),
                 attachment_id=attachment_id,
             )
         except CLIENT_ERRORS as exc:
@@ -869,12 +871,11 @@ class API:
         return self._call(
             "attachment_complete",
             context,
-            lambda: controllers.attachment_action(
-                self.cinder, context, attachment_id, {"os-complete": None}, V3_44
-            ),
+            controllers.attachment_action,
             translate_attachment_exception.on_error,
             attachment_id,
             _none,
+            (self.cinder, context, attachment_id, {"os-complete": None}, V3_44),
             attachment_id=attachment_id,
         )
 
@@ -884,9 +885,8 @@ class API:
             yield from self._retrying(
                 "attachment_delete",
                 context,
-                lambda: controllers.delete_attachment(
-                    self.cinder, context, attachment_id, V3_44, service=True
-                ),
+                controllers.delete_attachment,
+                (self.cinder, context, attachment_id, V3_44, True),  # service=True
                 attachment_id=attachment_id,
             )
         except NotFound:
@@ -894,12 +894,15 @@ class API:
         except CLIENT_ERRORS as exc:  # @translate_attachment_exception, in this frame
             raise translate_attachment_exception.on_error(exc, attachment_id) from exc
 
-    def _retrying(self, method: str, context: Any, op: Callable, **attrs: Any) -> Generator:
-        """``retrying.retry(stop_max_attempt_number=5)`` on 500 and 504, with no wait."""
+    def _retrying(
+        self, method: str, context: Any, op: Callable, args: tuple[Any, ...], **attrs: Any
+    ) -> Generator:
+        """``retrying.retry(stop_max_attempt_number=5)`` on 500 and 504, with no wait: each
+        try is ``op(*args)``."""
         attempts = max(1, self.config.attachment_retries)
         for attempt in range(1, attempts + 1):
             try:
-                return (yield from self._request(method, context, op, **attrs))
+                return (yield from self._request(method, context, op, args, **attrs))
             except ClientException as exc:
                 if exc.code not in (500, 504) or attempt == attempts:
                     raise

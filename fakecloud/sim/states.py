@@ -50,13 +50,13 @@ class StateMachine:
         setattr(obj, field, new)
         if hasattr(obj, "updated_at"):
             obj.updated_at = kernel.now
-        kernel.trace.emit(
-            "state",
-            actor,
-            subject if subject is not None else getattr(obj, "id", "?"),
-            machine=self.name,
-            field=field,
-            old=old,
-            new=new,
-            **details,
-        )
+        if subject is None:
+            subject = getattr(obj, "id", "?")
+        if details:
+            kernel.trace.emit(
+                "state", actor, subject, machine=self.name, field=field, old=old, new=new, **details
+            )
+        else:  # most moves: no second keyword dict to build and merge
+            kernel.trace.emit(
+                "state", actor, subject, machine=self.name, field=field, old=old, new=new
+            )

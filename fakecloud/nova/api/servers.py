@@ -27,15 +27,13 @@ from fakecloud.nova import exception, instance_snapshots
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.passwords import generate_password
 from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
 
 #: Microversion of the last image-metadata proxy API (the < 2.39 metadata quota check).
 MAX_IMAGE_META_PROXY_API_VERSION = Version(2, 38)
 #: From 2.45 createImage answers ``{"image_id"}`` instead of a ``Location`` header.
 CREATE_IMAGE_BODY_VERSION = Version(2, 45)
-#: ``nova.utils.DEFAULT_PASSWORD_SYMBOLS``: a generated adminPass has one of each group.
-_PASSWORD_SYMBOLS = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz")
-_PASSWORD_ALPHABET = "".join(_PASSWORD_SYMBOLS)
 
 
 class ServersController:
@@ -213,12 +211,7 @@ class ServersController:
         """A new server's adminPass: ``nova.utils.generate_password`` (12 characters, one of
         each symbol group, shuffled), drawn from a stream of the cloud's seed for this server
         (a saved, loaded or forked cloud gives the next server the same one)."""
-        rng = self.nova.kernel.streams(f"nova.password.{server_id}")
-        password = [rng.choice(group) for group in _PASSWORD_SYMBOLS]
-        rng.shuffle(password)
-        password.extend(rng.choice(_PASSWORD_ALPHABET) for _ in range(12 - len(password)))
-        rng.shuffle(password)
-        return "".join(password)
+        return generate_password(self.nova.kernel.streams(f"nova.password.{server_id}"))
 
     def delete(self, req: Request) -> Generator[Any, Any, Response]:
         """``DELETE /servers/{server_id}``: 204; the host finishes the delete."""

@@ -22,7 +22,7 @@ from typing import Any
 import simpy
 
 from fakecloud.errors import ConfigError
-from fakecloud.nova import exception, states
+from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
@@ -384,7 +384,7 @@ class ComputeManager:
             instance.save(expected_task_state=states.SCHEDULING)
             bdms = self.db.bdms_by_instance(instance.uuid)
             try:
-                yield from self.nova.prepare_block_devices(context, instance, bdms)
+                yield from block_device.prepare_block_devices(self.nova, context, instance, bdms)
             except exception.InstanceNotFound:
                 raise
             except (exception.OverQuota, exception.InvalidBDM) as exc:
@@ -461,7 +461,7 @@ class ComputeManager:
                 yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
             self.driver.destroy(instance)
             yield self.kernel.env.timeout(self.config.delete_delay_s)
-            yield from self.nova.cleanup_volumes(context, instance, bdms)
+            yield from block_device.cleanup_volumes(self.nova, context, instance, bdms)
             self.db.instance_destroy(instance, self.actor)
             self.notifier.instance_usage(self.host, instance, "delete.end")
         except exception.InstanceNotFound as exc:
