@@ -316,8 +316,11 @@ class VolumeManager:
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
             return
         if volume.bootable:
-            # volume_glance_metadata_copy_to_snapshot (none for a volume not made from an image)
-            snap.glance_metadata = dict(volume.volume_image_metadata)
+            # volume_glance_metadata_copy_to_snapshot (none for a volume not made from an image).
+            # Glance metadata rows are never edited once made, only replaced, so the copy of
+            # them is the one dict, shared (a storm's snapshots of clones of one golden volume
+            # would hold 100,000 equal dicts).
+            snap.glance_metadata = volume.volume_image_metadata
         if snap.status == "creating":
             SNAPSHOT_STATUS.move(k, snap, "available", actor=self.actor)
             snap.progress = "100%"
@@ -414,6 +417,7 @@ def _image_metadata(image_meta: dict[str, Any]) -> dict[str, str]:
 def _handle_bootable_volume_glance_meta(volume: Any, glance_metadata: dict[str, str]) -> None:
     """``CreateVolumeFromSpecTask._handle_bootable_volume_glance_meta``: the new volume is
     bootable and gets its source's ``volume_glance_metadata`` rows (an image's, a snapshot's
-    or a source volume's; none when the source was not made from an image)."""
+    or a source volume's; none when the source was not made from an image). The rows are
+    never edited once made, so the volume shares its source's dict."""
     volume.bootable = True
-    volume.volume_image_metadata = dict(glance_metadata)
+    volume.volume_image_metadata = glance_metadata

@@ -17,6 +17,7 @@ every server of the cloud.
 from __future__ import annotations
 
 import heapq
+import sys
 import uuid as uuidlib
 from collections.abc import Callable, Collection
 from typing import Any
@@ -135,6 +136,8 @@ class NovaDB:
         if name == "host" and not row.deleted:
             self._unplace(row)
             self._place(row, value)
+        elif name in ("system_metadata", "metadata"):
+            value = dict(value)  # a row's dicts are never edited: copies share them
         setattr(row, name, value)
 
     def instance_force(
@@ -226,7 +229,15 @@ class NovaDB:
     # -- block device mappings ---------------------------------------------------------------
 
     def bdm_create(self, bdm: BlockDeviceMapping) -> BlockDeviceMapping:
-        """Store a mapping of a server."""
+        """Store a mapping of a server.
+
+        Its kinds, device names and source ids are interned: servers booted alike (a storm's
+        100,000 from one golden snapshot) hold each such string once, not once per request.
+        """
+        for name in _SHARED_BDM_FIELDS:
+            value = getattr(bdm, name)
+            if value.__class__ is str:
+                setattr(bdm, name, sys.intern(value))
         self._bdm_seq += 1
         bdm.id = self._bdm_seq
         if not bdm.uuid:
@@ -337,6 +348,20 @@ class NovaDB:
         """The newest fault of a server, as the server view shows it."""
         faults = self.faults.get(uuid)
         return faults[-1] if faults else None
+
+
+#: Mapping fields whose strings many servers share.
+_SHARED_BDM_FIELDS = (
+    "source_type",
+    "destination_type",
+    "snapshot_id",
+    "image_id",
+    "device_name",
+    "device_type",
+    "disk_bus",
+    "guest_format",
+    "volume_type",
+)
 
 
 def _as_list(value: Any) -> list:

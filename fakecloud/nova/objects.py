@@ -98,12 +98,14 @@ def _loaded_dicts(src: Any) -> tuple[dict, dict]:
     """Snapshots of `src`'s dict fields, for a copy loaded from `src`.
 
     Snapshots are never changed, so copies share them: a working copy's serve while its
-    dicts still equal them (a database row keeps none: a copy of a row makes its own).
+    dicts still equal them. A database row keeps no snapshot, but its own dicts serve: the
+    database only ever replaces a row's dict fields (`NovaDB._apply`, `NovaDB._set`), never
+    edits them, so they stay what the copy was loaded with.
     """
     orig = src._orig
     system_metadata, metadata = src.system_metadata, src.metadata
     if not orig:
-        return dict(system_metadata), dict(metadata)
+        return system_metadata, metadata
     loaded_system_metadata, loaded_metadata = orig[-2], orig[-1]
     if system_metadata != loaded_system_metadata:
         loaded_system_metadata = dict(system_metadata)

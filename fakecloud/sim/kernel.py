@@ -65,6 +65,9 @@ class Kernel:
         self.io = IoModel(self)
         self.clock = ClockBridge(self, self.config.clock)
         self._live: dict[simpy.Process, str] = {}
+        # One bound method for every process's end, not one per process: a storm holds a few
+        # live processes per server.
+        self._forget_ended = self._forget
         self._running = False
         self.choices.start_from_config(self.config.rpc.delay_s)
 
@@ -88,14 +91,14 @@ class Kernel:
         """Run a generator as a simulated process called `name`."""
         proc = simpy.Process(self.env, work)
         self._live[proc] = name
-        proc.callbacks.append(self._forget)
+        proc.callbacks.append(self._forget_ended)
         return proc
 
     def track(self, proc: simpy.Process, name: str) -> simpy.Process:
         """Count `proc`, a simulated process started elsewhere (the RPC bus's deliveries),
         among the live ones as `name`, as `spawn` does."""
         self._live[proc] = name
-        proc.callbacks.append(self._forget)
+        proc.callbacks.append(self._forget_ended)
         return proc
 
     def _forget(self, proc: Any) -> None:

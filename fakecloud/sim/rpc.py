@@ -76,7 +76,7 @@ class RemoteError(Exception):
         return f"Remote error: {self.exc_type} {self.value}\n[]."
 
 
-@dataclass
+@dataclass(slots=True)
 class _Message:
     """One message in a queue: the method, its arguments, and (for a call) its caller."""
 
@@ -86,7 +86,7 @@ class _Message:
     call: _Waiter | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Waiter:
     """A caller waiting for its reply; `gone` once it stopped waiting (timeout)."""
 
@@ -117,8 +117,13 @@ class _FirstOf(simpy.Event):
 
     def _unhook(self, _event: simpy.Event) -> None:
         for event in self._events:
-            if event.callbacks and self._check in event.callbacks:
-                event.callbacks.remove(self._check)
+            callbacks = event.callbacks
+            if callbacks and self._check in callbacks:
+                callbacks.remove(self._check)
+                if not callbacks:
+                    # An answered call's deadline: its queue entry stays (a tie point of the
+                    # explorer) until it expires, but not an empty list per entry.
+                    event.callbacks = _NO_CALLBACKS
 
 
 class _Delivery(simpy.Process):
@@ -221,6 +226,9 @@ class _Delivery(simpy.Process):
 
 
 _new_event = object.__new__
+
+#: The callbacks of a queued event no one waits for any more (simpy only iterates them).
+_NO_CALLBACKS: tuple = ()
 
 
 def _timeout(env: simpy.Environment, delay: float, callback: Any) -> simpy.Timeout:

@@ -9,6 +9,7 @@ admin snapshots another project's server — each rule as the profile's release 
 from __future__ import annotations
 
 import os
+import sys
 import traceback as tb
 from collections.abc import Generator
 from typing import Any
@@ -46,12 +47,20 @@ def safe_truncate(value: str, length: int) -> str:
 def get_system_metadata_from_image(image_meta: dict[str, Any], flavor: Any = None) -> dict:
     """``nova/utils.py::get_system_metadata_from_image``: what a booting server remembers of
     its image — every property as ``image_<key>`` (cut at 255 bytes), and the inheritable
-    keys, ``min_disk`` raised to the flavor's root disk (or the root disk for ``vhd``)."""
+    keys, ``min_disk`` raised to the flavor's root disk (or the root disk for ``vhd``).
+
+    Keys and values are interned: they are the same strings in every server booted from one
+    image, and a large world holds them once instead of once per server.
+    """
+    intern = sys.intern
     system_meta = {}
     for key, value in (image_meta.get("properties") or {}).items():
         if key in SM_SKIP_KEYS:
             continue
-        system_meta[SM_IMAGE_PROP_PREFIX + key] = safe_truncate(str(value), 255)
+        text = str(value)
+        if not (len(text) <= 255 and text.isascii()):  # else nothing to cut
+            text = safe_truncate(text, 255)
+        system_meta[intern(SM_IMAGE_PROP_PREFIX + key)] = intern(text)
     for key in SM_INHERITABLE_KEYS:
         value = image_meta.get(key)
         if key == "min_disk" and flavor is not None:
@@ -61,20 +70,21 @@ def get_system_metadata_from_image(image_meta: dict[str, Any], flavor: Any = Non
                 value = max(value or 0, flavor.root_gb)
         if value is None:
             continue
-        system_meta[SM_IMAGE_PROP_PREFIX + key] = value
+        system_meta[intern(SM_IMAGE_PROP_PREFIX + key)] = value
     return system_meta
 
 
 def get_image_from_system_metadata(system_meta: dict[str, Any]) -> dict[str, Any]:
     """``nova/utils.py::get_image_from_system_metadata``: every non-None key becomes an image
-    property (``image_`` stripped), except the skipped keys and the top-level inheritable ones."""
+    property (``image_`` stripped, the name interned: a snapshot image keeps it), except the
+    skipped keys and the top-level inheritable ones."""
     image_meta: dict[str, Any] = {}
     properties: dict[str, Any] = {}
     for key, value in system_meta.items():
         if value is None:
             continue
         if key.startswith(SM_IMAGE_PROP_PREFIX):
-            key = key[len(SM_IMAGE_PROP_PREFIX) :]
+            key = sys.intern(key[len(SM_IMAGE_PROP_PREFIX) :])
         if key in SM_SKIP_KEYS:
             continue
         if key in SM_INHERITABLE_KEYS:
