@@ -29,6 +29,7 @@ def test_direct_floor_and_state_cases_run_at_quick_size_and_write_results(tmp_pa
     assert all(set(r) >= FIELDS and r["min"] <= r["median"] <= r["max"] for r in results)
     table = (tmp_path / "bench-results.md").read_text()
     assert table.startswith("| case | unit | median |") and "| >= 3000 |" in table
+    assert f"Interpreter: CPython {sys.version.split()[0]}, " in table
     assert "createImage, volume-backed" in capsys.readouterr().out
 
 
