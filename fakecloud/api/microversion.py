@@ -17,8 +17,12 @@ from fakecloud.api.http import Headers, HttpError
 
 _FORMAT = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
 _PARSED: dict[str, Version] = {}  # version strings seen, parsed once (hot: every gate)
-# (range, OpenStack-API-Version, legacy header) -> the version negotiated (hot: every request)
-_NEGOTIATED: dict[tuple[VersionRange, str | None, str | None], Version] = {}
+# Per-request caches, keyed by a range's class and fields as a plain tuple (hashed in C; the
+# dataclass's own hash would be a Python call per request):
+# (range key, OpenStack-API-Version, legacy header) -> the version negotiated
+_NEGOTIATED: dict[tuple, Version] = {}
+# (range key, major, minor) -> the headers echoing that version (read-only dicts)
+_ECHOES: dict[tuple, dict[str, str]] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,10 +115,16 @@ class VersionRange:
         if not isinstance(headers, Headers):
             return self._negotiate(headers)
         # The answer depends on these two header values only; a client sends the same few.
+        # (A `Headers` holds its names in lower case: read as a plain dict.)
+        legacy = self.legacy_header
         key = (
-            self,
-            headers.get("openstack-api-version"),
-            headers.get(self.legacy_header) if self.legacy_header else None,
+            self.__class__,
+            self.service_type,
+            self.minimum,
+            self.maximum,
+            legacy,
+            dict.get(headers, "openstack-api-version"),
+            dict.get(headers, legacy.lower()) if legacy else None,
         )
         version = _NEGOTIATED.get(key)
         if version is None:
@@ -145,6 +155,16 @@ class VersionRange:
         if not version.matches(self.minimum, self.maximum):
             raise VersionNotAcceptable(version, self)
         return version
+
+    def echo(self, version: Version) -> dict[str, str]:
+        """`headers` of `version`, made once and shared: the caller must not change it."""
+        key = (self.__class__, self.service_type, self.legacy_header, version.major, version.minor)
+        echoed = _ECHOES.get(key)
+        if echoed is None:
+            echoed = self.headers(version)
+            if len(_ECHOES) < 4096:
+                _ECHOES[key] = echoed
+        return echoed
 
     def headers(self, version: Version) -> dict[str, str]:
         """The response headers that echo `version` (with Vary)."""

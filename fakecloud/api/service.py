@@ -18,8 +18,8 @@ installs and would make one seed give other trace bytes).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Generator, Hashable
+from types import GeneratorType
 from typing import Any
 
 from fakecloud.api.faults import openstack_fault
@@ -115,7 +115,7 @@ class ApiService:
         try:
             if self.versioned(req):
                 req.microversion = self.versions.negotiate(req.headers)
-                extra = self.versions.headers(req.microversion)
+                extra = self.versions.echo(req.microversion)  # read, never changed
             result = route.handler(self, req) if self.shared_routes else route.handler(req)
         except VersionNotAcceptable as error:
             return self._finish(req, self.render_fault(error), {})
@@ -123,7 +123,7 @@ class ApiService:
             return self._finish(req, self.render_fault(error), extra)
         except Exception as exc:  # noqa: BLE001 - rendered as the service's own 500
             return self._finish(req, self._crash(req, exc), extra)
-        if inspect.isgenerator(result):
+        if result.__class__ is GeneratorType:
             return self._drive(req, result, extra)
         return self._finish(req, result, extra)
 

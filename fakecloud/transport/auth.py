@@ -51,7 +51,6 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
     response so that the header and the context agree.
     """
     token_id = req.headers.get("X-Auth-Token")
-    required = needs_token(api, req.method, req.path)
     if token_id:
         try:
             token = keystone.validate(token_id)
@@ -64,7 +63,7 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
             return None
     else:
         reason = "no token"
-    if not required:
+    if not needs_token(api, req.method, req.path):
         return None
     keystone.kernel.trace.emit(
         "identity.token_rejected",

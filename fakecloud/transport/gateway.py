@@ -14,6 +14,7 @@ path no route of the service matches.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,9 @@ class Gateway:
         self._extra: dict[str, tuple[str, Any]] = {}
         for url, api in (extra or {}).items():
             self._extra[netloc(url)] = (url.rstrip("/"), api)
+        # host -> (the service object, its mount): a request finds its mount in one lookup
+        # while the cloud keeps that service (a service replaced is looked up afresh).
+        self._mounts: dict[str, tuple[Any, Mount]] = {}
 
     # -- which service answers where ---------------------------------------------------------
 
@@ -65,8 +69,14 @@ class Gateway:
         """The mount of an endpoint host name (``identity``, ``compute``, ``image``, ``volume``)."""
         owner = HOSTS[host].attribute
         service = getattr(self.cloud, owner, None)
+        known = self._mounts.get(host)
+        if known is not None and known[0] is service:
+            return known[1]
         api = getattr(service, "api", None)
-        return Mount(host, self._base_urls[host], api, f"cloud.{owner}")
+        mount = Mount(host, self._base_urls[host], api, f"cloud.{owner}")
+        if api is not None:
+            self._mounts[host] = (service, mount)
+        return mount
 
     def mount_for_netloc(self, where: str) -> Mount | None:
         """The mount serving ``host[:port]``, or None if it is not one of this cloud's."""
@@ -119,14 +129,15 @@ class Gateway:
         `path` is percent-encoded as on the wire, unless `path_decoded` (WSGI's PATH_INFO).
         """
         method = method.upper()
-        if not path_decoded:
+        if not path_decoded and "%" in path:
             path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
         api = mount.api
         if api is None:
             return self._unmounted(mount, method, path)
-        refused = self._size_limit(mount, method, path, headers, len(body))
-        if refused is not None:
-            return refused
+        if len(body) > self.kernel.config.oslo_middleware.max_request_body_size:
+            refused = self._size_limit(mount, method, path, headers, len(body))
+            if refused is not None:
+                return refused
         req = Request(
             method,
             path,
@@ -244,11 +255,16 @@ class Gateway:
 
 def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
     """The request's headers, names folded to lower case; ``requests``' case-insensitive dict
-    hands them over already folded (``lower_items``), without a lookup per name."""
+    holds them already folded (its store maps each lower-case name to the name as sent and
+    the value), read in one pass without a call per name."""
+    folded = Headers()
+    store = getattr(headers, "_store", None)
+    if store.__class__ is OrderedDict:  # requests.structures.CaseInsensitiveDict
+        dict.update(folded, {name: pair[1] for name, pair in store.items()})
+        return folded
     lower_items = getattr(headers, "lower_items", None)
     if lower_items is None:
         return Headers(headers)
-    folded = Headers()
     dict.update(folded, lower_items())
     return folded
 
