@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-import simpy
-
 from fakecloud.errors import ConfigError
 from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import utils as compute_utils
@@ -28,6 +26,7 @@ from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.sim.io import gbit_per_s
+from fakecloud.sim.resources import Semaphore
 
 #: ``UnlimitedSemaphore``: a capacity no host reaches.
 UNLIMITED = 1_000_000
@@ -84,15 +83,15 @@ class ComputeManager:
         self._long_task_executor: Any = None
         if backend == "threading":
             workers = max(cfg.max_concurrent_builds or 10, cfg.max_concurrent_snapshots or 5)
-            self._long_task_executor = simpy.Resource(env, capacity=workers)
-            self._build_semaphore = simpy.Resource(env, capacity=UNLIMITED)
-            self._snapshot_semaphore = simpy.Resource(env, capacity=UNLIMITED)
+            self._long_task_executor = Semaphore(env, capacity=workers)
+            self._build_semaphore = Semaphore(env, capacity=UNLIMITED)
+            self._snapshot_semaphore = Semaphore(env, capacity=UNLIMITED)
         else:
             # max_concurrent_builds (every release; 0: UnlimitedSemaphore).
             builds = cfg.max_concurrent_builds or UNLIMITED
-            self._build_semaphore = simpy.Resource(env, capacity=builds)
+            self._build_semaphore = Semaphore(env, capacity=builds)
             slots = cfg.max_concurrent_snapshots or 1000
-            self._snapshot_semaphore = simpy.Resource(env, capacity=slots)
+            self._snapshot_semaphore = Semaphore(env, capacity=slots)
 
     def _on_long_task_executor(self, work: Generator) -> Generator[Any, Any, Any]:
         """Run `work` in a worker of the long-task executor (threading mode; else at once)."""
