@@ -23,19 +23,28 @@ class SeededSource:
 
     def __init__(self, seed: int, likelihoods: dict[str, float]):
         self._rng = Random(f"fakecloud-explore:{seed}")
+        self._bits = self._rng.getrandbits
         self._likelihoods = likelihoods
 
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
         """A uniform draw; faults and inserts first draw whether they happen at all."""
-        rng = self._rng
         if kind in ("fault", "window"):
             key = about.get("point") or about.get("insert")
-            if high < 1 or rng.random() >= self._likelihoods.get(key, 1.0):
+            if high < 1 or self._rng.random() >= self._likelihoods.get(key, 1.0):
                 return 0
-            return rng.randint(1, high)
-        if kind == "keep":
+            low = 1
+        elif kind == "keep":
             return high
-        return rng.randint(low, high)
+        # rng.randint(low, high) without its three Python calls: randrange's draw below the
+        # width, as Random._randbelow_with_getrandbits makes it (the same bits, the same value)
+        width = high - low + 1
+        if width <= 0:
+            raise ValueError(f"empty range for a draw ({low}, {high})")
+        bits = width.bit_length()
+        value = self._bits(bits)
+        while value >= width:
+            value = self._bits(bits)
+        return low + value
 
 
 class HypothesisSource:
