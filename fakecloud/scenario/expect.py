@@ -17,7 +17,7 @@ from fakecloud.invariants import check as check_invariants
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Expect, TraceCheck
 from fakecloud.scenario.results import Check, StepFailed, fill, record_from
-from fakecloud.scenario.subst import Unresolved
+from fakecloud.scenario.subst import Unresolved, has_refs
 from fakecloud.trace_reader import events as events_of
 from fakecloud.trace_reader import reading
 
@@ -199,7 +199,8 @@ def _trace_check(run: Any, check: TraceCheck, events: _Events) -> Any:
     spec = check.spec
     note = f" ({check.note})" if check.note else ""
     try:
-        spec = run.resolve({k: v for k, v in spec.items() if k != "note"})
+        if has_refs(spec):  # else read as it is (it has nothing to substitute)
+            spec = run.resolve({k: v for k, v in spec.items() if k != "note"})
     except Unresolved as exc:
         return Check(False, f"trace {check.kind}{note}", where, [str(exc)])
     t0 = run.t0

@@ -52,7 +52,7 @@ from fakecloud.scenario.results import (  # noqa: F401 - names the runner has al
     fill,
     record_from,
 )
-from fakecloud.scenario.subst import Unresolved, dig, resolve
+from fakecloud.scenario.subst import Unresolved, dig, has_refs, resolve
 from fakecloud.scenario.transport import Transport, Unreachable, infer_service
 from fakecloud.scenario.world import BY_NAME
 from fakecloud.scenario.yamldoc import line_of
@@ -352,7 +352,14 @@ class _Run:
             raise Unresolved(f"${{{ref}}}: {exc}") from None
 
     def resolve(self, value: Any, user: str = "demo") -> Any:
+        if value.__class__ is str and "${" not in value:
+            return value
         return resolve(value, lambda ref: self.lookup(ref, user))
+
+    def read(self, value: Any, user: str = "demo") -> Any:
+        """`resolve` for a value only read: one with nothing to substitute is returned as it
+        is, not copied (the specs of a case are read by every run of it)."""
+        return self.resolve(value, user) if has_refs(value) else value
 
     def _context(self, user: str) -> Any:
         try:
@@ -388,9 +395,9 @@ class _Run:
                 spec.method,
                 path,
                 user=spec.user,
-                body=_plain(self.resolve(spec.body, spec.user)),
+                body=_plain(self.read(spec.body, spec.user)),
                 microversion=spec.microversion,
-                headers=self.resolve(spec.headers, spec.user),
+                headers=self.read(spec.headers, spec.user),
             )
         except (Unresolved, Unreachable) as exc:
             raise StepFailed(f"{label}: {exc}" if label else str(exc)) from None
@@ -877,9 +884,9 @@ class _Run:
             out.append(f"status: expected {want}, got {record.status} {_short(record.body)}")
         try:
             if exp.body is not None:
-                out += mismatches(record.body, self.resolve(exp.body, user), "body")
+                out += mismatches(record.body, self.read(exp.body, user), "body")
             if exp.headers is not None:
-                headers = self.resolve(exp.headers, user)
+                headers = self.read(exp.headers, user)
                 out += mismatches(record.headers, headers, "headers", fold_case=True)
         except Unresolved as exc:
             out.append(str(exc))

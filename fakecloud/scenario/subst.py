@@ -98,6 +98,42 @@ def bind(value: Any, names: dict[str, Any]) -> Any:
     return _walk(value, lambda text: _substitute(text, lookup, keep_unknown=True))
 
 
+def has_refs(value: Any) -> bool:
+    """Whether `value` holds any ``${`` (a reference, or a ``$${`` to unescape) in its strings.
+
+    A mapping or list is looked through once and remembered (the scenario's specs are asked
+    again by every run of the case): do not change a value after asking.
+    """
+    if value.__class__ is str:
+        return "${" in value
+    if not isinstance(value, (dict, list)):
+        return isinstance(value, str) and "${" in value
+    known = _LOOKED.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    found = any(True for _ in _strings_with_refs(value))
+    if len(_LOOKED) >= _LOOKED_MAX:
+        _LOOKED.clear()
+    _LOOKED[id(value)] = (value, found)  # holds `value`, so its id stays its own
+    return found
+
+
+def _strings_with_refs(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if "${" in value:
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings_with_refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_with_refs(item)
+
+
+_LOOKED: dict[int, tuple[Any, bool]] = {}
+_LOOKED_MAX = 4096
+
+
 def resolve(value: Any, lookup: Callable[[str], Any]) -> Any:
     """Substitute every ``${name}`` with `lookup(name)` (which raises `Unresolved`)."""
     return _walk(value, lambda text: _substitute(text, lookup, keep_unknown=False))
