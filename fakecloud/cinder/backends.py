@@ -163,10 +163,20 @@ class Driver:
 
     # -- snapshots ---------------------------------------------------------------------------
 
-    def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
-        """Take a snapshot of `volume` (metadata only here; kinds override)."""
-        yield from self._snapshot_fault("create_snapshot", volume, snapshot)
-        yield from self._wait(self.spec.snapshot_create_s)
+    def create_snapshot(self, snapshot: Any, volume: Any) -> Iterable[Any]:
+        """Take a snapshot of `volume` (metadata only here; kinds override).
+
+        What the caller yields from: the wait alone when no fault fires (no generator frame
+        per snapshot in flight; a storm has one per server), the fault's pause, then the wait,
+        when one does."""
+        fault = self._snapshot_fault("create_snapshot", volume, snapshot)
+        if fault:
+            return self._then_wait(fault, self.spec.snapshot_create_s)
+        return self._wait(self.spec.snapshot_create_s)
+
+    def _then_wait(self, fault: Iterable[Any], seconds: float) -> Generator:
+        yield from fault
+        yield from self._wait(seconds)
 
     def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Delete a snapshot (metadata only here; kinds override)."""

@@ -225,6 +225,23 @@ class _Delivery(simpy.Process):
         heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
 
 
+class _Deadline:
+    """A waiting call's reply deadline: queued as ``env.timeout(timeout)`` is (the same time
+    and place in simpy's queue), holding only what a step reads of a queued event: its
+    callbacks (the caller's `_FirstOf` check until the reply comes, none after) and that it
+    succeeded. An answered call's deadline stays queued until it expires (the explorer may
+    order it among the events of that instant), so a storm holds a few per server."""
+
+    __slots__ = ("callbacks",)
+    _ok = True
+
+    def __init__(self, env: simpy.Environment, delay: float):
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.callbacks: Any = []
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+
+
 _new_event = object.__new__
 
 #: The callbacks of a queued event no one waits for any more (simpy only iterates them).
@@ -417,14 +434,15 @@ class RpcBus:
         lost = (rule is not None and rule.action in ("drop", "stall")) or (
             target not in self._endpoints
         )
-        deadline = env.timeout(timeout)
         if lost:
+            deadline = env.timeout(timeout)
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             if monitor is not None:  # no server ever heartbeats
                 yield env.timeout(monitor)
                 return self._timed_out(target, method, monitor)
             yield deadline
             return self._timed_out(target, method, timeout)
+        deadline = _Deadline(env, timeout)
         waiter = _Waiter(env.event(), served=None if monitor is None else env.event())
         k.track(
             _Delivery(self, target, _Message(method, kwargs, delay, waiter)),
