@@ -193,7 +193,11 @@ class _Delivery(simpy.Process):
                 self._outcome = outcome
                 self._target = _timeout(env, message.delay, self._replied)
             elif _is_generator(func):
-                self._run(func(**message.kwargs), event)
+                work = func(**message.kwargs)
+                # The handler's frame holds its arguments now; what it no longer reads (the
+                # sender's context, once it made its own) need not live as long as it runs.
+                message.kwargs = _DELIVERED
+                self._run(work, event)
                 return
             else:
                 func(**message.kwargs)
@@ -243,6 +247,9 @@ class _Deadline:
 
 
 _new_event = object.__new__
+
+#: The arguments of a cast message whose handler has them (nothing reads them again).
+_DELIVERED: dict[str, Any] = {}
 
 #: The callbacks of a queued event no one waits for any more (simpy only iterates them).
 _NO_CALLBACKS: tuple = ()
