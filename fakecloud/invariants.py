@@ -422,19 +422,17 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
         projects |= set(keystone.directory.projects)
     out = []
     for project in sorted(projects):
-        usages = cinder.quotas.usages(project)
         want = expected.get(project, {})
-        for resource, usage in usages.items():
+        for resource, (in_use, reserved) in cinder.quotas.in_use(project).items():
             if not resource.startswith(("volumes", "snapshots", "gigabytes")):
                 continue
             exists = want.get(resource, 0)
-            if usage["in_use"] != exists or usage["reserved"]:
+            if in_use != exists or reserved:
                 out.append(
                     Violation(
                         "quota_usage_matches",
                         f"project {project} {resource}",
-                        f"in use {usage['in_use']} (reserved {usage['reserved']}), "
-                        f"but {exists} exist",
+                        f"in use {in_use} (reserved {reserved}), but {exists} exist",
                     )
                 )
     return out

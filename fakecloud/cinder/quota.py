@@ -136,6 +136,16 @@ class QuotaEngine:
             }
         return out
 
+    def in_use(self, project_id: str) -> dict[str, tuple[int, int]]:
+        """``{resource: (in_use, reserved)}`` for every resource of a project: `usages`
+        without the limits (what the quota invariant compares)."""
+        recorded = self._usages.get(project_id) or {}
+        zero = (0, 0)
+        return {
+            r: zero if (u := recorded.get(r)) is None else (u.in_use, u.reserved)
+            for r in self.resources
+        }
+
     # -- reservations ------------------------------------------------------------------------
 
     @staticmethod
