@@ -26,6 +26,11 @@ from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
 from fakecloud.api.router import NoRoute, Router
+from fakecloud.sim.trace import form
+
+# The forms of a request's events (`Trace.put`).
+_REQUEST = form("api.request", "user")
+_RESPONSE = form("api.response", "status", "user")
 
 _TABLES: dict[tuple[type, Hashable], Router] = {}
 
@@ -101,11 +106,11 @@ class ApiService:
         """Answer `req`: a Response, or a generator yielding simpy events then returning one."""
         extra: dict[str, str] = {}
         ctx = req.context
-        self.kernel.trace.emit(
-            "api.request",
+        self.kernel.trace.put(
+            _REQUEST,
             self.name,
             f"{req.method} {req.path}",
-            user=getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
+            getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
         )
         try:
             route, req.params = self.router.match(req.method, req.path)
@@ -147,12 +152,12 @@ class ApiService:
 
     def _finish(self, req: Request, response: Response, extra: dict[str, str]) -> Response:
         ctx = req.context
-        self.kernel.trace.emit(
-            "api.response",
+        self.kernel.trace.put(
+            _RESPONSE,
             self.name,
             f"{req.method} {req.path}",
-            status=response.status,
-            user=getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
+            response.status,
+            getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
         )
         headers = response.headers
         for key, value in extra.items():

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.errors import IllegalTransition
-from fakecloud.sim.states import StateMachine
+from fakecloud.sim.states import MOVED, StateMachine
 
 #: ``fields.VolumeStatus`` plus the plain strings code paths use.
 VOLUME_STATUSES = (
@@ -158,4 +158,4 @@ def born(
     if not machine.legal(None, new):
         raise IllegalTransition(f"{machine.name}: a new row cannot start in {new!r}")
     setattr(obj, field, new)
-    kernel.trace.emit("state", actor, obj.id, machine=machine.name, field=field, old=None, new=new)
+    kernel.trace.put(MOVED, actor, obj.id, machine.name, field, None, new)

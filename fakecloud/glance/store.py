@@ -31,6 +31,10 @@ from fakecloud.glance.config import GlanceConfig
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import StorageFull
 from fakecloud.sim.io import Resource, gbit_per_s, mb_per_s
+from fakecloud.sim.trace import form
+
+#: The form of a stored image's event (`Trace.put`).
+_PUT = form("glance.store.put", "size")
 
 
 class GlanceStore:
@@ -106,7 +110,7 @@ class GlanceStore:
             self.used_bytes -= old.size
         self.objects[image_id] = data
         self.used_bytes += data.size
-        self._kernel.trace.emit("glance.store.put", "glance", image_id, size=data.size)
+        self._kernel.trace.put(_PUT, "glance", image_id, data.size)
 
     def delete(self, image_id: str) -> bool:
         """Remove an image's data; whether there was any."""

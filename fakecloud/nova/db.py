@@ -30,6 +30,12 @@ from fakecloud.nova.objects import (
     InstanceActionEvent,
     InstanceFault,
 )
+from fakecloud.sim.trace import form
+
+# The forms of the instance actions' events (`Trace.put`).
+_ACTION = form("nova.action", "action", "request_id")
+_EVENT_START = form("nova.event", "event", "phase")
+_EVENT_FINISH = form("nova.event", "event", "phase", "result")
 
 _MACHINES = {
     "vm_state": states.VM_STATE,
@@ -268,9 +274,7 @@ class NovaDB:
             updated_at=now,
         )
         self.actions.setdefault(uuid, []).append(row)
-        self.kernel.trace.emit(
-            "nova.action", "nova", uuid, action=action, request_id=ctx.request_id
-        )
+        self.kernel.trace.put(_ACTION, "nova", uuid, action, ctx.request_id)
         return row
 
     def action_get_by_request_id(self, uuid: str, request_id: str) -> InstanceAction | None:
@@ -292,7 +296,7 @@ class NovaDB:
         row = InstanceActionEvent(event=event, start_time=self.kernel.now, host=host)
         action.events.append(row)
         action.updated_at = self.kernel.now
-        self.kernel.trace.emit("nova.event", host, uuid, event=event, phase="start")
+        self.kernel.trace.put(_EVENT_START, host, uuid, event, "start")
         return row
 
     def event_finish(
@@ -319,9 +323,7 @@ class NovaDB:
                 action.message = "Error"
         if action is not None:
             action.updated_at = now
-        self.kernel.trace.emit(
-            "nova.event", row.host, uuid, event=row.event, phase="finish", result=row.result
-        )
+        self.kernel.trace.put(_EVENT_FINISH, row.host, uuid, row.event, "finish", row.result)
 
     def fault_create(self, uuid: str, exc: BaseException, host: str, details: str) -> None:
         """``add_instance_fault_from_exc``: code from the exception, message cut at 255."""

@@ -402,7 +402,7 @@ class API:
         caller = calls.sender(k, CALLER)
         point = "image_api." + method
         for attempt in range(1, attempts + 1):
-            calls.sent(k, caller, CALLEE, subject, call)
+            k.trace.put(calls.SENT, caller, subject, CALLEE, call)
             try:
                 try:
                     if cfg.latency_s:
@@ -432,7 +432,7 @@ class API:
                 except CommunicationError as e:
                     calls.answered(k, caller, CALLEE, subject, call, None, str(e))
                     raise
-                calls.answered(k, caller, CALLEE, subject, call, ok)
+                k.trace.put(calls.ANSWERED, caller, subject, CALLEE, call, ok)
                 return result
             except (HTTPServiceUnavailable, CommunicationError) as e:
                 k.trace.emit(

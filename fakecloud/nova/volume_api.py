@@ -426,7 +426,7 @@ class API:
         half = self.config.latency_s / 2
         caller = calls.sender(k, CALLER)
         subject, ok = _subject(method, context, attrs)
-        calls.sent(k, caller, CALLEE, subject, method)
+        k.trace.put(calls.SENT, caller, subject, CALLEE, method)
         if half > 0:
             yield k.env.timeout(half)
         try:
@@ -459,7 +459,7 @@ class API:
             raise
         if half > 0:
             yield k.env.timeout(half)
-        calls.answered(k, caller, CALLEE, subject, method, ok)
+        k.trace.put(calls.ANSWERED, caller, subject, CALLEE, method, ok)
         return result
 
     def _call(

@@ -24,8 +24,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.sim.trace import form
+
 REQUEST = "http.request"
 RESPONSE = "http.response"
+
+#: The events' forms, for `Trace.put`: a request, an answer, a failed answer.
+SENT = form(REQUEST, "callee", "call")
+ANSWERED = form(RESPONSE, "callee", "call", "status")
+FAILED = form(RESPONSE, "callee", "call", "status", "error")
 
 
 def sender(kernel: Any, default: str) -> str:
@@ -68,7 +75,7 @@ def actor_of_target(target: str) -> str:
 
 def sent(kernel: Any, caller: str, callee: str, subject: str, call: str) -> None:
     """Trace a request leaving `caller` for `callee`."""
-    kernel.trace.emit(REQUEST, caller, subject, callee=callee, call=call)
+    kernel.trace.put(SENT, caller, subject, callee, call)
 
 
 def answered(
@@ -82,8 +89,6 @@ def answered(
 ) -> None:
     """Trace the answer `caller` got: `status` (None: no answer at all) and any `error`."""
     if error is None:
-        kernel.trace.emit(RESPONSE, caller, subject, callee=callee, call=call, status=status)
+        kernel.trace.put(ANSWERED, caller, subject, callee, call, status)
     else:
-        kernel.trace.emit(
-            RESPONSE, caller, subject, callee=callee, call=call, status=status, error=error
-        )
+        kernel.trace.put(FAILED, caller, subject, callee, call, status, error)

@@ -64,10 +64,15 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from fakecloud.sim.trace import form
+
 MB = 1_000_000
 GB = 1_000_000_000
 
 _SLACK = 1e-12  # relative tolerance of the fairness checks
+
+#: The form of a transfer's last event (`Trace.put`).
+_FINISH = form("io.finish", "label", "duration_s")
 
 
 def gbit_per_s(gbits: float) -> float:
@@ -544,9 +549,7 @@ class IoModel:
             del self._active[t.id]
             t.state = "done"
             t.finished_at = now
-            self._kernel.trace.emit(
-                "io.finish", "io", t.id, label=t.label, duration_s=round(now - t.started_at, 9)
-            )
+            self._kernel.trace.put(_FINISH, "io", t.id, t.label, round(now - t.started_at, 9))
             t.done.succeed(t)
 
     def _settle(self, touched: dict[tuple, _FlowClass], now: float) -> None:

@@ -42,8 +42,15 @@ import simpy
 from simpy.events import NORMAL, PENDING, URGENT
 
 from fakecloud.config import config_section
+from fakecloud.sim.trace import form
 
 REMOTE_POSTFIX = "_Remote"
+
+# The forms of the events every message writes (`Trace.put`).
+_CAST = form("rpc.cast", "method")
+_CALL = form("rpc.call", "method", "timeout_s")
+_DELIVER = form("rpc.deliver", "method")
+_REPLY = form("rpc.reply", "method", "ok")
 
 
 @config_section("rpc")
@@ -323,7 +330,7 @@ class RpcBus:
     def cast(self, target: str, method: str, **kwargs: Any) -> None:
         """Send a one-way message; the method runs later, in its own process."""
         k = self._kernel
-        k.trace.emit("rpc.cast", "rpc", target, method=method)
+        k.trace.put(_CAST, "rpc", target, method)
         faults = k.faults
         rule = (
             faults.check("rpc.cast", target=target, method=method)
@@ -367,7 +374,7 @@ class RpcBus:
     def _deliver(self, target: str, message: _Message) -> Any:
         """The message is taken by its consumer: trace it, start a monitored call's
         heartbeats; the endpoint method to run."""
-        self._kernel.trace.emit("rpc.deliver", "rpc", target, method=message.method)
+        self._kernel.trace.put(_DELIVER, "rpc", target, message.method)
         waiter = message.call
         if waiter is not None and waiter.served is not None and not waiter.served.triggered:
             waiter.served.succeed()
@@ -428,7 +435,7 @@ class RpcBus:
         monitor = call_monitor_timeout
         if monitor is not None and monitor >= timeout:
             monitor = None
-        k.trace.emit("rpc.call", "rpc", target, method=method, timeout_s=timeout)
+        k.trace.put(_CALL, "rpc", target, method, timeout)
         faults = k.faults
         rule = (
             faults.check("rpc.call", target=target, method=method)
@@ -466,7 +473,7 @@ class RpcBus:
             waiter.gone = True
             return self._timed_out(target, method, timeout)
         ok, value = waiter.reply.value
-        k.trace.emit("rpc.reply", "rpc", target, method=method, ok=ok)
+        k.trace.put(_REPLY, "rpc", target, method, ok)
         if not ok:
             raise value
         return value

@@ -15,6 +15,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fakecloud.errors import IllegalTransition
+from fakecloud.sim.trace import form
+
+#: The form of a ``state`` event (`Trace.put`) without further details.
+MOVED = form("state", "machine", "field", "old", "new")
 
 
 class StateMachine:
@@ -49,14 +53,19 @@ class StateMachine:
             )
         setattr(obj, field, new)
         if hasattr(obj, "updated_at"):
-            obj.updated_at = kernel.now
+            obj.updated_at = kernel.env._now  # kernel.now, without the property's call
         if subject is None:
             subject = getattr(obj, "id", "?")
         if details:
-            kernel.trace.emit(
-                "state", actor, subject, machine=self.name, field=field, old=old, new=new, **details
+            kernel.trace.put(
+                form("state", "machine", "field", "old", "new", *details),
+                actor,
+                subject,
+                self.name,
+                field,
+                old,
+                new,
+                *details.values(),
             )
-        else:  # most moves: no second keyword dict to build and merge
-            kernel.trace.emit(
-                "state", actor, subject, machine=self.name, field=field, old=old, new=new
-            )
+        else:
+            kernel.trace.put(MOVED, actor, subject, self.name, field, old, new)

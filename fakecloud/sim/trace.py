@@ -83,7 +83,7 @@ _VARIANTS = 16
 
 # Plans, shared by every trace of the process: which details of a key set are constant, and
 # the getters that take the constant values (the shape's key) and the variable ones from an
-# event's details.
+# event's detail values (in the order of its keys).
 _PLANS: list[tuple[Any, Any, bool] | None] = []
 _PLAN_KEYS: list[tuple[str, ...]] = []
 _PLAN_IDS: dict[tuple, int] = {}
@@ -97,15 +97,59 @@ def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
         with _PLANS_LOCK:
             index = _PLAN_IDS.get((keys, constant))
             if index is None:
-                variable = tuple(k for k in keys if k not in constant)
+                variable = [i for i, k in enumerate(keys) if k not in constant]
                 plan = None
                 if constant:
                     get_variable = operator.itemgetter(*variable) if variable else None
-                    plan = (operator.itemgetter(*constant), get_variable, len(variable) == 1)
+                    # the constant values as a tuple (None: all the values are)
+                    fixed = [keys.index(k) for k in constant]
+                    get_fixed = (
+                        None
+                        if not variable
+                        else operator.itemgetter(*fixed)
+                        if len(fixed) > 1
+                        else operator.itemgetter(slice(fixed[0], fixed[0] + 1))
+                    )
+                    plan = (get_fixed, get_variable, len(variable) == 1)
                 _PLANS.append(plan)
                 _PLAN_KEYS.append(constant)
                 index = _PLAN_IDS[(keys, constant)] = len(_PLANS) - 1
     return index
+
+
+class Form:
+    """Events of one kind with the same detail keys, in the same order (``http.request`` with
+    ``callee`` and ``call``): made once with `form`, then written with `Trace.put`, which
+    takes the details' values in order instead of a dict of them. `Trace.emit` finds the
+    form of its keyword arguments; both ways write the same events."""
+
+    __slots__ = ("kind", "keys", "number")
+
+    def __init__(self, kind: str, keys: tuple[str, ...], number: int):
+        self.kind = kind
+        self.keys = keys
+        self.number = number  # where a trace keeps this form's families (`Trace._by_form`)
+
+    def __repr__(self) -> str:
+        return f"form({self.kind!r}, {', '.join(map(repr, self.keys))})"
+
+
+#: Every form made in the process, by (kind, *keys) and by number.
+_FORMS: dict[tuple, Form] = {}
+_FORM_LIST: list[Form] = []
+
+
+def form(kind: str, *keys: str) -> Form:
+    """The form of `kind` events with detail `keys` (one object per kind and keys)."""
+    found = _FORMS.get((kind, *keys))
+    if found is None:
+        with _PLANS_LOCK:
+            found = _FORMS.get((kind, *keys))
+            if found is None:
+                found = Form(kind, keys, len(_FORM_LIST))
+                _FORM_LIST.append(found)
+                _FORMS[(kind, *keys)] = found
+    return found
 
 
 class _Family:
@@ -135,7 +179,7 @@ class _Book:
 
     Append-only: a shape's id never changes, so every trace sharing the book reads its own
     events the same whatever the others add. Which shapes a trace uses, and in which states
-    its families are, stays the trace's own (`Trace._families`); a snapshot lists only the
+    its families are, stays the trace's own (`Trace._by_form`); a snapshot lists only the
     shapes the trace uses, in the order it first used them, which is the order a trace that
     shared nothing would have made them in.
     """
@@ -226,14 +270,14 @@ class Trace:
         self._values: list[Any] = []  # per event: subject (or its parts), variable details
         # An event's values start where the previous one's end (each shape says how many it
         # has); where every 64th event's start is kept, so a random read adds up at most 63.
+        # Kept up to date by reads, not by writes (`_mark`).
         self._marks = array("I")
         # The shapes, shared with this trace's forks (see _Book); the two lists are the book's.
         self._book = _Book()
         self._shapes = self._book.shapes
         self._widths = self._book.widths
-        # (kind, actor, *keys) and (template, kind, actor, *keys) -> this trace's _Family state
-        self._families: dict[tuple, _Family] = {}
-        self._template_families: dict[tuple, _Family] = {}
+        # Form number -> {actor, or (subject template, actor): this trace's _Family state}
+        self._by_form: list[dict[Any, _Family]] = []
 
     def read_clock(self, clock: Any) -> Trace:
         """Read each event's time as ``clock._now`` (simpy's `Environment` keeps its time
@@ -249,53 +293,117 @@ class Trace:
 
         The event is stored by reference: a list or dict passed as a detail is read back as
         it is when read, so pass values that are not changed afterwards. `subject` may be a
-        `Subject`, stored as its parts.
+        `Subject`, stored as its parts. A place that writes one kind of event again and again
+        writes it with `put` instead (the same event, without the dict of details).
         """
+        # `put`'s body over the form of `details` (a call less per event)
+        found = _FORMS.get((kind, *details))
+        if found is None:
+            found = form(kind, *details)
+        values = (*details.values(),)
+        try:
+            families = self._by_form[found.number]
+        except IndexError:
+            families = self._families_of(found)
         if subject.__class__ is Subject:
-            key = (subject[0], kind, actor, *details)
-            families = self._template_families
+            key: Any = (subject[0], actor)
         else:
-            key = (kind, actor, *details) if details else (kind, actor)
-            families = self._families
+            key = actor
         family = families.get(key)
         if family is None:
-            family = families[key] = self._new_family(key, subject)
+            family = families[key] = self._new_family(found, actor, subject)
         plan = family.plan
         while plan is not None:
             try:
-                shape = family.shapes.get(plan[0](details))
+                fixed = plan[0]
+                shape = family.shapes.get(values if fixed is None else fixed(values))
             except TypeError:  # an unhashable value where constants were expected
                 shape = None
             if shape is not None:
                 break
-            family = families[key] = self._next(family, details)
+            family = families[key] = self._next(family, values)
             plan = family.plan
         else:
             shape = family.shapes
         t = self._clock._now
-        n = len(self._shape)
         if t != self._last_t:
-            self._runs.append(n)
+            self._runs.append(len(self._shape))
             self._times.append(t)
             self._last_t = t
         if t.__class__ is not float:
-            self._odd_t[n] = t
-        values = self._values
-        if not n & _MARK:
-            self._marks.append(len(values))
+            self._odd_t[len(self._shape)] = t
         self._shape.append(shape)
-        if subject.__class__ is Subject:
-            values += subject[1:]
+        store = self._values
+        if key is actor:
+            store.append(subject)
         else:
-            values.append(subject)
+            store += subject[1:]
         if plan is None:
-            if details:
-                values.extend(details.values())
+            if values:
+                store += values
         elif plan[1] is not None:
             if plan[2]:
-                values.append(plan[1](details))
+                store.append(plan[1](values))
             else:
-                values.extend(plan[1](details))
+                store += plan[1](values)
+
+    def put(self, form: Form, actor: str, subject: Any, *values: Any) -> None:
+        """Record one event of `form` now: its details are `values`, in the order of the
+        form's keys (``trace.put(SENT, "nova-api", path, "cinder-api", "get")`` is
+        ``trace.emit("http.request", "nova-api", path, callee="cinder-api", call="get")``
+        when ``SENT = form("http.request", "callee", "call")``)."""
+        try:
+            families = self._by_form[form.number]
+        except IndexError:
+            families = self._families_of(form)
+        if subject.__class__ is Subject:
+            key: Any = (subject[0], actor)
+        else:
+            key = actor
+        family = families.get(key)
+        if family is None:
+            family = families[key] = self._new_family(form, actor, subject)
+        plan = family.plan
+        while plan is not None:
+            try:
+                fixed = plan[0]
+                shape = family.shapes.get(values if fixed is None else fixed(values))
+            except TypeError:  # an unhashable value where constants were expected
+                shape = None
+            if shape is not None:
+                break
+            family = families[key] = self._next(family, values)
+            plan = family.plan
+        else:
+            shape = family.shapes
+        t = self._clock._now
+        if t != self._last_t:
+            self._runs.append(len(self._shape))
+            self._times.append(t)
+            self._last_t = t
+        if t.__class__ is not float:
+            self._odd_t[len(self._shape)] = t
+        self._shape.append(shape)
+        store = self._values
+        if key is actor:
+            store.append(subject)
+        else:
+            store += subject[1:]
+        if plan is None:
+            if values:
+                store += values
+        elif plan[1] is not None:
+            if plan[2]:
+                store.append(plan[1](values))
+            else:
+                store += plan[1](values)
+
+    def _families_of(self, form: Form) -> dict[Any, _Family]:
+        """This trace's families of `form` (made on its first event here)."""
+        by_form = self._by_form
+        while len(by_form) <= form.number:
+            by_form.append({})
+        return by_form[form.number]
 
     # Most detail values repeat (a state's field, old and new state; a request's callee and
     # call): a shape also holds the details whose value is the same string (or None) in each
@@ -304,36 +412,40 @@ class Trace:
     # variable when it meets a value that is not a string or None, or when it would need more
     # than _VARIANTS shapes (the detail with the most distinct values goes first).
 
-    def _new_family(self, key: tuple, subject: Any) -> _Family:
-        """The first state of the family of `key` (known to the book if a fork met it)."""
+    def _new_family(self, form: Form, actor: str, subject: Any) -> _Family:
+        """The first state of the family of `form`, `actor` and `subject`'s template (known to
+        the book if a fork met it)."""
         book = self._book
-        templated = subject.__class__ is Subject
-        state = book.first.get((True, *key) if templated else key)
+        kind, keys = form.kind, form.keys
+        if subject.__class__ is Subject:
+            key: tuple = (True, subject[0], kind, actor, *keys)
+            info = (kind, actor, keys, subject[0], len(subject) - 1)
+        else:
+            key = (kind, actor, *keys)
+            info = (kind, actor, keys, None, 1)
+        state = book.first.get(key)
         if state is not None:
             return state
         with book.lock:
-            if templated:
-                template, kind, actor, *keys = key
-                info = (kind, actor, tuple(keys), template, len(subject) - 1)
-            else:
-                kind, actor, *keys = key
-                info = (kind, actor, tuple(keys), None, 1)
-            state = _start(book, info, _plan(info[2], info[2]))
-            book.first[(True, *key) if templated else key] = state
+            state = _start(book, info, _plan(keys, keys))
+            book.first[key] = state
         return state
 
-    def _next(self, family: _Family, details: dict) -> _Family:
-        """The state `family` moves to on meeting the constants of `details` it has no shape
+    def _next(self, family: _Family, values: tuple) -> _Family:
+        """The state `family` moves to on meeting the constants of `values` it has no shape
         for: one more shape, or a plan with fewer constants."""
+        fixed = family.plan[0]
         try:
-            met = family.plan[0](details)
+            met = values if fixed is None else fixed(values)
             state = family.after.get(met)
         except TypeError:  # an unhashable value: the plan drops the details that are not str
             constant = _PLAN_KEYS[family.plan_id]
+            details = dict(zip(family.info[2], values, strict=True))
             met = (_ODD, *[k for k in constant if details[k].__class__ not in _TEXT])
             state = family.after.get(met)
         if state is None:
             with self._book.lock:
+                details = dict(zip(family.info[2], values, strict=True))
                 state = family.after[met] = _grown(self._book, family, details)
         return state
 
@@ -342,10 +454,24 @@ class Trace:
     def _event(self, i: int) -> Event:
         """Event number `i` (0 <= i < len) as a new dict."""
         shape_of, widths = self._shape, self._widths
-        start = self._marks[i >> _MARK_BITS]
+        marks = self._marks
+        if i >> _MARK_BITS >= len(marks):
+            self._mark(i >> _MARK_BITS)
+        start = marks[i >> _MARK_BITS]
         for j in range(i & ~_MARK, i):
             start += widths[shape_of[j]]
         return self._build(i, shape_of[i], start, self._times[bisect_right(self._runs, i) - 1])
+
+    def _mark(self, upto: int) -> None:
+        """Note where the values of every 64th event up to number ``upto * 64`` start."""
+        marks, shape_of, widths = self._marks, self._shape, self._widths
+        if not marks:
+            marks.append(0)
+        while len(marks) <= upto:
+            first = (len(marks) - 1) << _MARK_BITS
+            marks.append(
+                marks[-1] + sum(map(widths.__getitem__, shape_of[first : first + _MARK + 1]))
+            )
 
     def _walk(self) -> Iterator[tuple[int, int, int, float]]:
         """(seq, shape, where its values start, time) of each event, in order."""
@@ -500,7 +626,7 @@ class Trace:
         size = sys.getsizeof
         held = size(self._times) + size(self._runs) + size(self._shape) + size(self._marks)
         held += size(self._values) + size(self._odd_t) + size(self._shapes) + size(self._widths)
-        held += size(self._families) + size(self._template_families)
+        held += size(self._by_form) + sum(map(size, self._by_form))
         for shape in self._shapes:
             held += size(shape) + (size(shape[6]) if shape[6] is not None else 0)
         return held
@@ -611,13 +737,12 @@ def _grown(book: _Book, family: _Family, details: dict) -> _Family:
     if not odd and len(variants) >= _VARIANTS:
         seen: dict[str, set] = {k: set() for k in constant}
         for values in variants:
-            for k, v in zip(constant, values if len(constant) > 1 else (values,), strict=True):
+            for k, v in zip(constant, values, strict=True):
                 seen[k].add(v)
         odd = [max(constant, key=lambda k: len(seen[k]))]
     if odd:
         return _start(book, info, _plan(keys, tuple(k for k in constant if k not in odd)))
-    values = tuple(details[k] for k in constant)
-    value = values if len(values) > 1 else values[0]
+    value = tuple(details[k] for k in constant)
     shape = book.shape_ids.get((info, plan_id, value))
     if shape is None:
         var_keys = tuple(k for k in keys if k not in constant)

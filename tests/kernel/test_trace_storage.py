@@ -31,12 +31,19 @@ class TeeTrace(Trace):
         super().__init__(now)
         self.dicts = []
 
-    def emit(self, kind, actor, subject, **details):
+    def _keep(self, kind, actor, subject, details):
         event = {"t": self._now(), "seq": len(self.dicts), "kind": kind, "actor": actor}
         event["subject"] = str(subject) if isinstance(subject, Subject) else subject
         event.update(details)
         self.dicts.append(event)
+
+    def emit(self, kind, actor, subject, **details):
+        self._keep(kind, actor, subject, details)
         super().emit(kind, actor, subject, **details)
+
+    def put(self, form, actor, subject, *values):
+        self._keep(form.kind, actor, subject, zip(form.keys, values, strict=True))
+        super().put(form, actor, subject, *values)
 
     def reference_jsonl(self):
         dump = json.dumps

@@ -11,7 +11,7 @@ from fakecloud.scenario.runner import run_case
 from fakecloud.sim import calls
 
 ROOT = Path(__file__).resolve().parents[2]
-_EMIT = re.compile(r"\.emit\(\s*\"([a-z_.]+)\"")
+_EMIT = re.compile(r"(?:\.emit|\bform)\(\s*\"([a-z_.]+)\"")  # trace.emit or a trace form
 
 
 def test_every_kind_emitted_in_the_source_is_catalogued():

@@ -47,6 +47,7 @@ from fakecloud.errors import ConfigError
 from fakecloud.nova import exception
 from fakecloud.nova.virt.libvirt import LibvirtError
 from fakecloud.sim.states import StateMachine
+from fakecloud.sim.trace import Form, form
 
 #: qemu-ga's ``guest-fsfreeze-status`` of a guest.
 FSFREEZE_STATUS = StateMachine(
@@ -61,6 +62,10 @@ VIR_ERR_AGENT_UNRESPONSIVE = 86
 
 FREEZE = "guest-fsfreeze-freeze"
 THAW = "guest-fsfreeze-thaw"
+
+# The forms of the freeze and thaw events (`Trace.put`).
+_FREEZE = form("guest.freeze", "host", "requested_at")
+_THAW = form("guest.thaw", "host", "requested_at")
 
 _TRUE_STRINGS = frozenset({"1", "t", "true", "on", "y", "yes"})
 
@@ -178,15 +183,15 @@ class GuestAgent:
                 )
             if self.freeze_s > 0:
                 yield env.timeout(self.freeze_s)
-            self._move(dom, "frozen", "guest.freeze", requested)
+            self._move(dom, "frozen", _FREEZE, requested)
         else:
             if self.thaw_s > 0:
                 yield env.timeout(self.thaw_s)
             if dom.fsfreeze_status == "frozen":
-                self._move(dom, "thawed", "guest.thaw", requested)
+                self._move(dom, "thawed", _THAW, requested)
         return None
 
-    def _move(self, dom: Any, new: str, kind: str, requested: float) -> None:
+    def _move(self, dom: Any, new: str, event: Form, requested: float) -> None:
         k = self.kernel
         actor = f"libvirt:{self.host}"
         FSFREEZE_STATUS.move(k, dom, new, actor=actor, field="fsfreeze_status")
@@ -196,7 +201,7 @@ class GuestAgent:
             intervals.append((now, None))
         else:
             intervals[-1] = (intervals[-1][0], now)
-        k.trace.emit(kind, actor, dom.id, host=self.host, requested_at=requested)
+        k.trace.put(event, actor, dom.id, self.host, requested)
 
 
 def agent_for(driver: Any, dom: Any, instance: Any) -> GuestAgent:
