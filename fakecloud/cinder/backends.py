@@ -78,7 +78,7 @@ class Driver:
         )
 
     def _wait(self, seconds: float) -> Iterable[Any]:
-        return (self.kernel.env.timeout(seconds),) if seconds > 0 else ()
+        return (self.kernel.timeout(seconds),) if seconds > 0 else ()
 
     def _move(self, size_gb: int, label: str, extra: tuple = (), **attrs: Any) -> Generator:
         """Move `size_gb` GiB through this backend's resource (plus `extra` resources)."""

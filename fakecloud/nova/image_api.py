@@ -406,7 +406,7 @@ class API:
             try:
                 try:
                     if cfg.latency_s:
-                        yield k.env.timeout(cfg.latency_s)
+                        yield k.timeout(cfg.latency_s)
                     try:
                         if k.faults.armed(point):
                             yield from k.faults.pause(

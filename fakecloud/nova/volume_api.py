@@ -428,7 +428,7 @@ class API:
         subject, ok = _subject(method, context, attrs)
         k.trace.put(calls.SENT, caller, subject, CALLEE, method)
         if half > 0:
-            yield k.env.timeout(half)
+            yield k.timeout(half)
         try:
             if k.faults.armed("volume_api." + method):
                 yield from k.faults.pause(
@@ -442,7 +442,7 @@ class API:
                 result = yield from result
         except cinder_exception.CinderException as error:
             if half > 0:
-                yield k.env.timeout(half)
+                yield k.timeout(half)
             client_error = _client_error(error, k.ids.request_id())
             calls.answered(
                 k, caller, CALLEE, subject, method, client_error.code, client_error.message
@@ -451,14 +451,14 @@ class API:
         except Exception as exc:
             # An injected failure is known one full round trip after the request left.
             if half > 0:
-                yield k.env.timeout(half)
+                yield k.timeout(half)
             if isinstance(exc, ClientException):
                 calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
             else:
                 calls.answered(k, caller, CALLEE, subject, method, None, str(exc) or repr(exc))
             raise
         if half > 0:
-            yield k.env.timeout(half)
+            yield k.timeout(half)
         k.trace.put(calls.ANSWERED, caller, subject, CALLEE, method, ok)
         return result
 

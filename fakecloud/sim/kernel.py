@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from heapq import heappop
+from heapq import heappop, heappush
 from random import Random
 from typing import Any
 
 import simpy
 from simpy.core import EmptySchedule, StopSimulation
-from simpy.events import EventPriority
+from simpy.events import NORMAL, EventPriority
 
 from fakecloud.bounds import finite_seconds
 from fakecloud.config import Config, config_section
@@ -111,6 +111,22 @@ class Kernel:
     def running(self) -> list[str]:
         """Names of the simulated processes still alive, oldest first."""
         return list(self._live.values())
+
+    def timeout(self, delay: float) -> simpy.Timeout:
+        """``env.timeout(delay)``: the same event, queued in the same place (time, priority,
+        eid), made without simpy's constructor and ``schedule`` (two Python calls fewer for
+        the waits every round trip between services makes)."""
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        env = self.env
+        event = _new_event(simpy.Timeout)
+        event.env = env  # the fields in simpy's order, as Timeout.__init__ sets them
+        event.callbacks = []
+        event._value = None
+        event._delay = delay
+        event._ok = True
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
+        return event
 
     def at(self, t: float, action: Callable[[], Any]) -> None:
         """Call `action()` at virtual time `t` (at once if `t` is now or past)."""
@@ -250,6 +266,9 @@ def _failure(event: Any) -> BaseException:
     exc = type(event._value)(*event._value.args)
     exc.__cause__ = event._value
     return exc
+
+
+_new_event = object.__new__
 
 
 class _Action:
