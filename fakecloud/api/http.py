@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from fakecloud.api.json_body import loads as loads_body
+
 
 class Headers(dict):
     """Header names folded to lower case; `get` and `in` ignore case."""
@@ -112,7 +114,7 @@ class Request:
     def json(self) -> Any:
         """The body parsed as JSON (None when empty); `ValueError` when malformed."""
         if not self._parsed:
-            self._json = json.loads(self.body) if self.body.strip() else None
+            self._json = loads_body(self.body) if self.body.strip() else None
             self._parsed = True
         return self._json
 

@@ -19,12 +19,12 @@ are in ``x-fakecloud-content-id``/``x-fakecloud-content-size``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.service import ApiService
 from fakecloud.bounds import COUNT
 from fakecloud.glance.content import ImageData
@@ -180,7 +180,7 @@ class GlanceApi(ApiService):
         if not req.body and not chunked:
             raise HTTPBadRequest(explanation="Body expected in request.")
         try:
-            body = json.loads(req.body or b"null")
+            body = loads_body(req.body or b"null")
         except ValueError:
             raise HTTPBadRequest(explanation="Malformed JSON in request body.")
         if not isinstance(body, (dict, list)):

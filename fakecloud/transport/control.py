@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from fakecloud.api.json_body import loads as loads_body
 from fakecloud.bounds import COUNT
 from fakecloud.errors import FakecloudError
 from fakecloud.transport.wsgi import StartResponse, http_date, read_body, status_line
@@ -121,7 +122,7 @@ def answer(ctx: ControlContext, method: str, path: str, query: str, body: bytes)
         message = f"no control endpoint {method} {path}; known: {known}"
         return 404, {"error": {"code": 404, "message": message}}
     try:
-        data = json.loads(body) if body.strip() else {}
+        data = loads_body(body) if body.strip() else {}
     except (ValueError, RecursionError):
         return 400, {"error": {"code": 400, "message": "the body is not JSON"}}
     req = ControlRequest(key[0], key[1], data, parse_qs(query, keep_blank_values=True))

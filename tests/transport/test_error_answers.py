@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.api.json_body import MAX_DEPTH
 from fakecloud.transport.server import FakecloudServer
 
 DEEP = b'{"x": ' + b"[" * 1000 + b"]" * 1000 + b"}"
@@ -36,6 +37,37 @@ def test_deep_json_is_the_services_own_500_in_process(service, method, path, key
     assert set(error) == {"t", "seq", "kind", "actor", "subject", "error"}
     assert error["error"].startswith("RecursionError: maximum recursion depth exceeded")
     assert "/" not in error["error"] and "File " not in json.dumps(error)
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"server": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+
+def _deeper(frames: int, call):
+    return _deeper(frames - 1, call) if frames else call()
+
+
+def test_the_nesting_limit_is_fakecloud_s_own_not_the_host_python_s():
+    # CPython gives up at ~1,000 levels less the caller's stack (3.11), 1,500 (3.12) or
+    # 10,000 (3.13); the answer must not depend on which, nor on how deep the caller is.
+    cloud = Cloud(seed=1)
+
+    def post(body):
+        return cloud.request("compute", "POST", "/v2.1/servers", body=body)
+
+    at_limit = _deeper(300, lambda: post(_nested(MAX_DEPTH)))
+    assert at_limit.status == 400  # decoded: Nova's schema refuses the list
+    assert "is not of type 'object'" in at_limit.json()["badRequest"]["message"]
+    assert _deeper(300, lambda: post(_nested(MAX_DEPTH + 1))).status == 500
+    (error,) = cloud.trace.filter(kind="api.error")
+    assert error["error"] == (
+        "RecursionError: maximum recursion depth exceeded while decoding a JSON array "
+        "from a unicode string"
+    )
+    # Brackets inside strings are text, not nesting.
+    texty = post({"server": {"name": "a", "flavorRef": "1"}, "x": "[" * 3000 + "{" * 3000})
+    assert texty.status == 400  # decoded: Nova's schema refuses the extra key
+    assert "('x' was unexpected)" in texty.json()["badRequest"]["message"]
 
 
 def test_deep_json_over_http_is_answered_and_the_connection_stays_usable():

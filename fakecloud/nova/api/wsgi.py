@@ -14,13 +14,13 @@ NotSupported → 400, anything else → 500 ``Unexpected API Error. <support str
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Generator
 from types import GeneratorType
 from typing import Any
 
 from fakecloud.api import webob
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.nova import exception
@@ -241,7 +241,7 @@ class NovaApiService(ApiService):
     def action_peek(req: Request) -> tuple[str, Any]:
         """The action name and the parsed body (``wsgi.action_peek``), or Nova's errors."""
         try:
-            decoded = json.loads(req.body)
+            decoded = loads_body(req.body)
         except ValueError:
             raise HttpError(400, "Malformed request body") from None
         if decoded is None or not isinstance(decoded, (dict, list, str)):

@@ -1,0 +1,58 @@
+"""Request bodies decoded as JSON with one nesting limit, whichever Python runs fakecloud.
+
+A real service hands a request body to Python's ``json`` module, and CPython gives up on
+deeply nested JSON with a ``RecursionError`` that escapes the service's JSON handling: the
+client gets the service's 500. Where CPython gives up depends on the interpreter: about 1,000
+levels less the caller's own stack on 3.11, about 1,500 on 3.12, 10,000 on 3.13. Left to the
+host, the same body would get a 500 on one machine and a 400 or a 202 on another, and a
+scenario would not replay byte for byte.
+
+So fakecloud draws the line itself, at `MAX_DEPTH` levels: deeper is the services' 500, with
+the error CPython gives. The line is below where the services' Python 3 gave up (about 900
+levels in Nova's API stack), so that a body within it is also safe in what follows the decode
+(an error message that shows the value recurses as deep again) from a caller hundreds of
+frames deep, on every interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+#: The deepest nesting of arrays and objects a body may have; one level more is the services'
+#: RecursionError (and their 500).
+MAX_DEPTH = 512
+
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_OPENERS = {ord("["): "array", ord("{"): "object"}
+
+
+def loads(body: bytes | str) -> Any:
+    """`body` decoded as JSON (`ValueError` when it is not JSON), or CPython's RecursionError
+    when it nests deeper than `MAX_DEPTH`."""
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:  # else it cannot nest that deep
+        too_deep = _overflow(raw)
+        if too_deep:
+            raise RecursionError(
+                f"maximum recursion depth exceeded while decoding a JSON {too_deep} "
+                "from a unicode string"
+            )
+    return json.loads(body)
+
+
+def _overflow(raw: bytes) -> str | None:
+    """The kind of container ("array" or "object") that nests one level past `MAX_DEPTH`, or
+    None. Brackets inside strings do not count."""
+    depth = 0
+    for token in _TOKENS.finditer(raw):
+        first = raw[token.start()]
+        kind = _OPENERS.get(first)
+        if kind:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return kind
+        elif first != 0x22:  # a closing bracket (a string token starts with '"')
+            depth -= 1
+    return None
