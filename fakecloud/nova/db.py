@@ -30,6 +30,7 @@ from fakecloud.nova.objects import (
     InstanceActionEvent,
     InstanceFault,
 )
+from fakecloud.sim.states import MOVED
 from fakecloud.sim.trace import form
 
 # The forms of the instance actions' events (`Trace.put`).
@@ -76,14 +77,8 @@ class NovaDB:
         self.instances[inst.uuid] = inst
         self._count(inst, 1)
         self._place(inst, inst.host)
-        self.kernel.trace.emit(
-            "state",
-            actor,
-            inst.uuid,
-            machine=states.VM_STATE.name,
-            field="vm_state",
-            old=None,
-            new=inst.vm_state,
+        self.kernel.trace.put(
+            MOVED, actor, inst.uuid, states.VM_STATE.name, "vm_state", None, inst.vm_state
         )
         return inst.clone(actor)
 

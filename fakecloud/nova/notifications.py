@@ -18,6 +18,20 @@ import sys
 from typing import Any
 
 from fakecloud.nova.exception import real_class_name
+from fakecloud.sim.trace import form
+
+# A legacy usage notification's kind and keys, and its form (`Trace.put`) with no extra keys.
+_USAGE = (
+    "notification",
+    "event_type",
+    "format",
+    "priority",
+    "instance_id",
+    "state",
+    "state_description",
+    "tenant_id",
+)
+_USAGE_FORM = form(*_USAGE)
 
 
 class Notifier:
@@ -55,18 +69,18 @@ class Notifier:
                     "ERROR" if event_suffix.endswith("error") else "INFO",
                 )
             publisher, event_type, priority = named
-            self._kernel.trace.emit(
-                "notification",
+            self._kernel.trace.put(
+                form(*_USAGE, *extra) if extra else _USAGE_FORM,
                 publisher,
                 event_type,
-                event_type=event_type,
-                format="unversioned",
-                priority=priority,
-                instance_id=instance.uuid,
-                state=instance.vm_state,
-                state_description=instance.task_state or "",
-                tenant_id=instance.project_id,
-                **extra,
+                event_type,
+                "unversioned",
+                priority,
+                instance.uuid,
+                instance.vm_state,
+                instance.task_state or "",
+                instance.project_id,
+                *extra.values(),
             )
 
     def instance_snapshot(self, host: str, instance: Any, phase: str, image_id: str) -> None:

@@ -340,7 +340,15 @@ class IoModel:
         t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, k.env.event())
         t.started_at = k.now
         names = [r.name for r in resources]
-        k.trace.emit("io.start", "io", t.id, label=label, size=size_bytes, path=names, **attrs)
+        k.trace.put(
+            form("io.start", "label", "size", "path", *attrs),
+            "io",
+            t.id,
+            label,
+            size_bytes,
+            names,
+            *attrs.values(),
+        )
         try:  # the point's attributes are `fault_attrs()`, the names made once
             rule = k.faults.check(
                 "io.transfer", **{"label": label, "resource": tuple(names), **attrs}
