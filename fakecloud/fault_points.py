@@ -14,10 +14,10 @@ by its HTTP status (``error: 503``): the client exception that status gives ther
 
 from __future__ import annotations
 
-import http
 import inspect
 from typing import Any
 
+from fakecloud.api.reasons import phrase
 from fakecloud.sim.faults import FaultPoint
 
 #: The points, in the order `fakecloud list points` shows them (families appended below).
@@ -218,10 +218,7 @@ def _volume_api_points() -> list[FaultPoint]:
 
 def _phrase(status: int) -> str:
     """The status's reason phrase (``Service Unavailable``), the default message."""
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return f"HTTP {status}"
+    return phrase(status, f"HTTP {status}")
 
 
 def _glanceclient(status: int, message: str | None) -> BaseException:

@@ -10,11 +10,11 @@ Policy is Keystone's defaults, distilled: a user reads itself and its projects, 
 
 from __future__ import annotations
 
-import http
 from collections.abc import Callable
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.reasons import phrase
 from fakecloud.api.service import ApiService
 from fakecloud.identity import exception
 from fakecloud.identity.auth import SUPPORTED_METHODS
@@ -96,10 +96,7 @@ class KeystoneApi(ApiService):
 
     def render_fault(self, error: HttpError) -> Response:
         """Keystone's error body; 401s say where to authenticate."""
-        try:
-            title = http.HTTPStatus(error.status).phrase
-        except ValueError:
-            title = "Error"
+        title = phrase(error.status, "Error")
         body = {"error": {"code": error.status, "message": error.message, "title": title}}
         body["error"].update(error.details)
         headers = {"Content-Type": "application/json", **error.headers}

@@ -23,7 +23,6 @@ cost 0.13-0.24 ms per request); `calls` keeps `responses`' call-log shape.
 
 from __future__ import annotations
 
-import http.client
 from collections.abc import Mapping
 from io import BytesIO
 from typing import Any
@@ -35,6 +34,7 @@ from requests.adapters import HTTPAdapter
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from urllib3 import HTTPHeaderDict, HTTPResponse
 
+from fakecloud.api.reasons import REASONS
 from fakecloud.transport import outside
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway, wire_body, wire_headers
@@ -87,7 +87,7 @@ def _urllib3_response(response: Any, method: str, body: bytes, fp: BytesIO) -> H
         original = HTTPResponse(body=BytesIO(), msg=headers, preload_content=False)
     return HTTPResponse(
         status=response.status,
-        reason=http.client.responses.get(response.status),
+        reason=REASONS.get(response.status),
         body=fp,
         headers=headers,
         original_response=original,

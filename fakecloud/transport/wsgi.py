@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-import http
 import threading
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from fakecloud.api.http import Response
+from fakecloud.api.reasons import phrase
 from fakecloud.errors import SimulationNotIdle
 from fakecloud.transport.endpoints import HOSTS, entry
 from fakecloud.transport.gateway import Gateway, Mount, wire_body, wire_headers
@@ -65,10 +65,7 @@ def adopt_lock(cloud: Any, lock: threading.RLock) -> None:
 
 def status_line(status: int) -> str:
     """``"404 Not Found"``: the WSGI status string of a code."""
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
+    return f"{status} {phrase(status, 'Unknown')}"
 
 
 def http_date(cloud: Any) -> str:
