@@ -5,6 +5,11 @@ moto is no dependency of fakecloud) and prints its measures as JSON on stdout:
 
     benchmarks/.venv-peer/bin/python benchmarks/peer_moto.py [--quick]
 
+With ``--serve`` it measures on demand instead, so that `make bench` can take the peer's samples
+between its own (side by side in time, not one after the other: a shared machine's speed drifts
+by a third within minutes). It prints ``{"name": ...}`` once ready, then reads one word per line
+(``flow`` or ``fresh``) and answers each with one sample, CPU milliseconds; it ends at EOF.
+
 The flow has 13 requests, as fakecloud's: run an instance with an EBS root volume, five
 describes (fakecloud's client polls five times until ACTIVE), create an image, two describes of
 it, terminate, two describes, and deregister the image (clean-up). ``fresh`` is what one pytest
@@ -67,8 +72,43 @@ def _summary(samples_ms: list[float]) -> dict:
     }
 
 
+def _fresh() -> None:
+    with mock_aws():
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        flow(ec2, _ami(ec2), 0)
+
+
+def serve() -> int:
+    """Answer ``flow`` and ``fresh`` requests on stdin with one CPU-ms sample each."""
+    name = "moto " + __import__("moto").__version__ + " + boto3"
+    _fresh()
+    world = None  # the flows' mock and client, kept between flow samples as in main()
+    print(json.dumps({"name": name}), flush=True)
+    for n, line in enumerate(sys.stdin):
+        if line.strip() == "fresh":
+            if world:  # a fresh start is a fresh mock_aws: the flows' one ends first
+                world[0].stop()
+                world = None
+            sample = _cpu(_fresh)
+        else:
+            if world is None:
+                mock = mock_aws()
+                mock.start()
+                ec2 = boto3.client("ec2", region_name="us-east-1")
+                world = (mock, ec2, _ami(ec2))
+                flow(ec2, world[2], -1)
+                gc.collect()
+            sample = _cpu(lambda n=n, w=world: flow(w[1], w[2], n))
+        print(f"{sample * 1000:.6f}", flush=True)
+    if world:
+        world[0].stop()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     """Measure the flow and the fresh start; print JSON."""
+    if "--serve" in argv:
+        return serve()
     runs = 5 if "--quick" in argv else 25
     out = {"name": "moto " + __import__("moto").__version__ + " + boto3"}
     with mock_aws():
@@ -79,14 +119,9 @@ def main(argv: list[str]) -> int:
         samples = [_cpu(lambda n=n: flow(ec2, ami, n)) * 1000 for n in range(runs)]
     out["flow"] = _summary(samples)
 
-    def fresh() -> None:
-        with mock_aws():
-            ec2 = boto3.client("ec2", region_name="us-east-1")
-            flow(ec2, _ami(ec2), 0)
-
-    fresh()
+    _fresh()
     gc.collect()
-    out["fresh"] = _summary([_cpu(fresh) * 1000 for _ in range(runs)])
+    out["fresh"] = _summary([_cpu(_fresh) * 1000 for _ in range(runs)])
     json.dump(out, sys.stdout)
     return 0
 

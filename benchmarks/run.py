@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,8 +33,7 @@ import sdk  # noqa: E402
 import state_copies  # noqa: E402
 import storm  # noqa: E402
 from measure import Result  # noqa: E402
-
-PEER_PYTHON = HERE / ".venv-peer" / "bin" / "python"
+from peer import Peer  # noqa: E402
 
 
 def _direct(quick: bool) -> list[Result]:
@@ -48,12 +46,12 @@ def _direct(quick: bool) -> list[Result]:
 
 
 def _sdk(quick: bool) -> list[Result]:
-    results = sdk.sdk_flow(quick) + [sdk.fresh_start(quick)]
-    peer = run_peer(quick)
-    if peer:
-        results[0].peer = {"name": peer["name"], **peer["flow"]}
-        results[-1].peer = {"name": peer["name"], **peer["fresh"]}
-        results[0].note = f"peer: {peer['name']}, the same 13-request flow on EC2"
+    peer = Peer.start()
+    try:
+        results = sdk.sdk_flow(quick, peer) + [sdk.fresh_start(quick, peer)]
+    finally:
+        if peer:
+            peer.close()
     return results + [sdk.mock_activation(quick), sdk.slow_upload_wait(quick)]
 
 
@@ -89,19 +87,6 @@ GROUPS: dict[str, Callable[[bool], list[Result]]] = {
     "explore": _explore,
     "report": _report,
 }
-
-
-def run_peer(quick: bool) -> dict | None:
-    """The peer's measures (moto + boto3), or None when its environment is missing."""
-    if not PEER_PYTHON.exists():
-        print("(peer skipped: no benchmarks/.venv-peer; `make bench` creates it)", flush=True)
-        return None
-    cmd = [str(PEER_PYTHON), str(HERE / "peer_moto.py")] + (["--quick"] if quick else [])
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        print(f"(peer failed: {out.stderr.strip()[-300:]})", flush=True)
-        return None
-    return json.loads(out.stdout)
 
 
 def interpreter() -> str:

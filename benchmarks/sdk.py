@@ -20,6 +20,7 @@ from unittest import mock
 
 from direct import IMAGE_NAME, UNLIMITED, boot_body
 from measure import Result, cost_ms, repeat
+from peer import Peer
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPHeaderDict, HTTPResponse
 
@@ -92,8 +93,9 @@ class Recording:
         self._next = 0
 
 
-def sdk_flow(quick: bool) -> list[Result]:
-    """The openstacksdk flow: whole flow CPU ms, its replay, and fakecloud's share."""
+def sdk_flow(quick: bool, peer: Peer | None = None) -> list[Result]:
+    """The openstacksdk flow: whole flow CPU ms, its replay, and fakecloud's share; the peer's
+    flow sampled after each of ours."""
     runs = 2 if quick else 25
     cloud = Cloud(config=UNLIMITED)
     flows, replays, requests_per_flow = [], [], []
@@ -110,6 +112,8 @@ def sdk_flow(quick: bool) -> list[Result]:
             # The replay: same client, same calls, the recorded answers; clock still bound.
             with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
                 replays += repeat(lambda n=n: flow(conn, flavor, mapping, n), 1, warmup=0)
+            if peer:
+                peer.sample("flow")
         calls = _calls_per_flow(intercept, lambda: flow(conn, flavor, mapping, runs))
     whole = cost_ms("openstacksdk flow (BFV, snapshot+wait, delete)", flows, None)
     replay = cost_ms("openstacksdk flow replayed (client only)", replays, None)
@@ -117,6 +121,12 @@ def sdk_flow(quick: bool) -> list[Result]:
     own = cost_ms("openstacksdk flow: fakecloud's own share", share, 2.0)
     own.median = whole.median - replay.median
     whole.extra["requests_per_flow"] = requests_per_flow[-1]
+    if peer:
+        whole.peer = peer.summary("flow")
+        whole.note = (
+            f"peer: {peer.name}, the same 13-request flow on EC2, one of its samples after each "
+            "of ours"
+        )
     own.extra.update(calls_flow=calls[0], calls_replay=calls[1], calls_share=calls[0] - calls[1])
     own.note = (
         f"Python calls per flow {calls[0]:,}, its replay {calls[1]:,}: fakecloud's share "
@@ -152,8 +162,9 @@ def _bound(recording: Recording) -> Callable[..., Any]:
     return send
 
 
-def fresh_start(quick: bool) -> Result:
-    """A fresh cloud, a new SDK connection and the first flow: what one pytest test pays."""
+def fresh_start(quick: bool, peer: Peer | None = None) -> Result:
+    """A fresh cloud, a new SDK connection and the first flow: what one pytest test pays; the
+    peer's fresh start sampled after each of ours."""
     runs = 2 if quick else 25
     counter = iter(range(10**9))
 
@@ -163,8 +174,17 @@ def fresh_start(quick: bool) -> Result:
             conn, flavor, mapping = _prepare(cloud)
             flow(conn, flavor, mapping, next(counter))
 
-    samples = repeat(test, runs)
-    return cost_ms("fresh cloud + SDK connection + first flow", samples, 40.0)
+    samples = repeat(test, 1)
+    for _ in range(runs - 1):
+        if peer:
+            peer.sample("fresh")
+        samples += repeat(test, 1, warmup=0)
+    if peer:
+        peer.sample("fresh")
+    result = cost_ms("fresh cloud + SDK connection + first flow", samples, 40.0)
+    if peer:
+        result.peer = peer.summary("fresh")
+    return result
 
 
 def slow_upload_wait(quick: bool) -> Result:
