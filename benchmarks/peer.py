@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,13 @@ class Peer:
     """A running ``peer_moto.py --serve``: `sample("flow")` or `sample("fresh")`, CPU ms."""
 
     def __init__(self) -> None:
+        # stderr to a file, not a pipe: a peer that writes much there must not block on it
+        self._errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by close())
         self._proc = subprocess.Popen(
             [str(PEER_PYTHON), str(HERE / "peer_moto.py"), "--serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._errors,
             text=True,
         )
         self.name = json.loads(self._readline())["name"]
@@ -63,11 +66,12 @@ class Peer:
         if self._proc.stdin:
             self._proc.stdin.close()
         self._proc.wait(timeout=60)
+        self._errors.close()
 
     def _readline(self) -> str:
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline()
         if not line:
-            err = self._proc.stderr.read() if self._proc.stderr else ""
-            raise RuntimeError(err.strip()[-300:] or "the peer ended")
+            self._errors.seek(0)
+            raise RuntimeError(self._errors.read().strip()[-300:] or "the peer ended")
         return line
