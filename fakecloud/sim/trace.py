@@ -296,56 +296,10 @@ class Trace:
         `Subject`, stored as its parts. A place that writes one kind of event again and again
         writes it with `put` instead (the same event, without the dict of details).
         """
-        # `put`'s body over the form of `details` (a call less per event)
         found = _FORMS.get((kind, *details))
         if found is None:
             found = form(kind, *details)
-        values = (*details.values(),)
-        try:
-            families = self._by_form[found.number]
-        except IndexError:
-            families = self._families_of(found)
-        if subject.__class__ is Subject:
-            key: Any = (subject[0], actor)
-        else:
-            key = actor
-        family = families.get(key)
-        if family is None:
-            family = families[key] = self._new_family(found, actor, subject)
-        plan = family.plan
-        while plan is not None:
-            try:
-                fixed = plan[0]
-                shape = family.shapes.get(values if fixed is None else fixed(values))
-            except TypeError:  # an unhashable value where constants were expected
-                shape = None
-            if shape is not None:
-                break
-            family = families[key] = self._next(family, values)
-            plan = family.plan
-        else:
-            shape = family.shapes
-        t = self._clock._now
-        if t != self._last_t:
-            self._runs.append(len(self._shape))
-            self._times.append(t)
-            self._last_t = t
-        if t.__class__ is not float:
-            self._odd_t[len(self._shape)] = t
-        self._shape.append(shape)
-        store = self._values
-        if key is actor:
-            store.append(subject)
-        else:
-            store += subject[1:]
-        if plan is None:
-            if values:
-                store += values
-        elif plan[1] is not None:
-            if plan[2]:
-                store.append(plan[1](values))
-            else:
-                store += plan[1](values)
+        self.put(found, actor, subject, *details.values())
 
     def put(self, form: Form, actor: str, subject: Any, *values: Any) -> None:
         """Record one event of `form` now: its details are `values`, in the order of the
