@@ -158,10 +158,17 @@ def _bytearray(x: bytearray, memo: _Memo) -> bytearray:
 def _function(f: types.FunctionType, memo: _Memo) -> Any:
     if not f.__closure__:
         return f
+    g = memo[id(f)] = rebuilt_function(f, lambda value: _copy(value, memo))
+    return g
+
+
+def rebuilt_function(f: types.FunctionType, contents: Any) -> types.FunctionType:
+    """A new function of `f`'s code, globals, defaults, names and attributes whose closure cells
+    hold ``contents(value)`` of each of `f`'s cell values (an empty cell stays empty)."""
     cells = []
     for cell in f.__closure__:
         try:
-            cells.append(types.CellType(_copy(cell.cell_contents, memo)))
+            cells.append(types.CellType(contents(cell.cell_contents)))
         except ValueError:  # an empty cell (a name not yet bound)
             cells.append(types.CellType())
     g = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, tuple(cells))
@@ -169,7 +176,6 @@ def _function(f: types.FunctionType, memo: _Memo) -> Any:
     g.__qualname__ = f.__qualname__
     if f.__dict__:
         g.__dict__.update(f.__dict__)
-    memo[id(f)] = g
     return g
 
 

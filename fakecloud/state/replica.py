@@ -201,22 +201,14 @@ def _record_maker(cls: type, has_dict: bool, slot_values: tuple, base: Any, rese
     return make
 
 
-def _function_maker(f: types.FunctionType):
-    def make(x: Any) -> Any:
-        cells = []
-        for cell in x.__closure__:
-            try:
-                cells.append(types.CellType(cell.cell_contents))
-            except ValueError:
-                cells.append(types.CellType())
-        g = types.FunctionType(x.__code__, x.__globals__, x.__name__, x.__defaults__, tuple(cells))
-        g.__kwdefaults__ = x.__kwdefaults__
-        g.__qualname__ = x.__qualname__
-        if x.__dict__:
-            g.__dict__.update(x.__dict__)
-        return g
+def _copy_function(x: types.FunctionType) -> types.FunctionType:
+    """A new function like `x` whose cells hold `x`'s own cell values (the plan's patches then
+    point the cells that held copied objects at their copies)."""
+    return generic.rebuilt_function(x, _same)
 
-    return make
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _random_maker(cls: type, state: tuple):
@@ -412,7 +404,7 @@ class _Planner:
         found = self.memo.get(id(f))
         if found is not None:  # copied meanwhile, through a cycle (fork_graph copies again)
             raise _Unplannable("a closure reaching itself")
-        ref = self._make(f, _function_maker(f))
+        ref = self._make(f, _copy_function)
         for i, c in enumerate(contents):
             if c.__class__ is _Ref:
                 self.patches.append((_CELL, ref[1], i, c[1]))
