@@ -22,9 +22,10 @@ are mostly strings the services hold anyway, so no formatted string is kept per 
 as the formatted string.
 
 `snapshot` and `restore` move a trace's events in and out as plain data (for save, load and
-fork of a whole cloud). The shapes are kept in a book a world shares with its forks (see
-`_Book`): a seed explored from a fork meets the shapes earlier seeds made instead of making
-them again, while its snapshot lists only its own shapes, as a trace sharing nothing would.
+fork of a whole cloud). The shapes are kept in a book that the traces of a process share (see
+`_Book`): a new cloud, or a seed explored from a fork, meets the shapes earlier ones made
+instead of making them again, while its snapshot lists only its own shapes, as a trace sharing
+nothing would.
 """
 
 from __future__ import annotations
@@ -175,7 +176,9 @@ class _Family:
 
 
 class _Book:
-    """The shapes and family states of a trace, shared by a world and its forks.
+    """The shapes and family states of traces: one book serves every new trace of the process
+    (`_shared_book`), so a test's fresh cloud does not learn again the event shapes that the
+    previous test's cloud learnt, and a world's forks share its book.
 
     Append-only: a shape's id never changes, so every trace sharing the book reads its own
     events the same whatever the others add. Which shapes a trace uses, and in which states
@@ -196,13 +199,30 @@ class _Book:
         self.first: dict[tuple, _Family] = {}
         # filter's fields (as a tuple of items) -> shape id -> verdict (see Trace._verdicts)
         self.verdicts: dict[tuple, dict[int, Any]] = {}
-        self.lock = threading.Lock()  # forks of one world may emit in threads (Dask worker)
+        self.lock = threading.Lock()  # clouds and forks may emit in threads (Dask worker)
 
     def add_shape(self, shape: _Shape) -> int:
         """The id of a new shape (the caller holds the lock)."""
         self.shapes.append(shape)
         self.widths.append(shape[4] + len(shape[5]))
         return len(self.shapes) - 1
+
+
+#: States a shared book may hold before new traces start a new one: what a process's clouds
+#: meet repeats, so a book rarely grows far, but nothing may grow without bound.
+_BOOK_STATES = 100_000
+
+#: The book new traces take (see `_shared_book`).
+_BOOKS = [_Book()]
+
+
+def _shared_book() -> _Book:
+    """The book of the process's new traces (a new one once it holds `_BOOK_STATES` states:
+    the traces of the full one keep using it)."""
+    book = _BOOKS[0]
+    if len(book.states) >= _BOOK_STATES:
+        book = _BOOKS[0] = _Book()
+    return book
 
 
 class Subject(tuple):
@@ -258,9 +278,9 @@ class Trace:
     def __init__(self, now: Callable[[], float]):
         self._now = now
         self._clock: Any = _Called(self)  # what emit reads the time from: its ``_now``
-        self._clear()
+        self._clear(_shared_book())
 
-    def _clear(self) -> None:
+    def _clear(self, book: _Book) -> None:
         # Events come in runs at one virtual instant: a time is kept per run, not per event.
         self._times = array("d")  # the time of each run
         self._runs = array("I")  # the seq of each run's first event
@@ -272,8 +292,8 @@ class Trace:
         # has); where every 64th event's start is kept, so a random read adds up at most 63.
         # Kept up to date by reads, not by writes (`_mark`).
         self._marks = array("I")
-        # The shapes, shared with this trace's forks (see _Book); the two lists are the book's.
-        self._book = _Book()
+        # The shapes, shared with other traces (see _Book); the two lists are the book's.
+        self._book = book
         self._shapes = self._book.shapes
         self._widths = self._book.widths
         # Form number -> {actor, or (subject template, actor): this trace's _Family state}
@@ -581,7 +601,7 @@ class Trace:
         held = size(self._times) + size(self._runs) + size(self._shape) + size(self._marks)
         held += size(self._values) + size(self._odd_t) + size(self._shapes) + size(self._widths)
         held += size(self._by_form) + sum(map(size, self._by_form))
-        for shape in self._shapes:
+        for shape in map(self._shapes.__getitem__, set(self._shape)):  # the ones it uses
             held += size(shape) + (size(shape[6]) if shape[6] is not None else 0)
         return held
 
@@ -652,7 +672,9 @@ class Trace:
             if end - start != widths[shape]:
                 raise ValueError("not a trace snapshot: an event's values do not fit its shape")
             start = end
-        self._clear()
+        # A book of its own: the snapshot's shapes come without their families' states, and
+        # adding them to the shared book at every load would grow it without end.
+        self._clear(_Book())
         for shape in shapes:
             self._book.add_shape(shape)
         self._shape = array("I", shape_ids)

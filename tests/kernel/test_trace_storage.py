@@ -13,9 +13,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import fakecloud.sim.kernel
+import fakecloud.sim.trace
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
-from fakecloud.sim.trace import Subject, Trace
+from fakecloud.sim.trace import Subject, Trace, _Book
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -175,6 +176,13 @@ def _emit_all(trace, now, events):
         trace.emit(kind, actor, subject, **details)
 
 
+def _alone(now):
+    """A trace with a book of its own: what a trace sharing nothing writes."""
+    trace = Trace(lambda: now[0])
+    trace._clear(_Book())
+    return trace
+
+
 @settings(max_examples=6, deadline=None)
 @given(EVENTS, EVENTS, EVENTS)
 @example([], [(0, "state", "nova", "s", {"new": 1})], [(0, "state", "nova", "s", {"new": "a"})])
@@ -193,10 +201,49 @@ def test_forks_share_shapes_yet_each_saves_what_it_alone_would(before, one, othe
     _emit_all(forks[1], now, other)
     assert forks[0]._book is forks[1]._book is world._book
     for fork, events in zip(forks, (one + other, other), strict=True):
-        alone = Trace(lambda: now[0])
+        alone = _alone(now)
         _emit_all(alone, now, before + events)
         assert fork.snapshot() == alone.snapshot()
         assert fork.to_jsonl() == alone.to_jsonl()
-    alone = Trace(lambda: now[0])
+    alone = _alone(now)
     _emit_all(alone, now, before)
     assert world.snapshot() == alone.snapshot()
+
+
+@settings(max_examples=6, deadline=None)
+@given(EVENTS, EVENTS)
+@example([(0, "state", "nova", "s", {"new": 1})], [(0, "state", "nova", "s", {"new": "a"})])
+def test_new_traces_share_the_process_book_yet_each_saves_what_it_alone_would(one, other):
+    """Every new trace of the process (each new cloud's) takes the same book, so a fresh cloud
+    does not learn again the shapes the last one learnt; what each trace saves and writes is
+    still what a trace with a book of its own gives for the same events."""
+    now = [0]
+    first, second = Trace(lambda: now[0]), Trace(lambda: now[0])
+    assert first._book is second._book
+    _emit_all(first, now, one + other)
+    _emit_all(second, now, other + one)
+    for trace, events in ((first, one + other), (second, other + one)):
+        alone = _alone(now)
+        _emit_all(alone, now, events)
+        assert trace.snapshot() == alone.snapshot()
+        assert trace.to_jsonl() == alone.to_jsonl()
+
+
+def test_a_full_book_is_left_to_its_traces_and_a_loaded_trace_keeps_its_own(monkeypatch):
+    """A shared book that holds its limit of family states goes on serving the traces that use
+    it, and new traces start a new one; a restored trace (Cloud.load) takes a book of its own
+    (its shapes come without their families' states)."""
+    now = [0.0]
+    monkeypatch.setattr(fakecloud.sim.trace, "_BOOKS", [_Book()])
+    monkeypatch.setattr(fakecloud.sim.trace, "_BOOK_STATES", 3)
+    old = Trace(lambda: now[0])
+    for n in range(6):
+        old.emit("state", f"svc-{n}", "s", field="status", new=f"v{n}")
+    newer = Trace(lambda: now[0])
+    assert newer._book is not old._book
+    old.emit("state", "svc-0", "s", field="status", new="v9")
+    assert [e["new"] for e in old] == ["v0", "v1", "v2", "v3", "v4", "v5", "v9"]
+    restored = Trace(lambda: now[0])
+    restored.restore(json.loads(json.dumps(old.snapshot())))
+    assert restored._book is not newer._book
+    assert restored.to_jsonl() == old.to_jsonl()
