@@ -40,8 +40,9 @@ from typing import Any
 
 import pytest
 
-from fakecloud.scenario.errors import ScenarioError
-
+# fakecloud's modules are imported where a hook needs them, not here: the plugin also loads in
+# pytest-xdist's controller, which runs no test, and importing the scenario package (most of
+# fakecloud) there delayed the start of every worker.
 DEFAULT_SCENARIOS = "scenarios/**/*.yaml"
 TRACE_TAIL = 20
 _CLOUD = pytest.StashKey[Any]()
@@ -133,6 +134,7 @@ class ScenarioFile(pytest.File):
     """A scenario YAML file: one test per case."""
 
     def collect(self):
+        from fakecloud.scenario.errors import ScenarioError
         from fakecloud.scenario.loader import load
 
         try:
@@ -188,6 +190,8 @@ class ScenarioItem(pytest.Item):
                 render(result, trace_tail=TRACE_TAIL)
                 + f"\nseed: {result.seed}\nreplay: {result.replay_command()}"
             )
+        from fakecloud.scenario.errors import ScenarioError
+
         if isinstance(excinfo.value, ScenarioError):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style=style)
@@ -244,6 +248,8 @@ class ExploreItem(pytest.Item):
                             Path(g.replay_file).read_text(encoding="utf-8"),
                         ]
             return "\n".join(lines)
+        from fakecloud.scenario.errors import ScenarioError
+
         if isinstance(excinfo.value, ScenarioError):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style=style)
