@@ -187,7 +187,7 @@ class _Book:
     shared nothing would have made them in.
     """
 
-    __slots__ = ("shapes", "widths", "shape_ids", "states", "first", "verdicts", "lock")
+    __slots__ = ("shapes", "widths", "shape_ids", "states", "firsts", "verdicts", "lock")
 
     def __init__(self):
         self.shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
@@ -195,8 +195,9 @@ class _Book:
         self.shape_ids: dict[tuple, int] = {}  # (family key, plan, constants) -> shape id
         # (family key, plan, frozenset of constants met) -> state; () for a new family
         self.states: dict[tuple, _Family] = {}
-        # a trace's family key (a template's prefixed by True) -> the family's first state
-        self.first: dict[tuple, _Family] = {}
+        # form number -> {a trace's family key (see `Trace._by_form`) -> the family's first
+        # state}: `Trace.put` reads it without a call when a family is new to its trace
+        self.firsts: list[dict[Any, _Family]] = []
         # filter's fields (as a tuple of items) -> shape id -> verdict (see Trace._verdicts)
         self.verdicts: dict[tuple, dict[int, Any]] = {}
         self.lock = threading.Lock()  # clouds and forks may emit in threads (Dask worker)
@@ -336,17 +337,31 @@ class Trace:
             key = actor
         family = families.get(key)
         if family is None:
-            family = families[key] = self._new_family(form, actor, subject)
+            # a family this trace meets for the first time: a fork of a world usually meets
+            # the families earlier forks met, whose first states the book keeps by form
+            try:
+                family = self._book.firsts[form.number].get(key)
+            except IndexError:
+                pass
+            if family is None:
+                family = self._new_family(form, actor, subject)
+            families[key] = family
         plan = family.plan
         while plan is not None:
+            fixed = plan[0]
             try:
-                fixed = plan[0]
-                shape = family.shapes.get(values if fixed is None else fixed(values))
+                met = values if fixed is None else fixed(values)
+                shape = family.shapes.get(met)
             except TypeError:  # an unhashable value where constants were expected
-                shape = None
+                family = families[key] = self._next(family, values)
+                plan = family.plan
+                continue
             if shape is not None:
                 break
-            family = families[key] = self._next(family, values)
+            # constants this state has no shape for: the next state, known to the book when
+            # a fork met them before (every seed of a world meets much the same values)
+            found = family.after.get(met)
+            family = families[key] = found if found is not None else self._next(family, values)
             plan = family.plan
         else:
             shape = family.shapes
@@ -387,22 +402,24 @@ class Trace:
     # than _VARIANTS shapes (the detail with the most distinct values goes first).
 
     def _new_family(self, form: Form, actor: str, subject: Any) -> _Family:
-        """The first state of the family of `form`, `actor` and `subject`'s template (known to
-        the book if a fork met it)."""
+        """The first state of the family of `form`, `actor` and `subject`'s template, which
+        the book's `firsts` did not hold when `put` looked (another thread may have added it
+        since)."""
         book = self._book
         kind, keys = form.kind, form.keys
         if subject.__class__ is Subject:
-            key: tuple = (True, subject[0], kind, actor, *keys)
+            key: Any = (subject[0], actor)
             info = (kind, actor, keys, subject[0], len(subject) - 1)
         else:
-            key = (kind, actor, *keys)
+            key = actor
             info = (kind, actor, keys, None, 1)
-        state = book.first.get(key)
-        if state is not None:
-            return state
         with book.lock:
-            state = _start(book, info, _plan(keys, keys))
-            book.first[key] = state
+            firsts = book.firsts
+            while len(firsts) <= form.number:
+                firsts.append({})
+            state = firsts[form.number].get(key)
+            if state is None:
+                state = firsts[form.number][key] = _start(book, info, _plan(keys, keys))
         return state
 
     def _next(self, family: _Family, values: tuple) -> _Family:
