@@ -310,7 +310,9 @@ class ServersController:
                     work = self.compute_api.snapshot(
                         ctx, instance, image_name, extra_properties=metadata
                     )
-                instance = bdms = None  # the snapshot's frames hold what they need
+                # The snapshot's frames hold what they need; this one, waiting for them to the
+                # end of the flow, lets go of the server and the decoded body.
+                instance = bdms = body = entity = metadata = None
                 image = yield from work
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, "createImage", server_id)
