@@ -155,7 +155,8 @@ class _Delivery(simpy.Process):
         self._generator = None  # type: ignore[assignment]
         self._bus = bus
         self._to = target
-        self._message = message
+        self._method = message.method
+        self._message: _Message | None = message
         # simpy's Initialize, without its calls: queued as env.schedule(start, URGENT) would
         start = _new_event(simpy.Event)
         start.env = env
@@ -168,7 +169,7 @@ class _Delivery(simpy.Process):
     @property
     def name(self) -> str:
         """``<target>.<method>``."""
-        return f"{self._to}.{self._message.method}"
+        return f"{self._to}.{self._method}"
 
     def _send(self, _start: simpy.Event) -> None:
         self._target = _timeout(self.env, self._message.delay, self._arrive)
@@ -224,8 +225,11 @@ class _Delivery(simpy.Process):
         self.env._active_proc = None
 
     def _run(self, generator: Generator, event: simpy.Event) -> None:
-        """Carry on as a generator process, started by `event` (the delay, done)."""
+        """Carry on as a generator process, started by `event` (the delay, done). The
+        message is the generator's now (a call's `RpcBus._answer` replies with it): the
+        delivery lets go of it, as a cast handler's arguments are let go of."""
         self._generator = generator
+        self._message = None
         self._resume(event)
 
     def _end(self, value: Any) -> None:
