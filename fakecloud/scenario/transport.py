@@ -42,6 +42,10 @@ _BLOCK_STORAGE_ROOTS = frozenset(
 )
 
 
+#: The request-id headers of a service that does not name its own (`stamp_request_id`).
+_STAMPED = ("x-openstack-request-id",)
+
+
 class Unreachable(Exception):
     """The cloud has no service (or no such user) to answer a scenario's request."""
 
@@ -130,6 +134,10 @@ class Transport:
         answer = api.dispatch(req)
         if isinstance(answer, Response):
             return self._stamp(api, req, answer)
+        if not getattr(api, "request_id_headers", _STAMPED):
+            # Nothing to stamp (Nova's API puts its request ids on itself): the service's own
+            # generator, without a frame more for as long as the request runs.
+            return answer
         return self._drive(api, req, answer)
 
     def _drive(self, api: Any, req: Request, work: Generator) -> Generator:
