@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Generator
-from types import GeneratorType
 from typing import Any
 
 from fakecloud.api import webob
@@ -107,13 +106,12 @@ def _wrap(controller: str, handler: Callable) -> Callable:
             if media not in JSON_TYPES and media not in ("", "text/plain"):
                 raise HttpError(415, "Unsupported Content-Type")
         req.link_prefix = service.link_prefix(req, project_id)
+        # A handler that is a generator has its errors translated as it runs, by
+        # `NovaApiService._drive`.
         try:
-            result = handler(getattr(service, controller), req)
+            return handler(getattr(service, controller), req)
         except Exception as exc:  # noqa: BLE001 - translated in one place
             raise service.translate(req, exc) from None
-        if isinstance(result, GeneratorType):
-            return service._guard(req, result)
-        return result
 
     return run
 
@@ -190,11 +188,20 @@ class NovaApiService(ApiService):
         #: (configured or request base URL, project id) -> its LinkBase (immutable, shared).
         self._link_prefixes: dict[tuple, LinkBase] = {}
 
-    def _guard(self, req: Request, work: Generator) -> Generator[Any, Any, Any]:
+    def _drive(self, req: Request, work: Generator, extra: dict[str, str]) -> Generator:
+        """`ApiService._drive` with the controller's errors translated (`translate`) in the
+        same frame, not in a guard around the controller's generator: a request in flight
+        is one generator frame fewer (a storm holds one such request per server)."""
         try:
-            return (yield from work)
+            try:
+                response = yield from work
+            except Exception as exc:  # noqa: BLE001 - translated in one place
+                raise self.translate(req, exc) from None
+        except HttpError as error:
+            response = self.render_fault(error)
         except Exception as exc:  # noqa: BLE001
-            raise self.translate(req, exc) from None
+            response = self._crash(req, exc)
+        return self._finish(req, response, extra)
 
     def translate(self, req: Request, exc: BaseException) -> HttpError:
         """``expected_errors`` + ``ResourceExceptionHandler``: the HTTP error for `exc`."""
