@@ -810,6 +810,9 @@ class _Run:
         # step (as the kernel's own run loops do); under chance's tie order the explorer first
         # picks which of the events due at one instant runs next.
         queue, live, choices = env._queue, kernel._live, kernel.choices
+        # Trace events are offered to watchers (``on:`` triggers, inserts, ``wait: {trace:}``):
+        # a run that has none and no step that may arm one reads no trace length per step.
+        watch = bool(self.watchers) or any(_waits_on_trace(s) for s in self.case.steps)
         with kernel.driving():
             try:
                 while live:
@@ -823,14 +826,21 @@ class _Run:
                         why = f"is still busy after {cap:g} virtual seconds"
                         break
                     if len(queue) > 1 and choices.chance.tie_order and choices.source is not None:
-                        choices.order_ties(queue)
+                        # order_ties's own first test, without its call when nothing ties
+                        t, prio = queue[0][0], queue[0][1]
+                        second = queue[1]
+                        third = queue[2] if len(queue) > 2 else second
+                        if (second[0] == t and second[1] == prio) or (
+                            third[0] == t and third[1] == prio
+                        ):
+                            choices.order_ties(queue)
                     env._now, _, _, event = heappop(queue)
                     callbacks, event.callbacks = event.callbacks, None
                     for callback in callbacks:
                         callback(event)
                     if not event._ok and not hasattr(event, "_defused"):
                         raise _failure(event)
-                    if len(trace) != self.seen:
+                    if watch and len(trace) != self.seen:
                         self._scan(trace)
             except Exception as exc:  # noqa: BLE001 - a crash inside the simulation
                 result.checks.append(
@@ -891,6 +901,11 @@ class _Run:
         except Unresolved as exc:
             out.append(str(exc))
         return out
+
+
+def _waits_on_trace(step: Step) -> bool:
+    """Whether `step` is a ``wait: {trace: ...}``, which arms a watcher while the run goes."""
+    return step.action == "wait" and isinstance(step.spec, dict) and "trace" in step.spec
 
 
 class _Watcher:
