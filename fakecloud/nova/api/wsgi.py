@@ -187,6 +187,8 @@ class NovaApiService(ApiService):
         self.config = config
         #: (configured or request base URL, project id) -> its LinkBase (immutable, shared).
         self._link_prefixes: dict[tuple, LinkBase] = {}
+        #: (root, project id) -> its LinkBase, whichever key found the root.
+        self._link_bases: dict[tuple[str, str], LinkBase] = {}
 
     def _drive(self, req: Request, work: Generator, extra: dict[str, str]) -> Generator:
         """`ApiService._drive` with the controller's errors translated (`translate`) in the
@@ -235,7 +237,15 @@ class NovaApiService(ApiService):
             base = (key[0] or host_url(self.kernel.config, "compute")).rstrip("/")
             if base.endswith("/v2.1"):
                 base = base[: -len("/v2.1")]
-            found = LinkBase(base, project_id or "")
+            # One LinkBase per root and project, however the root was found (the catalog's
+            # URL is read afresh each time): every request in flight holds one.
+            shared = (base, project_id or "")
+            found = self._link_bases.get(shared)
+            if found is None:
+                found = LinkBase(*shared)
+                if len(self._link_bases) > 1024:
+                    self._link_bases.clear()
+                self._link_bases[shared] = found
             if len(self._link_prefixes) > 1024:
                 self._link_prefixes.clear()
             if key[0]:  # the catalog's URL is read afresh each time
