@@ -418,66 +418,72 @@ class API:
         args: tuple[Any, ...] = (),
         **attrs: Any,
     ) -> Generator:
-        """One round trip: half the latency, the fault point and Cinder's work ``op(*args)``,
-        the other half (an error, injected or Cinder's, also arrives a full round trip after
-        the request). A callable and its arguments rather than a closure: a flow in flight
-        then holds no closure cells for the collector to visit."""
-        k = self.kernel
-        half = self.config.latency_s / 2
-        caller = calls.sender(k, CALLER)
-        subject, ok = _subject(method, context, attrs)
-        k.trace.put(calls.SENT, caller, subject, CALLEE, method)
-        if half > 0:
-            yield k.timeout(half)
-        try:
-            if k.faults.armed("volume_api." + method):
-                yield from k.faults.pause(
-                    f"volume_api.{method}",
-                    method=method,
-                    project_id=getattr(context, "project_id", None),
-                    **attrs,
-                )
-            result = op(*args)
-            if isinstance(result, GeneratorType):
-                result = yield from result
-        except cinder_exception.CinderException as error:
-            if half > 0:
-                yield k.timeout(half)
-            client_error = _client_error(error, k.ids.request_id())
-            calls.answered(
-                k, caller, CALLEE, subject, method, client_error.code, client_error.message
-            )
-            raise client_error from None
-        except Exception as exc:
-            # An injected failure is known one full round trip after the request left.
-            if half > 0:
-                yield k.timeout(half)
-            if isinstance(exc, ClientException):
-                calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
-            else:
-                calls.answered(k, caller, CALLEE, subject, method, None, str(exc) or repr(exc))
-            raise
-        if half > 0:
-            yield k.timeout(half)
-        k.trace.put(calls.ANSWERED, caller, subject, CALLEE, method, ok)
-        return result
+        """One round trip, its errors as the client raises them (`_call` without Nova's
+        decorator)."""
+        return self._call(method, context, op, None, None, None, args, **attrs)
 
     def _call(
         self,
         method: str,
         context: Any,
         op: Callable[..., Any],
-        on_error: Callable[[Exception, Any], Exception],
+        on_error: Callable[[Exception, Any], Exception] | None,
         res_id: Any,
         view: Callable[[Any, Any, Any], Any] | None = None,
         args: tuple[Any, ...] = (),
         **attrs: Any,
     ) -> Generator:
-        """`_request` with Nova's decorator in the same frame: a client error becomes
-        ``on_error(exc, res_id)``, a result ``view(cinder, context, result)``."""
+        """One round trip: half the latency, the fault point and Cinder's work ``op(*args)``,
+        the other half (an error, injected or Cinder's, also arrives a full round trip after
+        the request). With Nova's decorator in the same frame: a client error becomes
+        ``on_error(exc, res_id)`` (unless `on_error` is None), a result
+        ``view(cinder, context, result)``.
+
+        A callable and its arguments rather than a closure, and one frame for the round trip
+        and the decorator: a flow in flight holds no closure cells and one generator frame
+        per request for the collector to visit (a storm polls 100,000 snapshots at once)."""
+        k = self.kernel
         try:
-            result = yield from self._request(method, context, op, args, **attrs)
+            half = self.config.latency_s / 2
+            caller = calls.sender(k, CALLER)
+            subject, ok = _subject(method, context, attrs)
+            k.trace.put(calls.SENT, caller, subject, CALLEE, method)
+            if half > 0:
+                yield k.timeout(half)
+            try:
+                if k.faults.armed("volume_api." + method):
+                    yield from k.faults.pause(
+                        f"volume_api.{method}",
+                        method=method,
+                        project_id=getattr(context, "project_id", None),
+                        **attrs,
+                    )
+                result = op(*args)
+                if isinstance(result, GeneratorType):
+                    result = yield from result
+            except cinder_exception.CinderException as error:
+                if half > 0:
+                    yield k.timeout(half)
+                client_error = _client_error(error, k.ids.request_id())
+                calls.answered(
+                    k, caller, CALLEE, subject, method, client_error.code, client_error.message
+                )
+                raise client_error from None
+            except Exception as exc:
+                # An injected failure is known one full round trip after the request left.
+                if half > 0:
+                    yield k.timeout(half)
+                if isinstance(exc, ClientException):
+                    calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
+                else:
+                    calls.answered(k, caller, CALLEE, subject, method, None, str(exc) or repr(exc))
+                raise
+            if half > 0:
+                yield k.timeout(half)
+            k.trace.put(calls.ANSWERED, caller, subject, CALLEE, method, ok)
         except CLIENT_ERRORS as exc:
+            if on_error is None:
+                raise
             raise on_error(exc, res_id) from exc
         return result if view is None else view(self.cinder, context, result)
 
