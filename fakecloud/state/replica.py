@@ -101,26 +101,35 @@ class _Plan:
 
         body: list[str] = []
         inlined: set[int] = set()
+        plain: set[int] = set()  # records set with ``n.key = value`` (object's own setattr)
+
+        def set_attribute(slot: int, key: str, value: str) -> str:
+            if slot in plain and key.isidentifier():
+                return f"n{slot}.{key} = {value}"
+            return f"_setattr(n{slot}, {const(key)}, {value})"
+
         for slot, make, x, record in self.makes:
             if make is dict.copy or make is list.copy or make is set.copy:
                 body.append(f"n{slot} = {const(x)}.copy()")
             elif record is not None:
                 cls, fields, resets, slot_values = record
                 inlined.add(slot)
+                if cls.__setattr__ is object.__setattr__:
+                    plain.add(slot)
                 body.append(f"n{slot} = _new({const(cls)})")
                 if fields is not None:
                     body.append(f"d{slot} = {const(fields)}.copy()")
                     for key, value in resets:
                         fresh = f"{const(value)}()" if callable(value) else const(value)
                         body.append(f"d{slot}[{const(key)}] = {fresh}")
-                    body.append(f"_setattr(n{slot}, '__dict__', d{slot})")
+                    body.append(set_attribute(slot, "__dict__", f"d{slot}"))
                 for key, value in slot_values:
                     if value.__class__ is _Fresh:
                         value = value.value
                         fresh = f"{const(value)}()" if callable(value) else const(value)
                     else:
                         fresh = const(value)
-                    body.append(f"_setattr(n{slot}, {const(key)}, {fresh})")
+                    body.append(set_attribute(slot, key, fresh))
             else:
                 body.append(f"n{slot} = {const(make)}({const(x)})")
         for slot, build, args in self.derived:
@@ -136,7 +145,7 @@ class _Plan:
                 target = f"d{slot}" if slot in inlined else f"n{slot}.__dict__"
                 body.append(f"{target}[{const(key)}] = n{child}")
             elif kind == _ATTRIBUTE:
-                body.append(f"_setattr(n{slot}, {const(key)}, n{child})")
+                body.append(set_attribute(slot, key, f"n{child}"))
             else:  # _CELL
                 body.append(f"n{slot}.__closure__[{key}].cell_contents = n{child}")
         for slot, kind, items in self.refills:
