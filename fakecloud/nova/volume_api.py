@@ -361,26 +361,18 @@ CALLER = "nova-api"
 CALLEE = "cinder-api"
 
 
-def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int]]:
+def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str]]:
     """method -> (subject template, the attrs that fill it after the project — a lone one as
-    its name —, success)."""
+    its name —, success, the method's fault point)."""
     out = {}
     for method, (verb, path, ok) in ROUTES.items():
         names = tuple(field for _, field, _, _ in string.Formatter().parse(path) if field)
         template = f"{verb} /v3/{{}}" + path.format_map({n: "{}" for n in names})
-        out[method] = (template, names[0] if len(names) == 1 else names, ok)
+        out[method] = (template, names[0] if len(names) == 1 else names, ok, f"volume_api.{method}")
     return out
 
 
 _TEMPLATES = _templates()
-
-
-def _subject(method: str, context: Any, attrs: dict[str, Any]) -> tuple[Subject, int]:
-    template, names, ok = _TEMPLATES[method]
-    project = getattr(context, "project_id", None) or "-"
-    if names.__class__ is str:  # the one resource most paths name
-        return Subject.of(template, project, attrs[names]), ok
-    return Subject.of(template, project, *[attrs[name] for name in names]), ok
 
 
 # -- the client -------------------------------------------------------------------------------
@@ -446,12 +438,17 @@ class API:
         try:
             half = self.config.latency_s / 2
             caller = calls.sender(k, CALLER)
-            subject, ok = _subject(method, context, attrs)
+            template, names, ok, point = _TEMPLATES[method]
+            project = getattr(context, "project_id", None) or "-"
+            if names.__class__ is str:  # the one resource most paths name
+                subject = Subject.of(template, project, attrs[names])
+            else:
+                subject = Subject.of(template, project, *[attrs[name] for name in names])
             k.trace.put(calls.SENT, caller, subject, CALLEE, method)
             if half > 0:
                 yield k.timeout(half)
             try:
-                if k.faults.armed("volume_api." + method):
+                if k.faults.armed(point):
                     yield from k.faults.pause(
                         f"volume_api.{method}",
                         method=method,

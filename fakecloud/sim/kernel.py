@@ -214,8 +214,8 @@ class Kernel:
         live = self._live
         with self.driving():
             while live:
-                when = queue[0][0] if queue else float("inf")
-                if when == float("inf"):
+                when = queue[0][0] if queue else _NEVER
+                if when == _NEVER:
                     raise SimulationNotIdle(
                         f"the cloud can never become idle (t={secs(env.now)}): these processes "
                         f"wait on events nothing will trigger: {self._describe_live()}",
@@ -269,6 +269,9 @@ def _failure(event: Any) -> BaseException:
 
 
 _new_event = object.__new__
+
+#: The time of an event that never comes (an empty queue's next).
+_NEVER = float("inf")
 
 
 class _Action:
