@@ -548,6 +548,12 @@ class _Planner:
             ref = self.memo[id(x)] = _ref(slot)
             self.keep.append(x)
             values = tuple((n, getattr(x, n)) for n in names)
+            if plain:  # compiled inline: a __dict__ of the fields in order, copies patched in
+                record = (cls, dict(values), (), ())
+                self.makes.append((slot, _frozen_maker(cls, values), x, record))
+                for n, w in changed.items():
+                    self.patches.append((_FIELD, slot, n, w[1]))
+                return ref
             self.makes.append((slot, _frozen_maker(cls, values), x, None))
             for n, w in changed.items():
                 self.patches.append((_ATTRIBUTE, slot, n, w[1]))
