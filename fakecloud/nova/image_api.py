@@ -662,6 +662,7 @@ class API:
         if hub is not None:
             upload = hub.blocking(upload, image_id, "glance upload")
         yield from upload
+        upload = None  # done: the GET after it need not keep the finished request alive
         return (yield from self._get_image(ctx, image_id, method))
 
     def _add_location(
