@@ -90,6 +90,7 @@ class Kernel:
     def spawn(self, work: Generator, name: str) -> simpy.Process:
         """Run a generator as a simulated process called `name`."""
         proc = simpy.Process(self.env, work)
+        keep_resume(proc)
         self._live[proc] = name
         proc.callbacks.append(self._forget_ended)
         return proc
@@ -103,6 +104,11 @@ class Kernel:
 
     def _forget(self, proc: Any) -> None:
         self._live.pop(proc, None)
+        if proc._generator is not None:
+            try:
+                del proc._resume  # `keep_resume`'s cycle, broken as the process ends
+            except AttributeError:  # a process that did not keep it
+                pass
 
     def process_name(self) -> str | None:
         """The name of the simulated process running now (None outside any)."""
@@ -272,6 +278,17 @@ _new_event = object.__new__
 
 #: The time of an event that never comes (an empty queue's next).
 _NEVER = float("inf")
+
+
+def keep_resume(proc: simpy.Process) -> None:
+    """Let `proc` hand every event it waits for one bound ``_resume`` method of its own.
+
+    simpy's ``Process._resume`` appends ``self._resume`` to each event the process yields: a
+    new bound method per wait, which lives as long as the wait does (in a storm every wait
+    outlives the collector's young generations, and each is one more object its full
+    collections walk). Kept on the instance, the lookup finds the same one each time; the
+    reference cycle it makes is broken when the process ends (`Kernel._forget`)."""
+    proc._resume = proc._resume  # type: ignore[method-assign]
 
 
 class _Action:

@@ -230,6 +230,9 @@ class _Delivery(simpy.Process):
         delivery lets go of it, as a cast handler's arguments are let go of."""
         self._generator = generator
         self._message = None
+        # One bound _resume for all its waits, as `kernel.keep_resume` gives a spawned
+        # process (the cycle is broken when it ends: it is tracked by the kernel).
+        self._resume = self._resume  # type: ignore[method-assign]
         self._resume(event)
 
     def _end(self, value: Any) -> None:
