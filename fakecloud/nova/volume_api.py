@@ -443,7 +443,9 @@ class API:
             if names.__class__ is str:  # the one resource most paths name
                 subject = Subject.of(template, project, attrs[names])
             else:
-                subject = Subject.of(template, project, *[attrs[name] for name in names])
+                # (map, not a comprehension: that would make `attrs` a closure cell of this
+                # frame, one more object per request in flight)
+                subject = Subject.of(template, project, *map(attrs.__getitem__, names))
             k.trace.put(calls.SENT, caller, subject, CALLEE, method)
             if half > 0:
                 yield k.timeout(half)
