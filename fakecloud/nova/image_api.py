@@ -69,6 +69,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import operator
 from collections.abc import Callable, Container, Generator
 from dataclasses import dataclass
 from types import GeneratorType
@@ -251,6 +252,9 @@ def _translate_plain_exception(exc: BaseException) -> BaseException:
         return exception.Invalid(str(exc))
     return exc
 
+
+#: A schema's properties, as `API._call`'s work (no closure per request).
+_PROPERTIES = operator.attrgetter("properties")
 
 _CONVERT_PROPS = ("block_device_mapping", "mappings")
 _READ_ONLY = ("status", "updated_at", "created_at", "deleted_at")
@@ -574,8 +578,9 @@ class API:
         """``GET /v2/schemas/image``: qcow2, vhd, vmdk or raw, the first the schema's
         ``disk_format`` enum allows (else its first format; no enum: qcow2)."""
         # Only read here: Glance's own (read-only) properties stand for the copy it would send.
-        schema = self._glance.schema
-        properties = yield from self._call("create", "schemas.get", lambda: schema.properties)
+        properties = yield from self._call(
+            "create", "schemas.get", _PROPERTIES, None, self._glance.schema
+        )
         enum = [f for f in (properties.get("disk_format") or {}).get("enum", []) if f]
         for preferred in ("qcow2", "vhd", "vmdk", "raw"):
             if preferred in enum:
