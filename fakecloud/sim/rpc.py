@@ -113,8 +113,9 @@ class _FirstOf(simpy.Event):
         self.callbacks = [self._unhook]
         self._value = simpy.events.PENDING
         self._events = (first, second)
-        first.callbacks.append(self._check)
-        second.callbacks.append(self._check)
+        check = self._check  # one bound method for both (each lives as long as the wait)
+        first.callbacks.append(check)
+        second.callbacks.append(check)
 
     def _check(self, _event: simpy.Event) -> None:
         if self._value is simpy.events.PENDING:
