@@ -78,6 +78,10 @@ _TEXT = (str, type(None))
 #: Marks a `_Family.after` key naming details that cannot be constants (not constants met).
 _ODD = object()
 
+#: How many moves of a family state `Trace._next` also remembers by the values met when some
+#: are not text (after that, only by which details they are: see `Trace._next`).
+_ODD_MOVES = 32
+
 #: How many shapes (sets of constant values) a family of events may have before one of its
 #: details becomes a per-event value.
 _VARIANTS = 16
@@ -424,20 +428,31 @@ class Trace:
 
     def _next(self, family: _Family, values: tuple) -> _Family:
         """The state `family` moves to on meeting the constants of `values` it has no shape
-        for: one more shape, or a plan with fewer constants."""
+        for: one more shape, or a plan with fewer constants.
+
+        Constants that are not text (a number, a list) make the plan drop those details
+        whatever their values, so that move is remembered by which details they are, not by
+        the values: an explored seed's throughputs and times, different in every seed, would
+        otherwise add a move per seed to the book (the values are remembered too, for
+        `put`, for the first `_ODD_MOVES` moves of a state)."""
         fixed = family.plan[0]
-        try:
-            met = values if fixed is None else fixed(values)
-            state = family.after.get(met)
-        except TypeError:  # an unhashable value: the plan drops the details that are not str
-            constant = _PLAN_KEYS[family.plan_id]
-            details = dict(zip(family.info[2], values, strict=True))
-            met = (_ODD, *[k for k in constant if details[k].__class__ not in _TEXT])
-            state = family.after.get(met)
+        met = values if fixed is None else fixed(values)
+        constant = _PLAN_KEYS[family.plan_id]
+        odd = [k for k, v in zip(constant, met, strict=True) if v.__class__ not in _TEXT]
+        key = (_ODD, *odd) if odd else met
+        after = family.after
+        state = after.get(key)
         if state is None:
             with self._book.lock:
                 details = dict(zip(family.info[2], values, strict=True))
-                state = family.after[met] = _grown(self._book, family, details)
+                state = after[key] = _grown(self._book, family, details)
+        if odd and len(after) < _ODD_MOVES:
+            # the values themselves too, so that `put` finds the move without calling here
+            # when they come again (a status 200 does; a jittered throughput does not)
+            try:
+                after[met] = state
+            except TypeError:  # unhashable: only the key by details serves
+                pass
         return state
 
     # -- reading -----------------------------------------------------------------------------

@@ -247,3 +247,28 @@ def test_a_full_book_is_left_to_its_traces_and_a_loaded_trace_keeps_its_own(monk
     restored.restore(json.loads(json.dumps(old.snapshot())))
     assert restored._book is not newer._book
     assert restored.to_jsonl() == old.to_jsonl()
+
+
+def test_a_book_does_not_grow_with_values_that_differ_in_every_fork():
+    """Forks of a world that each write a number never written before (an explored seed's
+    jittered throughput) take the same family state for it without adding a move to the book
+    per value; each still saves what a trace sharing nothing would."""
+    from fakecloud.state.copy import fork_graph
+
+    now = [0]
+    world = _alone(now)
+    world.emit("io.capacity", "io", "disk", rate="nominal")
+    moves = []
+    for n in range(3 * fakecloud.sim.trace._ODD_MOVES):
+        fork = fork_graph(world)
+        fork._now = world._now
+        fork.emit("io.capacity", "io", "disk", rate=1000.0 + n)
+        moves.append(sum(len(state.after) for state in world._book.states.values()))
+        if n < 3:
+            alone = _alone(now)
+            alone.emit("io.capacity", "io", "disk", rate="nominal")
+            alone.emit("io.capacity", "io", "disk", rate=1000.0 + n)
+            assert fork.snapshot() == alone.snapshot()
+    assert (
+        moves[-1] == moves[2 * fakecloud.sim.trace._ODD_MOVES] <= fakecloud.sim.trace._ODD_MOVES + 1
+    )
