@@ -8,8 +8,24 @@ teaching how OpenStack snapshots a server.
     ... def test(): openstack.connect().image.images()
 """
 
-from fakecloud.cloud import Cloud
+from typing import TYPE_CHECKING
+
 from fakecloud.mocking import mock
 from fakecloud.version import __version__
 
+if TYPE_CHECKING:
+    from fakecloud.cloud import Cloud
+
 __all__ = ["Cloud", "mock", "__version__"]
+
+
+def __getattr__(name: str):
+    """`Cloud`, imported from `fakecloud.cloud` on first use."""
+    # Cloud is imported on first use, not with the package: ``fakecloud.pytest_plugin`` is a
+    # submodule, and pytest-xdist's controller, which loads the plugin but runs no test, then
+    # imported all of fakecloud before starting its workers.
+    if name == "Cloud":
+        from fakecloud.cloud import Cloud
+
+        return Cloud
+    raise AttributeError(f"module 'fakecloud' has no attribute {name!r}")
