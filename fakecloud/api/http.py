@@ -23,9 +23,10 @@ class Headers(dict):
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None):
         super().__init__()
         if items:
-            pairs = items.items() if isinstance(items, Mapping) else items
-            for key, value in pairs:
-                self[key] = value
+            # A plain dict (every response's headers) without the ABC check; the names folded
+            # in one pass, not a __setitem__ call per header
+            pairs = items.items() if type(items) is dict or isinstance(items, Mapping) else items
+            dict.update(self, [(key.lower(), value) for key, value in pairs])
 
     def __setitem__(self, key: str, value: str) -> None:
         super().__setitem__(key.lower(), value)
