@@ -70,3 +70,13 @@ def password_session(cloud, user="demo"):
         project_domain_name=cfg["project_domain_name"],
     )
     return session.Session(auth=auth)
+
+
+def novaclient(cloud, version):
+    """python-novaclient's Client at `version`, on a `password_session` as the demo user.
+
+    novaclient is imported here, by the few tests that drive it, not at module level: every
+    xdist worker imports every test module when it collects, before any test runs."""
+    from novaclient import client
+
+    return client.Client(version, session=password_session(cloud))

@@ -12,8 +12,7 @@
 """
 
 import pytest
-from client_helpers import base_image, bfv_mapping, password_session, small_flavor
-from novaclient import client as nova_client
+from client_helpers import base_image, bfv_mapping, novaclient, small_flavor
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
@@ -66,7 +65,7 @@ def test_openstacksdk_backup_server(world):
 def test_novaclient_servers_backup(world, version):
     cloud, _, server, *_ = world
     with cloud.intercept() as intercept:
-        nova = nova_client.Client(version, session=password_session(cloud))
+        nova = novaclient(cloud, version)
         nova.servers.backup(server.id, f"nc-{version}", f"nc{version}", 1)
         action = [c for c in intercept.calls if c.request.url.endswith("/action")][-1]
     if version == "2.1":
@@ -112,7 +111,7 @@ def test_openstacksdk_reads_extra_specs_attachments_and_image_tasks(world):
 def test_novaclient_reads_extra_specs_and_server_volumes(world):
     cloud, _, _, server, flavor, _ = world
     with cloud.intercept():
-        nova = nova_client.Client("2.1", session=password_session(cloud))
+        nova = novaclient(cloud, "2.1")
         assert nova.flavors.get(flavor.id).get_keys()["hw:cpu_policy"] == "dedicated"
         (volume,) = nova.volumes.get_server_volumes(server.id)
         assert volume.serverId == server.id and volume.device == "/dev/vda"

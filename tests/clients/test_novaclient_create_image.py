@@ -2,8 +2,7 @@
 2.1, from the body at 2.45. Runs once Nova, Cinder and Glance exist."""
 
 import pytest
-from client_helpers import base_image, needs, password_session, small_flavor
-from novaclient import client as nova_client
+from client_helpers import base_image, needs, novaclient, small_flavor
 
 
 @pytest.fixture
@@ -22,7 +21,7 @@ def image_status(cloud, image_id):
 
 
 def test_create_image_at_2_1_reads_the_location_header(intercepted, intercept, server):
-    nova = nova_client.Client("2.1", session=password_session(intercepted))
+    nova = novaclient(intercepted, "2.1")
     image_id = nova.servers.create_image(server.id, "nc-2.1", {"k": "v"})
     action = [c for c in intercept.calls if c.request.url.endswith("/action")][-1]
     location = action.response.headers["Location"]
@@ -34,7 +33,7 @@ def test_create_image_at_2_1_reads_the_location_header(intercepted, intercept, s
 
 
 def test_create_image_at_2_45_reads_the_body(intercepted, intercept, server):
-    nova = nova_client.Client("2.45", session=password_session(intercepted))
+    nova = novaclient(intercepted, "2.45")
     image_id = nova.servers.create_image(server.id, "nc-2.45")
     action = [c for c in intercept.calls if c.request.url.endswith("/action")][-1]
     assert action.response.json() == {"image_id": image_id}

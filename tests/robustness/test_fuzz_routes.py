@@ -15,7 +15,6 @@ import pytest
 from fuzzing import SERVICES, USERS, check, digest, param_ids, routes, send, tokens
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
 
 from fakecloud.cinder import validation as cinder_schemas
 from fakecloud.nova.api import schemas as nova_schemas
@@ -77,6 +76,9 @@ QUERY_KEYS = st.sampled_from(
 
 
 def schema_body(schema):
+    # Imported when the first example is drawn, not when a worker collects this module.
+    from hypothesis_jsonschema import from_schema
+
     try:
         return from_schema(schema, custom_formats=FORMATS).map(lambda v: json.dumps(v).encode())
     except Exception:  # noqa: BLE001 - a schema hypothesis-jsonschema cannot draw from
