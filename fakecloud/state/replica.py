@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import functools
 import itertools
+import keyword
 import types
 from array import array
 from collections.abc import Callable
@@ -104,7 +105,7 @@ class _Plan:
         plain: set[int] = set()  # records set with ``n.key = value`` (object's own setattr)
 
         def set_attribute(slot: int, key: str, value: str) -> str:
-            if slot in plain and key.isidentifier():
+            if slot in plain and key.isidentifier() and not keyword.iskeyword(key):
                 return f"n{slot}.{key} = {value}"
             return f"_setattr(n{slot}, {const(key)}, {value})"
 
