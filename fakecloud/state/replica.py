@@ -131,6 +131,22 @@ class _Plan:
                     else:
                         fresh = const(value)
                     body.append(set_attribute(slot, key, fresh))
+            elif make is _copy_function:  # rebuilt_function(x, _same), written out
+                cells = []
+                for cell in x.__closure__:
+                    try:
+                        cells.append(f"_cell({const(cell.cell_contents)})")
+                    except ValueError:  # an empty cell (a name not yet bound)
+                        cells.append("_cell()")
+                body.append(
+                    f"n{slot} = _function({const(x.__code__)}, {const(x.__globals__)}, "
+                    f"{const(x.__name__)}, {const(x.__defaults__)}, ({', '.join(cells)},))"
+                )
+                if x.__kwdefaults__ is not None:
+                    body.append(f"n{slot}.__kwdefaults__ = {const(x.__kwdefaults__)}")
+                body.append(f"n{slot}.__qualname__ = {const(x.__qualname__)}")
+                if x.__dict__:
+                    body.append(f"n{slot}.__dict__.update({const(x.__dict__)})")
             else:
                 body.append(f"n{slot} = {const(make)}({const(x)})")
         for slot, build, args in self.derived:
@@ -158,7 +174,13 @@ class _Plan:
         body.append(f"return n{self.root}")
         unpack = f"    ({', '.join(f'c{i}' for i in range(len(consts)))},) = K\n" if consts else ""
         source = "def replay(K):\n" + unpack + "".join(f"    {line}\n" for line in body)
-        namespace = {"_new": object.__new__, "_setattr": object.__setattr__, "_refill": _refill}
+        namespace = {
+            "_new": object.__new__,
+            "_setattr": object.__setattr__,
+            "_refill": _refill,
+            "_function": types.FunctionType,
+            "_cell": types.CellType,
+        }
         exec(compile(source, "<fakecloud.state.replica plan>", "exec"), namespace)
         return functools.partial(namespace["replay"], tuple(consts))
 
