@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 
@@ -18,11 +19,23 @@ def with_request_id(ctx: Any, request_id: str) -> Any:
 
 
 def _with(ctx: Any, name: str, value: Any) -> Any:
-    """A copy of the frozen context `ctx` with one field set: what ``copy.copy`` and
-    ``dataclasses.replace`` give (the same field values, ``extra`` shared), without
-    ``replace``'s walk over the fields and ``__init__`` or ``copy``'s reduce protocol (Nova
-    elevates the context of every quiesce and unquiesce it handles)."""
-    new = object.__new__(ctx.__class__)
-    new.__dict__.update(ctx.__dict__)
-    object.__setattr__(new, name, value)
+    """A copy of the frozen dataclass `ctx` with one field set: what ``dataclasses.replace``
+    gives (the same field values, ``extra`` shared), without its checks and ``__init__``.
+    The fields are set one by one in their order, as ``__init__`` sets them, so the copy
+    keeps its values inline in the object (a copy of the instance dict would make a dict of
+    its own: 527 bytes per context against 184, held by every request and quiesce in
+    flight)."""
+    cls = ctx.__class__
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    new = _new(cls)
+    for field in names:
+        _set(new, field, value if field == name else getattr(ctx, field))
     return new
+
+
+#: A context class -> its dataclass fields' names, in order.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_new = object.__new__
+_set = object.__setattr__
