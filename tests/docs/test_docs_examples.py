@@ -33,6 +33,7 @@ import openstack  # noqa: F401
 import pytest
 import requests  # noqa: F401
 
+import fakecloud.cloud  # noqa: F401 - the services (the package imports Cloud lazily)
 import fakecloud.pytest_plugin  # noqa: F401
 import fakecloud.scenario.loader  # noqa: F401
 import fakecloud.transport.server  # noqa: F401

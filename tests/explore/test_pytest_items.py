@@ -4,6 +4,7 @@ import hypothesis  # noqa: F401 - imported outside the inline runs (see test_plu
 import pytest
 import yaml
 
+import fakecloud.cloud  # noqa: F401 - the services (the package imports Cloud lazily)
 import fakecloud.explore.session  # noqa: F401
 import fakecloud.pytest_plugin  # noqa: F401
 import fakecloud.scenario.loader  # noqa: F401

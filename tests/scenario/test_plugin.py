@@ -4,6 +4,7 @@ import pytest
 
 # Imported here, outside the inline runs: pytester drops modules first imported inside a run,
 # and PyYAML's C parser cannot be imported twice in one process.
+import fakecloud.cloud  # noqa: F401 - the services (the package imports Cloud lazily)
 import fakecloud.pytest_plugin  # noqa: F401
 import fakecloud.scenario.loader  # noqa: F401
 
