@@ -40,7 +40,14 @@ def context_from_token(token: Any) -> RequestContext:
 def for_request(context: RequestContext, request_id: str) -> RequestContext:
     """A copy of `context` for one request, carrying that request's id."""
     # dataclasses.replace's field-by-field frozen __init__ cost more than validating the token;
-    # the copy is the same (every field, the same `extra` dict), made from the instance dict.
-    copy = object.__new__(type(context))
-    object.__setattr__(copy, "__dict__", {**context.__dict__, "request_id": request_id})
+    # the copy is the same (every field, the same `extra` dict), its fields set in the order of
+    # the token's context: so it keeps them inline in the object, not in a dict of its own
+    # (every request in flight holds one; as `fakecloud.nova.context` copies Nova's).
+    copy = _new(type(context))
+    for name, value in context.__dict__.items():
+        _set(copy, name, request_id if name == "request_id" else value)
     return copy
+
+
+_new = object.__new__
+_set = object.__setattr__
