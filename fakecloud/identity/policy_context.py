@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.context import RequestContext
+from fakecloud.identity.context import RequestContext, replaced
 
 
 def context_from_token(token: Any) -> RequestContext:
@@ -39,15 +39,4 @@ def context_from_token(token: Any) -> RequestContext:
 
 def for_request(context: RequestContext, request_id: str) -> RequestContext:
     """A copy of `context` for one request, carrying that request's id."""
-    # dataclasses.replace's field-by-field frozen __init__ cost more than validating the token;
-    # the copy is the same (every field, the same `extra` dict), its fields set in the order of
-    # the token's context: so it keeps them inline in the object, not in a dict of its own
-    # (every request in flight holds one; as `fakecloud.nova.context` copies Nova's).
-    copy = _new(type(context))
-    for name, value in context.__dict__.items():
-        _set(copy, name, request_id if name == "request_id" else value)
-    return copy
-
-
-_new = object.__new__
-_set = object.__setattr__
+    return replaced(context, "request_id", request_id)
