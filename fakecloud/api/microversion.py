@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import microversion_parse
 
@@ -23,6 +24,16 @@ _PARSED: dict[str, Version] = {}  # version strings seen, parsed once (hot: ever
 _NEGOTIATED: dict[tuple, Version] = {}
 # (range key, major, minor) -> the headers echoing that version (read-only dicts)
 _ECHOES: dict[tuple, dict[str, str]] = {}
+#: Entries each of these caches holds at most (a client sending ever new headers cannot grow
+#: them without bound; past it, the work is done per request).
+_CACHED = 4096
+
+
+def _remember(cache: dict, key: Any, value: Any) -> Any:
+    """`value`, kept in `cache` under `key` while the cache holds fewer than `_CACHED`."""
+    if len(cache) < _CACHED:
+        cache[key] = value
+    return value
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,9 +54,7 @@ class Version:
         if not m:
             raise ValueError(text)
         version = cls(int(m.group(1)), int(m.group(2)))
-        if cls is Version and len(_PARSED) < 4096:
-            _PARSED[text] = version
-        return version
+        return _remember(_PARSED, text, version) if cls is Version else version
 
     def _other(self, other: object) -> Version | None:
         """`other` (a Version or a version string) as a Version; None if neither."""
@@ -128,9 +137,7 @@ class VersionRange:
         )
         version = _NEGOTIATED.get(key)
         if version is None:
-            version = self._negotiate(headers)
-            if len(_NEGOTIATED) < 4096:
-                _NEGOTIATED[key] = version
+            version = _remember(_NEGOTIATED, key, self._negotiate(headers))
         return version
 
     def _negotiate(self, headers: Mapping[str, str]) -> Version:
@@ -161,9 +168,7 @@ class VersionRange:
         key = (self.__class__, self.service_type, self.legacy_header, version.major, version.minor)
         echoed = _ECHOES.get(key)
         if echoed is None:
-            echoed = self.headers(version)
-            if len(_ECHOES) < 4096:
-                _ECHOES[key] = echoed
+            echoed = _remember(_ECHOES, key, self.headers(version))
         return echoed
 
     def headers(self, version: Version) -> dict[str, str]:
