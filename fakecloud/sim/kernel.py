@@ -102,6 +102,12 @@ class Kernel:
         proc.callbacks.append(self._forget_ended)
         return proc
 
+    def track_alone(self, proc: simpy.Process, name: str) -> simpy.Process:
+        """`track` for a process nothing else waits on, whose class's own callbacks hand it
+        back to the kernel when it ends (the RPC bus's deliveries: no list of their own)."""
+        self._live[proc] = name
+        return proc
+
     def _forget(self, proc: Any) -> None:
         self._live.pop(proc, None)
         if proc._generator is not None:

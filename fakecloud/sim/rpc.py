@@ -90,48 +90,66 @@ class _Message:
     method: str
     kwargs: dict[str, Any]
     delay: float
-    call: _Waiter | None = None
+    call: _Reply | None = None
 
 
-@dataclass(slots=True)
-class _Waiter:
-    """A caller waiting for its reply; `gone` once it stopped waiting (timeout)."""
+class _Reply(simpy.Event):
+    """A call's reply, and the record of its caller: `gone` once the caller stopped waiting
+    (timeout); `served`, with a call monitor, fires when the server starts on the call (its
+    heartbeats begin). One object per call in flight, not an event and a waiter record."""
 
-    reply: simpy.Event
-    gone: bool = False
-    served: simpy.Event | None = None
-    """With a call monitor: fires when the server starts on the call (its heartbeats begin)."""
+    def __init__(self, env: simpy.Environment, served: simpy.Event | None = None):
+        self.env = env
+        self.callbacks: Any = []
+        self._value = PENDING
+        self.gone = False
+        self.served = served
 
 
-class _FirstOf(simpy.Event):
+class _FirstOf:
     """``reply | deadline`` for a waiting caller, without `simpy.Condition`'s value building:
     triggered by the first of the two (so processed one step after it, exactly as the
-    Condition was), and unhooked from both once processed. Both events always succeed."""
+    Condition was), and unhooked from both once processed. Both events always succeed.
 
-    def __init__(self, env: simpy.Environment, first: simpy.Event, second: simpy.Event):
+    It keeps what a step and a waiting process read of an event in slots, it is itself the
+    callback it hooks on both events, and its own first callback is a plain function
+    (`_unhook`): a call in flight holds no method objects and no pair for the collector."""
+
+    __slots__ = ("env", "callbacks", "_value", "_ok", "_first", "_second")
+
+    def __init__(self, env: simpy.Environment, first: simpy.Event, second: Any):
         self.env = env
-        self.callbacks = [self._unhook]
-        self._value = simpy.events.PENDING
-        self._events = (first, second)
-        check = self._check  # one bound method for both (each lives as long as the wait)
-        first.callbacks.append(check)
-        second.callbacks.append(check)
+        self.callbacks: Any = [_unhook]
+        self._value = PENDING
+        self._first = first
+        self._second = second
+        first.callbacks.append(self)
+        second.callbacks.append(self)
 
-    def _check(self, _event: simpy.Event) -> None:
-        if self._value is simpy.events.PENDING:
+    def __call__(self, _event: Any) -> None:
+        """The first of the two happened: triggered (processed at the next step)."""
+        if self._value is PENDING:
             self._ok = True
             self._value = None
-            self.env.schedule(self)
+            env = self.env
+            heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
 
-    def _unhook(self, _event: simpy.Event) -> None:
-        for event in self._events:
-            callbacks = event.callbacks
-            if callbacks and self._check in callbacks:
-                callbacks.remove(self._check)
-                if not callbacks:
-                    # An answered call's deadline: its queue entry stays (a tie point of the
-                    # explorer) until it expires, but not an empty list per entry.
-                    event.callbacks = _NO_CALLBACKS
+
+def _unhook(first_of: _FirstOf) -> None:
+    """`first_of` processed: off the callbacks of whichever of its two events is pending."""
+    for event in (first_of._first, first_of._second):
+        callbacks = event.callbacks
+        if callbacks and first_of in callbacks:
+            callbacks.remove(first_of)
+            if not callbacks:
+                # An answered call's deadline: its queue entry stays (a tie point of the
+                # explorer) until it expires, but not an empty list per entry.
+                event.callbacks = _NO_CALLBACKS
+
+
+def _ended(delivery: _Delivery) -> None:
+    """A delivery's one callback when it ends: the kernel forgets it (`Kernel.track_alone`)."""
+    delivery._bus._kernel._forget(delivery)
 
 
 class _Delivery(simpy.Process):
@@ -143,15 +161,18 @@ class _Delivery(simpy.Process):
     and then serving took: its start (urgent, at once), the delay, a call's reply delay, and
     its own end (its callbacks, the kernel's bookkeeping among them); so the order of the
     events at each instant, and what the explorer's tie order can permute, are unchanged.
-    Until the message is served those steps are plain callbacks. An endpoint method that is
-    a plain function runs in the callback too; a generator method becomes the process's own
-    generator (a call's inside `RpcBus._answer`, which replies), and from then on this is an
-    ordinary simpy process that a restart can kill."""
+    Until the message is served those steps are `_Hop`s, whose callbacks are plain
+    functions. An endpoint method that is a plain function runs in the callback too; a
+    generator method becomes the process's own generator (a call's inside `RpcBus._answer`,
+    which replies), and from then on this is an ordinary simpy process that a restart can
+    kill. Nothing waits on a delivery but the kernel (`Kernel.track_alone`)."""
+
+    #: Its callbacks when it ends: the kernel's bookkeeping only, one tuple for every delivery.
+    callbacks: Any = (_ended,)
 
     def __init__(self, bus: RpcBus, target: str, message: _Message):
         env = bus._kernel.env
         self.env = env
-        self.callbacks = []
         self._value = PENDING
         self._generator = None  # type: ignore[assignment]
         self._bus = bus
@@ -159,73 +180,14 @@ class _Delivery(simpy.Process):
         self._method = message.method
         self._message: _Message | None = message
         # simpy's Initialize, without its calls: queued as env.schedule(start, URGENT) would
-        start = _new_event(simpy.Event)
-        start.env = env
-        start.callbacks = [self._send]
-        start._ok = True
-        start._value = None
-        heappush(env._queue, (env._now, URGENT, next(env._eid), start))
-        self._target = start
+        self._target = _Hop(self, _START, env._now, URGENT)
 
     @property
     def name(self) -> str:
         """``<target>.<method>``."""
         return f"{self._to}.{self._method}"
 
-    def _send(self, _start: simpy.Event) -> None:
-        self._target = _timeout(self.env, self._message.delay, self._arrive)
-
-    def _arrive(self, event: simpy.Event) -> None:
-        """The message reaches the broker: to its consumer, or into the queue to wait (a
-        service down; also a queued message's delivery whose consumer is down again)."""
-        env = self.env
-        bus, target, message = self._bus, self._to, self._message
-        env._active_proc = self
-        try:
-            if target in bus._down or target not in bus._endpoints:
-                bus._enqueue(target, message)
-                self._end(None)
-                return
-            hub = getattr(bus._endpoints[target], "eventlet_hub", None)
-            if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
-                self._run(bus._serve(target, message, hub), event)
-                return
-            func = bus._deliver(target, message)
-            if message.call is not None:
-                if _is_generator(func):
-                    self._run(bus._answer(target, message, func), event)
-                    return
-                try:
-                    outcome: tuple[bool, Any] = (True, func(**message.kwargs))
-                except Exception as exc:  # noqa: BLE001 - the caller gets the remote error
-                    outcome = (False, bus.remote_exception(exc))
-                self._outcome = outcome
-                self._target = _timeout(env, message.delay, self._replied)
-            elif _is_generator(func):
-                work = func(**message.kwargs)
-                # The handler's frame holds its arguments now; what it no longer reads (the
-                # sender's context, once it made its own) need not live as long as it runs.
-                message.kwargs = _DELIVERED
-                self._run(work, event)
-                return
-            else:
-                func(**message.kwargs)
-                self._end(None)
-        except BaseException as exc:  # noqa: BLE001 - as a generator process fails
-            self._ok = False
-            self._value = exc
-            self._target = None  # type: ignore[assignment]
-            heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
-        finally:
-            env._active_proc = None
-
-    def _replied(self, _timeout: simpy.Event) -> None:
-        self.env._active_proc = self
-        self._bus._reply(self._to, self._message, self._outcome)
-        self._end(None)
-        self.env._active_proc = None
-
-    def _run(self, generator: Generator, event: simpy.Event) -> None:
+    def _run(self, generator: Generator, event: Any) -> None:
         """Carry on as a generator process, started by `event` (the delay, done). The
         message is the generator's now (a call's `RpcBus._answer` replies with it): the
         delivery lets go of it, as a cast handler's arguments are let go of."""
@@ -242,6 +204,91 @@ class _Delivery(simpy.Process):
         self._target = None  # type: ignore[assignment]
         env = self.env
         heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
+
+
+class _Hop:
+    """A step of a delivery before its message is served: its start, the delivery delay, or
+    a call's reply delay. Queued where simpy's ``Initialize`` or ``Timeout`` was (the same
+    time, priority and place), it holds only what a step reads of an event (its callbacks,
+    that it succeeded, its value) and its delivery; its callbacks are one of the constant
+    tuples below, each naming one of its methods, so a message on its way holds no list and
+    no bound method of its own for the collector."""
+
+    __slots__ = ("callbacks", "delivery")
+    _ok = True
+    _value = None
+
+    def __init__(self, delivery: _Delivery, step: tuple, when: float, priority: int):
+        self.callbacks: Any = step
+        self.delivery = delivery
+        env = delivery.env
+        heappush(env._queue, (when, priority, next(env._eid), self))
+
+    def start(self) -> None:
+        """The message leaves: it arrives after its delay."""
+        delivery = self.delivery
+        env = delivery.env
+        delivery._target = _Hop(delivery, _ARRIVE, env._now + delivery._message.delay, NORMAL)
+
+    def arrive(self) -> None:
+        """The message reaches the broker: to its consumer, or into the queue to wait (a
+        service down; also a queued message's delivery whose consumer is down again)."""
+        delivery = self.delivery
+        env = delivery.env
+        bus, target, message = delivery._bus, delivery._to, delivery._message
+        env._active_proc = delivery
+        try:
+            if target in bus._down or target not in bus._endpoints:
+                bus._enqueue(target, message)
+                delivery._end(None)
+                return
+            hub = getattr(bus._endpoints[target], "eventlet_hub", None)
+            if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
+                delivery._run(bus._serve(target, message, hub), self)
+                return
+            func = bus._deliver(target, message)
+            if message.call is not None:
+                if _is_generator(func):
+                    delivery._run(bus._answer(target, message, func), self)
+                    return
+                try:
+                    outcome: tuple[bool, Any] = (True, func(**message.kwargs))
+                except Exception as exc:  # noqa: BLE001 - the caller gets the remote error
+                    outcome = (False, bus.remote_exception(exc))
+                delivery._outcome = outcome
+                delivery._target = _Hop(delivery, _REPLIED, env._now + message.delay, NORMAL)
+            elif _is_generator(func):
+                work = func(**message.kwargs)
+                # The handler's frame holds its arguments now; what it no longer reads (the
+                # sender's context, once it made its own) need not live as long as it runs.
+                message.kwargs = _DELIVERED
+                delivery._run(work, self)
+                return
+            else:
+                func(**message.kwargs)
+                delivery._end(None)
+        except BaseException as exc:  # noqa: BLE001 - as a generator process fails
+            delivery._ok = False
+            delivery._value = exc
+            delivery._target = None  # type: ignore[assignment]
+            heappush(env._queue, (env._now, NORMAL, next(env._eid), delivery))  # schedule
+        finally:
+            env._active_proc = None
+
+    def replied(self) -> None:
+        """A plain-function call's reply delay is over: the reply reaches the caller."""
+        delivery = self.delivery
+        env = delivery.env
+        env._active_proc = delivery
+        delivery._bus._reply(delivery._to, delivery._message, delivery._outcome)
+        delivery._end(None)
+        env._active_proc = None
+
+
+#: A `_Hop`'s callbacks: which of its steps it is.
+_START = (_Hop.start,)
+_ARRIVE = (_Hop.arrive,)
+_REPLIED = (_Hop.replied,)
 
 
 class _Deadline:
@@ -261,26 +308,11 @@ class _Deadline:
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
-_new_event = object.__new__
-
 #: The arguments of a cast message whose handler has them (nothing reads them again).
 _DELIVERED: dict[str, Any] = {}
 
 #: The callbacks of a queued event no one waits for any more (simpy only iterates them).
 _NO_CALLBACKS: tuple = ()
-
-
-def _timeout(env: simpy.Environment, delay: float, callback: Any) -> simpy.Timeout:
-    """``env.timeout(delay)`` with `callback`, made and queued exactly as simpy does (same
-    place in the queue) but without its constructor's and ``schedule``'s Python calls."""
-    timeout = _new_event(simpy.Timeout)
-    timeout.env = env
-    timeout.callbacks = [callback]
-    timeout._value = None
-    timeout._delay = delay
-    timeout._ok = True
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
-    return timeout
 
 
 class RpcBus:
@@ -321,7 +353,7 @@ class RpcBus:
             queue = self._queues.pop(target, None)
             while queue:
                 message = queue.popleft()
-                self._kernel.track(
+                self._kernel.track_alone(
                     _Delivery(self, target, message), f"rpc.deliver {target}.{message.method}"
                 )
 
@@ -352,7 +384,7 @@ class RpcBus:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             return
         message = _Message(method, kwargs, delay)
-        k.track(_Delivery(self, target, message), f"rpc.cast {target}.{method}")
+        k.track_alone(_Delivery(self, target, message), f"rpc.cast {target}.{method}")
 
     def _enqueue(self, target: str, message: _Message) -> None:
         k = self._kernel
@@ -383,9 +415,9 @@ class RpcBus:
         """The message is taken by its consumer: trace it, start a monitored call's
         heartbeats; the endpoint method to run."""
         self._kernel.trace.put(_DELIVER, "rpc", target, message.method)
-        waiter = message.call
-        if waiter is not None and waiter.served is not None and not waiter.served.triggered:
-            waiter.served.succeed()
+        reply = message.call
+        if reply is not None and reply.served is not None and not reply.served.triggered:
+            reply.served.succeed()
         return getattr(self._endpoints[target], message.method)
 
     def _answer(self, target: str, message: _Message, func: Any) -> Generator:
@@ -415,14 +447,14 @@ class RpcBus:
 
     def _reply(self, target: str, message: _Message, outcome: tuple[bool, Any]) -> None:
         """The reply reaches the caller, or is dropped when the caller stopped waiting."""
-        waiter = message.call
-        if waiter.gone:  # type: ignore[union-attr]
+        reply = message.call
+        if reply.gone:  # type: ignore[union-attr]
             # oslo.messaging: a reply whose caller stopped waiting is dropped.
             self._kernel.trace.emit(
                 "rpc.dropped", "rpc", target, method=message.method, ok=outcome[0]
             )
             return
-        waiter.reply.succeed(outcome)  # type: ignore[union-attr]
+        reply.succeed(outcome)  # type: ignore[union-attr]
 
     def call(
         self,
@@ -465,22 +497,22 @@ class RpcBus:
             yield deadline
             return self._timed_out(target, method, timeout)
         deadline = _Deadline(env, timeout)
-        waiter = _Waiter(env.event(), served=None if monitor is None else env.event())
-        k.track(
-            _Delivery(self, target, _Message(method, kwargs, delay, waiter)),
+        reply = _Reply(env, served=None if monitor is None else env.event())
+        k.track_alone(
+            _Delivery(self, target, _Message(method, kwargs, delay, reply)),
             f"rpc.call {target}.{method}",
         )
-        if waiter.served is not None:
-            yield waiter.reply | waiter.served | env.timeout(monitor)
-            if not waiter.served.triggered:  # no server took it: no heartbeat came
-                waiter.gone = True
+        if reply.served is not None:
+            yield reply | reply.served | env.timeout(monitor)
+            if not reply.served.triggered:  # no server took it: no heartbeat came
+                reply.gone = True
                 return self._timed_out(target, method, monitor)
-        yield _FirstOf(env, waiter.reply, deadline)
-        if not waiter.reply.triggered:
+        yield _FirstOf(env, reply, deadline)
+        if not reply.triggered:
             # The server may still answer later (it was down, or slow); the reply is dropped.
-            waiter.gone = True
+            reply.gone = True
             return self._timed_out(target, method, timeout)
-        ok, value = waiter.reply.value
+        ok, value = reply.value
         k.trace.put(_REPLY, "rpc", target, method, ok)
         if not ok:
             raise value
