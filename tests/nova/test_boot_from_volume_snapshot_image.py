@@ -42,7 +42,9 @@ def test_a_new_server_gets_volumes_made_from_the_snapshots(env: BfvEnv):
     env.cloud.run_until_idle()
     server = env.server(sid)
     assert server["status"] == "ACTIVE"
-    assert server["image"] == ""  # a volume-backed server
+    # Volume-backed, yet Nova keeps the request's imageRef: the server shows its image.
+    assert server["image"]["id"] == image_id
+    assert server["os-extended-volumes:volumes_attached"]
     bdms = env.nova.db.bdms_by_instance(sid)
     volumes = [b for b in bdms if b.is_volume]
     assert [(b.source_type, b.snapshot_id, b.boot_index, b.device_name) for b in volumes] == [
@@ -140,3 +142,75 @@ def test_on_a_copying_backend_the_new_volume_is_a_full_copy():
     assert taken - env.t("state", subject=snap["id"], new="creating") == pytest.approx(
         2 * env.d + copy_seconds(2, rate)
     )
+
+
+def test_the_openstack_clis_image_root_mapping_gives_way_to_the_images_own():
+    """``openstack server create --image SNAP`` sends ``imageRef`` and an image-to-local root
+    mapping of its own; when the image defines the root (a volume-backed snapshot image), Nova
+    drops the client's (``_check_and_transform_bdm``), so the new server boots from a volume made
+    from the Cinder snapshot, not from the image's zero bytes."""
+    env = BfvEnv("upstream")
+    source = env.boot_bfv()
+    image_id = env.snap(source, name="golden")
+    env.cloud.run_until_idle()
+    (snap,) = env.volume_snapshots()
+    osc_root = {
+        "uuid": image_id,
+        "boot_index": 0,
+        "source_type": "image",
+        "destination_type": "local",
+        "delete_on_termination": True,
+    }
+    server = {
+        "name": "restored",
+        "imageRef": image_id,
+        "flavorRef": "1",
+        "networks": "none",
+        "block_device_mapping_v2": [osc_root],
+    }
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.90")
+    assert resp.status == 202, resp.json()
+    sid = resp.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    shown = env.server(sid)
+    assert shown["status"] == "ACTIVE"
+    assert shown["image"]["id"] == image_id
+    ((root_volume, _),) = [(a["id"], a) for a in shown["os-extended-volumes:volumes_attached"]]
+    assert env.volume(root_volume)["snapshot_id"] == snap["id"]
+    bdms = env.nova.db.bdms_by_instance(sid)
+    assert [(b.source_type, b.destination_type, b.boot_index) for b in bdms] == [
+        ("snapshot", "volume", 0)
+    ]
+
+
+def test_a_second_root_beside_the_images_is_an_invalid_boot_sequence():
+    """A request root that is not an image mapping stays, beside the image's own root: two
+    boot index 0 devices, which ``_validate_bdm`` refuses (400 ``InvalidBDMBootSequence``)."""
+    env = BfvEnv("upstream")
+    source = env.boot_bfv()
+    image_id = env.snap(source, name="golden")
+    env.cloud.run_until_idle()
+    (snap,) = env.volume_snapshots()
+    second_root = {
+        "uuid": snap["id"],
+        "boot_index": 0,
+        "source_type": "snapshot",
+        "destination_type": "volume",
+        "device_name": "/dev/vdz",
+    }
+    server = {
+        "name": "two-roots",
+        "imageRef": image_id,
+        "flavorRef": "1",
+        "networks": "none",
+        "block_device_mapping_v2": [second_root],
+    }
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    assert resp.status == 400
+    assert resp.json() == {
+        "badRequest": {
+            "code": 400,
+            "message": "Block Device Mapping is Invalid: Boot sequence for the instance and "
+            "image/block device mapping combination is not valid.",
+        }
+    }

@@ -501,6 +501,7 @@ class API:
             bdms.insert(0, root)
         if root is None:
             raise exception.InvalidBDMBootSequence()
+        _check_boot_sequence(bdms)
         volume_backed = root["destination_type"] == "volume"
         boot_meta = yield from self._validate_bdms(context, bdms, image_meta)
         self._check_metadata_properties_quota(options.get("metadata"))
@@ -517,7 +518,8 @@ class API:
                     flavor_size=root_bytes, image_min_disk=min_disk
                 )
         sysmeta = compute_utils.get_system_metadata_from_image(boot_meta or {}, flavor)
-        sysmeta["image_base_image_ref"] = "" if volume_backed else (image_href or "")
+        # ``_populate_instance_for_create``: "In case we couldn't find any suitable base_image".
+        sysmeta.setdefault("image_base_image_ref", image_href or "")
         sysmeta["owner_user_name"] = getattr(context, "user_name", "") or context.user_id
         sysmeta["owner_project_name"] = getattr(context, "project_name", "") or str(
             context.project_id
@@ -532,7 +534,9 @@ class API:
             user_id=context.user_id,
             vm_state=states.BUILDING,
             task_state=states.SCHEDULING,
-            image_ref="" if volume_backed else (image_href or ""),
+            # Nova keeps the request's imageRef (``base_options``), even when the image's own
+            # mappings make the server volume-backed (a volume-backed snapshot image).
+            image_ref=image_href or "",
             flavor=flavor,
             root_device_name="/dev/vda",
             system_metadata=sysmeta,
@@ -623,7 +627,13 @@ class API:
     def _merge_image_bdms(
         image_meta: dict[str, Any], bdms: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Image-defined mappings (a volume-backed snapshot image) under the request's own."""
+        """``_check_and_transform_bdm``: the image's own mappings (a volume-backed snapshot
+        image's) merged under the request's. When the image defines the root, the request's
+        image-to-root mapping is dropped ("client will insert an image mapping into the v2
+        block_device_mapping, but if there is a bootable device in image mappings - we need to
+        get rid of the inserted image"), as the ``openstack`` CLI always sends one; then
+        ``_merge_bdms_lists``: the request's mappings, and the image's whose device name the
+        request does not use."""
         props = image_meta.get("properties") or {}
         raw = props.get("block_device_mapping")
         if not raw or str(props.get("bdm_v2", "")).lower() not in ("true", "1", "yes"):
@@ -631,17 +641,11 @@ class API:
         import json
 
         image_bdms = json.loads(raw) if isinstance(raw, str) else list(raw)
+        image_bdms = [{k: v for k, v in bdm.items() if v is not None} for bdm in image_bdms]
+        if any(bdm.get("boot_index") == 0 for bdm in image_bdms):
+            bdms = [b for b in bdms if not _is_image_root(b)]
         taken = {b.get("device_name") for b in bdms if b.get("device_name")}
-        has_root = any(b.get("boot_index") == 0 for b in bdms)
-        merged = []
-        for bdm in image_bdms:
-            bdm = {k: v for k, v in bdm.items() if v is not None}
-            if bdm.get("device_name") in taken:
-                continue
-            if has_root and bdm.get("boot_index") == 0:
-                continue
-            merged.append(bdm)
-        return merged + bdms
+        return bdms + [bdm for bdm in image_bdms if bdm.get("device_name") not in taken]
 
     def _validate_bdms(
         self, context: Any, bdms: list[dict[str, Any]], image_meta: dict[str, Any] | None
@@ -701,6 +705,21 @@ VIM_IMAGE_ATTRIBUTES = (
     "min_ram",
     "min_disk",
 )
+
+
+def _is_image_root(bdm: dict[str, Any]) -> bool:
+    return bdm.get("boot_index") == 0 and bdm.get("source_type") == "image"
+
+
+def _check_boot_sequence(bdms: list[dict[str, Any]]) -> None:
+    """``_validate_bdm``: the boot indexes in use must be 0, 1, 2... with no gap and no
+    repeat (two roots, the request's and an image's, are refused), or 400
+    ``InvalidBDMBootSequence``."""
+    indexes = sorted(
+        b["boot_index"] for b in bdms if b.get("boot_index") is not None and b["boot_index"] >= 0
+    )
+    if not indexes or any(i != v for i, v in enumerate(indexes)):
+        raise exception.InvalidBDMBootSequence()
 
 
 def _bootable_volume_meta(volume: dict[str, Any]) -> dict[str, Any]:
