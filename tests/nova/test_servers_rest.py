@@ -99,7 +99,9 @@ def test_create_errors(env: NovaEnv):
 
     base = {"name": "x", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
     resp = create({**base, "flavorRef": "999"})
-    assert resp.json()["badRequest"]["message"] == "Invalid flavorRef provided."
+    assert resp.json()["badRequest"]["message"] == "Flavor 999 could not be found."
+    resp = create({**base, "imageRef": ""})
+    assert resp.json()["badRequest"]["message"] == "Missing imageRef attribute"
     resp = create({**base, "imageRef": "7f1f4f0e-0000-4000-8000-000000000000"})
     assert resp.json()["badRequest"]["message"] == "Can not find requested image"
     resp = create({k: v for k, v in base.items() if k != "networks"})

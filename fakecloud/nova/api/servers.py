@@ -148,9 +148,6 @@ class ServersController:
         self.policy.authorize(
             ctx, SERVERS % "create", {"project_id": ctx.project_id, "user_id": ctx.user_id}
         )
-        flavor = self.nova.flavors.get(str(server["flavorRef"]).rsplit("/", 1)[-1])
-        if flavor is None:
-            raise HttpError(400, "Invalid flavorRef provided.")
         bdm_specs = server.get("block_device_mapping_v2") or []
         if bdm_specs:
             self.policy.authorize(
@@ -159,8 +156,12 @@ class ServersController:
                 {"project_id": ctx.project_id, "user_id": ctx.user_id},
             )
         image_ref = server.get("imageRef") or None
-        if image_ref is None and not bdm_specs:
-            raise HttpError(400, "Invalid imageRef provided.")
+        if image_ref is None and not bdm_specs:  # ``_image_from_req_data``
+            raise HttpError(400, "Missing imageRef attribute")
+        flavor_id = str(server["flavorRef"]).rsplit("/", 1)[-1]
+        flavor = self.nova.flavors.get(flavor_id)
+        if flavor is None:  # FlavorNotFound, a 400 on create in every release
+            raise HttpError(400, f"Flavor {flavor_id} could not be found.")
         hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
         hints = {k: v if isinstance(v, list) else [v] for k, v in hints.items()}
         count = int(server.get("max_count") or server.get("min_count") or 1)
