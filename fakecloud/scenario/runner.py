@@ -27,6 +27,7 @@ expectation; ``result.passed`` is true when no check failed.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import marshal
 import re
@@ -103,10 +104,17 @@ class World:
     def copy_names(self) -> dict[str, Any]:
         """A deep copy of `names` for one run (a run adds its steps' names to its own).
 
-        Names are JSON data: they are marshalled once and each copy is one C call
-        (`marshal` keeps a container met twice as one, as ``copy.deepcopy`` does, and takes
-        only the exact built-in types); names holding anything else are copied value by value.
+        Names are JSON data (dicts, lists and atoms). The first copies unmarshal them
+        (marshalled once: `marshal` keeps a container met twice as one, as
+        ``copy.deepcopy`` does, and takes only the exact built-in types); after as many as
+        the fork's plan waits for (`PLAN_AFTER_FORKS`), the copy is planned once as a function
+        that copies each container by one C call and shares the atoms (`_json_copier`), which
+        spares making every string again. Names holding anything else are copied value by
+        value (`_copy_names`).
         """
+        copier = self.__dict__.get("_names_copier")
+        if copier is not None:
+            return copier()
         frozen = self.__dict__.get("_names_marshalled", _UNSET)
         if frozen is _UNSET:
             try:
@@ -114,7 +122,14 @@ class World:
             except ValueError:  # a value marshal does not take: copied by _copy_names
                 frozen = None
             self._names_marshalled = frozen
-        return _copy_names(self.names) if frozen is None else marshal.loads(frozen)
+        if frozen is None:
+            return _copy_names(self.names)
+        self._names_copies = self.__dict__.get("_names_copies", 0) + 1
+        if self._names_copies == PLAN_AFTER_FORKS:  # planned once (None: not JSON data)
+            copier = self._names_copier = _json_copier(self.names)
+            if copier is not None:
+                return copier()
+        return marshal.loads(frozen)
 
 
 _UNSET = object()
@@ -122,6 +137,50 @@ _UNSET = object()
 
 #: How many forks of a `World` are made directly before its fork is planned and replayed.
 PLAN_AFTER_FORKS = 32
+
+
+def _json_copier(value: Any) -> Callable[[], Any] | None:
+    """A function returning a deep copy of the JSON data `value` as it is now (None when
+    `value` holds anything but dicts, lists, text, numbers, booleans and None): one
+    straight-line function, a container copied by its own ``copy`` and its items that are
+    containers pointed at their copies, the atoms shared. Cheaper than unmarshalling, which
+    makes every string again."""
+    consts: list[Any] = []
+    lines: list[str] = []
+    made: dict[int, str] = {}
+
+    def const(item: Any) -> str:
+        consts.append(item)
+        return f"K[{len(consts) - 1}]"
+
+    def visit(item: Any) -> str:
+        found = made.get(id(item))
+        if found is not None:
+            return found
+        name = made[id(item)] = f"n{len(made)}"
+        lines.append(f"{name} = {const(item)}.copy()")
+        for key, inner in item.items() if item.__class__ is dict else enumerate(item):
+            cls = inner.__class__
+            if cls is dict or cls is list:
+                lines.append(f"{name}[{const(key)}] = {visit(inner)}")
+            elif not (cls is str or cls is int or cls is float or cls is bool or inner is None):
+                raise _NotJson
+        return name
+
+    if value.__class__ is not dict:
+        return None
+    try:
+        root = visit(value)
+    except _NotJson:
+        return None
+    source = "def copy(K):\n" + "".join(f"    {line}\n" for line in lines)
+    namespace: dict[str, Any] = {}
+    exec(compile(source + f"    return {root}\n", "<names copier>", "exec"), namespace)
+    return functools.partial(namespace["copy"], tuple(consts))
+
+
+class _NotJson(Exception):
+    """Names hold a value `_json_copier` does not plan (copied by `_copy_names`)."""
 
 
 def _copy_names(value: Any, memo: dict[int, Any] | None = None) -> Any:
