@@ -390,6 +390,15 @@ class MetadataLimitExceeded(OverQuota):
     msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
 
 
+class TooManyInstances(OverQuota):
+    """Nova's ``TooManyInstances``: a boot request over the instances, cores or ram quota."""
+
+    msg_fmt = (
+        "Quota exceeded for %(overs)s: Requested %(req)s, but already used %(used)s of "
+        "%(allowed)s %(overs)s"
+    )
+
+
 #: Where our classes live in the real services (for the 500 message and fault names).
 _REAL_MODULES = {
     "fakecloud.nova.exception": "nova.exception",

@@ -123,6 +123,47 @@ def test_server_quota(env: NovaEnv):
     )
 
 
+def test_multiple_create_checks_the_quota_once_and_makes_nothing_when_it_cannot_fit():
+    """``check_num_instances_quota``: the whole request at once. ``min_count`` over the quota is
+    403 ``TooManyInstances`` naming every resource over, and no server is made; a range makes as
+    many as fit (``min_count`` to ``max_count``), named ``NAME-1``, ``NAME-2``..."""
+    env = NovaEnv("upstream", {"nova": {"quota_instances": 4, "quota_cores": 20}})
+    env.boot()
+
+    def create(**counts):
+        server = {"name": "w", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
+        body = {"server": {**server, **counts}}
+        return env.request("POST", "/v2.1/servers", body, microversion="2.45")
+
+    def names():
+        listed = env.request("GET", "/v2.1/servers").json()["servers"]
+        return sorted(s["name"] for s in listed)
+
+    resp = create(min_count=20)
+    assert resp.status == 403
+    assert resp.json()["forbidden"]["message"] == (
+        "Quota exceeded for cores, instances: Requested 20, 20, but already used 1, 1 of 20, 4 "
+        "cores, instances"
+    )
+    assert names() == ["vm"]  # nothing made
+    resp = create(min_count=4, max_count=6)
+    assert resp.json()["forbidden"]["message"] == (
+        "Quota exceeded for instances: Requested 4-6, but already used 1 of 4 instances"
+    )
+    assert names() == ["vm"]
+    assert create(min_count=2, max_count=6).status == 202
+    env.cloud.run_until_idle()
+    assert names() == ["vm", "w-1", "w-2", "w-3"]  # the three that fit
+    resp = create(min_count=3, max_count=2)
+    assert resp.status == 400
+    assert resp.json()["badRequest"]["message"] == "min_count must be <= max_count"
+    volume = {"uuid": "7f1f4f0e-0000-4000-8000-000000000000", "source_type": "volume"}
+    resp = create(max_count=2, block_device_mapping_v2=[{**volume, "boot_index": 1}])
+    assert resp.json()["badRequest"]["message"] == (
+        "Cannot attach one or more volumes to multiple instances"
+    )
+
+
 def test_create_response_shape(env: NovaEnv):
     server = {"name": "x", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
     resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.96")

@@ -164,9 +164,16 @@ class ServersController:
             raise HttpError(400, f"Flavor {flavor_id} could not be found.")
         hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
         hints = {k: v if isinstance(v, list) else [v] for k, v in hints.items()}
-        count = int(server.get("max_count") or server.get("min_count") or 1)
+        min_count = int(server.get("min_count", 1))
+        max_count = int(server.get("max_count", min_count))
+        if min_count > max_count:
+            raise HttpError(400, "min_count must be <= max_count")
+        if max_count > 1 and any(b.get("source_type") == "volume" for b in bdm_specs):
+            raise HttpError(400, "Cannot attach one or more volumes to multiple instances")
         instances = []
         try:
+            # Nova checks the quota once for the whole request, before it makes any server.
+            count = self.compute_api.check_num_instances_quota(ctx, flavor, min_count, max_count)
             for index in range(count):
                 name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
                 instance = yield from self.compute_api.create(

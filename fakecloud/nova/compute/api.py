@@ -476,8 +476,10 @@ class API:
         **options: Any,
     ) -> Generator[Any, Any, Instance]:
         """Validate a boot request, store the server (``building``/``scheduling``), record
-        ``create``, and hand it to the conductor; the build itself takes virtual time."""
-        self._check_quota(context, flavor)
+        ``create``, and hand it to the conductor; the build itself takes virtual time.
+
+        The caller has checked the quota for the whole request (`check_num_instances_quota`)
+        and calls this once per server it allowed."""
         image_meta: dict[str, Any] | None = None
         if image_href:
             try:
@@ -576,23 +578,43 @@ class API:
         if 0 <= allowed < len(metadata):
             raise exception.MetadataLimitExceeded(allowed=allowed)
 
-    def _check_quota(self, context: Any, flavor: Any) -> None:
+    def check_num_instances_quota(
+        self, context: Any, flavor: Any, min_count: int, max_count: int
+    ) -> int:
+        """``compute/utils.py::check_num_instances_quota``: how many of `min_count` to
+        `max_count` servers of `flavor` the project's instances, cores and ram quotas allow, all
+        checked at once before any is made: `max_count` if they fit, else as many as fit if
+        that is at least `min_count`, else 403 ``TooManyInstances`` (nothing is made)."""
         cfg = self.config
+        if cfg.quota_driver == "NoopQuotaDriver":
+            return max_count
         instances, cores, ram = self.db.project_usage(context.project_id)
-        wanted = {
-            "instances": (1, instances, cfg.quota_instances),
-            "cores": (flavor.vcpus, cores, cfg.quota_cores),
-            "ram": (flavor.memory_mb, ram, cfg.quota_ram),
-        }
-        for resource, (req, used, allowed) in wanted.items():
-            if allowed >= 0 and used + req > allowed:
-                raise exception.OverQuota(
-                    message=(
-                        f"Quota exceeded for {resource}: Requested {req}, but already used "
-                        f"{used} of {allowed} {resource}"
-                    ),
-                    overs=resource,
-                )
+        quotas = {"instances": cfg.quota_instances, "cores": cfg.quota_cores, "ram": cfg.quota_ram}
+        usages = {"instances": instances, "cores": cores, "ram": ram}
+        deltas = {"instances": max_count, "cores": max_count * flavor.vcpus}
+        deltas["ram"] = max_count * flavor.memory_mb
+        overs = sorted(r for r in quotas if 0 <= quotas[r] < usages[r] + deltas[r])
+        if not overs:
+            return max_count
+        headroom = {r: quotas[r] - usages[r] for r in quotas}
+        for resource in ("cores", "ram"):  # ``get_headroom``: an unlimited one follows instances
+            if quotas[resource] == -1:
+                headroom[resource] = headroom["instances"] * deltas[resource] / max_count
+        allowed = headroom["instances"]
+        if flavor.vcpus:
+            allowed = min(allowed, headroom["cores"] // flavor.vcpus)
+        if flavor.memory_mb:
+            allowed = min(allowed, headroom["ram"] // flavor.memory_mb)
+        if min_count <= allowed <= max_count:
+            return self.check_num_instances_quota(context, flavor, min_count, int(allowed))
+        number = str(min_count) if min_count == max_count else f"{min_count}-{max_count}"
+        requested = {"instances": number, "cores": deltas["cores"], "ram": deltas["ram"]}
+        raise exception.TooManyInstances(
+            overs=", ".join(overs),
+            req=", ".join(str(requested[r]) for r in overs),
+            used=", ".join(str(quotas[r] - headroom[r]) for r in overs),
+            allowed=", ".join(str(quotas[r]) for r in overs),
+        )
 
     @staticmethod
     def _bdms_from_request(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
