@@ -556,6 +556,8 @@ class Trace:
         shape_of = self._shape
         n = len(shape_of)
         verdicts = self._verdicts(fields)
+        if not any(verdicts.values()):  # no shape of this trace (nor of the book) can match
+            return
         if n > _SHORT:  # a long trace: walk it rather than hold every event's start at once
             hits: Any = ((i, shape, start, t) for i, shape, start, t in self._walk())
         else:  # which events may match, and where their values start, without a loop here
