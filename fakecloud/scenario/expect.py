@@ -321,7 +321,7 @@ def _check_invariants(run: Any, result: Any) -> None:
                 not outcome.violations,
                 f"invariant {outcome.name}",
                 where,
-                [str(v) for v in outcome.violations[:10]],
+                list(map(str, outcome.violations[:10])),
             )
         )
     where = run.case.where(exp.violated_line)
@@ -335,7 +335,7 @@ def _check_invariants(run: Any, result: Any) -> None:
                 )
             )
             continue
-        details = [str(v) for v in outcome.violations[:10]] or [
+        details = list(map(str, outcome.violations[:10])) or [
             "it held: the bad end state this run should show did not happen"
         ]
         result.checks.append(
