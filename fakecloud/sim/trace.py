@@ -139,6 +139,9 @@ class Form:
         return f"form({self.kind!r}, {', '.join(map(repr, self.keys))})"
 
 
+#: How many forms after the one it is written for a trace makes room for (`Trace._families_of`).
+_FORMS_AHEAD = 16
+
 #: Every form made in the process, by (kind, *keys) and by number.
 _FORMS: dict[tuple, Form] = {}
 _FORM_LIST: list[Form] = []
@@ -392,9 +395,14 @@ class Trace:
                 store += plan[1](values)
 
     def _families_of(self, form: Form) -> dict[Any, _Family]:
-        """This trace's families of `form` (made on its first event here)."""
+        """This trace's families of `form` (made on its first event here).
+
+        Room is also made for up to `_FORMS_AHEAD` forms made after it: a fork of a world
+        meets the forms that world never wrote (an explored seed about a dozen, made one
+        after another by the first seed), and `put` finds each by an IndexError here."""
         by_form = self._by_form
-        while len(by_form) <= form.number:
+        upto = max(form.number + 1, min(len(_FORM_LIST), form.number + _FORMS_AHEAD))
+        while len(by_form) < upto:
             by_form.append({})
         return by_form[form.number]
 
