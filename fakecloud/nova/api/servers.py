@@ -57,10 +57,13 @@ class ServersController:
 
     # -- lookups -----------------------------------------------------------------------------
 
-    def get_server(self, ctx: Any, server_id: str, read_deleted: bool = False) -> Any:
-        """``common.get_instance``: the server or 404 ``Instance <id> could not be found.``"""
+    def get_server(
+        self, ctx: Any, server_id: str, read_deleted: bool = False, *, copy: bool = True
+    ) -> Any:
+        """``common.get_instance``: the server or 404 ``Instance <id> could not be found.``
+        (`copy` False: the row itself, for a caller that only reads it.)"""
         try:
-            return self.compute_api.get(ctx, server_id, read_deleted=read_deleted)
+            return self.compute_api.get(ctx, server_id, read_deleted=read_deleted, copy=copy)
         except exception.InstanceNotFound as exc:
             raise HttpError(404, exc.format_message()) from None
 
@@ -106,9 +109,10 @@ class ServersController:
         prefix = req.link_prefix
         if not detail:
             return {"servers": [views.server_basic(prefix, r) for r in rows]}
-        return {"servers": [self._detail(req, r) for r in rows]}
+        gates = views.detail_gates(req.microversion)
+        return {"servers": [self._detail(req, r, gates) for r in rows]}
 
-    def _detail(self, req: Request, instance: Any) -> dict[str, Any]:
+    def _detail(self, req: Request, instance: Any, gates: views.DetailGates) -> dict[str, Any]:
         ctx = req.context
         target = {"project_id": instance.project_id}
         extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
@@ -116,23 +120,25 @@ class ServersController:
             self.fmt,
             req.link_prefix,
             instance,
-            req.microversion,
+            gates,
             is_admin=ctx.is_admin,
             show_extended_attr=extended,
             fault=self.db.fault_latest(instance.uuid),
             bdms=self.db.bdms_by_instance(instance.uuid),
         )
-        if req.microversion >= "2.100":
+        if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``."""
         ctx = req.context
-        instance = self.get_server(ctx, req.params["server_id"])
+        # The view only reads the server: the row itself, not a working copy of it.
+        instance = self.get_server(ctx, req.params["server_id"], copy=False)
         self.policy.authorize(ctx, SERVERS % "show", {"project_id": instance.project_id})
-        server = self._detail(req, instance)
-        if req.microversion >= "2.71":
+        gates = views.detail_gates(req.microversion)
+        server = self._detail(req, instance, gates)
+        if gates.server_groups:
             # Show only (not the detail list); no server groups exist here, so always empty.
             server["server_groups"] = []
         return Response(200, {"server": server})

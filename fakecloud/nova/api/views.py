@@ -39,7 +39,18 @@ def generate_hostid(host: str | None, project_id: str | None) -> str:
     """``utils.generate_hostid``: sha224 of project + host, "" without a host."""
     if not host:
         return ""
-    return hashlib.sha224((str(project_id) + host).encode("utf-8")).hexdigest()
+    key = (host, project_id)
+    found = _HOSTIDS.get(key)
+    if found is None:
+        if len(_HOSTIDS) >= 4096:
+            _HOSTIDS.clear()
+        found = _HOSTIDS[key] = hashlib.sha224((str(project_id) + host).encode()).hexdigest()
+    return found
+
+
+#: (host, project id) -> its hostId: every view of a server shows one, and a cloud has few
+#: hosts and projects (a client polling a server asks for the same digest again and again).
+_HOSTIDS: dict[tuple[str, str | None], str] = {}
 
 
 @dataclass(frozen=True)
@@ -141,8 +152,8 @@ def flavor_detail(prefix: LinkBase, flavor: Any, version: Any, show_extra_specs:
     return out
 
 
-def _server_flavor(prefix: LinkBase, flavor: Any, version: Any) -> dict[str, Any]:
-    if version >= "2.47":
+def _server_flavor(prefix: LinkBase, flavor: Any, embedded: bool) -> dict[str, Any]:
+    if embedded:  # 2.47
         return {
             "vcpus": flavor.vcpus,
             "ram": flavor.memory_mb,
@@ -167,18 +178,71 @@ def server_basic(prefix: LinkBase, instance: Any) -> dict[str, Any]:
     }
 
 
+class DetailGates:
+    """What a server's detail view holds at one microversion: each of its gates compared
+    once per version (`detail_gates`), not once per server shown (a client polling a
+    server asks at the same version each time)."""
+
+    __slots__ = (
+        "image_properties",
+        "flavor_embedded",
+        "more_attributes",
+        "locked",
+        "host_status",
+        "description",
+        "tags",
+        "server_groups",
+        "trusted_image_certificates",
+        "locked_reason",
+        "hostname",
+        "pinned_availability_zone",
+        "scheduler_hints",
+    )
+
+    def __init__(self, version: Any):
+        self.image_properties = version >= "2.98"
+        self.flavor_embedded = version >= "2.47"
+        #: hostname, kernel and ramdisk ids, launch index ... and delete_on_termination
+        self.more_attributes = version >= "2.3"
+        self.locked = version >= "2.9"
+        self.host_status = version >= "2.16"
+        self.description = version >= "2.19"
+        self.tags = version >= "2.26"
+        self.server_groups = version >= "2.71"  # show only, not the list
+        self.trusted_image_certificates = version >= "2.63"
+        self.locked_reason = version >= "2.73"
+        self.hostname = version >= "2.90"
+        self.pinned_availability_zone = version >= "2.96"
+        self.scheduler_hints = version >= "2.100"
+
+
+def detail_gates(version: Any) -> DetailGates:
+    """The `DetailGates` of `version` (a `Version`), made once per version."""
+    key = (version.major, version.minor)
+    gates = _GATES.get(key)
+    if gates is None:
+        gates = DetailGates(version)
+        if len(_GATES) < 1024:
+            _GATES[key] = gates
+    return gates
+
+
+_GATES: dict[tuple[int, int], DetailGates] = {}
+
+
 def server_detail(
     fmt: Formatter,
     prefix: LinkBase,
     instance: Any,
-    version: Any,
+    gates: DetailGates,
     *,
     is_admin: bool,
     show_extended_attr: bool,
     fault: Any,
     bdms: list[Any],
 ) -> dict[str, Any]:
-    """A server in ``GET /servers/detail`` and ``GET /servers/{id}``."""
+    """A server in ``GET /servers/detail`` and ``GET /servers/{id}``, as the request's
+    microversion shows it (`gates`: ``detail_gates(req.microversion)``)."""
     status = (
         "DELETED"
         if instance.deleted
@@ -187,7 +251,7 @@ def server_detail(
     image: Any = ""
     if instance.image_ref:
         image = {"id": instance.image_ref, "links": bookmark(prefix, "images", instance.image_ref)}
-        if version >= "2.98":
+        if gates.image_properties:
             # Nova's system_metadata is a text column: every value reads back as a string.
             image["properties"] = {
                 k[6:]: v if v is None else str(v)
@@ -203,7 +267,7 @@ def server_detail(
         "metadata": dict(instance.metadata),
         "hostId": generate_hostid(instance.host, instance.project_id),
         "image": image,
-        "flavor": _server_flavor(prefix, instance.flavor, version),
+        "flavor": _server_flavor(prefix, instance.flavor, gates.flavor_embedded),
         "created": fmt.isotime(instance.created_at),
         "updated": fmt.isotime(instance.updated_at),
         "addresses": {},
@@ -233,7 +297,7 @@ def server_detail(
         server["OS-EXT-SRV-ATTR:host"] = instance.host
         server["OS-EXT-SRV-ATTR:instance_name"] = _instance_name(instance)
         server["OS-EXT-SRV-ATTR:hypervisor_hostname"] = instance.node
-        if version >= "2.3":
+        if gates.more_attributes:
             server["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
             server["OS-EXT-SRV-ATTR:kernel_id"] = instance.system_metadata.get(
                 "image_kernel_id", ""
@@ -252,25 +316,25 @@ def server_detail(
     for bdm in bdms:
         if bdm.volume_id:
             item: dict[str, Any] = {"id": bdm.volume_id}
-            if version >= "2.3":
+            if gates.more_attributes:
                 item["delete_on_termination"] = bool(bdm.delete_on_termination)
             attached.append(item)
     server["os-extended-volumes:volumes_attached"] = attached
-    if version >= "2.9":
+    if gates.locked:
         server["locked"] = bool(instance.locked_by)
-    if version >= "2.16" and is_admin:
+    if gates.host_status and is_admin:
         server["host_status"] = "UP" if instance.host else ""
-    if version >= "2.19":
+    if gates.description:
         server["description"] = instance.display_description
-    if version >= "2.26":
+    if gates.tags:
         server["tags"] = list(instance.tags)
-    if version >= "2.63":
+    if gates.trusted_image_certificates:
         server["trusted_image_certificates"] = None
-    if version >= "2.73":
+    if gates.locked_reason:
         server["locked_reason"] = instance.system_metadata.get("locked_reason")
-    if version >= "2.90" and not show_extended_attr:
+    if gates.hostname and not show_extended_attr:
         server["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
-    if version >= "2.96":
+    if gates.pinned_availability_zone:
         server["pinned_availability_zone"] = None
     return server
 

@@ -147,9 +147,12 @@ class API:
 
     # -- lookups -----------------------------------------------------------------------------
 
-    def get(self, context: Any, instance_id: str, read_deleted: bool = False) -> Instance:
+    def get(
+        self, context: Any, instance_id: str, read_deleted: bool = False, copy: bool = True
+    ) -> Instance:
         """The server, as the caller may see it: `InstanceNotFound` for a bad id, a missing or
-        deleted server, and (non-admins) another project's server."""
+        deleted server, and (non-admins) another project's server. A working copy, or with
+        `copy` False the row itself, for a caller that only reads it (a view)."""
         if not is_uuid_like(instance_id):
             raise exception.InstanceNotFound(instance_id=instance_id)
         row = self.db.instance_row(instance_id)
@@ -157,7 +160,7 @@ class API:
             raise exception.InstanceNotFound(instance_id=instance_id)
         if not context.is_admin and row.project_id != context.project_id:
             raise exception.InstanceNotFound(instance_id=instance_id)
-        return row.clone(API_ACTOR)
+        return row.clone(API_ACTOR) if copy else row
 
     def get_all(
         self, context: Any, search_opts: dict[str, Any], all_tenants: bool = False
