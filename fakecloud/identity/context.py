@@ -58,17 +58,30 @@ def replaced(ctx: Any, name: str, value: Any) -> Any:
     are set one by one in their order, as ``__init__`` sets them, so the copy keeps its values
     inline in the object (a copy of the instance dict would make a dict of its own: 527 bytes
     per context against 184, held by every request and quiesce in flight)."""
-    cls = ctx.__class__
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    new = _new(cls)
+    key = (ctx.__class__, name)
+    copier = _COPIERS.get(key)
+    if copier is None:
+        copier = _COPIERS[key] = _copier(*key)
+    return copier(ctx, value)
+
+
+def _copier(cls: type, name: str) -> Any:
+    """``copy(ctx, value)``: a new `cls` with every field of `ctx` but `name`, which is
+    `value`, written out field by field (as dataclasses writes ``__init__``): every request
+    copies its token's context, and straight-line code does it without a ``getattr`` call
+    per field."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    if name not in names:
+        raise TypeError(f"{cls.__name__} has no field {name!r}")
+    lines = ["def copy(ctx, value):", "    new = _new(cls)"]
     for field_name in names:
-        _set(new, field_name, value if field_name == name else getattr(ctx, field_name))
-    return new
+        source = "value" if field_name == name else f"ctx.{field_name}"
+        lines.append(f"    _set(new, {field_name!r}, {source})")
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "cls": cls}
+    exec("\n".join(lines), namespace)  # noqa: S102 - the source is built from field names
+    return namespace["copy"]
 
 
-#: A context class -> its dataclass fields' names, in order.
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_new = object.__new__
-_set = object.__setattr__
+#: (context class, field replaced) -> its `_copier`.
+_COPIERS: dict[tuple[type, str], Any] = {}
