@@ -66,7 +66,6 @@ never hides an image Glance returned.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import json
 import operator
@@ -258,7 +257,10 @@ _PROPERTIES = operator.attrgetter("properties")
 
 _CONVERT_PROPS = ("block_device_mapping", "mappings")
 _READ_ONLY = ("status", "updated_at", "created_at", "deleted_at")
-_OMIT = ("self", "schema", "protected", "virtual_size", "file", "tags")
+# Sets, not tuples: `_translate_from_glance` tests every key of an image view against them.
+_OMIT = frozenset(("self", "schema", "protected", "virtual_size", "file", "tags"))
+_LOCATION_KEYS = frozenset(("direct_url", "locations"))
+_KERNEL_RAMDISK = frozenset(("kernel_id", "ramdisk_id"))
 
 
 def _translate_to_glance(image_meta: dict[str, Any]) -> dict[str, Any]:
@@ -281,7 +283,7 @@ def _translate_to_glance(image_meta: dict[str, Any]) -> dict[str, Any]:
         if name == "properties":
             for key, prop in value.items():
                 if (
-                    key in ("kernel_id", "ramdisk_id")
+                    key in _KERNEL_RAMDISK
                     and prop is not None
                     and prop.strip().lower() in ("none", "")
                 ):
@@ -324,7 +326,7 @@ def _translate_from_glance(
         "checksum": None,
     }
     for name, value in view.items():
-        if name in _OMIT or (name in ("direct_url", "locations") and not include_locations):
+        if name in _OMIT or (name in _LOCATION_KEYS and not include_locations):
             continue
         if name == "visibility":
             out["is_public"] = value == "public"
@@ -600,7 +602,10 @@ class API:
 
         `hub`: the uploading nova-compute's `EventletHub` when the upload of `data` blocks it
         (before 22.0.0, LP #1874032); from 22.0.0 the upload runs in a native thread."""
-        image_meta = copy.deepcopy(image_meta)
+        # Only the top level is changed here (`_translate_to_glance` copies the properties and
+        # serialises nested values to strings; the location's `ImageData` is frozen): a copy of
+        # that level keeps the caller's dict as it was, as a deep copy did.
+        image_meta = dict(image_meta)
         location_data = image_meta.pop("location_data", None)
         sent = _translate_to_glance(image_meta)
         sent.pop("id", None)

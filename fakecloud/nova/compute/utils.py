@@ -20,6 +20,11 @@ SM_IMAGE_PROP_PREFIX = "image_"
 SM_INHERITABLE_KEYS = ("min_ram", "min_disk", "disk_format", "container_format")
 SM_SKIP_KEYS = ("mappings", "block_device_mapping", "img_mappings", "img_block_device_mapping")
 
+# The two lists as sets, for the membership tests run on every key of a server's system
+# metadata (a tuple compares the key with each name in turn).
+_INHERITABLE = frozenset(SM_INHERITABLE_KEYS)
+_SKIP = frozenset(SM_SKIP_KEYS)
+
 #: Hard-coded ``NON_INHERITABLE_IMAGE_PROPERTIES`` (on top of the configured list).
 NON_INHERITABLE_IMAGE_PROPERTIES = frozenset(
     {
@@ -55,7 +60,7 @@ def get_system_metadata_from_image(image_meta: dict[str, Any], flavor: Any = Non
     intern = sys.intern
     system_meta = {}
     for key, value in (image_meta.get("properties") or {}).items():
-        if key in SM_SKIP_KEYS:
+        if key in _SKIP:
             continue
         text = str(value)
         if not (len(text) <= 255 and text.isascii()):  # else nothing to cut
@@ -85,9 +90,9 @@ def get_image_from_system_metadata(system_meta: dict[str, Any]) -> dict[str, Any
             continue
         if key.startswith(SM_IMAGE_PROP_PREFIX):
             key = sys.intern(key[len(SM_IMAGE_PROP_PREFIX) :])
-        if key in SM_SKIP_KEYS:
+        if key in _SKIP:
             continue
-        if key in SM_INHERITABLE_KEYS:
+        if key in _INHERITABLE:
             image_meta[key] = value
         else:
             properties[key] = value
