@@ -135,9 +135,10 @@ def reads_of(names: Iterable[str]) -> set[str]:
 
 def _outcome(cloud: Any, name: str) -> Outcome:
     inv = REGISTRY[name]
-    missing = [s for s in inv.needs if getattr(cloud, s, None) is None]
-    if missing:
-        return Outcome(name, [], f"no {', '.join(missing)} in this cloud")
+    for need in inv.needs:
+        if getattr(cloud, need, None) is None:
+            missing = [s for s in inv.needs if getattr(cloud, s, None) is None]
+            return Outcome(name, [], f"no {', '.join(missing)} in this cloud")
     try:
         return Outcome(name, list(inv.check(cloud)))
     except NotApplicable as exc:
