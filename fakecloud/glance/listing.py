@@ -194,17 +194,24 @@ class ImageLister:
 
         conditions = self._conditions(filters)
         visibility = filters.pop("visibility", None)
-        images = [
-            i
-            for i in g.db.images.values()
-            if not i.deleted
-            and i.status != "killed"
-            and i.os_hidden == (os_hidden == "true")
-            and (protected is None or i.protected == (protected == "true"))
-            and all(tag in i.tags for tag in q.tags)
-            and all(cond(i) for cond in conditions)
-            and self._selectable(ctx, i, q.member_status, visibility)
-        ]
+        hidden = os_hidden == "true"
+        shown = None if protected is None else protected == "true"
+        # A loop rather than a comprehension with two all(...) per image: most images fail a
+        # filter, and a generator closed early is an exception (GeneratorExit) each time.
+        images = []
+        for i in g.db.images.values():
+            if i.deleted or i.status == "killed" or i.os_hidden != hidden:
+                continue
+            if shown is not None and i.protected != shown:
+                continue
+            if q.tags and not all(tag in i.tags for tag in q.tags):
+                continue
+            for cond in conditions:
+                if not cond(i):
+                    break
+            else:
+                if self._selectable(ctx, i, q.member_status, visibility):
+                    images.append(i)
         keys, dirs = list(q.sort_keys or ["created_at"]), list(q.sort_dirs or ["desc"])
         default_dir = dirs[0] if len(dirs) == 1 else "desc"
         if len(dirs) == 1:
