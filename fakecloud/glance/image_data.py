@@ -127,7 +127,7 @@ class ImageDataApi:
         g.images.policy(ctx, image).enforce("upload_image")
         self._to_saving_checks(image)
         if g.config.db_roundtrip_s > 0:
-            yield k.env.timeout(g.config.db_roundtrip_s)
+            yield k.timeout(g.config.db_roundtrip_s)
             if image.status != "queued":
                 raise self._gone(image_id)
         set_status(k, image, "saving", size=declared)

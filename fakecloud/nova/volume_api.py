@@ -493,7 +493,7 @@ class API:
         caller = calls.sender(k, CALLER)
         calls.sent(k, caller, CALLEE, "GET /", "get_server_version")
         if self.config.latency_s > 0:
-            yield k.env.timeout(self.config.latency_s)
+            yield k.timeout(self.config.latency_s)
         calls.answered(k, caller, CALLEE, "GET /", "get_server_version", 300)
 
     def _volume(self, context: Any, volume_id: str) -> Any:

@@ -124,21 +124,37 @@ class Kernel:
         """Names of the simulated processes still alive, oldest first."""
         return list(self._live.values())
 
-    def timeout(self, delay: float) -> simpy.Timeout:
-        """``env.timeout(delay)``: the same event, queued in the same place (time, priority,
-        eid), made without simpy's constructor and ``schedule`` (two Python calls fewer for
-        the waits every round trip between services makes)."""
+    def timeout(self, delay: float) -> _Sleep:
+        """A wait of `delay` virtual seconds for a simulated process to ``yield``: queued as
+        ``env.timeout(delay)`` is (time, priority, eid), without simpy's constructor and
+        ``schedule`` (two Python calls fewer for the waits every round trip between services
+        makes), and one object, not a Timeout and its list of callbacks (see `_Sleep`). Only
+        to be yielded; use ``env.timeout`` for an event to combine or inspect."""
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
         env = self.env
-        event = _new_event(simpy.Timeout)
-        event.env = env  # the fields in simpy's order, as Timeout.__init__ sets them
-        event.callbacks = []
-        event._value = None
-        event._delay = delay
-        event._ok = True
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
-        return event
+        sleep = _Sleep()
+        sleep.callbacks = sleep
+        sleep._delay = delay
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), sleep))
+        return sleep
+
+    def unhook(self, proc: simpy.Process) -> None:
+        """Take `proc` off the event it waits for (a task killed where it stands). A wait of
+        `timeout` that no one waits for any more stays queued as the simpy ``Timeout`` it
+        stands for, in the same queue entry (what a saved or forked cloud holds of it)."""
+        target = proc._target
+        if target is None or target.callbacks is None:
+            return
+        if proc._resume in target.callbacks:
+            target.callbacks.remove(proc._resume)
+        if type(target) is _Sleep and target.callbacks is target and not len(target):
+            queue = self.env._queue
+            for i, entry in enumerate(queue):
+                if entry[3] is target:
+                    plain = proc._target = _plain_timeout(self.env, target._delay)
+                    queue[i] = (*entry[:3], plain)
+                    break
 
     def at(self, t: float, action: Callable[[], Any]) -> None:
         """Call `action()` at virtual time `t` (at once if `t` is now or past)."""
@@ -284,6 +300,35 @@ _new_event = object.__new__
 
 #: The time of an event that never comes (an empty queue's next).
 _NEVER = float("inf")
+
+
+class _Sleep(list):
+    """A wait made by `Kernel.timeout`, which is its own list of callbacks.
+
+    A process that yields it appends its resume to ``callbacks``, as to any simpy event's;
+    here that list is the wait itself, so a wait in flight is one object for the collector,
+    not a ``Timeout`` and a list (a storm keeps every flow's current wait across all the
+    others' steps, so each is promoted and walked by the full collections). It has what
+    simpy's steps and processes read of an event (``callbacks``, ``_ok``, ``_value``), not
+    the rest of `simpy.Event`: only to be yielded. It equals only itself."""
+
+    __slots__ = ("callbacks", "_delay")
+    _ok = True
+    _value = None
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+
+
+def _plain_timeout(env: simpy.Environment, delay: float) -> simpy.Timeout:
+    """The simpy ``Timeout`` a `_Sleep` stands for, with no one waiting, not queued."""
+    event = _new_event(simpy.Timeout)
+    event.env = env  # the fields in simpy's order, as Timeout.__init__ sets them
+    event.callbacks = []
+    event._value = None
+    event._delay = delay
+    event._ok = True
+    return event
 
 
 def keep_resume(proc: simpy.Process) -> None:

@@ -435,7 +435,7 @@ class RpcBus:
                 outcome: tuple[bool, Any] = (False, self.remote_exception(exc))
             else:
                 outcome = (True, result)
-            yield k.env.timeout(message.delay)
+            yield k.timeout(message.delay)
         except (GeneratorExit, simpy.Interrupt) as death:
             # The server died before replying (a service restart): no reply is ever sent,
             # and the caller learns it only when its timeout runs out.

@@ -82,3 +82,26 @@ def test_state_machine_moves_are_traced_and_illegal_ones_raise():
     )
     with pytest.raises(IllegalTransition, match="'available' -> 'creating'"):
         machine.move(cloud.kernel, snap, "creating", actor="cinder-volume")
+
+
+def test_a_killed_tasks_wait_stays_queued_as_the_plain_timeout_it_stands_for():
+    # Kernel.timeout's wait is its own callbacks list; once no one waits for it (a task killed
+    # by a compute restart) it stays in its queue entry as simpy's Timeout, which a saved
+    # cloud holds, and the killed process still names it as its target.
+    import simpy
+
+    cloud = Cloud()
+    kernel = cloud.kernel
+
+    def round_trip():
+        yield kernel.timeout(5.0)
+
+    proc = kernel.spawn(round_trip(), name="round trip")
+    cloud.advance(1.0)
+    before = [(t, prio, eid) for t, prio, eid, _ in kernel.env._queue]
+    kernel.unhook(proc)
+    proc._generator.close()
+    assert [(t, prio, eid) for t, prio, eid, _ in kernel.env._queue] == before
+    (left,) = [event for t, _, _, event in kernel.env._queue if t == 5.0]
+    assert type(left) is simpy.Timeout and left.callbacks == [] and left._delay == 5.0
+    assert proc._target is left

@@ -122,9 +122,7 @@ class ComputeManager:
     def _kill(self, proc: Any) -> None:
         """End a task as a dying process ends: no error handler runs, only ``finally`` blocks
         (the generator is closed), and whoever waits on it sees it finish."""
-        target = proc._target
-        if target is not None and proc._resume in target.callbacks:
-            target.callbacks.remove(proc._resume)
+        self.kernel.unhook(proc)
         proc._generator.close()
         proc._ok, proc._value = True, None
         self.kernel.env.schedule(proc)
@@ -854,4 +852,4 @@ class ComputeManager:
                 )
                 if snapshot.get("status") != "creating":
                     break
-                yield env.timeout(max(0.0, interval - (env.now - started)))
+                yield self.kernel.timeout(max(0.0, interval - (env.now - started)))

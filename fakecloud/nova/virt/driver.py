@@ -507,7 +507,7 @@ class LibvirtDriver:
             ticks = max(1, math.ceil(round((env.now - started) / poll, 9)))
             wait = started + ticks * poll - env.now
             if wait > 0:
-                yield env.timeout(wait)
+                yield self.kernel.timeout(wait)
         yield from self._turn(dom.id, "libvirt.blockRebase")
         if self.domains.get(dom.id) is not dom:
             raise LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN)

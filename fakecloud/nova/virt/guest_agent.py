@@ -153,7 +153,6 @@ class GuestAgent:
         return error
 
     def _run(self, command: str, requested: float) -> Generator[Any, Any, Any]:
-        env = self.kernel.env
         try:
             yield from self.kernel.faults.pause(
                 "nova.guest_agent", command=command, host=self.host, instance_uuid=self.domain.id
@@ -168,7 +167,7 @@ class GuestAgent:
                 VIR_ERR_AGENT_UNRESPONSIVE,
             )
         if self.state == "hung":
-            yield env.timeout(self.timeout_s)
+            yield self.kernel.timeout(self.timeout_s)
             return LibvirtError(
                 "Guest agent is not responding: Guest agent not available for now",
                 VIR_ERR_AGENT_UNRESPONSIVE,
@@ -182,11 +181,11 @@ class GuestAgent:
                     VIR_ERR_INTERNAL_ERROR,
                 )
             if self.freeze_s > 0:
-                yield env.timeout(self.freeze_s)
+                yield self.kernel.timeout(self.freeze_s)
             self._move(dom, "frozen", _FREEZE, requested)
         else:
             if self.thaw_s > 0:
-                yield env.timeout(self.thaw_s)
+                yield self.kernel.timeout(self.thaw_s)
             if dom.fsfreeze_status == "frozen":
                 self._move(dom, "thawed", _THAW, requested)
         return None
