@@ -312,8 +312,10 @@ def test_boot_while_the_images_snapshot_is_still_creating_fails_lp1489581(env: N
 
 
 def test_flavors(env: NovaEnv):
-    flavors = env.request("GET", "/v2.1/flavors").json()["flavors"]
-    assert [f["id"] for f in flavors][:3] == ["42", "84", "1"]
+    flavors = env.request("GET", "/v2.1/flavors").json()
+    # Nova's default order: sort_key flavorid (a string column), ascending.
+    assert [f["id"] for f in flavors["flavors"]] == ["1", "2", "3", "4", "42", "5", "84"]
+    assert "flavors_links" not in flavors
     tiny = env.request("GET", "/v2.1/flavors/1", microversion="2.61").json()["flavor"]
     assert (tiny["name"], tiny["ram"], tiny["disk"], tiny["vcpus"]) == ("m1.tiny", 512, 1, 1)
     assert tiny["extra_specs"] == {}
@@ -323,6 +325,36 @@ def test_flavors(env: NovaEnv):
     }
     detail = env.request("GET", "/v2.1/flavors/detail").json()["flavors"]
     assert detail[0]["OS-FLV-EXT-DATA:ephemeral"] == 0
+
+
+def test_list_pages_carry_a_next_link_when_full(env: NovaEnv):
+    """``ViewBuilder._get_collection_links``: a full page (``limit`` items, or ``[api]
+    max_limit``) ends with ``<collection>_links``, a ``next`` link repeating the query, sorted,
+    with ``marker`` the last item; openstacksdk and novaclient page on it."""
+    env.boot("a")
+    env.boot("b")
+    env.boot("c")
+    page = env.request("GET", "/v2.1/servers/detail?limit=2&name=^[abc]").json()
+    names = [s["name"] for s in page["servers"]]
+    assert names == ["c", "b"]
+    last = page["servers"][-1]["id"]
+    assert page["servers_links"] == [
+        {
+            "rel": "next",
+            "href": f"http://compute.fakecloud.test/v2.1/servers/detail?limit=2&name=%5E%5Babc%5D"
+            f"&marker={last}",
+        }
+    ]
+    rest = env.request("GET", f"/v2.1/servers/detail?limit=2&name=^[abc]&marker={last}").json()
+    assert [s["name"] for s in rest["servers"]] == ["a"]
+    assert "servers_links" not in rest
+    flavors = env.request("GET", "/v2.1/flavors?limit=2&marker=3").json()
+    assert [f["id"] for f in flavors["flavors"]] == ["4", "42"]
+    assert flavors["flavors_links"] == [
+        {"rel": "next", "href": "http://compute.fakecloud.test/v2.1/flavors?limit=2&marker=42"}
+    ]
+    missing = env.request("GET", "/v2.1/flavors?marker=nope")
+    assert missing.json() == {"badRequest": {"code": 400, "message": "marker [nope] not found"}}
 
 
 @pytest.mark.parametrize(

@@ -106,11 +106,22 @@ class ServersController:
                 opts["project_id"] = req.arg("project_id")
         rows = self.compute_api.get_all(ctx, opts, all_tenants=all_tenants)
         rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=lambda r: r.uuid)
+        max_limit = self.nova.config.max_limit
+        rows = rows[:max_limit]  # ``get_limit_and_marker``: at most ``[api] max_limit``
         prefix = req.link_prefix
         if not detail:
-            return {"servers": [views.server_basic(prefix, r) for r in rows]}
-        gates = views.detail_gates(req.microversion)
-        return {"servers": [self._detail(req, r, gates) for r in rows]}
+            body = {"servers": [views.server_basic(prefix, r) for r in rows]}
+        else:
+            gates = views.detail_gates(req.microversion)
+            body = {"servers": [self._detail(req, r, gates) for r in rows]}
+        collection = "servers/detail" if detail else "servers"
+        # ``_list_view``: a ``next`` link when the page is full.
+        found = views.collection_links(
+            prefix, req.query, rows, collection, max_limit, lambda r: r.uuid
+        )
+        if found:
+            body["servers_links"] = found
+        return body
 
     def _detail(self, req: Request, instance: Any, gates: views.DetailGates) -> dict[str, Any]:
         ctx = req.context
