@@ -20,6 +20,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fakecloud.api import webob
 from fakecloud.api.http import HttpError, Request, Response
@@ -35,6 +36,8 @@ from fakecloud.profiles.series import CINDER_V2_UPDATED, cinder_api
 MIN_VERSION = "3.0"
 MAX_VERSION = "3.71"
 LIMITS_USED_PROJECT_FILTER = "3.39"
+#: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
+OSAPI_MAX_LIMIT = 1000
 
 
 class CinderVersions(VersionRange):
@@ -269,7 +272,8 @@ class CinderApi(ApiService):
         volumes = _paginate(volumes, params)
         vc = self._vc(req)
         view = views.volume_detail if detail else views.volume_summary
-        return Response(200, {"volumes": [view(vc, v) for v in volumes]})
+        body = {"volumes": [view(vc, v) for v in volumes]}
+        return Response(200, _with_links(body, "volumes", vc, params, volumes, detail))
 
     def volumes_index(self, req: Request) -> Response:
         """``GET /volumes``."""
@@ -327,7 +331,8 @@ class CinderApi(ApiService):
             items = [views.snapshot_detail(vc, s, extended=extended) for s in snaps]
         else:
             items = [views.snapshot_summary(vc, s) for s in snaps]
-        return Response(200, {"snapshots": items})
+        body = {"snapshots": items}
+        return Response(200, _with_links(body, "snapshots", vc, params, snaps, detail))
 
     def _extended(self, req: Request, project_id: str | None = None) -> bool:
         return policy.allowed(
@@ -619,6 +624,30 @@ def run_now(work: Generator) -> Any:
 
 
 def _paginate(items: list, params: dict[str, str]) -> list:
-    """``marker`` (exclusive) and ``limit`` over a sorted list."""
+    """``marker`` (exclusive) and ``limit`` over a sorted list, at most ``osapi_max_limit``."""
     marker, limit = params.get("marker"), params.get("limit")
-    return paginate(items, marker, limit, key=lambda i: i.id, prefix="Invalid input received: ")
+    page = paginate(items, marker, limit, key=lambda i: i.id, prefix="Invalid input received: ")
+    return page[:OSAPI_MAX_LIMIT]
+
+
+def _with_links(
+    body: dict[str, Any],
+    collection: str,
+    vc: ViewContext,
+    params: dict[str, str],
+    page: list,
+    detail: bool,
+) -> dict[str, Any]:
+    """``ViewBuilder._get_collection_links``: ``<collection>_links``, a ``next`` link, when the
+    page holds as many items as the limit (``limit``, else ``osapi_max_limit``) — the request's
+    parameters in their order with ``marker`` last, on ``/v3[/<project>]/<collection>``."""
+    limit = min(int(params.get("limit", OSAPI_MAX_LIMIT)), OSAPI_MAX_LIMIT)
+    if not page or limit > len(page):
+        return body
+    query = {k: v for k, v in params.items() if k != "marker"}
+    query["marker"] = page[-1].id
+    project = f"/{vc.url_project}" if vc.url_project else ""
+    path = f"{collection}/detail" if detail else collection
+    href = f"{vc.base_url}/v3{project}/{path}?{urlencode(query)}"
+    body[f"{collection}_links"] = [{"rel": "next", "href": href}]
+    return body

@@ -276,6 +276,18 @@ def test_list_is_newest_first_with_marker_and_limit(cloud):
     assert listed == ids[::-1]
     page = call(cloud, "GET", "volumes", query={"limit": "1", "marker": ids[2]})
     assert [v["id"] for v in page.json()["volumes"]] == [ids[1]]
+    # ``_get_collection_links``: a full page links the next one, the query's own order kept
+    # and ``marker`` last; a page short of the limit has no link.
+    collection = page.json()["volumes"][0]["links"][0]["href"].rsplit("/", 1)[0]  # .../volumes
+    assert page.json()["volumes_links"] == [
+        {"rel": "next", "href": f"{collection}?limit=1&marker={ids[1]}"}
+    ]
+    detail = call(cloud, "GET", "volumes/detail", query={"limit": "2"}).json()
+    assert detail["volumes_links"] == [
+        {"rel": "next", "href": f"{collection}/detail?limit=2&marker={ids[1]}"}
+    ]
+    assert "volumes_links" not in call(cloud, "GET", "volumes", query={"limit": "4"}).json()
+    assert "volumes_links" not in call(cloud, "GET", "volumes").json()
 
 
 @pytest.mark.parametrize(
