@@ -62,27 +62,32 @@ class Version:
             return _PARSED.get(other) or Version.parse(other)
         return other if isinstance(other, Version) else None
 
-    # Every microversion gate in every handler compares: a string seen before costs one lookup.
+    # Every microversion gate in every handler compares: a string seen before costs one lookup,
+    # a Version (a gate's named constant) none.
     def __lt__(self, other: object) -> bool:
-        o = _PARSED.get(other) if other.__class__ is str else None
+        cls = other.__class__
+        o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
         return (self.major, self.minor) < (o.major, o.minor)
 
     def __le__(self, other: object) -> bool:
-        o = _PARSED.get(other) if other.__class__ is str else None
+        cls = other.__class__
+        o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
         return (self.major, self.minor) <= (o.major, o.minor)
 
     def __gt__(self, other: object) -> bool:
-        o = _PARSED.get(other) if other.__class__ is str else None
+        cls = other.__class__
+        o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
         return (self.major, self.minor) > (o.major, o.minor)
 
     def __ge__(self, other: object) -> bool:
-        o = _PARSED.get(other) if other.__class__ is str else None
+        cls = other.__class__
+        o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
         return (self.major, self.minor) >= (o.major, o.minor)
@@ -90,7 +95,7 @@ class Version:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             try:
-                other = Version.parse(other)
+                other = _PARSED.get(other) or Version.parse(other)
             except ValueError:
                 return False
         if not isinstance(other, Version):
