@@ -588,13 +588,24 @@ def _server_create_ok(body: Any, keys: frozenset[str], network_words: bool) -> b
 
 def server_create_validator(version: Any) -> SchemaValidator:
     """The compiled create schema for `version` (one per range between schema changes)."""
-    bucket = "2.1"
-    for edge in _SERVER_CREATE_EDGES:
-        if version >= edge:
-            bucket = edge
-    if version == "2.32":
-        bucket = "2.32"
-    return _server_create_validator(bucket)
+    key = (version.major, version.minor)
+    found = _SERVER_CREATE_VALIDATORS.get(key)
+    if found is None:
+        bucket = "2.1"
+        for edge in _SERVER_CREATE_EDGES:
+            if version >= edge:
+                bucket = edge
+        if version == "2.32":
+            bucket = "2.32"
+        found = _server_create_validator(bucket)
+        if len(_SERVER_CREATE_VALIDATORS) < 1024:
+            _SERVER_CREATE_VALIDATORS[key] = found
+    return found
+
+
+#: (major, minor) -> its create validator: the schema's range worked out once per
+#: microversion, not per request (a client boots at the same version each time).
+_SERVER_CREATE_VALIDATORS: dict[tuple[int, int], SchemaValidator] = {}
 
 
 _VALIDATORS: dict[str, SchemaValidator] = {
