@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import heapq
 import sys
-import uuid as uuidlib
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -30,6 +29,7 @@ from fakecloud.nova.objects import (
     InstanceActionEvent,
     InstanceFault,
 )
+from fakecloud.sim.ids import uuid4_text
 from fakecloud.sim.states import MOVED
 from fakecloud.sim.trace import form
 
@@ -244,7 +244,7 @@ class NovaDB:
         if not bdm.uuid:
             # Its own stream per mapping, so the cloud's id sequence is not shifted.
             bits = self.kernel.streams(f"nova.bdm.{bdm.id}").getrandbits(128)
-            bdm.uuid = str(uuidlib.UUID(int=bits, version=4))
+            bdm.uuid = uuid4_text(bits)  # str(uuid.UUID(int=bits, version=4))
         self.bdms.setdefault(bdm.instance_uuid, []).append(bdm)
         return bdm
 

@@ -19,6 +19,13 @@ _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
+def uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` for 128 random `bits`, without building the
+    UUID object (its constructor checks what needs no checking here)."""
+    h = f"{(bits & _UUID4_CLEAR) | _UUID4_SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def stream(seed: int, purpose: str) -> Random:
     """A random generator for one purpose, derived deterministically from the cloud seed."""
     return Random(f"fakecloud:{seed}:{purpose}")
