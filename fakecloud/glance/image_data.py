@@ -136,9 +136,10 @@ class ImageDataApi:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
             g.quotas.check_storage(project, declared, image.id)
             link = g.store.link(data.link).name
-            yield from k.faults.pause(
-                "glance.upload", image_id=image.id, owner=image.owner, size=data.size, link=link
-            )
+            if k.faults.armed("glance.upload"):  # else consulting it does nothing
+                yield from k.faults.pause(
+                    "glance.upload", image_id=image.id, owner=image.owner, size=data.size, link=link
+                )
             cap = g.config.image_size_cap
             if data.size > cap:
                 yield from g.store.write(

@@ -83,14 +83,15 @@ class GlanceStore:
         """Move `data` from its link into the store; returns the location URL."""
         k = self._kernel
         link = self.link(data.link)
-        yield from k.faults.pause(
-            "glance.store.write",
-            image_id=image_id,
-            owner=owner,
-            size=data.size,
-            store=self.config.store_resource,
-            link=link.name,
-        )
+        if k.faults.armed("glance.store.write"):  # else consulting it does nothing
+            yield from k.faults.pause(
+                "glance.store.write",
+                image_id=image_id,
+                owner=owner,
+                size=data.size,
+                store=self.config.store_resource,
+                link=link.name,
+            )
         capacity = self.config.store_capacity_bytes
         if capacity and self.used_bytes + self._reserved + data.size > capacity:
             raise StorageFull()

@@ -153,10 +153,15 @@ class GuestAgent:
         return error
 
     def _run(self, command: str, requested: float) -> Generator[Any, Any, Any]:
+        faults = self.kernel.faults
         try:
-            yield from self.kernel.faults.pause(
-                "nova.guest_agent", command=command, host=self.host, instance_uuid=self.domain.id
-            )
+            if faults.armed("nova.guest_agent"):  # else consulting it does nothing
+                yield from faults.pause(
+                    "nova.guest_agent",
+                    command=command,
+                    host=self.host,
+                    instance_uuid=self.domain.id,
+                )
         except LibvirtError as error:
             return error
         except Exception as exc:  # noqa: BLE001 - whatever a rule raises, libvirt reports it
