@@ -86,11 +86,15 @@ def _field_copier() -> Any:
 
 def _snapshotter() -> Any:
     """``snapshot(inst, system_metadata, metadata)``: what `Instance.changes` compares with
-    later: the saved fields, then snapshots of the dict fields (copies no one changes, so
-    that in-place edits of the fields show up as changes)."""
-    saved = "".join(f"inst.{name}, " for name in SAVED_FIELDS)
+    later: the saved fields that are not dicts, as one tuple, and snapshots of the dict
+    fields (copies no one changes, so that in-place edits of the fields show up as changes)
+    in slots of their own. A tuple holding only atoms is untracked by the collector at its
+    first collection; one holding a dict never is, and a storm keeps a few copies per flow
+    in flight."""
+    saved = "".join(f"inst.{name}, " for name in SAVED_FIELDS if name not in _DICT_FIELDS)
     lines = [f"def snapshot(inst, {', '.join(_DICT_FIELDS)}):"]
-    lines.append(f"    inst._orig = ({saved}{', '.join(_DICT_FIELDS)})")
+    lines.append(f"    inst._orig = ({saved})")
+    lines += [f"    inst._orig_{name} = {name}" for name in _DICT_FIELDS]
     return _compile(lines, "snapshot")
 
 
@@ -102,11 +106,10 @@ def _loaded_dicts(src: Any) -> tuple[dict, dict]:
     database only ever replaces a row's dict fields (`NovaDB._apply`, `NovaDB._set`), never
     edits them, so they stay what the copy was loaded with.
     """
-    orig = src._orig
     system_metadata, metadata = src.system_metadata, src.metadata
-    if not orig:
+    if not src._orig:
         return system_metadata, metadata
-    loaded_system_metadata, loaded_metadata = orig[-2], orig[-1]
+    loaded_system_metadata, loaded_metadata = src._orig_system_metadata, src._orig_metadata
     if system_metadata != loaded_system_metadata:
         loaded_system_metadata = dict(system_metadata)
     if metadata != loaded_metadata:
@@ -117,11 +120,15 @@ def _loaded_dicts(src: Any) -> tuple[dict, dict]:
 def _differ() -> Any:
     """``changes(inst)``: the saved fields that differ from the snapshot, in field order."""
     lines = ["def changes(inst):", "    orig = inst._orig", "    out = {}"]
-    for index, name in enumerate(SAVED_FIELDS):
+    index = 0
+    for name in SAVED_FIELDS:
         if name in _DICT_FIELDS:
-            index = len(SAVED_FIELDS) + _DICT_FIELDS.index(name)
+            loaded = f"inst._orig_{name}"
+        else:
+            loaded = f"orig[{index}]"
+            index += 1
         lines.append(f"    value = inst.{name}")
-        lines.append(f"    if value != orig[{index}]:")
+        lines.append(f"    if value != {loaded}:")
         lines.append(f"        out[{name!r}] = value")
     lines.append("    return out")
     return _compile(lines, "changes")
@@ -180,7 +187,13 @@ class Instance:
 
     # Slots, not a __dict__: a storm holds a row and a few working copies per server, and a
     # 38-key dict is four times the size of 38 slots.
-    __slots__ = (*INSTANCE_FIELDS, "_orig", "_db", "actor")
+    __slots__ = (
+        *INSTANCE_FIELDS,
+        "_orig",
+        *(f"_orig_{name}" for name in _DICT_FIELDS),
+        "_db",
+        "actor",
+    )
 
     def __init__(self) -> None:
         self._orig: tuple = ()

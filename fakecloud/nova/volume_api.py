@@ -693,9 +693,11 @@ class API:
         return self._call(
             "get_absolute_limits",
             context,
-            lambda: absolute_limits(self.cinder.quotas, context.project_id),
+            absolute_limits,
             _any_error,
             None,
+            None,
+            (self.cinder.quotas, context.project_id),
         )
 
     @translate_cinder_exception
