@@ -40,6 +40,7 @@ LIMITS_OTHER_PROJECT = "os_compute_api:limits:other_project"
 FLAVOR_EXTRA_SPECS = "os_compute_api:os-flavor-extra-specs:%s"
 VOLUMES_ATTACHMENTS = "os_compute_api:os-volumes-attachments:%s"
 CREATE_BACKUP = "os_compute_api:os-create-backup"
+QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -91,6 +92,9 @@ UPSTREAM_RULES = (
     (VOLUMES_ATTACHMENTS % "index", _READER),
     (VOLUMES_ATTACHMENTS % "show", _READER),
     (CREATE_BACKUP, _MEMBER),
+    (QUOTA_SETS % "show", _READER),
+    (QUOTA_SETS % "detail", _READER),
+    (QUOTA_SETS % "defaults", "@"),
 )
 
 #: Unscoped rules (no scope_types) among the above.

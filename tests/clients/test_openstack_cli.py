@@ -163,5 +163,22 @@ def test_server_image_create_image_backed_and_volume_backed(osc, intercepted):
     snapshots = _get(intercepted, "block-storage", "/v3/{project_id}/snapshots")["snapshots"]
     assert len(snapshots) == 1 and snapshots[0]["status"] in ("creating", "available")
 
-    osc("server", "delete", "--wait", "ib1", "bfv1", output=False)
+    # Restoring: `server create --image` of the volume-backed snapshot image. The CLI sends its
+    # own image-to-local root mapping; Nova drops it for the image's, so the new server boots
+    # from a volume made from the Cinder snapshot, and still shows the image it came from.
+    intercepted.run_until_idle()
+    args = ["--flavor", "1", "--image", "bfv1-snap", "--no-network", "--wait", "restored"]
+    restored = osc("server", "create", *args)
+    assert restored["status"] == "ACTIVE"
+    assert restored["image"] == f"bfv1-snap ({bfv_snap['id']})"
+    (attached,) = osc("server", "volume", "list", "restored")
+    volume = _get(
+        intercepted, "block-storage", f"/v3/{{project_id}}/volumes/{attached['Volume ID']}"
+    )
+    assert volume["volume"]["snapshot_id"] == snapshots[0]["id"]
+
+    quotas = {row["Resource"]: row["Limit"] for row in osc("quota", "show", "--compute")}
+    assert (quotas["instances"], quotas["cores"], quotas["ram"]) == (10, 20, 51200)
+
+    osc("server", "delete", "--wait", "ib1", "bfv1", "restored", output=False)
     assert _get(intercepted, "compute", "/v2.1/servers")["servers"] == []

@@ -1803,6 +1803,81 @@ class flavors:
     show_response_v2102["properties"]["flavor"] = copy.deepcopy(_flavor_v2102)
 
 
+class quota_sets:
+    """nova/api/openstack/compute/schemas/quota_sets.py (response schemas)."""
+
+    _int = {"type": "integer", "minimum": -1}
+    _quota_response = {
+        "type": "object",
+        "properties": dict.fromkeys(
+            (
+                "cores",
+                "fixed_ips",
+                "floating_ips",
+                "injected_file_content_bytes",
+                "injected_file_path_bytes",
+                "injected_files",
+                "instances",
+                "key_pairs",
+                "metadata_items",
+                "ram",
+                "security_groups",
+                "security_group_rules",
+                "server_groups",
+                "server_group_members",
+            ),
+            _int,
+        ),
+        "additionalProperties": False,
+    }
+    _quota_response["required"] = list(_quota_response["properties"])
+    _v236_gone = ("fixed_ips", "floating_ips", "security_group_rules", "security_groups")
+    _v257_gone = ("injected_files", "injected_file_content_bytes", "injected_file_path_bytes")
+
+    @staticmethod
+    def _without(schema: dict, names: tuple) -> dict:
+        out = copy.deepcopy(schema)
+        for name in names:
+            del out["properties"][name]
+            out["required"].remove(name)
+        return out
+
+    @staticmethod
+    def _show(quota: dict) -> dict:
+        quota = copy.deepcopy(quota)
+        quota["properties"]["id"] = {"type": "string"}
+        quota["required"].append("id")
+        body = {"quota_set": quota}
+        return {
+            "type": "object",
+            "properties": body,
+            "required": ["quota_set"],
+            "additionalProperties": False,
+        }
+
+    _quota_response_v236 = _without(_quota_response, _v236_gone)
+    _quota_response_v257 = _without(_quota_response_v236, _v257_gone)
+    show_response = _show(_quota_response)
+    show_response_v236 = _show(_quota_response_v236)
+    show_response_v257 = _show(_quota_response_v257)
+    _detail_quota = {
+        "type": "object",
+        "properties": {"in_use": _int, "limit": _int, "reserved": _int},
+        "required": ["in_use", "limit", "reserved"],
+        "additionalProperties": False,
+    }
+    _detail_quota_response = copy.deepcopy(_quota_response)
+    _detail_quota_response["properties"] = dict.fromkeys(
+        _quota_response["properties"], _detail_quota
+    )
+    detail_response = _show(_detail_quota_response)
+    detail_response_v236 = _show(_without(_detail_quota_response, _v236_gone))
+    detail_response_v257 = _show(_without(_without(_detail_quota_response, _v236_gone), _v257_gone))
+    defaults_response = copy.deepcopy(show_response)
+    defaults_response_v236 = copy.deepcopy(show_response_v236)
+    defaults_response_v257 = copy.deepcopy(show_response_v257)
+
+
 class limits:
     """nova/api/openstack/compute/schemas/limits.py (response schemas)."""
 
@@ -2718,6 +2793,21 @@ ROUTES = {
         ("2.36", "2.38", limits.index_response_v236),
         ("2.39", "2.56", limits.index_response_v239),
         ("2.57", None, limits.index_response_v257),
+    ],
+    ("GET", "/os-quota-sets/{tenant_id}"): [
+        ("2.0", "2.35", quota_sets.show_response),
+        ("2.36", "2.56", quota_sets.show_response_v236),
+        ("2.57", None, quota_sets.show_response_v257),
+    ],
+    ("GET", "/os-quota-sets/{tenant_id}/detail"): [
+        ("2.0", "2.35", quota_sets.detail_response),
+        ("2.36", "2.56", quota_sets.detail_response_v236),
+        ("2.57", None, quota_sets.detail_response_v257),
+    ],
+    ("GET", "/os-quota-sets/{tenant_id}/defaults"): [
+        ("2.0", "2.35", quota_sets.defaults_response),
+        ("2.36", "2.56", quota_sets.defaults_response_v236),
+        ("2.57", None, quota_sets.defaults_response_v257),
     ],
     ("GET", "/images"): [(None, None, images.index_response)],
     ("GET", "/images/detail"): [(None, None, images.detail_response)],

@@ -226,6 +226,7 @@ _FILL = {
     "{request_id}": lambda w, sid: w.request_ids[sid],
     "{flavor_id}": lambda w, sid: "1",
     "{image_id}": lambda w, sid: w.base_image,
+    "{tenant_id}": lambda w, sid: "{project_id}",  # the caller's own, filled in by the cloud
 }
 
 _READS = [key for key in nova.ROUTES if key[0] == "GET"]

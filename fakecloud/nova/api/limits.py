@@ -10,7 +10,7 @@ from fakecloud.api.http import Request, Response
 from fakecloud.nova.policies import LIMITS, LIMITS_OTHER_PROJECT
 
 #: ``[quota]`` defaults of the quotas fakecloud does not count.
-_FIXED_LIMITS = {
+FIXED_LIMITS = {
     "key_pairs": 100,
     "floating_ips": 10,
     "injected_files": 5,
@@ -90,6 +90,6 @@ class LimitsController:
             "ram": (cfg.quota_ram, ram),
             "metadata_items": (cfg.quota_metadata_items, 0),
         }
-        for name, limit in _FIXED_LIMITS.items():
+        for name, limit in FIXED_LIMITS.items():
             out[name] = (limit, 0)
         return out

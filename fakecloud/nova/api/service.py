@@ -20,6 +20,7 @@ from fakecloud.nova.api.image_metadata import ImageMetadataController
 from fakecloud.nova.api.images import ImagesController
 from fakecloud.nova.api.instance_actions import InstanceActionsController
 from fakecloud.nova.api.limits import LimitsController
+from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.versions import VersionsController
@@ -64,6 +65,7 @@ class ComputeApiService(NovaApiService):
         self.flavor_extra_specs = FlavorExtraSpecsController(nova)
         self.volume_attachments = VolumeAttachmentController(nova, self.servers)
         self.limits = LimitsController(nova)
+        self.quota_sets = QuotaSetsController(nova)
         self.images = ImagesController(nova)
         self.image_metadata = ImageMetadataController(nova, self.servers, self)
         self.versions_controller = VersionsController(nova, self)
@@ -123,6 +125,10 @@ class ComputeApiService(NovaApiService):
         add("PUT", specs + "/{key}", "flavor_extra_specs", es.update)
         add("DELETE", specs + "/{key}", "flavor_extra_specs", es.delete)
         add("GET", "/limits", "limits", LimitsController.index)
+        q = QuotaSetsController
+        add("GET", "/os-quota-sets/{tenant_id}", "quota_sets", q.show)
+        add("GET", "/os-quota-sets/{tenant_id}/detail", "quota_sets", q.detail)
+        add("GET", "/os-quota-sets/{tenant_id}/defaults", "quota_sets", q.defaults)
         i = ImagesController
         add("GET", "/images", "images", i.index)
         add("GET", "/images/detail", "images", i.detail)
