@@ -180,7 +180,7 @@ def _json_copier(value: Any) -> Callable[[], Any] | None:
 
 
 class _NotJson(Exception):
-    """Names hold a value `_json_copier` does not plan (copied by `_copy_names`)."""
+    """Names hold a value `_json_copier` does not plan (their copies unmarshal instead)."""
 
 
 def _copy_names(value: Any, memo: dict[int, Any] | None = None) -> Any:
