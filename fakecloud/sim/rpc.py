@@ -161,18 +161,21 @@ class _Delivery(simpy.Process):
     and then serving took: its start (urgent, at once), the delay, a call's reply delay, and
     its own end (its callbacks, the kernel's bookkeeping among them); so the order of the
     events at each instant, and what the explorer's tie order can permute, are unchanged.
-    Until the message is served those steps are `_Hop`s, whose callbacks are plain
-    functions. An endpoint method that is a plain function runs in the callback too; a
-    generator method becomes the process's own generator (a call's inside `RpcBus._answer`,
-    which replies), and from then on this is an ordinary simpy process that a restart can
-    kill. Nothing waits on a delivery but the kernel (`Kernel.track_alone`)."""
+    The delivery itself is the event of each of those entries: its ``callbacks`` name the
+    step it is at (`_START`, `_ARRIVE`, `_REPLIED`, then `_ENDED`), so a message in flight
+    is one object for the collector, not one per step. An endpoint method that is a plain
+    function runs in the step; a generator method becomes the process's own generator (a
+    call's inside `RpcBus._answer`, which replies), and from then on this is an ordinary
+    simpy process that a restart can kill, and it is itself the callback that resumes it
+    (no bound method). Nothing waits on a delivery but the kernel (`Kernel.track_alone`)."""
 
-    #: Its callbacks when it ends: the kernel's bookkeeping only, one tuple for every delivery.
-    callbacks: Any = (_ended,)
+    #: What a step reads of it: it succeeded (until it fails: ``_ok`` set on the instance).
+    _ok = True
 
     def __init__(self, bus: RpcBus, target: str, message: _Message):
         env = bus._kernel.env
         self.env = env
+        self.callbacks: Any = _START
         self._value = PENDING
         self._generator = None  # type: ignore[assignment]
         self._bus = bus
@@ -180,115 +183,115 @@ class _Delivery(simpy.Process):
         self._method = message.method
         self._message: _Message | None = message
         # simpy's Initialize, without its calls: queued as env.schedule(start, URGENT) would
-        self._target = _Hop(self, _START, env._now, URGENT)
+        heappush(env._queue, (env._now, URGENT, next(env._eid), self))
+        self._target = self
+
+    #: Called by the events it waits for once it runs a generator: simpy's resume.
+    __call__ = simpy.Process._resume
 
     @property
     def name(self) -> str:
         """``<target>.<method>``."""
         return f"{self._to}.{self._method}"
 
-    def _run(self, generator: Generator, event: Any) -> None:
-        """Carry on as a generator process, started by `event` (the delay, done). The
-        message is the generator's now (a call's `RpcBus._answer` replies with it): the
-        delivery lets go of it, as a cast handler's arguments are let go of."""
-        self._generator = generator
-        self._message = None
-        # One bound _resume for all its waits, as `kernel.keep_resume` gives a spawned
-        # process (the cycle is broken when it ends: it is tracked by the kernel).
-        self._resume = self._resume  # type: ignore[method-assign]
-        self._resume(event)
-
-    def _end(self, value: Any) -> None:
-        self._ok = True
-        self._value = value
-        self._target = None  # type: ignore[assignment]
-        env = self.env
-        heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
-
-
-class _Hop:
-    """A step of a delivery before its message is served: its start, the delivery delay, or
-    a call's reply delay. Queued where simpy's ``Initialize`` or ``Timeout`` was (the same
-    time, priority and place), it holds only what a step reads of an event (its callbacks,
-    that it succeeded, its value) and its delivery; its callbacks are one of the constant
-    tuples below, each naming one of its methods, so a message on its way holds no list and
-    no bound method of its own for the collector."""
-
-    __slots__ = ("callbacks", "delivery")
-    _ok = True
-    _value = None
-
-    def __init__(self, delivery: _Delivery, step: tuple, when: float, priority: int):
-        self.callbacks: Any = step
-        self.delivery = delivery
-        env = delivery.env
-        heappush(env._queue, (when, priority, next(env._eid), self))
-
-    def start(self) -> None:
+    def _start(self) -> None:
         """The message leaves: it arrives after its delay."""
-        delivery = self.delivery
-        env = delivery.env
-        delivery._target = _Hop(delivery, _ARRIVE, env._now + delivery._message.delay, NORMAL)
+        env = self.env
+        self.callbacks = _ARRIVE
+        heappush(env._queue, (env._now + self._message.delay, NORMAL, next(env._eid), self))
 
-    def arrive(self) -> None:
+    def _arrive(self) -> None:
         """The message reaches the broker: to its consumer, or into the queue to wait (a
         service down; also a queued message's delivery whose consumer is down again)."""
-        delivery = self.delivery
-        env = delivery.env
-        bus, target, message = delivery._bus, delivery._to, delivery._message
-        env._active_proc = delivery
+        env = self.env
+        bus, target, message = self._bus, self._to, self._message
+        env._active_proc = self
         try:
             if target in bus._down or target not in bus._endpoints:
                 bus._enqueue(target, message)
-                delivery._end(None)
+                self._end(None)
                 return
             hub = getattr(bus._endpoints[target], "eventlet_hub", None)
             if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
-                delivery._run(bus._serve(target, message, hub), self)
+                self._run(bus._serve(target, message, hub))
                 return
             func = bus._deliver(target, message)
             if message.call is not None:
                 if _is_generator(func):
-                    delivery._run(bus._answer(target, message, func), self)
+                    self._run(bus._answer(target, message, func))
                     return
                 try:
                     outcome: tuple[bool, Any] = (True, func(**message.kwargs))
                 except Exception as exc:  # noqa: BLE001 - the caller gets the remote error
                     outcome = (False, bus.remote_exception(exc))
-                delivery._outcome = outcome
-                delivery._target = _Hop(delivery, _REPLIED, env._now + message.delay, NORMAL)
+                self._outcome = outcome
+                self.callbacks = _REPLIED
+                heappush(env._queue, (env._now + message.delay, NORMAL, next(env._eid), self))
             elif _is_generator(func):
                 work = func(**message.kwargs)
                 # The handler's frame holds its arguments now; what it no longer reads (the
                 # sender's context, once it made its own) need not live as long as it runs.
                 message.kwargs = _DELIVERED
-                delivery._run(work, self)
+                self._run(work)
                 return
             else:
                 func(**message.kwargs)
-                delivery._end(None)
+                self._end(None)
         except BaseException as exc:  # noqa: BLE001 - as a generator process fails
-            delivery._ok = False
-            delivery._value = exc
-            delivery._target = None  # type: ignore[assignment]
-            heappush(env._queue, (env._now, NORMAL, next(env._eid), delivery))  # schedule
+            self._ok = False
+            self._value = exc
+            self._target = None  # type: ignore[assignment]
+            self.callbacks = _ENDED
+            heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
         finally:
             env._active_proc = None
 
-    def replied(self) -> None:
+    def _replied(self) -> None:
         """A plain-function call's reply delay is over: the reply reaches the caller."""
-        delivery = self.delivery
-        env = delivery.env
-        env._active_proc = delivery
-        delivery._bus._reply(delivery._to, delivery._message, delivery._outcome)
-        delivery._end(None)
+        env = self.env
+        env._active_proc = self
+        self._bus._reply(self._to, self._message, self._outcome)
+        self._end(None)
         env._active_proc = None
 
+    def _run(self, generator: Generator) -> None:
+        """Carry on as a generator process, started now (its delay is over). The message is
+        the generator's now (a call's `RpcBus._answer` replies with it): the delivery lets go
+        of it, as a cast handler's arguments are let go of."""
+        self._generator = generator
+        self._message = None
+        self.callbacks = _ENDED  # its end: what simpy's resume schedules when the work ends
+        # The delivery is the callback of each event it waits for (`__call__`), as
+        # `kernel.keep_resume` gives a spawned process one bound method for all its waits (the
+        # cycle is broken when it ends: it is tracked by the kernel).
+        self._resume = self  # type: ignore[method-assign]
+        self._resume(_STARTED)
 
-#: A `_Hop`'s callbacks: which of its steps it is.
-_START = (_Hop.start,)
-_ARRIVE = (_Hop.arrive,)
-_REPLIED = (_Hop.replied,)
+    def _end(self, value: Any) -> None:
+        self._ok = True
+        self._value = value
+        self._target = None  # type: ignore[assignment]
+        self.callbacks = _ENDED
+        env = self.env
+        heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
+
+
+#: A delivery's callbacks at each of its steps: its start, arrival, a call's reply, its end.
+_START = (_Delivery._start,)
+_ARRIVE = (_Delivery._arrive,)
+_REPLIED = (_Delivery._replied,)
+_ENDED = (_ended,)
+
+
+class _Started:
+    """What a delivery's generator is started with: a succeeded event's value, None."""
+
+    __slots__ = ()
+    _ok = True
+    _value = None
+
+
+_STARTED = _Started()
 
 
 class _Deadline:
