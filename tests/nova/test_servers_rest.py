@@ -377,6 +377,22 @@ def test_limits_by_microversion(env: NovaEnv, version, present, absent):
     assert (absolute["totalInstancesUsed"], absolute["totalRAMUsed"]) == (1, 512)
 
 
+@pytest.mark.parametrize(("profile", "network_quota"), [("seed", 10), ("upstream", -1)])
+def test_the_nova_network_quotas_are_unlimited_from_ussuri(profile, network_quota):
+    """Nova 21.0.0 dropped the ``[quota]`` options of floating IPs and security groups (rules):
+    below 2.36 ``/limits`` and ``os-quota-sets`` show them as -1 from then on, the old defaults
+    (10, 10, 20) before."""
+    env = NovaEnv(profile)
+    absolute = env.request("GET", "/v2.1/limits", microversion="2.1").json()["limits"]["absolute"]
+    assert absolute["maxTotalFloatingIps"] == absolute["maxSecurityGroups"] == network_quota
+    rules = 20 if network_quota == 10 else -1
+    assert absolute["maxSecurityGroupRules"] == rules
+    project = env.cloud.keystone.token_for("demo").context.project_id
+    quotas = env.request("GET", f"/v2.1/os-quota-sets/{project}", microversion="2.1").json()
+    assert quotas["quota_set"]["floating_ips"] == network_quota
+    assert quotas["quota_set"]["fixed_ips"] == -1
+
+
 def test_image_proxy_below_2_36(env: NovaEnv):
     sid = env.boot()
     image_id = env.create_image(sid).json()["image_id"]

@@ -20,6 +20,20 @@ FIXED_LIMITS = {
     "server_groups": 10,
     "server_group_members": 10,
 }
+#: The nova-network proxies' quotas lost their ``[quota]`` options in 21.0.0 (Ussuri, with
+#: nova-network): ``QUOTAS`` keeps them as flagless ``AbsoluteResource`` s, whose default is -1.
+NOVA_NETWORK_QUOTAS = ("floating_ips", "security_groups", "security_group_rules")
+NOVA_NETWORK_QUOTAS_UNLIMITED_FROM = 21
+
+
+def fixed_limits(switches: Any) -> dict[str, int]:
+    """`FIXED_LIMITS` as the profile's release has them: the nova-network quotas are -1
+    (unlimited) from 21.0.0 on."""
+    if switches.release.series.nova < NOVA_NETWORK_QUOTAS_UNLIMITED_FROM:
+        return FIXED_LIMITS
+    return {**FIXED_LIMITS, **dict.fromkeys(NOVA_NETWORK_QUOTAS, -1)}
+
+
 _LIMIT_NAMES = {
     "ram": ["maxTotalRAMSize"],
     "instances": ["maxTotalInstances"],
@@ -90,6 +104,6 @@ class LimitsController:
             "ram": (cfg.quota_ram, ram),
             "metadata_items": (cfg.quota_metadata_items, 0),
         }
-        for name, limit in FIXED_LIMITS.items():
+        for name, limit in fixed_limits(self.nova.kernel.switches).items():
             out[name] = (limit, 0)
         return out

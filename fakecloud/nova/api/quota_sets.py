@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.nova.api.limits import FIXED_LIMITS
+from fakecloud.nova.api.limits import fixed_limits
 from fakecloud.nova.policies import QUOTA_SETS
 
 #: ``quota.QUOTAS.resources``: the engine's resources, sorted.
@@ -90,7 +90,7 @@ class QuotaSetsController:
             "ram": (cfg.quota_ram, ram),
             "metadata_items": (cfg.quota_metadata_items, 0),
         }
-        for name, limit in {**FIXED_LIMITS, **_MORE_FIXED}.items():
+        for name, limit in {**fixed_limits(self.nova.kernel.switches), **_MORE_FIXED}.items():
             out[name] = (limit, 0)
         return out
 
