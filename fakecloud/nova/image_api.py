@@ -403,12 +403,16 @@ class API:
         attempts = 1 + cfg.num_retries
         ok = ROUTES[call][2]
         subject, templated = _SUBJECTS[call]
-        if templated:
-            subject = Subject.of(subject, image_id)
+        # A templated subject is kept as a plain tuple of strings and made a `Subject` for
+        # each event: the collector untracks such a tuple at once, never a tuple subclass,
+        # and this frame waits out the round trip (as in Nova's Cinder client, `API._call`).
+        parts = (subject, image_id) if templated else None
         caller = calls.sender(k, CALLER)
         point = "image_api." + method
         for attempt in range(1, attempts + 1):
-            k.trace.put(calls.SENT, caller, subject, CALLEE, call)
+            k.trace.put(
+                calls.SENT, caller, subject if parts is None else Subject(parts), CALLEE, call
+            )
             try:
                 try:
                     if cfg.latency_s:
@@ -433,12 +437,15 @@ class API:
                     except Exception as e:  # Glance itself failed: its 500
                         raise HTTPInternalServerError(f"{type(e).__name__}: {e}") from e
                 except GlanceClientError as e:
-                    calls.answered(k, caller, CALLEE, subject, call, e.code, e.details or str(e))
+                    named = subject if parts is None else Subject(parts)
+                    calls.answered(k, caller, CALLEE, named, call, e.code, e.details or str(e))
                     raise
                 except CommunicationError as e:
-                    calls.answered(k, caller, CALLEE, subject, call, None, str(e))
+                    named = subject if parts is None else Subject(parts)
+                    calls.answered(k, caller, CALLEE, named, call, None, str(e))
                     raise
-                k.trace.put(calls.ANSWERED, caller, subject, CALLEE, call, ok)
+                named = subject if parts is None else Subject(parts)
+                k.trace.put(calls.ANSWERED, caller, named, CALLEE, call, ok)
                 return result
             except (HTTPServiceUnavailable, CommunicationError) as e:
                 k.trace.emit(

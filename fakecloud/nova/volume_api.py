@@ -440,13 +440,16 @@ class API:
             caller = calls.sender(k, CALLER)
             template, names, ok, point = _TEMPLATES[method]
             project = getattr(context, "project_id", None) or "-"
+            # The subject's template and parts as a plain tuple of strings, made into a
+            # `Subject` for each event: the collector untracks such a tuple at once, never a
+            # tuple subclass, and this frame waits out a round trip (a storm's every flow).
             if names.__class__ is str:  # the one resource most paths name
-                subject = Subject.of(template, project, attrs[names])
+                parts = (template, project, attrs[names])
             else:
                 # (map, not a comprehension: that would make `attrs` a closure cell of this
                 # frame, one more object per request in flight)
-                subject = Subject.of(template, project, *map(attrs.__getitem__, names))
-            k.trace.put(calls.SENT, caller, subject, CALLEE, method)
+                parts = (template, project, *map(attrs.__getitem__, names))
+            k.trace.put(calls.SENT, caller, Subject(parts), CALLEE, method)
             if half > 0:
                 yield k.timeout(half)
             try:
@@ -465,13 +468,20 @@ class API:
                     yield k.timeout(half)
                 client_error = _client_error(error, k.ids.request_id())
                 calls.answered(
-                    k, caller, CALLEE, subject, method, client_error.code, client_error.message
+                    k,
+                    caller,
+                    CALLEE,
+                    Subject(parts),
+                    method,
+                    client_error.code,
+                    client_error.message,
                 )
                 raise client_error from None
             except Exception as exc:
                 # An injected failure is known one full round trip after the request left.
                 if half > 0:
                     yield k.timeout(half)
+                subject = Subject(parts)
                 if isinstance(exc, ClientException):
                     calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
                 else:
@@ -479,7 +489,7 @@ class API:
                 raise
             if half > 0:
                 yield k.timeout(half)
-            k.trace.put(calls.ANSWERED, caller, subject, CALLEE, method, ok)
+            k.trace.put(calls.ANSWERED, caller, Subject(parts), CALLEE, method, ok)
         except CLIENT_ERRORS as exc:
             if on_error is None:
                 raise
