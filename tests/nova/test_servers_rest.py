@@ -357,6 +357,35 @@ def test_list_pages_carry_a_next_link_when_full(env: NovaEnv):
     assert missing.json() == {"badRequest": {"code": 400, "message": "marker [nope] not found"}}
 
 
+def test_flavor_list_query_sorts_and_is_checked(env: NovaEnv):
+    """``index_query``: ``sort_key``/``sort_dir`` order the list (then the database id), and
+    bad values are the schema's 400; unknown parameters are refused from 2.75."""
+
+    def ids(query, mv="2.1"):
+        resp = env.request("GET", f"/v2.1/flavors?{query}", microversion=mv)
+        return [f["id"] for f in resp.json()["flavors"]] if resp.status == 200 else resp.json()
+
+    assert ids("sort_key=memory_mb") == ["42", "84", "1", "2", "3", "4", "5"]
+    assert ids("sort_key=id&sort_dir=desc&limit=2") == ["84", "42"]  # creation order, reversed
+    assert ids("limit=abc") == {
+        "badRequest": {
+            "code": 400,
+            "message": "Invalid input for query parameters limit. Value: abc. "
+            "'abc' does not match '^[0-9]*$'",
+        }
+    }
+    assert ids("sort_dir=up")["badRequest"]["message"].startswith(
+        "Invalid input for query parameters sort_dir. Value: up. 'up' is not one of"
+    )
+    assert ids("bogus=1") == ["1", "2", "3", "4", "42", "5", "84"]
+    assert ids("bogus=1", mv="2.75") == {
+        "badRequest": {
+            "code": 400,
+            "message": "Additional properties are not allowed ('bogus' was unexpected)",
+        }
+    }
+
+
 @pytest.mark.parametrize(
     ("version", "present", "absent"),
     [

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
-from fakecloud.nova.api import views
+from fakecloud.nova.api import schemas, views
 
 FLAVOR_EXTRA_SPECS_INDEX = "os_compute_api:os-flavor-extra-specs:index"
 
@@ -18,12 +19,21 @@ class FlavorsController:
         self.nova = nova
 
     def _flavors(self, req: Request) -> list[Any]:
-        """``_get_flavors``: the enabled flavors in Nova's default order, ``flavorid`` ascending
-        as the database sorts that string column ("1", "2", "42", "5"), then a page of them
-        (``marker``, ``limit``, at most ``[api] max_limit``)."""
-        flavors = [f for f in self.nova.flavors.values() if not f.disabled]
-        flavors.sort(key=lambda f: f.flavorid)
-        rows = paginate(flavors, req.arg("marker") or None, req.arg("limit"), key=_flavorid)
+        """``_get_flavors``: the query checked (``index_query``: unknown parameters refused
+        from 2.75), the enabled flavors sorted by ``sort_key`` (``flavorid`` by default, a
+        string column: "1", "2", "42", "5") then the database id, in ``sort_dir`` (``asc``),
+        then a page of them (``marker``, ``limit``, at most ``[api] max_limit``)."""
+        _index_query(req.microversion).validate(req.query)
+        sort_key = req.arg("sort_key") or "flavorid"
+        descending = (req.arg("sort_dir") or "asc") == "desc"
+        flavors = [
+            (_sort_value(f, sort_key, row), row, f)
+            for row, f in enumerate(self.nova.flavors.values(), 1)
+            if not f.disabled
+        ]
+        flavors.sort(key=lambda item: item[:2], reverse=descending)
+        rows = [f for _value, _row, f in flavors]
+        rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=_flavorid)
         return rows[: self.nova.config.max_limit]
 
     def _page(self, req: Request, items: list[Any], flavors: list[Any], collection: str) -> dict:
@@ -62,3 +72,51 @@ class FlavorsController:
 
 def _flavorid(flavor: Any) -> str:
     return flavor.flavorid
+
+
+#: ``schemas/flavors.py`` ``VALID_SORT_KEYS`` (2.102 drops ``rxtx_factor``) and ``VALID_SORT_DIR``.
+VALID_SORT_KEYS = (
+    "created_at", "description", "disabled", "ephemeral_gb", "flavorid", "id", "is_public",
+    "memory_mb", "name", "root_gb", "rxtx_factor", "swap", "updated_at", "vcpu_weight", "vcpus",
+)  # fmt: skip
+VALID_SORT_DIR = ("asc", "desc")
+#: Columns fakecloud's flavors do not carry: they sort as the database id (creation order).
+_ROW_ORDERED = ("created_at", "updated_at", "id", "vcpu_weight")
+
+
+def _index_query(version: Version) -> schemas.QueryValidator:
+    """``index_query`` (2.0-2.74), ``index_query_v275`` and ``index_query_v2102``."""
+    key = "2.102" if version >= "2.102" else "2.75" if version >= "2.75" else "2.0"
+    found = _INDEX_QUERIES.get(key)
+    if found is None:
+        keys = [k for k in VALID_SORT_KEYS if not (key == "2.102" and k == "rxtx_factor")]
+        string = {"type": "array", "items": {"type": "string"}}
+        properties = {
+            "limit": {"type": "array", "items": schemas.non_negative_integer},
+            "marker": string,
+            "is_public": string,
+            "minRam": string,
+            "minDisk": string,
+            "sort_key": {"type": "array", "items": {"type": "string", "enum": keys}},
+            "sort_dir": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(VALID_SORT_DIR)},
+            },
+        }
+        if key == "2.102":
+            properties["name"] = string
+        schema = {"type": "object", "properties": properties}
+        schema["additionalProperties"] = key == "2.0"
+        found = _INDEX_QUERIES[key] = schemas.QueryValidator(schema)
+    return found
+
+
+_INDEX_QUERIES: dict[str, schemas.QueryValidator] = {}
+
+
+def _sort_value(flavor: Any, sort_key: str, row: int) -> Any:
+    """What the database sorts `flavor` by for `sort_key` (NULL first, as MySQL does)."""
+    if sort_key in _ROW_ORDERED:
+        return (1, row)
+    value = getattr(flavor, "flavorid" if sort_key == "flavorid" else sort_key)
+    return (0, "") if value is None else (1, value)
