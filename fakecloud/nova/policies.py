@@ -218,10 +218,16 @@ class _Enforcer:
 
         Answers are remembered by rule, target items (in their order: another order is only
         a miss) and the caller's credentials."""
-        key = (rule, tuple(target.items()), _credentials_key(ctx))
+        # What oslo.policy reads of the caller: user, project, roles, system and domain scope
+        # (a token is project-, system- or domain-scoped; oslo.policy reads the scope from
+        # these), worked out in this frame: every API request makes a check or two.
+        system = ctx.system_scope
+        domain = None if (ctx.project_id or system) else getattr(ctx, "domain_id", None)
+        caller = (ctx.user_id, ctx.project_id, tuple(ctx.roles), system, domain)
+        key = (rule, tuple(target.items()), caller)
         found = self._memo.get(key)
         if found is None:
-            plain = _credentials(ctx)
+            plain = _credentials(caller)
             try:
                 found = bool(self.enforcer.enforce(rule, target, plain, do_raise=True))
             except self._invalid_scope:
@@ -239,8 +245,10 @@ class _Enforcer:
 _ENFORCERS: dict[tuple, _Enforcer] = {}
 
 
-def _credentials(ctx: Any) -> dict[str, Any]:
-    user_id, project_id, roles, system, domain = _credentials_key(ctx)
+def _credentials(caller: tuple) -> dict[str, Any]:
+    """The credentials dict oslo.policy reads, from a caller's (user, project, roles, system,
+    domain) as `_Enforcer.check` keys its memo."""
+    user_id, project_id, roles, system, domain = caller
     return {
         "user_id": user_id,
         "project_id": project_id,
@@ -249,14 +257,6 @@ def _credentials(ctx: Any) -> dict[str, Any]:
         "system_scope": system,
         "domain_id": domain,
     }
-
-
-def _credentials_key(ctx: Any) -> tuple:
-    """What oslo.policy reads of the caller: user, project, roles, system and domain scope."""
-    system = ctx.system_scope
-    # A token is project-, system- or domain-scoped; oslo.policy reads the scope from these.
-    domain = None if (ctx.project_id or system) else getattr(ctx, "domain_id", None)
-    return (ctx.user_id, ctx.project_id, tuple(ctx.roles), system, domain)
 
 
 class PolicyEngine:
