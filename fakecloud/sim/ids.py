@@ -47,8 +47,11 @@ class IdSource:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def request_id(self) -> str:
-        """An OpenStack request id, ``req-<uuid>``."""
-        return "req-" + self.uuid()
+        """An OpenStack request id, ``req-<uuid>`` (`uuid`'s draw, in this frame: every
+        request takes one)."""
+        n = (self._rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
+        h = f"{n:032x}"
+        return f"req-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex(self, nbytes: int = 16) -> str:
         """Random hex digits (tokens, fingerprints)."""
