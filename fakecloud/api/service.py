@@ -160,8 +160,11 @@ class ApiService:
             getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
         )
         headers = response.headers
-        for key, value in extra.items():
-            headers.setdefault(key, value)
+        if headers:
+            for key, value in extra.items():
+                headers.setdefault(key, value)
+        else:  # nothing to keep (most answers): the same keys in the same order
+            headers.update(extra)
         if self.request_id_headers:
             rid = getattr(ctx, "request_id", None) or self.kernel.ids.request_id()
             for name in self.request_id_headers:
