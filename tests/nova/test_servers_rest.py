@@ -345,6 +345,10 @@ def test_list_pages_carry_a_next_link_when_full(env: NovaEnv):
             f"&marker={last}",
         }
     ]
+    bad = env.request("GET", "/v2.1/servers?limit=-1").json()
+    assert bad["badRequest"]["message"] == (
+        "Invalid input for query parameters limit. Value: -1. '-1' does not match '^[0-9]*$'"
+    )
     rest = env.request("GET", f"/v2.1/servers/detail?limit=2&name=^[abc]&marker={last}").json()
     assert [s["name"] for s in rest["servers"]] == ["a"]
     assert "servers_links" not in rest

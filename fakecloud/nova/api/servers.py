@@ -105,6 +105,9 @@ class ServersController:
             if req.arg("project_id"):
                 opts["project_id"] = req.arg("project_id")
         rows = self.compute_api.get_all(ctx, opts, all_tenants=all_tenants)
+        # ``index_query``'s ``pagination_parameters`` (the other filters are not checked here).
+        if "limit" in req.query:
+            schemas.query_validator(True, limit="non_negative_integer").validate(req.query)
         rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=lambda r: r.uuid)
         max_limit = self.nova.config.max_limit
         rows = rows[:max_limit]  # ``get_limit_and_marker``: at most ``[api] max_limit``
