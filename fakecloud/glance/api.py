@@ -25,6 +25,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.json_body import loads as loads_body
+from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.bounds import COUNT
 from fakecloud.glance.content import ImageData
@@ -44,6 +45,31 @@ from fakecloud.profiles.series import SERIES, glance_versions
 
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
 MATERIALIZE_MAX_BYTES = 1 << 20  # downloads up to 1 MiB answer real (filler) bytes
+
+
+#: ``glance/api/v2/router.py``: the ``Allow`` header of each path's ``reject`` route
+#: (``RejectMethodController.reject``), in Glance's order. Another method on a path with no
+#: reject route (``/info/usage``, ``/images/{image_id}/tasks``) matches nothing in Glance's
+#: mapper: a plain 404.
+_ALLOW = {
+    "/v2/images": "GET, POST",
+    "/v2/images/{image_id}": "GET, PATCH, DELETE",
+    "/v2/images/{image_id}/import": "POST",
+    "/v2/images/{image_id}/actions/deactivate": "POST",
+    "/v2/images/{image_id}/actions/reactivate": "POST",
+    "/v2/images/{image_id}/file": "GET, PUT",
+    "/v2/images/{image_id}/stage": "PUT",
+    "/v2/images/{image_id}/tags/{tag_value}": "PUT, DELETE",
+    "/v2/images/{image_id}/members": "GET, POST",
+    "/v2/images/{image_id}/members/{member_id}": "GET, PUT, DELETE",
+    "/v2/schemas/image": "GET",
+    "/v2/schemas/images": "GET",
+    "/v2/schemas/member": "GET",
+    "/v2/schemas/members": "GET",
+    "/v2/info/import": "GET",
+    "/v2/info/stores": "GET",
+    "/v2/info/stores/detail": "GET",
+}
 
 
 @dataclass
@@ -114,12 +140,38 @@ class GlanceApi(ApiService):
         add("GET", "/v2/schemas/member", cls.schema_member)
         add("GET", "/v2/schemas/members", cls.schema_members)
         add("GET", "/v2/info/usage", cls.usage)
+        add("GET", "/v2/info/import", cls.import_info)
+        add("GET", "/v2/info/stores", cls.stores)
+        add("GET", "/v2/info/stores/detail", cls.stores)
 
     # -- errors ------------------------------------------------------------------------------
 
     def render_fault(self, error: HttpError) -> Response:
         """Defer the body: WebOb picks its format from the request's Accept header."""
         return _Fault(error.status, None, dict(error.headers), error=error)
+
+    def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
+        """A method the path's routes do not serve: Glance's reject route's 405, its ``Allow``
+        header in Glance's order, or 404 where Glance has no reject route for the path. The
+        body is WebOb's, rendered here for the request's ``Accept`` (the gateway's explained
+        404 comes straight from here)."""
+        if error.allowed:
+            allow = _ALLOW.get(self._template(req.path))
+            if allow is None:
+                error = NoRoute([])
+            else:
+                error = HttpError(405, error.message, headers={"Allow": allow})
+        return self._finalize(req, super().no_route(req, error, detail))
+
+    def _template(self, path: str) -> str | None:
+        """The template of the routes whose fixed segments `path` has (one per path here)."""
+        parts = [s for s in path.split("/") if s]
+        for route in self.router.routes():
+            if len(route.segments) == len(parts) and all(
+                parts[i] == literal for i, literal in route.literals
+            ):
+                return route.template
+        return None
 
     def unexpected(self, exc: BaseException) -> HttpError:
         """Glance's 500: WebOb's own words."""
@@ -453,6 +505,21 @@ class GlanceApi(ApiService):
             ],
         }
         return Response(200, body, dict(JSON))
+
+    def import_info(self, req: Request) -> Response:
+        """``GET /v2/info/import`` (``InfoController.get_image_import``): the import methods
+        this Glance enables, as ``openstack image import info`` and ``image import`` read them."""
+        methods = {
+            "description": "Import methods available.",
+            "type": "array",
+            "value": list(self.glance.config.enabled_import_methods),
+        }
+        return Response(200, {"import-methods": methods}, dict(JSON))
+
+    def stores(self, req: Request) -> Response:
+        """``GET /v2/info/stores[/detail]`` (``get_stores``, which ``get_stores_detail`` calls
+        first): a single-store Glance (no ``enabled_backends``) answers 404."""
+        raise HTTPNotFound(explanation="Multi backend is not supported at this site.")
 
     def usage(self, req: Request) -> Response:
         """``GET /v2/info/usage``: unified-limit usage of the caller's project."""

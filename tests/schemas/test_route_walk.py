@@ -480,6 +480,39 @@ def _glance_members_schemas_usage(w: World, profile: str) -> None:
     expect(image(w, "GET", "info/usage"), 200, _USAGE, "GET usage")
 
 
+_IMPORT_INFO = {
+    "type": "object",
+    "properties": {
+        "import-methods": {
+            "type": "object",
+            "properties": {
+                "description": {"const": "Import methods available."},
+                "type": {"const": "array"},
+                "value": {"type": "array", "items": {"type": "string"}},
+            },
+            "required": ["description", "type", "value"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["import-methods"],
+    "additionalProperties": False,
+}
+_WEBOB_JSON = {
+    "type": "object",
+    "properties": {"message": {"type": "string"}, "code": {"type": "string"},
+                   "title": {"type": "string"}},
+    "required": ["message", "code", "title"],
+    "additionalProperties": False,
+}  # fmt: skip
+
+
+@walks("image", "GET", "/v2/info/import", "/v2/info/stores", "/v2/info/stores/detail")
+def _glance_info(w: World, profile: str) -> None:
+    expect(image(w, "GET", "info/import"), 200, _IMPORT_INFO, "GET import info")
+    for path in ("info/stores", "info/stores/detail"):  # a single-store Glance: 404
+        expect(image(w, "GET", path), 404, _WEBOB_JSON, f"GET {path}")
+
+
 # -- Keystone -------------------------------------------------------------------------------------
 
 _REF = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}

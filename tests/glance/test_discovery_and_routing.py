@@ -1,0 +1,86 @@
+"""Glance's discovery calls (``/v2/info/*``) and how its router answers a method a path does not
+serve, as ``glance/api/v2/router.py`` and ``discovery.py`` (Glance 33.0.0) do.
+
+``openstack image import info`` and ``openstack image import`` read ``GET /v2/info/import``
+first (a 404 there is "The Image Import feature is not supported by this deployment").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.glance.api import _ALLOW
+
+WEBOB_JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def cloud():
+    """One cloud for the read-only requests of this module."""
+    return Cloud(seed=0, profile="upstream")
+
+
+def test_import_info_lists_the_enabled_import_methods(cloud):
+    r = cloud.request("image", "GET", "/v2/info/import")
+    assert r.status == 200
+    assert r.json() == {
+        "import-methods": {
+            "description": "Import methods available.",
+            "type": "array",
+            "value": list(cloud.glance.config.enabled_import_methods),
+        }
+    }
+
+
+@pytest.mark.parametrize("path", ["/v2/info/stores", "/v2/info/stores/detail"])
+def test_stores_are_a_404_without_multiple_backends(cloud, path):
+    r = cloud.request("image", "GET", path, headers=WEBOB_JSON)
+    assert r.status == 404
+    assert r.json()["message"].startswith("Multi backend is not supported at this site.")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/v2/images/x", "GET, PATCH, DELETE"),
+        ("GET", "/v2/images/x/tags/t", "PUT, DELETE"),
+        ("POST", "/v2/images/x/members/m", "GET, PUT, DELETE"),
+        ("DELETE", "/v2/images", "GET, POST"),
+        ("POST", "/v2/info/import", "GET"),
+    ],
+)
+def test_a_method_the_path_does_not_serve_is_405_allowing_glances_order(cloud, method, path, allow):
+    r = cloud.request("image", method, path, headers=WEBOB_JSON)
+    assert r.status == 405 and r.headers["Allow"] == allow
+    assert r.json()["message"].startswith(f"The method {method} is not allowed for this resource.")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("POST", "/v2/info/usage"), ("DELETE", "/v2/images/x/tasks")]
+)
+def test_paths_without_a_reject_route_are_a_plain_404(cloud, method, path):
+    r = cloud.request("image", method, path, headers=WEBOB_JSON)
+    assert r.status == 404 and "Allow" not in r.headers
+    assert r.json() == {
+        "message": "The resource could not be found.<br /><br />\n\n\n",
+        "code": "404 Not Found",
+        "title": "Not Found",
+    }
+
+
+def test_an_unknown_path_is_webobs_404_with_a_body(cloud):
+    r = cloud.request("image", "GET", "/v2/nothing-here")
+    assert r.status == 404 and r.body  # was an empty body
+    assert r.json()["message"].startswith("The resource could not be found.")
+
+
+def test_allow_table_names_exactly_the_served_methods_of_each_path(cloud):
+    methods: dict[str, set[str]] = {}
+    for route in cloud.glance.api.router.routes():
+        if route.template not in ("/", "/versions"):
+            methods.setdefault(route.template, set()).add(route.method)
+    without_reject = {"/v2/info/usage", "/v2/images/{image_id}/tasks"}
+    assert set(_ALLOW) == set(methods) - without_reject
+    for template, allow in _ALLOW.items():
+        assert set(allow.split(", ")) == methods[template], template
