@@ -21,22 +21,25 @@ PATCH_V21 = "application/openstack-images-v2.1-json-patch"
 CONTENT_TYPES = {PATCH_V20: 4, PATCH_V21: 10}
 OPERATIONS = ("add", "remove", "replace")
 
-READONLY = (
-    "created_at",
-    "updated_at",
-    "status",
-    "checksum",
-    "size",
-    "virtual_size",
-    "direct_url",
-    "self",
-    "file",
-    "schema",
-    "id",
-    "os_hash_algo",
-    "os_hash_value",
+# Sets: each is tested against the name of every property a request touches.
+READONLY = frozenset(
+    (
+        "created_at",
+        "updated_at",
+        "status",
+        "checksum",
+        "size",
+        "virtual_size",
+        "direct_url",
+        "self",
+        "file",
+        "schema",
+        "id",
+        "os_hash_algo",
+        "os_hash_value",
+    )
 )
-RESERVED = ("location", "deleted", "deleted_at", "os_glance_import_task")
+RESERVED = frozenset(("location", "deleted", "deleted_at", "os_glance_import_task"))
 RESERVED_NAMESPACE = "os_glance"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from fakecloud.glance.models import Image, ImageMember
 from fakecloud.glance.schema import ImageSchema
 
-HIDDEN_PROPERTIES = ("os_glance_stage_host", "os_glance_hash_op_host")
+HIDDEN_PROPERTIES = frozenset(("os_glance_stage_host", "os_glance_hash_op_host"))
 _BASE_ATTRIBUTES = (
     "name",
     "disk_format",

@@ -261,6 +261,9 @@ _READ_ONLY = ("status", "updated_at", "created_at", "deleted_at")
 _OMIT = frozenset(("self", "schema", "protected", "virtual_size", "file", "tags"))
 _LOCATION_KEYS = frozenset(("direct_url", "locations"))
 _KERNEL_RAMDISK = frozenset(("kernel_id", "ramdisk_id"))
+#: The names `_translate_from_glance` does not simply copy (every other name is a base
+#: attribute or a custom property).
+_SPECIAL = _OMIT | _LOCATION_KEYS | {"visibility", "size"}
 
 
 def _translate_to_glance(image_meta: dict[str, Any]) -> dict[str, Any]:
@@ -325,7 +328,14 @@ def _translate_from_glance(
         "name": None,
         "checksum": None,
     }
+    properties = out["properties"]
     for name, value in view.items():
+        if name not in _SPECIAL:  # most names: a base attribute or a custom property
+            if name in base:
+                out[name] = value
+            else:
+                properties[name] = value
+            continue
         if name in _OMIT or (name in _LOCATION_KEYS and not include_locations):
             continue
         if name == "visibility":
@@ -335,7 +345,7 @@ def _translate_from_glance(
         elif name in base:
             out[name] = value
         else:
-            out["properties"][name] = value
+            properties[name] = value
     for attr in ("created_at", "updated_at", "deleted_at"):
         if out.get(attr):
             out[attr] = _parse_isotime(out[attr])
