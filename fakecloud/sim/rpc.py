@@ -106,20 +106,25 @@ class _Reply(simpy.Event):
         self.served = served
 
 
-class _FirstOf:
+class _FirstOf(list):
     """``reply | deadline`` for a waiting caller, without `simpy.Condition`'s value building:
     triggered by the first of the two (so processed one step after it, exactly as the
     Condition was), and unhooked from both once processed. Both events always succeed.
 
-    It keeps what a step and a waiting process read of an event in slots, it is itself the
-    callback it hooks on both events, and its own first callback is a plain function
-    (`_unhook`): a call in flight holds no method objects and no pair for the collector."""
+    It is its own list of callbacks (first `_unhook`, a plain function, then the caller's
+    resume), keeps what a step and a waiting process read of an event in slots, and is
+    itself the callback it hooks on both events: a call in flight holds no method objects,
+    no pair and no separate list for the collector. It equals only itself."""
 
     __slots__ = ("env", "callbacks", "_value", "_ok", "_first", "_second")
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
     def __init__(self, env: simpy.Environment, first: simpy.Event, second: Any):
+        self.append(_unhook)
         self.env = env
-        self.callbacks: Any = [_unhook]
+        self.callbacks: Any = self
         self._value = PENDING
         self._first = first
         self._second = second
