@@ -17,7 +17,9 @@ answers 300 with the version list, ``GET /v3/`` 200.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -29,13 +31,22 @@ from fakecloud.api.pagination import paginate
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, policy, views
-from fakecloud.cinder.validation import SNAPSHOT_METADATA_CREATE, SNAPSHOT_METADATA_UPDATE, validate
+from fakecloud.cinder.validation import (
+    SNAPSHOT_METADATA_CREATE,
+    SNAPSHOT_METADATA_UPDATE,
+    VOLUME_METADATA_CREATE,
+    VOLUME_METADATA_UPDATE,
+    validate,
+)
 from fakecloud.cinder.views import ViewContext
 from fakecloud.profiles.series import CINDER_V2_UPDATED, cinder_api
 
 MIN_VERSION = "3.0"
 MAX_VERSION = "3.71"
 LIMITS_USED_PROJECT_FILTER = "3.39"
+ETAGS = "3.15"
+VOLUME_SUMMARY = "3.12"
+VOLUME_SUMMARY_METADATA = "3.36"
 #: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
 OSAPI_MAX_LIMIT = 1000
 
@@ -139,6 +150,7 @@ class CinderApi(ApiService):
         router.add("GET", "/v3", _wrap(cls.versions_index, project=False))
         for method, path, handler in (
             ("GET", "volumes/detail", cls.volumes_detail),
+            ("GET", "volumes/summary", cls.volumes_summary),
             ("GET", "volumes", cls.volumes_index),
             ("POST", "volumes", cls.volumes_create),
             ("GET", "volumes/{id}", cls.volumes_show),
@@ -152,6 +164,12 @@ class CinderApi(ApiService):
             ("PUT", "snapshots/{id}", cls.snapshots_update),
             ("DELETE", "snapshots/{id}", cls.snapshots_delete),
             ("POST", "snapshots/{id}/action", cls.snapshots_action),
+            ("GET", "volumes/{id}/metadata", cls.volume_metadata_index),
+            ("POST", "volumes/{id}/metadata", cls.volume_metadata_create),
+            ("PUT", "volumes/{id}/metadata", cls.volume_metadata_update_all),
+            ("GET", "volumes/{id}/metadata/{key}", cls.volume_metadata_show),
+            ("PUT", "volumes/{id}/metadata/{key}", cls.volume_metadata_update),
+            ("DELETE", "volumes/{id}/metadata/{key}", cls.volume_metadata_delete),
             ("GET", "snapshots/{id}/metadata", cls.snapshot_metadata_index),
             ("POST", "snapshots/{id}/metadata", cls.snapshot_metadata_create),
             ("PUT", "snapshots/{id}/metadata", cls.snapshot_metadata_update_all),
@@ -283,6 +301,21 @@ class CinderApi(ApiService):
         """``GET /volumes/detail``."""
         return self._volume_list(req, detail=True)
 
+    def volumes_summary(self, req: Request) -> Response:
+        """``GET /volumes/summary`` (3.12): count and total size; from 3.36 the distinct
+        values of each metadata key too. Before 3.12, Cinder's 404 for a missing version."""
+        if not req.microversion >= VOLUME_SUMMARY:
+            raise controllers.not_found()
+        # remove_invalid_filter_options drops all_tenants from a non-admin's query first.
+        all_tenants = req.context.is_admin and controllers.get_bool_param(
+            "all_tenants", self._query(req)
+        )
+        count, size, metadata = self.cinder.volume_api.summary(req.context, all_tenants)
+        summary: dict[str, Any] = {"total_count": count, "total_size": size}
+        if req.microversion >= VOLUME_SUMMARY_METADATA:
+            summary["metadata"] = metadata
+        return Response(200, {"volume-summary": summary})
+
     def volumes_create(self, req: Request) -> Response:
         """``POST /volumes``: 202 and the volume, ``creating`` (no extension keys)."""
         volume = controllers.create_volume(
@@ -391,6 +424,85 @@ class CinderApi(ApiService):
             self.cinder, req.context, req.params["id"], self._body(req)
         )
         return Response(status)
+
+    # -- volume metadata (cinder/api/v3/volume_metadata.py) ---------------------------------
+
+    def _volume_meta(self, req: Request) -> tuple[Any, dict[str, str]]:
+        api = self.cinder.volume_api
+        volume = api.get(req.context, req.params["id"])
+        return volume, api.get_metadata(req.context, volume)
+
+    def _etag_refused(self, req: Request) -> bool:
+        """From 3.15 (``ETAGS``) an ``If-Match`` that names none of the md5 of the volume's
+        current ``{"metadata": ...}`` refuses a write (412, no body)."""
+        if not req.microversion >= ETAGS:
+            return False
+        raw = req.headers.get("If-Match")
+        if not raw:
+            return False
+        tags = {t.strip().removeprefix("W/").strip('"') for t in raw.split(",")}
+        return _metadata_etag(self._volume_meta(req)[1]) not in tags
+
+    def volume_metadata_index(self, req: Request) -> Response:
+        """``GET /volumes/{id}/metadata``; from 3.15 with the md5 of the body as ``Etag``."""
+        body = {"metadata": self._volume_meta(req)[1]}
+        if req.microversion >= ETAGS:
+            return Response(200, body, {"Etag": _metadata_etag(body["metadata"])})
+        return Response(200, body)
+
+    def _volume_update_meta(
+        self, req: Request, metadata: dict[str, str], delete: bool, create: bool = False
+    ) -> dict[str, str]:
+        api = self.cinder.volume_api
+        volume = api.get(req.context, req.params["id"])
+        action = "volume:create_volume_metadata" if create else "volume:update_volume_metadata"
+        return api.update_metadata(req.context, volume, metadata, delete=delete, action=action)
+
+    def volume_metadata_create(self, req: Request) -> Response:
+        """``POST /volumes/{id}/metadata``: merge (``create_volume_metadata``)."""
+        body = self._body(req)
+        validate(VOLUME_METADATA_CREATE, body)
+        meta = self._volume_update_meta(req, body["metadata"], False, create=True)
+        return Response(200, {"metadata": meta})
+
+    def volume_metadata_update_all(self, req: Request) -> Response:
+        """``PUT /volumes/{id}/metadata``: replace."""
+        body = self._body(req)
+        validate(VOLUME_METADATA_CREATE, body)
+        if self._etag_refused(req):
+            return Response(412)
+        return Response(200, {"metadata": self._volume_update_meta(req, body["metadata"], True)})
+
+    def volume_metadata_show(self, req: Request) -> Response:
+        """``GET /volumes/{id}/metadata/{key}``."""
+        volume, meta = self._volume_meta(req)
+        key = req.params["key"]
+        if key not in meta:
+            raise exception.VolumeMetadataNotFound(volume_id=req.params["id"], metadata_key=key)
+        return Response(200, {"meta": {key: meta[key]}})
+
+    def volume_metadata_update(self, req: Request) -> Response:
+        """``PUT /volumes/{id}/metadata/{key}``: one item."""
+        body = self._body(req)
+        validate(VOLUME_METADATA_UPDATE, body)
+        if self._etag_refused(req):
+            return Response(412)
+        item = body["meta"]
+        if req.params["key"] not in item:
+            raise HttpError(400, "Request body and URI mismatch")
+        if len(item) > 1:
+            raise HttpError(400, "Request body contains too many items")
+        self._volume_update_meta(req, item, False)
+        return Response(200, {"meta": item})
+
+    def volume_metadata_delete(self, req: Request) -> Response:
+        """``DELETE /volumes/{id}/metadata/{key}``: 200."""
+        volume, meta = self._volume_meta(req)
+        key = req.params["key"]
+        if key not in meta:
+            raise exception.VolumeMetadataNotFound(volume_id=req.params["id"], metadata_key=key)
+        self.cinder.volume_api.delete_metadata(req.context, volume, key)
+        return Response(200)
 
     # -- snapshot metadata -------------------------------------------------------------------
 
@@ -651,3 +763,9 @@ def _with_links(
     href = f"{vc.base_url}/v3{project}/{path}?{urlencode(query)}"
     body[f"{collection}_links"] = [{"rel": "next", "href": href}]
     return body
+
+
+def _metadata_etag(metadata: dict[str, str]) -> str:
+    """``VolumeMetadataController``'s ETag: the md5 of ``jsonutils.dumps({"metadata": ...})``."""
+    data = json.dumps({"metadata": metadata}).encode("utf-8")
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()

@@ -155,6 +155,12 @@ class VolumeAttachmentNotFound(NotFound):
     message = "Volume attachment could not be found with filter: %(filter)s."
 
 
+class VolumeMetadataNotFound(NotFound):
+    """Cinder's ``VolumeMetadataNotFound``."""
+
+    message = "Volume %(volume_id)s has no metadata with key %(metadata_key)s."
+
+
 class SnapshotMetadataNotFound(NotFound):
     """Cinder's ``SnapshotMetadataNotFound``."""
 

@@ -29,6 +29,11 @@ RULES = {
     "volume:get_all_snapshots": READER,
     "volume:update_snapshot": MEMBER,
     "volume:delete_snapshot": MEMBER,
+    # cinder/policies/volume_metadata.py
+    "volume:get_volume_metadata": READER,
+    "volume:create_volume_metadata": MEMBER,
+    "volume:update_volume_metadata": MEMBER,
+    "volume:delete_volume_metadata": MEMBER,
     "volume:get_snapshot_metadata": READER,
     "volume:update_snapshot_metadata": MEMBER,
     "volume:delete_snapshot_metadata": MEMBER,

@@ -234,6 +234,17 @@ _SNAPSHOT_META = {
     "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
     "additionalProperties": False,
 }
+#: ``cinder/api/schemas/volume_metadata.py``: ``parameter_types.extra_specs`` (a key may hold
+#: a ``/``), no other top-level key.
+_VOLUME_META = {
+    "type": "object",
+    "patternProperties": {"^[a-zA-Z0-9-_:. /]{1,255}$": {"type": "string", "maxLength": 255}},
+    "additionalProperties": False,
+}
+VOLUME_METADATA_CREATE = _obj({"metadata": _VOLUME_META}, ["metadata"])
+VOLUME_METADATA_UPDATE = _obj(
+    {"meta": {**_VOLUME_META, "minProperties": 1, "maxProperties": 1}}, ["meta"]
+)
 SNAPSHOT_METADATA_CREATE = _obj({"metadata": _SNAPSHOT_META}, ["metadata"], extra=True)
 SNAPSHOT_METADATA_UPDATE = _obj(
     {"meta": {**_SNAPSHOT_META, "minProperties": 1, "maxProperties": 1}}, ["meta"], extra=True

@@ -86,6 +86,27 @@ class VolumeAPI:
             filters["project_id"] = context.project_id
         return newest_first(self.store.volumes.values(), filters, _FILTERS)
 
+    def summary(
+        self, context: Any, all_tenants: bool = False
+    ) -> tuple[int, int, dict[str, list[str]]]:
+        """``get_volume_summary``: how many volumes, their total size, and each metadata key's
+        distinct values, over the caller's project (every project for an admin asking
+        ``all_tenants``); list filters are not applied."""
+        self._authorize(context, "volume:get_all")
+        project_only = not (all_tenants and context.is_admin)
+        volumes = [
+            v
+            for v in self.store.volumes.values()
+            if not project_only or v.project_id == context.project_id
+        ]
+        metadata: dict[str, list[str]] = {}
+        for volume in volumes:
+            for key, value in volume.metadata.items():
+                values = metadata.setdefault(key, [])
+                if value not in values:
+                    values.append(value)
+        return len(volumes), sum(v.size for v in volumes), metadata
+
     # -- create ------------------------------------------------------------------------------
 
     def create(
@@ -236,6 +257,47 @@ class VolumeAPI:
         for key, value in fields.items():
             setattr(volume, key, dict(value) if key == "metadata" else value)
         volume.updated_at = self.kernel.now
+
+    # -- metadata (``get_volume_metadata`` .. ``delete_volume_metadata``) ---------------------
+
+    def get_metadata(self, context: Any, volume: Volume) -> dict[str, str]:
+        """A volume's metadata (a copy)."""
+        self._authorize(context, "volume:get_volume_metadata", volume.project_id)
+        return dict(volume.metadata)
+
+    def update_metadata(
+        self,
+        context: Any,
+        volume: Volume,
+        metadata: dict[str, str],
+        delete: bool = False,
+        action: str = "volume:update_volume_metadata",
+    ) -> dict[str, str]:
+        """Merge `metadata` into the volume's (replace it all when `delete`); the answer is
+        ``_volume_x_metadata_update``'s: changed keys, new keys, then the unchanged ones."""
+        self._authorize(context, action, volume.project_id)
+        self._check_metadata_status(volume, "Updating")
+        old = volume.metadata
+        if delete:
+            old = {k: v for k, v in old.items() if k in metadata}
+        changed = {k: metadata[k] for k in old if k in metadata and metadata[k] != old[k]}
+        added = {k: v for k, v in metadata.items() if k not in old}
+        volume.metadata = {**old, **changed, **added}
+        return {**changed, **added, **{k: v for k, v in old.items() if k not in changed}}
+
+    def delete_metadata(self, context: Any, volume: Volume, key: str) -> None:
+        """Remove one metadata key (the controller answers 404 when it is absent)."""
+        self._authorize(context, "volume:delete_volume_metadata", volume.project_id)
+        self._check_metadata_status(volume, "Deleting")
+        volume.metadata = {k: v for k, v in volume.metadata.items() if k != key}
+
+    @staticmethod
+    def _check_metadata_status(volume: Volume, verb: str) -> None:
+        if volume.status in ("maintenance", "uploading"):
+            raise exception.InvalidVolume(
+                reason=f"{verb} volume metadata is not allowed for volumes in "
+                f"{volume.status} status."
+            )
 
     def delete(
         self, context: Any, volume: Volume, force: bool = False, cascade: bool = False

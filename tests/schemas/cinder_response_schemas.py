@@ -433,6 +433,24 @@ AVAILABILITY_ZONES = one(
 METADATA = one("metadata", _metadata)
 META = one("meta", {**_metadata, "minProperties": 1, "maxProperties": 1})
 
+#: cinder/api/v3/views/volumes.py ``quick_summary``: 3.12, and from 3.36 with ``metadata``.
+_SUMMARY = [("total_count", {"type": "integer"}, True), ("total_size", {"type": "integer"}, True)]
+SUMMARY = one("volume-summary", _object(_SUMMARY))
+SUMMARY_METADATA = one(
+    "volume-summary",
+    _object(
+        [
+            *_SUMMARY,
+            (
+                "metadata",
+                {"type": "object", "additionalProperties": {"type": "array",
+                 "items": {"type": "string"}}},
+                True,
+            ),
+        ]
+    ),
+)  # fmt: skip
+
 #: cinder/api/versions.py: the v3 version object, listed (``GET /``, 300) or alone (``/v3/``).
 _VERSION = _object(
     [

@@ -202,6 +202,29 @@ def _cinder_volume_writes(w: World, profile: str) -> None:
         w.cloud.run_until_idle()
 
 
+@walks("volumev3", "GET", "/v3/volumes/{id}/metadata", "/v3/volumes/{id}/metadata/{key}")
+@walks("volumev3", "POST", "/v3/volumes/{id}/metadata")
+@walks("volumev3", "PUT", "/v3/volumes/{id}/metadata", "/v3/volumes/{id}/metadata/{key}")
+@walks("volumev3", "DELETE", "/v3/volumes/{id}/metadata/{key}")
+@walks("volumev3", "GET", "/v3/volumes/summary")
+def _cinder_volume_metadata_summary(w: World, profile: str) -> None:
+    for mv in ("3.0", CINDER_TOP[profile]):
+        meta = f"volumes/{w.volume}/metadata"
+        r = volume(w, "POST", meta, {"metadata": {"a": "1", "b": "2"}}, mv=mv)
+        expect(r, 200, cinder.METADATA, "POST volume metadata")
+        expect(volume(w, "GET", meta, mv=mv), 200, cinder.METADATA, "GET volume metadata")
+        expect(volume(w, "GET", f"{meta}/a", mv=mv), 200, cinder.META, "GET volume metadata key")
+        r = volume(w, "PUT", f"{meta}/a", {"meta": {"a": "3"}}, mv=mv)
+        expect(r, 200, cinder.META, "PUT volume metadata key")
+        r = volume(w, "PUT", meta, {"metadata": {"b": "2"}}, mv=mv)
+        expect(r, 200, cinder.METADATA, "PUT volume metadata")
+        expect(volume(w, "DELETE", f"{meta}/b", mv=mv), 200, None, "DELETE volume metadata key")
+    expect(volume(w, "GET", "volumes/summary", mv="3.11"), 404, cinder.FAULT, "summary @3.11")
+    expect(volume(w, "GET", "volumes/summary", mv="3.12"), 200, cinder.SUMMARY, "summary @3.12")
+    r = volume(w, "GET", "volumes/summary", mv=CINDER_TOP[profile])
+    expect(r, 200, cinder.SUMMARY_METADATA, "summary @top")
+
+
 @walks("volumev3", "PUT", "/v3/snapshots/{id}")
 @walks("volumev3", "POST", "/v3/snapshots/{id}/action")
 @walks("volumev3", "DELETE", "/v3/snapshots/{id}")

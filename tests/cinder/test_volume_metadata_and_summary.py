@@ -1,0 +1,144 @@
+"""Volume metadata (``cinder/api/v3/volume_metadata.py``) and the volume summary
+(``VolumeController.summary``, 3.12; its metadata 3.36), as Cinder 29.0.0 answers them.
+
+``openstack volume set --property`` and ``volume unset --property`` write through the metadata
+routes, ``openstack volume summary`` reads the summary; both were 404s.
+"""
+
+import hashlib
+import json
+
+import pytest
+from cinder_support import ADMIN, OTHER, READER, call, create_volume, fault, reset_volume
+
+from fakecloud import Cloud
+
+
+@pytest.fixture
+def cloud():
+    """A fresh cloud."""
+    return Cloud(seed=0)
+
+
+def _meta(vid: str, key: str = "") -> str:
+    return f"volumes/{vid}/metadata" + (f"/{key}" if key else "")
+
+
+def test_create_merges_and_answers_changed_then_new_then_unchanged_keys(cloud):
+    vid = create_volume(cloud, metadata={"a": "1", "b": "2"})
+    r = call(cloud, "POST", _meta(vid), {"metadata": {"b": "2", "c": "3", "a": "9"}})
+    assert r.status == 200
+    # _volume_x_metadata_update: rows it saved (changed, then new), then the ones it skipped.
+    assert list(r.json()["metadata"].items()) == [("a", "9"), ("c", "3"), ("b", "2")]
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]["metadata"]
+    assert shown == {"a": "9", "b": "2", "c": "3"}
+
+
+def test_update_all_replaces_and_keys_are_read_updated_and_deleted(cloud):
+    vid = create_volume(cloud, metadata={"a": "1", "b": "2"})
+    r = call(cloud, "PUT", _meta(vid), {"metadata": {"b": "2", "d/e": "4"}})
+    assert r.json() == {"metadata": {"d/e": "4", "b": "2"}}
+    assert call(cloud, "GET", _meta(vid, "b")).json() == {"meta": {"b": "2"}}
+    assert call(cloud, "PUT", _meta(vid, "b"), {"meta": {"b": "5"}}).json() == {"meta": {"b": "5"}}
+    r = call(cloud, "DELETE", _meta(vid, "b"))
+    assert r.status == 200 and not r.body
+    r = call(cloud, "DELETE", _meta(vid, "b"))
+    assert fault(r) == ("itemNotFound", 404, f"Volume {vid} has no metadata with key b.")
+    assert fault(call(cloud, "GET", _meta(vid, "b")))[1] == 404
+    assert call(cloud, "GET", _meta(vid)).json() == {"metadata": {"d/e": "4"}}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"meta": {"x": "1"}}, "Request body and URI mismatch"),
+        ({"meta": {}}, "Invalid input for field/attribute meta. Value: {}. {} "),
+        ({"meta": {"k": "1", "x": "2"}}, "Invalid input for field/attribute meta."),
+    ],
+)
+def test_update_of_one_key_checks_the_body(cloud, body, message):
+    vid = create_volume(cloud)
+    r = call(cloud, "PUT", _meta(vid, "k"), body)
+    assert r.status == 400 and fault(r)[2].startswith(message)
+
+
+def test_keys_are_checked_by_the_extra_specs_pattern(cloud):
+    vid = create_volume(cloud)
+    r = call(cloud, "POST", _meta(vid), {"metadata": {"a!": "1"}})
+    assert r.status == 400
+    assert "does not match any of the regexes: '^[a-zA-Z0-9-_:. /]{1,255}$'" in fault(r)[2]
+
+
+def test_metadata_of_a_volume_in_maintenance_cannot_change(cloud):
+    vid = create_volume(cloud, metadata={"a": "1"})
+    reset_volume(cloud, vid, "maintenance")
+    r = call(cloud, "POST", _meta(vid), {"metadata": {"b": "2"}})
+    assert fault(r) == (
+        "badRequest",
+        400,
+        "Invalid volume: Updating volume metadata is not allowed for volumes in maintenance "
+        "status.",
+    )
+    r = call(cloud, "DELETE", _meta(vid, "a"))
+    assert fault(r)[2].startswith("Invalid volume: Deleting volume metadata is not allowed")
+
+
+def test_policy_readers_read_members_write_other_projects_do_not_see_it(cloud):
+    vid = create_volume(cloud, metadata={"a": "1"})
+    assert call(cloud, "GET", _meta(vid), ctx=READER).status == 200
+    r = call(cloud, "POST", _meta(vid), {"metadata": {"b": "2"}}, ctx=READER)
+    assert fault(r) == (
+        "forbidden",
+        403,
+        "Policy doesn't allow volume:create_volume_metadata to be performed.",
+    )
+    assert call(cloud, "GET", _meta(vid), ctx=OTHER).status == 404
+    path = f"/v3/{ADMIN.project_id}/{_meta(vid)}"
+    assert call(cloud, "PUT", path, {"metadata": {}}, ctx=ADMIN).json() == {"metadata": {}}
+
+
+def test_etags_from_3_15(cloud):
+    vid = create_volume(cloud, metadata={"a": "1"})
+    assert "Etag" not in call(cloud, "GET", _meta(vid), version="3.14").headers
+    etag = call(cloud, "GET", _meta(vid), version="3.15").headers["Etag"]
+    body = json.dumps({"metadata": {"a": "1"}}).encode()
+    assert etag == hashlib.md5(body, usedforsecurity=False).hexdigest()
+    stale = {"If-Match": '"0123"'}
+    r = call(cloud, "PUT", _meta(vid), {"metadata": {"b": "2"}}, version="3.15", headers=stale)
+    assert r.status == 412 and not r.body
+    r = call(cloud, "PUT", _meta(vid, "a"), {"meta": {"a": "2"}}, version="3.15", headers=stale)
+    assert r.status == 412
+    # Before 3.15 the header is not read.
+    r = call(cloud, "PUT", _meta(vid, "a"), {"meta": {"a": "2"}}, version="3.14", headers=stale)
+    assert r.status == 200
+    fresh = {"If-Match": f'"{call(cloud, "GET", _meta(vid), version="3.15").headers["Etag"]}"'}
+    r = call(cloud, "PUT", _meta(vid), {"metadata": {"b": "2"}}, version="3.15", headers=fresh)
+    assert r.json() == {"metadata": {"b": "2"}}
+
+
+def test_summary_counts_sizes_and_distinct_metadata(cloud):
+    create_volume(cloud, size=2, metadata={"a": "1"})
+    create_volume(cloud, size=3, metadata={"a": "2", "b": "x"})
+    create_volume(cloud, size=4, metadata={"a": "1"})
+    create_volume(cloud, size=5, ctx=OTHER)
+    r = call(cloud, "GET", "volumes/summary", version="3.11")
+    assert fault(r) == ("itemNotFound", 404, "The resource could not be found.")
+    r = call(cloud, "GET", "volumes/summary", version="3.12")
+    assert r.json() == {"volume-summary": {"total_count": 3, "total_size": 9}}
+    r = call(cloud, "GET", "volumes/summary", version="3.36")
+    summary = r.json()["volume-summary"]
+    assert summary == {
+        "total_count": 3,
+        "total_size": 9,
+        "metadata": {"a": ["1", "2"], "b": ["x"]},
+    }
+    # all_tenants is dropped from a non-admin's query (not even checked), read by an admin's.
+    r = call(cloud, "GET", "volumes/summary", version="3.12", query={"all_tenants": "maybe"})
+    assert r.json()["volume-summary"]["total_count"] == 3
+    path = f"/v3/{ADMIN.project_id}/volumes/summary"
+    r = call(cloud, "GET", path, version="3.12", query={"all_tenants": "1"}, ctx=ADMIN)
+    assert r.json() == {"volume-summary": {"total_count": 4, "total_size": 14}}
+    assert call(cloud, "GET", path, version="3.12", ctx=ADMIN).json()["volume-summary"] == {
+        "total_count": 0,
+        "total_size": 0,
+    }
