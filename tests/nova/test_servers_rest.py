@@ -361,6 +361,27 @@ def test_list_pages_carry_a_next_link_when_full(env: NovaEnv):
     assert missing.json() == {"badRequest": {"code": 400, "message": "marker [nope] not found"}}
 
 
+def test_server_list_refuses_unknown_query_parameters_from_2_75(env: NovaEnv):
+    """``index_query_v275``: ``additionalProperties`` False (with the ``^_`` pattern kept), and
+    ``sort_key`` from ``VALID_SORT_KEYS_V275``; before 2.75 unknown parameters are ignored."""
+    env.boot("a")
+
+    def status(query, mv):
+        resp = env.request("GET", f"/v2.1/servers?{query}", microversion=mv)
+        return resp.status, resp.json().get("badRequest", {}).get("message")
+
+    assert status("bogus=1", "2.74") == (200, None)
+    assert status("bogus=1", "2.75") == (
+        400,
+        "'bogus' does not match any of the regexes: '^_'",
+    )
+    assert status("name=a&status=ACTIVE&all_tenants=0&deleted=False&limit=5", "2.75")[0] == 200
+    code, message = status("sort_key=memory_mb", "2.75")
+    assert code == 400 and message.startswith(
+        "Invalid input for query parameters sort_key. Value: memory_mb. 'memory_mb' is not one of"
+    )
+
+
 def test_flavor_list_query_sorts_and_is_checked(env: NovaEnv):
     """``index_query``: ``sort_key``/``sort_dir`` order the list (then the database id), and
     bad values are the schema's 400; unknown parameters are refused from 2.75."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
+from functools import cache
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
@@ -105,8 +106,9 @@ class ServersController:
             if req.arg("project_id"):
                 opts["project_id"] = req.arg("project_id")
         rows = self.compute_api.get_all(ctx, opts, all_tenants=all_tenants)
-        # ``index_query``'s ``pagination_parameters`` (the other filters are not checked here).
-        if "limit" in req.query:
+        if req.microversion >= STRICT_LIST_QUERY:
+            _list_query_v275().validate(req.query)
+        elif "limit" in req.query:  # ``index_query``'s ``pagination_parameters``
             schemas.query_validator(True, limit="non_negative_integer").validate(req.query)
         rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=lambda r: r.uuid)
         max_limit = self.nova.config.max_limit
@@ -388,3 +390,45 @@ class ServersController:
                 ctx, snapshot_id, instance, rpcapi, entity
             )
         )
+
+
+#: ``index_query_v275``: from 2.75 a server list refuses query parameters it does not know.
+STRICT_LIST_QUERY = "2.75"
+#: ``schemas/servers.py``: the list filters of ``index_query`` (2.26 tags, 2.66
+#: ``changes-before``, 2.73 ``locked``), the joined-table names and the pagination parameters.
+LIST_QUERY_PARAMETERS = (
+    "user_id", "project_id", "tenant_id", "launch_index", "image_ref", "image", "kernel_id",
+    "ramdisk_id", "hostname", "key_name", "power_state", "vm_state", "task_state", "host",
+    "node", "flavor", "reservation_id", "launched_at", "terminated_at", "availability_zone",
+    "name", "display_name", "description", "display_description", "locked_by", "uuid",
+    "root_device_name", "config_drive", "access_ip_v4", "access_ip_v6", "auto_disk_config",
+    "progress", "sort_dir", "all_tenants", "soft_deleted", "deleted", "status",
+    "changes-since", "ip", "ip6", "created_at", "block_device_mapping", "services", "metadata",
+    "system_metadata", "info_cache", "security_groups", "pci_devices", "marker", "tags",
+    "tags-any", "not-tags", "not-tags-any", "changes-before", "locked",
+)  # fmt: skip
+#: ``VALID_SORT_KEYS_V275``.
+LIST_SORT_KEYS_V275 = (
+    "access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone", "config_drive",
+    "created_at", "display_description", "display_name", "host", "hostname", "image_ref",
+    "instance_type_id", "kernel_id", "key_name", "launch_index", "launched_at", "locked",
+    "locked_by", "node", "power_state", "progress", "project_id", "ramdisk_id",
+    "root_device_name", "task_state", "terminated_at", "updated_at", "user_id", "uuid",
+    "vm_state",
+)  # fmt: skip
+
+
+@cache
+def _list_query_v275() -> schemas.QueryValidator:
+    strings = {"type": "array", "items": {"type": "string"}}
+    properties: dict[str, Any] = dict.fromkeys(LIST_QUERY_PARAMETERS, strings)
+    properties["limit"] = {"type": "array", "items": schemas.non_negative_integer}
+    sort_keys = {"type": "string", "enum": list(LIST_SORT_KEYS_V275)}
+    properties["sort_key"] = {"type": "array", "items": sort_keys}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        "patternProperties": {"^_": strings},
+    }
+    return schemas.QueryValidator(schema)
