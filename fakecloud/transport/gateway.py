@@ -175,27 +175,30 @@ class Gateway:
         ``Cloud.request``. `service_type` is a catalog type, or the ``name`` of an extra
         service."""
         mount = self.mount_for_type(service_type)
-        sent = Headers({"Accept": "application/json"})
+        # Names folded as they are written: `Headers` takes the dict as it is (no call per
+        # header), and `handle` reads it without folding it again.
+        sent = {"accept": "application/json"}
         if user is not None:
             token = self.cloud.keystone.token_for(user)
-            sent["X-Auth-Token"] = token.id
+            sent["x-auth-token"] = token.id
             if token.project is not None:
                 path = path.replace("{project_id}", token.project.id)
         if microversion is not None:
             versions = getattr(mount.api, "versions", None)
             name = versions.service_type if versions is not None else service_type
-            sent["OpenStack-API-Version"] = f"{name} {microversion}"
+            sent["openstack-api-version"] = f"{name} {microversion}"
         if body is None:
             raw = b""
         elif isinstance(body, bytes):
             raw = body
         else:
             raw = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        for key, value in (headers or {}).items():
-            sent[key] = value
+            sent["content-type"] = "application/json"
+        if headers:
+            for key, value in headers.items():
+                sent[key.lower()] = value
         path, _, query = path.partition("?")
-        return self.handle(mount, method, path, query, sent, raw)
+        return self.handle(mount, method, path, query, Headers(sent), raw)
 
     # -- answers for traffic nothing serves --------------------------------------------------
 
@@ -257,6 +260,8 @@ def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
     """The request's headers, names folded to lower case; ``requests``' case-insensitive dict
     holds them already folded (its store maps each lower-case name to the name as sent and
     the value), read in one pass without a call per name."""
+    if headers.__class__ is Headers:  # folded already (``cloud.request``'s own)
+        return headers
     folded = Headers()
     store = getattr(headers, "_store", None)
     if store.__class__ is OrderedDict:  # requests.structures.CaseInsensitiveDict
