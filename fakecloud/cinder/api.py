@@ -32,10 +32,14 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, policy, views
 from fakecloud.cinder.validation import (
+    NON_QUOTA_KEYS,
+    QUOTA_SET_PROPERTIES,
+    QUOTA_SET_UPDATE,
     SNAPSHOT_METADATA_CREATE,
     SNAPSHOT_METADATA_UPDATE,
     VOLUME_METADATA_CREATE,
     VOLUME_METADATA_UPDATE,
+    check_quota_set,
     validate,
 )
 from fakecloud.cinder.views import ViewContext
@@ -689,31 +693,33 @@ class CinderApi(ApiService):
         return Response(200, {"quota_set": {"id": target, **self.cinder.quotas.defaults()}})
 
     def quotas_update(self, req: Request) -> Response:
-        """``PUT /os-quota-sets/{tenant}`` (admin): set limits (integers >= -1)."""
+        """``PUT /os-quota-sets/{tenant}`` (admin), as ``QuotaSetsController.update``: the
+        schema (with the ``quota_set`` format's integer and key checks), then no limit below
+        what the project uses, but only for resources the project already has a limit of its
+        own for (``get_project_quotas(defaults=False)``); the answer has no ``id``."""
         target = req.params["tenant"]
         self._policy(req, "volume_extension:quotas:update", target)
         body = self._body(req)
-        if not isinstance(body, dict) or not isinstance(body.get("quota_set"), dict):
-            raise HttpError(400, "Missing required element 'quota_set' in request body.")
         quotas = self.cinder.quotas
-        bad = [k for k in body["quota_set"] if k not in quotas.resources and k != "tenant_id"]
-        if bad:
-            raise HttpError(
-                400, f"Invalid input received: Bad key(s) in quota set: {', '.join(bad)}"
-            )
+        validate(QUOTA_SET_PROPERTIES, body)
+        if isinstance(body, dict) and isinstance(body.get("quota_set"), dict):
+            check_quota_set(body["quota_set"], quotas.resources)
+        validate(QUOTA_SET_UPDATE, body)
+        own, usages = quotas.overrides(target), quotas.usages(target)
         limits = {}
         for key, value in body["quota_set"].items():
-            if key == "tenant_id":
+            if key in NON_QUOTA_KEYS:
                 continue
-            try:
-                limits[key] = int(value)
-            except (TypeError, ValueError):
-                raise HttpError(400, f"Invalid input received: {key} must be an integer.") from None
-            if limits[key] < -1:
-                raise HttpError(
-                    400,
-                    f"Invalid input received: {key} must be >= -1.",
-                )
+            limit = int(str(value))
+            if key in own and key != "per_volume_gigabytes" and limit != -1:
+                used = usages[key]["in_use"] + usages[key]["reserved"]
+                if limit < used:
+                    raise HttpError(
+                        400,
+                        f"Quota {key} limit must be equal or greater than existing resources. "
+                        f"Current usage is {used} and the requested limit is {limit}.",
+                    )
+            limits[key] = limit
         quotas.set_limits(target, **limits)
         return Response(200, {"quota_set": quotas.limits(target)})
 

@@ -97,6 +97,11 @@ class QuotaEngine:
                 raise ConfigError(f"Cinder quota {name} must be an integer >= -1, got {value!r}")
         self._limits.setdefault(project_id, {}).update(limits)
 
+    def overrides(self, project_id: str) -> dict[str, int]:
+        """The limits set for this project itself (``quota_get_all_by_project``), defaults
+        aside."""
+        return dict(self._limits.get(project_id, {}))
+
     def limit(self, project_id: str, resource: str) -> int:
         """The limit of one resource for one project."""
         own = self._limits.get(project_id)

@@ -14,6 +14,7 @@ import copy
 import unicodedata
 from typing import Any
 
+from fakecloud.api.http import HttpError
 from fakecloud.api.validation import error_detail, number_string_bounds
 from fakecloud.cinder import exception, fast_paths
 from fakecloud.cinder.fast_paths import is_uuid_like
@@ -249,6 +250,54 @@ SNAPSHOT_METADATA_CREATE = _obj({"metadata": _SNAPSHOT_META}, ["metadata"], extr
 SNAPSHOT_METADATA_UPDATE = _obj(
     {"meta": {**_SNAPSHOT_META, "minProperties": 1, "maxProperties": 1}}, ["meta"], extra=True
 )
+
+
+#: ``cinder/api/schemas/quotas.py`` ``update``, in two parts so that the ``quota_set`` format
+#: (keys and integers, which needs the cloud's quota resources: `check_quota_set`) runs where
+#: jsonschema runs it, after the ``properties`` keyword and before ``required``.
+QUOTA_SET_PROPERTIES = {
+    "type": "object",
+    "properties": {"quota_set": {"type": "object", "minProperties": 1}},
+}
+QUOTA_SET_UPDATE = {
+    "type": "object",
+    "properties": {"quota_set": {"type": "object", "minProperties": 1}},
+    "required": ["quota_set"],
+    "additionalProperties": False,
+}
+#: ``cinder.quota.NON_QUOTA_KEYS`` and ``constants.DB_MAX_INT``.
+NON_QUOTA_KEYS = ("tenant_id", "id")
+DB_MAX_INT = 0x7FFFFFFF
+
+
+def check_quota_set(quota_set: dict[str, Any], resources: Any) -> None:
+    """``validators._validate_quota_set``: each value an integer from -1 to DB_MAX_INT
+    (oslo's ``validate_integer`` words, a bare 400 at the first bad value), then the unknown
+    keys together (``InvalidInput``)."""
+    bad = []
+    for key, value in quota_set.items():
+        if key not in resources and key not in NON_QUOTA_KEYS:
+            bad.append(key)
+            continue
+        if key in NON_QUOTA_KEYS:
+            continue
+        validate_integer(value, key, -1, DB_MAX_INT)
+    if bad:
+        raise exception.InvalidInput(reason=f"Bad key(s) in quota set: {', '.join(bad)}")
+
+
+def validate_integer(value: Any, name: str, min_value: int, max_value: int) -> int:
+    """``api_utils.validate_integer`` (oslo.utils ``strutils.validate_integer``): ``int(str())``
+    of the value, or a 400 with oslo's message."""
+    try:
+        number = int(str(value))
+    except (ValueError, UnicodeEncodeError):
+        raise HttpError(400, f"{name} must be an integer") from None
+    if number < min_value:
+        raise HttpError(400, f"{name} must be >= {min_value}")
+    if number > max_value:
+        raise HttpError(400, f"{name} must be <= {max_value}")
+    return number
 
 
 # -- formats (cinder/api/validation/validators.py) --------------------------------------------

@@ -279,3 +279,57 @@ def test_same_seed_same_trace():
         return cloud.trace.digest()
 
     assert scenario() == scenario()
+
+
+@pytest.mark.parametrize(
+    ("quota_set", "message"),
+    [
+        # validators._validate_quota_set: oslo's validate_integer words, first bad value first.
+        ({"bogus": 1, "volumes": "x"}, "volumes must be an integer"),
+        ({"volumes": True}, "volumes must be an integer"),
+        ({"volumes": 5.5}, "volumes must be an integer"),
+        ({"volumes": -2}, "volumes must be >= -1"),
+        ({"volumes": 2147483648}, "volumes must be <= 2147483647"),
+        ({"bogus": 1, "id": "x"}, "Invalid input received: Bad key(s) in quota set: bogus"),
+        ({}, "Invalid input for field/attribute quota_set. Value: {}. "),
+    ],
+)
+def test_quota_sets_update_checks_the_body_as_the_schema_does(quota_set, message):
+    cloud = Cloud()
+    resp = call(cloud, "PUT", f"/v3/{P3}/os-quota-sets/{P1}", {"quota_set": quota_set}, ctx=ADMIN)
+    assert resp.status == 400 and fault(resp)[2].startswith(message)
+
+
+def test_quota_sets_update_body_shape_and_non_quota_keys():
+    cloud = Cloud()
+    path = f"/v3/{P3}/os-quota-sets/{P1}"
+    resp = call(cloud, "PUT", path, {"quota_set": {"volumes": 2}, "x": 1}, ctx=ADMIN)
+    assert fault(resp)[2] == "Additional properties are not allowed ('x' was unexpected)"
+    assert fault(call(cloud, "PUT", path, {}, ctx=ADMIN))[2] == "'quota_set' is a required property"
+    body = {"quota_set": {"id": P1, "tenant_id": P1, "snapshots": "7"}}
+    resp = call(cloud, "PUT", path, body, ctx=ADMIN)
+    assert resp.status == 200 and "id" not in resp.json()["quota_set"]
+    assert resp.json()["quota_set"]["snapshots"] == 7
+
+
+def test_quota_below_usage_is_refused_only_once_the_project_has_its_own_limit():
+    # QuotaSetsController.update compares with get_project_quotas(defaults=False): a resource
+    # still at its default is not checked against what the project uses.
+    cloud = Cloud()
+    create_volume(cloud, size=3)
+    path = f"/v3/{P3}/os-quota-sets/{P1}"
+    resp = call(cloud, "PUT", path, {"quota_set": {"gigabytes": 2}}, ctx=ADMIN)
+    assert resp.status == 200 and resp.json()["quota_set"]["gigabytes"] == 2
+    resp = call(cloud, "PUT", path, {"quota_set": {"gigabytes": 1}}, ctx=ADMIN)
+    assert fault(resp) == (
+        "badRequest",
+        400,
+        "Quota gigabytes limit must be equal or greater than existing resources. Current "
+        "usage is 3 and the requested limit is 1.",
+    )
+    for limit in (-1, 3):
+        resp = call(cloud, "PUT", path, {"quota_set": {"gigabytes": limit}}, ctx=ADMIN)
+        assert resp.status == 200
+    body = {"quota_set": {"per_volume_gigabytes": 1}}  # a limit, not a usage: never compared
+    assert call(cloud, "PUT", path, body, ctx=ADMIN).status == 200
+    assert call(cloud, "PUT", path, body, ctx=ADMIN).status == 200
