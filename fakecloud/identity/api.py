@@ -97,8 +97,11 @@ class KeystoneApi(ApiService):
     def render_fault(self, error: HttpError) -> Response:
         """Keystone's error body; 401s say where to authenticate."""
         title = phrase(error.status, "Error")
-        body = {"error": {"code": error.status, "message": error.message, "title": title}}
-        body["error"].update(error.details)
+        error_body = {"code": error.status, "message": error.message, "title": title}
+        error_body.update(error.details)
+        # flask.jsonify (application.py _handle_keystone_exception) sorts the keys: an
+        # AuthPluginException's "identity" comes between "code" and "message".
+        body = {"error": dict(sorted(error_body.items()))}
         headers = {"Content-Type": "application/json", **error.headers}
         if error.status == 401:
             headers.setdefault(

@@ -159,6 +159,8 @@ def test_an_unsupported_method_is_401_naming_the_supported_ones(cloud):
         "Attempted to authenticate with an unsupported method."
     )
     assert resp.json()["error"]["identity"] == {"methods": ["password", "token"]}
+    # flask.jsonify sorts an error body's keys (_handle_keystone_exception).
+    assert list(resp.json()["error"]) == ["code", "identity", "message", "title"]
 
 
 def test_system_scope_for_admin_has_no_project_bound_endpoints(cloud):
