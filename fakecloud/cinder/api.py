@@ -35,8 +35,11 @@ from fakecloud.cinder.validation import (
     NON_QUOTA_KEYS,
     QUOTA_SET_PROPERTIES,
     QUOTA_SET_UPDATE,
+    SET_IMAGE_METADATA,
+    SHOW_IMAGE_METADATA,
     SNAPSHOT_METADATA_CREATE,
     SNAPSHOT_METADATA_UPDATE,
+    UNSET_IMAGE_METADATA,
     VOLUME_METADATA_CREATE,
     VOLUME_METADATA_UPDATE,
     check_quota_set,
@@ -348,10 +351,37 @@ class CinderApi(ApiService):
 
     def volumes_action(self, req: Request) -> Response:
         """``POST /volumes/{id}/action``."""
+        body = self._body(req)
+        if isinstance(body, dict) and len(body) == 1:
+            image_action = _IMAGE_METADATA_ACTIONS.get(next(iter(body)))
+            if image_action is not None:
+                return image_action(self, req, body)
         status = controllers.volume_action(
             self.cinder, req.context, req.params["id"], self._body(req)
         )
         return Response(status)
+
+    # -- image metadata actions (cinder/api/contrib/volume_image_metadata.py) ---------------
+
+    def _show_image_metadata(self, req: Request, body: Any) -> Response:
+        validate(SHOW_IMAGE_METADATA, body)
+        api = self.cinder.volume_api
+        volume = api.get(req.context, req.params["id"])
+        return Response(200, {"metadata": api.get_image_metadata(req.context, volume)})
+
+    def _set_image_metadata(self, req: Request, body: Any) -> Response:
+        validate(SET_IMAGE_METADATA, body)
+        api = self.cinder.volume_api
+        volume = api.get(req.context, req.params["id"])
+        metadata = body["os-set_image_metadata"]["metadata"]
+        return Response(200, {"metadata": api.set_image_metadata(req.context, volume, metadata)})
+
+    def _unset_image_metadata(self, req: Request, body: Any) -> Response:
+        validate(UNSET_IMAGE_METADATA, body)
+        api = self.cinder.volume_api
+        volume = api.get(req.context, req.params["id"])
+        api.unset_image_metadata(req.context, volume, body["os-unset_image_metadata"]["key"])
+        return Response(200)
 
     # -- snapshots ---------------------------------------------------------------------------
 
@@ -775,3 +805,11 @@ def _metadata_etag(metadata: dict[str, str]) -> str:
     """``VolumeMetadataController``'s ETag: the md5 of ``jsonutils.dumps({"metadata": ...})``."""
     data = json.dumps({"metadata": metadata}).encode("utf-8")
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+#: The volume actions of the image-metadata extension, answered with a body.
+_IMAGE_METADATA_ACTIONS = {
+    "os-show_image_metadata": CinderApi._show_image_metadata,
+    "os-set_image_metadata": CinderApi._set_image_metadata,
+    "os-unset_image_metadata": CinderApi._unset_image_metadata,
+}

@@ -155,6 +155,12 @@ class VolumeAttachmentNotFound(NotFound):
     message = "Volume attachment could not be found with filter: %(filter)s."
 
 
+class GlanceMetadataNotFound(NotFound):
+    """Cinder's ``GlanceMetadataNotFound``."""
+
+    message = "Glance metadata for volume/snapshot %(id)s cannot be found."
+
+
 class VolumeMetadataNotFound(NotFound):
     """Cinder's ``VolumeMetadataNotFound``."""
 

@@ -34,6 +34,8 @@ RULES = {
     "volume:create_volume_metadata": MEMBER,
     "volume:update_volume_metadata": MEMBER,
     "volume:delete_volume_metadata": MEMBER,
+    "volume_extension:volume_image_metadata:set": MEMBER,
+    "volume_extension:volume_image_metadata:remove": MEMBER,
     "volume:get_snapshot_metadata": READER,
     "volume:update_snapshot_metadata": MEMBER,
     "volume:delete_snapshot_metadata": MEMBER,

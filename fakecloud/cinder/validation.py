@@ -58,9 +58,14 @@ _desc_rw = {"type": ["string", "null"], "format": "description_non_mandatory_rem
 
 
 def _obj(properties: dict, required: list[str] | None = None, extra: bool = False, **more) -> dict:
-    out = {"type": "object", "properties": properties, "additionalProperties": extra, **more}
+    # Cinder's schemas name "required" before "additionalProperties" (all 124 that have
+    # both), and jsonschema reports the first failing keyword in the schema's order: a body
+    # with a misspelt key is "'snapshot' is a required property", not "Additional properties".
+    out: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         out["required"] = required
+    out["additionalProperties"] = extra
+    out.update(more)
     return out
 
 
@@ -265,6 +270,28 @@ QUOTA_SET_UPDATE = {
     "required": ["quota_set"],
     "additionalProperties": False,
 }
+#: ``cinder/api/schemas/volume_image_metadata.py``.
+SHOW_IMAGE_METADATA = _obj({"os-show_image_metadata": {}}, ["os-show_image_metadata"])
+SET_IMAGE_METADATA = _action(
+    "os-set_image_metadata",
+    _obj(
+        {
+            "metadata": {
+                "type": "object",
+                "patternProperties": {
+                    "^[a-zA-Z0-9-_:. /]{1,255}$": {"type": "string", "format": "mysql_text"}
+                },
+                "additionalProperties": False,
+            }
+        },
+        ["metadata"],
+    ),
+)
+UNSET_IMAGE_METADATA = _action(
+    "os-unset_image_metadata",
+    _obj({"key": {"type": "string", "minLength": 1, "maxLength": 255}}, ["key"]),
+)
+
 #: ``cinder.quota.NON_QUOTA_KEYS`` and ``constants.DB_MAX_INT``.
 NON_QUOTA_KEYS = ("tenant_id", "id")
 DB_MAX_INT = 0x7FFFFFFF
@@ -371,6 +398,7 @@ _FORMATS = {
     ),
     "snapshot_status": _check_snapshot_status,
     "validate_volume_reset_body": _check_reset_body,
+    "mysql_text": lambda v: not isinstance(v, str) or len(v.encode("utf8")) <= 65535,
 }
 
 _validators: dict[int, Any] = {}

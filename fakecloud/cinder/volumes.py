@@ -291,6 +291,40 @@ class VolumeAPI:
         self._check_metadata_status(volume, "Deleting")
         volume.metadata = {k: v for k, v in volume.metadata.items() if k != key}
 
+    # -- image metadata (``volume_glance_metadata``: the os-*_image_metadata actions) ---------
+
+    def get_image_metadata(self, context: Any, volume: Volume) -> dict[str, str]:
+        """``get_volume_image_metadata``: 404 ``GlanceMetadataNotFound`` when it has none."""
+        self._authorize(context, "volume:get_volume_metadata", volume.project_id)
+        if not volume.volume_image_metadata:
+            raise exception.GlanceMetadataNotFound(id=volume.id)
+        return dict(volume.volume_image_metadata)
+
+    def set_image_metadata(
+        self, context: Any, volume: Volume, metadata: dict[str, str]
+    ) -> dict[str, str]:
+        """``os-set_image_metadata``: the set policy, then ``update_volume_metadata`` of the
+        image type (its policy and status check); answers the rows it saved or skipped."""
+        self._authorize(context, "volume_extension:volume_image_metadata:set", volume.project_id)
+        self._authorize(context, "volume:update_volume_metadata", volume.project_id)
+        self._check_metadata_status(volume, "Updating")
+        old = volume.volume_image_metadata
+        changed = {k: metadata[k] for k in old if k in metadata and metadata[k] != old[k]}
+        added = {k: v for k, v in metadata.items() if k not in old}
+        volume.volume_image_metadata = {**old, **changed, **added}
+        return {**changed, **added, **{k: v for k, v in old.items() if k not in changed}}
+
+    def unset_image_metadata(self, context: Any, volume: Volume, key: str) -> None:
+        """``os-unset_image_metadata``: 404 ``GlanceMetadataNotFound`` for a key it lacks."""
+        self._authorize(context, "volume_extension:volume_image_metadata:remove", volume.project_id)
+        if key not in self.get_image_metadata(context, volume):
+            raise exception.GlanceMetadataNotFound(id=volume.id)
+        self._authorize(context, "volume:delete_volume_metadata", volume.project_id)
+        self._check_metadata_status(volume, "Deleting")
+        volume.volume_image_metadata = {
+            k: v for k, v in volume.volume_image_metadata.items() if k != key
+        }
+
     @staticmethod
     def _check_metadata_status(volume: Volume, verb: str) -> None:
         if volume.status in ("maintenance", "uploading"):

@@ -142,3 +142,38 @@ def test_summary_counts_sizes_and_distinct_metadata(cloud):
         "total_count": 0,
         "total_size": 0,
     }
+
+
+def _action(cloud, vid, body, **kw):
+    return call(cloud, "POST", f"volumes/{vid}/action", body, **kw)
+
+
+def test_image_metadata_actions(cloud):
+    # cinder/api/contrib/volume_image_metadata.py: `openstack volume set/unset --image-property`
+    # were "There is no such action".
+    vid = create_volume(cloud)
+    missing = ("itemNotFound", 404, f"Glance metadata for volume/snapshot {vid} cannot be found.")
+    assert fault(_action(cloud, vid, {"os-show_image_metadata": None})) == missing
+    assert fault(_action(cloud, vid, {"os-unset_image_metadata": {"key": "a"}})) == missing
+    r = _action(cloud, vid, {"os-set_image_metadata": {"metadata": {"a": "1", "b": "2"}}})
+    assert r.status == 200 and r.json() == {"metadata": {"a": "1", "b": "2"}}
+    r = _action(cloud, vid, {"os-set_image_metadata": {"metadata": {"b": "2", "a": "3"}}})
+    assert list(r.json()["metadata"].items()) == [("a", "3"), ("b", "2")]
+    assert fault(_action(cloud, vid, {"os-unset_image_metadata": {"key": "zz"}})) == missing
+    r = _action(cloud, vid, {"os-unset_image_metadata": {"key": "a"}})
+    assert r.status == 200 and not r.body
+    r = _action(cloud, vid, {"os-show_image_metadata": {}})
+    assert r.json() == {"metadata": {"b": "2"}}
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    assert shown["volume_image_metadata"] == {"b": "2"}
+    r = _action(cloud, vid, {"os-set_image_metadata": {"metadata": {"c": "1"}}}, ctx=READER)
+    assert fault(r)[:2] == ("forbidden", 403)
+    r = _action(cloud, vid, {"os-set_image_metadata": {"meta": {}}})
+    assert fault(r)[2].endswith("'metadata' is a required property")
+
+
+def test_a_misspelt_body_key_is_reported_as_the_missing_required_one(cloud):
+    # Cinder's schemas list "required" before "additionalProperties"; jsonschema reports the
+    # first failing keyword in that order.
+    r = call(cloud, "POST", "snapshots", {"snap": {"volume_id": create_volume(cloud)}})
+    assert fault(r) == ("badRequest", 400, "'snapshot' is a required property")

@@ -216,5 +216,10 @@ def test_volume_properties_and_summary(osc, intercepted):
     assert osc("volume", "show", "props")["properties"] == {"owner": "ops", "tier": "silver"}
     osc("volume", "unset", "--property", "tier", "props", output=False)
     assert osc("volume", "show", "props")["properties"] == {"owner": "ops"}
+    osc("volume", "set", "--image-property", "hw_disk_bus=scsi", "props", output=False)
+    shown = osc("volume", "show", "props")["volume_image_metadata"]
+    assert shown == {"hw_disk_bus": "scsi"}
+    osc("volume", "unset", "--image-property", "hw_disk_bus", "props", output=False)
+    assert "volume_image_metadata" not in osc("volume", "show", "props")
     summary = osc("--os-volume-api-version", "3.36", "volume", "summary")
     assert summary == {"Total Count": 1, "Total Size": 2, "Metadata": {"owner": ["ops"]}}
