@@ -66,6 +66,7 @@ UPSTREAM_RULES = (
     (SERVERS % "create_image:allow_volume_backed", _MEMBER),
     (SERVERS % "start", _MEMBER),
     (SERVERS % "stop", _MEMBER),
+    (SERVERS % "reboot", _MEMBER),
     (PAUSE % "pause", _MEMBER),
     (PAUSE % "unpause", _MEMBER),
     (SUSPEND % "suspend", _MEMBER),

@@ -59,6 +59,11 @@ UNPAUSING = "unpausing"
 SUSPENDING = "suspending"
 RESUMING = "resuming"
 REBOOTING = "rebooting"
+REBOOT_PENDING = "reboot_pending"
+REBOOT_STARTED = "reboot_started"
+REBOOTING_HARD = "rebooting_hard"
+REBOOT_PENDING_HARD = "reboot_pending_hard"
+REBOOT_STARTED_HARD = "reboot_started_hard"
 SHELVING = "shelving"
 SHELVING_IMAGE_PENDING_UPLOAD = "shelving_image_pending_upload"
 SHELVING_IMAGE_UPLOADING = "shelving_image_uploading"
@@ -74,6 +79,25 @@ SNAPSHOT_TASK_STATES = (
     IMAGE_PENDING_UPLOAD,
     IMAGE_UPLOADING,
 )
+
+#: A soft reboot's task states, and a hard one's (``task_states.soft_reboot_states``...).
+SOFT_REBOOT_STATES = (REBOOTING, REBOOT_PENDING, REBOOT_STARTED)
+HARD_REBOOT_STATES = (REBOOTING_HARD, REBOOT_PENDING_HARD, REBOOT_STARTED_HARD)
+#: The task states a hard reboot may overtake (``task_states.ALLOW_REBOOT``, 17.0.0-34.0.0).
+ALLOW_REBOOT = (
+    None,
+    REBOOTING,
+    REBOOT_PENDING,
+    REBOOT_STARTED,
+    RESUMING,
+    REBOOTING_HARD,
+    UNPAUSING,
+    PAUSING,
+    SUSPENDING,
+)
+#: vm_states a soft reboot accepts, and a hard one (``vm_states.ALLOW_SOFT_REBOOT``...).
+ALLOW_SOFT_REBOOT = (ACTIVE,)
+ALLOW_HARD_REBOOT = (ACTIVE, STOPPED, PAUSED, SUSPENDED, ERROR)
 
 # -- power_state (integers, as Nova stores and shows them) -------------------------------------
 NOSTATE = 0
@@ -141,6 +165,7 @@ TASK_STATE = StateMachine(
                 SUSPENDING,
                 RESUMING,
                 REBOOTING,
+                REBOOTING_HARD,
                 SHELVING,
                 SHELVING_OFFLOADING,
                 UNSHELVING,
@@ -157,11 +182,17 @@ TASK_STATE = StateMachine(
             IMAGE_BACKUP: {IMAGE_PENDING_UPLOAD, IMAGE_UPLOADING},
             POWERING_OFF: set(),
             POWERING_ON: set(),
-            PAUSING: set(),
-            UNPAUSING: set(),
-            SUSPENDING: set(),
-            RESUMING: set(),
-            REBOOTING: set(),
+            # A hard reboot may overtake these (ALLOW_REBOOT); a task ends with None.
+            PAUSING: {REBOOTING_HARD},
+            UNPAUSING: {REBOOTING_HARD},
+            SUSPENDING: {REBOOTING_HARD},
+            RESUMING: {REBOOTING_HARD},
+            REBOOTING: {REBOOT_PENDING, REBOOTING_HARD},
+            REBOOT_PENDING: {REBOOT_STARTED, REBOOTING_HARD},
+            REBOOT_STARTED: {REBOOT_PENDING, REBOOTING_HARD},
+            REBOOTING_HARD: {REBOOT_PENDING_HARD},
+            REBOOT_PENDING_HARD: {REBOOT_STARTED_HARD},
+            REBOOT_STARTED_HARD: {REBOOT_PENDING_HARD},
             SHELVING: {SHELVING_IMAGE_PENDING_UPLOAD, SHELVING_OFFLOADING},
             SHELVING_IMAGE_PENDING_UPLOAD: {SHELVING_IMAGE_UPLOADING},
             SHELVING_IMAGE_UPLOADING: {SHELVING_IMAGE_PENDING_UPLOAD, SHELVING_OFFLOADING},
@@ -189,7 +220,15 @@ POWER_STATE = StateMachine(
 
 #: API status from (vm_state, task_state): ``nova/api/openstack/common.py::_STATE_MAP``.
 _STATUS = {
-    ACTIVE: {"default": "ACTIVE", REBOOTING: "REBOOT"},
+    ACTIVE: {
+        "default": "ACTIVE",
+        REBOOTING: "REBOOT",
+        REBOOT_PENDING: "REBOOT",
+        REBOOT_STARTED: "REBOOT",
+        REBOOTING_HARD: "HARD_REBOOT",
+        REBOOT_PENDING_HARD: "HARD_REBOOT",
+        REBOOT_STARTED_HARD: "HARD_REBOOT",
+    },
     BUILDING: {"default": "BUILD"},
     STOPPED: {"default": "SHUTOFF"},
     RESIZED: {"default": "VERIFY_RESIZE"},

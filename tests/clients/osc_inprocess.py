@@ -37,7 +37,8 @@ class OpenStackCLI:
 
     def __call__(self, *args: str, cloud: str = "fakecloud-demo", output: bool = True) -> Any:
         """Run ``openstack --os-cloud CLOUD ARGS [-f json]``; its parsed JSON output (None when
-        the command prints nothing). Raises `CommandFailed` on a non-zero exit."""
+        the command prints nothing; with `output` False, what it printed as text). Raises
+        `CommandFailed` on a non-zero exit."""
         from openstackclient import shell
 
         argv = ["--os-cloud", cloud, *args, *(("-f", "json") if output else ())]
@@ -53,7 +54,9 @@ class OpenStackCLI:
         if status != 0:
             raise CommandFailed(f"openstack {' '.join(args)} exited {status}:\n{err.getvalue()}")
         text = out.getvalue()
-        return json.loads(text) if text.strip() else None
+        if not text.strip():
+            return None
+        return json.loads(text) if output else text
 
 
 def _forget_client_handles() -> None:

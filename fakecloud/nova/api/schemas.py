@@ -314,6 +314,22 @@ lock_v273 = {
     "additionalProperties": False,
 }
 
+reboot = {
+    "type": "object",
+    "properties": {
+        "reboot": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["HARD", "Hard", "hard", "SOFT", "Soft", "soft"]}
+            },
+            "required": ["type"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["reboot"],
+    "additionalProperties": False,
+}
+
 reset_state = {
     "type": "object",
     "properties": {
@@ -618,6 +634,7 @@ _SCHEMAS = {
     "create_image": create_image,
     "create_image_vendor": create_image_vendor,
     "lock_v273": lock_v273,
+    "reboot": reboot,
     "reset_state": reset_state,
 }
 

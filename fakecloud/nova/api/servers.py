@@ -1,5 +1,5 @@
 """The servers controller (``nova/api/openstack/compute/servers.py``): list, show, create,
-delete, ``os-start``/``os-stop`` and ``createImage``.
+delete, ``os-start``/``os-stop``, ``reboot`` and ``createImage``.
 
 `ServersController._create_image` is the createImage API layer of the spec, in both profiles.
 The order of its checks is the profile's (each difference a switch):
@@ -54,6 +54,7 @@ class ServersController:
             "createImage": self._create_image,
             "os-start": self._start,
             "os-stop": self._stop,
+            "reboot": self._reboot,
         }
 
     # -- lookups -----------------------------------------------------------------------------
@@ -280,6 +281,28 @@ class ServersController:
     def _stop(self, req: Request, server_id: str, body: Any) -> Response:
         schemas.validator("os-stop").validate(body)
         return self._power(req, server_id, "stop", self.compute_api.stop)
+
+    def _reboot(self, req: Request, server_id: str, body: Any) -> Response:
+        """``reboot`` (``SOFT`` or ``HARD``, in any case): 202, or 409 when the server's
+        state or lock does not allow it. Before 21.0.0 (``policy_before_lookup``) the policy
+        is checked before the server is looked up, with the caller's own project as target."""
+        schemas.validator("reboot").validate(body)
+        reboot_type = body["reboot"]["type"].upper()
+        ctx = req.context
+        rule = SERVERS % "reboot"
+        before = self.switches.policy_before_lookup
+        if before:
+            self.policy.authorize(ctx, rule)
+        instance = self.get_server(ctx, server_id)
+        if not before:
+            self.policy.authorize(ctx, rule, {"project_id": instance.project_id})
+        try:
+            self.compute_api.reboot(ctx, instance, reboot_type)
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "reboot", server_id)
+        return Response(202)
 
     def _power(self, req: Request, server_id: str, name: str, call: Any) -> Response:
         ctx = req.context

@@ -47,6 +47,7 @@ UNSHELVE = "unshelve"
 CREATE_IMAGE = "createImage"
 BACKUP = "createBackup"
 RESET_STATE = "resetState"
+REBOOT = "reboot"
 
 SNAPSHOT_STATES = (states.ACTIVE, states.STOPPED, states.PAUSED, states.SUSPENDED)
 """vm_states both snapshot paths accept (``@check_instance_state`` of ``snapshot``)."""
@@ -301,6 +302,28 @@ class API:
         self._claim(instance, states.POWERING_ON)
         self._record_action_start(context, instance, START)
         self.compute_rpcapi.start_instance(context, instance)
+
+    @check_instance_lock
+    def reboot(self, context: Any, instance: Instance, reboot_type: str) -> None:
+        """Reboot the server: ``SOFT`` (the guest shuts down and starts again) or ``HARD``
+        (its domain is destroyed and created again); the ``reboot_instance`` cast."""
+        if reboot_type == "SOFT":
+            self._soft_reboot(context, instance)
+        else:
+            self._hard_reboot(context, instance)
+
+    @check_instance_state(vm_state=states.ALLOW_SOFT_REBOOT, task_state=[None])
+    def _soft_reboot(self, context: Any, instance: Instance) -> None:
+        self._claim(instance, states.REBOOTING)
+        self._record_action_start(context, instance, REBOOT)
+        self.compute_rpcapi.reboot_instance(context, instance, None, "SOFT")
+
+    @check_instance_state(vm_state=states.ALLOW_HARD_REBOOT, task_state=states.ALLOW_REBOOT)
+    def _hard_reboot(self, context: Any, instance: Instance) -> None:
+        instance.task_state = states.REBOOTING_HARD
+        instance.save(expected_task_state=states.ALLOW_REBOOT)
+        self._record_action_start(context, instance, REBOOT)
+        self.compute_rpcapi.reboot_instance(context, instance, None, "HARD")
 
     @check_instance_lock
     @check_instance_state(vm_state=[states.ACTIVE])

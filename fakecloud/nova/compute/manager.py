@@ -544,6 +544,79 @@ class ComputeManager:
             current = self.db.instance_get(row.uuid, self.actor)
             yield from self._forget_shelved_image(context, current)
 
+    def reboot_instance(
+        self, context: Any, instance: Any, block_device_info: Any, reboot_type: str
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: reboot (``reboot_pending`` → ``reboot_started`` → active, or their
+        ``_hard`` twins), as ``ComputeManager._reboot_instance``."""
+        return (yield from self._task(self._reboot(context, instance, reboot_type)))
+
+    def _power_state_of(self, instance: Any) -> int:
+        """``_get_power_state``: what the driver reports, NOSTATE when the guest is gone."""
+        try:
+            return self.driver.get_info(instance)
+        except exception.InstanceNotFound:
+            return states.NOSTATE
+
+    def _reboot(self, context: Any, instance: Any, reboot_type: str) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = self._event(context, instance, "compute_reboot_instance")
+        soft = reboot_type == "SOFT"
+        pending = states.REBOOT_PENDING if soft else states.REBOOT_PENDING_HARD
+        try:
+            # Acknowledge the request: the pending state, from any state of its kind.
+            instance.task_state = pending
+            self.notifier.instance_usage(self.host, instance, "reboot.start")
+            instance.power_state = self._power_state_of(instance)
+            instance.save(
+                expected_task_state=states.SOFT_REBOOT_STATES if soft else states.HARD_REBOOT_STATES
+            )
+            new_vm_state = states.RESCUED if instance.vm_state == states.RESCUED else states.ACTIVE
+            new_power_state = None
+            try:
+                instance.task_state = states.REBOOT_STARTED if soft else states.REBOOT_STARTED_HARD
+                instance.save(expected_task_state=pending)
+                yield from self.driver.reboot(instance, reboot_type)
+            except Exception as error:  # noqa: BLE001 - as save_and_reraise_exception
+                # A failed reboot of a guest that still runs is only a fault.
+                new_power_state = self._power_state_of(instance)
+                if new_power_state != states.RUNNING:
+                    try:  # _set_instance_obj_error_state; the fault is wrap_instance_fault's
+                        instance.vm_state = states.ERROR
+                        instance.task_state = None
+                        instance.save()
+                    except exception.InstanceNotFound:
+                        pass
+                    raise
+                self.db.fault_create(
+                    instance.uuid, error, self.host, compute_utils.format_traceback(error)
+                )
+                self.notifier.instance_usage(self.host, instance, "reboot.error")
+            if not new_power_state:
+                new_power_state = self._power_state_of(instance)
+            try:
+                instance.power_state = new_power_state
+                instance.vm_state = new_vm_state
+                instance.task_state = None
+                instance.save()
+            except exception.InstanceNotFound:
+                self._log(instance.uuid, "warning", "Instance disappeared during reboot")
+            self.notifier.instance_usage(self.host, instance, "reboot.end")
+        except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
+            if not isinstance(exc, exception.InstanceNotFound):
+                self.db.fault_create(
+                    instance.uuid, exc, self.host, compute_utils.format_traceback(exc)
+                )
+            if not isinstance(exc, exception.UnexpectedTaskStateError):
+                try:
+                    instance.task_state = None
+                    instance.save()
+                except exception.InstanceNotFound:
+                    pass
+            event.finish(exc)
+            return
+        event.finish()
+
     def pause_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC cast: pause (``pausing`` → paused)."""
         return (

@@ -111,6 +111,18 @@ class ComputeAPI:
         """Power the server on."""
         self.cast(ctx, instance, "start_instance")
 
+    def reboot_instance(
+        self, ctx: Any, instance: Any, block_device_info: Any, reboot_type: str
+    ) -> None:
+        """Reboot the guest, ``SOFT`` or ``HARD``."""
+        self.cast(
+            ctx,
+            instance,
+            "reboot_instance",
+            block_device_info=block_device_info,
+            reboot_type=reboot_type,
+        )
+
     def pause_instance(self, ctx: Any, instance: Any) -> None:
         """Pause the guest (kept in memory)."""
         self.cast(ctx, instance, "pause_instance")

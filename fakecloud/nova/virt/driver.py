@@ -37,6 +37,7 @@ import simpy
 
 from fakecloud.glance.content import ImageData
 from fakecloud.nova import exception, states
+from fakecloud.nova.virt.guest_agent import guest_restarted
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
 from fakecloud.sim.io import MB
 from fakecloud.sim.states import StateMachine
@@ -78,6 +79,11 @@ class Domain:
     def frozen(self) -> bool:
         """Whether the guest's filesystems are frozen (quiesced) now."""
         return self.fsfreeze_status == "frozen"
+
+
+#: ``[libvirt] wait_soft_reboot_seconds`` (its default): how long a soft reboot waits for
+#: the guest to shut down before rebooting it hard.
+WAIT_SOFT_REBOOT_S = 120
 
 
 def _source_type(images_type: str) -> str:
@@ -190,6 +196,31 @@ class LibvirtDriver:
         dom = self._domain(instance)
         yield from self._copy(dom, dom.memory_bytes, "libvirt.restore")
         self._set_power(dom, states.RUNNING)
+
+    def reboot(self, instance: Any, reboot_type: str) -> Generator[Any, Any, None]:
+        """``LibvirtDriver.reboot``. Soft: a running guest is shut down and launched again;
+        a guest that is not running never shuts down, so after ``wait_soft_reboot_seconds``
+        it is rebooted hard. Hard: the domain is destroyed and created again. Either way the
+        guest's OS restarts, so its filesystems are no longer frozen (`guest_restarted`)."""
+        delay = self.config.power_action_delay_s
+        dom = self._domain(instance)
+        if reboot_type == "SOFT":
+            if dom.power_state == states.RUNNING:
+                yield self.kernel.env.timeout(delay)  # guest.shutdown()
+                dom = self._domain(instance)
+                self._set_power(dom, states.SHUTDOWN)
+                guest_restarted(self.kernel, dom, self.host)
+                yield self.kernel.env.timeout(delay)  # guest.launch()
+                self._set_power(self._domain(instance), states.RUNNING)
+                return
+            yield self.kernel.env.timeout(WAIT_SOFT_REBOOT_S)
+            self._log(instance, "warning", "Failed to soft reboot instance. Trying hard reboot.")
+            dom = self._domain(instance)
+        if dom.power_state != states.SHUTDOWN:
+            self._set_power(dom, states.SHUTDOWN)  # _destroy
+        guest_restarted(self.kernel, dom, self.host)
+        yield self.kernel.env.timeout(delay)  # _create_guest_with_network
+        self._set_power(self._domain(instance), states.RUNNING)
 
     def _copy(
         self,

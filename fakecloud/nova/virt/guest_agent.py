@@ -208,6 +208,15 @@ class GuestAgent:
         k.trace.put(event, actor, dom.id, self.host, requested)
 
 
+def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
+    """The guest's OS went down (a reboot): its filesystems are frozen no more, and the frozen
+    interval ends now (no ``guest.thaw`` event: no agent command thawed them)."""
+    if dom.fsfreeze_status == "frozen":
+        FSFREEZE_STATUS.move(kernel, dom, "thawed", actor=f"libvirt:{host}", field="fsfreeze_status")
+        intervals = dom.frozen_intervals
+        intervals[-1] = (intervals[-1][0], kernel.env.now)
+
+
 def agent_for(driver: Any, dom: Any, instance: Any) -> GuestAgent:
     """The guest agent of `dom` (made on first use from the config and its overrides)."""
     agent = dom.agent
