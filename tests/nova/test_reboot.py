@@ -142,8 +142,10 @@ def test_a_locked_server_refuses_its_owner(env: NovaEnv):
             {"reboot": {}},
             "Invalid input for field/attribute reboot. Value: {}. 'type' is a required property",
         ),
-        ({"reboot": None}, "Invalid input for field/attribute reboot. Value: None. "
-                           "None is not of type 'object'"),
+        (
+            {"reboot": None},
+            "Invalid input for field/attribute reboot. Value: None. None is not of type 'object'",
+        ),
     ],
 )
 def test_bad_bodies_are_400(env: NovaEnv, body, message):

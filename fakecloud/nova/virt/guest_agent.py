@@ -212,7 +212,8 @@ def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
     """The guest's OS went down (a reboot): its filesystems are frozen no more, and the frozen
     interval ends now (no ``guest.thaw`` event: no agent command thawed them)."""
     if dom.fsfreeze_status == "frozen":
-        FSFREEZE_STATUS.move(kernel, dom, "thawed", actor=f"libvirt:{host}", field="fsfreeze_status")
+        actor = f"libvirt:{host}"
+        FSFREEZE_STATUS.move(kernel, dom, "thawed", actor=actor, field="fsfreeze_status")
         intervals = dom.frozen_intervals
         intervals[-1] = (intervals[-1][0], kernel.env.now)
 
