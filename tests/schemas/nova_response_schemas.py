@@ -1244,6 +1244,8 @@ class servers:
 
     stop_server_response = {"type": "null"}
 
+    reboot_response = {"type": "null"}
+
     trigger_crash_dump_response = {"type": "null"}
 
     create_image_response = {"type": "null"}
@@ -2859,6 +2861,7 @@ ACTIONS = {
     ],
     "os-start": [(None, None, servers.start_server_response)],
     "os-stop": [(None, None, servers.stop_server_response)],
+    "reboot": [(None, None, servers.reboot_response)],
     "pause": [(None, None, pause_server.pause_response)],
     "unpause": [(None, None, pause_server.unpause_response)],
     "suspend": [(None, None, suspend_server.suspend_response)],

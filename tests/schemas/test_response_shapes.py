@@ -388,6 +388,7 @@ _ACTION_BODY = {
     "createImage": {"createImage": {"name": "shape"}},
     "createBackup": {"createBackup": {"name": "shape", "backup_type": "daily", "rotation": 1}},
     "os-resetState": {"os-resetState": {"state": "error"}},
+    "reboot": {"reboot": {"type": "SOFT"}},
 }
 _ADMIN_ACTIONS = {"os-resetState", "shelveOffload"}
 
