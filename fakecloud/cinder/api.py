@@ -54,6 +54,7 @@ LIMITS_USED_PROJECT_FILTER = "3.39"
 ETAGS = "3.15"
 VOLUME_SUMMARY = "3.12"
 VOLUME_SUMMARY_METADATA = "3.36"
+SUPPORT_COUNT_INFO = "3.45"
 #: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
 OSAPI_MAX_LIMIT = 1000
 
@@ -294,11 +295,12 @@ class CinderApi(ApiService):
         volumes = self.cinder.volume_api.get_all(
             req.context, filters, all_tenants=self._all_tenants(req, params)
         )
+        count = self._count(req, params, volumes)
         volumes = _paginate(volumes, params)
         vc = self._vc(req)
         view = views.volume_detail if detail else views.volume_summary
         body = {"volumes": [view(vc, v) for v in volumes]}
-        return Response(200, _with_links(body, "volumes", vc, params, volumes, detail))
+        return Response(200, _with_links(body, "volumes", vc, params, volumes, detail, count))
 
     def volumes_index(self, req: Request) -> Response:
         """``GET /volumes``."""
@@ -391,6 +393,7 @@ class CinderApi(ApiService):
         snaps = self.cinder.snapshot_api.get_all(
             req.context, filters, all_tenants=self._all_tenants(req, params)
         )
+        count = self._count(req, params, snaps)
         snaps = _paginate(snaps, params)
         vc = self._vc(req)
         if detail:
@@ -399,7 +402,15 @@ class CinderApi(ApiService):
         else:
             items = [views.snapshot_summary(vc, s) for s in snaps]
         body = {"snapshots": items}
-        return Response(200, _with_links(body, "snapshots", vc, params, snaps, detail))
+        return Response(200, _with_links(body, "snapshots", vc, params, snaps, detail, count))
+
+    @staticmethod
+    def _count(req: Request, params: dict[str, str], matching: list) -> int | None:
+        """From 3.45 (``SUPPORT_COUNT_INFO``) ``with_count=true`` asks for ``count``: how many
+        items match the filters, marker and limit aside (``calculate_resource_count``)."""
+        if not (req.microversion >= SUPPORT_COUNT_INFO and "with_count" in params):
+            return None
+        return len(matching) if controllers.get_bool_param("with_count", params) else None
 
     def _extended(self, req: Request, project_id: str | None = None) -> bool:
         return policy.allowed(
@@ -785,13 +796,33 @@ def _with_links(
     params: dict[str, str],
     page: list,
     detail: bool,
+    count: int | None = None,
 ) -> dict[str, Any]:
     """``ViewBuilder._get_collection_links``: ``<collection>_links``, a ``next`` link, when the
     page holds as many items as the limit (``limit``, else ``osapi_max_limit``) — the request's
-    parameters in their order with ``marker`` last, on ``/v3[/<project>]/<collection>``."""
+    parameters in their order with ``marker`` last, on ``/v3[/<project>]/<collection>``. With
+    a ``count`` (3.45 ``with_count``) the link is there whenever the limit is at most the count,
+    even on the last page (``item_count or len(items)``), and ``count`` follows the links."""
     limit = min(int(params.get("limit", OSAPI_MAX_LIMIT)), OSAPI_MAX_LIMIT)
+    if count is not None:
+        if page and limit <= (count or len(page)):
+            _next_link(body, collection, vc, params, page, detail)
+        body["count"] = count
+        return body
     if not page or limit > len(page):
         return body
+    return _next_link(body, collection, vc, params, page, detail)
+
+
+def _next_link(
+    body: dict[str, Any],
+    collection: str,
+    vc: ViewContext,
+    params: dict[str, str],
+    page: list,
+    detail: bool,
+) -> dict[str, Any]:
+    """Add ``<collection>_links`` with the ``next`` link after `page`'s last item."""
     query = {k: v for k, v in params.items() if k != "marker"}
     query["marker"] = page[-1].id
     project = f"/{vc.url_project}" if vc.url_project else ""

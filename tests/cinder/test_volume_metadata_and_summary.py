@@ -177,3 +177,27 @@ def test_a_misspelt_body_key_is_reported_as_the_missing_required_one(cloud):
     # first failing keyword in that order.
     r = call(cloud, "POST", "snapshots", {"snap": {"volume_id": create_volume(cloud)}})
     assert fault(r) == ("badRequest", 400, "'snapshot' is a required property")
+
+
+def test_with_count_from_3_45_counts_the_matches_and_keeps_the_next_link(cloud):
+    # VolumeController._get_volumes / SnapshotsController._items: ``count`` after the links;
+    # _get_collection_links compares the limit with that count (item_count or len(items)).
+    for size in (1, 2, 3):
+        create_volume(cloud, size=size)
+    r = call(cloud, "GET", "volumes", version="3.44", query={"with_count": "true"})
+    assert "count" not in r.json()
+    r = call(cloud, "GET", "volumes", version="3.45", query={"with_count": "true", "limit": "2"})
+    page = r.json()
+    assert (len(page["volumes"]), page["count"], list(page)) == (
+        2,
+        3,
+        ["volumes", "volumes_links", "count"],
+    )
+    last = {"with_count": "true", "limit": "2", "marker": page["volumes"][-1]["id"]}
+    r = call(cloud, "GET", "volumes", version="3.45", query=last)
+    assert len(r.json()["volumes"]) == 1 and r.json()["count"] == 3
+    assert "volumes_links" in r.json()  # the limit (2) is not above the count (3)
+    r = call(cloud, "GET", "snapshots/detail", version="3.45", query={"with_count": "1"})
+    assert r.json() == {"snapshots": [], "count": 0}
+    r = call(cloud, "GET", "volumes", version="3.45", query={"with_count": "maybe"})
+    assert fault(r) == ("badRequest", 400, "Value 'maybe' for 'with_count' is not a boolean.")
