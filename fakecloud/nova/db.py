@@ -252,6 +252,19 @@ class NovaDB:
         """``BlockDeviceMappingList.get_by_instance_uuid`` (DB order)."""
         return list(self.bdms.get(uuid, ()))
 
+    def bdms_by_volume(self, volume_id: str) -> list[BlockDeviceMapping]:
+        """``BlockDeviceMappingList.get_by_volume``: the live servers' mappings of a volume
+        (by id, as the table's order)."""
+        found = [b for rows in self.bdms.values() for b in rows if b.volume_id == volume_id]
+        found.sort(key=lambda b: b.id)
+        return found
+
+    def bdm_destroy(self, bdm: BlockDeviceMapping) -> None:
+        """``BlockDeviceMapping.destroy`` (a mapping already gone is left alone)."""
+        rows = self.bdms.get(bdm.instance_uuid)
+        if rows is not None and bdm in rows:
+            rows.remove(bdm)
+
     # -- instance actions and faults ---------------------------------------------------------
 
     def action_start(self, ctx: Any, uuid: str, action: str) -> InstanceAction:

@@ -341,6 +341,30 @@ class VolumeAttachmentNotFound(NotFound):
     msg_fmt = "Volume attachment %(attachment_id)s could not be found."
 
 
+class VolumeBDMNotFound(NotFound):
+    """Nova's ``VolumeBDMNotFound``."""
+
+    msg_fmt = "No volume Block Device Mapping with id %(volume_id)s."
+
+
+class VolumeTaggedAttachToShelvedNotSupported(Invalid):
+    """Nova's ``VolumeTaggedAttachToShelvedNotSupported``."""
+
+    msg_fmt = "Tagged volume attachment is not supported for shelved-offloaded instances."
+
+
+class MultiattachToShelvedNotSupported(Invalid):
+    """Nova's ``MultiattachToShelvedNotSupported``."""
+
+    msg_fmt = "Attaching multiattach volumes is not supported for shelved-offloaded instances."
+
+
+class MultiattachNotSupportedOldMicroversion(Invalid):
+    """Nova's ``MultiattachNotSupportedOldMicroversion``."""
+
+    msg_fmt = "Multiattach volumes are only supported starting with compute API version 2.60."
+
+
 class CinderAPIVersionNotAvailable(NovaException):
     """Nova's ``CinderAPIVersionNotAvailable``."""
 

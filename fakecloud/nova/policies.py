@@ -92,6 +92,8 @@ UPSTREAM_RULES = (
     (FLAVOR_EXTRA_SPECS % "delete", _ADMIN),
     (VOLUMES_ATTACHMENTS % "index", _READER),
     (VOLUMES_ATTACHMENTS % "show", _READER),
+    (VOLUMES_ATTACHMENTS % "create", _MEMBER),
+    (VOLUMES_ATTACHMENTS % "delete", _MEMBER),
     (CREATE_BACKUP, _MEMBER),
     (QUOTA_SETS % "show", _READER),
     (QUOTA_SETS % "detail", _READER),

@@ -170,4 +170,32 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "root_detach_bad_request",
+        "DELETE /servers/{id}/os-volume_attachments/{root volume} answers 400 'Cannot detach "
+        "a root device volume' (otherwise 403).",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "d2e40a3e49",
+                "a 403 read as 'not allowed' where the request cannot be done: 400 instead",
+            ),
+        ),
+    ),
+    Switch(
+        "attach_rejects_mapped_volume",
+        "volume attach refuses a volume any server has a mapping of (unless multiattach), "
+        "after reading the volume ('volume <id> is already attached to instances: <uuids>'); "
+        "otherwise only a mapping of this server is refused, before the read.",
+        False,
+        (
+            Change(
+                "23.0.0",
+                "1252588d4e",
+                "LP #1908075: a volume reset to available by an admin could be attached twice "
+                "(message merged into one check by 81b689e5bb, also 23.0.0)",
+            ),
+        ),
+    ),
 )

@@ -223,3 +223,24 @@ def test_volume_properties_and_summary(osc, intercepted):
     assert "volume_image_metadata" not in osc("volume", "show", "props")
     summary = osc("--os-volume-api-version", "3.36", "volume", "summary")
     assert summary == {"Total Count": 1, "Total Size": 2, "Metadata": {"owner": ["ops"]}}
+
+
+def test_server_add_volume_and_server_remove_volume(osc, intercepted):
+    args = ["--flavor", "1", "--image", IMAGE, "--no-network", "--wait", "vm1"]
+    server = osc("server", "create", *args)
+    volume = osc("volume", "create", "--size", "1", "data1")
+    intercepted.run_until_idle()
+    added = osc("server", "add", "volume", "vm1", "data1")
+    assert (added["Server ID"], added["Volume ID"], added["Device"]) == (
+        server["id"],
+        volume["id"],
+        "/dev/vdb",
+    )
+    intercepted.run_until_idle()
+    path = f"/v3/{{project_id}}/volumes/{volume['id']}"
+    assert _get(intercepted, "block-storage", path)["volume"]["status"] == "in-use"
+    osc("server", "remove", "volume", "vm1", "data1", output=False)
+    intercepted.run_until_idle()
+    assert _get(intercepted, "block-storage", path)["volume"]["status"] == "available"
+    listed = _get(intercepted, "compute", f"/v2.1/servers/{server['id']}/os-volume_attachments")
+    assert listed == {"volumeAttachments": []}

@@ -15,6 +15,8 @@ EXPECTED = {
     "policy_before_lookup": {"20.6.1": True, "21.0.0": False},
     "metadata_quota_before_lookup": {"20.6.1": True, "21.0.0": False},
     "shelve_offload_policy_before_lookup": {"24.2.1": True, "25.0.0": False},
+    "root_detach_bad_request": {"17.0.13": False, "18.0.0": True},
+    "attach_rejects_mapped_volume": {"22.4.0": False, "23.0.0": True},
     "legacy_policy_defaults": {"20.6.1": True, "21.0.0": False},
     "max_microversion": {
         "17.0.13": "2.60",

@@ -178,6 +178,61 @@ def _instance_snapshots(w: World, profile: str) -> None:
     w.cloud.run_until_idle()
 
 
+# -- Nova: volume attach and detach -------------------------------------------------------------
+
+_VA = "/v2.1/servers/{server_id}/os-volume_attachments"
+
+
+def _attach_view(keys: tuple[str, ...]) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "id": {"type": "string", "format": "uuid"},
+        "serverId": {"type": "string", "format": "uuid"},
+        "volumeId": {"type": "string", "format": "uuid"},
+        "device": {"type": ["string", "null"], "pattern": "^/dev/"},
+        "tag": {"type": ["string", "null"]},
+        "delete_on_termination": {"type": "boolean"},
+    }
+    view = {
+        "type": "object",
+        "properties": {k: props[k] for k in keys},
+        "required": list(keys),
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {"volumeAttachment": view},
+        "required": ["volumeAttachment"],
+        "additionalProperties": False,
+    }
+
+
+@walks("compute", "POST", _VA)
+@walks("compute", "DELETE", _VA + "/{volume_id}")
+def _volume_attach_detach(w: World, profile: str) -> None:
+    sid = w.boot("va")
+    base = ("id", "serverId", "volumeId", "device")
+    steps = [("2.1", base), ("2.49", base)]
+    if profile == "upstream":
+        steps += [("2.79", (*base, "tag", "delete_on_termination")), (w.top, None)]
+    for mv, keys in steps:
+        vid = volume(w, "POST", "volumes", {"volume": {"size": 1}}).json()["volume"]["id"]
+        w.cloud.run_until_idle()
+        r = w.compute(
+            "POST",
+            f"/servers/{sid}/os-volume_attachments",
+            {"volumeAttachment": {"volumeId": vid}},
+            mv=mv,
+        )
+        if keys is None:
+            expect(r, 202, None, f"POST os-volume_attachments @{mv}")
+        else:
+            expect(r, 200, _attach_view(keys), f"POST os-volume_attachments @{mv}")
+        w.cloud.run_until_idle()
+        r = w.compute("DELETE", f"/servers/{sid}/os-volume_attachments/{vid}", mv=mv)
+        expect(r, 202, None, f"DELETE os-volume_attachments @{mv}")
+        w.cloud.run_until_idle()
+
+
 # -- Cinder -------------------------------------------------------------------------------------
 
 

@@ -113,6 +113,13 @@ class ComputeApiService(NovaApiService):
             "volume_attachments",
             va.show,
         )
+        add("POST", "/servers/{server_id}/os-volume_attachments", "volume_attachments", va.create)
+        add(
+            "DELETE",
+            "/servers/{server_id}/os-volume_attachments/{volume_id}",
+            "volume_attachments",
+            va.delete,
+        )
         f = FlavorsController
         add("GET", "/flavors", "flavors", f.index)
         add("GET", "/flavors/detail", "flavors", f.detail)

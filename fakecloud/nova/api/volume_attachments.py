@@ -2,6 +2,10 @@
 volume_attachments.py``): the volumes attached to a server, listed and shown — what
 ``openstack server volume list`` and the SDK's ``volume_attachments()`` read.
 
+Attach (``POST``, 200 with the ``volumeAttachment`` asked for and the device reserved; 202
+without a body from 2.101) and detach (``DELETE .../{volume_id}``, 202) follow
+``VolumeAttachmentController.create``/``delete``; the work is `fakecloud.nova.volume_attach`.
+
 The view is ``_translate_attachment_detail_view``: ``id`` (the volume id, dropped from 2.89),
 ``volumeId``, ``serverId``, ``device`` when known; ``tag`` from 2.70; ``delete_on_termination``
 from 2.79; ``attachment_id`` and ``bdm_uuid`` from 2.89, where a mapping without a Cinder
@@ -10,10 +14,14 @@ attachment is left out. The list is paged with ``limit``/``offset`` (``common.li
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova import exception, states
 from fakecloud.nova.api import schemas
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.policies import VOLUMES_ATTACHMENTS
 
 SHOW_TAG = "2.70"
@@ -21,6 +29,43 @@ SHOW_DELETE_ON_TERMINATION = "2.79"
 SHOW_ATTACHMENT_ID_BDM_UUID = "2.89"
 #: From 2.75 the list refuses unknown query parameters.
 STRICT_INDEX_QUERY = "2.75"
+#: Attach and detach of a shelved (or offloaded) server from 2.20.
+SHELVED_ATTACH = "2.20"
+#: Attach takes ``tag`` from 2.49 and ``delete_on_termination`` from 2.79.
+ATTACH_TAG = "2.49"
+ATTACH_DELETE_ON_TERMINATION = "2.79"
+#: Multiattach volumes from 2.60 (``common.supports_multiattach_volume``).
+MULTIATTACH = "2.60"
+#: From 2.101 attach answers 202 with no body.
+ATTACH_NO_BODY = "2.101"
+
+_DEVICE = {"type": ["string", "null"], "pattern": "(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$"}
+CREATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "volumeAttachment": {
+            "type": "object",
+            "properties": {"volumeId": schemas.uuid_param, "device": _DEVICE},
+            "required": ["volumeId"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["volumeAttachment"],
+    "additionalProperties": False,
+}
+"""``schema.create`` (``create_volume_attachment`` in 17.0.0)."""
+CREATE_SCHEMA_V249 = copy.deepcopy(CREATE_SCHEMA)
+CREATE_SCHEMA_V249["properties"]["volumeAttachment"]["properties"]["tag"] = schemas.tag
+CREATE_SCHEMA_V279 = copy.deepcopy(CREATE_SCHEMA_V249)
+CREATE_SCHEMA_V279["properties"]["volumeAttachment"]["properties"]["delete_on_termination"] = (
+    schemas.boolean
+)
+_CREATE_VALIDATORS = {
+    "2.0": schemas.SchemaValidator(CREATE_SCHEMA),
+    ATTACH_TAG: schemas.SchemaValidator(CREATE_SCHEMA_V249),
+    ATTACH_DELETE_ON_TERMINATION: schemas.SchemaValidator(CREATE_SCHEMA_V279),
+}
+_TRUE = frozenset((True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes"))
 
 
 def attachment_view(bdm: Any, version: Any) -> dict[str, Any]:
@@ -92,3 +137,125 @@ class VolumeAttachmentController:
                 f"Instance {req.params['server_id']} is not attached to volume {volume_id}",
             )
         return Response(200, {"volumeAttachment": attachment_view(bdm, version)})
+
+    # -- attach and detach -------------------------------------------------------------------
+
+    def _check_request_version(self, req: Request, action: str, instance: Any) -> None:
+        """``_check_request_version``: a shelved server's volumes change only from 2.20."""
+        shelved = instance.vm_state in (states.SHELVED, states.SHELVED_OFFLOADED)
+        if shelved and req.microversion < SHELVED_ATTACH:
+            raise_http_conflict_for_instance_invalid_state(
+                exception.InstanceInvalidState(
+                    attr="vm_state",
+                    instance_uuid=instance.uuid,
+                    state=instance.vm_state,
+                    method=action,
+                ),
+                action,
+                req.params["server_id"],
+            )
+
+    def create(self, req: Request) -> Any:
+        """``POST /servers/{server_id}/os-volume_attachments``: attach a volume."""
+        version = req.microversion
+        if version >= ATTACH_DELETE_ON_TERMINATION:
+            validator = _CREATE_VALIDATORS[ATTACH_DELETE_ON_TERMINATION]
+        elif version >= ATTACH_TAG:
+            validator = _CREATE_VALIDATORS[ATTACH_TAG]
+        else:
+            validator = _CREATE_VALIDATORS["2.0"]
+        try:
+            body = req.json()
+        except ValueError:
+            raise HttpError(400, "Malformed request body") from None
+        validator.validate(body)
+        instance = self._instance(req, "create")
+        server_id = req.params["server_id"]
+        spec = body["volumeAttachment"]
+        volume_id = spec["volumeId"]
+        device = spec.get("device")
+        tag = spec.get("tag")
+        delete_on_termination = spec.get("delete_on_termination", False) in _TRUE
+        self._check_request_version(req, "attach_volume", instance)
+        try:
+            work = self.nova.compute_api.attach_volume(
+                req.context,
+                instance,
+                volume_id,
+                device,
+                tag=tag,
+                delete_on_termination=delete_on_termination,
+                supports_multiattach=version >= MULTIATTACH,
+            )
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "attach_volume", server_id)
+        return self._attached(req, work, server_id, volume_id, tag, delete_on_termination)
+
+    @staticmethod
+    def _attached(
+        req: Request,
+        work: Generator,
+        server_id: str,
+        volume_id: str,
+        tag: str | None,
+        delete_on_termination: bool,
+    ) -> Generator[Any, Any, Response]:
+        try:
+            device = yield from work
+        except exception.VolumeNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "attach_volume", server_id)
+        except exception.Invalid as exc:  # InvalidVolume, InvalidInput, the multiattach ones
+            raise HttpError(400, exc.format_message()) from None
+        version = req.microversion
+        if version >= ATTACH_NO_BODY:
+            return Response(202)
+        attachment: dict[str, Any] = {
+            "id": volume_id,
+            "serverId": server_id,
+            "volumeId": volume_id,
+            "device": device,
+        }
+        if version >= SHOW_TAG:
+            attachment["tag"] = tag
+        if version >= SHOW_DELETE_ON_TERMINATION:
+            attachment["delete_on_termination"] = delete_on_termination
+        return Response(200, {"volumeAttachment": attachment})
+
+    def delete(self, req: Request) -> Any:
+        """``DELETE /servers/{server_id}/os-volume_attachments/{volume_id}``: detach (202)."""
+        instance = self._instance(req, "delete")
+        self._check_request_version(req, "detach_volume", instance)
+        return self._detach(req, instance)
+
+    def _detach(self, req: Request, instance: Any) -> Generator[Any, Any, Response]:
+        ctx = req.context
+        server_id = req.params["server_id"]
+        volume_id = req.params["volume_id"]
+        try:
+            volume = yield from self.nova.volume_api.get(ctx, volume_id)
+        except exception.VolumeNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
+        bdm = next(
+            (b for b in self.nova.db.bdms_by_instance(instance.uuid) if b.volume_id == volume_id),
+            None,
+        )
+        if bdm is None:
+            raise HttpError(404, f"Instance {server_id} is not attached to volume {volume_id}")
+        if bdm.is_root:
+            code = 400 if self.nova.kernel.switches.root_detach_bad_request else 403
+            raise HttpError(code, "Cannot detach a root device volume")
+        try:
+            yield from self.nova.compute_api.detach_volume(ctx, instance, volume)
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "detach_volume", server_id)
+        except (exception.InvalidVolume, exception.InvalidInput) as exc:
+            raise HttpError(400, exc.format_message()) from None
+        return Response(202)

@@ -52,6 +52,17 @@ REBOOT = "reboot"
 SNAPSHOT_STATES = (states.ACTIVE, states.STOPPED, states.PAUSED, states.SUSPENDED)
 """vm_states both snapshot paths accept (``@check_instance_state`` of ``snapshot``)."""
 
+VOLUME_ATTACH_STATES = (
+    states.ACTIVE,
+    states.PAUSED,
+    states.STOPPED,
+    states.RESIZED,
+    states.SOFT_DELETED,
+    states.SHELVED,
+    states.SHELVED_OFFLOADED,
+)
+"""vm_states volume attach and detach accept (their ``@check_instance_state``)."""
+
 API_ACTOR = "nova-api"
 GiB = 1024**3
 
@@ -489,6 +500,45 @@ class API:
         self.db.instance_destroy(instance, API_ACTOR)
         self._record_action_start(context, instance, DELETE)
         self.notifier.instance_usage(self.config.api_host, instance, "delete.end")
+
+    # -- volume attach and detach --------------------------------------------------------------
+
+    @check_instance_lock
+    @check_instance_state(vm_state=VOLUME_ATTACH_STATES)
+    def attach_volume(
+        self,
+        context: Any,
+        instance: Instance,
+        volume_id: str,
+        device: str | None = None,
+        tag: str | None = None,
+        delete_on_termination: bool = False,
+        supports_multiattach: bool = False,
+    ) -> Generator[Any, Any, str | None]:
+        """Attach volume `volume_id` (the gates first, then a generator): the device name the
+        compute host reserved (`fakecloud.nova.volume_attach`)."""
+        from fakecloud.nova import volume_attach
+
+        return volume_attach.attach(
+            self,
+            context,
+            instance,
+            volume_id,
+            device,
+            tag,
+            delete_on_termination,
+            supports_multiattach,
+        )
+
+    @check_instance_lock
+    @check_instance_state(vm_state=VOLUME_ATTACH_STATES)
+    def detach_volume(
+        self, context: Any, instance: Instance, volume: dict[str, Any]
+    ) -> Generator[Any, Any, None]:
+        """Detach `volume` (Nova's summary view; the gates first, then a generator)."""
+        from fakecloud.nova import volume_attach
+
+        return volume_attach.detach(self, context, instance, volume)
 
     # -- boot ----------------------------------------------------------------------------------
 

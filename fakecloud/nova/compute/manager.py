@@ -470,6 +470,43 @@ class ComputeManager:
             return
         event.finish()
 
+    # -- volume attach and detach (`fakecloud.nova.volume_attach`) --------------------------
+
+    def reserve_block_device_name(
+        self,
+        context: Any,
+        instance: Any,
+        device: str | None,
+        volume_id: str,
+        tag: str | None = None,
+        multiattach: bool = False,
+        delete_on_termination: bool = False,
+    ) -> Any:
+        """RPC call: create the mapping of a volume being attached, with its device name."""
+        from fakecloud.nova import volume_attach
+
+        return volume_attach.reserve_block_device_name(
+            self, instance, device, volume_id, tag, delete_on_termination
+        )
+
+    def attach_volume(self, context: Any, instance: Any, bdm: Any) -> Generator[Any, Any, None]:
+        """RPC cast: connect and complete the Cinder attachment of `bdm`."""
+        from fakecloud.nova import volume_attach
+
+        return (yield from self._task(volume_attach.attach_on_host(self, context, instance, bdm)))
+
+    def detach_volume(
+        self, context: Any, instance: Any, volume_id: str, attachment_id: str | None = None
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: delete the volume's attachment and its mapping."""
+        from fakecloud.nova import volume_attach
+
+        return (
+            yield from self._task(
+                volume_attach.detach_on_host(self, context, instance, volume_id, attachment_id)
+            )
+        )
+
     # -- power actions -----------------------------------------------------------------------
 
     def _power_action(

@@ -1,0 +1,304 @@
+"""Attaching a volume to a server and detaching it (``POST``/``DELETE
+/servers/{id}/os-volume_attachments``): nova-api's part (``nova/compute/api.py``
+``attach_volume``/``detach_volume``) and the compute host's (``nova/compute/manager.py``
+``reserve_block_device_name``, ``attach_volume``, ``detach_volume``), with Cinder's
+attachments API (3.44) as current Nova uses it.
+
+Attach: nova-api reads the volume, refuses one already mapped (to this server; from 23.0.0,
+1252588d4e/81b689e5bb, to any server unless multiattach — switch
+``attach_rejects_mapped_volume``), asks the host for a device name (RPC call
+``reserve_block_device_name``: it creates the mapping, libvirt picking the next free
+``/dev/vdX`` whatever name was asked), creates the Cinder attachment (the volume goes
+``reserved``), records the ``attach_volume`` action and casts ``attach_volume``; any failure
+destroys the mapping. The host (event ``compute_attach_volume``) gives the attachment its
+connector (``attaching``) and completes it (``in-use``); a failure deletes the attachment and the
+mapping and leaves a fault (the server keeps its state). 33.0.0 moved the API's half into
+nova-conductor (2a51df2760, and 2.101 answers 202 without waiting); fakecloud keeps it in
+nova-api for every release, so a 2.101 attach answers once the host has reserved the device.
+
+Detach: nova-api ``begin_detaching`` (``in-use`` → ``detaching``; Cinder's 400 becomes
+``InvalidVolume``), records ``detach_volume``, casts ``detach_volume`` with the attachment of this
+server; the host (event ``compute_detach_volume``) deletes the attachment (the volume becomes
+``available``) and destroys the mapping. A shelved-offloaded server (no host) is detached by
+nova-api itself (event ``api_detach_volume``), as ``_local_cleanup_bdm_volumes`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import block_device, exception, states
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.objects import BlockDeviceMapping
+
+ATTACH_VOLUME = "attach_volume"
+DETACH_VOLUME = "detach_volume"
+_LETTERS = "bcdefghijklmnopqrstuvwxyz"
+
+
+# -- nova-api ------------------------------------------------------------------------------------
+
+
+def attach(
+    api: Any,
+    context: Any,
+    instance: Any,
+    volume_id: str,
+    device: str | None,
+    tag: str | None,
+    delete_on_termination: bool,
+    supports_multiattach: bool = False,
+) -> Generator[Any, Any, str | None]:
+    """``API.attach_volume`` after its gates: the device name the host reserved."""
+    db = api.db
+    rejects_mapped = api.kernel.switches.attach_rejects_mapped_volume
+    if not rejects_mapped and any(
+        b.volume_id == volume_id for b in db.bdms_by_instance(instance.uuid)
+    ):
+        # _check_volume_already_attached_to_instance (before the volume is read).
+        raise exception.InvalidVolume(reason=f"volume {volume_id} already attached")
+    volume = yield from api.volume_api.get(context, volume_id)
+    if rejects_mapped:
+        _check_volume_already_attached(db, instance, volume)
+    if instance.vm_state == states.SHELVED_OFFLOADED:
+        if tag:
+            raise exception.VolumeTaggedAttachToShelvedNotSupported()
+        if volume.get("multiattach"):
+            raise exception.MultiattachToShelvedNotSupported()
+        return (
+            yield from _attach_shelved_offloaded(
+                api, context, instance, volume, device, delete_on_termination
+            )
+        )
+    bdm = yield from api.compute_rpcapi.call(
+        context,
+        instance,
+        "reserve_block_device_name",
+        device=device,
+        volume_id=volume_id,
+        tag=tag,
+        multiattach=bool(volume.get("multiattach")),
+        delete_on_termination=delete_on_termination,
+    )
+    try:
+        if volume.get("multiattach") and not supports_multiattach:
+            raise exception.MultiattachNotSupportedOldMicroversion()
+        attachment = yield from api.volume_api.attachment_create(context, volume_id, instance.uuid)
+        bdm.attachment_id = attachment["id"]
+        api._record_action_start(context, instance, ATTACH_VOLUME)
+        api.compute_rpcapi.cast(context, instance, "attach_volume", bdm=bdm)
+    except BaseException:
+        db.bdm_destroy(bdm)
+        raise
+    return bdm.device_name
+
+
+def _check_volume_already_attached(db: Any, instance: Any, volume: dict[str, Any]) -> None:
+    """From 23.0.0: a volume mapped to any server is refused unless multiattach (and then
+    if mapped to this one)."""
+    volume_id = volume["id"]
+    mapped = db.bdms_by_volume(volume_id)
+    if not mapped:
+        return
+    if not volume.get("multiattach"):
+        uuids = " ".join(b.instance_uuid for b in mapped)
+        raise exception.InvalidVolume(
+            reason=f"volume {volume_id} is already attached to instances: {uuids}"
+        )
+    if any(b.instance_uuid == instance.uuid for b in mapped):
+        raise exception.InvalidVolume(reason=f"volume {volume_id} already attached")
+
+
+def _attach_shelved_offloaded(
+    api: Any,
+    context: Any,
+    instance: Any,
+    volume: dict[str, Any],
+    device: str | None,
+    delete_on_termination: bool,
+) -> Generator[Any, Any, str | None]:
+    """``_attach_volume_shelved_offloaded``: the mapping is made here with no device name,
+    the attachment is created and completed at once (``in-use``); unshelving connects it."""
+    bdm = api.db.bdm_create(
+        BlockDeviceMapping(
+            instance_uuid=instance.uuid,
+            source_type="volume",
+            destination_type="volume",
+            volume_id=volume["id"],
+            delete_on_termination=delete_on_termination,
+        )
+    )
+    try:
+        attachment = yield from api.volume_api.attachment_create(
+            context, volume["id"], instance.uuid
+        )
+        bdm.attachment_id = attachment["id"]
+        api._record_action_start(context, instance, ATTACH_VOLUME)
+        event = compute_utils.EventReporter(
+            api.db, context, instance.uuid, "api_attach_volume", api.config.api_host
+        )
+        try:
+            yield from api.volume_api.attachment_complete(context, bdm.attachment_id)
+        except Exception as exc:
+            event.finish(exc)
+            raise
+        event.finish()
+    except BaseException:
+        api.db.bdm_destroy(bdm)
+        raise
+    return bdm.device_name
+
+
+def detach(
+    api: Any, context: Any, instance: Any, volume: dict[str, Any]
+) -> Generator[Any, Any, None]:
+    """``API.detach_volume`` after its gates."""
+    volume_id = volume["id"]
+    if instance.vm_state == states.SHELVED_OFFLOADED:
+        yield from _detach_shelved_offloaded(api, context, instance, volume_id)
+        return
+    try:
+        yield from api.volume_api.begin_detaching(context, volume_id)
+    except exception.InvalidInput as exc:
+        raise exception.InvalidVolume(reason=exc.format_message()) from None
+    attachments = volume.get("attachments") or {}
+    attachment_id = None
+    if instance.uuid in attachments:
+        attachment_id = attachments[instance.uuid]["attachment_id"]
+    api._record_action_start(context, instance, DETACH_VOLUME)
+    api.compute_rpcapi.cast(
+        context, instance, "detach_volume", volume_id=volume_id, attachment_id=attachment_id
+    )
+
+
+def _detach_shelved_offloaded(
+    api: Any, context: Any, instance: Any, volume_id: str
+) -> Generator[Any, Any, None]:
+    """``_detach_volume_shelved_offloaded``: no host, so nova-api deletes the attachment (or,
+    for an old-style one, begins detaching and detaches) and the mapping itself."""
+    bdm = _bdm_of(api.db, instance.uuid, volume_id)
+    if not bdm.attachment_id:
+        try:
+            yield from api.volume_api.begin_detaching(context, volume_id)
+        except exception.InvalidInput as exc:
+            raise exception.InvalidVolume(reason=exc.format_message()) from None
+    api._record_action_start(context, instance, DETACH_VOLUME)
+    event = compute_utils.EventReporter(
+        api.db, context, instance.uuid, "api_detach_volume", api.config.api_host
+    )
+    yield from block_device.cleanup_volumes(api.nova, context, instance, [bdm])
+    api.db.bdm_destroy(bdm)
+    event.finish()
+
+
+def _bdm_of(db: Any, instance_uuid: str, volume_id: str) -> BlockDeviceMapping:
+    """``BlockDeviceMapping.get_by_volume_and_instance``."""
+    for bdm in db.bdms_by_instance(instance_uuid):
+        if bdm.volume_id == volume_id:
+            return bdm
+    raise exception.VolumeBDMNotFound(volume_id=volume_id)
+
+
+# -- nova-compute --------------------------------------------------------------------------------
+
+
+def reserve_block_device_name(
+    manager: Any,
+    instance: Any,
+    device: str | None,
+    volume_id: str,
+    tag: str | None,
+    delete_on_termination: bool,
+) -> BlockDeviceMapping:
+    """The host's ``reserve_block_device_name``: the new mapping, with libvirt's next free
+    device name (a requested name is ignored, as libvirt's driver does)."""
+    db = manager.db
+    bdms = db.bdms_by_instance(instance.uuid)
+    if any(b.volume_id == volume_id for b in bdms):
+        raise exception.InvalidVolume(reason=f"volume {volume_id} already attached")
+    taken = {b.device_name for b in bdms if b.device_name}
+    if instance.root_device_name:
+        taken.add(instance.root_device_name)
+    if not any(name.startswith("/dev/vda") for name in taken):
+        taken.add("/dev/vda")  # an image-backed server's root disk
+    name = next((f"/dev/vd{c}" for c in _LETTERS if f"/dev/vd{c}" not in taken), None)
+    if name is None:  # libvirt's blockinfo.find_disk_dev_for_disk_bus
+        raise exception.NovaException("No free disk device names for prefix 'vd'")
+    bdm = BlockDeviceMapping(
+        instance_uuid=instance.uuid,
+        source_type="volume",
+        destination_type="volume",
+        volume_id=volume_id,
+        device_name=name,
+        tag=tag,
+        delete_on_termination=delete_on_termination,
+    )
+    return db.bdm_create(bdm)
+
+
+def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Generator:
+    """The host's ``attach_volume`` (event ``compute_attach_volume``)."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_attach_volume")
+    volume_api = manager.volume_api
+    try:
+        yield from volume_api.attachment_update(
+            context,
+            bdm.attachment_id,
+            block_device.connector(manager.host),
+            mountpoint=bdm.device_name,
+        )
+        yield from volume_api.attachment_complete(context, bdm.attachment_id)
+    except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
+        try:
+            yield from volume_api.attachment_delete(context, bdm.attachment_id)
+        except exception.VolumeAttachmentNotFound:
+            pass
+        except Exception:  # noqa: BLE001, S110 - the original error is what is recorded
+            pass
+        manager.db.bdm_destroy(bdm)
+        _fault(manager, instance, exc)
+        event.finish(exc)
+        return
+    manager.notifier.instance_usage(
+        manager.host, instance, "volume.attach", volume_id=bdm.volume_id
+    )
+    event.finish()
+
+
+def detach_on_host(
+    manager: Any, context: Any, instance: Any, volume_id: str, attachment_id: str | None
+) -> Generator:
+    """The host's ``detach_volume`` (event ``compute_detach_volume``)."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_detach_volume")
+    volume_api = manager.volume_api
+    try:
+        bdm = _bdm_of(manager.db, instance.uuid, volume_id)
+        if bdm.attachment_id:
+            yield from volume_api.attachment_delete(context, bdm.attachment_id)
+        else:
+            # The old flow: terminate the connection, then os-detach.
+            yield from volume_api.terminate_connection(
+                context, volume_id, block_device.connector(manager.host)
+            )
+            yield from volume_api.detach(
+                context, volume_id, instance.uuid, attachment_id=attachment_id
+            )
+        manager.notifier.instance_usage(
+            manager.host, instance, "volume.detach", volume_id=volume_id
+        )
+        manager.db.bdm_destroy(bdm)
+    except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
+        _fault(manager, instance, exc)
+        event.finish(exc)
+        return
+    event.finish()
+
+
+def _fault(manager: Any, instance: Any, exc: BaseException) -> None:
+    if not isinstance(exc, exception.InstanceNotFound):
+        manager.db.fault_create(
+            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+        )

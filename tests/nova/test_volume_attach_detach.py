@@ -1,0 +1,230 @@
+"""``POST``/``DELETE /servers/{id}/os-volume_attachments``: attach and detach a volume as
+Nova's ``VolumeAttachmentController.create``/``delete`` and the compute host do, with the
+volume's Cinder states, the instance actions and the errors' bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+MISSING = "00000000-0000-0000-0000-000000000000"
+
+
+def _volume(env: NovaEnv, name: str = "data") -> str:
+    r = env.cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1, "name": name}}
+    )
+    assert r.status == 202, r.json()
+    env.cloud.run_until_idle()
+    return r.json()["volume"]["id"]
+
+
+def _cinder(env: NovaEnv, vid: str) -> dict:
+    return env.cloud.request("volumev3", "GET", f"/v3/{{project_id}}/volumes/{vid}").json()[
+        "volume"
+    ]
+
+
+def _attach(env: NovaEnv, sid: str, body: dict, mv: str | None = None, user: str = "demo"):
+    path = f"/v2.1/servers/{sid}/os-volume_attachments"
+    return env.request("POST", path, {"volumeAttachment": body}, microversion=mv, user=user)
+
+
+def _detach(env: NovaEnv, sid: str, vid: str, mv: str | None = None, user: str = "demo"):
+    path = f"/v2.1/servers/{sid}/os-volume_attachments/{vid}"
+    return env.request("DELETE", path, microversion=mv, user=user)
+
+
+@pytest.fixture
+def up() -> NovaEnv:
+    return NovaEnv("upstream")
+
+
+def test_attach_then_detach_moves_the_volume_through_cinder_states(up):
+    sid = up.boot("vm")
+    vid = _volume(up)
+    r = _attach(up, sid, {"volumeId": vid, "device": "/dev/sdz", "tag": "db"}, mv="2.79")
+    # libvirt ignores the requested device name; 2.79's view echoes tag and the flag.
+    assert (r.status, r.json()) == (
+        200,
+        {
+            "volumeAttachment": {
+                "id": vid,
+                "serverId": sid,
+                "volumeId": vid,
+                "device": "/dev/vdb",
+                "tag": "db",
+                "delete_on_termination": False,
+            }
+        },
+    )
+    assert _cinder(up, vid)["status"] == "reserved"  # the API answered; the cast is pending
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "in-use"
+    listed = up.request(
+        "GET", f"/v2.1/servers/{sid}/os-volume_attachments", microversion="2.89"
+    ).json()["volumeAttachments"]
+    assert [(a["volumeId"], a["device"], a["tag"]) for a in listed] == [(vid, "/dev/vdb", "db")]
+    r = _detach(up, sid, vid)
+    assert r.status == 202
+    assert _cinder(up, vid)["status"] == "detaching"
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "available"
+    assert _cinder(up, vid)["attachments"] == []
+    moves = [
+        e["new"]
+        for e in up.cloud.trace.filter(kind="state", subject=vid)
+        if e.get("field") == "status"
+    ]
+    assert moves == [
+        "creating",
+        "available",
+        "reserved",
+        "attaching",
+        "in-use",
+        "detaching",
+        "available",
+    ]
+    actions = up.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    assert [a["action"] for a in actions["instanceActions"]] == [
+        "detach_volume",
+        "attach_volume",
+        "create",
+    ]
+    for action in actions["instanceActions"][:2]:
+        detail = up.request(
+            "GET",
+            f"/v2.1/servers/{sid}/os-instance-actions/{action['request_id']}",
+            user="admin",
+            microversion="2.51",
+        ).json()["instanceAction"]
+        assert [(e["event"], e["result"]) for e in detail["events"]] == [
+            (f"compute_{action['action']}", "Success")
+        ]
+
+
+def test_attach_from_2_101_answers_202_without_a_body(up):
+    sid = up.boot("vm")
+    vid = _volume(up)
+    r = _attach(up, sid, {"volumeId": vid}, mv="2.101")
+    assert r.status == 202
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "in-use"
+
+
+def test_attach_errors_and_their_bodies(up):
+    sid = up.boot("vm")
+    other = up.boot("other")
+    vid = _volume(up)
+    r = _attach(up, sid, {"volumeId": MISSING})
+    assert (r.status, r.json()["itemNotFound"]["message"]) == (
+        404,
+        f"Volume {MISSING} could not be found.",
+    )
+    r = _attach(up, sid, {"volumeId": vid, "tag": "x"}, mv="2.48")
+    assert r.status == 400
+    assert (
+        "Additional properties are not allowed ('tag' was unexpected)"
+        in (r.json()["badRequest"]["message"])
+    )
+    r = _attach(up, sid, {"volumeId": vid, "delete_on_termination": True}, mv="2.78")
+    assert r.status == 400
+    assert _attach(up, sid, {"volumeId": vid}).status == 200
+    up.cloud.run_until_idle()
+    r = _attach(up, other, {"volumeId": vid})
+    assert r.json()["badRequest"]["message"] == (
+        f"Invalid volume: volume {vid} is already attached to instances: {sid}"
+    )
+    up.action(sid, {"lock": None})
+    r = _attach(up, sid, {"volumeId": _volume(up, "two")})
+    assert (r.status, r.json()["conflictingRequest"]["message"]) == (
+        409,
+        f"Instance {sid} is locked",
+    )
+    r = _attach(up, sid, {"volumeId": vid}, user="demo-reader")
+    assert r.status == 403
+
+
+def test_seed_attach_refuses_only_this_servers_volume_before_reading_it():
+    env = NovaEnv("seed")
+    sid = env.boot("vm")
+    vid = _volume(env)
+    r = _attach(env, sid, {"volumeId": vid}, mv="2.49")
+    assert set(r.json()["volumeAttachment"]) == {"id", "serverId", "volumeId", "device"}
+    env.cloud.run_until_idle()
+    r = _attach(env, sid, {"volumeId": vid})
+    assert r.json()["badRequest"]["message"] == f"Invalid volume: volume {vid} already attached"
+    other = env.boot("other")
+    # Cinder refuses the second attachment of a volume that is not multiattach.
+    r = _attach(env, other, {"volumeId": vid})
+    assert r.status == 400
+    assert _cinder(env, vid)["status"] == "in-use"
+    assert [a["server_id"] for a in _cinder(env, vid)["attachments"]] == [sid]
+
+
+def test_detach_errors_and_their_bodies(up):
+    bfv = up.boot("bfv", bfv=True)
+    sid = up.boot("vm")
+    vid = _volume(up)
+    root = up.request("GET", f"/v2.1/servers/{bfv}/os-volume_attachments").json()[
+        "volumeAttachments"
+    ][0]["volumeId"]
+    r = _detach(up, bfv, root)
+    assert (r.status, r.json()) == (
+        400,
+        {"badRequest": {"code": 400, "message": "Cannot detach a root device volume"}},
+    )
+    r = _detach(up, sid, MISSING)
+    assert r.json()["itemNotFound"]["message"] == f"Volume {MISSING} could not be found."
+    r = _detach(up, sid, vid)
+    assert r.json()["itemNotFound"]["message"] == (
+        f"Instance {sid} is not attached to volume {vid}"
+    )
+    assert _attach(up, sid, {"volumeId": vid}).status == 200
+    # Detached before the host completed the attachment: Cinder's begin_detaching refuses.
+    r = _detach(up, sid, vid)
+    assert (r.status, r.json()["badRequest"]["message"]) == (
+        400,
+        "Invalid volume: Invalid input received: Invalid volume: Unable to detach volume. "
+        "Volume status must be 'in-use' and attach_status must be 'attached' to detach. "
+        f"(HTTP 400) (Request-ID: {r.json()['badRequest']['message'].split('Request-ID: ')[1]}",
+    )
+    up.cloud.run_until_idle()
+    up.action(sid, {"pause": None})
+    up.cloud.run_until_idle()
+    up.action(sid, {"unpause": None})
+    up.cloud.run_until_idle()
+    assert up.action(sid, {"os-stop": None}).status == 202
+    r = _detach(up, sid, vid)
+    assert (r.status, r.json()["conflictingRequest"]["message"]) == (
+        409,
+        f"Cannot 'detach_volume' instance {sid} while it is in task_state powering-off",
+    )
+    up.cloud.run_until_idle()
+    assert _detach(up, sid, vid).status == 202  # a stopped server's volume detaches
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "available"
+
+
+def test_seed_refuses_a_root_detach_with_403():
+    env = NovaEnv("seed")
+    bfv = env.boot("bfv", bfv=True)
+    root = env.request("GET", f"/v2.1/servers/{bfv}/os-volume_attachments").json()[
+        "volumeAttachments"
+    ][0]["volumeId"]
+    r = _detach(env, bfv, root)
+    assert (r.status, r.json()["forbidden"]["message"]) == (
+        403,
+        "Cannot detach a root device volume",
+    )
+
+
+def test_a_deleted_server_releases_an_attached_volume(up):
+    sid = up.boot("vm")
+    vid = _volume(up)
+    assert _attach(up, sid, {"volumeId": vid}).status == 200
+    up.cloud.run_until_idle()
+    assert up.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "available"
