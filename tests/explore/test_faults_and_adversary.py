@@ -64,3 +64,28 @@ def test_a_lost_rpc_queue_is_a_fault_the_seed_can_draw():
     lost = [e for e in explored.result.trace if e["kind"] == "rpc.lost"]
     assert [(e["method"], e["reason"]) for e in lost] == [("snapshot_instance", "no queue")]
     assert "invariant no_stuck_snapshot_image" in {c.what for c in explored.failures}
+
+
+def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_image():
+    # Hazard L3: nothing stops a detach during the synchronous volume-backed createImage.
+    ready = _ready("detach_during_createimage.yaml")
+    late = ready.play(0)  # the detach lands after createImage answered
+    assert list(late.landed) == ["adversary-1"] and late.failures == []
+    steps = {s.name: s for s in late.result.steps}
+    assert (steps["snap"].status, steps["adversary-1"].status) == (202, 202)
+
+    broken = ready.play(23)  # the detach lands between createImage's two volume snapshots
+    steps = {s.name: s for s in broken.result.steps}
+    assert steps["adversary-1"].status == 202
+    assert steps["snap"].status == 400
+    assert "current status is: detaching" in steps["snap"].body["badRequest"]["message"]
+    volumes = [
+        e
+        for e in broken.result.trace
+        if e["kind"] == "state" and e.get("machine", "").startswith("volume.status")
+    ]
+    # The first volume made is the world's `data` (the root volume is made at boot).
+    detached = [e["new"] for e in volumes if e["subject"] == volumes[0]["subject"]]
+    assert detached[-3:] == ["in-use", "detaching", "available"]  # the user's detach completed
+    # The root volume's snapshot, already taken, is left with no image to reference it.
+    assert {c.what for c in broken.failures} == {"invariant no_orphan_volume_snapshot"}
