@@ -55,6 +55,7 @@ ETAGS = "3.15"
 VOLUME_SUMMARY = "3.12"
 VOLUME_SUMMARY_METADATA = "3.36"
 SUPPORT_COUNT_INFO = "3.45"
+SNAPSHOT_SORT = "3.30"
 #: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
 OSAPI_MAX_LIMIT = 1000
 
@@ -292,9 +293,13 @@ class CinderApi(ApiService):
         filters = {k: params[k] for k in ("status", "name") if k in params}
         if req.context.is_admin and "project_id" in params:
             filters["project_id"] = params["project_id"]
+        sort = _sort_params(params)
         volumes = self.cinder.volume_api.get_all(
             req.context, filters, all_tenants=self._all_tenants(req, params)
         )
+        if sort is not None:
+            keys = ["display_name" if k == "name" else k for k in sort[0]]
+            _sort_rows(volumes, keys, sort[1], _VOLUME_COLUMNS)
         count = self._count(req, params, volumes)
         volumes = _paginate(volumes, params)
         vc = self._vc(req)
@@ -390,9 +395,15 @@ class CinderApi(ApiService):
     def _snapshot_list(self, req: Request, detail: bool) -> Response:
         params = self._query(req)
         filters = {k: params[k] for k in ("status", "volume_id", "name") if k in params}
+        sort = _sort_params(params)
         snaps = self.cinder.snapshot_api.get_all(
             req.context, filters, all_tenants=self._all_tenants(req, params)
         )
+        if sort is not None:
+            keys = sort[0]
+            if req.microversion >= SNAPSHOT_SORT:  # 'name' sorts by display_name from 3.30
+                keys = ["display_name" if k == "name" else k for k in keys]
+            _sort_rows(snaps, keys, sort[1], _SNAPSHOT_COLUMNS)
         count = self._count(req, params, snaps)
         snaps = _paginate(snaps, params)
         vc = self._vc(req)
@@ -812,6 +823,129 @@ def _with_links(
     if not page or limit > len(page):
         return body
     return _next_link(body, collection, vc, params, page, detail)
+
+
+# -- sorting (api/common.py get_sort_params, db/api.py process_sort_params, paginate_query) ----
+
+#: The columns of Cinder's ``volumes`` and ``snapshots`` tables (db/models.py, with
+#: CinderBase's): the keys a list may sort by. fakecloud's rows lack some; those sort as NULL.
+_BASE_COLUMNS = ("created_at", "updated_at", "deleted_at", "deleted")
+_VOLUME_COLUMNS = frozenset(
+    (
+        *_BASE_COLUMNS,
+        "id",
+        "_name_id",
+        "use_quota",
+        "ec2_id",
+        "user_id",
+        "project_id",
+        "snapshot_id",
+        "cluster_name",
+        "host",
+        "size",
+        "availability_zone",
+        "status",
+        "attach_status",
+        "migration_status",
+        "scheduled_at",
+        "launched_at",
+        "terminated_at",
+        "display_name",
+        "display_description",
+        "provider_location",
+        "provider_auth",
+        "provider_geometry",
+        "provider_id",
+        "volume_type_id",
+        "source_volid",
+        "encryption_key_id",
+        "consistencygroup_id",
+        "group_id",
+        "bootable",
+        "multiattach",
+        "replication_status",
+        "replication_extended_status",
+        "replication_driver_data",
+        "previous_status",
+        "service_uuid",
+        "shared_targets",
+    )
+)
+_SNAPSHOT_COLUMNS = frozenset(
+    (
+        *_BASE_COLUMNS,
+        "id",
+        "use_quota",
+        "user_id",
+        "project_id",
+        "volume_id",
+        "cgsnapshot_id",
+        "group_snapshot_id",
+        "status",
+        "progress",
+        "volume_size",
+        "scheduled_at",
+        "display_name",
+        "display_description",
+        "encryption_key_id",
+        "volume_type_id",
+        "provider_location",
+        "provider_id",
+        "provider_auth",
+    )
+)
+
+
+def _sort_params(params: dict[str, str]) -> tuple[list[str], list[str]] | None:
+    """``common.get_sort_params``: the keys and directions a list request asks for, or None
+    when it names none (the default order: ``created_at``, then ``id``, newest first)."""
+    if "sort" in params and ("sort_key" in params or "sort_dir" in params):
+        raise HttpError(
+            400,
+            "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with "
+            "the 'sort' parameter.",
+        )
+    if "sort" in params:
+        keys, dirs = [], []
+        for sort in params["sort"].strip().split(","):
+            key, _sep, direction = sort.partition(":")
+            keys.append(key.strip())
+            dirs.append((direction or "desc").strip())
+        return keys, dirs
+    if "sort_key" in params or "sort_dir" in params:
+        return [params.get("sort_key", "created_at").strip()], [
+            params.get("sort_dir", "desc").strip()
+        ]
+    return None
+
+
+def _sort_rows(rows: list, keys: list[str], dirs: list[str], columns: frozenset) -> None:
+    """Sort `rows` in place as ``process_sort_params`` and ``paginate_query`` order them: the
+    directions checked, ``created_at`` and ``id`` added in the first direction, NULLs first
+    ascending (and last descending); a key that is no column is ``Invalid sort key``."""
+    for direction in dirs:
+        if direction not in ("asc", "desc"):
+            raise exception.InvalidInput(reason="Unknown sort direction, must be 'desc' or 'asc'.")
+    dirs = list(dirs) + [dirs[0]] * (len(keys) - len(dirs))
+    for key in ("created_at", "id"):
+        if key not in keys:
+            keys = [*keys, key]
+            dirs.append(dirs[0])
+    for key in keys:
+        if key not in columns:
+            raise exception.InvalidInput(reason="Invalid sort key")
+    for key, direction in reversed(list(zip(keys, dirs, strict=True))):
+        rows.sort(key=lambda row, k=key: _sort_value(row, k), reverse=direction == "desc")
+
+
+def _sort_value(row: Any, column: str) -> tuple[bool, Any]:
+    if column == "volume_type_id":
+        value = row.volume_type.id if row.volume_type is not None else None
+    elif column == "deleted":
+        value = False
+    else:
+        value = getattr(row, column, None)
+    return (False, 0) if value is None else (True, value)
 
 
 def _next_link(

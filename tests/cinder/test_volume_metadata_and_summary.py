@@ -201,3 +201,51 @@ def test_with_count_from_3_45_counts_the_matches_and_keeps_the_next_link(cloud):
     assert r.json() == {"snapshots": [], "count": 0}
     r = call(cloud, "GET", "volumes", version="3.45", query={"with_count": "maybe"})
     assert fault(r) == ("badRequest", 400, "Value 'maybe' for 'with_count' is not a boolean.")
+
+
+def test_lists_sort_as_cinder_does(cloud):
+    # common.get_sort_params, db process_sort_params and paginate_query: 'name' is the
+    # display_name column (snapshots from 3.30), created_at and id are added as tie-breakers in
+    # the first direction, a key must be a column of the table.
+    for name, size in (("b", 2), ("a", 1), ("c", 3)):
+        create_volume(cloud, size=size, name=name)
+
+    def names(query, path="volumes", version=None):
+        r = call(cloud, "GET", path, query=query, version=version)
+        assert r.status == 200, r.json()
+        return [item["name"] for item in r.json()[path.split("/")[0]]]
+
+    assert names({"sort": "name:asc"}) == ["a", "b", "c"]
+    assert names({"sort": "name"}) == ["c", "b", "a"]  # no direction: desc
+    assert names({"sort_key": "size", "sort_dir": "asc"}) == ["a", "b", "c"]
+    assert names({"sort": "status:asc,size:asc"}, "volumes/detail") == ["a", "b", "c"]
+    r = call(cloud, "GET", "volumes", query={"sort": "display_name:asc", "limit": "2"})
+    after = r.json()["volumes_links"][0]["href"].split("marker=")[1]
+    assert after == r.json()["volumes"][-1]["id"]
+    assert names({"sort": "display_name:asc", "marker": after}) == ["c"]
+    vid = call(cloud, "GET", "volumes", query={"sort": "name:asc"}).json()["volumes"][0]["id"]
+    for snap in ("y", "x"):
+        call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid, "name": snap}})
+    cloud.run_until_idle()
+    assert names({"sort": "name:asc"}, "snapshots", "3.30") == ["x", "y"]
+    r = call(cloud, "GET", "snapshots", query={"sort": "name:asc"}, version="3.29")
+    assert fault(r) == ("badRequest", 400, "Invalid input received: Invalid sort key")
+
+
+_DIRECTION = "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'."
+_BOTH = (
+    "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' "
+    "parameter."
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"sort": "bogus:asc"}, "Invalid input received: Invalid sort key"),
+        ({"sort": "name:up"}, _DIRECTION),
+        ({"sort": "name", "sort_key": "size"}, _BOTH),
+    ],
+)
+def test_bad_sort_parameters_are_400(cloud, query, message):
+    assert fault(call(cloud, "GET", "volumes", query=query)) == ("badRequest", 400, message)
