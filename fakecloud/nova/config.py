@@ -53,6 +53,8 @@ class NovaConfig:
     max_limit: int = 1000
     """``[api] max_limit``: the most items one page of a list answer holds."""
     non_inheritable_image_properties: str = "cache_in_nova,bittorrent"
+    enable_instance_password: bool = True
+    """``[api] enable_instance_password``: a rebuild's answer holds the ``adminPass``."""
     """Comma-separated, as the real list option."""
 
     # -- policy ------------------------------------------------------------------------------

@@ -141,6 +141,16 @@ class NovaDB:
             value = dict(value)  # a row's dicts are never edited: copies share them
         setattr(row, name, value)
 
+    def instance_set_fixed(self, inst: Instance, **values: Any) -> None:
+        """Write fields `Instance.save` does not compare (key_name, hostname, user_data, access
+        IPs, auto_disk_config: set at create, changed only by a rebuild) to the row and `inst`."""
+        row = self.instances.get(inst.uuid)
+        if row is None or row.deleted:
+            raise exception.InstanceNotFound(instance_id=inst.uuid)
+        for name, value in values.items():
+            setattr(row, name, value)
+            setattr(inst, name, value)
+
     def instance_force(
         self, uuid: str, actor: str, machines: dict[str, Any], **values: Any
     ) -> None:

@@ -408,6 +408,18 @@ class InvalidBDMVolumeNotBootable(InvalidBDM):
     msg_fmt = "Block Device %(id)s is not bootable."
 
 
+class FlavorMemoryTooSmall(NovaException):
+    """Nova's ``FlavorMemoryTooSmall`` (the image's ``min_ram`` is above the flavor's)."""
+
+    msg_fmt = "Flavor's memory is too small for requested image."
+
+
+class PreserveEphemeralNotSupported(Invalid):
+    """Nova's ``PreserveEphemeralNotSupported`` (libvirt has no ``driver.rebuild``)."""
+
+    msg_fmt = "The current driver does not support preserving ephemeral partitions."
+
+
 class MetadataLimitExceeded(OverQuota):
     """Nova's ``MetadataLimitExceeded`` (an ``OverQuota``: 403 from the servers API)."""
 

@@ -67,6 +67,8 @@ UPSTREAM_RULES = (
     (SERVERS % "start", _MEMBER),
     (SERVERS % "stop", _MEMBER),
     (SERVERS % "reboot", _MEMBER),
+    (SERVERS % "rebuild", _MEMBER),
+    (SERVERS % "rebuild:trusted_certs", _MEMBER),
     (PAUSE % "pause", _MEMBER),
     (PAUSE % "unpause", _MEMBER),
     (SUSPEND % "suspend", _MEMBER),

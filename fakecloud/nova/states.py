@@ -64,6 +64,9 @@ REBOOT_STARTED = "reboot_started"
 REBOOTING_HARD = "rebooting_hard"
 REBOOT_PENDING_HARD = "reboot_pending_hard"
 REBOOT_STARTED_HARD = "reboot_started_hard"
+REBUILDING = "rebuilding"
+REBUILD_BLOCK_DEVICE_MAPPING = "rebuild_block_device_mapping"
+REBUILD_SPAWNING = "rebuild_spawning"
 SHELVING = "shelving"
 SHELVING_IMAGE_PENDING_UPLOAD = "shelving_image_pending_upload"
 SHELVING_IMAGE_UPLOADING = "shelving_image_uploading"
@@ -166,6 +169,7 @@ TASK_STATE = StateMachine(
                 RESUMING,
                 REBOOTING,
                 REBOOTING_HARD,
+                REBUILDING,
                 SHELVING,
                 SHELVING_OFFLOADING,
                 UNSHELVING,
@@ -193,6 +197,10 @@ TASK_STATE = StateMachine(
             REBOOTING_HARD: {REBOOT_PENDING_HARD},
             REBOOT_PENDING_HARD: {REBOOT_STARTED_HARD},
             REBOOT_STARTED_HARD: {REBOOT_PENDING_HARD},
+            # A rebuild of a stopped server ends powering off again (``orig_vm_state``).
+            REBUILDING: {REBUILD_BLOCK_DEVICE_MAPPING},
+            REBUILD_BLOCK_DEVICE_MAPPING: {REBUILD_SPAWNING},
+            REBUILD_SPAWNING: {POWERING_OFF},
             SHELVING: {SHELVING_IMAGE_PENDING_UPLOAD, SHELVING_OFFLOADING},
             SHELVING_IMAGE_PENDING_UPLOAD: {SHELVING_IMAGE_UPLOADING},
             SHELVING_IMAGE_UPLOADING: {SHELVING_IMAGE_PENDING_UPLOAD, SHELVING_OFFLOADING},
@@ -218,6 +226,11 @@ POWER_STATE = StateMachine(
 )
 """What the hypervisor may report next (libvirt shows a managed-saved guest as SHUTDOWN)."""
 
+_REBUILD_STATUS = {
+    REBUILDING: "REBUILD",
+    REBUILD_BLOCK_DEVICE_MAPPING: "REBUILD",
+    REBUILD_SPAWNING: "REBUILD",
+}
 #: API status from (vm_state, task_state): ``nova/api/openstack/common.py::_STATE_MAP``.
 _STATUS = {
     ACTIVE: {
@@ -228,14 +241,15 @@ _STATUS = {
         REBOOTING_HARD: "HARD_REBOOT",
         REBOOT_PENDING_HARD: "HARD_REBOOT",
         REBOOT_STARTED_HARD: "HARD_REBOOT",
+        **_REBUILD_STATUS,
     },
     BUILDING: {"default": "BUILD"},
-    STOPPED: {"default": "SHUTOFF"},
+    STOPPED: {"default": "SHUTOFF", **_REBUILD_STATUS},
     RESIZED: {"default": "VERIFY_RESIZE"},
     PAUSED: {"default": "PAUSED"},
     SUSPENDED: {"default": "SUSPENDED"},
     RESCUED: {"default": "RESCUE"},
-    ERROR: {"default": "ERROR"},
+    ERROR: {"default": "ERROR", **_REBUILD_STATUS},
     DELETED: {"default": "DELETED"},
     SOFT_DELETED: {"default": "SOFT_DELETED"},
     SHELVED: {"default": "SHELVED"},

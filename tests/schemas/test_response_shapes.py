@@ -409,6 +409,8 @@ def _action(world: World, profile: str, action: str, mv: str) -> None:
         assert r.status == 202, (step, r.json())
         world.cloud.run_until_idle()
     body = _ACTION_BODY.get(action, {action: None})
+    if action == "rebuild":
+        body = {"rebuild": {"imageRef": world.base_image, "adminPass": "shape"}}
     user = "admin" if action in _ADMIN_ACTIONS else "demo"
     r = world.action(sid, body, mv, user=user)
     assert r.status == 202, r.json()

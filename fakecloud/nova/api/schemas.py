@@ -199,6 +199,34 @@ def query_validator(additional: bool, **params: str) -> QueryValidator:
     return QueryValidator(schema)
 
 
+@_FORMAT_CHECKER.checks("ipv4")
+def _validate_ipv4(instance: Any) -> bool:
+    """``_validate_ipv4_format`` (``netaddr.valid_ipv4``): a dotted-quad address."""
+    if not isinstance(instance, str):
+        return True
+    import ipaddress
+
+    try:
+        ipaddress.IPv4Address(instance)
+    except ValueError:
+        return False
+    return True
+
+
+@_FORMAT_CHECKER.checks("ipv6")
+def _validate_ipv6(instance: Any) -> bool:
+    """``_validate_ipv6_format`` (``netaddr.valid_ipv6``)."""
+    if not isinstance(instance, str):
+        return True
+    import ipaddress
+
+    try:
+        ipaddress.IPv6Address(instance)
+    except ValueError:
+        return False
+    return True
+
+
 # -- parameter types (``nova/api/validation/parameter_types.py``) -------------------------------
 
 name = {"type": "string", "format": "name", "minLength": 1, "maxLength": 255}
@@ -329,6 +357,98 @@ reboot = {
     "required": ["reboot"],
     "additionalProperties": False,
 }
+
+
+def rebuild(version: Any) -> dict[str, Any]:
+    """``schemas/servers.py``'s rebuild schemas at `version`: ``rebuild`` (2.1), 2.19
+    ``description``, 2.54 ``key_name``, 2.57 ``user_data`` instead of ``personality``, 2.63
+    ``trusted_image_certificates``, 2.90 ``hostname`` (2.94: an FQDN)."""
+    props: dict[str, Any] = {
+        "name": name,
+        "imageRef": uuid_param,
+        "adminPass": {"type": "string"},
+        "metadata": metadata,
+        "preserve_ephemeral": boolean,
+        "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+        "accessIPv4": {"type": "string", "format": "ipv4"},
+        "accessIPv6": {"type": "string", "format": "ipv6"},
+        "personality": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "path": {"type": "string"},
+                    "contents": {"type": "string", "format": "base64"},
+                },
+                "additionalProperties": False,
+            },
+        },
+    }
+    if version >= "2.19":
+        props["description"] = description
+    if version >= "2.54":
+        props["key_name"] = {
+            "oneOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "null"}]
+        }
+    if version >= "2.57":
+        del props["personality"]
+        props["user_data"] = {"type": ["string", "null"], "format": "base64", "maxLength": 65535}
+    if version >= "2.63":
+        props["trusted_image_certificates"] = {
+            "type": ["array", "null"],
+            "minItems": 1,
+            "maxItems": 50,
+            "uniqueItems": True,
+            "items": {"type": "string", "minLength": 1},
+        }
+    if version >= "2.94":
+        props["hostname"] = {
+            "type": "string",
+            "pattern": "^[a-zA-Z0-9-._]*$",
+            "minLength": 1,
+            "maxLength": 255,
+        }
+    elif version >= "2.90":
+        props["hostname"] = {
+            "type": "string",
+            "pattern": "^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$",
+            "minLength": 2,
+            "maxLength": 63,
+        }
+    return {
+        "type": "object",
+        "properties": {
+            "rebuild": {
+                "type": "object",
+                "properties": props,
+                "required": ["imageRef"],
+                "additionalProperties": False,
+            }
+        },
+        "required": ["rebuild"],
+        "additionalProperties": False,
+    }
+
+
+#: The microversions where the rebuild schema changes.
+_REBUILD_EDGES = ("2.19", "2.54", "2.57", "2.63", "2.90", "2.94")
+
+
+@cache
+def _rebuild_validator(bucket: str) -> SchemaValidator:
+    from fakecloud.api.microversion import Version
+
+    return SchemaValidator(rebuild(Version.parse(bucket)))
+
+
+def rebuild_validator(version: Any) -> SchemaValidator:
+    """The compiled rebuild schema for `version`."""
+    bucket = "2.1"
+    for edge in _REBUILD_EDGES:
+        if version >= edge:
+            bucket = edge
+    return _rebuild_validator(bucket)
+
 
 reset_state = {
     "type": "object",

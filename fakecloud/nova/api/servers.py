@@ -1,5 +1,5 @@
 """The servers controller (``nova/api/openstack/compute/servers.py``): list, show, create,
-delete, ``os-start``/``os-stop``, ``reboot`` and ``createImage``.
+delete, ``os-start``/``os-stop``, ``reboot``, ``rebuild`` and ``createImage``.
 
 `ServersController._create_image` is the createImage API layer of the spec, in both profiles.
 The order of its checks is the profile's (each difference a switch):
@@ -55,6 +55,7 @@ class ServersController:
             "os-start": self._start,
             "os-stop": self._stop,
             "reboot": self._reboot,
+            "rebuild": self._rebuild,
         }
 
     # -- lookups -----------------------------------------------------------------------------
@@ -304,6 +305,101 @@ class ServersController:
             raise_http_conflict_for_instance_invalid_state(exc, "reboot", server_id)
         return Response(202)
 
+    def _rebuild(self, req: Request, server_id: str, body: Any) -> Generator[Any, Any, Response]:
+        """``rebuild`` (``_action_rebuild``; ``_rebuild`` in 34.0.0): the server again from
+        ``imageRef``. 202 with the server as the microversion's rebuild view shows it, its
+        ``adminPass`` (unless ``[api] enable_instance_password`` is off) and a ``Location``;
+        400 for an image that is missing, not active, too big for the flavor or (volume-backed)
+        not the root volume's; 403 over the metadata quota; 409 locked or in a wrong state.
+        The policy is checked after the lookup, with the server's owner as target, in every
+        release."""
+        mv = req.microversion
+        schemas.rebuild_validator(mv).validate(body)
+        entity = body["rebuild"]
+        image_href = entity["imageRef"]
+        password = entity.get("adminPass")
+        if password is None:  # ``_get_server_admin_password``
+            password = self._password(f"{server_id}.rebuild.{self.nova.kernel.env.now}")
+        ctx = req.context
+        instance = self.get_server(ctx, server_id)
+        target = {"user_id": instance.user_id, "project_id": instance.project_id}
+        self.policy.authorize(ctx, SERVERS % "rebuild", target)
+        kwargs: dict[str, Any] = {}
+        # ``helpers.translate_attributes(REBUILD, ...)``
+        if "OS-DCF:diskConfig" in entity:
+            kwargs["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
+        if "accessIPv4" in entity:
+            kwargs["access_ip_v4"] = entity["accessIPv4"]
+        if "accessIPv6" in entity:
+            kwargs["access_ip_v6"] = entity["accessIPv6"]
+        if "preserve_ephemeral" in entity:
+            kwargs["preserve_ephemeral"] = str(entity["preserve_ephemeral"]).lower() in _TRUE
+        files = entity.get("personality") or None
+        if mv >= "2.54" and "key_name" in entity:
+            kwargs["key_name"] = entity["key_name"]
+        include_user_data = mv >= "2.57"
+        if include_user_data and "user_data" in entity:
+            kwargs["user_data"] = entity["user_data"]
+        if mv >= "2.63" and "trusted_image_certificates" in entity:
+            kwargs["trusted_certs"] = entity["trusted_image_certificates"]
+            self.policy.authorize(ctx, SERVERS % "rebuild:trusted_certs", target)
+        if mv >= "2.90" and "hostname" in entity:
+            kwargs["hostname"] = entity["hostname"]
+        if "name" in entity:
+            kwargs["display_name"] = entity["name"].strip()
+        if "description" in entity:
+            kwargs["display_description"] = entity["description"]
+        if "metadata" in entity:
+            kwargs["metadata"] = entity["metadata"]
+        try:
+            yield from self.compute_api.rebuild(
+                ctx,
+                instance,
+                image_href,
+                password,
+                files_to_inject=files,
+                reimage_boot_volume=mv >= "2.93",
+                **kwargs,
+            )
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "rebuild", server_id)
+        except exception.InstanceNotFound:
+            raise HttpError(404, "Instance could not be found") from None
+        except exception.ImageNotFound:
+            raise HttpError(400, "Cannot find image for rebuild") from None
+        except exception.OverQuota as exc:
+            raise HttpError(403, exc.format_message()) from None
+        except (exception.Invalid, exception.ImageNotActive, exception.FlavorMemoryTooSmall) as exc:
+            raise HttpError(400, exc.format_message()) from None
+        return self._rebuild_view(req, server_id, password, include_user_data)
+
+    def _rebuild_view(
+        self, req: Request, server_id: str, password: str, include_user_data: bool
+    ) -> Response:
+        """The rebuild answer: before 2.75 the server's base view (with ``key_name`` from
+        2.54, ``server_groups`` from 2.71), from 2.75 all that ``GET`` shows."""
+        ctx = req.context
+        instance = self.get_server(ctx, server_id, copy=False)
+        mv = req.microversion
+        gates = views.detail_gates(mv)
+        server = self._detail(req, instance, gates)
+        if mv < "2.75":
+            for key in list(server):
+                if key in _REBUILD_HIDDEN or key.startswith(_REBUILD_HIDDEN_PREFIXES):
+                    del server[key]
+            if mv < "2.54":
+                server.pop("key_name", None)
+        if gates.server_groups:
+            server["server_groups"] = []
+        if self.config.enable_instance_password:
+            server["adminPass"] = password
+        if include_user_data:
+            server["user_data"] = instance.user_data
+        location = req.link_prefix.self_href("servers", instance.uuid)
+        return Response(202, {"server": server}, {"Location": location})
+
     def _power(self, req: Request, server_id: str, name: str, call: Any) -> Response:
         ctx = req.context
         instance = self.get_server(ctx, server_id)
@@ -413,6 +509,15 @@ class ServersController:
                 ctx, snapshot_id, instance, rpcapi, entity
             )
         )
+
+
+_TRUE = ("true", "1", "on", "yes")
+#: What the rebuild view leaves out before 2.75 (``show_AZ``, ``show_config_drive``,
+#: ``show_srv_usg``, ``show_sec_grp``, ``show_extended_*``, ``show_host_status`` all False).
+_REBUILD_HIDDEN = frozenset(
+    ("OS-EXT-AZ:availability_zone", "config_drive", "security_groups", "host_status")
+)
+_REBUILD_HIDDEN_PREFIXES = ("OS-SRV-USG:", "OS-EXT-SRV-ATTR:", "OS-EXT-STS:", "os-extended-")
 
 
 #: ``index_query_v275``: from 2.75 a server list refuses query parameters it does not know.

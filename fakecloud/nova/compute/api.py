@@ -48,6 +48,7 @@ CREATE_IMAGE = "createImage"
 BACKUP = "createBackup"
 RESET_STATE = "resetState"
 REBOOT = "reboot"
+REBUILD = "rebuild"
 
 SNAPSHOT_STATES = (states.ACTIVE, states.STOPPED, states.PAUSED, states.SUSPENDED)
 """vm_states both snapshot paths accept (``@check_instance_state`` of ``snapshot``)."""
@@ -335,6 +336,106 @@ class API:
         instance.save(expected_task_state=states.ALLOW_REBOOT)
         self._record_action_start(context, instance, REBOOT)
         self.compute_rpcapi.reboot_instance(context, instance, None, "HARD")
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE, states.STOPPED, states.ERROR])
+    def rebuild(
+        self,
+        context: Any,
+        instance: Instance,
+        image_href: str,
+        admin_password: str,
+        files_to_inject: list[Any] | None = None,
+        reimage_boot_volume: bool = False,
+        **kwargs: Any,
+    ) -> Generator[Any, Any, None]:
+        """``API.rebuild``: the server again from `image_href` (its own snapshot, to restore
+        it). The image must exist (`ImageNotFound`) and be active, the flavor big enough for
+        it; a volume-backed server may only be rebuilt from the image its root volume came
+        from (`ImageUnacceptable`; 2.93's ``reimage_boot_volume`` is not modelled). The
+        server's image_ref (image-backed) and ``image_*`` system metadata change now, then
+        ``rebuilding``, the ``rebuild`` action and the ``rebuild_instance`` cast."""
+        metadata = kwargs.get("metadata") or {}
+        preserve_ephemeral = bool(kwargs.pop("preserve_ephemeral", False))
+        kwargs.pop("trusted_certs", None)  # not modelled (no certificate validation here)
+        if "key_name" in kwargs:
+            # No keypairs here: the name is kept as create keeps it (no KeypairNotFound).
+            kwargs["key_name"] = kwargs["key_name"] or None
+        fixed = {k: kwargs.pop(k) for k in _REBUILD_FIXED if k in kwargs}
+        try:
+            image = yield from self.image_api.get(context, image_href)
+        except exception.ImageNotFound:
+            raise exception.ImageNotFound(image_id=image_href) from None
+        image_id = image.get("id", image_href)
+        flavor = instance.flavor
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        root_bdm = compute_utils.get_root_bdm(bdms)
+        volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
+        if volume_backed:
+            if root_bdm is None:
+                raise exception.NovaException(
+                    message="Unable to find root block device mapping for volume-backed instance."
+                )
+            volume = yield from self.volume_api.get(context, root_bdm.volume_id)
+            orig_image_ref = (volume.get("volume_image_metadata") or {}).get("image_id")
+            if orig_image_ref != image_href:
+                raise exception.ImageUnacceptable(
+                    image_id=image_href,
+                    reason="Unable to rebuild with a different image for a volume-backed server.",
+                )
+        else:
+            orig_image_ref = instance.image_ref
+        # ``_checks_for_create_and_rebuild``: the metadata quota, then the image against the
+        # flavor (``_validate_flavor_image``: status, min_ram, and for a local root disk its
+        # size and min_disk).
+        self._check_metadata_properties_quota(metadata)
+        if image.get("status") != "active":
+            raise exception.ImageNotActive(image_id=image_id)
+        if flavor.memory_mb < int(image.get("min_ram") or 0):
+            raise exception.FlavorMemoryTooSmall()
+        if not volume_backed and flavor.root_gb:
+            root_bytes = flavor.root_gb * GiB
+            image_size = int(image.get("size") or 0)
+            if image_size > root_bytes:
+                raise exception.FlavorDiskSmallerThanImage(
+                    flavor_size=root_bytes, image_size=image_size
+                )
+            min_disk = int(image.get("min_disk") or 0) * GiB
+            if min_disk > root_bytes:
+                raise exception.FlavorDiskSmallerThanMinDisk(
+                    flavor_size=root_bytes, image_min_disk=min_disk
+                )
+        instance.task_state = states.REBUILDING
+        if not volume_backed:
+            instance.image_ref = image_href
+        instance.progress = 0
+        for key, value in kwargs.items():
+            setattr(instance, key, value)
+        instance.save(expected_task_state=[None])
+        if fixed:
+            self.db.instance_set_fixed(instance, **fixed)
+        # ``_reset_image_metadata``: the old image's ``image_*`` keys go, the new image's come.
+        orig_sys_metadata = dict(instance.system_metadata)
+        sysmeta = {
+            k: v
+            for k, v in instance.system_metadata.items()
+            if not k.startswith(compute_utils.SM_IMAGE_PROP_PREFIX)
+        }
+        sysmeta.update(compute_utils.get_system_metadata_from_image(image, flavor))
+        sysmeta["image_base_image_ref"] = image_id
+        instance.system_metadata = sysmeta
+        instance.save()
+        self._record_action_start(context, instance, REBUILD)
+        self.compute_rpcapi.rebuild_instance(
+            context,
+            instance,
+            new_pass=admin_password,
+            injected_files=files_to_inject or [],
+            image_ref=image_href,
+            orig_image_ref=orig_image_ref,
+            orig_sys_metadata=orig_sys_metadata,
+            preserve_ephemeral=preserve_ephemeral,
+        )
 
     @check_instance_lock
     @check_instance_state(vm_state=[states.ACTIVE])
@@ -791,6 +892,16 @@ class API:
                     boot_meta = meta
         return boot_meta
 
+
+#: What a rebuild may change that `Instance.save` does not compare.
+_REBUILD_FIXED = (
+    "key_name",
+    "hostname",
+    "user_data",
+    "access_ip_v4",
+    "access_ip_v6",
+    "auto_disk_config",
+)
 
 #: ``block_device.VIM_IMAGE_ATTRIBUTES``: Cinder's copies of the image's own fields.
 VIM_IMAGE_ATTRIBUTES = (

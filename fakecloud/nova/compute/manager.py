@@ -654,6 +654,87 @@ class ComputeManager:
             return
         event.finish()
 
+    def rebuild_instance(
+        self,
+        context: Any,
+        instance: Any,
+        new_pass: str,
+        injected_files: list[Any],
+        image_ref: str,
+        orig_image_ref: str | None,
+        orig_sys_metadata: dict[str, Any],
+        preserve_ephemeral: bool = False,
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: rebuild (``rebuilding`` → ``rebuild_block_device_mapping`` →
+        ``rebuild_spawning`` → active, or stopped again through ``powering-off``), as
+        ``ComputeManager._do_rebuild_instance`` and ``_rebuild_default_impl``."""
+        return (
+            yield from self._task(
+                self._rebuild(context, instance, image_ref, bool(preserve_ephemeral))
+            )
+        )
+
+    def _rebuild(
+        self, context: Any, instance: Any, image_ref: str, preserve_ephemeral: bool
+    ) -> Generator[Any, Any, None]:
+        instance = self._receive(instance)
+        event = self._event(context, instance, "compute_rebuild_instance")
+        orig_vm_state = instance.vm_state
+        try:
+            image = yield from self.image_api.get(context, image_ref)
+            self.notifier.instance_usage(self.host, instance, "rebuild.start")
+            instance.power_state = self._power_state_of(instance)
+            instance.task_state = states.REBUILDING
+            instance.save(expected_task_state=[states.REBUILDING])
+            bdms = self.db.bdms_by_instance(instance.uuid)
+            volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
+            # ``_rebuild_default_impl`` (libvirt has no ``driver.rebuild``).
+            if preserve_ephemeral:
+                raise exception.PreserveEphemeralNotSupported()
+            old = self.driver.domains.get(instance.uuid)
+            if old is not None and old.power_state != states.SHUTDOWN:
+                yield from self.driver.power_off(instance)  # _power_off_instance
+            self.driver.destroy(instance)
+            instance.task_state = states.REBUILD_BLOCK_DEVICE_MAPPING
+            instance.save(expected_task_state=[states.REBUILDING])
+            instance.task_state = states.REBUILD_SPAWNING
+            instance.save(expected_task_state=[states.REBUILD_BLOCK_DEVICE_MAPPING])
+            # The guest again, its root disk new from the image; libvirt's name is kept.
+            yield from self.driver.spawn(
+                instance, image, volume_backed, name=old.name if old is not None else None
+            )
+            instance.power_state = self.driver.get_info(instance)  # _update_instance_after_spawn
+            instance.vm_state = states.ACTIVE
+            instance.task_state = None
+            instance.launched_at = self.kernel.now
+            instance.save(expected_task_state=[states.REBUILD_SPAWNING])
+            if orig_vm_state == states.STOPPED:
+                # "bringing vm to original state": stop_instance, in this same task.
+                instance.vm_state = states.ACTIVE
+                instance.task_state = states.POWERING_OFF
+                instance.progress = 0
+                instance.save()
+                yield from self._power_action(
+                    context,
+                    instance,
+                    "compute_stop_instance",
+                    self.driver.power_off,
+                    states.POWERING_OFF,
+                    states.STOPPED,
+                    "power_off",
+                )
+            self.notifier.instance_usage(self.host, instance, "rebuild.end")
+        except exception.InstanceNotFound as exc:
+            self._log(instance.uuid, "info", "Instance was deleted while rebuilding")
+            event.finish(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
+            self._set_error(instance, exc)
+            self.notifier.instance_usage(self.host, instance, "rebuild.error", message=str(exc))
+            event.finish(exc)
+            return
+        event.finish()
+
     def pause_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC cast: pause (``pausing`` → paused)."""
         return (

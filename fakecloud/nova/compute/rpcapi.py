@@ -123,6 +123,31 @@ class ComputeAPI:
             reboot_type=reboot_type,
         )
 
+    def rebuild_instance(
+        self,
+        ctx: Any,
+        instance: Any,
+        new_pass: str,
+        injected_files: list[Any],
+        image_ref: str,
+        orig_image_ref: str | None,
+        orig_sys_metadata: dict[str, Any],
+        preserve_ephemeral: bool = False,
+    ) -> None:
+        """Rebuild the server on its host from `image_ref` (the conductor's
+        ``rebuild_instance`` passes a rebuild on the same host straight on)."""
+        self.cast(
+            ctx,
+            instance,
+            "rebuild_instance",
+            new_pass=new_pass,
+            injected_files=injected_files,
+            image_ref=image_ref,
+            orig_image_ref=orig_image_ref,
+            orig_sys_metadata=orig_sys_metadata,
+            preserve_ephemeral=preserve_ephemeral,
+        )
+
     def pause_instance(self, ctx: Any, instance: Any) -> None:
         """Pause the guest (kept in memory)."""
         self.cast(ctx, instance, "pause_instance")

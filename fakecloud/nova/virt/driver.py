@@ -112,9 +112,14 @@ class LibvirtDriver:
     # -- guests ------------------------------------------------------------------------------
 
     def spawn(
-        self, instance: Any, image_meta: dict[str, Any] | None, volume_backed: bool
+        self,
+        instance: Any,
+        image_meta: dict[str, Any] | None,
+        volume_backed: bool,
+        name: str | None = None,
     ) -> Generator[Any, Any, None]:
-        """Create and boot the guest (its disk from the image, or the attached root volume)."""
+        """Create and boot the guest (its disk from the image, or the attached root volume);
+        `name`: the libvirt name a rebuilt guest keeps (otherwise a new one)."""
         yield self.kernel.env.timeout(self.config.build_delay_s)
         flavor = instance.flavor
         virtual = flavor.root_gb * GiB
@@ -127,7 +132,7 @@ class LibvirtDriver:
             source = _source_type(self.config.images_type)
         self.domains[instance.uuid] = Domain(
             id=instance.uuid,
-            name=f"instance-{self.kernel.ids.counter('nova.instance'):08x}",
+            name=name or f"instance-{self.kernel.ids.counter('nova.instance'):08x}",
             power_state=states.RUNNING,
             memory_bytes=flavor.memory_mb * MB,
             disk_bytes=allocated,

@@ -1,0 +1,172 @@
+"""The ``rebuild`` server action: a server again from an image (its own snapshot, to restore it).
+
+Nova's ``ServersController._action_rebuild`` (``_rebuild`` in 34.0.0) → ``API.rebuild`` → the
+``rebuild_instance`` cast → ``ComputeManager._do_rebuild_instance`` / ``_rebuild_default_impl``
+→ ``LibvirtDriver.destroy`` and ``spawn``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fakecloud.nova import states
+from tests.nova.conftest import NovaEnv
+
+
+def _rebuild(env: NovaEnv, sid: str, image_id: str, microversion: str | None = None, **extra):
+    return env.action(sid, {"rebuild": {"imageRef": image_id, **extra}}, microversion=microversion)
+
+
+def _snapshot(env: NovaEnv, sid: str, name: str = "snap") -> str:
+    resp = env.create_image(sid, name)
+    assert resp.status == 202, resp.json()
+    env.cloud.run_until_idle()
+    return resp.json()["image_id"]
+
+
+def _bad(resp, status: int = 400) -> str:
+    assert resp.status == status, resp.json()
+    return next(iter(resp.json().values()))["message"]
+
+
+def _events(env: NovaEnv, sid: str):
+    resp = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions", user="admin")
+    newest = resp.json()["instanceActions"][0]
+    resp = env.request(
+        "GET",
+        f"/v2.1/servers/{sid}/os-instance-actions/{newest['request_id']}",
+        user="admin",
+        microversion="2.51",
+    )
+    action = resp.json()["instanceAction"]
+    return action["action"], [(e["event"], e["result"]) for e in action["events"]]
+
+
+def test_restore_an_active_server_from_its_snapshot(any_env: NovaEnv):
+    env = any_env
+    sid = env.boot()
+    snap = _snapshot(env, sid)
+    manager = next(m for m in env.nova.hosts.values() if sid in m.driver.domains)
+    dom = manager.driver.domains[sid]
+    resp = _rebuild(env, sid, snap, adminPass="s3cret", name="restored")
+    assert resp.status == 202, resp.json()
+    body = resp.json()["server"]
+    assert body["status"] == "REBUILD"
+    assert body["adminPass"] == "s3cret"
+    assert body["name"] == "restored"
+    assert body["image"]["id"] == snap
+    assert "OS-EXT-STS:task_state" not in body  # before 2.75, the base view
+    assert resp.headers["Location"].endswith(f"/servers/{sid}")
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    assert server["image"]["id"] == snap
+    assert server["OS-EXT-STS:power_state"] == states.RUNNING
+    assert env.states(sid)[-4:] == [
+        "rebuilding",
+        "rebuild_block_device_mapping",
+        "rebuild_spawning",
+        None,
+    ]
+    new = manager.driver.domains[sid]
+    assert new is not dom and new.name == dom.name  # the guest re-created, its name kept
+    row = env.nova.db.instance_row(sid)
+    assert row.system_metadata["image_base_image_ref"] == snap
+    assert _events(env, sid) == ("rebuild", [("compute_rebuild_instance", "Success")])
+    kinds = [e for e in env.cloud.trace.filter(kind="notification") if "rebuild" in str(e)]
+    assert len(kinds) >= 2, kinds
+
+
+def test_a_stopped_server_is_stopped_again(env: NovaEnv):
+    sid = env.boot()
+    assert env.action(sid, {"os-stop": None}).status == 202
+    env.cloud.run_until_idle()
+    assert _rebuild(env, sid, env.image.id).status == 202
+    assert env.server(sid)["status"] == "REBUILD"
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:power_state"]) == ("SHUTOFF", states.SHUTDOWN)
+    # ``_update_instance_after_spawn`` ends the task, then the stop takes its own.
+    assert env.states(sid)[-6:] == [
+        "rebuilding",
+        "rebuild_block_device_mapping",
+        "rebuild_spawning",
+        None,
+        "powering-off",
+        None,
+    ]
+    assert env.states(sid, "vm_state")[-3:] == ["stopped", "active", "stopped"]
+
+
+def test_the_2_75_view_and_user_data(env: NovaEnv):
+    sid = env.boot()
+    resp = _rebuild(env, sid, env.image.id, "2.75", user_data="aGk=", key_name=None)
+    assert resp.status == 202, resp.json()
+    body = resp.json()["server"]
+    assert body["OS-EXT-STS:task_state"] == "rebuilding"
+    assert body["user_data"] == "aGk="
+    assert body["key_name"] is None
+    assert body["server_groups"] == []
+
+
+def test_errors(any_env: NovaEnv):
+    env = any_env
+    sid = env.boot()
+    missing = "11111111-2222-3333-4444-555555555555"
+    assert _bad(_rebuild(env, sid, missing)) == "Cannot find image for rebuild"
+    assert "'imageRef' is a required property" in _bad(env.action(sid, {"rebuild": {}}))
+    assert "Additional properties" in _bad(_rebuild(env, sid, env.image.id, "2.56", user_data=""))
+    too_many = {f"k{i}": "v" for i in range(129)}
+    assert _bad(_rebuild(env, sid, env.image.id, metadata=too_many), 403) == (
+        "Maximum number of metadata items exceeds 128"
+    )
+    assert env.action(sid, {"lock": None}).status == 202
+    assert _bad(_rebuild(env, sid, env.image.id), 409) == f"Instance {sid} is locked"
+    assert env.action(sid, {"unlock": None}).status == 202
+    assert env.action(sid, {"pause": None}).status == 202
+    env.cloud.run_until_idle()
+    assert _bad(_rebuild(env, sid, env.image.id), 409) == (
+        f"Cannot 'rebuild' instance {sid} while it is in vm_state paused"
+    )
+
+
+def test_a_flavor_too_small_for_the_image(env: NovaEnv):
+    sid = env.boot()
+    resp = env.cloud.request(
+        "image",
+        "POST",
+        "/v2/images",
+        body={"name": "big", "disk_format": "qcow2", "container_format": "bare", "min_disk": 100},
+        user="demo",
+    )
+    assert resp.status == 201, resp.json()
+    image_id = resp.json()["id"]
+    assert _bad(_rebuild(env, sid, image_id)) == f"Image {image_id} is not active."
+
+
+def test_a_volume_backed_server_only_from_its_own_image(env: NovaEnv):
+    sid = env.boot(bfv=True)
+    other = env.images[1]
+    for mv in ("2.1", "2.93"):  # 2.93's reimage_boot_volume is not modelled: still a 400
+        assert _bad(_rebuild(env, sid, other.id, mv)) == (
+            f"Image {other.id} is unacceptable: Unable to rebuild with a different image for "
+            "a volume-backed server."
+        )
+    resp = _rebuild(env, sid, env.image.id)
+    assert resp.status == 202, resp.json()
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert server["status"] == "ACTIVE"
+    assert server["image"] == ""
+
+
+@pytest.mark.parametrize("value", [True, "true"])
+def test_preserve_ephemeral_is_an_error_on_libvirt(env: NovaEnv, value):
+    sid = env.boot()
+    assert _rebuild(env, sid, env.image.id, preserve_ephemeral=value).status == 202
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert server["status"] == "ERROR"
+    assert server["fault"]["message"] == (
+        "The current driver does not support preserving ephemeral partitions."
+    )
