@@ -72,6 +72,20 @@ _ALLOW = {
 }
 
 
+#: ``Resource.__call__``: a route declared with ``body_reject=True`` answers 400 when the
+#: request has a body (``has_body``: a Content-Length above 0, or a chunked POST/PUT/PATCH).
+#: Those routes' handlers here start with that check.
+def _body_rejected() -> HTTPBadRequest:
+    return HTTPBadRequest(explanation="A body is not expected with this request.")
+
+
+def _chunked(req: Request) -> bool:
+    return req.headers.get("transfer-encoding", "").lower() in _VALID_TRANSFER_ENCODING
+
+
+_VALID_TRANSFER_ENCODING = frozenset(("chunked", "compress", "deflate", "gzip", "identity"))
+
+
 @dataclass
 class _Fault(Response):
     """An error answer whose body is rendered once the request's Accept header is known."""
@@ -308,6 +322,8 @@ class GlanceApi(ApiService):
 
     def show(self, req: Request) -> Response:
         """``GET /v2/images/{id}``."""
+        if req.body:
+            raise _body_rejected()
         return Response(
             200, self._view(self.glance.images.get(req.context, req.params["image_id"])), dict(JSON)
         )
@@ -323,26 +339,36 @@ class GlanceApi(ApiService):
 
     def delete(self, req: Request) -> Response:
         """``DELETE /v2/images/{id}``: 204."""
+        if req.body:
+            raise _body_rejected()
         self.glance.images.delete(req.context, req.params["image_id"])
         return Response(204, None, {})
 
     def deactivate(self, req: Request) -> Response:
         """``POST /v2/images/{id}/actions/deactivate``: 204."""
+        if req.body or _chunked(req):
+            raise _body_rejected()
         self.glance.images.deactivate(req.context, req.params["image_id"])
         return Response(204, None, {})
 
     def reactivate(self, req: Request) -> Response:
         """``POST /v2/images/{id}/actions/reactivate``: 204."""
+        if req.body or _chunked(req):
+            raise _body_rejected()
         self.glance.images.reactivate(req.context, req.params["image_id"])
         return Response(204, None, {})
 
     def add_tag(self, req: Request) -> Response:
         """``PUT /v2/images/{id}/tags/{tag}``: 204."""
+        if req.body or _chunked(req):
+            raise _body_rejected()
         self.glance.images.add_tag(req.context, req.params["image_id"], req.params["tag_value"])
         return Response(204, None, {})
 
     def delete_tag(self, req: Request) -> Response:
         """``DELETE /v2/images/{id}/tags/{tag}``: 204, 404 for a tag it does not have."""
+        if req.body:
+            raise _body_rejected()
         self.glance.images.delete_tag(req.context, req.params["image_id"], req.params["tag_value"])
         return Response(204, None, {})
 
@@ -356,6 +382,8 @@ class GlanceApi(ApiService):
 
     def download(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /v2/images/{id}/file``: the data (200) or 204 for an image without any."""
+        if req.body:
+            raise _body_rejected()
         image, data = yield from self.glance.image_data.download(
             req.context, req.params["image_id"], req.headers.get("x-fakecloud-link")
         )
@@ -389,6 +417,8 @@ class GlanceApi(ApiService):
     def image_tasks(self, req: Request) -> Response:
         """``GET /v2/images/{id}/tasks`` (``get_task_info``, Image API 2.12): the image's
         tasks, ``[]`` when no import ran; a bare 404 when the caller may not see the image."""
+        if req.body:
+            raise _body_rejected()
         ctx, image_id = req.context, req.params["image_id"]
         try:
             self.glance.images.get(ctx, image_id)
@@ -405,6 +435,8 @@ class GlanceApi(ApiService):
 
     def list_members(self, req: Request) -> Response:
         """``GET /v2/images/{id}/members``."""
+        if req.body:
+            raise _body_rejected()
         members = self.glance.members.list(req.context, req.params["image_id"])
         body = {
             "members": [member_view(m, self.kernel.clock) for m in members],
@@ -438,6 +470,8 @@ class GlanceApi(ApiService):
 
     def show_member(self, req: Request) -> Response:
         """``GET /v2/images/{id}/members/{member}``."""
+        if req.body:
+            raise _body_rejected()
         p = req.params
         return self._member(self.glance.members.show(req.context, p["image_id"], p["member_id"]))
 
@@ -456,6 +490,8 @@ class GlanceApi(ApiService):
 
     def delete_member(self, req: Request) -> Response:
         """``DELETE /v2/images/{id}/members/{member}``: 204."""
+        if req.body:
+            raise _body_rejected()
         p = req.params
         self.glance.members.delete(req.context, p["image_id"], p["member_id"])
         return Response(204, None, {})
@@ -464,10 +500,14 @@ class GlanceApi(ApiService):
 
     def schema_image(self, req: Request) -> Response:
         """``GET /v2/schemas/image``."""
+        if req.body:
+            raise _body_rejected()
         return Response(200, self.glance.schema.raw(), dict(JSON))
 
     def schema_images(self, req: Request) -> Response:
         """``GET /v2/schemas/images``."""
+        if req.body:
+            raise _body_rejected()
         body = {
             "name": "images",
             "properties": {
@@ -486,10 +526,14 @@ class GlanceApi(ApiService):
 
     def schema_member(self, req: Request) -> Response:
         """``GET /v2/schemas/member``: ``image_members.get_schema().raw()``."""
+        if req.body:
+            raise _body_rejected()
         return Response(200, _MEMBER_SCHEMA, dict(JSON))
 
     def schema_members(self, req: Request) -> Response:
         """``GET /v2/schemas/members``: ``CollectionSchema('members', ...).raw()``."""
+        if req.body:
+            raise _body_rejected()
         body = {
             "name": "members",
             "properties": {
@@ -509,6 +553,8 @@ class GlanceApi(ApiService):
     def import_info(self, req: Request) -> Response:
         """``GET /v2/info/import`` (``InfoController.get_image_import``): the import methods
         this Glance enables, as ``openstack image import info`` and ``image import`` read them."""
+        if req.body:
+            raise _body_rejected()
         methods = {
             "description": "Import methods available.",
             "type": "array",
@@ -519,6 +565,8 @@ class GlanceApi(ApiService):
     def stores(self, req: Request) -> Response:
         """``GET /v2/info/stores[/detail]`` (``get_stores``, which ``get_stores_detail`` calls
         first): a single-store Glance (no ``enabled_backends``) answers 404."""
+        if req.body:
+            raise _body_rejected()
         raise HTTPNotFound(explanation="Multi backend is not supported at this site.")
 
     def usage(self, req: Request) -> Response:
