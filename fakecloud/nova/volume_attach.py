@@ -13,8 +13,9 @@ Attach: nova-api reads the volume, refuses one already mapped (to this server; f
 destroys the mapping. The host (event ``compute_attach_volume``) gives the attachment its
 connector (``attaching``) and completes it (``in-use``); a failure deletes the attachment and the
 mapping and leaves a fault (the server keeps its state). 33.0.0 moved the API's half into
-nova-conductor (2a51df2760, and 2.101 answers 202 without waiting); fakecloud keeps it in
-nova-api for every release, so a 2.101 attach answers once the host has reserved the device.
+nova-conductor (2a51df2760): a 2.101 request answers 202 at once and nova-conductor (one RPC
+hop later) does the rest, a failure only logged; older microversions wait for it (fakecloud
+keeps that half in nova-api, with no hop).
 
 Detach: nova-api ``begin_detaching`` (``in-use`` → ``detaching``; Cinder's 400 becomes
 ``InvalidVolume``), records ``detach_volume``, casts ``detach_volume`` with the attachment of this
@@ -32,6 +33,7 @@ from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import BlockDeviceMapping
 
+CONDUCTOR = "nova-conductor"
 ATTACH_VOLUME = "attach_volume"
 DETACH_VOLUME = "detach_volume"
 _LETTERS = "bcdefghijklmnopqrstuvwxyz"
@@ -49,8 +51,10 @@ def attach(
     tag: str | None,
     delete_on_termination: bool,
     supports_multiattach: bool = False,
+    returns_device: bool = True,
 ) -> Generator[Any, Any, str | None]:
-    """``API.attach_volume`` after its gates: the device name the host reserved."""
+    """``API.attach_volume`` after its gates: the device name the host reserved (None
+    at once when the request does not want it: 2.101)."""
     db = api.db
     rejects_mapped = api.kernel.switches.attach_rejects_mapped_volume
     if not rejects_mapped and any(
@@ -71,6 +75,49 @@ def attach(
                 api, context, instance, volume, device, delete_on_termination
             )
         )
+    args = (api, context, instance, volume, device, tag, delete_on_termination)
+    if not returns_device:
+        # 2.101 (33.0.0, 2a51df2760): nova-api casts to nova-conductor, which reserves the
+        # device, creates the attachment and casts to the host; the user has a 202 at once.
+        name = f"{CONDUCTOR} attach_volume {instance.uuid}"
+        api.kernel.spawn(_conductor_attach(*args, supports_multiattach), name=name)
+        return None
+    return (yield from _reserve_and_cast(*args, supports_multiattach))
+
+
+def _conductor_attach(*args: Any) -> Generator[Any, Any, None]:
+    """nova-conductor's ``attach_volume`` after the cast: a failure is only logged (the
+    reserved mapping is destroyed; no instance action was recorded)."""
+    api, _context, instance = args[0], args[1], args[2]
+    kernel = api.kernel
+    yield kernel.env.timeout(kernel.config.rpc.delay_s)
+    try:
+        yield from _reserve_and_cast(*args)
+    except Exception as exc:  # noqa: BLE001 - the cast has no caller to answer
+        kernel.trace.emit(
+            "log",
+            CONDUCTOR,
+            instance.uuid,
+            level="error",
+            message=f"Failed to attach volume {args[3]['id']}: {exc}",
+        )
+
+
+def _reserve_and_cast(
+    api: Any,
+    context: Any,
+    instance: Any,
+    volume: dict[str, Any],
+    device: str | None,
+    tag: str | None,
+    delete_on_termination: bool,
+    supports_multiattach: bool,
+) -> Generator[Any, Any, str | None]:
+    """``_attach_volume``: the host reserves the device (RPC call), Cinder's attachment is
+    created, the action recorded and the host's ``attach_volume`` cast; any failure destroys
+    the mapping."""
+    volume_id = volume["id"]
+    db = api.db
     bdm = yield from api.compute_rpcapi.call(
         context,
         instance,

@@ -104,13 +104,29 @@ def test_attach_then_detach_moves_the_volume_through_cinder_states(up):
         ]
 
 
-def test_attach_from_2_101_answers_202_without_a_body(up):
+def test_attach_from_2_101_answers_202_at_once_and_nova_conductor_does_the_rest(up):
     sid = up.boot("vm")
+    other = up.boot("other")
     vid = _volume(up)
-    r = _attach(up, sid, {"volumeId": vid}, mv="2.101")
-    assert r.status == 202
+    path = "/v2.1/servers/{}/os-volume_attachments"
+    body = {"volumeAttachment": {"volumeId": vid}}
+    headers = {"OpenStack-API-Version": "compute 2.101"}
+    at = up.kernel.now + 1
+    # Two attaches of one volume at once: both pass nova-api's checks (no mapping yet) ...
+    first = up.spawn_request(at, "POST", path.format(sid), body, headers=headers)
+    second = up.spawn_request(at, "POST", path.format(other), body, headers=headers)
+    up.kernel.env.run(until=at + 0.05)
+    assert (first["response"].status, first["response"].body) == (202, None)
+    assert second["response"].status == 202
     up.cloud.run_until_idle()
-    assert _cinder(up, vid)["status"] == "in-use"
+    # ... and fails in nova-conductor, where only a log says so.
+    assert [a["server_id"] for a in _cinder(up, vid)["attachments"]] == [sid]
+    assert up.request("GET", f"/v2.1/servers/{other}/os-volume_attachments").json() == {
+        "volumeAttachments": []
+    }
+    logs = [e for e in up.cloud.trace.filter(kind="log") if e.get("actor") == "nova-conductor"]
+    assert [e["subject"] for e in logs] == [other]
+    assert logs[0]["message"].startswith(f"Failed to attach volume {vid}: Invalid input received")
 
 
 def test_attach_errors_and_their_bodies(up):
@@ -228,3 +244,36 @@ def test_a_deleted_server_releases_an_attached_volume(up):
     assert up.request("DELETE", f"/v2.1/servers/{sid}").status == 204
     up.cloud.run_until_idle()
     assert _cinder(up, vid)["status"] == "available"
+
+
+def test_a_shelved_offloaded_server_is_attached_and_detached_by_nova_api(up):
+    sid = up.boot("vm")
+    vid = _volume(up)
+    assert up.action(sid, {"shelve": None}).status == 202
+    up.cloud.run_until_idle()
+    assert up.server(sid)["status"] == "SHELVED_OFFLOADED"
+    r = _attach(up, sid, {"volumeId": vid}, mv="2.19")
+    assert r.json()["conflictingRequest"]["message"] == (
+        f"Cannot 'attach_volume' instance {sid} while it is in vm_state shelved_offloaded"
+    )
+    r = _attach(up, sid, {"volumeId": vid, "tag": "t"}, mv="2.49")
+    assert r.json()["badRequest"]["message"] == (
+        "Tagged volume attachment is not supported for shelved-offloaded instances."
+    )
+    r = _attach(up, sid, {"volumeId": vid}, mv="2.20")
+    assert (r.status, r.json()["volumeAttachment"]["device"]) == (200, None)
+    assert _cinder(up, vid)["status"] == "in-use"  # completed at once, with no host
+    r = _detach(up, sid, vid, mv="2.19")
+    assert r.status == 409
+    assert _detach(up, sid, vid, mv="2.20").status == 202
+    assert _cinder(up, vid)["status"] == "available"
+    actions = up.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    last = actions["instanceActions"][0]
+    assert last["action"] == "detach_volume"
+    detail = up.request(
+        "GET",
+        f"/v2.1/servers/{sid}/os-instance-actions/{last['request_id']}",
+        user="admin",
+        microversion="2.51",
+    ).json()["instanceAction"]
+    assert [e["event"] for e in detail["events"]] == ["api_detach_volume"]

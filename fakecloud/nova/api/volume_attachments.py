@@ -186,6 +186,7 @@ class VolumeAttachmentController:
                 tag=tag,
                 delete_on_termination=delete_on_termination,
                 supports_multiattach=version >= MULTIATTACH,
+                needs_device_returned=version < ATTACH_NO_BODY,
             )
         except exception.InstanceIsLocked as exc:
             raise HttpError(409, exc.format_message()) from None

@@ -615,9 +615,10 @@ class API:
         tag: str | None = None,
         delete_on_termination: bool = False,
         supports_multiattach: bool = False,
+        needs_device_returned: bool = True,
     ) -> Generator[Any, Any, str | None]:
         """Attach volume `volume_id` (the gates first, then a generator): the device name the
-        compute host reserved (`fakecloud.nova.volume_attach`)."""
+        compute host reserved, if `needs_device_returned` (`fakecloud.nova.volume_attach`)."""
         from fakecloud.nova import volume_attach
 
         return volume_attach.attach(
@@ -629,6 +630,7 @@ class API:
             tag,
             delete_on_termination,
             supports_multiattach,
+            needs_device_returned,
         )
 
     @check_instance_lock
