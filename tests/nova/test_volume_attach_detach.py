@@ -277,3 +277,17 @@ def test_a_shelved_offloaded_server_is_attached_and_detached_by_nova_api(up):
         microversion="2.51",
     ).json()["instanceAction"]
     assert [e["event"] for e in detail["events"]] == ["api_detach_volume"]
+
+
+def test_a_volume_attached_while_offloaded_gets_its_device_at_unshelve(up):
+    sid = up.boot("vm")
+    vid = _volume(up)
+    up.action(sid, {"shelve": None})
+    up.cloud.run_until_idle()
+    assert _attach(up, sid, {"volumeId": vid}, mv="2.20").status == 200
+    assert up.action(sid, {"unshelve": None}).status == 202
+    up.cloud.run_until_idle()
+    listed = up.request("GET", f"/v2.1/servers/{sid}/os-volume_attachments").json()
+    assert [(a["volumeId"], a["device"]) for a in listed["volumeAttachments"]] == [
+        (vid, "/dev/vdb")
+    ]

@@ -886,6 +886,8 @@ class ComputeManager:
             instance.task_state = states.SPAWNING
             instance.save(expected_task_state=states.UNSHELVING)
             bdms = self.db.bdms_by_instance(instance.uuid)
+            # _prep_block_device: a volume attached while offloaded gets its device name now.
+            block_device.default_device_names(instance, bdms)
             volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
             yield self.kernel.env.timeout(
                 max(0.0, self.config.unshelve_delay_s - self.config.build_delay_s)
