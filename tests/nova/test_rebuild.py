@@ -170,3 +170,63 @@ def test_preserve_ephemeral_is_an_error_on_libvirt(env: NovaEnv, value):
     assert server["fault"]["message"] == (
         "The current driver does not support preserving ephemeral partitions."
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("min_ram", 4096, "Flavor's memory is too small for requested image."),
+        (
+            "min_disk",
+            5,
+            "Flavor's disk is smaller than the minimum size specified in image metadata. "
+            "Flavor disk is 1073741824 bytes, minimum size is 5368709120 bytes.",
+        ),
+    ],
+)
+def test_an_image_the_flavor_is_too_small_for(env: NovaEnv, field, value, message):
+    sid = env.boot()  # flavor 1: 512 MB, a 1 GB root disk
+    resp = env.cloud.request(
+        "image",
+        "PATCH",
+        f"/v2/images/{env.image.id}",
+        body=[{"op": "replace", "path": f"/{field}", "value": value}],
+        user="admin",
+        headers={"Content-Type": "application/openstack-images-v2.1-json-patch"},
+    )
+    assert resp.status == 200, resp.json()
+    assert _bad(_rebuild(env, sid, env.image.id)) == message
+    assert env.server(sid)["status"] == "ACTIVE"
+
+
+def test_policy_after_the_lookup_in_every_release():
+    upstream, seed = NovaEnv("upstream"), NovaEnv("seed")
+    for env in (upstream, seed):
+        sid = env.boot()
+        missing = "11111111-2222-3333-4444-555555555555"
+        resp = env.action(missing, {"rebuild": {"imageRef": env.image.id}}, user="demo-reader")
+        assert _bad(resp, 404) == f"Instance {missing} could not be found."
+        resp = env.action(sid, {"rebuild": {"imageRef": env.image.id}}, user="demo-reader")
+        expected = 403 if env is upstream else 202  # Queens: admin_or_owner lets a reader in
+        assert resp.status == expected, resp.json()
+        if expected == 403:
+            assert _bad(resp, 403) == (
+                "Policy doesn't allow os_compute_api:servers:rebuild to be performed."
+            )
+
+
+def test_an_image_gone_before_the_compute_reads_it_is_an_error(env: NovaEnv):
+    sid = env.boot()
+    snap = _snapshot(env, sid)
+    assert _rebuild(env, sid, snap).status == 202
+    resp = env.cloud.request("image", "DELETE", f"/v2/images/{snap}", user="demo")
+    assert resp.status == 204, resp.json()
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ERROR", None)
+    assert server["fault"]["message"] == f"Image {snap} could not be found."
+    assert _events(env, sid) == ("rebuild", [("compute_rebuild_instance", "Error")])
+    # An ERROR server may be rebuilt: the restore from the base image brings it back.
+    assert _rebuild(env, sid, env.image.id).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
