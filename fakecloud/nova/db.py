@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import heapq
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from fakecloud.nova import exception, states
@@ -37,6 +38,9 @@ from fakecloud.sim.trace import form
 _ACTION = form("nova.action", "action", "request_id")
 _EVENT_START = form("nova.event", "event", "phase")
 _EVENT_FINISH = form("nova.event", "event", "phase", "result")
+
+#: What `NovaDB.quota_overrides` answers for a project without limits of its own.
+_NO_QUOTAS: Mapping[str, int] = MappingProxyType({})
 
 _MACHINES = {
     "vm_state": states.VM_STATE,
@@ -219,6 +223,33 @@ class NovaDB:
     def project_usage(self, project_id: str | None) -> tuple[int, int, int]:
         """``(instances, cores, ram)`` used by the live rows of a project."""
         return tuple(self._usage.get(project_id, (0, 0, 0)))  # type: ignore[return-value]
+
+    # -- quotas (Nova's ``quotas`` table) -----------------------------------------------------
+
+    #: project id -> {resource: limit} set through ``PUT /os-quota-sets``. An instance field
+    #: only while some project has a limit of its own (made by the first `quota_set`, dropped
+    #: by the last `quota_destroy_all_by_project`), so a cloud without any saves as before.
+    _quotas: dict[str, dict[str, int]] | None = None
+
+    def quota_overrides(self, project_id: str) -> Mapping[str, int]:
+        """The limits `project_id` has of its own (``quota_get_all_by_project``), read-only."""
+        quotas = self._quotas
+        if quotas is None:
+            return _NO_QUOTAS
+        return quotas.get(project_id, _NO_QUOTAS)
+
+    def quota_set(self, project_id: str, limits: dict[str, int]) -> None:
+        """``Quotas.create_limit`` / ``update_limit`` of each of `limits` for `project_id`."""
+        if self._quotas is None:
+            self._quotas = {}
+        self._quotas.setdefault(project_id, {}).update(limits)
+
+    def quota_destroy_all_by_project(self, project_id: str) -> None:
+        """``Quotas.destroy_all_by_project``: `project_id` is back at the defaults."""
+        if self._quotas is not None:
+            self._quotas.pop(project_id, None)
+            if not self._quotas:
+                del self._quotas
 
     def _count(self, row: Instance, sign: int) -> None:
         usage = self._usage.setdefault(row.project_id, [0, 0, 0])

@@ -100,6 +100,8 @@ UPSTREAM_RULES = (
     (QUOTA_SETS % "show", _READER),
     (QUOTA_SETS % "detail", _READER),
     (QUOTA_SETS % "defaults", "@"),
+    (QUOTA_SETS % "update", _ADMIN),
+    (QUOTA_SETS % "delete", _ADMIN),
 )
 
 #: Unscoped rules (no scope_types) among the above.

@@ -1878,6 +1878,17 @@ class quota_sets:
     defaults_response = copy.deepcopy(show_response)
     defaults_response_v236 = copy.deepcopy(show_response_v236)
     defaults_response_v257 = copy.deepcopy(show_response_v257)
+    update_response = {
+        "type": "object",
+        "properties": {"quota_set": _quota_response},
+        "required": ["quota_set"],
+        "additionalProperties": False,
+    }
+    update_response_v236 = copy.deepcopy(update_response)
+    update_response_v236["properties"]["quota_set"] = _quota_response_v236
+    update_response_v257 = copy.deepcopy(update_response_v236)
+    update_response_v257["properties"]["quota_set"] = _quota_response_v257
+    delete_response = {"type": "null"}
 
 
 class limits:
@@ -2811,6 +2822,12 @@ ROUTES = {
         ("2.36", "2.56", quota_sets.defaults_response_v236),
         ("2.57", None, quota_sets.defaults_response_v257),
     ],
+    ("PUT", "/os-quota-sets/{tenant_id}"): [
+        ("2.0", "2.35", quota_sets.update_response),
+        ("2.36", "2.56", quota_sets.update_response_v236),
+        ("2.57", None, quota_sets.update_response_v257),
+    ],
+    ("DELETE", "/os-quota-sets/{tenant_id}"): [(None, None, quota_sets.delete_response)],
     ("GET", "/images"): [(None, None, images.index_response)],
     ("GET", "/images/detail"): [(None, None, images.detail_response)],
     ("GET", "/images/{image_id}"): [(None, None, images.show_response)],

@@ -363,6 +363,13 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         assert r.status in (200, 204), r.json()
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         return
+    if template == "/os-quota-sets/{tenant_id}":
+        # The admin's own project, set to the default it has (the shared world's quotas stay).
+        body = {"quota_set": {"key_pairs": 100}} if method == "PUT" else None
+        r = world.compute(method, _fill(world, template), body, mv=mv, user="admin")
+        assert r.status == (200 if method == "PUT" else 202), r.json()
+        check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
+        return
     if route == ("DELETE", "/servers/{server_id}"):
         path = f"/servers/{world.boot(f'doomed-{mv}')}"
     else:  # DELETE /images/{image_id} (the proxy API, to 2.35)

@@ -71,7 +71,7 @@ class CreateBackupController:
         if sw.policy_before_lookup:
             self.nova.policy.authorize(ctx, CREATE_BACKUP)
         if quota_applies and sw.metadata_quota_before_lookup:
-            self.servers.check_img_metadata_properties_quota(metadata)
+            self.servers.check_img_metadata_properties_quota(req.context, metadata)
         instance = self.servers.get_server(ctx, server_id)
         if not sw.policy_before_lookup:
             self.nova.policy.authorize(ctx, CREATE_BACKUP, {"project_id": instance.project_id})
@@ -79,7 +79,7 @@ class CreateBackupController:
         backup_type = entity["backup_type"]
         rotation = int(entity["rotation"])
         if quota_applies and not sw.metadata_quota_before_lookup:
-            self.servers.check_img_metadata_properties_quota(metadata)
+            self.servers.check_img_metadata_properties_quota(req.context, metadata)
         try:
             image = yield from self.nova.compute_api.backup(
                 ctx, instance, image_name, backup_type, rotation, extra_properties=dict(metadata)

@@ -67,7 +67,7 @@ class ImageMetadataController:
     def _save(self, req: Request, image: dict[str, Any]) -> Generator[Any, Any, dict[str, Any]]:
         """``image_api.update(..., purge_props=True)``: Glance gets exactly `image`'s
         properties."""
-        self.servers.check_img_metadata_properties_quota(image["properties"])
+        self.servers.check_img_metadata_properties_quota(req.context, image["properties"])
         try:
             return (
                 yield from self.nova.image_api.update(
@@ -127,7 +127,7 @@ class ImageMetadataController:
         UPDATE_ALL.validate(body)
         image = yield from self._get_image(req)
         metadata = body["metadata"]
-        self.servers.check_img_metadata_properties_quota(metadata)
+        self.servers.check_img_metadata_properties_quota(req.context, metadata)
         image["properties"] = metadata
         yield from self._save(req, image)
         return Response(200, {"metadata": metadata})

@@ -8,31 +8,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.nova.policies import LIMITS, LIMITS_OTHER_PROJECT
-
-#: ``[quota]`` defaults of the quotas fakecloud does not count.
-FIXED_LIMITS = {
-    "key_pairs": 100,
-    "floating_ips": 10,
-    "injected_files": 5,
-    "injected_file_content_bytes": 10240,
-    "security_groups": 10,
-    "security_group_rules": 20,
-    "server_groups": 10,
-    "server_group_members": 10,
-}
-#: The nova-network proxies' quotas lost their ``[quota]`` options in 21.0.0 (Ussuri, with
-#: nova-network): ``QUOTAS`` keeps them as flagless ``AbsoluteResource`` s, whose default is -1.
-NOVA_NETWORK_QUOTAS = ("floating_ips", "security_groups", "security_group_rules")
-NOVA_NETWORK_QUOTAS_UNLIMITED_FROM = 21
-
-
-def fixed_limits(switches: Any) -> dict[str, int]:
-    """`FIXED_LIMITS` as the profile's release has them: the nova-network quotas are -1
-    (unlimited) from 21.0.0 on."""
-    if switches.release.series.nova < NOVA_NETWORK_QUOTAS_UNLIMITED_FROM:
-        return FIXED_LIMITS
-    return {**FIXED_LIMITS, **dict.fromkeys(NOVA_NETWORK_QUOTAS, -1)}
-
+from fakecloud.nova.quota import project_limits
 
 _LIMIT_NAMES = {
     "ram": ["maxTotalRAMSize"],
@@ -96,14 +72,10 @@ class LimitsController:
         return Response(200, {"limits": {"rate": [], "absolute": absolute}})
 
     def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
-        cfg = self.nova.config
         instances, cores, ram = self.nova.db.project_usage(project_id)
-        out = {
-            "instances": (cfg.quota_instances, instances),
-            "cores": (cfg.quota_cores, cores),
-            "ram": (cfg.quota_ram, ram),
-            "metadata_items": (cfg.quota_metadata_items, 0),
+        used = {"instances": instances, "cores": cores, "ram": ram}
+        return {
+            name: (limit, used.get(name, 0))
+            for name, limit in project_limits(self.nova, project_id).items()
+            if name in _LIMIT_NAMES
         }
-        for name, limit in fixed_limits(self.nova.kernel.switches).items():
-            out[name] = (limit, 0)
-        return out

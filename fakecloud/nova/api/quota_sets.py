@@ -5,17 +5,38 @@ quota's ``limit``, ``in_use`` and ``reserved``, always 0 since Nova counts rathe
 and ``.../defaults``. Every resource Nova's ``QUOTAS`` engine knows is listed, sorted, less the
 ones a microversion filters (2.36 the nova-network proxies, 2.57 the personality files). The
 limits are the ones ``GET /limits`` reports; ``in_use`` counts the project's servers, cores and
-RAM (the other resources are not modelled and count 0). Setting and deleting quotas is not
-served.
+RAM (the other resources are not modelled and count 0).
+
+``PUT /os-quota-sets/{tenant_id}`` (admin; ``openstack quota set --compute``, novaclient's
+``quotas.update``) sets the project's own limits (`fakecloud.nova.quota`), which every quota
+check then reads; ``DELETE`` (admin) puts the project back at the defaults. Per-user quotas
+(``?user_id=``) are not modelled: a write naming a user is refused with 400, not applied to the
+project.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
-from fakecloud.api.http import Request, Response
-from fakecloud.nova.api.limits import fixed_limits
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova.api import schemas
+from fakecloud.nova.api.wsgi import NovaApiService
 from fakecloud.nova.policies import QUOTA_SETS
+from fakecloud.nova.quota import project_limits
+
+#: ``parameter_types`` ``_common_quota``: an integer (or its digits) from -1 to MAX_INT.
+_COMMON_QUOTA = {
+    "type": ["integer", "string"],
+    "pattern": "^-?[0-9]+$",
+    "minimum": -1,
+    "maximum": 0x7FFFFFFF,
+}
+#: The ``networks`` quota (nova-network's) left the update schema in 20.0.0 (Train).
+NETWORKS_QUOTA_UNTIL = 20
+#: From 2.75 the query of a write refuses unknown parameters.
+STRICT_QUERY_VERSION = "2.75"
 
 #: ``quota.QUOTAS.resources``: the engine's resources, sorted.
 RESOURCES = (
@@ -41,12 +62,41 @@ FILTERED_V257 = FILTERED_V236 | {
     "injected_file_content_bytes",
     "injected_file_path_bytes",
 }
-#: ``[quota]`` defaults of quotas fakecloud neither counts nor configures, beyond `/limits`'.
-_MORE_FIXED = {"fixed_ips": -1, "injected_file_path_bytes": 255}
+
+
+@functools.cache
+def _update_validator(filtered: frozenset[str], networks: bool) -> schemas.SchemaValidator:
+    """``schemas/quota_sets.py`` ``update`` (``update_v236``, ``update_v257``): the resources
+    less the ones the microversion filters, ``force``, and before Train ``networks`` below
+    2.36."""
+    props: dict[str, object] = {r: _COMMON_QUOTA for r in RESOURCES if r not in filtered}
+    if networks:
+        props["networks"] = _COMMON_QUOTA
+    props["force"] = schemas.boolean
+    schema = {
+        "type": "object",
+        "properties": {
+            "quota_set": {
+                "type": "object",
+                "properties": copy.deepcopy(props),
+                "additionalProperties": False,
+            }
+        },
+        "required": ["quota_set"],
+        "additionalProperties": False,
+    }
+    return schemas.SchemaValidator(schema)
+
+
+def _bool_from_string(value: object) -> bool:
+    """``strutils.bool_from_string`` of what the schema's boolean lets through."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "t", "true", "on", "y", "yes")
 
 
 class QuotaSetsController:
-    """A project's compute quotas: show, detail and defaults."""
+    """A project's compute quotas: show, detail, defaults, and the admin's update and delete."""
 
     def __init__(self, nova: Any):
         self.nova = nova
@@ -72,37 +122,100 @@ class QuotaSetsController:
         limits = {name: limit for name, (limit, _used) in self._quotas(None).items()}
         return Response(200, self._format(req, project_id, limits))
 
+    def update(self, req: Request) -> Response:
+        """``PUT /os-quota-sets/{tenant_id}``: the schema, the admin policy, then each limit
+        checked against what the project uses (``_validate_quota_limit``: 400 below it, unless
+        ``force``; -1 is unlimited) before any is stored; 200 with the limits, no ``id``."""
+        body = NovaApiService.body(req)
+        filtered = self._filtered(req)
+        networks = (
+            not filtered and self.nova.kernel.switches.release.series.nova < NETWORKS_QUOTA_UNTIL
+        )
+        _update_validator(filtered, networks).validate(body)
+        self._check_query(req)
+        project_id = self._authorize(req, "update")
+        self._refuse_user(req)
+        quota_set = body["quota_set"]
+        if "networks" in quota_set:
+            # Queens: ``CONF.enable_network_quota`` (deprecated, off) gates nova-network's.
+            raise HttpError(400, "The networks quota is disabled")
+        force = _bool_from_string(quota_set.get("force", "False"))
+        quotas = self._quotas(project_id)
+        valid: dict[str, int] = {}
+        for key, value in quota_set.items():
+            if key == "force" or (not value and value != 0):
+                continue
+            limit = int(value)
+            if not force:
+                used = quotas[key][1]
+                if limit != -1 and limit < used:
+                    raise HttpError(
+                        400,
+                        f"Quota limit {limit} for {key} must be greater than or equal to "
+                        f"already used and reserved {used}.",
+                    )
+            valid[key] = limit
+        if valid and self.nova.config.quota_driver != "UnifiedLimitsDriver":
+            self.nova.db.quota_set(project_id, valid)
+        limits = {name: limit for name, (limit, _used) in self._quotas(project_id).items()}
+        return Response(200, self._format(req, None, limits))
+
+    def delete(self, req: Request) -> Response:
+        """``DELETE /os-quota-sets/{tenant_id}``: the project's own limits dropped (back to
+        the defaults); 202, no body."""
+        self._check_query(req)
+        project_id = self._authorize(req, "delete")
+        self._refuse_user(req)
+        if self.nova.config.quota_driver != "UnifiedLimitsDriver":
+            self.nova.db.quota_destroy_all_by_project(project_id)
+        return Response(202)
+
+    @staticmethod
+    def _check_query(req: Request) -> None:
+        """``update_query`` / ``delete_query``: ``user_id``; others refused from 2.75."""
+        strict = req.microversion >= STRICT_QUERY_VERSION
+        schemas.query_validator(not strict, user_id="string").validate(req.query)
+
+    @staticmethod
+    def _refuse_user(req: Request) -> None:
+        """Per-user quotas are not modelled: refuse rather than set the project's."""
+        if req.arg("user_id"):
+            raise HttpError(400, "fakecloud does not model per-user quotas (user_id)")
+
     def _authorize(self, req: Request, action: str) -> str:
         project_id = req.params["tenant_id"]
         self.nova.policy.authorize(req.context, QUOTA_SETS % action, {"project_id": project_id})
         return project_id
 
     def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
-        """(limit, in use) per resource: the configured quotas of servers, cores, RAM and
-        metadata items, and the defaults of the rest."""
-        cfg = self.nova.config
+        """(limit, in use) per resource: the project's own limits over the defaults (the
+        defaults alone for None); only servers, cores and RAM are counted."""
         instances, cores, ram = (
             self.nova.db.project_usage(project_id) if project_id is not None else (0, 0, 0)
         )
-        out = {
-            "instances": (cfg.quota_instances, instances),
-            "cores": (cfg.quota_cores, cores),
-            "ram": (cfg.quota_ram, ram),
-            "metadata_items": (cfg.quota_metadata_items, 0),
+        used = {"instances": instances, "cores": cores, "ram": ram}
+        return {
+            name: (limit, used.get(name, 0))
+            for name, limit in project_limits(self.nova, project_id).items()
         }
-        for name, limit in {**fixed_limits(self.nova.kernel.switches), **_MORE_FIXED}.items():
-            out[name] = (limit, 0)
-        return out
 
     @staticmethod
-    def _format(req: Request, project_id: str, values: dict[str, Any]) -> dict[str, Any]:
-        """``_format_quota_set``: the id, then the resources in the engine's order."""
-        filtered: frozenset[str] = frozenset()
+    def _filtered(req: Request) -> frozenset[str]:
+        """``_get_filtered_quotas``: the resources the request's microversion hides."""
         if req.microversion >= "2.57":
-            filtered = FILTERED_V257
-        elif req.microversion >= "2.36":
-            filtered = FILTERED_V236
-        result: dict[str, Any] = {"id": project_id}
+            return FILTERED_V257
+        if req.microversion >= "2.36":
+            return FILTERED_V236
+        return frozenset()
+
+    @classmethod
+    def _format(
+        cls, req: Request, project_id: str | None, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``_format_quota_set``: the id (none for an update's answer), then the resources in
+        the engine's order."""
+        filtered = cls._filtered(req)
+        result: dict[str, Any] = {} if project_id is None else {"id": project_id}
         for name in RESOURCES:
             if name not in filtered:
                 result[name] = values[name]

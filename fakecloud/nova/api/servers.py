@@ -24,7 +24,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
-from fakecloud.nova import exception, instance_snapshots
+from fakecloud.nova import exception, instance_snapshots, quota
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
@@ -434,14 +434,14 @@ class ServersController:
         if sw.policy_before_lookup:
             self.policy.authorize(ctx, rule)
         if quota_applies and sw.metadata_quota_before_lookup:
-            self.check_img_metadata_properties_quota(metadata)
+            self.check_img_metadata_properties_quota(ctx, metadata)
         instance = self.get_server(ctx, server_id)
         target = None if sw.policy_before_lookup else {"project_id": instance.project_id}
         if not sw.policy_before_lookup:
             self.policy.authorize(ctx, rule, target)
         image_name = entity["name"].strip()
         if quota_applies and not sw.metadata_quota_before_lookup:
-            self.check_img_metadata_properties_quota(metadata)
+            self.check_img_metadata_properties_quota(ctx, metadata)
         try:
             image = None
             if sw.instance_snapshot_branch:
@@ -483,13 +483,14 @@ class ServersController:
             },
         )
 
-    def check_img_metadata_properties_quota(self, metadata: dict[str, Any]) -> None:
-        """``common.check_img_metadata_properties_quota``: the ``metadata_items`` limit."""
+    def check_img_metadata_properties_quota(self, ctx: Any, metadata: dict[str, Any]) -> None:
+        """``common.check_img_metadata_properties_quota``: the caller's project's
+        ``metadata_items`` limit."""
         if not metadata:
             return
         if self.config.quota_driver in ("NoopQuotaDriver", "UnifiedLimitsDriver"):
             return
-        limit = self.config.quota_metadata_items
+        limit = quota.limit(self.config, self.nova.db, ctx.project_id, "metadata_items")
         if 0 <= limit < len(metadata):
             raise HttpError(403, "Image metadata limit exceeded")
 

@@ -136,6 +136,8 @@ class ComputeApiService(NovaApiService):
         add("GET", "/os-quota-sets/{tenant_id}", "quota_sets", q.show)
         add("GET", "/os-quota-sets/{tenant_id}/detail", "quota_sets", q.detail)
         add("GET", "/os-quota-sets/{tenant_id}/defaults", "quota_sets", q.defaults)
+        add("PUT", "/os-quota-sets/{tenant_id}", "quota_sets", q.update)
+        add("DELETE", "/os-quota-sets/{tenant_id}", "quota_sets", q.delete)
         i = ImagesController
         add("GET", "/images", "images", i.index)
         add("GET", "/images/detail", "images", i.detail)

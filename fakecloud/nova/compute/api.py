@@ -23,7 +23,7 @@ import uuid as uuidlib
 from collections.abc import Callable, Generator
 from typing import Any
 
-from fakecloud.nova import exception, states
+from fakecloud.nova import exception, quota, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import BlockDeviceMapping, Instance
 
@@ -388,7 +388,7 @@ class API:
         # ``_checks_for_create_and_rebuild``: the metadata quota, then the image against the
         # flavor (``_validate_flavor_image``: status, min_ram, and for a local root disk its
         # size and min_disk).
-        self._check_metadata_properties_quota(metadata)
+        self._check_metadata_properties_quota(context, metadata)
         if image.get("status") != "active":
             raise exception.ImageNotActive(image_id=image_id)
         if flavor.memory_mb < int(image.get("min_ram") or 0):
@@ -685,7 +685,7 @@ class API:
         _check_boot_sequence(bdms)
         volume_backed = root["destination_type"] == "volume"
         boot_meta = yield from self._validate_bdms(context, bdms, image_meta)
-        self._check_metadata_properties_quota(options.get("metadata"))
+        self._check_metadata_properties_quota(context, options.get("metadata"))
         if not volume_backed and image_meta is not None and flavor.root_gb:
             root_bytes = flavor.root_gb * GiB
             image_size = int(image_meta.get("size") or 0)
@@ -748,12 +748,13 @@ class API:
         )
         return instance
 
-    def _check_metadata_properties_quota(self, metadata: Any) -> None:
-        """``_check_metadata_properties_quota``: the ``[quota] metadata_items`` limit on a new
-        server's metadata (in ``_checks_for_create_and_rebuild``, after the BDMs are merged)."""
+    def _check_metadata_properties_quota(self, context: Any, metadata: Any) -> None:
+        """``_check_metadata_properties_quota``: the project's ``metadata_items`` limit on a
+        new server's metadata (in ``_checks_for_create_and_rebuild``, after the BDMs are
+        merged)."""
         if not metadata or self.config.quota_driver == "NoopQuotaDriver":
             return
-        allowed = self.config.quota_metadata_items
+        allowed = quota.limit(self.config, self.db, context.project_id, "metadata_items")
         if 0 <= allowed < len(metadata):
             raise exception.MetadataLimitExceeded(allowed=allowed)
 
@@ -769,6 +770,9 @@ class API:
             return max_count
         instances, cores, ram = self.db.project_usage(context.project_id)
         quotas = {"instances": cfg.quota_instances, "cores": cfg.quota_cores, "ram": cfg.quota_ram}
+        own = self.db.quota_overrides(context.project_id)
+        if own:
+            quotas.update((r, own[r]) for r in quotas if r in own)
         usages = {"instances": instances, "cores": cores, "ram": ram}
         deltas = {"instances": max_count, "cores": max_count * flavor.vcpus}
         deltas["ram"] = max_count * flavor.memory_mb

@@ -1,0 +1,77 @@
+"""Nova's quota limits (``nova/quota.py``'s ``QUOTAS`` with the ``DbQuotaDriver``): the
+configured defaults, and a project's own limits set through ``PUT /os-quota-sets/{id}``.
+
+A project's limit of a resource is its own one (Nova's ``quotas`` table, kept in
+`NovaDB.quota_overrides`) or else the default: ``[quota] instances``, ``cores``, ``ram`` and
+``metadata_items`` from config (``nova.quota_*``), the rest at their ``[quota]`` defaults
+(`FIXED_LIMITS`; the nova-network ones -1 from 21.0.0). Every place Nova checks a quota reads
+the limits here: server create (`check_num_instances_quota`, the metadata check), createImage's
+and createBackup's image metadata, ``/limits`` and ``/os-quota-sets``.
+
+    >>> project_limits(nova, "p1")["instances"]
+    10
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: ``[quota]`` defaults of the quotas fakecloud does not count.
+FIXED_LIMITS = {
+    "key_pairs": 100,
+    "floating_ips": 10,
+    "injected_files": 5,
+    "injected_file_content_bytes": 10240,
+    "security_groups": 10,
+    "security_group_rules": 20,
+    "server_groups": 10,
+    "server_group_members": 10,
+}
+#: ``[quota]`` defaults of quotas ``/limits`` does not show.
+MORE_FIXED_LIMITS = {"fixed_ips": -1, "injected_file_path_bytes": 255}
+#: The nova-network proxies' quotas lost their ``[quota]`` options in 21.0.0 (Ussuri, with
+#: nova-network): ``QUOTAS`` keeps them as flagless ``AbsoluteResource`` s, whose default is -1.
+NOVA_NETWORK_QUOTAS = ("floating_ips", "security_groups", "security_group_rules")
+NOVA_NETWORK_QUOTAS_UNLIMITED_FROM = 21
+
+
+def fixed_limits(switches: Any) -> dict[str, int]:
+    """`FIXED_LIMITS` as the profile's release has them: the nova-network quotas are -1
+    (unlimited) from 21.0.0 on."""
+    if switches.release.series.nova < NOVA_NETWORK_QUOTAS_UNLIMITED_FROM:
+        return FIXED_LIMITS
+    return {**FIXED_LIMITS, **dict.fromkeys(NOVA_NETWORK_QUOTAS, -1)}
+
+
+def default_limits(nova: Any) -> dict[str, int]:
+    """``QUOTAS.get_defaults``: every resource's default limit, the counted ones first, then
+    `fixed_limits` and `MORE_FIXED_LIMITS` (the order ``/limits`` shows them in)."""
+    cfg = nova.config
+    return {
+        "instances": cfg.quota_instances,
+        "cores": cfg.quota_cores,
+        "ram": cfg.quota_ram,
+        "metadata_items": cfg.quota_metadata_items,
+        **fixed_limits(nova.kernel.switches),
+        **MORE_FIXED_LIMITS,
+    }
+
+
+def project_limits(nova: Any, project_id: str | None) -> dict[str, int]:
+    """Every resource's limit for `project_id` (its own ones over the defaults); the defaults
+    for None."""
+    limits = default_limits(nova)
+    if project_id is not None:
+        own = nova.db.quota_overrides(project_id)
+        if own:
+            limits.update(own)
+    return limits
+
+
+def limit(config: Any, db: Any, project_id: str | None, resource: str) -> int:
+    """One counted resource's limit (``instances``, ``cores``, ``ram`` or ``metadata_items``)
+    for `project_id`: its own one, else the config default."""
+    own = db.quota_overrides(project_id) if project_id is not None else None
+    if own and resource in own:
+        return own[resource]
+    return getattr(config, "quota_" + resource)
