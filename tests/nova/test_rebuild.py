@@ -215,7 +215,10 @@ def test_policy_after_the_lookup_in_every_release():
             )
 
 
-def test_an_image_gone_before_the_compute_reads_it_is_an_error(env: NovaEnv):
+def test_an_image_gone_before_the_compute_reads_it_is_only_a_fault(env: NovaEnv):
+    """``rebuild_instance`` reads the image before ``_error_out_instance_on_exception``: the
+    failure is a fault and the task state reverted, the server stays ACTIVE (its image_ref
+    already the deleted image's, as the API set it)."""
     sid = env.boot()
     snap = _snapshot(env, sid)
     assert _rebuild(env, sid, snap).status == 202
@@ -223,10 +226,31 @@ def test_an_image_gone_before_the_compute_reads_it_is_an_error(env: NovaEnv):
     assert resp.status == 204, resp.json()
     env.cloud.run_until_idle()
     server = env.server(sid)
-    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ERROR", None)
-    assert server["fault"]["message"] == f"Image {snap} could not be found."
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    assert server["image"]["id"] == snap
+    row = env.nova.db.fault_latest(sid)
+    assert row.message == f"Image {snap} could not be found."
     assert _events(env, sid) == ("rebuild", [("compute_rebuild_instance", "Error")])
-    # An ERROR server may be rebuilt: the restore from the base image brings it back.
+
+
+def test_a_failed_spawn_is_an_error_and_an_error_server_may_be_rebuilt(env: NovaEnv):
+    sid = env.boot()
+    assert _rebuild(env, sid, env.image.id, preserve_ephemeral=True).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ERROR"
+    assert _events(env, sid) == ("rebuild", [("compute_rebuild_instance", "Error")])
     assert _rebuild(env, sid, env.image.id).status == 202
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize("after_s", [1, 4, 10])  # rebuilding, rebuild_spawning, done
+def test_a_delete_during_the_rebuild_wins(env: NovaEnv, after_s):
+    sid = env.boot()
+    assert _rebuild(env, sid, env.image.id).status == 202
+    env.cloud.run(until=env.cloud.now + after_s)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    resp = env.request("GET", f"/v2.1/servers/{sid}", user="admin")
+    assert resp.status == 404
+    assert not any(sid in m.driver.domains for m in env.nova.hosts.values())

@@ -681,7 +681,19 @@ class ComputeManager:
         event = self._event(context, instance, "compute_rebuild_instance")
         orig_vm_state = instance.vm_state
         try:
+            # Before ``_error_out_instance_on_exception``: an image gone by now is only a fault
+            # (``wrap_instance_fault``) and the task state reverted (``reverts_task_state``).
             image = yield from self.image_api.get(context, image_ref)
+        except Exception as exc:  # noqa: BLE001
+            self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
+            try:
+                instance.task_state = None
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+            event.finish(exc)
+            return
+        try:
             self.notifier.instance_usage(self.host, instance, "rebuild.start")
             instance.power_state = self._power_state_of(instance)
             instance.task_state = states.REBUILDING
@@ -724,9 +736,13 @@ class ComputeManager:
                     "power_off",
                 )
             self.notifier.instance_usage(self.host, instance, "rebuild.end")
-        except exception.InstanceNotFound as exc:
-            self._log(instance.uuid, "info", "Instance was deleted while rebuilding")
-            event.finish(exc)
+        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
+            # Deleted while rebuilding: Nova swallows the error. A guest spawned after the
+            # delete destroyed the old one goes too (as a build's; else it would run on).
+            self.driver.destroy(instance)
+            self._log(instance.uuid, "debug", "Instance was deleted while rebuilding")
+            self.notifier.instance_usage(self.host, instance, "rebuild.error", message=str(exc))
+            event.finish()
             return
         except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
             self._set_error(instance, exc)
