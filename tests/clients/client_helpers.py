@@ -80,3 +80,10 @@ def novaclient(cloud, version):
     from novaclient import client
 
     return client.Client(version, session=password_session(cloud))
+
+
+def novaclient_as(cloud, version, user):
+    """python-novaclient's Client at `version` as `user` (``novaclient`` is the demo user's)."""
+    from novaclient import client
+
+    return client.Client(version, session=password_session(cloud, user))
