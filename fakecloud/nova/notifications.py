@@ -100,14 +100,16 @@ class Notifier:
                 fault=None,
             )
 
-    def instance_action(self, host: str, source: str, instance: Any, action: str) -> None:
+    def instance_action(
+        self, host: str, source: str, instance: Any, action: str, priority: str = "INFO"
+    ) -> None:
         """``notify_about_instance_action``: versioned ``instance.<action>.<phase>``."""
         if self.versioned:
             self._emit(
                 "versioned",
                 f"{source}:{host}",
                 f"instance.{action}",
-                "INFO",
+                priority,
                 instance_id=instance.uuid,
                 state=instance.vm_state,
                 task_state=instance.task_state,

@@ -685,7 +685,7 @@ class ComputeManager:
             # (``wrap_instance_fault``) and the task state reverted (``reverts_task_state``).
             image = yield from self.image_api.get(context, image_ref)
         except Exception as exc:  # noqa: BLE001
-            self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
+            self._rebuild_raised(instance, image_ref, exc)
             try:
                 instance.task_state = None
                 instance.save()
@@ -695,6 +695,7 @@ class ComputeManager:
             return
         try:
             self.notifier.instance_usage(self.host, instance, "rebuild.start")
+            self.notifier.instance_action(self.host, "nova-compute", instance, "rebuild.start")
             instance.power_state = self._power_state_of(instance)
             instance.task_state = states.REBUILDING
             instance.save(expected_task_state=[states.REBUILDING])
@@ -736,20 +737,43 @@ class ComputeManager:
                     "power_off",
                 )
             self.notifier.instance_usage(self.host, instance, "rebuild.end")
+            self.notifier.instance_action(self.host, "nova-compute", instance, "rebuild.end")
         except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
             # Deleted while rebuilding: Nova swallows the error. A guest spawned after the
             # delete destroyed the old one goes too (as a build's; else it would run on).
             self.driver.destroy(instance)
             self._log(instance.uuid, "debug", "Instance was deleted while rebuilding")
-            self.notifier.instance_usage(self.host, instance, "rebuild.error", message=str(exc))
+            self._rebuild_error(instance, exc)
             event.finish()
             return
         except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
-            self._set_error(instance, exc)
-            self.notifier.instance_usage(self.host, instance, "rebuild.error", message=str(exc))
+            try:  # _set_instance_obj_error_state (the fault is wrap_instance_fault's)
+                instance.vm_state = states.ERROR
+                instance.task_state = None
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+            self._rebuild_error(instance, exc)
+            self._rebuild_raised(instance, image_ref, exc)
             event.finish(exc)
             return
         event.finish()
+
+    def _rebuild_error(self, instance: Any, exc: BaseException) -> None:
+        """``_notify_instance_rebuild_error``: legacy and versioned ``rebuild.error``."""
+        self.notifier.instance_usage(self.host, instance, "rebuild.error", message=str(exc))
+        self.notifier.instance_action(
+            self.host, "nova-compute", instance, "rebuild.error", priority="ERROR"
+        )
+
+    def _rebuild_raised(self, instance: Any, image_ref: str, exc: BaseException) -> None:
+        """An error leaving ``rebuild_instance``: ``wrap_exception``'s notifications and
+        ``wrap_instance_fault``'s fault."""
+        self.notifier.exception(
+            self.host, "rebuild_instance", exc, instance=instance.uuid, image_ref=image_ref
+        )
+        if not isinstance(exc, exception.InstanceNotFound):
+            self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
 
     def pause_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC cast: pause (``pausing`` → paused)."""
