@@ -272,3 +272,56 @@ def test_a_delete_during_the_rebuild_wins(env: NovaEnv, after_s):
     resp = env.request("GET", f"/v2.1/servers/{sid}", user="admin")
     assert resp.status == 404
     assert not any(sid in m.driver.domains for m in env.nova.hosts.values())
+
+
+def test_a_server_busy_with_a_snapshot_or_shelved_is_409(env: NovaEnv):
+    sid = env.boot()
+    assert env.create_image(sid).status == 202
+    assert _bad(_rebuild(env, sid, env.image.id), 409) == (
+        f"Cannot 'rebuild' instance {sid} while it is in task_state image_snapshot_pending"
+    )
+    env.cloud.run_until_idle()
+    assert env.action(sid, {"shelve": None}).status == 202
+    env.cloud.run_until_idle()
+    state = env.server(sid)["OS-EXT-STS:vm_state"]
+    assert _bad(_rebuild(env, sid, env.image.id), 409) == (
+        f"Cannot 'rebuild' instance {sid} while it is in vm_state {state}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entity", "microversion", "message"),
+    [
+        (
+            {"imageRef": "not-a-uuid"},
+            None,
+            "Invalid input for field/attribute imageRef. Value: not-a-uuid. "
+            "'not-a-uuid' is not a 'uuid'",
+        ),
+        (
+            {"imageRef": "IMAGE", "accessIPv4": "1.2.3"},
+            None,
+            "Invalid input for field/attribute accessIPv4. Value: 1.2.3. '1.2.3' is not a 'ipv4'",
+        ),
+        (
+            {"imageRef": "IMAGE", "key_name": "k"},
+            "2.53",
+            "Invalid input for field/attribute rebuild. Value: {'imageRef': 'IMAGE', "
+            "'key_name': 'k'}. Additional properties are not allowed ('key_name' was "
+            "unexpected)",
+        ),
+        (
+            {"imageRef": "IMAGE", "hostname": "a"},
+            "2.90",
+            # Nova's ``hostname`` lists ``pattern`` before ``minLength``: that error first.
+            "Invalid input for field/attribute hostname. Value: a. 'a' does not match "
+            "'^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$'",
+        ),
+    ],
+)
+def test_bad_bodies_are_400(env: NovaEnv, entity, microversion, message):
+    sid = env.boot()
+    entity = {k: env.image.id if v == "IMAGE" else v for k, v in entity.items()}
+    resp = env.action(sid, {"rebuild": entity}, microversion=microversion)
+    assert _bad(resp) == message.replace("IMAGE", env.image.id)
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
