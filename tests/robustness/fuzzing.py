@@ -142,6 +142,7 @@ def digest(cloud: Any) -> str:
         "nova.instances": nova.db.instances,
         "nova.bdms": nova.db.bdms,
         "nova.flavors": nova.flavors,
+        "nova.quotas": nova.db._quotas or {},
         "cinder.volumes": cinder.store.volumes,
         "cinder.snapshots": cinder.store.snapshots,
         "cinder.attachments": cinder.store.attachments,
