@@ -82,9 +82,17 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("CinderBackendError",),
     ),
     FaultPoint(
+        "cinder.volume.upload",
+        "cinder-volume uploads a volume to an image (os-volume_upload_image; the image is "
+        "deleted and the volume goes back to available or in-use).",
+        ("volume_id", "image_id", "size", "backend"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
         "cinder.driver",
         "A Cinder backend driver operation (op: create_volume, create_snapshot, "
-        "create_volume_from_snapshot, copy_image_to_volume, delete_volume, ...).",
+        "create_volume_from_snapshot, copy_image_to_volume, copy_volume_to_image, "
+        "delete_volume, ...).",
         ("op", "backend", "driver", "volume_id", "snapshot_id", "size"),
         usual=("CinderBackendError",),
     ),

@@ -35,11 +35,14 @@ Fault points and their attributes (``cloud.faults.add(point, ...)``):
 ``cinder.snapshot.delete`` ``snapshot_id``, ``volume_id``, ``project_id``, ``size``,
                            ``backend``. Error → ``error_deleting``; ``SnapshotIsBusy`` →
                            back to ``available``.
+``cinder.volume.upload``   ``volume_id``, ``image_id``, ``size``, ``backend``: before an
+                           upload-to-image copies the volume. Error → the image deleted, the
+                           volume back to ``available``/``in-use``.
 ``cinder.driver``          ``op`` (create_volume, create_volume_from_snapshot,
-                           create_cloned_volume, copy_image_to_volume, delete_volume,
-                           create_snapshot, delete_snapshot), ``backend``, ``driver`` (the
-                           kind), ``volume_id``, ``snapshot_id``, ``source_volid``, ``size``:
-                           any driver step.
+                           create_cloned_volume, copy_image_to_volume, copy_volume_to_image,
+                           delete_volume, create_snapshot, delete_snapshot), ``backend``,
+                           ``driver`` (the kind), ``volume_id``, ``snapshot_id``,
+                           ``source_volid``, ``size``: any driver step.
 ``io.transfer``            the kernel's: copies and wipes have labels ``cinder.copy_snapshot``,
                            ``cinder.copy_snapshot_to_volume``, ``cinder.clear_volume``,
                            ``cinder.clear_snapshot``, ``cinder.rbd_flatten``,

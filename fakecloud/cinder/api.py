@@ -363,6 +363,11 @@ class CinderApi(ApiService):
             image_action = _IMAGE_METADATA_ACTIONS.get(next(iter(body)))
             if image_action is not None:
                 return image_action(self, req, body)
+            if "os-volume_upload_image" in body:
+                inner = controllers.volume_upload_image(
+                    self.cinder, req.context, req.params["id"], body, req.microversion
+                )
+                return Response(202, {"os-volume_upload_image": inner})
         status = controllers.volume_action(
             self.cinder, req.context, req.params["id"], self._body(req)
         )

@@ -27,6 +27,7 @@ from typing import Any
 from fakecloud.cinder import images
 from fakecloud.cinder.config import BackendSpec
 from fakecloud.cinder.exception import SnapshotIsBusy, VolumeBackendAPIException
+from fakecloud.glance.content import ImageData
 from fakecloud.sim.io import mb_per_s
 
 GiB = 1024**3
@@ -154,6 +155,18 @@ class Driver:
         )
         yield from images.download(self.kernel, image_id or "-", transfer.done)
         self.allocated_gb += volume.size
+
+    def copy_volume_to_image(
+        self, context: Any, volume: Any, image_service: Any, image_meta: dict[str, Any]
+    ) -> Generator:
+        """Upload the volume's bytes (its whole size) to the queued image `image_meta`: one
+        transfer over this backend's resource and Glance's store (Glance's own upload)."""
+        yield from self._fault("copy_volume_to_image", volume_id=volume.id, size=volume.size)
+        res = self.kernel.io.resource(
+            self.spec.resource_name, mb_per_s(self.spec.throughput_mb_per_s)
+        )
+        data = ImageData(size=volume.size * GiB, content_id=f"volume-{volume.id}", link=res.name)
+        yield from image_service.upload(context, image_meta["id"], data)
 
     def delete_volume(self, volume: Any) -> Generator:
         """Delete a volume (wiping it first on kinds that do)."""

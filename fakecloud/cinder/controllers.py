@@ -316,6 +316,51 @@ def volume_action(cinder: Any, context: Any, volume_id: str, body: Any) -> int:
     return status
 
 
+#: ``UPLOAD_IMAGE_PARAMS``: ``visibility`` and ``protected`` in an upload-to-image.
+UPLOAD_IMAGE_PARAMS = "3.1"
+
+
+def volume_upload_image(
+    cinder: Any, context: Any, volume_id: str, body: Any, version: Version
+) -> dict[str, Any]:
+    """``VolumeActionsController._volume_upload_image``: the 202 body's inner dict.
+
+    Any failure of ``copy_volume_to_image`` (a volume in the wrong status, Glance refusing the
+    image) is a 400 with its message, as the controller's catch-all makes it.
+    """
+    v31 = version >= UPLOAD_IMAGE_PARAMS
+    validation.validate(
+        validation.VOLUME_UPLOAD_IMAGE_V31 if v31 else validation.VOLUME_UPLOAD_IMAGE, body
+    )
+    params = body["os-volume_upload_image"]
+    force = validation.bool_from_string(params.get("force", "False"))
+    volume = cinder.volume_api.get(context, volume_id)
+    enforce = cinder.config.enforce_new_defaults
+    policy.authorize(context, "volume_extension:volume_actions:upload_image", None, enforce)
+    metadata: dict[str, Any] = {
+        "container_format": params.get("container_format", "bare"),
+        "disk_format": params.get("disk_format", "raw"),
+        "name": params["image_name"],
+    }
+    if v31:
+        metadata["visibility"] = params.get("visibility", "private")
+        metadata["protected"] = validation.bool_from_string(params.get("protected", "False"))
+        if metadata["visibility"] == "public":
+            policy.authorize(
+                context, "volume_extension:volume_actions:upload_public", None, enforce
+            )
+    try:
+        return cinder.volume_api.copy_volume_to_image(context, volume, metadata, force)
+    except exception.InvalidVolume as error:
+        raise bad_request(error.msg) from None
+    except Exception as error:  # noqa: BLE001 - webob.exc.HTTPBadRequest(explanation=str(error))
+        raise bad_request(_explanation(error)) from None
+
+
+def _explanation(error: BaseException) -> str:
+    return getattr(error, "explanation", None) or getattr(error, "msg", None) or str(error)
+
+
 # -- attachments ------------------------------------------------------------------------------
 
 

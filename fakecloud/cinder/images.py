@@ -100,6 +100,54 @@ class GlanceImageService:
         calls.answered(kernel, caller, CALLEE, subject, "show", 200)
         return meta
 
+    def create(self, context: Any, metadata: dict[str, Any]) -> dict[str, Any]:
+        """``GlanceImageService.create`` without data: a queued image from Cinder's metadata
+        (``properties`` flattened, as ``_translate_to_glance`` does); Glance's error raised."""
+        body = {key: value for key, value in metadata.items() if key != "properties"}
+        body.update(metadata.get("properties") or {})
+        kernel = self._glance.kernel
+        caller = calls.sender(kernel, CALLER)
+        subject = Subject.of("POST /v2/images")
+        calls.sent(kernel, caller, CALLEE, subject, "create")
+        try:
+            image = self._glance.images.create(context, body)
+        except Exception as exc:
+            calls.answered(kernel, caller, CALLEE, subject, "create", getattr(exc, "code", None))
+            raise
+        calls.answered(kernel, caller, CALLEE, subject, "create", 201)
+        meta = self._glance.image_info(context, image.id)
+        meta["protected"] = image.protected
+        return meta
+
+    def upload(self, context: Any, image_id: str, data: Any) -> Generator:
+        """``PUT /v2/images/{id}/file`` of `data` (a `fakecloud.glance.content.ImageData`),
+        from cinder-volume; Glance's own upload moves the bytes over ``data.link`` and its
+        store."""
+        kernel = self._glance.kernel
+        caller = calls.sender(kernel, "cinder-volume")
+        subject = Subject.of("PUT /v2/images/{}/file", image_id)
+        calls.sent(kernel, caller, CALLEE, subject, "upload")
+        try:
+            yield from self._glance.image_data.upload(context, image_id, data)
+        except Exception as exc:
+            code = getattr(exc, "code", None)
+            calls.answered(kernel, caller, CALLEE, subject, "upload", code, str(exc))
+            raise
+        calls.answered(kernel, caller, CALLEE, subject, "upload", 204)
+
+    def delete(self, context: Any, image_id: str) -> None:
+        """``DELETE /v2/images/{id}`` from cinder-volume (the manager's ``_delete_image``)."""
+        kernel = self._glance.kernel
+        caller = calls.sender(kernel, "cinder-volume")
+        subject = Subject.of("DELETE /v2/images/{}", image_id)
+        calls.sent(kernel, caller, CALLEE, subject, "delete")
+        try:
+            self._glance.images.delete(context, image_id)
+        except Exception as exc:
+            calls.answered(kernel, caller, CALLEE, subject, "delete", getattr(exc, "code", None))
+            raise
+        calls.answered(kernel, caller, CALLEE, subject, "delete", 204)
+
 
 def download(kernel: Any, image_id: str, copied: Any) -> Generator:
     """Wait for `copied` (the event of the image's bytes written into a volume) as Cinder's

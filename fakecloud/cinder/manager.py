@@ -20,6 +20,9 @@ Fault points (each also consulted with the attributes listed):
   ``cloud.faults.release("cinder.snapshot.create")``.
 - ``cinder.snapshot.delete`` (``snapshot_id``, ``volume_id``, ``project_id``, ``size``,
   ``backend``): error → ``error_deleting`` (``SnapshotIsBusy`` → back to ``available``).
+- ``cinder.volume.upload`` (``volume_id``, ``image_id``, ``size``, ``backend``): before an
+  upload-to-image copies the volume; error → the image deleted, the volume back to
+  ``available``/``in-use``. Consulted only when armed.
 - ``cinder.driver``: see `fakecloud.cinder.backends`.
 
 Taking the volume service down (``kernel.rpc.set_up(target, False)``) leaves its casts waiting in
@@ -232,6 +235,40 @@ class VolumeManager:
             return
         if volume.status in _BEING_CREATED:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
+
+    def copy_volume_to_image(
+        self, volume_id: str, image_meta: dict[str, Any], context: Any = None
+    ) -> Generator:
+        """``VolumeManager.copy_volume_to_image``: the driver uploads the volume's bytes to
+        the queued image; on failure the image is deleted if still ``queued``/``saving``
+        (``_delete_image``); either way the volume goes back to ``in-use`` if attached, else
+        ``available`` (``volume_update_status_based_on_attachment``)."""
+        k = self.kernel
+        volume = self.cinder.store.volumes.get(volume_id)
+        if volume is None or volume.status != "uploading":
+            return
+        image_service = self.cinder.image_service
+        try:
+            if k.faults.armed("cinder.volume.upload"):  # else consulting it does nothing
+                yield from k.faults.pause(
+                    "cinder.volume.upload",
+                    volume_id=volume_id,
+                    image_id=image_meta["id"],
+                    size=volume.size,
+                    backend=self.driver.name,
+                )
+            yield from self.driver.copy_volume_to_image(context, volume, image_service, image_meta)
+        except Exception as exc:  # noqa: BLE001 - logged, the image removed, the volume freed
+            self._fail(volume_id, "copy_volume_to_image", exc)
+            try:
+                status = image_service.show(context, image_meta["id"]).get("status")
+                if status in ("queued", "saving"):
+                    image_service.delete(context, image_meta["id"])
+            except Exception:  # noqa: BLE001 - "Image delete encountered an error."
+                pass
+        if volume.status == "uploading":
+            new = "in-use" if volume.attachments else "available"
+            VOLUME_STATUS.move(k, volume, new, actor=self.actor)
 
     def delete_volume(self, volume_id: str, cascade: bool = False) -> Generator:
         """Delete the volume (its snapshots first when `cascade`), then return its quota.

@@ -48,6 +48,8 @@ RULES = {
     "volume_extension:volume_actions:detach": MEMBER,
     "volume_extension:volume_actions:initialize_connection": MEMBER,
     "volume_extension:volume_actions:terminate_connection": MEMBER,
+    "volume_extension:volume_actions:upload_image": MEMBER,
+    "volume_extension:volume_actions:upload_public": ADMIN,
     "volume:attachment_create": MEMBER,
     "volume:attachment_update": MEMBER,
     "volume:attachment_delete": MEMBER,

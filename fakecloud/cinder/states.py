@@ -69,10 +69,12 @@ ATTACH_STATUSES = (
 _VOLUME_MOVES: dict[str | None, set[str]] = {
     None: {"creating"},
     "creating": {"available", "error", "downloading"},
-    "available": {"attaching", "reserved", "in-use"},
+    "available": {"attaching", "reserved", "in-use", "uploading"},
     "reserved": {"attaching", "in-use", "available"},
     "attaching": {"in-use", "available", "reserved"},
-    "in-use": {"detaching", "available", "reserved", "attaching"},
+    "in-use": {"detaching", "available", "reserved", "attaching", "uploading"},
+    # copy_volume_to_image: back to what the attachments say (or the API's rollback).
+    "uploading": {"available", "in-use"},
     "detaching": {"in-use", "available"},
     # _create_from_image_download; reserve accepts a downloading volume (volume/api.py).
     "downloading": {"available", "error", "reserved"},

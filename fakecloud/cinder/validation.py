@@ -215,6 +215,30 @@ DETACH = _action(
 )
 SET_BOOTABLE = _action("os-set_bootable", _obj({"bootable": boolean}, ["bootable"]))
 FORCE_DELETE = _action("os-force_delete")
+#: ``volume_upload_image`` (before 3.1) and ``volume_upload_image_v31`` (visibility, protected).
+_UPLOAD_IMAGE_PROPS = {
+    "image_name": {"type": "string", "minLength": 1, "maxLength": 255},
+    "force": boolean,
+    "disk_format": {
+        "type": "string",
+        "enum": ["raw", "vmdk", "vdi", "qcow2", "vhd", "vhdx", "ploop"],
+    },
+    "container_format": description,
+}
+VOLUME_UPLOAD_IMAGE = _action(
+    "os-volume_upload_image", _obj(dict(_UPLOAD_IMAGE_PROPS), ["image_name"])
+)
+VOLUME_UPLOAD_IMAGE_V31 = _action(
+    "os-volume_upload_image",
+    _obj(
+        {
+            **_UPLOAD_IMAGE_PROPS,
+            "visibility": {"type": "string", "enum": ["community", "public", "private", "shared"]},
+            "protected": boolean,
+        },
+        ["image_name"],
+    ),
+)
 RESET_STATUS_VOLUME = _action(
     "os-reset_status",
     _obj(
