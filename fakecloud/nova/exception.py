@@ -414,6 +414,14 @@ class FlavorMemoryTooSmall(NovaException):
     msg_fmt = "Flavor's memory is too small for requested image."
 
 
+class CertificateValidationFailed(NovaException):
+    """Nova's ``CertificateValidationFailed`` (a 400 from rebuild)."""
+
+    msg_fmt = (
+        "Image signature certificate validation failed for certificate: %(cert_uuid)s. %(reason)s"
+    )
+
+
 class PreserveEphemeralNotSupported(Invalid):
     """Nova's ``PreserveEphemeralNotSupported`` (libvirt has no ``driver.rebuild``)."""
 

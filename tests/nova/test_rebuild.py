@@ -325,3 +325,17 @@ def test_bad_bodies_are_400(env: NovaEnv, entity, microversion, message):
     resp = env.action(sid, {"rebuild": entity}, microversion=microversion)
     assert _bad(resp) == message.replace("IMAGE", env.image.id)
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
+
+
+def test_trusted_certificates_are_refused_for_a_volume_backed_server(env: NovaEnv):
+    sid = env.boot(bfv=True)
+    resp = _rebuild(env, sid, env.image.id, "2.63", trusted_image_certificates=["cert-1"])
+    assert _bad(resp) == "Image certificate validation is not supported for volume-backed servers."
+
+
+def test_no_admin_pass_when_instance_passwords_are_off():
+    env = NovaEnv(config={"nova": {"enable_instance_password": False}})
+    sid = env.boot()
+    resp = _rebuild(env, sid, env.image.id, adminPass="x")
+    assert resp.status == 202, resp.json()
+    assert "adminPass" not in resp.json()["server"]

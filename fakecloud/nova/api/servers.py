@@ -371,7 +371,12 @@ class ServersController:
             raise HttpError(400, "Cannot find image for rebuild") from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
-        except (exception.Invalid, exception.ImageNotActive, exception.FlavorMemoryTooSmall) as exc:
+        except (
+            exception.Invalid,
+            exception.ImageNotActive,
+            exception.FlavorMemoryTooSmall,
+            exception.CertificateValidationFailed,
+        ) as exc:
             raise HttpError(400, exc.format_message()) from None
         return self._rebuild_view(req, server_id, password, include_user_data)
 

@@ -357,7 +357,8 @@ class API:
         ``rebuilding``, the ``rebuild`` action and the ``rebuild_instance`` cast."""
         metadata = kwargs.get("metadata") or {}
         preserve_ephemeral = bool(kwargs.pop("preserve_ephemeral", False))
-        kwargs.pop("trusted_certs", None)  # not modelled (no certificate validation here)
+        # Certificates are kept by nothing here (no image signature validation).
+        trusted_certs = kwargs.pop("trusted_certs", None)
         if "key_name" in kwargs:
             # No keypairs here: the name is kept as create keeps it (no KeypairNotFound).
             kwargs["key_name"] = kwargs["key_name"] or None
@@ -372,6 +373,11 @@ class API:
         root_bdm = compute_utils.get_root_bdm(bdms)
         volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
         if volume_backed:
+            if trusted_certs:
+                raise exception.CertificateValidationFailed(
+                    message="Image certificate validation is not supported for volume-backed "
+                    "servers."
+                )
             if root_bdm is None:
                 raise exception.NovaException(
                     message="Unable to find root block device mapping for volume-backed instance."
