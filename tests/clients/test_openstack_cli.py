@@ -244,3 +244,19 @@ def test_server_add_volume_and_server_remove_volume(osc, intercepted):
     assert _get(intercepted, "block-storage", path)["volume"]["status"] == "available"
     listed = _get(intercepted, "compute", f"/v2.1/servers/{server['id']}/os-volume_attachments")
     assert listed == {"volumeAttachments": []}
+
+
+def test_image_create_from_a_volume(osc, intercepted):
+    # `image create --volume` is Cinder's os-volume_upload_image; the CLI prints Cinder's
+    # answer (the volume 'uploading' and the new image's id), then Glance has the image.
+    osc("volume", "create", "--size", "1", "up-vol", output=False)
+    intercepted.run_until_idle()
+    made = osc("image", "create", "--volume", "up-vol", "--disk-format", "qcow2", "up-img")
+    assert (made["status"], made["image_name"], made["size"]) == ("uploading", "up-img", 1)
+    assert made["volume_type"] == "__DEFAULT__"  # the CLI shows the type's name
+    assert osc("image", "show", made["image_id"])["status"] == "queued"
+    intercepted.run_until_idle()
+    shown = osc("image", "show", "up-img")
+    assert (shown["status"], shown["size"], shown["disk_format"]) == ("active", 1024**3, "qcow2")
+    (vol,) = osc("volume", "list", "--name", "up-vol")
+    assert vol["Status"] == "available"
