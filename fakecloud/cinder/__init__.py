@@ -23,7 +23,7 @@ Layout (one job per module, named after the real code):
 Fault points and their attributes (``cloud.faults.add(point, ...)``):
 
 =========================  ==================================================================
-``cinder.scheduler``       ``op`` (create_volume/create_snapshot), ``volume_id``,
+``cinder.scheduler``       ``op`` (create_volume/create_snapshot/extend_volume), ``volume_id``,
                            ``snapshot_id``, ``size``. Error → the resource goes ``error``.
 ``cinder.volume.create``   ``volume_id``, ``project_id``, ``size``, ``backend``, ``source``
                            (blank/snapshot/image/volume). Error → ``error``.
@@ -40,8 +40,8 @@ Fault points and their attributes (``cloud.faults.add(point, ...)``):
                            volume back to ``available``/``in-use``.
 ``cinder.driver``          ``op`` (create_volume, create_volume_from_snapshot,
                            create_cloned_volume, copy_image_to_volume, copy_volume_to_image,
-                           delete_volume, create_snapshot, delete_snapshot), ``backend``,
-                           ``driver`` (the kind), ``volume_id``, ``snapshot_id``,
+                           extend_volume, delete_volume, create_snapshot, delete_snapshot),
+                           ``backend``, ``driver`` (the kind), ``volume_id``, ``snapshot_id``,
                            ``source_volid``, ``size``: any driver step.
 ``io.transfer``            the kernel's: copies and wipes have labels ``cinder.copy_snapshot``,
                            ``cinder.copy_snapshot_to_volume``, ``cinder.clear_volume``,

@@ -369,7 +369,7 @@ class CinderApi(ApiService):
                 )
                 return Response(202, {"os-volume_upload_image": inner})
         status = controllers.volume_action(
-            self.cinder, req.context, req.params["id"], self._body(req)
+            self.cinder, req.context, req.params["id"], self._body(req), req.microversion
         )
         return Response(status)
 

@@ -156,6 +156,12 @@ class Driver:
         yield from images.download(self.kernel, image_id or "-", transfer.done)
         self.allocated_gb += volume.size
 
+    def extend_volume(self, volume: Any, new_size: int) -> Generator:
+        """Grow `volume` to `new_size` GiB (a metadata operation taking ``volume_create_s``)."""
+        yield from self._fault("extend_volume", volume_id=volume.id, size=new_size)
+        yield from self._wait(self.spec.volume_create_s)
+        self.allocated_gb += new_size - volume.size
+
     def copy_volume_to_image(
         self, context: Any, volume: Any, image_service: Any, image_meta: dict[str, Any]
     ) -> Generator:

@@ -20,6 +20,7 @@ GROUP_VOLUME = "3.13"
 VOLUME_DELETE_FORCE = "3.23"
 NEW_ATTACH = "3.27"
 LIMITS_ADMIN_FILTER = "3.39"
+VOLUME_EXTEND_INUSE = "3.42"
 NEW_ATTACH_COMPLETION = "3.44"
 VOLUME_CREATE_FROM_BACKUP = "3.47"
 SUPPORT_VOLUME_SCHEMA_CHANGES = "3.53"
@@ -262,10 +263,13 @@ VOLUME_ACTIONS = {
     "os-set_bootable": (validation.SET_BOOTABLE, 200),
     "os-reset_status": (validation.RESET_STATUS_VOLUME, 202),
     "os-force_delete": (validation.FORCE_DELETE, 202),
+    "os-extend": (validation.EXTEND, 202),
 }
 
 
-def volume_action(cinder: Any, context: Any, volume_id: str, body: Any) -> int:
+def volume_action(
+    cinder: Any, context: Any, volume_id: str, body: Any, version: Version | None = None
+) -> int:
     """``POST /volumes/{id}/action``; returns the answer's status code."""
     action = action_of(body)
     entry = VOLUME_ACTIONS.get(action)
@@ -305,6 +309,12 @@ def volume_action(cinder: Any, context: Any, volume_id: str, body: Any) -> int:
             (args.get("attach_status") or "").lower() or None,
             (args.get("migration_status") or "").lower() or None,
         )
+    elif action == "os-extend":
+        # From 3.42 an in-use volume is extended as attached (extend_attached_volume).
+        attached = (
+            version is not None and version >= VOLUME_EXTEND_INUSE and volume.status == "in-use"
+        )
+        api.extend(context, volume, int(args["new_size"]), attached=attached)
     else:  # os-force_delete
         policy.authorize(
             context,

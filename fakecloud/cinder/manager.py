@@ -142,6 +142,39 @@ class SchedulerManager:
             self.cinder.volume_target(volume.backend), "create_snapshot", snapshot_id=snapshot_id
         )
 
+    def extend_volume(
+        self, volume_id: str, new_size: int, reservation: Any, previous_status: str
+    ) -> Generator:
+        """``SchedulerManager.extend_volume``: the backend must have room for the increase;
+        else the reservation is rolled back and the volume goes back to `previous_status`."""
+        k = self.kernel
+        volume = self.cinder.store.volumes.get(volume_id)
+        if volume is None or volume.status != "extending":
+            return
+        increase = new_size - volume.size
+        try:
+            yield from k.faults.pause(
+                "cinder.scheduler", op="extend_volume", volume_id=volume_id, size=increase
+            )
+            driver = self.cinder.drivers[volume.backend]
+            if driver.free_gb < increase:
+                raise exception.NoValidBackend(
+                    reason=f"No weighed backends available: {volume.backend} has "
+                    f"{driver.free_gb}G free, {increase}G requested"
+                )
+        except Exception as exc:  # noqa: BLE001 - _extend_volume_set_error
+            k.trace.emit("cinder.error", self.actor, volume_id, op="extend_volume", error=str(exc))
+            self.cinder.quotas.rollback(reservation)
+            VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
+            return
+        k.rpc.cast(
+            self.cinder.volume_target(volume.backend),
+            "extend_volume",
+            volume_id=volume_id,
+            new_size=new_size,
+            reservation=reservation,
+        )
+
 
 class VolumeManager:
     """``cinder/volume/manager.py`` for one backend: runs its driver."""
@@ -235,6 +268,27 @@ class VolumeManager:
             return
         if volume.status in _BEING_CREATED:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
+
+    def extend_volume(self, volume_id: str, new_size: int, reservation: Any) -> Generator:
+        """``VolumeManager.extend_volume``: the driver grows the volume; done, the quota is
+        committed, the size set and the volume ``in-use`` if attached, else ``available``; a
+        driver failure is ``error_extending`` with the reservation rolled back. (Nova's
+        ``volume-extended`` external event for attached volumes is not sent.)"""
+        k = self.kernel
+        volume = self.cinder.store.volumes.get(volume_id)
+        if volume is None or volume.status != "extending":
+            return
+        try:
+            yield from self.driver.extend_volume(volume, new_size)
+        except Exception as exc:  # noqa: BLE001 - extend_volume_completion(error=True)
+            self._fail(volume_id, "extend_volume", exc)
+            self.cinder.quotas.rollback(reservation)
+            VOLUME_STATUS.move(k, volume, "error_extending", actor=self.actor)
+            return
+        self.cinder.quotas.commit(reservation)
+        volume.size = int(new_size)
+        new = "in-use" if volume.attachments else "available"
+        VOLUME_STATUS.move(k, volume, new, actor=self.actor)
 
     def copy_volume_to_image(
         self, volume_id: str, image_meta: dict[str, Any], context: Any = None

@@ -49,6 +49,8 @@ RULES = {
     "volume_extension:volume_actions:initialize_connection": MEMBER,
     "volume_extension:volume_actions:terminate_connection": MEMBER,
     "volume_extension:volume_actions:upload_image": MEMBER,
+    "volume:extend": MEMBER,
+    "volume:extend_attached_volume": MEMBER,
     "volume_extension:volume_actions:upload_public": ADMIN,
     "volume:attachment_create": MEMBER,
     "volume:attachment_update": MEMBER,

@@ -69,12 +69,14 @@ ATTACH_STATUSES = (
 _VOLUME_MOVES: dict[str | None, set[str]] = {
     None: {"creating"},
     "creating": {"available", "error", "downloading"},
-    "available": {"attaching", "reserved", "in-use", "uploading"},
+    "available": {"attaching", "reserved", "in-use", "uploading", "extending"},
     "reserved": {"attaching", "in-use", "available"},
     "attaching": {"in-use", "available", "reserved"},
-    "in-use": {"detaching", "available", "reserved", "attaching", "uploading"},
+    "in-use": {"detaching", "available", "reserved", "attaching", "uploading", "extending"},
     # copy_volume_to_image: back to what the attachments say (or the API's rollback).
     "uploading": {"available", "in-use"},
+    # extend: done (by the attachments), a scheduling failure (previous status) or the driver's.
+    "extending": {"available", "in-use", "error_extending"},
     "detaching": {"in-use", "available"},
     # _create_from_image_download; reserve accepts a downloading volume (volume/api.py).
     "downloading": {"available", "error", "reserved"},

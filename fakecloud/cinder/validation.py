@@ -215,6 +215,21 @@ DETACH = _action(
 )
 SET_BOOTABLE = _action("os-set_bootable", _obj({"bootable": boolean}, ["bootable"]))
 FORCE_DELETE = _action("os-force_delete")
+#: ``extend``: ``new_size`` is ``parameter_types.volume_size``.
+EXTEND = _action(
+    "os-extend",
+    _obj(
+        {
+            "new_size": {
+                "type": ["integer", "string"],
+                "pattern": "^[0-9]+$",
+                "minimum": 1,
+                "maximum": 2147483647,
+            }
+        },
+        ["new_size"],
+    ),
+)
 #: ``volume_upload_image`` (before 3.1) and ``volume_upload_image_v31`` (visibility, protected).
 _UPLOAD_IMAGE_PROPS = {
     "image_name": {"type": "string", "minLength": 1, "maxLength": 255},

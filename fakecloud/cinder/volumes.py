@@ -412,6 +412,57 @@ class VolumeAPI:
             cascade=cascade,
         )
 
+    # -- extend ------------------------------------------------------------------------------
+
+    def extend(self, context: Any, volume: Volume, new_size: int, attached: bool = False) -> None:
+        """``API.extend`` / ``extend_attached_volume`` (``_extend``): checks, ``extending``,
+        the ``gigabytes`` reservation, then the scheduler's ``extend_volume``."""
+        k = self.kernel
+        policy_name = "volume:extend_attached_volume" if attached else "volume:extend"
+        self._authorize(context, policy_name, volume.project_id)
+        size_increase = int(new_size) - volume.size
+        if size_increase <= 0:
+            raise exception.InvalidInput(
+                reason="New size for extend must be greater than current size. (current: "
+                f"{volume.size}, extended: {new_size})."
+            )
+        expected = "in-use" if attached else "available"
+        if volume.status != expected:
+            raise exception.InvalidVolume(
+                reason=f"Volume {volume.id} status must be '{{'status': '{expected}'}}' to "
+                f"extend, currently {volume.status}."
+            )
+        previous = volume.status
+        VOLUME_STATUS.move(k, volume, "extending", actor=ACTOR)
+        quotas = self.cinder.quotas
+        try:
+            quotas.limit_check(context.project_id, per_volume_gigabytes=new_size)
+        except exception.OverQuota as e:
+            VOLUME_STATUS.move(k, volume, previous, actor=ACTOR)
+            raise exception.VolumeSizeExceedsLimit(
+                size=new_size, limit=e.kwargs["quotas"]["per_volume_gigabytes"]
+            )
+        deltas = quotas.add_volume_type_opts({"gigabytes": size_increase}, volume.volume_type.name)
+        try:
+            reservation = quotas.reserve(volume.project_id, **deltas)
+        except exception.OverQuota as e:
+            VOLUME_STATUS.move(k, volume, previous, actor=ACTOR)
+            used = e.kwargs["usages"]["gigabytes"]
+            raise exception.VolumeSizeExceedsAvailableQuota(
+                name="gigabytes",
+                requested=size_increase,
+                consumed=used["reserved"] + used["in_use"],
+                quota=e.kwargs["quotas"]["gigabytes"],
+            )
+        k.rpc.cast(
+            "cinder-scheduler",
+            "extend_volume",
+            volume_id=volume.id,
+            new_size=int(new_size),
+            reservation=reservation,
+            previous_status=previous,
+        )
+
     # -- upload to image ---------------------------------------------------------------------
 
     def copy_volume_to_image(

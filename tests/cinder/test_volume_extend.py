@@ -1,0 +1,96 @@
+"""``os-extend``: Cinder's ``API._extend`` (checks, ``extending``, the ``gigabytes``
+reservation), the scheduler's room check and the manager's ``extend_volume`` (quota committed,
+size set, back to ``available``/``in-use``; a driver failure is ``error_extending``). An
+``in-use`` volume is extended only from 3.42 (``extend_attached_volume``)."""
+
+import pytest
+from cinder_support import RPC, absolute, attach, call, create_volume, fault, states
+
+from fakecloud import Cloud
+
+CREATE_S = 0.5
+
+
+@pytest.fixture
+def cloud():
+    return Cloud(
+        config={
+            "cinder": {
+                "backends": {
+                    "b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S, "capacity_gb": 10}
+                },
+                "volume_types": {"__DEFAULT__": {"backend": "b1"}},
+            }
+        }
+    )
+
+
+def _extend(cloud, vid, new_size, version=None):
+    body = {"os-extend": {"new_size": new_size}}
+    return call(cloud, "POST", f"volumes/{vid}/action", body, version=version)
+
+
+def _size(cloud, vid):
+    return call(cloud, "GET", f"volumes/{vid}").json()["volume"]["size"]
+
+
+def test_an_available_volume_grows_and_its_gigabytes_are_counted(cloud):
+    vid = create_volume(cloud, 1)
+    t0 = cloud.now
+    resp = _extend(cloud, vid, "3")
+    assert (resp.status, resp.body) == (202, None)
+    assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"] == "extending"
+    cloud.run_until_idle()
+    assert states(cloud, vid) == ["creating", "available", "extending", "available"]
+    done = cloud.trace.first(kind="state", subject=vid, old="extending")["t"]
+    assert done - t0 == pytest.approx(2 * RPC + CREATE_S)
+    assert _size(cloud, vid) == 3
+    assert absolute(cloud)["totalGigabytesUsed"] == 3
+
+
+def test_the_checks_and_their_messages(cloud):
+    vid = create_volume(cloud, 2)
+    assert fault(_extend(cloud, vid, 2)) == (
+        "badRequest",
+        400,
+        "Invalid input received: New size for extend must be greater than current size. "
+        "(current: 2, extended: 2).",
+    )
+    name, code, message = fault(_extend(cloud, vid, "x"))
+    assert (name, code) == ("badRequest", 400)
+    assert message.startswith("Invalid input for field/attribute new_size. Value: x.")
+    assert fault(_extend(cloud, vid, 2000)) == (
+        "overLimit",
+        413,
+        "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+        "gigabytes quota. Requested 1998G, quota is 1000G and 2G has been consumed.",
+    )
+    assert states(cloud, vid) == ["creating", "available", "extending", "available"]
+    attach(cloud, vid)
+    assert fault(_extend(cloud, vid, 3)) == (
+        "badRequest",
+        400,
+        f"Invalid volume: Volume {vid} status must be '{{'status': 'available'}}' to extend, "
+        "currently in-use.",
+    )
+    # From 3.42 an attached volume is extended (Nova's volume-extended event is not modelled).
+    assert _extend(cloud, vid, 3, version="3.42").status == 202
+    cloud.run_until_idle()
+    assert states(cloud, vid)[-2:] == ["extending", "in-use"]
+    assert _size(cloud, vid) == 3
+
+
+def test_no_room_on_the_backend_or_a_driver_failure(cloud):
+    vid = create_volume(cloud, 2)
+    # capacity_gb 10: 2 used, 9 more does not fit; the scheduler puts the volume back.
+    assert _extend(cloud, vid, 11).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, vid)[-2:] == ["extending", "available"]
+    assert (_size(cloud, vid), absolute(cloud)["totalGigabytesUsed"]) == (2, 2)
+    (error,) = cloud.trace.filter(kind="cinder.error", subject=vid)
+    assert error["op"] == "extend_volume" and "No weighed backends" in error["error"]
+    cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "extend_volume"})
+    assert _extend(cloud, vid, 4).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, vid)[-2:] == ["extending", "error_extending"]
+    assert (_size(cloud, vid), absolute(cloud)["totalGigabytesUsed"]) == (2, 2)
