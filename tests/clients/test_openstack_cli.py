@@ -260,3 +260,15 @@ def test_image_create_from_a_volume(osc, intercepted):
     assert (shown["status"], shown["size"], shown["disk_format"]) == ("active", 1024**3, "qcow2")
     (vol,) = osc("volume", "list", "--name", "up-vol")
     assert vol["Status"] == "available"
+
+
+def test_volume_set_size_extends_through_os_extend(osc, intercepted):
+    osc("volume", "create", "--size", "1", "grow-vol", output=False)
+    intercepted.run_until_idle()
+    osc("volume", "set", "--size", "3", "grow-vol", output=False)
+    assert osc("volume", "show", "grow-vol")["status"] == "extending"
+    intercepted.run_until_idle()
+    shown = osc("volume", "show", "grow-vol")
+    assert (shown["status"], shown["size"]) == ("available", 3)
+    with pytest.raises(CommandFailed, match="New size must be greater than 3 GB"):
+        osc("volume", "set", "--size", "2", "grow-vol", output=False)

@@ -1,7 +1,7 @@
 """openstacksdk, unchanged, turns a volume into an image through Cinder's
 ``os-volume_upload_image``: the cloud layer's ``create_image(volume=..., wait=True)`` polls
 Glance on virtual time until the upload is done, and ``Volume.upload_to_image`` at 3.1 passes
-visibility and protected."""
+visibility and protected. ``extend_volume`` is ``os-extend``."""
 
 import pytest
 from client_helpers import needs
@@ -40,3 +40,14 @@ def test_upload_to_image_at_3_1_with_visibility_and_protected(intercepted, conn)
     intercepted.run_until_idle()
     image = conn.image.get_image(answer["image_id"])
     assert (image.status, image.visibility, image.is_protected) == ("active", "community", True)
+
+
+def test_extend_volume(intercepted, conn):
+    vol = conn.block_storage.create_volume(size=1, name="sdk-grow")
+    vol = conn.block_storage.wait_for_status(vol, "available", wait=600)
+    conn.block_storage.extend_volume(vol, 2)
+    # wait_for_status returns at once for a resource already showing the status: fetch it.
+    vol = conn.block_storage.get_volume(vol.id)
+    assert vol.status == "extending"
+    vol = conn.block_storage.wait_for_status(vol, "available", wait=600)
+    assert vol.size == 2
