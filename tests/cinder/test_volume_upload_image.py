@@ -9,6 +9,7 @@ from cinder_support import (
     ADMIN,
     GLANCE_JSON,
     MEMBER,
+    READER,
     RPC,
     attach,
     call,
@@ -133,6 +134,11 @@ def test_at_3_1_visibility_and_protected_are_passed_and_public_needs_an_admin(cl
 
 def test_the_body_is_checked_against_cinders_schema(cloud):
     vid = create_volume(cloud)
+    assert fault(_upload(cloud, vid, ctx=READER)) == (
+        "forbidden",
+        403,
+        "Policy doesn't allow volume_extension:volume_actions:upload_image to be performed.",
+    )
     cases = [
         ({"force": "maybe"}, "Invalid input for field/attribute force. Value: maybe."),
         ({"disk_format": "iso"}, "Invalid input for field/attribute disk_format. Value: iso."),
