@@ -99,13 +99,15 @@ class SchedulerManager:
             return
         volume.host = f"{self.cinder.config.host}@{backend}#{backend}"
         volume.backend = backend
-        k.rpc.cast(
+        k.rpc.cast_kwargs(
             self.cinder.volume_target(backend),
             "create_volume",
-            volume_id=volume_id,
-            snapshot_id=snapshot_id,
-            source_volid=source_volid,
-            image_meta=image_meta,
+            {
+                "volume_id": volume_id,
+                "snapshot_id": snapshot_id,
+                "source_volid": source_volid,
+                "image_meta": image_meta,
+            },
         )
 
     def create_snapshot(self, snapshot_id: str) -> Generator:
@@ -138,8 +140,10 @@ class SchedulerManager:
             if snap.status == "creating":
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
             return
-        k.rpc.cast(
-            self.cinder.volume_target(volume.backend), "create_snapshot", snapshot_id=snapshot_id
+        k.rpc.cast_kwargs(
+            self.cinder.volume_target(volume.backend),
+            "create_snapshot",
+            {"snapshot_id": snapshot_id},
         )
 
     def extend_volume(

@@ -171,6 +171,11 @@ class QuotaEngine:
 
     def reserve(self, project_id: str, **deltas: int) -> Reservation:
         """Reserve `deltas` for `project_id`, or raise `OverQuota` naming the resources over."""
+        return self.reserve_deltas(project_id, deltas)
+
+    def reserve_deltas(self, project_id: str, deltas: dict[str, int]) -> Reservation:
+        """`reserve` with the deltas as a dict the reservation keeps (no copy): for callers
+        that built it, so no resource name passes through a ``**`` parameter."""
         usages = self._project_usages(project_id)
         own = self._limits.get(project_id) or {}
         defaults = self._defaults
@@ -231,7 +236,7 @@ class QuotaEngine:
 
     def release(self, project_id: str, **deltas: int) -> None:
         """Give usage back (a deleted resource): reserve the negative deltas and commit them."""
-        self.commit(self.reserve(project_id, **{r: -d for r, d in deltas.items() if d}))
+        self.commit(self.reserve_deltas(project_id, {r: -d for r, d in deltas.items() if d}))
 
 
 def process_reserve_over_quota(error: exception.OverQuota, resource: str, size: int) -> None:

@@ -98,8 +98,8 @@ class SnapshotAPI:
                 f"status is: {volume.status}."
             )
         try:
-            reservation = quotas.reserve(
-                context.project_id, **self.quota_deltas(volume.size, volume.volume_type.name)
+            reservation = quotas.reserve_deltas(
+                context.project_id, self.quota_deltas(volume.size, volume.volume_type.name)
             )
         except exception.OverQuota as e:
             process_reserve_over_quota(e, "snapshots", volume.size)
@@ -132,7 +132,7 @@ class SnapshotAPI:
                 f"status is: {status}."
             )
         quotas.commit(reservation)
-        k.rpc.cast("cinder-scheduler", "create_snapshot", snapshot_id=snap.id)
+        k.rpc.cast_kwargs("cinder-scheduler", "create_snapshot", {"snapshot_id": snap.id})
         return snap
 
     def _validate(self, context: Any, volume: Volume) -> None:
@@ -231,7 +231,9 @@ class SnapshotAPI:
         self._authorize(
             context, "volume_extension:snapshot_admin_actions:reset_status", snapshot.project_id
         )
-        SNAPSHOT_STATUS_FORCED.move(self.kernel, snapshot, status, actor=ACTOR, reset=True)
+        SNAPSHOT_STATUS_FORCED.move(
+            self.kernel, snapshot, status, actor=ACTOR, details={"reset": True}
+        )
 
     def update_status(
         self, context: Any, snapshot: Snapshot, status: str, progress: str | None

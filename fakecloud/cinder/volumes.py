@@ -227,7 +227,7 @@ class VolumeAPI:
             )
         deltas = quotas.add_volume_type_opts({"volumes": 1, "gigabytes": size}, volume_type.name)
         try:
-            reservation = quotas.reserve(context.project_id, **deltas)
+            reservation = quotas.reserve_deltas(context.project_id, deltas)
         except exception.OverQuota as e:
             process_reserve_over_quota(e, "volumes", size)
         # EntryCreateTask
@@ -258,13 +258,15 @@ class VolumeAPI:
         self.store.volumes[volume.id] = volume
         quotas.commit(reservation)
         # VolumeCastTask
-        k.rpc.cast(
+        k.rpc.cast_kwargs(
             "cinder-scheduler",
             "create_volume",
-            volume_id=volume.id,
-            snapshot_id=volume.snapshot_id,
-            source_volid=volume.source_volid,
-            image_meta=image_meta,
+            {
+                "volume_id": volume.id,
+                "snapshot_id": volume.snapshot_id,
+                "source_volid": volume.source_volid,
+                "image_meta": image_meta,
+            },
         )
         return volume
 
@@ -675,10 +677,15 @@ class VolumeAPI:
                 "Cannot reset-state to in-use because volume does not have any attachments."
             )
         if status:
-            VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR, reset=True)
+            VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR, details={"reset": True})
         if attach_status:
             VOLUME_ATTACH_STATUS_FORCED.move(
-                k, volume, attach_status, actor=ACTOR, field="attach_status", reset=True
+                k,
+                volume,
+                attach_status,
+                actor=ACTOR,
+                field="attach_status",
+                details={"reset": True},
             )
         if migration_status:
             volume.migration_status = None if migration_status == "none" else migration_status

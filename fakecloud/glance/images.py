@@ -156,27 +156,32 @@ class Images:
         if image_id in g.db.images:
             raise HTTPConflict(explanation=f"Image ID {image_id} already exists!")
         return self.add(
-            image_id=image_id,
-            owner=owner,
-            name=attrs.get("name"),
-            visibility=attrs.get("visibility", "shared"),
-            protected=attrs.get("protected", False),
-            os_hidden=attrs.get("os_hidden", False),
-            disk_format=attrs.get("disk_format"),
-            container_format=attrs.get("container_format"),
-            min_ram=_integral(attrs.get("min_ram", 0)) or 0,
-            min_disk=_integral(attrs.get("min_disk", 0)) or 0,
-            tags=list(dict.fromkeys(tags)),
-            extra_properties=extras,
+            image_id,
+            owner,
+            {
+                "name": attrs.get("name"),
+                "visibility": attrs.get("visibility", "shared"),
+                "protected": attrs.get("protected", False),
+                "os_hidden": attrs.get("os_hidden", False),
+                "disk_format": attrs.get("disk_format"),
+                "container_format": attrs.get("container_format"),
+                "min_ram": _integral(attrs.get("min_ram", 0)) or 0,
+                "min_disk": _integral(attrs.get("min_disk", 0)) or 0,
+                "tags": list(dict.fromkeys(tags)),
+                "extra_properties": extras,
+            },
         )
 
-    def add(self, *, image_id: str, owner: str | None, **fields: Any) -> Image:
-        """Insert a new queued image row and trace its birth (no checks: callers did them)."""
+    def add(self, image_id: str, owner: str | None, fields: dict[str, Any]) -> Image:
+        """Insert a new queued image row and trace its birth (no checks: callers did them).
+
+        `fields` are the `Image`'s other fields by name (a dict, not ``**`` keywords that
+        CPython would compare with every parameter's name)."""
         now = self._kernel.now
         image = Image(id=image_id, owner=owner, created_at=now, updated_at=now, **fields)
         image.status = None  # born by the machine's own first move
         self._glance.db.add(image)
-        IMAGE_STATUS.move(self._kernel, image, "queued", actor="glance", owner=owner)
+        IMAGE_STATUS.move(self._kernel, image, "queued", actor="glance", details={"owner": owner})
         return image
 
     # -- read --------------------------------------------------------------------------------

@@ -107,17 +107,19 @@ class Glance:
                 virtual_size=spec.pop("virtual_size", None),
             )
             image = self.images.add(
-                image_id=spec.pop("id", None) or self.kernel.ids.uuid(),
-                owner=owner_project_id,
-                name=spec.pop("name", None),
-                visibility=spec.pop("visibility", "public"),
-                disk_format=spec.pop("disk_format", None),
-                container_format=spec.pop("container_format", None),
-                min_disk=int(spec.pop("min_disk", 0)),
-                min_ram=int(spec.pop("min_ram", 0)),
-                protected=bool(spec.pop("protected", False)),
-                tags=list(spec.pop("tags", [])),
-                extra_properties=dict(spec.pop("properties", {})),
+                spec.pop("id", None) or self.kernel.ids.uuid(),
+                owner_project_id,
+                {
+                    "name": spec.pop("name", None),
+                    "visibility": spec.pop("visibility", "public"),
+                    "disk_format": spec.pop("disk_format", None),
+                    "container_format": spec.pop("container_format", None),
+                    "min_disk": int(spec.pop("min_disk", 0)),
+                    "min_ram": int(spec.pop("min_ram", 0)),
+                    "protected": bool(spec.pop("protected", False)),
+                    "tags": list(spec.pop("tags", [])),
+                    "extra_properties": dict(spec.pop("properties", {})),
+                },
             )
             if spec:
                 raise ConfigError(f"glance.base_images: unknown keys {sorted(spec)}")

@@ -83,4 +83,4 @@ def set_status(
     if new == "queued":
         image.size = None
         image.virtual_size = None
-    IMAGE_STATUS.move(kernel, image, new, actor=actor, **details)
+    IMAGE_STATUS.move(kernel, image, new, actor=actor, details=details)

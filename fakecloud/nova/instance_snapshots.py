@@ -199,7 +199,7 @@ class InstanceSnapshotStore:
     def move(self, snap: InstanceSnapshot, status: str, actor: str) -> None:
         """Change `snap`'s status through `INSTANCE_SNAPSHOT_STATUS` (traced)."""
         INSTANCE_SNAPSHOT_STATUS.move(
-            self.kernel, snap, status, actor=actor, instance_uuid=snap.instance_uuid
+            self.kernel, snap, status, actor=actor, details={"instance_uuid": snap.instance_uuid}
         )
 
     def set_current(self, instance_uuid: str, snapshot_id: str | None, actor: str) -> None:

@@ -377,6 +377,11 @@ class RpcBus:
 
     def cast(self, target: str, method: str, **kwargs: Any) -> None:
         """Send a one-way message; the method runs later, in its own process."""
+        self.cast_kwargs(target, method, kwargs)
+
+    def cast_kwargs(self, target: str, method: str, kwargs: dict[str, Any]) -> None:
+        """`cast` with the method's arguments as a dict the message keeps (no copy): for
+        callers that already hold them, so no name passes through a ``**`` parameter."""
         k = self._kernel
         k.trace.put(_CAST, "rpc", target, method)
         faults = k.faults

@@ -42,9 +42,13 @@ class StateMachine:
         actor: str,
         field: str = "status",
         subject: str | None = None,
-        **details: Any,
+        details: Mapping[str, Any] | None = None,
     ) -> None:
-        """Set ``obj.<field>`` to `new` if legal, and trace it; otherwise raise."""
+        """Set ``obj.<field>`` to `new` if legal, and trace it; otherwise raise.
+
+        `details` (name -> value) are further fields of the ``state`` event, after ``new``:
+        a dict rather than ``**`` keywords, which CPython would compare with every parameter's
+        name on each move."""
         old = getattr(obj, field)
         if old != new and new not in self.transitions.get(old, ()):
             raise IllegalTransition(

@@ -44,7 +44,9 @@ class ComputeAPI:
     ) -> None:
         """Fire-and-forget `method` on the instance's host, with a copy of the instance."""
         target = self.target(instance, host)
-        self.kernel.rpc.cast(target, method, context=ctx, instance=instance.clone(), **kwargs)
+        self.kernel.rpc.cast_kwargs(
+            target, method, {"context": ctx, "instance": instance.clone(), **kwargs}
+        )
 
     def call(
         self,
