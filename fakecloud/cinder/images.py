@@ -6,6 +6,10 @@ the download. `Cinder.image_service` is any object with::
 
     show(context, image_id) -> dict      # raises fakecloud.cinder.exception.ImageNotFound
 
+and, for upload-to-image (``os-volume_upload_image``), ``create(context, metadata) -> dict``
+(a queued image), ``upload(context, image_id, data)`` (a generator: the bytes moving) and
+``delete(context, image_id)``.
+
 A `Cloud` wires in `GlanceImageService`, which reads the cloud's Glance; `ImageCatalog` is a
 stand-in for a Cinder built on its own (register images with `add`). The download itself
 crosses the link resource ``cinder-image-download`` (``cinder.image_download_mb_per_s``) and
@@ -26,10 +30,15 @@ CALLEE = "glance-api"
 
 
 class ImageCatalog:
-    """Images Cinder can read, by id (a stand-in for Glance; not Glance's own API)."""
+    """Images Cinder can read, by id (a stand-in for Glance; not Glance's own API).
 
-    def __init__(self) -> None:
+    Given the `kernel`, it also takes upload-to-image: `create` registers a queued image,
+    `upload` moves the bytes over their link (no store behind it) and makes it active.
+    """
+
+    def __init__(self, kernel: Any = None) -> None:
         self._images: dict[str, dict[str, Any]] = {}
+        self._kernel = kernel
 
     def add(
         self,
@@ -71,6 +80,39 @@ class ImageCatalog:
         ):
             raise ImageNotFound(image_id=image_id)
         return meta
+
+    def create(self, context: Any, metadata: dict[str, Any]) -> dict[str, Any]:
+        """A queued image of `context`'s project from upload-to-image's metadata."""
+        if self._kernel is None:
+            raise RuntimeError("this image catalog takes no uploads (it has no kernel)")
+        meta = self.add(
+            self._kernel.ids.uuid(),
+            0,
+            name=metadata.get("name", ""),
+            status="queued",
+            owner=context.project_id,
+            visibility=metadata.get("visibility", "shared"),
+            disk_format=metadata.get("disk_format", "raw"),
+            container_format=metadata.get("container_format", "bare"),
+            properties=metadata.get("properties"),
+        )
+        meta["size"] = None
+        meta["protected"] = bool(metadata.get("protected", False))
+        return meta
+
+    def upload(self, context: Any, image_id: str, data: Any) -> Generator:
+        """Move `data` (an ``ImageData``) over its link (an existing resource); the image is
+        then active."""
+        meta = self._images[image_id]
+        transfer = self._kernel.io.transfer(
+            data.size, (data.link,), label="glance.upload", image_id=image_id
+        )
+        yield transfer.done
+        meta.update(status="active", size=data.size)
+
+    def delete(self, context: Any, image_id: str) -> None:
+        """Forget an image."""
+        self._images.pop(image_id, None)
 
 
 class GlanceImageService:

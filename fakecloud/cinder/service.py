@@ -64,7 +64,7 @@ class Cinder:
         self.store = Store()
         self.quotas = QuotaEngine(cfg, list(types))
         #: Where create-from-image reads image metadata (see `fakecloud.cinder.images`).
-        self.image_service: Any = ImageCatalog()
+        self.image_service: Any = ImageCatalog(kernel)
         #: Nova's answer to "which attachment does this server use for this volume?"
         #: (``(context, server_id, volume_id) -> attachment id or None``), when wired.
         self.server_volume_attachment: Any = None

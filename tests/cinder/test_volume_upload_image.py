@@ -234,3 +234,22 @@ def test_glance_refusing_the_image_is_cinders_400_and_the_volume_stays_available
     assert (name, code) == ("badRequest", 400)
     assert states(cloud, vid) == ["creating", "available", "uploading", "available"]
     assert _status(cloud, vid) == "available"
+
+
+def test_a_cinder_without_glance_uploads_into_its_image_catalog(cloud):
+    from fakecloud.cinder.images import ImageCatalog
+
+    catalog = cloud.cinder.image_service = ImageCatalog(cloud.kernel)
+    vid = create_volume(cloud, 1)
+    resp = _upload(cloud, vid)
+    assert resp.status == 202, resp.json()
+    image_id = resp.json()["os-volume_upload_image"]["image_id"]
+    assert catalog.show(MEMBER, image_id)["status"] == "queued"
+    cloud.run_until_idle()
+    assert (catalog.show(MEMBER, image_id)["status"], catalog.show(MEMBER, image_id)["size"]) == (
+        "active",
+        GiB,
+    )
+    (finish,) = cloud.trace.filter(kind="io.finish", label="glance.upload")
+    assert finish["duration_s"] == pytest.approx(GiB / (BACKEND_MB_PER_S * 1e6))
+    assert _status(cloud, vid) == "available"
