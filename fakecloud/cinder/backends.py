@@ -60,7 +60,9 @@ class Driver:
     # Each returns what its caller delegates to (``yield from``) rather than being a generator
     # itself: every simpy step of a process resumes each generator frame of its chain.
 
-    def _fault(self, op: str, **attrs: Any) -> Iterable[Any]:
+    def _fault(self, op: str, attrs: dict[str, Any]) -> Iterable[Any]:
+        # `attrs` as a dict, not ``**`` keywords: CPython would compare each name with the
+        # parameters' on every call, and the point is almost never armed.
         faults = self.kernel.faults
         if not faults.armed("cinder.driver"):  # consulting it would do nothing
             return ()
@@ -70,15 +72,23 @@ class Driver:
 
     def _snapshot_fault(self, op: str, volume: Any, snapshot: Any) -> Iterable[Any]:
         """`_fault` of an operation between `volume` (its id and size) and `snapshot`."""
-        return self._fault(op, volume_id=volume.id, snapshot_id=snapshot.id, size=volume.size)
+        if not self.kernel.faults.armed("cinder.driver"):
+            return ()
+        return self._fault(
+            op, {"volume_id": volume.id, "snapshot_id": snapshot.id, "size": volume.size}
+        )
 
     def _delete_snapshot_fault(self, snapshot: Any) -> Iterable[Any]:
         """`_fault` of deleting `snapshot` (its volume's id and size)."""
+        if not self.kernel.faults.armed("cinder.driver"):
+            return ()
         return self._fault(
             "delete_snapshot",
-            volume_id=snapshot.volume_id,
-            snapshot_id=snapshot.id,
-            size=snapshot.volume_size,
+            {
+                "volume_id": snapshot.volume_id,
+                "snapshot_id": snapshot.id,
+                "size": snapshot.volume_size,
+            },
         )
 
     def _wait(self, seconds: float) -> Iterable[Any]:
@@ -110,7 +120,7 @@ class Driver:
 
     def create_volume(self, volume: Any) -> Generator:
         """Create a blank volume."""
-        yield from self._fault("create_volume", volume_id=volume.id, size=volume.size)
+        yield from self._fault("create_volume", {"volume_id": volume.id, "size": volume.size})
         yield from self._wait(self.spec.volume_create_s)
         self.allocated_gb += volume.size
 
@@ -123,7 +133,8 @@ class Driver:
     def create_cloned_volume(self, volume: Any, source: Any) -> Generator:
         """Create a volume holding another volume's data: a full copy on copying kinds."""
         yield from self._fault(
-            "create_cloned_volume", volume_id=volume.id, source_volid=source.id, size=volume.size
+            "create_cloned_volume",
+            {"volume_id": volume.id, "source_volid": source.id, "size": volume.size},
         )
         if self.copies_clones:
             yield from self._move(source.size, "cinder.clone_volume", volume_id=volume.id)
@@ -147,7 +158,9 @@ class Driver:
         yield from self._wait(self.spec.volume_create_s)
         if created is not None:
             created()
-        yield from self._fault("copy_image_to_volume", volume_id=volume.id, size=volume.size)
+        yield from self._fault(
+            "copy_image_to_volume", {"volume_id": volume.id, "size": volume.size}
+        )
         io = self.kernel.io
         res = io.resource(self.spec.resource_name, mb_per_s(self.spec.throughput_mb_per_s))
         transfer = io.transfer(
@@ -158,7 +171,7 @@ class Driver:
 
     def extend_volume(self, volume: Any, new_size: int) -> Generator:
         """Grow `volume` to `new_size` GiB (a metadata operation taking ``volume_create_s``)."""
-        yield from self._fault("extend_volume", volume_id=volume.id, size=new_size)
+        yield from self._fault("extend_volume", {"volume_id": volume.id, "size": new_size})
         yield from self._wait(self.spec.volume_create_s)
         self.allocated_gb += new_size - volume.size
 
@@ -167,7 +180,9 @@ class Driver:
     ) -> Generator:
         """Upload the volume's bytes (its whole size) to the queued image `image_meta`: one
         transfer over this backend's resource and Glance's store (Glance's own upload)."""
-        yield from self._fault("copy_volume_to_image", volume_id=volume.id, size=volume.size)
+        yield from self._fault(
+            "copy_volume_to_image", {"volume_id": volume.id, "size": volume.size}
+        )
         res = self.kernel.io.resource(
             self.spec.resource_name, mb_per_s(self.spec.throughput_mb_per_s)
         )
@@ -176,7 +191,7 @@ class Driver:
 
     def delete_volume(self, volume: Any) -> Generator:
         """Delete a volume (wiping it first on kinds that do)."""
-        yield from self._fault("delete_volume", volume_id=volume.id, size=volume.size)
+        yield from self._fault("delete_volume", {"volume_id": volume.id, "size": volume.size})
         if self.wipes_on_delete and self.spec.volume_clear == "zero":
             yield from self._move(volume.size, "cinder.clear_volume", volume_id=volume.id)
         else:

@@ -130,7 +130,7 @@ class ImageDataApi:
             yield k.timeout(g.config.db_roundtrip_s)
             if image.status != "queued":
                 raise self._gone(image_id)
-        set_status(k, image, "saving", size=declared)
+        set_status(k, image, "saving", details={"size": declared})
         stored = False
         try:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
@@ -192,7 +192,7 @@ class ImageDataApi:
         if self._glance.config.kill_on_upload_failure and image.status == "saving":
             status = "killed"
         try:
-            set_status(self._kernel, image, status, reason="upload failed")
+            set_status(self._kernel, image, status, details={"reason": "upload failed"})
         except InvalidImageStatusTransition:
             pass  # Glance logs "Unable to restore image" and moves on
 
@@ -224,7 +224,7 @@ class ImageDataApi:
         image.os_hash_value = data.os_hash(algo)
         image.locations = [{"url": self._glance.store.location(image.id), "metadata": {}}]
         image.data = data
-        set_status(self._kernel, image, "active", size=data.size)
+        set_status(self._kernel, image, "active", details={"size": data.size})
 
     # -- download ----------------------------------------------------------------------------
 
@@ -333,7 +333,7 @@ class ImageDataApi:
         data = image.staged
         g.tasks.move(task, "processing")
         try:
-            set_status(k, image, "importing", method=method)
+            set_status(k, image, "importing", details={"method": method})
             yield from k.faults.pause("glance.import", image_id=image.id, method=method)
             t = k.io.transfer(
                 data.size,
@@ -348,7 +348,7 @@ class ImageDataApi:
             g.tasks.move(task, "failure", message=str(exc))
             image.staged = None
             try:
-                set_status(k, image, "queued", reason="import failed")
+                set_status(k, image, "queued", details={"reason": "import failed"})
             except InvalidImageStatusTransition:
                 pass
             return

@@ -291,7 +291,7 @@ class Images:
         image.size = data.size
         image.virtual_size = data.virtual_size or None
         image.data = data
-        set_status(self._kernel, image, "active", size=data.size)
+        set_status(self._kernel, image, "active", details={"size": data.size})
 
     def _do_replace(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
         root, value = change["path"][0], change["value"]

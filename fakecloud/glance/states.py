@@ -76,9 +76,16 @@ def check_status(image: Image, new: str) -> None:
 
 
 def set_status(
-    kernel: Any, image: Image, new: str, *, actor: str = "glance", **details: Any
+    kernel: Any,
+    image: Image,
+    new: str,
+    *,
+    actor: str = "glance",
+    details: dict[str, Any] | None = None,
 ) -> None:
-    """Move `image` to `new` as Glance's setter does (checked, traced; queued clears sizes)."""
+    """Move `image` to `new` as Glance's setter does (checked, traced; queued clears sizes).
+
+    `details` (name -> value) are further fields of the ``state`` event (`StateMachine.move`)."""
     check_status(image, new)
     if new == "queued":
         image.size = None
