@@ -530,19 +530,25 @@ class ComputeManager:
             instance.save(expected_task_state=expected)
             self.notifier.instance_usage(self.host, instance, f"{notify}.end")
         except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
-            if not isinstance(exc, exception.InstanceNotFound):
-                self.db.fault_create(
-                    instance.uuid, exc, self.host, compute_utils.format_traceback(exc)
-                )
-            if not isinstance(exc, exception.UnexpectedTaskStateError):
-                try:
-                    instance.task_state = None
-                    instance.save()
-                except exception.InstanceNotFound:
-                    pass
-            event.finish(exc)
+            self._action_failed(instance, event, exc)
             return
         event.finish()
+
+    def _action_failed(
+        self, instance: Any, event: compute_utils.EventReporter, exc: Exception
+    ) -> None:
+        """A power action or reboot failed: ``wrap_instance_fault`` records a fault (unless the
+        server is gone), ``reverts_task_state`` clears the task state (unless another task
+        preempted it), and the instance action event records the error."""
+        if not isinstance(exc, exception.InstanceNotFound):
+            self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
+        if not isinstance(exc, exception.UnexpectedTaskStateError):
+            try:
+                instance.task_state = None
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+        event.finish(exc)
 
     def stop_instance(
         self, context: Any, instance: Any, clean_shutdown: bool = True
@@ -640,17 +646,7 @@ class ComputeManager:
                 self._log(instance.uuid, "warning", "Instance disappeared during reboot")
             self.notifier.instance_usage(self.host, instance, "reboot.end")
         except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
-            if not isinstance(exc, exception.InstanceNotFound):
-                self.db.fault_create(
-                    instance.uuid, exc, self.host, compute_utils.format_traceback(exc)
-                )
-            if not isinstance(exc, exception.UnexpectedTaskStateError):
-                try:
-                    instance.task_state = None
-                    instance.save()
-                except exception.InstanceNotFound:
-                    pass
-            event.finish(exc)
+            self._action_failed(instance, event, exc)
             return
         event.finish()
 
