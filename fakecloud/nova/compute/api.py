@@ -68,6 +68,22 @@ API_ACTOR = "nova-api"
 GiB = 1024**3
 
 
+def _check_root_disk(flavor: Any, image: Any) -> None:
+    """The image fits the flavor's root disk (``_validate_flavor_image_nostatus``): its size,
+    then its ``min_disk``. A flavor with no root disk (0 GB) takes any image."""
+    if not flavor.root_gb:
+        return
+    root_bytes = flavor.root_gb * GiB
+    image_size = int(image.get("size") or 0)
+    if image_size > root_bytes:
+        raise exception.FlavorDiskSmallerThanImage(flavor_size=root_bytes, image_size=image_size)
+    min_disk = int(image.get("min_disk") or 0) * GiB
+    if min_disk > root_bytes:
+        raise exception.FlavorDiskSmallerThanMinDisk(
+            flavor_size=root_bytes, image_min_disk=min_disk
+        )
+
+
 def check_instance_state(
     vm_state: Any = None, task_state: Any = (None,), must_have_launched: bool = True
 ) -> Callable:
@@ -399,18 +415,8 @@ class API:
             raise exception.ImageNotActive(image_id=image_id)
         if flavor.memory_mb < int(image.get("min_ram") or 0):
             raise exception.FlavorMemoryTooSmall()
-        if not volume_backed and flavor.root_gb:
-            root_bytes = flavor.root_gb * GiB
-            image_size = int(image.get("size") or 0)
-            if image_size > root_bytes:
-                raise exception.FlavorDiskSmallerThanImage(
-                    flavor_size=root_bytes, image_size=image_size
-                )
-            min_disk = int(image.get("min_disk") or 0) * GiB
-            if min_disk > root_bytes:
-                raise exception.FlavorDiskSmallerThanMinDisk(
-                    flavor_size=root_bytes, image_min_disk=min_disk
-                )
+        if not volume_backed:
+            _check_root_disk(flavor, image)
         instance.task_state = states.REBUILDING
         if not volume_backed:
             instance.image_ref = image_href
@@ -692,18 +698,8 @@ class API:
         volume_backed = root["destination_type"] == "volume"
         boot_meta = yield from self._validate_bdms(context, bdms, image_meta)
         self._check_metadata_properties_quota(context, options.get("metadata"))
-        if not volume_backed and image_meta is not None and flavor.root_gb:
-            root_bytes = flavor.root_gb * GiB
-            image_size = int(image_meta.get("size") or 0)
-            if image_size > root_bytes:
-                raise exception.FlavorDiskSmallerThanImage(
-                    flavor_size=root_bytes, image_size=image_size
-                )
-            min_disk = int(image_meta.get("min_disk") or 0) * GiB
-            if min_disk > root_bytes:
-                raise exception.FlavorDiskSmallerThanMinDisk(
-                    flavor_size=root_bytes, image_min_disk=min_disk
-                )
+        if not volume_backed and image_meta is not None:
+            _check_root_disk(flavor, image_meta)
         sysmeta = compute_utils.get_system_metadata_from_image(boot_meta or {}, flavor)
         # ``_populate_instance_for_create``: "In case we couldn't find any suitable base_image".
         sysmeta.setdefault("image_base_image_ref", image_href or "")

@@ -554,18 +554,18 @@ class ComputeManager:
         self, context: Any, instance: Any, clean_shutdown: bool = True
     ) -> Generator[Any, Any, None]:
         """RPC cast: power off (``powering-off`` → stopped)."""
-        return (
-            yield from self._task(
-                self._power_action(
-                    context,
-                    instance,
-                    "compute_stop_instance",
-                    self.driver.power_off,
-                    states.POWERING_OFF,
-                    states.STOPPED,
-                    "power_off",
-                )
-            )
+        return (yield from self._task(self._power_off(context, instance)))
+
+    def _power_off(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """``stop_instance``'s work (``powering-off`` → stopped), in the caller's task."""
+        return self._power_action(
+            context,
+            instance,
+            "compute_stop_instance",
+            self.driver.power_off,
+            states.POWERING_OFF,
+            states.STOPPED,
+            "power_off",
         )
 
     def start_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
@@ -723,15 +723,7 @@ class ComputeManager:
                 instance.task_state = states.POWERING_OFF
                 instance.progress = 0
                 instance.save()
-                yield from self._power_action(
-                    context,
-                    instance,
-                    "compute_stop_instance",
-                    self.driver.power_off,
-                    states.POWERING_OFF,
-                    states.STOPPED,
-                    "power_off",
-                )
+                yield from self._power_off(context, instance)
             self.notifier.instance_usage(self.host, instance, "rebuild.end")
             self.notifier.instance_action(self.host, "nova-compute", instance, "rebuild.end")
         except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
