@@ -87,3 +87,20 @@ def novaclient_as(cloud, version, user):
     from novaclient import client
 
     return client.Client(version, session=password_session(cloud, user))
+
+
+def active_server(conn, image, flavor, name):
+    """An image-backed server of `image` and `flavor`, booted and ACTIVE."""
+    server = conn.compute.create_server(
+        name=name, flavor_id=flavor.id, image_id=image.id, networks="none"
+    )
+    return conn.compute.wait_for_server(server, wait=600)
+
+
+def task_states(cloud, sid, word):
+    """The server's task states whose name holds `word` (``reboot``...), from the trace."""
+    return [
+        e["new"]
+        for e in cloud.trace.filter(kind="state", subject=sid)
+        if e.get("field") == "task_state" and e["new"] and word in e["new"]
+    ]

@@ -1,19 +1,10 @@
 """``reboot`` through the real clients: openstacksdk's ``reboot_server``, python-novaclient's
 ``servers.reboot`` and ``openstack server reboot --wait``, each waiting for ACTIVE again."""
 
-from client_helpers import base_image, novaclient, small_flavor
+from client_helpers import active_server, base_image, novaclient, small_flavor, task_states
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
-
-
-def _reboots(cloud, sid):
-    """The server's task states during its reboots, from the trace."""
-    return [
-        e["new"]
-        for e in cloud.trace.filter(kind="state", subject=sid)
-        if e.get("field") == "task_state" and e["new"] and "reboot" in e["new"]
-    ]
 
 
 def test_sdk_novaclient_and_cli_reboot(tmp_path):
@@ -22,10 +13,7 @@ def test_sdk_novaclient_and_cli_reboot(tmp_path):
         conn = cloud.connection()
         image = base_image(cloud, conn)
         flavor = small_flavor(conn, image)
-        server = conn.compute.create_server(
-            name="rb", flavor_id=flavor.id, image_id=image.id, networks="none"
-        )
-        server = conn.compute.wait_for_server(server, wait=600)
+        server = active_server(conn, image, flavor, "rb")
 
         # (wait_for_server returns at once for a resource already ACTIVE: fetch it first)
         conn.compute.reboot_server(server, "SOFT")
@@ -45,7 +33,7 @@ def test_sdk_novaclient_and_cli_reboot(tmp_path):
         printed = osc("server", "reboot", "--hard", "--wait", server.id, output=False)
         assert printed.endswith("Complete\n")
         assert conn.compute.get_server(server).status == "ACTIVE"
-    assert _reboots(cloud, server.id) == [
+    assert task_states(cloud, server.id, "reboot") == [
         "rebooting", "reboot_pending", "reboot_started",
         "rebooting_hard", "reboot_pending_hard", "reboot_started_hard",
         "rebooting_hard", "reboot_pending_hard", "reboot_started_hard",

@@ -2,19 +2,10 @@
 with openstacksdk's ``rebuild_server``, python-novaclient's ``servers.rebuild`` and
 ``openstack server rebuild --image ... --wait``; the image the server shows after."""
 
-from client_helpers import base_image, novaclient, small_flavor
+from client_helpers import active_server, base_image, novaclient, small_flavor, task_states
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
-
-
-def _rebuilds(cloud, sid):
-    """The server's rebuild task states, from the trace."""
-    return [
-        e["new"]
-        for e in cloud.trace.filter(kind="state", subject=sid)
-        if e.get("field") == "task_state" and e["new"] and "rebuild" in e["new"]
-    ]
 
 
 def test_restore_from_a_snapshot_with_sdk_novaclient_and_cli(tmp_path):
@@ -23,10 +14,7 @@ def test_restore_from_a_snapshot_with_sdk_novaclient_and_cli(tmp_path):
         conn = cloud.connection()
         image = base_image(cloud, conn)
         flavor = small_flavor(conn, image)
-        server = conn.compute.create_server(
-            name="rb", flavor_id=flavor.id, image_id=image.id, networks="none"
-        )
-        server = conn.compute.wait_for_server(server, wait=600)
+        server = active_server(conn, image, flavor, "rb")
         snap = conn.compute.create_server_image(server, "restore-point", wait=True)
 
         rebuilt = conn.compute.rebuild_server(server, image=snap.id, admin_password="pw-1")
@@ -49,6 +37,6 @@ def test_restore_from_a_snapshot_with_sdk_novaclient_and_cli(tmp_path):
         assert (server.status, server.image.id) == ("ACTIVE", snap.id)
         shown = osc("server", "show", server.id, "-f", "value", "-c", "image", output=False)
         assert snap.id in shown
-    assert _rebuilds(cloud, server.id) == 3 * [
+    assert task_states(cloud, server.id, "rebuild") == 3 * [
         "rebuilding", "rebuild_block_device_mapping", "rebuild_spawning"
     ]  # fmt: skip
