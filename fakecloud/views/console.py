@@ -121,7 +121,8 @@ class Narrator:
         """A chapter's title and what it teaches."""
         self.console.print()
         self.console.print(
-            Panel(intro, title=f"[bold]{number}. {title}[/bold]", title_align="left", expand=True)
+            Panel(intro, title=f"[bold]{number}. {title}[/bold]", title_align="left", expand=True),
+            soft_wrap=False,  # a panel's text wraps inside it even where lines do not wrap
         )
         self._pause(0.4)
 

@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from fakecloud.cli import main as cli
+from fakecloud.demo import chapters
 
 pytestmark = pytest.mark.xdist_group("demo")  # with --dist loadgroup: the demo reports once
 
@@ -69,6 +70,12 @@ def test_the_bug_replay_shows_the_bug_on_then_off(demo_tour):
 def test_piped_output_is_plain_text(demo_tour):
     printed, _ = demo_tour
     assert "\x1b[" not in printed  # no colour codes or progress bars in a file
+    # each chapter's whole introduction is there, wrapped inside its box, not cut at the edge
+    boxed = " ".join(
+        line.strip("│ ").strip() for line in printed.splitlines() if line.startswith("│")
+    )
+    for stop in chapters():
+        assert " ".join(stop.intro.split()) in " ".join(boxed.split())
 
 
 def test_a_reader_that_leaves_early_ends_the_demo_quietly(tmp_path, monkeypatch):
