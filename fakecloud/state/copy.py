@@ -245,7 +245,7 @@ def _refuse(reason: str):
 def _record(cls: type):
     """The copier of one record class: a new instance, its fields copied, its bindings reset."""
     name = kinds.class_name(cls)
-    reset = kinds.RESET.get(name, {})
+    reset = kinds.fresh_on_copy(name)
     cached = set(kinds.CACHES.get(name, ()))
     slots = kinds.slot_names(cls)
     has_dict = cls.__dictoffset__ != 0

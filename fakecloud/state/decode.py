@@ -439,6 +439,8 @@ class _Grafter:
             object.__setattr__(obj, "__dict__", saved)
         for key in slots & fields.keys():
             object.__setattr__(obj, key, fields[key])
+        for key, default in kinds.TRANSIENT.get(kinds.class_name(cls), {}).items():
+            object.__setattr__(obj, key, kinds.reset_value(default))
         if len(node) > 3:
             if isinstance(obj, dict):
                 dict.clear(obj)

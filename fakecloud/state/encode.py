@@ -173,9 +173,12 @@ class _Encoder:
         name = kinds.class_name(cls)
         reset = kinds.RESET.get(name, {})
         cached = kinds.CACHES.get(name, ())
+        transient = kinds.TRANSIENT.get(name, ())
         fields: dict[str, Any] = {}
         if cls.__dictoffset__ != 0:
             for key, value in x.__dict__.items():
+                if key in transient:
+                    continue
                 if key in reset:
                     value = kinds.reset_value(reset[key])
                     self._keepalive.append(value)  # a fresh object: its id must stay unique
@@ -183,6 +186,8 @@ class _Encoder:
                     value = None
                 fields[key] = self.value(value)
         for key in kinds.slot_names(cls):
+            if key in transient:
+                continue
             try:
                 value = object.__getattribute__(x, key)
             except AttributeError:

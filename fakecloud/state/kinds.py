@@ -17,7 +17,10 @@ each *type* is treated, and names the few attributes that are not state of the s
 - `RESET`: bindings to the running Python process (the clock bridge while ``intercept()`` is
   on, the gateway cache) and the REST services built on first use, which a copy starts without;
 - `CACHES`: process-wide caches built on first use (oslo.policy enforcers, JSON Schema
-  validators); a fork shares them, a saved file leaves them to be built again.
+  validators); a fork shares them, a saved file leaves them to be built again;
+- `TRANSIENT`: markers and memos derived from the rest of the state (which copy of a row last
+  synced with it); a saved file does not write them at all (its bytes are those of a cloud
+  without them), and a fork or a loaded cloud starts them at their default.
 
 Anything else (a type from another library) is refused with a message naming it and where it
 was found, so that a new kind of object is classified here rather than copied wrongly.
@@ -67,6 +70,23 @@ CACHES: dict[str, tuple[str, ...]] = {
     # shape one fork makes serves the next (a saved trace lists its own shapes).
     "fakecloud.sim.trace:Trace": ("_book", "_shapes", "_widths"),
 }
+
+#: Attributes that are not saved: a saved file leaves them out (not even their reset value),
+#: and a fork or a loaded cloud starts them at the default given (a callable default is called
+#: for a fresh one). Only for what is derived from the rest of the state or only makes work
+#: cheaper (a marker, a memo), so that a cloud that starts without them behaves the same.
+TRANSIENT: dict[str, dict[str, Any]] = {
+    # The row version a working copy was last synced with (`NovaDB.instance_save`): a copy
+    # starting at 0 after a fork or a load is refreshed from its row on its first save.
+    "fakecloud.nova.objects:Instance": {"_synced": 0},
+}
+
+
+def fresh_on_copy(name: str) -> dict[str, Any]:
+    """The attributes a fork of an instance of class `name` (``module:qualname``) starts
+    afresh: its `RESET` ones and its `TRANSIENT` ones, with the values they get."""
+    return {**RESET.get(name, {}), **TRANSIENT.get(name, {})}
+
 
 #: Classes of fakecloud whose instances never change once built: forks share them (and the
 #: objects inside them, which other parts of the cloud may hold too). Keystone's directory and

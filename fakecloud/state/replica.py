@@ -489,7 +489,7 @@ class _Planner:
 
     def _record(self, cls: type):
         name = kinds.class_name(cls)
-        reset = kinds.RESET.get(name, {})
+        reset = kinds.fresh_on_copy(name)
         special = set(reset) | set(kinds.CACHES.get(name, ()))
         slots = kinds.slot_names(cls)
         has_dict = cls.__dictoffset__ != 0
