@@ -76,6 +76,7 @@ class NovaDB:
     def instance_create(self, inst: Instance, actor: str) -> Instance:
         """Store a new row and return a working copy of it."""
         inst._db = self
+        inst._synced = 1
         inst.created_at = inst.updated_at = self.kernel.now
         self._order[inst.uuid] = len(self.instances)
         self.instances[inst.uuid] = inst
@@ -105,6 +106,9 @@ class NovaDB:
         """Compare-and-swap, then write `inst`'s changed fields and refresh `inst` from the row.
 
         ``()`` means "no expectation"; a single value or a list gives the accepted states.
+        The refresh copies every field only when someone else wrote the row since `inst` last
+        synced with it (the row's version, counted at every write, tells); otherwise `inst`
+        already holds what the row holds.
         """
         row = self.instances.get(inst.uuid)
         if row is None or row.deleted:
@@ -121,9 +125,17 @@ class NovaDB:
                     raise exception.UnexpectedDeletingTaskStateError(**props)
                 raise exception.UnexpectedTaskStateError(**props)
         changes = inst.changes()
+        version = row._synced
         if changes:
             self._apply(row, changes, inst.actor)
-        inst.refresh_from(row)
+            row._synced = version + 1
+        elif not version:
+            row._synced = 1
+        if version and inst._synced == version:
+            inst.saved_to(row)
+        else:
+            inst.refresh_from(row)
+        inst._synced = row._synced
 
     def _apply(self, row: Instance, changes: dict[str, Any], actor: str) -> None:
         kernel = self.kernel
@@ -151,9 +163,13 @@ class NovaDB:
         row = self.instances.get(inst.uuid)
         if row is None or row.deleted:
             raise exception.InstanceNotFound(instance_id=inst.uuid)
+        version = row._synced
         for name, value in values.items():
             setattr(row, name, value)
             setattr(inst, name, value)
+        row._synced = version + 1
+        if version and inst._synced == version:
+            inst._synced = version + 1
 
     def instance_force(
         self, uuid: str, actor: str, machines: dict[str, Any], **values: Any
@@ -167,6 +183,7 @@ class NovaDB:
             else:
                 self._set(row, name, value)
         row.updated_at = self.kernel.now
+        row._synced += 1
 
     def instance_destroy(self, inst: Instance, actor: str) -> None:
         """Soft-delete the row: vm_state deleted, task_state none, then invisible to lookups."""
@@ -185,6 +202,7 @@ class NovaDB:
         self._unplace(row)
         row.deleted = True
         row.deleted_at = row.terminated_at = row.updated_at = now
+        row._synced += 1
         for bdm in self.bdms.pop(row.uuid, []):
             bdm.attachment_id = None
 

@@ -193,12 +193,16 @@ class Instance:
         *(f"_orig_{name}" for name in _DICT_FIELDS),
         "_db",
         "actor",
+        "_synced",
     )
 
     def __init__(self) -> None:
         self._orig: tuple = ()
         self._db: Any = None
         self.actor = "nova"
+        #: A row's version (`NovaDB` counts its writes); a copy's, the version of its row it
+        #: was last synced with, or 0 when unknown. Not saved (`fakecloud.state.kinds`).
+        self._synced = 0
 
     @classmethod
     def new(cls, **values: Any) -> Instance:
@@ -249,6 +253,8 @@ class Instance:
         _copy_fields(self, other)
         other.actor = self.actor if actor is None else actor
         _take_snapshot(other, *_loaded_dicts(self))
+        # A copy of the row is in sync with it; a copy of a copy may hold unsaved changes.
+        other._synced = 0 if self._orig else self._synced
         return other
 
     def _snapshot(self) -> None:
@@ -262,6 +268,13 @@ class Instance:
         """Take every field from `row` (after a save), as Nova's ``_from_db_object`` does."""
         _copy_fields(row, self)
         _take_snapshot(self, *_loaded_dicts(row))
+
+    def saved_to(self, row: Instance) -> None:
+        """What `refresh_from` does after a save into a `row` no one else wrote since this
+        copy last synced with it: the fields already hold the row's values but for the time
+        the save stamped, and what later changes are compared with is what was saved."""
+        self.updated_at = row.updated_at
+        _take_snapshot(self, row.system_metadata, row.metadata)
 
     # -- persistence -------------------------------------------------------------------------
 
