@@ -41,6 +41,8 @@ FLAVOR_EXTRA_SPECS = "os_compute_api:os-flavor-extra-specs:%s"
 VOLUMES_ATTACHMENTS = "os_compute_api:os-volumes-attachments:%s"
 CREATE_BACKUP = "os_compute_api:os-create-backup"
 QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
+SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
+SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -95,6 +97,8 @@ UPSTREAM_RULES = (
     (VOLUMES_ATTACHMENTS % "index", _READER),
     (VOLUMES_ATTACHMENTS % "show", _READER),
     (VOLUMES_ATTACHMENTS % "create", _MEMBER),
+    (VOLUMES_ATTACHMENTS % "update", _MEMBER),
+    (VOLUMES_ATTACHMENTS % "swap", "rule:service_or_admin"),
     (VOLUMES_ATTACHMENTS % "delete", _MEMBER),
     (CREATE_BACKUP, _MEMBER),
     (QUOTA_SETS % "show", _READER),
@@ -102,6 +106,9 @@ UPSTREAM_RULES = (
     (QUOTA_SETS % "defaults", "@"),
     (QUOTA_SETS % "update", _ADMIN),
     (QUOTA_SETS % "delete", _ADMIN),
+    (SIMPLE_TENANT_USAGE % "show", _READER),
+    (SIMPLE_TENANT_USAGE % "list", _ADMIN),
+    (SERVER_DIAGNOSTICS, _ADMIN),
 )
 
 #: Unscoped rules (no scope_types) among the above.
@@ -147,7 +154,17 @@ _SEED_BASE_RULES = (
 )
 
 
-def _seed_check(upstream_check: str) -> str:
+#: Queens defaults that are not the legacy form of 34.0.0's: a volume attachment update (a
+#: swap included) was the admin's until 21.0.0 split the two (fcf5863662).
+SEED_CHECKS = {
+    VOLUMES_ATTACHMENTS % "update": "rule:admin_api",
+    VOLUMES_ATTACHMENTS % "swap": "rule:admin_api",
+}
+
+
+def _seed_check(name: str, upstream_check: str) -> str:
+    if name in SEED_CHECKS:
+        return SEED_CHECKS[name]
     return {_MEMBER: "rule:admin_or_owner", _READER: "rule:admin_or_owner"}.get(
         upstream_check, "rule:admin_api" if upstream_check == _ADMIN else upstream_check
     )
@@ -165,7 +182,7 @@ def _rule_defaults(legacy: bool, scoped: bool) -> list[Any]:
             real = SEED_NAMES.get(name, name)
             if real not in seen:
                 seen.add(real)
-                out.append(policy.RuleDefault(real, _seed_check(check)))
+                out.append(policy.RuleDefault(real, _seed_check(name, check)))
         return out
     for name, check, deprecated in UPSTREAM_BASE_RULES:
         dep = None

@@ -59,6 +59,7 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         ],
         "members": ["other_project_id", "project_id"],
         "os-quota-sets": ["project_id", "other_project_id"],
+        "os-simple-tenant-usage": ["project_id", "other_project_id"],
         "os-instance-actions": ["request_id"],
         "os-volume_attachments": ["attached_volume_id"],
         "projects": ["project_id", "other_project_id"],

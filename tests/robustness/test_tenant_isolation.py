@@ -23,6 +23,7 @@ TABLE = [
     ("instance action show", "compute", "GET", "/v2.1/servers/{server_id}/os-instance-actions/{request_id}", None, None, (404, 404, 200)),
     ("other project's limits", "compute", "GET", "/v2.1/limits?tenant_id={project_id_demo}", None, None, (403, 403, 200)),
     ("compute quota set update", "compute", "PUT", "/v2.1/os-quota-sets/{project_id_demo}", {"quota_set": {"instances": 10}}, None, (403, 403, 200)),
+    ("compute usage show", "compute", "GET", "/v2.1/os-simple-tenant-usage/{project_id_demo}", None, None, (403, 403, 200)),
     ("compute quota set delete", "compute", "DELETE", "/v2.1/os-quota-sets/{project_id_demo}", None, None, (403, 403, 202)),
     ("volume show", "block-storage", "GET", "/v3/{project_id}/volumes/{volume_id}", None, None, (404, 404, 200)),
     ("volume update", "block-storage", "PUT", "/v3/{project_id}/volumes/{volume_id}", {"volume": {"name": "x"}}, None, (404, 404, 200)),

@@ -5,7 +5,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/validation/response_types.py`` and the response-schema part of
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
-image_metadata,flavors_extraspecs,volume_attachments}.py``.
+image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2727,6 +2727,129 @@ class volume_attachments:
     show_response_v289["properties"]["volumeAttachment"] = _volume_attachment_response_v289
 
 
+class simple_tenant_usage:
+    """nova/api/openstack/compute/schemas/simple_tenant_usage.py (responses; ``vm_states.X``
+    written as its value)."""
+
+    _server_usage_response = {
+        "type": "object",
+        "properties": {
+            "ended_at": {"type": ["string", "null"], "format": "date-time"},
+            "flavor": {"type": "string"},
+            "hours": {"type": "number"},
+            "instance_id": {"type": "string", "format": "uuid"},
+            "local_gb": {"type": "integer", "minimum": 0},
+            "memory_mb": {"type": "integer", "minimum": 1},
+            "name": {"type": "string"},
+            "started_at": {"type": "string", "format": "date-time"},
+            "state": {
+                "type": "string",
+                "enum": [
+                    "active",
+                    "building",
+                    # vm_states.DELETED is ignored in favour of 'terminated'
+                    "error",
+                    "paused",
+                    "rescued",
+                    "resized",
+                    "shelved",
+                    "shelved_offloaded",
+                    # vm_states.SOFT_DELETED is ignored in favour of 'terminated'
+                    "stopped",
+                    "suspended",
+                    "terminated",
+                ],
+            },
+            "tenant_id": parameter_types.project_id,
+            "uptime": {"type": "integer", "minimum": 0},
+            "vcpus": {"type": "integer", "minimum": 1},
+        },
+        "required": [
+            # local_gb, memory_mb and vcpus can be omitted if the instance is not
+            # found
+            "ended_at",
+            "flavor",
+            "hours",
+            "instance_id",
+            "name",
+            "state",
+            "started_at",
+            "tenant_id",
+            "uptime",
+        ],
+        "additionalProperties": False,
+    }
+
+    _usage_response = {
+        "type": "object",
+        "properties": {
+            "server_usages": {
+                "type": "array",
+                "items": _server_usage_response,
+            },
+            "start": {"type": "string", "format": "date-time"},
+            "stop": {"type": "string", "format": "date-time"},
+            "tenant_id": parameter_types.project_id,
+            # these are number instead of integer since the underlying values are
+            # floats after multiplication by hours (a float)
+            "total_hours": {"type": "number", "minimum": 0},
+            "total_local_gb_usage": {"type": "number", "minimum": 0},
+            "total_memory_mb_usage": {"type": "number", "minimum": 0},
+            "total_vcpus_usage": {"type": "number", "minimum": 0},
+        },
+        "required": [
+            "start",
+            "stop",
+            "tenant_id",
+            "total_hours",
+            "total_local_gb_usage",
+            "total_memory_mb_usage",
+            "total_vcpus_usage",
+        ],
+        "additionalProperties": False,
+    }
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "tenant_usages": {
+                "type": "array",
+                "items": _usage_response,
+            },
+        },
+        "required": ["tenant_usages"],
+        "additionalProperties": False,
+    }
+
+    index_response_v240 = copy.deepcopy(index_response)
+    index_response_v240["properties"]["tenant_usages_links"] = response_types.collection_links
+
+    show_response = {
+        "type": "object",
+        # if there are no usages for the tenant, we return an empty object rather
+        # than an object with all zero values, thus, oneOf
+        "properties": {
+            "tenant_usage": {
+                "oneOf": [
+                    copy.deepcopy(_usage_response),
+                    {
+                        "type": "object",
+                        "properties": {},
+                        "required": [],
+                        "additionalProperties": False,
+                    },
+                ],
+            },
+        },
+        "required": ["tenant_usage"],
+        "additionalProperties": False,
+    }
+    show_response["properties"]["tenant_usage"]["oneOf"][0]["required"].append("server_usages")
+
+    show_response_v240 = copy.deepcopy(show_response)
+    show_response_v240["properties"]["tenant_usage_links"] = response_types.collection_links
+
+
 #: ``(method, path template under /v2.1)`` -> ``[(min, max, schema)]``; the version documents
 #: (``versions.py``, ``versionsV21.py``) are reached without the ``/v2.1`` prefix.
 ROUTES = {
@@ -2828,6 +2951,14 @@ ROUTES = {
         ("2.57", None, quota_sets.update_response_v257),
     ],
     ("DELETE", "/os-quota-sets/{tenant_id}"): [(None, None, quota_sets.delete_response)],
+    ("GET", "/os-simple-tenant-usage"): [
+        ("2.1", "2.39", simple_tenant_usage.index_response),
+        ("2.40", None, simple_tenant_usage.index_response_v240),
+    ],
+    ("GET", "/os-simple-tenant-usage/{tenant_id}"): [
+        ("2.1", "2.39", simple_tenant_usage.show_response),
+        ("2.40", None, simple_tenant_usage.show_response_v240),
+    ],
     ("GET", "/images"): [(None, None, images.index_response)],
     ("GET", "/images/detail"): [(None, None, images.detail_response)],
     ("GET", "/images/{image_id}"): [(None, None, images.show_response)],

@@ -290,6 +290,10 @@ def _fill(world: World, template: str, sid: str | None = None) -> str:
     return template
 
 
+#: A usage period from before the cloud's epoch to now.
+_USAGE_PERIOD = "?start=2000-01-01T00:00:00"
+
+
 @pytest.mark.parametrize(("profile", "route", "versions"), _grouped_cases(_READS, nova.ROUTES))
 def test_compute_read(worlds, profile, route, versions):
     world = world_for(worlds, profile)
@@ -306,8 +310,16 @@ def _read(world: World, profile: str, route: tuple, mv: str) -> None:
         else:
             if template in ("/servers", "/servers/detail"):
                 path += "?all_tenants=1"  # the servers are demo's; admin lists them all
+            if template.startswith("/os-simple-tenant-usage"):
+                # demo's servers, over a period that holds them, each listed
+                demo = world.cloud.keystone.token_for("demo").context.project_id
+                path = path.replace("{project_id}", demo) + _USAGE_PERIOD
+                path += "" if template.endswith("}") else "&detailed=1"
             r = world.compute(method, path, mv=mv, user="admin")
         assert r.status in (200, 300), (r.status, r.json())
+        if template.startswith("/os-simple-tenant-usage"):
+            usage = r.json().get("tenant_usage") or r.json()["tenant_usages"][0]
+            assert len(usage["server_usages"]) >= 2
         if template in ("/servers", "/servers/detail"):
             assert len(r.json()["servers"]) >= 2
         check(r.json(), _pick(nova.ROUTES[route], mv), f"{profile} {method} {template} @{mv}")

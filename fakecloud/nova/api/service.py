@@ -23,6 +23,7 @@ from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.servers import ServersController
+from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
 from fakecloud.nova.api.versions import VersionsController
 from fakecloud.nova.api.volume_attachments import VolumeAttachmentController
 from fakecloud.nova.api.wsgi import NovaApiService, NovaRoutes
@@ -66,6 +67,7 @@ class ComputeApiService(NovaApiService):
         self.volume_attachments = VolumeAttachmentController(nova, self.servers)
         self.limits = LimitsController(nova)
         self.quota_sets = QuotaSetsController(nova)
+        self.simple_tenant_usage = SimpleTenantUsageController(nova)
         self.images = ImagesController(nova)
         self.image_metadata = ImageMetadataController(nova, self.servers, self)
         self.versions_controller = VersionsController(nova, self)
@@ -138,6 +140,9 @@ class ComputeApiService(NovaApiService):
         add("GET", "/os-quota-sets/{tenant_id}/defaults", "quota_sets", q.defaults)
         add("PUT", "/os-quota-sets/{tenant_id}", "quota_sets", q.update)
         add("DELETE", "/os-quota-sets/{tenant_id}", "quota_sets", q.delete)
+        u = SimpleTenantUsageController
+        add("GET", "/os-simple-tenant-usage", "simple_tenant_usage", u.index)
+        add("GET", "/os-simple-tenant-usage/{tenant_id}", "simple_tenant_usage", u.show)
         i = ImagesController
         add("GET", "/images", "images", i.index)
         add("GET", "/images/detail", "images", i.detail)
