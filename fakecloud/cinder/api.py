@@ -222,6 +222,7 @@ class CinderApi(ApiService):
             base_url=(req.base_url or self.cinder.config.public_endpoint).rstrip("/"),
             url_project=req.params.get("project_id") or "",
             timestamp=self.cinder.timestamp,
+            store=self.cinder.store,
         )
 
     @staticmethod

@@ -103,6 +103,10 @@ class AttachmentAPI:
         attachment = new_attachment(self.cinder, volume, instance_uuid, "reserved")
         if connector:
             attachment.connection_info = self._connect(volume, attachment, dict(connector))
+        # "Use of admin_metadata for RO settings is deprecated": any readonly row, even
+        # "False" (a non-empty string), makes the attachment read-only (cinder 29.0.0).
+        if self.store.volume_admin_metadata(volume.id).get("readonly"):
+            attach_mode = "ro"
         attachment.attach_mode = attach_mode
         return attachment
 
@@ -138,11 +142,13 @@ class AttachmentAPI:
             mode = connector["mode"] = attachment.attach_mode
         driver = self.cinder.drivers[volume.backend] if volume.backend else None
         info = driver.connection_info(volume) if driver is not None else {}
+        readonly = self.store.volume_admin_metadata(volume.id).get("readonly")
         info.update(
             {
                 "attachment_id": attachment.id,
                 "enforce_multipath": connector.get("enforce_multipath", False),
-                "access_mode": mode,
+                # _parse_connection_options: a volume flagged read-only connects "ro".
+                "access_mode": "ro" if readonly == "True" else mode,
                 "encrypted": volume.encryption_key_id is not None,
                 "qos_specs": None,
                 "cacheable": False,

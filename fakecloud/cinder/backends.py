@@ -169,6 +169,12 @@ class Driver:
         yield from images.download(self.kernel, image_id or "-", transfer.done)
         self.allocated_gb += volume.size
 
+    def copy_volume_out(self, volume: Any, target: Any) -> Generator:
+        """Copy `volume`'s whole size to another backend's resource `target` (a migration's
+        ``_copy_volume_data``)."""
+        yield from self._fault("migrate_volume", {"volume_id": volume.id, "size": volume.size})
+        yield from self._move(volume.size, "cinder.migrate_volume", (target,), volume_id=volume.id)
+
     def extend_volume(self, volume: Any, new_size: int) -> Generator:
         """Grow `volume` to `new_size` GiB (a metadata operation taking ``volume_create_s``)."""
         yield from self._fault("extend_volume", {"volume_id": volume.id, "size": new_size})

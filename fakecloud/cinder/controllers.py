@@ -264,6 +264,8 @@ VOLUME_ACTIONS = {
     "os-reset_status": (validation.RESET_STATUS_VOLUME, 202),
     "os-force_delete": (validation.FORCE_DELETE, 202),
     "os-extend": (validation.EXTEND, 202),
+    "os-retype": (validation.RETYPE, 202),
+    "os-update_readonly_flag": (validation.UPDATE_READONLY_FLAG, 202),
 }
 
 
@@ -315,6 +317,10 @@ def volume_action(
             version is not None and version >= VOLUME_EXTEND_INUSE and volume.status == "in-use"
         )
         api.extend(context, volume, int(args["new_size"]), attached=attached)
+    elif action == "os-retype":
+        api.retype(context, volume, args["new_type"], args.get("migration_policy"))
+    elif action == "os-update_readonly_flag":
+        api.update_readonly_flag(context, volume, validation.bool_from_string(args["readonly"]))
     else:  # os-force_delete
         policy.authorize(
             context,

@@ -281,3 +281,9 @@ class ConflictNovaUsingAttachment(CinderException):
     message = "Detach volume from instance %(instance_id)s using the Compute API"
     code = 409
     safe = True
+
+
+class VolumeMigrationFailed(CinderException):
+    """A retype's migration refused or failed (the volume keeps its type)."""
+
+    message = "Volume migration failed: %(reason)s"

@@ -179,6 +179,61 @@ class SchedulerManager:
             reservation=reservation,
         )
 
+    def retype(
+        self,
+        volume_id: str,
+        new_type_id: str,
+        migration_policy: str | None,
+        reservation: Any,
+        old_reservation: Any,
+        previous_status: str,
+    ) -> Generator:
+        """``SchedulerManager.retype`` and ``find_retype_backend``: the new type's backend;
+        the volume's own when it is that one, else (a migration) only with ``on-demand`` and
+        room for the volume there. A refusal rolls both reservations back and the volume
+        returns to `previous_status` (``_retype_volume_set_error``)."""
+        k = self.kernel
+        volume = self.cinder.store.volumes.get(volume_id)
+        if volume is None or volume.status != "retyping":
+            return
+        vtype = self.cinder.volume_type(new_type_id)
+        policy = migration_policy or "never"
+        target = vtype.backend
+        try:
+            if k.faults.armed("cinder.scheduler"):
+                yield from k.faults.pause(
+                    "cinder.scheduler", op="retype", volume_id=volume_id, size=volume.size
+                )
+            if target != volume.backend:
+                if policy == "never":
+                    raise exception.NoValidBackend(
+                        reason=f"Current backend not valid for volume {volume_id} with type "
+                        f"{vtype.name}, migration not allowed"
+                    )
+                if self.cinder.drivers[target].free_gb < volume.size:
+                    raise exception.NoValidBackend(
+                        reason=f"No valid backends for volume {volume_id} with type {vtype.name}"
+                    )
+        except Exception as exc:  # noqa: BLE001 - _retype_volume_set_error
+            k.trace.emit("cinder.error", self.actor, volume_id, op="retype", error=str(exc))
+            self.cinder.quotas.rollback(reservation)
+            self.cinder.quotas.rollback(old_reservation)
+            VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
+            return
+        k.rpc.cast_kwargs(
+            self.cinder.volume_target(volume.backend),
+            "retype",
+            {
+                "volume_id": volume_id,
+                "new_type_id": new_type_id,
+                "target_backend": target,
+                "migration_policy": policy,
+                "reservation": reservation,
+                "old_reservation": old_reservation,
+                "previous_status": previous_status,
+            },
+        )
+
 
 class VolumeManager:
     """``cinder/volume/manager.py`` for one backend: runs its driver."""
@@ -294,6 +349,91 @@ class VolumeManager:
         new = "in-use" if volume.attachments else "available"
         VOLUME_STATUS.move(k, volume, new, actor=self.actor)
 
+    def retype(
+        self,
+        volume_id: str,
+        new_type_id: str,
+        target_backend: str,
+        migration_policy: str,
+        reservation: Any,
+        old_reservation: Any,
+        previous_status: str,
+    ) -> Generator:
+        """``VolumeManager.retype``: types that differ only in name, or a target that is this
+        backend, change the type in place (the drivers' ``retype`` needs no work); otherwise
+        the volume migrates (``migrate_volume`` → ``_migrate_volume_generic``): refused with
+        ``never`` ("Retype requires migration but is not allowed.") or when it has snapshots;
+        an available volume is copied to the target backend and completed there; an attached
+        one needs Nova's swap (``update_server_volume``), which fakecloud's Nova does not
+        serve: the migration fails as Cinder's does when that call fails (``migration_status``
+        ``error``). Done, the quota of the new type is committed and the old one's given
+        back; a refusal rolls both back; either way the volume returns to
+        `previous_status`."""
+        k = self.kernel
+        store = self.cinder.store
+        volume = store.volumes.get(volume_id)
+        if volume is None or volume.status != "retyping":
+            return
+        vtype = self.cinder.volume_type(new_type_id)
+        old = volume.volume_type
+        # volume_types_diff: fakecloud's backend stands for the volume_backend_name spec.
+        all_equal = (old.backend, old.extra_specs) == (vtype.backend, vtype.extra_specs)
+        retyped = all_equal or target_backend == self.driver.name
+        quotas = self.cinder.quotas
+        try:
+            if not retyped:
+                if migration_policy == "never":
+                    raise exception.VolumeMigrationFailed(
+                        reason="Retype requires migration but is not allowed."
+                    )
+                if store.volume_snapshots(volume):
+                    raise exception.InvalidVolume(reason="Volume must not have snapshots.")
+                volume.migration_status = "starting"
+                yield from self._migrate_volume_generic(volume, target_backend)
+        except Exception as exc:  # noqa: BLE001 - _retype_error
+            self._fail(volume_id, "retype", exc)
+            quotas.rollback(old_reservation)
+            quotas.rollback(reservation)
+            VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
+            return
+        volume.volume_type = vtype
+        if volume.backend != target_backend:
+            volume.backend = target_backend
+            volume.host = f"{self.cinder.config.host}@{target_backend}#{target_backend}"
+        for snap in store.volume_snapshots(volume):
+            snap.volume_type = vtype
+        quotas.commit(old_reservation)
+        quotas.commit(reservation)
+        VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
+        if volume.migration_status == "success":
+            # migrate_volume_completion casts the delete of the source's data.
+            yield from self.driver.delete_volume(volume)
+
+    def _migrate_volume_generic(self, volume: Any, target_backend: str) -> Generator:
+        """``migrate_volume`` with a host-assisted copy: a volume on the target backend, the
+        data copied through both backends, then ``migrate_volume_completion`` (the volume
+        keeps its id; the caller deletes the source's data). An attached volume would wait
+        for Nova's swap."""
+        volume.migration_status = "migrating"
+        try:
+            if volume.attachments:
+                # nova_api.update_server_volume: Nova's swap_volume (PUT
+                # /servers/{id}/os-volume_attachments/{volume_id}) is not served.
+                raise exception.VolumeMigrationFailed(
+                    reason="the volume is attached and Nova's swap (update_server_volume) is "
+                    "not modelled"
+                )
+            target = self.cinder.drivers[target_backend]
+            yield from target.create_volume(volume)
+            target_res = self.kernel.io.resource(
+                target.spec.resource_name, mb_per_s(target.spec.throughput_mb_per_s)
+            )
+            yield from self.driver.copy_volume_out(volume, target_res)
+        except Exception:
+            volume.migration_status = "error"
+            raise
+        volume.migration_status = "success"
+
     def copy_volume_to_image(
         self, volume_id: str, image_meta: dict[str, Any], context: Any = None
     ) -> Generator:
@@ -383,6 +523,7 @@ class VolumeManager:
             )
         table.move(k, volume, "deleted", actor=self.actor)
         store.volumes.pop(volume_id, None)
+        store.admin_metadata_delete(volume_id)
         for attachment in volume.attachments:
             store.attachments.pop(attachment.id, None)
 

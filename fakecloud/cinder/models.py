@@ -109,15 +109,46 @@ class Snapshot:
     glance_metadata: dict[str, str] = field(default_factory=dict)
 
 
-class Store:
-    """Cinder's database, distilled: the live rows by id."""
+#: The admin metadata keys a volume's views show among its metadata
+#: (``api_utils._visible_admin_metadata_keys``).
+VISIBLE_ADMIN_METADATA = ("readonly", "attached_mode")
 
-    __slots__ = ("volumes", "snapshots", "attachments")
+
+class Store:
+    """Cinder's database, distilled: the live rows by id.
+
+    ``admin_metadata`` (the ``volume_admin_metadata`` table: volume id -> {key: value}) exists
+    only once some volume has a row in it, so a cloud that never wrote one saves as before.
+    """
+
+    __slots__ = ("volumes", "snapshots", "attachments", "admin_metadata")
 
     def __init__(self) -> None:
         self.volumes: dict[str, Volume] = {}
         self.snapshots: dict[str, Snapshot] = {}
         self.attachments: dict[str, VolumeAttachment] = {}
+
+    def volume_admin_metadata(self, volume_id: str) -> dict[str, str]:
+        """A volume's admin metadata (``volume_admin_metadata_get``; empty when none)."""
+        table = getattr(self, "admin_metadata", None)
+        return table.get(volume_id, {}) if table else {}
+
+    def admin_metadata_update(self, volume_id: str, metadata: dict[str, str]) -> dict[str, str]:
+        """Add or update admin metadata keys of a volume; returns its admin metadata."""
+        table = getattr(self, "admin_metadata", None)
+        if table is None:
+            table = self.admin_metadata = {}
+        row = table.setdefault(volume_id, {})
+        row.update(metadata)
+        return row
+
+    def admin_metadata_delete(self, volume_id: str) -> None:
+        """Drop a destroyed volume's admin metadata (the rows go with the volume)."""
+        table = getattr(self, "admin_metadata", None)
+        if table is not None:
+            table.pop(volume_id, None)
+            if not table:
+                del self.admin_metadata
 
     def volume_snapshots(self, volume: Volume) -> list[Snapshot]:
         """The live snapshots of `volume`, oldest first."""

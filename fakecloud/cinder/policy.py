@@ -51,6 +51,10 @@ RULES = {
     "volume_extension:volume_actions:upload_image": MEMBER,
     "volume:extend": MEMBER,
     "volume:extend_attached_volume": MEMBER,
+    # cinder/policies/volume_actions.py, cinder/policies/volumes.py
+    "volume:retype": MEMBER,
+    "volume:update_readonly_flag": MEMBER,
+    "volume:multiattach": MEMBER,
     "volume_extension:volume_actions:upload_public": ADMIN,
     "volume:attachment_create": MEMBER,
     "volume:attachment_update": MEMBER,

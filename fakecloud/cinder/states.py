@@ -69,14 +69,24 @@ ATTACH_STATUSES = (
 _VOLUME_MOVES: dict[str | None, set[str]] = {
     None: {"creating"},
     "creating": {"available", "error", "downloading"},
-    "available": {"attaching", "reserved", "in-use", "uploading", "extending"},
+    "available": {"attaching", "reserved", "in-use", "uploading", "extending", "retyping"},
     "reserved": {"attaching", "in-use", "available"},
     "attaching": {"in-use", "available", "reserved"},
-    "in-use": {"detaching", "available", "reserved", "attaching", "uploading", "extending"},
+    "in-use": {
+        "detaching",
+        "available",
+        "reserved",
+        "attaching",
+        "uploading",
+        "extending",
+        "retyping",
+    },
     # copy_volume_to_image: back to what the attachments say (or the API's rollback).
     "uploading": {"available", "in-use"},
     # extend: done (by the attachments), a scheduling failure (previous status) or the driver's.
     "extending": {"available", "in-use", "error_extending"},
+    # retype: back to the status it had (done, refused by the scheduler or the manager).
+    "retyping": {"available", "in-use"},
     "detaching": {"in-use", "available"},
     # _create_from_image_download; reserve accepts a downloading volume (volume/api.py).
     "downloading": {"available", "error", "reserved"},

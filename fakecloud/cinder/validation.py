@@ -215,6 +215,19 @@ DETACH = _action(
 )
 SET_BOOTABLE = _action("os-set_bootable", _obj({"bootable": boolean}, ["bootable"]))
 FORCE_DELETE = _action("os-force_delete")
+#: ``retype`` (``cinder/api/schemas/volume_actions.py``).
+RETYPE = _action(
+    "os-retype",
+    _obj(
+        {
+            "new_type": {"type": "string"},
+            "migration_policy": {"type": ["string", "null"], "enum": ["on-demand", "never"]},
+        },
+        ["new_type"],
+    ),
+)
+#: ``volume_readonly_update``.
+UPDATE_READONLY_FLAG = _action("os-update_readonly_flag", _obj({"readonly": boolean}, ["readonly"]))
 #: ``extend``: ``new_size`` is ``parameter_types.volume_size``.
 EXTEND = _action(
     "os-extend",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.api.microversion import Version
+from fakecloud.cinder.models import VISIBLE_ADMIN_METADATA
 
 # Microversion gates (cinder/api/microversions.py), beside the views they gate.
 GROUP_VOLUME = "3.13"
@@ -43,6 +44,8 @@ class ViewContext:
     base_url: str
     url_project: str
     timestamp: Any
+    #: The store whose admin metadata a volume's ``metadata`` shows (None: none shown).
+    store: Any = None
 
     def links(self, collection: str, resource_id: str) -> list[dict[str, str]]:
         """The ``self`` and ``bookmark`` links of one resource."""
@@ -65,6 +68,18 @@ def volume_summary(vc: ViewContext, volume: Any) -> dict[str, Any]:
     }
 
 
+def _metadata(vc: ViewContext, volume: Any) -> dict[str, str]:
+    """The volume's metadata with its visible admin metadata (``readonly``, ``attached_mode``)
+    over it (``api_utils.add_visible_admin_metadata``)."""
+    metadata = dict(volume.metadata)
+    if vc.store is not None:
+        admin = vc.store.volume_admin_metadata(volume.id)
+        for key in VISIBLE_ADMIN_METADATA:
+            if key in admin:
+                metadata[key] = admin[key]
+    return metadata
+
+
 def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict[str, Any]:
     """The volume detail view: the legacy keys and the microversion keys; with `extensions`
     (``GET /volumes/{id}`` and ``/volumes/detail`` only: the contrib controllers extend just
@@ -84,7 +99,7 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
         "volume_type": volume.volume_type.name,
         "snapshot_id": volume.snapshot_id,
         "source_volid": volume.source_volid,
-        "metadata": dict(volume.metadata),
+        "metadata": _metadata(vc, volume),
         "links": vc.links("volumes", volume.id),
         "user_id": volume.user_id,
         "bootable": str(volume.bootable).lower(),

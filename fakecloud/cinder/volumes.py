@@ -375,6 +375,7 @@ class VolumeAPI:
             VOLUME_STATUS.move(k, volume, "deleting", actor=ACTOR)
             VOLUME_STATUS.move(k, volume, "deleted", actor=ACTOR)
             del self.store.volumes[volume.id]
+            self.store.admin_metadata_delete(volume.id)
             return
         snapshots = self.store.volume_snapshots(volume)
         ok = (
@@ -464,6 +465,86 @@ class VolumeAPI:
             reservation=reservation,
             previous_status=previous,
         )
+
+    # -- read-only flag and retype -----------------------------------------------------------
+
+    def update_readonly_flag(self, context: Any, volume: Volume, flag: bool) -> None:
+        """``API.update_readonly_flag``: an ``available`` volume's admin metadata ``readonly``
+        becomes ``"True"``/``"False"`` (shown in its metadata; a later attachment is
+        read-only)."""
+        self._authorize(context, "volume:update_readonly_flag", volume.project_id)
+        if volume.status != "available":
+            raise exception.InvalidVolume(
+                reason=f"Volume {volume.id} status must be available to update readonly flag, "
+                f"but current status is: {volume.status}."
+            )
+        self.store.admin_metadata_update(volume.id, {"readonly": str(flag)})
+
+    def retype(
+        self, context: Any, volume: Volume, new_type: str, migration_policy: str | None = None
+    ) -> None:
+        """``API.retype`` (cinder 29.0.0 ``volume/api.py``): the new type by name or id, the
+        multiattach rule, the per-type quota of the new type reserved and the old one's given
+        back, ``retyping``, then the scheduler's ``retype``."""
+        k = self.kernel
+        self._authorize(context, "volume:retype", volume.project_id)
+        vtype = self.cinder.volume_type(new_type)
+        check_type_size(vtype, volume.size)
+        src_multiattach = volume.multiattach
+        tgt_multiattach = vtype.multiattach
+        if src_multiattach != tgt_multiattach:
+            if volume.status != "available":
+                raise exception.InvalidInput(
+                    reason="Invalid volume_type passed, retypes affecting multiattach are only "
+                    "allowed on available volumes, the specified volume however currently has a "
+                    f"status of: {volume.status}."
+                )
+            if tgt_multiattach:
+                self._authorize(context, "volume:multiattach", volume.project_id)
+        # quota_utils.get_volume_type_reservation(reserve_vol_type_only=True): only the
+        # per-type resources, the volume's snapshots counted with it.
+        snapshots = self.store.volume_snapshots(volume)
+        quotas = self.cinder.quotas
+        deltas = {"volumes": 1, "gigabytes": volume.size}
+        if snapshots:
+            deltas["snapshots"] = len(snapshots)
+            if not self.cinder.config.no_snapshot_gb_quota:
+                deltas["gigabytes"] += sum(s.volume_size for s in snapshots)
+        new_deltas = {f"{r}_{vtype.name}": d for r, d in deltas.items()}
+        old_deltas = {f"{r}_{volume.volume_type.name}": -d for r, d in deltas.items()}
+        try:
+            reservation = quotas.reserve_deltas(volume.project_id, new_deltas)
+        except exception.OverQuota as e:
+            process_reserve_over_quota(e, "volumes", volume.size)
+        old_reservation = quotas.reserve_deltas(volume.project_id, old_deltas)
+        if (
+            volume.status not in ("available", "in-use")
+            or is_migrating(volume)
+            or vtype is volume.volume_type
+        ):
+            quotas.rollback(reservation)
+            quotas.rollback(old_reservation)
+            raise exception.InvalidVolume(
+                reason="Retype needs volume to be in available or in-use state, not be part of "
+                "an active migration or a consistency group, requested type has to be different "
+                "that the one from the volume, and for in-use volumes front-end qos specs cannot "
+                "change."
+            )
+        previous = volume.status
+        VOLUME_STATUS.move(k, volume, "retyping", actor=ACTOR)
+        k.rpc.cast_kwargs(
+            "cinder-scheduler",
+            "retype",
+            {
+                "volume_id": volume.id,
+                "new_type_id": vtype.id,
+                "migration_policy": migration_policy,
+                "reservation": reservation,
+                "old_reservation": old_reservation,
+                "previous_status": previous,
+            },
+        )
+        volume.multiattach = tgt_multiattach
 
     # -- upload to image ---------------------------------------------------------------------
 
@@ -736,6 +817,24 @@ def finish_detach(cinder: Any, volume: Volume, attachment: VolumeAttachment | No
         not volume.migration_status and volume.status != "uploading"
     ):
         VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR)
+
+
+def check_type_size(vtype: VolumeType, size: int) -> None:
+    """``volume_types.provision_filter_on_size``: the type's ``provisioning:min_vol_size`` and
+    ``provisioning:max_vol_size`` extra specs bound the volume's size."""
+    specs = vtype.extra_specs
+    min_size = specs.get("provisioning:min_vol_size")
+    if min_size and size < int(min_size):
+        raise exception.InvalidInput(
+            reason=f"Specified volume size of '{size}' is less than the minimum required size "
+            f"of '{min_size}' for volume type '{vtype.name}'."
+        )
+    max_size = specs.get("provisioning:max_vol_size")
+    if max_size and size > int(max_size):
+        raise exception.InvalidInput(
+            reason=f"Specified volume size of '{size}' is greater than the maximum allowable "
+            f"size of '{max_size}' for volume type '{vtype.name}'."
+        )
 
 
 def check_metadata_properties(metadata: Any) -> None:

@@ -1,0 +1,69 @@
+"""``openstack volume set --type/--migration-policy/--read-only`` and openstacksdk's
+``retype_volume``/``set_volume_readonly``, unchanged, against Cinder's ``os-retype`` and
+``os-update_readonly_flag`` (cinder 29.0.0 ``volume/api.py`` ``retype``,
+``update_readonly_flag``): both were "There is no such action" 400s."""
+
+import pytest
+from client_helpers import needs
+from osc_inprocess import OpenStackCLI
+
+from fakecloud import Cloud
+
+TYPES = {
+    "__DEFAULT__": {"backend": "lvm"},
+    "gold": {"backend": "lvm", "extra_specs": {"tier": "gold"}},
+    "fast": {"backend": "ceph"},
+}
+
+
+@pytest.fixture
+def cloud():
+    """Two backends, a second type on the default backend and one on the other."""
+    backends = {"lvm": {"kind": "lvm-thin"}, "ceph": {"kind": "rbd"}}
+    return Cloud(config={"cinder": {"backends": backends, "volume_types": TYPES}})
+
+
+@pytest.fixture
+def osc(intercepted, tmp_path):
+    needs(intercepted, "cinder")
+    return OpenStackCLI(intercepted, tmp_path)
+
+
+def test_openstack_volume_set_type_and_read_only(osc, intercepted):
+    vid = osc("volume", "create", "--size", "1", "v1")["id"]
+    intercepted.run_until_idle()
+    # Same backend: retyped in place with the CLI's default policy, never.
+    osc("volume", "set", "--type", "gold", "v1", output=False)
+    intercepted.run_until_idle()
+    assert osc("volume", "show", "v1")["type"] == "gold"
+    # Another backend: the CLI answers, the scheduler refuses without a migration.
+    osc("volume", "set", "--type", "fast", "v1", output=False)
+    intercepted.run_until_idle()
+    assert (osc("volume", "show", "v1")["type"], osc("volume", "show", "v1")["status"]) == (
+        "gold",
+        "available",
+    )
+    osc("volume", "set", "--type", "fast", "--migration-policy", "on-demand", "v1", output=False)
+    intercepted.run_until_idle()
+    shown = osc("volume", "show", vid, cloud="fakecloud-admin")
+    assert (shown["type"], shown["status"], shown["os-vol-host-attr:host"]) == (
+        "fast",
+        "available",
+        "cinder@ceph#ceph",
+    )
+    osc("volume", "set", "--read-only", "v1", output=False)
+    assert osc("volume", "show", "v1")["properties"] == {"readonly": "True"}
+    osc("volume", "set", "--read-write", "v1", output=False)
+    assert osc("volume", "show", "v1")["properties"] == {"readonly": "False"}
+
+
+def test_sdk_retype_volume_and_set_volume_readonly(intercepted):
+    needs(intercepted, "cinder")
+    bs = intercepted.connection().block_storage
+    vol = bs.wait_for_status(bs.create_volume(size=1, name="sdk-v"), "available", wait=600)
+    bs.retype_volume(vol, bs.find_type("gold"))
+    assert bs.get_volume(vol.id).status == "retyping"
+    vol = bs.wait_for_status(bs.get_volume(vol.id), "available", wait=600)
+    assert vol.volume_type == "gold"
+    bs.set_volume_readonly(vol, True)
+    assert bs.get_volume(vol.id).metadata == {"readonly": "True"}
