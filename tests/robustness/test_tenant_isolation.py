@@ -69,19 +69,21 @@ TABLE = [
     ("private image tag", "image", "PUT", "/v2/images/{private_image_id}/tags/t", None, None, (404, 404, 204)),
 ]  # fmt: skip
 #: The vendor instance-snapshot branch exists in the seed profile only; Queens (the seed) checks
-#: os-resetState's and shelveOffload's admin-only policies before it loads the server (an
+#: os-resetState's, shelveOffload's and the diagnostics' admin-only policies before it loads the server (an
 #: admin's shelveOffload of an ACTIVE server is the 409 of an unshelved one).
 SEED_ONLY = [
     ("instance snapshots list", "compute", "GET", "/v2.1/servers/{server_id}/snapshots", None, None, (404, 404, 200)),
     # Queens checks the admin-only policy before loading the server (21.0.0 loads it first).
     ("server resetState", "compute", "POST", "/v2.1/servers/{server_id}/action", {"os-resetState": {"state": "active"}}, None, (403, 403, 202)),
     ("server shelveOffload", "compute", "POST", "/v2.1/servers/{server_id}/action", {"shelveOffload": None}, None, (403, 403, 409)),
+    ("server diagnostics", "compute", "GET", "/v2.1/servers/{server_id}/diagnostics", None, None, (403, 403, 200)),
     ("instance snapshot show", "compute", "GET", "/v2.1/servers/{server_id}/snapshots/{instance_snapshot_id}", None, None, (404, 404, 200)),
     ("instance snapshot create", "compute", "POST", "/v2.1/servers/{server_id}/snapshots", {"snapshot": {"name": "x"}}, None, (404, 404, 202)),
 ]  # fmt: skip
 UPSTREAM_ONLY = [
     ("server resetState", "compute", "POST", "/v2.1/servers/{server_id}/action", {"os-resetState": {"state": "active"}}, None, (404, 404, 202)),
     ("server shelveOffload", "compute", "POST", "/v2.1/servers/{server_id}/action", {"shelveOffload": None}, None, (404, 404, 409)),
+    ("server diagnostics", "compute", "GET", "/v2.1/servers/{server_id}/diagnostics", None, None, (404, 404, 200)),
 ]  # fmt: skip
 #: Lists: the other project's users see none of demo's resources (an admin, without
 #: all_tenants, neither).

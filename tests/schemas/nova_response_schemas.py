@@ -5,7 +5,8 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/validation/response_types.py`` and the response-schema part of
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
-image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage}.py``.
+image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
+server_diagnostics}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2850,6 +2851,146 @@ class simple_tenant_usage:
     show_response_v240["properties"]["tenant_usage_links"] = response_types.collection_links
 
 
+class server_diagnostics:
+    """nova/api/openstack/compute/schemas/server_diagnostics.py (responses)."""
+
+    # NOTE(stephenfin): We could define all available response types for the
+    # various virt drivers, but we'd need to be able to do this (accurately) for
+    # every virt driver including those we once supported but no longer do. Seems
+    # like a lot of work with very little in return.
+    index_response = {
+        "type": "object",
+        "properties": {},
+        "required": [],
+        "additionalProperties": True,
+    }
+
+    index_response_v248 = {
+        "type": "object",
+        "properties": {
+            "config_drive": {"type": "boolean"},
+            "cpu_details": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": ["integer", "null"]},
+                        "time": {"type": ["integer", "null"]},
+                        "utilisation": {"type": ["integer", "null"]},
+                    },
+                    "required": ["id", "time", "utilisation"],
+                    "additionalProperties": False,
+                },
+            },
+            "disk_details": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "errors_count": {"type": ["integer", "null"]},
+                        "read_bytes": {"type": ["integer", "null"]},
+                        "read_requests": {"type": ["integer", "null"]},
+                        "write_bytes": {"type": ["integer", "null"]},
+                        "write_requests": {"type": ["integer", "null"]},
+                    },
+                    "required": [
+                        "errors_count",
+                        "read_bytes",
+                        "read_requests",
+                        "write_bytes",
+                        "write_requests",
+                    ],
+                    "additionalProperties": False,
+                },
+            },
+            "driver": {
+                "type": "string",
+                "enum": [
+                    "ironic",
+                    "libvirt",
+                    "vmwareapi",
+                    "xenapi",
+                ],
+            },
+            "hypervisor": {"type": ["string", "null"]},
+            "hypervisor_os": {"type": ["string", "null"]},
+            "memory_details": {
+                "type": "object",
+                "properties": {
+                    "maximum": {"type": ["integer", "null"]},
+                    "used": {"type": ["integer", "null"]},
+                },
+                "required": ["maximum", "used"],
+                "additionalProperties": False,
+            },
+            "nic_details": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "mac_address": {"type": ["string", "null"]},
+                        "rx_drop": {"type": ["integer", "null"]},
+                        "rx_errors": {"type": ["integer", "null"]},
+                        "rx_octets": {"type": ["integer", "null"]},
+                        "rx_packets": {"type": ["integer", "null"]},
+                        "rx_rate": {"type": ["integer", "null"]},
+                        "tx_drop": {"type": ["integer", "null"]},
+                        "tx_errors": {"type": ["integer", "null"]},
+                        "tx_octets": {"type": ["integer", "null"]},
+                        "tx_packets": {"type": ["integer", "null"]},
+                        "tx_rate": {"type": ["integer", "null"]},
+                    },
+                    "required": [
+                        "mac_address",
+                        "rx_drop",
+                        "rx_errors",
+                        "rx_octets",
+                        "rx_packets",
+                        "rx_rate",
+                        "tx_drop",
+                        "tx_errors",
+                        "tx_octets",
+                        "tx_packets",
+                        "tx_rate",
+                    ],
+                    "additionalProperties": False,
+                },
+            },
+            "num_cpus": {"type": ["integer", "null"]},
+            "num_disks": {"type": ["integer", "null"]},
+            "num_nics": {"type": ["integer", "null"]},
+            "state": {
+                "type": "string",
+                "enum": [
+                    "pending",
+                    "running",
+                    "paused",
+                    "shutdown",
+                    "crashed",
+                    "suspended",
+                ],
+            },
+            "uptime": {"type": ["integer", "null"]},
+        },
+        "required": [
+            "config_drive",
+            "cpu_details",
+            "disk_details",
+            "driver",
+            "hypervisor",
+            "hypervisor_os",
+            "memory_details",
+            "nic_details",
+            "num_cpus",
+            "num_disks",
+            "num_nics",
+            "state",
+            "uptime",
+        ],
+        "additionalProperties": False,
+    }
+
+
 #: ``(method, path template under /v2.1)`` -> ``[(min, max, schema)]``; the version documents
 #: (``versions.py``, ``versionsV21.py``) are reached without the ``/v2.1`` prefix.
 ROUTES = {
@@ -2951,6 +3092,10 @@ ROUTES = {
         ("2.57", None, quota_sets.update_response_v257),
     ],
     ("DELETE", "/os-quota-sets/{tenant_id}"): [(None, None, quota_sets.delete_response)],
+    ("GET", "/servers/{server_id}/diagnostics"): [
+        ("2.1", "2.47", server_diagnostics.index_response),
+        ("2.48", None, server_diagnostics.index_response_v248),
+    ],
     ("GET", "/os-simple-tenant-usage"): [
         ("2.1", "2.39", simple_tenant_usage.index_response),
         ("2.40", None, simple_tenant_usage.index_response_v240),

@@ -22,6 +22,7 @@ from fakecloud.nova.api.instance_actions import InstanceActionsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
+from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
 from fakecloud.nova.api.versions import VersionsController
@@ -62,6 +63,7 @@ class ComputeApiService(NovaApiService):
         self.server_actions = ServerActionsController(nova, self.servers)
         self.instance_actions = InstanceActionsController(nova, self.servers)
         self.create_backup = CreateBackupController(nova, self.servers)
+        self.server_diagnostics = ServerDiagnosticsController(nova, self.servers)
         self.flavors = FlavorsController(nova)
         self.flavor_extra_specs = FlavorExtraSpecsController(nova)
         self.volume_attachments = VolumeAttachmentController(nova, self.servers)
@@ -106,6 +108,12 @@ class ComputeApiService(NovaApiService):
             "/servers/{server_id}/os-instance-actions/{request_id}",
             "instance_actions",
             ia.show,
+        )
+        add(
+            "GET",
+            "/servers/{server_id}/diagnostics",
+            "server_diagnostics",
+            ServerDiagnosticsController.index,
         )
         va = VolumeAttachmentController
         add("GET", "/servers/{server_id}/os-volume_attachments", "volume_attachments", va.index)

@@ -655,6 +655,20 @@ class API:
 
         return volume_attach.detach(self, context, instance, volume)
 
+    # -- diagnostics ---------------------------------------------------------------------------
+
+    @check_instance_host
+    def get_diagnostics(self, context: Any, instance: Instance) -> Generator[Any, Any, dict]:
+        """The host's legacy diagnostics of the guest (an RPC call)."""
+        return self.compute_rpcapi.call(context, instance, "get_diagnostics")
+
+    @check_instance_host
+    def get_instance_diagnostics(
+        self, context: Any, instance: Instance
+    ) -> Generator[Any, Any, dict]:
+        """The host's standard diagnostics of the guest (an RPC call)."""
+        return self.compute_rpcapi.call(context, instance, "get_instance_diagnostics")
+
     # -- boot ----------------------------------------------------------------------------------
 
     def create(

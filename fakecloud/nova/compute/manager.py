@@ -24,6 +24,7 @@ from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
+from fakecloud.nova.virt import diagnostics
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.sim.io import gbit_per_s
 from fakecloud.sim.resources import Semaphore
@@ -593,6 +594,40 @@ class ComputeManager:
         """RPC cast: reboot (``reboot_pending`` → ``reboot_started`` → active, or their
         ``_hard`` twins), as ``ComputeManager._reboot_instance``."""
         return (yield from self._task(self._reboot(context, instance, reboot_type)))
+
+    # -- diagnostics ------------------------------------------------------------------------
+
+    def get_diagnostics(self, context: Any, instance: Any) -> dict[str, Any]:
+        """RPC call: the legacy diagnostics dict of a running guest (before 2.48)."""
+        return self._diagnostics("get_diagnostics", instance, self.driver.get_diagnostics)
+
+    def get_instance_diagnostics(self, context: Any, instance: Any) -> dict[str, Any]:
+        """RPC call: the standard diagnostics of a running guest (2.48+)."""
+        return self._diagnostics(
+            "get_instance_diagnostics", instance, self.driver.get_instance_diagnostics
+        )
+
+    def _diagnostics(self, name: str, instance: Any, read: Callable) -> dict[str, Any]:
+        """``get_diagnostics``/``get_instance_diagnostics``: a guest not RUNNING is
+        `InstanceInvalidState` (its stored power state named), recorded as a fault
+        (``wrap_instance_fault``) and notified (``wrap_exception``) on its way back."""
+        try:
+            if self._power_state_of(instance) != states.RUNNING:
+                raise exception.InstanceInvalidState(
+                    attr="power state",
+                    instance_uuid=instance.uuid,
+                    state=diagnostics.STATE_MAP[instance.power_state],
+                    method="get_diagnostics",
+                )
+            devices = [bdm.device_name for bdm in self.db.bdms_by_instance(instance.uuid)]
+            return read(instance, devices)
+        except Exception as exc:
+            if not isinstance(exc, exception.InstanceNotFound):
+                self.db.fault_create(
+                    instance.uuid, exc, self.host, compute_utils.format_traceback(exc)
+                )
+            self.notifier.exception(self.host, name, exc, instance=instance.uuid)
+            raise
 
     def _power_state_of(self, instance: Any) -> int:
         """``_get_power_state``: what the driver reports, NOSTATE when the guest is gone."""

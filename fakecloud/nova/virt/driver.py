@@ -37,6 +37,7 @@ import simpy
 
 from fakecloud.glance.content import ImageData
 from fakecloud.nova import exception, states
+from fakecloud.nova.virt import diagnostics
 from fakecloud.nova.virt.guest_agent import guest_restarted
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
 from fakecloud.sim.io import MB
@@ -154,6 +155,30 @@ class LibvirtDriver:
         if dom is None:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         return dom.power_state
+
+    def get_diagnostics(self, instance: Any, bdm_devices: list[str | None]) -> dict[str, Any]:
+        """The legacy diagnostics dict (before 2.48; `fakecloud.nova.virt.diagnostics`)."""
+        self._domain(instance)  # _host.get_guest: InstanceNotFound without a guest
+        flavor = instance.flavor
+        disks = diagnostics.disk_devices(instance.root_device_name, bdm_devices)
+        return diagnostics.legacy(flavor.vcpus, flavor.memory_mb * 1024, disks)
+
+    def get_instance_diagnostics(
+        self, instance: Any, bdm_devices: list[str | None]
+    ) -> dict[str, Any]:
+        """The standard diagnostics (2.48+; `fakecloud.nova.virt.diagnostics`)."""
+        dom = self._domain(instance)
+        flavor = instance.flavor
+        disks = diagnostics.disk_devices(instance.root_device_name, bdm_devices)
+        return diagnostics.standard(
+            dom.power_state,
+            self.config.virt_type,
+            bool(instance.config_drive),
+            self.kernel.now - (instance.launched_at or self.kernel.now),
+            flavor.vcpus,
+            flavor.memory_mb * 1024,
+            disks,
+        )
 
     def _domain(self, instance: Any) -> Domain:
         dom = self.domains.get(instance.uuid)
