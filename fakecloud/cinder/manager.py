@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import exception
+from fakecloud.cinder import compute, exception
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
     SNAPSHOT_STATUS_FORCED,
@@ -331,8 +331,9 @@ class VolumeManager:
     def extend_volume(self, volume_id: str, new_size: int, reservation: Any) -> Generator:
         """``VolumeManager.extend_volume``: the driver grows the volume; done, the quota is
         committed, the size set and the volume ``in-use`` if attached, else ``available``; a
-        driver failure is ``error_extending`` with the reservation rolled back. (Nova's
-        ``volume-extended`` external event for attached volumes is not sent.)"""
+        driver failure is ``error_extending`` with the reservation rolled back. A volume
+        attached to servers then has Nova told (``volume-extended``, `compute.extend_volume`),
+        so their guests see the new size."""
         k = self.kernel
         volume = self.cinder.store.volumes.get(volume_id)
         if volume is None or volume.status != "extending":
@@ -348,6 +349,9 @@ class VolumeManager:
         volume.size = int(new_size)
         new = "in-use" if volume.attachments else "available"
         VOLUME_STATUS.move(k, volume, new, actor=self.actor)
+        server_ids = [a.instance_uuid for a in volume.attachments if a.instance_uuid]
+        if server_ids:
+            yield from compute.extend_volume(k, self.actor, server_ids, volume_id)
 
     def retype(
         self,

@@ -43,12 +43,14 @@ CREATE_BACKUP = "os_compute_api:os-create-backup"
 QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
+SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
 _ADMIN = "rule:context_is_admin"
 _MEMBER = "rule:project_member_or_admin"
 _READER = "rule:project_reader_or_admin"
+_SERVICE = "rule:service_or_admin"
 
 #: Nova 34.0.0 defaults: (name, check string).
 UPSTREAM_RULES = (
@@ -109,6 +111,7 @@ UPSTREAM_RULES = (
     (SIMPLE_TENANT_USAGE % "show", _READER),
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
+    (SERVER_EXTERNAL_EVENTS % "create", _SERVICE),
 )
 
 #: Unscoped rules (no scope_types) among the above.
@@ -166,7 +169,8 @@ def _seed_check(name: str, upstream_check: str) -> str:
     if name in SEED_CHECKS:
         return SEED_CHECKS[name]
     return {_MEMBER: "rule:admin_or_owner", _READER: "rule:admin_or_owner"}.get(
-        upstream_check, "rule:admin_api" if upstream_check == _ADMIN else upstream_check
+        upstream_check,
+        "rule:admin_api" if upstream_check in (_ADMIN, _SERVICE) else upstream_check,
     )
 
 

@@ -340,6 +340,10 @@ class RpcBus:
         self._endpoints[target] = endpoint
         self._down.discard(target)
 
+    def endpoint(self, target: str) -> Any:
+        """The endpoint serving `target` (KeyError if none)."""
+        return self._endpoints[target]
+
     def targets(self) -> list[str]:
         """Every registered target, sorted (``compute.cmp-1``, ``conductor``, ...)."""
         return sorted(self._endpoints)

@@ -6,7 +6,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics}.py``.
+server_diagnostics,server_external_events}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2728,6 +2728,77 @@ class volume_attachments:
     show_response_v289["properties"]["volumeAttachment"] = _volume_attachment_response_v289
 
 
+class server_external_events:
+    """nova/api/openstack/compute/schemas/server_external_events.py (response schemas;
+    ``external_event_obj.EVENT_STATUSES`` from nova/objects/external_event.py)."""
+
+    class external_event_obj:
+        EVENT_STATUSES = ["failed", "completed", "in-progress"]
+
+    create_response = {
+        "type": "object",
+        "properties": {
+            "events": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "code": {
+                            "type": "integer",
+                            "enum": [200, 400, 404, 422],
+                        },
+                        "name": {
+                            "type": "string",
+                            "enum": [
+                                "network-changed",
+                                "network-vif-plugged",
+                                "network-vif-unplugged",
+                                "network-vif-deleted",
+                            ],
+                        },
+                        "server_uuid": {"type": "string", "format": "uuid"},
+                        "status": {
+                            "type": "string",
+                            "enum": external_event_obj.EVENT_STATUSES,
+                        },
+                        "tag": {
+                            "type": "string",
+                            "maxLength": 255,
+                        },
+                    },
+                    "required": [
+                        "code",
+                        "name",
+                        "server_uuid",
+                        "status",
+                        # tag is not required in responses, although omitting it
+                        # from requests will result in a failed event response
+                    ],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["events"],
+        "additionalProperties": False,
+    }
+
+    create_response_v251 = copy.deepcopy(create_response)
+    name = create_response_v251["properties"]["events"]["items"]["properties"]["name"]
+    name["enum"].append("volume-extended")
+
+    create_response_v276 = copy.deepcopy(create_response_v251)
+    name = create_response_v276["properties"]["events"]["items"]["properties"]["name"]
+    name["enum"].append("power-update")
+
+    create_response_v282 = copy.deepcopy(create_response_v276)
+    name = create_response_v282["properties"]["events"]["items"]["properties"]["name"]
+    name["enum"].append("accelerator-request-bound")
+
+    create_response_v293 = copy.deepcopy(create_response_v282)
+    name = create_response_v293["properties"]["events"]["items"]["properties"]["name"]
+    name["enum"].append("volume-reimaged")
+
+
 class simple_tenant_usage:
     """nova/api/openstack/compute/schemas/simple_tenant_usage.py (responses; ``vm_states.X``
     written as its value)."""
@@ -3095,6 +3166,13 @@ ROUTES = {
     ("GET", "/servers/{server_id}/diagnostics"): [
         ("2.1", "2.47", server_diagnostics.index_response),
         ("2.48", None, server_diagnostics.index_response_v248),
+    ],
+    ("POST", "/os-server-external-events"): [
+        ("2.0", "2.50", server_external_events.create_response),
+        ("2.51", "2.75", server_external_events.create_response_v251),
+        ("2.76", "2.81", server_external_events.create_response_v276),
+        ("2.82", "2.92", server_external_events.create_response_v282),
+        ("2.93", None, server_external_events.create_response_v293),
     ],
     ("GET", "/os-simple-tenant-usage"): [
         ("2.1", "2.39", simple_tenant_usage.index_response),

@@ -382,6 +382,14 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         assert r.status == (200 if method == "PUT" else 202), r.json()
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         return
+    if template == "/os-server-external-events":
+        # What a service sends (the admin may): an event every microversion knows.
+        event = {"name": "network-changed", "server_uuid": world.server}
+        r = world.compute(method, template, {"events": [event]}, mv=mv, user="admin")
+        assert r.status == 200, r.json()
+        check(r.json(), _pick(nova.ROUTES[route], mv), where)
+        world.cloud.run_until_idle()
+        return
     if route == ("DELETE", "/servers/{server_id}"):
         path = f"/servers/{world.boot(f'doomed-{mv}')}"
     else:  # DELETE /images/{image_id} (the proxy API, to 2.35)

@@ -23,6 +23,7 @@ from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
+from fakecloud.nova.api.server_external_events import ServerExternalEventsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
 from fakecloud.nova.api.versions import VersionsController
@@ -70,6 +71,7 @@ class ComputeApiService(NovaApiService):
         self.limits = LimitsController(nova)
         self.quota_sets = QuotaSetsController(nova)
         self.simple_tenant_usage = SimpleTenantUsageController(nova)
+        self.server_external_events = ServerExternalEventsController(nova)
         self.images = ImagesController(nova)
         self.image_metadata = ImageMetadataController(nova, self.servers, self)
         self.versions_controller = VersionsController(nova, self)
@@ -151,6 +153,12 @@ class ComputeApiService(NovaApiService):
         u = SimpleTenantUsageController
         add("GET", "/os-simple-tenant-usage", "simple_tenant_usage", u.index)
         add("GET", "/os-simple-tenant-usage/{tenant_id}", "simple_tenant_usage", u.show)
+        add(
+            "POST",
+            "/os-server-external-events",
+            "server_external_events",
+            ServerExternalEventsController.create,
+        )
         i = ImagesController
         add("GET", "/images", "images", i.index)
         add("GET", "/images/detail", "images", i.detail)

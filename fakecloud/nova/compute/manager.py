@@ -508,6 +508,16 @@ class ComputeManager:
             )
         )
 
+    def external_instance_event(
+        self, context: Any, instances: list[Any], events: list[dict[str, Any]]
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: the external events of these instances (``volume-extended``)."""
+        from fakecloud.nova import external_events
+
+        return (
+            yield from self._task(external_events.handle_on_host(self, context, instances, events))
+        )
+
     # -- power actions -----------------------------------------------------------------------
 
     def _power_action(

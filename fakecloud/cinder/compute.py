@@ -1,0 +1,85 @@
+"""Cinder's client of Nova (``cinder/compute/nova.py``): the external events Cinder sends.
+
+After extending a volume attached to servers, cinder-volume tells Nova with
+``POST /os-server-external-events`` at microversion 2.51 (``API.extend_volume``), as its
+privileged service user; Nova records an ``extend_volume`` instance action and the compute
+host grows the guest's disk. Only the answer's codes are read: any failure is logged (a
+``cinder.error`` trace event here), never raised (``_send_events``).
+
+Cinder reaches nova-api as a deployment does, through the endpoint the catalog names; here,
+through the Nova that serves the cloud's compute hosts on the bus, looked up when an event is
+sent (Cinder holds no reference to Nova, so saved clouds and forks stay as they were). A
+cloud without Nova drops the event, as Cinder does when Nova answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.api.http import Request
+from fakecloud.identity.context import RequestContext
+
+#: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
+EXTEND_VOLUME_MICROVERSION = "2.51"
+EVENTS_PATH = "/v2.1/os-server-external-events"
+
+#: The ``[nova]`` service user Cinder's ``novaclient(privileged_user=True)`` authenticates as.
+PRIVILEGED_USER = RequestContext(
+    user_id="cinder",
+    project_id="service",
+    roles=("admin", "member", "reader", "service"),
+    user_name="cinder",
+    project_name="service",
+)
+
+
+def _nova_api(kernel: Any) -> Any:
+    """The compute API of the Nova whose hosts serve on the bus, or None without one."""
+    rpc = kernel.rpc
+    for target in rpc.targets():
+        if target.startswith("compute."):
+            nova = getattr(rpc.endpoint(target), "nova", None)
+            if nova is not None:
+                return nova.api
+    return None
+
+
+def extend_volume(
+    kernel: Any, actor: str, server_ids: list[str], volume_id: str
+) -> Generator[Any, Any, bool]:
+    """``API.extend_volume``: one ``volume-extended`` event per server (tag: the volume);
+    True when Nova accepted every one."""
+    events = [
+        {"name": "volume-extended", "server_uuid": server_id, "tag": volume_id}
+        for server_id in server_ids
+    ]
+    api = _nova_api(kernel)
+    if api is None:
+        kernel.trace.emit(
+            "cinder.error", actor, volume_id, op="extend_volume", error="Nova is not deployed"
+        )
+        return False
+    req = Request.build(
+        "POST",
+        EVENTS_PATH,
+        body={"events": events},
+        context=PRIVILEGED_USER,
+        headers={"OpenStack-API-Version": f"compute {EXTEND_VOLUME_MICROVERSION}"},
+    )
+    resp = api.dispatch(req)
+    if not hasattr(resp, "status"):
+        resp = yield from resp
+    # _send_events: a refusal (404 or any error) or an answer without codes fails; an event
+    # Nova did not accept (400/404/422 in a 207) is only logged by Cinder.
+    answered = resp.json() if resp.status in (200, 207) else None
+    if answered is None or any(e.get("code") is None for e in answered.get("events", ())):
+        kernel.trace.emit(
+            "cinder.error",
+            actor,
+            volume_id,
+            op="extend_volume",
+            error=f"Failed to notify nova on events: {events} ({resp.status})",
+        )
+        return False
+    return True

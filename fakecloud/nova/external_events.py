@@ -1,0 +1,94 @@
+"""External instance events past the API: the compute API's ``external_instance_event`` and the
+host's handling of them (``nova/compute/api.py``, ``nova/compute/manager.py``, Nova 34.0.0;
+the same in 17.0.13).
+
+- The compute API records an ``extend_volume`` instance action for each ``volume-extended``
+  event (Cinder's extend is a user operation the user can follow on the server), under the
+  events request's id, then casts ``external_instance_event`` to each server's host.
+- The host (``ComputeManager.external_instance_event``) handles ``volume-extended`` with
+  ``extend_volume`` (event ``compute_extend_volume``): the volume's mapping takes the size
+  Cinder now reports and libvirt resizes the guest's block device (``virDomainBlockResize``,
+  a ``log`` trace event); a volume not attached to the server is only logged. Other events are
+  not modelled (no waiter is woken), as fakecloud has no Neutron.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+#: ``instance_actions.EXTEND_VOLUME``.
+EXTEND_VOLUME = "extend_volume"
+
+
+def external_instance_event(nova: Any, context: Any, events: list[dict[str, Any]]) -> None:
+    """``API.external_instance_event``: actions, then one cast per host with its events."""
+    db = nova.db
+    by_host: dict[str, list[dict[str, Any]]] = {}
+    instances: dict[str, Any] = {}
+    for event in events:
+        uuid = event["instance_uuid"]
+        if uuid not in instances:
+            instances[uuid] = db.instance_get(uuid, "nova-api")
+        if event["name"] == "volume-extended":
+            db.action_start(context, uuid, EXTEND_VOLUME)
+        by_host.setdefault(instances[uuid].host, []).append(event)
+    rpcapi = nova.compute_rpcapi
+    for host, host_events in by_host.items():
+        wanted = {e["instance_uuid"] for e in host_events}
+        nova.kernel.rpc.cast_kwargs(
+            rpcapi.target(None, host),
+            "external_instance_event",
+            {
+                "context": context,
+                "instances": [i.clone() for u, i in instances.items() if u in wanted],
+                "events": host_events,
+            },
+        )
+
+
+def handle_on_host(
+    manager: Any, context: Any, instances: list[Any], events: list[dict[str, Any]]
+) -> Generator[Any, Any, None]:
+    """``ComputeManager.external_instance_event``: each event for its instance."""
+    for event in events:
+        instance = next(i for i in instances if i.uuid == event["instance_uuid"])
+        if event["name"] == "volume-extended":
+            yield from extend_volume(manager, context, manager._receive(instance), event["tag"])
+
+
+def extend_volume(
+    manager: Any, context: Any, instance: Any, volume_id: str
+) -> Generator[Any, Any, None]:
+    """``ComputeManager.extend_volume`` (``wrap_instance_event``: ``compute_extend_volume``)."""
+    event = manager._event(context, instance, "compute_extend_volume")
+    driver_log = manager.driver._log
+    bdm = next(
+        (b for b in manager.db.bdms_by_instance(instance.uuid) if b.volume_id == volume_id), None
+    )
+    if bdm is None:
+        driver_log(
+            instance,
+            "WARNING",
+            f"Extend volume failed, volume {volume_id} is not attached to instance.",
+        )
+        event.finish()
+        return
+    try:
+        volume = yield from manager.volume_api.get(context, volume_id)
+    except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
+        manager.db.fault_create(instance.uuid, exc, manager.host, "")
+        event.finish(exc)
+        return
+    bdm.volume_size = volume["size"]
+    driver_log(
+        instance,
+        "INFO",
+        f"Cinder extended volume {volume_id}; extending it to detect new size",
+    )
+    driver_log(
+        instance,
+        "DEBUG",
+        f"Resizing target device {bdm.device_name} to {volume['size'] * 1024**3}",
+    )
+    event.finish()

@@ -1,0 +1,127 @@
+"""Cinder's ``volume-extended`` external event and Nova's ``POST /os-server-external-events``.
+
+Cinder 29.0.0 ``VolumeManager.extend_volume`` ends, for a volume attached to servers, with
+``compute.API.extend_volume`` (``cinder/compute/nova.py``: events at 2.51, as its service user);
+Nova 34.0.0's ``ServerExternalEventsController.create`` answers each event and
+``compute.API.external_instance_event`` records an ``extend_volume`` instance action, then the
+host's ``extend_volume`` (event ``compute_extend_volume``) resizes the guest's disk.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+EVENTS = "/v2.1/os-server-external-events"
+
+
+def _attached_volume(env: NovaEnv, sid: str, size: int = 1) -> str:
+    r = env.cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": size}}
+    )
+    vid = r.json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    path = f"/v2.1/servers/{sid}/os-volume_attachments"
+    assert env.request("POST", path, {"volumeAttachment": {"volumeId": vid}}).status == 200
+    env.cloud.run_until_idle()
+    return vid
+
+
+@pytest.mark.parametrize("profile", ["upstream", "seed"])
+def test_extending_an_attached_volume_tells_nova(profile):
+    env = NovaEnv(profile)
+    sid = env.boot("vm")
+    vid = _attached_volume(env, sid)
+    r = env.cloud.request(
+        "volumev3",
+        "POST",
+        f"/v3/{{project_id}}/volumes/{vid}/action",
+        body={"os-extend": {"new_size": 3}},
+        microversion="3.42",
+    )
+    assert r.status == 202
+    env.cloud.run_until_idle()
+    (sent,) = env.cloud.trace.filter(kind="api.request", subject=f"POST {EVENTS}")
+    assert (sent["actor"], sent["user"]) == ("nova", "cinder")  # Cinder's service user
+    actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    latest = actions["instanceActions"][0]
+    assert (latest["action"], latest["user_id"], latest["project_id"]) == (
+        "extend_volume",
+        "cinder",
+        "service",
+    )
+    shown = env.request(
+        "GET", f"/v2.1/servers/{sid}/os-instance-actions/{latest['request_id']}", user="admin"
+    ).json()["instanceAction"]
+    assert [(e["event"], e["result"]) for e in shown["events"]] == [
+        ("compute_extend_volume", "Success")
+    ]
+    (bdm,) = env.cloud.nova.db.bdms_by_volume(vid)
+    assert bdm.volume_size == 3
+    logs = [e["message"] for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    assert f"Resizing target device /dev/vdb to {3 * 1024**3}" in logs
+    assert env.cloud.trace.filter(kind="cinder.error") == []
+
+
+def test_an_available_volume_sends_no_event():
+    env = NovaEnv("upstream")
+    r = env.cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}
+    )
+    vid = r.json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    body = {"os-extend": {"new_size": 2}}
+    env.cloud.request("volumev3", "POST", f"/v3/{{project_id}}/volumes/{vid}/action", body=body)
+    env.cloud.run_until_idle()
+    assert env.cloud.trace.filter(kind="api.request", subject=f"POST {EVENTS}") == []
+
+
+def test_each_event_is_answered_and_a_failure_makes_a_207():
+    env = NovaEnv("upstream")
+    sid = env.boot("vm")
+    vid = _attached_volume(env, sid)
+    missing = "00000000-0000-4000-8000-000000000000"
+    events = [
+        {"name": "volume-extended", "server_uuid": sid, "tag": vid},
+        {"name": "volume-extended", "server_uuid": sid},
+        {"name": "network-changed", "server_uuid": missing},
+    ]
+    r = env.request("POST", EVENTS, {"events": events}, microversion="2.51", user="admin")
+    assert (r.status, r.json()) == (
+        207,
+        {
+            "events": [
+                {**events[0], "status": "completed", "code": 200},
+                {**events[1], "status": "failed", "code": 400},
+                {**events[2], "status": "failed", "code": 404},
+            ]
+        },
+    )
+    env.cloud.run_until_idle()
+    r = env.request("POST", EVENTS, {"events": events[:1]}, microversion="2.51", user="admin")
+    assert (r.status, r.json()["events"][0]["code"]) == (200, 200)
+
+
+def test_the_schema_of_the_microversion_and_the_policy():
+    env = NovaEnv("upstream")
+    sid = env.boot("vm")
+    event = {"name": "volume-extended", "server_uuid": sid, "tag": "v"}
+    r = env.request("POST", EVENTS, {"events": [event]}, microversion="2.50", user="admin")
+    assert r.status == 400
+    assert r.json()["badRequest"]["message"].startswith(
+        "Invalid input for field/attribute name. Value: volume-extended."
+    )
+    r = env.request("POST", EVENTS, {"events": []}, microversion="2.51", user="admin")
+    assert r.status == 400
+    r = env.request("POST", EVENTS, {"events": [event]}, microversion="2.51")
+    assert (r.status, r.json()) == (
+        403,
+        {
+            "forbidden": {
+                "code": 403,
+                "message": "Policy doesn't allow os_compute_api:os-server-external-events:"
+                "create to be performed.",
+            }
+        },
+    )
