@@ -58,12 +58,24 @@ def main(argv: list[str] | None = None) -> int:
     module_name, func_name, _ = COMMANDS[name]
     import importlib
 
-    func = getattr(importlib.import_module(module_name), func_name)
     try:
+        func = getattr(importlib.import_module(module_name), func_name)
         result = func(rest)
     except BrokenPipeError:
         return _reader_gone()
+    except KeyboardInterrupt:
+        return _interrupted(name)
     return int(result or 0)
+
+
+def _interrupted(name: str) -> int:
+    """Ctrl-C: one line instead of a traceback, and the status a shell gives a tool SIGINT
+    stopped. Outputs are written whole (`fakecloud.outputs`), so none is left half-written."""
+    try:
+        print(f"\nfakecloud {name}: interrupted", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    return 130  # 128 + SIGINT
 
 
 def _reader_gone() -> int:

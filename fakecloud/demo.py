@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cloud import Cloud
+from fakecloud.outputs import output_problem
 from fakecloud.views.timeline import sequence, state_changes, story, timeline
 
 FLOWS = ("volume-online", "volume-offline", "image")
@@ -296,7 +297,10 @@ def _print_flow(args: argparse.Namespace) -> int:
     print("all hold" if not violations else "\n".join(map(str, violations)))
     print(f"\nvirtual time: {cloud.now:.3f} s; trace: {len(cloud.trace)} events")
     if args.trace:
-        cloud.trace.to_jsonl(args.trace)
+        try:
+            cloud.trace.to_jsonl(args.trace)
+        except OSError as exc:
+            raise DemoError(f"cannot write {args.trace}: {exc.strerror}") from None
         print(f"trace written to {args.trace} (fakecloud report {args.trace})")
     return 0 if not violations else 1
 
@@ -322,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeline", action="store_true", help="--flow: print every trace event too")
     args = p.parse_args(argv)
     try:
+        problem = args.trace and output_problem(args.trace)
+        if problem:
+            raise DemoError(f"cannot write {args.trace}: {problem}")
+        if not args.flow and Path(args.out).exists() and not Path(args.out).is_dir():
+            raise DemoError(f"--out {args.out} is a file, not a folder")
         if args.flow:
             return _print_flow(args)
         tour(Path(args.out), args.profile, args.seed, pace=False if args.no_pause else None)

@@ -151,6 +151,15 @@ def _load_config(path: str | None) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; the exit status."""
+    from fakecloud.outputs import output_problem
+
+    # Both are written later (the state at shutdown, when a bad path would lose the session):
+    # refuse a path that cannot be written before serving anything.
+    for option, path in (("--state", args.state), ("--clouds-yaml", args.clouds_yaml)):
+        problem = path and output_problem(path, inputs=[args.config] if args.config else ())
+        if problem:
+            print(f"fakecloud serve: {option}: cannot write {path}: {problem}", file=sys.stderr)
+            return 2
     try:
         server = FakecloudServer(
             seed=args.seed,
@@ -177,8 +186,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     text = server.cloud.clouds_yaml()
     if args.clouds_yaml:
-        with open(args.clouds_yaml, "w", encoding="utf-8") as f:
-            f.write(text)
+        from fakecloud.outputs import write_atomic
+
+        try:
+            write_atomic(args.clouds_yaml, text)
+        except OSError as exc:
+            server.stop()
+            print(
+                f"fakecloud serve: cannot write {args.clouds_yaml}: {exc.strerror}", file=sys.stderr
+            )
+            return 2
 
     def stop(signum: int, frame: Any) -> None:
         server.request_stop()
@@ -212,6 +229,11 @@ def _save_at_shutdown(server: Any, path: str) -> int:
         save(server.cloud, path)
     except FakecloudError as exc:
         print(f"fakecloud serve: the cloud was not saved to {path}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(
+            f"fakecloud serve: the cloud was not saved to {path}: {exc.strerror}", file=sys.stderr
+        )
         return 1
     print(f"# fakecloud: saved the cloud to {path} (t={server.cloud.now:.3f})", file=sys.stderr)
     return 0

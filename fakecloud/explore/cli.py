@@ -20,6 +20,7 @@ from typing import Any
 from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.cli_args import comma_list
 from fakecloud.explore.runner import INSTALL_CLUSTER, ClusterUnavailable, Executor, default_jobs
+from fakecloud.outputs import output_problem, write_atomic
 from fakecloud.scenario.errors import ScenarioError
 
 SHOWN_SEEDS = 10
@@ -105,6 +106,12 @@ def explore_main(argv: list[str] | None = None) -> int:
                 finite_seconds(args.time_budget, "--time-budget")
             except OutOfRange as exc:
                 raise _Usage(f"fakecloud explore: {exc}") from None
+        for out in (args.json, args.junit):
+            problem = out and output_problem(out, inputs=[args.file])
+            if problem:
+                raise _Usage(f"fakecloud explore: cannot write {out}: {problem}")
+        if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+            raise _Usage(f"fakecloud explore: --out {args.out} is a file, not a folder")
         text, scenario = _load(args.file)
         cases = _pick_cases(scenario, args.case, "fakecloud explore")
         counts = {}
@@ -145,14 +152,18 @@ def explore_main(argv: list[str] | None = None) -> int:
         return 2
     report.elapsed_s = budget.elapsed
     print(render(report))
-    if args.json:
-        import json
+    try:
+        if args.json:
+            import json
 
-        Path(args.json).write_text(json.dumps(report.as_json(), indent=2) + "\n")
-    if args.junit:
-        from fakecloud.explore.junit import write_junit
+            write_atomic(args.json, json.dumps(report.as_json(), indent=2) + "\n")
+        if args.junit:
+            from fakecloud.explore.junit import write_junit
 
-        write_junit(report, args.junit)
+            write_junit(report, args.junit)
+    except OSError as exc:
+        print(f"fakecloud explore: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     return 1 if report.broke else 0
 
 
@@ -269,6 +280,11 @@ def shrink_main(argv: list[str] | None = None) -> int:
 
     args = _shrink_parser().parse_args(argv)
     try:
+        if args.max_examples < 1:
+            raise _Usage("fakecloud shrink: --max-examples must be at least 1")
+        problem = output_problem(args.output, inputs=[args.file], make_folders=True)
+        if problem:
+            raise _Usage(f"fakecloud shrink: cannot write {args.output}: {problem}")
         text, scenario = _load(args.file)
         if args.case is None and len(scenario.cases) > 1:
             raise _Usage(
@@ -296,10 +312,14 @@ def shrink_main(argv: list[str] | None = None) -> int:
         print(f"fakecloud shrink: {exc}", file=sys.stderr)
         return 1
     found = f"shrunk from seed {args.seed} of {scenario.file} [{case.id}]; breaks: {result.target}"
-    path = write_replay(
-        args.output,
-        replay_document(result.explored, case.cloud.seed, broke=result.target, found=found),
-    )
+    try:
+        path = write_replay(
+            args.output,
+            replay_document(result.explored, case.cloud.seed, broke=result.target, found=found),
+        )
+    except OSError as exc:
+        print(f"fakecloud shrink: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 2
     ok = replays(path, result.target)
     print(
         f"{result.target}\n  seed {args.seed}: size {result.before} -> {result.after} "

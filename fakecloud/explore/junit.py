@@ -47,6 +47,8 @@ def junit_tree(report: Any) -> ET.ElementTree:
 
 def write_junit(report: Any, path: str | Path) -> None:
     """Write the JUnit XML report of `report` to `path`."""
+    from fakecloud.outputs import write_atomic
+
     tree = junit_tree(report)
     ET.indent(tree)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    write_atomic(path, ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True))

@@ -59,6 +59,8 @@ def replay_document(explored: Explored, seed: int, broke: str = "", found: str =
 
 def write_replay(path: str | Path, document: dict) -> Path:
     """Write `document` as YAML at `path` (folders made as needed); returns the path."""
+    from fakecloud.outputs import write_atomic
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     found = document.pop("# found", "")
@@ -68,7 +70,7 @@ def write_replay(path: str | Path, document: dict) -> Path:
     )
     if found:
         header += f"# {found}\n"
-    path.write_text(header + text, encoding="utf-8")
+    write_atomic(path, header + text)
     return path
 
 

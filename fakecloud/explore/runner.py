@@ -194,7 +194,7 @@ class Executor:
                 raise ClusterUnavailable(INSTALL_CLUSTER) from None
             try:
                 self._client = Client(self.scheduler, timeout="10s")
-            except (OSError, TimeoutError) as exc:
+            except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a bad address
                 raise ClusterUnavailable(
                     f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
                 ) from None
@@ -203,7 +203,7 @@ class Executor:
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("fork")
+                self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker
             )
         return self
 
@@ -265,6 +265,15 @@ class Executor:
 
             finished = wait(pending, return_when=FIRST_COMPLETED).done
         return min(finished, key=pending.index)
+
+
+def _quiet_worker() -> None:
+    """A pool worker ignores SIGINT: Ctrl-C reaches the whole process group, and the parent
+    alone answers it (it cancels the batches not started and exits 130), instead of every
+    worker printing a KeyboardInterrupt traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class ClusterUnavailable(Exception):

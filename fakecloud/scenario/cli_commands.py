@@ -101,6 +101,15 @@ def run_main(argv: list[str] | None = None) -> int:
         for case in selected:
             print(f"{case.file}::{case.id}")
         return 0
+    if args.trace:
+        from fakecloud.outputs import output_problem
+
+        for case in selected:
+            path = _trace_path(args.trace, case.id, len(selected))
+            problem = output_problem(path, inputs=args.files)
+            if problem:
+                print(f"fakecloud run: cannot write {path}: {problem}", file=sys.stderr)
+                return 2
     failed = 0
     for case in selected:
         try:
@@ -109,7 +118,12 @@ def run_main(argv: list[str] | None = None) -> int:
             print(str(exc), file=sys.stderr)
             return 2
         if args.trace:
-            result.trace.to_jsonl(_trace_path(args.trace, case.id, len(selected)))
+            path = _trace_path(args.trace, case.id, len(selected))
+            try:
+                result.trace.to_jsonl(path)
+            except OSError as exc:
+                print(f"fakecloud run: cannot write {path}: {exc.strerror}", file=sys.stderr)
+                return 2
         if args.quiet:
             print(f"{case.file}::{case.id}  {summary(result).splitlines()[0]}")
         else:

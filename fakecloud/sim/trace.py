@@ -650,12 +650,14 @@ class Trace:
     # -- writing out -------------------------------------------------------------------------
 
     def to_jsonl(self, path: str | None = None) -> str:
-        """The trace as JSON Lines (one event a line); written to `path` when given."""
+        """The trace as JSON Lines (one event a line); written to `path` when given (whole:
+        see `fakecloud.outputs.write_atomic`)."""
         encode = _ENCODER.encode
         text = "".join(encode(e) + "\n" for e in self)
         if path is not None:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
+            from fakecloud.outputs import write_atomic
+
+            write_atomic(path, text)
         return text
 
     def digest(self) -> str:

@@ -118,9 +118,11 @@ def dumps(cloud: Any) -> str:
 
 
 def save(cloud: Any, path: str | Path) -> None:
-    """Write the state of an idle `cloud` to `path` (JSON)."""
-    text = dumps(cloud)
-    Path(path).write_text(text, encoding="utf-8")
+    """Write the state of an idle `cloud` to `path` (JSON), whole or not at all: a failed or
+    interrupted save leaves the file that was there (`fakecloud.outputs.write_atomic`)."""
+    from fakecloud.outputs import write_atomic
+
+    write_atomic(path, dumps(cloud))
 
 
 # -- load --------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fakecloud.outputs import folder_problem, output_problem, write_atomic
+
 FORMATS = ("text", "html", "perfetto", "mermaid")
 TEXT_VIEWS = ("timeline", "sequence", "states", "story")
 _SUFFIX_FORMAT = {
@@ -270,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
         fmt = (
             _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
         )
+    problem = args.output and folder_problem(args.output)  # the rest once the names are known
+    if problem:
+        print(f"fakecloud report: cannot write {args.output}: {problem}", file=sys.stderr)
+        return 2
     try:
         runs = _runs(args)
     except ReportError as exc:
@@ -283,8 +289,12 @@ def main(argv: list[str] | None = None) -> int:
             if not _emit((f"##### case {case}\n" if many else "") + body):
                 return 0
             continue
+        problem = output_problem(path, inputs=[args.input])
+        if problem:
+            print(f"fakecloud report: cannot write {path}: {problem}", file=sys.stderr)
+            return 2
         try:
-            path.write_text(body, encoding="utf-8")
+            write_atomic(path, body)
         except OSError as exc:
             print(f"fakecloud report: cannot write {path}: {exc.strerror}", file=sys.stderr)
             return 2

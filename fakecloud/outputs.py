@@ -1,0 +1,76 @@
+"""Files the commands write: checked before any work starts, and replaced whole or not at all.
+
+    >>> output_problem("/no/such/folder/trace.jsonl")
+    'its folder /no/such/folder does not exist'
+
+A command that would run for minutes and then find it cannot write its result (a folder that
+does not exist, a directory given as the file, or the scenario it reads given as the output)
+says so before it starts: `output_problem` names what is wrong, and the command exits 2 with
+``fakecloud COMMAND: cannot write PATH: REASON``. `write_atomic` writes to a temporary file
+beside the target and renames it over, so an interrupt or a full disk leaves the old file (or
+none), never half of the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def output_problem(
+    path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = (), make_folders: bool = False
+) -> str | None:
+    """Why `path` cannot be written as an output, or None: it is a directory, its folder is
+    missing (unless the command makes folders) or not a folder, or it is one of the `inputs`
+    (the files the command reads)."""
+    target = Path(path)
+    if target.is_dir():
+        return "it is a directory"
+    problem = None if make_folders else folder_problem(target)
+    if problem is None and target.exists():
+        for source in inputs:
+            try:
+                if os.path.samefile(target, source):
+                    return f"it is the input file {source}: give another output path"
+            except OSError:  # the input is a library name, not a file
+                continue
+    return problem
+
+
+def folder_problem(path: str | os.PathLike) -> str | None:
+    """Why the folder that would hold `path` cannot, or None."""
+    folder = Path(path).parent
+    if not folder.exists():
+        return f"its folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    return None
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write `data` (text as UTF-8) to `path` whole: into a temporary file in the same folder,
+    then renamed over `path`, so no reader ever sees a half-written file. `OSError` as `open`."""
+    target = Path(path)
+    if target.is_dir():  # os.replace would say "Is a directory" naming the temporary file
+        raise IsADirectoryError(21, "Is a directory", str(target))
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back: there is no getter)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,153 @@
+"""Careless command lines: an output path that cannot be written is refused before any work
+(a missing folder, a directory, the very scenario the command reads), Ctrl-C ends a command with
+one line and status 130, and an interrupted write leaves the old file whole."""
+
+import os
+
+import pytest
+
+from fakecloud import outputs
+from fakecloud.cli import main
+
+TINY = "name: tiny\nsteps:\n  - wait: 1\n"
+
+
+@pytest.fixture
+def scenario(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    (tmp_path / "adir").mkdir()
+    return path
+
+
+def run_cli(capsys, *argv):
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return status, captured.err.strip().splitlines()[-1] if captured.err.strip() else ""
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (
+            ["run", "tiny.yaml", "--trace", "tiny.yaml"],
+            "fakecloud run: cannot write tiny.yaml: "
+            "it is the input file tiny.yaml: give another output path",
+        ),
+        (
+            ["run", "tiny.yaml", "--trace", "no/t.jsonl"],
+            "fakecloud run: cannot write no/t.jsonl: its folder no does not exist",
+        ),
+        (
+            ["run", "tiny.yaml", "--trace", "adir"],
+            "fakecloud run: cannot write adir: it is a directory",
+        ),
+        (
+            ["explore", "tiny.yaml", "--json", "tiny.yaml"],
+            "fakecloud explore: cannot write "
+            "tiny.yaml: it is the input file tiny.yaml: give another output path",
+        ),
+        (
+            ["explore", "tiny.yaml", "--junit", "no/x.xml"],
+            "fakecloud explore: cannot write no/x.xml: its folder no does not exist",
+        ),
+        (
+            ["explore", "tiny.yaml", "--out", "tiny.yaml"],
+            "fakecloud explore: --out tiny.yaml is a file, not a folder",
+        ),
+        (
+            ["explore", "tiny.yaml", "--scheduler", "garbage"],
+            "fakecloud explore: cannot reach "
+            "the Dask scheduler at garbage: missing port number in address 'garbage'",
+        ),
+        (
+            ["shrink", "tiny.yaml", "--seed", "1", "-o", "tiny.yaml"],
+            "fakecloud shrink: cannot "
+            "write tiny.yaml: it is the input file tiny.yaml: give another output path",
+        ),
+        (
+            ["shrink", "tiny.yaml", "--seed", "1", "-o", "adir"],
+            "fakecloud shrink: cannot write adir: it is a directory",
+        ),
+        (
+            ["shrink", "tiny.yaml", "--seed", "1", "-o", "m.yaml", "--max-examples", "0"],
+            "fakecloud shrink: --max-examples must be at least 1",
+        ),
+        (
+            ["report", "tiny.yaml", "-o", "tiny.yaml"],
+            "fakecloud report: cannot write tiny.yaml: "
+            "it is the input file tiny.yaml: give another output path",
+        ),
+        (
+            ["report", "tiny.yaml", "-o", "no/r.html"],
+            "fakecloud report: cannot write no/r.html: its folder no does not exist",
+        ),
+        (
+            ["demo", "--flow", "image", "--trace", "adir"],
+            "fakecloud demo: cannot write adir: it is a directory",
+        ),
+        (["demo", "--out", "tiny.yaml"], "fakecloud demo: --out tiny.yaml is a file, not a folder"),
+        (
+            ["serve", "--state", "no/s.json"],
+            "fakecloud serve: --state: cannot write no/s.json: its folder no does not exist",
+        ),
+        (
+            ["serve", "--clouds-yaml", "adir"],
+            "fakecloud serve: --clouds-yaml: cannot write adir: it is a directory",
+        ),
+    ],
+    ids=lambda v: " ".join(v[:2]) + " " + v[-1] if isinstance(v, list) else None,
+)
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(
+    scenario, capsys, argv, expected
+):
+    status, last = run_cli(capsys, *argv)
+    assert (status, last) == (2, expected)
+    assert scenario.read_text() == TINY  # the input is never overwritten
+    assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]  # nothing written
+
+
+def test_serve_refuses_a_state_path_it_could_not_save_to_at_shutdown(tmp_path, capsys):
+    """A session served with a --state in a missing folder used to be lost at Ctrl-C, with a
+    traceback: the path is now checked before the server starts."""
+    status, last = run_cli(capsys, "serve", "--port-base", "0", "--state", str(tmp_path / "x/s"))
+    assert status == 2 and "--state: cannot write" in last
+
+
+@pytest.mark.parametrize("command", ["run", "report", "explore"])
+def test_ctrl_c_ends_a_command_with_one_line_and_status_130(scenario, capsys, monkeypatch, command):
+    import fakecloud.scenario.runner
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fakecloud.scenario.runner, "run_case", interrupted)
+    monkeypatch.setattr("fakecloud.explore.session.explore_file", interrupted)
+    argv = {"run": ["--trace", "t.jsonl"], "report": ["-o", "r.html"], "explore": []}[command]
+    status, last = run_cli(capsys, command, "tiny.yaml", *argv)
+    assert (status, last) == (130, f"fakecloud {command}: interrupted")
+    assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]
+
+
+def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "trace.jsonl"
+    target.write_text("old\n")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_atomic(target, "new\n" * 1000)
+    assert target.read_text() == "old\n"
+    assert os.listdir(tmp_path) == ["trace.jsonl"]  # no temporary file left behind
+
+
+def test_an_atomic_write_keeps_the_usual_file_mode(tmp_path):
+    target = tmp_path / "out.json"
+    outputs.write_atomic(target, b"{}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (target.stat().st_mode & 0o777, target.read_bytes()) == (0o666 & ~mask, b"{}")
