@@ -30,6 +30,10 @@ from fakecloud.scenario.yamldoc import (  # noqa: F401
     schema_problems,
 )
 
+MAX_FILE_BYTES = 8 * 2**20
+"""The most bytes read from a scenario file (the library's largest is about 10 KB): a device
+such as ``/dev/zero``, or a log given by mistake, is refused instead of read for ever."""
+
 
 def load(path: str | Path, root_dir: str | Path | None = None):
     """Read, validate and expand the scenario file at `path` into a `Scenario`.
@@ -39,9 +43,13 @@ def load(path: str | Path, root_dir: str | Path | None = None):
     path = Path(path)
     shown = _display_name(path, root_dir)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ScenarioError([Problem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a scenario file"
+        raise ScenarioError([Problem(shown, None, "", message)])
     return expand(read_yaml(decode(raw, shown), shown), shown, path)
 
 

@@ -101,8 +101,54 @@ _Loader.add_implicit_resolver(
     list("-+0123456789"),
 )
 
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """An integer; one of more digits than Python converts (4,300 by default) is a `Problem`
+    at its line instead of a ValueError from deep inside the reader."""
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:
+        digits = sum(c.isdigit() for c in node.value)
+        loader.problems.append(
+            Problem(
+                loader.filename,
+                node.start_mark.line + 1,
+                "",
+                f"a whole number {digits} digits long: too large to read",
+            )
+        )
+        return 0
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+MAX_VALUES = 100_000
+"""The most values a scenario file may hold once its aliases are expanded (the library's largest
+holds about 300): nine anchors of nine aliases each (a "billion laughs") are 400 million values
+to validate and copy, an endless run from a file of ten lines."""
+
+
+def _alias_bomb(data: Any) -> Any:
+    """The smallest mapping or list of `data` that holds more than `MAX_VALUES` values once
+    aliases (shared containers) are counted every time they appear, or None. Each container is
+    sized once, so this is linear in the file, not in its expansion."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        values = node.values() if isinstance(node, dict) else node
+        if not children_done:
+            if id(node) not in sizes:
+                stack.append((node, True))
+                stack += [(v, False) for v in values if isinstance(v, (dict, list))]
+            continue
+        total = len(node) + sum(sizes[id(v)] for v in values if isinstance(v, (dict, list)))
+        if total > MAX_VALUES:
+            return node
+        sizes[id(node)] = total
+    return None
 
 
 def read_yaml(text: str, filename: str) -> Any:
@@ -121,6 +167,14 @@ def read_yaml(text: str, filename: str) -> Any:
         loader.dispose()
     if loader.problems:
         raise ScenarioError(loader.problems)
+    if isinstance(data, (dict, list)):
+        bomb = _alias_bomb(data)
+        if bomb is not None:
+            message = (
+                f"anchors and aliases expand to more than {MAX_VALUES:,} values here (a "
+                "'billion laughs'); write the values out, or alias fewer of them"
+            )
+            raise ScenarioError([Problem(filename, getattr(bomb, "line", None), "", message)])
     return data
 
 

@@ -99,3 +99,31 @@ def test_unused_parameters_of_a_huge_matrix_are_reported_at_once():
     found = problems(f"name: m\nmatrix:\n  a: {values}\n  b: {values}\nsteps: [{{wait: 1}}]\n")
     assert "s.yaml:3: field matrix.a: parameter 'a' is never used" in found[1]
     assert "s.yaml:4: field matrix.b: parameter 'b' is never used" in found[2]
+
+
+def test_a_billion_laughs_is_refused_at_the_anchor_that_multiplies():
+    """Nine anchors of nine aliases each read in microseconds and expand to 400 million values:
+    the loader used to hang validating and copying them."""
+    laughs = "".join(f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9))
+    text = f"name: n\nvars:\n  l0: &l0 [x, x, x, x, x, x, x, x, x]\n{laughs}steps: []\n"
+    (problem,) = problems(text)
+    assert problem == (
+        "s.yaml:8: anchors and aliases expand to more than 100,000 values here (a 'billion "
+        "laughs'); write the values out, or alias fewer of them"
+    )
+
+
+def test_aliases_within_the_limit_still_load():
+    text = "name: n\nvars:\n  a: &a {x: 1, y: [1, 2]}\n  b: [*a, *a, *a]\nsteps: []\n"
+    assert loads(text, "s.yaml").cases
+
+
+def test_an_integer_too_long_to_convert_is_named_at_its_line():
+    assert problems("name: n\nsteps:\n  - wait: " + "9" * 5000 + "\n") == [
+        "s.yaml:3: a whole number 5000 digits long: too large to read"
+    ]
+
+
+def test_a_device_or_huge_file_is_refused_not_read_for_ever():
+    with pytest.raises(ScenarioError, match=r"^/dev/zero: larger than 8 MiB: not a scenario file"):
+        load("/dev/zero")
