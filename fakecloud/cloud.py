@@ -12,7 +12,8 @@ it. Everything a user drives or reads goes through these names, which stay stabl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fakecloud.cinder import Cinder
@@ -35,10 +36,28 @@ def _build_config(config: Config | Mapping[str, Any] | None) -> tuple[Config, di
     if not isinstance(config, Mapping):
         raise ConfigError(f"config must be a mapping or a Config, got {type(config).__name__}")
     sections = dict(config)
-    switches = dict(sections.pop("switches", None) or {})
-    for bug in sections.pop("bugs", None) or ():
+    switches = sections.pop("switches", None) or {}
+    if not isinstance(switches, Mapping):
+        raise ConfigError(f"config switches: a mapping of switch names to values, got {switches!r}")
+    switches = dict(switches)
+    bugs = sections.pop("bugs", None) or ()
+    if isinstance(bugs, (str, bytes, Mapping)) or not isinstance(bugs, Iterable):
+        raise ConfigError(f"config bugs: a list of bug names such as ['lp1731986'], got {bugs!r}")
+    for bug in bugs:
         switches[bug] = True
     return Config.from_mapping(sections), switches
+
+
+def _checked_seed(seed: Any) -> int:
+    """`seed` as the whole number it must be. Ids derive from its text, so ``1.0``, ``True``
+    or ``"1"`` would each quietly build a world other than seed 1's (and an object's repr, with
+    its address, a different one each run)."""
+    if isinstance(seed, bool):
+        raise ConfigError(f"seed: a whole number, got {seed!r}")
+    try:
+        return operator.index(seed)
+    except TypeError:
+        raise ConfigError(f"seed: a whole number, got {seed!r}") from None
 
 
 class Cloud:
@@ -57,6 +76,7 @@ class Cloud:
         profile: str = "seed",
         config: Config | Mapping[str, Any] | None = None,
     ):
+        seed = _checked_seed(seed)
         cfg, switches = _build_config(config)
         self.kernel = Kernel(seed=seed, profile=profile, config=cfg, switches=switches)
         self.seed = seed

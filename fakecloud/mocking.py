@@ -94,6 +94,11 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         return cloud
 
     def __exit__(self, *exc: Any) -> None:
+        if not self._stack:
+            raise RuntimeError("fakecloud.mock: stop() without a start(): this mock is not active")
+        from fakecloud.transport.intercept import check_innermost
+
+        check_innermost(self._stack[-1][1], "fakecloud.mock")
         cloud, intercept, saved, path = self._stack.pop()
         try:
             intercept.__exit__(*exc)

@@ -145,6 +145,17 @@ def _skip_netrc_for(netlocs: frozenset[str]) -> Any:
     return original, get_netrc_auth
 
 
+_ACTIVE: list[Intercept] = []
+"""Intercepts entered and not yet left, innermost last: each patched over the one before it,
+so only the innermost can put back what it replaced."""
+
+
+class InterceptOrderError(RuntimeError):
+    """An intercept (or `fakecloud.mock`) was left while one entered after it is still active:
+    leaving it would restore patches the later one replaced, leaving that one's cloud answering
+    requests and owning ``time.sleep`` for the rest of the process."""
+
+
 class Intercept:
     """The context manager behind ``cloud.intercept()``; `calls` logs recent requests."""
 
@@ -191,6 +202,7 @@ class Intercept:
             self._unpatch()
             raise
         self._clock_bound = True
+        _ACTIVE.append(self)
         return self
 
     def _unpatch(self) -> None:
@@ -206,12 +218,26 @@ class Intercept:
             outside.left()  # the adapter is back: guard the cloud's hosts again
 
     def __exit__(self, *exc: Any) -> None:
+        check_innermost(self, "intercept")
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
         try:
             if self._clock_bound:
                 self._clock_bound = False
                 self.cloud.kernel.clock.__exit__(*exc)
         finally:
             self._unpatch()
+
+
+def check_innermost(intercept: Intercept, what: str) -> None:
+    """Raise `InterceptOrderError`, changing nothing, if `intercept` is active but not the
+    innermost (`what` names it for the message: ``intercept`` or ``fakecloud.mock``)."""
+    if intercept in _ACTIVE and _ACTIVE[-1] is not intercept:
+        later = len(_ACTIVE) - 1 - _ACTIVE.index(intercept)
+        raise InterceptOrderError(
+            f"this {what} was started before {later} other(s) still active: stop them in the "
+            "reverse order of starting them (the last started first); nothing was changed"
+        )
 
 
 def _answering(

@@ -103,3 +103,29 @@ def test_unknown_user_and_wrong_targets_are_clear_errors():
     assert "OS_CLOUD" not in os.environ or os.environ["OS_CLOUD"] != "fakecloud-mallory"
     with pytest.raises(TypeError, match="decorates a function or a class"):
         fakecloud.mock()(42)
+
+
+def test_mocks_stopped_out_of_order_are_refused_and_change_nothing():
+    """a.start(), b.start(), a.stop() used to put back the real ``requests`` and clock under b,
+    and b.stop() then put a's back for good: every later request in the process went to a's
+    cloud. Now the out-of-order stop is refused; stopping in order still works."""
+    time_sleep = __import__("time").sleep
+    before = os.environ.get("OS_CLOUD")
+    first, second = fakecloud.mock(seed=1), fakecloud.mock(seed=2)
+    first.start()
+    second.start()
+    with pytest.raises(RuntimeError, match="stop them in the reverse order of starting them"):
+        first.stop()
+    assert first.cloud is not None and second.cloud is not None  # both still active
+    second.stop()
+    first.stop()
+    assert os.environ.get("OS_CLOUD") == before
+    assert __import__("time").sleep is time_sleep
+    with pytest.raises(requests.ConnectionError) as caught:
+        requests.get("http://127.0.0.1:1/", timeout=1)
+    assert "fakecloud intercept" not in str(caught.value)  # no cloud answers any more
+
+
+def test_stop_without_start_is_a_clear_error():
+    with pytest.raises(RuntimeError, match=r"stop\(\) without a start\(\)"):
+        fakecloud.mock().stop()
