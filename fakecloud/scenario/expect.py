@@ -95,8 +95,8 @@ def _kinds(checks: list[TraceCheck]) -> set[str]:
             patterns += found
         else:
             patterns.append(found)
-    kinds = {p.get("kind") for p in patterns if isinstance(p, dict)}
-    return {k for k in kinds if isinstance(k, str) and "${" not in k}
+    kinds = [p.get("kind") for p in patterns if isinstance(p, dict)]
+    return {k for k in kinds if isinstance(k, str) and "${" not in k}  # a list or map matches
 
 
 def _invariant_names(exp: Expect) -> list[str]:

@@ -127,3 +127,14 @@ def test_an_integer_too_long_to_convert_is_named_at_its_line():
 def test_a_device_or_huge_file_is_refused_not_read_for_ever():
     with pytest.raises(ScenarioError, match=r"^/dev/zero: larger than 8 MiB: not a scenario file"):
         load("/dev/zero")
+
+
+def test_a_trace_pattern_whose_kind_is_a_list_fails_its_check_not_the_run():
+    """Found by mutating library files: ``present: {kind: []}`` was a TypeError (unhashable)
+    while the runner collected the kinds the checks name."""
+    (case,) = loads(
+        "name: n\nsteps:\n  - wait: 1\nexpect:\n  trace:\n    - present: {kind: []}\n"
+    ).cases
+    result = run_case(case)
+    assert not result.passed
+    assert [c.ok for c in result.checks if "trace present" in c.what] == [False]
