@@ -46,7 +46,11 @@ from fakecloud.cinder.validation import (
     validate,
 )
 from fakecloud.cinder.views import ViewContext
-from fakecloud.profiles.series import CINDER_V2_UPDATED, cinder_api
+from fakecloud.profiles.series import (
+    CINDER_V2_UPDATED,
+    cinder_api,
+    cinder_attachment_host_name,
+)
 
 MIN_VERSION = "3.0"
 MAX_VERSION = "3.71"
@@ -128,7 +132,10 @@ class CinderApi(ApiService):
     shared_routes = True
 
     def __init__(self, cinder: Any):
-        self.series_api = cinder_api(cinder.kernel.switches.release.series)
+        series = cinder.kernel.switches.release.series
+        self.series_api = cinder_api(series)
+        #: Who sees an attachment's host in a volume's view (by the series' Cinder).
+        self.host_name_to = cinder_attachment_host_name(series)
         top = self.series_api["max_microversion"]
         versions = VERSIONS if top == MAX_VERSION else CinderVersions("volume", MIN_VERSION, top)
         super().__init__(cinder.kernel, versions=versions)
@@ -223,6 +230,7 @@ class CinderApi(ApiService):
             url_project=req.params.get("project_id") or "",
             timestamp=self.cinder.timestamp,
             store=self.cinder.store,
+            host_name_to=self.host_name_to,
         )
 
     @staticmethod

@@ -46,6 +46,17 @@ class ViewContext:
     timestamp: Any
     #: The store whose admin metadata a volume's ``metadata`` shows (None: none shown).
     store: Any = None
+    #: Who sees an attachment's ``host_name``: ``all``, ``admin`` or ``admin_or_service``
+    #: (`fakecloud.profiles.series.cinder_attachment_host_name`).
+    host_name_to: str = "admin_or_service"
+
+    def shows_host_name(self) -> bool:
+        """Whether the caller sees the hosts of a volume's attachments."""
+        ctx = self.context
+        to = self.host_name_to
+        if to == "all" or ctx.is_admin:
+            return True
+        return to == "admin_or_service" and "service" in ctx.roles
 
     def links(self, collection: str, resource_id: str) -> list[dict[str, str]]:
         """The ``self`` and ``bookmark`` links of one resource."""
@@ -87,6 +98,7 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
     ``PUT /volumes`` answer without them."""
     ctx = vc.context
     v = vc.version
+    show_host = bool(volume.attachments) and vc.shows_host_name()
     out: dict[str, Any] = {
         "id": volume.id,
         "status": SHOWN_STATUS.get(volume.status, volume.status),
@@ -113,7 +125,7 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
                 "attachment_id": a.id,
                 "volume_id": volume.id,
                 "server_id": a.instance_uuid,
-                "host_name": a.attached_host if (ctx.is_admin or "service" in ctx.roles) else None,
+                "host_name": a.attached_host if show_host else None,
                 "device": a.mountpoint,
                 "attached_at": vc.timestamp(a.attach_time),
             }

@@ -112,6 +112,21 @@ def glance_reserved_namespaces(series: Series) -> tuple[str, ...]:
     return ("os_glance",) if series.glance >= 22 else ()
 
 
+#: Who sees an attachment's ``host_name`` in a volume's view (``_get_attachments``): everyone
+#: until Cinder 17.0.0 (8bf454b0b5: admins only), admins or the service role from 28.0.0 (the
+#: Nova 33 series; backported to 26.3.0, a point release the series model does not separate).
+CINDER_HOST_NAME_ADMIN_SINCE = 17
+CINDER_HOST_NAME_SERVICE_SINCE = 28
+
+
+def cinder_attachment_host_name(series: Series) -> str:
+    """``"all"``, ``"admin"`` or ``"admin_or_service"``: who the series' Cinder shows an
+    attachment's host to."""
+    if series.cinder < CINDER_HOST_NAME_ADMIN_SINCE:
+        return "all"
+    return "admin" if series.cinder < CINDER_HOST_NAME_SERVICE_SINCE else "admin_or_service"
+
+
 def series_apis(series: Series) -> dict[str, Any]:
     """Both services' API versions for a series (what ``fakecloud profiles NAME`` shows)."""
     current = next(v for v, s in glance_versions(series, image_cache=False) if s == "CURRENT")
@@ -124,6 +139,7 @@ def series_apis(series: Series) -> dict[str, Any]:
 __all__ = [
     "SERIES",
     "cinder_api",
+    "cinder_attachment_host_name",
     "glance_requires_format_match",
     "glance_reserved_namespaces",
     "glance_versions",

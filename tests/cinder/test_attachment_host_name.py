@@ -1,0 +1,63 @@
+"""Who sees the host of a volume's attachment (``host_name`` in the volume's view), by the
+series' Cinder (``api/v2/views/volumes.py`` / ``api/v3/views/volumes.py``
+``_get_attachments``): everyone in 12.0.0-16.x (Queens to Ussuri), admins only from 17.0.0
+(8bf454b0b5), admins or the ``service`` role from 28.0.0. The host is the ``host`` of the
+connector the attachment was connected with (``db.volume_attached``)."""
+
+import pytest
+from cinder_support import ADMIN, MEMBER, SERVICE, attach, call, create_volume
+
+from fakecloud import Cloud
+
+
+@pytest.mark.parametrize(
+    ("profile", "member", "service"),
+    [
+        ("nova-17.0.13", "cmp-1", "cmp-1"),  # Cinder 12 (Queens)
+        ("nova-21.0.0", "cmp-1", "cmp-1"),  # Cinder 16 (Ussuri)
+        ("nova-22.0.0", None, None),  # Cinder 17: admins only
+        ("nova-32.0.0", None, None),  # Cinder 27
+        ("nova-33.0.0", None, "cmp-1"),  # Cinder 28: admins or services
+        ("upstream", None, "cmp-1"),
+    ],
+)
+def test_host_name_by_series(profile, member, service):
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    attach(cloud, vid)
+
+    def host(ctx):
+        (att,) = call(cloud, "GET", f"volumes/{vid}", ctx=ctx).json()["volume"]["attachments"]
+        return att["host_name"]
+
+    assert (host(MEMBER), host(SERVICE), host(ADMIN)) == (member, service, "cmp-1")
+    listed = call(cloud, "GET", "volumes/detail", ctx=MEMBER).json()["volumes"]
+    assert listed[0]["attachments"][0]["host_name"] == member
+
+
+def test_the_host_and_mountpoint_come_from_the_connector_nova_sends():
+    from tests.nova.conftest import NovaEnv
+
+    env = NovaEnv("upstream")
+    sid = env.boot("vm")
+    r = env.cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}
+    )
+    vid = r.json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    env.request(
+        "POST",
+        f"/v2.1/servers/{sid}/os-volume_attachments",
+        {"volumeAttachment": {"volumeId": vid}},
+    )
+    env.cloud.run_until_idle()
+    shown = env.cloud.request("volumev3", "GET", f"/v3/{{project_id}}/volumes/{vid}", user="admin")
+    (att,) = shown.json()["volume"]["attachments"]
+    host = env.cloud.nova.db.instance_row(sid).host
+    assert (att["server_id"], att["host_name"], att["device"]) == (sid, host, "/dev/vdb")
+    (row,) = env.cloud.cinder.store.attachments.values()
+    assert (row.connector["host"], row.connector["mountpoint"], row.attach_mode) == (
+        host,
+        "/dev/vdb",
+        "rw",
+    )

@@ -1,0 +1,41 @@
+"""``openstack volume attachment list/show`` (Cinder's attachments API, 3.27+) and the
+attachments of ``openstack volume show`` after ``openstack server add volume``: the attachment
+Nova made, with the host of the connector Nova sent (shown to its owner in the default
+profile's Queens Cinder, to admins only from Cinder 17.0.0)."""
+
+import pytest
+from client_helpers import needs
+from osc_inprocess import OpenStackCLI
+
+IMAGE = "cirros-0.6.2-x86_64-qga"
+
+
+@pytest.fixture
+def osc(intercepted, tmp_path):
+    needs(intercepted, "nova", "cinder", "glance")
+    return OpenStackCLI(intercepted, tmp_path)
+
+
+def test_volume_attachment_list_and_show(osc, intercepted):
+    server = osc("server", "create", "--flavor", "1", "--image", IMAGE, "--no-network", "--wait",
+                 "att-vm")  # fmt: skip
+    volume = osc("volume", "create", "--size", "1", "att-vol")
+    intercepted.run_until_idle()
+    osc("server", "add", "volume", "att-vm", "att-vol")
+    intercepted.run_until_idle()
+    (listed,) = osc("--os-volume-api-version", "3.27", "volume", "attachment", "list")
+    assert (listed["Volume ID"], listed["Server ID"], listed["Status"]) == (
+        volume["id"],
+        server["id"],
+        "attached",
+    )
+    shown = osc("--os-volume-api-version", "3.27", "volume", "attachment", "show", listed["ID"])
+    assert (shown["Instance ID"], shown["Attach Mode"]) == (server["id"], "rw")
+    assert shown["Properties"]["access_mode"] == "rw"
+    (attached,) = osc("volume", "show", "att-vol")["attachments"]
+    host = intercepted.nova.db.instance_row(server["id"]).host
+    assert (attached["server_id"], attached["host_name"], attached["device"]) == (
+        server["id"],
+        host,
+        "/dev/vdb",
+    )
