@@ -148,10 +148,15 @@ def from_data(
     if endpoints:
         data = _moved(data, endpoints)
     try:
-        return graft(data["nodes"], _template(data["cloud"], cloud_class))
+        cloud = graft(data["nodes"], _template(data["cloud"], cloud_class))
+        # The grafted settings were never checked (the template's were): a hand-edited value
+        # of the wrong type would load and then fail the next save, or mid-run.
+        _check_settings(_build_args(cloud))
+        return cloud
     except StateError as exc:
         raise StateError(f"{source}: {exc}") from None
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+    # ArithmeticError: a random generator's saved state out of its range (OverflowError).
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise StateError(
             f"{source} is damaged and cannot be loaded ({type(exc).__name__}: {exc})"
         ) from None
@@ -204,6 +209,16 @@ def _build_args(cloud: Any) -> dict[str, Any]:
         "config": cloud.kernel.config.to_dict(),
         "switches": cloud.kernel.switches.to_dict(),
     }
+
+
+def _check_settings(args: dict[str, Any]) -> None:
+    """Check a loaded cloud's config and switches as `Cloud` checks its arguments
+    (`ConfigError`, a ValueError, naming the first that does not fit)."""
+    from fakecloud.config import Config
+    from fakecloud.profiles import Switches
+
+    Config.from_mapping(args["config"])
+    Switches.for_profile(args["profile"], args["switches"])
 
 
 def _moved(data: dict[str, Any], endpoints: Mapping[str, str]) -> dict[str, Any]:

@@ -174,3 +174,34 @@ def test_every_class_the_state_tables_name_exists():
         if found != name:  # the tables name a class where it is defined
             missing.append((name, found))
     assert missing == []
+
+
+def _first(node, match):
+    """The first dict or list inside `node` that `match` accepts (depth first)."""
+    if match(node):
+        return node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        found = _first(child, match)
+        if found is not None:
+            return found
+    return None
+
+
+def test_a_hand_edited_setting_of_the_wrong_type_is_refused_at_load_not_at_the_next_save():
+    """Found by mutating saved files value by value: a config value of the wrong type loaded,
+    and the cloud then failed its next save (or mid-run) with a ConfigError."""
+    data = json.loads(dumps(Cloud(seed=1)))
+    glance = _first(data["nodes"], lambda n: isinstance(n, dict) and "user_storage_quota" in n)
+    glance["user_storage_quota"] = 0  # a string such as '0' or '10GB' in Glance's config
+    with pytest.raises(StateError, match="damaged .*glance.user_storage_quota: expected str"):
+        loads(json.dumps(data), cloud_class=Cloud)
+
+
+def test_a_random_generator_state_out_of_range_is_a_damaged_file():
+    """An OverflowError from random.setstate reached the caller."""
+    data = json.loads(dumps(Cloud(seed=1)))
+    mt = _first(data["nodes"], lambda n: isinstance(n, list) and len(n) == 625)
+    mt[0] = -1
+    with pytest.raises(StateError, match="damaged .*OverflowError"):
+        loads(json.dumps(data), cloud_class=Cloud)
