@@ -301,14 +301,39 @@ def cloud(request: pytest.FixtureRequest) -> Any:
         seed = request.config.getoption("fakecloud_seed")
     if seed is None:
         seed = default_seed(request.node.nodeid)
-    config = dict(options.get("config") or {})
-    if options.get("switches"):
-        config["switches"] = {**config.get("switches", {}), **options["switches"]}
-    if options.get("bugs"):
-        config["bugs"] = [*config.get("bugs", []), *options["bugs"]]
-    built = Cloud(seed=seed, profile=options.get("profile") or "seed", config=config)
+    built = Cloud(seed=seed, profile=options.get("profile") or "seed", config=_config(options))
     request.node.stash[_CLOUD] = built
     return built
+
+
+def _config(options: dict[str, Any]) -> Any:
+    """The marker's ``config=`` with its ``switches=`` and ``bugs=`` merged in; a `ConfigError`
+    naming the marker argument whose shape is wrong (a string of bugs was read letter by
+    letter, a list of switches was a TypeError)."""
+    from collections.abc import Iterable, Mapping
+
+    from fakecloud.errors import ConfigError
+
+    def wrong(name: str, wanted: str, got: Any) -> ConfigError:
+        return ConfigError(f"@pytest.mark.fakecloud({name}=...): {wanted}, got {got!r}")
+
+    config = options.get("config") or {}
+    if not isinstance(config, Mapping):
+        raise wrong("config", "a mapping of config sections", config)
+    config = dict(config)
+    switches = options.get("switches")
+    if switches:
+        if not isinstance(switches, Mapping):
+            raise wrong("switches", "a mapping of switch names to values", switches)
+        before = config.get("switches") or {}
+        config["switches"] = {**before, **switches} if isinstance(before, Mapping) else before
+    bugs = options.get("bugs")
+    if bugs:
+        if isinstance(bugs, (str, bytes, Mapping)) or not isinstance(bugs, Iterable):
+            raise wrong("bugs", "a list of bug names such as ['lp1731986']", bugs)
+        before = config.get("bugs") or []
+        config["bugs"] = [*before, *bugs] if isinstance(before, list) else before
+    return config
 
 
 @pytest.fixture(scope="session")

@@ -136,6 +136,14 @@ import pytest
 @pytest.mark.fakecloud(profil="upstream")
 def test_typo(cloud):
     pass
+
+@pytest.mark.fakecloud(bugs="lp1731986")
+def test_bugs_as_a_string(cloud):
+    pass
+
+@pytest.mark.fakecloud(switches=["lp1731986"])
+def test_switches_as_a_list(cloud):
+    pass
 """
 
 SDK_TEST = """
@@ -248,6 +256,22 @@ def test_marker_misuse_is_a_clear_error(python_run):
     assert outcome(python_run, "test_typo.py::test_typo") == "ERROR"
     python_run.stdout.fnmatch_lines(
         ["*_ ERROR at setup of test_typo _*", "*got unknown argument(s) profil*"]
+    )
+
+
+def test_marker_arguments_of_the_wrong_shape_are_named(python_run):
+    """bugs="lp1731986" was read letter by letter ("unknown switch 'l'"); a list of switches
+    was a TypeError inside the plugin."""
+    for name in ("test_bugs_as_a_string", "test_switches_as_a_list"):
+        assert outcome(python_run, f"test_typo.py::{name}") == "ERROR"
+    python_run.stdout.fnmatch_lines(
+        [
+            "*ConfigError: @pytest.mark.fakecloud(bugs=...): a list of bug names such as *, "
+            "got 'lp1731986'",
+        ]
+    )
+    python_run.stdout.fnmatch_lines(
+        ["*ConfigError: @pytest.mark.fakecloud(switches=...): a mapping of switch names*"]
     )
 
 
