@@ -49,13 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = p.add_subparsers(
         dest="verb", required=True, metavar="show|advance|idle", help="what to do"
     )
-    verbs.add_parser("show", help="virtual now, its calendar time, the speed")
+    show = verbs.add_parser("show", help="virtual now, its calendar time, the speed")
     advance = verbs.add_parser("advance", help="run the cloud SECONDS virtual seconds forward")
     advance.add_argument("seconds", type=_seconds, help="virtual seconds (0 or more)")
     idle = verbs.add_parser("idle", help="run the cloud until no work is left")
     idle.add_argument(
         "--cap", type=_seconds, metavar="SECONDS", help="give up after this many virtual seconds"
     )
+    for verb in (show, advance, idle):  # `clock show --url U` as well as `clock --url U show`
+        verb.add_argument("--url", default=argparse.SUPPRESS, help="as before the verb")
     return p
 
 
