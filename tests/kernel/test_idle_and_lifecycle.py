@@ -105,3 +105,31 @@ def test_a_killed_tasks_wait_stays_queued_as_the_plain_timeout_it_stands_for():
     (left,) = [event for t, _, _, event in kernel.env._queue if t == 5.0]
     assert type(left) is simpy.Timeout and left.callbacks == [] and left._delay == 5.0
     assert proc._target is left
+
+
+def test_many_flows_in_flight_space_out_full_collections_until_idle():
+    import gc
+
+    cloud = Cloud()
+    seen = []
+
+    def flow(i):
+        yield cloud.kernel.timeout(1)
+        if i == 0:
+            seen.append(gc.get_threshold())
+
+    before = gc.get_threshold()
+    for i in range(2_500):
+        cloud.kernel.spawn(flow(i), name=f"flow {i}")
+    cloud.run_until_idle()
+    assert seen == [(*before[:2], 25)] if before[0] and before[2] < 25 else seen == [before]
+    assert gc.get_threshold() == before
+
+    def stuck():
+        yield cloud.kernel.env.event()
+
+    for i in range(2_500):
+        cloud.kernel.spawn(stuck(), name=f"stuck {i}")
+    with pytest.raises(SimulationNotIdle):
+        cloud.run_until_idle()
+    assert gc.get_threshold() == before  # restored when the run fails too
