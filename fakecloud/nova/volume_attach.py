@@ -36,6 +36,8 @@ from fakecloud.nova.objects import BlockDeviceMapping
 CONDUCTOR = "nova-conductor"
 ATTACH_VOLUME = "attach_volume"
 DETACH_VOLUME = "detach_volume"
+SWAP_VOLUME = "swap_volume"
+GiB = 1024**3
 _LETTERS = "bcdefghijklmnopqrstuvwxyz"
 
 
@@ -239,6 +241,45 @@ def _detach_shelved_offloaded(
     event.finish()
 
 
+def swap(
+    api: Any, context: Any, instance: Any, old_volume: dict[str, Any], new_volume: dict[str, Any]
+) -> Generator[Any, Any, None]:
+    """``API.swap_volume`` after its gates: the old volume must be attached to this server, the
+    new one detached and as large; the old volume ``detaching`` (rolled back on a later
+    refusal), the new one given an attachment, the ``swap_volume`` action recorded and the
+    host's ``swap_volume`` cast."""
+    if instance.uuid not in (old_volume.get("attachments") or {}):
+        raise exception.InvalidVolume(reason="Old volume is attached to a different instance.")
+    if new_volume["attach_status"] == "attached":
+        raise exception.InvalidVolume(reason="New volume must be detached in order to swap.")
+    if int(new_volume["size"]) < int(old_volume["size"]):
+        raise exception.InvalidVolume(reason="New volume must be the same size or larger.")
+    volume_api = api.volume_api
+    try:
+        yield from volume_api.begin_detaching(context, old_volume["id"])
+    except exception.InvalidInput as exc:
+        raise exception.InvalidVolume(reason=exc.format_message()) from None
+    try:
+        _bdm_of(api.db, instance.uuid, old_volume["id"])
+        if api.kernel.switches.attach_rejects_mapped_volume:
+            _check_volume_already_attached(api.db, instance, new_volume)
+        attachment = yield from volume_api.attachment_create(
+            context, new_volume["id"], instance.uuid
+        )
+    except BaseException:
+        yield from volume_api.roll_detaching(context, old_volume["id"])
+        raise
+    api._record_action_start(context, instance, SWAP_VOLUME)
+    api.compute_rpcapi.cast(
+        context,
+        instance,
+        "swap_volume",
+        old_volume_id=old_volume["id"],
+        new_volume_id=new_volume["id"],
+        new_attachment_id=attachment["id"],
+    )
+
+
 def _bdm_of(db: Any, instance_uuid: str, volume_id: str) -> BlockDeviceMapping:
     """``BlockDeviceMapping.get_by_volume_and_instance``."""
     for bdm in db.bdms_by_instance(instance_uuid):
@@ -341,6 +382,58 @@ def detach_on_host(
         _fault(manager, instance, exc)
         event.finish(exc)
         return
+    event.finish()
+
+
+def swap_on_host(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    old_volume_id: str,
+    new_volume_id: str,
+    new_attachment_id: str,
+) -> Generator:
+    """The host's ``swap_volume`` (event ``compute_swap_volume``): libvirt copies the old
+    volume's data into the new one (``blockRebase``: the old volume's size through the host's
+    disk), the new attachment is connected and completed (``in-use``), the old one deleted
+    (``available``) and the mapping points at the new volume — what Cinder's
+    ``migrate_volume_completion`` and Nova's ``_swap_volume`` do together for a swap Nova
+    started. A failure rolls the old volume back to ``in-use``, deletes the new attachment
+    and leaves a fault."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_swap_volume")
+    volume_api = manager.volume_api
+    try:
+        bdm = _bdm_of(manager.db, instance.uuid, old_volume_id)
+        old = yield from volume_api.get(context, old_volume_id)
+        copy = manager.kernel.io.transfer(
+            int(old["size"]) * GiB,
+            (manager.driver.disk,),
+            label="nova.swap_volume",
+            host=manager.host,
+            instance_uuid=instance.uuid,
+        )
+        yield copy.done
+        yield from volume_api.attachment_update(
+            context,
+            new_attachment_id,
+            block_device.connector(manager.host),
+            mountpoint=bdm.device_name,
+        )
+        yield from volume_api.attachment_complete(context, new_attachment_id)
+        if bdm.attachment_id:
+            yield from volume_api.attachment_delete(context, bdm.attachment_id)
+    except Exception as exc:  # noqa: BLE001 - _swap_volume's rollback + wrap_instance_fault
+        try:
+            yield from volume_api.roll_detaching(context, old_volume_id)
+            yield from volume_api.attachment_delete(context, new_attachment_id)
+        except Exception:  # noqa: BLE001, S110 - the original error is what is recorded
+            pass
+        _fault(manager, instance, exc)
+        event.finish(exc)
+        return
+    bdm.volume_id = new_volume_id
+    bdm.attachment_id = new_attachment_id
     event.finish()
 
 

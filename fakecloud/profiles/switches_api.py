@@ -3,7 +3,7 @@ version document and the 500 body. Each records where it changed (see `provenanc
 
 from __future__ import annotations
 
-from fakecloud.profiles.provenance import Change, Switch
+from fakecloud.profiles.provenance import Backport, Change, Switch
 
 #: The highest compute microversion of each release line, and the commit that raised it.
 _MICROVERSIONS = (
@@ -195,6 +195,27 @@ SWITCHES = (
                 "1252588d4e",
                 "LP #1908075: a volume reset to available by an admin could be attached twice "
                 "(message merged into one check by 81b689e5bb, also 23.0.0)",
+            ),
+        ),
+    ),
+    Switch(
+        "swap_volume_cinder_only",
+        "a volume attachment update that swaps the volume (PUT os-volume_attachments with "
+        "another volumeId, or any PUT before 2.85) is refused with 409 unless the old volume "
+        "is migrating ('volume <id> is not migrating; this API should only be called by "
+        "Cinder'); otherwise any admin may swap an attached volume for an available one.",
+        False,
+        (
+            Change(
+                "32.0.0",
+                "93c0f9bc74",
+                "LP #2112187, restrict swap volume to cinder: a user's swap left the guest's "
+                "domain XML out of step with the mappings",
+                backports=(
+                    Backport("29.3.0", "5a92bb594f"),
+                    Backport("30.1.0", "6fcc9e2dd9"),
+                    Backport("31.1.0", "76fe0294ff"),
+                ),
             ),
         ),
     ),

@@ -121,6 +121,18 @@ EXPECTED = {
         "18.3.0": True,
         "17.0.13": True,
     },
+    # restrict swap volume to cinder: 32.0.0, backports 29.3.0, 30.1.0, 31.1.0.
+    "swap_volume_cinder_only": {
+        "29.2.2": False,
+        "29.3.0": True,
+        "30.0.0": False,
+        "30.1.0": True,
+        "31.0.1": False,
+        "31.1.0": True,
+        "31.3.1": True,
+        "32.0.0": True,
+        "17.0.13": False,
+    },
 }
 
 

@@ -2629,7 +2629,7 @@ class flavors_extraspecs:
 
 
 class volume_attachments:
-    """nova/api/openstack/compute/schemas/volume_attachments.py (index/show responses)."""
+    """nova/api/openstack/compute/schemas/volume_attachments.py (index/show/update responses)."""
 
     _volume_attachment_response = {
         "type": "object",
@@ -2726,6 +2726,8 @@ class volume_attachments:
 
     show_response_v289 = copy.deepcopy(show_response_v279)
     show_response_v289["properties"]["volumeAttachment"] = _volume_attachment_response_v289
+
+    update_response = {"type": "null"}
 
 
 class server_external_events:
@@ -3221,6 +3223,9 @@ ROUTES = {
         ("2.70", "2.78", volume_attachments.show_response_v270),
         ("2.79", "2.88", volume_attachments.show_response_v279),
         ("2.89", None, volume_attachments.show_response_v289),
+    ],
+    ("PUT", "/servers/{server_id}/os-volume_attachments/{volume_id}"): [
+        (None, None, volume_attachments.update_response)
     ],
 }
 

@@ -390,6 +390,22 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         check(r.json(), _pick(nova.ROUTES[route], mv), where)
         world.cloud.run_until_idle()
         return
+    if route == ("PUT", "/servers/{server_id}/os-volume_attachments/{volume_id}"):
+        # 2.85+: the volume-backed server's root mapping, delete_on_termination as it is.
+        # Before, every PUT is a swap: refused (upstream: the volume is not migrating; seed:
+        # the "new" volume is this attached one), with Nova's fault body.
+        path = _fill(world, template, world.bfv)
+        body = {"volumeAttachment": {"volumeId": world.bfv_volume}}
+        if _v(mv) >= (2, 85):
+            body["volumeAttachment"]["delete_on_termination"] = True
+            r = world.compute(method, path, body, mv=mv)
+            assert r.status == 202, r.json()
+            check(None if not r.body else r.json(), _pick(nova.ROUTES[route], mv), where)
+        else:
+            r = world.compute(method, path, body, mv=mv, user="admin")
+            assert r.status == (409 if profile == "upstream" else 400), r.json()
+            check(r.json(), NOVA_FAULT, where)
+        return
     if route == ("DELETE", "/servers/{server_id}"):
         path = f"/servers/{world.boot(f'doomed-{mv}')}"
     else:  # DELETE /images/{image_id} (the proxy API, to 2.35)

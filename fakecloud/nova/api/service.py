@@ -127,6 +127,12 @@ class ComputeApiService(NovaApiService):
         )
         add("POST", "/servers/{server_id}/os-volume_attachments", "volume_attachments", va.create)
         add(
+            "PUT",
+            "/servers/{server_id}/os-volume_attachments/{volume_id}",
+            "volume_attachments",
+            va.update,
+        )
+        add(
             "DELETE",
             "/servers/{server_id}/os-volume_attachments/{volume_id}",
             "volume_attachments",

@@ -60,6 +60,37 @@ CREATE_SCHEMA_V279 = copy.deepcopy(CREATE_SCHEMA_V249)
 CREATE_SCHEMA_V279["properties"]["volumeAttachment"]["properties"]["delete_on_termination"] = (
     schemas.boolean
 )
+UPDATE_SCHEMA = copy.deepcopy(CREATE_SCHEMA)
+del UPDATE_SCHEMA["properties"]["volumeAttachment"]["properties"]["device"]
+"""``schema.update`` (``update_volume_attachment`` in 17.0.0): only ``volumeId``."""
+UPDATE_SCHEMA_V285: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "volumeAttachment": {
+            "type": "object",
+            "properties": {
+                "volumeId": schemas.uuid_param,
+                "device": _DEVICE,
+                "tag": schemas.tag,
+                "delete_on_termination": schemas.boolean,
+                "serverId": schemas.uuid_param,
+                "id": schemas.uuid_param,
+            },
+            "required": ["volumeId"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["volumeAttachment"],
+    "additionalProperties": False,
+}
+"""``schema.update_v285``: the fields ``GET`` shows may be sent back (only
+``delete_on_termination`` may change)."""
+#: From 2.85 a ``PUT`` updates the attachment (and swaps only when ``volumeId`` differs).
+UPDATE_ATTACHMENT = "2.85"
+_UPDATE_VALIDATORS = {
+    "2.0": schemas.SchemaValidator(UPDATE_SCHEMA),
+    UPDATE_ATTACHMENT: schemas.SchemaValidator(UPDATE_SCHEMA_V285),
+}
 _CREATE_VALIDATORS = {
     "2.0": schemas.SchemaValidator(CREATE_SCHEMA),
     ATTACH_TAG: schemas.SchemaValidator(CREATE_SCHEMA_V249),
@@ -227,6 +258,110 @@ class VolumeAttachmentController:
         if version >= SHOW_DELETE_ON_TERMINATION:
             attachment["delete_on_termination"] = delete_on_termination
         return Response(200, {"volumeAttachment": attachment})
+
+    # -- update and swap ----------------------------------------------------------------------
+
+    def update(self, req: Request) -> Generator[Any, Any, Response]:
+        """``PUT /servers/{server_id}/os-volume_attachments/{volume_id}``: before 2.85 always
+        a swap of the attached volume (the path's) for ``volumeId``; from 2.85 an update of
+        the attachment (``delete_on_termination``; the other fields must be what they are),
+        then a swap if ``volumeId`` differs. A swap asks the ``swap`` policy (admin; before
+        21.0.0 ``update``, admin too, checked before the server is loaded), an update the
+        ``update`` policy (the project's members). 202, no body."""
+        version = req.microversion
+        only_swap = version < UPDATE_ATTACHMENT
+        validator = _UPDATE_VALIDATORS["2.0" if only_swap else UPDATE_ATTACHMENT]
+        try:
+            body = req.json()
+        except ValueError:
+            raise HttpError(400, "Malformed request body") from None
+        validator.validate(body)
+        ctx = req.context
+        policy = self.nova.policy
+        server_id = req.params["server_id"]
+        volume_id = req.params["volume_id"]
+        new_volume_id = body["volumeAttachment"]["volumeId"]
+        if self.nova.kernel.switches.policy_before_lookup:
+            # 17.0.0-20.x: the policy, both volumes, then the server.
+            policy.authorize(ctx, VOLUMES_ATTACHMENTS % "update")
+            old_volume, new_volume = yield from self._swap_volumes(ctx, volume_id, new_volume_id)
+            instance = self.servers.get_server(ctx, server_id)
+            yield from self._swap(ctx, instance, old_volume, new_volume)
+            return Response(202)
+        instance = self.servers.get_server(ctx, server_id)
+        if only_swap or volume_id != new_volume_id:
+            policy.authorize(ctx, VOLUMES_ATTACHMENTS % "swap", {})
+        else:
+            policy.authorize(
+                ctx, VOLUMES_ATTACHMENTS % "update", {"project_id": instance.project_id}
+            )
+        if not only_swap:
+            self._update_volume_regular(instance, volume_id, body["volumeAttachment"])
+            if volume_id == new_volume_id:
+                return Response(202)
+        old_volume, new_volume = yield from self._swap_volumes(ctx, volume_id, new_volume_id)
+        yield from self._swap(ctx, instance, old_volume, new_volume)
+        return Response(202)
+
+    def _update_volume_regular(self, instance: Any, volume_id: str, att: dict) -> None:
+        """``_update_volume_regular``: the mapping of the path's volume (404
+        `VolumeBDMNotFound`), each immutable field sent as it is (else 400), then
+        ``delete_on_termination`` written."""
+        bdm = next(
+            (b for b in self.nova.db.bdms_by_instance(instance.uuid) if b.volume_id == volume_id),
+            None,
+        )
+        if bdm is None:
+            raise HttpError(404, exception.VolumeBDMNotFound(volume_id=volume_id).format_message())
+        for key, current in (
+            ("id", volume_id),
+            ("serverId", instance.uuid),
+            ("device", bdm.device_name),
+            ("tag", bdm.tag),
+        ):
+            if key in att and att[key] != current:
+                raise HttpError(400, f"The {key} property is not mutable")
+        if "delete_on_termination" in att:
+            bdm.delete_on_termination = att["delete_on_termination"] in _TRUE
+
+    def _swap_volumes(
+        self, ctx: Any, old_volume_id: str, new_volume_id: str
+    ) -> Generator[Any, Any, tuple[dict, dict]]:
+        """``_update_volume_swap``'s reads: the old volume (404), from 29.3.0 refused unless
+        it is migrating (409: only Cinder may swap), the new volume (a 400: it is named in
+        the body)."""
+        try:
+            old_volume = yield from self.nova.volume_api.get(ctx, old_volume_id)
+        except exception.VolumeNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
+        if self.nova.kernel.switches.swap_volume_cinder_only and not old_volume.get(
+            "migration_status"
+        ):
+            raise HttpError(
+                409,
+                f"volume {old_volume_id} is not migrating; this API should only be called "
+                "by Cinder",
+            )
+        try:
+            new_volume = yield from self.nova.volume_api.get(ctx, new_volume_id)
+        except exception.VolumeNotFound as exc:
+            raise HttpError(400, exc.format_message()) from None
+        return old_volume, new_volume
+
+    def _swap(
+        self, ctx: Any, instance: Any, old_volume: dict, new_volume: dict
+    ) -> Generator[Any, Any, None]:
+        """``compute_api.swap_volume`` and its errors as the controller maps them."""
+        try:
+            yield from self.nova.compute_api.swap_volume(ctx, instance, old_volume, new_volume)
+        except exception.VolumeBDMNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
+        except exception.InvalidVolume as exc:
+            raise HttpError(400, exc.format_message()) from None
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "swap_volume", instance.uuid)
 
     def delete(self, req: Request) -> Any:
         """``DELETE /servers/{server_id}/os-volume_attachments/{volume_id}``: detach (202)."""

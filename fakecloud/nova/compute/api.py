@@ -655,6 +655,21 @@ class API:
 
         return volume_attach.detach(self, context, instance, volume)
 
+    @check_instance_lock
+    @check_instance_state(vm_state=(states.ACTIVE, states.PAUSED, states.RESIZED))
+    def swap_volume(
+        self,
+        context: Any,
+        instance: Instance,
+        old_volume: dict[str, Any],
+        new_volume: dict[str, Any],
+    ) -> Generator[Any, Any, None]:
+        """Swap the attached `old_volume` for `new_volume` (the gates first, then a generator;
+        `fakecloud.nova.volume_attach`)."""
+        from fakecloud.nova import volume_attach
+
+        return volume_attach.swap(self, context, instance, old_volume, new_volume)
+
     # -- diagnostics ---------------------------------------------------------------------------
 
     @check_instance_host

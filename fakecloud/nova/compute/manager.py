@@ -518,6 +518,25 @@ class ComputeManager:
             yield from self._task(external_events.handle_on_host(self, context, instances, events))
         )
 
+    def swap_volume(
+        self,
+        context: Any,
+        instance: Any,
+        old_volume_id: str,
+        new_volume_id: str,
+        new_attachment_id: str,
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: swap the attached volume for the new one (its data copied first)."""
+        from fakecloud.nova import volume_attach
+
+        return (
+            yield from self._task(
+                volume_attach.swap_on_host(
+                    self, context, instance, old_volume_id, new_volume_id, new_attachment_id
+                )
+            )
+        )
+
     # -- power actions -----------------------------------------------------------------------
 
     def _power_action(
