@@ -626,10 +626,14 @@ class CinderApi(ApiService):
         return Response(200, {"meta": item})
 
     def snapshot_metadata_delete(self, req: Request) -> Response:
-        """``DELETE /snapshots/{id}/metadata/{key}``: 200."""
-        api = self.cinder.snapshot_api
-        snap = api.get(req.context, req.params["id"])
-        api.delete_metadata(req.context, snap, req.params["key"])
+        """``DELETE /snapshots/{id}/metadata/{key}``: 200. As ``SnapshotMetadataController
+        .delete``: the metadata read first (the reader's policy), a missing key a 404, then the
+        delete's policy."""
+        snap, meta = self._snap_meta(req)
+        key = req.params["key"]
+        if key not in meta:
+            raise exception.SnapshotMetadataNotFound(snapshot_id=snap.id, metadata_key=key)
+        self.cinder.snapshot_api.delete_metadata(req.context, snap, key)
         return Response(200)
 
     # -- attachments -------------------------------------------------------------------------

@@ -273,7 +273,7 @@ RESET_STATUS_VOLUME = _action(
         {
             "status": {"type": ["string", "null"], "format": "volume_status"},
             "attach_status": {"type": ["string", "null"], "format": "volume_attach_status"},
-            "migration_status": {"type": ["string", "null"]},
+            "migration_status": {"type": ["string", "null"], "format": "volume_migration_status"},
         },
         format="validate_volume_reset_body",
     ),
@@ -409,10 +409,16 @@ def _check_progress(progress: Any) -> bool:
     return True
 
 
-def _check_status(value: Any, valid: tuple, what: str) -> bool:
+#: ``fields.VolumeMigrationStatus.ALL``.
+MIGRATION_STATUSES = ("migrating", "error", "success", "completing", "none", "starting")
+
+
+def _check_status(value: Any, valid: tuple | list, what: str) -> bool:
+    # `valid` printed as Cinder prints it: ``fields.*.ALL`` are tuples, the attach statuses
+    # of ``_validate_volume_attach_status`` a list.
     if value and isinstance(value, str) and value.lower() not in valid:
         raise exception.InvalidParameterValue(
-            err=f"{what}: {value} is invalid, valid statuses are: {list(valid)}."
+            err=f"{what}: {value} is invalid, valid statuses are: {valid}."
         )
     return True
 
@@ -432,8 +438,7 @@ def _check_snapshot_status(value: Any) -> bool:
         return True
     if not value or value.lower() not in SNAPSHOT_STATUSES:
         raise exception.InvalidParameterValue(
-            err=f"Snapshot status: {value} is invalid, valid statuses are: "
-            f"{list(SNAPSHOT_STATUSES)}."
+            err=f"Snapshot status: {value} is invalid, valid statuses are: {SNAPSHOT_STATUSES}."
         )
     return True
 
@@ -446,7 +451,10 @@ _FORMATS = {
     "progress": _check_progress,
     "volume_status": lambda v: _check_status(v, VOLUME_STATUSES, "Volume status"),
     "volume_attach_status": lambda v: _check_status(
-        v, ("attached", "detached"), "Volume attach status"
+        v, ["attached", "detached"], "Volume attach status"
+    ),
+    "volume_migration_status": lambda v: _check_status(
+        v, MIGRATION_STATUSES, "Volume migration status"
     ),
     "snapshot_status": _check_snapshot_status,
     "validate_volume_reset_body": _check_reset_body,
