@@ -20,6 +20,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.errors import ConfigError
+from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
@@ -37,6 +38,23 @@ _SHELVING_STATE_MAP = {
     states.IMAGE_UPLOADING: states.SHELVING_IMAGE_UPLOADING,
     states.SHELVING: states.SHELVING,
 }
+
+
+#: ``_retry_reboot``'s started states: retried when the guest does not run.
+_STARTED_REBOOTS = (
+    states.REBOOTING,
+    states.REBOOTING_HARD,
+    states.REBOOT_STARTED,
+    states.REBOOT_STARTED_HARD,
+)
+#: ``_init_instance``: over a running guest these task states are cleared.
+_CLEARED_WHEN_RUNNING = (*_STARTED_REBOOTS, states.PAUSING, states.UNPAUSING)
+_REBOOT_OR_PAUSE_STATES = frozenset(
+    (*states.SOFT_REBOOT_STATES, *states.HARD_REBOOT_STATES, states.PAUSING, states.UNPAUSING)
+)
+#: ``context.get_admin_context()`` of ``init_host`` (no request: no instance action to record
+#: events on, which ``wrap_instance_event``'s ``graceful_exit`` tolerates).
+_INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
 
 
 class ComputeManager:
@@ -149,17 +167,65 @@ class ComputeManager:
                 t.done.defused = True
                 self.kernel.io.fail(t, exception.NovaException("nova-compute restarted"))
         yield self.kernel.env.timeout(down)
-        self.init_host()
+        for instance, reboot_type in self.init_host():
+            # _init_instance calls reboot_instance itself, before the RPC server starts.
+            yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
         self.kernel.rpc.set_up(self.target, True)
 
-    def init_host(self) -> None:
-        """``_init_instance`` for every server here: clear snapshot task states (not ERROR)."""
+    def init_host(self) -> list[tuple[Any, str]]:
+        """``_init_instance`` for every server here (not ERROR): clear snapshot task states;
+        then the reboot branch: a reboot interrupted by the restart is retried
+        (``_retry_reboot``: pending, or started and the guest not running; a soft one whose
+        guest is down becomes hard, ``reboot_pending_hard``), and a reboot (or pause, unpause)
+        state over a running guest is cleared (task state none, ``active``). Returns the
+        servers to reboot, with the type, which `restart` reboots before taking messages."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="init_host")
+        reboots = []
         for row in self.db.instances_on_host(self.host):
-            if row.task_state in states.SNAPSHOT_TASK_STATES and row.vm_state != states.ERROR:
+            if row.vm_state == states.ERROR:
+                continue
+            if row.task_state in states.SNAPSHOT_TASK_STATES:
                 instance = self.db.instance_get(row.uuid, self.actor)
                 instance.task_state = None
                 instance.save()
+            if row.task_state in _REBOOT_OR_PAUSE_STATES:
+                found = self._init_reboot(row)
+                if found is not None:
+                    reboots.append(found)
+        return reboots
+
+    def _init_reboot(self, row: Any) -> tuple[Any, str] | None:
+        """``_init_instance``'s reboot branch for one server in a reboot or pause state."""
+        instance = self.db.instance_get(row.uuid, self.actor)
+        task_state = instance.task_state
+        power_state = self._power_state_of(instance)
+        # compute_utils.get_reboot_type
+        soft = task_state in states.SOFT_REBOOT_STATES and power_state == states.RUNNING
+        reboot_type = "SOFT" if soft else "HARD"
+        pending_soft = (
+            task_state == states.REBOOT_PENDING and instance.vm_state in states.ALLOW_SOFT_REBOOT
+        )
+        pending_hard = (
+            task_state == states.REBOOT_PENDING_HARD
+            and instance.vm_state in states.ALLOW_HARD_REBOOT
+        )
+        started_not_running = task_state in _STARTED_REBOOTS and power_state != states.RUNNING
+        if pending_soft or pending_hard or started_not_running:
+            if task_state in states.SOFT_REBOOT_STATES and reboot_type == "HARD":
+                instance.task_state = states.REBOOT_PENDING_HARD
+                instance.save()
+            return instance, reboot_type
+        if power_state == states.RUNNING and task_state in _CLEARED_WHEN_RUNNING:
+            self._log(
+                instance.uuid,
+                "warning",
+                f"Instance in transitional state ({task_state}) at start-up and power state "
+                f"is ({power_state}), clearing task state",
+            )
+            instance.task_state = None
+            instance.vm_state = states.ACTIVE
+            instance.save()
+        return None
 
     def _receive(self, instance: Any) -> Any:
         instance.actor = self.actor
