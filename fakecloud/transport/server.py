@@ -107,7 +107,9 @@ def calendar_epoch(epoch: str) -> str:
         return _wall_clock_now().isoformat() + "Z"
     try:
         parse_epoch(epoch)
-    except ValueError:
+    except ValueError as exc:
+        if "from 1970 to 9000" in str(exc):  # a time, out of range: say which range
+            raise ValueError(f"epoch: expected a time from 1970 to 9000, got {epoch!r}") from None
         raise ValueError(
             f"epoch: expected 'now' or an ISO 8601 time such as 2026-01-01T00:00:00Z, got {epoch!r}"
         ) from None

@@ -159,3 +159,11 @@ def test_clock_takes_url_after_the_verb_as_its_docstring_shows(capsys, argv):
     argv = [a.replace("U", "http://127.0.0.1:1") for a in argv]
     status, last = run_cli(capsys, "clock", *argv)
     assert status == 2 and last.startswith("fakecloud clock: nothing answers at http://127.0.0.1:1")
+
+
+def test_an_epoch_out_of_range_says_the_range_not_that_it_is_no_time(capsys):
+    status, last = run_cli(capsys, "serve", "--epoch", "9990-01-01T00:00:00Z")
+    assert (status, last) == (
+        2,
+        "fakecloud serve: epoch: expected a time from 1970 to 9000, got '9990-01-01T00:00:00Z'",
+    )
