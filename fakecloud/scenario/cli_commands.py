@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from fakecloud.cli_args import comma_list
@@ -101,15 +102,22 @@ def run_main(argv: list[str] | None = None) -> int:
         for case in selected:
             print(f"{case.file}::{case.id}")
         return 0
+    traces = _trace_paths(args.trace, selected) if args.trace else {}
     if args.trace:
         from fakecloud.outputs import output_problem
 
-        for case in selected:
-            path = _trace_path(args.trace, case.id, len(selected))
+        for path in traces.values():
             problem = output_problem(path, inputs=args.files)
             if problem:
                 print(f"fakecloud run: cannot write {path}: {problem}", file=sys.stderr)
                 return 2
+        if len(set(traces.values())) < len(traces):
+            print(
+                "fakecloud run: a scenario file is given twice (its traces would overwrite "
+                "each other)",
+                file=sys.stderr,
+            )
+            return 2
     failed = 0
     for case in selected:
         try:
@@ -118,7 +126,7 @@ def run_main(argv: list[str] | None = None) -> int:
             print(str(exc), file=sys.stderr)
             return 2
         if args.trace:
-            path = _trace_path(args.trace, case.id, len(selected))
+            path = traces[id(case)]
             try:
                 result.trace.to_jsonl(path)
             except OSError as exc:
@@ -139,6 +147,17 @@ def run_main(argv: list[str] | None = None) -> int:
     if len(selected) > 1:
         print(f"{len(selected) - failed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def _trace_paths(out: str, cases: list) -> dict[int, str]:
+    """Each case's trace file, by ``id(case)``: OUT itself for one case, OUT-<case> for several,
+    and OUT-<file>-<case> where cases of two files share an id (one trace overwrote the other)."""
+    paths = {id(c): _trace_path(out, c.id, len(cases)) for c in cases}
+    counts = Counter(paths.values())
+    for case in cases:
+        if counts[paths[id(case)]] > 1:
+            paths[id(case)] = _trace_path(out, f"{Path(case.file).stem}-{case.id}", len(cases))
+    return paths
 
 
 def _trace_path(out: str, case_id: str, count: int) -> str:

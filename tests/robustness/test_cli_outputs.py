@@ -167,3 +167,20 @@ def test_an_epoch_out_of_range_says_the_range_not_that_it_is_no_time(capsys):
         2,
         "fakecloud serve: epoch: expected a time from 1970 to 9000, got '9990-01-01T00:00:00Z'",
     )
+
+
+def test_cases_of_two_files_sharing_an_id_get_a_trace_each(scenario, capsys):
+    """Two files with a `default` case wrote the same OUT-default.jsonl, the second over the
+    first; the same file given twice is refused when traces are written."""
+    (scenario.parent / "other.yaml").write_text(TINY)
+    status, _ = run_cli(capsys, "run", "tiny.yaml", "other.yaml", "--trace", "t.jsonl")
+    assert status == 0
+    assert sorted(p.name for p in scenario.parent.glob("t-*")) == [
+        "t-other-default.jsonl",
+        "t-tiny-default.jsonl",
+    ]
+    status, last = run_cli(capsys, "run", "tiny.yaml", "tiny.yaml", "--trace", "u.jsonl")
+    assert (status, last) == (
+        2,
+        "fakecloud run: a scenario file is given twice (its traces would overwrite each other)",
+    )
