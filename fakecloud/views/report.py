@@ -283,7 +283,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     many = len(runs) > 1
     for case, events, meta in runs:
-        body = render(events, fmt, args, meta)
+        try:
+            body = render(events, fmt, args, meta)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            if meta is not None:  # a run fakecloud just made: a fakecloud bug, show it all
+                raise
+            # A trace file whose events passed the reader's checks (t, seq, kind) but whose
+            # other fields are not what fakecloud writes: an edited or foreign file.
+            print(
+                f"fakecloud report: {args.input}: an event has fields this report cannot "
+                f"show ({type(exc).__name__}: {exc}); was the trace edited? `fakecloud run "
+                "--trace` writes one afresh",
+                file=sys.stderr,
+            )
+            return 1
         path = _out_path(args.output, fmt, case, many)
         if path is None:
             if not _emit((f"##### case {case}\n" if many else "") + body):

@@ -54,6 +54,23 @@ def test_report_names_a_bad_trace_line(tmp_path, capsys):
         cli(["report", str(bad)])
 
 
+def test_report_of_an_edited_trace_names_the_file_not_a_traceback(tmp_path, capsys):
+    """Found by mutating a real trace's fields: an api.request whose user is a number was a
+    TypeError deep in the sequence view (and others in the HTML, Mermaid and bandwidth views)."""
+    events = [
+        json.loads(line) for line in run_flow("image", seed=1).cloud.trace.to_jsonl().splitlines()
+    ]
+    for event in events:
+        if event["kind"] == "api.request":
+            event["user"] = -1
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text("".join(json.dumps(e) + "\n" for e in events))
+    assert cli(["report", str(edited), "--view", "sequence"]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"fakecloud report: {edited}: an event has fields this report cannot show (TypeError: "
+    )
+
+
 def test_unknown_command_is_a_clear_error(capsys):
     assert cli(["explode"]) == 2
     assert "unknown command 'explode'" in capsys.readouterr().err
