@@ -4,10 +4,8 @@ Nova made, with the host of the connector Nova sent (shown to its owner in the d
 profile's Queens Cinder, to admins only from Cinder 17.0.0)."""
 
 import pytest
-from client_helpers import needs
+from client_helpers import boot_direct, needs, volume_direct
 from osc_inprocess import OpenStackCLI
-
-IMAGE = "cirros-0.6.2-x86_64-qga"
 
 
 @pytest.fixture
@@ -17,10 +15,8 @@ def osc(intercepted, tmp_path):
 
 
 def test_volume_attachment_list_and_show(osc, intercepted):
-    server = osc("server", "create", "--flavor", "1", "--image", IMAGE, "--no-network", "--wait",
-                 "att-vm")  # fmt: skip
-    volume = osc("volume", "create", "--size", "1", "att-vol")
-    intercepted.run_until_idle()
+    server = {"id": boot_direct(intercepted, "att-vm")}
+    volume = {"id": volume_direct(intercepted, "att-vol")}
     osc("server", "add", "volume", "att-vm", "att-vol")
     intercepted.run_until_idle()
     (listed,) = osc("--os-volume-api-version", "3.27", "volume", "attachment", "list")

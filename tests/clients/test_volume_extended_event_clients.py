@@ -5,10 +5,8 @@ python-novaclient's ``server_external_events.create``, what Cinder itself calls
 (``cinder/compute/nova.py``), against ``POST /os-server-external-events``."""
 
 import pytest
-from client_helpers import needs, novaclient_as
+from client_helpers import boot_direct, needs, novaclient_as, show_direct, volume_direct
 from osc_inprocess import OpenStackCLI
-
-IMAGE = "cirros-0.6.2-x86_64-qga"
 
 
 @pytest.fixture
@@ -18,13 +16,11 @@ def osc(intercepted, tmp_path):
 
 
 def _attached(osc, intercepted):
-    server = osc("server", "create", "--flavor", "1", "--image", IMAGE, "--no-network", "--wait",
-                 "grow-vm")  # fmt: skip
-    volume = osc("volume", "create", "--size", "1", "grow-vol")
-    intercepted.run_until_idle()
+    server_id = boot_direct(intercepted, "grow-vm")
+    volume_id = volume_direct(intercepted, "grow-vol")
     osc("server", "add", "volume", "grow-vm", "grow-vol")
     intercepted.run_until_idle()
-    return server["id"], volume["id"]
+    return server_id, volume_id
 
 
 def test_openstack_volume_set_size_of_an_attached_volume(osc, intercepted):
@@ -32,7 +28,8 @@ def test_openstack_volume_set_size_of_an_attached_volume(osc, intercepted):
     osc("--os-volume-api-version", "3.42", "volume", "set", "--size", "2", "grow-vol",
         output=False)  # fmt: skip
     intercepted.run_until_idle()
-    assert osc("volume", "show", "grow-vol")["size"] == 2
+    path = f"/v3/{{project_id}}/volumes/{volume_id}"
+    assert show_direct(intercepted, path)["volume"]["size"] == 2
     actions = osc("server", "event", "list", "grow-vm")
     assert actions[0]["Action"] == "extend_volume"
     (bdm,) = intercepted.nova.db.bdms_by_volume(volume_id)

@@ -5,7 +5,7 @@ against Cinder's snapshot routes (cinder 29.0.0: ``api/v3/snapshots.py`` ``updat
 ``os-update_snapshot_status``)."""
 
 import pytest
-from client_helpers import needs
+from client_helpers import needs, show_direct, volume_direct
 from osc_inprocess import CommandFailed, OpenStackCLI
 
 from fakecloud import Cloud
@@ -24,16 +24,17 @@ def osc(intercepted, tmp_path):
     return OpenStackCLI(intercepted, tmp_path)
 
 
-def _snapshot(osc, intercepted, name="s1"):
-    osc("volume", "create", "--size", "1", f"{name}-vol", output=False)
+def _snapshot(intercepted, name="s1"):
+    vid = volume_direct(intercepted, f"{name}-vol")
+    body = {"snapshot": {"volume_id": vid, "name": name}}
+    r = intercepted.request("volumev3", "POST", "/v3/{project_id}/snapshots", body=body)
     intercepted.run_until_idle()
-    snap = osc("volume", "snapshot", "create", "--volume", f"{name}-vol", name)
-    intercepted.run_until_idle()
-    return snap["id"]
+    return r.json()["snapshot"]["id"]
 
 
 def test_openstack_volume_snapshot_set_and_unset(osc, intercepted):
-    sid = _snapshot(osc, intercepted)
+    sid = _snapshot(intercepted)
+    path = f"/v3/{{project_id}}/snapshots/{sid}"
     osc("volume", "snapshot", "set", "--name", "s1b", "--description", "d", "--property", "a=1",
         "--property", "b=2", "s1", output=False)  # fmt: skip
     shown = osc("volume", "snapshot", "show", sid)
@@ -43,19 +44,20 @@ def test_openstack_volume_snapshot_set_and_unset(osc, intercepted):
         {"a": "1", "b": "2"},
     )
     osc("volume", "snapshot", "unset", "--property", "a", "s1b", output=False)
-    assert osc("volume", "snapshot", "show", sid)["properties"] == {"b": "2"}
+    assert show_direct(intercepted, path)["snapshot"]["metadata"] == {"b": "2"}
     osc("volume", "snapshot", "set", "--no-property", "s1b", output=False)
-    assert osc("volume", "snapshot", "show", sid)["properties"] == {}
+    assert show_direct(intercepted, path)["snapshot"]["metadata"] == {}
     # --state is the admin's os-reset_status: a member is refused (the CLI reports it).
     with pytest.raises(CommandFailed, match="One or more of the set operations failed"):
         osc("volume", "snapshot", "set", "--state", "error", "s1b", output=False)
     osc("volume", "snapshot", "set", "--state", "error", sid, cloud="fakecloud-admin",
         output=False)  # fmt: skip
-    assert osc("volume", "snapshot", "show", sid)["status"] == "error"
+    assert show_direct(intercepted, path)["snapshot"]["status"] == "error"
 
 
-def test_sdk_snapshot_status_actions_and_force_delete(intercepted, osc):
-    sid = _snapshot(osc, intercepted, "s2")
+def test_sdk_snapshot_status_actions_and_force_delete(intercepted):
+    needs(intercepted, "cinder")
+    sid = _snapshot(intercepted, "s2")
     admin = intercepted.connection(user="admin").block_storage
     admin.reset_snapshot_status(sid, "creating")
     bs = intercepted.connection().block_storage
