@@ -112,10 +112,12 @@ class Request:
             raw = json.dumps(body).encode()
         return cls(method.upper(), path, parsed, Headers(headers), raw, context, base_url=base_url)
 
-    def json(self) -> Any:
-        """The body parsed as JSON (None when empty); `ValueError` when malformed."""
+    def json(self, utf8_only: bool = True) -> Any:
+        """The body parsed as JSON (None when empty); `ValueError` when malformed (`utf8_only`:
+        see `fakecloud.api.json_body.loads`)."""
         if not self._parsed:
-            self._json = loads_body(self.body) if self.body.strip() else None
+            body = self.body
+            self._json = loads_body(body, utf8_only=utf8_only) if body.strip() else None
             self._parsed = True
         return self._json
 

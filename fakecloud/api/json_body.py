@@ -28,9 +28,17 @@ _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _OPENERS = {ord("["): "array", ord("{"): "object"}
 
 
-def loads(body: bytes | str) -> Any:
+def loads(body: bytes | str, *, utf8_only: bool = True) -> Any:
     """`body` decoded as JSON (`ValueError` when it is not JSON), or CPython's RecursionError
-    when it nests deeper than `MAX_DEPTH`."""
+    when it nests deeper than `MAX_DEPTH`.
+
+    Bytes are UTF-8 and nothing else, as oslo's ``jsonutils.loads`` reads them for Nova, Cinder
+    and Glance (``safe_decode(s, 'utf-8')``, then ``json.loads``): a UTF-8 byte-order mark or
+    UTF-16 is a malformed body. `utf8_only=False` reads bytes as Python's ``json.loads`` does
+    (UTF-8, -16 or -32, a BOM allowed), as Keystone's Flask ``request.get_json`` does.
+    """
+    if utf8_only and isinstance(body, bytes):
+        body = body.decode("utf-8")  # UnicodeDecodeError is a ValueError
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:  # else it cannot nest that deep
         too_deep = _overflow(raw)

@@ -540,7 +540,7 @@ def _mapped(handler: Callable[..., Response]) -> Callable[..., Response]:
 
 def _json(req: Request) -> Any:
     try:
-        return req.json()
+        return req.json(utf8_only=False)  # Flask's get_json: any JSON encoding, a BOM allowed
     except ValueError:
         raise exception.ValidationError(attribute="valid JSON", target="request body") from None
 
