@@ -112,7 +112,20 @@ def invariant(name: str, needs: tuple[str, ...] = (), reads: tuple[str, ...] = (
 
 def check(cloud: Any, names: Iterable[str] | None = None) -> list[Outcome]:
     """Check the named invariants (all when `names` is None), one `Outcome` each."""
-    chosen = list(REGISTRY) if names is None else list(names)
+    chosen = known(REGISTRY if names is None else names)
+    trace = getattr(cloud, "trace", None)
+    if trace is None:
+        return [outcome(cloud, name, inv) for name, inv in chosen]
+    with reading(trace, reads_of(name for name, _ in chosen)):
+        return [outcome(cloud, name, inv) for name, inv in chosen]
+
+
+def known(names: Iterable[str]) -> tuple[tuple[str, Invariant], ...]:
+    """(name, registered `Invariant`) of each of `names`, in order; raises KeyError (naming
+    the closest known name) for one that is not registered. A caller that checks the same
+    invariants again and again (each run of a scenario case) looks them up once here and
+    checks each with `outcome`."""
+    chosen = list(names)
     unknown = [n for n in chosen if n not in REGISTRY]
     if unknown:
         from fakecloud.config import did_you_mean
@@ -121,11 +134,7 @@ def check(cloud: Any, names: Iterable[str] | None = None) -> list[Outcome]:
             f"unknown invariant {unknown[0]!r}{did_you_mean(unknown[0], REGISTRY)}; "
             f"known: {', '.join(sorted(REGISTRY))}"
         )
-    trace = getattr(cloud, "trace", None)
-    if trace is None:
-        return [_outcome(cloud, name) for name in chosen]
-    with reading(trace, reads_of(chosen)):
-        return [_outcome(cloud, name) for name in chosen]
+    return tuple((name, REGISTRY[name]) for name in chosen)
 
 
 def reads_of(names: Iterable[str]) -> set[str]:
@@ -133,8 +142,10 @@ def reads_of(names: Iterable[str]) -> set[str]:
     return {kind for name in names if name in REGISTRY for kind in REGISTRY[name].reads}
 
 
-def _outcome(cloud: Any, name: str) -> Outcome:
-    inv = REGISTRY[name]
+def outcome(cloud: Any, name: str, inv: Invariant) -> Outcome:
+    """The `Outcome` of checking `inv` (registered as `name`: see `known`) on `cloud`. Its
+    trace reads go through the current `reading` block, if any (`check` opens one for the
+    kinds its invariants read)."""
     for need in inv.needs:
         if getattr(cloud, need, None) is None:
             missing = [s for s in inv.needs if getattr(cloud, s, None) is None]

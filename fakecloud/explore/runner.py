@@ -41,7 +41,7 @@ class Prepared:
 
     def __init__(self, case: Any):
         from fakecloud import Cloud
-        from fakecloud.explore.play import windows_of
+        from fakecloud.explore.play import windows_of, with_invariants
         from fakecloud.explore.spec import read
         from fakecloud.scenario.runner import prepare_world
 
@@ -50,6 +50,9 @@ class Prepared:
         self.world = prepare_world(case)
         """The case's world after setup: every seed starts from a fork of it."""
         self.windows = windows_of(case, world=self.world) if self.spec.inserts else 0
+        # `play` checks the whole invariant library when the case names none: made once here,
+        # so every seed runs (and `fakecloud.scenario.expect` plans the checks of) one case
+        self._checked = with_invariants(case)
 
     def source(self, seed: int) -> Any:
         """The seeded source of one seed."""
@@ -64,7 +67,7 @@ class Prepared:
         from fakecloud.explore.play import play
 
         return play(
-            self.case, self.spec, source or self.source(seed), self.windows, world=self.world
+            self._checked, self.spec, source or self.source(seed), self.windows, world=self.world
         )
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.humanize import secs
-from fakecloud.invariants import REGISTRY, reads_of
-from fakecloud.invariants import check as check_invariants
+from fakecloud.invariants import REGISTRY, known, outcome, reads_of
 from fakecloud.scenario.match import event_matches, mismatches
-from fakecloud.scenario.model import Expect, TraceCheck
+from fakecloud.scenario.model import Expect, Expectations, TraceCheck
 from fakecloud.scenario.results import Check, StepFailed, fill, record_from
 from fakecloud.scenario.subst import Unresolved, has_refs
 from fakecloud.trace_reader import events as events_of
@@ -53,12 +52,13 @@ def evaluate(run: Any, result: Any) -> None:
             result.checks.append(
                 Check(
                     not details,
-                    f"step {step.name}: {_describe_expect(step.expect)}",
+                    f"step {step.name}: {_described(step.expect)}",
                     case.where(step.expect.line),
                     details,
                 )
             )
     exp = case.expect
+    plan = _plan_of(exp)
     if exp.finished_by is not None:
         ok = result.idle and result.end <= exp.finished_by + 1e-9
         state = (
@@ -76,11 +76,60 @@ def evaluate(run: Any, result: Any) -> None:
     # The trace checks and the invariants read the finished trace in one pass (the state
     # requests above write to it, so not before them).
     trace = run.kernel.trace
-    with reading(trace, _kinds(exp.trace) | reads_of(_invariant_names(exp))):
+    with reading(trace, plan.kinds):
         events = _Events(trace, run.first_seq)
         for check in exp.trace:
             result.checks.append(_trace_check(run, check, events))
-        _check_invariants(run, result)
+        _check_invariants(run, result, plan)
+
+
+class _Plan:
+    """What the run-wide expectations of a case read, derived from them once: every run of
+    the case (each explored seed) asks the same (see `_plan_of`)."""
+
+    __slots__ = ("trace", "invariants", "violated", "kinds", "wanted", "explicit", "expected")
+
+    def __init__(self, exp: Expectations):
+        self.trace, self.invariants, self.violated = exp.trace, exp.invariants, exp.violated
+        # the trace kinds the trace checks and the invariants read (one pass over the trace)
+        self.kinds = frozenset(_kinds(exp.trace) | reads_of(_invariant_names(exp)))
+        violated = list(exp.violated)
+        if exp.invariants == "all":
+            wanted = [n for n in REGISTRY if n not in violated]
+        else:
+            wanted = list(exp.invariants or [])
+        self.explicit = exp.invariants != "all"
+        # the invariants checked, and those expected violated: (name, registered invariant)
+        self.wanted = known(wanted)
+        self.expected = known(violated)
+
+    def serves(self, exp: Expectations) -> bool:
+        """Whether this plan was made from `exp` as it is (its fields the same objects)."""
+        return (
+            self.trace is exp.trace
+            and self.invariants is exp.invariants
+            and self.violated is exp.violated
+        )
+
+
+#: Plans by the id of the `Expectations` they were made from (with it, so the id stays its
+#: own); cleared when full.
+_PLANS: dict[int, tuple[Expectations, _Plan]] = {}
+_PLANS_MAX = 256
+
+
+def _plan_of(exp: Expectations) -> _Plan:
+    """The `_Plan` of `exp`, made on its first run. A case's expectations are read, never
+    changed, once it runs: a field given a new value makes a new plan (a list changed in place
+    would not be seen)."""
+    found = _PLANS.get(id(exp))
+    if found is not None and found[0] is exp and found[1].serves(exp):
+        return found[1]
+    plan = _Plan(exp)
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.clear()
+    _PLANS[id(exp)] = (exp, plan)
+    return plan
 
 
 def _kinds(checks: list[TraceCheck]) -> set[str]:
@@ -105,6 +154,22 @@ def _invariant_names(exp: Expect) -> list[str]:
     if exp.invariants == "all":
         return [n for n in REGISTRY] + violated
     return list(exp.invariants or []) + violated
+
+
+#: `_describe_expect` of an `Expect` by its id (with it, so the id stays its own).
+_DESCRIBED: dict[int, tuple[Expect, str]] = {}
+
+
+def _described(exp: Expect) -> str:
+    """`_describe_expect(exp)`, written once per `Expect` (each run of a case asks again)."""
+    found = _DESCRIBED.get(id(exp))
+    if found is not None and found[0] is exp:
+        return found[1]
+    text = _describe_expect(exp)
+    if len(_DESCRIBED) >= _PLANS_MAX:
+        _DESCRIBED.clear()
+    _DESCRIBED[id(exp)] = (exp, text)
+    return text
 
 
 def _describe_expect(exp: Expect) -> str:
@@ -294,56 +359,69 @@ def _duration(run: Any, spec: dict, events: _Events, where: str, note: str) -> A
     return Check(not details, what, where, details)
 
 
-def _check_invariants(run: Any, result: Any) -> None:
+def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
 
     exp = run.case.expect
-    wanted = exp.invariants
-    violated = list(exp.violated)
-    if wanted == "all":
-        names = [n for n in REGISTRY if n not in violated]
-        explicit = False
-    else:
-        names = list(wanted or [])
-        explicit = True
+    cloud = run.cloud
+    explicit = plan.explicit
     where = run.case.where(exp.invariants_line)
-    for outcome in check_invariants(run.cloud, names):
-        if outcome.not_applicable is not None:
+    for name, inv in plan.wanted:
+        found = outcome(cloud, name, inv)
+        if found.not_applicable is not None:
             result.checks.append(
                 Check(
                     False if explicit else None,
-                    f"invariant {outcome.name}: not applicable ({outcome.not_applicable})",
+                    f"invariant {name}: not applicable ({found.not_applicable})",
                     where,
                 )
             )
             continue
         result.checks.append(
             Check(
-                not outcome.violations,
-                f"invariant {outcome.name}",
+                not found.violations,
+                f"invariant {name}",
                 where,
-                list(map(str, outcome.violations[:10])),
+                list(map(str, found.violations[:10])),
             )
         )
     where = run.case.where(exp.violated_line)
-    for outcome in check_invariants(run.cloud, violated):
-        if outcome.not_applicable is not None:
+    for name, inv in plan.expected:
+        found = outcome(cloud, name, inv)
+        if found.not_applicable is not None:
             result.checks.append(
                 Check(
                     False,
-                    f"violated {outcome.name}: not applicable ({outcome.not_applicable})",
+                    f"violated {name}: not applicable ({found.not_applicable})",
                     where,
                 )
             )
             continue
-        details = list(map(str, outcome.violations[:10])) or [
+        details = list(map(str, found.violations[:10])) or [
             "it held: the bad end state this run should show did not happen"
         ]
         result.checks.append(
-            Check(bool(outcome.violations), f"violated {outcome.name} (expected)", where, details)
+            Check(bool(found.violations), f"violated {name} (expected)", where, details)
         )
 
 
+#: `_pattern` texts by the id of the pattern (with it, so the id stays its own).
+_PATTERNS: dict[int, tuple[dict, str]] = {}
+
+
 def _pattern(pattern: dict) -> str:
+    """A trace pattern as the checks show it, written once per pattern: a case's patterns are
+    the same objects in each of its runs (one with ``${}`` is resolved anew each run)."""
+    found = _PATTERNS.get(id(pattern))
+    if found is not None and found[0] is pattern:
+        return found[1]
+    text = _pattern_text(pattern)
+    if len(_PATTERNS) >= _PLANS_MAX:
+        _PATTERNS.clear()
+    _PATTERNS[id(pattern)] = (pattern, text)
+    return text
+
+
+def _pattern_text(pattern: dict) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in pattern.items()) + "}"
 
 

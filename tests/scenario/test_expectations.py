@@ -1,8 +1,9 @@
 """Expectations: answers, final state, trace facts, invariants and timing, each pass or fail."""
 
-from scenario_fakes import failures, run_text
+from scenario_fakes import FakeTransport, failures, load_text, run_text
 
 from fakecloud.invariants import REGISTRY
+from fakecloud.scenario import run_case
 
 SERVER = """\
 cloud:
@@ -236,3 +237,21 @@ cases:
             ["it held: the bad end state this run should show did not happen"],
         )
     ]
+
+
+def test_a_case_run_again_checks_the_same_and_a_changed_expectation_is_seen():
+    # The checks a case's expectations derive (invariant lists, trace kinds, texts) are made
+    # once per `Expectations` object and reused by the next run of the case (each explored
+    # seed): a field given a new value must be seen, not the plan of the old one.
+    text = SERVER + "steps:\n  - request: GET /crash\nexpect:\n  invariants: all\n"
+    case = load_text(text).cases[0]
+    first = run_case(case, transport=FakeTransport)
+    again = run_case(case, transport=FakeTransport)
+    assert [(c.ok, c.what, c.details) for c in again.checks] == [
+        (c.ok, c.what, c.details) for c in first.checks
+    ]
+    case.expect.invariants = ["task_state_cleared"]
+    case.expect.violated = ["no_unexpected_500"]
+    named = run_case(case, transport=FakeTransport)
+    whats = [c.what for c in named.checks if "invariant" in c.what or "violated" in c.what]
+    assert whats == ["invariant task_state_cleared", "violated no_unexpected_500 (expected)"]
