@@ -368,10 +368,11 @@ class VolumeManager:
         the volume migrates (``migrate_volume`` → ``_migrate_volume_generic``): refused with
         ``never`` ("Retype requires migration but is not allowed.") or when it has snapshots;
         an available volume is copied to the target backend and completed there; an attached
-        one needs Nova's swap (``update_server_volume``), which fakecloud's Nova does not
-        serve: the migration fails as Cinder's does when that call fails (``migration_status``
-        ``error``). Done, the quota of the new type is committed and the old one's given
-        back; a refusal rolls both back; either way the volume returns to
+        one needs Nova's swap (``update_server_volume``), which fakecloud's Cinder does not
+        call (Nova serves the swap, ``PUT /servers/{id}/os-volume_attachments/{volume_id}``,
+        but the two are not wired): the migration fails as Cinder's does when that call fails
+        (``migration_status`` ``error``). Done, the quota of the new type is committed and the
+        old one's given back; a refusal rolls both back; either way the volume returns to
         `previous_status`."""
         k = self.kernel
         store = self.cinder.store
@@ -422,7 +423,7 @@ class VolumeManager:
         try:
             if volume.attachments:
                 # nova_api.update_server_volume: Nova's swap_volume (PUT
-                # /servers/{id}/os-volume_attachments/{volume_id}) is not served.
+                # /servers/{id}/os-volume_attachments/{volume_id}) is not called.
                 raise exception.VolumeMigrationFailed(
                     reason="the volume is attached and Nova's swap (update_server_volume) is "
                     "not modelled"
