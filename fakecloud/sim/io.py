@@ -140,7 +140,11 @@ class Resource:
 
 
 class Transfer:
-    """Bytes moving through a path of resources; `done` fires with the transfer when finished."""
+    """Bytes moving through a path of resources; `done` fires (with None) when it is finished.
+
+    Not with the transfer itself: its waiters hold the transfer already, and an event whose
+    value is the transfer holding it is a reference cycle, garbage only the collector frees
+    (in a storm one per flow: its Glance upload)."""
 
     __slots__ = (
         "id",
@@ -560,7 +564,7 @@ class IoModel:
             t.state = "done"
             t.finished_at = now
             self._kernel.trace.put(_FINISH, "io", t.id, t.label, round(now - t.started_at, 9))
-            t.done.succeed(t)
+            t.done.succeed()
 
     def _settle(self, touched: dict[tuple, _FlowClass], now: float) -> None:
         """Place the new classes, drop the empty ones, and keep or form the groups anew."""
