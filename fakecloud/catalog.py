@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("what", choices=list(WHAT), help="what to list")
     p.add_argument("word", nargs="?", help="keep only the entries whose name contains WORD")
     p.add_argument("--json", action="store_true", help="print JSON (a list of objects)")
-    args = p.parse_args(argv)
+    args = p.parse_intermixed_args(argv)  # `list points --json WORD` too
     rows = WHAT[args.what][0]()
     if args.word:
         key = "kind" if args.what == "events" else "name"

@@ -191,3 +191,10 @@ def test_explore_with_a_trillion_seeds_and_a_time_budget_stops_on_time(scenario,
     argv = ["--seeds", str(10**12), "--time-budget", "0.2", "-j", "1", "--no-progress"]
     assert main(["explore", "tiny.yaml", *argv]) == 0
     assert "the time budget ran out before every seed ran" in capsys.readouterr().out
+
+
+def test_list_takes_its_word_after_json_too(capsys):
+    """`fakecloud list points --json snap` was 'unrecognized arguments: snap' (argparse does not
+    mix an optional positional with flags unless asked to)."""
+    assert main(["list", "points", "--json", "snapshot"]) == 0
+    assert '"name"' in capsys.readouterr().out
