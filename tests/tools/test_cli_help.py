@@ -25,6 +25,7 @@ def _parsers(verb: str, monkeypatch) -> list[argparse.ArgumentParser]:
         raise _Captured
 
     monkeypatch.setattr(argparse.ArgumentParser, "parse_args", capture)
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_intermixed_args", capture)
     with pytest.raises(_Captured):
         main([verb, "--help"])
     monkeypatch.undo()
