@@ -24,6 +24,9 @@ from fakecloud.outputs import output_problem, write_atomic
 from fakecloud.scenario.errors import ScenarioError
 
 SHOWN_SEEDS = 10
+MAX_JOBS = 256
+"""The most local worker processes: ``--jobs 100000`` forked one process per seed up to the
+seed count, enough to exhaust a host's memory and process table."""
 
 
 def _explore_parser() -> argparse.ArgumentParser:
@@ -101,6 +104,11 @@ def explore_main(argv: list[str] | None = None) -> int:
             raise _Usage("fakecloud explore: --seeds must be at least 1")
         if args.jobs is not None and args.jobs < 1:
             raise _Usage("fakecloud explore: --jobs must be at least 1")
+        if args.jobs is not None and args.jobs > MAX_JOBS:
+            raise _Usage(
+                f"fakecloud explore: --jobs at most {MAX_JOBS} (each is a process on this "
+                "host); --scheduler runs seeds on as many workers as a Dask cluster has"
+            )
         if args.time_budget is not None:
             try:
                 finite_seconds(args.time_budget, "--time-budget")

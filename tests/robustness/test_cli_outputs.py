@@ -63,6 +63,11 @@ def run_cli(capsys, *argv):
             "the Dask scheduler at garbage: missing port number in address 'garbage'",
         ),
         (
+            ["explore", "tiny.yaml", "--jobs", "100000"],
+            "fakecloud explore: --jobs at most 256 (each is a process on this host); "
+            "--scheduler runs seeds on as many workers as a Dask cluster has",
+        ),
+        (
             ["shrink", "tiny.yaml", "--seed", "1", "-o", "tiny.yaml"],
             "fakecloud shrink: cannot "
             "write tiny.yaml: it is the input file tiny.yaml: give another output path",
