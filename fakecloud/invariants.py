@@ -16,6 +16,7 @@ Invariants read services only through their public attributes, and the trace.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -348,8 +349,6 @@ NOVA_SNAPSHOT_PREFIX = "snapshot for "
 def _referenced_snapshot_ids(cloud: Any) -> set[str]:
     """Cinder snapshot ids named by a live image's block device mapping or an instance
     snapshot (the vendor branch)."""
-    import json
-
     ids: set[str] = set()
     glance = getattr(cloud, "glance", None)
     if glance is not None:

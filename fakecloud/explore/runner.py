@@ -41,7 +41,8 @@ class Prepared:
 
     def __init__(self, case: Any):
         from fakecloud import Cloud
-        from fakecloud.explore.play import windows_of, with_invariants
+        from fakecloud.explore.play import play, windows_of, with_invariants
+        from fakecloud.explore.sources import SeededSource
         from fakecloud.explore.spec import read
         from fakecloud.scenario.runner import prepare_world
 
@@ -53,20 +54,18 @@ class Prepared:
         # `play` checks the whole invariant library when the case names none: made once here,
         # so every seed runs (and `fakecloud.scenario.expect` plans the checks of) one case
         self._checked = with_invariants(case)
+        # what each seed calls, imported here once (an import in a function runs per call)
+        self._play, self._source = play, SeededSource
+        self._likelihoods = {f.point: f.likelihood for f in self.spec.faults}
+        self._likelihoods.update({i.name: i.likelihood for i in self.spec.inserts})
 
     def source(self, seed: int) -> Any:
         """The seeded source of one seed."""
-        from fakecloud.explore.sources import SeededSource
-
-        likelihoods = {f.point: f.likelihood for f in self.spec.faults}
-        likelihoods.update({i.name: i.likelihood for i in self.spec.inserts})
-        return SeededSource(seed, likelihoods)
+        return self._source(seed, dict(self._likelihoods))
 
     def play(self, seed: int, source: Any = None) -> Any:
         """Play one seed (or `source`); the `Explored` run."""
-        from fakecloud.explore.play import play
-
-        return play(
+        return self._play(
             self._checked, self.spec, source or self.source(seed), self.windows, world=self.world
         )
 

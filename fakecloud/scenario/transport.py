@@ -17,6 +17,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import Request, Response
+from fakecloud.transport.auth import authenticate, stamp_request_id
 
 #: Service type → the `Cloud` attribute that holds the service (its ``.api`` answers).
 SERVICE_ATTRIBUTES = {
@@ -162,14 +163,10 @@ class Transport:
         if keystone is None:
             req.context = self.context(user)
             return None
-        from fakecloud.transport.auth import authenticate
-
         return authenticate(keystone, api, req)
 
     def _stamp(self, api: Any, req: Request, response: Response) -> Response:
         request_id = getattr(req.context, "request_id", "")
         if request_id:
-            from fakecloud.transport.auth import stamp_request_id
-
             stamp_request_id(api, response, request_id)
         return response
