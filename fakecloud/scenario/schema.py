@@ -684,14 +684,55 @@ class _Builder:
         )
 
     def choices(self) -> dict:
+        note = self.string("What the decision was about (for readers; not read back).")
+
+        def decision(kind: str, number: str, value: str, doc: str) -> dict:
+            props = {
+                kind: self.integer(number),
+                value: self.integer("The value.", None),
+                "note": note,
+            }
+            return self.obj(props, doc, (kind, value))
+
+        fault = self.obj(
+            {
+                "fault": self.string("The fault point."),
+                "n": self.integer("Its consultation number."),
+                "outcome": self.string("What happened there (an error name or outcome word)."),
+                "note": note,
+            },
+            "A fault point's decision.",
+            ("fault", "n", "outcome"),
+        )
+        made = {
+            "x-hint": "a decision is {tie: N, pick: P}, {rpc_delay: N, value: V}, "
+            "{throughput: N, value: V} or {fault: POINT, n: N, outcome: NAME}",
+            "anyOf": [
+                decision(
+                    "tie", "Which tie of the run.", "pick", "An order of simultaneous events."
+                ),
+                decision("rpc_delay", "Which RPC message.", "value", "An RPC delivery delay."),
+                decision("throughput", "Which link or disk.", "value", "A throughput's jitter."),
+                fault,
+            ],
+        }
         return self.obj(
             {
-                "chance": {"type": "object", "description": "The chance the run was made with."},
+                "chance": self.obj(
+                    {
+                        "tie_order": self.boolean("Events due at one instant ran in any order."),
+                        "rpc_delay_max_s": self.number("Longest RPC delivery delay.", 0, True),
+                        "throughput_jitter": self.number(
+                            "Largest fraction a throughput ran off.", 0, False, 1
+                        ),
+                    },
+                    "The chance the run was made with.",
+                ),
                 "made": {
                     "type": "array",
                     "description": "Decisions that differ from a plain run, in order; "
                     "everything else is decided as a plain run would.",
-                    "items": {"type": "object"},
+                    "items": made,
                 },
             },
             "Decisions written out by fakecloud explore/shrink: a plain run replays them exactly.",

@@ -138,3 +138,21 @@ def test_a_trace_pattern_whose_kind_is_a_list_fails_its_check_not_the_run():
     result = run_case(case)
     assert not result.passed
     assert [c.ok for c in result.checks if "trace present" in c.what] == [False]
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (
+            "{tie: 1, pick: x}",
+            "s.yaml:6: field choices.made[0].pick: expected a whole number, got 'x'",
+        ),
+        ("{fault: p, n: 1}", "s.yaml:6: field choices.made[0]: missing required key 'outcome'"),
+        ("{throughput: 1, value: ''}", "s.yaml:6: field choices.made[0].value: expected a whole"),
+    ],
+)
+def test_a_replay_files_decisions_are_checked_where_they_are_written(entry, expected):
+    """Found by mutating replay files that explore wrote: `choices.made` entries of the wrong
+    type were int() TypeErrors and ValueErrors at the start of the run."""
+    text = f"name: n\nsteps:\n  - wait: 1\nchoices:\n  made:\n    - {entry}\n"
+    assert problems(text)[0].startswith(expected)
