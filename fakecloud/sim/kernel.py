@@ -219,10 +219,26 @@ class Kernel:
         seconds = finite_seconds(seconds, "advance")
         self.clock.check_horizon(self.env.now + seconds, "advance")
         with self.driving():
-            target = self.env.now + seconds
             env = self.env
-            while env.peek() <= target:
-                env.step()
+            target = env._now + seconds
+            queue = env._queue  # env.peek() without a call per step
+            choices = self.choices
+            while queue and queue[0][0] <= target:
+                if choices.chance.tie_order:
+                    env.step()
+                    continue
+                # simpy's Environment.step, inline (as in _run_to): a client's time.sleep runs
+                # here, and every event of the work it waits on paid two calls more.
+                env._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None
+                try:
+                    for callback in callbacks:
+                        callback(event)
+                except StopSimulation:
+                    _requeue_rest(env, event, callbacks, callback)
+                    raise
+                if not event._ok and not hasattr(event, "_defused"):
+                    raise _failure(event)
             # Unlike env.run(until=...), events due exactly at the target have run; simpy has no
             # public way to move its clock to a time where nothing is scheduled.
             env._now = target
