@@ -9,6 +9,7 @@ body.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,7 +111,9 @@ class Request:
             raw = body.encode()
         else:
             raw = json.dumps(body).encode()
-        return cls(method.upper(), path, parsed, Headers(headers), raw, context, base_url=base_url)
+        # interned: one "POST" for every request open at once, not one each
+        method = sys.intern(method.upper())
+        return cls(method, path, parsed, Headers(headers), raw, context, base_url=base_url)
 
     def json(self, utf8_only: bool = True) -> Any:
         """The body parsed as JSON (None when empty); `ValueError` when malformed (`utf8_only`:

@@ -106,40 +106,43 @@ class ApiService:
         """Answer `req`: a Response, or a generator yielding simpy events then returning one."""
         extra: dict[str, str] = {}
         ctx = req.context
+        # One string for the request's two events (the trace keeps both): a storm keeps one
+        # per request, not two.
+        line = f"{req.method} {req.path}"
         self.kernel.trace.put(
             _REQUEST,
             self.name,
-            f"{req.method} {req.path}",
+            line,
             getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
         )
         try:
             route, req.params = self.router.match(req.method, req.path)
         except NoRoute as error:
             # The router answers before any controller negotiates a microversion.
-            return self._finish(req, self.no_route(req, error), {})
+            return self._finish(req, self.no_route(req, error), {}, line)
         try:
             if self.versioned(req):
                 req.microversion = self.versions.negotiate(req.headers)
                 extra = self.versions.echo(req.microversion)  # read, never changed
             result = route.handler(self, req) if self.shared_routes else route.handler(req)
         except VersionNotAcceptable as error:
-            return self._finish(req, self.render_fault(error), {})
+            return self._finish(req, self.render_fault(error), {}, line)
         except HttpError as error:
-            return self._finish(req, self.render_fault(error), extra)
+            return self._finish(req, self.render_fault(error), extra, line)
         except Exception as exc:  # noqa: BLE001 - rendered as the service's own 500
-            return self._finish(req, self._crash(req, exc), extra)
+            return self._finish(req, self._crash(req, exc), extra, line)
         if result.__class__ is GeneratorType:
-            return self._drive(req, result, extra)
-        return self._finish(req, result, extra)
+            return self._drive(req, result, extra, line)
+        return self._finish(req, result, extra, line)
 
-    def _drive(self, req: Request, work: Generator, extra: dict[str, str]) -> Generator:
+    def _drive(self, req: Request, work: Generator, extra: dict[str, str], line: str) -> Generator:
         try:
             response = yield from work
         except HttpError as error:
             response = self.render_fault(error)
         except Exception as exc:  # noqa: BLE001
             response = self._crash(req, exc)
-        return self._finish(req, response, extra)
+        return self._finish(req, response, extra, line)
 
     def _crash(self, req: Request, exc: BaseException) -> Response:
         self.kernel.trace.emit(
@@ -150,12 +153,16 @@ class ApiService:
         )
         return self.render_fault(self.unexpected(exc))
 
-    def _finish(self, req: Request, response: Response, extra: dict[str, str]) -> Response:
+    def _finish(
+        self, req: Request, response: Response, extra: dict[str, str], line: str
+    ) -> Response:
+        """Trace the answer to `req` (its request `line`, as the request's event has it), add
+        the version headers `extra` and the request id."""
         ctx = req.context
         self.kernel.trace.put(
             _RESPONSE,
             self.name,
-            f"{req.method} {req.path}",
+            line,
             response.status,
             getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
         )

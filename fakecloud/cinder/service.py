@@ -9,6 +9,7 @@ policy is built until first used.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from fakecloud.cinder import exception
@@ -113,8 +114,9 @@ class Cinder:
         return vtype
 
     def volume_target(self, backend: str) -> str:
-        """The RPC target of one backend's volume manager."""
-        return f"cinder-volume.{self.config.host}@{backend}"
+        """The RPC target of one backend's volume manager (interned: each cast's message and
+        trace event keeps it, one string for all)."""
+        return sys.intern(f"cinder-volume.{self.config.host}@{backend}")
 
     def timestamp(self, t: float | None) -> str | None:
         """A virtual time as Cinder writes timestamps (``2026-01-01T00:00:00.000000``)."""

@@ -151,20 +151,21 @@ class NovaApiService(ApiService):
                 req.context = with_request_id(ctx, self.kernel.ids.request_id())
         return super().dispatch(req)
 
-    def _finish(self, req: Request, response: Response, extra: dict[str, str]) -> Response:
+    def _finish(
+        self, req: Request, response: Response, extra: dict[str, str], line: str
+    ) -> Response:
         # The root pipeline (version documents) has no request-id middleware.
         ctx = req.context
         rid = getattr(ctx, "request_id", "") if ctx is not None else ""
         if rid and req.path not in self.unversioned_paths:
             for name in REQUEST_ID_HEADERS:
                 response.headers.setdefault(name, rid)
-        return super()._finish(req, response, extra)
+        return super()._finish(req, response, extra, line)
 
     def _unauthenticated(self, req: Request) -> Response:
-        self.kernel.trace.emit("api.request", self.name, f"{req.method} {req.path}", user=None)
-        self.kernel.trace.emit(
-            "api.response", self.name, f"{req.method} {req.path}", status=401, user=None
-        )
+        line = f"{req.method} {req.path}"
+        self.kernel.trace.emit("api.request", self.name, line, user=None)
+        self.kernel.trace.emit("api.response", self.name, line, status=401, user=None)
         return Response(
             401,
             {
@@ -190,7 +191,7 @@ class NovaApiService(ApiService):
         #: (root, project id) -> its LinkBase, whichever key found the root.
         self._link_bases: dict[tuple[str, str], LinkBase] = {}
 
-    def _drive(self, req: Request, work: Generator, extra: dict[str, str]) -> Generator:
+    def _drive(self, req: Request, work: Generator, extra: dict[str, str], line: str) -> Generator:
         """`ApiService._drive` with the controller's errors translated (`translate`) in the
         same frame, not in a guard around the controller's generator: a request in flight
         is one generator frame fewer (a storm holds one such request per server)."""
@@ -203,7 +204,7 @@ class NovaApiService(ApiService):
             response = self.render_fault(error)
         except Exception as exc:  # noqa: BLE001
             response = self._crash(req, exc)
-        return self._finish(req, response, extra)
+        return self._finish(req, response, extra, line)
 
     def translate(self, req: Request, exc: BaseException) -> HttpError:
         """``expected_errors`` + ``ResourceExceptionHandler``: the HTTP error for `exc`."""
