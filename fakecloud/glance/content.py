@@ -26,7 +26,7 @@ _EMPTY_DIGESTS: dict[str, str] = {}
 INSPECTABLE_FORMATS = frozenset({"raw", "qcow2", "vhd", "vhdx", "vmdk", "vdi", "iso", "ploop"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImageData:
     """The bytes of one upload, described.
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import sys
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -366,7 +367,8 @@ class RpcBus:
             while queue:
                 message = queue.popleft()
                 self._kernel.track_alone(
-                    _Delivery(self, target, message), f"rpc.deliver {target}.{message.method}"
+                    _Delivery(self, target, message),
+                    sys.intern(f"rpc.deliver {target}.{message.method}"),
                 )
 
     def is_up(self, target: str) -> bool:
@@ -401,7 +403,9 @@ class RpcBus:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             return
         message = _Message(method, kwargs, delay)
-        k.track_alone(_Delivery(self, target, message), f"rpc.cast {target}.{method}")
+        # A delivery's name (what `Kernel.running` lists) is interned: a storm has a few
+        # deliveries in flight per server, of a few names per host.
+        k.track_alone(_Delivery(self, target, message), sys.intern(f"rpc.cast {target}.{method}"))
 
     def _enqueue(self, target: str, message: _Message) -> None:
         k = self._kernel
@@ -517,7 +521,7 @@ class RpcBus:
         reply = _Reply(env, served=None if monitor is None else env.event())
         k.track_alone(
             _Delivery(self, target, _Message(method, kwargs, delay, reply)),
-            f"rpc.call {target}.{method}",
+            sys.intern(f"rpc.call {target}.{method}"),
         )
         if reply.served is not None:
             yield reply | reply.served | env.timeout(monitor)
