@@ -12,7 +12,7 @@ a plain dict ``{"t": virtual seconds, "seq": n, "kind": ..., "actor": ..., "subj
 **Storage.** A storm of 100,000 servers writes millions of events, so the trace does not keep
 dicts. Each event is a *shape* (its kind, actor and detail keys, shared by every event of that
 shape), a time and a run of values (the subject, then the details in order), held in flat
-arrays: about 8 bytes per value plus 16 per event. The dict is built each time an event is
+arrays: about 8 bytes per value plus 14 per event. The dict is built each time an event is
 read (`__iter__`, `__getitem__`, `filter`, ...), so changing a dict you read does not change
 the trace. The JSONL form is byte for byte what the dicts give.
 
@@ -294,7 +294,8 @@ class Trace:
         self._runs = array("I")  # the seq of each run's first event
         self._last_t: Any = _NO_TIME  # the time of the last run
         self._odd_t: dict[int, Any] = {}  # seq -> time, where the time is not a float (an int)
-        self._shape = array("I")  # the shape id of each event
+        # the shape id of each event: 2 bytes while the book's ids fit (`_wider_shapes`)
+        self._shape = array("H")
         self._values: list[Any] = []  # per event: subject (or its parts), variable details
         # An event's values start where the previous one's end (each shape says how many it
         # has); where every 64th event's start is kept, so a random read adds up at most 63.
@@ -379,7 +380,10 @@ class Trace:
             self._last_t = t
         if t.__class__ is not float:
             self._odd_t[len(self._shape)] = t
-        self._shape.append(shape)
+        try:
+            self._shape.append(shape)
+        except OverflowError:
+            self._wider_shapes(shape)
         store = self._values
         if key is actor:
             store.append(subject)
@@ -393,6 +397,12 @@ class Trace:
                 store.append(plan[1](values))
             else:
                 store += plan[1](values)
+
+    def _wider_shapes(self, shape: int) -> None:
+        """Append `shape`, an id past what 2 bytes hold (a book of 65,536 shapes and more):
+        every event's shape id takes 4 bytes from now on."""
+        self._shape = array("I", self._shape)
+        self._shape.append(shape)
 
     def _families_of(self, form: Form) -> dict[Any, _Family]:
         """This trace's families of `form` (made on its first event here).
@@ -721,7 +731,7 @@ class Trace:
         self._clear(_Book())
         for shape in shapes:
             self._book.add_shape(shape)
-        self._shape = array("I", shape_ids)
+        self._shape = array("H" if len(shapes) <= 1 << 16 else "I", shape_ids)
         self._values = values
         self._marks = array("I", [ends[i - 1] if i else 0 for i in range(0, n, _MARK + 1)])
         self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}

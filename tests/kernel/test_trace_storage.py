@@ -272,3 +272,27 @@ def test_a_book_does_not_grow_with_values_that_differ_in_every_fork():
     assert (
         moves[-1] == moves[2 * fakecloud.sim.trace._ODD_MOVES] <= fakecloud.sim.trace._ODD_MOVES + 1
     )
+
+
+def test_events_read_back_past_the_65536th_shape_of_a_book(monkeypatch):
+    """Shape ids take 2 bytes per event while they fit; a book past 65,536 shapes (a process
+    that met that many kinds of event) widens them, and every event still reads back, saves
+    and restores as written."""
+    book = _Book()
+    for _ in range((1 << 16) - 1):
+        book.add_shape(("filler", "x", (), None, 1, (), None))
+    monkeypatch.setattr(fakecloud.sim.trace, "_BOOKS", [book])
+    now = [0.0]
+    trace = Trace(lambda: now[0])
+    trace.emit("state", "svc", "s-1", field="status", new="a")  # the book's shape 65,535
+    now[0] = 1.0
+    trace.emit("state", "svc", "s-2", field="status", new="b")  # 65,536: past 2 bytes
+    trace.emit("state", "svc", "s-1", field="status", new="a")
+    assert [(e["t"], e["subject"], e["new"]) for e in trace] == [
+        (0.0, "s-1", "a"),
+        (1.0, "s-2", "b"),
+        (1.0, "s-1", "a"),
+    ]
+    restored = Trace(lambda: now[0])
+    restored.restore(json.loads(json.dumps(trace.snapshot())))
+    assert restored.to_jsonl() == trace.to_jsonl()
