@@ -17,6 +17,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -28,6 +29,7 @@ from fakecloud.transport.endpoints import HOSTS, entry, host_url, netloc
 from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
 _NO_BODY_STATUS = (204, 304)
+_SECOND = itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,15 @@ class Gateway:
         parts = urlsplit(url)
         # A netloc already in normal form (lower case, no default port) is looked up as it is.
         where = parts.netloc
-        if where not in self._hosts and where not in self._extra:
-            where = netloc(url)
-        mount = self.mount_for_netloc(where)
-        if mount is None:
-            return None
+        found = self._hosts.get(where)
+        if found is not None:  # one of the cloud's own hosts, as clients write it
+            mount = self.mount_for_host(found[0])
+        else:
+            if where not in self._extra:
+                where = netloc(url)
+            mount = self.mount_for_netloc(where)
+            if mount is None:
+                return None
         base_url = f"{parts.scheme}://{parts.netloc}"
         return self.handle(mount, method, parts.path or "/", parts.query, headers, body, base_url)
 
@@ -265,7 +271,8 @@ def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
     folded = Headers()
     store = getattr(headers, "_store", None)
     if store.__class__ is OrderedDict:  # requests.structures.CaseInsensitiveDict
-        dict.update(folded, {name: pair[1] for name, pair in store.items()})
+        # (zip and map, not a comprehension: no frame of its own on every request)
+        dict.update(folded, zip(store.keys(), map(_SECOND, store.values()), strict=True))
         return folded
     lower_items = getattr(headers, "lower_items", None)
     if lower_items is None:
