@@ -17,6 +17,10 @@ from urllib.parse import parse_qs
 
 from fakecloud.api.json_body import loads as loads_body
 
+#: ``json.dumps`` with its defaults, without its own frame (every answer with a body is
+#: encoded here; its bytes are the same).
+_ENCODE = json.JSONEncoder().encode
+
 
 class Headers(dict):
     """Header names folded to lower case; `get` and `in` ignore case."""
@@ -144,7 +148,7 @@ class Response:
             return b""
         if isinstance(self.body, bytes):
             return self.body
-        return json.dumps(self.body).encode()
+        return _ENCODE(self.body).encode()
 
     def json(self) -> Any:
         """The body as a Python value (for in-process callers and tests)."""

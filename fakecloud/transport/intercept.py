@@ -53,7 +53,11 @@ class _RecentCalls(responses.CallList):
             del self._calls[: -self._keep]
 
     def add(self, request: Any, response: Any) -> None:
-        self.add_call(responses.Call(request, response))
+        # add_call's work in this frame: every intercepted request is logged here.
+        calls = self._calls
+        calls.append(responses.Call(request, response))
+        if len(calls) > 2 * self._keep:
+            del calls[: -self._keep]
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -257,9 +261,12 @@ def _answering(
                 "cloud.intercept(allow_other_hosts=True) to let other traffic through.",
                 request=request,
             )
-        answer = gateway.handle_url(
-            request.method, request.url, request.headers, _body_bytes(request.body)
-        )
+        body = request.body
+        if body is None:
+            body = b""
+        elif body.__class__ is not bytes:
+            body = _body_bytes(body)
+        answer = gateway.handle_url(request.method, request.url, request.headers, body)
         if answer is None:  # the host is the cloud's, so this cannot happen
             raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
         if stream:
