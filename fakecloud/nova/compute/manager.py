@@ -22,11 +22,13 @@ from typing import Any
 from fakecloud.errors import ConfigError
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, exception, states
+from fakecloud.nova.compute import instance_snapshots
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
 from fakecloud.nova.virt import diagnostics
 from fakecloud.nova.virt.driver import LibvirtDriver
+from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
 from fakecloud.sim.io import gbit_per_s
 from fakecloud.sim.resources import Semaphore
 
@@ -1085,16 +1087,12 @@ class ComputeManager:
 
     def snapshot_current(self, context: Any, instance: Any) -> dict[str, Any] | None:
         """RPC call: the server's current instance snapshot (a dict), or None."""
-        from fakecloud.nova.compute import instance_snapshots
-
         return instance_snapshots.snapshot_current(self, context, instance)
 
     def create_instance_snapshot(
         self, context: Any, instance: Any, snapshot_id: str
     ) -> Generator[Any, Any, None]:
         """RPC cast: take an image-backed server's disk snapshot `snapshot_id`."""
-        from fakecloud.nova.compute import instance_snapshots
-
         return (
             yield from self._task(
                 instance_snapshots.create_instance_snapshot(self, context, instance, snapshot_id)
@@ -1105,8 +1103,6 @@ class ComputeManager:
         self, context: Any, instance: Any, snapshot_id: str, image_id: str
     ) -> Generator[Any, Any, None]:
         """RPC cast: upload instance snapshot `snapshot_id` into the queued image `image_id`."""
-        from fakecloud.nova.compute import instance_snapshots
-
         return (
             yield from self._task(
                 instance_snapshots.upload_instance_snapshot(
@@ -1119,8 +1115,6 @@ class ComputeManager:
         self, context: Any, instance: Any, snapshot_id: str
     ) -> Generator[Any, Any, None]:
         """RPC call: revert the stopped server to `snapshot_id`, which becomes current."""
-        from fakecloud.nova.compute import instance_snapshots
-
         return (
             yield from self._task(
                 instance_snapshots.revert_to_instance_snapshot(self, context, instance, snapshot_id)
@@ -1131,8 +1125,6 @@ class ComputeManager:
         self, context: Any, instance: Any, snapshot_id: str
     ) -> Generator[Any, Any, None]:
         """RPC cast: drop the disk snapshot `snapshot_id` from this host."""
-        from fakecloud.nova.compute import instance_snapshots
-
         return (
             yield from self._task(
                 instance_snapshots.delete_instance_snapshot(self, context, instance, snapshot_id)
@@ -1143,8 +1135,6 @@ class ComputeManager:
 
     def quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC call: freeze the guest's filesystems before the API snapshots its volumes."""
-        from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
-
         proc = self._task_started()
         try:
             instance = self._receive(instance)
@@ -1161,8 +1151,6 @@ class ComputeManager:
         self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None = None
     ) -> Generator[Any, Any, None]:
         """RPC cast: wait until the mapping's volume snapshots leave ``creating``, then thaw."""
-        from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
-
         proc = self._task_started()
         try:
             instance = self._receive(instance)

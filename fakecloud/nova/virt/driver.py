@@ -38,7 +38,13 @@ import simpy
 from fakecloud.glance.content import ImageData
 from fakecloud.nova import exception, states
 from fakecloud.nova.virt import diagnostics
-from fakecloud.nova.virt.guest_agent import guest_restarted
+from fakecloud.nova.virt.guest_agent import (
+    bool_from_string,
+    can_quiesce,
+    guest_restarted,
+    image_props_for_quiesce,
+    set_quiesced,
+)
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
 from fakecloud.sim.io import MB
 from fakecloud.sim.states import StateMachine
@@ -522,13 +528,6 @@ class LibvirtDriver:
           with ``os_require_quiesce``); after the copy the guest is frozen briefly around
           ``abort_job`` — a failed freeze there is logged and skipped, whatever the image says.
         """
-        from fakecloud.nova.virt.guest_agent import (
-            bool_from_string,
-            can_quiesce,
-            image_props_for_quiesce,
-            set_quiesced,
-        )
-
         props = image_props_for_quiesce(instance.system_metadata)
         required = bool_from_string(props.get("os_require_quiesce", False))
         whole_copy = self.kernel.switches.live_snapshot_freeze_whole_copy
@@ -625,14 +624,10 @@ class LibvirtDriver:
 
         `image_props` are the instance's image properties (``ImageMeta.from_instance``).
         """
-        from fakecloud.nova.virt.guest_agent import set_quiesced
-
         return set_quiesced(self, instance, image_props, True)
 
     def unquiesce(self, context: Any, instance: Any, image_props: dict[str, Any]) -> Generator:
         """Thaw the guest's filesystems (``fsThaw``)."""
-        from fakecloud.nova.virt.guest_agent import set_quiesced
-
         return set_quiesced(self, instance, image_props, False)
 
     # -- instance snapshots (the vendor branch; `fakecloud.nova.compute.instance_snapshots`) -
