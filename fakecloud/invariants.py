@@ -162,8 +162,19 @@ def check_invariants(cloud: Any, names: Iterable[str] | None = None) -> Violatio
 
     With every invariant, those that cannot be checked on this cloud are listed in
     ``.not_applicable``; an invariant named explicitly must be checkable, else `NotApplicable`
-    is raised (so a test asking for it never passes without checking it).
+    is raised (so a test asking for it never passes without checking it). One name may be
+    given as a string.
     """
+    if isinstance(names, str):
+        names = (names,)
+    elif names is not None:
+        try:
+            names = tuple(names)
+        except TypeError:
+            raise TypeError(
+                f"check_invariants: names: expected invariant names such as "
+                f"['no_frozen_guest'], got {names!r}"
+            ) from None
     outcomes = check(cloud, names)
     if names is not None:
         skipped = [f"{o.name}: {o.not_applicable}" for o in outcomes if o.not_applicable]

@@ -25,7 +25,8 @@ from fakecloud.config import config_section, did_you_mean
 @config_section("endpoints")
 @dataclass(frozen=True)
 class EndpointsConfig:
-    """The base URL (scheme and host, optionally a port) of each service's host."""
+    """The base URL of each service: scheme and host, optionally a port and a path (a prefix
+    such as ``http://proxy.example/fakecloud``: the service is mounted there)."""
 
     identity: str = "http://identity.fakecloud.test"
     compute: str = "http://compute.fakecloud.test"

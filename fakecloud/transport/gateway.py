@@ -8,6 +8,11 @@ a handler that takes virtual time is run on the simulation clock (``service.call
 cloud cannot serve gets a clear 404 fault naming the path: a host with no service yet, or a
 path no route of the service matches.
 
+An endpoint URL may carry a path (``http://proxy.example/fakecloud/compute``), as real services
+mounted behind a proxy path are (devstack serves Keystone at ``/identity``): the path is the
+mount's prefix, taken off before the service routes the request and kept in the base URL its
+links are built on. Several services may share one host under different paths.
+
 `call` is the same path without HTTP, as ``cloud.request`` uses it.
 """
 
@@ -51,9 +56,19 @@ class Gateway:
         config = cloud.kernel.config
         self._hosts: dict[str, tuple[str, str]] = {}
         self._base_urls: dict[str, str] = {}
+        # host[:port] -> ((path prefix, host), ...), longest prefix first: the netlocs where
+        # some service's endpoint URL has a path. Other netlocs stay one lookup in _hosts.
+        self._prefixed: dict[str, tuple[tuple[str, str], ...]] = {}
+        mounted: dict[str, list[tuple[str, str]]] = {}
         for host in HOSTS:
             url = self._base_urls[host] = host_url(config, host)
-            self._hosts[netloc(url)] = (host, url)
+            mounted.setdefault(netloc(url), []).append((mount_path(url), host))
+        for where, paths in mounted.items():
+            if any(prefix for prefix, _ in paths):
+                self._prefixed[where] = tuple(sorted(paths, key=lambda p: -len(p[0])))
+            else:
+                host = paths[0][1]
+                self._hosts[where] = (host, self._base_urls[host])
         self._extra: dict[str, tuple[str, Any]] = {}
         for url, api in (extra or {}).items():
             self._extra[netloc(url)] = (url.rstrip("/"), api)
@@ -65,7 +80,7 @@ class Gateway:
 
     def netlocs(self) -> set[str]:
         """Every ``host[:port]`` this gateway answers for."""
-        return set(self._hosts) | set(self._extra)
+        return set(self._hosts) | set(self._prefixed) | set(self._extra)
 
     def mount_for_host(self, host: str) -> Mount:
         """The mount of an endpoint host name (``identity``, ``compute``, ``image``, ``volume``)."""
@@ -85,6 +100,9 @@ class Gateway:
         found = self._hosts.get(where)
         if found is not None:
             return self.mount_for_host(found[0])
+        prefixed = self._prefixed.get(where)
+        if prefixed is not None and len(prefixed) == 1:
+            return self.mount_for_host(prefixed[0][1])
         extra = self._extra.get(where)
         if extra is not None:
             return Mount(where, extra[0], extra[1], f"extra service at {extra[0]}")
@@ -107,16 +125,27 @@ class Gateway:
         # A netloc already in normal form (lower case, no default port) is looked up as it is.
         where = parts.netloc
         found = self._hosts.get(where)
+        path = parts.path or "/"
+        base_url = f"{parts.scheme}://{parts.netloc}"
         if found is not None:  # one of the cloud's own hosts, as clients write it
             mount = self.mount_for_host(found[0])
         else:
             if where not in self._extra:
                 where = netloc(url)
+                prefixed = self._prefixed.get(where)
+                if prefixed is not None:
+                    for prefix, host in prefixed:
+                        if under(path, prefix):
+                            mount = self.mount_for_host(host)
+                            path = path[len(prefix) :] or "/"
+                            return self.handle(
+                                mount, method, path, parts.query, headers, body, base_url + prefix
+                            )
+                    return self._outside_prefixes(method, url, where, prefixed)
             mount = self.mount_for_netloc(where)
             if mount is None:
                 return None
-        base_url = f"{parts.scheme}://{parts.netloc}"
-        return self.handle(mount, method, parts.path or "/", parts.query, headers, body, base_url)
+        return self.handle(mount, method, path, parts.query, headers, body, base_url)
 
     def handle(
         self,
@@ -180,6 +209,15 @@ class Gateway:
         """One in-process request, authenticated as `user` (None: no token); see
         ``Cloud.request``. `service_type` is a catalog type, or the ``name`` of an extra
         service."""
+        if (
+            service_type.__class__ is not str
+            or method.__class__ is not str
+            or path.__class__ is not str
+            or (user is not None and user.__class__ is not str)
+            or (microversion is not None and microversion.__class__ is not str)
+            or (headers is not None and headers.__class__ is not dict)
+        ):  # the common case costs no call; the check proper is for the others
+            check_call_arguments(service_type, method, path, user, microversion, headers)
         mount = self.mount_for_type(service_type)
         # Names folded as they are written: `Headers` takes the dict as it is (no call per
         # header), and `handle` reads it without folding it again.
@@ -198,7 +236,12 @@ class Gateway:
         elif isinstance(body, bytes):
             raw = body
         else:
-            raw = json.dumps(body).encode()
+            try:
+                raw = json.dumps(body).encode()
+            except (TypeError, ValueError) as exc:
+                raise TypeError(
+                    f"cloud.request: body: expected JSON data or bytes ({exc})"
+                ) from None
             sent["content-type"] = "application/json"
         if headers:
             for key, value in headers.items():
@@ -248,6 +291,16 @@ class Gateway:
         response.headers["x-openstack-request-id"] = self.kernel.ids.request_id()
         return response
 
+    def _outside_prefixes(
+        self, method: str, url: str, where: str, prefixed: tuple[tuple[str, str], ...]
+    ) -> Response:
+        served = ", ".join(f"{host} at {where}{prefix or '/'}" for prefix, host in prefixed)
+        response = openstack_fault(
+            HttpError(404, f"fakecloud: nothing serves {method} {url}: this host serves {served}.")
+        )
+        response.headers["x-openstack-request-id"] = self.kernel.ids.request_id()
+        return response
+
     def _explain_404(self, api: Any, req: Request, response: Response) -> Response:
         try:
             api.router.match(req.method, req.path)
@@ -260,6 +313,38 @@ class Gateway:
                 explained.headers.setdefault(key, value)
             return explained
         return response
+
+
+#: What each of ``cloud.request``'s arguments must be: (types, None allowed, an example).
+_CALL_ARGUMENTS = {
+    "service_type": (str, False, "a string such as 'compute'"),
+    "method": (str, False, "a string such as 'GET'"),
+    "path": (str, False, "a string such as '/v2.1/servers'"),
+    "user": (str, True, "a user name such as 'demo', or None for no token"),
+    "microversion": (str, True, "a string such as '2.60' (as a number, 2.10 would be 2.1)"),
+    "headers": (Mapping, True, "a mapping of header names to values"),
+}
+
+
+def check_call_arguments(*values: Any) -> None:
+    """Refuse an argument of ``cloud.request`` of the wrong type with a TypeError naming it
+    (not an AttributeError from deep inside, or a float microversion read as other text)."""
+    for (name, (kind, optional, example)), value in zip(
+        _CALL_ARGUMENTS.items(), values, strict=True
+    ):
+        if not isinstance(value, kind) and not (optional and value is None):
+            raise TypeError(f"cloud.request: {name}: expected {example}, got {value!r}")
+
+
+def mount_path(url: str) -> str:
+    """The path an endpoint URL mounts its service at (``""`` at the root), without a trailing
+    slash: ``http://proxy.example/fakecloud/`` -> ``/fakecloud``."""
+    return urlsplit(url).path.rstrip("/")
+
+
+def under(path: str, prefix: str) -> bool:
+    """Whether `path` is `prefix` or below it (``/fakecloud/v3``, not ``/fakecloudy``)."""
+    return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
 def _folded(headers: Mapping[str, str] | Iterable) -> Headers:

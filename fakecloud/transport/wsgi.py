@@ -13,6 +13,9 @@ Every application of one cloud shares one lock (`lock_for`), because the simulat
 single-threaded; a multi-threaded server may call them concurrently. Catalog URLs, links and
 ``Location`` headers come from the cloud's ``endpoints`` configuration, so build the cloud
 with the URLs you serve it on (`fakecloud.transport.server.FakecloudServer` does that).
+Under a URL prefix, give the endpoint URL the prefix (``http://host/fakecloud``) and mount the
+application there (the server's ``SCRIPT_NAME``); a proxy that passes the whole path to a server
+mounted at the root is served too, the endpoint's path taken as the mount.
 
 Nothing raised inside reaches the server: a fakecloud bug becomes the service's own 500 fault
 body, and the ``Date`` header is the cloud's virtual calendar time.
@@ -31,7 +34,14 @@ from fakecloud.api.http import Response
 from fakecloud.api.reasons import phrase
 from fakecloud.errors import SimulationNotIdle
 from fakecloud.transport.endpoints import HOSTS, entry
-from fakecloud.transport.gateway import Gateway, Mount, wire_body, wire_headers
+from fakecloud.transport.gateway import (
+    Gateway,
+    Mount,
+    mount_path,
+    under,
+    wire_body,
+    wire_headers,
+)
 from fakecloud.transport.sizelimit import LIMITED_HOSTS
 
 #: WSGI's callable types, spelled out.
@@ -167,14 +177,20 @@ class ServiceApplication:
         """The gateway's answer to the request in `environ` (the caller holds the lock)."""
         mount = self._mount()
         limit = self.cloud.kernel.config.oslo_middleware.max_request_body_size
+        path, base = wire_path(environ), base_url(environ)
+        prefix = mount_path(mount.base_url)
+        if prefix and not environ.get("SCRIPT_NAME") and under(path, prefix):
+            # A proxy passed the endpoint's whole path (the server is not mounted at it): the
+            # prefix is where the service is mounted, as a server's SCRIPT_NAME would say.
+            path, base = path[len(prefix) :] or "/", base + prefix
         return self.gateway.handle(
             mount,
             method,
-            wire_path(environ),
+            path,
             environ.get("QUERY_STRING", ""),
             request_headers(environ),
             read_body(environ, limit if _limited(mount) else None),
-            base_url(environ),
+            base,
             path_decoded=True,
         )
 

@@ -34,3 +34,31 @@ def test_switches_and_bugs_of_the_wrong_shape_are_named(config, expected):
     list of switches was a TypeError from dict()."""
     with pytest.raises(ConfigError, match=expected):
         Cloud(config=config)
+
+
+@pytest.mark.parametrize(
+    "arguments, expected",
+    [
+        ((None, "GET", "/v2.1/servers"), r"service_type: expected a string such as 'compute'"),
+        (("compute", None, "/v2.1/servers"), r"method: expected a string such as 'GET'"),
+        (("compute", "GET", b"/v2.1/servers"), r"path: expected a string such as '/v2.1/"),
+        (("compute", "GET", "/v2.1/servers", None, 1), r"user: expected a user name such as"),
+        (("compute", "GET", "/v2.1/servers", None, "demo", 2.10), r"microversion: .*got 2.1$"),
+        (("compute", "GET", "/", None, "demo", None, [("a", "b")]), r"headers: expected a map"),
+        (("compute", "POST", "/v2.1/servers", {1, 2}), r"body: expected JSON data or bytes"),
+    ],
+)
+def test_cloud_request_names_an_argument_of_the_wrong_type(arguments, expected):
+    """``cloud.request(None)`` was an AttributeError from deep inside the gateway, and a
+    microversion given as the number 2.10 was sent as "2.1"."""
+    with pytest.raises(TypeError, match=r"^cloud.request: " + expected):
+        Cloud(seed=1).request(*arguments)
+
+
+def test_one_invariant_name_may_be_a_string():
+    """``check_invariants("no_frozen_guest")`` was read letter by letter ("unknown invariant
+    'n'"), and a number was "'int' object is not iterable"."""
+    cloud = Cloud(seed=1)
+    assert cloud.check_invariants("no_frozen_guest") == []
+    with pytest.raises(TypeError, match=r"names: expected invariant names such as"):
+        cloud.check_invariants(5)
