@@ -41,11 +41,11 @@ class OutOfRange(ConfigError):
     """A number that is not finite, of the wrong type, or outside what the field accepts."""
 
 
-def _number(value: Any, what: str, expected: str) -> float:
+def _number(value: Any, what: str, bounds: Bounds) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise OutOfRange(f"{what}: expected {expected}, got {value!r}")
+        raise OutOfRange(f"{what}: expected {bounds.describe()}, got {value!r}")
     if isinstance(value, float) and not math.isfinite(value):
-        raise OutOfRange(f"{what}: expected {expected}, got {value!r}")
+        raise OutOfRange(f"{what}: expected {bounds.describe()}, got {value!r}")
     return value
 
 
@@ -71,16 +71,18 @@ class Bounds:
 
     def check(self, value: Any, what: str) -> Any:
         """`value` if it is in range (an int stays an int), else `OutOfRange` naming `what`."""
-        expected = self.describe()
-        number = _number(value, what, expected)
+        # The range is worded only for a message (a client's every time.sleep checks here).
+        number = _number(value, what, self)
         if self.integer and not isinstance(number, int):
             if not float(number).is_integer():
-                raise OutOfRange(f"{what}: expected {expected} (a whole number), got {value!r}")
+                raise OutOfRange(
+                    f"{what}: expected {self.describe()} (a whole number), got {value!r}"
+                )
             number = int(number)
         too_low = number <= self.minimum if self.exclusive else number < self.minimum
         if too_low or number > self.maximum:
             why = " (negative)" if number < 0 <= self.minimum else ""
-            raise OutOfRange(f"{what}: expected {expected}, got {value!r}{why}")
+            raise OutOfRange(f"{what}: expected {self.describe()}, got {value!r}{why}")
         return number
 
 
