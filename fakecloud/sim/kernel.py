@@ -253,7 +253,8 @@ class Kernel:
         With many processes alive at the start (a storm: thousands of flows in flight at once),
         Python's collector walks its oldest generation less often while this runs (at most once
         per `LIVE_PER_OLD_COLLECTION` of them middle-generation collections; see
-        `_OldGenerationSpacing`); its thresholds are restored after.
+        `_OldGenerationSpacing`), and leaves what existed when the run started out of those
+        walks (``gc.freeze``); its thresholds are restored and those objects thawed after.
         """
         cap = self.config.kernel.idle_cap_s if cap_s is None else finite_seconds(cap_s, "cap_s")
         limit = self.env.now + cap
@@ -400,7 +401,15 @@ class _OldGenerationSpacing:
     garbage that was promoted waits for the next full collection. Nested and concurrent runs
     (clouds driven in threads) share one setting: the widest spacing asked for holds until
     the last run ends, which restores the thresholds found by the first. With collection
-    switched off (threshold 0) nothing changes."""
+    switched off (threshold 0) nothing changes.
+
+    What exists when the first such run starts (the booted world, the flows as they were
+    sent) is also left out of the run's collections (``gc.freeze``) and handed back to the
+    oldest generation when the last run ends (``gc.unfreeze``): the world's objects outlive
+    any storm, so walking them finds nothing, and a full collection walks only what the run
+    made. Cyclic garbage among them waits for the first full collection after the run. A
+    process that froze objects of its own (``gc.get_freeze_count()`` not 0) is left as it
+    is."""
 
     __slots__ = ("_spacing",)
 
@@ -408,12 +417,15 @@ class _OldGenerationSpacing:
         self._spacing = live // LIVE_PER_OLD_COLLECTION
 
     def __enter__(self) -> None:
-        global _GC_RUNS, _GC_SAVED
+        global _GC_RUNS, _GC_SAVED, _GC_FROZEN
         if self._spacing <= 10:  # Python's default spacing: nothing to widen
             return
         with _GC_LOCK:
             if _GC_RUNS == 0:
                 _GC_SAVED = gc.get_threshold()
+                _GC_FROZEN = bool(_GC_SAVED[0]) and gc.isenabled() and not gc.get_freeze_count()
+                if _GC_FROZEN:
+                    gc.freeze()
             _GC_RUNS += 1
             young, middle, old = gc.get_threshold()
             if young and old < self._spacing:
@@ -427,11 +439,14 @@ class _OldGenerationSpacing:
             _GC_RUNS -= 1
             if _GC_RUNS == 0:
                 gc.set_threshold(*_GC_SAVED)
+                if _GC_FROZEN:
+                    gc.unfreeze()
 
 
 _GC_LOCK = threading.Lock()
 _GC_RUNS = 0
 _GC_SAVED: tuple[int, ...] = ()
+_GC_FROZEN = False  # whether the first spaced run froze what existed (and the last thaws it)
 
 
 class _Driving:

@@ -133,3 +133,36 @@ def test_many_flows_in_flight_space_out_full_collections_until_idle():
     with pytest.raises(SimulationNotIdle):
         cloud.run_until_idle()
     assert gc.get_threshold() == before  # restored when the run fails too
+
+
+def test_a_storm_run_leaves_the_world_out_of_its_collections_and_thaws_it_after():
+    """While many flows run until idle, what existed before the run is frozen out of the
+    collector's walks and thawed when it ends; a process that froze objects of its own (as
+    this suite's conftest does) keeps exactly its own freeze."""
+    import gc
+
+    cloud = Cloud()
+    counts = []
+
+    def flow(i):
+        yield cloud.kernel.timeout(1)
+        if i == 0:
+            counts.append(gc.get_freeze_count())
+
+    def storm():
+        for i in range(1_500):
+            cloud.kernel.spawn(flow(i), name=f"flow {i}")
+        cloud.run_until_idle()
+
+    collecting = gc.isenabled() and gc.get_threshold()[0]
+    gc.freeze()  # a process with a freeze of its own
+    held = gc.get_freeze_count()
+    storm()
+    assert counts[0] <= held and gc.get_freeze_count() <= held  # (frozen objects may die)
+    gc.unfreeze()  # none: the run freezes what exists, and thaws it
+    try:
+        storm()
+        assert (counts[1] > 0) == bool(collecting)
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.freeze()  # the suite's own, as conftest left it
