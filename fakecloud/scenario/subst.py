@@ -44,20 +44,57 @@ def refs(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
 
 
 def _substitute(text: str, lookup: Callable[[str], Any], keep_unknown: bool) -> Any:
+    whole, pieces = _pieces(text)
+    if whole is not None:
+        value = lookup(whole)
+        return text if value is _MISSING else value
+    out = []
+    for piece in pieces:
+        if piece.__class__ is str:
+            out.append(piece)
+        elif piece is _ESCAPE:
+            out.append("$${" if keep_unknown else "${")
+        else:
+            value = lookup(piece[0])
+            if value is _MISSING:
+                out.append(piece[1])
+            else:
+                out.append(value if isinstance(value, str) else _as_text(value))
+    return "".join(out)
+
+
+_ESCAPE = object()
+"""A ``$${`` among a text's pieces (`_pieces`)."""
+
+
+def _pieces(text: str) -> tuple[str | None, tuple[Any, ...]]:
+    """`text` cut at its references, once per text (every run of a case resolves the same
+    texts): ``(name, ())`` when the whole text is one ``${name}``, else ``(None, pieces)``,
+    each piece literal text, `_ESCAPE`, or ``(name, the reference as written)``."""
+    found = _PARSED.get(text)
+    if found is not None:
+        return found
     whole = REF.fullmatch(text)
     if whole and whole.group(1) is not None:
-        value = lookup(whole.group(1).strip())
-        return text if value is _MISSING else value
+        found = (whole.group(1).strip(), ())
+    else:
+        pieces: list[Any] = []
+        last = 0
+        for m in REF.finditer(text):
+            if m.start() > last:
+                pieces.append(text[last : m.start()])
+            pieces.append(_ESCAPE if m.group(1) is None else (m.group(1).strip(), m.group(0)))
+            last = m.end()
+        if last < len(text):
+            pieces.append(text[last:])
+        found = (None, tuple(pieces))
+    if len(_PARSED) >= _LOOKED_MAX:
+        _PARSED.clear()
+    _PARSED[text] = found
+    return found
 
-    def one(m: re.Match) -> str:
-        if m.group(1) is None:
-            return "$${" if keep_unknown else "${"
-        value = lookup(m.group(1).strip())
-        if value is _MISSING:
-            return m.group(0)
-        return value if isinstance(value, str) else _as_text(value)
 
-    return REF.sub(one, text)
+_PARSED: dict[str, tuple[str | None, tuple[Any, ...]]] = {}
 
 
 def _as_text(value: Any) -> str:
