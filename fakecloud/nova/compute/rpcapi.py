@@ -43,9 +43,18 @@ class ComputeAPI:
         self, ctx: Any, instance: Any, method: str, host: str | None = None, **kwargs: Any
     ) -> None:
         """Fire-and-forget `method` on the instance's host, with a copy of the instance."""
+        self._hand_over(ctx, instance.clone(), method, host, kwargs)
+
+    def _hand_over(
+        self, ctx: Any, instance: Any, method: str, host: str | None, kwargs: dict[str, Any]
+    ) -> None:
+        """Cast `method` with `instance` itself: a caller's copy it has just saved and never
+        touches again. Such a copy holds what a clone would (the row's values, nothing
+        pending, as oslo.messaging would carry it), and the receiver's first save finds it in
+        step with the row, so it writes without reloading every field first."""
         target = self.target(instance, host)
         self.kernel.rpc.cast_kwargs(
-            target, method, {"context": ctx, "instance": instance.clone(), **kwargs}
+            target, method, {"context": ctx, "instance": instance, **kwargs}
         )
 
     def call(
@@ -81,8 +90,9 @@ class ComputeAPI:
     # -- the messages of the server life cycle -----------------------------------------------
 
     def build_and_run_instance(self, ctx: Any, instance: Any, host: str, **kwargs: Any) -> None:
-        """Build the server on `host` (sent by the scheduler step)."""
-        self.cast(ctx, instance, "build_and_run_instance", host=host, **kwargs)
+        """Build the server on `host` (sent by the scheduler step, which hands its copy of
+        the server over, just saved)."""
+        self._hand_over(ctx, instance, "build_and_run_instance", host, kwargs)
 
     def snapshot_instance(self, ctx: Any, instance: Any, image_id: str) -> None:
         """Take an image-backed snapshot into the queued image `image_id` (version 5.0 cast)."""
@@ -102,8 +112,9 @@ class ComputeAPI:
         )
 
     def terminate_instance(self, ctx: Any, instance: Any, bdms: list[Any]) -> None:
-        """Destroy the server and clean up its volumes."""
-        self.cast(ctx, instance, "terminate_instance", bdms=bdms)
+        """Destroy the server and clean up its volumes (the API hands its copy of the server
+        over, just saved ``deleting``)."""
+        self._hand_over(ctx, instance, "terminate_instance", None, {"bdms": bdms})
 
     def stop_instance(self, ctx: Any, instance: Any, clean_shutdown: bool = True) -> None:
         """Power the server off."""
