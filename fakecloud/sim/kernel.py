@@ -16,6 +16,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from random import Random
+from types import MethodType
 from typing import Any
 
 import simpy
@@ -32,6 +33,7 @@ from fakecloud.sim.explore import Choices
 from fakecloud.sim.faults import FaultPlan
 from fakecloud.sim.ids import IdSource, stream
 from fakecloud.sim.io import IoModel
+from fakecloud.sim.resume import resume
 from fakecloud.sim.rpc import RpcBus
 from fakecloud.sim.trace import Trace
 
@@ -362,8 +364,10 @@ def keep_resume(proc: simpy.Process) -> None:
     new bound method per wait, which lives as long as the wait does (in a storm every wait
     outlives the collector's young generations, and each is one more object its full
     collections walk). Kept on the instance, the lookup finds the same one each time; the
-    reference cycle it makes is broken when the process ends (`Kernel._forget`)."""
-    proc._resume = proc._resume  # type: ignore[method-assign]
+    reference cycle it makes is broken when the process ends (`Kernel._forget`). The method
+    kept is `fakecloud.sim.resume.resume` bound to `proc` (simpy's steps, a call fewer): every
+    step after the process's first."""
+    proc._resume = MethodType(resume, proc)  # type: ignore[method-assign]
 
 
 class _Action:

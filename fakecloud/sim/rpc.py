@@ -43,6 +43,7 @@ import simpy
 from simpy.events import NORMAL, PENDING, URGENT
 
 from fakecloud.config import config_section
+from fakecloud.sim.resume import resume
 from fakecloud.sim.trace import form
 
 REMOTE_POSTFIX = "_Remote"
@@ -193,7 +194,7 @@ class _Delivery(simpy.Process):
         self._target = self
 
     #: Called by the events it waits for once it runs a generator: simpy's resume.
-    __call__ = simpy.Process._resume
+    __call__ = resume
 
     @property
     def name(self) -> str:

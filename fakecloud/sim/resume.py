@@ -1,0 +1,60 @@
+"""How a simulated process takes its next step: simpy's ``Process._resume``, a call less.
+
+A process waiting for an event is resumed by it: its generator is sent the event's value (or
+thrown a copy of its exception), and it either waits for the next event it yields or ends.
+simpy's own method does this; `resume` does exactly the same (the same events, the same
+queue entries, the same exceptions and tracebacks), but queues a process that ends with
+``heappush`` as ``env.schedule`` would, rather than through a call of it, and reads the
+environment once. The kernel gives it to every process it spawns (`fakecloud.sim.kernel.
+keep_resume`) and the RPC bus's deliveries are resumed by it: a flow resumes its processes
+some forty times.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+from typing import Any
+
+from simpy.events import NORMAL, _describe_frame
+
+
+def resume(proc: Any, event: Any) -> None:
+    """Resume `proc` with `event` (see the module's docstring)."""
+    env = proc.env
+    env._active_proc = proc
+    while True:
+        try:
+            if event._ok:
+                event = proc._generator.send(event._value)
+            else:
+                # The process has no choice but to handle the failed event (or fail itself),
+                # with an exception of its own (others may wait on the same event).
+                event._defused = True
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                event = proc._generator.throw(exc)
+        except StopIteration as e:
+            event = None
+            proc._ok = True
+            proc._value = e.args[0] if len(e.args) else None
+            heappush(env._queue, (env._now, NORMAL, next(env._eid), proc))  # env.schedule
+            break
+        except BaseException as e:
+            event = None
+            proc._ok = False
+            # this frame is no part of what failed (as simpy strips its own)
+            e.__traceback__ = e.__traceback__.tb_next  # type: ignore[union-attr]
+            proc._value = e
+            heappush(env._queue, (env._now, NORMAL, next(env._eid), proc))  # env.schedule
+            break
+        try:
+            if event.callbacks is not None:  # not triggered yet: wait for it
+                event.callbacks.append(proc._resume)
+                break
+        except AttributeError:  # not an event: said as simpy says it
+            if hasattr(event, "callbacks"):
+                raise
+            descr = _describe_frame(proc._generator.gi_frame)
+            raise RuntimeError(f'\n{descr}Invalid yield value "{event}"') from None
+    proc._target = event
+    env._active_proc = None

@@ -1,0 +1,111 @@
+"""A simulated process steps as a simpy process does: the kernel resumes its processes with
+`fakecloud.sim.resume.resume`, and a script of values, failures, interrupts and a bad yield
+gives the same outcomes, times and tracebacks under it as under simpy's own ``Process``."""
+
+from __future__ import annotations
+
+import traceback
+
+import simpy
+
+from fakecloud.sim.kernel import Kernel
+
+
+def _script(env, spawn, log):
+    """Processes that return, fail, wait on failed children and get interrupted."""
+
+    def child_ok():
+        yield env.timeout(1)
+        return "done"
+
+    def child_fail():
+        yield env.timeout(1)
+        raise ValueError("boom")
+
+    def parent():
+        log.append(("ok", (yield spawn(child_ok())), env.now))
+        try:
+            yield spawn(child_fail())
+        except ValueError as exc:
+            log.append(("caught", str(exc), type(exc.__cause__).__name__, env.now))
+        try:
+            yield env.timeout(5)
+        except simpy.Interrupt as stop:
+            log.append(("interrupted", stop.cause, env.now))
+        yield env.timeout(0)  # an event already due
+        return "parent"
+
+    main = spawn(parent())
+
+    def interrupter():
+        yield env.timeout(3)
+        main.interrupt("stop")
+
+    spawn(interrupter())
+    return main
+
+
+def _failing(env, spawn):
+    def fails():
+        yield env.timeout(2)
+        {}["missing"]  # noqa: B018 - a KeyError raised inside the process
+
+    spawn(fails())
+
+
+def _bad_yield(env, spawn):
+    def bad():
+        yield env.timeout(1)
+        yield 42
+
+    spawn(bad())
+
+
+def _run_simpy(build):
+    env = simpy.Environment()
+    log: list = []
+    main = build(env, env.process, log)
+    env.run()
+    return log, main.value
+
+
+def _run_kernel(build):
+    kernel = Kernel(seed=0)
+    env = kernel.env
+    log: list = []
+    main = build(env, lambda work: kernel.spawn(work, "work"), log)
+    kernel.run_until_idle()
+    return log, main.value
+
+
+def _error(run, build):
+    try:
+        run(lambda env, spawn, log: build(env, spawn))
+    except Exception as exc:  # noqa: BLE001 - what a run raises is what is compared
+        cause = exc.__cause__
+        frames = [f.name for f in traceback.extract_tb(cause.__traceback__)] if cause else []
+        return type(exc).__name__, str(exc), frames
+    raise AssertionError("the run did not fail")
+
+
+def test_processes_step_as_simpy_processes_do():
+    assert _run_kernel(_script) == _run_simpy(_script)
+    log, value = _run_kernel(_script)
+    assert value == "parent"
+    assert log == [
+        ("ok", "done", 1),
+        ("caught", "boom", "ValueError", 2),
+        ("interrupted", "stop", 3),
+    ]
+
+
+def test_a_failing_process_fails_the_run_as_in_simpy():
+    assert _error(_run_kernel, _failing) == _error(_run_simpy, _failing)
+    assert _error(_run_kernel, _failing)[:2] == ("KeyError", "'missing'")
+    assert _error(_run_kernel, _failing)[2] == ["fails"]  # the process's own frame only
+
+
+def test_a_bad_yield_is_reported_as_simpy_reports_it():
+    kind, message, _ = _error(_run_kernel, _bad_yield)
+    assert (kind, message) == _error(_run_simpy, _bad_yield)[:2]
+    assert kind == "RuntimeError" and 'Invalid yield value "42"' in message
