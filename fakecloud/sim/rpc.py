@@ -155,8 +155,14 @@ def _unhook(first_of: _FirstOf) -> None:
 
 
 def _ended(delivery: _Delivery) -> None:
-    """A delivery's one callback when it ends: the kernel forgets it (`Kernel.track_alone`)."""
-    delivery._bus._kernel._forget(delivery)
+    """A delivery's one callback when it ends: the kernel forgets it (`Kernel.track_alone`;
+    what ``Kernel._forget`` does, without a second call)."""
+    delivery._bus._kernel._live.pop(delivery, None)
+    if delivery._generator is not None:
+        try:
+            del delivery._resume  # `_run`'s cycle, broken as the delivery ends
+        except AttributeError:
+            pass
 
 
 class _Delivery(simpy.Process):
@@ -222,8 +228,13 @@ class _Delivery(simpy.Process):
             if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
                 self._run(bus._serve(target, message, hub))
                 return
-            func = bus._deliver(target, message)
-            if message.call is not None:
+            # what `_deliver` does, without its call
+            bus._kernel.trace.put(_DELIVER, "rpc", target, self._method)
+            reply = message.call
+            if reply is not None and reply.served is not None and not reply.served.triggered:
+                reply.served.succeed()
+            func = getattr(bus._endpoints[target], self._method)
+            if reply is not None:
                 if _is_generator(func):
                     self._run(bus._answer(target, message, func))
                     return
@@ -397,7 +408,12 @@ class RpcBus:
             if faults.armed("rpc.cast")
             else None
         )
-        delay = k.choices.rpc_delay(self.config.delay_s, target, method)
+        choices = k.choices
+        delay = (
+            self.config.delay_s
+            if choices.source is None  # chance is off: the nominal delay (`rpc_delay`)
+            else choices.rpc_delay(self.config.delay_s, target, method)
+        )
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
         if (rule is not None and rule.action in ("drop", "stall")) or target not in self._endpoints:
@@ -504,7 +520,12 @@ class RpcBus:
             if faults.armed("rpc.call")
             else None
         )
-        delay = k.choices.rpc_delay(self.config.delay_s, target, method)
+        choices = k.choices
+        delay = (
+            self.config.delay_s
+            if choices.source is None  # chance is off: the nominal delay (`rpc_delay`)
+            else choices.rpc_delay(self.config.delay_s, target, method)
+        )
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
         lost = (rule is not None and rule.action in ("drop", "stall")) or (
