@@ -446,9 +446,10 @@ class API:
         self._base_of: Any = None  # the Glance image schema `_base` was read from
         self._base: frozenset[str] = frozenset()
         # What a custom property must not be named for `_translate_image` to serve (every
-        # name `_translate_from_glance` does not put in the properties), or None when the
-        # schema's base attributes lack one `_translate_image` copies
-        self._claimed: frozenset[str] | None = None
+        # name `_translate_from_glance` does not put in the properties), None when the
+        # schema's base attributes lack one `_translate_image` copies, False until worked out
+        # (a memo: not saved, and False again in a fork or a loaded cloud; see state.kinds)
+        self._claimed: frozenset[str] | None | bool = False
 
     # -- GlanceClientWrapper.call ------------------------------------------------------------
 
@@ -527,11 +528,12 @@ class API:
 
     def _meta(self, image: Any, include_locations: bool = False) -> dict[str, Any]:
         schema = self._glance.schema
-        if self._base_of is not schema:
-            self._base_of, self._base = schema, _base_names(schema)
-            direct = self._base >= _COPIED_BASE
-            self._claimed = self._base | _SPECIAL if direct else None
         claimed = self._claimed
+        if claimed is False or self._base_of is not schema:
+            if self._base_of is not schema:
+                self._base_of, self._base = schema, _base_names(schema)
+            direct = self._base >= _COPIED_BASE
+            claimed = self._claimed = self._base | _SPECIAL if direct else None
         if (
             not include_locations
             and claimed is not None
