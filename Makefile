@@ -14,9 +14,9 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	# An editable install compiles nothing, and pytest rewrites each test module's asserts on first
-	# import: do both once here (collecting writes the caches) rather than in both test workers
-	-$(BIN)/python -m pytest --collect-only -q > /dev/null 2>&1
+	# Bytecode, and Hypothesis's Unicode tables and literals of our modules: built once here
+	# rather than by both test workers in the first run (tests/warm_caches.py says what each is)
+	-$(BIN)/python tests/warm_caches.py > /dev/null 2>&1
 	touch $(STAMP)
 
 demo: $(STAMP)
