@@ -76,7 +76,7 @@ from typing import Any
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import controllers, faults
 from fakecloud.cinder import exception as cinder_exception
-from fakecloud.cinder.views import ViewContext, absolute_limits, attachment_detail
+from fakecloud.cinder.views import absolute_limits
 from fakecloud.config import config_section
 from fakecloud.nova import exception
 from fakecloud.sim import calls
@@ -815,8 +815,38 @@ class API:
     # -- attachments (3.44) ------------------------------------------------------------------
 
     def _attachment_view(self, context: Any, attachment: Any) -> dict[str, Any]:
-        vc = ViewContext(context, V3_44, "", "", self.cinder.timestamp)
-        return _translate_attachment_ref(attachment_detail(vc, attachment))
+        """``_translate_attachment_ref`` of Cinder's attachment detail view (3.44), built in
+        one go: the same dict, keys in the same order (a test compares the two ways)."""
+        timestamp = self.cinder.timestamp
+        attached_at = timestamp(attachment.attach_time) or ""
+        detached_at = timestamp(attachment.detach_time) or ""
+        if not attachment.connection_info:
+            return {
+                "id": attachment.id,
+                "status": attachment.attach_status,
+                "instance": attachment.instance_uuid,
+                "volume_id": attachment.volume_id,
+                "attached_at": attached_at,
+                "detached_at": detached_at,
+                "attach_mode": attachment.attach_mode,
+                "connection_info": {},
+            }
+        data = dict(attachment.connection_info)
+        data.pop("attachment_id", None)
+        return {
+            "id": attachment.id,
+            "volume_id": attachment.volume_id,
+            "attach_mode": attachment.attach_mode,
+            "connection_info": {
+                "driver_volume_type": data.pop("driver_volume_type", None),
+                "data": data,
+                "status": attachment.attach_status,
+                "instance": attachment.instance_uuid,
+                "attached_at": attached_at,
+                "detached_at": detached_at,
+                "volume_id": attachment.volume_id,
+            },
+        }
 
     def attachment_create(
         self,

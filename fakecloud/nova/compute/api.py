@@ -149,6 +149,8 @@ def check_instance_host(f: Callable) -> Callable:
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+#: What a server name's hostname replaces with ``-`` (a run of anything but a-z, 0-9, ``-``).
+_HOSTNAME_JUNK = re.compile(r"[^a-z0-9-]+")
 
 
 def is_uuid_like(value: Any) -> bool:
@@ -756,7 +758,7 @@ class API:
             key_name=options.get("key_name"),
             availability_zone=options.get("availability_zone"),
             reservation_id="r-" + self.kernel.ids.hex(4),
-            hostname=re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63] or "server",
+            hostname=_HOSTNAME_JUNK.sub("-", name.lower()).strip("-")[:63] or "server",
             user_data=options.get("user_data"),
             access_ip_v4=options.get("access_ip_v4"),
             access_ip_v6=options.get("access_ip_v6"),
