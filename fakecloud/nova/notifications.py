@@ -32,6 +32,19 @@ _USAGE = (
     "tenant_id",
 )
 _USAGE_FORM = form(*_USAGE)
+#: A versioned snapshot notification's form (`Notifier.instance_snapshot`).
+_SNAPSHOT_FORM = form(
+    "notification",
+    "event_type",
+    "format",
+    "priority",
+    "payload_version",
+    "instance_id",
+    "state",
+    "task_state",
+    "snapshot_image_id",
+    "fault",
+)
 
 
 class Notifier:
@@ -87,17 +100,20 @@ class Notifier:
         """``notify_about_instance_snapshot``: versioned ``instance.snapshot.<phase>``
         (payload ``InstanceActionSnapshotPayload``, 1.6 in Queens to 1.10 in 34.0.0)."""
         if self.versioned:
-            self._emit(
-                "versioned",
+            event_type = f"instance.snapshot.{phase}"
+            self._kernel.trace.put(
+                _SNAPSHOT_FORM,
                 f"nova-compute:{host}",
-                f"instance.snapshot.{phase}",
+                event_type,
+                event_type,
+                "versioned",
                 "INFO",
-                payload_version=self._snapshot_payload,
-                instance_id=instance.uuid,
-                state=instance.vm_state,
-                task_state=instance.task_state,
-                snapshot_image_id=image_id,
-                fault=None,
+                self._snapshot_payload,
+                instance.uuid,
+                instance.vm_state,
+                instance.task_state,
+                image_id,
+                None,
             )
 
     def instance_action(
