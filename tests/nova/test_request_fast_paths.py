@@ -376,3 +376,13 @@ def test_the_cinder_fast_paths_take_the_bodies_nova_sends():
     assert not fast_paths.volume_create_ok({"volume": {"size": "1"}})  # jsonschema decides
     assert fast_paths.is_uuid_like(ID) and fast_paths.is_uuid_like(ID.upper())
     assert not fast_paths.is_uuid_like(ID + "\n")
+
+
+def test_every_volume_create_check_takes_null_as_the_shortcut_for_null_assumes():
+    from fakecloud.cinder import fast_paths
+
+    assert all(check(None) for check in fast_paths._VOLUME_CHECKS.values())
+    for key in fast_paths._VOLUME_CHECKS:
+        full = _Cinder("VOLUME_CREATE_V353", fast=False)
+        full.validate({"volume": {**VOLUME, key: None}})  # jsonschema takes null there too
+        assert fast_paths.volume_create_ok({"volume": {**VOLUME, key: None}})
