@@ -54,6 +54,7 @@ from fakecloud.nova.compute.api import (
 )
 from fakecloud.nova.objects import snapshot_from_bdm
 from fakecloud.nova.virt.guest_agent import bool_from_string
+from fakecloud.sim.trace import form
 
 #: vm_states of the volume-backed path before 22.0.0 (LP #1878583): no PAUSED.
 PRE_VICTORIA_STATES = (states.ACTIVE, states.STOPPED, states.SUSPENDED)
@@ -205,4 +206,8 @@ def snapshot_volume_backed(
 
 
 def _log(kernel: Any, instance: Any, level: str, message: str) -> None:
-    kernel.trace.emit("log", API_ACTOR, instance.uuid, level=level, message=message)
+    kernel.trace.put(_LOG, API_ACTOR, instance.uuid, level, message)
+
+
+#: A log line's form (`Trace.put`).
+_LOG = form("log", "level", "message")

@@ -48,6 +48,11 @@ from fakecloud.nova.virt.guest_agent import (
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
 from fakecloud.sim.io import MB
 from fakecloud.sim.states import StateMachine
+from fakecloud.sim.trace import form
+
+#: The forms of a snapshot's ``nova.snapshot`` events (`Trace.put`): its start, its end.
+_SNAPSHOT_BEGIN = form("nova.snapshot", "phase", "live", "source_type", "image_id")
+_SNAPSHOT_PHASE = form("nova.snapshot", "phase")
 
 GiB = 1024**3
 VIR_ERR_NO_DOMAIN = 42
@@ -332,14 +337,14 @@ class LibvirtDriver:
             # Before 22.0.0 a PAUSED guest is snapshotted cold (a managedSave file).
             and not (switches.paused_snapshot_cold and original_power_state == states.POWER_PAUSED)
         )
-        self.kernel.trace.emit(
-            "nova.snapshot",
+        self.kernel.trace.put(
+            _SNAPSHOT_BEGIN,
             f"nova-compute:{self.host}",
             instance.uuid,
-            phase="begin",
-            live=live,
-            source_type=source_type,
-            image_id=image_id,
+            "begin",
+            live,
+            source_type,
+            image_id,
         )
         yield from self._suspend_guest_for_snapshot(dom, live, original_power_state)
 
@@ -397,8 +402,8 @@ class LibvirtDriver:
         except Exception:
             self._log(instance, "error", "Failed to snapshot image")
             raise
-        self.kernel.trace.emit(
-            "nova.snapshot", f"nova-compute:{self.host}", instance.uuid, phase="uploaded"
+        self.kernel.trace.put(
+            _SNAPSHOT_PHASE, f"nova-compute:{self.host}", instance.uuid, "uploaded"
         )
 
     def _create_snapshot_metadata(
