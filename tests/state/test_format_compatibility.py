@@ -14,42 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud import Cloud
+from tests.state.state_helpers import boot
 
 SAVED = Path(__file__).parent / "data" / "format1-8213291.json"
 IMAGE_BACKED = "871edeee-5182-422d-bf94-9c5fdd0a576b"
 VOLUME_BACKED = "2e7ba040-b2ed-4380-a911-ab9bde4d22cb"
 
 
-def _boot(cloud: Cloud, name: str, volumes: int) -> str:
-    image = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-qga")
-    image_id = image.json()["images"][0]["id"]
-    server: dict[str, Any] = {"name": name, "flavorRef": "1", "networks": "none"}
-    if volumes:
-        root = {
-            "boot_index": 0,
-            "uuid": image_id,
-            "source_type": "image",
-            "destination_type": "volume",
-            "volume_size": 1,
-            "delete_on_termination": True,
-        }
-        blank = {"boot_index": -1, "source_type": "blank", "destination_type": "volume",
-                 "volume_size": 1, "delete_on_termination": True}  # fmt: skip
-        server.update(imageRef="", block_device_mapping_v2=[root, blank])
-    else:
-        server["imageRef"] = image_id
-    r = cloud.request("compute", "POST", "/v2.1/servers", body={"server": server},
-                      microversion="2.37")  # fmt: skip
-    assert r.status == 202, r.json()
-    cloud.run_until_idle()
-    return r.json()["server"]["id"]
-
-
 def _built_today() -> Cloud:
     """The world of the saved file, built by this fakecloud's code."""
     cloud = Cloud(seed=0)
-    assert _boot(cloud, "s0", 0) == IMAGE_BACKED
-    assert _boot(cloud, "s0", 2) == VOLUME_BACKED
+    assert boot(cloud, "s0") == IMAGE_BACKED
+    assert boot(cloud, "s0", volumes=2) == VOLUME_BACKED
     return cloud
 
 
