@@ -69,11 +69,14 @@ from __future__ import annotations
 import datetime
 import json
 import operator
+import re
 from collections.abc import Callable, Container, Generator
 from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
 
+from fakecloud.api.http import Headers
+from fakecloud.api.webob import render as webob_render
 from fakecloud.config import config_section
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import GlanceHttpError
@@ -104,6 +107,9 @@ class GlanceClientError(Exception):
     """``glanceclient.exc.HTTPException``: an HTTP error answer Nova may leave untranslated."""
 
     code = 500
+    #: Glance's own words when the error is Glance's answer (`from_glance`): what the trace
+    #: records of the answer, while ``details`` is what glanceclient made of the page.
+    glance_message: str | None = None
 
     def __init__(self, details: str = "", code: int | None = None):
         if code is not None:
@@ -193,12 +199,29 @@ _BY_CODE = {
 }
 
 
-def from_glance(error: GlanceHttpError) -> GlanceClientError:
-    """``glanceclient.exc.from_response`` for one of Glance's answers."""
+#: What Nova's glanceclient sends as ``Accept``: nothing of its own (nor does keystoneauth's
+#: session), so requests' ``*/*``, for which WebOb renders Glance's error as its HTML page.
+_GLANCECLIENT_ACCEPT = Headers({"Accept": "*/*"})
+_TAG = re.compile(r"<.+?>")
+
+
+def glanceclient_details(error: GlanceHttpError, method: str) -> str:
+    """The ``details`` glanceclient's ``from_response`` reads from Glance's HTML error page:
+    each line stripped and its tags removed, empty and repeated lines dropped, the rest joined
+    with ``': '`` (``403 Forbidden: Access was denied to this resource.: You are not
+    permitted to create images owned by &#x27;p&#x27;``; the page's entities stay as they are)."""
+    page = webob_render(error, _GLANCECLIENT_ACCEPT, method).content().decode()
+    lines = (_TAG.sub("", line.strip()) for line in page.splitlines())
+    return ": ".join(dict.fromkeys(line for line in lines if line))
+
+
+def from_glance(error: GlanceHttpError, method: str) -> GlanceClientError:
+    """``glanceclient.exc.from_response`` for one of Glance's answers to a `method` request."""
+    details = glanceclient_details(error, method)
     cls = _BY_CODE.get(error.code)
-    if cls is None:
-        return GlanceClientError(str(error), code=error.code)
-    return cls(str(error))
+    client_error = GlanceClientError(details, code=error.code) if cls is None else cls(details)
+    client_error.glance_message = str(error)
+    return client_error
 
 
 # -- what each glanceclient call sends --------------------------------------------------------
@@ -496,14 +519,15 @@ class API:
                         if isinstance(result, GeneratorType):
                             result = yield from result
                     except GlanceHttpError as e:
-                        raise from_glance(e) from e
+                        raise from_glance(e, ROUTES[call][0]) from e
                     except GlanceClientError:
                         raise
                     except Exception as e:  # Glance itself failed: its 500
                         raise HTTPInternalServerError(f"{type(e).__name__}: {e}") from e
                 except GlanceClientError as e:
                     named = subject if parts is None else Subject(parts)
-                    calls.answered(k, caller, CALLEE, named, call, e.code, e.details or str(e))
+                    said = e.glance_message or e.details or str(e)
+                    calls.answered(k, caller, CALLEE, named, call, e.code, said)
                     raise
                 except CommunicationError as e:
                     named = subject if parts is None else Subject(parts)

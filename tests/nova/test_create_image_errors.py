@@ -205,3 +205,49 @@ def test_no_snapshot_when_the_request_fails_before_the_save(env: NovaEnv):
     env.create_image(sid)
     actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
     assert [a["action"] for a in actions["instanceActions"]] == ["create"]
+
+
+#: Glance's refusals of the snapshot image as Nova words them: glanceclient sends no Accept of
+#: its own, so Glance's webob error is its HTML page, and ``glanceclient.exc.from_response``
+#: (python-glanceclient 2.10.1 and 4.7.0 alike) joins the page's text lines with ': '
+#: (entities left as they are); Nova passes ``str(exc)`` on (``_translate_plain_exception``
+#: of nova/image/glance.py, 17.0.7 to 34.0.0).
+GLANCE_REFUSALS = [
+    # (profile, metadata, status, message)
+    (
+        "nova-17.0.7",
+        {"status": "active"},
+        403,
+        "403 Forbidden: Attribute &#x27;status&#x27; is read-only. (HTTP 403)",
+    ),
+    (
+        "upstream",
+        {"owner": "p2"},
+        403,
+        "403 Forbidden: Access was denied to this resource.: You are not permitted to create "
+        "images owned by &#x27;p2&#x27; (HTTP 403)",
+    ),
+    (
+        "nova-29.2.0",
+        {"min_ram": "5"},
+        400,
+        "400 Bad Request: Provided object does not match schema &#x27;image&#x27;: &#x27;5&#x27; "
+        "is not of type &#x27;integer&#x27;: Failed validating &#x27;type&#x27; in schema"
+        "[&#x27;properties&#x27;][&#x27;min_ram&#x27;]:: {&#x27;type&#x27;: &#x27;integer&#x27;,"
+        ": &#x27;description&#x27;: &#x27;Amount of ram (in MB) required to boot image.&#x27;}"
+        ": On instance[&#x27;min_ram&#x27;]:: &#x27;5&#x27; (HTTP 400)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("profile", "metadata", "status", "message"), GLANCE_REFUSALS)
+def test_glance_refusing_the_image_is_worded_as_glanceclient_reads_the_html_page(
+    profile, metadata, status, message
+):
+    env = NovaEnv(profile)
+    sid = env.boot()
+    resp = env.create_image(sid, metadata=metadata)
+    assert resp.status == status
+    key = "badRequest" if status == 400 else "forbidden"
+    assert resp.json() == {key: {"code": status, "message": message}}
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None

@@ -40,7 +40,7 @@ def test_seed_lets_a_reader_through_nova_and_glance_refuses_the_image():
     resp = env.create_image(sid, user="demo-reader")
     assert resp.status == 403
     assert resp.json()["forbidden"]["message"] == (
-        "You are not authorized to complete add_image action. (HTTP 403)"
+        "403 Forbidden: You are not authorized to complete add_image action. (HTTP 403)"
     )
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
 
@@ -153,7 +153,7 @@ def test_old_defaults_let_a_reader_past_nova_when_new_defaults_are_off():
     resp = env.create_image(sid, user="demo-reader")
     # Nova's policy passed (deprecated is_admin or project_id fallback); Glance refuses.
     assert resp.json()["forbidden"]["message"] == (
-        "You are not authorized to complete add_image action. (HTTP 403)"
+        "403 Forbidden: You are not authorized to complete add_image action. (HTTP 403)"
     )
 
 

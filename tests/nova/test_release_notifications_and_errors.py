@@ -101,7 +101,10 @@ def test_the_hypervisor_time_log_came_in_18_0_0(profile, logged):
 @pytest.mark.parametrize(
     ("profile", "message"),
     [
-        ("nova-26.3.0", "You are not authorized to complete add_image action. (HTTP 403)"),
+        (
+            "nova-26.3.0",
+            "403 Forbidden: You are not authorized to complete add_image action. (HTTP 403)",
+        ),
         (
             "nova-27.0.0",
             "Policy doesn't allow os_compute_api:servers:create_image to be performed.",
