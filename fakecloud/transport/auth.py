@@ -24,6 +24,9 @@ from fakecloud.transport.endpoints import host_url
 
 UNAUTHORIZED = "The request you have made requires authentication."
 
+#: The request-id headers of a service that does not name its own (``request_id_headers``).
+DEFAULT_REQUEST_ID_HEADERS = ("x-openstack-request-id",)
+
 _VERSION_PATH = re.compile(r"^/*(v\d+(\.\d+)?/*)?$|^/*versions/*$")
 
 
@@ -97,5 +100,5 @@ def reject(api: Any, keystone: Any) -> Response:
 
 def stamp_request_id(api: Any, response: Response, request_id: str) -> None:
     """Put `request_id` in every request-id header the service sends."""
-    for name in getattr(api, "request_id_headers", ("x-openstack-request-id",)):
+    for name in getattr(api, "request_id_headers", DEFAULT_REQUEST_ID_HEADERS):
         response.headers[name] = request_id

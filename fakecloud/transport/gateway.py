@@ -29,11 +29,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import Headers, HttpError, Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.transport.auth import authenticate, stamp_request_id
+from fakecloud.transport.auth import DEFAULT_REQUEST_ID_HEADERS as _REQUEST_ID_HEADERS
+from fakecloud.transport.auth import authenticate
 from fakecloud.transport.endpoints import HOSTS, entry, host_url, netloc
 from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
-_NO_BODY_STATUS = (204, 304)
+#: Statuses whose answers carry no body on the wire (nor does any answer to HEAD).
+NO_BODY_STATUS = (204, 304)
 _SECOND = itemgetter(1)
 
 
@@ -72,9 +74,10 @@ class Gateway:
         self._extra: dict[str, tuple[str, Any]] = {}
         for url, api in (extra or {}).items():
             self._extra[netloc(url)] = (url.rstrip("/"), api)
-        # host -> (the service object, its mount): a request finds its mount in one lookup
-        # while the cloud keeps that service (a service replaced is looked up afresh).
-        self._mounts: dict[str, tuple[Any, Mount]] = {}
+        # host -> (the cloud's attribute holding the service, the service object, its mount):
+        # a request finds its mount in one lookup while the cloud keeps that service (a
+        # service replaced is looked up afresh).
+        self._mounts: dict[str, tuple[str, Any, Mount]] = {}
 
     # -- which service answers where ---------------------------------------------------------
 
@@ -87,12 +90,12 @@ class Gateway:
         owner = HOSTS[host].attribute
         service = getattr(self.cloud, owner, None)
         known = self._mounts.get(host)
-        if known is not None and known[0] is service:
-            return known[1]
+        if known is not None and known[1] is service:
+            return known[2]
         api = getattr(service, "api", None)
         mount = Mount(host, self._base_urls[host], api, f"cloud.{owner}")
         if api is not None:
-            self._mounts[host] = (service, mount)
+            self._mounts[host] = (owner, service, mount)
         return mount
 
     def mount_for_netloc(self, where: str) -> Mount | None:
@@ -128,7 +131,12 @@ class Gateway:
         path = parts.path or "/"
         base_url = f"{parts.scheme}://{parts.netloc}"
         if found is not None:  # one of the cloud's own hosts, as clients write it
-            mount = self.mount_for_host(found[0])
+            # `mount_for_host`'s known answer read in this frame (every request comes here)
+            known = self._mounts.get(found[0])
+            if known is not None and getattr(self.cloud, known[0], None) is known[1]:
+                mount = known[2]
+            else:
+                mount = self.mount_for_host(found[0])
         else:
             if where not in self._extra:
                 where = netloc(url)
@@ -191,8 +199,13 @@ class Gateway:
             response = api.render_fault(api.unexpected(exc))
         if response.status == 404:
             response = self._explain_404(api, req, response)
-        if req.context is not None:
-            stamp_request_id(api, response, req.context.request_id)
+        ctx = req.context
+        if ctx is not None:
+            # `stamp_request_id`, in this frame: every request is stamped here
+            rid = ctx.request_id
+            headers = response.headers
+            for name in getattr(api, "request_id_headers", _REQUEST_ID_HEADERS):
+                headers[name] = rid
         return response
 
     def call(
@@ -353,7 +366,7 @@ def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
     the value), read in one pass without a call per name."""
     if headers.__class__ is Headers:  # folded already (``cloud.request``'s own)
         return headers
-    folded = Headers()
+    folded = dict.__new__(Headers)  # empty, without a call to `Headers.__init__`
     store = getattr(headers, "_store", None)
     if store.__class__ is OrderedDict:  # requests.structures.CaseInsensitiveDict
         # (zip and map, not a comprehension: no frame of its own on every request)
@@ -387,6 +400,6 @@ def wire_headers(response: Response) -> list[tuple[str, str]]:
 
 def wire_body(response: Response, method: str) -> bytes:
     """The body bytes to send (none for HEAD, 204 and 304)."""
-    if method.upper() == "HEAD" or response.status in _NO_BODY_STATUS:
+    if method.upper() == "HEAD" or response.status in NO_BODY_STATUS:
         return b""
     return response.content()

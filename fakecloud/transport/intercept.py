@@ -37,7 +37,9 @@ from urllib3 import HTTPHeaderDict, HTTPResponse
 from fakecloud.api.reasons import REASONS
 from fakecloud.transport import outside
 from fakecloud.transport.endpoints import netloc
-from fakecloud.transport.gateway import Gateway, wire_body, wire_headers
+from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
+
+_new_tuple = tuple.__new__
 
 
 class _RecentCalls(responses.CallList):
@@ -53,9 +55,10 @@ class _RecentCalls(responses.CallList):
             del self._calls[: -self._keep]
 
     def add(self, request: Any, response: Any) -> None:
-        # add_call's work in this frame: every intercepted request is logged here.
+        # add_call's work in this frame: every intercepted request is logged here (the
+        # `Call` built as its named tuple's own ``__new__`` builds it, without that frame).
         calls = self._calls
-        calls.append(responses.Call(request, response))
+        calls.append(_new_tuple(responses.Call, (request, response)))
         if len(calls) > 2 * self._keep:
             del calls[: -self._keep]
 
@@ -104,10 +107,13 @@ def _read_response(adapter: HTTPAdapter, request: Any, answer: Any) -> requests.
     """The ``requests`` response of a non-streamed request, its body already read: what
     ``requests`` holds after reading the network's answer (the raw stream at its end,
     ``content`` the body), without pulling the bytes back through urllib3's reader."""
-    body = wire_body(answer, request.method)
+    # `wire_body`, in this frame (every non-streamed answer comes here)
+    method = request.method
+    empty = answer.status in NO_BODY_STATUS or method.upper() == "HEAD"
+    body = b"" if empty else answer.content()
     fp = BytesIO(body)
     fp.seek(len(body))
-    response = adapter.build_response(request, _urllib3_response(answer, request.method, body, fp))
+    response = adapter.build_response(request, _urllib3_response(answer, method, body, fp))
     response._content = body
     response._content_consumed = True
     return response

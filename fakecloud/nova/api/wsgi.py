@@ -99,7 +99,7 @@ def _wrap(controller: str, handler: Callable) -> Callable:
                 f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
                 f"Context's project_id '{ctx.project_id}'",
             )
-        content_type = req.headers.get("content-type")
+        content_type = dict.get(req.headers, "content-type")  # a `Headers`: names folded
         if content_type:
             media = content_type.split(";", 1)[0].strip().lower()
             # text/plain is what some WSGI servers default to: Nova lets it through.
