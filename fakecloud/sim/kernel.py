@@ -195,7 +195,9 @@ class Kernel:
                 if not queue or choices.chance.tie_order:
                     env.step()  # EmptySchedule when nothing is left
                     continue
-                env._now, _, _, event = heappop(queue)
+                when, _, _, event = heappop(queue)
+                if when != env._now or when.__class__ is not env._now.__class__:
+                    env._now = when  # else the instant keeps one time object (run_until_idle)
                 callbacks, event.callbacks = event.callbacks, None
                 try:
                     for callback in callbacks:
@@ -231,7 +233,9 @@ class Kernel:
                     continue
                 # simpy's Environment.step, inline (as in _run_to): a client's time.sleep runs
                 # here, and every event of the work it waits on paid two calls more.
-                env._now, _, _, event = heappop(queue)
+                when, _, _, event = heappop(queue)
+                if when != env._now or when.__class__ is not env._now.__class__:
+                    env._now = when  # else the instant keeps one time object (run_until_idle)
                 callbacks, event.callbacks = event.callbacks, None
                 try:
                     for callback in callbacks:
@@ -285,7 +289,11 @@ class Kernel:
                     env.step()
                     continue
                 # simpy's Environment.step, inline (as in _run_to)
-                env._now, _, _, event = heappop(queue)
+                when, _, _, event = heappop(queue)
+                if when != env._now or when.__class__ is not env._now.__class__:
+                    # An equal time keeps the instant's float: flows in lockstep (a storm)
+                    # compute each instant apart, and every row stamped then keeps the time.
+                    env._now = when
                 callbacks, event.callbacks = event.callbacks, None
                 try:
                     for callback in callbacks:
