@@ -31,6 +31,7 @@ its queue: the resource stays ``creating``/``deleting`` until ``cinder-volume`` 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from typing import Any
 
@@ -98,7 +99,8 @@ class SchedulerManager:
             k.trace.emit("cinder.error", self.actor, volume_id, op="create_volume", error=str(exc))
             VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
             return
-        volume.host = f"{self.cinder.config.host}@{backend}#{backend}"
+        # one string per backend, not per volume (every volume of a backend keeps it)
+        volume.host = sys.intern(f"{self.cinder.config.host}@{backend}#{backend}")
         volume.backend = backend
         k.rpc.cast_kwargs(
             self.cinder.volume_target(backend),

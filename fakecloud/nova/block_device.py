@@ -17,6 +17,7 @@ status must be one of 'available' values (HTTP 400) (Request-ID: req-…)".
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from typing import Any
 
@@ -90,7 +91,7 @@ def connector(host: str) -> dict[str, Any]:
         "ip": "192.0.2.10",
         "host": host,
         "multipath": False,
-        "initiator": f"iqn.1993-08.org.debian:01:{host}",
+        "initiator": sys.intern(f"iqn.1993-08.org.debian:01:{host}"),  # each attachment keeps it
         "do_local_attach": False,
     }
 

@@ -738,7 +738,7 @@ class API:
         sysmeta["owner_project_name"] = getattr(context, "project_name", "") or str(
             context.project_id
         )
-        sysmeta["boot_roles"] = ",".join(context.roles)
+        sysmeta["boot_roles"] = sys.intern(",".join(context.roles))  # a server keeps it
         uuid = self.kernel.ids.uuid()
         inst = Instance.new(
             uuid=uuid,
