@@ -187,6 +187,7 @@ class Executor:
         self.scheduler = scheduler
         self._pool: Any = None
         self._client: Any = None
+        self._forked = False
 
     def __enter__(self) -> Executor:
         if self.scheduler:
@@ -214,6 +215,13 @@ class Executor:
             self._pool.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
             self._client.close()
+
+    @property
+    def starts_from_here(self) -> bool:
+        """Whether the next batches start from what this process has prepared (its cases,
+        their planned forks): they run in this process, or on local workers not forked yet
+        (a pool forks its workers at its first batch)."""
+        return not self.scheduler and not self._forked
 
     @property
     def workers(self) -> int:
@@ -247,6 +255,7 @@ class Executor:
                 pending.append(self._client.submit(run_batch, batch, pure=False))
             else:
                 pending.append(self._pool.submit(run_batch, batch))
+                self._forked = True
             return True
 
         while len(pending) < in_flight and submit():

@@ -105,12 +105,17 @@ def explore_file(
     `seeds(case)` gives the seeds of a case; `on_batch` is told of each finished batch (for a
     progress bar); replay files go to `out_dir` (none written when it is None).
     """
+    from fakecloud.scenario.runner import PLAN_AFTER_FORKS
+
     executor = executor or Executor()
     report = Report(filename)
     for case in cases:
         ready = prepared(text, filename, case.id)
         case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds)
         outcomes: list[SeedOutcome] = []
+        if executor.starts_from_here and _at_least(seeds(case), PLAN_AFTER_FORKS):
+            # planned here once, not by every forked worker after its own slow first forks
+            ready.world.plan()
         work = batches(text, filename, case.id, seeds(case), batch_size, executor.workers)
         for finished in executor.map(work, stop):
             outcomes += finished
@@ -127,6 +132,11 @@ def explore_file(
                 write_group_replay(ready, found, Path(out_dir), n, shrink)
         report.cases.append(case_report)
     return report
+
+
+def _at_least(seeds: Iterable[int], n: int) -> bool:
+    """Whether `seeds` are `n` or more (an iterable without a length: taken as many)."""
+    return len(seeds) >= n if isinstance(seeds, Sized) else True
 
 
 def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shrink: bool) -> None:

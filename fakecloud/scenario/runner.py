@@ -101,6 +101,21 @@ class World:
         replica = self._replica = Replica(self.cloud)
         return replica.fork()
 
+    def plan(self) -> None:
+        """Plan the world's fork and its names' copy now rather than after
+        `PLAN_AFTER_FORKS` forks: for a caller that knows many forks follow, above all one
+        about to fork worker processes, which then start with the plan instead of each making
+        its first forks the slow way and planning again. A world whose setup failed is left
+        as it is."""
+        if self.failed is not None:
+            return
+        if "_replica" not in self.__dict__:
+            from fakecloud.state.replica import Replica
+
+            self._replica = Replica(self.cloud)
+        if self.__dict__.get("_names_copier") is None:
+            self._names_copier = _json_copier(self.names)
+
     def copy_names(self) -> dict[str, Any]:
         """A deep copy of `names` for one run (a run adds its steps' names to its own).
 
