@@ -87,6 +87,9 @@ def _format(when: datetime.datetime, fmt: str) -> str:
     return when.strftime(fmt)
 
 
+_timedelta = datetime.timedelta
+
+
 class ClockBridge:
     """Binds Python's clocks and ``time.sleep`` to one kernel's virtual time; re-entrant."""
 
@@ -128,7 +131,9 @@ class ClockBridge:
         if text is None:
             if len(self._formatted) >= 512:
                 self._formatted.clear()
-            text = self._formatted[key] = _format(self.wall_time(virtual_s), fmt)
+            # wall_time(virtual_s), without its call: a flow meets a new instant at most stamps
+            when = self.epoch + _timedelta(seconds=virtual_s)
+            text = self._formatted[key] = _format(when, fmt)
         return text
 
     def __enter__(self) -> ClockBridge:

@@ -21,7 +21,7 @@ from typing import Any
 
 import simpy
 from simpy.core import EmptySchedule, StopSimulation
-from simpy.events import NORMAL, EventPriority
+from simpy.events import NORMAL, URGENT, EventPriority, Initialize
 
 from fakecloud.bounds import finite_seconds
 from fakecloud.config import Config, config_section
@@ -92,11 +92,34 @@ class Kernel:
     # -- simulated work ----------------------------------------------------------------------
 
     def spawn(self, work: Generator, name: str) -> simpy.Process:
-        """Run a generator as a simulated process called `name`."""
-        proc = simpy.Process(self.env, work)
-        keep_resume(proc)
+        """Run a generator as a simulated process called `name`.
+
+        The process is simpy's ``Process`` and its start simpy's ``Initialize``, with the
+        fields simpy's constructors give them, queued as they queue it (at once, urgent), but
+        made without their three Python calls (the two constructors and ``schedule``).
+
+        Every step of it, the first included, is `fakecloud.sim.resume.resume` (simpy's
+        ``Process._resume``, a call fewer), one bound method kept on the process: simpy's
+        own appends a new bound ``self._resume`` to each event the process yields, which
+        lives as long as the wait does (in a storm every wait outlives the collector's young
+        generations, and each is one more object its full collections walk). The reference
+        cycle it makes is broken when the process ends (`Kernel._forget`)."""
+        if not hasattr(work, "throw"):
+            raise ValueError(f"{work} is not a generator.")  # simpy's own check and message
+        env = self.env
+        proc = _new_event(simpy.Process)
+        proc.env = env  # the fields in simpy's order, as Process.__init__ sets them
+        proc.callbacks = [self._forget_ended]
+        proc._generator = work
+        start = _new_event(Initialize)
+        start.env = env  # as Initialize.__init__ sets them
+        start.callbacks = [MethodType(resume, proc)]
+        start._value = None
+        start._ok = True
+        heappush(env._queue, (env._now, URGENT, next(env._eid), start))
+        proc._target = start
+        proc._resume = start.callbacks[0]
         self._live[proc] = name
-        proc.callbacks.append(self._forget_ended)
         return proc
 
     def track(self, proc: simpy.Process, name: str) -> simpy.Process:
@@ -116,7 +139,7 @@ class Kernel:
         self._live.pop(proc, None)
         if proc._generator is not None:
             try:
-                del proc._resume  # `keep_resume`'s cycle, broken as the process ends
+                del proc._resume  # `spawn`'s cycle, broken as the process ends
             except AttributeError:  # a process that did not keep it
                 pass
 
@@ -363,19 +386,6 @@ def _plain_timeout(env: simpy.Environment, delay: float) -> simpy.Timeout:
     event._delay = delay
     event._ok = True
     return event
-
-
-def keep_resume(proc: simpy.Process) -> None:
-    """Let `proc` hand every event it waits for one bound ``_resume`` method of its own.
-
-    simpy's ``Process._resume`` appends ``self._resume`` to each event the process yields: a
-    new bound method per wait, which lives as long as the wait does (in a storm every wait
-    outlives the collector's young generations, and each is one more object its full
-    collections walk). Kept on the instance, the lookup finds the same one each time; the
-    reference cycle it makes is broken when the process ends (`Kernel._forget`). The method
-    kept is `fakecloud.sim.resume.resume` bound to `proc` (simpy's steps, a call fewer): every
-    step after the process's first."""
-    proc._resume = MethodType(resume, proc)  # type: ignore[method-assign]
 
 
 class _Action:

@@ -5,8 +5,8 @@ thrown a copy of its exception), and it either waits for the next event it yield
 simpy's own method does this; `resume` does exactly the same (the same events, the same
 queue entries, the same exceptions and tracebacks), but queues a process that ends with
 ``heappush`` as ``env.schedule`` would, rather than through a call of it, and reads the
-environment once. The kernel gives it to every process it spawns (`fakecloud.sim.kernel.
-keep_resume`) and the RPC bus's deliveries are resumed by it: a flow resumes its processes
+environment once. The kernel gives it to every process it spawns (`Kernel.spawn`, from its
+first step) and the RPC bus's deliveries are resumed by it: a flow resumes its processes
 some forty times.
 """
 

@@ -280,7 +280,7 @@ class _Delivery(simpy.Process):
         self._message = None
         self.callbacks = _ENDED  # its end: what simpy's resume schedules when the work ends
         # The delivery is the callback of each event it waits for (`__call__`), as
-        # `kernel.keep_resume` gives a spawned process one bound method for all its waits (the
+        # `Kernel.spawn` gives a spawned process one bound method for all its waits (the
         # cycle is broken when it ends: it is tracked by the kernel).
         self._resume = self  # type: ignore[method-assign]
         self._resume(_STARTED)
@@ -492,7 +492,12 @@ class RpcBus:
                 "rpc.dropped", "rpc", target, method=message.method, ok=outcome[0]
             )
             return
-        reply.succeed(outcome)  # type: ignore[union-attr]
+        # reply.succeed(outcome), without its call and schedule's (the reply is pending: only
+        # this delivery answers it, once)
+        reply._ok = True  # type: ignore[union-attr]
+        reply._value = outcome  # type: ignore[union-attr]
+        env = self._kernel.env
+        heappush(env._queue, (env._now, NORMAL, next(env._eid), reply))  # env.schedule(reply)
 
     def call(
         self,
@@ -551,11 +556,11 @@ class RpcBus:
                 reply.gone = True
                 return self._timed_out(target, method, monitor)
         yield _FirstOf(env, reply, deadline)
-        if not reply.triggered:
+        if reply._value is PENDING:  # not triggered: the deadline came first
             # The server may still answer later (it was down, or slow); the reply is dropped.
             reply.gone = True
             return self._timed_out(target, method, timeout)
-        ok, value = reply.value
+        ok, value = reply._value
         k.trace.put(_REPLY, "rpc", target, method, ok)
         if not ok:
             raise value

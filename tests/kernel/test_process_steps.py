@@ -109,3 +109,23 @@ def test_a_bad_yield_is_reported_as_simpy_reports_it():
     kind, message, _ = _error(_run_kernel, _bad_yield)
     assert (kind, message) == _error(_run_simpy, _bad_yield)[:2]
     assert kind == "RuntimeError" and 'Invalid yield value "42"' in message
+
+
+def test_a_spawned_process_is_queued_and_checked_as_simpy_queues_it():
+    kernel, env = Kernel(seed=0), simpy.Environment()
+
+    def work():
+        yield env.timeout(1)
+
+    ours, theirs = kernel.spawn(work(), "work"), env.process(work())
+    (t, priority, eid, start), (t2, priority2, eid2, start2) = kernel.env._queue[0], env._queue[0]
+    assert (t, priority, eid, type(start)) == (t2, priority2, eid2, type(start2))
+    assert (start._ok, start._value, ours._target) == (start2._ok, start2._value, start)
+    assert list(vars(ours)) == [*vars(theirs), "_resume"]  # the fields in simpy's order
+    for spawn in (lambda w: kernel.spawn(w, "w"), env.process):
+        try:
+            spawn(42)
+        except ValueError as exc:
+            assert str(exc) == "42 is not a generator."
+        else:
+            raise AssertionError("a non-generator was accepted")
