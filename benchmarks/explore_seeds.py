@@ -16,7 +16,7 @@ from pathlib import Path
 
 from measure import Result, rate, repeat, summary
 
-from fakecloud.explore.runner import Batch, Executor, batches, prepared, run_batch
+from fakecloud.explore.runner import Batch, Executor, batch_size, batches, prepared, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 RACE = ROOT / "scenarios/races/concurrent_createimage_500.yaml"
@@ -66,7 +66,7 @@ def two_workers(quick: bool) -> Result:
     for _ in range(1 if quick else 3):
         took, cpu = {}, {}
         for jobs in (1, 2):
-            work = batches(text, FILE, CASE, range(seeds), max(1, seeds // 16), jobs)
+            work = batches(text, FILE, CASE, range(seeds), batch_size(seeds, jobs), jobs)
             start, before = time.monotonic(), os.times()
             with Executor(jobs) as executor:
                 outcomes = [o for batch in executor.map(work) for o in batch]
@@ -90,7 +90,9 @@ def two_workers(quick: bool) -> Result:
         **summary(ratios),
         target=1.8,
         note=(
-            f"{seeds} seeds in batches of up to {max(1, seeds // 16)}, smaller toward the end; "
+            f"{seeds} seeds in batches as fakecloud explore makes them (up to "
+            f"{batch_size(seeds, 1)} for one worker, {batch_size(seeds, 2)} for two, smaller "
+            f"toward the end); "
             f"each pool forks its workers from this process, case loaded; CPU efficiency "
             f"{statistics.median(efficiency):.2f}{free_note}; load average {load:.1f} "
             f"on {os.cpu_count()} cores"

@@ -19,7 +19,13 @@ from typing import Any
 
 from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.cli_args import comma_list
-from fakecloud.explore.runner import INSTALL_CLUSTER, ClusterUnavailable, Executor, default_jobs
+from fakecloud.explore.runner import (
+    INSTALL_CLUSTER,
+    ClusterUnavailable,
+    Executor,
+    batch_size,
+    default_jobs,
+)
 from fakecloud.outputs import output_problem, write_atomic
 from fakecloud.scenario.errors import ScenarioError
 
@@ -153,7 +159,7 @@ def explore_main(argv: list[str] | None = None) -> int:
                 on_batch=progress.advance,
                 out_dir=args.out,
                 shrink=args.shrink,
-                batch_size=_batch_size(total, executor.workers),
+                batch_size=batch_size(total, executor.workers),
             )
     except ClusterUnavailable as exc:
         print(f"fakecloud explore: {exc}", file=sys.stderr)
@@ -173,10 +179,6 @@ def explore_main(argv: list[str] | None = None) -> int:
         print(f"fakecloud explore: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     return 1 if report.broke else 0
-
-
-def _batch_size(total: int, workers: int) -> int:
-    return max(1, min(50, total // (workers * 4) or 1))
 
 
 class _Progress:

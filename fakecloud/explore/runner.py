@@ -167,6 +167,13 @@ def batches(
         i += n
 
 
+def batch_size(total: int, workers: int) -> int:
+    """Seeds per batch for `total` seeds on `workers` (what ``fakecloud explore`` uses): four
+    batches a worker or more, so the last ones shrink and the workers finish together, and at
+    most 50 seeds, since progress and a time budget are looked at between batches."""
+    return max(1, min(50, total // (workers * 4) or 1))
+
+
 def default_jobs() -> int:
     """Worker processes by default: the cores this process may use."""
     try:
