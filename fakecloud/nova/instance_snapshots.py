@@ -53,7 +53,7 @@ from fakecloud.nova.compute.api import (
     check_instance_lock,
     check_instance_state,
 )
-from fakecloud.nova.objects import snapshot_from_bdm
+from fakecloud.nova.objects import image_mapping_fields, snapshot_from_bdm
 from fakecloud.sim.states import StateMachine
 
 CREATING = "creating"
@@ -291,13 +291,14 @@ class API:
         self, context: Any, snap: InstanceSnapshot, bdms: list[Any]
     ) -> Generator[Any, Any, None]:
         """One forced Cinder snapshot per volume, in block-device order, then wait for all."""
+        fields = image_mapping_fields(self.kernel.switches.release)
         try:
             mapping = []
             for bdm in bdms:
                 if bdm.no_device:
                     continue
                 if not bdm.is_volume:
-                    mapping.append(bdm.get_image_mapping())
+                    mapping.append(bdm.get_image_mapping(fields))
                     continue
                 volume = yield from self.volume_api.get(context, bdm.volume_id)
                 made = yield from self.volume_api.create_snapshot_force(
@@ -307,7 +308,7 @@ class API:
                     volume["display_description"],
                 )
                 snap.volume_snapshot_ids.append(made["id"])
-                mapping.append(snapshot_from_bdm(made["id"], bdm).get_image_mapping())
+                mapping.append(snapshot_from_bdm(made["id"], bdm).get_image_mapping(fields))
             snap.block_device_mapping = mapping
             yield from self._wait_for_volume_snapshots(context, snap)
         except Exception as exc:  # noqa: BLE001 - any failure is the snapshot's error

@@ -294,7 +294,9 @@ class Instance:
         )
 
 
-#: The 19 new-style BDM fields a ``BlockDeviceDict`` always carries (``nova/block_device.py``).
+#: The 19 new-style BDM fields a ``BlockDeviceDict`` always carries (``nova/block_device.py``,
+#: 34.0.0), in the order they were added: 14 in Queens, ``volume_type`` from 19.0.0, the four
+#: encryption fields from 26.0.0.
 BDM_FIELDS = (
     "source_type",
     "destination_type",
@@ -318,6 +320,15 @@ BDM_FIELDS = (
 )
 
 _bdm_image_fields = operator.attrgetter(*BDM_FIELDS)
+
+
+def image_mapping_fields(release: Any) -> int:
+    """How many of `BDM_FIELDS` a snapshot image's mapping has in Nova `release` (a
+    ``Release``): 14 to 18.x, ``volume_type`` from 19.0.0 (f180025669, "Add volume_type field
+    to BlockDeviceMapping object"), the encryption fields from 26.0.0 (cdea73bd9c,
+    "BlockDeviceMapping: Add encryption fields"). Read from the release, not a switch: a
+    switch is saved with every cloud, so a new one would change every saved file's bytes."""
+    return 19 if release.major >= 26 else 15 if release.major >= 19 else 14
 
 
 @dataclass(slots=True)
@@ -359,10 +370,12 @@ class BlockDeviceMapping:
         """Whether this is the boot device (``boot_index == 0``)."""
         return self.boot_index == 0
 
-    def get_image_mapping(self) -> dict[str, Any]:
+    def get_image_mapping(self, fields: int = len(BDM_FIELDS)) -> dict[str, Any]:
         """The portable dict put in a snapshot image (``BlockDeviceDict.get_image_mapping``):
-        all 19 fields, ``/dev/`` prefixed to the device name, no DB-only or connection fields."""
-        out = dict(zip(BDM_FIELDS, _bdm_image_fields(self), strict=True))
+        the release's first `fields` of `BDM_FIELDS` (`image_mapping_fields`),
+        ``/dev/`` prefixed to the device name, no DB-only or connection fields."""
+        # The values of all 19, the names of the release's first `fields`: zip stops there.
+        out = dict(zip(BDM_FIELDS[:fields], _bdm_image_fields(self), strict=False))
         out["delete_on_termination"] = bool(out["delete_on_termination"])
         name = out["device_name"]
         if name and not name.startswith("/dev/"):

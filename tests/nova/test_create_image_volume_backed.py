@@ -10,7 +10,7 @@ import json
 import pytest
 
 from fakecloud.nova import states
-from fakecloud.nova.objects import BDM_FIELDS, BlockDeviceMapping
+from fakecloud.nova.objects import BDM_FIELDS, BlockDeviceMapping, image_mapping_fields
 from tests.nova.conftest import unexpected_500
 from tests.nova.volume_backed_env import DATA_VOLUME, EPHEMERAL, NO_AGENT, BfvEnv
 
@@ -80,7 +80,8 @@ def test_the_mapping_has_the_six_copied_fields_and_nothing_else_of_the_volume(en
     image = env.glance_image(env.snap(sid))
     (entry,) = _mapping(image)
     (snap,) = env.volume_snapshots()
-    assert list(entry) == list(BDM_FIELDS)  # all 19 fields, no id, connection_info, uuid...
+    fields = BDM_FIELDS[: image_mapping_fields(env.kernel.switches.release)]
+    assert list(entry) == list(fields)  # the release's fields, no id, connection_info, uuid...
     assert {k: entry[k] for k in COPIED} == {
         "boot_index": 0,
         "device_name": "/dev/vda",
@@ -91,8 +92,33 @@ def test_the_mapping_has_the_six_copied_fields_and_nothing_else_of_the_volume(en
     }
     assert (entry["source_type"], entry["destination_type"]) == ("snapshot", "volume")
     assert entry["snapshot_id"] == snap["id"]
-    others = set(BDM_FIELDS) - set(COPIED) - {"source_type", "destination_type", "snapshot_id"}
+    others = set(fields) - set(COPIED) - {"source_type", "destination_type", "snapshot_id"}
     assert {entry[k] for k in others} == {None}  # volume_id, volume_type, tag... all None
+
+
+@pytest.mark.parametrize(
+    ("profile", "added"),
+    [
+        ("nova-18.3.0", ()),
+        ("nova-19.0.0", ("volume_type",)),
+        ("nova-25.3.0", ("volume_type",)),
+        (
+            "nova-26.0.0",
+            ("volume_type", "encrypted", "encryption_secret_uuid", "encryption_format",
+             "encryption_options"),
+        ),
+    ],
+)  # fmt: skip
+def test_the_mappings_fields_are_the_releases_bdm_new_fields(profile, added):
+    """nova/block_device.py bdm_new_fields less connection_info (get_image_mapping): volume_type
+    came with f180025669 (19.0.0), the encryption fields with cdea73bd9c (26.0.0)."""
+    env = BfvEnv(profile)
+    sid = env.boot_bfv(image=NO_AGENT, extra=[dict(EPHEMERAL)])
+    mapping = _mapping(env.glance_image(env.snap(sid)))
+    queens = {"source_type", "destination_type", "guest_format", "device_type", "disk_bus",
+              "boot_index", "device_name", "delete_on_termination", "snapshot_id", "volume_id",
+              "volume_size", "image_id", "no_device", "tag"}  # fmt: skip
+    assert [set(entry) for entry in mapping] == [queens | set(added)] * 2  # local and volume
 
 
 def test_several_volumes_local_devices_first_then_one_snapshot_per_volume_in_order(

@@ -52,7 +52,7 @@ from fakecloud.nova.compute.api import (
     SNAPSHOT_STATES,
     check_instance_state,
 )
-from fakecloud.nova.objects import snapshot_from_bdm
+from fakecloud.nova.objects import image_mapping_fields, snapshot_from_bdm
 from fakecloud.nova.virt.guest_agent import bool_from_string
 from fakecloud.sim.trace import form
 
@@ -109,11 +109,12 @@ def snapshot_volume_backed(
         properties["root_device_name"] = instance.root_device_name
 
     mapping: list[dict[str, Any]] = []
+    fields = image_mapping_fields(switches.release)
     bdms = [bdm for bdm in compute_api.db.bdms_by_instance(instance.uuid) if not bdm.no_device]
     volume_bdms = [bdm for bdm in bdms if bdm.is_volume]
     if switches.cinder_limits_precheck:
         # From 17.0.1/18.0.0 the local mappings come first, the volumes after them.
-        mapping += [bdm.get_image_mapping() for bdm in bdms if not bdm.is_volume]
+        mapping += [bdm.get_image_mapping(fields) for bdm in bdms if not bdm.is_volume]
         bdms = volume_bdms
 
     if volume_bdms and switches.cinder_limits_precheck:
@@ -175,13 +176,13 @@ def snapshot_volume_backed(
         snapshot_name = f"snapshot for {image_meta['name']}"
         for bdm in bdms:
             if not bdm.is_volume:
-                mapping.append(bdm.get_image_mapping())
+                mapping.append(bdm.get_image_mapping(fields))
                 continue
             volume = yield from volume_api.get(context, bdm.volume_id)
             snapshot = yield from volume_api.create_snapshot_force(
                 context, volume["id"], snapshot_name, volume["display_description"]
             )
-            mapping.append(snapshot_from_bdm(snapshot["id"], bdm).get_image_mapping())
+            mapping.append(snapshot_from_bdm(snapshot["id"], bdm).get_image_mapping(fields))
     except Exception as exc:
         if quiesced and not switches.lp1731986:
             _log(kernel, instance, "info", "Unquiescing instance after volume snapshot failure.")
