@@ -200,7 +200,8 @@ class _Book:
         self.shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
         self.widths: list[int] = []  # id -> how many values each event of the shape has
         self.shape_ids: dict[tuple, int] = {}  # (family key, plan, constants) -> shape id
-        # (family key, plan, frozenset of constants met) -> state; () for a new family
+        # (family key, plan) -> a family's state before it meets constants; (family key, plan,
+        # each set of constants met, in repr order) -> its state after
         self.states: dict[tuple, _Family] = {}
         # form number -> {a trace's family key (see `Trace._by_form`) -> the family's first
         # state}: `Trace.put` reads it without a call when a family is new to its trace
@@ -780,7 +781,10 @@ def _grown(book: _Book, family: _Family, details: dict) -> _Family:
         shape = book.shape_ids[(info, plan_id, value)] = book.add_shape(
             (kind, actor, keys, template, parts, var_keys, skeleton)
         )
-    key = (info, plan_id, frozenset(variants).union((value,)))
+    # the state is that of the set of constants met, kept in one flat tuple (a frozenset is
+    # 216 bytes and more, and a book holds some 80 states per compute host); the values are
+    # tuples of strings and None, which do not order among themselves but their reprs do
+    key = (info, plan_id, *sorted((*variants, value), key=repr))
     state = book.states.get(key)
     if state is None:
         shapes = dict(variants)
