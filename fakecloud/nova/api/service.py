@@ -81,6 +81,9 @@ class ComputeApiService(NovaApiService):
         for name, module in _extensions():
             if name in self.extensions:
                 module.attach(self)
+        # The shared table of these extensions, read once through `ApiService.router` and kept:
+        # every request reads its router, and the variant never changes after this point.
+        self.router = self.router
 
     def route_variant(self) -> tuple[str, ...]:
         """The routes differ by the extensions served."""
