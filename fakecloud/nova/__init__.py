@@ -165,13 +165,18 @@ class Nova:
     # -- helpers the layers share ------------------------------------------------------------
 
     def glance_url(self) -> str:
-        """The Glance endpoint Nova links to (``[glance] api_servers`` or the catalog's)."""
+        r"""``glance.generate_glance_url``, the Glance server Nova links to: the first of
+        ``[glance] api_servers`` as written, else the catalog's image endpoint as keystoneauth
+        discovers it for versions 2.0-2.latest (Glance's v2 ``self`` link, ``<endpoint>/v2/``)
+        with Nova's ``re.sub(r'/v\d+(\.\d+)?/?$', '/', ...)`` applied (``get_api_servers``,
+        17.0.7 to 34.0.0): ``http://image.fakecloud.test/``, its trailing slash kept, so the
+        links built on it read ``http://image.fakecloud.test//images/<id>``."""
         servers = [s.strip() for s in self.config.glance_api_servers.split(",") if s.strip()]
         if servers:
-            return servers[0].rstrip("/")
+            return servers[0]
         from fakecloud.transport.endpoints import service_url
 
-        return service_url(self.kernel.config, "image").rstrip("/")
+        return service_url(self.kernel.config, "image").rstrip("/") + "/"
 
     def generate_image_url(self, image_id: str) -> str:
         """``glance.API.generate_image_url``: the pre-2.45 ``Location`` of a snapshot."""

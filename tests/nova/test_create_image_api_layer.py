@@ -139,7 +139,9 @@ def test_success_before_2_45_is_an_empty_202_with_location(env: NovaEnv):
     assert resp.json() is None
     location = resp.headers["Location"]
     image_id = location.rsplit("/", 1)[1]
-    assert location == f"http://image.fakecloud.test/images/{image_id}"
+    # Nova's get_api_servers: keystoneauth's v2 endpoint (http://image.fakecloud.test/v2/) with
+    # the version cut off by re.sub(r'/v\d+(\.\d+)?/?$', '/', ...), then "%s/images/%s".
+    assert location == f"http://image.fakecloud.test//images/{image_id}"
     assert resp.headers["Content-Length"] == "0"
     assert resp.headers["Content-Type"] == "text/html; charset=UTF-8"
     assert env.glance_image(image_id)["status"] == "queued"
@@ -152,6 +154,21 @@ def test_success_from_2_45_is_image_id_and_no_location(env: NovaEnv):
     assert list(resp.json()) == ["image_id"]
     assert "Location" not in resp.headers
     assert env.glance_image(resp.json()["image_id"])["name"] == "snap"
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "nova-29.2.0"])
+def test_glance_links_keep_the_slash_novas_version_cut_leaves(profile):
+    """nova/image/glance.py get_api_servers (17.0.7 to 34.0.0) asks keystoneauth for the image
+    endpoint at versions 2.0-2.latest, which discovery answers with Glance's v2 link, and cuts
+    the version off leaving its slash: the pre-2.45 Location and the image proxy's alternate
+    link (views/images.py _get_alternate_link) both read http://image.fakecloud.test//images/."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    location = env.create_image(sid, microversion="2.1").headers["Location"]
+    assert location.startswith("http://image.fakecloud.test//images/")
+    links = env.request("GET", f"/v2.1/images/{env.image.id}", microversion="2.1").json()
+    (alternate,) = [link for link in links["image"]["links"] if link["rel"] == "alternate"]
+    assert alternate["href"] == f"http://image.fakecloud.test//images/{env.image.id}"
 
 
 def test_location_uses_glance_api_servers_when_configured():

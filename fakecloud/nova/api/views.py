@@ -410,7 +410,8 @@ def _image_links(prefix: LinkBase, glance_url: str, ident: str) -> list[dict[str
         {
             "rel": "alternate",
             "type": "application/vnd.openstack.image",
-            "href": f"{glance_url.rstrip('/')}/images/{ident}",
+            # _get_alternate_link: '/'.join([glance_url, 'images', id]), a trailing slash kept
+            "href": f"{glance_url}/images/{ident}",
         }
     )
     return out
