@@ -251,3 +251,19 @@ def test_glance_refusing_the_image_is_worded_as_glanceclient_reads_the_html_page
     key = "badRequest" if status == 400 else "forbidden"
     assert resp.json() == {key: {"code": status, "message": message}}
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "nova-23.2.2", "upstream"])
+@pytest.mark.parametrize("bfv", [False, True])
+def test_a_locked_server_can_still_be_snapshotted_by_its_owner(profile, bfv):
+    """compute/api.py snapshot and snapshot_volume_backed have no check_instance_lock ("lock is
+    intended to prevent accidental change/delete of instances"), 17.0.7 to 34.0.0."""
+    env = NovaEnv(profile)
+    sid = env.boot(bfv=bfv)
+    assert env.action(sid, {"lock": None}, user="admin").status == 202
+    assert env.server(sid, microversion="2.9")["locked"] is True
+    resp = env.create_image(sid, microversion="2.1")
+    assert resp.status == 202
+    env.cloud.run_until_idle()
+    image_id = resp.headers["Location"].rsplit("/", 1)[1]
+    assert env.glance_image(image_id)["status"] == "active"
