@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -251,38 +252,33 @@ class Executor:
         yield from self._pipelined(iter(work), stop)
 
     def _pipelined(self, work: Iterator[Batch], stop: Callable[[], bool]) -> Iterator[list]:
-        in_flight = 2 * self.workers
-        pending: list[Any] = []
+        # A batch's future puts itself in `finished` when done (its callback runs in the pool's
+        # or the client's thread), so the wait for the next one is one blocking get rather
+        # than a waiter put on every pending future and taken off again per batch.
+        finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        in_flight = 0
 
         def submit() -> bool:
+            nonlocal in_flight
             batch = next(work, None)
             if batch is None or stop():
                 return False
             if self._client is not None:
-                pending.append(self._client.submit(run_batch, batch, pure=False))
+                future = self._client.submit(run_batch, batch, pure=False)
             else:
-                pending.append(self._pool.submit(run_batch, batch))
+                future = self._pool.submit(run_batch, batch)
                 self._forked = True
+            future.add_done_callback(finished.put)
+            in_flight += 1
             return True
 
-        while len(pending) < in_flight and submit():
+        while in_flight < 2 * self.workers and submit():
             pass
-        while pending:
-            done = self._wait_one(pending)
-            pending.remove(done)
+        while in_flight:
+            done = finished.get()
+            in_flight -= 1
             yield done.result()
             submit()
-
-    def _wait_one(self, pending: list[Any]) -> Any:
-        if self._client is not None:
-            from distributed import wait
-
-            finished = wait(pending, return_when="FIRST_COMPLETED").done
-        else:
-            from concurrent.futures import FIRST_COMPLETED, wait
-
-            finished = wait(pending, return_when=FIRST_COMPLETED).done
-        return min(finished, key=pending.index)
 
 
 def _quiet_worker() -> None:
