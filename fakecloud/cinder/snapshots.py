@@ -3,11 +3,12 @@
 (os-reset_status, os-force_delete, os-update_snapshot_status).
 
 Create follows A2.2 of the spec step by step: policy, volume checks (host, maintenance,
-migration, error, replica), metadata, the allowed-status check (``available``, plus ``in-use``
-with force or from 3.66), quota reservation, the row (``creating``, ``"0%"``), a re-read of
-the volume (a status that changed meanwhile destroys the row and rolls the quota back),
-commit, then the cast to the scheduler. ``cinder.snapshot_recheck_delay_s`` > 0 puts virtual
-time between the insert and the re-read, so a concurrent attach or delete can win the race.
+migration, error from Cinder 14, replica), metadata, the allowed-status check (``available``,
+plus ``in-use`` with force or from 3.66), quota reservation, the row (``creating``,
+``"0%"``), a re-read of the volume (a status that changed meanwhile destroys the row and rolls
+the quota back), commit, then the cast to the scheduler. ``cinder.snapshot_recheck_delay_s``
+> 0 puts virtual time between the insert and the re-read, so a concurrent attach or delete can
+win the race.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from fakecloud.cinder.states import SNAPSHOT_STATUS, SNAPSHOT_STATUS_FORCED, bor
 from fakecloud.cinder.volumes import build_or_str, check_metadata_properties, is_migrating
 
 ACTOR = "cinder-api"
+#: The first Cinder series (14, Stein: Nova 19.x) whose ``create_snapshot_in_db`` runs
+#: ``_create_snapshot_in_db_validate`` and so refuses an ``error`` volume with its own message
+#: (12fab51ef, "Adds more validations in create_snapshot"); Cinder 12 and 13 checked host,
+#: maintenance, migration and replica inline, and an ``error`` volume met the status check.
+ERROR_CHECK_FROM_CINDER = 14
 #: ``get_all`` filter name -> the column it matches exactly.
 _FILTERS = {"status": "status", "volume_id": "volume_id", "name": "display_name"}
 
@@ -136,7 +142,8 @@ class SnapshotAPI:
         return snap
 
     def _validate(self, context: Any, volume: Volume) -> None:
-        """``API._create_snapshot_in_db_validate``."""
+        """``API._create_snapshot_in_db_validate`` (from Cinder 14; the same checks inline, less the
+        ``error`` one, before)."""
         self._authorize(context, "volume:create_snapshot", volume.project_id)
         if not volume.host:
             raise exception.InvalidVolume(
@@ -151,7 +158,9 @@ class SnapshotAPI:
             raise exception.InvalidVolume(
                 reason="Snapshot cannot be created while volume is migrating."
             )
-        if volume.status == "error":
+        if volume.status == "error" and self.kernel.switches.release.series.cinder >= (
+            ERROR_CHECK_FROM_CINDER
+        ):
             raise exception.InvalidVolume(
                 reason="The snapshot cannot be created when the volume is in error status."
             )

@@ -411,6 +411,35 @@ def test_a_second_volume_refused_by_cinder_is_400_and_leaks_the_first_snapshot(e
     assert env.images_named("snap") == []
 
 
+@pytest.mark.parametrize(
+    ("profile", "reason"),
+    [
+        (
+            "nova-18.3.0",
+            "Volume {} status must be available, in-use, but current status is: error.",
+        ),
+        ("nova-19.0.0", "The snapshot cannot be created when the volume is in error status."),
+    ],
+)
+def test_a_root_volume_in_error_is_refused_in_the_series_cinders_words(profile, reason):
+    """cinder/volume/api.py create_snapshot_in_db: Cinder 12-13 (Nova 17-18) check host,
+    maintenance, migration and replica inline, then the status; from Cinder 14 (Nova 19,
+    12fab51ef) it runs _create_snapshot_in_db_validate, which refuses an error volume first."""
+    env = BfvEnv(profile)
+    sid = env.boot_bfv(image=NO_AGENT)
+    (root,) = [b.volume_id for b in env.nova.db.bdms_by_instance(sid)]
+    reset = {"os-reset_status": {"status": "error"}}
+    path = f"/v3/{{project_id}}/volumes/{root}/action"
+    assert env.cloud.request("volumev3", "POST", path, reset, user="admin").status == 202
+    resp = env.create_image(sid)
+    assert resp.status == 400
+    assert resp.json()["badRequest"]["message"].startswith(
+        f"Invalid input received: Invalid volume: {reason.format(root)} (HTTP 400) (Request-ID: "
+    )
+    env.cloud.run_until_idle()
+    assert (env.volume_snapshots(), env.images_named("snap")) == ([], [])
+
+
 def test_a_volume_gone_from_cinder_is_500(env: BfvEnv):
     sid = env.boot_bfv(image=NO_AGENT)
     env.cloud.faults.add(
