@@ -67,7 +67,6 @@ never hides an image Glance returned.
 from __future__ import annotations
 
 import datetime
-import json
 import operator
 import re
 from collections.abc import Callable, Container, Generator
@@ -83,7 +82,7 @@ from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.views import HIDDEN_PROPERTIES, image_view, isotime, member_view
-from fakecloud.nova import exception
+from fakecloud.nova import exception, json_props
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Subject
 
@@ -301,7 +300,7 @@ def _translate_to_glance(image_meta: dict[str, Any]) -> dict[str, Any]:
         props = meta["properties"] = dict(props)
         for attr in _CONVERT_PROPS:
             if attr in props and not isinstance(props[attr], str):
-                props[attr] = json.dumps(props[attr])
+                props[attr] = json_props.dumps(props[attr])
     for attr in _READ_ONLY:
         meta.pop(attr, None)
     out: dict[str, Any] = {}
@@ -375,7 +374,7 @@ def _translate_from_glance(
     props = out["properties"]
     for attr in _CONVERT_PROPS:
         if isinstance(props.get(attr), str):
-            props[attr] = json.loads(props[attr])
+            props[attr] = json_props.loads(props[attr])
     return out
 
 
@@ -425,7 +424,7 @@ def _translate_image(image: Any, schema_properties: Container[str], clock: Any) 
     }
     for attr in _CONVERT_PROPS:
         if isinstance(properties.get(attr), str):
-            properties[attr] = json.loads(properties[attr])
+            properties[attr] = json_props.loads(properties[attr])
     return out
 
 

@@ -1,0 +1,63 @@
+"""The JSON-valued image properties Nova writes (``block_device_mapping``, ``mappings``),
+encoded and decoded with the values it has just encoded remembered.
+
+Nova's Glance client stores a snapshot's block device mapping as JSON text and decodes the
+text of every image Glance answers with; the image it returns for a volume-backed snapshot
+carries the very text it sent a moment before. `dumps` remembers, for a value whose round trip
+through JSON is a plain copy (a list of dicts with string keys and string, integer, boolean or
+null values: what ``get_image_mapping`` gives), a copy of the value under its text; the first
+`loads` of that text takes the copy instead of decoding it. Any other text is decoded by
+`json.loads`. The memo holds a few values (a flow reads its text back at once) whatever the
+number of flows in flight, and depends on nothing but the text: it is not part of any cloud.
+
+    >>> text = dumps([{"boot_index": 0, "source_type": "snapshot", "tag": None}])
+    >>> loads(text)
+    [{'boot_index': 0, 'source_type': 'snapshot', 'tag': None}]
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: How many values `dumps` remembers (then it starts over).
+REMEMBERED_VALUES = 16
+
+#: Value types a JSON round trip gives back as they are (``bool`` and ``int`` exactly: an
+#: int subclass such as an enum comes back as a plain int).
+_SCALARS = frozenset((str, int, bool, type(None)))
+_STRINGS = frozenset((str,))
+
+_remembered: dict[str, list[dict[str, Any]]] = {}
+
+
+def _plain_records(value: Any) -> bool:
+    """Whether `value` is a list of dicts of string keys and `_SCALARS` values."""
+    if type(value) is not list:
+        return False
+    for record in value:
+        if not (
+            type(record) is dict
+            and _STRINGS.issuperset(map(type, record))
+            and _SCALARS.issuperset(map(type, record.values()))
+        ):
+            return False
+    return True
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value)``, remembering `value` (a copy) under the text when `loads` of the
+    text would be a copy of it."""
+    text = json.dumps(value)
+    if _plain_records(value):
+        if len(_remembered) >= REMEMBERED_VALUES:
+            _remembered.clear()
+        _remembered[text] = [dict(record) for record in value]
+    return text
+
+
+def loads(text: str) -> Any:
+    """``json.loads(text)``: the value `dumps` remembered under `text` (handed over: the next
+    read decodes), else the text decoded."""
+    value = _remembered.pop(text, None)
+    return json.loads(text) if value is None else value
