@@ -79,6 +79,18 @@ def test_user_metadata_wins_over_nova_properties(env: NovaEnv):
     assert image["user_id"] == "someone"
 
 
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+def test_metadata_named_like_the_images_own_attributes_does_not_win(profile):
+    """nova/image/glance.py _convert_to_v2 writes the properties first, then the image's later
+    keys (name; is_public in 17.0.7, visibility after it): a property of the same name is
+    overwritten; an empty kernel_id is left out."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    meta = {"name": "other", "visibility": "public", "kernel_id": ""}
+    image = env.glance_image(snapshot(env, sid, metadata=meta))
+    assert (image["name"], image["visibility"], "kernel_id" in image) == ("snap", "private", False)
+
+
 def test_inheritance_drops_non_inheritable_properties_and_cuts_values_at_255():
     props = {
         "hw_qemu_guest_agent": "yes",
