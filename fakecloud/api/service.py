@@ -19,6 +19,7 @@ installs and would make one seed give other trace bytes).
 from __future__ import annotations
 
 from collections.abc import Generator, Hashable
+from operator import itemgetter
 from types import GeneratorType
 from typing import Any
 
@@ -49,6 +50,19 @@ class _SharedRoutes:
             owner.declare_routes(table, key[1])
             table = _TABLES[key] = table.freeze()
         return table
+
+
+class Answering(tuple):
+    """What a request whose answer is still being worked out keeps of it (`ApiService._drive`):
+    ``(method, path, context)``, which its answer and its errors read, not the request with its
+    headers, body, route and parameters (a storm has one such answer per server in flight).
+    Made as a tuple, ``Answering((method, path, context))``, without a Python call."""
+
+    __slots__ = ()
+
+    method = property(itemgetter(0), doc="The request's method.")
+    path = property(itemgetter(1), doc="The request's path.")
+    context = property(itemgetter(2), doc="The request's context.")
 
 
 class ApiService:
@@ -132,10 +146,13 @@ class ApiService:
         except Exception as exc:  # noqa: BLE001 - rendered as the service's own 500
             return self._finish(req, self._crash(req, exc), extra, line)
         if result.__class__ is GeneratorType:
-            return self._drive(req, result, extra, line)
+            held = Answering((req.method, req.path, req.context))
+            return self._drive(held, result, extra, line)
         return self._finish(req, result, extra, line)
 
-    def _drive(self, req: Request, work: Generator, extra: dict[str, str], line: str) -> Generator:
+    def _drive(
+        self, req: Answering, work: Generator, extra: dict[str, str], line: str
+    ) -> Generator:
         try:
             response = yield from work
         except HttpError as error:
@@ -144,7 +161,7 @@ class ApiService:
             response = self._crash(req, exc)
         return self._finish(req, response, extra, line)
 
-    def _crash(self, req: Request, exc: BaseException) -> Response:
+    def _crash(self, req: Request | Answering, exc: BaseException) -> Response:
         self.kernel.trace.emit(
             "api.error",
             self.name,
@@ -154,7 +171,7 @@ class ApiService:
         return self.render_fault(self.unexpected(exc))
 
     def _finish(
-        self, req: Request, response: Response, extra: dict[str, str], line: str
+        self, req: Request | Answering, response: Response, extra: dict[str, str], line: str
     ) -> Response:
         """Trace the answer to `req` (its request `line`, as the request's event has it), add
         the version headers `extra` and the request id."""

@@ -435,9 +435,10 @@ class ServersController:
         schema = "create_image_vendor" if sw.instance_snapshot_branch else "create_image"
         schemas.validator(schema).validate(body)
         ctx = req.context
+        microversion = req.microversion
         entity = body["createImage"]
         metadata = entity.get("metadata", {})
-        quota_applies = req.microversion <= MAX_IMAGE_META_PROXY_API_VERSION
+        quota_applies = microversion <= MAX_IMAGE_META_PROXY_API_VERSION
         rule = CREATE_IMAGE_RULE
         if sw.policy_before_lookup:
             self.policy.authorize(ctx, rule)
@@ -468,8 +469,8 @@ class ServersController:
                         ctx, instance, image_name, extra_properties=metadata
                     )
                 # The snapshot's frames hold what they need; this one, waiting for them to the
-                # end of the flow, lets go of the server and the decoded body.
-                instance = bdms = body = entity = metadata = None
+                # end of the flow, lets go of the server, the decoded body and the request.
+                instance = bdms = body = entity = metadata = req = None
                 image = yield from work
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, "createImage", server_id)
@@ -479,7 +480,7 @@ class ServersController:
             raise HttpError(400, exc.format_message()) from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
-        if req.microversion >= CREATE_IMAGE_BODY_VERSION:
+        if microversion >= CREATE_IMAGE_BODY_VERSION:
             return Response(202, {"image_id": image["id"]})
         return Response(
             202,

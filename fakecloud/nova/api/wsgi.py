@@ -21,7 +21,7 @@ from fakecloud.api import webob
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
-from fakecloud.api.service import ApiService
+from fakecloud.api.service import Answering, ApiService
 from fakecloud.nova import exception
 from fakecloud.nova.api.views import LinkBase
 from fakecloud.nova.context import with_request_id
@@ -152,7 +152,7 @@ class NovaApiService(ApiService):
         return super().dispatch(req)
 
     def _finish(
-        self, req: Request, response: Response, extra: dict[str, str], line: str
+        self, req: Request | Answering, response: Response, extra: dict[str, str], line: str
     ) -> Response:
         # The root pipeline (version documents) has no request-id middleware.
         ctx = req.context
@@ -191,7 +191,9 @@ class NovaApiService(ApiService):
         #: (root, project id) -> its LinkBase, whichever key found the root.
         self._link_bases: dict[tuple[str, str], LinkBase] = {}
 
-    def _drive(self, req: Request, work: Generator, extra: dict[str, str], line: str) -> Generator:
+    def _drive(
+        self, req: Answering, work: Generator, extra: dict[str, str], line: str
+    ) -> Generator:
         """`ApiService._drive` with the controller's errors translated (`translate`) in the
         same frame, not in a guard around the controller's generator: a request in flight
         is one generator frame fewer (a storm holds one such request per server)."""
@@ -206,7 +208,7 @@ class NovaApiService(ApiService):
             response = self._crash(req, exc)
         return self._finish(req, response, extra, line)
 
-    def translate(self, req: Request, exc: BaseException) -> HttpError:
+    def translate(self, req: Request | Answering, exc: BaseException) -> HttpError:
         """``expected_errors`` + ``ResourceExceptionHandler``: the HTTP error for `exc`."""
         if isinstance(exc, HttpError):
             return exc
