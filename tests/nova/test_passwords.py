@@ -1,5 +1,8 @@
 """adminPass generation draws exactly as ``choice``/``shuffle`` would on the same stream."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fakecloud.nova.passwords import ALPHABET, LENGTH, SYMBOLS, generate_password
 from fakecloud.sim.ids import stream
 
@@ -12,9 +15,18 @@ def _reference(rng):
     return "".join(password)
 
 
-def test_the_one_loop_draws_the_password_choice_and_shuffle_draw():
+def test_the_written_out_draws_are_the_password_choice_and_shuffle_draw():
     for n in range(40):
         purpose = f"nova.password.server-{n}"
         a, b = stream(7, purpose), stream(7, purpose)
         assert generate_password(a) == _reference(b)
         assert a.getstate() == b.getstate()
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**64), server=st.uuids().map(str))
+def test_any_seed_and_server_gives_choice_and_shuffles_password(seed, server):
+    purpose = f"nova.password.{server}"
+    a, b = stream(seed, purpose), stream(seed, purpose)
+    assert generate_password(a) == _reference(b)
+    assert a.getstate() == b.getstate()
