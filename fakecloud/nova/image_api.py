@@ -69,6 +69,7 @@ from __future__ import annotations
 import datetime
 import operator
 import re
+import sys
 from collections.abc import Callable, Container, Generator
 from dataclasses import dataclass
 from types import GeneratorType
@@ -495,7 +496,7 @@ class API:
         # and this frame waits out the round trip (as in Nova's Cinder client, `API._call`).
         parts = (subject, image_id) if templated else None
         caller = calls.sender(k, CALLER)
-        point = "image_api." + method
+        point = sys.intern("image_api." + method)  # one per method: an upload waits with it
         for attempt in range(1, attempts + 1):
             k.trace.put(
                 calls.SENT, caller, subject if parts is None else Subject(parts), CALLEE, call
