@@ -17,7 +17,7 @@ A profile is a Nova release, optionally with the vendor instance-snapshot branch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -126,16 +126,26 @@ class Switches:
     def __init__(self, profile: str, values: dict[str, Any], resolved: Profile | None = None):
         self.profile = profile
         self._values = values
-        self._resolved = resolved if resolved is not None else resolve(profile)
+        resolved = resolved if resolved is not None else resolve(profile)
+        # A copy of its own: loading a file writes the file's values into the cloud it builds,
+        # and must not write them into `resolve`'s cache, which every later cloud reads.
+        self._resolved = replace(resolved, values=dict(resolved.values))
         # Switches read as plain attributes (flows read them on every step); __getattr__
-        # below only answers names that are not switches.
+        # below answers the rest: a switch a loaded file predates, or an unknown name.
         cls = type(self)
         self.__dict__.update((n, v) for n, v in values.items() if not hasattr(cls, n))
 
     def __getattr__(self, name: str) -> Any:
+        return self._value(name)
+
+    def _value(self, name: str) -> Any:
         values = self.__dict__.get("_values", {})
         if name in values:
             return values[name]
+        if name in SWITCHES and "profile" in self.__dict__:
+            # A cloud saved before this switch existed: the value a cloud of its profile built
+            # today has (not kept here, so that the loaded cloud saves to its file's bytes).
+            return resolve(self.profile).values[name]
         raise AttributeError(f"unknown switch {name!r}{did_you_mean(name, SWITCHES)}")
 
     @property
@@ -167,7 +177,7 @@ class Switches:
 
     def bugs_on(self) -> list[str]:
         """Names of the Launchpad-bug switches that are on."""
-        return [n for n, v in self._values.items() if v is True and SWITCHES[n].is_bug]
+        return [n for n, sw in SWITCHES.items() if sw.is_bug and self._value(n) is True]
 
     def to_dict(self) -> dict[str, Any]:
         """Every switch and its value, for traces and reports."""

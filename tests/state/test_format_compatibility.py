@@ -5,15 +5,19 @@ image-backed server and one booted from a volume with a second volume attached, 
 it must give the cloud that the same steps build today: the same bytes when saved again, and
 the same answers and trace for what follows. A change that adds an attribute to a saved object
 breaks this; a memo belongs in `fakecloud.state.kinds.TRANSIENT` (not saved, a default on
-load), and state a file cannot have held needs a new format version.
+load), and state a file cannot have held needs a new format version. A profile switch added
+after a file was saved reads, in the loaded cloud, the value its profile gives today.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from fakecloud import Cloud
+from fakecloud.profiles.resolve import resolve
+from fakecloud.profiles.table import SWITCHES
 from tests.state.state_helpers import boot
 
 SAVED = Path(__file__).parent / "data" / "format1-8213291.json"
@@ -68,3 +72,41 @@ def test_a_loaded_format_1_file_snapshots_and_deletes_as_a_world_built_today():
     assert seen[6:8] == [204, 204]
     assert seen[-1] == []
     assert loaded.trace[marks[0] :] == built.trace[marks[1] :]
+
+
+def _without_switches(data: Any, names: frozenset[str]) -> Any:
+    """`data` (a saved file's JSON) as a fakecloud that knew none of the switches `names`
+    would have written it: their keys gone from every mapping, whether a JSON object or the
+    flat ``[key, value, ...]`` list a saved dict is."""
+    if isinstance(data, dict):
+        return {k: _without_switches(v, names) for k, v in data.items() if k not in names}
+    if isinstance(data, list):
+        keys = data[0::2]
+        flat = len(data) % 2 == 0 and keys and all(isinstance(k, str) for k in keys)
+        if flat and any(k in names for k in keys):
+            pairs = zip(keys, data[1::2], strict=True)
+            return [x for k, v in pairs if k not in names for x in (k, v)]
+        return [_without_switches(x, names) for x in data]
+    return data
+
+
+def test_a_file_saved_before_a_switch_existed_reads_its_profiles_value(tmp_path):
+    # Every switch added after the file was written must not break it: the loaded cloud reads
+    # the value its profile gives today, and saves to its own bytes again.
+    newest = frozenset(list(SWITCHES)[-3:])
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(_without_switches(json.loads(SAVED.read_text()), newest)))
+    assert all(name not in older.read_text() for name in newest)
+    loaded, built = Cloud.load(older), _built_today()
+    profile = resolve(loaded.profile).values
+    assert {n: getattr(loaded.kernel.switches, n) for n in newest} == {
+        n: profile[n] for n in newest
+    }
+    assert loaded.kernel.switches.bugs_on() == built.kernel.switches.bugs_on()
+    # ... and a cloud made after the load still has them all (the load left the profile alone)
+    assert newest <= set(built.kernel.switches.to_dict()) <= set(Cloud().kernel.switches.to_dict())
+    assert _snapshot_both_and_delete(loaded) == _snapshot_both_and_delete(built)
+    again, third = tmp_path / "again.json", tmp_path / "third.json"
+    loaded.save(again)
+    Cloud.load(again).save(third)
+    assert third.read_bytes() == again.read_bytes()
