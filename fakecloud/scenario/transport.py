@@ -17,7 +17,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.transport.auth import authenticate, stamp_request_id
+from fakecloud.transport.auth import DEFAULT_REQUEST_ID_HEADERS, authenticate, stamp_request_id
 
 #: Service type → the `Cloud` attribute that holds the service (its ``.api`` answers).
 SERVICE_ATTRIBUTES = {
@@ -41,10 +41,6 @@ _BLOCK_STORAGE_ROOTS = frozenset(
     {"volumes", "snapshots", "types", "backups", "attachments", "qos-specs", "group_snapshots"}
     | {"scheduler-stats", "os-volume-transfer", "volume-transfers", "manageable_volumes"}
 )
-
-
-#: The request-id headers of a service that does not name its own (`stamp_request_id`).
-_STAMPED = ("x-openstack-request-id",)
 
 
 class Unreachable(Exception):
@@ -135,7 +131,7 @@ class Transport:
         answer = api.dispatch(req)
         if isinstance(answer, Response):
             return self._stamp(api, req, answer)
-        if not getattr(api, "request_id_headers", _STAMPED):
+        if not getattr(api, "request_id_headers", DEFAULT_REQUEST_ID_HEADERS):
             # Nothing to stamp (Nova's API puts its request ids on itself): the service's own
             # generator, without a frame more for as long as the request runs.
             return answer
