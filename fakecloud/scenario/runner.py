@@ -91,15 +91,19 @@ class World:
         its fork is planned once and replayed (`fakecloud.state.replica`): the plan costs
         about as much as 15 forks and saves most of each one after."""
         replica = self.__dict__.get("_replica")
-        if replica is not None:
-            return replica.fork()
-        self._forks = self.__dict__.get("_forks", 0) + 1
-        if self._forks < PLAN_AFTER_FORKS:
-            return self.cloud.fork()
+        if replica is None:
+            self._forks = self.__dict__.get("_forks", 0) + 1
+            if self._forks < PLAN_AFTER_FORKS:
+                return self.cloud.fork()
+            replica = self._plan_fork()
+        return replica.fork()
+
+    def _plan_fork(self) -> Any:
+        """The world's fork, planned (`fakecloud.state.replica`), kept for every later fork."""
         from fakecloud.state.replica import Replica
 
         replica = self._replica = Replica(self.cloud)
-        return replica.fork()
+        return replica
 
     def plan(self) -> None:
         """Plan the world's fork and its names' copy now rather than after
@@ -110,9 +114,7 @@ class World:
         if self.failed is not None:
             return
         if "_replica" not in self.__dict__:
-            from fakecloud.state.replica import Replica
-
-            self._replica = Replica(self.cloud)
+            self._plan_fork()
         if self.__dict__.get("_names_copier") is None:
             self._names_copier = _json_copier(self.names)
 
