@@ -181,3 +181,47 @@ def test_an_image_deleted_mid_snapshot_is_a_warning_from_29_0_0(profile, warning
     )
     assert expected in logs
     assert ("warning", "Image not found during snapshot") in logs  # the manager: task_state None
+
+
+def _quiesce_logs(profile: str, properties: dict) -> tuple[NovaEnv, list[tuple[str, str]]]:
+    image = dict(SIGNED, name="q", content_id="q-image", properties=properties)
+    env = NovaEnv(profile, {"glance": {"base_images": [image]}})
+    sid = env.boot()
+    _snap(env, sid)
+    logs = [(e["level"], e["message"]) for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    return env, [line for line in logs if "uiesc" in line[1]]
+
+
+NO_AGENT = "QEMU guest agent is not enabled"
+
+
+@pytest.mark.parametrize(
+    ("profile", "lines"),
+    [
+        ("nova-24.2.1", [("info", f"Skipping quiescing instance: {NO_AGENT}.")]),
+        (
+            "nova-25.0.0",
+            [
+                ("info", f"Quiescing instance not available: {NO_AGENT}."),
+                ("info", f"Skipping quiescing instance: {NO_AGENT}."),
+            ],
+        ),
+    ],
+)
+def test_a_live_snapshot_without_agent_logs_the_releases_quiesce_lines(profile, lines):
+    """nova 24.0.0 ``_live_snapshot`` tries the freeze before the copy and logs 'Skipping
+    quiescing instance'; from 25.0.0 (caf5faf556) ``_can_quiesce`` before the copy logs
+    'Quiescing instance not available: %(reason)s.', the freeze after it 'Skipping ...'."""
+    _env, logs = _quiesce_logs(profile, {})
+    assert logs == lines
+
+
+@pytest.mark.parametrize(("profile", "logged"), [("nova-24.2.1", False), ("nova-25.0.0", True)])
+def test_a_required_quiesce_without_agent_is_logged_as_an_error_from_25_0_0(profile, logged):
+    """With ``os_require_quiesce`` the missing agent fails the snapshot in every release; nova
+    24.0.0 re-raises it with no line of its own, 25.0.0 logs 'Quiescing instance failed but
+    image property "os_require_quiesce" is set: %(reason)s.' first."""
+    env, logs = _quiesce_logs(profile, {"os_require_quiesce": "yes"})
+    error = 'Quiescing instance failed but image property "os_require_quiesce" is set: '
+    assert logs == ([("error", f"{error}{NO_AGENT}.")] if logged else [])
+    assert env.cloud.trace.filter(kind="nova.fault")

@@ -527,11 +527,14 @@ class LibvirtDriver:
         a poll), with the guest quiesced as the release does it:
 
         - before 25.0.0 (switch ``live_snapshot_freeze_whole_copy``): frozen before the rebase
-          and thawed only after the whole copy; a failed freeze is skipped unless the image has
-          ``os_require_quiesce``, then it fails the snapshot;
-        - from 25.0.0 (caf5faf556): ``_can_quiesce`` is checked before the copy (raising only
-          with ``os_require_quiesce``); after the copy the guest is frozen briefly around
-          ``abort_job`` — a failed freeze there is logged and skipped, whatever the image says.
+          and thawed only after the whole copy; a failed freeze is skipped ("Skipping quiescing
+          instance") unless the image has ``os_require_quiesce``, then it fails the snapshot
+          with no line of its own (nova 24.0.0 ``_live_snapshot``: a bare ``raise``);
+        - from 25.0.0 (caf5faf556): ``_can_quiesce`` is checked before the copy ("Quiescing
+          instance not available", or with ``os_require_quiesce`` an error line and the
+          failure); after the copy the guest is frozen briefly around ``abort_job`` — a failed
+          freeze there is logged ("Skipping quiescing instance") and skipped, whatever the
+          image says.
         """
         props = image_props_for_quiesce(instance.system_metadata)
         required = bool_from_string(props.get("os_require_quiesce", False))
@@ -544,10 +547,20 @@ class LibvirtDriver:
             else:
                 can_quiesce(self, instance, props)
         except exception.NovaException as err:
-            if required:
-                self._log_quiesce(instance, "error", err, required=True)
+            if whole_copy:
+                if required:
+                    raise
+                self._log(instance, "info", f"Skipping quiescing instance: {err}.")
+            elif required:
+                self._log(
+                    instance,
+                    "error",
+                    'Quiescing instance failed but image property "os_require_quiesce" is '
+                    f"set: {err}.",
+                )
                 raise
-            self._log_quiesce(instance, "info", err)
+            else:
+                self._log(instance, "info", f"Quiescing instance not available: {err}.")
         failed: BaseException | None = None
         try:
             yield from self._mirror(dom)
@@ -558,7 +571,7 @@ class LibvirtDriver:
                 yield from set_quiesced(self, instance, props, True)
                 quiesced = True
             except exception.NovaException as err:
-                self._log_quiesce(instance, "info", err)
+                self._log(instance, "info", f"Skipping quiescing instance: {err}.")
         # abort_job(): the mirror ends; then the guest is thawed.
         if quiesced and self.domains.get(dom.id) is dom:
             yield from set_quiesced(self, instance, props, False)
@@ -580,17 +593,6 @@ class LibvirtDriver:
         yield from self._turn(dom.id, "libvirt.blockRebase")
         if self.domains.get(dom.id) is not dom:
             raise LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN)
-
-    def _log_quiesce(self, instance: Any, level: str, err: Any, required: bool = False) -> None:
-        if required:
-            message = (
-                f'Quiescing instance failed but image property "os_require_quiesce" is set: {err}.'
-            )
-        else:
-            message = f"Skipping quiescing instance: {err}."
-        self.kernel.trace.emit(
-            "log", f"nova-compute:{self.host}", instance.uuid, level=level, message=message
-        )
 
     def _upload(
         self, context: Any, dom: Domain, image_id: str, metadata: dict[str, Any], size: int
