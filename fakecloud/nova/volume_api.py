@@ -54,6 +54,7 @@ Methods (each returns a generator to `yield from`; views are Nova's dicts):
 - ``create_snapshot(ctx, volume_id, name, description)``,
   ``create_snapshot_force(ctx, volume_id, name, description)``,
   ``get_snapshot(ctx, snapshot_id)``, ``get_all_snapshots(ctx)``,
+  ``get_snapshot_status(ctx, snapshot_id)`` (the status string alone),
   ``delete_snapshot(ctx, snapshot_id)``,
   ``update_snapshot_status(ctx, snapshot_id, status)`` → ``_untranslate_snapshot_summary_view``
 - ``get_absolute_limits(ctx)`` → ``{"maxTotalSnapshots": 10, "totalSnapshotsUsed": 0, …}``
@@ -300,6 +301,11 @@ def _untranslate_snapshot_summary_view(cinder: Any, context: Any, snap: Any) -> 
         "project_id": snap.project_id,
         "volume_size": snap.volume_size,
     }
+
+
+def _snapshot_status(_cinder: Any, _context: Any, snap: Any) -> str:
+    """The status of Nova's dict of a snapshot (`_untranslate_snapshot_summary_view`)."""
+    return snap.status
 
 
 def _none(_cinder: Any, _context: Any, _result: Any) -> None:
@@ -733,6 +739,21 @@ class API:
             translate_snapshot_exception.on_error,
             snapshot_id,
             _untranslate_snapshot_summary_view,
+            (context, snapshot_id),
+            snapshot_id=snapshot_id,
+        )
+
+    def get_snapshot_status(self, context: Any, snapshot_id: str) -> Generator:
+        """`get_snapshot` for a caller that reads only the snapshot's ``status`` (the compute
+        host's poll while a snapshot is ``creating``): the same request, the status without
+        the rest of Nova's view (a timestamp formatted and a dict built per poll)."""
+        return self._call(
+            "get_snapshot",
+            context,
+            self.cinder.snapshot_api.get,
+            translate_snapshot_exception.on_error,
+            snapshot_id,
+            _snapshot_status,
             (context, snapshot_id),
             snapshot_id=snapshot_id,
         )

@@ -128,6 +128,8 @@ def test_create_snapshot_force_of_an_in_use_volume(cloud, api):
     }
     got, _ = run(cloud, api.get_snapshot(MEMBER, snap["id"]))
     assert (got["status"], got["progress"]) == ("available", "100%")
+    status, took = run(cloud, api.get_snapshot_status(MEMBER, snap["id"]))
+    assert (status, took) == ("available", pytest.approx(LATENCY))
     err, _ = run(cloud, api.create_snapshot(MEMBER, vid, "plain", ""))
     assert isinstance(err, exception.InvalidInput)
     assert str(err).startswith(
@@ -170,6 +172,12 @@ def test_413_on_volume_create_keeps_cinders_message(cloud, api):
         ("reserve_volume", (MISSING,), exception.VolumeNotFound, None),
         (
             "get_snapshot",
+            (MISSING,),
+            exception.SnapshotNotFound,
+            f"Snapshot {MISSING} could not be found.",
+        ),
+        (
+            "get_snapshot_status",
             (MISSING,),
             exception.SnapshotNotFound,
             f"Snapshot {MISSING} could not be found.",

@@ -1186,9 +1186,9 @@ class ComputeManager:
                 continue
             while True:
                 started = env.now
-                snapshot = yield from self.volume_api.get_snapshot(
+                status = yield from self.volume_api.get_snapshot_status(
                     context, mapping_dict["snapshot_id"]
                 )
-                if snapshot.get("status") != "creating":
+                if status != "creating":
                     break
                 yield self.kernel.timeout(max(0.0, interval - (env.now - started)))
