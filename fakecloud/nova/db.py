@@ -385,7 +385,10 @@ class NovaDB:
         else:
             row.result = "Error"
             row.traceback = traceback
-            row.details = str(exc)[:255]
+            # serialize_args (a9346e6033, 21.0.0, the release whose 2.84 shows details): a
+            # Nova exception's message, any other exception's bare class name.
+            message = exc.format_message() if isinstance(exc, exception.NovaException) else ""
+            row.details = (message or exception.real_class_name(exc))[:255]
             if action is not None:
                 action.message = "Error"
         if action is not None:

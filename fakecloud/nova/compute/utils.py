@@ -231,20 +231,29 @@ def is_volume_backed_instance(instance: Any, bdms: list[Any]) -> bool:
 
 
 def format_traceback(exc: BaseException) -> str:
-    """The traceback text stored with a fault or an instance-action event.
+    """The traceback text stored with an instance fault (``_get_fault_details``:
+    ``traceback.format_exception``, header, frames and the exception's line).
 
     Shaped like Python's, but only fakecloud's own frames, each named by its path inside the
     package: the same run gives the same text on every machine, whatever the install path or
     the Python and library versions. The last line names the class as real Nova's traceback
     would (``libvirt.libvirtError: ...``, ``nova.exception.X: ...``).
     """
-    lines = ["Traceback (most recent call last):\n"]
+    path, text = exception.real_class_path(exc), str(exc)
+    last = f"{path}: {text}\n" if text else f"{path}\n"
+    return f"Traceback (most recent call last):\n{format_tb(exc)}{last}"
+
+
+def format_tb(exc: BaseException) -> str:
+    """The frames of `exc`'s traceback only, as ``traceback.format_tb`` gives them: what an
+    instance-action event stores (``serialize_args`` turns its ``exc_tb`` into
+    ``''.join(traceback.format_tb(exc_tb))``: no header, no exception line; the same in
+    every release, nova 17.0.7 to 34.0.0 ``nova/objects/base.py``)."""
+    lines = []
     for frame in tb.extract_tb(exc.__traceback__):
         where = _package_path(frame.filename)
         if where is not None:
             lines.append(f'  File "{where}", line {frame.lineno}, in {frame.name}\n')
-    path, text = exception.real_class_path(exc), str(exc)
-    lines.append(f"{path}: {text}\n" if text else f"{path}\n")
     return "".join(lines)
 
 
@@ -278,5 +287,5 @@ class EventReporter:
             self._uuid,
             self._row,
             exc,
-            format_traceback(exc) if exc is not None else None,
+            format_tb(exc) if exc is not None else None,
         )

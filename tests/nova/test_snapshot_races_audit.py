@@ -1,0 +1,95 @@
+"""What a user meets acting on a server while its snapshot is in flight, checked against Nova's
+source release by release (docs/conformance.md, "A user's actions during a snapshot"): the 409
+of every state-guarded action in each snapshot task state, and what the instance action's event
+of a failed snapshot stores."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakecloud.nova import states
+from tests.nova.conftest import NovaEnv
+
+#: The action as Nova names it in its 409 (``raise_http_conflict_for_instance_invalid_state``).
+ACTIONS = {
+    "stop": {"os-stop": None},
+    "reboot": {"reboot": {"type": "SOFT"}},
+    "pause": {"pause": None},
+    "suspend": {"suspend": None},
+    "shelve": {"shelve": None},
+    "createImage": {"createImage": {"name": "second"}},
+    "createBackup": {"createBackup": {"name": "b", "backup_type": "daily", "rotation": 1}},
+}
+WINDOWS = (
+    states.IMAGE_SNAPSHOT_PENDING,
+    states.IMAGE_SNAPSHOT,
+    states.IMAGE_PENDING_UPLOAD,
+    states.IMAGE_UPLOADING,
+)
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "nova-20.6.0", "nova-26.2.1", "upstream"])
+def test_every_guarded_action_is_409_in_every_snapshot_window(profile):
+    """``check_instance_state`` (task_state must be None; a hard reboot allows only
+    ``ALLOW_REBOOT``, which holds no image_* state) and ``common.py``'s "Cannot '%(action)s'
+    instance %(server_id)s while it is in %(attr)s %(state)s", the same in nova 17.0.7, 20.6.0,
+    26.2.1 and 34.0.0 ``compute/api.py``. ``start`` fails on the vm_state first; ``lock`` and
+    ``DELETE`` have no task_state guard (``delete``: ``task_state=None`` means any)."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    hard = {"reboot": {"type": "HARD"}}
+    for window in WINDOWS:
+        env.nova.force_state(sid, task_state=window)
+        for name, body in {**ACTIONS, "reboot ": hard}.items():
+            resp = env.action(sid, body, microversion="2.45")
+            message = resp.json()["conflictingRequest"]["message"]
+            assert (resp.status, message) == (
+                409,
+                f"Cannot '{name.strip()}' instance {sid} while it is in task_state {window}",
+            )
+        start = env.action(sid, {"os-start": None}).json()["conflictingRequest"]["message"]
+        assert start.endswith("while it is in vm_state active")
+        assert env.server(sid)["OS-EXT-STS:task_state"] == window
+    assert env.action(sid, {"lock": None}).status == 202
+    assert env.request("DELETE", f"/v2.1/servers/{sid}", user="admin").status == 204
+
+
+def _failed_snapshot_event(env: NovaEnv, sid: str) -> dict:
+    rid = env.create_image(sid).headers["x-openstack-request-id"]
+    env.cloud.run_until_idle()
+    path = f"/v2.1/servers/{sid}/os-instance-actions/{rid}"
+    action = env.request("GET", path, user="admin", microversion="2.84").json()
+    (event,) = action["instanceAction"]["events"]
+    assert (event["event"], event["result"]) == ("compute_snapshot_instance", "Error")
+    return event
+
+
+def test_a_failed_snapshots_event_stores_frames_and_the_class_name_of_a_foreign_error():
+    """``serialize_args`` (nova 29.2.0 ``objects/base.py``): ``exc_tb`` becomes
+    ``''.join(traceback.format_tb(tb))``, frames only; ``exc_val`` a Nova exception's
+    ``format_message()`` or, failing that, the bare class name (a9346e6033, 21.0.0)."""
+    env = NovaEnv("nova-29.2.0")
+    sid = env.boot()
+    env.cloud.faults.add("nova.libvirt.extract", error="LibvirtError", message="disk gone")
+    event = _failed_snapshot_event(env, sid)
+    assert event["details"] == "libvirtError"
+    assert event["traceback"].startswith('  File "fakecloud/nova/')
+    assert "Traceback" not in event["traceback"] and "disk gone" not in event["traceback"]
+
+
+def test_a_failed_snapshots_event_details_are_a_nova_exceptions_message():
+    image = {
+        "name": "strict",
+        "content_id": "strict-image",
+        "size": 10_000_000,
+        "virtual_size": 100_000_000,
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "min_disk": 0,
+        "min_ram": 0,
+        "properties": {"os_require_quiesce": "yes"},
+    }
+    env = NovaEnv("nova-29.2.0", {"glance": {"base_images": [image]}})
+    sid = env.boot()
+    event = _failed_snapshot_event(env, sid)
+    assert event["details"] == "QEMU guest agent is not enabled"
