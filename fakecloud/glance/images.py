@@ -32,6 +32,8 @@ from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, set_status
 
 DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
+#: ``stores`` joined `DISALLOWED` in Glance 21.0.0; before, it is a custom property on create.
+STORES_DISALLOWED_SINCE = 21
 BASE_PROPERTIES = (
     "checksum",
     "created_at",
@@ -53,6 +55,9 @@ BASE_PROPERTIES = (
 )
 #: The keys of a create request that are not custom properties.
 _NOT_EXTRA = frozenset(BASE_PROPERTIES)
+#: The same before the multihash (`ImageSchema.multihash`): ``os_hidden`` is a custom property.
+_QUEENS_BASE = tuple(key for key in BASE_PROPERTIES if key != "os_hidden")
+_QUEENS_NOT_EXTRA = frozenset(_QUEENS_BASE)
 
 FACTORY_READONLY = ("created_at", "updated_at", "status", "checksum", "size", "virtual_size")
 FACTORY_RESERVED = (
@@ -80,6 +85,9 @@ ATTRIBUTES = frozenset(
         "tags",
     }
 )
+
+#: `ATTRIBUTES` before the multihash (a Queens image has no ``os_hidden``).
+_QUEENS_ATTRIBUTES = ATTRIBUTES - {"os_hidden"}
 
 #: The image's fields in the order its __init__ takes them, read in one call.
 _field_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Image) if f.init))
@@ -116,21 +124,25 @@ class Images:
     def create(self, ctx: Any, body: Any) -> Image:
         """``POST /v2/images``: a new image in ``queued``, or Glance's error."""
         g = self._glance
+        schema = g.schema
         if isinstance(body, dict):
             for key in DISALLOWED:
-                if key in body:
+                if key in body and (key != "stores" or schema.glance >= STORES_DISALLOWED_SINCE):
                     raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
         try:
-            g.schema.validate(body)
+            schema.validate(body)
         except SchemaError as e:
             raise HTTPBadRequest(explanation=str(e))
         if not isinstance(body, dict):  # a JSON list passes Glance's schema, then breaks it
             raise HTTPBadRequest(explanation="Unexpected body type. Expected list/dict.")
         tags = body.get("tags", [])
-        attrs = {key: body[key] for key in BASE_PROPERTIES if key in body and key != "tags"}
+        base, not_extra = (
+            (BASE_PROPERTIES, _NOT_EXTRA) if schema.multihash else (_QUEENS_BASE, _QUEENS_NOT_EXTRA)
+        )
+        attrs = {key: body[key] for key in base if key in body and key != "tags"}
         # built without the base keys, not copied and popped: an image keeps this dict, and one
         # popped keeps the room of every key it had (a volume-backed snapshot's: 192 bytes)
-        extras = {key: value for key, value in body.items() if key not in _NOT_EXTRA}
+        extras = {key: value for key, value in body.items() if key not in not_extra}
         for key in extras:
             if len(key) > 255:
                 raise HTTPBadRequest(
@@ -262,6 +274,10 @@ class Images:
                 raise HTTPRequestEntityTooLarge(explanation=e.msg)
         setattr(draft, root, value)
 
+    def _attributes(self) -> frozenset[str]:
+        """The image attributes a PATCH sets directly in this Glance's series."""
+        return ATTRIBUTES if self._glance.schema.multihash else _QUEENS_ATTRIBUTES
+
     def _update_property(self, pol: ImagePolicy, root: str, value: Any = None) -> None:
         if root == "visibility":
             pol.enforce_visibility(value)
@@ -309,7 +325,7 @@ class Images:
         if root == "owner" and not (ctx is None or pol._admin()):
             raise HTTPForbidden("Owner can't be updated by non admin.")
         self._update_property(pol, root, value)
-        if root in ATTRIBUTES:
+        if root in self._attributes():
             self._set(draft, root, value)
         elif root in draft.extra_properties:
             draft.extra_properties[root] = value
@@ -327,10 +343,11 @@ class Images:
             draft.locations = _unique_locations(draft.locations)
             return
         self._update_property(pol, root, value)
-        present = root in ATTRIBUTES or root in draft.extra_properties
+        attributes = self._attributes()
+        present = root in attributes or root in draft.extra_properties
         if present and change.get("json_schema_version", 10) == 4:
             raise HTTPConflict(f"Property {root} already present.")
-        if root in ATTRIBUTES:
+        if root in attributes:
             self._set(draft, root, value)
         else:
             draft.extra_properties[root] = value
@@ -347,7 +364,7 @@ class Images:
             draft.locations.pop(pos)
             return
         self._update_property(pol, root)
-        if root in ATTRIBUTES:
+        if root in self._attributes():
             raise HTTPForbidden(f"Property {root} may not be removed.")
         if root not in draft.extra_properties:
             raise HTTPConflict(f"Property {root} does not exist.")

@@ -6,7 +6,8 @@ Reading the query (``RequestDeserializer.index``): ``limit``, ``marker``, ``memb
 ``status``/``container_format``/``disk_format`` (``in:a,b`` allowed), ``visibility`` (``all``
 too), ``owner``, ``os_hidden`` (default false), ``protected``, ``size_min``/``size_max``,
 ``created_at``/``updated_at`` (``gte:2026-01-01T00:00:00Z``), ``checksum``, and any custom
-property (``instance_uuid=...``, ``image_type=snapshot``).
+property (``instance_uuid=...``, ``image_type=snapshot``). Before Glance 17.0.0 (Queens)
+``os_hidden`` and ``os_hash_value`` are custom-property filters like any other.
 
 Which images a caller sees (``_select_images_query``): an admin all of them; anyone else the
 public and community images, its project's images, and the shared images its project is a
@@ -43,6 +44,9 @@ _COLUMN_FILTERS = ("name", "id", "status", "container_format", "disk_format")
 _ATTRIBUTE_FILTERS = frozenset(
     {"owner", "min_ram", "min_disk", "size", "virtual_size", "protected", "os_hidden"}
 )
+
+#: Columns only from Glance 17.0.0 (before, these names filter custom properties).
+_MULTIHASH_FILTERS = frozenset({"os_hidden", "os_hash_value"})
 
 
 @dataclass
@@ -174,7 +178,9 @@ class ImageLister:
         """The page of images for `q`, and the next marker when the page is full."""
         g = self._glance
         filters = dict(q.filters)
-        os_hidden = filters.pop("os_hidden", "false").lower()
+        multihash = g.schema.multihash
+        # Before Glance 17.0.0 ``os_hidden`` is no filter of its own (a property filter).
+        os_hidden = filters.pop("os_hidden", "false").lower() if multihash else "false"
         if os_hidden not in ("true", "false"):
             raise _bad(
                 f"Invalid value '{os_hidden}' for 'os_hidden' filter. Valid values are 'true' "
@@ -192,7 +198,7 @@ class ImageLister:
         if not policy.allows("get_images"):
             raise HTTPForbidden(explanation="You are not authorized to complete get_images action.")
 
-        conditions = self._conditions(filters)
+        conditions = self._conditions(filters, multihash)
         visibility = filters.pop("visibility", None)
         hidden = os_hidden == "true"
         shown = None if protected is None else protected == "true"
@@ -256,11 +262,14 @@ class ImageLister:
             return status is not None and (member_status == "all" or status == member_status)
         return False
 
-    def _conditions(self, filters: dict[str, str]) -> list:
+    def _conditions(self, filters: dict[str, str], multihash: bool = True) -> list:
         conds = []
         for key in list(filters):
             value = filters[key]
             if key == "visibility":
+                continue
+            if not multihash and key in _MULTIHASH_FILTERS:  # Queens: custom properties
+                conds.append(lambda i, k=key, v=value: i.extra_properties.get(k, _MISSING) == v)
                 continue
             if key.endswith("_min") or key.endswith("_max"):
                 attr = key[:-4]

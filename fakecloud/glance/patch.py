@@ -39,6 +39,8 @@ READONLY = frozenset(
         "os_hash_value",
     )
 )
+#: Read-only only from Glance 17.0.0: before, custom properties like any other.
+_MULTIHASH_READONLY = frozenset(("os_hash_algo", "os_hash_value"))
 RESERVED = frozenset(("location", "deleted", "deleted_at", "os_glance_import_task"))
 RESERVED_NAMESPACE = "os_glance"
 
@@ -133,7 +135,7 @@ def _validate_change(
     change: dict[str, Any], schema: ImageSchema, reserved_namespaces: tuple[str, ...]
 ) -> None:
     root = change["path"][0]
-    if root in READONLY:
+    if root in READONLY and (schema.multihash or root not in _MULTIHASH_READONLY):
         raise HTTPForbidden(explanation=f"Attribute '{root}' is read-only.")
     if is_reserved(root, reserved_namespaces):
         raise HTTPForbidden(explanation=f"Attribute '{root}' is reserved.")

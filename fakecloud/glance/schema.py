@@ -21,8 +21,55 @@ UUID_PATTERN = (
 _UUID_RE = re.compile(UUID_PATTERN)
 
 
-def base_properties(disk_formats: list[str], container_formats: list[str]) -> dict[str, Any]:
-    """Glance's ``get_base_properties()`` for the configured formats."""
+#: The newest Glance series fakecloud models (the schema's default).
+LATEST_GLANCE = 33
+#: The first Glance whose images have ``os_hidden`` and the multihash (Rocky, 17.0.0): before
+#: it they are neither in the schema, the view, the create/PATCH attributes nor the filters.
+MULTIHASH_SINCE = 17
+#: The fields `MULTIHASH_SINCE` added.
+MULTIHASH_FIELDS = ("os_hidden", "os_hash_algo", "os_hash_value")
+#: What the series' image view leaves out of the custom properties
+#: (``ResponseSerializer._hidden_properties``): none before Glance 22.0.0, the staging host from
+#: then on, also the hashing host from 31.0.0 (f84e4f012).
+_HIDDEN_SINCE = (
+    (31, ("os_glance_stage_host", "os_glance_hash_op_host")),
+    (22, ("os_glance_stage_host",)),
+)
+
+
+def hidden_properties(glance: int) -> frozenset[str]:
+    """The custom properties Glance `glance` (a major version) leaves out of its image view."""
+    return frozenset(next((names for since, names in _HIDDEN_SINCE if glance >= since), ()))
+
+
+def base_properties(
+    disk_formats: list[str], container_formats: list[str], glance: int = LATEST_GLANCE
+) -> dict[str, Any]:
+    """Glance's ``get_base_properties()`` for the configured formats, as Glance `glance` (a major
+    version) has it (``glance/api/v2/images.py`` of each series): no ``os_hidden``,
+    ``os_hash_algo``, ``os_hash_value`` nor store before 17.0.0, the store named ``backend``
+    ("Backend store to upload image to") in 17.x and 18.x, ``stores`` from 19.0.0, and a
+    location's ``validation_data`` from 18.0.0."""
+    props = _latest_base_properties(disk_formats, container_formats)
+    if glance < 18:
+        del props["locations"]["items"]["properties"]["validation_data"]
+    if glance < MULTIHASH_SINCE:
+        for name in (*MULTIHASH_FIELDS, "stores"):
+            del props[name]
+    elif glance < 19:
+        props = {
+            ("backend" if k == "stores" else k): (_BACKEND if k == "stores" else v)
+            for k, v in props.items()
+        }
+    return props
+
+
+_BACKEND = {"type": "string", "readOnly": True, "description": "Backend store to upload image to"}
+
+
+def _latest_base_properties(
+    disk_formats: list[str], container_formats: list[str]
+) -> dict[str, Any]:
     return {
         "id": {
             "type": "string",
@@ -184,7 +231,8 @@ def _string(description: str) -> dict[str, Any]:
     return {"type": "string", "description": description, "is_base": False}
 
 
-# The shipped etc/schema-image.json, as every deployment loads it.
+# The shipped etc/schema-image.json, as every deployment loads it (the newest; see
+# `custom_properties` for older series).
 CUSTOM_PROPERTIES: dict[str, dict[str, Any]] = {
     "kernel_id": _uuid_or_null("kernel"),
     "ramdisk_id": _uuid_or_null("ramdisk"),
@@ -215,6 +263,22 @@ CUSTOM_PROPERTIES: dict[str, dict[str, Any]] = {
         "enum": ["on_image_deletion", "do_not_delete"],
     },
 }
+
+
+def custom_properties(glance: int = LATEST_GLANCE) -> dict[str, Any]:
+    """The shipped ``etc/schema-image.json`` of Glance `glance` (a major version): without
+    ``description`` and with ``os_version``'s description lacking its full stop before 18.0.0,
+    without the two ``cinder_encryption_*`` keys before 19.0.0."""
+    props = copy.deepcopy(CUSTOM_PROPERTIES)
+    if glance < 19:
+        del props["cinder_encryption_key_id"], props["cinder_encryption_key_deletion_policy"]
+    if glance < 18:
+        del props["description"]
+        props["os_version"]["description"] = (
+            "Operating system version as specified by the distributor"
+        )
+    return props
+
 
 LINKS = [
     {"rel": "self", "href": "{self}"},
@@ -289,7 +353,7 @@ def _check_of(key: str, prop: dict[str, Any]) -> Any:
     return fits
 
 
-_SHARED: dict[tuple[tuple[str, ...], tuple[str, ...]], ImageSchema] = {}
+_SHARED: dict[tuple[tuple[str, ...], tuple[str, ...], int], ImageSchema] = {}
 
 
 class SchemaError(Exception):
@@ -297,15 +361,23 @@ class SchemaError(Exception):
 
 
 class ImageSchema:
-    """The image schema of a Glance with these formats (from its configuration).
+    """The image schema of a Glance series with these formats (from its configuration).
 
-    Read-only once built: every Glance with the same formats shares one (`for_formats`), and
-    `raw` hands out copies.
+    Read-only once built: every Glance of the same series with the same formats shares one
+    (`for_formats`), and `raw` hands out copies.
     """
 
-    def __init__(self, disk_formats: list[str], container_formats: list[str]):
-        self.properties = base_properties(disk_formats, container_formats)
-        self.properties.update(copy.deepcopy(CUSTOM_PROPERTIES))
+    def __init__(
+        self, disk_formats: list[str], container_formats: list[str], glance: int = LATEST_GLANCE
+    ):
+        #: The Glance major version whose schema this is.
+        self.glance = glance
+        #: Whether images have ``os_hidden`` and the multihash (`MULTIHASH_SINCE`).
+        self.multihash = glance >= MULTIHASH_SINCE
+        #: The custom properties the image view leaves out (`hidden_properties`).
+        self.hidden_properties = hidden_properties(glance)
+        self.properties = base_properties(disk_formats, container_formats, glance)
+        self.properties.update(custom_properties(glance))
         self._validator: Any = None
         self._checks = {key: _check_of(key, prop) for key, prop in self.properties.items()}
         self._base = frozenset(
@@ -315,12 +387,14 @@ class ImageSchema:
         self.is_base = self._base.__contains__  # type: ignore[method-assign]
 
     @classmethod
-    def for_formats(cls, disk_formats: list[str], container_formats: list[str]) -> ImageSchema:
-        """The schema shared by every Glance with these formats."""
-        key = (tuple(disk_formats), tuple(container_formats))
+    def for_formats(
+        cls, disk_formats: list[str], container_formats: list[str], glance: int = LATEST_GLANCE
+    ) -> ImageSchema:
+        """The schema shared by every Glance of series `glance` with these formats."""
+        key = (tuple(disk_formats), tuple(container_formats), glance)
         found = _SHARED.get(key)
         if found is None:
-            found = _SHARED[key] = cls(list(disk_formats), list(container_formats))
+            found = _SHARED[key] = cls(list(disk_formats), list(container_formats), glance)
         return found
 
     def raw(self) -> dict[str, Any]:

@@ -77,7 +77,7 @@ class Glance:
         #: Property prefixes users cannot set (``os_glance`` from Glance 22.0.0).
         self.reserved_namespaces = glance_reserved_namespaces(series)
         self.schema = ImageSchema.for_formats(
-            self.config.disk_formats, self.config.container_formats
+            self.config.disk_formats, self.config.container_formats, series.glance
         )
         self.quotas = Quotas(self.config, self.db)
         self.store = GlanceStore(kernel, self.config)

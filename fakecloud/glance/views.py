@@ -1,8 +1,10 @@
 """How Glance shows an image and a member (``ResponseSerializer._format_image``).
 
-The image view is flat: custom properties are top-level keys next to the base fields, hidden
-``os_glance_stage_host``/``os_glance_hash_op_host`` are left out, and a null custom property
-outside the schema reads ``""``. Times are ``2026-01-01T00:00:00Z``.
+The image view is flat: custom properties are top-level keys next to the base fields, the
+series' hidden ones (``os_glance_stage_host`` from Glance 22.0.0, ``os_glance_hash_op_host``
+from 31.0.0) are left out, and a null custom property outside the schema reads ``""``. Times
+are ``2026-01-01T00:00:00Z``. ``os_hidden``, ``os_hash_algo`` and ``os_hash_value`` are shown
+from Glance 17.0.0 (Rocky; Queens' ``_format_image`` lists only the first twelve base fields).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from fakecloud.glance.models import Image, ImageMember
 from fakecloud.glance.schema import ImageSchema
 
+#: What the newest Glance leaves out (`ImageSchema.hidden_properties` has each series' own).
 HIDDEN_PROPERTIES = frozenset(("os_glance_stage_host", "os_glance_hash_op_host"))
 _BASE_ATTRIBUTES = (
     "name",
@@ -32,6 +35,9 @@ _BASE_ATTRIBUTES = (
     "os_hash_value",
 )
 _base_values = operator.attrgetter(*_BASE_ATTRIBUTES)
+#: The base fields of a Glance before the multihash (`ImageSchema.multihash`).
+_QUEENS_ATTRIBUTES = _BASE_ATTRIBUTES[:-3]
+_queens_values = operator.attrgetter(*_QUEENS_ATTRIBUTES)
 
 
 def isotime(clock: Any, t: float) -> str:
@@ -47,12 +53,16 @@ def image_view(
     # Schema.filter, applied here in the same pass: only a custom property can be outside
     # the schema (every key set below is a base property).
     props = schema.properties
+    hidden = schema.hidden_properties
     view = {
         k: "" if v is None and k not in props else v
         for k, v in image.extra_properties.items()
-        if k not in HIDDEN_PROPERTIES
+        if k not in hidden
     }
-    view.update(zip(_BASE_ATTRIBUTES, _base_values(image), strict=True))
+    if schema.multihash:
+        view.update(zip(_BASE_ATTRIBUTES, _base_values(image), strict=True))
+    else:
+        view.update(zip(_QUEENS_ATTRIBUTES, _queens_values(image), strict=True))
     view["id"] = image.id
     view["created_at"] = isotime(clock, image.created_at)
     view["updated_at"] = isotime(clock, image.updated_at)

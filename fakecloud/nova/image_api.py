@@ -82,7 +82,8 @@ from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
-from fakecloud.glance.views import HIDDEN_PROPERTIES, image_view, isotime, member_view
+from fakecloud.glance.schema import MULTIHASH_FIELDS
+from fakecloud.glance.views import image_view, isotime, member_view
 from fakecloud.nova import exception, json_props
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Subject
@@ -379,6 +380,8 @@ def _translate_from_glance(
     return out
 
 
+#: ``os_hidden`` and the multihash: base attributes from Glance 17.0.0 only.
+MULTIHASH = frozenset(MULTIHASH_FIELDS)
 #: The base attributes an image's Nova dict takes as they are (`_translate_image`).
 _COPIED_BASE = frozenset(
     (
@@ -389,17 +392,18 @@ _COPIED_BASE = frozenset(
 )  # fmt: skip
 
 
-def _translate_image(image: Any, schema_properties: Container[str], clock: Any) -> dict[str, Any]:
+def _translate_image(image: Any, schema: Any, clock: Any) -> dict[str, Any]:
     """``_translate_from_glance(image_view(image))`` built from the image in one pass, for a
     schema whose base attributes include `_COPIED_BASE` and an image none of whose custom
     properties is named like a base attribute or a name the translation treats apart (what
     every Glance gives; `API._meta` checks both): the same keys in the same order, the same
     values (a test holds the two equal), without the view's dict, its two time strings'
     round trip through the view, and a set test per key of it."""
+    schema_properties, hidden = schema.properties, schema.hidden_properties
     properties = {
         k: "" if v is None and k not in schema_properties else v
         for k, v in image.extra_properties.items()
-        if k not in HIDDEN_PROPERTIES
+        if k not in hidden
     }
     size = image.size
     out = {
@@ -416,13 +420,14 @@ def _translate_image(image: Any, schema_properties: Container[str], clock: Any) 
         "min_ram": image.min_ram,
         "min_disk": image.min_disk,
         "owner": image.owner,
-        "os_hidden": image.os_hidden,
-        "os_hash_algo": image.os_hash_algo,
-        "os_hash_value": image.os_hash_value,
-        "id": image.id,
-        "created_at": _parse_isotime(isotime(clock, image.created_at)),
-        "updated_at": _parse_isotime(isotime(clock, image.updated_at)),
     }
+    if schema.multihash:
+        out["os_hidden"] = image.os_hidden
+        out["os_hash_algo"] = image.os_hash_algo
+        out["os_hash_value"] = image.os_hash_value
+    out["id"] = image.id
+    out["created_at"] = _parse_isotime(isotime(clock, image.created_at))
+    out["updated_at"] = _parse_isotime(isotime(clock, image.updated_at))
     for attr in _CONVERT_PROPS:
         if isinstance(properties.get(attr), str):
             properties[attr] = json_props.loads(properties[attr])
@@ -556,14 +561,15 @@ class API:
         if claimed is False or self._base_of is not schema:
             if self._base_of is not schema:
                 self._base_of, self._base = schema, _base_names(schema)
-            direct = self._base >= _COPIED_BASE
+            copied = _COPIED_BASE if schema.multihash else _COPIED_BASE - MULTIHASH
+            direct = self._base >= copied
             claimed = self._claimed = self._base | _SPECIAL if direct else None
         if (
             not include_locations
             and claimed is not None
             and claimed.isdisjoint(image.extra_properties)
         ):
-            return _translate_image(image, schema.properties, self._kernel.clock)
+            return _translate_image(image, schema, self._kernel.clock)
         view = image_view(image, schema, self._kernel.clock)
         if include_locations:
             view["locations"] = [dict(loc) for loc in image.locations]

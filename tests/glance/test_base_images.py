@@ -18,7 +18,7 @@ def test_a_cloud_starts_with_public_active_base_images_with_real_looking_data():
     assert cirros["status"] == "active" and cirros["visibility"] == "public"
     assert (cirros["disk_format"], cirros["container_format"]) == ("qcow2", "bare")
     assert cirros["size"] == 21430272 and cirros["virtual_size"] == 117440512
-    assert len(cirros["checksum"]) == 32 and len(cirros["os_hash_value"]) == 128
+    assert len(cirros["checksum"]) == 32 and "os_hash_value" not in cirros  # Queens' Glance 16
     assert cirros["owner"] == w.admin_project  # Keystone's admin project
     qga = w.show(made[1].id, P2)
     assert qga["hw_qemu_guest_agent"] == "yes"

@@ -6,6 +6,11 @@ Copied from glance 33.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors
 ``etc/schema-image.json`` (the custom properties ``get_schema`` merges in). The configured
 formats (``CONF.image_format``) are parameters; ``_`` is the identity.
 
+`get_schema(..., glance=16)` is glance 16.0.1's (Queens, the seed profile's series): the same
+``get_base_properties`` without ``os_hidden``, ``os_hash_algo``, ``os_hash_value``, ``stores``
+and a location's ``validation_data`` (Rocky 17.0.0 and 18.0.0 added them), and its own
+``etc/schema-image.json`` (`QUEENS_CUSTOM_PROPERTIES`).
+
 `FAULT` is the JSON error body WebOb renders for Glance's ``webob.exc`` errors
 (``{"message", "code", "title"}``, see ``webob/exc.py WSGIHTTPException.json_formatter``).
 """
@@ -271,10 +276,35 @@ CUSTOM_PROPERTIES = {
 }
 
 
-def get_schema(container_formats, disk_formats):
-    """``get_schema(load_custom_properties()).raw()``: a PermissiveSchema named ``image``."""
+#: etc/schema-image.json as glance 16.0.1 ships it.
+QUEENS_CUSTOM_PROPERTIES = {
+    **{k: CUSTOM_PROPERTIES[k] for k in ("kernel_id", "ramdisk_id", "instance_uuid")},
+    **{k: CUSTOM_PROPERTIES[k] for k in ("architecture", "os_distro")},
+    "os_version": {
+        "description": "Operating system version as specified by the distributor",
+        "type": "string",
+    },
+}
+
+
+def _queens_base_properties(container_formats, disk_formats):
+    """glance 16.0.1's ``get_base_properties``: 33.0.0's without what Rocky added."""
     properties = get_base_properties(container_formats, disk_formats)
-    custom = copy.deepcopy(CUSTOM_PROPERTIES)
+    for key in ("os_hidden", "os_hash_algo", "os_hash_value", "stores"):
+        del properties[key]
+    del properties["locations"]["items"]["properties"]["validation_data"]
+    return properties
+
+
+def get_schema(container_formats, disk_formats, glance=33):
+    """``get_schema(load_custom_properties()).raw()``: a PermissiveSchema named ``image``
+    (glance 33.0.0's, or 16.0.1's for `glance` 16)."""
+    if glance == 16:
+        properties = _queens_base_properties(container_formats, disk_formats)
+        custom = copy.deepcopy(QUEENS_CUSTOM_PROPERTIES)
+    else:
+        properties = get_base_properties(container_formats, disk_formats)
+        custom = copy.deepcopy(CUSTOM_PROPERTIES)
     for value in custom.values():
         value["is_base"] = False
     properties.update(custom)
@@ -286,14 +316,14 @@ def get_schema(container_formats, disk_formats):
     }
 
 
-def get_collection_schema(container_formats, disk_formats):
+def get_collection_schema(container_formats, disk_formats, glance=33):
     """``CollectionSchema('images', image_schema).raw()``."""
     return {
         "name": "images",
         "properties": {
             "images": {
                 "type": "array",
-                "items": get_schema(container_formats, disk_formats),
+                "items": get_schema(container_formats, disk_formats, glance),
             },
             "first": {"type": "string"},
             "next": {"type": "string"},

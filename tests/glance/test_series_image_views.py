@@ -1,0 +1,96 @@
+"""What an image looks like per Glance series: Queens' Glance 16 (the seed's) has no
+``os_hidden`` nor multihash, Rocky's Glance 17.0.0 added them (``glance/api/v2/images.py``:
+``_format_image``'s attribute list, ``get_base_properties``, ``RequestDeserializer``'s
+``_base_properties``/``_readonly_properties``, ``index``'s ``os_hidden`` filter)."""
+
+import pytest
+from glance_support import OCTET, World, detail
+
+QUEENS, ROCKY = "seed", "nova-18.3.0"
+MULTIHASH = {"os_hidden", "os_hash_algo", "os_hash_value"}
+
+
+def _post(w, body):
+    return w.call("POST", "/v2/images", body=body)
+
+
+@pytest.mark.parametrize("profile, shown", [(QUEENS, False), (ROCKY, True), ("upstream", True)])
+def test_the_image_view_has_os_hidden_and_the_multihash_from_rocky(profile, shown):
+    w = World(profile=profile, config={"glance": {"base_images": []}})
+    image = w.create(disk_format="raw")
+    assert w.call("PUT", f"/v2/images/{image['id']}/file", body=b"hello", headers=OCTET).status
+    view = w.show(image["id"])
+    assert (view.keys() >= MULTIHASH) is shown and (MULTIHASH & view.keys() == set()) is not shown
+    listed = w.call("GET", "/v2/images").json()["images"]
+    assert (listed[0].keys() >= MULTIHASH) is shown
+    if shown:
+        assert view["os_hash_algo"] == "sha512" and view["os_hidden"] is False
+
+
+def test_in_queens_os_hidden_is_a_custom_property_a_string():
+    w = World(profile=QUEENS, config={"glance": {"base_images": []}})
+    resp = _post(w, {"name": "h", "os_hidden": True})
+    assert resp.status == 400
+    assert "True is not of type 'string'" in detail(resp)
+    made = _post(w, {"name": "h", "os_hidden": "true"}).json()
+    assert made["os_hidden"] == "true"
+    # not a filter of its own: a property filter, and hidden images do not exist
+    names = [i["name"] for i in w.call("GET", "/v2/images").json()["images"]]
+    assert names == ["h"]
+    resp = w.call("GET", "/v2/images", query="os_hidden=maybe")
+    assert resp.status == 200 and resp.json()["images"] == []
+
+
+def test_from_rocky_os_hidden_hides_and_is_a_checked_filter():
+    w = World(profile=ROCKY, config={"glance": {"base_images": []}})
+    assert _post(w, {"name": "h", "os_hidden": True}).json()["os_hidden"] is True
+    assert w.call("GET", "/v2/images").json()["images"] == []
+    resp = w.call("GET", "/v2/images", query="os_hidden=maybe")
+    assert resp.status == 400
+    assert "Invalid value 'maybe' for 'os_hidden' filter." in detail(resp)
+
+
+@pytest.mark.parametrize("profile, status", [(QUEENS, 200), (ROCKY, 403)])
+def test_os_hash_algo_is_read_only_from_rocky(profile, status):
+    w = World(profile=profile, config={"glance": {"base_images": []}})
+    image = w.create()
+    patch = [{"op": "add", "path": "/os_hash_algo", "value": "md5"}]
+    resp = w.call(
+        "PATCH",
+        f"/v2/images/{image['id']}",
+        body=patch,
+        headers={"Content-Type": "application/openstack-images-v2.1-json-patch"},
+    )
+    assert resp.status == status, resp.json()
+    if status == 200:
+        assert resp.json()["os_hash_algo"] == "md5"  # a custom property
+    else:
+        assert detail(resp) == "Attribute 'os_hash_algo' is read-only."
+
+
+@pytest.mark.parametrize("profile, status", [("nova-21.2.4", 201), ("nova-22.0.0", 403)])
+def test_stores_is_refused_on_create_from_glance_21(profile, status):
+    w = World(profile=profile, config={"glance": {"base_images": []}})
+    resp = _post(w, {"name": "s", "stores": "x"})
+    assert resp.status == status
+    if status == 201:
+        assert resp.json()["stores"] == "x"  # a custom property before Glance 21.0.0
+
+
+@pytest.mark.parametrize("profile, status", [(ROCKY, 201), ("nova-20.0.0", 400)])
+def test_the_cinder_encryption_policy_is_in_the_schema_from_glance_19(profile, status):
+    w = World(profile=profile, config={"glance": {"base_images": []}})
+    resp = _post(w, {"cinder_encryption_key_deletion_policy": "never"})
+    assert resp.status == status
+    if status == 400:
+        assert "'never' is not one of" in detail(resp)
+
+
+@pytest.mark.parametrize("profile, shown", [("nova-22.4.0", True), ("nova-23.0.0", False)])
+def test_the_staging_host_is_hidden_from_glance_22(profile, shown):
+    """Glance 21 shows a user's ``os_glance_stage_host``; 22.0.0 hides it (and reserves the
+    ``os_glance`` namespace, so a user can no longer set it)."""
+    w = World(profile=profile, config={"glance": {"base_images": []}})
+    image = w.cloud.glance.images.add("0" * 8 + "-0000-0000-0000-" + "0" * 12, "p1", {})
+    image.extra_properties["os_glance_stage_host"] = "http://h"
+    assert ("os_glance_stage_host" in w.cloud.glance.view(image)) is shown
