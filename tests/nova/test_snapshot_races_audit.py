@@ -93,3 +93,27 @@ def test_a_failed_snapshots_event_details_are_a_nova_exceptions_message():
     sid = env.boot()
     event = _failed_snapshot_event(env, sid)
     assert event["details"] == "QEMU guest agent is not enabled"
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+def test_deleting_a_snapshotted_volume_backed_server_leaves_its_volume(profile):
+    """nova-compute's ``_delete_instance``: ``_shutdown_instance`` ends the attachment, then
+    ``_cleanup_volumes(detach=False)`` asks Cinder to delete the root volume, which refuses a
+    volume with snapshots; Nova logs 'Failed to delete volume: %(volume_id)s due to %(exc)s'
+    and deletes the server anyway (nova 17.0.7 and 34.0.0 ``compute/manager.py``; the API's
+    'Ignoring volume cleanup failure' is only its local delete, for a server with no host)."""
+    env = NovaEnv(profile)
+    sid = env.boot(bfv=True)
+    (bdm,) = env.nova.db.bdms_by_instance(sid)
+    assert env.create_image(sid).status == 202
+    env.cloud.run_until_idle()
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    path = f"/v3/{{project_id}}/volumes/{bdm.volume_id}"
+    assert env.cloud.request("volumev3", "GET", path).json()["volume"]["status"] == "available"
+    (warning,) = env.cloud.trace.filter(kind="log", subject=sid, level="warning")
+    assert warning["actor"] == "nova-compute:cmp-1"
+    assert warning["message"].startswith(
+        f"Failed to delete volume: {bdm.volume_id} due to Invalid input received: Invalid "
+        "volume: Volume status must be available or error"
+    )

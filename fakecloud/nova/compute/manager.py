@@ -527,7 +527,7 @@ class ComputeManager:
                 yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
             self.driver.destroy(instance)
             yield self.kernel.env.timeout(self.config.delete_delay_s)
-            yield from block_device.cleanup_volumes(self.nova, context, instance, bdms)
+            yield from block_device.terminate_volumes(self, context, instance, bdms)
             self.db.instance_destroy(instance, self.actor)
             self.notifier.instance_usage(self.host, instance, "delete.end")
         except exception.InstanceNotFound as exc:
