@@ -16,7 +16,7 @@ sort_dir=None) -> list[dict]``
     ``GET /v2/images``, following ``next`` pages as glanceclient does (one round trip each).
     `filters` take Nova's form (``property-<key>``, ``is_public``, ``changes-since``).
     Raises Forbidden, NotFound, Invalid (``_translate_plain_exception``).
-``create(ctx, image_meta, data=None) -> dict``
+``create(ctx, image_meta, data=None, *, id_only=False) -> dict``
     Properties in ``image_meta["properties"]`` are flattened as ``_translate_to_glance`` does
     (``block_device_mapping``/``mappings`` JSON-encoded, other values ``str()``-ed, read-only
     keys and ``size``/``deleted`` dropped). ``properties["instance_owner"]`` makes that project a
@@ -27,6 +27,8 @@ sort_dir=None) -> list[dict]``
     `data` (an `ImageData`) is uploaded. Errors: Invalid (400), Forbidden (401/403), NotFound
     (404), and **untranslated** `GlanceClientError` subclasses for everything else, e.g.
     `HTTPOverLimit` (413) and `HTTPConflict` (409): Nova answers those with a 500.
+    With ``id_only=True`` the answer is the new image's id alone, not Nova's dict of it (for a
+    caller that reads nothing else: the volume-backed createImage).
 ``update(ctx, image_id, image_meta, data=None, purge_props=False) -> dict``
     A PATCH of the changed attributes and properties (glanceclient's GET, PATCH, GET), then
     `data` if any. ``purge_props=True`` first reads the image and removes the properties
@@ -290,11 +292,12 @@ _KERNEL_RAMDISK = frozenset(("kernel_id", "ramdisk_id"))
 _SPECIAL = _OMIT | _LOCATION_KEYS | {"visibility", "size"}
 
 
-def _translate_to_glance(image_meta: dict[str, Any]) -> dict[str, Any]:
+def _translate_to_glance(image_meta: dict[str, Any], read_back: bool = True) -> dict[str, Any]:
     """``_convert_to_string`` + ``_remove_read_only`` + ``_convert_to_v2``.
 
     Only the top level and ``properties`` are changed, so copying those two suffices (nested
-    values are serialised to strings, never edited).
+    values are serialised to strings, never edited). `read_back`: the caller will decode the
+    JSON it sends from Glance's answer (`json_props.dumps` remembers the values for that).
     """
     meta = dict(image_meta)
     props = meta.get("properties")
@@ -302,7 +305,7 @@ def _translate_to_glance(image_meta: dict[str, Any]) -> dict[str, Any]:
         props = meta["properties"] = dict(props)
         for attr in _CONVERT_PROPS:
             if attr in props and not isinstance(props[attr], str):
-                props[attr] = json_props.dumps(props[attr])
+                props[attr] = json_props.dumps(props[attr], remember=read_back)
     for attr in _READ_ONLY:
         meta.pop(attr, None)
     out: dict[str, Any] = {}
@@ -649,15 +652,21 @@ class API:
     # -- writes ------------------------------------------------------------------------------
 
     def create(
-        self, ctx: Any, image_meta: dict[str, Any], data: ImageData | None = None
-    ) -> Generator[Any, Any, dict[str, Any]]:
-        """``API.create`` → ``GlanceImageServiceV2.create`` (see the module doc)."""
+        self,
+        ctx: Any,
+        image_meta: dict[str, Any],
+        data: ImageData | None = None,
+        *,
+        id_only: bool = False,
+    ) -> Generator[Any, Any, Any]:
+        """``API.create`` → ``GlanceImageServiceV2.create`` (see the module doc); with
+        `id_only` the new image's id, without Nova's dict of the image."""
         force_activate = data is None and image_meta.get("size") == 0
         image_meta = dict(image_meta)  # the caller's dicts stay as they were
         image_meta["properties"] = dict(image_meta.get("properties") or {})
         sharing_member_id = image_meta["properties"].pop("instance_owner", None)
         location_data = image_meta.pop("location_data", None)
-        sent = _translate_to_glance(image_meta)
+        sent = _translate_to_glance(image_meta, read_back=not id_only)
         try:  # ``_create_v2``, in this frame
             if force_activate:
                 data = ImageData(0, disk_format="raw")  # an empty stream is raw data
@@ -686,7 +695,7 @@ class API:
                 image = yield from self._upload_data(ctx, image.id, data, "create")
         except GlanceClientError as e:
             raise _translate_plain_exception(e) from e
-        return self._meta(image)
+        return image.id if id_only else self._meta(image)
 
     def _get_image_create_disk_format_default(self) -> Generator[Any, Any, str]:
         """``GET /v2/schemas/image``: qcow2, vhd, vmdk or raw, the first the schema's

@@ -45,11 +45,11 @@ def _plain_records(value: Any) -> bool:
     return True
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, remember: bool = True) -> str:
     """``json.dumps(value)``, remembering `value` (a copy) under the text when `loads` of the
-    text would be a copy of it."""
+    text would be a copy of it (unless `remember` is false: nothing will read the text back)."""
     text = json.dumps(value)
-    if _plain_records(value):
+    if remember and _plain_records(value):
         if len(_remembered) >= REMEMBERED_VALUES:
             _remembered.clear()
         _remembered[text] = [dict(record) for record in value]

@@ -172,6 +172,16 @@ def test_create_with_size_zero_force_activates_with_an_empty_upload(profile, fmt
     assert nova.cloud.now == pytest.approx(calls * LATENCY)
 
 
+def test_create_id_only_answers_the_id_of_the_image_create_makes():
+    meta = {"name": "bfv-snap", "size": 0, "properties": {"block_device_mapping": [{"a": 1}]}}
+    by_dict, by_id = Nova(), Nova()
+    made = by_dict.run(by_dict.api.create(P1, meta))
+    image_id = by_id.run(by_id.api.create(P1, meta, id_only=True))
+    assert image_id == made["id"]
+    assert by_id.w.show(image_id) == by_dict.w.show(made["id"])
+    assert list(by_id.cloud.trace) == list(by_dict.cloud.trace)
+
+
 @pytest.mark.parametrize(("profile", "refused"), [("nova-30.3.0", False), ("nova-31.0.0", True)])
 def test_force_activation_refuses_another_disk_format_from_31_0_0(profile, refused):
     nova = Nova(config={"glance": {"base_images": []}}, profile=profile)

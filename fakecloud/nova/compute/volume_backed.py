@@ -89,7 +89,8 @@ def snapshot_volume_backed(
     name: str,
     extra_properties: dict[str, Any] | None = None,
 ) -> Generator[Any, Any, dict[str, Any]]:
-    """Snapshot a volume-backed server; the new (active, zero-byte) image's metadata."""
+    """Snapshot a volume-backed server; the new (active, zero-byte) image as the API reads
+    it: ``{"id": image_id}`` (Nova's whole dict of the image is not made: nothing reads it)."""
     kernel = compute_api.kernel
     switches = kernel.switches
     volume_api = compute_api.volume_api
@@ -198,12 +199,12 @@ def snapshot_volume_backed(
         properties["block_device_mapping"] = mapping
         properties["bdm_v2"] = True
 
-    create = compute_api.image_api.create(context, image_meta)
+    create = compute_api.image_api.create(context, image_meta, id_only=True)
     # The image's creation is the longest wait of the flow (a storm holds every flow there at
     # once): this frame lets go of what it no longer reads, the instance and the Cinder views.
     instance = image_meta = properties = mapping = bdms = volume_bdms = None
     limits = volume = snapshot = bdm = event = None
-    return (yield from create)
+    return {"id": (yield from create)}
 
 
 def _log(kernel: Any, instance: Any, level: str, message: str) -> None:
