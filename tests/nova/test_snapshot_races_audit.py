@@ -33,10 +33,23 @@ def test_every_guarded_action_is_409_in_every_snapshot_window(profile):
     """``check_instance_state`` (task_state must be None; a hard reboot allows only
     ``ALLOW_REBOOT``, which holds no image_* state) and ``common.py``'s "Cannot '%(action)s'
     instance %(server_id)s while it is in %(attr)s %(state)s", the same in nova 17.0.7, 20.6.0,
-    26.2.1 and 34.0.0 ``compute/api.py``. ``start`` fails on the vm_state first; ``lock`` and
-    ``DELETE`` have no task_state guard (``delete``: ``task_state=None`` means any)."""
+    26.2.1 and 34.0.0 ``compute/api.py`` (a volume attach and detach too, from
+    ``volumes.py``). ``start`` fails on the vm_state first; ``lock`` and ``DELETE`` have no
+    task_state guard (``delete``: ``task_state=None`` means any)."""
     env = NovaEnv(profile)
     sid = env.boot()
+    volumes = "/v3/{project_id}/volumes"
+    data, spare = (
+        env.cloud.request("volumev3", "POST", volumes, body={"volume": {"size": 1}}).json()
+        for _ in range(2)
+    )
+    attachments = f"/v2.1/servers/{sid}/os-volume_attachments"
+    data_id, spare_id = data["volume"]["id"], spare["volume"]["id"]
+    env.cloud.run_until_idle()
+    assert (
+        env.request("POST", attachments, {"volumeAttachment": {"volumeId": data_id}}).status == 200
+    )
+    env.cloud.run_until_idle()
     hard = {"reboot": {"type": "HARD"}}
     for window in WINDOWS:
         env.nova.force_state(sid, task_state=window)
@@ -46,6 +59,17 @@ def test_every_guarded_action_is_409_in_every_snapshot_window(profile):
             assert (resp.status, message) == (
                 409,
                 f"Cannot '{name.strip()}' instance {sid} while it is in task_state {window}",
+            )
+        volume_calls = {
+            "detach_volume": env.request("DELETE", f"{attachments}/{data_id}"),
+            "attach_volume": env.request(
+                "POST", attachments, {"volumeAttachment": {"volumeId": spare_id}}
+            ),
+        }
+        for name, resp in volume_calls.items():
+            assert (resp.status, resp.json()["conflictingRequest"]["message"]) == (
+                409,
+                f"Cannot '{name}' instance {sid} while it is in task_state {window}",
             )
         start = env.action(sid, {"os-start": None}).json()["conflictingRequest"]["message"]
         assert start.endswith("while it is in vm_state active")
