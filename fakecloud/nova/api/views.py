@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fakecloud.nova import states
+from fakecloud.nova.image_meta_props import STANDARD_IMAGE_PROPERTIES
 
 
 class Formatter:
@@ -252,11 +253,13 @@ def server_detail(
     if instance.image_ref:
         image = {"id": instance.image_ref, "links": bookmark(prefix, "images", instance.image_ref)}
         if gates.image_properties:
-            # Nova's system_metadata is a text column: every value reads back as a string.
+            # ``_get_image``: the standard properties only (not ``min_ram``, ``disk_format``,
+            # ``base_image_ref`` nor custom ones), none whose value is null. Nova's
+            # system_metadata is a text column: every value reads back as a string.
             image["properties"] = {
-                k[6:]: v if v is None else str(v)
+                k[6:]: str(v)
                 for k, v in instance.system_metadata.items()
-                if k.startswith("image_") and k[6:] not in ("base_image_ref",)
+                if k.startswith("image_") and k[6:] in STANDARD_IMAGE_PROPERTIES and v is not None
             }
     server: dict[str, Any] = {
         "id": instance.uuid,
