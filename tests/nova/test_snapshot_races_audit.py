@@ -141,3 +141,26 @@ def test_deleting_a_snapshotted_volume_backed_server_leaves_its_volume(profile):
         f"Failed to delete volume: {bdm.volume_id} due to Invalid input received: Invalid "
         "volume: Volume status must be available or error"
     )
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "nova-29.2.0"])
+def test_a_failed_snapshot_finishes_its_event_between_the_fault_and_the_revert(profile):
+    """``snapshot_instance``'s decorators, outer to inner, in nova 17.0.7 to 34.0.0:
+    ``wrap_exception``, ``reverts_task_state``, ``wrap_instance_event``, ``wrap_instance_fault``,
+    ``delete_image_on_error``: on the way out the image is deleted, the fault recorded, the
+    event finished in Error, the task state put back, the error notification sent (until
+    33.0.0 the snapshot runs inside the RPC entry point, so inside its event)."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.cloud.faults.add("nova.libvirt.extract", error="LibvirtError", message="disk gone")
+    assert env.create_image(sid).status == 202
+    env.cloud.run_until_idle()
+    trace = env.cloud.trace
+    (fault,) = trace.filter(kind="nova.fault", subject=sid)
+    (finish,) = trace.filter(kind="nova.event", event="compute_snapshot_instance", phase="finish")
+    (error,) = trace.filter(kind="notification", event_type="snapshot_instance", priority="ERROR")
+    (deleted,) = trace.filter(kind="state", machine="glance.image.status", new="deleted")
+    revert = trace.filter(kind="state", subject=sid, field="task_state")[-1]
+    assert (finish["result"], revert["new"]) == ("Error", None)
+    seqs = [e["seq"] for e in (deleted, fault, finish, revert, error)]
+    assert seqs == sorted(seqs)

@@ -16,6 +16,7 @@ does; `init_host` then clears the snapshot task states it finds.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -282,8 +283,11 @@ class ComputeManager:
                     name=f"snapshot_instance {instance.uuid}",
                 )
         except Exception as exc:  # noqa: BLE001 - Nova's decorators handle every error
-            yield from self._snapshot_failed("snapshot_instance", context, image_id, instance, exc)
-            event.finish(exc)
+            # wrap_instance_event sits between wrap_instance_fault and reverts_task_state.
+            finish = functools.partial(event.finish, exc)
+            yield from self._snapshot_failed(
+                "snapshot_instance", context, image_id, instance, exc, after_fault=finish
+            )
             return
         event.finish()
 
@@ -308,14 +312,21 @@ class ComputeManager:
             yield from self._snapshot_failed(name, context, image_id, instance, exc)
 
     def _snapshot_failed(
-        self, name: str, context: Any, image_id: str, instance: Any, exc: Exception
+        self,
+        name: str,
+        context: Any,
+        image_id: str,
+        instance: Any,
+        exc: Exception,
+        after_fault: Callable[[], None] | None = None,
     ) -> Generator[Any, Any, None]:
-        """``delete_image_on_error``, ``wrap_instance_fault``, ``reverts_task_state``,
-        ``wrap_exception``, in that order."""
+        """``delete_image_on_error``, ``wrap_instance_fault``, (`after_fault`: the event's
+        finish, for an entry point with ``wrap_instance_event``), ``reverts_task_state``,
+        ``wrap_exception``, in that order (nova 17.0.7 to 34.0.0 ``snapshot_instance``)."""
         yield from compute_utils.delete_image(
             context, self.image_api, image_id, self.kernel, self.actor
         )
-        self._failed(name, image_id, instance, exc)
+        self._failed(name, image_id, instance, exc, after_fault=after_fault)
 
     def _failed(
         self,
