@@ -36,6 +36,7 @@ text is ``"<fault message> (HTTP <code>) (Request-ID: req-…)"``.
 Methods (each returns a generator to `yield from`; views are Nova's dicts):
 
 - ``get(ctx, volume_id, microversion=None)`` → ``_untranslate_volume_summary_view``
+- ``get_id_and_description(ctx, volume_id)`` → ``(id, display_description)`` (`get`'s request)
 - ``get_all(ctx, search_opts=None)`` → list of those
 - ``create(ctx, size, name, description, snapshot=None, image_id=None, volume_type=None,
   metadata=None, availability_zone=None)`` → volume view
@@ -52,7 +53,7 @@ Methods (each returns a generator to `yield from`; views are Nova's dicts):
   → ``_translate_attachment_ref`` dicts (``attachment_delete`` ignores a 404, and it and
   ``attachment_update`` retry a 500/504 up to 5 attempts, as Nova does)
 - ``create_snapshot(ctx, volume_id, name, description)``,
-  ``create_snapshot_force(ctx, volume_id, name, description)``,
+  ``create_snapshot_force(ctx, volume_id, name, description, *, id_only=False)``,
   ``get_snapshot(ctx, snapshot_id)``, ``get_all_snapshots(ctx)``,
   ``get_snapshot_status(ctx, snapshot_id)`` (the status string alone),
   ``delete_snapshot(ctx, snapshot_id)``,
@@ -303,6 +304,16 @@ def _untranslate_snapshot_summary_view(cinder: Any, context: Any, snap: Any) -> 
     }
 
 
+def _id_and_description(_cinder: Any, _context: Any, vol: Any) -> tuple[str, Any]:
+    """The ``id`` and ``display_description`` of Nova's dict of a volume."""
+    return vol.id, vol.display_description
+
+
+def _snapshot_id(_cinder: Any, _context: Any, snap: Any) -> str:
+    """The ``id`` of Nova's dict of a snapshot."""
+    return snap.id
+
+
 def _snapshot_status(_cinder: Any, _context: Any, snap: Any) -> str:
     """The status of Nova's dict of a snapshot (`_untranslate_snapshot_summary_view`)."""
     return snap.status
@@ -528,6 +539,21 @@ class API:
             translate_volume_exception.on_error,
             volume_id,
             _untranslate_volume_summary_view,
+            (context, volume_id),
+            volume_id=volume_id,
+        )
+
+    def get_id_and_description(self, context: Any, volume_id: str) -> Generator:
+        """`get` for a caller that reads only the volume's ``id`` and ``display_description``
+        (the volume-backed snapshot): the same request, the pair without the rest of Nova's
+        view (its timestamp, attachments and copied metadata)."""
+        return self._call(
+            "get",
+            context,
+            self._volume,
+            translate_volume_exception.on_error,
+            volume_id,
+            _id_and_description,
             (context, volume_id),
             volume_id=volume_id,
         )
@@ -767,7 +793,14 @@ class API:
         return [_untranslate_snapshot_summary_view(self.cinder, context, s) for s in snaps]
 
     def _create_snapshot(
-        self, method: str, context: Any, volume_id: str, force: bool, name: Any, description: Any
+        self,
+        method: str,
+        context: Any,
+        volume_id: str,
+        force: bool,
+        name: Any,
+        description: Any,
+        view: Callable[[Any, Any, Any], Any] = _untranslate_snapshot_summary_view,
     ) -> Generator:
         body = {
             "snapshot": {
@@ -784,7 +817,7 @@ class API:
             controllers.create_snapshot,
             translate_mixed_exceptions.on_error,
             volume_id,
-            _untranslate_snapshot_summary_view,
+            view,
             (self.cinder, context, body, V3_0),
             volume_id=volume_id,
         )
@@ -798,11 +831,19 @@ class API:
         )
 
     def create_snapshot_force(
-        self, context: Any, volume_id: str, name: str | None, description: str | None
+        self,
+        context: Any,
+        volume_id: str,
+        name: str | None,
+        description: str | None,
+        *,
+        id_only: bool = False,
     ) -> Generator:
-        """A snapshot of an ``available`` or ``in-use`` volume (``force=True``)."""
+        """A snapshot of an ``available`` or ``in-use`` volume (``force=True``); with
+        `id_only` the new snapshot's id, without Nova's view of it."""
+        view = _snapshot_id if id_only else _untranslate_snapshot_summary_view
         return self._create_snapshot(
-            "create_snapshot_force", context, volume_id, True, name, description
+            "create_snapshot_force", context, volume_id, True, name, description, view
         )
 
     def delete_snapshot(self, context: Any, snapshot_id: str) -> Generator:

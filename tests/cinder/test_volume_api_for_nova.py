@@ -130,6 +130,9 @@ def test_create_snapshot_force_of_an_in_use_volume(cloud, api):
     assert (got["status"], got["progress"]) == ("available", "100%")
     status, took = run(cloud, api.get_snapshot_status(MEMBER, snap["id"]))
     assert (status, took) == ("available", pytest.approx(LATENCY))
+    snap_id, took = run(cloud, api.create_snapshot_force(MEMBER, vid, "s", "", id_only=True))
+    assert took == pytest.approx(LATENCY)
+    assert run(cloud, api.get_snapshot(MEMBER, snap_id))[0]["display_name"] == "s"
     err, _ = run(cloud, api.create_snapshot(MEMBER, vid, "plain", ""))
     assert isinstance(err, exception.InvalidInput)
     assert str(err).startswith(
@@ -215,6 +218,18 @@ def test_another_projects_volume_is_not_found(cloud, api):
     vid = available_volume(cloud, api)
     err, _ = run(cloud, api.get(OTHER, vid))
     assert isinstance(err, exception.VolumeNotFound)
+    err, _ = run(cloud, api.get_id_and_description(OTHER, vid))
+    assert isinstance(err, exception.VolumeNotFound)
+
+
+def test_get_id_and_description_is_gets_request_and_those_two_of_its_view(cloud, api):
+    vid = available_volume(cloud, api)
+    vol, _ = run(cloud, api.get(MEMBER, vid))
+    seen = len(cloud.trace)
+    pair, took = run(cloud, api.get_id_and_description(MEMBER, vid))
+    assert pair == (vol["id"], vol["display_description"]) == (vid, "desc")
+    assert took == pytest.approx(LATENCY)
+    assert [e["call"] for e in list(cloud.trace)[seen:]] == ["get", "get"]
 
 
 def test_policy_refusal_is_forbidden(cloud, api):

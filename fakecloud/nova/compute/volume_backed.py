@@ -179,11 +179,15 @@ def snapshot_volume_backed(
             if not bdm.is_volume:
                 mapping.append(bdm.get_image_mapping(fields))
                 continue
-            volume = yield from volume_api.get(context, bdm.volume_id)
-            snapshot = yield from volume_api.create_snapshot_force(
-                context, volume["id"], snapshot_name, volume["display_description"]
+            # Nova reads the volume's id and description and the snapshot's id, not the rest
+            # of its views of them.
+            volume_id, description = yield from volume_api.get_id_and_description(
+                context, bdm.volume_id
             )
-            mapping.append(snapshot_from_bdm(snapshot["id"], bdm).get_image_mapping(fields))
+            snapshot_id = yield from volume_api.create_snapshot_force(
+                context, volume_id, snapshot_name, description, id_only=True
+            )
+            mapping.append(snapshot_from_bdm(snapshot_id, bdm).get_image_mapping(fields))
     except Exception as exc:
         if quiesced and not switches.lp1731986:
             _log(kernel, instance, "info", "Unquiescing instance after volume snapshot failure.")
@@ -203,7 +207,7 @@ def snapshot_volume_backed(
     # The image's creation is the longest wait of the flow (a storm holds every flow there at
     # once): this frame lets go of what it no longer reads, the instance and the Cinder views.
     instance = image_meta = properties = mapping = bdms = volume_bdms = None
-    limits = volume = snapshot = bdm = event = None
+    limits = bdm = event = None
     return {"id": (yield from create)}
 
 
