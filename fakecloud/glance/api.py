@@ -72,6 +72,10 @@ _ALLOW = {
 }
 
 
+#: The first Glance with ``GET /v2/images/{id}/tasks`` (``router.py``; Image API 2.12).
+IMAGE_TASKS_SINCE = 22
+
+
 #: ``Resource.__call__``: a route declared with ``body_reject=True`` answers 400 when the
 #: request has a body (``has_body``: a Content-Length above 0, or a chunked POST/PUT/PATCH).
 #: Those routes' handlers here start with that check.
@@ -416,7 +420,10 @@ class GlanceApi(ApiService):
 
     def image_tasks(self, req: Request) -> Response:
         """``GET /v2/images/{id}/tasks`` (``get_task_info``, Image API 2.12): the image's
-        tasks, ``[]`` when no import ran; a bare 404 when the caller may not see the image."""
+        tasks, ``[]`` when no import ran; a bare 404 when the caller may not see the image.
+        Glance 22.0.0 (Wallaby) added the route: before, the path is unknown (404)."""
+        if self._series.glance < IMAGE_TASKS_SINCE:
+            return self.no_route(req, NoRoute([]))
         if req.body:
             raise _body_rejected()
         ctx, image_id = req.context, req.params["image_id"]

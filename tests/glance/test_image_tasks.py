@@ -21,13 +21,13 @@ def tasks(w, image_id, context=P1):
 
 
 def test_an_image_no_import_ran_for_has_no_tasks():
-    w = World()
+    w = World(profile="upstream")  # the route: Glance 22.0.0 on
     assert tasks(w, w.create()["id"]) == []
     assert tasks(w, w.base_images[0].id) == []  # public: everyone may look
 
 
 def test_an_import_leaves_a_task_that_follows_it():
-    w = World()
+    w = World(profile="upstream")  # the route: Glance 22.0.0 on
     image = w.create()["id"]
     stage_and_import(w, image)
     (task,) = tasks(w, image)
@@ -57,7 +57,7 @@ def test_an_import_leaves_a_task_that_follows_it():
 
 
 def test_a_failed_import_task_says_why():
-    w = World()
+    w = World(profile="upstream")  # the route: Glance 22.0.0 on
     image = w.create()["id"]
     w.cloud.faults.add(
         "io.transfer", error=StoreTimeout("store down"), match={"label": "glance.import"}
@@ -69,7 +69,7 @@ def test_a_failed_import_task_says_why():
 
 
 def test_other_projects_and_admins():
-    w = World()
+    w = World(profile="upstream")  # the route: Glance 22.0.0 on
     image = w.create()["id"]
     stage_and_import(w, image)
     r = w.call("GET", f"/v2/images/{image}/tasks", P2)

@@ -94,3 +94,15 @@ def test_the_staging_host_is_hidden_from_glance_22(profile, shown):
     image = w.cloud.glance.images.add("0" * 8 + "-0000-0000-0000-" + "0" * 12, "p1", {})
     image.extra_properties["os_glance_stage_host"] = "http://h"
     assert ("os_glance_stage_host" in w.cloud.glance.view(image)) is shown
+
+
+@pytest.mark.parametrize("profile, status", [("nova-22.4.0", 404), ("nova-23.0.0", 200)])
+def test_an_images_tasks_are_served_from_glance_22(profile, status):
+    w = World(profile=profile)
+    image_id = w.base_images[0].id
+    resp = w.call("GET", f"/v2/images/{image_id}/tasks")
+    assert resp.status == status
+    unknown = w.call("GET", f"/v2/images/{image_id}/nothing")
+    if status == 404:  # the same answer as any path Glance does not route
+        assert resp.body == unknown.body
+        assert resp.headers.keys() == unknown.headers.keys()

@@ -518,15 +518,22 @@ def _glance_image_data_and_actions(w: World, profile: str) -> None:
     for action in ("deactivate", "reactivate"):
         r = image(w, "POST", f"images/{uploaded}/actions/{action}", user="admin")
         expect(r, 204, None, action)
-    expect(image(w, "GET", f"images/{uploaded}/tasks"), 200, _TASKS, "GET tasks (none)")
+    # Glance 22.0.0 added the tasks route: before (the seed's Glance 16), a 404 like any path.
+    tasks_status = 200 if profile == "upstream" else 404
+    r = image(w, "GET", f"images/{uploaded}/tasks")
+    if tasks_status == 404:
+        assert r.status == 404
+    else:
+        expect(r, 200, _TASKS, "GET tasks (none)")
     staged = _my_image(w, "walk-stage")
     r = image(w, "PUT", f"images/{staged}/stage", b"y" * 1024, headers=_OCTET)
     expect(r, 204, None, "PUT stage")
     body = {"method": {"name": "glance-direct"}}
     expect(image(w, "POST", f"images/{staged}/import", body), 202, None, "POST import")
     w.cloud.run_until_idle()
-    tasks = expect(image(w, "GET", f"images/{staged}/tasks"), 200, _TASKS, "GET tasks")
-    assert [t["status"] for t in tasks["tasks"]] == ["success"]
+    if tasks_status == 200:
+        tasks = expect(image(w, "GET", f"images/{staged}/tasks"), 200, _TASKS, "GET tasks")
+        assert [t["status"] for t in tasks["tasks"]] == ["success"]
     expect(image(w, "DELETE", f"images/{staged}"), 204, None, "DELETE image")
 
 
