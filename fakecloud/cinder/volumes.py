@@ -33,6 +33,9 @@ GiB = 1024**3
 #: ``API.AVAILABLE_MIGRATION_STATUS``: migration states that do not block an operation.
 AVAILABLE_MIGRATION_STATUS = (None, "deleting", "error", "success")
 DELETABLE_STATUSES = ("available", "error", "error_restoring", "error_extending", "error_managing")
+#: The first Cinder series (21, Zed: Nova 26.x) whose volume-delete refusal names "awaiting a
+#: transfer" (2b75fa302, LP #1971603; no backport).
+TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER = 21
 #: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
 RESET_REFUSED = ("deleting", "error_deletingdetaching")
 
@@ -396,10 +399,14 @@ class VolumeAPI:
                 ok = ok and all(s.project_id == context.project_id for s in snapshots)
         if not ok:
             status = build_or_str(None if force else DELETABLE_STATUSES, "status must be %s and")
+            transfer = (
+                ", awaiting a transfer, or"
+                if k.switches.release.series.cinder >= TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER
+                else " or"
+            )
             raise exception.InvalidVolume(
                 reason=f"Volume {status} must not be migrating, attached, belong to a group, "
-                "have snapshots, awaiting a transfer, or be disassociated from snapshots after "
-                "volume transfer."
+                f"have snapshots{transfer} be disassociated from snapshots after volume transfer."
             )
         VOLUME_STATUS.move(k, volume, "deleting", actor=ACTOR)
         if cascade:

@@ -354,6 +354,26 @@ def test_a_volume_with_any_snapshot_is_refused_without_cascade(cloud, snapshot_s
     assert fault(call(cloud, "DELETE", f"volumes/{vid}")) == ("badRequest", 400, DELETE_REFUSED)
 
 
+@pytest.mark.parametrize(
+    ("profile", "refused"),
+    [
+        (
+            "nova-25.2.0",
+            DELETE_REFUSED.replace("snapshots, awaiting a transfer, or", "snapshots or"),
+        ),
+        ("nova-26.0.0", DELETE_REFUSED),
+    ],
+)
+def test_the_delete_refusal_names_a_transfer_from_cinder_21(profile, refused):
+    """Cinder 20.x (the Nova 25 series; 12.0.10 ``volume/api.py`` too) says "have snapshots or
+    be disassociated ..."; 21.0.0 (2b75fa302, LP #1971603, the Nova 26 series) adds "awaiting
+    a transfer"."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    create_snapshot(cloud, vid)
+    assert fault(call(cloud, "DELETE", f"volumes/{vid}")) == ("badRequest", 400, refused)
+
+
 def test_cascade_deletes_available_and_error_snapshots_and_returns_all_quota(cloud):
     vid = create_volume(cloud, size=5)
     create_snapshot(cloud, vid)
