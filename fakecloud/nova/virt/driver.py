@@ -157,6 +157,10 @@ class LibvirtDriver:
         dom = self.domains.pop(instance.uuid, None)
         if dom is None:
             return
+        # Nothing reaches a guest's agent through its domain once the domain is gone (every
+        # lookup goes through `domains`); a command in flight keeps its agent. Dropping the
+        # link frees the domain and its agent at once, not at the collector's next pass.
+        dom.agent = None
         for t in list(dom.transfers):
             self.kernel.io.fail(t, LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN))
 
