@@ -29,7 +29,7 @@ sort_dir=None) -> list[dict]``
     `HTTPOverLimit` (413) and `HTTPConflict` (409): Nova answers those with a 500.
     With ``id_only=True`` the answer is the new image's id alone, not Nova's dict of it (for a
     caller that reads nothing else: the volume-backed createImage).
-``update(ctx, image_id, image_meta, data=None, purge_props=False) -> dict``
+``update(ctx, image_id, image_meta, data=None, purge_props=False, *, id_only=False) -> dict``
     A PATCH of the changed attributes and properties (glanceclient's GET, PATCH, GET), then
     `data` if any. ``purge_props=True`` first reads the image and removes the properties
     `image_meta` does not name. ``location`` (with fakecloud's ``location_data``: the
@@ -718,17 +718,21 @@ class API:
         data: ImageData | None = None,
         purge_props: bool = False,
         hub: Any = None,
-    ) -> Generator[Any, Any, dict[str, Any]]:
+        *,
+        id_only: bool = False,
+    ) -> Generator[Any, Any, Any]:
         """``API.update`` → ``GlanceImageServiceV2.update`` (merge unless `purge_props`).
 
         `hub`: the uploading nova-compute's `EventletHub` when the upload of `data` blocks it
-        (before 22.0.0, LP #1874032); from 22.0.0 the upload runs in a native thread."""
+        (before 22.0.0, LP #1874032); from 22.0.0 the upload runs in a native thread. With
+        `id_only` the answer is `image_id`, without Nova's dict of the image (for a caller
+        that does not read it: the compute driver's snapshot upload)."""
         # Only the top level is changed here (`_translate_to_glance` copies the properties and
         # serialises nested values to strings; the location's `ImageData` is frozen): a copy of
         # that level keeps the caller's dict as it was, as a deep copy did.
         image_meta = dict(image_meta)
         location_data = image_meta.pop("location_data", None)
-        sent = _translate_to_glance(image_meta)
+        sent = _translate_to_glance(image_meta, read_back=not id_only)
         sent.pop("id", None)
         try:
             remove_props: list[str] = []
@@ -747,7 +751,7 @@ class API:
             raise
         except GlanceClientError as e:
             raise _translate_image_exception(image_id, e) from e
-        return self._meta(image)
+        return image_id if id_only else self._meta(image)
 
     def _patch(
         self, ctx: Any, image_id: str, sent: dict[str, Any], remove_props: list[str]

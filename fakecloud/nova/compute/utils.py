@@ -151,9 +151,10 @@ def create_image(
     non_inheritable: frozenset[str],
     extra_properties: dict[str, Any] | None = None,
     switches: Any = None,
-) -> Generator[Any, Any, dict[str, Any]]:
+    id_only: bool = False,
+) -> Generator[Any, Any, Any]:
     """Create the (queued) Glance image a snapshot or backup will be uploaded into (metadata by
-    the rules of the release in `switches`)."""
+    the rules of the release in `switches`); Nova's dict of it, or with `id_only` its id."""
     properties = {
         "instance_uuid": instance.uuid,
         "user_id": str(context.user_id),
@@ -167,7 +168,7 @@ def create_image(
         # The driver sets the real formats at upload time.
         image_meta.pop("disk_format", None)
         image_meta.pop("container_format", None)
-    return (yield from image_api.create(context, image_meta))
+    return (yield from image_api.create(context, image_meta, id_only=id_only))
 
 
 def delete_image(

@@ -368,7 +368,9 @@ class LibvirtDriver:
                     disk_format="raw",
                     virtual_size=dom.virtual_bytes,
                 )
-                yield from self.image_api.update(context, image_id, metadata, purge_props=False)
+                yield from self.image_api.update(
+                    context, image_id, metadata, purge_props=False, id_only=True
+                )
             except (NotImplementedError, exception.ImageUnacceptable, exception.Forbidden) as e:
                 if type(e) is not NotImplementedError:
                     self.kernel.trace.emit(
@@ -616,7 +618,9 @@ class LibvirtDriver:
                 virtual_size=dom.virtual_bytes,
             )
             hub = self._upload_hub()
-            yield from self.image_api.update(context, image_id, metadata, data=data, hub=hub)
+            yield from self.image_api.update(
+                context, image_id, metadata, data=data, hub=hub, id_only=True
+            )
         finally:
             if request is not None:
                 self._disk_ops.release(request)
