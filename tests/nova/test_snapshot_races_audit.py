@@ -164,3 +164,20 @@ def test_a_failed_snapshot_finishes_its_event_between_the_fault_and_the_revert(p
     assert (finish["result"], revert["new"]) == ("Error", None)
     seqs = [e["seq"] for e in (deleted, fault, finish, revert, error)]
     assert seqs == sorted(seqs)
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+@pytest.mark.parametrize("window", WINDOWS)
+def test_init_host_clears_each_snapshot_task_state_with_its_debug_line(profile, window):
+    """``_init_instance`` (nova 17.0.7 and 34.0.0 ``compute/manager.py``): a server not in
+    ERROR found in one of the four snapshot task states gets task_state None, logged "Instance
+    in transitional state %s at start-up clearing task state"; the image is left as it was."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.nova.force_state(sid, task_state=window)
+    env.nova.restart_compute("cmp-1", down_s=1.0)
+    env.cloud.run_until_idle()
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+    (line,) = env.cloud.trace.filter(kind="log", subject=sid, level="debug")
+    expected = f"Instance in transitional state {window} at start-up clearing task state"
+    assert (line["actor"], line["message"]) == ("nova-compute:cmp-1", expected)

@@ -189,6 +189,12 @@ class ComputeManager:
                 continue
             if row.task_state in states.SNAPSHOT_TASK_STATES:
                 instance = self.db.instance_get(row.uuid, self.actor)
+                self._log(
+                    instance.uuid,
+                    "debug",
+                    f"Instance in transitional state {instance.task_state} at start-up clearing "
+                    "task state",
+                )
                 instance.task_state = None
                 instance.save()
             if row.task_state in _REBOOT_OR_PAUSE_STATES:
