@@ -65,6 +65,7 @@ from fakecloud.glance.states import (
     check_status,
     set_status,
 )
+from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 
 
 class ImageSizeLimitExceeded(Exception):
@@ -216,9 +217,14 @@ class ImageDataApi:
         return None
 
     def _activate(self, image: Image, data: ImageData, virtual_size: int | None) -> None:
-        algo = self._glance.config.hashing_algorithm
+        """The data is in: size, virtual size (from Glance 21.0.0 only), checksum and
+        multihash, the store location, ``active``."""
+        g = self._glance
+        algo = g.config.hashing_algorithm
         image.size = data.size
-        image.virtual_size = virtual_size or None
+        # the schema carries the series' Glance major (a Glance of a saved file has no more)
+        if g.schema.glance >= GLANCE_VIRTUAL_SIZE_SINCE:
+            image.virtual_size = virtual_size or None
         image.checksum = data.checksum()
         image.os_hash_algo = algo
         image.os_hash_value = data.os_hash(algo)

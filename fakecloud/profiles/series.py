@@ -112,6 +112,12 @@ def glance_reserved_namespaces(series: Series) -> tuple[str, ...]:
     return ("os_glance",) if series.glance >= 22 else ()
 
 
+#: The first Glance whose upload and import set an image's ``virtual_size`` (b01976566, the
+#: format inspector on the data stream, Victoria): before, it stays null (only the legacy
+#: tasks API's introspection or the non-default conversion plugin set it).
+GLANCE_VIRTUAL_SIZE_SINCE = 21
+
+
 #: Who sees an attachment's ``host_name`` in a volume's view (``_get_attachments``): everyone
 #: until Cinder 17.0.0 (8bf454b0b5: admins only), admins or the service role from 28.0.0 (the
 #: Nova 33 series; backported to 26.3.0, a point release the series model does not separate).

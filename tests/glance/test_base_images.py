@@ -17,7 +17,8 @@ def test_a_cloud_starts_with_public_active_base_images_with_real_looking_data():
     cirros = w.show(made[0].id, P2)
     assert cirros["status"] == "active" and cirros["visibility"] == "public"
     assert (cirros["disk_format"], cirros["container_format"]) == ("qcow2", "bare")
-    assert cirros["size"] == 21430272 and cirros["virtual_size"] == 117440512
+    # Queens' Glance 16 computes no virtual size on upload (Glance 21.0.0 on does)
+    assert cirros["size"] == 21430272 and cirros["virtual_size"] is None
     assert len(cirros["checksum"]) == 32 and "os_hash_value" not in cirros  # Queens' Glance 16
     assert cirros["owner"] == w.admin_project  # Keystone's admin project
     qga = w.show(made[1].id, P2)
@@ -62,7 +63,8 @@ def test_base_images_come_from_configuration():
                     }
                 ]
             }
-        }
+        },
+        profile="upstream",  # the virtual size: Glance 21.0.0 on
     )
     (tiny,) = w.base_images
     shown = w.show(tiny.id)

@@ -106,3 +106,14 @@ def test_an_images_tasks_are_served_from_glance_22(profile, status):
     if status == 404:  # the same answer as any path Glance does not route
         assert resp.body == unknown.body
         assert resp.headers.keys() == unknown.headers.keys()
+
+
+@pytest.mark.parametrize("profile, virtual", [("nova-21.2.4", None), ("nova-22.0.0", 5)])
+def test_an_upload_sets_the_virtual_size_from_glance_21(profile, virtual):
+    """b01976566 (Glance 21.0.0) inspects the uploaded stream; before, ``set_data`` leaves
+    ``virtual_size`` null (``glance/location.py`` ``ImageProxy.set_data``)."""
+    w = World(profile=profile, config={"glance": {"base_images": []}})
+    image = w.create(disk_format="raw")
+    assert w.call("PUT", f"/v2/images/{image['id']}/file", body=b"hello", headers=OCTET).status
+    shown = w.show(image["id"])
+    assert (shown["size"], shown["virtual_size"]) == (5, virtual)
