@@ -33,6 +33,11 @@ from fakecloud.sim.trace import form
 _REQUEST = form("api.request", "user")
 _RESPONSE = form("api.response", "status", "user")
 
+#: The request line of the last request dispatched (by any service, in any cloud of the
+#: process): a request with the same line takes this string instead of its own equal copy,
+#: which the trace would keep for good. Only which of two equal strings is kept depends on it.
+_LAST_LINE = [""]
+
 _TABLES: dict[tuple[type, Hashable], Router] = {}
 
 
@@ -123,6 +128,10 @@ class ApiService:
         # One string for the request's two events (the trace keeps both): a storm keeps one
         # per request, not two.
         line = f"{req.method} {req.path}"
+        if line == _LAST_LINE[0]:
+            line = _LAST_LINE[0]  # many requests alike (a boot storm): one string for all
+        else:
+            _LAST_LINE[0] = line
         self.kernel.trace.put(
             _REQUEST,
             self.name,

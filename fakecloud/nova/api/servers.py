@@ -445,6 +445,8 @@ class ServersController:
         if quota_applies and sw.metadata_quota_before_lookup:
             self.check_img_metadata_properties_quota(ctx, metadata)
         instance = self.get_server(ctx, server_id)
+        if server_id == instance.uuid:
+            server_id = instance.uuid  # the row's string, not the path's copy, to the flow's end
         target = None if sw.policy_before_lookup else {"project_id": instance.project_id}
         if not sw.policy_before_lookup:
             self.policy.authorize(ctx, rule, target)

@@ -762,7 +762,7 @@ class API:
             key_name=options.get("key_name"),
             availability_zone=options.get("availability_zone"),
             reservation_id="r-" + self.kernel.ids.hex(4),
-            hostname=_HOSTNAME_JUNK.sub("-", name.lower()).strip("-")[:63] or "server",
+            hostname=_hostname(name),
             user_data=options.get("user_data"),
             access_ip_v4=options.get("access_ip_v4"),
             access_ip_v6=options.get("access_ip_v6"),
@@ -851,7 +851,7 @@ class API:
                     raise exception.InvalidBDMFormat(
                         details="Mapping image to local is not supported."
                     )
-                bdm[key] = ref
+                bdm[key] = _source_id(key, ref)
             if bdm.get("boot_index") is not None:
                 bdm["boot_index"] = int(bdm["boot_index"])
                 if bdm["boot_index"] < 0:
@@ -1002,3 +1002,17 @@ def _bdm_fields(spec: dict[str, Any]) -> dict[str, Any]:
 
 #: Mapping fields the database fills in, never taken from a request or an image.
 _DB_ONLY = ("instance_uuid", "id", "uuid")
+
+
+def _hostname(name: str) -> str:
+    """The hostname Nova gives a server named `name` (the name itself when it is one already:
+    the same string, not an equal copy, which every server would keep for good)."""
+    hostname = _HOSTNAME_JUNK.sub("-", name.lower()).strip("-")[:63] or "server"
+    return name if hostname == name else hostname
+
+
+def _source_id(key: str, ref: Any) -> Any:
+    """A requested mapping's source id, interned when it names an image or a snapshot: many
+    servers boot from one, and each request's decoded body brings its own copy of the id,
+    which the mapping and the trace's events of its checks would keep for good."""
+    return sys.intern(ref) if key != "volume_id" and ref.__class__ is str else ref
