@@ -15,18 +15,19 @@ from fakecloud.api.microversion import Version
 from fakecloud.cinder import exception, policy, validation
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment
 
-# Microversion gates (cinder/api/microversions.py).
-GROUP_VOLUME = "3.13"
-VOLUME_DELETE_FORCE = "3.23"
-NEW_ATTACH = "3.27"
-LIMITS_ADMIN_FILTER = "3.39"
-VOLUME_EXTEND_INUSE = "3.42"
-NEW_ATTACH_COMPLETION = "3.44"
-VOLUME_CREATE_FROM_BACKUP = "3.47"
-SUPPORT_VOLUME_SCHEMA_CHANGES = "3.53"
-ATTACHMENT_CREATE_MODE_ARG = "3.54"
-DEFAULT_TYPE_OVERRIDES = "3.62"
-SNAPSHOT_IN_USE = "3.66"
+# Microversion gates (cinder/api/microversions.py); the ones on Nova's every boot and delete
+# are compared by key (`Version.key`).
+GROUP_VOLUME = Version.parse("3.13")
+VOLUME_DELETE_FORCE = Version.parse("3.23")
+NEW_ATTACH = Version.parse("3.27")
+LIMITS_ADMIN_FILTER = Version.parse("3.39")
+VOLUME_EXTEND_INUSE = Version.parse("3.42")
+NEW_ATTACH_COMPLETION = Version.parse("3.44")
+VOLUME_CREATE_FROM_BACKUP = Version.parse("3.47")
+SUPPORT_VOLUME_SCHEMA_CHANGES = Version.parse("3.53")
+ATTACHMENT_CREATE_MODE_ARG = Version.parse("3.54")
+DEFAULT_TYPE_OVERRIDES = Version.parse("3.62")
+SNAPSHOT_IN_USE = Version.parse("3.66")
 
 SNAPSHOT_IN_USE_FLAG_MSG = (
     f"Since microversion {SNAPSHOT_IN_USE} the 'force' flag is invalid for this request.  For "
@@ -109,7 +110,7 @@ def create_snapshot(
             snapshot.get("description"),
             force=force,
             metadata=snapshot.get("metadata"),
-            allow_in_use=not force and version >= SNAPSHOT_IN_USE,
+            allow_in_use=not force and version.key >= SNAPSHOT_IN_USE.key,
         )
     )
 
@@ -153,11 +154,12 @@ def snapshot_action(cinder: Any, context: Any, snapshot_id: str, body: Any) -> i
 
 def volume_create_schema(version: Version) -> dict[str, Any]:
     """The create schema in force at `version`."""
-    if version >= SUPPORT_VOLUME_SCHEMA_CHANGES:
+    key = version.key
+    if key >= SUPPORT_VOLUME_SCHEMA_CHANGES.key:
         return validation.VOLUME_CREATE_V353
-    if version >= VOLUME_CREATE_FROM_BACKUP:
+    if key >= VOLUME_CREATE_FROM_BACKUP.key:
         return validation.VOLUME_CREATE_V347
-    if version >= GROUP_VOLUME:
+    if key >= GROUP_VOLUME.key:
         return validation.VOLUME_CREATE_V313
     return validation.VOLUME_CREATE
 
@@ -243,7 +245,7 @@ def delete_volume(
 ) -> None:
     """``VolumeController.delete``: ``cascade`` always, ``force`` from 3.23 (admin)."""
     cascade = get_bool_param("cascade", params)
-    force = get_bool_param("force", params) if version >= VOLUME_DELETE_FORCE else False
+    force = get_bool_param("force", params) if version.key >= VOLUME_DELETE_FORCE.key else False
     volume = cinder.volume_api.get(context, volume_id)
     if force:
         policy.authorize(
@@ -382,17 +384,14 @@ def _explanation(error: BaseException) -> str:
 
 def create_attachment(cinder: Any, context: Any, body: Any, version: Version) -> VolumeAttachment:
     """``AttachmentsController.create`` (3.27+; ``mode`` from 3.54)."""
-    if not version >= NEW_ATTACH:
+    if not version.key >= NEW_ATTACH.key:
         raise not_found()
-    schema = (
-        validation.ATTACHMENT_CREATE_V354
-        if version >= ATTACHMENT_CREATE_MODE_ARG
-        else validation.ATTACHMENT_CREATE
-    )
+    with_mode = version.key >= ATTACHMENT_CREATE_MODE_ARG.key
+    schema = validation.ATTACHMENT_CREATE_V354 if with_mode else validation.ATTACHMENT_CREATE
     validation.validate(schema, body)
     attachment = body["attachment"]
     volume = cinder.volume_api.get(context, attachment["volume_uuid"])
-    mode = attachment.get("mode", "null") if version >= ATTACHMENT_CREATE_MODE_ARG else "null"
+    mode = attachment.get("mode", "null") if with_mode else "null"
     return cinder.attachment_api.create(
         context, volume, attachment.get("instance_uuid"), attachment.get("connector"), mode
     )
@@ -402,7 +401,7 @@ def update_attachment(
     cinder: Any, context: Any, attachment_id: str, body: Any, version: Version
 ) -> VolumeAttachment:
     """``AttachmentsController.update``."""
-    if not version >= NEW_ATTACH:
+    if not version.key >= NEW_ATTACH.key:
         raise not_found()
     validation.validate(validation.ATTACHMENT_UPDATE, body)
     attachment = cinder.attachment_api.get(context, attachment_id)
@@ -413,12 +412,12 @@ def attachment_action(
     cinder: Any, context: Any, attachment_id: str, body: Any, version: Version
 ) -> int:
     """``POST /attachments/{id}/action``: only ``os-complete`` (3.44+), answered 204."""
-    if not version >= NEW_ATTACH:
+    if not version.key >= NEW_ATTACH.key:
         raise not_found()
     action = action_of(body)
     if action != "os-complete":
         raise no_such_action(action)
-    if not version >= NEW_ATTACH_COMPLETION:
+    if not version.key >= NEW_ATTACH_COMPLETION.key:
         raise not_found()
     validation.validate(validation.ATTACHMENT_COMPLETE, body)
     cinder.attachment_api.complete(context, cinder.attachment_api.get(context, attachment_id))
@@ -429,7 +428,7 @@ def delete_attachment(
     cinder: Any, context: Any, attachment_id: str, version: Version, service: bool = False
 ) -> list[VolumeAttachment]:
     """``AttachmentsController.delete``: returns the volume's attachments left."""
-    if not version >= NEW_ATTACH:
+    if not version.key >= NEW_ATTACH.key:
         raise not_found()
     attachment = cinder.attachment_api.get(context, attachment_id)
     return cinder.attachment_api.delete(context, attachment, service=service)

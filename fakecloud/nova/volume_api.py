@@ -291,7 +291,7 @@ def _untranslate_volume_summary_view(
     d["volume_metadata"] = dict(vol.metadata)
     if vol.volume_image_metadata:
         d["volume_image_metadata"] = dict(vol.volume_image_metadata)  # str -> str
-    if version >= SHARED_TARGETS:
+    if version.key >= SHARED_TARGETS.key:
         d["shared_targets"] = False
         d["service_uuid"] = None
     if context.is_admin:
