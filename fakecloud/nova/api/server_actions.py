@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Generator
+from functools import partial
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
@@ -19,6 +20,19 @@ from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.policies import ADMIN_ACTIONS, LOCK, PAUSE, SHELVE, SUSPEND
+
+#: The actions with one shape (`ServerActionsController._simple`): name -> (action, policy
+#: rule, compute API method, whether the policy target names the server's user). Handlers are
+#: partials of the one method, not a closure each: a fork of a cloud makes them again.
+_SIMPLE: dict[str, tuple[str, str, str, bool]] = {
+    "pause": ("pause", PAUSE % "pause", "pause", True),
+    "unpause": ("unpause", PAUSE % "unpause", "unpause", True),
+    "suspend": ("suspend", SUSPEND % "suspend", "suspend", True),
+    "resume": ("resume", SUSPEND % "resume", "resume", True),
+    "shelve": ("shelve", SHELVE % "shelve", "shelve", True),
+    "shelveOffload": ("shelveOffload", SHELVE % "shelve_offload", "shelve_offload", False),
+    "unshelve": ("unshelve", SHELVE % "unshelve", "unshelve", True),
+}
 
 
 class ServerActionsController:
@@ -30,25 +44,10 @@ class ServerActionsController:
         self.compute_api = nova.compute_api
         self.policy = nova.policy
         servers.actions.update(
-            {
-                "pause": self._simple("pause", PAUSE % "pause", self.compute_api.pause),
-                "unpause": self._simple("unpause", PAUSE % "unpause", self.compute_api.unpause),
-                "suspend": self._simple("suspend", SUSPEND % "suspend", self.compute_api.suspend),
-                "resume": self._simple("resume", SUSPEND % "resume", self.compute_api.resume),
-                "shelve": self._simple("shelve", SHELVE % "shelve", self.compute_api.shelve),
-                "shelveOffload": self._simple(
-                    "shelveOffload",
-                    SHELVE % "shelve_offload",
-                    self.compute_api.shelve_offload,
-                    target_user=False,
-                ),
-                "unshelve": self._simple(
-                    "unshelve", SHELVE % "unshelve", self.compute_api.unshelve
-                ),
-                "lock": self._lock,
-                "unlock": self._unlock,
-                "os-resetState": self._reset_state,
-            }
+            {name: partial(self._simple, *spec) for name, spec in _SIMPLE.items()}
+        )
+        servers.actions.update(
+            {"lock": self._lock, "unlock": self._unlock, "os-resetState": self._reset_state}
         )
 
     def _target(self, instance: Any, with_user: bool = True) -> dict[str, Any]:
@@ -56,32 +55,39 @@ class ServerActionsController:
             return {"user_id": instance.user_id, "project_id": instance.project_id}
         return {"project_id": instance.project_id}
 
-    def _simple(self, action: str, rule: str, call: Any, target_user: bool = True) -> Any:
-        def handler(req: Request, server_id: str, body: Any) -> Any:
-            if action != "unshelve" or req.microversion < "2.77":
-                schemas.validator(action).validate(body)
-            ctx = req.context
-            # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup.
-            before = (
-                action == "shelveOffload"
-                and self.nova.kernel.switches.shelve_offload_policy_before_lookup
-            )
-            if before:
-                self.policy.authorize(ctx, rule)
-            instance = self.servers.get_server(ctx, server_id)
-            if not before:
-                self.policy.authorize(ctx, rule, self._target(instance, target_user))
-            try:
-                result = call(ctx, instance)
-            except exception.InstanceIsLocked as exc:
-                raise HttpError(409, exc.format_message()) from None
-            except exception.InstanceInvalidState as exc:
-                raise_http_conflict_for_instance_invalid_state(exc, action, server_id)
-            if inspect.isgenerator(result):
-                return self._finish_generator(result, action, server_id)
-            return Response(202)
-
-        return handler
+    def _simple(
+        self,
+        action: str,
+        rule: str,
+        method: str,
+        target_user: bool,
+        req: Request,
+        server_id: str,
+        body: Any,
+    ) -> Any:
+        """An action of `_SIMPLE`: ``compute_api.<method>`` under policy `rule`."""
+        if action != "unshelve" or req.microversion < "2.77":
+            schemas.validator(action).validate(body)
+        ctx = req.context
+        # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup.
+        before = (
+            action == "shelveOffload"
+            and self.nova.kernel.switches.shelve_offload_policy_before_lookup
+        )
+        if before:
+            self.policy.authorize(ctx, rule)
+        instance = self.servers.get_server(ctx, server_id)
+        if not before:
+            self.policy.authorize(ctx, rule, self._target(instance, target_user))
+        try:
+            result = getattr(self.compute_api, method)(ctx, instance)
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, action, server_id)
+        if inspect.isgenerator(result):
+            return self._finish_generator(result, action, server_id)
+        return Response(202)
 
     @staticmethod
     def _finish_generator(work: Generator, action: str, server_id: str) -> Generator:

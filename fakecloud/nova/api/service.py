@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from functools import cached_property
 from typing import Any
 
 from fakecloud.api.microversion import VersionRange
@@ -61,20 +62,9 @@ class ComputeApiService(NovaApiService):
         super().__init__(nova.kernel, versions, nova.config)
         self.nova = nova
         self.servers = ServersController(nova, self)
+        # the controllers that add their actions to ``servers.actions``: made now
         self.server_actions = ServerActionsController(nova, self.servers)
-        self.instance_actions = InstanceActionsController(nova, self.servers)
         self.create_backup = CreateBackupController(nova, self.servers)
-        self.server_diagnostics = ServerDiagnosticsController(nova, self.servers)
-        self.flavors = FlavorsController(nova)
-        self.flavor_extra_specs = FlavorExtraSpecsController(nova)
-        self.volume_attachments = VolumeAttachmentController(nova, self.servers)
-        self.limits = LimitsController(nova)
-        self.quota_sets = QuotaSetsController(nova)
-        self.simple_tenant_usage = SimpleTenantUsageController(nova)
-        self.server_external_events = ServerExternalEventsController(nova)
-        self.images = ImagesController(nova)
-        self.image_metadata = ImageMetadataController(nova, self.servers, self)
-        self.versions_controller = VersionsController(nova, self)
         switches = nova.kernel.switches
         #: The extensions this cloud serves (which shared route table it reads).
         self.extensions = tuple(n for n, m in _extensions() if m.enabled(switches))
@@ -84,6 +74,70 @@ class ComputeApiService(NovaApiService):
         # The shared table of these extensions, read once through `ApiService.router` and kept:
         # every request reads its router, and the variant never changes after this point.
         self.router = self.router
+
+    # The other controllers only serve their own routes: each is made on its first use. A
+    # fork of a cloud builds this service again (an explored seed, one per seed), and most
+    # runs ask for a few of them.
+
+    @cached_property
+    def instance_actions(self) -> InstanceActionsController:
+        """``/servers/{id}/os-instance-actions``."""
+        return InstanceActionsController(self.nova, self.servers)
+
+    @cached_property
+    def server_diagnostics(self) -> ServerDiagnosticsController:
+        """``/servers/{id}/diagnostics``."""
+        return ServerDiagnosticsController(self.nova, self.servers)
+
+    @cached_property
+    def flavors(self) -> FlavorsController:
+        """``/flavors``."""
+        return FlavorsController(self.nova)
+
+    @cached_property
+    def flavor_extra_specs(self) -> FlavorExtraSpecsController:
+        """``/flavors/{id}/os-extra_specs``."""
+        return FlavorExtraSpecsController(self.nova)
+
+    @cached_property
+    def volume_attachments(self) -> VolumeAttachmentController:
+        """``/servers/{id}/os-volume_attachments``."""
+        return VolumeAttachmentController(self.nova, self.servers)
+
+    @cached_property
+    def limits(self) -> LimitsController:
+        """``/limits``."""
+        return LimitsController(self.nova)
+
+    @cached_property
+    def quota_sets(self) -> QuotaSetsController:
+        """``/os-quota-sets``."""
+        return QuotaSetsController(self.nova)
+
+    @cached_property
+    def simple_tenant_usage(self) -> SimpleTenantUsageController:
+        """``/os-simple-tenant-usage``."""
+        return SimpleTenantUsageController(self.nova)
+
+    @cached_property
+    def server_external_events(self) -> ServerExternalEventsController:
+        """``/os-server-external-events``."""
+        return ServerExternalEventsController(self.nova)
+
+    @cached_property
+    def images(self) -> ImagesController:
+        """``/images`` (the image proxy)."""
+        return ImagesController(self.nova)
+
+    @cached_property
+    def image_metadata(self) -> ImageMetadataController:
+        """``/images/{id}/metadata``."""
+        return ImageMetadataController(self.nova, self.servers, self)
+
+    @cached_property
+    def versions_controller(self) -> VersionsController:
+        """The version documents."""
+        return VersionsController(self.nova, self)
 
     def route_variant(self) -> tuple[str, ...]:
         """The routes differ by the extensions served."""
