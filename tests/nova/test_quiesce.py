@@ -325,6 +325,12 @@ def test_quiesce_rpc_timeout_thaws_unless_the_bug_is_on(profile, bug):
     frozen = call + env.d + 15.0
     assert env.volume_snapshots() == [] and env.images_named("snap") == []
     assert [a["action"] for a in env.actions(sid)] == ["create"]
+    # 1e77faaa41 added the except clause with its error line: nothing is logged before it.
+    errors = [e["message"].split(" Error: ")[0] for e in env.events("log", level="error")]
+    logged = (
+        "An error occurred during quiesce of instance. Unquiescing to ensure instance is thawed."
+    )
+    assert errors == ([] if bug else [logged])
     if bug:
         assert env.events("rpc.cast", method="unquiesce_instance") == []
         assert _frozen_window(env, sid) == pytest.approx((frozen, None))

@@ -157,15 +157,16 @@ def snapshot_volume_backed(
                 )
             _log(kernel, instance, "info", reason)
         except Exception as ex:
-            # An error after the guest may have frozen (an RPC timeout): thaw to be sure.
-            _log(
-                kernel,
-                instance,
-                "error",
-                "An error occurred during quiesce of instance. Unquiescing to ensure instance "
-                f"is thawed. Error: {ex}",
-            )
+            # An error after the guest may have frozen (an RPC timeout): thaw to be sure. With
+            # LP #1754360 (before 1e77faaa41) this except clause, its line included, is absent.
             if not switches.lp1754360:
+                _log(
+                    kernel,
+                    instance,
+                    "error",
+                    "An error occurred during quiesce of instance. Unquiescing to ensure "
+                    f"instance is thawed. Error: {ex}",
+                )
                 rpcapi.cast(context, instance, "unquiesce_instance", mapping=None)
             raise
 
