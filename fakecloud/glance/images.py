@@ -303,14 +303,14 @@ class Images:
 
     def _set_locations(self, image: Image, locations: list, data: ImageData | None) -> None:
         """Commit a PATCH's locations; a queued image with one turns active, its size what the
-        store finds there (`data`; glance's ``_set_image_size``), no checksum computed."""
+        store finds there (`data`; glance's ``_set_image_size``), no checksum nor virtual size
+        computed (``_set_image_size`` sets the size alone, in every series)."""
         image.locations = locations
         if image.status != "queued" or not locations:
             return
         data = data or ImageData(0, content_id=locations[0]["url"])
         self._glance.store.put(image.id, data)
         image.size = data.size
-        image.virtual_size = data.virtual_size or None
         image.data = data
         set_status(self._kernel, image, "active", details={"size": data.size})
 
@@ -395,7 +395,8 @@ class Images:
             )
         data = data or ImageData(0, content_id=url)
         self._glance.store.put(image.id, data)
-        self._glance.image_data._activate(image, data, data.virtual_size or data.size or None)
+        # the location task reads the size and hashes, never the virtual size
+        self._glance.image_data._activate(image, data, None)
         image.locations = [{"url": url, "metadata": {}}]
         return image
 

@@ -6,6 +6,8 @@
 import pytest
 from glance_support import OCTET, World, detail
 
+from fakecloud.glance.content import ImageData
+
 QUEENS, ROCKY = "seed", "nova-18.3.0"
 MULTIHASH = {"os_hidden", "os_hash_algo", "os_hash_value"}
 
@@ -117,3 +119,20 @@ def test_an_upload_sets_the_virtual_size_from_glance_21(profile, virtual):
     assert w.call("PUT", f"/v2/images/{image['id']}/file", body=b"hello", headers=OCTET).status
     shown = w.show(image["id"])
     assert (shown["size"], shown["virtual_size"]) == (5, virtual)
+
+
+def test_a_location_gives_the_size_but_never_the_virtual_size():
+    """``_set_image_size`` (a PATCH'd location) and the location task (Glance 2.17) read the
+    size from the store; nothing computes the virtual size (``glance/location.py``, every
+    series: 16.0.1 to 32.0.0)."""
+    w = World(profile="upstream", config={"glance": {"show_multiple_locations": True}})
+    data = ImageData(1000, content_id="rbd-disk", disk_format="raw", virtual_size=4096)
+    patched, added = w.create(disk_format="raw")["id"], w.create(disk_format="raw")["id"]
+    w.glance.store.put(patched, data)
+    change = {"op": "add", "path": "/locations/-", "value": {"url": "rbd://f/a", "metadata": {}}}
+    assert w.patch(patched, [change]).status == 200
+    w.glance.images.add_location(None, added, "rbd://f/b", data, service=True)
+    for image_id in (patched, added):
+        shown = w.show(image_id)
+        assert (shown["status"], shown["virtual_size"]) == ("active", None)
+    assert w.show(added)["size"] == 1000
