@@ -18,7 +18,8 @@ How: while the block runs, ``requests``' ``HTTPAdapter.send`` (where a request w
 network) answers the cloud's hosts from the cloud, building the urllib3 response the network
 would give; ``requests`` then does all it does with it (cookies, encoding, redirects, hooks).
 It is the layer the `responses` library patches too, without its matching machinery (which
-cost 0.13-0.24 ms per request); `calls` keeps `responses`' call-log shape.
+cost 0.13-0.24 ms per request); `calls` keeps `responses`' call-log shape
+(`fakecloud.transport.calllog`).
 """
 
 from __future__ import annotations
@@ -29,38 +30,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import responses
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ConnectionError as RequestsConnectionError
-from urllib3 import HTTPHeaderDict, HTTPResponse
+from urllib3 import HTTPResponse
 
-from fakecloud.api.reasons import REASONS
 from fakecloud.transport import outside
+from fakecloud.transport.calllog import RecentCalls
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
-
-_new_tuple = tuple.__new__
-
-
-class _RecentCalls(responses.CallList):
-    """`responses`' call log, keeping only the most recent calls (long runs stay small)."""
-
-    def __init__(self, keep: int):
-        super().__init__()
-        self._keep = keep
-
-    def add_call(self, call: Any) -> None:
-        self._calls.append(call)
-        if len(self._calls) > 2 * self._keep:
-            del self._calls[: -self._keep]
-
-    def add(self, request: Any, response: Any) -> None:
-        # add_call's work in this frame: every intercepted request is logged here (the
-        # `Call` built as its named tuple's own ``__new__`` builds it, without that frame).
-        calls = self._calls
-        calls.append(_new_tuple(responses.Call, (request, response)))
-        if len(calls) > 2 * self._keep:
-            del calls[: -self._keep]
+from fakecloud.transport.urllib3_response import raw_response
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -79,43 +57,27 @@ def _body_bytes(body: Any) -> bytes:
 def to_urllib3(response: Any, method: str) -> HTTPResponse:
     """A `fakecloud.api.http.Response` as the urllib3 response ``requests`` reads."""
     body = wire_body(response, method)
-    return _urllib3_response(response, method, body, BytesIO(body))
+    return raw_response(response.status, method, wire_headers(response), body, BytesIO(body))
 
 
-def _urllib3_response(response: Any, method: str, body: bytes, fp: BytesIO) -> HTTPResponse:
-    headers = HTTPHeaderDict()
-    for key, value in wire_headers(response):
-        headers.add(key, value)
-    headers["Content-Length"] = str(len(body))
-    # requests reads cookies from the "original" response's msg, as from http.client; with no
-    # Set-Cookie header there is nothing to read, and requests skips two cookie-jar passes.
-    original = None
-    if "Set-Cookie" in headers:
-        original = HTTPResponse(body=BytesIO(), msg=headers, preload_content=False)
-    return HTTPResponse(
-        status=response.status,
-        reason=REASONS.get(response.status),
-        body=fp,
-        headers=headers,
-        original_response=original,
-        preload_content=False,
-        request_method=method,
-    )
-
-
-def _read_response(adapter: HTTPAdapter, request: Any, answer: Any) -> requests.Response:
+def _read_response(
+    adapter: HTTPAdapter, request: Any, answer: Any, calls: RecentCalls
+) -> requests.Response:
     """The ``requests`` response of a non-streamed request, its body already read: what
     ``requests`` holds after reading the network's answer (the raw stream at its end,
-    ``content`` the body), without pulling the bytes back through urllib3's reader."""
+    ``content`` the body), without pulling the bytes back through urllib3's reader; logged
+    in `calls`."""
     # `wire_body`, in this frame (every non-streamed answer comes here)
     method = request.method
     empty = answer.status in NO_BODY_STATUS or method.upper() == "HEAD"
     body = b"" if empty else answer.content()
     fp = BytesIO(body)
     fp.seek(len(body))
-    response = adapter.build_response(request, _urllib3_response(answer, method, body, fp))
+    lines = wire_headers(answer)
+    response = adapter.build_response(request, raw_response(answer.status, method, lines, body, fp))
     response._content = body
     response._content_consumed = True
+    calls.log(request, response, lines, body)
     return response
 
 
@@ -180,24 +142,26 @@ class Intercept:
         self.allow_other_hosts = allow_other_hosts
         self.gateway = Gateway(cloud, extra)
         self._keep_calls = keep_calls
-        self._calls: _RecentCalls | None = None
+        self._calls: RecentCalls | None = None
         self._send: Any = None
         self._merge: Any = None
         self._netrc: Any = None
         self._clock_bound = False
 
     @property
-    def calls(self) -> responses.CallList:
-        """The most recent requests and responses seen (``responses`` ``Call`` objects)."""
+    def calls(self) -> RecentCalls:
+        """The most recent requests and responses seen (``responses`` ``Call`` objects); the
+        newest ones are the client's own objects, older ones rebuilt when read (see
+        `fakecloud.transport.calllog`)."""
         if self._calls is None:
-            return responses.CallList()
+            return RecentCalls(0)
         return self._calls
 
     def __enter__(self) -> Intercept:
         netlocs = frozenset(self.gateway.netlocs())
         # Pass-through goes to whatever sends requests now (the network, or an enclosing mock).
         self._send = HTTPAdapter.send
-        self._calls = _RecentCalls(self._keep_calls)
+        self._calls = RecentCalls(self._keep_calls)
         HTTPAdapter.send = _answering(
             self.gateway, netlocs, self._send, self._calls, self.allow_other_hosts
         )
@@ -251,7 +215,7 @@ def check_innermost(intercept: Intercept, what: str) -> None:
 
 
 def _answering(
-    gateway: Gateway, netlocs: frozenset[str], previous: Any, calls: _RecentCalls, other: bool
+    gateway: Gateway, netlocs: frozenset[str], previous: Any, calls: RecentCalls, other: bool
 ) -> Any:
     """An ``HTTPAdapter.send`` answering the cloud's hosts in-process; other hosts go to
     `previous` when `other` hosts are allowed, and are refused otherwise."""
@@ -277,9 +241,8 @@ def _answering(
             raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
         if stream:
             response = adapter.build_response(request, to_urllib3(answer, request.method))
-        else:
-            response = _read_response(adapter, request, answer)
-        calls.add(request, response)
-        return response
+            calls.log(request, response, None, None)
+            return response
+        return _read_response(adapter, request, answer, calls)
 
     return send

@@ -14,6 +14,7 @@ from echo_service import ECHO_URL, EchoService
 from requests.adapters import HTTPAdapter
 
 from fakecloud import Cloud
+from fakecloud.transport.calllog import LIVE_CALLS
 from fakecloud.transport.intercept import Intercept
 
 
@@ -178,6 +179,44 @@ def test_recent_calls_are_logged(echo):
     get(echo, "/v1/whoami")
     assert echo.calls[-1].request.url == f"{ECHO_URL}/v1/whoami"
     assert echo.calls[-1].response.status_code == 200
+
+
+def test_an_older_call_reads_back_as_the_client_got_it(echo):
+    multi = get(echo, "/v1/multi", headers={"OpenStack-API-Version": "echo 1.3"})
+    posted = requests.post(
+        f"{ECHO_URL}/v1/whoami", json={"a": 1}, headers={"X-Auth-Token": echo.token}
+    )
+    newest = [get(echo, "/v1/whoami") for _ in range(LIVE_CALLS)]
+    # the newest calls are the client's own objects
+    assert [call.response for call in echo.calls[-LIVE_CALLS:]] == newest
+    assert echo.calls[-1].response is newest[-1]
+    # older ones are rebuilt: the same request and answer, not the same objects
+    old_multi, old_posted = echo.calls[-LIVE_CALLS - 2 : -LIVE_CALLS]
+    assert old_multi.response is not multi and old_multi.response.request is old_multi.request
+    for old, sent in ((old_multi, multi), (old_posted, posted)):
+        request, response = old
+        assert (request.method, request.url, request.body) == (
+            sent.request.method,
+            sent.request.url,
+            sent.request.body,
+        )
+        assert list(request.headers.items()) == list(sent.request.headers.items())
+        assert (response.status_code, response.reason, response.url) == (
+            sent.status_code,
+            sent.reason,
+            sent.url,
+        )
+        assert list(response.headers.items()) == list(sent.headers.items())
+        assert list(response.raw.headers.items()) == list(sent.raw.headers.items())
+        assert (response.content, response.encoding, response.elapsed, response.history) == (
+            sent.content,
+            sent.encoding,
+            sent.elapsed,
+            sent.history,
+        )
+        assert response.cookies.get_dict() == sent.cookies.get_dict()
+    assert old_posted.response.json()["body"] == {"a": 1}
+    assert old_multi.response.cookies["echo"] == "1"
 
 
 def test_the_call_log_stays_bounded(cloud):
