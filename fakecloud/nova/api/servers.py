@@ -38,6 +38,8 @@ CREATE_IMAGE_BODY_VERSION = Version(2, 45)
 #: createImage's policy rule: made once, not per request (its frame keeps it while the
 #: request is open, which in a storm is every server's).
 CREATE_IMAGE_RULE = SERVERS % "create_image"
+#: ``[DEFAULT] internal_service_availability_zone``: the zone of Nova's other services.
+INTERNAL_SERVICE_AVAILABILITY_ZONE = "internal"
 
 
 class ServersController:
@@ -151,6 +153,16 @@ class ServersController:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
 
+    def _check_availability_zone(self, zone: Any) -> None:
+        """``compute.API.create``: a zone asked for must be one Nova's enabled services have
+        (``get_availability_zones(get_only_available=True)``: the compute hosts' zone and
+        ``[DEFAULT] internal_service_availability_zone``), else 400 ``InvalidRequest``; checked
+        before the quota. A zone naming a host (``az:host[:node]``, admin) is not modelled."""
+        if not zone or not isinstance(zone, str) or ":" in zone:
+            return
+        if zone not in (self.nova.config.availability_zone, INTERNAL_SERVICE_AVAILABILITY_ZONE):
+            raise HttpError(400, "The requested availability zone is not available")
+
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``."""
         ctx = req.context
@@ -197,6 +209,7 @@ class ServersController:
             raise HttpError(400, "min_count must be <= max_count")
         if max_count > 1 and any(b.get("source_type") == "volume" for b in bdm_specs):
             raise HttpError(400, "Cannot attach one or more volumes to multiple instances")
+        self._check_availability_zone(server.get("availability_zone"))
         instances = []
         try:
             # Nova checks the quota once for the whole request, before it makes any server.
