@@ -107,7 +107,7 @@ def sdk_flow(quick: bool, peer: Peer | None = None) -> list[Result]:
             before = len(intercept.calls)
             flows += repeat(lambda n=n: flow(conn, flavor, mapping, n), 1, warmup=0)
             recording = Recording()
-            recording.record(list(intercept.calls)[before:])
+            recording.record(intercept.calls[before:])
             requests_per_flow.append(len(recording.items))
             # The replay: same client, same calls, the recorded answers; clock still bound.
             with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
@@ -142,7 +142,7 @@ def _calls_per_flow(intercept: Intercept, work: Callable[[], None]) -> tuple[int
     before = len(intercept.calls)
     flow_calls = _count_calls(work)
     recording = Recording()
-    recording.record(list(intercept.calls)[before:])
+    recording.record(intercept.calls[before:])
     with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
         replay_calls = _count_calls(work)
     return flow_calls, replay_calls
@@ -210,7 +210,7 @@ def slow_upload_wait(quick: bool) -> Result:
         samples = repeat(wait, 1, warmup=0)
         virtual_s = cloud.now - started
         recording = Recording()
-        recording.record(list(intercept.calls)[before:])
+        recording.record(intercept.calls[before:])
         with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
             replays = repeat(wait, 1, warmup=0)
     result = cost_ms("openstacksdk waits out a 10-min upload", samples, 1000.0)

@@ -2,9 +2,10 @@
 
 The newest `LIVE_CALLS` calls are kept as the very ``requests`` objects the client got. An older
 call is kept as plain data (method, URL, header lines, bodies, status, encoding, elapsed time)
-and rebuilt into a new `responses.Call` each time it is read: equal in all of those, but not
-the same objects, and without what a client changed on them after the next calls (a
-``requests`` response hook of its own, cookies the session matched to the request).
+and rebuilt into a new `responses.Call` the first time it is read, then kept as that: equal in
+all of those, but not the objects the client got, and without what a client changed on them
+after the next calls (a ``requests`` response hook of its own, cookies the session matched to
+the request).
 
 Why: each call kept as objects holds some 45 containers the garbage collector tracks (the
 prepared request, the response, urllib3's response, their header dicts, two cookie jars), never
@@ -62,7 +63,7 @@ class _Kept(NamedTuple):
 class RecentCalls(responses.CallList):
     """`responses`' call list, keeping only the most recent calls (at least `keep`, at most
     twice as many), the newest `LIVE_CALLS` as the client's objects and older ones rebuilt
-    when read."""
+    when first read."""
 
     def __init__(self, keep: int):
         super().__init__()
@@ -70,12 +71,13 @@ class RecentCalls(responses.CallList):
         self._live = min(LIVE_CALLS, keep)
 
     def __iter__(self) -> Any:
-        return map(_as_call, self._calls)
+        return iter(self[:])
 
     def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [_as_call(entry) for entry in self._calls[index]]
-        return _as_call(self._calls[index])
+        calls = self._calls
+        if not isinstance(index, slice):
+            return _as_call(calls, index)
+        return [_as_call(calls, at) for at in range(*index.indices(len(calls)))]
 
     def add(self, request: Any, response: Any) -> None:
         """Log a call given as objects (`responses`' API): kept as they are."""
@@ -146,12 +148,14 @@ def _kept(entry: _Live) -> Any:
     )
 
 
-def _as_call(entry: Any) -> Any:
-    """The `responses.Call` of a log entry."""
+def _as_call(calls: list, at: int) -> Any:
+    """The `responses.Call` of the log entry ``calls[at]``; an older call rebuilt is kept in
+    its place, so reading it again gives the same objects."""
+    entry = calls[at]
     kind = entry.__class__
     if kind is _Kept:
-        return _rebuilt(entry)
-    if kind is _Live:
+        entry = calls[at] = _rebuilt(entry)
+    elif kind is _Live:
         return _new_tuple(Call, (entry.request, entry.response))
     return entry
 

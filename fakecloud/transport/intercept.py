@@ -151,7 +151,7 @@ class Intercept:
     @property
     def calls(self) -> RecentCalls:
         """The most recent requests and responses seen (``responses`` ``Call`` objects); the
-        newest ones are the client's own objects, older ones rebuilt when read (see
+        newest ones are the client's own objects, older ones rebuilt when first read (see
         `fakecloud.transport.calllog`)."""
         if self._calls is None:
             return RecentCalls(0)

@@ -217,6 +217,9 @@ def test_an_older_call_reads_back_as_the_client_got_it(echo):
         assert response.cookies.get_dict() == sent.cookies.get_dict()
     assert old_posted.response.json()["body"] == {"a": 1}
     assert old_multi.response.cookies["echo"] == "1"
+    # read again, an older call is the same rebuilt objects
+    assert echo.calls[-LIVE_CALLS - 2].response is old_multi.response
+    assert [call.response for call in echo.calls][-LIVE_CALLS - 1] is old_posted.response
 
 
 def test_the_call_log_stays_bounded(cloud):
