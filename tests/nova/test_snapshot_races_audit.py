@@ -181,3 +181,30 @@ def test_init_host_clears_each_snapshot_task_state_with_its_debug_line(profile, 
     (line,) = env.cloud.trace.filter(kind="log", subject=sid, level="debug")
     expected = f"Instance in transitional state {window} at start-up clearing task state"
     assert (line["actor"], line["message"]) == ("nova-compute:cmp-1", expected)
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+def test_a_delete_before_the_snapshots_save_is_logged_as_nova_api_logs_it(profile):
+    """LP #1555065's fix in ``API.snapshot`` (nova 17.0.7 and 34.0.0 ``compute/api.py``): the
+    lost compare-and-swap logs 'Instance disappeared during snapshot.' (debug), then the image's
+    deletion 'Image %s deleted because instance deleted before snapshot started.' (info)."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    t = env.cloud.now
+    path = f"/v2.1/servers/{sid}/action"
+    snap = env.spawn_request(t, "POST", path, {"createImage": {"name": "doomed"}})
+    env.spawn_request(t + 0.001, "DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+    assert snap["response"].status == 409
+    (image,) = env.cloud.trace.filter(kind="state", machine="glance.image.status", new="deleted")
+    lines = [
+        (e["level"], e["message"])
+        for e in env.cloud.trace.filter(kind="log", subject=sid, actor="nova-api")
+    ]
+    assert lines == [
+        ("debug", "Instance disappeared during snapshot."),
+        (
+            "info",
+            f"Image {image['subject']} deleted because instance deleted before snapshot started.",
+        ),
+    ]

@@ -41,7 +41,7 @@ def backup_instance(
                 )
             # _do_snapshot_instance: delete_image_on_error (already deleted from 33: logged).
             yield from compute_utils.delete_image(
-                context, manager.image_api, image_id, manager.kernel, manager.actor
+                context, manager.image_api, image_id, manager.kernel, manager.actor, instance.uuid
             )
             raise
         yield from rotate_backups(manager, context, instance, backup_type, rotation)

@@ -330,7 +330,7 @@ class ComputeManager:
         finish, for an entry point with ``wrap_instance_event``), ``reverts_task_state``,
         ``wrap_exception``, in that order (nova 17.0.7 to 34.0.0 ``snapshot_instance``)."""
         yield from compute_utils.delete_image(
-            context, self.image_api, image_id, self.kernel, self.actor
+            context, self.image_api, image_id, self.kernel, self.actor, instance.uuid
         )
         self._failed(name, image_id, instance, exc, after_fault=after_fault)
 

@@ -172,17 +172,30 @@ def create_image(
 
 
 def delete_image(
-    context: Any, image_api: Any, image_id: str, kernel: Any, actor: str
+    context: Any,
+    image_api: Any,
+    image_id: str,
+    kernel: Any,
+    actor: str,
+    instance_uuid: str | None = None,
 ) -> Generator[Any, Any, None]:
-    """Delete the image if it still exists; ImageNotFound is fine, other errors are logged."""
+    """Delete the image if it still exists; ImageNotFound is fine, other errors are logged.
+
+    With `instance_uuid` this is ``compute_utils.delete_image`` (``delete_image_on_error``'s
+    clean-up, inline before 20.0.0): the error logged against the server as
+    ``LOG.exception("Error while trying to clean up image %s")`` (nova 17.0.7 to 34.0.0)."""
     try:
         yield from image_api.delete(context, image_id)
     except exception.ImageNotFound:
         pass
     except Exception as exc:  # noqa: BLE001 - Nova logs and goes on
-        kernel.trace.emit(
-            "log", actor, image_id, level="warning", message=f"Error deleting image: {exc}"
-        )
+        if instance_uuid is not None:
+            message = f"Error while trying to clean up image {image_id}"
+            kernel.trace.emit("log", actor, instance_uuid, level="error", message=message)
+        else:
+            kernel.trace.emit(
+                "log", actor, image_id, level="warning", message=f"Error deleting image: {exc}"
+            )
 
 
 def claim_for_snapshot(
@@ -205,7 +218,24 @@ def claim_for_snapshot(
     try:
         instance.save(expected_task_state=[None])
     except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as ex:
-        yield from delete_image(context, image_api, image_meta["id"], kernel, actor)
+        image_id = image_meta["id"]
+        emit = kernel.trace.emit
+        emit(
+            "log",
+            actor,
+            instance.uuid,
+            level="debug",
+            message="Instance disappeared during snapshot.",
+        )
+        try:
+            yield from image_api.delete(context, image_id)
+            message = f"Image {image_id} deleted because instance deleted before snapshot started."
+            emit("log", actor, instance.uuid, level="info", message=message)
+        except exception.ImageNotFound:
+            pass
+        except Exception as exc:  # noqa: BLE001 - Nova logs and goes on
+            message = f"Error while trying to clean up image {image_id}: {exc}"
+            emit("log", actor, image_id, level="warning", message=message)
         attr, state = "task_state", states.DELETING
         if type(ex) is exception.InstanceNotFound:
             attr, state = "vm_state", states.DELETED
