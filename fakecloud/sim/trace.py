@@ -622,8 +622,20 @@ class Trace:
                 if len(verdicts) >= _QUERIES:
                     verdicts.clear()
                 verdicts[key] = known
-        for shape in set(self._shape).difference(known):
-            known[shape] = self._shape_verdict(shape, fields)
+        # The book's shape ids run from 0 up: a query that has judged as many shapes as the
+        # book holds has judged them all, and needs no look at this trace's shapes. When the
+        # book is no bigger than the trace, its missing shapes are judged rather than the
+        # trace's (no longer a loop than the set it saves), so that the next trace of the
+        # same shapes - the next explored seed - asks nothing.
+        count = len(self._book.shapes)
+        if len(known) < count:
+            if count <= len(self._shape):
+                for shape in range(count):
+                    if shape not in known:
+                        known[shape] = self._shape_verdict(shape, fields)
+            else:
+                for shape in set(self._shape).difference(known):
+                    known[shape] = self._shape_verdict(shape, fields)
         return known
 
     def _shape_verdict(self, shape: int, fields: dict[str, Any]) -> Any:
