@@ -8,7 +8,7 @@ Nova code holds one ``API(glance)`` and calls its generator methods from simulat
 
 Interface (the Nova engineer codes against exactly this):
 
-``get(ctx, image_id, include_locations=False, show_deleted=True) -> dict``
+``get(ctx, image_id, include_locations=False, show_deleted=True, *, name_only=False) -> dict``
     ``GET /v2/images/{id}``. Raises ImageNotFound, ImageNotAuthorized, ImageBadRequest,
     ImageQuotaExceeded (``_translate_image_exception``).
 ``get_all(ctx, filters=None, marker=None, limit=None, page_size=None, sort_key=None,
@@ -584,15 +584,25 @@ class API:
     # -- reads -------------------------------------------------------------------------------
 
     def get(
-        self, ctx: Any, image_id: str, include_locations: bool = False, show_deleted: bool = True
-    ) -> Generator[Any, Any, dict[str, Any]]:
-        """``API.get`` → ``GlanceImageServiceV2.show``."""
+        self,
+        ctx: Any,
+        image_id: str,
+        include_locations: bool = False,
+        show_deleted: bool = True,
+        *,
+        name_only: bool = False,
+    ) -> Generator[Any, Any, Any]:
+        """``API.get`` → ``GlanceImageServiceV2.show``; with `name_only` the image's name
+        alone, without Nova's dict of the image (for a caller that reads nothing else: the
+        libvirt driver naming a snapshot's metadata)."""
         try:
             image = yield from self._get_image(ctx, image_id, "get")
         except GlanceClientError as e:
             raise _translate_image_exception(image_id, e) from e
         if not show_deleted and image.deleted:
             raise exception.ImageNotFound(image_id=image_id)
+        if name_only:
+            return image.name
         meta = self._meta(image, include_locations)
         if include_locations:
             meta["locations"] = meta.get("locations") or []

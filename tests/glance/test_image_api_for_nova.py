@@ -172,7 +172,7 @@ def test_create_with_size_zero_force_activates_with_an_empty_upload(profile, fmt
     assert nova.cloud.now == pytest.approx(calls * LATENCY)
 
 
-def test_create_and_update_id_only_answer_the_id_of_the_image_they_make():
+def test_id_only_and_name_only_answer_that_of_the_image_with_the_same_requests():
     meta = {"name": "bfv-snap", "size": 0, "properties": {"block_device_mapping": [{"a": 1}]}}
     by_dict, by_id = Nova(), Nova()
     made = by_dict.run(by_dict.api.create(P1, meta))
@@ -184,6 +184,9 @@ def test_create_and_update_id_only_answer_the_id_of_the_image_they_make():
     by_dict.run(by_dict.api.update(P1, made["id"], change))
     assert by_id.run(by_id.api.update(P1, image_id, change, id_only=True)) == image_id
     assert by_id.w.show(image_id) == by_dict.w.show(made["id"])
+    assert list(by_id.cloud.trace) == list(by_dict.cloud.trace)
+    shown = by_dict.run(by_dict.api.get(P1, made["id"]))
+    assert by_id.run(by_id.api.get(P1, image_id, name_only=True)) == shown["name"] == "bfv-snap"
     assert list(by_id.cloud.trace) == list(by_dict.cloud.trace)
 
 

@@ -325,12 +325,12 @@ class LibvirtDriver:
         dom = self.domains.get(instance.uuid)
         if dom is None:
             raise exception.InstanceNotRunning(instance_id=instance.uuid)
-        snapshot = yield from self.image_api.get(context, image_id)
+        snapshot_name = yield from self.image_api.get(context, image_id, name_only=True)
         source_type = dom.source_type
         image_format = cfg.snapshot_image_format or source_type
         if image_format in ("lvm", "rbd"):
             image_format = "raw"
-        metadata = self._create_snapshot_metadata(instance, image_format, snapshot["name"])
+        metadata = self._create_snapshot_metadata(instance, image_format, snapshot_name)
         original_power_state = dom.power_state
         live = (
             cfg.virt_type in ("kvm", "qemu")
@@ -682,14 +682,16 @@ class LibvirtDriver:
     ) -> Generator[Any, Any, None]:
         """Set the image's formats, then ``image_api.upload`` the snapshot's bytes over this
         host's link to the Glance store (inside the disk-ops semaphore)."""
-        image = yield from self.image_api.get(context, image_id)
-        metadata = self._create_snapshot_metadata(instance, snapshot.disk_format, image["name"])
+        image_name = yield from self.image_api.get(context, image_id, name_only=True)
+        metadata = self._create_snapshot_metadata(instance, snapshot.disk_format, image_name)
         request = None
         if self._disk_ops is not None:
             request = self._disk_ops.request()
             yield request
         try:
-            yield from self.image_api.update(context, image_id, metadata, purge_props=False)
+            yield from self.image_api.update(
+                context, image_id, metadata, purge_props=False, id_only=True
+            )
             data = ImageData(
                 size=snapshot.size,
                 content_id=f"nova-instance-snapshot:{snapshot.id}",
