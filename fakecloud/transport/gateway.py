@@ -382,6 +382,24 @@ def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
 def wire_headers(response: Response) -> list[tuple[str, str]]:
     """The response's headers as wire lines: a list value gives one line per item (several
     ``Vary`` lines, for instance); a JSON body gets ``Content-Type: application/json``."""
+    headers = response.headers
+    if [1 for value in headers.values() if value.__class__ is not str]:
+        return _wire_lines(response)
+    # Every value one string (nearly every answer): the lines are the items as they are, and
+    # the content type is looked for in its usual spellings before name by name, so the usual
+    # answer costs no call per header.
+    lines = list(headers.items())
+    if (
+        response.body is not None
+        and "Content-Type" not in headers
+        and "content-type" not in headers
+        and not [1 for key in headers if key.lower() == "content-type"]
+    ):
+        lines.append(("Content-Type", _body_type(response.body)))
+    return lines
+
+
+def _wire_lines(response: Response) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     seen: set[str] = set()
     for key, value in response.headers.items():
@@ -391,11 +409,12 @@ def wire_headers(response: Response) -> list[tuple[str, str]]:
         else:
             lines.append((key, str(value)))
     if "content-type" not in seen and response.body is not None:
-        kind = (
-            "application/octet-stream" if isinstance(response.body, bytes) else "application/json"
-        )
-        lines.append(("Content-Type", kind))
+        lines.append(("Content-Type", _body_type(response.body)))
     return lines
+
+
+def _body_type(body: Any) -> str:
+    return "application/octet-stream" if isinstance(body, bytes) else "application/json"
 
 
 def wire_body(response: Response, method: str) -> bytes:

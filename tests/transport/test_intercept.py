@@ -14,7 +14,9 @@ from echo_service import ECHO_URL, EchoService
 from requests.adapters import HTTPAdapter
 
 from fakecloud import Cloud
+from fakecloud.api.http import Response
 from fakecloud.transport.calllog import LIVE_CALLS
+from fakecloud.transport.gateway import wire_headers
 from fakecloud.transport.intercept import Intercept
 
 
@@ -227,3 +229,26 @@ def test_the_call_log_stays_bounded(cloud):
         for _ in range(40):
             requests.get(cloud.auth_url)
         assert len(intercept.calls) <= 10
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "lines"),
+    [
+        ({"X-Echo": "1"}, {"a": 1}, [("X-Echo", "1"), ("Content-Type", "application/json")]),
+        ({"Content-type": "text/plain"}, {"a": 1}, [("Content-type", "text/plain")]),
+        (
+            {"Vary": ["a", "b"], "N": 3},
+            b"x",
+            [
+                ("Vary", "a"),
+                ("Vary", "b"),
+                ("N", "3"),
+                ("Content-Type", "application/octet-stream"),
+            ],
+        ),
+        ({"X-Echo": "1"}, None, [("X-Echo", "1")]),
+    ],
+)
+def test_an_answers_header_lines(headers, body, lines):
+    # a service's own content type, however written, is the only one sent
+    assert wire_headers(Response(200, body, headers)) == lines
