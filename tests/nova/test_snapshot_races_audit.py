@@ -208,3 +208,25 @@ def test_a_delete_before_the_snapshots_save_is_logged_as_nova_api_logs_it(profil
             f"Image {image['subject']} deleted because instance deleted before snapshot started.",
         ),
     ]
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+def test_a_shelve_whose_snapshot_fails_leaves_the_server_active_and_its_image(profile):
+    """``shelve_instance``'s decorators (nova 17.0.7 and 34.0.0 ``compute/manager.py``):
+    ``wrap_exception``, ``reverts_task_state``, ``wrap_instance_event``, ``wrap_instance_fault``
+    — no ``delete_image_on_error``, no error state. A failed snapshot leaves vm_state
+    ``active``, task_state None, a fault, the event in Error and the image as it was."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.cloud.faults.add("nova.libvirt.extract", error="LibvirtError", message="disk gone")
+    rid = env.action(sid, {"shelve": None}).headers["x-openstack-request-id"]
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    images = env.cloud.request("image", "GET", "/v2/images?name=vm-shelved", user="admin")
+    assert [i["status"] for i in images.json()["images"]] == ["queued"]
+    path = f"/v2.1/servers/{sid}/os-instance-actions/{rid}"
+    action = env.request("GET", path, user="admin", microversion="2.51").json()
+    (event,) = action["instanceAction"]["events"]
+    assert (event["event"], event["result"]) == ("compute_shelve_instance", "Error")
+    assert env.cloud.trace.filter(kind="nova.fault", subject=sid)

@@ -1009,12 +1009,17 @@ class ComputeManager:
             instance.power_state = self.driver.get_info(instance)
             instance.save(expected_task_state=[states.SHELVING, states.SHELVING_IMAGE_UPLOADING])
             self.notifier.instance_usage(self.host, instance, "shelve.end")
+        except Exception as exc:  # noqa: BLE001
+            # shelve_instance has no delete_image_on_error and no error state: its fault,
+            # event, task-state revert and notification only (nova 17.0.7 to 34.0.0); the
+            # image is left as the failure found it, the guest powered off, vm_state kept.
+            finish = functools.partial(event.finish, exc)
+            self._failed("shelve_instance", image_id, instance, exc, after_fault=finish)
+            return
+        try:
             if offload:
                 yield from self._shelve_offload(instance)
         except Exception as exc:  # noqa: BLE001
-            yield from compute_utils.delete_image(
-                context, self.image_api, image_id, self.kernel, self.actor
-            )
             self._task_failed(instance, event, exc)
             return
         event.finish()
