@@ -230,3 +230,22 @@ def test_a_shelve_whose_snapshot_fails_leaves_the_server_active_and_its_image(pr
     (event,) = action["instanceAction"]["events"]
     assert (event["event"], event["result"]) == ("compute_shelve_instance", "Error")
     assert env.cloud.trace.filter(kind="nova.fault", subject=sid)
+
+
+def test_unshelve_after_the_user_deleted_the_shelved_image_warns():
+    """``_delete_snapshot_of_shelved_instance`` (nova 17.0.7 and 34.0.0): an ImageNotFound is
+    the warning 'Failed to delete snapshot from shelved instance (%s).', the unshelve goes on."""
+    env = NovaEnv("upstream", {"nova": {"shelved_offload_time_s": -1}})
+    sid = env.boot()
+    env.action(sid, {"shelve": None})
+    env.cloud.run_until_idle()
+    image_id = env.nova.db.instances[sid].system_metadata["shelved_image_id"]
+    deleted = env.cloud.request("image", "DELETE", f"/v2/images/{image_id}", user="admin")
+    assert deleted.status == 204
+    env.action(sid, {"unshelve": None})
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    (line,) = env.cloud.trace.filter(kind="log", subject=sid, level="warning")
+    assert line["message"] == (
+        f"Failed to delete snapshot from shelved instance (Image {image_id} could not be found.)."
+    )

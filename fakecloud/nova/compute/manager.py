@@ -1095,10 +1095,19 @@ class ComputeManager:
             meta.pop(key, None)
         instance.system_metadata = meta
         instance.save()
-        if image_id:
-            yield from compute_utils.delete_image(
-                context, self.image_api, image_id, self.kernel, self.actor
+        if not image_id:
+            return
+        # _delete_snapshot_of_shelved_instance (nova 17.0.7 to 34.0.0).
+        try:
+            yield from self.image_api.delete(context, image_id)
+        except (exception.ImageNotFound, exception.ImageNotAuthorized) as exc:
+            message = f"Failed to delete snapshot from shelved instance ({exc.format_message()})."
+            self._log(instance.uuid, "warning", message)
+        except Exception:  # noqa: BLE001 - Nova logs it and goes on
+            message = (
+                "Something wrong happened when trying to delete snapshot from shelved instance."
             )
+            self._log(instance.uuid, "error", message)
 
     # -- helpers -----------------------------------------------------------------------------
 
