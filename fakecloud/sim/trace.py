@@ -362,7 +362,7 @@ class Trace:
                 met = values if fixed is None else fixed(values)
                 shape = family.shapes.get(met)
             except TypeError:  # an unhashable value where constants were expected
-                family = families[key] = self._next(family, values)
+                family = families[key] = self._next(family, values, hashable=False)
                 plan = family.plan
                 continue
             if shape is not None:
@@ -445,7 +445,7 @@ class Trace:
                 state = firsts[form.number][key] = _start(book, info, _plan(keys, keys))
         return state
 
-    def _next(self, family: _Family, values: tuple) -> _Family:
+    def _next(self, family: _Family, values: tuple, hashable: bool = True) -> _Family:
         """The state `family` moves to on meeting the constants of `values` it has no shape
         for: one more shape, or a plan with fewer constants.
 
@@ -453,7 +453,8 @@ class Trace:
         whatever their values, so that move is remembered by which details they are, not by
         the values: an explored seed's throughputs and times, different in every seed, would
         otherwise add a move per seed to the book (the values are remembered too, for
-        `put`, for the first `_ODD_MOVES` moves of a state)."""
+        `put`, for the first `_ODD_MOVES` moves of a state, unless `put` found them
+        unhashable: `hashable` false)."""
         fixed = family.plan[0]
         met = values if fixed is None else fixed(values)
         constant = _PLAN_KEYS[family.plan_id]
@@ -465,7 +466,7 @@ class Trace:
             with self._book.lock:
                 details = dict(zip(family.info[2], values, strict=True))
                 state = after[key] = _grown(self._book, family, details)
-        if odd and len(after) < _ODD_MOVES:
+        if odd and hashable and len(after) < _ODD_MOVES:
             # the values themselves too, so that `put` finds the move without calling here
             # when they come again (a status 200 does; a jittered throughput does not)
             try:
