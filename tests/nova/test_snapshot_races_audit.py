@@ -249,3 +249,31 @@ def test_unshelve_after_the_user_deleted_the_shelved_image_warns():
     assert line["message"] == (
         f"Failed to delete snapshot from shelved instance (Image {image_id} could not be found.)."
     )
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+def test_a_delete_during_the_shelves_offload_keeps_its_deleting_state(profile):
+    """``shelve_instance`` offloads inline (``shelved_offload_time`` 0) under its decorators
+    (nova 17.0.7 and 34.0.0 ``compute/manager.py``): a delete arriving in the offload makes
+    its ``instance.save(expected_task_state=[shelving, shelving_offloading])`` fail with
+    UnexpectedDeletingTaskStateError, which ``reverts_task_state`` does not revert. The server
+    stays ``shelved``/``deleting`` until the delete ends it, never ERROR."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.action(sid, {"shelve": None})
+    row = env.nova.db.instances[sid]
+    while row.task_state != states.SHELVING_OFFLOADING:
+        env.cloud.advance(0.05)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    seen = []
+    while not row.deleted:
+        env.cloud.advance(0.05)
+        if (row.vm_state, row.task_state) not in seen:
+            seen.append((row.vm_state, row.task_state))
+    assert states.ERROR not in [vm for vm, _ in seen]
+    assert seen[0] == (states.SHELVED, states.DELETING)
+    (fault,) = env.cloud.trace.filter(kind="nova.fault", subject=sid)
+    assert fault["message"] == (
+        f"Conflict updating instance {sid}. Expected: {{'task_state': ['shelving', "
+        "'shelving_offloading']}. Actual: {'task_state': 'deleting'}"
+    )

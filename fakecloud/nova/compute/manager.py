@@ -337,14 +337,15 @@ class ComputeManager:
     def _failed(
         self,
         name: str,
-        image_id: str,
+        image_id: str | None,
         instance: Any,
         exc: Exception,
         after_fault: Callable[[], None] | None = None,
     ) -> None:
         """``wrap_instance_fault``, ``reverts_task_state``, ``wrap_exception``, in that order;
         `after_fault` runs between the fault and the revert (``wrap_instance_event``'s finish,
-        for an RPC entry point that records an instance action)."""
+        for an RPC entry point that records an instance action). `image_id`: the image the
+        failed call was given, if any (the notification's argument)."""
         if not isinstance(exc, exception.InstanceNotFound):
             self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
         if after_fault is not None:
@@ -355,7 +356,8 @@ class ComputeManager:
                 instance.save()
             except exception.InstanceNotFound:
                 pass
-        self.notifier.exception(self.host, name, exc, image_id=image_id, instance=instance.uuid)
+        args = {"image_id": image_id} if image_id is not None else {}
+        self.notifier.exception(self.host, name, exc, **args, instance=instance.uuid)
 
     def _snapshot_instance_body(
         self, context: Any, image_id: str, instance: Any, expected_task_state: str
@@ -1020,7 +1022,10 @@ class ComputeManager:
             if offload:
                 yield from self._shelve_offload(instance)
         except Exception as exc:  # noqa: BLE001
-            self._task_failed(instance, event, exc)
+            # The offload runs inside shelve_instance, under the same decorators: no error
+            # state, and a task state another request set (a delete's ``deleting``) is kept.
+            finish = functools.partial(event.finish, exc)
+            self._failed("shelve_instance", image_id, instance, exc, after_fault=finish)
             return
         event.finish()
 
@@ -1036,7 +1041,11 @@ class ComputeManager:
                 yield from self.driver.power_off(instance)
             yield from self._shelve_offload(instance)
         except Exception as exc:  # noqa: BLE001
-            self._task_failed(instance, event, exc)
+            # shelve_offload_instance's decorators are shelve_instance's (nova 17.0.7 to 34.0.0
+            # compute/manager.py): a fault, the event, the task state reverted unless another
+            # request changed it, no error state.
+            finish = functools.partial(event.finish, exc)
+            self._failed("shelve_offload_instance", None, instance, exc, after_fault=finish)
             return
         event.finish()
 
