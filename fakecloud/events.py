@@ -238,6 +238,14 @@ EVENTS: dict[str, EventKind] = {
             "rotation",
         ),
         _k(
+            "nova.delete_shelved_image",
+            "Nova deletes a server's shelved image: the server's delete while shelved "
+            "(nova-api) or the unshelve that no longer needs it (nova-compute).",
+            "nova-api or nova-compute:<host>",
+            "image id",
+            "instance",
+        ),
+        _k(
             "notification",
             "A Nova notification was emitted (legacy or versioned, as the profile has it).",
             "the emitter (compute.HOST, nova-api)",

@@ -210,7 +210,10 @@ def no_unexpected_500(cloud: Any) -> list[Violation]:
     ]
 
 
-_IMAGE_DELETE_KINDS = ("nova.rotate_backups", "api.request", "api.response", "state")
+#: Nova's own deletes of finished images, by design: createBackup's rotation, and a server's
+#: shelved image once its delete or unshelve no longer needs it.
+_NOVA_IMAGE_DELETES = ("nova.rotate_backups", "nova.delete_shelved_image")
+_IMAGE_DELETE_KINDS = (*_NOVA_IMAGE_DELETES, "api.request", "api.response", "state")
 _IMAGE_DELETE = re.compile(r"^DELETE (?:/v2|/v2\.1(?:/[^/]+)?)/images/([^/]+)/?$")
 
 
@@ -235,14 +238,16 @@ def _user_image_delete(users: set[str], event: dict[str, Any]) -> str | None:
 @invariant("no_active_snapshot_image_deleted", needs=("glance",))
 def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
     """No active image was ever deleted except by a user's own ``DELETE /v2/images/{id}``
-    (to Glance, or through Nova's ``/v2.1/images/{id}`` proxy) or by ``createBackup``'s
-    rotation (which deletes finished backups by design: a ``nova.rotate_backups`` event).
+    (to Glance, or through Nova's ``/v2.1/images/{id}`` proxy), by ``createBackup``'s
+    rotation (which deletes finished backups by design: a ``nova.rotate_backups`` event) or by
+    Nova deleting a server's shelved image when the server is deleted or unshelved (a
+    ``nova.delete_shelved_image`` event).
 
     Nova's cleanup (``delete_image_on_error``, the instance-gone branch) must only delete
     snapshot images that are not yet active; an active image is a finished snapshot a user may
     already boot from. Read from the trace: a move of an image from ``active`` to ``deleted`` or
     ``pending_delete`` with no user DELETE request of that image in flight at that moment and
-    no ``nova.rotate_backups`` event naming it.
+    no ``nova.rotate_backups`` or ``nova.delete_shelved_image`` event naming it.
     """
     trace = cloud.trace
     # Most runs delete no active image: the trace's shapes tell (no event is read), and only
@@ -254,7 +259,7 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
     out = []
     for e in events(trace, *_IMAGE_DELETE_KINDS):
         kind = e["kind"]
-        if kind == "nova.rotate_backups":
+        if kind in _NOVA_IMAGE_DELETES:
             in_flight[str(e["subject"])] = 1
         elif kind in ("api.request", "api.response"):
             image_id = _user_image_delete(users, e)

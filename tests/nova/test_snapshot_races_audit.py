@@ -277,3 +277,33 @@ def test_a_delete_during_the_shelves_offload_keeps_its_deleting_state(profile):
         f"Conflict updating instance {sid}. Expected: {{'task_state': ['shelving', "
         "'shelving_offloading']}. Actual: {'task_state': 'deleting'}"
     )
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+def test_nova_deleting_a_shelved_image_for_the_user_breaks_no_invariant(profile):
+    """Nova deletes a server's shelved image when the server is deleted while shelved
+    (``compute/api.py _delete``: "Working on deleting snapshot X from shelved instance...")
+    or unshelved (``_delete_snapshot_of_shelved_instance``), nova 17.0.13 and 34.0.0: by
+    design, so ``no_active_snapshot_image_deleted`` holds (it flagged both)."""
+    for then in ("delete", "unshelve"):
+        env = NovaEnv(profile)
+        sid = env.boot()
+        env.action(sid, {"shelve": None})
+        env.cloud.run_until_idle()
+        image_id = env.nova.db.instances[sid].system_metadata["shelved_image_id"]
+        if then == "delete":
+            assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+        else:
+            env.action(sid, {"unshelve": None})
+        env.cloud.run_until_idle()
+        assert (
+            env.glance_image(image_id) is None or env.glance_image(image_id)["status"] == "deleted"
+        )
+        (event,) = env.cloud.trace.filter(kind="nova.delete_shelved_image")
+        assert (event["subject"], event["instance"]) == (image_id, sid)
+        assert env.cloud.check_invariants() == []
+        if then == "delete":
+            lines = env.cloud.trace.filter(kind="log", subject=sid, actor="nova-api")
+            assert [(e["level"], e["message"]) for e in lines] == [
+                ("info", f"Working on deleting snapshot {image_id} from shelved instance...")
+            ]

@@ -593,12 +593,33 @@ class API:
     def _delete(self, context: Any, instance: Instance) -> Generator[Any, Any, None]:
         bdms = self.db.bdms_by_instance(instance.uuid)
         if instance.vm_state in (states.SHELVED, states.SHELVED_OFFLOADED):
+            # At these states a server has its shelved image (nova 17.0.13 and 34.0.0
+            # compute/api.py _delete), which Nova deletes for the user.
             snapshot_id = instance.system_metadata.get("shelved_image_id")
-            if snapshot_id:
-                try:
+            self._log(
+                instance,
+                "info",
+                f"Working on deleting snapshot {snapshot_id} from shelved instance...",
+            )
+            try:
+                if snapshot_id:
+                    self.kernel.trace.emit(
+                        "nova.delete_shelved_image", API_ACTOR, snapshot_id, instance=instance.uuid
+                    )
                     yield from self.image_api.delete(context, snapshot_id)
-                except (exception.ImageNotFound, exception.ImageNotAuthorized):
-                    pass
+            except (exception.ImageNotFound, exception.ImageNotAuthorized) as exc:
+                self._log(
+                    instance,
+                    "warning",
+                    f"Failed to delete snapshot from shelved instance ({exc.format_message()}).",
+                )
+            except Exception:  # noqa: BLE001 - Nova logs it and deletes the server anyway
+                self._log(
+                    instance,
+                    "error",
+                    "Something wrong happened when trying to delete snapshot from shelved "
+                    "instance.",
+                )
         original_task_state = instance.task_state
         try:
             instance.task_state = states.DELETING
@@ -619,6 +640,10 @@ class API:
         self.db.instance_destroy(instance, API_ACTOR)
         self._record_action_start(context, instance, DELETE)
         self.notifier.instance_usage(self.config.api_host, instance, "delete.end")
+
+    def _log(self, instance: Instance, level: str, message: str) -> None:
+        """A nova-api log line about `instance`."""
+        self.kernel.trace.emit("log", API_ACTOR, instance.uuid, level=level, message=message)
 
     # -- volume attach and detach --------------------------------------------------------------
 

@@ -1107,6 +1107,9 @@ class ComputeManager:
         if not image_id:
             return
         # _delete_snapshot_of_shelved_instance (nova 17.0.7 to 34.0.0).
+        self.kernel.trace.emit(
+            "nova.delete_shelved_image", self.actor, image_id, instance=instance.uuid
+        )
         try:
             yield from self.image_api.delete(context, image_id)
         except (exception.ImageNotFound, exception.ImageNotAuthorized) as exc:
