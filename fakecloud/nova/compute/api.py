@@ -601,24 +601,9 @@ class API:
                 "info",
                 f"Working on deleting snapshot {snapshot_id} from shelved instance...",
             )
-            try:
-                if snapshot_id:
-                    self.kernel.trace.emit(
-                        "nova.delete_shelved_image", API_ACTOR, snapshot_id, instance=instance.uuid
-                    )
-                    yield from self.image_api.delete(context, snapshot_id)
-            except (exception.ImageNotFound, exception.ImageNotAuthorized) as exc:
-                self._log(
-                    instance,
-                    "warning",
-                    f"Failed to delete snapshot from shelved instance ({exc.format_message()}).",
-                )
-            except Exception:  # noqa: BLE001 - Nova logs it and deletes the server anyway
-                self._log(
-                    instance,
-                    "error",
-                    "Something wrong happened when trying to delete snapshot from shelved "
-                    "instance.",
+            if snapshot_id:
+                yield from compute_utils.delete_shelved_image(
+                    context, self.image_api, snapshot_id, instance.uuid, self.kernel, API_ACTOR
                 )
         original_task_state = instance.task_state
         try:

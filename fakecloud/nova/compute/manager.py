@@ -1106,20 +1106,9 @@ class ComputeManager:
         instance.save()
         if not image_id:
             return
-        # _delete_snapshot_of_shelved_instance (nova 17.0.7 to 34.0.0).
-        self.kernel.trace.emit(
-            "nova.delete_shelved_image", self.actor, image_id, instance=instance.uuid
+        yield from compute_utils.delete_shelved_image(
+            context, self.image_api, image_id, instance.uuid, self.kernel, self.actor
         )
-        try:
-            yield from self.image_api.delete(context, image_id)
-        except (exception.ImageNotFound, exception.ImageNotAuthorized) as exc:
-            message = f"Failed to delete snapshot from shelved instance ({exc.format_message()})."
-            self._log(instance.uuid, "warning", message)
-        except Exception:  # noqa: BLE001 - Nova logs it and goes on
-            message = (
-                "Something wrong happened when trying to delete snapshot from shelved instance."
-            )
-            self._log(instance.uuid, "error", message)
 
     # -- helpers -----------------------------------------------------------------------------
 
