@@ -35,8 +35,8 @@ text is ``"<fault message> (HTTP <code>) (Request-ID: req-…)"``.
 
 Methods (each returns a generator to `yield from`; views are Nova's dicts):
 
-- ``get(ctx, volume_id, microversion=None)`` → ``_untranslate_volume_summary_view``
-- ``get_id_and_description(ctx, volume_id)`` → ``(id, display_description)`` (`get`'s request)
+- ``get(ctx, volume_id, microversion=None, *, id_and_description=False)`` →
+  ``_untranslate_volume_summary_view`` (or ``(id, display_description)``)
 - ``get_all(ctx, search_opts=None)`` → list of those
 - ``create(ctx, size, name, description, snapshot=None, image_id=None, volume_type=None,
   metadata=None, availability_zone=None)`` → volume view
@@ -54,8 +54,8 @@ Methods (each returns a generator to `yield from`; views are Nova's dicts):
   ``attachment_update`` retry a 500/504 up to 5 attempts, as Nova does)
 - ``create_snapshot(ctx, volume_id, name, description)``,
   ``create_snapshot_force(ctx, volume_id, name, description, *, id_only=False)``,
-  ``get_snapshot(ctx, snapshot_id)``, ``get_all_snapshots(ctx)``,
-  ``get_snapshot_status(ctx, snapshot_id)`` (the status string alone),
+  ``get_snapshot(ctx, snapshot_id, *, status_only=False)`` (with `status_only` the status
+  string alone), ``get_all_snapshots(ctx)``,
   ``delete_snapshot(ctx, snapshot_id)``,
   ``update_snapshot_status(ctx, snapshot_id, status)`` → ``_untranslate_snapshot_summary_view``
 - ``get_absolute_limits(ctx)`` → ``{"maxTotalSnapshots": 10, "totalSnapshotsUsed": 0, …}``
@@ -532,8 +532,18 @@ class API:
 
     # -- volumes -----------------------------------------------------------------------------
 
-    def get(self, context: Any, volume_id: str, microversion: str | None = None) -> Generator:
-        """The volume, as Nova's summary view."""
+    def get(
+        self,
+        context: Any,
+        volume_id: str,
+        microversion: str | None = None,
+        *,
+        id_and_description: bool = False,
+    ) -> Generator:
+        """The volume, as Nova's summary view; with `id_and_description` only its ``(id,
+        display_description)`` (the same request, without the rest of the view: its timestamp,
+        attachments and copied metadata), for a caller that reads nothing else (the
+        volume-backed snapshot)."""
         if microversion is not None:
             return self._get_at(context, volume_id, microversion)
         return self._call(
@@ -542,22 +552,7 @@ class API:
             self._volume,
             translate_volume_exception.on_error,
             volume_id,
-            _untranslate_volume_summary_view,
-            (context, volume_id),
-            volume_id=volume_id,
-        )
-
-    def get_id_and_description(self, context: Any, volume_id: str) -> Generator:
-        """`get` for a caller that reads only the volume's ``id`` and ``display_description``
-        (the volume-backed snapshot): the same request, the pair without the rest of Nova's
-        view (its timestamp, attachments and copied metadata)."""
-        return self._call(
-            "get",
-            context,
-            self._volume,
-            translate_volume_exception.on_error,
-            volume_id,
-            _id_and_description,
+            _id_and_description if id_and_description else _untranslate_volume_summary_view,
             (context, volume_id),
             volume_id=volume_id,
         )
@@ -760,30 +755,19 @@ class API:
 
     # -- snapshots ---------------------------------------------------------------------------
 
-    def get_snapshot(self, context: Any, snapshot_id: str) -> Generator:
-        """The snapshot, as Nova's summary view."""
+    def get_snapshot(
+        self, context: Any, snapshot_id: str, *, status_only: bool = False
+    ) -> Generator:
+        """The snapshot, as Nova's summary view; with `status_only` its ``status`` alone (the
+        same request, without a timestamp formatted and a dict built), for a caller that reads
+        nothing else (the compute host's poll while a snapshot is ``creating``)."""
         return self._call(
             "get_snapshot",
             context,
             self.cinder.snapshot_api.get,
             translate_snapshot_exception.on_error,
             snapshot_id,
-            _untranslate_snapshot_summary_view,
-            (context, snapshot_id),
-            snapshot_id=snapshot_id,
-        )
-
-    def get_snapshot_status(self, context: Any, snapshot_id: str) -> Generator:
-        """`get_snapshot` for a caller that reads only the snapshot's ``status`` (the compute
-        host's poll while a snapshot is ``creating``): the same request, the status without
-        the rest of Nova's view (a timestamp formatted and a dict built per poll)."""
-        return self._call(
-            "get_snapshot",
-            context,
-            self.cinder.snapshot_api.get,
-            translate_snapshot_exception.on_error,
-            snapshot_id,
-            _snapshot_status,
+            _snapshot_status if status_only else _untranslate_snapshot_summary_view,
             (context, snapshot_id),
             snapshot_id=snapshot_id,
         )

@@ -128,7 +128,7 @@ def test_create_snapshot_force_of_an_in_use_volume(cloud, api):
     }
     got, _ = run(cloud, api.get_snapshot(MEMBER, snap["id"]))
     assert (got["status"], got["progress"]) == ("available", "100%")
-    status, took = run(cloud, api.get_snapshot_status(MEMBER, snap["id"]))
+    status, took = run(cloud, api.get_snapshot(MEMBER, snap["id"], status_only=True))
     assert (status, took) == ("available", pytest.approx(LATENCY))
     snap_id, took = run(cloud, api.create_snapshot_force(MEMBER, vid, "s", "", id_only=True))
     assert took == pytest.approx(LATENCY)
@@ -179,12 +179,6 @@ def test_413_on_volume_create_keeps_cinders_message(cloud, api):
             exception.SnapshotNotFound,
             f"Snapshot {MISSING} could not be found.",
         ),
-        (
-            "get_snapshot_status",
-            (MISSING,),
-            exception.SnapshotNotFound,
-            f"Snapshot {MISSING} could not be found.",
-        ),
         ("delete_snapshot", (MISSING,), exception.SnapshotNotFound, None),
         (
             "create_snapshot_force",
@@ -208,6 +202,12 @@ def test_not_found_translations(cloud, api, method, args, error, text):
         assert str(err) == text
 
 
+def test_a_missing_snapshots_status_is_snapshot_not_found(cloud, api):
+    err, _ = run(cloud, api.get_snapshot(MEMBER, MISSING, status_only=True))
+    assert type(err) is exception.SnapshotNotFound
+    assert str(err) == f"Snapshot {MISSING} could not be found."
+
+
 def test_create_from_a_missing_snapshot_is_a_plain_not_found(cloud, api):
     err, _ = run(cloud, api.create(MEMBER, 1, "v", "", snapshot={"id": MISSING}))
     assert type(err) is exception.NotFound
@@ -218,15 +218,15 @@ def test_another_projects_volume_is_not_found(cloud, api):
     vid = available_volume(cloud, api)
     err, _ = run(cloud, api.get(OTHER, vid))
     assert isinstance(err, exception.VolumeNotFound)
-    err, _ = run(cloud, api.get_id_and_description(OTHER, vid))
+    err, _ = run(cloud, api.get(OTHER, vid, id_and_description=True))
     assert isinstance(err, exception.VolumeNotFound)
 
 
-def test_get_id_and_description_is_gets_request_and_those_two_of_its_view(cloud, api):
+def test_get_id_and_description_only_is_gets_request_and_those_two_of_its_view(cloud, api):
     vid = available_volume(cloud, api)
     vol, _ = run(cloud, api.get(MEMBER, vid))
     seen = len(cloud.trace)
-    pair, took = run(cloud, api.get_id_and_description(MEMBER, vid))
+    pair, took = run(cloud, api.get(MEMBER, vid, id_and_description=True))
     assert pair == (vol["id"], vol["display_description"]) == (vid, "desc")
     assert took == pytest.approx(LATENCY)
     assert [e["call"] for e in list(cloud.trace)[seen:]] == ["get", "get"]

@@ -1218,8 +1218,8 @@ class ComputeManager:
                 continue
             while True:
                 started = env.now
-                status = yield from self.volume_api.get_snapshot_status(
-                    context, mapping_dict["snapshot_id"]
+                status = yield from self.volume_api.get_snapshot(
+                    context, mapping_dict["snapshot_id"], status_only=True
                 )
                 if status != "creating":
                     break

@@ -182,8 +182,8 @@ def _steps_to_image(
                 continue
             # Nova reads the volume's id and description and the snapshot's id, not the rest
             # of its views of them.
-            volume_id, description = yield from volume_api.get_id_and_description(
-                context, bdm.volume_id
+            volume_id, description = yield from volume_api.get(
+                context, bdm.volume_id, id_and_description=True
             )
             snapshot_id = yield from volume_api.create_snapshot_force(
                 context, volume_id, snapshot_name, description, id_only=True
