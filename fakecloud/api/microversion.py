@@ -76,28 +76,28 @@ class Version:
         o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
-        return (self.major, self.minor) < (o.major, o.minor)
+        return self.key < o.key
 
     def __le__(self, other: object) -> bool:
         cls = other.__class__
         o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
-        return (self.major, self.minor) <= (o.major, o.minor)
+        return self.key <= o.key
 
     def __gt__(self, other: object) -> bool:
         cls = other.__class__
         o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
-        return (self.major, self.minor) > (o.major, o.minor)
+        return self.key > o.key
 
     def __ge__(self, other: object) -> bool:
         cls = other.__class__
         o = other if cls is Version else _PARSED.get(other) if cls is str else None
         if o is None and (o := self._other(other)) is None:
             return NotImplemented
-        return (self.major, self.minor) >= (o.major, o.minor)
+        return self.key >= o.key
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
@@ -107,10 +107,10 @@ class Version:
                 return False
         if not isinstance(other, Version):
             return NotImplemented
-        return (self.major, self.minor) == (other.major, other.minor)
+        return self.key == other.key
 
     def __hash__(self) -> int:
-        return hash((self.major, self.minor))
+        return hash(self.key)
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}"
