@@ -21,17 +21,17 @@ from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.policies import ADMIN_ACTIONS, LOCK, PAUSE, SHELVE, SUSPEND
 
-#: The actions with one shape (`ServerActionsController._simple`): name -> (action, policy
-#: rule, compute API method, whether the policy target names the server's user). Handlers are
+#: The actions with one shape (`ServerActionsController._simple`): action -> (policy rule,
+#: compute API method, whether the policy target names the server's user). Handlers are
 #: partials of the one method, not a closure each: a fork of a cloud makes them again.
-_SIMPLE: dict[str, tuple[str, str, str, bool]] = {
-    "pause": ("pause", PAUSE % "pause", "pause", True),
-    "unpause": ("unpause", PAUSE % "unpause", "unpause", True),
-    "suspend": ("suspend", SUSPEND % "suspend", "suspend", True),
-    "resume": ("resume", SUSPEND % "resume", "resume", True),
-    "shelve": ("shelve", SHELVE % "shelve", "shelve", True),
-    "shelveOffload": ("shelveOffload", SHELVE % "shelve_offload", "shelve_offload", False),
-    "unshelve": ("unshelve", SHELVE % "unshelve", "unshelve", True),
+_SIMPLE: dict[str, tuple[str, str, bool]] = {
+    "pause": (PAUSE % "pause", "pause", True),
+    "unpause": (PAUSE % "unpause", "unpause", True),
+    "suspend": (SUSPEND % "suspend", "suspend", True),
+    "resume": (SUSPEND % "resume", "resume", True),
+    "shelve": (SHELVE % "shelve", "shelve", True),
+    "shelveOffload": (SHELVE % "shelve_offload", "shelve_offload", False),
+    "unshelve": (SHELVE % "unshelve", "unshelve", True),
 }
 
 
@@ -44,7 +44,7 @@ class ServerActionsController:
         self.compute_api = nova.compute_api
         self.policy = nova.policy
         servers.actions.update(
-            {name: partial(self._simple, *spec) for name, spec in _SIMPLE.items()}
+            {action: partial(self._simple, action, *spec) for action, spec in _SIMPLE.items()}
         )
         servers.actions.update(
             {"lock": self._lock, "unlock": self._unlock, "os-resetState": self._reset_state}
