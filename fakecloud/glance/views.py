@@ -15,8 +15,6 @@ from typing import Any
 from fakecloud.glance.models import Image, ImageMember
 from fakecloud.glance.schema import ImageSchema
 
-#: What the newest Glance leaves out (`ImageSchema.hidden_properties` has each series' own).
-HIDDEN_PROPERTIES = frozenset(("os_glance_stage_host", "os_glance_hash_op_host"))
 _BASE_ATTRIBUTES = (
     "name",
     "disk_format",
