@@ -99,6 +99,19 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
     ctx = vc.context
     v = vc.version
     show_host = bool(volume.attachments) and vc.shows_host_name()
+    attachments = [
+        {
+            "id": volume.id,
+            "attachment_id": a.id,
+            "volume_id": volume.id,
+            "server_id": a.instance_uuid,
+            "host_name": a.attached_host if show_host else None,
+            "device": a.mountpoint,
+            "attached_at": vc.timestamp(a.attach_time),
+        }
+        for a in volume.attachments
+        if a.attach_status == "attached"
+    ]
     out: dict[str, Any] = {
         "id": volume.id,
         "status": SHOWN_STATUS.get(volume.status, volume.status),
@@ -106,6 +119,12 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
         "availability_zone": volume.availability_zone,
         "created_at": vc.timestamp(volume.created_at),
         "updated_at": vc.timestamp(volume.updated_at),
+    }
+    if vc.host_name_to == "all":
+        # Until 8bf454b0b5 (Cinder 17.0.0) the view's literal listed them here; that commit
+        # moved them after the literal, to hide the host from non-admins.
+        out["attachments"] = attachments
+    out |= {
         "name": volume.display_name,
         "description": volume.display_description,
         "volume_type": volume.volume_type.name,
@@ -119,20 +138,8 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
         "replication_status": volume.replication_status,
         "consistencygroup_id": None,
         "multiattach": volume.multiattach,
-        "attachments": [
-            {
-                "id": volume.id,
-                "attachment_id": a.id,
-                "volume_id": volume.id,
-                "server_id": a.instance_uuid,
-                "host_name": a.attached_host if show_host else None,
-                "device": a.mountpoint,
-                "attached_at": vc.timestamp(a.attach_time),
-            }
-            for a in volume.attachments
-            if a.attach_status == "attached"
-        ],
     }
+    out.setdefault("attachments", attachments)  # from Cinder 17.0.0: after the literal
     if ctx.is_admin:
         out["migration_status"] = volume.migration_status
     if v >= GROUP_VOLUME:

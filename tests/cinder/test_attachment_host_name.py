@@ -61,3 +61,31 @@ def test_the_host_and_mountpoint_come_from_the_connector_nova_sends():
         "/dev/vdb",
         "rw",
     )
+
+
+#: The detail view's first keys: ``attachments`` sat in the view's literal after
+#: ``updated_at`` until the commit that hid the host (6e97ac224, merged as 8bf454b0b5, Cinder
+#: 17.0.0) moved it after ``multiattach`` (``api/v2/views/volumes.py`` ``detail``, 12.0.10 and
+#: 16.4.2; ``api/v3/views/volumes.py`` ``legacy_detail`` in 28.0.0).
+_QUEENS_ORDER = ["id", "status", "size", "availability_zone", "created_at", "updated_at"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "after"),
+    [
+        ("nova-17.0.13", "updated_at"),  # Cinder 12.0.10
+        ("nova-21.0.0", "updated_at"),  # Cinder 16.4.2
+        ("nova-22.0.0", "multiattach"),  # Cinder 17
+        ("upstream", "multiattach"),  # Cinder 29
+    ],
+)
+def test_attachments_key_order_by_series(profile, after):
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    for ctx in (MEMBER, ADMIN):
+        keys = list(call(cloud, "GET", f"volumes/{vid}", ctx=ctx).json()["volume"])
+        assert keys[keys.index("attachments") - 1] == after
+        assert keys[:6] == _QUEENS_ORDER
+        created = call(cloud, "POST", "volumes", {"volume": {"size": 1}}, ctx=ctx)
+        keys = list(created.json()["volume"])
+        assert keys[keys.index("attachments") - 1] == after
