@@ -254,11 +254,11 @@ class CinderApi(ApiService):
 
     # -- version documents -------------------------------------------------------------------
 
-    def _versions_body(self, req: Request) -> dict[str, Any]:
+    def _versions_body(self, req: Request, v2: bool = True) -> dict[str, Any]:
         base = (req.base_url or self.cinder.config.public_endpoint).rstrip("/")
         api = self.series_api
         entries = [("v3.0", "CURRENT", api["max_microversion"], MIN_VERSION, api["updated"], 3)]
-        if api["v2_listed"]:  # Cinder listed its deprecated v2 API until 18.x
+        if v2 and api["v2_listed"]:  # Cinder listed its deprecated v2 API until 18.x
             entries.insert(0, ("v2.0", "DEPRECATED", "", "", CINDER_V2_UPDATED, 2))
         return {
             "versions": [
@@ -292,8 +292,9 @@ class CinderApi(ApiService):
         return Response(300, self._versions_body(req))
 
     def versions_index(self, req: Request) -> Response:
-        """``GET /v3/``: the v3 version, 200."""
-        return Response(200, self._versions_body(req))
+        """``GET /v3/``: the v3 version, 200. Only ``GET /`` lists v2.0: the 3.0 ``index`` of
+        ``VersionsController`` pops it (``cinder/api/versions.py``, 12.0.10 to 18.x)."""
+        return Response(200, self._versions_body(req, v2=False))
 
     # -- volumes -----------------------------------------------------------------------------
 

@@ -146,3 +146,16 @@ def test_a_queens_cinder_serves_3_0_to_3_50_and_lists_its_deprecated_v2():
     assert call(queens, "GET", "volumes", headers=headers).status == 406
     latest = call(queens, "GET", "volumes", headers={"OpenStack-API-Version": "volume latest"})
     assert latest.headers["OpenStack-API-Version"] == "volume 3.50"
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-20.6.0", "nova-23.0.0"])
+def test_the_v3_document_never_lists_v2(profile):
+    """``GET /v3/`` is ``VersionsController.index`` at 3.0, which pops the v2.0 entry
+    (``cinder/api/versions.py``, read in 12.0.10 and 18.2.1: Queens to Wallaby); only
+    ``GET /`` (``all``) lists it beside v3.0 while ``enable_v2_api`` is on (its default)."""
+    cloud = Cloud(profile=profile)
+    assert [v["id"] for v in _get(cloud, "/").json()["versions"]] == ["v2.0", "v3.0"]
+    for path in ("/v3", "/v3/"):
+        resp = _get(cloud, path)
+        assert resp.status == 200
+        assert [v["id"] for v in resp.json()["versions"]] == ["v3.0"]
