@@ -114,9 +114,6 @@ UPSTREAM_RULES = (
     (SERVER_EXTERNAL_EVENTS % "create", _SERVICE),
 )
 
-#: Unscoped rules (no scope_types) among the above.
-_UNSCOPED = {LIMITS}
-
 #: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.
 _LEGACY_OWNER = "is_admin:True or project_id:%(project_id)s"
 UPSTREAM_BASE_RULES = (
@@ -158,10 +155,13 @@ _SEED_BASE_RULES = (
 
 
 #: Queens defaults that are not the legacy form of 34.0.0's: a volume attachment update (a
-#: swap included) was the admin's until 21.0.0 split the two (fcf5863662).
+#: swap included) was the admin's until 21.0.0 split the two (fcf5863662); ``limits`` was
+#: ``rule:admin_or_owner`` until 21.0.0 (nova/policies/limits.py), checked against the
+#: caller's own project, which passes every caller a project-scoped token admits.
 SEED_CHECKS = {
     VOLUMES_ATTACHMENTS % "update": "rule:admin_api",
     VOLUMES_ATTACHMENTS % "swap": "rule:admin_api",
+    LIMITS: "rule:admin_or_owner",
 }
 
 
@@ -199,7 +199,7 @@ def _rule_defaults(legacy: bool, scoped: bool) -> list[Any]:
             )
         out.append(policy.RuleDefault(name, check, deprecated_rule=dep))
     for name, check in UPSTREAM_RULES + VENDOR_RULES:
-        scope = ["project"] if scoped and name not in _UNSCOPED else None
+        scope = ["project"] if scoped else None
         out.append(policy.RuleDefault(name, check, scope_types=scope))
     return out
 

@@ -46,11 +46,20 @@ class LimitsController:
         """``GET /limits``."""
         ctx = req.context
         policy = self.nova.policy
-        policy.authorize(ctx, LIMITS, {})
+        # Queens checks ``limits`` (rule:admin_or_owner) against the caller's own project, and
+        # ``os-used-limits`` against the project asked for; 21.0.0 an empty target, then the
+        # other project's; 25.0.0 (ab084d4d1d) the caller's own for the other-project rule.
+        legacy = policy.legacy
+        policy.authorize(ctx, LIMITS, None if legacy else {})
         project_id = ctx.project_id
         if req.arg("tenant_id") is not None:
             project_id = req.arg("tenant_id")
-            policy.authorize(ctx, LIMITS_OTHER_PROJECT)
+            target = None
+            if legacy:
+                target = {"project_id": project_id, "user_id": ctx.user_id}
+            elif self.nova.kernel.switches.release.major < 25:
+                target = {"project_id": project_id}
+            policy.authorize(ctx, LIMITS_OTHER_PROJECT, target)
         version = req.microversion
         filtered: tuple[str, ...] = ()
         if version >= "2.57":

@@ -69,10 +69,11 @@ class ServerActionsController:
         if action != "unshelve" or req.microversion < "2.77":
             schemas.validator(action).validate(body)
         ctx = req.context
-        # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup.
-        before = (
-            action == "shelveOffload"
-            and self.nova.kernel.switches.shelve_offload_policy_before_lookup
+        # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup (20a07ee9a6);
+        # before 21.0.0 unshelve too (e4e97e23c1), with the caller's own project as target.
+        switches = self.nova.kernel.switches
+        before = (action == "shelveOffload" and switches.shelve_offload_policy_before_lookup) or (
+            action == "unshelve" and switches.policy_before_lookup
         )
         if before:
             self.policy.authorize(ctx, rule)
@@ -114,9 +115,15 @@ class ServerActionsController:
     def _unlock(self, req: Request, server_id: str, body: Any) -> Response:
         schemas.validator("unlock").validate(body)
         ctx = req.context
+        # Before 21.0.0 (472a9d4503) the unlock policy is checked before the lookup, with the
+        # caller's own project as target.
+        before = self.nova.kernel.switches.policy_before_lookup
+        if before:
+            self.policy.authorize(ctx, LOCK % "unlock")
         instance = self.servers.get_server(ctx, server_id)
         target = self._target(instance)
-        self.policy.authorize(ctx, LOCK % "unlock", target)
+        if not before:
+            self.policy.authorize(ctx, LOCK % "unlock", target)
         if not self.compute_api.is_expected_locked_by(ctx, instance):
             self.policy.authorize(ctx, LOCK % "unlock:unlock_override", target)
         self.compute_api.unlock(ctx, instance)

@@ -164,11 +164,18 @@ class ServersController:
             raise HttpError(400, "The requested availability zone is not available")
 
     def show(self, req: Request) -> Response:
-        """``GET /servers/{server_id}``."""
+        """``GET /servers/{server_id}``. Before 21.0.0 (``policy_before_lookup``; nova
+        2a4a716209, LP #1871665) the policy is checked before the lookup with the caller's own
+        project as target: a denied caller gets the 403 even for a server that does not
+        exist."""
         ctx = req.context
+        before = self.switches.policy_before_lookup
+        if before:
+            self.policy.authorize(ctx, SERVERS % "show")
         # The view only reads the server: the row itself, not a working copy of it.
         instance = self.get_server(ctx, req.params["server_id"], copy=False)
-        self.policy.authorize(ctx, SERVERS % "show", {"project_id": instance.project_id})
+        if not before:
+            self.policy.authorize(ctx, SERVERS % "show", {"project_id": instance.project_id})
         gates = views.detail_gates(req.microversion)
         server = self._detail(req, instance, gates)
         if gates.server_groups:

@@ -127,10 +127,15 @@ class VolumeAttachmentController:
         self.servers = servers
 
     def _instance(self, req: Request, action: str) -> Any:
+        """The server, and the `action` policy. Before 21.0.0 (``policy_before_lookup``; nova
+        763d220504) the policy comes first, with the caller's own project as target."""
         ctx = req.context
+        rule = VOLUMES_ATTACHMENTS % action
+        if self.nova.kernel.switches.policy_before_lookup:
+            self.nova.policy.authorize(ctx, rule)
+            return self.servers.get_server(ctx, req.params["server_id"])
         instance = self.servers.get_server(ctx, req.params["server_id"])
-        target = {"project_id": instance.project_id}
-        self.nova.policy.authorize(ctx, VOLUMES_ATTACHMENTS % action, target)
+        self.nova.policy.authorize(ctx, rule, {"project_id": instance.project_id})
         return instance
 
     def index(self, req: Request) -> Response:
