@@ -3,7 +3,8 @@ what was done to a server, by whom, with which request id, and each action's eve
 
 Deleted servers are visible from 2.21. Events are shown to admins always (with traceback, and
 host from 2.62), to the server's project from 2.51 (without traceback); 2.58 adds
-``updated_at``, 2.62 ``hostId``, 2.84 ``details`` (admins).
+``updated_at`` and paging (a full page ends with ``links``), 2.62 ``hostId``, 2.84
+``details`` (admins).
 """
 
 from __future__ import annotations
@@ -72,7 +73,21 @@ class InstanceActionsController:
         if version >= PAGING:
             actions = self._page(req, actions)
         items = [views.instance_action(self.fmt, a, version) for a in actions]
-        return Response(200, {"instanceActions": items})
+        body: dict[str, Any] = {"instanceActions": items}
+        if version >= PAGING:
+            # ``ViewBuilder.get_links``: a full page ends with a ``next`` link (17.0.13 to 34.0.0).
+            collection = f"servers/{req.params['server_id']}/os-instance-actions"
+            next_links = views.collection_links(
+                req.link_prefix,
+                req.query,
+                items,
+                collection,
+                getattr(self.nova.config, "max_limit", 1000),
+                lambda action: action["request_id"],
+            )
+            if next_links:
+                body["links"] = next_links
+        return Response(200, body)
 
     def _page(self, req: Request, actions: list[Any]) -> list[Any]:
         """2.58+ (the query schema checked by `index`): the changes-since/-before window,
