@@ -209,6 +209,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"# fakecloud: serving {where} ({pace}); Ctrl-C stops\n")
         if args.speed == 0 and not args.settle:
             sys.stdout.write(f"# fakecloud: {SPEED_0_HINT}\n")
+        stale = server.stale_token_hint()
+        if stale:
+            sys.stdout.write(f"# fakecloud: {stale}\n")
         sys.stdout.flush()
         server.wait()
     finally:
