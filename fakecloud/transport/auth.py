@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity.context import replaced
+from fakecloud.identity.context import RequestContext, copier, replaced
 from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
 from fakecloud.transport.endpoints import host_url
@@ -26,6 +26,9 @@ UNAUTHORIZED = "The request you have made requires authentication."
 
 #: The request-id headers of a service that does not name its own (``request_id_headers``).
 DEFAULT_REQUEST_ID_HEADERS = ("x-openstack-request-id",)
+
+#: A token's `RequestContext` copied with the request's id (`replaced`'s copier, held here).
+_WITH_REQUEST_ID = copier(RequestContext, "request_id")
 
 _VERSION_PATH = re.compile(r"^/*(v\d+(\.\d+)?/*)?$|^/*versions/*$")
 
@@ -66,7 +69,12 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
         except TokenNotFound:
             reason = "unknown or revoked token"
         else:
-            req.context = replaced(token.context, "request_id", keystone.kernel.ids.request_id())
+            ctx = token.context
+            rid = keystone.kernel.ids.request_id()
+            if ctx.__class__ is RequestContext:
+                req.context = _WITH_REQUEST_ID(ctx, rid)
+            else:
+                req.context = replaced(ctx, "request_id", rid)
             return None
     else:
         reason = "no token"

@@ -393,10 +393,25 @@ def wire_headers(response: Response) -> list[tuple[str, str]]:
         response.body is not None
         and "Content-Type" not in headers
         and "content-type" not in headers
-        and not [1 for key in headers if key.lower() == "content-type"]
+        and (headers.keys() <= _OTHER_NAMES or _no_content_type(headers))
     ):
         lines.append(("Content-Type", _body_type(response.body)))
     return lines
+
+
+_OTHER_NAMES: set[str] = set()
+"""Header names seen in answers that are not a spelling of ``Content-Type``: an answer whose
+names are all here (Nova's: its request ids and version headers) is known to have none without
+folding each name again (a service's names are a handful; learning stops at 1,000)."""
+
+
+def _no_content_type(headers: Mapping[str, Any]) -> bool:
+    """Whether no header name folds to ``content-type``; the names are learnt if so."""
+    if [1 for key in headers if key.lower() == "content-type"]:
+        return False
+    if len(_OTHER_NAMES) < 1000:
+        _OTHER_NAMES.update(headers)
+    return True
 
 
 def _wire_lines(response: Response) -> list[tuple[str, str]]:

@@ -252,3 +252,15 @@ def test_the_call_log_stays_bounded(cloud):
 def test_an_answers_header_lines(headers, body, lines):
     # a service's own content type, however written, is the only one sent
     assert wire_headers(Response(200, body, headers)) == lines
+
+
+def test_header_names_seen_before_still_let_a_services_own_content_type_through():
+    # the names of the first answer are learnt as not being a content type; an answer with
+    # them and a content type of its own (any spelling) still sends only its own
+    plain = {"X-Seen-Once": "1", "X-Seen-Twice": "2"}
+    json_type = ("Content-Type", "application/json")
+    assert wire_headers(Response(200, {}, plain)) == [*plain.items(), json_type]
+    assert wire_headers(Response(200, {}, plain)) == [*plain.items(), json_type]
+    own = {**plain, "CONTENT-TYPE": "text/plain"}
+    assert wire_headers(Response(200, {}, own)) == list(own.items())
+    assert wire_headers(Response(200, None, plain)) == list(plain.items())
