@@ -250,7 +250,7 @@ class CinderApi(ApiService):
         return req.context.is_admin and controllers.get_bool_param("all_tenants", params)
 
     def _policy(self, req: Request, action: str, project_id: str | None) -> None:
-        policy.authorize(req.context, action, project_id, self.cinder.config.enforce_new_defaults)
+        policy.authorize(req.context, action, project_id, self.cinder.policy_new_defaults)
 
     # -- version documents -------------------------------------------------------------------
 
@@ -443,7 +443,7 @@ class CinderApi(ApiService):
             req.context,
             "volume_extension:extended_snapshot_attributes",
             project_id,
-            self.cinder.config.enforce_new_defaults,
+            self.cinder.policy_new_defaults,
         )
 
     def snapshots_index(self, req: Request) -> Response:
@@ -701,9 +701,7 @@ class CinderApi(ApiService):
 
     def _type_view(self, req: Request, vtype: Any) -> dict[str, Any]:
         def may(action: str) -> bool:
-            return policy.allowed(
-                req.context, action, None, self.cinder.config.enforce_new_defaults
-            )
+            return policy.allowed(req.context, action, None, self.cinder.policy_new_defaults)
 
         return views.volume_type(
             vtype,

@@ -46,7 +46,7 @@ class AttachmentAPI:
         self.store = cinder.store
 
     def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.config.enforce_new_defaults)
+        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
 
     def get(self, context: Any, attachment_id: str) -> VolumeAttachment:
         """An attachment of the caller's project (404 otherwise)."""

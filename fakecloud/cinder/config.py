@@ -58,11 +58,21 @@ class CinderConfig:
     per_volume_size_limit: int = -1
     no_snapshot_gb_quota: bool = False
     project_quotas: dict = field(default_factory=dict)
-    enforce_new_defaults: bool = True
+    enforce_new_defaults: bool | None = None
+    """``[oslo_policy] enforce_new_defaults``; unset: the series' default, True from Cinder
+    29.0.0 (cd2a0c893, "Enable SRBAC by default"; cinder/policy.py set it False until 28.x,
+    so the deprecated ``rule:admin_or_owner`` rules decide: a project reader may snapshot)."""
     image_download_mb_per_s: float = 1000.0
     #: Virtual time between inserting a snapshot row and re-reading its volume (spec PART C.1):
     #: above 0, an attach or delete landing in between makes the snapshot create a 400.
     snapshot_recheck_delay_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        value = self.enforce_new_defaults
+        if value is not None and not isinstance(value, bool):
+            raise ConfigError(
+                f"config cinder.enforce_new_defaults: expected true or false, got {value!r}"
+            )
 
 
 @dataclass(frozen=True)

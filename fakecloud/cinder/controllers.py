@@ -249,7 +249,7 @@ def delete_volume(
     volume = cinder.volume_api.get(context, volume_id)
     if force:
         policy.authorize(
-            context, "volume:force_delete", volume.project_id, cinder.config.enforce_new_defaults
+            context, "volume:force_delete", volume.project_id, cinder.policy_new_defaults
         )
     cinder.volume_api.delete(context, volume, cascade=cascade, force=force)
 
@@ -328,7 +328,7 @@ def volume_action(
             context,
             "volume_extension:volume_admin_actions:force_delete",
             volume.project_id,
-            cinder.config.enforce_new_defaults,
+            cinder.policy_new_defaults,
         )
         api.delete(context, volume, force=True)
     return status
@@ -353,7 +353,7 @@ def volume_upload_image(
     params = body["os-volume_upload_image"]
     force = validation.bool_from_string(params.get("force", "False"))
     volume = cinder.volume_api.get(context, volume_id)
-    enforce = cinder.config.enforce_new_defaults
+    enforce = cinder.policy_new_defaults
     policy.authorize(context, "volume_extension:volume_actions:upload_image", None, enforce)
     metadata: dict[str, Any] = {
         "container_format": params.get("container_format", "bare"),

@@ -1,7 +1,8 @@
 """Who may do what: Cinder's default policy rules (``cinder/policies/*.py``), distilled.
 
-With ``cinder.enforce_new_defaults`` (the default, as oslo.policy now enforces) a rule is one of
-three personas: ``reader`` (``role:admin or (role:reader and project_id:%(project_id)s)``),
+With the new defaults enforced (``cinder.enforce_new_defaults``; unset, the series' default:
+from Cinder 29.0.0, `NEW_DEFAULTS_SINCE`, before which cinder/policy.py set it False) a rule is
+one of three personas: ``reader`` (``role:admin or (role:reader and project_id:%(project_id)s)``),
 ``member`` (the same with ``role:member``) or ``admin``. A member is also a reader, as
 Keystone's implied roles make it. With the legacy defaults, reader and member rules are
 ``rule:admin_or_owner``. A refusal is ``PolicyNotAuthorized`` (403 ``forbidden``).
@@ -16,6 +17,10 @@ from typing import Any
 from fakecloud.cinder.exception import PolicyNotAuthorized
 
 READER, MEMBER, ADMIN = "reader", "member", "admin"
+
+#: The first Cinder major version whose ``[oslo_policy] enforce_new_defaults`` defaults to True
+#: (cd2a0c893 "Enable SRBAC by default"; 28.0.0's cinder/policy.py still sets it False).
+NEW_DEFAULTS_SINCE = 29
 
 RULES = {
     "volume:create": MEMBER,

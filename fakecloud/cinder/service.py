@@ -19,6 +19,7 @@ from fakecloud.cinder.config import CinderConfig, parse_backends, parse_volume_t
 from fakecloud.cinder.images import ImageCatalog
 from fakecloud.cinder.manager import SchedulerManager, VolumeManager
 from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
+from fakecloud.cinder.policy import NEW_DEFAULTS_SINCE
 from fakecloud.cinder.quota import QuotaEngine
 from fakecloud.cinder.snapshots import SnapshotAPI
 from fakecloud.cinder.validation import is_uuid_like
@@ -95,6 +96,15 @@ class Cinder:
         return self._api
 
     # -- shared lookups ----------------------------------------------------------------------
+
+    @property
+    def policy_new_defaults(self) -> bool:
+        """Whether the new RBAC defaults are enforced: ``enforce_new_defaults`` if set, else the
+        series' default (from Cinder 29.0.0, the series of Nova 34)."""
+        value = self.config.enforce_new_defaults
+        if value is None:
+            return self.kernel.switches.release.series.cinder >= NEW_DEFAULTS_SINCE
+        return value
 
     @property
     def default_type(self) -> VolumeType:

@@ -47,7 +47,7 @@ class SnapshotAPI:
         self.store = cinder.store
 
     def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.config.enforce_new_defaults)
+        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
 
     def quota_deltas(self, volume_size: int, type_name: str) -> dict[str, int]:
         """What one snapshot of a `volume_size` GiB volume counts against (A3.1)."""

@@ -85,7 +85,7 @@ class VolumeAPI:
         self.store = cinder.store
 
     def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.config.enforce_new_defaults)
+        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -95,7 +95,7 @@ class VolumeAPI:
         if volume is None or not (context.is_admin or volume.project_id == context.project_id):
             raise exception.VolumeNotFound(volume_id=volume_id)
         if not policy.allowed(
-            context, "volume:get", volume.project_id, self.cinder.config.enforce_new_defaults
+            context, "volume:get", volume.project_id, self.cinder.policy_new_defaults
         ):
             raise exception.VolumeNotFound(volume_id=volume_id)
         return volume

@@ -26,7 +26,7 @@ from fakecloud.glance.errors import (
 )
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import is_reserved
-from fakecloud.glance.policy import ImagePolicy
+from fakecloud.glance.policy import ImagePolicy, legacy_defaults
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, set_status
@@ -117,7 +117,13 @@ class Images:
 
     def policy(self, ctx: Any, image: Image | None, owner: str | None = None) -> ImagePolicy:
         """The policy checker for `ctx` on `image` (or on a proposed image of `owner`)."""
-        return ImagePolicy(ctx, image, self._glance.db.member_status, owner=owner)
+        return ImagePolicy(
+            ctx,
+            image,
+            self._glance.db.member_status,
+            owner=owner,
+            legacy=legacy_defaults(self._glance),
+        )
 
     # -- create ------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden
 from fakecloud.glance.models import Image
-from fakecloud.glance.policy import ImagePolicy, is_admin, is_image_visible
+from fakecloud.glance.policy import ImagePolicy, is_admin, is_image_visible, legacy_defaults
 
 SORT_KEYS = (
     "name",
@@ -194,7 +194,9 @@ class ImageLister:
             )
         limit = g.config.limit_param_default if q.limit is None else q.limit
         limit = min(g.config.api_limit_max, limit)
-        policy = ImagePolicy(ctx, None, g.db.member_status, owner=ctx.project_id)
+        policy = ImagePolicy(
+            ctx, None, g.db.member_status, owner=ctx.project_id, legacy=legacy_defaults(g)
+        )
         if not policy.allows("get_images"):
             raise HTTPForbidden(explanation="You are not authorized to complete get_images action.")
 

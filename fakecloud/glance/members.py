@@ -19,7 +19,7 @@ from fakecloud.glance.errors import (
     HTTPRequestEntityTooLarge,
 )
 from fakecloud.glance.models import Image, ImageMember
-from fakecloud.glance.policy import ImagePolicy
+from fakecloud.glance.policy import ImagePolicy, is_admin, legacy_defaults
 from fakecloud.glance.quotas import LimitExceeded
 from fakecloud.glance.states import MEMBER_STATUS
 
@@ -51,9 +51,23 @@ class Members:
             raise _OnlyShared()
 
     def _policy(self, ctx: Any, image: Image) -> ImagePolicy:
-        pol = ImagePolicy(ctx, image, self._glance.db.member_status)
+        pol = ImagePolicy(
+            ctx, image, self._glance.db.member_status, legacy=legacy_defaults(self._glance)
+        )
         pol.enforce("get_image")  # MemberAPIPolicy checks the image first
         return pol
+
+    def _check_ownership(self, ctx: Any, image: Image, check: str) -> None:
+        """``_check_visibility_and_ownership``'s ownership part, asked only with the legacy
+        defaults (glance 23.0.0-25.x image_members.py; Glance's authorization layer before):
+        only the owner adds or removes members, and the owner may not set a member's status.
+        Raises `_OnlyShared`, which the caller words as its "Not allowed to ..." 403."""
+        if not legacy_defaults(self._glance) or is_admin(ctx):
+            return
+        owner = image.owner
+        owned = owner is not None and owner == ctx.project_id
+        if owned == (check == "update"):
+            raise _OnlyShared()
 
     def _visible_rows(self, ctx: Any, image: Image) -> dict[str, ImageMember]:
         """The rows the database shows `ctx`: all to admin and owner, else only its own."""
@@ -80,6 +94,7 @@ class Members:
         image = self._lookup_image(ctx, image_id)
         try:
             self._check_shared(image)
+            self._check_ownership(ctx, image, "create")
         except _OnlyShared:
             raise HTTPForbidden(explanation=f"Not allowed to create members for image {image_id}.")
         self._policy(ctx, image).enforce("add_member")
@@ -103,6 +118,7 @@ class Members:
         image = self._lookup_image(ctx, image_id)
         try:
             self._check_shared(image)
+            self._check_ownership(ctx, image, "update")
         except _OnlyShared:
             raise HTTPForbidden(explanation=f"Not allowed to update members for image {image_id}.")
         member = self._lookup_member(ctx, image, member_id)
@@ -142,6 +158,7 @@ class Members:
         image = self._lookup_image(ctx, image_id)
         try:
             self._check_shared(image)
+            self._check_ownership(ctx, image, "delete")
         except _OnlyShared:
             raise HTTPForbidden(explanation=f"Not allowed to delete members for image {image_id}.")
         member = self._lookup_member(ctx, image, member_id)

@@ -10,6 +10,14 @@ Two layers, as in Glance:
   ``glance/policies``): a refused action on an image the caller may *see* is 403; on one they
   may not see it is 404, so nothing leaks.
 
+Before Glance 26.0.0 (`NEW_DEFAULTS_SINCE`: the series of Nova 17 to 26) the new defaults are
+not enforced (``[DEFAULT] enforce_secure_rbac`` and ``[oslo_policy] enforce_new_defaults``
+default False; 26.0.0's glance/api/policy.py sets both True), so each rule's deprecated
+``rule:default`` (``""``) decides: every caller passes but ``publicize_image`` and
+``copy_image`` (admin), and ownership is Glance's legacy check (`ImagePolicy` with
+``legacy``): ``check_is_image_mutable`` ("You do not own this image"),
+``check_admin_or_same_owner`` on create, the member controller's ownership checks.
+
 Roles follow Keystone's default implied roles: ``admin`` implies ``member`` implies ``reader``.
 The rules are plain Python (one line per rule) rather than oslo.policy, so a check costs
 microseconds; each rule's docstring gives Glance's check string.
@@ -24,6 +32,24 @@ from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidde
 from fakecloud.glance.models import Image
 
 _IMPLIED = {"admin": ("admin", "member", "reader"), "member": ("member", "reader")}
+
+#: The first Glance major version that enforces the secure-RBAC defaults (26.0.0,
+#: glance/api/policy.py ``set_defaults(enforce_scope=True, enforce_new_defaults=True)``).
+NEW_DEFAULTS_SINCE = 26
+
+#: Rules whose legacy default is not ``rule:default`` but the admin's (glance 25.1.0).
+_LEGACY_ADMIN_ONLY = frozenset({"publicize_image", "copy_image"})
+
+#: Rules that, with the legacy defaults, ask ``check_is_image_mutable`` after the rule
+#: (glance/api/v2/policy.py ImageAPIPolicy, 23.0.0-25.x).
+_LEGACY_OWNER_ONLY = frozenset(
+    {"modify_image", "delete_image", "upload_image", "deactivate", "reactivate"}
+)
+
+
+def legacy_defaults(glance: Any) -> bool:
+    """Whether `glance` (its cloud's series) runs with Glance's legacy policy defaults."""
+    return glance.kernel.switches.release.series.glance < NEW_DEFAULTS_SINCE
 
 
 def roles_of(ctx: Any) -> frozenset[str]:
@@ -74,12 +100,15 @@ class ImagePolicy:
         member_status: Callable[[str, str], Any],
         *,
         owner: str | None = None,
+        legacy: bool = False,
     ):
         self.ctx = ctx
         self.image = image
         self.owner = image.owner if image is not None else owner
         self._member_status = member_status
         self._roles = roles_of(ctx)
+        #: Glance's legacy defaults (before 26.0.0): see the module's docstring.
+        self.legacy = legacy
 
     # -- rule building blocks ----------------------------------------------------------------
 
@@ -111,6 +140,8 @@ class ImagePolicy:
         """Whether the named Glance rule passes for this caller and image."""
         if self._admin():
             return True
+        if self.legacy:
+            return rule not in _LEGACY_ADMIN_ONLY
         owner = self.owner
         if rule == "get_image":
             # admin or (role:reader and (project or member or community/public/shared))
@@ -142,8 +173,11 @@ class ImagePolicy:
         return False  # publicize_image, copy_image, ...: admin only
 
     def enforce(self, rule: str) -> None:
-        """``ImageAPIPolicy._enforce``: 403 if the caller can see the image, else 404."""
+        """``ImageAPIPolicy._enforce``: 403 if the caller can see the image, else 404; with the
+        legacy defaults, then ``check_is_image_mutable`` for the rules that change it."""
         if self.allows(rule):
+            if self.legacy and rule in _LEGACY_OWNER_ONLY and not self.owns():
+                raise HTTPForbidden("You do not own this image")
             return
         if self.image is not None and (rule == "get_image" or not self.allows("get_image")):
             raise HTTPNotFound()
@@ -161,8 +195,26 @@ class ImagePolicy:
         if not self.allows(rule):
             raise policy_forbidden(rule)
 
+    def owns(self) -> bool:
+        """``check_is_image_mutable``'s test: admin, or the image's owner is the caller's
+        project (an image without owner is nobody's)."""
+        if self._admin():
+            return True
+        owner = self.owner
+        return (
+            owner is not None and self.ctx.project_id is not None and owner == self.ctx.project_id
+        )
+
     def add_image(self, visibility: str | None) -> None:
-        """``add_image``: admin or (member and project == the new image's owner)."""
+        """``add_image``: admin or (member and project == the new image's owner); with the
+        legacy defaults anyone, then ``check_admin_or_same_owner``."""
+        if self.legacy:
+            self.enforce_visibility(visibility)
+            if not self._admin() and self.owner != self.ctx.project_id:
+                raise HTTPForbidden(
+                    f"You are not permitted to create images owned by '{self.owner}'."
+                )
+            return
         if not (self._admin() or self._project("member", self.owner)):
             if self.owner != self.ctx.project_id:
                 raise HTTPForbidden(

@@ -27,7 +27,8 @@ REFUSED = (
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    # The new RBAC defaults enforced (Cinder 29.0.0's default), so a reader is refused.
+    return Cloud(config={"cinder": {"enforce_new_defaults": True}})
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ LATENCY = 0.02
 
 @pytest.fixture
 def cloud():
-    return Cloud(config={"volume_api": {"latency_s": LATENCY}})
+    # The new RBAC defaults enforced (Cinder 29.0.0's default), so a reader is refused.
+    return Cloud(
+        config={"volume_api": {"latency_s": LATENCY}, "cinder": {"enforce_new_defaults": True}}
+    )
 
 
 @pytest.fixture

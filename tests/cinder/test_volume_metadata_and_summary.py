@@ -16,8 +16,8 @@ from fakecloud import Cloud
 
 @pytest.fixture
 def cloud():
-    """A fresh cloud."""
-    return Cloud(seed=0)
+    """A fresh cloud, with the new RBAC defaults enforced (Cinder 29.0.0's default)."""
+    return Cloud(seed=0, config={"cinder": {"enforce_new_defaults": True}})
 
 
 def _meta(vid: str, key: str = "") -> str:

@@ -57,6 +57,8 @@ def cloud():
                     "shared": {"backend": "lvm", "extra_specs": {"multiattach": "<is> True"}},
                     "small": {"backend": "lvm", "extra_specs": {"provisioning:max_vol_size": "1"}},
                 },
+                # The new RBAC defaults enforced (Cinder 29.0.0's default): readers refused.
+                "enforce_new_defaults": True,
             }
         }
     )

@@ -32,6 +32,8 @@ def _cloud(**cinder):
             "cinder": {
                 "backends": {"b1": {"kind": "lvm-thin", "throughput_mb_per_s": BACKEND_MB_PER_S}},
                 "volume_types": {"__DEFAULT__": {"backend": "b1"}},
+                # The new RBAC defaults enforced (Cinder 29.0.0's default): readers refused.
+                "enforce_new_defaults": True,
                 **cinder,
             }
         }

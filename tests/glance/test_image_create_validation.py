@@ -122,7 +122,7 @@ def test_the_os_glance_namespace_is_reserved_from_glance_22():
 
 
 def test_an_owner_of_another_project_is_403_for_a_member_and_fine_for_admin():
-    w = World()
+    w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     resp = _post(w, {"owner": "p2"})
     assert resp.status == 403
     assert detail(resp) == "You are not permitted to create images owned by 'p2'"
@@ -131,7 +131,7 @@ def test_an_owner_of_another_project_is_403_for_a_member_and_fine_for_admin():
 
 
 def test_a_reader_may_not_create_images():
-    resp = _post(World(), {}, READER)
+    resp = _post(World(profile="upstream"), {}, READER)  # Glance 26.0.0+
     assert resp.status == 403
     assert detail(resp) == "You are not authorized to complete add_image action."
 

@@ -205,7 +205,9 @@ def test_adding_properties_past_the_quota_is_413(w, image):
     assert detail(resp).endswith("Attempted: 129, Maximum: 128")
 
 
-def test_others_may_not_patch(w, image):
+def test_others_may_not_patch():
+    w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
+    image = w.create(name="before", instance_uuid="vm-1")
     assert w.patch(image["id"], [], P2).status == 404  # shared, not a member: invisible
     public = w.create(ADMIN, visibility="public")
     resp = w.patch(public["id"], [{"op": "replace", "path": "/name", "value": "x"}])

@@ -156,7 +156,7 @@ def test_a_non_integer_size_header_is_400():
 
 
 def test_another_projects_private_image_is_404_and_its_public_image_403():
-    w = World()
+    w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     private = w.create(visibility="private")
     public = w.create(ADMIN, visibility="public")
     assert w.upload(private["id"], 10, P2).status == 404

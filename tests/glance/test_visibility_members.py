@@ -34,7 +34,8 @@ def test_another_projects_private_image_is_indistinguishable_from_a_missing_one(
     ).replace(image["id"], "X")
 
 
-def test_another_projects_public_image_is_readable_but_not_writable(w):
+def test_another_projects_public_image_is_readable_but_not_writable():
+    w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     image = w.create(ADMIN, visibility="public")
     assert w.call("GET", f"/v2/images/{image['id']}", P2).status == 200
     resp = w.call("DELETE", f"/v2/images/{image['id']}", P2)
@@ -59,7 +60,8 @@ def test_admin_sees_everything(w):
     assert w.call("DELETE", f"/v2/images/{image['id']}", ADMIN).status == 204
 
 
-def test_a_reader_may_look_but_not_touch(w):
+def test_a_reader_may_look_but_not_touch():
+    w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     image = w.create()
     assert w.call("GET", f"/v2/images/{image['id']}", READER).status == 200
     resp = w.call("DELETE", f"/v2/images/{image['id']}", READER)
@@ -121,7 +123,8 @@ def test_the_member_accepts_and_then_lists_it(w):
     assert states == ["pending", "accepted", "rejected"]
 
 
-def test_the_owner_cannot_accept_for_the_member(w):
+def test_the_owner_cannot_accept_for_the_member():
+    w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     image = w.create()
     _share(w, image["id"])
     resp = w.call("PUT", f"/v2/images/{image['id']}/members/p2", P1, body={"status": "accepted"})
@@ -163,7 +166,8 @@ def test_member_request_errors(w):
     assert resp.status == 404 and detail(resp) == "Image nope not found."
 
 
-def test_only_the_owner_adds_members(w):
+def test_only_the_owner_adds_members():
+    w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     image = w.create()
     _share(w, image["id"])
     resp = _share(w, image["id"], member="p3", context=P2)

@@ -33,16 +33,19 @@ def test_defaults_per_role_and_profile(profile, user, status):
         assert resp.json() == DENIED
 
 
-def test_seed_lets_a_reader_through_nova_and_glance_refuses_the_image():
-    """admin_or_owner passes any role of the project; Glance's add_image wants a member."""
+@pytest.mark.parametrize("bfv", [False, True])
+def test_seed_lets_a_reader_snapshot(bfv):
+    """admin_or_owner passes any role of the project, and so do Queens' Glance (add_image and
+    upload_image default to "", the image is the reader's project's: glance 16-25 before
+    26.0.0 enforces the secure-RBAC defaults) and Cinder (create_snapshot rule:admin_or_owner
+    until cinder 29.0.0 enforces the new defaults): the reader's snapshot is made."""
     env = NovaEnv("seed")
-    sid = env.boot()
+    sid = env.boot(bfv=bfv)
     resp = env.create_image(sid, user="demo-reader")
-    assert resp.status == 403
-    assert resp.json()["forbidden"]["message"] == (
-        "403 Forbidden: You are not authorized to complete add_image action. (HTTP 403)"
-    )
-    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+    assert resp.status == 202, resp.json()
+    env.cloud.run_until_idle()
+    image = env.glance_image(resp.json()["image_id"])
+    assert (image["status"], image["owner"]) == ("active", env.cloud.context("demo").project_id)
 
 
 @pytest.mark.parametrize("profile", ["nova-18.2.2", "upstream"])

@@ -1,0 +1,81 @@
+"""Glance's policy per series: before Glance 26.0.0 (the series of Nova 17 to 26) the
+secure-RBAC defaults are not enforced, so every rule's deprecated ``rule:default`` ("") lets
+any caller through but ``publicize_image`` and ``copy_image``, and ownership is Glance's legacy
+check, worded as glance 25.1.0 words it (glance/api/v2/policy.py ``check_is_image_mutable``,
+``check_admin_or_same_owner``; image_members.py ``_check_visibility_and_ownership``). From
+26.0.0 (glance/api/policy.py sets enforce_new_defaults) the personas decide."""
+
+from __future__ import annotations
+
+import pytest
+from glance_support import ADMIN, P1, P2, READER, World, detail
+
+LEGACY = ["seed", "nova-26.3.0"]  # Glance 16 (Queens), Glance 25 (Zed)
+NEW = "nova-27.0.0"  # Glance 26 (2023.1)
+
+
+@pytest.mark.parametrize("profile", LEGACY)
+def test_a_reader_creates_uploads_and_deletes_its_projects_image(profile):
+    w = World(profile=profile)
+    image = w.create(READER)
+    assert w.upload(image["id"], 10, READER).status == 204
+    assert w.call("DELETE", f"/v2/images/{image['id']}", READER).status == 204
+
+
+def test_from_glance_26_a_reader_may_not_create():
+    resp = World(profile=NEW).call("POST", "/v2/images", READER, body={"name": "x"})
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete add_image action."
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        (LEGACY[0], "You are not permitted to create images owned by 'p2'."),
+        (NEW, "You are not permitted to create images owned by 'p2'"),
+    ],
+)
+def test_another_owner_on_create(profile, message):
+    resp = World(profile=profile).call("POST", "/v2/images", P1, body={"owner": "p2"})
+    assert resp.status == 403
+    assert detail(resp) == message
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        (LEGACY[1], "You do not own this image"),
+        (NEW, "You are not authorized to complete delete_image action."),
+    ],
+)
+def test_another_projects_public_image_may_not_be_deleted(profile, message):
+    w = World(profile=profile)
+    image = w.create(ADMIN, visibility="public")
+    resp = w.call("DELETE", f"/v2/images/{image['id']}", P2)
+    assert resp.status == 403
+    assert detail(resp) == message
+
+
+@pytest.mark.parametrize("profile", LEGACY)
+def test_publicizing_stays_the_admins(profile):
+    resp = World(profile=profile).call("POST", "/v2/images", P1, body={"visibility": "public"})
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete publicize_image action."
+
+
+@pytest.mark.parametrize("profile", LEGACY)
+def test_legacy_member_checks_are_the_owners(profile):
+    w = World(profile=profile)
+    image = w.create(visibility="shared")
+    path = f"/v2/images/{image['id']}/members"
+    assert w.call("POST", path, P1, body={"member": "p2"}).status == 200
+    resp = w.call("POST", path, P2, body={"member": "p3"})
+    assert resp.status == 403
+    assert detail(resp) == f"Not allowed to create members for image {image['id']}."
+    resp = w.call("PUT", f"{path}/p2", P1, body={"status": "accepted"})
+    assert resp.status == 403
+    assert detail(resp) == f"Not allowed to update members for image {image['id']}."
+    resp = w.call("DELETE", f"{path}/p2", P2)
+    assert resp.status == 403
+    assert detail(resp) == f"Not allowed to delete members for image {image['id']}."
+    assert w.call("PUT", f"{path}/p2", P2, body={"status": "accepted"}).status == 200
