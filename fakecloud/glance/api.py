@@ -13,8 +13,9 @@ real bytes uploads those bytes; with an empty body and ``x-openstack-image-size:
 ``x-fakecloud-content-id``) it uploads N simulated bytes of that content. ``x-fakecloud-link``
 names the I/O resource the bytes cross (default ``glance.client_link``);
 ``x-fakecloud-content-format`` and ``x-fakecloud-virtual-size`` say what format inspection
-finds. Downloads answer the bytes when they are small (else an empty body) and say what they
-are in ``x-fakecloud-content-id``/``x-fakecloud-content-size``.
+finds; real bytes without them are inspected (oslo.utils' format inspectors, Glance's own).
+Downloads answer the bytes when they are small (else an empty body) and say what they are in
+``x-fakecloud-content-id``/``x-fakecloud-content-size``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.bounds import COUNT
-from fakecloud.glance.content import ImageData
+from fakecloud.glance.content import ImageData, inspect_bytes
 from fakecloud.glance.errors import (
     GlanceHttpError,
     HTTPBadRequest,
@@ -291,7 +292,12 @@ class GlanceApi(ApiService):
             "virtual_size": virtual or None,
         }
         if req.body and "x-fakecloud-content-id" not in h:
-            data = ImageData(len(req.body), content_id="", raw=bytes(req.body), **common)
+            raw = bytes(req.body)
+            if common["disk_format"] is None:  # real bytes: inspect them as Glance does
+                found, virtual = inspect_bytes(raw)
+                common["disk_format"] = found
+                common["virtual_size"] = common["virtual_size"] or virtual
+            data = ImageData(len(raw), content_id="", raw=raw, **common)
         else:
             data = ImageData(size or 0, content_id=h.get("x-fakecloud-content-id", ""), **common)
         return data, size

@@ -16,6 +16,7 @@ way, as the volume-backed snapshot's empty upload shows in real Glance.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
@@ -76,3 +77,32 @@ class ImageData:
         seed = hashlib.sha256(f"fakecloud-content:{self.content_id}".encode()).digest()
         reps = -(-self.size // len(seed))
         return (seed * reps)[: self.size]
+
+
+#: How much of an upload's real bytes format inspection is fed at a time.
+_INSPECT_CHUNK = 64 * 1024
+
+
+def inspect_bytes(raw: bytes) -> tuple[str | None, int | None]:
+    """What Glance's in-flight format inspection finds in real uploaded bytes: the format's name
+    and its virtual size (``glance/location.py`` ``ImageProxy.set_data`` wraps the stream in
+    ``format_inspector.InspectWrapper``; oslo.utils carries the same inspectors). Reading stops
+    once every inspector has decided; unrecognised content is ``raw`` (its virtual size is the
+    byte count). ``(None, None)`` when several formats match (Glance's ImageFormatError)."""
+    from oslo_utils.imageutils import format_inspector
+
+    wrapper = format_inspector.InspectWrapper(io.BytesIO(raw))
+    try:
+        while wrapper.read(_INSPECT_CHUNK) and wrapper.formats is None:
+            pass
+        wrapper.close()
+        found = wrapper.format
+    except format_inspector.ImageFormatError:
+        return None, None
+    name = str(found)
+    if name == "raw":
+        return name, len(raw)
+    try:
+        return name, found.virtual_size
+    except Exception:  # noqa: BLE001 - a header the inspector cannot size: no virtual size
+        return name, None
