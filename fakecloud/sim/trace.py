@@ -38,7 +38,7 @@ import string
 import sys
 import threading
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -91,6 +91,7 @@ _VARIANTS = 16
 # event's detail values (in the order of its keys).
 _PLANS: list[tuple[Any, Any, bool] | None] = []
 _PLAN_KEYS: list[tuple[str, ...]] = []
+_PLAN_VARIABLE: list[tuple[str, ...]] = []  # the keys a plan does not hold constant, in order
 _PLAN_IDS: dict[tuple, int] = {}
 _PLANS_LOCK = threading.Lock()
 
@@ -118,6 +119,7 @@ def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
                     plan = (get_fixed, get_variable, len(variable) == 1)
                 _PLANS.append(plan)
                 _PLAN_KEYS.append(constant)
+                _PLAN_VARIABLE.append(tuple(keys[i] for i in variable))
                 index = _PLAN_IDS[(keys, constant)] = len(_PLANS) - 1
     return index
 
@@ -167,17 +169,17 @@ class _Family:
     constants, the one shape).
 
     A state never changes once made; a trace moves to the next state when it meets new
-    constant values. States are interned in the trace's `_Book` (keyed by their plan and
-    their set of constant values), which a world shares with its forks, so a fork meeting
-    what another fork met takes the known state instead of making it again.
+    constant values. States are interned in the trace's `_Book` by `key`: the family's
+    ``(kind, actor, keys, template, parts)``, its plan's id, then each set of constant values
+    met, in the order of their reprs (see `_grown`); a world shares the book with its forks,
+    so a fork meeting what another fork met takes the known state instead of making it again.
     """
 
-    __slots__ = ("info", "plan_id", "plan", "shapes", "after")
+    __slots__ = ("key", "plan", "shapes", "after")
 
-    def __init__(self, info: tuple, plan_id: int, shapes: Any):
-        self.info = info  # (kind, actor, keys, template, parts)
-        self.plan_id = plan_id
-        self.plan = _PLANS[plan_id]
+    def __init__(self, key: tuple, shapes: Any):
+        self.key = key  # also the book's key of it: (info, plan id, *constants met)
+        self.plan = _PLANS[key[1]]
         self.shapes = shapes  # constants -> shape id, or the shape id when no constants
         self.after: dict[Any, _Family] = {}  # constants met -> the next state
 
@@ -457,15 +459,20 @@ class Trace:
         unhashable: `hashable` false)."""
         fixed = family.plan[0]
         met = values if fixed is None else fixed(values)
-        constant = _PLAN_KEYS[family.plan_id]
-        odd = [k for k, v in zip(constant, met, strict=True) if v.__class__ not in _TEXT]
+        odd = [
+            k
+            for k, v in zip(_PLAN_KEYS[family.key[1]], met, strict=True)
+            if v.__class__ not in _TEXT
+        ]
         key = (_ODD, *odd) if odd else met
         after = family.after
         state = after.get(key)
         if state is None:
+            keys = family.key[0][2]
+            if len(values) != len(keys):
+                raise ValueError(f"{len(values)} values for the {len(keys)} details {keys}")
             with self._book.lock:
-                details = dict(zip(family.info[2], values, strict=True))
-                state = after[key] = _grown(self._book, family, details)
+                state = after[key] = _grown(self._book, family, met, odd)
         if odd and hashable and len(after) < _ODD_MOVES:
             # the values themselves too, so that `put` finds the move without calling here
             # when they come again (a status 200 does; a jittered throughput does not)
@@ -767,17 +774,18 @@ def _start(book: _Book, info: tuple, plan_id: int) -> _Family:
             shapes: Any = {}
         else:
             shapes = book.add_shape((kind, actor, keys, template, parts, keys, None))
-        state = book.states[key] = _Family(info, plan_id, shapes)
+        state = book.states[key] = _Family(key, shapes)
     return state
 
 
-def _grown(book: _Book, family: _Family, details: dict) -> _Family:
-    """The state after `family` meets the constant values of `details` (see `Trace._next`);
-    the caller holds the book's lock."""
-    info, plan_id, variants = family.info, family.plan_id, family.shapes
+def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
+    """The state after `family` meets `met`, the values of its plan's constants (in the
+    plan's order), of which those of the details `odd` are not text (see `Trace._next`); the
+    caller holds the book's lock."""
+    key, variants = family.key, family.shapes
+    info, plan_id = key[0], key[1]
     kind, actor, keys, template, parts = info
     constant = _PLAN_KEYS[plan_id]
-    odd = [k for k in constant if details[k].__class__ not in _TEXT]
     if not odd and len(variants) >= _VARIANTS:
         seen: dict[str, set] = {k: set() for k in constant}
         for values in variants:
@@ -786,23 +794,25 @@ def _grown(book: _Book, family: _Family, details: dict) -> _Family:
         odd = [max(constant, key=lambda k: len(seen[k]))]
     if odd:
         return _start(book, info, _plan(keys, tuple(k for k in constant if k not in odd)))
-    value = tuple(details[k] for k in constant)
-    shape = book.shape_ids.get((info, plan_id, value))
+    shape = book.shape_ids.get((info, plan_id, met))
     if shape is None:
-        var_keys = tuple(k for k in keys if k not in constant)
-        skeleton = {k: details[k] if k in constant else None for k in keys}
-        shape = book.shape_ids[(info, plan_id, value)] = book.add_shape(
-            (kind, actor, keys, template, parts, var_keys, skeleton)
+        skeleton = dict.fromkeys(keys)  # the keys in order; the constants' values, others None
+        skeleton.update(zip(constant, met, strict=True))
+        shape = book.shape_ids[(info, plan_id, met)] = book.add_shape(
+            (kind, actor, keys, template, parts, _PLAN_VARIABLE[plan_id], skeleton)
         )
     # the state is that of the set of constants met, kept in one flat tuple (a frozenset is
     # 216 bytes and more, and a book holds some 80 states per compute host); the values are
-    # tuples of strings and None, which do not order among themselves but their reprs do
-    key = (info, plan_id, *sorted((*variants, value), key=repr))
+    # tuples of strings and None, which do not order among themselves but their reprs do.
+    # `met` is new to the family (else `put` had found its shape): it goes in where its repr
+    # falls among those the family's key holds, which are in that order already.
+    at = bisect_left(key, repr(met), 2, key=repr)
+    key = (*key[:at], met, *key[at:])
     state = book.states.get(key)
     if state is None:
         shapes = dict(variants)
-        shapes[value] = shape
-        state = book.states[key] = _Family(info, plan_id, shapes)
+        shapes[met] = shape
+        state = book.states[key] = _Family(key, shapes)
     return state
 
 

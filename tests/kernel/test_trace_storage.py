@@ -274,6 +274,25 @@ def test_a_book_does_not_grow_with_values_that_differ_in_every_fork():
     )
 
 
+def test_traces_meeting_the_same_values_in_other_orders_end_in_one_family_state():
+    """The book interns a family's states by the set of constant values met (in the order of
+    their reprs, whatever order they came in): traces sharing a book that meet the same
+    values in other orders (forks, explored seeds) end in the same state."""
+    book = _Book()
+    met = [("a", None), ("b", "x"), (None, "c"), ("a", "b"), ("z", None)]
+    number = fakecloud.sim.trace.form("state", "old", "new").number
+    ends = []
+    for order in (met, met[::-1], met[2:] + met[:2], met[1::2] + met[::2]):
+        trace = Trace(lambda: 0.0)
+        trace._clear(book)
+        for old, new in order:
+            trace.emit("state", "nova", "s", old=old, new=new)
+        state = trace._by_form[number]["nova"]
+        assert state.key[2:] == tuple(sorted(met, key=repr)) and set(state.shapes) == set(met)
+        ends.append(state)
+    assert all(state is ends[0] for state in ends)
+
+
 def test_events_read_back_past_the_65536th_shape_of_a_book(monkeypatch):
     """Shape ids take 2 bytes per event while they fit; a book past 65,536 shapes (a process
     that met that many kinds of event) widens them, and every event still reads back, saves
