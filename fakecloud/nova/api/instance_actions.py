@@ -136,7 +136,10 @@ class InstanceActionsController:
         version = req.microversion
         body = views.instance_action(self.fmt, action, version)
         show_events = show_traceback = show_host = False
-        if policy.authorize(ctx, INSTANCE_ACTIONS % "events", target, fatal=False):
+        # Queens-Train ask the events rule of the caller's own project (no target); 21.0.0
+        # (3903b91676) passes the server's.
+        events_target = None if policy.legacy else target
+        if policy.authorize(ctx, INSTANCE_ACTIONS % "events", events_target, fatal=False):
             show_events = show_traceback = True
             show_host = version >= "2.62"
         elif version >= "2.51":
