@@ -38,12 +38,13 @@ from fakecloud.cinder.validation import (
     SET_IMAGE_METADATA,
     SHOW_IMAGE_METADATA,
     SNAPSHOT_METADATA_CREATE,
+    SNAPSHOT_METADATA_SCHEMA_SINCE,
     SNAPSHOT_METADATA_UPDATE,
     UNSET_IMAGE_METADATA,
-    VOLUME_METADATA_CREATE,
-    VOLUME_METADATA_UPDATE,
+    assert_valid_body,
     check_quota_set,
     validate,
+    volume_metadata_schemas,
 )
 from fakecloud.cinder.views import ViewContext
 from fakecloud.profiles.series import (
@@ -134,6 +135,9 @@ class CinderApi(ApiService):
     def __init__(self, cinder: Any):
         series = cinder.kernel.switches.release.series
         self.series_api = cinder_api(series)
+        #: The series' body schemas where they changed (`validation.QUEENS`, ...).
+        self.cinder_major = series.cinder
+        self.volume_metadata_schemas = volume_metadata_schemas(series.cinder)
         #: Who sees an attachment's host in a volume's view (by the series' Cinder).
         self.host_name_to = cinder_attachment_host_name(series)
         top = self.series_api["max_microversion"]
@@ -532,14 +536,14 @@ class CinderApi(ApiService):
     def volume_metadata_create(self, req: Request) -> Response:
         """``POST /volumes/{id}/metadata``: merge (``create_volume_metadata``)."""
         body = self._body(req)
-        validate(VOLUME_METADATA_CREATE, body)
+        validate(self.volume_metadata_schemas[0], body)
         meta = self._volume_update_meta(req, body["metadata"], False, create=True)
         return Response(200, {"metadata": meta})
 
     def volume_metadata_update_all(self, req: Request) -> Response:
         """``PUT /volumes/{id}/metadata``: replace."""
         body = self._body(req)
-        validate(VOLUME_METADATA_CREATE, body)
+        validate(self.volume_metadata_schemas[0], body)
         if self._etag_refused(req):
             return Response(412)
         return Response(200, {"metadata": self._volume_update_meta(req, body["metadata"], True)})
@@ -555,7 +559,7 @@ class CinderApi(ApiService):
     def volume_metadata_update(self, req: Request) -> Response:
         """``PUT /volumes/{id}/metadata/{key}``: one item."""
         body = self._body(req)
-        validate(VOLUME_METADATA_UPDATE, body)
+        validate(self.volume_metadata_schemas[1], body)
         if self._etag_refused(req):
             return Response(412)
         item = body["meta"]
@@ -594,16 +598,25 @@ class CinderApi(ApiService):
         except exception.InvalidVolumeMetadataSize as error:
             raise HttpError(413, error.msg) from None
 
+    def _check_snapshot_metadata(self, req: Request, schema: dict, entity: str) -> Any:
+        """The body of a snapshot-metadata write: checked by `schema` from Cinder 28.0.0
+        (1d41db9f8), by ``assert_valid_body`` alone before (the volume API's
+        ``check_metadata_properties`` then checks keys and values)."""
+        body = self._body(req)
+        if self.cinder_major >= SNAPSHOT_METADATA_SCHEMA_SINCE:
+            validate(schema, body)
+        else:
+            assert_valid_body(body, entity)
+        return body
+
     def snapshot_metadata_create(self, req: Request) -> Response:
         """``POST /snapshots/{id}/metadata``: merge."""
-        body = self._body(req)
-        validate(SNAPSHOT_METADATA_CREATE, body)
+        body = self._check_snapshot_metadata(req, SNAPSHOT_METADATA_CREATE, "metadata")
         return Response(200, {"metadata": self._update_meta(req, body["metadata"], False)})
 
     def snapshot_metadata_update_all(self, req: Request) -> Response:
         """``PUT /snapshots/{id}/metadata``: replace."""
-        body = self._body(req)
-        validate(SNAPSHOT_METADATA_CREATE, body)
+        body = self._check_snapshot_metadata(req, SNAPSHOT_METADATA_CREATE, "metadata")
         return Response(200, {"metadata": self._update_meta(req, body["metadata"], True)})
 
     def snapshot_metadata_show(self, req: Request) -> Response:
@@ -616,8 +629,7 @@ class CinderApi(ApiService):
 
     def snapshot_metadata_update(self, req: Request) -> Response:
         """``PUT /snapshots/{id}/metadata/{key}``: one item."""
-        body = self._body(req)
-        validate(SNAPSHOT_METADATA_UPDATE, body)
+        body = self._check_snapshot_metadata(req, SNAPSHOT_METADATA_UPDATE, "meta")
         item = body["meta"]
         if req.params["key"] not in item:
             raise HttpError(400, "Request body and URI mismatch")

@@ -28,6 +28,11 @@ SUPPORT_VOLUME_SCHEMA_CHANGES = Version.parse("3.53")
 ATTACHMENT_CREATE_MODE_ARG = Version.parse("3.54")
 DEFAULT_TYPE_OVERRIDES = Version.parse("3.62")
 SNAPSHOT_IN_USE = Version.parse("3.66")
+#: The first Cinder whose ``attachment_update`` refuses an error volume or a second connector
+#: with ``ResourceConflict`` (409; 67ac0fca8, 27.0.0, backported to 24.5.0, 25.3.0 and
+#: 26.2.0, not told apart); before, ``InvalidVolume``, which ``AttachmentsController.update``
+#: answered as a 500 "Unable to update attachment.(...)."
+RESOURCE_CONFLICT_SINCE = 27
 
 SNAPSHOT_IN_USE_FLAG_MSG = (
     f"Since microversion {SNAPSHOT_IN_USE} the 'force' flag is invalid for this request.  For "
@@ -91,7 +96,8 @@ def create_snapshot(
     cinder: Any, context: Any, body: Any, version: Version
 ) -> Generator[Any, Any, Snapshot]:
     """``SnapshotsController.create``: schema, volume lookup, the 3.66 force rule, create."""
-    validation.validate(validation.SNAPSHOT_CREATE, body)
+    series = cinder.kernel.switches.release.series
+    validation.validate(validation.snapshot_create_schema(series.cinder), body)
     snapshot = body["snapshot"]
     volume = cinder.volume_api.get(context, snapshot["volume_id"])
     force_flag = snapshot.get("force")
@@ -387,8 +393,8 @@ def create_attachment(cinder: Any, context: Any, body: Any, version: Version) ->
     if not version.key >= NEW_ATTACH.key:
         raise not_found()
     with_mode = version.key >= ATTACHMENT_CREATE_MODE_ARG.key
-    schema = validation.ATTACHMENT_CREATE_V354 if with_mode else validation.ATTACHMENT_CREATE
-    validation.validate(schema, body)
+    series = cinder.kernel.switches.release.series
+    validation.validate(validation.attachment_create_schema(series.cinder, with_mode), body)
     attachment = body["attachment"]
     volume = cinder.volume_api.get(context, attachment["volume_uuid"])
     mode = attachment.get("mode", "null") if with_mode else "null"
@@ -405,7 +411,15 @@ def update_attachment(
         raise not_found()
     validation.validate(validation.ATTACHMENT_UPDATE, body)
     attachment = cinder.attachment_api.get(context, attachment_id)
-    return cinder.attachment_api.update(context, attachment, body["attachment"]["connector"])
+    try:
+        return cinder.attachment_api.update(context, attachment, body["attachment"]["connector"])
+    except exception.ResourceConflict as error:
+        if cinder.kernel.switches.release.series.cinder >= RESOURCE_CONFLICT_SINCE:
+            raise
+        # Before 67ac0fca8 the volume API raised InvalidVolume, which the controller's
+        # ``except CinderException`` turned into its own 500.
+        invalid = exception.InvalidVolume(reason=error.kwargs["reason"])
+        raise exception.Explained(f"Unable to update attachment.({invalid.msg}).") from None
 
 
 def attachment_action(

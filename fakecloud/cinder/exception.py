@@ -75,6 +75,13 @@ class InvalidVolume(Invalid):
     message = "Invalid volume: %(reason)s"
 
 
+class Explained(CinderException):
+    """A ``webob.exc.HTTPError(explanation=...)`` a controller raises itself: the ``code`` given
+    (500 for ``HTTPInternalServerError``) and the text as it is."""
+
+    code = 500
+
+
 class ResourceConflict(Invalid):
     """Cinder's ``ResourceConflict`` (an Invalid with code 409)."""
 

@@ -45,7 +45,7 @@ def to_http(error: exception.CinderException) -> HttpError:
     code = error.kwargs.get("code", error.code) or 500
     if isinstance(error, exception.NotAuthorized):
         return HttpError(403, error.msg)
-    if isinstance(error, (exception.Invalid, exception.NotFound)):
+    if isinstance(error, (exception.Invalid, exception.NotFound, exception.Explained)):
         return HttpError(code, error.msg)
     if error.safe:
         message = f"{type(error).__name__}: {error.msg}"

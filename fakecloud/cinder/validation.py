@@ -344,6 +344,77 @@ UNSET_IMAGE_METADATA = _action(
     _obj({"key": {"type": "string", "minLength": 1, "maxLength": 255}}, ["key"]),
 )
 
+# -- older series' schemas --------------------------------------------------------------------
+
+#: Queens' (cinder 12.x) ``parameter_types``: ``uuid_allow_null`` was any string or null until
+#: 91139c9fc (13.0.0) made it a UUID or null, and metadata keys took no ``/`` until 534fa38f4
+#: (14.0.0, backported to 13.0.1; 13.0.0 is not told apart).
+QUEENS = 12
+_QUEENS_META = {
+    "type": "object",
+    "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
+    "additionalProperties": False,
+}
+SNAPSHOT_CREATE_V12 = copy.deepcopy(SNAPSHOT_CREATE)
+SNAPSHOT_CREATE_V12["properties"]["snapshot"]["properties"].update(
+    volume_id={"type": ["string", "null"]},
+    metadata={**copy.deepcopy(_QUEENS_META), "type": ["object", "null"]},
+)
+VOLUME_METADATA_CREATE_V12 = _obj({"metadata": _QUEENS_META}, ["metadata"])
+VOLUME_METADATA_UPDATE_V12 = _obj(
+    {"meta": {**_QUEENS_META, "minProperties": 1, "maxProperties": 1}}, ["meta"]
+)
+#: The first Cinder whose snapshot-metadata routes have a schema (1d41db9f8, 28.0.0); before,
+#: ``assert_valid_body`` and the volume API's ``check_metadata_properties`` only.
+SNAPSHOT_METADATA_SCHEMA_SINCE = 28
+
+
+def snapshot_create_schema(cinder_major: int) -> dict:
+    """``cinder/api/schemas/snapshots.py`` ``create`` with the series' parameter types."""
+    return SNAPSHOT_CREATE_V12 if cinder_major <= QUEENS else SNAPSHOT_CREATE
+
+
+def volume_metadata_schemas(cinder_major: int) -> tuple[dict, dict]:
+    """``cinder/api/schemas/volume_metadata.py`` ``create`` and ``update`` of the series."""
+    if cinder_major <= QUEENS:
+        return VOLUME_METADATA_CREATE_V12, VOLUME_METADATA_UPDATE_V12
+    return VOLUME_METADATA_CREATE, VOLUME_METADATA_UPDATE
+
+
+def assert_valid_body(body: Any, entity_name: str) -> None:
+    """``wsgi.Controller.assert_valid_body``: the body holds `entity_name` as an object."""
+    if not (isinstance(body, dict) and isinstance(body.get(entity_name), dict)):
+        raise HttpError(400, f"Missing required element '{entity_name}' in request body.")
+
+
+#: ``cinder/api/schemas/attachments.py`` ``create`` until 560318c82 (19.0.0; backported to
+#: 17.4.0 and 18.1.0, not told apart): ``instance_uuid`` required, and no ``mode`` even at
+#: 3.54 (the controller read one the schema refused).
+ATTACHMENT_CREATE_V12 = copy.deepcopy(ATTACHMENT_CREATE)
+ATTACHMENT_CREATE_V12["properties"]["attachment"]["required"] = ["instance_uuid", "volume_uuid"]
+ATTACHMENT_SCHEMA_FIX_SINCE = 19
+
+
+def attachment_create_schema(cinder_major: int, with_mode: bool) -> dict:
+    """The series' attachment-create schema at a microversion with or without ``mode``."""
+    if cinder_major < ATTACHMENT_SCHEMA_FIX_SINCE:
+        return ATTACHMENT_CREATE_V12
+    return ATTACHMENT_CREATE_V354 if with_mode else ATTACHMENT_CREATE
+
+
+def _attachment_create_v12_ok(body: Any) -> bool:
+    return fast_paths.attachment_create_ok(body) and "instance_uuid" in body["attachment"]
+
+
+def _snapshot_create_v12_ok(body: Any) -> bool:
+    # fast_paths.snapshot_create_ok accepts a subset of SNAPSHOT_CREATE_V12 but for the "/"
+    # Queens refused in metadata keys.
+    if not fast_paths.snapshot_create_ok(body):
+        return False
+    metadata = body["snapshot"].get("metadata")
+    return not metadata or not any("/" in key for key in metadata)
+
+
 #: ``cinder.quota.NON_QUOTA_KEYS`` and ``constants.DB_MAX_INT``.
 NON_QUOTA_KEYS = ("tenant_id", "id")
 DB_MAX_INT = 0x7FFFFFFF
@@ -466,12 +537,14 @@ _validators: dict[int, Any] = {}
 #: Schema (by identity) -> a quick check accepting only bodies it accepts (`fast_paths`).
 _QUICK = {
     id(SNAPSHOT_CREATE): fast_paths.snapshot_create_ok,
+    id(SNAPSHOT_CREATE_V12): _snapshot_create_v12_ok,
     id(VOLUME_CREATE): fast_paths.volume_create_ok,
     id(VOLUME_CREATE_V313): fast_paths.volume_create_ok,
     id(VOLUME_CREATE_V347): fast_paths.volume_create_ok,
     id(VOLUME_CREATE_V353): fast_paths.volume_create_ok,
     id(ATTACHMENT_CREATE): fast_paths.attachment_create_ok,
     id(ATTACHMENT_CREATE_V354): fast_paths.attachment_create_ok,
+    id(ATTACHMENT_CREATE_V12): _attachment_create_v12_ok,
     id(ATTACHMENT_UPDATE): fast_paths.attachment_update_ok,
     id(ATTACHMENT_COMPLETE): fast_paths.attachment_complete_ok,
 }

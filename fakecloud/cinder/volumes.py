@@ -845,28 +845,30 @@ def check_type_size(vtype: VolumeType, size: int) -> None:
 
 
 def check_metadata_properties(metadata: Any) -> None:
-    """``cinder.utils.check_metadata_properties``: keys 1-255 characters, values <= 255."""
+    """``cinder.utils.check_metadata_properties`` (the same in 12.0.10 and 27.0.0): keys of
+    1-255 characters, string values of at most 255; oslo's ``check_string_length`` words the
+    first two, nested in ``InvalidInput``."""
     if not metadata:
         return
     if not isinstance(metadata, dict):
-        raise exception.InvalidInput(reason="Metadata should be a dict.")
+        raise exception.InvalidInput("Metadata should be a dict.")
     for key, value in metadata.items():
-        if not isinstance(key, str) or not key:
-            raise exception.InvalidVolumeMetadata(
-                reason=f"Metadata key: {key} has 0 characters, less than 1."
-            )
+        if not key:
+            _invalid_metadata(f"Metadata key: {key} has 0 characters, less than 1.")
+        if not isinstance(value, str):
+            _invalid_metadata(f"Value for metadata key: {key} is not a string or unicode")
         if len(key) > 255:
             raise exception.InvalidVolumeMetadataSize(
                 reason=f"Metadata property key {key} greater than 255 characters."
-            )
-        if not isinstance(value, str):
-            raise exception.InvalidVolumeMetadata(
-                reason=f"Value for metadata key: {key} is not a string."
             )
         if len(value) > 255:
             raise exception.InvalidVolumeMetadataSize(
                 reason=f"Metadata property key {key} value greater than 255 characters."
             )
+
+
+def _invalid_metadata(reason: str) -> None:
+    raise exception.InvalidVolumeMetadata(reason=exception.InvalidInput(reason=reason).msg)
 
 
 def check_image_metadata(image_meta: dict[str, Any], size: int) -> None:

@@ -16,8 +16,9 @@ from fakecloud import Cloud
 
 @pytest.fixture
 def cloud():
-    """A fresh cloud, with the new RBAC defaults enforced (Cinder 29.0.0's default)."""
-    return Cloud(seed=0, config={"cinder": {"enforce_new_defaults": True}})
+    """A fresh cloud of Cinder 29.0.0's series, with its new RBAC defaults enforced (Queens
+    refused a ``/`` in metadata keys: ``tests/cinder/test_series_validation.py``)."""
+    return Cloud(seed=0, profile="upstream", config={"cinder": {"enforce_new_defaults": True}})
 
 
 def _meta(vid: str, key: str = "") -> str:

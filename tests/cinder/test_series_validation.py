@@ -1,0 +1,220 @@
+"""Request bodies each series' Cinder validates, and how (session 12 audit): the schemas and
+``parameter_types`` of cinder 12.0.10, 14.3.1, 20.3.2, 27.0.0 and 29.0.0
+(``cinder/api/schemas``, ``cinder/api/validation/parameter_types.py``), and the hand checks
+where a route had no schema yet (``assert_valid_body``, ``utils.check_metadata_properties``)."""
+
+from __future__ import annotations
+
+import pytest
+from cinder_support import ADMIN, call, create_volume, fault
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fakecloud import Cloud
+from fakecloud.cinder import exception, validation
+from tests.nova.test_request_fast_paths import META, NAMES, SCALARS, SETTINGS, UUIDS
+
+QUEENS = "seed"  # Nova 17.0.13: Cinder 12
+STEIN = "nova-19.0.0"  # Cinder 14
+FLAMINGO = "nova-32.0.0"  # Cinder 27
+GAZPACHO = "nova-33.0.0"  # Cinder 28
+
+
+def _snapshot(cloud, vid):
+    r = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid}})
+    assert r.status == 202, r.json()
+    cloud.run_until_idle()
+    return r.json()["snapshot"]["id"]
+
+
+def test_queens_snapshot_create_takes_any_string_as_volume_id():
+    """12.0.10 ``parameter_types.uuid_allow_null`` is ``{'type': ['string', 'null']}``: a volume
+    id that is no UUID reaches ``volume_api.get``, a 404; 91139c9fc (13.0.0) made it a UUID."""
+    body = {"snapshot": {"volume_id": "not-a-uuid"}}
+    r = call(Cloud(profile=QUEENS), "POST", "snapshots", body)
+    assert fault(r) == ("itemNotFound", 404, "Volume not-a-uuid could not be found.")
+    for profile in (STEIN, "upstream"):
+        r = call(Cloud(profile=profile), "POST", "snapshots", body)
+        assert fault(r) == (
+            "badRequest",
+            400,
+            "Invalid input for field/attribute volume_id. Value: not-a-uuid. 'not-a-uuid' is "
+            "not valid under any of the given schemas",
+        )
+
+
+@pytest.mark.parametrize(
+    ("profile", "refused"), [(QUEENS, True), (STEIN, False), ("upstream", False)]
+)
+def test_a_slash_in_metadata_keys_from_cinder_14(profile, refused):
+    """``^[a-zA-Z0-9-_:. ]{1,255}$`` in 12.0.10's ``extra_specs`` (and so in the snapshot
+    create's ``metadata_allows_null`` and ``volume_metadata.py``); 534fa38f4 (LP #1798798,
+    14.0.0 and 13.0.1) allowed the ``/``."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    snap = call(
+        cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid, "metadata": {"k/8s": "1"}}}
+    )
+    meta = call(cloud, "POST", f"volumes/{vid}/metadata", {"metadata": {"k/8s": "1"}})
+    one = call(cloud, "PUT", f"volumes/{vid}/metadata/k%2F8s", {"meta": {"k/8s": "2"}})
+    if not refused:
+        assert (snap.status, meta.status) == (202, 200)
+        return
+    message = (
+        "Invalid input for field/attribute {}. Value: {{'k/8s': '{}'}}. 'k/8s' does not match "
+        "any of the regexes: '^[a-zA-Z0-9-_:. ]{{1,255}}$'"
+    )
+    assert fault(snap) == ("badRequest", 400, message.format("metadata", 1))
+    assert fault(meta) == ("badRequest", 400, message.format("metadata", 1))
+    assert fault(one) == ("badRequest", 400, message.format("meta", 2))
+
+
+@pytest.mark.parametrize("profile", [QUEENS, STEIN, FLAMINGO])
+def test_snapshot_metadata_before_cinder_28_has_no_schema(profile):
+    """Until 1d41db9f8 (28.0.0) ``SnapshotMetadataController`` checks only
+    ``assert_valid_body``; the keys and values meet ``check_metadata_properties`` (400
+    ``InvalidVolumeMetadata``, 413 ``InvalidVolumeMetadataSize``; ``cinder/utils.py``, the same
+    in 12.0.10 and 27.0.0), so any key of 1-255 characters is taken."""
+    cloud = Cloud(profile=profile)
+    sid = _snapshot(cloud, create_volume(cloud))
+    path = f"snapshots/{sid}/metadata"
+    r = call(cloud, "POST", path, {"metadata": {"ключ": "v", "k/8s": "w"}})
+    assert (r.status, r.json()) == (200, {"metadata": {"ключ": "v", "k/8s": "w"}})
+    assert fault(call(cloud, "POST", path, {"metadata": ["k"]})) == (
+        "badRequest",
+        400,
+        "Missing required element 'metadata' in request body.",
+    )
+    assert fault(call(cloud, "PUT", path, {"meta": {"k": "v"}})) == (
+        "badRequest",
+        400,
+        "Missing required element 'metadata' in request body.",
+    )
+    assert fault(call(cloud, "POST", path, {"metadata": {"k": "x" * 256}})) == (
+        "overLimit",
+        413,
+        "Invalid metadata size: Metadata property key k value greater than 255 characters.",
+    )
+    assert fault(call(cloud, "POST", path, {"metadata": {"k": 5}})) == (
+        "badRequest",
+        400,
+        "Invalid metadata: Invalid input received: Value for metadata key: k is not a string "
+        "or unicode",
+    )
+    assert fault(call(cloud, "POST", path, {"metadata": {"": "v"}})) == (
+        "badRequest",
+        400,
+        "Invalid metadata: Invalid input received: Metadata key:  has 0 characters, less than 1.",
+    )
+    assert fault(call(cloud, "PUT", f"{path}/k", {"meta": {}})) == (
+        "badRequest",
+        400,
+        "Request body and URI mismatch",
+    )
+
+
+@pytest.mark.parametrize("profile", [GAZPACHO, "upstream"])
+def test_snapshot_metadata_from_cinder_28_meets_its_schema(profile):
+    """``cinder/api/schemas/snapshot_metadata.py`` (1d41db9f8, 28.0.0): keys of
+    ``^[a-zA-Z0-9-_:. ]{1,255}$``, string values of at most 255, one item in ``meta``."""
+    cloud = Cloud(profile=profile)
+    sid = _snapshot(cloud, create_volume(cloud))
+    path = f"snapshots/{sid}/metadata"
+    r = call(cloud, "POST", path, {"metadata": {"k/8s": "w"}})
+    assert fault(r)[:2] == ("badRequest", 400)
+    assert "'k/8s' does not match any of the regexes" in fault(r)[2]
+    r = call(cloud, "POST", path, {"metadata": {"k": "x" * 256}})
+    assert fault(r)[:2] == ("badRequest", 400)
+    assert fault(r)[2].endswith("is too long")
+
+
+#: Queens' schema under another identity, so that `validate` runs jsonschema in full on it.
+_FULL_V12 = dict(validation.SNAPSHOT_CREATE_V12)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_the_queens_snapshot_create_quick_check_answers_as_jsonschema(data):
+    snapshot = st.fixed_dictionaries(
+        {"volume_id": st.one_of(UUIDS, SCALARS)},
+        optional={"name": st.one_of(NAMES, SCALARS), "metadata": st.one_of(META, SCALARS)},
+    )
+    body = data.draw(st.fixed_dictionaries({"snapshot": snapshot}))
+
+    def answer(schema):
+        try:
+            validation.validate(schema, body)
+        except exception.CinderException as exc:
+            return type(exc).__name__, str(exc)
+        return "accepted"
+
+    assert answer(validation.SNAPSHOT_CREATE_V12) == answer(_FULL_V12)
+
+
+SERVER = "11111111-2222-4333-8444-555555555555"
+
+
+@pytest.mark.parametrize(
+    ("profile", "fixed"),
+    [(QUEENS, False), ("nova-21.0.0", False), ("nova-23.0.0", False), ("nova-24.0.0", True)],
+)
+def test_attachment_create_schema_before_cinder_19(profile, fixed):
+    """``cinder/api/schemas/attachments.py`` ``create`` required ``instance_uuid`` and knew no
+    ``mode`` until 560318c82 (19.0.0; backported to 17.4.0 and 18.1.0): a 3.54 ``mode`` (Rocky
+    on) was refused by the very schema whose microversion added it (12.0.10, 16.4.2)."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    bare = call(cloud, "POST", "attachments", {"attachment": {"volume_uuid": vid}}, version="3.27")
+    other = create_volume(cloud)
+    body = {"attachment": {"volume_uuid": other, "instance_uuid": SERVER, "mode": "ro"}}
+    moded = call(cloud, "POST", "attachments", body, version="3.54")
+    if fixed:
+        assert (bare.status, moded.status) == (200, 200)
+        assert moded.json()["attachment"]["attach_mode"] == "ro"
+        return
+    assert fault(bare) == (
+        "badRequest",
+        400,
+        "Invalid input for field/attribute attachment. Value: {'volume_uuid': "
+        f"'{vid}'}}. 'instance_uuid' is a required property",
+    )
+    if profile != QUEENS:  # Queens stops at 3.50
+        assert fault(moded) == (
+            "badRequest",
+            400,
+            "Invalid input for field/attribute attachment. Value: {'volume_uuid': "
+            f"'{other}', 'instance_uuid': '{SERVER}', 'mode': 'ro'}}. Additional properties are "
+            "not allowed ('mode' was unexpected)",
+        )
+
+
+@pytest.mark.parametrize(
+    ("profile", "conflict"), [(QUEENS, False), ("nova-31.0.0", False), (FLAMINGO, True)]
+)
+def test_attachment_update_of_an_error_volume_by_series(profile, conflict):
+    """``API.attachment_update`` refuses an error volume with ``InvalidVolume`` until 67ac0fca8
+    (27.0.0; backports 24.5.0, 25.3.0, 26.2.0) made it ``ResourceConflict``: before, the
+    controller's ``except exception.CinderException`` answers 500 "Unable to update
+    attachment.(...)." (``cinder/api/v3/attachments.py`` ``update``, 12.0.10 and 26.0.0)."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    body = {"attachment": {"volume_uuid": vid, "instance_uuid": SERVER}}
+    aid = call(cloud, "POST", "attachments", body, version="3.44").json()["attachment"]["id"]
+    admin = call(
+        cloud, "POST", f"volumes/{vid}/action", {"os-reset_status": {"status": "error"}}, ctx=ADMIN
+    )
+    assert admin.status == 202
+    update = {"attachment": {"connector": {"host": "h"}}}
+    r = call(cloud, "PUT", f"attachments/{aid}", update, version="3.44", allow_500=True)
+    reason = (
+        "Volume attachments can not be updated if the volume is in an error state. The Volume "
+        f"{vid} currently has a status of: error "
+    )
+    if conflict:
+        assert fault(r) == ("conflictingRequest", 409, f"Resource conflict: {reason}")
+    else:
+        assert fault(r) == (
+            "computeFault",
+            500,
+            f"Unable to update attachment.(Invalid volume: {reason}).",
+        )
