@@ -54,6 +54,7 @@ from fakecloud.sim.clock import parse_epoch
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway
+from fakecloud.transport.keepalive import KeepAliveChannel
 from fakecloud.transport.wsgi import (
     ServiceApplication,
     StartResponse,
@@ -308,6 +309,8 @@ class FakecloudServer:
             channel_timeout=60,
         )
         self._waitress = self._server
+        for listener in self._listeners(self._server):
+            listener.channel_class = KeepAliveChannel  # a 204 keeps the connection open
         # Our own wake-up pipe into waitress's loop (the listeners' own go when they close).
         self._trigger = waitress.trigger.trigger(self._server.map)
         loop = threading.Thread(target=self._server.run, name="fakecloud-http", daemon=True)
