@@ -61,6 +61,8 @@ VOLUME_SUMMARY = "3.12"
 VOLUME_SUMMARY_METADATA = "3.36"
 SUPPORT_COUNT_INFO = "3.45"
 SNAPSHOT_SORT = "3.30"
+#: The first Cinder that shows a volume type's (user-visible) extra specs to its readers.
+USER_VISIBLE_EXTRA_SPECS_SINCE = 19
 #: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
 OSAPI_MAX_LIMIT = 1000
 
@@ -715,9 +717,14 @@ class CinderApi(ApiService):
         def may(action: str) -> bool:
             return policy.allowed(req.context, action, None, self.cinder.policy_new_defaults)
 
+        # Until 084212711 (Cinder 19.0.0) the extra specs were the admins' only (``rule:
+        # admin_api``, ``cinder/policies/volume_type.py`` 12.0.10 to 18.x), all of them.
+        specs = may("volume_extension:access_types_extra_specs") and (
+            self.cinder_major >= USER_VISIBLE_EXTRA_SPECS_SINCE or req.context.is_admin
+        )
         return views.volume_type(
             vtype,
-            extra_specs=may("volume_extension:access_types_extra_specs"),
+            extra_specs=specs,
             sensitive=may("volume_extension:types_extra_specs:read_sensitive"),
             qos=may("volume_extension:access_types_qos_specs_id"),
             access=may("volume_extension:volume_type_access"),

@@ -32,6 +32,10 @@ from fakecloud.cinder.states import (
 from fakecloud.cinder.volumes import build_or_str, finish_detach, new_attachment
 
 ACTOR = "cinder-api"
+#: The first Cinder whose ``_attachment_reserve`` lets the same server's attachment override
+#: only an ``in-use``/``reserved`` volume and names the current status in its refusal
+#: (6eba403ba, "Create volume attachments status check", 14.0.0).
+RESERVE_STATUS_CHECK_SINCE = 14
 #: ``get_all`` filter name -> the column it matches exactly.
 _FILTERS = {"volume_id": "volume_id", "instance_id": "instance_uuid", "status": "attach_status"}
 
@@ -90,16 +94,20 @@ class AttachmentAPI:
         if volume.status in expected:
             VOLUME_STATUS.move(k, volume, "reserved", actor=ACTOR)
         else:
+            # Before 6eba403ba (Cinder 14.0.0) the same server's attachment allowed a new
+            # reservation whatever the status, and the refusal named no status.
+            checked = self.kernel.switches.release.series.cinder >= RESERVE_STATUS_CHECK_SINCE
             override = (
                 instance_uuid
-                and volume.status in ("in-use", "reserved")
+                and (not checked or volume.status in ("in-use", "reserved"))
                 and any(a.instance_uuid == instance_uuid for a in volume.attachments)
             )
             if not override:
-                raise exception.InvalidVolume(
-                    reason=f"Volume {volume.id} status must be {build_or_str(expected)} to "
-                    f"reserve, but the current status is {volume.status}."
-                )
+                statuses = build_or_str(expected)
+                reason = f"Volume {volume.id} status must be {statuses}"
+                if checked:
+                    reason += f" to reserve, but the current status is {volume.status}."
+                raise exception.InvalidVolume(reason=reason)
         attachment = new_attachment(self.cinder, volume, instance_uuid, "reserved")
         if connector:
             attachment.connection_info = self._connect(volume, attachment, dict(connector))

@@ -152,6 +152,7 @@ def test_the_queens_snapshot_create_quick_check_answers_as_jsonschema(data):
 
 
 SERVER = "11111111-2222-4333-8444-555555555555"
+OTHER_SERVER = "66666666-7777-4888-8999-aaaaaaaaaaaa"
 
 
 @pytest.mark.parametrize(
@@ -218,3 +219,56 @@ def test_attachment_update_of_an_error_volume_by_series(profile, conflict):
             500,
             f"Unable to update attachment.(Invalid volume: {reason}).",
         )
+
+
+@pytest.mark.parametrize(
+    ("profile", "member_specs"),
+    [
+        (QUEENS, None),
+        ("nova-23.0.0", None),
+        ("nova-24.0.0", {"multiattach": "<is> True"}),
+        ("upstream", {"multiattach": "<is> True"}),
+    ],
+)
+def test_volume_type_extra_specs_for_members_from_cinder_19(profile, member_specs):
+    """``EXTRA_SPEC_POLICY`` (``volume_extension:access_types_extra_specs``) is ``rule:admin_api``
+    in 12.0.10 to 18.x (``cinder/policies/volume_type.py``): a member's type view has no
+    ``extra_specs``; 084212711 (19.0.0) shows readers the user-visible ones
+    (``USER_VISIBLE_EXTRA_SPECS``), admins all of them in every series."""
+    specs = {"multiattach": "<is> True", "tier": "gold"}
+    types = {
+        "__DEFAULT__": {"backend": "lvmdriver-1"},
+        "multi": {"backend": "lvmdriver-1", "extra_specs": specs},
+    }
+    cloud = Cloud(profile=profile, config={"cinder": {"volume_types": types}})
+    listed = call(cloud, "GET", "types").json()["volume_types"]
+    multi = next(t for t in listed if t["name"] == "multi")
+    shown = call(cloud, "GET", f"types/{multi['id']}").json()["volume_type"]
+    for view in (multi, shown):
+        assert view.get("extra_specs") == member_specs
+    admin = call(cloud, "GET", f"types/{multi['id']}", ctx=ADMIN).json()["volume_type"]
+    assert admin["extra_specs"] == {**specs, "volume_backend_name": "lvmdriver-1"}
+
+
+@pytest.mark.parametrize(("profile", "checked"), [(QUEENS, False), (STEIN, True)])
+def test_attachment_reserve_refusal_by_series(profile, checked):
+    """``API._attachment_reserve``: before 6eba403ba (14.0.0) the refusal of a volume that is
+    not ``available``/``downloading`` names no status, and the same server's attachment lets a
+    new one through whatever the volume's status (12.0.10); after, only an ``in-use`` or
+    ``reserved`` volume's, and the refusal says the status (``cinder/volume/api.py``)."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    body = {"attachment": {"volume_uuid": vid, "instance_uuid": SERVER}}
+    assert call(cloud, "POST", "attachments", body, version="3.44").status == 200
+    other = {"attachment": {"volume_uuid": vid, "instance_uuid": OTHER_SERVER}}
+    r = call(cloud, "POST", "attachments", other, version="3.44")
+    tail = " to reserve, but the current status is reserved." if checked else ""
+    assert fault(r) == (
+        "badRequest",
+        400,
+        f"Invalid volume: Volume {vid} status must be available or downloading{tail}",
+    )
+    reset = {"os-reset_status": {"status": "detaching"}}
+    assert call(cloud, "POST", f"volumes/{vid}/action", reset, ctx=ADMIN).status == 202
+    again = call(cloud, "POST", "attachments", body, version="3.44")
+    assert again.status == (400 if checked else 200)

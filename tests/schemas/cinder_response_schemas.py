@@ -325,17 +325,18 @@ ATTACHMENT_DETAIL = _object(
 )
 
 
-def volume_type(admin: bool) -> dict[str, Any]:
+def volume_type(admin: bool, specs: bool = True) -> dict[str, Any]:
     """cinder/api/v3/views/types.py ``show`` + contrib/volume_type_access.py, for a project
     member or an admin: ``extra_specs`` (EXTRA_SPEC_POLICY, readers; only the user-visible
-    specs unless read_sensitive: admins), ``qos_specs_id`` for admins (QOS_POLICY),
-    ``os-volume-type-access:is_public`` (TYPE_ACCESS_POLICY, members and admins)."""
+    specs unless read_sensitive: admins; admins only before Cinder 19: `specs` False),
+    ``qos_specs_id`` for admins (QOS_POLICY), ``os-volume-type-access:is_public``
+    (TYPE_ACCESS_POLICY, members and admins)."""
     fields = [
         ("id", _uuid, True),
         ("name", {"type": "string"}, True),
         ("is_public", {"type": "boolean"}, True),
         ("description", _string_or_null, True),
-        ("extra_specs", _metadata, True),
+        *([("extra_specs", _metadata, True)] if specs else []),
         ("os-volume-type-access:is_public", {"type": "boolean"}, True),
     ]
     if admin:
