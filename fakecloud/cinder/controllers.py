@@ -39,6 +39,10 @@ SNAPSHOT_IN_USE_FLAG_MSG = (
     "backward compatability, however, when the 'force' flag is passed with a value evaluating "
     "to True, it is silently ignored."
 )
+#: The first Cinder that refuses the ``multiattach`` parameter of a volume create (32f1145b7,
+#: 22.0.0; backported to 19.3.0, 20.2.0 and 21.2.0, not told apart): before, it makes a
+#: multiattach volume whatever the type.
+MULTIATTACH_PARAM_REMOVED_SINCE = 22
 MULTIATTACH_REMOVED_MSG = (
     "multiattach parameter has been removed. The default behavior is to use multiattach "
     "enabled volume types. Contact your administrator to create a multiattach enabled volume "
@@ -207,8 +211,13 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
     elif size is None and kwargs["source_volume"] is not None:
         size = kwargs["source_volume"].size
     kwargs["availability_zone"] = volume.get("availability_zone")
-    if get_bool_param("multiattach", volume):
-        raise bad_request(MULTIATTACH_REMOVED_MSG)
+    if cinder.kernel.switches.release.series.cinder >= MULTIATTACH_PARAM_REMOVED_SINCE:
+        if get_bool_param("multiattach", volume):
+            raise bad_request(MULTIATTACH_REMOVED_MSG)
+    else:
+        # Deprecated since Queens, and read as it is (``volume.get('multiattach', False)``,
+        # then a boolean column): any true value, even the string "false", asks for it.
+        kwargs["multiattach"] = bool(volume.get("multiattach", False))
     return cinder.volume_api.create(
         context, size, volume.get("display_name"), volume.get("display_description"), **kwargs
     )

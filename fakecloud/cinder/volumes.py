@@ -146,8 +146,10 @@ class VolumeAPI:
         metadata: dict[str, str] | None = None,
         availability_zone: str | None = None,
         source_volume: Volume | None = None,
+        multiattach: bool = False,
     ) -> Volume:
-        """Create a volume row (``creating``) and cast its creation to the scheduler."""
+        """Create a volume row (``creating``) and cast its creation to the scheduler;
+        `multiattach` is the deprecated request parameter (before Cinder 22)."""
         k = self.kernel
         cfg = self.cinder.config
         self._authorize(context, "volume:create_from_image" if image_id else "volume:create")
@@ -210,6 +212,10 @@ class VolumeAPI:
                 )
             else:
                 volume_type = self.cinder.default_type
+        # ExtractVolumeRequestTask: the type's multiattach, or the deprecated parameter.
+        multiattach = volume_type.multiattach or multiattach
+        if multiattach:
+            self._authorize(context, "volume:multiattach")
         zone = availability_zone
         if zone is None:
             if snapshot is not None:
@@ -251,7 +257,7 @@ class VolumeAPI:
             availability_zone=zone,
             created_at=k.now,
             bootable=bootable,
-            multiattach=volume_type.multiattach,
+            multiattach=multiattach,
             snapshot_id=snapshot.id if snapshot is not None else None,
             source_volid=source_volume.id if source_volume is not None else None,
             metadata=dict(metadata or {}),

@@ -272,3 +272,25 @@ def test_attachment_reserve_refusal_by_series(profile, checked):
     assert call(cloud, "POST", f"volumes/{vid}/action", reset, ctx=ADMIN).status == 202
     again = call(cloud, "POST", "attachments", body, version="3.44")
     assert again.status == (400 if checked else 200)
+
+
+@pytest.mark.parametrize(
+    ("profile", "removed"), [(QUEENS, False), ("nova-26.0.0", False), ("nova-27.0.0", True)]
+)
+def test_the_multiattach_parameter_until_cinder_22(profile, removed):
+    """``VolumeController.create`` passes ``volume.get('multiattach', False)`` to the volume API
+    (deprecated since Queens; ``ExtractVolumeRequestTask`` ORs it with the type's and asks
+    ``volume:multiattach``) until 32f1145b7 (22.0.0; backported to 19.3.0, 20.2.0, 21.2.0)
+    refused it (``cinder/api/v3/volumes.py``, 12.0.10, 21.0.0 and 22.0.0)."""
+    cloud = Cloud(profile=profile)
+    asked = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": True}})
+    plain = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": False}})
+    assert plain.status == 202 and plain.json()["volume"]["multiattach"] is False
+    if removed:
+        assert fault(asked)[:2] == ("badRequest", 400)
+        assert fault(asked)[2].startswith("multiattach parameter has been removed.")
+        return
+    assert asked.status == 202 and asked.json()["volume"]["multiattach"] is True
+    # Read as it is: the string "false" is a true value.
+    quirk = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": "false"}})
+    assert quirk.json()["volume"]["multiattach"] is True
