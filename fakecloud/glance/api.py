@@ -45,7 +45,6 @@ from fakecloud.glance.views import image_view, member_view
 from fakecloud.profiles.series import SERIES, glance_versions
 
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
-MATERIALIZE_MAX_BYTES = 1 << 20  # downloads up to 1 MiB answer real (filler) bytes
 
 
 #: ``glance/api/v2/router.py``: the ``Allow`` header of each path's ``reject`` route
@@ -399,7 +398,7 @@ class GlanceApi(ApiService):
         )
         if data is None:
             return Response(204, None, {})
-        body = data.materialize(MATERIALIZE_MAX_BYTES) or b""
+        body = data.materialize() or b""
         headers = {
             "Content-Type": "application/octet-stream",
             "Content-Length": str(len(body)),

@@ -4,7 +4,10 @@ Images in fakecloud carry no real bytes. An `ImageData` says how many bytes ther
 content they are (``content_id``), what a format inspector would find in them, and which link
 the sender pushes them through. Glance's checksum (MD5) and ``os_hash_value`` (sha512 by
 default) are computed from that description, deterministically and in microseconds, so the
-same content always has the same hashes and different content different ones.
+same content always has the same hashes and different content different ones. Content of at
+most `FILLER_MAX_BYTES` is sent by a download as deterministic filler bytes, and its hashes are
+those bytes' digests, so a client that checks what it downloaded (openstacksdk's
+``download_image``, ``openstack image save``) finds them right.
 
 Small real uploads through the REST API keep their bytes (`raw`), and then the hashes are the
 real digests of those bytes; a zero-byte upload has the well-known empty-input digests either
@@ -20,6 +23,9 @@ import io
 from dataclasses import dataclass
 
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
+#: Simulated content up to this size is downloadable: deterministic filler bytes, hashed as
+#: sent. Larger content is described, not sent (a download of it is empty).
+FILLER_MAX_BYTES = 1 << 20
 #: The digest of no bytes, per algorithm (worked out once).
 _EMPTY_DIGESTS: dict[str, str] = {}
 
@@ -54,6 +60,8 @@ class ImageData:
         h = hashlib.new(algorithm)
         if self.raw is not None:
             h.update(self.raw)
+        elif self.size <= FILLER_MAX_BYTES:
+            h.update(self._filler())
         else:
             h.update(f"fakecloud-content:{self.content_id}:{self.size}".encode())
         return h.hexdigest()
@@ -68,12 +76,16 @@ class ImageData:
         """The ``os_hash_value`` for `algorithm` (Glance's ``hashing_algorithm``)."""
         return self._digest(algorithm)
 
-    def materialize(self, limit: int) -> bytes | None:
-        """Bytes a download can send: the real ones, or deterministic filler up to `limit`."""
+    def materialize(self) -> bytes | None:
+        """Bytes a download can send: the real ones, or deterministic filler up to
+        `FILLER_MAX_BYTES` (the bytes the hashes are of); None for larger simulated content."""
         if self.raw is not None:
             return self.raw
-        if self.size > limit:
+        if self.size > FILLER_MAX_BYTES:
             return None
+        return self._filler()
+
+    def _filler(self) -> bytes:
         seed = hashlib.sha256(f"fakecloud-content:{self.content_id}".encode()).digest()
         reps = -(-self.size // len(seed))
         return (seed * reps)[: self.size]
