@@ -85,6 +85,13 @@ RULES = {
 }
 
 
+#: Rules whose deprecated (pre-new-defaults) check is ``rule:admin_api``, not
+#: ``rule:admin_or_owner``: with the legacy defaults the persona still decides (new OR admin;
+#: cinder 19.0.0-28.x, e.g. a volume type's extra_specs: the project's readers, not a custom
+#: role).
+_DEPRECATED_ADMIN_API = frozenset({"volume_extension:access_types_extra_specs"})
+
+
 def allowed(context: Any, action: str, project_id: str | None, new_defaults: bool) -> bool:
     """Whether `context` may perform `action` on a resource of `project_id`."""
     if context.is_admin:
@@ -93,7 +100,7 @@ def allowed(context: Any, action: str, project_id: str | None, new_defaults: boo
     if persona == ADMIN:
         return False
     owner = project_id is None or project_id == context.project_id
-    if not new_defaults:
+    if not new_defaults and action not in _DEPRECATED_ADMIN_API:
         return owner
     roles = context.roles
     if persona == MEMBER:

@@ -54,3 +54,34 @@ def test_enforce_new_defaults_must_be_a_boolean():
 
     with pytest.raises(ConfigError, match="cinder.enforce_new_defaults: expected true or false"):
         Cloud(config={"cinder": {"enforce_new_defaults": "yes"}})
+
+
+@pytest.mark.parametrize(
+    ("profile", "member_sees", "custom_role_sees"),
+    [
+        ("seed", False, False),  # Cinder 12: rule:admin_api
+        ("nova-23.2.2", False, False),  # Cinder 18: still the admin's
+        ("nova-24.0.0", True, False),  # Cinder 19 (9843ac3bb): readers, admin_api OR-ed in
+        ("upstream", True, False),
+    ],
+)
+def test_a_volume_types_extra_specs_per_series(profile, member_sees, custom_role_sees):
+    """``volume_extension:access_types_extra_specs`` (cinder/policies/volume_type.py) gates the
+    ``extra_specs`` of a volume type in ``GET /types``: admin-only until Cinder 18.x, the
+    project's readers from 19.0.0; a custom role passes neither (not ``admin_or_owner``)."""
+    from fakecloud.identity.context import RequestContext
+
+    config = {
+        "cinder": {
+            "volume_types": {
+                "__DEFAULT__": {"backend": "lvmdriver-1"},
+                "gold": {"backend": "lvmdriver-1", "extra_specs": {"tier": "gold"}},
+            }
+        }
+    }
+    cloud = Cloud(profile=profile, config=config)
+    custom = RequestContext(user_id="u-custom", project_id=READER.project_id, roles=("custom",))
+    for ctx, sees in ((READER, member_sees), (custom, custom_role_sees)):
+        types = call(cloud, "GET", "types", ctx=ctx).json()["volume_types"]
+        gold = next(t for t in types if t["name"] == "gold")
+        assert ("extra_specs" in gold) is sees, (ctx.roles, gold)
