@@ -32,7 +32,9 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, policy, views
 from fakecloud.cinder.validation import (
+    DB_MAX_INT,
     NON_QUOTA_KEYS,
+    QUEENS,
     QUOTA_SET_PROPERTIES,
     QUOTA_SET_UPDATE,
     SET_IMAGE_METADATA,
@@ -44,6 +46,7 @@ from fakecloud.cinder.validation import (
     assert_valid_body,
     check_quota_set,
     validate,
+    validate_integer,
     volume_metadata_schemas,
 )
 from fakecloud.cinder.views import ViewContext
@@ -782,23 +785,36 @@ class CinderApi(ApiService):
 
     def quotas_update(self, req: Request) -> Response:
         """``PUT /os-quota-sets/{tenant}`` (admin), as ``QuotaSetsController.update``: the
-        schema (with the ``quota_set`` format's integer and key checks), then no limit below
+        schema (with the ``quota_set`` format's integer and key checks; Queens: the policy,
+        then its own checks), then no limit below
         what the project uses, but only for resources the project already has a limit of its
         own for (``get_project_quotas(defaults=False)``); the answer has no ``id``."""
         target = req.params["tenant"]
-        self._policy(req, "volume_extension:quotas:update", target)
         body = self._body(req)
         quotas = self.cinder.quotas
-        validate(QUOTA_SET_PROPERTIES, body)
-        if isinstance(body, dict) and isinstance(body.get("quota_set"), dict):
-            check_quota_set(body["quota_set"], quotas.resources)
-        validate(QUOTA_SET_UPDATE, body)
+        if self.cinder_major > QUEENS:
+            # ``@validation.schema`` (schemas/quotas.py, 13.0.0 on) runs before the method
+            # body, so before its policy check.
+            validate(QUOTA_SET_PROPERTIES, body)
+            if isinstance(body, dict) and isinstance(body.get("quota_set"), dict):
+                check_quota_set(body["quota_set"], quotas.resources)
+            validate(QUOTA_SET_UPDATE, body)
+            self._policy(req, "volume_extension:quotas:update", target)
+        else:
+            # Queens (12.0.10 contrib/quotas.py): the policy, ``assert_valid_body``, every
+            # unknown key (joined with a bare comma); each value then as its turn comes.
+            self._policy(req, "volume_extension:quotas:update", target)
+            assert_valid_body(body, "quota_set")
+            bad = [k for k in body["quota_set"] if k not in quotas.resources]
+            bad = [k for k in bad if k not in NON_QUOTA_KEYS]
+            if bad:
+                raise HttpError(400, f"Bad key(s) in quota set: {','.join(bad)}")
         own, usages = quotas.overrides(target), quotas.usages(target)
         limits = {}
         for key, value in body["quota_set"].items():
             if key in NON_QUOTA_KEYS:
                 continue
-            limit = int(str(value))
+            limit = validate_integer(value, key, -1, DB_MAX_INT)
             if key in own and key != "per_volume_gigabytes" and limit != -1:
                 used = usages[key]["in_use"] + usages[key]["reserved"]
                 if limit < used:

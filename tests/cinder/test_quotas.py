@@ -254,7 +254,7 @@ def test_quota_sets_update_is_admin_only():
     resp = call(
         cloud, "PUT", f"/v3/{P3}/os-quota-sets/{P1}", {"quota_set": {"bogus": 1}}, ctx=ADMIN
     )
-    assert fault(resp)[2] == "Invalid input received: Bad key(s) in quota set: bogus"
+    assert fault(resp)[2] == "Bad key(s) in quota set: bogus"  # Queens: no schema yet
     defaults = call(cloud, "GET", f"os-quota-sets/{P1}/defaults", ctx=READER)
     assert defaults.json()["quota_set"]["snapshots"] == 10
 
@@ -295,13 +295,13 @@ def test_same_seed_same_trace():
     ],
 )
 def test_quota_sets_update_checks_the_body_as_the_schema_does(quota_set, message):
-    cloud = Cloud()
+    cloud = Cloud(profile="upstream")  # schemas/quotas.py came with 13.0.0
     resp = call(cloud, "PUT", f"/v3/{P3}/os-quota-sets/{P1}", {"quota_set": quota_set}, ctx=ADMIN)
     assert resp.status == 400 and fault(resp)[2].startswith(message)
 
 
 def test_quota_sets_update_body_shape_and_non_quota_keys():
-    cloud = Cloud()
+    cloud = Cloud(profile="upstream")  # schemas/quotas.py came with 13.0.0
     path = f"/v3/{P3}/os-quota-sets/{P1}"
     resp = call(cloud, "PUT", path, {"quota_set": {"volumes": 2}, "x": 1}, ctx=ADMIN)
     assert fault(resp)[2] == "Additional properties are not allowed ('x' was unexpected)"
@@ -333,3 +333,27 @@ def test_quota_below_usage_is_refused_only_once_the_project_has_its_own_limit():
     body = {"quota_set": {"per_volume_gigabytes": 1}}  # a limit, not a usage: never compared
     assert call(cloud, "PUT", path, body, ctx=ADMIN).status == 200
     assert call(cloud, "PUT", path, body, ctx=ADMIN).status == 200
+
+
+def test_quota_sets_update_before_and_after_the_schema():
+    """Queens (12.0.10 ``contrib/quotas.py`` ``update``): the policy first, then
+    ``assert_valid_body``, every unknown key (joined with a bare comma) before any value, and
+    an empty set taken; from 13.0.0 ``@validation.schema(quotas.update_quota)`` checks the body
+    before the method's policy (a member's bad body is a 400, not a 403)."""
+    queens = Cloud()
+    path = f"/v3/{P3}/os-quota-sets/{P1}"
+    assert fault(call(queens, "PUT", f"os-quota-sets/{P1}", {"quota_set": {"x": 1}}))[1] == 403
+    resp = call(queens, "PUT", path, {"quota_set": {"a": 1, "volumes": "x", "b": 2}}, ctx=ADMIN)
+    assert fault(resp) == ("badRequest", 400, "Bad key(s) in quota set: a,b")
+    resp = call(queens, "PUT", path, {"quota_set": {"volumes": "x"}}, ctx=ADMIN)
+    assert fault(resp) == ("badRequest", 400, "volumes must be an integer")
+    resp = call(queens, "PUT", path, {"quota": {}}, ctx=ADMIN)
+    assert fault(resp) == (
+        "badRequest",
+        400,
+        "Missing required element 'quota_set' in request body.",
+    )
+    assert call(queens, "PUT", path, {"quota_set": {}}, ctx=ADMIN).status == 200
+    later = Cloud(profile="nova-18.3.0")  # Cinder 13
+    resp = call(later, "PUT", f"os-quota-sets/{P1}", {"quota_set": {"x": 1}})
+    assert fault(resp) == ("badRequest", 400, "Invalid input received: Bad key(s) in quota set: x")
