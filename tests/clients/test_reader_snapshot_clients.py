@@ -10,6 +10,7 @@ os_compute_api:servers:create_image to be performed."
 """
 
 import pytest
+from client_helpers import boot_direct
 from osc_inprocess import CommandFailed, OpenStackCLI
 
 from fakecloud import Cloud
@@ -21,11 +22,16 @@ REFUSED = "403: .*Policy doesn't allow os_compute_api:servers:create_image to be
 @pytest.mark.parametrize("profile, allowed", [("seed", True), ("upstream", False)])
 def test_the_readers_server_image_create(profile, allowed, tmp_path):
     cloud = Cloud(seed=0, profile=profile)
+    boot_direct(cloud, "ib")
+    image_id = cloud.request("image", "GET", f"/v2/images?name={IMAGE}").json()["images"][0]["id"]
+    bdm = {"boot_index": 0, "uuid": image_id, "source_type": "image", "destination_type": "volume"}
+    server = {"name": "bfv", "flavorRef": "1", "networks": "none"}
+    server["block_device_mapping_v2"] = [{**bdm, "volume_size": 1}]
+    r = cloud.request("compute", "POST", "/v2.1/servers", {"server": server}, microversion="2.37")
+    assert r.status == 202, r.json()
+    cloud.run_until_idle()
     with cloud.intercept():
         osc = OpenStackCLI(cloud, tmp_path)
-        boot = ["server", "create", "--flavor", "1", "--image", IMAGE, "--no-network", "--wait"]
-        osc(*boot, "ib")
-        osc(*boot, "--boot-from-volume", "1", "bfv")
         for server in ("ib", "bfv"):
             snap = ["server", "image", "create", "--name", f"by-reader-{server}", "--wait", server]
             if allowed:
