@@ -287,7 +287,7 @@ class Images:
     def _update_property(self, pol: ImagePolicy, root: str, value: Any = None) -> None:
         if root == "visibility":
             pol.enforce_visibility(value)
-        pol.enforce("modify_image")
+        pol.enforce("modify_image", root)
 
     def _locations(
         self, pol: ImagePolicy, draft: Image, verb: str, rule: str, statuses: tuple[str, ...]
@@ -413,7 +413,7 @@ class Images:
             image = self._glance.db.get(ctx, image_id)
         except HTTPNotFound:
             raise HTTPNotFound(explanation=f"Image {image_id} not found.")
-        self.policy(ctx, image).enforce("modify_image")
+        self.policy(ctx, image).enforce("modify_image", "tags")
         return image
 
     def add_tag(self, ctx: Any, image_id: str, tag: str) -> Image:

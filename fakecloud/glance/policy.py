@@ -16,7 +16,10 @@ default False; 26.0.0's glance/api/policy.py sets both True), so each rule's dep
 ``rule:default`` (``""``) decides: every caller passes but ``publicize_image`` and
 ``copy_image`` (admin), and ownership is Glance's legacy check (`ImagePolicy` with
 ``legacy``): ``check_is_image_mutable`` ("You do not own this image"),
-``check_admin_or_same_owner`` on create, the member controller's ownership checks.
+``check_admin_or_same_owner`` on create, the member controller's ownership checks. Before
+23.0.0 (`API_POLICY_SINCE`, the policy refactor's ``ImageAPIPolicy``) the authorization layer
+(glance/api/authorization.py ``ImmutableImageProxy``, the same words in 17.0.1 and 22.1.0)
+refuses a non-owner's change in its own words ("You are not permitted to delete this image.").
 
 Roles follow Keystone's default implied roles: ``admin`` implies ``member`` implies ``reader``.
 The rules are plain Python (one line per rule) rather than oslo.policy, so a check costs
@@ -47,9 +50,26 @@ _LEGACY_OWNER_ONLY = frozenset(
 )
 
 
-def legacy_defaults(glance: Any) -> bool:
-    """Whether `glance` (its cloud's series) runs with Glance's legacy policy defaults."""
-    return glance.kernel.switches.release.series.glance < NEW_DEFAULTS_SINCE
+#: The first Glance whose API checks ``check_is_image_mutable`` (23.0.0, glance/api/v2/policy.py).
+API_POLICY_SINCE = 23
+
+#: How the authorization layer of Glance 16-22 refuses a non-owner (ImmutableImageProxy).
+_AUTHZ_WORDS = {
+    "delete_image": "You are not permitted to delete this image.",
+    "upload_image": "You are not permitted to upload data for this image.",
+    "deactivate": "You are not permitted to deactivate this image.",
+    "reactivate": "You are not permitted to reactivate this image.",
+}
+
+
+def legacy_defaults(glance: Any) -> bool | str:
+    """Whether `glance` (its cloud's series) runs with Glance's legacy policy defaults: False
+    (26.0.0 on), ``"api"`` (23.0.0-25.x: ImageAPIPolicy's words) or ``"authz"`` (16-22: the
+    authorization layer's words)."""
+    major = glance.kernel.switches.release.series.glance
+    if major >= NEW_DEFAULTS_SINCE:
+        return False
+    return "api" if major >= API_POLICY_SINCE else "authz"
 
 
 def roles_of(ctx: Any) -> frozenset[str]:
@@ -100,14 +120,15 @@ class ImagePolicy:
         member_status: Callable[[str, str], Any],
         *,
         owner: str | None = None,
-        legacy: bool = False,
+        legacy: bool | str = False,
     ):
         self.ctx = ctx
         self.image = image
         self.owner = image.owner if image is not None else owner
         self._member_status = member_status
         self._roles = roles_of(ctx)
-        #: Glance's legacy defaults (before 26.0.0): see the module's docstring.
+        #: Glance's legacy defaults (before 26.0.0; `legacy_defaults`): see the module's
+        #: docstring.
         self.legacy = legacy
 
     # -- rule building blocks ----------------------------------------------------------------
@@ -172,12 +193,21 @@ class ImagePolicy:
             return "reader" in self._roles
         return False  # publicize_image, copy_image, ...: admin only
 
-    def enforce(self, rule: str) -> None:
+    def enforce(self, rule: str, attr: str | None = None) -> None:
         """``ImageAPIPolicy._enforce``: 403 if the caller can see the image, else 404; with the
-        legacy defaults, then ``check_is_image_mutable`` for the rules that change it."""
+        legacy defaults, then ``check_is_image_mutable`` for the rules that change it (`attr`:
+        the attribute a ``modify_image`` changes, which Glance 16-22 name)."""
         if self.allows(rule):
             if self.legacy and rule in _LEGACY_OWNER_ONLY and not self.owns():
-                raise HTTPForbidden("You do not own this image")
+                if self.legacy == "api":
+                    raise HTTPForbidden("You do not own this image")
+                if rule != "modify_image":
+                    raise HTTPForbidden(_AUTHZ_WORDS[rule])
+                if attr == "tags":
+                    raise HTTPForbidden("You are not permitted to modify tags on this image.")
+                if attr is None:
+                    raise HTTPForbidden("You are not permitted to modify this image.")
+                raise HTTPForbidden(f"You are not permitted to modify '{attr}' on this image.")
             return
         if self.image is not None and (rule == "get_image" or not self.allows("get_image")):
             raise HTTPNotFound()

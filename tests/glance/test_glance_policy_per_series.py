@@ -11,6 +11,7 @@ import pytest
 from glance_support import ADMIN, P1, P2, READER, World, detail
 
 LEGACY = ["seed", "nova-26.3.0"]  # Glance 16 (Queens), Glance 25 (Zed)
+AUTHZ = "nova-23.2.2"  # Glance 22 (Wallaby): the last with the authorization layer's words
 NEW = "nova-27.0.0"  # Glance 26 (2023.1)
 
 
@@ -79,3 +80,45 @@ def test_legacy_member_checks_are_the_owners(profile):
     assert resp.status == 403
     assert detail(resp) == f"Not allowed to delete members for image {image['id']}."
     assert w.call("PUT", f"{path}/p2", P2, body={"status": "accepted"}).status == 200
+
+
+@pytest.mark.parametrize(
+    ("profile", "words"),
+    [
+        (
+            LEGACY[0],
+            (
+                "You are not permitted to delete this image.",
+                "You are not permitted to upload data for this image.",
+                "You are not permitted to modify 'name' on this image.",
+                "You are not permitted to modify tags on this image.",
+            ),
+        ),
+        (
+            AUTHZ,
+            (
+                "You are not permitted to delete this image.",
+                "You are not permitted to upload data for this image.",
+                "You are not permitted to modify 'name' on this image.",
+                "You are not permitted to modify tags on this image.",
+            ),
+        ),
+        ("nova-24.0.0", ("You do not own this image",) * 4),  # Glance 23: ImageAPIPolicy
+    ],
+)
+def test_a_non_owners_change_in_the_series_words(profile, words):
+    """Glance 16-22 refuse in the authorization layer's words (glance/api/authorization.py,
+    ImmutableImageProxy, the same in 17.0.1 and 22.1.0); 23.0.0-25.x in ImageAPIPolicy's
+    (``check_is_image_mutable``)."""
+    w = World(profile=profile)
+    image = w.create(ADMIN, visibility="public")
+    iid = image["id"]
+    patch = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
+    rename = [{"op": "replace", "path": "/name", "value": "x"}]
+    answers = (
+        w.call("DELETE", f"/v2/images/{iid}", P1),
+        w.upload(iid, 10, P1),
+        w.call("PATCH", f"/v2/images/{iid}", P1, body=rename, headers=patch),
+        w.call("PUT", f"/v2/images/{iid}/tags/t", P1),
+    )
+    assert [(r.status, detail(r)) for r in answers] == [(403, words[i]) for i in range(4)]
