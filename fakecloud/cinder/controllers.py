@@ -175,10 +175,18 @@ def volume_create_schema(version: Version) -> dict[str, Any]:
 
 
 def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Volume:
-    """``VolumeController.create``: schema, lookups of type/snapshot/source/image, create."""
-    validation.validate(volume_create_schema(version), body)
-    volume = dict(body["volume"])
-    clean_name_and_description(volume)
+    """``VolumeController.create``: schema, lookups of type/snapshot/source/image, create.
+    Queens (Cinder 12) had no schema: `_queens_volume_body` checks what its controller checked,
+    and the ids are checked as each lookup comes (`_queens_uuid`)."""
+    queens = cinder.kernel.switches.release.series.cinder <= validation.QUEENS
+    if queens:
+        volume = _queens_volume_body(body)
+    else:
+        validation.validate(volume_create_schema(version), body)
+        volume = dict(body["volume"])
+        clean_name_and_description(volume)
+    if queens and not version.key >= GROUP_VOLUME.key:
+        volume.pop("group_id", None)  # Queens drops it before 3.13 (the schemas read it)
     if "name" in volume:
         volume["display_name"] = volume.pop("name")
     if "description" in volume:
@@ -190,21 +198,34 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
         kwargs["volume_type"] = cinder.volume_type(volume["volume_type"])
     kwargs["metadata"] = volume.get("metadata")
     snapshot_id = volume.get("snapshot_id")
+    if queens and snapshot_id is not None:
+        _queens_uuid(snapshot_id, "Snapshot ID must be in UUID form.")
     kwargs["snapshot"] = (
         cinder.snapshot_api.get(context, snapshot_id) if snapshot_id is not None else None
     )
     source_volid = volume.get("source_volid")
+    if queens and source_volid is not None:
+        _queens_uuid(source_volid, f"Source volume ID '{source_volid}' must be a valid UUID.")
     kwargs["source_volume"] = (
         cinder.volume_api.get(context, source_volid) if source_volid is not None else None
     )
     for key in ("consistencygroup_id", "group_id"):
-        if volume.get(key) is not None:
-            raise exception.GroupNotFound(group_id=volume[key])
+        group = volume.get(key)
+        if queens and key == "consistencygroup_id" and group is not None:
+            _queens_uuid(group, f"Consistency group ID '{group}' must be a valid UUID.")
+        if group is not None:
+            raise exception.GroupNotFound(group_id=group)
     image_ref = volume.get("imageRef")
     if image_ref is not None:
         kwargs["image_id"] = image_uuid_from_ref(cinder, context, image_ref)
-    if volume.get("backup_id"):
-        raise exception.BackupNotFound(backup_id=volume["backup_id"])
+    # Queens reads a backup only from 3.47; the schemas' own extra keys let it through before.
+    backup_id = volume.get("backup_id")
+    if queens and not version.key >= VOLUME_CREATE_FROM_BACKUP.key:
+        backup_id = None
+    if backup_id:
+        if queens:
+            _queens_uuid(backup_id, "Backup ID must be in UUID form.")
+        raise exception.BackupNotFound(backup_id=backup_id)
     size = volume.get("size")
     if size is None and kwargs["snapshot"] is not None:
         size = kwargs["snapshot"].volume_size
@@ -221,6 +242,45 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
     return cinder.volume_api.create(
         context, size, volume.get("display_name"), volume.get("display_description"), **kwargs
     )
+
+
+def _queens_volume_body(body: Any) -> dict[str, Any]:
+    """What Queens' ``VolumeController.create`` checks before its lookups (12.0.10): the body
+    (``assert_valid_body``), then ``validate_name_and_description`` (strings stripped; any
+    value not a string or longer than 255 refused) and the replica source."""
+    validation.assert_valid_body(body, "volume")
+    volume = dict(body["volume"])
+    for key in ("name", "description", "display_name", "display_description"):
+        value = volume.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise bad_request(f"Invalid input received: {key} is not a string or unicode")
+        volume[key] = value = value.strip()
+        if len(value) > 255:
+            raise bad_request(
+                f"Invalid input received: {key} has {len(value)} characters, more than 255."
+            )
+    if volume.get("source_replica"):
+        raise exception.InvalidInput(
+            reason="Creating a volume from a replica source was part of the replication v1 "
+            "implementation which is no longer available."
+        )
+    if not _hashable_text(volume.get("volume_type")):
+        raise exception.VolumeTypeNotFoundByName(volume_type_name=volume["volume_type"])
+    return volume
+
+
+def _hashable_text(value: Any) -> bool:
+    # A type named by something no name can be (a list, an object) is not found; Queens
+    # queried its database with it.
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _queens_uuid(value: Any, message: str) -> None:
+    """Queens' ``uuidutils.is_uuid_like`` checks of the ids a create names (a 400)."""
+    if not validation.is_uuid_like(value):
+        raise bad_request(message)
 
 
 def image_uuid_from_ref(cinder: Any, context: Any, image_ref: Any) -> str:

@@ -294,3 +294,67 @@ def test_the_multiattach_parameter_until_cinder_22(profile, removed):
     # Read as it is: the string "false" is a true value.
     quirk = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": "false"}})
     assert quirk.json()["volume"]["multiattach"] is True
+
+
+_QUEENS_CREATE = [
+    ({"vol": {}}, 400, "Missing required element 'volume' in request body."),
+    ({"volume": []}, 400, "Missing required element 'volume' in request body."),
+    ({"volume": {"name": 5}}, 400, "Invalid input received: name is not a string or unicode"),
+    (
+        {"volume": {"size": 1, "description": "x" * 256}},
+        400,
+        "Invalid input received: description has 256 characters, more than 255.",
+    ),
+    ({"volume": {"size": 1, "snapshot_id": "nope"}}, 400, "Snapshot ID must be in UUID form."),
+    (
+        {"volume": {"size": 1, "source_volid": 7}},
+        400,
+        "Source volume ID '7' must be a valid UUID.",
+    ),
+    (
+        {"volume": {"size": 1, "consistencygroup_id": "cg"}},
+        400,
+        "Consistency group ID 'cg' must be a valid UUID.",
+    ),
+    (
+        {"volume": {"size": "abc"}},
+        400,
+        "Invalid input received: Invalid volume size provided for create request: abc (size "
+        "argument must be an integer (or string representation of an integer) and greater than "
+        "zero).",
+    ),
+    ({"volume": {"size": 1, "metadata": "m"}}, 400, "Metadata should be a dict."),
+    ({"volume": {"size": 1, "volume_type": 5}}, 404, "Volume type with name 5 could not be found."),
+    ({"volume": {"size": 1, "imageRef": 5}}, 400, "Invalid imageRef provided."),
+    ({"volume": {"size": 1, "group_id": "g"}}, 202, None),  # dropped before 3.13
+    ({"volume": {"size": 1, "backup_id": "b"}}, 202, None),  # read from 3.47
+    ({"volume": {"size": 1, "metadata": {"k/8s": "v"}}}, 202, None),  # no key pattern
+]
+
+
+@pytest.mark.parametrize(("body", "status", "message"), _QUEENS_CREATE)
+def test_queens_volume_create_has_no_schema(body, status, message):
+    """``cinder/api/schemas/volumes.py`` came with 13.0.0; Queens' ``VolumeController.create``
+    (12.0.10) checks ``assert_valid_body``, ``validate_name_and_description``, each id with
+    ``uuidutils.is_uuid_like`` as its lookup comes, drops ``group_id`` before 3.13 and reads
+    ``backup_id`` from 3.47; the volume API checks the size and the metadata."""
+    r = call(Cloud(profile=QUEENS), "POST", "volumes", body)
+    if message is None:
+        assert r.status == status, r.json()
+    else:
+        assert fault(r)[1:] == (status, message)
+
+
+def test_queens_volume_create_reads_group_and_backup_ids_at_their_microversions():
+    cloud = Cloud(profile=QUEENS)
+    r = call(cloud, "POST", "volumes", {"volume": {"size": 1, "group_id": "g"}}, version="3.13")
+    assert fault(r) == ("itemNotFound", 404, "Group g could not be found.")
+    r = call(cloud, "POST", "volumes", {"volume": {"size": 1, "backup_id": "b"}}, version="3.47")
+    assert fault(r) == ("badRequest", 400, "Backup ID must be in UUID form.")
+    # From Rocky the schema words them.
+    r = call(Cloud(profile="nova-18.3.0"), "POST", "volumes", {"volume": {"name": 5}})
+    assert fault(r) == (
+        "badRequest",
+        400,
+        "Invalid input for field/attribute name. Value: 5. 5 is not of type 'string', 'null'",
+    )
