@@ -28,6 +28,7 @@ from fakecloud.config import Config, config_section
 from fakecloud.errors import ReentrantClockError, SimulationNotIdle
 from fakecloud.humanize import secs
 from fakecloud.profiles import Switches
+from fakecloud.sim import collector
 from fakecloud.sim.clock import ClockBridge
 from fakecloud.sim.explore import Choices
 from fakecloud.sim.faults import FaultPlan
@@ -73,6 +74,9 @@ class Kernel:
         # live processes per server.
         self._forget_ended = self._forget
         self._running = False
+        # Live processes above which this kernel asks the collector for a wider spacing next
+        # (`_space_out`); not saved, a copy starts from the first step.
+        self._spaced_above = collector.SPACED_ABOVE
         self.choices.start_from_config(self.config.rpc.delay_s)
 
     def _chance_started(self) -> None:
@@ -119,21 +123,44 @@ class Kernel:
         heappush(env._queue, (env._now, URGENT, next(env._eid), start))
         proc._target = start
         proc._resume = start.callbacks[0]
-        self._live[proc] = name
+        live = self._live
+        live[proc] = name
+        if len(live) > self._spaced_above:
+            self._space_out()
         return proc
 
     def track(self, proc: simpy.Process, name: str) -> simpy.Process:
         """Count `proc`, a simulated process started elsewhere (the RPC bus's deliveries),
         among the live ones as `name`, as `spawn` does."""
-        self._live[proc] = name
+        live = self._live
+        live[proc] = name
+        if len(live) > self._spaced_above:
+            self._space_out()
         proc.callbacks.append(self._forget_ended)
         return proc
 
     def track_alone(self, proc: simpy.Process, name: str) -> simpy.Process:
         """`track` for a process nothing else waits on, whose class's own callbacks hand it
         back to the kernel when it ends (the RPC bus's deliveries: no list of their own)."""
-        self._live[proc] = name
+        live = self._live
+        live[proc] = name
+        if len(live) > self._spaced_above:
+            self._space_out()
         return proc
+
+    def _space_out(self) -> None:
+        """Many processes alive (past `_spaced_above`): ask Python's collector to walk its
+        oldest generation less often while they are (`fakecloud.sim.collector`), and ask
+        again when their number doubles. The ask ends when a drive of the clock ends with
+        `collector.SPACED_ABOVE` or fewer alive (`_Driving`), or with this kernel."""
+        live = len(self._live)
+        collector.ask_while_alive(self, live)
+        self._spaced_above = 2 * live
+
+    def _unspace(self) -> None:
+        """End this kernel's ask of the collector (few processes are alive again)."""
+        collector.release(id(self))
+        self._spaced_above = collector.SPACED_ABOVE
 
     def _forget(self, proc: Any) -> None:
         self._live.pop(proc, None)
@@ -280,10 +307,10 @@ class Kernel:
         that nothing will ever trigger (a stalled upload, a lost reply with no timeout).
 
         With many processes alive at the start (a storm: thousands of flows in flight at once),
-        Python's collector walks its oldest generation less often while this runs (at most once
-        per `LIVE_PER_OLD_COLLECTION` of them middle-generation collections; see
-        `_OldGenerationSpacing`), and leaves what existed when the run started out of those
-        walks (``gc.freeze``); its thresholds are restored and those objects thawed after.
+        Python's collector walks its middle and oldest generations less often while this runs
+        (`fakecloud.sim.collector`), and leaves what existed when the run started out of those
+        walks (``gc.freeze``; see `_StormCollections`); its thresholds are restored and those
+        objects thawed after.
         """
         cap = self.config.kernel.idle_cap_s if cap_s is None else finite_seconds(cap_s, "cap_s")
         limit = self.env.now + cap
@@ -293,7 +320,7 @@ class Kernel:
         # simpy's. (Not read from env.__dict__: that would turn env's attributes into a dict.)
         choices = self.choices
         live = self._live
-        with self.driving(), _OldGenerationSpacing(len(live)):
+        with self.driving(), _StormCollections(len(live)):
             while live:
                 when = queue[0][0] if queue else _NEVER
                 if when == _NEVER:
@@ -401,29 +428,10 @@ class _Action:
         self.action()
 
 
-#: Live simulated processes per middle-generation collection between two collections of the
-#: oldest generation while `Kernel.run_until_idle` runs (Python's own spacing, 10, is kept
-#: below 1,000 processes alive).
-LIVE_PER_OLD_COLLECTION = 100
-
-
-class _OldGenerationSpacing:
-    """Collect Python's oldest generation about once per lifetime of the flows in flight.
-
-    In a storm every flow is in flight at once and each takes its step before any takes its
-    next, so nearly everything a flow keeps across a wait outlives the young generations and
-    is promoted; Python collects its oldest generation each time the promotions reach a
-    quarter of it, walking the whole heap (the world and every flow in flight) a dozen times
-    a storm, while the flows' promoted objects die by reference counting as the flows move
-    on (the kernel breaks the cycles a process makes when it ends), so each walk finds
-    almost nothing to free. `live` flows make about ``live / 80`` middle-generation
-    collections over their lives (a storm's snapshot flow allocates some 90 containers more
-    than it frees; one such collection per 7,000), so the oldest generation waits for
-    ``live / LIVE_PER_OLD_COLLECTION`` of them. Young garbage is collected as before; cyclic
-    garbage that was promoted waits for the next full collection. Nested and concurrent runs
-    (clouds driven in threads) share one setting: the widest spacing asked for holds until
-    the last run ends, which restores the thresholds found by the first. With collection
-    switched off (threshold 0) nothing changes.
+class _StormCollections:
+    """While a run until idle starts with many processes alive (a storm), Python's collector
+    waits longer between its middle and oldest generations' collections, as the processes
+    alive ask (`fakecloud.sim.collector`: a kernel asks so between runs too).
 
     What exists when the first such run starts (the booted world, the flows as they were
     sent) is also left out of the run's collections (``gc.freeze``) and handed back to the
@@ -433,41 +441,38 @@ class _OldGenerationSpacing:
     process that froze objects of its own (``gc.get_freeze_count()`` not 0) is left as it
     is."""
 
-    __slots__ = ("_spacing",)
+    __slots__ = ("_live",)
 
     def __init__(self, live: int):
-        self._spacing = live // LIVE_PER_OLD_COLLECTION
+        self._live = live if collector.spaced(live) else 0
 
     def __enter__(self) -> None:
-        global _GC_RUNS, _GC_SAVED, _GC_FROZEN
-        if self._spacing <= 10:  # Python's default spacing: nothing to widen
+        global _GC_RUNS, _GC_FROZEN
+        if not self._live:  # Python's default spacing: nothing to widen
             return
         with _GC_LOCK:
             if _GC_RUNS == 0:
-                _GC_SAVED = gc.get_threshold()
-                _GC_FROZEN = bool(_GC_SAVED[0]) and gc.isenabled() and not gc.get_freeze_count()
+                _GC_FROZEN = (
+                    bool(gc.get_threshold()[0]) and gc.isenabled() and not gc.get_freeze_count()
+                )
                 if _GC_FROZEN:
                     gc.freeze()
             _GC_RUNS += 1
-            young, middle, old = gc.get_threshold()
-            if young and old < self._spacing:
-                gc.set_threshold(young, middle, self._spacing)
+            collector.ask(id(self), self._live)
 
     def __exit__(self, *exc: Any) -> None:
         global _GC_RUNS
-        if self._spacing <= 10:
+        if not self._live:
             return
         with _GC_LOCK:
             _GC_RUNS -= 1
-            if _GC_RUNS == 0:
-                gc.set_threshold(*_GC_SAVED)
-                if _GC_FROZEN:
-                    gc.unfreeze()
+            collector.release(id(self))
+            if _GC_RUNS == 0 and _GC_FROZEN:
+                gc.unfreeze()
 
 
 _GC_LOCK = threading.Lock()
 _GC_RUNS = 0
-_GC_SAVED: tuple[int, ...] = ()
 _GC_FROZEN = False  # whether the first spaced run froze what existed (and the last thaws it)
 
 
@@ -488,4 +493,9 @@ class _Driving:
         self._kernel._running = True
 
     def __exit__(self, *exc: Any) -> None:
-        self._kernel._running = False
+        kernel = self._kernel
+        kernel._running = False
+        if kernel._spaced_above > collector.SPACED_ABOVE and (
+            len(kernel._live) <= collector.SPACED_ABOVE
+        ):
+            kernel._unspace()

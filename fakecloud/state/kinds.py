@@ -82,6 +82,10 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # Which image properties keep Nova's image dicts off the one-pass translation (a memo of
     # the Glance schema): a file saved before the memo existed loads and works.
     "fakecloud.nova.image_api:API": {"_claimed": False},
+    # When the kernel asks Python's collector for a wider spacing next: a copy holds no ask
+    # (`fakecloud.sim.collector.SPACED_ABOVE`; a saved copy is idle, a fork's processes start
+    # counting afresh).
+    "fakecloud.sim.kernel:Kernel": {"_spaced_above": 1_100},
 }
 
 

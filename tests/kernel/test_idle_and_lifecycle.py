@@ -122,17 +122,54 @@ def test_many_flows_in_flight_space_out_full_collections_until_idle():
     for i in range(2_500):
         cloud.kernel.spawn(flow(i), name=f"flow {i}")
     cloud.run_until_idle()
-    assert seen == [(*before[:2], 25)] if before[0] and before[2] < 25 else seen == [before]
+    # 2,500 alive: a middle collection per 250 young ones at most, an old one per 25 middle
+    spaced = (before[0], max(before[1], 250), max(before[2], 25)) if before[0] else before
+    assert seen == [spaced]
     assert gc.get_threshold() == before
 
-    def stuck():
-        yield cloud.kernel.env.event()
+    def stuck_cloud():
+        stuck = Cloud()
 
-    for i in range(2_500):
-        cloud.kernel.spawn(stuck(), name=f"stuck {i}")
-    with pytest.raises(SimulationNotIdle):
-        cloud.run_until_idle()
-    assert gc.get_threshold() == before  # restored when the run fails too
+        def wait():
+            yield stuck.kernel.env.event()
+
+        for i in range(2_500):
+            stuck.kernel.spawn(wait(), name=f"stuck {i}")
+        with pytest.raises(SimulationNotIdle):
+            stuck.run_until_idle()
+        # the run's failure leaves the processes alive, and their kernel's ask with them
+        assert gc.get_threshold() == spaced
+
+    stuck_cloud()
+    gc.collect()  # restored when that cloud goes
+    assert gc.get_threshold() == before
+
+
+def test_many_processes_alive_between_runs_space_out_full_collections_while_they_live():
+    """Flows sent one by one (each request answered while the others stay in flight) keep
+    the oldest generation's collections spaced out by how many are alive, not only while the
+    clock runs until idle: restored when a drive of the clock ends with few alive."""
+    import gc
+
+    cloud = Cloud()
+    before = gc.get_threshold()
+    spaced = (before[0], max(before[1], 220), max(before[2], 22)) if before[0] else before
+
+    def flow():
+        yield cloud.kernel.timeout(1)
+
+    for i in range(1_100):
+        cloud.kernel.spawn(flow(), name=f"flow {i}")
+    assert gc.get_threshold() == before  # 1,100 alive: Python's own spacing
+    for i in range(1_100, 2_300):
+        cloud.kernel.spawn(flow(), name=f"flow {i}")
+    # asked at 1,101 alive and again at 2,203
+    assert gc.get_threshold() == spaced
+    cloud.advance(0.5)  # a drive that ends with all of them alive keeps the ask
+    assert gc.get_threshold() == spaced
+    cloud.advance(1)  # all ended
+    assert gc.get_threshold() == before
+    assert cloud.kernel._spaced_above == 1_100
 
 
 def test_a_storm_run_leaves_the_world_out_of_its_collections_and_thaws_it_after():
