@@ -85,11 +85,14 @@ class Nova:
     def policy(self) -> Any:
         """The policy engine of the profile (oslo.policy, built on first check)."""
         if self._policy is None:
-            from fakecloud.nova.policies import PolicyEngine
+            from fakecloud.nova.policies import SERVICE_ROLE_SINCE, PolicyEngine
 
             switches = self.kernel.switches
             self._policy = PolicyEngine(
-                switches.legacy_policy_defaults, self.config, switches.policy_new_defaults_enforced
+                switches.legacy_policy_defaults,
+                self.config,
+                switches.policy_new_defaults_enforced,
+                admin_service_apis=switches.release.major < SERVICE_ROLE_SINCE,
             )
         return self._policy
 

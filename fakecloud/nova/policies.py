@@ -100,7 +100,7 @@ UPSTREAM_RULES = (
     (VOLUMES_ATTACHMENTS % "show", _READER),
     (VOLUMES_ATTACHMENTS % "create", _MEMBER),
     (VOLUMES_ATTACHMENTS % "update", _MEMBER),
-    (VOLUMES_ATTACHMENTS % "swap", "rule:service_or_admin"),
+    (VOLUMES_ATTACHMENTS % "swap", _SERVICE),
     (VOLUMES_ATTACHMENTS % "delete", _MEMBER),
     (CREATE_BACKUP, _MEMBER),
     (QUOTA_SETS % "show", _READER),
@@ -174,7 +174,12 @@ def _seed_check(name: str, upstream_check: str) -> str:
     )
 
 
-def _rule_defaults(legacy: bool, scoped: bool) -> list[Any]:
+#: The first Nova whose service APIs (``_SERVICE`` rules) let the ``service`` role through
+#: (f914cb185c "Add service role in Nova policy"); 21.0.0-31.x keep them the admin's.
+SERVICE_ROLE_SINCE = 32
+
+
+def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False) -> list[Any]:
     from oslo_policy import policy
 
     out = []
@@ -200,6 +205,8 @@ def _rule_defaults(legacy: bool, scoped: bool) -> list[Any]:
         out.append(policy.RuleDefault(name, check, deprecated_rule=dep))
     for name, check in UPSTREAM_RULES + VENDOR_RULES:
         scope = ["project"] if scoped else None
+        if admin_service_apis and check == _SERVICE:
+            check = _ADMIN
         out.append(policy.RuleDefault(name, check, scope_types=scope))
     return out
 
@@ -222,7 +229,14 @@ def load_policy_file(path: str) -> dict[str, str]:
 class _Enforcer:
     """One oslo.policy Enforcer with its rules frozen, and a memo of its decisions."""
 
-    def __init__(self, legacy: bool, new_defaults: bool, scoped: bool, overrides: tuple):
+    def __init__(
+        self,
+        legacy: bool,
+        new_defaults: bool,
+        scoped: bool,
+        overrides: tuple,
+        admin_service_apis: bool = False,
+    ):
         from oslo_config import cfg
         from oslo_policy import _parser, policy
 
@@ -232,7 +246,7 @@ class _Enforcer:
         conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
         enforcer.suppress_deprecation_warnings = True
         enforcer.suppress_default_change_warnings = True
-        enforcer.register_defaults(_rule_defaults(legacy, scoped))
+        enforcer.register_defaults(_rule_defaults(legacy, scoped, admin_service_apis))
         enforcer.load_rules()
         for name, check in overrides:
             enforcer.rules[name] = _parser.parse_rule(check)
@@ -290,13 +304,26 @@ def _credentials(caller: tuple) -> dict[str, Any]:
 class PolicyEngine:
     """One cloud's policy: ``authorize`` raises `PolicyNotAuthorized` naming the rule."""
 
-    def __init__(self, legacy: bool, config: Any, enforced_by_default: bool = True):
+    #: Whether the service APIs are the admin's alone (21.0.0-31.x, before `SERVICE_ROLE_SINCE`).
+    #: A class default, set on the instance only where True, so that the saved files of the
+    #: other releases keep their bytes.
+    admin_service_apis = False
+
+    def __init__(
+        self,
+        legacy: bool,
+        config: Any,
+        enforced_by_default: bool = True,
+        admin_service_apis: bool = False,
+    ):
         self.legacy = legacy
         self._config = config
         #: The release's default of ``enforce_new_defaults`` and ``enforce_scope`` (True from
         #: 27.0.0), used where the config leaves them unset.
         self.enforced_by_default = enforced_by_default
         self._enforcer: _Enforcer | None = None
+        if admin_service_apis and not legacy:
+            self.admin_service_apis = True
 
     def rule_name(self, name: str) -> str:
         """The profile's name of a rule (Queens names a few differently)."""
@@ -316,6 +343,7 @@ class PolicyEngine:
                 default if cfg.enforce_new_defaults is None else cfg.enforce_new_defaults,
                 default if cfg.enforce_scope is None else cfg.enforce_scope,
                 tuple(sorted(overrides.items())),
+                self.admin_service_apis,
             )
             found = _ENFORCERS.get(key)
             if found is None:

@@ -164,3 +164,16 @@ def test_limits_are_project_scoped_once_scope_is_enforced(profile, status):
     assert resp.status == status
     if status == 403:
         assert resp.json() == denied("os_compute_api:limits")
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-31.1.0", 403), ("nova-32.0.0", 207)])
+def test_the_service_role_passes_the_service_apis_from_32(profile, status):
+    """``os-server-external-events:create`` is the admin's (SYSTEM_ADMIN, then ADMIN) from
+    21.0.0 to 31.x; 32.0.0 (f914cb185c) lets the ``service`` role through."""
+    service = {"password": "svc-secret", "project": "demo", "roles": ["service"]}
+    env = NovaEnv(profile, {"identity": {"users": {"svc": service}}})
+    event = {"name": "network-changed", "server_uuid": MISSING}
+    resp = env.request("POST", "/v2.1/os-server-external-events", {"events": [event]}, user="svc")
+    assert resp.status == status, resp.json()
+    if status == 403:
+        assert resp.json() == denied("os_compute_api:os-server-external-events:create")
