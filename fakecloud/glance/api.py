@@ -74,6 +74,9 @@ _ALLOW = {
 
 #: The first Glance with ``GET /v2/images/{id}/tasks`` (``router.py``; Image API 2.12).
 IMAGE_TASKS_SINCE = 22
+#: The first Glance with ``GET /v2/info/usage`` (``router.py``, ``discovery.py`` ``get_usage``:
+#: 24.0.0, Yoga; Glance 23.0.0 enforces unified limits but has no such route).
+USAGE_INFO_SINCE = 24
 
 
 #: ``Resource.__call__``: a route declared with ``body_reject=True`` answers 400 when the
@@ -582,7 +585,10 @@ class GlanceApi(ApiService):
         raise HTTPNotFound(explanation="Multi backend is not supported at this site.")
 
     def usage(self, req: Request) -> Response:
-        """``GET /v2/info/usage``: unified-limit usage of the caller's project."""
+        """``GET /v2/info/usage``: unified-limit usage of the caller's project; before Glance
+        24.0.0 an unknown path (404)."""
+        if self._series.glance < USAGE_INFO_SINCE:
+            return self.no_route(req, NoRoute([]))
         ctx = req.context
         return Response(200, {"usage": self.glance.quotas.usage(ctx.project_id)}, dict(JSON))
 

@@ -99,7 +99,7 @@ class GlanceConfig:
     user_storage_quota: str = "0"  # "0" = no limit; units B/KB/MB/GB/TB, 1024-based
     project_storage_quota: dict = field(default_factory=dict)  # {project_id: "10GB"}
     # -- unified limits (oslo.limit against Keystone) ---------------------------------------
-    use_keystone_limits: bool = False
+    use_keystone_limits: bool = False  # Glance 23.0.0 on (Nova 24); ignored by older series
     registered_limits: dict = field(default_factory=dict)  # {name: limit}; missing = 0
     project_limits: dict = field(default_factory=dict)  # {project_id: {name: limit}}
     # -- behaviour --------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 * **Legacy** ``user_storage_quota`` (``glance/api/common.py check_quota``): bytes the caller's
   project may store, "0" = unlimited; usage is ``size × live locations`` of its images that
   have data and are not killed/deleted/pending_delete. Over → `StorageQuotaFull`.
-* **Unified limits** (``use_keystone_limits``; ``glance/quota/keystone.py`` over oslo.limit):
+* **Unified limits** (``use_keystone_limits``; ``glance/quota/keystone.py`` over oslo.limit,
+  from Glance 23.0.0 (Xena, the Nova 24 series): an older Glance has no such option, and
+  oslo.config ignores it there, so the legacy quota stays in force):
   ``image_size_total`` and ``image_stage_total`` in MiB, ``image_count_total`` and
   ``image_count_uploading`` as counts. A limit comes from the project's own limit, else the
   registered default; **a missing limit is 0** (everything refused) and -1 is unlimited. Over
@@ -31,6 +33,8 @@ IMAGE_STAGE_TOTAL = "image_stage_total"
 IMAGE_COUNT_TOTAL = "image_count_total"
 IMAGE_COUNT_UPLOADING = "image_count_uploading"
 LIMIT_NAMES = (IMAGE_SIZE_TOTAL, IMAGE_STAGE_TOTAL, IMAGE_COUNT_TOTAL, IMAGE_COUNT_UPLOADING)
+#: The first Glance with ``use_keystone_limits`` (``glance/common/config.py``, 23.0.0).
+UNIFIED_LIMITS_SINCE = 23
 
 _UNITS = {None: 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _QUOTA_RE = re.compile(r"^(\d+)((K|M|G|T)?B)?$")
@@ -96,8 +100,14 @@ def parse_storage_quota(text: str) -> int:
 class Quotas:
     """Usage counting and quota checks for one Glance."""
 
-    def __init__(self, config: GlanceConfig, db: GlanceDb):
+    #: Set (on the instance only, so a cloud without it saves as before) when
+    #: ``use_keystone_limits`` is on but the series' Glance predates it and ignores it.
+    _option_ignored = False
+
+    def __init__(self, config: GlanceConfig, db: GlanceDb, series_glance: int):
         self.config = config
+        if config.use_keystone_limits and series_glance < UNIFIED_LIMITS_SINCE:
+            self._option_ignored = True
         self._db = db
         self._storage: dict[str, str] = dict(config.project_storage_quota)
         self._limits: dict[str, dict[str, int]] = {
@@ -116,6 +126,12 @@ class Quotas:
         if name not in LIMIT_NAMES:
             raise ValueError(f"unknown Glance limit {name!r}; known: {', '.join(LIMIT_NAMES)}")
         self._limits.setdefault(project_id, {})[name] = int(limit)
+
+    @property
+    def unified(self) -> bool:
+        """Whether unified limits are in force (``use_keystone_limits`` in a Glance that has
+        it) instead of the legacy storage quota."""
+        return self.config.use_keystone_limits and not self._option_ignored
 
     # -- usage -------------------------------------------------------------------------------
 
@@ -156,7 +172,7 @@ class Quotas:
 
     def remaining(self, owner: str | None, image_id: str | None = None) -> int | None:
         """``get_remaining_quota``: bytes left for `owner`, None when unlimited."""
-        if self.config.use_keystone_limits:
+        if self.unified:
             return None
         quota = parse_storage_quota(self._storage.get(owner, self.config.user_storage_quota))
         if quota <= 0:
@@ -186,7 +202,7 @@ class Quotas:
 
     def enforce(self, project: str | None, name: str, delta: int = 0) -> None:
         """oslo.limit's ``Enforcer.enforce`` for one resource; no-op without unified limits."""
-        if not self.config.use_keystone_limits:
+        if not self.unified:
             return
         limit = self.limit_of(project, name)
         if limit < 0:
@@ -203,7 +219,7 @@ class Quotas:
 
     def usage(self, project: str | None) -> dict[str, Any]:
         """``GET /v2/info/usage``'s body content (empty without unified limits)."""
-        if not self.config.use_keystone_limits:
+        if not self.unified:
             return {}
         return {
             name: {"limit": self.limit_of(project, name), "usage": self.usage_of(name, project)}

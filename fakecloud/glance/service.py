@@ -79,7 +79,7 @@ class Glance:
         self.schema = ImageSchema.for_formats(
             self.config.disk_formats, self.config.container_formats, series.glance
         )
-        self.quotas = Quotas(self.config, self.db)
+        self.quotas = Quotas(self.config, self.db, series.glance)
         self.store = GlanceStore(kernel, self.config)
         self.images = Images(self)
         self.image_data = ImageDataApi(self)

@@ -11,6 +11,10 @@ LIMIT_PREFIX = (
 )
 
 
+#: Unified limits exist from Glance 23.0.0 (the Nova 24 series): these tests run upstream.
+UPSTREAM = "upstream"
+
+
 def _unified(**limits):
     return {"glance": {"use_keystone_limits": True, "registered_limits": limits}}
 
@@ -72,7 +76,7 @@ def test_legacy_quota_values_accept_glances_units():
 
 
 def test_image_count_total_is_checked_on_create_and_counts_queued_images():
-    w = World(config=_unified(**{**UNLIMITED, "image_count_total": 2}))
+    w = World(profile=UPSTREAM, config=_unified(**{**UNLIMITED, "image_count_total": 2}))
     w.create()
     w.create()
     resp = w.call("POST", "/v2/images", body={"name": "third"})
@@ -84,7 +88,7 @@ def test_image_count_total_is_checked_on_create_and_counts_queued_images():
 
 
 def test_a_missing_limit_counts_as_zero():
-    w = World(config=_unified())
+    w = World(profile=UPSTREAM, config=_unified())
     resp = w.call("POST", "/v2/images", body={})
     assert resp.status == 413
     assert "over limit of 0 due to current usage 0 and delta 1" in detail(resp)
@@ -92,13 +96,14 @@ def test_a_missing_limit_counts_as_zero():
 
 def test_project_limits_override_registered_ones_and_can_change_at_runtime():
     w = World(
+        profile=UPSTREAM,
         config={
             "glance": {
                 "use_keystone_limits": True,
                 "registered_limits": {**UNLIMITED, "image_count_total": 0},
                 "project_limits": {"p1": {"image_count_total": 5}},
             }
-        }
+        },
     )
     assert w.call("POST", "/v2/images", P1, body={}).status == 201
     assert w.call("POST", "/v2/images", P2, body={}).status == 413
@@ -109,7 +114,7 @@ def test_project_limits_override_registered_ones_and_can_change_at_runtime():
 
 
 def test_image_size_total_is_checked_before_the_upload_and_changes_nothing():
-    w = World(config=_unified(**{**UNLIMITED, "image_size_total": 1000}))
+    w = World(profile=UPSTREAM, config=_unified(**{**UNLIMITED, "image_size_total": 1000}))
     a, b = w.create(), w.create()
     assert w.upload(a["id"], 600 * MIB).status == 204
     resp = w.upload(b["id"], 600 * MIB)
@@ -123,7 +128,7 @@ def test_image_size_total_is_checked_before_the_upload_and_changes_nothing():
 
 
 def test_image_count_uploading_puts_the_image_back_to_queued():
-    w = World(config=_unified(**{**UNLIMITED, "image_count_uploading": 1}))
+    w = World(profile=UPSTREAM, config=_unified(**{**UNLIMITED, "image_count_uploading": 1}))
     a, b = w.create(), w.create()
     first = w.start_upload(a["id"], GB)
     w.cloud.advance(1)
@@ -140,7 +145,7 @@ def test_image_count_uploading_puts_the_image_back_to_queued():
 
 
 def test_image_stage_total_is_checked_on_stage():
-    w = World(config=_unified(**{**UNLIMITED, "image_stage_total": 100}))
+    w = World(profile=UPSTREAM, config=_unified(**{**UNLIMITED, "image_stage_total": 100}))
     image = w.create()
     h = {**OCTET, "x-openstack-image-size": str(200 * MIB)}
     resp = w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h)
@@ -150,7 +155,10 @@ def test_image_stage_total_is_checked_on_stage():
 
 
 def test_usage_document():
-    w = World(config=_unified(**{**UNLIMITED, "image_count_total": 10, "image_size_total": 50}))
+    w = World(
+        profile=UPSTREAM,
+        config=_unified(**{**UNLIMITED, "image_count_total": 10, "image_size_total": 50}),
+    )
     image = w.create()
     w.upload(image["id"], 20 * MIB)
     w.create()
@@ -161,18 +169,19 @@ def test_usage_document():
 
 
 def test_usage_is_empty_without_unified_limits():
-    assert World().call("GET", "/v2/info/usage").json() == {"usage": {}}
+    assert World(profile=UPSTREAM).call("GET", "/v2/info/usage").json() == {"usage": {}}
 
 
 def test_unified_limits_replace_the_legacy_quota():
     w = World(
+        profile=UPSTREAM,
         config={
             "glance": {
                 "user_storage_quota": "1MB",
                 "use_keystone_limits": True,
                 "registered_limits": UNLIMITED,
             }
-        }
+        },
     )
     image = w.create()
     assert w.upload(image["id"], 10 * MIB).status == 204
@@ -195,7 +204,46 @@ def test_the_member_quota_is_413():
 
 
 def test_admin_counts_against_its_own_project():
-    w = World(config=_unified(**{**UNLIMITED, "image_count_total": 1}))
+    w = World(profile=UPSTREAM, config=_unified(**{**UNLIMITED, "image_count_total": 1}))
     w.create(ADMIN)
     assert w.call("POST", "/v2/images", ADMIN, body={}).status == 413
     assert w.call("POST", "/v2/images", P1, body={}).status == 201
+
+
+# -- per series ------------------------------------------------------------------------------
+
+
+def _series_world(profile: str) -> World:
+    """Unified limits on (no image allowed) over a 1 MiB legacy storage quota."""
+    config = _unified(**{**UNLIMITED, "image_count_total": 0})
+    config["glance"]["user_storage_quota"] = "1MB"
+    return World(profile=profile, config=config)
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-23.2.2"])
+def test_before_glance_23_use_keystone_limits_is_ignored_and_the_legacy_quota_holds(profile):
+    # glance 22.1.0 (Wallaby, the Nova 23 series) has no ``use_keystone_limits`` option nor
+    # ``glance/quota/keystone.py``; oslo.config ignores an unknown option, so ``check_quota``
+    # (``glance/api/common.py``) keeps the legacy ``user_storage_quota`` in force.
+    w = _series_world(profile)
+    image = w.create()
+    resp = w.upload(image["id"], 10 * MIB)
+    assert resp.status == 413
+    assert detail(resp).startswith("Image exceeds the storage quota: The size of the data")
+    assert w.call("GET", "/v2/info/usage").status == 404
+
+
+def test_glance_23_enforces_unified_limits_but_has_no_usage_route():
+    # glance 23.0.0 (Xena, Nova 24): ``api/v2/images.py`` ``create`` calls
+    # ``ks_quota.enforce_image_count_total``; ``router.py`` gains ``/info/usage`` in 24.0.0.
+    w = _series_world("nova-24.0.0")
+    resp = w.call("POST", "/v2/images", body={"name": "x"})
+    assert resp.status == 413
+    assert "Resource image_count_total is over limit of 0" in detail(resp)
+    assert w.call("GET", "/v2/info/usage").status == 404
+
+
+def test_glance_24_serves_the_usage_of_unified_limits():
+    # glance 24.0.0 (Yoga, Nova 25): ``discovery.py`` ``InfoController.get_usage``.
+    usage = _series_world("nova-25.0.0").call("GET", "/v2/info/usage").json()["usage"]
+    assert usage["image_count_total"] == {"limit": 0, "usage": 0}
