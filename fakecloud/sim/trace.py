@@ -459,14 +459,16 @@ class Trace:
         unhashable: `hashable` false)."""
         fixed = family.plan[0]
         met = values if fixed is None else fixed(values)
-        odd = [
-            k
-            for k, v in zip(_PLAN_KEYS[family.key[1]], met, strict=True)
-            if v.__class__ not in _TEXT
-        ]
-        key = (_ODD, *odd) if odd else met
+        odd = []
+        for k, v in zip(_PLAN_KEYS[family.key[1]], met, strict=True):
+            if v.__class__ not in _TEXT:
+                odd.append(k)
         after = family.after
-        state = after.get(key)
+        if odd:
+            key: Any = (_ODD, *odd)
+            state = after.get(key)
+        else:  # `put` looked for these values in `after` before calling
+            key, state = met, None
         if state is None:
             keys = family.key[0][2]
             if len(values) != len(keys):
@@ -794,13 +796,11 @@ def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
         odd = [max(constant, key=lambda k: len(seen[k]))]
     if odd:
         return _start(book, info, _plan(keys, tuple(k for k in constant if k not in odd)))
-    shape = book.shape_ids.get((info, plan_id, met))
-    if shape is None:
+    shape = book.shape_ids.setdefault((info, plan_id, met), len(book.shapes))
+    if shape == len(book.shapes):  # a new shape
         skeleton = dict.fromkeys(keys)  # the keys in order; the constants' values, others None
         skeleton.update(zip(constant, met, strict=True))
-        shape = book.shape_ids[(info, plan_id, met)] = book.add_shape(
-            (kind, actor, keys, template, parts, _PLAN_VARIABLE[plan_id], skeleton)
-        )
+        book.add_shape((kind, actor, keys, template, parts, _PLAN_VARIABLE[plan_id], skeleton))
     # the state is that of the set of constants met, kept in one flat tuple (a frozenset is
     # 216 bytes and more, and a book holds some 80 states per compute host); the values are
     # tuples of strings and None, which do not order among themselves but their reprs do.
@@ -808,12 +808,11 @@ def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
     # falls among those the family's key holds, which are in that order already.
     at = bisect_left(key, repr(met), 2, key=repr)
     key = (*key[:at], met, *key[at:])
-    state = book.states.get(key)
-    if state is None:
-        shapes = dict(variants)
-        shapes[met] = shape
-        state = book.states[key] = _Family(key, shapes)
-    return state
+    # the state made, unless the book has it (met in another order: rare, since a trace
+    # sharing the book follows its known moves): one look at the key, not two
+    shapes = dict(variants)
+    shapes[met] = shape
+    return book.states.setdefault(key, _Family(key, shapes))
 
 
 def _shape_data(shape: _Shape) -> list[Any]:
