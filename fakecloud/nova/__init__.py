@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova.config import NovaConfig
+from fakecloud.errors import ConfigError
+from fakecloud.nova.config import UNIFIED_LIMITS_DRIVER_SINCE, NovaConfig
 from fakecloud.nova.db import NovaDB
 from fakecloud.nova.objects import DEFAULT_FLAVORS, Flavor
 
@@ -46,6 +47,7 @@ class Nova:
 
         self.kernel = kernel
         self.config: NovaConfig = kernel.config.nova
+        _check_quota_driver(self.config, kernel.switches.release)
         self.cinder = cinder
         self.glance = glance
         self.db = NovaDB(kernel)
@@ -245,3 +247,13 @@ def _image_api(glance: Any) -> Any:
     except ModuleNotFoundError:
         return None
     return API(glance)
+
+
+def _check_quota_driver(config: NovaConfig, release: Any) -> None:
+    """Refuse ``UnifiedLimitsDriver`` before Nova 25.0.0: the class is not in ``nova/quota.py``
+    there, and nova-api fails to import it (``importutils.import_object``)."""
+    if config.quota_driver == "UnifiedLimitsDriver" and release.major < UNIFIED_LIMITS_DRIVER_SINCE:
+        raise ConfigError(
+            f"config nova.quota_driver: UnifiedLimitsDriver is in Nova from 25.0.0 (Yoga); "
+            f"Nova {release.name} has no nova.quota.UnifiedLimitsDriver"
+        )

@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.bounds import MAX_SECONDS, Bounds
-from fakecloud.config import bounded, config_section
+from fakecloud.config import bounded, config_section, did_you_mean
 from fakecloud.errors import ConfigError
 
 #: ``[notifications] notification_format`` choices ("": the release's default).
 NOTIFICATION_FORMATS = ("", "unversioned", "versioned", "both", "none")
+
+#: ``[quota] driver`` choices, by their class names in ``nova/quota.py``.
+QUOTA_DRIVERS = ("DbQuotaDriver", "NoopQuotaDriver", "UnifiedLimitsDriver")
+#: The first Nova with ``UnifiedLimitsDriver`` (25.0.0, Yoga: ``nova/quota.py``, ``nova/limit``).
+UNIFIED_LIMITS_DRIVER_SINCE = 25
 
 #: A cloud of more hosts than this is a typo, and would take long to build.
 MAX_COMPUTE_HOSTS = 1000
@@ -42,7 +47,9 @@ class NovaConfig:
     quota_metadata_items: int = 128
     """``[quota] metadata_items``: -1 is unlimited."""
     quota_driver: str = "DbQuotaDriver"
-    """``[quota] driver``: DbQuotaDriver, UnifiedLimitsDriver or NoopQuotaDriver."""
+    """``[quota] driver``: DbQuotaDriver, NoopQuotaDriver or (from 25.0.0) UnifiedLimitsDriver.
+    UnifiedLimitsDriver turns off the legacy checks its Noop base skips (the image metadata
+    quota, quota-set writes); Keystone's limits on boot are not modelled."""
     quota_instances: int = 10
     quota_cores: int = 20
     quota_ram: int = 51200
@@ -158,6 +165,11 @@ class NovaConfig:
     """``_wait_for_snapshots_completion``'s poll before the thaw (hard-coded 0.5 s in Nova)."""
 
     def __post_init__(self) -> None:
+        if self.quota_driver not in QUOTA_DRIVERS:
+            raise ConfigError(
+                f"config nova.quota_driver must be one of {', '.join(QUOTA_DRIVERS)}, got "
+                f"{self.quota_driver!r}{did_you_mean(str(self.quota_driver), QUOTA_DRIVERS)}"
+            )
         if self.notification_format not in NOTIFICATION_FORMATS:
             raise ConfigError(
                 f"config nova.notification_format must be one of "
