@@ -355,9 +355,17 @@ def volume_action(
     if entry is None:
         raise no_such_action(action)
     schema, status = entry
-    validation.validate(schema, body)
+    queens = action in QUEENS_ACTIONS and cinder.kernel.switches.release.series.cinder <= (
+        validation.QUEENS
+    )
+    if not queens:
+        validation.validate(schema, body)
     api = cinder.volume_api
     volume = api.get(context, volume_id)
+    if queens:
+        # Queens (12.0.10 contrib/volume_actions.py) had no schema: each action reads its
+        # body after the volume lookup.
+        body = {action: _queens_action_args(action, body[action])}
     args = body[action] or {}
     if action == "os-reserve":
         api.reserve_volume(context, volume)
@@ -407,6 +415,43 @@ def volume_action(
         )
         api.delete(context, volume, force=True)
     return status
+
+
+#: The volume actions whose Queens checks `_queens_action_args` makes (the others keep the
+#: later schemas: see docs/conformance.md).
+QUEENS_ACTIONS = frozenset(("os-extend", "os-update_readonly_flag", "os-set_bootable", "os-retype"))
+#: The one required key of each, and Queens' 400 when it is missing.
+_QUEENS_REQUIRED = {
+    "os-extend": ("new_size", "New volume size must be specified as an integer."),
+    "os-update_readonly_flag": ("readonly", "Must specify readonly in request."),
+    "os-set_bootable": ("bootable", "Must specify bootable in request."),
+    "os-retype": ("new_type", "New volume type must be specified."),
+}
+
+
+def _queens_action_args(action: str, args: Any) -> dict[str, Any]:
+    """One Queens volume action's arguments, checked as its controller method checks them
+    (``_extend``, ``_volume_readonly_update``, ``_set_bootable``, ``_retype``, 12.0.10)."""
+    from oslo_utils import strutils
+
+    key, missing = _QUEENS_REQUIRED[action]
+    if not isinstance(args, dict) or key not in args:
+        raise bad_request(missing)
+    value = args[key]
+    if action == "os-extend":
+        try:
+            return {"new_size": int(value)}
+        except (ValueError, TypeError):
+            raise bad_request(missing) from None
+    if action == "os-retype":
+        if not (isinstance(value, str) or _hashable_text(value)):
+            raise exception.VolumeTypeNotFoundByName(volume_type_name=value)
+        return {"new_type": value, "migration_policy": args.get("migration_policy")}
+    try:
+        flag = strutils.bool_from_string(value, strict=True)
+    except ValueError as error:
+        raise bad_request(f"Invalid value for '{key}': '{error}'") from None
+    return {key: flag}
 
 
 #: ``UPLOAD_IMAGE_PARAMS``: ``visibility`` and ``protected`` in an upload-to-image.

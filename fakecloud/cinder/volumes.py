@@ -501,6 +501,11 @@ class VolumeAPI:
         back, ``retyping``, then the scheduler's ``retype``."""
         k = self.kernel
         self._authorize(context, "volume:retype", volume.project_id)
+        if migration_policy and migration_policy not in ("on-demand", "never"):
+            # (the schema refuses it first from Cinder 13; the message names the type)
+            raise exception.InvalidInput(
+                reason=f"migration_policy must be 'on-demand' or 'never', passed: {new_type}"
+            )
         vtype = self.cinder.volume_type(new_type)
         check_type_size(vtype, volume.size)
         src_multiattach = volume.multiattach
