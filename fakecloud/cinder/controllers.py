@@ -14,6 +14,7 @@ from typing import Any
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import exception, policy, validation
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment
+from fakecloud.cinder.states import SNAPSHOT_STATUSES
 
 # Microversion gates (cinder/api/microversions.py); the ones on Nova's every boot and delete
 # are compared by key (`Version.key`).
@@ -143,7 +144,12 @@ def snapshot_action(cinder: Any, context: Any, snapshot_id: str, body: Any) -> i
     """``POST /snapshots/{id}/action``; returns the answer's status code."""
     action = action_of(body)
     api = cinder.snapshot_api
-    if action == "os-reset_status":
+    if cinder.kernel.switches.release.series.cinder <= validation.QUEENS and action in (
+        "os-reset_status",
+        "os-update_snapshot_status",
+    ):
+        _queens_snapshot_action(api, context, snapshot_id, action, body[action])
+    elif action == "os-reset_status":
         validation.validate(validation.RESET_STATUS_SNAPSHOT, body)
         snapshot = api.get(context, snapshot_id)
         api.reset_status(context, snapshot, body[action]["status"].lower())
@@ -157,6 +163,38 @@ def snapshot_action(cinder: Any, context: Any, snapshot_id: str, body: Any) -> i
     else:
         raise no_such_action(action)
     return 202
+
+
+def _queens_snapshot_action(api: Any, context: Any, snapshot_id: str, action: str, args: Any):
+    """Queens' snapshot actions (no ``schemas/snapshot_actions.py`` before 13.0.0):
+    ``AdminController.validate_update`` before the lookup (``admin_actions.py``), and
+    ``_update_snapshot_status`` with its own progress check after the status map
+    (``snapshot_actions.py``, 12.0.10)."""
+    status = args.get("status") if isinstance(args, dict) else None
+    if action == "os-reset_status":
+        if not isinstance(status, str):
+            raise bad_request("Must specify 'status'")
+        if status.lower() not in SNAPSHOT_STATUSES:
+            raise bad_request("Must specify a valid status")
+        api.reset_status(context, api.get(context, snapshot_id), status.lower())
+        return
+    if not isinstance(args, dict) or "status" not in args:
+        raise bad_request("'status' must be specified.")
+    snapshot = api.get(context, snapshot_id)
+    api.update_status(
+        context, snapshot, status, args.get("progress"), progress_check=_queens_progress
+    )
+
+
+def _queens_progress(progress: Any) -> None:
+    """``_update_snapshot_status``'s check of a progress string like ``73%`` (one message)."""
+    message = "progress must be an integer percentage"
+    try:
+        integer = int(progress[:-1])
+    except (ValueError, TypeError):
+        raise bad_request(message) from None
+    if integer < 0 or integer > 100 or progress[-1] != "%":
+        raise bad_request(message)
 
 
 # -- volumes ----------------------------------------------------------------------------------

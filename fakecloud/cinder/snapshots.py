@@ -245,7 +245,12 @@ class SnapshotAPI:
         )
 
     def update_status(
-        self, context: Any, snapshot: Snapshot, status: str, progress: str | None
+        self,
+        context: Any,
+        snapshot: Snapshot,
+        status: str,
+        progress: str | None,
+        progress_check: Any = None,
     ) -> None:
         """os-update_snapshot_status (Nova-assisted snapshots): creating → creating/available/
         error, deleting → deleting/error_deleting, with an optional progress string."""
@@ -264,6 +269,8 @@ class SnapshotAPI:
                 f"Provided snapshot status {status} not allowed for snapshot with status "
                 f"{snapshot.status}."
             )
+        if progress and progress_check is not None:
+            progress_check(progress)  # Queens checked it here, after the status map
         SNAPSHOT_STATUS_FORCED.move(self.kernel, snapshot, status, actor=ACTOR)
         if progress:
             snapshot.progress = progress

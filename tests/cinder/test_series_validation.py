@@ -414,3 +414,41 @@ def test_queens_volume_actions_take_what_their_code_takes():
     vid = create_volume(later)
     r = call(later, "POST", f"volumes/{vid}/action", {"os-extend": {"new_size": "two"}})
     assert fault(r)[2].startswith("Invalid input for field/attribute new_size.")
+
+
+def test_queens_snapshot_actions_check_their_own_bodies():
+    """``admin_actions.py`` ``validate_update`` (before the lookup) and ``snapshot_actions.py``
+    ``_update_snapshot_status`` (the lookup, the status map, then its own progress check) of
+    12.0.10; ``schemas/snapshot_actions.py`` and ``admin_actions.py`` came with 13.0.0."""
+    cloud = Cloud(profile=QUEENS)
+    sid = _snapshot(cloud, create_volume(cloud))
+    path = f"snapshots/{sid}/action"
+    missing = "deadbeef-0000-4000-8000-000000000000"
+    for body, message in (
+        ({"os-reset_status": {}}, "Must specify 'status'"),
+        ({"os-reset_status": {"status": "frozen"}}, "Must specify a valid status"),
+    ):
+        assert fault(call(cloud, "POST", path, body, ctx=ADMIN)) == ("badRequest", 400, message)
+        # validate_update runs before the lookup
+        r = call(cloud, "POST", f"snapshots/{missing}/action", body, ctx=ADMIN)
+        assert fault(r) == ("badRequest", 400, message)
+    r = call(cloud, "POST", path, {"os-reset_status": {"status": "CREATING"}}, ctx=ADMIN)
+    assert r.status == 202
+    update = "os-update_snapshot_status"
+    r = call(cloud, "POST", path, {update: {"progress": "5%"}})
+    assert fault(r) == ("badRequest", 400, "'status' must be specified.")
+    r = call(cloud, "POST", path, {update: {"status": "available", "progress": "101%"}})
+    assert fault(r) == ("badRequest", 400, "progress must be an integer percentage")
+    r = call(cloud, "POST", path, {update: {"status": "deleting", "progress": "x"}})
+    assert fault(r) == (
+        "badRequest",
+        400,
+        "Provided snapshot status deleting not allowed for snapshot with status creating.",
+    )
+    r = call(cloud, "POST", path, {update: {"status": "available", "progress": "100%"}})
+    assert r.status == 202
+    shown = call(cloud, "GET", f"snapshots/{sid}").json()["snapshot"]
+    assert (shown["status"], shown["os-extended-snapshot-attributes:progress"]) == (
+        "available",
+        "100%",
+    )
