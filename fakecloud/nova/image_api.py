@@ -10,7 +10,8 @@ Interface (the Nova engineer codes against exactly this):
 
 ``get(ctx, image_id, include_locations=False, show_deleted=True, *, name_only=False) -> dict``
     ``GET /v2/images/{id}``. Raises ImageNotFound, ImageNotAuthorized, ImageBadRequest,
-    ImageQuotaExceeded (``_translate_image_exception``).
+    ImageQuotaExceeded (``_translate_image_exception``; from 20.6.1/21.0.0, `HTTPOverLimit`
+    before).
 ``get_all(ctx, filters=None, marker=None, limit=None, page_size=None, sort_key=None,
 sort_dir=None) -> list[dict]``
     ``GET /v2/images``, following ``next`` pages as glanceclient does (one round trip each).
@@ -256,14 +257,25 @@ _SUBJECTS = {
 # -- nova/image/glance.py's translations -----------------------------------------------------
 
 
-def _translate_image_exception(image_id: str, exc: BaseException) -> BaseException:
+#: The first Nova whose ``_translate_image_exception`` maps glanceclient's ``HTTPOverLimit``
+#: (a 413: Glance's storage quota or a unified limit) to ``ImageQuotaExceeded``: 21.0.0
+#: (024bf10d8a, LP #1613770), backported to 20.6.1 (9e9c022bde); before, the 413 goes on as it is.
+OVERLIMIT_TRANSLATED_SINCE = (20, 6, 1)
+
+
+def _translate_image_exception(
+    image_id: str, exc: BaseException, release: Any = None
+) -> BaseException:
+    """``_translate_image_exception`` of `release` (None: the latest)."""
     if isinstance(exc, (HTTPForbidden, HTTPUnauthorized)):
         return exception.ImageNotAuthorized(image_id=image_id)
     if isinstance(exc, HTTPNotFound):
         return exception.ImageNotFound(image_id=image_id)
     if isinstance(exc, HTTPBadRequest):
         return exception.ImageBadRequest(image_id=image_id, response=str(exc))
-    if isinstance(exc, HTTPOverLimit):
+    if isinstance(exc, HTTPOverLimit) and (
+        release is None or release.version >= OVERLIMIT_TRANSLATED_SINCE
+    ):
         return exception.ImageQuotaExceeded(image_id=image_id)
     return exc
 
@@ -598,7 +610,7 @@ class API:
         try:
             image = yield from self._get_image(ctx, image_id, "get")
         except GlanceClientError as e:
-            raise _translate_image_exception(image_id, e) from e
+            raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
         if not show_deleted and image.deleted:
             raise exception.ImageNotFound(image_id=image_id)
         if name_only:
@@ -652,7 +664,7 @@ class API:
                 image_id,
             )
         except GlanceClientError as e:
-            raise _translate_image_exception(image_id, e) from e
+            raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
         if data is None:
             raise exception.ImageUnacceptable(
                 image_id=image_id, reason="Image has no associated data"
@@ -760,7 +772,7 @@ class API:
         except exception.NovaException:
             raise
         except GlanceClientError as e:
-            raise _translate_image_exception(image_id, e) from e
+            raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
         return image_id if id_only else self._meta(image)
 
     def _patch(
@@ -795,7 +807,7 @@ class API:
         try:
             image = yield from self._upload_data(ctx, image_id, data, "upload", hub)
         except GlanceClientError as e:
-            raise _translate_image_exception(image_id, e) from e
+            raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
         return self._meta(image)
 
     def _upload_data(

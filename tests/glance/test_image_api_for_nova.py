@@ -283,7 +283,7 @@ def test_update_errors_are_translated_for_the_image(nova):
     with pytest.raises(exception.ImageBadRequest, match="does not match"):
         nova.run(nova.api.update(P1, image["id"], {"properties": {"kernel_id": "k1"}}))
     props = {f"p{i}": "v" for i in range(129)}
-    with pytest.raises(exception.ImageQuotaExceeded):
+    with pytest.raises(HTTPOverLimit):  # the seed's 17.x: ImageQuotaExceeded from 20.6.1/21.0.0
         nova.run(nova.api.update(P1, image["id"], {"properties": props}))
     nova.w.upload(image["id"], 10)
     with pytest.raises(exception.ImageNotAuthorized):  # formats are fixed once active: 403
@@ -325,10 +325,22 @@ def test_update_with_data_sets_properties_then_uploads(nova):
     assert meta["status"] == "active" and meta["size"] == 1000
 
 
-def test_upload_over_the_storage_quota_is_image_quota_exceeded(nova):
-    nova = Nova(config={"glance": {"user_storage_quota": "1MB"}})
+@pytest.mark.parametrize("profile", ["nova-20.6.1", "upstream"])
+def test_upload_over_the_storage_quota_is_image_quota_exceeded(profile):
+    # _translate_image_exception maps HTTPOverLimit from 21.0.0 (024bf10d8a), and 20.6.1.
+    nova = Nova(config={"glance": {"user_storage_quota": "1MB"}}, profile=profile)
     image = nova.w.create()
     with pytest.raises(exception.ImageQuotaExceeded, match="Quota exceeded or out of space"):
+        nova.run(nova.api.upload(P1, image["id"], ImageData(GB, "big")))
+    assert nova.w.status(image["id"]) == "queued"
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-20.6.0"])
+def test_before_nova_20_6_1_the_storage_quota_413_is_not_translated(profile):
+    # nova 17.0.7 and 20.6.0 image/glance.py _translate_image_exception: no HTTPOverLimit clause.
+    nova = Nova(config={"glance": {"user_storage_quota": "1MB"}}, profile=profile)
+    image = nova.w.create()
+    with pytest.raises(HTTPOverLimit, match=r"^413 Request Entity Too Large: Image exceeds"):
         nova.run(nova.api.upload(P1, image["id"], ImageData(GB, "big")))
     assert nova.w.status(image["id"]) == "queued"
 
