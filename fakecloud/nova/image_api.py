@@ -86,7 +86,7 @@ from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.schema import MULTIHASH_FIELDS
-from fakecloud.glance.views import image_view, isotime, member_view
+from fakecloud.glance.views import image_view, image_view_entries, isotime, member_view
 from fakecloud.nova import exception, json_props
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Subject
@@ -781,7 +781,8 @@ class API:
         """glanceclient's ``images.update``: GET, a JSON patch of the differences, GET."""
         g = self._glance
         image = yield from self._get_image(ctx, image_id, "update")
-        current = image_view(image, g.schema, self._kernel.clock)
+        # the view's entries the diff reads, not the whole view (two formatted times, links)
+        current = image_view_entries(image, g.schema, self._kernel.clock, (*sent, *remove_props))
         ops = []
         for key, value in sent.items():
             if key not in current:
