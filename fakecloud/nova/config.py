@@ -10,6 +10,7 @@ the timing knobs are fakecloud's, with defaults that make a run look like a smal
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,12 @@ UNIFIED_LIMITS_DRIVER_SINCE = 25
 
 #: A cloud of more hosts than this is a typo, and would take long to build.
 MAX_COMPUTE_HOSTS = 1000
+
+
+@functools.lru_cache(maxsize=64)
+def _names(text: str) -> frozenset[str]:
+    """The names of a comma-separated list (a config value read on every snapshot)."""
+    return frozenset(p.strip() for p in text.split(",") if p)
 
 
 @config_section("nova")
@@ -191,4 +198,4 @@ class NovaConfig:
 
     def non_inheritable(self) -> frozenset[str]:
         """The configured non-inheritable image properties as a set."""
-        return frozenset(p.strip() for p in self.non_inheritable_image_properties.split(",") if p)
+        return _names(self.non_inheritable_image_properties)

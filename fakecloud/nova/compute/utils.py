@@ -8,6 +8,7 @@ admin snapshots another project's server — each rule as the profile's release 
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback as tb
@@ -85,19 +86,48 @@ def get_image_from_system_metadata(system_meta: dict[str, Any]) -> dict[str, Any
     skipped keys and the top-level inheritable ones."""
     image_meta: dict[str, Any] = {}
     properties: dict[str, Any] = {}
+    names = _PROPERTY_NAMES
     for key, value in system_meta.items():
         if value is None:
             continue
-        if key.startswith(SM_IMAGE_PROP_PREFIX):
-            key = sys.intern(key[len(SM_IMAGE_PROP_PREFIX) :])
-        if key in _SKIP:
+        name = names.get(key)
+        if name is None:
+            name = _property_name(key)
+        if name in _SKIP:
             continue
-        if key in _INHERITABLE:
-            image_meta[key] = value
+        if name in _INHERITABLE:
+            image_meta[name] = value
         else:
-            properties[key] = value
+            properties[name] = value
     image_meta["properties"] = properties
     return image_meta
+
+
+#: System metadata key -> the image property name it stands for (``image_`` stripped,
+#: interned): the same few keys come back in every snapshot of every server. Bounded.
+_PROPERTY_NAMES: dict[str, str] = {}
+
+
+def _property_name(key: str) -> str:
+    name = (
+        sys.intern(key[len(SM_IMAGE_PROP_PREFIX) :])
+        if key.startswith(SM_IMAGE_PROP_PREFIX)
+        else key
+    )
+    if len(_PROPERTY_NAMES) >= 4096:
+        _PROPERTY_NAMES.clear()
+    _PROPERTY_NAMES[key] = name
+    return name
+
+
+@functools.lru_cache(maxsize=64)
+def _not_inherited(non_inheritable: frozenset[str], hard_coded: bool) -> tuple[str, ...]:
+    """The properties a snapshot drops: the configured ones, and (`hard_coded`, from 21.0.0)
+    `NON_INHERITABLE_IMAGE_PROPERTIES`."""
+    names = set(non_inheritable)
+    if hard_coded:
+        names |= NON_INHERITABLE_IMAGE_PROPERTIES
+    return tuple(names)
 
 
 def initialize_instance_snapshot_metadata(
@@ -130,14 +160,11 @@ def initialize_instance_snapshot_metadata(
     else:
         image_meta["visibility"] = "private"
     properties = image_meta["properties"]
-    keys_to_pop = set(non_inheritable)
-    if switches is None or not switches.lp1852106:
-        keys_to_pop |= NON_INHERITABLE_IMAGE_PROPERTIES
-    if switches is None or switches.snapshot_drops_os_glance_properties:
-        for ns in NON_INHERITABLE_IMAGE_NAMESPACES:
-            keys_to_pop |= {key for key in properties if key.startswith(ns)}
-    for key in keys_to_pop:
+    for key in _not_inherited(non_inheritable, switches is None or not switches.lp1852106):
         properties.pop(key, None)
+    if switches is None or switches.snapshot_drops_os_glance_properties:
+        for key in [k for k in properties if k.startswith(NON_INHERITABLE_IMAGE_NAMESPACES)]:
+            del properties[key]
     properties.update(extra_properties)
     return image_meta
 
