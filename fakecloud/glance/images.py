@@ -172,7 +172,7 @@ class Images:
         _negative(attrs.get("min_disk"), "min_disk")
         _negative(attrs.get("min_ram"), "min_ram")
         try:
-            g.quotas.check_properties(extras)
+            g.quotas.check_properties(extras, g.reserved_namespaces)
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=e.msg)
         image_id = attrs.pop("id", None) or self._kernel.ids.uuid()
@@ -241,7 +241,7 @@ class Images:
             return image
         if set(draft.extra_properties) - original_props:
             try:
-                g.quotas.check_properties(draft.extra_properties)
+                g.quotas.check_properties(draft.extra_properties, g.reserved_namespaces)
             except LimitExceeded as e:
                 raise HTTPRequestEntityTooLarge(explanation=e.msg)
         if draft.owner != image.owner:

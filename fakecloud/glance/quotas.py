@@ -228,12 +228,16 @@ class Quotas:
 
     # -- static limits -----------------------------------------------------------------------
 
-    def check_properties(self, properties: dict[str, Any]) -> None:
-        """``image_property_quota`` (keys in the ``os_glance`` namespace do not count)."""
+    def check_properties(
+        self, properties: dict[str, Any], reserved: tuple[str, ...] = ("os_glance",)
+    ) -> None:
+        """``image_property_quota``; keys in the `reserved` namespaces do not count (the
+        series' `Glance.reserved_namespaces`: ``os_glance`` from Glance 22.0.0, 314e93abe;
+        before, every property counts)."""
         maximum = self.config.image_property_quota
         if maximum < 0 or len(properties) <= maximum:  # at most len(properties) count
             return
-        attempted = sum(1 for k in properties if not k.startswith("os_glance"))
+        attempted = sum(1 for k in properties if not k.startswith(reserved))
         if attempted > maximum:
             raise ImagePropertyLimitExceeded(attempted, maximum)
 

@@ -247,3 +247,14 @@ def test_glance_24_serves_the_usage_of_unified_limits():
     # glance 24.0.0 (Yoga, Nova 25): ``discovery.py`` ``InfoController.get_usage``.
     usage = _series_world("nova-25.0.0").call("GET", "/v2/info/usage").json()["usage"]
     assert usage["image_count_total"] == {"limit": 0, "usage": 0}
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-22.0.0"])
+def test_before_glance_22_os_glance_properties_count_against_the_property_quota(profile):
+    # glance 17.0.1 quota/__init__.py _enforce_image_property_quota(len(extra_properties));
+    # 314e93abe (22.0.0) leaves the os_glance namespace out, when Glance reserves it whole.
+    w = World(profile=profile, config={"glance": {"image_property_quota": 2}})
+    body = {"name": "x", "os_glance_note": "1", "a": "1", "b": "1"}
+    resp = w.call("POST", "/v2/images", body=body)
+    assert resp.status == 413
+    assert "Attempted: 3, Maximum: 2" in detail(resp)
