@@ -170,15 +170,15 @@ class _Family:
 
     A state never changes once made; a trace moves to the next state when it meets new
     constant values. States are interned in the trace's `_Book` by `key`: the family's
-    ``(kind, actor, keys, template, parts)``, its plan's id, then each set of constant values
-    met, in the order of their reprs (see `_grown`); a world shares the book with its forks,
-    so a fork meeting what another fork met takes the known state instead of making it again.
+    ``(kind, actor, keys, template, parts)``, its plan's id, then the shape id of each set of
+    constant values met, in order (see `_grown`); a world shares the book with its forks, so
+    a fork meeting what another fork met takes the known state instead of making it again.
     """
 
     __slots__ = ("key", "plan", "shapes", "after")
 
     def __init__(self, key: tuple, shapes: Any):
-        self.key = key  # also the book's key of it: (info, plan id, *constants met)
+        self.key = key  # also the book's key of it: (info, plan id, *shape ids)
         self.plan = _PLANS[key[1]]
         self.shapes = shapes  # constants -> shape id, or the shape id when no constants
         self.after: dict[Any, _Family] = {}  # constants met -> the next state
@@ -802,12 +802,13 @@ def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
         skeleton.update(zip(constant, met, strict=True))
         book.add_shape((kind, actor, keys, template, parts, _PLAN_VARIABLE[plan_id], skeleton))
     # the state is that of the set of constants met, kept in one flat tuple (a frozenset is
-    # 216 bytes and more, and a book holds some 80 states per compute host); the values are
-    # tuples of strings and None, which do not order among themselves but their reprs do.
-    # `met` is new to the family (else `put` had found its shape): it goes in where its repr
-    # falls among those the family's key holds, which are in that order already.
-    at = bisect_left(key, repr(met), 2, key=repr)
-    key = (*key[:at], met, *key[at:])
+    # 216 bytes and more, and a book holds some 80 states per compute host) of their shapes'
+    # ids in order: the family's and plan's shape of each set of values is its own, so the
+    # ids name the set (and order and hash as ints, where the values' tuples of strings and
+    # None do not order among themselves). `met` is new to the family (else `put` had found
+    # its shape), and so is its shape.
+    at = bisect_left(key, shape, 2)
+    key = (*key[:at], shape, *key[at:])
     # the state made, unless the book has it (met in another order: rare, since a trace
     # sharing the book follows its known moves): one look at the key, not two
     shapes = dict(variants)
