@@ -520,6 +520,15 @@ class KeystoneApi(ApiService):
 # -- helpers ---------------------------------------------------------------------------------
 
 
+def http_error(exc: exception.Error) -> HttpError:
+    """Keystone's error `exc` as the `HttpError` its API answers (`KeystoneApi.render_fault`
+    words it)."""
+    details: dict[str, Any] = {}
+    if isinstance(exc, exception.AuthMethodNotSupported):
+        details["identity"] = {"methods": list(SUPPORTED_METHODS)}
+    return HttpError(exc.code, str(exc), details=details)
+
+
 def _mapped(handler: Callable[..., Response]) -> Callable[..., Response]:
     """Keystone's errors → `HttpError`, in one place for every handler (a `KeystoneApi`
     function: the route calls it with the service and the request)."""
@@ -528,10 +537,7 @@ def _mapped(handler: Callable[..., Response]) -> Callable[..., Response]:
         try:
             return handler(service, req)
         except exception.Error as exc:
-            details: dict[str, Any] = {}
-            if isinstance(exc, exception.AuthMethodNotSupported):
-                details["identity"] = {"methods": list(SUPPORTED_METHODS)}
-            raise HttpError(exc.code, str(exc), details=details) from None
+            raise http_error(exc) from None
 
     serve.__name__ = handler.__name__
     serve.__doc__ = handler.__doc__

@@ -234,3 +234,51 @@ def test_issuing_is_traced_with_scope_roles_and_expiry(cloud):
     assert event["scope"] == "project:demo"
     assert event["roles"] == ["member", "reader"]
     assert event["expires_at"] == 3600.0
+
+
+#: A user Keystone knows but will not scope a token for: no role on its own project.
+_ROLELESS = {
+    "identity": {"users": {"alice": {"password": "a-secret", "project": "demo", "roles": []}}}
+}
+
+
+def test_cloud_request_as_a_user_keystone_refuses_answers_keystones_401():
+    cloud = Cloud(config=_ROLELESS)
+    resp = cloud.request("compute", "GET", "/v2.1/servers", user="alice")
+    # What alice's client meets: Keystone's refusal of its password request, not Nova.
+    assert resp.status == 401
+    assert resp.json() == {
+        "error": {
+            "code": 401,
+            "message": "The request you have made requires authentication.",
+            "title": "Unauthorized",
+        }
+    }
+    assert resp.headers["WWW-Authenticate"] == 'Keystone uri="http://identity.fakecloud.test"'
+    reason = cloud.trace.filter(kind="identity.auth_failed")[-1]["reason"]
+    assert reason == "user 'alice' has no role on project 'demo'"
+    assert not [e for e in cloud.trace.filter(kind="api.request") if e["actor"] == "nova-api"]
+
+
+def test_a_scenario_step_as_a_user_keystone_refuses_gets_401(tmp_path):
+    from fakecloud.scenario import load
+    from fakecloud.scenario.runner import run_case
+
+    path = tmp_path / "roleless.yaml"
+    path.write_text(
+        "name: roleless\n"
+        "cloud:\n"
+        "  users:\n"
+        "    alice: {project: demo, roles: []}\n"
+        "steps:\n"
+        "  - name: list\n"
+        "    as: alice\n"
+        "    request: GET /servers\n"
+        "    expect:\n"
+        "      status: 401\n"
+        "      body: {error: {code: 401, title: Unauthorized}}\n"
+    )
+    result = run_case(load(path).cases[0])
+    assert result.passed, result.failures
+    reason = result.trace.filter(kind="identity.auth_failed")[-1]["reason"]
+    assert reason == "user 'alice' has no role on project 'demo'"
