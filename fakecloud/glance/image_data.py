@@ -2,7 +2,8 @@
 
 **Upload** (``PUT /v2/images/{id}/file``), as ``ImageDataController.upload`` does it:
 
-1. unified limit ``image_size_total`` (delta = declared MiB) → 413, nothing changes;
+1. unified limit ``image_size_total`` (delta = declared MiB from Glance 33.0.0, 0 before)
+   → 413, nothing changes;
 2. the image must be visible (404) and the caller may upload (403/404);
 3. ``queued`` → ``saving``: from any other status 409, without formats 400. Glance reads the
    image, then saves it with a compare-and-swap on ``queued``; with ``glance.db_roundtrip_s``
@@ -67,6 +68,10 @@ from fakecloud.glance.states import (
 )
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 
+#: The first Glance whose upload and stage count the declared size in their upfront
+#: ``image_size_total``/``image_stage_total`` checks (368204bae, 33.0.0: the Nova 34 series).
+QUOTA_DELTA_SINCE = 33
+
 
 class ImageSizeLimitExceeded(Exception):
     """``exception.ImageSizeLimitExceeded``: more bytes than ``image_size_cap``."""
@@ -113,6 +118,14 @@ class ImageDataApi:
 
     # -- upload ------------------------------------------------------------------------------
 
+    def _quota_delta(self, declared: int) -> int:
+        """The MiB an upload or stage adds to its unified-limit check: the declared size from
+        Glance 33.0.0 (368204bae); before, 0 (only what the project already holds counts, so
+        one upload may take it past the limit)."""
+        if self._kernel.switches.release.series.glance < QUOTA_DELTA_SINCE:
+            return 0
+        return declared // MiB
+
     def upload(
         self, ctx: Any, image_id: str, data: ImageData, size: int | None = None
     ) -> Generator[Any, Any, Image]:
@@ -121,7 +134,7 @@ class ImageDataApi:
         declared = data.size if size is None else size
         project = ctx.project_id if ctx is not None else None
         try:
-            g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=declared // MiB)
+            g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=self._quota_delta(declared))
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
         image = g.db.get(ctx, image_id)
@@ -263,7 +276,7 @@ class ImageDataApi:
         declared = data.size if size is None else size
         project = ctx.project_id if ctx is not None else None
         try:
-            g.quotas.enforce(project, IMAGE_STAGE_TOTAL, delta=declared // MiB)
+            g.quotas.enforce(project, IMAGE_STAGE_TOTAL, delta=self._quota_delta(declared))
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
         image = g.db.get(ctx, image_id)

@@ -258,3 +258,23 @@ def test_before_glance_22_os_glance_properties_count_against_the_property_quota(
     resp = w.call("POST", "/v2/images", body=body)
     assert resp.status == 413
     assert "Attempted: 3, Maximum: 2" in detail(resp)
+
+
+def test_before_glance_33_upfront_size_checks_count_only_what_is_held():
+    # glance 32 image_data.py upload/stage call enforce_image_size_total and
+    # enforce_image_staging_total without a delta; 368204bae (33.0.0) adds the declared size.
+    w = World(
+        profile="nova-33.0.0",
+        config=_unified(**{**UNLIMITED, "image_size_total": 1000, "image_stage_total": 100}),
+    )
+    a, b, c, staged = w.create(), w.create(), w.create(), w.create()
+    assert w.upload(a["id"], 600 * MIB).status == 204
+    assert w.upload(b["id"], 600 * MIB).status == 204  # 600 held <= 1000: past the limit
+    resp = w.upload(c["id"], 1 * MIB)
+    assert resp.status == 413
+    assert (
+        "Resource image_size_total is over limit of 1000 due to current usage 1200 and "
+        "delta 0" in detail(resp)
+    )
+    h = {**OCTET, "x-openstack-image-size": str(200 * MIB)}
+    assert w.call("PUT", f"/v2/images/{staged['id']}/stage", headers=h).status == 204
