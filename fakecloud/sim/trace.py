@@ -460,9 +460,9 @@ class Trace:
         fixed = family.plan[0]
         met = values if fixed is None else fixed(values)
         odd = []
-        for k, v in zip(_PLAN_KEYS[family.key[1]], met, strict=True):
+        for i, v in enumerate(met):  # met holds the values of the plan's constants, in order
             if v.__class__ not in _TEXT:
-                odd.append(k)
+                odd.append(_PLAN_KEYS[family.key[1]][i])
         after = family.after
         if odd:
             key: Any = (_ODD, *odd)
@@ -799,7 +799,8 @@ def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
     shape = book.shape_ids.setdefault((info, plan_id, met), len(book.shapes))
     if shape == len(book.shapes):  # a new shape
         skeleton = dict.fromkeys(keys)  # the keys in order; the constants' values, others None
-        skeleton.update(zip(constant, met, strict=True))
+        for i, k in enumerate(constant):
+            skeleton[k] = met[i]
         book.add_shape((kind, actor, keys, template, parts, _PLAN_VARIABLE[plan_id], skeleton))
     # the state is that of the set of constants met, kept in one flat tuple (a frozenset is
     # 216 bytes and more, and a book holds some 80 states per compute host) of their shapes'
