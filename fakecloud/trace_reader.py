@@ -41,6 +41,10 @@ class TraceReader:
         """The events of `kinds` (plain kind names, not ``x.*``), in trace order."""
         if len(self.trace) != self._length:  # written to since: read it again
             self._by_kind, self._length = {}, len(self.trace)
+        elif len(kinds) == 1:  # most reads: one kind, read already
+            found = self._by_kind.get(kinds[0])
+            if found is not None:
+                return found
         wanted = [k for k in kinds if k not in self._by_kind]
         if wanted:
             self._read((self._declared | set(wanted)) - set(self._by_kind))
@@ -92,7 +96,12 @@ def events(trace: Any, *kinds: str) -> list[Event]:
     """The events of `kinds` (plain kind names) in trace order: through the current
     `reading` block's reader of `trace` if there is one, else from the trace itself."""
     reader = _CURRENT.get()
-    if reader is not None and reader.trace is trace and all(map(_plain_kind, kinds)):
+    # a kind the reader holds is plain: no test of each kind for the usual read of one
+    if (
+        reader is not None
+        and reader.trace is trace
+        and ((len(kinds) == 1 and kinds[0] in reader._by_kind) or all(map(_plain_kind, kinds)))
+    ):
         return reader.events(*kinds)
     return trace.filter(kind=kinds[0] if len(kinds) == 1 else kinds)
 
