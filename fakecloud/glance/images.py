@@ -30,6 +30,7 @@ from fakecloud.glance.policy import ImagePolicy, legacy_defaults
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, set_status
+from fakecloud.sim.trace import form
 
 DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
 #: ``stores`` joined `DISALLOWED` in Glance 21.0.0; before, it is a custom property on create.
@@ -93,6 +94,8 @@ _QUEENS_ATTRIBUTES = ATTRIBUTES - {"os_hidden"}
 _field_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Image) if f.init))
 # What `Images.update` copies from the draft (the owner is moved through the owner index).
 _SET_ON_UPDATE = tuple(sorted(ATTRIBUTES - {"owner"}))
+#: An update's event (`Trace.put`): every PATCH that changes something writes one.
+_UPDATE = form("glance.image.update", "changes")
 
 
 def _negative(value: Any, param: str) -> None:
@@ -252,11 +255,8 @@ class Images:
             setattr(image, f, getattr(draft, f))
         image.extra_properties = draft.extra_properties
         image.updated_at = self._kernel.now
-        self._kernel.trace.emit(
-            "glance.image.update",
-            "glance",
-            image.id,
-            changes=[(c["op"], "/" + "/".join(c["path"])) for c in changes],
+        self._kernel.trace.put(
+            _UPDATE, "glance", image.id, [(c["op"], "/" + "/".join(c["path"])) for c in changes]
         )
         return image
 
