@@ -590,7 +590,11 @@ class GlanceApi(ApiService):
         if self._series.glance < USAGE_INFO_SINCE:
             return self.no_route(req, NoRoute([]))
         ctx = req.context
-        return Response(200, {"usage": self.glance.quotas.usage(ctx.project_id)}, dict(JSON))
+        return Response(
+            200,
+            {"usage": self.glance.quotas.usage(ctx.project_id, self.glance.uncounted)},
+            dict(JSON),
+        )
 
 
 _MEMBER_SCHEMA = {

@@ -134,7 +134,9 @@ class ImageDataApi:
         declared = data.size if size is None else size
         project = ctx.project_id if ctx is not None else None
         try:
-            g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=self._quota_delta(declared))
+            g.quotas.enforce(
+                project, IMAGE_SIZE_TOTAL, delta=self._quota_delta(declared), gone=g.uncounted
+            )
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
         image = g.db.get(ctx, image_id)
@@ -148,7 +150,7 @@ class ImageDataApi:
         stored = False
         try:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
-            g.quotas.check_storage(project, declared, image.id)
+            g.quotas.check_storage(project, declared, image.id, g.uncounted)
             link = g.store.link(data.link).name
             if k.faults.armed("glance.upload"):  # else consulting it does nothing
                 yield from k.faults.pause(
@@ -163,7 +165,7 @@ class ImageDataApi:
                 raise ImageSizeLimitExceeded()
             yield from g.store.write(image.id, data, owner=image.owner)
             stored = True
-            g.quotas.check_storage(project, data.size, image.id)
+            g.quotas.check_storage(project, data.size, image.id, g.uncounted)
             virtual_size = self._inspect(image, data)
         except GeneratorExit:
             # The uploading client died mid-body (its process was killed): Glance's read of
@@ -308,7 +310,7 @@ class ImageDataApi:
         method = self._import_method(body)
         project = ctx.project_id if ctx is not None else None
         try:
-            g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=0)
+            g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=0, gone=g.uncounted)
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
         image = g.db.get(ctx, image_id)

@@ -162,7 +162,9 @@ class Images:
         owner = attrs.setdefault("owner", ctx.project_id if ctx is not None else None)
         self.policy(ctx, None, owner=owner).add_image(attrs.get("visibility"))
         try:
-            g.quotas.enforce(ctx.project_id if ctx else None, IMAGE_COUNT_TOTAL, delta=1)
+            g.quotas.enforce(
+                ctx.project_id if ctx else None, IMAGE_COUNT_TOTAL, delta=1, gone=g.uncounted
+            )
             g.quotas.check_tags(list(dict.fromkeys(tags)))
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=e.msg)

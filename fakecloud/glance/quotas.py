@@ -35,6 +35,17 @@ IMAGE_COUNT_UPLOADING = "image_count_uploading"
 LIMIT_NAMES = (IMAGE_SIZE_TOTAL, IMAGE_STAGE_TOTAL, IMAGE_COUNT_TOTAL, IMAGE_COUNT_UPLOADING)
 #: The first Glance with ``use_keystone_limits`` (``glance/common/config.py``, 23.0.0).
 UNIFIED_LIMITS_SINCE = 23
+#: The first Glance whose usage leaves ``pending_delete`` images out with ``killed`` and
+#: ``deleted`` (13b3c7283, LP #2118756: 31.0.0); before, a delayed-delete image counts in the
+#: storage usage and the image count until the scrubber deletes it.
+PENDING_DELETE_UNCOUNTED_SINCE = 31
+_GONE_BEFORE_31 = frozenset({"killed", "deleted"})
+
+
+def uncounted(series_glance: int) -> frozenset[str]:
+    """The image statuses the usage of a series' Glance does not count."""
+    return GONE if series_glance >= PENDING_DELETE_UNCOUNTED_SINCE else _GONE_BEFORE_31
+
 
 _UNITS = {None: 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _QUOTA_RE = re.compile(r"^(\d+)((K|M|G|T)?B)?$")
@@ -135,11 +146,14 @@ class Quotas:
 
     # -- usage -------------------------------------------------------------------------------
 
-    def storage_usage(self, owner: str | None, exclude_image_id: str | None = None) -> int:
-        """Bytes stored by `owner` (``user_get_storage_usage``)."""
+    def storage_usage(
+        self, owner: str | None, exclude_image_id: str | None = None, gone: frozenset = GONE
+    ) -> int:
+        """Bytes stored by `owner` (``user_get_storage_usage``); images in a `gone` status
+        (`uncounted`) do not count."""
         total = 0
         for image in self._db.owned_by(owner):
-            if image.id == exclude_image_id or not image.size or image.status in GONE:
+            if image.id == exclude_image_id or not image.size or image.status in gone:
                 continue
             total += image.size * len(image.locations)
         return total
@@ -151,10 +165,10 @@ class Quotas:
             if (statuses is None or i.status in statuses) and i.status not in exclude
         )
 
-    def usage_of(self, name: str, owner: str | None) -> int:
-        """Current usage of one unified limit for `owner`."""
+    def usage_of(self, name: str, owner: str | None, gone: frozenset = GONE) -> int:
+        """Current usage of one unified limit for `owner` (`gone`: see `storage_usage`)."""
         if name == IMAGE_SIZE_TOTAL:
-            return self.storage_usage(owner) // MiB
+            return self.storage_usage(owner, gone=gone) // MiB
         if name == IMAGE_STAGE_TOTAL:
             return (
                 sum(
@@ -165,23 +179,27 @@ class Quotas:
                 // MiB
             )
         if name == IMAGE_COUNT_TOTAL:
-            return self._count(owner, None, GONE)
+            return self._count(owner, None, gone)
         return self._count(owner, frozenset({"saving", "uploading", "importing"}), frozenset())
 
     # -- legacy storage quota ----------------------------------------------------------------
 
-    def remaining(self, owner: str | None, image_id: str | None = None) -> int | None:
+    def remaining(
+        self, owner: str | None, image_id: str | None = None, gone: frozenset = GONE
+    ) -> int | None:
         """``get_remaining_quota``: bytes left for `owner`, None when unlimited."""
         if self.unified:
             return None
         quota = parse_storage_quota(self._storage.get(owner, self.config.user_storage_quota))
         if quota <= 0:
             return None
-        return quota - self.storage_usage(owner, exclude_image_id=image_id)
+        return quota - self.storage_usage(owner, exclude_image_id=image_id, gone=gone)
 
-    def check_storage(self, owner: str | None, size: int | None, image_id: str | None) -> None:
+    def check_storage(
+        self, owner: str | None, size: int | None, image_id: str | None, gone: frozenset = GONE
+    ) -> None:
         """``check_quota``: raise `StorageQuotaFull` if `size` more bytes do not fit."""
-        remaining = self.remaining(owner, image_id)
+        remaining = self.remaining(owner, image_id, gone)
         if remaining is None:
             return
         if size is None:
@@ -200,14 +218,16 @@ class Quotas:
             return int(own[name])
         return int(self.config.registered_limits.get(name, 0))
 
-    def enforce(self, project: str | None, name: str, delta: int = 0) -> None:
+    def enforce(
+        self, project: str | None, name: str, delta: int = 0, gone: frozenset = GONE
+    ) -> None:
         """oslo.limit's ``Enforcer.enforce`` for one resource; no-op without unified limits."""
         if not self.unified:
             return
         limit = self.limit_of(project, name)
         if limit < 0:
             return
-        current = self.usage_of(name, project)
+        current = self.usage_of(name, project, gone)
         if current + delta > limit:
             info = (
                 f"Resource {name} is over limit of {limit} due to current usage {current} "
@@ -217,12 +237,15 @@ class Quotas:
                 limit_exceeded_message(f"Project {project} is over a limit for [{info}]")
             )
 
-    def usage(self, project: str | None) -> dict[str, Any]:
+    def usage(self, project: str | None, gone: frozenset = GONE) -> dict[str, Any]:
         """``GET /v2/info/usage``'s body content (empty without unified limits)."""
         if not self.unified:
             return {}
         return {
-            name: {"limit": self.limit_of(project, name), "usage": self.usage_of(name, project)}
+            name: {
+                "limit": self.limit_of(project, name),
+                "usage": self.usage_of(name, project, gone),
+            }
             for name in LIMIT_NAMES
         }
 

@@ -41,7 +41,7 @@ from fakecloud.glance.images import Images
 from fakecloud.glance.listing import ImageLister
 from fakecloud.glance.members import Members
 from fakecloud.glance.models import Image
-from fakecloud.glance.quotas import Quotas
+from fakecloud.glance.quotas import Quotas, uncounted
 from fakecloud.glance.schema import ImageSchema
 from fakecloud.glance.states import set_status
 from fakecloud.glance.store import GlanceStore
@@ -90,6 +90,12 @@ class Glance:
         self.api = GlanceApi(self)
         for name, error in STORE_ERRORS.items():
             kernel.faults.register_error(name, error)
+
+    @property
+    def uncounted(self) -> frozenset[str]:
+        """The image statuses this series' quota usage leaves out (`quotas.uncounted`:
+        ``pending_delete`` too from Glance 31.0.0)."""
+        return uncounted(self.kernel.switches.release.series.glance)
 
     def add_base_images(self, owner_project_id: str | None) -> list[Image]:
         """Create the configured base images (``glance.base_images``), public and active.

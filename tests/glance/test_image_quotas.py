@@ -278,3 +278,16 @@ def test_before_glance_33_upfront_size_checks_count_only_what_is_held():
     )
     h = {**OCTET, "x-openstack-image-size": str(200 * MIB)}
     assert w.call("PUT", f"/v2/images/{staged['id']}/stage", headers=h).status == 204
+
+
+@pytest.mark.parametrize(("profile", "status"), [("seed", 413), ("nova-32.0.0", 204)])
+def test_pending_delete_images_count_in_the_usage_before_glance_31(profile, status):
+    # glance 17.0.1-30.x db/sqlalchemy/api.py _image_get_disk_usage_by_owner leaves out only
+    # killed and deleted images; 13b3c7283 (31.0.0, LP #2118756) adds pending_delete.
+    config = {"glance": {"delayed_delete": True, "scrub_time_s": 60.0, "user_storage_quota": "1MB"}}
+    w = World(profile=profile, config=config)
+    a, b = w.create(), w.create()
+    assert w.upload(a["id"], 600 * 1024).status == 204
+    assert w.call("DELETE", f"/v2/images/{a['id']}").status == 204
+    assert w.status(a["id"]) == "pending_delete"
+    assert w.upload(b["id"], 600 * 1024).status == status
