@@ -102,14 +102,6 @@ class Keystone:
         token = self._user_tokens.get(key)
         if token is not None and self.kernel.now < token.expires_at and token.id in self.tokens:
             return token
-        token = self.authenticate(self.password_auth(user_name, scope))
-        self._user_tokens[key] = token
-        return token
-
-    def password_auth(self, user_name: str, scope: str = "project") -> dict[str, Any]:
-        """The ``auth`` object of the password request `user_name`'s client sends for a token
-        scoped to `scope` (``"project"``: the user's default project, or ``"system"``)."""
-        user = self.user(user_name)
         if scope == "system":
             auth_scope: Any = {"system": {"all": True}}
         elif scope == "project":
@@ -118,13 +110,17 @@ class Keystone:
             auth_scope = {"project": {"id": user.default_project_id}}
         else:
             raise ValueError(f"scope must be 'project' or 'system', not {scope!r}")
-        return {
-            "identity": {
-                "methods": ["password"],
-                "password": {"user": {"id": user.id, "password": user.password}},
-            },
-            "scope": auth_scope,
-        }
+        token = self.authenticate(
+            {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {"user": {"id": user.id, "password": user.password}},
+                },
+                "scope": auth_scope,
+            }
+        )
+        self._user_tokens[key] = token
+        return token
 
     def _trace_issue(self, token: Token) -> None:
         if token.project is not None:
