@@ -115,7 +115,9 @@ class Release:
     @property
     def series(self) -> Series:
         """The OpenStack series the release belongs to."""
-        return SERIES[self.major]
+        # Not through `major`: flows read a cloud's series on many requests (per-series policy
+        # and quota rules), and a property call is most of this one's cost.
+        return SERIES[self.version[0]]
 
     @property
     def on_pypi(self) -> bool:
