@@ -17,9 +17,13 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity.api import http_error
 from fakecloud.identity.exception import Error as IdentityError
-from fakecloud.transport.auth import DEFAULT_REQUEST_ID_HEADERS, authenticate, stamp_request_id
+from fakecloud.transport.auth import (
+    DEFAULT_REQUEST_ID_HEADERS,
+    authenticate,
+    refuse_token,
+    stamp_request_id,
+)
 
 #: Service type → the `Cloud` attribute that holds the service (its ``.api`` answers).
 SERVICE_ATTRIBUTES = {
@@ -117,7 +121,7 @@ class Transport:
         try:
             project_id, token = self._credentials(user)
         except IdentityError as exc:
-            return self._refused_by_keystone(exc)
+            return refuse_token(self.api("identity"), self.cloud.keystone, exc)
         if token is not None:
             sent["X-Auth-Token"] = token
         if microversion is not None and getattr(api, "versions", None) is not None:
@@ -158,14 +162,6 @@ class Transport:
             raise Unreachable(str(exc.args[0]) if exc.args else f"no user {user!r}") from None
         project = getattr(token, "project", None)
         return (project.id if project is not None else None), token.id
-
-    def _refused_by_keystone(self, exc: Any) -> Response:
-        """What a user's client meets when Keystone will not give it a token (no role on its
-        project, a disabled user): Keystone's answer to its token request."""
-        api = self.api("identity")
-        response = api.render_fault(http_error(exc))
-        stamp_request_id(api, response, self.cloud.kernel.ids.request_id())
-        return response
 
     def _authenticate(self, api: Any, req: Request, user: str) -> Response | None:
         keystone = getattr(self.cloud, "keystone", None)

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from fakecloud.api.http import Request, Response
+from fakecloud.identity.api import http_error
 from fakecloud.identity.context import RequestContext, copier, replaced
 from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
@@ -103,6 +104,15 @@ def reject(api: Any, keystone: Any) -> Response:
     rid = keystone.kernel.ids.request_id()
     for name in getattr(api, "request_id_headers", None) or ("x-openstack-request-id",):
         response.headers[name] = rid
+    return response
+
+
+def refuse_token(identity_api: Any, keystone: Any, exc: Exception) -> Response:
+    """Keystone's own answer to a token request it refuses (`exc`: a user with no role on its
+    project, a disabled one), with a request id: what a client that cannot get a token meets,
+    where `reject` is what a service answers a request without a valid one."""
+    response = identity_api.render_fault(http_error(exc))
+    stamp_request_id(identity_api, response, keystone.kernel.ids.request_id())
     return response
 
 

@@ -29,10 +29,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import Headers, HttpError, Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.identity.api import http_error
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.transport.auth import DEFAULT_REQUEST_ID_HEADERS as _REQUEST_ID_HEADERS
-from fakecloud.transport.auth import authenticate
+from fakecloud.transport.auth import authenticate, refuse_token
 from fakecloud.transport.endpoints import HOSTS, entry, host_url, netloc
 from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
@@ -243,7 +242,7 @@ class Gateway:
             except IdentityError as exc:
                 # The user's client stops at Keystone's refusal of its token request (no role
                 # on the project, a disabled user): that answer is what the caller gets.
-                return self._keystone_refusal(exc)
+                return refuse_token(self.mount_for_type("identity").api, self.cloud.keystone, exc)
             sent["x-auth-token"] = token.id
             if token.project is not None:
                 path = path.replace("{project_id}", token.project.id)
@@ -268,14 +267,6 @@ class Gateway:
                 sent[key.lower()] = value
         path, _, query = path.partition("?")
         return self.handle(mount, method, path, query, Headers(sent), raw)
-
-    def _keystone_refusal(self, exc: IdentityError) -> Response:
-        api = self.mount_for_type("identity").api
-        response = api.render_fault(http_error(exc))
-        rid = self.kernel.ids.request_id()
-        for name in getattr(api, "request_id_headers", _REQUEST_ID_HEADERS):
-            response.headers[name] = rid
-        return response
 
     # -- answers for traffic nothing serves --------------------------------------------------
 
