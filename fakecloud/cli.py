@@ -7,7 +7,7 @@
     fakecloud report TRACE.jsonl [--view timeline|sequence|states]
     fakecloud serve [--port-base N] [--speed X]
     fakecloud schema                    # the JSON Schema of scenario files
-    fakecloud profiles [PROFILE]        # the Nova releases; one profile's switches
+    fakecloud profiles [[show] PROFILE] # the Nova releases; one profile's switches
     fakecloud bisect FILE [--case ID]   # where a scenario's outcome changes across releases
 
 Each subcommand lives in its own module; this file only dispatches, importing lazily so that

@@ -2,6 +2,7 @@
 
 fakecloud profiles                     # every release, series by series, and the aliases
 fakecloud profiles nova-20.0.0         # every switch: value, and where that value comes from
+fakecloud profiles show nova-20.0.0    # the same
 fakecloud profiles seed --json         # the same as JSON
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 from fakecloud.errors import ConfigError
 from fakecloud.profiles.releases import RELEASES, SERIES, in_series
 from fakecloud.profiles.resolve import ALIASES, QUEENS, resolve
-from fakecloud.profiles.series import series_apis
+from fakecloud.profiles.series import cinder_api, series_apis
 from fakecloud.profiles.table import SWITCHES
 
 
@@ -25,6 +26,14 @@ def list_releases() -> str:
     for major, series in SERIES.items():
         names = " ".join(f"{r}{'' if r.on_pypi else '*'}" for r in in_series(major))
         lines.append(f"  {series.name:<17} {names}")
+    lines += ["", "Cinder and Glance of each series (block-storage, image API maximum):", ""]
+    for series in SERIES.values():
+        apis = series_apis(series)
+        lines.append(
+            f"  {series.name:<17} Cinder {apis['block-storage']['release']:<5} "
+            f"{apis['block-storage']['max_microversion']:<5} "
+            f"Glance {apis['image']['release']:<5} {apis['image']['max_version']}"
+        )
     lines += [
         "",
         "Aliases:",
@@ -98,16 +107,31 @@ def main(argv: list[str] | None = None) -> int:
         prog="fakecloud profiles",
         description="List the Nova releases fakecloud can be, or show one profile's switches.",
     )
-    p.add_argument("profile", nargs="?", help="a profile: nova-X.Y.Z, seed, seed-17.0.N, upstream")
+    p.add_argument(
+        "words",
+        nargs="*",
+        metavar="[show] PROFILE",
+        help="a profile: nova-X.Y.Z, seed, seed-17.0.N, upstream ('show' before it is optional)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     args = p.parse_args(argv)
+    words = args.words[1:] if args.words[:1] == ["show"] else args.words
+    if len(words) > 1 or (args.words == ["show"]):
+        p.error("give one profile, as `fakecloud profiles [show] PROFILE`")
+    args.profile = words[0] if words else None
     try:
         if args.profile is None:
             if args.json:
                 out = json.dumps(
                     {
                         "releases": [
-                            {"release": r.name, "series": r.series.name, "on_pypi": r.on_pypi}
+                            {
+                                "release": r.name,
+                                "series": r.series.name,
+                                "on_pypi": r.on_pypi,
+                                "cinder": cinder_api(r.series)["release"],
+                                "glance": f"{r.series.glance}.x",
+                            }
                             for r in RELEASES
                         ],
                         "aliases": ALIASES,

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from fakecloud.cli import main
 
 
@@ -42,3 +44,32 @@ def test_an_unknown_release_is_an_error_naming_the_nearest(capsys):
     assert main(["profiles", "nova-20.9.0"]) == 2
     err = capsys.readouterr().err
     assert "unknown Nova release 20.9.0; the nearest are 20.6.1 and 21.0.0" in err
+
+
+def test_profiles_show_names_the_cinder_and_glance_of_the_series(capsys):
+    assert main(["profiles", "show", "nova-20.0.0"]) == 0
+    shown = capsys.readouterr().out
+    assert main(["profiles", "nova-20.0.0"]) == 0
+    assert capsys.readouterr().out == shown
+    assert "block-storage 3.59 (Cinder 15.x); image 2.9 (Glance 19.x)" in shown.splitlines()[1]
+    assert main(["profiles", "show", "seed", "--json"]) == 0
+    apis = json.loads(capsys.readouterr().out)["apis"]
+    assert (apis["block-storage"]["release"], apis["image"]["release"]) == ("12.x", "16.x")
+
+
+def test_profiles_lists_the_cinder_and_glance_of_each_series(capsys):
+    assert main(["profiles"]) == 0
+    out = capsys.readouterr().out
+    assert "  Queens            Cinder 12.x  3.50  Glance 16.x  2.6\n" in out
+    assert "  2026.2 Hibiscus   Cinder 29.x  3.71  Glance 33.x  2.17\n" in out
+    assert main(["profiles", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["releases"][0]
+    assert (first["release"], first["cinder"], first["glance"]) == ("17.0.0", "12.x", "16.x")
+
+
+def test_profiles_show_needs_exactly_one_profile(capsys):
+    for argv in (["profiles", "show"], ["profiles", "show", "seed", "upstream"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        assert "give one profile, as `fakecloud profiles [show] PROFILE`" in capsys.readouterr().err
