@@ -11,6 +11,8 @@ Every duration, throughput, size and limit of the fake Cinder lives here, unit i
 A backend is one dict: ``kind`` (``lvm-thin``, ``lvm-thick``, ``rbd`` or ``copy``) plus any of
 the `BackendSpec` fields. A volume type names its backend and may carry ``description``,
 ``is_public`` and ``extra_specs`` (``{"multiattach": "<is> True"}`` makes multiattach volumes).
+Cinder made the ``__DEFAULT__`` type in 15.0.0 (Train); in the series before, the entry of that
+name only says which backend takes the volumes created without a type, which have none.
 """
 
 from __future__ import annotations

@@ -14,10 +14,11 @@ from typing import Any
 
 @dataclass(eq=False, slots=True)
 class VolumeType:
-    """A volume type: id, name, the backend it schedules to, and its extra specs."""
+    """A volume type: id, name, the backend it schedules to, and its extra specs. id and name
+    are None for a volume that has no type (Cinder before 15.0.0): only its backend counts."""
 
-    id: str
-    name: str
+    id: str | None
+    name: str | None
     backend: str
     description: str | None = None
     is_public: bool = True

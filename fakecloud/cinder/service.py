@@ -15,7 +15,12 @@ from typing import Any
 from fakecloud.cinder import exception
 from fakecloud.cinder.attachments import AttachmentAPI
 from fakecloud.cinder.backends import Driver, make_driver
-from fakecloud.cinder.config import CinderConfig, parse_backends, parse_volume_types
+from fakecloud.cinder.config import (
+    DEFAULT_TYPE_NAME,
+    CinderConfig,
+    parse_backends,
+    parse_volume_types,
+)
 from fakecloud.cinder.images import ImageCatalog
 from fakecloud.cinder.manager import SchedulerManager, VolumeManager
 from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
@@ -25,6 +30,12 @@ from fakecloud.cinder.snapshots import SnapshotAPI
 from fakecloud.cinder.validation import is_uuid_like
 from fakecloud.cinder.volumes import VolumeAPI
 from fakecloud.errors import ConfigError
+
+#: Cinder 15.0.0 (Train) made the ``__DEFAULT__`` type (DB migration 132,
+#: ``132_create_default_volume_type.py``) and gives it to a volume created without a type.
+#: Before, ``[DEFAULT] default_volume_type`` has no default (``common/config.py``) and
+#: ``volume_types.get_default_volume_type`` is ``{}``: the volume has no type (12.0.10, 14.3.1).
+DEFAULT_TYPE_SINCE = 15
 
 #: Error names fault rules may use (``error: CinderBackendError``).
 FAULT_ERRORS = {
@@ -38,6 +49,10 @@ FAULT_ERRORS = {
 
 class Cinder:
     """The fake Cinder of one cloud (``cloud.cinder``)."""
+
+    #: Before Cinder 15.0.0: the type of the volumes created without one (see `default_type`).
+    #: A class default, so that clouds of later series (and files saved before) do not carry it.
+    _untyped: VolumeType | None = None
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -53,7 +68,7 @@ class Cinder:
         self.drivers: dict[str, Driver] = {n: make_driver(kernel, s) for n, s in backends.items()}
         self.volume_types: dict[str, VolumeType] = {
             name: VolumeType(
-                id=kernel.ids.uuid(),
+                id=kernel.ids.uuid(),  # drawn in every series: later ids do not move with it
                 name=name,
                 backend=spec.backend,
                 description=spec.description,
@@ -62,9 +77,15 @@ class Cinder:
             )
             for name, spec in types.items()
         }
+        if kernel.switches.release.series.cinder < DEFAULT_TYPE_SINCE:
+            # No ``__DEFAULT__`` row yet: the configured entry only says where the scheduler
+            # puts the volumes that have no type.
+            stand_in = self.volume_types.pop(DEFAULT_TYPE_NAME, None)
+            if stand_in is not None:
+                self._untyped = VolumeType(id=None, name=None, backend=stand_in.backend)
         self._types_by_id = {t.id: t for t in self.volume_types.values()}
         self.store = Store()
-        self.quotas = QuotaEngine(cfg, list(types))
+        self.quotas = QuotaEngine(cfg, list(self.volume_types))
         #: Where create-from-image reads image metadata (see `fakecloud.cinder.images`).
         self.image_service: Any = ImageCatalog(kernel)
         #: Nova's answer to "which attachment does this server use for this volume?"
@@ -108,8 +129,10 @@ class Cinder:
 
     @property
     def default_type(self) -> VolumeType:
-        """The default volume type (``[DEFAULT] default_volume_type``)."""
-        return self.volume_types[self.config.default_volume_type]
+        """The default volume type (``[DEFAULT] default_volume_type``); before Cinder 15.0.0,
+        where ``__DEFAULT__`` is the default, no type: a stand-in without id or name, on the
+        backend configured for ``__DEFAULT__``."""
+        return self.volume_types.get(self.config.default_volume_type) or self._untyped
 
     def volume_type(self, name_or_id: str) -> VolumeType:
         """A volume type by name, or by id when the text is UUID-like (404 otherwise)."""

@@ -529,7 +529,8 @@ class VolumeAPI:
             if not self.cinder.config.no_snapshot_gb_quota:
                 deltas["gigabytes"] += sum(s.volume_size for s in snapshots)
         new_deltas = {f"{r}_{vtype.name}": d for r, d in deltas.items()}
-        old_deltas = {f"{r}_{volume.volume_type.name}": -d for r, d in deltas.items()}
+        old = volume.volume_type.name  # None: an untyped volume has no per-type usage
+        old_deltas = {f"{r}_{old}": -d for r, d in deltas.items()} if old else {}
         try:
             reservation = quotas.reserve_deltas(volume.project_id, new_deltas)
         except exception.OverQuota as e:
@@ -616,7 +617,7 @@ class VolumeAPI:
             "display_description": volume.display_description,
             "size": volume.size,
             "volume_type": None
-            if vtype is None
+            if vtype.id is None
             else {
                 "id": vtype.id,
                 "name": vtype.name,

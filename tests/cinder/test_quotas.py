@@ -161,7 +161,7 @@ def test_gigabytes_beats_snapshots_when_both_are_exceeded():
     ],
 )
 def test_per_type_quotas_give_the_same_errors(limits, message):
-    cloud = Cloud()
+    cloud = Cloud(profile="upstream")  # a volume without a type has __DEFAULT__ (Cinder 15 on)
     vid = create_volume(cloud, size=10)
     cloud.cinder.set_quota(P1, **limits)
     if "snapshots___DEFAULT__" in limits:
@@ -169,14 +169,16 @@ def test_per_type_quotas_give_the_same_errors(limits, message):
     assert fault(_snap(cloud, vid)) == ("overLimit", 413, message)
 
 
-def test_per_type_usage_is_tracked_for_configured_types():
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_per_type_usage_is_tracked_for_configured_types(profile):
     cloud = Cloud(
+        profile=profile,
         config={
             "cinder": {
                 "backends": {"lvm": {"kind": "lvm-thin"}, "ceph": {"kind": "rbd"}},
                 "volume_types": {"__DEFAULT__": {"backend": "lvm"}, "ceph": {"backend": "ceph"}},
             }
-        }
+        },
     )
     vid = create_volume(cloud, size=4, volume_type="ceph")
     _snap(cloud, vid)
@@ -184,7 +186,9 @@ def test_per_type_usage_is_tracked_for_configured_types():
     qs = resp.json()["quota_set"]
     assert qs["snapshots_ceph"] == {"limit": -1, "in_use": 1, "reserved": 0}
     assert qs["gigabytes_ceph"] == {"limit": -1, "in_use": 8, "reserved": 0}
-    assert qs["snapshots___DEFAULT__"]["in_use"] == 0
+    # Cinder made the __DEFAULT__ type in 15.0.0: Queens has no such type, nor its quotas.
+    default_usage = qs.get("snapshots___DEFAULT__", {}).get("in_use")
+    assert default_usage == (0 if profile == "upstream" else None)
     assert qs["gigabytes"] == {"limit": 1000, "in_use": 8, "reserved": 0}
 
 

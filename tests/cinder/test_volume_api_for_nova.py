@@ -67,7 +67,7 @@ def test_get_returns_novas_summary_view_and_costs_one_round_trip(cloud, api):
         "attach_status": "detached",
         "display_name": "vol",
         "display_description": "desc",
-        "volume_type_id": "__DEFAULT__",
+        "volume_type_id": None,  # Queens: no __DEFAULT__ type (test_default_volume_type.py)
         "snapshot_id": None,
         "bootable": False,
         "volume_metadata": {},
@@ -377,7 +377,7 @@ def test_get_all_and_volume_types(cloud, api):
     vols, _ = run(cloud, api.get_all(MEMBER))
     assert [v["id"] for v in vols] == [a]
     types, _ = run(cloud, api.get_all_volume_types(MEMBER))
-    assert [t["name"] for t in types] == ["__DEFAULT__"]
+    assert types == []  # Queens: no __DEFAULT__ type, none configured
     snaps, _ = run(cloud, api.get_all_snapshots(MEMBER))
     assert snaps == []
 
