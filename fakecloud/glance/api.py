@@ -36,13 +36,16 @@ from fakecloud.glance.errors import (
     HTTPForbidden,
     HTTPInternalServerError,
     HTTPNotFound,
-    HTTPUnsupportedMediaType,
     render,
+    unsupported_media_type,
 )
 from fakecloud.glance.listing import links, parse_query
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.views import image_view, member_view
 from fakecloud.profiles.series import SERIES, glance_versions
+
+#: The first Glance that reads ``x-openstack-image-size`` (62a323aed, 31.0.0).
+IMAGE_SIZE_HEADER_SINCE = 31
 
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
 
@@ -261,18 +264,29 @@ class GlanceApi(ApiService):
         return body
 
     @staticmethod
-    def _image_data(req: Request) -> tuple[ImageData, int | None]:
-        """The data of an upload or stage request, and its declared size."""
+    def _image_data(req: Request, glance: int) -> tuple[ImageData, int | None]:
+        """The data of an upload or stage request to the series' Glance `glance` (its major),
+        and its declared size: ``x-openstack-image-size`` is Glance's from 31.0.0 (62a323aed,
+        ``RequestDeserializer._get_image_size``: not an integer, 400); before, Glance reads
+        ``Content-Length`` only, and fakecloud takes a valid header as its simulated size."""
         content_type = req.headers.get("Content-Type")
         media = content_type.split(";")[0].strip().lower() if content_type else None
         if media != "application/octet-stream":
-            raise HTTPUnsupportedMediaType(f"Invalid content type {media}")
+            raise unsupported_media_type(f"Invalid content type {media}", glance)
         h = req.headers
+        declared = h.get("x-openstack-image-size")
         try:
-            declared = h.get("x-openstack-image-size")
-            if declared is not None:
-                size = int(declared)
-            else:
+            size = int(declared) if declared is not None else None
+            if size is not None and size < 0:
+                raise ValueError(size)
+        except ValueError:
+            if glance >= IMAGE_SIZE_HEADER_SINCE:
+                raise HTTPBadRequest(
+                    explanation="Invalid or missing image size in request headers."
+                ) from None
+            size = None  # before 31.0.0 Glance never reads the header
+        try:
+            if size is None:
                 length = h.get("Content-Length")
                 size = int(length) if length is not None else (len(req.body) or None)
             if size is not None and size < 0:
@@ -342,7 +356,7 @@ class GlanceApi(ApiService):
 
     def update(self, req: Request) -> Response:
         """``PATCH /v2/images/{id}`` (JSON-patch media types only)."""
-        draft = check_content_type(req.headers.get("Content-Type"))
+        draft = check_content_type(req.headers.get("Content-Type"), self._series.glance)
         changes = parse_patch(
             self._body(req), draft, self.glance.schema, self.glance.reserved_namespaces
         )
@@ -388,7 +402,7 @@ class GlanceApi(ApiService):
 
     def upload(self, req: Request) -> Generator[Any, Any, Response]:
         """``PUT /v2/images/{id}/file``: 204 once the data is stored (takes virtual time)."""
-        data, size = self._image_data(req)
+        data, size = self._image_data(req, self._series.glance)
         yield from self.glance.image_data.upload(req.context, req.params["image_id"], data, size)
         return Response(204, None, {})
 
@@ -416,7 +430,7 @@ class GlanceApi(ApiService):
         """``PUT /v2/images/{id}/stage``: 204 once staged."""
         if "glance-direct" not in self.glance.config.enabled_import_methods:
             raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
-        data, size = self._image_data(req)
+        data, size = self._image_data(req, self._series.glance)
         yield from self.glance.image_data.stage(req.context, req.params["image_id"], data, size)
         return Response(204, None, {})
 

@@ -105,6 +105,21 @@ class HTTPUnsupportedMediaType(GlanceHttpError):
     )
 
 
+#: The first Glance whose 415s carry their reason as WebOb's ``detail`` (fb6ffd01d, 33.0.0,
+#: LP #2152232); before, upload and stage pass it as ``explanation``, which the 415 template
+#: does not show, and a PATCH passes none: the body names the media type and nothing more.
+UNSUPPORTED_MEDIA_DETAIL_SINCE = 33
+
+
+def unsupported_media_type(
+    reason: str, glance: int, headers: dict[str, str] | None = None
+) -> HTTPUnsupportedMediaType:
+    """The 415 of the series' Glance `glance` (its major): `reason` shown from 33.0.0 only."""
+    if glance >= UNSUPPORTED_MEDIA_DETAIL_SINCE:
+        return HTTPUnsupportedMediaType(reason, headers=headers)
+    return HTTPUnsupportedMediaType(explanation=reason, headers=headers)
+
+
 class HTTPInternalServerError(GlanceHttpError):
     """500."""
 

@@ -43,7 +43,6 @@ from fakecloud.glance.errors import (
     HTTPNotFound,
     HTTPRequestEntityTooLarge,
     HTTPServiceUnavailable,
-    HTTPUnsupportedMediaType,
     InvalidImageData,
     StorageFull,
     StorageWriteDenied,
@@ -51,6 +50,7 @@ from fakecloud.glance.errors import (
     StoreInvalid,
     StoreTimeout,
     image_not_found,
+    unsupported_media_type,
 )
 from fakecloud.glance.models import Image
 from fakecloud.glance.quotas import (
@@ -80,8 +80,9 @@ class ImageSizeLimitExceeded(Exception):
         super().__init__("The provided image is too large.")
 
 
-def _upload_error(exc: BaseException) -> GlanceHttpError:
-    """The HTTP answer to a failed upload (``ImageDataController.upload``'s except clauses)."""
+def _upload_error(exc: BaseException, glance: int) -> GlanceHttpError:
+    """The HTTP answer to a failed upload (``ImageDataController.upload``'s except clauses)
+    in the series' Glance `glance` (its major)."""
     if isinstance(exc, GlanceHttpError):
         return exc
     if isinstance(exc, StoreInvalid):
@@ -99,7 +100,7 @@ def _upload_error(exc: BaseException) -> GlanceHttpError:
     if isinstance(exc, LimitExceeded):
         return HTTPRequestEntityTooLarge(explanation=str(exc))
     if isinstance(exc, InvalidImageData):
-        return HTTPUnsupportedMediaType(detail=str(exc))
+        return unsupported_media_type(str(exc), glance)
     if isinstance(exc, StorageWriteDenied):
         return HTTPServiceUnavailable(
             explanation=f"Insufficient permissions on image storage media: {exc}"
@@ -181,7 +182,7 @@ class ImageDataApi:
             if isinstance(exc, HTTPGone):
                 raise
             self._restore(image)
-            raise _upload_error(exc)
+            raise _upload_error(exc, g.schema.glance)
         if image.status != "saving":  # deleted (or changed) while the bytes were moving
             g.store.delete(image.id)
             raise self._gone(image_id)
@@ -296,7 +297,7 @@ class ImageDataApi:
             yield t.done
         except Exception as exc:
             self._restore(image)
-            raise _upload_error(exc)
+            raise _upload_error(exc, g.schema.glance)
         if image.status != "uploading":
             raise image_not_found(image_id)
         image.staged = data

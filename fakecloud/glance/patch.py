@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPUnsupportedMediaType
+from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, unsupported_media_type
 from fakecloud.glance.schema import ImageSchema, SchemaError
 
 PATCH_V20 = "application/openstack-images-v2.0-json-patch"
@@ -54,13 +54,15 @@ def is_reserved(key: str, reserved_namespaces: tuple[str, ...] = (RESERVED_NAMES
 _PATH_DEPTH = {"locations": {"add": 2, "remove": 2, "replace": 1}}
 
 
-def check_content_type(content_type: str | None) -> int:
-    """The JSON-schema draft of a PATCH content type, or Glance's 415."""
+def check_content_type(content_type: str | None, glance: int) -> int:
+    """The JSON-schema draft of a PATCH content type, or the 415 of the series' Glance
+    `glance` (its major; the allowed types in the body from 33.0.0)."""
     media = (content_type or "").split(";")[0].strip().lower()
     if media not in CONTENT_TYPES:
         allowed = ", ".join(sorted(CONTENT_TYPES))
-        raise HTTPUnsupportedMediaType(
+        raise unsupported_media_type(
             f"Image PATCH expects Content-Type one of: {allowed}",
+            glance,
             headers={"Accept-Patch": allowed},
         )
     return CONTENT_TYPES[media]
