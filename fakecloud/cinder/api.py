@@ -105,12 +105,34 @@ VERSIONS = CinderVersions("volume", MIN_VERSION, MAX_VERSION)
 """The latest series' range (a cloud's Cinder follows its Nova release's series)."""
 
 
+#: ``SUPPORTED_CONTENT_TYPES`` of ``cinder/api/openstack/wsgi.py``, compared with what webob's
+#: ``Request.content_type`` gives: the header before any ``;``, neither stripped nor folded.
+SUPPORTED_CONTENT_TYPES = ("application/json", "application/vnd.openstack.volume+json")
+#: The first Cinder whose ``Resource.__call__`` answers a body of another type 415 (afae1e4b4,
+#: LP #1715094); before, ``get_body`` dropped such a body (not modelled: the body is read).
+CINDER_415_FROM = 14
+
+
+def _check_content_type(service: CinderApi, req: Request) -> None:
+    kind = dict.get(req.headers, "content-type")  # a `Headers`: names folded
+    if (
+        kind
+        and kind != "application/json"
+        and req.body
+        and kind.split(";", 1)[0] not in SUPPORTED_CONTENT_TYPES
+        and service.cinder_major >= CINDER_415_FROM
+    ):
+        raise HttpError(415, "Unsupported Content-Type")
+
+
 def _wrap(handler: Callable, project: bool = True) -> Callable:
-    """A route's handler: check the caller and the URL's project, then call `handler` (a
-    `CinderApi` function) on the service, turning Cinder errors into HTTP errors."""
+    """A route's handler: check the caller, the body's content type and the URL's project,
+    then call `handler` (a `CinderApi` function) on the service, turning Cinder errors into
+    HTTP errors."""
 
     def serve(service: CinderApi, req: Request) -> Any:
         try:
+            _check_content_type(service, req)
             if project:
                 ctx = req.context
                 if ctx is None:

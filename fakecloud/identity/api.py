@@ -127,9 +127,10 @@ class KeystoneApi(ApiService):
 
     def issue_token(self, req: Request) -> Response:
         """``POST /v3/auth/tokens``: 201, the token id in ``X-Subject-Token``."""
-        body = _json(req)
-        auth = body.get("auth") if isinstance(body, dict) else None
-        token = self.keystone.authenticate(auth if auth is not None else {})
+        auth = _json(req).get("auth")
+        if auth is None:  # AuthInfo._validate_and_normalize_auth_data
+            raise exception.ValidationError(attribute="auth", target="request body")
+        token = self.keystone.authenticate(auth)
         return Response(
             201,
             self.render_token(token, catalog="nocatalog" not in req.query),
@@ -544,11 +545,29 @@ def _mapped(handler: Callable[..., Response]) -> Callable[..., Response]:
     return serve
 
 
-def _json(req: Request) -> Any:
+def _json(req: Request) -> dict[str, Any]:
+    """The body as Keystone's ``json_body_before_request`` lets it through: none is ``{}``;
+    one of a type other than JSON (Flask's ``is_json``: ``application/json`` or
+    ``application/*+json``; no type at all is read as JSON) or JSON other than an object is
+    a 400."""
+    if not req.body:
+        return {}
+    kind = dict.get(req.headers, "content-type")  # a `Headers`: names folded
+    if kind:
+        media = kind.split(";", 1)[0].strip().lower()
+        if media != "application/json" and not (
+            media.startswith("application/") and media.endswith("+json")
+        ):
+            raise exception.ValidationError(
+                attribute="application/json", target="Content-Type header"
+            )
     try:
-        return req.json(utf8_only=False)  # Flask's get_json: any JSON encoding, a BOM allowed
+        body = req.json(utf8_only=False)  # Flask's get_json: any JSON encoding, a BOM allowed
     except ValueError:
-        raise exception.ValidationError(attribute="valid JSON", target="request body") from None
+        body = None
+    if not isinstance(body, dict):
+        raise exception.ValidationError(attribute="valid JSON", target="request body")
+    return body
 
 
 def _is_admin(ctx: Any) -> bool:

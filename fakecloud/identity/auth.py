@@ -51,7 +51,7 @@ class AuthInfo:
 
     def __init__(self, auth: Any):
         if not isinstance(auth, dict):
-            raise exception.SchemaValidationError(detail="'identity' is a required property")
+            raise exception.SchemaValidationError(detail=f"{auth!r} is not of type 'object'")
         if "identity" not in auth:
             raise exception.SchemaValidationError(detail="'identity' is a required property")
         self.identity = _object(auth["identity"], "identity")

@@ -113,7 +113,11 @@ def test_identity_and_scope_failures_are_401(cloud, auth, reason):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({}, "'identity' is a required property"),
+        # keystone 26.0.0 validate_issue_token_auth skips a missing auth; AuthInfo.create
+        # then asks for it
+        ({}, "Expecting to find auth in request body."),
+        ({"auth": {}}, "'identity' is a required property"),
+        ({"auth": ["password"]}, "['password'] is not of type 'object'"),
         ({"auth": {"identity": {}}}, "'methods' is a required property"),
         ({"auth": {"identity": {"methods": "password"}}}, "is not of type 'array'"),
         ({"auth": {"identity": {"methods": ["password"]}}}, "Expecting to find password in"),
@@ -143,6 +147,32 @@ def test_malformed_bodies_are_400_with_keystones_message(cloud, body, message):
     assert resp.status == 400
     check(resp.json(), ERROR)
     assert resp.json()["error"]["title"] == "Bad Request"
+    assert message in resp.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b'{"auth": {}}', "text/plain", "application/json in Content-Type header."),
+        (b'{"auth": {}}', "application/x-www-form-urlencoded", "application/json in Content"),
+        (b"[1]", "application/json", "valid JSON in request body."),
+        (b"null", None, "valid JSON in request body."),
+        (b"", None, "auth in request body."),
+        (b'{"auth": {}}', "application/vnd.example+json", "'identity' is a required property"),
+        (b'{"auth": {}}', "Application/JSON; charset=latin-1", "'identity' is a required"),
+    ],
+)
+def test_a_body_keystone_does_not_read_as_a_json_object_is_400(cloud, body, content_type, message):
+    """keystone 26.0.0 json_body_before_request: a body is read only as JSON (Flask's
+    is_json: application/json or application/*+json, or no Content-Type at all), and only a
+    JSON object passes; an empty body is no body (fakecloud read all of these as JSON, and
+    gave a non-object the message of a missing 'identity')."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    resp = cloud.request(
+        "identity", "POST", "/v3/auth/tokens", body=body, user=None, headers=headers
+    )
+    assert resp.status == 400
+    check(resp.json(), ERROR)
     assert message in resp.json()["error"]["message"]
 
 

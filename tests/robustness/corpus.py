@@ -1,0 +1,390 @@
+"""Valid requests of every served route, and Hypothesis strategies that bend them.
+
+A body drawn from nothing is refused at its first key; one bent from a valid body reaches the
+code behind the schema. `CORPUS` holds, per route, bodies and query strings a real client
+sends (ids as ``{name}`` of the world's `ids`); `mutated` changes one to three places of such
+a body (a value replaced by an odd one, a key dropped or added, a value wrapped), and
+`queries` bends the route's query parameters (repeated, empty, odd values).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import strategies as st
+
+_CONNECTOR = {"host": "cmp-1", "initiator": "iqn.2026-01.test:cmp-1"}
+_TOKEN = {
+    "auth": {
+        "identity": {
+            "methods": ["password"],
+            "password": {
+                "user": {"name": "demo", "password": "secret", "domain": {"name": "Default"}}
+            },
+        },
+        "scope": {"project": {"name": "demo", "domain": {"id": "default"}}},
+    }
+}
+_SERVER = {"name": "n", "flavorRef": "1", "imageRef": "{base_image_id}", "networks": "none"}
+_BDM = {
+    "boot_index": 0,
+    "uuid": "{base_image_id}",
+    "source_type": "image",
+    "destination_type": "volume",
+    "volume_size": 1,
+    "delete_on_termination": True,
+}
+_SERVER_ACTIONS: list[Any] = [
+    {"createImage": {"name": "s", "metadata": {"k": "v"}}},
+    {"createBackup": {"name": "b", "backup_type": "daily", "rotation": 1}},
+    {"os-start": None},
+    {"os-stop": None},
+    {"pause": None},
+    {"unpause": None},
+    {"suspend": None},
+    {"resume": None},
+    {"shelve": None},
+    {"shelveOffload": None},
+    {"unshelve": None},
+    {"unshelve": {"availability_zone": "nova"}},
+    {"lock": {"locked_reason": "r"}},
+    {"unlock": None},
+    {"os-resetState": {"state": "active"}},
+    {"reboot": {"type": "HARD"}},
+    {"rebuild": {"imageRef": "{base_image_id}", "name": "r", "metadata": {"k": "v"}}},
+]
+_VOLUME_ACTIONS: list[Any] = [
+    {"os-extend": {"new_size": 2}},
+    {"os-reset_status": {"status": "available", "attach_status": "detached"}},
+    {"os-force_delete": {}},
+    {"os-set_image_metadata": {"metadata": {"k": "v"}}},
+    {"os-unset_image_metadata": {"key": "k"}},
+    {"os-show_image_metadata": {}},
+    {"os-update_readonly_flag": {"readonly": True}},
+    {"os-set_bootable": {"bootable": True}},
+    {"os-retype": {"new_type": "__DEFAULT__", "migration_policy": "never"}},
+    {"os-reserve": {}},
+    {"os-unreserve": {}},
+    {"os-begin_detaching": {}},
+    {"os-roll_detaching": {}},
+    {"os-attach": {"instance_uuid": "{server_id}", "mountpoint": "/dev/vdc"}},
+    {"os-detach": {"attachment_id": "{attachment_id}"}},
+    {"os-volume_upload_image": {"image_name": "up", "disk_format": "raw", "force": True}},
+]
+_PATCH = [
+    {"op": "replace", "path": "/name", "value": "n"},
+    {"op": "add", "path": "/k", "value": "v"},
+    {"op": "add", "path": "/tags/-", "value": "t"},
+]
+
+#: (host, method, template without the project prefix) → (bodies, query strings).
+CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("identity", "POST", "/v3/auth/tokens"): ([_TOKEN], ["nocatalog=1"]),
+    ("identity", "GET", "/v3/projects"): ([], ["name=demo", "domain_id=default&enabled=true"]),
+    ("identity", "GET", "/v3/users"): ([], ["name=demo", "domain_id=default"]),
+    ("identity", "GET", "/v3/role_assignments"): (
+        [],
+        ["user.id=x&scope.project.id=y", "include_names=1", "effective&include_subtree=1"],
+    ),
+    ("compute", "POST", "/v2.1/servers"): (
+        [
+            {"server": {**_SERVER, "metadata": {"k": "v"}, "min_count": 1, "max_count": 2}},
+            {"server": {**_SERVER, "imageRef": "", "block_device_mapping_v2": [_BDM]}},
+        ],
+        [],
+    ),
+    ("compute", "GET", "/v2.1/servers"): (
+        [],
+        ["limit=1&marker={server_id}", "all_tenants=1&name=w", "sort_key=name&sort_dir=asc"],
+    ),
+    ("compute", "GET", "/v2.1/servers/detail"): (
+        [],
+        ["status=ACTIVE&changes-since=2026-01-01T00:00:00Z", "deleted=true&all_tenants=1"],
+    ),
+    ("compute", "POST", "/v2.1/servers/{server_id}/action"): (_SERVER_ACTIONS, []),
+    ("compute", "GET", "/v2.1/servers/{server_id}/os-instance-actions"): (
+        [],
+        ["limit=1", "changes-since=2026-01-01T00:00:00Z&changes-before=2027-01-01T00:00:00Z"],
+    ),
+    ("compute", "POST", "/v2.1/servers/{server_id}/os-volume_attachments"): (
+        [{"volumeAttachment": {"volumeId": "{volume_id}", "device": "/dev/vdb", "tag": "t"}}],
+        [],
+    ),
+    ("compute", "PUT", "/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}"): (
+        [
+            {"volumeAttachment": {"volumeId": "{volume_id}"}},
+            {"volumeAttachment": {"volumeId": "{attached_volume_id}", "delete_on_termination": 1}},
+        ],
+        [],
+    ),
+    ("compute", "POST", "/v2.1/os-server-external-events"): (
+        [
+            {
+                "events": [
+                    {"name": "volume-extended", "server_uuid": "{server_id}", "tag": "{volume_id}"}
+                ]
+            }
+        ],
+        [],
+    ),
+    ("compute", "POST", "/v2.1/flavors/{flavor_id}/os-extra_specs"): (
+        [{"extra_specs": {"hw:cpu_policy": "dedicated", "k": "v"}}],
+        [],
+    ),
+    ("compute", "PUT", "/v2.1/flavors/{flavor_id}/os-extra_specs/{key}"): (
+        [{"hw:cpu_policy": "shared"}],
+        [],
+    ),
+    ("compute", "GET", "/v2.1/flavors/detail"): (
+        [],
+        ["minRam=0&minDisk=1&is_public=none", "sort_key=memory_mb&sort_dir=desc&limit=1"],
+    ),
+    ("compute", "POST", "/v2.1/images/{image_id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("compute", "PUT", "/v2.1/images/{image_id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("compute", "PUT", "/v2.1/images/{image_id}/metadata/{key}"): ([{"meta": {"k": "v"}}], []),
+    ("compute", "GET", "/v2.1/images/detail"): ([], ["limit=1&page_size=1", "status=ACTIVE"]),
+    ("compute", "PUT", "/v2.1/os-quota-sets/{tenant_id}"): (
+        [{"quota_set": {"instances": 20, "cores": -1, "metadata_items": "9", "force": True}}],
+        ["user_id=x"],
+    ),
+    ("compute", "GET", "/v2.1/os-simple-tenant-usage"): (
+        [],
+        ["detailed=1&start=2026-01-01T00:00:00&end=2027-01-01T00:00:00.000000", "limit=1"],
+    ),
+    ("compute", "GET", "/v2.1/os-simple-tenant-usage/{tenant_id}"): (
+        [],
+        ["start=2026-01-01 00:00:00&end=2027-01-01T00:00:00"],
+    ),
+    ("compute", "POST", "/v2.1/servers/{server_id}/snapshots"): ([{"snapshot": {"name": "s"}}], []),
+    ("compute", "POST", "/v2.1/servers/{server_id}/snapshots/{snapshot_id}/revert"): ([{}], []),
+    ("volume", "POST", "/v3/volumes"): (
+        [
+            {"volume": {"size": 1, "name": "v", "metadata": {"k": "v"}, "multiattach": False}},
+            {"volume": {"snapshot_id": "{volume_snapshot_id}", "name": "c"}},
+            {"volume": {"size": 1, "imageRef": "{base_image_id}", "volume_type": "__DEFAULT__"}},
+            {"volume": {"source_volid": "{volume_id}"}},
+        ],
+        [],
+    ),
+    ("volume", "GET", "/v3/volumes/detail"): (
+        [],
+        ["all_tenants=1&status=available", "limit=1&marker={volume_id}&sort=name:asc&with_count"],
+    ),
+    ("volume", "PUT", "/v3/volumes/{id}"): (
+        [{"volume": {"name": "n", "description": "d", "metadata": {"k": "v"}}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/volumes/{id}/action"): (_VOLUME_ACTIONS, []),
+    ("volume", "POST", "/v3/volumes/{id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("volume", "PUT", "/v3/volumes/{id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("volume", "PUT", "/v3/volumes/{id}/metadata/{key}"): ([{"meta": {"k": "v"}}], []),
+    ("volume", "POST", "/v3/snapshots"): (
+        [{"snapshot": {"volume_id": "{attached_volume_id}", "name": "s", "force": True}}],
+        [],
+    ),
+    ("volume", "GET", "/v3/snapshots/detail"): ([], ["all_tenants=1", "volume_id={volume_id}"]),
+    ("volume", "PUT", "/v3/snapshots/{id}"): ([{"snapshot": {"name": "n"}}], []),
+    ("volume", "POST", "/v3/snapshots/{id}/action"): (
+        [
+            {"os-reset_status": {"status": "error"}},
+            {"os-force_delete": {}},
+            {"os-update_snapshot_status": {"status": "error", "progress": "90%"}},
+        ],
+        [],
+    ),
+    ("volume", "POST", "/v3/snapshots/{id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("volume", "PUT", "/v3/snapshots/{id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("volume", "PUT", "/v3/snapshots/{id}/metadata/{key}"): ([{"meta": {"k": "v"}}], []),
+    ("volume", "POST", "/v3/attachments"): (
+        [
+            {
+                "attachment": {
+                    "volume_uuid": "{volume_id}",
+                    "instance_uuid": "{server_id}",
+                    "connector": _CONNECTOR,
+                    "mode": "rw",
+                }
+            }
+        ],
+        [],
+    ),
+    ("volume", "PUT", "/v3/attachments/{id}"): ([{"attachment": {"connector": _CONNECTOR}}], []),
+    ("volume", "POST", "/v3/attachments/{id}/action"): ([{"os-complete": {}}], []),
+    ("volume", "PUT", "/v3/os-quota-sets/{tenant}"): (
+        [{"quota_set": {"volumes": 5, "gigabytes": -1, "snapshots___DEFAULT__": 3}}],
+        [],
+    ),
+    ("volume", "GET", "/v3/os-quota-sets/{tenant}"): ([], ["usage=true"]),
+    ("image", "POST", "/v2/images"): (
+        [
+            {
+                "name": "i",
+                "disk_format": "raw",
+                "container_format": "bare",
+                "visibility": "shared",
+                "tags": ["a"],
+                "min_disk": 0,
+                "protected": False,
+                "k": "v",
+            }
+        ],
+        [],
+    ),
+    ("image", "GET", "/v2/images"): (
+        [],
+        [
+            "limit=1&marker={private_image_id}&sort=name:asc,created_at:desc",
+            "visibility=all&member_status=all&owner={project_id}",
+            "tag=a&tag=b&size_min=0&size_max=9&status=active&name=in:x,y",
+            "sort_key=name&sort_key=size&sort_dir=asc&os_hidden=true",
+        ],
+    ),
+    ("image", "PATCH", "/v2/images/{image_id}"): ([_PATCH], []),
+    ("image", "POST", "/v2/images/{image_id}/members"): ([{"member": "{other_project_id}"}], []),
+    ("image", "GET", "/v2/images/{image_id}/members"): ([], []),
+    ("image", "PUT", "/v2/images/{image_id}/members/{member_id}"): (
+        [{"status": "accepted"}],
+        [],
+    ),
+    ("image", "POST", "/v2/images/{image_id}/import"): (
+        [
+            {"method": {"name": "glance-direct"}},
+            {"method": {"name": "web-download", "uri": "http://example.com/x.img"}},
+            {"method": {"name": "copy-image"}, "stores": ["file"], "all_stores_must_succeed": 1},
+        ],
+        [],
+    ),
+}
+
+#: Odd values a body's leaf may become.
+ODD = st.sampled_from(
+    [
+        None,
+        True,
+        0,
+        -1,
+        2**31,
+        2**63,
+        -(2**64),
+        10**30,
+        0.5,
+        -0.0,
+        1e308,
+        "",
+        " ",
+        "x" * 300,
+        "\u00e9\u4e2d\U0001f600",
+        "\u0000",
+        "\ud800",
+        "../../etc",
+        "%00",
+        "1 OR 1=1",
+        "-1",
+        "2147483648",
+        "true",
+        "null",
+        "00000000-0000-0000-0000-000000000000",
+        "2026-13-45T99:99:99Z",
+        [],
+        {},
+        [None],
+        {"": None},
+    ]
+)
+#: Raw JSON texts Python's json reads but json.dumps never writes.
+RAW_NUMBERS = st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
+
+
+def fill(value: Any, ids: dict[str, str]) -> Any:
+    """`value` with every ``{name}`` in its strings replaced by the world's id."""
+    if isinstance(value, str):
+        for name, real in ids.items():
+            value = value.replace("{" + name + "}", real)
+        return value
+    if isinstance(value, list):
+        return [fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {fill(k, ids): fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def _places(value: Any, path: tuple = ()) -> list[tuple]:
+    out = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            out += _places(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            out += _places(inner, (*path, index))
+    return out
+
+
+def _set(value: Any, path: tuple, op: str, new: Any) -> Any:
+    if not path:
+        if op == "wrap":
+            return [value]
+        if op == "add" and isinstance(value, dict):
+            return {**value, "fuzz_extra": new}
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        copy = dict(value)
+        if not rest and op == "drop":
+            copy.pop(head, None)
+        else:
+            copy[head] = _set(value[head], rest, op, new)
+        return copy
+    copy = list(value)
+    if not rest and op == "drop":
+        del copy[head]
+    else:
+        copy[head] = _set(value[head], rest, op, new)
+    return copy
+
+
+@st.composite
+def mutated(draw: Any, body: Any) -> bytes:
+    """`body` (JSON data) with one to three places bent, encoded; now and then a number
+    spelled as Python's json reads it and no JSON encoder writes it (NaN, 1e999)."""
+    for _ in range(draw(st.integers(0, 3))):
+        # The whole body now and then; mostly a place inside it, where the schema ends.
+        places = _places(body)[1:] or [()]
+        path = () if draw(st.integers(0, 19)) == 0 else draw(st.sampled_from(places))
+        op = draw(st.sampled_from(["replace", "replace", "drop", "add", "wrap"]))
+        body = _set(body, path, op, draw(ODD))
+    text = json.dumps(body)
+    if draw(st.integers(0, 9)) == 0 and '": 1' in text:
+        text = text.replace('": 1', '": ' + draw(RAW_NUMBERS) + "  ", 1)
+    return text.encode()
+
+
+def bare(template: str) -> str:
+    """`template` without Nova's or Cinder's project prefix."""
+    for prefix in ("/v2.1/{project_id}", "/v3/{project_id}"):
+        if template.startswith(prefix + "/"):
+            return template[: len(prefix) - len("/{project_id}")] + template[len(prefix) :]
+    return template
+
+
+@st.composite
+def queries(draw: Any, known: list[str], ids: dict[str, str]) -> str:
+    """A query string: one a client sends, bent (a value oddly replaced, a parameter
+    repeated or emptied), or none."""
+    if not known or draw(st.integers(0, 3)) == 0:
+        return ""
+    pairs = [p.partition("=") for p in fill(draw(st.sampled_from(known)), ids).split("&")]
+    pairs = [[k, sep, v] for k, sep, v in pairs]
+    for _ in range(draw(st.integers(0, 2))):
+        index = draw(st.integers(0, len(pairs) - 1))
+        how = draw(st.sampled_from(["repeat", "empty", "bare", "odd"]))
+        if how == "repeat":
+            pairs.insert(index, list(pairs[index]))
+        elif how == "empty":
+            pairs[index][1:] = ["=", ""]
+        elif how == "bare":
+            pairs[index][1:] = ["", ""]
+        else:
+            odd = draw(st.sampled_from(["-1", "0", "abc", "99999999999999999999", "%FF", "a%00"]))
+            pairs[index][1:] = ["=", odd]
+    return "&".join("".join(p) for p in pairs)
