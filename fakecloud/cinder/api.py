@@ -262,6 +262,7 @@ class CinderApi(ApiService):
             timestamp=self.cinder.timestamp,
             store=self.cinder.store,
             host_name_to=self.host_name_to,
+            targets=self.cinder.volume_targets,
         )
 
     @staticmethod

@@ -9,6 +9,7 @@ policy is built until first used.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -30,12 +31,25 @@ from fakecloud.cinder.snapshots import SnapshotAPI
 from fakecloud.cinder.validation import is_uuid_like
 from fakecloud.cinder.volumes import VolumeAPI
 from fakecloud.errors import ConfigError
+from fakecloud.sim.ids import stream, uuid4_text
 
 #: Cinder 15.0.0 (Train) made the ``__DEFAULT__`` type (DB migration 132,
 #: ``132_create_default_volume_type.py``) and gives it to a volume created without a type.
 #: Before, ``[DEFAULT] default_volume_type`` has no default (``common/config.py``) and
 #: ``volume_types.get_default_volume_type`` is ``{}``: the volume has no type (12.0.10, 14.3.1).
 DEFAULT_TYPE_SINCE = 15
+
+#: Statuses of a volume cinder-volume has not finished creating (its create flow still runs).
+_NOT_CREATED = frozenset(("creating", "downloading"))
+
+
+@functools.lru_cache(maxsize=256)
+def service_uuid(seed: int, host: str) -> str:
+    """The uuid of the cinder-volume service `host` (``cinder@backend``) in a cloud of `seed`:
+    Cinder draws one per service row (``objects.Service.create``, 12.0.0 on); here its own
+    seeded stream, so that no other id moves with it."""
+    return uuid4_text(stream(seed, f"cinder.service.{host}").getrandbits(128))
+
 
 #: Error names fault rules may use (``error: CinderBackendError``).
 FAULT_ERRORS = {
@@ -145,6 +159,19 @@ class Cinder:
         if vtype is None:
             raise exception.VolumeTypeNotFoundByName(volume_type_name=name_or_id)
         return vtype
+
+    def volume_targets(self, volume: Volume) -> tuple[bool, str | None]:
+        """A volume's ``shared_targets`` and ``service_uuid`` (what the views show from 3.48).
+
+        The API makes the row with the columns' defaults, True and NULL (what a ``POST``
+        answers); ``VolumeManager.create_volume`` sets them once its create flow has run: the
+        driver's answer (False for every backend here: LVM reports ``shared_targets`` False,
+        ``lvm_share_target`` off from 24.0.0, and the RBD and copy drivers are not iSCSI) and
+        its service's uuid (12.0.10 to 29.0.0). A volume whose creation failed on the backend
+        shows the later pair here (Cinder: the defaults)."""
+        if volume.host is None or volume.status in _NOT_CREATED:
+            return True, None
+        return False, service_uuid(self.kernel.seed, volume.host.partition("#")[0])
 
     def volume_target(self, backend: str) -> str:
         """The RPC target of one backend's volume manager (interned: each cast's message and

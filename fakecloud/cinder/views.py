@@ -49,6 +49,8 @@ class ViewContext:
     #: Who sees an attachment's ``host_name``: ``all``, ``admin`` or ``admin_or_service``
     #: (`fakecloud.profiles.series.cinder_attachment_host_name`).
     host_name_to: str = "admin_or_service"
+    #: A volume's ``(shared_targets, service_uuid)`` (`Cinder.volume_targets`).
+    targets: Any = None
 
     def shows_host_name(self) -> bool:
         """Whether the caller sees the hosts of a volume's attachments."""
@@ -147,8 +149,7 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
     if ctx.is_admin and v >= VOLUME_DETAIL_PROVIDER_ID:
         out["provider_id"] = None
     if v >= VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS:
-        out["shared_targets"] = False
-        out["service_uuid"] = None
+        out["shared_targets"], out["service_uuid"] = vc.targets(volume)
     if ctx.is_admin and v >= VOLUME_CLUSTER_NAME:
         out["cluster_name"] = None
     if v >= VOLUME_TYPE_ID_IN_VOLUME_DETAIL:

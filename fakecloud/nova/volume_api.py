@@ -292,8 +292,7 @@ def _untranslate_volume_summary_view(
     if vol.volume_image_metadata:
         d["volume_image_metadata"] = dict(vol.volume_image_metadata)  # str -> str
     if version.key >= SHARED_TARGETS.key:
-        d["shared_targets"] = False
-        d["service_uuid"] = None
+        d["shared_targets"], d["service_uuid"] = cinder.volume_targets(vol)
     if context.is_admin:
         d["migration_status"] = vol.migration_status
     return d
