@@ -182,6 +182,14 @@ class StorageWriteDenied(GlanceStoreError):
     default_message = "Permission to write image storage media denied."
 
 
+#: The first Glance whose upload and stage answer ``glance_store.Invalid`` with 400 (62a323aed,
+#: 31.0.0); before, nothing catches it: the upload's catch-all restores the image, a 500.
+STORE_INVALID_SINCE = 31
+#: The first Glance that answers a store's ``TimeoutError`` with 503 ("Handle filesystem store
+#: timeouts with HTTP 503", 33.0.0: upload, stage, delete); before, a 500.
+STORE_TIMEOUT_SINCE = 33
+
+
 class StoreTimeout(GlanceStoreError):
     """``glance_store.exceptions.TimeoutError`` → 503 with the store's message."""
 

@@ -35,6 +35,8 @@ from typing import Any
 from fakecloud.glance.config import MiB
 from fakecloud.glance.content import INSPECTABLE_FORMATS, ImageData
 from fakecloud.glance.errors import (
+    STORE_INVALID_SINCE,
+    STORE_TIMEOUT_SINCE,
     GlanceHttpError,
     HTTPBadRequest,
     HTTPConflict,
@@ -85,7 +87,7 @@ def _upload_error(exc: BaseException, glance: int) -> GlanceHttpError:
     in the series' Glance `glance` (its major)."""
     if isinstance(exc, GlanceHttpError):
         return exc
-    if isinstance(exc, StoreInvalid):
+    if isinstance(exc, StoreInvalid) and glance >= STORE_INVALID_SINCE:
         return HTTPBadRequest(explanation=str(exc))
     if isinstance(exc, StoreAddDisabled):
         return HTTPGone(
@@ -105,9 +107,9 @@ def _upload_error(exc: BaseException, glance: int) -> GlanceHttpError:
         return HTTPServiceUnavailable(
             explanation=f"Insufficient permissions on image storage media: {exc}"
         )
-    if isinstance(exc, StoreTimeout):
+    if isinstance(exc, StoreTimeout) and glance >= STORE_TIMEOUT_SINCE:
         return HTTPServiceUnavailable(explanation=str(exc))
-    raise exc  # any other exception: Glance's 500
+    raise exc  # any other exception (and those two before their releases): Glance's 500
 
 
 class ImageDataApi:

@@ -14,6 +14,7 @@ from typing import Any
 
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import (
+    STORE_TIMEOUT_SINCE,
     HasSnapshot,
     HTTPBadRequest,
     HTTPConflict,
@@ -481,6 +482,8 @@ class Images:
         except HasSnapshot as e:
             raise HTTPConflict(explanation=str(e))
         except StoreTimeout as e:
+            if self._glance.schema.glance < STORE_TIMEOUT_SINCE:
+                raise  # ImagesController.delete catches no TimeoutError before 33.0.0: a 500
             raise HTTPServiceUnavailable(
                 explanation=f"Image {image.id} could not be deleted because the filesystem store "
                 f"operation timed out: {e}"

@@ -21,8 +21,9 @@ Fault points (attributes in brackets):
   ``glance.import``, resource, image_id]: the transfers themselves, also mid-way (``at``).
 
 Error names a rule may give: ``GlanceStorageFull`` (413), ``GlanceStorageWriteDenied`` (503),
-``GlanceStoreTimeout`` (503), ``GlanceStoreInvalid`` (400), ``GlanceStoreAddDisabled`` (410),
-``GlanceInvalidImageData`` (415); any other error is Glance's 500. Every upload failure puts
+``GlanceStoreTimeout`` (503 from Glance 33.0.0, else 500), ``GlanceStoreInvalid`` (400 from
+Glance 31.0.0, else 500), ``GlanceStoreAddDisabled`` (410), ``GlanceInvalidImageData`` (415);
+any other error is Glance's 500. Every upload failure puts
 the image back to ``queued``.
 """
 

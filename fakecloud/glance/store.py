@@ -10,7 +10,7 @@ resource (``glance.staging``).
 Fault points (attributes in brackets) — a rule's error may be a glance_store error by name
 (``GlanceStorageFull``, ``GlanceStorageWriteDenied``, ``GlanceStoreTimeout``,
 ``GlanceStoreInvalid``, ``GlanceStoreAddDisabled``, ``GlanceInvalidImageData``), each answered
-as Glance answers it (413, 503, 503, 400, 410, 415):
+as the series' Glance answers it (413, 503, 503 from 33.0.0, 400 from 31.0.0, 410, 415; else 500):
 
 * ``glance.store.write`` [image_id, owner, size, store, link] — before the bytes move: raise,
   delay or stall the write.

@@ -389,7 +389,8 @@ def test_a_transient_failure_is_retried_after_a_second(nova):
     assert nova.cloud.now == pytest.approx(2 * LATENCY + 1.0)
 
 
-def test_a_503_upload_is_retried_and_then_succeeds(nova):
+def test_a_503_upload_is_retried_and_then_succeeds():
+    nova = Nova(profile="upstream")  # a store timeout is Glance's 503 from 33.0.0
     image = nova.w.create()
     nova.cloud.faults.add("glance.store.write", error="GlanceStoreTimeout", times=1)
     meta = nova.run(nova.api.upload(P1, image["id"], ImageData(10, "d")))
@@ -397,11 +398,23 @@ def test_a_503_upload_is_retried_and_then_succeeds(nova):
     assert len(nova.cloud.trace.filter(kind="fault", subject="glance.store.write")) == 1
 
 
-def test_a_store_that_keeps_timing_out_ends_in_glance_connection_failed(nova):
+def test_a_store_that_keeps_timing_out_ends_in_glance_connection_failed():
+    nova = Nova(profile="upstream")
     image = nova.w.create()
     nova.cloud.faults.add("glance.store.write", error="GlanceStoreTimeout")
     with pytest.raises(exception.GlanceConnectionFailed, match="Timeout while writing"):
         nova.run(nova.api.upload(P1, image["id"], ImageData(10, "d")))
+    assert nova.w.status(image["id"]) == "queued"
+
+
+def test_before_glance_33_a_store_timeout_is_a_500_nova_does_not_retry(nova):
+    """glance 16.0.1-32.x: ``ImageDataController.upload`` has no ``TimeoutError`` clause (33.0.0
+    added it): the catch-all restores the image and the error is a 500, not retried."""
+    image = nova.w.create()
+    nova.cloud.faults.add("glance.store.write", error="GlanceStoreTimeout", times=1)
+    with pytest.raises(HTTPInternalServerError):
+        nova.run(nova.api.upload(P1, image["id"], ImageData(10, "d")))
+    assert len(nova.cloud.trace.filter(kind="fault", subject="glance.store.write")) == 1
     assert nova.w.status(image["id"]) == "queued"
 
 

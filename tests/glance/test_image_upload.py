@@ -224,6 +224,27 @@ def test_delete_during_upload_gives_the_uploader_410_and_leaves_nothing_behind()
 
 
 @pytest.mark.parametrize(
+    "error, profile, status, text",
+    [
+        ("GlanceStoreTimeout", "nova-33.0.2", 500, "The server has either erred or is incapable"),
+        ("GlanceStoreTimeout", "upstream", 503, "Timeout while writing to the store."),
+        ("GlanceStoreInvalid", "nova-31.3.1", 500, "The server has either erred or is incapable"),
+        ("GlanceStoreInvalid", "nova-32.0.0", 400, "Data supplied was not valid."),
+    ],
+)
+def test_store_timeouts_and_invalid_data_per_series(error, profile, status, text):
+    """``ImageDataController.upload``: ``glance_store.Invalid`` is a 400 from glance 31.0.0
+    (62a323aed), a store ``TimeoutError`` a 503 from 33.0.0; before, the catch-all's 500."""
+    w = World(profile=profile)
+    image = w.create(disk_format="raw")
+    w.cloud.faults.add("glance.store.write", error=error, match={"image_id": image["id"]})
+    resp = w.upload(image["id"], GB)
+    assert resp.status == status
+    assert text in resp.json()["message"]
+    assert w.status(image["id"]) == "queued"
+
+
+@pytest.mark.parametrize(
     "error, status, text",
     [
         ("GlanceStorageFull", 413, "Image storage media is full: There is not enough disk"),
@@ -232,8 +253,10 @@ def test_delete_during_upload_gives_the_uploader_410_and_leaves_nothing_behind()
             503,
             "Insufficient permissions on image storage media: Permission to write",
         ),
-        ("GlanceStoreTimeout", 503, "Timeout while writing to the store."),
-        ("GlanceStoreInvalid", 400, "Data supplied was not valid."),
+        # glance 16.0.1-32.x catch no TimeoutError (33.0.0 does), 16.0.1-30.x no
+        # glance_store.Invalid (62a323aed, 31.0.0): ImageDataController.upload's catch-all 500
+        ("GlanceStoreTimeout", 500, "The server has either erred or is incapable"),
+        ("GlanceStoreInvalid", 500, "The server has either erred or is incapable"),
         (
             "GlanceStoreAddDisabled",
             410,
