@@ -160,7 +160,7 @@ class CinderApi(ApiService):
     shared_routes = True
 
     def __init__(self, cinder: Any):
-        series = cinder.kernel.switches.release.series
+        series = cinder.kernel.switches.series
         self.series_api = cinder_api(series)
         #: The series' body schemas where they changed (`validation.QUEENS`, ...).
         self.cinder_major = series.cinder

@@ -96,7 +96,7 @@ class AttachmentAPI:
         else:
             # Before 6eba403ba (Cinder 14.0.0) the same server's attachment allowed a new
             # reservation whatever the status, and the refusal named no status.
-            checked = self.kernel.switches.release.series.cinder >= RESERVE_STATUS_CHECK_SINCE
+            checked = self.kernel.switches.series.cinder >= RESERVE_STATUS_CHECK_SINCE
             override = (
                 instance_uuid
                 and (not checked or volume.status in ("in-use", "reserved"))

@@ -101,7 +101,7 @@ def create_snapshot(
     cinder: Any, context: Any, body: Any, version: Version
 ) -> Generator[Any, Any, Snapshot]:
     """``SnapshotsController.create``: schema, volume lookup, the 3.66 force rule, create."""
-    series = cinder.kernel.switches.release.series
+    series = cinder.kernel.switches.series
     validation.validate(validation.snapshot_create_schema(series.cinder), body)
     snapshot = body["snapshot"]
     volume = cinder.volume_api.get(context, snapshot["volume_id"])
@@ -144,7 +144,7 @@ def snapshot_action(cinder: Any, context: Any, snapshot_id: str, body: Any) -> i
     """``POST /snapshots/{id}/action``; returns the answer's status code."""
     action = action_of(body)
     api = cinder.snapshot_api
-    if cinder.kernel.switches.release.series.cinder <= validation.QUEENS and action in (
+    if cinder.kernel.switches.series.cinder <= validation.QUEENS and action in (
         "os-reset_status",
         "os-update_snapshot_status",
     ):
@@ -216,7 +216,7 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
     """``VolumeController.create``: schema, lookups of type/snapshot/source/image, create.
     Queens (Cinder 12) had no schema: `_queens_volume_body` checks what its controller checked,
     and the ids are checked as each lookup comes (`_queens_uuid`)."""
-    queens = cinder.kernel.switches.release.series.cinder <= validation.QUEENS
+    queens = cinder.kernel.switches.series.cinder <= validation.QUEENS
     if queens:
         volume = _queens_volume_body(body)
     else:
@@ -270,7 +270,7 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
     elif size is None and kwargs["source_volume"] is not None:
         size = kwargs["source_volume"].size
     kwargs["availability_zone"] = volume.get("availability_zone")
-    if cinder.kernel.switches.release.series.cinder >= MULTIATTACH_PARAM_REMOVED_SINCE:
+    if cinder.kernel.switches.series.cinder >= MULTIATTACH_PARAM_REMOVED_SINCE:
         if get_bool_param("multiattach", volume):
             raise bad_request(MULTIATTACH_REMOVED_MSG)
     else:
@@ -393,7 +393,7 @@ def volume_action(
     if entry is None:
         raise no_such_action(action)
     schema, status = entry
-    queens = action in QUEENS_ACTIONS and cinder.kernel.switches.release.series.cinder <= (
+    queens = action in QUEENS_ACTIONS and cinder.kernel.switches.series.cinder <= (
         validation.QUEENS
     )
     if not queens:
@@ -545,7 +545,7 @@ def create_attachment(cinder: Any, context: Any, body: Any, version: Version) ->
     if not version.key >= NEW_ATTACH.key:
         raise not_found()
     with_mode = version.key >= ATTACHMENT_CREATE_MODE_ARG.key
-    series = cinder.kernel.switches.release.series
+    series = cinder.kernel.switches.series
     validation.validate(validation.attachment_create_schema(series.cinder, with_mode), body)
     attachment = body["attachment"]
     volume = cinder.volume_api.get(context, attachment["volume_uuid"])
@@ -566,7 +566,7 @@ def update_attachment(
     try:
         return cinder.attachment_api.update(context, attachment, body["attachment"]["connector"])
     except exception.ResourceConflict as error:
-        if cinder.kernel.switches.release.series.cinder >= RESOURCE_CONFLICT_SINCE:
+        if cinder.kernel.switches.series.cinder >= RESOURCE_CONFLICT_SINCE:
             raise
         # Before 67ac0fca8 the volume API raised InvalidVolume, which the controller's
         # ``except CinderException`` turned into its own 500.

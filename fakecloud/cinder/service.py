@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from functools import cached_property
 from typing import Any
 
 from fakecloud.cinder import exception
@@ -132,13 +133,14 @@ class Cinder:
 
     # -- shared lookups ----------------------------------------------------------------------
 
-    @property
+    @cached_property
     def policy_new_defaults(self) -> bool:
         """Whether the new RBAC defaults are enforced: ``enforce_new_defaults`` if set, else the
-        series' default (from Cinder 29.0.0, the series of Nova 34)."""
+        series' default (from Cinder 29.0.0, the series of Nova 34). Read on most requests: a
+        memo a save leaves out (`fakecloud.state.kinds.MEMOS`)."""
         value = self.config.enforce_new_defaults
         if value is None:
-            return self.kernel.switches.release.series.cinder >= NEW_DEFAULTS_SINCE
+            return self.kernel.switches.series.cinder >= NEW_DEFAULTS_SINCE
         return value
 
     @property

@@ -158,7 +158,7 @@ class SnapshotAPI:
             raise exception.InvalidVolume(
                 reason="Snapshot cannot be created while volume is migrating."
             )
-        if volume.status == "error" and self.kernel.switches.release.series.cinder >= (
+        if volume.status == "error" and self.kernel.switches.series.cinder >= (
             ERROR_CHECK_FROM_CINDER
         ):
             raise exception.InvalidVolume(

@@ -407,7 +407,7 @@ class VolumeAPI:
             status = build_or_str(None if force else DELETABLE_STATUSES, "status must be %s and")
             transfer = (
                 ", awaiting a transfer, or"
-                if k.switches.release.series.cinder >= TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER
+                if k.switches.series.cinder >= TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER
                 else " or"
             )
             raise exception.InvalidVolume(

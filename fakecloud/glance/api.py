@@ -130,7 +130,7 @@ class GlanceApi(ApiService):
     def __init__(self, glance: Any):
         super().__init__(glance.kernel)
         self.glance = glance
-        self._series = glance.kernel.switches.release.series
+        self._series = glance.kernel.switches.series
         self._prefixes = _allowed_prefixes(glance.config.image_cache, self._series)
 
     @classmethod

@@ -125,7 +125,7 @@ class ImageDataApi:
         """The MiB an upload or stage adds to its unified-limit check: the declared size from
         Glance 33.0.0 (368204bae); before, 0 (only what the project already holds counts, so
         one upload may take it past the limit)."""
-        if self._kernel.switches.release.series.glance < QUOTA_DELTA_SINCE:
+        if self._kernel.switches.series.glance < QUOTA_DELTA_SINCE:
             return 0
         return declared // MiB
 

@@ -27,7 +27,7 @@ from fakecloud.glance.errors import (
 )
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import is_reserved
-from fakecloud.glance.policy import ImagePolicy, legacy_defaults
+from fakecloud.glance.policy import ImagePolicy
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, set_status
@@ -126,7 +126,7 @@ class Images:
             image,
             self._glance.db.member_status,
             owner=owner,
-            legacy=legacy_defaults(self._glance),
+            legacy=self._glance.legacy_defaults,
         )
 
     # -- create ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden
 from fakecloud.glance.models import Image
-from fakecloud.glance.policy import ImagePolicy, is_admin, is_image_visible, legacy_defaults
+from fakecloud.glance.policy import ImagePolicy, is_admin, is_image_visible
 
 SORT_KEYS = (
     "name",
@@ -195,7 +195,7 @@ class ImageLister:
         limit = g.config.limit_param_default if q.limit is None else q.limit
         limit = min(g.config.api_limit_max, limit)
         policy = ImagePolicy(
-            ctx, None, g.db.member_status, owner=ctx.project_id, legacy=legacy_defaults(g)
+            ctx, None, g.db.member_status, owner=ctx.project_id, legacy=g.legacy_defaults
         )
         if not policy.allows("get_images"):
             raise HTTPForbidden(explanation="You are not authorized to complete get_images action.")

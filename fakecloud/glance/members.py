@@ -19,7 +19,7 @@ from fakecloud.glance.errors import (
     HTTPRequestEntityTooLarge,
 )
 from fakecloud.glance.models import Image, ImageMember
-from fakecloud.glance.policy import ImagePolicy, is_admin, legacy_defaults
+from fakecloud.glance.policy import ImagePolicy, is_admin
 from fakecloud.glance.quotas import LimitExceeded
 from fakecloud.glance.states import MEMBER_STATUS
 
@@ -52,7 +52,7 @@ class Members:
 
     def _policy(self, ctx: Any, image: Image) -> ImagePolicy:
         pol = ImagePolicy(
-            ctx, image, self._glance.db.member_status, legacy=legacy_defaults(self._glance)
+            ctx, image, self._glance.db.member_status, legacy=self._glance.legacy_defaults
         )
         pol.enforce("get_image")  # MemberAPIPolicy checks the image first
         return pol
@@ -62,7 +62,7 @@ class Members:
         defaults (glance 23.0.0-25.x image_members.py; Glance's authorization layer before):
         only the owner adds or removes members, and the owner may not set a member's status.
         Raises `_OnlyShared`, which the caller words as its "Not allowed to ..." 403."""
-        if not legacy_defaults(self._glance) or is_admin(ctx):
+        if not self._glance.legacy_defaults or is_admin(ctx):
             return
         owner = image.owner
         owned = owner is not None and owner == ctx.project_id

@@ -62,11 +62,10 @@ _AUTHZ_WORDS = {
 }
 
 
-def legacy_defaults(glance: Any) -> bool | str:
-    """Whether `glance` (its cloud's series) runs with Glance's legacy policy defaults: False
-    (26.0.0 on), ``"api"`` (23.0.0-25.x: ImageAPIPolicy's words) or ``"authz"`` (16-22: the
-    authorization layer's words)."""
-    major = glance.kernel.switches.release.series.glance
+def legacy_defaults(major: int) -> bool | str:
+    """Whether Glance `major` runs with its legacy policy defaults: False (26.0.0 on),
+    ``"api"`` (23.0.0-25.x: ImageAPIPolicy's words) or ``"authz"`` (16-22: the authorization
+    layer's words). A cloud reads its own as ``glance.legacy_defaults``."""
     if major >= NEW_DEFAULTS_SINCE:
         return False
     return "api" if major >= API_POLICY_SINCE else "authz"

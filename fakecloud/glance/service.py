@@ -29,6 +29,7 @@ the image back to ``queued``.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from fakecloud.errors import ConfigError
@@ -42,6 +43,7 @@ from fakecloud.glance.images import Images
 from fakecloud.glance.listing import ImageLister
 from fakecloud.glance.members import Members
 from fakecloud.glance.models import Image
+from fakecloud.glance.policy import legacy_defaults
 from fakecloud.glance.quotas import Quotas, uncounted
 from fakecloud.glance.schema import ImageSchema
 from fakecloud.glance.states import set_status
@@ -69,7 +71,7 @@ class Glance:
         except AttributeError:  # a kernel whose config was built before this package loaded
             self.config = GlanceConfig()
         self.db = GlanceDb()
-        series = kernel.switches.release.series
+        series = kernel.switches.series
         explicit = self.config.require_image_format_match
         #: Format inspection refuses mismatched uploads (Glance 30.0.0 on, or as configured).
         self.require_image_format_match = (
@@ -92,11 +94,20 @@ class Glance:
         for name, error in STORE_ERRORS.items():
             kernel.faults.register_error(name, error)
 
-    @property
+    # Rules of the cloud's series, read on many requests: memos a save leaves out
+    # (`fakecloud.state.kinds.MEMOS`), derived again in a loaded cloud.
+
+    @cached_property
     def uncounted(self) -> frozenset[str]:
         """The image statuses this series' quota usage leaves out (`quotas.uncounted`:
         ``pending_delete`` too from Glance 31.0.0)."""
-        return uncounted(self.kernel.switches.release.series.glance)
+        return uncounted(self.kernel.switches.series.glance)
+
+    @cached_property
+    def legacy_defaults(self) -> bool | str:
+        """Whether this series runs with Glance's legacy policy defaults, and whose words its
+        refusals use (`policy.legacy_defaults`)."""
+        return legacy_defaults(self.kernel.switches.series.glance)
 
     def add_base_images(self, owner_project_id: str | None) -> list[Image]:
         """Create the configured base images (``glance.base_images``), public and active.

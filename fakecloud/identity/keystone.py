@@ -39,7 +39,7 @@ class Keystone:
             kernel.config,
             self.config.region,
             kernel.streams("identity.catalog"),
-            identity_admin=kernel.switches.release.series.nova < 25,
+            identity_admin=kernel.switches.series.nova < 25,
         )
         self._api: Any = None
         self._user_tokens: dict[tuple[str, str, str], Token] = {}

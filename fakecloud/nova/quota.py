@@ -38,7 +38,7 @@ NOVA_NETWORK_QUOTAS_UNLIMITED_FROM = 21
 def fixed_limits(switches: Any) -> dict[str, int]:
     """`FIXED_LIMITS` as the profile's release has them: the nova-network quotas are -1
     (unlimited) from 21.0.0 on."""
-    if switches.release.series.nova < NOVA_NETWORK_QUOTAS_UNLIMITED_FROM:
+    if switches.series.nova < NOVA_NETWORK_QUOTAS_UNLIMITED_FROM:
         return FIXED_LIMITS
     return {**FIXED_LIMITS, **dict.fromkeys(NOVA_NETWORK_QUOTAS, -1)}
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from fakecloud.config import did_you_mean
@@ -29,6 +29,7 @@ from fakecloud.profiles.releases import (
     SEED_RELEASE,
     UPSTREAM_RELEASE,
     Release,
+    Series,
     in_series,
     release,
 )
@@ -152,6 +153,13 @@ class Switches:
     def release(self) -> Release:
         """The Nova release the profile is."""
         return self._resolved.release
+
+    @cached_property
+    def series(self) -> Series:
+        """The OpenStack series of the release (`Release.series`), held once read: the
+        per-series rules read it on many requests (a memo a save leaves out,
+        `fakecloud.state.kinds.MEMOS`)."""
+        return self._resolved.release.series
 
     @property
     def vendor(self) -> bool:

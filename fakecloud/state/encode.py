@@ -173,7 +173,7 @@ class _Encoder:
         name = kinds.class_name(cls)
         reset = kinds.RESET.get(name, {})
         cached = kinds.CACHES.get(name, ())
-        transient = kinds.TRANSIENT.get(name, ())
+        transient = kinds.UNSAVED.get(name, ())
         fields: dict[str, Any] = {}
         if cls.__dictoffset__ != 0:
             for key, value in x.__dict__.items():

@@ -20,7 +20,10 @@ each *type* is treated, and names the few attributes that are not state of the s
   validators); a fork shares them, a saved file leaves them to be built again;
 - `TRANSIENT`: markers and memos derived from the rest of the state (which copy of a row last
   synced with it); a saved file does not write them at all (its bytes are those of a cloud
-  without them), and a fork or a loaded cloud starts them at their default.
+  without them), and a fork or a loaded cloud starts them at their default;
+- `MEMOS`: values a `functools.cached_property` derives from what never changes once a cloud is
+  built (its configuration and switches); a saved file does not write them, a loaded cloud
+  derives them again on its first read, a fork keeps them (it has the same switches).
 
 Anything else (a type from another library) is refused with a message naming it and where it
 was found, so that a new kind of object is classified here rather than copied wrongly.
@@ -86,6 +89,21 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # (`fakecloud.sim.collector.SPACED_ABOVE`; a saved copy is idle, a fork's processes start
     # counting afresh).
     "fakecloud.sim.kernel:Kernel": {"_spaced_above": 1_100},
+}
+
+#: Memos of a cloud's release rules (`functools.cached_property` on the class), read on many
+#: requests of a flow: a save leaves them out, so a cloud saves the same bytes whether it read
+#: them or not, and a loaded cloud finds them absent and derives them again.
+MEMOS: dict[str, tuple[str, ...]] = {
+    "fakecloud.profiles.resolve:Switches": ("series",),
+    "fakecloud.cinder.service:Cinder": ("policy_new_defaults",),
+    "fakecloud.glance.service:Glance": ("legacy_defaults", "uncounted"),
+}
+
+#: What a saved file leaves out of each class's instances: its `TRANSIENT` and `MEMOS` fields.
+UNSAVED: dict[str, frozenset[str]] = {
+    name: frozenset(TRANSIENT.get(name, ())) | frozenset(MEMOS.get(name, ()))
+    for name in TRANSIENT.keys() | MEMOS.keys()
 }
 
 

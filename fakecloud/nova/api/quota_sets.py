@@ -128,9 +128,7 @@ class QuotaSetsController:
         ``force``; -1 is unlimited) before any is stored; 200 with the limits, no ``id``."""
         body = NovaApiService.body(req)
         filtered = self._filtered(req)
-        networks = (
-            not filtered and self.nova.kernel.switches.release.series.nova < NETWORKS_QUOTA_UNTIL
-        )
+        networks = not filtered and self.nova.kernel.switches.series.nova < NETWORKS_QUOTA_UNTIL
         _update_validator(filtered, networks).validate(body)
         self._check_query(req)
         project_id = self._authorize(req, "update")

@@ -1,0 +1,70 @@
+"""The release rules a cloud holds once read (`fakecloud.state.kinds.MEMOS`: the switches'
+series, Cinder's and Glance's policy defaults, Glance's uncounted image statuses) are no part
+of its state: a cloud saves the same bytes whether it read them or not, and a fork, a replica's
+fork and a loaded cloud hold the same rules and answer as the original does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fakecloud import Cloud, state
+from fakecloud.api.http import Request
+from fakecloud.identity.context import RequestContext
+from fakecloud.state import kinds
+from tests.state.state_helpers import boot, continue_all, copies
+
+OTHER = RequestContext(user_id="u2", project_id="p2", roles=("member", "reader"))
+
+
+def _holders(cloud: Cloud) -> dict[str, Any]:
+    held = {
+        "fakecloud.profiles.resolve:Switches": cloud.kernel.switches,
+        "fakecloud.cinder.service:Cinder": cloud.cinder,
+        "fakecloud.glance.service:Glance": cloud.glance,
+    }
+    assert held.keys() == kinds.MEMOS.keys()
+    return held
+
+
+def _memos(cloud: Cloud) -> dict[str, Any]:
+    """Every memo's value, read (and so derived, if not yet held)."""
+    return {
+        f"{name}.{attr}": getattr(obj, attr)
+        for name, obj in _holders(cloud).items()
+        for attr in kinds.MEMOS[name]
+    }
+
+
+def _refused_delete(cloud: Cloud) -> tuple[int, str]:
+    """Another project deletes a public base image: refused in its series' words."""
+    image = next(i for i in cloud.glance.db.images.values() if i.visibility == "public")
+    req = Request.build(
+        "DELETE", f"/v2/images/{image.id}", headers={"Accept": "application/json"}, context=OTHER
+    )
+    resp = cloud.glance.api.call(req)
+    return resp.status, resp.body
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-24.0.0", "upstream"])
+def test_a_save_leaves_the_memos_out_and_every_copy_holds_the_same(profile, tmp_path):
+    cloud = Cloud(profile=profile)
+    boot(cloud, volumes=1)
+    held = _memos(cloud)
+    for name, obj in _holders(cloud).items():
+        assert set(kinds.MEMOS[name]) <= obj.__dict__.keys()
+    saved = state.dumps(cloud)
+    for name, obj in _holders(cloud).items():
+        for attr in kinds.MEMOS[name]:
+            del obj.__dict__[attr]
+    assert state.dumps(cloud) == saved
+
+    clouds = copies(cloud, tmp_path)
+    loaded = clouds["loaded"]
+    for name, obj in _holders(loaded).items():
+        assert not set(kinds.MEMOS[name]) & obj.__dict__.keys()
+    for copy in clouds.values():
+        assert _memos(copy) == held
+    seen, _ = continue_all(clouds, _refused_delete)
+    assert seen[0] == 403
