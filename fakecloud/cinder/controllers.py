@@ -467,13 +467,23 @@ _QUEENS_REQUIRED = {
 }
 
 
+#: WebOb's ``HTTPBadRequest()`` text: Queens' ``ResourceExceptionHandler`` answers it for a
+#: ``TypeError`` of a controller method (12.0.10 ``api/openstack/wsgi.py``).
+_TYPE_ERROR_400 = (
+    "The server could not comply with the request since it is either malformed or otherwise "
+    "incorrect."
+)
+
+
 def _queens_action_args(action: str, args: Any) -> dict[str, Any]:
     """One Queens volume action's arguments, checked as its controller method checks them
-    (``_extend``, ``_volume_readonly_update``, ``_set_bootable``, ``_retype``, 12.0.10)."""
-    from oslo_utils import strutils
-
+    (``_extend``, ``_volume_readonly_update``, ``_set_bootable``, ``_retype``, 12.0.10).
+    Arguments that are no object make ``body[action][key]`` a ``TypeError``: ``_extend``
+    catches it, the others answer WebOb's plain 400."""
     key, missing = _QUEENS_REQUIRED[action]
-    if not isinstance(args, dict) or key not in args:
+    if not isinstance(args, dict):
+        raise bad_request(missing if action == "os-extend" else _TYPE_ERROR_400)
+    if key not in args:
         raise bad_request(missing)
     value = args[key]
     if action == "os-extend":
@@ -485,11 +495,17 @@ def _queens_action_args(action: str, args: Any) -> dict[str, Any]:
         if not (isinstance(value, str) or _hashable_text(value)):
             raise exception.VolumeTypeNotFoundByName(volume_type_name=value)
         return {"new_type": value, "migration_policy": args.get("migration_policy")}
+    return {key: _queens_bool(key, value)}
+
+
+def _queens_bool(key: str, value: Any) -> bool:
+    """``strutils.bool_from_string(value, strict=True)`` in Queens' words."""
+    from oslo_utils import strutils
+
     try:
-        flag = strutils.bool_from_string(value, strict=True)
+        return strutils.bool_from_string(value, strict=True)
     except ValueError as error:
         raise bad_request(f"Invalid value for '{key}': '{error}'") from None
-    return {key: flag}
 
 
 #: ``UPLOAD_IMAGE_PARAMS``: ``visibility`` and ``protected`` in an upload-to-image.
@@ -505,32 +521,71 @@ def volume_upload_image(
     image) is a 400 with its message, as the controller's catch-all makes it.
     """
     v31 = version >= UPLOAD_IMAGE_PARAMS
-    validation.validate(
-        validation.VOLUME_UPLOAD_IMAGE_V31 if v31 else validation.VOLUME_UPLOAD_IMAGE, body
-    )
     params = body["os-volume_upload_image"]
-    force = validation.bool_from_string(params.get("force", "False"))
+    queens = cinder.kernel.switches.release.series.cinder <= validation.QUEENS
+    if queens:
+        force = _queens_upload_force(params)
+    else:
+        validation.validate(
+            validation.VOLUME_UPLOAD_IMAGE_V31 if v31 else validation.VOLUME_UPLOAD_IMAGE, body
+        )
+        force = validation.bool_from_string(params.get("force", "False"))
     volume = cinder.volume_api.get(context, volume_id)
     enforce = cinder.policy_new_defaults
     policy.authorize(context, "volume_extension:volume_actions:upload_image", None, enforce)
+    disk_format = params.get("disk_format", "raw")
+    if queens and disk_format not in QUEENS_DISK_FORMATS:  # image_utils.validate_disk_format
+        raise bad_request(
+            f"Invalid disk-format '{disk_format}' is specified. Allowed disk-formats are "
+            f"{', '.join(QUEENS_DISK_FORMATS)}."
+        )
     metadata: dict[str, Any] = {
         "container_format": params.get("container_format", "bare"),
-        "disk_format": params.get("disk_format", "raw"),
+        "disk_format": disk_format,
         "name": params["image_name"],
     }
     if v31:
         metadata["visibility"] = params.get("visibility", "private")
-        metadata["protected"] = validation.bool_from_string(params.get("protected", "False"))
+        protected = params.get("protected", "False")
         if metadata["visibility"] == "public":
             policy.authorize(
                 context, "volume_extension:volume_actions:upload_public", None, enforce
             )
+        if queens:  # utils.get_bool_param, after the public policy
+            metadata["protected"] = _queens_bool_param("protected", protected)
+        else:
+            metadata["protected"] = validation.bool_from_string(protected)
     try:
         return cinder.volume_api.copy_volume_to_image(context, volume, metadata, force)
     except exception.InvalidVolume as error:
         raise bad_request(error.msg) from None
     except Exception as error:  # noqa: BLE001 - webob.exc.HTTPBadRequest(explanation=str(error))
         raise bad_request(_explanation(error)) from None
+
+
+#: ``image_utils.VALID_DISK_FORMATS`` (12.0.10): Queens' own check of an upload's format (the
+#: schema's enum from 13.0.0); ``parallels`` is refused before its conversion to ``ploop``.
+QUEENS_DISK_FORMATS = ("raw", "vmdk", "vdi", "qcow2", "vhd", "vhdx", "ploop")
+
+
+def _queens_bool_param(key: str, value: Any) -> bool:
+    """``cinder.utils.get_bool_param`` (12.0.10): ``InvalidParameterValue`` in its words."""
+    from oslo_utils import strutils  # imported on use: only Queens' hand-written checks need it
+
+    if not strutils.is_valid_boolstr(value):
+        raise exception.InvalidParameterValue(err=f"Value '{value}' for '{key}' is not a boolean.")
+    return strutils.bool_from_string(value, strict=True)
+
+
+def _queens_upload_force(params: Any) -> bool:
+    """Queens' ``_volume_upload_image`` (12.0.10) before its volume lookup: no schema, the
+    name's presence and a strict ``force``. Arguments that are no object make ``params.get``
+    an ``AttributeError``, which no handler catches: ``FaultWrapper``'s 500."""
+    if not isinstance(params, dict):
+        raise exception.CinderException()
+    if not params.get("image_name"):
+        raise bad_request("No image_name was specified in request.")
+    return _queens_bool("force", params.get("force", "False"))
 
 
 def _explanation(error: BaseException) -> str:

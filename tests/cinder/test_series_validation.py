@@ -360,6 +360,10 @@ def test_queens_volume_create_reads_group_and_backup_ids_at_their_microversions(
     )
 
 
+TYPE_ERROR_400 = (
+    "The server could not comply with the request since it is either malformed or otherwise "
+    "incorrect."
+)
 _BOOL_HELP = (
     "acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
 )
@@ -381,6 +385,14 @@ _QUEENS_ACTIONS = [
         {"os-retype": {"new_type": "gold", "migration_policy": "sometimes"}},
         "Invalid input received: migration_policy must be 'on-demand' or 'never', passed: gold",
     ),
+    # Arguments that are no object: ``body[action][key]`` is a TypeError, which ``_extend``
+    # catches and ResourceExceptionHandler otherwise answers with WebOb's plain 400 (wsgi.py).
+    ({"os-extend": None}, "New volume size must be specified as an integer."),
+    ({"os-update_readonly_flag": None}, TYPE_ERROR_400),
+    ({"os-update_readonly_flag": ["readonly"]}, TYPE_ERROR_400),
+    ({"os-set_bootable": "true"}, TYPE_ERROR_400),
+    ({"os-set_bootable": 1}, TYPE_ERROR_400),
+    ({"os-retype": "gold"}, TYPE_ERROR_400),
 ]
 
 
