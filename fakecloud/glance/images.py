@@ -158,7 +158,7 @@ class Images:
                 raise HTTPBadRequest(
                     explanation="Custom property should not be greater than 255 characters."
                 )
-            if is_reserved(key, g.reserved_namespaces):
+            if is_reserved(key, g.reserved_namespaces, schema.glance):
                 raise HTTPForbidden(f"Attribute '{key}' is reserved.")
         owner = attrs.setdefault("owner", ctx.project_id if ctx is not None else None)
         self.policy(ctx, None, owner=owner).add_image(attrs.get("visibility"))

@@ -43,12 +43,22 @@ READONLY = frozenset(
 _MULTIHASH_READONLY = frozenset(("os_hash_algo", "os_hash_value"))
 RESERVED = frozenset(("location", "deleted", "deleted_at", "os_glance_import_task"))
 RESERVED_NAMESPACE = "os_glance"
+#: ``os_glance_import_task`` joined ``_reserved_properties`` in Glance 21.0.0 (3f6e349d0, the
+#: import lock; backported to 20.1.0, a point release the series model does not separate):
+#: before, a custom property like any other.
+IMPORT_TASK_RESERVED_SINCE = 21
+_LATEST = 99
 
 
-def is_reserved(key: str, reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,)) -> bool:
-    """Whether Glance refuses `key` as a user property: the fixed names, and from Glance 22.0.0
-    (the Nova 23.0.0 series) every ``os_glance*`` name (`Glance.reserved_namespaces`)."""
-    return key in RESERVED or key.startswith(reserved_namespaces)
+def is_reserved(
+    key: str, reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,), glance: int = _LATEST
+) -> bool:
+    """Whether the series' Glance `glance` (its major) refuses `key` as a user property: the
+    fixed names (``os_glance_import_task`` from 21.0.0), and from Glance 22.0.0 (the Nova
+    23.0.0 series) every ``os_glance*`` name (`Glance.reserved_namespaces`)."""
+    if key in RESERVED:
+        return key != "os_glance_import_task" or glance >= IMPORT_TASK_RESERVED_SINCE
+    return key.startswith(reserved_namespaces)
 
 
 _PATH_DEPTH = {"locations": {"add": 2, "remove": 2, "replace": 1}}
@@ -139,7 +149,7 @@ def _validate_change(
     root = change["path"][0]
     if root in READONLY and (schema.multihash or root not in _MULTIHASH_READONLY):
         raise HTTPForbidden(explanation=f"Attribute '{root}' is read-only.")
-    if is_reserved(root, reserved_namespaces):
+    if is_reserved(root, reserved_namespaces, schema.glance):
         raise HTTPForbidden(explanation=f"Attribute '{root}' is reserved.")
     if change["op"] == "remove":
         return

@@ -108,7 +108,7 @@ def glance_requires_format_match(series: Series) -> bool:
 
 def glance_reserved_namespaces(series: Series) -> tuple[str, ...]:
     """Property prefixes the series' Glance refuses: ``os_glance`` from Glance 22.0.0 (Wallaby;
-    Glance 21 reserves only ``os_glance_import_task``)."""
+    Glance 21 reserves only the name ``os_glance_import_task``, see `glance.patch.is_reserved`)."""
     return ("os_glance",) if series.glance >= 22 else ()
 
 

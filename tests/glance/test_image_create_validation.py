@@ -105,16 +105,31 @@ def test_a_custom_property_name_over_255_characters_is_400():
     assert detail(resp) == "Custom property should not be greater than 255 characters."
 
 
-@pytest.mark.parametrize("key", ["location", "deleted", "deleted_at", "os_glance_import_task"])
+@pytest.mark.parametrize("key", ["location", "deleted", "deleted_at"])
 def test_reserved_attributes_are_403(key):
     resp = _post(World(), {key: "x"})
     assert resp.status == 403
     assert detail(resp) == f"Attribute '{key}' is reserved."
 
 
+@pytest.mark.parametrize(
+    "profile, status", [("seed", 201), ("nova-21.2.4", 201), ("nova-22.0.0", 403)]
+)
+def test_os_glance_import_task_is_reserved_from_glance_21(profile, status):
+    """``RequestDeserializer._reserved_properties``: glance 16.0.1 and 20.0.0 have ('location',
+    'deleted', 'deleted_at'); 21.0.0 adds ``os_glance_import_task`` (3f6e349d0)."""
+    w = World(profile=profile)
+    resp = _post(w, {"os_glance_import_task": "x"})
+    assert resp.status == status
+    if status == 403:
+        assert detail(resp) == "Attribute 'os_glance_import_task' is reserved."
+    else:
+        assert resp.json()["os_glance_import_task"] == "x"
+
+
 def test_the_os_glance_namespace_is_reserved_from_glance_22():
-    # Glance 22.0.0 (Wallaby, the Nova 23 series) reserves every os_glance* name; Queens'
-    # Glance 16 only os_glance_import_task.
+    # Glance 22.0.0 (Wallaby, the Nova 23 series) reserves every os_glance* name; before,
+    # Glance 21 only the name os_glance_import_task, Queens' Glance 16 none.
     assert _post(World(), {"os_glance_foo": "x"}).status == 201
     resp = _post(World(profile="upstream"), {"os_glance_foo": "x"})
     assert resp.status == 403

@@ -148,12 +148,23 @@ def test_malformed_patches_are_400(w, image, body, text):
         ("/checksum", "Attribute 'checksum' is read-only."),
         ("/id", "Attribute 'id' is read-only."),
         ("/deleted", "Attribute 'deleted' is reserved."),
-        ("/os_glance_import_task", "Attribute 'os_glance_import_task' is reserved."),
     ],
 )
 def test_read_only_and_reserved_paths_are_403(w, image, path, text):
     resp = w.patch(image["id"], [{"op": "replace", "path": path, "value": "x"}])
     assert resp.status == 403 and detail(resp) == text
+
+
+def test_os_glance_import_task_is_reserved_from_glance_21():
+    """glance 21.0.0 (3f6e349d0) reserves ``os_glance_import_task``; 16.0.1 and 20.0.0 let a
+    PATCH set it like any custom property."""
+    op = [{"op": "add", "path": "/os_glance_import_task", "value": "x"}]
+    for profile, status in (("seed", 200), ("nova-21.2.4", 200), ("nova-22.0.0", 403)):
+        w = World(profile=profile)
+        resp = w.patch(w.create()["id"], op)
+        assert resp.status == status, profile
+        if status == 403:
+            assert detail(resp) == "Attribute 'os_glance_import_task' is reserved."
 
 
 def test_the_os_glance_namespace_is_reserved_from_glance_22():
