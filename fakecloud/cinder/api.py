@@ -11,7 +11,8 @@ Every path is served with and without ``{project_id}`` (as Cinder's ``ProjectMap
 project id in the URL that is not the caller's is a 400 "Malformed request url". Microversions
 are read from ``OpenStack-API-Version: volume 3.x`` only (Cinder has no legacy header) and
 echoed, with ``Vary``, on every answer including faults (a 406 echoes the refused version; a
-malformed one is not echoed). A header without a ``volume`` entry is a 400. ``GET /``
+malformed one is not echoed). A header without a ``volume`` entry is a 400, one whose entry is
+not two words a 500 (both in ``FaultWrapper``'s words, as real Cinder's). ``GET /``
 answers 300 with the version list, ``GET /v3/`` 200.
 """
 
@@ -74,7 +75,13 @@ class CinderVersions(VersionRange):
     """Cinder's own reading of ``OpenStack-API-Version`` (``Request.set_api_version_request``)."""
 
     def negotiate(self, headers: Mapping[str, str]) -> Version:
-        """The ``volume`` entry of the header; none → 3.0, ``latest`` → 3.71, else 400/406."""
+        """The ``volume`` entry of the header; none → 3.0, ``latest`` → 3.71, else 400/406.
+
+        The first comma-separated entry that holds ``volume`` anywhere is split in two on
+        white space. Only the two errors ``Resource.__call__`` catches get their own words; the
+        others reach ``FaultWrapper``, which words none of them (12.0.10 to 29.0.0): an entry
+        not of two words is its ValueError's 500, a header without such an entry
+        VersionNotFoundForAPIMethod's 400 (an ``Invalid``, not ``safe``)."""
         raw = headers.get("OpenStack-API-Version")
         if raw is None:
             return Version.parse(self.minimum)
@@ -82,10 +89,12 @@ class CinderVersions(VersionRange):
         for piece in raw.split(","):
             if self.service_type in piece:
                 parts = piece.split()
-                requested = parts[-1] if len(parts) == 2 else piece.strip()
+                if len(parts) != 2:
+                    raise HttpError(500, faults.GENERIC[500])
+                requested = parts[1]
                 break
         if not requested:
-            raise HttpError(400, f"API version {requested} is not supported on this method.")
+            raise HttpError(400, faults.GENERIC[400])
         if requested == "latest":
             return Version.parse(self.maximum)
         try:

@@ -79,10 +79,47 @@ def test_malformed_version_is_400_without_echo(cloud):
     assert "OpenStack-API-Version" not in resp.headers
 
 
-def test_header_without_a_volume_entry_is_400(cloud):
-    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": "compute 2.1"})
-    assert resp.status == 400
-    assert fault(resp)[2] == "API version None is not supported on this method."
+@pytest.mark.parametrize("header", ["compute 2.1", "VOLUME 3.5", "", ","])
+def test_header_without_a_volume_entry_is_faultwrappers_unworded_400(cloud, header):
+    """cinder 12.0.10-29.0.0 ``Request.set_api_version_request`` raises
+    VersionNotFoundForAPIMethod outside what ``Resource.__call__`` catches: ``FaultWrapper``
+    answers it, an ``Invalid`` that is not ``safe``, with webob's own 400 words (fakecloud
+    said "API version None is not supported on this method.")."""
+    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": header})
+    assert fault(resp) == (
+        "badRequest",
+        400,
+        "The server could not comply with the request since it is either malformed or "
+        "otherwise incorrect.",
+    )
+    assert "OpenStack-API-Version" not in resp.headers
+
+
+@pytest.mark.parametrize("header", ["volume 3.0 x", "volume", "compute 2.1, volume"])
+def test_a_volume_entry_not_of_two_words_is_a_500(cloud, header):
+    """``service, volume_version = hdr.split()`` (cinder 12.0.10-29.0.0): a ValueError that
+    ``FaultWrapper`` turns into its generic 500 (fakecloud said 400 "API Version String
+    volume 3.0 x is of invalid format")."""
+    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": header}, allow_500=True)
+    assert fault(resp) == (
+        "computeFault",
+        500,
+        "The server has either erred or is incapable of performing the requested operation.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "echo"),
+    [
+        ("volumes 3.5", "volume 3.5"),
+        ("compute 2.1, volume 3.6", "volume 3.6"),
+        ("xvolume 3.7", "volume 3.7"),
+    ],
+)
+def test_the_first_entry_holding_volume_anywhere_is_read(cloud, header, echo):
+    """``if VOLUME_SERVICE in hdr``: a substring test, so "volumes 3.5" is read too."""
+    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": header})
+    assert (resp.status, resp.headers["OpenStack-API-Version"]) == (200, echo)
 
 
 def test_faults_carry_the_version_header_and_request_ids(cloud):
