@@ -75,6 +75,11 @@ _ALLOW = {
 }
 
 
+#: Routes (and their reject routes) a Glance has only from a release (``router.py``):
+#: ``/info/stores`` from 17.0.0 (multi-store, Image API 2.7), ``/info/stores/detail`` from
+#: 24.0.0 (2.15). Before, an unknown path: a plain 404 to every method.
+_ROUTE_SINCE = {"/v2/info/stores": 17, "/v2/info/stores/detail": 24}
+
 #: The first Glance with ``GET /v2/images/{id}/tasks`` (``router.py``; Image API 2.12).
 IMAGE_TASKS_SINCE = 22
 #: The first Glance with ``GET /v2/info/usage`` (``router.py``, ``discovery.py`` ``get_usage``:
@@ -180,8 +185,9 @@ class GlanceApi(ApiService):
         body is WebOb's, rendered here for the request's ``Accept`` (the gateway's explained
         404 comes straight from here)."""
         if error.allowed:
-            allow = _ALLOW.get(self._template(req.path))
-            if allow is None:
+            template = self._template(req.path)
+            allow = _ALLOW.get(template)
+            if allow is None or self._series.glance < _ROUTE_SINCE.get(template, 0):
                 error = NoRoute([])
             else:
                 error = HttpError(405, error.message, headers={"Allow": allow})
@@ -593,7 +599,10 @@ class GlanceApi(ApiService):
 
     def stores(self, req: Request) -> Response:
         """``GET /v2/info/stores[/detail]`` (``get_stores``, which ``get_stores_detail`` calls
-        first): a single-store Glance (no ``enabled_backends``) answers 404."""
+        first): a single-store Glance (no ``enabled_backends``) answers 404; a Glance older
+        than the route (`_ROUTE_SINCE`) has no such path."""
+        if self._series.glance < _ROUTE_SINCE.get(self._template(req.path) or "", 0):
+            return self.no_route(req, NoRoute([]))
         if req.body:
             raise _body_rejected()
         raise HTTPNotFound(explanation="Multi backend is not supported at this site.")

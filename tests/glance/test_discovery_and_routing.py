@@ -104,3 +104,20 @@ def test_routes_declared_body_reject_refuse_a_body(cloud, method, path, body):
     assert r.status == 400
     assert r.json()["message"].startswith("A body is not expected with this request.")
     assert cloud.request("image", "GET", f"/v2/images/{image_id}").json()["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("profile", "stores", "detail"),
+    [("seed", False, False), ("nova-18.0.0", True, False), ("nova-25.0.0", True, True)],
+)
+def test_the_stores_routes_exist_from_their_glance(profile, stores, detail):
+    """``router.py``: ``/info/stores`` from glance 17.0.0, ``/info/stores/detail`` from
+    24.0.0 (16.0.1 and 23.0.0 have neither route nor reject route: an unknown path)."""
+    old = Cloud(seed=0, profile=profile)
+    for path, routed in (("/v2/info/stores", stores), ("/v2/info/stores/detail", detail)):
+        r = old.request("image", "GET", path, headers=WEBOB_JSON)
+        assert r.status == 404
+        said = r.json()["message"]
+        assert said.startswith("Multi backend is not supported at this site.") is routed, path
+        post = old.request("image", "POST", path, headers=WEBOB_JSON)
+        assert (post.status, post.headers.get("Allow")) == ((405, "GET") if routed else (404, None))
