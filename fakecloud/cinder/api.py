@@ -134,6 +134,10 @@ def _check_content_type(service: CinderApi, req: Request) -> None:
         raise HttpError(415, "Unsupported Content-Type")
 
 
+#: The path the v3 router redirects to ``/v3/`` (see `CinderApi.versions_index`).
+_REDIRECTED = frozenset({"/v3"})
+
+
 def _wrap(handler: Callable, project: bool = True) -> Callable:
     """A route's handler: check the caller, the body's content type and the URL's project,
     then call `handler` (a `CinderApi` function) on the service, turning Cinder errors into
@@ -166,6 +170,10 @@ class CinderApi(ApiService):
 
     name = "cinder"
     request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
+    #: Only the root (``[composite:osapi_volume]``'s ``/: apiversions``, no ``authtoken``) is
+    #: answered without a token: ``/v3`` and ``/v3/`` are the v3 pipeline's, behind it
+    #: (``etc/cinder/api-paste.ini``, 12.0.10 to 29.0.0).
+    public_paths = frozenset({"", "/"})
     shared_routes = True
 
     def __init__(self, cinder: Any):
@@ -334,8 +342,24 @@ class CinderApi(ApiService):
 
     def versions_index(self, req: Request) -> Response:
         """``GET /v3/``: the v3 version, 200. Only ``GET /`` lists v2.0: the 3.0 ``index`` of
-        ``VersionsController`` pops it (``cinder/api/versions.py``, 12.0.10 to 18.x)."""
+        ``VersionsController`` pops it (``cinder/api/versions.py``, 12.0.10 to 18.x).
+
+        ``GET /v3`` (no slash) is the v3 router's ``mapper.redirect("", "/")`` (``api/v3/
+        router.py``, 12.0.10 to 29.0.0): Routes answers ``302 Found`` before any controller
+        (no microversion), with a ``text/plain`` empty body and the ``Location`` that WebOb's
+        ``Response`` makes absolute on its way out through the pipeline's middleware."""
+        if req.path in _REDIRECTED:
+            base = (req.base_url or self.cinder.config.public_endpoint).rstrip("/")
+            return Response(
+                302,
+                b"",
+                {"Content-Type": "text/plain; charset=utf8", "Location": f"{base}/v3/"},
+            )
         return Response(200, self._versions_body(req, v2=False))
+
+    def versioned(self, req: Request) -> bool:
+        """Every request but the ``/v3`` redirect negotiates a microversion."""
+        return req.path not in _REDIRECTED
 
     # -- volumes -----------------------------------------------------------------------------
 

@@ -29,11 +29,57 @@ def test_root_lists_the_v3_version_with_300_multiple_choices(cloud):
     assert version["media-types"][0]["type"] == "application/vnd.openstack.volume+json;version=3"
 
 
-@pytest.mark.parametrize("path", ["/v3", "/v3/"])
-def test_v3_without_project_answers_200_without_a_token(cloud, path):
-    resp = _get(cloud, path)
+def test_only_the_root_answers_without_a_token(cloud):
+    """``etc/cinder/api-paste.ini`` (12.0.10 to 29.0.0): ``/`` is ``apiversions``, a pipeline
+    without ``authtoken``; ``/v3`` is ``openstack_volume_api_v3``, behind keystonemiddleware."""
+    assert cloud.request("volumev3", "GET", "/", user=None).status == 300
+    for path in ("/v3", "/v3/"):
+        resp = cloud.request("volumev3", "GET", path, user=None)
+        assert resp.status == 401
+        assert resp.json()["error"]["title"] == "Unauthorized"
+    resp = cloud.request("volumev3", "GET", "/v3/")
     assert resp.status == 200
     assert resp.json()["versions"][0]["version"] == "3.71"
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_v3_without_its_slash_is_redirected_to_it(profile):
+    """The v3 router's ``mapper.redirect("", "/")`` (``cinder/api/v3/router.py``, 12.0.10 to
+    29.0.0): Routes answers ``302 Found`` itself (no controller, so no microversion, even a
+    bad one), ``text/plain`` and empty; WebOb makes the ``Location`` absolute."""
+    cloud = Cloud(profile=profile)
+    for headers in (None, {"OpenStack-API-Version": "volume 9.9"}):
+        resp = cloud.request("volumev3", "GET", "/v3", headers=headers)
+        assert (resp.status, resp.body) == (302, b"")
+        assert resp.headers["Location"] == "http://volume.fakecloud.test/v3/"
+        assert resp.headers["Content-Type"] == "text/plain; charset=utf8"
+        assert "OpenStack-API-Version" not in resp.headers
+        assert resp.headers["x-openstack-request-id"].startswith("req-")
+
+
+def test_keystoneauth_follows_the_redirect():
+    from keystoneauth1 import session
+    from keystoneauth1.identity import v3
+
+    cloud = Cloud(profile="upstream")
+    with cloud.intercept():
+        cfg = cloud.credentials("demo")
+        auth = v3.Password(**{k: cfg[k] for k in _PASSWORD_KEYS})
+        resp = session.Session(auth=auth).get("http://volume.fakecloud.test/v3")
+    assert [r.status_code for r in resp.history] == [302]
+    assert resp.status_code == 200
+    assert resp.url == "http://volume.fakecloud.test/v3/"
+    assert resp.json()["versions"][0]["id"] == "v3.0"
+
+
+_PASSWORD_KEYS = (
+    "auth_url",
+    "username",
+    "password",
+    "project_name",
+    "user_domain_name",
+    "project_domain_name",
+)
 
 
 def test_default_microversion_is_3_0_and_is_echoed_with_vary(cloud):
@@ -192,7 +238,6 @@ def test_the_v3_document_never_lists_v2(profile):
     ``GET /`` (``all``) lists it beside v3.0 while ``enable_v2_api`` is on (its default)."""
     cloud = Cloud(profile=profile)
     assert [v["id"] for v in _get(cloud, "/").json()["versions"]] == ["v2.0", "v3.0"]
-    for path in ("/v3", "/v3/"):
-        resp = _get(cloud, path)
-        assert resp.status == 200
-        assert [v["id"] for v in resp.json()["versions"]] == ["v3.0"]
+    resp = _get(cloud, "/v3/")
+    assert resp.status == 200
+    assert [v["id"] for v in resp.json()["versions"]] == ["v3.0"]
