@@ -280,6 +280,21 @@ def _translate_image_exception(
     return exc
 
 
+#: ``GlanceClientWrapper.call(self, context, version, method, *args, **kwargs)``'s own names.
+#: Until 5c21a00e89 (19.0.0; 17.0.11, 18.2.1: LP #1717547) Nova passed an image's attributes and
+#: properties to it as keyword arguments, so a property with one of these names is a TypeError
+#: before Glance is asked (a createImage, createBackup or shelve answers 500).
+_CALL_PARAMETERS = ("context", "version", "method")
+
+
+def _check_call_kwargs(sent: dict[str, Any], switches: Any) -> None:
+    """``call(context, 2, method, **sent)`` binding its arguments, with LP #1717547."""
+    if switches.lp1717547:
+        for key in sent:
+            if key in _CALL_PARAMETERS:
+                raise TypeError(f"call() got multiple values for argument '{key}'")
+
+
 def _translate_plain_exception(exc: BaseException) -> BaseException:
     if isinstance(exc, (HTTPForbidden, HTTPUnauthorized)):
         return exception.Forbidden(str(exc))
@@ -705,6 +720,7 @@ class API:
                     )
                 sent.setdefault("container_format", "bare")
             location = sent.pop("location", None)
+            _check_call_kwargs(sent, self._kernel.switches)
             image = yield from self._call(
                 "create", "create", self._glance.images.create, None, ctx, sent
             )
@@ -764,6 +780,7 @@ class API:
                     set(current["properties"]) - set(image_meta.get("properties", {}))
                 )
             location = sent.pop("location", None)
+            _check_call_kwargs(sent, self._kernel.switches)
             image = yield from self._patch(ctx, image_id, sent, remove_props)
             if location:
                 yield from self._add_location(ctx, image_id, location, location_data, "update")

@@ -33,6 +33,23 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "lp1717547",
+        "bug: Nova's Glance client wrapper takes an image's attributes and properties as its "
+        "own keyword arguments: a snapshot image (createImage, createBackup, shelve) or a "
+        "metadata update through Nova's image proxy with a property named 'context', "
+        "'version' or 'method' is a TypeError (500) before Glance is asked.",
+        True,
+        (
+            Change(
+                "19.0.0",
+                "5c21a00e89",
+                "Closes-Bug #1717547: prevent common kwargs from glance client failure "
+                "(GlanceClientWrapper.call takes args= and kwargs=)",
+                backports=(Backport("17.0.11", "f1554d1b52"), Backport("18.2.1", "07ccc82af0")),
+            ),
+        ),
+    ),
+    Switch(
         "lp1878583",
         "bug: a PAUSED volume-backed server cannot be snapshotted (409).",
         True,
