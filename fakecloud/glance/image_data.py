@@ -70,6 +70,11 @@ from fakecloud.glance.states import (
 )
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 
+#: The first Glance that reads an import's ``all_stores`` and ``all_stores_must_succeed``
+#: (92492cf50, 55b7c86ec: 20.0.0, multi-store import): booleans only, and ``false`` for the
+#: latter a 400 without ``enabled_backends``. Before, an import ignores both.
+ALL_STORES_SINCE = 20
+
 #: The first Glance whose upload and stage count the declared size in their upfront
 #: ``image_size_total``/``image_stage_total`` checks (368204bae, 33.0.0: the Nova 34 series).
 QUOTA_DELTA_SINCE = 33
@@ -329,7 +334,10 @@ class ImageDataApi:
         if conflict:
             raise HTTPConflict(explanation=conflict)
         g.images.policy(ctx, image).enforce("modify_image")
-        if body.get("all_stores_must_succeed", True) is False:
+        if (
+            g.schema.glance >= ALL_STORES_SINCE
+            and body.get("all_stores_must_succeed", True) is False
+        ):
             raise HTTPBadRequest(
                 explanation="All_stores_must_succeed can only be set with enabled_backends None"
             )
@@ -346,6 +354,8 @@ class ImageDataApi:
         name = method["name"]
         if name not in self._glance.config.enabled_import_methods:
             raise HTTPBadRequest(explanation=f"Unknown import method name '{name}'.")
+        if self._glance.schema.glance < ALL_STORES_SINCE:
+            return name  # the keys are ignored
         for key, default in (("all_stores_must_succeed", True), ("all_stores", False)):
             if not isinstance(body.get(key, default), bool):
                 raise HTTPBadRequest(explanation=f"'{key}' must be boolean value only")

@@ -193,12 +193,10 @@ def test_image_import_info_and_a_glance_direct_import(osc, intercepted, tmp_path
     data = tmp_path / "disk.raw"
     data.write_bytes(b"\0" * 4096)
     osc("image", "stage", "--file", str(data), image_id, output=False)
-    # The CLI sends all_stores_must_succeed=false unless --disallow-failure: a single-store
-    # Glance refuses that with a 400 (images.py import_image), which the CLI does not report.
+    # The CLI sends all_stores_must_succeed=false unless --disallow-failure: from Glance
+    # 20.0.0 a single-store Glance refuses that with a 400 (images.py import_image), which the
+    # CLI does not report; Queens' Glance 16 ignores the key and imports.
     osc("image", "import", "--method", "glance-direct", image_id)
-    intercepted.run_until_idle()
-    assert osc("image", "show", image_id)["status"] == "uploading"
-    osc("image", "import", "--method", "glance-direct", "--disallow-failure", image_id)
     intercepted.run_until_idle()
     shown = osc("image", "show", image_id)
     assert (shown["status"], shown["size"]) == ("active", 4096)

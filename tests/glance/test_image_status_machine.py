@@ -275,11 +275,6 @@ def test_deleted_is_final_for_everyone():
         ({"method": {}}, 400, "Import request requires a 'name' field."),
         ({"method": {"name": "web-download"}}, 400, "Unknown import method name 'web-download'."),
         (
-            {"method": {"name": "glance-direct"}, "all_stores": "yes"},
-            400,
-            "'all_stores' must be boolean value only",
-        ),
-        (
             {"method": {"name": "glance-direct"}},
             409,
             "Image needs to be staged before 'glance-direct' method can be used",
@@ -292,6 +287,36 @@ def test_import_request_errors(body, status, text):
     resp = w.call("POST", f"/v2/images/{image['id']}/import", body=body)
     assert resp.status == status and detail(resp) == text
     assert w.status(image["id"]) == "queued"
+
+
+@pytest.mark.parametrize(
+    "extra, text",
+    [
+        ({"all_stores": "yes"}, "'all_stores' must be boolean value only"),
+        ({"all_stores_must_succeed": 1}, "'all_stores_must_succeed' must be boolean value only"),
+        (
+            {"all_stores_must_succeed": False},
+            "All_stores_must_succeed can only be set with enabled_backends None",
+        ),
+    ],
+)
+def test_all_stores_keys_of_an_import_are_read_from_glance_20(extra, text):
+    """glance 20.0.0 (92492cf50, 55b7c86ec: ``_validate_import_body``, ``import_image``)
+    checks them (400s on a single-store Glance); 19.0.4 and older ignore them: the import runs."""
+    body = {"method": {"name": "glance-direct"}, **extra}
+    h = {**OCTET, "x-openstack-image-size": "1000"}
+    for profile, status in (("nova-20.6.1", 202), ("nova-21.0.0", 400)):
+        w = World(profile=profile)
+        image = w.create()
+        assert w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h).status == 204
+        resp = w.call("POST", f"/v2/images/{image['id']}/import", body=body)
+        assert resp.status == status, profile
+        w.cloud.run_until_idle()
+        if status == 400:
+            assert detail(resp) == text
+            assert w.status(image["id"]) == "uploading"
+        else:
+            assert w.status(image["id"]) == "active"
 
 
 def test_import_of_an_active_image_is_409():
