@@ -148,6 +148,8 @@ class ApiService:
                 req.microversion = self.versions.negotiate(req.headers)
                 extra = self.versions.echo(req.microversion)  # read, never changed
             result = route.handler(self, req) if self.shared_routes else route.handler(req)
+        except NoRoute as error:  # a route whose parameter the real router would not match
+            return self._finish(req, self.no_route(req, error), {}, line)
         except VersionNotAcceptable as error:
             return self._finish(req, self.render_fault(error), {}, line)
         except HttpError as error:

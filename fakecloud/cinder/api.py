@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import re
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -122,6 +123,14 @@ SUPPORTED_CONTENT_TYPES = ("application/json", "application/vnd.openstack.volume
 CINDER_415_FROM = 14
 
 
+#: The first Cinder that serves its v3 paths without a project id too (31b34e91e): before,
+#: only ``/v3/{project_id}/...`` routes exist, and ``/v3/volumes`` is the router's 404.
+PATHS_WITHOUT_PROJECT_FROM = 20
+#: From then, ``[DEFAULT] project_id_regex`` (default ``[0-9a-f\-]+``) limits the project id
+#: routes take; before, ``{project_id}`` took any segment (then 400 "Malformed request url").
+PROJECT_ID = re.compile(r"[0-9a-f\-]+")
+
+
 def _check_content_type(service: CinderApi, req: Request) -> None:
     kind = dict.get(req.headers, "content-type")  # a `Headers`: names folded
     if (
@@ -151,7 +160,15 @@ def _wrap(handler: Callable, project: bool = True) -> Callable:
                 if ctx is None:
                     raise HttpError(401, "The request you have made requires authentication.")
                 pid = req.params.get("project_id")
-                if pid is not None and pid != ctx.project_id:
+                if pid is None:
+                    if service.cinder_major < PATHS_WITHOUT_PROJECT_FROM:
+                        raise NoRoute([])
+                elif pid != ctx.project_id:
+                    if (
+                        service.cinder_major >= PATHS_WITHOUT_PROJECT_FROM
+                        and not PROJECT_ID.fullmatch(pid)
+                    ):
+                        raise NoRoute([])
                     raise HttpError(400, "Malformed request url")
             result = handler(service, req)
         except exception.CinderException as exc:

@@ -14,6 +14,7 @@ NotSupported → 400, anything else → 500 ``Unexpected API Error. <support str
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -85,6 +86,11 @@ class NovaRoutes:
         self._project_routes.clear()
 
 
+#: ``ProjectMapper._get_project_id_token`` (nova 17.0.7 to 34.0.0): the routes with a project
+#: id take only hex digits and dashes there; any other first segment matches no route (404).
+_PROJECT_ID = re.compile("[0-9a-f-]+")
+
+
 def _wrap(controller: str, handler: Callable) -> Callable:
     """A route's handler: Nova's checks (the URL's project, the content type), the link
     prefix, then `handler` on the service's `controller`, its errors translated."""
@@ -94,6 +100,8 @@ def _wrap(controller: str, handler: Callable) -> Callable:
         project_id = req.params.pop("project_id", None)
         ctx = req.context
         if project_id is not None and project_id != ctx.project_id:
+            if not _PROJECT_ID.fullmatch(project_id):
+                raise NoRoute([])
             raise HttpError(
                 400,
                 f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
