@@ -29,7 +29,7 @@ from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
 from fakecloud.nova.virt import diagnostics
 from fakecloud.nova.virt.driver import LibvirtDriver
-from fakecloud.nova.virt.guest_agent import image_props_for_quiesce
+from fakecloud.nova.virt.guest_agent import Guest, image_props_for_quiesce
 from fakecloud.sim.io import gbit_per_s
 from fakecloud.sim.resources import Semaphore
 
@@ -1182,21 +1182,45 @@ class ComputeManager:
     def unquiesce_instance(
         self, context: Any, instance: Any, mapping: list[dict[str, Any]] | None = None
     ) -> Generator[Any, Any, None]:
-        """RPC cast: wait until the mapping's volume snapshots leave ``creating``, then thaw."""
+        """RPC cast: wait until the mapping's volume snapshots leave ``creating``, then thaw.
+
+        Nova's ``_wait_for_snapshots_completion`` runs in this frame, which keeps through the
+        wait only what it and the thaw read: the snapshots' ids, not the mapping's dicts (19
+        keys each), and the server's image properties, uuid and name, not the message's copy
+        of the server (its dicts and snapshot; no one changes it meanwhile). A storm's casts
+        all wait here at once.
+        """
         proc = self._task_started()
         try:
-            instance = self._receive(instance)
+            image_props = image_props_for_quiesce(instance.system_metadata)
+            instance = Guest(instance.uuid, instance.display_name)
             context = elevated(context)
             if mapping:
                 try:
-                    yield from self._wait_for_snapshots_completion(context, mapping)
+                    # ``_wait_for_snapshots_completion``: each snapshot of the mapping in turn
+                    # until it is no longer ``creating``, a ``FixedIntervalLoopingCall`` of
+                    # ``snapshot_completion_poll_s`` with no limit
+                    snapshot_ids = [
+                        m["snapshot_id"] for m in mapping if m.get("source_type") == "snapshot"
+                    ]
+                    mapping = None
+                    env = self.kernel.env
+                    interval = self.config.snapshot_completion_poll_s
+                    for snapshot_id in snapshot_ids:
+                        while True:
+                            started = env.now
+                            status = yield from self.volume_api.get_snapshot(
+                                context, snapshot_id, status_only=True
+                            )
+                            if status != "creating":
+                                break
+                            yield self.kernel.timeout(max(0.0, interval - (env.now - started)))
                 except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
                     self._log(
                         instance.uuid,
                         "error",
                         f"Exception while waiting completion of volume snapshots: {error}",
                     )
-            image_props = image_props_for_quiesce(instance.system_metadata)
             try:
                 yield from self.driver.unquiesce(context, instance, image_props)
             except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
@@ -1205,22 +1229,3 @@ class ComputeManager:
                 )
         finally:
             self._tasks.discard(proc)
-
-    def _wait_for_snapshots_completion(
-        self, context: Any, mapping: list[dict[str, Any]]
-    ) -> Generator[Any, Any, None]:
-        """Poll each snapshot of `mapping`, in order, until it is no longer ``creating``: a
-        ``FixedIntervalLoopingCall`` of ``snapshot_completion_poll_s``, with no limit."""
-        env = self.kernel.env
-        interval = self.config.snapshot_completion_poll_s
-        for mapping_dict in mapping:
-            if mapping_dict.get("source_type") != "snapshot":
-                continue
-            while True:
-                started = env.now
-                status = yield from self.volume_api.get_snapshot(
-                    context, mapping_dict["snapshot_id"], status_only=True
-                )
-                if status != "creating":
-                    break
-                yield self.kernel.timeout(max(0.0, interval - (env.now - started)))

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from fakecloud.errors import ConfigError
 from fakecloud.nova import exception
@@ -216,6 +216,16 @@ def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
         FSFREEZE_STATUS.move(kernel, dom, "thawed", actor=actor, field="fsfreeze_status")
         intervals = dom.frozen_intervals
         intervals[-1] = (intervals[-1][0], kernel.env.now)
+
+
+class Guest(NamedTuple):
+    """What quiescing reads of a server (`can_quiesce`, `set_quiesced`, `agent_for`): its uuid
+    and its name (an agent's overrides may be keyed by it). A thaw that waits first (the
+    compute's ``unquiesce_instance`` polls Cinder's snapshots) passes this to the driver, not
+    its whole copy of the server."""
+
+    uuid: str
+    display_name: str
 
 
 def agent_for(driver: Any, dom: Any, instance: Any) -> GuestAgent:
