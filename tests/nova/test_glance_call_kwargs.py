@@ -58,6 +58,20 @@ def test_a_createimage_with_a_version_key_is_a_500_until_the_fix(profile, bug):
     assert (image["status"], image["version"]) == ("active", "2")
 
 
+@pytest.mark.parametrize(("profile", "bug"), RELEASES[2:4])
+def test_a_createbackup_with_a_method_key(profile, bug):
+    """``API.backup`` creates the image before it sets task_state ``image_backup``."""
+    env = BfvEnv(profile)
+    sid = env.boot()
+    entity = {"name": "b", "backup_type": "daily", "rotation": 1, "metadata": {"method": "x"}}
+    resp = env.action(sid, {"createBackup": entity}, microversion="2.45")
+    env.cloud.run_until_idle()
+    assert resp.status == (500 if bug else 202)
+    actions = [a["action"] for a in env.actions(sid)]
+    assert actions == (["create"] if bug else ["createBackup", "create"])
+    assert len(env.images_named("b")) == (0 if bug else 1)
+
+
 @pytest.mark.parametrize(("profile", "bug"), RELEASES[:2])
 def test_a_volume_backed_createimage_fails_after_its_volume_snapshots(profile, bug):
     """``snapshot_volume_backed`` creates the Cinder snapshots and records the action before
@@ -103,4 +117,6 @@ def test_an_image_metadata_update_through_nova_with_a_version_key(profile, bug):
         "PUT", f"/v2.1/images/{env.image.id}/metadata", body, user="admin", microversion="2.38"
     )
     assert resp.status == (500 if bug else 200)
+    if bug:
+        assert resp.json()["computeFault"]["message"] == unexpected_500(profile, "TypeError")
     assert ("version" in env.glance_image(env.image.id)) is not bug
