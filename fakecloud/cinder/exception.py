@@ -82,6 +82,12 @@ class Explained(CinderException):
     code = 500
 
 
+class ImageCompressionNotAllowed(CinderException):
+    """Cinder's ``ImageCompressionNotAllowed`` (15.0.0 on)."""
+
+    message = "Image compression upload disallowed, but container_format is compressed"
+
+
 class ResourceConflict(Invalid):
     """Cinder's ``ResourceConflict`` (an Invalid with code 409)."""
 

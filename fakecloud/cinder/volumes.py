@@ -70,6 +70,16 @@ GLANCE_CORE_PROPERTIES = frozenset(
     )
 )
 
+#: ``image_utils.GLANCE_RESERVED_NAMESPACES``: volume image metadata an upload leaves out of the
+#: image's properties from Cinder 23.0.0 (``filter_out_reserved_namespaces_metadata``, LP
+#: #1945500: 22.0.0's first fix filtered only the top-level keys, which never hold them;
+#: backported to 20.3.x and 21.x, not told apart). Before, Glance 22.0.0 on refuses ``os_glance*``.
+RESERVED_IMAGE_NAMESPACES = ("os_glance", "img_signature")
+RESERVED_IMAGE_NAMESPACES_FILTERED_SINCE = 23
+#: From Cinder 15.0.0 an upload into a ``compressed`` container is refused after Glance made the
+#: image (``[DEFAULT] allow_compression_on_image_upload``, off by default: not modelled on).
+COMPRESSED_UPLOAD_REFUSED_SINCE = 15
+
 
 class VolumeAPI:
     """Volume requests, as ``cinder.volume.api.API`` handles them."""
@@ -587,6 +597,7 @@ class VolumeAPI:
             )
         previous = volume.status
         VOLUME_STATUS.move(k, volume, "uploading", actor=ACTOR)
+        cinder_major = k.switches.series.cinder
         try:
             # _merge_volume_image_meta: custom properties not already given.
             custom = [
@@ -594,11 +605,18 @@ class VolumeAPI:
                 for key in volume.volume_image_metadata
                 if key not in GLANCE_CORE_PROPERTIES and key not in metadata
             ]
+            if cinder_major >= RESERVED_IMAGE_NAMESPACES_FILTERED_SINCE:
+                custom = [key for key in custom if not key.startswith(RESERVED_IMAGE_NAMESPACES)]
             if custom:
                 metadata["properties"] = {
                     key: volume.volume_image_metadata[key] for key in sorted(custom)
                 }
             recv = self.cinder.image_service.create(context, metadata)
+            if (
+                recv.get("container_format") == "compressed"
+                and cinder_major >= COMPRESSED_UPLOAD_REFUSED_SINCE
+            ):
+                raise exception.ImageCompressionNotAllowed()  # the queued image stays
         except Exception:
             VOLUME_STATUS.move(k, volume, previous, actor=ACTOR)
             raise

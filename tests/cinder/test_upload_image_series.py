@@ -1,0 +1,90 @@
+"""What an upload-to-image sends Glance, series by series (``API.copy_volume_to_image``, read
+in cinder 12.0.10, 14.3.1, 15.0.0, 19.0.0, 21.0.0, 22.0.0, 23.0.0, 24.0.0 and 29.0.0)."""
+
+import pytest
+from cinder_support import GLANCE_JSON, MEMBER, call, create_volume, fault
+
+from fakecloud import Cloud
+from fakecloud.api.http import Request
+
+#: Reserved image metadata a volume may carry (Glance's ``os_glance*``, image signatures).
+RESERVED = {"os_glance_importing_to_stores": "", "img_signature": "c2ln"}
+
+
+def _upload(cloud, vid, **params):
+    body = {"os-volume_upload_image": {"image_name": "up", **params}}
+    return call(cloud, "POST", f"volumes/{vid}/action", body)
+
+
+def _image(cloud, image_id):
+    req = Request.build("GET", f"/v2/images/{image_id}", context=MEMBER, headers=GLANCE_JSON)
+    return cloud.glance.api.call(req).json()
+
+
+def _images_named(cloud, name):
+    req = Request.build(
+        "GET", "/v2/images", query={"name": name}, context=MEMBER, headers=GLANCE_JSON
+    )
+    return cloud.glance.api.call(req).json()["images"]
+
+
+def _volume_with_reserved_metadata(cloud):
+    vid = create_volume(cloud)
+    body = {"os-set_image_metadata": {"metadata": {**RESERVED, "flavor": "small"}}}
+    assert call(cloud, "POST", f"volumes/{vid}/action", body).status == 200
+    return vid
+
+
+@pytest.mark.parametrize("profile", ["nova-28.0.0", "upstream"])
+def test_reserved_namespaces_are_left_out_from_cinder_23(profile):
+    """``image_utils.filter_out_reserved_namespaces_metadata`` on the properties
+    (``os_glance``, ``img_signature``; LP #1945500, 23.0.0)."""
+    cloud = Cloud(profile=profile)
+    vid = _volume_with_reserved_metadata(cloud)
+    resp = _upload(cloud, vid)
+    assert resp.status == 202, resp.json()
+    cloud.run_until_idle()
+    image = _image(cloud, resp.json()["os-volume_upload_image"]["image_id"])
+    assert (image["status"], image["flavor"]) == ("active", "small")
+    assert not set(RESERVED) & set(image)
+
+
+def test_before_cinder_23_they_go_to_glance_which_refuses_os_glance_from_22():
+    # Cinder 18-22 (Nova 23-27) send them; Glance 22.0.0 on refuses os_glance* (22.0.0's
+    # first fix filtered only the top-level keys: the properties went as before).
+    for profile in ("nova-23.0.0", "nova-27.0.0"):
+        cloud = Cloud(profile=profile)
+        vid = _volume_with_reserved_metadata(cloud)
+        assert fault(_upload(cloud, vid))[:2] == ("badRequest", 400)
+        cloud.run_until_idle()
+        assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"] == "available"
+    # Queens' Glance takes them as properties.
+    cloud = Cloud(profile="seed")
+    vid = _volume_with_reserved_metadata(cloud)
+    resp = _upload(cloud, vid)
+    assert resp.status == 202, resp.json()
+    image = _image(cloud, resp.json()["os-volume_upload_image"]["image_id"])
+    assert {k: image[k] for k in RESERVED} == RESERVED
+
+
+@pytest.mark.parametrize(("profile", "refused"), [("nova-19.3.2", False), ("nova-20.0.0", True)])
+def test_a_compressed_container_is_refused_from_cinder_15(profile, refused):
+    """``ImageCompressionNotAllowed`` (15.0.0; ``allow_compression_on_image_upload`` off by
+    default), raised after Glance made the image: the volume goes back, the queued image
+    stays; the controller's catch-all makes it a 400."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    resp = _upload(cloud, vid, container_format="compressed")
+    cloud.run_until_idle()
+    (image,) = _images_named(cloud, "up")
+    if refused:
+        assert fault(resp) == (
+            "badRequest",
+            400,
+            "Image compression upload disallowed, but container_format is compressed",
+        )
+        assert image["status"] == "queued"
+    else:
+        assert resp.status == 202, resp.json()
+        assert image["status"] == "active"
+    assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"] == "available"
