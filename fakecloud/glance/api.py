@@ -58,6 +58,7 @@ _ALLOW = {
     "/v2/images": "GET, POST",
     "/v2/images/{image_id}": "GET, PATCH, DELETE",
     "/v2/images/{image_id}/import": "POST",
+    "/v2/images/{image_id}/locations": "POST",
     "/v2/images/{image_id}/actions/deactivate": "POST",
     "/v2/images/{image_id}/actions/reactivate": "POST",
     "/v2/images/{image_id}/file": "GET, PUT",
@@ -77,8 +78,13 @@ _ALLOW = {
 
 #: Routes (and their reject routes) a Glance has only from a release (``router.py``):
 #: ``/info/stores`` from 17.0.0 (multi-store, Image API 2.7), ``/info/stores/detail`` from
-#: 24.0.0 (2.15). Before, an unknown path: a plain 404 to every method.
-_ROUTE_SINCE = {"/v2/info/stores": 17, "/v2/info/stores/detail": 24}
+#: 24.0.0 (2.15), ``/images/{image_id}/locations`` from 29.0.0 (2.17; its reject route allows
+#: POST only). Before, an unknown path: a plain 404 to every method.
+_ROUTE_SINCE = {
+    "/v2/info/stores": 17,
+    "/v2/info/stores/detail": 24,
+    "/v2/images/{image_id}/locations": 29,
+}
 
 #: The first Glance with ``GET /v2/images/{id}/tasks`` (``router.py``; Image API 2.12).
 IMAGE_TASKS_SINCE = 22
@@ -159,6 +165,8 @@ class GlanceApi(ApiService):
         add("PUT", "/v2/images/{image_id}/tags/{tag_value}", cls.add_tag)
         add("DELETE", "/v2/images/{image_id}/tags/{tag_value}", cls.delete_tag)
         add("GET", "/v2/images/{image_id}/tasks", cls.image_tasks)
+        add("POST", "/v2/images/{image_id}/locations", cls.add_location)
+        add("GET", "/v2/images/{image_id}/locations", cls.get_locations)
         add("GET", "/v2/images/{image_id}/members", cls.list_members)
         add("POST", "/v2/images/{image_id}/members", cls.create_member)
         add("GET", "/v2/images/{image_id}/members/{member_id}", cls.show_member)
@@ -445,6 +453,21 @@ class GlanceApi(ApiService):
         body = self._body(req)
         self.glance.image_data.import_image(req.context, req.params["image_id"], body)
         return Response(202, None, {})
+
+    def add_location(self, req: Request) -> Response:
+        """``POST /v2/images/{id}/locations`` (glance 29.0.0 on): 202, the image ``active``."""
+        if self._series.glance < _ROUTE_SINCE["/v2/images/{image_id}/locations"]:
+            return self.no_route(req, NoRoute([]))
+        body = self._body(req)
+        self.glance.images.add_location_request(req.context, req.params["image_id"], body)
+        return Response(202, None, {})
+
+    def get_locations(self, req: Request) -> Response:
+        """``GET /v2/images/{id}/locations`` (glance 29.0.0 on): 200, the locations."""
+        if self._series.glance < _ROUTE_SINCE["/v2/images/{image_id}/locations"]:
+            return self.no_route(req, NoRoute([]))
+        locations = self.glance.images.get_locations(req.context, req.params["image_id"])
+        return Response(200, locations, dict(JSON))
 
     def image_tasks(self, req: Request) -> Response:
         """``GET /v2/images/{id}/tasks`` (``get_task_info``, Image API 2.12): the image's

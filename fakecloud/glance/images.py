@@ -25,9 +25,10 @@ from fakecloud.glance.errors import (
     InUseByStore,
     StoreTimeout,
 )
+from fakecloud.glance.locations import check_location_body
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import is_reserved
-from fakecloud.glance.policy import ImagePolicy
+from fakecloud.glance.policy import ImagePolicy, roles_of
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, set_status
@@ -402,12 +403,40 @@ class Images:
             raise HTTPForbidden(
                 explanation="http store must be enabled to use location API by normal user."
             )
+        return self._located(image, url, data)
+
+    def _located(self, image: Image, url: str, data: ImageData | None) -> Image:
         data = data or ImageData(0, content_id=url)
         self._glance.store.put(image.id, data)
         # the location task reads the size and hashes, never the virtual size
         self._glance.image_data._activate(image, data, None)
         image.locations = [{"url": url, "metadata": {}}]
         return image
+
+    def add_location_request(self, ctx: Any, image_id: str, body: Any) -> Image:
+        """``POST /v2/images/{id}/locations`` over REST (``ImagesController.add_location``,
+        glance 29.0.0): the body's checks (400), the image (404), ``queued`` (409), the policy
+        (403/404), a caller without the ``service`` role refused (no http store: 403), the
+        hash's form (400); then the location task, here at once."""
+        url = check_location_body(body, self._glance.config.hashing_algorithm)
+        image = self._glance.db.get(ctx, image_id)
+        if image.status != "queued":
+            raise HTTPConflict(
+                explanation=f"It's not allowed to add locations if image status is {image.status}."
+            )
+        self.policy(ctx, image).enforce("add_image_location")
+        if ctx is not None and "service" not in roles_of(ctx):
+            raise HTTPForbidden(
+                explanation="http store must be enabled to use location API by normal user."
+            )
+        return self._located(image, url, None)
+
+    def get_locations(self, ctx: Any, image_id: str) -> list[dict[str, Any]]:
+        """``GET /v2/images/{id}/locations`` (``ImagesController.get_locations``, glance
+        29.0.0): the image's locations, for the ``service`` role only (403/404)."""
+        image = self._glance.db.get(ctx, image_id)
+        self.policy(ctx, image).enforce("fetch_image_location")
+        return [{"url": loc["url"], "metadata": dict(loc["metadata"])} for loc in image.locations]
 
     # -- tags --------------------------------------------------------------------------------
 

@@ -109,6 +109,12 @@ def is_image_visible(ctx: Any, image: Image, member_status: Callable[[str, str],
     return False
 
 
+#: The location API's rules (``glance/policies/image.py`` 29.0.0): ``fetch_image_location``
+#: ``rule:service_api``, ``add_image_location`` ``rule:service_api or (role:member and
+#: project_id:%(project_id)s and project_id:%(owner)s)``.
+_SERVICE_RULES = frozenset(("add_image_location", "fetch_image_location"))
+
+
 class ImagePolicy:
     """The default policy rules for one caller and one image (or a proposed image's owner)."""
 
@@ -158,6 +164,12 @@ class ImagePolicy:
 
     def allows(self, rule: str) -> bool:
         """Whether the named Glance rule passes for this caller and image."""
+        if rule in _SERVICE_RULES and self.ctx is not None:
+            # the location API's rules (glance 29.0.0) name no admin: ``rule:service_api``
+            # (role:service), add_image_location also the owner's members
+            return "service" in self._roles or (
+                rule == "add_image_location" and self._project("member", self.owner)
+            )
         if self._admin():
             return True
         if self.legacy:

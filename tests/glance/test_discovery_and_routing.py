@@ -83,6 +83,10 @@ def test_allow_table_names_exactly_the_served_methods_of_each_path(cloud):
     without_reject = {"/v2/info/usage", "/v2/images/{image_id}/tasks"}
     assert set(_ALLOW) == set(methods) - without_reject
     for template, allow in _ALLOW.items():
+        if template == "/v2/images/{image_id}/locations":
+            # glance 29.0.0's reject route for it allows POST only, though GET is routed
+            assert (allow, methods[template]) == ("POST", {"GET", "POST"})
+            continue
         assert set(allow.split(", ")) == methods[template], template
 
 

@@ -1,0 +1,99 @@
+"""Glance's location API (Image API 2.17, glance 29.0.0): the body of ``POST
+/v2/images/{id}/locations`` checked as ``RequestDeserializer.add_location`` and
+``ImagesController._validate_hashing_data`` check it.
+
+The body is validated against Glance's ``location`` schema (``get_add_location_properties``,
+a ``PermissiveSchema``: the body is the ``add_location`` object), so a bad body is 400
+"Provided object does not match schema 'location': <jsonschema's text>".
+
+    >>> check_location_body({"url": "rbd://a/b/c/snap"}, "sha512")
+    'rbd://a/b/c/snap'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from fakecloud.glance.errors import HTTPBadRequest
+
+#: ``get_location_schema().raw()`` of glance 29.0.0 (the same in 33.0.0).
+LOCATION_SCHEMA: dict[str, Any] = {
+    "name": "location",
+    "properties": {
+        "add_location": {
+            "type": "object",
+            "description": "Values of location url, do_secure_hash and validation_data for new "
+            "add location API",
+            "properties": {
+                "url": {
+                    "type": "string",
+                    "readOnly": True,
+                    "description": "The URL of the new location to be added in the image.",
+                },
+                "validation_data": {
+                    "description": "Values to be used to populate the corresponding image "
+                    "properties.do_secure_hash is not True then image checksum and hash will "
+                    "not be calculated so it is the responsibility of the consumer of location "
+                    "ADD API to provide the correct values in the validation_data parameter",
+                    "type": "object",
+                    "writeOnly": True,
+                    "additionalProperties": False,
+                    "properties": {
+                        "os_hash_algo": {
+                            "type": "string",
+                            "maxLength": 64,
+                            "enum": ["sha1", "sha256", "sha512", "md5"],
+                        },
+                        "os_hash_value": {"type": "string", "maxLength": 128},
+                    },
+                    "dependentRequired": {
+                        "os_hash_value": ["os_hash_algo"],
+                        "os_hash_algo": ["os_hash_value"],
+                    },
+                },
+            },
+            "required": ["url"],
+        }
+    },
+    "additionalProperties": {"type": "string"},
+}
+
+
+def _schema_message(obj: Any) -> str | None:
+    """jsonschema's text for `obj` against the location schema (``Schema.validate``)."""
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(LOCATION_SCHEMA)
+    error = jsonschema.exceptions.best_match(cls(LOCATION_SCHEMA).iter_errors(obj))
+    return None if error is None else str(error)
+
+
+def check_location_body(body: Any, hashing_algorithm: str) -> str:
+    """The URL of a location API body, or Glance's 400 (schema, then the hash's form and size
+    against its algorithm, ``[DEFAULT] hashing_algorithm`` when the body names none)."""
+    message = _schema_message({"add_location": body})
+    if message is not None:
+        raise HTTPBadRequest(
+            explanation=f"Provided object does not match schema 'location': {message}"
+        )
+    validation = body.get("validation_data") or {}
+    if "os_hash_value" in validation:
+        value = validation["os_hash_value"]
+        try:
+            digest = bytes.fromhex(value)
+        except ValueError:
+            raise HTTPBadRequest(
+                explanation=f"os_hash_value ({value}) is not a valid hexadecimal value"
+            ) from None
+        algo = validation.get("os_hash_algo", hashing_algorithm)
+        want = hashlib.new(algo).digest_size
+        if len(digest) != want:
+            raise HTTPBadRequest(
+                explanation=f"os_hash_value: ({value}) is not the correct size for ({algo}) "
+                f"(should be ({want}) bytes)"
+            )
+    return body["url"]
+
+
+__all__ = ["LOCATION_SCHEMA", "check_location_body"]

@@ -1,0 +1,80 @@
+"""Glance's location API (``POST``/``GET /v2/images/{id}/locations``, Image API 2.17): routed
+from glance 29.0.0 (``router.py``; ``ImagesController.add_location``/``get_locations``,
+``RequestDeserializer.add_location``, the ``add_image_location``/``fetch_image_location``
+rules of ``glance/policies/image.py``), as 29.0.0 and 33.0.0 have it."""
+
+import pytest
+from glance_support import P1, World, ctx, detail
+
+SERVICE = ctx("p1", "nova", "service")
+URL = "rbd://fsid/images/img/snap"
+
+
+def _locations(w, image_id, context, body=None):
+    path = f"/v2/images/{image_id}/locations"
+    if body is None:
+        return w.call("GET", path, context)
+    return w.call("POST", path, context, body=body)
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-29.4.0"])  # Glance 16.x, 28.x
+def test_before_glance_29_the_path_is_unknown(profile):
+    w = World(profile=profile)
+    image = w.create()
+    for resp in (_locations(w, image["id"], SERVICE, {"url": URL}), _locations(w, image["id"], P1)):
+        assert resp.status == 404
+        assert detail(resp) == "The resource could not be found."
+    put = w.call("PUT", f"/v2/images/{image['id']}/locations", SERVICE)
+    assert put.status == 404 and "Allow" not in put.headers
+
+
+def test_the_service_role_adds_a_location_to_a_queued_image_and_reads_it_back():
+    w = World(profile="nova-30.0.0")  # Glance 29.x
+    image = w.create(disk_format="raw")
+    assert _locations(w, image["id"], SERVICE).json() == []
+    resp = _locations(w, image["id"], SERVICE, {"url": URL})
+    assert resp.status == 202 and resp.body in (b"", None)
+    assert w.status(image["id"]) == "active"
+    assert _locations(w, image["id"], SERVICE).json() == [{"url": URL, "metadata": {}}]
+    again = _locations(w, image["id"], SERVICE, {"url": URL})
+    assert again.status == 409
+    assert detail(again) == "It's not allowed to add locations if image status is active."
+    put = w.call("PUT", f"/v2/images/{image['id']}/locations", SERVICE)
+    assert put.status == 405 and put.headers["Allow"] == "POST"
+
+
+def test_a_project_member_is_refused_without_an_http_store_and_may_not_list():
+    w = World(profile="upstream")
+    image = w.create()
+    resp = _locations(w, image["id"], P1, {"url": URL})
+    assert resp.status == 403
+    assert detail(resp) == "http store must be enabled to use location API by normal user."
+    resp = _locations(w, image["id"], P1)
+    assert resp.status == 403
+    assert detail(resp) == "You are not authorized to complete fetch_image_location action."
+    other = _locations(w, image["id"], ctx("p9", "a", "admin"), {"url": URL})
+    assert other.status == 403  # the rule names no admin: service, or the owner's member
+    assert detail(other) == "You are not authorized to complete add_image_location action."
+    assert w.status(image["id"]) == "queued"
+
+
+@pytest.mark.parametrize(
+    "body, text",
+    [
+        ({"metadata": {}}, "Provided object does not match schema 'location': 'url' is a req"),
+        (
+            {"url": URL, "validation_data": {"os_hash_algo": "sha512", "os_hash_value": "zz"}},
+            "os_hash_value (zz) is not a valid hexadecimal value",
+        ),
+        (
+            {"url": URL, "validation_data": {"os_hash_algo": "sha256", "os_hash_value": "ab"}},
+            "os_hash_value: (ab) is not the correct size for (sha256) (should be (32) bytes)",
+        ),
+    ],
+)
+def test_bad_bodies_are_400(body, text):
+    w = World(profile="upstream")
+    image = w.create()
+    resp = _locations(w, image["id"], SERVICE, body)
+    assert resp.status == 400 and detail(resp).startswith(text)
+    assert w.status(image["id"]) == "queued"
