@@ -57,6 +57,8 @@ from fakecloud.scenario.subst import Unresolved, dig, has_refs, resolve
 from fakecloud.scenario.transport import Transport, Unreachable, infer_service
 from fakecloud.scenario.world import BY_NAME
 from fakecloud.scenario.yamldoc import line_of
+from fakecloud.sim import cancel
+from fakecloud.sim.cancel import CANCELLED
 
 ACTOR = "scenario"
 
@@ -899,6 +901,8 @@ class _Run:
                         why = "waits on events nothing will trigger"
                         break
                     if when > limit:
+                        if cancel.pop_head(queue):  # nothing is due then: look again
+                            continue
                         why = f"is still busy after {cap:g} virtual seconds"
                         break
                     if len(queue) > 1 and choices.chance.tie_order and choices.source is not None:
@@ -910,8 +914,12 @@ class _Run:
                             third[0] == t and third[1] == prio
                         ):
                             choices.order_ties(queue)
-                    env._now, _, _, event = heappop(queue)
-                    callbacks, event.callbacks = event.callbacks, None
+                    when, _, _, event = heappop(queue)
+                    callbacks = event.callbacks
+                    if callbacks is CANCELLED:  # not there: the clock stays
+                        continue
+                    env._now = when
+                    event.callbacks = None
                     for callback in callbacks:
                         callback(event)
                     if not event._ok and not hasattr(event, "_defused"):

@@ -36,6 +36,7 @@ from random import Random
 from typing import Any, Protocol
 
 from fakecloud.config import config_section
+from fakecloud.sim.cancel import CANCELLED, uncancelled
 
 KINDS = ("tie", "rpc_delay", "throughput", "fault")
 SCALE = 1000
@@ -185,6 +186,9 @@ class Choices:
         plain_step = env.__class__.step
 
         def step() -> None:
+            if queue and queue[0][3].callbacks is CANCELLED:
+                heappop(queue)  # not there (`fakecloud.sim.cancel`): the caller looks again
+                return
             if len(queue) > 1 and self.source is not None and self.chance.tie_order:
                 self.order_ties(queue)
             plain_step(env)
@@ -193,7 +197,8 @@ class Choices:
 
     def order_ties(self, queue: list) -> None:
         """Before a step of simpy's event `queue` (with chance's tie order on): when several
-        events are due first at one instant, decide which runs next and put it at the head."""
+        events are due first at one instant, decide which runs next and put it at the head.
+        Cancelled events (`fakecloud.sim.cancel`) are not among them: they leave the queue."""
         head = queue[0]
         t, prio = head[0], head[1]
         second = queue[1]
@@ -204,6 +209,11 @@ class Choices:
             tied = [heappop(queue)]
             while queue and queue[0][0] == t and queue[0][1] == prio:
                 tied.append(heappop(queue))
+            tied = uncancelled(tied)
+            if len(tied) < 2:
+                for item in tied:
+                    heappush(queue, item)
+                return
             pick = self.decide("tie", len(tied) - 1, {"t": t, "events": len(tied)})
             chosen = tied.pop(pick)
             for item in tied:

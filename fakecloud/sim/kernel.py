@@ -28,7 +28,8 @@ from fakecloud.config import Config, config_section
 from fakecloud.errors import ReentrantClockError, SimulationNotIdle
 from fakecloud.humanize import secs
 from fakecloud.profiles import Switches
-from fakecloud.sim import collector
+from fakecloud.sim import cancel, collector
+from fakecloud.sim.cancel import CANCELLED
 from fakecloud.sim.clock import ClockBridge
 from fakecloud.sim.explore import Choices
 from fakecloud.sim.faults import FaultPlan
@@ -77,6 +78,8 @@ class Kernel:
         # Live processes above which this kernel asks the collector for a wider spacing next
         # (`_space_out`); not saved, a copy starts from the first step.
         self._spaced_above = collector.SPACED_ABOVE
+        # Cancelled events still in the queue, at most (`cancel`; some expire there first).
+        self._cancelled = 0
         self.choices.start_from_config(self.config.rpc.delay_s)
 
     def _chance_started(self) -> None:
@@ -210,6 +213,25 @@ class Kernel:
                     queue[i] = (*entry[:3], plain)
                     break
 
+    def cancel(self, event: Any) -> None:
+        """Unschedule `event`, queued and waited for by no one any more (an answered RPC
+        call's reply deadline): from now on it is not there for the clock, the explorer, a
+        saved or a forked cloud (`fakecloud.sim.cancel`). Its entry leaves the queue with the
+        other cancelled ones once they are a quarter of it."""
+        event.callbacks = CANCELLED
+        self._cancelled += 1
+        queue = self.env._queue
+        if self._cancelled * 4 > len(queue):
+            cancel.drop(queue)
+            self._cancelled = 0
+
+    def drop_cancelled(self) -> None:
+        """Take the cancelled events' entries out of the queue now (before a save or a fork;
+        `cancel` does it as they pile up). The other events keep their order."""
+        if self._cancelled:
+            cancel.drop(self.env._queue)
+            self._cancelled = 0
+
     def at(self, t: float, action: Callable[[], Any]) -> None:
         """Call `action()` at virtual time `t` (at once if `t` is now or past)."""
         self.after(max(0.0, t - self.env.now), action)
@@ -225,30 +247,35 @@ class Kernel:
         if isinstance(until, (int, float)) and not isinstance(until, bool):
             until = finite_seconds(until, "run(until)")
             self.clock.check_horizon(until, "run(until)")
-        if isinstance(until, simpy.Event) and until.callbacks is not None:
+        if until is None or (isinstance(until, simpy.Event) and until.callbacks is not None):
             with self.driving():
                 return self._run_to(until)
         with self.driving():
             return self.env.run(until=until)
 
-    def _run_to(self, until: simpy.Event) -> Any:
-        """``env.run(until=event)``, with simpy's step inline (one Python call less per event;
-        the same events in the same order, the same stop)."""
+    def _run_to(self, until: simpy.Event | None) -> Any:
+        """``env.run(until=event)`` (or ``env.run()`` for None: until nothing is scheduled),
+        with simpy's step inline (one Python call less per event; the same events in the same
+        order, the same stop). A cancelled event does not move the clock: a run to the end
+        stops at the last thing that happened."""
         env = self.env
         queue = env._queue
         # Chance's tie order replaces env.step (`_chance_started`); without it that step is
         # simpy's. (Not read from env.__dict__: that would turn env's attributes into a dict.)
         choices = self.choices
-        until.callbacks.append(StopSimulation.callback)
+        if until is not None:
+            until.callbacks.append(StopSimulation.callback)
         try:
             while True:
                 if not queue or choices.chance.tie_order:
                     env.step()  # EmptySchedule when nothing is left
                     continue
                 when, _, _, event = heappop(queue)
-                if when != env._now or when.__class__ is not env._now.__class__:
-                    env._now = when  # else the instant keeps one time object (run_until_idle)
                 callbacks, event.callbacks = event.callbacks, None
+                if when != env._now or when.__class__ is not env._now.__class__:
+                    if callbacks is CANCELLED:  # not there: the clock stays
+                        continue
+                    env._now = when  # else the instant keeps one time object (run_until_idle)
                 try:
                     for callback in callbacks:
                         callback(event)
@@ -260,6 +287,8 @@ class Kernel:
         except StopSimulation as exc:
             return exc.args[0]
         except EmptySchedule:
+            if until is None:
+                return None
             raise RuntimeError(
                 f'No scheduled events left but "until" event was not triggered: {until}'
             ) from None
@@ -284,9 +313,11 @@ class Kernel:
                 # simpy's Environment.step, inline (as in _run_to): a client's time.sleep runs
                 # here, and every event of the work it waits on paid two calls more.
                 when, _, _, event = heappop(queue)
-                if when != env._now or when.__class__ is not env._now.__class__:
-                    env._now = when  # else the instant keeps one time object (run_until_idle)
                 callbacks, event.callbacks = event.callbacks, None
+                if when != env._now or when.__class__ is not env._now.__class__:
+                    if callbacks is CANCELLED:  # not there: the clock stays
+                        continue
+                    env._now = when  # else the instant keeps one time object (run_until_idle)
                 try:
                     for callback in callbacks:
                         callback(event)
@@ -330,6 +361,8 @@ class Kernel:
                         self.running(),
                     )
                 if when > limit:
+                    if cancel.pop_head(queue):  # nothing is due then: look again
+                        continue
                     raise SimulationNotIdle(
                         f"the cloud is not idle after {cap:g} virtual seconds (t={secs(env.now)}); "
                         f"still running: {self._describe_live()}",
@@ -340,11 +373,13 @@ class Kernel:
                     continue
                 # simpy's Environment.step, inline (as in _run_to)
                 when, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None
                 if when != env._now or when.__class__ is not env._now.__class__:
+                    if callbacks is CANCELLED:  # not there: the clock stays
+                        continue
                     # An equal time keeps the instant's float: flows in lockstep (a storm)
                     # compute each instant apart, and every row stamped then keeps the time.
                     env._now = when
-                callbacks, event.callbacks = event.callbacks, None
                 try:
                     for callback in callbacks:
                         callback(event)

@@ -118,14 +118,15 @@ class _FirstOf(list):
     itself the callback it hooks on both events: a call in flight holds no method objects,
     no pair and no separate list for the collector. It equals only itself."""
 
-    __slots__ = ("env", "callbacks", "_value", "_ok", "_first", "_second")
+    __slots__ = ("env", "callbacks", "_value", "_ok", "_first", "_second", "_kernel")
     __hash__ = object.__hash__
     __eq__ = object.__eq__
     __ne__ = object.__ne__
 
-    def __init__(self, env: simpy.Environment, first: simpy.Event, second: Any):
+    def __init__(self, kernel: Any, first: simpy.Event, second: Any):
         self.append(_unhook)
-        self.env = env
+        self._kernel = kernel
+        self.env = kernel.env
         self.callbacks: Any = self
         self._value = PENDING
         self._first = first
@@ -143,15 +144,17 @@ class _FirstOf(list):
 
 
 def _unhook(first_of: _FirstOf) -> None:
-    """`first_of` processed: off the callbacks of whichever of its two events is pending."""
-    for event in (first_of._first, first_of._second):
-        callbacks = event.callbacks
-        if callbacks and first_of in callbacks:
-            callbacks.remove(first_of)
-            if not callbacks:
-                # An answered call's deadline: its queue entry stays (a tie point of the
-                # explorer) until it expires, but not an empty list per entry.
-                event.callbacks = _NO_CALLBACKS
+    """`first_of` processed: off the callbacks of whichever of its two events is pending. A
+    deadline still queued (the reply came first) is cancelled: the caller's timer stops."""
+    deadline = first_of._second
+    if deadline.callbacks:  # queued, and waited for by `first_of` alone
+        first_of._kernel.cancel(deadline)
+        return
+    callbacks = first_of._first.callbacks
+    if callbacks and first_of in callbacks:  # the deadline came first: the reply is pending
+        callbacks.remove(first_of)
+        if not callbacks:
+            first_of._first.callbacks = _NO_CALLBACKS
 
 
 def _ended(delivery: _Delivery) -> None:
@@ -315,9 +318,11 @@ _STARTED = _Started()
 class _Deadline:
     """A waiting call's reply deadline: queued as ``env.timeout(timeout)`` is (the same time
     and place in simpy's queue), holding only what a step reads of a queued event: its
-    callbacks (the caller's `_FirstOf` check until the reply comes, none after) and that it
-    succeeded. An answered call's deadline stays queued until it expires (the explorer may
-    order it among the events of that instant), so a storm holds a few per server."""
+    callbacks (the caller's `_FirstOf` check) and that it succeeded. When the reply comes
+    first the deadline is cancelled (`fakecloud.sim.kernel.Kernel.cancel`), as the caller's
+    timer is: it no longer moves the clock, counts among the events of an instant for the
+    explorer, or stays in a saved cloud. (A cloud saved by an earlier fakecloud may hold
+    answered deadlines with no callbacks: they run as the empty events they were.)"""
 
     __slots__ = ("callbacks",)
     _ok = True
@@ -541,6 +546,7 @@ class RpcBus:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             if monitor is not None:  # no server ever heartbeats
                 yield env.timeout(monitor)
+                k.cancel(deadline)
                 return self._timed_out(target, method, monitor)
             yield deadline
             return self._timed_out(target, method, timeout)
@@ -551,11 +557,15 @@ class RpcBus:
             sys.intern(f"rpc.call {target}.{method}"),
         )
         if reply.served is not None:
-            yield reply | reply.served | env.timeout(monitor)
+            silence = env.timeout(monitor)
+            yield reply | reply.served | silence
             if not reply.served.triggered:  # no server took it: no heartbeat came
                 reply.gone = True
+                k.cancel(deadline)
                 return self._timed_out(target, method, monitor)
-        yield _FirstOf(env, reply, deadline)
+            if silence.callbacks is not None:  # taken before the monitor's time: it stops
+                k.cancel(silence)
+        yield _FirstOf(k, reply, deadline)
         if reply._value is PENDING:  # not triggered: the deadline came first
             # The server may still answer later (it was down, or slow); the reply is dropped.
             reply.gone = True

@@ -88,7 +88,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # When the kernel asks Python's collector for a wider spacing next: a copy holds no ask
     # (`fakecloud.sim.collector.SPACED_ABOVE`; a saved copy is idle, a fork's processes start
     # counting afresh).
-    "fakecloud.sim.kernel:Kernel": {"_spaced_above": 1_100},
+    # How many cancelled events may still be queued (`Kernel.cancel`): none in a saved or
+    # forked cloud (they leave the queue first, `Kernel.drop_cancelled`).
+    "fakecloud.sim.kernel:Kernel": {"_spaced_above": 1_100, "_cancelled": 0},
 }
 
 #: Memos of a cloud's release rules (`functools.cached_property` on the class), read on many

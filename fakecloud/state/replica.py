@@ -46,6 +46,7 @@ class Replica:
         from fakecloud.state import check_idle
 
         check_idle(cloud, "fork")
+        cloud.kernel.drop_cancelled()
         self._cloud = cloud
         self._mark = _mark(cloud)
         try:

@@ -199,3 +199,72 @@ def test_errors_come_back_rebuilt_as_oslo_messaging_rebuilds_them():
     assert isinstance(error, RemoteError)
     assert (error.exc_type, error.value) == ("MessagingTimeout", "nested call timed out")
     assert error.real_class_path == "oslo_messaging.rpc.client.RemoteError"
+
+
+# -- an answered call's deadline is cancelled, as the caller's timer is ----------------------
+# (oslo.messaging's ReplyWaiter stops waiting when the reply comes: no timer outlives it.)
+
+
+def _pad(cloud, n):
+    """`n` timers far ahead, so cancelled deadlines stay queued among them for a while (the
+    kernel takes them out all at once when they are a quarter of the queue)."""
+    for _ in range(n):
+        cloud.kernel.after(10_000, lambda: None)
+
+
+def test_a_run_to_the_end_stops_at_the_reply_not_at_the_deadline():
+    cloud = Cloud(config={"rpc": {"delay_s": 0.5}})
+    cloud.kernel.rpc.register("compute.cmp-1", Endpoint(cloud))
+    box = _call(cloud, "compute.cmp-1", "slow_double", value=21, seconds=2.0)
+    assert box == {"value": 42, "t": 3.0}
+    cloud.advance(7)
+    cloud.run()
+    assert cloud.now == 10.0
+    assert [e["kind"] for e in cloud.trace.filter(kind="rpc.*")] == [
+        "rpc.call",
+        "rpc.deliver",
+        "rpc.reply",
+    ]
+
+
+def test_a_monitored_call_answered_leaves_no_timer_behind():
+    cloud = Cloud(config={"rpc": {"delay_s": 0.5}})
+    cloud.kernel.rpc.register("compute.cmp-1", Endpoint(cloud))
+    box = _call(cloud, "compute.cmp-1", "slow_double", value=2, seconds=90.0, timeout=180,
+                call_monitor_timeout=60)  # fmt: skip
+    assert box == {"value": 4, "t": 91.0}
+    cloud.run()
+    assert cloud.now == 91.0
+
+
+def test_a_stalled_cloud_is_reported_at_the_last_thing_that_happened():
+    from fakecloud.errors import SimulationNotIdle
+
+    cloud = Cloud(config={"rpc": {"delay_s": 0.5}})
+    cloud.kernel.rpc.register("compute.cmp-1", Endpoint(cloud))
+    never = cloud.kernel.env.event()
+
+    def caller():
+        yield from cloud.kernel.rpc.call("compute.cmp-1", "slow_double", value=1, seconds=2.0)
+        yield never  # waits on an event nothing triggers
+
+    cloud.kernel.spawn(caller(), name="orphan waiter")
+    with pytest.raises(SimulationNotIdle, match=r"never become idle \(t=3\)"):
+        cloud.run_until_idle(cap_s=30)
+    assert cloud.now == 3.0
+
+
+@pytest.mark.parametrize("padding", [0, 40])
+def test_the_explorer_orders_no_answered_deadline(padding):
+    # A timer due exactly when the answered call's deadline would have expired: with chance's
+    # tie order on, the two were a tie the explorer decided; the deadline is gone now.
+    cloud = Cloud(config={"explore": {"tie_order": True}})
+    cloud.kernel.rpc.register("compute.cmp-1", Endpoint(cloud))
+    fired = []
+    cloud.kernel.after(60, lambda: fired.append(cloud.now))
+    _pad(cloud, padding)
+    box = _call(cloud, "compute.cmp-1", "slow_double", value=1, seconds=0)
+    assert box["value"] == 2
+    cloud.run(until=61)
+    assert fired == [60.0]
+    assert [d for d in cloud.kernel.choices.made if d.kind == "tie" and d.about["t"] == 60] == []

@@ -110,3 +110,57 @@ def test_a_file_saved_before_a_switch_existed_reads_its_profiles_value(tmp_path)
     loaded.save(again)
     Cloud.load(again).save(third)
     assert third.read_bytes() == again.read_bytes()
+
+
+# -- a file holding answered RPC calls' deadlines ----------------------------------------------
+# `format1-dcd5f95-deadlines.json` was saved by main at dcd5f95 (2026-12-04), when an answered
+# call's 60-second reply deadline stayed queued until it expired: seed 0, one server booted from
+# a volume, then a createImage run until idle (t=7.889), so the file's queue holds the two
+# answered deadlines of quiesce_instance and snapshot_current (at t=67.149 and 67.173). Today
+# an answered deadline is cancelled and a saved queue holds none; the old file still loads,
+# saves to its own bytes, and continues as the same world built today.
+
+DEADLINES = Path(__file__).parent / "data" / "format1-dcd5f95-deadlines.json"
+
+
+def _deadlines_world_today() -> Cloud:
+    cloud = Cloud(seed=0)
+    server = boot(cloud, "s0", volumes=1)
+    r = cloud.request("compute", "POST", f"/v2.1/servers/{server}/action",
+                      body={"createImage": {"name": "snap"}}, microversion="2.45")  # fmt: skip
+    assert r.status == 202
+    assert cloud.run_until_idle() == 7.888999999999995
+    return cloud
+
+
+def _delete_and_wait(cloud: Cloud) -> list[Any]:
+    (server,) = cloud.request("compute", "GET", "/v2.1/servers").json()["servers"]
+    seen: list[Any] = [cloud.request("compute", "DELETE", f"/v2.1/servers/{server['id']}").status]
+    seen.append(cloud.run_until_idle())
+    cloud.advance(120)  # past the old file's answered deadlines: they run as empty events
+    seen.append(cloud.now)
+    images = cloud.request("image", "GET", "/v2/images?name=snap").json()["images"]
+    seen.append([(i["status"], i["size"]) for i in images])
+    return seen
+
+
+def test_a_file_with_answered_deadlines_loads_saves_and_continues(tmp_path):
+    loaded, built = Cloud.load(DEADLINES), _deadlines_world_today()
+    resaved = tmp_path / "again.json"
+    loaded.save(resaved)
+    assert resaved.read_bytes() == DEADLINES.read_bytes()
+    marks = len(loaded.trace), len(built.trace)
+    seen = _delete_and_wait(loaded)
+    assert seen == _delete_and_wait(built)
+    assert seen[0] == 204 and seen[-1] == [("active", 0)]
+    assert loaded.trace[marks[0] :] == built.trace[marks[1] :]
+
+
+def test_a_saved_queue_holds_no_answered_deadline(tmp_path):
+    built = _deadlines_world_today()
+    path = tmp_path / "today.json"
+    built.save(path)
+    text = path.read_text()
+    assert "_Deadline" in DEADLINES.read_text() and "_Deadline" not in text
+    assert "_Cancelled" not in text
+    assert "_Deadline" not in json.dumps(Cloud.load(path).fork().kernel.env._queue, default=repr)
