@@ -67,6 +67,20 @@ def _validate_name(instance: Any) -> bool:
     raise exception.InvalidName(reason=NAME_REASON)
 
 
+@_FORMAT_CHECKER.checks("regex")
+def _validate_regex(instance: Any) -> bool:
+    """``_validate_regex_format``: a non-empty pattern Python's ``re`` compiles."""
+    if not isinstance(instance, str):
+        return True
+    if not instance:
+        return False
+    try:
+        re.compile(instance)
+    except re.error:
+        return False
+    return True
+
+
 @_FORMAT_CHECKER.checks("date-time")
 def _validate_datetime(instance: Any) -> bool:
     """``_validate_datetime_format``: what ``timeutils.parse_isotime`` reads."""
