@@ -27,6 +27,22 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "lp1745529",
+        "bug: shelving a PAUSED image-backed server asks libvirt for a clean shutdown, which it "
+        "refuses ('Requested operation is not valid: domain is not running'): the shelve "
+        "fails (fault, event Error, the server left PAUSED, its -shelved image queued); "
+        "fixed: a paused guest is powered off hard.",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "d5901f613c",
+                "Closes-Bug #1745529: fix shelving a paused instance",
+                backports=(Backport("17.0.5", "f521e03f8e"),),
+            ),
+        ),
+    ),
+    Switch(
         "rpc_call_monitor",
         "the compute RPC client monitors calls (quiesce_instance) with heartbeats when "
         "rpc_response_timeout is above 60 s (nova.rpc.HEARTBEAT_THRESHOLD): a call no compute "

@@ -109,6 +109,7 @@ EXPECTED = {
     "lp1874032": {"21.2.4": True, "22.0.0": False},
     "compute_threading_mode": {"32.2.1": False, "33.0.0": True},
     "default_concurrency_backend": {"33.0.2": "eventlet", "34.0.0": "threading"},
+    "lp1745529": {"17.0.4": True, "17.0.5": False, "17.0.13": False, "18.0.0": False},
     "lp1717547": {
         "17.0.10": True,
         "17.0.11": False,

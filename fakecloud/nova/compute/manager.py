@@ -992,7 +992,11 @@ class ComputeManager:
         event = self._event(context, instance, "compute_shelve_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "shelve.start")
-            yield from self.driver.power_off(instance)
+            # The API asks for a clean shutdown; from d5901f613c (18.0.0, 17.0.5: LP #1745529)
+            # a paused guest is powered off hard, since libvirt refuses to shut it down.
+            paused = instance.power_state == states.POWER_PAUSED
+            clean = not paused or self.switches.lp1745529
+            yield from self.driver.power_off(instance, clean_shutdown=clean)
 
             def update_task_state(task_state: str, expected_state: str = states.SHELVING):
                 instance.task_state = _SHELVING_STATE_MAP[task_state]

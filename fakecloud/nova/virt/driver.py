@@ -56,6 +56,7 @@ _SNAPSHOT_PHASE = form("nova.snapshot", "phase")
 
 GiB = 1024**3
 VIR_ERR_NO_DOMAIN = 42
+VIR_ERR_OPERATION_INVALID = 55
 
 #: What libvirt reports for a guest (the same values and moves as Nova's power_state).
 DOMAIN_POWER_STATE = StateMachine("libvirt.domain.power_state", states.POWER_STATE.transitions)
@@ -206,9 +207,14 @@ class LibvirtDriver:
             self.kernel, dom, state, actor=f"libvirt:{self.host}", field="power_state"
         )
 
-    def power_off(self, instance: Any) -> Generator[Any, Any, None]:
-        """Shut the guest down."""
+    def power_off(self, instance: Any, clean_shutdown: bool = False) -> Generator[Any, Any, None]:
+        """Shut the guest down. A clean shutdown (``_clean_shutdown``'s ``guest.shutdown()``)
+        of a paused guest is refused by libvirt: the domain is not running."""
         dom = self._domain(instance)
+        if clean_shutdown and dom.power_state == states.POWER_PAUSED:
+            raise LibvirtError(
+                "Requested operation is not valid: domain is not running", VIR_ERR_OPERATION_INVALID
+            )
         yield self.kernel.env.timeout(self.config.power_action_delay_s)
         self._set_power(dom, states.SHUTDOWN)
 
