@@ -12,9 +12,10 @@ Mirrors ``volume/api.py`` (``_attachment_reserve``, ``attachment_create``, ``att
 - delete: the row goes and the volume's status is recomputed from the attachments left.
 
 A user (not a service) deleting an attachment that connects a server is refused with 409 when
-Nova still uses it (bug #2004555). Cinder asks Nova; here `Cinder.server_volume_attachment`
-answers, when wired: ``(context, server_id, volume_id) -> Nova's attachment id or None``.
-Unwired, Nova is taken not to know the server, and the delete is allowed, as Cinder does.
+Nova still uses it (bug #2004555, from Cinder 23.0.0). Cinder asks Nova; here
+`Cinder.server_volume_attachment` answers, when wired: ``(context, server_id, volume_id) ->
+Nova's attachment id or None``. Unwired, Nova is taken not to know the server, and the delete
+is allowed, as Cinder does.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ ACTOR = "cinder-api"
 #: only an ``in-use``/``reserved`` volume and names the current status in its refusal
 #: (6eba403ba, "Create volume attachments status check", 14.0.0).
 RESERVE_STATUS_CHECK_SINCE = 14
+#: The first Cinder (23.0.0) whose ``attachment_deletion_allowed`` refuses a user's delete of an
+#: attachment Nova still uses (bug #2004555, CVE-2023-2088; backported to 20.3.0, 21.3.0 and
+#: 22.1.0, not told apart: 12.0.10 to 22.0.0 let ``attachment_delete``, ``os-detach`` and
+#: ``os-terminate_connection`` through).
+DELETION_CHECK_SINCE = 23
 #: ``get_all`` filter name -> the column it matches exactly.
 _FILTERS = {"volume_id": "volume_id", "instance_id": "instance_uuid", "status": "attach_status"}
 
@@ -195,8 +201,9 @@ class AttachmentAPI:
     def deletion_allowed(
         self, context: Any, attachment_or_id: Any, volume: Volume | None = None
     ) -> None:
-        """Refuse (409) a user's delete of an attachment Nova still uses (bug #2004555)."""
-        if "service" in context.roles:
+        """Refuse (409) a user's delete of an attachment Nova still uses (bug #2004555; from
+        `DELETION_CHECK_SINCE`)."""
+        if "service" in context.roles or self.kernel.switches.series.cinder < DELETION_CHECK_SINCE:
             return
         if not attachment_or_id and volume is not None:
             if not volume.attachments:

@@ -320,3 +320,26 @@ def test_user_delete_is_allowed_when_nova_does_not_know_the_server(cloud, vid):
     aid = attach(cloud, vid, SERVER)
     cloud.cinder.server_volume_attachment = lambda ctx, server, volume: None
     assert call(cloud, "DELETE", f"attachments/{aid}", version="3.44").status == 200
+
+
+@pytest.mark.parametrize(("profile", "refused"), [("nova-27.0.0", False), ("nova-28.0.0", True)])
+def test_the_refusal_comes_with_cinder_23(profile, refused):
+    """``attachment_deletion_allowed`` came with 23.0.0 (bug #2004555; the 22.1.0 backport is
+    not told apart): Cinder 22.0.0 lets a user delete an attachment Nova uses, by the
+    attachments API or the legacy ``os-detach``."""
+    cloud = Cloud(profile=profile)
+    for how in ("attachments", "os-detach"):
+        vid = create_volume(cloud)
+        aid = attach(cloud, vid, SERVER)
+        cloud.cinder.server_volume_attachment = lambda ctx, server, volume, aid=aid: aid
+        if how == "attachments":
+            resp = call(cloud, "DELETE", f"attachments/{aid}", version="3.44")
+        else:
+            body = {"os-detach": {"attachment_id": aid}}
+            resp = call(cloud, "POST", f"volumes/{vid}/action", body)
+        if refused:
+            assert fault(resp)[:2] == ("conflictingRequest", 409), how
+            assert status(cloud, vid) == ("in-use", "attached")
+        else:
+            assert resp.status in (200, 202), (how, resp.json())
+            assert status(cloud, vid) == ("available", "detached")
