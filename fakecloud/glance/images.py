@@ -12,6 +12,7 @@ import dataclasses
 import operator
 from typing import Any
 
+from fakecloud.errors import ConfigError
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import (
     STORE_TIMEOUT_SINCE,
@@ -35,6 +36,8 @@ from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, 
 from fakecloud.sim.trace import form
 
 DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
+#: The first Glance whose scrubber restores a pending_delete image (71a36c98e).
+RESTORE_SINCE = 17
 #: ``stores`` joined `DISALLOWED` in Glance 21.0.0; before, it is a custom property on create.
 STORES_DISALLOWED_SINCE = 21
 BASE_PROPERTIES = (
@@ -532,7 +535,14 @@ class Images:
             self._purge(image)
 
     def restore(self, image_id: str) -> Image:
-        """``glance-scrubber --restore``: a pending_delete image becomes active again."""
+        """``glance-scrubber --restore``: a pending_delete image becomes active again (Glance
+        17.0.0 on, 71a36c98e; the Queens series' Glance 16 has neither the option nor the
+        ``pending_delete`` → ``active`` move)."""
+        if self._glance.schema.glance < RESTORE_SINCE:
+            raise ConfigError(
+                "glance-scrubber --restore is Glance 17.0.0 on (71a36c98e); this cloud's Glance "
+                f"is {self._glance.schema.glance}.x"
+            )
         image = self._glance.db.images[image_id]
         set_status(self._kernel, image, "active", actor="glance-scrubber")
         image.deleted = False

@@ -4,6 +4,7 @@ illegal ones answered as Glance answers them."""
 import pytest
 from glance_support import ADMIN, GB, OCTET, P1, World, detail
 
+from fakecloud.errors import ConfigError
 from fakecloud.glance.errors import StoreTimeout
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition
 
@@ -207,8 +208,11 @@ def test_delayed_delete_goes_pending_delete_then_the_scrubber_deletes():
     assert image["id"] not in w.glance.store.objects
 
 
-def test_a_pending_delete_image_can_be_restored_to_active():
-    w = World(config={"glance": {"delayed_delete": True, "scrub_time_s": 60.0}})
+def test_a_pending_delete_image_can_be_restored_to_active_from_glance_17():
+    """glance-scrubber --restore and the pending_delete -> active move: 17.0.0 (71a36c98e,
+    ``Image.valid_state_targets``); 16.0.1 has neither."""
+    config = {"glance": {"delayed_delete": True, "scrub_time_s": 60.0}}
+    w = World(config=config, profile="nova-18.0.0")
     image = w.create()
     w.upload(image["id"], 100)
     w.call("DELETE", f"/v2/images/{image['id']}")
@@ -216,6 +220,13 @@ def test_a_pending_delete_image_can_be_restored_to_active():
     w.cloud.run_until_idle()
     assert w.show(image["id"])["status"] == "active"
     assert ("pending_delete", "active") in _moves(w, image["id"])
+    queens = World(config=config)
+    image = queens.create()
+    queens.upload(image["id"], 100)
+    queens.call("DELETE", f"/v2/images/{image['id']}")
+    with pytest.raises(ConfigError, match="glance-scrubber --restore is Glance 17.0.0 on"):
+        queens.glance.restore(image["id"])
+    assert queens.status(image["id"]) == "pending_delete"
 
 
 @pytest.mark.parametrize("status", ["active", "deactivated"])
