@@ -23,13 +23,13 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from fakecloud.api import webob
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
-from fakecloud.api.pagination import paginate
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, policy, views
@@ -381,6 +381,7 @@ class CinderApi(ApiService):
     # -- volumes -----------------------------------------------------------------------------
 
     def _volume_list(self, req: Request, detail: bool) -> Response:
+        page = _page_params(req)
         params = self._query(req)
         filters = {k: params[k] for k in ("status", "name") if k in params}
         if req.context.is_admin and "project_id" in params:
@@ -393,11 +394,12 @@ class CinderApi(ApiService):
             keys = ["display_name" if k == "name" else k for k in sort[0]]
             _sort_rows(volumes, keys, sort[1], _VOLUME_COLUMNS)
         count = self._count(req, params, volumes)
-        volumes = _paginate(volumes, params)
+        volumes = _paginate(volumes, page, lambda m: exception.VolumeNotFound(volume_id=m))
         vc = self._vc(req)
         view = views.volume_detail if detail else views.volume_summary
         body = {"volumes": [view(vc, v) for v in volumes]}
-        return Response(200, _with_links(body, "volumes", vc, params, volumes, detail, count))
+        links = _with_links(body, "volumes", vc, params, page.limit, volumes, detail, count)
+        return Response(200, links)
 
     def volumes_index(self, req: Request) -> Response:
         """``GET /volumes``."""
@@ -490,6 +492,7 @@ class CinderApi(ApiService):
     # -- snapshots ---------------------------------------------------------------------------
 
     def _snapshot_list(self, req: Request, detail: bool) -> Response:
+        page = _page_params(req)
         params = self._query(req)
         filters = {k: params[k] for k in ("status", "volume_id", "name") if k in params}
         sort = _sort_params(params)
@@ -502,7 +505,7 @@ class CinderApi(ApiService):
                 keys = ["display_name" if k == "name" else k for k in keys]
             _sort_rows(snaps, keys, sort[1], _SNAPSHOT_COLUMNS)
         count = self._count(req, params, snaps)
-        snaps = _paginate(snaps, params)
+        snaps = _paginate(snaps, page, lambda m: exception.SnapshotNotFound(snapshot_id=m))
         vc = self._vc(req)
         if detail:
             extended = self._extended(req)
@@ -510,7 +513,8 @@ class CinderApi(ApiService):
         else:
             items = [views.snapshot_summary(vc, s) for s in snaps]
         body = {"snapshots": items}
-        return Response(200, _with_links(body, "snapshots", vc, params, snaps, detail, count))
+        links = _with_links(body, "snapshots", vc, params, page.limit, snaps, detail, count)
+        return Response(200, links)
 
     @staticmethod
     def _count(req: Request, params: dict[str, str], matching: list) -> int | None:
@@ -918,11 +922,44 @@ def run_now(work: Generator) -> Any:
     raise RuntimeError("this step was expected to take no virtual time")
 
 
-def _paginate(items: list, params: dict[str, str]) -> list:
-    """``marker`` (exclusive) and ``limit`` over a sorted list, at most ``osapi_max_limit``."""
-    marker, limit = params.get("marker"), params.get("limit")
-    page = paginate(items, marker, limit, key=lambda i: i.id, prefix="Invalid input received: ")
-    return page[:OSAPI_MAX_LIMIT]
+@dataclass(frozen=True)
+class _Page:
+    """``common.get_pagination_params``: what a list's query asks of its page."""
+
+    marker: str | None
+    limit: int
+    offset: int
+
+
+def _page_params(req: Request) -> _Page:
+    """``get_pagination_params`` (12.0.10 to 29.0.0), read before anything else a list does:
+    ``params.pop`` takes a parameter's first value; ``limit`` an integer, at least 0, at most
+    ``osapi_max_limit``, in webob's plain words; ``offset`` through ``validate_integer``."""
+    query = req.query
+    raw = query["limit"][0] if query.get("limit") else None
+    try:
+        limit = OSAPI_MAX_LIMIT if raw is None else int(raw)
+    except ValueError:
+        raise HttpError(400, "limit param must be an integer") from None
+    if limit < 0:
+        raise HttpError(400, "limit param must be positive")
+    marker = query["marker"][0] if query.get("marker") else None
+    offset = validate_integer(
+        query["offset"][0] if query.get("offset") else 0, "offset", 0, DB_MAX_INT
+    )
+    return _Page(marker, min(limit, OSAPI_MAX_LIMIT), offset)
+
+
+def _paginate(items: list, page: _Page, not_found: Callable[[str], Exception]) -> list:
+    """The items after `page`'s marker (exclusive), past its offset, at most its limit. A
+    marker is looked up as the database's paginate query does (``_generate_paginate_query``:
+    ``get(context, marker)``), so one the caller cannot see is that resource's 404."""
+    if page.marker is not None:
+        ids = [item.id for item in items]
+        if page.marker not in ids:
+            raise not_found(page.marker)
+        items = items[ids.index(page.marker) + 1 :]
+    return items[page.offset : page.offset + page.limit]
 
 
 def _with_links(
@@ -930,16 +967,17 @@ def _with_links(
     collection: str,
     vc: ViewContext,
     params: dict[str, str],
+    limit: int,
     page: list,
     detail: bool,
     count: int | None = None,
 ) -> dict[str, Any]:
     """``ViewBuilder._get_collection_links``: ``<collection>_links``, a ``next`` link, when the
-    page holds as many items as the limit (``limit``, else ``osapi_max_limit``) — the request's
+    page holds as many items as the limit (`limit`) — the request's
     parameters in their order with ``marker`` last, on ``/v3[/<project>]/<collection>``. With
     a ``count`` (3.45 ``with_count``) the link is there whenever the limit is at most the count,
-    even on the last page (``item_count or len(items)``), and ``count`` follows the links."""
-    limit = min(int(params.get("limit", OSAPI_MAX_LIMIT)), OSAPI_MAX_LIMIT)
+    even on the last page (``item_count or len(items)``), and ``count`` follows the links.
+    `limit` is the page's (`_page_params`: ``_get_limit_param`` of the query again)."""
     if count is not None:
         if page and limit <= (count or len(page)):
             _next_link(body, collection, vc, params, page, detail)
