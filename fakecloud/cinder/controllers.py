@@ -13,6 +13,7 @@ from typing import Any
 
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import exception, policy, validation
+from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment
 from fakecloud.cinder.states import SNAPSHOT_STATUSES
 
@@ -469,10 +470,7 @@ _QUEENS_REQUIRED = {
 
 #: WebOb's ``HTTPBadRequest()`` text: Queens' ``ResourceExceptionHandler`` answers it for a
 #: ``TypeError`` of a controller method (12.0.10 ``api/openstack/wsgi.py``).
-_TYPE_ERROR_400 = (
-    "The server could not comply with the request since it is either malformed or otherwise "
-    "incorrect."
-)
+_TYPE_ERROR_400 = GENERIC[400]
 
 
 def _queens_action_args(action: str, args: Any) -> dict[str, Any]:

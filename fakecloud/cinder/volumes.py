@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.cinder import exception, policy
+from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
@@ -79,6 +80,10 @@ RESERVED_IMAGE_NAMESPACES_FILTERED_SINCE = 23
 #: From Cinder 15.0.0 an upload into a ``compressed`` container is refused after Glance made the
 #: image (``[DEFAULT] allow_compression_on_image_upload``, off by default: not modelled on).
 COMPRESSED_UPLOAD_REFUSED_SINCE = 15
+#: ``volume_types.provision_filter_on_size`` (a type's ``provisioning:min_vol_size`` and
+#: ``max_vol_size``) came with Cinder 16.0.0, in ``create``, ``_extend`` and ``retype``; before,
+#: nothing read those specs (12.0.10 to 15.x).
+TYPE_SIZE_FILTER_SINCE = 16
 
 
 class VolumeAPI:
@@ -169,6 +174,9 @@ class VolumeAPI:
                 "must be an integer (or string representation of an integer) and greater than "
                 "zero)."
             )
+        if k.switches.series.cinder >= TYPE_SIZE_FILTER_SINCE:
+            # The type asked for, else the default one (not the source's: the flow picks that)
+            check_type_size(volume_type or self.cinder.default_type, size)
         check_metadata_properties(metadata)
         # ExtractVolumeRequestTask
         options = {
@@ -452,6 +460,8 @@ class VolumeAPI:
                 reason="New size for extend must be greater than current size. (current: "
                 f"{volume.size}, extended: {new_size})."
             )
+        if k.switches.series.cinder >= TYPE_SIZE_FILTER_SINCE:
+            check_type_size(volume.volume_type, new_size)
         expected = "in-use" if attached else "available"
         if volume.status != expected:
             raise exception.InvalidVolume(
@@ -517,7 +527,8 @@ class VolumeAPI:
                 reason=f"migration_policy must be 'on-demand' or 'never', passed: {new_type}"
             )
         vtype = self.cinder.volume_type(new_type)
-        check_type_size(vtype, volume.size)
+        if k.switches.series.cinder >= TYPE_SIZE_FILTER_SINCE:
+            check_type_size(vtype, volume.size)
         src_multiattach = volume.multiattach
         tgt_multiattach = vtype.multiattach
         if src_multiattach != tgt_multiattach:
@@ -856,9 +867,15 @@ def finish_detach(cinder: Any, volume: Volume, attachment: VolumeAttachment | No
         VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR)
 
 
-def check_type_size(vtype: VolumeType, size: int) -> None:
+def check_type_size(vtype: VolumeType, size: Any) -> None:
     """``volume_types.provision_filter_on_size``: the type's ``provisioning:min_vol_size`` and
-    ``provisioning:max_vol_size`` extra specs bound the volume's size."""
+    ``provisioning:max_vol_size`` extra specs bound the volume's size. A create with no size
+    (nor a source to take it from) makes its ``int(size)`` a ``TypeError``:
+    ``ResourceExceptionHandler``'s plain 400."""
+    try:
+        size = int(size)
+    except TypeError:
+        raise exception.Invalid(GENERIC[400]) from None
     specs = vtype.extra_specs
     min_size = specs.get("provisioning:min_vol_size")
     if min_size and size < int(min_size):
