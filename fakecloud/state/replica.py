@@ -5,7 +5,7 @@ copied and how, by walking the whole graph: most of a fork's cost is that walk (
 object and a test per value), not the copying. A world that is forked again and again (every
 explored seed starts from the same booted world) gives the same answers every time, so
 `Replica` walks it once, as `fork_graph` would, and records a plan: which objects are copied
-(shallow copies made by C: ``dict.copy``, ``list.copy``, a record's ``__dict__`` copied whole),
+(shallow copies: ``dict.copy``, ``list.copy``, a record's fields stored into a new instance),
 which of their fields then point at copies instead of the originals, and which immutable values
 (tuples, bound methods, ...) are built from copies. Each `Replica.fork` replays the plan.
 
@@ -104,6 +104,10 @@ class _Plan:
         body: list[str] = []
         inlined: set[int] = set()
         plain: set[int] = set()  # records set with ``n.key = value`` (object's own setattr)
+        # A plain record's fields, stored one by one after every copy exists (phase 3) rather
+        # than as a copied __dict__ put in place: the new instance keeps its values inline, as
+        # one made by its class does, so no dict is made for it, freed with it or collected.
+        stored: dict[int, dict[str, str]] = {}
 
         def set_attribute(slot: int, key: str, value: str) -> str:
             if slot in plain and key.isidentifier() and not keyword.iskeyword(key):
@@ -119,8 +123,14 @@ class _Plan:
                 if cls.__setattr__ is object.__setattr__:
                     plain.add(slot)
                 body.append(f"n{slot} = _new({const(cls)})")
-                if fields is not None:
-                    body.append(f"d{slot} = {const(fields)}.copy()")
+                if fields and slot in plain and _all_plain_names(cls, fields):
+                    values = stored[slot] = {k: const(v) for k, v in fields.items()}
+                    for key, value in resets:
+                        values[key] = f"{const(value)}()" if callable(value) else const(value)
+                elif fields is not None:
+                    # dict(), not .copy(): a copy of the original's materialized __dict__ would be
+                    # a split table, which LOAD_ATTR reads without its specialized fast path
+                    body.append(f"d{slot} = _dict({const(fields)})")
                     for key, value in resets:
                         fresh = f"{const(value)}()" if callable(value) else const(value)
                         body.append(f"d{slot}[{const(key)}] = {fresh}")
@@ -157,6 +167,13 @@ class _Plan:
             else:
                 body.append(f"n{slot} = {const(build)}({parts})")
         for kind, slot, key, child in self.patches:
+            if kind == _FIELD and slot in stored:
+                stored[slot][key] = f"n{child}"
+        for slot, values in stored.items():
+            body.extend(f"n{slot}.{key} = {value}" for key, value in values.items())
+        for kind, slot, key, child in self.patches:
+            if kind == _FIELD and slot in stored:
+                continue
             if kind == _ITEM:
                 body.append(f"n{slot}[{const(key)}] = n{child}")
             elif kind == _FIELD:
@@ -177,6 +194,7 @@ class _Plan:
         source = "def replay(K):\n" + unpack + "".join(f"    {line}\n" for line in body)
         namespace = {
             "_new": object.__new__,
+            "_dict": dict,
             "_setattr": object.__setattr__,
             "_refill": _refill,
             "_function": types.FunctionType,
@@ -184,6 +202,18 @@ class _Plan:
         }
         exec(compile(source, "<fakecloud.state.replica plan>", "exec"), namespace)
         return functools.partial(namespace["replay"], tuple(consts))
+
+
+def _all_plain_names(cls: type, fields: dict) -> bool:
+    """Whether ``n.key = value`` stores every key of `fields` in the instance's own fields: an
+    identifier, not a keyword, and no data descriptor of `cls` (a property's setter, a slot)."""
+    return all(
+        k.__class__ is str
+        and k.isidentifier()
+        and not keyword.iskeyword(k)
+        and not hasattr(type(getattr(cls, k, None)), "__set__")
+        for k in fields
+    )
 
 
 #: Patch kinds: an item of a dict, list or deque; a field in a record's __dict__; a slot or a
