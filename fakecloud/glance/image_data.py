@@ -70,6 +70,13 @@ from fakecloud.glance.states import (
 )
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 
+#: The first Glance whose import checks the image first (0376185fb, 17.0.0: 404, the 409s of
+#: a status or formats that cannot work, ``modify_image``); 16.x answers 202 to any import.
+IMPORT_CHECKS_SINCE = 17
+#: The first series whose failed import puts the image back to ``queued``: no code of
+#: 16.0.1-19.0.4 does (``glance/async/flows/api_image_import.py`` has no status revert).
+IMPORT_REVERTS_SINCE = 20
+
 #: The first Glance that reads an import's ``all_stores`` and ``all_stores_must_succeed``
 #: (92492cf50, 55b7c86ec: 20.0.0, multi-store import): booleans only, and ``false`` for the
 #: latter a 400 without ``enabled_backends``. Before, an import ignores both.
@@ -321,6 +328,14 @@ class ImageDataApi:
             g.quotas.enforce(project, IMAGE_SIZE_TOTAL, delta=0, gone=g.uncounted)
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
+        if g.schema.glance < IMPORT_CHECKS_SINCE:
+            # 16.x: ImagesController.import_image reads no image and checks nothing more; the
+            # task's flow does, in the background
+            task = g.tasks.new_import(ctx, image_id, body)
+            self._kernel.spawn(
+                self._import_queens(ctx, image_id, method, task), name=f"glance import {image_id}"
+            )
+            return image_id
         image = g.db.get(ctx, image_id)
         conflict = None
         if image.status == "active":
@@ -361,13 +376,41 @@ class ImageDataApi:
                 raise HTTPBadRequest(explanation=f"'{key}' must be boolean value only")
         return name
 
-    def _import(self, image: Image, method: str, task: Any) -> Generator[Any, Any, None]:
-        """The api_image_import task: staging → store, then active; failure → queued."""
+    def _import_queens(
+        self, ctx: Any, image_id: str, method: str, task: Any
+    ) -> Generator[Any, Any, None]:
+        """16.x's api_image_import task: ``get_flow`` reads the image as the caller and moves
+        it to ``importing`` from whatever status it has; there a missing image, one the caller
+        does not own (``ImmutableImageProxy``) or a move the status table refuses raises
+        outside the executor's ``try``: the task stays ``processing``, the image as it was.
+        An image never staged then fails the flow: the task fails, the image stays
+        ``importing`` (no revert in 16.0.1)."""
         g, k = self._glance, self._kernel
-        data = image.staged
         g.tasks.move(task, "processing")
         try:
+            image = g.db.get(ctx, image_id)
+            if not g.images.policy(ctx, image).owns():
+                raise HTTPForbidden()
             set_status(k, image, "importing", details={"method": method})
+        except (GlanceHttpError, InvalidImageStatusTransition) as exc:
+            k.trace.emit("glance.import.fail", "glance", image_id, error=str(exc))
+            return
+        if image.staged is None:  # _ImportToStore finds no staged file
+            k.trace.emit("glance.import.fail", "glance", image_id, error="nothing staged")
+            g.tasks.move(task, "failure", message="Task failed due to Internal Error")
+            return
+        yield from self._import(image, method, task)
+
+    def _import(self, image: Image, method: str, task: Any) -> Generator[Any, Any, None]:
+        """The api_image_import task: staging → store, then active; failure → queued (from
+        Glance 20: 16.0.1-19.0.4 revert nothing, the image stays ``importing``)."""
+        g, k = self._glance, self._kernel
+        data = image.staged
+        if task.status == "pending":
+            g.tasks.move(task, "processing")
+        try:
+            if image.status != "importing":
+                set_status(k, image, "importing", details={"method": method})
             yield from k.faults.pause("glance.import", image_id=image.id, method=method)
             t = k.io.transfer(
                 data.size,
@@ -381,6 +424,8 @@ class ImageDataApi:
             k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
             g.tasks.move(task, "failure", message=str(exc))
             image.staged = None
+            if g.schema.glance < IMPORT_REVERTS_SINCE:
+                return
             try:
                 set_status(k, image, "queued", details={"reason": "import failed"})
             except InvalidImageStatusTransition:

@@ -115,16 +115,36 @@ def test_stage_and_import_go_uploading_importing_active():
     ]
 
 
-def test_failed_import_returns_to_queued():
-    w = World()
+@pytest.mark.parametrize("profile, status", [("seed", "importing"), ("upstream", "queued")])
+def test_failed_import_returns_to_queued_from_glance_20(profile, status):
+    """16.0.1-19.0.4's api_image_import flow reverts no status: a failed import leaves the
+    image ``importing``; later series put it back to ``queued``."""
+    w = World(profile=profile)
     image = w.create()
     h = {**OCTET, "x-openstack-image-size": "1000"}
     w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h)
     w.cloud.faults.add("glance.import", error=RuntimeError("staging lost"))
     w.call("POST", f"/v2/images/{image['id']}/import", body={"method": {"name": "glance-direct"}})
     w.cloud.run_until_idle()
-    assert ("importing", "queued") in _moves(w, image["id"])
-    assert w.status(image["id"]) == "queued"
+    assert w.status(image["id"]) == status
+    assert (("importing", "queued") in _moves(w, image["id"])) is (status == "queued")
+
+
+def test_queens_takes_any_import_and_its_flow_fails_later():
+    """glance 16.0.1 ``ImagesController.import_image`` reads no image (the 409s and 404 came
+    with 0376185fb, 17.0.0): 202, then ``get_flow`` moves a queued image to ``importing`` and
+    the flow fails on the missing staged data, leaving it there; an active image or one that
+    does not exist is left as it was (``get_flow`` raises before the flow runs)."""
+    w = World()
+    never_staged, active = w.create(), w.create()
+    w.upload(active["id"], 10)
+    body = {"method": {"name": "glance-direct"}}
+    for image_id in (never_staged["id"], active["id"], "00000000-0000-0000-0000-000000000000"):
+        assert w.call("POST", f"/v2/images/{image_id}/import", body=body).status == 202
+    w.cloud.run_until_idle()
+    assert w.status(never_staged["id"]) == "importing"
+    assert w.status(active["id"]) == "active"
+    assert w.call("DELETE", f"/v2/images/{never_staged['id']}").status == 204
 
 
 @pytest.mark.parametrize("profile, status", [("seed", 500), ("upstream", 503)])
@@ -293,7 +313,7 @@ def test_deleted_is_final_for_everyone():
     ],
 )
 def test_import_request_errors(body, status, text):
-    w = World()
+    w = World(profile="nova-18.0.0")  # the 409: glance 17.0.0 on (0376185fb)
     image = w.create()
     resp = w.call("POST", f"/v2/images/{image['id']}/import", body=body)
     assert resp.status == status and detail(resp) == text
@@ -331,7 +351,7 @@ def test_all_stores_keys_of_an_import_are_read_from_glance_20(extra, text):
 
 
 def test_import_of_an_active_image_is_409():
-    w = World()
+    w = World(profile="nova-18.0.0")  # glance 17.0.0 on (0376185fb)
     image = w.create()
     w.upload(image["id"], 10)
     resp = w.call(
