@@ -39,6 +39,9 @@ DELETABLE_STATUSES = ("available", "error", "error_restoring", "error_extending"
 TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER = 21
 #: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
 RESET_REFUSED = ("deleting", "error_deletingdetaching")
+#: The first Cinder (20.0.0, Yoga) whose ``VolumeAdminController._reset_status`` refuses those
+#: statuses and ``in-use`` without attachments; 12.0.10 to 19.x set any valid status.
+RESET_REFUSALS_SINCE = 20
 
 
 def build_or_str(elements: Any, str_format: str | None = None) -> str:
@@ -799,12 +802,13 @@ class VolumeAPI:
         self._authorize(
             context, "volume_extension:volume_admin_actions:reset_status", volume.project_id
         )
-        if status in RESET_REFUSED:
-            raise exception.Invalid(f"Cannot reset-state to {status}")
-        if status == "in-use" and not volume.attachments:
-            raise exception.Invalid(
-                "Cannot reset-state to in-use because volume does not have any attachments."
-            )
+        if k.switches.series.cinder >= RESET_REFUSALS_SINCE:
+            if status in RESET_REFUSED:
+                raise exception.Invalid(f"Cannot reset-state to {status}")
+            if status == "in-use" and not volume.attachments:
+                raise exception.Invalid(
+                    "Cannot reset-state to in-use because volume does not have any attachments."
+                )
         if status:
             VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR, details={"reset": True})
         if attach_status:

@@ -479,3 +479,20 @@ def test_every_volume_status_can_be_set_by_an_admin_and_is_shown(cloud, status):
     shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"]
     assert shown == SHOWN.get(status, status)
     assert states(cloud, vid)[-1] == status
+
+
+@pytest.mark.parametrize(("profile", "refused"), [("nova-24.0.0", False), ("nova-25.0.0", True)])
+def test_reset_status_guards_came_with_cinder_20(profile, refused):
+    """``VolumeAdminController._reset_status`` refuses ``deleting``, ``error_deleting`` and an
+    ``in-use`` without attachments from Cinder 20.0.0 (Yoga); cinder 12.0.10 to 19.x
+    (``admin_actions.py``) set any valid status."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    body_path = f"/v3/{P3}/volumes/{vid}/action"
+    for status in ("in-use", "deleting"):
+        resp = call(cloud, "POST", body_path, {"os-reset_status": {"status": status}}, ctx=ADMIN)
+        if refused:
+            assert fault(resp)[:2] == ("badRequest", 400)
+        else:
+            assert resp.status == 202, resp.json()
+            assert cloud.cinder.volume(vid).status == status
