@@ -171,7 +171,13 @@ class VolumeAPI:
         k = self.kernel
         cfg = self.cinder.config
         self._authorize(context, "volume:create_from_image" if image_id else "volume:create")
-        if size and (not _is_int_like(size) or int(size) <= 0):
+        try:
+            bad_size = size and (not _is_int_like(size) or int(size) <= 0)
+        except OverflowError as exc:
+            # ``strutils.is_int_like`` catches TypeError and ValueError only: an infinite size
+            # (JSON ``Infinity``, ``1e999``) escapes to FaultWrapper, whose 500 says nothing.
+            raise exception.CinderException(str(exc)) from None
+        if bad_size:
             raise exception.InvalidInput(
                 reason=f"Invalid volume size provided for create request: {size} (size argument "
                 "must be an integer (or string representation of an integer) and greater than "

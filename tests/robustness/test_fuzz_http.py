@@ -1,0 +1,158 @@
+"""Property-based fuzzing over real HTTP: raw requests to ``fakecloud serve`` (in a thread).
+
+Each example writes one request on a socket by hand, as a careless or hostile client would:
+any method, a path that is real, unicode, percent-encoded junk or another project's, a query
+with repeated and empty parameters, odd or duplicated ``OpenStack-API-Version`` and
+``Content-Type`` headers, a valid, forged or missing token, and a body that is JSON, bent JSON,
+non-UTF-8 bytes or nothing, framed by a right or a wrong ``Content-Length``. The answer must
+be a whole HTTP/1.1 response within the timeout, never a traceback; a 5xx only as the
+service's deliberate answer (no ``api.error``: no exception fakecloud did not expect); and the
+server must still answer a plain request afterwards.
+"""
+
+import json
+import socket
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fakecloud.transport.server import FakecloudServer
+
+TIMEOUT = 20
+SERVICES = ("identity", "compute", "volume", "image")
+PATHS = {
+    "identity": ["/", "/v3", "/v3/auth/tokens", "/v3/projects", "/v3/users/{user}"],
+    "compute": [
+        "/v2.1/servers",
+        "/v2.1/{project}/servers/detail",
+        "/v2.1/servers/{server}/action",
+        "/v2.1/flavors/1/os-extra_specs",
+        "/v2.1/0ddba11/servers",
+    ],
+    "volume": ["/", "/v3/{project}/volumes", "/v3/{project}/volumes/x/action", "/v3/volumes"],
+    "image": ["/versions", "/v2/images", "/v2/images/{image}", "/v2/images/x/file"],
+}
+ODD_PATHS = st.sampled_from(
+    ["/%E2%82%AC", "/%FF%FE", "/..%2F..%2Fetc", "/%00", "/" + "a" * 3000, "//", "/v3/%20/x"]
+)
+METHODS = st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "BREW"])
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "application/json; charset=latin-1",
+        "text/plain",
+        "application/openstack-images-v2.1-json-patch",
+        "application/octet-stream",
+        "Application/JSON",
+        "",
+    ]
+)
+VERSIONS = st.sampled_from(
+    [
+        "compute 2.1",
+        "compute 2.1000",
+        "compute latest, volume 3.0",
+        "volume 3.0 x",
+        "volume",
+        "image 2.0",
+        "compute 2.abc",
+        "identity 3.14",
+    ]
+)
+BODIES = st.one_of(
+    st.just(b""),
+    st.sampled_from(
+        [
+            b'{"server": {"name": "\\ud800", "flavorRef": "1", "imageRef": ""}}',
+            b'{"volume": {"size": 1e999}}',
+            b'{"auth": {"identity": {"methods": ["password"]}}}',
+            b'{"a": 1, "a": [2]}',
+            b"[" * 600 + b"]" * 600,
+            b"\xff\xfe{\x00}",
+            b'{"createImage": {"name": "x", "metadata": {"k": 1}}}',
+            b'[{"op": "replace", "path": "/name", "value": null}]',
+            b"NaN",
+        ]
+    ),
+    st.binary(max_size=64),
+)
+
+
+HEALTH = b"GET /v3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FakecloudServer(port_base=0, speed=0) as srv:
+        yield srv
+
+
+def exchange(srv, service, data):
+    host, port = srv.urls[service][len("http://") :].split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        out = bytearray()
+        while chunk := sock.recv(1 << 16):
+            out += chunk
+    return bytes(out)
+
+
+@st.composite
+def raw_requests(draw, ids):
+    service = draw(st.sampled_from(SERVICES))
+    path = draw(st.sampled_from(PATHS[service]) | ODD_PATHS).format(**ids)
+    query = draw(st.sampled_from(["", "?limit=1&limit=", "?marker=&sort=", "?name=%FF", "?x"]))
+    lines = [f"{draw(METHODS)} {path}{query} HTTP/1.1", "Host: fuzz", "Connection: close"]
+    token = draw(st.sampled_from([ids["token"], "gAAAAAbogus", None]))
+    if token:
+        lines.append(f"X-Auth-Token: {token}")
+    for _ in range(draw(st.integers(0, 2))):
+        lines.append(f"OpenStack-API-Version: {draw(VERSIONS)}")
+    kind = draw(CONTENT_TYPES)
+    if kind:
+        lines.append(f"Content-Type: {kind}")
+    body = draw(BODIES)
+    length = draw(st.sampled_from(["right", "right", "short", "none", "-1", "x", "9" * 30]))
+    if length == "right" or (length == "none" and body):
+        lines.append(f"Content-Length: {len(body)}")
+    elif length == "short":
+        lines.append(f"Content-Length: {max(len(body) - 1, 0)}")
+    elif length != "none":
+        lines.append(f"Content-Length: {length}")
+    return service, ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+
+
+def test_any_raw_request_gets_a_whole_http_answer(server):
+    cloud = server.cloud
+    ids = {
+        "token": cloud.keystone.token_for("demo").id,
+        "project": cloud.context("demo").project_id,
+        "user": "demo",
+        "server": "00000000-0000-0000-0000-000000000000",
+        "image": "00000000-0000-0000-0000-000000000000",
+    }
+
+    @settings(settings.get_profile("robustness"))
+    @given(raw_requests(ids))
+    def run(request):
+        service, data = request
+        errors = len(cloud.trace.filter(kind="api.error"))
+        answer = exchange(server, service, data)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 "), answer[:200]
+        status = int(head[9:12])
+        assert 100 <= status < 600
+        assert b"Traceback" not in answer
+        assert len(cloud.trace.filter(kind="api.error")) == errors, cloud.trace.filter(
+            kind="api.error"
+        )[errors:]
+        if status >= 500 and b"json" in head.lower() and body:
+            json.loads(body)  # a deliberate 5xx is a fault body
+        health = exchange(
+            server, "identity", b"GET /v3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        assert health.startswith(b"HTTP/1.1 200 OK")
+
+    run()
