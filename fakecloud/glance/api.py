@@ -340,7 +340,7 @@ class GlanceApi(ApiService):
 
     def index(self, req: Request) -> Response:
         """``GET /v2/images``."""
-        q = parse_query(req.query)
+        q = parse_query(req.query, self._series.glance)
         images, next_marker = self.glance.lister.list(req.context, q)
         body: dict[str, Any] = {"images": [self._view(i) for i in images]}
         page = links(q, next_marker)

@@ -7,7 +7,8 @@ Reading the query (``RequestDeserializer.index``): ``limit``, ``marker``, ``memb
 too), ``owner``, ``os_hidden`` (default false), ``protected``, ``size_min``/``size_max``,
 ``created_at``/``updated_at`` (``gte:2026-01-01T00:00:00Z``), ``checksum``, and any custom
 property (``instance_uuid=...``, ``image_type=snapshot``). Before Glance 17.0.0 (Queens)
-``os_hidden`` and ``os_hash_value`` are custom-property filters like any other.
+``os_hidden`` and ``os_hash_value`` are custom-property filters like any other; before 18.0.0
+``visibility=all`` is a 400.
 
 Which images a caller sees (``_select_images_query``): an admin all of them; anyone else the
 public and community images, its project's images, and the shared images its project is a
@@ -67,8 +68,14 @@ def _bad(message: str) -> HTTPBadRequest:
     return HTTPBadRequest(explanation=message)
 
 
-def parse_query(query: dict[str, list[str]]) -> ListQuery:
-    """Read the list query as Glance's deserializer does (400 for what it refuses)."""
+#: The first Glance with the ``visibility=all`` filter (cfa9b6e8e, 18.0.0).
+VISIBILITY_ALL_SINCE = 18
+_LATEST = 99
+
+
+def parse_query(query: dict[str, list[str]], glance: int = _LATEST) -> ListQuery:
+    """Read the list query as the series' Glance `glance` (its major) deserializer does (400
+    for what it refuses)."""
     q = ListQuery()
     rest = {k: list(v) for k, v in query.items()}
     q.params = [(k, v[-1]) for k, v in query.items() if v]
@@ -103,6 +110,8 @@ def parse_query(query: dict[str, list[str]]) -> ListQuery:
     visibility = q.filters.get("visibility")
     if visibility and visibility not in ("community", "public", "private", "shared", "all"):
         raise _bad(f"Invalid visibility value: {visibility}")
+    if visibility == "all" and glance < VISIBILITY_ALL_SINCE:
+        raise _bad("Invalid visibility value: all")
     if q.filters.get("changes-since"):
         raise _bad('The "changes-since" filter is no longer available on v2.')
     if member_status is not None:

@@ -176,3 +176,16 @@ def test_each_listed_image_has_the_full_view(w):
     assert image["disk_format"] == "qcow2" and image["container_format"] == "bare"
     assert image["size"] == 21430272 and len(image["checksum"]) == 32
     assert image["owner"] == w.admin_project
+
+
+def test_visibility_all_is_a_filter_from_glance_18():
+    """``RequestDeserializer._get_filters``: 'all' joined the visibility values in 18.0.0
+    (cfa9b6e8e); 16.0.1 and 17.0.1 answer 400."""
+    queens = World()
+    resp = _list(queens, "visibility=all")
+    assert resp.status == 400 and detail(resp) == "Invalid visibility value: all"
+    stein = World(profile="nova-19.0.0")  # Glance 18.x
+    mine = stein.create(name="mine", visibility="private")
+    names = _names(_list(stein, "visibility=all"))
+    assert "mine" in names and mine["visibility"] == "private"
+    assert _list(World(profile="nova-18.0.0"), "visibility=all").status == 400  # Glance 17.x
