@@ -399,9 +399,11 @@ def volume_action(
     )
     if not queens:
         validation.validate(schema, body)
+    elif action == "os-reset_status":  # admin_actions.py reads it before the lookup
+        body = {action: _queens_reset_args(body[action])}
     api = cinder.volume_api
     volume = api.get(context, volume_id)
-    if queens:
+    if queens and action != "os-reset_status":
         # Queens (12.0.10 contrib/volume_actions.py) had no schema: each action reads its
         # body after the volume lookup.
         body = {action: _queens_action_args(action, body[action])}
@@ -458,7 +460,17 @@ def volume_action(
 
 #: The volume actions whose Queens checks `_queens_action_args` makes (the others keep the
 #: later schemas: see docs/conformance.md).
-QUEENS_ACTIONS = frozenset(("os-extend", "os-update_readonly_flag", "os-set_bootable", "os-retype"))
+QUEENS_ACTIONS = frozenset(
+    (
+        "os-extend",
+        "os-update_readonly_flag",
+        "os-set_bootable",
+        "os-retype",
+        "os-attach",
+        "os-detach",
+        "os-reset_status",
+    )
+)
 #: The one required key of each, and Queens' 400 when it is missing.
 _QUEENS_REQUIRED = {
     "os-extend": ("new_size", "New volume size must be specified as an integer."),
@@ -478,6 +490,10 @@ def _queens_action_args(action: str, args: Any) -> dict[str, Any]:
     (``_extend``, ``_volume_readonly_update``, ``_set_bootable``, ``_retype``, 12.0.10).
     Arguments that are no object make ``body[action][key]`` a ``TypeError``: ``_extend``
     catches it, the others answer WebOb's plain 400."""
+    if action == "os-attach":
+        return _queens_attach_args(args)
+    if action == "os-detach":
+        return _queens_detach_args(args)
     key, missing = _QUEENS_REQUIRED[action]
     if not isinstance(args, dict):
         raise bad_request(missing if action == "os-extend" else _TYPE_ERROR_400)
@@ -494,6 +510,104 @@ def _queens_action_args(action: str, args: Any) -> dict[str, Any]:
             raise exception.VolumeTypeNotFoundByName(volume_type_name=value)
         return {"new_type": value, "migration_policy": args.get("migration_policy")}
     return {key: _queens_bool(key, value)}
+
+
+def _queens_attach_args(args: Any) -> dict[str, Any]:
+    """``_attach`` (12.0.10), run on the JSON value as Queens ran it: ``in`` and ``[]`` on
+    arguments that are no object are a ``TypeError`` (WebOb's plain 400) unless ``in`` works
+    on them (a string's substrings, a list's items)."""
+    try:
+        # `in` then `[]`, not `.get`: Queens' own reads, whatever the arguments are
+        instance_uuid = args["instance_uuid"] if "instance_uuid" in args else None  # noqa: SIM401
+        host_name = args["host_name"] if "host_name" in args else None  # noqa: SIM401
+        if "mountpoint" not in args:
+            raise bad_request("Must specify 'mountpoint'")
+        mountpoint = args["mountpoint"]
+        mode = args["mode"] if "mode" in args else "rw"  # noqa: SIM401
+    except TypeError:
+        raise bad_request(_TYPE_ERROR_400) from None
+    if instance_uuid is None and host_name is None:
+        raise bad_request("Invalid request to attach volume to an invalid target")
+    if mode not in ("rw", "ro"):
+        raise bad_request(
+            "Invalid request to attach volume with an invalid mode. Attaching mode should be "
+            "'rw' or 'ro'"
+        )
+    return {
+        "instance_uuid": instance_uuid,
+        "host_name": host_name,
+        "mountpoint": mountpoint,
+        "mode": mode,
+    }
+
+
+def _queens_detach_args(args: Any) -> dict[str, Any]:
+    """``_detach`` (12.0.10): empty arguments detach the only attachment; any others are read
+    with ``.get``, an ``AttributeError`` (``FaultWrapper``'s 500) unless they are an object.
+    An id that is no string is looked up as its text (a row no such id names)."""
+    if not args:
+        return {}
+    if not isinstance(args, dict):
+        raise exception.CinderException()
+    attachment_id = args.get("attachment_id")
+    if attachment_id is not None and not isinstance(attachment_id, str):
+        attachment_id = str(attachment_id)
+    return {"attachment_id": attachment_id}
+
+
+#: ``AdminController.valid_status`` and the volume controller's additions (12.0.10).
+_QUEENS_RESET_STATUSES = frozenset(
+    (
+        "creating",
+        "available",
+        "deleting",
+        "error",
+        "error_deleting",
+        "error_managing",
+        "managing",
+        "attaching",
+        "in-use",
+        "detaching",
+        "maintenance",
+    )
+)
+_QUEENS_RESET_FIELDS = (
+    ("attach_status", ("attached", "detached"), "Must specify a valid attach status"),
+    (
+        "migration_status",
+        ("migrating", "error", "success", "completing", "none", "starting"),
+        "Must specify a valid migration status",
+    ),
+)
+
+
+def _queens_reset_args(args: Any) -> dict[str, Any]:
+    """``VolumeAdminController.validate_update`` (12.0.10), before the volume lookup:
+    ``.get``/``.lower()`` on what is no object or no string are ``AttributeError``s
+    (``FaultWrapper``'s 500)."""
+    try:
+        status = args.get("status")
+        update: dict[str, Any] = {}
+        valid = False
+        if status:
+            valid = True
+            update["status"] = status.lower()
+            if update["status"] not in _QUEENS_RESET_STATUSES:
+                raise bad_request("Must specify a valid status")
+        for key, allowed, message in _QUEENS_RESET_FIELDS:
+            value = args.get(key)
+            if value:
+                valid = True
+                update[key] = value.lower()
+                if update[key] not in allowed:
+                    raise bad_request(message)
+    except AttributeError:
+        raise exception.CinderException() from None
+    if not valid:
+        raise bad_request(
+            "Must specify 'status', 'attach_status' or 'migration_status' for update."
+        )
+    return update
 
 
 def _queens_bool(key: str, value: Any) -> bool:

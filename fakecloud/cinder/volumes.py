@@ -773,7 +773,13 @@ class VolumeAPI:
             )
         if attachment_id:
             attachment = self.store.attachments.get(attachment_id)
-            if attachment is None or attachment.volume_id != volume.id:
+            if attachment is None:
+                # "Volume detach called, but volume not attached.": the manager's
+                # finish_detach recomputes the status (db.volume_detached takes the missing
+                # row; 12.0.10 to 29.0.0); from 23.0.0 a user's call was refused above.
+                finish_detach(self.cinder, volume, None)
+                return
+            if attachment.volume_id != volume.id:
                 raise exception.VolumeAttachmentNotFound(filter=f"attachment_id = {attachment_id}")
         elif len(volume.attachments) > 1:
             raise exception.InvalidVolume(
