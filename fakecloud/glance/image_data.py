@@ -77,6 +77,14 @@ IMPORT_CHECKS_SINCE = 17
 #: 16.0.1-19.0.4 does (``glance/async/flows/api_image_import.py`` has no status revert).
 IMPORT_REVERTS_SINCE = 20
 
+#: The import lock (3f6e349d0, 21.0.0): the import's task id in this image property from the
+#: request until the task ends (shown in the image's view meanwhile).
+IMPORT_LOCK = "os_glance_import_task"
+IMPORT_LOCK_SINCE = 21
+#: What an import's flow sets from 20.0.0 (92492cf50), kept after it: the stores still to
+#: import to and those that failed, comma-separated; empty with one store.
+IMPORT_STORE_PROPERTIES = {"os_glance_importing_to_stores": "", "os_glance_failed_import": ""}
+
 #: The first Glance that reads an import's ``all_stores`` and ``all_stores_must_succeed``
 #: (92492cf50, 55b7c86ec: 20.0.0, multi-store import): booleans only, and ``false`` for the
 #: latter a 400 without ``enabled_backends``. Before, an import ignores both.
@@ -357,6 +365,8 @@ class ImageDataApi:
                 explanation="All_stores_must_succeed can only be set with enabled_backends None"
             )
         task = g.tasks.new_import(ctx, image.id, body)
+        if g.schema.glance >= IMPORT_LOCK_SINCE:
+            image.extra_properties[IMPORT_LOCK] = task.id  # set_property_atomic
         self._kernel.spawn(self._import(image, method, task), name=f"glance import {image.id}")
         return image.id
 
@@ -411,6 +421,9 @@ class ImageDataApi:
         try:
             if image.status != "importing":
                 set_status(k, image, "importing", details={"method": method})
+            if g.schema.glance >= ALL_STORES_SINCE:
+                # get_flow: add_importing_stores / remove_failed_stores, one store: both ""
+                image.extra_properties.update(IMPORT_STORE_PROPERTIES)
             yield from k.faults.pause("glance.import", image_id=image.id, method=method)
             t = k.io.transfer(
                 data.size,
@@ -424,6 +437,7 @@ class ImageDataApi:
             k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
             g.tasks.move(task, "failure", message=str(exc))
             image.staged = None
+            image.extra_properties.pop(IMPORT_LOCK, None)  # _ImageLock.revert
             if g.schema.glance < IMPORT_REVERTS_SINCE:
                 return
             try:
@@ -438,4 +452,5 @@ class ImageDataApi:
             return
         g.store.put(image.id, data)
         self._activate(image, data, virtual_size)
+        image.extra_properties.pop(IMPORT_LOCK, None)  # _CompleteTask._drop_lock
         g.tasks.move(task, "success", result={"image_id": image.id})

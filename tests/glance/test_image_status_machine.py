@@ -379,3 +379,29 @@ def test_an_http_error_raised_during_upload_is_answered_as_raised_and_the_image_
     resp = w.upload(image["id"], 10)
     assert resp.status == 503 and detail(resp) == "busy"
     assert w.status(image["id"]) == "queued"
+
+
+@pytest.mark.parametrize(
+    "profile, stores, lock",
+    [("seed", False, False), ("nova-21.2.4", True, False), ("upstream", True, True)],
+)
+def test_an_import_leaves_its_store_properties_and_holds_its_lock_meanwhile(profile, stores, lock):
+    """get_flow sets ``os_glance_importing_to_stores`` and ``os_glance_failed_import`` (both
+    empty with one store) from glance 20.0.0 (92492cf50), and they stay; from 21.0.0
+    (3f6e349d0) ``import_image`` puts the task's id in ``os_glance_import_task`` until the task
+    ends. Glance 16-19 set neither."""
+    w = World(profile=profile)
+    image = w.create()
+    h = {**OCTET, "x-openstack-image-size": "1000"}
+    w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h)
+    body = {"method": {"name": "glance-direct"}}
+    assert w.call("POST", f"/v2/images/{image['id']}/import", body=body).status == 202
+    during = w.show(image["id"])
+    w.cloud.run_until_idle()
+    after = w.show(image["id"])
+    assert after["status"] == "active"
+    assert ("os_glance_import_task" in during) is lock and "os_glance_import_task" not in after
+    if lock:
+        assert during["os_glance_import_task"] == w.glance.tasks._by_image[image["id"]][0].id
+    for key in ("os_glance_importing_to_stores", "os_glance_failed_import"):
+        assert after.get(key) == ("" if stores else None), key
