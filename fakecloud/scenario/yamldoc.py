@@ -161,6 +161,12 @@ def read_yaml(text: str, filename: str) -> Any:
         line = mark.line + 1 if mark else None
         what = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
         raise ScenarioError([Problem(filename, line, "", f"not valid YAML: {what}")]) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character: PyYAML gives its position in the text, not a line.
+        line = text.count("\n", 0, exc.position) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        what = f"unacceptable character #x{code:04x}: {exc.reason}"
+        raise ScenarioError([Problem(filename, line, "", f"not valid YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(filename, None, "", f"not valid YAML: {exc}")]) from None
     finally:
