@@ -39,6 +39,7 @@ from fakecloud.glance.errors import (
     render,
     unsupported_media_type,
 )
+from fakecloud.glance.image_data import STAGE_NEEDS_GLANCE_DIRECT_SINCE
 from fakecloud.glance.listing import links, parse_query
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.views import image_view, member_view
@@ -442,7 +443,10 @@ class GlanceApi(ApiService):
 
     def stage(self, req: Request) -> Generator[Any, Any, Response]:
         """``PUT /v2/images/{id}/stage``: 204 once staged."""
-        if "glance-direct" not in self.glance.config.enabled_import_methods:
+        if (
+            self._series.glance >= STAGE_NEEDS_GLANCE_DIRECT_SINCE
+            and "glance-direct" not in self.glance.config.enabled_import_methods
+        ):
             raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
         data, size = self._image_data(req, self._series.glance)
         yield from self.glance.image_data.stage(req.context, req.params["image_id"], data, size)

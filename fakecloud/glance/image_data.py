@@ -77,6 +77,10 @@ IMPORT_CHECKS_SINCE = 17
 #: 16.0.1-19.0.4 does (``glance/async/flows/api_image_import.py`` has no status revert).
 IMPORT_REVERTS_SINCE = 20
 
+#: The first Glance whose stage needs ``glance-direct`` enabled (95327964e, 17.0.0); 16.x
+#: checks only ``enable_image_import`` (default True, not modelled).
+STAGE_NEEDS_GLANCE_DIRECT_SINCE = 17
+
 #: The import lock (3f6e349d0, 21.0.0): the import's task id in this image property from the
 #: request until the task ends (shown in the image's view meanwhile).
 IMPORT_LOCK = "os_glance_import_task"
@@ -296,7 +300,10 @@ class ImageDataApi:
     ) -> Generator[Any, Any, Image]:
         """``PUT /v2/images/{id}/stage``: the data into the staging area, image ``uploading``."""
         g, k = self._glance, self._kernel
-        if "glance-direct" not in g.config.enabled_import_methods:
+        if (
+            g.schema.glance >= STAGE_NEEDS_GLANCE_DIRECT_SINCE
+            and "glance-direct" not in g.config.enabled_import_methods
+        ):
             raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
         declared = data.size if size is None else size
         project = ctx.project_id if ctx is not None else None

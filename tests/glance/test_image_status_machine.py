@@ -362,12 +362,20 @@ def test_import_of_an_active_image_is_409():
 
 
 def test_stage_is_404_where_glance_direct_is_disabled():
-    w = World(config={"glance": {"enabled_import_methods": []}})
+    """``RequestDeserializer.stage`` checks ``glance-direct`` from glance 17.0.0 (95327964e);
+    16.0.1 only the ``enable_image_import`` option (True by default): it stages."""
+    config = {"glance": {"enabled_import_methods": []}}
+    w = World(config=config, profile="nova-18.0.0")
     image = w.create()
     resp = w.call("PUT", f"/v2/images/{image['id']}/stage", headers=OCTET)
     assert resp.status == 404
     assert detail(resp) == "'glance-direct' method is not available at this site."
     assert "OpenStack-image-import-methods" not in w.call("POST", "/v2/images", body={}).headers
+    queens = World(config=config)
+    image = queens.create()
+    h = {**OCTET, "x-openstack-image-size": "1000"}
+    assert queens.call("PUT", f"/v2/images/{image['id']}/stage", headers=h).status == 204
+    assert queens.status(image["id"]) == "uploading"
 
 
 def test_an_http_error_raised_during_upload_is_answered_as_raised_and_the_image_restored():
