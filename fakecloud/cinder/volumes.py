@@ -83,6 +83,10 @@ RESERVED_IMAGE_NAMESPACES_FILTERED_SINCE = 23
 #: From Cinder 15.0.0 an upload into a ``compressed`` container is refused after Glance made the
 #: image (``[DEFAULT] allow_compression_on_image_upload``, off by default: not modelled on).
 COMPRESSED_UPLOAD_REFUSED_SINCE = 15
+#: ``_merge_volume_image_meta`` skips the volume's image metadata keys the request already sets
+#: from Cinder 15.0.0; before (12.0.10, 14.3.1) every custom key went into ``properties``, which
+#: ``_translate_to_glance`` lays over the request's own (``visibility``, ``protected``).
+MERGE_SKIPS_GIVEN_KEYS_SINCE = 15
 #: ``volume_types.provision_filter_on_size`` (a type's ``provisioning:min_vol_size`` and
 #: ``max_vol_size``) came with Cinder 16.0.0, in ``create``, ``_extend`` and ``retype``; before,
 #: nothing read those specs (12.0.10 to 15.x).
@@ -619,11 +623,12 @@ class VolumeAPI:
         VOLUME_STATUS.move(k, volume, "uploading", actor=ACTOR)
         cinder_major = k.switches.series.cinder
         try:
-            # _merge_volume_image_meta: custom properties not already given.
+            # _merge_volume_image_meta: custom properties (not already given, from 15.0.0).
+            given = metadata if cinder_major >= MERGE_SKIPS_GIVEN_KEYS_SINCE else ()
             custom = [
                 key
                 for key in volume.volume_image_metadata
-                if key not in GLANCE_CORE_PROPERTIES and key not in metadata
+                if key not in GLANCE_CORE_PROPERTIES and key not in given
             ]
             if cinder_major >= RESERVED_IMAGE_NAMESPACES_FILTERED_SINCE:
                 custom = [key for key in custom if not key.startswith(RESERVED_IMAGE_NAMESPACES)]

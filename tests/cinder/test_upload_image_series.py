@@ -88,3 +88,25 @@ def test_a_compressed_container_is_refused_from_cinder_15(profile, refused):
         assert resp.status == 202, resp.json()
         assert image["status"] == "active"
     assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"] == "available"
+
+
+@pytest.mark.parametrize(("profile", "merged_over"), [("seed", True), ("nova-20.0.0", False)])
+def test_image_metadata_the_request_sets_is_skipped_from_cinder_15(profile, merged_over):
+    """``_merge_volume_image_meta`` leaves out the keys the request sets from 15.0.0; before
+    (12.0.10, 14.3.1) every custom key went into ``properties``, and ``_translate_to_glance``
+    laid them over the request's: a volume's ``protected: "True"`` is then no boolean for
+    Glance, its ``visibility: public`` a member may not publish."""
+    for metadata in ({"protected": "True"}, {"visibility": "public"}):
+        cloud = Cloud(profile=profile)
+        vid = create_volume(cloud)
+        body = {"os-set_image_metadata": {"metadata": metadata}}
+        assert call(cloud, "POST", f"volumes/{vid}/action", body).status == 200
+        params = {"image_name": "up", "visibility": "private", "protected": False}
+        body = {"os-volume_upload_image": params}
+        resp = call(cloud, "POST", f"volumes/{vid}/action", body, version="3.1")
+        if merged_over:
+            assert fault(resp)[:2] == ("badRequest", 400), metadata
+        else:
+            assert resp.status == 202, resp.json()
+            answer = resp.json()["os-volume_upload_image"]
+            assert (answer["visibility"], answer["protected"]) == ("private", False)
