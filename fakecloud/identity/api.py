@@ -344,15 +344,41 @@ class KeystoneApi(ApiService):
 
     def list_role_assignments(self, req: Request) -> Response:
         """``GET /v3/role_assignments`` (admin); filters ``user.id``, ``scope.project.id``,
-        ``role.id``, ``scope.system``; ``effective`` adds implied roles; ``include_names``."""
-        _require_admin(req, "identity:list_role_assignments")
+        ``role.id``, ``scope.system``; ``effective`` adds implied roles; ``include_names``;
+        ``include_subtree`` (of a project: fakecloud's have no children). Flags and filter
+        combinations as keystone 26.0.0 ``api/role_assignments.py`` reads them."""
+        subtree = _flag(req, "include_subtree")
+        if subtree:
+            _require_admin(req, "identity:list_role_assignments_for_tree")
+            if not _first(req, "scope.project.id"):
+                raise exception.ValidationError(
+                    "scope.project.id must be specified if include_subtree is also specified"
+                )
+        else:
+            _require_admin(req, "identity:list_role_assignments")
+        effective = _flag(req, "effective")
+        for first, second, message in _EXCLUSIVE_FILTERS:
+            if _first(req, first) and _first(req, second):
+                raise exception.ValidationError(message)
+        if effective and _first(req, "group.id"):
+            raise exception.ValidationError(
+                "Combining effective and group filter will always result in an empty list."
+            )
+        if (
+            effective
+            and _first(req, "scope.OS-INHERIT:inherited_to") == "projects"
+            and _first(req, "scope.domain.id")
+        ):
+            raise exception.ValidationError(
+                "Combining effective, domain and inherited filters will always result in an "
+                "empty list."
+            )
         d = self.directory
-        user_id = req.arg("user.id")
-        project_id = req.arg("scope.project.id")
-        role_id = req.arg("role.id")
-        system = req.arg("scope.system")
-        effective = "effective" in req.query
-        names = "include_names" in req.query and req.arg("include_names") not in ("0", "false")
+        user_id = _first(req, "user.id")
+        project_id = _first(req, "scope.project.id")
+        role_id = _first(req, "role.id")
+        system = _first(req, "scope.system")
+        names = _flag(req, "include_names")
         out = []
         for a in d.assignments:
             if user_id and a.user_id != user_id:
@@ -573,6 +599,26 @@ def _json(req: Request) -> dict[str, Any]:
 def _is_admin(ctx: Any) -> bool:
     """Keystone's ``admin_required`` or a system-scoped reader."""
     return "admin" in ctx.roles or (ctx.system_scope == "all" and "reader" in ctx.roles)
+
+
+#: keystone 26.0.0 ``RoleAssignmentsResource._assert_*_nand_*``: filters that exclude each other.
+_EXCLUSIVE_FILTERS = (
+    ("scope.domain.id", "scope.project.id", "Specify a domain or project, not both"),
+    ("scope.domain.id", "scope.system", "Specify system or domain, not both"),
+    ("scope.project.id", "scope.system", "Specify system or project, not both"),
+    ("user.id", "group.id", "Specify a user or group, not both"),
+)
+
+
+def _first(req: Request, name: str) -> str | None:
+    """Flask's ``request.args.get``: the first value of query parameter `name`."""
+    values = req.query.get(name)
+    return values[0] if values else None
+
+
+def _flag(req: Request, name: str) -> bool:
+    """``query_filter_is_true``: present and not ``0`` (even without a value)."""
+    return name in req.query and _first(req, name) != "0"
 
 
 def _require_admin(req: Request, action: str) -> None:

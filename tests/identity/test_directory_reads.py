@@ -112,6 +112,46 @@ def test_role_assignments_direct_and_effective(cloud):
     assert [a["user"]["id"] for a in system["role_assignments"]] == [cloud.context("admin").user_id]
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("include_subtree", "scope.project.id must be specified if include_subtree is also"),
+        ("scope.system=all&scope.project.id=p", "Specify system or project, not both"),
+        ("scope.domain.id=d&scope.project.id=p", "Specify a domain or project, not both"),
+        ("scope.domain.id=d&scope.system=all", "Specify system or domain, not both"),
+        ("user.id=u&group.id=g", "Specify a user or group, not both"),
+        ("effective&group.id=g", "Combining effective and group filter will always result"),
+        (
+            "effective=1&scope.domain.id=d&scope.OS-INHERIT:inherited_to=projects",
+            "Combining effective, domain and inherited filters will always result",
+        ),
+    ],
+)
+def test_role_assignment_filters_that_cannot_go_together_are_400(cloud, query, message):
+    """keystone 26.0.0 ``api/role_assignments.py`` (``_assert_*``, and ``include_subtree``
+    without a project after the ``list_role_assignments_for_tree`` policy): fakecloud listed
+    what it could. Found by the session 13 fuzzing."""
+    resp = get(cloud, f"/v3/role_assignments?{query}", "admin")
+    assert resp.status == 400
+    assert resp.json()["error"]["message"].startswith(message)
+
+
+def test_role_assignment_flags_are_true_unless_0(cloud):
+    """``query_filter_is_true``: ``effective=false`` is true, ``effective=0`` false."""
+    demo = cloud.context("demo").user_id
+    counts = {
+        flag: len(
+            get(cloud, f"/v3/role_assignments?user.id={demo}&{flag}", "admin").json()[
+                "role_assignments"
+            ]
+        )
+        for flag in ("effective=0", "effective=false", "effective")
+    }
+    assert counts == {"effective=0": 1, "effective=false": 2, "effective": 2}
+    reader = get(cloud, "/v3/role_assignments?include_subtree=1")
+    assert reader.json()["error"]["message"].endswith("identity:list_role_assignments_for_tree.")
+
+
 def test_auth_endpoints_describe_the_callers_own_choices(cloud):
     assert get(cloud, "/v3/auth/system").json()["system"] == []
     assert get(cloud, "/v3/auth/system", user="admin").json()["system"] == [{"all": True}]
