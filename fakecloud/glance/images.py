@@ -36,6 +36,9 @@ from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, 
 from fakecloud.sim.trace import form
 
 DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
+#: The first Glance whose PATCH ``replace /locations`` activates a queued image (e2c54d58b);
+#: before, only an ``add`` does (``_do_replace_locations`` sets the locations and the size).
+REPLACE_ACTIVATES_SINCE = 18
 #: The first Glance whose scrubber restores a pending_delete image (71a36c98e).
 RESTORE_SINCE = 17
 #: ``stores`` joined `DISALLOWED` in Glance 21.0.0; before, it is a custom property on create.
@@ -257,7 +260,10 @@ class Images:
         if draft.owner != image.owner:
             g.db.set_owner(image, draft.owner)
         if draft.locations is not image.locations:
-            self._set_locations(image, draft.locations, location_data)
+            activate = self._glance.schema.glance >= REPLACE_ACTIVATES_SINCE or any(
+                c["op"] == "add" and c["path"][0] == "locations" for c in changes
+            )
+            self._set_locations(image, draft.locations, location_data, activate)
         for f in _SET_ON_UPDATE:
             setattr(image, f, getattr(draft, f))
         image.extra_properties = draft.extra_properties
@@ -314,10 +320,13 @@ class Images:
             )
         draft.locations = [dict(loc) for loc in draft.locations]
 
-    def _set_locations(self, image: Image, locations: list, data: ImageData | None) -> None:
-        """Commit a PATCH's locations; a queued image with one turns active, its size what the
-        store finds there (`data`; glance's ``_set_image_size``), no checksum nor virtual size
-        computed (``_set_image_size`` sets the size alone, in every series)."""
+    def _set_locations(
+        self, image: Image, locations: list, data: ImageData | None, activate: bool = True
+    ) -> None:
+        """Commit a PATCH's locations; a queued image with one gets the size the store finds
+        there (`data`; glance's ``_set_image_size``), no checksum nor virtual size computed
+        (``_set_image_size`` sets the size alone, in every series), and turns active unless
+        not `activate` (a ``replace`` before Glance 18.0.0)."""
         image.locations = locations
         if image.status != "queued" or not locations:
             return
@@ -325,7 +334,8 @@ class Images:
         self._glance.store.put(image.id, data)
         image.size = data.size
         image.data = data
-        set_status(self._kernel, image, "active", details={"size": data.size})
+        if activate:
+            set_status(self._kernel, image, "active", details={"size": data.size})
 
     def _do_replace(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
         root, value = change["path"][0], change["value"]

@@ -218,6 +218,22 @@ def test_with_show_multiple_locations_a_location_activates_and_is_checked():
     assert resp.status == 403 and detail(resp) == "Cannot remove last location in the image."
 
 
+@pytest.mark.parametrize("profile, status", [("seed", "queued"), ("nova-19.0.0", "active")])
+def test_replacing_the_locations_of_a_queued_image_activates_it_from_glance_18(profile, status):
+    """``_do_replace_locations``: glance 18.0.0 (e2c54d58b) moves a queued image to active;
+    16.0.1 and 17.0.1 set the locations and the size (``_set_image_size``) only. An ``add``
+    activates it in every series."""
+    config = {"glance": {"show_multiple_locations": True, "base_images": []}}
+    w = World(config=config, profile=profile)
+    image_id = w.create()["id"]
+    value = [{"url": "rbd://f/images/a/snap", "metadata": {}}]
+    body = w.patch(image_id, [{"op": "replace", "path": "/locations", "value": value}]).json()
+    assert (body["status"], body["locations"], body["size"]) == (status, value, 0)
+    other = w.create()["id"]
+    op = {"op": "add", "path": "/locations/-", "value": value[0]}
+    assert w.patch(other, [op]).json()["status"] == "active"
+
+
 def test_adding_properties_past_the_quota_is_413(w, image):
     ops = [{"op": "add", "path": f"/p{i}", "value": "v"} for i in range(128)]
     resp = w.patch(image["id"], ops)
