@@ -26,10 +26,11 @@ class FlavorsController:
         _index_query(req.microversion).validate(req.query)
         sort_key = req.arg("sort_key") or "flavorid"
         descending = (req.arg("sort_dir") or "asc") == "desc"
+        keep = _filters(req)
         flavors = [
             (_sort_value(f, sort_key, row), row, f)
             for row, f in enumerate(self.nova.flavors.values(), 1)
-            if not f.disabled
+            if keep(f)
         ]
         flavors.sort(key=lambda item: item[:2], reverse=descending)
         rows = [f for _value, _row, f in flavors]
@@ -68,6 +69,48 @@ class FlavorsController:
             raise HttpError(404, f"Flavor {flavor_id} could not be found.")
         item = views.flavor_detail(req.link_prefix, flavor, req.microversion, True)
         return Response(200, {"flavor": item})
+
+
+_TRUE = ("1", "t", "true", "on", "y", "yes")
+_FALSE = ("0", "f", "false", "off", "n", "no")
+
+
+def _filters(req: Request) -> Any:
+    """``_get_flavors``' filters (nova 17.0.7 to 34.0.0): an admin's ``is_public`` (``none``
+    for all, else ``bool_from_string(strict=True)``; public only by default), everyone
+    else's public enabled flavors; ``minRam`` and ``minDisk`` as integers, each a 400 in
+    Nova's words when it is not one."""
+    if req.context.is_admin:
+        raw = req.arg("is_public")
+        public: bool | None = True
+        if raw is not None:
+            text = raw.strip().lower()
+            if text == "none":
+                public = None
+            elif text in _TRUE or text in _FALSE:
+                public = text in _TRUE
+            else:
+                raise HttpError(400, f"Invalid is_public filter [{raw}]")
+        disabled = None
+    else:
+        public, disabled = True, False
+    minimum = {}
+    for name, attribute in (("minRam", "memory_mb"), ("minDisk", "root_gb")):
+        raw = req.arg(name)
+        if raw is not None:
+            try:
+                minimum[attribute] = int(raw)
+            except ValueError:
+                raise HttpError(400, f"Invalid {name} filter [{raw}]") from None
+
+    def keep(flavor: Any) -> bool:
+        return (
+            (disabled is None or flavor.disabled == disabled)
+            and (public is None or flavor.is_public == public)
+            and all(getattr(flavor, a) >= v for a, v in minimum.items())
+        )
+
+    return keep
 
 
 def _flavorid(flavor: Any) -> str:
