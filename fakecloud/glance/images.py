@@ -26,7 +26,11 @@ from fakecloud.glance.errors import (
     InUseByStore,
     StoreTimeout,
 )
-from fakecloud.glance.locations import check_location_body
+from fakecloud.glance.locations import (
+    VALIDATION_DATA_SINCE,
+    check_location_body,
+    validation_data,
+)
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import is_reserved
 from fakecloud.glance.policy import ImagePolicy, roles_of
@@ -263,7 +267,11 @@ class Images:
             activate = self._glance.schema.glance >= REPLACE_ACTIVATES_SINCE or any(
                 c["op"] == "add" and c["path"][0] == "locations" for c in changes
             )
+            was_queued = image.status == "queued"
             self._set_locations(image, draft.locations, location_data, activate)
+            if was_queued and image.status == "active":
+                for f in ("checksum", "os_hash_algo", "os_hash_value"):
+                    setattr(image, f, getattr(draft, f))
         for f in _SET_ON_UPDATE:
             setattr(image, f, getattr(draft, f))
         image.extra_properties = draft.extra_properties
@@ -320,6 +328,14 @@ class Images:
             )
         draft.locations = [dict(loc) for loc in draft.locations]
 
+    def _validation_data(self, draft: Image, locations: list) -> None:
+        """From Glance 18.0.0 the locations' ``validation_data``: 409s, or the checksum and
+        hash a queued image takes with them (`locations.validation_data`)."""
+        g = self._glance
+        if g.schema.glance >= VALIDATION_DATA_SINCE:
+            for k, v in validation_data(draft, locations, g.config.hashing_algorithm).items():
+                setattr(draft, k, v)
+
     def _set_locations(
         self, image: Image, locations: list, data: ImageData | None, activate: bool = True
     ) -> None:
@@ -343,6 +359,7 @@ class Images:
             raise HTTPForbidden("Cannot set locations to empty list.")
         if root == "locations":
             self._locations(pol, draft, "update", "set_image_location", ("active", "queued"))
+            self._validation_data(draft, value)
             draft.locations = _unique_locations(value)
             return
         if root == "owner" and not (ctx is None or pol._admin()):
@@ -359,6 +376,7 @@ class Images:
         root, value = change["path"][0], change["value"]
         if root == "locations":
             self._locations(pol, draft, "add", "set_image_location", ("active", "queued"))
+            self._validation_data(draft, [value])
             pos = _location_pos(change["path"][1], len(draft.locations), True)
             if pos is None:
                 raise HTTPBadRequest(explanation="Invalid position for adding a location.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from fakecloud.glance.errors import HTTPBadRequest
+from fakecloud.glance.errors import HTTPBadRequest, HTTPConflict
 
 #: ``get_location_schema().raw()`` of glance 29.0.0 (the same in 33.0.0).
 LOCATION_SCHEMA: dict[str, Any] = {
@@ -96,4 +96,62 @@ def check_location_body(body: Any, hashing_algorithm: str) -> str:
     return body["url"]
 
 
-__all__ = ["LOCATION_SCHEMA", "check_location_body"]
+#: The first Glance that reads a PATCH'd location's ``validation_data`` (b25a80fcd, 18.0.0).
+VALIDATION_DATA_SINCE = 18
+
+
+def validation_data(image: Any, locations: list[dict[str, Any]], hashing_algorithm: str) -> dict:
+    """``ImagesController._validate_validation_data`` (18.0.1 = 33.0.0): the checksum and
+    hash the locations' ``validation_data`` give a queued image, or Glance's 409s (values that
+    conflict, differ from the image's, come after ``queued``, or are malformed)."""
+    given: dict[str, Any] = {}
+    for loc in locations:
+        for k, v in (loc.get("validation_data") or {}).items():
+            if given.get(k, v) != v:
+                raise HTTPConflict(explanation=f"Conflicting values for {k}")
+            given[k] = v
+    new = {}
+    for k, v in given.items():
+        current = getattr(image, k)
+        if v == current:
+            continue
+        if current:
+            raise HTTPConflict(explanation=f"{k} is already set with a different value")
+        new[k] = v
+    if not new:
+        return {}
+    if image.status != "queued":
+        raise HTTPConflict(
+            explanation=f"New value(s) for {', '.join(new)} may only be provided when image "
+            "status is 'queued'"
+        )
+    if "checksum" in new:
+        try:
+            size = len(bytes.fromhex(new["checksum"]))
+        except ValueError:
+            raise HTTPConflict(
+                explanation=f"checksum ({new['checksum']}) is not a valid hexadecimal value"
+            ) from None
+        if size != 16:
+            raise HTTPConflict(
+                explanation=f"checksum ({new['checksum']}) is not the correct size for md5 "
+                "(should be 16 bytes)"
+            )
+    algo = new.get("os_hash_algo")
+    if algo != hashing_algorithm:
+        raise HTTPConflict(explanation=f"os_hash_algo must be {hashing_algorithm}, not {algo}")
+    value = new.get("os_hash_value")
+    try:
+        digest = bytes.fromhex(value)
+    except (TypeError, ValueError):
+        raise HTTPConflict(explanation=f"os_hash_value ({value}) is not a valid hexadecimal value")
+    want = hashlib.new(algo).digest_size
+    if len(digest) != want:
+        raise HTTPConflict(
+            explanation=f"os_hash_value ({value}) is not the correct size for {algo} (should "
+            f"be {want} bytes)"
+        )
+    return new
+
+
+__all__ = ["LOCATION_SCHEMA", "VALIDATION_DATA_SINCE", "check_location_body", "validation_data"]

@@ -275,3 +275,37 @@ def test_tags_subresource(w, image):
 
 def test_patch_content_type_constant_is_glances():
     assert PATCH == "application/openstack-images-v2.1-json-patch"
+
+
+def test_a_patched_locations_validation_data_from_glance_18():
+    """``_validate_validation_data`` (b25a80fcd, 18.0.0; 18.0.1 = 33.0.0): a queued image takes
+    the checksum and hash; values that differ from the image's or come too late are 409s.
+    16.x ignores the key."""
+    config = {"glance": {"show_multiple_locations": True, "base_images": []}}
+    hashed = {"checksum": "ab" * 16, "os_hash_algo": "sha512", "os_hash_value": "cd" * 64}
+
+    def add(w, image_id, url, data):
+        value = {"url": url, "metadata": {}, "validation_data": data}
+        return w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": value}])
+
+    w = World(config=config, profile="upstream")
+    image_id = w.create()["id"]
+    body = add(w, image_id, "rbd://f/i/a/snap", hashed).json()
+    assert body["status"] == "active"
+    assert (body["checksum"], body["os_hash_algo"], body["os_hash_value"]) == (
+        "ab" * 16,
+        "sha512",
+        "cd" * 64,
+    )
+    assert body["locations"] == [{"url": "rbd://f/i/a/snap", "metadata": {}}]
+    resp = add(w, image_id, "rbd://f/i/b/snap", {**hashed, "os_hash_value": "ef" * 64})
+    assert resp.status == 409
+    assert detail(resp) == "os_hash_value is already set with a different value"
+    other = w.create()["id"]
+    resp = add(w, other, "rbd://f/i/c/snap", {**hashed, "os_hash_algo": "sha256"})
+    assert resp.status == 409 and detail(resp) == "os_hash_algo must be sha512, not sha256"
+    assert w.status(other) == "queued"
+    queens = World(config=config)
+    image_id = queens.create()["id"]
+    body = add(queens, image_id, "rbd://f/i/a/snap", hashed).json()
+    assert (body["status"], body["checksum"]) == ("active", None)
