@@ -132,13 +132,8 @@ class Images:
 
     def policy(self, ctx: Any, image: Image | None, owner: str | None = None) -> ImagePolicy:
         """The policy checker for `ctx` on `image` (or on a proposed image of `owner`)."""
-        return ImagePolicy(
-            ctx,
-            image,
-            self._glance.db.member_status,
-            owner=owner,
-            legacy=self._glance.legacy_defaults,
-        )
+        g = self._glance
+        return ImagePolicy(ctx, image, g.db.member_status, owner, g.legacy_defaults)
 
     # -- create ------------------------------------------------------------------------------
 
@@ -177,15 +172,18 @@ class Images:
             g.quotas.enforce(
                 ctx.project_id if ctx else None, IMAGE_COUNT_TOTAL, delta=1, gone=g.uncounted
             )
-            g.quotas.check_tags(list(dict.fromkeys(tags)))
+            tags = list(dict.fromkeys(tags))
+            g.quotas.check_tags(tags)
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=e.msg)
-        for key in FACTORY_READONLY:
-            if key in attrs:
-                raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
-        for key in FACTORY_RESERVED:
-            if key in extras:
-                raise HTTPForbidden(explanation=f"Attribute '{key}' is reserved.")
+        if not attrs.keys().isdisjoint(FACTORY_READONLY):
+            for key in FACTORY_READONLY:
+                if key in attrs:
+                    raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
+        if not extras.keys().isdisjoint(FACTORY_RESERVED):
+            for key in FACTORY_RESERVED:
+                if key in extras:
+                    raise HTTPForbidden(explanation=f"Attribute '{key}' is reserved.")
         _negative(attrs.get("min_disk"), "min_disk")
         _negative(attrs.get("min_ram"), "min_ram")
         try:
@@ -207,7 +205,7 @@ class Images:
                 "container_format": attrs.get("container_format"),
                 "min_ram": _integral(attrs.get("min_ram", 0)) or 0,
                 "min_disk": _integral(attrs.get("min_disk", 0)) or 0,
-                "tags": list(dict.fromkeys(tags)),
+                "tags": tags,
                 "extra_properties": extras,
             },
         )

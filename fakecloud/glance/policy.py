@@ -118,12 +118,14 @@ _SERVICE_RULES = frozenset(("add_image_location", "fetch_image_location"))
 class ImagePolicy:
     """The default policy rules for one caller and one image (or a proposed image's owner)."""
 
+    # Slots: one is built for most requests Glance answers (no instance dict to make).
+    __slots__ = ("ctx", "image", "owner", "_member_status", "_roles", "legacy")
+
     def __init__(
         self,
         ctx: Any,
         image: Image | None,
         member_status: Callable[[str, str], Any],
-        *,
         owner: str | None = None,
         legacy: bool | str = False,
     ):

@@ -247,6 +247,9 @@ ROUTES: dict[str, tuple[str, str, int]] = {
 CALLER = "nova-api"
 CALLEE = "glance-api"
 
+#: Each Nova method's fault point name (``image_api.<method>``), made once.
+_POINTS: dict[str, str] = {}
+
 #: glanceclient call -> its trace subject: a constant, or a template filled with the image id
 _SUBJECTS = {
     call: (f"{verb} {path}".replace("{image_id}", "{}"), "{image_id}" in path)
@@ -531,7 +534,9 @@ class API:
         # and this frame waits out the round trip (as in Nova's Cinder client, `API._call`).
         parts = (subject, image_id) if templated else None
         caller = calls.sender(k, CALLER)
-        point = sys.intern("image_api." + method)  # one per method: an upload waits with it
+        point = _POINTS.get(method)  # one string per method: an upload waits with it
+        if point is None:
+            point = _POINTS[method] = sys.intern("image_api." + method)
         for attempt in range(1, attempts + 1):
             k.trace.put(
                 calls.SENT, caller, subject if parts is None else Subject(parts), CALLEE, call
