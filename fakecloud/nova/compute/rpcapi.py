@@ -45,6 +45,14 @@ class ComputeAPI:
         """Fire-and-forget `method` on the instance's host, with a copy of the instance."""
         self._hand_over(ctx, instance.clone(), method, host, kwargs)
 
+    def hand_over(
+        self, ctx: Any, instance: Any, method: str, host: str | None = None, **kwargs: Any
+    ) -> None:
+        """`cast` with the caller's copy itself, not a clone: for a copy in step with the row
+        (just loaded or just saved, nothing changed since) that the caller never touches
+        again (see `_hand_over`)."""
+        self._hand_over(ctx, instance, method, host, kwargs)
+
     def _hand_over(
         self, ctx: Any, instance: Any, method: str, host: str | None, kwargs: dict[str, Any]
     ) -> None:
@@ -95,8 +103,9 @@ class ComputeAPI:
         self._hand_over(ctx, instance, "build_and_run_instance", host, kwargs)
 
     def snapshot_instance(self, ctx: Any, instance: Any, image_id: str) -> None:
-        """Take an image-backed snapshot into the queued image `image_id` (version 5.0 cast)."""
-        self.cast(ctx, instance, "snapshot_instance", image_id=image_id)
+        """Take an image-backed snapshot into the queued image `image_id` (version 5.0 cast;
+        the API hands over its copy, just saved by the snapshot's task_state claim)."""
+        self._hand_over(ctx, instance, "snapshot_instance", None, {"image_id": image_id})
 
     def backup_instance(
         self, ctx: Any, instance: Any, image_id: str, backup_type: str, rotation: int

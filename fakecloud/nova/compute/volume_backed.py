@@ -198,7 +198,9 @@ def _steps_to_image(
     event.finish()
 
     if quiesced:
-        rpcapi.cast(context, instance, "unquiesce_instance", mapping=list(mapping))
+        # The API's copy, loaded and never changed, goes with the cast: nothing here reads it
+        # after this (`snapshot_volume_backed` lets go of it).
+        rpcapi.hand_over(context, instance, "unquiesce_instance", mapping=list(mapping))
 
     if mapping:
         properties["block_device_mapping"] = mapping
