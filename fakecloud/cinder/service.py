@@ -45,11 +45,14 @@ _NOT_CREATED = frozenset(("creating", "downloading"))
 
 
 @functools.lru_cache(maxsize=256)
-def service_uuid(seed: int, host: str) -> str:
-    """The uuid of the cinder-volume service `host` (``cinder@backend``) in a cloud of `seed`:
-    Cinder draws one per service row (``objects.Service.create``, 12.0.0 on); here its own
-    seeded stream, so that no other id moves with it."""
-    return uuid4_text(stream(seed, f"cinder.service.{host}").getrandbits(128))
+def created_targets(seed: int, host: str) -> tuple[bool, str]:
+    """``(shared_targets, service_uuid)`` of a volume cinder-volume created on `host`
+    (``cinder@backend#pool``) in a cloud of `seed`: False (see `Cinder.volume_targets`) and the
+    uuid of the service ``cinder@backend``. Cinder draws one per service row
+    (``objects.Service.create``, 12.0.0 on); here its own seeded stream, so that no other id
+    moves with it."""
+    service = host.partition("#")[0]
+    return False, uuid4_text(stream(seed, f"cinder.service.{service}").getrandbits(128))
 
 
 #: Error names fault rules may use (``error: CinderBackendError``).
@@ -171,9 +174,10 @@ class Cinder:
         ``lvm_share_target`` off from 24.0.0, and the RBD and copy drivers are not iSCSI) and
         its service's uuid (12.0.10 to 29.0.0). A volume whose creation failed on the backend
         shows the later pair here (Cinder: the defaults)."""
-        if volume.host is None or volume.status in _NOT_CREATED:
+        host = volume.host
+        if host is None or volume.status in _NOT_CREATED:
             return True, None
-        return False, service_uuid(self.kernel.seed, volume.host.partition("#")[0])
+        return created_targets(self.kernel.seed, host)
 
     def volume_target(self, backend: str) -> str:
         """The RPC target of one backend's volume manager (interned: each cast's message and
