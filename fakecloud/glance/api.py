@@ -41,6 +41,7 @@ from fakecloud.glance.errors import (
 )
 from fakecloud.glance.image_data import STAGE_NEEDS_GLANCE_DIRECT_SINCE
 from fakecloud.glance.listing import links, parse_query
+from fakecloud.glance.locations import LOCATION_API_SINCE
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.views import image_view, member_view
 from fakecloud.profiles.series import SERIES, glance_versions
@@ -84,7 +85,7 @@ _ALLOW = {
 _ROUTE_SINCE = {
     "/v2/info/stores": 17,
     "/v2/info/stores/detail": 24,
-    "/v2/images/{image_id}/locations": 29,
+    "/v2/images/{image_id}/locations": LOCATION_API_SINCE,
 }
 
 #: The first Glance with ``GET /v2/images/{id}/tasks`` (``router.py``; Image API 2.12).

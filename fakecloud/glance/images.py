@@ -27,6 +27,7 @@ from fakecloud.glance.errors import (
     StoreTimeout,
 )
 from fakecloud.glance.locations import (
+    LOCATION_API_SINCE,
     VALIDATION_DATA_SINCE,
     check_location_body,
     validation_data,
@@ -419,7 +420,10 @@ class Images:
         Only a service (Nova with its service token, `service`) may register non-HTTP
         locations. Glance's background location task reads the size from the store and
         activates the image; here that happens at once, with `data` describing what is there.
+        A Glance before 29.0.0 has no such path: its router's plain 404, whatever the image.
         """
+        if self._glance.schema.glance < LOCATION_API_SINCE:
+            raise HTTPNotFound()
         image = self._glance.db.get(ctx, image_id)
         if image.status != "queued":
             raise HTTPConflict(

@@ -99,6 +99,10 @@ def check_location_body(body: Any, hashing_algorithm: str) -> str:
 #: The first Glance that reads a PATCH'd location's ``validation_data`` (b25a80fcd, 18.0.0).
 VALIDATION_DATA_SINCE = 18
 
+#: The first Glance with the location API (``POST``/``GET /v2/images/{id}/locations``,
+#: 29.0.0, Image API 2.17); before, the path is unknown (a plain 404).
+LOCATION_API_SINCE = 29
+
 
 def validation_data(image: Any, locations: list[dict[str, Any]], hashing_algorithm: str) -> dict:
     """``ImagesController._validate_validation_data`` (18.0.1 = 33.0.0): the checksum and
@@ -154,4 +158,10 @@ def validation_data(image: Any, locations: list[dict[str, Any]], hashing_algorit
     return new
 
 
-__all__ = ["LOCATION_SCHEMA", "VALIDATION_DATA_SINCE", "check_location_body", "validation_data"]
+__all__ = [
+    "LOCATION_API_SINCE",
+    "LOCATION_SCHEMA",
+    "VALIDATION_DATA_SINCE",
+    "check_location_body",
+    "validation_data",
+]

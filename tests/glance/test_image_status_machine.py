@@ -5,7 +5,7 @@ import pytest
 from glance_support import ADMIN, GB, OCTET, P1, World, detail
 
 from fakecloud.errors import ConfigError
-from fakecloud.glance.errors import StoreTimeout
+from fakecloud.glance.errors import HTTPNotFound, StoreTimeout
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition
 
 SPEC_TABLE = {
@@ -179,10 +179,18 @@ def test_staged_and_importing_images_can_be_deleted():
 
 
 def test_location_api_makes_a_queued_image_active_at_once():
-    w = World()
+    w = World(profile="upstream")  # the location API is glance 29.0.0's
     image = w.create()
     w.glance.images.add_location(P1, image["id"], "rbd://fsid/images/x/snap", None, service=True)
     assert _moves(w, image["id"])[-1] == ("queued", "active")
+
+
+def test_location_api_before_glance_29_is_the_routers_404():
+    w = World()  # seed: glance 16, no /v2/images/{id}/locations (router.py, 29.0.0)
+    image = w.create()
+    with pytest.raises(HTTPNotFound):
+        w.glance.images.add_location(P1, image["id"], "rbd://f/i/x/s", None, service=True)
+    assert w.status(image["id"]) == "queued"
 
 
 def test_deactivate_and_reactivate():
