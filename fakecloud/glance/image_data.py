@@ -99,6 +99,35 @@ ALL_STORES_SINCE = 20
 QUOTA_DELTA_SINCE = 33
 
 
+#: The first Glance whose store checks the bytes it reads against the declared size: glance
+#: 31.0.0 (62a323aed) passes ``x-openstack-image-size`` (else ``Content-Length``) to the
+#: store, and the series' glance_store 5.0.0 filesystem driver (08b47fe, ``Store.add``)
+#: refuses a mismatch with ``glance_store.Invalid``; 16.0.1-30.x stores whatever comes.
+STORE_SIZE_CHECK_SINCE = 31
+#: ``filesystem_store_chunk_size``'s default: the store reads (and checks) 64 KiB at a time.
+STORE_CHUNK = 64 * 1024
+
+
+def size_mismatch(declared: int, received: int, cap: int) -> tuple[int, StoreInvalid] | None:
+    """The filesystem store's size check (glance_store 5.0.0 ``Store.add``): None when the
+    `received` bytes match the `declared` size (0: unknown, no check), else the bytes read
+    before it refuses and its error. More bytes are refused at the first 64 KiB chunk past
+    the declared size ("Size exceeds", counting that chunk), fewer after the last ("Size
+    mismatch"). None as well when ``image_size_cap`` (`cap`) stops the read first."""
+    if not declared or declared == received:
+        return None
+    if received > declared:
+        read = min(received, (declared // STORE_CHUNK + 1) * STORE_CHUNK)
+        if read > cap:
+            return None  # the LimitingReader's ImageSizeLimitExceeded comes first
+        message = f"Size exceeds: expected {declared} bytes, got {read} bytes"
+        return read, StoreInvalid(message)
+    if received > cap:
+        return None
+    message = f"Size mismatch: expected {declared} bytes, got {received} bytes"
+    return received, StoreInvalid(message)
+
+
 class ImageSizeLimitExceeded(Exception):
     """``exception.ImageSizeLimitExceeded``: more bytes than ``image_size_cap``."""
 
@@ -184,6 +213,16 @@ class ImageDataApi:
                     "glance.upload", image_id=image.id, owner=image.owner, size=data.size, link=link
                 )
             cap = g.config.image_size_cap
+            mismatch = None
+            if g.schema.glance >= STORE_SIZE_CHECK_SINCE:
+                mismatch = size_mismatch(declared, data.size, cap)
+            if mismatch is not None:
+                read, error = mismatch
+                yield from g.store.write(
+                    image.id, ImageData(read, data.content_id, data.link), owner=image.owner
+                )
+                g.store.delete(image.id)  # _delete_partial
+                raise error
             if data.size > cap:
                 yield from g.store.write(
                     image.id, ImageData(cap, data.content_id, data.link), owner=image.owner
@@ -320,10 +359,16 @@ class ImageDataApi:
         try:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
             link = g.store.link(data.link)
+            mismatch = None
+            if g.schema.glance >= STORE_SIZE_CHECK_SINCE:  # the staging store is a file store
+                mismatch = size_mismatch(declared, data.size, g.config.image_size_cap)
+            read = data.size if mismatch is None else mismatch[0]
             t = k.io.transfer(
-                data.size, [link, g.store.staging], label="glance.stage", image_id=image.id
+                read, [link, g.store.staging], label="glance.stage", image_id=image.id
             )
             yield t.done
+            if mismatch is not None:
+                raise mismatch[1]
         except Exception as exc:
             self._restore(image)
             raise _upload_error(exc, g.schema.glance)

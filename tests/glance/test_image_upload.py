@@ -167,6 +167,37 @@ def test_a_non_integer_size_header_is_400_from_glance_31():
             assert w.show(image["id"])["size"] == 5
 
 
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        # more bytes: refused at the first 64 KiB chunk past the size, that chunk counted
+        (100_000, "Size exceeds: expected 100000 bytes, got 131072 bytes"),
+        # fewer bytes: refused after the last chunk
+        (300_000, "Size mismatch: expected 300000 bytes, got 200000 bytes"),
+    ],
+)
+@pytest.mark.parametrize("path", ["file", "stage"])
+def test_data_not_matching_the_declared_size_is_400_from_glance_31(declared, message, path):
+    """glance 31.0.0 (62a323aed) passes ``x-openstack-image-size`` to the store and answers
+    ``glance_store.Invalid`` with 400; the series' glance_store 5.0.0 filesystem driver
+    (08b47fe, ``Store.add``, staging too) checks the bytes per 64 KiB chunk. 30.x stores the
+    bytes whatever the header says (and its glance_store has no check)."""
+    body = bytes(200_000)
+    headers = {**OCTET, "x-openstack-image-size": str(declared)}
+    w = World(profile="nova-32.0.0")  # Glance 31
+    image = w.create(disk_format="raw")
+    resp = w.call("PUT", f"/v2/images/{image['id']}/{path}", body=body, headers=headers)
+    assert resp.status == 400
+    assert detail(resp) == message
+    assert w.status(image["id"]) == "queued"
+    assert w.glance.store.objects.get(image["id"]) is None
+    w = World(profile="nova-31.3.1")  # Glance 30
+    image = w.create(disk_format="raw")
+    resp = w.call("PUT", f"/v2/images/{image['id']}/{path}", body=body, headers=headers)
+    assert resp.status == 204
+    assert w.show(image["id"])["size"] == 200_000
+
+
 def test_another_projects_private_image_is_404_and_its_public_image_403():
     w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     private = w.create(visibility="private")
