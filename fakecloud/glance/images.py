@@ -108,7 +108,7 @@ _field_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Image) 
 # What `Images.update` copies from the draft (the owner is moved through the owner index).
 _SET_ON_UPDATE = tuple(sorted(ATTRIBUTES - {"owner"}))
 #: An update's event (`Trace.put`): every PATCH that changes something writes one.
-_UPDATE = form("glance.image.update", "changes")
+_UPDATE = form("glance.image.update", "changes", variable=("changes",))
 
 
 def _negative(value: Any, param: str) -> None:

@@ -22,7 +22,12 @@ from fakecloud.identity.catalog import Catalog
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Directory, User
 from fakecloud.identity.tokens import Token, TokenStore
+from fakecloud.sim.trace import form
 from fakecloud.transport.endpoints import auth_url
+
+#: A token's issue (`Trace.put`): its roles (a list) and expiry (a time) are never text.
+_ISSUED = form("identity.token_issued", "scope", "roles", "expires_at",
+               variable=("roles", "expires_at"))  # fmt: skip
 
 
 class Keystone:
@@ -131,14 +136,8 @@ class Keystone:
             scope = "system"
         else:
             scope = "unscoped"
-        self.kernel.trace.emit(
-            "identity.token_issued",
-            self.name,
-            token.user.name,
-            scope=scope,
-            roles=list(token.roles),
-            expires_at=token.expires_at,
-        )
+        self.kernel.trace.put(_ISSUED, self.name, token.user.name, scope, list(token.roles),
+                              token.expires_at)  # fmt: skip
 
 
 def _who(auth: Any) -> str:

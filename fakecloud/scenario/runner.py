@@ -59,8 +59,13 @@ from fakecloud.scenario.world import BY_NAME
 from fakecloud.scenario.yamldoc import line_of
 from fakecloud.sim import cancel
 from fakecloud.sim.cancel import CANCELLED
+from fakecloud.sim.trace import form
 
 ACTOR = "scenario"
+
+# The run's own events (`Trace.put`); their details are never text but for the profile.
+_START = form("scenario.start", "seed", "profile", "bugs", variable=("seed", "bugs"))
+_NAMES = form("scenario.names", "names", variable=("names",))
 
 
 class Perturbation:
@@ -328,14 +333,7 @@ class _Run:
         """Mark scenario time zero in the trace, with the cloud the views show. (No file or
         case name: a replay file of this run must write the same trace, byte for byte.)"""
         spec = self.case.cloud
-        self.kernel.trace.emit(
-            "scenario.start",
-            ACTOR,
-            "time zero",
-            seed=self.seed,
-            profile=spec.profile,
-            bugs=list(spec.bugs),
-        )
+        self.kernel.trace.put(_START, ACTOR, "time zero", self.seed, spec.profile, list(spec.bugs))
 
     def _record_names(self) -> None:
         """Write the readable names of what the run touched into the trace (for the views)."""
@@ -346,9 +344,7 @@ class _Run:
             for name, item in items.items()
             if isinstance(item, dict) and isinstance(item.get("id"), str)
         }
-        self.kernel.trace.emit(
-            "scenario.names", ACTOR, "names", names=resource_names(self.cloud, named)
-        )
+        self.kernel.trace.put(_NAMES, ACTOR, "names", resource_names(self.cloud, named))
 
     def _warn_unfired(self, result: CaseResult) -> None:
         """A rule a fault step added that never fired (its point never reached, or no work

@@ -71,8 +71,20 @@ GB = 1_000_000_000
 
 _SLACK = 1e-12  # relative tolerance of the fairness checks
 
-#: The form of a transfer's last event (`Trace.put`).
-_FINISH = form("io.finish", "label", "duration_s")
+#: The forms of a transfer's last event and of a resource's throughput (`Trace.put`): a
+#: duration and a throughput are never text (an explored seed's differ in every seed).
+_FINISH = form("io.finish", "label", "duration_s", variable=("duration_s",))
+_RESOURCE = form("io.resource", "bytes_per_s", variable=("bytes_per_s",))
+_CAPACITY = form("io.capacity", "bytes_per_s", variable=("bytes_per_s",))
+#: The forms of a transfer's first event, by the keys of its caller's attributes: its size
+#: and its path's names are never text.
+_STARTS: dict[tuple[str, ...], Any] = {}
+
+
+def _start_form(attrs: tuple[str, ...]) -> Any:
+    found = _STARTS[attrs] = form("io.start", "label", "size", "path", *attrs,
+                                  variable=("size", "path"))  # fmt: skip
+    return found
 
 
 def gbit_per_s(gbits: float) -> float:
@@ -300,7 +312,7 @@ class IoModel:
             )
             res = Resource(name, capacity, order=len(self.resources))
             self.resources[name] = res
-            self._kernel.trace.emit("io.resource", "io", name, bytes_per_s=capacity)
+            self._kernel.trace.put(_RESOURCE, "io", name, capacity)
         return res
 
     def _jitter(self) -> None:
@@ -316,7 +328,7 @@ class IoModel:
         """Change a resource's throughput now (slow a link, stall a disk with 0)."""
         res = self.resources[name]
         res.capacity = self._check_capacity(name, bytes_per_s)
-        self._kernel.trace.emit("io.capacity", "io", name, bytes_per_s=bytes_per_s)
+        self._kernel.trace.put(_CAPACITY, "io", name, bytes_per_s)
         if res.classes:
             self._recapped[res] = None
             self._reform = True
@@ -345,7 +357,7 @@ class IoModel:
         t.started_at = k.now
         names = [r.name for r in resources]
         k.trace.put(
-            form("io.start", "label", "size", "path", *attrs),
+            _STARTS.get(tuple(attrs)) or _start_form(tuple(attrs)),
             "io",
             t.id,
             label,

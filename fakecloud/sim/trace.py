@@ -130,12 +130,14 @@ class Form:
     takes the details' values in order instead of a dict of them. `Trace.emit` finds the
     form of its keyword arguments; both ways write the same events."""
 
-    __slots__ = ("kind", "keys", "number")
+    __slots__ = ("kind", "keys", "number", "constant")
 
-    def __init__(self, kind: str, keys: tuple[str, ...], number: int):
+    def __init__(self, kind: str, keys: tuple[str, ...], number: int, constant: tuple[str, ...]):
         self.kind = kind
         self.keys = keys
         self.number = number  # where a trace keeps this form's families (`Trace._by_form`)
+        # the details a family of this form starts holding as its shapes' constants
+        self.constant = constant
 
     def __repr__(self) -> str:
         return f"form({self.kind!r}, {', '.join(map(repr, self.keys))})"
@@ -149,14 +151,21 @@ _FORMS: dict[tuple, Form] = {}
 _FORM_LIST: list[Form] = []
 
 
-def form(kind: str, *keys: str) -> Form:
-    """The form of `kind` events with detail `keys` (one object per kind and keys)."""
+def form(kind: str, *keys: str, variable: tuple[str, ...] = ()) -> Form:
+    """The form of `kind` events with detail `keys` (one object per kind and keys).
+
+    `variable` names details whose values are never text (a number, a list, a dict): a family
+    of the form holds them per event from its first state, where it would otherwise start
+    with them as constants and move on at its first event (a list cannot even be looked up:
+    every fork of a world met that as a `TypeError`). The events and the shapes a trace uses
+    are the same either way. The first call for a kind and keys makes the form."""
     found = _FORMS.get((kind, *keys))
     if found is None:
         with _PLANS_LOCK:
             found = _FORMS.get((kind, *keys))
             if found is None:
-                found = Form(kind, keys, len(_FORM_LIST))
+                constant = tuple(k for k in keys if k not in variable)
+                found = Form(kind, keys, len(_FORM_LIST), constant)
                 _FORM_LIST.append(found)
                 _FORMS[(kind, *keys)] = found
     return found
@@ -444,7 +453,8 @@ class Trace:
                 firsts.append({})
             state = firsts[form.number].get(key)
             if state is None:
-                state = firsts[form.number][key] = _start(book, info, _plan(keys, keys))
+                plan = _plan(keys, form.constant)
+                state = firsts[form.number][key] = _start(book, info, plan)
         return state
 
     def _next(self, family: _Family, values: tuple, hashable: bool = True) -> _Family:

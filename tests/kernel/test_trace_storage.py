@@ -316,3 +316,26 @@ def test_events_read_back_past_the_65536th_shape_of_a_book(monkeypatch):
     restored = Trace(lambda: now[0])
     restored.restore(json.loads(json.dumps(trace.snapshot())))
     assert restored.to_jsonl() == trace.to_jsonl()
+
+
+def test_a_form_declaring_details_never_text_saves_what_an_undeclared_one_does():
+    """A form may name details whose values are never text (`form(..., variable=...)`): its
+    families hold them per event from the start instead of moving on at their first event
+    (a list as a constant was a `TypeError` in every fork). Events and saved shapes are the
+    same as an undeclared form's."""
+    from fakecloud.sim.trace import form
+
+    declared = form("test.declared", "label", "path", "size", variable=("path", "size"))
+    plain = form("test.plain", "label", "path", "size")
+    events = [("a", ["disk", "link"], 10), ("a", ["disk"], 20), ("b", ["x"], 1.5), ("b", [], 0)]
+    saved = []
+    for f in (declared, plain):
+        now = [0.0]
+        trace = _alone(now)
+        for label, path, size in events:
+            now[0] += 1.0
+            trace.put(f, "io", "io-1", label, path, size)
+        text = json.dumps([trace.snapshot(), list(trace)])
+        saved.append(json.loads(text.replace(f.kind, "test.kind")))
+    assert saved[0] == saved[1]
+    assert [e["path"] for e in saved[0][1]] == [["disk", "link"], ["disk"], ["x"], []]
