@@ -339,6 +339,8 @@ def _stand_in(monkeypatch, name: str, **functions) -> None:
         ("quota", 403, "forbidden", "Quota exceeded for resources: snapshots"),
         ("invalid", 400, "badRequest", "Invalid input received: volume busy"),
         ("state", 409, "conflictingRequest", "while it is in vm_state paused"),
+        # raised by the image's creation the steps hand back, waited for in another frame
+        ("creation", 400, "badRequest", "Invalid input received: image gone"),
     ],
 )
 def test_volume_backed_delegate_and_its_error_mapping(monkeypatch, error, status, fault, message):
@@ -361,7 +363,13 @@ def test_volume_backed_delegate_and_its_error_mapping(monkeypatch, error, status
                 attr="vm_state", instance_uuid=instance.uuid, state="paused", method="x"
             )
         yield env.kernel.env.timeout(0.01)
-        return {"id": "0b4c6c55-0000-4000-8000-000000000001"}
+        return creation()
+
+    def creation():  # what the steps hand back: the image's creation, giving its id
+        yield env.kernel.env.timeout(0.01)
+        if error == "creation":
+            raise exception.InvalidInput(reason="image gone")
+        return "0b4c6c55-0000-4000-8000-000000000001"
 
     _stand_in(
         monkeypatch,

@@ -468,32 +468,49 @@ class ServersController:
                 bdms = self.db.bdms_by_instance(instance.uuid)
                 if compute_utils.is_volume_backed_instance(instance, bdms):
                     self.policy.authorize(ctx, rule + ":allow_volume_backed", target)
-                    work = self.compute_api.snapshot_volume_backed(
+                    steps = self.compute_api.snapshot_volume_backed(
                         ctx, instance, image_name, extra_properties=metadata
                     )
-                else:
-                    work = self.compute_api.snapshot(
-                        ctx, instance, image_name, extra_properties=metadata
-                    )
+                    # The rest of the request, the flow's long wait (a storm's every flow
+                    # at once), runs in a frame of its own, which `NovaApiService._drive`
+                    # waits for once this larger one has ended.
+                    return self._volume_backed_image(steps, microversion, server_id)
+                work = self.compute_api.snapshot(
+                    ctx, instance, image_name, extra_properties=metadata
+                )
                 # The snapshot's frames hold what they need; this one, waiting for them to the
                 # end of the flow, lets go of the server, the decoded body and the request.
                 instance = bdms = body = entity = metadata = req = None
                 image = yield from work
-        except exception.InstanceInvalidState as exc:
-            raise_http_conflict_for_instance_invalid_state(exc, "createImage", server_id)
-        except exception.InstanceQuiesceFailed as exc:
-            raise HttpError(409, exc.format_message()) from None
-        except exception.Invalid as exc:
-            raise HttpError(400, exc.format_message()) from None
-        except exception.OverQuota as exc:
-            raise HttpError(403, exc.format_message()) from None
+        except exception.NovaException as exc:
+            _create_image_failed(exc, server_id)
+            raise
+        return self._image_accepted(image["id"], microversion)
+
+    def _volume_backed_image(
+        self, steps: Generator, microversion: Version, server_id: str
+    ) -> Generator[Any, Any, Response]:
+        """`_create_image`'s end for a volume-backed server: the snapshot's steps, then the
+        image's creation they hand back (`compute_api.snapshot_volume_backed`), waited for in
+        this small frame (neither the steps' nor the controller's is alive meanwhile)."""
+        try:
+            create = yield from steps
+            steps = None  # ended: let go of its frame
+            image_id = yield from create
+        except exception.NovaException as exc:
+            _create_image_failed(exc, server_id)
+            raise
+        return self._image_accepted(image_id, microversion)
+
+    def _image_accepted(self, image_id: str, microversion: Version) -> Response:
+        """createImage's 202: ``{"image_id"}`` (>= 2.45) or the image's ``Location``."""
         if microversion >= CREATE_IMAGE_BODY_VERSION:
-            return Response(202, {"image_id": image["id"]})
+            return Response(202, {"image_id": image_id})
         return Response(
             202,
             b"",
             {
-                "Location": self.nova.generate_image_url(str(image["id"])),
+                "Location": self.nova.generate_image_url(str(image_id)),
                 "Content-Type": "text/html; charset=UTF-8",
                 "Content-Length": "0",
             },
@@ -526,6 +543,19 @@ class ServersController:
                 ctx, snapshot_id, instance, rpcapi, entity
             )
         )
+
+
+def _create_image_failed(exc: Exception, server_id: str) -> None:
+    """createImage's own answers to Nova's errors (an HTTP error raised; the others are left
+    to `NovaApiService.translate`)."""
+    if isinstance(exc, exception.InstanceInvalidState):
+        raise_http_conflict_for_instance_invalid_state(exc, "createImage", server_id)
+    if isinstance(exc, exception.InstanceQuiesceFailed):
+        raise HttpError(409, exc.format_message()) from None
+    if isinstance(exc, exception.Invalid):
+        raise HttpError(400, exc.format_message()) from None
+    if isinstance(exc, exception.OverQuota):
+        raise HttpError(403, exc.format_message()) from None
 
 
 _TRUE = ("true", "1", "on", "yes")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Generator
+from types import GeneratorType
 from typing import Any
 
 from fakecloud.api import webob
@@ -204,10 +205,17 @@ class NovaApiService(ApiService):
     ) -> Generator:
         """`ApiService._drive` with the controller's errors translated (`translate`) in the
         same frame, not in a guard around the controller's generator: a request in flight
-        is one generator frame fewer (a storm holds one such request per server)."""
+        is one generator frame fewer (a storm holds one such request per server).
+
+        A controller may end by returning a generator, the rest of its work, which is waited
+        for here once the controller's frame has ended (createImage of a volume-backed
+        server hands over its long wait so, in a frame smaller than its own)."""
         try:
             try:
                 response = yield from work
+                if response.__class__ is GeneratorType:
+                    work = None  # the controller's generator has ended: let go of its frame
+                    response = yield from response
             except Exception as exc:  # noqa: BLE001 - translated in one place
                 raise self.translate(req, exc) from None
         except HttpError as error:

@@ -304,8 +304,9 @@ class API:
         instance: Instance,
         name: str,
         extra_properties: dict[str, Any] | None = None,
-    ) -> Generator[Any, Any, dict[str, Any]]:
-        """Snapshot a volume-backed server (spec 3.4): `fakecloud.nova.compute.volume_backed`."""
+    ) -> Generator[Any, Any, Generator[Any, Any, str]]:
+        """Snapshot a volume-backed server (spec 3.4): `fakecloud.nova.compute.volume_backed`;
+        its steps end with the image's creation, unstarted, for the caller to wait for."""
         # Imported late (it imports this module), and by name, so a test can stand in for it.
         # Its generator is handed back, not delegated to: one frame less on every resume.
         module = sys.modules.get(_VOLUME_BACKED) or importlib.import_module(_VOLUME_BACKED)

@@ -90,7 +90,7 @@ def _steps_to_image(
     extra_properties: dict[str, Any] | None = None,
 ) -> Generator[Any, Any, Generator[Any, Any, str]]:
     """Quiesce, snapshot the volumes, thaw; the new image's creation (a generator giving its
-    id) for `snapshot_volume_backed` to wait for in a smaller frame than this one."""
+    id) for the caller to wait for in a smaller frame than this one."""
     kernel = compute_api.kernel
     switches = kernel.switches
     volume_api = compute_api.volume_api
@@ -199,7 +199,7 @@ def _steps_to_image(
 
     if quiesced:
         # The API's copy, loaded and never changed, goes with the cast: nothing here reads it
-        # after this (`snapshot_volume_backed` lets go of it).
+        # after this (the frame ends soon after, handing back the image's creation).
         rpcapi.hand_over(context, instance, "unquiesce_instance", mapping=list(mapping))
 
     if mapping:
@@ -216,15 +216,14 @@ def snapshot_volume_backed(
     instance: Any,
     name: str,
     extra_properties: dict[str, Any] | None = None,
-) -> Generator[Any, Any, dict[str, Any]]:
-    """Snapshot a volume-backed server; the new (active, zero-byte) image as the API reads
-    it: ``{"id": image_id}`` (Nova's whole dict of the image is not made: nothing reads it)."""
-    create = yield from _steps_to_image(compute_api, context, instance, name, extra_properties)
-    # The image's creation is the flow's longest wait (a storm holds every flow there at once):
-    # it is waited for in this frame of six names (272 bytes), not in the steps' of 42 (504),
-    # which has ended; this one lets go of the server's working copy.
-    compute_api = context = instance = name = extra_properties = None
-    return {"id": (yield from create)}
+) -> Generator[Any, Any, Generator[Any, Any, str]]:
+    """Snapshot a volume-backed server: the steps (`_steps_to_image`), which end by handing
+    back the new (active, zero-byte) image's creation, unstarted: a generator giving its id
+    (Nova's whole dict of the image is not made: nothing reads it).
+
+    The creation is the flow's longest wait (a storm holds every flow there at once): the
+    caller waits for it in a frame of its own, once the steps' (42 names) has ended."""
+    return _steps_to_image(compute_api, context, instance, name, extra_properties)
 
 
 def _log(kernel: Any, instance: Any, level: str, message: str) -> None:
