@@ -46,6 +46,15 @@ from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.views import image_view, member_view
 from fakecloud.profiles.series import SERIES, glance_versions
 
+
+def _int_or_none(value: str) -> int | None:
+    """WebOb's ``parse_int_safe``: an integer, else None."""
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
 #: The first Glance that reads ``x-openstack-image-size`` (62a323aed, 31.0.0).
 IMAGE_SIZE_HEADER_SINCE = 31
 
@@ -284,7 +293,8 @@ class GlanceApi(ApiService):
         """The data of an upload or stage request to the series' Glance `glance` (its major),
         and its declared size: ``x-openstack-image-size`` is Glance's from 31.0.0 (62a323aed,
         ``RequestDeserializer._get_image_size``: not an integer, 400); before, Glance reads
-        ``Content-Length`` only, and fakecloud takes a valid header as its simulated size."""
+        ``Content-Length`` only (WebOb: not an integer is no size), and fakecloud takes a valid
+        header as its simulated size. A negative size is unchecked before 31.0.0."""
         content_type = req.headers.get("Content-Type")
         media = content_type.split(";")[0].strip().lower() if content_type else None
         if media != "application/octet-stream":
@@ -293,22 +303,20 @@ class GlanceApi(ApiService):
         declared = h.get("x-openstack-image-size")
         try:
             size = int(declared) if declared is not None else None
-            if size is not None and size < 0:
-                raise ValueError(size)
         except ValueError:
             if glance >= IMAGE_SIZE_HEADER_SINCE:
                 raise HTTPBadRequest(
                     explanation="Invalid or missing image size in request headers."
                 ) from None
             size = None  # before 31.0.0 Glance never reads the header
-        try:
-            if size is None:
-                length = h.get("Content-Length")
-                size = int(length) if length is not None else (len(req.body) or None)
-            if size is not None and size < 0:
-                raise ValueError(size)
-        except (TypeError, ValueError):
-            raise HTTPBadRequest(explanation="Invalid or missing image size in request headers.")
+        if size is None:
+            # WebOb's content_length (parse_int_safe): a value that is not an integer is no
+            # size at all, never an error (over HTTP the server refuses it first).
+            length = h.get("Content-Length")
+            size = _int_or_none(length) if length is not None else None
+            size = size or len(req.body) or None
+        if size is not None and size < 0 and glance < IMAGE_SIZE_HEADER_SINCE:
+            size = None  # unchecked by the store before 31.0.0: the bytes received count
         virtual = h.get("x-fakecloud-virtual-size")
         if virtual:
             try:
@@ -331,7 +339,9 @@ class GlanceApi(ApiService):
                 common["virtual_size"] = common["virtual_size"] or virtual
             data = ImageData(len(raw), content_id="", raw=raw, **common)
         else:
-            data = ImageData(size or 0, content_id=h.get("x-fakecloud-content-id", ""), **common)
+            data = ImageData(
+                max(size or 0, 0), content_id=h.get("x-fakecloud-content-id", ""), **common
+            )
         return data, size
 
     def _view(self, image) -> dict[str, Any]:

@@ -116,8 +116,8 @@ def size_mismatch(declared: int, received: int, cap: int) -> tuple[int, StoreInv
     mismatch"). None as well when ``image_size_cap`` (`cap`) stops the read first."""
     if not declared or declared == received:
         return None
-    if received > declared:
-        read = min(received, (declared // STORE_CHUNK + 1) * STORE_CHUNK)
+    if received > max(declared, 0):  # a chunk goes past it (a negative size: the first)
+        read = min(received, (max(declared, 0) // STORE_CHUNK + 1) * STORE_CHUNK)
         if read > cap:
             return None  # the LimitingReader's ImageSizeLimitExceeded comes first
         message = f"Size exceeds: expected {declared} bytes, got {read} bytes"
@@ -180,7 +180,7 @@ class ImageDataApi:
         one upload may take it past the limit)."""
         if self._kernel.switches.series.glance < QUOTA_DELTA_SINCE:
             return 0
-        return declared // MiB
+        return max(declared, 0) // MiB
 
     def upload(
         self, ctx: Any, image_id: str, data: ImageData, size: int | None = None
@@ -206,7 +206,7 @@ class ImageDataApi:
         stored = False
         try:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
-            g.quotas.check_storage(project, declared, image.id, g.uncounted)
+            g.quotas.check_storage(project, max(declared, 0), image.id, g.uncounted)
             link = g.store.link(data.link).name
             if k.faults.armed("glance.upload"):  # else consulting it does nothing
                 yield from k.faults.pause(

@@ -198,6 +198,39 @@ def test_data_not_matching_the_declared_size_is_400_from_glance_31(declared, mes
     assert w.show(image["id"])["size"] == 200_000
 
 
+@pytest.mark.parametrize("path", ["file", "stage"])
+@pytest.mark.parametrize("profile", ["seed", "nova-31.3.1", "upstream"])
+def test_a_content_length_that_is_not_an_integer_is_no_size(profile, path):
+    """Glance reads ``request.content_length`` (WebOb's ``parse_int_safe``: not an integer is
+    None) in every series, ``_get_image_size`` too (31.0.0): no size, the body is the data.
+    (Over HTTP the server refuses such a header before Glance: eventlet's wsgi, waitress.)"""
+    w = World(profile=profile)
+    image = w.create(disk_format="raw")
+    headers = {**OCTET, "Content-Length": "abc"}
+    resp = w.call("PUT", f"/v2/images/{image['id']}/{path}", body=b"hello", headers=headers)
+    assert resp.status == 204, profile
+    assert w.show(image["id"])["size"] == 5
+
+
+@pytest.mark.parametrize("header", ["Content-Length", "x-openstack-image-size"])
+def test_a_negative_size_reaches_the_store_from_glance_31(header):
+    """WebOb's ``content_length`` and 31.0.0's ``int(x-openstack-image-size)`` take -5; the
+    glance_store 5.0.0 filesystem driver refuses the first chunk past it (08b47fe). 30.x
+    stores the bytes (no check; it never reads the header)."""
+    headers = {**OCTET, header: "-5"}
+    w = World(profile="upstream")
+    image = w.create(disk_format="raw")
+    resp = w.call("PUT", f"/v2/images/{image['id']}/file", body=b"hello", headers=headers)
+    assert resp.status == 400
+    assert detail(resp) == "Size exceeds: expected -5 bytes, got 5 bytes"
+    assert w.status(image["id"]) == "queued"
+    w = World(profile="nova-31.3.1")
+    image = w.create(disk_format="raw")
+    resp = w.call("PUT", f"/v2/images/{image['id']}/file", body=b"hello", headers=headers)
+    assert resp.status == 204
+    assert w.show(image["id"])["size"] == 5
+
+
 def test_another_projects_private_image_is_404_and_its_public_image_403():
     w = World(profile="upstream")  # Glance 26.0.0+: the secure-RBAC defaults enforced
     private = w.create(visibility="private")
