@@ -89,6 +89,13 @@ def roles_of(ctx: Any) -> frozenset[str]:
 _ROLES: dict[tuple[str, ...], frozenset[str]] = {}
 
 
+def admin_passes(ctx: Any, rule: str) -> bool:
+    """Whether `rule` passes for `ctx` whatever the image: an admin, or Glance itself (no
+    caller), passes every rule but the location API's service rules (`ImagePolicy.allows`,
+    and `owns` for the legacy owner check), so no checker need be built for it."""
+    return rule not in _SERVICE_RULES and (ctx is None or "admin" in roles_of(ctx))
+
+
 def is_admin(ctx: Any) -> bool:
     """``context_is_admin``: role:admin."""
     return ctx is None or "admin" in roles_of(ctx)
@@ -119,7 +126,7 @@ class ImagePolicy:
     """The default policy rules for one caller and one image (or a proposed image's owner)."""
 
     # Slots: one is built for most requests Glance answers (no instance dict to make).
-    __slots__ = ("ctx", "image", "owner", "_member_status", "_roles", "legacy")
+    __slots__ = ("ctx", "image", "owner", "_member_status", "_roles", "_passes", "legacy")
 
     def __init__(
         self,
@@ -134,6 +141,8 @@ class ImagePolicy:
         self.owner = image.owner if image is not None else owner
         self._member_status = member_status
         self._roles = roles_of(ctx)
+        # an admin (or no caller) passes every rule but the service ones (`admin_passes`)
+        self._passes = ctx is None or "admin" in self._roles
         #: Glance's legacy defaults (before 26.0.0; `legacy_defaults`): see the module's
         #: docstring.
         self.legacy = legacy
@@ -210,6 +219,8 @@ class ImagePolicy:
         """``ImageAPIPolicy._enforce``: 403 if the caller can see the image, else 404; with the
         legacy defaults, then ``check_is_image_mutable`` for the rules that change it (`attr`:
         the attribute a ``modify_image`` changes, which Glance 16-22 name)."""
+        if self._passes and rule not in _SERVICE_RULES:
+            return
         if self.allows(rule):
             if self.legacy and rule in _LEGACY_OWNER_ONLY and not self.owns():
                 if self.legacy == "api":
