@@ -64,7 +64,7 @@ class Driver:
         # `attrs` as a dict, not ``**`` keywords: CPython would compare each name with the
         # parameters' on every call, and the point is almost never armed.
         faults = self.kernel.faults
-        if not faults.armed("cinder.driver"):  # consulting it would do nothing
+        if "cinder.driver" not in faults.hot:  # consulting it would do nothing
             return ()
         return faults.pause(
             "cinder.driver", op=op, backend=self.name, driver=self.spec.kind, **attrs
@@ -72,7 +72,7 @@ class Driver:
 
     def _snapshot_fault(self, op: str, volume: Any, snapshot: Any) -> Iterable[Any]:
         """`_fault` of an operation between `volume` (its id and size) and `snapshot`."""
-        if not self.kernel.faults.armed("cinder.driver"):
+        if "cinder.driver" not in self.kernel.faults.hot:
             return ()
         return self._fault(
             op, {"volume_id": volume.id, "snapshot_id": snapshot.id, "size": volume.size}
@@ -80,7 +80,7 @@ class Driver:
 
     def _delete_snapshot_fault(self, snapshot: Any) -> Iterable[Any]:
         """`_fault` of deleting `snapshot` (its volume's id and size)."""
-        if not self.kernel.faults.armed("cinder.driver"):
+        if "cinder.driver" not in self.kernel.faults.hot:
             return ()
         return self._fault(
             "delete_snapshot",

@@ -85,7 +85,7 @@ class SchedulerManager:
         if source is not None and source.backend is not None:
             backend = source.backend
         try:
-            if k.faults.armed("cinder.scheduler"):  # else consulting it does nothing
+            if "cinder.scheduler" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
                     "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
                 )
@@ -122,7 +122,7 @@ class SchedulerManager:
             return
         volume = store.volumes[snap.volume_id]
         try:
-            if k.faults.armed("cinder.scheduler"):  # else consulting it does nothing
+            if "cinder.scheduler" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
                     "cinder.scheduler",
                     op="create_snapshot",
@@ -203,7 +203,7 @@ class SchedulerManager:
         policy = migration_policy or "never"
         target = vtype.backend
         try:
-            if k.faults.armed("cinder.scheduler"):
+            if "cinder.scheduler" in k.faults.hot:
                 yield from k.faults.pause(
                     "cinder.scheduler", op="retype", volume_id=volume_id, size=volume.size
                 )
@@ -281,7 +281,7 @@ class VolumeManager:
         if source_volid:
             source = "volume"
         try:
-            if k.faults.armed("cinder.volume.create"):  # else consulting it does nothing
+            if "cinder.volume.create" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
                     "cinder.volume.create",
                     volume_id=volume_id,
@@ -456,7 +456,7 @@ class VolumeManager:
             return
         image_service = self.cinder.image_service
         try:
-            if k.faults.armed("cinder.volume.upload"):  # else consulting it does nothing
+            if "cinder.volume.upload" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
                     "cinder.volume.upload",
                     volume_id=volume_id,
@@ -547,7 +547,7 @@ class VolumeManager:
             return
         volume = store.volumes[snap.volume_id]
         try:
-            if k.faults.armed("cinder.snapshot.create"):  # else consulting it does nothing
+            if "cinder.snapshot.create" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
                     "cinder.snapshot.create",
                     snapshot_id=snapshot_id,

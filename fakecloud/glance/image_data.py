@@ -210,7 +210,7 @@ class ImageDataApi:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
             g.quotas.check_storage(project, max(declared, 0), image.id, g.uncounted)
             link = g.store.link(data.link).name
-            if k.faults.armed("glance.upload"):  # else consulting it does nothing
+            if "glance.upload" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
                     "glance.upload", image_id=image.id, owner=image.owner, size=data.size, link=link
                 )

@@ -546,7 +546,7 @@ class API:
                     if cfg.latency_s:
                         yield k.timeout(cfg.latency_s)
                     try:
-                        if k.faults.armed(point):
+                        if point in k.faults.hot:
                             yield from k.faults.pause(
                                 f"image_api.{method}", image_id=image_id, call=call, attempt=attempt
                             )

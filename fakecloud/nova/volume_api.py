@@ -480,7 +480,7 @@ class API:
             if half > 0:
                 yield k.timeout(half)
             try:
-                if k.faults.armed(point):
+                if point in k.faults.hot:
                     yield from k.faults.pause(
                         f"volume_api.{method}",
                         method=method,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Generator, Iterable
+from functools import cached_property
 from typing import Any
 
 from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS
@@ -116,6 +117,7 @@ class FaultPlan:
             self._check_rule(point, fields)
         rule = FaultRule(point, action, **fields)
         self._rules.setdefault(point, []).append(rule)
+        self.rearm()
         if rule.at is not None and rule.at > self._kernel.now:
             self._kernel.at(rule.at, _Announcement(self, rule))
         return rule
@@ -228,10 +230,12 @@ class FaultPlan:
             self._rules[rule.point] = kept
         else:
             self._rules.pop(rule.point, None)
+        self.rearm()
 
     def clear(self) -> None:
         """Remove every rule (stalled work stays stalled until released)."""
         self._rules.clear()
+        self.rearm()
 
     # -- consulting the plan -----------------------------------------------------------------
 
@@ -245,8 +249,20 @@ class FaultPlan:
     def armed(self, point: str) -> bool:
         """Whether consulting `point` now could do anything: a rule waits there, or the
         explorer decides there. Consulting a point that is not armed changes nothing, so a hot
-        path may skip building its attributes (``if plan.armed(p): plan.pause(p, ...)``)."""
+        path may skip building its attributes (``if plan.armed(p): plan.pause(p, ...)``, or
+        ``if p in plan.hot``, without a call)."""
         return point in self._rules or point in self._kernel.choices.fault_points
+
+    @cached_property
+    def hot(self) -> frozenset[str]:
+        """The armed points (`armed`) as a set, for the hot paths' ``point in plan.hot``.
+        Made on first read after a change of the rules or of the explorer's points (`rearm`);
+        not saved (`fakecloud.state.kinds.MEMOS`), made again by a loaded cloud."""
+        return frozenset(self._rules).union(self._kernel.choices.fault_points)
+
+    def rearm(self) -> None:
+        """The rules or the explorer's fault points changed: `hot` is made again when read."""
+        self.__dict__.pop("hot", None)
 
     def _consult(self, point: str, attrs: dict[str, Any]) -> FaultRule | None:
         explored = self._kernel.choices.fault_points

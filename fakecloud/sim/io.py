@@ -366,7 +366,7 @@ class IoModel:
             *attrs.values(),
         )
         rule = None
-        if k.faults.armed("io.transfer"):  # else consulting it does nothing
+        if "io.transfer" in k.faults.hot:  # else consulting it does nothing
             try:  # the point's attributes are `fault_attrs()`, the names made once
                 rule = k.faults.check(
                     "io.transfer", **{"label": label, "resource": tuple(names), **attrs}

@@ -83,7 +83,9 @@ class Kernel:
         self.choices.start_from_config(self.config.rpc.delay_s)
 
     def _chance_started(self) -> None:
-        """Exploration switched chance on: events due at one instant may now be reordered."""
+        """Exploration switched chance on: events due at one instant may now be reordered, and
+        its fault points are armed (set before it starts)."""
+        self.faults.rearm()
         if self.choices.chance.tie_order:
             self.env.step = self.choices.step_with_ties(self.env)  # type: ignore[method-assign]
 

@@ -410,7 +410,7 @@ class RpcBus:
         faults = k.faults
         rule = (
             faults.check("rpc.cast", target=target, method=method)
-            if faults.armed("rpc.cast")
+            if "rpc.cast" in faults.hot
             else None
         )
         choices = k.choices
@@ -527,7 +527,7 @@ class RpcBus:
         faults = k.faults
         rule = (
             faults.check("rpc.call", target=target, method=method)
-            if faults.armed("rpc.call")
+            if "rpc.call" in faults.hot
             else None
         )
         choices = k.choices

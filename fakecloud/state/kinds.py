@@ -100,6 +100,9 @@ MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.profiles.resolve:Switches": ("series",),
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults",),
     "fakecloud.glance.service:Glance": ("legacy_defaults", "uncounted"),
+    # The armed fault points as a set (derived from the rules and the explorer's points; made
+    # again after each change of either, `FaultPlan.rearm`).
+    "fakecloud.sim.faults:FaultPlan": ("hot",),
 }
 
 #: What a saved file leaves out of each class's instances: its `TRANSIENT` and `MEMOS` fields.

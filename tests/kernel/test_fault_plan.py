@@ -96,3 +96,23 @@ def test_bad_rules_are_clear_errors():
     with pytest.raises(ConfigError, match="unknown error 'NoSuchError'"):
         cloud.faults.add("glance.upload", error="NoSuchError")
     assert cloud.faults.rules("glance.upload") == []
+
+
+def test_a_rule_added_or_removed_between_messages_takes_effect_at_the_next_one():
+    # hot paths test `point in plan.hot`, a set made again after every change of the plan
+    cloud = Cloud()
+    seen = []
+    cloud.kernel.rpc.register(
+        "compute.cmp-1", type("E", (), {"note": lambda self: seen.append(1)})()
+    )
+    cloud.kernel.rpc.cast("compute.cmp-1", "note")
+    rule = cloud.faults.add("rpc.cast", action="drop")
+    cloud.kernel.rpc.cast("compute.cmp-1", "note")
+    cloud.faults.remove(rule)
+    cloud.kernel.rpc.cast("compute.cmp-1", "note")
+    cloud.faults.add("rpc.cast", action="drop")
+    cloud.faults.clear()
+    cloud.kernel.rpc.cast("compute.cmp-1", "note")
+    cloud.run_until_idle()
+    assert seen == [1, 1, 1]
+    assert [e["kind"] for e in cloud.trace.filter(kind="rpc.lost")] == ["rpc.lost"]

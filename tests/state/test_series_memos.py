@@ -23,6 +23,7 @@ def _holders(cloud: Cloud) -> dict[str, Any]:
         "fakecloud.profiles.resolve:Switches": cloud.kernel.switches,
         "fakecloud.cinder.service:Cinder": cloud.cinder,
         "fakecloud.glance.service:Glance": cloud.glance,
+        "fakecloud.sim.faults:FaultPlan": cloud.kernel.faults,
     }
     assert held.keys() == kinds.MEMOS.keys()
     return held

@@ -320,7 +320,7 @@ class LibvirtDriver:
         switches = self.kernel.switches
         faults = self.kernel.faults
         try:
-            if faults.armed("nova.libvirt.get_guest"):  # else consulting it does nothing
+            if "nova.libvirt.get_guest" in faults.hot:  # else consulting it does nothing
                 yield from faults.pause(
                     "nova.libvirt.get_guest", host=self.host, instance_uuid=instance.uuid
                 )
@@ -500,7 +500,7 @@ class LibvirtDriver:
         """Extract the disk to a file on the host disk; the bytes the image file holds."""
         faults = self.kernel.faults
         try:
-            if faults.armed("nova.libvirt.extract"):  # else consulting it does nothing
+            if "nova.libvirt.extract" in faults.hot:  # else consulting it does nothing
                 yield from faults.pause(
                     "nova.libvirt.extract", host=self.host, instance_uuid=dom.id, live=live
                 )
