@@ -16,7 +16,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.service import ApiService
-from fakecloud.identity import exception
+from fakecloud.identity import exception, schema
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
 from fakecloud.transport.endpoints import host_url
@@ -128,6 +128,7 @@ class KeystoneApi(ApiService):
     def issue_token(self, req: Request) -> Response:
         """``POST /v3/auth/tokens``: 201, the token id in ``X-Subject-Token``."""
         auth = _json(req).get("auth")
+        schema.validate_issue_token_auth(auth)
         if auth is None:  # AuthInfo._validate_and_normalize_auth_data
             raise exception.ValidationError(attribute="auth", target="request body")
         token = self.keystone.authenticate(auth)

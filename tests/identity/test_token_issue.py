@@ -312,3 +312,85 @@ def test_a_scenario_step_as_a_user_keystone_refuses_gets_401(tmp_path):
     assert result.passed, result.failures
     reason = result.trace.filter(kind="identity.auth_failed")[-1]["reason"]
     assert reason == "user 'alice' has no role on project 'demo'"
+
+
+def _refusal(cloud, auth):
+    resp = cloud.request("identity", "POST", "/v3/auth/tokens", body={"auth": auth}, user=None)
+    assert resp.status == 400
+    check(resp.json(), ERROR)
+    assert resp.json()["error"]["code"] == 400
+    return resp.json()["error"]["message"]
+
+
+def test_a_schema_refusal_carries_jsonschemas_whole_text_as_keystone_words_it(cloud):
+    """keystone 26.0.0 keystone/common/validation/validators.py SchemaValidator.validate:
+    the message is ``str(ex)`` of jsonschema's ValidationError (message, failing schema,
+    instance), after ``Invalid input for field '<path>': `` when the error has a path; the
+    flask handler (keystone/server/flask/application.py _handle_keystone_exception) renders
+    it as is, debug or not (fakecloud gave only the first line)."""
+    message = _refusal(cloud, {"identity": {"methods": "password"}})
+    assert message == (
+        "Invalid input for field 'identity/methods': 'password' is not of type 'array'\n\n"
+        "Failed validating 'type' in schema['properties']['identity']['properties']['methods']:"
+        "\n    {'type': 'array', 'items': {'type': 'string'}}\n\n"
+        "On instance['identity']['methods']:\n    'password'"
+    )
+    bare = _refusal(cloud, ["password"])
+    assert bare.startswith("['password'] is not of type 'object'\n\nFailed validating 'type'")
+    assert bare.endswith("\n\nOn instance:\n    ['password']")
+
+
+@pytest.mark.parametrize(
+    ("auth", "message"),
+    [
+        # keystone 26.0.0 keystone/auth/schema.py token_issue: types checked before methods
+        (
+            {"identity": {"methods": ["password"], "password": {"user": {"id": 5}}}},
+            "Invalid input for field 'identity/password/user/id': 5 is not of type 'string'\n",
+        ),
+        (
+            {"identity": {"methods": ["token"], "token": {}}},
+            "Invalid input for field 'identity/token': 'id' is a required property\n",
+        ),
+        (
+            password(scope={"system": {"all": "yes"}}),
+            "Invalid input for field 'scope/system/all': 'yes' is not of type 'boolean'\n",
+        ),
+        (
+            {"identity": {"methods": ["kerberos"]}, "scope": 5},
+            "Invalid input for field 'scope': 5 is not of type 'object', 'string'\n",
+        ),
+        # validate_issue_token_auth: a user, project or domain needs an id or a name
+        (
+            {"identity": {"methods": ["password"], "password": {"user": {"password": "x"}}}},
+            "Invalid input for field identity/password/user: id or name must be present.",
+        ),
+        (
+            {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {"user": {"name": "u", "domain": {}}},
+                }
+            },
+            "Invalid input for field identity/password/user/domain: id or name must be present.",
+        ),
+        (
+            password(scope={"project": {}}),
+            "Invalid input for field scope/project: id or name must be present.",
+        ),
+        (
+            password(scope={"project": {"name": "demo", "domain": {}}}),
+            "Invalid input for field scope/project/domain: id or name must be present.",
+        ),
+        (
+            password(scope={"domain": {}}),
+            "Invalid input for field scope/domain: id or name must be present.",
+        ),
+    ],
+)
+def test_keystones_auth_schema_refuses_before_any_lookup(cloud, auth, message):
+    got = _refusal(cloud, auth)
+    if message.endswith("\n"):  # a jsonschema error: its first line, then the schema dump
+        assert got.startswith(message)
+    else:
+        assert got == message
