@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from oslo_utils import strutils
+
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.service import ApiService
@@ -268,7 +270,10 @@ class KeystoneApi(ApiService):
             _require_admin(req, "identity:list_user_projects")
         if user_id not in self.directory.users:
             raise exception.UserNotFound(user_id=user_id)
-        projects = self.directory.projects_of(user_id)
+        # keystone 26.0.0 api/users.py UserProjectsResource.get: filters domain_id, enabled, name
+        projects = _filtered(
+            self.directory.projects_of(user_id), req, ("domain_id", "enabled", "name")
+        )
         return Response(
             200, {"projects": [self._project(req, p) for p in projects], "links": _links(req)}
         )
@@ -641,21 +646,16 @@ def _role_ref(req: Request, role: Any) -> dict[str, Any]:
     }
 
 
+def _matches(rec: Any, name: str, wanted: str) -> bool:
+    have = rec.get(name) if isinstance(rec, dict) else getattr(rec, name)
+    if isinstance(have, bool):  # keystone.common.utils.attr_as_boolean: unknown words are True
+        return have == strutils.bool_from_string(wanted, default=True)
+    return str(have) == wanted
+
+
 def _filtered(records: Any, req: Request, fields: tuple[str, ...]) -> list[Any]:
-    out = []
-    for rec in records:
-        keep = True
-        for name in fields:
-            wanted = req.arg(name)
-            if wanted is None:
-                continue
-            have = rec.get(name) if isinstance(rec, dict) else getattr(rec, name)
-            if isinstance(have, bool):
-                keep = have == (wanted.lower() not in ("0", "false", "no", "off"))
-            else:
-                keep = str(have) == wanted
-            if not keep:
-                break
-        if keep:
-            out.append(rec)
-    return out
+    """Keystone 26.0.0's exact list filters (``build_driver_hints``, then the SQL driver's
+    ``exact_filter`` or ``filter_by_attributes``): every value of a repeated parameter must
+    match, a boolean column reads its value as ``attr_as_boolean`` does."""
+    wanted = [(name, value) for name in fields for value in req.query.get(name) or ()]
+    return [rec for rec in records if all(_matches(rec, name, value) for name, value in wanted)]

@@ -164,3 +164,60 @@ def test_unknown_paths_are_404_naming_the_path(cloud):
     resp = get(cloud, "/v3/flavors")
     assert resp.status == 404
     assert "no route for GET /v3/flavors" in resp.json()["error"]["message"]
+
+
+@pytest.fixture(scope="module")
+def with_disabled():
+    return Cloud(
+        config={
+            "identity": {
+                "projects": {"old": {"enabled": False}},
+                "users": {
+                    "gone": {"password": "pw", "project": "old", "enabled": False},
+                    "bob": {"password": "pw", "project": "old", "roles": ["member"]},
+                },
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "users"),
+    [
+        ("enabled=false", ["gone"]),
+        # keystone.common.utils.attr_as_boolean = oslo bool_from_string(default=True): f and n
+        # are false, stripped and any case; a word it does not know is true, not an error
+        ("enabled=f", ["gone"]),
+        ("enabled=%20N%20", ["gone"]),
+        ("enabled=maybe", ["demo", "demo-reader", "admin", "bob"]),
+        ("enabled=", ["demo", "demo-reader", "admin", "bob"]),
+        # build_driver_hints adds every value of a repeated parameter: all must match
+        ("enabled=true&enabled=false", []),
+        ("name=bob&name=gone", []),
+        ("domain_id=default&name=bob", ["bob"]),
+        ("domain_id=nope", []),
+    ],
+)
+def test_user_list_filters_read_values_as_keystone_does(with_disabled, query, users):
+    """keystone 26.0.0 api/users.py UserResource._list_users, server/flask/common.py
+    build_driver_hints, common/sql/core.py exact_filter (fakecloud read f, n and padded
+    words as true, and kept only the last of a repeated parameter)."""
+    resp = get(with_disabled, f"/v3/users?{query}", user="admin")
+    assert resp.status == 200
+    assert [u["name"] for u in resp.json()["users"]] == users
+
+
+def test_project_filters_read_enabled_as_keystone_does(with_disabled):
+    """keystone 26.0.0 api/projects.py _list_projects and api/users.py
+    UserProjectsResource.get (filters domain_id, enabled, name; fakecloud ignored them on a
+    user's projects)."""
+    names = [
+        p["name"]
+        for p in get(with_disabled, "/v3/projects?enabled=no", user="admin").json()["projects"]
+    ]
+    assert names == ["old"]
+    bob = with_disabled.keystone.directory.user_by_name("bob", "default").id
+    mine = get(with_disabled, f"/v3/users/{bob}/projects?enabled=n", user="admin")
+    assert [p["name"] for p in mine.json()["projects"]] == ["old"]
+    mine = get(with_disabled, f"/v3/users/{bob}/projects?enabled=1", user="admin")
+    assert mine.json()["projects"] == []
