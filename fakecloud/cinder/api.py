@@ -66,6 +66,8 @@ VOLUME_SUMMARY = "3.12"
 VOLUME_SUMMARY_METADATA = "3.36"
 SUPPORT_COUNT_INFO = "3.45"
 SNAPSHOT_SORT = "3.30"
+#: ``RESOURCE_FILTER``: from 3.31 a non-admin's unknown list filter is refused, not dropped.
+RESOURCE_FILTER = "3.31"
 #: The first Cinder that shows a volume type's (user-visible) extra specs to its readers.
 USER_VISIBLE_EXTRA_SPECS_SINCE = 19
 #: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
@@ -386,15 +388,19 @@ class CinderApi(ApiService):
         filters = {k: params[k] for k in ("status", "name") if k in params}
         if req.context.is_admin and "project_id" in params:
             filters["project_id"] = params["project_id"]
-        sort = _sort_params(params)
+        sort = _sort_params(_first_values(req))
+        nothing = _left_behind(req)
         volumes = self.cinder.volume_api.get_all(
             req.context, filters, all_tenants=self._all_tenants(req, params)
         )
         if sort is not None:
             keys = ["display_name" if k == "name" else k for k in sort[0]]
             _sort_rows(volumes, keys, sort[1], _VOLUME_COLUMNS)
+        if nothing:  # no query, so no marker fetched either (_generate_paginate_query)
+            volumes = []
         count = self._count(req, params, volumes)
-        volumes = _paginate(volumes, page, lambda m: exception.VolumeNotFound(volume_id=m))
+        if not nothing:
+            volumes = _paginate(volumes, page, lambda m: exception.VolumeNotFound(volume_id=m))
         vc = self._vc(req)
         view = views.volume_detail if detail else views.volume_summary
         body = {"volumes": [view(vc, v) for v in volumes]}
@@ -495,7 +501,8 @@ class CinderApi(ApiService):
         page = _page_params(req)
         params = self._query(req)
         filters = {k: params[k] for k in ("status", "volume_id", "name") if k in params}
-        sort = _sort_params(params)
+        sort = _sort_params(_first_values(req))
+        nothing = _left_behind(req)
         snaps = self.cinder.snapshot_api.get_all(
             req.context, filters, all_tenants=self._all_tenants(req, params)
         )
@@ -504,8 +511,11 @@ class CinderApi(ApiService):
             if req.microversion >= SNAPSHOT_SORT:  # 'name' sorts by display_name from 3.30
                 keys = ["display_name" if k == "name" else k for k in keys]
             _sort_rows(snaps, keys, sort[1], _SNAPSHOT_COLUMNS)
+        if nothing:
+            snaps = []
         count = self._count(req, params, snaps)
-        snaps = _paginate(snaps, page, lambda m: exception.SnapshotNotFound(snapshot_id=m))
+        if not nothing:
+            snaps = _paginate(snaps, page, lambda m: exception.SnapshotNotFound(snapshot_id=m))
         vc = self._vc(req)
         if detail:
             extended = self._extended(req)
@@ -948,6 +958,38 @@ def _page_params(req: Request) -> _Page:
         query["offset"][0] if query.get("offset") else 0, "offset", 0, DB_MAX_INT
     )
     return _Page(marker, min(limit, OSAPI_MAX_LIMIT), offset)
+
+
+#: What a list ``pop``s from its query (``get_pagination_params``, ``get_sort_params``) before
+#: the rest is its filters; webob's ``MultiDict.pop`` takes one value, the first.
+_POPPED = ("limit", "marker", "offset", "sort", "sort_key", "sort_dir")
+
+
+def _first_values(req: Request) -> dict[str, str]:
+    """The query as ``pop`` reads it: each parameter's first value."""
+    return {k: v[0] for k, v in req.query.items() if v}
+
+
+def _left_behind(req: Request) -> bool:
+    """Whether a repeated parameter stays in a volume or snapshot list's filters where no
+    Cinder database query can apply it, so the list is empty (12.0.10 to 29.0.0).
+
+    A repeated paging or sort parameter (`_POPPED`, ``with_count`` from 3.45) keeps its
+    later values as a filter: a non-admin's is refused from 3.31 (``reject_invalid_filters``:
+    400 "Invalid filters limit are found in query options.") and dropped before
+    (``remove_invalid_filter_options``); an admin's reaches ``_process_volume_filters`` /
+    ``_process_snaps_filters``, which find no such column and return no query (``[]``).
+    ``name`` is popped once into ``display_name``, and the ``name`` left behind is the model's
+    Python property, not a column: ``[]`` for every caller. Other repeated filters are read
+    as their last value (the database's ``filter_by``), as fakecloud's own filters are."""
+    query = req.query
+    popped = _POPPED + (("with_count",) if req.microversion >= SUPPORT_COUNT_INFO else ())
+    left = [k for k in popped if len(query.get(k) or ()) > 1]
+    if left and not req.context.is_admin:
+        if req.microversion >= RESOURCE_FILTER:
+            raise HttpError(400, f"Invalid filters {','.join(left)} are found in query options.")
+        left = []
+    return bool(left) or len(query.get("name") or ()) > 1
 
 
 def _paginate(items: list, page: _Page, not_found: Callable[[str], Exception]) -> list:

@@ -60,3 +60,79 @@ def test_offset_skips_and_the_first_limit_counts(cloud):
     page = get(cloud, "limit=1&limit=x&offset=1")
     assert page.status == 200
     assert [v["name"] for v in page.json()["volumes"]] == every[1:2]
+
+
+# -- a repeated parameter (session 13, q1) --------------------------------------------------
+# cinder 12.0.10 and 29.0.0 alike: ``_get_volumes`` / snapshots' ``_items`` take
+# ``req.params.copy()`` (a webob MultiDict), ``get_pagination_params`` and ``get_sort_params``
+# ``pop`` the first value of each, and the rest of the query is the filters.
+
+
+@pytest.mark.parametrize("collection", ["volumes", "snapshots"])
+@pytest.mark.parametrize(
+    ("query", "left"),
+    [("limit=1&limit=2", "limit"), ("marker=a&marker=b", "marker"), ("sort=id&sort=x", "sort")],
+)
+def test_a_repeated_paging_parameter_left_as_a_filter(cloud, collection, query, left):
+    """A non-admin's left-behind value: from 3.31 ``reject_invalid_filters`` refuses it,
+    before that ``remove_invalid_filter_options`` drops it (the first value pages)."""
+    resp = cloud.request(
+        "block-storage",
+        "GET",
+        f"/v3/{{project_id}}/{collection}?{query}",
+        headers={"OpenStack-API-Version": "volume 3.31"},
+    )
+    assert resp.json() == {
+        "badRequest": {
+            "code": 400,
+            "message": f"Invalid filters {left} are found in query options.",
+        }
+    }
+
+
+def test_before_3_31_the_left_behind_limit_is_dropped_and_the_first_pages(cloud):
+    every = [v["name"] for v in get(cloud, "").json()["volumes"]]
+    assert [v["name"] for v in get(cloud, "limit=1&limit=2").json()["volumes"]] == every[:1]
+    assert [v["name"] for v in get(cloud, "limit=2&limit=1").json()["volumes"]] == every[:2]
+
+
+def test_an_admins_left_behind_limit_matches_nothing():
+    """An admin's filters are not checked; ``_process_volume_filters`` / ``_process_snaps_filters``
+    find no ``limit`` column and return no query: ``[]`` (and no marker looked up). A repeated
+    ``name`` is ``[]`` for snapshots too."""
+    from tests.cinder.cinder_support import ADMIN, call, create_snapshot, create_volume
+
+    cloud = Cloud(seed=1, profile="upstream")
+    create_snapshot(cloud, create_volume(cloud, ctx=ADMIN, name="v"), ctx=ADMIN, name="s")
+    for collection in ("volumes", "snapshots"):
+        assert len(call(cloud, "GET", collection, ctx=ADMIN).json()[collection]) == 1
+        for version in ("3.0", "3.31"):
+            for query in ("limit=1&limit=2", "offset=0&offset=0&marker=nope", "name=s&name=v"):
+                resp = call(cloud, "GET", collection, ctx=ADMIN, version=version, query=query)
+                assert (resp.status, resp.json()) == (200, {collection: []})
+
+
+@pytest.mark.parametrize("version", ["3.0", "3.31"])
+def test_a_repeated_name_matches_nothing_a_repeated_status_is_its_last(cloud, version):
+    """``name`` is popped once into ``display_name``; the ``name`` left behind is the model's
+    Python property, no column (``[]``); a repeated ``status`` reaches ``filter_by`` as its
+    last value."""
+    headers = {"OpenStack-API-Version": f"volume {version}"}
+
+    def names(query, collection="volumes"):
+        path = f"/v3/{{project_id}}/{collection}?{query}"
+        resp = cloud.request("block-storage", "GET", path, headers=headers)
+        return [v["name"] for v in resp.json()[collection]]
+
+    assert names("name=v0") == ["v0"]
+    assert names("name=v0&name=v0") == []
+    assert names("status=error&status=available") == names("")
+    assert names("status=available&status=error") == []
+
+
+def test_a_repeated_sort_sorts_by_its_first(cloud):
+    def ids(query):
+        return [v["id"] for v in get(cloud, query).json()["volumes"]]
+
+    assert ids("sort=id:asc&sort=id:desc") == sorted(ids(""))
+    assert ids("sort_key=id&sort_key=name&sort_dir=desc&sort_dir=asc")[0] == max(ids(""))
