@@ -46,6 +46,14 @@ _ATTRIBUTE_FILTERS = frozenset(
     {"owner", "min_ram", "min_disk", "size", "virtual_size", "protected", "os_hidden"}
 )
 
+#: Filters ``image_get_all`` and ``_make_conditions_from_filters`` (glance 17.0.1, 33.0.0)
+#: ``pop`` from the request's webob MultiDict: one value, the first; a repeated one's last
+#: value then stays behind as a column condition of its own (``hasattr(models.Image, k)``).
+_DB_POPPED = ("visibility", "checksum", "os_hash_value")
+
+#: A visibility no image has (``visibility=all`` reaching a database before 18.0.0).
+_NO_VISIBILITY = "all (before 18.0.0)"
+
 #: Columns only from Glance 17.0.0 (before, these names filter custom properties).
 _MULTIHASH_FILTERS = frozenset({"os_hidden", "os_hash_value"})
 
@@ -62,6 +70,8 @@ class ListQuery:
     filters: dict[str, str] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     params: list[tuple[str, str]] = field(default_factory=list)  # for first/next links
+    #: The first value of a repeated filter the database ``pop``s (`_DB_POPPED`).
+    firsts: dict[str, str] = field(default_factory=dict)
 
 
 def _bad(message: str) -> HTTPBadRequest:
@@ -107,6 +117,10 @@ def parse_query(query: dict[str, list[str]], glance: int = _LATEST) -> ListQuery
         if len(q.sort_dirs) > 1 and len(q.sort_dirs) != len(q.sort_keys):
             raise _bad("Number of sort dirs does not match the number of sort keys")
     q.filters = {k: v[-1] for k, v in rest.items() if v}
+    q.firsts = {k: rest[k][0] for k in _DB_POPPED if len(rest.get(k) or ()) > 1}
+    if q.firsts.get("visibility") == "all" and glance < VISIBILITY_ALL_SINCE:
+        # 16.0.1/17.0.1 _select_images_query compares the column with it: no image matches.
+        q.firsts["visibility"] = _NO_VISIBILITY
     visibility = q.filters.get("visibility")
     if visibility and visibility not in ("community", "public", "private", "shared", "all"):
         raise _bad(f"Invalid visibility value: {visibility}")
@@ -211,6 +225,8 @@ class ImageLister:
 
         conditions = self._conditions(filters, multihash)
         visibility = filters.pop("visibility", None)
+        if q.firsts:
+            visibility = self._first_values(q.firsts, visibility, conditions, multihash)
         hidden = os_hidden == "true"
         shown = None if protected is None else protected == "true"
         # A loop rather than a comprehension with two all(...) per image: most images fail a
@@ -246,6 +262,22 @@ class ImageLister:
         visible = [i for i in page if g.images.policy(ctx, i).allows("get_image")]
         next_marker = visible[-1].id if visible and len(page) == limit else None
         return visible, next_marker
+
+    @staticmethod
+    def _first_values(
+        firsts: dict[str, str], visibility: str | None, conditions: list, multihash: bool
+    ) -> str | None:
+        """A repeated `_DB_POPPED` filter: the first value is the one the database applies as
+        that filter, the last (the deserializer's, checked there) one more equality on its
+        column. Returns the visibility to select by."""
+        if "visibility" in firsts:
+            conditions.append(lambda i, v=visibility: i.visibility == v)
+            visibility = firsts["visibility"]
+        for key in ("checksum", "os_hash_value"):
+            if key in firsts and (multihash or key == "checksum"):
+                want = firsts[key]
+                conditions.append(lambda i, k=key, v=want: _column_equals(getattr(i, k), v))
+        return visibility
 
     def _marker(self, ctx: Any, marker_id: str) -> Image:
         image = self._glance.db.images.get(marker_id)

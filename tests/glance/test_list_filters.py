@@ -189,3 +189,57 @@ def test_visibility_all_is_a_filter_from_glance_18():
     names = _names(_list(stein, "visibility=all"))
     assert "mine" in names and mine["visibility"] == "private"
     assert _list(World(profile="nova-18.0.0"), "visibility=all").status == 400  # Glance 17.x
+
+
+# A repeated parameter (session 13, q1). glance 17.0.1 and 33.0.0 alike: the deserializer's
+# ``index`` pops ``limit``/``marker``/``member_status``/``sort`` (first value) from
+# ``request.params.copy()`` (a webob MultiDict) and the rest is the filters, checked by
+# ``_get_filters`` with ``.get`` (last value); the database's ``image_get_all`` then pops
+# ``visibility`` and ``_make_conditions_from_filters`` ``checksum``/``os_hash_value`` (first
+# value), and every other filter is ``dict(filters.items())``: its last value.
+BASE = {
+    "ubuntu-24.04-server-cloudimg-amd64-qga",
+    "cirros-0.6.2-x86_64-qga",
+    "cirros-0.6.2-x86_64-disk",
+}
+
+
+def test_a_repeated_paging_parameter_is_left_as_a_property_filter(w):
+    assert len(_names(_list(w, "limit=2"))) == 2
+    assert _names(_list(w, "limit=2&limit=5")) == []  # a 'limit' property matches no image
+    assert _names(_list(w, "sort=name&sort=size")) == []
+    assert _names(_list(w, "member_status=all&member_status=all")) == []
+
+
+def test_a_repeated_column_filter_is_its_last_value(w):
+    assert _names(_list(w, "name=nope&name=cirros-0.6.2-x86_64-qga")) == ["cirros-0.6.2-x86_64-qga"]
+
+
+def test_a_repeated_visibility_is_checked_last_and_selected_first(w):
+    w.create(name="mine", visibility="private")
+    resp = _list(w, "visibility=public&visibility=bogus")
+    assert (resp.status, resp.json()["message"][:31]) == (400, "Invalid visibility value: bogus")
+    assert _names(_list(w, "visibility=bogus&visibility=public")) == []
+    assert _names(_list(w, "visibility=private&visibility=public")) == []  # both must hold
+    assert _names(_list(w, "visibility=public&visibility=private")) == []
+    assert set(_names(_list(w, "visibility=public&visibility=public"))) == BASE
+
+
+def test_a_repeated_checksum_must_match_first_and_last(w):
+    image = next(
+        i for i in _list(w, None).json()["images"] if i["name"] == "cirros-0.6.2-x86_64-disk"
+    )
+    ck = image["checksum"]
+    assert _names(_list(w, f"checksum={ck}&checksum={ck}")) == ["cirros-0.6.2-x86_64-disk"]
+    assert _names(_list(w, f"checksum=x&checksum={ck}")) == []
+    assert _names(_list(w, f"checksum={ck}&checksum=x")) == []
+
+
+def test_a_repeated_visibility_all_first_is_every_image_from_18_and_none_before():
+    """16.0.1 and 17.0.1's ``_select_images_query`` has no 'all' (cfa9b6e8e, 18.0.0 on): the
+    popped first value is compared with the column. (`w` is Queens: Glance 16.0.1.)"""
+    for profile, names in (("nova-18.0.0", set()), ("nova-19.0.0", BASE), ("upstream", BASE)):
+        w = World(profile=profile)
+        assert set(_names(_list(w, "visibility=all&visibility=public"))) == names, profile
+        assert set(_names(_list(w, "visibility=public&visibility=public"))) == BASE
+    assert _names(_list(World(), "visibility=all&visibility=public")) == []
