@@ -498,10 +498,10 @@ class CinderApi(ApiService):
     # -- snapshots ---------------------------------------------------------------------------
 
     def _snapshot_list(self, req: Request, detail: bool) -> Response:
+        sort = _sort_params(_first_values(req))  # snapshots' _items reads sorting first
         page = _page_params(req)
         params = self._query(req)
         filters = {k: params[k] for k in ("status", "volume_id", "name") if k in params}
-        sort = _sort_params(_first_values(req))
         nothing = _left_behind(req)
         snaps = self.cinder.snapshot_api.get_all(
             req.context, filters, all_tenants=self._all_tenants(req, params)

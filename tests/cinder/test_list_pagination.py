@@ -136,3 +136,14 @@ def test_a_repeated_sort_sorts_by_its_first(cloud):
 
     assert ids("sort=id:asc&sort=id:desc") == sorted(ids(""))
     assert ids("sort_key=id&sort_key=name&sort_dir=desc&sort_dir=asc")[0] == max(ids(""))
+
+
+def test_snapshots_read_sorting_before_paging_volumes_after(cloud):
+    """cinder 12.0.10/29.0.0: snapshots' ``_items`` calls ``get_sort_params`` before
+    ``get_pagination_params``, ``_get_volumes`` after."""
+    query = "sort=name&sort_key=id&limit=x"
+    assert get(cloud, query).json()["badRequest"]["message"] == "limit param must be an integer"
+    assert get(cloud, query, "snapshots").json()["badRequest"]["message"] == (
+        "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with "
+        "the 'sort' parameter."
+    )
