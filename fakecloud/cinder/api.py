@@ -32,7 +32,8 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
-from fakecloud.cinder import controllers, exception, faults, policy, views
+from fakecloud.cinder import controllers, exception, faults, list_filters, policy, views
+from fakecloud.cinder.list_query import SNAPSHOT_COLUMNS, VOLUME_COLUMNS, column_value
 from fakecloud.cinder.validation import (
     DB_MAX_INT,
     NON_QUOTA_KEYS,
@@ -66,8 +67,6 @@ VOLUME_SUMMARY = "3.12"
 VOLUME_SUMMARY_METADATA = "3.36"
 SUPPORT_COUNT_INFO = "3.45"
 SNAPSHOT_SORT = "3.30"
-#: ``RESOURCE_FILTER``: from 3.31 a non-admin's unknown list filter is refused, not dropped.
-RESOURCE_FILTER = "3.31"
 #: The first Cinder that shows a volume type's (user-visible) extra specs to its readers.
 USER_VISIBLE_EXTRA_SPECS_SINCE = 19
 #: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
@@ -385,21 +384,18 @@ class CinderApi(ApiService):
     def _volume_list(self, req: Request, detail: bool) -> Response:
         page = _page_params(req)
         params = self._query(req)
-        filters = {k: params[k] for k in ("status", "name") if k in params}
-        if req.context.is_admin and "project_id" in params:
-            filters["project_id"] = params["project_id"]
         sort = _sort_params(_first_values(req))
-        nothing = _left_behind(req)
-        volumes = self.cinder.volume_api.get_all(
-            req.context, filters, all_tenants=self._all_tenants(req, params)
-        )
+        show_count, popped = self._show_count(req, params)
+        filters = list_filters.multidict(req.query, popped)
+        list_filters.volume_filters(filters, req.context, req.microversion, self.cinder_major)
+        volumes = self.cinder.volume_api.list(req.context, filters)
         if sort is not None:
             keys = ["display_name" if k == "name" else k for k in sort[0]]
-            _sort_rows(volumes, keys, sort[1], _VOLUME_COLUMNS)
-        if nothing:  # no query, so no marker fetched either (_generate_paginate_query)
+            _sort_rows(volumes, keys, sort[1], VOLUME_COLUMNS)
+        count = len(volumes or ()) if show_count else None
+        if volumes is None:  # no query, so no marker fetched either (_generate_paginate_query)
             volumes = []
-        count = self._count(req, params, volumes)
-        if not nothing:
+        else:
             volumes = _paginate(volumes, page, lambda m: exception.VolumeNotFound(volume_id=m))
         vc = self._vc(req)
         view = views.volume_detail if detail else views.volume_summary
@@ -501,20 +497,19 @@ class CinderApi(ApiService):
         sort = _sort_params(_first_values(req))  # snapshots' _items reads sorting first
         page = _page_params(req)
         params = self._query(req)
-        filters = {k: params[k] for k in ("status", "volume_id", "name") if k in params}
-        nothing = _left_behind(req)
-        snaps = self.cinder.snapshot_api.get_all(
-            req.context, filters, all_tenants=self._all_tenants(req, params)
-        )
+        show_count, popped = self._show_count(req, params)
+        filters = list_filters.multidict(req.query, popped)
+        list_filters.snapshot_filters(filters, req.context, req.microversion, self.cinder_major)
+        snaps = self.cinder.snapshot_api.list(req.context, filters)
         if sort is not None:
             keys = sort[0]
             if req.microversion >= SNAPSHOT_SORT:  # 'name' sorts by display_name from 3.30
                 keys = ["display_name" if k == "name" else k for k in keys]
-            _sort_rows(snaps, keys, sort[1], _SNAPSHOT_COLUMNS)
-        if nothing:
+            _sort_rows(snaps, keys, sort[1], SNAPSHOT_COLUMNS)
+        count = len(snaps or ()) if show_count else None
+        if snaps is None:
             snaps = []
-        count = self._count(req, params, snaps)
-        if not nothing:
+        else:
             snaps = _paginate(snaps, page, lambda m: exception.SnapshotNotFound(snapshot_id=m))
         vc = self._vc(req)
         if detail:
@@ -527,12 +522,13 @@ class CinderApi(ApiService):
         return Response(200, links)
 
     @staticmethod
-    def _count(req: Request, params: dict[str, str], matching: list) -> int | None:
-        """From 3.45 (``SUPPORT_COUNT_INFO``) ``with_count=true`` asks for ``count``: how many
-        items match the filters, marker and limit aside (``calculate_resource_count``)."""
+    def _show_count(req: Request, params: dict[str, str]) -> tuple[bool, tuple[str, ...]]:
+        """From 3.45 (``SUPPORT_COUNT_INFO``) ``with_count`` asks for ``count`` (how many items
+        match the filters, marker and limit aside: ``calculate_resource_count``), read with
+        ``get_bool_param`` before the filters and popped once; and what the list popped."""
         if not (req.microversion >= SUPPORT_COUNT_INFO and "with_count" in params):
-            return None
-        return len(matching) if controllers.get_bool_param("with_count", params) else None
+            return False, _POPPED
+        return controllers.get_bool_param("with_count", params), (*_POPPED, "with_count")
 
     def _extended(self, req: Request, project_id: str | None = None) -> bool:
         return policy.allowed(
@@ -970,28 +966,6 @@ def _first_values(req: Request) -> dict[str, str]:
     return {k: v[0] for k, v in req.query.items() if v}
 
 
-def _left_behind(req: Request) -> bool:
-    """Whether a repeated parameter stays in a volume or snapshot list's filters where no
-    Cinder database query can apply it, so the list is empty (12.0.10 to 29.0.0).
-
-    A repeated paging or sort parameter (`_POPPED`, ``with_count`` from 3.45) keeps its
-    later values as a filter: a non-admin's is refused from 3.31 (``reject_invalid_filters``:
-    400 "Invalid filters limit are found in query options.") and dropped before
-    (``remove_invalid_filter_options``); an admin's reaches ``_process_volume_filters`` /
-    ``_process_snaps_filters``, which find no such column and return no query (``[]``).
-    ``name`` is popped once into ``display_name``, and the ``name`` left behind is the model's
-    Python property, not a column: ``[]`` for every caller. Other repeated filters are read
-    as their last value (the database's ``filter_by``), as fakecloud's own filters are."""
-    query = req.query
-    popped = _POPPED + (("with_count",) if req.microversion >= SUPPORT_COUNT_INFO else ())
-    left = [k for k in popped if len(query.get(k) or ()) > 1]
-    if left and not req.context.is_admin:
-        if req.microversion >= RESOURCE_FILTER:
-            raise HttpError(400, f"Invalid filters {','.join(left)} are found in query options.")
-        left = []
-    return bool(left) or len(query.get("name") or ()) > 1
-
-
 def _paginate(items: list, page: _Page, not_found: Callable[[str], Exception]) -> list:
     """The items after `page`'s marker (exclusive), past its offset, at most its limit. A
     marker is looked up as the database's paginate query does (``_generate_paginate_query``:
@@ -1032,74 +1006,6 @@ def _with_links(
 
 # -- sorting (api/common.py get_sort_params, db/api.py process_sort_params, paginate_query) ----
 
-#: The columns of Cinder's ``volumes`` and ``snapshots`` tables (db/models.py, with
-#: CinderBase's): the keys a list may sort by. fakecloud's rows lack some; those sort as NULL.
-_BASE_COLUMNS = ("created_at", "updated_at", "deleted_at", "deleted")
-_VOLUME_COLUMNS = frozenset(
-    (
-        *_BASE_COLUMNS,
-        "id",
-        "_name_id",
-        "use_quota",
-        "ec2_id",
-        "user_id",
-        "project_id",
-        "snapshot_id",
-        "cluster_name",
-        "host",
-        "size",
-        "availability_zone",
-        "status",
-        "attach_status",
-        "migration_status",
-        "scheduled_at",
-        "launched_at",
-        "terminated_at",
-        "display_name",
-        "display_description",
-        "provider_location",
-        "provider_auth",
-        "provider_geometry",
-        "provider_id",
-        "volume_type_id",
-        "source_volid",
-        "encryption_key_id",
-        "consistencygroup_id",
-        "group_id",
-        "bootable",
-        "multiattach",
-        "replication_status",
-        "replication_extended_status",
-        "replication_driver_data",
-        "previous_status",
-        "service_uuid",
-        "shared_targets",
-    )
-)
-_SNAPSHOT_COLUMNS = frozenset(
-    (
-        *_BASE_COLUMNS,
-        "id",
-        "use_quota",
-        "user_id",
-        "project_id",
-        "volume_id",
-        "cgsnapshot_id",
-        "group_snapshot_id",
-        "status",
-        "progress",
-        "volume_size",
-        "scheduled_at",
-        "display_name",
-        "display_description",
-        "encryption_key_id",
-        "volume_type_id",
-        "provider_location",
-        "provider_id",
-        "provider_auth",
-    )
-)
-
 
 def _sort_params(params: dict[str, str]) -> tuple[list[str], list[str]] | None:
     """``common.get_sort_params``: the keys and directions a list request asks for, or None
@@ -1124,10 +1030,11 @@ def _sort_params(params: dict[str, str]) -> tuple[list[str], list[str]] | None:
     return None
 
 
-def _sort_rows(rows: list, keys: list[str], dirs: list[str], columns: frozenset) -> None:
+def _sort_rows(rows: list | None, keys: list[str], dirs: list[str], columns: frozenset) -> None:
     """Sort `rows` in place as ``process_sort_params`` and ``paginate_query`` order them: the
     directions checked, ``created_at`` and ``id`` added in the first direction, NULLs first
-    ascending (and last descending); a key that is no column is ``Invalid sort key``."""
+    ascending (and last descending); a key that is no column is ``Invalid sort key``, but only
+    once the filters built a query (`rows` not None: ``paginate_query`` comes after them)."""
     for direction in dirs:
         if direction not in ("asc", "desc"):
             raise exception.InvalidInput(reason="Unknown sort direction, must be 'desc' or 'asc'.")
@@ -1136,6 +1043,8 @@ def _sort_rows(rows: list, keys: list[str], dirs: list[str], columns: frozenset)
         if key not in keys:
             keys = [*keys, key]
             dirs.append(dirs[0])
+    if rows is None:
+        return
     for key in keys:
         if key not in columns:
             raise exception.InvalidInput(reason="Invalid sort key")
@@ -1144,12 +1053,7 @@ def _sort_rows(rows: list, keys: list[str], dirs: list[str], columns: frozenset)
 
 
 def _sort_value(row: Any, column: str) -> tuple[bool, Any]:
-    if column == "volume_type_id":
-        value = row.volume_type.id if row.volume_type is not None else None
-    elif column == "deleted":
-        value = False
-    else:
-        value = getattr(row, column, None)
+    value = column_value(row, column)
     return (False, 0) if value is None else (True, value)
 
 

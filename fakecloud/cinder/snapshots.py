@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import exception, policy
+from oslo_utils import strutils
+
+from fakecloud.cinder import exception, list_query, policy
+from fakecloud.cinder.list_filters import SNAPSHOT_ALL_TENANTS_BOOL_FROM
 from fakecloud.cinder.models import Snapshot, Volume, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import SNAPSHOT_STATUS, SNAPSHOT_STATUS_FORCED, born
@@ -30,6 +33,13 @@ ACTOR = "cinder-api"
 ERROR_CHECK_FROM_CINDER = 14
 #: ``get_all`` filter name -> the column it matches exactly.
 _FILTERS = {"status": "status", "volume_id": "volume_id", "name": "display_name"}
+#: What ``getattr(models.Snapshot, key)`` finds beside the columns: relationships and
+#: properties (a ``key~`` on anything else is no query, ``is_valid_model_filters``).
+_SNAPSHOT_ATTRIBUTES = (
+    list_query.SNAPSHOT_COLUMNS
+    | {"volume", "snapshot_metadata", "cgsnapshot", "group_snapshot"}
+    | {"name", "volume_name"}
+)
 
 #: ``os-update_snapshot_status``: the statuses a snapshot may be moved to from its current one.
 UPDATE_STATUS_MAP = {
@@ -76,6 +86,62 @@ class SnapshotAPI:
         every = context.is_admin and all_tenants
         project_id = None if every else context.project_id
         return newest_first(self.store.snapshots.values(), filters, _FILTERS, project_id)
+
+    def list(self, context: Any, filters: Any) -> list[Snapshot] | None:
+        """``API.get_all_snapshots`` and the database's ``snapshot_get_all[_by_project]`` over
+        the filters the controller made (`fakecloud.cinder.list_filters.snapshot_filters`):
+        newest first, or None when they build no query (the list is then empty).
+
+        From 17.0.0 ``all_tenants`` is popped for everyone and read loosely
+        (``bool_from_string``); before, an admin's of any value lists every project and a
+        non-admin's stays a filter. ``is_valid_model_filters`` wants each key (``~`` aside) an
+        attribute of the model and ``metadata`` a dict; ``_process_snaps_filters`` then wants
+        a column: either way, else no query. ``availability_zone``, ``host`` and
+        ``cluster_name`` are the volume's (a join)."""
+        self._authorize(context, "volume:get_all_snapshots", None)
+        if self.kernel.switches.series.cinder >= SNAPSHOT_ALL_TENANTS_BOOL_FROM:
+            every = strutils.bool_from_string(filters.pop("all_tenants", "false"))
+        else:
+            every = "all_tenants" in filters
+            if context.is_admin and every:
+                del filters["all_tenants"]
+        query = dict(filters.items())
+        if not (context.is_admin and every):
+            query["project_id"] = context.project_id
+        for key in query:
+            if key.endswith("~") and key.rstrip("~") not in _SNAPSHOT_ATTRIBUTES:
+                return None
+        volumes = self.store.volumes
+
+        def volume_of(snap: Snapshot) -> Any:
+            return volumes.get(snap.volume_id)
+
+        special = {
+            "availability_zone": (
+                lambda _v: True,
+                lambda snap, v: (
+                    not v
+                    or list_query.sql_equal(getattr(volume_of(snap), "availability_zone", None), v)
+                ),
+            ),
+            "host": (
+                lambda _v: True,
+                lambda snap, v: (
+                    not v or list_query.host_matches(getattr(volume_of(snap), "host", None), str(v))
+                ),
+            ),
+            "cluster_name": (lambda _v: True, lambda _snap, v: not v),
+            "metadata": (
+                lambda v: isinstance(v, dict),
+                lambda snap, v: list_query.metadata_matches(v, snap.metadata),
+            ),
+        }
+        rows = list_query.select(
+            self.store.snapshots.values(), query, list_query.SNAPSHOT_COLUMNS, special
+        )
+        if rows is not None:
+            rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+        return rows
 
     # -- create ------------------------------------------------------------------------------
 
