@@ -267,7 +267,7 @@ def status_from_state(vm_state: str | None, task_state: str | None = None) -> st
 
 def task_and_vm_state_from_status(statuses: list[str]) -> tuple[set, set]:
     """The vm_states and task_states a ``status=`` filter of the server list stands for."""
-    wanted = {s.lower() for s in statuses}
+    wanted = {s.strip().lower() for s in statuses}
     vms, tasks = set(), set()
     for vm, task_map in _STATUS.items():
         for task, status in task_map.items():

@@ -23,7 +23,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
 from fakecloud.nova import exception, instance_snapshots, quota
-from fakecloud.nova.api import schemas, server_list_query, views
+from fakecloud.nova.api import schemas, server_list_query, server_search, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.passwords import generate_password
@@ -88,20 +88,11 @@ class ServersController:
         kind = "detail" if detail else "index"
         server_list_query.validate(req.query, req.microversion)
         self.policy.authorize(ctx, SERVERS % kind, {"project_id": ctx.project_id})
-        opts: dict[str, Any] = {}
-        name = req.arg("name")
-        if name is not None:
-            opts["name"] = name
-        if req.query.get("status"):
-            opts["status"] = req.query["status"]
-        all_tenants = False
-        raw = req.arg("all_tenants")
-        if raw is not None and raw.lower() not in ("0", "false", "f", "off", "n", "no"):
-            all_tenants = True
-            self.policy.authorize(ctx, SERVERS % f"{kind}:get_all_tenants")
-            if req.arg("project_id"):
-                opts["project_id"] = req.arg("project_id")
-        rows = self.compute_api.get_all(ctx, opts, all_tenants=all_tenants)
+        found = server_search.search_options(req, self.policy, kind)
+        try:
+            rows = [] if found is None else self.compute_api.get_all(ctx, *found)
+        except exception.FlavorNotFound:
+            rows = []
         rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=lambda r: r.uuid)
         max_limit = self.nova.config.max_limit
         rows = rows[:max_limit]  # ``get_limit_and_marker``: at most ``[api] max_limit``

@@ -24,6 +24,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.nova import exception, quota, states
+from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import BlockDeviceMapping, Instance
 
@@ -65,6 +66,9 @@ VOLUME_ATTACH_STATES = (
 """vm_states volume attach and detach accept (their ``@check_instance_state``)."""
 
 API_ACTOR = "nova-api"
+
+_FILTER_NAMES = {"image": "image_ref", "name": "display_name", "tenant_id": "project_id"}
+"""``get_all``'s ``filter_mapping``: the list options named otherwise in the database."""
 GiB = 1024**3
 
 
@@ -196,27 +200,25 @@ class API:
     def get_all(
         self, context: Any, search_opts: dict[str, Any], all_tenants: bool = False
     ) -> list[Instance]:
-        """Servers visible to the caller, newest first, filtered like Nova's list."""
-        name = search_opts.get("name")
-        pattern = re.compile(name) if name else None
-        vms = tasks = None
-        if search_opts.get("status"):
-            vms, tasks = states.task_and_vm_state_from_status(search_opts["status"])
-        out = []
-        for row in self.db.instances.values():
-            if row.deleted:
-                continue
-            if not all_tenants and row.project_id != context.project_id:
-                continue
-            if all_tenants and search_opts.get("project_id") not in (None, row.project_id):
-                continue
-            if pattern is not None and not pattern.search(row.display_name or ""):
-                continue
-            if vms is not None and (
-                row.vm_state not in vms or ("default" not in tasks and row.task_state not in tasks)
-            ):
-                continue
-            out.append(row)
+        """Servers `search_opts` (the API's, Nova's ``search_opts``) keep, newest first:
+        ``get_all``'s remapping (``image`` is ``image_ref``, ``name`` ``display_name``,
+        ``tenant_id`` ``project_id``, ``flavor`` the flavor's row, `exception.FlavorNotFound`
+        for an unknown one; an ``ip``/``ip6`` filter finds no port: no server), then the
+        database's filters (`instance_filters`)."""
+        filters: dict[str, Any] = {}
+        for opt, value in search_opts.items():
+            if opt == "flavor":
+                if value not in self.nova.flavors:
+                    raise exception.FlavorNotFound(flavor_id=value)
+                filters["instance_type_id"] = value
+            else:
+                filters[_FILTER_NAMES.get(opt, opt)] = value
+        if "ip" in filters or "ip6" in filters or "fixed_ip" in filters:
+            return []  # servers here have no ports (``_ip_filter_using_neutron``: none found)
+        keep = instance_filters.matcher(filters, self.kernel.clock.wall_time)
+        if keep is None:
+            return []
+        out = [row for row in self.db.instances.values() if keep(row)]
         out.sort(key=lambda r: r.created_at, reverse=True)
         return out
 

@@ -1,0 +1,127 @@
+"""Which servers a list's filters keep: Nova's ``instance_get_all_by_filters_sort``
+(``nova/db/api.py`` in 17.0.13, ``nova/db/main/api.py`` from 24.0.0; the same rules in every
+release from 17.0.13 to 34.0.0), after ``compute.api.API.get_all`` has remapped the options.
+
+- ``changes-since``/``changes-before``: ``updated_at`` at or after / at or before the time;
+- ``deleted``: True keeps the deleted (and soft-deleted) servers only, False the live ones but
+  soft-deleted (the API sets False unless a changes window is asked for: then all);
+- ``tags``/``tags-any``/``not-tags``/``not-tags-any`` (lists): all, any, not all, none of them;
+- the exact filters (``_exact_instance_filter``: a list value is an ``IN``, an empty list
+  matches nothing), and every other filter naming a column of the instances table a regular
+  expression searched in the column's text (``_regex_instance_filter``: a NULL never matches;
+  names that are no column are ignored).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fakecloud.nova import states
+
+EXACT = (
+    "project_id", "user_id", "image_ref", "vm_state", "instance_type_id", "uuid", "host",
+    "task_state", "locked",
+)  # fmt: skip
+"""``exact_match_filter_names`` that fakecloud's rows hold (not ``metadata``/``system_metadata``:
+the API refuses those as joined tables; nor ``hidden``)."""
+
+_DB_TIME = "%Y-%m-%d %H:%M:%S"
+"""A DATETIME column's text, which a regular expression is matched against (MySQL)."""
+
+REGEX_COLUMNS = (
+    "display_name", "display_description", "hostname", "node", "power_state", "launched_at",
+    "terminated_at", "created_at", "updated_at", "deleted_at", "root_device_name", "progress",
+    "availability_zone", "launch_index", "key_name", "reservation_id", "config_drive",
+    "access_ip_v4", "access_ip_v6", "auto_disk_config", "locked_by", "user_data",
+)  # fmt: skip
+"""Columns of Nova's ``instances`` table that fakecloud's rows hold and a regex filter may name
+(an admin's any column; a user's ``name``, ``reservation_id`` and from 2.83 a few more)."""
+
+_TIMES = frozenset({"launched_at", "terminated_at", "created_at", "updated_at", "deleted_at"})
+
+
+def matcher(filters: dict[str, Any], wall: Callable[[float], datetime.datetime]) -> Callable:
+    """A predicate on instance rows keeping what `filters` (Nova's DB filters) keep; `wall`
+    turns a virtual second into naive UTC (the clock's ``wall_time``). None when no row can
+    match (an empty ``IN``)."""
+    checks: list[Callable[[Any], bool]] = []
+    since, before = filters.get("changes-since"), filters.get("changes-before")
+    if since:
+        checks.append(lambda r: r.updated_at is not None and wall(r.updated_at) >= since)
+    if before:
+        checks.append(lambda r: r.updated_at is not None and wall(r.updated_at) <= before)
+    if "deleted" in filters:
+        checks.append(_deleted_check(bool(filters["deleted"]), filters.get("soft_deleted")))
+    for key, check in _TAG_CHECKS.items():
+        if filters.get(key):
+            checks.append(_bind(check, frozenset(filters[key])))
+    for key in EXACT:
+        if key not in filters:
+            continue
+        value = filters[key]
+        if isinstance(value, (list, tuple, set, frozenset)):
+            if not value:
+                return None
+            checks.append(_bind(_is_in, (key, frozenset(value))))
+        else:
+            checks.append(_bind(_equals, (key, value)))
+    for key in REGEX_COLUMNS:
+        if key in filters:
+            pattern = re.compile(str(filters[key]))
+            checks.append(_bind(_searches, (key, pattern, wall)))
+    return lambda row: all(check(row) for check in checks)
+
+
+def _deleted_check(deleted: bool, soft: Any) -> Callable[[Any], bool]:
+    """Deleted rows, and soft-deleted servers with them unless ``soft_deleted`` is given and
+    false; or live rows, soft-deleted servers only with a true ``soft_deleted`` (any non-empty
+    text of the query is true here, as in Nova's ``filters.pop('soft_deleted', ...)``)."""
+    if deleted:
+        with_soft = True if soft is None else bool(soft)
+        return lambda r: bool(r.deleted) or (with_soft and r.vm_state == states.SOFT_DELETED)
+    return lambda r: not r.deleted and (bool(soft) or r.vm_state != states.SOFT_DELETED)
+
+
+def _bind(check: Callable[[Any, Any], bool], arg: Any) -> Callable[[Any], bool]:
+    return lambda row: check(row, arg)
+
+
+def _column(row: Any, key: str) -> Any:
+    if key == "instance_type_id":  # the flavor a row embeds stands for its id
+        return row.flavor.flavorid
+    return getattr(row, key)
+
+
+def _is_in(row: Any, arg: tuple[str, frozenset]) -> bool:
+    return _column(row, arg[0]) in arg[1]
+
+
+def _equals(row: Any, arg: tuple[str, Any]) -> bool:
+    return _column(row, arg[0]) == arg[1]
+
+
+def _searches(row: Any, arg: tuple[str, re.Pattern, Callable]) -> bool:
+    key, pattern, wall = arg
+    value = getattr(row, key)
+    if key == "display_name":
+        value = value or ""  # fakecloud's rows keep a name; Nova's column is never NULL here
+    if value is None:
+        return False
+    if key in _TIMES:
+        text = wall(value).strftime(_DB_TIME)
+    elif isinstance(value, bool):
+        text = str(int(value))  # a BOOLEAN column's text: 0 or 1
+    else:
+        text = str(value)
+    return pattern.search(text) is not None
+
+
+_TAG_CHECKS: dict[str, Callable[[Any, frozenset], bool]] = {
+    "tags": lambda row, tags: tags <= set(row.tags or ()),
+    "tags-any": lambda row, tags: bool(tags & set(row.tags or ())),
+    "not-tags": lambda row, tags: not tags <= set(row.tags or ()),
+    "not-tags-any": lambda row, tags: not tags & set(row.tags or ()),
+}
