@@ -33,7 +33,12 @@ from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRan
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import controllers, exception, faults, list_filters, policy, views
-from fakecloud.cinder.list_query import SNAPSHOT_COLUMNS, VOLUME_COLUMNS, column_value
+from fakecloud.cinder.list_query import (
+    ATTACHMENT_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    VOLUME_COLUMNS,
+    column_value,
+)
 from fakecloud.cinder.validation import (
     DB_MAX_INT,
     NON_QUOTA_KEYS,
@@ -740,13 +745,25 @@ class CinderApi(ApiService):
     # -- attachments -------------------------------------------------------------------------
 
     def _attachment_list(self, req: Request, detail: bool) -> Response:
+        """Attachments' ``_items`` (3.27+): sorting, then paging popped and read as for
+        snapshots, then the filters (`list_filters.attachment_filters`)."""
         if not req.microversion >= controllers.NEW_ATTACH:
             raise controllers.not_found()
-        params = self._query(req)
-        filters = {k: params[k] for k in ("volume_id", "instance_id", "status") if k in params}
-        items = self.cinder.attachment_api.get_all(
-            req.context, filters, all_tenants=req.context.is_admin and "all_tenants" in params
-        )
+        sort = _sort_params(_first_values(req))
+        page = _page_params(req)
+        filters = list_filters.multidict(req.query, _POPPED)
+        list_filters.attachment_filters(filters, req.context, req.microversion, self.cinder_major)
+        items = self.cinder.attachment_api.list(req.context, filters)
+        if sort is not None:
+            _sort_rows(items, sort[0], sort[1], ATTACHMENT_COLUMNS)
+        if items is None:
+            items = []
+        else:
+            items = _paginate(
+                items,
+                page,
+                lambda m: exception.VolumeAttachmentNotFound(filter=f"attachment_id = {m}"),
+            )
         vc = self._vc(req)
         if detail:
             out = [views.attachment_detail(vc, a) for a in items]

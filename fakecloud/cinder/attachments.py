@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.cinder import exception, policy
+from fakecloud.cinder import exception, list_query, policy
 from fakecloud.cinder.models import Volume, VolumeAttachment, newest_first
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
@@ -44,6 +44,8 @@ RESERVE_STATUS_CHECK_SINCE = 14
 DELETION_CHECK_SINCE = 23
 #: ``get_all`` filter name -> the column it matches exactly.
 _FILTERS = {"volume_id": "volume_id", "instance_id": "instance_uuid", "status": "attach_status"}
+#: ``getattr(models.VolumeAttachment, key)`` finds the columns and the ``volume`` relationship.
+_ATTACHMENT_ATTRIBUTES = list_query.ATTACHMENT_COLUMNS | {"volume"}
 
 
 class AttachmentAPI:
@@ -75,6 +77,40 @@ class AttachmentAPI:
         every = context.is_admin and all_tenants
         project_id = None if every else context.project_id
         return newest_first(self.store.attachments.values(), filters, _FILTERS, project_id)
+
+    def list(self, context: Any, filters: Any) -> list[VolumeAttachment] | None:
+        """The attachments controller's ``_items`` after its filtering, and the database's
+        ``volume_attachment_get_all[_by_project]``: newest first, or None when the filters
+        build no query (the list is then empty).
+
+        An admin's ``all_tenants`` of any value lists every project (12.0.10 to 29.0.0);
+        else the project is the *volume's* (``_process_attachment_filters`` joins it).
+        ``is_valid_model_filters`` wants every key (``~`` aside) an attribute of the model:
+        there is no ``status`` column, so ``status`` (which ``allowed_filters`` and
+        ``resource_filters.json`` let through, and cinderclient's ``attachment-list
+        --status`` sends) lists nothing; ``attach_status`` is the column. Values are
+        compared as given (no ``literal_eval``); ``key~`` is a ``LIKE``."""
+        every = context.is_admin and "all_tenants" in filters
+        if every:
+            del filters["all_tenants"]
+        query = dict(filters.items())
+        if any(k.rstrip("~") not in _ATTACHMENT_ATTRIBUTES for k in query if k != "project_id"):
+            return None
+        volumes = self.store.volumes
+
+        def project_of(att: VolumeAttachment) -> str:
+            volume = volumes.get(att.volume_id)
+            return volume.project_id if volume is not None else att.project_id
+
+        if not every:
+            query["project_id"] = context.project_id
+        special = {"project_id": (lambda _v: True, lambda att, v: project_of(att) == v)}
+        rows = list_query.select(
+            self.store.attachments.values(), query, list_query.ATTACHMENT_COLUMNS, special
+        )
+        if rows is not None:
+            rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+        return rows
 
     def create(
         self,

@@ -84,6 +84,24 @@ SNAPSHOT_COLUMNS = frozenset(
 )
 
 
+#: The ``volume_attachment`` table's columns (12.0.10 to 29.0.0).
+ATTACHMENT_COLUMNS = frozenset(
+    (
+        *BASE_COLUMNS,
+        "id",
+        "volume_id",
+        "instance_uuid",
+        "attached_host",
+        "mountpoint",
+        "attach_time",
+        "detach_time",
+        "attach_status",
+        "attach_mode",
+        "connection_info",
+        "connector",
+    )
+)
+
 #: Python properties of the models (``Volume.name``, ``Snapshot.volume_name`` ...): a ``LIKE``
 #: skips them; an exact filter on one is no query.
 _PROPERTIES = frozenset(("name", "name_id", "volume_name"))
