@@ -320,6 +320,40 @@ class InvalidBDMBootSequence(InvalidBDM):
     )
 
 
+class InvalidBDMLocalsLimit(InvalidBDM):
+    """Nova's ``InvalidBDMLocalsLimit``."""
+
+    msg_fmt = (
+        "Block Device Mapping is Invalid: You specified more local devices than the limit allows"
+    )
+
+
+class InvalidBDMEphemeralSize(InvalidBDM):
+    """Nova's ``InvalidBDMEphemeralSize``."""
+
+    msg_fmt = (
+        "Ephemeral disks requested are larger than the instance type allows. If no size is "
+        "given in one block device mapping, flavor ephemeral size will be used."
+    )
+
+
+class InvalidBDMSwapSize(InvalidBDM):
+    """Nova's ``InvalidBDMSwapSize``."""
+
+    msg_fmt = "Swap drive requested is larger than instance type allows."
+
+
+class InvalidBDMDiskBus(InvalidBDM):
+    """Nova's ``InvalidBDMDiskBus`` (20.4.1+): its message attribute is misspelt ``msg_fmr``
+    in every release, so the fault says InvalidBDM's "Block Device Mapping is Invalid."."""
+
+
+class VolumeTypeNotFound(NotFound):
+    """Nova's ``VolumeTypeNotFound`` (a NotFound; server create answers it with 400)."""
+
+    msg_fmt = "Volume type %(id_or_name)s could not be found."
+
+
 class InstanceActionNotFound(NovaException):
     """Nova's ``InstanceActionNotFound``."""
 
@@ -468,3 +502,12 @@ def real_class_name(exc: BaseException) -> str:
     """The class name real Nova sees for `exc` (``fault.__class__.__name__``): the bindings'
     ``libvirtError`` for fakecloud's `LibvirtError`, whose ``real_class_path`` says so."""
     return real_class_path(exc).rsplit(".", 1)[-1]
+
+
+class VolumeSmallerThanMinDisk(FlavorDiskTooSmall):
+    """Nova's ``VolumeSmallerThanMinDisk`` (a volume-backed root under the image's min_disk)."""
+
+    msg_fmt = (
+        "Volume is smaller than the minimum size specified in image metadata. Volume size is "
+        "%(volume_size)i bytes, minimum size is %(image_min_disk)i bytes."
+    )

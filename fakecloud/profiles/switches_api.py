@@ -219,4 +219,65 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "bdm_image_size_same_ref",
+        "server create: an image-to-volume mapping of the imageRef's own image needs a "
+        "volume_size too (otherwise _validate_bdm skipped every check of a mapping whose "
+        "image_id was the imageRef).",
+        False,
+        (
+            Change(
+                "20.0.0",
+                "24fe74d126",
+                "should not skip volume_size check for bdm.image_id == image_ref case",
+                backports=(Backport("19.3.1", "33c8e5473d"),),
+            ),
+        ),
+    ),
+    Switch(
+        "bdm_volumes_read_first",
+        "server create reads every existing volume of the mappings before _validate_bdm "
+        "(_get_volumes_for_bdms), so a missing non-root one is Cinder's 404 as 400 'Volume "
+        "<id> could not be found.' (otherwise 'Block Device Mapping is Invalid: failed to get "
+        "volume <id>.').",
+        False,
+        (
+            Change(
+                "21.0.0",
+                "07a24dcef7",
+                "default the instance's AZ to the volumes' when cross_az_attach=False: the "
+                "volumes are read up front",
+            ),
+        ),
+    ),
+    Switch(
+        "bdm_disk_bus_check",
+        "server create refuses a mapping whose disk_bus is not one of fields.DiskBus.ALL "
+        "(InvalidBDMDiskBus; its msg_fmr typo leaves InvalidBDM's 'Block Device Mapping is "
+        "Invalid.').",
+        False,
+        (
+            Change(
+                "22.0.0",
+                "5913bd889f",
+                "LP #1876301: a virtio-scsi disk_bus was silently ignored by libvirt",
+                backports=(Backport("20.4.1", "bbc562c572"), Backport("21.1.1", "fb31ae430a")),
+            ),
+        ),
+    ),
+    Switch(
+        "bdm_local_image_needs_ref",
+        "server create: an image-to-local root mapping needs a non-empty imageRef (otherwise "
+        "only a present one: imageRef '' let it through).",
+        False,
+        (
+            Change(
+                "33.0.0",
+                "53eb2cdeab",
+                "LP #2077980: the check meant to keep the root disk the flavor's looked for a "
+                "null imageRef, which the schema refuses, not the empty one of a BFV boot",
+                backports=(Backport("31.3.1", "80551125dd"), Backport("32.2.0", "96b0126895")),
+            ),
+        ),
+    ),
 )

@@ -17,11 +17,12 @@ from tests.nova.volume_backed_env import (
     BfvEnv,
     backend_config,
     copy_seconds,
+    local_disks_flavor,
 )
 
 
-def _boot_from_image(env: BfvEnv, image_id: str, name: str = "copy") -> str:
-    server = {"name": name, "imageRef": image_id, "flavorRef": "1", "networks": "none"}
+def _boot_from_image(env: BfvEnv, image_id: str, name: str = "copy", flavor: str = "1") -> str:
+    server = {"name": name, "imageRef": image_id, "flavorRef": flavor, "networks": "none"}
     resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
     assert resp.status == 202, resp.json()
     return resp.json()["server"]["id"]
@@ -34,11 +35,12 @@ def env(request) -> BfvEnv:
 
 def test_a_new_server_gets_volumes_made_from_the_snapshots(env: BfvEnv):
     source = env.boot_bfv(extra=[EPHEMERAL, DATA_VOLUME])
+    flavor = local_disks_flavor([EPHEMERAL])  # the image's ephemeral disk must fit the flavor
     image_id = env.snap(source, name="golden")
     env.cloud.run_until_idle()
     snaps = env.volume_snapshots()
     assert [s["status"] for s in snaps] == ["available", "available"]
-    sid = _boot_from_image(env, image_id)
+    sid = _boot_from_image(env, image_id, flavor=flavor)
     env.cloud.run_until_idle()
     server = env.server(sid)
     assert server["status"] == "ACTIVE"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from fakecloud.nova.objects import Flavor
 from tests.nova.conftest import NovaEnv
 
 QGA = "cirros-0.6.2-x86_64-qga"
@@ -54,8 +55,35 @@ def backend_config(kind: str, **spec: Any) -> dict[str, Any]:
     }
 
 
+#: Flavors with room for a 1 GiB ephemeral disk, a 512 MB swap disk or both, by (ephemeral,
+#: swap) asked for: Nova refuses local blank disks beyond the flavor's (``_validate_bdm``) and
+#: adds the flavor's own unless asked for (``_get_flavor_defined_bdms``); devstack's have none.
+LOCAL_DISKS_FLAVORS = {
+    (True, False): Flavor("eph", "m1.tiny.eph", 512, 1, 1, ephemeral_gb=1),
+    (False, True): Flavor("swap", "m1.tiny.swap", 512, 1, 1, swap=512),
+    (True, True): Flavor("ephswap", "m1.tiny.ephswap", 512, 1, 1, ephemeral_gb=1, swap=512),
+}
+
+
+def local_disks_flavor(bdms: list[dict[str, Any]]) -> str:
+    """The flavor for a boot with `bdms`: devstack's m1.tiny, or the one of
+    `LOCAL_DISKS_FLAVORS` that holds exactly their local disks."""
+    local = [b for b in bdms if b.get("destination_type") == "local"]
+    swap = any(b.get("guest_format") == "swap" for b in local)
+    ephemeral = any(b.get("guest_format") != "swap" for b in local)
+    if not (swap or ephemeral):
+        return "1"
+    return LOCAL_DISKS_FLAVORS[ephemeral, swap].flavorid
+
+
 class BfvEnv(NovaEnv):
-    """A cloud plus helpers for servers booted from volumes."""
+    """A cloud plus helpers for servers booted from volumes (and `LOCAL_DISKS_FLAVORS`, for
+    those with local ephemeral or swap disks)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for flavor in LOCAL_DISKS_FLAVORS.values():
+            self.nova.flavors[flavor.flavorid] = flavor
 
     def image_id(self, name: str) -> str:
         """The id of a base image by name."""
@@ -85,7 +113,7 @@ class BfvEnv(NovaEnv):
         ]
         server = {
             "name": name,
-            "flavorRef": "1",
+            "flavorRef": local_disks_flavor(extra or []),
             "networks": "none",
             "imageRef": "",
             "block_device_mapping_v2": mapping,

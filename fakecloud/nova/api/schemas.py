@@ -480,7 +480,8 @@ reset_state = {
 
 # -- server create -------------------------------------------------------------------------------
 
-_bdm_v2 = {
+#: ``_legacy_block_device_mapping``: an item of ``block_device_mapping`` (the v2 item's base).
+_bdm_legacy = {
     "type": "object",
     "properties": {
         "virtual_name": {"type": "string", "maxLength": 255},
@@ -496,6 +497,14 @@ _bdm_v2 = {
         "delete_on_termination": boolean,
         "no_device": {},
         "connection_info": {"type": "string", "maxLength": 16777215},
+    },
+    "additionalProperties": False,
+}
+
+_bdm_v2 = {
+    "type": "object",
+    "properties": {
+        **_bdm_legacy["properties"],
         "source_type": {"type": "string", "enum": ["volume", "image", "snapshot", "blank"]},
         "uuid": {
             "type": "string",
@@ -538,7 +547,7 @@ def server_create(version: Any) -> dict[str, Any]:
         "accessIPv4": {"type": "string"},
         "accessIPv6": {"type": "string"},
         "availability_zone": name,
-        "block_device_mapping": {"type": "array"},
+        "block_device_mapping": {"type": "array", "items": _bdm_legacy},
         "block_device_mapping_v2": {"type": "array", "items": bdm},
         "config_drive": boolean,
         "key_name": name,
@@ -571,6 +580,12 @@ def server_create(version: Any) -> dict[str, Any]:
         props["tags"] = {"type": "array", "items": tag, "maxItems": 50}
     if version >= "2.63":
         props["trusted_image_certificates"] = {"type": ["array", "null"]}
+    if version >= "2.67":
+        bdm["properties"]["volume_type"] = {
+            "type": ["string", "null"],
+            "minLength": 0,
+            "maxLength": 255,
+        }
     if version >= "2.74":
         props["host"] = {"type": "string"}
         props["hypervisor_hostname"] = {"type": "string"}
@@ -603,6 +618,7 @@ _SERVER_CREATE_EDGES = (
     "2.52",
     "2.57",
     "2.63",
+    "2.67",
     "2.74",
     "2.90",
 )

@@ -22,7 +22,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
-from fakecloud.nova import exception, instance_snapshots, quota
+from fakecloud.nova import bdm_request, exception, instance_snapshots, quota
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
@@ -36,6 +36,8 @@ CREATE_IMAGE_BODY_VERSION = Version(2, 45)
 #: createImage's policy rule: made once, not per request (its frame keeps it while the
 #: request is open, which in a storm is every server's).
 CREATE_IMAGE_RULE = SERVERS % "create_image"
+#: From 2.60 a boot may use a multiattach volume (``common.supports_multiattach_volume``).
+MULTIATTACH_VERSION = Version(2, 60)
 #: ``[DEFAULT] internal_service_availability_zone``: the zone of Nova's other services.
 INTERNAL_SERVICE_AVAILABILITY_ZONE = "internal"
 
@@ -167,18 +169,23 @@ class ServersController:
         body = self.service.body(req)
         schemas.server_create_validator(req.microversion).validate(body)
         server = body["server"]
-        self.policy.authorize(
-            ctx, SERVERS % "create", {"project_id": ctx.project_id, "user_id": ctx.user_id}
-        )
-        bdm_specs = server.get("block_device_mapping_v2") or []
-        if bdm_specs:
-            self.policy.authorize(
-                ctx,
-                SERVERS % "create:attach_volume",
-                {"project_id": ctx.project_id, "user_id": ctx.user_id},
+        min_count = int(server.get("min_count", 1))
+        max_count = int(server.get("max_count", min_count))
+        if min_count > max_count:
+            raise HttpError(400, "min_count must be <= max_count")
+        target = {"project_id": ctx.project_id, "user_id": ctx.user_id}
+        self.policy.authorize(ctx, SERVERS % "create", target)
+        try:
+            # ``_process_bdms_for_create``
+            bdms, legacy_bdm = bdm_request.from_request(
+                server, self.switches.bdm_local_image_needs_ref
             )
+        except exception.Invalid as exc:
+            raise HttpError(400, exc.format_message()) from None
+        if bdms:
+            self.policy.authorize(ctx, SERVERS % "create:attach_volume", target)
         image_ref = server.get("imageRef") or None
-        if image_ref is None and not bdm_specs:  # ``_image_from_req_data``
+        if image_ref is None and not bdms:  # ``_image_from_req_data``
             raise HttpError(400, "Missing imageRef attribute")
         flavor_id = str(server["flavorRef"]).rsplit("/", 1)[-1]
         flavor = self.nova.flavors.get(flavor_id)
@@ -186,43 +193,35 @@ class ServersController:
             raise HttpError(400, f"Flavor {flavor_id} could not be found.")
         hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
         hints = {k: v if isinstance(v, list) else [v] for k, v in hints.items()}
-        min_count = int(server.get("min_count", 1))
-        max_count = int(server.get("max_count", min_count))
-        if min_count > max_count:
-            raise HttpError(400, "min_count must be <= max_count")
-        if max_count > 1 and any(b.get("source_type") == "volume" for b in bdm_specs):
-            raise HttpError(400, "Cannot attach one or more volumes to multiple instances")
         self._check_availability_zone(server.get("availability_zone"))
-        instances = []
         try:
-            # Nova checks the quota once for the whole request, before it makes any server.
-            count = self.compute_api.check_num_instances_quota(ctx, flavor, min_count, max_count)
-            for index in range(count):
-                name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
-                instance = yield from self.compute_api.create(
-                    ctx,
-                    flavor,
-                    image_ref,
-                    name,
-                    [dict(b) for b in bdm_specs],
-                    description=server.get("description"),
-                    metadata=server.get("metadata"),
-                    key_name=server.get("key_name"),
-                    availability_zone=server.get("availability_zone"),
-                    user_data=server.get("user_data"),
-                    access_ip_v4=server.get("accessIPv4"),
-                    access_ip_v6=server.get("accessIPv6"),
-                    disk_config=server.get("OS-DCF:diskConfig"),
-                    launch_index=index,
-                )
-                instances.append(instance)
-                self.nova.scheduler_hints[instance.uuid] = hints
+            instances = yield from self.compute_api.create(
+                ctx,
+                flavor,
+                image_ref,
+                server["name"],
+                bdms,
+                legacy_bdm=legacy_bdm,
+                min_count=min_count,
+                max_count=max_count,
+                supports_multiattach=req.microversion >= MULTIATTACH_VERSION,
+                description=server.get("description"),
+                metadata=server.get("metadata"),
+                key_name=server.get("key_name"),
+                availability_zone=server.get("availability_zone"),
+                user_data=server.get("user_data"),
+                access_ip_v4=server.get("accessIPv4"),
+                access_ip_v6=server.get("accessIPv6"),
+                disk_config=server.get("OS-DCF:diskConfig"),
+            )
         except exception.ImageNotFound:
             raise HttpError(400, "Can not find requested image") from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
-        except exception.Invalid as exc:
+        except _CREATE_BAD_REQUEST as exc:
             raise HttpError(400, exc.format_message()) from None
+        for instance in instances:
+            self.nova.scheduler_hints[instance.uuid] = hints
         first = instances[0]
         prefix = req.link_prefix
         if str(server.get("return_reservation_id", "")).lower() in ("true", "1", "yes", "on"):
@@ -549,6 +548,17 @@ def _create_image_failed(exc: Exception, server_id: str) -> None:
         raise HttpError(403, exc.format_message()) from None
 
 
+#: What server create answers with a 400 and the error's message (``create``'s long except
+#: list: the Invalid family, the flavor/image checks, ``VolumeNotFound``, ``SnapshotNotFound``,
+#: ``VolumeTypeNotFound``).
+_CREATE_BAD_REQUEST = (
+    exception.Invalid,
+    exception.ImageNotActive,
+    exception.FlavorMemoryTooSmall,
+    exception.VolumeNotFound,
+    exception.SnapshotNotFound,
+    exception.VolumeTypeNotFound,
+)
 _TRUE = ("true", "1", "on", "yes")
 #: What the rebuild view leaves out before 2.75 (``show_AZ``, ``show_config_drive``,
 #: ``show_srv_usg``, ``show_sec_grp``, ``show_extended_*``, ``show_host_status`` all False).
