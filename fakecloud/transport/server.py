@@ -51,10 +51,10 @@ from waitress import wasyncore
 from fakecloud.bounds import finite_seconds, speed_factor
 from fakecloud.config import Config
 from fakecloud.sim.clock import parse_epoch
+from fakecloud.transport.bad_length import ServiceChannel
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway
-from fakecloud.transport.keepalive import KeepAliveChannel
 from fakecloud.transport.wsgi import (
     ServiceApplication,
     StartResponse,
@@ -310,7 +310,7 @@ class FakecloudServer:
         )
         self._waitress = self._server
         for listener in self._listeners(self._server):
-            listener.channel_class = KeepAliveChannel  # a 204 keeps the connection open
+            listener.channel_class = ServiceChannel  # keep-alive after a 204; eventlet's 400s
         # Our own wake-up pipe into waitress's loop (the listeners' own go when they close).
         self._trigger = waitress.trigger.trigger(self._server.map)
         loop = threading.Thread(target=self._server.run, name="fakecloud-http", daemon=True)

@@ -7,6 +7,7 @@ import struct
 
 import pytest
 
+from fakecloud.transport.bad_length import EVENTLET_BAD_LENGTH
 from fakecloud.transport.server import FakecloudServer
 from fakecloud.transport.wsgi import lock_for
 
@@ -84,11 +85,9 @@ def test_two_hundred_simultaneous_connections_are_all_answered(server):
     "framing, why",
     [
         (b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", b"Invalid chunk size"),
-        (b"Content-Length: abc\r\n\r\n", b"Content-Length is invalid"),
-        (b"Content-Length: 5\r\nContent-Length: 7\r\n\r\n", b""),
         (b"Transfer-Encoding: gzip, chunked\r\n\r\n", b"Transfer-Encoding requested"),
     ],
-    ids=["bad-chunk-size", "non-numeric-length", "two-lengths", "unknown-coding"],
+    ids=["bad-chunk-size", "unknown-coding"],
 )
 def test_broken_framing_gets_400_and_a_closed_connection(server, framing, why):
     smuggled = b"GET /v3 HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -103,6 +102,27 @@ def test_broken_framing_gets_400_and_a_closed_connection(server, framing, why):
         sock.sendall(b"POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\n" + framing + smuggled)
         stream = read_all(sock)
     assert stream.count(b"HTTP/1.1 ") == 1
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: abc\r\n\r\n",
+        b"Content-Length: -1\r\n\r\n",
+        b"Content-Length: 5\r\nContent-Length: 7\r\n\r\n",  # waitress reads "5, 7"
+    ],
+    ids=["non-numeric", "negative", "two-lengths"],
+)
+def test_a_length_that_is_no_length_gets_eventlets_empty_400(server, framing):
+    # eventlet.wsgi's handle_one_request (0.20.0 to 0.41.3; negative from 0.25.0): these bytes
+    # and nothing more, before the application; was waitress's text page naming itself.
+    answer = exchange(server, "image", b"PUT /v2/images/x/file HTTP/1.1\r\nHost: x\r\n" + framing)
+    assert answer == EVENTLET_BAD_LENGTH
+    assert answer == b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\nContent-length: 0\r\n\r\n"
+    smuggled = b"GET /v3 HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection(address(server, "identity"), timeout=TIMEOUT) as sock:
+        sock.sendall(b"POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\n" + framing + smuggled)
+        assert read_all(sock) == EVENTLET_BAD_LENGTH  # closed: the rest is never read
 
 
 OVER = 114688 + 1

@@ -1,0 +1,52 @@
+"""A request whose ``Content-Length`` is not a length, answered as eventlet.wsgi answers it.
+
+eventlet.wsgi (``HttpProtocol.handle_one_request``, the WSGI server of the services' own
+``nova-api``, ``cinder-api`` and ``glance-api`` commands) reads the header before it calls the
+application: a value that is not an integer (and, from eventlet 0.25.0, a negative one) gets
+the same few bytes in eventlet 0.20.0 (Queens' upper constraint), 0.24.1, 0.25.2, 0.33.3 and
+0.41.3 — ``HTTP/1.0 400 Bad Request``, ``Connection: close``, ``Content-length: 0``, no body —
+and the connection closes. waitress refuses the same values (its parser takes digits only) with
+its own text page naming itself; the task here writes eventlet's bytes instead. The rest of
+waitress's refusals (a bad chunk, an unknown transfer coding, a body over the limit) are
+answered by waitress as before.
+
+Left as it was: eventlet before 0.25.0 (the Queens to Stein series) passed a negative length on
+to the application, and eventlet reads ``+5`` or ``5_0`` (``int()``) and the first of two
+``Content-Length`` headers as a length; waitress refuses all of these before any application
+could see them, so they get the refusal here in every series.
+"""
+
+from __future__ import annotations
+
+import waitress.task
+from waitress.utilities import BadRequest
+
+from fakecloud.transport.keepalive import KeepAliveChannel
+
+EVENTLET_BAD_LENGTH = b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\nContent-length: 0\r\n\r\n"
+"""eventlet.wsgi's whole answer to a Content-Length that is not a length."""
+
+_WAITRESS_BAD_LENGTH = "Content-Length is invalid"
+"""The parse error waitress's parser gives such a header (``HTTPRequestParser.parse_header``)."""
+
+
+class EventletLengthErrorTask(waitress.task.ErrorTask):
+    """waitress's error task, answering a bad Content-Length with eventlet's bytes."""
+
+    def execute(self) -> None:
+        """Write eventlet's answer for a bad length (and close after it); waitress's own
+        page for every other parse error."""
+        error = self.request.error
+        if not (isinstance(error, BadRequest) and error.body == _WAITRESS_BAD_LENGTH):
+            super().execute()
+            return
+        self.wrote_header = True  # the bytes below are the whole answer, head included
+        self.close_on_finish = True
+        self.channel.write_soon(EVENTLET_BAD_LENGTH)
+
+
+class ServiceChannel(KeepAliveChannel):
+    """The channel each service port serves: keep-alive after bodiless answers
+    (`KeepAliveChannel`) and eventlet's answer to a bad Content-Length."""
+
+    error_task_class = EventletLengthErrorTask
