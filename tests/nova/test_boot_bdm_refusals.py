@@ -278,3 +278,14 @@ def test_the_image_against_the_flavor_and_the_root_volume(env: Env):
     )
     resp = env.boot([dict(root, volume_size=4)], flavorRef="42")  # m1.nano: 128 MB
     assert refused(resp) == "Flavor's memory is too small for requested image."
+
+
+def test_a_null_imageref_is_refused_by_the_schema(env: Env):
+    """``image_id_or_empty_string`` (17.0.13-34.0.0): a uuid or "", not null (fakecloud took
+    it; openstacksdk and the CLI send "")."""
+    root = {"boot_index": 0, "uuid": env.image_id(), "source_type": "image",
+            "destination_type": "volume", "volume_size": 1}  # fmt: skip
+    assert refused(env.boot([root], imageRef=None)) == (
+        "Invalid input for field/attribute imageRef. Value: None. None is not valid under any "
+        "of the given schemas"
+    )

@@ -537,8 +537,9 @@ def server_create(version: Any) -> dict[str, Any]:
     }
     props: dict[str, Any] = {
         "name": name,
-        # Nova allows "" for boot-from-volume; openstacksdk sends null there, accepted too.
-        "imageRef": {"oneOf": [uuid_param, {"type": "string", "maxLength": 0}, {"type": "null"}]},
+        # ``image_id_or_empty_string`` (17.0.13-34.0.0): "" for boot-from-volume (what
+        # openstacksdk and the CLI send), never null.
+        "imageRef": {"oneOf": [uuid_param, {"type": "string", "maxLength": 0}]},
         "flavorRef": {"type": ["string", "integer"], "minLength": 1},
         "adminPass": {"type": "string"},
         "metadata": metadata,
@@ -734,7 +735,7 @@ def _server_create_ok(body: Any, keys: frozenset[str], network_words: bool) -> b
         return False
     if "imageRef" in server:
         image = server["imageRef"]
-        if not (image is None or image == "" or _uuid_string(image)):
+        if not (image == "" or _uuid_string(image)):
             return False
     if "networks" in server:
         if not _networks_ok(server["networks"], network_words):
