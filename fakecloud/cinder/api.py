@@ -422,9 +422,9 @@ class CinderApi(ApiService):
         if not req.microversion >= VOLUME_SUMMARY:
             raise controllers.not_found()
         # remove_invalid_filter_options drops all_tenants from a non-admin's query first.
-        all_tenants = req.context.is_admin and controllers.get_bool_param(
-            "all_tenants", self._query(req)
-        )
+        filters = list_filters.multidict(req.query)
+        list_filters.summary_filters(filters, req.context, self.cinder_major)
+        all_tenants = req.context.is_admin and controllers.get_bool_param("all_tenants", filters)
         count, size, metadata = self.cinder.volume_api.summary(req.context, all_tenants)
         summary: dict[str, Any] = {"total_count": count, "total_size": size}
         if req.microversion >= VOLUME_SUMMARY_METADATA:
@@ -505,13 +505,13 @@ class CinderApi(ApiService):
         show_count, popped = self._show_count(req, params)
         filters = list_filters.multidict(req.query, popped)
         list_filters.snapshot_filters(filters, req.context, req.microversion, self.cinder_major)
-        snaps = self.cinder.snapshot_api.list(req.context, filters)
+        snaps = self.cinder.snapshot_api.list(req.context, filters.copy())
         if sort is not None:
             keys = sort[0]
             if req.microversion >= SNAPSHOT_SORT:  # 'name' sorts by display_name from 3.30
                 keys = ["display_name" if k == "name" else k for k in keys]
             _sort_rows(snaps, keys, sort[1], SNAPSHOT_COLUMNS)
-        count = len(snaps or ()) if show_count else None
+        count = self.cinder.snapshot_api.count(req.context, filters) if show_count else None
         if snaps is None:
             snaps = []
         else:

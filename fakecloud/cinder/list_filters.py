@@ -147,6 +147,22 @@ def _remove_invalid(filters: MultiDict, ctx: Any, allowed: Iterable[str]) -> Non
         raise HttpError(500, faults.GENERIC[500]) from None
 
 
+def volume_filter_options(major: int) -> tuple[str, ...]:
+    """``_get_volume_filter_options``: ``CONF.query_volume_filters`` up to 13.x, the volume
+    entry of ``resource_filters.json`` from 14.0.0."""
+    if major <= LEGACY_VOLUME_FILTERS_UNTIL:
+        return LEGACY_VOLUME_FILTERS
+    return resource_filters(major, "volume")
+
+
+def summary_filters(filters: MultiDict, ctx: Any, major: int) -> MultiDict:
+    """``VolumeController.summary`` (3.12): the whole query through
+    ``remove_invalid_filter_options`` (a non-admin's key given twice: the 500), whatever the
+    microversion; ``get_volume_summary`` then reads only ``all_tenants``."""
+    _remove_invalid(filters, ctx, volume_filter_options(major))
+    return filters
+
+
 def volume_filters(filters: MultiDict, ctx: Any, version: Any, major: int) -> MultiDict:
     """``_get_volumes`` from ``_process_volume_filtering`` to ``check_volume_filters``: the
     filters the volume API reads (values typed), or an HTTP error as the series gives it."""
@@ -162,12 +178,7 @@ def volume_filters(filters: MultiDict, ctx: Any, version: Any, major: int) -> Mu
         for key, since in newer:
             if not version >= since:
                 filters.pop(key, None)
-        allowed = (
-            LEGACY_VOLUME_FILTERS
-            if major <= LEGACY_VOLUME_FILTERS_UNTIL
-            else resource_filters(major, "volume")
-        )
-        _remove_invalid(filters, ctx, allowed)
+        _remove_invalid(filters, ctx, volume_filter_options(major))
     if "name" in filters:
         filters["display_name"] = filters.pop("name")
     if major >= USE_QUOTA_FROM and "use_quota" in filters:

@@ -388,3 +388,39 @@ def test_an_admins_attachment_filters():
     assert attachments("all_tenants=0", ctx=ADMIN) == [SERVER_B, SERVER_A]
     assert attachments("all_tenants=1&instance_uuid~=6666", ctx=ADMIN) == [SERVER_B]
     assert attachments("all_tenants=1&attach_status~=RESERV", ctx=ADMIN) == [SERVER_B, SERVER_A]
+
+
+def test_the_summary_drops_a_non_admins_filters_and_refuses_a_repeated_one():
+    """``summary`` (3.12) passes the whole query through ``remove_invalid_filter_options``;
+    ``get_volume_summary`` reads only ``all_tenants`` (12.0.10 to 29.0.0)."""
+    cloud = _cloud("upstream")
+    resp = call(cloud, "GET", "volumes/summary", version="3.12", query="status=error&foo=1")
+    assert resp.json() == {"volume-summary": {"total_count": 2, "total_size": 3}}
+    resp = call(
+        cloud, "GET", "volumes/summary", version="3.12", query="foo=1&foo=2", allow_500=True
+    )
+    assert resp.status == 500
+    resp = call(cloud, "GET", "volumes/summary", ctx=ADMIN, version="3.12", query="foo=1&foo=2")
+    assert resp.json() == {"volume-summary": {"total_count": 1, "total_size": 1}}
+
+
+def test_a_snapshot_count_reads_all_tenants_its_own_way():
+    """``_items`` lists with ``search_opts.copy()`` and counts with ``search_opts``
+    (``calculate_resource_count``: ``get_bool_param``, strict; a false ``all_tenants`` left
+    for ``_process_snaps_filters``, no column: 0). Cinder 12.x lists every project for an
+    admin's ``all_tenants`` of any value."""
+    cloud = _cloud("seed")
+
+    def answer(query):
+        resp = call(cloud, "GET", "snapshots", ctx=ADMIN, version="3.45", query=query)
+        body = resp.json()
+        if resp.status != 200:
+            return resp.status, body["badRequest"]["message"]
+        return [s["name"] for s in body["snapshots"]], body["count"]
+
+    assert answer("with_count=true&all_tenants=1") == (["sb", "sa"], 2)
+    assert answer("with_count=true&all_tenants=0") == (["sb", "sa"], 0)
+    assert answer("with_count=true&all_tenants=maybe") == (
+        400,
+        "Value 'maybe' for 'all_tenants' is not a boolean.",
+    )
