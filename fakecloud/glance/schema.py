@@ -353,6 +353,11 @@ def _check_of(key: str, prop: dict[str, Any]) -> Any:
     return fits
 
 
+def _is_string(value: Any) -> bool:
+    """additionalProperties: a custom property's value is a string."""
+    return isinstance(value, str)
+
+
 _SHARED: dict[tuple[tuple[str, ...], tuple[str, ...], int], ImageSchema] = {}
 
 
@@ -409,6 +414,11 @@ class ImageSchema:
     def is_base(self, key: str) -> bool:
         """Whether `key` is one of Glance's base attributes (not a custom property)."""
         return key in self._base
+
+    def quick_check(self, key: str) -> Any:
+        """The conservative check `validate` first runs on a value of property `key`: True
+        only when jsonschema would surely accept ``{key: value}`` (False: ask `validate`)."""
+        return self._checks.get(key) or _is_string
 
     def validate(self, obj: dict[str, Any]) -> None:
         """Raise `SchemaError` with Glance's message if `obj` does not match the schema."""
