@@ -187,3 +187,39 @@ def terminate_volumes(
             manager._log(
                 instance.uuid, "warning", f"Failed to delete volume: {bdm.volume_id} due to {exc}"
             )
+
+
+def cleanup_after_aborted_build(
+    manager: Any, context: Any, instance: Any, bdms: list[Any]
+) -> Generator[Any, Any, None]:
+    """``ComputeManager._cleanup_volumes(raise_exc=False)`` after a build aborted
+    (``_do_build_and_run_instance``, nova 17.0.13-34.0.0): each mapping with a volume is
+    detached (``_detach_volume``: the volume read, its attachment deleted, the mapping destroyed
+    when ``delete_on_termination``), then such a volume is deleted; each failure is logged
+    ('Failed to detach volume: X due to E' / 'Failed to delete volume: X due to E') and the
+    next goes on. A reserved existing volume is ``available`` again, the new ones are gone.
+    Not modelled: the volume_detach notifications and the guest-side detach (there is no
+    guest)."""
+    volume_api = manager.volume_api
+    for bdm in bdms:
+        if not bdm.volume_id:
+            continue
+        try:
+            yield from volume_api.get(context, bdm.volume_id)
+            if bdm.attachment_id:
+                yield from volume_api.attachment_delete(context, bdm.attachment_id)
+            if bdm.delete_on_termination:
+                manager.db.bdm_destroy(bdm)
+        except Exception as exc:  # noqa: BLE001 - Nova logs it and goes on
+            manager._log(
+                instance.uuid, "warning", f"Failed to detach volume: {bdm.volume_id} due to {exc}"
+            )
+        if bdm.delete_on_termination:
+            try:
+                yield from volume_api.delete(context, bdm.volume_id)
+            except Exception as exc:  # noqa: BLE001 - Nova logs it and goes on
+                manager._log(
+                    instance.uuid,
+                    "warning",
+                    f"Failed to delete volume: {bdm.volume_id} due to {exc}",
+                )

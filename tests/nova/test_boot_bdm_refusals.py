@@ -242,8 +242,8 @@ def test_an_empty_imageref_and_an_image_to_local_root(profile, needs_ref):
 
 
 def test_volume_type_from_2_67():
-    """2.67 (20.0.0): volume_type for a new volume, by id or name; not for a local disk or an
-    existing volume; an unknown one is VolumeTypeNotFound's 400."""
+    """2.67 (19.0.0, 686dbc3640): volume_type for a new volume, by id or name; not for a local
+    disk or an existing volume; an unknown one is VolumeTypeNotFound's 400."""
     env = Env("upstream")
     image = {"boot_index": 0, "uuid": env.image_id(), "source_type": "image",
              "destination_type": "volume", "volume_size": 1}  # fmt: skip
@@ -289,3 +289,53 @@ def test_a_null_imageref_is_refused_by_the_schema(env: Env):
         "Invalid input for field/attribute imageRef. Value: None. None is not valid under any "
         "of the given schemas"
     )
+
+
+def test_the_quota_comes_after_the_image_and_flavor_checks_and_before_validate_bdm(env: Env):
+    """``_create_instance``: the image, ``_check_and_transform_bdm`` and
+    ``_checks_for_create_and_rebuild`` before ``_provision_instances``' quota, which comes
+    before ``_validate_bdm``."""
+    image = {"boot_index": 0, "uuid": env.image_id(UBUNTU), "source_type": "image",
+             "destination_type": "volume", "volume_size": 1}  # fmt: skip
+    too_many = {"min_count": 11}  # quota_instances 10
+    assert refused(env.boot([image], **too_many)).startswith("Volume is smaller")
+    unsized = dict(image, volume_size=None, uuid=env.image_id())
+    del unsized["volume_size"]
+    resp = env.boot([unsized], **too_many)
+    assert resp.status == 403, resp.json()
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_an_aborted_build_detaches_and_deletes_its_volumes(profile):
+    """Cinder's quota refusal during the build (``_prep_block_device``: OverQuota kept) aborts
+    it: ERROR with "Build of instance X aborted: <Cinder's message>", and
+    ``_do_build_and_run_instance``'s ``_cleanup_volumes`` detaches every volume (the existing
+    root is ``available`` again) and deletes those marked delete_on_termination (17.0.13,
+    34.0.0); deleting the server afterwards finds nothing left to clean."""
+    env = NovaEnv(profile, config={"cinder": {"quota_gigabytes": 3}})
+    cloud = env.cloud
+    image = next(i.id for i in env.images if i.name == QGA)
+    body = {"volume": {"size": 1, "imageRef": image}}
+    root = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body).json()["volume"]
+    cloud.run_until_idle()
+    blank = {"boot_index": -1, "source_type": "blank", "destination_type": "volume",
+             "delete_on_termination": True}  # fmt: skip
+    bdms = [root_volume(root["id"]), dict(blank, volume_size=1), dict(blank, volume_size=5)]
+    server = {"name": "vm", "flavorRef": "1", "networks": "none", "block_device_mapping_v2": bdms}
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
+    assert resp.status == 202, resp.json()
+    sid = resp.json()["server"]["id"]
+    cloud.run_until_idle()
+    shown = env.server(sid)
+    assert shown["status"] == "ERROR"
+    assert shown["fault"]["message"] == (
+        f"Build of instance {sid} aborted: VolumeSizeExceedsAvailableQuota: Requested volume or "
+        "snapshot exceeds allowed gigabytes quota. Requested 5G, quota is 3G and 2G has been "
+        "consumed."
+    )
+    volumes = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()
+    assert [(v["id"], v["status"]) for v in volumes["volumes"]] == [(root["id"], "available")]
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    cloud.run_until_idle()
+    volumes = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()
+    assert [(v["id"], v["status"]) for v in volumes["volumes"]] == [(root["id"], "available")]

@@ -24,6 +24,7 @@ import uuid as uuidlib
 from collections.abc import Callable, Generator
 from typing import Any
 
+from fakecloud.api.microversion import Version
 from fakecloud.nova import bdm_request, exception, quota, states
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
@@ -984,7 +985,7 @@ class API:
         root_image_id: str | None = None,
     ) -> Generator[Any, Any, None]:
         """``_validate_bdm`` for one server: the boot sequence, the volume types asked for
-        (from 20.0.0, 2.67), every image, volume (read and reserved: ``attachment_create``)
+        (2.67, from 19.0.0), every image, volume (read and reserved: ``attachment_create``)
         and snapshot, the sizes of new volumes, the disk buses (`bdm_disk_bus_check`), then
         the local disks against the flavor. `volumes`: the volumes already read (21.0.0+).
         `root_image_id`: the image of a root mapping ``get_bdm_image_metadata`` has just read,
@@ -993,7 +994,9 @@ class API:
         sw = self.kernel.switches
         volume_types = None
         for bdm in bdms:
-            if bdm.get("volume_type"):
+            # The check came with 2.67's volume_type (19.0.0, 686dbc3640); before, a type an
+            # image's own mappings carry (19.0.0+) goes to Cinder unchecked.
+            if bdm.get("volume_type") and Version.parse(sw.max_microversion) >= "2.67":
                 if volume_types is None:
                     volume_types = yield from self.volume_api.get_all_volume_types(context)
                 wanted = bdm["volume_type"]

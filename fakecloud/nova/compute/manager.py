@@ -498,6 +498,10 @@ class ComputeManager:
             return
         except Exception as exc:  # noqa: BLE001
             self.driver.destroy(instance)
+            if isinstance(exc, exception.BuildAbortException):
+                yield from block_device.cleanup_after_aborted_build(
+                    self, context, instance, self.db.bdms_by_instance(instance.uuid)
+                )
             self._set_error(instance, exc)
             self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
             event.finish(exc)
