@@ -83,18 +83,46 @@ def _copier(cls: type, name: str) -> Any:
     """``copy(ctx, value)``: a new `cls` with every field of `ctx` but `name`, which is
     `value`, written out field by field (as dataclasses writes ``__init__``): every request
     copies its token's context, and straight-line code does it without a ``getattr`` call
-    per field."""
+    per field.
+
+    A frozen class's fields can only be set through ``object.__setattr__`` (a call through
+    its slot wrapper per field: about 0.7 us of a copy's 0.95). A class whose fields are all
+    its own slots is instead filled as its `_draft` (the same slots, not frozen: plain slot
+    stores) and then made a `cls`, which the same slot layout allows: one such call a copy."""
     names = [f.name for f in dataclasses.fields(cls)]
     if name not in names:
         raise TypeError(f"{cls.__name__} has no field {name!r}")
-    lines = ["def copy(ctx, value):", "    new = _new(cls)"]
-    for field_name in names:
-        source = "value" if field_name == name else f"ctx.{field_name}"
-        lines.append(f"    _set(new, {field_name!r}, {source})")
+    draft = _draft(cls, names)
+    if draft is None:
+        lines = ["def copy(ctx, value):", "    new = _new(cls)"]
+        for field_name in names:
+            source = "value" if field_name == name else f"ctx.{field_name}"
+            lines.append(f"    _set(new, {field_name!r}, {source})")
+    else:
+        lines = ["def copy(ctx, value):", "    new = _new(draft)"]
+        for field_name in names:
+            source = "value" if field_name == name else f"ctx.{field_name}"
+            lines.append(f"    new.{field_name} = {source}")
+        lines.append("    new.__class__ = cls")
     lines.append("    return new")
-    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "cls": cls}
+    namespace: dict[str, Any] = {
+        "_new": object.__new__,
+        "_set": object.__setattr__,
+        "cls": cls,
+        "draft": draft,
+    }
     exec("\n".join(lines), namespace)  # noqa: S102 - the source is built from field names
     return namespace["copy"]
+
+
+def _draft(cls: type, names: list[str]) -> type | None:
+    """A class with `cls`'s slots and nothing else, whose instances may become `cls`s
+    (``__class__`` assignment: same base, same slots); None unless `cls` is a direct
+    subclass of ``object`` keeping exactly its fields `names` in slots."""
+    slots = cls.__dict__.get("__slots__")
+    if cls.__bases__ != (object,) or not isinstance(slots, tuple) or sorted(slots) != sorted(names):
+        return None
+    return type(f"_{cls.__name__}Draft", (), {"__slots__": slots, "__module__": cls.__module__})
 
 
 #: (context class, field replaced) -> its `_copier`.

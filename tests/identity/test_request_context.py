@@ -87,3 +87,29 @@ def test_a_system_scoped_admin_is_refused_project_scoped_rules(enforcer):
     cloud = Cloud()
     ctx = cloud.keystone.token_for("admin", scope="system").context
     assert allowed(enforcer, "create_image", ctx, cloud.context("demo").project_id) is False
+
+
+def test_a_context_copied_with_one_field_replaced_is_what_dataclasses_replace_gives():
+    import dataclasses
+
+    from fakecloud.identity.context import RequestContext, replaced
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Audited(RequestContext):  # fields beyond RequestContext's own slots
+        auditor: str = "a"
+
+    for ctx in (
+        Cloud().context("admin"),
+        RequestContext(user_id="u", project_id=None, extra={"k": 1}),
+        Audited(user_id="u", project_id="p", request_id="r0"),
+    ):
+        for field in dataclasses.fields(ctx):
+            copy = replaced(ctx, field.name, "new")
+            expected = dataclasses.replace(ctx, **{field.name: "new"})
+            assert copy.__class__ is ctx.__class__
+            assert [getattr(copy, f.name) for f in dataclasses.fields(ctx)] == [
+                getattr(expected, f.name) for f in dataclasses.fields(ctx)
+            ]
+            assert copy.extra is ctx.extra or field.name == "extra"
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                copy.user_id = "changed"
