@@ -94,6 +94,10 @@ class NovaDB:
             raise exception.InstanceNotFound(instance_id=uuid)
         return row.clone(actor)
 
+    def instance_number(self, uuid: str) -> int:
+        """The row's autoincrement ``id`` (1 for the first server created)."""
+        return self._order[uuid] + 1
+
     def instance_row(self, uuid: str) -> Instance | None:
         """The row itself, for views and checks that only read (None if never created)."""
         return self.instances.get(uuid)

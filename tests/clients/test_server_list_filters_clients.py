@@ -1,5 +1,6 @@
 """``openstack server list --image/--flavor/--changes-since``, novaclient's ``servers.list``
-with ``search_opts`` and openstacksdk's ``servers(image=, flavor=)`` against Nova's filters
+with ``search_opts`` or ``sort_keys`` and openstacksdk's ``servers(image=, flavor=,
+sort_key=)`` against Nova's filters and order
 (``_get_servers`` and ``compute.api.API.get_all``, nova 17.0.13 to 34.0.0; unit tests in
 tests/nova/test_server_list_filters.py). fakecloud ignored them: every server was listed."""
 
@@ -61,3 +62,18 @@ def test_novaclient_and_openstacksdk_filters(world):
         conn = cloud.connection()
         assert [s.name for s in conn.compute.servers(flavor="42")] == ["bfv"]
         assert [s.name for s in conn.compute.servers(image=image, status="ACTIVE")] == ["vm"]
+
+
+def test_novaclient_and_openstacksdk_sorting(world):
+    # novaclient's sort_keys/sort_dirs and openstacksdk's sort_key/sort_dir reach Nova's
+    # get_sort_params as repeated sort_key/sort_dir parameters; fakecloud listed newest first
+    cloud, *_ = world
+    with cloud.intercept():
+        nova = novaclient(cloud, "2.1")
+        listed = nova.servers.list(sort_keys=["display_name"], sort_dirs=["asc"])
+        assert [s.name for s in listed] == ["bfv", "vm"]
+        listed = nova.servers.list(sort_keys=["created_at"], sort_dirs=["asc"])
+        assert [s.name for s in listed] == ["vm", "bfv"]
+        conn = cloud.connection()
+        names = [s.name for s in conn.compute.servers(sort_key="display_name", sort_dir="desc")]
+        assert names == ["vm", "bfv"]

@@ -120,3 +120,36 @@ def test_nova_s_refusals(cloud):
             cloud, "changes-since=2026-02-01T00:00:00Z&changes-before=2026-01-01T00:00:00Z",
             microversion="2.66",
         ) == "The value of changes-since must be less than or equal to changes-before."  # fmt: skip
+
+
+def listed(cloud, query, user="demo"):
+    resp = cloud.request("compute", "GET", f"/v2.1/servers?{query}", user=user)
+    assert resp.status == 200, resp.body
+    return [s["name"] for s in resp.json()["servers"]]
+
+
+def test_sort_keys_and_directions_as_nova_orders(cloud):
+    # common.get_sort_params (default created_at desc), db.utils.process_sort_params (then
+    # created_at and id, in the first direction given), remove_invalid_sort_keys
+    assert listed(cloud, "") == ["b", "a"]
+    assert listed(cloud, "sort_dir=asc") == ["a", "b"]
+    assert listed(cloud, "sort_key=display_name") == ["b", "a"]  # desc unless asked
+    assert listed(cloud, "sort_key=display_name&sort_dir=asc&limit=1") == ["a"]
+    assert listed(cloud, "sort_key=instance_type_id&sort_key=vcpus&sort_dir=asc") == ["a", "b"]
+    assert listed(cloud, "sort_key=vcpus&sort_dir=desc&sort_key=display_name&sort_dir=asc") == [
+        "a",
+        "b",
+    ]  # an ignored key goes with its direction
+    ids = {
+        s["name"]: s["id"]
+        for s in cloud.request("compute", "GET", "/v2.1/servers").json()["servers"]
+    }
+    by_id = sorted(ids, key=ids.get)
+    assert listed(cloud, "sort_key=uuid&sort_dir=asc") == by_id
+    assert listed(cloud, "sort_key=uuid") == by_id[::-1]
+    assert refused(cloud, "sort_key=host", 403) == "Only administrators can sort servers by host"
+    assert listed(cloud, "all_tenants&sort_key=host&sort_key=display_name", user="admin")
+    message = "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'"
+    assert refused(cloud, "sort_dir=up") == message
+    message = "Invalid input received: Sort direction size exceeds sort key size"
+    assert refused(cloud, "sort_key=uuid&sort_dir=asc&sort_dir=desc") == message

@@ -14,7 +14,10 @@ steps in nova 17.0.13, 20.6.0, 29.2.0 and 34.0.0), after the query schema
    and without an admin's ``deleted``, live servers only;
 5. tag filters split at commas (2.26); ``all_tenants`` and ``locked`` (2.73) as booleans
    (400 "Invalid input received: Unrecognized value ..."); without ``all_tenants`` the
-   caller's project only (``tenant_id`` dropped).
+   caller's project only (``tenant_id`` dropped);
+6. `sort_params`: every ``sort_key`` and ``sort_dir`` in order (default ``created_at``
+   ``desc``), the keys Nova ignores dropped with their direction, ``host``/``node`` an
+   admin's only (403 "Only administrators can sort servers by host").
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from oslo_utils import strutils
 
 from fakecloud.api.http import HttpError, Request
 from fakecloud.nova import exception, states
-from fakecloud.nova.api import schemas
+from fakecloud.nova.api import schemas, server_list_query
 from fakecloud.nova.policies import SERVERS
 
 JOINED = (
@@ -135,3 +138,21 @@ def _boolean(value: str, strict: bool) -> bool:
         return strutils.bool_from_string(value, strict=strict)
     except ValueError as err:
         raise HttpError(400, exception.InvalidInput(reason=str(err)).format_message()) from None
+
+
+def sort_params(req: Request) -> tuple[list[str], list[str]]:
+    """``common.get_sort_params`` then ``remove_invalid_sort_keys``: the sort keys and
+    directions the list passes on (the database checks the directions)."""
+    keys = [value.strip() for value in req.query.get("sort_key", ())] or ["created_at"]
+    dirs = [value.strip() for value in req.query.get("sort_dir", ())] or ["desc"]
+    ignored = server_list_query.IGNORED_SORT_KEYS
+    if req.microversion >= "2.73":
+        ignored = tuple(key for key in ignored if key != "locked")
+    for key in list(keys):
+        if key in ignored:
+            if len(dirs) > keys.index(key):
+                dirs.pop(keys.index(key))
+            keys.pop(keys.index(key))
+        elif key in ("host", "node") and not req.context.is_admin:
+            raise HttpError(403, f"Only administrators can sort servers by {key}")
+    return keys, dirs

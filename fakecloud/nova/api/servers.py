@@ -91,10 +91,15 @@ class ServersController:
         server_list_query.validate(req.query, req.microversion)
         self.policy.authorize(ctx, SERVERS % kind, {"project_id": ctx.project_id})
         found = server_search.search_options(req, self.policy, kind)
-        try:
-            rows = [] if found is None else self.compute_api.get_all(ctx, *found)
-        except exception.FlavorNotFound:
-            rows = []
+        rows = []
+        if found is not None:
+            keys, dirs = server_search.sort_params(req)
+            try:
+                rows = self.compute_api.get_all(ctx, *found, sort_keys=keys, sort_dirs=dirs)
+            except exception.FlavorNotFound:
+                pass  # the list is empty
+            except exception.InvalidInput as exc:
+                raise HttpError(400, exc.format_message()) from None
         rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=lambda r: r.uuid)
         max_limit = self.nova.config.max_limit
         rows = rows[:max_limit]  # ``get_limit_and_marker``: at most ``[api] max_limit``

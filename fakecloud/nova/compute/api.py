@@ -200,13 +200,19 @@ class API:
         return row.clone(API_ACTOR) if copy else row
 
     def get_all(
-        self, context: Any, search_opts: dict[str, Any], all_tenants: bool = False
+        self,
+        context: Any,
+        search_opts: dict[str, Any],
+        all_tenants: bool = False,
+        sort_keys: list[str] | None = None,
+        sort_dirs: list[str] | None = None,
     ) -> list[Instance]:
-        """Servers `search_opts` (the API's, Nova's ``search_opts``) keep, newest first:
-        ``get_all``'s remapping (``image`` is ``image_ref``, ``name`` ``display_name``,
-        ``tenant_id`` ``project_id``, ``flavor`` the flavor's row, `exception.FlavorNotFound`
-        for an unknown one; an ``ip``/``ip6`` filter finds no port: no server), then the
-        database's filters (`instance_filters`)."""
+        """Servers `search_opts` (the API's, Nova's ``search_opts``) keep, in the order asked
+        (default newest first): ``get_all``'s remapping (``image`` is ``image_ref``, ``name``
+        ``display_name``, ``tenant_id`` ``project_id``, ``flavor`` the flavor's row,
+        `exception.FlavorNotFound` for an unknown one; an ``ip``/``ip6`` filter finds no port:
+        no server), then the database's filters and order (`instance_filters`;
+        `exception.InvalidInput` for a bad direction)."""
         filters: dict[str, Any] = {}
         for opt, value in search_opts.items():
             if opt == "flavor":
@@ -217,12 +223,24 @@ class API:
                 filters[_FILTER_NAMES.get(opt, opt)] = value
         if "ip" in filters or "ip6" in filters or "fixed_ip" in filters:
             return []  # servers here have no ports (``_ip_filter_using_neutron``: none found)
+        keys, dirs = instance_filters.sort_params(sort_keys or [], sort_dirs or [])
         keep = instance_filters.matcher(filters, self.kernel.clock.wall_time)
         if keep is None:
             return []
         out = [row for row in self.db.instances.values() if keep(row)]
-        out.sort(key=lambda r: r.created_at, reverse=True)
+        instance_filters.order(out, keys, dirs, self._sort_value)
         return out
+
+    def _sort_value(self, row: Instance, key: str) -> Any:
+        """A row's value of the instances column `key` (``id`` and ``instance_type_id`` as
+        the autoincrement ids Nova's rows and flavors get: their creation order)."""
+        if key == "id":
+            return self.db.instance_number(row.uuid)
+        if key == "instance_type_id":
+            return list(self.nova.flavors).index(row.flavor.flavorid) + 1
+        if key in ("kernel_id", "ramdisk_id"):
+            return ""  # images here have neither: the column's empty string
+        return getattr(row, key, None)
 
     def _record_action_start(self, context: Any, instance: Instance, action: str) -> None:
         self.db.action_start(context, instance.uuid, action)

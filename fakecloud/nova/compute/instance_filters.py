@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from fakecloud.nova import states
+from fakecloud.nova import exception, states
 
 EXACT = (
     "project_id", "user_id", "image_ref", "vm_state", "instance_type_id", "uuid", "host",
@@ -125,3 +125,35 @@ _TAG_CHECKS: dict[str, Callable[[Any, frozenset], bool]] = {
     "not-tags": lambda row, tags: not tags <= set(row.tags or ()),
     "not-tags-any": lambda row, tags: not tags & set(row.tags or ()),
 }
+
+
+def sort_params(keys: list[str], dirs: list[str]) -> tuple[list[str], list[str]]:
+    """``db.utils.process_sort_params`` with the list's defaults (``created_at``, ``id``,
+    ``desc``): directions checked, missing ones the first given, the defaults appended.
+    Raises `exception.InvalidInput` as Nova does."""
+    default_dir = dirs[0] if dirs else "desc"
+    result_keys = list(keys)
+    for direction in dirs:
+        if direction not in ("asc", "desc"):
+            raise exception.InvalidInput(reason="Unknown sort direction, must be 'desc' or 'asc'")
+    result_dirs = list(dirs) if dirs else [default_dir for _ in result_keys]
+    while len(result_dirs) < len(result_keys):
+        result_dirs.append(default_dir)
+    if len(result_dirs) > len(result_keys):
+        raise exception.InvalidInput(reason="Sort direction size exceeds sort key size")
+    for key in ("created_at", "id"):
+        if key not in result_keys:
+            result_keys.append(key)
+            result_dirs.append(default_dir)
+    return result_keys, result_dirs
+
+
+def order(rows: list, keys: list[str], dirs: list[str], value: Callable[[Any, str], Any]) -> None:
+    """Sort `rows` in place as ``ORDER BY key dir, ...`` (`value` reads a row's column): a
+    NULL sorts first ascending and last descending, as MySQL sorts it."""
+    for key, direction in reversed(list(zip(keys, dirs, strict=True))):
+        rows.sort(key=lambda r: _nulls_first(value(r, key)), reverse=direction == "desc")
+
+
+def _nulls_first(value: Any) -> tuple:
+    return (0,) if value is None else (1, value)
