@@ -56,9 +56,10 @@ LEGACY_VOLUME_FILTERS = ("name", "status", "metadata", "availability_zone", "boo
 LEGACY_VOLUME_FILTERS_UNTIL = 13
 #: ``SnapshotsController._get_snapshot_filter_options`` (12.0.10 to 29.0.0).
 LEGACY_SNAPSHOT_FILTERS = ("status", "volume_id", "name", "metadata")
-#: ``reject_invalid_filters`` checks filter keys are ASCII and forgives ``all_tenants`` from
-#: 14.0.0 (80e94ac3d); it pops that ``all_tenants`` from 18.0.0 (36cfe7813, bug #1917574).
-ASCII_AND_ALL_TENANTS_FROM = 14
+#: ``reject_invalid_filters`` checks filter keys are ASCII from 13.0.0, forgives ``all_tenants``
+#: from 14.0.0 (80e94ac3d) and pops that ``all_tenants`` from 18.0.0 (36cfe7813, #1917574).
+ASCII_KEYS_FROM = 13
+ALL_TENANTS_FORGIVEN_FROM = 14
 ALL_TENANTS_POPPED_FROM = 18
 #: ``get_all_snapshots`` pops ``all_tenants`` and reads it with ``bool_from_string`` from
 #: 17.0.0 (71a080b22; backports 14.3.1, 15.4.0, 16.2.0 not told apart); before, an admin's
@@ -112,13 +113,13 @@ def multidict(query: dict[str, list[str]], popped: Iterable[str] = ()) -> MultiD
 def _general(filters: MultiDict, resource: str, ctx: Any, version: Any, major: int) -> None:
     """``process_general_filtering`` from 3.31: ``reject_invalid_filters`` (a non-admin's key
     not configured is a 400, each occurrence listed), then ``convert_filter_attributes``."""
-    if major >= ASCII_AND_ALL_TENANTS_FROM and not all(k.isascii() for k in filters):
+    if major >= ASCII_KEYS_FROM and not all(k.isascii() for k in filters):
         raise HttpError(400, "Filter keys can only contain ASCII characters.")
     if not ctx.is_admin:
         configured = resource_filters(major, resource)
         like = version >= LIKE_FILTER
         invalid = [k for k in filters if not (k in configured or (like and f"{k}~" in configured))]
-        if "all_tenants" in invalid and major >= ASCII_AND_ALL_TENANTS_FROM:
+        if "all_tenants" in invalid and major >= ALL_TENANTS_FORGIVEN_FROM:
             invalid.remove("all_tenants")
             if major >= ALL_TENANTS_POPPED_FROM:
                 filters.pop("all_tenants")
