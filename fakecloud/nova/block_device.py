@@ -30,14 +30,12 @@ def prepare_block_devices(
     nova: Any, context: Any, instance: Any, bdms: list[Any]
 ) -> Generator[Any, Any, None]:
     """``_prep_block_device``: name the devices, then create, wait for and attach every volume
-    of a booting server (DB order). Any failure but a quota one is `InvalidBDM` carrying the
+    of a booting server (in `attach_order`). Any failure but a quota one is `InvalidBDM` carrying the
     original message (which the build turns into the server's fault)."""
     default_device_names(instance, bdms)
     volume_api = nova.volume_api
     try:
-        for bdm in bdms:
-            if not bdm.is_volume:
-                continue
+        for bdm in attach_order(bdms):
             if bdm.source_type in ("snapshot", "image", "blank"):
                 kwargs: dict[str, Any] = {
                     "volume_type": bdm.volume_type,
@@ -66,6 +64,18 @@ def prepare_block_devices(
         raise
     except Exception as ex:  # noqa: BLE001 - "Instance failed block device setup"
         raise exception.InvalidBDM(str(ex)) from ex
+
+
+#: ``convert_all_volumes``' order: existing volumes, then snapshots, images, blanks.
+_SOURCE_ORDER = {"volume": 0, "snapshot": 1, "image": 2, "blank": 3}
+
+
+def attach_order(bdms: list[Any]) -> list[Any]:
+    """The volume mappings in the order ``driver_block_device.convert_all_volumes`` hands them
+    to ``attach_block_devices`` (17.0.13-34.0.0): by source type (volume, snapshot, image,
+    blank), each kind in DB order."""
+    volumes = [b for b in bdms if b.is_volume and b.source_type in _SOURCE_ORDER]
+    return sorted(volumes, key=lambda b: _SOURCE_ORDER[b.source_type])
 
 
 def default_device_names(instance: Any, bdms: list[Any]) -> None:

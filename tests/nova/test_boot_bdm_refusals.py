@@ -339,3 +339,24 @@ def test_an_aborted_build_detaches_and_deletes_its_volumes(profile):
     cloud.run_until_idle()
     volumes = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()
     assert [(v["id"], v["status"]) for v in volumes["volumes"]] == [(root["id"], "available")]
+
+
+def test_the_build_attaches_existing_volumes_first_then_makes_the_new_ones(env: Env):
+    """``convert_all_volumes`` (nova/virt/block_device.py, 17.0.13-34.0.0) hands
+    ``attach_block_devices`` the existing volumes, then snapshots, images, blanks — not the
+    request's order: the data volume listed second is attached before the root volume is
+    even made."""
+    data = env.volume()
+    root = {"boot_index": 0, "uuid": env.image_id(), "source_type": "image",
+            "destination_type": "volume", "volume_size": 1}  # fmt: skip
+    resp = env.boot([root, root_volume(data, boot_index=-1)])
+    assert resp.status == 202, resp.json()
+    t0 = env.cloud.now
+    env.cloud.run_until_idle()
+    calls = [
+        e["call"]
+        for e in env.cloud.trace.filter(kind="http.request", callee="cinder-api")
+        if e["t"] >= t0 and e["actor"].startswith("nova-compute")
+    ]
+    assert calls.index("attachment_update") < calls.index("create")
+    assert env.volume_status(data) == "in-use"
