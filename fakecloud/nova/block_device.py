@@ -30,8 +30,8 @@ def prepare_block_devices(
     nova: Any, context: Any, instance: Any, bdms: list[Any]
 ) -> Generator[Any, Any, None]:
     """``_prep_block_device``: name the devices, then create, wait for and attach every volume
-    of a booting server (in `attach_order`). Any failure but a quota one is `InvalidBDM` carrying the
-    original message (which the build turns into the server's fault)."""
+    of a booting server (in `attach_order`). Any failure but a quota one is `InvalidBDM`
+    carrying the original message (which the build turns into the server's fault)."""
     default_device_names(instance, bdms)
     volume_api = nova.volume_api
     try:
