@@ -210,7 +210,10 @@ class ServersController:
                 min_count=min_count,
                 max_count=max_count,
                 supports_multiattach=req.microversion >= MULTIATTACH_VERSION,
-                description=server.get("description"),
+                # Before 2.19 the description is the name (``description = name``).
+                description=(
+                    server.get("description") if req.microversion >= "2.19" else server["name"]
+                ),
                 metadata=server.get("metadata"),
                 key_name=server.get("key_name"),
                 availability_zone=server.get("availability_zone"),

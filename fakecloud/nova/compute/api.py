@@ -780,7 +780,7 @@ class API:
             context.project_id
         )
         sysmeta["boot_roles"] = sys.intern(",".join(context.roles))  # a server keeps it
-        instances = []
+        instances: list[Instance] = []
         for index in range(count):
             uuid = self.kernel.ids.uuid()
             specs = [dict(b) for b in bdms]
@@ -792,7 +792,7 @@ class API:
             instances.append(
                 self._store_and_build(
                     context, uuid, flavor, image_href, display_name, dict(sysmeta), specs,
-                    boot_meta, index, options,
+                    boot_meta, index, options, instances,
                 )
             )  # fmt: skip
         return instances
@@ -809,9 +809,11 @@ class API:
         boot_meta: dict[str, Any] | None,
         index: int,
         options: dict[str, Any],
+        instances: list[Instance],
     ) -> Instance:
         """The build request of one server: its row, its mappings, the ``create`` action and
-        the conductor's ``schedule_and_build_instances``."""
+        the conductor's ``schedule_and_build_instances`` (`instances`: the request's servers
+        stored so far)."""
         inst = Instance.new(
             uuid=uuid,
             display_name=name,
@@ -829,7 +831,10 @@ class API:
             metadata=dict(options.get("metadata") or {}),
             key_name=options.get("key_name"),
             availability_zone=options.get("availability_zone"),
-            reservation_id="r-" + self.kernel.ids.hex(4),
+            # ``_create_instance``: one reservation id for the whole request.
+            reservation_id=(
+                instances[0].reservation_id if instances else "r-" + self.kernel.ids.hex(4)
+            ),
             hostname=_hostname(name),
             user_data=options.get("user_data"),
             access_ip_v4=options.get("access_ip_v4"),
