@@ -375,8 +375,10 @@ def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
     folded = dict.__new__(Headers)  # empty, without a call to `Headers.__init__`
     store = getattr(headers, "_store", None)
     if store.__class__ is OrderedDict:  # requests.structures.CaseInsensitiveDict
-        # (zip and map, not a comprehension: no frame of its own on every request)
-        dict.update(folded, zip(store.keys(), map(_SECOND, store.values()), strict=True))
+        # (zip and map, not a comprehension: no frame of its own on every request). Read as a
+        # plain dict, whose order is the store's (it only sets and deletes keys): an
+        # OrderedDict's own iterators look every key up again in its index.
+        dict.update(folded, zip(dict.keys(store), map(_SECOND, dict.values(store)), strict=True))
         return folded
     lower_items = getattr(headers, "lower_items", None)
     if lower_items is None:

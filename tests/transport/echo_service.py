@@ -52,6 +52,7 @@ class EchoService(ApiService):
                 "query": req.query,
                 "body": req.json() if req.body else None,
                 "base_url": req.base_url,
+                "headers": list(req.headers.items()),
             },
         )
 

@@ -81,6 +81,17 @@ def test_the_request_arrives_as_sent(echo):
     assert body["base_url"] == ECHO_URL
 
 
+def test_the_request_headers_arrive_folded_in_the_order_sent(echo):
+    session = requests.Session()
+    session.headers["X-Late"] = "0"
+    del session.headers["Accept"]  # deleted, then set again: now last
+    session.headers["ACCEPT"] = "application/json"
+    resp = session.get(f"{ECHO_URL}/v1/whoami", headers={"X-Auth-Token": echo.token, "X-B": "b"})
+    sent = [(name.lower(), value) for name, value in resp.request.headers.items()]
+    assert [tuple(pair) for pair in resp.json()["headers"]] == sent
+    assert sent[-3:] == [("accept", "application/json"), ("x-auth-token", echo.token), ("x-b", "b")]
+
+
 def test_a_handler_that_takes_virtual_time_runs_the_clock(echo, cloud):
     resp = requests.post(
         f"{ECHO_URL}/v1/slow", json={"seconds": 30}, headers={"X-Auth-Token": echo.token}
