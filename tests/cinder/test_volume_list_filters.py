@@ -434,7 +434,7 @@ def test_metadata_matches_admin_metadata_and_glance_metadata_the_image_s():
 
     cloud = Cloud(seed=1, profile="upstream")
     image = glance_image(cloud, size=1024**3, name="img")
-    from_image = create_volume(cloud, name="from-image", imageRef=image)
+    create_volume(cloud, name="from-image", imageRef=image)
     plain = create_volume(cloud, name="plain")
     body = {"os-update_readonly_flag": {"readonly": True}}
     assert call(cloud, "POST", f"volumes/{plain}/action", body).status == 202
@@ -455,7 +455,23 @@ def test_metadata_matches_admin_metadata_and_glance_metadata_the_image_s():
     assert names(f"{every}{{'image_id': '{image}'}}", ctx=ADMIN) == ["from-image"]
     assert names(every + "{'image_name': 'img'}", ctx=ADMIN) == ["from-image"]
     assert names(every + "{'image_name': 'img'}", "3.3", ADMIN) == ["plain", "from-image"]
-    assert from_image
+    assert names("bootable=true") == ["from-image"]
+    assert names("bootable=1", "3.31") == ["from-image"]
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("cinder", ["gamma", "beta", "alpha"]),  # a host: itself, host@backend, host#pool
+        ("cinder@lvmdriver-1", ["gamma", "beta", "alpha"]),  # a backend: itself, its pools
+        ("cinder@lvmdriver-1#lvmdriver-1", ["gamma", "beta", "alpha"]),  # a pool: exactly
+        ("cinder@lvmdriver", []),
+        ("CINDER", []),  # forced case-sensitive on MySQL
+    ],
+)
+def test_an_admins_host_filter(host, expected):
+    """``_process_volume_filters`` pops ``host`` into ``_filter_host``."""
+    assert listed("upstream", f"all_tenants=1&host={host}", "3.31", ADMIN) == expected
 
 
 def test_no_query_means_no_sort_key_check():
