@@ -44,6 +44,7 @@ QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
+SERVER_METADATA = "os_compute_api:server-metadata:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -112,6 +113,12 @@ UPSTREAM_RULES = (
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
     (SERVER_EXTERNAL_EVENTS % "create", _SERVICE),
+    (SERVER_METADATA % "index", _READER),
+    (SERVER_METADATA % "show", _READER),
+    (SERVER_METADATA % "create", _MEMBER),
+    (SERVER_METADATA % "update_all", _MEMBER),
+    (SERVER_METADATA % "update", _MEMBER),
+    (SERVER_METADATA % "delete", _MEMBER),
 )
 
 #: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.

@@ -6,7 +6,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics,server_external_events}.py``.
+server_diagnostics,server_external_events,server_metadata}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2582,6 +2582,36 @@ class image_metadata:
     delete_response = {"type": "null"}
 
 
+class server_metadata:
+    """nova/api/openstack/compute/schemas/server_metadata.py (34.0.0; response schemas)."""
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "metadata": response_types.metadata,
+        },
+        "required": ["metadata"],
+        "additionalProperties": False,
+    }
+
+    create_response = copy.deepcopy(index_response)
+
+    update_response = {
+        "type": "object",
+        "properties": {
+            "meta": response_types.meta,
+        },
+        "required": ["meta"],
+        "additionalProperties": False,
+    }
+
+    update_all_response = copy.deepcopy(index_response)
+
+    show_response = copy.deepcopy(update_response)
+
+    delete_response = {"type": "null"}
+
+
 class flavors_extraspecs:
     """nova/api/openstack/compute/schemas/flavors_extraspecs.py (request schemas the responses
     copy, and the response schemas)."""
@@ -3195,6 +3225,15 @@ ROUTES = {
     ("PUT", "/images/{image_id}/metadata"): [(None, None, image_metadata.update_all_response)],
     ("PUT", "/images/{image_id}/metadata/{key}"): [(None, None, image_metadata.update_response)],
     ("DELETE", "/images/{image_id}/metadata/{key}"): [(None, None, image_metadata.delete_response)],
+    # server_metadata.py
+    ("GET", "/servers/{server_id}/metadata"): [(None, None, server_metadata.index_response)],
+    ("GET", "/servers/{server_id}/metadata/{key}"): [(None, None, server_metadata.show_response)],
+    ("POST", "/servers/{server_id}/metadata"): [(None, None, server_metadata.create_response)],
+    ("PUT", "/servers/{server_id}/metadata"): [(None, None, server_metadata.update_all_response)],
+    ("PUT", "/servers/{server_id}/metadata/{key}"): [(None, None, server_metadata.update_response)],
+    ("DELETE", "/servers/{server_id}/metadata/{key}"): [
+        (None, None, server_metadata.delete_response)
+    ],
     # flavors_extraspecs.py
     ("GET", "/flavors/{flavor_id}/os-extra_specs"): [
         (None, None, flavors_extraspecs.index_response)

@@ -160,6 +160,9 @@ class World:
         assert r.status == 200, r.json()
         r = self.compute("GET", f"/servers/{self.bfv}/os-volume_attachments", mv="2.1")
         self.bfv_volume = r.json()["volumeAttachments"][0]["volumeId"]
+        for sid in (self.server, self.bfv):  # a metadata key ``k`` on both servers
+            r = self.compute("POST", f"/servers/{sid}/metadata", {"metadata": {"k": "v"}})
+            assert r.status == 200, r.json()
 
     def req(self, service: str, method: str, path: str, body: Any = None, **kw: Any):
         """One call through ``cloud.request``."""
@@ -326,6 +329,7 @@ def _read(world: World, profile: str, route: tuple, mv: str) -> None:
 
 
 _META = "/images/{image_id}/metadata"
+_SERVER_META = "/servers/{server_id}/metadata"
 _SPECS = "/flavors/{flavor_id}/os-extra_specs"
 #: path template -> method -> (body, user, the key the path names, a body that creates that key
 #: first with PUT, or None). Deletes use their own key, so the shared world keeps ``k``.
@@ -335,6 +339,14 @@ _SIMPLE_WRITES = {
         "PUT": ({"metadata": {"k": "v"}}, "demo", None, None),
     },
     _META + "/{key}": {
+        "PUT": ({"meta": {"k": "v3"}}, "demo", "k", None),
+        "DELETE": (None, "demo", "doomed", {"meta": {"doomed": "x"}}),
+    },
+    _SERVER_META: {
+        "POST": ({"metadata": {"k2": "v2"}}, "demo", None, None),
+        "PUT": ({"metadata": {"k": "v"}}, "demo", None, None),
+    },
+    _SERVER_META + "/{key}": {
         "PUT": ({"meta": {"k": "v3"}}, "demo", "k", None),
         "DELETE": (None, "demo", "doomed", {"meta": {"doomed": "x"}}),
     },

@@ -25,6 +25,7 @@ from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
 from fakecloud.nova.api.server_external_events import ServerExternalEventsController
+from fakecloud.nova.api.server_metadata import ServerMetadataController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
 from fakecloud.nova.api.versions import VersionsController
@@ -88,6 +89,11 @@ class ComputeApiService(NovaApiService):
     def server_diagnostics(self) -> ServerDiagnosticsController:
         """``/servers/{id}/diagnostics``."""
         return ServerDiagnosticsController(self.nova, self.servers)
+
+    @cached_property
+    def server_metadata(self) -> ServerMetadataController:
+        """``/servers/{id}/metadata``."""
+        return ServerMetadataController(self.nova, self.servers, self)
 
     @cached_property
     def flavors(self) -> FlavorsController:
@@ -228,6 +234,14 @@ class ComputeApiService(NovaApiService):
         add("GET", "/images/{image_id}", "images", i.show)
         add("DELETE", "/images/{image_id}", "images", i.delete)
         im = ImageMetadataController
+        sm = ServerMetadataController
+        server_meta = "/servers/{server_id}/metadata"
+        add("GET", server_meta, "server_metadata", sm.index)
+        add("POST", server_meta, "server_metadata", sm.create)
+        add("PUT", server_meta, "server_metadata", sm.update_all)
+        add("GET", server_meta + "/{key}", "server_metadata", sm.show)
+        add("PUT", server_meta + "/{key}", "server_metadata", sm.update)
+        add("DELETE", server_meta + "/{key}", "server_metadata", sm.delete)
         meta = "/images/{image_id}/metadata"
         add("GET", meta, "image_metadata", im.index)
         add("POST", meta, "image_metadata", im.create)

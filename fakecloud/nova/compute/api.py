@@ -56,6 +56,9 @@ REBUILD = "rebuild"
 SNAPSHOT_STATES = (states.ACTIVE, states.STOPPED, states.PAUSED, states.SUSPENDED)
 """vm_states both snapshot paths accept (``@check_instance_state`` of ``snapshot``)."""
 
+METADATA_STATES = (states.ACTIVE, states.PAUSED, states.SUSPENDED, states.STOPPED)
+"""vm_states a server's metadata may change in (``update/delete_instance_metadata``)."""
+
 VOLUME_ATTACH_STATES = (
     states.ACTIVE,
     states.PAUSED,
@@ -855,6 +858,28 @@ class API:
             name=f"nova-conductor build {uuid}",
         )
         return instance
+
+    # -- server metadata ---------------------------------------------------------------------
+
+    @check_instance_lock
+    @check_instance_state(vm_state=METADATA_STATES, task_state=(None,))
+    def update_instance_metadata(
+        self, context: Any, instance: Instance, metadata: dict[str, str], delete: bool = False
+    ) -> dict[str, str]:
+        """``update_instance_metadata``: merge `metadata` into the server's (replace it with
+        `delete`), check ``metadata_items`` on the result, save; the new metadata."""
+        merged = dict(metadata) if delete else {**instance.metadata, **metadata}
+        self._check_metadata_properties_quota(context, merged)
+        instance.metadata = merged
+        instance.save()
+        return merged
+
+    @check_instance_lock
+    @check_instance_state(vm_state=METADATA_STATES, task_state=(None,))
+    def delete_instance_metadata(self, context: Any, instance: Instance, key: str) -> None:
+        """``delete_instance_metadata``: drop one key and save."""
+        instance.metadata = {k: v for k, v in instance.metadata.items() if k != key}
+        instance.save()
 
     def _check_metadata_properties_quota(self, context: Any, metadata: Any) -> None:
         """``_check_metadata_properties_quota``: the project's ``metadata_items`` limit on a
