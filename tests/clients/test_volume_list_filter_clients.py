@@ -7,6 +7,7 @@ the newest microversion both sides know (3.50, 3.59, 3.71): the general filterin
 import pytest
 from client_helpers import needs
 from openstack.exceptions import BadRequestException
+from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
 
@@ -42,3 +43,20 @@ def test_sdk_volume_and_snapshot_filters_per_series(intercepted, request):
             names(all_projects=True)
     else:
         assert names(all_projects=True) == ([] if profile == "nova-19.0.0" else ["alpha", "beta"])
+
+
+@pytest.mark.parametrize("cloud", ["upstream"], indirect=True)
+def test_openstack_volume_list_property_and_snapshot_list_volume(intercepted, tmp_path):
+    """``openstack volume list --property k=v --status available`` and ``openstack volume
+    snapshot list --volume alpha`` (openstackclient over openstacksdk, unchanged)."""
+    needs(intercepted, "cinder")
+    osc = OpenStackCLI(intercepted, tmp_path)
+    bs = intercepted.connection().block_storage
+    alpha = bs.create_volume(size=1, name="alpha", metadata={"k": "v"})
+    bs.wait_for_status(bs.create_volume(size=1, name="beta"), "available", wait=600)
+    alpha = bs.wait_for_status(alpha, "available", wait=600)
+    bs.wait_for_status(bs.create_snapshot(volume_id=alpha.id, name="sa"), "available", wait=600)
+    rows = osc("volume", "list", "--property", "k=v", "--status", "available")
+    assert [row["Name"] for row in rows] == ["alpha"]
+    assert [row["Name"] for row in osc("volume", "list", "--name", "beta")] == ["beta"]
+    assert [row["Name"] for row in osc("volume", "snapshot", "list", "--volume", "alpha")] == ["sa"]
