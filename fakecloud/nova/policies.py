@@ -66,6 +66,7 @@ UPSTREAM_RULES = (
     (SERVERS % "create", _MEMBER),
     (SERVERS % "create:attach_volume", _MEMBER),
     (SERVERS % "create:attach_network", _MEMBER),
+    (SERVERS % "update", _MEMBER),
     (SERVERS % "delete", _MEMBER),
     (SERVERS % "create_image", _MEMBER),
     (SERVERS % "create_image:allow_volume_backed", _MEMBER),

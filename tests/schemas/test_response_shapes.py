@@ -377,6 +377,15 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
             check(r.json(), _pick(nova.ROUTES[route], mv), where)
         world.cloud.run_until_idle()
         return
+    if route == ("PUT", "/servers/{server_id}"):
+        # A new description (2.19) or name, for both servers; the names stay.
+        for sid in (world.server, world.bfv):
+            shown = world.compute("GET", f"/servers/{sid}", mv="2.1").json()["server"]
+            entity = {"description": f"at {mv}"} if _v(mv) >= (2, 19) else {"name": shown["name"]}
+            r = world.compute("PUT", f"/servers/{sid}", {"server": entity}, mv=mv)
+            assert r.status == 200, r.json()
+            check(r.json(), _pick(nova.ROUTES[route], mv), where)
+        return
     if template in _SIMPLE_WRITES:
         body, user, key, prepare = _SIMPLE_WRITES[template][method]
         path = _fill(world, template.replace("{key}", key or "k"))

@@ -464,6 +464,41 @@ def rebuild_validator(version: Any) -> SchemaValidator:
     return _rebuild_validator(bucket)
 
 
+def server_update(version: Any) -> dict[str, Any]:
+    """``schemas/servers.py``'s update schemas at `version`: ``update`` (2.1: name, disk
+    config, access IPs), 2.19 ``description``, 2.90 ``hostname`` (2.94: an FQDN), 2.104
+    ``pinned_availability_zone`` (a name or null); the properties are the rebuild schema's."""
+    rebuild_props = rebuild(version)["properties"]["rebuild"]["properties"]
+    keys = ["name", "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "description", "hostname"]
+    props = {key: rebuild_props[key] for key in keys if key in rebuild_props}
+    if version >= "2.104":
+        props["pinned_availability_zone"] = {"oneOf": [name, {"type": "null"}]}
+    return {
+        "type": "object",
+        "properties": {
+            "server": {"type": "object", "properties": props, "additionalProperties": False}
+        },
+        "required": ["server"],
+        "additionalProperties": False,
+    }
+
+
+@cache
+def _server_update_validator(bucket: str) -> SchemaValidator:
+    from fakecloud.api.microversion import Version
+
+    return SchemaValidator(server_update(Version.parse(bucket)))
+
+
+def server_update_validator(version: Any) -> SchemaValidator:
+    """The compiled server update schema for `version`."""
+    bucket = "2.1"
+    for edge in ("2.19", "2.90", "2.94", "2.104"):
+        if version >= edge:
+            bucket = edge
+    return _server_update_validator(bucket)
+
+
 reset_state = {
     "type": "object",
     "properties": {

@@ -251,6 +251,56 @@ class ServersController:
         (a saved, loaded or forked cloud gives the next server the same one)."""
         return generate_password(self.nova.kernel.streams(f"nova.password.{server_id}"))
 
+    def update(self, req: Request) -> Response:
+        """``PUT /servers/{server_id}`` (``update``, nova 17.0.13-34.0.0): a new name,
+        description (2.19), hostname (2.90), access IPs or disk config, a pinned zone (2.104:
+        only the server's own, 409 otherwise; fakecloud keeps no pin, it shows null); the
+        policy on the server's owner after the lookup. 200 with the server as the update view
+        shows it: before 2.75 the base view (no zone, config drive, key name, usage times,
+        security groups, extended attributes or status, attached volumes, host status), from
+        2.75 all that ``GET`` shows; ``server_groups`` from 2.71."""
+        mv = req.microversion
+        body = self.service.body(req)
+        schemas.server_update_validator(mv).validate(body)
+        ctx = req.context
+        server_id = req.params["server_id"]
+        instance = self.get_server(ctx, server_id)
+        target = {"user_id": instance.user_id, "project_id": instance.project_id}
+        self.policy.authorize(ctx, SERVERS % "update", target)
+        entity = body["server"]
+        updates: dict[str, Any] = {}
+        if "name" in entity:
+            updates["display_name"] = entity["name"].strip()  # ``common.normalize_name``
+        if "description" in entity:
+            updates["display_description"] = entity["description"]
+        if "hostname" in entity:
+            updates["hostname"] = entity["hostname"]
+        for key, field in (("accessIPv4", "access_ip_v4"), ("accessIPv6", "access_ip_v6")):
+            if key in entity:  # ``helpers.translate_attributes``
+                updates[field] = entity[key]
+        if "OS-DCF:diskConfig" in entity:
+            updates["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
+        pinned = entity.get("pinned_availability_zone")  # 2.104 (the schema's)
+        zone = instance.availability_zone
+        if pinned is not None and pinned != zone:  # nothing is pinned here: no other 409
+            raise HttpError(
+                409,
+                f"Server can only be pinned to its current availability zone '{zone}', but "
+                f"'{pinned}' was requested.",
+            )
+        self.compute_api.update_instance(ctx, instance, updates)
+        instance = self.get_server(ctx, server_id, copy=False)
+        gates = views.detail_gates(mv)
+        server = self._detail(req, instance, gates)
+        if mv < "2.75":
+            for key in list(server):
+                if key in _REBUILD_HIDDEN or key.startswith(_REBUILD_HIDDEN_PREFIXES):
+                    del server[key]
+            server.pop("key_name", None)  # ``show_keypair`` too (rebuild shows it from 2.54)
+        if gates.server_groups:
+            server["server_groups"] = []
+        return Response(200, {"server": server})
+
     def delete(self, req: Request) -> Generator[Any, Any, Response]:
         """``DELETE /servers/{server_id}``: 204; the host finishes the delete."""
         ctx = req.context

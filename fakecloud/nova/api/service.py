@@ -164,6 +164,7 @@ class ComputeApiService(NovaApiService):
         add("GET", "/servers/detail", "servers", s.detail)
         add("POST", "/servers", "servers", s.create)
         add("GET", "/servers/{server_id}", "servers", s.show)
+        add("PUT", "/servers/{server_id}", "servers", s.update)
         add("DELETE", "/servers/{server_id}", "servers", s.delete)
         add("POST", "/servers/{server_id}/action", "servers", s.action)
         ia = InstanceActionsController

@@ -28,7 +28,7 @@ from fakecloud.api.microversion import Version
 from fakecloud.nova import bdm_request, exception, quota, states
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
-from fakecloud.nova.objects import BlockDeviceMapping, Instance
+from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
 
 # Instance actions (``nova/compute/instance_actions.py``).
 #: The volume-backed createImage path, looked up by module so a test can stand in for it.
@@ -858,6 +858,22 @@ class API:
             name=f"nova-conductor build {uuid}",
         )
         return instance
+
+    def update_instance(self, context: Any, instance: Instance, updates: dict[str, Any]) -> None:
+        """``update_instance``: set the fields and save (no lock or state check)."""
+        fixed = {}
+        for field, value in updates.items():
+            if field in SAVED_FIELDS:
+                setattr(instance, field, value)
+            else:
+                fixed[field] = value
+        instance.save()
+        # The fields only this update changes after the create (access IPs, disk config,
+        # hostname) are not among those a save compares: they are written to the row itself.
+        row = self.db.instance_row(instance.uuid)
+        for field, value in fixed.items():
+            setattr(row, field, value)
+            setattr(instance, field, value)
 
     # -- server metadata ---------------------------------------------------------------------
 

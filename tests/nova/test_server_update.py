@@ -1,0 +1,68 @@
+"""``PUT /servers/{id}`` as Nova serves it (``ServersController.update``, nova 17.0.13, 29.2.0
+and 34.0.0). Found by driving the real clients (session 14): not served, so ``openstack server
+set --name/--description`` and novaclient's ``servers.update`` were 404s."""
+
+import pytest
+
+from fakecloud import Cloud
+
+
+@pytest.fixture(scope="module", params=["seed", "upstream"])
+def env(request):
+    cloud = Cloud(seed=17, profile=request.param)
+    image = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    body = {"server": {"name": "u", "flavorRef": "1", "imageRef": image["images"][0]["id"]}}
+    body["server"]["networks"] = "none"
+    resp = cloud.request("compute", "POST", "/v2.1/servers", body=body, microversion="2.37")
+    cloud.run_until_idle()
+    return cloud, f"/v2.1/servers/{resp.json()['server']['id']}"
+
+
+def put(cloud, path, entity, mv="2.1", user="demo"):
+    resp = cloud.request(
+        "compute", "PUT", path, body={"server": entity}, microversion=mv, user=user
+    )
+    return resp.status, resp.json()
+
+
+def test_rename_and_the_base_view_before_2_75(env):
+    cloud, path = env
+    status, body = put(cloud, path, {"name": "renamed", "accessIPv4": "192.0.2.1"})
+    server = body["server"]
+    assert (status, server["name"], server["accessIPv4"]) == (200, "renamed", "192.0.2.1")
+    # show(extend_address=False, show_AZ=False, ... show_keypair=False): the base view only
+    for hidden in ("OS-EXT-AZ:availability_zone", "config_drive", "key_name", "security_groups"):
+        assert hidden not in server
+    assert not [k for k in server if k.startswith(("OS-EXT-STS:", "OS-SRV-USG:"))]
+    shown = cloud.request("compute", "GET", path).json()["server"]
+    assert (shown["name"], shown["accessIPv4"]) == ("renamed", "192.0.2.1")
+
+
+def test_description_and_the_whole_view_from_2_75(env):
+    cloud, path = env
+    status, body = put(cloud, path, {"description": "d"}, mv="2.19")
+    assert (status, body["server"]["description"]) == (200, "d")
+    status, body = put(cloud, path, {"description": "d"}, mv="2.18")
+    assert status == 400  # not in the 2.1 schema
+    if cloud.profile == "seed":
+        return  # Queens serves 2.60
+    status, body = put(cloud, path, {"description": None}, mv="2.75")
+    assert status == 200 and body["server"]["description"] is None
+    assert "OS-EXT-AZ:availability_zone" in body["server"] and "key_name" in body["server"]
+    status, body = put(cloud, path, {"pinned_availability_zone": "elsewhere"}, mv="2.104")
+    assert (status, body["conflictingRequest"]["message"]) == (
+        409,
+        "Server can only be pinned to its current availability zone 'nova', but 'elsewhere' "
+        "was requested.",
+    )
+
+
+def test_policy_and_refusals(env):
+    cloud, path = env
+    assert put(cloud, path, {"name": " padded "})[0] == 400  # the name format
+    assert put(cloud, path, {"flavorRef": "2"})[0] == 400  # additionalProperties
+    missing = put(cloud, "/v2.1/servers/00000000-0000-0000-0000-000000000000", {"name": "x"})
+    assert missing[0] == 404
+    # Queens: rule:admin_or_owner (the reader passes); from 21.0.0 a project member
+    reader = put(cloud, path, {"name": "by-reader"}, user="demo-reader")[0]
+    assert reader == (200 if cloud.profile == "seed" else 403)
