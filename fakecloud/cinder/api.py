@@ -38,6 +38,7 @@ from fakecloud.cinder.list_query import (
     SNAPSHOT_COLUMNS,
     VOLUME_COLUMNS,
     column_value,
+    columns_of,
 )
 from fakecloud.cinder.validation import (
     DB_MAX_INT,
@@ -396,7 +397,7 @@ class CinderApi(ApiService):
         volumes = self.cinder.volume_api.list(req.context, filters)
         if sort is not None:
             keys = ["display_name" if k == "name" else k for k in sort[0]]
-            _sort_rows(volumes, keys, sort[1], VOLUME_COLUMNS)
+            _sort_rows(volumes, keys, sort[1], columns_of(VOLUME_COLUMNS, self.cinder_major))
         count = len(volumes or ()) if show_count else None
         if volumes is None:  # no query, so no marker fetched either (_generate_paginate_query)
             volumes = []
@@ -510,7 +511,7 @@ class CinderApi(ApiService):
             keys = sort[0]
             if req.microversion >= SNAPSHOT_SORT:  # 'name' sorts by display_name from 3.30
                 keys = ["display_name" if k == "name" else k for k in keys]
-            _sort_rows(snaps, keys, sort[1], SNAPSHOT_COLUMNS)
+            _sort_rows(snaps, keys, sort[1], columns_of(SNAPSHOT_COLUMNS, self.cinder_major))
         count = self.cinder.snapshot_api.count(req.context, filters) if show_count else None
         if snaps is None:
             snaps = []

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.cinder import exception, list_query, policy
-from fakecloud.cinder.models import Volume, VolumeAttachment, newest_first
+from fakecloud.cinder.models import Volume, VolumeAttachment
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
     VOLUME_ATTACH_STATUS_FORCED,
@@ -42,8 +42,6 @@ RESERVE_STATUS_CHECK_SINCE = 14
 #: 22.1.0, not told apart: 12.0.10 to 22.0.0 let ``attachment_delete``, ``os-detach`` and
 #: ``os-terminate_connection`` through).
 DELETION_CHECK_SINCE = 23
-#: ``get_all`` filter name -> the column it matches exactly.
-_FILTERS = {"volume_id": "volume_id", "instance_id": "instance_uuid", "status": "attach_status"}
 #: ``getattr(models.VolumeAttachment, key)`` finds the columns and the ``volume`` relationship.
 _ATTACHMENT_ATTRIBUTES = list_query.ATTACHMENT_COLUMNS | {"volume"}
 
@@ -68,15 +66,6 @@ class AttachmentAPI:
         ):
             raise exception.VolumeAttachmentNotFound(filter=f"attachment_id = {attachment_id}")
         return attachment
-
-    def get_all(
-        self, context: Any, filters: dict[str, Any] | None = None, all_tenants: bool = False
-    ) -> list[VolumeAttachment]:
-        """Attachments of the caller's project (all for an admin with ``all_tenants``)."""
-        filters = filters or {}
-        every = context.is_admin and all_tenants
-        project_id = None if every else context.project_id
-        return newest_first(self.store.attachments.values(), filters, _FILTERS, project_id)
 
     def list(self, context: Any, filters: Any) -> list[VolumeAttachment] | None:
         """The attachments controller's ``_items`` after its filtering, and the database's

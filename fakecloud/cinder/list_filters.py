@@ -41,6 +41,9 @@ from fakecloud.cinder.controllers import get_bool_param
 if TYPE_CHECKING:
     from webob.multidict import MultiDict
 
+#: Cinder's microversions (``api/microversions.py``) that change how a list reads filters:
+#: the general filtering, ``key~`` passing as ``key``, strict boolean values, and the
+#: filters each one added (popped from an older request on the pre-3.31 path).
 RESOURCE_FILTER = "3.31"
 LIKE_FILTER = "3.34"
 VOLUME_LIST_BOOTABLE = "3.2"
@@ -53,6 +56,7 @@ USE_QUOTA = "3.65"
 #: ``CONF.query_volume_filters``' default: a non-admin's volume filters before 3.31 up to
 #: Cinder 13.x; 14.0.0 reads ``resource_filters.json`` there too.
 LEGACY_VOLUME_FILTERS = ("name", "status", "metadata", "availability_zone", "bootable", "group_id")
+#: The last series that reads ``CONF.query_volume_filters``.
 LEGACY_VOLUME_FILTERS_UNTIL = 13
 #: ``SnapshotsController._get_snapshot_filter_options`` (12.0.10 to 29.0.0).
 LEGACY_SNAPSHOT_FILTERS = ("status", "volume_id", "name", "metadata")
@@ -69,6 +73,7 @@ SNAPSHOT_ALL_TENANTS_BOOL_FROM = 17
 #: (``use_quota``) with 19.0.0.
 TIME_FILTERS_FROM = 16
 USE_QUOTA_FROM = 19
+#: ``common.get_time_comparison_operators``.
 TIME_OPERATORS = ("gt", "gte", "eq", "neq", "lt", "lte")
 
 

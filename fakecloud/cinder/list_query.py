@@ -102,6 +102,15 @@ ATTACHMENT_COLUMNS = frozenset(
     )
 )
 
+#: ``use_quota`` (volumes, snapshots) came with Cinder 19.0.0.
+USE_QUOTA_COLUMN_FROM = 19
+
+
+def columns_of(columns: frozenset, major: int) -> frozenset:
+    """A table's columns in Cinder `major`: no ``use_quota`` before 19.0.0."""
+    return columns if major >= USE_QUOTA_COLUMN_FROM else columns - {"use_quota"}
+
+
 #: Python properties of the models (``Volume.name``, ``Snapshot.volume_name`` ...): a ``LIKE``
 #: skips them; an exact filter on one is no query.
 _PROPERTIES = frozenset(("name", "name_id", "volume_name"))

@@ -115,7 +115,7 @@ class SnapshotAPI:
         rows = list_query.select(
             self.store.snapshots.values(),
             query,
-            list_query.SNAPSHOT_COLUMNS,
+            list_query.columns_of(list_query.SNAPSHOT_COLUMNS, self.kernel.switches.series.cinder),
             self._special_filters(),
         )
         if rows is not None:
@@ -138,7 +138,7 @@ class SnapshotAPI:
         rows = list_query.select(
             self.store.snapshots.values(),
             query,
-            list_query.SNAPSHOT_COLUMNS,
+            list_query.columns_of(list_query.SNAPSHOT_COLUMNS, self.kernel.switches.series.cinder),
             self._special_filters(),
         )
         return len(rows or ())

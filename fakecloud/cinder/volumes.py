@@ -152,8 +152,11 @@ class VolumeAPI:
             del query["all_tenants"]
         else:
             query["project_id"] = context.project_id
+        columns = list_query.columns_of(
+            list_query.VOLUME_COLUMNS, self.kernel.switches.series.cinder
+        )
         rows = list_query.select(
-            self.store.volumes.values(), query, list_query.VOLUME_COLUMNS, self._special_filters()
+            self.store.volumes.values(), query, columns, self._special_filters()
         )
         if rows is not None:
             rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)

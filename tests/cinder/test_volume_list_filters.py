@@ -487,3 +487,18 @@ def test_no_query_means_no_sort_key_check():
         400,
         "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'.",
     )
+
+
+@pytest.mark.parametrize(
+    ("profile", "version", "expected"),
+    [("nova-23.0.0", "3.64", []), ("upstream", "3.65", ["gamma"])],
+)
+def test_use_quota_is_a_column_from_19(profile, version, expected):
+    """The ``use_quota`` columns came with 19.0.0 (``db/sqlalchemy/models.py``): before, an
+    admin's ``use_quota`` filter is no column (no query) and no sort key; from 19.0.0 it is
+    read with ``get_bool_param`` (and popped before 3.65 on the pre-3.31 path)."""
+    assert listed(profile, "use_quota=1", version, ADMIN) == expected
+    assert listed("upstream", "use_quota=0", "3.65", ADMIN) == []
+    assert listed("upstream", "use_quota=0", "3.30", ADMIN) == ["gamma"]
+    sorted_ = listed(profile, "sort=use_quota", version, ADMIN)
+    assert sorted_ == (["gamma"] if expected else (400, "Invalid input received: Invalid sort key"))
