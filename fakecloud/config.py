@@ -86,18 +86,20 @@ class Config:
 
     def __init__(self, sections: dict[str, Any]):
         self._sections = sections
-        # Sections read as plain attributes (services read them on every request);
-        # __getattr__ below only answers the names that are not sections.
+        # Sections read as plain attributes (services read them on every request). The class
+        # has no __getattr__: one would keep Python 3.11 from specialising every such read.
         cls = type(self)
         self.__dict__.update((n, s) for n, s in sections.items() if not hasattr(cls, n))
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["_sections"][name]
-        except KeyError:
-            raise AttributeError(
-                f"no config section {name!r}{did_you_mean(name, _SECTIONS)}"
-            ) from None
+    def _complete(self) -> None:
+        """After a load (`fakecloud.state.kinds.COMPLETED`): the sections a file saved
+        before they were attributes lacks, read from its ``_sections``; their names go in
+        ``_completed``, which a save leaves out, so the cloud saves to its file's bytes."""
+        fields, cls = self.__dict__, type(self)
+        added = [n for n in fields.get("_sections", {}) if n not in fields and not hasattr(cls, n)]
+        for name in added:
+            fields[name] = fields["_sections"][name]
+        self._completed = frozenset(added)
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Config:

@@ -131,23 +131,31 @@ class Switches:
         # A copy of its own: loading a file writes the file's values into the cloud it builds,
         # and must not write them into `resolve`'s cache, which every later cloud reads.
         self._resolved = replace(resolved, values=dict(resolved.values))
-        # Switches read as plain attributes (flows read them on every step); __getattr__
-        # below answers the rest: a switch a loaded file predates, or an unknown name.
+        # Switches read as plain attributes (flows read them on every step). The class has no
+        # __getattr__: one would keep Python 3.11 from specialising every such read.
         cls = type(self)
         self.__dict__.update((n, v) for n, v in values.items() if not hasattr(cls, n))
 
-    def __getattr__(self, name: str) -> Any:
-        return self._value(name)
-
-    def _value(self, name: str) -> Any:
-        values = self.__dict__.get("_values", {})
-        if name in values:
-            return values[name]
-        if name in SWITCHES and "profile" in self.__dict__:
-            # A cloud saved before this switch existed: the value a cloud of its profile built
-            # today has (not kept here, so that the loaded cloud saves to its file's bytes).
-            return resolve(self.profile).values[name]
-        raise AttributeError(f"unknown switch {name!r}{did_you_mean(name, SWITCHES)}")
+    def _complete(self) -> None:
+        """After a load (`fakecloud.state.kinds.COMPLETED`): a switch the file predates
+        reads the value a cloud of its profile built today has. Their names go in
+        ``_completed``, which a save leaves out (nor are they added to the values), so the
+        loaded cloud saves to its file's bytes."""
+        fields, cls = self.__dict__, type(self)
+        values = fields.get("_values", {})
+        today = None
+        added = []
+        for name in SWITCHES:
+            if name in fields or hasattr(cls, name):
+                continue
+            if name in values:
+                fields[name] = values[name]
+            else:
+                if today is None:
+                    today = resolve(self.profile).values
+                fields[name] = today[name]
+            added.append(name)
+        self._completed = frozenset(added)
 
     @property
     def release(self) -> Release:
@@ -185,7 +193,7 @@ class Switches:
 
     def bugs_on(self) -> list[str]:
         """Names of the Launchpad-bug switches that are on."""
-        return [n for n, sw in SWITCHES.items() if sw.is_bug and self._value(n) is True]
+        return [n for n, sw in SWITCHES.items() if sw.is_bug and getattr(self, n) is True]
 
     def to_dict(self) -> dict[str, Any]:
         """Every switch and its value, for traces and reports."""

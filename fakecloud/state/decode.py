@@ -395,6 +395,11 @@ class _Grafter:
         for n in first + then:
             node = self.nodes[n]
             self._fill(self.made[n], node)
+        for n in first:
+            obj = self.made[n]
+            complete = kinds.COMPLETED.get(kinds.class_name(type(obj)))
+            if complete is not None:
+                getattr(obj, complete)()
 
     def _fill(self, obj: Any, node: list[Any]) -> None:
         kind = node[0]

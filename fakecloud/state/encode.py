@@ -174,6 +174,8 @@ class _Encoder:
         reset = kinds.RESET.get(name, {})
         cached = kinds.CACHES.get(name, ())
         transient = kinds.UNSAVED.get(name, ())
+        if name in kinds.COMPLETED:
+            transient = transient | x.__dict__.get("_completed", frozenset())
         fields: dict[str, Any] = {}
         if cls.__dictoffset__ != 0:
             for key, value in x.__dict__.items():

@@ -112,6 +112,36 @@ def test_a_file_saved_before_a_switch_existed_reads_its_profiles_value(tmp_path)
     assert third.read_bytes() == again.read_bytes()
 
 
+def test_a_file_saved_before_a_switch_existed_saves_to_its_own_data(tmp_path):
+    # The switches a load adds (`Switches._complete`) are not saved: the file's data again.
+    newest = frozenset(list(SWITCHES)[-3:])
+    older = _without_switches(json.loads(SAVED.read_text()), newest)
+    (tmp_path / "older.json").write_text(json.dumps(older))
+    loaded = Cloud.load(tmp_path / "older.json")
+    assert newest <= loaded.kernel.switches._completed
+    loaded.save(tmp_path / "again.json")
+    assert json.loads((tmp_path / "again.json").read_text()) == older
+
+
+def test_a_file_whose_config_holds_its_sections_only_in_a_dict_loads_and_saves_alike(tmp_path):
+    # A Config saved with its sections in ``_sections`` only (as before they were also plain
+    # attributes): the loaded cloud reads every section, and saves the file's data again.
+    data = json.loads(SAVED.read_text())
+    (config,) = [n for n in data["nodes"] if n[:2] == ["obj", "fakecloud.config:Config"]]
+    config[2] = {"_sections": config[2]["_sections"]}
+    (tmp_path / "older.json").write_text(json.dumps(data))
+    loaded, as_saved = Cloud.load(tmp_path / "older.json"), Cloud.load(SAVED)
+    sections = loaded.kernel.config.to_dict()
+    assert sections.keys() >= {"rpc", "nova", "cinder", "glance"}
+    for name in sections:
+        assert getattr(loaded.kernel.config, name) == getattr(as_saved.kernel.config, name)
+    assert _snapshot_both_and_delete(loaded) == _snapshot_both_and_delete(as_saved)
+    loaded.save(tmp_path / "again.json")
+    again = json.loads((tmp_path / "again.json").read_text())
+    (config_again,) = [n for n in again["nodes"] if n[:2] == ["obj", "fakecloud.config:Config"]]
+    assert list(config_again[2]) == ["_sections"]
+
+
 # -- a file holding answered RPC calls' deadlines ----------------------------------------------
 # `format1-dcd5f95-deadlines.json` was saved by main at dcd5f95 (2026-12-04), when an answered
 # call's 60-second reply deadline stayed queued until it expired: seed 0, one server booted from
