@@ -45,10 +45,11 @@ class Explored:
 class _Chance(Perturbation):
     """The explorer's hook into the runner: switch chance on at t0, place the inserts."""
 
-    def __init__(self, spec: ExploreSpec, source: Any, triggers: dict[str, int]):
+    def __init__(self, spec: ExploreSpec, source: Any, triggers: dict[str, int], marks: bool):
         self.spec = spec
         self.source = source
         self.triggers = triggers
+        self.marks = marks
         self.decisions: list[Decision] = []
 
     def begin(self, kernel: Any) -> None:
@@ -80,13 +81,16 @@ def play(
     seed: int | None = None,
     keep_steps: bool = True,
     world: World | None = None,
+    marks: bool = True,
 ) -> Explored:
     """Run `case` once with its decisions drawn from `source` (see the module doc).
 
     `windows` is how many trace events a plain run of the case writes after t0: an insert
     lands after one of them (or at t0). With `keep_steps` false, `source` also decides which
     of the file's steps stay (shrinking). `world` (`prepare_world` of the case) is forked
-    instead of building the cloud and running setup again.
+    instead of building the cloud and running setup again. With `marks` false the run writes
+    neither its ``scenario.start`` nor its ``scenario.names`` event, for a caller that keeps
+    the outcome and drops the trace (no check reads them: see `Perturbation.marks`).
     """
     dropped: list[str] = []
     steps = list(case.steps)
@@ -108,7 +112,7 @@ def play(
     if dropped or triggers:
         run = copy.copy(run)
         run.steps = steps
-    chance = _Chance(spec, source, triggers)
+    chance = _Chance(spec, source, triggers, marks)
     result = run_case(run, seed=seed, perturbation=chance, world=world)
     # A bug replay's `violated:` list is the bad end state its plain order shows; under chance
     # the race may resolve the benign way, which is no failure of the scenario.

@@ -64,10 +64,15 @@ class Prepared:
         """The seeded source of one seed."""
         return self._source(seed, dict(self._likelihoods))
 
-    def play(self, seed: int, source: Any = None) -> Any:
-        """Play one seed (or `source`); the `Explored` run."""
+    def play(self, seed: int, source: Any = None, marks: bool = True) -> Any:
+        """Play one seed (or `source`); the `Explored` run (`marks`: see `play.play`)."""
         return self._play(
-            self._checked, self.spec, source or self.source(seed), self.windows, world=self.world
+            self._checked,
+            self.spec,
+            source or self.source(seed),
+            self.windows,
+            world=self.world,
+            marks=marks,
         )
 
 
@@ -92,7 +97,8 @@ def run_batch(batch: Batch) -> list[SeedOutcome]:
     out = []
     with seeds_gc() as collect:
         for seed in batch.seeds:
-            out.append(outcome_of(ready.play(seed), seed))
+            # only the outcome is kept: the run's own marks in its trace would be read by nobody
+            out.append(outcome_of(ready.play(seed, marks=False), seed))
             collect()
     return out
 

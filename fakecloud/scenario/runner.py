@@ -77,6 +77,11 @@ class Perturbation:
     """
 
     triggers: dict[str, int] = {}
+    marks: bool = True
+    """Whether the run writes its own marks into its trace: ``scenario.start`` at t0 and the
+    readable names of ``scenario.names`` at the end, for the views and a replay's identical
+    trace. No step, check or trigger reads them (triggers and checks count from the event after
+    t0's), so an explorer that keeps a seed's outcome and drops its trace says no."""
 
     def begin(self, kernel: Any) -> None:
         """Called at t0 with the cloud's kernel."""
@@ -331,12 +336,18 @@ class _Run:
 
     def _record_start(self) -> None:
         """Mark scenario time zero in the trace, with the cloud the views show. (No file or
-        case name: a replay file of this run must write the same trace, byte for byte.)"""
+        case name: a replay file of this run must write the same trace, byte for byte.) Not
+        when the perturbation says nobody will read this run's trace (`Perturbation.marks`)."""
+        if not self.perturbation.marks:
+            return
         spec = self.case.cloud
         self.kernel.trace.put(_START, ACTOR, "time zero", self.seed, spec.profile, list(spec.bugs))
 
     def _record_names(self) -> None:
-        """Write the readable names of what the run touched into the trace (for the views)."""
+        """Write the readable names of what the run touched into the trace (for the views),
+        unless the perturbation says nobody will read this run's trace."""
+        if not self.perturbation.marks:
+            return
         named = {
             item["id"]: name
             for kind, items in self.names.items()

@@ -15,3 +15,23 @@ def test_a_world_planned_before_its_seeds_plays_them_as_one_planned_later(shared
         assert b.decisions == a.decisions
         assert [c.what for c in b.result.failures] == [c.what for c in a.result.failures]
     assert any(later.play(seed).result.failures for seed in range(4))  # seeds that differ
+
+
+def test_a_seed_played_for_its_outcome_only_leaves_out_the_runs_own_marks(shared_link):
+    import json
+
+    from fakecloud.explore.groups import outcome_of
+
+    def events(explored):
+        return [json.loads(line) for line in explored.result.trace.to_jsonl().splitlines()]
+
+    ready = Prepared(load(shared_link).cases[0])
+    for seed in range(6):
+        whole, bare = ready.play(seed), ready.play(seed, marks=False)
+        marks = [e for e in events(whole) if e["kind"] in ("scenario.start", "scenario.names")]
+        assert [e["kind"] for e in marks] == ["scenario.start", "scenario.names"]
+        kept = [{**e, "seq": None} for e in events(whole) if e not in marks]
+        assert [{**e, "seq": None} for e in events(bare)] == kept
+        assert bare.decisions == whole.decisions
+        assert outcome_of(bare, seed) == outcome_of(whole, seed)
+    assert any(outcome_of(ready.play(seed, marks=False), seed).broken for seed in range(6))
