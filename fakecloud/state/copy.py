@@ -26,6 +26,7 @@ from typing import Any
 
 from fakecloud.errors import StateError
 from fakecloud.state import kinds
+from fakecloud.state.lazy_random import LazyRandom
 
 _Memo = dict[int, Any]
 _HANDLERS: dict[type, Any] = {}
@@ -359,6 +360,7 @@ _BY_TYPE: dict[type, Any] = {
     types.MethodWrapperType: _builtin,
     functools.partial: _partial,
     Random: _random,
+    LazyRandom: _random,
     itertools.count: _count,
     object: _share,  # sentinels such as simpy.events.PENDING
     types.GeneratorType: _generator,

@@ -50,6 +50,7 @@ from typing import Any
 
 from fakecloud.errors import StateError
 from fakecloud.state import kinds
+from fakecloud.state.lazy_random import LazyRandom
 
 _PENDING_NAMES = {"simpy.events:PENDING"}
 
@@ -114,7 +115,7 @@ class _Encoder:
             return ["array", x.typecode, x.tolist()]
         if cls in (bytes, bytearray):
             return [cls.__name__, base64.b64encode(bytes(x)).decode("ascii")]
-        if cls is Random:
+        if cls is Random or cls is LazyRandom:
             version, internal, gauss = x.getstate()
             return ["random", version, list(internal), gauss]
         if cls is itertools.count:

@@ -40,6 +40,8 @@ import types
 from random import Random
 from typing import Any
 
+from fakecloud.state.lazy_random import continued
+
 #: Types whose values are immutable atoms of JSON (and of the object graph).
 ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 
@@ -223,9 +225,14 @@ def _number(text: str) -> int | float:
 
 
 def copy_random(rng: Random) -> Random:
-    """A `Random` that continues exactly as `rng` would."""
-    twin = Random.__new__(type(rng))
-    twin.setstate(rng.getstate())
+    """A `Random` that continues exactly as `rng` would (a plain one takes the state at its
+    first use: `fakecloud.state.lazy_random`)."""
+    state = rng.getstate()  # first: a copy not used yet is a plain Random from here on
+    cls = type(rng)
+    if cls is Random:
+        return continued(state)
+    twin = Random.__new__(cls)
+    twin.setstate(state)
     return twin
 
 

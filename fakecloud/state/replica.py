@@ -31,6 +31,7 @@ from typing import Any
 from fakecloud.errors import StateError
 from fakecloud.state import copy as generic
 from fakecloud.state import kinds
+from fakecloud.state.lazy_random import LazyRandom, continued
 
 _ATOMS = kinds.ATOMS
 
@@ -275,7 +276,10 @@ def _same(value: Any) -> Any:
 
 
 def _random_maker(cls: type, state: tuple):
-    """A generator continuing where the world's was (its state read once: it never draws)."""
+    """A generator continuing where the world's was (its state read once: it never draws); a
+    plain `Random` takes that state at its first use (`fakecloud.state.lazy_random`)."""
+    if cls is Random:
+        return lambda x: continued(state)
 
     def make(x: Any) -> Random:
         twin = Random.__new__(cls)
@@ -361,6 +365,7 @@ class _Planner:
             types.MethodWrapperType: self._builtin,
             functools.partial: self._partial,
             Random: self._random,
+            LazyRandom: self._random,
             itertools.count: self._count,
             types.GeneratorType: self._generator,
         }
@@ -501,7 +506,8 @@ class _Planner:
         return _ref(slot)
 
     def _random(self, x: Random) -> _Ref:
-        return self._make(x, _random_maker(type(x), x.getstate()))
+        state = x.getstate()  # first: one not used yet is a plain Random from here on
+        return self._make(x, _random_maker(type(x), state))
 
     def _count(self, x: itertools.count) -> _Ref:
         start, step = kinds.count_state(x)
