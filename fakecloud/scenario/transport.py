@@ -47,6 +47,8 @@ _BLOCK_STORAGE_ROOTS = frozenset(
     {"volumes", "snapshots", "types", "backups", "attachments", "qos-specs", "group_snapshots"}
     | {"scheduler-stats", "os-volume-transfer", "volume-transfers", "manageable_volumes"}
 )
+#: The identity roots a path without its version prefix may start with (``/limits`` is Nova's).
+_UNVERSIONED_IDENTITY_ROOTS = _IDENTITY_ROOTS - {"limits"}
 
 
 class Unreachable(Exception):
@@ -65,7 +67,7 @@ def infer_service(path: str) -> str:
         return "identity" if identity else "block-storage"
     if first in _BLOCK_STORAGE_ROOTS:
         return "block-storage"
-    if first in _IDENTITY_ROOTS - {"limits"} or first.startswith("OS-"):
+    if first in _UNVERSIONED_IDENTITY_ROOTS or first.startswith("OS-"):
         return "identity"
     return "compute"
 

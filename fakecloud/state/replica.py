@@ -78,7 +78,7 @@ class _Plan:
 
     def __init__(self, size, makes, derived, patches, refills, root):
         self.size = size
-        self.makes = makes  # (slot, make, original, record): record see _Planner._record
+        self.makes = makes  # (slot, make, original, record): (class, __dict__, resets, slots)
         self.derived = derived  # (slot, build, args): args are _Ref(slot) or values
         self.patches = patches  # (kind, slot, key, child slot): kinds in `compile`
         self.refills = refills  # (slot, kind, [(key or _Ref, value or _Ref)] or [member])
@@ -614,7 +614,9 @@ class _Planner:
                 for n, w in changed.items():
                     self.patches.append((_FIELD, slot, n, w[1]))
                 return ref
-            self.makes.append((slot, _frozen_maker(cls, values), x, None))
+            # compiled inline too: each field set in order, copies patched in after
+            record = (cls, None, (), values)
+            self.makes.append((slot, _frozen_maker(cls, values), x, record))
             for n, w in changed.items():
                 self.patches.append((_ATTRIBUTE, slot, n, w[1]))
             return ref
