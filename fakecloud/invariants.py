@@ -147,14 +147,21 @@ def outcome(cloud: Any, name: str, inv: Invariant) -> Outcome:
     """The `Outcome` of checking `inv` (registered as `name`: see `known`) on `cloud`. Its
     trace reads go through the current `reading` block, if any (`check` opens one for the
     kinds its invariants read)."""
+    violations, not_applicable = judged(cloud, inv)
+    return Outcome(name, violations, not_applicable)
+
+
+def judged(cloud: Any, inv: Invariant) -> tuple[list[Violation], str | None]:
+    """`outcome`'s violations and reason it is not applicable (None: checked), without the
+    `Outcome`: for a caller that makes its own record of each (a scenario's checks)."""
     for need in inv.needs:
         if getattr(cloud, need, None) is None:
             missing = [s for s in inv.needs if getattr(cloud, s, None) is None]
-            return Outcome(name, [], f"no {', '.join(missing)} in this cloud")
+            return [], f"no {', '.join(missing)} in this cloud"
     try:
-        return Outcome(name, list(inv.check(cloud)))
+        return list(inv.check(cloud)), None
     except NotApplicable as exc:
-        return Outcome(name, [], str(exc))
+        return [], str(exc)
 
 
 def check_invariants(cloud: Any, names: Iterable[str] | None = None) -> Violations:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.humanize import secs
-from fakecloud.invariants import REGISTRY, known, outcome, reads_of
+from fakecloud.invariants import REGISTRY, judged, known, reads_of
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Expect, Expectations, TraceCheck
-from fakecloud.scenario.results import Check, StepFailed, fill, record_from
+from fakecloud.scenario.results import Check, StepFailed, record_from
 from fakecloud.scenario.subst import Unresolved, has_refs
 from fakecloud.trace_reader import events as events_of
 from fakecloud.trace_reader import reading
@@ -99,9 +99,12 @@ class _Plan:
         else:
             wanted = list(exp.invariants or [])
         self.explicit = exp.invariants != "all"
-        # the invariants checked, and those expected violated: (name, registered invariant)
-        self.wanted = known(wanted)
-        self.expected = known(violated)
+        # the invariants checked, and those expected violated: (name, registered invariant,
+        # the check's text when it holds)
+        self.wanted = [(name, inv, f"invariant {name}") for name, inv in known(wanted)]
+        self.expected = [
+            (name, inv, f"violated {name} (expected)") for name, inv in known(violated)
+        ]
 
     def serves(self, exp: Expectations) -> bool:
         """Whether this plan was made from `exp` as it is (its fields the same objects)."""
@@ -217,7 +220,6 @@ def _check_state(run: Any, result: Any, state: Any) -> None:
         result.checks.append(Check(False, what, where, [str(exc)]))
         return
     record = record_from(response)
-    fill(record, response)
     details = run._response_mismatches(record, state.expect, state.request.user)
     result.checks.append(Check(not details, what, where, details))
 
@@ -365,43 +367,30 @@ def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
     cloud = run.cloud
     explicit = plan.explicit
     where = run.case.where(exp.invariants_line)
-    for name, inv in plan.wanted:
-        found = outcome(cloud, name, inv)
-        if found.not_applicable is not None:
+    for name, inv, what in plan.wanted:
+        violations, not_applicable = judged(cloud, inv)
+        if not_applicable is not None:
             result.checks.append(
                 Check(
                     False if explicit else None,
-                    f"invariant {name}: not applicable ({found.not_applicable})",
+                    f"invariant {name}: not applicable ({not_applicable})",
                     where,
                 )
             )
             continue
-        result.checks.append(
-            Check(
-                not found.violations,
-                f"invariant {name}",
-                where,
-                list(map(str, found.violations[:10])),
-            )
-        )
+        result.checks.append(Check(not violations, what, where, list(map(str, violations[:10]))))
     where = run.case.where(exp.violated_line)
-    for name, inv in plan.expected:
-        found = outcome(cloud, name, inv)
-        if found.not_applicable is not None:
+    for name, inv, what in plan.expected:
+        violations, not_applicable = judged(cloud, inv)
+        if not_applicable is not None:
             result.checks.append(
-                Check(
-                    False,
-                    f"violated {name}: not applicable ({found.not_applicable})",
-                    where,
-                )
+                Check(False, f"violated {name}: not applicable ({not_applicable})", where)
             )
             continue
-        details = list(map(str, found.violations[:10])) or [
+        details = list(map(str, violations[:10])) or [
             "it held: the bad end state this run should show did not happen"
         ]
-        result.checks.append(
-            Check(bool(found.violations), f"violated {name} (expected)", where, details)
-        )
+        result.checks.append(Check(bool(violations), what, where, details))
 
 
 #: `_pattern` texts by the id of the pattern (with it, so the id stays its own).

@@ -725,6 +725,8 @@ class _Run:
 
     def _save(self, save: dict, record: StepRecord) -> str | None:
         """Name values of a step's outcome (``save:``); the first problem, if any."""
+        if not save:
+            return None
         outcome = record.outcome()
         problem = None
         for dotted, source in save.items():
