@@ -60,3 +60,40 @@ def test_openstack_volume_list_property_and_snapshot_list_volume(intercepted, tm
     assert [row["Name"] for row in rows] == ["alpha"]
     assert [row["Name"] for row in osc("volume", "list", "--name", "beta")] == ["beta"]
     assert [row["Name"] for row in osc("volume", "snapshot", "list", "--volume", "alpha")] == ["sa"]
+
+
+def test_cinderclient_find_by_name_metadata_and_attachment_status(intercepted, request):
+    """python-cinderclient at the version it negotiates (3.50, 3.59, 3.71): ``volumes.find``
+    lists with ``all_tenants=1`` and the name (``ManagerWithFind.findall``): a 400 on Cinder
+    12.x, nothing found on 14.x to 17.x (bug #1917574), found from 18.0.0; ``search_opts``
+    metadata as ``str(dict)``; ``attachments.list(status=...)`` finds nothing in every series
+    (the attachment table has no ``status`` column: ``is_valid_model_filters``)."""
+    needs(intercepted, "cinder")
+    from cinderclient import api_versions, exceptions
+    from cinderclient import client as cinder_client
+    from client_helpers import password_session
+
+    profile = request.node.callspec.params["cloud"]
+    session = password_session(intercepted)
+    first = cinder_client.Client("3.0", session=session)
+    version = api_versions.discover_version(first, api_versions.APIVersion("3.latest"))
+    cinder = cinder_client.Client(version.get_string(), session=session)
+    alpha = cinder.volumes.create(1, name="alpha", metadata={"k": "v"})
+    cinder.volumes.create(1, name="beta")
+    intercepted.run_until_idle()
+    listed = cinder.volumes.list(search_opts={"metadata": {"k": "v"}})
+    assert [v.name for v in listed] == ["alpha"]
+    if profile == "seed":
+        with pytest.raises(exceptions.BadRequest, match="Invalid filters all_tenants"):
+            cinder.volumes.find(name="alpha")
+    elif profile == "nova-19.0.0":
+        with pytest.raises(exceptions.NotFound):
+            cinder.volumes.find(name="alpha")
+    else:
+        assert cinder.volumes.find(name="alpha").id == alpha.id
+    server = "11111111-2222-4333-8444-555555555555"
+    cinder.attachments.create(alpha.id, None, server)
+    assert [a.instance for a in cinder.attachments.list(search_opts={"volume_id": alpha.id})] == [
+        server
+    ]
+    assert cinder.attachments.list(search_opts={"status": "reserved"}) == []
