@@ -323,7 +323,9 @@ def _queens_uuid(value: Any, message: str) -> None:
 
 
 def image_uuid_from_ref(cinder: Any, context: Any, image_ref: Any) -> str:
-    """``VolumeController._image_uuid_from_ref``: the last path segment, if it is an image."""
+    """``VolumeController._image_uuid_from_ref`` (cinder 12.0.10-29.0.0): the last path
+    segment, if it is an image; else the one image the caller sees named `image_ref` (409
+    "Multiple matches found for 'X', use an ID to be more specific." for several)."""
     try:
         image_uuid = image_ref.split("/").pop()
     except AttributeError:
@@ -333,6 +335,16 @@ def image_uuid_from_ref(cinder: Any, context: Any, image_ref: Any) -> str:
             return cinder.image_service.show(context, image_uuid)["id"]
         except exception.CinderException:
             pass
+    try:
+        images = cinder.image_service.detail(context, filters={"name": image_ref})
+    except Exception:  # noqa: BLE001 - Cinder passes any other error to the 400 below
+        images = []
+    if len(images) > 1:
+        raise exception.Explained(
+            f"Multiple matches found for '{image_ref}', use an ID to be more specific.", code=409
+        )
+    if images:
+        return images[0]["id"]
     raise bad_request("Invalid image identifier or unable to access requested image.")
 
 

@@ -6,7 +6,8 @@ the download. `Cinder.image_service` is any object with::
 
     show(context, image_id) -> dict      # raises fakecloud.cinder.exception.ImageNotFound
 
-and, for upload-to-image (``os-volume_upload_image``), ``create(context, metadata) -> dict``
+``detail(context, filters) -> list`` (a volume made from an image named rather than given by
+id), and, for upload-to-image (``os-volume_upload_image``), ``create(context, metadata) -> dict``
 (a queued image), ``upload(context, image_id, data)`` (a generator: the bytes moving) and
 ``delete(context, image_id)``.
 
@@ -81,6 +82,18 @@ class ImageCatalog:
             raise ImageNotFound(image_id=image_id)
         return meta
 
+    def detail(self, context: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        """The images the caller sees whose fields equal `filters` (``name=...``)."""
+        out = []
+        for image_id, meta in self._images.items():
+            try:
+                self.show(context, image_id)
+            except ImageNotFound:
+                continue
+            if all(meta.get(key) == value for key, value in filters.items()):
+                out.append(meta)
+        return out
+
     def create(self, context: Any, metadata: dict[str, Any]) -> dict[str, Any]:
         """A queued image of `context`'s project from upload-to-image's metadata."""
         if self._kernel is None:
@@ -141,6 +154,25 @@ class GlanceImageService:
             raise
         calls.answered(kernel, caller, CALLEE, subject, "show", 200)
         return meta
+
+    def detail(self, context: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        """``GlanceImageService.detail``: the images Glance lists to the caller with
+        `filters` (a first page: enough to tell none, one and several apart)."""
+        # Imported here: importing Glance's modules from Cinder's at load time changes the
+        # order config sections register in, and so the bytes of every save.
+        from fakecloud.glance.listing import ListQuery
+
+        kernel = self._glance.kernel
+        caller = calls.sender(kernel, CALLER)
+        subject = Subject.of("GET /v2/images")
+        calls.sent(kernel, caller, CALLEE, subject, "detail")
+        try:
+            found, _ = self._glance.lister.list(context, ListQuery(filters=dict(filters)))
+        except Exception as exc:
+            calls.answered(kernel, caller, CALLEE, subject, "detail", getattr(exc, "code", None))
+            raise
+        calls.answered(kernel, caller, CALLEE, subject, "detail", 200)
+        return [{"id": image.id, "name": image.name} for image in found]
 
     def create(self, context: Any, metadata: dict[str, Any]) -> dict[str, Any]:
         """``GlanceImageService.create`` without data: a queued image from Cinder's metadata

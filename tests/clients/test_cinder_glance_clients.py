@@ -79,6 +79,11 @@ def test_cinderclient_volume_snapshot_attach_and_upload(world):
         cinder.volumes.delete(volume.id)
         cloud.run_until_idle()
         assert cinder.volumes.list(search_opts={"name": "cv2"}) == []
+        # `cinder create --image NAME` sends the name; Cinder looks it up (was a 400)
+        by_name = cinder.volumes.create(1, name="from-name", imageRef=IMAGE)
+        cloud.run_until_idle()
+        made = cinder.volumes.get(by_name.id)
+        assert (made.status, made.volume_image_metadata["image_name"]) == ("available", IMAGE)
 
 
 def test_glanceclient_snapshot_image_properties_tags_and_data(world):
