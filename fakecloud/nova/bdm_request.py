@@ -19,25 +19,6 @@ from oslo_utils import strutils
 
 from fakecloud.nova import exception
 
-#: ``block_device.bdm_new_fields``: every field a mapping has (unset ones None).
-NEW_FIELDS = (
-    "source_type",
-    "destination_type",
-    "guest_format",
-    "device_type",
-    "disk_bus",
-    "boot_index",
-    "device_name",
-    "delete_on_termination",
-    "snapshot_id",
-    "volume_id",
-    "volume_size",
-    "image_id",
-    "no_device",
-    "connection_info",
-    "tag",
-    "volume_type",
-)
 #: ``from_legacy``'s fields copied over (``bdm_legacy_fields & bdm_new_fields``).
 _LEGACY_COPIED = (
     "device_name",
@@ -122,16 +103,15 @@ def from_api(api_dict: dict[str, Any], image_uuid_specified: bool) -> dict[str, 
     return block_device_dict(api_dict)
 
 
-def block_device_dict(bdm: dict[str, Any], keep_unset: tuple[str, ...] = ()) -> dict[str, Any]:
+def block_device_dict(bdm: dict[str, Any]) -> dict[str, Any]:
     """``BlockDeviceDict(bdm)``: checked (`_validate`), the device name under ``/dev/``,
-    ``delete_on_termination`` a bool, every other field None (but those in `keep_unset`)."""
+    ``delete_on_termination`` a bool. Nova also sets every other field to None; here an unset
+    field is absent (read with ``.get``), which is the same to every reader."""
     _validate(bdm)
     if bdm.get("device_name"):
         bdm["device_name"] = prepend_dev(bdm["device_name"])
     bdm["delete_on_termination"] = bool(bdm.get("delete_on_termination"))
-    out = {name: None for name in NEW_FIELDS if name not in keep_unset}
-    out.update(bdm)
-    return out
+    return bdm
 
 
 def _validate(bdm: dict[str, Any]) -> None:
@@ -172,7 +152,7 @@ def from_legacy(legacy_bdm: dict[str, Any]) -> dict[str, Any]:
         new["destination_type"] = "volume"
     elif not legacy_bdm.get("no_device"):
         raise _invalid("Unrecognized legacy format.")
-    return block_device_dict(new, ("boot_index", "disk_bus", "guest_format", "device_type"))
+    return block_device_dict(new)
 
 
 def _is_ephemeral(name: str) -> bool:
@@ -250,17 +230,25 @@ def check_local_devices(bdms: list[dict[str, Any]], flavor: Any) -> None:
     """``_validate_bdm``'s end: ephemeral disks within the flavor's ephemeral size, at most
     one swap disk and within the flavor's swap, at most ``max_local_block_devices`` local
     disks (its default, 3)."""
-    ephemeral = sum(
-        b.get("volume_size") or flavor.ephemeral_gb for b in bdms if is_local_ephemeral(b)
-    )
+    local = ephemeral = 0
+    swaps = []
+    for bdm in bdms:
+        if bdm.get("destination_type") != "local":
+            continue
+        local += 1
+        if bdm.get("source_type") != "blank":
+            continue
+        if bdm.get("guest_format") == "swap":
+            swaps.append(bdm)
+        else:
+            ephemeral += bdm.get("volume_size") or flavor.ephemeral_gb
     if ephemeral > flavor.ephemeral_gb:
         raise exception.InvalidBDMEphemeralSize()
-    swaps = [b for b in bdms if is_swap(b)]
     if len(swaps) > 1:
         raise _invalid("More than one swap drive requested.")
     if swaps and (swaps[0].get("volume_size") or 0) > flavor.swap:
         raise exception.InvalidBDMSwapSize()
-    if sum(1 for b in bdms if b.get("destination_type") == "local") > MAX_LOCAL_BLOCK_DEVICES:
+    if local > MAX_LOCAL_BLOCK_DEVICES:
         raise exception.InvalidBDMLocalsLimit()
 
 
