@@ -502,3 +502,13 @@ def test_use_quota_is_a_column_from_19(profile, version, expected):
     assert listed("upstream", "use_quota=0", "3.30", ADMIN) == ["gamma"]
     sorted_ = listed(profile, "sort=use_quota", version, ADMIN)
     assert sorted_ == (["gamma"] if expected else (400, "Invalid input received: Invalid sort key"))
+
+
+def test_a_paging_parameter_left_twice_before_3_31_is_a_500():
+    """``limit=1&limit=2&limit=3``: ``get_pagination_params`` pops the first, two stay, and
+    ``remove_invalid_filter_options`` deletes ``limit`` twice (webob ``KeyError``)."""
+    resp = call(
+        _cloud("upstream"), "GET", "volumes", query="limit=1&limit=2&limit=3", allow_500=True
+    )
+    assert resp.status == 500
+    assert listed("upstream", "limit=1&limit=2") == ["beta"]
