@@ -223,9 +223,36 @@ class _Book:
 
     def add_shape(self, shape: _Shape) -> int:
         """The id of a new shape (the caller holds the lock)."""
+        shape_id = len(self.shapes)
         self.shapes.append(shape)
         self.widths.append(shape[4] + len(shape[5]))
-        return len(self.shapes) - 1
+        _pack(shape_id + 1, _PACKED if shape_id < 1 << 16 else _PACKED_WIDE)
+        return shape_id
+
+
+# Shape id -> its bytes in a trace's array of shape ids, 2-byte ("H") and 4-byte ("I"), for
+# every id a book has made (the wide ones from the first past 2 bytes on, and below it once
+# a trace widens): `Trace.put` appends them with ``frombytes``, which reads no number (an "H"
+# array's ``append`` parses its number with ``PyArg_Parse``: some 300 instructions an event).
+# An id's bytes are the same in every book: the lists are the process's, grown under a lock.
+_PACKED: list[bytes] = []
+_PACKED_WIDE: list[bytes] = []
+_PACKED_LOCK = threading.Lock()
+
+
+def _pack(upto: int, packed: list[bytes]) -> list[bytes]:
+    """`packed` (`_PACKED` or `_PACKED_WIDE`), holding at least the ids below `upto` now (made
+    256 at a time: a book makes its shapes one by one)."""
+    if len(packed) < upto:
+        narrow = packed is _PACKED
+        size = 2 if narrow else array("I").itemsize
+        with _PACKED_LOCK:
+            start = len(packed)
+            end = max(upto, start + 256)
+            if narrow:
+                end = min(end, 1 << 16)
+            packed += [i.to_bytes(size, sys.byteorder) for i in range(start, end)]
+    return packed
 
 
 #: States a shared book may hold before new traces start a new one: what a process's clouds
@@ -317,6 +344,7 @@ class Trace:
         self._book = book
         self._shapes = self._book.shapes
         self._widths = self._book.widths
+        self._packed = _PACKED  # its shape ids' bytes, 2 each (see `_PACKED`)
         # Form number -> {actor, or (subject template, actor): this trace's _Family state}
         self._by_form: list[dict[Any, _Family]] = []
 
@@ -370,18 +398,15 @@ class Trace:
         while plan is not None:
             fixed = plan[0]
             try:
-                met = values if fixed is None else fixed(values)
-                shape = family.shapes.get(met)
+                shape = family.shapes[values if fixed is None else fixed(values)]
+                break
+            except KeyError:
+                # constants this state has no shape for: the next state, known to the book
+                # when a fork met them before (every seed of a world meets much the same values)
+                found = family.after.get(values if fixed is None else fixed(values))
+                family = families[key] = found if found is not None else self._next(family, values)
             except TypeError:  # an unhashable value where constants were expected
                 family = families[key] = self._next(family, values, hashable=False)
-                plan = family.plan
-                continue
-            if shape is not None:
-                break
-            # constants this state has no shape for: the next state, known to the book when
-            # a fork met them before (every seed of a world meets much the same values)
-            found = family.after.get(met)
-            family = families[key] = found if found is not None else self._next(family, values)
             plan = family.plan
         else:
             shape = family.shapes
@@ -393,8 +418,8 @@ class Trace:
         if t.__class__ is not float:
             self._odd_t[len(self._shape)] = t
         try:
-            self._shape.append(shape)
-        except OverflowError:
+            self._shape.frombytes(self._packed[shape])
+        except IndexError:  # an id past what 2 bytes hold
             self._wider_shapes(shape)
         store = self._values
         if key is actor:
@@ -415,6 +440,7 @@ class Trace:
         every event's shape id takes 4 bytes from now on."""
         self._shape = array("I", self._shape)
         self._shape.append(shape)
+        self._packed = _pack(len(self._shapes), _PACKED_WIDE)
 
     def _families_of(self, form: Form) -> dict[Any, _Family]:
         """This trace's families of `form` (made on its first event here).
@@ -765,6 +791,8 @@ class Trace:
         for shape in shapes:
             self._book.add_shape(shape)
         self._shape = array("H" if len(shapes) <= 1 << 16 else "I", shape_ids)
+        if self._shape.typecode == "I":
+            self._packed = _pack(len(shapes), _PACKED_WIDE)
         self._values = values
         self._marks = array("I", [ends[i - 1] if i else 0 for i in range(0, n, _MARK + 1)])
         self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}

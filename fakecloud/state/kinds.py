@@ -73,7 +73,7 @@ CACHES: dict[str, tuple[str, ...]] = {
     "fakecloud.glance.schema:ImageSchema": ("_validator",),
     # The trace's book of event shapes: append-only, so a world and its forks share it and a
     # shape one fork makes serves the next (a saved trace lists its own shapes).
-    "fakecloud.sim.trace:Trace": ("_book", "_shapes", "_widths"),
+    "fakecloud.sim.trace:Trace": ("_book", "_shapes", "_widths", "_packed"),
 }
 
 #: Attributes that are not saved: a saved file leaves them out (not even their reset value),

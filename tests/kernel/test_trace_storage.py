@@ -308,11 +308,17 @@ def test_events_read_back_past_the_65536th_shape_of_a_book(monkeypatch):
     now[0] = 1.0
     trace.emit("state", "svc", "s-2", field="status", new="b")  # 65,536: past 2 bytes
     trace.emit("state", "svc", "s-1", field="status", new="a")
+    trace.emit("state", "svc", "s-3", field="status", new="c")  # 65,537: made after widening
+    narrow = Trace(lambda: now[0])  # another trace of the book: 2 bytes until its first wide id
+    narrow.emit("state", "svc", "s-1", field="status", new="a")
+    narrow.emit("state", "svc", "s-3", field="status", new="c")
     assert [(e["t"], e["subject"], e["new"]) for e in trace] == [
         (0.0, "s-1", "a"),
         (1.0, "s-2", "b"),
         (1.0, "s-1", "a"),
+        (1.0, "s-3", "c"),
     ]
+    assert [(e["subject"], e["new"]) for e in narrow] == [("s-1", "a"), ("s-3", "c")]
     restored = Trace(lambda: now[0])
     restored.restore(json.loads(json.dumps(trace.snapshot())))
     assert restored.to_jsonl() == trace.to_jsonl()
