@@ -48,8 +48,9 @@ def resume(proc: Any, event: Any) -> None:
             heappush(env._queue, (env._now, NORMAL, next(env._eid), proc))  # env.schedule
             break
         try:
-            if event.callbacks is not None:  # not triggered yet: wait for it
-                event.callbacks.append(proc._resume)
+            callbacks = event.callbacks  # read once: events of many classes come here
+            if callbacks is not None:  # not triggered yet: wait for it
+                callbacks.append(proc._resume)
                 break
         except AttributeError:  # not an event: said as simpy says it
             if hasattr(event, "callbacks"):

@@ -223,11 +223,12 @@ class _Delivery(simpy.Process):
         bus, target, message = self._bus, self._to, self._message
         env._active_proc = self
         try:
-            if target in bus._down or target not in bus._endpoints:
+            endpoint = bus._endpoints.get(target)
+            if endpoint is None or target in bus._down:
                 bus._enqueue(target, message)
                 self._end(None)
                 return
-            hub = getattr(bus._endpoints[target], "eventlet_hub", None)
+            hub = getattr(endpoint, "eventlet_hub", None)
             if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
                 self._run(bus._serve(target, message, hub))
                 return
@@ -236,7 +237,7 @@ class _Delivery(simpy.Process):
             reply = message.call
             if reply is not None and reply.served is not None and not reply.served.triggered:
                 reply.served.succeed()
-            func = getattr(bus._endpoints[target], self._method)
+            func = getattr(endpoint, self._method)
             if reply is not None:
                 if _is_generator(func):
                     self._run(bus._answer(target, message, func))
@@ -425,9 +426,10 @@ class RpcBus:
             k.trace.emit("rpc.lost", "rpc", target, method=method)
             return
         message = _Message(method, kwargs, delay)
-        # A delivery's name (what `Kernel.running` lists) is interned: a storm has a few
-        # deliveries in flight per server, of a few names per host.
-        k.track_alone(_Delivery(self, target, message), sys.intern(f"rpc.cast {target}.{method}"))
+        # A delivery's name (what `Kernel.running` lists) is one string per target and method
+        # (`_name`): a storm has a few deliveries in flight per server, of a few names per host.
+        name = _CAST_NAMES.get((target, method)) or _name(_CAST_NAMES, target, method)
+        k.track_alone(_Delivery(self, target, message), name)
 
     def _enqueue(self, target: str, message: _Message) -> None:
         k = self._kernel
@@ -552,10 +554,8 @@ class RpcBus:
             return self._timed_out(target, method, timeout)
         deadline = _Deadline(env, timeout)
         reply = _Reply(env, served=None if monitor is None else env.event())
-        k.track_alone(
-            _Delivery(self, target, _Message(method, kwargs, delay, reply)),
-            sys.intern(f"rpc.call {target}.{method}"),
-        )
+        name = _CALL_NAMES.get((target, method)) or _name(_CALL_NAMES, target, method)
+        k.track_alone(_Delivery(self, target, _Message(method, kwargs, delay, reply)), name)
         if reply.served is not None:
             silence = env.timeout(monitor)
             yield reply | reply.served | silence
@@ -629,6 +629,22 @@ def _remote_class(cls: type, real_module: str) -> type:
         )
         _REMOTE_CLASSES[key] = found
     return found
+
+
+#: (target, method) -> a delivery's name (``rpc.cast <target>.<method>``; ``rpc.call …``).
+_CAST_NAMES: dict[tuple[str, str], str] = {}
+_CALL_NAMES: dict[tuple[str, str], str] = {}
+
+
+def _name(names: dict[tuple[str, str], str], target: str, method: str) -> str:
+    """The interned name of a delivery of `method` to `target`, made and kept in `names`
+    (`_CAST_NAMES` or `_CALL_NAMES`): callers look it up first, which costs half of
+    formatting and interning it."""
+    if len(names) >= 4096:
+        names.clear()
+    kind = "rpc.cast" if names is _CAST_NAMES else "rpc.call"
+    name = names[(target, method)] = sys.intern(f"{kind} {target}.{method}")
+    return name
 
 
 _IS_GENERATOR: dict[Any, bool] = {}  # endpoint function -> is a generator function
