@@ -105,6 +105,20 @@ def test_a_custom_property_name_over_255_characters_is_400():
     assert detail(resp) == "Custom property should not be greater than 255 characters."
 
 
+def test_names_accepted_before_do_not_hide_a_bad_one_and_the_first_bad_one_is_named():
+    # Glance remembers the custom names it accepted (per series): the checks of the others,
+    # and their order, are those of a first create.
+    w = World()
+    assert _post(w, {"kept": "x", "also": "y"}).status == 201
+    resp = _post(w, {"kept": "x", "k" * 256: "v", "location": "y"})
+    assert (resp.status, detail(resp)) == (
+        400,
+        "Custom property should not be greater than 255 characters.",
+    )
+    resp = _post(w, {"also": "y", "location": "y", "k" * 256: "v"})
+    assert (resp.status, detail(resp)) == (403, "Attribute 'location' is reserved.")
+
+
 @pytest.mark.parametrize("key", ["location", "deleted", "deleted_at"])
 def test_reserved_attributes_are_403(key):
     resp = _post(World(), {key: "x"})
