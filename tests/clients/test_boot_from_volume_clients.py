@@ -72,3 +72,26 @@ def test_openstack_server_create_boot_from_volume(intercepted, tmp_path):
     args = ["--flavor", "1", "--image", ubuntu, "--boot-from-volume", "1", "--no-network"]
     with pytest.raises(CommandFailed, match="Volume is smaller than the minimum size"):
         osc("server", "create", *args, "too-small")
+
+
+def test_openstack_server_create_from_a_volume_and_from_a_snapshot(intercepted, tmp_path):
+    """``openstack server create --volume`` (an existing bootable volume as the root) and
+    ``--snapshot`` (a new root volume from a Cinder snapshot)."""
+    osc = OpenStackCLI(intercepted, tmp_path)
+    volume = osc("volume", "create", "--size", "1", "--image", IMAGE, "root")
+    intercepted.run_until_idle()
+    args = ["--flavor", "1", "--volume", volume["id"], "--no-network", "--wait", "from-vol"]
+    server = osc("server", "create", *args)
+    assert server["status"] == "ACTIVE"
+    assert _volume(intercepted, server["id"]) == [volume["id"]]
+    # In use now: Cinder refuses a second reservation, as Nova's 400 says.
+    args = ["--flavor", "1", "--volume", volume["id"], "--no-network", "again"]
+    with pytest.raises(CommandFailed, match="Invalid volume: Invalid input received"):
+        osc("server", "create", *args)
+    snap = osc("volume", "snapshot", "create", "--volume", volume["id"], "--force", "snap")
+    intercepted.run_until_idle()
+    args = ["--flavor", "1", "--snapshot", snap["id"], "--no-network", "--wait", "from-snap"]
+    server = osc("server", "create", *args)
+    assert server["status"] == "ACTIVE"
+    (root,) = _volume(intercepted, server["id"])
+    assert root != volume["id"]
