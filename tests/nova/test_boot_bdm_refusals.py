@@ -360,3 +360,12 @@ def test_the_build_attaches_existing_volumes_first_then_makes_the_new_ones(env: 
     ]
     assert calls.index("attachment_update") < calls.index("create")
     assert env.volume_status(data) == "in-use"
+
+
+def test_a_no_device_mappings_string_boot_index_is_an_integer_as_the_object_makes_it(env: Env):
+    """``_validate`` skips a ``no_device`` mapping, so its ``boot_index`` stays ``"0"``; the
+    BlockDeviceMapping object's IntegerField makes it 0 (was a 500 TypeError comparing it)."""
+    root = {"boot_index": "0", "no_device": True, "device_name": "vda"}
+    data = root_volume(env.volume(env.image_id()), boot_index="-1")
+    resp = env.boot([root, data], imageRef="")
+    assert resp.status == 202, resp.json()

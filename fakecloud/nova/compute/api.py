@@ -1024,6 +1024,11 @@ class API:
         out = []
         for bdm in bdms:
             bdm = {k: v for k, v in bdm.items() if v is not None or k == "boot_index"}
+            # The BlockDeviceMapping object's IntegerFields coerce what ``_validate`` left as
+            # given (a ``no_device`` mapping is not validated: its ``"0"`` stays a string).
+            for key in ("boot_index", "volume_size"):
+                if bdm.get(key) is not None:
+                    bdm[key] = int(bdm[key])
             if bdm.get("boot_index") is not None and bdm["boot_index"] < 0:
                 bdm["boot_index"] = None
             for key in ("image_id", "snapshot_id"):
