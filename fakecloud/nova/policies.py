@@ -45,6 +45,7 @@ SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
 SERVER_METADATA = "os_compute_api:server-metadata:%s"
+SERVER_TAGS = "os_compute_api:os-server-tags:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -120,6 +121,12 @@ UPSTREAM_RULES = (
     (SERVER_METADATA % "update_all", _MEMBER),
     (SERVER_METADATA % "update", _MEMBER),
     (SERVER_METADATA % "delete", _MEMBER),
+    (SERVER_TAGS % "index", _READER),
+    (SERVER_TAGS % "show", _READER),
+    (SERVER_TAGS % "update", _MEMBER),
+    (SERVER_TAGS % "update_all", _MEMBER),
+    (SERVER_TAGS % "delete", _MEMBER),
+    (SERVER_TAGS % "delete_all", _MEMBER),
 )
 
 #: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.

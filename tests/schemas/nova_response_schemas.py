@@ -6,7 +6,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics,server_external_events,server_metadata}.py``.
+server_diagnostics,server_external_events,server_metadata,server_tags}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2612,6 +2612,44 @@ class server_metadata:
     delete_response = {"type": "null"}
 
 
+class server_tags:
+    """nova/api/openstack/compute/schemas/server_tags.py (34.0.0; response schemas)."""
+
+    show_response = {"type": "null"}
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "tags": {
+                "type": "array",
+                "items": parameter_types.tag,
+                "additionalItems": False,
+            },
+        },
+        "required": ["tags"],
+        "additionalProperties": False,
+    }
+
+    update_response = {"type": "null"}
+
+    update_all_response = {
+        "type": "object",
+        "properties": {
+            "tags": {
+                "type": "array",
+                "items": parameter_types.tag,
+                "additionalItems": False,
+            },
+        },
+        "required": ["tags"],
+        "additionalProperties": False,
+    }
+
+    delete_response = {"type": "null"}
+
+    delete_all_response = {"type": "null"}
+
+
 class flavors_extraspecs:
     """nova/api/openstack/compute/schemas/flavors_extraspecs.py (request schemas the responses
     copy, and the response schemas)."""
@@ -3248,6 +3286,13 @@ ROUTES = {
     ("DELETE", "/servers/{server_id}/metadata/{key}"): [
         (None, None, server_metadata.delete_response)
     ],
+    # server_tags.py
+    ("GET", "/servers/{server_id}/tags"): [("2.26", None, server_tags.index_response)],
+    ("GET", "/servers/{server_id}/tags/{tag}"): [("2.26", None, server_tags.show_response)],
+    ("PUT", "/servers/{server_id}/tags"): [("2.26", None, server_tags.update_all_response)],
+    ("PUT", "/servers/{server_id}/tags/{tag}"): [("2.26", None, server_tags.update_response)],
+    ("DELETE", "/servers/{server_id}/tags"): [("2.26", None, server_tags.delete_all_response)],
+    ("DELETE", "/servers/{server_id}/tags/{tag}"): [("2.26", None, server_tags.delete_response)],
     # flavors_extraspecs.py
     ("GET", "/flavors/{flavor_id}/os-extra_specs"): [
         (None, None, flavors_extraspecs.index_response)

@@ -26,6 +26,7 @@ from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
 from fakecloud.nova.api.server_external_events import ServerExternalEventsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
+from fakecloud.nova.api.server_tags import ServerTagsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
 from fakecloud.nova.api.versions import VersionsController
@@ -94,6 +95,11 @@ class ComputeApiService(NovaApiService):
     def server_metadata(self) -> ServerMetadataController:
         """``/servers/{id}/metadata``."""
         return ServerMetadataController(self.nova, self.servers, self)
+
+    @cached_property
+    def server_tags(self) -> ServerTagsController:
+        """``/servers/{id}/tags``."""
+        return ServerTagsController(self.nova, self.servers, self)
 
     @cached_property
     def flavors(self) -> FlavorsController:
@@ -243,6 +249,14 @@ class ComputeApiService(NovaApiService):
         add("GET", server_meta + "/{key}", "server_metadata", sm.show)
         add("PUT", server_meta + "/{key}", "server_metadata", sm.update)
         add("DELETE", server_meta + "/{key}", "server_metadata", sm.delete)
+        st = ServerTagsController
+        tags = "/servers/{server_id}/tags"
+        add("GET", tags, "server_tags", st.index)
+        add("PUT", tags, "server_tags", st.update_all)
+        add("DELETE", tags, "server_tags", st.delete_all)
+        add("GET", tags + "/{tag}", "server_tags", st.show)
+        add("PUT", tags + "/{tag}", "server_tags", st.update)
+        add("DELETE", tags + "/{tag}", "server_tags", st.delete)
         meta = "/images/{image_id}/metadata"
         add("GET", meta, "image_metadata", im.index)
         add("POST", meta, "image_metadata", im.create)
