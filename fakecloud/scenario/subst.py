@@ -173,6 +173,8 @@ _LOOKED_MAX = 4096
 
 def resolve(value: Any, lookup: Callable[[str], Any]) -> Any:
     """Substitute every ``${name}`` with `lookup(name)` (which raises `Unresolved`)."""
+    if value.__class__ is str:  # most values resolved per run: a step's path, its label
+        return _substitute(value, lookup, keep_unknown=False) if "${" in value else value
     return _walk(value, lambda text: _substitute(text, lookup, keep_unknown=False))
 
 

@@ -57,6 +57,19 @@ class Unreachable(Exception):
 
 def infer_service(path: str) -> str:
     """The service type a path belongs to when a step does not say (see the schema)."""
+    found = _SERVICE_OF.get(path)  # every run of a case sends the same paths
+    if found is None:
+        found = _infer_service(path)
+        if len(_SERVICE_OF) >= 4096:
+            _SERVICE_OF.clear()
+        _SERVICE_OF[path] = found
+    return found
+
+
+_SERVICE_OF: dict[str, str] = {}
+
+
+def _infer_service(path: str) -> str:
     parts = [p for p in path.split("?")[0].split("/") if p]
     first = parts[0] if parts else ""
     second = parts[1] if len(parts) > 1 else ""
