@@ -23,6 +23,8 @@ from fakecloud.glance import Glance
 from fakecloud.identity import Keystone
 from fakecloud.invariants import InvariantsConfig  # noqa: F401 - registers its config
 from fakecloud.nova import Nova
+from fakecloud.nova.image_api import ImageApiConfig  # noqa: F401 - registers its config
+from fakecloud.nova.volume_api import VolumeApiConfig  # noqa: F401 - registers its config
 from fakecloud.sim.kernel import Kernel
 from fakecloud.transport.sizelimit import SizeLimitConfig  # noqa: F401 - registers its config
 

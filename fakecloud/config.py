@@ -109,7 +109,10 @@ class Config:
             if name not in _SECTIONS:
                 raise ConfigError(f"unknown config section {name!r}{did_you_mean(name, _SECTIONS)}")
         sections = {}
-        for name, section_cls in _SECTIONS.items():
+        # By name, not by registration: sections register as their modules are imported, and
+        # a user's imports (``import fakecloud.nova.x`` before ``Cloud``) would reorder them,
+        # and with them a saved cloud's bytes.
+        for name, section_cls in sorted(_SECTIONS.items()):
             given = overrides.get(name) or {}
             if not isinstance(given, Mapping):
                 raise ConfigError(f"config section {name!r} must be a mapping, got {given!r}")
