@@ -46,6 +46,7 @@ SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
 SERVER_METADATA = "os_compute_api:server-metadata:%s"
 SERVER_TAGS = "os_compute_api:os-server-tags:%s"
+IPS = "os_compute_api:ips:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -127,6 +128,8 @@ UPSTREAM_RULES = (
     (SERVER_TAGS % "update_all", _MEMBER),
     (SERVER_TAGS % "delete", _MEMBER),
     (SERVER_TAGS % "delete_all", _MEMBER),
+    (IPS % "index", _READER),
+    (IPS % "show", _READER),
 )
 
 #: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.

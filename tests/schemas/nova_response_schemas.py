@@ -6,7 +6,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics,server_external_events,server_metadata,server_tags}.py``.
+server_diagnostics,server_external_events,server_metadata,server_tags,ips}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2612,6 +2612,57 @@ class server_metadata:
     delete_response = {"type": "null"}
 
 
+class ips:
+    """nova/api/openstack/compute/schemas/ips.py (34.0.0; response schemas)."""
+
+    _ip_address = {
+        "type": "object",
+        "properties": {
+            "addr": {
+                "type": "string",
+                "oneOf": [
+                    {"format": "ipv4"},
+                    {"format": "ipv6"},
+                ],
+            },
+            "version": {
+                "enum": [4, 6],
+            },
+        },
+        "required": ["addr", "version"],
+        "additionalProperties": False,
+    }
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "addresses": {
+                "type": "object",
+                "patternProperties": {
+                    "^.+$": {
+                        "type": "array",
+                        "items": copy.deepcopy(_ip_address),
+                    },
+                },
+                "additionalProperties": False,
+            },
+        },
+        "required": ["addresses"],
+        "additionalProperties": False,
+    }
+
+    show_response = {
+        "type": "object",
+        "patternProperties": {
+            "^.+$": {
+                "type": "array",
+                "items": copy.deepcopy(_ip_address),
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
 class server_tags:
     """nova/api/openstack/compute/schemas/server_tags.py (34.0.0; response schemas)."""
 
@@ -3286,6 +3337,9 @@ ROUTES = {
     ("DELETE", "/servers/{server_id}/metadata/{key}"): [
         (None, None, server_metadata.delete_response)
     ],
+    # ips.py
+    ("GET", "/servers/{server_id}/ips"): [(None, None, ips.index_response)],
+    ("GET", "/servers/{server_id}/ips/{network}"): [(None, None, ips.show_response)],
     # server_tags.py
     ("GET", "/servers/{server_id}/tags"): [("2.26", None, server_tags.index_response)],
     ("GET", "/servers/{server_id}/tags/{tag}"): [("2.26", None, server_tags.show_response)],

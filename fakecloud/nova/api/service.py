@@ -25,6 +25,7 @@ from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
 from fakecloud.nova.api.server_external_events import ServerExternalEventsController
+from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
 from fakecloud.nova.api.server_tags import ServerTagsController
 from fakecloud.nova.api.servers import ServersController
@@ -100,6 +101,11 @@ class ComputeApiService(NovaApiService):
     def server_tags(self) -> ServerTagsController:
         """``/servers/{id}/tags``."""
         return ServerTagsController(self.nova, self.servers, self)
+
+    @cached_property
+    def server_ips(self) -> ServerIpsController:
+        """``/servers/{id}/ips``."""
+        return ServerIpsController(self.nova, self.servers)
 
     @cached_property
     def flavors(self) -> FlavorsController:
@@ -257,6 +263,9 @@ class ComputeApiService(NovaApiService):
         add("GET", tags + "/{tag}", "server_tags", st.show)
         add("PUT", tags + "/{tag}", "server_tags", st.update)
         add("DELETE", tags + "/{tag}", "server_tags", st.delete)
+        ips = ServerIpsController
+        add("GET", "/servers/{server_id}/ips", "server_ips", ips.index)
+        add("GET", "/servers/{server_id}/ips/{network}", "server_ips", ips.show)
         meta = "/images/{image_id}/metadata"
         add("GET", meta, "image_metadata", im.index)
         add("POST", meta, "image_metadata", im.create)
