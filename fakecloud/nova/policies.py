@@ -47,6 +47,7 @@ SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
 SERVER_METADATA = "os_compute_api:server-metadata:%s"
 SERVER_TAGS = "os_compute_api:os-server-tags:%s"
 IPS = "os_compute_api:ips:%s"
+AVAILABILITY_ZONE = "os_compute_api:os-availability-zone:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -130,6 +131,8 @@ UPSTREAM_RULES = (
     (SERVER_TAGS % "delete_all", _MEMBER),
     (IPS % "index", _READER),
     (IPS % "show", _READER),
+    (AVAILABILITY_ZONE % "list", "@"),
+    (AVAILABILITY_ZONE % "detail", _ADMIN),
 )
 
 #: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.
@@ -180,6 +183,7 @@ SEED_CHECKS = {
     VOLUMES_ATTACHMENTS % "update": "rule:admin_api",
     VOLUMES_ATTACHMENTS % "swap": "rule:admin_api",
     LIMITS: "rule:admin_or_owner",
+    AVAILABILITY_ZONE % "list": "rule:admin_or_owner",
 }
 
 

@@ -6,7 +6,8 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics,server_external_events,server_metadata,server_tags,ips}.py``.
+server_diagnostics,server_external_events,server_metadata,server_tags,ips,
+availability_zone}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2612,6 +2613,63 @@ class server_metadata:
     delete_response = {"type": "null"}
 
 
+class availability_zone:
+    """nova/api/openstack/compute/schemas/availability_zone.py (34.0.0; response schemas)."""
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "availabilityZoneInfo": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "hosts": {"type": "null"},
+                        "zoneName": {"type": "string"},
+                        "zoneState": {
+                            "type": "object",
+                            "properties": {
+                                "available": {"type": "boolean"},
+                            },
+                        },
+                    },
+                    "required": ["hosts", "zoneName", "zoneState"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["availabilityZoneInfo"],
+        "additionalProperties": False,
+    }
+
+    detail_response = copy.deepcopy(index_response)
+    detail_response["properties"]["availabilityZoneInfo"]["items"]["properties"]["hosts"] = {
+        "type": ["null", "object"],
+        "patternProperties": {
+            "^.+$": {
+                "type": "object",
+                "patternProperties": {
+                    "^.+$": {
+                        "type": "object",
+                        "properties": {
+                            "active": {"type": "boolean"},
+                            "available": {"type": "boolean"},
+                            "updated_at": {
+                                "type": ["string", "null"],
+                                "format": "date-time",
+                            },
+                        },
+                        "required": ["active", "available", "updated_at"],
+                        "additionalProperties": False,
+                    },
+                },
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
 class ips:
     """nova/api/openstack/compute/schemas/ips.py (34.0.0; response schemas)."""
 
@@ -3337,6 +3395,9 @@ ROUTES = {
     ("DELETE", "/servers/{server_id}/metadata/{key}"): [
         (None, None, server_metadata.delete_response)
     ],
+    # availability_zone.py
+    ("GET", "/os-availability-zone"): [(None, None, availability_zone.index_response)],
+    ("GET", "/os-availability-zone/detail"): [(None, None, availability_zone.detail_response)],
     # ips.py
     ("GET", "/servers/{server_id}/ips"): [(None, None, ips.index_response)],
     ("GET", "/servers/{server_id}/ips/{network}"): [(None, None, ips.show_response)],

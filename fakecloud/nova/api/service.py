@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from fakecloud.api.microversion import VersionRange
+from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
 from fakecloud.nova.api.flavors import FlavorsController
 from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
@@ -106,6 +107,11 @@ class ComputeApiService(NovaApiService):
     def server_ips(self) -> ServerIpsController:
         """``/servers/{id}/ips``."""
         return ServerIpsController(self.nova, self.servers)
+
+    @cached_property
+    def availability_zones(self) -> AvailabilityZoneController:
+        """``/os-availability-zone``."""
+        return AvailabilityZoneController(self.nova)
 
     @cached_property
     def flavors(self) -> FlavorsController:
@@ -266,6 +272,9 @@ class ComputeApiService(NovaApiService):
         ips = ServerIpsController
         add("GET", "/servers/{server_id}/ips", "server_ips", ips.index)
         add("GET", "/servers/{server_id}/ips/{network}", "server_ips", ips.show)
+        az = AvailabilityZoneController
+        add("GET", "/os-availability-zone", "availability_zones", az.index)
+        add("GET", "/os-availability-zone/detail", "availability_zones", az.detail)
         meta = "/images/{image_id}/metadata"
         add("GET", meta, "image_metadata", im.index)
         add("POST", meta, "image_metadata", im.create)
