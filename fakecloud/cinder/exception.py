@@ -57,6 +57,12 @@ class InvalidInput(Invalid):
     message = "Invalid input received: %(reason)s"
 
 
+class ImageUnacceptable(Invalid):
+    """Cinder's ``ImageUnacceptable``: an image that cannot go into the volume."""
+
+    message = "Image %(image_id)s is unacceptable: %(reason)s"
+
+
 class InvalidAvailabilityZone(Invalid):
     """Cinder's ``InvalidAvailabilityZone``."""
 

@@ -36,6 +36,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder import compute, exception
+from fakecloud.cinder.image_utils import check_virtual_size
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
     SNAPSHOT_STATUS_FORCED,
@@ -308,6 +309,13 @@ class VolumeManager:
                     # ... volume_glance_metadata_copy_from_volume_to_volume
                     _handle_bootable_volume_glance_meta(volume, src.volume_image_metadata)
             elif image_meta:
+                # _create_from_image (12.0.10-29.0.0): before any clone or download, an image
+                # whose virtual size is known must fit the volume (ImageUnacceptable, not
+                # rescheduled: the volume goes to error, no glance metadata, not bootable).
+                if image_meta.get("virtual_size"):
+                    check_virtual_size(
+                        int(image_meta["virtual_size"]), volume.size, image_meta["id"]
+                    )
                 link = k.io.resource(
                     "cinder-image-download", mb_per_s(self.cinder.config.image_download_mb_per_s)
                 )

@@ -15,6 +15,7 @@ from typing import Any
 from fakecloud.cinder import exception, list_query, policy
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.faults import GENERIC
+from fakecloud.cinder.image_utils import check_virtual_size
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
@@ -38,6 +39,11 @@ DELETABLE_STATUSES = ("available", "error", "error_restoring", "error_extending"
 #: The first Cinder series (21, Zed: Nova 26.x) whose volume-delete refusal names "awaiting a
 #: transfer" (2b75fa302, LP #1971603; no backport).
 TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER = 21
+#: The first Cinder series whose API checks an image's ``virtual_size`` against the volume
+#: at create time (75d5fabff "Add a check for virtual_size at API layer", 21.0.0; backported
+#: to 20.3.1 as 626f29a89, a point release the series model does not separate). Before, only
+#: cinder-volume's create flow checks it: the volume goes to ``error``.
+VIRTUAL_SIZE_CHECK_IN_API_SINCE = 21
 #: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
 RESET_REFUSED = ("deleting", "error_deletingdetaching")
 #: The first Cinder (20.0.0, Yoga) whose ``VolumeAdminController._reset_status`` refuses those
@@ -301,7 +307,7 @@ class VolumeAPI:
         image_meta = None
         if image_id is not None:
             image_meta = self.cinder.image_service.show(context, image_id)
-            check_image_metadata(image_meta, size)
+            check_image_metadata(image_meta, size, k.switches.series.cinder)
         if volume_type is None:
             if source_volume is not None:
                 volume_type = source_volume.volume_type
@@ -1009,8 +1015,9 @@ def _invalid_metadata(reason: str) -> None:
     raise exception.InvalidVolumeMetadata(reason=exception.InvalidInput(reason=reason).msg)
 
 
-def check_image_metadata(image_meta: dict[str, Any], size: int) -> None:
-    """``volume_utils.check_image_metadata``: active, fits the volume, meets min_disk."""
+def check_image_metadata(image_meta: dict[str, Any], size: int, series: int) -> None:
+    """``volume_utils.check_image_metadata`` of Cinder `series`: active, fits the volume,
+    meets min_disk, and from `VIRTUAL_SIZE_CHECK_IN_API_SINCE` its virtual size fits too."""
     if image_meta["status"] != "active":
         raise exception.InvalidInput(reason=f"Image {image_meta['id']} is not active.")
     image_gb = (int(image_meta["size"]) + GiB - 1) // GiB
@@ -1024,6 +1031,9 @@ def check_image_metadata(image_meta: dict[str, Any], size: int) -> None:
             reason=f"Volume size {size}GB cannot be smaller than the image minDisk size "
             f"{min_disk}GB."
         )
+    virtual_size = image_meta.get("virtual_size")
+    if virtual_size and series >= VIRTUAL_SIZE_CHECK_IN_API_SINCE:
+        check_virtual_size(int(virtual_size), size, image_meta["id"])
 
 
 def _is_int_like(value: Any) -> bool:
