@@ -398,15 +398,19 @@ class Trace:
         while plan is not None:
             fixed = plan[0]
             try:
-                shape = family.shapes[values if fixed is None else fixed(values)]
-                break
-            except KeyError:
-                # constants this state has no shape for: the next state, known to the book
-                # when a fork met them before (every seed of a world meets much the same values)
-                found = family.after.get(values if fixed is None else fixed(values))
-                family = families[key] = found if found is not None else self._next(family, values)
+                met = values if fixed is None else fixed(values)
+                shape = family.shapes.get(met)
             except TypeError:  # an unhashable value where constants were expected
                 family = families[key] = self._next(family, values, hashable=False)
+                plan = family.plan
+                continue
+            if shape is not None:
+                break
+            # constants this state has no shape for: the next state, known to the book when
+            # a fork met them before (every seed of a world meets much the same values; a
+            # subscript's KeyError here would cost an explored seed more than it saves a flow)
+            found = family.after.get(met)
+            family = families[key] = found if found is not None else self._next(family, values)
             plan = family.plan
         else:
             shape = family.shapes
