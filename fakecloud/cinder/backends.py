@@ -149,12 +149,14 @@ class Driver:
         link: Any,
         image_id: str | None = None,
         created: Callable[[], None] | None = None,
+        fetched: Callable[[], None] | None = None,
     ) -> Generator:
         """Create a volume and write an image of `image_size` bytes into it (read from Glance
         as ``GET /v2/images/{image_id}/file``).
 
         As the create flow's ``_create_from_image_download``: ``driver.create_volume`` first,
-        then `created` (the manager sets status ``downloading`` there), then the copy."""
+        then `created` (the manager sets status ``downloading`` there), then the copy, then
+        `fetched` (``fetch_to_volume_format``'s checks of the data; it may raise)."""
         yield from self._wait(self.spec.volume_create_s)
         if created is not None:
             created()
@@ -167,6 +169,8 @@ class Driver:
             image_size, (link, res), label="cinder.image_download", volume_id=volume.id
         )
         yield from images.download(self.kernel, image_id or "-", transfer.done)
+        if fetched is not None:
+            fetched()
         self.allocated_gb += volume.size
 
     def copy_volume_out(self, volume: Any, target: Any) -> Generator:

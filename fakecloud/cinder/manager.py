@@ -36,7 +36,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder import compute, exception
-from fakecloud.cinder.image_utils import check_virtual_size
+from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
     SNAPSHOT_STATUS_FORCED,
@@ -327,6 +327,9 @@ class VolumeManager:
                     link,
                     image_id=image_meta["id"],
                     created=lambda: VOLUME_STATUS.move(k, volume, "downloading", actor=self.actor),
+                    fetched=None
+                    if image_meta.get("virtual_size")
+                    else lambda: self._check_fetched(volume, image_meta["id"]),
                 )
                 volume.image_id = image_meta["id"]
                 _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
@@ -339,6 +342,15 @@ class VolumeManager:
             return
         if volume.status in _BEING_CREATED:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
+
+    def _check_fetched(self, volume: Any, image_id: str) -> None:
+        """``fetch_to_volume_format`` after the download (12.0.10-29.0.0): ``qemu-img info``
+        reads the virtual size Glance did not give (Glance before 21.0.0 leaves it null)."""
+        virtual_size = self.cinder.image_service.data_virtual_size(image_id)
+        if virtual_size is not None:
+            check_fetched_virtual_size(
+                virtual_size, volume.size, image_id, self.kernel.switches.series.cinder
+            )
 
     def extend_volume(self, volume_id: str, new_size: int, reservation: Any) -> Generator:
         """``VolumeManager.extend_volume``: the driver grows the volume; done, the quota is
