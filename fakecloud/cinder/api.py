@@ -32,7 +32,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
-from fakecloud.cinder import controllers, exception, faults, list_filters, policy, views
+from fakecloud.cinder import controllers, exception, faults, list_filters, policy, type_list, views
 from fakecloud.cinder.list_query import (
     ATTACHMENT_COLUMNS,
     SNAPSHOT_COLUMNS,
@@ -835,14 +835,29 @@ class CinderApi(ApiService):
         )
 
     def types_index(self, req: Request) -> Response:
-        """``GET /types``: the public types (all for admins)."""
-        admin = req.context.is_admin
-        items = [
-            self._type_view(req, t)
-            for t in self.cinder.volume_types.values()
-            if t.is_public or admin
-        ]
-        return Response(200, {"volume_types": items})
+        """``GET /types``: the types the series' filters keep (`fakecloud.cinder.type_list`),
+        paged (``get_pagination_params``; a marker the caller cannot see is a 404)."""
+        page = _page_params(req)
+        ctx = req.context
+        sensitive = policy.allowed(
+            ctx, "volume_extension:types_extra_specs:read_sensitive", None,
+            self.cinder.policy_new_defaults,
+        )  # fmt: skip
+        filters = type_list.type_filters(
+            req.query, _POPPED, ctx, req.microversion, self.cinder_major, sensitive
+        )
+        types = type_list.select(list(self.cinder.volume_types.values()), filters)
+        if filters is not None:
+            if page.marker is not None:
+                self._visible_type(ctx, page.marker)
+            types = _paginate(types, page, lambda m: exception.VolumeTypeNotFound(volume_type_id=m))
+        return Response(200, {"volume_types": [self._type_view(req, t) for t in types]})
+
+    def _visible_type(self, ctx: Any, type_id: str) -> None:
+        """``_volume_type_get``: a private type is a non-admin's 404 (no type access here)."""
+        vtype = next((t for t in self.cinder.volume_types.values() if t.id == type_id), None)
+        if vtype is None or not (vtype.is_public or ctx.is_admin):
+            raise exception.VolumeTypeNotFound(volume_type_id=type_id)
 
     def types_show(self, req: Request) -> Response:
         """``GET /types/{id}``."""

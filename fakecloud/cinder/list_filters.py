@@ -81,6 +81,8 @@ def resource_filters(major: int, resource: str) -> tuple[str, ...]:
     """The series' default ``etc/cinder/resource_filters.json`` entry for `resource`."""
     if resource == "attachment":
         return ("volume_id", "status", "instance_id", "attach_status")
+    if resource == "volume_type":  # [] in 13.x; 80e94ac3d (14.0.0), 084212711 (19.0.0)
+        return () if major < 14 else ("is_public", "extra_specs") if major >= 19 else ("is_public",)
     quota = ("consumes_quota",) if major >= USE_QUOTA_FROM else ()
     if resource == "snapshot":
         return ("name", "status", "volume_id", "metadata", "availability_zone", *quota)
