@@ -849,19 +849,14 @@ class CinderApi(ApiService):
         types = type_list.select(list(self.cinder.volume_types.values()), filters)
         if filters is not None:
             if page.marker is not None:
-                self._visible_type(ctx, page.marker)
+                self.cinder.volume_type_by_id(page.marker, ctx)
             types = _paginate(types, page, lambda m: exception.VolumeTypeNotFound(volume_type_id=m))
         return Response(200, {"volume_types": [self._type_view(req, t) for t in types]})
 
-    def _visible_type(self, ctx: Any, type_id: str) -> None:
-        """``_volume_type_get``: a private type is a non-admin's 404 (no type access here)."""
-        vtype = next((t for t in self.cinder.volume_types.values() if t.id == type_id), None)
-        if vtype is None or not (vtype.is_public or ctx.is_admin):
-            raise exception.VolumeTypeNotFound(volume_type_id=type_id)
-
     def types_show(self, req: Request) -> Response:
         """``GET /types/{id}``."""
-        vtype = self.cinder.volume_type(req.params["id"])
+        # get_volume_type: by id only (a name is no id: 404), private hidden from a member.
+        vtype = self.cinder.volume_type_by_id(req.params["id"], req.context)
         return Response(200, {"volume_type": self._type_view(req, vtype)})
 
     def types_default(self, req: Request) -> Response:

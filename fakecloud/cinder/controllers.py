@@ -234,7 +234,7 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
         volume["imageRef"] = volume.pop("image_id")
     kwargs: dict[str, Any] = {}
     if volume.get("volume_type"):
-        kwargs["volume_type"] = cinder.volume_type(volume["volume_type"])
+        kwargs["volume_type"] = cinder.volume_type(volume["volume_type"], context)
     kwargs["metadata"] = volume.get("metadata")
     snapshot_id = volume.get("snapshot_id")
     if queens and snapshot_id is not None:

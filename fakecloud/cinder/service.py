@@ -153,16 +153,24 @@ class Cinder:
         backend configured for ``__DEFAULT__``."""
         return self.volume_types.get(self.config.default_volume_type) or self._untyped
 
-    def volume_type(self, name_or_id: str) -> VolumeType:
-        """A volume type by name, or by id when the text is UUID-like (404 otherwise)."""
+    def volume_type(self, name_or_id: str, context: Any = None) -> VolumeType:
+        """A volume type by name, or by id when the text is UUID-like (404 otherwise). By id,
+        a private type is hidden from a non-admin `context` (``_volume_type_get_query``: public
+        or shared with the project, 12.0.10-29.0.0); by name it is not
+        (``_volume_type_get_by_name`` reads no access)."""
         if is_uuid_like(name_or_id):
-            vtype = self._types_by_id.get(name_or_id)
-            if vtype is None:
-                raise exception.VolumeTypeNotFound(volume_type_id=name_or_id)
-            return vtype
+            return self.volume_type_by_id(name_or_id, context)
         vtype = self.volume_types.get(name_or_id)
         if vtype is None:
             raise exception.VolumeTypeNotFoundByName(volume_type_name=name_or_id)
+        return vtype
+
+    def volume_type_by_id(self, type_id: str, context: Any = None) -> VolumeType:
+        """``volume_types.get_volume_type``: the type of that id, a private one hidden from a
+        non-admin `context` (no type is shared with a project here)."""
+        vtype = self._types_by_id.get(type_id)
+        if vtype is None or (context is not None and not vtype.is_public and not context.is_admin):
+            raise exception.VolumeTypeNotFound(volume_type_id=type_id)
         return vtype
 
     def volume_targets(self, volume: Volume) -> tuple[bool, str | None]:

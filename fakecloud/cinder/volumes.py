@@ -615,6 +615,7 @@ class VolumeAPI:
             raise exception.InvalidInput(
                 reason=f"migration_policy must be 'on-demand' or 'never', passed: {new_type}"
             )
+        # get_by_name_or_id(context.elevated(), ...) (12.0.10-29.0.0): a private type's id too.
         vtype = self.cinder.volume_type(new_type)
         if k.switches.series.cinder >= TYPE_SIZE_FILTER_SINCE:
             check_type_size(vtype, volume.size)

@@ -111,3 +111,34 @@ def test_a_marker_the_caller_cannot_see_is_a_404():
     first = listed[0]["id"]
     after = call(cloud, "GET", "types", ctx=ADMIN, query=f"is_public=none&marker={first}")
     assert [t["id"] for t in after.json()["volume_types"]] == [t["id"] for t in listed[1:]]
+
+
+@pytest.mark.parametrize("profile", [QUEENS, "upstream"])
+def test_a_private_type_by_id_is_hidden_from_a_member_by_name_it_is_not(profile):
+    """``get_volume_type`` reads ``_volume_type_get_query`` (a non-admin: public or shared with
+    the project), ``get_volume_type_by_name`` reads no access (12.0.10, 29.0.0 db): ``GET
+    /types/{id}`` and a create's ``volume_type`` given as the id are 404s, the name works; a
+    retype looks the type up elevated (``volume/api.py`` ``retype``): the id works there.
+    ``GET /types/{name}`` is by id only: a 404 for everyone."""
+    cloud = _cloud(profile)
+    secret = cloud.cinder.volume_types["secret"].id
+    missing = ("itemNotFound", 404, f"Volume type {secret} could not be found.")
+    assert fault(call(cloud, "GET", f"types/{secret}")) == missing
+    assert call(cloud, "GET", f"types/{secret}", ctx=ADMIN).json()["volume_type"]["name"] == (
+        "secret"
+    )
+    assert fault(call(cloud, "GET", "types/gold", ctx=ADMIN)) == (
+        "itemNotFound", 404, "Volume type gold could not be found."
+    )  # fmt: skip
+    body = {"volume": {"size": 1, "volume_type": secret}}
+    assert fault(call(cloud, "POST", "volumes", body)) == missing
+    body["volume"]["volume_type"] = "secret"
+    resp = call(cloud, "POST", "volumes", body)
+    assert resp.status == 202, resp.json()
+    assert resp.json()["volume"]["volume_type"] == "secret"
+    cloud.run_until_idle()
+    other = call(cloud, "POST", "volumes", {"volume": {"size": 1}}).json()["volume"]["id"]
+    cloud.run_until_idle()
+    retype = {"os-retype": {"new_type": secret}}
+    resp = call(cloud, "POST", f"volumes/{other}/action", retype)
+    assert resp.status == 202, resp.json()
