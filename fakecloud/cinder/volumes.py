@@ -44,6 +44,9 @@ TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER = 21
 #: to 20.3.1 as 626f29a89, a point release the series model does not separate). Before, only
 #: cinder-volume's create flow checks it: the volume goes to ``error``.
 VIRTUAL_SIZE_CHECK_IN_API_SINCE = 21
+#: The first series whose create flow takes a requested volume type as found
+#: (``_get_volume_type``, 8bd784537, 13.0.0); 12.x reads it again by id as the caller.
+TYPE_REREAD_UNTIL = 13
 #: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
 RESET_REFUSED = ("deleting", "error_deletingdetaching")
 #: The first Cinder (20.0.0, Yoga) whose ``VolumeAdminController._reset_status`` refuses those
@@ -319,6 +322,10 @@ class VolumeAPI:
                 )
             else:
                 volume_type = self.cinder.default_type
+        if k.switches.series.cinder < TYPE_REREAD_UNTIL and volume_type.id is not None:
+            # 12.x ExtractVolumeRequestTask: get_by_name_or_id(context, volume_type_id) again,
+            # by id as the caller: a private type is a member's 404 even when named.
+            self.cinder.volume_type_by_id(volume_type.id, context)
         # ExtractVolumeRequestTask: the type's multiattach, or the deprecated parameter.
         multiattach = volume_type.multiattach or multiattach
         if multiattach:

@@ -117,7 +117,8 @@ def test_a_marker_the_caller_cannot_see_is_a_404():
 def test_a_private_type_by_id_is_hidden_from_a_member_by_name_it_is_not(profile):
     """``get_volume_type`` reads ``_volume_type_get_query`` (a non-admin: public or shared with
     the project), ``get_volume_type_by_name`` reads no access (12.0.10, 29.0.0 db): ``GET
-    /types/{id}`` and a create's ``volume_type`` given as the id are 404s, the name works; a
+    /types/{id}`` and a create's ``volume_type`` given as the id are 404s, the name works (not
+    on 12.x); a
     retype looks the type up elevated (``volume/api.py`` ``retype``): the id works there.
     ``GET /types/{name}`` is by id only: a 404 for everyone."""
     cloud = _cloud(profile)
@@ -134,6 +135,12 @@ def test_a_private_type_by_id_is_hidden_from_a_member_by_name_it_is_not(profile)
     assert fault(call(cloud, "POST", "volumes", body)) == missing
     body["volume"]["volume_type"] = "secret"
     resp = call(cloud, "POST", "volumes", body)
+    if profile == QUEENS:
+        # 12.0.10 ExtractVolumeRequestTask reads the named type again by its id, as the caller
+        # (13.0.0 on, 8bd784537 _get_volume_type: taken as found).
+        assert fault(resp) == missing
+        assert call(cloud, "POST", "volumes", body, ctx=ADMIN).status == 202
+        return
     assert resp.status == 202, resp.json()
     assert resp.json()["volume"]["volume_type"] == "secret"
     cloud.run_until_idle()
