@@ -47,6 +47,9 @@ VIRTUAL_SIZE_CHECK_IN_API_SINCE = 21
 #: The first series whose create flow takes a requested volume type as found
 #: (``_get_volume_type``, 8bd784537, 13.0.0); 12.x reads it again by id as the caller.
 TYPE_REREAD_UNTIL = 13
+#: The first series whose ``_get_volume_type`` raises when a source's type is not found
+#: (e63cb8548 "Default type overrides", 17.0.0; backported to 15.6.0/16.4.x, not told apart).
+SOURCE_TYPE_RAISES_SINCE = 17
 #: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
 RESET_REFUSED = ("deleting", "error_deletingdetaching")
 #: The first Cinder (20.0.0, Yoga) whose ``VolumeAdminController._reset_status`` refuses those
@@ -313,9 +316,9 @@ class VolumeAPI:
             check_image_metadata(image_meta, size, k.switches.series.cinder)
         if volume_type is None:
             if source_volume is not None:
-                volume_type = source_volume.volume_type
+                volume_type = self._source_type(context, source_volume.volume_type)
             elif snapshot is not None:
-                volume_type = snapshot.volume_type
+                volume_type = self._source_type(context, snapshot.volume_type)
             elif image_meta and image_meta.get("properties", {}).get("cinder_img_volume_type"):
                 volume_type = self.cinder.volume_type(
                     image_meta["properties"]["cinder_img_volume_type"]
@@ -608,6 +611,15 @@ class VolumeAPI:
                 f"but current status is: {volume.status}."
             )
         self.store.admin_metadata_update(volume.id, {"readonly": str(flag)})
+
+    def _source_type(self, context: Any, vtype: VolumeType) -> VolumeType:
+        """A source volume's or snapshot's type as the create flow reads it: by id as the
+        caller (``get_by_name_or_id``), so a private one is a member's 404 from 17.0.0
+        (e63cb8548 raises; 12.x: the re-read below); 13.0.0-16.x log and go on (not modelled:
+        the source's type is kept)."""
+        if vtype.id is not None and self.kernel.switches.series.cinder >= SOURCE_TYPE_RAISES_SINCE:
+            self.cinder.volume_type_by_id(vtype.id, context)
+        return vtype
 
     def retype(
         self, context: Any, volume: Volume, new_type: str, migration_policy: str | None = None

@@ -149,3 +149,23 @@ def test_a_private_type_by_id_is_hidden_from_a_member_by_name_it_is_not(profile)
     retype = {"os-retype": {"new_type": secret}}
     resp = call(cloud, "POST", f"volumes/{other}/action", retype)
     assert resp.status == 202, resp.json()
+
+
+@pytest.mark.parametrize("profile", ["nova-26.0.0", "upstream"])
+def test_a_private_types_volume_cannot_be_cloned_by_a_member(profile):
+    """From 17.0.0 (e63cb8548) ``_get_volume_type`` reads a source volume's or snapshot's type
+    by id as the caller and raises: a member who made a volume of a private type by name gets
+    404 cloning it or restoring its snapshot; an admin does not."""
+    cloud = _cloud(profile)
+    secret = cloud.cinder.volume_types["secret"].id
+    missing = ("itemNotFound", 404, f"Volume type {secret} could not be found.")
+    made = call(cloud, "POST", "volumes", {"volume": {"size": 1, "volume_type": "secret"}})
+    vid = made.json()["volume"]["id"]
+    cloud.run_until_idle()
+    assert fault(call(cloud, "POST", "volumes", {"volume": {"source_volid": vid}})) == missing
+    snap = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid}})
+    assert snap.status == 202, snap.json()
+    cloud.run_until_idle()
+    body = {"volume": {"snapshot_id": snap.json()["snapshot"]["id"]}}
+    assert fault(call(cloud, "POST", "volumes", body)) == missing
+    assert call(cloud, "POST", "volumes", body, ctx=ADMIN).status == 202
