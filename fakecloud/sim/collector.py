@@ -40,6 +40,11 @@ SPACED_ABOVE = 11 * LIVE_PER_OLD_COLLECTION
 # this thread holds the lock.
 _LOCK = threading.RLock()
 _ASKS: dict[int, int] = {}  # who asked (an id) -> the live processes it asked for
+
+#: Who asks now, by id (empty when no one does): not empty while a cloud has many simulated
+#: processes alive (or runs until idle with many), which the kernel reads as its queue being
+#: long (`fakecloud.sim.instants`). Only to be read.
+ASKING: dict[int, int] = _ASKS
 _REFS: dict[int, weakref.ref] = {}  # the kernels among them, whose collection releases them
 _SAVED: tuple[int, ...] = ()  # the thresholds when the first ask came
 

@@ -31,9 +31,13 @@ from fakecloud.profiles import Switches
 from fakecloud.sim import cancel, collector
 from fakecloud.sim.cancel import CANCELLED
 from fakecloud.sim.clock import ClockBridge
+from fakecloud.sim.collector import ASKING
 from fakecloud.sim.explore import Choices
 from fakecloud.sim.faults import FaultPlan
 from fakecloud.sim.ids import IdSource, stream
+from fakecloud.sim.instants import TIMES
+from fakecloud.sim.instants import forget as forget_times
+from fakecloud.sim.instants import share as share_time
 from fakecloud.sim.io import IoModel
 from fakecloud.sim.resume import resume
 from fakecloud.sim.rpc import RpcBus
@@ -166,6 +170,7 @@ class Kernel:
         """End this kernel's ask of the collector (few processes are alive again)."""
         collector.release(id(self))
         self._spaced_above = collector.SPACED_ABOVE
+        forget_times()
 
     def _forget(self, proc: Any) -> None:
         self._live.pop(proc, None)
@@ -195,7 +200,10 @@ class Kernel:
         sleep = _Sleep()
         sleep.callbacks = sleep
         sleep._delay = delay
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), sleep))
+        when = env._now + delay
+        if ASKING and type(when) is float:  # many processes alive (`fakecloud.sim.instants`)
+            when = share_time(when, when)
+        heappush(env._queue, (when, NORMAL, next(env._eid), sleep))
         return sleep
 
     def unhook(self, proc: simpy.Process) -> None:
@@ -278,6 +286,8 @@ class Kernel:
                     if callbacks is CANCELLED:  # not there: the clock stays
                         continue
                     env._now = when  # else the instant keeps one time object (run_until_idle)
+                    if TIMES:  # shared at the last instant (`fakecloud.sim.instants`)
+                        forget_times()
                 try:
                     for callback in callbacks:
                         callback(event)
@@ -320,6 +330,8 @@ class Kernel:
                     if callbacks is CANCELLED:  # not there: the clock stays
                         continue
                     env._now = when  # else the instant keeps one time object (run_until_idle)
+                    if TIMES:  # shared at the last instant (`fakecloud.sim.instants`)
+                        forget_times()
                 try:
                     for callback in callbacks:
                         callback(event)
@@ -382,6 +394,8 @@ class Kernel:
                     # An equal time keeps the instant's float: flows in lockstep (a storm)
                     # compute each instant apart, and every row stamped then keeps the time.
                     env._now = when
+                    if TIMES:  # shared at the last instant (`fakecloud.sim.instants`)
+                        forget_times()
                 try:
                     for callback in callbacks:
                         callback(event)

@@ -43,6 +43,8 @@ import simpy
 from simpy.events import NORMAL, PENDING, URGENT
 
 from fakecloud.config import config_section
+from fakecloud.sim.collector import ASKING
+from fakecloud.sim.instants import share as share_time
 from fakecloud.sim.resume import resume
 from fakecloud.sim.trace import form
 
@@ -214,7 +216,10 @@ class _Delivery(simpy.Process):
         """The message leaves: it arrives after its delay."""
         env = self.env
         self.callbacks = _ARRIVE
-        heappush(env._queue, (env._now + self._message.delay, NORMAL, next(env._eid), self))
+        when = env._now + self._message.delay
+        if ASKING and type(when) is float:  # many processes alive (`fakecloud.sim.instants`)
+            when = share_time(when, when)
+        heappush(env._queue, (when, NORMAL, next(env._eid), self))
 
     def _arrive(self) -> None:
         """The message reaches the broker: to its consumer, or into the queue to wait (a
@@ -248,7 +253,10 @@ class _Delivery(simpy.Process):
                     outcome = (False, bus.remote_exception(exc))
                 self._outcome = outcome
                 self.callbacks = _REPLIED
-                heappush(env._queue, (env._now + message.delay, NORMAL, next(env._eid), self))
+                when = env._now + message.delay
+                if ASKING and type(when) is float:
+                    when = share_time(when, when)
+                heappush(env._queue, (when, NORMAL, next(env._eid), self))
             elif _is_generator(func):
                 work = func(**message.kwargs)
                 # The handler's frame holds its arguments now; what it no longer reads (the
@@ -332,7 +340,10 @@ class _Deadline:
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
         self.callbacks: Any = []
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        when = env._now + delay
+        if ASKING and type(when) is float:
+            when = share_time(when, when)
+        heappush(env._queue, (when, NORMAL, next(env._eid), self))
 
 
 #: The arguments of a cast message whose handler has them (nothing reads them again).
