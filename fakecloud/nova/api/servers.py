@@ -290,16 +290,8 @@ class ServersController:
             )
         self.compute_api.update_instance(ctx, instance, updates)
         instance = self.get_server(ctx, server_id, copy=False)
-        gates = views.detail_gates(mv)
-        server = self._detail(req, instance, gates)
-        if mv < "2.75":
-            for key in list(server):
-                if key in _REBUILD_HIDDEN or key.startswith(_REBUILD_HIDDEN_PREFIXES):
-                    del server[key]
-            server.pop("key_name", None)  # ``show_keypair`` too (rebuild shows it from 2.54)
-        if gates.server_groups:
-            server["server_groups"] = []
-        return Response(200, {"server": server})
+        # ``show_keypair`` is off too (rebuild shows it from 2.54)
+        return Response(200, {"server": self._base_view(req, instance, keypair_from="2.75")})
 
     def delete(self, req: Request) -> Generator[Any, Any, Response]:
         """``DELETE /servers/{server_id}``: 204; the host finishes the delete."""
@@ -436,13 +428,10 @@ class ServersController:
             raise HttpError(400, exc.format_message()) from None
         return self._rebuild_view(req, server_id, password, include_user_data)
 
-    def _rebuild_view(
-        self, req: Request, server_id: str, password: str, include_user_data: bool
-    ) -> Response:
-        """The rebuild answer: before 2.75 the server's base view (with ``key_name`` from
-        2.54, ``server_groups`` from 2.71), from 2.75 all that ``GET`` shows."""
-        ctx = req.context
-        instance = self.get_server(ctx, server_id, copy=False)
+    def _base_view(self, req: Request, instance: Any, keypair_from: str) -> dict[str, Any]:
+        """The server view rebuild and update answer with: before 2.75 the base view (no
+        extended attributes; ``key_name`` from `keypair_from`), from 2.75 all that ``GET``
+        shows; ``server_groups`` from 2.71."""
         mv = req.microversion
         gates = views.detail_gates(mv)
         server = self._detail(req, instance, gates)
@@ -450,10 +439,20 @@ class ServersController:
             for key in list(server):
                 if key in _REBUILD_HIDDEN or key.startswith(_REBUILD_HIDDEN_PREFIXES):
                     del server[key]
-            if mv < "2.54":
+            if mv < keypair_from:
                 server.pop("key_name", None)
         if gates.server_groups:
             server["server_groups"] = []
+        return server
+
+    def _rebuild_view(
+        self, req: Request, server_id: str, password: str, include_user_data: bool
+    ) -> Response:
+        """The rebuild answer: before 2.75 the server's base view (with ``key_name`` from
+        2.54, ``server_groups`` from 2.71), from 2.75 all that ``GET`` shows."""
+        ctx = req.context
+        instance = self.get_server(ctx, server_id, copy=False)
+        server = self._base_view(req, instance, keypair_from="2.54")
         if self.config.enable_instance_password:
             server["adminPass"] = password
         if include_user_data:
