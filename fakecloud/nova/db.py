@@ -29,6 +29,7 @@ from fakecloud.nova.objects import (
     InstanceAction,
     InstanceActionEvent,
     InstanceFault,
+    KeyPair,
 )
 from fakecloud.sim.ids import uuid4_text
 from fakecloud.sim.states import MOVED
@@ -272,6 +273,44 @@ class NovaDB:
             self._quotas.pop(project_id, None)
             if not self._quotas:
                 del self._quotas
+
+    # -- key pairs ---------------------------------------------------------------------------
+
+    #: user id -> {name: row} of the ``key_pairs`` table, and its last id. Instance fields only
+    #: once a key pair was made, so a cloud without any saves as before.
+    _keypairs: dict[str, dict[str, KeyPair]] | None = None
+    _keypair_seq = 0
+
+    def keypair_create(
+        self, user_id: str, name: str, key_type: str, public_key: str, fingerprint: str, now: float
+    ) -> KeyPair:
+        """``KeyPair.create``: a new row (the caller checked the name is free)."""
+        if self._keypairs is None:
+            self._keypairs = {}
+        self._keypair_seq += 1
+        row = KeyPair(self._keypair_seq, user_id, name, key_type, public_key, fingerprint, now)
+        self._keypairs.setdefault(user_id, {})[name] = row
+        return row
+
+    def keypair_get(self, user_id: str, name: str) -> KeyPair | None:
+        """``KeyPair.get_by_name``, or None."""
+        return (self._keypairs or {}).get(user_id, {}).get(name)
+
+    def keypairs_of(self, user_id: str) -> list[KeyPair]:
+        """``KeyPairList.get_by_user``: ordered by name, as the API database sorts them."""
+        rows = (self._keypairs or {}).get(user_id, {})
+        return [rows[name] for name in sorted(rows)]
+
+    def keypair_count(self, user_id: str) -> int:
+        """``KeyPairList.get_count_by_user``."""
+        return len((self._keypairs or {}).get(user_id, {}))
+
+    def keypair_destroy(self, row: KeyPair) -> None:
+        """``KeyPair.destroy_by_name``."""
+        rows = self._keypairs[row.user_id]
+        del rows[row.name]
+        if not rows:
+            del self._keypairs[row.user_id]
 
     def _count(self, row: Instance, sign: int) -> None:
         usage = self._usage.setdefault(row.project_id, [0, 0, 0])

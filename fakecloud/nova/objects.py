@@ -452,3 +452,16 @@ class InstanceFault:
     details: str
     host: str
     created_at: float
+
+
+@dataclass(slots=True)
+class KeyPair:
+    """A user's key pair (``nova/objects/keypair.py``, the API database's ``key_pairs``)."""
+
+    id: int
+    user_id: str
+    name: str
+    type: str
+    public_key: str
+    fingerprint: str
+    created_at: float

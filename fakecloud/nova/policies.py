@@ -46,6 +46,7 @@ SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
 SERVER_METADATA = "os_compute_api:server-metadata:%s"
 SERVER_TAGS = "os_compute_api:os-server-tags:%s"
+KEYPAIRS = "os_compute_api:os-keypairs:%s"
 IPS = "os_compute_api:ips:%s"
 AVAILABILITY_ZONE = "os_compute_api:os-availability-zone:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
@@ -55,6 +56,8 @@ _ADMIN = "rule:context_is_admin"
 _MEMBER = "rule:project_member_or_admin"
 _READER = "rule:project_reader_or_admin"
 _SERVICE = "rule:service_or_admin"
+#: ``nova/policies/keypairs.py``: key pairs are a user's, not a project's.
+_KEYPAIR_OWNER = "(rule:context_is_admin) or user_id:%(user_id)s"
 
 #: Nova 34.0.0 defaults: (name, check string).
 UPSTREAM_RULES = (
@@ -133,6 +136,10 @@ UPSTREAM_RULES = (
     (IPS % "show", _READER),
     (AVAILABILITY_ZONE % "list", "@"),
     (AVAILABILITY_ZONE % "detail", _ADMIN),
+    (KEYPAIRS % "index", _KEYPAIR_OWNER),
+    (KEYPAIRS % "create", _KEYPAIR_OWNER),
+    (KEYPAIRS % "delete", _KEYPAIR_OWNER),
+    (KEYPAIRS % "show", _KEYPAIR_OWNER),
 )
 
 #: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.
@@ -184,6 +191,10 @@ SEED_CHECKS = {
     VOLUMES_ATTACHMENTS % "swap": "rule:admin_api",
     LIMITS: "rule:admin_or_owner",
     AVAILABILITY_ZONE % "list": "rule:admin_or_owner",
+    **{
+        KEYPAIRS % r: "rule:admin_api or user_id:%(user_id)s"
+        for r in ("index", "create", "delete", "show")
+    },
 }
 
 

@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
-availability_zone}.py``.
+availability_zone,keypairs}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2721,6 +2721,167 @@ class ips:
     }
 
 
+class keypairs:
+    """nova/api/openstack/compute/schemas/keypairs.py (34.0.0; response schemas)."""
+
+    # parameter_types' names these schemas use
+    keypair_name_special_chars = {
+        "allOf": [
+            parameter_types.name,
+            {
+                "type": "string",
+                "pattern": r"^[_\- a-zA-Z0-9]+$",
+                "minLength": 1,
+                "maxLength": 255,
+            },
+        ]
+    }
+
+    keypair_name_special_chars_v292 = {
+        "allOf": [
+            parameter_types.name,
+            {
+                "type": "string",
+                "pattern": r"^[_\-\@\. a-zA-Z0-9]+$",
+                "minLength": 1,
+                "maxLength": 255,
+            },
+        ]
+    }
+
+    create_response = {
+        "type": "object",
+        "properties": {
+            "keypair": {
+                "type": "object",
+                "properties": {
+                    "fingerprint": {"type": "string"},
+                    "name": keypair_name_special_chars,
+                    "private_key": {"type": "string"},
+                    "public_key": {"type": "string"},
+                    "user_id": parameter_types.user_id,
+                },
+                "required": ["fingerprint", "name", "public_key", "user_id"],
+                "additionalProperties": False,
+            }
+        },
+        "required": ["keypair"],
+        "additionalProperties": False,
+    }
+
+    create_response_v22 = copy.deepcopy(create_response)
+    create_response_v22["properties"]["keypair"]["properties"].update(
+        {
+            "type": {"type": "string", "enum": ["ssh", "x509"]},
+        }
+    )
+    create_response_v22["properties"]["keypair"]["required"].append("type")
+
+    create_response_v292 = copy.deepcopy(create_response_v22)
+    del create_response_v292["properties"]["keypair"]["properties"]["private_key"]
+    create_response_v292["properties"]["keypair"]["properties"]["name"] = (
+        keypair_name_special_chars_v292
+    )
+
+    delete_response = {
+        "type": "null",
+    }
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "keypair": {
+                "type": "object",
+                "properties": {
+                    "created_at": {"type": "string", "format": "date-time"},
+                    # NOTE(stephenfin): While we expose these soft delete fields,
+                    # we don't provide a mechanism to show actual soft deleted
+                    # entries. As such, they're never populated.
+                    "deleted": {"type": "boolean", "const": False},
+                    "deleted_at": {"type": "null"},
+                    "fingerprint": {"type": "string"},
+                    "id": {"type": "integer"},
+                    "name": keypair_name_special_chars,
+                    "public_key": {"type": "string"},
+                    # NOTE(stephenfin): There is no way to update an existing
+                    # keypair, so this is never populated.
+                    "updated_at": {"type": "null"},
+                    "user_id": parameter_types.user_id,
+                },
+                "required": [
+                    "created_at",
+                    "deleted",
+                    "deleted_at",
+                    "fingerprint",
+                    "id",
+                    "name",
+                    "public_key",
+                    "updated_at",
+                    "user_id",
+                ],
+                "additionalProperties": False,
+            }
+        },
+        "required": ["keypair"],
+        "additionalProperties": False,
+    }
+
+    show_response_v22 = copy.deepcopy(show_response)
+    show_response_v22["properties"]["keypair"]["properties"].update(
+        {
+            "type": {"type": "string", "enum": ["ssh", "x509"]},
+        }
+    )
+    show_response_v22["properties"]["keypair"]["required"].append("type")
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "keypairs": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "keypair": {
+                            "type": "object",
+                            "properties": {
+                                "fingerprint": {"type": "string"},
+                                "name": keypair_name_special_chars,  # noqa: E501
+                                "public_key": {"type": "string"},
+                            },
+                            "required": ["fingerprint", "name", "public_key"],
+                            "additionalProperties": False,
+                        },
+                    },
+                    "required": ["keypair"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["keypairs"],
+        "additionalProperties": False,
+    }
+
+    index_response_v22 = copy.deepcopy(index_response)
+    index_response_v22["properties"]["keypairs"]["items"]["properties"]["keypair"][
+        "properties"
+    ].update(
+        {
+            "type": {"type": "string", "enum": ["ssh", "x509"]},
+        }
+    )
+    index_response_v22["properties"]["keypairs"]["items"]["properties"]["keypair"][
+        "required"
+    ].append("type")
+
+    index_response_v235 = copy.deepcopy(index_response_v22)
+    index_response_v235["properties"].update(
+        {
+            "keypairs_links": response_types.collection_links,
+        }
+    )
+
+
 class server_tags:
     """nova/api/openstack/compute/schemas/server_tags.py (34.0.0; response schemas)."""
 
@@ -3401,6 +3562,22 @@ ROUTES = {
     # ips.py
     ("GET", "/servers/{server_id}/ips"): [(None, None, ips.index_response)],
     ("GET", "/servers/{server_id}/ips/{network}"): [(None, None, ips.show_response)],
+    # keypairs.py
+    ("POST", "/os-keypairs"): [
+        ("2.0", "2.1", keypairs.create_response),
+        ("2.2", "2.91", keypairs.create_response_v22),
+        ("2.92", None, keypairs.create_response_v292),
+    ],
+    ("GET", "/os-keypairs"): [
+        ("2.0", "2.1", keypairs.index_response),
+        ("2.2", "2.34", keypairs.index_response_v22),
+        ("2.35", None, keypairs.index_response_v235),
+    ],
+    ("GET", "/os-keypairs/{name}"): [
+        ("2.0", "2.1", keypairs.show_response),
+        ("2.2", None, keypairs.show_response_v22),
+    ],
+    ("DELETE", "/os-keypairs/{name}"): [(None, None, keypairs.delete_response)],
     # server_tags.py
     ("GET", "/servers/{server_id}/tags"): [("2.26", None, server_tags.index_response)],
     ("GET", "/servers/{server_id}/tags/{tag}"): [("2.26", None, server_tags.show_response)],

@@ -165,6 +165,10 @@ class World:
             assert r.status == 200, r.json()
             r = self.compute("PUT", f"/servers/{sid}/tags/k", mv="2.26")  # and a tag ``k``
             assert r.status == 201, r.json()
+        # A key pair ``k`` of the admin's (who makes the reads).
+        body = {"keypair": {"name": "k", "public_key": SSH_KEY}}
+        r = self.compute("POST", "/os-keypairs", body, mv="2.1", user="admin")
+        assert r.status == 200, r.json()
 
     def req(self, service: str, method: str, path: str, body: Any = None, **kw: Any):
         """One call through ``cloud.request``."""
@@ -226,6 +230,11 @@ def world_for(worlds: dict[str, World], profile: str) -> World:
 # -- compute ----------------------------------------------------------------------------------
 
 #: Read routes: path template -> how to fill it from the world.
+#: An OpenSSH public key for ``/os-keypairs``.
+SSH_KEY = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ t6@fakecloud"
+)
+
 _FILL = {
     "{server_id}": lambda w, sid: sid,
     "{request_id}": lambda w, sid: w.request_ids[sid],
@@ -234,6 +243,7 @@ _FILL = {
     "{tenant_id}": lambda w, sid: "{project_id}",  # the caller's own, filled in by the cloud
     "{tag}": lambda w, sid: "k",
     "{network}": lambda w, sid: "private",
+    "{name}": lambda w, sid: "k",
 }
 
 _READS = [key for key in nova.ROUTES if key[0] == "GET"]
@@ -421,6 +431,18 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         if template.endswith("/tags") and method == "DELETE":
             assert world.compute("PUT", path + "/k", mv="2.26").status == 201
+        return
+    if template.startswith("/os-keypairs"):
+        # A key pair made (its name valid at every microversion), or one of its own deleted.
+        name = f"new-{mv.replace('.', '-')}" if method == "POST" else "doomed"
+        body = {"keypair": {"name": name, "public_key": SSH_KEY}}
+        if method == "DELETE":
+            assert world.compute("POST", "/os-keypairs", body, mv="2.1").status == 200
+            r = world.compute(method, template.replace("{name}", name), mv=mv)
+        else:
+            r = world.compute(method, template, body, mv=mv)
+        assert r.status in (200, 201, 202, 204), r.json()
+        check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         return
     if template == "/os-quota-sets/{tenant_id}":
         # The admin's own project, set to the default it has (the shared world's quotas stay).

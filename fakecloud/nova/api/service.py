@@ -21,6 +21,7 @@ from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
 from fakecloud.nova.api.image_metadata import ImageMetadataController
 from fakecloud.nova.api.images import ImagesController
 from fakecloud.nova.api.instance_actions import InstanceActionsController
+from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
@@ -129,6 +130,11 @@ class ComputeApiService(NovaApiService):
         return VolumeAttachmentController(self.nova, self.servers)
 
     @cached_property
+    def keypairs(self) -> KeypairsController:
+        """``/os-keypairs``."""
+        return KeypairsController(self.nova, self)
+
+    @cached_property
     def limits(self) -> LimitsController:
         """``/limits``."""
         return LimitsController(self.nova)
@@ -232,6 +238,11 @@ class ComputeApiService(NovaApiService):
         add("PUT", specs + "/{key}", "flavor_extra_specs", es.update)
         add("DELETE", specs + "/{key}", "flavor_extra_specs", es.delete)
         add("GET", "/limits", "limits", LimitsController.index)
+        kp = KeypairsController
+        add("GET", "/os-keypairs", "keypairs", kp.index)
+        add("POST", "/os-keypairs", "keypairs", kp.create)
+        add("GET", "/os-keypairs/{name}", "keypairs", kp.show)
+        add("DELETE", "/os-keypairs/{name}", "keypairs", kp.delete)
         q = QuotaSetsController
         add("GET", "/os-quota-sets/{tenant_id}", "quota_sets", q.show)
         add("GET", "/os-quota-sets/{tenant_id}/detail", "quota_sets", q.detail)

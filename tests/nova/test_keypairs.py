@@ -1,0 +1,154 @@
+"""``/os-keypairs`` as ``nova/api/openstack/compute/keypairs.py`` of 17.0.13 and 34.0.0 serve
+it, with ``KeypairAPI.import_key_pair`` (``nova/compute/api.py``) and ``nova/crypto.py``'s
+fingerprints; the expected fingerprints are ``ssh-keygen -l -E md5`` and ``openssl x509
+-fingerprint -sha1`` of the same keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+SSH = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ t6@fakecloud"
+)
+SSH_MD5 = "1b:7f:42:03:c6:d8:2c:e4:95:cc:53:18:ce:8a:80:6b"
+PEM = """-----BEGIN CERTIFICATE-----
+MIIBXDCCAQKgAwIBAgIBATAKBggqhkjOPQQDAjANMQswCQYDVQQDDAJ0NjAeFw0y
+NjEyMDQyMTM5MzZaFw0zNjEyMDEyMTM5MzZaMA0xCzAJBgNVBAMMAnQ2MFkwEwYH
+KoZIzj0CAQYIKoZIzj0DAQcDQgAEBsuCCeYp9HSTi4fPlqEAfP9Rfc8m7TkdCTpU
+Z1lPQgb/ZJAjlQvBXCdnp/BIB0XYQkHu1RUuQRjGRrAMO5saoqNTMFEwHQYDVR0O
+BBYEFOt18EMP9vJvv2bzoLYNlHipwa/IMB8GA1UdIwQYMBaAFOt18EMP9vJvv2bz
+oLYNlHipwa/IMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgbtYY
+QHM2vZV03Lp7uqo8MeSek22KVeAF4KAtn+LMl74CIQCG1h1+jH4EpCcI/oUFf2Dg
+7UbxpplfTG8CsrCdXlcZhQ==
+-----END CERTIFICATE-----
+"""
+PEM_SHA1 = "6b:cb:57:84:ea:06:a0:ed:cb:3e:70:87:11:d1:66:75:12:5c:c2:c7"
+
+
+def call(env, method, path, body=None, user="demo", mv="2.1"):
+    resp = env.request(method, path, body, user=user, microversion=mv)
+    return resp.status, (resp.json() if resp.body else None)
+
+
+def message(body):
+    return next(iter(body.values()))["message"]
+
+
+def create(env, name, key=SSH, mv="2.1", **more):
+    return call(
+        env,
+        "POST",
+        "/v2.1/os-keypairs",
+        {"keypair": {"name": name, **more, **({"public_key": key} if key is not None else {})}},
+        mv=mv,
+    )
+
+
+@pytest.fixture(params=["seed", "upstream"])
+def env(request):
+    return NovaEnv(request.param)
+
+
+def test_import_list_show_delete_per_microversion(env):
+    status, body = create(env, "k1")
+    assert status == 200
+    kp = body["keypair"]
+    assert set(kp) == {"name", "public_key", "fingerprint", "user_id"}
+    assert (kp["name"], kp["public_key"], kp["fingerprint"]) == ("k1", SSH, SSH_MD5)
+    user = kp["user_id"]
+    status, body = create(env, "k0", mv="2.2")
+    assert (status, body["keypair"]["type"]) == (201, "ssh")
+    status, body = create(env, "cert", key=PEM, mv="2.2", type="x509")
+    assert (status, body["keypair"]["fingerprint"]) == (201, PEM_SHA1)
+    status, body = call(env, "GET", "/v2.1/os-keypairs")
+    assert status == 200
+    assert [k["keypair"]["name"] for k in body["keypairs"]] == ["cert", "k0", "k1"]
+    assert set(body["keypairs"][0]["keypair"]) == {"name", "public_key", "fingerprint"}
+    status, body = call(env, "GET", "/v2.1/os-keypairs/k1", mv="2.2")
+    shown = body["keypair"]
+    assert status == 200
+    assert (shown["type"], shown["user_id"], shown["deleted"], shown["deleted_at"]) == (
+        "ssh",
+        user,
+        False,
+        None,
+    )
+    assert {"created_at", "id", "updated_at"} <= set(shown)
+    assert call(env, "DELETE", "/v2.1/os-keypairs/k1") == (202, None)
+    assert call(env, "DELETE", "/v2.1/os-keypairs/k0", mv="2.2") == (204, None)
+    status, body = call(env, "GET", "/v2.1/os-keypairs/k1")
+    assert (status, message(body)) == (404, f"Keypair k1 not found for user {user}")
+    status, body = call(env, "DELETE", "/v2.1/os-keypairs/k1")
+    assert (status, message(body)) == (404, f"Keypair k1 not found for user {user}")
+
+
+def test_bad_keys_names_duplicates_and_generation(env):
+    status, body = create(env, "bad", key="ssh-rsa notakey")
+    assert (status, message(body)) == (
+        400,
+        "Keypair data is invalid: failed to generate fingerprint",
+    )
+    status, body = create(env, "bad", key="nope", mv="2.2", type="x509")
+    assert status == 400
+    assert message(body).startswith("Keypair data is invalid: failed to generate X509 fingerprint.")
+    status, body = create(env, "a@b")
+    assert status == 400 and "Invalid input for field/attribute name" in message(body)
+    assert create(env, "dup")[0] == 200
+    status, body = create(env, "dup")
+    assert (status, message(body)) == (409, "Key pair 'dup' already exists.")
+    status, body = create(env, "gen", key=None)
+    assert status == 400 and "does not generate" in message(body)
+
+
+def test_quota_and_other_users():
+    env = NovaEnv("upstream")
+    project = env.cloud.keystone.token_for("demo").context.project_id
+    quota = {"quota_set": {"key_pairs": 1}}
+    assert env.request("PUT", f"/v2.1/os-quota-sets/{project}", quota, user="admin").status == 200
+    assert create(env, "one")[0] == 200
+    status, body = create(env, "two")
+    assert (status, message(body)) == (403, "Quota exceeded, too many key pairs.")
+    assert call(env, "GET", "/v2.1/os-keypairs", user="admin") == (200, {"keypairs": []})
+    demo = env.cloud.keystone.token_for("demo").context.user_id
+    status, body = call(
+        env, "GET", f"/v2.1/os-keypairs/one?user_id={demo}", user="admin", mv="2.10"
+    )
+    assert (status, body["keypair"]["user_id"]) == (200, demo)
+    admin = env.cloud.keystone.token_for("admin").context.user_id
+    status, body = call(env, "GET", f"/v2.1/os-keypairs?user_id={admin}", mv="2.10")
+    assert status == 403
+
+
+def test_upstream_only_pages_and_2_92():
+    env = NovaEnv("upstream")
+    for name in ("a", "b", "c"):
+        assert create(env, name, mv="2.92")[0] == 201
+    status, body = create(env, "x.y@z", mv="2.92")
+    assert status == 201
+    status, body = create(env, "nokey", key=None, mv="2.92")
+    assert status == 400 and "public_key" in message(body)
+    status, body = call(env, "GET", "/v2.1/os-keypairs?limit=2", mv="2.35")
+    assert [k["keypair"]["name"] for k in body["keypairs"]] == ["a", "b"]
+    assert body["keypairs_links"][0]["href"].endswith("/v2.1/os-keypairs?limit=2&marker=b")
+    status, body = call(env, "GET", "/v2.1/os-keypairs?marker=b", mv="2.35")
+    assert [k["keypair"]["name"] for k in body["keypairs"]] == ["c", "x.y@z"]
+    status, body = call(env, "GET", "/v2.1/os-keypairs?marker=zz", mv="2.35")
+    assert (status, message(body)) == (400, "Marker zz could not be found.")
+    status, body = call(env, "GET", "/v2.1/os-keypairs?foo=1", mv="2.75")
+    assert status == 400
+
+
+def test_key_pairs_are_saved_and_forked_apart(tmp_path):
+    env = NovaEnv("upstream")
+    assert create(env, "kept")[0] == 200
+    env.cloud.save(tmp_path / "s.json")
+    loaded = NovaEnv.__new__(NovaEnv)
+    loaded.cloud = type(env.cloud).load(tmp_path / "s.json")
+    status, body = call(loaded, "GET", "/v2.1/os-keypairs/kept")
+    assert (status, body["keypair"]["fingerprint"]) == (200, SSH_MD5)
+    twin = NovaEnv.__new__(NovaEnv)
+    twin.cloud = env.cloud.fork()
+    assert create(twin, "twin-only")[0] == 200
+    assert call(env, "GET", "/v2.1/os-keypairs/twin-only")[0] == 404
