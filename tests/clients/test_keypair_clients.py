@@ -2,6 +2,7 @@
 openstacksdk's ``create_keypair``/``keypairs()``/``delete_keypair`` against Nova's
 ``/os-keypairs`` (tests/nova/test_keypairs.py). They were 404s: not served."""
 
+from client_helpers import novaclient
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
@@ -30,3 +31,21 @@ def test_cli_and_sdk_import_list_show_delete(tmp_path):
         osc("keypair", "delete", "k1", output=False)
         conn.compute.delete_keypair("k2")
         assert list(conn.compute.keypairs()) == []
+
+
+def test_novaclient_and_sdk_have_nova_generate_a_key_before_2_92():
+    """novaclient ``keypairs.create(name)`` and openstacksdk ``create_keypair(name=...)``
+    without a public key: Nova (here the seed's Queens) generates one and answers the private
+    half once."""
+    cloud = Cloud(seed=6, profile="seed")
+    with cloud.intercept():
+        nova = novaclient(cloud, "2.2")
+        made = nova.keypairs.create("nc")
+        assert made.private_key.startswith("-----BEGIN RSA PRIVATE KEY-----")
+        assert (made.type, nova.keypairs.get("nc").fingerprint) == ("ssh", made.fingerprint)
+        conn = cloud.connection()
+        sdk = conn.compute.create_keypair(name="sdk")
+        assert sdk.private_key.startswith("-----BEGIN RSA PRIVATE KEY-----")
+        assert sdk.public_key.endswith(" Generated-by-Nova")
+        assert conn.compute.get_keypair("sdk").fingerprint == sdk.fingerprint
+        assert sdk.public_key != made.public_key

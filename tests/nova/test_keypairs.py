@@ -98,8 +98,8 @@ def test_bad_keys_names_duplicates_and_generation(env):
     assert create(env, "dup")[0] == 200
     status, body = create(env, "dup")
     assert (status, message(body)) == (409, "Key pair 'dup' already exists.")
-    status, body = create(env, "gen", key=None)
-    assert status == 400 and "does not generate" in message(body)
+    status, body = create(env, "gen", key=None, mv="2.2", type="x509")
+    assert status == 400 and "does not generate x509 certificates" in message(body)
 
 
 def test_quota_and_other_users():
@@ -152,3 +152,32 @@ def test_key_pairs_are_saved_and_forked_apart(tmp_path):
     twin.cloud = env.cloud.fork()
     assert create(twin, "twin-only")[0] == 200
     assert call(env, "GET", "/v2.1/os-keypairs/twin-only")[0] == 404
+
+
+def test_a_create_without_a_public_key_generates_a_seeded_rsa_key_pair():
+    """``crypto.generate_key_pair`` (17.0.13, 34.0.0): a 2048-bit RSA key, the private half
+    answered once as PEM, the public half ``ssh-rsa ... Generated-by-Nova``; fakecloud draws it
+    from the cloud's seeded source, so the same seed makes the same key."""
+    from cryptography.hazmat.primitives import serialization
+
+    env = NovaEnv("seed")
+    status, body = create(env, "gen", key=None)
+    assert status == 200
+    kp = body["keypair"]
+    assert set(kp) == {"name", "public_key", "fingerprint", "user_id", "private_key"}
+    assert kp["public_key"].startswith("ssh-rsa ") and kp["public_key"].endswith(
+        " Generated-by-Nova"
+    )
+    assert kp["private_key"].startswith("-----BEGIN RSA PRIVATE KEY-----\n")
+    private = serialization.load_pem_private_key(kp["private_key"].encode(), password=None)
+    public = private.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    assert kp["public_key"] == public.decode() + " Generated-by-Nova"
+    assert private.key_size == 2048
+    shown = call(env, "GET", "/v2.1/os-keypairs/gen")[1]["keypair"]
+    assert "private_key" not in shown
+    assert (shown["public_key"], shown["fingerprint"]) == (kp["public_key"], kp["fingerprint"])
+    again = NovaEnv("seed")
+    assert create(again, "gen", key=None)[1]["keypair"]["private_key"] == kp["private_key"]
+    assert create(env, "gen2", key=None)[1]["keypair"]["private_key"] != kp["private_key"]

@@ -3,13 +3,14 @@ with ``KeypairAPI`` of ``nova/compute/api.py``, 17.0.13-34.0.0): ``openstack key
 create --public-key F NAME``, ``keypair list/show/delete``, novaclient's ``keypairs.*``,
 openstacksdk's ``create_keypair``/``keypairs()``.
 
-A key pair belongs to a user (not a project) and is named uniquely per user. Only imports are
-served: a ``public_key`` (an OpenSSH key, or from 2.2 with ``"type": "x509"`` a PEM
-certificate) is checked and fingerprinted as ``nova/crypto.py`` does it (MD5 of the key's
-decoded body, or SHA-1 of the certificate, hex pairs joined by ``:``). Nova generates a key
-pair when a request before 2.92 sends no ``public_key``; that needs fresh RSA keys, which no
-well-kept library derives from the cloud's seeded source, so fakecloud answers such a request
-400 instead (see docs/conformance.md).
+A key pair belongs to a user (not a project) and is named uniquely per user. A
+``public_key`` (an OpenSSH key, or from 2.2 with ``"type": "x509"`` a PEM certificate) is
+checked and fingerprinted as ``nova/crypto.py`` does it (MD5 of the key's decoded body, or
+SHA-1 of the certificate, hex pairs joined by ``:``). A request before 2.92 without
+``public_key`` has Nova generate a 2048-bit RSA key pair and answer its ``private_key`` once;
+fakecloud draws it from the cloud's seeded source through pycryptodome's generator
+(`generate_key_pair`), so a replay makes the same key. Generating an x509 certificate (Nova runs
+``openssl``) is not modelled: a 400 says so.
 
 Per microversion: 2.2 adds ``type`` and answers 201 (create) and 204 (delete) instead of 200
 and 202; 2.10 lets an admin name another user (``user_id`` in the body or the query); 2.35
@@ -23,8 +24,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from random import Random
 from typing import Any
 
+from Crypto.PublicKey import RSA
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
@@ -80,6 +83,17 @@ def _bucket(version: Any, edges: tuple[str, ...]) -> str:
         if version >= edge:
             return edge
     return edges[0]
+
+
+def generate_key_pair(seed: str) -> tuple[str, str]:
+    """``crypto.generate_key_pair`` (nova 17.0.13-34.0.0: paramiko's 2048-bit
+    ``RSAKey.generate``): the private key as PEM (``RSA PRIVATE KEY``) and the public key as
+    ``ssh-rsa <base64> Generated-by-Nova``. The key is drawn from `seed` (a draw of the cloud's
+    seeded source), through pycryptodome's generator, so a run makes the same key every time."""
+    draws = Random(seed)
+    key = RSA.generate(2048, randfunc=draws.randbytes)
+    public = key.publickey().export_key("OpenSSH").decode()
+    return key.export_key("PEM").decode() + "\n", f"{public} Generated-by-Nova"
 
 
 def ssh_fingerprint(public_key: str) -> str:
@@ -162,17 +176,23 @@ class KeypairsController:
         name = params["name"].strip()
         key_type = params.get("type", "ssh")
         user_id = self._user(req, "create", params.get("user_id"))
-        if "public_key" not in params:
+        generated = "public_key" not in params
+        if generated and key_type != "ssh":
             raise HttpError(
                 400,
-                "Keypair data is invalid: fakecloud does not generate key pairs; send public_key",
+                "Keypair data is invalid: fakecloud does not generate x509 certificates; "
+                "send public_key",
             )
         project = req.context.project_id
         limit = quota.project_limits(self.nova, project)["key_pairs"]
         db = self.nova.db
         if limit >= 0 and db.keypair_count(user_id) + 1 > limit:
             raise HttpError(403, "Quota exceeded, too many key pairs.")
-        public_key = params["public_key"]
+        private_key = None
+        if generated:
+            private_key, public_key = generate_key_pair(self.nova.kernel.ids.hex(32))
+        else:
+            public_key = params["public_key"]
         if key_type == "ssh":
             fingerprint = ssh_fingerprint(public_key)
         else:
@@ -183,6 +203,8 @@ class KeypairsController:
             user_id, name, key_type, public_key, fingerprint, self.nova.kernel.now
         )
         keypair = self._view(row, version, ("name", "public_key", "fingerprint", "user_id"))
+        if private_key is not None:
+            keypair["private_key"] = private_key
         return Response(201 if version >= "2.2" else 200, {"keypair": keypair})
 
     def index(self, req: Request) -> Response:
