@@ -39,3 +39,23 @@ def paginate(
             raise HttpError(400, f"{prefix}limit param must be positive")
         rows = rows[:count]
     return rows
+
+
+def page_after_marker(
+    rows: list[Any],
+    marker: str | None,
+    limit: str | None,
+    max_limit: int,
+    *,
+    key: Callable[[Any], str],
+) -> list[Any]:
+    """A Nova page whose marker is looked up by its DB call (instance actions, key pairs): the
+    rows after the one whose ``key`` is `marker` (400 "Marker X could not be found." when none
+    is), at most `limit` (an integer the query schema checked) and never more than
+    `max_limit` (``[api] max_limit``)."""
+    if marker is not None:
+        keys = [key(row) for row in rows]
+        if marker not in keys:
+            raise HttpError(400, f"Marker {marker} could not be found.")
+        rows = rows[keys.index(marker) + 1 :]
+    return rows[: max_limit if limit is None else min(int(limit), max_limit)]

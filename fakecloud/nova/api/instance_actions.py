@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.pagination import page_after_marker
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.policies import INSTANCE_ACTIONS
 
@@ -111,16 +112,13 @@ class InstanceActionsController:
             actions = [a for a in actions if wall(a.updated_at) >= since]
         if before is not None:
             actions = [a for a in actions if wall(a.updated_at) <= before]
-        marker = req.arg("marker")
-        if marker:
-            ids = [a.request_id for a in actions]
-            if marker not in ids:
-                raise HttpError(400, f"Marker {marker} could not be found.")
-            actions = actions[ids.index(marker) + 1 :]
-        limit = req.arg("limit")
-        max_limit = getattr(self.nova.config, "max_limit", 1000)
-        count = max_limit if limit is None else min(int(limit), max_limit)
-        return actions[:count]
+        return page_after_marker(
+            actions,
+            req.arg("marker") or None,
+            req.arg("limit"),
+            getattr(self.nova.config, "max_limit", 1000),
+            key=lambda a: a.request_id,
+        )
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}/os-instance-actions/{request_id}``."""

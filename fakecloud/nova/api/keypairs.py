@@ -32,6 +32,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.pagination import page_after_marker
 from fakecloud.nova import quota
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.policies import KEYPAIRS
@@ -215,15 +216,13 @@ class KeypairsController:
         rows = self.nova.db.keypairs_of(user_id)
         paged = version >= "2.35"
         if paged:
-            marker = req.arg("marker")
-            if marker is not None:
-                names = [r.name for r in rows]
-                if marker not in names:
-                    raise HttpError(400, f"Marker {marker} could not be found.")
-                rows = rows[names.index(marker) + 1 :]
-            limit = req.arg("limit")
-            max_limit = self.nova.config.max_limit
-            rows = rows[: min(int(limit), max_limit) if limit is not None else max_limit]
+            rows = page_after_marker(
+                rows,
+                req.arg("marker"),
+                req.arg("limit"),
+                self.nova.config.max_limit,
+                key=lambda r: r.name,
+            )
         params = ("name", "public_key", "fingerprint")
         body: dict[str, Any] = {
             "keypairs": [{"keypair": self._view(r, version, params)} for r in rows]
