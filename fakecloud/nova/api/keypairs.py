@@ -27,10 +27,6 @@ import hashlib
 from random import Random
 from typing import Any
 
-from Crypto.PublicKey import RSA
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker
 from fakecloud.nova import quota
@@ -91,6 +87,10 @@ def generate_key_pair(seed: str) -> tuple[str, str]:
     ``RSAKey.generate``): the private key as PEM (``RSA PRIVATE KEY``) and the public key as
     ``ssh-rsa <base64> Generated-by-Nova``. The key is drawn from `seed` (a draw of the cloud's
     seeded source), through pycryptodome's generator, so a run makes the same key every time."""
+    # The crypto libraries are imported where a key is read or made, not with the module: they
+    # cost ~60 ms, which every process's first compute request would pay.
+    from Crypto.PublicKey import RSA
+
     draws = Random(seed)
     key = RSA.generate(2048, randfunc=draws.randbytes)
     public = key.publickey().export_key("OpenSSH").decode()
@@ -99,6 +99,8 @@ def generate_key_pair(seed: str) -> tuple[str, str]:
 
 def ssh_fingerprint(public_key: str) -> str:
     """``crypto.generate_fingerprint``: 400 unless `public_key` is an OpenSSH public key."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         serialization.load_ssh_public_key(public_key.encode("utf-8"))
         raw = hashlib.md5(base64.b64decode(public_key.split(" ")[1]), usedforsecurity=False)
@@ -109,6 +111,9 @@ def ssh_fingerprint(public_key: str) -> str:
 
 def x509_fingerprint(pem: str) -> str:
     """``crypto.generate_x509_fingerprint``: SHA-1 of a PEM certificate, else 400."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
     try:
         cert = x509.load_pem_x509_certificate(pem.encode("utf-8"))
         raw = binascii.hexlify(cert.fingerprint(hashes.SHA1())).decode("ascii")
