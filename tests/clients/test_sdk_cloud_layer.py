@@ -1,0 +1,125 @@
+"""openstacksdk's cloud layer (the "shade" API Ansible's openstack.cloud collection is built
+on: ``conn.create_server``, ``create_image_snapshot``, ``create_volume``...) end to end, as a
+snapshot-minded user calls it, on the seed's Queens and on upstream (openstacksdk 4.x
+``cloud/_compute.py``, ``_block_storage.py``, ``_image.py``). One small world per profile:
+each test makes what it changes itself."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from fakecloud import Cloud
+
+IMAGE = "cirros-0.6.2-x86_64-qga"
+SSH = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ t1@fakecloud"
+)
+
+
+@pytest.fixture(scope="module", params=["seed", "upstream"])
+def world(request):
+    """A cloud of the profile, intercepted for the module, with the demo user's connection
+    (`conn`), the admin's (`admin`), a key pair and an ACTIVE image-backed server (`server`)."""
+    cloud = Cloud(seed=15, profile=request.param)
+    with cloud.intercept():
+        conn = cloud.connection()
+        conn.create_keypair("key", public_key=SSH)
+        server = conn.create_server("web", image=IMAGE, flavor="m1.tiny", key_name="key")
+        server = conn.compute.wait_for_server(server, wait=600)
+        admin = cloud.connection(user="admin")
+        yield SimpleNamespace(cloud=cloud, conn=conn, admin=admin, server=server)
+
+
+def test_flavors_images_limits_and_keypairs(world):
+    conn = world.conn
+    flavors = {f.name: f for f in conn.list_flavors(get_extra=True)}
+    assert flavors["m1.tiny"].ram == 512 and flavors["m1.tiny"].extra_specs == {}
+    # The smallest flavor with at least that much RAM, then one whose name holds `include`.
+    assert conn.get_flavor_by_ram(500).name == "m1.tiny"
+    assert conn.get_flavor_by_ram(1000, include="small").name == "m1.small"
+    image = conn.get_image(IMAGE)
+    assert image.status == "active" and conn.get_image_by_id(image.id).name == IMAGE
+    assert [i.name for i in conn.search_images(IMAGE)] == [IMAGE]
+    assert IMAGE in [i.name for i in conn.list_images()]
+    assert conn.get_image("no-such-image") is None
+    limits = conn.get_compute_limits()
+    assert (limits.max_total_instances, limits.max_total_cores) == (10, 20)
+    assert limits.total_instances_used >= 1
+    volume_limits = conn.get_volume_limits()
+    assert volume_limits.absolute["maxTotalVolumes"] == 10
+    # An admin reads another project's (``?tenant_id=`` on Nova's /limits).
+    other = world.admin.get_compute_limits(conn.current_project_id)
+    assert other.total_instances_used == limits.total_instances_used
+    assert [k.name for k in conn.list_keypairs()] == ["key"]
+    assert conn.search_keypairs("key")[0].fingerprint == conn.get_keypair("key").fingerprint
+
+
+def test_servers_by_name_id_and_filters(world):
+    conn, server = world.conn, world.server
+    found = conn.get_server("web")
+    assert (found.id, found.status, found.key_name) == (server.id, "ACTIVE", "key")
+    assert found.flavor.name == "m1.tiny" and found.image.id == conn.get_image(IMAGE).id
+    assert conn.get_server_by_id(server.id).name == "web"
+    assert "web" in [s.name for s in conn.list_servers(detailed=True)]
+    assert [s.name for s in conn.list_servers(filters={"name": "web"})] == ["web"]
+    assert "web" in [s.name for s in conn.search_servers(filters={"status": "ACTIVE"})]
+    assert [s.name for s in world.admin.list_servers(all_projects=True)] == ["web"]
+    assert conn.get_server("no-such-server") is None
+    assert conn.delete_server("no-such-server") is False
+
+
+def test_image_snapshot_of_an_image_backed_server(world):
+    conn = world.conn
+    image = conn.create_image_snapshot("web-snap", world.server.id, wait=True, timeout=600)
+    assert image.status == "active"
+    assert conn.get_image("web-snap").instance_uuid == world.server.id
+    assert conn.get_server("web").task_state is None
+    assert conn.delete_image("web-snap", wait=True, timeout=600) is True
+    assert conn.get_image("web-snap") is None
+
+
+def test_volume_backed_server_and_its_snapshot(world):
+    conn = world.conn
+    server = conn.create_server(
+        "bfv", image=IMAGE, flavor="m1.tiny", boot_from_volume=True, volume_size=1,
+        terminate_volume=True,
+    )  # fmt: skip
+    server = conn.compute.wait_for_server(server, wait=600)
+    (root,) = conn.get_volumes(server)
+    assert (root.size, root.is_bootable, root.status) == (1, True, "in-use")
+    image = conn.create_image_snapshot("bfv-snap", server.id, wait=True, timeout=600)
+    # A volume-backed snapshot: an empty image whose mapping names a Cinder snapshot, which
+    # may still be creating when the image is active (the cloud layer waits for the image).
+    assert (image.status, image.size) == ("active", 0)
+    (snap,) = [s for s in conn.list_volume_snapshots() if s.volume_id == root.id]
+    assert snap.name == "snapshot for bfv-snap"
+    assert conn.delete_server("bfv", wait=True, timeout=600) is True
+    assert conn.get_server("bfv") is None
+    assert conn.delete_image("bfv-snap", wait=True, timeout=600) is True
+
+
+def test_volumes_attach_snapshot_detach_delete(world):
+    conn = world.conn
+    volume = conn.create_volume(1, name="data", wait=True, timeout=600)
+    assert volume.status == "available"
+    from_image = conn.create_volume(1, name="boot", image=IMAGE, wait=True, timeout=600)
+    assert from_image.is_bootable and conn.get_volume_by_id(from_image.id).name == "boot"
+    assert [v.name for v in conn.search_volumes("data")] == ["data"]
+    server = conn.get_server("web")
+    attachment = conn.attach_volume(server, volume, wait=True, timeout=600)
+    assert attachment.volume_id == volume.id
+    attached = conn.get_volume("data")
+    assert attached.status == "in-use" and attached.attachments[0]["server_id"] == server.id
+    # force=True: a snapshot of an in-use volume.
+    snap = conn.create_volume_snapshot(volume.id, force=True, name="data-snap", wait=True)
+    assert snap.status == "available"
+    assert conn.get_volume_snapshot("data-snap").id == snap.id
+    assert conn.get_volume_snapshot_by_id(snap.id).volume_id == volume.id
+    assert "data-snap" in [s.name for s in conn.list_volume_snapshots()]
+    conn.detach_volume(server, attached, wait=True, timeout=600)
+    assert conn.get_volume("data").status == "available"
+    assert conn.delete_volume_snapshot("data-snap", wait=True, timeout=600) is True
+    assert conn.get_volume_snapshot("data-snap") is None
+    assert conn.delete_volume("data", wait=True, timeout=600) is True
+    assert conn.delete_volume("boot", wait=True, timeout=600) is True
+    assert conn.get_volume("data") is None and conn.delete_volume("data") is False
