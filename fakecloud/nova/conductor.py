@@ -3,7 +3,7 @@
 `schedule_and_build_instances` is what happens between ``POST /servers`` answering 202 and the
 compute host starting the build; `unshelve_instance` decides between powering a shelved server
 on where it is and spawning an offloaded one on a newly scheduled host. The scheduler picks the
-up host with the fewest servers (ties by name), so runs are deterministic.
+enabled, up host with the fewest servers (ties by name), so runs are deterministic.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import exception, states
+from fakecloud.nova.services import compute_filter
 
 ACTOR = "nova-conductor"
 
@@ -25,9 +26,9 @@ class Conductor:
         self.db = nova.db
 
     def select_host(self) -> str:
-        """The up compute host with the fewest live servers (`NoValidHost` if none is up)."""
-        is_up = self.kernel.rpc.is_up
-        host = self.db.least_loaded(self.nova.hosts, lambda name: is_up(f"compute.{name}"))
+        """The compute host passing ``ComputeFilter`` (nova-compute enabled and up) with the
+        fewest live servers (`NoValidHost` if none passes)."""
+        host = self.db.least_loaded(self.nova.hosts, compute_filter(self.nova))
         if host is None:
             raise exception.NoValidHost(reason="")
         return host

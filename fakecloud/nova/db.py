@@ -312,6 +312,19 @@ class NovaDB:
         if not rows:
             del self._keypairs[row.user_id]
 
+    # -- services (Nova's ``services`` table: what an operator changed) ----------------------
+
+    #: binary -> {host: `ServiceChange`} of the services an operator disabled, forced down or
+    #: deleted (`fakecloud.nova.services`). An instance field only once one was changed, so a
+    #: cloud without any saves as before.
+    service_changes: dict[str, dict[str, Any]] | None = None
+
+    def service_change(self, binary: str, host: str, change: Any) -> None:
+        """Store the operator's fields of the service `binary` on `host`."""
+        if self.service_changes is None:
+            self.service_changes = {}
+        self.service_changes.setdefault(binary, {})[host] = change
+
     def _count(self, row: Instance, sign: int) -> None:
         usage = self._usage.setdefault(row.project_id, [0, 0, 0])
         usage[0] += sign

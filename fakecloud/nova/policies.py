@@ -49,6 +49,8 @@ SERVER_TAGS = "os_compute_api:os-server-tags:%s"
 KEYPAIRS = "os_compute_api:os-keypairs:%s"
 IPS = "os_compute_api:ips:%s"
 AVAILABILITY_ZONE = "os_compute_api:os-availability-zone:%s"
+SERVICES = "os_compute_api:os-services:%s"
+HYPERVISORS = "os_compute_api:os-hypervisors:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -136,6 +138,16 @@ UPSTREAM_RULES = (
     (IPS % "show", _READER),
     (AVAILABILITY_ZONE % "list", "@"),
     (AVAILABILITY_ZONE % "detail", _ADMIN),
+    (SERVICES % "list", _ADMIN),
+    (SERVICES % "update", _ADMIN),
+    (SERVICES % "delete", _ADMIN),
+    (HYPERVISORS % "list", _ADMIN),
+    (HYPERVISORS % "list-detail", _ADMIN),
+    (HYPERVISORS % "statistics", _ADMIN),
+    (HYPERVISORS % "show", _ADMIN),
+    (HYPERVISORS % "uptime", _ADMIN),
+    (HYPERVISORS % "search", _ADMIN),
+    (HYPERVISORS % "servers", _ADMIN),
     (KEYPAIRS % "index", _KEYPAIR_OWNER),
     (KEYPAIRS % "create", _KEYPAIR_OWNER),
     (KEYPAIRS % "delete", _KEYPAIR_OWNER),
@@ -173,6 +185,12 @@ SEED_NAMES = {
     INSTANCE_ACTIONS % "list": "os_compute_api:os-instance-actions",
     INSTANCE_ACTIONS % "show": "os_compute_api:os-instance-actions",
     LIMITS_OTHER_PROJECT: "os_compute_api:os-used-limits",
+    # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py)
+    **{SERVICES % r: "os_compute_api:os-services" for r in ("list", "update", "delete")},
+    **{
+        HYPERVISORS % r: "os_compute_api:os-hypervisors"
+        for r in ("list", "list-detail", "statistics", "show", "uptime", "search", "servers")
+    },
 }
 
 _SEED_BASE_RULES = (

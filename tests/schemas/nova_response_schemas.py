@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
-availability_zone,keypairs}.py``.
+availability_zone,keypairs,services,hypervisors}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -3398,6 +3398,411 @@ class server_diagnostics:
             "state",
             "uptime",
         ],
+        "additionalProperties": False,
+    }
+
+
+class services:
+    """nova/api/openstack/compute/schemas/services.py (the response schemas)."""
+
+    _service_response = {
+        "type": "object",
+        "properties": {
+            "binary": {"type": "string"},
+            "disabled_reason": {"type": ["string", "null"]},
+            "host": {"type": "string"},
+            "id": {"type": "integer"},
+            "state": {"type": "string", "enum": ["up", "down"]},
+            "status": {"type": "string", "enum": ["enabled", "disabled"]},
+            "updated_at": {"type": ["string", "null"], "format": "date-time"},
+            "zone": {"type": "string"},
+        },
+        "required": [
+            "binary",
+            "disabled_reason",
+            "host",
+            "id",
+            "state",
+            "status",
+            "updated_at",
+            "zone",
+        ],
+        "additionalProperties": False,
+    }
+
+    _service_response_v211 = copy.deepcopy(_service_response)
+    _service_response_v211["properties"]["forced_down"] = {"type": "boolean"}
+    _service_response_v211["required"].append("forced_down")
+
+    _service_response_v253 = copy.deepcopy(_service_response_v211)
+    _service_response_v253["properties"]["id"] = {
+        "type": "string",
+        "format": "uuid",
+    }
+
+    _service_response_v269 = copy.deepcopy(_service_response_v253)
+    _service_response_v269["properties"]["status"] = {
+        "type": "string",
+        "enum": ["enabled", "disabled", "UNKNOWN"],
+    }
+    _service_response_v269["required"] = ["binary", "host", "status"]
+
+    delete_response = {"type": "null"}
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "services": {
+                "type": "array",
+                "items": _service_response,
+            },
+        },
+        "required": ["services"],
+        "additionalProperties": False,
+    }
+
+    index_response_v211 = copy.deepcopy(index_response)
+    index_response_v211["properties"]["services"]["items"] = _service_response_v211
+
+    index_response_v253 = copy.deepcopy(index_response_v211)
+    index_response_v253["properties"]["services"]["items"] = _service_response_v253
+
+    index_response_v269 = copy.deepcopy(index_response_v253)
+    index_response_v269["properties"]["services"]["items"] = _service_response_v269
+
+    update_response = {
+        "type": "object",
+        "properties": {
+            "service": {
+                "type": "object",
+                "oneOf": [
+                    {
+                        "properties": {
+                            "binary": {"type": "string"},
+                            "disabled_reason": {"type": ["string", "null"]},
+                            "host": {"type": "string"},
+                            "status": {"type": "string", "enum": ["enabled", "disabled"]},
+                        },
+                        "required": ["binary", "host", "status"],
+                        # pardon the duplication but this must go *inside* the
+                        # sub-schemas
+                        # https://github.com/python-jsonschema/jsonschema/issues/193
+                        "additionalProperties": False,
+                    },
+                    {
+                        "properties": {
+                            "binary": {"type": "string"},
+                            "forced_down": {"type": "boolean"},
+                            "host": {"type": "string"},
+                        },
+                        "required": ["binary", "forced_down", "host"],
+                        "additionalProperties": False,
+                    },
+                ],
+            },
+        },
+        "required": ["service"],
+        "additionalProperties": False,
+    }
+
+    update_response_v253 = copy.deepcopy(update_response)
+    update_response_v253["properties"]["service"] = copy.deepcopy(_service_response_v253)
+    update_response_v253["properties"]["service"]["properties"].update(
+        {
+            "forced_down": {"type": "boolean"},
+        }
+    )
+
+    update_response_v269 = copy.deepcopy(update_response_v253)
+    update_response_v269["properties"]["service"] = copy.deepcopy(_service_response_v269)
+    update_response_v269["properties"]["service"]["properties"].update(
+        {
+            "forced_down": {"type": "boolean"},
+        }
+    )
+
+
+class hypervisors:
+    """nova/api/openstack/compute/schemas/hypervisors.py (the response schemas)."""
+
+    _servers_response = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "uuid": {"type": "string", "format": "uuid"},
+            },
+            "required": ["name", "uuid"],
+            "additionalProperties": False,
+        },
+    }
+
+    _hypervisor_response = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "hypervisor_hostname": {"type": "string"},
+            "state": {"enum": ["up", "down"]},
+            "status": {"enum": ["enabled", "disabled"]},
+        },
+        "required": ["id", "hypervisor_hostname", "state", "status"],
+        "additionalProperties": False,
+    }
+
+    _hypervisor_response_v253 = copy.deepcopy(_hypervisor_response)
+    _hypervisor_response_v253["properties"].update(
+        {
+            "id": {"type": "string", "format": "uuid"},
+            "servers": copy.deepcopy(_servers_response),
+        }
+    )
+
+    _hypervisor_detail_response = {
+        "type": "object",
+        "properties": {
+            "cpu_info": {"type": "string"},
+            "current_workload": {"type": ["null", "integer"]},
+            "disk_available_least": {"type": ["null", "integer"]},
+            "free_disk_gb": {"type": ["null", "integer"]},
+            "free_ram_mb": {"type": ["null", "integer"]},
+            "host_ip": {"type": ["null", "string"]},
+            "hypervisor_hostname": {"type": "string"},
+            "hypervisor_type": {"type": "string"},
+            "hypervisor_version": {"type": ["string", "integer"]},
+            "id": {"type": "integer"},
+            "local_gb": {"type": "integer"},
+            "local_gb_used": {"type": "integer"},
+            "memory_mb": {"type": "integer"},
+            "memory_mb_used": {"type": "integer"},
+            "running_vms": {"type": ["null", "integer"]},
+            "service": {
+                "type": "object",
+                "properties": {
+                    "disabled_reason": {"type": ["null", "string"]},
+                    "host": {"type": "string"},
+                    "id": {"type": "integer"},
+                },
+                "required": ["disabled_reason", "host", "id"],
+                "additionalProperties": False,
+            },
+            "state": {"enum": ["up", "down"]},
+            "status": {"enum": ["enabled", "disabled"]},
+            "vcpus": {"type": "integer"},
+            "vcpus_used": {"type": "integer"},
+        },
+        "required": [
+            "cpu_info",
+            "current_workload",
+            "free_disk_gb",
+            "free_ram_mb",
+            "host_ip",
+            "hypervisor_hostname",
+            "hypervisor_type",
+            "hypervisor_version",
+            "id",
+            "local_gb",
+            "local_gb_used",
+            "memory_mb",
+            "memory_mb_used",
+            "running_vms",
+            "service",
+            "state",
+            "status",
+            "vcpus",
+            "vcpus_used",
+        ],
+        "additionalProperties": False,
+    }
+
+    _hypervisor_detail_response_v228 = copy.deepcopy(_hypervisor_detail_response)
+    _hypervisor_detail_response_v228["properties"].update(
+        {
+            "cpu_info": {
+                # NOTE(stephenfin): This is virt-driver specific hence no schema
+                "type": "object",
+                "properties": {},
+                "required": [],
+                "additionalProperties": True,
+            },
+        }
+    )
+
+    _hypervisor_detail_response_v253 = copy.deepcopy(_hypervisor_detail_response_v228)
+    _hypervisor_detail_response_v253["properties"].update(
+        {
+            "id": {"type": "string", "format": "uuid"},
+            "servers": copy.deepcopy(_servers_response),
+        }
+    )
+    _hypervisor_detail_response_v253["properties"]["service"]["properties"].update(
+        {
+            "id": {"type": "string", "format": "uuid"},
+        }
+    )
+
+    _hypervisor_detail_response_v288 = copy.deepcopy(_hypervisor_detail_response_v253)
+    for field in {
+        "cpu_info",
+        "current_workload",
+        "free_disk_gb",
+        "free_ram_mb",
+        "local_gb",
+        "local_gb_used",
+        "memory_mb",
+        "memory_mb_used",
+        "running_vms",
+        "vcpus",
+        "vcpus_used",
+    }:
+        del _hypervisor_detail_response_v288["properties"][field]
+        _hypervisor_detail_response_v288["required"].remove(field)
+
+    _hypervisor_detail_response_v288["properties"].update({"uptime": {"type": ["string", "null"]}})
+    _hypervisor_detail_response_v288["required"].append("uptime")
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "hypervisors": {
+                "type": "array",
+                "items": copy.deepcopy(_hypervisor_response),
+            },
+        },
+        "required": ["hypervisors"],
+        "additionalProperties": False,
+    }
+
+    # v2.33 adds the hypervisors_links field
+    index_response_v233 = copy.deepcopy(index_response)
+    index_response_v233["properties"].update(
+        {
+            "hypervisors_links": response_types.collection_links,
+        }
+    )
+
+    # v2.53 adds the 'servers' field but only if a user requests it via the
+    # 'with_servers' query arg. It also changes the 'id' field to a UUID. Note that
+    # v2.75 makes the 'servers' property always present even if empty *unless* the
+    # 'with_servers' query parameter is 'false'. This dependency between a query
+    # parameter and a response parameter is not something we can capture with
+    # jsonschema and we can't update 'required' as a result
+    index_response_v253 = copy.deepcopy(index_response_v233)
+    index_response_v253["properties"]["hypervisors"]["items"] = _hypervisor_response_v253
+
+    search_response = copy.deepcopy(index_response)
+
+    servers_response = copy.deepcopy(index_response)
+    servers_response["properties"]["hypervisors"]["items"]["properties"].update(
+        {
+            "servers": copy.deepcopy(_servers_response),
+        }
+    )
+
+    detail_response = copy.deepcopy(index_response)
+    detail_response["properties"]["hypervisors"]["items"] = _hypervisor_detail_response
+
+    # v2.28 changes the 'cpu_info' field from a stringified object to a real object
+    detail_response_v228 = copy.deepcopy(detail_response)
+    detail_response_v228["properties"]["hypervisors"]["items"] = _hypervisor_detail_response_v228
+
+    # v2.33 adds the hypervisors_links field
+    detail_response_v233 = copy.deepcopy(detail_response_v228)
+    detail_response_v233["properties"].update(
+        {
+            "hypervisors_links": response_types.collection_links,
+        }
+    )
+
+    # v2.53 adds the 'servers' field but only if a user requests it via the
+    # 'with_servers' query arg. It also changes the 'id' field to a UUID. Note that
+    # v2.75 makes the 'servers' property always present even if empty *unless* the
+    # 'with_servers' query parameter is 'false'. This dependency between a query
+    # parameter and a response parameter is not something we can capture with
+    # jsonschema and we can't update 'required' as a result
+    detail_response_v253 = copy.deepcopy(detail_response_v233)
+    detail_response_v253["properties"]["hypervisors"]["items"] = _hypervisor_detail_response_v253
+
+    # v2.88 drops a whole lot of fields that were now duplicated in placement. It
+    # also adds the uptime field into the response rather than a separate API
+    detail_response_v288 = copy.deepcopy(detail_response_v253)
+    detail_response_v288["properties"]["hypervisors"]["items"] = _hypervisor_detail_response_v288
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "hypervisor": copy.deepcopy(_hypervisor_detail_response),
+        },
+        "required": ["hypervisor"],
+        "additionalProperties": False,
+    }
+
+    show_response_v228 = copy.deepcopy(show_response)
+    show_response_v228["properties"]["hypervisor"] = copy.deepcopy(_hypervisor_detail_response_v228)
+
+    show_response_v253 = copy.deepcopy(show_response_v228)
+    show_response_v253["properties"]["hypervisor"] = copy.deepcopy(_hypervisor_detail_response_v253)
+
+    show_response_v288 = copy.deepcopy(show_response_v253)
+    show_response_v288["properties"]["hypervisor"] = copy.deepcopy(_hypervisor_detail_response_v288)
+
+    uptime_response = {
+        "type": "object",
+        "properties": {
+            "hypervisor": copy.deepcopy(_hypervisor_response),
+        },
+        "required": ["hypervisor"],
+        "additionalProperties": False,
+    }
+    uptime_response["properties"]["hypervisor"]["properties"].update(
+        {"uptime": {"type": ["string", "null"]}}
+    )
+    uptime_response["properties"]["hypervisor"]["required"].append("uptime")
+
+    uptime_response_v253 = copy.deepcopy(uptime_response)
+    uptime_response_v253["properties"]["hypervisor"] = copy.deepcopy(_hypervisor_response_v253)
+    uptime_response_v253["properties"]["hypervisor"]["properties"].update(
+        {"uptime": {"type": ["string", "null"]}}
+    )
+    uptime_response_v253["properties"]["hypervisor"]["required"].append("uptime")
+
+    statistics_response = {
+        "type": "object",
+        "properties": {
+            "hypervisor_statistics": {
+                "type": "object",
+                "properties": {
+                    "count": {"type": "integer"},
+                    "current_workload": {"type": ["null", "integer"]},
+                    "disk_available_least": {"type": ["null", "integer"]},
+                    "free_disk_gb": {"type": ["null", "integer"]},
+                    "free_ram_mb": {"type": ["null", "integer"]},
+                    "local_gb": {"type": "integer"},
+                    "local_gb_used": {"type": "integer"},
+                    "memory_mb": {"type": "integer"},
+                    "memory_mb_used": {"type": "integer"},
+                    "running_vms": {"type": ["null", "integer"]},
+                    "vcpus": {"type": "integer"},
+                    "vcpus_used": {"type": "integer"},
+                },
+                "required": [
+                    "count",
+                    "current_workload",
+                    "disk_available_least",
+                    "free_disk_gb",
+                    "free_ram_mb",
+                    "local_gb",
+                    "local_gb_used",
+                    "memory_mb",
+                    "memory_mb_used",
+                    "running_vms",
+                    "vcpus",
+                    "vcpus_used",
+                ],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["hypervisor_statistics"],
         "additionalProperties": False,
     }
 

@@ -24,7 +24,16 @@ from tests.schemas import cinder_response_schemas as cinder
 from tests.schemas import glance_schemas as glance
 from tests.schemas import nova_response_schemas as nova
 from tests.schemas.test_response_shapes import CINDER_TOP as _CINDER_TOP
-from tests.schemas.test_response_shapes import PROFILES, World, check, world_for, worlds
+from tests.schemas.test_response_shapes import (
+    PROFILES,
+    World,
+    _boundaries,
+    _pick,
+    _v,
+    check,
+    world_for,
+    worlds,
+)
 
 #: The highest block-storage microversion of each profile's Cinder (Queens 3.50, 2026.2 3.71).
 CINDER_TOP = {p: f"{v[0]}.{v[1]}" for p, v in _CINDER_TOP.items()}
@@ -204,6 +213,107 @@ def _attach_view(keys: tuple[str, ...]) -> dict[str, Any]:
         "required": ["volumeAttachment"],
         "additionalProperties": False,
     }
+
+
+# -- Nova: services and hypervisors (the admin's) ---------------------------------------------
+
+_SV = nova.services
+_HV = nova.hypervisors
+#: ``@validation.response_body_schema`` of services.py and hypervisors.py (Nova 34.0.0).
+_HOST_ROUTES = {
+    ("GET", "/os-services"): [
+        ("2.0", "2.10", _SV.index_response),
+        ("2.11", "2.52", _SV.index_response_v211),
+        ("2.53", "2.68", _SV.index_response_v253),
+        ("2.69", None, _SV.index_response_v269),
+    ],
+    ("PUT", "/os-services/{id}"): [
+        ("2.0", "2.52", _SV.update_response),
+        ("2.53", "2.68", _SV.update_response_v253),
+        ("2.69", None, _SV.update_response_v269),
+    ],
+    ("DELETE", "/os-services/{id}"): [(None, None, _SV.delete_response)],
+    ("GET", "/os-hypervisors"): [
+        ("2.1", "2.32", _HV.index_response),
+        ("2.33", "2.52", _HV.index_response_v233),
+        ("2.53", None, _HV.index_response_v253),
+    ],
+    ("GET", "/os-hypervisors/detail"): [
+        ("2.1", "2.27", _HV.detail_response),
+        ("2.28", "2.32", _HV.detail_response_v228),
+        ("2.33", "2.52", _HV.detail_response_v233),
+        ("2.53", "2.87", _HV.detail_response_v253),
+        ("2.88", None, _HV.detail_response_v288),
+    ],
+    ("GET", "/os-hypervisors/{id}"): [
+        ("2.1", "2.27", _HV.show_response),
+        ("2.28", "2.52", _HV.show_response_v228),
+        ("2.53", "2.87", _HV.show_response_v253),
+        ("2.88", None, _HV.show_response_v288),
+    ],
+    ("GET", "/os-hypervisors/{id}/uptime"): [
+        ("2.1", "2.52", _HV.uptime_response),
+        ("2.53", "2.87", _HV.uptime_response_v253),
+    ],
+    ("GET", "/os-hypervisors/{id}/search"): [("2.1", "2.52", _HV.search_response)],
+    ("GET", "/os-hypervisors/{id}/servers"): [("2.1", "2.52", _HV.servers_response)],
+    ("GET", "/os-hypervisors/statistics"): [("2.1", "2.87", _HV.statistics_response)],
+}
+
+
+def _host_versions(route: tuple[str, str], top: str) -> list[str]:
+    """The boundary microversions a route serves in a profile (up to `top`)."""
+    ranges = _HOST_ROUTES[route]
+    return _boundaries(ranges, min(top, ranges[-1][1] or top, key=_v))
+
+
+@walks("compute", "GET", *("/v2.1" + t for m, t in _HOST_ROUTES if m == "GET"))
+def _hosts_read(w: World, profile: str) -> None:
+    for route, ranges in _HOST_ROUTES.items():
+        method, template = route
+        if method != "GET":
+            continue
+        for mv in _host_versions(route, w.top):
+            listed = w.compute("GET", "/os-hypervisors", mv=mv, user="admin").json()
+            ident = listed["hypervisors"][0]["id"]
+            # a hypervisor's id, or (search, servers) a hostname pattern
+            pattern = template.endswith(("/search", "/servers"))
+            path = template.replace("{id}", "cmp" if pattern else str(ident))
+            r = w.compute("GET", path, mv=mv, user="admin")
+            expect(r, 200, _pick(ranges, mv), f"GET {template} @{mv}")
+    if _v(w.top) >= _v("2.53"):
+        for path in ("/os-hypervisors?with_servers=true", "/os-hypervisors/detail?with_servers=1"):
+            ranges = _HOST_ROUTES[("GET", path.split("?")[0])]
+            r = w.compute("GET", path, mv="2.53", user="admin")
+            expect(r, 200, _pick(ranges, "2.53"), f"GET {path} @2.53")
+
+
+@walks("compute", "PUT", "/v2.1/os-services/{id}")
+@walks("compute", "DELETE", "/v2.1/os-services/{id}")
+def _services_write(w: World, profile: str) -> None:
+    route = ("PUT", "/os-services/{id}")
+    for mv in _host_versions(route, w.top):
+        schema = _pick(_HOST_ROUTES[route], mv)
+        if _v(mv) < _v("2.53"):
+            for action in ("disable-log-reason", "enable"):
+                body = {"host": "cmp-1", "binary": "nova-compute", "disabled_reason": "shape"}
+                if action == "enable":
+                    del body["disabled_reason"]
+                r = w.compute("PUT", f"/os-services/{action}", body, mv=mv, user="admin")
+                expect(r, 200, schema, f"PUT os-services/{action} @{mv}")
+            continue
+        listed = w.compute("GET", "/os-services?host=cmp-1", mv=mv, user="admin").json()
+        uuid = listed["services"][0]["id"]
+        for body in ({"status": "disabled", "disabled_reason": "shape"}, {"status": "enabled"}):
+            r = w.compute("PUT", f"/os-services/{uuid}", body, mv=mv, user="admin")
+            expect(r, 200, schema, f"PUT os-services/{{uuid}} @{mv}")
+    # the control services (no servers, no scheduling depends on their rows)
+    r = w.compute("DELETE", "/os-services/2", mv="2.1", user="admin")
+    expect(r, 204, _HOST_ROUTES[("DELETE", "/os-services/{id}")][0][2], "DELETE @2.1")
+    if _v(w.top) >= _v("2.53"):
+        uuid = w.compute("GET", "/os-services", mv="2.53", user="admin").json()["services"][0]
+        r = w.compute("DELETE", f"/os-services/{uuid['id']}", mv="2.53", user="admin")
+        expect(r, 204, None, "DELETE @2.53")
 
 
 @walks("compute", "POST", _VA)

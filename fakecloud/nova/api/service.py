@@ -18,6 +18,7 @@ from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
 from fakecloud.nova.api.flavors import FlavorsController
 from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
+from fakecloud.nova.api.hypervisors import HypervisorsController
 from fakecloud.nova.api.image_metadata import ImageMetadataController
 from fakecloud.nova.api.images import ImagesController
 from fakecloud.nova.api.instance_actions import InstanceActionsController
@@ -31,6 +32,7 @@ from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
 from fakecloud.nova.api.server_tags import ServerTagsController
 from fakecloud.nova.api.servers import ServersController
+from fakecloud.nova.api.services import ServicesController
 from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
 from fakecloud.nova.api.versions import VersionsController
 from fakecloud.nova.api.volume_attachments import VolumeAttachmentController
@@ -148,6 +150,16 @@ class ComputeApiService(NovaApiService):
     def simple_tenant_usage(self) -> SimpleTenantUsageController:
         """``/os-simple-tenant-usage``."""
         return SimpleTenantUsageController(self.nova)
+
+    @cached_property
+    def services(self) -> ServicesController:
+        """``/os-services``."""
+        return ServicesController(self.nova, self)
+
+    @cached_property
+    def hypervisors(self) -> HypervisorsController:
+        """``/os-hypervisors``."""
+        return HypervisorsController(self.nova)
 
     @cached_property
     def server_external_events(self) -> ServerExternalEventsController:
@@ -286,6 +298,18 @@ class ComputeApiService(NovaApiService):
         az = AvailabilityZoneController
         add("GET", "/os-availability-zone", "availability_zones", az.index)
         add("GET", "/os-availability-zone/detail", "availability_zones", az.detail)
+        sv = ServicesController
+        add("GET", "/os-services", "services", sv.index)
+        add("PUT", "/os-services/{id}", "services", sv.update)
+        add("DELETE", "/os-services/{id}", "services", sv.delete)
+        hv = HypervisorsController
+        add("GET", "/os-hypervisors", "hypervisors", hv.index)
+        add("GET", "/os-hypervisors/detail", "hypervisors", hv.detail)
+        add("GET", "/os-hypervisors/statistics", "hypervisors", hv.statistics)
+        add("GET", "/os-hypervisors/{id}", "hypervisors", hv.show)
+        add("GET", "/os-hypervisors/{id}/uptime", "hypervisors", hv.uptime)
+        add("GET", "/os-hypervisors/{id}/search", "hypervisors", hv.search)
+        add("GET", "/os-hypervisors/{id}/servers", "hypervisors", hv.servers)
         meta = "/images/{image_id}/metadata"
         add("GET", meta, "image_metadata", im.index)
         add("POST", meta, "image_metadata", im.create)

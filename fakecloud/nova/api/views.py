@@ -298,7 +298,7 @@ def server_detail(
     server["security_groups"] = [{"name": "default"}]
     if show_extended_attr:
         server["OS-EXT-SRV-ATTR:host"] = instance.host
-        server["OS-EXT-SRV-ATTR:instance_name"] = _instance_name(instance)
+        server["OS-EXT-SRV-ATTR:instance_name"] = instance_name(instance)
         server["OS-EXT-SRV-ATTR:hypervisor_hostname"] = instance.node
         if gates.more_attributes:
             server["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
@@ -342,7 +342,8 @@ def server_detail(
     return server
 
 
-def _instance_name(instance: Any) -> str:
+def instance_name(instance: Any) -> str:
+    """``Instance.name``: ``instance-<8 hex digits>`` (``[DEFAULT] instance_name_template``)."""
     return f"instance-{int(instance.uuid[:8], 16) & 0xFFFFFF:08x}"
 
 

@@ -1,0 +1,148 @@
+"""Nova's ``compute_nodes`` table: what each compute host's resource tracker reports of its
+hypervisor (``nova/compute/resource_tracker.py``, the libvirt driver's
+``get_available_resource``), read by ``/os-hypervisors``.
+
+fakecloud's hosts all have one shape (`HOST_VCPUS`, `HOST_MEMORY_MB`, `HOST_LOCAL_GB`, a QEMU
+host of libvirt's): the scheduler does not count capacity (it picks the least-loaded host), so
+these are what an operator sees, not limits. Usage is summed over the live servers on the host
+as ``_update_usage`` does: vCPUs, memory (plus ``reserved_host_memory_mb``), root disk (none for
+a volume-backed server from 18.0.0, f63fd14975), ephemeral disk and swap. A node's id is its
+host's position (1 for the first), its uuid drawn from the cloud's seed
+(`fakecloud.nova.services.compute_node_uuid`), its ``hypervisor_hostname`` the host's name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.nova import services
+from fakecloud.nova.compute.utils import is_volume_backed_instance
+
+HOST_VCPUS = 32
+HOST_MEMORY_MB = 131072
+HOST_LOCAL_GB = 900
+#: ``[DEFAULT] reserved_host_memory_mb``.
+RESERVED_HOST_MEMORY_MB = 512
+#: What libvirt's ``getType``/``getVersion`` answer for a KVM host (QEMU 6.2.0).
+HYPERVISOR_TYPE = "QEMU"
+HYPERVISOR_VERSION = 6002000
+#: The libvirt driver's ``_get_cpu_info`` of the host's CPU.
+CPU_INFO = json.dumps(
+    {
+        "arch": "x86_64",
+        "model": "Cascadelake-Server",
+        "vendor": "Intel",
+        "topology": {"cells": 1, "sockets": 1, "cores": 16, "threads": 2},
+        "features": ["avx", "avx2", "pku", "sse4.2", "vmx"],
+    }
+)
+#: The first release whose resource tracker counts no root disk for a volume-backed server.
+BFV_ROOT_FREE_SINCE = 18
+
+
+@dataclass
+class ComputeNode:
+    """One row of ``compute_nodes``."""
+
+    id: int
+    uuid: str
+    host: str
+    hypervisor_hostname: str
+    host_ip: str
+    vcpus: int
+    memory_mb: int
+    local_gb: int
+    vcpus_used: int
+    memory_mb_used: int
+    local_gb_used: int
+    running_vms: int
+    current_workload: int
+
+    @property
+    def free_ram_mb(self) -> int:
+        """``memory_mb - memory_mb_used``."""
+        return self.memory_mb - self.memory_mb_used
+
+    @property
+    def free_disk_gb(self) -> int:
+        """``local_gb - local_gb_used``."""
+        return self.local_gb - self.local_gb_used
+
+    @property
+    def disk_available_least(self) -> int:
+        """The free disk less over-committed image disks (none here: = `free_disk_gb`)."""
+        return self.free_disk_gb
+
+
+def host_ip(index: int) -> str:
+    """``[DEFAULT] my_ip`` of the `index`-th compute host (1 for the first): 10.1.x.y."""
+    n = index + 10
+    return f"10.1.{n // 256}.{n % 256}"
+
+
+def _node(nova: Any, index: int, host: str) -> ComputeNode:
+    db = nova.db
+    rows = db.instances_on_host(host)
+    root_free = nova.kernel.switches.release.major >= BFV_ROOT_FREE_SINCE
+    vcpus = memory = disk = workload = 0
+    for row in rows:
+        flavor = row.flavor
+        vcpus += flavor.vcpus
+        memory += flavor.memory_mb
+        if not (root_free and is_volume_backed_instance(row, db.bdms.get(row.uuid, []))):
+            disk += flavor.root_gb
+        disk += flavor.ephemeral_gb + flavor.swap // 1024
+        if row.task_state is not None:
+            workload += 1
+    return ComputeNode(
+        index,
+        services.compute_node_uuid(nova, host),
+        host,
+        host,
+        host_ip(index),
+        HOST_VCPUS,
+        HOST_MEMORY_MB,
+        HOST_LOCAL_GB,
+        vcpus,
+        RESERVED_HOST_MEMORY_MB + memory,
+        disk,
+        len(rows),
+        workload,
+    )
+
+
+def compute_node_get_all(nova: Any) -> list[ComputeNode]:
+    """``ComputeNodeList.get_all``: every node whose service is not deleted, by id."""
+    changes = (nova.db.service_changes or {}).get(services.COMPUTE, {})
+    return [
+        _node(nova, index, host)
+        for index, host in enumerate(nova.hosts, start=1)
+        if not (host in changes and changes[host].deleted)
+    ]
+
+
+def compute_node_get(nova: Any, ident: int | str) -> ComputeNode | None:
+    """``ComputeNode.get_by_id`` (an int) / ``get_by_uuid`` (a str), or None."""
+    changes = (nova.db.service_changes or {}).get(services.COMPUTE, {})
+    for index, host in enumerate(nova.hosts, start=1):
+        if host in changes and changes[host].deleted:
+            continue
+        if ident == index or (
+            isinstance(ident, str) and ident.lower() == services.compute_node_uuid(nova, host)
+        ):
+            return _node(nova, index, host)
+    return None
+
+
+def uptime_text(nova: Any, at: float) -> str:
+    """What ``env LANG=C uptime`` prints on a compute host at virtual time `at` (procps'
+    ``sprint_uptime``; the host booted when the cloud started, no one logged in, idle)."""
+    clock = nova.kernel.clock.strftime(at, "%H:%M:%S")
+    seconds = int(at)
+    days, minutes = seconds // 86400, seconds // 60
+    hours, minutes = (minutes // 60) % 24, minutes % 60
+    up = f"{days} day{'s' if days != 1 else ''}, " if days else ""
+    up += f"{hours:2d}:{minutes:02d}, " if hours else f"{minutes} min, "
+    return f" {clock} up {up} 0 users,  load average: 0.00, 0.00, 0.00\n"

@@ -1,0 +1,182 @@
+"""Nova's ``services`` table and its servicegroup: which service runs where, enabled or not,
+up or down (``nova/objects/service.py``, ``nova/servicegroup``, the ``HostAPI`` of
+``nova/compute/api.py``).
+
+Every cloud has nova-conductor and nova-scheduler on the control node (config
+``nova.api_host``, zone ``internal``) and one nova-compute per compute host (the cloud's zone,
+``nova.availability_zone``). Ids are the table's autoincrement: conductor 1, scheduler 2, then
+the compute hosts in the order they were added; each service's uuid (microversion 2.53) is drawn
+from the cloud's seed, in a stream of its own per service, so it never shifts other ids.
+
+A service is **up** (``service_is_up``) unless it is forced down (``forced_down``, 2.11) or, for
+nova-compute, its RPC server is down (`Nova.restart_compute`: fakecloud has no 60 s heartbeat
+grace). ``updated_at`` is the time of its last heartbeat (``report_state`` every
+``REPORT_INTERVAL_S`` virtual seconds while up; null before the first) or of its last change
+through the API, whichever is later. The scheduler's ``ComputeFilter`` (`compute_filter`) passes
+a host whose nova-compute is enabled and up; a deleted compute service takes its compute node
+with it (``service_destroy``), so its host is no longer a candidate either.
+
+The rows are computed from the hosts; only what an operator changed is stored
+(`NovaDB.service_changes`), so a cloud where nobody did saves as before.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.sim.ids import stream, uuid4_text
+
+COMPUTE = "nova-compute"
+#: The control services, in id order (the order a deployment starts them in).
+CONTROL_BINARIES = ("nova-conductor", "nova-scheduler")
+#: ``[DEFAULT] internal_service_availability_zone``.
+INTERNAL_ZONE = "internal"
+#: ``[DEFAULT] report_interval``: seconds between a service's heartbeats.
+REPORT_INTERVAL_S = 10
+
+
+@dataclass
+class ServiceChange:
+    """What an operator changed of one service row (the rest is computed)."""
+
+    disabled: bool = False
+    disabled_reason: str | None = None
+    forced_down: bool = False
+    #: When the API last wrote the row (virtual seconds).
+    updated_at: float | None = None
+    deleted: bool = False
+
+
+@dataclass
+class Service:
+    """One row of the ``services`` table, as the API reads it."""
+
+    id: int
+    uuid: str
+    host: str
+    binary: str
+    zone: str
+    disabled: bool
+    disabled_reason: str | None
+    forced_down: bool
+    up: bool
+    updated_at: float | None
+
+
+@functools.lru_cache(maxsize=8192)
+def _uuid(seed: int, purpose: str) -> str:
+    return uuid4_text(stream(seed, purpose).getrandbits(128))
+
+
+def service_uuid(nova: Any, host: str, binary: str) -> str:
+    """The service's uuid: the cloud seed's draw for this service alone."""
+    return _uuid(nova.kernel.ids.seed, f"nova.service:{binary}:{host}")
+
+
+def compute_node_uuid(nova: Any, host: str) -> str:
+    """The uuid of `host`'s compute node (its resource provider's)."""
+    return _uuid(nova.kernel.ids.seed, f"nova.compute_node:{host}")
+
+
+def _heartbeat(now: float) -> float | None:
+    """The time of the last ``report_state`` at `now` (None before the first)."""
+    beats = int(now // REPORT_INTERVAL_S)
+    return beats * REPORT_INTERVAL_S if beats else None
+
+
+def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | None) -> Service:
+    if binary == COMPUTE:
+        running = nova.kernel.rpc.is_up(f"compute.{host}")
+        zone = nova.config.availability_zone
+    else:
+        running = True
+        zone = INTERNAL_ZONE
+    change = change or _UNCHANGED
+    updated = _heartbeat(nova.kernel.now) if running else None
+    if change.updated_at is not None and (updated is None or change.updated_at > updated):
+        updated = change.updated_at
+    return Service(
+        ident,
+        service_uuid(nova, host, binary),
+        host,
+        binary,
+        zone,
+        change.disabled,
+        change.disabled_reason,
+        change.forced_down,
+        running and not change.forced_down,
+        updated,
+    )
+
+
+_UNCHANGED = ServiceChange()
+
+
+def service_get_all(nova: Any) -> list[Service]:
+    """``ServiceList.get_all``: every service not deleted, by id."""
+    changes = nova.db.service_changes or {}
+    rows = []
+    control = nova.config.api_host
+    keys = [(control, b) for b in CONTROL_BINARIES] + [(h, COMPUTE) for h in nova.hosts]
+    for ident, (host, binary) in enumerate(keys, start=1):
+        change = changes.get(binary, {}).get(host)
+        if change is None or not change.deleted:
+            rows.append(_row(nova, ident, host, binary, change))
+    return rows
+
+
+def service_get_by_id(nova: Any, service_id: int | str) -> Service | None:
+    """``Service.get_by_id`` (an int) / ``get_by_uuid`` (a str), or None."""
+    if isinstance(service_id, str):
+        wanted = service_id.lower()
+        return next((r for r in service_get_all(nova) if r.uuid == wanted), None)
+    return next((r for r in service_get_all(nova) if r.id == service_id), None)
+
+
+def service_get_by_host_and_binary(nova: Any, host: str, binary: str) -> Service | None:
+    """``Service.get_by_args``: the live row of `binary` on `host`, or None."""
+    for row in service_get_all(nova):
+        if row.host == host and row.binary == binary:
+            return row
+    return None
+
+
+def service_update(nova: Any, row: Service) -> None:
+    """``Service.save``: store `row`'s operator fields, stamped now."""
+    change = ServiceChange(row.disabled, row.disabled_reason, row.forced_down, nova.kernel.now)
+    nova.db.service_change(row.binary, row.host, change)
+
+
+def service_destroy(nova: Any, row: Service) -> None:
+    """``service_destroy``: the row (and a compute service's compute node) soft-deleted."""
+    nova.db.service_change(row.binary, row.host, ServiceChange(deleted=True))
+
+
+def compute_service(nova: Any, host: str) -> Service | None:
+    """``Service.get_by_compute_host``: `host`'s nova-compute row, None once deleted."""
+    changes = nova.db.service_changes or {}
+    change = changes.get(COMPUTE, {}).get(host)
+    if host not in nova.hosts or (change is not None and change.deleted):
+        return None
+    ident = len(CONTROL_BINARIES) + 1 + list(nova.hosts).index(host)
+    return _row(nova, ident, host, COMPUTE, change)
+
+
+def compute_filter(nova: Any) -> Callable[[str], bool]:
+    """The scheduler's ``ComputeFilter``: whether a host's nova-compute is enabled and up (a
+    deleted one has no compute node: no candidate)."""
+    is_up = nova.kernel.rpc.is_up
+    changes = (nova.db.service_changes or {}).get(COMPUTE)
+    if not changes:
+        return lambda name: is_up(f"compute.{name}")
+
+    def passes(name: str) -> bool:
+        change = changes.get(name)
+        if change is not None and (change.disabled or change.forced_down or change.deleted):
+            return False
+        return is_up(f"compute.{name}")
+
+    return passes
