@@ -227,7 +227,14 @@ EVENTS: dict[str, EventKind] = {
             "old",
             "new",
         ),
-        _k("nova.flavor", "A flavor's extra specs changed.", "nova", "flavor id", "action"),
+        _k(
+            "nova.flavor",
+            "A flavor was created, deleted or described anew, its extra specs or its access "
+            "list changed.",
+            "nova",
+            "flavor id",
+            "action",
+        ),
         _k(
             "nova.rotate_backups",
             "createBackup's rotation deletes an older backup image of the server.",

@@ -42,6 +42,11 @@ __all__ = ["Nova", "NovaConfig"]
 class Nova:
     """One cloud's Nova, built on the kernel and the Cinder and Glance services."""
 
+    #: Created flavors' row ids and private flavors' access lists (`fakecloud.nova.flavors`):
+    #: class defaults until the first write, so clouds that never write one save no entry.
+    flavor_ids: dict[str, int] | None = None
+    flavor_projects: dict[str, tuple[str, ...]] | None = None
+
     def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
         from fakecloud.nova.compute.rpcapi import ComputeAPI
 

@@ -200,6 +200,12 @@ class ImageDeleteConflict(NovaException):
     msg_fmt = "Conflict deleting image. Reason: %(reason)s."
 
 
+class KeypairNotFound(NotFound):
+    """Nova's ``KeypairNotFound``."""
+
+    msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
+
+
 class FlavorNotFound(NotFound):
     """Nova's ``FlavorNotFound``."""
 

@@ -38,6 +38,9 @@ INSTANCE_ACTIONS = "os_compute_api:os-instance-actions:%s"
 LIMITS = "os_compute_api:limits"
 LIMITS_OTHER_PROJECT = "os_compute_api:limits:other_project"
 FLAVOR_EXTRA_SPECS = "os_compute_api:os-flavor-extra-specs:%s"
+FLAVOR_MANAGE = "os_compute_api:os-flavor-manage:%s"
+FLAVOR_ACCESS = "os_compute_api:os-flavor-access"
+FLAVOR_ACCESS_ACTION = "os_compute_api:os-flavor-access:%s"
 VOLUMES_ATTACHMENTS = "os_compute_api:os-volumes-attachments:%s"
 CREATE_BACKUP = "os_compute_api:os-create-backup"
 QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
@@ -106,6 +109,12 @@ UPSTREAM_RULES = (
     (FLAVOR_EXTRA_SPECS % "create", _ADMIN),
     (FLAVOR_EXTRA_SPECS % "update", _ADMIN),
     (FLAVOR_EXTRA_SPECS % "delete", _ADMIN),
+    (FLAVOR_MANAGE % "create", _ADMIN),
+    (FLAVOR_MANAGE % "update", _ADMIN),
+    (FLAVOR_MANAGE % "delete", _ADMIN),
+    (FLAVOR_ACCESS, _ADMIN),
+    (FLAVOR_ACCESS_ACTION % "add_tenant_access", _ADMIN),
+    (FLAVOR_ACCESS_ACTION % "remove_tenant_access", _ADMIN),
     (VOLUMES_ATTACHMENTS % "index", _READER),
     (VOLUMES_ATTACHMENTS % "show", _READER),
     (VOLUMES_ATTACHMENTS % "create", _MEMBER),
@@ -209,11 +218,17 @@ SEED_CHECKS = {
     VOLUMES_ATTACHMENTS % "swap": "rule:admin_api",
     LIMITS: "rule:admin_or_owner",
     AVAILABILITY_ZONE % "list": "rule:admin_or_owner",
+    FLAVOR_ACCESS: "rule:admin_or_owner",
     **{
         KEYPAIRS % r: "rule:admin_api or user_id:%(user_id)s"
         for r in ("index", "create", "delete", "show")
     },
 }
+
+
+#: 34.0.0 rules with a deprecated check of their own (OR-ed in while ``enforce_new_defaults``
+#: is off): ``os-flavor-access`` was ``rule:admin_or_owner`` until 21.0.0.
+UPSTREAM_DEPRECATED = {FLAVOR_ACCESS: "rule:admin_or_owner"}
 
 
 def _seed_check(name: str, upstream_check: str) -> str:
@@ -258,7 +273,15 @@ def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False)
         scope = ["project"] if scoped else None
         if admin_service_apis and check == _SERVICE:
             check = _ADMIN
-        out.append(policy.RuleDefault(name, check, scope_types=scope))
+        dep = None
+        if name in UPSTREAM_DEPRECATED:
+            dep = policy.DeprecatedRule(
+                name=name,
+                check_str=UPSTREAM_DEPRECATED[name],
+                deprecated_reason="Nova API policies are introducing new default roles.",
+                deprecated_since="21.0.0",
+            )
+        out.append(policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep))
     return out
 
 

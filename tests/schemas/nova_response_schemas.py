@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
-availability_zone,keypairs,services,hypervisors}.py``.
+availability_zone,keypairs,services,hypervisors,flavor_access}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2920,6 +2920,36 @@ class server_tags:
     delete_all_response = {"type": "null"}
 
 
+class flavor_access:
+    """nova/api/openstack/compute/schemas/flavor_access.py (34.0.0; response schemas)."""
+
+    _common_response = {
+        "type": "object",
+        "properties": {
+            "flavor_access": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "flavor_id": {"type": "string"},
+                        "tenant_id": parameter_types.project_id,
+                    },
+                    "required": ["flavor_id", "tenant_id"],
+                    "additionalProperties": True,
+                },
+            },
+        },
+        "required": ["flavor_access"],
+        "additionalProperties": True,
+    }
+
+    index_response = copy.deepcopy(_common_response)
+
+    add_tenant_access_response = copy.deepcopy(_common_response)
+
+    remove_tenant_access_response = copy.deepcopy(_common_response)
+
+
 class flavors_extraspecs:
     """nova/api/openstack/compute/schemas/flavors_extraspecs.py (request schemas the responses
     copy, and the response schemas)."""
@@ -3894,6 +3924,26 @@ ROUTES = {
         ("2.61", "2.74", flavors.show_response_v261),
         ("2.75", "2.101", flavors.show_response_v275),
         ("2.102", None, flavors.show_response_v2102),
+    ],
+    # flavors.py (34.0.0; flavor_manage.py before): create, update (2.55), delete
+    ("POST", "/flavors"): [
+        ("2.0", "2.54", flavors.create_response),
+        ("2.55", "2.60", flavors.create_response_v255),
+        ("2.61", "2.74", flavors.create_response_v261),
+        ("2.75", "2.101", flavors.create_response_v275),
+        ("2.102", None, flavors.create_response_v2102),
+    ],
+    ("PUT", "/flavors/{flavor_id}"): [
+        ("2.55", "2.60", flavors.update_response),
+        ("2.61", "2.74", flavors.update_response_v261),
+        ("2.75", "2.101", flavors.update_response_v275),
+        ("2.102", None, flavors.update_response_v2102),
+    ],
+    ("DELETE", "/flavors/{flavor_id}"): [(None, None, flavors.delete_response)],
+    # flavor_access.py: the list, and both actions (one schema: add's is remove's)
+    ("GET", "/flavors/{flavor_id}/os-flavor-access"): [(None, None, flavor_access.index_response)],
+    ("POST", "/flavors/{flavor_id}/action"): [
+        (None, None, flavor_access.add_tenant_access_response)
     ],
     ("GET", "/limits"): [
         ("2.1", "2.35", limits.index_response),

@@ -320,6 +320,12 @@ def test_compute_read(worlds, profile, route, versions):
 
 def _read(world: World, profile: str, route: tuple, mv: str) -> None:
     method, template = route
+    if template.endswith("/os-flavor-access"):  # a private flavor's list (a public one: 404)
+        path = f"/flavors/{_private_flavor(world)}/os-flavor-access"
+        r = world.compute(method, path, mv=mv, user="admin")
+        assert r.status == 200, r.json()
+        check(r.json(), _pick(nova.ROUTES[route], mv), f"{profile} {method} {template} @{mv}")
+        return
     sids = (world.bfv,) if "{volume_id}" in template else (world.server, world.bfv)
     for sid in sids:
         path = _fill(world, template, sid)
@@ -419,6 +425,9 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         assert r.status in (200, 204), r.json()
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         return
+    if template.startswith("/flavors") and template != _SPECS and "{key}" not in template:
+        _flavor_write(world, route, mv, where)
+        return
     if template.startswith("/servers/{server_id}/tags"):
         # Tag ``k`` set again (204), all replaced by ``k``, a tag of its own deleted, or all
         # deleted and ``k`` put back.
@@ -485,6 +494,41 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
     assert r.status in (202, 204), r.json()
     check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
     world.cloud.run_until_idle()
+
+
+def _private_flavor(world: World) -> str:
+    """A private flavor of the shared world (made on first use), demo's project given access."""
+    if world.compute("GET", "/flavors/walk-private", user="admin").status != 200:
+        body = {"name": "walk-private", "id": "walk-private", "ram": 64, "vcpus": 1, "disk": 0}
+        body["os-flavor-access:is_public"] = False
+        assert world.compute("POST", "/flavors", {"flavor": body}, user="admin").status == 200
+    return "walk-private"
+
+
+def _flavor_write(world: World, route: tuple, mv: str, where: str) -> None:
+    """A flavor made (its id and name new at every microversion), a made one described anew
+    or deleted, or demo's project given and refused access to the private one."""
+    method, template = route
+    made = f"walk-{method.lower()}-{mv}"
+    if method != "POST" or template == "/flavors":
+        body = {"name": made, "id": made, "ram": 64, "vcpus": 1, "disk": 0}
+        r = world.compute("POST", "/flavors", {"flavor": body}, mv=mv, user="admin")
+        assert r.status == 200, r.json()
+        if method == "POST":
+            check(r.json(), _pick(nova.ROUTES[route], mv), where)
+            return
+        path = f"/flavors/{made}"
+        entity = {"flavor": {"description": "walked"}} if method == "PUT" else None
+        r = world.compute(method, path, entity, mv=mv, user="admin")
+        assert r.status in (200, 202), r.json()
+        check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
+        return
+    path = f"/flavors/{_private_flavor(world)}/action"
+    demo = world.cloud.keystone.token_for("demo").context.project_id
+    for action in ("addTenantAccess", "removeTenantAccess"):
+        r = world.compute(method, path, {action: {"tenant": demo}}, mv=mv, user="admin")
+        assert r.status == 200, r.json()
+        check(r.json(), _pick(nova.ROUTES[route], mv), where)
 
 
 #: action -> the actions that put a fresh ACTIVE server where the action applies.

@@ -7,13 +7,14 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
+from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import schemas, views
 
 FLAVOR_EXTRA_SPECS_INDEX = "os_compute_api:os-flavor-extra-specs:index"
 
 
 class FlavorsController:
-    """The flavors every project sees (all public)."""
+    """The flavors a caller sees: the public ones and its project's private ones."""
 
     def __init__(self, nova: Any):
         self.nova = nova
@@ -26,7 +27,7 @@ class FlavorsController:
         _index_query(req.microversion).validate(req.query)
         sort_key = req.arg("sort_key") or "flavorid"
         descending = (req.arg("sort_dir") or "asc") == "desc"
-        keep = _filters(req)
+        keep = _filters(req, self.nova)
         flavors = [
             (_sort_value(f, sort_key, row), row, f)
             for row, f in enumerate(self.nova.flavors.values(), 1)
@@ -63,10 +64,10 @@ class FlavorsController:
 
     def show(self, req: Request) -> Response:
         """``GET /flavors/{flavor_id}``: 404 ``Flavor <id> could not be found.``"""
-        flavor_id = req.params["flavor_id"]
-        flavor = self.nova.flavors.get(flavor_id)
-        if flavor is None:
-            raise HttpError(404, f"Flavor {flavor_id} could not be found.")
+        try:
+            flavor = flavors.get_by_flavor_id(self.nova, req.context, req.params["flavor_id"])
+        except exception.FlavorNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
         item = views.flavor_detail(req.link_prefix, flavor, req.microversion, True)
         return Response(200, {"flavor": item})
 
@@ -75,11 +76,13 @@ _TRUE = ("1", "t", "true", "on", "y", "yes")
 _FALSE = ("0", "f", "false", "off", "n", "no")
 
 
-def _filters(req: Request) -> Any:
+def _filters(req: Request, nova: Any) -> Any:
     """``_get_flavors``' filters (nova 17.0.7 to 34.0.0): an admin's ``is_public`` (``none``
     for all, else ``bool_from_string(strict=True)``; public only by default), everyone
     else's public enabled flavors; ``minRam`` and ``minDisk`` as integers, each a 400 in
-    Nova's words when it is not one."""
+    Nova's words when it is not one. ``is_public`` true also lists the private flavors the
+    caller's project has access to (``_flavor_get_all_from_db``), and a caller who is no
+    admin sees no other private flavor."""
     if req.context.is_admin:
         raw = req.arg("is_public")
         public: bool | None = True
@@ -103,10 +106,17 @@ def _filters(req: Request) -> Any:
             except ValueError:
                 raise HttpError(400, f"Invalid {name} filter [{raw}]") from None
 
+    project = req.context.project_id
+    access = nova.flavor_projects
+
     def keep(flavor: Any) -> bool:
         return (
             (disabled is None or flavor.disabled == disabled)
-            and (public is None or flavor.is_public == public)
+            and (
+                public is None
+                or flavor.is_public == public
+                or (public and bool(access) and project in access.get(flavor.flavorid, ()))
+            )
             and all(getattr(flavor, a) >= v for a, v in minimum.items())
         )
 

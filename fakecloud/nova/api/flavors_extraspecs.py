@@ -18,6 +18,7 @@ import dataclasses
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import extra_spec_validators, schemas
 from fakecloud.nova.policies import FLAVOR_EXTRA_SPECS
 
@@ -52,11 +53,10 @@ class FlavorExtraSpecsController:
 
     def _flavor(self, req: Request) -> Any:
         """``common.get_flavor``: 404 ``Flavor <id> could not be found.``"""
-        flavor_id = req.params["flavor_id"]
-        flavor = self.nova.flavors.get(flavor_id)
-        if flavor is None:
-            raise HttpError(404, f"Flavor {flavor_id} could not be found.")
-        return flavor
+        try:
+            return flavors.get_by_flavor_id(self.nova, req.context, req.params["flavor_id"])
+        except exception.FlavorNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
 
     def index(self, req: Request) -> Response:
         """``GET /flavors/{flavor_id}/os-extra_specs``: ``{"extra_specs": {...}}``."""

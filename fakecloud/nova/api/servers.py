@@ -22,7 +22,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
-from fakecloud.nova import bdm_request, exception, instance_snapshots, quota
+from fakecloud.nova import bdm_request, exception, flavors, instance_snapshots, quota
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
@@ -194,7 +194,8 @@ class ServersController:
             raise HttpError(400, "Missing imageRef attribute")
         flavor_id = str(server["flavorRef"]).rsplit("/", 1)[-1]
         flavor = self.nova.flavors.get(flavor_id)
-        if flavor is None:  # FlavorNotFound, a 400 on create in every release
+        if flavor is None or not (flavor.is_public or flavors.visible(self.nova, ctx, flavor)):
+            # FlavorNotFound (a private flavor of other projects too): 400 in every release
             raise HttpError(400, f"Flavor {flavor_id} could not be found.")
         hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
         hints = {k: v if isinstance(v, list) else [v] for k, v in hints.items()}
@@ -224,6 +225,8 @@ class ServersController:
             )
         except exception.ImageNotFound:
             raise HttpError(400, "Can not find requested image") from None
+        except exception.KeypairNotFound:
+            raise HttpError(400, "Invalid key_name provided.") from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
         except _CREATE_BAD_REQUEST as exc:
@@ -417,6 +420,8 @@ class ServersController:
             raise HttpError(404, "Instance could not be found") from None
         except exception.ImageNotFound:
             raise HttpError(400, "Cannot find image for rebuild") from None
+        except exception.KeypairNotFound:
+            raise HttpError(400, "Invalid key_name provided.") from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
         except (

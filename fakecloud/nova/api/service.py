@@ -16,6 +16,8 @@ from typing import Any
 from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
+from fakecloud.nova.api.flavor_access import FlavorAccessController
+from fakecloud.nova.api.flavor_manage import FlavorManageController
 from fakecloud.nova.api.flavors import FlavorsController
 from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
 from fakecloud.nova.api.hypervisors import HypervisorsController
@@ -120,6 +122,16 @@ class ComputeApiService(NovaApiService):
     def flavors(self) -> FlavorsController:
         """``/flavors``."""
         return FlavorsController(self.nova)
+
+    @cached_property
+    def flavor_manage(self) -> FlavorManageController:
+        """``POST /flavors``, ``PUT``/``DELETE /flavors/{id}``."""
+        return FlavorManageController(self.nova, self)
+
+    @cached_property
+    def flavor_access(self) -> FlavorAccessController:
+        """``/flavors/{id}/os-flavor-access`` and ``/flavors/{id}/action``."""
+        return FlavorAccessController(self.nova, self)
 
     @cached_property
     def flavor_extra_specs(self) -> FlavorExtraSpecsController:
@@ -242,6 +254,13 @@ class ComputeApiService(NovaApiService):
         add("GET", "/flavors", "flavors", f.index)
         add("GET", "/flavors/detail", "flavors", f.detail)
         add("GET", "/flavors/{flavor_id}", "flavors", f.show)
+        fm = FlavorManageController
+        add("POST", "/flavors", "flavor_manage", fm.create)
+        add("PUT", "/flavors/{flavor_id}", "flavor_manage", fm.update)
+        add("DELETE", "/flavors/{flavor_id}", "flavor_manage", fm.delete)
+        fa = FlavorAccessController
+        add("GET", "/flavors/{flavor_id}/os-flavor-access", "flavor_access", fa.index)
+        add("POST", "/flavors/{flavor_id}/action", "flavor_access", fa.action)
         es = FlavorExtraSpecsController
         specs = "/flavors/{flavor_id}/os-extra_specs"
         add("GET", specs, "flavor_extra_specs", es.index)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.nova import bdm_request, exception, quota, states
+from fakecloud.nova import bdm_request, exception, flavors, quota, states
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
@@ -219,8 +219,7 @@ class API:
         filters: dict[str, Any] = {}
         for opt, value in search_opts.items():
             if opt == "flavor":
-                if value not in self.nova.flavors:
-                    raise exception.FlavorNotFound(flavor_id=value)
+                flavors.get_by_flavor_id(self.nova, context, value)  # FlavorNotFound
                 filters["instance_type_id"] = value
             else:
                 filters[_FILTER_NAMES.get(opt, opt)] = value
@@ -240,10 +239,17 @@ class API:
         if key == "id":
             return self.db.instance_number(row.uuid)
         if key == "instance_type_id":
-            return list(self.nova.flavors).index(row.flavor.flavorid) + 1
+            return flavors.row_id(self.nova, row.flavor.flavorid)
         if key in ("kernel_id", "ramdisk_id"):
             return ""  # images here have neither: the column's empty string
         return getattr(row, key, None)
+
+    def _key_pair(self, context: Any, name: str) -> Any:
+        """``KeyPair.get_by_name(context, context.user_id, name)``: `KeypairNotFound`."""
+        found = self.db.keypair_get(context.user_id, name)
+        if found is None:
+            raise exception.KeypairNotFound(name=name, user_id=context.user_id)
+        return found
 
     def _record_action_start(self, context: Any, instance: Instance, action: str) -> None:
         self.db.action_start(context, instance.uuid, action)
@@ -408,8 +414,10 @@ class API:
         # Certificates are kept by nothing here (no image signature validation).
         trusted_certs = kwargs.pop("trusted_certs", None)
         if "key_name" in kwargs:
-            # No keypairs here: the name is kept as create keeps it (no KeypairNotFound).
-            kwargs["key_name"] = kwargs["key_name"] or None
+            # The caller's key pair (not the server owner's: users own keys, projects own
+            # servers), before the image is read; null clears it.
+            key_name = kwargs["key_name"]
+            kwargs["key_name"] = self._key_pair(context, key_name).name if key_name else None
         fixed = {k: kwargs.pop(k) for k in _REBUILD_FIXED if k in kwargs}
         try:
             image = yield from self.image_api.get(context, image_href)
@@ -760,6 +768,9 @@ class API:
             boot_meta = yield from self._bdm_image_metadata(
                 context, block_device_mapping, legacy_bdm
             )
+        key_name = options.get("key_name")
+        if key_name is not None:  # ``_validate_and_build_base_options``: the caller's own
+            self._key_pair(context, key_name)
         bdms = self._check_and_transform_bdm(
             image_href or "", image_meta, flavor, block_device_mapping, legacy_bdm, max_count
         )
