@@ -224,3 +224,26 @@ def test_a_fork_keeps_what_an_operator_changed():
     fork = env.cloud.fork()
     listed = fork.request("compute", "GET", "/v2.1/os-services?host=cmp-1", user="admin")
     assert listed.json()["services"][0]["status"] == "disabled"
+
+
+def test_the_zones_of_disabled_services():
+    """``get_availability_zones`` (17.0.13-34.0.0): a zone with only disabled services is not
+    available, and the detail lists the enabled services only, each with its last heartbeat."""
+    env = NovaEnv("upstream")
+    env.cloud.advance(12.0)
+    body = {"host": "cmp-1", "binary": "nova-compute"}
+    env.request("PUT", "/v2.1/os-services/disable", body, user="admin")
+    detail = env.request("GET", "/v2.1/os-availability-zone/detail", user="admin").json()
+    nova = next(z for z in detail["availabilityZoneInfo"] if z["zoneName"] == "nova")
+    assert nova["hosts"] == {
+        "cmp-2": {
+            "nova-compute": {
+                "available": True,
+                "active": True,
+                "updated_at": "2026-01-01T00:00:10.000000",
+            }
+        }
+    }
+    env.request("PUT", "/v2.1/os-services/disable", {**body, "host": "cmp-2"}, user="admin")
+    listed = env.request("GET", "/v2.1/os-availability-zone").json()["availabilityZoneInfo"]
+    assert listed == [{"zoneName": "nova", "zoneState": {"available": False}, "hosts": None}]

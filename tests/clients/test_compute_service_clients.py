@@ -1,0 +1,62 @@
+"""``openstack compute service list/set``, ``openstack hypervisor list/show/stats show``,
+openstacksdk's ``compute.services()``/``hypervisors()`` and novaclient's ``services``/
+``hypervisors`` against Nova's ``/os-services`` and ``/os-hypervisors``
+(tests/nova/test_os_services.py, test_os_hypervisors.py). They were 404s: not served, and a
+test could not take a host out of scheduling. (``openstack hypervisor show`` also reads
+``/os-aggregates``, not served: a 404.)"""
+
+from client_helpers import novaclient_as
+from osc_inprocess import OpenStackCLI
+
+from fakecloud import Cloud
+
+ADMIN = "fakecloud-admin"
+
+
+def test_osc_disables_the_host_and_the_boot_finds_none(tmp_path):
+    cloud = Cloud(seed=13, profile="upstream", config={"nova": {"compute_hosts": 1}})
+    image = next(iter(cloud.glance.db.images.values())).name
+    with cloud.intercept():
+        osc = OpenStackCLI(cloud, tmp_path)
+        osc(
+            "compute", "service", "set", "--disable", "--disable-reason", "drain",
+            "cmp-1", "nova-compute", cloud=ADMIN, output=False,
+        )  # fmt: skip
+        osc("server", "create", "--flavor", "1", "--image", image, "--no-network", "vm")
+        cloud.run_until_idle()
+        shown = osc("server", "show", "vm")
+        assert (shown["status"], shown["fault"]["message"]) == (
+            "ERROR",
+            "No valid host was found. ",
+        )
+        rows = osc("hypervisor", "list", "--long", cloud=ADMIN)
+        assert [(r["Hypervisor Hostname"], r["State"]) for r in rows] == [("cmp-1", "up")]
+
+
+def test_sdk_and_novaclient_read_services_and_hypervisors():
+    cloud = Cloud(seed=13, profile="nova-25.2.1")
+    with cloud.intercept():
+        conn = cloud.connection(user="admin")
+        hypervisors = list(conn.compute.hypervisors(details=True))
+        assert [(h.name, h.vcpus, h.state) for h in hypervisors] == [
+            ("cmp-1", None, "up"),  # 2.88+ (the sdk negotiates 2.90): no vcpus any more
+            ("cmp-2", None, "up"),
+        ]
+        services = [s for s in conn.compute.services() if s.binary == "nova-compute"]
+        conn.compute.disable_service(services[0], services[0].host, "nova-compute", "sdk")
+        shown = {s.host: (s.status, s.disabled_reason) for s in conn.compute.services()}
+        assert shown["cmp-1"] == ("disabled", "sdk")
+        nova = novaclient_as(cloud, "2.11", "admin")
+        assert nova.hypervisors.statistics().count == 1  # the enabled host
+        nova.services.force_down("cmp-2", "nova-compute", True)
+        listed = nova.services.list(binary="nova-compute")
+        assert [(s.host, s.status, s.state) for s in listed] == [
+            ("cmp-1", "disabled", "up"),
+            ("cmp-2", "enabled", "down"),
+        ]
+        conn.compute.enable_service(services[0], services[0].host, "nova-compute")
+        sid = conn.compute.create_server(
+            name="vm", flavor_id="1", image_id=next(iter(cloud.glance.db.images)), networks="none"
+        ).id
+        cloud.run_until_idle()
+        assert conn.compute.get_server(sid).hypervisor_hostname == "cmp-1"
