@@ -210,6 +210,10 @@ class NovaDB:
         row._synced += 1
         for bdm in self.bdms.pop(row.uuid, []):
             bdm.attachment_id = None
+        if self._networks is not None:
+            self._networks.pop(row.uuid, None)
+            if not self._networks:
+                del self._networks
 
     def instances_on_host(self, host: str) -> list[Instance]:
         """Live rows on `host` (in creation order, as the DB returns them)."""
@@ -273,6 +277,36 @@ class NovaDB:
             self._quotas.pop(project_id, None)
             if not self._quotas:
                 del self._quotas
+
+    # -- the network (`fakecloud.nova.network`) ---------------------------------------------
+
+    #: uuid -> the server's address number on the network (0 while its build has not
+    #: allocated it yet) of the servers that asked for networking. An instance field only once
+    #: one did, so a cloud whose servers all boot with ``networks: none`` saves as before.
+    _networks: dict[str, int] | None = None
+
+    def network_request(self, uuid: str) -> None:
+        """The create asked for networking: the build allocates it."""
+        if self._networks is None:
+            self._networks = {}
+        self._networks[uuid] = 0
+
+    def network_allocate(self, uuid: str) -> None:
+        """``allocate_for_instance``, if the server asked for it: its address from now on."""
+        networks = self._networks
+        if networks is not None and uuid in networks:
+            networks[uuid] = self._order[uuid] + 1
+
+    def network_deallocate(self, uuid: str) -> None:
+        """``deallocate_for_instance``: the server has no address any more."""
+        networks = self._networks
+        if networks is not None and networks.get(uuid):
+            networks[uuid] = 0
+
+    def network_number(self, uuid: str) -> int:
+        """The server's address number (`fakecloud.nova.network.address`), 0 if none."""
+        networks = self._networks
+        return networks.get(uuid, 0) if networks is not None else 0
 
     # -- key pairs ---------------------------------------------------------------------------
 

@@ -2,7 +2,12 @@
 on: ``conn.create_server``, ``create_image_snapshot``, ``create_volume``...) end to end, as a
 snapshot-minded user calls it, on the seed's Queens and on upstream (openstacksdk 4.x
 ``cloud/_compute.py``, ``_block_storage.py``, ``_image.py``). One small world per profile:
-each test makes what it changes itself."""
+each test makes what it changes itself.
+
+``create_server(wait=True)`` insists on an address (``get_active_server`` deletes a server that
+reached ACTIVE without one); with no network service in the catalog it reads the server's
+``addresses`` alone, finds the ``public`` one (``get_server_external_ipv4``), so needs no
+floating IP (``_needs_floating_ip``) and returns (`fakecloud.nova.network`)."""
 
 from types import SimpleNamespace
 
@@ -24,8 +29,9 @@ def world(request):
     with cloud.intercept():
         conn = cloud.connection()
         conn.create_keypair("key", public_key=SSH)
-        server = conn.create_server("web", image=IMAGE, flavor="m1.tiny", key_name="key")
-        server = conn.compute.wait_for_server(server, wait=600)
+        server = conn.create_server(
+            "web", image=IMAGE, flavor="m1.tiny", key_name="key", wait=True, timeout=600
+        )
         admin = cloud.connection(user="admin")
         yield SimpleNamespace(cloud=cloud, conn=conn, admin=admin, server=server)
 
@@ -54,6 +60,24 @@ def test_flavors_images_limits_and_keypairs(world):
     assert conn.search_keypairs("key")[0].fingerprint == conn.get_keypair("key").fingerprint
 
 
+def test_create_server_waits_for_its_address(world):
+    """The fixture's ``create_server(..., wait=True)`` with the default ``auto_ip``: the
+    cloud sent ``networks: auto`` (2.37+), Nova allocated an address on ``public``."""
+    server = world.server
+    assert server.status == "ACTIVE"
+    (address,) = server.addresses["public"]
+    assert (address["OS-EXT-IPS:type"], address["version"]) == ("fixed", 4)
+    assert server.public_v4 == server.interface_ip == address["addr"]
+    ips = [(ip.network_label, ip.address) for ip in world.conn.compute.server_ips(server.id)]
+    assert ips == [("public", address["addr"])]
+    # delete_ips: no floating IP to release (the address is fixed), then the delete.
+    conn = world.conn
+    other = conn.create_server("other", image=IMAGE, flavor="m1.tiny", wait=True, auto_ip=False)
+    assert other.public_v4 and other.public_v4 != server.public_v4
+    assert conn.delete_server("other", wait=True, delete_ips=True, timeout=600) is True
+    assert conn.get_server("other") is None
+
+
 def test_servers_by_name_id_and_filters(world):
     conn, server = world.conn, world.server
     found = conn.get_server("web")
@@ -61,6 +85,8 @@ def test_servers_by_name_id_and_filters(world):
     assert found.flavor.name == "m1.tiny" and found.image.id == conn.get_image(IMAGE).id
     assert conn.get_server_by_id(server.id).name == "web"
     assert "web" in [s.name for s in conn.list_servers(detailed=True)]
+    by_ip = conn.list_servers(filters={"ip": server.public_v4.replace(".", r"\.") + "$"})
+    assert [s.name for s in by_ip] == ["web"]
     assert [s.name for s in conn.list_servers(filters={"name": "web"})] == ["web"]
     assert "web" in [s.name for s in conn.search_servers(filters={"status": "ACTIVE"})]
     assert [s.name for s in world.admin.list_servers(all_projects=True)] == ["web"]
@@ -80,21 +106,30 @@ def test_image_snapshot_of_an_image_backed_server(world):
 
 def test_volume_backed_server_and_its_snapshot(world):
     conn = world.conn
+    extra = conn.create_volume(1, name="extra", wait=True, timeout=600)
     server = conn.create_server(
         "bfv", image=IMAGE, flavor="m1.tiny", boot_from_volume=True, volume_size=1,
-        terminate_volume=True,
+        terminate_volume=True, volumes=[extra.id], wait=True, timeout=600,
     )  # fmt: skip
-    server = conn.compute.wait_for_server(server, wait=600)
-    (root,) = conn.get_volumes(server)
+    assert server.status == "ACTIVE" and server.public_v4
+    root, data = sorted(
+        conn.get_volumes(server), key=lambda v: v.id != server.attached_volumes[0]["id"]
+    )
     assert (root.size, root.is_bootable, root.status) == (1, True, "in-use")
+    assert (data.id, data.status) == (extra.id, "in-use")
     image = conn.create_image_snapshot("bfv-snap", server.id, wait=True, timeout=600)
     # A volume-backed snapshot: an empty image whose mapping names a Cinder snapshot, which
     # may still be creating when the image is active (the cloud layer waits for the image).
     assert (image.status, image.size) == ("active", 0)
-    (snap,) = [s for s in conn.list_volume_snapshots() if s.volume_id == root.id]
-    assert snap.name == "snapshot for bfv-snap"
+    # One Cinder snapshot per volume of the server (``snapshot_volume_backed``).
+    snaps = {s.volume_id: s.name for s in conn.list_volume_snapshots()}
+    assert snaps[root.id] == snaps[extra.id] == "snapshot for bfv-snap"
     assert conn.delete_server("bfv", wait=True, timeout=600) is True
     assert conn.get_server("bfv") is None
+    # The data volume is left, detached; so is the root despite terminate_volume: Cinder
+    # refuses to delete a volume that has snapshots, and Nova only logs it.
+    left = sorted(v.id for v in conn.search_volumes(filters={"status": "available"}))
+    assert left == sorted([root.id, extra.id])
     assert conn.delete_image("bfv-snap", wait=True, timeout=600) is True
 
 

@@ -1,5 +1,6 @@
 """``/servers/{id}/ips[/{network}]`` as Nova serves them (``ips.py``, 17.0.13-34.0.0; the policy
-after the server's lookup from 21.0.0, 58701be615): fakecloud's servers have no networks."""
+after the server's lookup from 21.0.0, 58701be615): a server booted with ``networks: none`` has no
+networks (one that asks for them: tests/nova/test_server_network.py)."""
 
 from __future__ import annotations
 

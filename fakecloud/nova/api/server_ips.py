@@ -1,12 +1,14 @@
 """``/servers/{server_id}/ips[/{network}]`` (``nova/api/openstack/compute/ips.py``, 17.0.13-34.0.0):
 openstacksdk's ``server_ips``, novaclient's ``servers.ips``.
 
-A server's addresses by network label, as its view's ``addresses``: fakecloud has no Neutron,
-so every server's are ``{}`` and any network is 404 "Instance is not a member of specified
-network". Policies ``os_compute_api:ips:index``/``show`` (``rule:admin_or_owner`` before 21.0.0,
-the project's readers after); before 21.0.0 (switch ``policy_before_lookup``; for these routes
-58701be615, the same release) checked before the server is loaded with the caller's own project
-as target, after it with the server's. Unknown query parameters are refused from 2.102.
+A server's addresses by network label, as its view's ``addresses`` without the ``OS-EXT-IPS``
+keys and shown while it builds too: ``public`` once its build allocated it, ``{}`` for a server
+booted with ``networks: none`` (`fakecloud.nova.network`); another network is 404 "Instance is
+not a member of specified network". Policies ``os_compute_api:ips:index``/``show``
+(``rule:admin_or_owner`` before 21.0.0, the project's readers after); before 21.0.0 (switch
+``policy_before_lookup``; for these routes 58701be615, the same release) checked before the
+server is loaded with the caller's own project as target, after it with the server's. Unknown
+query parameters are refused from 2.102.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova import network
 from fakecloud.nova.api import schemas
 from fakecloud.nova.policies import IPS
 
@@ -30,7 +33,7 @@ class ServerIpsController:
 
     def _networks(self, req: Request, rule: str) -> dict[str, Any]:
         """``common.get_instance`` and the policy in the release's order, then
-        ``common.get_networks_for_instance`` (none: no ports)."""
+        ``common.get_networks_for_instance``."""
         schemas.query_validator(req.microversion < STRICT_QUERY).validate(req.query)
         ctx = req.context
         before = self.nova.kernel.switches.policy_before_lookup
@@ -39,7 +42,7 @@ class ServerIpsController:
         server = self.servers.get_server(ctx, req.params["server_id"], copy=False)
         if not before:
             self.nova.policy.authorize(ctx, IPS % rule, {"project_id": server.project_id})
-        return {}
+        return network.addresses(self.nova.db.network_number(server.uuid), False)
 
     def index(self, req: Request) -> Response:
         """``GET /servers/{server_id}/ips``: ``{"addresses": {label: [...]}}``."""

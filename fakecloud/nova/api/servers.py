@@ -22,7 +22,15 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
-from fakecloud.nova import bdm_request, exception, flavors, instance_snapshots, quota
+from fakecloud.nova import (
+    bdm_request,
+    exception,
+    flavors,
+    instance_snapshots,
+    network,
+    quota,
+    states,
+)
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
@@ -122,6 +130,7 @@ class ServersController:
         ctx = req.context
         target = {"project_id": instance.project_id}
         extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
+        building = instance.vm_state == states.BUILDING
         server = views.server_detail(
             self.fmt,
             req.link_prefix,
@@ -131,6 +140,11 @@ class ServersController:
             show_extended_attr=extended,
             fault=self.db.fault_latest(instance.uuid),
             bdms=self.db.bdms_by_instance(instance.uuid),
+            # Hidden while the server builds (19.0.0 9b69afd457; Queens hid them from
+            # non-admins, hide_server_address_states).
+            addresses=network.addresses(
+                0 if building else self.db.network_number(instance.uuid), True
+            ),
         )
         if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
@@ -222,6 +236,7 @@ class ServersController:
                 access_ip_v4=server.get("accessIPv4"),
                 access_ip_v6=server.get("accessIPv6"),
                 disk_config=server.get("OS-DCF:diskConfig"),
+                networks=server.get("networks"),
             )
         except exception.ImageNotFound:
             raise HttpError(400, "Can not find requested image") from None

@@ -241,9 +241,11 @@ def server_detail(
     show_extended_attr: bool,
     fault: Any,
     bdms: list[Any],
+    addresses: dict[str, Any],
 ) -> dict[str, Any]:
     """A server in ``GET /servers/detail`` and ``GET /servers/{id}``, as the request's
-    microversion shows it (`gates`: ``detail_gates(req.microversion)``)."""
+    microversion shows it (`gates`: ``detail_gates(req.microversion)``; `addresses`: its
+    networks, `fakecloud.nova.network.addresses`)."""
     status = (
         "DELETED"
         if instance.deleted
@@ -273,7 +275,7 @@ def server_detail(
         "flavor": _server_flavor(prefix, instance.flavor, gates.flavor_embedded),
         "created": fmt.isotime(instance.created_at),
         "updated": fmt.isotime(instance.updated_at),
-        "addresses": {},
+        "addresses": addresses,
         "accessIPv4": instance.access_ip_v4 or "",
         "accessIPv6": instance.access_ip_v6 or "",
         "links": links(prefix, "servers", instance.uuid),

@@ -25,7 +25,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.nova import bdm_request, exception, flavors, quota, states
+from fakecloud.nova import bdm_request, exception, flavors, network, quota, states
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
@@ -213,9 +213,10 @@ class API:
         """Servers `search_opts` (the API's, Nova's ``search_opts``) keep, in the order asked
         (default newest first): ``get_all``'s remapping (``image`` is ``image_ref``, ``name``
         ``display_name``, ``tenant_id`` ``project_id``, ``flavor`` the flavor's row,
-        `exception.FlavorNotFound` for an unknown one; an ``ip``/``ip6`` filter finds no port:
-        no server), then the database's filters and order (`instance_filters`;
-        `exception.InvalidInput` for a bad direction)."""
+        `exception.FlavorNotFound` for an unknown one; ``ip``/``ip6`` matched as ``_ip_filter``
+        matches them against the servers' fixed addresses after the query), then the
+        database's filters and order (`instance_filters`; `exception.InvalidInput` for a bad
+        direction)."""
         filters: dict[str, Any] = {}
         for opt, value in search_opts.items():
             if opt == "flavor":
@@ -223,13 +224,24 @@ class API:
                 filters["instance_type_id"] = value
             else:
                 filters[_FILTER_NAMES.get(opt, opt)] = value
+        ip_match = None
         if "ip" in filters or "ip6" in filters or "fixed_ip" in filters:
-            return []  # servers here have no ports (``_ip_filter_using_neutron``: none found)
+            # ``fixed_ip`` joins nova-network's table (none here); the network has no IPv6.
+            if "fixed_ip" in filters or "ip" not in filters:
+                return []
+            try:
+                ip_match = re.compile(str(filters.pop("ip"))).match
+            except re.error:
+                return []
+            filters.pop("ip6", None)
         keys, dirs = instance_filters.sort_params(sort_keys or [], sort_dirs or [])
         keep = instance_filters.matcher(filters, self.kernel.clock.wall_time)
         if keep is None:
             return []
         out = [row for row in self.db.instances.values() if keep(row)]
+        if ip_match is not None:
+            numbers = [(row, self.db.network_number(row.uuid)) for row in out]
+            out = [row for row, n in numbers if n and ip_match(network.address(n))]
         instance_filters.order(out, keys, dirs, self._sort_value)
         return out
 
@@ -857,6 +869,8 @@ class API:
             launch_index=index,
         )
         instance = self.db.instance_create(inst, API_ACTOR)
+        if network.wanted(options.get("networks")):
+            self.db.network_request(uuid)
         for spec in bdms:
             fields = _bdm_fields(spec)
             # A ``no_device`` mapping has neither (it only hides an image's device).

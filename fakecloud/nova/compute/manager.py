@@ -465,6 +465,7 @@ class ComputeManager:
         event = self._event(context, instance, "compute_build_and_run_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "create.start")
+            self.db.network_allocate(instance.uuid)  # ``_build_networks_for_instance``
             instance.task_state = states.BLOCK_DEVICE_MAPPING
             instance.save(expected_task_state=states.SCHEDULING)
             bdms = self.db.bdms_by_instance(instance.uuid)
@@ -498,6 +499,7 @@ class ComputeManager:
             return
         except Exception as exc:  # noqa: BLE001
             self.driver.destroy(instance)
+            self.db.network_deallocate(instance.uuid)  # ``_cleanup_allocated_networks``
             if isinstance(exc, exception.BuildAbortException):
                 yield from block_device.cleanup_after_aborted_build(
                     self, context, instance, self.db.bdms_by_instance(instance.uuid)

@@ -1,0 +1,55 @@
+"""The one network fakecloud's servers are on, as Nova reports it: a shared provider network
+labelled ``public`` (what a cloud without Neutron in its catalog gives, such as a Queens
+nova-network ``FlatManager`` network, or Neutron's shared provider network that
+``networks: auto`` picks when it is the only one the project may use: nova/network/neutron.py
+``_get_available_networks``). No ports, subnets or floating IPs are modelled: each server
+asking for networking gets one fixed IPv4 address there during its build
+(``ComputeManager._build_networks_for_instance``), and keeps it until it is deleted or its
+build fails (``_cleanup_allocated_networks``).
+
+The address is the server's autoincrement number past the gateway (the first server
+``172.24.0.2``, in a /14 a 100k storm does not exhaust) and the MAC holds the same number
+after Neutron's ``fa:16:3e`` base, so they need no draw from the seeded source and a saved,
+loaded or forked cloud gives the same ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The network's label in a server's ``addresses`` (``GET /servers/{id}/ips/public``).
+LABEL = "public"
+
+_FIRST = (172 << 24) | (24 << 16) | 1  # 172.24.0.1, the gateway
+
+
+def wanted(networks: Any) -> bool:
+    """Whether a create's ``networks`` asks Nova to allocate: absent or an empty list
+    (before 2.37: every network available to the project) or ``"auto"``. ``"none"`` does
+    not; a list of networks or ports names networks fakecloud does not have and is left
+    without one."""
+    return networks is None or networks == "auto" or networks == []
+
+
+def address(number: int) -> str:
+    """The fixed IPv4 address of the server whose autoincrement id is `number`."""
+    value = _FIRST + number
+    return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
+
+
+def mac(number: int) -> str:
+    """The port's MAC address of the server whose autoincrement id is `number`."""
+    return f"fa:16:3e:{(number >> 16) & 255:02x}:{(number >> 8) & 255:02x}:{number & 255:02x}"
+
+
+def addresses(number: int, extend: bool) -> dict[str, list[dict[str, Any]]]:
+    """``{label: [ip]}`` as the addresses view builds it (views/addresses.py ``index``,
+    17.0.13-34.0.0); `extend` adds ``OS-EXT-IPS:type`` and ``OS-EXT-IPS-MAC:mac_addr`` (the
+    server views do, ``/ips`` does not). `number` 0: no network, ``{}``."""
+    if not number:
+        return {}
+    ip: dict[str, Any] = {"version": 4, "addr": address(number)}
+    if extend:
+        ip["OS-EXT-IPS:type"] = "fixed"
+        ip["OS-EXT-IPS-MAC:mac_addr"] = mac(number)
+    return {LABEL: [ip]}
