@@ -79,6 +79,7 @@ def test_paging_from_2_33_and_uuids_from_2_53():
     assert [h["id"] for h in first["hypervisors"]] == [1]
     assert first["hypervisors_links"][0]["href"].endswith("/v2.1/os-hypervisors?limit=1&marker=1")
     assert [h["id"] for h in _get(env, "?marker=1", mv="2.33").json()["hypervisors"]] == [2]
+    assert _get(env, "?limit=0", mv="2.33").json() == {"hypervisors": []}  # SQL LIMIT 0
     missing = _get(env, "?marker=7", mv="2.33")
     assert (missing.status, _message(missing)) == (400, "marker [7] not found")
     listed = _get(env, "", mv="2.53").json()["hypervisors"]
@@ -186,3 +187,7 @@ def test_uptime_route_before_2_88_and_field_after(profile, stats):
     clock = "01:02:00" if stats else "01:02:06"
     assert one["uptime"] == f" {clock} up  1:02,  0 users,  load average: 0.00, 0.00, 0.00\n"
     assert (two["uptime"] is None) is not stats
+    # before 32.0.0 each uptime is a get_host_uptime call to the host (the route's, then the
+    # 2.88 detail's for the host that is up); from 32.0.0 the detail reads the stats
+    calls = env.cloud.trace.filter(kind="rpc.call", method="get_host_uptime")
+    assert [c["subject"] for c in calls] == ["compute.cmp-1"] * (1 if stats else 2)

@@ -16,16 +16,18 @@ is SQL ``LIKE '%pattern%'`` (``_`` any one character, case-insensitive). Policie
 ``os_compute_api:os-hypervisors:list/list-detail/show/statistics/uptime/search/servers``
 (admin; one rule ``os_compute_api:os-hypervisors``, ``rule:admin_api``, before 21.0.0).
 
-``uptime`` is ``env LANG=C uptime`` on the host (`compute_nodes.uptime_text`): read live (the
-``get_host_uptime`` RPC call, not traced here) before 32.0.0, from the stats the resource
-tracker last reported (every 60 s) from 32.0.0 (567dbe1867); a host whose nova-compute is
-down has none (400 ``Compute service of X is unavailable at this time.`` on ``/uptime``).
+``uptime`` is ``env LANG=C uptime`` on the host (`compute_nodes.uptime_text`): read live
+before 32.0.0 (the ``get_host_uptime`` RPC call to the host, one per hypervisor shown), from
+32.0.0 (567dbe1867) the stats the resource tracker last reported (every 60 s); a host whose
+nova-compute is down has none before 32.0.0 (400 ``Compute service of X is unavailable at this
+time.`` on ``/uptime``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
@@ -125,18 +127,23 @@ class HypervisorsController:
 
     # -- views -------------------------------------------------------------------------------
 
-    def _uptime(self, node: compute_nodes.ComputeNode) -> str | None:
-        """The detail view's ``uptime`` (2.88): stats' (32.0.0+) or a live read, None if the
-        host's nova-compute is down."""
-        nova = self.nova
-        now = nova.kernel.now
-        if nova.kernel.switches.release.major >= UPTIME_IN_STATS_SINCE:
-            at = now - now % RESOURCES_INTERVAL_S
-            return compute_nodes.uptime_text(nova, at)
-        row = services.compute_service(nova, node.host)
+    def _host_uptime(self, req: Request, host: str) -> Generator[Any, Any, str | None]:
+        """``HostAPI.get_host_uptime``: the ``get_host_uptime`` RPC call to the host; None
+        (``ComputeServiceUnavailable``) when its nova-compute is not up."""
+        row = services.compute_service(self.nova, host)
         if row is None or not row.up:
             return None
-        return compute_nodes.uptime_text(nova, now)
+        bus = self.nova.kernel.rpc
+        return (yield from bus.call(f"compute.{host}", "get_host_uptime", context=req.context))
+
+    def _uptime(self, req: Request, node: Any) -> Generator[Any, Any, str | None]:
+        """The detail view's ``uptime`` (2.88): from 32.0.0 the stats of the resource
+        tracker's last run; before, a live read (None if the host is down)."""
+        nova = self.nova
+        if nova.kernel.switches.release.major >= UPTIME_IN_STATS_SINCE:
+            now = nova.kernel.now
+            return compute_nodes.uptime_text(nova, now - now % RESOURCES_INTERVAL_S)
+        return (yield from self._host_uptime(req, node.host))
 
     def _view(
         self,
@@ -146,6 +153,7 @@ class HypervisorsController:
         detail: bool,
         servers: list[Any] | None = None,
         with_servers: bool = False,
+        uptime: str | None = None,
     ) -> dict[str, Any]:
         """``_view_hypervisor``."""
         version = req.microversion
@@ -171,7 +179,7 @@ class HypervisorsController:
                 info = compute_nodes.CPU_INFO
                 found["cpu_info"] = json.loads(info) if version >= CPU_INFO_OBJECT else info
             else:
-                found["uptime"] = self._uptime(node)
+                found["uptime"] = uptime
         if servers:
             found["servers"] = [{"name": views.instance_name(s), "uuid": s.uuid} for s in servers]
         elif with_servers and version >= EMPTY_SERVERS:
@@ -210,9 +218,10 @@ class HypervisorsController:
             if found is None:
                 raise HttpError(400, f"marker [{marker}] not found")
             nodes = [n for n in nodes if n.id > found.id]
-        return nodes[:limit] if limit else nodes
+        # LIMIT 0 is no row (the DB's ``select.limit(limit)``)
+        return nodes if limit is None else nodes[:limit]
 
-    def _list(self, req: Request, detail: bool) -> Response:
+    def _list(self, req: Request, detail: bool) -> Generator[Any, Any, Response]:
         version = req.microversion
         bucket = UUID_IDS if version >= UUID_IDS else PAGED if version >= PAGED else "2.1"
         _LIST_QUERY[bucket].validate(req.query)
@@ -245,7 +254,10 @@ class HypervisorsController:
             if row is None:
                 continue
             servers = self._servers(node.host) if with_servers else None
-            found.append(self._view(req, node, row, detail, servers, bool(with_servers)))
+            uptime = None
+            if detail and version >= TRIMMED:
+                uptime = yield from self._uptime(req, node)
+            found.append(self._view(req, node, row, detail, servers, bool(with_servers), uptime))
         body: dict[str, Any] = {"hypervisors": found}
         if links:
             collection = "os-hypervisors/detail" if detail else "os-hypervisors"
@@ -261,11 +273,11 @@ class HypervisorsController:
                 body["hypervisors_links"] = next_links
         return Response(200, body)
 
-    def index(self, req: Request) -> Response:
+    def index(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-hypervisors``."""
         return self._list(req, detail=False)
 
-    def detail(self, req: Request) -> Response:
+    def detail(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-hypervisors/detail``."""
         return self._list(req, detail=True)
 
@@ -289,7 +301,7 @@ class HypervisorsController:
             raise missing
         return node
 
-    def show(self, req: Request) -> Response:
+    def show(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-hypervisors/{id}``: the detail view (+ ``servers`` from 2.53)."""
         with_servers = False
         if req.microversion >= UUID_IDS:
@@ -299,19 +311,23 @@ class HypervisorsController:
         node = self._node(req)
         servers = self._servers(node.host) if with_servers else None
         row = services.compute_service(self.nova, node.host)
-        view = self._view(req, node, row, True, servers, with_servers)
+        uptime = None
+        if req.microversion >= TRIMMED:
+            uptime = yield from self._uptime(req, node)
+        view = self._view(req, node, row, True, servers, with_servers, uptime)
         return Response(200, {"hypervisor": view})
 
-    def uptime(self, req: Request) -> Response:
+    def uptime(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-hypervisors/{id}/uptime`` (before 2.88)."""
         self._gone_at(req, TRIMMED)
         self._authorize(req, "uptime")
         node = self._node(req)
         row = services.compute_service(self.nova, node.host)
-        if not row.up:
+        uptime = yield from self._host_uptime(req, node.host)
+        if uptime is None:
             raise HttpError(400, f"Compute service of {node.host} is unavailable at this time.")
         view = self._view(req, node, row, False)
-        view["uptime"] = compute_nodes.uptime_text(self.nova, self.nova.kernel.now)
+        view["uptime"] = uptime
         return Response(200, {"hypervisor": view})
 
     def search(self, req: Request) -> Response:

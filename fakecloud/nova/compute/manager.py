@@ -719,6 +719,13 @@ class ComputeManager:
 
     # -- diagnostics ------------------------------------------------------------------------
 
+    def get_host_uptime(self, context: Any) -> str:
+        """RPC call: what ``env LANG=C uptime`` prints on this host (the libvirt driver's
+        ``get_host_uptime``)."""
+        from fakecloud.nova.compute_nodes import uptime_text
+
+        return uptime_text(self.nova, self.kernel.now)
+
     def get_diagnostics(self, context: Any, instance: Any) -> dict[str, Any]:
         """RPC call: the legacy diagnostics dict of a running guest (before 2.48)."""
         return self._diagnostics("get_diagnostics", instance, self.driver.get_diagnostics)
