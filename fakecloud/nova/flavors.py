@@ -21,6 +21,8 @@ from typing import Any
 from fakecloud.nova import exception
 from fakecloud.nova.objects import DEFAULT_FLAVORS, Flavor
 
+#: ``db.constants.MAX_INT``: the largest size (a signed 32-bit column).
+MAX_INT = 0x7FFFFFFF
 #: ``db.constants.SQL_SP_FLOAT_MAX``: the largest ``rxtx_factor`` (a MySQL FLOAT column).
 SQL_SP_FLOAT_MAX = 3.40282e38
 
@@ -102,9 +104,9 @@ def create(
 ) -> Flavor:
     """``flavors.create`` (after the API's schema): a missing or empty ``flavorid`` is a new
     UUID (from the cloud's seeded source), a number is its text; before 20.0.0 (c19c3d9760
-    removed them) the name and id are checked again (`exception.InvalidInput`), as is
-    ``rxtx_factor`` in every release; `FlavorIdExists` / `FlavorExists` for a taken id / name
-    (the id's unique key first, as MySQL reports it)."""
+    removed them) the name and id are checked again (`exception.InvalidInput`), as are the
+    sizes (``validate_integer``) and ``rxtx_factor`` in every release; `FlavorIdExists` /
+    `FlavorExists` for a taken id / name (the id's unique key first, as MySQL reports it)."""
     if not flavorid:
         flavorid = nova.kernel.ids.uuid()
     if isinstance(name, str):
@@ -112,6 +114,14 @@ def create(
     flavorid = _id_text(flavorid)
     if nova.kernel.switches.release.major < 20:
         _queens_checks(name, flavorid)
+    sizes = {
+        "ram": (memory, 1),
+        "vcpus": (vcpus, 1),
+        "disk": (root_gb, 0),
+        "ephemeral": (ephemeral_gb, 0),
+        "swap": (swap, 0),
+    }
+    ram, cpus, disk, ephemeral, swap_mb = (_integer(n, v, low) for n, (v, low) in sizes.items())
     try:
         rxtx = float(rxtx_factor)
         if rxtx <= 0 or rxtx > SQL_SP_FLOAT_MAX:
@@ -123,11 +133,11 @@ def create(
     flavor = Flavor(
         flavorid,
         name,
-        int(memory),
-        int(vcpus),
-        int(root_gb),
-        ephemeral_gb=int(ephemeral_gb),
-        swap=int(swap),
+        ram,
+        cpus,
+        disk,
+        ephemeral_gb=ephemeral,
+        swap=swap_mb,
         rxtx_factor=rxtx,
         is_public=_bool(is_public),
         description=description,
@@ -184,6 +194,20 @@ def remove_access(nova: Any, flavorid: str, project_id: str) -> tuple[str, ...]:
     left = tuple(p for p in found if p != project_id)
     nova.flavor_projects[flavorid] = left
     return left
+
+
+def _integer(name: str, value: Any, minimum: int) -> int:
+    """``utils.validate_integer`` (oslo.utils ``strutils.validate_integer``): ``int(str(v))``,
+    so a JSON ``1.0`` the schema took for an integer is ``ram must be an integer``."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise exception.InvalidInput(reason=f"{name} must be an integer") from None
+    if number < minimum:
+        raise exception.InvalidInput(reason=f"{name} must be >= {minimum}")
+    if number > MAX_INT:
+        raise exception.InvalidInput(reason=f"{name} must be <= {MAX_INT}")
+    return number
 
 
 def _id_text(flavorid: Any) -> str:

@@ -87,11 +87,28 @@ def test_create_show_update_delete(env):
             "3.40282e+38",
         ),
         (flavor("x", description="d"), 400, "Invalid input for field/attribute flavor. "),
+        # utils.validate_integer: int(str(1.0)) fails where the schema took 1.0 for an integer
+        (flavor("x", ram=64.0), 400, "Invalid input received: ram must be an integer"),
     ],
 )
 def test_create_refusals(env, body, status, text):
     got, answer = call(env, "POST", "/v2.1/flavors", body)
     assert got == status and message(answer).startswith(text)
+
+
+@pytest.mark.parametrize(("profile", "status"), [("seed", 400), ("nova-20.6.0", 200)])
+def test_a_number_id_is_its_text_rechecked_before_20(profile, status):
+    """17.x's ``flavors.create`` checks the id's text again (``VALID_ID_REGEX``), which a
+    number the schema's pattern does not read can fail; c19c3d9760 (20.0.0) removed it."""
+    got, answer = call(NovaEnv(profile), "POST", "/v2.1/flavors", flavor("big", id=1e100))
+    assert got == status
+    if status == 400:
+        assert message(answer) == (
+            "Invalid input received: Flavor id can only contain letters from A-Z (both cases), "
+            "periods, dashes, underscores and spaces."
+        )
+    else:
+        assert answer["flavor"]["id"] == "1e+100"
 
 
 def test_writes_are_the_admins(env):
