@@ -72,8 +72,16 @@ def test_create_server_waits_for_its_address(world):
     assert ips == [("public", address["addr"])]
     # delete_ips: no floating IP to release (the address is fixed), then the delete.
     conn = world.conn
-    other = conn.create_server("other", image=IMAGE, flavor="m1.tiny", wait=True, auto_ip=False)
+    # What Ansible's openstack.cloud.server passes besides: metadata, user data, a config
+    # drive, the default security group, a description (2.19).
+    other = conn.create_server(
+        "other", image=IMAGE, flavor="m1.tiny", wait=True, auto_ip=False, meta={"role": "db"},
+        userdata="#cloud-config\n", config_drive=True, security_groups=["default"],
+        description="made by the cloud layer",
+    )  # fmt: skip
     assert other.public_v4 and other.public_v4 != server.public_v4
+    assert (other.metadata, other.config_drive) == ({"role": "db"}, "True")
+    assert other.description == "made by the cloud layer"
     assert conn.delete_server("other", wait=True, delete_ips=True, timeout=600) is True
     assert conn.get_server("other") is None
 

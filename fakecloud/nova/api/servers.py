@@ -237,6 +237,7 @@ class ServersController:
                 access_ip_v6=server.get("accessIPv6"),
                 disk_config=server.get("OS-DCF:diskConfig"),
                 networks=server.get("networks"),
+                config_drive=server.get("config_drive"),
             )
         except exception.ImageNotFound:
             raise HttpError(400, "Can not find requested image") from None

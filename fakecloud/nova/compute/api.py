@@ -862,6 +862,7 @@ class API:
                 instances[0].reservation_id if instances else "r-" + self.kernel.ids.hex(4)
             ),
             hostname=_hostname(name),
+            config_drive=_config_drive(options.get("config_drive")),
             user_data=options.get("user_data"),
             access_ip_v4=options.get("access_ip_v4"),
             access_ip_v6=options.get("access_ip_v6"),
@@ -1301,6 +1302,14 @@ def _bdm_fields(spec: dict[str, Any]) -> dict[str, Any]:
 
 #: Mapping fields the database fills in, never taken from a request or an image.
 _DB_ONLY = ("instance_uuid", "id", "uuid")
+
+
+def _config_drive(value: Any) -> str:
+    """``_check_config_drive`` (17.0.13-34.0.0): a true value (the schema's booleans) is
+    ``True``, which the Instance object's string field keeps as ``"True"``; else ``""``."""
+    if value is True or (value.__class__ is str and value.lower() in ("true", "1", "on", "yes")):
+        return "True"
+    return ""
 
 
 def _hostname(name: str) -> str:
