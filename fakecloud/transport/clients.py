@@ -98,8 +98,17 @@ def clouds_yaml(cloud: Any) -> str:
 
 
 def connection(cloud: Any, user: str = "demo", scope: str = "project") -> Any:
-    """An ``openstack.connection.Connection`` as `user` (lazy: no HTTP until first use)."""
-    return require_openstacksdk().connect(**credentials(cloud, user, scope))
+    """An ``openstack.connection.Connection`` as `user` (lazy: no HTTP until first use).
+
+    Made as ``openstack.connect(**credentials(...))`` makes it, with one piece swapped: its
+    configuration reads service type aliases from `ServiceTypes`, the same table without a
+    deep copy of it per read. Requests, answers and negotiated versions are unchanged."""
+    openstack = require_openstacksdk()
+    from fakecloud.transport.service_types import ServiceTypes
+
+    region = openstack.config.get_cloud_region(**credentials(cloud, user, scope))
+    region._service_type_manager = ServiceTypes()
+    return openstack.connection.Connection(config=region, vendor_hook=None)
 
 
 def require_openstacksdk() -> Any:
