@@ -7,7 +7,8 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
-from fakecloud.nova import exception, flavors
+from fakecloud.nova import exception
+from fakecloud.nova import flavors as flavor_table
 from fakecloud.nova.api import schemas, views
 
 FLAVOR_EXTRA_SPECS_INDEX = "os_compute_api:os-flavor-extra-specs:index"
@@ -34,9 +35,29 @@ class FlavorsController:
             if keep(f)
         ]
         flavors.sort(key=lambda item: item[:2], reverse=descending)
+        marker = req.arg("marker") or None
+        if marker is not None:
+            flavors = self._after_marker(req, flavors, marker, sort_key, descending)
         rows = [f for _value, _row, f in flavors]
-        rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=_flavorid)
+        rows = paginate(rows, None, req.arg("limit"), key=_flavorid)
         return rows[: self.nova.config.max_limit]
+
+    def _after_marker(
+        self, req: Request, flavors: list[tuple], marker: str, sort_key: str, descending: bool
+    ) -> list[tuple]:
+        """``_flavor_get_all_from_db``'s marker: the flavor the caller may see (whatever the
+        filters keep: a flavor ``minRam`` leaves out, a private one of the admin's), else 400
+        ``marker [X] not found``; then the rows past its place in the order
+        (``paginate_query`` on ``[sort_key, id]``)."""
+        for row, f in enumerate(self.nova.flavors.values(), 1):
+            if f.flavorid == marker and flavor_table.visible(self.nova, req.context, f):
+                place = (_sort_value(f, sort_key, row), row)
+                break
+        else:
+            raise HttpError(400, f"marker [{marker}] not found")
+        if descending:
+            return [item for item in flavors if item[:2] < place]
+        return [item for item in flavors if item[:2] > place]
 
     def _page(self, req: Request, items: list[Any], flavors: list[Any], collection: str) -> dict:
         """``_list_view``: the page, and ``flavors_links`` (a ``next`` link) when it is full."""
@@ -65,7 +86,7 @@ class FlavorsController:
     def show(self, req: Request) -> Response:
         """``GET /flavors/{flavor_id}``: 404 ``Flavor <id> could not be found.``"""
         try:
-            flavor = flavors.get_by_flavor_id(self.nova, req.context, req.params["flavor_id"])
+            flavor = flavor_table.get_by_flavor_id(self.nova, req.context, req.params["flavor_id"])
         except exception.FlavorNotFound as exc:
             raise HttpError(404, exc.format_message()) from None
         item = views.flavor_detail(req.link_prefix, flavor, req.microversion, True)
