@@ -206,6 +206,18 @@ class KeypairNotFound(NotFound):
     msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
 
 
+class NetworkNotFound(NotFound):
+    """Nova's ``NetworkNotFound``."""
+
+    msg_fmt = "Network %(network_id)s could not be found."
+
+
+class PortNotFound(NotFound):
+    """Nova's ``PortNotFound``."""
+
+    msg_fmt = "Port id %(port_id)s could not be found."
+
+
 class FlavorNotFound(NotFound):
     """Nova's ``FlavorNotFound``."""
 

@@ -17,18 +17,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.nova import exception
+
 #: The network's label in a server's ``addresses`` (``GET /servers/{id}/ips/public``).
 LABEL = "public"
+#: Its id, for a create that names it (``networks: [{"uuid": ...}]``): a constant, not drawn.
+NETWORK_ID = "6fc476ad-fc56-566c-8a31-4f5bd2e4075d"
 
 _FIRST = (172 << 24) | (24 << 16) | 1  # 172.24.0.1, the gateway
 
 
+def check_requested(networks: Any) -> None:
+    """``_check_requested_networks`` of a create's list of networks (the network service's
+    ``validate_networks``): a port is `exception.PortNotFound` (there are none), a network
+    other than this one `exception.NetworkNotFound`; both a 400 on create."""
+    if networks.__class__ is not list:
+        return
+    for net in networks:
+        if net.get("port"):
+            raise exception.PortNotFound(port_id=net["port"])
+        if net.get("uuid") != NETWORK_ID:
+            raise exception.NetworkNotFound(network_id=net.get("uuid"))
+
+
 def wanted(networks: Any) -> bool:
     """Whether a create's ``networks`` asks Nova to allocate: absent or an empty list
-    (before 2.37: every network available to the project) or ``"auto"``. ``"none"`` does
-    not; a list of networks or ports names networks fakecloud does not have and is left
-    without one."""
-    return networks is None or networks == "auto" or networks == []
+    (before 2.37: every network available to the project), ``"auto"``, or a list naming
+    this network (`check_requested` refused any other); ``"none"`` does not."""
+    if networks.__class__ is list:
+        return not networks or any(net.get("uuid") == NETWORK_ID for net in networks)
+    return networks is None or networks == "auto"
 
 
 def address(number: int) -> str:

@@ -1,6 +1,6 @@
 """A server's address on fakecloud's one network (`fakecloud.nova.network`): allocated by the
-build when the create asks for networking (no ``networks`` before 2.37, ``"auto"``), none for
-``"none"``; shown by the server views once built (hidden while building: 19.0.0 9b69afd457)
+build when the create asks for networking (no ``networks`` before 2.37, ``"auto"``, a list
+naming it), none for ``"none"``, a 400 for another network or a port; shown by the server views once built (hidden while building: 19.0.0 9b69afd457)
 with Nova's extended keys (views/addresses.py, 17.0.13-34.0.0), by ``/ips`` without them;
 matched by the ``ip`` list filter (compute API ``_ip_filter``); given back when the build fails
 (``_cleanup_allocated_networks``) or the server is deleted."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakecloud.nova import network
 from tests.nova.conftest import NovaEnv
 from tests.schemas import nova_response_schemas as nova_schemas
 from tests.schemas.test_response_shapes import _pick, check
@@ -68,6 +69,19 @@ def test_addresses_as_nova_shows_them(profile):
     found = _get(env, "/v2.1/servers?ip=172%5C.24")["servers"]
     assert sorted(s["id"] for s in found) == sorted([auto, implicit])
     assert _get(env, "/v2.1/servers?ip6=.", mv="2.5")["servers"] == []
+    # A list names networks: this one (its constant id) gets the address; any other network
+    # or a port is the network service's 400 (``_check_requested_networks``).
+    named = _create(env, [{"uuid": network.NETWORK_ID}])
+    unknown = "a0b1c2d3-0000-4000-8000-000000000001"
+    for bad, message in (
+        ({"uuid": unknown}, f"Network {unknown} could not be found."),
+        ({"port": unknown}, f"Port id {unknown} could not be found."),
+    ):
+        server = {"name": "vm", "flavorRef": "1", "imageRef": env.image.id, "networks": [bad]}
+        resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.37")
+        assert resp.json() == {"badRequest": {"code": 400, "message": message}}
+    env.cloud.run_until_idle()
+    assert _get(env, f"/v2.1/servers/{named}/ips")["addresses"]["public"][0]["addr"] == "172.24.0.5"
     # A failed build gives its address back: ERROR, no addresses.
     blank = {"boot_index": -1, "source_type": "blank", "destination_type": "volume",
              "volume_size": 5, "delete_on_termination": True}  # fmt: skip
@@ -84,4 +98,4 @@ def test_addresses_as_nova_shows_them(profile):
     assert _get(env, "/v2.1/servers?ip=172.24.0.2$")["servers"] == []
     later = _create(env, "auto")
     env.cloud.run_until_idle()
-    assert _get(env, f"/v2.1/servers/{later}/ips")["addresses"]["public"][0]["addr"] == "172.24.0.6"
+    assert _get(env, f"/v2.1/servers/{later}/ips")["addresses"]["public"][0]["addr"] == "172.24.0.7"

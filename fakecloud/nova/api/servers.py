@@ -628,7 +628,7 @@ def _create_image_failed(exc: Exception, server_id: str) -> None:
 
 #: What server create answers with a 400 and the error's message (``create``'s long except
 #: list: the Invalid family, the flavor/image checks, ``VolumeNotFound``, ``SnapshotNotFound``,
-#: ``VolumeTypeNotFound``).
+#: ``VolumeTypeNotFound``, ``NetworkNotFound``, ``PortNotFound``).
 _CREATE_BAD_REQUEST = (
     exception.Invalid,
     exception.ImageNotActive,
@@ -636,6 +636,8 @@ _CREATE_BAD_REQUEST = (
     exception.VolumeNotFound,
     exception.SnapshotNotFound,
     exception.VolumeTypeNotFound,
+    exception.NetworkNotFound,
+    exception.PortNotFound,
 )
 _TRUE = ("true", "1", "on", "yes")
 #: What the rebuild view leaves out before 2.75 (``show_AZ``, ``show_config_drive``,

@@ -783,6 +783,7 @@ class API:
         key_name = options.get("key_name")
         if key_name is not None:  # ``_validate_and_build_base_options``: the caller's own
             self._key_pair(context, key_name)
+        network.check_requested(options.get("networks"))  # ``_check_requested_networks``
         bdms = self._check_and_transform_bdm(
             image_href or "", image_meta, flavor, block_device_mapping, legacy_bdm, max_count
         )
