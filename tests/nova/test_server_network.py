@@ -1,9 +1,10 @@
-"""A server's address on fakecloud's one network (`fakecloud.nova.network`): allocated by the
-build when the create asks for networking (no ``networks`` before 2.37, ``"auto"``, a list
-naming it), none for ``"none"``, a 400 for another network or a port; shown by the server views once built (hidden while building: 19.0.0 9b69afd457)
-with Nova's extended keys (views/addresses.py, 17.0.13-34.0.0), by ``/ips`` without them;
-matched by the ``ip`` list filter (compute API ``_ip_filter``); given back when the build fails
-(``_cleanup_allocated_networks``) or the server is deleted."""
+"""A server's address on fakecloud's one network (`fakecloud.nova.network`): allocated by the build
+when the create asks for networking (no ``networks`` before 2.37, ``"auto"``, a list naming it),
+none for ``"none"``, a 400 for another network or a port; shown by the server views once built
+(hidden while building: 19.0.0 9b69afd457) with Nova's extended keys (views/addresses.py,
+17.0.13-34.0.0), by ``/ips`` without them; matched by the ``ip`` list filter (compute API
+``_ip_filter``); given back when the build fails (``_cleanup_allocated_networks``) or the server
+is deleted."""
 
 from __future__ import annotations
 
