@@ -221,3 +221,29 @@ def test_a_marker_the_filters_leave_out_still_places_the_page(env):
     assert page("?marker=42", user="admin") == ["5", "84"]
     assert page("?marker=5", user="admin") == ["84"]
     assert page("?marker=p&sort_dir=desc", user="admin") == ["84", "5", "42", "4", "3", "2", "1"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "removal"),
+    [("seed", 400), ("nova-25.1.1", 400), ("nova-25.2.1", 404), ("nova-26.1.1", 400),
+     ("nova-26.2.0", 404), ("upstream", 404)],
+)  # fmt: skip
+def test_access_for_a_project_keystone_does_not_know(profile, removal):
+    """``identity.verify_project_id``: adding access for an unknown project is a 400 in
+    every release; removing it is too until 8c6daaacbe (27.0.0; 25.2.0 and 26.2.0
+    backports) let the removal on (then: no such access, 404)."""
+    env = NovaEnv(profile)
+    call(env, "POST", "/v2.1/flavors", PRIVATE)
+    unknown = "0" * 32
+    invalid = f"Project ID {unknown} is not a valid project."
+    status, body = call(
+        env, "POST", "/v2.1/flavors/p/action", {"addTenantAccess": {"tenant": unknown}}
+    )
+    assert (status, message(body)) == (400, invalid)
+    status, body = call(
+        env, "POST", "/v2.1/flavors/p/action", {"removeTenantAccess": {"tenant": unknown}}
+    )
+    expected = (
+        invalid if removal == 400 else f"Flavor access not found for p / {unknown} combination."
+    )
+    assert (status, message(body)) == (removal, expected)

@@ -11,8 +11,10 @@ the admin's once new defaults are enforced, 27.0.0), then the flavor as the call
 parameters are a 400. The actions (admin): the schema, the policy, the flavor, from 2.7 a
 409 for a public flavor, then 409 for a project that has access already / 404 for one that
 has none. Each answers the flavor's access list: ``{"flavor_access": [{"flavor_id",
-"tenant_id"}]}``. Nova also asks Keystone whether the project exists
-(``identity.verify_project_id``); fakecloud takes any project id (not modelled).
+"tenant_id"}]}``. Between the policy and the flavor Nova asks Keystone whether the project
+exists (`fakecloud.nova.identity.verify_project_id`: 400 ``Project ID X is not a valid
+project.``); from 27.0.0 (8c6daaacbe, backported to 25.2.0 and 26.2.0) a removal goes on for
+a project Keystone does not know (a deleted project's access can be removed).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import exception, flavors
+from fakecloud.nova import exception, flavors, identity
 from fakecloud.nova.api import schemas
 from fakecloud.nova.policies import FLAVOR_ACCESS, FLAVOR_ACCESS_ACTION
 
@@ -49,6 +51,12 @@ def _action_schema(action: str) -> schemas.SchemaValidator:
 
 _ADD = _action_schema("addTenantAccess")
 _REMOVE = _action_schema("removeTenantAccess")
+
+
+def _removes_unknown_projects(version: tuple[int, int, int]) -> bool:
+    """Whether a project Keystone does not know may lose its access (a deleted project's):
+    8c6daaacbe (27.0.0, LP #1980845), backported to 25.2.0 and 26.2.0."""
+    return version >= (26, 2, 0) or (25, 2, 0) <= version < (26, 0, 0)
 
 
 def _marshall(flavorid: str, projects: tuple[str, ...]) -> dict[str, Any]:
@@ -93,6 +101,7 @@ class FlavorAccessController:
         _ADD.validate(body)
         self.nova.policy.authorize(req.context, FLAVOR_ACCESS_ACTION % "add_tenant_access", {})
         tenant = body["addTenantAccess"]["tenant"]
+        identity.verify_project_id(self.nova.kernel, req.context, tenant)
         flavor = self._flavor(req, req.params["flavor_id"])
         if req.microversion >= PUBLIC_CONFLICT_VERSION and flavor.is_public:
             raise HttpError(409, "Can not add access to a public flavor.")
@@ -107,6 +116,11 @@ class FlavorAccessController:
         _REMOVE.validate(body)
         self.nova.policy.authorize(req.context, FLAVOR_ACCESS_ACTION % "remove_tenant_access", {})
         tenant = body["removeTenantAccess"]["tenant"]
+        try:
+            identity.verify_project_id(self.nova.kernel, req.context, tenant)
+        except HttpError:
+            if not _removes_unknown_projects(self.nova.kernel.switches.release.version):
+                raise
         flavor = self._flavor(req, req.params["flavor_id"])
         try:
             found = flavors.remove_access(self.nova, flavor.flavorid, tenant)
