@@ -247,3 +247,14 @@ def test_the_zones_of_disabled_services():
     env.request("PUT", "/v2.1/os-services/disable", {**body, "host": "cmp-2"}, user="admin")
     listed = env.request("GET", "/v2.1/os-availability-zone").json()["availabilityZoneInfo"]
     assert listed == [{"zoneName": "nova", "zoneState": {"available": False}, "hosts": None}]
+
+
+@pytest.mark.parametrize(
+    ("profile", "order"), [("seed", ["internal", "az-1"]), ("upstream", ["az-1", "internal"])]
+)
+def test_the_zone_order_of_the_detail(profile, order):
+    """Zones in the order their services come (by id) before 21.0.0, sorted from 21.0.0
+    (``get_availability_zones``, 14fed95f61)."""
+    env = NovaEnv(profile, {"nova": {"availability_zone": "az-1"}})
+    detail = env.request("GET", "/v2.1/os-availability-zone/detail", user="admin").json()
+    assert [z["zoneName"] for z in detail["availabilityZoneInfo"]] == order

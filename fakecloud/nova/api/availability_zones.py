@@ -34,6 +34,10 @@ from fakecloud.nova.policies import AVAILABILITY_ZONE
 STRICT_QUERY = "2.102"
 
 
+#: ``get_availability_zones`` sorts the zones (14fed95f61); before, they come in service order.
+SORTED_ZONES_SINCE = 21
+
+
 class AvailabilityZoneController:
     """The zones a server can be asked into."""
 
@@ -49,8 +53,14 @@ class AvailabilityZoneController:
     def _zones(self) -> tuple[list[services.Service], list[str], list[str]]:
         """``get_availability_zones``: the services, the available and the other zones."""
         rows = services.service_get_all(self.nova)
-        available = sorted({r.zone for r in rows if not r.disabled})
-        others = sorted({r.zone for r in rows if r.disabled} - set(available))
+        # services in id order: before 21.0.0 the zones come in the order first seen there
+        available = list(dict.fromkeys(r.zone for r in rows if not r.disabled))
+        others = [
+            z for z in dict.fromkeys(r.zone for r in rows if r.disabled) if z not in available
+        ]
+        if self.nova.kernel.switches.release.major >= SORTED_ZONES_SINCE:
+            available.sort()
+            others.sort()
         return rows, available, others
 
     def index(self, req: Request) -> Response:
