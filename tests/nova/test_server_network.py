@@ -62,6 +62,18 @@ def test_addresses_as_nova_shows_them(profile):
     assert _get(env, f"{ips}/public") == only
     assert env.request("GET", f"{ips}/private").status == 404
     assert _get(env, f"/v2.1/servers/{none}/ips") == {"addresses": {}}
+    # Update and rebuild answer with ``extend_address=False`` before 2.75, as ``/ips`` does.
+    put = ("PUT", "/servers/{server_id}")
+    for mv in ("2.1", env.top):
+        body = {"server": {"name": "renamed"}}
+        resp = env.request("PUT", f"/v2.1/servers/{auto}", body, microversion=mv)
+        check(resp.json(), _pick(nova_schemas.ROUTES[put], mv), f"PUT /servers/{{id}} {mv}")
+        extended = tuple(map(int, mv.split("."))) >= (2, 75)  # upstream's top
+        assert resp.json()["server"]["addresses"] == (shown["addresses"] if extended else only)
+    rebuild = {"rebuild": {"imageRef": env.image.id}}
+    resp = env.request("POST", f"/v2.1/servers/{implicit}/action", rebuild, microversion="2.1")
+    assert resp.json()["server"]["addresses"] == {"public": [{"version": 4, "addr": "172.24.0.3"}]}
+    env.cloud.run_until_idle()
     twin = env.cloud.fork()  # addresses are state: a fork (or a save) keeps them
     assert twin.request("compute", "GET", ips).json() == {"addresses": only}
     # ``ip``: a regular expression matched at the start of each fixed address.

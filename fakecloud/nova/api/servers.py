@@ -451,8 +451,8 @@ class ServersController:
 
     def _base_view(self, req: Request, instance: Any, keypair_from: str) -> dict[str, Any]:
         """The server view rebuild and update answer with: before 2.75 the base view (no
-        extended attributes; ``key_name`` from `keypair_from`), from 2.75 all that ``GET``
-        shows; ``server_groups`` from 2.71."""
+        extended attributes or address keys, ``extend_address=False``; ``key_name`` from
+        `keypair_from`), from 2.75 all that ``GET`` shows; ``server_groups`` from 2.71."""
         mv = req.microversion
         gates = views.detail_gates(mv)
         server = self._detail(req, instance, gates)
@@ -460,6 +460,9 @@ class ServersController:
             for key in list(server):
                 if key in _REBUILD_HIDDEN or key.startswith(_REBUILD_HIDDEN_PREFIXES):
                     del server[key]
+            if server["addresses"]:
+                number = self.db.network_number(instance.uuid)
+                server["addresses"] = network.addresses(number, False)
             if mv < keypair_from:
                 server.pop("key_name", None)
         if gates.server_groups:
