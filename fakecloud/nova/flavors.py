@@ -56,6 +56,14 @@ class FlavorAccessNotFound(exception.NotFound):
     msg_fmt = "Flavor access not found for %(flavor_id)s / %(project_id)s combination."
 
 
+def notify(nova: Any, action: str, flavor: Flavor, specs: bool = True) -> None:
+    """``Flavor._send_notification`` after a write: ``flavor.create`` (specs not loaded),
+    ``flavor.update`` (specs and projects loaded), ``flavor.delete`` (neither)."""
+    extra_specs = {k: str(v) for k, v in flavor.extra_specs.items()} if specs else None
+    access = None if action == "delete" else list(projects(nova, flavor.flavorid))
+    nova.notifier.flavor(nova.config.api_host, action, flavor, extra_specs, access)
+
+
 def projects(nova: Any, flavorid: str) -> tuple[str, ...]:
     """The projects given access to the flavor `flavorid` (``Flavor.projects``)."""
     table = nova.flavor_projects

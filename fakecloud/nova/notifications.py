@@ -131,6 +131,41 @@ class Notifier:
                 task_state=instance.task_state,
             )
 
+    def flavor(
+        self,
+        host: str,
+        action: str,
+        flavor: Any,
+        extra_specs: dict[str, str] | None,
+        projects: list[str] | None,
+    ) -> None:
+        """``Flavor._send_notification``: versioned ``flavor.<action>`` from ``nova-api``
+        (``FlavorPayload`` 1.4 in 17.0.13-34.0.0; no legacy form). `extra_specs` and
+        `projects` are None where the flavor object had not loaded them (a create's specs, a
+        delete's both)."""
+        if self.versioned:
+            self._emit(
+                "versioned",
+                f"nova-api:{host}",
+                f"flavor.{action}",
+                "INFO",
+                payload_version="1.4",
+                flavorid=flavor.flavorid,
+                name=flavor.name,
+                memory_mb=flavor.memory_mb,
+                vcpus=flavor.vcpus,
+                root_gb=flavor.root_gb,
+                ephemeral_gb=flavor.ephemeral_gb,
+                swap=flavor.swap,
+                rxtx_factor=flavor.rxtx_factor,
+                vcpu_weight=None,
+                disabled=flavor.disabled,
+                is_public=flavor.is_public,
+                extra_specs=extra_specs,
+                projects=projects,
+                description=flavor.description,
+            )
+
     def exception(self, host: str, function_name: str, exc: BaseException, **args: Any) -> None:
         """``wrap_exception``: legacy ``<function name>`` error and versioned
         ``compute.exception``."""

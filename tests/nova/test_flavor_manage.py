@@ -247,3 +247,34 @@ def test_access_for_a_project_keystone_does_not_know(profile, removal):
         invalid if removal == 400 else f"Flavor access not found for p / {unknown} combination."
     )
     assert (status, message(body)) == (removal, expected)
+
+
+def test_versioned_flavor_notifications():
+    """``Flavor._send_notification`` (``FlavorPayload`` 1.4, 17.0.13-34.0.0): create, each
+    change (access, extra specs, description; an unchanged spec sends none) and delete, from
+    nova-api, where versioned notifications are on (Queens' default ``both``)."""
+    env = NovaEnv("seed")
+    call(env, "POST", "/v2.1/flavors", PRIVATE)
+    demo = project(env)
+    call(env, "POST", "/v2.1/flavors/p/action", {"addTenantAccess": {"tenant": demo}})
+    for _ in range(2):
+        call(env, "POST", "/v2.1/flavors/p/os-extra_specs", {"extra_specs": {"a": "b"}})
+    call(env, "PUT", "/v2.1/flavors/p", {"flavor": {"description": "d"}}, mv="2.55")
+    call(env, "DELETE", "/v2.1/flavors/p")
+    sent = [
+        (e["event_type"], e["extra_specs"], e["projects"], e["description"])
+        for e in env.kernel.trace.filter(kind="notification")
+        if e["event_type"].startswith("flavor.")
+    ]
+    assert sent == [
+        ("flavor.create", None, [], None),
+        ("flavor.update", {}, [demo], None),
+        ("flavor.update", {"a": "b"}, [demo], None),
+        ("flavor.update", {"a": "b"}, [demo], "d"),
+        ("flavor.delete", None, None, "d"),
+    ]
+    actor = {e["actor"] for e in env.kernel.trace.filter(kind="notification")}
+    assert actor == {"nova-api:nova-api-1"}
+    upstream = NovaEnv("upstream")  # notification_format unversioned from 20.0.0
+    call(upstream, "POST", "/v2.1/flavors", PRIVATE)
+    assert not upstream.kernel.trace.filter(kind="notification")

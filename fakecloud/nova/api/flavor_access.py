@@ -110,6 +110,7 @@ class FlavorAccessController:
         except flavors.FlavorAccessExists as exc:
             raise HttpError(409, exc.format_message()) from None
         self.nova.kernel.trace.emit("nova.flavor", "nova-api", flavor.flavorid, action="access.add")
+        flavors.notify(self.nova, "update", flavor)
         return Response(200, _marshall(flavor.flavorid, found))
 
     def _remove(self, req: Request, body: Any) -> Response:
@@ -129,4 +130,5 @@ class FlavorAccessController:
         self.nova.kernel.trace.emit(
             "nova.flavor", "nova-api", flavor.flavorid, action="access.remove"
         )
+        flavors.notify(self.nova, "update", flavor)
         return Response(200, _marshall(flavor.flavorid, found))

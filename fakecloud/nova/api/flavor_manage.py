@@ -178,6 +178,7 @@ class FlavorManageController:
         except exception.Invalid as exc:
             raise HttpError(400, exc.format_message()) from None
         self.nova.kernel.trace.emit("nova.flavor", "nova-api", flavor.flavorid, action="create")
+        flavors.notify(self.nova, "create", flavor, specs=False)
         return self._show(req, flavor)
 
     def update(self, req: Request) -> Response:
@@ -194,6 +195,7 @@ class FlavorManageController:
             raise HttpError(404, exc.format_message()) from None
         flavor = flavors.update_description(self.nova, flavor, body["flavor"]["description"])
         self.nova.kernel.trace.emit("nova.flavor", "nova-api", flavor.flavorid, action="update")
+        flavors.notify(self.nova, "update", flavor)
         return self._show(req, flavor)
 
     def delete(self, req: Request) -> Response:
@@ -204,4 +206,5 @@ class FlavorManageController:
         except exception.FlavorNotFound as exc:
             raise HttpError(404, exc.format_message()) from None
         self.nova.kernel.trace.emit("nova.flavor", "nova-api", flavor.flavorid, action="delete")
+        flavors.notify(self.nova, "delete", flavor, specs=False)
         return Response(202)

@@ -80,10 +80,14 @@ class FlavorExtraSpecsController:
     def _write(self, req: Request, action: str, body: Any, specs: dict[str, Any]) -> Response:
         """Replace the flavor with one whose extra specs are `specs`; answer `body`."""
         flavor = self._flavor(req)
-        self.nova.flavors[flavor.flavorid] = dataclasses.replace(flavor, extra_specs=specs)
+        changed = specs != flavor.extra_specs
+        flavor = dataclasses.replace(flavor, extra_specs=specs)
+        self.nova.flavors[flavor.flavorid] = flavor
         self.nova.kernel.trace.emit(
             "nova.flavor", "nova-api", flavor.flavorid, action=f"extra_specs.{action}"
         )
+        if changed:  # ``Flavor.save`` notifies only a change
+            flavors.notify(self.nova, "update", flavor)
         return Response(200, body)
 
     def create(self, req: Request) -> Response:
