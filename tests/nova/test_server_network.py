@@ -3,8 +3,8 @@ when the create asks for networking (no ``networks`` before 2.37, ``"auto"``, a 
 none for ``"none"``, a 400 for another network or a port; shown by the server views once built
 (hidden while building: 19.0.0 9b69afd457) with Nova's extended keys (views/addresses.py,
 17.0.13-34.0.0), by ``/ips`` without them; matched by the ``ip`` list filter (compute API
-``_ip_filter``); given back when the build fails (``_cleanup_allocated_networks``) or the server
-is deleted."""
+``_ip_filter_using_neutron``); given back when the build fails (``_cleanup_allocated_networks``)
+or the server is deleted."""
 
 from __future__ import annotations
 
@@ -76,11 +76,12 @@ def test_addresses_as_nova_shows_them(profile):
     env.cloud.run_until_idle()
     twin = env.cloud.fork()  # addresses are state: a fork (or a save) keeps them
     assert twin.request("compute", "GET", ips).json() == {"addresses": only}
-    # ``ip``: a regular expression matched at the start of each fixed address.
-    found = _get(env, "/v2.1/servers?ip=172.24.0.2$")["servers"]
+    # ``ip``: Neutron's port filter, a part of a fixed address (not a regular expression).
+    found = _get(env, "/v2.1/servers?ip=24.0.2")["servers"]
     assert [s["id"] for s in found] == [auto]
-    found = _get(env, "/v2.1/servers?ip=172%5C.24")["servers"]
+    found = _get(env, "/v2.1/servers?ip=172.24.")["servers"]
     assert sorted(s["id"] for s in found) == sorted([auto, implicit])
+    assert _get(env, "/v2.1/servers?ip=172.24.0.2$")["servers"] == []
     assert _get(env, "/v2.1/servers?ip6=.", mv="2.5")["servers"] == []
     # A list names networks: this one (its constant id) gets the address; any other network
     # or a port is the network service's 400 (``_check_requested_networks``).
@@ -108,7 +109,7 @@ def test_addresses_as_nova_shows_them(profile):
     # Deleted: no address any more (the number is not reused: the next one is past it).
     assert env.request("DELETE", f"/v2.1/servers/{auto}").status == 204
     env.cloud.run_until_idle()
-    assert _get(env, "/v2.1/servers?ip=172.24.0.2$")["servers"] == []
+    assert _get(env, "/v2.1/servers?ip=172.24.0.2")["servers"] == []
     later = _create(env, "auto")
     env.cloud.run_until_idle()
     assert _get(env, f"/v2.1/servers/{later}/ips")["addresses"]["public"][0]["addr"] == "172.24.0.7"

@@ -213,8 +213,8 @@ class API:
         """Servers `search_opts` (the API's, Nova's ``search_opts``) keep, in the order asked
         (default newest first): ``get_all``'s remapping (``image`` is ``image_ref``, ``name``
         ``display_name``, ``tenant_id`` ``project_id``, ``flavor`` the flavor's row,
-        `exception.FlavorNotFound` for an unknown one; ``ip``/``ip6`` matched as ``_ip_filter``
-        matches them against the servers' fixed addresses after the query), then the
+        `exception.FlavorNotFound` for an unknown one; ``ip``/``ip6`` as Neutron's port list
+        matches them, ``_ip_filter_using_neutron``), then the
         database's filters and order (`instance_filters`; `exception.InvalidInput` for a bad
         direction)."""
         filters: dict[str, Any] = {}
@@ -224,24 +224,24 @@ class API:
                 filters["instance_type_id"] = value
             else:
                 filters[_FILTER_NAMES.get(opt, opt)] = value
-        ip_match = None
+        ip_part = None
         if "ip" in filters or "ip6" in filters or "fixed_ip" in filters:
-            # ``fixed_ip`` joins nova-network's table (none here); the network has no IPv6.
-            if "fixed_ip" in filters or "ip" not in filters:
-                return []
-            try:
-                ip_match = re.compile(str(filters.pop("ip"))).match
-            except re.error:
-                return []
+            # ``_ip_filter_using_neutron`` (17.0.0 on, Neutron's ``ip_address_substr``): the
+            # servers with a fixed address containing the text, none for an empty one. The
+            # network has no IPv6; ``fixed_ip`` joins nova-network's table (none here).
+            ip_part = filters.pop("ip", None)
             filters.pop("ip6", None)
+            if "fixed_ip" in filters or not ip_part:
+                return []
+            ip_part = str(ip_part)
         keys, dirs = instance_filters.sort_params(sort_keys or [], sort_dirs or [])
         keep = instance_filters.matcher(filters, self.kernel.clock.wall_time)
         if keep is None:
             return []
         out = [row for row in self.db.instances.values() if keep(row)]
-        if ip_match is not None:
+        if ip_part is not None:
             numbers = [(row, self.db.network_number(row.uuid)) for row in out]
-            out = [row for row, n in numbers if n and ip_match(network.address(n))]
+            out = [row for row, n in numbers if n and ip_part in network.address(n)]
         instance_filters.order(out, keys, dirs, self._sort_value)
         return out
 
