@@ -3,7 +3,9 @@ answers): ``openstack flavor create --private --project / set --description / de
 openstacksdk's ``create_flavor``/``delete_flavor`` and flavor access, novaclient's
 ``flavors.create`` and ``flavor_access``. They were 404s: not served."""
 
+import pytest
 from client_helpers import novaclient_as
+from openstack.exceptions import BadRequestException
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
@@ -38,7 +40,14 @@ def test_cli_and_sdk_create_share_and_delete(tmp_path):
         assert conn.compute.get_flavor_access(flavor.id) == [
             {"flavor_id": flavor.id, "tenant_id": demo}
         ]
-        assert cloud.connection().compute.find_flavor("sdk.flavor") is not None
+        demo_conn = cloud.connection()
+        assert demo_conn.compute.find_flavor("sdk.flavor") is not None
+        # Booting with it, and a key pair demo does not have: Nova's 400 reaches the SDK.
+        image = demo_conn.image.find_image("cirros-0.6.2-x86_64-disk")
+        with pytest.raises(BadRequestException, match="Invalid key_name provided."):
+            demo_conn.compute.create_server(
+                name="s", flavor_id=flavor.id, image_id=image.id, networks="none", key_name="no"
+            )
         conn.compute.flavor_remove_tenant_access(flavor.id, demo)
         assert conn.delete_flavor("sdk.flavor") is True
         osc("flavor", "delete", made["id"], cloud=admin, output=False)
