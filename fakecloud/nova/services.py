@@ -136,14 +136,6 @@ def service_get_by_id(nova: Any, service_id: int | str) -> Service | None:
     return next((r for r in service_get_all(nova) if r.id == service_id), None)
 
 
-def service_get_by_host_and_binary(nova: Any, host: str, binary: str) -> Service | None:
-    """``Service.get_by_args``: the live row of `binary` on `host`, or None."""
-    for row in service_get_all(nova):
-        if row.host == host and row.binary == binary:
-            return row
-    return None
-
-
 def service_update(nova: Any, row: Service) -> None:
     """``Service.save``: store `row`'s operator fields, stamped now."""
     change = ServiceChange(row.disabled, row.disabled_reason, row.forced_down, nova.kernel.now)

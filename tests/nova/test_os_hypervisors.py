@@ -127,6 +127,7 @@ def test_show_search_and_servers_by_microversion(profile):
     uuid = _get(env, "", mv="2.53").json()["hypervisors"][0]["id"]
     shown = _get(env, f"/{uuid}?with_servers=true", mv="2.53").json()["hypervisor"]
     assert ([s["uuid"] for s in shown["servers"]], shown["service"]["host"]) == ([sid], "cmp-1")
+    assert len(_get(env, "/C%25-2/search").json()["hypervisors"]) == 1  # LIKE '%C%-2%'
     search = _get(env, "/cmp/search").json()["hypervisors"]
     assert [h["hypervisor_hostname"] for h in search] == ["cmp-1", "cmp-2"]
     servers = _get(env, "/cmp/servers").json()["hypervisors"]

@@ -217,13 +217,16 @@ def test_delete_refuses_a_busy_compute_and_removes_an_idle_one(profile):
     assert (gone.status, _message(gone)) == (404, "Host 'cmp-2' is not mapped to any cell")
 
 
-def test_a_fork_keeps_what_an_operator_changed():
+def test_a_fork_and_a_saved_cloud_keep_what_an_operator_changed(tmp_path):
+    from fakecloud import Cloud
+
     env = NovaEnv("upstream")
     body = {"host": "cmp-1", "binary": "nova-compute"}
     env.request("PUT", "/v2.1/os-services/disable", body, user="admin")
-    fork = env.cloud.fork()
-    listed = fork.request("compute", "GET", "/v2.1/os-services?host=cmp-1", user="admin")
-    assert listed.json()["services"][0]["status"] == "disabled"
+    env.cloud.save(tmp_path / "cloud.json")
+    for cloud in (env.cloud.fork(), Cloud.load(tmp_path / "cloud.json")):
+        listed = cloud.request("compute", "GET", "/v2.1/os-services?host=cmp-1", user="admin")
+        assert listed.json()["services"][0]["status"] == "disabled"
 
 
 def test_the_zones_of_disabled_services():

@@ -106,8 +106,11 @@ _SHOW_QUERY = schemas.QueryValidator(
 
 
 def _like(pattern: str) -> re.Pattern[str]:
-    """``hypervisor_hostname LIKE '%pattern%'`` (MySQL's case-insensitive collation)."""
-    return re.compile("(?is).*" + ".".join(re.escape(p) for p in pattern.split("_")) + ".*")
+    """``hypervisor_hostname LIKE '%pattern%'`` (MySQL's case-insensitive collation): ``%`` any
+    run of characters, ``_`` any one (the path of ``/{pattern}/search`` takes both)."""
+    wild = {"%": ".*", "_": "."}
+    body = "".join(wild.get(c) or re.escape(c) for c in pattern)
+    return re.compile(f"(?is).*{body}.*")
 
 
 class HypervisorsController:
