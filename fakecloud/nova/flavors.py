@@ -90,7 +90,8 @@ def get_by_flavor_id(nova: Any, context: Any, flavorid: str) -> Flavor:
 
 def row_id(nova: Any, flavorid: str) -> int:
     """The autoincrement ``id`` of the flavor row `flavorid` (kept after the flavor is
-    deleted: servers booted with it still carry it)."""
+    deleted: servers booted with it still carry it; until a flavor with the same flavorid is
+    created again, whose new id its servers then share here)."""
     ids = nova.flavor_ids
     if ids and flavorid in ids:
         return ids[flavorid]

@@ -174,3 +174,22 @@ def test_per_user_quotas_are_refused_not_applied_to_the_project(env: NovaEnv):
     r = env.request("PUT", _url(env) + "?user_id=u1", {"quota_set": {"instances": 1}}, user="admin")
     assert r.status == 400
     assert env.request("GET", _url(env)).json()["quota_set"]["instances"] == 10
+
+
+def test_a_project_keystone_does_not_know_is_a_400_but_for_delete(env: NovaEnv):
+    """``identity.verify_project_id`` after the policy in show, detail, defaults and update
+    (nova 17.0.13-34.0.0 quota_sets.py; not delete): the admin naming no project gets 400."""
+    url = "/v2.1/os-quota-sets/" + "0" * 32
+    invalid = {
+        "badRequest": {"code": 400, "message": f"Project ID {'0' * 32} is not a valid project."}
+    }
+    for method, path, body in (
+        ("GET", url, None),
+        ("GET", url + "/detail", None),
+        ("GET", url + "/defaults", None),
+        ("PUT", url, {"quota_set": {"instances": 3}}),
+    ):
+        r = env.request(method, path, body, user="admin")
+        assert (r.status, r.json()) == (400, invalid), (method, path)
+    assert env.request("DELETE", url, user="admin").status == 202
+    assert env.request("GET", url, user="demo").status == 403  # the policy first

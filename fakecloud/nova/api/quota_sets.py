@@ -21,6 +21,7 @@ import functools
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova import identity
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import NovaApiService
 from fakecloud.nova.policies import QUOTA_SETS
@@ -181,8 +182,12 @@ class QuotaSetsController:
             raise HttpError(400, "fakecloud does not model per-user quotas (user_id)")
 
     def _authorize(self, req: Request, action: str) -> str:
+        """The policy on the URL's project, then (not for a delete) Keystone's word that it
+        exists (``identity.verify_project_id``, nova 17.0.13-34.0.0)."""
         project_id = req.params["tenant_id"]
         self.nova.policy.authorize(req.context, QUOTA_SETS % action, {"project_id": project_id})
+        if action != "delete":
+            identity.verify_project_id(self.nova.kernel, req.context, project_id)
         return project_id
 
     def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
