@@ -39,6 +39,8 @@ LIMITS = "os_compute_api:limits"
 LIMITS_OTHER_PROJECT = "os_compute_api:limits:other_project"
 FLAVOR_EXTRA_SPECS = "os_compute_api:os-flavor-extra-specs:%s"
 FLAVOR_MANAGE = "os_compute_api:os-flavor-manage:%s"
+#: Queens' deprecated rule for flavor create and delete (dedeff70a7 removed it in 19.0.0).
+FLAVOR_MANAGE_BASE = "os_compute_api:os-flavor-manage"
 FLAVOR_ACCESS = "os_compute_api:os-flavor-access"
 FLAVOR_ACCESS_ACTION = "os_compute_api:os-flavor-access:%s"
 VOLUMES_ATTACHMENTS = "os_compute_api:os-volumes-attachments:%s"
@@ -403,14 +405,20 @@ class PolicyEngine:
         """The profile's name of a rule (Queens names a few differently)."""
         return SEED_NAMES.get(name, name) if self.legacy else name
 
+    def overrides(self) -> dict[str, str]:
+        """The operator's rules: the policy file's, then the config mapping's."""
+        cfg = self._config
+        overrides: dict[str, str] = {}
+        if cfg.policy_file:
+            overrides.update(load_policy_file(cfg.policy_file))
+        if cfg.policy:
+            overrides.update({str(k): str(v) for k, v in dict(cfg.policy).items()})
+        return overrides
+
     def _get(self) -> _Enforcer:
         if self._enforcer is None:
             cfg = self._config
-            overrides: dict[str, str] = {}
-            if cfg.policy_file:
-                overrides.update(load_policy_file(cfg.policy_file))
-            if cfg.policy:
-                overrides.update({str(k): str(v) for k, v in dict(cfg.policy).items()})
+            overrides = self.overrides()
             default = self.enforced_by_default
             key = (
                 self.legacy,

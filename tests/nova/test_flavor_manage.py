@@ -278,3 +278,14 @@ def test_versioned_flavor_notifications():
     upstream = NovaEnv("upstream")  # notification_format unversioned from 20.0.0
     call(upstream, "POST", "/v2.1/flavors", PRIVATE)
     assert not upstream.kernel.trace.filter(kind="notification")
+
+
+@pytest.mark.parametrize(("profile", "status"), [("seed", 200), ("nova-20.6.0", 403)])
+def test_queens_operators_deprecated_flavor_manage_rule(profile, status):
+    """17.x-18.x ``verify_deprecated_policy``: an operator's own
+    ``os_compute_api:os-flavor-manage`` is checked instead of ``:create``/``:delete``;
+    dedeff70a7 (19.0.0) removed the rule, so an override of it is ignored."""
+    env = NovaEnv(profile, {"nova": {"policy": {"os_compute_api:os-flavor-manage": "@"}}})
+    assert call(env, "POST", "/v2.1/flavors", flavor("mine", id="m"), user="demo")[0] == status
+    if status == 200:
+        assert call(env, "DELETE", "/v2.1/flavors/m", user="demo") == (202, None)

@@ -24,7 +24,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import schemas, views
-from fakecloud.nova.policies import FLAVOR_EXTRA_SPECS, FLAVOR_MANAGE
+from fakecloud.nova.policies import FLAVOR_EXTRA_SPECS, FLAVOR_MANAGE, FLAVOR_MANAGE_BASE
 
 #: From 2.55 a flavor has a description (``FLAVOR_DESCRIPTION_MICROVERSION``).
 DESCRIPTION_VERSION = "2.55"
@@ -142,6 +142,18 @@ class FlavorManageController:
         self.nova = nova
         self.service = service
 
+    def _authorize(self, req: Request, action: str) -> None:
+        """``os-flavor-manage:<action>``; in 17.x-18.x ``verify_deprecated_policy`` first: an
+        operator's own ``os_compute_api:os-flavor-manage`` (the deprecated rule create and
+        delete default to) is checked instead."""
+        policy = self.nova.policy
+        if self.nova.kernel.switches.release.major < 19:
+            old = policy.overrides().get(FLAVOR_MANAGE_BASE)
+            if old is not None and old != "rule:admin_api":
+                policy.authorize(req.context, FLAVOR_MANAGE_BASE, {})
+                return
+        policy.authorize(req.context, FLAVOR_MANAGE % action, {})
+
     def _show(self, req: Request, flavor: Any) -> Response:
         """The flavor as ``show`` answers it; ``extra_specs`` from 2.61 when the caller may
         read them (``os-flavor-extra-specs:index``, not fatal)."""
@@ -157,7 +169,7 @@ class FlavorManageController:
         body = self.service.body(req)
         bucket = "2.102" if version >= "2.102" else "2.55" if version >= "2.55" else "2.1"
         create_validator(bucket).validate(body)
-        self.nova.policy.authorize(req.context, FLAVOR_MANAGE % "create", {})
+        self._authorize(req, "create")
         vals = body["flavor"]
         try:
             flavor = flavors.create(
@@ -200,7 +212,7 @@ class FlavorManageController:
 
     def delete(self, req: Request) -> Response:
         """``DELETE /flavors/{flavor_id}``: 202."""
-        self.nova.policy.authorize(req.context, FLAVOR_MANAGE % "delete", {})
+        self._authorize(req, "delete")
         try:
             flavor = flavors.destroy(self.nova, req.params["flavor_id"])
         except exception.FlavorNotFound as exc:
