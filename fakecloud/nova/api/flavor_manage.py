@@ -135,6 +135,19 @@ def update_validator() -> schemas.SchemaValidator:
     )
 
 
+def _draft4_rxtx_minimum(major: int, body: dict[str, Any]) -> None:
+    """Before 30.0.0 (7491417323 moved the API to Draft 2020-12) Nova validated with Draft 4,
+    whose ``exclusiveMinimum: True`` sits in ``minimum``, which Nova's validator also reads
+    for number strings: ``"rxtx_factor": "0"`` was the schema's 400, not ``flavors.create``'s."""
+    value = body["flavor"].get("rxtx_factor")
+    if major < 30 and isinstance(value, str) and float(value) <= 0:
+        raise HttpError(
+            400,
+            f"Invalid input for field/attribute rxtx_factor. Value: {value}. "
+            f"{float(value)!r} is less than or equal to the minimum of 0",
+        )
+
+
 class FlavorManageController:
     """The admin's flavor create, description update and delete."""
 
@@ -169,6 +182,7 @@ class FlavorManageController:
         body = self.service.body(req)
         bucket = "2.102" if version >= "2.102" else "2.55" if version >= "2.55" else "2.1"
         create_validator(bucket).validate(body)
+        _draft4_rxtx_minimum(self.nova.kernel.switches.release.major, body)
         self._authorize(req, "create")
         vals = body["flavor"]
         try:
