@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import exception, states
+from fakecloud.nova import aggregates, exception, states
 from fakecloud.nova.services import compute_filter
 
 ACTOR = "nova-conductor"
@@ -25,10 +25,16 @@ class Conductor:
         self.kernel = nova.kernel
         self.db = nova.db
 
-    def select_host(self) -> str:
-        """The compute host passing ``ComputeFilter`` (nova-compute enabled and up) with the
-        fewest live servers (`NoValidHost` if none passes)."""
-        host = self.db.least_loaded(self.nova.hosts, compute_filter(self.nova))
+    def select_host(self, zone: str | None = None) -> str:
+        """The compute host passing ``ComputeFilter`` (nova-compute enabled and up) and, for a
+        server asked into `zone`, the zone filter (`aggregates.zone_filter`) with the fewest
+        live servers (`NoValidHost` if none passes)."""
+        usable = compute_filter(self.nova)
+        in_zone = aggregates.zone_filter(self.nova, zone)
+        if in_zone is not None:
+            up = usable
+            usable = lambda name: in_zone(name) and up(name)  # noqa: E731
+        host = self.db.least_loaded(self.nova.hosts, usable)
         if host is None:
             raise exception.NoValidHost(reason="")
         return host
@@ -45,7 +51,7 @@ class Conductor:
             # real Nova finds its build request gone and stops here).
             return
         try:
-            host = self.select_host()
+            host = self.select_host(instance.availability_zone)
         except exception.NoValidHost as exc:
             self.db.fault_create(instance.uuid, exc, ACTOR, "")
             instance.vm_state = states.ERROR
@@ -57,9 +63,7 @@ class Conductor:
             return
         instance.host = host
         instance.node = host
-        instance.availability_zone = (
-            instance.availability_zone or self.nova.config.availability_zone
-        )
+        instance.availability_zone = aggregates.host_zone(self.nova, host)
         try:
             instance.save(expected_task_state=states.SCHEDULING)
         except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):

@@ -353,6 +353,10 @@ class NovaDB:
     #: cloud without any saves as before.
     service_changes: dict[str, dict[str, Any]] | None = None
 
+    #: The host aggregates an operator made (`fakecloud.nova.aggregates.AggregateTable`): an
+    #: instance field only from the first one, so a cloud without any saves as before.
+    aggregates: Any = None
+
     def service_change(self, binary: str, host: str, change: Any) -> None:
         """Store the operator's fields of the service `binary` on `host`."""
         if self.service_changes is None:

@@ -56,6 +56,9 @@ IPS = "os_compute_api:ips:%s"
 AVAILABILITY_ZONE = "os_compute_api:os-availability-zone:%s"
 SERVICES = "os_compute_api:os-services:%s"
 HYPERVISORS = "os_compute_api:os-hypervisors:%s"
+AGGREGATES = "os_compute_api:os-aggregates:%s"
+#: ``POST /os-aggregates/{id}/images`` (2.81, 21.0.0).
+AGGREGATE_IMAGES = "compute:aggregates:images"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -159,6 +162,15 @@ UPSTREAM_RULES = (
     (HYPERVISORS % "uptime", _ADMIN),
     (HYPERVISORS % "search", _ADMIN),
     (HYPERVISORS % "servers", _ADMIN),
+    (AGGREGATES % "index", _ADMIN),
+    (AGGREGATES % "create", _ADMIN),
+    (AGGREGATES % "show", _ADMIN),
+    (AGGREGATES % "update", _ADMIN),
+    (AGGREGATES % "delete", _ADMIN),
+    (AGGREGATES % "add_host", _ADMIN),
+    (AGGREGATES % "remove_host", _ADMIN),
+    (AGGREGATES % "set_metadata", _ADMIN),
+    (AGGREGATE_IMAGES, _ADMIN),
     (KEYPAIRS % "index", _KEYPAIR_OWNER),
     (KEYPAIRS % "create", _KEYPAIR_OWNER),
     (KEYPAIRS % "delete", _KEYPAIR_OWNER),

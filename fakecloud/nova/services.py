@@ -4,9 +4,10 @@ up or down (``nova/objects/service.py``, ``nova/servicegroup``, the ``HostAPI`` 
 
 Every cloud has nova-conductor and nova-scheduler on the control node (config
 ``nova.api_host``, zone ``internal``) and one nova-compute per compute host (the cloud's zone,
-``nova.availability_zone``). Ids are the table's autoincrement: conductor 1, scheduler 2, then
-the compute hosts in the order they were added; each service's uuid (microversion 2.53) is drawn
-from the cloud's seed, in a stream of its own per service, so it never shifts other ids.
+``nova.availability_zone``, or its aggregates': `fakecloud.nova.aggregates.host_zone`). Ids
+are the table's autoincrement: conductor 1, scheduler 2, then the compute hosts in the order they
+were added; each service's uuid (microversion 2.53) is drawn from the cloud's seed, in a stream
+of its own per service, so it never shifts other ids.
 
 A service is **up** (``service_is_up``) unless it is forced down (``forced_down``, 2.11) or, for
 nova-compute, its RPC server is down (`Nova.restart_compute`: fakecloud has no 60 s heartbeat
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fakecloud.nova.aggregates import host_zone
 from fakecloud.sim.ids import stream, uuid4_text
 
 COMPUTE = "nova-compute"
@@ -90,7 +92,7 @@ def _heartbeat(now: float) -> float | None:
 def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | None) -> Service:
     if binary == COMPUTE:
         running = nova.kernel.rpc.is_up(f"compute.{host}")
-        zone = nova.config.availability_zone
+        zone = host_zone(nova, host)
     else:
         running = True
         zone = INTERNAL_ZONE

@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
-availability_zone,keypairs,services,hypervisors,flavor_access}.py``.
+availability_zone,keypairs,services,hypervisors,flavor_access,aggregates}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -3839,6 +3839,120 @@ class hypervisors:
 
 #: ``(method, path template under /v2.1)`` -> ``[(min, max, schema)]``; the version documents
 #: (``versions.py``, ``versionsV21.py``) are reached without the ``/v2.1`` prefix.
+
+
+class aggregates:
+    """nova/api/openstack/compute/schemas/aggregates.py (the response schemas) and
+    aggregate_images.py's ``aggregate_images_response``."""
+
+    _aggregate_response = {
+        "type": "object",
+        "properties": {
+            "availability_zone": {"type": ["null", "string"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "deleted": {"type": "boolean"},
+            "deleted_at": {"type": ["string", "null"], "format": "date-time"},
+            "hosts": {
+                "type": ["array", "null"],
+                "items": {
+                    "type": "string",
+                },
+            },
+            "id": {"type": "integer"},
+            # TODO(stephenfin): This could be stricter
+            "metadata": {
+                "type": ["null", "object"],
+                "properties": {},
+                "additionalProperties": True,
+            },
+            "name": {"type": "string"},
+            "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "required": [
+            "availability_zone",
+            "created_at",
+            "deleted",
+            "deleted_at",
+            "hosts",
+            "id",
+            "metadata",
+            "name",
+            "updated_at",
+        ],
+        "additionalProperties": False,
+    }
+
+    _aggregate_response_v241 = copy.deepcopy(_aggregate_response)
+    _aggregate_response_v241["properties"].update(
+        {"uuid": {"type": "string", "format": "uuid"}},
+    )
+    _aggregate_response_v241["required"].append("uuid")
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "aggregates": {
+                "type": "array",
+                "items": copy.deepcopy(_aggregate_response),
+            },
+        },
+        "required": ["aggregates"],
+        "additionalProperties": False,
+    }
+    index_response_v241 = copy.deepcopy(index_response)
+    index_response_v241["properties"]["aggregates"]["items"] = copy.deepcopy(
+        _aggregate_response_v241
+    )
+
+    create_response = {
+        "type": "object",
+        "properties": {
+            "aggregate": copy.deepcopy(_aggregate_response),
+        },
+        "required": ["aggregate"],
+        "additionalProperties": False,
+    }
+    del create_response["properties"]["aggregate"]["properties"]["hosts"]
+    del create_response["properties"]["aggregate"]["properties"]["metadata"]
+    create_response["properties"]["aggregate"]["required"].remove("hosts")
+    create_response["properties"]["aggregate"]["required"].remove("metadata")
+    create_response_v241 = copy.deepcopy(create_response)
+    create_response_v241["properties"]["aggregate"] = copy.deepcopy(_aggregate_response_v241)
+    del create_response_v241["properties"]["aggregate"]["properties"]["hosts"]
+    del create_response_v241["properties"]["aggregate"]["properties"]["metadata"]
+    create_response_v241["properties"]["aggregate"]["required"].remove("hosts")
+    create_response_v241["properties"]["aggregate"]["required"].remove("metadata")
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "aggregate": copy.deepcopy(_aggregate_response),
+        },
+        "required": ["aggregate"],
+        "additionalProperties": False,
+    }
+    show_response_v241 = copy.deepcopy(show_response)
+    show_response_v241["properties"]["aggregate"] = copy.deepcopy(_aggregate_response_v241)
+
+    update_response = copy.deepcopy(show_response)
+    update_response_v241 = copy.deepcopy(show_response_v241)
+
+    delete_response = {"type": "null"}
+
+    add_host_response = copy.deepcopy(show_response)
+    add_host_response_v241 = copy.deepcopy(show_response_v241)
+
+    remove_host_response = copy.deepcopy(show_response)
+    remove_host_response_v241 = copy.deepcopy(show_response_v241)
+
+    set_metadata_response = copy.deepcopy(show_response)
+    set_metadata_response_v241 = copy.deepcopy(show_response_v241)
+
+    aggregate_images_response = {
+        "type": "null",
+    }
+
+
 ROUTES = {
     ("GET", "/"): [(None, None, versions.index_response)],
     ("GET", "/v2.1"): [(None, None, versions.show_response)],

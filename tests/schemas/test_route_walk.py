@@ -316,6 +316,57 @@ def _services_write(w: World, profile: str) -> None:
         expect(r, 204, None, "DELETE @2.53")
 
 
+_AG = nova.aggregates
+
+
+@walks("compute", "GET", "/v2.1/os-aggregates", "/v2.1/os-aggregates/{id}")
+@walks("compute", "POST", "/v2.1/os-aggregates", "/v2.1/os-aggregates/{id}/action")
+@walks("compute", "PUT", "/v2.1/os-aggregates/{id}")
+@walks("compute", "DELETE", "/v2.1/os-aggregates/{id}")
+@walks("compute", "POST", "/v2.1/os-aggregates/{id}/images")
+def _aggregates(w: World, profile: str) -> None:
+    """``@validation.response_body_schema`` of aggregates.py (Nova 34.0.0): each handler at
+    2.1 (no uuid) and from 2.41."""
+    for mv in ("2.1", "2.41"):
+        v241 = mv == "2.41"
+
+        def call(method, path, body=None, mv=mv):
+            return w.compute(method, "/os-aggregates" + path, body, mv=mv, user="admin")
+
+        new = {"aggregate": {"name": f"shape-{mv}"}}  # no zone: cmp-1 runs servers
+        made = expect(
+            call("POST", "", new),
+            200,
+            _AG.create_response_v241 if v241 else _AG.create_response,
+            f"create @{mv}",
+        )
+        path = f"/{made['aggregate']['id']}"
+        one = _AG.show_response_v241 if v241 else _AG.show_response
+        expect(
+            call("GET", ""),
+            200,
+            _AG.index_response_v241 if v241 else _AG.index_response,
+            f"index @{mv}",
+        )
+        expect(call("GET", path), 200, one, f"show @{mv}")
+        expect(
+            call("PUT", path, {"aggregate": {"name": f"shaped-{mv}"}}), 200, one, f"update @{mv}"
+        )
+        for action in (
+            {"add_host": {"host": "cmp-1"}},
+            {"set_metadata": {"metadata": {"k": "v"}}},
+            {"remove_host": {"host": "cmp-1"}},
+        ):
+            expect(call("POST", path + "/action", action), 200, one, f"{next(iter(action))} @{mv}")
+        if _v(w.top) >= _v("2.81") and v241:
+            cache = {"cache": [{"id": w.base_image}]}
+            r = w.compute("POST", f"/os-aggregates{path}/images", cache, mv="2.81", user="admin")
+            expect(r, 202, None, "images @2.81")
+        r = call("DELETE", path)
+        assert r.status == 200 and not r.body, (r.status, r.body)
+        check(None, _AG.delete_response, f"delete @{mv}")
+
+
 @walks("compute", "POST", _VA)
 @walks("compute", "DELETE", _VA + "/{volume_id}")
 def _volume_attach_detach(w: World, profile: str) -> None:

@@ -67,6 +67,17 @@ def _validate_name(instance: Any) -> bool:
     raise exception.InvalidName(reason=NAME_REASON)
 
 
+AZ_NAME_REASON = "printable characters except :.Can not start or end with whitespace."
+
+
+@_FORMAT_CHECKER.checks("az_name", raises=exception.InvalidName)
+def _validate_az_name(instance: Any) -> bool:
+    """``valid_az_name_regex``: a valid name without ``:``."""
+    if isinstance(instance, str) and ":" not in instance and valid_name(instance):
+        return True
+    raise exception.InvalidName(reason=AZ_NAME_REASON)
+
+
 @_FORMAT_CHECKER.checks("regex")
 def _validate_regex(instance: Any) -> bool:
     """``_validate_regex_format``: a non-empty pattern Python's ``re`` compiles."""
@@ -249,6 +260,9 @@ metadata = {
     "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
     "additionalProperties": False,
 }
+metadata_with_null = copy.deepcopy(metadata)
+metadata_with_null["patternProperties"]["^[a-zA-Z0-9-_:. ]{1,255}$"]["type"] = ["string", "null"]
+az_name = {"type": "string", "format": "az_name", "minLength": 1, "maxLength": 255}
 uuid_param = {"type": "string", "format": "uuid"}
 boolean = {
     "type": ["boolean", "string"],

@@ -29,6 +29,7 @@ from fakecloud.nova import (
     instance_snapshots,
     network,
     quota,
+    services,
     states,
 )
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
@@ -157,7 +158,11 @@ class ServersController:
         before the quota. A zone naming a host (``az:host[:node]``, admin) is not modelled."""
         if not zone or not isinstance(zone, str) or ":" in zone:
             return
-        if zone not in (self.nova.config.availability_zone, INTERNAL_SERVICE_AVAILABILITY_ZONE):
+        if self.nova.db.aggregates is not None:  # the zones of the enabled services
+            zones = {r.zone for r in services.service_get_all(self.nova) if not r.disabled}
+        else:
+            zones = {self.nova.config.availability_zone, INTERNAL_SERVICE_AVAILABILITY_ZONE}
+        if zone not in zones:
             raise HttpError(400, "The requested availability zone is not available")
 
     def show(self, req: Request) -> Response:

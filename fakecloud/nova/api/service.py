@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from fakecloud.api.microversion import VersionRange
+from fakecloud.nova.api.aggregates import AggregateController
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
 from fakecloud.nova.api.flavor_access import FlavorAccessController
@@ -174,6 +175,11 @@ class ComputeApiService(NovaApiService):
         return HypervisorsController(self.nova)
 
     @cached_property
+    def aggregates(self) -> AggregateController:
+        """``/os-aggregates``."""
+        return AggregateController(self.nova, self)
+
+    @cached_property
     def server_external_events(self) -> ServerExternalEventsController:
         """``/os-server-external-events``."""
         return ServerExternalEventsController(self.nova)
@@ -329,6 +335,14 @@ class ComputeApiService(NovaApiService):
         add("GET", "/os-hypervisors/{id}/uptime", "hypervisors", hv.uptime)
         add("GET", "/os-hypervisors/{id}/search", "hypervisors", hv.search)
         add("GET", "/os-hypervisors/{id}/servers", "hypervisors", hv.servers)
+        ag = AggregateController
+        add("GET", "/os-aggregates", "aggregates", ag.index)
+        add("POST", "/os-aggregates", "aggregates", ag.create)
+        add("GET", "/os-aggregates/{id}", "aggregates", ag.show)
+        add("PUT", "/os-aggregates/{id}", "aggregates", ag.update)
+        add("DELETE", "/os-aggregates/{id}", "aggregates", ag.delete)
+        add("POST", "/os-aggregates/{id}/action", "aggregates", ag.action)
+        add("POST", "/os-aggregates/{id}/images", "aggregates", ag.images)
         meta = "/images/{image_id}/metadata"
         add("GET", meta, "image_metadata", im.index)
         add("POST", meta, "image_metadata", im.create)
