@@ -1,0 +1,39 @@
+"""An answer's JSON body is the bytes ``json.dumps`` gives (Nova, Cinder and Glance encode with
+its defaults), though fakecloud's encoder skips the circular-reference check."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fakecloud.api.http import Response
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # NaN and infinities too: json.dumps writes NaN, Infinity
+    st.text(max_size=8),
+    st.sampled_from(["\u00e9t\u00e9", '\x00\x1f"\\/', "\ud83d\ude00", "\U0001f600", "\u2028"]),
+)
+BODIES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(BODIES.filter(lambda body: body is not None))  # None: an answer without a body
+def test_a_body_is_encoded_as_json_dumps_encodes_it(body):
+    assert Response(200, body).content() == json.dumps(body).encode()
+
+
+def test_a_view_shared_twice_is_not_a_cycle():
+    link = {"rel": "self", "href": "http://compute.fakecloud.test/v2.1/servers/x"}
+    body = {"server": {"links": [link, link], "again": link}}
+    assert Response(200, body).content() == json.dumps(body).encode()
