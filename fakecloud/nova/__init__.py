@@ -46,6 +46,8 @@ class Nova:
     #: class defaults until the first write, so clouds that never write one save no entry.
     flavor_ids: dict[str, int] | None = None
     flavor_projects: dict[str, tuple[str, ...]] | None = None
+    #: Server groups by uuid (`fakecloud.nova.server_groups`), likewise from the first create.
+    server_groups: dict[str, Any] | None = None
 
     def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
         from fakecloud.nova.compute.rpcapi import ComputeAPI

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import aggregates, exception, states
+from fakecloud.nova import aggregates, exception, server_groups, states
 from fakecloud.nova.services import compute_filter
 
 ACTOR = "nova-conductor"
@@ -25,16 +25,23 @@ class Conductor:
         self.kernel = nova.kernel
         self.db = nova.db
 
-    def select_host(self, zone: str | None = None) -> str:
+    def select_host(self, zone: str | None = None, instance_uuid: str | None = None) -> str:
         """The compute host passing ``ComputeFilter`` (nova-compute enabled and up) and, for a
         server asked into `zone`, the zone filter (`aggregates.zone_filter`) with the fewest
-        live servers (`NoValidHost` if none passes)."""
+        live servers (`NoValidHost` if none passes); for a member of a server group, the host
+        its group's policy allows among those (`server_groups.pick_host`)."""
         usable = compute_filter(self.nova)
         in_zone = aggregates.zone_filter(self.nova, zone)
         if in_zone is not None:
             up = usable
             usable = lambda name: in_zone(name) and up(name)  # noqa: E731
-        host = self.db.least_loaded(self.nova.hosts, usable)
+        group = None
+        if instance_uuid is not None and self.nova.server_groups is not None:
+            group = server_groups.group_of(self.nova, instance_uuid)
+        if group is None:
+            host = self.db.least_loaded(self.nova.hosts, usable)
+        else:
+            host = server_groups.pick_host(self.nova, group, instance_uuid, usable)
         if host is None:
             raise exception.NoValidHost(reason="")
         return host
@@ -51,7 +58,7 @@ class Conductor:
             # real Nova finds its build request gone and stops here).
             return
         try:
-            host = self.select_host(instance.availability_zone)
+            host = self.select_host(instance.availability_zone, instance.uuid)
         except exception.NoValidHost as exc:
             self.db.fault_create(instance.uuid, exc, ACTOR, "")
             instance.vm_state = states.ERROR
@@ -91,7 +98,7 @@ class Conductor:
             except exception.ImageNotFound:
                 image = None
         try:
-            host = self.select_host()
+            host = self.select_host(instance_uuid=instance.uuid)
         except exception.NoValidHost as exc:
             self.db.fault_create(instance.uuid, exc, ACTOR, "")
             instance.task_state = None

@@ -59,6 +59,7 @@ HYPERVISORS = "os_compute_api:os-hypervisors:%s"
 AGGREGATES = "os_compute_api:os-aggregates:%s"
 #: ``POST /os-aggregates/{id}/images`` (2.81, 21.0.0).
 AGGREGATE_IMAGES = "compute:aggregates:images"
+SERVER_GROUPS = "os_compute_api:os-server-groups:%s"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -175,6 +176,11 @@ UPSTREAM_RULES = (
     (KEYPAIRS % "create", _KEYPAIR_OWNER),
     (KEYPAIRS % "delete", _KEYPAIR_OWNER),
     (KEYPAIRS % "show", _KEYPAIR_OWNER),
+    (SERVER_GROUPS % "create", _MEMBER),
+    (SERVER_GROUPS % "delete", _MEMBER),
+    (SERVER_GROUPS % "index", _READER),
+    (SERVER_GROUPS % "index:all_projects", _ADMIN),
+    (SERVER_GROUPS % "show", _READER),
 )
 
 #: The personas of ``nova/policies/base.py`` with their deprecated (pre-21.0.0) fallbacks.

@@ -517,6 +517,8 @@ def test_image_bdm_property_is_json(env: NovaEnv):
 
 def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
     env = NovaEnv("upstream")
+    group = {"server_group": {"name": "g1", "policies": ["affinity"]}}
+    g1 = env.request("POST", "/v2.1/os-server-groups", group).json()["server_group"]["id"]
     body = {
         "server": {
             "name": "hinted",
@@ -524,7 +526,7 @@ def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
             "imageRef": env.image.id,
             "networks": "none",
         },
-        "os:scheduler_hints": {"group": "g1", "different_host": ["a", "b"]},
+        "os:scheduler_hints": {"group": g1, "different_host": ["a", "b"]},
     }
     r = env.cloud.request("compute", "POST", "/v2.1/servers", body=body, microversion="2.100")
     assert r.status == 202, r.json()
@@ -532,12 +534,12 @@ def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
     env.cloud.run_until_idle()
     show = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}", microversion="2.100")
     assert show.json()["server"]["scheduler_hints"] == {
-        "group": ["g1"],
+        "group": [g1],
         "different_host": ["a", "b"],
     }
     detail = env.cloud.request("compute", "GET", "/v2.1/servers/detail", microversion="2.100")
     assert detail.json()["servers"][0]["scheduler_hints"] == {
-        "group": ["g1"],
+        "group": [g1],
         "different_host": ["a", "b"],
     }
     older = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}", microversion="2.99")

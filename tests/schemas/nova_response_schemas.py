@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
-availability_zone,keypairs,services,hypervisors,flavor_access,aggregates}.py``.
+availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -2882,6 +2882,139 @@ class keypairs:
     )
 
 
+class server_groups:
+    """nova/api/openstack/compute/schemas/server_groups.py (34.0.0; response schemas)."""
+
+    _server_group_response = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "members": {
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "format": "uuid",
+                },
+            },
+            # Why yes, this is a **totally empty object**. It's removed later
+            "metadata": {
+                "type": "object",
+                "properties": {},
+                "required": [],
+                "additionalProperties": False,
+            },
+            "name": {"type": "string"},
+            "policies": {
+                "type": "array",
+                "prefixItems": [
+                    {
+                        "type": "string",
+                        "enum": [
+                            "affinity",
+                            "anti-affinity",
+                        ],
+                    },
+                ],
+                "minItems": 0,
+                "maxItems": 1,
+            },
+        },
+        "required": ["id", "members", "metadata", "name", "policies"],
+        "additionalProperties": False,
+    }
+
+    _server_group_response_v213 = copy.deepcopy(_server_group_response)
+    _server_group_response_v213["properties"].update(
+        {
+            "project_id": parameter_types.project_id,
+            "user_id": parameter_types.user_id,
+        }
+    )
+    _server_group_response_v213["required"].extend(["project_id", "user_id"])
+
+    _server_group_response_v215 = copy.deepcopy(_server_group_response_v213)
+    _server_group_response_v215["properties"]["policies"]["prefixItems"][0]["enum"].extend(
+        ["soft-affinity", "soft-anti-affinity"]
+    )
+
+    _server_group_response_v264 = copy.deepcopy(_server_group_response_v215)
+    del _server_group_response_v264["properties"]["metadata"]
+    del _server_group_response_v264["properties"]["policies"]
+    _server_group_response_v264["properties"].update(
+        {
+            "policy": {
+                "type": "string",
+                "enum": [
+                    "affinity",
+                    "anti-affinity",
+                    "soft-affinity",
+                    "soft-anti-affinity",
+                ],
+            },
+            "rules": {
+                "type": "object",
+                "properties": {
+                    "max_server_per_host": {"type": "integer"},
+                },
+                "required": [],
+                "additionalProperties": False,
+            },
+        }
+    )
+    _server_group_response_v264["required"].remove("metadata")
+    _server_group_response_v264["required"].remove("policies")
+    _server_group_response_v264["required"].extend(["policy", "rules"])
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "server_group": copy.deepcopy(_server_group_response),
+        },
+        "required": ["server_group"],
+        "additionalProperties": False,
+    }
+
+    show_response_v213 = copy.deepcopy(show_response)
+    show_response_v213["properties"]["server_group"] = _server_group_response_v213
+
+    show_response_v215 = copy.deepcopy(show_response_v213)
+    show_response_v215["properties"]["server_group"] = _server_group_response_v215
+
+    show_response_v264 = copy.deepcopy(show_response_v215)
+    show_response_v264["properties"]["server_group"] = _server_group_response_v264
+
+    delete_response = {"type": "null"}
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "server_groups": {
+                "type": "array",
+                "items": copy.deepcopy(_server_group_response),
+            },
+        },
+        "required": ["server_groups"],
+        "additionalProperties": False,
+    }
+
+    index_response_v213 = copy.deepcopy(index_response)
+    index_response_v213["properties"]["server_groups"]["items"] = _server_group_response_v213
+
+    index_response_v215 = copy.deepcopy(index_response_v213)
+    index_response_v215["properties"]["server_groups"]["items"] = _server_group_response_v215
+
+    index_response_v264 = copy.deepcopy(index_response_v215)
+    index_response_v264["properties"]["server_groups"]["items"] = _server_group_response_v264
+
+    create_response = copy.deepcopy(show_response)
+
+    create_response_v213 = copy.deepcopy(show_response_v213)
+
+    create_response_v215 = copy.deepcopy(show_response_v215)
+
+    create_response_v264 = copy.deepcopy(show_response_v264)
+
+
 class server_tags:
     """nova/api/openstack/compute/schemas/server_tags.py (34.0.0; response schemas)."""
 
@@ -4147,6 +4280,26 @@ ROUTES = {
         ("2.2", None, keypairs.show_response_v22),
     ],
     ("DELETE", "/os-keypairs/{name}"): [(None, None, keypairs.delete_response)],
+    # server_groups.py
+    ("POST", "/os-server-groups"): [
+        ("2.1", "2.12", server_groups.create_response),
+        ("2.13", "2.14", server_groups.create_response_v213),
+        ("2.15", "2.63", server_groups.create_response_v215),
+        ("2.64", None, server_groups.create_response_v264),
+    ],
+    ("GET", "/os-server-groups"): [
+        ("2.1", "2.12", server_groups.index_response),
+        ("2.13", "2.14", server_groups.index_response_v213),
+        ("2.15", "2.63", server_groups.index_response_v215),
+        ("2.64", None, server_groups.index_response_v264),
+    ],
+    ("GET", "/os-server-groups/{id}"): [
+        ("2.1", "2.12", server_groups.show_response),
+        ("2.13", "2.14", server_groups.show_response_v213),
+        ("2.15", "2.63", server_groups.show_response_v215),
+        ("2.64", None, server_groups.show_response_v264),
+    ],
+    ("DELETE", "/os-server-groups/{id}"): [(None, None, server_groups.delete_response)],
     # server_tags.py
     ("GET", "/servers/{server_id}/tags"): [("2.26", None, server_tags.index_response)],
     ("GET", "/servers/{server_id}/tags/{tag}"): [("2.26", None, server_tags.show_response)],

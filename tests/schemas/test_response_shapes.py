@@ -318,8 +318,53 @@ def test_compute_read(worlds, profile, route, versions):
     _each_version(versions, lambda mv: _read(world, profile, route, mv))
 
 
+def _server_group(world: World) -> str:
+    """A group of demo's with a member (a server booted into it), made on first use."""
+    found = getattr(world, "server_group", None)
+    if found is None:
+        body = {"server_group": {"name": "sg", "policies": ["affinity"]}}
+        r = world.compute("POST", "/os-server-groups", body, mv="2.1")
+        assert r.status == 200, r.json()
+        found = world.server_group = r.json()["server_group"]["id"]
+        body = {"server": world.server_body("grouped"), "os:scheduler_hints": {"group": found}}
+        assert world.compute("POST", "/servers", body, mv="2.45").status == 202
+        world.cloud.run_until_idle()
+    return found
+
+
+def _server_group_call(world: World, route: tuple, mv: str, where: str) -> None:
+    """Show (as the admin), the admin's ``all_projects`` list, a create as the admin (its
+    project's quota, not demo's), or the delete of a group made for it."""
+    method, template = route
+    if method == "POST":
+        group = {"name": f"new-{mv}"}
+        if _v(mv) >= (2, 64):
+            group["policy"] = "anti-affinity"
+            group["rules"] = {"max_server_per_host": 2}
+        else:
+            group["policies"] = ["anti-affinity"]
+        r = world.compute(method, template, {"server_group": group}, mv=mv, user="admin")
+    elif method == "DELETE":
+        body = {"server_group": {"name": "doomed", "policies": ["affinity"]}}
+        made = world.compute("POST", "/os-server-groups", body, mv="2.1", user="admin")
+        path = template.replace("{id}", made.json()["server_group"]["id"])
+        r = world.compute(method, path, mv=mv, user="admin")
+    else:
+        path = template.replace("{id}", _server_group(world))
+        if template == "/os-server-groups":
+            path += "?all_projects=1"
+        r = world.compute(method, path, mv=mv, user="admin")
+        groups = r.json().get("server_groups") or [r.json()["server_group"]]
+        assert any(g["members"] for g in groups)
+    assert r.status in (200, 204), r.json()
+    check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
+
+
 def _read(world: World, profile: str, route: tuple, mv: str) -> None:
     method, template = route
+    if template.startswith("/os-server-groups"):
+        _server_group_call(world, route, mv, f"{profile} {method} {template} @{mv}")
+        return
     if template.endswith("/os-flavor-access"):  # a private flavor's list (a public one: 404)
         path = f"/flavors/{_private_flavor(world)}/os-flavor-access"
         r = world.compute(method, path, mv=mv, user="admin")
@@ -440,6 +485,9 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         if template.endswith("/tags") and method == "DELETE":
             assert world.compute("PUT", path + "/k", mv="2.26").status == 201
+        return
+    if template.startswith("/os-server-groups"):
+        _server_group_call(world, route, mv, where)
         return
     if template.startswith("/os-keypairs"):
         # A key pair made (its name valid at every microversion), or one of its own deleted.

@@ -29,6 +29,7 @@ from fakecloud.nova import (
     instance_snapshots,
     network,
     quota,
+    server_groups,
     services,
     states,
 )
@@ -181,8 +182,8 @@ class ServersController:
         gates = views.detail_gates(req.microversion)
         server = self._detail(req, instance, gates)
         if gates.server_groups:
-            # Show only (not the detail list); no server groups exist here, so always empty.
-            server["server_groups"] = []
+            # Show only (not the detail list): ``_get_server_groups``, the group's uuid or [].
+            server["server_groups"] = self._server_groups(instance.uuid)
         return Response(200, {"server": server})
 
     # -- create and delete -------------------------------------------------------------------
@@ -243,11 +244,14 @@ class ServersController:
                 disk_config=server.get("OS-DCF:diskConfig"),
                 networks=server.get("networks"),
                 config_drive=server.get("config_drive"),
+                group=(hints.get("group") or [None])[0],
             )
         except exception.ImageNotFound:
             raise HttpError(400, "Can not find requested image") from None
         except exception.KeypairNotFound:
             raise HttpError(400, "Invalid key_name provided.") from None
+        except server_groups.InstanceGroupNotFound as exc:
+            raise HttpError(400, exc.format_message()) from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
         except _CREATE_BAD_REQUEST as exc:
@@ -471,8 +475,15 @@ class ServersController:
             if mv < keypair_from:
                 server.pop("key_name", None)
         if gates.server_groups:
-            server["server_groups"] = []
+            server["server_groups"] = self._server_groups(instance.uuid)
         return server
+
+    def _server_groups(self, uuid: str) -> list[str]:
+        """``_get_server_groups`` (2.71): the uuid of the server's group, if it has one."""
+        if self.nova.server_groups is None:
+            return []
+        group = server_groups.group_of(self.nova, uuid)
+        return [] if group is None else [group.uuid]
 
     def _rebuild_view(
         self, req: Request, server_id: str, password: str, include_user_data: bool

@@ -31,6 +31,8 @@ from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
 from fakecloud.nova.api.server_external_events import ServerExternalEventsController
+from fakecloud.nova.api.server_groups import ServerGroupsController
+from fakecloud.nova.api.server_groups import declare as declare_server_groups
 from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
 from fakecloud.nova.api.server_tags import ServerTagsController
@@ -148,6 +150,11 @@ class ComputeApiService(NovaApiService):
     def keypairs(self) -> KeypairsController:
         """``/os-keypairs``."""
         return KeypairsController(self.nova, self)
+
+    @cached_property
+    def server_groups(self) -> ServerGroupsController:
+        """``/os-server-groups``."""
+        return ServerGroupsController(self.nova, self)
 
     @cached_property
     def limits(self) -> LimitsController:
@@ -280,6 +287,7 @@ class ComputeApiService(NovaApiService):
         add("POST", "/os-keypairs", "keypairs", kp.create)
         add("GET", "/os-keypairs/{name}", "keypairs", kp.show)
         add("DELETE", "/os-keypairs/{name}", "keypairs", kp.delete)
+        declare_server_groups(add)
         q = QuotaSetsController
         add("GET", "/os-quota-sets/{tenant_id}", "quota_sets", q.show)
         add("GET", "/os-quota-sets/{tenant_id}/detail", "quota_sets", q.detail)

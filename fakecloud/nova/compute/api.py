@@ -25,7 +25,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.nova import bdm_request, exception, flavors, network, quota, states
+from fakecloud.nova import bdm_request, exception, flavors, network, quota, server_groups, states
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
@@ -790,7 +790,12 @@ class API:
         root = next((b for b in bdms if b.get("boot_index") == 0), None)
         self._check_metadata_properties_quota(context, options.get("metadata"))
         _check_flavor_image(flavor, boot_meta, root)
+        group = None
+        if options.get("group") is not None:  # ``_get_requested_instance_group``
+            group = server_groups.get(self.nova, str(options["group"]))
         count = self.check_num_instances_quota(context, flavor, min_count, max_count)
+        if group is not None:
+            self._check_group_members_quota(context, group, count)
         volumes = None
         if self.kernel.switches.bdm_volumes_read_first:
             volumes = {}
@@ -816,6 +821,8 @@ class API:
                 None if image_href else (boot_meta or {}).get("id"),
             )  # fmt: skip
             display_name = name if count == 1 else f"{name}-{index + 1}"
+            if group is not None:  # ``InstanceGroup.add_members``, before the build is cast
+                group.members.append(uuid)
             instances.append(
                 self._store_and_build(
                     context, uuid, flavor, image_href, display_name, dict(sysmeta), specs,
@@ -823,6 +830,15 @@ class API:
                 )
             )  # fmt: skip
         return instances
+
+    def _check_group_members_quota(self, context: Any, group: Any, count: int) -> None:
+        """``_provision_instances``' ``server_group_members`` check (each new member counted
+        against the caller's live members of `group`): `OverQuota` 'Quota exceeded, too many
+        servers in group' (403), before any of the request's servers is stored."""
+        limit = quota.project_limits(self.nova, context.project_id)["server_group_members"]
+        used = server_groups.members_of_user(self.nova, group, context.user_id)
+        if limit >= 0 and used + count > limit:
+            raise exception.OverQuota("Quota exceeded, too many servers in group")
 
     def _store_and_build(
         self,

@@ -1,0 +1,217 @@
+"""``/os-server-groups[/{id}]`` (``nova/api/openstack/compute/server_groups.py`` and its
+schemas, nova 17.0.13-34.0.0): ``openstack server group create --policy P NAME``, ``server
+group list/show/delete``, novaclient's ``server_groups.*``, openstacksdk's
+``create_server_group``/``server_groups()``.
+
+Per microversion: 2.13 shows ``project_id`` and ``user_id``; 2.15 adds the soft policies; 2.64
+takes and shows one ``policy`` (with ``rules``: ``max_server_per_host``, anti-affinity only)
+in place of the ``policies`` list and the always-empty ``metadata``; 2.75 refuses unknown
+query parameters of the list, 2.102 of show. The list is the caller's project's (an admin's
+``all_projects`` lists every project's), paged by ``limit``/``offset`` (``common.limited``).
+A create is counted against the project's ``server_groups`` quota (403 'Quota exceeded, too
+many server groups.'). Deleting a group with members is allowed: its servers stay.
+
+Policies (``os_compute_api:os-server-groups:*``): before 21.0.0 ``rule:admin_or_owner``
+checked against the caller's own project (any project's group can be read and deleted by id,
+as the API database is not filtered); from 21.0.0 against the group's project, with
+``index:all_projects`` for an admin's ``all_projects``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova import quota, server_groups
+from fakecloud.nova.api import schemas
+from fakecloud.nova.policies import SERVER_GROUPS
+
+#: The releases whose ``policies`` schema has ``minItems``/``maxItems`` 1 (22.0.0, backported
+#: to 21.2.0 and 20.5.0; not in 17.0.13, 18.3.0, 19.3.2, 20.0.0-20.4.0, 21.0.0-21.1.0).
+_MIN_ITEMS = (((20, 5, 0), (21, 0, 0)), ((21, 2, 0), (99, 0, 0)))
+#: 17.0.x stores the list as given (``sg.policies = vals.get('policies')``): ``[]`` makes a
+#: group without a policy; 18.0.0 on read ``policies[0]`` (an ``IndexError``, a 500, where the
+#: schema lets ``[]`` through).
+_POLICY_FIELD_UNTIL = 18
+
+
+def _empty_policies_pass(version: tuple[int, int, int]) -> bool:
+    return not any(low <= version < high for low, high in _MIN_ITEMS)
+
+
+def _create_schema(bucket: str, empty_policies: bool) -> dict[str, Any]:
+    """``schemas/server_groups.py``: ``create`` (2.1), ``create_v215``, ``create_v264``."""
+    if bucket == "2.64":
+        props: dict[str, Any] = {
+            "name": schemas.name,
+            "policy": {"type": "string", "enum": list(server_groups.POLICIES)},
+            "rules": {
+                "type": "object",
+                "properties": {"max_server_per_host": schemas.positive_integer},
+                "additionalProperties": False,
+            },
+        }
+        required = ["name", "policy"]
+    else:
+        names = list(server_groups.POLICIES[: 2 if bucket == "2.1" else 4])
+        policies: dict[str, Any] = {
+            "type": "array",
+            "prefixItems": [{"type": "string", "enum": names}],
+            "uniqueItems": True,
+            "items": False,
+        }
+        if not empty_policies:
+            policies.update(minItems=1, maxItems=1)
+        props = {"name": schemas.name, "policies": policies}
+        required = ["name", "policies"]
+    group = {
+        "type": "object",
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {"server_group": group},
+        "required": ["server_group"],
+        "additionalProperties": False,
+    }
+
+
+@functools.cache
+def _create_validator(bucket: str, empty_policies: bool) -> schemas.SchemaValidator:
+    return schemas.SchemaValidator(_create_schema(bucket, empty_policies))
+
+
+def _bucket(version: Any) -> str:
+    if version >= "2.64":
+        return "2.64"
+    return "2.15" if version >= "2.15" else "2.1"
+
+
+class ServerGroupsController:
+    """The caller's project's server groups."""
+
+    def __init__(self, nova: Any, service: Any):
+        self.nova = nova
+        self.service = service
+
+    def _authorize(self, req: Request, rule: str, project_id: str | None) -> None:
+        policy = self.nova.policy
+        target = None if policy.legacy else {"project_id": project_id}
+        policy.authorize(req.context, SERVER_GROUPS % rule, target)
+
+    def _view(self, req: Request, group: Any, live: set[str] | None = None) -> dict[str, Any]:
+        """``_format_server_group``: only the members that are not deleted."""
+        version = req.microversion
+        out: dict[str, Any] = {"id": group.uuid, "name": group.name}
+        if version >= "2.64":
+            out["policy"] = group.policy
+            out["rules"] = dict(group.rules)
+        else:
+            out["policies"] = [group.policy] if group.policy else []
+            out["metadata"] = {}
+        if live is None:
+            out["members"] = server_groups.live_members(self.nova, group)
+        else:
+            out["members"] = [m for m in group.members if m in live]
+        if version >= "2.13":
+            out["project_id"] = group.project_id
+            out["user_id"] = group.user_id
+        return out
+
+    def _get(self, req: Request, rule: str) -> Any:
+        legacy = self.nova.policy.legacy
+        if legacy:  # 17.0.x-20.x: ``_authorize_context`` before the look-up
+            self._authorize(req, rule, None)
+        try:
+            group = server_groups.get(self.nova, req.params["id"])
+        except server_groups.InstanceGroupNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
+        if not legacy:
+            self._authorize(req, rule, group.project_id)
+        return group
+
+    def create(self, req: Request) -> Response:
+        """``POST /os-server-groups``: 200 with the new group."""
+        version = req.microversion
+        body = self.service.body(req)
+        release = self.nova.kernel.switches.release
+        empty = _empty_policies_pass(release.version)
+        _create_validator(_bucket(version), empty).validate(body)
+        ctx = req.context
+        project_id = ctx.project_id
+        self._authorize(req, "create", project_id)
+        limit = quota.project_limits(self.nova, project_id)["server_groups"]
+        if limit >= 0 and server_groups.count(self.nova, project_id) + 1 > limit:
+            raise HttpError(403, "Quota exceeded, too many server groups.")
+        vals = body["server_group"]
+        rules: dict[str, int] = {}
+        if version >= "2.64":
+            policy = vals["policy"]
+            given = vals.get("rules", {})
+            if policy != "anti-affinity" and given:
+                raise HttpError(400, "Only anti-affinity policy supports rules.")
+            if "max_server_per_host" in given:
+                rules["max_server_per_host"] = int(given["max_server_per_host"])
+        elif release.major < _POLICY_FIELD_UNTIL:
+            policy = (vals["policies"] or [None])[0]
+        else:
+            policy = vals["policies"][0]
+        group = server_groups.create(
+            self.nova, project_id, ctx.user_id, vals["name"], policy, rules
+        )
+        return Response(200, {"server_group": self._view(req, group)})
+
+    def index(self, req: Request) -> Response:
+        """``GET /os-server-groups[?all_projects&limit&offset]``."""
+        strict = req.microversion >= "2.75"
+        schemas.query_validator(
+            not strict,
+            all_projects="string",
+            limit="non_negative_integer",
+            offset="non_negative_integer",
+        ).validate(req.query)
+        ctx = req.context
+        self._authorize(req, "index", ctx.project_id)
+        if "all_projects" in req.query and ctx.is_admin:
+            if not self.nova.policy.legacy:
+                self._authorize(req, "index:all_projects", ctx.project_id)
+            groups = server_groups.listed(self.nova)
+        else:
+            groups = server_groups.listed(self.nova, ctx.project_id)
+        max_limit = self.nova.config.max_limit
+        offset = int(req.arg("offset") or 0)
+        limit = min(max_limit, int(req.arg("limit") or 0) or max_limit)
+        page = groups[offset : offset + limit]
+        rows = self.nova.db.instances
+        live = {
+            m
+            for g in page
+            for m in g.members
+            if (row := rows.get(m)) is not None and not row.deleted
+        }
+        return Response(200, {"server_groups": [self._view(req, g, live) for g in page]})
+
+    def show(self, req: Request) -> Response:
+        """``GET /os-server-groups/{id}``: 404 'Instance group X could not be found.'"""
+        if req.microversion >= "2.102":
+            schemas.query_validator(False).validate(req.query)
+        group = self._get(req, "show")
+        return Response(200, {"server_group": self._view(req, group)})
+
+    def delete(self, req: Request) -> Response:
+        """``DELETE /os-server-groups/{id}``: 204; the members stay as they are."""
+        group = self._get(req, "delete")
+        server_groups.destroy(self.nova, group)
+        return Response(204)
+
+
+def declare(add: Any) -> None:
+    """The routes, on `NovaRoutes.add`."""
+    c = ServerGroupsController
+    add("GET", "/os-server-groups", "server_groups", c.index)
+    add("POST", "/os-server-groups", "server_groups", c.create)
+    add("GET", "/os-server-groups/{id}", "server_groups", c.show)
+    add("DELETE", "/os-server-groups/{id}", "server_groups", c.delete)

@@ -1,0 +1,156 @@
+"""Server groups (``nova/objects/instance_group.py``, the API database's ``instance_groups``)
+and what their policy does to scheduling (``nova/scheduler/filters/affinity_filter.py``'s
+``ServerGroupAffinityFilter`` / ``ServerGroupAntiAffinityFilter`` and the 2.15 soft weighers
+of ``nova/scheduler/weights/affinity.py``), nova 17.0.13-34.0.0.
+
+A group has one policy (before 2.64 shown as a one-item ``policies`` list; 17.0.x's schema
+also lets an empty list through, a group without a policy) and, for ``anti-affinity`` from
+2.64, the rule ``max_server_per_host``. Members are the servers booted with the ``group``
+scheduler hint; a deleted server stays in the list and is left out wherever Nova reads the
+members through the cell database (the views, the member quota, the scheduler's group hosts).
+
+The groups live on ``nova.server_groups`` (uuid -> `InstanceGroup`, creation order), made by
+the first create: a cloud without groups saves and schedules exactly as before.
+
+    >>> pick_host(nova, group, "new-server-uuid", usable)  # doctest: +SKIP
+    'cmp-2'
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.nova import exception
+
+POLICIES = ("anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity")
+
+
+class InstanceGroupNotFound(exception.NotFound):
+    """Nova's ``InstanceGroupNotFound``."""
+
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
+@dataclass
+class InstanceGroup:
+    """One server group: its row id (the DB's autoincrement), uuid, name, owner, policy,
+    rules and member uuids (in the order they joined)."""
+
+    id: int
+    uuid: str
+    name: str
+    project_id: str
+    user_id: str
+    policy: str | None
+    rules: dict[str, int] = field(default_factory=dict)
+    members: list[str] = field(default_factory=list)
+
+
+def _groups(nova: Any) -> dict[str, InstanceGroup]:
+    return getattr(nova, "server_groups", None) or {}
+
+
+def create(
+    nova: Any, project_id: str, user_id: str, name: str, policy: str | None, rules: dict
+) -> InstanceGroup:
+    """``InstanceGroup.create``: a new group with an id from the cloud's seeded source."""
+    groups = getattr(nova, "server_groups", None)
+    if groups is None:
+        groups = nova.server_groups = {}
+    number = max((g.id for g in groups.values()), default=0) + 1
+    group = InstanceGroup(
+        number, nova.kernel.ids.uuid(), name, project_id, user_id, policy, dict(rules)
+    )
+    groups[group.uuid] = group
+    return group
+
+
+def get(nova: Any, uuid: str) -> InstanceGroup:
+    """``InstanceGroup.get_by_uuid`` (any project's: the API database is not filtered by the
+    caller); `InstanceGroupNotFound` if there is none."""
+    group = _groups(nova).get(uuid)
+    if group is None:
+        raise InstanceGroupNotFound(group_uuid=uuid)
+    return group
+
+
+def listed(nova: Any, project_id: str | None = None) -> list[InstanceGroup]:
+    """``InstanceGroupList.get_all`` (`project_id` None) or ``get_by_project_id``, by row id."""
+    return [g for g in _groups(nova).values() if project_id is None or g.project_id == project_id]
+
+
+def destroy(nova: Any, group: InstanceGroup) -> None:
+    """``InstanceGroup.destroy``: the group goes; its servers stay where they are."""
+    groups = nova.server_groups
+    del groups[group.uuid]
+    if not groups:
+        nova.server_groups = None
+
+
+def live_members(nova: Any, group: InstanceGroup, exclude: str | None = None) -> list[str]:
+    """The members that are not deleted (``_get_not_deleted``), in the order they joined."""
+    rows = nova.db.instances
+    out = []
+    for uuid in group.members:
+        row = rows.get(uuid)
+        if uuid != exclude and row is not None and not row.deleted:
+            out.append(uuid)
+    return out
+
+
+def members_of_user(nova: Any, group: InstanceGroup, user_id: str) -> int:
+    """``_server_group_count_members_by_user``: the group's live members `user_id` owns."""
+    rows = nova.db.instances
+    return sum(
+        1
+        for uuid in group.members
+        if (row := rows.get(uuid)) is not None and not row.deleted and row.user_id == user_id
+    )
+
+
+def group_of(nova: Any, instance_uuid: str) -> InstanceGroup | None:
+    """``InstanceGroup.get_by_instance_uuid``: the group `instance_uuid` belongs to, if any."""
+    for group in _groups(nova).values():
+        if instance_uuid in group.members:
+            return group
+    return None
+
+
+def count(nova: Any, project_id: str | None) -> int:
+    """The project's groups (the ``server_groups`` quota's usage)."""
+    return sum(1 for g in _groups(nova).values() if g.project_id == project_id)
+
+
+def pick_host(
+    nova: Any, group: InstanceGroup, instance_uuid: str, usable: Callable[[str], bool]
+) -> str | None:
+    """The host for `instance_uuid`, a member of `group`, among the `usable` ones (None: no
+    valid host). The group's hosts are those of its other live, scheduled members
+    (``_get_group_details``). ``affinity``: only a group host passes once there is one;
+    ``anti-affinity``: a host passes while it has fewer than ``max_server_per_host`` (1)
+    members; both then take the least loaded host as any boot does. The soft policies filter
+    nothing and weigh the hosts by members on them (``ServerGroupSoftAffinityWeigher``: more
+    first; ``ServerGroupSoftAntiAffinityWeigher``: fewer first), ties as any boot's."""
+    db = nova.db
+    rows = db.instances
+    on_host: Counter[str] = Counter()
+    for uuid in group.members:
+        row = rows.get(uuid)
+        if uuid != instance_uuid and row is not None and not row.deleted and row.host:
+            on_host[row.host] += 1
+    policy = group.policy
+    if policy == "affinity" and on_host:
+        return db.least_loaded(nova.hosts, lambda h: h in on_host and usable(h))
+    if policy == "anti-affinity":
+        most = group.rules.get("max_server_per_host", 1)
+        return db.least_loaded(nova.hosts, lambda h: on_host[h] < most and usable(h))
+    if policy in ("soft-affinity", "soft-anti-affinity") and on_host:
+        sign = -1 if policy == "soft-affinity" else 1
+        hosts = [h for h in nova.hosts if usable(h)]
+        if not hosts:
+            return None
+        return min(hosts, key=lambda h: (sign * on_host[h], db.host_load(h), h))
+    return db.least_loaded(nova.hosts, usable)

@@ -1,0 +1,35 @@
+"""``openstack server group create/show`` and ``server create --hint group=UUID``, and
+openstacksdk's cloud layer ``create_server(group=...)``, against Nova's ``/os-server-groups``
+and the ``group`` scheduler hint (tests/nova/test_server_groups.py): they were 404s."""
+
+from osc_inprocess import OpenStackCLI
+
+from fakecloud import Cloud
+
+
+def test_osc_anti_affinity_member_finds_no_host_and_sdk_boots_into_a_group(tmp_path):
+    cloud = Cloud(seed=15, profile="upstream", config={"nova": {"compute_hosts": 1}})
+    image = next(iter(cloud.glance.db.images.values())).name
+    with cloud.intercept():
+        osc = OpenStackCLI(cloud, tmp_path)
+        group = osc("server", "group", "create", "--policy", "anti-affinity", "apart")
+        assert (group["name"], group["policy"]) == ("apart", "anti-affinity")
+        for name in ("a", "b"):
+            osc(
+                "server", "create", "--flavor", "1", "--image", image, "--no-network",
+                "--hint", f"group={group['id']}", name,
+            )  # fmt: skip
+            cloud.run_until_idle()
+        # the one host holds a member: the second finds no valid host
+        shown = osc("server", "show", "b")
+        assert (shown["status"], shown["fault"]["message"]) == (
+            "ERROR",
+            "No valid host was found. ",
+        )
+        assert shown["id"] in osc("server", "group", "show", "apart")["members"]
+        conn = cloud.connection()
+        together = conn.create_server_group("together", ["affinity"])
+        server = conn.create_server(
+            "c", image=image, flavor="1", network=[], group=together.id, wait=False
+        )
+        assert conn.compute.get_server_group(together.id).member_ids == [server.id]

@@ -1,0 +1,239 @@
+"""``/os-server-groups`` as ``nova/api/openstack/compute/server_groups.py`` of 17.0.13 and
+34.0.0 serves it, and the ``group`` scheduler hint: ``compute/api.py``'s
+``_get_requested_instance_group`` and ``server_group_members`` check, the scheduler's
+``ServerGroupAffinityFilter``/``ServerGroupAntiAffinityFilter`` (``max_server_per_host`` from
+2.64) and the 2.15 soft weighers. One small world per profile for the whole module."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+URL = "/v2.1/os-server-groups"
+ALT = {
+    "identity": {
+        "projects": {"other": {"description": "another project"}},
+        "users": {"alt": {"password": "alt-secret", "project": "other", "roles": ["member"]}},
+    },
+    "nova": {"compute_hosts": 3},
+}
+
+
+@pytest.fixture(scope="module", params=["seed", "upstream"])
+def env(request):
+    return NovaEnv(request.param, config=ALT)
+
+
+def call(env, method, path, body=None, user="demo", mv="2.1"):
+    resp = env.request(method, path, body, user=user, microversion=mv)
+    return resp.status, (resp.json() if resp.body else None)
+
+
+def make(env, name, policy, mv="2.1", user="demo", **more):
+    if mv >= "2.64":
+        group = {"name": name, "policy": policy, **more}
+    else:
+        group = {"name": name, "policies": [policy]}
+    status, body = call(env, "POST", URL, {"server_group": group}, user=user, mv=mv)
+    assert status == 200, body
+    return body["server_group"]
+
+
+def boot(env, group_id, name="vm", user="demo", count=1):
+    server = {"name": name, "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    if count > 1:
+        server["min_count"] = server["max_count"] = count
+    body = {"server": server, "os:scheduler_hints": {"group": group_id}}
+    resp = env.request("POST", "/v2.1/servers", body, user=user, microversion="2.45")
+    return resp.status, resp.json()
+
+
+def booted(env, group_id, count=1, **kw):
+    status, body = boot(env, group_id, count=count, **kw)
+    assert status == 202, body
+    env.cloud.run_until_idle()
+    return body["server"]["id"]
+
+
+def host_of(env, sid):
+    return env.server(sid).get("OS-EXT-SRV-ATTR:host")
+
+
+def test_views_per_microversion_and_list_paging(env):
+    old = make(env, "old", "affinity")
+    assert list(old) == ["id", "name", "policies", "metadata", "members"]
+    assert (old["policies"], old["metadata"], old["members"]) == (["affinity"], {}, [])
+    status, shown = call(env, "GET", f"{URL}/{old['id']}", mv="2.13")
+    assert status == 200
+    assert list(shown["server_group"])[-2:] == ["project_id", "user_id"]
+    second = make(env, "soft", "soft-anti-affinity", mv="2.15")
+    assert second["policies"] == ["soft-anti-affinity"]
+    # 2.1-2.14 knows only the two hard policies
+    status, body = call(
+        env, "POST", URL, {"server_group": {"name": "x", "policies": ["soft-affinity"]}}
+    )
+    assert status == 400
+    status, body = call(env, "GET", f"{URL}?limit=1&offset=1")
+    assert [g["name"] for g in body["server_groups"]] == ["soft"]
+    status, body = call(env, "GET", URL, user="alt")
+    assert (status, body) == (200, {"server_groups": []})
+    if env.top >= "2.64":
+        status, shown = call(env, "GET", f"{URL}/{old['id']}", mv="2.64")
+        assert (shown["server_group"]["policy"], shown["server_group"]["rules"]) == (
+            "affinity",
+            {},
+        )
+        assert "policies" not in shown["server_group"]
+        status, body = call(
+            env,
+            "POST",
+            URL,
+            {
+                "server_group": {
+                    "name": "r",
+                    "policy": "affinity",
+                    "rules": {"max_server_per_host": 2},
+                }
+            },
+            mv="2.64",
+        )
+        assert (status, body["badRequest"]["message"]) == (
+            400,
+            "Only anti-affinity policy supports rules.",
+        )
+        # 2.75 refuses unknown list parameters
+        assert call(env, "GET", f"{URL}?foo=1", mv="2.75")[0] == 400
+    for group in (old, second):
+        assert call(env, "DELETE", f"{URL}/{group['id']}")[0] == 204
+    status, body = call(env, "GET", f"{URL}/{old['id']}")
+    assert (status, body["itemNotFound"]["message"]) == (
+        404,
+        f"Instance group {old['id']} could not be found.",
+    )
+
+
+def test_all_projects_and_other_projects_groups(env):
+    mine = make(env, "mine", "anti-affinity")
+    # a member's all_projects is ignored (is_admin), an admin's lists every project's
+    assert call(env, "GET", f"{URL}?all_projects=1")[1]["server_groups"][0]["id"] == mine["id"]
+    assert call(env, "GET", URL, user="admin")[1] == {"server_groups": []}
+    listed = call(env, "GET", f"{URL}?all_projects=1", user="admin")[1]["server_groups"]
+    assert [g["id"] for g in listed] == [mine["id"]]
+    # before 21.0.0 the rule is checked against the caller's own project: another project's
+    # group is read by id; from 21.0.0 against the group's project: 403
+    status, _ = call(env, "GET", f"{URL}/{mine['id']}", user="alt")
+    assert status == (200 if env.nova.policy.legacy else 403)
+    assert call(env, "DELETE", f"{URL}/{mine['id']}")[0] == 204
+
+
+def test_anti_affinity_spreads_then_finds_no_host_and_deleted_members_leave(env):
+    group = make(env, "spread", "anti-affinity")
+    sids = [booted(env, group["id"], name=f"a{i}") for i in range(3)]
+    assert sorted(host_of(env, s) for s in sids) == ["cmp-1", "cmp-2", "cmp-3"]
+    # every enabled host holds a member: the next one finds no valid host
+    fourth = booted(env, group["id"], name="a3")
+    server = env.server(fourth)
+    assert (server["status"], server["fault"]["message"]) == (
+        "ERROR",
+        "No valid host was found. ",
+    )
+    if env.top >= "2.71":
+        assert env.server(sids[0], microversion="2.71")["server_groups"] == [group["id"]]
+    # a deleted server leaves the group's members; its host takes the next member
+    freed = host_of(env, sids[1])
+    assert env.request("DELETE", f"/v2.1/servers/{sids[1]}").status == 204
+    env.cloud.run_until_idle()
+    members = call(env, "GET", f"{URL}/{group['id']}")[1]["server_group"]["members"]
+    assert members == [sids[0], sids[2], fourth]
+    fifth = booted(env, group["id"], name="a4")
+    assert host_of(env, fifth) == freed
+    # deleting a group with members is allowed; the servers stay
+    assert call(env, "DELETE", f"{URL}/{group['id']}")[0] == 204
+    assert env.server(sids[0])["status"] == "ACTIVE"
+    for sid in (sids[0], sids[2], fourth, fifth):
+        env.request("DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+
+
+def test_affinity_follows_the_first_member_and_the_member_quota(env):
+    group = make(env, "together", "affinity")
+    first = booted(env, group["id"], name="b0")
+    pair = booted(env, group["id"], name="b1", count=2)
+    members = call(env, "GET", f"{URL}/{group['id']}", mv="2.13")[1]["server_group"]
+    assert len(members["members"]) == 3 and members["members"][:2] == [first, pair]
+    assert {host_of(env, s) for s in members["members"]} == {host_of(env, first)}
+    # three live members of the user; a quota of 4 takes one more, not two
+    project = members["project_id"]
+    quota = {"quota_set": {"server_group_members": 4}}
+    assert call(env, "PUT", f"/v2.1/os-quota-sets/{project}", quota, user="admin")[0] == 200
+    status, body = boot(env, group["id"], count=2)
+    assert (status, body["forbidden"]["message"]) == (
+        403,
+        "Quota exceeded, too many servers in group",
+    )
+    status, body = boot(env, "00000000-0000-0000-0000-000000000000")
+    assert (status, body["badRequest"]["message"]) == (
+        400,
+        "Instance group 00000000-0000-0000-0000-000000000000 could not be found.",
+    )
+    # the project's server_groups quota
+    quota = {"quota_set": {"server_groups": 1, "server_group_members": -1}}
+    assert call(env, "PUT", f"/v2.1/os-quota-sets/{project}", quota, user="admin")[0] == 200
+    status, body = call(env, "POST", URL, {"server_group": {"name": "n", "policies": ["affinity"]}})
+    assert (status, body["forbidden"]["message"]) == (
+        403,
+        "Quota exceeded, too many server groups.",
+    )
+    assert call(env, "DELETE", f"/v2.1/os-quota-sets/{project}", user="admin")[0] == 202
+    assert len(call(env, "GET", f"{URL}/{group['id']}")[1]["server_group"]["members"]) == 3
+    for sid in members["members"]:
+        env.request("DELETE", f"/v2.1/servers/{sid}")
+    assert call(env, "DELETE", f"{URL}/{group['id']}")[0] == 204
+    env.cloud.run_until_idle()
+
+
+def test_soft_policies_and_max_server_per_host(env):
+    soft = make(env, "soft-together", "soft-affinity", mv="2.15")
+    first = booted(env, soft["id"], name="c0")
+    second = booted(env, soft["id"], name="c1")
+    # the soft weigher outweighs the load: the second joins the first
+    assert host_of(env, second) == host_of(env, first)
+    apart = make(env, "soft-apart", "soft-anti-affinity", mv="2.15")
+    spread = [booted(env, apart["id"], name=f"d{i}") for i in range(4)]
+    hosts = [host_of(env, s) for s in spread]
+    # four members on three hosts: nothing fails, the fourth doubles up
+    assert len(set(hosts[:3])) == 3 and hosts[3] in hosts[:3]
+    cleanup = [first, second, *spread]
+    if env.top >= "2.64":
+        two = make(env, "two", "anti-affinity", mv="2.64", rules={"max_server_per_host": "2"})
+        assert two["rules"] == {"max_server_per_host": 2}
+        sids = [booted(env, two["id"], name=f"e{i}") for i in range(7)]
+        hosts = [host_of(env, s) for s in sids]
+        assert sorted(h for h in hosts if h) == sorted(["cmp-1", "cmp-2", "cmp-3"] * 2)
+        assert env.server(sids[6])["status"] == "ERROR"
+        cleanup += sids
+    for sid in cleanup:
+        env.request("DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+
+
+@pytest.mark.parametrize(
+    ("profile", "status"),
+    [("seed", 200), ("nova-20.4.0", 500), ("nova-20.5.0", 400), ("nova-21.1.0", 500)],
+)
+def test_an_empty_policies_list_per_release(profile, status):
+    """17.0.x stores ``[]`` (a group without a policy, which a boot schedules as any other);
+    18.0.0-20.4.0 and 21.0.0-21.1.0 read ``policies[0]`` of it (IndexError: 500); 20.5.0,
+    21.2.0 and 22.0.0 on refuse it in the schema (``minItems`` 1)."""
+    env = NovaEnv(profile)
+    got, body = call(env, "POST", URL, {"server_group": {"name": "e", "policies": []}})
+    assert got == status
+    if status == 200:
+        assert (body["server_group"]["policies"], body["server_group"]["members"]) == ([], [])
+        assert boot(env, body["server_group"]["id"])[0] == 202
+        env.cloud.run_until_idle()
+    elif status == 500:
+        assert body["computeFault"]["message"].endswith("<class 'IndexError'>")
+    else:
+        assert "policies" in body["badRequest"]["message"]
