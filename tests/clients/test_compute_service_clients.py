@@ -3,7 +3,7 @@ openstacksdk's ``compute.services()``/``hypervisors()`` and novaclient's ``servi
 ``hypervisors`` against Nova's ``/os-services`` and ``/os-hypervisors``
 (tests/nova/test_os_services.py, test_os_hypervisors.py). They were 404s: not served, and a
 test could not take a host out of scheduling. (``openstack hypervisor show`` also reads
-``/os-aggregates``, not served: a 404.)"""
+``/os-aggregates``: tests/clients/test_aggregate_clients.py.)"""
 
 from client_helpers import novaclient_as
 from osc_inprocess import OpenStackCLI

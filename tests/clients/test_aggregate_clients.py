@@ -1,0 +1,40 @@
+"""``openstack aggregate create --zone`` and ``aggregate add host``, ``openstack
+availability zone list --compute``, ``openstack hypervisor show`` (it lists the host's
+aggregates) and openstacksdk's ``compute.aggregates()`` against Nova's ``/os-aggregates``
+(tests/nova/test_aggregates.py): they were 404s."""
+
+from osc_inprocess import OpenStackCLI
+
+from fakecloud import Cloud
+
+ADMIN = "fakecloud-admin"
+
+
+def test_osc_makes_a_zone_and_a_boot_asked_into_it_goes_there(tmp_path):
+    cloud = Cloud(seed=13, profile="upstream")
+    image = next(iter(cloud.glance.db.images.values())).name
+    with cloud.intercept():
+        osc = OpenStackCLI(cloud, tmp_path)
+        made = osc("aggregate", "create", "--zone", "z1", "fast", cloud=ADMIN)
+        assert (made["name"], made["availability_zone"]) == ("fast", "z1")
+        osc("aggregate", "add", "host", "fast", "cmp-2", cloud=ADMIN, output=False)
+        zones = osc("availability", "zone", "list", "--compute", "--long", cloud=ADMIN)
+        assert sorted((z["Zone Name"], z["Host Name"]) for z in zones if z["Host Name"]) == [
+            ("internal", "nova-api-1"),
+            ("internal", "nova-api-1"),
+            ("nova", "cmp-1"),
+            ("z1", "cmp-2"),
+        ]
+        hypervisor = osc("hypervisor", "show", "cmp-2", cloud=ADMIN)
+        assert hypervisor["aggregates"] == ["fast"]
+        osc(
+            "server", "create", "--flavor", "1", "--image", image, "--no-network",
+            "--availability-zone", "z1", "vm",
+        )  # fmt: skip
+        cloud.run_until_idle()
+        rows = osc("server", "list", "--all-projects", "--long", cloud=ADMIN)
+        assert [(r["Status"], r["Host"], r["Availability Zone"]) for r in rows] == [
+            ("ACTIVE", "cmp-2", "z1")
+        ]
+        conn = cloud.connection(user="admin")
+        assert [(a.name, a.hosts) for a in conn.compute.aggregates()] == [("fast", ["cmp-2"])]
