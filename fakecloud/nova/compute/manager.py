@@ -245,57 +245,66 @@ class ComputeManager:
     def snapshot_instance(
         self, context: Any, image_id: str, instance: Any
     ) -> Generator[Any, Any, None]:
-        """RPC cast: snapshot `instance` into the queued image `image_id`."""
-        return (yield from self._task(self._snapshot_instance_rpc(context, image_id, instance)))
+        """RPC cast: snapshot `instance` into the queued image `image_id`.
 
-    def _snapshot_instance_rpc(
-        self, context: Any, image_id: str, instance: Any
-    ) -> Generator[Any, Any, None]:
-        instance = self._receive(instance)
-        event = self._event(context, instance, "compute_snapshot_instance")
+        The task (`_task`), the entry point's decorators and, inline in the RPC worker, the
+        snapshot semaphore (`_under_snapshot_semaphore`) in this one frame: every step of the
+        snapshot (its I/O, its Glance requests) resumes each frame of the chain above it."""
+        proc = self._task_started()
         try:
+            instance = self._receive(instance)
+            event = self._event(context, instance, "compute_snapshot_instance")
             try:
-                instance.task_state = states.IMAGE_SNAPSHOT
-                instance.save(expected_task_state=states.IMAGE_SNAPSHOT_PENDING)
-            except exception.InstanceNotFound:
-                self._log(instance.uuid, "debug", "Instance not found, could not set state")
-                event.finish()
-                return
-            except exception.UnexpectedDeletingTaskStateError:
-                self._log(
-                    instance.uuid, "debug", "Instance being deleted, snapshot cannot continue"
-                )
-                event.finish()
-                return
-            if self.switches.snapshot_inline_in_rpc_worker:
-                yield from self._under_snapshot_semaphore(
-                    self._snapshot_instance_body(context, image_id, instance, states.IMAGE_SNAPSHOT)
-                )
-            else:
-                self.spawn_task(
-                    self._on_long_task_executor(
-                        self._under_snapshot_semaphore(
-                            self._guarded(
-                                "_snapshot_instance",
-                                context,
-                                image_id,
-                                instance,
-                                self._snapshot_instance_body(
-                                    context, image_id, instance, states.IMAGE_SNAPSHOT
-                                ),
+                try:
+                    instance.task_state = states.IMAGE_SNAPSHOT
+                    instance.save(expected_task_state=states.IMAGE_SNAPSHOT_PENDING)
+                except exception.InstanceNotFound:
+                    self._log(instance.uuid, "debug", "Instance not found, could not set state")
+                    event.finish()
+                    return
+                except exception.UnexpectedDeletingTaskStateError:
+                    self._log(
+                        instance.uuid, "debug", "Instance being deleted, snapshot cannot continue"
+                    )
+                    event.finish()
+                    return
+                if self.switches.snapshot_inline_in_rpc_worker:
+                    work = self._snapshot_instance_body(
+                        context, image_id, instance, states.IMAGE_SNAPSHOT
+                    )
+                    if not self.switches.snapshot_semaphore:
+                        yield from work
+                    else:
+                        with self._snapshot_semaphore.request() as slot:
+                            yield slot
+                            yield from work
+                else:
+                    self.spawn_task(
+                        self._on_long_task_executor(
+                            self._under_snapshot_semaphore(
+                                self._guarded(
+                                    "_snapshot_instance",
+                                    context,
+                                    image_id,
+                                    instance,
+                                    self._snapshot_instance_body(
+                                        context, image_id, instance, states.IMAGE_SNAPSHOT
+                                    ),
+                                )
                             )
-                        )
-                    ),
-                    name=f"snapshot_instance {instance.uuid}",
+                        ),
+                        name=f"snapshot_instance {instance.uuid}",
+                    )
+            except Exception as exc:  # noqa: BLE001 - Nova's decorators handle every error
+                # wrap_instance_event sits between wrap_instance_fault and reverts_task_state.
+                finish = functools.partial(event.finish, exc)
+                yield from self._snapshot_failed(
+                    "snapshot_instance", context, image_id, instance, exc, after_fault=finish
                 )
-        except Exception as exc:  # noqa: BLE001 - Nova's decorators handle every error
-            # wrap_instance_event sits between wrap_instance_fault and reverts_task_state.
-            finish = functools.partial(event.finish, exc)
-            yield from self._snapshot_failed(
-                "snapshot_instance", context, image_id, instance, exc, after_fault=finish
-            )
-            return
-        event.finish()
+                return
+            event.finish()
+        finally:
+            self._tasks.discard(proc)
 
     def _under_snapshot_semaphore(self, work: Generator) -> Generator[Any, Any, None]:
         """``with self._snapshot_semaphore`` from 22.0.0 (switch ``snapshot_semaphore``); before,
