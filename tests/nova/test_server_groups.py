@@ -177,7 +177,24 @@ def test_affinity_follows_the_first_member_and_the_member_quota(env):
         400,
         "Instance group 00000000-0000-0000-0000-000000000000 could not be found.",
     )
-    # the project's server_groups quota
+    # the project's server_groups quota: one in use (/limits and the quota detail count it;
+    # a limit under it is refused), one allowed
+    absolute = call(env, "GET", "/v2.1/limits")[1]["limits"]["absolute"]
+    assert absolute["totalServerGroupsUsed"] == 1
+    detail = call(env, "GET", f"/v2.1/os-quota-sets/{project}/detail", user="admin")[1]
+    assert detail["quota_set"]["server_groups"]["in_use"] == 1
+    status, body = call(
+        env,
+        "PUT",
+        f"/v2.1/os-quota-sets/{project}",
+        {"quota_set": {"server_groups": 0}},
+        user="admin",
+    )
+    assert (status, body["badRequest"]["message"]) == (
+        400,
+        "Quota limit 0 for server_groups must be greater than or equal to already used and "
+        "reserved 1.",
+    )
     quota = {"quota_set": {"server_groups": 1, "server_group_members": -1}}
     assert call(env, "PUT", f"/v2.1/os-quota-sets/{project}", quota, user="admin")[0] == 200
     status, body = call(env, "POST", URL, {"server_group": {"name": "n", "policies": ["affinity"]}})

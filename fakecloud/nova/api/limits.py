@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
+from fakecloud.nova import server_groups
 from fakecloud.nova.policies import LIMITS, LIMITS_OTHER_PROJECT
 from fakecloud.nova.quota import project_limits
 
@@ -83,6 +84,8 @@ class LimitsController:
     def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
         instances, cores, ram = self.nova.db.project_usage(project_id)
         used = {"instances": instances, "cores": cores, "ram": ram}
+        if self.nova.server_groups is not None:
+            used["server_groups"] = server_groups.count(self.nova, project_id)
         return {
             name: (limit, used.get(name, 0))
             for name, limit in project_limits(self.nova, project_id).items()
