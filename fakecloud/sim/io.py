@@ -64,6 +64,9 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import simpy
+from simpy.events import NORMAL, PENDING
+
 from fakecloud.sim.trace import form
 
 MB = 1_000_000
@@ -353,7 +356,11 @@ class IoModel:
         if size_bytes < 0:
             raise ValueError(f"transfer {label!r}: size must be >= 0, got {size_bytes}")
         self._seq += 1
-        t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, k.env.event())
+        done = _new_event(simpy.Event)  # env.event(), without its two calls
+        done.env = k.env  # the fields in simpy's order, as Event.__init__ sets them
+        done.callbacks = []
+        done._value = PENDING
+        t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, done)
         t.started_at = k.now
         names = [r.name for r in resources]
         k.trace.put(
@@ -517,7 +524,7 @@ class IoModel:
         """Ask for one settling at this instant, however many changes happen in it."""
         if not self._pending:
             self._pending = True
-            self._kernel.env.timeout(0).callbacks.append(self._on_pending)
+            _timeout(self._kernel.env, 0, None, self._on_pending)
 
     def _on_pending(self, _event: Any) -> None:
         self._pending = False
@@ -576,7 +583,15 @@ class IoModel:
             t.state = "done"
             t.finished_at = now
             self._kernel.trace.put(_FINISH, "io", t.id, t.label, round(now - t.started_at, 9))
-            t.done.succeed()
+            done = t.done
+            if done._value is not PENDING:
+                done.succeed()  # raises as simpy does
+                continue
+            # done.succeed(), without its two calls: queued as env.schedule(done) would
+            done._ok = True
+            done._value = None
+            env = done.env
+            heapq.heappush(env._queue, (env._now, NORMAL, next(env._eid), done))
 
     def _settle(self, touched: dict[tuple, _FlowClass], now: float) -> None:
         """Place the new classes, drop the empty ones, and keep or form the groups anew."""
@@ -960,7 +975,7 @@ class IoModel:
             delay = 0.0
         else:
             return
-        self._kernel.env.timeout(delay, (g, g.timer)).callbacks.append(self._on_timer)
+        _timeout(self._kernel.env, delay, (g, g.timer), self._on_timer)
 
     def _finish_failed(self, t: Transfer, error: BaseException) -> None:
         t.state = "failed"
@@ -982,3 +997,19 @@ class IoModel:
                 else:
                     released = self._kernel.faults.stall_event("io.transfer")
                     released.callbacks.append(lambda _e, t=t: self.resume(t))
+
+
+_new_event = object.__new__
+
+
+def _timeout(env: simpy.Environment, delay: float, value: Any, callback: Any) -> None:
+    """``env.timeout(delay, value).callbacks.append(callback)`` without simpy's two calls
+    (its constructor and ``schedule``): the same `simpy.Timeout`, its fields in simpy's order,
+    queued at the same place."""
+    event = _new_event(simpy.Timeout)
+    event.env = env
+    event.callbacks = [callback]
+    event._value = value
+    event._delay = delay
+    event._ok = True
+    heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
