@@ -217,3 +217,14 @@ def test_a_saved_cloud_keeps_its_aggregates():
     loaded = state.loads(state.dumps(env.cloud), cloud_class=Cloud)
     resp = loaded.request("compute", "GET", "/v2.1/os-aggregates/1", user="admin")
     assert resp.json()["aggregate"]["hosts"] == ["cmp-2"]
+
+
+def test_a_server_shows_its_hosts_zone_once_the_host_joins_one():
+    """``get_instance_availability_zone``: the view reads the host's zone; 17.0.13 lets a host
+    that runs servers join a zone (no check before 29.0.2)."""
+    env = NovaEnv("seed")
+    sid = env.boot()
+    assert env.server(sid)["OS-EXT-AZ:availability_zone"] == "nova"
+    host = env.server(sid)["OS-EXT-SRV-ATTR:host"]
+    _zone(env, "fast", "z1", host)
+    assert env.server(sid)["OS-EXT-AZ:availability_zone"] == "z1"

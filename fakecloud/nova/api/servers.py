@@ -23,6 +23,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
 from fakecloud.nova import (
+    aggregates,
     bdm_request,
     exception,
     flavors,
@@ -148,6 +149,9 @@ class ServersController:
                 0 if building else self.db.network_number(instance.uuid), True
             ),
         )
+        if self.db.aggregates is not None and instance.host:
+            # ``get_instance_availability_zone``: a placed server shows its host's zone now
+            server["OS-EXT-AZ:availability_zone"] = aggregates.host_zone(self.nova, instance.host)
         if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
