@@ -166,6 +166,26 @@ class Notifier:
                 description=flavor.description,
             )
 
+    def server_group(
+        self,
+        host: str,
+        action: str,
+        legacy: dict[str, Any],
+        versioned: dict[str, Any] | None,
+    ) -> None:
+        """``InstanceGroup.create/destroy/add_members``: legacy ``servergroup.<action>``
+        (``create``, ``delete``, ``addmember``; publisher ``servergroup.<host>``) with the
+        `legacy` payload, and versioned ``server_group.<action>`` (``create``, ``delete``,
+        ``add_member``) from ``nova-api`` with the `versioned` payload (None: the release sends
+        none for this action)."""
+        if self.legacy:
+            event = "servergroup.addmember" if action == "add_member" else f"servergroup.{action}"
+            self._emit("unversioned", f"servergroup.{host}", event, "INFO", **legacy)
+        if self.versioned and versioned is not None:
+            self._emit(
+                "versioned", f"nova-api:{host}", f"server_group.{action}", "INFO", **versioned
+            )
+
     def exception(self, host: str, function_name: str, exc: BaseException, **args: Any) -> None:
         """``wrap_exception``: legacy ``<function name>`` error and versioned
         ``compute.exception``."""

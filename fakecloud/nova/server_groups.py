@@ -53,10 +53,23 @@ def _groups(nova: Any) -> dict[str, InstanceGroup]:
     return getattr(nova, "server_groups", None) or {}
 
 
+#: The first release with ``ServerGroupPayload`` 1.1 (``policy``, ``rules``) and the versioned
+#: ``server_group.add_member`` (17.0.13: 1.0, create and delete only; 18.3.0 on: 1.1).
+PAYLOAD_1_1_SINCE = 18
+
+
 def create(
-    nova: Any, project_id: str, user_id: str, name: str, policy: str | None, rules: dict
+    nova: Any,
+    project_id: str,
+    user_id: str,
+    name: str,
+    policy: str | None,
+    rules: dict,
+    given_rules: bool = False,
 ) -> InstanceGroup:
-    """``InstanceGroup.create``: a new group with an id from the cloud's seeded source."""
+    """``InstanceGroup.create``: a new group with an id from the cloud's seeded source, and
+    its notifications (the legacy payload is the fields the API set: ``_rules`` where it
+    passed `rules`, from 2.64)."""
     groups = getattr(nova, "server_groups", None)
     if groups is None:
         groups = nova.server_groups = {}
@@ -65,7 +78,54 @@ def create(
         number, nova.kernel.ids.uuid(), name, project_id, user_id, policy, dict(rules)
     )
     groups[group.uuid] = group
+    if nova.kernel.switches.release.major < PAYLOAD_1_1_SINCE:
+        changes: dict[str, Any] = {"policies": _policies(group)}
+    else:
+        changes = {"policy": policy}
+        if given_rules:
+            changes["_rules"] = _strings(group.rules)
+    changes.update(name=name, project_id=project_id, user_id=user_id)
+    _notify(nova, "create", group, {**changes, "server_group_id": group.uuid})
     return group
+
+
+def _policies(group: InstanceGroup) -> list[str]:
+    return [group.policy] if group.policy else []
+
+
+def _strings(rules: dict[str, int]) -> dict[str, str]:
+    """``DictOfStringsField``: the rules as the object and its payload hold them."""
+    return {k: str(v) for k, v in rules.items()}
+
+
+def _notify(nova: Any, action: str, group: InstanceGroup, legacy: dict[str, Any]) -> None:
+    """``notify_about_server_group_update`` and ``_action``/``_add_member``: the versioned
+    ``ServerGroupPayload`` (``hosts`` is never loaded on the orphaned copy: null)."""
+    new = nova.kernel.switches.release.major >= PAYLOAD_1_1_SINCE
+    versioned: dict[str, Any] | None = None
+    if new or action != "add_member":
+        versioned = {
+            "payload_version": "1.1" if new else "1.0",
+            "uuid": group.uuid,
+            "name": group.name,
+            "user_id": group.user_id,
+            "project_id": group.project_id,
+            "policies": _policies(group),
+            "members": list(group.members),
+            "hosts": None,
+        }
+        if new:
+            versioned["policy"] = group.policy
+            versioned["rules"] = _strings(group.rules)
+    nova.notifier.server_group(nova.config.api_host, action, legacy, versioned)
+
+
+def add_member(nova: Any, group: InstanceGroup, instance_uuid: str) -> None:
+    """``InstanceGroup.add_members`` (one server at a time, as ``_provision_instances``
+    calls it) and its notifications."""
+    group.members.append(instance_uuid)
+    legacy = {"server_group_id": group.uuid, "instance_uuids": [instance_uuid]}
+    _notify(nova, "add_member", group, legacy)
 
 
 def get(nova: Any, uuid: str) -> InstanceGroup:
@@ -88,6 +148,7 @@ def destroy(nova: Any, group: InstanceGroup) -> None:
     del groups[group.uuid]
     if not groups:
         nova.server_groups = None
+    _notify(nova, "delete", group, {"server_group_id": group.uuid})
 
 
 def live_members(nova: Any, group: InstanceGroup, exclude: str | None = None) -> list[str]:

@@ -25,6 +25,11 @@ def env(request):
     return NovaEnv(request.param, config=ALT)
 
 
+def serves(env, mv):
+    """Whether the profile's top microversion reaches `mv`."""
+    return tuple(map(int, env.top.split("."))) >= tuple(map(int, mv.split(".")))
+
+
 def call(env, method, path, body=None, user="demo", mv="2.1"):
     resp = env.request(method, path, body, user=user, microversion=mv)
     return resp.status, (resp.json() if resp.body else None)
@@ -78,7 +83,7 @@ def test_views_per_microversion_and_list_paging(env):
     assert [g["name"] for g in body["server_groups"]] == ["soft"]
     status, body = call(env, "GET", URL, user="alt")
     assert (status, body) == (200, {"server_groups": []})
-    if env.top >= "2.64":
+    if serves(env, "2.64"):
         status, shown = call(env, "GET", f"{URL}/{old['id']}", mv="2.64")
         assert (shown["server_group"]["policy"], shown["server_group"]["rules"]) == (
             "affinity",
@@ -138,7 +143,7 @@ def test_anti_affinity_spreads_then_finds_no_host_and_deleted_members_leave(env)
         "ERROR",
         "No valid host was found. ",
     )
-    if env.top >= "2.71":
+    if serves(env, "2.71"):
         assert env.server(sids[0], microversion="2.71")["server_groups"] == [group["id"]]
     # a deleted server leaves the group's members; its host takes the next member
     freed = host_of(env, sids[1])
@@ -221,8 +226,11 @@ def test_soft_policies_and_max_server_per_host(env):
     hosts = [host_of(env, s) for s in spread]
     # four members on three hosts: nothing fails, the fourth doubles up
     assert len(set(hosts[:3])) == 3 and hosts[3] in hosts[:3]
-    cleanup = [first, second, *spread]
-    if env.top >= "2.64":
+    for sid in (first, second, *spread):
+        env.request("DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+    cleanup = []
+    if serves(env, "2.64"):
         two = make(env, "two", "anti-affinity", mv="2.64", rules={"max_server_per_host": "2"})
         assert two["rules"] == {"max_server_per_host": 2}
         sids = [booted(env, two["id"], name=f"e{i}") for i in range(7)]
@@ -254,3 +262,56 @@ def test_an_empty_policies_list_per_release(profile, status):
         assert body["computeFault"]["message"].endswith("<class 'IndexError'>")
     else:
         assert "policies" in body["badRequest"]["message"]
+
+
+def test_notifications_of_create_add_member_and_delete(env):
+    """``InstanceGroup.create/add_members/destroy`` (17.0.13-34.0.0): legacy
+    ``servergroup.*`` from ``servergroup.<api host>``; versioned ``server_group.*`` from
+    nova-api where they are on (Queens' default ``both``; 34.0.0's ``unversioned``), payload 1.0
+    in 17.0.x (no ``add_member``), 1.1 (``policy``, ``rules`` as strings) from 18.0.0."""
+    mv = "2.64" if serves(env, "2.64") else "2.1"
+    group = make(env, "noisy", "anti-affinity", mv=mv, rules={"max_server_per_host": 2})
+    sid = booted(env, group["id"], name="n0")
+    assert call(env, "DELETE", f"{URL}/{group['id']}")[0] == 204
+    sent = [
+        e
+        for e in env.kernel.trace.filter(kind="notification")
+        if e["event_type"].startswith(("servergroup.", "server_group."))
+        and group["id"] in (e.get("server_group_id"), e.get("uuid"))
+    ]
+    legacy = [e for e in sent if e["format"] == "unversioned"]
+    assert [(e["event_type"], e["actor"]) for e in legacy] == [
+        ("servergroup.create", "servergroup.nova-api-1"),
+        ("servergroup.addmember", "servergroup.nova-api-1"),
+        ("servergroup.delete", "servergroup.nova-api-1"),
+    ]
+    created = legacy[0]
+    assert (created["name"], created["server_group_id"]) == ("noisy", group["id"])
+    assert legacy[1]["instance_uuids"] == [sid]
+    versioned = [e for e in sent if e["format"] == "versioned"]
+    if env.nova.notifier.versioned:  # the seed (17.0.13): both
+        assert [e["event_type"] for e in versioned] == [
+            "server_group.create",
+            "server_group.delete",
+        ]
+        assert created["policies"] == ["anti-affinity"]
+        assert (versioned[0]["payload_version"], versioned[0]["members"]) == ("1.0", [])
+        assert versioned[1]["members"] == [sid]
+    else:
+        assert versioned == []
+        assert (created["policy"], created["_rules"]) == (
+            "anti-affinity",
+            {"max_server_per_host": "2"},
+        )
+    env.request("DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+
+
+def test_versioned_add_member_from_18():
+    env = NovaEnv("nova-20.6.0", config={"nova": {"notification_format": "versioned"}})
+    group = make(env, "v", "affinity")
+    sid = booted(env, group["id"])
+    sent = env.kernel.trace.filter(kind="notification", event_type="server_group.add_member")
+    assert [(e["payload_version"], e["members"], e["policy"], e["rules"]) for e in sent] == [
+        ("1.1", [sid], "affinity", {})
+    ]

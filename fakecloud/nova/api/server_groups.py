@@ -160,7 +160,7 @@ class ServerGroupsController:
         else:
             policy = vals["policies"][0]
         group = server_groups.create(
-            self.nova, project_id, ctx.user_id, vals["name"], policy, rules
+            self.nova, project_id, ctx.user_id, vals["name"], policy, rules, version >= "2.64"
         )
         return Response(200, {"server_group": self._view(req, group)})
 

@@ -822,7 +822,7 @@ class API:
             )  # fmt: skip
             display_name = name if count == 1 else f"{name}-{index + 1}"
             if group is not None:  # ``InstanceGroup.add_members``, before the build is cast
-                group.members.append(uuid)
+                server_groups.add_member(self.nova, group, uuid)
             instances.append(
                 self._store_and_build(
                     context, uuid, flavor, image_href, display_name, dict(sysmeta), specs,
