@@ -1,7 +1,9 @@
 """``openstack server group create/show`` and ``server create --hint group=UUID``, and
 openstacksdk's cloud layer ``create_server(group=...)``, against Nova's ``/os-server-groups``
-and the ``group`` scheduler hint (tests/nova/test_server_groups.py): they were 404s."""
+and the ``group`` scheduler hint (tests/nova/test_server_groups.py), and novaclient's
+``server_groups``: they were 404s."""
 
+from client_helpers import novaclient_as
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
@@ -33,3 +35,9 @@ def test_osc_anti_affinity_member_finds_no_host_and_sdk_boots_into_a_group(tmp_p
             "c", image=image, flavor="1", network=[], group=together.id, wait=False
         )
         assert conn.compute.get_server_group(together.id).member_ids == [server.id]
+        nova = novaclient_as(cloud, "2.64", "demo")
+        soft = nova.server_groups.create(name="soft", policy="soft-affinity")
+        assert (soft.policy, soft.rules) == ("soft-affinity", {})
+        listed = {g.name: g.members for g in nova.server_groups.list()}
+        assert sorted(listed) == ["apart", "soft", "together"]
+        assert (listed["together"], shown["id"] in listed["apart"]) == ([server.id], True)

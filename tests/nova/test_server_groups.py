@@ -315,3 +315,19 @@ def test_versioned_add_member_from_18():
     assert [(e["payload_version"], e["members"], e["policy"], e["rules"]) for e in sent] == [
         ("1.1", [sid], "affinity", {})
     ]
+
+
+def test_an_offloaded_members_unshelve_keeps_to_its_group():
+    """``unshelve_instance`` schedules with the request spec's group: an affinity member,
+    offloaded, comes back to its group's host though another host is less loaded."""
+    env = NovaEnv("upstream", config={"nova": {"shelved_offload_time_s": 0}})
+    group = make(env, "pinned", "affinity")
+    first, second = (booted(env, group["id"], name=n) for n in ("f0", "f1"))
+    home = host_of(env, first)
+    assert host_of(env, second) == home
+    assert env.action(second, {"shelve": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(second)["status"] == "SHELVED_OFFLOADED"
+    assert env.action(second, {"unshelve": None}).status == 202
+    env.cloud.run_until_idle()
+    assert (env.server(second)["status"], host_of(env, second)) == ("ACTIVE", home)
