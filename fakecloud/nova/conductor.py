@@ -58,7 +58,9 @@ class Conductor:
             # real Nova finds its build request gone and stops here).
             return
         try:
-            host = self.select_host(instance.availability_zone, instance.uuid)
+            # ``_handle_availability_zone``: the zone part of ``az:host[:node]``
+            zone = (instance.availability_zone or "").partition(":")[0] or None
+            host = self.select_host(zone, instance.uuid)
         except exception.NoValidHost as exc:
             self.db.fault_create(instance.uuid, exc, ACTOR, "")
             instance.vm_state = states.ERROR
@@ -98,7 +100,9 @@ class Conductor:
             except exception.ImageNotFound:
                 image = None
         try:
-            host = self.select_host(instance_uuid=instance.uuid)
+            # the request spec's zone (the create's, or a pin)
+            zone = (self.db.pinned_zones or {}).get(instance.uuid)
+            host = self.select_host(zone, instance.uuid)
         except exception.NoValidHost as exc:
             self.db.fault_create(instance.uuid, exc, ACTOR, "")
             instance.task_state = None
@@ -106,5 +110,7 @@ class Conductor:
             return
         instance.host = host
         instance.node = host
+        if self.db.aggregates is not None:  # every host is in the default zone otherwise
+            instance.availability_zone = aggregates.host_zone(self.nova, host)
         instance.save(expected_task_state=states.UNSHELVING)
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)

@@ -357,6 +357,20 @@ class NovaDB:
     #: instance field only from the first one, so a cloud without any saves as before.
     aggregates: Any = None
 
+    #: server uuid -> the zone its create asked for (``RequestSpec.availability_zone``: the
+    #: 2.96 ``pinned_availability_zone``, where an unshelve is scheduled again): an instance
+    #: field only from the first server asked into a zone.
+    pinned_zones: dict[str, str] | None = None
+
+    def pin_zone(self, uuid: str, zone: str | None) -> None:
+        """Set (or, with None, clear) the zone of a server's request spec."""
+        if zone is not None:
+            if self.pinned_zones is None:
+                self.pinned_zones = {}
+            self.pinned_zones[uuid] = zone
+        elif self.pinned_zones is not None:
+            self.pinned_zones.pop(uuid, None)
+
     def service_change(self, binary: str, host: str, change: Any) -> None:
         """Store the operator's fields of the service `binary` on `host`."""
         if self.service_changes is None:

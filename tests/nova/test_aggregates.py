@@ -228,3 +228,47 @@ def test_a_server_shows_its_hosts_zone_once_the_host_joins_one():
     host = env.server(sid)["OS-EXT-SRV-ATTR:host"]
     _zone(env, "fast", "z1", host)
     assert env.server(sid)["OS-EXT-AZ:availability_zone"] == "z1"
+
+
+def _server(env, sid, mv="2.104"):
+    return env.request("GET", f"/v2.1/servers/{sid}", user="admin", microversion=mv).json()[
+        "server"
+    ]
+
+
+def test_the_zone_asked_for_is_pinned_and_an_unshelve_goes_back_into_it():
+    """``RequestSpec.availability_zone``: the 2.96 ``pinned_availability_zone`` (views/servers.py
+    ``_get_pinned_az``, 34.0.0), where the conductor schedules an offloaded server's unshelve
+    again; 2.104 pins and unpins (servers.py ``update``)."""
+    env = NovaEnv("upstream")
+    _zone(env, "fast", "z1", "cmp-2")
+    assert _boot(env, "z1") == ("ACTIVE", "cmp-2", "z1")
+    sid = env.request("GET", "/v2.1/servers").json()["servers"][0]["id"]
+    assert _server(env, sid)["pinned_availability_zone"] == "z1"
+    env.action(sid, {"shelve": None})
+    env.cloud.run_until_idle()
+    assert _server(env, sid)["status"] == "SHELVED_OFFLOADED"
+    env.action(sid, {"unshelve": None})
+    env.cloud.run_until_idle()
+    # both hosts are empty: without its zone the unshelve would take cmp-1
+    shown = _server(env, sid)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-2")
+
+    def pin(zone):
+        body = {"server": {"pinned_availability_zone": zone}}
+        return env.request("PUT", f"/v2.1/servers/{sid}", body, microversion="2.104")
+
+    assert _fault(pin("nova")) == (
+        409,
+        "Cannot change pinned availability zone directly. Unpin first by setting "
+        "pinned_availability_zone to null.",
+    )
+    assert pin(None).json()["server"]["pinned_availability_zone"] is None
+    assert _fault(pin("nova")) == (
+        409,
+        "Server can only be pinned to its current availability zone 'z1', but 'nova' was "
+        "requested.",
+    )
+    assert pin("z1").json()["server"]["pinned_availability_zone"] == "z1"
+    other = env.boot()
+    assert _server(env, other)["pinned_availability_zone"] is None

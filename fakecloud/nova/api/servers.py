@@ -152,6 +152,8 @@ class ServersController:
         if self.db.aggregates is not None and instance.host:
             # ``get_instance_availability_zone``: a placed server shows its host's zone now
             server["OS-EXT-AZ:availability_zone"] = aggregates.host_zone(self.nova, instance.host)
+        if gates.pinned_availability_zone and self.db.pinned_zones is not None:
+            server["pinned_availability_zone"] = self.db.pinned_zones.get(instance.uuid)
         if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
@@ -260,8 +262,12 @@ class ServersController:
             raise HttpError(403, exc.format_message()) from None
         except _CREATE_BAD_REQUEST as exc:
             raise HttpError(400, exc.format_message()) from None
+        # ``_handle_availability_zone``: the zone part of ``az:host[:node]``
+        zone = (server.get("availability_zone") or "").partition(":")[0] or None
         for instance in instances:
             self.nova.scheduler_hints[instance.uuid] = hints
+            if zone is not None:
+                self.db.pin_zone(instance.uuid, zone)
         first = instances[0]
         prefix = req.link_prefix
         if str(server.get("return_reservation_id", "")).lower() in ("true", "1", "yes", "on"):
@@ -312,18 +318,38 @@ class ServersController:
                 updates[field] = entity[key]
         if "OS-DCF:diskConfig" in entity:
             updates["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
-        pinned = entity.get("pinned_availability_zone")  # 2.104 (the schema's)
-        zone = instance.availability_zone
-        if pinned is not None and pinned != zone:  # nothing is pinned here: no other 409
-            raise HttpError(
-                409,
-                f"Server can only be pinned to its current availability zone '{zone}', but "
-                f"'{pinned}' was requested.",
-            )
+        if "pinned_availability_zone" in entity:  # 2.104 (the schema's)
+            self._pin(instance, entity["pinned_availability_zone"])
         self.compute_api.update_instance(ctx, instance, updates)
         instance = self.get_server(ctx, server_id, copy=False)
         # ``show_keypair`` is off too (rebuild shows it from 2.54)
         return Response(200, {"server": self._base_view(req, instance, keypair_from="2.75")})
+
+    def _pin(self, instance: Any, wanted: str | None) -> None:
+        """``update`` (2.104, 34.0.0): unpin with null, else pin the zone the server is in
+        (``get_instance_availability_zone``); a pinned server is unpinned first (409)."""
+        current = (self.db.pinned_zones or {}).get(instance.uuid)
+        if wanted is None:
+            self.db.pin_zone(instance.uuid, None)
+            return
+        zone = instance.availability_zone
+        if instance.host:
+            zone = aggregates.host_zone(self.nova, instance.host)
+        if current is not None:
+            if wanted != current:
+                raise HttpError(
+                    409,
+                    "Cannot change pinned availability zone directly. Unpin first by setting "
+                    "pinned_availability_zone to null.",
+                )
+        elif wanted != zone:
+            raise HttpError(
+                409,
+                f"Server can only be pinned to its current availability zone '{zone}', but "
+                f"'{wanted}' was requested.",
+            )
+        else:
+            self.db.pin_zone(instance.uuid, wanted)
 
     def delete(self, req: Request) -> Generator[Any, Any, Response]:
         """``DELETE /servers/{server_id}``: 204; the host finishes the delete."""
