@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.nova import exception
+from fakecloud.nova import exception, states
 
 POLICIES = ("anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity")
 
@@ -185,6 +185,23 @@ def count(nova: Any, project_id: str | None) -> int:
     return sum(1 for g in _groups(nova).values() if g.project_id == project_id)
 
 
+def _unplaced_of_request(rows: Any, group: InstanceGroup, instance_uuid: str) -> int:
+    """How many of the group's servers of `instance_uuid`'s boot request (its reservation id)
+    still want a host: building, or failed for want of one (1 for an unshelve)."""
+    own = rows.get(instance_uuid)
+    if own is None or own.vm_state != states.BUILDING:
+        return 1
+    return sum(
+        1
+        for uuid in group.members
+        if (row := rows.get(uuid)) is not None
+        and not row.deleted
+        and not row.host
+        and row.reservation_id == own.reservation_id
+        and row.vm_state in (states.BUILDING, states.ERROR)
+    )
+
+
 def pick_host(
     nova: Any, group: InstanceGroup, instance_uuid: str, usable: Callable[[str], bool]
 ) -> str | None:
@@ -207,6 +224,11 @@ def pick_host(
         return db.least_loaded(nova.hosts, lambda h: h in on_host and usable(h))
     if policy == "anti-affinity":
         most = group.rules.get("max_server_per_host", 1)
+        # ``select_destinations`` places a request's servers together: one that does not fit
+        # whole fails whole (NoValidHost for each, the first placed ones' too).
+        free = sum(max(0, most - on_host[h]) for h in nova.hosts if usable(h))
+        if free < _unplaced_of_request(rows, group, instance_uuid):
+            return None
         return db.least_loaded(nova.hosts, lambda h: on_host[h] < most and usable(h))
     if policy in ("soft-affinity", "soft-anti-affinity") and on_host:
         sign = -1 if policy == "soft-affinity" else 1

@@ -331,3 +331,21 @@ def test_an_offloaded_members_unshelve_keeps_to_its_group():
     assert env.action(second, {"unshelve": None}).status == 202
     env.cloud.run_until_idle()
     assert (env.server(second)["status"], host_of(env, second)) == ("ACTIVE", home)
+
+
+def test_a_request_that_does_not_fit_an_anti_affinity_group_fails_whole():
+    """Nova's scheduler places a request's servers together (``select_destinations`` with
+    ``num_instances``): three anti-affinity members on two hosts all end in ERROR, none
+    placed; two fit, one on each host."""
+    env = NovaEnv("upstream")
+    group = make(env, "apart", "anti-affinity")
+    booted(env, group["id"], name="three", count=3)
+    members = call(env, "GET", f"{URL}/{group['id']}")[1]["server_group"]["members"]
+    shown = [env.server(s) for s in members]
+    assert [(s["status"], s["fault"]["message"]) for s in shown] == [
+        ("ERROR", "No valid host was found. ")
+    ] * 3
+    other = make(env, "apart-2", "anti-affinity")
+    booted(env, other["id"], name="two", count=2)
+    members = call(env, "GET", f"{URL}/{other['id']}")[1]["server_group"]["members"]
+    assert sorted(host_of(env, s) for s in members) == ["cmp-1", "cmp-2"]
