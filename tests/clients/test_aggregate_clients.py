@@ -3,6 +3,7 @@ availability zone list --compute``, ``openstack hypervisor show`` (it lists the 
 aggregates) and openstacksdk's ``compute.aggregates()`` against Nova's ``/os-aggregates``
 (tests/nova/test_aggregates.py): they were 404s."""
 
+from client_helpers import novaclient_as
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
@@ -38,3 +39,24 @@ def test_osc_makes_a_zone_and_a_boot_asked_into_it_goes_there(tmp_path):
         ]
         conn = cloud.connection(user="admin")
         assert [(a.name, a.hosts) for a in conn.compute.aggregates()] == [("fast", ["cmp-2"])]
+
+
+def test_novaclient_and_sdk_aggregate_calls():
+    cloud = Cloud(seed=13, profile="upstream")
+    with cloud.intercept():
+        nova = novaclient_as(cloud, "2.81", "admin")
+        made = nova.aggregates.create("fast", "z1")
+        assert nova.aggregates.add_host(made, "cmp-1").hosts == ["cmp-1"]
+        assert nova.aggregates.set_metadata(made, {"ssd": "1"}).metadata == {
+            "availability_zone": "z1",
+            "ssd": "1",
+        }
+        assert nova.aggregates.update(made, {"name": "faster"}).name == "faster"
+        conn = cloud.connection(user="admin")
+        found = conn.compute.get_aggregate(made.id)
+        assert (found.name, found.availability_zone, found.uuid) == ("faster", "z1", made.uuid)
+        image = next(iter(cloud.glance.db.images))
+        assert conn.compute.aggregate_precache_images(found, [image]) is None  # 202
+        conn.compute.remove_host_from_aggregate(found, "cmp-1")
+        conn.compute.delete_aggregate(found)
+        assert nova.aggregates.list() == []
