@@ -456,7 +456,8 @@ class API:
         the other half (an error, injected or Cinder's, also arrives a full round trip after
         the request). With Nova's decorator in the same frame: a client error becomes
         ``on_error(exc, res_id)`` (unless `on_error` is None), a result
-        ``view(cinder, context, result)``.
+        ``view(cinder, context, result)``. `attrs` name the request for its fault point; a
+        path's one field may be left to `res_id` (no keyword dict a request to build).
 
         A callable and its arguments rather than a closure, and one frame for the round trip
         and the decorator: a flow in flight holds no closure cells and one generator frame
@@ -471,7 +472,8 @@ class API:
             # `Subject` for each event: the collector untracks such a tuple at once, never a
             # tuple subclass, and this frame waits out a round trip (a storm's every flow).
             if names.__class__ is str:  # the one resource most paths name
-                parts = (template, project, attrs[names])
+                # (`res_id`, when the caller names it alone: no keyword dict to build)
+                parts = (template, project, attrs[names] if attrs else res_id)
             else:
                 # (map, not a comprehension: that would make `attrs` a closure cell of this
                 # frame, one more object per request in flight)
@@ -481,6 +483,8 @@ class API:
                 yield k.timeout(half)
             try:
                 if point in k.faults.hot:
+                    if not attrs and names.__class__ is str:
+                        attrs = {names: res_id}
                     yield from k.faults.pause(
                         f"volume_api.{method}",
                         method=method,
@@ -553,7 +557,6 @@ class API:
             volume_id,
             _id_and_description if id_and_description else _untranslate_volume_summary_view,
             (context, volume_id),
-            volume_id=volume_id,
         )
 
     @translate_volume_exception
@@ -635,7 +638,6 @@ class API:
             volume_id,
             _none,
             (self.cinder, context, volume_id, {}, V3_0),
-            volume_id=volume_id,
         )
 
     def _action(self, method: str, context: Any, volume_id: str, body: dict) -> Generator:
@@ -768,7 +770,6 @@ class API:
             snapshot_id,
             _snapshot_status if status_only else _untranslate_snapshot_summary_view,
             (context, snapshot_id),
-            snapshot_id=snapshot_id,
         )
 
     @translate_cinder_exception
@@ -847,7 +848,6 @@ class API:
             translate_snapshot_exception.on_error,
             snapshot_id,
             _none,
-            snapshot_id=snapshot_id,
         )
 
     @translate_snapshot_exception
@@ -972,7 +972,6 @@ class API:
             attachment_id,
             _none,
             (self.cinder, context, attachment_id, {"os-complete": None}, V3_44),
-            attachment_id=attachment_id,
         )
 
     def attachment_delete(self, context: Any, attachment_id: str) -> Generator:

@@ -561,3 +561,25 @@ def test_the_quiesce_call_is_heartbeat_monitored_from_18_0_0():
     assert env.create_image(sid).status == 202
     assert env.t("rpc.reply", method="quiesce_instance") > env.t("rpc.call") + 90
     assert env.events("rpc.timeout") == []
+
+
+def test_nova_cinder_requests_name_their_resource_to_fault_rules():
+    # Nova's client names the resource of GET /volumes/{id} and /snapshots/{id} to the fault
+    # plan (the path's one field, passed as the request's resource id, not as a keyword).
+    env = BfvEnv("upstream")
+    sid = env.boot_bfv()
+    (bdm,) = env.cloud.nova.db.bdms_by_instance(sid)
+    mine = env.cloud.faults.add(
+        "volume_api.get", action="delay", delay_s=0.0, match={"volume_id": bdm.volume_id}
+    )
+    other = env.cloud.faults.add(
+        "volume_api.get", action="delay", delay_s=0.0, match={"volume_id": "another"}
+    )
+    env.snap(sid)  # answered before the host polls the new snapshot
+    (snap,) = env.volume_snapshots()
+    polls = env.cloud.faults.add(
+        "volume_api.get_snapshot", action="delay", delay_s=0.0, match={"snapshot_id": snap["id"]}
+    )
+    env.cloud.run_until_idle()
+    assert (mine.matches, other.matches) == (1, 0)
+    assert polls.matches >= 1
