@@ -38,12 +38,17 @@ class Conductor:
         group = None
         if instance_uuid is not None and self.nova.server_groups is not None:
             group = server_groups.group_of(self.nova, instance_uuid)
+        reason = ""
         if group is None:
             host = self.db.least_loaded(self.nova.hosts, usable)
         else:
             host = server_groups.pick_host(self.nova, group, instance_uuid, usable)
+            if host is None and any(usable(name) for name in self.nova.hosts):
+                # The group's filter left too few of the hosts the rest passed: the
+                # scheduler's ``_ensure_sufficient_hosts`` reason.
+                reason = server_groups.NOT_ENOUGH_HOSTS
         if host is None:
-            raise exception.NoValidHost(reason="")
+            raise exception.NoValidHost(reason=reason)
         return host
 
     def schedule_and_build_instances(

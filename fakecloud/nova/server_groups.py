@@ -25,6 +25,10 @@ from typing import Any
 
 from fakecloud.nova import exception, states
 
+#: ``NoValidHost``'s reason when the filters leave fewer hosts than servers asked for (nova
+#: 34.0.0 scheduler/manager.py, 17.0.13 filter_scheduler.py ``_ensure_sufficient_hosts``); no
+#: host at all from placement (every compute disabled, 20.0.0 on) has none.
+NOT_ENOUGH_HOSTS = "There are not enough hosts available."
 POLICIES = ("anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity")
 
 

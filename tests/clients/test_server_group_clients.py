@@ -26,7 +26,7 @@ def test_osc_anti_affinity_member_finds_no_host_and_sdk_boots_into_a_group(tmp_p
         shown = osc("server", "show", "b")
         assert (shown["status"], shown["fault"]["message"]) == (
             "ERROR",
-            "No valid host was found. ",
+            "No valid host was found. There are not enough hosts available.",
         )
         assert shown["id"] in osc("server", "group", "show", "apart")["members"]
         conn = cloud.connection()

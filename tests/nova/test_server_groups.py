@@ -141,7 +141,7 @@ def test_anti_affinity_spreads_then_finds_no_host_and_deleted_members_leave(env)
     server = env.server(fourth)
     assert (server["status"], server["fault"]["message"]) == (
         "ERROR",
-        "No valid host was found. ",
+        "No valid host was found. There are not enough hosts available.",
     )
     if serves(env, "2.71"):
         assert env.server(sids[0], microversion="2.71")["server_groups"] == [group["id"]]
@@ -343,7 +343,7 @@ def test_a_request_that_does_not_fit_an_anti_affinity_group_fails_whole():
     members = call(env, "GET", f"{URL}/{group['id']}")[1]["server_group"]["members"]
     shown = [env.server(s) for s in members]
     assert [(s["status"], s["fault"]["message"]) for s in shown] == [
-        ("ERROR", "No valid host was found. ")
+        ("ERROR", "No valid host was found. There are not enough hosts available.")
     ] * 3
     other = make(env, "apart-2", "anti-affinity")
     booted(env, other["id"], name="two", count=2)
