@@ -1,6 +1,7 @@
 """``openstack aggregate create --zone`` and ``aggregate add host``, ``openstack
 availability zone list --compute``, ``openstack hypervisor show`` (it lists the host's
-aggregates) and openstacksdk's ``compute.aggregates()`` against Nova's ``/os-aggregates``
+aggregates), novaclient's ``aggregates.*`` and openstacksdk's aggregate calls against Nova's
+``/os-aggregates``
 (tests/nova/test_aggregates.py): they were 404s."""
 
 from client_helpers import novaclient_as

@@ -115,6 +115,13 @@ def test_crud_views_and_refusals(profile):
         expected = (400, "Invalid input received: id must be an integer")
     assert _fault(_call(env, "GET", "/x")) == expected
     assert _fault(_call(env, "GET", "/1")) == (404, "Aggregate 1 could not be found.")
+    assert _fault(_call(env, "POST", "/2/action", {"nap": None})) == (
+        400,
+        "There is no such action: nap",
+    )
+    if profile == "upstream":  # index_query_v2102 / show_query_v2102
+        assert _call(env, "GET", "?x=1", mv="2.101").status == 200
+        assert _call(env, "GET", "?x=1", mv="2.102").status == 400
     # the autoincrement goes on
     assert _ok(env, "POST", "", {"aggregate": {"name": "a3"}})["id"] == 2
 
