@@ -349,3 +349,18 @@ def test_a_request_that_does_not_fit_an_anti_affinity_group_fails_whole():
     booted(env, other["id"], name="two", count=2)
     members = call(env, "GET", f"{URL}/{other['id']}")[1]["server_group"]["members"]
     assert sorted(host_of(env, s) for s in members) == ["cmp-1", "cmp-2"]
+
+
+@pytest.mark.parametrize(("profile", "status"), [("seed", 403), ("nova-19.3.2", 200)])
+def test_queens_base_rule_decides_the_rules_not_overridden(profile, status):
+    """17.x-18.x: ``os_compute_api:os-server-groups:*`` default to the base rule, so an
+    operator's ``os_compute_api:os-server-groups: rule:admin_api`` makes the list the admin's;
+    19.0.0 dropped the base rule (each defaults to admin_or_owner): the override does nothing.
+    A rule overridden itself wins over the base."""
+    policy = {"os_compute_api:os-server-groups": "rule:admin_api"}
+    env = NovaEnv(profile, config={"nova": {"policy": policy}})
+    assert call(env, "GET", URL)[0] == status
+    assert call(env, "GET", URL, user="admin")[0] == 200
+    policy["os_compute_api:os-server-groups:index"] = "@"
+    env = NovaEnv(profile, config={"nova": {"policy": policy}})
+    assert call(env, "GET", URL)[0] == 200

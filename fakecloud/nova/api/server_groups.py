@@ -36,6 +36,12 @@ _MIN_ITEMS = (((20, 5, 0), (21, 0, 0)), ((21, 2, 0), (99, 0, 0)))
 _POLICY_FIELD_UNTIL = 18
 
 
+#: Queens' and Rocky's base rule, the default of each ``os-server-groups:*`` rule (17.0.13,
+#: 18.3.0 ``nova/policies/server_groups.py``; 19.0.0 defaults each to admin_or_owner).
+_BASE_RULE = "os_compute_api:os-server-groups"
+_BASE_RULE_UNTIL = 19
+
+
 def _empty_policies_pass(version: tuple[int, int, int]) -> bool:
     return not any(low <= version < high for low, high in _MIN_ITEMS)
 
@@ -100,7 +106,14 @@ class ServerGroupsController:
     def _authorize(self, req: Request, rule: str, project_id: str | None) -> None:
         policy = self.nova.policy
         target = None if policy.legacy else {"project_id": project_id}
-        policy.authorize(req.context, SERVER_GROUPS % rule, target)
+        name = SERVER_GROUPS % rule
+        if policy.legacy and self.nova.kernel.switches.release.major < _BASE_RULE_UNTIL:
+            # 17.x-18.x: each rule defaults to ``rule:os_compute_api:os-server-groups``, so
+            # an operator's override of that one decides those not overridden themselves.
+            overrides = policy.overrides()
+            if _BASE_RULE in overrides and name not in overrides:
+                name = _BASE_RULE
+        policy.authorize(req.context, name, target)
 
     def _view(self, req: Request, group: Any, live: set[str] | None = None) -> dict[str, Any]:
         """``_format_server_group``: only the members that are not deleted."""
