@@ -98,6 +98,14 @@ def aggregate_destroy(nova: Any, row: Aggregate) -> None:
     del nova.db.aggregates.rows[row.id]
 
 
+def remove_host_everywhere(nova: Any, host: str) -> None:
+    """A deleted nova-compute's host leaves every aggregate (``ServiceController.delete``:
+    ``remove_host_from_aggregate`` for each of ``get_aggregates_by_host``)."""
+    for row in aggregate_get_all(nova):
+        if host in row.hosts:
+            row.hosts.remove(host)
+
+
 def host_zones(nova: Any, host: str) -> list[str]:
     """The zones of the aggregates `host` is in, by aggregate id (one, as the API keeps it)."""
     return list(

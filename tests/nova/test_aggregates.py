@@ -279,3 +279,13 @@ def test_the_zone_asked_for_is_pinned_and_an_unshelve_goes_back_into_it():
     assert pin("z1").json()["server"]["pinned_availability_zone"] == "z1"
     other = env.boot()
     assert _server(env, other)["pinned_availability_zone"] is None
+
+
+def test_a_deleted_compute_service_leaves_its_aggregates():
+    """``ServiceController.delete`` (17.0.13-34.0.0): ``remove_host_from_aggregate`` for each
+    aggregate of the host."""
+    env = NovaEnv("seed")
+    _zone(env, "fast", "z1", "cmp-2")
+    assert env.request("DELETE", "/v2.1/os-services/4", user="admin").status == 204
+    assert _ok(env, "GET", "/1")["hosts"] == []
+    assert _ok(env, "DELETE", "/1") is None

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import services
+from fakecloud.nova import aggregates, services
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.compute.api import is_uuid_like
 from fakecloud.nova.policies import SERVICES
@@ -237,5 +237,7 @@ class ServicesController:
                 "Unable to delete compute service that is hosting instances. Migrate or "
                 "delete the instances first.",
             )
+        if row.binary == services.COMPUTE:
+            aggregates.remove_host_everywhere(self.nova, row.host)
         services.service_destroy(self.nova, row)
         return Response(204)
