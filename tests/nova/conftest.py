@@ -54,8 +54,10 @@ def unexpected_500(profile: str, cls: str) -> str:
 class NovaEnv:
     """A cloud plus helpers: boot servers, snapshot them, read what a user sees."""
 
-    def __init__(self, profile: str = "upstream", config: dict[str, Any] | None = None):
-        self.cloud = Cloud(seed=0, profile=profile, config=config)
+    def __init__(
+        self, profile: str = "upstream", config: dict[str, Any] | None = None, seed: int = 0
+    ):
+        self.cloud = Cloud(seed=seed, profile=profile, config=config)
         self.kernel = self.cloud.kernel
         self.nova = self.cloud.nova
         # The cloud starts with Glance's base images (config ``glance.base_images``).

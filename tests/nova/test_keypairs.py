@@ -157,10 +157,13 @@ def test_key_pairs_are_saved_and_forked_apart(tmp_path):
 def test_a_create_without_a_public_key_generates_a_seeded_rsa_key_pair():
     """``crypto.generate_key_pair`` (17.0.13, 34.0.0): a 2048-bit RSA key, the private half
     answered once as PEM, the public half ``ssh-rsa ... Generated-by-Nova``; fakecloud draws it
-    from the cloud's seeded source, so the same seed makes the same key."""
+    from the cloud's seeded source, so the same seed makes the same key.
+
+    Seed 6: its two keys are found after few prime candidates (0.15 CPU-s for the three
+    generations here; seed 0 took 0.7)."""
     from cryptography.hazmat.primitives import serialization
 
-    env = NovaEnv("seed")
+    env = NovaEnv("seed", seed=6)
     status, body = create(env, "gen", key=None)
     assert status == 200
     kp = body["keypair"]
@@ -178,6 +181,6 @@ def test_a_create_without_a_public_key_generates_a_seeded_rsa_key_pair():
     shown = call(env, "GET", "/v2.1/os-keypairs/gen")[1]["keypair"]
     assert "private_key" not in shown
     assert (shown["public_key"], shown["fingerprint"]) == (kp["public_key"], kp["fingerprint"])
-    again = NovaEnv("seed")
+    again = NovaEnv("seed", seed=6)
     assert create(again, "gen", key=None)[1]["keypair"]["private_key"] == kp["private_key"]
     assert create(env, "gen2", key=None)[1]["keypair"]["private_key"] != kp["private_key"]
