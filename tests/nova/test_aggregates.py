@@ -289,3 +289,18 @@ def test_a_deleted_compute_service_leaves_its_aggregates():
     assert env.request("DELETE", "/v2.1/os-services/4", user="admin").status == 204
     assert _ok(env, "GET", "/1")["hosts"] == []
     assert _ok(env, "DELETE", "/1") is None
+
+
+@pytest.mark.parametrize(
+    ("profile", "placed"),
+    [
+        # AvailabilityZoneFilter: no compute host is in 'internal'
+        ("seed", ("ERROR", None, "internal")),
+        # no aggregate names 'internal': no limit, and the server takes its host's zone
+        ("upstream", ("ACTIVE", "cmp-1", "nova")),
+    ],
+)
+def test_a_boot_into_the_internal_zone_per_release(profile, placed):
+    """The API accepts ``internal`` (nova-conductor's zone is available, ``API.create``)."""
+    env = NovaEnv(profile)
+    assert _boot(env, "internal") == placed
