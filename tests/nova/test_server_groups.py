@@ -364,3 +364,21 @@ def test_queens_base_rule_decides_the_rules_not_overridden(profile, status):
     policy["os_compute_api:os-server-groups:index"] = "@"
     env = NovaEnv(profile, config={"nova": {"policy": policy}})
     assert call(env, "GET", URL)[0] == 200
+
+
+@pytest.mark.parametrize(("profile", "lists"), [("seed", False), ("upstream", True)])
+def test_the_group_hint_is_a_uuid(profile, lists):
+    """``_hints``' ``group``: a uuid string (17.0.13-32.x), or a list of them too (33.0.0)."""
+    env = NovaEnv(profile)
+    status, body = boot(env, "g1")
+    assert status == 400
+    assert body["badRequest"]["message"].startswith(
+        "Invalid input for field/attribute group. Value: g1. 'g1' is not "
+    )
+    group = make(env, "listed", "affinity")
+    status, body = boot(env, [group["id"]])
+    assert status == (202 if lists else 400)
+    if lists:  # the list's group is the one booted into
+        env.cloud.run_until_idle()
+        members = call(env, "GET", f"{URL}/{group['id']}")[1]["server_group"]["members"]
+        assert members == [body["server"]["id"]]

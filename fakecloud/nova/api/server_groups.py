@@ -96,6 +96,31 @@ def _bucket(version: Any) -> str:
     return "2.15" if version >= "2.15" else "2.1"
 
 
+#: The first release whose ``group`` scheduler hint may be a list of uuids as well (33.0.0
+#: ``schemas/servers.py`` ``_hints``; 17.0.13-32.2.1: one uuid string).
+_GROUP_LIST_SINCE = 33
+
+
+@functools.cache
+def _hint_validator(lists: bool) -> schemas.SchemaValidator:
+    group: dict[str, Any] = schemas.uuid_param
+    if lists:
+        group = {"oneOf": [{"type": "array", "items": schemas.uuid_param}, schemas.uuid_param]}
+    hints = {"type": "object", "properties": {"group": group}}
+    return schemas.SchemaValidator(
+        {
+            "type": "object",
+            "properties": {"os:scheduler_hints": hints, "OS-SCH-HNT:scheduler_hints": hints},
+        }
+    )
+
+
+def check_group_hint(nova: Any, body: Any) -> None:
+    """The server create schema's ``group`` hint (``_hints``): a uuid (from 33.0.0 or a list
+    of them), else Nova's 400 ``Invalid input for field/attribute group. ...``."""
+    _hint_validator(nova.kernel.switches.release.major >= _GROUP_LIST_SINCE).validate(body)
+
+
 class ServerGroupsController:
     """The caller's project's server groups."""
 

@@ -35,6 +35,7 @@ from fakecloud.nova import (
     states,
 )
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
+from fakecloud.nova.api import server_groups as server_groups_api
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.passwords import generate_password
@@ -199,6 +200,8 @@ class ServersController:
         ctx = req.context
         body = self.service.body(req)
         schemas.server_create_validator(req.microversion).validate(body)
+        if "os:scheduler_hints" in body or "OS-SCH-HNT:scheduler_hints" in body:
+            server_groups_api.check_group_hint(self.nova, body)
         server = body["server"]
         min_count = int(server.get("min_count", 1))
         max_count = int(server.get("max_count", min_count))
