@@ -401,6 +401,13 @@ def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str]]:
 
 _TEMPLATES = _templates()
 
+#: The fault point's name for the resource id of a request whose path names none.
+_RESOURCE = {
+    "create": "size",
+    "create_snapshot": "volume_id",
+    "create_snapshot_force": "volume_id",
+}
+
 
 # -- the client -------------------------------------------------------------------------------
 
@@ -457,7 +464,8 @@ class API:
         the request). With Nova's decorator in the same frame: a client error becomes
         ``on_error(exc, res_id)`` (unless `on_error` is None), a result
         ``view(cinder, context, result)``. `attrs` name the request for its fault point; a
-        path's one field may be left to `res_id` (no keyword dict a request to build).
+        path's one field, or the resource of a path that names none (`_RESOURCE`), may be left
+        to `res_id` (no keyword dict a request to build).
 
         A callable and its arguments rather than a closure, and one frame for the round trip
         and the decorator: a flow in flight holds no closure cells and one generator frame
@@ -483,8 +491,10 @@ class API:
                 yield k.timeout(half)
             try:
                 if point in k.faults.hot:
-                    if not attrs and names.__class__ is str:
-                        attrs = {names: res_id}
+                    if not attrs:  # the resource the request names, by its id alone
+                        field = names if names.__class__ is str else _RESOURCE.get(method)
+                        if field is not None:
+                            attrs = {field: res_id}
                     yield from k.faults.pause(
                         f"volume_api.{method}",
                         method=method,
@@ -625,7 +635,6 @@ class API:
             size,
             _untranslate_volume_summary_view,
             (self.cinder, context, body, V3_0),
-            size=size,
         )
 
     def delete(self, context: Any, volume_id: str) -> Generator:
@@ -807,7 +816,6 @@ class API:
             volume_id,
             view,
             (self.cinder, context, body, V3_0),
-            volume_id=volume_id,
         )
 
     def create_snapshot(

@@ -564,8 +564,8 @@ def test_the_quiesce_call_is_heartbeat_monitored_from_18_0_0():
 
 
 def test_nova_cinder_requests_name_their_resource_to_fault_rules():
-    # Nova's client names the resource of GET /volumes/{id} and /snapshots/{id} to the fault
-    # plan (the path's one field, passed as the request's resource id, not as a keyword).
+    # Nova's client names the resource of GET /volumes/{id}, /snapshots/{id} and of a POST
+    # /snapshots to the fault plan (passed as the request's resource id, not as a keyword).
     env = BfvEnv("upstream")
     sid = env.boot_bfv()
     (bdm,) = env.cloud.nova.db.bdms_by_instance(sid)
@@ -575,11 +575,17 @@ def test_nova_cinder_requests_name_their_resource_to_fault_rules():
     other = env.cloud.faults.add(
         "volume_api.get", action="delay", delay_s=0.0, match={"volume_id": "another"}
     )
+    snapped = env.cloud.faults.add(
+        "volume_api.create_snapshot_force",
+        action="delay",
+        delay_s=0.0,
+        match={"volume_id": bdm.volume_id},
+    )
     env.snap(sid)  # answered before the host polls the new snapshot
     (snap,) = env.volume_snapshots()
     polls = env.cloud.faults.add(
         "volume_api.get_snapshot", action="delay", delay_s=0.0, match={"snapshot_id": snap["id"]}
     )
     env.cloud.run_until_idle()
-    assert (mine.matches, other.matches) == (1, 0)
+    assert (mine.matches, other.matches, snapped.matches) == (1, 0, 1)
     assert polls.matches >= 1
