@@ -382,3 +382,29 @@ def test_the_group_hint_is_a_uuid(profile, lists):
         env.cloud.run_until_idle()
         members = call(env, "GET", f"{URL}/{group['id']}")[1]["server_group"]["members"]
         assert members == [body["server"]["id"]]
+
+
+def test_a_saved_and_loaded_cloud_keeps_its_groups(tmp_path):
+    """The groups and their members are part of the saved state: a loaded cloud's next
+    anti-affinity member still avoids the hosts of those before."""
+    from fakecloud import Cloud
+
+    env = NovaEnv("upstream")
+    group = make(env, "kept", "anti-affinity")
+    first = booted(env, group["id"])
+    env.cloud.save(tmp_path / "cloud.json")
+    loaded = Cloud.load(tmp_path / "cloud.json")
+    server = {"name": "next", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    body = {"server": server, "os:scheduler_hints": {"group": group["id"]}}
+    created = loaded.request("compute", "POST", "/v2.1/servers", body=body, microversion="2.45")
+    sid = created.json()["server"]["id"]
+    loaded.run_until_idle()
+    hosts = {
+        s: loaded.request("compute", "GET", f"/v2.1/servers/{s}", user="admin").json()["server"][
+            "OS-EXT-SRV-ATTR:host"
+        ]
+        for s in (first, sid)
+    }
+    assert sorted(hosts.values()) == ["cmp-1", "cmp-2"]
+    shown = loaded.request("compute", "GET", f"{URL}/{group['id']}").json()["server_group"]
+    assert shown["members"] == [first, sid]
