@@ -9,8 +9,10 @@ also lets an empty list through, a group without a policy) and, for ``anti-affin
 scheduler hint; a deleted server stays in the list and is left out wherever Nova reads the
 members through the cell database (the views, the member quota, the scheduler's group hosts).
 
-The groups live on ``nova.server_groups`` (uuid -> `InstanceGroup`, creation order), made by
-the first create: a cloud without groups saves and schedules exactly as before.
+Creating, joining and deleting a group send Nova's ``servergroup.*`` and ``server_group.*``
+notifications (`Notifier.server_group`). The groups live on ``nova.server_groups`` (uuid ->
+`InstanceGroup`, creation order), made by the first create: a cloud without groups saves and
+schedules exactly as before.
 
     >>> pick_host(nova, group, "new-server-uuid", usable)  # doctest: +SKIP
     'cmp-2'
@@ -155,13 +157,13 @@ def destroy(nova: Any, group: InstanceGroup) -> None:
     _notify(nova, "delete", group, {"server_group_id": group.uuid})
 
 
-def live_members(nova: Any, group: InstanceGroup, exclude: str | None = None) -> list[str]:
+def live_members(nova: Any, group: InstanceGroup) -> list[str]:
     """The members that are not deleted (``_get_not_deleted``), in the order they joined."""
     rows = nova.db.instances
     out = []
     for uuid in group.members:
         row = rows.get(uuid)
-        if uuid != exclude and row is not None and not row.deleted:
+        if row is not None and not row.deleted:
             out.append(uuid)
     return out
 
