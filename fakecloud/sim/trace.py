@@ -205,7 +205,17 @@ class _Book:
     shared nothing would have made them in.
     """
 
-    __slots__ = ("shapes", "widths", "shape_ids", "states", "firsts", "verdicts", "lock")
+    __slots__ = (
+        "shapes",
+        "widths",
+        "shape_ids",
+        "states",
+        "firsts",
+        "verdicts",
+        "matching",
+        "reads",
+        "lock",
+    )
 
     def __init__(self):
         self.shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
@@ -219,11 +229,16 @@ class _Book:
         self.firsts: list[dict[Any, _Family]] = []
         # filter's fields (as a tuple of items) -> shape id -> verdict (see Trace._verdicts)
         self.verdicts: dict[tuple, dict[int, Any]] = {}
+        # the same fields -> (how many shapes were judged, whether any of them may match)
+        self.matching: dict[tuple, tuple[int, bool]] = {}
+        # id -> how an event of the shape is read (`_read_plan`)
+        self.reads: list[tuple[dict | None, str | None, int, tuple[str, ...]]] = []
         self.lock = threading.Lock()  # clouds and forks may emit in threads (Dask worker)
 
     def add_shape(self, shape: _Shape) -> int:
         """The id of a new shape (the caller holds the lock)."""
         shape_id = len(self.shapes)
+        self.reads.append(_read_plan(shape))
         self.shapes.append(shape)
         self.widths.append(shape[4] + len(shape[5]))
         _pack(shape_id + 1, _PACKED if shape_id < 1 << 16 else _PACKED_WIDE)
@@ -562,6 +577,32 @@ class Trace:
             start += widths[shape]
 
     def _build(self, i: int, shape: int, start: int, t: float) -> Event:
+        # a copy of the shape's event with its constants, the per-event values stored into it
+        # (a dict copy and a store per value, where building it and updating it from the
+        # skeleton and a zip of the values cost some 11,000 instructions an event)
+        made, template, parts, var_keys = self._book.reads[shape]
+        if made is None:
+            return self._build_merged(i, shape, start, t)
+        values = self._values
+        if self._odd_t:
+            t = self._odd_t.get(i, t)
+        event = made.copy()
+        event["t"] = t
+        event["seq"] = i
+        if template is None:
+            event["subject"] = values[start]
+        else:
+            event["subject"] = template.format(*values[start : start + parts])
+        if var_keys:
+            start += parts
+            for key in var_keys:
+                event[key] = values[start]
+                start += 1
+        return event
+
+    def _build_merged(self, i: int, shape: int, start: int, t: float) -> Event:
+        """`_build` of a shape with a detail named as a core field (it overrides the core
+        field's value in place, as an update does)."""
         kind, actor, _, template, parts, var_keys, skeleton = self._shapes[shape]
         values = self._values
         if self._odd_t:
@@ -624,18 +665,14 @@ class Trace:
         (kind, actor, detail keys) and subject can match."""
         shape_of = self._shape
         n = len(shape_of)
-        verdicts = self._verdicts(fields)
-        if not any(verdicts.values()):  # no shape of this trace (nor of the book) can match
+        verdicts, matching = self._verdicts(fields)
+        if not matching:  # no shape of this trace (nor of the book) can match
             return
+        hits: Any
         if n > _SHORT:  # a long trace: walk it rather than hold every event's start at once
-            hits: Any = ((i, shape, start, t) for i, shape, start, t in self._walk())
-        else:  # which events may match, and where their values start, without a loop here
-            runs, times = self._runs, self._times
-            starts = list(itertools.accumulate(map(self._widths.__getitem__, shape_of), initial=0))
-            hits = (
-                (i, shape_of[i], starts[i], times[bisect_right(runs, i) - 1])
-                for i in itertools.compress(range(n), map(verdicts.__getitem__, shape_of))
-            )
+            hits = ((i, shape, start, t) for i, shape, start, t in self._walk())
+        else:
+            hits = self._found(verdicts)
         want_subject = "subject" in fields
         subject = fields.get("subject")
         values, shapes, build = self._values, self._shapes, self._build
@@ -655,11 +692,23 @@ class Trace:
             if verdict == _SURE or _matches(candidate, fields):
                 yield candidate
 
-    def _verdicts(self, fields: dict[str, Any]) -> dict[int, Any]:
+    def _found(self, verdicts: dict[int, Any]) -> Iterator[tuple[int, int, int, float]]:
+        """(seq, shape, where its values start, time) of each event whose shape may match
+        (`verdicts`), in order: one loop over the shape ids that sums the starts as it goes
+        and stops only at those events (where a list of every event's start and a compress
+        of every event's verdict took two passes and held a start per event)."""
+        widths, runs, times = self._widths, self._runs, self._times
+        start = 0
+        for i, shape in enumerate(self._shape):
+            if verdicts[shape]:
+                yield i, shape, start, times[bisect_right(runs, i) - 1]
+            start += widths[shape]
+
+    def _verdicts(self, fields: dict[str, Any]) -> tuple[dict[int, Any], bool]:
         """Shape id -> whether its events can match `fields`: 0 (none can), _SURE (all do, as
         far as their shape tells: kind, actor, constants; a subject is checked per event) or
-        _MAYBE. Remembered in the book for a query asked again (each explored seed asks the
-        same ones)."""
+        _MAYBE; and whether any shape judged may match. Remembered in the book for a query
+        asked again (each explored seed asks the same ones)."""
         try:
             key: Any = tuple(fields.items())
             known = self._book.verdicts.get(key)
@@ -671,6 +720,7 @@ class Trace:
                 verdicts = self._book.verdicts
                 if len(verdicts) >= _QUERIES:
                     verdicts.clear()
+                    self._book.matching.clear()
                 verdicts[key] = known
         # The book's shape ids run from 0 up: a query that has judged as many shapes as the
         # book holds has judged them all, and needs no look at this trace's shapes. When the
@@ -686,7 +736,12 @@ class Trace:
             else:
                 for shape in set(self._shape).difference(known):
                     known[shape] = self._shape_verdict(shape, fields)
-        return known
+        if key is None:
+            return known, any(known.values())
+        matching = self._book.matching.get(key)
+        if matching is None or matching[0] != len(known):
+            matching = self._book.matching[key] = (len(known), any(known.values()))
+        return known, matching[1]
 
     def _shape_verdict(self, shape: int, fields: dict[str, Any]) -> Any:
         """See `_verdicts`: judged on kind, actor, constants and the detail keys the shape
@@ -857,6 +912,22 @@ def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
     shapes = dict(variants)
     shapes[met] = shape
     return book.states.setdefault(key, _Family(key, shapes))
+
+
+def _read_plan(shape: _Shape) -> tuple[dict | None, str | None, int, tuple[str, ...]]:
+    """How `Trace._build` reads an event of `shape`: the event with its kind, actor and
+    constant details in their places (the core fields and the per-event details None, to be
+    stored), the subject's template and part count, and the per-event detail keys. No event
+    (None) for a shape with a detail named as a core field: `_build_merged` reads those."""
+    kind, actor, keys, template, parts, var_keys, skeleton = shape
+    if any(k in CORE_FIELDS for k in keys):
+        return None, template, parts, var_keys
+    made: dict[str, Any] = {"t": None, "seq": None, "kind": kind, "actor": actor, "subject": None}
+    if skeleton is not None:
+        made.update(skeleton)
+    for key in var_keys:
+        made.setdefault(key, None)
+    return made, template, parts, var_keys
 
 
 def _shape_data(shape: _Shape) -> list[Any]:
