@@ -231,14 +231,15 @@ class _Book:
         self.verdicts: dict[tuple, dict[int, Any]] = {}
         # the same fields -> (how many shapes were judged, whether any of them may match)
         self.matching: dict[tuple, tuple[int, bool]] = {}
-        # id -> how an event of the shape is read (`_read_plan`)
-        self.reads: list[tuple[dict | None, str | None, int, tuple[str, ...]]] = []
+        # id -> how an event of the shape is read (`_read_plan`), made at its first read: most
+        # shapes of a flow are written and never read, and a plan costs about a microsecond
+        self.reads: list[tuple[dict | None, str | None, int, tuple[str, ...]] | None] = []
         self.lock = threading.Lock()  # clouds and forks may emit in threads (Dask worker)
 
     def add_shape(self, shape: _Shape) -> int:
         """The id of a new shape (the caller holds the lock)."""
         shape_id = len(self.shapes)
-        self.reads.append(_read_plan(shape))
+        self.reads.append(None)
         self.shapes.append(shape)
         self.widths.append(shape[4] + len(shape[5]))
         _pack(shape_id + 1, _PACKED if shape_id < 1 << 16 else _PACKED_WIDE)
@@ -580,7 +581,10 @@ class Trace:
         # a copy of the shape's event with its constants, the per-event values stored into it
         # (a dict copy and a store per value, where building it and updating it from the
         # skeleton and a zip of the values cost some 11,000 instructions an event)
-        made, template, parts, var_keys = self._book.reads[shape]
+        plan = self._book.reads[shape]
+        if plan is None:  # the shape's first read (a plan is the same whoever makes it first)
+            plan = self._book.reads[shape] = _read_plan(self._shapes[shape])
+        made, template, parts, var_keys = plan
         if made is None:
             return self._build_merged(i, shape, start, t)
         values = self._values
