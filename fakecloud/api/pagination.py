@@ -59,3 +59,11 @@ def page_after_marker(
             raise HttpError(400, f"Marker {marker} could not be found.")
         rows = rows[keys.index(marker) + 1 :]
     return rows[: max_limit if limit is None else min(int(limit), max_limit)]
+
+
+def limited(rows: list[Any], offset: str | None, limit: str | None, max_limit: int) -> list[Any]:
+    """Nova's ``common.limited`` (volume attachments, server groups): the rows from `offset`, at
+    most `limit` of them (none or 0: `max_limit`) and never more than `max_limit`; `offset`
+    and `limit` are integers the query schema checked."""
+    start = int(offset or 0)
+    return rows[start : start + min(max_limit, int(limit or 0) or max_limit)]

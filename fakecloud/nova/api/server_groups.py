@@ -23,6 +23,7 @@ import functools
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.pagination import limited
 from fakecloud.nova import quota, server_groups
 from fakecloud.nova.api import schemas
 from fakecloud.nova.policies import SERVER_GROUPS
@@ -219,10 +220,7 @@ class ServerGroupsController:
             groups = server_groups.listed(self.nova)
         else:
             groups = server_groups.listed(self.nova, ctx.project_id)
-        max_limit = self.nova.config.max_limit
-        offset = int(req.arg("offset") or 0)
-        limit = min(max_limit, int(req.arg("limit") or 0) or max_limit)
-        page = groups[offset : offset + limit]
+        page = limited(groups, req.arg("offset"), req.arg("limit"), self.nova.config.max_limit)
         rows = self.nova.db.instances
         live = {
             m

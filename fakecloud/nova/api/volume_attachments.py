@@ -19,6 +19,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.pagination import limited
 from fakecloud.nova import exception, states
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
@@ -146,12 +147,10 @@ class VolumeAttachmentController:
         ).validate(req.query)
         instance = self._instance(req, "index")
         bdms = self.nova.db.bdms_by_instance(instance.uuid)
-        offset = int(req.arg("offset") or 0)
-        max_limit = self.nova.config.max_limit
-        limit = min(max_limit, int(req.arg("limit") or 0) or max_limit)
+        page = limited(bdms, req.arg("offset"), req.arg("limit"), self.nova.config.max_limit)
         version = req.microversion
         items = []
-        for bdm in bdms[offset : offset + limit]:
+        for bdm in page:
             if not bdm.volume_id:
                 continue
             if version >= SHOW_ATTACHMENT_ID_BDM_UUID and bdm.attachment_id is None:
