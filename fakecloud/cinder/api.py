@@ -32,7 +32,16 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
-from fakecloud.cinder import controllers, exception, faults, list_filters, policy, type_list, views
+from fakecloud.cinder import (
+    controllers,
+    exception,
+    faults,
+    list_filters,
+    policy,
+    type_list,
+    types_api,
+    views,
+)
 from fakecloud.cinder.list_query import (
     ATTACHMENT_COLUMNS,
     SNAPSHOT_COLUMNS,
@@ -279,6 +288,7 @@ class CinderApi(ApiService):
             ("GET", "os-quota-sets/{tenant}", cls.quotas_show),
             ("PUT", "os-quota-sets/{tenant}", cls.quotas_update),
             ("GET", "os-availability-zone", cls.availability_zones),
+            *types_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.
@@ -846,7 +856,12 @@ class CinderApi(ApiService):
         filters = type_list.type_filters(
             req.query, _POPPED, ctx, req.microversion, self.cinder_major, sensitive
         )
-        types = type_list.select(list(self.cinder.volume_types.values()), filters)
+        cinder = self.cinder
+        types = type_list.select(
+            list(cinder.volume_types.values()),
+            filters,
+            lambda t: cinder.type_shared(t, ctx.project_id),
+        )
         if filters is not None:
             if page.marker is not None:
                 self.cinder.volume_type_by_id(page.marker, ctx)

@@ -75,6 +75,18 @@ class InvalidVolumeType(Invalid):
     message = "Invalid volume type: %(reason)s"
 
 
+class InvalidName(Invalid):
+    """Cinder's ``InvalidName`` (the ``name`` format of a JSON schema)."""
+
+    message = "An invalid 'name' value was provided. %(reason)s"
+
+
+class VolumeTypeDefaultDeletionError(Invalid):
+    """Cinder's ``VolumeTypeDefaultDeletionError`` (17.0.0 on)."""
+
+    message = "The volume type %(volume_type_id)s is a default volume type and cannot be deleted."
+
+
 class InvalidVolume(Invalid):
     """Cinder's ``InvalidVolume``."""
 
@@ -202,6 +214,48 @@ class VolumeTypeNotFoundByName(VolumeTypeNotFound):
     """Cinder's ``VolumeTypeNotFoundByName``."""
 
     message = "Volume type with name %(volume_type_name)s could not be found."
+
+
+class VolumeTypeAccessNotFound(NotFound):
+    """Cinder's ``VolumeTypeAccessNotFound``."""
+
+    message = "Volume type access not found for %(volume_type_id)s / %(project_id)s combination."
+
+
+class VolumeTypeExtraSpecsNotFound(NotFound):
+    """Cinder's ``VolumeTypeExtraSpecsNotFound``."""
+
+    message = "Volume Type %(volume_type_id)s has no extra specs with key %(extra_specs_key)s."
+
+
+class VolumeTypeExists(CinderException):
+    """Cinder's ``VolumeTypeExists`` (a ``Duplicate``: the controllers answer it 409)."""
+
+    message = "Volume Type %(id)s already exists."
+
+
+class VolumeTypeAccessExists(CinderException):
+    """Cinder's ``VolumeTypeAccessExists`` (a ``Duplicate``: the controller answers it 409)."""
+
+    message = (
+        "Volume type access for %(volume_type_id)s / %(project_id)s combination already exists."
+    )
+
+
+class VolumeTypeInUse(CinderException):
+    """Cinder's ``VolumeTypeInUse`` (the controller answers its own 400)."""
+
+    message = (
+        "Volume Type %(volume_type_id)s deletion is not allowed with volumes present with the type."
+    )
+
+
+class VolumeTypeDefault(CinderException):
+    """Cinder's ``VolumeTypeDefault`` (15.0.0-16.1.x; not caught: ``FaultWrapper``'s 500)."""
+
+    message = (
+        "The volume type %(volume_type_name)s is the default volume type and cannot be deleted."
+    )
 
 
 class SnapshotNotFound(NotFound):

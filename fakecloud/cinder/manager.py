@@ -52,6 +52,17 @@ SCHEDULER = "cinder-scheduler"
 _BEING_CREATED = ("creating", "downloading")
 
 
+def weigh_backends(drivers: dict[str, Any], wanted: str | None, size: int) -> str:
+    """The filter scheduler for a type that names no configured backend: with a
+    ``volume_backend_name`` spec naming none, no backend passes ``CapabilitiesFilter``; without
+    one, ``CapacityWeigher`` takes the backend with the most free space (the first configured
+    on a tie) among those with room (``CapacityFilter``)."""
+    fits = [] if wanted is not None else [n for n, d in drivers.items() if d.free_gb >= size]
+    if not fits:
+        raise exception.NoValidBackend(reason="No weighed backends available")
+    return max(fits, key=lambda n: drivers[n].free_gb)
+
+
 class SchedulerManager:
     """``cinder/scheduler/manager.py``: place volumes and snapshots on a backend."""
 
@@ -90,7 +101,10 @@ class SchedulerManager:
                 yield from k.faults.pause(
                     "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
                 )
-            driver = self.cinder.drivers[backend]
+            driver = self.cinder.drivers.get(backend)
+            if driver is None:  # a created type: no spec, or one naming no backend
+                backend = weigh_backends(self.cinder.drivers, backend, volume.size)
+                driver = self.cinder.drivers[backend]
             if driver.free_gb < volume.size:
                 raise exception.NoValidBackend(
                     reason=f"No weighed backends available: {backend} has {driver.free_gb}G "
@@ -202,7 +216,9 @@ class SchedulerManager:
             return
         vtype = self.cinder.volume_type(new_type_id)
         policy = migration_policy or "never"
-        target = vtype.backend
+        # find_retype_backend keeps the current backend when it passes: a type without a
+        # volume_backend_name spec is served where the volume is.
+        target = volume.backend if vtype.backend is None else vtype.backend
         try:
             if "cinder.scheduler" in k.faults.hot:
                 yield from k.faults.pause(
@@ -214,7 +230,8 @@ class SchedulerManager:
                         reason=f"Current backend not valid for volume {volume_id} with type "
                         f"{vtype.name}, migration not allowed"
                     )
-                if self.cinder.drivers[target].free_gb < volume.size:
+                driver = self.cinder.drivers.get(target)
+                if driver is None or driver.free_gb < volume.size:
                     raise exception.NoValidBackend(
                         reason=f"No valid backends for volume {volume_id} with type {vtype.name}"
                     )

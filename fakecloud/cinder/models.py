@@ -15,14 +15,24 @@ from typing import Any
 @dataclass(eq=False, slots=True)
 class VolumeType:
     """A volume type: id, name, the backend it schedules to, and its extra specs. id and name
-    are None for a volume that has no type (Cinder before 15.0.0): only its backend counts."""
+    are None for a volume that has no type (Cinder before 15.0.0): only its backend counts.
+    `backend` stands for the ``volume_backend_name`` spec: a configured type's backend, a
+    created type's spec (None without one: the scheduler weighs the backends)."""
 
     id: str | None
     name: str | None
-    backend: str
+    backend: str | None
     description: str | None = None
     is_public: bool = True
     extra_specs: dict[str, str] = field(default_factory=dict)
+
+    def specs(self) -> dict[str, str]:
+        """The type's extra specs as Cinder stores them: a configured type's backend is its
+        ``volume_backend_name``."""
+        specs = dict(self.extra_specs)
+        if self.backend is not None:
+            specs.setdefault("volume_backend_name", self.backend)
+        return specs
 
     @property
     def multiattach(self) -> bool:

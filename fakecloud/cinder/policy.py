@@ -75,6 +75,9 @@ RULES = {
     "volume_extension:quotas:show": READER,
     "volume_extension:quotas:update": ADMIN,
     "volume_extension:types_extra_specs:read_sensitive": ADMIN,
+    # cinder/policies/type_extra_specs.py from 19.0.0 (before: rule:admin_api).
+    "volume_extension:types_extra_specs:index": READER,
+    "volume_extension:types_extra_specs:show": READER,
     # cinder/policies/volume_access.py: SYSTEM_ADMIN_OR_PROJECT_MEMBER.
     "volume_extension:volume_type_access": MEMBER,
     # cinder/policies/volume_type.py EXTRA_SPEC_POLICY (readers) and QOS_POLICY (admins).

@@ -117,6 +117,29 @@ class QuotaEngine:
         """Every limit of one project (``get_project_quotas(usages=False)``)."""
         return {r: self.limit(project_id, r) for r in self.resources}
 
+    def add_type(self, name: str) -> None:
+        """A new volume type's resources (``volumes_<name>`` …; ``VolumeTypeQuotaEngine``
+        reads the types on each use): limits and usage kept under those names come back."""
+        self.resources.extend(f"{res}_{name}" for res in PER_TYPE_RESOURCES)
+        self._known = set(self.resources)
+
+    def remove_type(self, name: str) -> None:
+        """A deleted type's resources leave the quota sets (their rows stay, as Cinder's)."""
+        gone = {f"{res}_{name}" for res in PER_TYPE_RESOURCES}
+        self.resources = [r for r in self.resources if r not in gone]
+        self._known = set(self.resources)
+
+    def rename_type(self, old: str, new: str) -> None:
+        """``QUOTAS.update_quota_resource``: a renamed type's limits and usage move to the new
+        resource names."""
+        renamed = {f"{res}_{old}": f"{res}_{new}" for res in PER_TYPE_RESOURCES}
+        self.resources = [renamed.get(r, r) for r in self.resources]
+        self._known = set(self.resources)
+        for table in (*self._limits.values(), *self._usages.values()):
+            for before, after in renamed.items():
+                if before in table:
+                    table[after] = table.pop(before)
+
     # -- usage -------------------------------------------------------------------------------
 
     def usage(self, project_id: str, resource: str) -> Usage:

@@ -71,6 +71,10 @@ class Cinder:
     #: Before Cinder 15.0.0: the type of the volumes created without one (see `default_type`).
     #: A class default, so that clouds of later series (and files saved before) do not carry it.
     _untyped: VolumeType | None = None
+    #: The projects each private type is shared with (``volume_type_projects``), by type id:
+    #: made at the first share (`fakecloud.cinder.type_manage`), so a cloud that never shared
+    #: a type saves as before.
+    type_access: dict[str, list[str]] | None = None
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -167,11 +171,28 @@ class Cinder:
 
     def volume_type_by_id(self, type_id: str, context: Any = None) -> VolumeType:
         """``volume_types.get_volume_type``: the type of that id, a private one hidden from a
-        non-admin `context` (no type is shared with a project here)."""
+        non-admin `context` it is not shared with."""
         vtype = self._types_by_id.get(type_id)
-        if vtype is None or (context is not None and not vtype.is_public and not context.is_admin):
+        if vtype is None or (
+            context is not None
+            and not vtype.is_public
+            and not context.is_admin
+            and not self.type_shared(vtype, context.project_id)
+        ):
             raise exception.VolumeTypeNotFound(volume_type_id=type_id)
         return vtype
+
+    def type_shared(self, vtype: VolumeType, project_id: str | None) -> bool:
+        """Whether a (private) type is shared with `project_id` (``VolumeType.projects``)."""
+        access = self.type_access
+        return access is not None and project_id in access.get(vtype.id, ())
+
+    def index_types(self, types: list[VolumeType]) -> None:
+        """Take `types` (in listing order) as the cloud's volume types, by name and by id."""
+        self.volume_types.clear()
+        self.volume_types.update((t.name, t) for t in types)
+        self._types_by_id.clear()
+        self._types_by_id.update((t.id, t) for t in types)
 
     def volume_targets(self, volume: Volume) -> tuple[bool, str | None]:
         """A volume's ``shared_targets`` and ``service_uuid`` (what the views show from 3.48).

@@ -11,7 +11,7 @@
   ``remove_invalid_filter_options`` (a non-admin's keys but ``is_public`` dropped).
 - ``is_public``: an admin's is read (absent: public only; ``none``: all; else
   ``bool_from_string(strict=True)`` or 400 "Invalid is_public filter [x]"); a non-admin's is
-  always public (and the private types shared with the project, which fakecloud has none of).
+  always public (and the private types shared with the project: the caller's, an admin's too).
 - ``extra_specs`` goes through ``ast.literal_eval`` (a text that is no literal stays text); from
   19.0.0 a caller without ``read_sensitive`` who names a key outside the user-visible specs gets
   an empty list. The rows keep each key/value (``RESKEY:availability_zones`` as a ``LIKE``).
@@ -80,15 +80,17 @@ def type_filters(query: dict[str, list[str]], popped: tuple[str, ...], ctx: Any,
     return out
 
 
-def select(types: list[Any], filters: dict[str, Any] | None) -> list[Any]:
-    """The types (in their order) that `filters` keep (none when they are None)."""
+def select(types: list[Any], filters: dict[str, Any] | None, shared: Any = None) -> list[Any]:
+    """The types (in their order) that `filters` keep (none when they are None); `shared`
+    (a type -> bool) says which private types are shared with the caller's project, which
+    ``is_public`` true keeps too (``projects.any(project_id=...)``)."""
     if filters is None:
         return []
     public = filters["is_public"]
     return [
         t
         for t in types
-        if (public is None or t.is_public == public)
+        if (public is None or t.is_public == public or (public and shared and shared(t)))
         and all(getattr(t, key) == value for key, value in filters.items() if key in _MATCHED)
         and all(
             _spec_matches(t.extra_specs, k, v) for k, v in filters.get("extra_specs", {}).items()

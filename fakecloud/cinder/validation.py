@@ -514,8 +514,18 @@ def _check_snapshot_status(value: Any) -> bool:
     return True
 
 
+def _check_name(value: Any) -> bool:
+    """``_validate_name`` (a volume type's name)."""
+    if not value:
+        raise exception.InvalidName(reason="The 'name' can not be None.")
+    if isinstance(value, str) and not value.strip():
+        raise exception.InvalidName(reason="The 'name' can not be empty.")
+    return True
+
+
 _FORMATS = {
     "uuid": is_uuid_like,
+    "name": _check_name,
     "printable": lambda v: not isinstance(v, str) or all(_is_printable(c) for c in v),
     "name_non_mandatory_remove_white_spaces": lambda v: _check_length(v, "name"),
     "description_non_mandatory_remove_white_spaces": lambda v: _check_length(v, "description"),

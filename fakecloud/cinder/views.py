@@ -249,8 +249,7 @@ def volume_type(
         "description": vtype.description,
     }
     if extra_specs:
-        specs = dict(vtype.extra_specs)
-        specs.setdefault("volume_backend_name", vtype.backend)
+        specs = vtype.specs()
         if not sensitive:
             specs = {k: v for k, v in specs.items() if k in USER_VISIBLE_EXTRA_SPECS}
         out["extra_specs"] = specs

@@ -758,7 +758,9 @@ class API:
             "get_all_volume_types",
             context,
             lambda: [
-                t for t in self.cinder.volume_types.values() if t.is_public or context.is_admin
+                t
+                for t in self.cinder.volume_types.values()
+                if t.is_public or context.is_admin or self.cinder.type_shared(t, context.project_id)
             ],
         )
         return [{"id": t.id, "name": t.name} for t in types]

@@ -208,7 +208,7 @@ def test_unknown_action_and_malformed_bodies_are_400(cloud):
 
 def test_unknown_path_or_method_is_webobs_bare_404(cloud):
     # oslo_service.wsgi.Router._dispatch returns webob.exc.HTTPNotFound(), never a 405.
-    for method, path in (("GET", "frobnicators"), ("PATCH", "volumes"), ("POST", "types")):
+    for method, path in (("GET", "frobnicators"), ("PATCH", "volumes"), ("PUT", "types")):
         resp = call(cloud, method, path, headers={"Accept": "application/json"})
         assert resp.status == 404
         assert resp.json() == {

@@ -48,7 +48,7 @@ def test_is_public_is_an_admins_filter(profile):
     assert _names(cloud, "is_public=true", ctx=ADMIN) == public
     resp = call(cloud, "GET", "types", ctx=ADMIN, query="is_public=maybe")
     assert fault(resp) == ("badRequest", 400, "Invalid is_public filter [maybe]")
-    # A member's is_public is always public (no type access shared in fakecloud).
+    # A member's is_public is always public (and the types shared with it: none here).
     assert _names(cloud, "is_public=false") == public
     assert _names(cloud, "is_public=maybe") == public
 

@@ -344,6 +344,19 @@ def volume_type(admin: bool, specs: bool = True) -> dict[str, Any]:
     return _object(fields)
 
 
+#: contrib/types_extra_specs.py: ``index`` and ``create`` (the body as sent, values strings).
+EXTRA_SPECS = one("extra_specs", _metadata)
+#: contrib/volume_type_access.py ``_marshall_volume_type_access``.
+TYPE_ACCESS = one(
+    "volume_type_access",
+    {
+        "type": "array",
+        "items": _object(
+            [("volume_type_id", _uuid, True), ("project_id", {"type": "string"}, True)]
+        ),
+    },
+)
+
 #: USER_VISIBLE_EXTRA_SPECS (cinder/policies/type_extra_specs.py): all a non-admin may see.
 USER_VISIBLE_EXTRA_SPECS = ("RESKEY:availability_zones", "multiattach", "replication_enabled")
 

@@ -523,6 +523,37 @@ def _cinder_types(w: World, profile: str) -> None:
             expect(r, 200, cinder.one("volume_type", item), f"default type as {user}")
 
 
+_TYPE = "/v3/types/{id}"
+
+
+@walks("volumev3", "POST", "/v3/types", _TYPE + "/action", _TYPE + "/extra_specs")
+@walks("volumev3", "PUT", _TYPE, _TYPE + "/extra_specs/{key}")
+@walks("volumev3", "GET", _TYPE + "/extra_specs", _TYPE + "/extra_specs/{key}")
+@walks("volumev3", "GET", _TYPE + "/os-volume-type-access")
+@walks("volumev3", "DELETE", _TYPE, _TYPE + "/extra_specs/{key}")
+def _cinder_type_writes(w: World, profile: str) -> None:
+    item = cinder.one("volume_type", cinder.volume_type(admin=True))
+    body = {"volume_type": {"name": "walked", "os-volume-type-access:is_public": False}}
+    r = volume(w, "POST", "types", body, user="admin")
+    path = "types/" + expect(r, 200, item, "POST types")["volume_type"]["id"]
+    r = volume(w, "PUT", path, {"volume_type": {"description": "walked"}}, user="admin")
+    expect(r, 200, item, "PUT type")
+    r = volume(w, "POST", path + "/extra_specs", {"extra_specs": {"k": "v"}}, user="admin")
+    expect(r, 200, cinder.EXTRA_SPECS, "POST extra specs")
+    spec = cinder.one("k", {"type": "string"})
+    r = volume(w, "PUT", path + "/extra_specs/k", {"k": "w"}, user="admin")
+    expect(r, 200, spec, "PUT spec")
+    expect(volume(w, "GET", path + "/extra_specs", user="admin"), 200, cinder.EXTRA_SPECS, "specs")
+    expect(volume(w, "GET", path + "/extra_specs/k", user="admin"), 200, spec, "spec")
+    expect(volume(w, "DELETE", path + "/extra_specs/k", user="admin"), 202, None, "DELETE spec")
+    project = w.cloud.context("demo").project_id
+    add = {"addProjectAccess": {"project": project}}
+    expect(volume(w, "POST", path + "/action", add, user="admin"), 202, None, "addProjectAccess")
+    r = volume(w, "GET", path + "/os-volume-type-access", user="admin")
+    expect(r, 200, cinder.TYPE_ACCESS, "type access")
+    expect(volume(w, "DELETE", path, user="admin"), 202, None, "DELETE type")
+
+
 @walks("volumev3", "GET", "/v3/limits", "/v3/os-availability-zone")
 def _cinder_limits_and_zones(w: World, profile: str) -> None:
     for mv in ("3.0", CINDER_TOP[profile]):

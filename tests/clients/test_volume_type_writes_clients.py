@@ -1,0 +1,47 @@
+"""``openstack volume type create --private --property --project``, ``volume type set
+--property``, ``volume type unset`` and ``volume type delete``, and a volume of the
+new type as the project it was shared with (tests/cinder/test_volume_type_writes.py has
+Cinder's answers per series). They were 404s: the types were read-only."""
+
+import pytest
+from osc_inprocess import CommandFailed, OpenStackCLI
+
+from fakecloud import Cloud
+
+
+def test_cli_creates_shares_uses_and_deletes_a_private_type(tmp_path):
+    cloud = Cloud(seed=6, profile="upstream")
+    demo = cloud.keystone.directory.project_by_name("demo").id
+    with cloud.intercept():
+        osc = OpenStackCLI(cloud, tmp_path)
+        admin = "fakecloud-admin"
+        made = osc(
+            "volume", "type", "create", "--private", "--property", "multiattach=<is> True",
+            "--project", demo, "--description", "shared", "shared-multi", cloud=admin,
+        )  # fmt: skip
+        assert (made["name"], made["is_public"], made["description"]) == (
+            "shared-multi", False, "shared",
+        )  # fmt: skip
+        type_id = made["id"]
+        access = cloud.request("volumev3", "GET", f"/v3/types/{type_id}/os-volume-type-access",
+                               user="admin")  # fmt: skip
+        assert [row["project_id"] for row in access.json()["volume_type_access"]] == [demo]
+        # demo sees it and makes a multiattach volume of it.
+        assert "shared-multi" in {row["Name"] for row in osc("volume", "type", "list")}
+        volume = osc("volume", "create", "--size", "1", "--type", "shared-multi", "v1")
+        cloud.run_until_idle()
+        row = cloud.cinder.volume(volume["id"])
+        assert (row.volume_type.id, row.status, row.multiattach) == (type_id, "available", True)
+        # In use: its specs are fixed and it cannot be deleted.
+        with pytest.raises(CommandFailed, match="Volume Type is currently in use"):
+            osc("volume", "type", "set", "--property", "tier=gold", type_id, cloud=admin,
+                output=False)  # fmt: skip
+        with pytest.raises(CommandFailed, match="Target volume type is still in use"):
+            osc("volume", "type", "delete", type_id, cloud=admin, output=False)
+        osc("volume", "delete", volume["id"], output=False)
+        cloud.run_until_idle()
+        osc("volume", "type", "unset", "--property", "multiattach", type_id, cloud=admin,
+            output=False)  # fmt: skip
+        assert cloud.cinder.volume_types["shared-multi"].extra_specs == {}
+        osc("volume", "type", "delete", type_id, cloud=admin, output=False)
+        assert "shared-multi" not in cloud.cinder.volume_types
