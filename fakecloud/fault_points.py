@@ -89,6 +89,26 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("CinderBackendError",),
     ),
     FaultPoint(
+        "cinder.backup.create",
+        "cinder-backup copies a volume to the backup store, consulted half-way through the copy "
+        "(the backup ends in error, the volume goes back to its status).",
+        ("backup_id", "volume_id", "project_id", "size", "backend", "incremental"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
+        "cinder.backup.restore",
+        "cinder-backup restores a backup into a volume, half-way through the copy (the volume "
+        "ends in error_restoring, the backup available).",
+        ("backup_id", "volume_id", "size", "backend"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
+        "cinder.backup.delete",
+        "cinder-backup deletes a backup's objects (the backup ends in error).",
+        ("backup_id", "project_id", "size"),
+        usual=("CinderBackendError",),
+    ),
+    FaultPoint(
         "cinder.driver",
         "A Cinder backend driver operation (op: create_volume, create_snapshot, "
         "create_volume_from_snapshot, copy_image_to_volume, copy_volume_to_image, "

@@ -271,9 +271,21 @@ class GroupNotFound(NotFound):
 
 
 class BackupNotFound(NotFound):
-    """Cinder's ``BackupNotFound`` (fakecloud has no backups)."""
+    """Cinder's ``BackupNotFound``."""
 
     message = "Backup %(backup_id)s could not be found."
+
+
+class ServiceNotFound(NotFound):
+    """Cinder's ``ServiceNotFound``: no ``cinder-backup`` service up to take a backup."""
+
+    message = "Service %(service_id)s could not be found."
+
+
+class InvalidBackup(Invalid):
+    """Cinder's ``InvalidBackup``."""
+
+    message = "Invalid backup: %(reason)s"
 
 
 class ImageNotFound(NotFound):
@@ -340,6 +352,21 @@ class SnapshotLimitExceeded(QuotaError):
     """A snapshots quota (total or per type) would be exceeded."""
 
     message = "Maximum number of snapshots allowed (%(allowed)d) exceeded"
+
+
+class VolumeBackupSizeExceedsAvailableQuota(QuotaError):
+    """The ``backup_gigabytes`` quota would be exceeded."""
+
+    message = (
+        "Requested backup exceeds allowed Backup gigabytes quota. Requested %(requested)sG, "
+        "quota is %(quota)sG and %(consumed)sG has been consumed."
+    )
+
+
+class BackupLimitExceeded(QuotaError):
+    """The ``backups`` quota would be exceeded."""
+
+    message = "Maximum number of backups allowed (%(allowed)d) exceeded"
 
 
 class UnexpectedOverQuota(QuotaError):

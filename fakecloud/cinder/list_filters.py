@@ -81,6 +81,8 @@ def resource_filters(major: int, resource: str) -> tuple[str, ...]:
     """The series' default ``etc/cinder/resource_filters.json`` entry for `resource`."""
     if resource == "attachment":
         return ("volume_id", "status", "instance_id", "attach_status")
+    if resource == "backup":
+        return ("name", "status", "volume_id")
     if resource == "volume_type":  # [] in 13.x; 80e94ac3d (14.0.0), 084212711 (19.0.0)
         return () if major < 14 else ("is_public", "extra_specs") if major >= 19 else ("is_public",)
     quota = ("consumes_quota",) if major >= USE_QUOTA_FROM else ()
@@ -275,6 +277,18 @@ def snapshot_filters(filters: MultiDict, ctx: Any, version: Any, major: int) -> 
         filters["metadata"] = literal(filters["metadata"])
     if major >= USE_QUOTA_FROM and "use_quota" in filters:
         filters["use_quota"] = get_bool_param("use_quota", filters)
+    if "name" in filters:
+        filters["display_name"] = filters.pop("name")
+    return filters
+
+
+def backup_filters(filters: MultiDict, ctx: Any, version: Any, major: int) -> MultiDict:
+    """Backups' ``_get_backups``: ``_process_backup_filtering`` (before 3.31 a non-admin
+    keeps ``name``/``status``/``volume_id``), then ``name`` -> ``display_name``."""
+    if version >= RESOURCE_FILTER:
+        _general(filters, "backup", ctx, version, major)
+    else:
+        _remove_invalid(filters, ctx, resource_filters(major, "backup"))
     if "name" in filters:
         filters["display_name"] = filters.pop("name")
     return filters

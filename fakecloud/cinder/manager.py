@@ -35,7 +35,7 @@ import sys
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import compute, exception
+from fakecloud.cinder import backup_manager, compute, exception
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
@@ -164,6 +164,10 @@ class SchedulerManager:
             {"snapshot_id": snapshot_id},
         )
 
+    def create_backup(self, backup_id: str) -> None:
+        """``SchedulerManager.create_backup`` (`fakecloud.cinder.backup_manager`)."""
+        backup_manager.BackupScheduling(self.cinder, self.actor).create_backup(backup_id)
+
     def extend_volume(
         self, volume_id: str, new_size: int, reservation: Any, previous_status: str
     ) -> Generator:
@@ -279,6 +283,10 @@ class VolumeManager:
 
     def _fail(self, resource_id: str, op: str, exc: BaseException) -> None:
         self.kernel.trace.emit("cinder.error", self.actor, resource_id, op=op, error=str(exc))
+
+    def get_backup_device(self, backup_id: str) -> Generator:
+        """The device a backup reads (`fakecloud.cinder.backup_manager.get_backup_device`)."""
+        yield from backup_manager.get_backup_device(self, backup_id)
 
     # -- volumes -----------------------------------------------------------------------------
 

@@ -120,6 +120,39 @@ class Snapshot:
     glance_metadata: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(eq=False, slots=True)
+class Backup:
+    """One backup row (``cinder/objects/backup.py``). ``volume_previous_status`` is the
+    volume's ``previous_status`` column, which fakecloud's `Volume` has no field for: what the
+    volume goes back to when the backup is done."""
+
+    id: str
+    project_id: str
+    user_id: str
+    volume_id: str
+    size: int
+    display_name: str | None
+    display_description: str | None
+    created_at: float
+    status: str | None = None
+    updated_at: float | None = None
+    container: str | None = None
+    availability_zone: str | None = None
+    host: str | None = None
+    service: str | None = None
+    fail_reason: str | None = None
+    object_count: int | None = None
+    parent_id: str | None = None
+    num_dependent_backups: int = 0
+    snapshot_id: str | None = None
+    data_timestamp: float | None = None
+    restore_volume_id: str | None = None
+    temp_volume_id: str | None = None
+    encryption_key_id: str | None = None
+    volume_previous_status: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
 #: The admin metadata keys a volume's views show among its metadata
 #: (``api_utils._visible_admin_metadata_keys``).
 VISIBLE_ADMIN_METADATA = ("readonly", "attached_mode")
@@ -129,15 +162,25 @@ class Store:
     """Cinder's database, distilled: the live rows by id.
 
     ``admin_metadata`` (the ``volume_admin_metadata`` table: volume id -> {key: value}) exists
-    only once some volume has a row in it, so a cloud that never wrote one saves as before.
+    only once some volume has a row in it, so a cloud that never wrote one saves as before;
+    ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`).
     """
 
-    __slots__ = ("volumes", "snapshots", "attachments", "admin_metadata")
+    __slots__ = ("volumes", "snapshots", "attachments", "admin_metadata", "backups")
 
     def __init__(self) -> None:
         self.volumes: dict[str, Volume] = {}
         self.snapshots: dict[str, Snapshot] = {}
         self.attachments: dict[str, VolumeAttachment] = {}
+
+    def backup_rows(self, create: bool = False) -> dict[str, Backup]:
+        """The backups table (empty, and not made unless `create`, in a cloud without any)."""
+        table = getattr(self, "backups", None)
+        if table is None:
+            if not create:
+                return {}
+            table = self.backups = {}
+        return table
 
     def volume_admin_metadata(self, volume_id: str) -> dict[str, str]:
         """A volume's admin metadata (``volume_admin_metadata_get``; empty when none)."""

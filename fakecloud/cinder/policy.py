@@ -85,6 +85,16 @@ RULES = {
     "volume_extension:access_types_qos_specs_id": ADMIN,
     "limits_extension:used_limits": READER,
     "volume:force_delete": ADMIN,
+    # cinder/policies/backups.py, backup_actions.py (legacy: admin_or_owner; create "")
+    "backup:get_all": READER,
+    "backup:get": READER,
+    "backup:create": MEMBER,
+    "backup:update": MEMBER,
+    "backup:delete": MEMBER,
+    "backup:restore": MEMBER,
+    "backup:backup_project_attribute": ADMIN,
+    "volume_extension:backup_admin_actions:reset_status": ADMIN,
+    "volume_extension:backup_admin_actions:force_delete": ADMIN,
 }
 
 

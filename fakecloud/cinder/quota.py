@@ -264,7 +264,7 @@ class QuotaEngine:
 
 def process_reserve_over_quota(error: exception.OverQuota, resource: str, size: int) -> None:
     """Raise the 413 error Cinder answers for `error` (``quota_utils``); `resource` is what was
-    being created (``volumes`` or ``snapshots``), `size` its gigabytes."""
+    being created (``volumes``, ``snapshots`` or ``backups``), `size` its gigabytes."""
     overs = error.kwargs["overs"]
     usages = error.kwargs["usages"]
     quotas = error.kwargs["quotas"]
@@ -272,12 +272,17 @@ def process_reserve_over_quota(error: exception.OverQuota, resource: str, size: 
     for over in overs:
         if "gigabytes" in over:
             consumed = usages[over]["reserved"] + usages[over]["in_use"]
-            raise exception.VolumeSizeExceedsAvailableQuota(
-                name=over, requested=size, consumed=consumed, quota=quotas[over]
+            error_class = (
+                exception.VolumeBackupSizeExceedsAvailableQuota
+                if resource == "backups"
+                else exception.VolumeSizeExceedsAvailableQuota
             )
+            raise error_class(name=over, requested=size, consumed=consumed, quota=quotas[over])
         if resource in over:
             if resource == "snapshots":
                 raise exception.SnapshotLimitExceeded(allowed=quotas[over], name=over)
+            if resource == "backups":
+                raise exception.BackupLimitExceeded(allowed=quotas[over], name=over)
             raise exception.VolumeLimitExceeded(allowed=quotas[over], name=over)
         invalid.append(over)
     if invalid:

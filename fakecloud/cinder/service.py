@@ -17,6 +17,7 @@ from typing import Any
 from fakecloud.cinder import exception
 from fakecloud.cinder.attachments import AttachmentAPI
 from fakecloud.cinder.backends import Driver, make_driver
+from fakecloud.cinder.backups import BackupAPI
 from fakecloud.cinder.config import (
     DEFAULT_TYPE_NAME,
     CinderConfig,
@@ -137,6 +138,11 @@ class Cinder:
 
             self._api = CinderApi(self)
         return self._api
+
+    @property
+    def backup_api(self) -> BackupAPI:
+        """Backup requests (``cinder/backup/api.py``; holds no state of its own)."""
+        return BackupAPI(self)
 
     # -- shared lookups ----------------------------------------------------------------------
 

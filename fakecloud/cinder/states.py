@@ -68,8 +68,18 @@ ATTACH_STATUSES = (
 
 _VOLUME_MOVES: dict[str | None, set[str]] = {
     None: {"creating"},
-    "creating": {"available", "error", "downloading"},
-    "available": {"attaching", "reserved", "in-use", "uploading", "extending", "retyping"},
+    # backing-up: a backup's temporary clone (``_create_temp_cloned_volume``).
+    "creating": {"available", "error", "downloading", "backing-up"},
+    "available": {
+        "attaching",
+        "reserved",
+        "in-use",
+        "uploading",
+        "extending",
+        "retyping",
+        "backing-up",
+        "restoring-backup",
+    },
     "reserved": {"attaching", "in-use", "available"},
     "attaching": {"in-use", "available", "reserved"},
     "in-use": {
@@ -80,7 +90,11 @@ _VOLUME_MOVES: dict[str | None, set[str]] = {
         "uploading",
         "extending",
         "retyping",
+        "backing-up",
     },
+    # A backup: back to the previous status; a restore: done, or its error.
+    "backing-up": {"available", "in-use"},
+    "restoring-backup": {"available", "error_restoring", "error"},
     # copy_volume_to_image: back to what the attachments say (or the API's rollback).
     "uploading": {"available", "in-use"},
     # extend: done (by the attachments), a scheduling failure (previous status) or the driver's.
@@ -131,13 +145,13 @@ SNAPSHOT_STATUS = StateMachine(
         None: {"creating"},
         # creating -> deleted: the row destroyed when the volume changed under the create.
         "creating": {"available", "error", "deleting", "deleted"},
-        "available": {"deleting"},
+        "available": {"deleting", "backing-up"},
         "error": {"deleting"},
         "deleting": {"deleted", "error_deleting", "available", "deleting"},
         # Only with the known bug cinder_snapshot_delete_double_release: destroyed twice.
         "deleted": {"deleted"},
         "error_deleting": {"deleting"},
-        "backing-up": {"deleting"},
+        "backing-up": {"deleting", "available"},
         "restoring": {"deleting"},
         "updating": {"deleting"},
         "unmanaging": {"deleting"},
@@ -148,6 +162,37 @@ SNAPSHOT_STATUS = StateMachine(
 #: checked by the API, is narrower).
 SNAPSHOT_STATUS_FORCED = StateMachine(
     "snapshot.status", {s: set(SNAPSHOT_STATUSES) for s in SNAPSHOT_STATUSES}
+)
+
+#: ``fields.BackupStatus``.
+BACKUP_STATUSES = (
+    "error",
+    "error_deleting",
+    "creating",
+    "available",
+    "deleting",
+    "deleted",
+    "restoring",
+)
+
+BACKUP_STATUS = StateMachine(
+    "backup.status",
+    {
+        None: {"creating"},
+        "creating": {"available", "error", "deleting"},
+        "available": {"deleting", "restoring"},
+        "error": {"deleting"},
+        # restore_backup: back to available whatever the outcome (the volume says how it went)
+        "restoring": {"available", "error", "deleting"},
+        "deleting": {"deleted", "error", "error_deleting"},
+        "error_deleting": {"deleting"},
+    },
+)
+
+#: Admin ``os-reset_status`` and ``os-force_delete`` (any status), and the manager's writes
+#: that follow them (``update_backup_error`` whatever the status an admin left).
+BACKUP_STATUS_FORCED = StateMachine(
+    "backup.status", {s: set(BACKUP_STATUSES) for s in BACKUP_STATUSES}
 )
 
 ATTACHMENT_STATUS = StateMachine(

@@ -282,6 +282,10 @@ RESET_STATUS_SNAPSHOT = _action(
     "os-reset_status",
     _obj({"status": {"type": "string", "format": "snapshot_status"}}, ["status"]),
 )
+RESET_STATUS_BACKUP = _action(
+    "os-reset_status",
+    _obj({"status": {"type": "string", "format": "backup_status"}}, ["status"]),
+)
 UPDATE_SNAPSHOT_STATUS = _action(
     "os-update_snapshot_status",
     _obj({"status": {"type": "string"}, "progress": {"format": "progress"}}, ["status"]),
@@ -504,6 +508,15 @@ def _check_reset_body(instance: Any) -> bool:
     return True
 
 
+def _check_backup_status(value: Any) -> bool:
+    """``_validate_backup_status``: ``available`` or ``error``, any case."""
+    if not value or str(value).lower() not in ("available", "error"):
+        raise exception.InvalidParameterValue(
+            err=f"Backup status: {value} is invalid, valid statuses are: ['available', 'error']."
+        )
+    return True
+
+
 def _check_snapshot_status(value: Any) -> bool:
     if not isinstance(value, str):
         return True
@@ -538,6 +551,7 @@ _FORMATS = {
         v, MIGRATION_STATUSES, "Volume migration status"
     ),
     "snapshot_status": _check_snapshot_status,
+    "backup_status": _check_backup_status,
     "validate_volume_reset_body": _check_reset_body,
     "mysql_text": lambda v: not isinstance(v, str) or len(v.encode("utf8")) <= 65535,
 }

@@ -365,10 +365,12 @@ class RpcBus:
         #: fakecloud module -> the real module its exceptions stand for (``nova.exception``).
         self._exception_modules: dict[str, str] = {"builtins": "builtins"}
 
-    def register(self, target: str, endpoint: Any) -> None:
-        """Serve `endpoint`'s methods under `target` (e.g. ``compute.cmp-1``)."""
+    def register(self, target: str, endpoint: Any, *, start: bool = True) -> None:
+        """Serve `endpoint`'s methods under `target` (e.g. ``compute.cmp-1``); up, unless
+        `start` is False and the target was set down before it was registered."""
         self._endpoints[target] = endpoint
-        self._down.discard(target)
+        if start:
+            self._down.discard(target)
 
     def endpoint(self, target: str) -> Any:
         """The endpoint serving `target` (KeyError if none)."""

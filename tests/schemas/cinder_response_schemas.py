@@ -515,3 +515,62 @@ _VERSION_V2["properties"].update(
 VERSIONS = one(
     "versions", {"type": "array", "items": {"anyOf": [_VERSION, _VERSION_V2]}, "minItems": 1}
 )
+
+
+# -- backups (cinder/api/views/backups.py, api/v3/views/backups.py, api/v3/backups.py) ------
+
+BACKUP_STATUSES = ["error", "error_deleting", "creating", "available", "deleting", "restoring"]
+_BACKUP_BASE = [
+    ("id", _uuid, True),
+    ("status", {"enum": BACKUP_STATUSES}, True),
+    ("size", {"type": ["integer", "null"]}, True),
+    ("object_count", {"type": ["integer", "null"]}, True),
+    ("availability_zone", _string_or_null, True),
+    ("container", _string_or_null, True),
+    ("created_at", _datetime, True),
+    ("updated_at", _datetime_or_null, True),
+    ("name", _string_or_null, True),
+    ("description", _string_or_null, True),
+    ("fail_reason", _string_or_null, True),
+    ("volume_id", _uuid, True),
+    ("links", _links, True),
+    ("is_incremental", {"type": "boolean"}, True),
+    ("has_dependent_backups", {"type": "boolean"}, True),
+    ("snapshot_id", _uuid_or_null, True),
+    ("data_timestamp", _datetime_or_null, True),
+]
+#: (from, to, key, schema, required): ``metadata`` 3.43; the admin's attributes 3.18/3.56;
+#: ``encryption_key_id`` 3.64, only for an encrypted volume's backup (not required).
+_BACKUP_ADDED = [
+    ("3.43", None, "metadata", _metadata, True),
+    ("3.64", None, "encryption_key_id", _uuid, False),
+]
+_BACKUP_ADMIN = [
+    ("3.18", None, "os-backup-project-attr:project_id", {"type": "string"}, True),
+    ("3.56", None, "user_id", {"type": "string"}, True),
+]
+
+
+def backup_detail(version: str, admin: bool = False) -> dict[str, Any]:
+    """One backup of show and the detail list (an admin's with the project attributes)."""
+    fields = _BACKUP_BASE + _at(version, _BACKUP_ADDED)
+    if admin:
+        fields = fields + _at(version, _BACKUP_ADMIN)
+    return _object(fields)
+
+
+#: ``ViewBuilder.summary``: a create's, an update's and the plain list's.
+BACKUP_SUMMARY = _object(
+    [("id", _uuid, True), ("name", _string_or_null, True), ("links", _links, True)]
+)
+#: ``ViewBuilder.restore_summary``.
+RESTORE = one(
+    "restore",
+    _object(
+        [
+            ("backup_id", _uuid, True),
+            ("volume_id", _uuid, True),
+            ("volume_name", _string_or_null, True),
+        ]
+    ),
+)

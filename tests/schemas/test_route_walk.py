@@ -473,6 +473,45 @@ def _cinder_snapshot_writes(w: World, profile: str) -> None:
         w.cloud.run_until_idle()
 
 
+_BK = "/v3/backups"
+
+
+@walks("volumev3", "POST", _BK, _BK + "/{id}/restore", _BK + "/{id}/action")
+@walks("volumev3", "GET", _BK, _BK + "/detail", _BK + "/{id}")
+@walks("volumev3", "PUT", _BK + "/{id}")
+@walks("volumev3", "DELETE", _BK + "/{id}")
+def _cinder_backups(w: World, profile: str) -> None:
+    for mv in ("3.0", CINDER_TOP[profile]):
+        r = volume(w, "POST", "backups", {"backup": {"volume_id": w.volume, "force": True}}, mv=mv)
+        bid = expect(r, 202, cinder.one("backup", cinder.BACKUP_SUMMARY), f"POST @{mv}")
+        bid = bid["backup"]["id"]
+        w.cloud.run_until_idle()
+        for users, admin in (({}, False), ({"user": "admin"}, True)):
+            one = cinder.one("backup", cinder.backup_detail(mv, admin))
+            r = volume(w, "GET", f"backups/{bid}", mv=mv, **users)
+            expect(r, 200, one, f"GET backup @{mv} {users}")
+            listed = cinder.collection("backups", cinder.backup_detail(mv, admin))
+            r = volume(w, "GET", "backups/detail", mv=mv, **users)
+            expect(r, 200, listed, f"GET detail @{mv} {users}")
+        listed = cinder.collection("backups", cinder.BACKUP_SUMMARY)
+        expect(volume(w, "GET", "backups?limit=1", mv=mv), 200, listed, f"GET backups @{mv}")
+        if _v(mv) >= _v("3.9"):
+            r = volume(w, "PUT", f"backups/{bid}", {"backup": {"name": "renamed"}}, mv=mv)
+            expect(r, 200, cinder.one("backup", cinder.BACKUP_SUMMARY), f"PUT @{mv}")
+        else:
+            expect(volume(w, "PUT", f"backups/{bid}", {"backup": {}}, mv=mv), 404,
+                   cinder.FAULT, f"PUT @{mv}")  # fmt: skip
+        r = volume(w, "POST", f"backups/{bid}/restore", {"restore": {"name": "r"}}, mv=mv)
+        expect(r, 202, cinder.RESTORE, f"POST restore @{mv}")
+        w.cloud.run_until_idle()
+        body = {"os-reset_status": {"status": "error"}}
+        r = volume(w, "POST", f"backups/{bid}/action", body, mv=mv, user="admin")
+        expect(r, 202, None, f"backup action @{mv}")
+        w.cloud.run_until_idle()
+        expect(volume(w, "DELETE", f"backups/{bid}", mv=mv), 202, None, f"DELETE @{mv}")
+        w.cloud.run_until_idle()
+
+
 _ATT = "/v3/attachments"
 
 

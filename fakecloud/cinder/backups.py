@@ -1,0 +1,340 @@
+"""Volume backups, the API half: ``cinder/backup/api.py``'s ``API`` (create, get, list,
+update, delete, restore, reset_status), checked against cinder 12.0.10, 16.4.2, 20.3.2,
+24.0.0 and 29.0.0. The service that moves the bytes: `fakecloud.cinder.backup_manager`.
+
+Create: the volume (and the snapshot, when one is named) looked up and checked (a snapshot
+``available`` and of that volume; else the volume ``available``, or ``in-use`` with
+``force``), quota (``backups`` 1, ``backup_gigabytes`` the volume's size; 413s), an incremental
+backup's parent (the backup of the volume with the latest ``data_timestamp``: from 22.0.0 only
+an ``available`` one counts), the volume ``backing-up`` (or the snapshot), the row
+``creating``, the cast. Before 16.0.0 the API itself needs a cinder-backup service up (a 503);
+from 16.0.0 the scheduler does (the backup ``error``). Before 14.0.0 an incremental backup
+refused for want of a parent keeps its quota reserved (no rollback, 12.0.10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from oslo_utils import strutils
+
+from fakecloud.cinder import exception, list_query, policy
+from fakecloud.cinder.backup_manager import backup_service_up, backup_target
+from fakecloud.cinder.models import Backup, Volume
+from fakecloud.cinder.quota import process_reserve_over_quota
+from fakecloud.cinder.states import (
+    BACKUP_STATUS,
+    BACKUP_STATUS_FORCED,
+    SNAPSHOT_STATUS,
+    VOLUME_STATUS,
+    VOLUME_STATUS_FORCED,
+    born,
+)
+
+ACTOR = "cinder-api"
+#: 16.0.0: ``scheduler_rpcapi.create_backup`` (before, the API picks the backup host).
+SCHEDULER_CREATE_FROM = 16
+#: 14.0.0 rolls the reservation back when an incremental backup finds no parent (12.0.10
+#: does not; 13.x not checked).
+INCREMENTAL_ROLLBACK_FROM = 14
+#: 22.0.0: only ``available`` backups may be an incremental backup's parent, and a missing
+#: one is "No backups available ..." (before: "The parent backup must be available ...").
+AVAILABLE_PARENT_FROM = 22
+NO_PARENT = "No backups available to do an incremental backup."
+PARENT_NOT_AVAILABLE = "The parent backup must be available for incremental backup."
+#: The columns of the ``backups`` table (``cinder/db/sqlalchemy/models.py``).
+BACKUP_COLUMNS = frozenset(
+    (
+        *list_query.BASE_COLUMNS,
+        "id", "user_id", "project_id", "volume_id", "host", "availability_zone",
+        "display_name", "display_description", "container", "parent_id", "status",
+        "fail_reason", "service_metadata", "service", "size", "object_count",
+        "temp_volume_id", "temp_snapshot_id", "num_dependent_backups", "snapshot_id",
+        "data_timestamp", "restore_volume_id", "encryption_key_id",
+    )
+)  # fmt: skip
+_EPOCH = float("-inf")
+
+
+class BackupAPI:
+    """Backup requests, as ``cinder.backup.api.API`` handles them."""
+
+    def __init__(self, cinder: Any):
+        self.cinder = cinder
+        self.kernel = cinder.kernel
+        self.store = cinder.store
+
+    def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
+        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get(self, context: Any, backup_id: str) -> Backup:
+        """``Backup.get_by_id`` (another project's is a 404) and ``backup:get``."""
+        row = self.store.backup_rows().get(backup_id) if isinstance(backup_id, str) else None
+        if row is None or not (context.is_admin or row.project_id == context.project_id):
+            raise exception.BackupNotFound(backup_id=backup_id)
+        self._authorize(context, "backup:get", row.project_id)
+        return row
+
+    def get_all(self, context: Any, filters: dict[str, Any]) -> list[Backup] | None:
+        """``API.get_all``: ``all_tenants`` popped (a 400 unless a boolean string; every
+        project's only for an admin), then ``backup_get_all[_by_project]``: newest first, or
+        None when the filters build no query (a key that is no column, a metadata that is no
+        dict)."""
+        self._authorize(context, "backup:get_all", None)
+        raw = filters.pop("all_tenants", "0")
+        if not strutils.is_valid_boolstr(raw):
+            raise exception.InvalidParameterValue(
+                err=f"all_tenants must be a boolean, got '{raw}'."
+            )
+        query = dict(filters)
+        if not (context.is_admin and strutils.bool_from_string(raw)):
+            query["project_id"] = context.project_id
+        special = {
+            "metadata": (
+                lambda v: isinstance(v, dict),
+                lambda row, v: list_query.metadata_matches(v, row.metadata),
+            )
+        }
+        rows = list_query.select(self.store.backup_rows().values(), query, BACKUP_COLUMNS, special)
+        if rows is not None:
+            rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+        return rows
+
+    # -- create --------------------------------------------------------------------------
+
+    def create(
+        self,
+        context: Any,
+        name: str | None,
+        description: str | None,
+        volume_id: str,
+        container: str | None,
+        incremental: bool = False,
+        availability_zone: str | None = None,
+        force: bool = False,
+        snapshot_id: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> Backup:
+        """``API.create``: checks, quota, parent, statuses, the row, the cast."""
+        k = self.kernel
+        cinder = self.cinder
+        major = k.switches.series.cinder
+        volume = cinder.volume_api.get(context, volume_id)
+        self._authorize(context, "backup:create", volume.project_id)
+        snapshot = None
+        if snapshot_id:
+            snapshot = cinder.snapshot_api.get(context, snapshot_id)
+            if volume_id != snapshot.volume_id:
+                raise exception.InvalidVolume(
+                    reason=f"Volume {volume_id} does not match with snapshot.volume_id "
+                    f"{snapshot.volume_id}."
+                )
+            if snapshot.status != "available":
+                raise exception.InvalidSnapshot(
+                    reason="Snapshot to be backed up must be available, but the current status "
+                    f'is "{snapshot.status}".'
+                )
+        elif volume.status not in ("available", "in-use"):
+            raise exception.InvalidVolume(
+                reason="Volume to be backed up must be available or in-use, but the current "
+                f'status is "{volume.status}".'
+            )
+        elif volume.status == "in-use" and not force:
+            raise exception.InvalidVolume(
+                reason="Backing up an in-use volume must use the force flag."
+            )
+        previous_status = volume.status
+        if major < SCHEDULER_CREATE_FROM and not backup_service_up(cinder):
+            raise exception.ServiceNotFound(service_id="cinder-backup")
+        quotas = cinder.quotas
+        try:
+            reservation = quotas.reserve_deltas(
+                context.project_id, {"backups": 1, "backup_gigabytes": volume.size}
+            )
+        except exception.OverQuota as e:
+            process_reserve_over_quota(e, "backups", volume.size)
+        parent = None
+        if incremental:
+            parent = self._parent(context, volume, snapshot, reservation)
+        backup = Backup(
+            id=k.ids.uuid(),
+            project_id=context.project_id,
+            user_id=context.user_id,
+            volume_id=volume_id,
+            size=volume.size,
+            display_name=name,
+            display_description=description,
+            created_at=k.now,
+            container=container,
+            parent_id=parent.id if parent is not None else None,
+            snapshot_id=snapshot_id or None,
+            metadata=dict(metadata or {}),
+            availability_zone=availability_zone,
+            volume_previous_status=previous_status,
+        )
+        if major < SCHEDULER_CREATE_FROM:
+            backup.host = cinder.config.host
+        if snapshot is not None:
+            backup.data_timestamp = snapshot.created_at
+            SNAPSHOT_STATUS.move(k, snapshot, "backing-up", actor=ACTOR)
+        else:
+            VOLUME_STATUS.move(k, volume, "backing-up", actor=ACTOR)
+            backup.data_timestamp = backup.created_at
+        born(k, BACKUP_STATUS, backup, "creating", actor=ACTOR)
+        self.store.backup_rows(create=True)[backup.id] = backup
+        quotas.commit(reservation)
+        if major >= SCHEDULER_CREATE_FROM:
+            k.rpc.cast("cinder-scheduler", "create_backup", backup_id=backup.id)
+        else:
+            k.rpc.cast(backup_target(cinder), "create_backup", backup_id=backup.id)
+        return backup
+
+    def _parent(self, context: Any, volume: Volume, snapshot: Any, reservation: Any) -> Backup:
+        """The backup an incremental one builds on (``max`` by ``data_timestamp``, newest
+        first on a tie, as the list comes from the database)."""
+        major = self.kernel.switches.series.cinder
+        quotas = self.cinder.quotas
+        rows = [
+            b
+            for b in self.store.backup_rows().values()
+            if b.volume_id == volume.id
+            and (major < SCHEDULER_CREATE_FROM or b.project_id == context.project_id)
+        ]
+        rows.sort(key=lambda b: (b.created_at, b.id), reverse=True)
+        if not rows:
+            if major >= INCREMENTAL_ROLLBACK_FROM:
+                quotas.rollback(reservation)
+            raise exception.InvalidBackup(reason=NO_PARENT)
+
+        def stamp(b: Backup) -> float:
+            usable = major < AVAILABLE_PARENT_FROM or b.status == "available"
+            if usable and (snapshot is None or (b.data_timestamp or 0) < snapshot.created_at):
+                return b.data_timestamp if b.data_timestamp is not None else _EPOCH
+            return _EPOCH
+
+        parent = max(rows, key=stamp)
+        if parent.status != "available":
+            if major >= INCREMENTAL_ROLLBACK_FROM:
+                quotas.rollback(reservation)
+            raise exception.InvalidBackup(
+                reason=NO_PARENT if major >= AVAILABLE_PARENT_FROM else PARENT_NOT_AVAILABLE
+            )
+        return parent
+
+    # -- update, delete ------------------------------------------------------------------
+
+    def update(self, context: Any, backup_id: str, fields: dict[str, Any]) -> Backup:
+        """``API.update``: name, description, metadata (replaced)."""
+        backup = self.get(context, backup_id)
+        self._authorize(context, "backup:update", backup.project_id)
+        for key, value in fields.items():
+            setattr(backup, key, dict(value) if key == "metadata" else value)
+        backup.updated_at = self.kernel.now
+        return backup
+
+    def delete(self, context: Any, backup: Backup, force: bool = False) -> None:
+        """``API.delete``: ``available``/``error`` (any with force), no incremental backup
+        built on it (among the caller's own), a backup service up; then ``deleting``."""
+        self._authorize(context, "backup:delete", backup.project_id)
+        if not force and backup.status not in ("available", "error"):
+            raise exception.InvalidBackup(reason="Backup status must be available or error")
+        if force and not backup_service_up(self.cinder):
+            # check_support_to_force_delete is an RPC call to the backup host: it times out.
+            raise exception.ServiceNotFound(service_id="cinder-backup")
+        if self.get_all(context, {"parent_id": backup.id}):
+            raise exception.InvalidBackup(reason="Incremental backups exist for this backup.")
+        self._host(backup)
+        legal = BACKUP_STATUS.legal(backup.status, "deleting")
+        (BACKUP_STATUS if legal else BACKUP_STATUS_FORCED).move(
+            self.kernel, backup, "deleting", actor=ACTOR
+        )
+        backup.updated_at = self.kernel.now
+        self.kernel.rpc.cast(backup_target(self.cinder), "delete_backup", backup_id=backup.id)
+
+    def _host(self, backup: Backup) -> None:
+        """``_get_available_backup_service_host``: ``ServiceNotFound`` (a 404 where the
+        controller does not catch it) when no cinder-backup service is up."""
+        if not backup_service_up(self.cinder):
+            raise exception.ServiceNotFound(service_id="cinder-backup")
+        backup.host = self.cinder.config.host
+
+    # -- restore -------------------------------------------------------------------------
+
+    def restore(
+        self, context: Any, backup_id: str, volume_id: str | None = None, name: str | None = None
+    ) -> Generator[Any, Any, dict[str, Any]]:
+        """``API.restore``: to the volume named, or to a new one of the backup's size (waited
+        for a second at a time while it is ``creating``); it must be ``available`` and large
+        enough. A generator: it takes virtual time only to wait for a new volume."""
+        k = self.kernel
+        cinder = self.cinder
+        backup = self.get(context, backup_id)
+        self._authorize(context, "backup:restore", backup.project_id)
+        if backup.status != "available":
+            raise exception.InvalidBackup(reason="Backup status must be available")
+        size = backup.size
+        if size is None:
+            raise exception.InvalidBackup(reason="Backup to be restored has invalid size")
+        volume_is_new = volume_id is None
+        if volume_is_new:
+            if name is None:
+                name = f"restore_backup_{backup_id}"
+            description = "auto-created_from_restore_from_backup"
+            volume = cinder.volume_api.create(context, size, name, description)
+            volume_id = volume.id
+            while volume.status == "creating":
+                yield k.timeout(1)
+                volume = cinder.volume_api.get(context, volume_id)
+            if volume.status == "error":
+                raise exception.InvalidVolume(
+                    reason=f"Error while creating volume {volume_id} for restoring backup "
+                    f"{backup_id}."
+                )
+        else:
+            volume = cinder.volume_api.get(context, volume_id)
+        if volume.status != "available":
+            raise exception.InvalidVolume(reason="Volume to be restored to must be available")
+        if size > volume.size:
+            raise exception.InvalidVolume(
+                reason=f"volume size {volume.size} is too small to restore backup of size {size}."
+            )
+        self._host(backup)
+        BACKUP_STATUS.move(k, backup, "restoring", actor=ACTOR)
+        backup.restore_volume_id = volume.id
+        backup.updated_at = k.now
+        legal = VOLUME_STATUS.legal(volume.status, "restoring-backup")
+        (VOLUME_STATUS if legal else VOLUME_STATUS_FORCED).move(
+            k, volume, "restoring-backup", actor=ACTOR
+        )
+        k.rpc.cast(
+            backup_target(cinder),
+            "restore_backup",
+            backup_id=backup_id,
+            volume_id=volume.id,
+            volume_is_new=volume_is_new,
+        )
+        return {"backup_id": backup_id, "volume_id": volume.id, "volume_name": volume.display_name}
+
+    # -- admin actions -------------------------------------------------------------------
+
+    def reset_status(self, context: Any, backup_id: str, status: str) -> None:
+        """``API.reset_status`` (admin): the backup host, then the manager sets it."""
+        backup = self.get(context, backup_id)
+        self._authorize(
+            context, "volume_extension:backup_admin_actions:reset_status", backup.project_id
+        )
+        self._host(backup)
+        self.kernel.rpc.cast(
+            backup_target(self.cinder), "reset_status", backup_id=backup_id, status=status
+        )
+
+    def force_delete(self, context: Any, backup_id: str) -> None:
+        """os-force_delete (admin): delete whatever the status."""
+        backup = self.get(context, backup_id)
+        self._authorize(
+            context, "volume_extension:backup_admin_actions:force_delete", backup.project_id
+        )
+        self.delete(context, backup, force=True)

@@ -1,0 +1,323 @@
+"""Volume backups (``/backups``): cinder/backup/api.py, backup/manager.py, api/contrib/backups.py,
+api/v3/backups.py and their views, as cinder 29.0.0 (profile ``upstream``) and 12.0.10 (the
+seed's Queens) run them. A backup's bytes cross the volume's backend and the backup store
+(the I/O resource ``cinder-backup-store``); a restore crosses them the other way."""
+
+import pytest
+from cinder_support import ADMIN, MEMBER, OTHER, READER, attach, call, create_volume, fault, states
+
+from fakecloud import Cloud
+from fakecloud.cinder.backup_manager import STORE
+from fakecloud.sim.io import mb_per_s
+
+GiB = 1024**3
+STORE_MB_PER_S = 50.0  # slower than the backend (200 MB/s): the store sets the pace
+
+
+def _cloud(profile="upstream"):
+    cloud = Cloud(profile=profile)
+    cloud.kernel.io.resource(STORE, mb_per_s(STORE_MB_PER_S))  # before a backup makes it
+    return cloud
+
+
+@pytest.fixture
+def cloud():
+    return _cloud()
+
+
+def _backup(cloud, vid, version="3.64", ctx=MEMBER, **fields):
+    return call(cloud, "POST", "backups", {"backup": {"volume_id": vid, **fields}}, ctx=ctx,
+                version=version)  # fmt: skip
+
+
+def _show(cloud, bid, version="3.64", ctx=MEMBER):
+    return call(cloud, "GET", f"backups/{bid}", ctx=ctx, version=version).json()["backup"]
+
+
+def _status(cloud, vid):
+    return call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"]
+
+
+def _made(cloud, vid, **fields):
+    resp = _backup(cloud, vid, **fields)
+    assert resp.status == 202, resp.json()
+    cloud.run_until_idle()
+    return resp.json()["backup"]["id"]
+
+
+def test_create_moves_the_volume_to_the_store_in_virtual_time(cloud):
+    vid = create_volume(cloud, size=2)
+    start = cloud.now
+    resp = _backup(cloud, vid, name=" nightly ", container=None)
+    assert resp.status == 202
+    body = resp.json()["backup"]
+    assert set(body) == {"id", "name", "links"} and body["name"] == "nightly"
+    bid = body["id"]
+    assert _status(cloud, vid) == "backing-up"
+    creating = _show(cloud, bid)
+    assert (creating["status"], creating["container"], creating["object_count"]) == (
+        "creating", None, None
+    )  # fmt: skip
+    assert creating["data_timestamp"] == creating["created_at"]
+    cloud.run_until_idle()
+    done = _show(cloud, bid)
+    assert done["status"] == "available"
+    # 2 GiB at the store's 50 MB/s (the RPC hops are milliseconds)
+    assert cloud.now - start == pytest.approx(2 * GiB / (STORE_MB_PER_S * 1e6), abs=0.05)
+    # Swift: 50 MiB objects (52428800 B): 2 GiB is 41 (cinder 16.4.2 on: object_id - 1)
+    assert (done["size"], done["object_count"], done["container"]) == (2, 41, "volumebackups")
+    assert done["availability_zone"] == "nova" and done["is_incremental"] is False
+    assert _status(cloud, vid) == "available"
+    assert states(cloud, bid) == ["creating", "available"]
+    assert states(cloud, vid)[-2:] == ["backing-up", "available"]
+    labels = {e["label"] for e in cloud.trace.filter(kind="io.start")}
+    assert "cinder.backup_create" in labels
+    usage = cloud.cinder.quotas.usages(MEMBER.project_id)
+    assert (usage["backups"]["in_use"], usage["backup_gigabytes"]["in_use"]) == (1, 2)
+
+
+def test_views_follow_the_microversion(cloud):
+    bid = _made(cloud, create_volume(cloud), metadata={"k": "v"})
+    old = _show(cloud, bid, version="3.0")
+    assert "metadata" not in old and "os-backup-project-attr:project_id" not in old
+    assert _show(cloud, bid, version="3.43")["metadata"] == {"k": "v"}
+    admin = _show(cloud, bid, version="3.56", ctx=ADMIN)
+    assert admin["os-backup-project-attr:project_id"] == MEMBER.project_id
+    assert admin["user_id"] == MEMBER.user_id
+    assert "user_id" not in _show(cloud, bid, version="3.55", ctx=ADMIN)
+    assert "user_id" not in _show(cloud, bid, version="3.64")  # a member: no attributes
+    # metadata is refused before 3.43 by the schema (additionalProperties)
+    resp = _backup(cloud, create_volume(cloud), version="3.42", metadata={"k": "v"})
+    assert resp.status == 400
+
+
+def test_in_use_needs_force_and_reads_a_temporary_clone(cloud):
+    vid = create_volume(cloud)
+    attach(cloud, vid)
+    assert _status(cloud, vid) == "in-use"
+    name, code, message = fault(_backup(cloud, vid))
+    assert (code, message) == (
+        400,
+        "Invalid volume: Backing up an in-use volume must use the force flag.",
+    )
+    resp = _backup(cloud, vid, force=True)
+    assert resp.status == 202
+    cloud.run_until_idle()
+    temp = [e for e in cloud.trace.filter(kind="state", field="status") if e["new"] == "backing-up"]
+    temp_ids = {e["subject"] for e in temp} - {vid}
+    assert len(temp_ids) == 1  # backup-vol-<id>: cloned, read, deleted
+    (temp_id,) = temp_ids
+    assert states(cloud, temp_id) == ["creating", "backing-up", "deleting", "deleted"]
+    assert _status(cloud, vid) == "in-use"
+    assert _show(cloud, resp.json()["backup"]["id"])["status"] == "available"
+
+
+def test_incremental_needs_an_available_full_backup(cloud):
+    vid = create_volume(cloud)
+    name, code, message = fault(_backup(cloud, vid, incremental=True))
+    assert (code, message) == (
+        400,
+        "Invalid backup: No backups available to do an incremental backup.",
+    )
+    assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["reserved"] == 0
+    full = _made(cloud, vid)
+    inc = _made(cloud, vid, incremental=True)
+    assert _show(cloud, inc)["is_incremental"] is True
+    assert _show(cloud, inc)["object_count"] == 0  # no chunk changed since the parent
+    assert _show(cloud, full)["has_dependent_backups"] is True
+    name, code, message = fault(call(cloud, "DELETE", f"backups/{full}"))
+    assert (code, message) == (400, "Invalid backup: Incremental backups exist for this backup.")
+    assert call(cloud, "DELETE", f"backups/{inc}").status == 202
+    assert _show(cloud, inc)["status"] == "deleting"
+    cloud.run_until_idle()
+    assert call(cloud, "GET", f"backups/{inc}").status == 404
+    assert _show(cloud, full)["has_dependent_backups"] is False
+    assert call(cloud, "DELETE", f"backups/{full}").status == 202
+    cloud.run_until_idle()
+    usage = cloud.cinder.quotas.usages(MEMBER.project_id)
+    assert (usage["backups"]["in_use"], usage["backup_gigabytes"]["in_use"]) == (0, 0)
+
+
+def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
+    cloud = _cloud("seed")
+    vid = create_volume(cloud)
+    name, code, message = fault(_backup(cloud, vid, version="3.0", incremental=True))
+    assert code == 400
+    # cinder 12.0.10 API.create raises without QUOTAS.rollback (14.0.0 rolls back)
+    assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["reserved"] == 1
+    bid = _made(cloud, vid, version="3.0")
+    assert _show(cloud, bid, version="3.0")["object_count"] == 22  # 12.0.10: object_id
+    casts = {(e["subject"], e["method"]) for e in cloud.trace.filter(kind="rpc.cast")}
+    assert ("cinder-backup.cinder", "create_backup") in casts
+    assert ("cinder-scheduler", "create_backup") not in casts
+
+
+def test_backup_service_down_per_series():
+    queens = _cloud("seed")
+    vid = create_volume(queens)
+    queens.kernel.rpc.set_up("cinder-backup.cinder", False)
+    name, code, message = fault(_backup(queens, vid, version="3.0"))
+    assert (name, code, message) == (
+        "serviceUnavailable", 503, "Service cinder-backup could not be found."
+    )  # fmt: skip
+    assert _status(queens, vid) == "available"
+    cloud = _cloud()
+    vid = create_volume(cloud)
+    cloud.kernel.rpc.set_up("cinder-backup.cinder", False)
+    bid = _backup(cloud, vid).json()["backup"]["id"]
+    cloud.run_until_idle()
+    shown = _show(cloud, bid)
+    assert (shown["status"], shown["fail_reason"]) == (
+        "error",
+        "Service not found for creating backup.",
+    )
+    assert _status(cloud, vid) == "available"
+
+
+def test_create_refusals(cloud):
+    vid = create_volume(cloud)
+    snap = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid}}).json()["snapshot"]
+    cloud.run_until_idle()
+    other = create_volume(cloud)
+    name, code, message = fault(_backup(cloud, other, snapshot_id=snap["id"]))
+    assert (code, message) == (
+        400, f"Invalid volume: Volume {other} does not match with snapshot.volume_id {vid}."
+    )  # fmt: skip
+    assert _backup(cloud, "deadbeef-0000-4000-8000-000000000000").status == 404
+    assert _backup(cloud, vid, ctx=OTHER).status == 404
+    assert _backup(cloud, vid, ctx=READER).status == 403  # 29.0.0: project members create
+    cloud.cinder.set_quota(MEMBER.project_id, backups=0)
+    name, code, message = fault(_backup(cloud, vid))
+    assert (name, code) == ("overLimit", 413)
+    assert message == "BackupLimitExceeded: Maximum number of backups allowed (0) exceeded"
+    cloud.cinder.set_quota(MEMBER.project_id, backups=5, backup_gigabytes=0)
+    name, code, message = fault(_backup(cloud, vid))
+    assert message == (
+        "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup "
+        "gigabytes quota. Requested 1G, quota is 0G and 0G has been consumed."
+    )
+
+
+def test_backup_of_a_snapshot_reads_a_clone_of_it(cloud):
+    vid = create_volume(cloud)
+    snap = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid}}).json()["snapshot"]
+    cloud.run_until_idle()
+    bid = _backup(cloud, vid, snapshot_id=snap["id"]).json()["backup"]["id"]
+    assert _status(cloud, vid) == "available"
+    assert states(cloud, snap["id"])[-1] == "backing-up"
+    cloud.run_until_idle()
+    shown = _show(cloud, bid)
+    assert shown["snapshot_id"] == snap["id"] and shown["status"] == "available"
+    assert shown["data_timestamp"] == snap["created_at"]
+    assert states(cloud, snap["id"])[-2:] == ["backing-up", "available"]
+
+
+def test_restore_to_a_new_and_an_existing_volume(cloud):
+    vid = create_volume(cloud, size=2)
+    bid = _made(cloud, vid)
+    small = create_volume(cloud, size=1)
+    name, code, message = fault(
+        call(cloud, "POST", f"backups/{bid}/restore", {"restore": {"volume_id": small}})
+    )
+    assert (code, message) == (
+        400, "Invalid volume: volume size 1 is too small to restore backup of size 2."
+    )  # fmt: skip
+    resp = call(cloud, "POST", f"backups/{bid}/restore", {"restore": {"volume_id": vid}})
+    assert resp.status == 202
+    assert resp.json()["restore"] == {"backup_id": bid, "volume_id": vid, "volume_name": None}
+    assert (_status(cloud, vid), _show(cloud, bid)["status"]) == ("restoring-backup", "restoring")
+    start = cloud.now
+    cloud.run_until_idle()
+    assert cloud.now - start == pytest.approx(2 * GiB / (STORE_MB_PER_S * 1e6), abs=0.05)
+    assert (_status(cloud, vid), _show(cloud, bid)["status"]) == ("available", "available")
+    # the backup's own volume gets no src_backup_id
+    assert "src_backup_id" not in call(cloud, "GET", f"volumes/{vid}").json()["volume"]["metadata"]
+    resp = call(cloud, "POST", f"backups/{bid}/restore", {"restore": {"name": "copy"}})
+    assert resp.status == 202  # the answer waits for the new volume (polled each second)
+    new = resp.json()["restore"]
+    assert new["volume_name"] == "copy"
+    cloud.run_until_idle()
+    volume = call(cloud, "GET", f"volumes/{new['volume_id']}").json()["volume"]
+    assert (volume["status"], volume["size"]) == ("available", 2)
+    assert volume["metadata"] == {"src_backup_id": bid}
+
+
+def test_faults_part_way(cloud):
+    vid = create_volume(cloud)
+    cloud.faults.add("cinder.backup.create", error="CinderBackendError")
+    bid = _made(cloud, vid)
+    shown = _show(cloud, bid)
+    assert shown["status"] == "error"
+    assert "injected fault" in shown["fail_reason"]
+    assert _status(cloud, vid) == "available"
+    # half the bytes moved before the point was consulted
+    sizes = [
+        e["size"]
+        for e in cloud.trace.filter(kind="io.start")
+        if e["label"] == "cinder.backup_create"
+    ]
+    assert sizes == [GiB // 2]
+    cloud.faults.clear()
+    good = _made(cloud, vid)
+    cloud.faults.add("cinder.backup.restore", error="CinderBackendError")
+    call(cloud, "POST", f"backups/{good}/restore", {"restore": {"volume_id": vid}})
+    cloud.run_until_idle()
+    assert (_status(cloud, vid), _show(cloud, good)["status"]) == ("error_restoring", "available")
+    # an error backup may be deleted; its quota goes back
+    assert call(cloud, "DELETE", f"backups/{bid}").status == 202
+    cloud.run_until_idle()
+    assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["in_use"] == 1
+
+
+def test_update_list_and_admin_actions(cloud):
+    vid = create_volume(cloud)
+    first = _made(cloud, vid, name="b")
+    second = _made(cloud, vid, name="a")
+    assert (
+        call(cloud, "PUT", f"backups/{first}", {"backup": {"name": "x"}}, version="3.8").status
+        == 404
+    )
+    resp = call(cloud, "PUT", f"backups/{first}", {"backup": {"name": "c", "metadata": {"k": "v"}}},
+                version="3.43")  # fmt: skip
+    assert resp.status == 200 and resp.json()["backup"]["name"] == "c"
+    assert _show(cloud, first)["metadata"] == {"k": "v"}
+    listed = call(cloud, "GET", "backups", version="3.37", query={"sort": "name:asc"}).json()
+    assert [b["name"] for b in listed["backups"]] == ["a", "c"]
+    page = call(cloud, "GET", "backups/detail", query={"limit": "1"}).json()
+    assert [b["id"] for b in page["backups"]] == [second]
+    assert "/backups/detail?limit=1&marker=" in page["backups_links"][0]["href"]
+    assert call(cloud, "GET", "backups", query={"name": "a"}).json()["backups"][0]["id"] == second
+    assert call(cloud, "GET", "backups", ctx=OTHER).json()["backups"] == []
+    everyone = call(cloud, "GET", "backups", ctx=ADMIN, query={"all_tenants": "1"}).json()
+    assert len(everyone["backups"]) == 2
+    name, code, message = fault(call(cloud, "GET", "backups", version="3.31", query={"host": "x"}))
+    assert (code, message) == (400, "Invalid filters host are found in query options.")
+    body = {"os-reset_status": {"status": "error"}}
+    assert call(cloud, "POST", f"backups/{first}/action", body).status == 403
+    assert call(cloud, "POST", f"backups/{first}/action", body, ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert _show(cloud, first)["status"] == "error"
+    bad = {"os-reset_status": {"status": "creating"}}
+    name, code, message = fault(call(cloud, "POST", f"backups/{first}/action", bad, ctx=ADMIN))
+    assert message == (
+        "Backup status: creating is invalid, valid statuses are: ['available', 'error']."
+    )
+    force = {"os-force_delete": {}}
+    assert call(cloud, "POST", f"backups/{second}/action", force, ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert call(cloud, "GET", f"backups/{second}").status == 404
+
+
+def test_saved_and_forked_clouds_keep_their_backups(cloud, tmp_path):
+    vid = create_volume(cloud)
+    bid = _made(cloud, vid, name="kept")
+    twin = cloud.fork()
+    assert _show(twin, bid)["name"] == "kept"
+    path = tmp_path / "cloud.json"
+    cloud.save(path)
+    loaded = Cloud.load(path)
+    assert _show(loaded, bid)["status"] == "available"
+    resp = call(loaded, "POST", f"backups/{bid}/restore", {"restore": {"volume_id": vid}})
+    assert resp.status == 202
+    loaded.run_until_idle()
+    assert _status(loaded, vid) == "available"
