@@ -1144,7 +1144,8 @@ class ComputeManager:
     # -- instance snapshots (the vendor branch; `fakecloud.nova.compute.instance_snapshots`) -
 
     def snapshot_current(self, context: Any, instance: Any) -> dict[str, Any] | None:
-        """RPC call: the server's current instance snapshot (a dict), or None."""
+        """RPC call: the server's current instance snapshot (a dict), or None (the message
+        carries the API's own copy of the server, `ComputeAPI.ask`: only its uuid is read)."""
         return instance_snapshots.snapshot_current(self, context, instance)
 
     def create_instance_snapshot(
@@ -1192,10 +1193,13 @@ class ComputeManager:
     # -- quiesce (volume-backed snapshots, spec 4.7) -----------------------------------------
 
     def quiesce_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
-        """RPC call: freeze the guest's filesystems before the API snapshots its volumes."""
+        """RPC call: freeze the guest's filesystems before the API snapshots its volumes.
+
+        The message carries the API's own copy of the server (`ComputeAPI.ask`): this reads
+        its uuid, name and system metadata and writes nothing to it (no save here, so no
+        actor of ours either)."""
         proc = self._task_started()
         try:
-            instance = self._receive(instance)
             image_props = image_props_for_quiesce(instance.system_metadata)
             try:
                 yield from self.driver.quiesce(elevated(context), instance, image_props)

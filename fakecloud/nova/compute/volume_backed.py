@@ -143,7 +143,7 @@ def _steps_to_image(
                     "info",
                     "Attempting to quiesce instance before volume snapshot.",
                 )
-            yield from rpcapi.call(context, instance, "quiesce_instance")
+            yield from rpcapi.ask(context, instance, "quiesce_instance")
             quiesced = True
         except TOLERATED_QUIESCE_ERRORS as err:
             if bool_from_string(instance.system_metadata.get("image_os_require_quiesce")):
