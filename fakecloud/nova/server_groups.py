@@ -134,11 +134,12 @@ def add_member(nova: Any, group: InstanceGroup, instance_uuid: str) -> None:
     _notify(nova, "add_member", group, legacy)
 
 
-def get(nova: Any, uuid: str) -> InstanceGroup:
-    """``InstanceGroup.get_by_uuid`` (any project's: the API database is not filtered by the
-    caller); `InstanceGroupNotFound` if there is none."""
+def get(nova: Any, uuid: str, context: Any) -> InstanceGroup:
+    """``InstanceGroup.get_by_uuid`` as `context` reads it: a caller who is not an admin finds
+    only its own project's groups (``_instance_group_get_query`` filters on
+    ``context.project_id``, nova 17.0.13-34.0.0); `InstanceGroupNotFound` otherwise."""
     group = _groups(nova).get(uuid)
-    if group is None:
+    if group is None or (not context.is_admin and group.project_id != context.project_id):
         raise InstanceGroupNotFound(group_uuid=uuid)
     return group
 

@@ -125,10 +125,18 @@ def test_all_projects_and_other_projects_groups(env):
     assert call(env, "GET", URL, user="admin")[1] == {"server_groups": []}
     listed = call(env, "GET", f"{URL}?all_projects=1", user="admin")[1]["server_groups"]
     assert [g["id"] for g in listed] == [mine["id"]]
-    # before 21.0.0 the rule is checked against the caller's own project: another project's
-    # group is read by id; from 21.0.0 against the group's project: 403
-    status, _ = call(env, "GET", f"{URL}/{mine['id']}", user="alt")
-    assert status == (200 if env.nova.policy.legacy else 403)
+    # another project's group is not found by a caller who is not an admin: the look-up
+    # filters on the caller's project (nova 17.0.13-34.0.0 objects/instance_group.py
+    # _instance_group_get_query), before and after 21.0.0's policy targets
+    missing = f"Instance group {mine['id']} could not be found."
+    for method in ("GET", "DELETE"):
+        status, body = call(env, method, f"{URL}/{mine['id']}", user="alt")
+        assert (status, body["itemNotFound"]["message"]) == (404, missing)
+    boot = {"name": "x", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    body = {"server": boot, "os:scheduler_hints": {"group": mine["id"]}}
+    status, body = call(env, "POST", "/v2.1/servers", body, user="alt", mv="2.37")
+    assert (status, body["badRequest"]["message"]) == (400, missing)
+    assert call(env, "GET", f"{URL}/{mine['id']}", user="admin")[0] == 200
     assert call(env, "DELETE", f"{URL}/{mine['id']}")[0] == 204
 
 

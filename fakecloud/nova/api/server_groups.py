@@ -165,7 +165,7 @@ class ServerGroupsController:
         if legacy:  # 17.0.x-20.x: ``_authorize_context`` before the look-up
             self._authorize(req, rule, None)
         try:
-            group = server_groups.get(self.nova, req.params["id"])
+            group = server_groups.get(self.nova, req.params["id"], req.context)
         except server_groups.InstanceGroupNotFound as exc:
             raise HttpError(404, exc.format_message()) from None
         if not legacy:

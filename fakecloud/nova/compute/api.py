@@ -792,7 +792,7 @@ class API:
         _check_flavor_image(flavor, boot_meta, root)
         group = None
         if options.get("group") is not None:  # ``_get_requested_instance_group``
-            group = server_groups.get(self.nova, str(options["group"]))
+            group = server_groups.get(self.nova, str(options["group"]), context)
         count = self.check_num_instances_quota(context, flavor, min_count, max_count)
         if group is not None:
             self._check_group_members_quota(context, group, count)
