@@ -19,6 +19,15 @@ from oslo_utils import strutils
 
 from fakecloud.nova import exception
 
+
+class SourceTypeMissing(TypeError):
+    """``api_dict[source_type + '_id']`` of a mapping with a ``uuid`` and no ``source_type``
+    (the schema does not require it): Nova's own TypeError, which ``FaultWrapper`` answers with
+    its unexpected-error 500 (``<class 'TypeError'>``)."""
+
+    real_class_path = "TypeError"
+
+
 #: ``from_legacy``'s fields copied over (``bdm_legacy_fields & bdm_new_fields``).
 _LEGACY_COPIED = (
     "device_name",
@@ -87,8 +96,7 @@ def from_api(api_dict: dict[str, Any], image_uuid_specified: bool) -> dict[str, 
             if not device_uuid:
                 raise _invalid("Missing device UUID.")
             if source_type is None:
-                # ``api_dict[source_type + '_id']``: Nova's own TypeError, a 500.
-                raise TypeError('unsupported operand type(s) for +: "NoneType" and "str"')
+                raise SourceTypeMissing('unsupported operand type(s) for +: "NoneType" and "str"')
             api_dict[source_type + "_id"] = device_uuid
         if source_type == "image" and destination_type == "local":
             boot_index = api_dict.get("boot_index", -1)

@@ -36,7 +36,7 @@ from fakecloud.nova import (
 )
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
 from fakecloud.nova.api import server_groups as server_groups_api
-from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state, unexpected_error
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.passwords import generate_password
 from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
@@ -216,6 +216,9 @@ class ServersController:
             )
         except exception.Invalid as exc:
             raise HttpError(400, exc.format_message()) from None
+        except bdm_request.SourceTypeMissing as exc:
+            # Real Nova's 500 on purpose, not a crash of fakecloud's (no ``api.error``).
+            raise unexpected_error(exc, self.switches.api_support_string) from None
         if bdms:
             self.policy.authorize(ctx, SERVERS % "create:attach_volume", target)
         image_ref = server.get("imageRef") or None
