@@ -593,3 +593,117 @@ def no_long_freeze(cloud: Any) -> list[Violation]:
                     )
                 )
     return out
+
+
+@invariant("nova_usage_matches", needs=("nova",))
+def nova_usage_matches(cloud: Any) -> list[Violation]:
+    """Nova's counted usage of each project (instances, cores, RAM: what ``/limits`` and the
+    quota checks read) equals what its live servers hold, at any time.
+
+    Nova counts these from its rows on every request (no usage table since Pike); fakecloud
+    keeps running totals, which must never drift from the rows.
+    """
+    db = getattr(cloud.nova, "db", None)
+    if db is None or not hasattr(db, "project_usage"):
+        raise NotApplicable("cloud.nova has no db.project_usage to read")
+    expected: dict[str, list[int]] = {}
+    for row in db.instances.values():
+        if row.deleted:
+            continue
+        counts = expected.setdefault(row.project_id, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += row.flavor.vcpus
+        counts[2] += row.flavor.memory_mb
+    projects = set(expected) | {row.project_id for row in db.instances.values()}
+    out = []
+    for project in sorted(projects):
+        want = tuple(expected.get(project, (0, 0, 0)))
+        have = db.project_usage(project)
+        if have != want:
+            out.append(
+                Violation(
+                    "nova_usage_matches",
+                    f"project {project}",
+                    f"usage (instances, cores, ram) {have}, but its live servers hold {want}",
+                )
+            )
+    return out
+
+
+@invariant("address_held_by_one_live_server", needs=("nova",))
+def address_held_by_one_live_server(cloud: Any) -> list[Violation]:
+    """A fixed address on the ``public`` network is held by one live server only, and a deleted
+    server holds none (Nova deallocates its network when it deletes it), at any time."""
+    db = getattr(cloud.nova, "db", None)
+    if db is None or not hasattr(db, "network_number"):
+        raise NotApplicable("cloud.nova has no db.network_number to read")
+    out = []
+    holders: dict[int, str] = {}
+    for row in db.instances.values():
+        number = db.network_number(row.uuid)
+        if not number:
+            continue
+        if row.deleted:
+            out.append(
+                Violation(
+                    "address_held_by_one_live_server",
+                    f"server {row.uuid}",
+                    f"deleted, but still holds address number {number}",
+                )
+            )
+        elif number in holders:
+            out.append(
+                Violation(
+                    "address_held_by_one_live_server",
+                    f"server {row.uuid}",
+                    f"holds address number {number}, as server {holders[number]} does",
+                )
+            )
+        else:
+            holders[number] = row.uuid
+    return out
+
+
+#: Where a server that is not deleted has no placement to judge a group's policy by.
+_UNPLACED = ("error", "shelved_offloaded")
+
+
+@invariant("server_group_policy_holds", needs=("nova",))
+def server_group_policy_holds(cloud: Any) -> list[Violation]:
+    """The live, placed members of an ``affinity`` server group share one host; those of an
+    ``anti-affinity`` group are at most ``max_server_per_host`` (1 unless the 2.64 rule says
+    otherwise) a host, at any time. The soft policies promise nothing."""
+    groups = getattr(cloud.nova, "server_groups", None)
+    if not groups:
+        return []
+    rows = cloud.nova.db.instances
+    out = []
+    for group in groups.values():
+        if group.policy not in ("affinity", "anti-affinity"):
+            continue
+        hosts: dict[str, int] = {}
+        for uuid in group.members:
+            row = rows.get(uuid)
+            if row is None or row.deleted or row.host is None or row.vm_state in _UNPLACED:
+                continue
+            hosts[row.host] = hosts.get(row.host, 0) + 1
+        if group.policy == "affinity" and len(hosts) > 1:
+            out.append(
+                Violation(
+                    "server_group_policy_holds",
+                    f"server group {group.uuid}",
+                    f"affinity, but its members are on {len(hosts)} hosts: {sorted(hosts)}",
+                )
+            )
+        elif group.policy == "anti-affinity":
+            limit = group.rules.get("max_server_per_host", 1)
+            crowded = sorted(h for h, n in hosts.items() if n > limit)
+            if crowded:
+                out.append(
+                    Violation(
+                        "server_group_policy_holds",
+                        f"server group {group.uuid}",
+                        f"anti-affinity (at most {limit} a host), but {crowded} hold more",
+                    )
+                )
+    return out

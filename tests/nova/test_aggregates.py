@@ -204,6 +204,20 @@ def test_zone_conflicts_and_hosts_with_servers(profile):
     )
 
 
+def test_a_rename_refused_for_its_zone_keeps_the_new_name():
+    """nova 17.0.13-34.0.0 compute/api.py ``AggregateAPI.update_aggregate`` saves the name
+    before ``is_safe_to_update_az``: the 400 for a null zone leaves the aggregate renamed."""
+    env = NovaEnv("upstream")
+    _zone(env, "fast", "z1")
+    refused = _call(env, "PUT", "/1", {"aggregate": {"name": "quick", "availability_zone": None}})
+    assert _fault(refused) == (
+        400,
+        "Cannot update aggregate 1. Reason: Aggregate quick does not support empty named "
+        "availability zone.",
+    )
+    assert _ok(env, "GET", "/1")["name"] == "quick"
+
+
 def test_image_cache_requests_from_2_81():
     env = NovaEnv("upstream")
     ident = _zone(env, "fast", "z1", "cmp-1")

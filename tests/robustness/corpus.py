@@ -78,6 +78,113 @@ _PATCH = [
     {"op": "add", "path": "/tags/-", "value": "t"},
 ]
 
+_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ r1@x"
+_PUBLIC_NET = "6fc476ad-fc56-566c-8a31-4f5bd2e4075d"  # fakecloud.nova.network's ``public``
+_HOST = {"host": "{compute_host}", "binary": "nova-compute"}
+#: The routes sessions 15 and 16 added (flavor writes and access, key pairs, services,
+#: hypervisors, aggregates, server groups, a server's addresses), as clients send them.
+_SESSION15: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("compute", "POST", "/v2.1/flavors"): (
+        [
+            {"flavor": {"name": "f", "ram": 256, "vcpus": 1, "disk": 0, "id": "f9"}},
+            {
+                "flavor": {
+                    "name": "g",
+                    "ram": 512,
+                    "vcpus": 2,
+                    "disk": 1,
+                    "swap": 0,
+                    "OS-FLV-EXT-DATA:ephemeral": 0,
+                    "rxtx_factor": 1.0,
+                    "os-flavor-access:is_public": False,
+                    "description": "d",
+                }
+            },
+        ],
+        [],
+    ),
+    ("compute", "PUT", "/v2.1/flavors/{flavor_id}"): ([{"flavor": {"description": "d"}}], []),
+    ("compute", "POST", "/v2.1/flavors/{flavor_id}/action"): (
+        [
+            {"addTenantAccess": {"tenant": "{other_project_id}"}},
+            {"removeTenantAccess": {"tenant": "{project_id}"}},
+        ],
+        [],
+    ),
+    ("compute", "GET", "/v2.1/flavors"): ([], ["is_public=false&limit=1&marker=1"]),
+    ("compute", "POST", "/v2.1/os-keypairs"): (
+        [
+            {"keypair": {"name": "k2", "public_key": _KEY}},
+            {"keypair": {"name": "k3", "public_key": _KEY, "type": "ssh"}},
+            {"keypair": {"name": "k4", "public_key": _KEY, "user_id": "{other_user_id}"}},
+        ],
+        [],
+    ),
+    ("compute", "GET", "/v2.1/os-keypairs"): (
+        [],
+        ["user_id={user_id}", "limit=1&marker={keypair_name}"],
+    ),
+    ("compute", "GET", "/v2.1/os-keypairs/{name}"): ([], ["user_id={user_id}"]),
+    ("compute", "DELETE", "/v2.1/os-keypairs/{name}"): ([], ["user_id={user_id}"]),
+    ("compute", "GET", "/v2.1/os-services"): ([], ["host={compute_host}&binary=nova-compute"]),
+    ("compute", "PUT", "/v2.1/os-services/{id}"): (
+        [
+            _HOST,
+            {**_HOST, "disabled_reason": "maintenance"},
+            {**_HOST, "forced_down": True},
+            {"status": "disabled", "disabled_reason": "maintenance"},
+            {"forced_down": True},
+            {"status": "enabled"},
+        ],
+        [],
+    ),
+    ("compute", "GET", "/v2.1/os-hypervisors"): (
+        [],
+        ["limit=1&marker={hypervisor_id_uuid}", "hypervisor_hostname_pattern=cmp&with_servers=1"],
+    ),
+    ("compute", "GET", "/v2.1/os-hypervisors/detail"): (
+        [],
+        ["limit=1&marker={hypervisor_id}", "hypervisor_hostname_pattern=cmp-_&with_servers=true"],
+    ),
+    ("compute", "GET", "/v2.1/os-hypervisors/{id}"): ([], ["with_servers=true"]),
+    ("compute", "POST", "/v2.1/os-aggregates"): (
+        [
+            {"aggregate": {"name": "n", "availability_zone": "z2"}},
+            {"aggregate": {"name": "m", "availability_zone": None}},
+        ],
+        [],
+    ),
+    ("compute", "PUT", "/v2.1/os-aggregates/{id}"): (
+        [{"aggregate": {"name": "fast2", "availability_zone": "z1"}}],
+        [],
+    ),
+    ("compute", "POST", "/v2.1/os-aggregates/{id}/action"): (
+        [
+            {"add_host": {"host": "cmp-1"}},
+            {"remove_host": {"host": "{compute_host}"}},
+            {"set_metadata": {"metadata": {"k": "v", "availability_zone": "z3", "gone": None}}},
+        ],
+        [],
+    ),
+    ("compute", "POST", "/v2.1/os-aggregates/{id}/images"): (
+        [{"cache": [{"id": "{base_image_id}"}]}],
+        [],
+    ),
+    ("compute", "POST", "/v2.1/os-server-groups"): (
+        [
+            {"server_group": {"name": "g", "policies": ["affinity"]}},
+            {
+                "server_group": {
+                    "name": "h",
+                    "policy": "anti-affinity",
+                    "rules": {"max_server_per_host": 2},
+                }
+            },
+        ],
+        [],
+    ),
+    ("compute", "GET", "/v2.1/os-server-groups"): ([], ["all_projects=true&limit=1&offset=0"]),
+}
 #: (host, method, template without the project prefix) → (bodies, query strings).
 CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ("identity", "POST", "/v3/auth/tokens"): ([_TOKEN], ["nocatalog=1"]),
@@ -91,12 +198,27 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         [
             {"server": {**_SERVER, "metadata": {"k": "v"}, "min_count": 1, "max_count": 2}},
             {"server": {**_SERVER, "imageRef": "", "block_device_mapping_v2": [_BDM]}},
+            {
+                "server": {
+                    **_SERVER,
+                    "flavorRef": "{private_flavor_id}",
+                    "key_name": "{keypair_name}",
+                    "availability_zone": "z1",
+                    "networks": [{"uuid": _PUBLIC_NET}],
+                },
+                "os:scheduler_hints": {"group": "{server_group_id}"},
+            },
         ],
         [],
     ),
     ("compute", "GET", "/v2.1/servers"): (
         [],
-        ["limit=1&marker={server_id}", "all_tenants=1&name=w", "sort_key=name&sort_dir=asc"],
+        [
+            "limit=1&marker={server_id}",
+            "all_tenants=1&name=w",
+            "sort_key=name&sort_dir=asc",
+            "availability_zone=z1&ip=172.24&key_name={keypair_name}",
+        ],
     ),
     ("compute", "GET", "/v2.1/servers/detail"): (
         [],
@@ -255,6 +377,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         ],
         [],
     ),
+    **_SESSION15,
 }
 
 #: Odd values a body's leaf may become.

@@ -38,7 +38,7 @@ def test_every_route_answers_junk_as_a_real_service_would(worlds, profile, host)
             path = fill(route.template, world.ids)
             answer = send(cloud, host, route.method, path, headers=headers, body=body)
             try:
-                after = check(cloud, answer, errors, before, live, route.method)
+                after = check(cloud, answer, errors, before, live, route.method, path)
                 if after != before or cloud.kernel.running():
                     # It was accepted: let the work finish, check, and go on from a fresh copy.
                     cloud.run_until_idle()

@@ -53,7 +53,7 @@ def bent_requests(draw, host, world, route_list, auth):
     for name in [s[1:-1] for s in route.template.split("/") if s.startswith("{")]:
         real = param_ids(route.template, name, world.ids)
         if name == "flavor_id":
-            real = ["1", "42"]
+            real = ["1", "42", *real]
         elif name == "key":
             real = ["hw:cpu_policy", "k"]
         elif name == "tag_value":
@@ -113,7 +113,7 @@ def fuzz(world, host, examples, failures=None):
         live = len(cloud.kernel.running())
         try:
             answer = send(cloud, host, route.method, path, query=query, headers=headers, body=body)
-            after = check(cloud, answer, errors, before, live, route.method)
+            after = check(cloud, answer, errors, before, live, route.method, path)
             if after != before or cloud.kernel.running():
                 cloud.run_until_idle()
                 broken = cloud.check_invariants()

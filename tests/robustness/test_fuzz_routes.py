@@ -138,7 +138,7 @@ def test_any_request_to_any_route_gets_a_real_services_answer(worlds, profile, h
         errors = len(cloud.trace.filter(kind="api.error"))
         live = len(cloud.kernel.running())
         answer = send(cloud, host, route.method, path, query=query, headers=headers, body=body)
-        after = check(cloud, answer, errors, before, live, route.method)
+        after = check(cloud, answer, errors, before, live, route.method, path)
         if after != before or cloud.kernel.running():
             cloud.run_until_idle()
             assert not cloud.check_invariants(), (route, answer.status, cloud.check_invariants())

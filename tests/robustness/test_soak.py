@@ -33,6 +33,8 @@ FAULTS = [
     ("cinder.snapshot.create", {"error": "CinderBackendError", "probability": 0.4}),
     ("nova.libvirt.extract", {"action": "delay", "delay_s": 7.0, "probability": 0.4}),
 ]
+#: An imported key (ed25519: no key generation).
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ soak"
 STEPS = 30 * min(SCALE, 20)  # make fuzz: 600 steps (the invariants read the whole trace)
 
 
@@ -44,6 +46,7 @@ class Workload:
         images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-qga").json()
         self.base_image = images["images"][0]["id"]
         self.servers, self.volumes, self.snapshots, self.images = [], [], [], []
+        self.groups, self.flavors, self.keys, self.zones = [], [], {}, {}
 
     def user(self):
         return self.rng.choice(sorted(PROJECTS))
@@ -149,6 +152,100 @@ class Workload:
     def wait(self):
         self.cloud.advance(self.rng.choice([0.5, 3, 10, 30]))
 
+    # -- what sessions 15 and 16 added: groups, key pairs, addresses, services, zones, flavors
+
+    def make_group(self):
+        user = self.user()
+        policy = self.rng.choice(
+            ["affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity"]
+        )
+        body = {"server_group": {"name": "g", "policies": [policy]}}
+        resp = self.cloud.request("compute", "POST", "/v2.1/os-server-groups", body, user=user)
+        if resp.status == 200:
+            self.groups.append((user, resp.json()["server_group"]["id"]))
+        return resp
+
+    def boot_into_group(self):
+        if not self.groups:
+            return self.make_group()
+        user, group = self.rng.choice(self.groups)
+        server = {"name": "m", "imageRef": self.base_image, "networks": "auto"}
+        server["flavorRef"] = self.rng.choice(["1", *self.flavors])
+        if user in self.keys:
+            server["key_name"] = self.keys[user]
+        body = {"server": server, "os:scheduler_hints": {"group": group}}
+        resp = self.cloud.request(
+            "compute", "POST", "/v2.1/servers", body, user=user, microversion="2.37"
+        )
+        if resp.status == 202:
+            self.servers.append((user, resp.json()["server"]["id"]))
+        return resp
+
+    def delete_group(self):
+        if not self.groups:
+            return self.make_group()
+        user, group = self.groups.pop(self.rng.randrange(len(self.groups)))
+        return self.cloud.request("compute", "DELETE", f"/v2.1/os-server-groups/{group}", user=user)
+
+    def import_key(self):
+        user = self.user()
+        body = {"keypair": {"name": f"k{len(self.keys)}", "public_key": KEY}}
+        resp = self.cloud.request("compute", "POST", "/v2.1/os-keypairs", body, user=user)
+        if resp.status == 200:
+            self.keys[user] = body["keypair"]["name"]
+        return resp
+
+    def toggle_service(self):
+        """An operator takes a compute host out of scheduling (or forces it down), or puts it
+        back."""
+        host = self.rng.choice(["cmp-1", "cmp-2"])
+        change = self.rng.choice(
+            [{"status": "disabled", "disabled_reason": "soak"}, {"status": "enabled"},
+             {"forced_down": True}, {"forced_down": False}]
+        )  # fmt: skip
+        listed = self.cloud.request(
+            "compute", "GET", f"/v2.1/os-services?host={host}&binary=nova-compute",
+            user="admin", microversion="2.53",
+        )  # fmt: skip
+        service = listed.json()["services"][0]["id"]
+        return self.cloud.request(
+            "compute", "PUT", f"/v2.1/os-services/{service}", change, user="admin",
+            microversion="2.53",
+        )  # fmt: skip
+
+    def zone_host(self):
+        """An operator puts a host in a zone of its own aggregate, or takes it out (409 while
+        the host has servers, from 29.0.2 and 18.2.0 as each check came)."""
+        host = self.rng.choice(["cmp-1", "cmp-2"])
+        url = "/v2.1/os-aggregates"
+        if host not in self.zones:
+            body = {"aggregate": {"name": f"z-{host}", "availability_zone": f"z-{host}"}}
+            resp = self.cloud.request("compute", "POST", url, body, user="admin")
+            if resp.status != 200:
+                return resp
+            self.zones[host] = resp.json()["aggregate"]["id"]
+        action = self.rng.choice(["add_host", "remove_host"])
+        body = {action: {"host": host}}
+        return self.cloud.request(
+            "compute", "POST", f"{url}/{self.zones[host]}/action", body, user="admin"
+        )
+
+    def private_flavor(self):
+        """An operator makes a private flavor for one project."""
+        flavor = {"name": f"p{len(self.flavors)}", "ram": 256, "vcpus": 1, "disk": 1}
+        flavor["os-flavor-access:is_public"] = False
+        body = {"flavor": flavor}
+        resp = self.cloud.request("compute", "POST", "/v2.1/flavors", body, user="admin")
+        if resp.status != 200:
+            return resp
+        flavor_id = resp.json()["flavor"]["id"]
+        project = self.cloud.context(self.user()).project_id
+        access = {"addTenantAccess": {"tenant": project}}
+        path = f"/v2.1/flavors/{flavor_id}/action"
+        resp = self.cloud.request("compute", "POST", path, access, user="admin")
+        self.flavors.append(flavor_id)
+        return resp
+
 
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_a_long_random_workload_with_faults_keeps_every_invariant(profile):
@@ -161,6 +258,8 @@ def test_a_long_random_workload_with_faults_keeps_every_invariant(profile):
         work.boot, work.snapshot_server, work.delete_server, work.create_volume,
         work.snapshot_volume, work.delete_snapshot, work.delete_volume, work.delete_image,
         work.wait, work.wait,
+        work.make_group, work.boot_into_group, work.boot_into_group, work.delete_group,
+        work.import_key, work.toggle_service, work.zone_host, work.private_flavor,
     ]  # fmt: skip
     statuses = []
     for step in range(STEPS):

@@ -42,6 +42,58 @@ def _ok(resp: Any, *statuses: int) -> Any:
     return resp.json()
 
 
+#: The demo user's imported key (ed25519: no key generation cost).
+PUBLIC_KEY = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ r1@fakecloud"
+)
+
+
+def _session15(cloud: Any, ids: dict[str, str]) -> None:
+    """What sessions 15 and 16 added: the demo user's key pair, a private flavor the demo
+    project may use, an aggregate with a zone holding the host the first server is not on, an
+    anti-affinity server group with a member (booted with the key and the private flavor, an
+    address on ``public``); the ids of that host's service and hypervisor (by number before
+    2.53, by uuid from it)."""
+    req = cloud.request
+    pair = {"keypair": {"name": "demo-key", "public_key": PUBLIC_KEY}}
+    made = req("compute", "POST", "/v2.1/os-keypairs", body=pair)
+    ids["keypair_name"] = _ok(made, 200)["keypair"]["name"]
+    flavor = {"name": "private", "ram": 512, "vcpus": 1, "disk": 1, "id": "p1"}
+    flavor["os-flavor-access:is_public"] = False
+    made = req("compute", "POST", "/v2.1/flavors", body={"flavor": flavor}, user="admin")
+    ids["private_flavor_id"] = _ok(made, 200)["flavor"]["id"]
+    access = {"addTenantAccess": {"tenant": ids["project_id"]}}
+    path = f"/v2.1/flavors/{ids['private_flavor_id']}/action"
+    _ok(req("compute", "POST", path, body=access, user="admin"), 200)
+    shown = req("compute", "GET", f"/v2.1/servers/{ids['server_id']}", user="admin")
+    # Upstream refuses a zone for a host holding servers: the other host gets it.
+    host = {"cmp-1": "cmp-2", "cmp-2": "cmp-1"}[_ok(shown, 200)["server"]["OS-EXT-SRV-ATTR:host"]]
+    aggregate = {"aggregate": {"name": "fast", "availability_zone": "z1"}}
+    made = req("compute", "POST", "/v2.1/os-aggregates", body=aggregate, user="admin")
+    ids["aggregate_id"] = str(_ok(made, 200)["aggregate"]["id"])
+    path = f"/v2.1/os-aggregates/{ids['aggregate_id']}/action"
+    _ok(req("compute", "POST", path, body={"add_host": {"host": host}}, user="admin"), 200)
+    ids["compute_host"] = host
+    group = {"server_group": {"name": "spread", "policies": ["anti-affinity"]}}
+    made = req("compute", "POST", "/v2.1/os-server-groups", body=group)
+    ids["server_group_id"] = _ok(made, 200)["server_group"]["id"]
+    server = {"name": "member", "flavorRef": ids["private_flavor_id"], "networks": "auto"}
+    server.update(imageRef=ids["base_image_id"], key_name=ids["keypair_name"])
+    body = {"server": server, "os:scheduler_hints": {"group": ids["server_group_id"]}}
+    made = req("compute", "POST", "/v2.1/servers", body=body, microversion="2.60")
+    ids["grouped_server_id"] = _ok(made, 202)["server"]["id"]
+    cloud.run_until_idle()
+    for version, suffix in (("2.1", ""), ("2.53", "_uuid")):
+        path = "/v2.1/os-services?binary=nova-compute"
+        listed = _ok(req("compute", "GET", path, user="admin", microversion=version), 200)
+        row = next(s for s in listed["services"] if s["host"] == host)
+        ids["service_id" + suffix] = str(row["id"])
+        path = "/v2.1/os-hypervisors"
+        listed = _ok(req("compute", "GET", path, user="admin", microversion=version), 200)
+        row = next(h for h in listed["hypervisors"] if h["hypervisor_hostname"] == host)
+        ids["hypervisor_id" + suffix] = str(row["id"])
+
+
 def build(profile: str, seed: int = 5) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
@@ -51,6 +103,8 @@ def build(profile: str, seed: int = 5) -> World:
     ids: dict[str, str] = {
         "project_id": cloud.context("demo").project_id,
         "other_project_id": cloud.context("other").project_id,
+        "user_id": cloud.context("demo").user_id,
+        "other_user_id": cloud.context("other").user_id,
     }
     cirros = _ok(req("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-qga"), 200)
     ids["base_image_id"] = cirros["images"][0]["id"]
@@ -132,6 +186,7 @@ def build(profile: str, seed: int = 5) -> World:
         )
         ids["instance_snapshot_id"] = _ok(made, 202)["snapshot"]["id"]
     cloud.run_until_idle()
+    _session15(cloud, ids)
     ids["request_id"] = _ok(
         req("compute", "GET", f"/v2.1/servers/{ids['server_id']}/os-instance-actions"), 200
     )["instanceActions"][-1]["request_id"]

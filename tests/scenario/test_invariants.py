@@ -15,6 +15,9 @@ NAMES = {
     "task_state_cleared",
     "no_frozen_guest",
     "no_long_freeze",
+    "nova_usage_matches",
+    "address_held_by_one_live_server",
+    "server_group_policy_holds",
 }
 
 
@@ -181,3 +184,28 @@ def test_a_task_state_left_set_is_reported():
     found = cloud.check_invariants(["task_state_cleared"])
     assert [v.subject for v in found] == [f"server {server_id}"]
     assert found[0].message.startswith("task_state is 'image_uploading'")
+
+
+def test_the_session_15_kinds_break_their_invariants_when_their_state_drifts():
+    """Running totals, addresses and group placement, each broken by hand, are caught."""
+    cloud = Cloud(seed=3)
+    req = cloud.request
+    images = req("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-qga").json()["images"]
+    image = images[0]["id"]
+    group = {"server_group": {"name": "g", "policies": ["anti-affinity"]}}
+    group_id = req("compute", "POST", "/v2.1/os-server-groups", group).json()["server_group"]["id"]
+    made = []
+    for name in ("a", "b"):
+        server = {"name": name, "flavorRef": "1", "imageRef": image, "networks": "auto"}
+        body = {"server": server, "os:scheduler_hints": {"group": group_id}}
+        resp = req("compute", "POST", "/v2.1/servers", body, microversion="2.37")
+        made.append(resp.json()["server"]["id"])
+    cloud.run_until_idle()
+    names = ["nova_usage_matches", "address_held_by_one_live_server", "server_group_policy_holds"]
+    assert cloud.check_invariants(names) == []
+    db = cloud.nova.db
+    first, second = (db.instances[uuid] for uuid in made)
+    second.host = first.host  # both members on one host
+    db._networks[second.uuid] = db.network_number(first.uuid)  # one address, two servers
+    db._usage[first.project_id][1] += 1  # a core nobody holds
+    assert names_of(cloud.check_invariants(names)) == sorted(names)
