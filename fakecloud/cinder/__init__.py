@@ -14,6 +14,8 @@ Layout (one job per module, named after the real code):
 - `service` – `Cinder`, the service object a cloud builds (``cloud.cinder``);
 - `config` – the ``cinder`` config section: backends, volume types, quotas, timings;
 - `volumes`, `snapshots`, `attachments` – the synchronous API logic (``volume/api.py``);
+- `backups`, `backup_manager`, `backup_rest` – volume backups (``backup/api.py``,
+  ``backup/manager.py``, the ``/backups`` routes);
 - `manager` – scheduler and volume managers, the asynchronous side, on the RPC bus;
 - `backends` – the drivers' timing (``lvm-thin``, ``lvm-thick``, ``rbd``, ``copy``);
 - `quota` – reservations, commits, rollbacks and the 413 errors;
@@ -38,6 +40,12 @@ Fault points and their attributes (``cloud.faults.add(point, ...)``):
 ``cinder.volume.upload``   ``volume_id``, ``image_id``, ``size``, ``backend``: before an
                            upload-to-image copies the volume. Error → the image deleted, the
                            volume back to ``available``/``in-use``.
+``cinder.backup.create``   ``backup_id``, ``volume_id``, ``project_id``, ``size``,
+                           ``backend``, ``incremental``: half-way through a backup's copy.
+                           Error → the backup ``error``, the volume back to its status.
+``cinder.backup.restore``  ``backup_id``, ``volume_id``, ``size``, ``backend``: half-way
+                           through a restore. Error → volume ``error_restoring``.
+``cinder.backup.delete``   ``backup_id``, ``project_id``, ``size``. Error → backup ``error``.
 ``cinder.driver``          ``op`` (create_volume, create_volume_from_snapshot,
                            create_cloned_volume, copy_image_to_volume, copy_volume_to_image,
                            extend_volume, delete_volume, create_snapshot, delete_snapshot),
@@ -46,7 +54,8 @@ Fault points and their attributes (``cloud.faults.add(point, ...)``):
 ``io.transfer``            the kernel's: copies and wipes have labels ``cinder.copy_snapshot``,
                            ``cinder.copy_snapshot_to_volume``, ``cinder.clear_volume``,
                            ``cinder.clear_snapshot``, ``cinder.rbd_flatten``,
-                           ``cinder.clone_volume``, ``cinder.image_download``.
+                           ``cinder.clone_volume``, ``cinder.image_download``,
+                           ``cinder.backup_create``, ``cinder.backup_restore``.
 =========================  ==================================================================
 
 Error names for scenario files: ``CinderBackendError`` (a driver error), ``SnapshotIsBusy``,

@@ -251,6 +251,8 @@ class BackupManager:
         if backup is None:
             return
         volume = store.volumes.get(backup.volume_id)
+        if volume is None:
+            return  # Volume.get_by_id's VolumeNotFound: the backup stays creating
         snapshot = store.snapshots.get(backup.snapshot_id) if backup.snapshot_id else None
         if backup.snapshot_id:
             actual = snapshot.status if snapshot is not None else None
