@@ -37,6 +37,7 @@ from fakecloud.cinder import (
     faults,
     list_filters,
     policy,
+    services_api,
     type_list,
     types_api,
     views,
@@ -307,6 +308,7 @@ class CinderApi(ApiService):
             ("GET", "os-availability-zone", cls.availability_zones),
             *types_api.ROUTES,
             *backup_rest.ROUTES,
+            *services_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

@@ -357,6 +357,28 @@ TYPE_ACCESS = one(
     },
 )
 
+#: api/v3/services.py ``index`` (+ os-extended-services): every row's fields; ``cluster`` from
+#: 3.7, a cinder-volume row's ``backend_state`` (3.49) and replication fields.
+SERVICE = {
+    "type": "object",
+    "properties": {
+        "binary": {"enum": ["cinder-scheduler", "cinder-volume", "cinder-backup"]},
+        "host": {"type": "string"},
+        "zone": {"type": "string"},
+        "status": {"enum": ["enabled", "disabled"]},
+        "state": {"enum": ["up", "down"]},
+        "updated_at": _string_or_null,
+        "cluster": _string_or_null,
+        "backend_state": {"enum": ["up", "down", None]},
+        "disabled_reason": _string_or_null,
+        "replication_status": {"type": "string"},
+        "active_backend_id": _string_or_null,
+        "frozen": {"type": "boolean"},
+    },
+    "required": ["binary", "host", "zone", "status", "state", "updated_at", "disabled_reason"],
+    "additionalProperties": False,
+}
+
 #: USER_VISIBLE_EXTRA_SPECS (cinder/policies/type_extra_specs.py): all a non-admin may see.
 USER_VISIBLE_EXTRA_SPECS = ("RESKEY:availability_zones", "multiattach", "replication_enabled")
 

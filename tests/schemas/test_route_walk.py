@@ -593,6 +593,13 @@ def _cinder_type_writes(w: World, profile: str) -> None:
     expect(volume(w, "DELETE", path, user="admin"), 202, None, "DELETE type")
 
 
+@walks("volumev3", "GET", "/v3/os-services")
+def _cinder_services(w: World, profile: str) -> None:
+    for mv in ("3.0", CINDER_TOP[profile]):
+        r = volume(w, "GET", "os-services", mv=mv, user="admin")
+        expect(r, 200, cinder.collection("services", cinder.SERVICE), f"os-services @{mv}")
+
+
 @walks("volumev3", "GET", "/v3/limits", "/v3/os-availability-zone")
 def _cinder_limits_and_zones(w: World, profile: str) -> None:
     for mv in ("3.0", CINDER_TOP[profile]):
