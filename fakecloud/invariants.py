@@ -439,7 +439,8 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
 
     For each project: ``volumes``, ``snapshots`` and ``gigabytes`` in use (and their per-type
     copies) equal the count and size of its live volumes and snapshots that consume quota
-    (snapshot gigabytes unless ``no_snapshot_gb_quota``); reservations are all settled.
+    (snapshot gigabytes unless ``no_snapshot_gb_quota``), ``backups`` and ``backup_gigabytes``
+    those of its backups; reservations are all settled.
     """
     if not _idle(cloud):
         raise NotApplicable("the cloud is still busy (checked once idle)")
@@ -462,6 +463,9 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
             add(snap.project_id, "snapshots", snap.volume_type.name, 1)
             if snapshot_gb:
                 add(snap.project_id, "gigabytes", snap.volume_type.name, snap.volume_size)
+    for backup in cinder.store.backup_rows().values():
+        add(backup.project_id, "backups", None, 1)
+        add(backup.project_id, "backup_gigabytes", None, backup.size or 0)
     projects = set(expected)
     keystone = getattr(cloud, "keystone", None)
     if keystone is not None:
@@ -478,7 +482,7 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
             # the usual answer first: all settled (the resource's name is read only if not)
             if in_use == exists and not reserved:
                 continue
-            if resource.startswith(("volumes", "snapshots", "gigabytes")):
+            if resource.startswith(("volumes", "snapshots", "gigabytes", "backup")):
                 out.append(
                     Violation(
                         "quota_usage_matches",

@@ -136,6 +136,7 @@ def test_incremental_needs_an_available_full_backup(cloud):
     cloud.run_until_idle()
     usage = cloud.cinder.quotas.usages(MEMBER.project_id)
     assert (usage["backups"]["in_use"], usage["backup_gigabytes"]["in_use"]) == (0, 0)
+    assert [v for v in cloud.check_invariants() if v.invariant == "quota_usage_matches"] == []
 
 
 def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
@@ -145,8 +146,18 @@ def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
     assert code == 400
     # cinder 12.0.10 API.create raises without QUOTAS.rollback (14.0.0 rolls back)
     assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["reserved"] == 1
+    leaks = [v.subject for v in cloud.check_invariants() if v.invariant == "quota_usage_matches"]
+    assert leaks == [
+        f"project {MEMBER.project_id} backups",
+        f"project {MEMBER.project_id} backup_gigabytes",
+    ]
     bid = _made(cloud, vid, version="3.0")
     assert _show(cloud, bid, version="3.0")["object_count"] == 22  # 12.0.10: object_id
+    # legacy policies (12.0.10-28.x): backup:create is "", a project reader may back up
+    assert _backup(cloud, vid, version="3.0", ctx=READER).status == 202
+    cloud.run_until_idle()
+    page = call(cloud, "GET", "backups/detail", query={"limit": "1"}).json()
+    assert "/backups?limit=1&marker=" in page["backups_links"][0]["href"]  # not backups/detail
     casts = {(e["subject"], e["method"]) for e in cloud.trace.filter(kind="rpc.cast")}
     assert ("cinder-backup.cinder", "create_backup") in casts
     assert ("cinder-scheduler", "create_backup") not in casts
