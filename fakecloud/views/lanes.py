@@ -39,6 +39,7 @@ _ORDER = (
     ("cinder-api", 6),
     ("cinder-scheduler", 7),
     ("cinder-volume:", 8),
+    ("cinder-backup", 8),
     ("glance-api", 9),
     (GLANCE_STORE, 10),
     ("io:", 11),
@@ -89,6 +90,8 @@ def of_actor(actor: Any) -> str:
         return a
     if a.startswith("cinder-volume"):
         return "cinder-volume:" + a.rpartition("@")[2]
+    if a.startswith("cinder-backup"):
+        return "cinder-backup"
     if a.startswith("nova-api"):
         return "nova-api"
     if a.startswith("cmp-") or a == "nova-compute":
@@ -123,9 +126,17 @@ def rpc_sender(target: str, method: str) -> str:
     if target == "cinder-scheduler":
         return "cinder-api"
     if target.startswith("cinder-volume"):
+        if method == "get_backup_device":
+            return "cinder-backup"
         return (
             "cinder-scheduler" if method in ("create_volume", "create_snapshot") else "cinder-api"
         )
+    if target.startswith("cinder-backup"):
+        # create_backup: the scheduler's from Cinder 16 (the API's before), continue_backup
+        # the volume's backend
+        if method == "continue_backup":
+            return "cinder-volume"
+        return "cinder-scheduler" if method == "create_backup" else "cinder-api"
     return "?"
 
 
@@ -137,6 +148,8 @@ def of_fault(point: str, attrs: dict[str, Any]) -> str:
         return "glance-api"
     if point == "cinder.scheduler":
         return "cinder-scheduler"
+    if point.startswith("cinder.backup."):
+        return "cinder-backup"
     if point.startswith("cinder."):
         backend = attrs.get("backend")
         return f"cinder-volume:{backend}" if backend else "cinder-api"

@@ -35,6 +35,7 @@ _MARKED_MACHINES = (
     "glance.image.status",
     "nova.instance_snapshot.status",
     "volume.status",
+    "backup.status",
 )
 #: Friendlier names of transfer labels.
 TRANSFER_NAMES = {
@@ -52,6 +53,8 @@ TRANSFER_NAMES = {
     "cinder.copy_snapshot_to_volume": "snapshot to volume copy",
     "cinder.clear_volume": "volume wipe",
     "cinder.clear_snapshot": "snapshot wipe",
+    "cinder.backup_create": "backup to the backup store",
+    "cinder.backup_restore": "restore from the backup store",
 }
 #: Event kinds that are failures, drawn in red.
 FAILURE_KINDS = frozenset(

@@ -9,6 +9,7 @@ from cinder_support import ADMIN, MEMBER, OTHER, READER, attach, call, create_vo
 from fakecloud import Cloud
 from fakecloud.cinder.backup_manager import STORE
 from fakecloud.sim.io import mb_per_s
+from fakecloud.views import model
 
 GiB = 1024**3
 STORE_MB_PER_S = 50.0  # slower than the backend (200 MB/s): the store sets the pace
@@ -109,6 +110,9 @@ def test_in_use_needs_force_and_reads_a_temporary_clone(cloud):
     (temp_id,) = temp_ids
     assert states(cloud, temp_id) == ["creating", "backing-up", "deleting", "deleted"]
     assert _status(cloud, vid) == "in-use"
+    run = model.read(cloud.trace.filter())  # the views: a cinder-backup lane, its copy named
+    assert "cinder-backup" in run.lanes
+    assert any(b.label.startswith("backup to the backup store") for b in run.bars)
     assert _show(cloud, resp.json()["backup"]["id"])["status"] == "available"
 
 
