@@ -101,10 +101,11 @@ class SchedulerManager:
                 yield from k.faults.pause(
                     "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
                 )
-            driver = self.cinder.drivers.get(backend)
-            if driver is None:  # a created type: no spec, or one naming no backend
-                backend = weigh_backends(self.cinder.drivers, backend, volume.size)
-                driver = self.cinder.drivers[backend]
+            drivers = self.cinder.enabled_drivers()
+            driver = drivers.get(backend)
+            if driver is None:  # a created type, or a disabled backend's service
+                backend = weigh_backends(drivers, backend, volume.size)
+                driver = drivers[backend]
             if driver.free_gb < volume.size:
                 raise exception.NoValidBackend(
                     reason=f"No weighed backends available: {backend} has {driver.free_gb}G "

@@ -76,6 +76,10 @@ class Cinder:
     #: made at the first share (`fakecloud.cinder.type_manage`), so a cloud that never shared
     #: a type saves as before.
     type_access: dict[str, list[str]] | None = None
+    #: What an operator set of a service (``os-services``): ``(binary, host) -> (disabled,
+    #: disabled_reason, when)``; made at the first change, so a cloud nobody changed saves as
+    #: before (`fakecloud.cinder.services_api`).
+    service_changes: dict[tuple[str, str], tuple[bool, str | None, float]] | None = None
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -187,6 +191,19 @@ class Cinder:
         ):
             raise exception.VolumeTypeNotFound(volume_type_id=type_id)
         return vtype
+
+    def enabled_drivers(self) -> dict[str, Driver]:
+        """The backends whose cinder-volume is enabled: the scheduler's ``backend_state_map``
+        holds the enabled services only (``_update_backend_state_map``)."""
+        changes = self.service_changes
+        if not changes:
+            return self.drivers
+        host = self.config.host
+        return {
+            name: driver
+            for name, driver in self.drivers.items()
+            if not changes.get(("cinder-volume", f"{host}@{name}"), (False,))[0]
+        }
 
     def type_shared(self, vtype: VolumeType, project_id: str | None) -> bool:
         """Whether a (private) type is shared with `project_id` (``VolumeType.projects``)."""

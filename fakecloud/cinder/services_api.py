@@ -1,11 +1,11 @@
-"""``GET /os-services``: Cinder's services (``openstack volume service list``, cinderclient
+"""``/os-services``: Cinder's services (``openstack volume service list``, cinderclient
 ``services.list``, openstacksdk ``block_storage.services()``), as ``ServiceController.index``
 answers it (``api/contrib/services.py`` 12.0.10-27.x, ``api/v3/services.py`` from 28.0.0; the
 rows: ``db`` ``_service_query`` and ``_filter_host``).
 
 The rows: cinder-scheduler on ``cinder.host``, one cinder-volume per backend on
 ``<host>@<backend>`` and cinder-backup on ``cinder.host`` (`fakecloud.cinder.backup_manager`),
-all in ``storage_availability_zone``, enabled. ``updated_at`` is the last ``report_state``
+all in ``storage_availability_zone``. ``updated_at`` is the last ``report_state`` (or change)
 (every ``report_interval``, 10 virtual seconds; null before the first); a service whose RPC
 server is down is ``down`` (fakecloud has no ``service_down_time`` grace). ``host`` matches as
 ``_filter_host`` does (``cinder`` also matches ``cinder@lvm``; one with ``@`` matches that
@@ -15,16 +15,22 @@ backend and its pools), ``binary`` exactly; other parameters are ignored. From 3
 extension: ``disabled_reason``, and on cinder-volume rows ``replication_status`` (``disabled``:
 ``init_host`` sets it from the driver, which replicates nothing), ``active_backend_id`` and
 ``frozen``. Policy ``volume_extension:services:index`` (admin).
+
+``PUT /os-services/{enable,disable,disable-log-reason}`` (`services_update`) sets a service
+enabled or disabled as each series does (docs/conformance.md, "Cinder volume type writes"); a
+disabled cinder-volume gets no new volumes (`Cinder.enabled_drivers`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.api.http import Request, Response
-from fakecloud.cinder import exception
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.router import NoRoute
+from fakecloud.cinder import exception, faults
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
 from fakecloud.cinder.manager import SCHEDULER
+from fakecloud.cinder.validation import validate
 
 #: ``mv.CLUSTER_SUPPORT``.
 CLUSTER_SUPPORT = "3.7"
@@ -72,30 +78,142 @@ def services_index(service: Any, req: Request) -> Response:
     binary = (query.get("binary") or [None])[-1]
     version = req.microversion
     kernel = cinder.kernel
-    beat = cinder.timestamp(_heartbeat(kernel.now))
+    heartbeat = _heartbeat(kernel.now)
+    changes = cinder.service_changes or {}
     out = []
     for kind, name, target in services(cinder):
         if (host and not _host_matches(name, host)) or (binary and kind != binary):
             continue
         up = backup_service_up(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
+        disabled, reason, changed = changes.get((kind, name), _UNCHANGED)
+        updated = heartbeat if up else None
+        if changed is not None and (updated is None or changed > updated):
+            updated = changed  # modified_at, when later than the last report
         row: dict[str, Any] = {
             "binary": kind,
             "host": name,
             "zone": cinder.config.storage_availability_zone,
-            "status": "enabled",
+            "status": "disabled" if disabled else "enabled",
             "state": "up" if up else "down",
-            "updated_at": beat if up else None,
+            "updated_at": cinder.timestamp(updated),
         }
         if version >= BACKEND_STATE_REPORT and kind == VOLUME_BINARY:
             row["backend_state"] = "up"
         if version >= CLUSTER_SUPPORT:
             row["cluster"] = None
-        row["disabled_reason"] = None
+        row["disabled_reason"] = reason
         if kind == VOLUME_BINARY:
             row.update(replication_status="disabled", active_backend_id=None, frozen=False)
         out.append(row)
     return Response(200, {"services": out})
 
 
+_UNCHANGED = (False, None, None)
+#: 28.0.0 (0fcc22942 "api: Merge os-services extension") routes each action on its own, and its
+#: ``enable`` and ``disable`` save the row unchanged (still so on master).
+OWN_ROUTES_FROM = 28
+#: The first series whose update body has a JSON schema.
+SCHEMA_FROM = 13
+_ACTIONS = ("enable", "disable", "disable-log-reason")
+#: Actions Cinder has that fakecloud does not model (a 404 here, as an unrouted path).
+_UNMODELLED = ("freeze", "thaw", "failover_host", "failover", "set-log", "get-log")
+
+_HOST = {"type": ["string", "null"], "minLength": 1, "maxLength": 255,
+         "pattern": r"^[a-zA-Z0-9-._#@:/+\[\]]*$"}  # fmt: skip
+_NAME = {"type": "string", "minLength": 1, "maxLength": 255}
+_ENABLE_PROPS = {
+    "binary": _NAME,
+    "host": _HOST,
+    "cluster": {"type": ["string", "null"], "minLength": 0, "maxLength": 255},
+    "service": _NAME,
+}
+_ANY_OF = [{"required": ["binary"]}, {"required": ["service"]}]
+
+
+def _schema(properties: dict) -> dict:
+    # schemas/services.py: "anyOf" before "additionalProperties" (jsonschema reports the
+    # first failing keyword in the schema's order).
+    return {"type": "object", "properties": properties, "anyOf": _ANY_OF,
+            "additionalProperties": False}  # fmt: skip
+
+
+ENABLE_AND_DISABLE = _schema(_ENABLE_PROPS)
+_REASON = {**_NAME, "format": "disabled_reason"}
+DISABLE_LOG_REASON = _schema({**_ENABLE_PROPS, "disabled_reason": _REASON})
+
+
+def _queens_reason_ok(reason: Any) -> bool:
+    """12.x ``_is_valid_as_reason``: 1 to 255 characters, not all spaces."""
+    return isinstance(reason, str) and 0 < len(reason) <= 255 and not reason.isspace()
+
+
+def services_update(service: Any, req: Request) -> Response:
+    """``PUT /os-services/{enable,disable,disable-log-reason}``: set a service enabled or
+    disabled (with a reason); a disabled cinder-volume gets no new volumes."""
+    action = req.params["action"]
+    major = service.cinder_major
+    own_routes = major >= OWN_ROUTES_FROM
+    if action in _UNMODELLED or (own_routes and action not in _ACTIONS):
+        raise NoRoute([])
+    body = service._body(req)
+    ctx = req.context
+    schema = DISABLE_LOG_REASON if action == "disable-log-reason" else ENABLE_AND_DISABLE
+    if own_routes and action in _ACTIONS:
+        validate(schema, body)  # the method's decorator: before its policy
+    if not ctx.is_admin:
+        raise exception.PolicyNotAuthorized(action="volume_extension:services:update")
+    if action not in _ACTIONS:
+        raise exception.InvalidInput(reason="Unknown action")
+    if SCHEMA_FROM <= major < OWN_ROUTES_FROM:
+        validate(schema, body)  # the helper's decorator, after update's policy
+    if not isinstance(body, dict):
+        raise HttpError(400, faults.GENERIC[400])
+    host = body.get("host")
+    if not host:
+        raise exception.InvalidInput(reason="Host field is missing.")
+    reason = body.get("disabled_reason")
+    if major < SCHEMA_FROM and action == "disable-log-reason" and not _queens_reason_ok(reason):
+        raise HttpError(400, "Disabled reason contains invalid characters or is too long")
+    name, binary = body.get("service", ""), body.get("binary", "")
+    wanted = binary or name
+    if not wanted:
+        raise HttpError(400, faults.GENERIC[400])
+    cinder = service.cinder
+    found = next(
+        (key for key in ((k, h) for k, h, _ in services(cinder))
+         if key[0] == wanted and _host_matches(key[1], host)),
+        None,
+    )  # fmt: skip
+    if found is None:
+        raise exception.ServiceNotFound(
+            message=f"Service {wanted} could not be found on host {host}."
+        )
+    out: dict[str, Any] = {"host": host, "service": name, "binary": binary}
+    disabled, old_reason, _ = (cinder.service_changes or {}).get(found, _UNCHANGED)
+    if action == "enable":
+        out.update(status="enabled", disabled=False)
+        if major < SCHEMA_FROM:
+            out["disabled_reason"] = None
+        if not own_routes:
+            _save(cinder, found, False, None if major < SCHEMA_FROM else old_reason)
+    elif action == "disable":
+        out.update(status="disabled", disabled=True)
+        if not own_routes:
+            _save(cinder, found, True, old_reason)
+    else:
+        out.update(status="disabled", disabled=True, disabled_reason=reason)
+        _save(cinder, found, True, reason if reason or major < OWN_ROUTES_FROM else old_reason)
+    return Response(200, out)
+
+
+def _save(cinder: Any, key: tuple[str, str], disabled: bool, reason: str | None) -> None:
+    if cinder.service_changes is None:
+        cinder.service_changes = {}
+    cinder.service_changes[key] = (disabled, reason, cinder.kernel.now)
+
+
 #: ``(method, path, handler)`` under ``/v3[/{project_id}]/``.
-ROUTES = (("GET", "os-services", services_index),)
+ROUTES = (
+    ("GET", "os-services", services_index),
+    ("PUT", "os-services/{action}", services_update),
+)

@@ -536,9 +536,22 @@ def _check_name(value: Any) -> bool:
     return True
 
 
+def _check_disabled_reason(value: Any) -> bool:
+    """``_validate_disabled_reason``: stripped, 1 to 255 characters."""
+    if isinstance(value, str):
+        from oslo_utils import strutils
+
+        try:
+            strutils.check_string_length(value.strip(), "disabled_reason", 1, 255)
+        except ValueError as exc:
+            raise exception.InvalidInput(reason=str(exc)) from None
+    return True
+
+
 _FORMATS = {
     "uuid": is_uuid_like,
     "name": _check_name,
+    "disabled_reason": _check_disabled_reason,
     "printable": lambda v: not isinstance(v, str) or all(_is_printable(c) for c in v),
     "name_non_mandatory_remove_white_spaces": lambda v: _check_length(v, "name"),
     "description_non_mandatory_remove_white_spaces": lambda v: _check_length(v, "description"),

@@ -4,6 +4,7 @@ cinder-backup, the
 ``host``/``binary`` filters (``_filter_host``), ``cluster`` from 3.7, ``backend_state`` from
 3.49, the extended fields, heartbeats every 10 virtual seconds. It was a 404."""
 
+import pytest
 from cinder_support import ADMIN, MEMBER, call, fault
 
 from fakecloud import Cloud
@@ -56,4 +57,65 @@ def test_host_and_binary_filters():
     resp = call(cloud, "GET", "os-services", ctx=MEMBER)
     assert fault(resp) == (
         "forbidden", 403, "Policy doesn't allow volume_extension:services:index to be performed.",
+    )  # fmt: skip
+
+
+def _update(cloud, action, body, ctx=ADMIN):
+    return call(cloud, "PUT", f"os-services/{action}", body, ctx=ctx)
+
+
+def _states(cloud):
+    rows = _rows(cloud, "binary=cinder-volume")
+    return [(r["host"], r["status"], r["disabled_reason"]) for r in rows]
+
+
+def _volume_status(cloud):
+    resp = call(cloud, "POST", "volumes", {"volume": {"size": 1}})
+    cloud.run_until_idle()
+    return cloud.cinder.volume(resp.json()["volume"]["id"]).status
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-24.0.0"])
+def test_a_disabled_backend_gets_no_volumes(profile):
+    cloud = Cloud(profile=profile, config=CONFIG)
+    lvm = {"host": "cinder@lvm", "binary": "cinder-volume"}
+    resp = _update(cloud, "disable-log-reason", {**lvm, "disabled_reason": "maintenance"})
+    assert resp.json() == {**lvm, "service": "", "status": "disabled", "disabled": True,
+                           "disabled_reason": "maintenance"}  # fmt: skip
+    assert _states(cloud)[0] == ("cinder@lvm", "disabled", "maintenance")
+    assert _volume_status(cloud) == "error"  # the default type's backend: no valid backend
+    enabled = _update(cloud, "enable", {"host": "cinder", "binary": "cinder-volume"}).json()
+    # Queens clears the reason (and answers it); from 13.0.0 the reason stays.
+    reason = None if profile == "seed" else "maintenance"
+    assert enabled.get("disabled_reason", "kept") == (None if profile == "seed" else "kept")
+    assert _states(cloud)[0] == ("cinder@lvm", "enabled", reason)  # host "cinder": the first
+    assert _volume_status(cloud) == "available"
+    resp = _update(cloud, "enable", {"host": "cinder@nfs", "binary": "cinder-volume"})
+    assert fault(resp) == (
+        "itemNotFound", 404, "Service cinder-volume could not be found on host cinder@nfs.",
+    )  # fmt: skip
+    assert fault(_update(cloud, "frobnicate", lvm)) == (
+        "badRequest", 400, "Invalid input received: Unknown action",
+    )  # fmt: skip
+    assert fault(_update(cloud, "disable", lvm, ctx=MEMBER))[1] == 403
+
+
+@pytest.mark.parametrize("profile", ["nova-33.0.0", "upstream"])
+def test_enable_and_disable_change_nothing_from_28(profile):
+    # 0fcc22942 (28.0.0): enable/disable answer the new status and save the row unchanged;
+    # disable-log-reason still disables.
+    cloud = Cloud(profile=profile, config=CONFIG)
+    lvm = {"host": "cinder@lvm", "binary": "cinder-volume"}
+    resp = _update(cloud, "disable", lvm)
+    assert (resp.status, resp.json()["status"]) == (200, "disabled")
+    assert _states(cloud)[0] == ("cinder@lvm", "enabled", None)
+    assert _volume_status(cloud) == "available"
+    _update(cloud, "disable-log-reason", {**lvm, "disabled_reason": "maintenance"})
+    assert _update(cloud, "enable", lvm).json()["status"] == "enabled"
+    assert _states(cloud)[0] == ("cinder@lvm", "disabled", "maintenance")
+    assert _volume_status(cloud) == "error"
+    assert call(cloud, "PUT", "os-services/frobnicate", lvm, ctx=ADMIN).status == 404
+    resp = _update(cloud, "disable-log-reason", {**lvm, "disabled_reason": "   "})
+    assert fault(resp) == (
+        "badRequest", 400, "Invalid input received: disabled_reason has 0 characters, less than 1.",
     )  # fmt: skip

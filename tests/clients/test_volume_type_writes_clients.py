@@ -1,8 +1,8 @@
 """``openstack volume type create --private --property --project``, ``volume type set
 --property``, ``volume type unset`` and ``volume type delete``, and a volume of the
 new type as the project it was shared with (tests/cinder/test_volume_type_writes.py has
-Cinder's answers per series); then ``openstack volume service list``. They were 404s: the types
-were read-only, ``os-services`` not served."""
+Cinder's answers per series); then ``openstack volume service set/list``. They were 404s: the
+types were read-only, ``os-services`` not served."""
 
 import pytest
 from osc_inprocess import CommandFailed, OpenStackCLI
@@ -46,10 +46,13 @@ def test_cli_creates_shares_uses_and_deletes_a_private_type(tmp_path):
         assert cloud.cinder.volume_types["shared-multi"].extra_specs == {}
         osc("volume", "type", "delete", type_id, cloud=admin, output=False)
         assert "shared-multi" not in cloud.cinder.volume_types
-        # GET /os-services (tests/cinder/test_volume_services.py).
+        # /os-services (tests/cinder/test_volume_services.py): a reason disables, from 28.0.0
+        # too (disable-log-reason).
+        osc("volume", "service", "set", "--disable", "--disable-reason", "maintenance",
+            "cinder@lvmdriver-1", "cinder-volume", cloud=admin, output=False)  # fmt: skip
         services = osc("volume", "service", "list", cloud=admin)
-        assert [(s["Binary"], s["Host"], s["State"]) for s in services] == [
-            ("cinder-scheduler", "cinder", "up"),
-            ("cinder-volume", "cinder@lvmdriver-1", "up"),
-            ("cinder-backup", "cinder", "up"),
+        assert [(s["Binary"], s["Host"], s["Status"], s["State"]) for s in services] == [
+            ("cinder-scheduler", "cinder", "enabled", "up"),
+            ("cinder-volume", "cinder@lvmdriver-1", "disabled", "up"),
+            ("cinder-backup", "cinder", "enabled", "up"),
         ]

@@ -379,6 +379,21 @@ SERVICE = {
     "additionalProperties": False,
 }
 
+#: ``update`` (12.0.10-27.x) / ``enable``, ``disable``, ``disable_log_reason`` (28.0.0 on).
+SERVICE_UPDATED = {
+    "type": "object",
+    "properties": {
+        "host": {"type": "string"},
+        "service": {"type": "string"},
+        "binary": {"type": "string"},
+        "status": {"enum": ["enabled", "disabled"]},
+        "disabled": {"type": "boolean"},
+        "disabled_reason": _string_or_null,
+    },
+    "required": ["host", "service", "binary", "status", "disabled"],
+    "additionalProperties": False,
+}
+
 #: USER_VISIBLE_EXTRA_SPECS (cinder/policies/type_extra_specs.py): all a non-admin may see.
 USER_VISIBLE_EXTRA_SPECS = ("RESKEY:availability_zones", "multiattach", "replication_enabled")
 
