@@ -185,6 +185,62 @@ _SESSION15: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ),
     ("compute", "GET", "/v2.1/os-server-groups"): ([], ["all_projects=true&limit=1&offset=0"]),
 }
+#: Session 16's Cinder routes: backups and volume type writes.
+_SESSION16: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("volume", "POST", "/v3/backups"): (
+        [
+            {"backup": {"volume_id": "{volume_id}", "name": "b", "description": "d"}},
+            {"backup": {"volume_id": "{volume_id}", "incremental": True, "metadata": {"k": "v"}}},
+            {"backup": {"volume_id": "{attached_volume_id}", "force": True}},
+            {"backup": {"volume_id": "{volume_id}", "snapshot_id": "{volume_snapshot_id}"}},
+        ],
+        [],
+    ),
+    ("volume", "GET", "/v3/backups/detail"): (
+        [],
+        [
+            "all_tenants=1&limit=1&marker={backup_id}&sort=name:asc",
+            "volume_id={volume_id}&status=available&with_count=true",
+        ],
+    ),
+    ("volume", "GET", "/v3/backups"): ([], ["limit=1&offset=0&sort_key=created_at"]),
+    ("volume", "PUT", "/v3/backups/{id}"): (
+        [{"backup": {"name": "n", "description": "d", "metadata": {"k": "v"}}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/backups/{id}/restore"): (
+        [{"restore": {"volume_id": "{volume_id}"}}, {"restore": {"name": "restored"}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/backups/{id}/action"): (
+        [{"os-reset_status": {"status": "available"}}, {"os-force_delete": {}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/types"): (
+        [
+            {"volume_type": {"name": "t", "description": "d", "extra_specs": {"k": "v"}}},
+            {"volume_type": {"name": "p", "os-volume-type-access:is_public": False}},
+        ],
+        [],
+    ),
+    ("volume", "PUT", "/v3/types/{id}"): (
+        [{"volume_type": {"name": "t2", "description": "d", "is_public": True}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/types/{id}/action"): (
+        [
+            {"addProjectAccess": {"project": "{other_project_id}"}},
+            {"removeProjectAccess": {"project": "{project_id}"}},
+        ],
+        [],
+    ),
+    ("volume", "POST", "/v3/types/{id}/extra_specs"): (
+        [{"extra_specs": {"volume_backend_name": "lvm", "k": "v2"}}],
+        [],
+    ),
+    ("volume", "PUT", "/v3/types/{id}/extra_specs/{key}"): ([{"k": "v3"}], []),
+    ("volume", "GET", "/v3/types"): ([], ["is_public=none", "is_public=false&sort=name"]),
+}
 #: (host, method, template without the project prefix) → (bodies, query strings).
 CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ("identity", "POST", "/v3/auth/tokens"): ([_TOKEN], ["nocatalog=1"]),
@@ -378,6 +434,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         [],
     ),
     **_SESSION15,
+    **_SESSION16,
 }
 
 #: Odd values a body's leaf may become.

@@ -70,6 +70,8 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         "os-aggregates": ["aggregate_id"],
         "os-services": ["service_id", "service_id_uuid"],
         "os-hypervisors": ["hypervisor_id", "hypervisor_id_uuid", "compute_host"],
+        "backups": ["backup_id"],
+        "types": ["volume_type_id"],
     }
     keys = by_collection.get(before, [])
     # Before 2.53 a service is updated by a word in its place; a server's network by name.
@@ -174,6 +176,10 @@ def digest(cloud: Any) -> str:
             for project, usages in cinder.quotas._usages.items()
             if any(u.in_use or u.reserved for u in usages.values())
         },
+        # Session 16: backups, volume types (specs, privacy) and who may use a private one.
+        "cinder.backups": cinder.store.backup_rows(),
+        "cinder.volume_types": cinder.volume_types,
+        "cinder.type_access": getattr(cinder, "type_access", None) or {},
         "glance.images": glance.db.images,
         "glance.members": glance.db.members,
         "nova.instance_snapshots": {

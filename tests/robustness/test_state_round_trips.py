@@ -1,6 +1,7 @@
 """A saved and loaded cloud, and a fork, answer as the cloud they came from, with every kind of
 state sessions 15 and 16 added populated: aggregates with a zone, a server group with a member,
-a disabled and a forced-down service, flavor access, a key pair and a server's address.
+a disabled and a forced-down service, flavor access, a key pair, a server's address, a volume
+backup and a private volume type shared with one project.
 
 Each copy is asked the same reads, then the same writes that depend on that state (a boot
 into the anti-affinity group, a service enabled again, an aggregate's host removed), and every
@@ -11,25 +12,38 @@ import pytest
 
 from fakecloud import Cloud, state
 
-#: (user, method, path, body, microversion): reads of each new kind, then writes that use it.
+#: (service, user, method, path, body, microversion): reads of each new kind, then writes that
+#: use it.
 READS = [
-    ("admin", "GET", "/v2.1/os-aggregates", None, "2.41"),
-    ("admin", "GET", "/v2.1/os-availability-zone/detail", None, None),
-    ("admin", "GET", "/v2.1/os-server-groups?all_projects=1", None, "2.64"),
-    ("admin", "GET", "/v2.1/os-services", None, "2.53"),
-    ("admin", "GET", "/v2.1/os-services", None, "2.11"),
-    ("admin", "GET", "/v2.1/os-hypervisors/detail", None, "2.53"),
-    ("admin", "GET", "/v2.1/flavors/{private_flavor_id}/os-flavor-access", None, None),
-    ("demo", "GET", "/v2.1/flavors/detail", None, "2.61"),
-    ("demo", "GET", "/v2.1/os-keypairs", None, "2.35"),
-    ("demo", "GET", "/v2.1/servers/detail", None, "2.96"),
-    ("demo", "GET", "/v2.1/servers/{grouped_server_id}/ips", None, None),
-    ("demo", "GET", "/v2.1/limits", None, None),
-    ("demo", "GET", "/v2.1/os-quota-sets/{project_id}/detail", None, None),
+    ("compute", "admin", "GET", "/v2.1/os-aggregates", None, "2.41"),
+    ("compute", "admin", "GET", "/v2.1/os-availability-zone/detail", None, None),
+    ("compute", "admin", "GET", "/v2.1/os-server-groups?all_projects=1", None, "2.64"),
+    ("compute", "admin", "GET", "/v2.1/os-services", None, "2.53"),
+    ("compute", "admin", "GET", "/v2.1/os-services", None, "2.11"),
+    ("compute", "admin", "GET", "/v2.1/os-hypervisors/detail", None, "2.53"),
+    ("compute", "admin", "GET", "/v2.1/flavors/{private_flavor_id}/os-flavor-access", None, None),
+    ("compute", "demo", "GET", "/v2.1/flavors/detail", None, "2.61"),
+    ("compute", "demo", "GET", "/v2.1/os-keypairs", None, "2.35"),
+    ("compute", "demo", "GET", "/v2.1/servers/detail", None, "2.96"),
+    ("compute", "demo", "GET", "/v2.1/servers/{grouped_server_id}/ips", None, None),
+    ("compute", "demo", "GET", "/v2.1/limits", None, None),
+    ("compute", "demo", "GET", "/v2.1/os-quota-sets/{project_id}/detail", None, None),
+    ("block-storage", "demo", "GET", "/v3/{project_id}/backups/detail", None, "3.45"),
+    ("block-storage", "demo", "GET", "/v3/{project_id}/types/{volume_type_id}", None, None),
+    ("block-storage", "admin", "GET", "/v3/{project_id}/types?is_public=none", None, None),
+    (
+        "block-storage",
+        "admin",
+        "GET",
+        "/v3/{project_id}/types/{volume_type_id}/os-volume-type-access",
+        None,
+        None,
+    ),
 ]
 WRITES = [
     # The group's first member holds one host (the other disabled): the next finds none.
     (
+        "compute",
         "demo",
         "POST",
         "/v2.1/servers",
@@ -45,9 +59,17 @@ WRITES = [
         },
         "2.37",
     ),
-    ("admin", "PUT", "/v2.1/os-services/{spare_service}", {"status": "enabled"}, "2.53"),
-    ("admin", "PUT", "/v2.1/os-services/{spare_service}", {"forced_down": False}, "2.53"),
+    ("compute", "admin", "PUT", "/v2.1/os-services/{spare_service}", {"status": "enabled"}, "2.53"),
     (
+        "compute",
+        "admin",
+        "PUT",
+        "/v2.1/os-services/{spare_service}",
+        {"forced_down": False},
+        "2.53",
+    ),
+    (
+        "compute",
         "demo",
         "POST",
         "/v2.1/servers",
@@ -63,14 +85,33 @@ WRITES = [
         "2.37",
     ),
     (
+        "compute",
         "admin",
         "POST",
         "/v2.1/os-aggregates/{aggregate_id}/action",
         {"remove_host": {"host": "{compute_host}"}},
         "2.41",
     ),
-    ("admin", "DELETE", "/v2.1/flavors/{private_flavor_id}", None, None),
-    ("demo", "DELETE", "/v2.1/os-keypairs/{keypair_name}", None, None),
+    ("compute", "admin", "DELETE", "/v2.1/flavors/{private_flavor_id}", None, None),
+    ("compute", "demo", "DELETE", "/v2.1/os-keypairs/{keypair_name}", None, None),
+    (
+        "block-storage",
+        "demo",
+        "POST",
+        "/v3/{project_id}/backups/{backup_id}/restore",
+        {"restore": {"name": "back"}},
+        None,
+    ),
+    (
+        "block-storage",
+        "demo",
+        "POST",
+        "/v3/{project_id}/volumes",
+        {"volume": {"size": 1, "volume_type": "{volume_type_id}"}},
+        None,
+    ),
+    ("block-storage", "admin", "DELETE", "/v3/{project_id}/types/{volume_type_id}", None, None),
+    ("block-storage", "demo", "GET", "/v3/{project_id}/volumes/detail", None, None),
 ]
 
 
@@ -86,9 +127,9 @@ def _fill(value, ids):
 
 def _answers(cloud, ids, requests):
     out = []
-    for user, method, path, body, version in requests:
+    for service, user, method, path, body, version in requests:
         resp = cloud.request(
-            "compute", method, _fill(path, ids), body=_fill(body, ids), user=user,
+            service, method, _fill(path, ids), body=_fill(body, ids), user=user,
             microversion=version,
         )  # fmt: skip
         cloud.run_until_idle()
@@ -127,7 +168,19 @@ def test_a_copy_answers_as_the_original(populated, copy):
     writes = _answers(source, ids, WRITES)
     assert _answers(made, ids, WRITES) == writes
     # accepted, except the zone's host that holds a server (29.0.2+: 409)
-    assert [status for _, _, status, _ in writes] == [202, 200, 200, 202, 409, 202, 202]
+    assert [status for _, _, status, _ in writes] == [
+        202,
+        200,
+        200,
+        202,
+        409,
+        202,
+        202,
+        202,
+        202,
+        400,
+        200,
+    ]
     servers = made.request("compute", "GET", "/v2.1/servers/detail").json()["servers"]
     hosts = {s["name"]: (s["status"], s["addresses"] != {}) for s in servers}
     # no host for the second member while the other host was disabled; the third placed

@@ -122,13 +122,45 @@ SESSION15 = [
     ("aggregate remove host", "compute", "POST", "/v2.1/os-aggregates/{aggregate_id}/action", {"remove_host": {"host": "{compute_host}"}}, None, (403, 403, 200), (403, 403, 409)),
     ("server addresses", "compute", "GET", "/v2.1/servers/{grouped_server_id}/ips/public", None, None, (404, 404, 200), (404, 404, 200)),
 ]  # fmt: skip
+#: Session 16's Cinder kinds: another project's backup (the look-up is the project's, as for a
+#: volume) and the private volume type shared with demo only (``volume_type_get`` shows a
+#: private type to the projects it is shared with); expected statuses on the seed (Cinder 12),
+#: Yoga (25.3.0) and upstream: the extra specs were admin-only in Queens, the access list is
+#: admin-only under the new defaults.
+CINDER16 = [
+    ("backup show", "block-storage", "GET", "/v3/{project_id}/backups/{backup_id}", None, None, (404, 404, 200), (404, 404, 200), (404, 404, 200)),
+    ("backup delete", "block-storage", "DELETE", "/v3/{project_id}/backups/{backup_id}", None, None, (404, 404, 202), (404, 404, 202), (404, 404, 202)),
+    ("backup update", "block-storage", "PUT", "/v3/{project_id}/backups/{backup_id}", {"backup": {"name": "x"}}, "3.9", (404, 404, 200), (404, 404, 200), (404, 404, 200)),
+    ("backup restore", "block-storage", "POST", "/v3/{project_id}/backups/{backup_id}/restore", {"restore": {"name": "r"}}, None, (404, 404, 202), (404, 404, 202), (404, 404, 202)),
+    ("backup reset status", "block-storage", "POST", "/v3/{project_id}/backups/{backup_id}/action", {"os-reset_status": {"status": "error"}}, None, (404, 404, 202), (404, 404, 202), (404, 404, 202)),
+    ("backup of demo's volume", "block-storage", "POST", "/v3/{project_id}/backups", {"backup": {"volume_id": "{volume_id}"}}, None, (404, 404, 202), (404, 404, 202), (404, 404, 202)),
+    ("private type show", "block-storage", "GET", "/v3/{project_id}/types/{volume_type_id}", None, None, (404, 404, 200), (404, 404, 200), (404, 404, 200)),
+    ("private type access list", "block-storage", "GET", "/v3/{project_id}/types/{volume_type_id}/os-volume-type-access", None, None, (404, 404, 200), (404, 404, 200), (403, 403, 200)),
+    ("private type extra specs", "block-storage", "GET", "/v3/{project_id}/types/{volume_type_id}/extra_specs", None, None, (403, 403, 200), (404, 404, 200), (404, 404, 200)),
+    ("volume of a private type", "block-storage", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1, "volume_type": "{volume_type_id}"}}, None, (404, 404, 202), (404, 404, 202), (404, 404, 202)),
+    ("private type add access", "block-storage", "POST", "/v3/{project_id}/types/{volume_type_id}/action", {"addProjectAccess": {"project": "{other_project_id}"}}, None, (403, 403, 202), (403, 403, 202), (403, 403, 202)),
+    ("private type delete", "block-storage", "DELETE", "/v3/{project_id}/types/{volume_type_id}", None, None, (403, 403, 202), (403, 403, 202), (403, 403, 202)),
+]  # fmt: skip
 #: Lists: the other project's users see none of demo's resources (an admin, without
-#: all_tenants, neither).
+#: all_tenants, neither; but Glance lists every image to an admin). An admin's flavor and type
+#: lists hold private ones only when asked (``is_public=none``: both services'
+#: ``_parse_is_public`` keep the public default).
 LISTS = [
-    ("compute", "/v2.1/servers/detail", "servers", "server_id"),
-    ("block-storage", "/v3/{project_id}/volumes/detail", "volumes", "volume_id"),
-    ("block-storage", "/v3/{project_id}/snapshots/detail", "snapshots", "volume_snapshot_id"),
-    ("image", "/v2/images", "images", "private_image_id"),
+    ("compute", "/v2.1/servers/detail", "servers", "server_id", False),
+    ("block-storage", "/v3/{project_id}/volumes/detail", "volumes", "volume_id", False),
+    (
+        "block-storage",
+        "/v3/{project_id}/snapshots/detail",
+        "snapshots",
+        "volume_snapshot_id",
+        False,
+    ),
+    ("image", "/v2/images", "images", "private_image_id", True),
+    ("block-storage", "/v3/{project_id}/backups/detail", "backups", "backup_id", False),
+    ("block-storage", "/v3/{project_id}/types", "volume_types", "volume_type_id", False),
+    ("compute", "/v2.1/os-server-groups", "server_groups", "server_group_id", False),
+    ("compute", "/v2.1/os-keypairs", "keypairs", "keypair_name", False),
+    ("compute", "/v2.1/flavors", "flavors", "private_flavor_id", False),
 ]
 USERS = ("other", "other-reader", "other-admin")
 
@@ -151,6 +183,8 @@ def test_another_projects_users_get_what_real_openstack_gives(worlds, profile):
 def test_another_projects_users_on_the_session_15_routes(worlds, profile):
     new_defaults = profile == "upstream"
     rows = [(*row[:6], row[7] if new_defaults else row[6]) for row in SESSION15]
+    era = ["seed", "nova-25.3.0", "upstream"].index(profile)
+    rows += [(*row[:6], row[6 + era]) for row in CINDER16]
     assert _wrong(worlds(profile), rows) == []
 
 
@@ -211,10 +245,9 @@ def test_another_projects_lists_never_show_demos_resources(worlds, profile):
     cloud = world.fork()
     for user in USERS:
         own = cloud.context(user).project_id
-        for service, path, key, id_key in LISTS:
+        for service, path, key, id_key, admin_sees in LISTS:
             resp = cloud.request(service, "GET", path.replace("{project_id}", own), user=user)
             assert resp.status == 200, (user, path, resp.status)
-            listed = {item["id"] for item in resp.json()[key]}
-            # Glance lists every image to an admin; Nova and Cinder need all_tenants.
-            admin_sees = service == "image" and user == "other-admin"
-            assert (world.ids[id_key] in listed) is admin_sees, (user, path)
+            listed = {item.get("id") or item["keypair"]["name"] for item in resp.json()[key]}
+            sees = admin_sees and user == "other-admin"
+            assert (world.ids[id_key] in listed) is sees, (user, path)

@@ -94,6 +94,25 @@ def _session15(cloud: Any, ids: dict[str, str]) -> None:
         ids["hypervisor_id" + suffix] = str(row["id"])
 
 
+def _session16(cloud: Any, ids: dict[str, str]) -> None:
+    """What session 16 added to Cinder: a backup of the demo project's volume, and a private
+    volume type (with an extra spec) the demo project was given access to."""
+    req = cloud.request
+    body = {"backup": {"volume_id": ids["volume_id"], "name": "nightly"}}
+    made = req("block-storage", "POST", "/v3/{project_id}/backups", body=body)
+    ids["backup_id"] = _ok(made, 202)["backup"]["id"]
+    cloud.run_until_idle()
+    kind = {"name": "gold", "os-volume-type-access:is_public": False}
+    kind["extra_specs"] = {"k": "v"}
+    made = req(
+        "block-storage", "POST", "/v3/{project_id}/types", {"volume_type": kind}, user="admin"
+    )
+    ids["volume_type_id"] = _ok(made, 200)["volume_type"]["id"]
+    access = {"addProjectAccess": {"project": ids["project_id"]}}
+    path = f"/v3/{{project_id}}/types/{ids['volume_type_id']}/action"
+    _ok(req("block-storage", "POST", path, body=access, user="admin"), 202)
+
+
 def build(profile: str, seed: int = 5) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
@@ -187,6 +206,7 @@ def build(profile: str, seed: int = 5) -> World:
         ids["instance_snapshot_id"] = _ok(made, 202)["snapshot"]["id"]
     cloud.run_until_idle()
     _session15(cloud, ids)
+    _session16(cloud, ids)
     ids["request_id"] = _ok(
         req("compute", "GET", f"/v2.1/servers/{ids['server_id']}/os-instance-actions"), 200
     )["instanceActions"][-1]["request_id"]
