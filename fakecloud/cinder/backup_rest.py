@@ -158,13 +158,13 @@ def _list(service: Any, req: Request, is_detail: bool) -> Response:
     show_count, popped = service._show_count(req, params)
     filters = list_filters.multidict(req.query, popped)
     list_filters.backup_filters(filters, req.context, req.microversion, service.cinder_major)
-    rows = cinder.backup_api.get_all(req.context, filters)
+    rows = cinder.backup_api.get_all(req.context, filters.copy())
     if sort is not None:
         keys = sort[0]
         if req.microversion >= BACKUP_SORT_NAME:
             keys = ["display_name" if k == "name" else k for k in keys]
         paging.sort_rows(rows, keys, sort[1], BACKUP_COLUMNS)
-    count = len(rows or ()) if show_count else None
+    count = cinder.backup_api.count(req.context, filters) if show_count else None
     if rows is None:
         rows = []
     else:

@@ -21,6 +21,7 @@ from oslo_utils import strutils
 
 from fakecloud.cinder import exception, list_query, policy
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
+from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.models import Backup, Volume
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
@@ -55,6 +56,13 @@ BACKUP_COLUMNS = frozenset(
     )
 )  # fmt: skip
 _EPOCH = float("-inf")
+#: The keys ``_process_backups_filters`` reads itself: ``metadata`` (a dict, else no query).
+_SPECIAL = {
+    "metadata": (
+        lambda v: isinstance(v, dict),
+        lambda row, v: list_query.metadata_matches(v, row.metadata),
+    )
+}
 
 
 class BackupAPI:
@@ -89,19 +97,27 @@ class BackupAPI:
             raise exception.InvalidParameterValue(
                 err=f"all_tenants must be a boolean, got '{raw}'."
             )
-        query = dict(filters)
+        query = dict(filters.items())
         if not (context.is_admin and strutils.bool_from_string(raw)):
             query["project_id"] = context.project_id
-        special = {
-            "metadata": (
-                lambda v: isinstance(v, dict),
-                lambda row, v: list_query.metadata_matches(v, row.metadata),
-            )
-        }
-        rows = list_query.select(self.store.backup_rows().values(), query, BACKUP_COLUMNS, special)
+        rows = list_query.select(self.store.backup_rows().values(), query, BACKUP_COLUMNS, _SPECIAL)
         if rows is not None:
             rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
         return rows
+
+    def count(self, context: Any, filters: dict[str, Any]) -> int:
+        """``calculate_resource_count(context, 'backup', filters)`` (3.45 ``with_count``) over
+        the controller's filters, not the list's copy: ``all_tenants`` read strictly (a 400),
+        removed only when an admin's is true, else the caller's project (and an
+        ``all_tenants`` left in is no column: 0)."""
+        every = get_bool_param("all_tenants", filters)
+        query = dict(filters.items())
+        if context.is_admin and every:
+            del query["all_tenants"]
+        else:
+            query["project_id"] = context.project_id
+        rows = list_query.select(self.store.backup_rows().values(), query, BACKUP_COLUMNS, _SPECIAL)
+        return len(rows or ())
 
     # -- create --------------------------------------------------------------------------
 

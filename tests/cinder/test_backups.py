@@ -303,6 +303,8 @@ def test_update_list_and_admin_actions(cloud):
     assert "/backups/detail?limit=1&marker=" in page["backups_links"][0]["href"]
     assert call(cloud, "GET", "backups", query={"name": "a"}).json()["backups"][0]["id"] == second
     assert call(cloud, "GET", "backups", ctx=OTHER).json()["backups"] == []
+    counted = call(cloud, "GET", "backups", version="3.45", query={"with_count": "1", "limit": "1"})
+    assert (len(counted.json()["backups"]), counted.json()["count"]) == (1, 2)
     everyone = call(cloud, "GET", "backups", ctx=ADMIN, query={"all_tenants": "1"}).json()
     assert len(everyone["backups"]) == 2
     name, code, message = fault(call(cloud, "GET", "backups", version="3.31", query={"host": "x"}))
