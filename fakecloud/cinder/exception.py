@@ -250,6 +250,17 @@ class VolumeTypeInUse(CinderException):
     )
 
 
+class VolumeTypeDefaultMisconfiguredError(CinderException):
+    """Cinder's ``VolumeTypeDefaultMisconfiguredError`` (17.0.0 on): ``default_volume_type``
+    names no type (renamed or, before 17.0.0, deleted); ``FaultWrapper``'s 500 on a volume
+    create, the type delete's own 500 with this text."""
+
+    message = (
+        "The request cannot be fulfilled as the default volume type %(volume_type_name)s cannot "
+        "be found."
+    )
+
+
 class VolumeTypeDefault(CinderException):
     """Cinder's ``VolumeTypeDefault`` (15.0.0-16.1.x; not caught: ``FaultWrapper``'s 500)."""
 

@@ -41,6 +41,9 @@ from fakecloud.sim.ids import stream, uuid4_text
 #: ``volume_types.get_default_volume_type`` is ``{}``: the volume has no type (12.0.10, 14.3.1).
 DEFAULT_TYPE_SINCE = 15
 
+#: b46f5becd (17.0.0): a default type that cannot be found is an error, not "no type".
+DEFAULT_MISCONFIGURED_FROM = 17
+
 #: Statuses of a volume cinder-volume has not finished creating (its create flow still runs).
 _NOT_CREATED = frozenset(("creating", "downloading"))
 
@@ -165,7 +168,16 @@ class Cinder:
         """The default volume type (``[DEFAULT] default_volume_type``); before Cinder 15.0.0,
         where ``__DEFAULT__`` is the default, no type: a stand-in without id or name, on the
         backend configured for ``__DEFAULT__``."""
-        return self.volume_types.get(self.config.default_volume_type) or self._untyped
+        vtype = self.volume_types.get(self.config.default_volume_type) or self._untyped
+        if vtype is None:  # the configured default renamed or deleted through the API
+            if self.kernel.switches.release.series.cinder >= DEFAULT_MISCONFIGURED_FROM:
+                raise exception.VolumeTypeDefaultMisconfiguredError(
+                    volume_type_name=self.config.default_volume_type
+                )
+            # Before b46f5becd get_default_volume_type logs and answers {}: no type, and the
+            # scheduler weighs the backends.
+            return VolumeType(id=None, name=None, backend=None)
+        return vtype
 
     def volume_type(self, name_or_id: str, context: Any = None) -> VolumeType:
         """A volume type by name, or by id when the text is UUID-like (404 otherwise). By id,

@@ -236,6 +236,8 @@ def types_delete(service: Any, req: Request) -> Response:
         type_manage.destroy(service.cinder, vtype, service.cinder_major)
     except exception.VolumeTypeInUse:
         raise HttpError(400, "Target volume type is still in use.") from None
+    except exception.VolumeTypeDefaultMisconfiguredError as err:
+        raise HttpError(500, err.msg) from None
     return Response(202)
 
 

@@ -247,3 +247,28 @@ def test_saved_and_forked_clouds_keep_created_types(tmp_path):
             "volumes_gold"
             in call(again, "GET", f"os-quota-sets/{P1}", ctx=ADMIN).json()["quota_set"]
         )
+
+
+@pytest.mark.parametrize("profile", [TRAIN, "upstream"])
+def test_renaming_the_default_type(profile):
+    # Nothing stops a rename of the configured default; then get_default_volume_type finds no
+    # type: from 17.0.0 (b46f5becd) VolumeTypeDefaultMisconfiguredError, before "no type".
+    cloud = Cloud(profile=profile)
+    default = cloud.cinder.default_type.id
+    other = _type_id(cloud)
+    body = {"volume_type": {"name": "renamed"}}
+    assert call(cloud, "PUT", f"types/{default}", body, ctx=ADMIN).status == 200
+    create = call(cloud, "POST", "volumes", {"volume": {"size": 1}}, allow_500=True)
+    delete = call(cloud, "DELETE", f"types/{other}", ctx=ADMIN, allow_500=True)
+    if profile == TRAIN:
+        assert create.status == 202 and delete.status == 202
+        cloud.run_until_idle()
+        volume = cloud.cinder.volume(create.json()["volume"]["id"])
+        assert (volume.volume_type.id, volume.status) == (None, "available")
+    else:
+        assert create.status == 500
+        assert fault(delete) == (
+            "computeFault", 500,
+            "The request cannot be fulfilled as the default volume type __DEFAULT__ cannot be "
+            "found.",
+        )  # fmt: skip
