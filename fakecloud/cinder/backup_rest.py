@@ -90,6 +90,18 @@ RESTORE = validation._obj(
 )
 
 
+#: Cinder 12.0.10's ``parameter_types.uuid_allow_null`` is any string or null (the
+#: ``oneOf`` with the uuid format came later; 14.3.1 has it): a ``snapshot_id`` or restore
+#: ``volume_id`` that is no uuid is then looked up, a 404.
+_ANY_ID = {"type": ["string", "null"]}
+CREATE_V12 = copy.deepcopy(CREATE)
+CREATE_V12["properties"]["backup"]["properties"]["snapshot_id"] = _ANY_ID
+CREATE_V343_V12 = copy.deepcopy(CREATE_V343)
+CREATE_V343_V12["properties"]["backup"]["properties"]["snapshot_id"] = _ANY_ID
+RESTORE_V12 = copy.deepcopy(RESTORE)
+RESTORE_V12["properties"]["restore"]["properties"]["volume_id"] = _ANY_ID
+
+
 def _vc(service: Any, req: Request) -> ViewContext:
     return service._vc(req)
 
@@ -199,7 +211,9 @@ def show(service: Any, req: Request) -> Response:
     return Response(200, {"backup": body})
 
 
-def _create_schema(version: Version) -> dict[str, Any]:
+def _create_schema(version: Version, major: int) -> dict[str, Any]:
+    if major <= validation.QUEENS:  # 3.50 at most: no availability_zone
+        return CREATE_V343_V12 if version >= BACKUP_METADATA else CREATE_V12
     if version >= BACKUP_AZ:
         return CREATE_V351
     return CREATE_V343 if version >= BACKUP_METADATA else CREATE
@@ -209,7 +223,7 @@ def create(service: Any, req: Request) -> Response:
     """``POST /backups``: 202 and the summary."""
     body = service._body(req)
     version = req.microversion
-    validation.validate(_create_schema(version), body)
+    validation.validate(_create_schema(version, service.cinder_major), body)
     backup = body["backup"]
     clean_name_and_description(backup)
     try:
@@ -237,7 +251,10 @@ def update(service: Any, req: Request) -> Response:
         raise exception.NotFound("The resource could not be found.")
     body = service._body(req)
     validation.validate(UPDATE_V343 if version >= BACKUP_METADATA else UPDATE, body)
-    fields = body["backup"] or {}
+    fields = body["backup"]
+    if fields is None:
+        # the schema allows null; clean_name_and_description's None.get: FaultWrapper's 500
+        raise exception.CinderException()
     clean_name_and_description(fields)
     changes: dict[str, Any] = {}
     if "name" in fields:
@@ -260,8 +277,11 @@ def delete(service: Any, req: Request) -> Response:
 def restore(service: Any, req: Request) -> Any:
     """``POST /backups/{id}/restore``: 202 and the restore (after a new volume is made)."""
     body = service._body(req)
-    validation.validate(RESTORE, body)
-    inner = body["restore"] or {}
+    validation.validate(RESTORE_V12 if service.cinder_major <= validation.QUEENS else RESTORE, body)
+    inner = body["restore"]
+    if inner is None:
+        # the schema allows null; the controller's None.get: FaultWrapper's 500
+        raise exception.CinderException()
     work = service.cinder.backup_api.restore(
         req.context, req.params["id"], inner.get("volume_id"), inner.get("name")
     )

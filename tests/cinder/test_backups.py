@@ -8,6 +8,7 @@ from cinder_support import ADMIN, MEMBER, OTHER, READER, attach, call, create_vo
 
 from fakecloud import Cloud
 from fakecloud.cinder.backup_manager import STORE
+from fakecloud.cinder.faults import GENERIC
 from fakecloud.sim.io import mb_per_s
 from fakecloud.views import model
 
@@ -157,6 +158,9 @@ def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
     ]
     bid = _made(cloud, vid, version="3.0")
     assert _show(cloud, bid, version="3.0")["object_count"] == 22  # 12.0.10: object_id
+    # 12.0.10's uuid_allow_null takes any string: the snapshot is looked up (404)
+    name, code, message = fault(_backup(cloud, vid, version="3.0", snapshot_id="nope"))
+    assert (code, message) == (404, "Snapshot nope could not be found.")
     # legacy policies (12.0.10-28.x): backup:create is "", a project reader may back up
     assert _backup(cloud, vid, version="3.0", ctx=READER).status == 202
     cloud.run_until_idle()
@@ -255,6 +259,13 @@ def test_restore_to_a_new_and_an_existing_volume(cloud):
     volume = call(cloud, "GET", f"volumes/{new['volume_id']}").json()["volume"]
     assert (volume["status"], volume["size"]) == ("available", 2)
     assert volume["metadata"] == {"src_backup_id": bid}
+    # the schemas allow null, the controllers then call None.get: FaultWrapper's generic 500
+    for method, path, body in (
+        ("POST", f"backups/{bid}/restore", {"restore": None}),
+        ("PUT", f"backups/{bid}", {"backup": None}),
+    ):
+        resp = call(cloud, method, path, body, version="3.9", allow_500=True)
+        assert fault(resp)[1:] == (500, GENERIC[500])
 
 
 def test_faults_part_way(cloud):
