@@ -318,7 +318,11 @@ class BackupAPI:
                 reason=f"volume size {volume.size} is too small to restore backup of size {size}."
             )
         self._host(backup)
-        BACKUP_STATUS.move(k, backup, "restoring", actor=ACTOR)
+        # ``backup.status = RESTORING; backup.save()``: no conditional update, so a status the
+        # backup took while a new volume was awaited (an admin's reset, cast to the manager)
+        # is written over (12.0.10-29.0.0 backup/api.py ``restore``).
+        legal = BACKUP_STATUS.legal(backup.status, "restoring")
+        (BACKUP_STATUS if legal else BACKUP_STATUS_FORCED).move(k, backup, "restoring", actor=ACTOR)
         backup.restore_volume_id = volume.id
         backup.updated_at = k.now
         legal = VOLUME_STATUS.legal(volume.status, "restoring-backup")
