@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any
+from urllib.parse import parse_qs
 
 from fakecloud.api.http import Request, Response
 from fakecloud.identity.exception import Error as IdentityError
@@ -85,6 +86,22 @@ def _infer_service(path: str) -> str:
     return "compute"
 
 
+def parsed_query(query: str) -> dict[str, list[str]]:
+    """``parse_qs(query, keep_blank_values=True)``, as `Request.build` parses a query string,
+    parsed once per text (every run of a case sends the same queries). Shared: read it, or
+    hand it to `Request.build`, which makes the request's own lists from it."""
+    found = _QUERIES.get(query)
+    if found is None:
+        found = parse_qs(query, keep_blank_values=True)
+        if len(_QUERIES) >= 4096:
+            _QUERIES.clear()
+        _QUERIES[query] = found
+    return found
+
+
+_QUERIES: dict[str, dict[str, list[str]]] = {}
+
+
 def full_path(service_type: str, path: str) -> str:
     """The path on the service's host: the catalog prefix added unless already there."""
     prefix = CATALOG_PATHS.get(service_type, "")
@@ -148,7 +165,8 @@ class Transport:
         if project_id is not None:
             path = path.replace("{project_id}", project_id)
         raw_path, _, query = path.partition("?")
-        req = Request.build(method, raw_path, query=query or None, headers=sent, body=body)
+        parsed = parsed_query(query) if query else None
+        req = Request.build(method, raw_path, query=parsed, headers=sent, body=body)
         refused = self._authenticate(api, req, user)
         if refused is not None:
             return refused
