@@ -92,9 +92,7 @@ def select(types: list[Any], filters: dict[str, Any] | None, shared: Any = None)
         for t in types
         if (public is None or t.is_public == public or (public and shared and shared(t)))
         and all(getattr(t, key) == value for key, value in filters.items() if key in _MATCHED)
-        and all(
-            _spec_matches(t.extra_specs, k, v) for k, v in filters.get("extra_specs", {}).items()
-        )
+        and all(_spec_matches(t.specs(), k, v) for k, v in filters.get("extra_specs", {}).items())
     ]
 
 

@@ -272,3 +272,12 @@ def test_renaming_the_default_type(profile):
             "The request cannot be fulfilled as the default volume type __DEFAULT__ cannot be "
             "found.",
         )  # fmt: skip
+
+
+def test_extra_specs_filter_reads_written_and_configured_specs():
+    # A configured type's backend is its volume_backend_name spec for the filter as for the view.
+    cloud = Cloud(profile="upstream")
+    _type_id(cloud, extra_specs={"volume_backend_name": "other"})
+    query = "is_public=none&extra_specs={'volume_backend_name': 'lvmdriver-1'}"
+    listed = call(cloud, "GET", "types", ctx=ADMIN, query=query).json()["volume_types"]
+    assert [t["name"] for t in listed] == ["__DEFAULT__"]
