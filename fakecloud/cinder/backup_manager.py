@@ -87,9 +87,12 @@ def backup_service(cinder: Any) -> BackupManager:
     return rpc.endpoint(target)
 
 
-def backup_service_up(cinder: Any) -> bool:
-    """``_get_available_backup_service_host``: is a cinder-backup service up?"""
+def backup_service_up(cinder: Any, zone: str | None = None) -> bool:
+    """``_get_available_backup_service_host``: is a cinder-backup service up, in `zone` when
+    one is named (``_az_matched``: the service runs in the storage availability zone)?"""
     backup_service(cinder)
+    if zone and zone != cinder.config.storage_availability_zone:
+        return False
     return cinder.kernel.rpc.is_up(backup_target(cinder))
 
 
@@ -126,8 +129,10 @@ class BackupScheduling:
         backup = cinder.store.backup_rows().get(backup_id)
         if backup is None:
             return
-        if not backup_service_up(cinder):
-            volume = cinder.store.volumes.get(backup.volume_id)
+        volume = cinder.store.volumes.get(backup.volume_id)
+        # host_manager.get_az: the zone asked for, else the volume's
+        zone = backup.availability_zone or getattr(volume, "availability_zone", None)
+        if not backup_service_up(cinder, zone):
             if backup.snapshot_id is None:
                 volume_back(k, volume, None, backup, self.actor)
             backup_failed(k, backup, "Service not found for creating backup.", self.actor)

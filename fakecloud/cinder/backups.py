@@ -163,7 +163,9 @@ class BackupAPI:
                 reason="Backing up an in-use volume must use the force flag."
             )
         previous_status = volume.status
-        if major < SCHEDULER_CREATE_FROM and not backup_service_up(cinder):
+        if major < SCHEDULER_CREATE_FROM and not backup_service_up(
+            cinder, volume.availability_zone
+        ):
             raise exception.ServiceNotFound(service_id="cinder-backup")
         quotas = cinder.quotas
         try:
@@ -273,7 +275,7 @@ class BackupAPI:
     def _host(self, backup: Backup) -> None:
         """``_get_available_backup_service_host``: ``ServiceNotFound`` (a 404 where the
         controller does not catch it) when no cinder-backup service is up."""
-        if not backup_service_up(self.cinder):
+        if not backup_service_up(self.cinder, backup.availability_zone):
             raise exception.ServiceNotFound(service_id="cinder-backup")
         backup.host = self.cinder.config.host
 

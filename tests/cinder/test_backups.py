@@ -191,6 +191,14 @@ def test_backup_service_down_per_series():
         "Service not found for creating backup.",
     )
     assert _status(cloud, vid) == "available"
+    # a zone no backup service runs in (3.51): the same, and the error backup cannot even be
+    # deleted (the API looks for a backup host in the backup's zone: 404)
+    cloud.kernel.rpc.set_up("cinder-backup.cinder", True)
+    bid = _backup(cloud, vid, version="3.51", availability_zone="elsewhere").json()["backup"]["id"]
+    cloud.run_until_idle()
+    assert _show(cloud, bid)["status"] == "error"
+    name, code, message = fault(call(cloud, "DELETE", f"backups/{bid}"))
+    assert (code, message) == (404, "Service cinder-backup could not be found.")
 
 
 def test_create_refusals(cloud):
