@@ -133,6 +133,29 @@ class InstanceInvalidState(Invalid):
     )
 
 
+class UnshelveInstanceInvalidState(InstanceInvalidState):
+    """Nova's ``UnshelveInstanceInvalidState`` (21.0.0; a 409); `msg_fmt` is 27.0.0's, which
+    names the host too (``OLD_MSG`` before)."""
+
+    msg_fmt = (
+        'Specifying an availability zone or a host when unshelving server "%(instance_uuid)s" '
+        'with status "%(state)s" is not supported. The server status must be '
+        "SHELVED_OFFLOADED."
+    )
+    OLD_MSG = (
+        "Specifying an availability zone when unshelving server %(instance_uuid)s with "
+        'status "%(state)s" is not supported. The server status must be SHELVED_OFFLOADED.'
+    )
+    code = 409
+
+
+class UnshelveHostNotInAZ(Invalid):
+    """Nova's ``UnshelveHostNotInAZ`` (27.0.0; a 409)."""
+
+    msg_fmt = 'Host "%(host)s" is not in the availability zone "%(availability_zone)s".'
+    code = 409
+
+
 class InstanceNotRunning(Invalid):
     """Nova's ``InstanceNotRunning``."""
 
@@ -303,6 +326,12 @@ class MalformedRequestBody(NovaException):
     """Nova's ``MalformedRequestBody``."""
 
     msg_fmt = "Malformed message body: %(reason)s"
+
+
+class ComputeHostNotFound(NotFound):
+    """Nova's ``ComputeHostNotFound`` (a ``HostNotFound``)."""
+
+    msg_fmt = "Compute host %(host)s could not be found."
 
 
 class NoValidHost(NovaException):

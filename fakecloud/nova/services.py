@@ -130,6 +130,15 @@ def service_get_all(nova: Any) -> list[Service]:
     return rows
 
 
+def available_zones(nova: Any) -> set[str]:
+    """``get_availability_zones(get_only_available=True)``: the zones of the enabled
+    services (``internal`` for nova-conductor and nova-scheduler, which cannot be disabled)."""
+    changes = nova.db.service_changes
+    if not changes and nova.db.aggregates is None:
+        return {nova.config.availability_zone, INTERNAL_ZONE} if nova.hosts else {INTERNAL_ZONE}
+    return {row.zone for row in service_get_all(nova) if not row.disabled}
+
+
 def service_get_by_id(nova: Any, service_id: int | str) -> Service | None:
     """``Service.get_by_id`` (an int) / ``get_by_uuid`` (a str), or None."""
     if isinstance(service_id, str):

@@ -60,3 +60,27 @@ def test_sdk_and_novaclient_read_services_and_hypervisors():
         ).id
         cloud.run_until_idle()
         assert conn.compute.get_server(sid).hypervisor_hostname == "cmp-1"
+
+
+def test_osc_forces_a_host_then_unshelves_onto_another(tmp_path):
+    """``openstack server create --availability-zone nova:cmp-2`` (the admin's forced host)
+    and ``openstack server unshelve --host cmp-1`` (2.91; tests/nova/test_server_destination.py)."""
+    cloud = Cloud(seed=13, profile="upstream")
+    image = next(iter(cloud.glance.db.images.values())).name
+    with cloud.intercept():
+        osc = OpenStackCLI(cloud, tmp_path)
+        osc(
+            "server", "create", "--flavor", "1", "--image", image, "--no-network",
+            "--availability-zone", "nova:cmp-2", "vm", cloud=ADMIN,
+        )  # fmt: skip
+        cloud.run_until_idle()
+        assert osc("server", "show", "vm", cloud=ADMIN)["OS-EXT-SRV-ATTR:host"] == "cmp-2"
+        osc("server", "shelve", "vm", cloud=ADMIN, output=False)  # offloaded at once
+        cloud.run_until_idle()
+        osc(
+            "--os-compute-api-version", "2.91", "server", "unshelve", "--host", "cmp-2",
+            "--availability-zone", "nova", "vm", cloud=ADMIN, output=False,
+        )  # fmt: skip
+        cloud.run_until_idle()
+        shown = osc("server", "show", "vm", cloud=ADMIN)
+        assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-2")

@@ -636,9 +636,15 @@ def server_create(version: Any) -> dict[str, Any]:
             "minLength": 0,
             "maxLength": 255,
         }
-    if version >= "2.74":
-        props["host"] = {"type": "string"}
-        props["hypervisor_hostname"] = {"type": "string"}
+    if version >= "2.74":  # ``parameter_types.hostname``
+        hostname = {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
+            "pattern": "^[a-zA-Z0-9-._]*$",
+        }
+        props["host"] = hostname
+        props["hypervisor_hostname"] = hostname
     if version >= "2.90":
         props["hostname"] = {"type": "string", "maxLength": 255}
     hints = {"type": "object", "additionalProperties": True}
@@ -830,7 +836,47 @@ _VALIDATORS: dict[str, SchemaValidator] = {
         create_image_vendor, lambda body: _create_image_ok(body, vendor=True)
     ),
 }
+#: ``unshelve_v277`` (21.0.0): null, or an object with a zone name (required).
+unshelve_v277 = {
+    "type": "object",
+    "properties": {
+        "unshelve": {
+            "type": ["object", "null"],
+            "properties": {"availability_zone": name},
+            "required": ["availability_zone"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["unshelve"],
+    "additionalProperties": False,
+}
+
+#: ``unshelve_v291`` (26.0.0): null, or an object with a zone (a string or null: unpin)
+#: and/or a host.
+unshelve_v291 = {
+    "type": "object",
+    "properties": {
+        "unshelve": {
+            "oneOf": [
+                {
+                    "type": ["object"],
+                    "properties": {
+                        "availability_zone": {"oneOf": [{"type": ["null"]}, {"type": "string"}]},
+                        "host": {"type": "string"},
+                    },
+                    "additionalProperties": False,
+                },
+                {"type": ["null"]},
+            ]
+        }
+    },
+    "required": ["unshelve"],
+    "additionalProperties": False,
+}
+
 _SCHEMAS = {
+    "unshelve_v277": unshelve_v277,
+    "unshelve_v291": unshelve_v291,
     "create_image": create_image,
     "create_image_vendor": create_image_vendor,
     "lock_v273": lock_v273,

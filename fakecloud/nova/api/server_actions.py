@@ -31,7 +31,6 @@ _SIMPLE: dict[str, tuple[str, str, bool]] = {
     "resume": (SUSPEND % "resume", "resume", True),
     "shelve": (SHELVE % "shelve", "shelve", True),
     "shelveOffload": (SHELVE % "shelve_offload", "shelve_offload", False),
-    "unshelve": (SHELVE % "unshelve", "unshelve", True),
 }
 
 
@@ -47,7 +46,12 @@ class ServerActionsController:
             {action: partial(self._simple, action, *spec) for action, spec in _SIMPLE.items()}
         )
         servers.actions.update(
-            {"lock": self._lock, "unlock": self._unlock, "os-resetState": self._reset_state}
+            {
+                "lock": self._lock,
+                "unlock": self._unlock,
+                "os-resetState": self._reset_state,
+                "unshelve": self._unshelve,
+            }
         )
 
     def _target(self, instance: Any, with_user: bool = True) -> dict[str, Any]:
@@ -66,14 +70,13 @@ class ServerActionsController:
         body: Any,
     ) -> Any:
         """An action of `_SIMPLE`: ``compute_api.<method>`` under policy `rule`."""
-        if action != "unshelve" or req.microversion < "2.77":
-            schemas.validator(action).validate(body)
+        schemas.validator(action).validate(body)
         ctx = req.context
         # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup (20a07ee9a6);
         # before 21.0.0 unshelve too (e4e97e23c1), with the caller's own project as target.
-        switches = self.nova.kernel.switches
-        before = (action == "shelveOffload" and switches.shelve_offload_policy_before_lookup) or (
-            action == "unshelve" and switches.policy_before_lookup
+        before = (
+            action == "shelveOffload"
+            and self.nova.kernel.switches.shelve_offload_policy_before_lookup
         )
         if before:
             self.policy.authorize(ctx, rule)
@@ -98,6 +101,45 @@ class ServerActionsController:
             raise HttpError(409, exc.format_message()) from None
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, action, server_id)
+        return Response(202)
+
+    def _unshelve(self, req: Request, server_id: str, body: Any) -> Response:
+        """``unshelve`` (``shelve.py``): from 2.77 ``{"unshelve": {"availability_zone": Z}}``
+        (21.0.0), from 2.91 also ``host`` and a null zone (26.0.0); the zone and host checks are
+        `destination.unshelve_destination`'s (409 for a server not offloaded, 400 for an
+        unknown zone or host, 409 for a host outside the zone)."""
+        mv = req.microversion
+        key = "unshelve_v291" if mv >= "2.91" else "unshelve_v277" if mv >= "2.77" else "unshelve"
+        schemas.validator(key).validate(body)
+        ctx = req.context
+        rule = SHELVE % "unshelve"
+        # Before 21.0.0 (e4e97e23c1) the policy is checked before the lookup, with the caller's
+        # own project as target.
+        before = self.nova.kernel.switches.policy_before_lookup
+        if before:
+            self.policy.authorize(ctx, rule)
+        instance = self.servers.get_server(ctx, server_id)
+        if not before:
+            self.policy.authorize(ctx, rule, self._target(instance))
+        args: dict[str, Any] = {}
+        wanted = body["unshelve"] if mv >= "2.77" else None
+        if wanted:
+            if "availability_zone" in wanted:
+                args["new_az"] = wanted["availability_zone"]
+            if mv >= "2.91":
+                args["host"] = wanted.get("host")
+        try:
+            self.compute_api.unshelve(ctx, instance, **args)
+        except (
+            exception.InstanceIsLocked,
+            exception.UnshelveInstanceInvalidState,
+            exception.UnshelveHostNotInAZ,
+        ) as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "unshelve", server_id)
+        except (exception.InvalidRequest, exception.ComputeHostNotFound) as exc:
+            raise HttpError(400, exc.format_message()) from None
         return Response(202)
 
     def _lock(self, req: Request, server_id: str, body: Any) -> Response:

@@ -25,13 +25,13 @@ from fakecloud.api.pagination import paginate
 from fakecloud.nova import (
     aggregates,
     bdm_request,
+    destination,
     exception,
     flavors,
     instance_snapshots,
     network,
     quota,
     server_groups,
-    services,
     states,
 )
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
@@ -50,8 +50,6 @@ CREATE_IMAGE_BODY_VERSION = Version(2, 45)
 CREATE_IMAGE_RULE = SERVERS % "create_image"
 #: From 2.60 a boot may use a multiattach volume (``common.supports_multiattach_volume``).
 MULTIATTACH_VERSION = Version(2, 60)
-#: ``[DEFAULT] internal_service_availability_zone``: the zone of Nova's other services.
-INTERNAL_SERVICE_AVAILABILITY_ZONE = "internal"
 
 
 class ServersController:
@@ -159,20 +157,6 @@ class ServersController:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
 
-    def _check_availability_zone(self, zone: Any) -> None:
-        """``compute.API.create``: a zone asked for must be one Nova's enabled services have
-        (``get_availability_zones(get_only_available=True)``: the compute hosts' zone and
-        ``[DEFAULT] internal_service_availability_zone``), else 400 ``InvalidRequest``; checked
-        before the quota. A zone naming a host (``az:host[:node]``, admin) is not modelled."""
-        if not zone or not isinstance(zone, str) or ":" in zone:
-            return
-        if self.nova.db.aggregates is not None:  # the zones of the enabled services
-            zones = {r.zone for r in services.service_get_all(self.nova) if not r.disabled}
-        else:
-            zones = {self.nova.config.availability_zone, INTERNAL_SERVICE_AVAILABILITY_ZONE}
-        if zone not in zones:
-            raise HttpError(400, "The requested availability zone is not available")
-
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``. Before 21.0.0 (``policy_before_lookup``; nova
         2a4a716209, LP #1871665) the policy is checked before the lookup with the caller's own
@@ -210,6 +194,12 @@ class ServersController:
         target = {"project_id": ctx.project_id, "user_id": ctx.user_id}
         self.policy.authorize(ctx, SERVERS % "create", target)
         try:
+            zone, where, forced_host = destination.for_create(
+                self.nova, ctx, server, req.microversion, target
+            )
+        except exception.Invalid as exc:
+            raise HttpError(400, exc.format_message()) from None
+        try:
             # ``_process_bdms_for_create``
             bdms, legacy_bdm = bdm_request.from_request(
                 server, self.switches.bdm_local_image_needs_ref
@@ -231,7 +221,10 @@ class ServersController:
             raise HttpError(400, f"Flavor {flavor_id} could not be found.")
         hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
         hints = {k: v if isinstance(v, list) else [v] for k, v in hints.items()}
-        self._check_availability_zone(server.get("availability_zone"))
+        try:
+            destination.check_zone(self.nova, zone, forced_host)
+        except exception.Invalid as exc:
+            raise HttpError(400, exc.format_message()) from None
         try:
             instances = yield from self.compute_api.create(
                 ctx,
@@ -249,7 +242,8 @@ class ServersController:
                 ),
                 metadata=server.get("metadata"),
                 key_name=server.get("key_name"),
-                availability_zone=server.get("availability_zone"),
+                availability_zone=zone,
+                destination=where,
                 user_data=server.get("user_data"),
                 access_ip_v4=server.get("accessIPv4"),
                 access_ip_v6=server.get("accessIPv6"),
@@ -268,8 +262,6 @@ class ServersController:
             raise HttpError(403, exc.format_message()) from None
         except _CREATE_BAD_REQUEST as exc:
             raise HttpError(400, exc.format_message()) from None
-        # ``_handle_availability_zone``: the zone part of ``az:host[:node]``
-        zone = (server.get("availability_zone") or "").partition(":")[0] or None
         for instance in instances:
             self.nova.scheduler_hints[instance.uuid] = hints
             if zone is not None:
@@ -693,6 +685,7 @@ _CREATE_BAD_REQUEST = (
     exception.VolumeTypeNotFound,
     exception.NetworkNotFound,
     exception.PortNotFound,
+    exception.ComputeHostNotFound,
 )
 _TRUE = ("true", "1", "on", "yes")
 #: What the rebuild view leaves out before 2.75 (``show_AZ``, ``show_config_drive``,

@@ -25,7 +25,16 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.nova import bdm_request, exception, flavors, network, quota, server_groups, states
+from fakecloud.nova import (
+    bdm_request,
+    destination,
+    exception,
+    flavors,
+    network,
+    quota,
+    server_groups,
+    states,
+)
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
@@ -607,12 +616,20 @@ class API:
 
     @check_instance_lock
     @check_instance_state(vm_state=[states.SHELVED, states.SHELVED_OFFLOADED])
-    def unshelve(self, context: Any, instance: Instance) -> None:
-        """Unshelve: power a shelved server on again, or spawn an offloaded one on a host."""
+    def unshelve(
+        self,
+        context: Any,
+        instance: Instance,
+        new_az: Any = destination.UNSET,
+        host: str | None = None,
+    ) -> None:
+        """Unshelve: power a shelved server on again, or spawn an offloaded one on a host
+        (into `new_az`, onto `host`: `destination.unshelve_destination`)."""
+        where = destination.unshelve_destination(self.nova, context, instance, new_az, host)
         self._claim(instance, states.UNSHELVING)
         self._record_action_start(context, instance, UNSHELVE)
         self.kernel.spawn(
-            self.nova.conductor.unshelve_instance(context, instance),
+            self.nova.conductor.unshelve_instance(context, instance, where),
             name=f"nova-conductor unshelve {instance.uuid}",
         )
 
@@ -793,6 +810,14 @@ class API:
         group = None
         if options.get("group") is not None:  # ``_get_requested_instance_group``
             group = server_groups.get(self.nova, str(options["group"]), context)
+        where = options.get("destination")
+        # ``_provision_instances``' ``_validate_host_or_node`` (2.74), before the quota
+        if (
+            where is not None
+            and not where.forced
+            and not destination.compute_node_exists(self.nova, where.host, where.node)
+        ):
+            raise exception.ComputeHostNotFound(host=where.host or where.node)
         count = self.check_num_instances_quota(context, flavor, min_count, max_count)
         if group is not None:
             self._check_group_members_quota(context, group, count)
@@ -897,7 +922,9 @@ class API:
             self.db.bdm_create(BlockDeviceMapping(instance_uuid=uuid, **fields))
         self._record_action_start(context, instance, CREATE)
         self.kernel.spawn(
-            self.nova.conductor.schedule_and_build_instances(context, instance, boot_meta),
+            self.nova.conductor.schedule_and_build_instances(
+                context, instance, boot_meta, options.get("destination")
+            ),
             name=f"nova-conductor build {uuid}",
         )
         return instance

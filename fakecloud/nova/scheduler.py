@@ -1,0 +1,120 @@
+"""The scheduler, distilled (``select_destinations``: nova 17.0.13 filter_scheduler.py and
+host_manager.py, 20.6.0-34.0.0 scheduler/manager.py, utils.py, request_filter.py): placement's
+allocation candidates, then the host filters, then the least loaded host passing them (ties by
+name), so runs are deterministic.
+
+Why a boot finds no host decides its fault: placement returning no candidate at all is
+``No valid host was found. `` (an empty reason), filters leaving none is ``No valid host was
+found. There are not enough hosts available.`` (``_ensure_sufficient_hosts``). A disabled
+compute is a filter's before 20.0.0 (``ComputeFilter``) and placement's from it (the
+``COMPUTE_STATUS_DISABLED`` trait); a compute that is down (forced down, or its RPC server
+down) is always the filter's; a zone is a filter's before 24.0.0 and placement's from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fakecloud.nova import aggregates, exception, server_groups, services
+from fakecloud.nova.destination import IN_TREE_SINCE, Destination
+from fakecloud.nova.services import compute_filter
+
+#: Placement excludes a disabled compute's provider (``compute_status_filter``, trait
+#: ``COMPUTE_STATUS_DISABLED``, 20.0.0).
+_DISABLED_TRAIT_SINCE = (20, 0, 0)
+_PLACEMENT_ZONES = (aggregates.PLACEMENT_ZONES_SINCE, 0, 0)
+
+
+def _any(name: str) -> bool:
+    return True
+
+
+_ANY = _any
+
+
+def _placement(
+    nova: Any, zone: str | None, destination: Destination | None, version: tuple
+) -> Callable[[str], bool]:
+    """Whether a host is one of placement's allocation candidates (`_ANY`: every host)."""
+    changes = nova.db.service_changes
+    if changes is None and destination is None and (zone is None or version < _PLACEMENT_ZONES):
+        return _ANY
+    changes = (changes or {}).get(services.COMPUTE)
+    in_zone = aggregates.zone_filter(nova, zone) if version >= _PLACEMENT_ZONES else None
+    tree = None
+    if destination is not None and version >= IN_TREE_SINCE:
+        tree = destination
+        if not any(_node_match(destination, name, changes) for name in nova.hosts):
+            raise exception.NoValidHost(reason=destination.no_such_host())
+    if not changes and in_zone is None and tree is None:
+        return _ANY
+    disabled_out = version >= _DISABLED_TRAIT_SINCE
+
+    def candidate(name: str) -> bool:
+        change = changes.get(name) if changes else None
+        if change is not None and (change.deleted or (disabled_out and change.disabled)):
+            return False
+        if in_zone is not None and not in_zone(name):
+            return False
+        return tree is None or _node_match(tree, name, None)
+
+    return candidate
+
+
+def _node_match(destination: Destination, name: str, changes: Any) -> bool:
+    """``get_compute_nodes_by_host_or_node``: `name`'s compute node is the destination's."""
+    host, node = destination.host, destination.node
+    if (host and host != name) or (node and node != name):
+        return False
+    change = changes.get(name) if changes else None
+    return change is None or not change.deleted
+
+
+def select_host(
+    nova: Any,
+    zone: str | None = None,
+    instance_uuid: str | None = None,
+    destination: Destination | None = None,
+) -> str:
+    """The host for a server (`NoValidHost` if none), as ``select_destinations`` picks it.
+
+    Placement's allocation candidates first: the hosts with a compute node, from 20.0.0
+    not disabled (``COMPUTE_STATUS_DISABLED``), from 24.0.0 in `zone`'s aggregates
+    (`aggregates.zone_filter`) and only `destination`'s node (``in_tree``; none: 'No such
+    host - ...'); no candidate at all is the empty reason. Then a forced `destination`
+    skips the filters; otherwise ``ComputeFilter`` (enabled and up), before 24.0.0 the
+    ``AvailabilityZoneFilter``, a requested `destination`'s host, and for a member of a
+    server group its policy (`server_groups.pick_host`); the least loaded host passing
+    them, else 'There are not enough hosts available.' (``_ensure_sufficient_hosts``)."""
+    version = nova.kernel.switches.release.version
+    candidate = _placement(nova, zone, destination, version)
+    if destination is not None and destination.forced:
+        host = nova.db.least_loaded(
+            nova.hosts, lambda name: destination.matches(name) and candidate(name)
+        )
+    else:
+        usable = compute_filter(nova)
+        in_zone = None if version >= _PLACEMENT_ZONES else aggregates.zone_filter(nova, zone)
+        if in_zone is not None or destination is not None:
+            up = usable
+            usable = lambda name: (  # noqa: E731
+                up(name)
+                and (in_zone is None or in_zone(name))
+                and (destination is None or destination.matches(name))
+                and candidate(name)
+            )
+        elif candidate is not _ANY:
+            up = usable
+            usable = lambda name: up(name) and candidate(name)  # noqa: E731
+        group = None
+        if instance_uuid is not None and nova.server_groups is not None:
+            group = server_groups.group_of(nova, instance_uuid)
+        if group is None:
+            host = nova.db.least_loaded(nova.hosts, usable)
+        else:
+            host = server_groups.pick_host(nova, group, instance_uuid, usable)
+    if host is None:
+        found = any(candidate(name) for name in nova.hosts)
+        raise exception.NoValidHost(reason=server_groups.NOT_ENOUGH_HOSTS if found else "")
+    return host
