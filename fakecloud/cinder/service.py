@@ -83,6 +83,9 @@ class Cinder:
     #: disabled_reason, when)``; made at the first change, so a cloud nobody changed saves as
     #: before (`fakecloud.cinder.services_api`).
     service_changes: dict[tuple[str, str], tuple[bool, str | None, float]] | None = None
+    #: When each type made through the API was created (virtual seconds), by id: the list's
+    #: order (`fakecloud.cinder.type_manage`); None until the first.
+    type_created: dict[str, float] | None = None
 
     def __init__(self, kernel: Any):
         self.kernel = kernel

@@ -1,10 +1,11 @@
 """Volume type writes, as Cinder's ``volume/volume_types.py`` and its database make them.
 
-A created type joins the configured ones (listed after them; ``kernel.ids`` draws its id), with
-its quota resources (``volumes_<name>``, ``gigabytes_<name>``, ``snapshots_<name>``). Its
-``volume_backend_name`` spec is its `VolumeType.backend`, which steers the scheduler; without one
-the scheduler weighs the backends (`fakecloud.cinder.manager.weigh_backends`). Writing the specs
-of a configured type makes its backend an ordinary spec (`VolumeType.specs`).
+A created type joins the configured ones (listed before them, newest first, as Cinder's default
+sort; ``kernel.ids`` draws its id), with its quota resources (``volumes_<name>``,
+``gigabytes_<name>``, ``snapshots_<name>``). Its ``volume_backend_name`` spec is its
+`VolumeType.backend`, which steers the scheduler; without one the scheduler weighs the backends
+(`fakecloud.cinder.manager.weigh_backends`). Writing the specs of a configured type makes its
+backend an ordinary spec (`VolumeType.specs`).
 
 Read in cinder 12.0.10, 16.4.2, 17.4.0, 20.3.1, 24.0.0 and 29.0.0 (``volume_types.create``,
 ``update``, ``destroy``, ``add_volume_type_access``; ``db`` ``volume_type_create``,
@@ -41,7 +42,16 @@ def create(cinder: Any, name: str, specs: dict[str, Any], is_public: bool,
         is_public=is_public,
         extra_specs=dict(specs),
     )
-    cinder.index_types([*cinder.volume_types.values(), vtype])
+    if cinder.type_created is None:
+        cinder.type_created = {}
+    created = cinder.type_created
+    created[vtype.id] = cinder.kernel.now
+    types = [*cinder.volume_types.values(), vtype]
+    made = [t for t in types if t.id in created]
+    # volume_type_get_all's default sort, created_at then id, descending: the types made here
+    # are newer than the configured ones (kept in configuration order, after them).
+    made.sort(key=lambda t: (created[t.id], t.id), reverse=True)
+    cinder.index_types(made + [t for t in types if t.id not in created])
     cinder.quotas.add_type(name)
     return vtype
 
@@ -80,6 +90,8 @@ def destroy(cinder: Any, vtype: VolumeType, major: int) -> None:
     cinder.quotas.remove_type(vtype.name)
     if cinder.type_access is not None:
         cinder.type_access.pop(vtype.id, None)
+    if cinder.type_created is not None:
+        cinder.type_created.pop(vtype.id, None)
 
 
 def in_use(cinder: Any, vtype: VolumeType) -> bool:

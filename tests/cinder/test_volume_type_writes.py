@@ -162,7 +162,7 @@ def test_private_types_and_access():
     # Shared: the project sees it by id and in its list; another project does not.
     assert call(cloud, "GET", f"types/{tid}").json()["volume_type"]["name"] == "gold"
     listed = call(cloud, "GET", "types").json()["volume_types"]
-    assert [t["name"] for t in listed] == ["__DEFAULT__", "gold"]
+    assert [t["name"] for t in listed] == ["gold", "__DEFAULT__"]
     assert fault(call(cloud, "GET", f"types/{tid}", ctx=OTHER)) == hidden
     assert _volume(cloud, tid).volume_type.name == "gold"
     access = call(cloud, "GET", f"types/{tid}/os-volume-type-access", ctx=ADMIN).json()
@@ -281,3 +281,13 @@ def test_extra_specs_filter_reads_written_and_configured_specs():
     query = "is_public=none&extra_specs={'volume_backend_name': 'lvmdriver-1'}"
     listed = call(cloud, "GET", "types", ctx=ADMIN, query=query).json()["volume_types"]
     assert [t["name"] for t in listed] == ["__DEFAULT__"]
+
+
+def test_the_list_shows_the_newest_types_first():
+    cloud = Cloud(profile="upstream")
+    ids = {name: _type_id(cloud, name) for name in ("a", "b")}  # the same virtual second
+    cloud.run(until=5)
+    _type_id(cloud, "c")
+    listed = call(cloud, "GET", "types", ctx=ADMIN).json()["volume_types"]
+    same_second = sorted(("a", "b"), key=ids.get, reverse=True)  # then by id, descending
+    assert [t["name"] for t in listed] == ["c", *same_second, "__DEFAULT__"]
