@@ -43,6 +43,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder.backends import GiB
+from fakecloud.cinder.exception import BackupNotFound, ServiceNotFound
 from fakecloud.cinder.models import Backup, Volume
 from fakecloud.cinder.states import (
     BACKUP_STATUS,
@@ -113,6 +114,32 @@ def volume_back(kernel: Any, volume: Volume | None, snapshot: Any, backup: Backu
     elif volume is not None and volume.status == "backing-up":
         VOLUME_STATUS.move(kernel, volume, backup.volume_previous_status or "available",
                            actor=actor)  # fmt: skip
+
+
+def restore_into_new(cinder: Any, volume: Volume, backup_id: str) -> None:
+    """``_create_from_backup`` without a driver's own ``create_volume_from_backup`` (none of
+    fakecloud's kinds has one): the backup ``restoring`` into the raw volume, on a backup host
+    of its zone (``ServiceNotFound`` otherwise), then ``restore_backup`` with
+    ``volume_is_new``."""
+    backup = cinder.store.backup_rows().get(backup_id)
+    if backup is None:
+        raise BackupNotFound(backup_id=backup_id)
+    if not backup_service_up(cinder, backup.availability_zone):
+        raise ServiceNotFound(service_id="cinder-backup")
+    k = cinder.kernel
+    backup.host = cinder.config.host
+    legal = BACKUP_STATUS.legal(backup.status, "restoring")
+    actor = cinder.volume_target(volume.backend)
+    (BACKUP_STATUS if legal else BACKUP_STATUS_FORCED).move(k, backup, "restoring", actor=actor)
+    backup.restore_volume_id = volume.id
+    backup.updated_at = k.now
+    k.rpc.cast(
+        backup_target(cinder),
+        "restore_backup",
+        backup_id=backup_id,
+        volume_id=volume.id,
+        volume_is_new=True,
+    )
 
 
 class BackupScheduling:

@@ -264,12 +264,14 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
     if backup_id:
         if queens:
             _queens_uuid(backup_id, "Backup ID must be in UUID form.")
-        raise exception.BackupNotFound(backup_id=backup_id)
+        kwargs["backup"] = cinder.backup_api.get(context, backup_id)
     size = volume.get("size")
     if size is None and kwargs["snapshot"] is not None:
         size = kwargs["snapshot"].volume_size
     elif size is None and kwargs["source_volume"] is not None:
         size = kwargs["source_volume"].size
+    elif size is None and kwargs.get("backup") is not None:
+        size = kwargs["backup"].size
     kwargs["availability_zone"] = volume.get("availability_zone")
     if cinder.kernel.switches.series.cinder >= MULTIATTACH_PARAM_REMOVED_SINCE:
         if get_bool_param("multiattach", volume):

@@ -79,6 +79,7 @@ class SchedulerManager:
         snapshot_id: str | None = None,
         source_volid: str | None = None,
         image_meta: dict[str, Any] | None = None,
+        backup_id: str | None = None,
     ) -> Generator:
         """Pick the backend of the volume's type, then cast ``create_volume`` to it."""
         k = self.kernel
@@ -118,16 +119,15 @@ class SchedulerManager:
         # one string per backend, not per volume (every volume of a backend keeps it)
         volume.host = sys.intern(f"{self.cinder.config.host}@{backend}#{backend}")
         volume.backend = backend
-        k.rpc.cast_kwargs(
-            self.cinder.volume_target(backend),
-            "create_volume",
-            {
-                "volume_id": volume_id,
-                "snapshot_id": snapshot_id,
-                "source_volid": source_volid,
-                "image_meta": image_meta,
-            },
-        )
+        request = {
+            "volume_id": volume_id,
+            "snapshot_id": snapshot_id,
+            "source_volid": source_volid,
+            "image_meta": image_meta,
+        }
+        if backup_id is not None:
+            request["backup_id"] = backup_id
+        k.rpc.cast_kwargs(self.cinder.volume_target(backend), "create_volume", request)
 
     def create_snapshot(self, snapshot_id: str) -> Generator:
         """Check the volume's backend has room for the volume's size, then cast to it."""
@@ -297,8 +297,10 @@ class VolumeManager:
         snapshot_id: str | None = None,
         source_volid: str | None = None,
         image_meta: dict[str, Any] | None = None,
+        backup_id: str | None = None,
     ) -> Generator:
-        """Create the volume on the backend: blank, from a snapshot, or from an image."""
+        """Create the volume on the backend: blank, from a snapshot, from an image, or (3.47)
+        raw, then restored from a backup by cinder-backup (``_create_from_backup``)."""
         k = self.kernel
         store = self.cinder.store
         volume = store.volumes.get(volume_id)
@@ -307,6 +309,8 @@ class VolumeManager:
         source = "snapshot" if snapshot_id else "image" if image_meta else "blank"
         if source_volid:
             source = "volume"
+        if backup_id:
+            source = "backup"
         try:
             if "cinder.volume.create" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
@@ -359,6 +363,11 @@ class VolumeManager:
                 )
                 volume.image_id = image_meta["id"]
                 _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
+            elif backup_id:
+                yield from self.driver.create_volume(volume)
+                # the raw volume stays creating until cinder-backup has restored into it
+                backup_manager.restore_into_new(self.cinder, volume, backup_id)
+                return
             else:
                 yield from self.driver.create_volume(volume)
         except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error

@@ -251,6 +251,7 @@ class VolumeAPI:
         availability_zone: str | None = None,
         source_volume: Volume | None = None,
         multiattach: bool = False,
+        backup: Any = None,
     ) -> Volume:
         """Create a volume row (``creating``) and cast its creation to the scheduler;
         `multiattach` is the deprecated request parameter (before Cinder 22)."""
@@ -275,7 +276,7 @@ class VolumeAPI:
         check_metadata_properties(metadata)
         # ExtractVolumeRequestTask
         options = {
-            "backup": None,
+            "backup": backup,
             "imageRef": image_id,
             "snapshot": snapshot,
             "source_volume": source_volume,
@@ -287,6 +288,10 @@ class VolumeAPI:
             raise exception.InvalidSnapshot(
                 reason="Originating snapshot status must be one of 'available' values"
             )
+        if backup is not None and backup.status != "available":
+            raise exception.InvalidBackup(
+                reason="Originating backup status must be one of 'available' values"
+            )
         if source_volume is not None and source_volume.status not in ("available", "in-use"):
             raise exception.InvalidVolume(
                 reason="Originating source volume status must be one of 'available, in-use' values"
@@ -295,6 +300,8 @@ class VolumeAPI:
             size = source_volume.size
         elif not size and snapshot is not None:
             size = snapshot.volume_size
+        elif not size and backup is not None:
+            size = backup.size
         size = int(size) if _is_int_like(size) else size
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise exception.InvalidInput(
@@ -309,6 +316,11 @@ class VolumeAPI:
             raise exception.InvalidInput(
                 reason=f"Volume size '{size}'GB cannot be smaller than the snapshot size "
                 f"{snapshot.volume_size}GB. They must be >= original snapshot size."
+            )
+        if backup is not None and size < backup.size:
+            raise exception.InvalidInput(
+                reason=f"Volume size {size}GB cannot be smaller than the backup size "
+                f"{backup.size}GB. It must be >= backup size."
             )
         image_meta = None
         if image_id is not None:
@@ -384,16 +396,15 @@ class VolumeAPI:
         self.store.volumes[volume.id] = volume
         quotas.commit(reservation)
         # VolumeCastTask
-        k.rpc.cast_kwargs(
-            "cinder-scheduler",
-            "create_volume",
-            {
-                "volume_id": volume.id,
-                "snapshot_id": volume.snapshot_id,
-                "source_volid": volume.source_volid,
-                "image_meta": image_meta,
-            },
-        )
+        request = {
+            "volume_id": volume.id,
+            "snapshot_id": volume.snapshot_id,
+            "source_volid": volume.source_volid,
+            "image_meta": image_meta,
+        }
+        if backup is not None:  # (3.47) only then, so other casts carry what they did
+            request["backup_id"] = backup.id
+        k.rpc.cast_kwargs("cinder-scheduler", "create_volume", request)
         return volume
 
     # -- update and delete -------------------------------------------------------------------

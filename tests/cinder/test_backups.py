@@ -357,3 +357,39 @@ def test_saved_and_forked_clouds_keep_their_backups(cloud, tmp_path):
     assert resp.status == 202
     loaded.run_until_idle()
     assert _status(loaded, vid) == "available"
+
+
+@pytest.mark.parametrize("profile", ["upstream", "seed"])
+def test_a_volume_created_from_a_backup(profile):
+    """3.47 (both series): ``backup_id`` in a volume create; the volume is made raw and stays
+    ``creating`` while cinder-backup restores into it (``_create_from_backup``)."""
+    cloud = _cloud(profile)
+    bid = _made(cloud, create_volume(cloud, size=2), version="3.0")
+    body = {"volume": {"backup_id": bid, "size": 1}}
+    name, code, message = fault(call(cloud, "POST", "volumes", body, version="3.47"))
+    assert (code, message) == (
+        400,
+        "Invalid input received: Volume size 1GB cannot be smaller than the backup size 2GB. "
+        "It must be >= backup size.",
+    )
+    missing = {"volume": {"backup_id": "deadbeef-0000-4000-8000-000000000000"}}
+    assert call(cloud, "POST", "volumes", missing, version="3.47").status == 404
+    resp = call(cloud, "POST", "volumes", {"volume": {"backup_id": bid}}, version="3.47")
+    assert resp.status == 202
+    vid = resp.json()["volume"]["id"]
+    start = cloud.now
+    cloud.run(until=start + 5)
+    assert (_status(cloud, vid), _show(cloud, bid, version="3.0")["status"]) == (
+        "creating",
+        "restoring",
+    )
+    cloud.run_until_idle()
+    volume = call(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    assert (volume["status"], volume["size"], volume["metadata"]) == (
+        "available",
+        2,
+        {"src_backup_id": bid},
+    )
+    assert _show(cloud, bid, version="3.0")["status"] == "available"
+    # the raw volume (1 s), then 2 GiB from the store
+    assert cloud.now - start == pytest.approx(1 + 2 * GiB / (STORE_MB_PER_S * 1e6), abs=0.05)
