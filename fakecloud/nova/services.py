@@ -12,8 +12,9 @@ of its own per service, so it never shifts other ids.
 A service is **up** (``service_is_up``) unless it is forced down (``forced_down``, 2.11) or, for
 nova-compute, its RPC server is down (`Nova.restart_compute`: fakecloud has no 60 s heartbeat
 grace). ``updated_at`` is the time of its last heartbeat (``report_state`` every
-``REPORT_INTERVAL_S`` virtual seconds while up; null before the first) or of its last change
-through the API, whichever is later. The scheduler's ``ComputeFilter`` (`compute_filter`) passes
+``REPORT_INTERVAL_S`` virtual seconds while its RPC server is up, so a stopped nova-compute's
+stays at its last one before it stopped; null before the first) or of its last change through
+the API, whichever is later. The scheduler's ``ComputeFilter`` (`compute_filter`) passes
 a host whose nova-compute is enabled and up; a deleted compute service takes its compute node
 with it (``service_destroy``), so its host is no longer a candidate either.
 
@@ -97,7 +98,11 @@ def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | 
         running = True
         zone = INTERNAL_ZONE
     change = change or _UNCHANGED
-    updated = _heartbeat(nova.kernel.now) if running else None
+    if running:
+        updated = _heartbeat(nova.kernel.now)
+    else:  # the heartbeats stopped with the service: its last one before
+        stopped = (nova.kernel.rpc.down_since or {}).get(f"compute.{host}")
+        updated = None if stopped is None else _heartbeat(stopped)
     if change.updated_at is not None and (updated is None or change.updated_at > updated):
         updated = change.updated_at
     return Service(

@@ -356,6 +356,11 @@ _NO_CALLBACKS: tuple = ()
 class RpcBus:
     """Endpoints by target name, their queues, and the cast/call primitives between them."""
 
+    #: target -> the virtual time it was stopped, for the targets down now (a service's
+    #: heartbeats stop there). An instance field only from the first stop, so a cloud where
+    #: nothing stopped saves as before.
+    down_since: dict[str, float] | None = None
+
     def __init__(self, kernel: Any, config: RpcConfig):
         self._kernel = kernel
         self.config = config
@@ -390,7 +395,15 @@ class RpcBus:
         queue is consumed, oldest first)."""
         if up:
             self._down.discard(target)
+            if self.down_since is not None:
+                self.down_since.pop(target, None)
+                if not self.down_since:
+                    del self.down_since  # back to the class's None: saved as before
         else:
+            if target not in self._down:
+                if self.down_since is None:
+                    self.down_since = {}
+                self.down_since[target] = self._kernel.now
             self._down.add(target)
         self._kernel.trace.emit("rpc.service", "rpc", target, up=up)
         if up:

@@ -264,3 +264,20 @@ def test_the_zone_order_of_the_detail(profile, order):
     env = NovaEnv(profile, {"nova": {"availability_zone": "az-1"}})
     detail = env.request("GET", "/v2.1/os-availability-zone/detail", user="admin").json()
     assert [z["zoneName"] for z in detail["availabilityZoneInfo"]] == order
+
+
+def test_a_stopped_compute_keeps_its_last_heartbeat():
+    """``report_state`` runs in the service: a stopped nova-compute's ``updated_at`` stays at
+    its last report (the row is only read, 17.0.13-34.0.0 ``_get_services_list``), and goes on
+    once it is back."""
+    env = NovaEnv("seed")
+    env.cloud.advance(25.0)
+    env.nova.restart_compute("cmp-1", down_s=30.0)
+    env.cloud.advance(20.0)
+    row = _services(env, "2.1", "?host=cmp-1")[0]
+    assert (row["state"], row["updated_at"]) == ("down", "2026-01-01T00:00:20.000000")
+    env.cloud.run_until_idle()
+    row = _services(env, "2.1", "?host=cmp-1")[0]
+    assert row["state"] == "up"
+    assert row["updated_at"] >= "2026-01-01T00:00:50.000000"
+    assert env.kernel.rpc.down_since is None  # a cloud with nothing down saves as before
