@@ -119,3 +119,13 @@ def test_enable_and_disable_change_nothing_from_28(profile):
     assert fault(resp) == (
         "badRequest", 400, "Invalid input received: disabled_reason has 0 characters, less than 1.",
     )  # fmt: skip
+
+
+def test_saved_and_forked_clouds_keep_a_disabled_service(tmp_path):
+    cloud = Cloud(profile="nova-24.0.0", config=CONFIG)
+    body = {"host": "cinder@lvm", "binary": "cinder-volume", "disabled_reason": "maintenance"}
+    assert _update(cloud, "disable-log-reason", body).status == 200
+    cloud.save(tmp_path / "world.json")
+    for again in (Cloud.load(tmp_path / "world.json"), cloud.fork()):
+        assert _states(again)[0] == ("cinder@lvm", "disabled", "maintenance")
+        assert _volume_status(again) == "error"

@@ -1,8 +1,8 @@
 """``openstack volume type create --private --property --project``, ``volume type set
---property``, ``volume type unset`` and ``volume type delete``, and a volume of the
-new type as the project it was shared with (tests/cinder/test_volume_type_writes.py has
-Cinder's answers per series); then ``openstack volume service set/list``. They were 404s: the
-types were read-only, ``os-services`` not served."""
+--property``, ``volume type unset`` and ``volume type delete``, a volume of the new type as the
+project it was shared with (tests/cinder/test_volume_type_writes.py has Cinder's answers per
+series), openstacksdk's type calls, then ``openstack volume service set/list``. They were 404s:
+the types were read-only, ``os-services`` not served."""
 
 import pytest
 from osc_inprocess import CommandFailed, OpenStackCLI
@@ -46,6 +46,17 @@ def test_cli_creates_shares_uses_and_deletes_a_private_type(tmp_path):
         assert cloud.cinder.volume_types["shared-multi"].extra_specs == {}
         osc("volume", "type", "delete", type_id, cloud=admin, output=False)
         assert "shared-multi" not in cloud.cinder.volume_types
+        # openstacksdk's block_storage proxy: the same routes.
+        conn = cloud.connection("admin")
+        made = conn.block_storage.create_type(name="sdk", is_public=False, extra_specs={"a": "b"})
+        conn.block_storage.update_type_extra_specs(made, c="d")
+        conn.block_storage.add_type_access(made, demo)
+        assert conn.block_storage.get_type_access(made) == [
+            {"volume_type_id": made.id, "project_id": demo}
+        ]
+        assert conn.block_storage.get_type(made).extra_specs == {"a": "b", "c": "d"}
+        conn.block_storage.delete_type(made)
+        assert "sdk" not in cloud.cinder.volume_types
         # /os-services (tests/cinder/test_volume_services.py): a reason disables, from 28.0.0
         # too (disable-log-reason).
         osc("volume", "service", "set", "--disable", "--disable-reason", "maintenance",
