@@ -1,7 +1,8 @@
 """Real clients backing volumes up (tests/cinder/test_backups.py has Cinder's answers):
 ``openstack volume backup create/restore``, openstacksdk's ``block_storage`` backups (create,
-wait, list, restore to a new volume, delete) and the cloud layer's ``create_volume_backup`` /
-``delete_volume_backup``. They were 404s: ``/backups`` was not served."""
+wait, list, restore to a new volume, delete, a volume made from a backup) and the cloud
+layer's ``create_volume_backup`` / ``delete_volume_backup``. They were 404s: ``/backups`` was
+not served."""
 
 from client_helpers import needs, show_direct, volume_direct
 from osc_inprocess import OpenStackCLI
@@ -35,6 +36,10 @@ def test_cli_and_sdk_back_up_restore_and_delete(tmp_path):
         cloud.run_until_idle()
         new = conn.block_storage.find_volume("from-b2")
         assert (new.status, new.metadata) == ("available", {"src_backup_id": backup.id})
+        # a volume from a backup (3.47): creating while the backup is restored into it
+        made_from = conn.block_storage.create_volume(name="from-b1", backup_id=made["id"])
+        made_from = conn.block_storage.wait_for_status(made_from, "available", wait=120)
+        assert made_from.metadata == {"src_backup_id": made["id"]}
         layer = conn.create_volume_backup(vid, name="b3", force=True, wait=True)
         assert layer["status"] == "available"
         conn.block_storage.delete_backup(backup)
