@@ -1,8 +1,8 @@
 """Where a server goes when a request names it: the admin's forced host on create
 (``availability_zone`` ``az:host``, ``az::node``, ``:host``; ``API.parse_availability_zone``,
 ``servers.py`` create, 17.0.13/20.6.0/23.2.2/34.0.0), 2.74's ``host``/``hypervisor_hostname``,
-2.77/2.91's unshelve into a zone or onto a host (``shelve.py``, ``API.unshelve``, 21.2.4/25.2.1
-/27.5.1/34.0.0), and why a boot finds no host (the scheduler's NoValidHost reasons:
+2.77/2.91's unshelve into a zone or onto a host (``shelve.py``, ``API.unshelve``, 20.6.0/21.2.4
+/25.2.1/27.5.1/34.0.0), and why a boot finds no host (the scheduler's NoValidHost reasons:
 17.0.13 filter_scheduler.py, 20.6.0-34.0.0 scheduler/manager.py and utils.py)."""
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def _unshelve(env, sid, body, mv, user="demo"):
     return shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown.get("pinned_availability_zone")
 
 
-@pytest.mark.parametrize("profile", ["nova-21.2.4", "nova-25.2.1"])
+@pytest.mark.parametrize("profile", ["nova-20.6.0", "nova-25.2.1"])
 def test_unshelve_into_a_zone_2_77(profile):
     env = NovaEnv(profile, {"nova": {"shelved_offload_time_s": -1}})
     sid = _offloaded(env, shelve_only=True)

@@ -836,7 +836,7 @@ _VALIDATORS: dict[str, SchemaValidator] = {
         create_image_vendor, lambda body: _create_image_ok(body, vendor=True)
     ),
 }
-#: ``unshelve_v277`` (21.0.0): null, or an object with a zone name (required).
+#: ``unshelve_v277`` (20.0.0): null, or an object with a zone name (required).
 unshelve_v277 = {
     "type": "object",
     "properties": {

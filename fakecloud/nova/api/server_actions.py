@@ -72,8 +72,7 @@ class ServerActionsController:
         """An action of `_SIMPLE`: ``compute_api.<method>`` under policy `rule`."""
         schemas.validator(action).validate(body)
         ctx = req.context
-        # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup (20a07ee9a6);
-        # before 21.0.0 unshelve too (e4e97e23c1), with the caller's own project as target.
+        # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup (20a07ee9a6).
         before = (
             action == "shelveOffload"
             and self.nova.kernel.switches.shelve_offload_policy_before_lookup
@@ -105,7 +104,7 @@ class ServerActionsController:
 
     def _unshelve(self, req: Request, server_id: str, body: Any) -> Response:
         """``unshelve`` (``shelve.py``): from 2.77 ``{"unshelve": {"availability_zone": Z}}``
-        (21.0.0), from 2.91 also ``host`` and a null zone (26.0.0); the zone and host checks are
+        (20.0.0), from 2.91 also ``host`` and a null zone (26.0.0); the zone and host checks are
         `destination.unshelve_destination`'s (409 for a server not offloaded, 400 for an
         unknown zone or host, 409 for a host outside the zone)."""
         mv = req.microversion
