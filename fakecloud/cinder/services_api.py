@@ -5,16 +5,17 @@ rows: ``db`` ``_service_query`` and ``_filter_host``).
 
 The rows: cinder-scheduler on ``cinder.host``, one cinder-volume per backend on
 ``<host>@<backend>`` and cinder-backup on ``cinder.host`` (`fakecloud.cinder.backup_manager`),
-all in ``storage_availability_zone``. ``updated_at`` is the last ``report_state`` (or change)
-(every ``report_interval``, 10 virtual seconds; null before the first); a service whose RPC
-server is down is ``down`` (fakecloud has no ``service_down_time`` grace). ``host`` matches as
-``_filter_host`` does (``cinder`` also matches ``cinder@lvm``; one with ``@`` matches that
-backend and its pools), ``binary`` exactly; other parameters are ignored. From 3.7 each row has
-``cluster`` (null: no clusters here), from 3.49 a cinder-volume row its ``backend_state``
-(``up``: the scheduler's pools report no other). ``os-extended-services`` is a standard
-extension: ``disabled_reason``, and on cinder-volume rows ``replication_status`` (``disabled``:
-``init_host`` sets it from the driver, which replicates nothing), ``active_backend_id`` and
-``frozen``. Policy ``volume_extension:services:index`` (admin).
+all in ``storage_availability_zone``. ``updated_at`` is the last ``report_state`` (every
+``report_interval``, 10 virtual seconds; null before the first) or the last change, whichever is
+later; a service whose RPC server is down is ``down`` (fakecloud has no ``service_down_time``
+grace) and keeps its last heartbeat before it stopped. ``host`` matches as ``_filter_host`` does
+(``cinder`` also matches ``cinder@lvm``; one with ``@`` matches that backend and its pools),
+``binary`` exactly; other parameters are ignored. From 3.7 each row has ``cluster`` (null: no
+clusters here), from 3.49 a cinder-volume row its ``backend_state`` (``up``: the scheduler's
+pools report no other). ``os-extended-services`` is a standard extension: ``disabled_reason``,
+and on cinder-volume rows ``replication_status`` (``disabled``: ``init_host`` sets it from the
+driver, which replicates nothing), ``active_backend_id`` and ``frozen``. Policy
+``volume_extension:services:index`` (admin).
 
 ``PUT /os-services/{enable,disable,disable-log-reason}`` (`services_update`) sets a service
 enabled or disabled as each series does (docs/conformance.md, "Cinder volume type writes"); a
@@ -86,7 +87,11 @@ def services_index(service: Any, req: Request) -> Response:
             continue
         up = backup_service_up(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
         disabled, reason, changed = changes.get((kind, name), _UNCHANGED)
-        updated = heartbeat if up else None
+        if up:
+            updated = heartbeat
+        else:  # its heartbeats stopped with it: the last one before
+            stopped = (kernel.rpc.down_since or {}).get(target)
+            updated = None if stopped is None else _heartbeat(stopped)
         if changed is not None and (updated is None or changed > updated):
             updated = changed  # modified_at, when later than the last report
         row: dict[str, Any] = {

@@ -52,8 +52,11 @@ def test_host_and_binary_filters():
     ]
     assert _rows(cloud, "host=cinder@ceph&binary=cinder-scheduler") == []
     assert len(_rows(cloud, "frobnicate=1")) == 4
+    cloud.run(until=25)
     cloud.kernel.rpc.set_up("cinder-backup.cinder", False)
-    assert [r["state"] for r in _rows(cloud, "binary=cinder-backup")] == ["down"]
+    cloud.run(until=45)
+    (backup,) = _rows(cloud, "binary=cinder-backup")
+    assert (backup["state"], backup["updated_at"]) == ("down", "2026-01-01T00:00:20.000000")
     resp = call(cloud, "GET", "os-services", ctx=MEMBER)
     assert fault(resp) == (
         "forbidden", 403, "Policy doesn't allow volume_extension:services:index to be performed.",
