@@ -240,6 +240,28 @@ _SESSION16: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ),
     ("volume", "PUT", "/v3/types/{id}/extra_specs/{key}"): ([{"k": "v3"}], []),
     ("volume", "GET", "/v3/types"): ([], ["is_public=none", "is_public=false&sort=name"]),
+    ("volume", "GET", "/v3/os-services"): (
+        [],
+        ["host=cinder@lvmdriver-1&binary=cinder-volume", "backend_state=true"],
+    ),
+    ("volume", "PUT", "/v3/os-services/{action}"): (
+        [
+            {"host": "cinder@lvmdriver-1", "binary": "cinder-volume"},
+            {"host": "cinder", "binary": "cinder-scheduler", "disabled_reason": "maintenance"},
+        ],
+        [],
+    ),
+}
+#: Older routes with a body that had no row yet: a server's update, metadata and tags.
+_SERVER_WRITES: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("compute", "PUT", "/v2.1/servers/{server_id}"): (
+        [{"server": {"name": "n", "description": "d", "accessIPv4": "10.0.0.1"}}],
+        [],
+    ),
+    ("compute", "POST", "/v2.1/servers/{server_id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("compute", "PUT", "/v2.1/servers/{server_id}/metadata"): ([{"metadata": {"k": "v"}}], []),
+    ("compute", "PUT", "/v2.1/servers/{server_id}/metadata/{key}"): ([{"meta": {"k": "v"}}], []),
+    ("compute", "PUT", "/v2.1/servers/{server_id}/tags"): ([{"tags": ["a", "b"]}], []),
 }
 #: (host, method, template without the project prefix) → (bodies, query strings).
 CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
@@ -435,6 +457,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ),
     **_SESSION15,
     **_SESSION16,
+    **_SERVER_WRITES,
 }
 
 #: Odd values a body's leaf may become.
