@@ -48,16 +48,20 @@ def prepare_block_devices(
                     size = size or snapshot.get("volume_size") or snapshot.get("size")
                 elif bdm.source_type == "image":
                     kwargs["image_id"] = bdm.image_id
-                volume = yield from volume_api.create(context, size, "", "", **kwargs)
-                bdm.volume_id = volume["id"]
+                bdm.volume_id = yield from volume_api.create(
+                    context, size, "", "", id_only=True, **kwargs
+                )
                 yield from _await_volume_created(nova, context, bdm.volume_id)
             if not bdm.attachment_id:
-                attachment = yield from volume_api.attachment_create(
-                    context, bdm.volume_id, instance.uuid
+                bdm.attachment_id = yield from volume_api.attachment_create(
+                    context, bdm.volume_id, instance.uuid, id_only=True
                 )
-                bdm.attachment_id = attachment["id"]
             yield from volume_api.attachment_update(
-                context, bdm.attachment_id, connector(instance.host), mountpoint=bdm.device_name
+                context,
+                bdm.attachment_id,
+                connector(instance.host),
+                mountpoint=bdm.device_name,
+                view=False,
             )
             yield from volume_api.attachment_complete(context, bdm.attachment_id)
     except (exception.OverQuota, exception.InstanceNotFound):
@@ -122,8 +126,7 @@ def _await_volume_created(nova: Any, context: Any, volume_id: str) -> Generator[
     attempt = 0
     while attempt < attempts:
         attempt += 1
-        volume = yield from nova.volume_api.get(context, volume_id)
-        status = volume.get("status")
+        status = yield from nova.volume_api.get(context, volume_id, status_only=True)
         if status not in ("creating", "downloading"):
             if status == "available":
                 return

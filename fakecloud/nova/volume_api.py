@@ -319,6 +319,16 @@ def _id_and_description(_cinder: Any, _context: Any, vol: Any) -> tuple[str, Any
     return vol.id, vol.display_description
 
 
+def _volume_id(_cinder: Any, _context: Any, vol: Any) -> str:
+    """The ``id`` of Nova's dict of a volume."""
+    return vol.id
+
+
+def _volume_status(_cinder: Any, _context: Any, vol: Any) -> str:
+    """The ``status`` of Nova's dict of a volume."""
+    return vol.status
+
+
 def _snapshot_id(_cinder: Any, _context: Any, snap: Any) -> str:
     """The ``id`` of Nova's dict of a snapshot."""
     return snap.id
@@ -552,20 +562,26 @@ class API:
         microversion: str | None = None,
         *,
         id_and_description: bool = False,
+        status_only: bool = False,
     ) -> Generator:
         """The volume, as Nova's summary view; with `id_and_description` only its ``(id,
         display_description)`` (the same request, without the rest of the view: its timestamp,
         attachments and copied metadata), for a caller that reads nothing else (the
-        volume-backed snapshot)."""
+        volume-backed snapshot); with `status_only` only its ``status`` (the compute's wait
+        for a new volume to leave ``creating``)."""
         if microversion is not None:
             return self._get_at(context, volume_id, microversion)
+        if id_and_description:
+            view = _id_and_description
+        else:
+            view = _volume_status if status_only else _untranslate_volume_summary_view
         return self._call(
             "get",
             context,
             self._volume,
             translate_volume_exception.on_error,
             volume_id,
-            _id_and_description if id_and_description else _untranslate_volume_summary_view,
+            view,
             (context, volume_id),
         )
 
@@ -611,8 +627,12 @@ class API:
         volume_type: str | None = None,
         metadata: dict[str, str] | None = None,
         availability_zone: str | None = None,
+        *,
+        id_only: bool = False,
     ) -> Generator:
-        """Create a volume (``POST /volumes`` as cinderclient sends it); returns its view."""
+        """Create a volume (``POST /volumes`` as cinderclient sends it); returns its view, or
+        with `id_only` its ``id`` alone (the same request, without the view's timestamp and
+        copied dicts: a booting server's mapping reads nothing else)."""
         body = {
             "volume": {
                 "size": size,
@@ -633,7 +653,7 @@ class API:
             controllers.create_volume,
             translate_create_exception.on_error,
             size,
-            _untranslate_volume_summary_view,
+            _volume_id if id_only else _untranslate_volume_summary_view,
             (self.cinder, context, body, V3_0),
         )
 
@@ -914,8 +934,13 @@ class API:
         instance_id: str,
         connector: dict[str, Any] | None = None,
         mountpoint: str | None = None,
+        *,
+        id_only: bool = False,
     ) -> Generator:
-        """Reserve the volume for the instance (and connect it when a connector is given)."""
+        """Reserve the volume for the instance (and connect it when a connector is given);
+        Nova's dict of the attachment, or with `id_only` its ``id`` alone (the same request,
+        without the view's timestamps and copied connection info: a booting server's mapping
+        reads nothing else)."""
         try:  # @translate_volume_exception, in this frame
             yield from self._discover_version()
             if connector and mountpoint and "mountpoint" not in connector:
@@ -936,7 +961,7 @@ class API:
             )
         except CLIENT_ERRORS as exc:
             raise translate_volume_exception.on_error(exc, volume_id) from exc
-        return self._attachment_view(context, attachment)
+        return attachment.id if id_only else self._attachment_view(context, attachment)
 
     @translate_attachment_exception
     def attachment_get(self, context: Any, attachment_id: str) -> Generator:
@@ -955,8 +980,12 @@ class API:
         attachment_id: str,
         connector: dict[str, Any],
         mountpoint: str | None = None,
+        *,
+        view: bool = True,
     ) -> Generator:
-        """Give the attachment its connector (retried on 500/504, as Nova does)."""
+        """Give the attachment its connector (retried on 500/504, as Nova does); Nova's dict
+        of the attachment, or None without `view` (the same request, for a caller that reads
+        nothing of the answer: a booting server's mapping)."""
         if mountpoint and "mountpoint" not in connector:
             connector = {**connector, "mountpoint": mountpoint}
         body = {"attachment": {"connector": connector}}
@@ -970,7 +999,7 @@ class API:
             )
         except CLIENT_ERRORS as exc:
             raise translate_attachment_exception.on_error(exc, attachment_id) from exc
-        return self._attachment_view(context, attachment)
+        return self._attachment_view(context, attachment) if view else None
 
     def attachment_complete(self, context: Any, attachment_id: str) -> Generator:
         """Mark the attachment complete: the volume becomes ``in-use``."""

@@ -29,9 +29,16 @@ def test_the_attachment_view_is_the_detail_view_translated(env: NovaEnv, monkeyp
         seen.append(bool(attachment.connection_info))
         return got
 
+    sid = env.boot()
+    r = env.cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}
+    )
+    env.cloud.run_until_idle()
     monkeypatch.setattr(api, "_attachment_view", compared)
-    sid = env.boot(bfv=True)
-    # Booting reserved the volume (no connector yet), then connected it.
+    body = {"volumeAttachment": {"volumeId": r.json()["volume"]["id"]}}
+    assert env.request("POST", f"/v2.1/servers/{sid}/os-volume_attachments", body).status == 200
+    env.cloud.run_until_idle()
+    # The API reserved the volume (no connector yet), then the host connected it.
     assert seen == [False, True]
     attachment = next(iter(env.cloud.cinder.store.attachments.values()))
     attachment.detach_time = attachment.attach_time + 1.0
