@@ -393,3 +393,31 @@ def test_a_volume_created_from_a_backup(profile):
     assert _show(cloud, bid, version="3.0")["status"] == "available"
     # the raw volume (1 s), then 2 GiB from the store
     assert cloud.now - start == pytest.approx(1 + 2 * GiB / (STORE_MB_PER_S * 1e6), abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("profile", "outcome"),
+    [
+        (
+            "nova-26.0.0",
+            "Invalid backup: The parent backup must be available for incremental backup.",
+        ),
+        ("nova-27.0.0", None),
+    ],
+)
+def test_an_incremental_backup_skips_a_failed_latest_from_cinder_22(profile, outcome):
+    """cinder 21.0.0 takes the latest backup as the parent whatever its status (and refuses
+    when it is not available); 22.0.0 takes the latest available one (backup/api.py create)."""
+    cloud = _cloud(profile)
+    vid = create_volume(cloud)
+    good = _made(cloud, vid, version="3.0")
+    cloud.faults.add("cinder.backup.create", error="CinderBackendError")
+    _made(cloud, vid, version="3.0")  # the latest: error
+    cloud.faults.clear()
+    resp = _backup(cloud, vid, version="3.0", incremental=True)
+    if outcome is not None:
+        assert fault(resp)[1:] == (400, outcome)
+        return
+    assert resp.status == 202
+    cloud.run_until_idle()
+    assert _show(cloud, good, version="3.0")["has_dependent_backups"] is True
