@@ -44,6 +44,10 @@ def test_cli_creates_shares_uses_and_deletes_a_private_type(tmp_path):
         osc("volume", "type", "unset", "--property", "multiattach", type_id, cloud=admin,
             output=False)  # fmt: skip
         assert cloud.cinder.volume_types["shared-multi"].extra_specs == {}
+        # openstackclient 10.5.0 sets --public through openstacksdk's update_type, which sends
+        # os-volume-type-access:is_public: Cinder's update schema has only is_public (400).
+        with pytest.raises(CommandFailed, match="'os-volume-type-access:is_public' was unexpected"):
+            osc("volume", "type", "set", "--public", type_id, cloud=admin, output=False)
         osc("volume", "type", "delete", type_id, cloud=admin, output=False)
         assert "shared-multi" not in cloud.cinder.volume_types
         # openstacksdk's block_storage proxy: the same routes.
