@@ -13,7 +13,7 @@ before, the API casts to ``cinder-backup`` itself):
 3. ``cinder-volume.get_backup_device``: with ``backup_use_temp_snapshot`` off (its default), an
    ``in-use`` volume is cloned into a temporary volume ``backup-vol-<id>`` and a snapshot's
    backup reads a temporary volume made from it (the driver's timed clone; no quota); then
-   ``continue_backup`` is cast back;
+   ``continue_backup`` is cast back (a clone that fails: see `ASYNC_BACKUP_DEVICE_FROM`);
 4. ``cinder-backup.continue_backup``: the device's bytes cross the backend's resource and the
    backup store's (``cinder-backup-store``, ``cinder.backup_store_mb_per_s``), the temporary
    volume is deleted, the volume (or snapshot) goes back to its previous status and the backup
@@ -63,6 +63,10 @@ OBJECT_SIZE = 52_428_800
 #: Cinder 12.0.10's ``_finalize_backup`` counts one object too many (``object_count =
 #: object_id``); 16.4.2 on ``object_id - 1`` ("The object_id variable is used to name ...").
 OBJECT_COUNT_FIXED_FROM = 13
+#: 20.0.0: the backup manager casts ``get_backup_device`` (volume RPC 3.17, ``async_call``) and
+#: the volume manager casts ``continue_backup`` back; a failure there (the temporary clone) is
+#: only logged, and the backup stays ``creating``. Before, a ``call``: the backup ``error``.
+ASYNC_BACKUP_DEVICE_FROM = 20
 #: Virtual seconds the Swift driver takes to delete one object of a backup.
 DELETE_OBJECT_S = 0.01
 #: The I/O resource of the backup store, and its throughput when a backup first creates it
@@ -194,13 +198,19 @@ def get_backup_device(manager: Any, backup_id: str) -> Generator:
                 yield from manager.driver.create_cloned_volume(temp, volume)
             VOLUME_STATUS.move(k, temp, "backing-up", actor=manager.actor)
             device = temp.id
-    except Exception as exc:  # noqa: BLE001 - the backup manager's error path
+    except Exception as exc:  # noqa: BLE001 - the temporary volume destroyed, then re-raised
         manager._fail(backup_id, "get_backup_device", exc)
         temp = store.volumes.get(backup.temp_volume_id or "")
         if temp is not None and temp.status == "creating":
             _drop_temp(cinder, temp, manager.actor)
             backup.temp_volume_id = None
-        device = None
+        if k.switches.series.cinder >= ASYNC_BACKUP_DEVICE_FROM:
+            return  # a cast's error is only logged: the backup stays creating, the volume too
+        # the backup manager's call gets the remote error: its create_backup error path
+        error = str(k.rpc.remote_exception(exc))
+        k.rpc.cast(backup_target(cinder), "continue_backup", backup_id=backup_id,
+                   device_id=None, error=error)  # fmt: skip
+        return
     k.rpc.cast(backup_target(cinder), "continue_backup", backup_id=backup_id, device_id=device)
 
 
@@ -316,9 +326,12 @@ class BackupManager:
         backup.updated_at = k.now
         k.rpc.cast(cinder.volume_target(volume.backend), "get_backup_device", backup_id=backup_id)
 
-    def continue_backup(self, backup_id: str, device_id: str | None) -> Generator:
+    def continue_backup(
+        self, backup_id: str, device_id: str | None, error: str | None = None
+    ) -> Generator:
         """``continue_backup`` and ``_finish_backup``: read the device into the store, drop
-        the temporary volume, then the statuses."""
+        the temporary volume, then the statuses (before 20.0.0, with the `error` the volume
+        manager's ``get_backup_device`` call answered, ``create_backup``'s error path)."""
         cinder = self.cinder
         k = self.kernel
         store = cinder.store
@@ -330,7 +343,7 @@ class BackupManager:
         device = store.volumes.get(device_id) if device_id else None
         try:
             if device is None:
-                raise RuntimeError(f"no device to back up for backup {backup_id}")
+                raise RuntimeError(error or f"no device to back up for backup {backup_id}")
             backup.container = backup.container or DEFAULT_CONTAINER
             path = (self._backend(device.backend),)
             if backup.parent_id is None:

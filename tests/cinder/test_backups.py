@@ -421,3 +421,27 @@ def test_an_incremental_backup_skips_a_failed_latest_from_cinder_22(profile, out
     assert resp.status == 202
     cloud.run_until_idle()
     assert _show(cloud, good, version="3.0")["has_dependent_backups"] is True
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_temporary_clone_that_fails(profile):
+    """The in-use volume's temporary clone fails on the backend. Before 20.0.0 the backup
+    manager *called* ``get_backup_device``: the backup ``error``, the volume back ``in-use``.
+    From 20.0.0 it casts (volume RPC 3.17, ``async_call``): the volume manager only logs the
+    error, and the backup stays ``creating``, the volume ``backing-up``."""
+    cloud = _cloud(profile)
+    vid = create_volume(cloud)
+    attach(cloud, vid)
+    cloud.faults.add(
+        "cinder.driver", error="CinderBackendError", match={"op": "create_cloned_volume"}
+    )
+    bid = _made(cloud, vid, version="3.0", force=True)
+    shown = _show(cloud, bid, version="3.0")
+    if profile == "seed":
+        assert (shown["status"], _status(cloud, vid)) == ("error", "in-use")
+        assert "injected fault" in shown["fail_reason"]
+    else:
+        assert (shown["status"], _status(cloud, vid)) == ("creating", "backing-up")
+    # the temporary volume is gone either way (_create_temp_cloned_volume destroys it)
+    names = [v["name"] for v in call(cloud, "GET", "volumes/detail").json()["volumes"]]
+    assert names == [None]
