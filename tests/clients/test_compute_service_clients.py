@@ -63,8 +63,9 @@ def test_sdk_and_novaclient_read_services_and_hypervisors():
 
 
 def test_osc_forces_a_host_then_unshelves_onto_another(tmp_path):
-    """``openstack server create --availability-zone nova:cmp-2`` (the admin's forced host)
-    and ``openstack server unshelve --host cmp-1`` (2.91; tests/nova/test_server_destination.py)."""
+    """``openstack server create --availability-zone nova:cmp-2`` (the admin's forced host),
+    ``openstack server unshelve --host cmp-2`` (2.91) and ``server create --host`` (2.74), each
+    onto the host the scheduler would not take (tests/nova/test_server_destination.py)."""
     cloud = Cloud(seed=13, profile="upstream")
     image = next(iter(cloud.glance.db.images.values())).name
     with cloud.intercept():
@@ -84,3 +85,9 @@ def test_osc_forces_a_host_then_unshelves_onto_another(tmp_path):
         cloud.run_until_idle()
         shown = osc("server", "show", "vm", cloud=ADMIN)
         assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-2")
+        osc(
+            "--os-compute-api-version", "2.74", "server", "create", "--flavor", "1",
+            "--image", image, "--no-network", "--host", "cmp-2", "vm2", cloud=ADMIN,
+        )  # fmt: skip
+        cloud.run_until_idle()
+        assert osc("server", "show", "vm2", cloud=ADMIN)["OS-EXT-SRV-ATTR:host"] == "cmp-2"
