@@ -124,6 +124,9 @@ class GuestAgent:
         return self.kernel.spawn(self._execute(command), name=name)
 
     def _execute(self, command: str) -> Generator[Any, Any, Any]:
+        """The command's process: its turn at the agent, then the command, in this one frame
+        (a command's process runs one generator, not two). Its value is None, or the
+        `LibvirtError` the command ended with."""
         env = self.kernel.env
         requested = env.now
         if self._busy:
@@ -135,7 +138,51 @@ class GuestAgent:
         else:
             self._busy = True
         try:
-            error = yield from self._run(command, requested)
+            error: LibvirtError | None = None
+            faults = self.kernel.faults
+            try:
+                if "nova.guest_agent" in faults.hot:  # else consulting it does nothing
+                    yield from faults.pause(
+                        "nova.guest_agent",
+                        command=command,
+                        host=self.host,
+                        instance_uuid=self.domain.id,
+                    )
+            except LibvirtError as exc:
+                error = exc
+            except Exception as exc:  # noqa: BLE001 - whatever a rule raises, libvirt reports it
+                error = LibvirtError(f"internal error: {exc}", VIR_ERR_INTERNAL_ERROR)
+            if error is not None:
+                pass
+            elif self.state == "stopped":
+                error = LibvirtError(
+                    "Guest agent is not responding: QEMU guest agent is not connected",
+                    VIR_ERR_AGENT_UNRESPONSIVE,
+                )
+            elif self.state == "hung":
+                yield self.kernel.timeout(self.timeout_s)
+                error = LibvirtError(
+                    "Guest agent is not responding: Guest agent not available for now",
+                    VIR_ERR_AGENT_UNRESPONSIVE,
+                )
+            elif command == FREEZE:
+                dom = self.domain
+                if dom.fsfreeze_status == "frozen":
+                    error = LibvirtError(
+                        f"internal error: unable to execute QEMU agent command '{FREEZE}': "
+                        f"The command {FREEZE} has been disabled for this instance",
+                        VIR_ERR_INTERNAL_ERROR,
+                    )
+                else:
+                    if self.freeze_s > 0:
+                        yield self.kernel.timeout(self.freeze_s)
+                    self._move(dom, "frozen", _FREEZE, requested)
+            else:
+                dom = self.domain
+                if self.thaw_s > 0:
+                    yield self.kernel.timeout(self.thaw_s)
+                if dom.fsfreeze_status == "frozen":
+                    self._move(dom, "thawed", _THAW, requested)
         finally:
             if self._waiting:
                 self._waiting.popleft().succeed()
@@ -151,49 +198,6 @@ class GuestAgent:
                 error=error.message,
             )
         return error
-
-    def _run(self, command: str, requested: float) -> Generator[Any, Any, Any]:
-        faults = self.kernel.faults
-        try:
-            if "nova.guest_agent" in faults.hot:  # else consulting it does nothing
-                yield from faults.pause(
-                    "nova.guest_agent",
-                    command=command,
-                    host=self.host,
-                    instance_uuid=self.domain.id,
-                )
-        except LibvirtError as error:
-            return error
-        except Exception as exc:  # noqa: BLE001 - whatever a rule raises, libvirt reports it
-            return LibvirtError(f"internal error: {exc}", VIR_ERR_INTERNAL_ERROR)
-        if self.state == "stopped":
-            return LibvirtError(
-                "Guest agent is not responding: QEMU guest agent is not connected",
-                VIR_ERR_AGENT_UNRESPONSIVE,
-            )
-        if self.state == "hung":
-            yield self.kernel.timeout(self.timeout_s)
-            return LibvirtError(
-                "Guest agent is not responding: Guest agent not available for now",
-                VIR_ERR_AGENT_UNRESPONSIVE,
-            )
-        dom = self.domain
-        if command == FREEZE:
-            if dom.fsfreeze_status == "frozen":
-                return LibvirtError(
-                    f"internal error: unable to execute QEMU agent command '{FREEZE}': "
-                    f"The command {FREEZE} has been disabled for this instance",
-                    VIR_ERR_INTERNAL_ERROR,
-                )
-            if self.freeze_s > 0:
-                yield self.kernel.timeout(self.freeze_s)
-            self._move(dom, "frozen", _FREEZE, requested)
-        else:
-            if self.thaw_s > 0:
-                yield self.kernel.timeout(self.thaw_s)
-            if dom.fsfreeze_status == "frozen":
-                self._move(dom, "thawed", _THAW, requested)
-        return None
 
     def _move(self, dom: Any, new: str, event: Form, requested: float) -> None:
         k = self.kernel
