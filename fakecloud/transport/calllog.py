@@ -24,6 +24,7 @@ from requests import PreparedRequest
 from requests.structures import CaseInsensitiveDict
 from responses import Call
 
+from fakecloud.transport.requests_response import built_response
 from fakecloud.transport.urllib3_response import raw_response
 
 LIVE_CALLS = 16
@@ -175,7 +176,7 @@ def _rebuilt(kept: _Kept) -> Call:
     flat = kept.response_headers
     lines = zip(flat[::2], flat[1::2], strict=True)
     raw = raw_response(kept.status, kept.method, lines, body, fp)
-    response = kept.adapter.build_response(request, raw)
+    response = built_response(kept.adapter, request, raw)
     response._content = body
     response._content_consumed = True
     response.url = kept.response_url

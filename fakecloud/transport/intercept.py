@@ -38,6 +38,7 @@ from fakecloud.transport import outside
 from fakecloud.transport.calllog import RecentCalls
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
+from fakecloud.transport.requests_response import built_response
 from fakecloud.transport.urllib3_response import raw_response
 
 
@@ -74,7 +75,9 @@ def _read_response(
     fp = BytesIO(body)
     fp.seek(len(body))
     lines = wire_headers(answer)
-    response = adapter.build_response(request, raw_response(answer.status, method, lines, body, fp))
+    response = built_response(
+        adapter, request, raw_response(answer.status, method, lines, body, fp)
+    )
     response._content = body
     response._content_consumed = True
     calls.log(request, response, lines, body)
@@ -240,7 +243,7 @@ def _answering(
         if answer is None:  # the host is the cloud's, so this cannot happen
             raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
         if stream:
-            response = adapter.build_response(request, to_urllib3(answer, request.method))
+            response = built_response(adapter, request, to_urllib3(answer, request.method))
             calls.log(request, response, None, None)
             return response
         return _read_response(adapter, request, answer, calls)

@@ -1,0 +1,127 @@
+"""The objects a client gets for an intercepted answer are the ones urllib3's and ``requests``'
+own constructors make: the intercept fills them in one pass, but every attribute, its order and
+value, the header stores and the cookies are theirs."""
+
+from io import BytesIO
+
+import pytest
+from requests import PreparedRequest
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPHeaderDict, HTTPResponse
+
+from fakecloud.api.reasons import REASONS
+from fakecloud.transport import requests_response
+from fakecloud.transport.requests_response import built_response
+from fakecloud.transport.urllib3_response import raw_response
+
+NOVA = [
+    ("x-openstack-request-id", "req-1"),
+    ("x-compute-request-id", "req-1"),
+    ("OpenStack-API-Version", "compute 2.60"),
+    ("X-OpenStack-Nova-API-Version", "2.60"),
+    ("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version"),
+    ("Content-Type", "application/json"),
+]
+ANSWERS = [
+    (200, "GET", NOVA, b'{"server": {}}'),
+    (202, "POST", [("Location", "http://x/1"), *NOVA], b"{}"),
+    (204, "DELETE", NOVA[:5], b""),
+    (304, "GET", [("ETag", "1")], b"x"),  # a body urllib3 would not read
+    (101, "GET", [], b"x"),
+    (200, "HEAD", [("Content-Type", "application/octet-stream")], b"x"),
+    (404, "GET", [("Content-Type", "application/json; charset=UTF-8")], b'{"itemNotFound": 1}'),
+    (200, "GET", [("Content-Type", "text/plain")], b"text"),
+    (200, "GET", [("Vary", "a"), ("vary", "b"), ("Content-Length", "99")], b"ab"),
+    (200, "GET", [("Set-Cookie", "a=1"), ("Set-Cookie", "b=2; Path=/")], b"{}"),
+    (200, "GET", [("Transfer-Encoding", "chunked")], b"{}"),
+    (599, "GET", [], b"x"),
+]
+
+
+def urllib3_made(status, method, lines, body):
+    """The urllib3 response as its constructor makes it (the intercept's way before)."""
+    headers = HTTPHeaderDict()
+    for key, value in lines:
+        headers.add(key, value)
+    headers["Content-Length"] = str(len(body))
+    original = None
+    if "Set-Cookie" in headers:
+        original = HTTPResponse(body=BytesIO(), msg=headers, preload_content=False)
+    return HTTPResponse(
+        status=status,
+        reason=REASONS.get(status),
+        body=BytesIO(body),
+        headers=headers,
+        original_response=original,
+        preload_content=False,
+        request_method=method,
+    )
+
+
+def plain(value):
+    """`value` if a scalar, else its class's name (objects compared by their own fields)."""
+    if value is None or isinstance(value, (bool, int, str, float)):
+        return value
+    return type(value).__name__
+
+
+def raw_fields(raw):
+    fields = [(name, plain(value)) for name, value in vars(raw).items()]
+    return fields, list(raw.headers._container.items()), vars(raw._decoded_buffer).keys()
+
+
+def response_fields(response):
+    fields = [(name, plain(value)) for name, value in vars(response).items()]
+    cookies = sorted((c.name, c.value, c.path) for c in response.cookies)
+    return fields, list(response.headers._store.items()), response.raw.__class__, cookies
+
+
+def prepared(method):
+    request = PreparedRequest()
+    request.prepare(method=method, url="http://compute.fakecloud.test/v2.1/servers/1")
+    return request
+
+
+@pytest.mark.parametrize(("status", "method", "lines", "body"), ANSWERS)
+def test_an_answers_urllib3_response_is_the_one_urllib3_makes(status, method, lines, body):
+    ours = raw_response(status, method, lines, body, BytesIO(body))
+    theirs = urllib3_made(status, method, lines, body)
+    assert raw_fields(ours) == raw_fields(theirs)
+    assert ours.read() == theirs.read()
+
+
+@pytest.mark.parametrize(("status", "method", "lines", "body"), ANSWERS)
+def test_an_answers_requests_response_is_the_one_the_adapter_builds(status, method, lines, body):
+    assert requests_response._SAME  # this requests is one the intercept builds for itself
+    adapter, request = HTTPAdapter(), prepared(method)
+    raw = raw_response(status, method, lines, body, BytesIO(body))
+    ours = built_response(adapter, request, raw)
+    theirs = adapter.build_response(request, raw_response(status, method, lines, body, BytesIO()))
+    assert response_fields(ours) == response_fields(theirs)
+    assert ours.raw is raw and ours.connection is adapter and ours.request is request
+    assert list(ours.headers.items()) == list(theirs.headers.items())
+    assert ours.encoding == theirs.encoding
+
+
+def test_an_adapter_with_its_own_build_response_builds_it():
+    class Own(HTTPAdapter):
+        def build_response(self, req, resp):
+            response = super().build_response(req, resp)
+            response.own = True
+            return response
+
+    raw = raw_response(200, "GET", NOVA, b"{}", BytesIO(b"{}"))
+    assert built_response(Own(), prepared("GET"), raw).own
+
+
+def test_a_requests_that_builds_otherwise_is_left_to_build_its_own(monkeypatch):
+    made_here = requests_response._made_here
+
+    def with_more(adapter, request, raw):
+        response = made_here(adapter, request, raw)
+        response.extra = 1  # as if requests' own had an attribute the intercept does not set
+        return response
+
+    assert requests_response._same_as_requests()
+    monkeypatch.setattr(requests_response, "_made_here", with_more)
+    assert not requests_response._same_as_requests()
