@@ -38,6 +38,8 @@ of the bytes moved): an error makes the backup ``error`` with the error's text a
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 from collections.abc import Generator
 from typing import Any
@@ -493,6 +495,53 @@ class BackupManager:
         parent = rows.get(backup.parent_id or "")
         if parent is not None and parent.num_dependent_backups > 0:
             parent.num_dependent_backups -= 1
+
+    def import_record(self, backup_id: str, backup_service: str, backup_url: str) -> None:
+        """``BackupManager.import_record``: the record read into the row (the required
+        fields, the same id), this service's driver, zone and host; then ``available``. A
+        service that is not this one's (no other host to pass it to) or a bad record: the
+        backup ``error``."""
+        k = self.kernel
+        backup = self.cinder.store.backup_rows().get(backup_id)
+        if backup is None:
+            return
+        if not SERVICE.startswith(backup_service or ""):  # _is_our_backup
+            reason = (
+                "Import record failed, cannot find backup service to perform the import. "
+                f"Request service {backup_service}."
+            )
+            self._fail(backup_id, "import_record", RuntimeError(reason))
+            backup_failed(k, backup, reason, self.actor)
+            return
+        record = json.loads(base64.b64decode(backup_url).decode())
+        record.pop("driver_info", None)
+        required = {"display_name", "display_description", "container", "size",
+                    "object_count", "id"}  # fmt: skip
+        missing = sorted(required - set(record))
+        if missing:
+            reason = (
+                "Driver successfully decoded imported backup data, but there are missing "
+                f"fields ({', '.join(missing)})."
+            )
+            backup_failed(k, backup, reason, self.actor)
+            return
+        if record["id"] != backup.id:
+            reason = (
+                f"Trying to import backup metadata from id {record['id']} into backup {backup.id}."
+            )
+            backup_failed(k, backup, reason, self.actor)
+            return
+        for key in ("name", "user_id", "project_id", "fail_reason", "status", "id",
+                    "created_at", "updated_at", "data_timestamp"):  # fmt: skip
+            record.pop(key, None)
+        for key, value in record.items():
+            if hasattr(backup, key):
+                setattr(backup, key, dict(value) if key == "metadata" else value)
+        backup.service = SERVICE
+        backup.availability_zone = self.cinder.config.storage_availability_zone
+        backup.host = self.cinder.config.host
+        BACKUP_STATUS.move(k, backup, "available", actor=self.actor)
+        backup.updated_at = k.now
 
     def reset_status(self, backup_id: str, status: str) -> None:
         """``BackupManager.reset_status``: set the status of a backup a driver took (one

@@ -13,6 +13,8 @@ The views by microversion: ``metadata`` from 3.43, ``os-backup-project-attr:proj
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 from collections.abc import Generator
 from typing import Any
@@ -313,9 +315,53 @@ def action(service: Any, req: Request) -> Response:
     return Response(202)
 
 
+def export_record(service: Any, req: Request) -> Response:
+    """``GET /backups/{id}/export_record`` (admin): 200 ``{"backup-record": {backup_service,
+    backup_url}}``."""
+    record = service.cinder.backup_api.export_record(req.context, req.params["id"])
+    return Response(200, {"backup-record": record})
+
+
+IMPORT_RECORD = validation._obj(
+    {
+        "backup-record": validation._obj(
+            {
+                "backup_service": {"type": "string", "minLength": 0, "maxLength": 255},
+                "backup_url": {"type": "string", "minLength": 1},
+            },
+            ["backup_service", "backup_url"],
+        )
+    },
+    ["backup-record"],
+)
+
+
+def import_record(service: Any, req: Request) -> Response:
+    """``POST /backups/import_record`` (admin): 201 and the summary of a ``creating`` backup
+    that cinder-backup fills in from the record."""
+    body = service._body(req)
+    validation.validate(IMPORT_RECORD, body)
+    record = body["backup-record"]
+    try:
+        base64.b64decode(record["backup_url"])
+    except binascii.Error:
+        # the schema's 'base64' format check raises (a padding error is a ValueError, not
+        # the TypeError it catches): FaultWrapper's 500
+        raise exception.CinderException() from None
+    try:
+        new = service.cinder.backup_api.import_record(
+            req.context, record["backup_service"], record["backup_url"]
+        )
+    except exception.ServiceNotFound as error:
+        raise HttpError(503, error.msg) from None
+    return Response(201, {"backup": summary(_vc(service, req), new)})
+
+
 #: The routes (method, path under ``/v3[/{project_id}]/``, handler).
 ROUTES = (
     ("GET", "backups/detail", detail_list),
+    ("POST", "backups/import_record", import_record),
+    ("GET", "backups/{id}/export_record", export_record),
     ("GET", "backups", index),
     ("POST", "backups", create),
     ("GET", "backups/{id}", show),

@@ -14,6 +14,8 @@ refused for want of a parent keeps its quota reserved (no rollback, 12.0.10).
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Generator
 from typing import Any
 
@@ -56,6 +58,16 @@ BACKUP_COLUMNS = frozenset(
     )
 )  # fmt: skip
 _EPOCH = float("-inf")
+#: ``IMPORT_VOLUME_ID``: the volume an imported backup names until its record is read.
+IMPORT_VOLUME_ID = "00000000-0000-0000-0000-000000000000"
+#: The row's fields an exported record carries (``Backup.encode_record``, fakecloud's own
+#: JSON: a record is read back only by a fakecloud import).
+RECORD_FIELDS = (
+    "id", "user_id", "project_id", "volume_id", "host", "availability_zone", "container",
+    "parent_id", "status", "fail_reason", "size", "display_name", "display_description",
+    "service", "object_count", "num_dependent_backups", "snapshot_id", "data_timestamp",
+    "restore_volume_id", "encryption_key_id", "metadata", "created_at", "updated_at",
+)  # fmt: skip
 #: The keys ``_process_backups_filters`` reads itself: ``metadata`` (a dict, else no query).
 _SPECIAL = {
     "metadata": (
@@ -339,6 +351,73 @@ class BackupAPI:
             volume_is_new=volume_is_new,
         )
         return {"backup_id": backup_id, "volume_id": volume.id, "volume_name": volume.display_name}
+
+    # -- export and import (admin) -------------------------------------------------------
+
+    def export_record(self, context: Any, backup_id: str) -> dict[str, str]:
+        """``API.export_record``: an ``available`` backup's record for another cloud to
+        import (the manager's ``export_record``: the driver's service and the encoded row)."""
+        backup = self.get(context, backup_id)
+        self._authorize(context, "backup:export-import", backup.project_id)
+        if backup.status != "available":
+            raise exception.InvalidBackup(
+                reason=f"Backup status must be available and not {backup.status}."
+            )
+        self._host(backup)
+        record = {key: getattr(backup, key) for key in RECORD_FIELDS}
+        for key in ("created_at", "updated_at", "data_timestamp"):
+            record[key] = self.cinder.timestamp(record[key])
+        record["driver_info"] = {}
+        text = json.dumps(record, sort_keys=True).encode()
+        return {"backup_service": backup.service, "backup_url": base64.b64encode(text).decode()}
+
+    def import_record(self, context: Any, backup_service: str, backup_url: str) -> Backup:
+        """``API.import_record``: a backup service up (else ``ServiceNotFound``), the record
+        decoded (an ``id`` and a ``size``), no live backup of that id, quota, a row of that id
+        ``creating`` on the import volume id; cinder-backup then fills it in."""
+        self._authorize(context, "backup:backup-import", None)
+        if not backup_service_up(self.cinder):
+            raise exception.ServiceNotFound(service_id=backup_service)
+        try:
+            record = json.loads(base64.b64decode(backup_url).decode())
+        except (ValueError, UnicodeDecodeError):
+            raise exception.InvalidInput(reason="Can't parse backup record.") from None
+        if not isinstance(record, dict) or "id" not in record:
+            raise exception.InvalidInput(reason="Provided backup record is missing an id")
+        if "size" not in record:
+            raise exception.InvalidInput(reason="Provided backup record is missing size attribute")
+        rows = self.store.backup_rows()
+        if record["id"] in rows:
+            raise exception.InvalidBackup(reason="Backup already exists in database.")
+        quotas = self.cinder.quotas
+        try:
+            reservation = quotas.reserve_deltas(
+                context.project_id, {"backups": 1, "backup_gigabytes": record["size"]}
+            )
+        except exception.OverQuota as e:
+            process_reserve_over_quota(e, "backups", record["size"])
+        k = self.kernel
+        backup = Backup(
+            id=str(record["id"]),
+            project_id=context.project_id,
+            user_id=context.user_id,
+            volume_id=IMPORT_VOLUME_ID,
+            size=record["size"],
+            display_name=None,
+            display_description=None,
+            created_at=k.now,
+        )
+        born(k, BACKUP_STATUS, backup, "creating", actor=ACTOR)
+        self.store.backup_rows(create=True)[backup.id] = backup
+        quotas.commit(reservation)
+        k.rpc.cast(
+            backup_target(self.cinder),
+            "import_record",
+            backup_id=backup.id,
+            backup_service=backup_service,
+            backup_url=backup_url,
+        )
+        return backup
 
     # -- admin actions -------------------------------------------------------------------
 

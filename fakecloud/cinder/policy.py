@@ -93,6 +93,8 @@ RULES = {
     "backup:delete": MEMBER,
     "backup:restore": MEMBER,
     "backup:backup_project_attribute": ADMIN,
+    "backup:backup-import": ADMIN,
+    "backup:export-import": ADMIN,
     "volume_extension:backup_admin_actions:reset_status": ADMIN,
     "volume_extension:backup_admin_actions:force_delete": ADMIN,
 }

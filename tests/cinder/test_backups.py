@@ -445,3 +445,37 @@ def test_a_temporary_clone_that_fails(profile):
     # the temporary volume is gone either way (_create_temp_cloned_volume destroys it)
     names = [v["name"] for v in call(cloud, "GET", "volumes/detail").json()["volumes"]]
     assert names == [None]
+
+
+def test_export_a_record_and_import_it_into_another_cloud(cloud):
+    """``export_record``/``import_record`` (admin, 29.0.0 backup/api.py and manager): the
+    record names the Swift driver; another cloud imports it under the same id, ``creating``
+    on the import volume id until cinder-backup reads it, then ``available``."""
+    bid = _made(cloud, create_volume(cloud, size=2), name="moved")
+    path = f"backups/{bid}/export_record"
+    assert call(cloud, "GET", path).status == 403
+    record = call(cloud, "GET", path, ctx=ADMIN).json()["backup-record"]
+    assert record["backup_service"] == "cinder.backup.drivers.swift.SwiftBackupDriver"
+    other = _cloud()
+    create_volume(other)  # the caller's project exists there too
+    body = {"backup-record": record}
+    resp = call(other, "POST", "backups/import_record", body, ctx=ADMIN)
+    assert resp.status == 201 and resp.json()["backup"]["id"] == bid
+    assert _show(other, bid, ctx=ADMIN)["volume_id"] == "00000000-0000-0000-0000-000000000000"
+    other.run_until_idle()
+    shown = _show(other, bid, ctx=ADMIN)
+    assert (shown["status"], shown["name"], shown["size"], shown["object_count"]) == (
+        "available",
+        "moved",
+        2,
+        41,
+    )
+    name, code, message = fault(call(other, "POST", "backups/import_record", body, ctx=ADMIN))
+    assert (code, message) == (400, "Invalid backup: Backup already exists in database.")
+    bad = {"backup-record": {"backup_service": "x", "backup_url": "bm90IGpzb24="}}
+    name, code, message = fault(call(other, "POST", "backups/import_record", bad, ctx=ADMIN))
+    assert (code, message) == (400, "Invalid input received: Can't parse backup record.")
+    resp = call(other, "POST", f"backups/{bid}/restore", {"restore": {"name": "r"}}, ctx=ADMIN)
+    assert resp.status == 202
+    other.run_until_idle()
+    assert _show(other, bid, ctx=ADMIN)["status"] == "available"

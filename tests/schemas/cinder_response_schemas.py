@@ -611,3 +611,10 @@ RESTORE = one(
         ]
     ),
 )
+#: ``ViewBuilder.export_summary``.
+BACKUP_RECORD = one(
+    "backup-record",
+    _object(
+        [("backup_service", {"type": "string"}, True), ("backup_url", {"type": "string"}, True)]
+    ),
+)

@@ -477,7 +477,8 @@ _BK = "/v3/backups"
 
 
 @walks("volumev3", "POST", _BK, _BK + "/{id}/restore", _BK + "/{id}/action")
-@walks("volumev3", "GET", _BK, _BK + "/detail", _BK + "/{id}")
+@walks("volumev3", "POST", _BK + "/import_record")
+@walks("volumev3", "GET", _BK, _BK + "/detail", _BK + "/{id}", _BK + "/{id}/export_record")
 @walks("volumev3", "PUT", _BK + "/{id}")
 @walks("volumev3", "DELETE", _BK + "/{id}")
 def _cinder_backups(w: World, profile: str) -> None:
@@ -504,6 +505,10 @@ def _cinder_backups(w: World, profile: str) -> None:
         r = volume(w, "POST", f"backups/{bid}/restore", {"restore": {"name": "r"}}, mv=mv)
         expect(r, 202, cinder.RESTORE, f"POST restore @{mv}")
         w.cloud.run_until_idle()
+        r = volume(w, "GET", f"backups/{bid}/export_record", mv=mv, user="admin")
+        record = expect(r, 200, cinder.BACKUP_RECORD, f"GET export_record @{mv}")
+        r = volume(w, "POST", "backups/import_record", record, mv=mv, user="admin")
+        expect(r, 400, cinder.FAULT, f"POST import_record (exists) @{mv}")
         body = {"os-reset_status": {"status": "error"}}
         r = volume(w, "POST", f"backups/{bid}/action", body, mv=mv, user="admin")
         expect(r, 202, None, f"backup action @{mv}")
