@@ -48,6 +48,8 @@ _SERVER_ACTIONS: list[Any] = [
     {"shelveOffload": None},
     {"unshelve": None},
     {"unshelve": {"availability_zone": "nova"}},
+    {"unshelve": {"availability_zone": "z1", "host": "{compute_host}"}},
+    {"unshelve": {"availability_zone": None}},
     {"lock": {"locked_reason": "r"}},
     {"unlock": None},
     {"os-resetState": {"state": "active"}},
@@ -286,6 +288,9 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
                 },
                 "os:scheduler_hints": {"group": "{server_group_id}"},
             },
+            # An admin's forced host (``zone:host``), and the 2.74 requested destination.
+            {"server": {**_SERVER, "availability_zone": "z1:{compute_host}"}},
+            {"server": {**_SERVER, "host": "{compute_host}", "hypervisor_hostname": "cmp-1"}},
         ],
         [],
     ),
