@@ -9,14 +9,16 @@ breaks the same thing again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sized
-from dataclasses import dataclass, field
+import functools
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sized
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from fakecloud.explore.groups import Group, SeedOutcome, check_key, group
 from fakecloud.explore.replay import replay_document, write_replay
-from fakecloud.explore.runner import Executor, Prepared, batches, prepared
+from fakecloud.explore.runner import Batch, Executor, Prepared, batches, prepared, run_batch
 
 
 @dataclass
@@ -113,10 +115,12 @@ def explore_file(
         ready = prepared(text, filename, case.id)
         case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds)
         outcomes: list[SeedOutcome] = []
+        work = batches(text, filename, case.id, seeds(case), batch_size, executor.workers)
         if executor.starts_from_here and _at_least(seeds(case), PLAN_AFTER_FORKS):
             # planned here once, not by every forked worker after its own slow first forks
             ready.world.plan()
-        work = batches(text, filename, case.id, seeds(case), batch_size, executor.workers)
+            if executor.workers > 1 and not stop():
+                work = _first_seed_here(work, outcomes, functools.partial(on_batch, case.id))
         for finished in executor.map(work, stop):
             outcomes += finished
             on_batch(case.id, finished)
@@ -132,6 +136,23 @@ def explore_file(
                 write_group_replay(ready, found, Path(out_dir), n, shrink)
         report.cases.append(case_report)
     return report
+
+
+def _first_seed_here(
+    work: Iterator[Batch], outcomes: list[SeedOutcome], done: Callable[[list], None]
+) -> Iterator[Batch]:
+    """`work` less its first seed, played in this process now (its outcome added to
+    `outcomes` and told to `done`), before local workers fork from it: they then start with
+    the seed's code paths warm (bytecode specialised, first-use caches made) rather than each
+    warming them up on its own copy of this process's memory."""
+    first = next(work, None)
+    if first is None:
+        return iter(())
+    played = run_batch(replace(first, seeds=first.seeds[:1]))
+    outcomes += played
+    done(played)
+    rest = [replace(first, seeds=first.seeds[1:])] if len(first.seeds) > 1 else []
+    return itertools.chain(rest, work)
 
 
 def _at_least(seeds: Iterable[int], n: int) -> bool:
