@@ -48,6 +48,14 @@ whatever the number of classes; only a change of bottlenecks costs the size of i
 at one instant are handled together; transfers finishing together are reported in the order
 they started.
 
+**A transfer alone.** A transfer arriving on a path no class or group touches, when nothing else
+in the model waits to be settled, goes a short way (`IoModel._enter_alone`): the same queue
+entries at the same times (its settling, its timer, its ``done``), the same counters drawn when
+the general way draws them, the same events; but its class, its group and the resources' roles
+are only written (`IoModel.write_books`) if anything else touches the model before it ends, or
+the cloud is saved or forked meanwhile. Then it goes on the general way from the books the
+general way would have at that point.
+
 Rates are floats. The checks allow a relative 1e-12 (a tie is not a change of structure), and a
 transfer is done when it is within 1e-6 bytes plus 2 ns of service of its end, as timers are
 rounded to the nanosecond.
@@ -196,13 +204,20 @@ class Transfer:
     def rate(self) -> float:
         """Bytes per second it gets right now (0 when stalled or finished)."""
         cls = self._cls
+        if cls.__class__ is _Lone:
+            cls.model.write_books()
+            cls = self._cls
         return cls.group.rate if cls is not None and cls.group is not None else 0.0
 
     def remaining(self, now: float) -> float:
         """Bytes still to move at virtual time `now`."""
-        if self._cls is None:
+        cls = self._cls
+        if cls is None:
             return self._left if self.state == "stalled" else 0.0
-        return max(0.0, self._finish - self._cls.served_at(now))
+        if cls.__class__ is _Lone:
+            cls.model.write_books()
+            cls = self._cls
+        return max(0.0, self._finish - cls.served_at(now))
 
     def fault_attrs(self) -> dict[str, Any]:
         """What fault rules can match on."""
@@ -277,6 +292,22 @@ class _RateGroup:
             self.last = now
 
 
+class _Lone:
+    """A transfer going the short way (`IoModel._enter_alone`): alone on its path since it
+    arrived, with nothing else changing in the I/O model, so its class, its rate group and the
+    resources' roles are not written, only what the general way would decide: the group's
+    bottleneck `best` (None before its settling), `rate`, `step`, first `tie`, the instant `now`
+    it was settled at, and its completion timer's queued `event` (None without one)."""
+
+    __slots__ = ("model", "t", "best", "rate", "step", "tie", "now", "event")
+
+    def __init__(self, model: IoModel, t: Transfer):
+        self.model = model
+        self.t = t
+        self.best: Resource | None = None
+        self.event: Any = None
+
+
 class IoModel:
     """All resources and running transfers of one cloud."""
 
@@ -299,6 +330,8 @@ class IoModel:
         self._recapped: dict[Resource, None] = {}  # resources whose capacity changed
         self._reform = False  # the groups must be formed anew
         self._finished: list[Transfer] = []
+        # The transfer going the short way, if one is (not saved: `write_books` first).
+        self._lone: _Lone | None = None
         kernel.faults.watch("io.transfer", self._on_timed_fault)
         kernel.choices.on_start.append(self._jitter)
 
@@ -330,6 +363,8 @@ class IoModel:
     def set_capacity(self, name: str, bytes_per_s: float) -> None:
         """Change a resource's throughput now (slow a link, stall a disk with 0)."""
         res = self.resources[name]
+        if self._lone is not None:
+            self.write_books()
         res.capacity = self._check_capacity(name, bytes_per_s)
         self._kernel.trace.put(_CAPACITY, "io", name, bytes_per_s)
         if res.classes:
@@ -427,8 +462,21 @@ class IoModel:
     # -- transfers coming and going ------------------------------------------------------------
 
     def _enter(self, t: Transfer, nbytes: float) -> None:
+        if self._lone is not None:
+            self.write_books()
         cls = self._classes.get(t.path)
         if cls is None:
+            if not (
+                self._pending
+                or self._touched
+                or self._reform
+                or self._changed
+                or self._retime
+                or self._check_limits
+                or self._check_load
+            ) and _idle(t.path):
+                self._enter_alone(t, nbytes)
+                return
             cls = self._classes[t.path] = _FlowClass(t.path)
             for res in t.path:
                 res.classes[t.path] = cls
@@ -447,12 +495,121 @@ class IoModel:
 
     def _leave(self, t: Transfer) -> None:
         """Take a transfer out of its class (its heap entry is skipped when it surfaces)."""
+        if self._lone is not None:
+            self.write_books()
         self._stalled.pop(t.id, None)
         cls = t._cls
         if self._active.pop(t.id, None) is not None and cls is not None:
             t._cls = None
             self._count(cls, -1)
             self._request()
+
+    def _enter_alone(self, t: Transfer, nbytes: float) -> None:
+        """`_enter` of a transfer alone on an idle path with nothing else changing: the
+        general way's arrival and settling, as long as nothing else touches the model
+        (anything that does writes the books first, `write_books`). Its queue entries, the
+        counters it draws and the books it leaves are the general way's."""
+        t._finish = 0.0 + nbytes  # its class's bytes served so far (0.0) + nbytes
+        t.state = "running"
+        self._seq += 1
+        t._entry = self._seq
+        t._cls = self._lone = _Lone(self, t)
+        self._active[t.id] = t
+        self._pending = True  # `_request`
+        _timeout(self._kernel.env, 0, None, self._on_pending)
+
+    def _place_lone(self, lone: _Lone) -> None:
+        """The settling of a transfer going the short way (`_settle_alone`, `_place_alone`):
+        its group's bottleneck, rate, step and ties drawn, its timer armed (`_schedule`)."""
+        t = lone.t
+        best, best_share = None, 0.0
+        for r in t.path:
+            share = (r.capacity - 0.0) / 1
+            if best is None or share < best_share:
+                best, best_share = r, share
+        lone.best = best
+        lone.rate = rate = max(0.0, best_share)
+        lone.now = self._kernel.env._now
+        lone.step = next(self._steps)
+        lone.tie = next(self._tie)  # the limits of the resources but `best`, then the class
+        for _ in range(len(t.path) - 1):
+            next(self._tie)
+        key = t._finish  # its first point less its class's offset (0.0); nothing served yet
+        if rate > 0:
+            delay = max(0.0, round(key / rate, 9))
+        elif key <= 1e-6:  # nothing left to move: done even at rate 0
+            delay = 0.0
+        else:  # no timer: it waits for a capacity change
+            self.write_books()
+            return
+        lone.event = _timeout(self._kernel.env, delay, lone, self._on_timer)
+
+    def _finish_lone(self, lone: _Lone, event: Any) -> None:
+        """The timer of a transfer going the short way: done (`_finish_due`, then
+        `_settle_alone` dissolving its group), or, short of its end by the timer's rounding,
+        its books written and the general way goes on."""
+        t = lone.t
+        now = self._kernel.env._now
+        rate = lone.rate
+        served = 0.0 + rate * (now - lone.now) if now != lone.now else 0.0
+        if t._finish - served > 1e-6 + rate * 2e-9:
+            self.write_books()
+            self._on_timer(event)
+            return
+        self._lone = None
+        t._cls = lone.event = None  # no cycles left for the collector (lone <-> t, event)
+        best = lone.best
+        best.load = 0.0  # as `_place_alone` and `_dissolve` leave its bottleneck
+        best.updates = 0
+        best.feeders = ()
+        self._report(t, now)
+
+    def write_books(self) -> None:
+        """Write the books of the transfer going the short way, if one is, as the general way
+        keeps them at this point (its class, rate group and the resources' roles), before
+        anything else reads or changes the model and before a save or a fork; from here on it
+        goes the general way."""
+        lone = self._lone
+        if lone is None:
+            return
+        self._lone = None
+        t = lone.t
+        path = t.path
+        cls = self._classes[path] = _FlowClass(path)
+        for r in path:
+            r.classes[path] = cls
+        t._cls = cls
+        cls.heap.append((t._finish, t._entry, t))
+        cls.n = 1
+        for r in path:
+            r.flows += 1
+        best = lone.best
+        if best is None:  # its settling is queued
+            self._touched[path] = cls
+            return
+        now = lone.now
+        g = _RateGroup(best, lone.step, lone.rate, now)
+        best.load = 0.0
+        best.owner = g
+        best.updates = 0
+        best.feeders = ()
+        cls.group = g  # its offset stays 0.0: nothing served, at the group's own instant
+        g.n = 1
+        tie = lone.tie
+        for r in path:
+            r.users[g] = 1
+            if r is not best:
+                r.solo = g
+                g.solos[r] = None
+                if not g.limits:
+                    g.limits = []
+                heapq.heappush(g.limits, (r.capacity / r.flows, tie, r))
+                tie += 1
+        cls.gen = 1
+        g.heap.append((t._finish - cls.offset, tie, cls, cls.gen))
+        g.timer = 1
+        if lone.event is not None:
+            lone.event._value = (g, g.timer)
 
     def _count(self, cls: _FlowClass, delta: int) -> None:
         """Add `delta` flows to a class, keeping its group's and resources' books."""
@@ -528,11 +685,21 @@ class IoModel:
 
     def _on_pending(self, _event: Any) -> None:
         self._pending = False
+        lone = self._lone
+        if lone is not None:  # its own settling: anything else would have written its books
+            self._place_lone(lone)
+            return
         self._reshare()
 
     def _on_timer(self, event: Any) -> None:
-        g, generation = event.value
+        value = event._value
+        if value.__class__ is _Lone:
+            self._finish_lone(value, event)
+            return
+        g, generation = value
         if g.timer == generation and g.alive:
+            if self._lone is not None:
+                self.write_books()
             self._finish_due(g)
             self._retime[g] = None
             self._reshare()
@@ -579,19 +746,23 @@ class IoModel:
         if len(finished) > 1:
             finished.sort(key=lambda t: int(t.id[3:]))
         for t in finished:
-            del self._active[t.id]
-            t.state = "done"
-            t.finished_at = now
-            self._kernel.trace.put(_FINISH, "io", t.id, t.label, round(now - t.started_at, 9))
-            done = t.done
-            if done._value is not PENDING:
-                done.succeed()  # raises as simpy does
-                continue
-            # done.succeed(), without its two calls: queued as env.schedule(done) would
-            done._ok = True
-            done._value = None
-            env = done.env
-            heapq.heappush(env._queue, (env._now, NORMAL, next(env._eid), done))
+            self._report(t, now)
+
+    def _report(self, t: Transfer, now: float) -> None:
+        """A transfer is done: traced, and its `done` event succeeds."""
+        del self._active[t.id]
+        t.state = "done"
+        t.finished_at = now
+        self._kernel.trace.put(_FINISH, "io", t.id, t.label, round(now - t.started_at, 9))
+        done = t.done
+        if done._value is not PENDING:
+            done.succeed()  # raises as simpy does
+            return
+        # done.succeed(), without its two calls: queued as env.schedule(done) would
+        done._ok = True
+        done._value = None
+        env = done.env
+        heapq.heappush(env._queue, (env._now, NORMAL, next(env._eid), done))
 
     def _settle(self, touched: dict[tuple, _FlowClass], now: float) -> None:
         """Place the new classes, drop the empty ones, and keep or form the groups anew."""
@@ -1002,10 +1173,19 @@ class IoModel:
 _new_event = object.__new__
 
 
-def _timeout(env: simpy.Environment, delay: float, value: Any, callback: Any) -> None:
+def _idle(path: tuple) -> bool:
+    """Whether no flow class and no rate group is on any resource of `path`, and none is in
+    it twice (what `IoModel._alone` asks of a new class, before it is there)."""
+    for r in path:
+        if r.classes or r.users or r.owner is not None or r.solo is not None or r.shared:
+            return False
+    return len(path) == 1 or len(set(path)) == len(path)
+
+
+def _timeout(env: simpy.Environment, delay: float, value: Any, callback: Any) -> Any:
     """``env.timeout(delay, value).callbacks.append(callback)`` without simpy's two calls
     (its constructor and ``schedule``): the same `simpy.Timeout`, its fields in simpy's order,
-    queued at the same place."""
+    queued at the same place; returned."""
     event = _new_event(simpy.Timeout)
     event.env = env
     event.callbacks = [callback]
@@ -1013,3 +1193,4 @@ def _timeout(env: simpy.Environment, delay: float, value: Any, callback: Any) ->
     event._delay = delay
     event._ok = True
     heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
+    return event

@@ -242,6 +242,13 @@ class Kernel:
             cancel.drop(self.env._queue)
             self._cancelled = 0
 
+    def ready_to_copy(self) -> None:
+        """Leave in the state only what a save or a fork must hold: the cancelled events'
+        entries out of the queue (`drop_cancelled`), and the books of a transfer the I/O model
+        runs the short way written out (`IoModel.write_books`)."""
+        self.drop_cancelled()
+        self.io.write_books()
+
     def at(self, t: float, action: Callable[[], Any]) -> None:
         """Call `action()` at virtual time `t` (at once if `t` is now or past)."""
         self.after(max(0.0, t - self.env.now), action)

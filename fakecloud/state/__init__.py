@@ -74,7 +74,7 @@ def fork(cloud: Any) -> Any:
     from fakecloud.state.copy import fork_graph
 
     check_idle(cloud, "fork")
-    cloud.kernel.drop_cancelled()
+    cloud.kernel.ready_to_copy()
     try:
         return fork_graph(cloud)
     except StateError as exc:
@@ -94,7 +94,7 @@ def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
     from fakecloud.version import __version__
 
     check_idle(cloud, "save")
-    cloud.kernel.drop_cancelled()  # a saved queue holds only what will happen
+    cloud.kernel.ready_to_copy()  # a saved queue holds only what will happen
     try:
         nodes = encode_graph(cloud, cloud.trace)
     except StateError as exc:

@@ -93,6 +93,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # How many cancelled events may still be queued (`Kernel.cancel`): none in a saved or
     # forked cloud (they leave the queue first, `Kernel.drop_cancelled`).
     "fakecloud.sim.kernel:Kernel": {"_spaced_above": 1_100, "_cancelled": 0},
+    # The transfer the I/O model runs the short way: none in a saved or forked cloud (its
+    # books are written out first, `Kernel.ready_to_copy`).
+    "fakecloud.sim.io:IoModel": {"_lone": None},
     # What a load added to a cloud's settings (`COMPLETED`): none in a cloud built afresh.
     "fakecloud.config:Config": {"_completed": frozenset()},
     "fakecloud.profiles.resolve:Switches": {"_completed": frozenset()},

@@ -47,7 +47,7 @@ class Replica:
         from fakecloud.state import check_idle
 
         check_idle(cloud, "fork")
-        cloud.kernel.drop_cancelled()
+        cloud.kernel.ready_to_copy()
         self._cloud = cloud
         self._mark = _mark(cloud)
         try:

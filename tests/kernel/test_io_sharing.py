@@ -1,9 +1,15 @@
 """Timed I/O: max-min fair sharing, exact finishing times, capacity changes and faults."""
 
+import contextlib
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from fakecloud import Cloud
+from fakecloud.config import Config
 from fakecloud.sim.io import GB, MB, TransferFailed
+from fakecloud.sim.kernel import Kernel
 
 
 def _run_transfers(cloud, specs):
@@ -406,10 +412,10 @@ def _books(io):
 
 
 def test_a_path_alone_is_settled_exactly_as_the_general_way_settles_it(monkeypatch):
-    """A transfer alone on its path skips the fairness checks (`IoModel._settle_alone`): on
-    sparse random workloads, with stalls, resumes and capacity changes among them, the books
-    after every settling and every trace are exactly those the general way gives, and the
-    short cut is taken."""
+    """A transfer alone on its path skips the fairness checks (`IoModel._settle_alone`; the
+    short way of `IoModel._enter_alone`, tested below, off): on sparse random workloads, with
+    stalls, resumes and capacity changes among them, the books after every settling and every
+    trace are exactly those the general way gives, and the short cut is taken."""
     import random
 
     from fakecloud.sim.io import IoModel
@@ -460,9 +466,213 @@ def test_a_path_alone_is_settled_exactly_as_the_general_way_settles_it(monkeypat
         taken.append(alone(self, *args))
         return taken[-1]
 
-    monkeypatch.setattr(IoModel, "_settle_alone", counted)
-    fast = [trace_of(seed) for seed in range(12) if not books.clear()]
-    monkeypatch.setattr(IoModel, "_settle_alone", lambda self, *a: False)
-    general = [trace_of(seed) for seed in range(12) if not books.clear()]
+    with _general_way():  # `_settle_alone` against the general way: no transfer the short way
+        monkeypatch.setattr(IoModel, "_settle_alone", counted)
+        fast = [trace_of(seed) for seed in range(12) if not books.clear()]
+        monkeypatch.setattr(IoModel, "_settle_alone", lambda self, *a: False)
+        general = [trace_of(seed) for seed in range(12) if not books.clear()]
     assert [i for i in range(12) if fast[i] != general[i]] == []
     assert sum(taken) > 30  # arrivals and departures took the short cut
+
+
+# -- the short way of a transfer alone on its path ---------------------------------------------
+
+# Few instants, so that arrivals, ends, faults and reads coincide.
+_SPOTS = [0.0, 0.0, 0.5, 1.0, 2.5, 4.0, 9.0]
+_PATHS = [("link",), ("disk", "link"), ("link", "store"), ("store",), ("disk",), ("link", "link")]
+_SIZES = [0, 0, 1, 1000, 50 * MB, 100 * MB, 250 * MB]
+
+
+def _ops():
+    """Transfers (a few, so that many are alone on their paths) and what may happen to them."""
+    spot = st.sampled_from(_SPOTS)
+    index = st.integers(0, 3)
+    go = st.tuples(
+        st.just("go"),
+        spot,
+        st.one_of(st.sampled_from(_SIZES), st.integers(1, 400).map(lambda n: n * MB)),
+        st.sampled_from(_PATHS),
+    )
+    other = st.one_of(
+        st.tuples(st.sampled_from(["stall", "resume", "fail"]), spot, index),
+        st.tuples(
+            st.just("capacity"),
+            spot,
+            st.sampled_from(["disk", "link", "store"]),
+            st.sampled_from([0, 40, 100, 125]),
+        ),
+        st.tuples(st.sampled_from(["read", "books", "release"]), spot),
+        st.tuples(
+            st.just("fault"),
+            st.sampled_from([0.5, 1.0, 2.5]),
+            st.sampled_from(["raise", "stall", "delay"]),
+            st.integers(-1, 3),
+        ),
+    )
+    return st.tuples(st.lists(go, min_size=1, max_size=4), st.lists(other, max_size=5)).map(
+        lambda both: both[0] + both[1]
+    )
+
+
+def _mix(ops, tie_order, seed):
+    """Run a mix of transfers and what can happen to them at the same instants; return what
+    can be seen of it: every queue entry run (time, priority, id, kind, callbacks), the trace,
+    the explorer's decisions, the books after each `books` op and at the end, and reads."""
+    kernel = Kernel(seed, config=Config.from_mapping({"explore": {"tie_order": tie_order}}))
+    io = kernel.io
+    for name, cap in [("disk", 100 * MB), ("link", 125 * MB), ("store", 100 * MB)]:
+        io.resource(name, cap)
+    started, seen = [], []
+
+    def worker(delay, size, path, label):
+        if delay:
+            yield kernel.timeout(delay)
+        t = io.transfer(size, path, label=label)
+        started.append(t)
+        try:
+            yield t.done
+        except Exception as exc:  # noqa: BLE001 - a fault's error, whichever it is
+            seen.append(("failed", label, str(exc)))
+
+    def on(i, what):
+        return lambda: i < len(started) and what(started[i])
+
+    def read():
+        seen.append([(t.rate, t.remaining(kernel.now), t.state) for t in started])
+
+    def books():
+        io.write_books()
+        seen.append(_all_books(io, started))
+
+    for op in ops:
+        kind, when = op[0], op[1]
+        if kind == "go":
+            kernel.spawn(worker(when, op[2], op[3], f"t{len(seen)}"), name="w")
+            seen.append(None)
+        elif kind in ("stall", "resume", "fail"):
+            kernel.at(when, on(op[2], getattr(io, kind)))
+        elif kind == "capacity":
+            kernel.at(when, lambda name=op[2], mb=op[3]: io.set_capacity(name, mb * MB))
+        elif kind == "read":
+            kernel.at(when, read)
+        elif kind == "books":
+            kernel.at(when, books)
+        elif kind == "release":
+            kernel.at(when, lambda: kernel.faults.release("io.transfer"))
+        else:
+            match = {} if op[3] < 0 else {"label": f"t{op[3]}"}
+            fields = {"error": TransferFailed("reset")} if op[2] == "raise" else {}
+            fields |= {"delay_s": 0.5} if op[2] == "delay" else {}
+            kernel.faults.add("io.transfer", op[2], at=when, match=match, times=1, **fields)
+    env = kernel.env
+    queue, step, entries = env._queue, env.step, []
+    while queue:  # the explorer's step with its tie order on, simpy's otherwise
+        waiting = [(entry, _callbacks(entry[3])) for entry in queue]
+        step()
+        entries += [(*e[:3], type(e[3]).__name__, c) for e, c in waiting if e[3].callbacks is None]
+    return entries, kernel.trace.to_jsonl(), kernel.choices.made, seen, _all_books(io, started)
+
+
+def _callbacks(event):
+    names = []
+    for c in event.callbacks or ():
+        names.append(getattr(getattr(c, "__func__", c), "__qualname__", type(c).__name__))
+    return names
+
+
+def _all_books(io, transfers):
+    """`_books` and the model's counters, its running and stalled transfers, each transfer's."""
+    return (
+        _books(io),
+        (io._seq, repr(io._tie), repr(io._steps), io._pending, list(io._active), list(io._stalled)),
+        [(t.state, t._finish, t._entry, t._left, t.finished_at, t._cls is None) for t in transfers],
+    )
+
+
+@contextlib.contextmanager
+def _general_way():
+    """The short way off: every transfer takes the general way."""
+    import fakecloud.sim.io as io_module
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(io_module, "_idle", lambda path: False)
+        yield
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(ops=_ops(), tie_order=st.booleans(), seed=st.integers(0, 3))
+# 241 MB at 100 MB/s from t=34,000,000.375: the timer's instant, rounded to the clock's
+# float, falls short of the end by more than the tolerance; the timer is armed again.
+@example(ops=[("go", 34_000_000.375, 241 * MB, ("disk",))], tie_order=False, seed=0)
+# Books written while the lone transfer waits for its settling, then for its timer.
+@example(ops=[("go", 0.0, 0, ("disk", "link")), ("books", 0.0)], tie_order=False, seed=0)
+@example(ops=[("go", 0.0, GB, ("disk", "link")), ("books", 0.5)], tie_order=False, seed=0)
+# Others fail, end or settle beside a lone transfer, at its arrival and while it runs.
+@example(
+    ops=[
+        ("go", 0.0, GB, ("store",)),
+        ("go", 0.0, GB, ("store",)),
+        ("go", 0.5, GB, ("disk",)),
+        ("fail", 1.0, 0),
+    ],
+    tie_order=False,
+    seed=0,
+)
+@example(
+    ops=[
+        ("capacity", 0.0, "link", 40),
+        ("go", 0.0, GB, ("link", "store")),
+        ("go", 0.0, 30 * MB, ("store",)),
+        ("go", 0.5, GB, ("disk",)),
+        ("books", 1.0),
+        ("capacity", 2.5, "disk", 40),
+    ],
+    tie_order=False,
+    seed=0,
+)
+# A second transfer joins the first one's path while it runs.
+@example(
+    ops=[("go", 0.0, GB, ("link", "store")), ("go", 2.5, GB, ("disk", "link"))],
+    tie_order=True,
+    seed=1,
+)
+def test_a_transfer_alone_on_its_path_goes_the_short_way_exactly_as_the_general_way(
+    ops, tie_order, seed
+):
+    """Random mixes of lone and overlapping transfers (zero and non-zero sizes) with stalls,
+    resumes, failures, timed faults, capacity changes, rate reads and written-out books at the
+    same instants, the explorer's tie order on or off: the same queue entries run in the same
+    order, the same trace, decisions, reads and books as the general way gives."""
+    short = _mix(ops, tie_order, seed)
+    with _general_way():
+        general = _mix(ops, tie_order, seed)
+    assert short == general
+
+
+def test_a_cloud_saved_or_forked_while_a_transfer_goes_the_short_way_holds_the_general_books():
+    """A save or a fork of an idle cloud with a transfer in flight (nobody waits for it) holds
+    the books the general way keeps, before the transfer's settling and while its timer is
+    due: the same saved bytes, and the saved, loaded and forked clouds go on to the same
+    traces."""
+    from fakecloud import state
+
+    def copies(until):
+        cloud = Cloud()
+        cloud.io.resource("disk", 100 * MB)
+        cloud.io.resource("link", 125 * MB)
+        cloud.io.transfer(GB, ["disk", "link"], label="up")
+        if until:
+            cloud.kernel.run(until)
+        lone = cloud.io._lone is not None
+        saved = state.dumps(cloud)
+        clouds = [cloud, cloud.fork(), state.loads(saved, cloud_class=Cloud)]
+        for c in clouds:
+            c.kernel.run()
+        return lone, saved, [c.trace.to_jsonl() for c in clouds]
+
+    for until in (None, 1.0):
+        short = copies(until)
+        with _general_way():
+            general = copies(until)
+        assert short[0] and not general[0]
+        assert short[1:] == general[1:]
