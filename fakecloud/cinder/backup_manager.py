@@ -69,6 +69,8 @@ OBJECT_COUNT_FIXED_FROM = 13
 #: the volume manager casts ``continue_backup`` back; a failure there (the temporary clone) is
 #: only logged, and the backup stays ``creating``. Before, a ``call``: the backup ``error``.
 ASYNC_BACKUP_DEVICE_FROM = 20
+#: 15.0.0 dropped the verify step of ``reset_status`` (12.0.10, 14.3.1 have it).
+RESET_WITHOUT_VERIFY_FROM = 15
 #: Virtual seconds the Swift driver takes to delete one object of a backup.
 DELETE_OBJECT_S = 0.01
 #: The I/O resource of the backup store, and its throughput when a backup first creates it
@@ -545,9 +547,24 @@ class BackupManager:
 
     def reset_status(self, backup_id: str, status: str) -> None:
         """``BackupManager.reset_status``: set the status of a backup a driver took (one
-        whose ``service`` is set); a backup no service took yet keeps its status."""
+        whose ``service`` is set); a backup no service took yet keeps its status. Before
+        15.0.0 ``available`` is set only on a ``restoring`` backup: otherwise the driver must
+        verify the backup, which the Swift driver cannot (``BackupVerifyUnsupportedDriver``,
+        logged; the status stays)."""
         backup = self.cinder.store.backup_rows().get(backup_id)
         if backup is None or backup.service is None:
+            return
+        k = self.kernel
+        if (
+            k.switches.series.cinder < RESET_WITHOUT_VERIFY_FROM
+            and status == "available"
+            and backup.status != "restoring"
+        ):
+            reason = (
+                f"Backup service {SERVICE} does not support verify. Backup id {backup_id} is "
+                "not verified. Skipping verify."
+            )
+            self._fail(backup_id, "reset_status", RuntimeError(reason))
             return
         BACKUP_STATUS_FORCED.move(
             self.kernel, backup, status, actor=self.actor, details={"reset": True}
