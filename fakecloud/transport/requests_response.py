@@ -13,13 +13,15 @@ answer, at import).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from http.cookiejar import DefaultCookiePolicy
 from io import BytesIO
 from typing import Any
 
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
-from requests.cookies import extract_cookies_to_jar
+from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
@@ -41,8 +43,76 @@ def built_response(adapter: Any, request: Any, raw: Any) -> Response:
     return adapter.build_response(request, raw)
 
 
+def _learn_layout() -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """What ``Response()`` gives every response (its attributes in order, the new ones as
+    placeholders) and its cookie jar's policy's attributes; None if ``requests``' layout is not
+    the one `_new_response` fills, or a value it would share is not a plain one."""
+    made = Response()
+    layout = dict(vars(made))
+    jar = made.cookies
+    if (
+        layout.keys() != _RESPONSE_FIELDS
+        or jar.__class__ is not RequestsCookieJar
+        or vars(jar).keys() != {"_policy", "_cookies_lock", "_cookies"}
+        or jar._policy.__class__ is not DefaultCookiePolicy
+        or made.history != []
+    ):
+        return None
+    for name in ("headers", "history", "cookies"):
+        layout[name] = None  # each response's own
+    policy = dict(vars(jar._policy))
+    for value in (*layout.values(), *policy.values()):
+        if value.__class__ is tuple:
+            if not all(item.__class__ is str for item in value):
+                return None
+        elif value is not None and value.__class__ not in (bool, int, str, _ELAPSED):
+            return None
+    return layout, policy
+
+
+_RESPONSE_FIELDS = frozenset(
+    {
+        "_content",
+        "_content_consumed",
+        "_next",
+        "status_code",
+        "headers",
+        "raw",
+        "url",
+        "encoding",
+        "history",
+        "reason",
+        "cookies",
+        "elapsed",
+        "request",
+    }
+)
+_ELAPSED = type(Response().elapsed)  # a timedelta: immutable, one shared by all is the same
+_LAYOUT = _learn_layout()
+
+
+def _new_response() -> Response:
+    """``Response()`` but for its empty headers, which the caller sets: the same attributes, a
+    cookie jar of its own with a policy of its own, without running ``requests``' and
+    ``http.cookiejar``'s constructors (the policy's takes sixteen arguments); ``Response()``
+    itself where the layout is another."""
+    if _LAYOUT is None:
+        return Response()
+    layout, policy_layout = _LAYOUT
+    policy = _new(DefaultCookiePolicy)
+    policy.__dict__.update(policy_layout)
+    jar = _new(RequestsCookieJar)
+    jar.__dict__.update(_policy=policy, _cookies_lock=threading.RLock(), _cookies={})
+    response = _new(Response)
+    attributes = response.__dict__
+    attributes.update(layout)
+    attributes["history"] = []
+    attributes["cookies"] = jar
+    return response
+
+
 def _made_here(adapter: Any, request: Any, raw: Any) -> Response:
-    response = Response()
+    response = _new_response()
     response.status_code = raw.status
     # requests' store: lower-case name -> (name as sent, the values joined as urllib3 joins
     # them); urllib3's: lower-case name -> [name as sent, value, value...]
@@ -101,7 +171,13 @@ def _plain(response: Response) -> list:
     values["headers"] = (type(response.headers), list(vars(response.headers)))
     values["header_items"] = list(response.headers._store.items())
     values["raw"] = type(response.raw)
-    values["cookies"] = (type(response.cookies), len(response.cookies))
+    jar = response.cookies
+    values["cookies"] = (
+        type(jar),
+        [(name, type(value)) for name, value in vars(jar).items()],
+        list(vars(jar._policy).items()),
+        len(jar),
+    )
     return list(values.items())
 
 

@@ -72,8 +72,16 @@ def raw_fields(raw):
 
 def response_fields(response):
     fields = [(name, plain(value)) for name, value in vars(response).items()]
-    cookies = sorted((c.name, c.value, c.path) for c in response.cookies)
-    return fields, list(response.headers._store.items()), response.raw.__class__, cookies
+    jar = response.cookies
+    cookies = sorted((c.name, c.value, c.path) for c in jar)
+    jar_fields = [(name, plain(value)) for name, value in vars(jar).items()]
+    policy = list(vars(jar._policy).items())
+    return (
+        fields,
+        list(response.headers._store.items()),
+        response.raw.__class__,
+        (cookies, jar_fields, policy, response.history, response.elapsed),
+    )
 
 
 def prepared(method):
@@ -101,6 +109,12 @@ def test_an_answers_requests_response_is_the_one_the_adapter_builds(status, meth
     assert ours.raw is raw and ours.connection is adapter and ours.request is request
     assert list(ours.headers.items()) == list(theirs.headers.items())
     assert ours.encoding == theirs.encoding
+    # nothing of the response is shared with another one
+    other = built_response(adapter, request, raw_response(status, method, lines, body, BytesIO()))
+    for name in ("headers", "history", "cookies"):
+        assert getattr(ours, name) is not getattr(other, name)
+    assert ours.cookies._policy is not other.cookies._policy
+    assert ours.cookies._cookies_lock is not other.cookies._cookies_lock
 
 
 def test_an_adapter_with_its_own_build_response_builds_it():
