@@ -15,7 +15,7 @@ before, the API casts to ``cinder-backup`` itself):
    backup reads a temporary volume made from it (the driver's timed clone; no quota); then
    ``continue_backup`` is cast back (a clone that fails: see `ASYNC_BACKUP_DEVICE_FROM`);
 4. ``cinder-backup.continue_backup``: the device's bytes cross the backend's resource and the
-   backup store's (``cinder-backup-store``, ``cinder.backup_store_mb_per_s``), the temporary
+   backup store's (the I/O resource ``cinder-backup-store``, `STORE_MB_PER_S`), the temporary
    volume is deleted, the volume (or snapshot) goes back to its previous status and the backup
    ``available`` with its size and Swift object count (50 MiB objects). An incremental backup
    reads the whole device but writes nothing: fakecloud models no guest writes, so no chunk
@@ -24,7 +24,7 @@ before, the API casts to ``cinder-backup`` itself):
 A restore moves the backup's bytes the other way (store, then the volume's backend), the
 volume ``restoring-backup`` → ``available`` (``error_restoring`` on failure) and the backup
 ``restoring`` → ``available``. A delete removes the backup's objects (`DELETE_OBJECT_S` each)
-and gives its quota back.
+and gives its quota back. ``import_record`` fills an imported backup's row in from its record.
 
 Fault points: ``cinder.backup.create`` (``backup_id``, ``volume_id``, ``project_id``,
 ``size``, ``backend``, ``incremental``), consulted half-way through the copy (the first half
