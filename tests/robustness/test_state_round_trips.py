@@ -1,7 +1,7 @@
 """A saved and loaded cloud, and a fork, answer as the cloud they came from, with every kind of
 state sessions 15 and 16 added populated: aggregates with a zone, a server group with a member,
-a disabled and a forced-down service, flavor access, a key pair, a server's address, a volume
-backup and a private volume type shared with one project.
+a disabled and a forced-down service (and a disabled Cinder one), flavor access, a key pair, a
+server's address, a volume backup and a private volume type shared with one project.
 
 Each copy is asked the same reads, then the same writes that depend on that state (a boot
 into the anti-affinity group, a service enabled again, an aggregate's host removed), and every
@@ -31,6 +31,7 @@ READS = [
     ("block-storage", "demo", "GET", "/v3/{project_id}/backups/detail", None, "3.45"),
     ("block-storage", "demo", "GET", "/v3/{project_id}/types/{volume_type_id}", None, None),
     ("block-storage", "admin", "GET", "/v3/{project_id}/types?is_public=none", None, None),
+    ("block-storage", "admin", "GET", "/v3/{project_id}/os-services", None, None),
     (
         "block-storage",
         "admin",
@@ -139,7 +140,8 @@ def _answers(cloud, ids, requests):
 
 @pytest.fixture(scope="module")
 def populated(worlds):
-    """The upstream world with the spare compute host's service disabled and forced down."""
+    """The upstream world with the spare compute host's service disabled and forced down, and
+    Cinder's scheduler service disabled with a reason."""
     world = worlds("upstream")
     cloud = world.fork()
     ids = dict(world.ids)
@@ -153,6 +155,10 @@ def populated(worlds):
         path = f"/v2.1/os-services/{spare['id']}"
         resp = cloud.request("compute", "PUT", path, change, user="admin", microversion="2.53")
         assert resp.status == 200, resp.body
+    body = {"host": "cinder", "binary": "cinder-scheduler", "disabled_reason": "maintenance"}
+    path = "/v3/{project_id}/os-services/disable-log-reason"
+    resp = cloud.request("block-storage", "PUT", path, body, user="admin")
+    assert resp.status == 200, resp.body
     return cloud, ids
 
 
