@@ -58,7 +58,8 @@ general way would have at that point.
 
 Rates are floats. The checks allow a relative 1e-12 (a tie is not a change of structure), and a
 transfer is done when it is within 1e-6 bytes plus 2 ns of service of its end, as timers are
-rounded to the nanosecond.
+rounded to the nanosecond, or when a timer for the rest would not move the clock (far from its
+start a float's step is longer than a nanosecond).
 
 Fault point ``io.transfer`` (attributes ``label``, ``resource`` and the caller's own) can fail,
 delay or stall a transfer when it starts, or, with a rule timed by ``at``, while it runs.
@@ -705,12 +706,19 @@ class IoModel:
             self._reshare()
 
     def _finish_due(self, g: _RateGroup) -> None:
-        """Take out of `g` the transfers that have reached their end."""
-        g.advance(self._kernel.now)
+        """Take out of `g` the transfers that have reached their end: within the tolerance,
+        or so close to it that a timer for the rest would come at this same instant (far
+        from the clock's start, a float's step is more than a nanosecond: such a timer would
+        be armed again and again, the clock never moving)."""
+        now = self._kernel.now
+        g.advance(now)
         tolerance = 1e-6 + g.rate * 2e-9
         while True:
             key = self._next_point(g)
-            if key is None or key - g.served > tolerance:
+            if key is None:
+                return
+            left = key - g.served
+            if left > tolerance and not (g.rate > 0 and now + round(left / g.rate, 9) == now):
                 return
             cls = g.heap[0][2]
             _, _, t = heapq.heappop(cls.heap)

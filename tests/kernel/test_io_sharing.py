@@ -270,6 +270,18 @@ def test_transfers_ending_together_are_reported_in_the_order_they_started():
     assert cloud.trace.digest() == run().trace.digest()
 
 
+def test_a_transfer_ends_when_the_clock_cannot_step_to_its_last_bytes():
+    # From t=130,000,000.625 a float's step is 30 ns: the timer at 13.888 s (rounded to the
+    # nanosecond) leaves 1.7 bytes, and a timer for them, 14 ns, would come at the same
+    # instant again and again. The transfer ends at the first timer.
+    cloud = Cloud()
+    cloud.io.resource("link", 125 * MB)
+    cloud.advance(130_000_000.625)
+    t = cloud.io.transfer(1736 * MB, ["link"], label="late")
+    cloud.kernel.run()  # until no event is left
+    assert (t.state, t.finished_at) == ("done", 130_000_000.625 + 13.888)
+
+
 # -- against a brute-force model ----------------------------------------------------------------
 
 
@@ -604,6 +616,8 @@ def _general_way():
 # 241 MB at 100 MB/s from t=34,000,000.375: the timer's instant, rounded to the clock's
 # float, falls short of the end by more than the tolerance; the timer is armed again.
 @example(ops=[("go", 34_000_000.375, 241 * MB, ("disk",))], tie_order=False, seed=0)
+# ... and where the clock's step is longer than the last bytes' time (ended at once).
+@example(ops=[("go", 130_000_000.625, 1736 * MB, ("link",))], tie_order=False, seed=0)
 # Books written while the lone transfer waits for its settling, then for its timer.
 @example(ops=[("go", 0.0, 0, ("disk", "link")), ("books", 0.0)], tie_order=False, seed=0)
 @example(ops=[("go", 0.0, GB, ("disk", "link")), ("books", 0.5)], tie_order=False, seed=0)
