@@ -676,7 +676,13 @@ _UNPLACED = ("error", "shelved_offloaded")
 def server_group_policy_holds(cloud: Any) -> list[Violation]:
     """The live, placed members of an ``affinity`` server group share one host; those of an
     ``anti-affinity`` group are at most ``max_server_per_host`` (1 unless the 2.64 rule says
-    otherwise) a host, at any time. The soft policies promise nothing."""
+    otherwise) a host, at any time. The soft policies promise nothing.
+
+    Nova's compute checks the policy again once the host is claimed
+    (``_validate_instance_group_policy``) and fails a build that breaks it; fakecloud's
+    scheduler keeps it, but that late check is not modelled, so an admin's forced host past
+    the group (``availability_zone: "zone:host"``) is placed and reported here.
+    """
     groups = getattr(cloud.nova, "server_groups", None)
     if not groups:
         return []
