@@ -128,7 +128,13 @@ def test_ctrl_c_ends_a_command_with_one_line_and_status_130(scenario, capsys, mo
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(fakecloud.scenario.runner, "run_case", interrupted)
+    # A case's run is interrupted in the method run_case calls, not by replacing run_case: a
+    # module that does `from fakecloud.scenario.runner import run_case` when first imported
+    # (fakecloud.explore.play, imported here by the second patch's target or by explore's
+    # prepared()) kept the raising stand-in after the test, and every later explore seed in
+    # that process raised KeyboardInterrupt (the trillion-seed test's 130, whenever xdist gave
+    # a worker this test before any other that imported the explorer).
+    monkeypatch.setattr(fakecloud.scenario.runner._Run, "run", interrupted)
     monkeypatch.setattr("fakecloud.explore.session.explore_file", interrupted)
     argv = {"run": ["--trace", "t.jsonl"], "report": ["-o", "r.html"], "explore": []}[command]
     status, last = run_cli(capsys, command, "tiny.yaml", *argv)
