@@ -96,14 +96,20 @@ def _restored_logging():
     try:
         yield
     finally:
-        if root.level != saved_root[0]:
-            root.setLevel(saved_root[0])
+        # Levels are put back as attributes, and the loggers' cached isEnabledFor answers
+        # dropped once at the end: setLevel clears every logger's cache (over a thousand
+        # loggers here) each time it is called, and a command changes a dozen levels.
+        changed = root.level != saved_root[0]
+        root.level = saved_root[0]
         root.handlers[:] = saved_root[1]
         for name, logger in logging.Logger.manager.loggerDict.items():
             if not isinstance(logger, logging.Logger):
                 continue
             level, handlers, propagate = saved.get(name, (logging.NOTSET, [], True))
-            if logger.level != level:  # setLevel clears every logger's cache: only on change
-                logger.setLevel(level)
+            if logger.level != level:
+                logger.level = level
+                changed = True
             logger.handlers[:] = handlers
             logger.propagate = propagate
+        if changed:
+            root.setLevel(root.level)  # clears every logger's cache, as each setLevel would
