@@ -36,6 +36,7 @@ from fakecloud.cinder import (
     exception,
     faults,
     list_filters,
+    messages_api,
     policy,
     services_api,
     type_list,
@@ -309,6 +310,7 @@ class CinderApi(ApiService):
             *types_api.ROUTES,
             *backup_rest.ROUTES,
             *services_api.ROUTES,
+            *messages_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

@@ -44,6 +44,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
+from fakecloud.cinder import messages
 from fakecloud.cinder.backends import GiB
 from fakecloud.cinder.exception import BackupNotFound, ServiceNotFound
 from fakecloud.cinder.models import Backup, Volume
@@ -124,6 +125,20 @@ def volume_back(kernel: Any, volume: Volume | None, snapshot: Any, backup: Backu
                            actor=actor)  # fmt: skip
 
 
+def backup_message(cinder: Any, backup: Backup, action: str, detail: str) -> None:
+    """``message_api.create[_from_request_context]`` of a backup (cinder 19.0.0 on; before,
+    backups record no message): resource ``VOLUME_BACKUP``, the backup's id."""
+    if cinder.kernel.switches.series.cinder >= messages.BACKUP_SINCE:
+        messages.record(
+            cinder,
+            action,
+            backup.project_id,
+            backup.id,
+            resource_type=messages.VOLUME_BACKUP,
+            detail=detail,
+        )
+
+
 def restore_into_new(cinder: Any, volume: Volume, backup_id: str) -> None:
     """``_create_from_backup`` without a driver's own ``create_volume_from_backup`` (none of
     fakecloud's kinds has one): the backup ``restoring`` into the raw volume, on a backup host
@@ -173,6 +188,7 @@ class BackupScheduling:
             backup_failed(k, backup, "Service not found for creating backup.", self.actor)
             k.trace.emit("cinder.error", self.actor, backup_id, op="create_backup",
                          error="ServiceNotFound")  # fmt: skip
+            backup_message(cinder, backup, messages.BACKUP_CREATE, messages.BACKUP_SCHEDULE_ERROR)
             return
         backup.host = cinder.config.host
         k.rpc.cast(backup_target(cinder), "create_backup", backup_id=backup_id)
@@ -321,6 +337,7 @@ class BackupManager:
                 f"Create backup aborted, expected backup status creating but got {backup.status}."
             )
             backup_failed(k, backup, reason, self.actor)
+            backup_message(cinder, backup, messages.BACKUP_CREATE, messages.BACKUP_INVALID_STATE)
             return
         if not backup.availability_zone:
             backup.availability_zone = cinder.config.storage_availability_zone
@@ -368,6 +385,9 @@ class BackupManager:
             )
         except Exception as exc:  # noqa: BLE001 - continue_backup's error path
             self._fail(backup_id, "create_backup", exc)
+            if device is not None:  # backup_service.backup raised
+                detail = messages.BACKUP_CREATE_DRIVER_ERROR
+                backup_message(cinder, backup, messages.BACKUP_CREATE, detail)
             yield from self._cleanup_temp(backup)
             volume_back(k, volume, snapshot, backup, self.actor)
             backup_failed(k, backup, str(exc) or type(exc).__name__, self.actor)
@@ -428,6 +448,8 @@ class BackupManager:
             self._fail(backup_id, "restore_backup", RuntimeError(reason))
             backup_failed(k, backup, reason, self.actor)
             VOLUME_STATUS_FORCED.move(k, volume, "error", actor=self.actor)
+            detail = messages.BACKUP_INVALID_STATE
+            backup_message(self.cinder, backup, messages.BACKUP_RESTORE, detail)
             return
         try:
             yield from self._copy(
@@ -444,6 +466,9 @@ class BackupManager:
             )
         except Exception as exc:  # noqa: BLE001 - the volume error_restoring, backup back
             self._fail(backup_id, "restore_backup", exc)
+            backup_message(
+                self.cinder, backup, messages.BACKUP_RESTORE, messages.BACKUP_RESTORE_ERROR
+            )
             # ``actual_status`` is the backup's (restoring), never ``creating``: always
             # error_restoring (29.0.0 restore_backup).
             VOLUME_STATUS_FORCED.move(k, volume, "error_restoring", actor=self.actor)

@@ -83,6 +83,8 @@ def resource_filters(major: int, resource: str) -> tuple[str, ...]:
         return ("volume_id", "status", "instance_id", "attach_status")
     if resource == "backup":
         return ("name", "status", "volume_id")
+    if resource == "message":
+        return ("resource_uuid", "resource_type", "event_id", "request_id", "message_level")
     if resource == "volume_type":  # [] in 13.x; 80e94ac3d (14.0.0), 084212711 (19.0.0)
         return () if major < 14 else ("is_public", "extra_specs") if major >= 19 else ("is_public",)
     quota = ("consumes_quota",) if major >= USE_QUOTA_FROM else ()
@@ -304,4 +306,10 @@ def attachment_filters(filters: MultiDict, ctx: Any, version: Any, major: int) -
         _remove_invalid(filters, ctx, resource_filters(major, "attachment"))
     if filters.get("instance_id"):
         filters["instance_uuid"] = filters.pop("instance_id")
+    return filters
+
+
+def message_filters(filters: MultiDict, ctx: Any, version: Any, major: int) -> MultiDict:
+    """Messages' ``index`` from 3.31: ``reject_invalid_filters`` (no attribute conversion)."""
+    _general(filters, "message", ctx, version, major)
     return filters

@@ -35,7 +35,7 @@ import sys
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import backup_manager, compute, exception
+from fakecloud.cinder import backup_manager, compute, exception, messages
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
@@ -114,6 +114,13 @@ class SchedulerManager:
                 )
         except Exception as exc:  # noqa: BLE001 - any scheduling failure errors the volume
             k.trace.emit("cinder.error", self.actor, volume_id, op="create_volume", error=str(exc))
+            messages.record(
+                self.cinder,
+                messages.SCHEDULE_ALLOCATE_VOLUME,
+                volume.project_id,
+                volume_id,
+                exc=exc,
+            )
             VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
             return
         # one string per backend, not per volume (every volume of a backend keeps it)
@@ -191,6 +198,10 @@ class SchedulerManager:
                 )
         except Exception as exc:  # noqa: BLE001 - _extend_volume_set_error
             k.trace.emit("cinder.error", self.actor, volume_id, op="extend_volume", error=str(exc))
+            if isinstance(exc, exception.NoValidBackend):  # the only error it catches
+                messages.record(
+                    self.cinder, messages.EXTEND_VOLUME, volume.project_id, volume_id, exc=exc
+                )
             self.cinder.quotas.rollback(reservation)
             VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
             return
@@ -372,6 +383,17 @@ class VolumeManager:
                 yield from self.driver.create_volume(volume)
         except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
             self._fail(volume_id, "create_volume", exc)
+            if source in ("blank", "backup") and (
+                k.switches.series.cinder >= messages.DRIVER_CREATE_SINCE
+            ):  # _create_raw_volume
+                messages.record(
+                    self.cinder,
+                    messages.CREATE_VOLUME_FROM_BACKEND,
+                    volume.project_id,
+                    volume_id,
+                    exc=exc,
+                    detail=messages.DRIVER_FAILED_CREATE,
+                )
             if volume.status in _BEING_CREATED:
                 VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
             return
@@ -401,6 +423,13 @@ class VolumeManager:
             yield from self.driver.extend_volume(volume, new_size)
         except Exception as exc:  # noqa: BLE001 - extend_volume_completion(error=True)
             self._fail(volume_id, "extend_volume", exc)
+            messages.record(
+                self.cinder,
+                messages.EXTEND_VOLUME,
+                volume.project_id,
+                volume_id,
+                detail=messages.DRIVER_FAILED_EXTEND,
+            )
             self.cinder.quotas.rollback(reservation)
             VOLUME_STATUS.move(k, volume, "error_extending", actor=self.actor)
             return
@@ -522,6 +551,14 @@ class VolumeManager:
             yield from self.driver.copy_volume_to_image(context, volume, image_service, image_meta)
         except Exception as exc:  # noqa: BLE001 - logged, the image removed, the volume freed
             self._fail(volume_id, "copy_volume_to_image", exc)
+            messages.record(
+                self.cinder,
+                messages.COPY_VOLUME_TO_IMAGE,
+                volume.project_id,
+                volume_id,
+                exc=exc,
+                detail=messages.FAILED_TO_UPLOAD_VOLUME,
+            )
             try:
                 status = image_service.show(context, image_meta["id"]).get("status")
                 if status in ("queued", "saving"):
@@ -616,6 +653,16 @@ class VolumeManager:
             self._fail(snapshot_id, "create_snapshot", exc)
             if snap.status == "creating":
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
+            if k.switches.series.cinder >= messages.SNAPSHOT_SINCE:
+                messages.record(
+                    self.cinder,
+                    messages.SNAPSHOT_CREATE,
+                    snap.project_id,
+                    snapshot_id,
+                    resource_type=messages.VOLUME_SNAPSHOT,
+                    exc=exc,
+                    detail=messages.SNAPSHOT_CREATE_ERROR,
+                )
             return
         if volume.bootable:
             # volume_glance_metadata_copy_to_snapshot (none for a volume not made from an image).

@@ -163,10 +163,11 @@ class Store:
 
     ``admin_metadata`` (the ``volume_admin_metadata`` table: volume id -> {key: value}) exists
     only once some volume has a row in it, so a cloud that never wrote one saves as before;
-    ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`).
+    ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`), and
+    ``messages`` once a user message was recorded (`message_rows`).
     """
 
-    __slots__ = ("volumes", "snapshots", "attachments", "admin_metadata", "backups")
+    __slots__ = ("volumes", "snapshots", "attachments", "admin_metadata", "backups", "messages")
 
     def __init__(self) -> None:
         self.volumes: dict[str, Volume] = {}
@@ -180,6 +181,16 @@ class Store:
             if not create:
                 return {}
             table = self.backups = {}
+        return table
+
+    def message_rows(self, create: bool = False) -> dict[str, Any]:
+        """The user messages (id -> `fakecloud.cinder.messages.Message`; empty, and not made
+        unless `create`, in a cloud that recorded none)."""
+        table = getattr(self, "messages", None)
+        if table is None:
+            if not create:
+                return {}
+            table = self.messages = {}
         return table
 
     def volume_admin_metadata(self, volume_id: str) -> dict[str, str]:

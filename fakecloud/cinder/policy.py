@@ -97,6 +97,10 @@ RULES = {
     "backup:export-import": ADMIN,
     "volume_extension:backup_admin_actions:reset_status": ADMIN,
     "volume_extension:backup_admin_actions:force_delete": ADMIN,
+    # cinder/policies/messages.py (legacy: admin_or_owner)
+    "message:get_all": READER,
+    "message:get": READER,
+    "message:delete": MEMBER,
 }
 
 

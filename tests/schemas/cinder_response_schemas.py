@@ -618,3 +618,19 @@ BACKUP_RECORD = one(
         [("backup_service", {"type": "string"}, True), ("backup_url", {"type": "string"}, True)]
     ),
 )
+
+#: ``api/v3/views/messages.py`` ``ViewBuilder.detail`` (12.0.10 to 29.0.0).
+MESSAGE = _object(
+    [
+        ("id", _uuid, True),
+        ("event_id", {"type": "string", "pattern": "^VOLUME_[A-Z_]+_[0-9]{3}_[0-9]{3}$"}, True),
+        ("user_message", {"type": "string"}, True),
+        ("message_level", {"type": "string", "enum": ["ERROR"]}, True),
+        ("created_at", _datetime, True),
+        ("guaranteed_until", _datetime, True),
+        ("request_id", {"type": "string"}, True),
+        ("links", _links, True),
+        ("resource_type", {"type": "string"}, False),
+        ("resource_uuid", _uuid, False),
+    ]
+)

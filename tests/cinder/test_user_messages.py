@@ -1,0 +1,171 @@
+"""Cinder user messages (``/messages``, 3.3+): what a user is told when an asynchronous
+operation fails (cinder 12.0.10 / 20.3.2 / 29.0.0 message/api.py, message_field.py,
+api/v3/messages.py, views/messages.py, db/api.py message_get/message_get_all; the call sites in
+scheduler/flows/create_volume.py, scheduler/manager.py, volume/manager.py, backup/manager.py)."""
+
+import pytest
+from cinder_support import ADMIN, MEMBER, OTHER, READER, call, create_volume, fault
+
+from fakecloud import Cloud
+from fakecloud.cinder.messages import MESSAGE_REAP_INTERVAL, MESSAGE_TTL
+
+
+def _messages(cloud, ctx=MEMBER, version="3.3", query=None):
+    resp = call(cloud, "GET", "messages", ctx=ctx, version=version, query=query)
+    assert resp.status == 200, resp.json()
+    return resp.json()["messages"]
+
+
+def _no_valid_backend(cloud, ctx=MEMBER):
+    if "cinder.scheduler" not in cloud.faults.hot:
+        cloud.faults.add("cinder.scheduler", error="NoValidBackend", match={"op": "create_volume"})
+    vid = create_volume(cloud, size=1, ctx=ctx)
+    assert call(cloud, "GET", f"volumes/{vid}", ctx=ctx).json()["volume"]["status"] == "error"
+    return vid
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_no_valid_backend_is_told_as_the_series_tells_it(profile):
+    cloud = Cloud(profile=profile)
+    start = cloud.now
+    vid = _no_valid_backend(cloud)
+    (msg,) = _messages(cloud)
+    assert msg["event_id"] == "VOLUME_VOLUME_001_003"
+    assert msg["user_message"] == (
+        "schedule allocate volume:Could not find any available weighted backend."
+    )
+    assert (msg["resource_type"], msg["resource_uuid"], msg["message_level"]) == (
+        "VOLUME", vid, "ERROR"
+    )  # fmt: skip
+    assert msg["request_id"].startswith("req-")
+    assert msg["created_at"] == cloud.cinder.timestamp(cloud.now)
+    assert msg["guaranteed_until"] == cloud.cinder.timestamp(cloud.now + MESSAGE_TTL)
+    assert cloud.now - start < 1.0
+    assert msg["links"][0]["href"].endswith(f"/messages/{msg['id']}")
+    show = call(cloud, "GET", f"messages/{msg['id']}", version="3.3")
+    assert show.status == 200 and show.json()["message"] == msg
+    # below 3.3 the controller has no such method: the bare 404
+    assert call(cloud, "GET", "messages", version="3.2").status == 404
+    assert call(cloud, "GET", f"messages/{msg['id']}", version="3.0").status == 404
+
+
+def test_show_and_delete_are_the_project_s_the_list_is_everyone_s():
+    cloud = Cloud(profile="upstream")
+    _no_valid_backend(cloud)
+    _no_valid_backend(cloud, ctx=OTHER)
+    mine = [m for m in _messages(cloud) if m["id"]]
+    # _messages_get_query(project_only=False): every project's messages listed
+    assert len(mine) == 2 and len(_messages(cloud, ctx=OTHER)) == 2
+    other = next(
+        m for m in mine if call(cloud, "GET", f"messages/{m['id']}", version="3.3").status == 404
+    )
+    resp = call(cloud, "GET", f"messages/{other['id']}", version="3.3")
+    assert fault(resp) == ("itemNotFound", 404, f"Message {other['id']} could not be found.")
+    assert call(cloud, "GET", f"messages/{other['id']}", ctx=ADMIN, version="3.3").status == 200
+    assert call(cloud, "DELETE", f"messages/{other['id']}", version="3.3").status == 404
+    # 29.0.0: delete is a project member's (SYSTEM_ADMIN_OR_PROJECT_MEMBER), not a reader's
+    own = next(m for m in mine if m is not other)
+    assert call(cloud, "DELETE", f"messages/{own['id']}", ctx=READER, version="3.3").status == 403
+    assert call(cloud, "DELETE", f"messages/{own['id']}", version="3.3").status == 204
+    assert call(cloud, "GET", f"messages/{own['id']}", version="3.3").status == 404
+    assert [m["id"] for m in _messages(cloud, ctx=ADMIN)] == [other["id"]]
+
+
+def test_list_filters_sort_and_pages_from_3_5():
+    cloud = Cloud(profile="upstream")
+    vids = [_no_valid_backend(cloud) for _ in range(3)]
+    listed = _messages(cloud, version="3.5")
+    assert [m["resource_uuid"] for m in listed] == vids[::-1]  # newest first
+    # before 3.5 the query is ignored
+    assert len(_messages(cloud, version="3.4", query={"limit": "1"})) == 3
+    page = call(cloud, "GET", "messages", version="3.5", query={"limit": "2"}).json()
+    assert [m["resource_uuid"] for m in page["messages"]] == vids[:0:-1]
+    assert page["messages_links"][0]["rel"] == "next"
+    rest = _messages(cloud, version="3.5", query={"marker": page["messages"][-1]["id"]})
+    assert [m["resource_uuid"] for m in rest] == vids[:1]
+    asc = _messages(cloud, version="3.5", query={"sort": "created_at:asc"})
+    assert [m["resource_uuid"] for m in asc] == vids
+    one = _messages(cloud, version="3.31", query={"resource_uuid": vids[1]})
+    assert [m["resource_uuid"] for m in one] == [vids[1]]
+    # 3.5-3.30: any key is a column filter; no column, no query: nothing
+    assert _messages(cloud, version="3.30", query={"bogus": "1"}) == []
+    # 3.31: a non-admin's filter outside resource_filters.json is a 400
+    resp = call(cloud, "GET", "messages", version="3.31", query={"detail_id": "003"})
+    assert fault(resp)[1:] == (400, "Invalid filters detail_id are found in query options.")
+    assert len(_messages(cloud, ctx=ADMIN, version="3.31", query={"detail_id": "003"})) == 3
+
+
+def test_failures_in_the_managers_record_the_series_action_and_detail():
+    cloud = Cloud(profile="upstream")
+    vid = create_volume(cloud, size=1)
+    cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "extend_volume"})
+    extend = {"os-extend": {"new_size": 2}}
+    assert call(cloud, "POST", f"volumes/{vid}/action", extend).status == 202
+    cloud.run_until_idle()
+    call(cloud, "POST", f"volumes/{vid}/action", {"os-reset_status": {"status": "available"}},
+         ctx=ADMIN)  # fmt: skip
+    cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "create_snapshot"})
+    body = {"snapshot": {"volume_id": vid, "force": True}}
+    assert call(cloud, "POST", "snapshots", body).status == 202
+    cloud.run_until_idle()
+    events = {m["event_id"]: m for m in _messages(cloud)}
+    assert set(events) == {"VOLUME_VOLUME_007_010", "VOLUME_VOLUME_SNAPSHOT_009_013"}
+    assert events["VOLUME_VOLUME_007_010"]["user_message"] == (
+        "extend volume:Volume Driver failed to extend volume."
+    )
+    assert events["VOLUME_VOLUME_SNAPSHOT_009_013"]["user_message"] == (
+        "create snapshot:Snapshot failed to create."
+    )
+
+
+def test_queens_has_no_snapshot_or_backup_messages():
+    """12.0.10's volume manager records no message for a failed snapshot (15.0.0 on)."""
+    cloud = Cloud(profile="seed")
+    vid = create_volume(cloud, size=1)
+    cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "create_snapshot"})
+    body = {"snapshot": {"volume_id": vid, "force": True}}
+    assert call(cloud, "POST", "snapshots", body, version="3.3").status == 202
+    cloud.run_until_idle()
+    assert _messages(cloud) == []
+
+
+def test_backup_driver_failure_is_told_from_cinder_19():
+    cloud = Cloud(profile="upstream")
+    vid = create_volume(cloud, size=1)
+    cloud.faults.add("cinder.backup.create", error="CinderBackendError")
+    resp = call(cloud, "POST", "backups", {"backup": {"volume_id": vid}}, version="3.3")
+    assert resp.status == 202
+    cloud.run_until_idle()
+    (msg,) = _messages(cloud)
+    assert msg["event_id"] == "VOLUME_VOLUME_BACKUP_013_020"
+    assert msg["resource_uuid"] == resp.json()["backup"]["id"]
+    assert msg["user_message"] == "create backup:Backup driver failed to create backup."
+
+
+def test_messages_expire_with_the_reaper_and_survive_save_load_and_fork(tmp_path):
+    cloud = Cloud(profile="upstream")
+    _no_valid_backend(cloud)
+    (msg,) = _messages(cloud)
+    path = tmp_path / "cloud.json"
+    cloud.save(path)
+    loaded = Cloud.load(path)
+    assert _messages(loaded) == [msg]
+    fork = cloud.fork()
+    assert _messages(fork) == [msg]
+    # the next message's id comes from the fork's own count: the same in both
+    _no_valid_backend(fork)
+    _no_valid_backend(loaded)
+    assert [m["id"] for m in _messages(fork)] == [m["id"] for m in _messages(loaded)]
+    # kept past its expiry until the next daily reap
+    expires = cloud.now + MESSAGE_TTL
+    cloud.run(until=expires + 1)
+    assert len(_messages(cloud)) == 1
+    cloud.run(until=(expires // MESSAGE_REAP_INTERVAL + 1) * MESSAGE_REAP_INTERVAL)
+    assert _messages(cloud) == []
+
+
+def test_a_cloud_without_messages_saves_no_table():
+    cloud = Cloud(profile="upstream")
+    create_volume(cloud, size=1)
+    assert getattr(cloud.cinder.store, "messages", None) is None
+    assert _messages(cloud) == []
