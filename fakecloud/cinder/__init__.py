@@ -16,6 +16,8 @@ Layout (one job per module, named after the real code):
 - `volumes`, `snapshots`, `attachments` – the synchronous API logic (``volume/api.py``);
 - `backups`, `backup_manager`, `backup_rest` – volume backups (``backup/api.py``,
   ``backup/manager.py``, the ``/backups`` routes);
+- `messages`, `messages_api` – user messages (``message/api.py``, ``message_field.py``, the
+  ``/messages`` routes): what a failed asynchronous operation tells the user;
 - `manager` – scheduler and volume managers, the asynchronous side, on the RPC bus;
 - `backends` – the drivers' timing (``lvm-thin``, ``lvm-thick``, ``rbd``, ``copy``);
 - `quota` – reservations, commits, rollbacks and the 413 errors;

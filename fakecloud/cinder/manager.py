@@ -296,6 +296,21 @@ class VolumeManager:
     def _fail(self, resource_id: str, op: str, exc: BaseException) -> None:
         self.kernel.trace.emit("cinder.error", self.actor, resource_id, op=op, error=str(exc))
 
+    def _snapshot_message(
+        self, snap: Any, action: str, exc: BaseException, detail: str | None = None
+    ) -> None:
+        """``message_api.create`` of a snapshot (15.0.0 on; before, none)."""
+        if self.kernel.switches.series.cinder >= messages.SNAPSHOT_SINCE:
+            messages.record(
+                self.cinder,
+                action,
+                snap.project_id,
+                snap.id,
+                resource_type=messages.VOLUME_SNAPSHOT,
+                exc=exc,
+                detail=detail,
+            )
+
     def get_backup_device(self, backup_id: str) -> Generator:
         """The device a backup reads (`fakecloud.cinder.backup_manager.get_backup_device`)."""
         yield from backup_manager.get_backup_device(self, backup_id)
@@ -653,16 +668,9 @@ class VolumeManager:
             self._fail(snapshot_id, "create_snapshot", exc)
             if snap.status == "creating":
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
-            if k.switches.series.cinder >= messages.SNAPSHOT_SINCE:
-                messages.record(
-                    self.cinder,
-                    messages.SNAPSHOT_CREATE,
-                    snap.project_id,
-                    snapshot_id,
-                    resource_type=messages.VOLUME_SNAPSHOT,
-                    exc=exc,
-                    detail=messages.SNAPSHOT_CREATE_ERROR,
-                )
+            self._snapshot_message(
+                snap, messages.SNAPSHOT_CREATE, exc, messages.SNAPSHOT_CREATE_ERROR
+            )
             return
         if volume.bootable:
             # volume_glance_metadata_copy_to_snapshot (none for a volume not made from an image).
@@ -724,10 +732,14 @@ class VolumeManager:
         except exception.SnapshotIsBusy as exc:
             self._fail(snapshot_id, "delete_snapshot", exc)
             table.move(k, snap, "available", actor=self.actor)
+            self._snapshot_message(snap, messages.SNAPSHOT_DELETE, exc)
             return
         except Exception as exc:  # noqa: BLE001
             self._fail(snapshot_id, "delete_snapshot", exc)
             table.move(k, snap, "error_deleting", actor=self.actor)
+            self._snapshot_message(
+                snap, messages.SNAPSHOT_DELETE, exc, messages.SNAPSHOT_DELETE_ERROR
+            )
             return
         self._destroy_snapshot(snap, table)
 

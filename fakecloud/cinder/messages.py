@@ -17,7 +17,9 @@ Which failures record one depends on the series (the call sites were added over 
   (``DRIVER_FAILED_EXTEND``) and upload to image (``FAILED_TO_UPLOAD_VOLUME``);
 - from 14.0.0 a driver's failed raw create (``CREATE_VOLUME_FROM_BACKEND``,
   ``DRIVER_FAILED_CREATE``; 12.0.10 has neither field);
-- from 15.0.0 a failed snapshot (``SNAPSHOT_CREATE``, ``SNAPSHOT_CREATE_ERROR``);
+- from 15.0.0 a failed snapshot (``SNAPSHOT_CREATE``, ``SNAPSHOT_CREATE_ERROR``) and snapshot
+  delete (``SNAPSHOT_DELETE``: ``SnapshotIsBusy`` maps to ``SNAPSHOT_IS_BUSY``, another error
+  ``SNAPSHOT_DELETE_ERROR``);
 - from 19.0.0 backups (``BACKUP_CREATE`` with ``BACKUP_SCHEDULE_ERROR``,
   ``BACKUP_INVALID_STATE`` or ``BACKUP_CREATE_DRIVER_ERROR``; ``BACKUP_RESTORE`` with
   ``BACKUP_INVALID_STATE`` or ``BACKUP_RESTORE_ERROR``).
@@ -61,7 +63,7 @@ ACTIONS = {
     "016": "reimage volume",
 }
 SCHEDULE_ALLOCATE_VOLUME, COPY_VOLUME_TO_IMAGE, EXTEND_VOLUME = "001", "003", "007"
-CREATE_VOLUME_FROM_BACKEND, SNAPSHOT_CREATE = "008", "009"
+CREATE_VOLUME_FROM_BACKEND, SNAPSHOT_CREATE, SNAPSHOT_DELETE = "008", "009", "010"
 BACKUP_CREATE, BACKUP_RESTORE = "013", "015"
 
 #: ``message_field.Detail``: id -> text (29.0.0; 12.0.10 has 001-010).
@@ -99,7 +101,7 @@ DETAILS = {
     "030": "Incremental backup not possible, forcing full backup.",
 }
 UNKNOWN_ERROR, FAILED_TO_UPLOAD_VOLUME, DRIVER_FAILED_EXTEND = "001", "004", "010"
-DRIVER_FAILED_CREATE, SNAPSHOT_CREATE_ERROR = "012", "013"
+DRIVER_FAILED_CREATE, SNAPSHOT_CREATE_ERROR, SNAPSHOT_DELETE_ERROR = "012", "013", "016"
 BACKUP_INVALID_STATE, BACKUP_CREATE_DRIVER_ERROR = "017", "020"
 BACKUP_SCHEDULE_ERROR, BACKUP_RESTORE_ERROR = "024", "026"
 

@@ -169,3 +169,27 @@ def test_a_cloud_without_messages_saves_no_table():
     create_volume(cloud, size=1)
     assert getattr(cloud.cinder.store, "messages", None) is None
     assert _messages(cloud) == []
+
+
+def test_snapshot_delete_failures_are_told_from_cinder_15():
+    """A busy snapshot goes back to available with SNAPSHOT_IS_BUSY (the exception's mapped
+    detail); another driver error leaves it error_deleting with SNAPSHOT_DELETE_ERROR."""
+    cloud = Cloud(profile="upstream")
+    vid = create_volume(cloud, size=1)
+    sids = []
+    for _ in range(2):
+        body = {"snapshot": {"volume_id": vid, "force": True}}
+        sids.append(call(cloud, "POST", "snapshots", body).json()["snapshot"]["id"])
+        cloud.run_until_idle()
+    busy, broken = sids
+    cloud.faults.add("cinder.snapshot.delete", error="SnapshotIsBusy", match={"snapshot_id": busy})
+    cloud.faults.add(
+        "cinder.snapshot.delete", error="CinderBackendError", match={"snapshot_id": broken}
+    )
+    for sid in sids:
+        assert call(cloud, "DELETE", f"snapshots/{sid}").status == 202
+    cloud.run_until_idle()
+    told = {m["resource_uuid"]: m for m in _messages(cloud)}
+    assert told[busy]["event_id"] == "VOLUME_VOLUME_SNAPSHOT_010_015"
+    assert told[busy]["user_message"] == "delete snapshot:Snapshot is busy."
+    assert told[broken]["event_id"] == "VOLUME_VOLUME_SNAPSHOT_010_016"
