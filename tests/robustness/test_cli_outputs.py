@@ -58,11 +58,6 @@ def run_cli(capsys, *argv):
             "fakecloud explore: --out tiny.yaml is a file, not a folder",
         ),
         (
-            ["explore", "tiny.yaml", "--scheduler", "garbage"],
-            "fakecloud explore: cannot reach "
-            "the Dask scheduler at garbage: missing port number in address 'garbage'",
-        ),
-        (
             ["explore", "tiny.yaml", "--jobs", "100000"],
             "fakecloud explore: --jobs at most 256 (each is a process on this host); "
             "--scheduler runs seeds on as many workers as a Dask cluster has",
