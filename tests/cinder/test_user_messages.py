@@ -193,3 +193,16 @@ def test_snapshot_delete_failures_are_told_from_cinder_15():
     assert told[busy]["event_id"] == "VOLUME_VOLUME_SNAPSHOT_010_015"
     assert told[busy]["user_message"] == "delete snapshot:Snapshot is busy."
     assert told[broken]["event_id"] == "VOLUME_VOLUME_SNAPSHOT_010_016"
+
+
+@pytest.mark.parametrize(
+    ("profile", "told"),
+    [("nova-18.3.0", False), ("nova-19.3.2", True)],  # cinder 13.0.9 has no such call; 14.0.0
+)
+def test_raw_create_driver_failure_is_told_from_cinder_14(profile, told):
+    """``_create_raw_volume`` records CREATE_VOLUME_FROM_BACKEND / DRIVER_FAILED_CREATE."""
+    cloud = Cloud(profile=profile)
+    cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "create_volume"})
+    vid = create_volume(cloud, size=1)
+    events = [(m["event_id"], m["resource_uuid"]) for m in _messages(cloud)]
+    assert events == ([("VOLUME_VOLUME_008_012", vid)] if told else [])
