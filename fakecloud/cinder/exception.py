@@ -93,6 +93,12 @@ class InvalidVolume(Invalid):
     message = "Invalid volume: %(reason)s"
 
 
+class InvalidVolumeAttachMode(Invalid):
+    """Cinder's ``InvalidVolumeAttachMode``: a read-only volume attached other than ``ro``."""
+
+    message = "Invalid attaching mode '%(mode)s' for volume %(volume_id)s."
+
+
 class Explained(CinderException):
     """A ``webob.exc.HTTPError(explanation=...)`` a controller raises itself: the ``code`` given
     (500 for ``HTTPInternalServerError``) and the text as it is."""

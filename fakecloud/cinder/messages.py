@@ -14,7 +14,8 @@ Which failures record one depends on the series (the call sites were added over 
 
 - every series: the scheduler's create (``SCHEDULE_ALLOCATE_VOLUME``) and extend
   (``EXTEND_VOLUME``, ``NoValidBackend`` only), the volume manager's extend
-  (``DRIVER_FAILED_EXTEND``) and upload to image (``FAILED_TO_UPLOAD_VOLUME``);
+  (``DRIVER_FAILED_EXTEND``), upload to image (``FAILED_TO_UPLOAD_VOLUME``) and ``os-attach``
+  of a read-only volume other than ``ro`` (``ATTACH_VOLUME``, ``InvalidVolumeAttachMode``);
 - from 14.0.0 a driver's failed raw create (``CREATE_VOLUME_FROM_BACKEND``,
   ``DRIVER_FAILED_CREATE``; 12.0.10 has neither field);
 - from 15.0.0 a failed snapshot (``SNAPSHOT_CREATE``, ``SNAPSHOT_CREATE_ERROR``) and snapshot
@@ -62,7 +63,8 @@ ACTIONS = {
     "015": "restore backup",
     "016": "reimage volume",
 }
-SCHEDULE_ALLOCATE_VOLUME, COPY_VOLUME_TO_IMAGE, EXTEND_VOLUME = "001", "003", "007"
+SCHEDULE_ALLOCATE_VOLUME, ATTACH_VOLUME, COPY_VOLUME_TO_IMAGE = "001", "002", "003"
+EXTEND_VOLUME = "007"
 CREATE_VOLUME_FROM_BACKEND, SNAPSHOT_CREATE, SNAPSHOT_DELETE = "008", "009", "010"
 BACKUP_CREATE, BACKUP_RESTORE = "013", "015"
 

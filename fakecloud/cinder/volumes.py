@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.cinder import exception, list_query, policy
+from fakecloud.cinder import exception, list_query, messages, policy
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.image_utils import check_virtual_size
@@ -866,6 +866,14 @@ class VolumeAPI:
             )
         if instance_uuid and not is_uuid_like(instance_uuid):
             raise exception.InvalidUUID(uuid=instance_uuid)
+        if self.store.volume_admin_metadata(volume.id).get("readonly") == "True" and mode != "ro":
+            # VolumeManager.attach_volume (12.0.10-29.0.0): the error_attaching attachment row
+            # it leaves behind is not modelled (as for InvalidUUID above)
+            error = exception.InvalidVolumeAttachMode(mode=mode, volume_id=volume.id)
+            messages.record(
+                self.cinder, messages.ATTACH_VOLUME, volume.project_id, volume.id, exc=error
+            )
+            raise error
         attachment = new_attachment(self.cinder, volume, instance_uuid, "attached")
         attachment.attached_host = host_name
         attachment.mountpoint = mountpoint

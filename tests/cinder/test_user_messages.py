@@ -4,7 +4,7 @@ api/v3/messages.py, views/messages.py, db/api.py message_get/message_get_all; th
 scheduler/flows/create_volume.py, scheduler/manager.py, volume/manager.py, backup/manager.py)."""
 
 import pytest
-from cinder_support import ADMIN, MEMBER, OTHER, READER, call, create_volume, fault
+from cinder_support import ADMIN, MEMBER, OTHER, READER, SERVER, call, create_volume, fault
 
 from fakecloud import Cloud
 from fakecloud.cinder.messages import MESSAGE_REAP_INTERVAL, MESSAGE_TTL
@@ -206,3 +206,22 @@ def test_raw_create_driver_failure_is_told_from_cinder_14(profile, told):
     vid = create_volume(cloud, size=1)
     events = [(m["event_id"], m["resource_uuid"]) for m in _messages(cloud)]
     assert events == ([("VOLUME_VOLUME_008_012", vid)] if told else [])
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_os_attach_of_a_read_only_volume_in_rw_is_refused_and_told(profile):
+    """``VolumeManager.attach_volume`` (12.0.10-29.0.0): readonly ``True`` and a mode other
+    than ``ro`` is ``InvalidVolumeAttachMode`` (400 through the RPC call) and ATTACH_VOLUME
+    with its mapped detail, 005."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud, size=1)
+    flag = {"os-update_readonly_flag": {"readonly": True}}
+    assert call(cloud, "POST", f"volumes/{vid}/action", flag).status == 202
+    args = {"instance_uuid": SERVER, "mountpoint": "/dev/vdb", "mode": "rw"}
+    resp = call(cloud, "POST", f"volumes/{vid}/action", {"os-attach": args})
+    assert fault(resp) == ("badRequest", 400, f"Invalid attaching mode 'rw' for volume {vid}.")
+    (msg,) = _messages(cloud)
+    assert (msg["event_id"], msg["resource_uuid"]) == ("VOLUME_VOLUME_002_005", vid)
+    assert msg["user_message"] == "attach volume:Volume's attach mode is invalid."
+    args["mode"] = "ro"
+    assert call(cloud, "POST", f"volumes/{vid}/action", {"os-attach": args}).status == 202
