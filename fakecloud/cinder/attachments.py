@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.cinder import exception, list_query, policy
+from fakecloud.cinder import exception, list_query
+from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.models import Volume, VolumeAttachment
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
@@ -46,17 +47,9 @@ DELETION_CHECK_SINCE = 23
 _ATTACHMENT_ATTRIBUTES = list_query.ATTACHMENT_COLUMNS | {"volume"}
 
 
-class AttachmentAPI:
+class AttachmentAPI(ApiPart):
     """Attachment requests, as ``cinder.volume.api.API`` and the attachments controller
     handle them."""
-
-    def __init__(self, cinder: Any):
-        self.cinder = cinder
-        self.kernel = cinder.kernel
-        self.store = cinder.store
-
-    def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
 
     def get(self, context: Any, attachment_id: str) -> VolumeAttachment:
         """An attachment of the caller's project (404 otherwise)."""

@@ -21,7 +21,8 @@ from typing import Any
 
 from oslo_utils import strutils
 
-from fakecloud.cinder import exception, list_query, policy
+from fakecloud.cinder import exception, list_query
+from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.models import Backup, Volume
@@ -77,16 +78,8 @@ _SPECIAL = {
 }
 
 
-class BackupAPI:
+class BackupAPI(ApiPart):
     """Backup requests, as ``cinder.backup.api.API`` handles them."""
-
-    def __init__(self, cinder: Any):
-        self.cinder = cinder
-        self.kernel = cinder.kernel
-        self.store = cinder.store
-
-    def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
 
     # -- reads ---------------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from oslo_utils import strutils
 
-from fakecloud.cinder import exception, list_query, policy
+from fakecloud.cinder import exception, list_query
+from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.list_filters import SNAPSHOT_ALL_TENANTS_BOOL_FROM
 from fakecloud.cinder.models import Snapshot, Volume, newest_first
@@ -49,16 +50,8 @@ UPDATE_STATUS_MAP = {
 }
 
 
-class SnapshotAPI:
+class SnapshotAPI(ApiPart):
     """Snapshot requests, as ``cinder.volume.api.API`` handles them."""
-
-    def __init__(self, cinder: Any):
-        self.cinder = cinder
-        self.kernel = cinder.kernel
-        self.store = cinder.store
-
-    def _authorize(self, context: Any, action: str, project_id: str | None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
 
     def quota_deltas(self, volume_size: int, type_name: str) -> dict[str, int]:
         """What one snapshot of a `volume_size` GiB volume counts against (A3.1)."""

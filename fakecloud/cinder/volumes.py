@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.cinder import exception, list_query, messages, policy
+from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.image_utils import check_virtual_size
@@ -106,21 +107,13 @@ MERGE_SKIPS_GIVEN_KEYS_SINCE = 15
 TYPE_SIZE_FILTER_SINCE = 16
 
 
-class VolumeAPI:
+class VolumeAPI(ApiPart):
     """Volume requests, as ``cinder.volume.api.API`` handles them."""
 
     #: ``enable_force_upload`` (False in every release): without it, upload-to-image ignores
     #: ``force`` and an ``in-use`` volume is refused. Not a configuration key (it would change
     #: every saved file); an operator or a test sets it on the instance.
     enable_force_upload = False
-
-    def __init__(self, cinder: Any):
-        self.cinder = cinder
-        self.kernel = cinder.kernel
-        self.store = cinder.store
-
-    def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
 
     # -- reads -------------------------------------------------------------------------------
 
