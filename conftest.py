@@ -4,12 +4,15 @@ import gc
 
 
 def pytest_configure(config):
-    """This project's own markers (the plugin's are registered by fakecloud.pytest_plugin)."""
+    """This project's own markers (the plugin's are registered by fakecloud.pytest_plugin), and
+    no garbage collection while this process collects the tests (see pytest_collection_finish)."""
     config.addinivalue_line(
         "markers",
         "browser_tour: every demo report in headless Chromium (make screenshots; deselected in "
         "make test, which opens one report)",
     )
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        gc.disable()  # an xdist controller collects nothing: it keeps collecting garbage
 
 
 #: Container allocations between young collections while the tests run (Python's default: 700).
@@ -25,7 +28,13 @@ def pytest_collection_finish(session):
     (fakecloud.explore.runner.seeds_gc, which says why): most of a test's clouds are cycles
     that die with the test, and at 700 they were still alive at a young collection, promoted
     and traversed again by the older ones. A quarter of the workers' collector time (about 0.9
-    of 4 CPU-s in A/B runs of the suite); what a test checks does not depend on it."""
+    of 4 CPU-s in A/B runs of the suite); what a test checks does not depend on it.
+
+    Collection itself runs without the collector (pytest_configure switched it off): importing
+    the test modules and building their parameters makes objects that almost all live to the
+    end, and the automatic collections meanwhile (about 570, 4 of them full) cost 0.28-0.30
+    CPU-s a process, freeing little; the one collection here (0.14) frees what there is."""
+    gc.enable()
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
