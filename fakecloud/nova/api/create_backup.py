@@ -51,12 +51,11 @@ CREATE_BACKUP_SCHEMA = schemas.SchemaValidator(
 
 
 class CreateBackupController:
-    """Adds ``createBackup`` to the servers controller's actions."""
+    """``createBackup``, dispatched from the compute service's action table (`ACTIONS`)."""
 
     def __init__(self, nova: Any, servers: Any):
         self.nova = nova
         self.servers = servers
-        servers.actions["createBackup"] = self._create_backup
 
     def _create_backup(
         self, req: Request, server_id: str, body: Any
@@ -95,3 +94,7 @@ class CreateBackupController:
             # common.url_join(req.application_url, 'images', image_id): no project id.
             headers["Location"] = f"{req.link_prefix.root}/v2.1/images/{image['id']}"
         return Response(202, b"", headers)
+
+
+#: Action name -> handler(controller, req, server_id, body).
+ACTIONS = {"createBackup": CreateBackupController._create_backup}

@@ -11,8 +11,7 @@ to 409 with Nova's messages. All answer 202 with no body.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Generator
-from functools import partial
+from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
@@ -22,8 +21,7 @@ from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_sta
 from fakecloud.nova.policies import ADMIN_ACTIONS, LOCK, PAUSE, SHELVE, SUSPEND
 
 #: The actions with one shape (`ServerActionsController._simple`): action -> (policy rule,
-#: compute API method, whether the policy target names the server's user). Handlers are
-#: partials of the one method, not a closure each: a fork of a cloud makes them again.
+#: compute API method, whether the policy target names the server's user).
 _SIMPLE: dict[str, tuple[str, str, bool]] = {
     "pause": (PAUSE % "pause", "pause", True),
     "unpause": (PAUSE % "unpause", "unpause", True),
@@ -35,24 +33,14 @@ _SIMPLE: dict[str, tuple[str, str, bool]] = {
 
 
 class ServerActionsController:
-    """The actions above, registered into the servers controller's action table."""
+    """The actions above; `ACTIONS` holds their handlers, which the compute service's action
+    table (`fakecloud.nova.api.service.ACTIONS`) dispatches to."""
 
     def __init__(self, nova: Any, servers: Any):
         self.nova = nova
         self.servers = servers
         self.compute_api = nova.compute_api
         self.policy = nova.policy
-        servers.actions.update(
-            {action: partial(self._simple, action, *spec) for action, spec in _SIMPLE.items()}
-        )
-        servers.actions.update(
-            {
-                "lock": self._lock,
-                "unlock": self._unlock,
-                "os-resetState": self._reset_state,
-                "unshelve": self._unshelve,
-            }
-        )
 
     def _target(self, instance: Any, with_user: bool = True) -> dict[str, Any]:
         if with_user:
@@ -185,3 +173,22 @@ class ServerActionsController:
             self.policy.authorize(ctx, rule, self._target(instance, False))
         self.compute_api.reset_state(ctx, instance, body["os-resetState"]["state"])
         return Response(202)
+
+
+def _simple_handler(action: str, rule: str, method: str, target_user: bool) -> Callable:
+    def handle(controller: ServerActionsController, req: Request, server_id: str, body: Any):
+        return controller._simple(action, rule, method, target_user, req, server_id, body)
+
+    handle.__qualname__ = f"ServerActionsController.{action}"
+    return handle
+
+
+#: Action name -> handler(controller, req, server_id, body): made once for every cloud and fork
+#: (a controller holds no bound handlers or partials of its own).
+ACTIONS: dict[str, Callable] = {
+    **{action: _simple_handler(action, *spec) for action, spec in _SIMPLE.items()},
+    "lock": ServerActionsController._lock,
+    "unlock": ServerActionsController._unlock,
+    "os-resetState": ServerActionsController._reset_state,
+    "unshelve": ServerActionsController._unshelve,
+}

@@ -64,14 +64,6 @@ class ServersController:
         self.config = nova.config
         self.switches = nova.kernel.switches
         self.fmt = views.Formatter(nova.kernel)
-        #: Action name → handler(req, server_id, body); other controllers add theirs.
-        self.actions: dict[str, Any] = {
-            "createImage": self._create_image,
-            "os-start": self._start,
-            "os-stop": self._stop,
-            "reboot": self._reboot,
-            "rebuild": self._rebuild,
-        }
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -373,11 +365,13 @@ class ServersController:
 
     def action(self, req: Request) -> Any:
         """``POST /servers/{server_id}/action``: dispatch on the body's one key."""
-        name, body = self.service.action_peek(req)
-        handler = self.actions.get(name)
-        if handler is None:
+        service = self.service
+        name, body = service.action_peek(req)
+        found = service.ACTIONS.get(name)
+        if found is None:
             raise HttpError(400, f"There is no such action: {name}")
-        return handler(req, req.params["server_id"], body)
+        controller, handler = found
+        return handler(getattr(service, controller), req, req.params["server_id"], body)
 
     def _start(self, req: Request, server_id: str, body: Any) -> Response:
         schemas.validator("os-start").validate(body)
@@ -694,3 +688,12 @@ _REBUILD_HIDDEN = frozenset(
     ("OS-EXT-AZ:availability_zone", "config_drive", "security_groups", "host_status")
 )
 _REBUILD_HIDDEN_PREFIXES = ("OS-SRV-USG:", "OS-EXT-SRV-ATTR:", "OS-EXT-STS:", "os-extended-")
+
+#: Action name -> handler(controller, req, server_id, body): the actions this controller owns.
+ACTIONS = {
+    "createImage": ServersController._create_image,
+    "os-start": ServersController._start,
+    "os-stop": ServersController._stop,
+    "reboot": ServersController._reboot,
+    "rebuild": ServersController._rebuild,
+}

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from fakecloud.api.microversion import VersionRange
+from fakecloud.nova.api import create_backup, server_actions, servers
 from fakecloud.nova.api.aggregates import AggregateController
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
@@ -43,6 +44,16 @@ from fakecloud.nova.api.versions import VersionsController
 from fakecloud.nova.api.volume_attachments import VolumeAttachmentController
 from fakecloud.nova.api.wsgi import NovaApiService, NovaRoutes
 
+#: ``POST /servers/{id}/action``: action name -> (the service's attribute holding the
+#: controller, handler(controller, req, server_id, body)). One table for every cloud and fork:
+#: no controller holds bound handlers of its own, and those serving only actions are made on
+#: their first one.
+ACTIONS: dict[str, tuple[str, Any]] = {
+    **{name: ("servers", handler) for name, handler in servers.ACTIONS.items()},
+    **{name: ("server_actions", handler) for name, handler in server_actions.ACTIONS.items()},
+    **{name: ("create_backup", handler) for name, handler in create_backup.ACTIONS.items()},
+}
+
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
 #: it), ``declare(routes)`` (its routes, on a `NovaRoutes`) and ``attach(service)`` (its
 #: controller on the service; it may add to ``service.servers.actions``).
@@ -64,6 +75,9 @@ def _extensions() -> tuple[tuple[str, Any], ...]:
 class ComputeApiService(NovaApiService):
     """``cloud.nova.api``: ``service.dispatch(Request)`` or ``service.call(Request)``."""
 
+    #: The action table (module-level `ACTIONS`), read by ``ServersController.action``.
+    ACTIONS = ACTIONS
+
     def __init__(self, nova: Any):
         versions = VersionRange(
             "compute",
@@ -74,9 +88,6 @@ class ComputeApiService(NovaApiService):
         super().__init__(nova.kernel, versions, nova.config)
         self.nova = nova
         self.servers = ServersController(nova, self)
-        # the controllers that add their actions to ``servers.actions``: made now
-        self.server_actions = ServerActionsController(nova, self.servers)
-        self.create_backup = CreateBackupController(nova, self.servers)
         switches = nova.kernel.switches
         #: The extensions this cloud serves (which shared route table it reads).
         self.extensions = tuple(n for n, m in _extensions() if m.enabled(switches))
@@ -90,6 +101,16 @@ class ComputeApiService(NovaApiService):
     # The other controllers only serve their own routes: each is made on its first use. A
     # fork of a cloud builds this service again (an explored seed, one per seed), and most
     # runs ask for a few of them.
+
+    @cached_property
+    def server_actions(self) -> ServerActionsController:
+        """pause, suspend, shelve, lock, os-resetState and the like (`ACTIONS`)."""
+        return ServerActionsController(self.nova, self.servers)
+
+    @cached_property
+    def create_backup(self) -> CreateBackupController:
+        """``createBackup`` (`ACTIONS`)."""
+        return CreateBackupController(self.nova, self.servers)
 
     @cached_property
     def instance_actions(self) -> InstanceActionsController:
