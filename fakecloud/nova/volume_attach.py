@@ -336,6 +336,7 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
             bdm.attachment_id,
             block_device.connector(manager.host),
             mountpoint=bdm.device_name,
+            view=False,  # the host reads nothing of the answer
         )
         yield from volume_api.attachment_complete(context, bdm.attachment_id)
     except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
@@ -419,6 +420,7 @@ def swap_on_host(
             new_attachment_id,
             block_device.connector(manager.host),
             mountpoint=bdm.device_name,
+            view=False,
         )
         yield from volume_api.attachment_complete(context, new_attachment_id)
         if bdm.attachment_id:

@@ -38,12 +38,14 @@ def test_the_attachment_view_is_the_detail_view_translated(env: NovaEnv, monkeyp
     body = {"volumeAttachment": {"volumeId": r.json()["volume"]["id"]}}
     assert env.request("POST", f"/v2.1/servers/{sid}/os-volume_attachments", body).status == 200
     env.cloud.run_until_idle()
-    # The API reserved the volume (no connector yet), then the host connected it.
-    assert seen == [False, True]
+    # The API reserved the volume (no connector yet); the host connects it without a view.
+    assert seen == [False]
     attachment = next(iter(env.cloud.cinder.store.attachments.values()))
+    assert attachment.connection_info
+    context = env.cloud.cinder.store  # any object: the view does not read the context
+    compared(context, attachment)  # connected: the view with its connection info
     attachment.detach_time = attachment.attach_time + 1.0
     attachment.connection_info = None
-    context = env.cloud.cinder.store  # any object: the view does not read the context
     assert list(built(context, attachment).items()) == list(
         _reference(env, context, attachment).items()
     )
