@@ -56,7 +56,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
 
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
 #: it), ``declare(routes)`` (its routes, on a `NovaRoutes`) and ``attach(service)`` (its
-#: controller on the service; it may add to ``service.servers.actions``).
+#: controller on the service; server actions are `ACTIONS`' alone).
 EXTENSIONS = ("fakecloud.nova.api.instance_snapshots",)
 
 
