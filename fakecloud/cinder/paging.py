@@ -144,6 +144,7 @@ def sort_rows(rows: list | None, keys: list[str], dirs: list[str], columns: froz
 
 
 def sort_value(row: Any, column: str) -> tuple[bool, Any]:
+    """The sort key of `row`'s `column`: NULL before any value, as MySQL orders them."""
     value = column_value(row, column)
     return (False, 0) if value is None else (True, value)
 
