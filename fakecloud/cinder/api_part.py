@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.cinder import policy
+from fakecloud.cinder.controllers import get_bool_param
 
 
 class ApiPart:
@@ -18,3 +19,17 @@ class ApiPart:
 
     def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
         policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
+
+    @staticmethod
+    def _project_query(context: Any, filters: Any) -> dict[str, Any]:
+        """The filters as Cinder's volume list and ``calculate_resource_count`` query them:
+        ``all_tenants`` read strictly (a 400 unless a boolean string), removed only when an
+        admin's is true (every project), else the caller's project added and an ``all_tenants``
+        left in (no column: nothing matches)."""
+        every = get_bool_param("all_tenants", filters)
+        query = dict(filters.items())
+        if context.is_admin and every:
+            del query["all_tenants"]
+        else:
+            query["project_id"] = context.project_id
+        return query

@@ -24,7 +24,6 @@ from oslo_utils import strutils
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
-from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.models import Backup, Volume
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
@@ -115,12 +114,7 @@ class BackupAPI(ApiPart):
         the controller's filters, not the list's copy: ``all_tenants`` read strictly (a 400),
         removed only when an admin's is true, else the caller's project (and an
         ``all_tenants`` left in is no column: 0)."""
-        every = get_bool_param("all_tenants", filters)
-        query = dict(filters.items())
-        if context.is_admin and every:
-            del query["all_tenants"]
-        else:
-            query["project_id"] = context.project_id
+        query = self._project_query(context, filters)
         rows = list_query.select(self.store.backup_rows().values(), query, BACKUP_COLUMNS, _SPECIAL)
         return len(rows or ())
 

@@ -20,7 +20,6 @@ from oslo_utils import strutils
 
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
-from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.list_filters import SNAPSHOT_ALL_TENANTS_BOOL_FROM
 from fakecloud.cinder.models import Snapshot, Volume, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
@@ -122,12 +121,7 @@ class SnapshotAPI(ApiPart):
         and an ``all_tenants`` left for ``_process_snaps_filters``: no column, 0 (an admin's
         ``all_tenants=0`` counts 0 beside its listed snapshots). No ``is_valid_model_filters``
         here: a ``key~`` on no attribute is the LIKE's AttributeError, a 500."""
-        every = get_bool_param("all_tenants", filters)
-        query = dict(filters.items())
-        if context.is_admin and every:
-            del query["all_tenants"]
-        else:
-            query["project_id"] = context.project_id
+        query = self._project_query(context, filters)
         rows = list_query.select(
             self.store.snapshots.values(),
             query,

@@ -14,7 +14,6 @@ from typing import Any
 
 from fakecloud.cinder import exception, list_query, messages, policy
 from fakecloud.cinder.api_part import ApiPart
-from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.image_utils import check_virtual_size
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType, newest_first
@@ -149,14 +148,9 @@ class VolumeAPI(ApiPart):
         ``all_tenants`` left in the filters is no column: nothing. A non-admin never sees a
         migration's target volumes (``no_migration_targets``)."""
         self._authorize(context, "volume:get_all")
-        every = get_bool_param("all_tenants", filters)
-        query = dict(filters.items())
+        query = self._project_query(context, filters)
         if not context.is_admin:
             query["no_migration_targets"] = True
-        if context.is_admin and every:
-            del query["all_tenants"]
-        else:
-            query["project_id"] = context.project_id
         columns = list_query.columns_of(
             list_query.VOLUME_COLUMNS, self.kernel.switches.series.cinder
         )
