@@ -39,6 +39,7 @@ from fakecloud.cinder import (
     messages_api,
     policy,
     services_api,
+    transfer_rest,
     type_list,
     types_api,
     views,
@@ -311,6 +312,7 @@ class CinderApi(ApiService):
             *backup_rest.ROUTES,
             *services_api.ROUTES,
             *messages_api.ROUTES,
+            *transfer_rest.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

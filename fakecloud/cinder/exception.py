@@ -93,6 +93,12 @@ class InvalidVolume(Invalid):
     message = "Invalid volume: %(reason)s"
 
 
+class InvalidAuthKey(Invalid):
+    """Cinder's ``InvalidAuthKey``: a transfer accepted with a key that is not its own."""
+
+    message = "Invalid auth key: %(reason)s"
+
+
 class InvalidVolumeAttachMode(Invalid):
     """Cinder's ``InvalidVolumeAttachMode``: a read-only volume attached other than ``ro``."""
 
@@ -291,6 +297,12 @@ class BackupNotFound(NotFound):
     """Cinder's ``BackupNotFound``."""
 
     message = "Backup %(backup_id)s could not be found."
+
+
+class TransferNotFound(NotFound):
+    """Cinder's ``TransferNotFound``."""
+
+    message = "Transfer %(transfer_id)s could not be found."
 
 
 class ServiceNotFound(NotFound):

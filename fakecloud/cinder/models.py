@@ -153,6 +153,27 @@ class Backup:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(eq=False, slots=True)
+class Transfer:
+    """One live row of the ``transfers`` table (``cinder/db/sqlalchemy/models.py``): a volume
+    offered to another project. An accepted or deleted transfer is soft-deleted, so it leaves
+    the store (``accepted`` and ``destination_project_id`` are only ever seen on deleted rows,
+    which no API reads)."""
+
+    id: str
+    volume_id: str
+    display_name: str | None
+    salt: str
+    crypt_hash: str
+    created_at: float
+    source_project_id: str | None = None
+    no_snapshots: bool = False
+    destination_project_id: str | None = None
+    accepted: bool = False
+    expires_at: float | None = None
+    updated_at: float | None = None
+
+
 #: The admin metadata keys a volume's views show among its metadata
 #: (``api_utils._visible_admin_metadata_keys``).
 VISIBLE_ADMIN_METADATA = ("readonly", "attached_mode")
@@ -163,11 +184,20 @@ class Store:
 
     ``admin_metadata`` (the ``volume_admin_metadata`` table: volume id -> {key: value}) exists
     only once some volume has a row in it, so a cloud that never wrote one saves as before;
-    ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`), and
-    ``messages`` once a user message was recorded (`message_rows`).
+    ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`),
+    ``messages`` once a user message was recorded (`message_rows`), and ``transfers``
+    (id -> `Transfer`) once a volume was offered for transfer (`transfer_rows`).
     """
 
-    __slots__ = ("volumes", "snapshots", "attachments", "admin_metadata", "backups", "messages")
+    __slots__ = (
+        "volumes",
+        "snapshots",
+        "attachments",
+        "admin_metadata",
+        "backups",
+        "messages",
+        "transfers",
+    )
 
     def __init__(self) -> None:
         self.volumes: dict[str, Volume] = {}
@@ -191,6 +221,16 @@ class Store:
             if not create:
                 return {}
             table = self.messages = {}
+        return table
+
+    def transfer_rows(self, create: bool = False) -> dict[str, Transfer]:
+        """The live volume transfers (empty, and not made unless `create`, in a cloud that
+        never offered a volume)."""
+        table = getattr(self, "transfers", None)
+        if table is None:
+            if not create:
+                return {}
+            table = self.transfers = {}
         return table
 
     def volume_admin_metadata(self, volume_id: str) -> dict[str, str]:

@@ -97,6 +97,12 @@ RULES = {
     "backup:export-import": ADMIN,
     "volume_extension:backup_admin_actions:reset_status": ADMIN,
     "volume_extension:backup_admin_actions:force_delete": ADMIN,
+    # cinder/policies/volume_transfer.py (legacy: admin_or_owner; accept "")
+    "volume:get_all_transfers": READER,
+    "volume:get_transfer": READER,
+    "volume:create_transfer": MEMBER,
+    "volume:delete_transfer": MEMBER,
+    "volume:accept_transfer": MEMBER,
     # cinder/policies/messages.py (legacy: admin_or_owner)
     "message:get_all": READER,
     "message:get": READER,
@@ -109,6 +115,10 @@ RULES = {
 #: cinder 19.0.0-28.x, e.g. a volume type's extra_specs: the project's readers, not a custom
 #: role).
 _DEPRECATED_ADMIN_API = frozenset({"volume_extension:access_types_extra_specs"})
+#: Rules whose deprecated check is ``""`` (anyone): with the legacy defaults nothing is
+#: checked, whatever the target (12.0.10 and 16.4.2 check the accept again with the donor's
+#: volume as the target, ``volume/api.py`` ``accept_transfer``).
+_DEPRECATED_ANYONE = frozenset({"volume:accept_transfer"})
 
 
 def allowed(context: Any, action: str, project_id: str | None, new_defaults: bool) -> bool:
@@ -120,7 +130,7 @@ def allowed(context: Any, action: str, project_id: str | None, new_defaults: boo
         return False
     owner = project_id is None or project_id == context.project_id
     if not new_defaults and action not in _DEPRECATED_ADMIN_API:
-        return owner
+        return owner or action in _DEPRECATED_ANYONE
     roles = context.roles
     if persona == MEMBER:
         return owner and MEMBER in roles

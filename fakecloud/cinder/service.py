@@ -30,6 +30,7 @@ from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
 from fakecloud.cinder.policy import NEW_DEFAULTS_SINCE
 from fakecloud.cinder.quota import QuotaEngine
 from fakecloud.cinder.snapshots import SnapshotAPI
+from fakecloud.cinder.transfers import TransferAPI
 from fakecloud.cinder.validation import is_uuid_like
 from fakecloud.cinder.volumes import VolumeAPI
 from fakecloud.errors import ConfigError
@@ -153,6 +154,11 @@ class Cinder:
     def backup_api(self) -> BackupAPI:
         """Backup requests (``cinder/backup/api.py``; holds no state of its own)."""
         return BackupAPI(self)
+
+    @property
+    def transfer_api(self) -> TransferAPI:
+        """Volume transfer requests (``cinder/transfer/api.py``; holds no state of its own)."""
+        return TransferAPI(self)
 
     # -- shared lookups ----------------------------------------------------------------------
 

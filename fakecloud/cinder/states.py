@@ -79,7 +79,10 @@ _VOLUME_MOVES: dict[str | None, set[str]] = {
         "retyping",
         "backing-up",
         "restoring-backup",
+        "awaiting-transfer",
     },
+    # a transfer deleted (``transfer_destroy``) or accepted (``transfer_accept``)
+    "awaiting-transfer": {"available"},
     "reserved": {"attaching", "in-use", "available"},
     "attaching": {"in-use", "available", "reserved"},
     "in-use": {

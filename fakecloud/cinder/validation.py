@@ -536,6 +536,18 @@ def _check_name(value: Any) -> bool:
     return True
 
 
+def _check_name_skip_spaces(value: Any) -> bool:
+    """``_validate_name_skip_leading_trailing_spaces`` (a transfer's name)."""
+    if not value:
+        raise exception.InvalidName(reason="The 'name' can not be None.")
+    value = value.strip()
+    if not value:
+        raise exception.InvalidName(reason="The 'name' can not be empty.")
+    if len(value) > 255:
+        raise exception.InvalidName(reason="The 'name' can not be greater than 255 characters.")
+    return True
+
+
 def _check_disabled_reason(value: Any) -> bool:
     """``_validate_disabled_reason``: stripped, 1 to 255 characters."""
     if isinstance(value, str):
@@ -551,6 +563,7 @@ def _check_disabled_reason(value: Any) -> bool:
 _FORMATS = {
     "uuid": is_uuid_like,
     "name": _check_name,
+    "name_skip_leading_trailing_spaces": _check_name_skip_spaces,
     "disabled_reason": _check_disabled_reason,
     "printable": lambda v: not isinstance(v, str) or all(_is_printable(c) for c in v),
     "name_non_mandatory_remove_white_spaces": lambda v: _check_length(v, "name"),

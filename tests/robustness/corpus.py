@@ -254,6 +254,30 @@ _SESSION16: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         [],
     ),
 }
+#: Session 17's volume transfers (t2): both paths; a transfer's id and key are the world's
+#: ``{transfer_id}`` and ``{transfer_auth_key}`` where it has them.
+_TRANSFER = {"transfer": {"volume_id": "{volume_id}", "name": "t"}}
+_TRANSFERS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("volume", "POST", "/v3/os-volume-transfer"): ([_TRANSFER], []),
+    ("volume", "POST", "/v3/volume-transfers"): (
+        [_TRANSFER, {"transfer": {"volume_id": "{volume_id}", "no_snapshots": True}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/os-volume-transfer/{id}/accept"): (
+        [{"accept": {"auth_key": "{transfer_auth_key}"}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/volume-transfers/{id}/accept"): (
+        [{"accept": {"auth_key": "{transfer_auth_key}"}}, {"accept": {"auth_key": 12345}}],
+        [],
+    ),
+    ("volume", "GET", "/v3/os-volume-transfer/detail"): ([], ["all_tenants=1", "name=t"]),
+    ("volume", "GET", "/v3/volume-transfers/detail"): (
+        [],
+        ["all_tenants=true&limit=1&marker={transfer_id}&sort=created_at:asc", "volume_id=x"],
+    ),
+    ("volume", "GET", "/v3/volume-transfers"): ([], ["limit=1&offset=1", "sort_key=display_name"]),
+}
 #: Older routes with a body that had no row yet: a server's update, metadata and tags.
 _SERVER_WRITES: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ("compute", "PUT", "/v2.1/servers/{server_id}"): (
@@ -462,6 +486,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ),
     **_SESSION15,
     **_SESSION16,
+    **_TRANSFERS,
     **_SERVER_WRITES,
 }
 

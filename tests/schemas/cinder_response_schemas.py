@@ -634,3 +634,39 @@ MESSAGE = _object(
         ("resource_uuid", _uuid, False),
     ]
 )
+
+
+# -- volume transfers (cinder/api/views/transfers.py) -------------------------------------
+
+_TRANSFER_DETAIL = [
+    ("id", _uuid, True),
+    ("created_at", _datetime, True),
+    ("name", _string_or_null, True),
+    ("volume_id", _uuid, True),
+    ("links", _links, True),
+]
+#: (from, to, key, schema, required): ``no_snapshots`` 3.55 (TRANSFER_WITH_SNAPSHOTS), the
+#: history 3.57 (TRANSFER_WITH_HISTORY).
+_TRANSFER_ADDED = [
+    ("3.55", None, "no_snapshots", {"type": "boolean"}, True),
+    ("3.57", None, "destination_project_id", {"type": ["string", "null"]}, True),
+    ("3.57", None, "source_project_id", {"type": ["string", "null"]}, True),
+    ("3.57", None, "accepted", {"type": "boolean"}, True),
+]
+TRANSFER_SUMMARY = _object(
+    [
+        ("id", _uuid, True),
+        ("volume_id", _uuid, True),
+        ("name", _string_or_null, True),
+        ("links", _links, True),
+    ]
+)
+
+
+def transfer_detail(version: str, created: bool = False) -> dict[str, Any]:
+    """One transfer of show and the detail list, or (`created`) of a create's answer, with its
+    ``auth_key``."""
+    fields = _TRANSFER_DETAIL + _at(version, _TRANSFER_ADDED)
+    if created:
+        fields = [*fields, ("auth_key", {"type": "string", "pattern": "^[0-9a-f]{16}$"}, True)]
+    return _object(fields)

@@ -518,6 +518,45 @@ def _cinder_backups(w: World, profile: str) -> None:
         w.cloud.run_until_idle()
 
 
+_TR = "/v3/os-volume-transfer"
+_VT = "/v3/volume-transfers"
+
+
+@walks("volumev3", "POST", _TR, _TR + "/{id}/accept", _VT, _VT + "/{id}/accept")
+@walks("volumev3", "GET", _TR, _TR + "/detail", _TR + "/{id}", _VT, _VT + "/detail", _VT + "/{id}")
+@walks("volumev3", "DELETE", _TR + "/{id}", _VT + "/{id}")
+def _cinder_transfers(w: World, profile: str) -> None:
+    paths = ["os-volume-transfer"]
+    if profile == "seed":  # 12.0.10: no /volume-transfers (the router's bare 404)
+        r = volume(w, "GET", "volume-transfers")
+        assert r.status == 404 and b"itemNotFound" not in r.body, r.body
+    else:
+        paths.append("volume-transfers")
+    for path in paths:
+        for mv in ("3.0", CINDER_TOP[profile]):
+            r = volume(w, "POST", "volumes", {"volume": {"size": 1}})
+            vid = r.json()["volume"]["id"]
+            w.cloud.run_until_idle()
+            r = volume(w, "POST", path, {"transfer": {"volume_id": vid, "name": "t"}}, mv=mv)
+            created = cinder.one("transfer", cinder.transfer_detail(mv, True))
+            made = expect(r, 202, created, f"POST {path} @{mv}")["transfer"]
+            detail = cinder.transfer_detail(mv)
+            r = volume(w, "GET", f"{path}/{made['id']}", mv=mv)
+            expect(r, 200, cinder.one("transfer", detail), f"GET {path}/id @{mv}")
+            r = volume(w, "GET", f"{path}/detail", mv=mv)
+            expect(r, 200, cinder.collection("transfers", detail), f"GET {path}/detail @{mv}")
+            listed = cinder.collection("transfers", cinder.TRANSFER_SUMMARY)
+            expect(volume(w, "GET", path, mv=mv), 200, listed, f"GET {path} @{mv}")
+            r = volume(w, "POST", f"{path}/{made['id']}/accept",
+                       {"accept": {"auth_key": made["auth_key"]}}, mv=mv, user="admin")  # fmt: skip
+            summary = cinder.one("transfer", cinder.TRANSFER_SUMMARY)
+            expect(r, 202, summary, f"POST {path}/id/accept @{mv}")
+            r = volume(w, "POST", path, {"transfer": {"volume_id": w.volume}}, mv=mv)
+            created = cinder.one("transfer", cinder.transfer_detail(mv, True))
+            made = expect(r, 202, created, f"POST {path} again @{mv}")["transfer"]
+            expect(volume(w, "DELETE", f"{path}/{made['id']}", mv=mv), 202, None, "DELETE")
+
+
 _MSG = "/v3/messages"
 
 
