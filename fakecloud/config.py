@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,6 +72,26 @@ def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
     return value
 
 
+def default_of(field: dataclasses.Field) -> Any:
+    """A section field's default value (a fresh one when the field has a factory)."""
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return field.default
+
+
+def same_value(value: Any, default: Any) -> bool:
+    """Whether `value` is `default` as JSON data writes it: the same type and the same text
+    (``-0.0`` is not ``0.0``, ``[1]`` not ``[True]``, ``{"a":1,"b":2}`` not ``{"b":2,"a":1}``)."""
+    if value is default:
+        return True
+    if type(value) is not type(default):
+        return False
+    try:
+        return json.dumps(value) == json.dumps(default)
+    except (TypeError, ValueError):
+        return False
+
+
 _FIELDS: dict[type, dict[str, dataclasses.Field]] = {}
 
 
@@ -92,14 +113,28 @@ class Config:
         self.__dict__.update((n, s) for n, s in sections.items() if not hasattr(cls, n))
 
     def _complete(self) -> None:
-        """After a load (`fakecloud.state.kinds.COMPLETED`): the sections a file saved
-        before they were attributes lacks, read from its ``_sections``; their names go in
-        ``_completed``, which a save leaves out, so the cloud saves to its file's bytes."""
+        """After loading a format-1 file, which held the Config itself
+        (`fakecloud.state.kinds.COMPLETED`): what fakecloud added since reads its defaults,
+        as in a cloud built today. A section held only in ``_sections`` (saved before sections
+        were attributes) becomes an attribute (named in ``_completed``); a section registered
+        since is made; a key added since gets its default (a plain default is the class's
+        attribute already, a factory's, a dict or a list, is not)."""
         fields, cls = self.__dict__, type(self)
-        added = [n for n in fields.get("_sections", {}) if n not in fields and not hasattr(cls, n)]
+        sections = fields.setdefault("_sections", {})
+        added = [n for n in sections if n not in fields and not hasattr(cls, n)]
         for name in added:
-            fields[name] = fields["_sections"][name]
+            fields[name] = sections[name]
         self._completed = frozenset(added)
+        for name, section_cls in sorted(_SECTIONS.items()):
+            if name not in sections:
+                sections[name] = section_cls()
+                if not hasattr(cls, name):
+                    fields[name] = sections[name]
+        for section in sections.values():
+            held = section.__dict__
+            for field in dataclasses.fields(section):
+                if field.name not in held:
+                    object.__setattr__(section, field.name, default_of(field))
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Config:
@@ -137,3 +172,24 @@ class Config:
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Every section and key with its value, for traces and reports."""
         return {n: dataclasses.asdict(s) for n, s in self._sections.items()}
+
+    def sections(self) -> dict[str, Any]:
+        """Every section by name (the section objects themselves)."""
+        return dict(self._sections)
+
+    def overrides(self) -> dict[str, dict[str, Any]]:
+        """The keys whose values differ from their defaults, by section (sections and keys in
+        a fixed order): what `from_mapping` takes to build this configuration again, and what
+        a saved file writes, so that a key added later with a default leaves the file alone."""
+        out: dict[str, dict[str, Any]] = {}
+        for name in sorted(self._sections):
+            values = dataclasses.asdict(self._sections[name])
+            fields = _fields(type(self._sections[name]))
+            changed = {
+                key: value
+                for key, value in values.items()
+                if not same_value(value, default_of(fields[key]))
+            }
+            if changed:
+                out[name] = changed
+        return out

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
-from fakecloud.config import did_you_mean
+from fakecloud.config import did_you_mean, same_value
 from fakecloud.errors import ConfigError
 from fakecloud.profiles.releases import (
     LATEST,
@@ -198,3 +198,15 @@ class Switches:
     def to_dict(self) -> dict[str, Any]:
         """Every switch and its value, for traces and reports."""
         return dict(self._values)
+
+    def overrides(self) -> dict[str, Any]:
+        """The switches whose values differ from what the profile gives today (in the table's
+        order): what `for_profile` takes to build these switches again, and what a saved file
+        writes, so that a switch added later leaves the file alone."""
+        today = resolve(self.profile).values
+        out = {}
+        for name in SWITCHES:
+            value = getattr(self, name)
+            if not same_value(value, today[name]):
+                out[name] = value
+        return out

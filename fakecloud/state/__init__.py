@@ -16,11 +16,13 @@ Only an **idle** cloud can be saved or forked (no simulated process alive: run
 process is a suspended Python generator, which no data format can hold faithfully.
 
 The file is JSON: a header (``format``, ``version``, the fakecloud version, the seed, profile,
-configuration and switches the cloud was built with, and a short summary) and a table of nodes
-(`fakecloud.state.encode` describes them). Loading cannot run code: it builds a fresh cloud from
-the header and grafts the saved objects onto it (`fakecloud.state.decode`), naming only
-fakecloud's own classes. A file of another format version is refused with a message saying
-which version reads it.
+the configuration keys and switches the cloud set apart from their defaults, and a short
+summary) and a table of nodes (`fakecloud.state.encode` describes them). Loading cannot run
+code: it builds a fresh cloud from the header and grafts the saved objects onto it
+(`fakecloud.state.decode`), naming only fakecloud's own classes. The configuration and switches
+are the header's alone (the nodes name them, ``["settings", ...]``), so a key or switch added
+later with a default leaves a saved world's bytes alone. A file of a format version this
+fakecloud does not read is refused with a message saying which versions it reads.
 """
 
 from __future__ import annotations
@@ -34,11 +36,15 @@ from typing import Any
 from fakecloud.errors import StateError
 
 FORMAT = "fakecloud-state"
-FORMAT_VERSION = 1
+#: Format 2 writes the settings as overrides (format 1 wrote every key and switch, in the header
+#: and again in the nodes); this fakecloud reads both and writes 2.
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)
 
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "READ_VERSIONS",
     "StateError",
     "check_idle",
     "dumps",
@@ -96,7 +102,7 @@ def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
     check_idle(cloud, "save")
     cloud.kernel.ready_to_copy()  # a saved queue holds only what will happen
     try:
-        nodes = encode_graph(cloud, cloud.trace)
+        nodes = encode_graph(cloud, cloud.trace, *_settings_nodes(cloud))
     except StateError as exc:
         raise _located(exc, cloud) from None
     data = {
@@ -110,7 +116,10 @@ def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
     if verify:
         from fakecloud.state.decode import _Grafter
 
-        _Grafter(nodes).match(_template(data["cloud"], type(cloud)))
+        # Built from the header as a file holds it (JSON text), as loading will build it.
+        template = _template(json.loads(json.dumps(data["cloud"])), type(cloud))
+        _check_rebuilt(cloud, template)
+        _Grafter(nodes).match(template)
     return data
 
 
@@ -204,13 +213,59 @@ def load(path: str | Path, *, cloud_class: type, endpoints: Mapping[str, str] | 
 
 
 def _build_args(cloud: Any) -> dict[str, Any]:
-    """What builds the template a saved state is grafted onto."""
+    """What builds the template a saved state is grafted onto: only the configuration keys
+    and switches that differ from their defaults (the profile's values), the rest being
+    what a cloud built alike has."""
     return {
         "seed": cloud.seed,
         "profile": cloud.profile,
-        "config": cloud.kernel.config.to_dict(),
-        "switches": cloud.kernel.switches.to_dict(),
+        "config": cloud.kernel.config.overrides(),
+        "switches": cloud.kernel.switches.overrides(),
     }
+
+
+def _settings_nodes(cloud: Any) -> tuple[dict[int, list[Any]], dict[type, tuple[Any, list[Any]]]]:
+    """The nodes naming a cloud's configuration and its switches (by object id), and its
+    configuration sections (by class, for any instance equal to the cloud's: a part built
+    with a section of its own when the cloud's config lacked it holds its defaults): the header
+    builds them, so the file does not write them again."""
+    config = cloud.kernel.config
+    named: dict[int, list[Any]] = {
+        id(config): ["settings", "config"],
+        id(cloud.kernel.switches): ["settings", "switches"],
+    }
+    values = {
+        type(section): (section, ["settings", "config", name])
+        for name, section in config.sections().items()
+    }
+    return named, values
+
+
+def _settings(cloud: Any) -> dict[str, Any]:
+    """Every configuration key's value and every switch's, by name."""
+    from fakecloud.profiles.table import SWITCHES
+
+    seen = {}
+    for section, values in sorted(cloud.kernel.config.to_dict().items()):
+        for key, value in values.items():
+            seen[f"config {section}.{key}"] = value
+    switches = cloud.kernel.switches
+    for name in SWITCHES:
+        seen[f"switch {name}"] = getattr(switches, name)
+    return seen
+
+
+def _check_rebuilt(cloud: Any, template: Any) -> None:
+    """Refuse a save whose header would build other settings than the cloud has (a value that
+    JSON data does not hold as it is: a tuple, a dict keyed by numbers)."""
+    have, rebuilt = _settings(cloud), _settings(template)
+    for part, value in have.items():
+        again = rebuilt.get(part)
+        if again != value or json.dumps(again) != json.dumps(value):
+            raise StateError(
+                f"cannot save the cloud's {part} = {value!r}: the file would give {again!r} "
+                "(a value JSON data does not hold as it is)"
+            )
 
 
 def _check_settings(args: dict[str, Any]) -> None:
@@ -226,10 +281,18 @@ def _check_settings(args: dict[str, Any]) -> None:
 def _moved(data: dict[str, Any], endpoints: Mapping[str, str]) -> dict[str, Any]:
     """`data` with every old endpoint base URL replaced by the new one (the trace, which is
     history, keeps what it recorded)."""
+    from fakecloud.config import Config
+
     try:
-        old = dict(data["cloud"]["config"]["endpoints"])
-    except (KeyError, TypeError):
+        args = dict(data["cloud"])
+        config = dict(args["config"])
+        # Format 2 writes the endpoints only when they are not the defaults.
+        defaults = Config.from_mapping().to_dict()["endpoints"]
+        old = {**defaults, **config.get("endpoints", {})}
+    except (KeyError, TypeError, ValueError):
         raise StateError("the state has no endpoints configuration to move") from None
+    config["endpoints"] = old
+    data = {**data, "cloud": {**args, "config": config}}
     pairs = [
         (str(old[k]).rstrip("/"), str(v).rstrip("/"))
         for k, v in endpoints.items()
@@ -279,13 +342,14 @@ def _check_header(data: Any, source: str) -> None:
             f'"{FORMAT}", as cloud.save writes)'
         )
     version = data.get("version")
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version not in READ_VERSIONS:
         from fakecloud.version import __version__
 
         raise StateError(
             f"{source} is fakecloud state format {version!r} (saved by fakecloud "
-            f"{data.get('fakecloud', '?')}); this fakecloud ({__version__}) reads format "
-            f"{FORMAT_VERSION} only: load it with the fakecloud version that saved it"
+            f"{data.get('fakecloud', '?')}); this fakecloud ({__version__}) reads formats "
+            f"{' and '.join(map(str, READ_VERSIONS))}: load it with the fakecloud version that "
+            "saved it"
         )
     for key in ("cloud", "nodes"):
         if key not in data:

@@ -37,7 +37,7 @@ from fakecloud.state.lazy_random import LazyRandom
 _MISSING = object()
 _BY_NAME = object()
 _MUTABLE = frozenset({"dict", "list", "set", "deque", "bytearray", "array", "obj", "random"})
-_WIRING = frozenset({"fn", "method", "keep", "trace"})
+_WIRING = frozenset({"fn", "method", "keep", "trace", "settings"})
 _ALLOWED_MODULES = ("fakecloud", "simpy")
 
 
@@ -58,10 +58,31 @@ class _Grafter:
         self.made: dict[int, Any] = {}
         self._claimed: set[int] = set()
         self._to_fill: list[int] = []
+        self._root: Any = _MISSING
+
+    def setting(self, node: list[Any]) -> Any:
+        """The template's configuration, configuration section or switches a ``settings`` node
+        names (the header built them)."""
+        kernel = getattr(self._root, "kernel", None)
+        what = node[1:]
+        found: Any = None
+        if kernel is not None and what == ["switches"]:
+            found = kernel.switches
+        elif kernel is not None and what[:1] == ["config"] and len(what) <= 2:
+            found = kernel.config
+            if len(what) == 2:
+                found = found.sections().get(what[1]) if isinstance(what[1], str) else None
+        if found is None:
+            raise StateError(
+                f"the saved state names the setting {' '.join(map(str, what))!r}, which a cloud "
+                "built from its header does not have"
+            )
+        return found
 
     # -- 1. match saved nodes to template objects ----------------------------------------------
 
     def match(self, template: Any) -> None:
+        self._root = template
         queue = collections.deque([(0, template, "cloud")])
         seen = {0}
         while queue:
@@ -103,6 +124,9 @@ class _Grafter:
 
     def _match_wiring(self, n: int, node: list[Any], cand: Any, path: str) -> None:
         kind = node[0]
+        if kind == "settings":
+            self.targets[n] = self.setting(node)
+            return
         ok = cand is not _MISSING
         if ok and kind == "fn":
             ok = (
@@ -384,6 +408,10 @@ class _Grafter:
         raise StateError(f"cannot restore the function {node[1]} at {self.paths.get(n)}")
 
     _make_method = _make_keep = _make_trace = _make_fn
+
+    def _make_settings(self, n: int, node: list[Any]) -> Any:
+        obj = self.made[n] = self.setting(node)
+        return obj
 
     # -- 3. fill them --------------------------------------------------------------------------
 

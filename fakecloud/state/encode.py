@@ -16,6 +16,9 @@ item says its kind:
 items]``                              fields; `items` for a dict or list subclass
 ``["exc", "mod:Class", [args],        an exception (fakecloud's or a builtin one)
 {f: v}]``
+``["settings", "config"[, section]]``  the cloud's configuration (or one section of it), or its
+``["settings", "switches"]``          switches: the header builds them, a loaded cloud takes its
+                                      template's
 ``["type", "mod:Class"]``             an exception class
 ``["random", version, [ints],         a ``Random``'s state
 gauss]``
@@ -55,15 +58,25 @@ from fakecloud.state.lazy_random import LazyRandom
 _PENDING_NAMES = {"simpy.events:PENDING"}
 
 
-def encode_graph(root: Any, trace: Any) -> list[Any]:
+def encode_graph(
+    root: Any,
+    trace: Any,
+    named: dict[int, list[Any]] | None = None,
+    values: dict[type, tuple[Any, list[Any]]] | None = None,
+) -> list[Any]:
     """The node table of everything reachable from `root` (node 0); `trace` is encoded through
-    its public events."""
-    return _Encoder(trace).run(root)
+    its public events. An object whose id is in `named`, or an instance of a class in `values`
+    equal to the value given there, is written as the node given (its contents unwalked)."""
+    return _Encoder(trace, named or {}, values or {}).run(root)
 
 
 class _Encoder:
-    def __init__(self, trace: Any):
+    def __init__(
+        self, trace: Any, named: dict[int, list[Any]], values: dict[type, tuple[Any, list[Any]]]
+    ):
         self._trace = trace
+        self._named = named
+        self._values_of = values
         self._ids: dict[int, int] = {}
         self._objs: list[Any] = []
         self._nodes: list[Any] = []
@@ -103,6 +116,13 @@ class _Encoder:
         cls = type(x)
         if x is self._trace:
             return ["trace", x.snapshot()]
+        named = self._named.get(id(x))
+        if named is None and cls in self._values_of:
+            value, node = self._values_of[cls]
+            if x == value:
+                named = node
+        if named is not None:
+            return list(named)
         if cls is dict:
             return ["dict", self._pairs(x)]
         if cls in (list, tuple):

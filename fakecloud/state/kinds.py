@@ -104,7 +104,8 @@ TRANSIENT: dict[str, dict[str, Any]] = {
 #: Classes whose loaded instances complete themselves once every saved object is filled: the
 #: method named here adds the fields a file saved before they existed lacks (derived from the
 #: rest: a switch the file predates reads its profile's value today) and names them in the
-#: instance's ``_completed``; a save leaves those out, so a loaded file saves to its own bytes.
+#: instance's ``_completed``, which a save leaves out. Only format-1 files hold these objects:
+#: format 2 names the cloud's settings (``["settings", ...]``) and builds them from its header.
 #: (Attribute reads on these classes are hot: a ``__getattr__`` fallback would keep Python 3.11
 #: from specialising them.)
 COMPLETED: dict[str, str] = {

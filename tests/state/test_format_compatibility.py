@@ -1,12 +1,15 @@
-"""A file that `cloud.save` wrote in format 1 loads and works in this fakecloud.
+"""A file that `cloud.save` wrote in an earlier format loads and works in this fakecloud.
 
 `tests/state/data/format1-8213291.json` was saved by main at 8213291 (2026-12-04): seed 0, one
 image-backed server and one booted from a volume with a second volume attached, idle. Loading
-it must give the cloud that the same steps build today: the same bytes when saved again, and
-the same answers and trace for what follows. A change that adds an attribute to a saved object
-breaks this; a memo belongs in `fakecloud.state.kinds.TRANSIENT` (not saved, a default on
-load), and state a file cannot have held needs a new format version. A profile switch added
-after a file was saved reads, in the loaded cloud, the value its profile gives today.
+it must give the cloud that the same steps build today: the same answers and trace for what
+follows. Saved again, it is format 2 (the configuration and switches written once, in the header,
+as what differs from their defaults): `format2-from-format1-8213291.json` is what the first
+fakecloud writing format 2 (session 17) saved it as, and every later one must save the same
+bytes, from either file. A change that adds an attribute to a saved object breaks this; a memo
+belongs in `fakecloud.state.kinds.TRANSIENT` (not saved, a default on load), and state a file
+cannot have held needs a new format version. A profile switch or a configuration key added
+after a file was saved reads, in the loaded cloud, the value a cloud built today has.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from fakecloud.profiles.table import SWITCHES
 from tests.state.state_helpers import boot
 
 SAVED = Path(__file__).parent / "data" / "format1-8213291.json"
+SAVED2 = Path(__file__).parent / "data" / "format2-from-format1-8213291.json"
 IMAGE_BACKED = "871edeee-5182-422d-bf94-9c5fdd0a576b"
 VOLUME_BACKED = "2e7ba040-b2ed-4380-a911-ab9bde4d22cb"
 
@@ -52,14 +56,28 @@ def _snapshot_both_and_delete(cloud: Cloud) -> list[Any]:
     return seen
 
 
-def test_a_loaded_format_1_file_saves_to_the_same_bytes(tmp_path):
-    loaded = Cloud.load(SAVED)
+def test_a_loaded_format_1_file_saves_as_format_2_and_then_to_the_same_bytes(tmp_path):
     resaved = tmp_path / "again.json"
-    loaded.save(resaved)
-    assert resaved.read_bytes() == SAVED.read_bytes(), (
+    Cloud.load(SAVED).save(resaved)
+    assert resaved.read_bytes() == SAVED2.read_bytes(), (
         "a format-1 file saves to other bytes once loaded: a saved object gained or lost an "
         "attribute (see this module's docstring)"
     )
+    Cloud.load(SAVED2).save(resaved)
+    assert resaved.read_bytes() == SAVED2.read_bytes()
+    # The one key the file set apart from today's default (8213291's Cinder enforced the new
+    # policy defaults): it is written, and the loaded cloud keeps it.
+    header = json.loads(SAVED2.read_text())["cloud"]
+    assert header["config"] == {"cinder": {"enforce_new_defaults": True}}
+    assert header["switches"] == {}
+
+
+def test_a_format_1_file_saved_as_format_2_continues_as_it_would_have():
+    old, new = Cloud.load(SAVED), Cloud.load(SAVED2)
+    marks = len(old.trace), len(new.trace)
+    assert new.kernel.config.to_dict() == old.kernel.config.to_dict()
+    assert _snapshot_both_and_delete(new) == _snapshot_both_and_delete(old)
+    assert new.trace[marks[1] :] == old.trace[marks[0] :]
 
 
 def test_a_loaded_format_1_file_snapshots_and_deletes_as_a_world_built_today():
@@ -112,15 +130,20 @@ def test_a_file_saved_before_a_switch_existed_reads_its_profiles_value(tmp_path)
     assert third.read_bytes() == again.read_bytes()
 
 
-def test_a_file_saved_before_a_switch_existed_saves_to_its_own_data(tmp_path):
-    # The switches a load adds (`Switches._complete`) are not saved: the file's data again.
+def test_a_file_saved_before_a_switch_existed_saves_only_switches_apart_from_its_profile(
+    tmp_path,
+):
+    # The switches a load adds (`Switches._complete`) read the profile's values: a save leaves
+    # them out, as it does every switch at its profile's value.
     newest = frozenset(list(SWITCHES)[-3:])
     older = _without_switches(json.loads(SAVED.read_text()), newest)
     (tmp_path / "older.json").write_text(json.dumps(older))
     loaded = Cloud.load(tmp_path / "older.json")
     assert newest <= loaded.kernel.switches._completed
     loaded.save(tmp_path / "again.json")
-    assert json.loads((tmp_path / "again.json").read_text()) == older
+    profile = resolve(loaded.profile).values
+    apart = {n: v for n, v in older["cloud"]["switches"].items() if v != profile[n]}
+    assert json.loads((tmp_path / "again.json").read_text())["cloud"]["switches"] == apart
 
 
 def test_a_file_whose_config_holds_its_sections_only_in_a_dict_loads_and_saves_alike(tmp_path):
@@ -131,15 +154,27 @@ def test_a_file_whose_config_holds_its_sections_only_in_a_dict_loads_and_saves_a
     config[2] = {"_sections": config[2]["_sections"]}
     (tmp_path / "older.json").write_text(json.dumps(data))
     loaded, as_saved = Cloud.load(tmp_path / "older.json"), Cloud.load(SAVED)
+    loaded.save(tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_bytes() == SAVED2.read_bytes()
     sections = loaded.kernel.config.to_dict()
     assert sections.keys() >= {"rpc", "nova", "cinder", "glance"}
     for name in sections:
         assert getattr(loaded.kernel.config, name) == getattr(as_saved.kernel.config, name)
     assert _snapshot_both_and_delete(loaded) == _snapshot_both_and_delete(as_saved)
+
+
+def test_a_format_1_file_without_a_key_whose_default_is_made_reads_that_default(tmp_path):
+    # A key added later whose default a factory makes (a dict) is no attribute of its class:
+    # the loaded section gets it (`Config._complete`); the file saves as if it had it.
+    data = json.loads(SAVED.read_text())
+    wanted = ["obj", "fakecloud.cinder.config:CinderConfig"]
+    (cinder,) = [n for n in data["nodes"] if n[:2] == wanted]
+    del cinder[2]["project_quotas"], data["cloud"]["config"]["cinder"]["project_quotas"]
+    (tmp_path / "older.json").write_text(json.dumps(data))
+    loaded = Cloud.load(tmp_path / "older.json")
+    assert loaded.kernel.config.cinder.project_quotas == {}
     loaded.save(tmp_path / "again.json")
-    again = json.loads((tmp_path / "again.json").read_text())
-    (config_again,) = [n for n in again["nodes"] if n[:2] == ["obj", "fakecloud.config:Config"]]
-    assert list(config_again[2]) == ["_sections"]
+    assert (tmp_path / "again.json").read_bytes() == SAVED2.read_bytes()
 
 
 # -- a file holding answered RPC calls' deadlines ----------------------------------------------
@@ -148,7 +183,8 @@ def test_a_file_whose_config_holds_its_sections_only_in_a_dict_loads_and_saves_a
 # a volume, then a createImage run until idle (t=7.889), so the file's queue holds the two
 # answered deadlines of quiesce_instance and snapshot_current (at t=67.149 and 67.173). Today
 # an answered deadline is cancelled and a saved queue holds none; the old file still loads,
-# saves to its own bytes, and continues as the same world built today.
+# saves them again (as format 2, then always to those bytes), and continues as the same world
+# built today.
 
 DEADLINES = Path(__file__).parent / "data" / "format1-dcd5f95-deadlines.json"
 
@@ -176,9 +212,11 @@ def _delete_and_wait(cloud: Cloud) -> list[Any]:
 
 def test_a_file_with_answered_deadlines_loads_saves_and_continues(tmp_path):
     loaded, built = Cloud.load(DEADLINES), _deadlines_world_today()
-    resaved = tmp_path / "again.json"
+    resaved, third = tmp_path / "again.json", tmp_path / "third.json"
     loaded.save(resaved)
-    assert resaved.read_bytes() == DEADLINES.read_bytes()
+    assert "_Deadline" in resaved.read_text()  # kept: they are queued in the loaded cloud
+    Cloud.load(resaved).save(third)
+    assert third.read_bytes() == resaved.read_bytes()
     marks = len(loaded.trace), len(built.trace)
     seen = _delete_and_wait(loaded)
     assert seen == _delete_and_wait(built)

@@ -64,6 +64,8 @@ def test_a_save_leaves_the_memos_out_and_every_copy_holds_the_same(profile, tmp_
     clouds = copies(cloud, tmp_path)
     loaded = clouds["loaded"]
     for name, obj in _holders(loaded).items():
+        if obj is loaded.kernel.switches:
+            continue  # the switches the file's header built, which derived theirs as built
         assert not set(kinds.MEMOS[name]) & obj.__dict__.keys()
     for copy in clouds.values():
         assert _memos(copy) == held

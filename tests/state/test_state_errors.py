@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from fakecloud.errors import StateError
 from fakecloud.state import FORMAT_VERSION, dumps, loads, to_data
 from fakecloud.state.replica import Replica
 from tests.state.state_helpers import boot
+
+FORMAT_1 = Path(__file__).parent / "data" / "format1-8213291.json"
 
 
 def test_work_in_flight_is_refused_naming_the_processes(tmp_path):
@@ -46,7 +49,7 @@ def test_a_file_of_another_format_version_is_refused(tmp_path):
         Cloud.load(path)
     message = str(info.value)
     assert f"format {FORMAT_VERSION + 1}" in message
-    assert f"reads format {FORMAT_VERSION} only" in message
+    assert f"reads formats 1 and {FORMAT_VERSION}:" in message
     assert str(path) in message
 
 
@@ -192,8 +195,14 @@ def test_a_hand_edited_setting_of_the_wrong_type_is_refused_at_load_not_at_the_n
     """Found by mutating saved files value by value: a config value of the wrong type loaded,
     and the cloud then failed its next save (or mid-run) with a ConfigError."""
     data = json.loads(dumps(Cloud(seed=1)))
+    # a string such as '0' or '10GB' in Glance's config (format 2 holds it in the header)
+    data["cloud"]["config"] = {"glance": {"user_storage_quota": 0}}
+    with pytest.raises(StateError, match="damaged .*glance.user_storage_quota: expected str"):
+        loads(json.dumps(data), cloud_class=Cloud)
+    # ... and in a format-1 file, which held it in the nodes too
+    data = json.loads(FORMAT_1.read_text())
     glance = _first(data["nodes"], lambda n: isinstance(n, dict) and "user_storage_quota" in n)
-    glance["user_storage_quota"] = 0  # a string such as '0' or '10GB' in Glance's config
+    glance["user_storage_quota"] = 0
     with pytest.raises(StateError, match="damaged .*glance.user_storage_quota: expected str"):
         loads(json.dumps(data), cloud_class=Cloud)
 

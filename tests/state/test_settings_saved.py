@@ -1,0 +1,84 @@
+"""A saved file (format 2) holds the configuration keys and switches a cloud set apart from
+their defaults, once, in its header: a later fakecloud that only adds a key or a switch with a
+default saves the same world to the same bytes, and loads an older file with the default."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from fakecloud import Cloud, config
+from fakecloud.errors import StateError
+from fakecloud.profiles.table import SWITCHES
+from fakecloud.sim.rpc import RpcConfig
+from fakecloud.state import dumps, loads
+
+DEFAULTS = Path(__file__).parent / "data" / "config-defaults.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class _LaterRpc(RpcConfig):
+    """The rpc section as a later fakecloud may have it: two keys more, with defaults."""
+
+    added_s: float = 5.0
+    added_map: dict = dataclasses.field(default_factory=lambda: {"a": 1})
+
+
+def test_a_cloud_at_its_defaults_writes_no_setting():
+    data = json.loads(dumps(Cloud(seed=3)))
+    assert data["cloud"]["config"] == {} and data["cloud"]["switches"] == {}
+    nodes = json.dumps(data["nodes"])
+    assert "quota_gigabytes" not in nodes and "response_timeout_s" not in nodes
+    assert not [name for name in SWITCHES if f'"{name}"' in nodes]
+
+
+def test_a_setting_apart_from_its_default_is_written_and_loads():
+    cloud = Cloud(seed=3, config={"rpc": {"delay_s": 0.01}, "switches": {"lp1731986": True}})
+    text = dumps(cloud)
+    header = json.loads(text)["cloud"]
+    assert header["config"] == {"rpc": {"delay_s": 0.01}}
+    assert header["switches"] == {"lp1731986": True}
+    loaded = loads(text, cloud_class=Cloud)
+    assert loaded.kernel.config.rpc.delay_s == 0.01 and loaded.kernel.switches.lp1731986 is True
+    assert dumps(loaded) == text
+
+
+def test_a_key_added_later_with_a_default_leaves_the_saved_bytes_alone(monkeypatch):
+    before = dumps(Cloud(seed=3))
+    monkeypatch.setitem(config._SECTIONS, "rpc", _LaterRpc)
+    later = Cloud(seed=3)
+    assert later.kernel.config.rpc.added_s == 5.0
+    assert dumps(later) == before  # a world built by the later fakecloud
+    loaded = loads(before, cloud_class=Cloud)  # a file saved before the keys existed
+    assert (loaded.kernel.config.rpc.added_s, loaded.kernel.config.rpc.added_map) == (5.0, {"a": 1})
+    assert dumps(loaded) == before
+    tuned = json.loads(dumps(Cloud(seed=3, config={"rpc": {"added_map": {"b": 2}}})))
+    assert tuned["cloud"]["config"] == {"rpc": {"added_map": {"b": 2}}}
+
+
+def test_a_setting_that_json_data_does_not_hold_as_it_is_is_refused_at_save():
+    # A dict keyed by a number would load keyed by its text: a quota set for project 7
+    # would no longer be found. Format 1 held it in the nodes; format 2 says so at once.
+    cloud = Cloud(config={"cinder": {"project_quotas": {7: {"volumes": 3}}}})
+    with pytest.raises(StateError, match=r"config cinder.project_quotas = \{7: .*'7'"):
+        dumps(cloud)
+
+
+def test_the_defaults_saved_files_rely_on_are_unchanged():
+    # A format-2 file leaves a key at its default out, so the default is part of the file.
+    pinned = json.loads(DEFAULTS.read_text())
+    today = config.Config.from_mapping().to_dict()
+    changed = [
+        f"{section}.{key}: {value!r} -> {today.get(section, {}).get(key, '(gone)')!r}"
+        for section, keys in pinned.items()
+        for key, value in keys.items()
+        if not config.same_value(today.get(section, {}).get(key, ...), value)
+    ]
+    assert not changed, (
+        "changing or removing a configuration default changes every saved world that relied "
+        "on it: keep the default, or read the older files with the old one (a new format "
+        f"version); only then update {DEFAULTS.name} (NOTE to lead/all): {changed}"
+    )
