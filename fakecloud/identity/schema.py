@@ -6,6 +6,12 @@ Draft 4 with a format checker, the first error raised. Its message is the whole 
 jsonschema's error (message, failing schema and instance), prefixed with
 ``Invalid input for field '<path>': `` when the error has a path; keystone's error handler
 renders it unchanged whatever ``[DEFAULT] debug`` or ``insecure_debug`` say.
+
+Every new connection and every ``openstack`` command issues a token, and jsonschema's walk of
+even a valid body costs more than the rest of the request's serving: `plain_valid` accepts the
+bodies keystoneauth sends (plain types, known keys) without it, and answers False for anything
+else, which jsonschema then validates in full, so every error and its wording are jsonschema's
+(tests/identity/test_token_body_check.py holds it to jsonschema's answers).
 """
 
 from __future__ import annotations
@@ -67,7 +73,70 @@ TOKEN_ISSUE: dict[str, Any] = {
 _VALIDATOR = jsonschema.Draft4Validator(TOKEN_ISSUE, format_checker=jsonschema.FormatChecker())
 
 
+_ID_NAME_KEYS = frozenset(("id", "name"))
+_USER_KEYS = frozenset(("id", "name", "password", "domain"))
+_PROJECT_KEYS = frozenset(("id", "name", "domain"))
+
+
+def _id_name(ref: Any) -> bool:
+    """``_ID_NAME``: a dict of at most ``id`` and ``name``, both strings."""
+    return (
+        type(ref) is dict
+        and ref.keys() <= _ID_NAME_KEYS
+        and all(type(value) is str for value in ref.values())
+    )
+
+
+def _named(ref: Any, keys: frozenset[str]) -> bool:
+    """A user or project reference of `keys`: strings, and ``domain`` an `_id_name`."""
+    if type(ref) is not dict or not ref.keys() <= keys:
+        return False
+    for key, value in ref.items():
+        if not (_id_name(value) if key == "domain" else type(value) is str):
+            return False
+    return True
+
+
+def plain_valid(auth: Any) -> bool:
+    """True only for an ``auth`` body `TOKEN_ISSUE` accepts: plain dicts, lists and strings
+    under the keys keystoneauth's password, token and scope plugins send. False says nothing:
+    the body goes to jsonschema."""
+    if type(auth) is not dict or not auth.keys() <= {"identity", "scope"}:
+        return False
+    identity = auth.get("identity")
+    if type(identity) is not dict or not identity.keys() <= {"methods", "password", "token"}:
+        return False
+    methods = identity.get("methods")
+    if type(methods) is not list or not all(type(method) is str for method in methods):
+        return False
+    if "password" in identity:
+        password = identity["password"]
+        if type(password) is not dict or password.keys() != {"user"}:
+            return False
+        if not _named(password["user"], _USER_KEYS):
+            return False
+    if "token" in identity:
+        token = identity["token"]
+        if type(token) is not dict or token.keys() != {"id"} or type(token["id"]) is not str:
+            return False
+    if "scope" not in auth:
+        return True
+    scope = auth["scope"]
+    if type(scope) is not dict or len(scope) != 1:
+        return False
+    if "project" in scope:
+        return _named(scope["project"], _PROJECT_KEYS)
+    if "domain" in scope:
+        return _id_name(scope["domain"])
+    if "system" in scope:
+        system = scope["system"]
+        return type(system) is dict and system.keys() == {"all"} and type(system["all"]) is bool
+    return False
+
+
 def _schema_check(auth: Any) -> None:
+    if plain_valid(auth):
+        return
     try:
         _VALIDATOR.validate(auth)
     except jsonschema.ValidationError as ex:
