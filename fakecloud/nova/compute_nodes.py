@@ -96,6 +96,9 @@ def _node(nova: Any, index: int, host: str) -> ComputeNode:
         disk += flavor.ephemeral_gb + flavor.swap // 1024
         if row.task_state is not None:
             workload += 1
+    if db.migrations:
+        vcpus_m, memory_m, disk_m = _move_claims(nova, host, root_free)
+        vcpus, memory, disk = vcpus + vcpus_m, memory + memory_m, disk + disk_m
     return ComputeNode(
         index,
         services.compute_node_uuid(nova, host),
@@ -111,6 +114,37 @@ def _node(nova: Any, index: int, host: str) -> ComputeNode:
         len(rows),
         workload,
     )
+
+
+#: Migration statuses whose claims the resource trackers no longer hold.
+_CLAIMS_DROPPED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
+
+
+def _move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
+    """What the moves in progress hold on `host` besides its servers (``_update_usage_from_
+    migrations``): an incoming server's new flavor on its destination until it arrives, an
+    outgoing one's old flavor on its source until the confirm (and the destination's until a
+    revert ends)."""
+    db = nova.db
+    vcpus = memory = disk = 0
+    for migration in db.migrations.values():
+        if migration.status in _CLAIMS_DROPPED or migration.dest_compute is None:
+            continue
+        row = db.instances.get(migration.instance_uuid)
+        if row is None or row.deleted or row.host == host:
+            continue
+        if host == migration.dest_compute:
+            flavor = migration.new_flavor
+        elif host == migration.source_compute:
+            flavor = migration.old_flavor
+        else:
+            continue
+        vcpus += flavor.vcpus
+        memory += flavor.memory_mb
+        if not (root_free and is_volume_backed_instance(row, db.bdms.get(row.uuid, []))):
+            disk += flavor.root_gb
+        disk += flavor.ephemeral_gb + flavor.swap // 1024
+    return vcpus, memory, disk
 
 
 def compute_node_get_all(nova: Any) -> list[ComputeNode]:

@@ -30,6 +30,7 @@ from fakecloud.nova.objects import (
     InstanceActionEvent,
     InstanceFault,
     KeyPair,
+    Migration,
 )
 from fakecloud.sim.ids import uuid4_text
 from fakecloud.sim.states import MOVED
@@ -393,6 +394,65 @@ class NovaDB:
         rows = self._by_host.get(row.host) if row.host is not None else None
         if rows is not None and rows.pop(row.uuid, None) is not None:
             heapq.heappush(self._load_heap, (len(rows), row.host))
+
+    # -- migrations (Nova's ``migrations`` table) --------------------------------------------
+
+    #: id -> the resizes' and cold migrations' records: an instance field only from the
+    #: first one (`migration_create`), so a cloud that never moves a server saves as before.
+    migrations: dict[int, Migration] | None = None
+
+    def migration_create(self, migration: Migration, actor: str) -> Migration:
+        """``Migration.create``: store `migration` with the next id (1 for the first)."""
+        if self.migrations is None:
+            self.migrations = {}
+        migration.id = len(self.migrations) + 1
+        migration.created_at = self.kernel.now
+        self.migrations[migration.id] = migration
+        self.kernel.trace.emit(
+            "nova.migration",
+            actor,
+            migration.instance_uuid,
+            migration_id=migration.id,
+            status=migration.status,
+        )
+        return migration
+
+    def migration_save(self, migration: Migration, status: str, actor: str, **fields: Any) -> None:
+        """``Migration.save`` of a new `status` (and `fields`), traced."""
+        for name, value in fields.items():
+            setattr(migration, name, value)
+        migration.status = status
+        migration.updated_at = self.kernel.now
+        self.kernel.trace.emit(
+            "nova.migration",
+            actor,
+            migration.instance_uuid,
+            migration_id=migration.id,
+            status=status,
+        )
+
+    def migration_by_instance_and_status(self, uuid: str, status: str) -> Migration:
+        """``Migration.get_by_instance_and_status``: the newest of `uuid`'s migrations in
+        `status`, else `MigrationNotFoundByStatus`."""
+        for migration in reversed(list((self.migrations or {}).values())):
+            if migration.instance_uuid == uuid and migration.status == status:
+                return migration
+        raise exception.MigrationNotFoundByStatus(instance_id=uuid, status=status)
+
+    def instance_set_flavor(self, inst: Instance, flavor: Any) -> None:
+        """A resize's ``instance.flavor = new_flavor`` (and a revert's back): the row's flavor,
+        and the project's counted cores and ram, now `flavor`'s; `inst` follows."""
+        row = self.instances.get(inst.uuid)
+        if row is None or row.deleted:
+            raise exception.InstanceNotFound(instance_id=inst.uuid)
+        self._count(row, -1)
+        row.flavor = flavor
+        self._count(row, 1)
+        version = row._synced
+        row._synced = version + 1
+        inst.flavor = flavor
+        if version and inst._synced == version:
+            inst._synced = version + 1
 
     # -- block device mappings ---------------------------------------------------------------
 

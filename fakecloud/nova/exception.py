@@ -558,3 +558,45 @@ class VolumeSmallerThanMinDisk(FlavorDiskTooSmall):
         "Volume is smaller than the minimum size specified in image metadata. Volume size is "
         "%(volume_size)i bytes, minimum size is %(image_min_disk)i bytes."
     )
+
+
+class CannotResizeToSameFlavor(NovaException):
+    """Nova's ``CannotResizeToSameFlavor`` (400 from a resize)."""
+
+    msg_fmt = "When resizing, instances must change flavor!"
+
+
+class CannotResizeDisk(NovaException):
+    """Nova's ``CannotResizeDisk`` (400: an image-backed server to a flavor with no disk)."""
+
+    msg_fmt = "Server disk was unable to be resized because: %(reason)s"
+
+
+class ResizeError(NovaException):
+    """Nova's ``ResizeError`` (the libvirt driver's 'Unable to resize disk down.')."""
+
+    msg_fmt = "Resize error: %(reason)s"
+
+
+class CannotMigrateToSameHost(NovaException):
+    """Nova's ``CannotMigrateToSameHost`` (400 from a migrate to the server's own host)."""
+
+    msg_fmt = "Cannot migrate to the host where the server exists."
+
+
+class MigrationNotFound(NotFound):
+    """Nova's ``MigrationNotFound``."""
+
+    msg_fmt = "Migration %(migration_id)s could not be found."
+
+
+class MigrationNotFoundByStatus(MigrationNotFound):
+    """Nova's ``MigrationNotFoundByStatus`` (confirm/revert of a server not resized)."""
+
+    msg_fmt = "Migration not found for instance %(instance_id)s with status %(status)s."
+
+
+class ServiceUnavailable(Invalid):
+    """Nova's ``ServiceUnavailable`` (409 from a confirm while the source compute is down)."""
+
+    msg_fmt = "Service is unavailable at this time."

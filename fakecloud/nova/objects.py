@@ -465,3 +465,30 @@ class KeyPair:
     public_key: str
     fingerprint: str
     created_at: float
+
+
+@dataclass(slots=True)
+class Migration:
+    """A resize's or cold migration's record (``nova/objects/migration.py``): where from,
+    where to, which flavors, how far (``status``), shown by ``/os-migrations``."""
+
+    id: int
+    uuid: str
+    instance_uuid: str
+    migration_type: str
+    """``resize`` (the flavor changes) or ``migration`` (same flavor, another host)."""
+    status: str
+    source_compute: str
+    source_node: str
+    old_flavor: Flavor
+    new_flavor: Flavor
+    user_id: str
+    project_id: str
+    created_at: float
+    updated_at: float | None = None
+    dest_compute: str | None = None
+    dest_node: str | None = None
+    dest_host: str | None = None
+    """The destination host's IP (``[DEFAULT] my_ip``), set by ``prep_resize``."""
+    old_vm_state: str = "active"
+    """``system_metadata['old_vm_state']``: what a revert or confirm goes back to."""

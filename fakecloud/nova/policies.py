@@ -57,6 +57,9 @@ AVAILABILITY_ZONE = "os_compute_api:os-availability-zone:%s"
 SERVICES = "os_compute_api:os-services:%s"
 HYPERVISORS = "os_compute_api:os-hypervisors:%s"
 AGGREGATES = "os_compute_api:os-aggregates:%s"
+MIGRATE_SERVER = "os_compute_api:os-migrate-server:%s"
+MIGRATIONS = "os_compute_api:os-migrations:%s"
+SERVER_MIGRATIONS = "os_compute_api:servers:migrations:%s"
 #: ``POST /os-aggregates/{id}/images`` (2.81, 21.0.0).
 AGGREGATE_IMAGES = "compute:aggregates:images"
 SERVER_GROUPS = "os_compute_api:os-server-groups:%s"
@@ -94,6 +97,15 @@ UPSTREAM_RULES = (
     (SERVERS % "reboot", _MEMBER),
     (SERVERS % "rebuild", _MEMBER),
     (SERVERS % "rebuild:trusted_certs", _MEMBER),
+    (SERVERS % "resize", _MEMBER),
+    (SERVERS % "confirm_resize", _MEMBER),
+    (SERVERS % "revert_resize", _MEMBER),
+    # 32.0.0 lets a project manager migrate and list migrations (06699f26a5): not modelled.
+    (MIGRATE_SERVER % "migrate", _ADMIN),
+    (MIGRATE_SERVER % "migrate:host", _ADMIN),
+    (MIGRATIONS % "index", _ADMIN),
+    (SERVER_MIGRATIONS % "index", _ADMIN),
+    (SERVER_MIGRATIONS % "show", _ADMIN),
     (PAUSE % "pause", _MEMBER),
     (PAUSE % "unpause", _MEMBER),
     (SUSPEND % "suspend", _MEMBER),

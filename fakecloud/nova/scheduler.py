@@ -76,6 +76,7 @@ def select_host(
     zone: str | None = None,
     instance_uuid: str | None = None,
     destination: Destination | None = None,
+    ignore_hosts: tuple[str, ...] = (),
 ) -> str:
     """The host for a server (`NoValidHost` if none), as ``select_destinations`` picks it.
 
@@ -86,7 +87,9 @@ def select_host(
     skips the filters; otherwise ``ComputeFilter`` (enabled and up), before 24.0.0 the
     ``AvailabilityZoneFilter``, a requested `destination`'s host, and for a member of a
     server group its policy (`server_groups.pick_host`); the least loaded host passing
-    them, else 'There are not enough hosts available.' (``_ensure_sufficient_hosts``)."""
+    them, else 'There are not enough hosts available.' (``_ensure_sufficient_hosts``).
+    `ignore_hosts`: the request spec's (a move's source host, ``IgnoreAttemptedHostsFilter``'s
+    and ``allow_resize_to_same_host``'s), left out by the filters."""
     version = nova.kernel.switches.release.version
     candidate = _placement(nova, zone, destination, version)
     if destination is not None and destination.forced:
@@ -107,6 +110,9 @@ def select_host(
         elif candidate is not _ANY:
             up = usable
             usable = lambda name: up(name) and candidate(name)  # noqa: E731
+        if ignore_hosts:
+            kept = usable
+            usable = lambda name: name not in ignore_hosts and kept(name)  # noqa: E731
         group = None
         if instance_uuid is not None and nova.server_groups is not None:
             group = server_groups.group_of(nova, instance_uuid)

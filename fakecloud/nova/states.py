@@ -74,6 +74,14 @@ SHELVING_OFFLOADING = "shelving_offloading"
 UNSHELVING = "unshelving"
 DELETING = "deleting"
 SOFT_DELETING = "soft-deleting"
+RESIZE_PREP = "resize_prep"
+RESIZE_MIGRATING = "resize_migrating"
+RESIZE_MIGRATED = "resize_migrated"
+RESIZE_FINISH = "resize_finish"
+RESIZE_REVERTING = "resize_reverting"
+
+#: A resize's or cold migration's task states until the server is ``resized``.
+RESIZE_TASK_STATES = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED, RESIZE_FINISH)
 
 #: Snapshot task states a restarting nova-compute clears (``_init_instance``).
 SNAPSHOT_TASK_STATES = (
@@ -123,15 +131,16 @@ VM_STATE = StateMachine(
     "nova.instance.vm_state",
     {
         BUILDING: {ACTIVE, ERROR, DELETED},
-        ACTIVE: {STOPPED, PAUSED, SUSPENDED, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
-        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
+        ACTIVE: {STOPPED, PAUSED, SUSPENDED, SHELVED, SHELVED_OFFLOADED, RESIZED, ERROR, DELETED},
+        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, RESIZED, ERROR, DELETED},
         PAUSED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
         SUSPENDED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
         SHELVED: {SHELVED_OFFLOADED, ACTIVE, ERROR, DELETED},
         SHELVED_OFFLOADED: {ACTIVE, ERROR, DELETED},
         ERROR: {ACTIVE, STOPPED, DELETED},  # os-stop takes ERROR (check_instance_state)
         RESCUED: {ACTIVE, ERROR, DELETED},
-        RESIZED: {ACTIVE, ERROR, DELETED},
+        # A confirm or revert ends stopped when the guest is off (``old_vm_state``).
+        RESIZED: {ACTIVE, STOPPED, ERROR, DELETED},
         SOFT_DELETED: {ACTIVE, ERROR, DELETED},
         DELETED: set(),
     },
@@ -174,6 +183,8 @@ TASK_STATE = StateMachine(
                 SHELVING_OFFLOADING,
                 UNSHELVING,
                 SOFT_DELETING,
+                RESIZE_PREP,
+                RESIZE_REVERTING,
             },
             SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
             NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},
@@ -209,6 +220,11 @@ TASK_STATE = StateMachine(
             SHELVING_OFFLOADING: set(),
             UNSHELVING: {SPAWNING, POWERING_ON},
             SOFT_DELETING: set(),
+            RESIZE_PREP: {RESIZE_MIGRATING},
+            RESIZE_MIGRATING: {RESIZE_MIGRATED},
+            RESIZE_MIGRATED: {RESIZE_FINISH},
+            RESIZE_FINISH: set(),
+            RESIZE_REVERTING: set(),
             DELETING: set(),
         }
     ),
@@ -228,6 +244,7 @@ POWER_STATE = StateMachine(
 )
 """What the hypervisor may report next (libvirt shows a managed-saved guest as SHUTDOWN)."""
 
+_RESIZE_STATUS = {task: "RESIZE" for task in RESIZE_TASK_STATES}
 _REBUILD_STATUS = {
     REBUILDING: "REBUILD",
     REBUILD_BLOCK_DEVICE_MAPPING: "REBUILD",
@@ -244,10 +261,11 @@ _STATUS = {
         REBOOT_PENDING_HARD: "HARD_REBOOT",
         REBOOT_STARTED_HARD: "HARD_REBOOT",
         **_REBUILD_STATUS,
+        **_RESIZE_STATUS,
     },
     BUILDING: {"default": "BUILD"},
-    STOPPED: {"default": "SHUTOFF", **_REBUILD_STATUS},
-    RESIZED: {"default": "VERIFY_RESIZE"},
+    STOPPED: {"default": "SHUTOFF", **_REBUILD_STATUS, **_RESIZE_STATUS},
+    RESIZED: {"default": "VERIFY_RESIZE", RESIZE_REVERTING: "REVERT_RESIZE"},
     PAUSED: {"default": "PAUSED"},
     SUSPENDED: {"default": "SUSPENDED"},
     RESCUED: {"default": "RESCUE"},

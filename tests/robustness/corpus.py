@@ -55,6 +55,11 @@ _SERVER_ACTIONS: list[Any] = [
     {"os-resetState": {"state": "active"}},
     {"reboot": {"type": "HARD"}},
     {"rebuild": {"imageRef": "{base_image_id}", "name": "r", "metadata": {"k": "v"}}},
+    {"resize": {"flavorRef": "2", "OS-DCF:diskConfig": "AUTO"}},
+    {"confirmResize": None},
+    {"revertResize": None},
+    {"migrate": None},
+    {"migrate": {"host": "{compute_host}"}},
 ]
 _VOLUME_ACTIONS: list[Any] = [
     {"os-extend": {"new_size": 2}},

@@ -874,7 +874,44 @@ unshelve_v291 = {
     "additionalProperties": False,
 }
 
+#: ``resize`` (``schemas/servers.py``, 17.0.13-34.0.0): a flavor reference, a disk config.
+resize = {
+    "type": "object",
+    "properties": {
+        "resize": {
+            "type": "object",
+            "properties": {
+                "flavorRef": {"type": ["string", "integer"], "minLength": 1},
+                "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+            },
+            "required": ["flavorRef"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["resize"],
+    "additionalProperties": False,
+}
+
+#: ``migrate_v2_56`` (``schemas/migrate_server.py``): null, or an object with a ``host``
+#: (``parameter_types.fqdn``, or null). Before 2.56 the value is not checked.
+migrate_v256 = {
+    "type": "object",
+    "properties": {
+        "migrate": {
+            "type": ["object", "null"],
+            "properties": {
+                "host": {"type": ["string", "null"], "minLength": 1, "maxLength": 255},
+            },
+            "additionalProperties": False,
+        }
+    },
+    "required": ["migrate"],
+    "additionalProperties": False,
+}
+
 _SCHEMAS = {
+    "resize": resize,
+    "migrate_v256": migrate_v256,
     "unshelve_v277": unshelve_v277,
     "unshelve_v291": unshelve_v291,
     "create_image": create_image,

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from fakecloud.api.microversion import VersionRange
-from fakecloud.nova.api import create_backup, server_actions, servers
+from fakecloud.nova.api import create_backup, server_actions, server_resize, servers
 from fakecloud.nova.api.aggregates import AggregateController
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
@@ -36,6 +36,7 @@ from fakecloud.nova.api.server_groups import ServerGroupsController
 from fakecloud.nova.api.server_groups import declare as declare_server_groups
 from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
+from fakecloud.nova.api.server_resize import ServerResizeController
 from fakecloud.nova.api.server_tags import ServerTagsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.services import ServicesController
@@ -52,6 +53,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     **{name: ("servers", handler) for name, handler in servers.ACTIONS.items()},
     **{name: ("server_actions", handler) for name, handler in server_actions.ACTIONS.items()},
     **{name: ("create_backup", handler) for name, handler in create_backup.ACTIONS.items()},
+    **{name: ("server_resize", handler) for name, handler in server_resize.ACTIONS.items()},
 }
 
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
@@ -106,6 +108,11 @@ class ComputeApiService(NovaApiService):
     def server_actions(self) -> ServerActionsController:
         """pause, suspend, shelve, lock, os-resetState and the like (`ACTIONS`)."""
         return ServerActionsController(self.nova, self.servers)
+
+    @cached_property
+    def server_resize(self) -> ServerResizeController:
+        """resize, confirmResize, revertResize and migrate (`ACTIONS`)."""
+        return ServerResizeController(self.nova, self.servers)
 
     @cached_property
     def create_backup(self) -> CreateBackupController:

@@ -633,6 +633,39 @@ class API:
             name=f"nova-conductor unshelve {instance.uuid}",
         )
 
+    # -- resize and cold migration (`fakecloud.nova.compute.resize_api`) ---------------------
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE, states.STOPPED])
+    def resize(
+        self,
+        context: Any,
+        instance: Instance,
+        flavor_id: str | None = None,
+        host_name: str | None = None,
+    ) -> Generator[Any, Any, None] | None:
+        """Resize to `flavor_id`, or (None) cold-migrate, to `host_name` if given: before
+        21.0.0 a generator the API waits for (the conductor's scheduling), else None."""
+        from fakecloud.nova.compute import resize_api
+
+        return resize_api.resize(self, context, instance, flavor_id, host_name)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.RESIZED])
+    def confirm_resize(self, context: Any, instance: Instance) -> None:
+        """Confirm a resize or migration: the source host lets the old guest go."""
+        from fakecloud.nova.compute import resize_api
+
+        resize_api.confirm_resize(self, context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.RESIZED])
+    def revert_resize(self, context: Any, instance: Instance) -> None:
+        """Revert a resize or migration: back to the source host and the old flavor."""
+        from fakecloud.nova.compute import resize_api
+
+        resize_api.revert_resize(self, context, instance)
+
     def reset_state(self, context: Any, instance: Instance, state: str) -> None:
         """Admin ``os-resetState``: vm_state active or error, task_state none."""
         self._record_action_start(context, instance, RESET_STATE)

@@ -726,6 +726,58 @@ class ComputeManager:
         ``_hard`` twins), as ``ComputeManager._reboot_instance``."""
         return (yield from self._task(self._reboot(context, instance, reboot_type)))
 
+    # -- resize and cold migration (`fakecloud.nova.compute.resize_manager`) -----------------
+
+    def prep_resize(self, context: Any, instance: Any, migration: Any) -> Generator:
+        """RPC cast to the destination: claim, then ``resize_instance`` on the source."""
+        from fakecloud.nova.compute import resize_manager
+
+        return (
+            yield from self._task(resize_manager.prep_resize(self, context, instance, migration))
+        )
+
+    def resize_instance(self, context: Any, instance: Any, migration: Any) -> Generator:
+        """RPC cast to the source: power off, copy the disk, then ``finish_resize``."""
+        from fakecloud.nova.compute import resize_manager
+
+        return (
+            yield from self._task(
+                resize_manager.resize_instance(self, context, instance, migration)
+            )
+        )
+
+    def finish_resize(
+        self, context: Any, instance: Any, migration: Any, disk_info: Any
+    ) -> Generator:
+        """RPC cast to the destination: the guest here, the server ``resized``."""
+        from fakecloud.nova.compute import resize_manager
+
+        work = resize_manager.finish_resize(self, context, instance, migration, disk_info)
+        return (yield from self._task(work))
+
+    def confirm_resize(self, context: Any, instance: Any, migration: Any) -> Generator:
+        """RPC cast to the source: the old guest goes, the migration is ``confirmed``."""
+        from fakecloud.nova.compute import resize_manager
+
+        return (
+            yield from self._task(resize_manager.confirm_resize(self, context, instance, migration))
+        )
+
+    def revert_resize(self, context: Any, instance: Any, migration: Any) -> Generator:
+        """RPC cast to the destination: the new guest goes, then ``finish_revert_resize``."""
+        from fakecloud.nova.compute import resize_manager
+
+        return (
+            yield from self._task(resize_manager.revert_resize(self, context, instance, migration))
+        )
+
+    def finish_revert_resize(self, context: Any, instance: Any, migration: Any) -> Generator:
+        """RPC cast to the source: the server back here with its old flavor."""
+        from fakecloud.nova.compute import resize_manager
+
+        work = resize_manager.finish_revert_resize(self, context, instance, migration)
+        return (yield from self._task(work))
+
     # -- diagnostics ------------------------------------------------------------------------
 
     def get_host_uptime(self, context: Any) -> str:

@@ -46,7 +46,7 @@ from fakecloud.nova.virt.guest_agent import (
     set_quiesced,
 )
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
-from fakecloud.sim.io import MB
+from fakecloud.sim.io import MB, gbit_per_s
 from fakecloud.sim.states import StateMachine
 from fakecloud.sim.trace import form
 
@@ -721,6 +721,77 @@ class LibvirtDriver:
     def delete_instance_snapshot(self, snapshot: Any) -> Generator:
         """``virDomainSnapshotDelete``: drop a disk snapshot (the tree is merged, not copied)."""
         yield self.kernel.env.timeout(self.config.instance_snapshot_delete_s)
+
+    # -- resize and cold migration -------------------------------------------------------------
+
+    #: uuid -> the guest a resize moved away from this host (libvirt's ``<uuid>_resize``
+    #: directory, kept for a revert until the confirm): a class default until the first move,
+    #: so a cloud that never moves a server saves as before.
+    resized: dict[str, Domain] | None = None
+
+    def migrate_disk_and_power_off(
+        self, instance: Any, flavor: Any, dest: Any, volume_backed: bool
+    ) -> Generator[Any, Any, Domain]:
+        """``LibvirtDriver.migrate_disk_and_power_off``: refuse a smaller root disk (unless
+        volume-backed) or ephemeral disk (`ResizeError` 'Unable to resize disk down.', which
+        the manager rolls back), power the guest off, copy its root disk to `dest` (this disk,
+        the link between the hosts, `dest`'s disk; nothing for a volume-backed server) and
+        keep the guest aside for a revert; the guest, for `dest`."""
+        dom = self._domain(instance)
+        old = instance.flavor
+        if (flavor.root_gb < old.root_gb and not volume_backed) or (
+            flavor.ephemeral_gb < old.ephemeral_gb
+        ):
+            raise exception.ResizeError(reason="Unable to resize disk down.")
+        if dom.power_state != states.SHUTDOWN:
+            yield self.kernel.env.timeout(self.config.power_action_delay_s)
+            self._set_power(dom, states.SHUTDOWN)
+        if dom.source_type != "volume" and dom.disk_bytes:
+            link = self.kernel.io.resource(
+                f"link:{self.host}->{dest.host}", gbit_per_s(self.config.glance_link_gbit_per_s)
+            )
+            path = (self.disk, link, dest.disk)
+            yield from self._copy(dom, dom.disk_bytes, "libvirt.copy_image", path, dest=dest.host)
+        self.domains.pop(instance.uuid, None)
+        if self.resized is None:
+            self.resized = {}
+        self.resized[instance.uuid] = dom
+        return dom
+
+    def finish_migration(
+        self, instance: Any, source: Domain, flavor: Any, power_on: bool
+    ) -> Generator[Any, Any, None]:
+        """``finish_migration`` on the destination: the guest defined here with `flavor`'s
+        sizes over the copied disk, started if it ran before (`power_on`)."""
+        virtual = flavor.root_gb * GiB
+        dom = Domain(
+            id=instance.uuid,
+            name=source.name,
+            power_state=states.SHUTDOWN,
+            memory_bytes=_shared_size(flavor.memory_mb * MB),
+            disk_bytes=source.disk_bytes,
+            virtual_bytes=_shared_size(max(virtual, source.disk_bytes)),
+            source_type=source.source_type,
+        )
+        self.domains[instance.uuid] = dom
+        if power_on:
+            yield self.kernel.env.timeout(self.config.power_action_delay_s)
+            self._set_power(self._domain(instance), states.RUNNING)
+
+    def confirm_migration(self, instance: Any) -> None:
+        """``confirm_migration`` on the source: the kept guest and its disk are deleted."""
+        if self.resized is not None:
+            self.resized.pop(instance.uuid, None)
+
+    def finish_revert_migration(self, instance: Any, power_on: bool) -> Generator[Any, Any, None]:
+        """``finish_revert_migration`` on the source: the kept guest back, started if it ran."""
+        dom = (self.resized or {}).pop(instance.uuid, None)
+        if dom is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        self.domains[instance.uuid] = dom
+        if power_on:
+            yield self.kernel.env.timeout(self.config.power_action_delay_s)
+            self._set_power(self._domain(instance), states.RUNNING)
 
 
 def _shared_size(size: int) -> int:

@@ -1,0 +1,182 @@
+"""The compute API's part of a resize or cold migration, and of its confirm and revert
+(``nova/compute/api.py`` ``resize``, ``confirm_resize``, ``revert_resize``: 17.0.13, 20.6.0,
+21.2.4, 23.2.2, 27.5.1, 29.2.0, 34.0.0), after `API`'s lock and state gates.
+
+A resize asks for another flavor; a migrate (``flavor_id`` None) keeps it and may name a host
+(2.56). The checks, in Nova's order: a named host is not the server's own
+(`CannotMigrateToSameHost`) and has a compute node (`ComputeHostNotFound`); the flavor exists
+for the caller and is enabled (`FlavorNotFound`), an image-backed server keeps a root disk
+(`CannotResizeDisk`), the flavor changes (`CannotResizeToSameFlavor`); an upsize fits the
+cores and ram quotas (`TooManyInstances`, 403); from 19.0.0 (5e7b840e48) the new flavor holds
+the server's image (its ``min_ram``, and for an image-backed server its ``min_disk``:
+`FlavorMemoryTooSmall`, `FlavorDiskSmallerThanMinDisk`). Then ``resize_prep``, the ``resize``
+or ``migrate`` action, and the conductor's ``migrate_server``: an RPC call the API waits for
+before 21.0.0 (a `NoValidHost` is the API's 400), a cast from 21.0.0 (``do_cast=True``).
+``[DEFAULT] allow_resize_to_same_host`` is its default, False: the server's own host is
+ignored by the scheduler.
+
+A confirm (the server ``resized``) finds the ``finished`` migration (`MigrationNotFoundByStatus`:
+400), from 21.1.1 (5f3c33a4f1, backport of e4601c77fb) checks the source compute is up
+(`ServiceUnavailable`, 409), marks it ``confirming``, records ``confirmResize`` and casts
+``confirm_resize`` to the source host. A revert checks the downsize back fits the quotas, sets
+the zone back to the source host's, ``resize_reverting``, the migration ``reverting``, records
+``revertResize`` and casts ``revert_resize`` to the destination host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import aggregates, destination, exception, flavors, services, states
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.objects import Flavor, Instance
+
+RESIZE = "resize"
+MIGRATE = "migrate"
+CONFIRM_RESIZE = "confirmResize"
+REVERT_RESIZE = "revertResize"
+
+#: ``_validate_flavor_image_nostatus`` in ``API.resize`` (5e7b840e48).
+IMAGE_CHECK_SINCE = (19, 0, 0)
+#: ``compute_task_api.resize_instance(..., do_cast=True)``: the API no longer waits.
+ASYNC_SINCE = (21, 0, 0)
+#: ``confirm_resize`` checks the source compute is up (5f3c33a4f1, backport to 21.1.1).
+CONFIRM_SOURCE_UP_SINCE = (21, 1, 1)
+GiB = 1024**3
+API_ACTOR = "nova-api"
+
+
+def resize(
+    api: Any,
+    context: Any,
+    instance: Instance,
+    flavor_id: str | None,
+    host_name: str | None,
+) -> Generator[Any, Any, None] | None:
+    """``API.resize`` after its gates: the checks, the claim, the action, the conductor."""
+    nova = api.nova
+    version = nova.kernel.switches.release.version
+    where = None
+    if host_name is not None:
+        if host_name == instance.host:
+            raise exception.CannotMigrateToSameHost()
+        if not destination.compute_node_exists(nova, host_name, None):
+            raise exception.ComputeHostNotFound(host=host_name)
+        where = destination.Destination(host=host_name, node=host_name)
+    current = instance.flavor
+    bdms = None
+    if not flavor_id:
+        new = current
+    else:
+        new = flavors.get_by_flavor_id(nova, context, flavor_id)
+        if new.root_gb == 0 and current.root_gb != 0:
+            bdms = nova.db.bdms_by_instance(instance.uuid)
+            if not compute_utils.is_volume_backed_instance(instance, bdms):
+                raise exception.CannotResizeDisk(
+                    reason="Resize to zero disk flavor is not allowed."
+                )
+    same = current.flavorid == new.flavorid
+    if not same and new.disabled:
+        raise exception.FlavorNotFound(flavor_id=flavor_id)
+    if same and flavor_id:
+        raise exception.CannotResizeToSameFlavor()
+    if flavor_id:
+        check_quota_for_upsize(nova, context, instance, current, new)
+    if not same and version >= IMAGE_CHECK_SINCE:
+        if bdms is None:
+            bdms = nova.db.bdms_by_instance(instance.uuid)
+        _check_flavor_image(instance, new, compute_utils.is_volume_backed_instance(instance, bdms))
+    instance.task_state = states.RESIZE_PREP
+    instance.progress = 0
+    instance.save(expected_task_state=[None])
+    api._record_action_start(context, instance, RESIZE if flavor_id else MIGRATE)
+    from fakecloud.nova import conductor_migrate
+
+    if version < ASYNC_SINCE:
+        return conductor_migrate.migrate_server(nova, context, instance, new, where)
+    work = conductor_migrate.migrate_server_cast(nova, context, instance, new, where)
+    nova.kernel.spawn(work, name=f"nova-conductor migrate_server {instance.uuid}")
+    return None
+
+
+def _check_flavor_image(instance: Instance, flavor: Flavor, volume_backed: bool) -> None:
+    """``_validate_flavor_image_nostatus`` with the image of the server's system metadata
+    (``get_image_from_system_metadata``: ``min_ram`` and ``min_disk``, no size)."""
+    sysmeta = instance.system_metadata
+    min_ram = int(sysmeta.get("image_min_ram") or 0)
+    if flavor.memory_mb < min_ram:
+        raise exception.FlavorMemoryTooSmall()
+    if volume_backed or not flavor.root_gb:
+        return
+    root_bytes = flavor.root_gb * GiB
+    min_disk = int(sysmeta.get("image_min_disk") or 0) * GiB
+    if min_disk > root_bytes:
+        raise exception.FlavorDiskSmallerThanMinDisk(
+            flavor_size=root_bytes, image_min_disk=min_disk
+        )
+
+
+def check_quota_for_upsize(
+    nova: Any, context: Any, instance: Instance, current: Flavor, new: Flavor
+) -> None:
+    """``_check_quota_for_upsize``: the cores and ram a larger flavor adds
+    (``upsize_quota_delta``) must fit the project's quotas, else `TooManyInstances` with
+    ``get_over_quota_detail``'s numbers (17.0.13-34.0.0 alike)."""
+    cfg = nova.config
+    deltas = {}
+    if new.vcpus - current.vcpus > 0:
+        deltas["cores"] = new.vcpus - current.vcpus
+    if new.memory_mb - current.memory_mb > 0:
+        deltas["ram"] = new.memory_mb - current.memory_mb
+    if not deltas or cfg.quota_driver == "NoopQuotaDriver":
+        return
+    _instances, cores, ram = nova.db.project_usage(instance.project_id)
+    usages = {"cores": cores, "ram": ram}
+    quotas = {"cores": cfg.quota_cores, "ram": cfg.quota_ram}
+    own = nova.db.quota_overrides(instance.project_id)
+    quotas.update((r, own[r]) for r in quotas if r in own)
+    requested = {"cores": deltas.get("cores", 0), "ram": deltas.get("ram", 0)}
+    overs = sorted(r for r in quotas if 0 <= quotas[r] < usages[r] + requested[r])
+    if not overs:
+        return
+    raise exception.TooManyInstances(
+        overs=", ".join(overs),
+        req=", ".join(str(deltas[r]) for r in overs),
+        used=", ".join(str(usages[r]) for r in overs),
+        allowed=", ".join(str(quotas[r]) for r in overs),
+    )
+
+
+def confirm_resize(api: Any, context: Any, instance: Instance) -> None:
+    """``API.confirm_resize`` after its gates."""
+    nova = api.nova
+    migration = nova.db.migration_by_instance_and_status(instance.uuid, "finished")
+    if nova.kernel.switches.release.version >= CONFIRM_SOURCE_UP_SINCE:
+        host = migration.source_compute
+        change = ((nova.db.service_changes or {}).get(services.COMPUTE) or {}).get(host)
+        forced_down = change is not None and change.forced_down
+        if forced_down or not nova.kernel.rpc.is_up(f"compute.{host}"):
+            raise exception.ServiceUnavailable()
+    nova.db.migration_save(migration, "confirming", API_ACTOR)
+    api._record_action_start(context, instance, CONFIRM_RESIZE)
+    api.compute_rpcapi.cast(
+        context, instance, "confirm_resize", migration.source_compute, migration=migration
+    )
+
+
+def revert_resize(api: Any, context: Any, instance: Instance) -> None:
+    """``API.revert_resize`` after its gates."""
+    nova = api.nova
+    migration = nova.db.migration_by_instance_and_status(instance.uuid, "finished")
+    # "If this is a resize down, a revert might go over quota."
+    check_quota_for_upsize(nova, context, instance, instance.flavor, migration.old_flavor)
+    if nova.db.aggregates is not None:
+        instance.availability_zone = aggregates.host_zone(nova, migration.source_compute)
+    instance.task_state = states.RESIZE_REVERTING
+    instance.save(expected_task_state=[None])
+    nova.db.migration_save(migration, "reverting", API_ACTOR)
+    api._record_action_start(context, instance, REVERT_RESIZE)
+    api.compute_rpcapi.cast(
+        context, instance, "revert_resize", migration.dest_compute, migration=migration
+    )

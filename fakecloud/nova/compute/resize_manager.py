@@ -1,0 +1,204 @@
+"""The compute hosts' part of a resize or cold migration (``nova/compute/manager.py``,
+17.0.13-34.0.0): ``prep_resize`` on the destination, ``resize_instance`` on the source,
+``finish_resize`` on the destination; then ``confirm_resize`` on the source, or
+``revert_resize`` on the destination and ``finish_revert_resize`` on the source.
+
+The task states and the migration's status move as Nova moves them: ``resize_prep`` (API) →
+``resize_migrating`` (migration ``migrating``) → the guest powered off and its root disk copied
+host to host (`LibvirtDriver.migrate_disk_and_power_off`; a volume-backed server's root stays
+in Cinder) → ``resize_migrated`` with the server's host the destination (``post-migrating``) →
+``resize_finish``, the new flavor, the guest defined and started again if it ran → vm_state
+``resized`` (``VERIFY_RESIZE``), migration ``finished``. The vm_state the server had
+(``old_vm_state``) is what a confirm or revert goes back to: a confirm (``confirming`` →
+``confirmed``) deletes the kept guest on the source; a revert (``resize_reverting``,
+``reverting`` → ``reverted``) destroys the new guest, then the source takes the server back
+with its old flavor.
+
+Each step is an instance action event (``compute_prep_resize``, ``compute_resize_instance``,
+``compute_finish_resize``, ``compute_confirm_resize``, ``compute_revert_resize``,
+``compute_finish_revert_resize``) on its host. A disk that would shrink is refused by the
+driver (`ResizeError` 'Unable to resize disk down.'): the resize is rolled back
+(``InstanceFaultRollback``: the old vm_state, task_state none, a fault, the migration
+``error``). Any other failure leaves the server in ERROR and the migration ``error``
+(``_error_out_instance_on_exception``, ``errors_out_migration``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import compute_nodes, exception, states
+from fakecloud.nova.compute import utils as compute_utils
+
+
+def _failed(manager: Any, instance: Any, migration: Any, event: Any, exc: Exception) -> None:
+    """A step failed: the migration ``error``; unless the server is gone, a fault and ERROR
+    (the old vm_state with task_state none for a rollback, `exception.ResizeError`)."""
+    manager.db.migration_save(migration, "error", manager.actor)
+    if not isinstance(exc, exception.InstanceNotFound):
+        manager.db.fault_create(
+            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+        )
+        try:
+            instance.vm_state = (
+                migration.old_vm_state if isinstance(exc, exception.ResizeError) else states.ERROR
+            )
+            instance.task_state = None
+            instance.save()
+        except exception.InstanceNotFound:
+            pass
+    event.finish(exc)
+
+
+def prep_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
+    """On the destination: claim the new flavor here (the migration names this host), stash
+    the vm_state, and cast ``resize_instance`` to the source."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_prep_resize")
+    try:
+        yield manager.kernel.env.timeout(0)
+        index = list(manager.nova.hosts).index(manager.host) + 1
+        migration.old_vm_state = instance.vm_state
+        manager.db.migration_save(
+            migration,
+            "pre-migrating",
+            manager.actor,
+            dest_compute=manager.host,
+            dest_node=manager.host,
+            dest_host=compute_nodes.host_ip(index),
+        )
+        manager.notifier.instance_usage(manager.host, instance, "resize.prep.start")
+        manager.notifier.instance_usage(manager.host, instance, "resize.prep.end")
+    except Exception as exc:  # noqa: BLE001
+        _failed(manager, instance, migration, event, exc)
+        return
+    event.finish()
+    manager.nova.compute_rpcapi.cast(
+        context, instance, "resize_instance", migration.source_compute, migration=migration
+    )
+
+
+def resize_instance(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
+    """On the source: ``resize_migrating``, the guest off and its disk copied to the
+    destination, the server's host the destination (``resize_migrated``), then
+    ``finish_resize`` cast there."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_resize_instance")
+    try:
+        manager.db.migration_save(migration, "migrating", manager.actor)
+        instance.task_state = states.RESIZE_MIGRATING
+        instance.save(expected_task_state=states.RESIZE_PREP)
+        manager.notifier.instance_usage(manager.host, instance, "resize.start")
+        bdms = manager.db.bdms_by_instance(instance.uuid)
+        volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
+        dest = manager.nova.hosts[migration.dest_compute].driver
+        source = yield from manager.driver.migrate_disk_and_power_off(
+            instance, migration.new_flavor, dest, volume_backed
+        )
+        manager.db.migration_save(migration, "post-migrating", manager.actor)
+        instance.host = migration.dest_compute
+        instance.node = migration.dest_node
+        instance.task_state = states.RESIZE_MIGRATED
+        instance.save(expected_task_state=states.RESIZE_MIGRATING)
+        manager.notifier.instance_usage(manager.host, instance, "resize.end")
+    except Exception as exc:  # noqa: BLE001
+        _failed(manager, instance, migration, event, exc)
+        return
+    event.finish()
+    # ``disk_info``: what the destination defines its guest over (the copied disk).
+    manager.nova.compute_rpcapi.cast(
+        context, instance, "finish_resize", migration.dest_compute, migration=migration,
+        disk_info=source,
+    )  # fmt: skip
+
+
+def finish_resize(
+    manager: Any, context: Any, instance: Any, migration: Any, disk_info: Any
+) -> Generator:
+    """On the destination: the new flavor, ``resize_finish``, the guest defined here (and
+    started if it ran), then ``resized`` with the migration ``finished``."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_finish_resize")
+    try:
+        manager.db.instance_set_flavor(instance, migration.new_flavor)
+        instance.task_state = states.RESIZE_FINISH
+        instance.save(expected_task_state=states.RESIZE_MIGRATED)
+        manager.notifier.instance_usage(manager.host, instance, "finish_resize.start")
+        power_on = migration.old_vm_state != states.STOPPED
+        yield from manager.driver.finish_migration(
+            instance, disk_info, migration.new_flavor, power_on
+        )
+        manager.db.migration_save(migration, "finished", manager.actor)
+        instance.power_state = manager.driver.get_info(instance)
+        instance.vm_state = states.RESIZED
+        instance.task_state = None
+        instance.save(expected_task_state=states.RESIZE_FINISH)
+        manager.notifier.instance_usage(manager.host, instance, "finish_resize.end")
+    except Exception as exc:  # noqa: BLE001
+        _failed(manager, instance, migration, event, exc)
+        return
+    event.finish()
+
+
+def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
+    """On the source: the kept guest deleted, the migration ``confirmed``, the server
+    ``active`` (``stopped`` if its guest is off)."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_confirm_resize")
+    try:
+        manager.notifier.instance_usage(manager.host, instance, "resize.confirm.start")
+        yield manager.kernel.env.timeout(manager.config.delete_delay_s)
+        manager.driver.confirm_migration(instance)
+        manager.db.migration_save(migration, "confirmed", manager.actor)
+        stopped = instance.power_state == states.SHUTDOWN
+        instance.vm_state = states.STOPPED if stopped else states.ACTIVE
+        instance.task_state = None
+        instance.save(expected_task_state=[None, states.DELETING, states.SOFT_DELETING])
+        manager.notifier.instance_usage(manager.host, instance, "resize.confirm.end")
+    except Exception as exc:  # noqa: BLE001
+        _failed(manager, instance, migration, event, exc)
+        return
+    event.finish()
+
+
+def revert_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
+    """On the destination: the new guest destroyed, the migration ``reverted``, then
+    ``finish_revert_resize`` cast to the source."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_revert_resize")
+    try:
+        yield manager.kernel.env.timeout(manager.config.delete_delay_s)
+        manager.driver.destroy(instance)
+        manager.db.migration_save(migration, "reverted", manager.actor)
+    except Exception as exc:  # noqa: BLE001
+        _failed(manager, instance, migration, event, exc)
+        return
+    event.finish()
+    manager.nova.compute_rpcapi.cast(
+        context, instance, "finish_revert_resize", migration.source_compute, migration=migration
+    )
+
+
+def finish_revert_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
+    """On the source: the old flavor and host back, the kept guest back (started if it ran),
+    the old vm_state with task_state none."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_finish_revert_resize")
+    try:
+        manager.notifier.instance_usage(manager.host, instance, "resize.revert.start")
+        manager.db.instance_set_flavor(instance, migration.old_flavor)
+        instance.host = migration.source_compute
+        instance.node = migration.source_node
+        instance.save()
+        power_on = migration.old_vm_state != states.STOPPED
+        yield from manager.driver.finish_revert_migration(instance, power_on)
+        instance.power_state = manager.driver.get_info(instance)
+        instance.vm_state = states.ACTIVE if power_on else states.STOPPED
+        instance.task_state = None
+        instance.save(expected_task_state=states.RESIZE_REVERTING)
+        manager.notifier.instance_usage(manager.host, instance, "resize.revert.end")
+    except Exception as exc:  # noqa: BLE001
+        _failed(manager, instance, migration, event, exc)
+        return
+    event.finish()

@@ -1,0 +1,254 @@
+"""Resize and cold migration, confirm and revert (nova 17.0.13-34.0.0 ``compute/api.py``
+``resize``/``confirm_resize``/``revert_resize``, ``conductor/tasks/migrate.py``,
+``compute/manager.py`` ``prep_resize``/``resize_instance``/``finish_resize``/
+``confirm_resize``/``revert_resize``/``finish_revert_resize``), and what they do to a
+snapshot: createImage and createBackup are refused in every resize task state and in
+``resized`` (their ``check_instance_state``: vm_state active/stopped/paused/suspended, no task).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import TIMED, NovaEnv, unexpected_500
+
+
+def _resize(env: NovaEnv, sid: str, flavor: str, **kw):
+    return env.action(sid, {"resize": {"flavorRef": flavor}}, **kw)
+
+
+def _usage(env: NovaEnv) -> dict[str, tuple[int, int, int]]:
+    listed = env.request("GET", "/v2.1/os-hypervisors/detail", user="admin", microversion="2.1")
+    return {
+        h["hypervisor_hostname"]: (h["vcpus_used"], h["memory_mb_used"], h["local_gb_used"])
+        for h in listed.json()["hypervisors"]
+    }
+
+
+def _migration_statuses(env: NovaEnv, sid: str) -> list[str]:
+    return [e["status"] for e in env.cloud.trace.filter(kind="nova.migration", subject=sid)]
+
+
+def _events(env: NovaEnv, sid: str, action: str) -> list[tuple[str, ...]]:
+    """(event, result) of the action's events, with the host where 2.62 shows it."""
+    path = f"/v2.1/servers/{sid}/os-instance-actions"
+    listed = env.request("GET", path, user="admin").json()["instanceActions"]
+    rid = next(a["request_id"] for a in listed if a["action"] == action)
+    shown = env.request("GET", f"{path}/{rid}", user="admin", microversion=env.top).json()
+    events = shown["instanceAction"]["events"]
+    return [(e["event"], *([e["host"]] if "host" in e else []), e["result"]) for e in events]
+
+
+def test_resize_then_confirm_moves_the_server_and_its_disk():
+    env = NovaEnv("upstream", TIMED)
+    big = next(i for i in env.images if i.name == "big")
+    sid = env.boot(image=big)
+    assert _resize(env, sid, "2").status == 202
+    assert env.server(sid)["status"] == "RESIZE"
+    # createImage and createBackup are refused while it moves, with Nova's 409 text.
+    refused = env.create_image(sid)
+    assert refused.status == 409
+    assert refused.json()["conflictingRequest"]["message"] == (
+        f"Cannot 'createImage' instance {sid} while it is in task_state resize_prep"
+    )
+    env.cloud.run_until_idle()
+    server = env.server(sid, microversion="2.47")
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("VERIFY_RESIZE", "cmp-2")
+    assert server["flavor"]["original_name"] == "m1.small"
+    assert env.states(sid)[-5:] == [
+        "resize_prep",
+        "resize_migrating",
+        "resize_migrated",
+        "resize_finish",
+        None,
+    ]
+    # The 1 GB root disk crossed from cmp-1's disk to cmp-2's at 100 MB/s: 10 s, after the
+    # guest's power-off (1 s).
+    times = {
+        e["status"]: e["t"] for e in env.cloud.trace.filter(kind="nova.migration", subject=sid)
+    }
+    assert times["post-migrating"] - times["migrating"] == pytest.approx(11.0, abs=0.01)
+    for body in ({"createImage": {"name": "s"}}, {"createBackup": _BACKUP}):
+        refused = env.action(sid, body, microversion="2.45")
+        assert refused.status == 409
+        name = next(iter(body))
+        assert refused.json()["conflictingRequest"]["message"] == (
+            f"Cannot '{name}' instance {sid} while it is in vm_state resized"
+        )
+    # Both hosts hold the server: its old flavor on the source until the confirm.
+    assert _usage(env) == {"cmp-1": (1, 1024, 1), "cmp-2": (1, 2560, 20)}
+    assert env.action(sid, {"confirmResize": None}).status == 204
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert _usage(env) == {"cmp-1": (0, 512, 0), "cmp-2": (1, 2560, 20)}
+    assert _migration_statuses(env, sid) == [
+        "pre-migrating",
+        "pre-migrating",
+        "migrating",
+        "post-migrating",
+        "finished",
+        "confirming",
+        "confirmed",
+    ]
+    assert _events(env, sid, "resize") == [
+        ("conductor_migrate_server", "nova-conductor-1", "Success"),
+        ("cold_migrate", "nova-conductor-1", "Success"),
+        ("compute_prep_resize", "cmp-2", "Success"),
+        ("compute_resize_instance", "cmp-1", "Success"),
+        ("compute_finish_resize", "cmp-2", "Success"),
+    ]
+    assert _events(env, sid, "confirmResize") == [("compute_confirm_resize", "cmp-1", "Success")]
+    # Now a snapshot is taken again, on the new host.
+    assert env.create_image(sid).status == 202
+    env.cloud.run_until_idle()
+    assert env.cloud.check_invariants() == []
+
+
+_BACKUP = {"name": "b", "backup_type": "daily", "rotation": 1}
+
+
+def test_revert_brings_the_old_flavor_and_host_back_and_a_stopped_server_stays_off():
+    env = NovaEnv("upstream")
+    sid = env.boot(flavor="2")
+    assert env.action(sid, {"os-stop": None}).status == 202
+    env.cloud.run_until_idle()
+    assert _resize(env, sid, "3").status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "VERIFY_RESIZE"
+    assert env.nova.db.project_usage(env.server(sid)["tenant_id"])[1:] == (2, 4096)
+    assert env.action(sid, {"revertResize": None}).status == 202
+    assert env.server(sid)["status"] == "REVERT_RESIZE"
+    env.cloud.run_until_idle()
+    server = env.server(sid, microversion="2.47")
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("SHUTOFF", "cmp-1")
+    assert server["flavor"]["original_name"] == "m1.small"
+    assert env.nova.db.project_usage(server["tenant_id"])[1:] == (1, 2048)
+    assert _usage(env)["cmp-2"] == (0, 512, 0)
+    assert _migration_statuses(env, sid)[-2:] == ["reverting", "reverted"]
+    assert [e[0] for e in _events(env, sid, "revertResize")] == [
+        "compute_revert_resize",
+        "compute_finish_revert_resize",
+    ]
+    # Nothing left to confirm or revert.
+    refused = env.action(sid, {"confirmResize": None})
+    assert refused.status == 409
+    assert "while it is in vm_state stopped" in refused.json()["conflictingRequest"]["message"]
+
+
+def test_resize_refusals():
+    env = NovaEnv("upstream", {"nova": {"quota_cores": 1}})
+    sid = env.boot(flavor="2")
+    cases = [
+        ("2", 400, "When resizing, instances must change flavor!"),
+        ("99", 400, "Flavor 99 could not be found."),
+        # The server's image min_disk is its flavor's root disk (get_system_metadata_from_image)
+        ("1", 400, "Flavor's disk is smaller than the minimum size specified in image metadata. "
+         "Flavor disk is 1073741824 bytes, minimum size is 21474836480 bytes."),
+        ("3", 403, "Quota exceeded for cores: Requested 1, but already used 1 of 1 cores"),
+    ]  # fmt: skip
+    for flavor, status, message in cases:
+        resp = _resize(env, sid, flavor)
+        assert (resp.status, next(iter(resp.json().values()))["message"]) == (status, message)
+    bad = env.action(sid, {"resize": {"flavorRef": "2", "extra": 1}})
+    assert bad.status == 400
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+
+
+def test_disk_too_small_for_the_image_was_a_500_before_22_0_0_lp1867077():
+    for profile, status in (("nova-21.2.4", 500), ("nova-22.0.0", 400)):
+        env = NovaEnv(profile)
+        sid = env.boot(flavor="2")
+        resp = _resize(env, sid, "1")
+        assert resp.status == status
+        if status == 500:
+            message = resp.json()["computeFault"]["message"]
+            assert message == unexpected_500(profile, "nova.exception.FlavorDiskSmallerThanMinDisk")
+
+
+def test_a_smaller_disk_is_the_drivers_refusal_in_queens():
+    """17.0.13 has no image check in the API: the libvirt driver refuses to shrink the root
+    disk and the resize is rolled back (``InstanceFaultRollback``)."""
+    env = NovaEnv("seed")
+    sid = env.boot(flavor="2")
+    assert _resize(env, sid, "1").status == 202
+    env.cloud.run_until_idle()
+    server = env.server(sid, microversion="2.47")
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-1")
+    assert env.nova.db.fault_latest(sid).message == "Resize error: Unable to resize disk down."
+    assert _migration_statuses(env, sid)[-1] == "error"
+    assert _events(env, sid, "resize")[-1] == ("compute_resize_instance", "Error")
+
+
+@pytest.mark.parametrize(("profile", "status"), [("seed", 400), ("upstream", 202)])
+def test_no_other_host_is_a_400_until_21_0_0_then_an_error_event(profile, status):
+    """``allow_resize_to_same_host`` is False: with one host there is nowhere to go. Before
+    21.0.0 the API waits for the conductor; from it the request is cast."""
+    env = NovaEnv(profile, {"nova": {"compute_hosts": 1}})
+    sid = env.boot()
+    resp = _resize(env, sid, "2")
+    assert resp.status == status
+    if status == 400:
+        assert resp.json()["badRequest"]["message"] == (
+            "No valid host was found. No valid host found for resize"
+        )
+    env.cloud.run_until_idle()
+    assert (env.server(sid)["status"], env.server(sid)["OS-EXT-STS:task_state"]) == (
+        "ACTIVE",
+        None,
+    )
+    assert [(e[0], e[-1]) for e in _events(env, sid, "resize")] == [
+        ("conductor_migrate_server", "Error"),
+        ("cold_migrate", "Error"),
+    ]
+    assert _migration_statuses(env, sid) == ["pre-migrating", "error"]
+
+
+def test_migrate_is_the_admins_and_may_name_a_host():
+    env = NovaEnv("upstream", {"nova": {"compute_hosts": 3}})
+    sid = env.boot(bfv=True)
+    assert env.action(sid, {"migrate": None}).status == 403
+    same = env.action(sid, {"migrate": {"host": "cmp-1"}}, user="admin", microversion="2.56")
+    assert (same.status, same.json()["badRequest"]["message"]) == (
+        400,
+        "Cannot migrate to the host where the server exists.",
+    )
+    unknown = env.action(sid, {"migrate": {"host": "nope"}}, user="admin", microversion="2.56")
+    assert unknown.json()["badRequest"]["message"] == "Compute host nope could not be found."
+    # Before 2.56 the body's value is not read: the scheduler picks.
+    resp = env.action(sid, {"migrate": {"host": "cmp-3"}}, user="admin", microversion="2.56")
+    assert resp.status == 202
+    env.cloud.run_until_idle()
+    server = env.server(sid, microversion="2.47")
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("VERIFY_RESIZE", "cmp-3")
+    assert server["flavor"]["original_name"] == "m1.tiny"
+    # A volume-backed root stays in Cinder: no disk crossed, only the power cycle (1 s + 1 s).
+    assert not [e for e in env.cloud.trace if e.get("label") == "libvirt.copy_image"]
+    assert env.action(sid, {"confirmResize": None}).status == 204
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+
+
+def test_confirm_of_a_server_with_no_finished_migration():
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    env.nova.force_state(sid, vm_state="resized")
+    for action in ("confirmResize", "revertResize"):
+        resp = env.action(sid, {action: None})
+        assert (resp.status, resp.json()["badRequest"]["message"]) == (
+            400,
+            "Instance has not been resized.",
+        )
+
+
+def test_confirm_needs_the_source_compute_up_from_21_1_1():
+    for profile, status in (("nova-21.1.0", 204), ("nova-21.1.1", 409)):
+        env = NovaEnv(profile)
+        sid = env.boot()
+        assert _resize(env, sid, "2").status == 202
+        env.cloud.run_until_idle()
+        env.kernel.rpc.set_up("compute.cmp-1", False)
+        resp = env.action(sid, {"confirmResize": None})
+        assert resp.status == status
+        if status == 409:
+            message = resp.json()["conflictingRequest"]["message"]
+            assert message == "Service is unavailable at this time."
