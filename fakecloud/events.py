@@ -189,6 +189,14 @@ EVENTS: dict[str, EventKind] = {
         ),
         _k("nova.fault", "A server got an instance fault.", "host", "server id", "code", "message"),
         _k(
+            "nova.migration",
+            "A resize's or cold migration's record was made or changed status.",
+            "nova-api, nova-conductor or nova-compute:HOST",
+            "server id",
+            "migration_id",
+            "status",
+        ),
+        _k(
             "nova.compute",
             "nova-compute stopped or started on a host.",
             "nova-compute:HOST",

@@ -2536,6 +2536,12 @@ class admin_actions:
 # -- which schema answers which request: the decorators of nova/api/openstack/compute/*.py ----
 
 
+class migrate_server:
+    """nova/api/openstack/compute/schemas/migrate_server.py (response schemas)."""
+
+    migrate_response = {"type": "null"}
+
+
 class create_backup:
     """nova/api/openstack/compute/schemas/create_backup.py (response schemas)."""
 
@@ -4380,4 +4386,8 @@ ACTIONS = {
         ("2.1", "2.44", create_backup.create_backup_response),
         ("2.45", None, create_backup.create_backup_response_v245),
     ],
+    "resize": [(None, None, servers.resize_response)],
+    "confirmResize": [(None, None, servers.confirm_resize_response)],
+    "revertResize": [(None, None, servers.revert_resize_response)],
+    "migrate": [(None, None, migrate_server.migrate_response)],
 }
