@@ -678,10 +678,11 @@ def server_group_policy_holds(cloud: Any) -> list[Violation]:
     ``anti-affinity`` group are at most ``max_server_per_host`` (1 unless the 2.64 rule says
     otherwise) a host, at any time. The soft policies promise nothing.
 
-    Nova's compute checks the policy again once the host is claimed
-    (``_validate_instance_group_policy``) and fails a build that breaks it; fakecloud's
-    scheduler keeps it, but that late check is not modelled, so an admin's forced host past
-    the group (``availability_zone: "zone:host"``) is placed and reported here.
+    The scheduler keeps it for the members already claimed; the compute checks it again
+    once the host is claimed (``_validate_instance_group_policy``, session 17): a boot that
+    raced another past the scheduler is rescheduled to an alternate or ends in ERROR, as does
+    an admin's forced host past the group (``availability_zone: "zone:host"``). A violation
+    here is a hole in that check.
     """
     groups = getattr(cloud.nova, "server_groups", None)
     if not groups:

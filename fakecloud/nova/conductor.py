@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import aggregates, exception, scheduler, states
+from fakecloud.nova import aggregates, exception, scheduler, server_groups, states
 from fakecloud.nova.destination import Destination
 
 ACTOR = "nova-conductor"
@@ -53,6 +53,9 @@ class Conductor:
             except exception.InstanceNotFound:
                 pass
             return
+        more: dict[str, Any] = {}
+        if self.nova.server_groups is not None and not _forced(destination):
+            more = self._retry_info(instance, host, destination)
         instance.host = host
         instance.node = host
         instance.availability_zone = aggregates.host_zone(self.nova, host)
@@ -60,7 +63,83 @@ class Conductor:
             instance.save(expected_task_state=states.SCHEDULING)
         except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
             return  # deleted while scheduling
-        self.nova.compute_rpcapi.build_and_run_instance(context, instance, host, image=image)
+        self.nova.compute_rpcapi.build_and_run_instance(
+            context, instance, host, image=image, **more
+        )
+
+    def _retry_info(
+        self, instance: Any, host: str, destination: Destination | None
+    ) -> dict[str, Any]:
+        """The alternates and ``filter_properties['retry']`` a build carries to its host
+        (``populate_retry``, ``_add_retry_host``), for a member of a group with a hard policy,
+        the only builds here that can fail on their host (`reschedule.late_group_check`);
+        every other build would carry them too and never use them."""
+        group = server_groups.group_of(self.nova, instance.uuid)
+        if group is None or group.policy not in server_groups.HARD_POLICIES:
+            return {}
+        alternates = scheduler.alternates(
+            self.nova, instance.availability_zone, instance.uuid, destination, host, group
+        )
+        return {"host_list": alternates, "retry": {"num_attempts": 1, "hosts": [host]}}
+
+    def build_instances(
+        self,
+        context: Any,
+        instance: Any,
+        image: dict[str, Any] | None,
+        host_list: list[str],
+        retry: dict[str, Any],
+    ) -> Generator[Any, Any, None]:
+        """A reschedule (``ComputeTaskManager.build_instances`` with ``host_lists``, nova
+        17.0.13-34.0.0): ``populate_retry`` counts the attempt (past ``max_attempts``:
+        'Exceeded max scheduling attempts 3 for instance X. Last exception: ...'); no
+        alternate left: 'Exhausted all hosts available for retrying build failures for
+        instance X.'; either is a ``MaxRetriesExceeded`` fault and ERROR
+        (``_cleanup_when_reschedule_fails``). Otherwise the next alternate is claimed (every
+        host has room here) and the build cast to it. The volumes' attachments are kept: the
+        compute fails before ``_build_resources``, so ``_validate_existing_attachment_ids``
+        finds them all."""
+        yield self.kernel.env.timeout(self.kernel.config.rpc.delay_s)
+        uuid = instance.uuid
+        try:
+            instance = self.db.instance_get(uuid, ACTOR)
+        except exception.InstanceNotFound:
+            return
+        retry["num_attempts"] += 1
+        last = retry.pop("exc_reason", None)
+        if retry["num_attempts"] > scheduler.MAX_ATTEMPTS:
+            reason = (
+                f"Exceeded max scheduling attempts {scheduler.MAX_ATTEMPTS} for instance "
+                f"{uuid}. Last exception: {last}"
+            )
+        elif not host_list:
+            reason = (
+                f"Exhausted all hosts available for retrying build failures for instance {uuid}."
+            )
+        else:
+            reason = None
+        if reason is not None:
+            self.db.fault_create(uuid, exception.MaxRetriesExceeded(reason=reason), ACTOR, "")
+            self.db.network_deallocate(uuid)
+            instance.vm_state = states.ERROR
+            instance.task_state = None
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+            return
+        host = host_list.pop(0)
+        retry["hosts"].append(host)
+        instance.host = host
+        instance.node = host
+        instance.availability_zone = aggregates.host_zone(self.nova, host)
+        try:
+            instance.save(expected_task_state=states.SCHEDULING)
+        except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
+            return  # deleted meanwhile
+        self.nova.compute_rpcapi.build_and_run_instance(
+            context, instance, host, image=image, host_list=host_list, retry=retry
+        )
 
     def unshelve_instance(
         self, context: Any, instance: Any, destination: Destination | None = None
@@ -100,3 +179,12 @@ class Conductor:
             instance.availability_zone = aggregates.host_zone(self.nova, host)
         instance.save(expected_task_state=states.UNSHELVING)
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)
+
+
+def _forced(destination: Destination | None) -> bool:
+    """``populate_retry`` leaves retries off for one forced host or node."""
+    return (
+        destination is not None
+        and destination.forced
+        and bool(destination.host or destination.node)
+    )

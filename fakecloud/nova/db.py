@@ -563,11 +563,14 @@ class NovaDB:
             action.updated_at = now
         self.kernel.trace.put(_EVENT_FINISH, row.host, uuid, row.event, "finish", row.result)
 
-    def fault_create(self, uuid: str, exc: BaseException, host: str, details: str) -> None:
-        """``add_instance_fault_from_exc``: code from the exception, message cut at 255."""
+    def fault_create(
+        self, uuid: str, exc: BaseException, host: str, details: str, message: str | None = None
+    ) -> None:
+        """``add_instance_fault_from_exc``: code from the exception, message (the caller's
+        ``fault_message``, if any) cut at 255."""
         if isinstance(exc, exception.NovaException):
             code = exc.kwargs.get("code", 500)
-            message = exc.format_message()
+            message = message or exc.format_message()
         else:
             # Nova cannot format a foreign exception's message, so it shows the class name;
             # before the fix of LP #1837877 (CVE-2019-14433) its text, which may leak details.

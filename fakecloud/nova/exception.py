@@ -346,6 +346,29 @@ class BuildAbortException(NovaException):
     msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
 
 
+class MaxRetriesExceeded(NoValidHost):
+    """Nova's ``MaxRetriesExceeded``: a reschedule with no host left to try."""
+
+    msg_fmt = "Exceeded maximum number of retries. %(reason)s"
+
+
+class RescheduledException(NovaException):
+    """Nova's ``RescheduledException``: the build failed on its host and may go elsewhere."""
+
+    msg_fmt = "Build of instance %(instance_uuid)s was re-scheduled: %(reason)s"
+
+
+class RescheduledByPolicyException(RescheduledException):
+    """Nova's ``RescheduledByPolicyException`` (28.0.0; 25.3.0, 26.2.1, 27.2.0): the late
+    server group check's reschedule."""
+
+
+class GroupAffinityViolation(NovaException):
+    """Nova's ``GroupAffinityViolation`` (28.0.0; 25.3.0, 26.2.1, 27.2.0)."""
+
+    msg_fmt = "%(policy)s instance group policy was violated"
+
+
 class InvalidBDMFormat(InvalidBDM):
     """Nova's ``InvalidBDMFormat``."""
 

@@ -24,6 +24,9 @@ from fakecloud.nova.services import compute_filter
 #: ``COMPUTE_STATUS_DISABLED``, 20.0.0).
 _DISABLED_TRAIT_SINCE = (20, 0, 0)
 _PLACEMENT_ZONES = (aggregates.PLACEMENT_ZONES_SINCE, 0, 0)
+#: ``[scheduler] max_attempts`` (its default, every release): a build is tried on its host and
+#: at most this many minus one alternates.
+MAX_ATTEMPTS = 3
 
 
 def _any(name: str) -> bool:
@@ -97,19 +100,7 @@ def select_host(
             nova.hosts, lambda name: destination.matches(name) and candidate(name)
         )
     else:
-        usable = compute_filter(nova)
-        in_zone = None if version >= _PLACEMENT_ZONES else aggregates.zone_filter(nova, zone)
-        if in_zone is not None or destination is not None:
-            up = usable
-            usable = lambda name: (  # noqa: E731
-                up(name)
-                and (in_zone is None or in_zone(name))
-                and (destination is None or destination.matches(name))
-                and candidate(name)
-            )
-        elif candidate is not _ANY:
-            up = usable
-            usable = lambda name: up(name) and candidate(name)  # noqa: E731
+        usable = _filtered(nova, zone, destination, version, candidate)
         if ignore_hosts:
             kept = usable
             usable = lambda name: name not in ignore_hosts and kept(name)  # noqa: E731
@@ -124,3 +115,51 @@ def select_host(
         found = any(candidate(name) for name in nova.hosts)
         raise exception.NoValidHost(reason=server_groups.NOT_ENOUGH_HOSTS if found else "")
     return host
+
+
+def _filtered(
+    nova: Any,
+    zone: str | None,
+    destination: Destination | None,
+    version: tuple,
+    candidate: Callable[[str], bool],
+) -> Callable[[str], bool]:
+    """Whether a host passes the filters other than the server group's: ``ComputeFilter``,
+    before 24.0.0 the ``AvailabilityZoneFilter``, a requested `destination`, placement's
+    `candidate`."""
+    usable = compute_filter(nova)
+    in_zone = None if version >= _PLACEMENT_ZONES else aggregates.zone_filter(nova, zone)
+    if in_zone is not None or destination is not None:
+        up = usable
+        usable = lambda name: (  # noqa: E731
+            up(name)
+            and (in_zone is None or in_zone(name))
+            and (destination is None or destination.matches(name))
+            and candidate(name)
+        )
+    elif candidate is not _ANY:
+        up = usable
+        usable = lambda name: up(name) and candidate(name)  # noqa: E731
+    return usable
+
+
+def alternates(
+    nova: Any,
+    zone: str | None,
+    instance_uuid: str,
+    destination: Destination | None,
+    chosen: str,
+    group: Any,
+) -> list[str]:
+    """``_get_alternate_hosts``: the hosts a build of `group`'s member `instance_uuid` placed
+    on `chosen` may be retried on, best first, at most ``max_attempts`` - 1 (nova 17.0.13
+    filter_scheduler.py, 34.0.0 scheduler/manager.py): those passing the same filters at
+    the same moment, `chosen` left out."""
+    version = nova.kernel.switches.release.version
+    candidate = _placement(nova, zone, destination, version)
+    usable = _filtered(nova, zone, destination, version, candidate)
+    passes = server_groups.policy_filter(nova, group, instance_uuid)
+    db = nova.db
+    hosts = [h for h in nova.hosts if h != chosen and usable(h) and passes(h)]
+    hosts.sort(key=lambda h: (db.host_load(h), h))
+    return hosts[: MAX_ATTEMPTS - 1]

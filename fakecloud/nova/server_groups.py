@@ -209,6 +209,74 @@ def _unplaced_of_request(rows: Any, group: InstanceGroup, instance_uuid: str) ->
     )
 
 
+def _holds_host(row: Any, reservation_id: str | None) -> bool:
+    """Whether `row`'s host counts as the group's: set by its compute's claim (``instance_claim``
+    writes ``instance.host``; fakecloud's conductor writes it at scheduling, so a row still
+    ``scheduling`` has not been claimed yet), or chosen earlier in the same request, whose
+    servers ``select_destinations`` places together."""
+    return bool(row.host) and (
+        row.task_state != states.SCHEDULING or row.reservation_id == reservation_id
+    )
+
+
+def _member_hosts(
+    rows: Any, group: InstanceGroup, instance_uuid: str, reservation_id: str | None
+) -> Counter[str]:
+    """The group's hosts as Nova reads them for `instance_uuid` (``get_hosts(exclude=...)``):
+    how many of its other live members each host holds."""
+    on_host: Counter[str] = Counter()
+    for uuid in group.members:
+        row = rows.get(uuid)
+        if (
+            uuid != instance_uuid
+            and row is not None
+            and not row.deleted
+            and _holds_host(row, reservation_id)
+        ):
+            on_host[row.host] += 1
+    return on_host
+
+
+def late_violation(nova: Any, group: InstanceGroup, instance_uuid: str, host: str) -> str | None:
+    """``ComputeManager._validate_instance_group_policy`` on `host` after the claim: the
+    policy violated (``Anti-affinity``/``Affinity``), else None. Anti-affinity: the host
+    already holds ``max_server_per_host`` (1) other members (17.x: any member there, its
+    groups have no rules); affinity: the group has hosts and this is not one of them; the soft
+    policies are not checked. Only claimed members count: two boots of separate requests that
+    the scheduler placed before either reached its host are the race this check catches, the
+    one whose compute checks second fails (the check holds the group's lock, ``synchronized``
+    on its uuid: here one simulation step)."""
+    policy = group.policy
+    if policy not in HARD_POLICIES:
+        return None
+    on_host = _member_hosts(nova.db.instances, group, instance_uuid, None)
+    if policy == "anti-affinity":
+        if on_host[host] >= group.rules.get("max_server_per_host", 1):
+            return "Anti-affinity"
+    elif on_host and host not in on_host:
+        return "Affinity"
+    return None
+
+
+#: The policies the compute checks again after its claim (and the scheduler's filters enforce).
+HARD_POLICIES = ("anti-affinity", "affinity")
+
+
+def policy_filter(nova: Any, group: InstanceGroup, instance_uuid: str) -> Callable[[str], bool]:
+    """``ServerGroupAntiAffinityFilter`` / ``ServerGroupAffinityFilter`` for `instance_uuid`
+    (every host passes a soft policy)."""
+    own = nova.db.instances.get(instance_uuid)
+    on_host = _member_hosts(
+        nova.db.instances, group, instance_uuid, own.reservation_id if own else None
+    )
+    if group.policy == "anti-affinity":
+        most = group.rules.get("max_server_per_host", 1)
+        return lambda h: on_host[h] < most
+    if group.policy == "affinity" and on_host:
+        return lambda h: h in on_host
+    return lambda h: True
+
+
 def pick_host(
     nova: Any, group: InstanceGroup, instance_uuid: str, usable: Callable[[str], bool]
 ) -> str | None:
@@ -221,11 +289,8 @@ def pick_host(
     first; ``ServerGroupSoftAntiAffinityWeigher``: fewer first), ties as any boot's."""
     db = nova.db
     rows = db.instances
-    on_host: Counter[str] = Counter()
-    for uuid in group.members:
-        row = rows.get(uuid)
-        if uuid != instance_uuid and row is not None and not row.deleted and row.host:
-            on_host[row.host] += 1
+    own = rows.get(instance_uuid)
+    on_host = _member_hosts(rows, group, instance_uuid, own.reservation_id if own else None)
     policy = group.policy
     if policy == "affinity" and on_host:
         return db.least_loaded(nova.hosts, lambda h: h in on_host and usable(h))

@@ -23,7 +23,7 @@ from typing import Any
 from fakecloud.errors import ConfigError
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, exception, states
-from fakecloud.nova.compute import instance_snapshots
+from fakecloud.nova.compute import instance_snapshots, reschedule
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
@@ -446,9 +446,16 @@ class ComputeManager:
     # -- build and delete --------------------------------------------------------------------
 
     def build_and_run_instance(
-        self, context: Any, instance: Any, image: dict[str, Any] | None = None
+        self,
+        context: Any,
+        instance: Any,
+        image: dict[str, Any] | None = None,
+        host_list: list[str] | None = None,
+        retry: dict[str, Any] | None = None,
     ) -> Generator[Any, Any, None]:
-        """RPC cast: prepare the block devices, spawn the guest, mark the server active."""
+        """RPC cast: prepare the block devices, spawn the guest, mark the server active.
+        `host_list`: the scheduler's alternates left; `retry`: ``filter_properties['retry']``
+        (None: no reschedule, as for a forced host)."""
         # `_task`, then a worker of the long-task executor (threading mode), then
         # ``with self._build_semaphore`` (``_locked_do_build_and_run_instance``), in one frame.
         proc = self._task_started()
@@ -457,23 +464,30 @@ class ComputeManager:
             if executor is None:
                 with self._build_semaphore.request() as slot:
                     yield slot
-                    yield from self._build_and_run(context, instance, image)
+                    yield from self._build_and_run(context, instance, image, host_list, retry)
             else:
                 with executor.request() as worker:
                     yield worker
                     with self._build_semaphore.request() as slot:
                         yield slot
-                        yield from self._build_and_run(context, instance, image)
+                        yield from self._build_and_run(context, instance, image, host_list, retry)
         finally:
             self._tasks.discard(proc)
 
     def _build_and_run(
-        self, context: Any, instance: Any, image: dict[str, Any] | None
+        self,
+        context: Any,
+        instance: Any,
+        image: dict[str, Any] | None,
+        host_list: list[str] | None = None,
+        retry: dict[str, Any] | None = None,
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_build_and_run_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "create.start")
+            if self.nova.server_groups is not None:
+                reschedule.late_group_check(self, instance)
             self.db.network_allocate(instance.uuid)  # ``_build_networks_for_instance``
             instance.task_state = states.BLOCK_DEVICE_MAPPING
             instance.save(expected_task_state=states.SCHEDULING)
@@ -505,6 +519,11 @@ class ComputeManager:
             # Deleted while building: the delete cleans up.
             self.driver.destroy(instance)
             event.finish(exc)
+            return
+        except exception.RescheduledException as exc:
+            # ``_do_build_and_run_instance`` returns after handling it: the event succeeds.
+            yield from reschedule.rescheduled(self, context, instance, image, exc, host_list, retry)
+            event.finish()
             return
         except Exception as exc:  # noqa: BLE001
             self.driver.destroy(instance)

@@ -1,0 +1,116 @@
+"""A build that fails on its host: the compute's late server group check and the reschedule
+(``ComputeManager._validate_instance_group_policy``, ``_build_and_run_instance``,
+``_do_build_and_run_instance``; nova 17.0.13, 20.6.0, 26.2.2, 27.2.0, 28.0.0, 34.0.0).
+
+After its claim the compute checks the server's group again, under the group's lock: two
+boots the scheduler placed before either reached its host can both pass the filters, and the
+one checked second fails here (`server_groups.late_violation`). The failure is a
+``RescheduledException``: with retry information (every scheduled build) the server goes back
+to the conductor, which tries the scheduler's next alternate (`Conductor.build_instances`);
+a forced host has none (``populate_retry`` leaves it out), so the server goes to ERROR with
+the reason as its fault.
+
+    >>> late_group_check(manager, instance)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import block_device, exception, server_groups, states
+from fakecloud.nova.compute.utils import format_traceback
+from fakecloud.profiles.provenance import Backport, Change
+
+#: ``GroupAffinityViolation``, re-raised as ``RescheduledByPolicyException`` with its own text
+#: (no period) as the reason (56d320a203, "Fix failed count for anti-affinity check"); before,
+#: the check raised a ``RescheduledException`` that ``_build_and_run_instance``'s catch-all
+#: wrapped in another, its reason "Build of instance X was re-scheduled: ... violated.".
+POLICY_EXCEPTION = Change(
+    "28.0.0",
+    "56d320a203",
+    "Fix failed count for anti-affinity check",
+    backports=(
+        Backport("25.3.0", "cd0403dd3b"),
+        Backport("26.2.1", "2f1d65774f"),
+        Backport("27.2.0", "1b56714e91"),
+    ),
+)
+#: The no-retry branch stops detaching and deleting the server's volumes (``_cleanup_volumes``
+#: dropped: 26c46a409f, LP #1899649): they stay reserved for the ERROR server.
+NO_RETRY_KEEPS_VOLUMES = Change(
+    "23.0.0",
+    "26c46a409f",
+    "Don't detach volumes when RescheduledException raised without retry",
+    backports=(Backport("22.1.0", "eda458828b"),),
+)
+
+
+def late_group_check(manager: Any, instance: Any) -> None:
+    """``_validate_instance_group_policy`` on `manager`'s host: nothing, or the
+    ``RescheduledException`` ``_build_and_run_instance`` turns the violation into, after its
+    ``create.error`` notification (``[workarounds] disable_group_policy_check_upcall`` is not
+    modelled: the check always runs)."""
+    nova = manager.nova
+    group = server_groups.group_of(nova, instance.uuid)
+    if group is None:
+        return
+    policy = server_groups.late_violation(nova, group, instance.uuid, manager.host)
+    if policy is None:
+        return
+    uuid = instance.uuid
+    if POLICY_EXCEPTION.reaches(manager.switches.release):
+        raised: Exception = exception.GroupAffinityViolation(instance_uuid=uuid, policy=policy)
+        outer: type[exception.RescheduledException] = exception.RescheduledByPolicyException
+    else:
+        raised = exception.RescheduledException(
+            instance_uuid=uuid, reason=f"{policy} instance group policy was violated."
+        )
+        outer = exception.RescheduledException
+    manager.notifier.instance_usage(manager.host, instance, "create.error", message=str(raised))
+    raise outer(instance_uuid=uuid, reason=str(raised)) from raised
+
+
+def rescheduled(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    image: dict[str, Any] | None,
+    exc: exception.RescheduledException,
+    host_list: list[str] | None,
+    retry: dict[str, Any] | None,
+) -> Generator[Any, Any, None]:
+    """``_do_build_and_run_instance``'s ``except RescheduledException``. No `retry` (a forced
+    host): networks cleaned up, before 22.1.0 the volumes detached and deleted as after an
+    aborted build, a fault with the reason as its message, host and node cleared, ERROR.
+    Otherwise: networks cleaned up, host and node cleared, ``scheduling`` again, the
+    allocation dropped and the server cast back to the conductor with what is left of its
+    alternates."""
+    db = manager.db
+    reason = exc.kwargs["reason"]
+    db.network_deallocate(instance.uuid)  # ``_cleanup_allocated_networks``
+    if retry is None:
+        if not NO_RETRY_KEEPS_VOLUMES.reaches(manager.switches.release):
+            yield from block_device.cleanup_after_aborted_build(
+                manager, context, instance, db.bdms_by_instance(instance.uuid)
+            )
+        db.fault_create(instance.uuid, exc, manager.host, format_traceback(exc), message=reason)
+        instance.host = instance.node = None
+        instance.vm_state = states.ERROR
+        instance.task_state = None
+        try:
+            instance.save()
+        except exception.InstanceNotFound:
+            pass
+        return
+    retry["exc_reason"] = reason
+    instance.host = instance.node = None
+    instance.task_state = states.SCHEDULING
+    try:
+        instance.save()
+    except exception.InstanceNotFound:
+        return
+    manager.kernel.spawn(
+        manager.nova.conductor.build_instances(context, instance, image, host_list, retry),
+        name=f"nova-conductor reschedule {instance.uuid}",
+    )

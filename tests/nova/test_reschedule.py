@@ -1,0 +1,174 @@
+"""The compute's late server group check and the reschedule it starts, as nova 17.0.13,
+20.6.0, 26.2.2, 27.2.0, 28.0.0 and 34.0.0 do them (``compute/manager.py``
+``_validate_instance_group_policy``, ``_build_and_run_instance``,
+``_do_build_and_run_instance``; ``conductor/manager.py`` ``build_instances``;
+``scheduler/utils.py`` ``populate_retry``): two boots the scheduler placed before either
+reached its host, one fails there and goes to its alternate; no alternate left, or a forced
+host (never retried), and it ends in ERROR."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+GROUPS = "/v2.1/os-server-groups"
+#: The reason before 28.0.0 (25.3.0, 26.2.1, 27.2.0): the check's RescheduledException wrapped.
+OLD = "Build of instance {} was re-scheduled: Anti-affinity instance group policy was violated."
+#: ``GroupAffinityViolation``'s text.
+NEW = "Anti-affinity instance group policy was violated"
+
+
+def world(profile="upstream", hosts=2, policy="anti-affinity"):
+    env = NovaEnv(profile, config={"nova": {"compute_hosts": hosts}})
+    resp = env.request("POST", GROUPS, {"server_group": {"name": "g", "policies": [policy]}})
+    assert resp.status == 200, resp.json()
+    return env, resp.json()["server_group"]["id"]
+
+
+def boot(env, group, name, zone=None, user="demo", bdm=None):
+    server = {"name": name, "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    if zone:
+        server["availability_zone"] = zone
+    if bdm:
+        server["block_device_mapping_v2"] = bdm
+    body = {"server": server}
+    if group:
+        body["os:scheduler_hints"] = {"group": group}
+    resp = env.request("POST", "/v2.1/servers", body, user=user, microversion="2.45")
+    assert resp.status == 202, resp.json()
+    return resp.json()["server"]["id"]
+
+
+def race(env, group):
+    """Two boots into `group`; the first one's build cast reaches its host a second late, so
+    the scheduler places the second before the first is claimed."""
+    env.cloud.faults.add(
+        "rpc.cast", "delay", delay_s=1.0, times=1, match={"method": "build_and_run_instance"}
+    )
+    first, second = boot(env, group, "a"), boot(env, group, "b")
+    env.cloud.run_until_idle()
+    return first, second
+
+
+def events(env, sid):
+    """The create action's events (event, host, result)."""
+    (action,) = env.nova.db.actions[sid]
+    return [(e.event, e.host, e.result) for e in action.events]
+
+
+def create_errors(env):
+    return [
+        (e["actor"], e.get("message"))
+        for e in env.cloud.trace.filter(kind="notification")
+        if e["event_type"] == "compute.instance.create.error"
+    ]
+
+
+@pytest.mark.parametrize(
+    "profile, message",
+    [
+        ("seed", OLD),
+        ("nova-27.1.0", OLD),
+        ("nova-27.2.0", NEW),
+        ("upstream", NEW),
+    ],
+)
+def test_the_boot_checked_second_goes_to_its_alternate(profile, message):
+    env, group = world(profile)
+    # cmp-2 busy: both members are placed on cmp-1, neither claimed yet
+    boot(env, None, "busy", zone="nova:cmp-2", user="admin")
+    env.cloud.run_until_idle()
+    first, second = race(env, group)
+    assert env.server(second)["OS-EXT-SRV-ATTR:host"] == "cmp-1"
+    shown = env.server(first)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown.get("fault")) == (
+        "ACTIVE",
+        "cmp-2",
+        None,
+    )
+    # both attempts' events succeed: _do_build_and_run_instance handles the reschedule
+    assert events(env, first) == [
+        ("compute_build_and_run_instance", "cmp-1", "Success"),
+        ("compute_build_and_run_instance", "cmp-2", "Success"),
+    ]
+    assert create_errors(env) == [("compute.cmp-1", message.format(first))]
+    assert env.cloud.check_invariants(["server_group_policy_holds"]) == []
+
+
+def test_affinity_race_follows_the_member_claimed_first():
+    env, group = world("seed", policy="affinity")
+    first, second = race(env, group)
+    # the second went to the emptier host and was claimed first; the first follows it there
+    assert [env.server(s)["OS-EXT-SRV-ATTR:host"] for s in (first, second)] == ["cmp-2", "cmp-2"]
+    assert create_errors(env) == [
+        (
+            "compute.cmp-1",
+            f"Build of instance {first} was re-scheduled: "
+            "Affinity instance group policy was violated.",
+        )
+    ]
+
+
+def test_no_alternate_left_exhausts_the_retries():
+    env, group = world("seed", hosts=1)
+    first, second = race(env, group)
+    assert env.server(second)["status"] == "ACTIVE"
+    shown = env.server(first)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown["fault"]["message"]) == (
+        "ERROR",
+        None,
+        "Exceeded maximum number of retries. Exhausted all hosts available for retrying "
+        f"build failures for instance {first}.",
+    )
+    moves = env.cloud.trace.filter(kind="state", subject=first, field="task_state")
+    assert [(e["old"], e["new"]) for e in moves] == [("scheduling", None)]
+
+
+@pytest.mark.parametrize(
+    "profile, message, volume",
+    [
+        ("seed", OLD, "available"),
+        ("nova-22.0.0", OLD, "available"),
+        ("nova-22.1.0", OLD, "reserved"),
+        ("nova-26.2.1", NEW, "reserved"),
+        ("upstream", NEW, "reserved"),
+    ],
+)
+def test_a_forced_host_past_the_group_is_never_retried(profile, message, volume):
+    env, group = world(profile)
+    member = boot(env, group, "a")
+    env.cloud.run_until_idle()
+    made = env.cloud.request(
+        "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}, user="demo"
+    ).json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    bdm = [
+        {"boot_index": 0, "uuid": env.image.id, "source_type": "image",
+         "destination_type": "local"},
+        {"boot_index": 1, "uuid": made, "source_type": "volume", "destination_type": "volume"},
+    ]  # fmt: skip
+    forced = boot(env, group, "b", zone="nova:cmp-1", user="admin", bdm=bdm)
+    env.cloud.run_until_idle()
+    assert env.server(member)["OS-EXT-SRV-ATTR:host"] == "cmp-1"
+    shown = env.server(forced)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown["fault"]["message"]) == (
+        "ERROR",
+        None,
+        message.format(forced),
+    )
+    assert len(env.cloud.trace.filter(kind="rpc.cast", method="build_and_run_instance")) == 2
+    # before 22.1.0 the no-retry branch detaches the volume (_cleanup_volumes)
+    vol = env.cloud.request("volume", "GET", f"/v3/{{project_id}}/volumes/{made}", user="demo")
+    assert vol.json()["volume"]["status"] == volume
+    assert env.cloud.check_invariants(["server_group_policy_holds"]) == []
+
+
+def test_max_server_per_host_lets_a_forced_second_member_in():
+    env = NovaEnv("upstream", config={"nova": {"compute_hosts": 2}})
+    body = {"server_group": {"name": "g", "policy": "anti-affinity",
+                             "rules": {"max_server_per_host": 2}}}  # fmt: skip
+    group = env.request("POST", GROUPS, body, microversion="2.64").json()["server_group"]["id"]
+    sids = [boot(env, group, n, zone="nova:cmp-1", user="admin") for n in "abc"]
+    env.cloud.run_until_idle()
+    assert [env.server(s)["status"] for s in sids] == ["ACTIVE", "ACTIVE", "ERROR"]
