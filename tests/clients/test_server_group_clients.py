@@ -1,4 +1,5 @@
-"""``openstack server group create`` and ``server create --hint group=UUID``, and
+"""``openstack server group create`` and ``server create --hint group=UUID`` (an admin's
+forced host past the group failing the compute's late check), and
 openstacksdk's cloud layer ``create_server(group=...)``, against Nova's ``/os-server-groups``
 and the ``group`` scheduler hint (tests/nova/test_server_groups.py), and novaclient's
 ``server_groups``: they were 404s."""
@@ -31,6 +32,19 @@ def test_osc_anti_affinity_member_finds_no_host_and_sdk_boots_into_a_group(tmp_p
             "ERROR",
             "No valid host was found. There are not enough hosts available.",
         )
+        # an admin's forced host skips the filters; the compute's late check refuses it
+        # (GroupAffinityViolation, not retried: tests/nova/test_reschedule.py)
+        osc(
+            "server", "create", "--flavor", "1", "--image", image, "--no-network",
+            "--availability-zone", "nova:cmp-1", "--hint", f"group={group['id']}", "forced",
+            cloud="fakecloud-admin",
+        )  # fmt: skip
+        cloud.run_until_idle()
+        forced = osc("server", "show", "forced", cloud="fakecloud-admin")
+        assert (forced["status"], forced["fault"]["message"]) == (
+            "ERROR",
+            "Anti-affinity instance group policy was violated",
+        )
         together = conn.create_server_group("together", ["affinity"])
         server = conn.create_server(
             "c", image=image, flavor="1", network=[], group=together.id, wait=False
@@ -41,4 +55,4 @@ def test_osc_anti_affinity_member_finds_no_host_and_sdk_boots_into_a_group(tmp_p
         assert (soft.policy, soft.rules) == ("soft-affinity", {})
         listed = {g.name: g.members for g in nova.server_groups.list()}
         assert sorted(listed) == ["apart", "soft", "together"]
-        assert (listed["together"], listed["apart"]) == ([server.id], ids)
+        assert (listed["together"], listed["apart"]) == ([server.id], [*ids, forced["id"]])
