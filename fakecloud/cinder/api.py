@@ -38,6 +38,7 @@ from fakecloud.cinder import (
     list_filters,
     messages_api,
     policy,
+    pools,
     services_api,
     transfer_rest,
     type_list,
@@ -313,6 +314,7 @@ class CinderApi(ApiService):
             *services_api.ROUTES,
             *messages_api.ROUTES,
             *transfer_rest.ROUTES,
+            *pools.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

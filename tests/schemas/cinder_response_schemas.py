@@ -670,3 +670,28 @@ def transfer_detail(version: str, created: bool = False) -> dict[str, Any]:
     if created:
         fields = [*fields, ("auth_key", {"type": "string", "pattern": "^[0-9a-f]{16}$"}, True)]
     return _object(fields)
+
+
+# -- scheduler stats (cinder/api/views/scheduler_stats.py) --------------------------------
+
+POOL_SUMMARY = _object([("name", {"type": "string", "pattern": "^[^@#]+@[^#]+#.+$"}, True)])
+#: ``capabilities`` is whatever the backend's driver reports (an object with at least the
+#: scheduler's required keys, ``HostManager.REQUIRED_KEYS`` less ``pool_name``, which
+#: legacy drivers such as RBD do not report).
+POOL_DETAIL = _object(
+    [
+        ("name", {"type": "string", "pattern": "^[^@#]+@[^#]+#.+$"}, True),
+        (
+            "capabilities",
+            {
+                "type": "object",
+                "required": [
+                    "total_capacity_gb", "free_capacity_gb", "allocated_capacity_gb",
+                    "reserved_percentage", "volume_backend_name", "storage_protocol",
+                    "vendor_name", "timestamp",
+                ],
+            },
+            True,
+        ),
+    ]
+)  # fmt: skip

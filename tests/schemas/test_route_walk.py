@@ -557,6 +557,17 @@ def _cinder_transfers(w: World, profile: str) -> None:
             expect(volume(w, "DELETE", f"{path}/{made['id']}", mv=mv), 202, None, "DELETE")
 
 
+@walks("volumev3", "GET", "/v3/scheduler-stats/get_pools")
+def _cinder_pools(w: World, profile: str) -> None:
+    for mv in ("3.0", CINDER_TOP[profile]):
+        path = "scheduler-stats/get_pools"
+        r = volume(w, "GET", path, mv=mv, user="admin")
+        expect(r, 200, cinder.collection("pools", cinder.POOL_SUMMARY), f"GET pools @{mv}")
+        r = volume(w, "GET", path + "?detail=true", mv=mv, user="admin")
+        expect(r, 200, cinder.collection("pools", cinder.POOL_DETAIL), f"GET detail @{mv}")
+        expect(volume(w, "GET", path, mv=mv), 403, cinder.FAULT, f"GET pools (member) @{mv}")
+
+
 _MSG = "/v3/messages"
 
 

@@ -1,0 +1,24 @@
+"""``openstack volume backend pool list [--long]`` (python-openstackclient 10.5.0 through
+openstacksdk 4.22.0's ``backend_pools``, unchanged, in-process) as the admin: the cloud's one
+LVM pool and its capabilities (tests/cinder/test_backend_pools.py has Cinder's answers). It
+was a 404."""
+
+from client_helpers import needs, volume_direct
+from osc_inprocess import OpenStackCLI
+
+from fakecloud import Cloud
+
+
+def test_cli_lists_the_backend_pools(tmp_path):
+    cloud = Cloud(seed=6, profile="upstream")
+    needs(cloud, "cinder")
+    with cloud.intercept():
+        volume_direct(cloud, "data", size=3)
+        osc = OpenStackCLI(cloud, tmp_path)
+        assert osc("volume", "backend", "pool", "list", cloud="fakecloud-admin") == [
+            {"Name": "cinder@lvmdriver-1#lvmdriver-1"}
+        ]
+        (pool,) = osc("volume", "backend", "pool", "list", "--long", cloud="fakecloud-admin")
+        caps = pool["Capabilities"]
+        assert (caps["allocated_capacity_gb"], caps["provisioned_capacity_gb"]) == (3, 3.0)
+        assert caps["storage_protocol"] == "iSCSI" and caps["volume_backend_name"] == "lvmdriver-1"
