@@ -77,6 +77,8 @@ class Conductor:
         group = server_groups.group_of(self.nova, instance.uuid)
         if group is None or group.policy not in server_groups.HARD_POLICIES:
             return {}
+        if self.nova.config.scheduler_max_attempts == 1:
+            return {}  # ``populate_retry``: re-scheduling is disabled
         alternates = scheduler.alternates(
             self.nova, instance.availability_zone, instance.uuid, destination, host, group
         )
@@ -92,7 +94,7 @@ class Conductor:
     ) -> Generator[Any, Any, None]:
         """A reschedule (``ComputeTaskManager.build_instances`` with ``host_lists``, nova
         17.0.13-34.0.0): ``populate_retry`` counts the attempt (past ``max_attempts``:
-        'Exceeded max scheduling attempts 3 for instance X. Last exception: ...'); no
+        'Exceeded max scheduling attempts N for instance X. Last exception: ...'); no
         alternate left: 'Exhausted all hosts available for retrying build failures for
         instance X.'; either is a ``MaxRetriesExceeded`` fault and ERROR
         (``_cleanup_when_reschedule_fails``). Otherwise the next alternate is claimed (every
@@ -107,10 +109,11 @@ class Conductor:
             return
         retry["num_attempts"] += 1
         last = retry.pop("exc_reason", None)
-        if retry["num_attempts"] > scheduler.MAX_ATTEMPTS:
+        most = self.nova.config.scheduler_max_attempts
+        if retry["num_attempts"] > most:
             reason = (
-                f"Exceeded max scheduling attempts {scheduler.MAX_ATTEMPTS} for instance "
-                f"{uuid}. Last exception: {last}"
+                f"Exceeded max scheduling attempts {most} for instance {uuid}. "
+                f"Last exception: {last}"
             )
         elif not host_list:
             reason = (

@@ -130,6 +130,9 @@ class NovaConfig:
     max_concurrent_builds: int = 10
     """Per host: builds at once with eventlet (0: unlimited); with threading it sizes the
     long-task executor with max_concurrent_snapshots (0: 10)."""
+    scheduler_max_attempts: int = 3
+    """``[scheduler] max_attempts``: a build is tried on its host and at most this many minus
+    one alternates; 1 turns reschedules off (a build failing on its host ends in ERROR)."""
     concurrency_backend: str = ""
     """nova-compute's concurrency: ``eventlet`` or ``threading`` (33.0.0+); unset, the release's
     default (threading from 34.0.0, switch ``default_concurrency_backend``)."""
@@ -181,6 +184,11 @@ class NovaConfig:
             raise ConfigError(
                 f"config nova.notification_format must be one of "
                 f"{', '.join(NOTIFICATION_FORMATS[1:])}, got {self.notification_format!r}"
+            )
+        if not isinstance(self.scheduler_max_attempts, int) or self.scheduler_max_attempts < 1:
+            raise ConfigError(
+                "config nova.scheduler_max_attempts must be an integer of at least 1, got "
+                f"{self.scheduler_max_attempts!r}"
             )
         if self.concurrency_backend not in ("", "eventlet", "threading"):
             raise ConfigError(

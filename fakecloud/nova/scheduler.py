@@ -24,9 +24,6 @@ from fakecloud.nova.services import compute_filter
 #: ``COMPUTE_STATUS_DISABLED``, 20.0.0).
 _DISABLED_TRAIT_SINCE = (20, 0, 0)
 _PLACEMENT_ZONES = (aggregates.PLACEMENT_ZONES_SINCE, 0, 0)
-#: ``[scheduler] max_attempts`` (its default, every release): a build is tried on its host and
-#: at most this many minus one alternates.
-MAX_ATTEMPTS = 3
 
 
 def _any(name: str) -> bool:
@@ -152,7 +149,8 @@ def alternates(
     group: Any,
 ) -> list[str]:
     """``_get_alternate_hosts``: the hosts a build of `group`'s member `instance_uuid` placed
-    on `chosen` may be retried on, best first, at most ``max_attempts`` - 1 (nova 17.0.13
+    on `chosen` may be retried on, best first, at most ``[scheduler] max_attempts`` - 1
+    (`NovaConfig.scheduler_max_attempts`; nova 17.0.13
     filter_scheduler.py, 34.0.0 scheduler/manager.py): those passing the same filters at
     the same moment, `chosen` left out."""
     version = nova.kernel.switches.release.version
@@ -162,4 +160,4 @@ def alternates(
     db = nova.db
     hosts = [h for h in nova.hosts if h != chosen and usable(h) and passes(h)]
     hosts.sort(key=lambda h: (db.host_load(h), h))
-    return hosts[: MAX_ATTEMPTS - 1]
+    return hosts[: nova.config.scheduler_max_attempts - 1]

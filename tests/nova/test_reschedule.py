@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakecloud.errors import ConfigError
 from tests.nova.conftest import NovaEnv
 
 GROUPS = "/v2.1/os-server-groups"
@@ -172,3 +173,43 @@ def test_max_server_per_host_lets_a_forced_second_member_in():
     sids = [boot(env, group, n, zone="nova:cmp-1", user="admin") for n in "abc"]
     env.cloud.run_until_idle()
     assert [env.server(s)["status"] for s in sids] == ["ACTIVE", "ACTIVE", "ERROR"]
+
+
+def test_max_attempts_one_turns_reschedules_off():
+    env = NovaEnv("upstream", config={"nova": {"compute_hosts": 2, "scheduler_max_attempts": 1}})
+    group = env.request(
+        "POST", GROUPS, {"server_group": {"name": "g", "policies": ["anti-affinity"]}}
+    )
+    group = group.json()["server_group"]["id"]
+    boot(env, None, "busy", zone="nova:cmp-2", user="admin")
+    env.cloud.run_until_idle()
+    first, second = race(env, group)
+    shown = env.server(first)
+    # ``populate_retry`` gives no retry: the no-retry branch, as for a forced host
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown["fault"]["message"]) == (
+        "ERROR",
+        None,
+        NEW,
+    )
+    assert env.server(second)["status"] == "ACTIVE"
+
+
+def test_past_max_attempts_the_last_reason_is_kept():
+    """``populate_retry`` counts the attempt before the conductor looks at the alternates."""
+    env, group = world("upstream")
+    sid = boot(env, group, "a")
+    env.cloud.run_until_idle()
+    instance = env.nova.db.instance_get(sid, "test")
+    retry = {"num_attempts": 3, "hosts": ["cmp-1", "cmp-2", "cmp-1"], "exc_reason": NEW}
+    flow = env.nova.conductor.build_instances(None, instance, None, ["cmp-2"], retry)
+    env.kernel.spawn(flow, name="reschedule")
+    env.cloud.run_until_idle()
+    assert env.server(sid)["fault"]["message"] == (
+        "Exceeded maximum number of retries. Exceeded max scheduling attempts 3 for instance "
+        f"{sid}. Last exception: {NEW}"
+    )
+
+
+def test_max_attempts_must_be_positive():
+    with pytest.raises(ConfigError, match="nova.scheduler_max_attempts must be an integer"):
+        NovaEnv("upstream", config={"nova": {"scheduler_max_attempts": 0}})
