@@ -341,6 +341,11 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         ["status=ACTIVE&changes-since=2026-01-01T00:00:00Z", "deleted=true&all_tenants=1"],
     ),
     ("compute", "POST", "/v2.1/servers/{server_id}/action"): (_SERVER_ACTIONS, []),
+    ("compute", "GET", "/v2.1/os-migrations"): (
+        [],
+        ["status=finished&host={compute_host}", "limit=1&changes-since=2026-01-01T00:00:00Z"],
+    ),
+    ("compute", "GET", "/v2.1/servers/{server_id}/migrations"): ([], []),
     ("compute", "GET", "/v2.1/servers/{server_id}/os-instance-actions"): (
         [],
         ["limit=1", "changes-since=2026-01-01T00:00:00Z&changes-before=2027-01-01T00:00:00Z"],

@@ -26,6 +26,7 @@ from tests.schemas import glance_schemas as glance
 from tests.schemas import nova_response_schemas as nova
 from tests.schemas.test_response_shapes import CINDER_TOP as _CINDER_TOP
 from tests.schemas.test_response_shapes import (
+    NOVA_FAULT,
     PROFILES,
     World,
     _boundaries,
@@ -1089,6 +1090,95 @@ def _keystone(w: World, profile: str) -> None:
     assert r.status == 200 and not r.body
     r = w.req("identity", "DELETE", "/v3/auth/tokens", headers=headers, user="admin")
     assert (r.status, r.body) == (204, None) or (r.status, r.body) == (204, b"")
+
+
+# -- migrations (nova 34.0.0 schemas/migrations.py, schemas/server_migrations.py) --------------
+
+
+def _migrations_index_schemas() -> dict[str, dict]:
+    """``index_response_v20``/``v223``/``v259``/``v280`` of ``schemas/migrations.py``."""
+    nullable = {"type": ["string", "null"]}
+    item: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "created_at": {"type": "string", "format": "date-time"},
+            "dest_compute": nullable,
+            "dest_host": nullable,
+            "dest_node": nullable,
+            "id": {"type": "integer"},
+            "instance_uuid": {"type": "string", "format": "uuid"},
+            "new_instance_type_id": {"type": ["integer", "null"]},
+            "old_instance_type_id": {"type": ["integer", "null"]},
+            "source_compute": nullable,
+            "source_node": nullable,
+            "status": {"type": "string"},
+            "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "additionalProperties": False,
+    }
+    item["required"] = sorted(item["properties"])
+    out = {}
+    for mv, extra in (
+        ("2.1", {}),
+        ("2.23", {"migration_type": {"enum": ["migration", "resize", "live-migration",
+                                              "evacuation"]},
+                  "links": nova.response_types.links}),
+        ("2.59", {"uuid": {"type": "string", "format": "uuid"}}),
+        ("2.80", {"user_id": {"type": "string"}, "project_id": {"type": "string"}}),
+    ):  # fmt: skip
+        item = {
+            **item,
+            "properties": {**item["properties"], **extra},
+            "required": item["required"] + sorted(k for k in extra if k != "links"),
+        }
+        props: dict[str, Any] = {"migrations": {"type": "array", "items": item}}
+        if _v(mv) >= _v("2.59"):
+            props["migrations_links"] = nova.response_types.collection_links
+        out[mv] = {
+            "type": "object",
+            "properties": props,
+            "required": ["migrations"],
+            "additionalProperties": False,
+        }
+    return out
+
+
+_EMPTY_MIGRATIONS = {
+    "type": "object",
+    "properties": {"migrations": {"type": "array", "maxItems": 0}},
+    "required": ["migrations"],
+    "additionalProperties": False,
+}
+
+
+@walks(
+    "compute",
+    "GET",
+    "/v2.1/os-migrations",
+    "/v2.1/servers/{server_id}/migrations",
+    "/v2.1/servers/{server_id}/migrations/{migration_id}",
+)
+def _migrations_read(w: World, profile: str) -> None:
+    sid = w.boot("moved")
+    r = w.action(sid, {"resize": {"flavorRef": "2"}}, "2.1")
+    assert r.status == 202, r.json()
+    w.cloud.run_until_idle()
+    schemas = _migrations_index_schemas()
+    for mv, schema in schemas.items():
+        if _v(mv) > _v(w.top):
+            continue
+        r = w.compute("GET", "/os-migrations?limit=1" if _v(mv) >= _v("2.59") else "/os-migrations",
+                      mv=mv, user="admin")  # fmt: skip
+        body = expect(r, 200, schema, f"GET /os-migrations @{mv}")
+        assert body["migrations"], body
+        if _v(mv) >= _v("2.23"):
+            r = w.compute("GET", f"/servers/{sid}/migrations", mv=mv, user="admin")
+            expect(r, 200, _EMPTY_MIGRATIONS, f"GET /servers/{{id}}/migrations @{mv}")
+            ident = body["migrations"][0]["id"]
+            r = w.compute("GET", f"/servers/{sid}/migrations/{ident}", mv=mv, user="admin")
+            expect(r, 404, NOVA_FAULT, f"GET /servers/{{id}}/migrations/{{id}} @{mv}")
+    w.action(sid, {"revertResize": None}, "2.1")
+    w.cloud.run_until_idle()
 
 
 # -- the walk (after every walker registered) ---------------------------------------------------

@@ -28,6 +28,7 @@ from fakecloud.nova.api.images import ImagesController
 from fakecloud.nova.api.instance_actions import InstanceActionsController
 from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
+from fakecloud.nova.api.migrations import MigrationsController, ServerMigrationsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
@@ -123,6 +124,16 @@ class ComputeApiService(NovaApiService):
     def instance_actions(self) -> InstanceActionsController:
         """``/servers/{id}/os-instance-actions``."""
         return InstanceActionsController(self.nova, self.servers)
+
+    @cached_property
+    def migrations(self) -> MigrationsController:
+        """``/os-migrations``."""
+        return MigrationsController(self.nova)
+
+    @cached_property
+    def server_migrations(self) -> ServerMigrationsController:
+        """``/servers/{id}/migrations``."""
+        return ServerMigrationsController(self.nova, self.servers)
 
     @cached_property
     def server_diagnostics(self) -> ServerDiagnosticsController:
@@ -263,6 +274,15 @@ class ComputeApiService(NovaApiService):
             "/servers/{server_id}/os-instance-actions/{request_id}",
             "instance_actions",
             ia.show,
+        )
+        add("GET", "/os-migrations", "migrations", MigrationsController.index)
+        sm = ServerMigrationsController
+        add("GET", "/servers/{server_id}/migrations", "server_migrations", sm.index)
+        add(
+            "GET",
+            "/servers/{server_id}/migrations/{migration_id}",
+            "server_migrations",
+            sm.show,
         )
         add(
             "GET",

@@ -1,0 +1,210 @@
+"""``GET /os-migrations`` (``migrations.py``) and ``GET /servers/{id}/migrations[/{id}]``
+(``server_migrations.py``), as 17.0.13, 21.2.4, 29.2.0 and 34.0.0 answer them:
+``openstack server migration list``, novaclient ``migrations.list``, openstacksdk
+``compute.migrations()``.
+
+``/os-migrations`` (policy ``os_compute_api:os-migrations:index``, the admin's) lists every
+resize and cold migration record: the query's ``status``, ``host`` (source or destination),
+``source_compute``, ``migration_type``, ``instance_uuid`` (2.80: ``user_id``,
+``project_id``) filter it; before 2.59 unknown parameters are ignored and the rows come in id
+order, from 2.59 they are refused (400), the rows come newest first (``created_at``, ``id``
+descending) and ``limit``/``marker`` (a migration's uuid) and ``changes-since`` (2.66
+``changes-before``) page them, a full page ending with ``migrations_links``. The view: 2.23
+adds ``migration_type``, 2.59 ``uuid``, 2.80 ``user_id`` and ``project_id``; times as
+``2026-01-01T00:00:04.011000``.
+
+``/servers/{id}/migrations`` (2.23) lists a server's live migrations in progress: live
+migration is not modelled, so the list is empty, and ``show`` of a resize's or cold
+migration's id is Nova's 404 'Migration X for server Y is not live-migration.'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.pagination import page_after_marker
+from fakecloud.nova import flavors
+from fakecloud.nova.api import schemas, views
+from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS
+
+TYPES = "2.23"
+PAGED = "2.59"
+CHANGES_BEFORE = "2.66"
+USER_PROJECT = "2.80"
+
+_FILTERS = ("hidden", "host", "instance_uuid", "source_compute", "status", "migration_type")
+_COMMON = {"type": "array", "items": {"type": "string"}}
+
+
+def _query_schema(version: Any) -> dict[str, Any]:
+    """``index_query_v259``/``v266``/``v280`` of ``schemas/migrations.py``."""
+    props: dict[str, Any] = {name: _COMMON for name in _FILTERS}
+    props["limit"] = schemas.single_param(schemas.non_negative_integer)
+    props["marker"] = schemas.single_param({"type": "string"})
+    props["changes-since"] = schemas.single_param({"type": "string", "format": "date-time"})
+    if version >= CHANGES_BEFORE:
+        props["changes-before"] = schemas.single_param({"type": "string", "format": "date-time"})
+    if version >= USER_PROJECT:
+        props["user_id"] = schemas.single_param({"type": "string"})
+        props["project_id"] = schemas.single_param({"type": "string"})
+    return {"type": "object", "properties": props, "additionalProperties": False}
+
+
+_VALIDATORS: dict[str, Any] = {}
+
+
+def _validator(version: Any) -> Any:
+    key = "v280" if version >= USER_PROJECT else "v266" if version >= CHANGES_BEFORE else "v259"
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = schemas.QueryValidator(_query_schema(version))
+    return _VALIDATORS[key]
+
+
+def migration_view(nova: Any, fmt: Any, migration: Any, version: Any) -> dict[str, Any]:
+    """One migration as ``MigrationsController._output`` shows it at `version`."""
+    out: dict[str, Any] = {
+        "created_at": fmt.perfect(migration.created_at),
+        "dest_compute": migration.dest_compute,
+        "dest_host": migration.dest_host,
+        "dest_node": migration.dest_node,
+        "id": migration.id,
+        "instance_uuid": migration.instance_uuid,
+        "new_instance_type_id": flavors.row_id(nova, migration.new_flavor.flavorid),
+        "old_instance_type_id": flavors.row_id(nova, migration.old_flavor.flavorid),
+        "source_compute": migration.source_compute,
+        "source_node": migration.source_node,
+        "status": migration.status,
+        "updated_at": fmt.perfect(migration.updated_at),
+    }
+    if version >= TYPES:
+        out["migration_type"] = migration.migration_type
+    if version >= PAGED:
+        out["uuid"] = migration.uuid
+    if version >= USER_PROJECT:
+        out["user_id"] = migration.user_id
+        out["project_id"] = migration.project_id
+    return out
+
+
+class MigrationsController:
+    """``/os-migrations``."""
+
+    def __init__(self, nova: Any):
+        self.nova = nova
+        self.fmt = views.Formatter(nova.kernel)
+
+    def index(self, req: Request) -> Response:
+        """Every migration the query keeps."""
+        version = req.microversion
+        if version >= PAGED:
+            _validator(version).validate(req.query)
+        self.nova.policy.authorize(req.context, MIGRATIONS % "index")
+        rows = list((self.nova.db.migrations or {}).values())
+        rows = [m for m in rows if self._kept(m, req, version)]
+        if version >= PAGED:
+            rows = self._window(req, rows, version)
+            rows.sort(key=lambda m: (m.created_at, m.id), reverse=True)
+            max_limit = self.nova.config.max_limit
+            rows = page_after_marker(
+                rows, req.arg("marker") or None, req.arg("limit"), max_limit, key=lambda m: m.uuid
+            )
+        items = [migration_view(self.nova, self.fmt, m, version) for m in rows]
+        body: dict[str, Any] = {"migrations": items}
+        if version >= PAGED:
+            found = views.collection_links(
+                req.link_prefix,
+                req.query,
+                items,
+                "os-migrations",
+                self.nova.config.max_limit,
+                lambda item: item["uuid"],
+            )
+            if found:
+                body["migrations_links"] = found
+        return Response(200, body)
+
+    @staticmethod
+    def _kept(migration: Any, req: Request, version: Any) -> bool:
+        """``migration_get_all_by_filters``' filters (the last value of a repeated one)."""
+        arg = req.arg
+        if "status" in req.query and migration.status != arg("status"):
+            return False
+        if "host" in req.query:
+            if arg("host") not in (migration.source_compute, migration.dest_compute):
+                return False
+        elif "source_compute" in req.query and migration.source_compute != arg("source_compute"):
+            return False
+        if "migration_type" in req.query and migration.migration_type != arg("migration_type"):
+            return False
+        if "instance_uuid" in req.query and migration.instance_uuid != arg("instance_uuid"):
+            return False
+        if version >= USER_PROJECT:
+            for name in ("user_id", "project_id"):
+                if name in req.query and getattr(migration, name) != arg(name):
+                    return False
+        return True
+
+    def _window(self, req: Request, rows: list[Any], version: Any) -> list[Any]:
+        """``changes-since`` (2.59) and ``changes-before`` (2.66) on ``updated_at`` (or the
+        creation time of a row never updated)."""
+        since = before = None
+        if "changes-since" in req.query:
+            since = schemas.parse_isotime(req.arg("changes-since") or "")
+        if version >= CHANGES_BEFORE and "changes-before" in req.query:
+            before = schemas.parse_isotime(req.arg("changes-before") or "")
+        if since is not None and before is not None and before < since:
+            raise HttpError(
+                400, "The value of changes-since must be less than or equal to changes-before."
+            )
+        wall = self.nova.kernel.clock.wall_time
+
+        def changed(m: Any) -> Any:
+            return wall(m.updated_at if m.updated_at is not None else m.created_at)
+
+        if since is not None:
+            rows = [m for m in rows if changed(m) >= since]
+        if before is not None:
+            rows = [m for m in rows if changed(m) <= before]
+        return rows
+
+
+class ServerMigrationsController:
+    """``/servers/{id}/migrations[/{migration_id}]`` (2.23): live migrations in progress."""
+
+    def __init__(self, nova: Any, servers: Any):
+        self.nova = nova
+        self.servers = servers
+
+    def _instance(self, req: Request, rule: str) -> Any:
+        if req.microversion < TYPES:
+            raise HttpError(404, "The resource could not be found.")
+        ctx = req.context
+        # Before 21.0.0 the policy comes first, with the caller's own project as target.
+        before = self.nova.kernel.switches.policy_before_lookup
+        if before:
+            self.nova.policy.authorize(ctx, SERVER_MIGRATIONS % rule)
+        instance = self.servers.get_server(ctx, req.params["server_id"])
+        if not before:
+            target = {"project_id": instance.project_id}
+            self.nova.policy.authorize(ctx, SERVER_MIGRATIONS % rule, target)
+        return instance
+
+    def index(self, req: Request) -> Response:
+        """No live migration is ever in progress here: an empty list."""
+        self._instance(req, "index")
+        return Response(200, {"migrations": []})
+
+    def show(self, req: Request) -> Response:
+        """Nova's 404s: no such migration of the server, or not a live migration."""
+        instance = self._instance(req, "show")
+        ident = req.params["migration_id"]
+        server_id = req.params["server_id"]
+        found = None
+        if ident.isdigit():
+            found = (self.nova.db.migrations or {}).get(int(ident))
+        if found is None or found.instance_uuid != instance.uuid:
+            raise HttpError(
+                404, f"In-progress live migration {ident} is not found for server {server_id}."
+            )
+        raise HttpError(404, f"Migration {ident} for server {server_id} is not live-migration.")
