@@ -23,7 +23,7 @@ from oslo_utils import strutils
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.router import NoRoute
-from fakecloud.cinder import exception, paging, validation
+from fakecloud.cinder import exception, faults, paging, validation
 from fakecloud.cinder.transfers import FILTERS_FROM, TRANSFER_COLUMNS
 from fakecloud.cinder.views import ViewContext
 
@@ -243,6 +243,10 @@ def accept(service: Any, req: Request) -> Response:
         raise HttpError(413, error.msg, headers={"Retry-After": "0"}) from None
     except exception.InvalidVolume as error:
         raise HttpError(400, error.msg) from None
+    except UnicodeEncodeError:
+        # ``_get_crypt_hash`` encodes the key as UTF-8: a lone surrogate (JSON's "\ud800")
+        # cannot be, FaultWrapper's 500 (cinder 12.0.10-29.0.0 transfer/api.py accept).
+        raise HttpError(500, faults.GENERIC[500]) from None
     return Response(202, {"transfer": summary(service._vc(req), row)})
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError
 from fakecloud.api.validation import error_detail, number_string_bounds
-from fakecloud.cinder import exception, fast_paths
+from fakecloud.cinder import exception, fast_paths, faults
 from fakecloud.cinder.fast_paths import is_uuid_like
 from fakecloud.cinder.states import SNAPSHOT_STATUSES, VOLUME_STATUSES
 
@@ -540,6 +540,12 @@ def _check_name_skip_spaces(value: Any) -> bool:
     """``_validate_name_skip_leading_trailing_spaces`` (a transfer's name)."""
     if not value:
         raise exception.InvalidName(reason="The 'name' can not be None.")
+    if not isinstance(value, str):
+        # A number, a list or true has no ``strip``: the AttributeError leaves the schema
+        # check (only InvalidName is caught) as FaultWrapper's 500 (cinder 13.0.0-29.0.0
+        # api/validation/validators.py _validate_name_skip_leading_trailing_spaces: the format
+        # is checked whatever the type, before oneOf's null branch).
+        raise HttpError(500, faults.GENERIC[500])
     value = value.strip()
     if not value:
         raise exception.InvalidName(reason="The 'name' can not be empty.")

@@ -72,6 +72,8 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         "os-hypervisors": ["hypervisor_id", "hypervisor_id_uuid", "compute_host"],
         "backups": ["backup_id"],
         "types": ["volume_type_id"],
+        "os-volume-transfer": ["transfer_id"],
+        "volume-transfers": ["transfer_id"],
     }
     keys = by_collection.get(before, [])
     # Before 2.53 a service is updated by a word in its place; a server's network by name.
@@ -181,6 +183,8 @@ def digest(cloud: Any) -> str:
         "cinder.volume_types": cinder.volume_types,
         "cinder.type_access": getattr(cinder, "type_access", None) or {},
         "cinder.service_changes": getattr(cinder, "service_changes", None) or {},
+        # Session 17: volume transfers offered.
+        "cinder.transfers": cinder.store.transfer_rows(),
         "glance.images": glance.db.images,
         "glance.members": glance.db.members,
         "nova.instance_snapshots": {

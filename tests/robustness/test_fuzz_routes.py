@@ -16,6 +16,7 @@ from fuzzing import SERVICES, USERS, check, digest, param_ids, routes, send, tok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fakecloud.cinder import transfer_rest
 from fakecloud.cinder import validation as cinder_schemas
 from fakecloud.nova.api import schemas as nova_schemas
 
@@ -35,6 +36,8 @@ SCHEMAS = {
     ("volume", "PUT", "/v3/{project_id}/snapshots/{id}"): cinder_schemas.SNAPSHOT_UPDATE,
     ("volume", "POST", "/v3/{project_id}/attachments"): cinder_schemas.ATTACHMENT_CREATE,
     ("volume", "PUT", "/v3/{project_id}/attachments/{id}"): cinder_schemas.ATTACHMENT_UPDATE,
+    ("volume", "POST", "/v3/{project_id}/volume-transfers"): transfer_rest.CREATE_V355,
+    ("volume", "POST", "/v3/{project_id}/volume-transfers/{id}/accept"): transfer_rest.ACCEPT,
 }
 ANY_TEXT = st.text(max_size=12)
 FORMATS = {

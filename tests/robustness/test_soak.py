@@ -47,7 +47,7 @@ class Workload:
         self.base_image = images["images"][0]["id"]
         self.servers, self.volumes, self.snapshots, self.images = [], [], [], []
         self.groups, self.flavors, self.keys, self.zones = [], [], {}, {}
-        self.backups = []
+        self.backups, self.transfers = [], []
 
     def user(self):
         return self.rng.choice(sorted(PROJECTS))
@@ -287,6 +287,48 @@ class Workload:
             self.volumes.append((user, resp.json()["volume"]["id"]))
         return resp
 
+    # -- what session 17 added: volume transfers
+
+    def offer_volume(self):
+        """A project offers one of its volumes for transfer (400 unless it is available)."""
+        if not self.volumes:
+            return self.create_volume()
+        user, volume_id = self.rng.choice(self.volumes)
+        body = {"transfer": {"volume_id": volume_id, "name": "soak"}}
+        resp = self.cloud.request(
+            "block-storage", "POST", "/v3/{project_id}/os-volume-transfer", body, user=user
+        )
+        if resp.status == 202:
+            transfer = resp.json()["transfer"]
+            self.transfers.append((user, transfer["id"], transfer["auth_key"], volume_id))
+        return resp
+
+    def accept_transfer(self):
+        """Another project (or, now and then, the same) accepts an offer with its key: the
+        volume, its snapshots from 13.0.0 and their quota move (`quota_usage_matches`)."""
+        if not self.transfers:
+            return self.offer_volume()
+        donor, transfer_id, key, volume_id = self.transfers.pop(
+            self.rng.randrange(len(self.transfers))
+        )
+        receiver = self.user()
+        path = f"/v3/{{project_id}}/os-volume-transfer/{transfer_id}/accept"
+        resp = self.cloud.request(
+            "block-storage", "POST", path, {"accept": {"auth_key": key}}, user=receiver
+        )
+        if resp.status == 202 and (donor, volume_id) in self.volumes:
+            self.volumes[self.volumes.index((donor, volume_id))] = (receiver, volume_id)
+        return resp
+
+    def cancel_transfer(self):
+        if not self.transfers:
+            return self.offer_volume()
+        user, transfer_id, _key, _volume = self.transfers.pop(
+            self.rng.randrange(len(self.transfers))
+        )
+        path = f"/v3/{{project_id}}/os-volume-transfer/{transfer_id}"
+        return self.cloud.request("block-storage", "DELETE", path, user=user)
+
     def private_flavor(self):
         """An operator makes a private flavor for one project."""
         flavor = {"name": f"p{len(self.flavors)}", "ram": 256, "vcpus": 1, "disk": 1}
@@ -315,10 +357,11 @@ def test_a_long_random_workload_with_faults_keeps_every_invariant(profile):
         work.boot, work.snapshot_server, work.delete_server, work.create_volume,
         work.snapshot_volume, work.delete_snapshot, work.delete_volume, work.delete_image,
         work.wait, work.wait,
-    ] * 3 + [  # the first kinds three times as often: the faults above fire in a short soak too
+    ] * 4 + [  # the first kinds four times as often: the faults above fire in a short soak too
         work.make_group, work.boot_into_group, work.boot_into_group, work.delete_group,
         work.import_key, work.toggle_service, work.zone_host, work.private_flavor,
         work.backup_volume, work.restore_backup, work.delete_backup, work.private_type,
+        work.offer_volume, work.accept_transfer, work.cancel_transfer,
     ]  # fmt: skip
     statuses = []
     for step in range(STEPS):

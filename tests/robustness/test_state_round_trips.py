@@ -1,7 +1,8 @@
 """A saved and loaded cloud, and a fork, answer as the cloud they came from, with every kind of
 state sessions 15 and 16 added populated: aggregates with a zone, a server group with a member,
 a disabled and a forced-down service (and a disabled Cinder one), flavor access, a key pair, a
-server's address, a volume backup and a private volume type shared with one project.
+server's address, a volume backup and a private volume type shared with one project; and
+session 17's volume offered for transfer.
 
 Each copy is asked the same reads, then the same writes that depend on that state (a boot
 into the anti-affinity group, a service enabled again, an aggregate's host removed), and every
@@ -37,6 +38,15 @@ READS = [
         "admin",
         "GET",
         "/v3/{project_id}/types/{volume_type_id}/os-volume-type-access",
+        None,
+        None,
+    ),
+    ("block-storage", "demo", "GET", "/v3/{project_id}/volume-transfers/detail", None, "3.57"),
+    (
+        "block-storage",
+        "demo",
+        "GET",
+        "/v3/{project_id}/os-volume-transfer/{transfer_id}",
         None,
         None,
     ),
@@ -112,7 +122,18 @@ WRITES = [
         None,
     ),
     ("block-storage", "admin", "DELETE", "/v3/{project_id}/types/{volume_type_id}", None, None),
+    # Session 17: the offered volume, accepted by another project with its key.
+    (
+        "block-storage",
+        "other",
+        "POST",
+        "/v3/{other_project_id}/volume-transfers/{transfer_id}/accept",
+        {"accept": {"auth_key": "{transfer_auth_key}"}},
+        "3.57",
+    ),
+    ("block-storage", "other", "GET", "/v3/{other_project_id}/volumes/detail", None, None),
     ("block-storage", "demo", "GET", "/v3/{project_id}/volumes/detail", None, None),
+    ("block-storage", "demo", "GET", "/v3/{project_id}/volume-transfers", None, "3.57"),
 ]
 
 
@@ -185,10 +206,15 @@ def test_a_copy_answers_as_the_original(populated, copy):
         202,
         202,
         400,
+        202,
+        200,
+        200,
         200,
     ]
     servers = made.request("compute", "GET", "/v2.1/servers/detail").json()["servers"]
     hosts = {s["name"]: (s["status"], s["addresses"] != {}) for s in servers}
     # no host for the second member while the other host was disabled; the third placed
     assert hosts["second"] == ("ERROR", False) and hosts["third"] == ("ACTIVE", True)
+    volumes = made.request("block-storage", "GET", "/v3/{project_id}/volumes", user="other")
+    assert [v["id"] for v in volumes.json()["volumes"]] == [ids["transfer_volume_id"]]
     assert made.check_invariants() == []

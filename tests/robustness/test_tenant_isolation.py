@@ -141,6 +141,18 @@ CINDER16 = [
     ("private type add access", "block-storage", "POST", "/v3/{project_id}/types/{volume_type_id}/action", {"addProjectAccess": {"project": "{other_project_id}"}}, None, (403, 403, 202), (403, 403, 202)),
     ("private type delete", "block-storage", "DELETE", "/v3/{project_id}/types/{volume_type_id}", None, None, (403, 403, 202), (403, 403, 202)),
 ]  # fmt: skip
+#: Session 17's volume transfers (cinder 12.0.10-29.0.0 ``transfer/api.py``): another project's
+#: transfer is not found (``transfer_get`` joins the volume's project for all but an admin),
+#: except by accept, which reads it elevated and checks the key; accept's policy is anyone's
+#: under the legacy defaults (``""``), a project member's under the new (29.0.0).
+TRANSFERS17 = [
+    ("transfer show", "block-storage", "GET", "/v3/{project_id}/os-volume-transfer/{transfer_id}", None, None, (404, 404, 200), (404, 404, 200)),
+    ("transfer show (13.0.0 path)", "block-storage", "GET", "/v3/{project_id}/volume-transfers/{transfer_id}", None, None, (404, 404, 404), (404, 404, 200)),
+    ("transfer delete", "block-storage", "DELETE", "/v3/{project_id}/os-volume-transfer/{transfer_id}", None, None, (404, 404, 202), (404, 404, 202)),
+    ("transfer accept, wrong key", "block-storage", "POST", "/v3/{project_id}/os-volume-transfer/{transfer_id}/accept", {"accept": {"auth_key": "0123456789abcdef"}}, None, (400, 400, 400), (400, 403, 400)),
+    ("transfer accept with the key", "block-storage", "POST", "/v3/{project_id}/os-volume-transfer/{transfer_id}/accept", {"accept": {"auth_key": "{transfer_auth_key}"}}, None, (202, 202, 202), (202, 403, 202)),
+    ("transfer of demo's volume", "block-storage", "POST", "/v3/{project_id}/os-volume-transfer", {"transfer": {"volume_id": "{volume_id}"}}, None, (404, 404, 202), (404, 404, 202)),
+]  # fmt: skip
 #: Lists: the other project's users see none of demo's resources (an admin, without
 #: all_tenants, neither; but Glance lists every image to an admin). An admin's flavor and type
 #: lists hold private ones only when asked (``is_public=none``: both services'
@@ -161,6 +173,7 @@ LISTS = [
     ("compute", "/v2.1/os-server-groups", "server_groups", "server_group_id", False),
     ("compute", "/v2.1/os-keypairs", "keypairs", "keypair_name", False),
     ("compute", "/v2.1/flavors", "flavors", "private_flavor_id", False),
+    ("block-storage", "/v3/{project_id}/os-volume-transfer", "transfers", "transfer_id", False),
 ]
 USERS = ("other", "other-reader", "other-admin")
 
@@ -180,9 +193,10 @@ def test_another_projects_users_get_what_real_openstack_gives(worlds, profile):
 
 
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
-def test_another_projects_users_on_the_session_15_and_16_routes(worlds, profile):
+def test_another_projects_users_on_the_session_15_to_17_routes(worlds, profile):
     new_defaults = profile == "upstream"
-    rows = [(*row[:6], row[7] if new_defaults else row[6]) for row in SESSION15 + CINDER16]
+    rows = SESSION15 + CINDER16 + TRANSFERS17
+    rows = [(*row[:6], row[7] if new_defaults else row[6]) for row in rows]
     assert _wrong(worlds(profile), rows) == []
 
 

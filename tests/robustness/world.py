@@ -113,6 +113,19 @@ def _session16(cloud: Any, ids: dict[str, str]) -> None:
     _ok(req("block-storage", "POST", path, body=access, user="admin"), 202)
 
 
+def _session17(cloud: Any, ids: dict[str, str]) -> None:
+    """What session 17 added to Cinder: a volume of the demo project offered for transfer
+    (``awaiting-transfer``), the transfer's id and its key."""
+    req = cloud.request
+    made = req("block-storage", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}})
+    ids["transfer_volume_id"] = _ok(made, 202)["volume"]["id"]
+    cloud.run_until_idle()
+    body = {"transfer": {"volume_id": ids["transfer_volume_id"], "name": "gift"}}
+    made = _ok(req("block-storage", "POST", "/v3/{project_id}/os-volume-transfer", body), 202)
+    ids["transfer_id"] = made["transfer"]["id"]
+    ids["transfer_auth_key"] = made["transfer"]["auth_key"]
+
+
 def build(profile: str, seed: int = 5) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
@@ -207,6 +220,7 @@ def build(profile: str, seed: int = 5) -> World:
     cloud.run_until_idle()
     _session15(cloud, ids)
     _session16(cloud, ids)
+    _session17(cloud, ids)
     ids["request_id"] = _ok(
         req("compute", "GET", f"/v2.1/servers/{ids['server_id']}/os-instance-actions"), 200
     )["instanceActions"][-1]["request_id"]
