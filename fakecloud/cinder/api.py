@@ -33,6 +33,7 @@ from fakecloud.api.service import ApiService
 from fakecloud.cinder import (
     backup_rest,
     controllers,
+    default_types_api,
     exception,
     faults,
     list_filters,
@@ -315,6 +316,7 @@ class CinderApi(ApiService):
             *messages_api.ROUTES,
             *transfer_rest.ROUTES,
             *pools.ROUTES,
+            *default_types_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.
@@ -902,8 +904,9 @@ class CinderApi(ApiService):
 
     def types_default(self, req: Request) -> Response:
         """``GET /types/default``: the default type, at every microversion
-        (``VolumeTypesController.show`` special-cases the id ``default``, Queens to 29)."""
-        vtype = self.cinder.default_type
+        (``VolumeTypesController.show`` special-cases the id ``default``, Queens to 29): the
+        caller's project's own from 17.0.0 (``get_default_volume_type(context)``)."""
+        vtype = self.cinder.project_default_type(req.context)
         return Response(200, {"volume_type": self._type_view(req, vtype)})
 
     def limits(self, req: Request) -> Response:

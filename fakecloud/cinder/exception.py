@@ -299,6 +299,12 @@ class BackupNotFound(NotFound):
     message = "Backup %(backup_id)s could not be found."
 
 
+class VolumeTypeProjectDefaultNotFound(NotFound):
+    """Cinder's ``VolumeTypeProjectDefaultNotFound`` (17.0.0 on)."""
+
+    message = "Default type for project %(project_id)s not found."
+
+
 class TransferNotFound(NotFound):
     """Cinder's ``TransferNotFound``."""
 

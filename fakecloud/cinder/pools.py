@@ -21,9 +21,8 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
-from fakecloud.cinder import exception, list_filters, policy
+from fakecloud.cinder import list_filters, policy
 from fakecloud.cinder.controllers import get_bool_param
-from fakecloud.cinder.validation import is_uuid_like
 from fakecloud.sim.ids import stream, uuid4_text
 
 POOL_FILTER = Version.parse("3.28")
@@ -184,7 +183,7 @@ def get_pools(service: Any, req: Request) -> Response:
     type_wanted = query.pop("volume_type", None)
     backend_of_type = None
     if type_wanted:
-        vtype = _volume_type(cinder, type_wanted)
+        vtype = cinder.type_by_name_or_id(type_wanted)
         backend_of_type = vtype.backend
     pools = []
     for backend, driver in cinder.enabled_drivers().items():
@@ -212,19 +211,6 @@ def _reject(filters: Any, version: Version, major: int) -> None:
             filters.pop("all_tenants")
     if invalid:
         raise HttpError(400, f"Invalid filters {','.join(invalid)} are found in query options.")
-
-
-def _volume_type(cinder: Any, wanted: str) -> Any:
-    """``volume_types.get_by_name_or_id`` (as an admin)."""
-    if is_uuid_like(wanted):
-        try:
-            return cinder.volume_type_by_id(wanted)
-        except exception.VolumeTypeNotFound:
-            vtype = cinder.volume_types.get(wanted)  # a name in a UUID's format
-            if vtype is None:
-                raise exception.VolumeTypeNotFound(volume_type_id=wanted) from None
-            return vtype
-    return cinder.volume_type(wanted)
 
 
 #: The routes (method, path under ``/v3[/{project_id}]/``, handler).

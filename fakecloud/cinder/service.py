@@ -188,6 +188,29 @@ class Cinder:
             return VolumeType(id=None, name=None, backend=None)
         return vtype
 
+    def project_default_type(self, context: Any) -> VolumeType:
+        """``get_default_volume_type(context)``: the caller's project's own default type
+        (``/default-types``, 17.0.0 on; looked up by id as the caller, so a private type not
+        shared with the project is a 404), else the configured `default_type`."""
+        table = self.store.default_type_rows()
+        type_id = table.get(context.project_id) if table else None
+        if type_id is None:
+            return self.default_type
+        return self.volume_type_by_id(type_id, context)
+
+    def type_by_name_or_id(self, wanted: str, context: Any = None) -> VolumeType:
+        """``volume_types.get_by_name_or_id``: a UUID-like text by id, then as a name (a type
+        may be named like a UUID); another text by name; else ``VolumeTypeNotFound``."""
+        if is_uuid_like(wanted):
+            try:
+                return self.volume_type_by_id(wanted, context)
+            except exception.VolumeTypeNotFound:
+                vtype = self.volume_types.get(wanted)
+                if vtype is None:
+                    raise exception.VolumeTypeNotFound(volume_type_id=wanted) from None
+                return vtype
+        return self.volume_type(wanted, context)
+
     def volume_type(self, name_or_id: str, context: Any = None) -> VolumeType:
         """A volume type by name, or by id when the text is UUID-like (404 otherwise). By id,
         a private type is hidden from a non-admin `context` (``_volume_type_get_query``: public

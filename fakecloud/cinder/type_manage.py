@@ -77,9 +77,12 @@ def update(cinder: Any, vtype: VolumeType, name: str | None, description: str | 
 
 
 def destroy(cinder: Any, vtype: VolumeType, major: int) -> None:
-    """``volume_types.destroy``: not the default type (17.0.0 on; 15.x-16.x: not
-    ``__DEFAULT__``), no volume of the type (``VolumeTypeInUse``)."""
+    """``volume_types.destroy``: not a project's default nor the default type (17.0.0 on;
+    15.x-16.x: not ``__DEFAULT__``), no volume of the type (``VolumeTypeInUse``)."""
     if major >= DEFAULT_DELETION_FROM:
+        # a project's own default (get_all_projects_with_default_type), then the configured one
+        if vtype.id in cinder.store.default_type_rows().values():
+            raise exception.VolumeTypeDefaultDeletionError(volume_type_id=vtype.id)
         if vtype is cinder.default_type:
             raise exception.VolumeTypeDefaultDeletionError(volume_type_id=vtype.id)
     elif major >= DEFAULT_NAME_GUARD_FROM and vtype.name == DEFAULT_TYPE_NAME:

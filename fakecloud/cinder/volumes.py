@@ -323,7 +323,7 @@ class VolumeAPI(ApiPart):
                     image_meta["properties"]["cinder_img_volume_type"]
                 )
             else:
-                volume_type = self.cinder.default_type
+                volume_type = self.cinder.project_default_type(context)
         if k.switches.series.cinder < TYPE_REREAD_UNTIL and volume_type.id is not None:
             # 12.x ExtractVolumeRequestTask: get_by_name_or_id(context, volume_type_id) again,
             # by id as the caller: a private type is a member's 404 even when named.

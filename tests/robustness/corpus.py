@@ -282,6 +282,10 @@ _TRANSFERS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         ["all_tenants=true&limit=1&marker={transfer_id}&sort=created_at:asc", "volume_id=x"],
     ),
     ("volume", "GET", "/v3/volume-transfers"): ([], ["limit=1&offset=1", "sort_key=display_name"]),
+    ("volume", "PUT", "/v3/default-types/{id}"): (
+        [{"default_type": {"volume_type": "__DEFAULT__"}}, {"default_type": {"volume_type": "x"}}],
+        [],
+    ),
     ("volume", "GET", "/v3/scheduler-stats/get_pools"): (
         [],
         ["detail=true&name=cinder@lvmdriver-1#lvmdriver-1", "volume_type=__DEFAULT__&detail=1"],

@@ -695,3 +695,8 @@ POOL_DETAIL = _object(
         ),
     ]
 )  # fmt: skip
+
+
+# -- default types (cinder/api/v3/views/default_types.py) ---------------------------------
+
+DEFAULT_TYPE = _object([("project_id", {"type": "string"}, True), ("volume_type_id", _uuid, True)])

@@ -569,6 +569,34 @@ def _cinder_pools(w: World, profile: str) -> None:
         expect(volume(w, "GET", path, mv=mv), 403, cinder.FAULT, f"GET pools (member) @{mv}")
 
 
+_DT = "/v3/default-types"
+
+
+@walks("volumev3", "PUT", _DT + "/{id}")
+@walks("volumev3", "GET", _DT, _DT + "/{id}")
+@walks("volumev3", "DELETE", _DT + "/{id}")
+def _cinder_default_types(w: World, profile: str) -> None:
+    admin = w.cloud.keystone.token_for("admin").context.project_id
+    path = f"default-types/{admin}"
+    if profile == "seed":  # 12.0.10: no such route (the router's bare 404)
+        r = volume(w, "GET", "default-types", user="admin")
+        assert r.status == 404 and b"itemNotFound" not in r.body, r.body
+        return
+    for mv in ("3.62", CINDER_TOP[profile]):
+        body = {"default_type": {"volume_type": "__DEFAULT__"}}
+        r = volume(w, "PUT", path, body, mv=mv, user="admin")
+        expect(r, 200, cinder.one("default_type", cinder.DEFAULT_TYPE), f"PUT @{mv}")
+        r = volume(w, "GET", path, mv=mv, user="admin")
+        expect(r, 200, cinder.one("default_type", cinder.DEFAULT_TYPE), f"GET one @{mv}")
+        r = volume(w, "GET", "default-types", mv=mv, user="admin")
+        listed = {"type": "object", "properties": {"default_types": {"type": "array", "items":
+                  cinder.DEFAULT_TYPE}}, "required": ["default_types"],
+                  "additionalProperties": False}  # fmt: skip
+        expect(r, 200, listed, f"GET list @{mv}")
+        expect(volume(w, "DELETE", path, mv=mv, user="admin"), 204, None, f"DELETE @{mv}")
+    expect(volume(w, "GET", path, mv="3.61", user="admin"), 404, cinder.FAULT, "GET @3.61")
+
+
 _MSG = "/v3/messages"
 
 
