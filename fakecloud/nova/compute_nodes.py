@@ -131,9 +131,17 @@ def _move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
         if migration.status in _CLAIMS_DROPPED or migration.dest_compute is None:
             continue
         row = db.instances.get(migration.instance_uuid)
-        if row is None or row.deleted or row.host == host:
+        if row is None or row.deleted:
             continue
-        if host == migration.dest_compute:
+        if migration.source_compute == migration.dest_compute:
+            # A resize on its own host: the flavor the server does not have now, as well.
+            if host != migration.source_compute:
+                continue
+            same = row.flavor == migration.new_flavor
+            flavor = migration.old_flavor if same else migration.new_flavor
+        elif row.host == host:
+            continue
+        elif host == migration.dest_compute:
             flavor = migration.new_flavor
         elif host == migration.source_compute:
             flavor = migration.old_flavor

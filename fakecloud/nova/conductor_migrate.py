@@ -26,10 +26,15 @@ CONDUCTOR_HOST = "nova-conductor-1"
 
 
 def migrate_server(
-    nova: Any, context: Any, instance: Any, flavor: Flavor, where: Destination | None
+    nova: Any,
+    context: Any,
+    instance: Any,
+    flavor: Flavor,
+    where: Destination | None,
+    ignore_hosts: tuple[str, ...] = (),
 ) -> Generator[Any, Any, None]:
-    """Move `instance` to another host with `flavor` (its own for a migrate), to `where`
-    (2.56's host) if given; raises `NoValidHost` when no host takes it."""
+    """Move `instance` to a host (not one of `ignore_hosts`) with `flavor` (its own for a
+    migrate), to `where` (2.56's host) if given; raises `NoValidHost` when no host takes it."""
     kernel = nova.kernel
     yield kernel.env.timeout(kernel.config.rpc.delay_s)
     db = nova.db
@@ -59,9 +64,7 @@ def migrate_server(
     )
     try:
         zone = (db.pinned_zones or {}).get(instance.uuid)
-        host = scheduler.select_host(
-            nova, zone, instance.uuid, where, ignore_hosts=(instance.host,)
-        )
+        host = scheduler.select_host(nova, zone, instance.uuid, where, ignore_hosts=ignore_hosts)
     except exception.NoValidHost as exc:
         db.migration_save(migration, "error", ACTOR)
         # ``_set_vm_state_and_notify``: the fault is the scheduler's own reason.
@@ -82,10 +85,15 @@ def migrate_server(
 
 
 def migrate_server_cast(
-    nova: Any, context: Any, instance: Any, flavor: Flavor, where: Destination | None
+    nova: Any,
+    context: Any,
+    instance: Any,
+    flavor: Flavor,
+    where: Destination | None,
+    ignore_hosts: tuple[str, ...] = (),
 ) -> Generator[Any, Any, None]:
     """`migrate_server` as a cast (21.0.0+): its `NoValidHost` ends here, in the events."""
     try:
-        yield from migrate_server(nova, context, instance, flavor, where)
+        yield from migrate_server(nova, context, instance, flavor, where, ignore_hosts)
     except exception.NoValidHost:
         pass

@@ -101,6 +101,14 @@ class NovaConfig:
     """``shelved_offload_time``: 0 offloads at once, -1 never."""
     compute_restart_s: float = 10.0
     """How long a restarted nova-compute is down before ``init_host`` runs."""
+    allow_resize_to_same_host: bool = False
+    """``[DEFAULT] allow_resize_to_same_host``: a resize (not a cold migration: libvirt has no
+    ``COMPUTE_SAME_HOST_COLD_MIGRATE``) may land on the server's own host."""
+    resize_confirm_window_s: int = bounded(
+        0, Bounds(0, MAX_SECONDS, unit="a number of seconds (0: off)", integer=True)
+    )
+    """``[DEFAULT] resize_confirm_window``: a resize left ``resized`` this long is confirmed by
+    the destination's ``_poll_unconfirmed_resizes`` (a periodic task, every 60 s); 0: never."""
 
     # -- libvirt driver and host I/O ---------------------------------------------------------
     disk_throughput_mb_per_s: float = 200.0

@@ -252,3 +252,53 @@ def test_confirm_needs_the_source_compute_up_from_21_1_1():
         if status == 409:
             message = resp.json()["conflictingRequest"]["message"]
             assert message == "Service is unavailable at this time."
+
+
+def test_a_server_deleted_while_resized_is_confirmed_first():
+    """``_confirm_resize_on_deleting``: the source's kept guest goes too, the migration is
+    ``confirmed`` and a ``confirmResize`` action recorded before the delete."""
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    assert _resize(env, sid, "2").status == 202
+    env.cloud.run_until_idle()
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    assert _migration_statuses(env, sid)[-1] == "confirmed"
+    assert env.nova.hosts["cmp-1"].driver.resized == {}
+    actions = env.nova.db.actions_of(sid)
+    assert [a.action for a in actions][:2] == ["delete", "confirmResize"]
+    assert _usage(env) == {"cmp-1": (0, 512, 0), "cmp-2": (0, 512, 0)}
+
+
+def test_resize_confirm_window_confirms_at_the_next_periodic_tick():
+    """``_poll_unconfirmed_resizes`` (every 60 s): a resize ``finished`` for
+    ``resize_confirm_window`` seconds is confirmed as the API would, by an admin context."""
+    env = NovaEnv("upstream", {"nova": {"resize_confirm_window_s": 90}})
+    sid = env.boot()
+    assert _resize(env, sid, "2").status == 202
+    env.cloud.run_until_idle()
+    *_, confirming, confirmed = env.cloud.trace.filter(kind="nova.migration", subject=sid)
+    assert (confirming["status"], confirmed["status"]) == ("confirming", "confirmed")
+    # finished at ~11 s: due at ~101 s, confirmed at the tick of 120 s.
+    assert confirming["t"] == 120
+    assert env.server(sid)["status"] == "ACTIVE"
+    (auto,) = [a for a in env.nova.db.actions_of(sid) if a.action == "confirmResize"]
+    assert auto.user_id is None
+
+
+def test_a_resize_may_stay_on_its_host_when_allowed():
+    """``allow_resize_to_same_host``: a one-host cloud resizes in place (the disk copied back
+    on the same disk); a cold migration still needs another host."""
+    env = NovaEnv("upstream", {"nova": {"compute_hosts": 1, "allow_resize_to_same_host": True}})
+    sid = env.boot()
+    assert _resize(env, sid, "2").status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "VERIFY_RESIZE"
+    # Both flavors held on the one host until the confirm.
+    assert _usage(env) == {"cmp-1": (2, 3072, 21)}
+    assert env.action(sid, {"revertResize": None}).status == 202
+    env.cloud.run_until_idle()
+    assert (env.server(sid)["status"], _usage(env)) == ("ACTIVE", {"cmp-1": (1, 1024, 1)})
+    assert env.action(sid, {"migrate": None}, user="admin").status == 202
+    env.cloud.run_until_idle()
+    assert _migration_statuses(env, sid)[-1] == "error"

@@ -708,6 +708,10 @@ class API:
             instance.save()
         except exception.InstanceNotFound:
             return
+        if instance.vm_state == states.RESIZED:
+            from fakecloud.nova.compute import resize_api
+
+            yield from resize_api.confirm_resize_on_deleting(self, context, instance)
         host_up = bool(instance.host) and self.kernel.rpc.is_up(f"compute.{instance.host}")
         if host_up:
             if original_task_state in (states.DELETING, states.SOFT_DELETING):

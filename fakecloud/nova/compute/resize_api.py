@@ -12,8 +12,8 @@ the server's image (its ``min_ram``, and for an image-backed server its ``min_di
 `FlavorMemoryTooSmall`, `FlavorDiskSmallerThanMinDisk`). Then ``resize_prep``, the ``resize``
 or ``migrate`` action, and the conductor's ``migrate_server``: an RPC call the API waits for
 before 21.0.0 (a `NoValidHost` is the API's 400), a cast from 21.0.0 (``do_cast=True``).
-``[DEFAULT] allow_resize_to_same_host`` is its default, False: the server's own host is
-ignored by the scheduler.
+Unless ``[DEFAULT] allow_resize_to_same_host`` (default False) lets a resize stay, the
+server's own host is ignored by the scheduler.
 
 A confirm (the server ``resized``) finds the ``finished`` migration (`MigrationNotFoundByStatus`:
 400), from 21.1.1 (5f3c33a4f1, backport of e4601c77fb) checks the source compute is up
@@ -93,9 +93,13 @@ def resize(
     api._record_action_start(context, instance, RESIZE if flavor_id else MIGRATE)
     from fakecloud.nova import conductor_migrate
 
+    # ``_allow_resize_to_same_host``: a resize may stay when the option says so; a cold
+    # migration never does (libvirt reports no ``COMPUTE_SAME_HOST_COLD_MIGRATE``).
+    stay = bool(flavor_id) and not same and nova.config.allow_resize_to_same_host
+    ignore = () if stay else (instance.host,)
     if version < ASYNC_SINCE:
-        return conductor_migrate.migrate_server(nova, context, instance, new, where)
-    work = conductor_migrate.migrate_server_cast(nova, context, instance, new, where)
+        return conductor_migrate.migrate_server(nova, context, instance, new, where, ignore)
+    work = conductor_migrate.migrate_server_cast(nova, context, instance, new, where, ignore)
     nova.kernel.spawn(work, name=f"nova-conductor migrate_server {instance.uuid}")
     return None
 
@@ -179,4 +183,27 @@ def revert_resize(api: Any, context: Any, instance: Instance) -> None:
     api._record_action_start(context, instance, REVERT_RESIZE)
     api.compute_rpcapi.cast(
         context, instance, "revert_resize", migration.dest_compute, migration=migration
+    )
+
+
+def confirm_resize_on_deleting(
+    api: Any, context: Any, instance: Instance
+) -> Generator[Any, Any, None]:
+    """``_confirm_resize_on_deleting``: a server deleted while ``resized`` has its
+    ``finished`` (or ``confirming``) migration confirmed first — a ``confirmResize`` action
+    and an RPC *call* to the source host, which lets the old guest go — so nothing is left
+    behind on the source. None found: the delete goes on ('Instance may have been confirmed
+    during delete')."""
+    migration = None
+    for status in ("finished", "confirming"):
+        try:
+            migration = api.nova.db.migration_by_instance_and_status(instance.uuid, status)
+            break
+        except exception.MigrationNotFoundByStatus:
+            pass
+    if migration is None:
+        return
+    api._record_action_start(context, instance, CONFIRM_RESIZE)
+    yield from api.compute_rpcapi.call(
+        context, instance, "confirm_resize", migration.source_compute, migration=migration
     )

@@ -28,8 +28,13 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from fakecloud.identity.context import RequestContext
 from fakecloud.nova import compute_nodes, exception, states
 from fakecloud.nova.compute import utils as compute_utils
+
+#: ``[DEFAULT] periodic_interval``: how often a compute's periodic tasks run (their ticks are
+#: at whole multiples of it, from the cloud's start).
+PERIODIC_INTERVAL_S = 60
 
 
 def _failed(manager: Any, instance: Any, migration: Any, event: Any, exc: Exception) -> None:
@@ -139,6 +144,11 @@ def finish_resize(
         _failed(manager, instance, migration, event, exc)
         return
     event.finish()
+    if manager.config.resize_confirm_window_s:
+        manager.kernel.spawn(
+            poll_unconfirmed_resize(manager, migration),
+            name=f"{manager.actor} _poll_unconfirmed_resizes {migration.id}",
+        )
 
 
 def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
@@ -202,3 +212,55 @@ def finish_revert_resize(manager: Any, context: Any, instance: Any, migration: A
         _failed(manager, instance, migration, event, exc)
         return
     event.finish()
+
+
+def poll_unconfirmed_resize(manager: Any, migration: Any) -> Generator:
+    """``_poll_unconfirmed_resizes`` on the destination for one migration, from the first
+    periodic tick at which it has been ``finished`` for ``resize_confirm_window`` seconds:
+    the server confirmed as the API confirms it (a ``confirmResize`` action of an admin
+    context with no user); not when it is gone, in error or in another state (the migration
+    ``error``), being deleted or still finishing (skipped). A confirm that fails (the source
+    compute down) is tried again at the next tick."""
+    kernel = manager.kernel
+    window = manager.config.resize_confirm_window_s
+    due = (migration.updated_at or migration.created_at) + window
+    tick = -(-due // PERIODIC_INTERVAL_S) * PERIODIC_INTERVAL_S
+    while True:
+        yield kernel.env.timeout(max(0.0, tick - kernel.now))
+        tick += PERIODIC_INTERVAL_S
+        if migration.status != "finished" or migration.dest_compute != manager.host:
+            return
+        if (migration.updated_at or 0.0) + window > kernel.now:
+            continue
+        row = manager.db.instance_row(migration.instance_uuid)
+        reason = None
+        if row is None or row.deleted:
+            reason = f"Instance {migration.instance_uuid} not found"
+        elif row.vm_state == states.ERROR:
+            reason = "In ERROR state"
+        elif row.task_state in (states.DELETING, states.SOFT_DELETING, states.RESIZE_FINISH):
+            continue
+        elif row.vm_state != states.RESIZED or row.task_state is not None:
+            reason = f"In states {row.vm_state}/{row.task_state}, not RESIZED/None"
+        if reason is not None:
+            manager._log(
+                migration.instance_uuid,
+                "warning",
+                f"Setting migration {migration.id} to error: {reason}",
+            )
+            manager.db.migration_save(migration, "error", manager.actor)
+            return
+        context = RequestContext(
+            user_id=None, project_id=None, roles=("admin",), request_id=kernel.ids.request_id()
+        )
+        instance = manager.db.instance_get(row.uuid, manager.actor)
+        try:
+            manager.nova.compute_api.confirm_resize(context, instance)
+        except Exception as exc:  # noqa: BLE001 - logged, tried again at the next tick
+            manager._log(
+                instance.uuid,
+                "error",
+                f"Error auto-confirming resize: {exc}. Will retry later.",
+            )
+            continue
+        return

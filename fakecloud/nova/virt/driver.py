@@ -747,10 +747,15 @@ class LibvirtDriver:
             yield self.kernel.env.timeout(self.config.power_action_delay_s)
             self._set_power(dom, states.SHUTDOWN)
         if dom.source_type != "volume" and dom.disk_bytes:
-            link = self.kernel.io.resource(
-                f"link:{self.host}->{dest.host}", gbit_per_s(self.config.glance_link_gbit_per_s)
-            )
-            path = (self.disk, link, dest.disk)
+            if dest is self:
+                # The same host: the disk moves aside and is copied back on this disk.
+                path: tuple = (self.disk,)
+            else:
+                link = self.kernel.io.resource(
+                    f"link:{self.host}->{dest.host}",
+                    gbit_per_s(self.config.glance_link_gbit_per_s),
+                )
+                path = (self.disk, link, dest.disk)
             yield from self._copy(dom, dom.disk_bytes, "libvirt.copy_image", path, dest=dest.host)
         self.domains.pop(instance.uuid, None)
         if self.resized is None:
