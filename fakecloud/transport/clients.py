@@ -100,13 +100,16 @@ def clouds_yaml(cloud: Any) -> str:
 def connection(cloud: Any, user: str = "demo", scope: str = "project") -> Any:
     """An ``openstack.connection.Connection`` as `user` (lazy: no HTTP until first use).
 
-    Made as ``openstack.connect(**credentials(...))`` makes it, with one piece swapped: its
+    Made as ``openstack.connect(**credentials(...))`` makes it, with two pieces swapped: its
     configuration reads service type aliases from `ServiceTypes`, the same table without a
-    deep copy of it per read. Requests, answers and negotiated versions are unchanged."""
+    deep copy of it per read, and its region reads openstacksdk's version for the user agent
+    once a process (`fakecloud.transport.sdk_region`). Requests, answers and negotiated
+    versions are unchanged."""
     openstack = require_openstacksdk()
+    from fakecloud.transport.sdk_region import cloud_region
     from fakecloud.transport.service_types import ServiceTypes
 
-    region = openstack.config.get_cloud_region(**credentials(cloud, user, scope))
+    region = cloud_region(**credentials(cloud, user, scope))
     region._service_type_manager = ServiceTypes()
     return openstack.connection.Connection(config=region, vendor_hook=None)
 

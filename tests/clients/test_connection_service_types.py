@@ -1,6 +1,9 @@
 """``cloud.connection()`` hands openstacksdk a cheaper-to-read service types table
-(`fakecloud.transport.service_types`): the client must send and get exactly what
+(`fakecloud.transport.service_types`) and a region that reads openstacksdk's version once
+(`fakecloud.transport.sdk_region`): the client must send and get exactly what
 ``openstack.connect(**cloud.credentials())`` sends and gets, in every profile's versions."""
+
+from importlib.metadata import version
 
 import openstack
 import os_service_types
@@ -64,3 +67,12 @@ def test_a_connection_behaves_as_openstack_connect_makes_it(profile):
     assert [c[:2] for c in ours[0]] == [c[:2] for c in theirs[0]]
     assert ours == theirs
     assert any("OpenStack-API-Version" in c[2] for c in ours[0])
+
+
+def test_the_user_agent_names_openstacksdk_as_openstack_connect_does():
+    cloud = Cloud()
+    ours = cloud.connection()
+    theirs = openstack.connect(**cloud.credentials())
+    assert isinstance(ours.config, openstack.config.cloud_region.CloudRegion)
+    assert ours.session.additional_user_agent == theirs.session.additional_user_agent
+    assert ("openstacksdk", version("openstacksdk")) in ours.session.additional_user_agent
