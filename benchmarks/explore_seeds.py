@@ -58,7 +58,7 @@ def two_workers(quick: bool) -> Result:
     depend on the other sessions: the pool's CPU efficiency (CPU of the one-worker run over
     the CPU of the two-worker run, workers included; near 1.0 means the pool adds no work of
     its own) and the speed-up on two free cores that the CPU times give (the one-worker run's
-    CPU over the busier worker's CPU plus this process's, i.e. assuming each worker had a core).
+    CPU over the busier process's: this one, which runs batches too, or its forked worker).
     """
     text, _ = _ready()
     seeds = 16 if quick else 400
@@ -79,7 +79,7 @@ def two_workers(quick: bool) -> Result:
         ratios.append(took[1] / took[2])
         efficiency.append(cpu[1] / cpu[2])
         if all(w is not None for w in workers) and workers:
-            free.append(cpu[1] / (max(workers) + own))
+            free.append(cpu[1] / max(own, *workers))
     load = os.getloadavg()[0]
     free_note = (
         f"; on two free cores (from CPU times) {statistics.median(free):.2f}x" if free else ""
@@ -93,7 +93,7 @@ def two_workers(quick: bool) -> Result:
             f"{seeds} seeds in batches as fakecloud explore makes them (up to "
             f"{batch_size(seeds, 1)} for one worker, {batch_size(seeds, 2)} for two, smaller "
             f"toward the end); "
-            f"each pool forks its workers from this process, case loaded; CPU efficiency "
+            f"this process runs batches too and forks its worker, case loaded; CPU efficiency "
             f"{statistics.median(efficiency):.2f}{free_note}; load average {load:.1f} "
             f"on {os.cpu_count()} cores"
         ),

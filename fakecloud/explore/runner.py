@@ -192,8 +192,9 @@ def default_jobs() -> int:
 class Executor:
     """Runs batches somewhere and yields their outcomes as they finish.
 
-    `jobs=1` runs in this process; more runs a local process pool; `scheduler` (an address such
-    as ``tcp://10.0.0.5:8786``) runs on that Dask cluster.
+    `jobs=1` runs in this process; more runs here and on `jobs` - 1 worker processes forked from
+    this one (`fakecloud.explore.pool`); `scheduler` (an address such as
+    ``tcp://10.0.0.5:8786``) runs on that Dask cluster.
     """
 
     def __init__(self, jobs: int = 1, scheduler: str | None = None):
@@ -201,7 +202,6 @@ class Executor:
         self.scheduler = scheduler
         self._pool: Any = None
         self._client: Any = None
-        self._forked = False
 
     def __enter__(self) -> Executor:
         if self.scheduler:
@@ -216,26 +216,23 @@ class Executor:
                     f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
                 ) from None
         elif self.jobs > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+            from fakecloud.explore.pool import LocalPool
 
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker
-            )
+            self._pool = LocalPool(self.jobs)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close(abort=exc[0] is not None)
         if self._client is not None:
             self._client.close()
 
     @property
     def starts_from_here(self) -> bool:
         """Whether the next batches start from what this process has prepared (its cases,
-        their planned forks): they run in this process, or on local workers not forked yet
-        (a pool forks its workers at its first batch)."""
-        return not self.scheduler and not self._forked
+        their planned forks): they run in this process, and on local workers not forked yet
+        (a pool forks its workers at its first batches)."""
+        return not self.scheduler and not (self._pool is not None and self._pool.forked)
 
     @property
     def workers(self) -> int:
@@ -249,7 +246,10 @@ class Executor:
     ) -> Iterator[list[SeedOutcome]]:
         """Outcomes of each batch of `work`, as batches finish; no new batch starts once
         `stop()` is true."""
-        if self._pool is None and self._client is None:
+        if self._pool is not None:
+            yield from self._pool.map(iter(work), stop, run_batch)
+            return
+        if self._client is None:
             for batch in work:
                 if stop():
                     return
@@ -258,8 +258,8 @@ class Executor:
         yield from self._pipelined(iter(work), stop)
 
     def _pipelined(self, work: Iterator[Batch], stop: Callable[[], bool]) -> Iterator[list]:
-        # A batch's future puts itself in `finished` when done (its callback runs in the pool's
-        # or the client's thread), so the wait for the next one is one blocking get rather
+        # A batch's future puts itself in `finished` when done (its callback runs in the
+        # client's thread), so the wait for the next one is one blocking get rather
         # than a waiter put on every pending future and taken off again per batch.
         finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
         in_flight = 0
@@ -269,11 +269,7 @@ class Executor:
             batch = next(work, None)
             if batch is None or stop():
                 return False
-            if self._client is not None:
-                future = self._client.submit(run_batch, batch, pure=False)
-            else:
-                future = self._pool.submit(run_batch, batch)
-                self._forked = True
+            future = self._client.submit(run_batch, batch, pure=False)
             future.add_done_callback(finished.put)
             in_flight += 1
             return True
@@ -285,15 +281,6 @@ class Executor:
             in_flight -= 1
             yield done.result()
             submit()
-
-
-def _quiet_worker() -> None:
-    """A pool worker ignores SIGINT: Ctrl-C reaches the whole process group, and the parent
-    alone answers it (it cancels the batches not started and exits 130), instead of every
-    worker printing a KeyboardInterrupt traceback."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class ClusterUnavailable(Exception):

@@ -1,0 +1,162 @@
+"""Local worker processes that this process works alongside: ``--jobs J`` is J processes
+running seeds, this one and J - 1 forked from it.
+
+A worker is forked when there is a batch for it and is kept two batches deep (one running, one
+waiting), so it never waits while this process is busy with a batch of its own; this process
+looks for finished batches, and hands out the next ones, between its own. There is no thread:
+a pool of J forked workers fed by threads of an idle parent cost a fork, a worker's warm-up and
+its copy-on-write faults more, and the parent's threads took CPU from the workers at every batch.
+
+The workers start from this process's memory (the cases prepared, their worlds' forks
+planned), ignore Ctrl-C (this process answers it) and leave when told or when this process
+closes their pipe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+#: Batches a worker is given ahead: the one it runs and the next, ready when it finishes.
+_AHEAD = 2
+
+
+class WorkerDied(RuntimeError):
+    """A local worker process ended without answering (killed, or out of memory)."""
+
+
+class LocalPool:
+    """`jobs` processes running batches: this one and up to `jobs` - 1 forked workers."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self._workers: list[_Worker] = []
+
+    @property
+    def forked(self) -> bool:
+        """Whether workers have been forked (from this process as it was then)."""
+        return bool(self._workers)
+
+    def map(
+        self, work: Iterator[Any], stop: Callable[[], bool], run: Callable[[Any], Any]
+    ) -> Iterator[Any]:
+        """`run(batch)` of each batch of `work`, as batches finish, here or in a worker (the
+        workers call `run` too: it must be a module-level function); no new batch starts once
+        `stop()` is true."""
+
+        def next_batch() -> Any:
+            return None if stop() else next(work, None)
+
+        def feed(worker: _Worker) -> None:
+            while worker.pending < _AHEAD:
+                batch = next_batch()
+                if batch is None:
+                    return
+                worker.send(batch)
+
+        try:
+            for worker in self._workers:
+                feed(worker)
+            while len(self._workers) < self.jobs - 1:  # forked once there is work for them
+                batch = next_batch()
+                if batch is None:
+                    break
+                worker = _Worker(run, self._workers)
+                self._workers.append(worker)
+                worker.send(batch)
+                feed(worker)
+            while True:
+                for worker in self._finished(timeout=0):
+                    done = worker.receive()
+                    feed(worker)
+                    yield done
+                batch = next_batch()
+                if batch is not None:
+                    yield run(batch)
+                    continue
+                if not any(w.pending for w in self._workers):
+                    return
+                for worker in self._finished(timeout=None):
+                    yield worker.receive()
+        except BaseException:  # an error, Ctrl-C, or the caller stopped reading
+            if any(w.pending for w in self._workers):  # stopped, not awaited
+                self.close(abort=True)
+            raise
+
+    def _finished(self, timeout: float | None) -> list[_Worker]:
+        busy = {w.conn: w for w in self._workers if w.pending}
+        return [busy[c] for c in wait(list(busy), timeout)] if busy else []
+
+    def close(self, abort: bool = False) -> None:
+        """Let the workers go (`abort`: stop them at once) and wait for them to exit."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop(abort)
+        for worker in workers:
+            worker.process.join()
+            worker.conn.close()
+
+
+class _Worker:
+    """A forked worker process and this process's end of its pipe."""
+
+    def __init__(self, run: Callable[[Any], Any], others: list[_Worker]):
+        self.conn, theirs = multiprocessing.Pipe()
+        inherited = [self.conn] + [w.conn for w in others]
+        context = multiprocessing.get_context("fork")
+        self.process = context.Process(target=_serve, args=(theirs, inherited, run), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.pending = 0
+
+    def send(self, batch: Any) -> None:
+        self.conn.send(batch)
+        self.pending += 1
+
+    def receive(self) -> Any:
+        try:
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            raise WorkerDied(
+                f"a local worker process (pid {self.process.pid}) ended without answering"
+            ) from None
+        self.pending -= 1
+        if not ok:
+            raise value
+        return value
+
+    def stop(self, abort: bool) -> None:
+        if abort:
+            self.process.terminate()
+            return
+        try:
+            self.conn.send(None)
+        except OSError:  # gone already
+            pass
+
+
+def _serve(conn: Connection, inherited: list[Connection], run: Callable[[Any], Any]) -> None:
+    """A worker's loop: run each batch sent, answer (True, outcomes) or (False, the error)."""
+    # Ctrl-C reaches the whole process group: the parent alone answers it (it stops the
+    # workers and exits 130) instead of every worker printing a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for other in inherited:  # the parent's ends: its exit must end this worker's reads
+        other.close()
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:
+            return
+        if batch is None:
+            return
+        try:
+            answer: tuple[bool, Any] = (True, run(batch))
+        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            answer = (False, exc)
+        try:
+            conn.send(answer)
+        except Exception as exc:  # noqa: BLE001 - an error that does not pickle
+            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
