@@ -302,3 +302,31 @@ def test_a_resize_may_stay_on_its_host_when_allowed():
     assert env.action(sid, {"migrate": None}, user="admin").status == 202
     env.cloud.run_until_idle()
     assert _migration_statuses(env, sid)[-1] == "error"
+
+
+def test_a_volume_backed_servers_attachment_follows_it_and_comes_back():
+    """``_terminate_volume_connections`` on the source (a new attachment, the old one deleted),
+    ``_update_volume_attachments``/``_complete_volume_attachments`` on the destination: the
+    root volume's attachment is to the destination's connector; a revert brings it back."""
+    env = NovaEnv("upstream")
+    sid = env.boot(bfv=True)
+    (bdm,) = env.nova.db.bdms_by_instance(sid)
+    first = bdm.attachment_id
+
+    def attachment() -> tuple[str, str, str]:
+        volume = env.cloud.request(
+            "volumev3", "GET", f"/v3/{{project_id}}/volumes/{bdm.volume_id}", user="admin"
+        ).json()["volume"]
+        (only,) = volume["attachments"]
+        return volume["status"], only["attachment_id"], only["host_name"]
+
+    assert attachment() == ("in-use", first, "cmp-1")
+    assert env.action(sid, {"migrate": None}, user="admin").status == 202
+    env.cloud.run_until_idle()
+    status, moved, host = attachment()
+    assert (status, host) == ("in-use", "cmp-2") and moved != first
+    assert env.action(sid, {"revertResize": None}).status == 202
+    env.cloud.run_until_idle()
+    status, back, host = attachment()
+    assert (status, host) == ("in-use", "cmp-1") and back not in (first, moved)
+    assert env.cloud.check_invariants() == []

@@ -5,14 +5,15 @@
 
 The task states and the migration's status move as Nova moves them: ``resize_prep`` (API) →
 ``resize_migrating`` (migration ``migrating``) → the guest powered off and its root disk copied
-host to host (`LibvirtDriver.migrate_disk_and_power_off`; a volume-backed server's root stays
-in Cinder) → ``resize_migrated`` with the server's host the destination (``post-migrating``) →
-``resize_finish``, the new flavor, the guest defined and started again if it ran → vm_state
-``resized`` (``VERIFY_RESIZE``), migration ``finished``. The vm_state the server had
-(``old_vm_state``) is what a confirm or revert goes back to: a confirm (``confirming`` →
-``confirmed``) deletes the kept guest on the source; a revert (``resize_reverting``,
-``reverting`` → ``reverted``) destroys the new guest, then the source takes the server back
-with its old flavor.
+host to host (`LibvirtDriver.migrate_disk_and_power_off`; a volume-backed server's root stays in
+Cinder), each volume's attachment replaced by one with no connector → ``resize_migrated`` with the
+server's host the destination (``post-migrating``) → ``resize_finish``, the new flavor, the
+attachments given the destination's connector, the guest defined and started again if it ran, the
+attachments completed → vm_state ``resized`` (``VERIFY_RESIZE``), migration ``finished``. The
+vm_state the server had (``old_vm_state``) is what a confirm or revert goes back to: a confirm
+(``confirming`` → ``confirmed``) deletes the kept guest on the source; a revert
+(``resize_reverting``, ``reverting`` → ``reverted``) destroys the new guest, then the source takes
+the server back with its old flavor.
 
 Each step is an instance action event (``compute_prep_resize``, ``compute_resize_instance``,
 ``compute_finish_resize``, ``compute_confirm_resize``, ``compute_revert_resize``,
@@ -30,6 +31,7 @@ from typing import Any
 
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import compute_nodes, exception, states
+from fakecloud.nova.block_device import connector
 from fakecloud.nova.compute import utils as compute_utils
 
 #: ``[DEFAULT] periodic_interval``: how often a compute's periodic tasks run (their ticks are
@@ -54,6 +56,40 @@ def _failed(manager: Any, instance: Any, migration: Any, event: Any, exc: Except
         except exception.InstanceNotFound:
             pass
     event.finish(exc)
+
+
+def _terminate_volume_connections(
+    manager: Any, context: Any, instance: Any, bdms: list[Any]
+) -> Generator:
+    """``_terminate_volume_connections``: each volume's attachment to this host is replaced by
+    a new one with no connector (created first, so the volume stays reserved), its old one
+    deleted: Cinder has no disconnect and reconnect of an attachment."""
+    volume_api = manager.volume_api
+    for bdm in bdms:
+        if bdm.is_volume and bdm.attachment_id:
+            new_id = yield from volume_api.attachment_create(
+                context, bdm.volume_id, instance.uuid, id_only=True
+            )
+            yield from volume_api.attachment_delete(context, bdm.attachment_id)
+            bdm.attachment_id = new_id
+
+
+def _update_volume_attachments(
+    manager: Any, context: Any, instance: Any, bdms: list[Any]
+) -> Generator:
+    """``_update_volume_attachments``: each attachment gets this host's connector."""
+    for bdm in bdms:
+        if bdm.is_volume and bdm.attachment_id:
+            yield from manager.volume_api.attachment_update(
+                context, bdm.attachment_id, connector(manager.host), bdm.device_name, view=False
+            )
+
+
+def _complete_volume_attachments(manager: Any, context: Any, bdms: list[Any]) -> Generator:
+    """``_complete_volume_attachments``: the volumes are ``in-use`` again."""
+    for bdm in bdms:
+        if bdm.is_volume and bdm.attachment_id:
+            yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)
 
 
 def prep_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
@@ -101,6 +137,7 @@ def resize_instance(manager: Any, context: Any, instance: Any, migration: Any) -
         source = yield from manager.driver.migrate_disk_and_power_off(
             instance, migration.new_flavor, dest, volume_backed
         )
+        yield from _terminate_volume_connections(manager, context, instance, bdms)
         manager.db.migration_save(migration, "post-migrating", manager.actor)
         instance.host = migration.dest_compute
         instance.node = migration.dest_node
@@ -130,10 +167,13 @@ def finish_resize(
         instance.task_state = states.RESIZE_FINISH
         instance.save(expected_task_state=states.RESIZE_MIGRATED)
         manager.notifier.instance_usage(manager.host, instance, "finish_resize.start")
+        bdms = manager.db.bdms_by_instance(instance.uuid)
+        yield from _update_volume_attachments(manager, context, instance, bdms)
         power_on = migration.old_vm_state != states.STOPPED
         yield from manager.driver.finish_migration(
             instance, disk_info, migration.new_flavor, power_on
         )
+        yield from _complete_volume_attachments(manager, context, bdms)
         manager.db.migration_save(migration, "finished", manager.actor)
         instance.power_state = manager.driver.get_info(instance)
         instance.vm_state = states.RESIZED
@@ -180,6 +220,8 @@ def revert_resize(manager: Any, context: Any, instance: Any, migration: Any) -> 
     try:
         yield manager.kernel.env.timeout(manager.config.delete_delay_s)
         manager.driver.destroy(instance)
+        bdms = manager.db.bdms_by_instance(instance.uuid)
+        yield from _terminate_volume_connections(manager, context, instance, bdms)
         manager.db.migration_save(migration, "reverted", manager.actor)
     except Exception as exc:  # noqa: BLE001
         _failed(manager, instance, migration, event, exc)
@@ -201,8 +243,11 @@ def finish_revert_resize(manager: Any, context: Any, instance: Any, migration: A
         instance.host = migration.source_compute
         instance.node = migration.source_node
         instance.save()
+        bdms = manager.db.bdms_by_instance(instance.uuid)
+        yield from _update_volume_attachments(manager, context, instance, bdms)
         power_on = migration.old_vm_state != states.STOPPED
         yield from manager.driver.finish_revert_migration(instance, power_on)
+        yield from _complete_volume_attachments(manager, context, bdms)
         instance.power_state = manager.driver.get_info(instance)
         instance.vm_state = states.ACTIVE if power_on else states.STOPPED
         instance.task_state = None
