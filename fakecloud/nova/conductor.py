@@ -54,7 +54,9 @@ class Conductor:
                 pass
             return
         more: dict[str, Any] = {}
-        if self.nova.server_groups is not None and not _forced(destination):
+        if (
+            self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid)
+        ) and not _forced(destination):
             more = self._retry_info(instance, host, destination)
         instance.host = host
         instance.node = host
@@ -71,11 +73,15 @@ class Conductor:
         self, instance: Any, host: str, destination: Destination | None
     ) -> dict[str, Any]:
         """The alternates and ``filter_properties['retry']`` a build carries to its host
-        (``populate_retry``, ``_add_retry_host``), for a member of a group with a hard policy,
-        the only builds here that can fail on their host (`reschedule.late_group_check`);
+        (``populate_retry``, ``_add_retry_host``), for a member of a group with a hard policy
+        (or, before 26.0.0, of a group deleted since the boot), the only builds here that can
+        fail on their host (`reschedule.late_group_check`);
         every other build would carry them too and never use them."""
         group = server_groups.group_of(self.nova, instance.uuid)
-        if group is None or group.policy not in server_groups.HARD_POLICIES:
+        if group is None:
+            if server_groups.lost_group(self.nova, instance.uuid) is None:
+                return {}
+        elif group.policy not in server_groups.HARD_POLICIES:
             return {}
         if self.nova.config.scheduler_max_attempts == 1:
             return {}  # ``populate_retry``: re-scheduling is disabled

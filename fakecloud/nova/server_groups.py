@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.nova import exception, states
+from fakecloud.profiles.provenance import Backport, Change
 
 #: ``NoValidHost``'s reason when the filters leave fewer hosts than servers asked for (nova
 #: 34.0.0 scheduler/manager.py, 17.0.13 filter_scheduler.py ``_ensure_sufficient_hosts``); no
@@ -237,6 +238,30 @@ def _member_hosts(
     return on_host
 
 
+#: The check skips a group deleted since the boot (``get_by_hint``'s ``InstanceGroupNotFound``
+#: caught: cd2c2f359b, LP #1890244); before, the lookup's error reached
+#: ``_build_and_run_instance``'s catch-all and the build was rescheduled.
+DELETED_GROUP_IGNORED = Change(
+    "26.0.0",
+    "cd2c2f359b",
+    "ignore deleted server groups in validation",
+    backports=(Backport("25.1.1", "7934b9ec57"),),
+)
+
+
+def lost_group(nova: Any, instance_uuid: str) -> str | None:
+    """The group hint of a server booted into a group deleted since, where the release's
+    late check still looks it up (before 26.0.0 and 25.1.1), else None."""
+    hints = nova.scheduler_hints.get(instance_uuid)
+    if not hints or not hints.get("group"):
+        return None
+    if DELETED_GROUP_IGNORED.reaches(nova.kernel.switches.release):
+        return None
+    hint = hints["group"][0]
+    groups = nova.server_groups
+    return hint if groups is None or hint not in groups else None
+
+
 def late_violation(nova: Any, group: InstanceGroup, instance_uuid: str, host: str) -> str | None:
     """``ComputeManager._validate_instance_group_policy`` on `host` after the claim: the
     policy violated (``Anti-affinity``/``Affinity``), else None. Anti-affinity: the host
@@ -262,9 +287,13 @@ def late_violation(nova: Any, group: InstanceGroup, instance_uuid: str, host: st
 HARD_POLICIES = ("anti-affinity", "affinity")
 
 
-def policy_filter(nova: Any, group: InstanceGroup, instance_uuid: str) -> Callable[[str], bool]:
+def policy_filter(
+    nova: Any, group: InstanceGroup | None, instance_uuid: str
+) -> Callable[[str], bool]:
     """``ServerGroupAntiAffinityFilter`` / ``ServerGroupAffinityFilter`` for `instance_uuid`
-    (every host passes a soft policy)."""
+    (every host passes a soft policy, or no group)."""
+    if group is None:
+        return lambda h: True
     own = nova.db.instances.get(instance_uuid)
     on_host = _member_hosts(
         nova.db.instances, group, instance_uuid, own.reservation_id if own else None

@@ -213,3 +213,30 @@ def test_past_max_attempts_the_last_reason_is_kept():
 def test_max_attempts_must_be_positive():
     with pytest.raises(ConfigError, match="nova.scheduler_max_attempts must be an integer"):
         NovaEnv("upstream", config={"nova": {"scheduler_max_attempts": 0}})
+
+
+@pytest.mark.parametrize(
+    "profile, lost", [("seed", True), ("nova-25.1.1", False), ("upstream", False)]
+)
+def test_a_group_deleted_before_the_check(profile, lost):
+    """LP #1890244: before 26.0.0 (25.1.1) the check's ``get_by_hint`` fails the build."""
+    env, group = world(profile)
+    env.cloud.faults.add(
+        "rpc.cast", "delay", delay_s=1.0, times=1, match={"method": "build_and_run_instance"}
+    )
+    sid = boot(env, group, "a")
+    env.cloud.run(until=env.kernel.now + 0.5)
+    assert env.request("DELETE", f"{GROUPS}/{group}").status == 204
+    env.cloud.run_until_idle()
+    shown = env.server(sid)
+    if not lost:
+        assert shown["status"] == "ACTIVE"
+        return
+    # both hosts fail the lookup: the first and its one alternate
+    assert (shown["status"], shown["fault"]["message"]) == (
+        "ERROR",
+        "Exceeded maximum number of retries. Exhausted all hosts available for retrying "
+        f"build failures for instance {sid}.",
+    )
+    gone = f"Instance group {group} could not be found."
+    assert create_errors(env) == [("compute.cmp-1", gone), ("compute.cmp-2", gone)]

@@ -486,7 +486,7 @@ class ComputeManager:
         event = self._event(context, instance, "compute_build_and_run_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "create.start")
-            if self.nova.server_groups is not None:
+            if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
                 reschedule.late_group_check(self, instance)
             self.db.network_allocate(instance.uuid)  # ``_build_networks_for_instance``
             instance.task_state = states.BLOCK_DEVICE_MAPPING

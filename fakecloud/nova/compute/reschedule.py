@@ -50,15 +50,19 @@ def late_group_check(manager: Any, instance: Any) -> None:
     """``_validate_instance_group_policy`` on `manager`'s host: nothing, or the
     ``RescheduledException`` ``_build_and_run_instance`` turns the violation into, after its
     ``create.error`` notification (``[workarounds] disable_group_policy_check_upcall`` is not
-    modelled: the check always runs)."""
+    modelled: the check always runs). A group deleted since the boot: skipped from 26.0.0
+    and 25.1.1; before, ``Instance group X could not be found.`` fails the build the same way."""
     nova = manager.nova
-    group = server_groups.group_of(nova, instance.uuid)
+    uuid = instance.uuid
+    group = server_groups.group_of(nova, uuid)
     if group is None:
+        hint = server_groups.lost_group(nova, uuid)
+        if hint is not None:
+            _failed(manager, instance, server_groups.InstanceGroupNotFound(group_uuid=hint))
         return
-    policy = server_groups.late_violation(nova, group, instance.uuid, manager.host)
+    policy = server_groups.late_violation(nova, group, uuid, manager.host)
     if policy is None:
         return
-    uuid = instance.uuid
     if POLICY_EXCEPTION.reaches(manager.switches.release):
         raised: Exception = exception.GroupAffinityViolation(instance_uuid=uuid, policy=policy)
         outer: type[exception.RescheduledException] = exception.RescheduledByPolicyException
@@ -67,8 +71,19 @@ def late_group_check(manager: Any, instance: Any) -> None:
             instance_uuid=uuid, reason=f"{policy} instance group policy was violated."
         )
         outer = exception.RescheduledException
+    _failed(manager, instance, raised, outer)
+
+
+def _failed(
+    manager: Any,
+    instance: Any,
+    raised: Exception,
+    outer: type[exception.RescheduledException] = exception.RescheduledException,
+) -> None:
+    """``_build_and_run_instance``'s handler: ``create.error`` with `raised`'s text, then the
+    `outer` reschedule exception with that text as its reason."""
     manager.notifier.instance_usage(manager.host, instance, "create.error", message=str(raised))
-    raise outer(instance_uuid=uuid, reason=str(raised)) from raised
+    raise outer(instance_uuid=instance.uuid, reason=str(raised)) from raised
 
 
 def rescheduled(
