@@ -53,7 +53,7 @@ from fakecloud.nova.compute.api import (
     check_instance_lock,
     check_instance_state,
 )
-from fakecloud.nova.objects import image_mapping_fields, snapshot_from_bdm
+from fakecloud.nova.objects import image_mapping_fields, snapshot_image_mapping
 from fakecloud.sim.states import StateMachine
 
 CREATING = "creating"
@@ -308,7 +308,7 @@ class API:
                     volume["display_description"],
                 )
                 snap.volume_snapshot_ids.append(made["id"])
-                mapping.append(snapshot_from_bdm(made["id"], bdm).get_image_mapping(fields))
+                mapping.append(snapshot_image_mapping(made["id"], bdm, fields))
             snap.block_device_mapping = mapping
             yield from self._wait_for_volume_snapshots(context, snap)
         except Exception as exc:  # noqa: BLE001 - any failure is the snapshot's error

@@ -12,6 +12,7 @@ Times are virtual seconds; views turn them into Nova's timestamp strings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 #: Fields `Instance.save` compares and writes (the rest never change after create).
@@ -394,6 +395,55 @@ class BlockDeviceMapping:
         if name and not name.startswith("/dev/"):
             out["device_name"] = "/dev/" + name
         return out
+
+
+#: What `snapshot_from_bdm` copies from its template (the rest of its fields: their defaults).
+_SNAPSHOT_COPIED = (
+    "disk_bus",
+    "device_type",
+    "boot_index",
+    "delete_on_termination",
+    "volume_size",
+    "device_name",
+)
+
+
+def _snapshot_mapper(count: int) -> Any:
+    """``snapshot_mapping(snapshot_id, bdm)``: the dict of the first `count` of `BDM_FIELDS`
+    of ``snapshot_from_bdm(snapshot_id, bdm)`` (its defaults written in), as one display."""
+    defaults = {f.name: f.default for f in dataclass_fields(BlockDeviceMapping)}
+    defaults |= {"source_type": "snapshot", "destination_type": "volume"}
+    lines = ["def snapshot_mapping(snapshot_id, bdm):", "    return {"]
+    for name in BDM_FIELDS[:count]:
+        if name == "snapshot_id":
+            value = "snapshot_id"
+        elif name in _SNAPSHOT_COPIED:
+            value = f"bdm.{name}"
+        else:
+            value = repr(defaults[name])
+        lines.append(f"        {name!r}: {value},")
+    lines.append("    }")
+    return _compile(lines, "snapshot_mapping")
+
+
+#: `_snapshot_mapper` by field count (`image_mapping_fields`: 14, 15 or 19).
+_SNAPSHOT_MAPPERS: dict[int, Any] = {}
+
+
+def snapshot_image_mapping(
+    snapshot_id: str, template: BlockDeviceMapping, fields: int = len(BDM_FIELDS)
+) -> dict[str, Any]:
+    """``snapshot_from_bdm(snapshot_id, template).get_image_mapping(fields)`` without the
+    mapping object (a volume-backed snapshot's every volume makes one, to read it once)."""
+    mapper = _SNAPSHOT_MAPPERS.get(fields)
+    if mapper is None:
+        mapper = _SNAPSHOT_MAPPERS[fields] = _snapshot_mapper(fields)
+    out = mapper(snapshot_id, template)
+    out["delete_on_termination"] = bool(out["delete_on_termination"])
+    name = out["device_name"]
+    if name and not name.startswith("/dev/"):
+        out["device_name"] = "/dev/" + name
+    return out
 
 
 def snapshot_from_bdm(snapshot_id: str, template: BlockDeviceMapping) -> BlockDeviceMapping:

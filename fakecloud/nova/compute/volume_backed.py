@@ -52,7 +52,7 @@ from fakecloud.nova.compute.api import (
     SNAPSHOT_STATES,
     check_instance_state,
 )
-from fakecloud.nova.objects import image_mapping_fields, snapshot_from_bdm
+from fakecloud.nova.objects import image_mapping_fields, snapshot_image_mapping
 from fakecloud.nova.virt.guest_agent import bool_from_string
 from fakecloud.sim.trace import form
 
@@ -188,7 +188,7 @@ def _steps_to_image(
             snapshot_id = yield from volume_api.create_snapshot_force(
                 context, volume_id, snapshot_name, description, id_only=True
             )
-            mapping.append(snapshot_from_bdm(snapshot_id, bdm).get_image_mapping(fields))
+            mapping.append(snapshot_image_mapping(snapshot_id, bdm, fields))
     except Exception as exc:
         if quiesced and not switches.lp1731986:
             _log(kernel, instance, "info", "Unquiescing instance after volume snapshot failure.")
