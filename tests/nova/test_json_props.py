@@ -4,6 +4,8 @@ types, a fresh copy each time, whether or not `json_props.dumps` remembered the 
 import enum
 import json
 
+import pytest
+
 from fakecloud.nova import json_props
 
 
@@ -25,6 +27,9 @@ VALUES = [
     [("a", "tuple")],
     {"not": "a list"},
     [{"s": "\u00e9\ud800"}],
+    "a string",
+    [{"f": float("nan"), "g": float("inf"), "h": -float("inf"), "i": 10**30, "j": False}],
+    [{"k": None, "l": [{"m": ['\n"\\']}]}],
 ]
 
 
@@ -42,6 +47,17 @@ def test_a_round_trip_gives_what_json_gives():
         text = json_props.dumps(value)
         assert text == json.dumps(value)
         assert typed(json_props.loads(text)) == typed(json.loads(text))
+
+
+def test_what_json_refuses_is_refused_alike():
+    circular: list = []
+    circular.append(circular)
+    for value in (circular, [{"x": object()}], [{(1, 2): "tuple key"}]):
+        with pytest.raises((ValueError, TypeError)) as expected:
+            json.dumps(value)
+        with pytest.raises(type(expected.value)) as got:
+            json_props.dumps(value)
+        assert str(got.value) == str(expected.value)
 
 
 def test_each_read_is_a_fresh_copy():
