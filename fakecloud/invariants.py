@@ -718,3 +718,53 @@ def server_group_policy_holds(cloud: Any) -> list[Violation]:
                     )
                 )
     return out
+
+
+#: Migration statuses whose resource claims are dropped (`fakecloud.nova.compute_nodes`).
+_MOVE_ENDED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
+#: Where a server is once each kind of ended move leaves it.
+_LEFT_ON = {"confirmed": "dest_compute", "reverted": "source_compute"}
+
+
+@invariant("server_moves_settled", needs=("nova",))
+def server_moves_settled(cloud: Any) -> list[Violation]:
+    """A live server at rest holds its resources on one host: once no move of it is under way
+    (no task, not ``resized`` awaiting its confirm or revert), every migration of it has ended
+    (confirmed, reverted, in error: the resource trackers dropped their claims, so no host
+    still counts it), and it is where its last ended move left it (a confirmed move's
+    destination, a reverted one's source), at any time.
+    """
+    migrations = getattr(cloud.nova.db, "migrations", None)
+    if not migrations:
+        return []
+    rows = cloud.nova.db.instances
+    last: dict[str, Any] = {}
+    out = []
+    for migration in migrations.values():
+        row = rows.get(migration.instance_uuid)
+        if row is None or row.deleted or row.task_state is not None or row.vm_state == "resized":
+            continue
+        if migration.status not in _MOVE_ENDED:
+            out.append(
+                Violation(
+                    "server_moves_settled",
+                    f"server {row.uuid}",
+                    f"at rest ({row.vm_state}), but its migration {migration.id} is "
+                    f"{migration.status!r}: its claims on {migration.source_compute} and "
+                    f"{migration.dest_compute} are still counted",
+                )
+            )
+        last[row.uuid] = migration
+    for uuid, migration in last.items():
+        where = _LEFT_ON.get(migration.status)
+        host = getattr(migration, where) if where else None
+        if host is not None and rows[uuid].host != host:
+            out.append(
+                Violation(
+                    "server_moves_settled",
+                    f"server {uuid}",
+                    f"on {rows[uuid].host}, but its last move ({migration.status}) left it on "
+                    f"{host}",
+                )
+            )
+    return out

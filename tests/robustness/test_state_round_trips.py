@@ -42,6 +42,8 @@ READS = [
         None,
     ),
     ("block-storage", "demo", "GET", "/v3/{project_id}/volume-transfers/detail", None, "3.57"),
+    ("compute", "admin", "GET", "/v2.1/os-migrations", None, "2.80"),
+    ("compute", "admin", "GET", "/v2.1/os-hypervisors/detail", None, "2.88"),
     (
         "block-storage",
         "demo",
@@ -134,6 +136,10 @@ WRITES = [
     ("block-storage", "other", "GET", "/v3/{other_project_id}/volumes/detail", None, None),
     ("block-storage", "demo", "GET", "/v3/{project_id}/volumes/detail", None, None),
     ("block-storage", "demo", "GET", "/v3/{project_id}/volume-transfers", None, "3.57"),
+    # The resize confirmed: its source host's claim dropped.
+    ("compute", "demo", "POST", "/v2.1/servers/{server_id}/action", {"confirmResize": None}, None),
+    ("compute", "admin", "GET", "/v2.1/os-migrations", None, "2.80"),
+    ("compute", "admin", "GET", "/v2.1/os-hypervisors/detail", None, "2.28"),
 ]
 
 
@@ -166,6 +172,12 @@ def populated(worlds):
     world = worlds("upstream")
     cloud = world.fork()
     ids = dict(world.ids)
+    # Session 17: the first server resized and not yet confirmed (VERIFY_RESIZE: a migration
+    # record, its claims on both hosts).
+    path = f"/v2.1/servers/{ids['server_id']}/action"
+    resp = cloud.request("compute", "POST", path, {"resize": {"flavorRef": "2"}}, user="admin")
+    assert resp.status == 202, resp.body
+    cloud.run_until_idle()
     listed = cloud.request(
         "compute", "GET", "/v2.1/os-services?binary=nova-compute", user="admin",
         microversion="2.53",
@@ -208,6 +220,9 @@ def test_a_copy_answers_as_the_original(populated, copy):
         400,
         202,
         200,
+        200,
+        200,
+        204,
         200,
         200,
     ]

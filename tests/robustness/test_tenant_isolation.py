@@ -153,6 +153,22 @@ TRANSFERS17 = [
     ("transfer accept with the key", "block-storage", "POST", "/v3/{project_id}/os-volume-transfer/{transfer_id}/accept", {"accept": {"auth_key": "{transfer_auth_key}"}}, None, (202, 202, 202), (202, 403, 202)),
     ("transfer of demo's volume", "block-storage", "POST", "/v3/{project_id}/os-volume-transfer", {"transfer": {"volume_id": "{volume_id}"}}, None, (404, 404, 202), (404, 404, 202)),
 ]  # fmt: skip
+#: Session 17's moves and pools: another project's server is not found by resize, confirm
+#: and revert; migrate is the admin's (17.0.13 asks its policy before it loads the server, 403;
+#: from 21.0.0 the lookup's 404 comes first), as are the migration lists (nova 17.0.13-34.0.0
+#: migrate_server.py, migrations.py, server_migrations.py) and Cinder's pools (12.0.10-29.0.0
+#: scheduler_stats.py, ``scheduler_extension:scheduler_stats:get_pools``). The admin's
+#: confirm and revert of a server that was not resized are the 409 of its state.
+MOVES17 = [
+    ("server resize", "compute", "POST", "/v2.1/servers/{server_id}/action", {"resize": {"flavorRef": "2"}}, None, (404, 404, 202), (404, 404, 202)),
+    ("server migrate", "compute", "POST", "/v2.1/servers/{server_id}/action", {"migrate": None}, None, (403, 403, 202), (404, 404, 202)),
+    ("server migrate to a host", "compute", "POST", "/v2.1/servers/{server_id}/action", {"migrate": {"host": "{compute_host}"}}, "2.56", (403, 403, 202), (404, 404, 202)),
+    ("server confirm resize", "compute", "POST", "/v2.1/servers/{server_id}/action", {"confirmResize": None}, None, (404, 404, 409), (404, 404, 409)),
+    ("server revert resize", "compute", "POST", "/v2.1/servers/{server_id}/action", {"revertResize": None}, None, (404, 404, 409), (404, 404, 409)),
+    ("migrations list", "compute", "GET", "/v2.1/os-migrations", None, "2.59", (403, 403, 200), (403, 403, 200)),
+    ("server migrations list", "compute", "GET", "/v2.1/servers/{server_id}/migrations", None, "2.23", (403, 403, 200), (404, 404, 200)),
+    ("volume backend pools", "block-storage", "GET", "/v3/{project_id}/scheduler-stats/get_pools?detail=true", None, None, (403, 403, 200), (403, 403, 200)),
+]  # fmt: skip
 #: Lists: the other project's users see none of demo's resources (an admin, without
 #: all_tenants, neither; but Glance lists every image to an admin). An admin's flavor and type
 #: lists hold private ones only when asked (``is_public=none``: both services'
@@ -195,7 +211,7 @@ def test_another_projects_users_get_what_real_openstack_gives(worlds, profile):
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_another_projects_users_on_the_session_15_to_17_routes(worlds, profile):
     new_defaults = profile == "upstream"
-    rows = SESSION15 + CINDER16 + TRANSFERS17
+    rows = SESSION15 + CINDER16 + TRANSFERS17 + MOVES17
     rows = [(*row[:6], row[7] if new_defaults else row[6]) for row in rows]
     assert _wrong(worlds(profile), rows) == []
 

@@ -18,6 +18,7 @@ NAMES = {
     "nova_usage_matches",
     "address_held_by_one_live_server",
     "server_group_policy_holds",
+    "server_moves_settled",
 }
 
 
@@ -209,3 +210,33 @@ def test_the_session_15_kinds_break_their_invariants_when_their_state_drifts():
     db._networks[second.uuid] = db.network_number(first.uuid)  # one address, two servers
     db._usage[first.project_id][1] += 1  # a core nobody holds
     assert names_of(cloud.check_invariants(names)) == sorted(names)
+
+
+def test_a_server_moved_and_at_rest_holds_one_host_and_breaks_it_when_its_record_drifts():
+    """A resize confirmed and one reverted settle; a migration left in progress while its
+    server is at rest, or a server away from where its last move left it, is caught."""
+    cloud = Cloud(seed=3)
+    req = cloud.request
+    images = req("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-qga").json()["images"]
+    made = []
+    for name in ("a", "b"):
+        server = {"name": name, "flavorRef": "1", "imageRef": images[0]["id"], "networks": "none"}
+        resp = req("compute", "POST", "/v2.1/servers", {"server": server}, microversion="2.37")
+        made.append(resp.json()["server"])
+    cloud.run_until_idle()
+    for server, ending in zip(made, ("confirmResize", "revertResize"), strict=True):
+        path = f"/v2.1/servers/{server['id']}/action"
+        assert req("compute", "POST", path, {"resize": {"flavorRef": "2"}}).status == 202
+        cloud.run_until_idle()
+        assert cloud.check_invariants(["server_moves_settled"]) == []  # VERIFY_RESIZE
+        assert req("compute", "POST", path, {ending: None}).status in (202, 204)
+        cloud.run_until_idle()
+    assert cloud.check_invariants() == []
+    db = cloud.nova.db
+    confirmed, reverted = db.migrations[1], db.migrations[2]
+    confirmed.status = "finished"  # a claim no one drops
+    db.instances[reverted.instance_uuid].host = reverted.dest_compute
+    found = cloud.check_invariants(["server_moves_settled"])
+    assert sorted(v.subject for v in found) == sorted(
+        f"server {m.instance_uuid}" for m in (confirmed, reverted)
+    )
