@@ -330,3 +330,17 @@ def test_a_volume_backed_servers_attachment_follows_it_and_comes_back():
     status, back, host = attachment()
     assert (status, host) == ("in-use", "cmp-1") and back not in (first, moved)
     assert env.cloud.check_invariants() == []
+
+
+def test_the_source_compute_must_be_up_from_21_0_0():
+    """ea2ea492a3 (21.0.0): ``@check_instance_host(check_is_up=True)`` on resize/migrate;
+    before it the messages wait in the down host's queue."""
+    for profile, status in (("nova-20.6.0", 202), ("nova-21.2.4", 409)):
+        env = NovaEnv(profile)
+        sid = env.boot()
+        env.kernel.rpc.set_up("compute.cmp-1", False)
+        resp = _resize(env, sid, "2")
+        assert resp.status == status, resp.json()
+        if status == 409:
+            message = resp.json()["conflictingRequest"]["message"]
+            assert message == "Service is unavailable at this time."

@@ -3,7 +3,8 @@
 21.2.4, 23.2.2, 27.5.1, 29.2.0, 34.0.0), after `API`'s lock and state gates.
 
 A resize asks for another flavor; a migrate (``flavor_id`` None) keeps it and may name a host
-(2.56). The checks, in Nova's order: a named host is not the server's own
+(2.56). The checks, in Nova's order: from 21.0.0 the server's compute is up
+(`ServiceUnavailable`, 409); a named host is not the server's own
 (`CannotMigrateToSameHost`) and has a compute node (`ComputeHostNotFound`); the flavor exists
 for the caller and is enabled (`FlavorNotFound`), an image-backed server keeps a root disk
 (`CannotResizeDisk`), the flavor changes (`CannotResizeToSameFlavor`); an upsize fits the
@@ -41,6 +42,9 @@ REVERT_RESIZE = "revertResize"
 IMAGE_CHECK_SINCE = (19, 0, 0)
 #: ``compute_task_api.resize_instance(..., do_cast=True)``: the API no longer waits.
 ASYNC_SINCE = (21, 0, 0)
+#: ``@check_instance_host(check_is_up=True)`` on ``resize``: the source compute must be up
+#: (ea2ea492a3, "Ensure source service is up before resizing/migrating").
+SOURCE_UP_SINCE = (21, 0, 0)
 #: ``confirm_resize`` checks the source compute is up (5f3c33a4f1, backport to 21.1.1).
 CONFIRM_SOURCE_UP_SINCE = (21, 1, 1)
 GiB = 1024**3
@@ -57,6 +61,8 @@ def resize(
     """``API.resize`` after its gates: the checks, the claim, the action, the conductor."""
     nova = api.nova
     version = nova.kernel.switches.release.version
+    if version >= SOURCE_UP_SINCE and not _service_is_up(nova, instance.host):
+        raise exception.ServiceUnavailable()
     where = None
     if host_name is not None:
         if host_name == instance.host:
@@ -102,6 +108,14 @@ def resize(
     work = conductor_migrate.migrate_server_cast(nova, context, instance, new, where, ignore)
     nova.kernel.spawn(work, name=f"nova-conductor migrate_server {instance.uuid}")
     return None
+
+
+def _service_is_up(nova: Any, host: str) -> bool:
+    """``servicegroup_api.service_is_up`` of `host`'s nova-compute: running and not forced
+    down (a disabled one is up: ``MAINTENANCE``)."""
+    change = ((nova.db.service_changes or {}).get(services.COMPUTE) or {}).get(host)
+    forced_down = change is not None and change.forced_down
+    return not forced_down and nova.kernel.rpc.is_up(f"compute.{host}")
 
 
 def _check_flavor_image(instance: Instance, flavor: Flavor, volume_backed: bool) -> None:
@@ -156,12 +170,9 @@ def confirm_resize(api: Any, context: Any, instance: Instance) -> None:
     """``API.confirm_resize`` after its gates."""
     nova = api.nova
     migration = nova.db.migration_by_instance_and_status(instance.uuid, "finished")
-    if nova.kernel.switches.release.version >= CONFIRM_SOURCE_UP_SINCE:
-        host = migration.source_compute
-        change = ((nova.db.service_changes or {}).get(services.COMPUTE) or {}).get(host)
-        forced_down = change is not None and change.forced_down
-        if forced_down or not nova.kernel.rpc.is_up(f"compute.{host}"):
-            raise exception.ServiceUnavailable()
+    since = nova.kernel.switches.release.version >= CONFIRM_SOURCE_UP_SINCE
+    if since and not _service_is_up(nova, migration.source_compute):
+        raise exception.ServiceUnavailable()
     nova.db.migration_save(migration, "confirming", API_ACTOR)
     api._record_action_start(context, instance, CONFIRM_RESIZE)
     api.compute_rpcapi.cast(
