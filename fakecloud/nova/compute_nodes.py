@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.nova import services
+from fakecloud.nova import services, states
 from fakecloud.nova.compute.utils import is_volume_backed_instance
 
 HOST_VCPUS = 32
@@ -120,6 +120,15 @@ def _node(nova: Any, index: int, host: str) -> ComputeNode:
 _CLAIMS_DROPPED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
 
 
+def _in_resize_state(row: Any) -> bool:
+    """``_instance_in_resize_state``: ``resized``, or active/stopped with a resize task."""
+    if row.vm_state == states.RESIZED:
+        return True
+    return row.vm_state in (states.ACTIVE, states.STOPPED) and (
+        row.task_state in states.RESIZE_TASK_STATES
+    )
+
+
 def _move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
     """What the moves in progress hold on `host` besides its servers (``_update_usage_from_
     migrations``): an incoming server's new flavor on its destination until it arrives, an
@@ -131,7 +140,7 @@ def _move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
         if migration.status in _CLAIMS_DROPPED or migration.dest_compute is None:
             continue
         row = db.instances.get(migration.instance_uuid)
-        if row is None or row.deleted:
+        if row is None or row.deleted or not _in_resize_state(row):
             continue
         if migration.source_compute == migration.dest_compute:
             # A resize on its own host: the flavor the server does not have now, as well.

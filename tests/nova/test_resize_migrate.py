@@ -344,3 +344,24 @@ def test_the_source_compute_must_be_up_from_21_0_0():
         if status == 409:
             message = resp.json()["conflictingRequest"]["message"]
             assert message == "Service is unavailable at this time."
+
+
+def test_a_compute_restart_during_the_disk_copy_rolls_the_resize_back():
+    """``_init_instance``: ``resize_migrating`` found at start-up is rolled back (the guest
+    started again on the source, task_state none); the migration is left ``migrating``."""
+    env = NovaEnv("upstream", TIMED)
+    big = next(i for i in env.images if i.name == "big")
+    sid = env.boot(image=big)
+    assert _resize(env, sid, "2").status == 202
+    env.cloud.advance(5)  # the 10 s copy is under way
+    assert env.server(sid)["OS-EXT-STS:task_state"] == "resize_migrating"
+    env.nova.restart_compute("cmp-1")
+    env.cloud.run_until_idle()
+    server = env.server(sid, microversion="2.47")
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    assert server["OS-EXT-SRV-ATTR:host"] == "cmp-1"
+    assert env.nova.hosts["cmp-1"].driver.get_info(env.nova.db.instance_row(sid)) == 1
+    assert _migration_statuses(env, sid)[-1] == "migrating"
+    assert _events(env, sid, "resize")[-1][-1] is None  # compute_resize_instance never ended
+    # The trackers no longer count a claim of a server out of its resize states.
+    assert _usage(env)["cmp-2"] == (0, 512, 0)

@@ -173,6 +173,10 @@ class ComputeManager:
         for instance, reboot_type in self.init_host():
             # _init_instance calls reboot_instance itself, before the RPC server starts.
             yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
+        if self.db.migrations:
+            from fakecloud.nova.compute import resize_manager
+
+            yield from resize_manager.init_resizes(self)
         self.kernel.rpc.set_up(self.target, True)
 
     def init_host(self) -> list[tuple[Any, str]]:

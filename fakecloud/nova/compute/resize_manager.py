@@ -309,3 +309,38 @@ def poll_unconfirmed_resize(manager: Any, migration: Any) -> Generator:
             )
             continue
         return
+
+
+def init_resizes(manager: Any) -> Generator:
+    """``_init_instance``'s resize branches for the servers on a restarted host, before it
+    takes messages: ``resize_prep`` is cleared ('Instance in transitional state resize_prep at
+    start-up clearing task state'); ``resize_migrating`` (the crash came during the disk copy)
+    is rolled back for safety (`LibvirtDriver.finish_revert_migration`: the guest back, started
+    unless it was stopped), then its task_state cleared. The migration is left as it was, and
+    a server caught in ``resize_migrated`` or ``resize_finish`` stays so, as in Nova."""
+    db = manager.db
+    for row in db.instances_on_host(manager.host):
+        if row.task_state == states.RESIZE_PREP and row.vm_state != states.ERROR:
+            instance = db.instance_get(row.uuid, manager.actor)
+            manager._log(
+                instance.uuid,
+                "debug",
+                "Instance in transitional state resize_prep at start-up clearing task state",
+            )
+            instance.task_state = None
+            instance.save()
+        elif row.task_state == states.RESIZE_MIGRATING:
+            instance = db.instance_get(row.uuid, manager.actor)
+            moves = [m for m in (db.migrations or {}).values() if m.instance_uuid == row.uuid]
+            power_on = not moves or moves[-1].old_vm_state != states.STOPPED
+            try:
+                yield from manager.driver.finish_revert_migration(instance, power_on)
+            except Exception:  # noqa: BLE001 - logged, init_host goes on
+                manager._log(instance.uuid, "error", "Failed to revert crashed migration")
+            manager._log(
+                instance.uuid,
+                "info",
+                "Instance found in migrating state during startup. Resetting task_state",
+            )
+            instance.task_state = None
+            instance.save()

@@ -791,10 +791,11 @@ class LibvirtDriver:
     def finish_revert_migration(self, instance: Any, power_on: bool) -> Generator[Any, Any, None]:
         """``finish_revert_migration`` on the source: the kept guest back, started if it ran."""
         dom = (self.resized or {}).pop(instance.uuid, None)
-        if dom is None:
-            raise exception.InstanceNotFound(instance_id=instance.uuid)
-        self.domains[instance.uuid] = dom
-        if power_on:
+        if dom is not None:
+            self.domains[instance.uuid] = dom
+        else:
+            dom = self._domain(instance)  # a crash before the disk moved aside: still here
+        if power_on and dom.power_state != states.RUNNING:
             yield self.kernel.env.timeout(self.config.power_action_delay_s)
             self._set_power(self._domain(instance), states.RUNNING)
 
