@@ -34,3 +34,28 @@ def test_cloud_hosts_skip_env_proxies_and_netrc_and_other_hosts_keep_them(monkey
     assert other["proxies"] == {"http": "http://proxy.example.invalid:3128"}
     assert requests.Session.merge_environment_settings is original
     assert requests.sessions.get_netrc_auth is requests.utils.get_netrc_auth
+
+
+def test_a_cloud_hosts_settings_are_requests_own_merge_without_the_environment():
+    cloud = Cloud()
+    original = requests.Session.merge_environment_settings
+    cases = [
+        ({}, {}, None, None, None, None),
+        ({}, {}, True, False, "/ca.pem", ("c", "k")),
+        ({}, {}, False, "/ca.pem", None, "c"),
+        ({"http": "http://p:1"}, {}, None, None, None, None),
+        ({}, {"https": "http://p:2"}, None, None, None, None),
+        ({"http": None}, {"http": "http://p:1", "no": None}, None, None, None, None),
+    ]
+    for proxies, own, stream, verify, cert, own_cert in cases:
+        session = requests.Session()
+        session.proxies = own
+        session.cert = own_cert
+        session.trust_env = False
+        expected = original(session, cloud.auth_url, proxies, stream, verify, cert)
+        session.trust_env = True
+        with cloud.intercept():
+            got = session.merge_environment_settings(cloud.auth_url, proxies, stream, verify, cert)
+        assert session.trust_env
+        assert list(got.items()) == list(expected.items())
+        assert [type(v) for v in got.values()] == [type(v) for v in expected.values()]
