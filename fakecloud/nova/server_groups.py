@@ -310,9 +310,9 @@ def pick_host(
     nova: Any, group: InstanceGroup, instance_uuid: str, usable: Callable[[str], bool]
 ) -> str | None:
     """The host for `instance_uuid`, a member of `group`, among the `usable` ones (None: no
-    valid host). The group's hosts are those of its other live, scheduled members
-    (``_get_group_details``). ``affinity``: only a group host passes once there is one;
-    ``anti-affinity``: a host passes while it has fewer than ``max_server_per_host`` (1)
+    valid host). The group's hosts are those of its other live members once claimed
+    (``_get_group_details``; `_holds_host`). ``affinity``: only a group host passes once there
+    is one; ``anti-affinity``: a host passes while it has fewer than ``max_server_per_host`` (1)
     members; both then take the least loaded host as any boot does. The soft policies filter
     nothing and weigh the hosts by members on them (``ServerGroupSoftAffinityWeigher``: more
     first; ``ServerGroupSoftAntiAffinityWeigher``: fewer first), ties as any boot's."""
