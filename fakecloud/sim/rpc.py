@@ -45,7 +45,7 @@ from simpy.events import NORMAL, PENDING, URGENT
 from fakecloud.config import config_section
 from fakecloud.sim.collector import ASKING
 from fakecloud.sim.instants import share as share_time
-from fakecloud.sim.resume import resume
+from fakecloud.sim.resume import own_resume
 from fakecloud.sim.trace import form
 
 REMOTE_POSTFIX = "_Remote"
@@ -204,8 +204,9 @@ class _Delivery(simpy.Process):
         heappush(env._queue, (env._now, URGENT, next(env._eid), self))
         self._target = self
 
-    #: Called by the events it waits for once it runs a generator: simpy's resume.
-    __call__ = resume
+    #: Called by the events it waits for once it runs a generator: simpy's resume (its own
+    #: copy: see `own_resume`).
+    __call__ = own_resume()
 
     @property
     def name(self) -> str:
