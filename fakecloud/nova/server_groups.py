@@ -262,6 +262,46 @@ def lost_group(nova: Any, instance_uuid: str) -> str | None:
     return hint if groups is None or hint not in groups else None
 
 
+#: The anti-affinity check also counts the members with a move in progress from or to the host
+#: (``MigrationList.get_in_progress_by_host_and_node``: not yet confirmed, reverted or ended
+#: otherwise), so a boot racing a member's resize or migration no longer lands beside it
+#: (33c8af1f8c, LP #1821755; that change also runs the check in ``prep_resize``, which
+#: fakecloud's moves do not yet).
+MIGRATIONS_COUNTED = Change(
+    "24.0.0",
+    "33c8af1f8c",
+    "Error anti-affinity violation on migrations",
+    backports=(
+        Backport("21.2.2", "bf90a1e061"),
+        Backport("22.2.2", "6ede6df7f4"),
+        Backport("23.0.2", "8b62a4ec9b"),
+    ),
+)
+#: The statuses ``migration_get_in_progress_by_host_and_node`` leaves out (nova 34.0.0 db).
+_MOVE_ENDED = frozenset(
+    ("confirmed", "reverted", "error", "failed", "completed", "cancelled", "done")
+)
+
+
+def _moving_on(nova: Any, group: InstanceGroup, instance_uuid: str, host: str) -> set[str]:
+    """The group's other live members with a move in progress from or to `host` and placed
+    elsewhere (those on `host` count already)."""
+    rows = nova.db.instances
+    moving = set()
+    for migration in (nova.db.migrations or {}).values():
+        uuid = migration.instance_uuid
+        if (
+            migration.status not in _MOVE_ENDED
+            and host in (migration.source_compute, migration.dest_compute)
+            and uuid != instance_uuid
+            and uuid in group.members
+        ):
+            row = rows.get(uuid)
+            if row is not None and not row.deleted and row.host != host:
+                moving.add(uuid)
+    return moving
+
+
 def late_violation(nova: Any, group: InstanceGroup, instance_uuid: str, host: str) -> str | None:
     """``ComputeManager._validate_instance_group_policy`` on `host` after the claim: the
     policy violated (``Anti-affinity``/``Affinity``), else None. Anti-affinity: the host
@@ -270,13 +310,17 @@ def late_violation(nova: Any, group: InstanceGroup, instance_uuid: str, host: st
     policies are not checked. Only claimed members count: two boots of separate requests that
     the scheduler placed before either reached its host are the race this check catches, the
     one whose compute checks second fails (the check holds the group's lock, ``synchronized``
-    on its uuid: here one simulation step)."""
+    on its uuid: here one simulation step). From 24.0.0 (`MIGRATIONS_COUNTED`) members moving
+    from or to the host count too."""
     policy = group.policy
     if policy not in HARD_POLICIES:
         return None
     on_host = _member_hosts(nova.db.instances, group, instance_uuid, None)
     if policy == "anti-affinity":
-        if on_host[host] >= group.rules.get("max_server_per_host", 1):
+        count = on_host[host]
+        if nova.db.migrations and MIGRATIONS_COUNTED.reaches(nova.kernel.switches.release):
+            count += len(_moving_on(nova, group, instance_uuid, host))
+        if count >= group.rules.get("max_server_per_host", 1):
             return "Anti-affinity"
     elif on_host and host not in on_host:
         return "Affinity"
