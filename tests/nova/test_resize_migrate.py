@@ -365,3 +365,34 @@ def test_a_compute_restart_during_the_disk_copy_rolls_the_resize_back():
     assert _events(env, sid, "resize")[-1][-1] is None  # compute_resize_instance never ended
     # The trackers no longer count a claim of a server out of its resize states.
     assert _usage(env)["cmp-2"] == (0, 512, 0)
+
+
+def test_the_notifications_of_a_resize_and_its_confirm():
+    """Legacy ``compute.instance.resize.*`` and (the seed's ``both`` format) versioned
+    ``instance.resize_*`` notifications, as 17.0.13's manager sends them."""
+    env = NovaEnv("seed")
+    sid = env.boot()
+    assert _resize(env, sid, "2").status == 202
+    env.cloud.run_until_idle()
+    assert env.action(sid, {"confirmResize": None}).status == 204
+    env.cloud.run_until_idle()
+    sent = [e["event_type"] for e in env.cloud.trace if e["kind"] == "notification"]
+    moved = [t for t in sent if "resize" in t]
+    assert moved == [
+        "compute.instance.resize.prep.start",
+        "instance.resize_prep.start",
+        "compute.instance.resize.prep.end",
+        "instance.resize_prep.end",
+        "compute.instance.resize.start",
+        "instance.resize.start",
+        "compute.instance.resize.end",
+        "instance.resize.end",
+        "compute.instance.finish_resize.start",
+        "instance.resize_finish.start",
+        "compute.instance.finish_resize.end",
+        "instance.resize_finish.end",
+        "compute.instance.resize.confirm.start",
+        "instance.resize_confirm.start",
+        "compute.instance.resize.confirm.end",
+        "instance.resize_confirm.end",
+    ]

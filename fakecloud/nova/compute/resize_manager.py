@@ -110,7 +110,11 @@ def prep_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Ge
             dest_host=compute_nodes.host_ip(index),
         )
         manager.notifier.instance_usage(manager.host, instance, "resize.prep.start")
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, "resize_prep.start"
+        )
         manager.notifier.instance_usage(manager.host, instance, "resize.prep.end")
+        manager.notifier.instance_action(manager.host, "nova-compute", instance, "resize_prep.end")
     except Exception as exc:  # noqa: BLE001
         _failed(manager, instance, migration, event, exc)
         return
@@ -131,6 +135,7 @@ def resize_instance(manager: Any, context: Any, instance: Any, migration: Any) -
         instance.task_state = states.RESIZE_MIGRATING
         instance.save(expected_task_state=states.RESIZE_PREP)
         manager.notifier.instance_usage(manager.host, instance, "resize.start")
+        manager.notifier.instance_action(manager.host, "nova-compute", instance, "resize.start")
         bdms = manager.db.bdms_by_instance(instance.uuid)
         volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
         dest = manager.nova.hosts[migration.dest_compute].driver
@@ -144,6 +149,7 @@ def resize_instance(manager: Any, context: Any, instance: Any, migration: Any) -
         instance.task_state = states.RESIZE_MIGRATED
         instance.save(expected_task_state=states.RESIZE_MIGRATING)
         manager.notifier.instance_usage(manager.host, instance, "resize.end")
+        manager.notifier.instance_action(manager.host, "nova-compute", instance, "resize.end")
     except Exception as exc:  # noqa: BLE001
         _failed(manager, instance, migration, event, exc)
         return
@@ -167,6 +173,9 @@ def finish_resize(
         instance.task_state = states.RESIZE_FINISH
         instance.save(expected_task_state=states.RESIZE_MIGRATED)
         manager.notifier.instance_usage(manager.host, instance, "finish_resize.start")
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, "resize_finish.start"
+        )
         bdms = manager.db.bdms_by_instance(instance.uuid)
         yield from _update_volume_attachments(manager, context, instance, bdms)
         power_on = migration.old_vm_state != states.STOPPED
@@ -180,6 +189,9 @@ def finish_resize(
         instance.task_state = None
         instance.save(expected_task_state=states.RESIZE_FINISH)
         manager.notifier.instance_usage(manager.host, instance, "finish_resize.end")
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, "resize_finish.end"
+        )
     except Exception as exc:  # noqa: BLE001
         _failed(manager, instance, migration, event, exc)
         return
@@ -198,6 +210,9 @@ def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) ->
     event = manager._event(context, instance, "compute_confirm_resize")
     try:
         manager.notifier.instance_usage(manager.host, instance, "resize.confirm.start")
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, "resize_confirm.start"
+        )
         yield manager.kernel.env.timeout(manager.config.delete_delay_s)
         manager.driver.confirm_migration(instance)
         manager.db.migration_save(migration, "confirmed", manager.actor)
@@ -206,6 +221,9 @@ def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) ->
         instance.task_state = None
         instance.save(expected_task_state=[None, states.DELETING, states.SOFT_DELETING])
         manager.notifier.instance_usage(manager.host, instance, "resize.confirm.end")
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, "resize_confirm.end"
+        )
     except Exception as exc:  # noqa: BLE001
         _failed(manager, instance, migration, event, exc)
         return
@@ -239,6 +257,9 @@ def finish_revert_resize(manager: Any, context: Any, instance: Any, migration: A
     event = manager._event(context, instance, "compute_finish_revert_resize")
     try:
         manager.notifier.instance_usage(manager.host, instance, "resize.revert.start")
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, "resize_revert.start"
+        )
         manager.db.instance_set_flavor(instance, migration.old_flavor)
         instance.host = migration.source_compute
         instance.node = migration.source_node
@@ -253,6 +274,9 @@ def finish_revert_resize(manager: Any, context: Any, instance: Any, migration: A
         instance.task_state = None
         instance.save(expected_task_state=states.RESIZE_REVERTING)
         manager.notifier.instance_usage(manager.host, instance, "resize.revert.end")
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, "resize_revert.end"
+        )
     except Exception as exc:  # noqa: BLE001
         _failed(manager, instance, migration, event, exc)
         return
