@@ -101,7 +101,9 @@ def set_default(service: Any, req: Request) -> Response:
         vtype = cinder.type_by_name_or_id(wanted, req.context)
     except exception.VolumeTypeNotFound as error:
         raise HttpError(400, error.msg) from None
-    cinder.store.default_type_rows(create=True)[project_id] = vtype.id
+    if cinder.project_default_types is None:
+        cinder.project_default_types = {}
+    cinder.project_default_types[project_id] = vtype.id
     return Response(200, {"default_type": _view(project_id, vtype.id)})
 
 
@@ -110,7 +112,7 @@ def show(service: Any, req: Request) -> Response:
     _gate(service, req)
     project_id = req.params["id"]
     _validate_project_and_authorize(service, req, project_id)
-    type_id = service.cinder.store.default_type_rows().get(project_id)
+    type_id = (service.cinder.project_default_types or {}).get(project_id)
     if type_id is None:
         raise exception.VolumeTypeProjectDefaultNotFound(project_id=project_id)
     return Response(200, {"default_type": _view(project_id, type_id)})
@@ -121,7 +123,7 @@ def index(service: Any, req: Request) -> Response:
     _gate(service, req)
     if not _allowed(service, req.context, None):
         raise HttpError(403, FORBIDDEN)
-    rows = service.cinder.store.default_type_rows()
+    rows = service.cinder.project_default_types or {}
     return Response(200, {"default_types": [_view(p, t) for p, t in rows.items()]})
 
 
@@ -134,11 +136,12 @@ def unset(service: Any, req: Request) -> Response:
     except HttpError as error:
         if error.status != 404 or service.cinder_major < DELETE_MISSING_PROJECT_FROM:
             raise
-    store = service.cinder.store
-    rows = store.default_type_rows()
-    rows.pop(project_id, None)
-    if not rows and hasattr(store, "default_types"):
-        del store.default_types
+    cinder = service.cinder
+    rows = cinder.project_default_types
+    if rows is not None:
+        rows.pop(project_id, None)
+        if not rows:
+            del cinder.project_default_types  # back to the class's None
     return Response(204)
 
 

@@ -185,10 +185,8 @@ class Store:
     ``admin_metadata`` (the ``volume_admin_metadata`` table: volume id -> {key: value}) exists
     only once some volume has a row in it, so a cloud that never wrote one saves as before;
     ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`),
-    ``messages`` once a user message was recorded (`message_rows`), ``transfers``
-    (id -> `Transfer`) once a volume was offered for transfer (`transfer_rows`), and
-    ``default_types`` (project id -> volume type id, ``default_volume_types``) once a project
-    was given a default type of its own (`default_type_rows`).
+    ``messages`` once a user message was recorded (`message_rows`), and ``transfers``
+    (id -> `Transfer`) once a volume was offered for transfer (`transfer_rows`).
     """
 
     __slots__ = (
@@ -199,7 +197,6 @@ class Store:
         "backups",
         "messages",
         "transfers",
-        "default_types",
     )
 
     def __init__(self) -> None:
@@ -234,16 +231,6 @@ class Store:
             if not create:
                 return {}
             table = self.transfers = {}
-        return table
-
-    def default_type_rows(self, create: bool = False) -> dict[str, str]:
-        """The projects' own default volume types (empty, and not made unless `create`, in a
-        cloud that never set one)."""
-        table = getattr(self, "default_types", None)
-        if table is None:
-            if not create:
-                return {}
-            table = self.default_types = {}
         return table
 
     def volume_admin_metadata(self, volume_id: str) -> dict[str, str]:

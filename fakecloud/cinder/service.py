@@ -87,6 +87,11 @@ class Cinder:
     #: When each type made through the API was created (virtual seconds), by id: the list's
     #: order (`fakecloud.cinder.type_manage`); None until the first.
     type_created: dict[str, float] | None = None
+    #: Each project's own default type id (``default_volume_types``, ``/default-types``), by
+    #: project id; made at the first, dropped with the last (`fakecloud.cinder.
+    #: default_types_api`). A class default: every untyped volume create reads it, and an
+    #: unset slot's ``getattr`` default would cost a caught AttributeError each time.
+    project_default_types: dict[str, str] | None = None
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -192,7 +197,7 @@ class Cinder:
         """``get_default_volume_type(context)``: the caller's project's own default type
         (``/default-types``, 17.0.0 on; looked up by id as the caller, so a private type not
         shared with the project is a 404), else the configured `default_type`."""
-        table = self.store.default_type_rows()
+        table = self.project_default_types
         type_id = table.get(context.project_id) if table else None
         if type_id is None:
             return self.default_type

@@ -81,7 +81,7 @@ def destroy(cinder: Any, vtype: VolumeType, major: int) -> None:
     15.x-16.x: not ``__DEFAULT__``), no volume of the type (``VolumeTypeInUse``)."""
     if major >= DEFAULT_DELETION_FROM:
         # a project's own default (get_all_projects_with_default_type), then the configured one
-        if vtype.id in cinder.store.default_type_rows().values():
+        if vtype.id in (cinder.project_default_types or {}).values():
             raise exception.VolumeTypeDefaultDeletionError(volume_type_id=vtype.id)
         if vtype is cinder.default_type:
             raise exception.VolumeTypeDefaultDeletionError(volume_type_id=vtype.id)
