@@ -720,51 +720,47 @@ def server_group_policy_holds(cloud: Any) -> list[Violation]:
     return out
 
 
-#: Migration statuses whose resource claims are dropped (`fakecloud.nova.compute_nodes`).
-_MOVE_ENDED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
 #: Where a server is once each kind of ended move leaves it.
 _LEFT_ON = {"confirmed": "dest_compute", "reverted": "source_compute"}
+#: Instance actions that place a server again without a migration record.
+_PLACED_AGAIN = frozenset(("unshelve", "evacuate"))
 
 
 @invariant("server_moves_settled", needs=("nova",))
 def server_moves_settled(cloud: Any) -> list[Violation]:
-    """A live server at rest holds its resources on one host: once no move of it is under way
-    (no task, not ``resized`` awaiting its confirm or revert), every migration of it has ended
-    (confirmed, reverted, in error: the resource trackers dropped their claims, so no host
-    still counts it), and it is where its last ended move left it (a confirmed move's
-    destination, a reverted one's source), at any time.
+    """A live server at rest (no task, not ``resized`` awaiting its confirm or revert) is on
+    the host its last confirmed or reverted move left it on (a confirm's destination, a
+    revert's source), at any time: the resource trackers count it there only.
+
+    A move that failed, or that a compute restart rolled back, leaves the server where it was;
+    its record may stay ``pre-migrating`` or ``migrating`` as Nova leaves it (``_init_instance``)
+    and is not counted anywhere once the server is at rest (``_instance_in_resize_state``). An
+    unshelve since the move places the server anew (no migration record): not checked.
     """
     migrations = getattr(cloud.nova.db, "migrations", None)
     if not migrations:
         return []
     rows = cloud.nova.db.instances
     last: dict[str, Any] = {}
-    out = []
     for migration in migrations.values():
-        row = rows.get(migration.instance_uuid)
+        if migration.status in _LEFT_ON:
+            last[migration.instance_uuid] = migration
+    out = []
+    for uuid, migration in last.items():
+        row = rows.get(uuid)
         if row is None or row.deleted or row.task_state is not None or row.vm_state == "resized":
             continue
-        if migration.status not in _MOVE_ENDED:
-            out.append(
-                Violation(
-                    "server_moves_settled",
-                    f"server {row.uuid}",
-                    f"at rest ({row.vm_state}), but its migration {migration.id} is "
-                    f"{migration.status!r}: its claims on {migration.source_compute} and "
-                    f"{migration.dest_compute} are still counted",
-                )
-            )
-        last[row.uuid] = migration
-    for uuid, migration in last.items():
-        where = _LEFT_ON.get(migration.status)
-        host = getattr(migration, where) if where else None
-        if host is not None and rows[uuid].host != host:
+        since = migration.updated_at or migration.created_at
+        actions = cloud.nova.db.actions.get(uuid, ())
+        if any(a.action in _PLACED_AGAIN and a.start_time >= since for a in actions):
+            continue
+        host = getattr(migration, _LEFT_ON[migration.status])
+        if row.host != host:
             out.append(
                 Violation(
                     "server_moves_settled",
                     f"server {uuid}",
-                    f"on {rows[uuid].host}, but its last move ({migration.status}) left it on "
-                    f"{host}",
+                    f"on {row.host}, but its last move ({migration.status}) left it on {host}",
                 )
             )
     return out
