@@ -142,6 +142,13 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("GlanceStoreTimeout",),
     ),
     FaultPoint(
+        "nova.libvirt.spawn",
+        "The libvirt driver creates and boots a server's guest (build, rebuild, unshelve); a "
+        "build's failure is rescheduled to an alternate host.",
+        ("host", "instance_uuid"),
+        usual=("LibvirtError",),
+    ),
+    FaultPoint(
         "nova.libvirt.get_guest",
         "The libvirt driver looks up a server's domain as its snapshot starts (DomainNotFound: "
         "the guest vanished behind Nova's back; the driver reports InstanceNotRunning).",

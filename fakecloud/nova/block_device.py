@@ -36,7 +36,7 @@ def prepare_block_devices(
     volume_api = nova.volume_api
     try:
         for bdm in attach_order(bdms):
-            if bdm.source_type in ("snapshot", "image", "blank"):
+            if bdm.source_type in ("snapshot", "image", "blank") and not bdm.volume_id:
                 kwargs: dict[str, Any] = {
                     "volume_type": bdm.volume_type,
                     "availability_zone": instance.availability_zone,
@@ -165,14 +165,12 @@ def cleanup_volumes(
             )
 
 
-def terminate_volumes(
-    manager: Any, context: Any, instance: Any, bdms: list[Any]
-) -> Generator[Any, Any, None]:
-    """nova-compute deleting a server: ``_shutdown_instance`` ends every volume's attachment
-    (a failure ignored and logged by its kind), then ``_cleanup_volumes(detach=False)`` deletes
-    the volumes marked ``delete_on_termination``, a refusal logged 'Failed to delete volume:
-    %(volume_id)s due to %(exc)s' (nova 17.0.7 to 34.0.0 ``compute/manager.py``: a volume
-    that still has snapshots, as after a volume-backed createImage, stays ``available``)."""
+def end_attachments(
+    manager: Any, context: Any, instance: Any, bdms: list[Any], forget: bool = True
+) -> Generator[Any, Any, list[Any]]:
+    """``_shutdown_instance``'s volume part: each volume mapping's attachment deleted (a
+    failure ignored and logged by its kind); `forget`: the mapping drops its attachment id
+    (a deleted server's). The volume mappings, for the caller."""
     volume_api = manager.volume_api
     vol_bdms = [bdm for bdm in bdms if bdm.is_volume and bdm.volume_id]
     for bdm in vol_bdms:
@@ -180,7 +178,8 @@ def terminate_volumes(
             continue
         try:
             yield from volume_api.attachment_delete(context, bdm.attachment_id)
-            bdm.attachment_id = None
+            if forget:
+                bdm.attachment_id = None
         except (exception.VolumeAttachmentNotFound, exception.VolumeNotFound) as exc:
             name = type(exc).__name__
             manager._log(instance.uuid, "debug", f"Ignoring {name}: {exc}")
@@ -191,6 +190,19 @@ def terminate_volumes(
                 "warning",
                 f"Ignoring unknown {kind} for volume {bdm.volume_id}: {exc}",
             )
+    return vol_bdms
+
+
+def terminate_volumes(
+    manager: Any, context: Any, instance: Any, bdms: list[Any]
+) -> Generator[Any, Any, None]:
+    """nova-compute deleting a server: ``_shutdown_instance`` ends every volume's attachment
+    (a failure ignored and logged by its kind), then ``_cleanup_volumes(detach=False)`` deletes
+    the volumes marked ``delete_on_termination``, a refusal logged 'Failed to delete volume:
+    %(volume_id)s due to %(exc)s' (nova 17.0.7 to 34.0.0 ``compute/manager.py``: a volume
+    that still has snapshots, as after a volume-backed createImage, stays ``available``)."""
+    volume_api = manager.volume_api
+    vol_bdms = yield from end_attachments(manager, context, instance, bdms)
     for bdm in vol_bdms:
         if not bdm.delete_on_termination:
             continue

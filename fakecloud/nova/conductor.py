@@ -14,6 +14,8 @@ from fakecloud.nova import aggregates, exception, scheduler, server_groups, stat
 from fakecloud.nova.destination import Destination
 
 ACTOR = "nova-conductor"
+#: The fault point a build's spawn consults (`reschedule.spawn_failed`).
+_SPAWN = "nova.libvirt.spawn"
 
 
 class Conductor:
@@ -55,7 +57,9 @@ class Conductor:
             return
         more: dict[str, Any] = {}
         if (
-            self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid)
+            self.nova.server_groups is not None
+            or self.nova.scheduler_hints.get(instance.uuid)
+            or _SPAWN in self.kernel.faults.hot
         ) and not _forced(destination):
             more = self._retry_info(instance, host, destination)
         instance.host = host
@@ -74,14 +78,16 @@ class Conductor:
     ) -> dict[str, Any]:
         """The alternates and ``filter_properties['retry']`` a build carries to its host
         (``populate_retry``, ``_add_retry_host``), for a member of a group with a hard policy
-        (or, before 26.0.0, of a group deleted since the boot), the only builds here that can
-        fail on their host (`reschedule.late_group_check`);
+        (or, before 26.0.0, of a group deleted since the boot), and every build while the
+        ``nova.libvirt.spawn`` fault point is armed: the only builds here that can fail on their
+        host (`reschedule.late_group_check`, `reschedule.spawn_failed`);
         every other build would carry them too and never use them."""
         group = server_groups.group_of(self.nova, instance.uuid)
+        spawn = _SPAWN in self.kernel.faults.hot
         if group is None:
-            if server_groups.lost_group(self.nova, instance.uuid) is None:
+            if not spawn and server_groups.lost_group(self.nova, instance.uuid) is None:
                 return {}
-        elif group.policy not in server_groups.HARD_POLICIES:
+        elif group.policy not in server_groups.HARD_POLICIES and not spawn:
             return {}
         if self.nova.config.scheduler_max_attempts == 1:
             return {}  # ``populate_retry``: re-scheduling is disabled
@@ -104,9 +110,8 @@ class Conductor:
         alternate left: 'Exhausted all hosts available for retrying build failures for
         instance X.'; either is a ``MaxRetriesExceeded`` fault and ERROR
         (``_cleanup_when_reschedule_fails``). Otherwise the next alternate is claimed (every
-        host has room here) and the build cast to it. The volumes' attachments are kept: the
-        compute fails before ``_build_resources``, so ``_validate_existing_attachment_ids``
-        finds them all."""
+        host has room here), an attachment the failed host deleted made again
+        (``_validate_existing_attachment_ids``) and the build cast to it."""
         yield self.kernel.env.timeout(self.kernel.config.rpc.delay_s)
         uuid = instance.uuid
         try:
@@ -146,6 +151,7 @@ class Conductor:
             instance.save(expected_task_state=states.SCHEDULING)
         except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
             return  # deleted meanwhile
+        yield from self._validate_existing_attachment_ids(context, instance)
         self.nova.compute_rpcapi.build_and_run_instance(
             context, instance, host, image=image, host_list=host_list, retry=retry
         )
@@ -188,6 +194,21 @@ class Conductor:
             instance.availability_zone = aggregates.host_zone(self.nova, host)
         instance.save(expected_task_state=states.UNSHELVING)
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)
+
+    def _validate_existing_attachment_ids(
+        self, context: Any, instance: Any
+    ) -> Generator[Any, Any, None]:
+        """A reschedule's volumes: an attachment the failed host deleted (a failed spawn's
+        ``_shutdown_instance``) is made again, reserving the volume for the next host."""
+        volume_api = self.nova.volume_api
+        for bdm in self.db.bdms_by_instance(instance.uuid):
+            if bdm.is_volume and bdm.volume_id and bdm.attachment_id:
+                try:
+                    yield from volume_api.attachment_get(context, bdm.attachment_id)
+                except exception.VolumeAttachmentNotFound:
+                    bdm.attachment_id = yield from volume_api.attachment_create(
+                        context, bdm.volume_id, instance.uuid, id_only=True
+                    )
 
 
 def _forced(destination: Destination | None) -> bool:

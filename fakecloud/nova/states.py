@@ -189,7 +189,8 @@ TASK_STATE = StateMachine(
             SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
             NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},
             BLOCK_DEVICE_MAPPING: {NETWORKING, SPAWNING},
-            SPAWNING: set(),
+            # A failed spawn's reschedule (``_do_build_and_run_instance``).
+            SPAWNING: {SCHEDULING},
             IMAGE_SNAPSHOT_PENDING: {IMAGE_SNAPSHOT},
             IMAGE_SNAPSHOT: {IMAGE_PENDING_UPLOAD, IMAGE_UPLOADING},
             IMAGE_PENDING_UPLOAD: {IMAGE_UPLOADING},

@@ -240,3 +240,66 @@ def test_a_group_deleted_before_the_check(profile, lost):
     )
     gone = f"Instance group {group} could not be found."
     assert create_errors(env) == [("compute.cmp-1", gone), ("compute.cmp-2", gone)]
+
+
+def spawn_fails(env, times=1):
+    env.cloud.faults.add("nova.libvirt.spawn", error="LibvirtError", times=times)
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_failed_spawn_is_rescheduled_with_its_volumes(profile):
+    """``_build_resources`` shuts the guest down (its attachments deleted), the conductor's
+    ``_validate_existing_attachment_ids`` makes them again, the next host attaches the
+    volumes it has (an image-to-volume mapping keeps the volume made on the first host)."""
+    env = NovaEnv(profile, config={"nova": {"compute_hosts": 2}})
+    data = env.cloud.request(
+        "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}, user="demo"
+    ).json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    spawn_fails(env)
+    bdm = [
+        {"boot_index": 0, "uuid": env.image.id, "source_type": "image",
+         "destination_type": "volume", "volume_size": 1, "delete_on_termination": True},
+        {"boot_index": 1, "uuid": data, "source_type": "volume", "destination_type": "volume"},
+    ]  # fmt: skip
+    server = {"name": "v", "flavorRef": "1", "imageRef": "", "networks": "none"}
+    body = {"server": {**server, "block_device_mapping_v2": bdm}}
+    sid = env.request("POST", "/v2.1/servers", body, microversion="2.45").json()["server"]["id"]
+    env.cloud.run_until_idle()
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-2")
+    volumes = env.cloud.request(
+        "volume", "GET", "/v3/{project_id}/volumes/detail", user="demo"
+    ).json()["volumes"]
+    assert sorted(v["status"] for v in volumes) == ["in-use", "in-use"]
+    shutdown = [
+        (e["actor"], e["event_type"].removeprefix("compute.instance."))
+        for e in env.cloud.trace.filter(kind="notification")
+        if "shutdown" in e["event_type"]
+    ]
+    assert shutdown == [("compute.cmp-1", "shutdown.start"), ("compute.cmp-1", "shutdown.end")]
+    assert create_errors(env) == [("compute.cmp-1", "internal error")]
+    assert events(env, sid) == [
+        ("compute_build_and_run_instance", "cmp-1", "Success"),
+        ("compute_build_and_run_instance", "cmp-2", "Success"),
+    ]
+    moves = env.cloud.trace.filter(kind="state", subject=sid, field="task_state")
+    assert [e["new"] for e in moves] == [
+        "block_device_mapping", "spawning", "scheduling",
+        "block_device_mapping", "spawning", None,
+    ]  # fmt: skip
+
+
+def test_a_spawn_failing_everywhere_or_on_a_forced_host():
+    env = NovaEnv("upstream", config={"nova": {"compute_hosts": 2}})
+    spawn_fails(env, times=3)
+    anywhere = env.boot("a", wait=False)
+    forced = boot(env, None, "b", zone="nova:cmp-1", user="admin")
+    env.cloud.run_until_idle()
+    assert env.server(anywhere)["fault"]["message"] == (
+        "Exceeded maximum number of retries. Exhausted all hosts available for retrying "
+        f"build failures for instance {anywhere}."
+    )
+    # a forced host has no retry: the reason is the fault (the no-retry branch)
+    shown = env.server(forced)
+    assert (shown["status"], shown["fault"]["message"]) == ("ERROR", "internal error")

@@ -512,7 +512,12 @@ class ComputeManager:
             instance.task_state = states.SPAWNING
             instance.save(expected_task_state=states.BLOCK_DEVICE_MAPPING)
             volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
-            yield from self.driver.spawn(instance, image, volume_backed)
+            try:
+                yield from self.driver.spawn(instance, image, volume_backed)
+            except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - "Instance failed to spawn"
+                yield from reschedule.spawn_failed(self, context, instance, bdms, exc)
             instance.power_state = self.driver.get_info(instance)
             instance.vm_state = states.ACTIVE
             instance.task_state = None

@@ -2,7 +2,8 @@
 (``ComputeManager._validate_instance_group_policy``, ``_build_and_run_instance``,
 ``_do_build_and_run_instance``; nova 17.0.13, 20.6.0, 26.2.2, 27.2.0, 28.0.0, 34.0.0).
 
-After its claim the compute checks the server's group again, under the group's lock: two
+A failed spawn (fault point ``nova.libvirt.spawn``) is rescheduled too. After its claim the
+compute checks the server's group again, under the group's lock: two
 boots the scheduler placed before either reached its host can both pass the filters, and the
 one checked second fails here (`server_groups.late_violation`). The failure is a
 ``RescheduledException``: with retry information (every scheduled build) the server goes back
@@ -84,6 +85,22 @@ def _failed(
     `outer` reschedule exception with that text as its reason."""
     manager.notifier.instance_usage(manager.host, instance, "create.error", message=str(raised))
     raise outer(instance_uuid=instance.uuid, reason=str(raised)) from raised
+
+
+def spawn_failed(
+    manager: Any, context: Any, instance: Any, bdms: list[Any], exc: Exception
+) -> Generator[Any, Any, None]:
+    """The driver failed to spawn: ``_build_resources`` shuts the instance down
+    (``_shutdown_instance``: ``shutdown.start``/``end``, the guest destroyed, each volume's
+    attachment deleted, a failure logged and ignored; the mappings keep their attachment
+    ids), then ``_build_and_run_instance``'s catch-all sends ``create.error`` and raises the
+    ``RescheduledException`` with the error's text as its reason (nova 17.0.13-34.0.0)."""
+    notifier, host = manager.notifier, manager.host
+    notifier.instance_usage(host, instance, "shutdown.start")
+    manager.driver.destroy(instance)
+    yield from block_device.end_attachments(manager, context, instance, bdms, forget=False)
+    notifier.instance_usage(host, instance, "shutdown.end")
+    _failed(manager, instance, exc)
 
 
 def rescheduled(

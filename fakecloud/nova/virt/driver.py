@@ -132,8 +132,14 @@ class LibvirtDriver:
         name: str | None = None,
     ) -> Generator[Any, Any, None]:
         """Create and boot the guest (its disk from the image, or the attached root volume);
-        `name`: the libvirt name a rebuilt guest keeps (otherwise a new one)."""
+        `name`: the libvirt name a rebuilt guest keeps (otherwise a new one). Fault point
+        ``nova.libvirt.spawn`` (host, instance_uuid) fails it before the guest exists."""
         yield self.kernel.env.timeout(self.config.build_delay_s)
+        faults = self.kernel.faults
+        if "nova.libvirt.spawn" in faults.hot:  # else consulting it does nothing
+            yield from faults.pause(
+                "nova.libvirt.spawn", host=self.host, instance_uuid=instance.uuid
+            )
         flavor = instance.flavor
         virtual = flavor.root_gb * GiB
         if volume_backed:
