@@ -12,6 +12,7 @@ file with every remaining decision written out, so plain ``fakecloud run`` repla
 
 Modules: `spec` (the ``explore:`` section), `sources` (seeded, Hypothesis, recorded decisions),
 `play` (one explored run), `groups` (what broke, grouping), `replay` (writing replay files),
-`shrink` (Hypothesis shrinking), `runner` (serial, process pool, Dask), `cli` (the commands),
-`budget` (wall-clock budget and rates: the one place the explorer reads real time).
+`shrink` (Hypothesis shrinking), `runner` (serial, local workers, Dask), `pool` (the local
+workers), `cli` (the commands), `budget` (wall-clock budget and rates: the one place the
+explorer reads real time).
 """

@@ -143,7 +143,7 @@ def explore_main(argv: list[str] | None = None) -> int:
         return range(args.first_seed, args.first_seed + counts[case.id])
 
     total = sum(counts.values())
-    # Never more worker processes than seeds: a fork pool starts every worker at once.
+    # Never more processes than seeds (the pool forks a worker only once it has a batch).
     jobs = min(args.jobs or (1 if total < 50 else default_jobs()), max(total, 1))
     budget = Budget(args.time_budget)
     progress = _Progress(total, enabled=not args.no_progress)
