@@ -280,4 +280,23 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp2151256",
+        "bug: a resize looks its flavor up with an admin context (get_flavor_by_flavor_id "
+        "without the caller's), so any user may resize into another project's private "
+        "flavor; fixed: the caller's context, 400 'Flavor X could not be found.'.",
+        True,
+        (
+            Change(
+                "34.0.0",
+                "ef7ddda106",
+                "Closes-Bug #2151256: fix resize to unpermitted flavors",
+                backports=(
+                    Backport("31.3.1", "6b109f597d"),
+                    Backport("32.2.1", "07deedd552"),
+                    Backport("33.0.2", "36dd74f681"),
+                ),
+            ),
+        ),
+    ),
 )

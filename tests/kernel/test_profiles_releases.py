@@ -148,6 +148,17 @@ EXPECTED = {
         "18.3.0": True,
         "17.0.13": True,
     },
+    # resize to unpermitted flavors: 34.0.0, backports 31.3.1, 32.2.1, 33.0.2.
+    "lp2151256": {
+        "31.3.0": True,
+        "31.3.1": False,
+        "32.2.0": True,
+        "32.2.1": False,
+        "33.0.1": True,
+        "33.0.2": False,
+        "17.0.13": True,
+        "34.0.0": False,
+    },
     # restrict swap volume to cinder: 32.0.0, backports 29.3.0, 30.1.0, 31.1.0.
     "swap_volume_cinder_only": {
         "29.2.2": False,

@@ -396,3 +396,50 @@ def test_the_notifications_of_a_resize_and_its_confirm():
         "compute.instance.resize.confirm.end",
         "instance.resize_confirm.end",
     ]
+
+
+def test_a_flavor_with_no_disk_takes_only_a_volume_backed_server_and_locks_and_states():
+    env = NovaEnv("upstream")
+    body = {"flavor": {"name": "nodisk", "id": "nodisk", "ram": 512, "vcpus": 1, "disk": 0}}
+    made = env.request("POST", "/v2.1/flavors", body, user="admin", microversion="2.1")
+    assert made.status == 200, made.json()
+    image_backed, volume_backed = env.boot("i"), env.boot("v", bfv=True)
+    refused = _resize(env, image_backed, "nodisk")
+    assert (refused.status, refused.json()["badRequest"]["message"]) == (
+        400,
+        "Server disk was unable to be resized because: Resize to zero disk flavor is not allowed.",
+    )
+    assert _resize(env, volume_backed, "nodisk").status == 202
+    # Locked (not by an admin's caller), or paused: 409.
+    assert env.action(image_backed, {"lock": None}).status == 202
+    locked = _resize(env, image_backed, "2")
+    assert (locked.status, locked.json()["conflictingRequest"]["message"]) == (
+        409,
+        f"Instance {image_backed} is locked",
+    )
+    assert env.action(image_backed, {"unlock": None}).status == 202
+    assert env.action(image_backed, {"pause": None}).status == 202
+    env.cloud.run_until_idle()
+    paused = _resize(env, image_backed, "2")
+    assert paused.json()["conflictingRequest"]["message"] == (
+        f"Cannot 'resize' instance {image_backed} while it is in vm_state paused"
+    )
+    assert env.server(volume_backed)["status"] == "VERIFY_RESIZE"
+
+
+def test_another_projects_private_flavor_until_lp2151256_was_fixed():
+    """LP #2151256 (ef7ddda106, 34.0.0; backports 31.3.1, 32.2.1, 33.0.2): ``resize`` looked
+    its flavor up with an admin context, so another project's private flavor was taken."""
+    for profile, status in (("nova-33.0.1", 202), ("nova-33.0.2", 400)):
+        env = NovaEnv(profile)
+        body = {
+            "flavor": {"name": "p", "id": "p", "ram": 512, "vcpus": 1, "disk": 1},
+        }
+        body["flavor"]["os-flavor-access:is_public"] = False
+        made = env.request("POST", "/v2.1/flavors", body, user="admin")
+        assert made.status == 200, made.json()
+        sid = env.boot()
+        resp = _resize(env, sid, "p")
+        assert resp.status == status, resp.json()
+        if status == 400:
+            assert resp.json()["badRequest"]["message"] == "Flavor p could not be found."

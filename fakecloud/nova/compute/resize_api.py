@@ -6,7 +6,8 @@ A resize asks for another flavor; a migrate (``flavor_id`` None) keeps it and ma
 (2.56). The checks, in Nova's order: from 21.0.0 the server's compute is up
 (`ServiceUnavailable`, 409); a named host is not the server's own
 (`CannotMigrateToSameHost`) and has a compute node (`ComputeHostNotFound`); the flavor exists
-for the caller and is enabled (`FlavorNotFound`), an image-backed server keeps a root disk
+(for the caller since LP #2151256's fix, for an admin before) and is enabled
+(`FlavorNotFound`), an image-backed server keeps a root disk
 (`CannotResizeDisk`), the flavor changes (`CannotResizeToSameFlavor`); an upsize fits the
 cores and ram quotas (`TooManyInstances`, 403); from 19.0.0 (5e7b840e48) the new flavor holds
 the server's image (its ``min_ram``, and for an image-backed server its ``min_disk``:
@@ -75,7 +76,7 @@ def resize(
     if not flavor_id:
         new = current
     else:
-        new = flavors.get_by_flavor_id(nova, context, flavor_id)
+        new = _new_flavor(nova, context, flavor_id)
         if new.root_gb == 0 and current.root_gb != 0:
             bdms = nova.db.bdms_by_instance(instance.uuid)
             if not compute_utils.is_volume_backed_instance(instance, bdms):
@@ -108,6 +109,17 @@ def resize(
     work = conductor_migrate.migrate_server_cast(nova, context, instance, new, where, ignore)
     nova.kernel.spawn(work, name=f"nova-conductor migrate_server {instance.uuid}")
     return None
+
+
+def _new_flavor(nova: Any, context: Any, flavor_id: str) -> Flavor:
+    """``get_flavor_by_flavor_id``: with the caller's context (fixed LP #2151256), or before
+    the fix an admin context that finds any flavor, another project's private one too."""
+    if nova.kernel.switches.lp2151256:
+        found = nova.flavors.get(flavor_id)
+        if found is None:
+            raise exception.FlavorNotFound(flavor_id=flavor_id)
+        return found
+    return flavors.get_by_flavor_id(nova, context, flavor_id)
 
 
 def _service_is_up(nova: Any, host: str) -> bool:
