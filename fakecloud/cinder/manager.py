@@ -424,6 +424,11 @@ class VolumeManager:
                 virtual_size, volume.size, image_id, self.kernel.switches.series.cinder
             )
 
+    def accept_transfer(self, volume_id: str, new_user: str, new_project: str) -> None:
+        """``VolumeManager.accept_transfer`` (an RPC call from the transfer API): the driver's
+        ``accept_transfer``, which for LVM and RBD changes nothing (no model update)."""
+        return None
+
     def extend_volume(self, volume_id: str, new_size: int, reservation: Any) -> Generator:
         """``VolumeManager.extend_volume``: the driver grows the volume; done, the quota is
         committed, the size set and the volume ``in-use`` if attached, else ``available``; a

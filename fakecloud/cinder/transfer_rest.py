@@ -15,6 +15,7 @@ with ``limit`` or ``marker`` is empty (no such column), as on a real cloud.
 from __future__ import annotations
 
 import copy
+from collections.abc import Generator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -226,7 +227,7 @@ def v3_create(service: Any, req: Request) -> Response:
     return _create(service, req, v3=True)
 
 
-def accept(service: Any, req: Request) -> Response:
+def accept(service: Any, req: Request) -> Generator:
     """``POST /os-volume-transfer/{id}/accept``: 202 and the summary; the volume is now the
     caller's."""
     body = service._body(req)
@@ -235,10 +236,13 @@ def accept(service: Any, req: Request) -> Response:
     else:
         validation.validate(ACCEPT, body)
         inner = body["accept"]
+    work = service.cinder.transfer_api.accept(req.context, req.params["id"], inner["auth_key"])
+    return _accepted(service, req, work)
+
+
+def _accepted(service: Any, req: Request, work: Generator) -> Generator:
     try:
-        row, _volume = service.cinder.transfer_api.accept(
-            req.context, req.params["id"], inner["auth_key"]
-        )
+        row, _volume = yield from work
     except exception.VolumeSizeExceedsAvailableQuota as error:
         raise HttpError(413, error.msg, headers={"Retry-After": "0"}) from None
     except exception.InvalidVolume as error:
@@ -250,7 +254,7 @@ def accept(service: Any, req: Request) -> Response:
     return Response(202, {"transfer": summary(service._vc(req), row)})
 
 
-def v3_accept(service: Any, req: Request) -> Response:
+def v3_accept(service: Any, req: Request) -> Generator:
     """``POST /volume-transfers/{id}/accept`` (13.0.0 on)."""
     _v3(service)
     return accept(service, req)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Generator
 from typing import Any
 
 from oslo_utils import strutils
@@ -192,9 +193,14 @@ class TransferAPI(ApiPart):
 
     # -- accept ----------------------------------------------------------------------------
 
-    def accept(self, context: Any, transfer_id: Any, auth_key: Any) -> tuple[Transfer, Volume]:
-        """``API.accept`` by a caller of the receiving project (see the module's docstring);
-        returns the (now deleted) row and the volume."""
+    def accept(
+        self, context: Any, transfer_id: Any, auth_key: Any
+    ) -> Generator[Any, Any, tuple[Transfer, Volume]]:
+        """``API.accept`` by a caller of the receiving project (see the module's docstring):
+        the checks and reservations, then the volume API's ``accept_transfer``, an RPC call to
+        the volume's cinder-volume (a service down times out: the reservations rolled back,
+        FaultWrapper's 500), then ``transfer_accept``; returns the (now deleted) row and the
+        volume."""
         self._authorize(context, "volume:accept_transfer")
         row = self._row(_ELEVATED, transfer_id)
         if crypt_hash(row.salt, auth_key) != row.crypt_hash:
@@ -224,6 +230,17 @@ class TransferAPI(ApiPart):
             snapshots = self.store.volume_snapshots(volume)
             self._snapshot_quota(snapshots, type_name, receiver, donor, reservations)
         try:
+            if volume.status == "maintenance":
+                raise exception.InvalidVolume(
+                    reason="The volume cannot accept transfer in maintenance mode."
+                )
+            yield from self.kernel.rpc.call(
+                self.cinder.volume_target(volume.backend),
+                "accept_transfer",
+                volume_id=volume.id,
+                new_user=context.user_id,
+                new_project=receiver,
+            )
             # ``transfer_accept``: one database transaction, so a refusal changes nothing
             if volume.status != "awaiting-transfer":
                 raise exception.InvalidVolume(
@@ -236,7 +253,7 @@ class TransferAPI(ApiPart):
                         reason=f"Transfer {row.id}: Snapshot {snap.id} is not in the expected "
                         "available state."
                     )
-        except exception.CinderException:
+        except Exception:
             for reservation in reservations:
                 quotas.rollback(reservation)
             raise

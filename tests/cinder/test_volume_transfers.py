@@ -143,6 +143,28 @@ def test_the_receivers_quota_refuses_with_413_and_nothing_moves():
     assert not cloud.check_invariants()
 
 
+def test_accept_calls_the_volume_service_and_fails_while_it_is_down():
+    """``volume_api.accept_transfer`` is an RPC call to the volume's cinder-volume: down, the
+    call times out (``rpc_response_timeout``, 60 s), the reservations are rolled back and
+    FaultWrapper answers 500; nothing moved."""
+    cloud = Cloud(profile="upstream")
+    vid = create_volume(cloud)
+    made = _offer(cloud, vid).json()["transfer"]
+    target = cloud.cinder.volume_target(cloud.cinder.volume(vid).backend)
+    cloud.kernel.rpc.set_up(target, False)
+    start = cloud.now
+    body = {"accept": {"auth_key": made["auth_key"]}}
+    resp = call(cloud, "POST", f"volume-transfers/{made['id']}/accept", body, ctx=OTHER,
+                version=V, allow_500=True)  # fmt: skip
+    assert fault(resp)[1] == 500 and cloud.now - start == pytest.approx(60, abs=0.01)
+    assert _volume(cloud, vid)["status"] == "awaiting-transfer"
+    assert _usage(cloud, P2, "volumes") == 0
+    assert cloud.cinder.quotas.usages(P2)["volumes"]["reserved"] == 0
+    cloud.kernel.rpc.set_up(target, True)
+    assert _accept(cloud, made["id"], made["auth_key"]).status == 202
+    assert [e["method"] for e in cloud.trace.filter(kind="rpc.call")][-1] == "accept_transfer"
+
+
 def test_lists_page_from_3_59_and_filter_on_every_key_before():
     cloud = Cloud(profile="upstream")
     ids = []
