@@ -152,6 +152,11 @@ class QuotaEngine:
             usage = per_project[resource] = Usage()
         return usage
 
+    def recorded(self, project_id: str) -> dict[str, Usage] | None:
+        """The project's usage records by resource, as kept (None: none yet); for reading:
+        `usage` makes the missing ones."""
+        return self._usages.get(project_id)
+
     def usages(self, project_id: str) -> dict[str, dict[str, int]]:
         """``{resource: {"limit", "in_use", "reserved"}}`` for every resource of a project."""
         out = {}

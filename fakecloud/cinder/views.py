@@ -283,3 +283,19 @@ def absolute_limits(quotas: Any, project_id: str) -> dict[str, int]:
     for key, res in USED_KEYS.items():
         out[key] = quotas.usage(project_id, res).in_use
     return out
+
+
+#: The resources whose usage `absolute_limits` reads (making a record of each it lacks).
+_USED_RESOURCES = frozenset(USED_KEYS.values())
+
+
+def snapshot_limits(quotas: Any, project_id: str) -> tuple[int, int]:
+    """``maxTotalSnapshots`` and ``totalSnapshotsUsed`` of `absolute_limits` (what Nova's
+    volume-backed snapshot reads of ``GET /limits``), with the same records made: when the
+    project lacks one of the usage records it reads, `absolute_limits` itself (which makes
+    them, in its order), else the two values alone."""
+    recorded = quotas.recorded(project_id)
+    if recorded is None or not recorded.keys() >= _USED_RESOURCES:
+        absolute = absolute_limits(quotas, project_id)
+        return absolute["maxTotalSnapshots"], absolute["totalSnapshotsUsed"]
+    return quotas.limit(project_id, "snapshots"), recorded["snapshots"].in_use

@@ -78,7 +78,7 @@ from typing import Any
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import controllers, faults
 from fakecloud.cinder import exception as cinder_exception
-from fakecloud.cinder.views import absolute_limits
+from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
 from fakecloud.nova import exception
 from fakecloud.sim import calls
@@ -759,12 +759,14 @@ class API:
 
     # -- limits and types --------------------------------------------------------------------
 
-    def get_absolute_limits(self, context: Any) -> Generator:
-        """``GET /limits``' absolute limits as ``{name: value}``."""
+    def get_absolute_limits(self, context: Any, *, snapshots_only: bool = False) -> Generator:
+        """``GET /limits``' absolute limits as ``{name: value}``; with `snapshots_only` only
+        ``(maxTotalSnapshots, totalSnapshotsUsed)`` (the same request, without the other
+        eight entries read: the volume-backed snapshot's check reads nothing else)."""
         return self._call(
             "get_absolute_limits",
             context,
-            absolute_limits,
+            snapshot_limits if snapshots_only else absolute_limits,
             _any_error,
             None,
             None,

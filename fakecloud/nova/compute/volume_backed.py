@@ -119,9 +119,7 @@ def _steps_to_image(
         bdms = volume_bdms
 
     if volume_bdms and switches.cinder_limits_precheck:
-        limits = yield from volume_api.get_absolute_limits(context)
-        used = limits["totalSnapshotsUsed"]
-        most = limits["maxTotalSnapshots"]
+        most, used = yield from volume_api.get_absolute_limits(context, snapshots_only=True)
         if most > -1 and len(volume_bdms) + used > most:
             _log(
                 kernel,
