@@ -123,8 +123,20 @@ WRITES = [
         {"volume": {"size": 1, "volume_type": "{volume_type_id}"}},
         None,
     ),
-    ("block-storage", "admin", "DELETE", "/v3/{project_id}/types/{volume_type_id}", None, None),
-    # Session 17: the offered volume, accepted by another project with its key.
+    # (refused while a volume of it exists; an admin's URL holds no project of demo's, which
+    # would be Cinder's 400 'Malformed request url')
+    ("block-storage", "admin", "DELETE", "/v3/types/{volume_type_id}", None, None),
+    # Session 17: demo's default type set to the private one, which its next volume takes;
+    (
+        "block-storage",
+        "admin",
+        "PUT",
+        "/v3/default-types/{project_id}",
+        {"default_type": {"volume_type": "{volume_type_id}"}},
+        "3.62",
+    ),
+    ("block-storage", "demo", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}}, None),
+    # the offered volume, accepted by another project with its key.
     (
         "block-storage",
         "other",
@@ -218,6 +230,8 @@ def test_a_copy_answers_as_the_original(populated, copy):
         202,
         202,
         400,
+        200,
+        202,
         202,
         200,
         200,
@@ -232,4 +246,7 @@ def test_a_copy_answers_as_the_original(populated, copy):
     assert hosts["second"] == ("ERROR", False) and hosts["third"] == ("ACTIVE", True)
     volumes = made.request("block-storage", "GET", "/v3/{project_id}/volumes", user="other")
     assert [v["id"] for v in volumes.json()["volumes"]] == [ids["transfer_volume_id"]]
+    # demo's volume asked of the private type and the next one, of the project's default type
+    volumes = made.request("block-storage", "GET", "/v3/{project_id}/volumes/detail", user="demo")
+    assert [v["volume_type"] for v in volumes.json()["volumes"]].count("gold") == 2
     assert made.check_invariants() == []

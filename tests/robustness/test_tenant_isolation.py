@@ -168,6 +168,13 @@ MOVES17 = [
     ("migrations list", "compute", "GET", "/v2.1/os-migrations", None, "2.59", (403, 403, 200), (403, 403, 200)),
     ("server migrations list", "compute", "GET", "/v2.1/servers/{server_id}/migrations", None, "2.23", (403, 403, 200), (404, 404, 200)),
     ("volume backend pools", "block-storage", "GET", "/v3/{project_id}/scheduler-stats/get_pools?detail=true", None, None, (403, 403, 200), (403, 403, 200)),
+    # Project default volume types (3.62, cinder 17.0.0+; the seed's Queens stops at 3.50):
+    # another project's users may neither set, read nor clear demo's (an admin's, 20.0.0+
+    # admin_api; no default set is show's 404).
+    ("default type set", "block-storage", "PUT", "/v3/{project_id}/default-types/{project_id_demo}", {"default_type": {"volume_type": "{volume_type_id}"}}, "3.62", (406, 406, 406), (403, 403, 200)),
+    ("default type show", "block-storage", "GET", "/v3/{project_id}/default-types/{project_id_demo}", None, "3.62", (406, 406, 406), (403, 403, 404)),
+    ("default type delete", "block-storage", "DELETE", "/v3/{project_id}/default-types/{project_id_demo}", None, "3.62", (406, 406, 406), (403, 403, 204)),
+    ("default types list", "block-storage", "GET", "/v3/{project_id}/default-types", None, "3.62", (406, 406, 406), (403, 403, 200)),
 ]  # fmt: skip
 #: Lists: the other project's users see none of demo's resources (an admin, without
 #: all_tenants, neither; but Glance lists every image to an admin). An admin's flavor and type
