@@ -303,3 +303,17 @@ def test_a_spawn_failing_everywhere_or_on_a_forced_host():
     # a forced host has no retry: the reason is the fault (the no-retry branch)
     shown = env.server(forced)
     assert (shown["status"], shown["fault"]["message"]) == ("ERROR", "internal error")
+
+
+def test_a_server_deleted_while_its_spawn_fails_is_not_rescheduled():
+    """Found exploring: the reschedule's save met the delete's ``deleting`` task state."""
+    env = NovaEnv("upstream", config={"nova": {"compute_hosts": 2}})
+    spawn_fails(env)
+    sid = env.boot("a", wait=False)
+    # spawning (the guest takes 4 s); the delete still runs (2 s) when the spawn fails
+    env.cloud.run(until=env.kernel.now + 3.0)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404
+    assert len(env.cloud.trace.filter(kind="rpc.cast", method="build_and_run_instance")) == 1
+    assert env.cloud.check_invariants() == []

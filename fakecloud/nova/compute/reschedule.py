@@ -139,8 +139,10 @@ def rescheduled(
     instance.host = instance.node = None
     instance.task_state = states.SCHEDULING
     try:
-        instance.save()
-    except exception.InstanceNotFound:
+        # Nova saves without an expected state; a server deleted meanwhile is the delete's to
+        # clean up either way (its terminate waits for the build's lock, then destroys it).
+        instance.save(expected_task_state=(states.SCHEDULING, states.SPAWNING))
+    except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
         return
     manager.kernel.spawn(
         manager.nova.conductor.build_instances(context, instance, image, host_list, retry),
