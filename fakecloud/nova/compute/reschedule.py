@@ -2,10 +2,10 @@
 (``ComputeManager._validate_instance_group_policy``, ``_build_and_run_instance``,
 ``_do_build_and_run_instance``; nova 17.0.13, 20.6.0, 26.2.2, 27.2.0, 28.0.0, 34.0.0).
 
-A failed spawn (fault point ``nova.libvirt.spawn``) is rescheduled too. After its claim the
-compute checks the server's group again, under the group's lock: two
+After its claim the compute checks the server's group again, under the group's lock: two
 boots the scheduler placed before either reached its host can both pass the filters, and the
-one checked second fails here (`server_groups.late_violation`). The failure is a
+one checked second fails here (`server_groups.late_violation`). A failed spawn (fault point
+``nova.libvirt.spawn``, `spawn_failed`) fails the same way. The failure is a
 ``RescheduledException``: with retry information (every scheduled build) the server goes back
 to the conductor, which tries the scheduler's next alternate (`Conductor.build_instances`);
 a forced host has none (``populate_retry`` leaves it out), so the server goes to ERROR with
