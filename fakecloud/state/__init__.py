@@ -159,7 +159,10 @@ def from_data(
     if endpoints:
         data = _moved(data, endpoints)
     try:
-        cloud = graft(data["nodes"], _template(data["cloud"], cloud_class))
+        template = _template(data["cloud"], cloud_class)
+        fresh = dict(template.kernel.faults.points)
+        cloud = graft(data["nodes"], template)
+        _todays_points(cloud, fresh)
         # The grafted settings were never checked (the template's were): a hand-edited value
         # of the wrong type would load and then fail the next save, or mid-run.
         _check_settings(_build_args(cloud))
@@ -234,11 +237,33 @@ def _settings_nodes(cloud: Any) -> tuple[dict[int, list[Any]], dict[type, tuple[
         id(config): ["settings", "config"],
         id(cloud.kernel.switches): ["settings", "switches"],
     }
+    points = cloud.kernel.faults.points
+    if _registry_points(points):
+        named[id(points)] = ["settings", "fault points"]
     values = {
         type(section): (section, ["settings", "config", name])
         for name, section in config.sections().items()
     }
     return named, values
+
+
+def _registry_points(points: dict[str, Any]) -> bool:
+    """Whether a fault plan's declared points are `fakecloud.fault_points`' registry, as a
+    cloud built today declares them (none of a user's own)."""
+    from fakecloud.fault_points import points as registry
+
+    return list(points.items()) == list(registry().items())
+
+
+def _todays_points(cloud: Any, fresh: dict[str, Any]) -> None:
+    """A loaded cloud's fault points: today's registry (`fresh`, what its template declared),
+    and any point of the file's own that the registry lacks: a point added since the file was
+    saved can take rules, as in a cloud built today."""
+    faults = cloud.kernel.faults
+    saved = faults.points
+    if saved is fresh or not fresh:
+        return
+    faults.points = {**fresh, **{n: p for n, p in saved.items() if n not in fresh}}
 
 
 def _settings(cloud: Any) -> dict[str, Any]:

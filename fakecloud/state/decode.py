@@ -61,13 +61,16 @@ class _Grafter:
         self._root: Any = _MISSING
 
     def setting(self, node: list[Any]) -> Any:
-        """The template's configuration, configuration section or switches a ``settings`` node
-        names (the header built them)."""
+        """The template's configuration, configuration section, switches or declared fault
+        points a ``settings`` node names (the header built them; the points are the
+        registry's)."""
         kernel = getattr(self._root, "kernel", None)
         what = node[1:]
         found: Any = None
         if kernel is not None and what == ["switches"]:
             found = kernel.switches
+        elif kernel is not None and what == ["fault points"]:
+            found = kernel.faults.points
         elif kernel is not None and what[:1] == ["config"] and len(what) <= 2:
             found = kernel.config
             if len(what) == 2:

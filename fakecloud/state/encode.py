@@ -16,9 +16,9 @@ item says its kind:
 items]``                              fields; `items` for a dict or list subclass
 ``["exc", "mod:Class", [args],        an exception (fakecloud's or a builtin one)
 {f: v}]``
-``["settings", "config"[, section]]``  the cloud's configuration (or one section of it), or its
-``["settings", "switches"]``          switches: the header builds them, a loaded cloud takes its
-                                      template's
+``["settings", "config"[, section]]``  the cloud's configuration (or one section of it), its
+``["settings", "switches"]``          switches, or its fault points when they are the registry's:
+``["settings", "fault points"]``      the header builds them, a loaded cloud takes its template's
 ``["type", "mod:Class"]``             an exception class
 ``["random", version, [ints],         a ``Random``'s state
 gauss]``

@@ -1,6 +1,7 @@
 """A saved file (format 2) holds the configuration keys and switches a cloud set apart from
-their defaults, once, in its header: a later fakecloud that only adds a key or a switch with a
-default saves the same world to the same bytes, and loads an older file with the default."""
+their defaults, once, in its header, and names the fault points it declares when they are the
+registry's: a later fakecloud that only adds a key, a switch or a fault point saves the same
+world to the same bytes, and loads an older file with the default (the point)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from fakecloud import Cloud, config
+from fakecloud import Cloud, config, fault_points
 from fakecloud.errors import StateError
 from fakecloud.profiles.table import SWITCHES
+from fakecloud.sim.faults import FaultPoint
 from fakecloud.sim.rpc import RpcConfig
 from fakecloud.state import dumps, loads
 
@@ -82,3 +84,18 @@ def test_the_defaults_saved_files_rely_on_are_unchanged():
         "on it: keep the default, or read the older files with the old one (a new format "
         f"version); only then update {DEFAULTS.name} (NOTE to lead/all): {changed}"
     )
+
+
+def test_a_fault_point_added_later_leaves_the_saved_bytes_alone(monkeypatch):
+    # The declared points are the registry's: a file names them, a loaded cloud takes today's.
+    before = dumps(Cloud(seed=3))
+    assert '"settings","fault points"' in before and "faults:FaultPoint" not in before
+    later = dict(fault_points.points())
+    later = {**dict(list(later.items())[:3]), "later.point": FaultPoint("later.point", "New.")}
+    later.update(fault_points.points())
+    monkeypatch.setattr(fault_points, "_POINTS", later)
+    assert dumps(Cloud(seed=3)) == before  # a world built by the later fakecloud
+    loaded = loads(before, cloud_class=Cloud)  # a file saved before the point existed
+    loaded.faults.add("later.point", action="delay", delay_s=1.0)  # it takes rules there
+    assert list(loaded.kernel.faults.points) == list(later)
+    assert dumps(loads(before, cloud_class=Cloud)) == before
