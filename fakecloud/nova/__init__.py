@@ -16,14 +16,15 @@ through its internal clients (``volume_api``, ``image_api``), as real Nova does.
 
 Fault points: ``nova.libvirt.get_guest``, ``nova.libvirt.direct_snapshot`` and
 ``nova.libvirt.extract`` (attributes ``host``, ``instance_uuid``; errors by name:
-``DomainNotFound``, ``NovaImageUnacceptable``, ``LibvirtError``), the
-host copies as ``io.transfer`` (labels ``libvirt.blockRebase``, ``qemu-img convert``,
-``rbd.flatten``, ``libvirt.managedSave``, ``libvirt.snapshotCreateXML``; attributes ``host``,
-``instance_uuid``), the guest agent's commands as ``nova.guest_agent`` (``command`` freeze or
-thaw, ``host``, ``instance_uuid``), instance snapshots on the host as
-``nova.libvirt.instance_snapshot``, RPC messages as ``rpc.cast``/``rpc.call`` (``target``
-``compute.<host>``, ``method``: ``quiesce_instance`` is a call, ``unquiesce_instance`` a cast),
-and Nova's clients' ``image_api.<method>`` and ``volume_api.<method>``.
+``DomainNotFound``, ``NovaImageUnacceptable``, ``LibvirtError``), the host copies as
+``io.transfer`` (labels ``libvirt.blockRebase``, ``qemu-img convert``, ``rbd.flatten``,
+``libvirt.managedSave``, ``libvirt.snapshotCreateXML``, a resize's or migration's
+``libvirt.copy_image`` (with ``dest``); attributes ``host``, ``instance_uuid``), the guest agent's
+commands as ``nova.guest_agent`` (``command`` freeze or thaw, ``host``, ``instance_uuid``),
+instance snapshots on the host as ``nova.libvirt.instance_snapshot``, RPC messages as
+``rpc.cast``/``rpc.call`` (``target`` ``compute.<host>``, ``method``: ``quiesce_instance`` is a
+call, ``unquiesce_instance`` a cast), and Nova's clients' ``image_api.<method>`` and
+``volume_api.<method>``.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ class Nova:
 
     def force_state(self, server_id: str, **values: Any) -> None:
         """fakecloud-only: set a server's vm_state/task_state/power_state directly, as a test
-        reaches states fakecloud has no action for (``rescued``, ``resized``, ``soft-delete``).
+        reaches states fakecloud has no action for (``rescued``, ``soft-delete``).
         Each change is traced under ``nova.instance.vm_state(forced)``."""
         from fakecloud.nova.states import TASK_STATE_FORCED, VM_STATE_FORCED
 

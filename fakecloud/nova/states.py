@@ -158,7 +158,7 @@ VM_STATE_FORCED = StateMachine(
     {s: set(VM_STATES) - {DELETED} for s in VM_STATES if s != DELETED},
 )
 """fakecloud-only: `Nova.force_state`, the direct database edit a test uses to reach
-states fakecloud has no action for (rescued, resized, soft-delete)."""
+states fakecloud has no action for (rescued, soft-delete)."""
 
 TASK_STATE = StateMachine(
     "nova.instance.task_state",

@@ -44,6 +44,7 @@ TRANSFER_NAMES = {
     "libvirt.snapshotCreateXML": "instance snapshot (snapshotCreateXML)",
     "libvirt.managedSave": "managed save (memory to disk)",
     "libvirt.restore": "restore (memory from disk)",
+    "libvirt.copy_image": "disk copy to the destination (resize, migrate)",
     "rbd.flatten": "RBD flatten",
     "glance.upload": "upload to Glance",
     "glance.download": "download from Glance",

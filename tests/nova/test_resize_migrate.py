@@ -443,3 +443,17 @@ def test_another_projects_private_flavor_until_lp2151256_was_fixed():
         assert resp.status == status, resp.json()
         if status == 400:
             assert resp.json()["badRequest"]["message"] == "Flavor p could not be found."
+
+
+def test_a_failed_disk_copy_leaves_the_server_in_error():
+    """A failure in ``migrate_disk_and_power_off`` other than the driver's rollback
+    (``_error_out_instance_on_exception``): ERROR with a fault, the migration ``error``."""
+    env = NovaEnv("upstream")
+    env.cloud.faults.add("io.transfer", error="LibvirtError", match={"label": "libvirt.copy_image"})
+    sid = env.boot()
+    assert _resize(env, sid, "2").status == 202
+    env.cloud.run_until_idle()
+    server = env.server(sid, microversion="2.47")
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("ERROR", "cmp-1")
+    assert _migration_statuses(env, sid)[-1] == "error"
+    assert _events(env, sid, "resize")[-1] == ("compute_resize_instance", "cmp-1", "Error")
