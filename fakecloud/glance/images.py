@@ -70,8 +70,7 @@ BASE_PROPERTIES = (
 #: The keys of a create request that are not custom properties.
 _NOT_EXTRA = frozenset(BASE_PROPERTIES)
 #: The same before the multihash (`ImageSchema.multihash`): ``os_hidden`` is a custom property.
-_QUEENS_BASE = tuple(key for key in BASE_PROPERTIES if key != "os_hidden")
-_QUEENS_NOT_EXTRA = frozenset(_QUEENS_BASE)
+_QUEENS_NOT_EXTRA = _NOT_EXTRA - {"os_hidden"}
 
 FACTORY_READONLY = ("created_at", "updated_at", "status", "checksum", "size", "virtual_size")
 FACTORY_RESERVED = (
@@ -167,13 +166,18 @@ class Images:
         if not isinstance(body, dict):  # a JSON list passes Glance's schema, then breaks it
             raise HTTPBadRequest(explanation="Unexpected body type. Expected list/dict.")
         tags = body.get("tags", [])
-        base, not_extra = (
-            (BASE_PROPERTIES, _NOT_EXTRA) if schema.multihash else (_QUEENS_BASE, _QUEENS_NOT_EXTRA)
-        )
-        attrs = {key: body[key] for key in base if key in body and key != "tags"}
-        # built without the base keys, not copied and popped: an image keeps this dict, and one
-        # popped keeps the room of every key it had (a volume-backed snapshot's: 192 bytes)
-        extras = {key: value for key, value in body.items() if key not in not_extra}
+        not_extra = _NOT_EXTRA if schema.multihash else _QUEENS_NOT_EXTRA
+        # One pass over the body: the base attributes (read by name only) and the custom
+        # properties (in the body's order). `extras` is built without the base keys, not copied
+        # and popped: an image keeps this dict, and one popped keeps the room of every key it
+        # had (a volume-backed snapshot's: 192 bytes).
+        attrs: dict[str, Any] = {}
+        extras: dict[str, Any] = {}
+        for key, value in body.items():
+            if key not in not_extra:
+                extras[key] = value
+            elif key != "tags":
+                attrs[key] = value
         plain = _plain_keys(g.reserved_namespaces, schema.glance)
         if not plain.issuperset(extras):
             for key in extras:
