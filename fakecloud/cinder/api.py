@@ -32,6 +32,7 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import (
     backup_rest,
+    capabilities_api,
     controllers,
     default_types_api,
     exception,
@@ -317,6 +318,7 @@ class CinderApi(ApiService):
             *transfer_rest.ROUTES,
             *pools.ROUTES,
             *default_types_api.ROUTES,
+            *capabilities_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

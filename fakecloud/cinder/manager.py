@@ -36,6 +36,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder import backup_manager, compute, exception, messages
+from fakecloud.cinder.capabilities_api import driver_capabilities
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
@@ -423,6 +424,11 @@ class VolumeManager:
             check_fetched_virtual_size(
                 virtual_size, volume.size, image_id, self.kernel.switches.series.cinder
             )
+
+    def get_capabilities(self, discover: bool) -> dict[str, Any]:
+        """``VolumeManager.get_capabilities`` (an RPC call from ``GET /capabilities/{host}``):
+        the driver's capabilities (`fakecloud.cinder.capabilities_api`)."""
+        return driver_capabilities(self.cinder, self.driver.name)
 
     def accept_transfer(self, volume_id: str, new_user: str, new_project: str) -> None:
         """``VolumeManager.accept_transfer`` (an RPC call from the transfer API): the driver's

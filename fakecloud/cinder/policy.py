@@ -103,6 +103,8 @@ RULES = {
     "volume:create_transfer": MEMBER,
     "volume:delete_transfer": MEMBER,
     "volume:accept_transfer": MEMBER,
+    # cinder/policies/capabilities.py (rule:admin_api in every series)
+    "volume_extension:capabilities": ADMIN,
     # cinder/policies/scheduler_stats.py (rule:admin_api in every series)
     "scheduler_extension:scheduler_stats:get_pools": ADMIN,
     # cinder/policies/messages.py (legacy: admin_or_owner)

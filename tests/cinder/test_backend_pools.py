@@ -92,3 +92,33 @@ def test_queens_rbd_and_a_disabled_backend():
     resp = call(cloud, "PUT", "os-services/disable-log-reason", body, ctx=ADMIN)
     assert resp.status == 200, resp.json()
     assert [p["name"] for p in _pools(cloud, "3.50")] == ["cinder@thin#thin", "cinder@thick#thick"]
+
+
+def test_capabilities_of_a_backend():
+    """``GET /capabilities/{host}`` (``openstack volume backend capability show``): the
+    driver's stats and the four standard properties, over an RPC call to the service."""
+    cloud = Cloud(profile="upstream", config=CONFIG)
+    resp = call(cloud, "GET", "capabilities/cinder@thick", ctx=ADMIN)
+    assert resp.status == 200, resp.json()
+    body = resp.json()
+    props = body.pop("properties")
+    assert body == {
+        "namespace": "OS::Storage::Capabilities::cinder@thick", "vendor_name": "Open Source",
+        "volume_backend_name": "thick", "pool_name": None, "driver_version": "3.0.0",
+        "storage_protocol": "iSCSI", "display_name": None, "description": None,
+        "visibility": None, "replication_targets": [],
+    }  # fmt: skip
+    assert props["qos"] == {"title": "QoS", "description": "Enables QoS.", "type": "boolean"}
+    assert sorted(props) == ["compression", "qos", "replication_enabled", "thin_provisioning"]
+    # "cinder" names the first backend; another host is none
+    assert call(cloud, "GET", "capabilities/cinder", ctx=ADMIN).json()["volume_backend_name"] == (
+        "thin"
+    )
+    assert fault(call(cloud, "GET", "capabilities/nope", ctx=ADMIN)) == (
+        "itemNotFound", 404, "Can't find service: nope",
+    )  # fmt: skip
+    assert fault(call(cloud, "GET", "capabilities/cinder", ctx=MEMBER))[1] == 403
+    cloud.kernel.rpc.set_up(cloud.cinder.volume_target("ceph"), False)
+    start = cloud.now
+    resp = call(cloud, "GET", "capabilities/cinder@ceph", ctx=ADMIN)
+    assert fault(resp)[1:] == (502, "Bad gateway.") and cloud.now - start == 60

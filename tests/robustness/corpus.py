@@ -286,6 +286,7 @@ _TRANSFERS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         [{"default_type": {"volume_type": "__DEFAULT__"}}, {"default_type": {"volume_type": "x"}}],
         [],
     ),
+    ("volume", "GET", "/v3/capabilities/{host}"): ([], ["", "x=1"]),
     ("volume", "GET", "/v3/scheduler-stats/get_pools"): (
         [],
         ["detail=true&name=cinder@lvmdriver-1#lvmdriver-1", "volume_type=__DEFAULT__&detail=1"],

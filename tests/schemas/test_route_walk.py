@@ -597,6 +597,37 @@ def _cinder_default_types(w: World, profile: str) -> None:
     expect(volume(w, "GET", path, mv="3.61", user="admin"), 404, cinder.FAULT, "GET @3.61")
 
 
+@walks("volumev3", "GET", "/v3/capabilities/{host}")
+def _cinder_capabilities(w: World, profile: str) -> None:
+    prop = {"type": "object", "required": ["title", "description", "type"]}
+    shape = {
+        "type": "object",
+        "properties": {
+            "namespace": {"type": "string", "pattern": "^OS::Storage::Capabilities::.+@.+$"},
+            "properties": {"type": "object", "additionalProperties": prop},
+            "replication_targets": {"type": "array"},
+            **{
+                key: {"type": ["string", "null"]}
+                for key in (
+                    "vendor_name", "volume_backend_name", "pool_name", "driver_version",
+                    "storage_protocol", "display_name", "description", "visibility",
+                )
+            },
+        },
+        "required": [
+            "namespace", "vendor_name", "volume_backend_name", "pool_name", "driver_version",
+            "storage_protocol", "display_name", "description", "visibility",
+            "replication_targets", "properties",
+        ],
+        "additionalProperties": False,
+    }  # fmt: skip
+    for mv in ("3.0", CINDER_TOP[profile]):
+        r = volume(w, "GET", "capabilities/cinder", mv=mv, user="admin")
+        expect(r, 200, shape, f"GET capabilities @{mv}")
+        expect(volume(w, "GET", "capabilities/nope", mv=mv, user="admin"), 404, cinder.FAULT,
+               f"GET capabilities (no such host) @{mv}")  # fmt: skip
+
+
 _MSG = "/v3/messages"
 
 
