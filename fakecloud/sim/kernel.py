@@ -194,7 +194,7 @@ class Kernel:
         ``schedule`` (two Python calls fewer for the waits every round trip between services
         makes), and one object, not a Timeout and its list of callbacks (see `_Sleep`). Only
         to be yielded; use ``env.timeout`` for an event to combine or inspect."""
-        if delay < 0:
+        if delay < 0.0:  # a float literal: the compare stays specialized for float delays
             raise ValueError(f"Negative delay {delay}")
         env = self.env
         sleep = _Sleep()

@@ -338,7 +338,7 @@ class _Deadline:
     _ok = True
 
     def __init__(self, env: simpy.Environment, delay: float):
-        if delay < 0:
+        if delay < 0.0:  # as `Kernel.timeout`
             raise ValueError(f"Negative delay {delay}")
         self.callbacks: Any = []
         when = env._now + delay
