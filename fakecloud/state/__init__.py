@@ -101,23 +101,25 @@ def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
 
     check_idle(cloud, "save")
     cloud.kernel.ready_to_copy()  # a saved queue holds only what will happen
+    header = _build_args(cloud)
+    # Built from the header as a file holds it (JSON text), as loading will build it: what it
+    # wires alike (the fault plan's error factories) the file names rather than writes.
+    template = _template(json.loads(json.dumps(header)), type(cloud))
     try:
-        nodes = encode_graph(cloud, cloud.trace, *_settings_nodes(cloud))
+        nodes = encode_graph(cloud, cloud.trace, *_settings_nodes(cloud, template))
     except StateError as exc:
         raise _located(exc, cloud) from None
     data = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "fakecloud": __version__,
-        "cloud": _build_args(cloud),
+        "cloud": header,
         "summary": _summary(cloud),
         "nodes": nodes,
     }
     if verify:
         from fakecloud.state.decode import _Grafter
 
-        # Built from the header as a file holds it (JSON text), as loading will build it.
-        template = _template(json.loads(json.dumps(data["cloud"])), type(cloud))
         _check_rebuilt(cloud, template)
         _Grafter(nodes).match(template)
     return data
@@ -161,8 +163,10 @@ def from_data(
     try:
         template = _template(data["cloud"], cloud_class)
         fresh = dict(template.kernel.faults.points)
+        wiring = {a: dict(getattr(template.kernel.faults, a)) for a in _FAULT_WIRING}
         cloud = graft(data["nodes"], template)
         _todays_points(cloud, fresh)
+        _todays_wiring(cloud, wiring)
         # The grafted settings were never checked (the template's were): a hand-edited value
         # of the wrong type would load and then fail the next save, or mid-run.
         _check_settings(_build_args(cloud))
@@ -227,7 +231,31 @@ def _build_args(cloud: Any) -> dict[str, Any]:
     }
 
 
-def _settings_nodes(cloud: Any) -> tuple[dict[int, list[Any]], dict[type, tuple[Any, list[Any]]]]:
+#: The fault plan's tables of error factories a cloud's services register as it is built:
+#: attribute -> the name a file gives them.
+_FAULT_WIRING = {"error_types": "fault errors", "_status_errors": "fault status errors"}
+
+
+def _same_wiring(mine: dict[str, Any], built: dict[str, Any]) -> bool:
+    """Whether two tables of factories name the same code in the same order (a closure is the
+    same function bound to the other cloud's objects)."""
+    if list(mine) != list(built):
+        return False
+    for name, value in mine.items():
+        other = built[name]
+        if value is other:
+            continue
+        value, other = getattr(value, "__func__", value), getattr(other, "__func__", other)
+        if type(value) is not type(other) or getattr(value, "__code__", None) is None:
+            return False
+        if value.__code__ is not other.__code__:
+            return False
+    return True
+
+
+def _settings_nodes(
+    cloud: Any, template: Any
+) -> tuple[dict[int, list[Any]], dict[type, tuple[Any, list[Any]]]]:
     """The nodes naming a cloud's configuration and its switches (by object id), and its
     configuration sections (by class, for any instance equal to the cloud's: a part built
     with a section of its own when the cloud's config lacked it holds its defaults): the header
@@ -237,9 +265,13 @@ def _settings_nodes(cloud: Any) -> tuple[dict[int, list[Any]], dict[type, tuple[
         id(config): ["settings", "config"],
         id(cloud.kernel.switches): ["settings", "switches"],
     }
-    points = cloud.kernel.faults.points
-    if _registry_points(points):
-        named[id(points)] = ["settings", "fault points"]
+    faults = cloud.kernel.faults
+    if _registry_points(faults.points):
+        named[id(faults.points)] = ["settings", "fault points"]
+    for attr, name in _FAULT_WIRING.items():
+        mine = getattr(faults, attr)
+        if _same_wiring(mine, getattr(template.kernel.faults, attr)):
+            named[id(mine)] = ["settings", name]
     values = {
         type(section): (section, ["settings", "config", name])
         for name, section in config.sections().items()
@@ -264,6 +296,18 @@ def _todays_points(cloud: Any, fresh: dict[str, Any]) -> None:
     if saved is fresh or not fresh:
         return
     faults.points = {**fresh, **{n: p for n, p in saved.items() if n not in fresh}}
+
+
+def _todays_wiring(cloud: Any, fresh: dict[str, dict[str, Any]]) -> None:
+    """A loaded cloud's error factories: those its template registered (bound to the loaded
+    objects, which are the template's), then any the file has that they lack: an error name
+    registered since the file was saved can be named in a rule."""
+    faults = cloud.kernel.faults
+    for attr, built in fresh.items():
+        saved = getattr(faults, attr)
+        if saved is built or set(built) <= set(saved) and list(saved)[: len(built)] == list(built):
+            continue
+        setattr(faults, attr, {**built, **{n: f for n, f in saved.items() if n not in built}})
 
 
 def _settings(cloud: Any) -> dict[str, Any]:

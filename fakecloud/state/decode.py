@@ -71,6 +71,10 @@ class _Grafter:
             found = kernel.switches
         elif kernel is not None and what == ["fault points"]:
             found = kernel.faults.points
+        elif kernel is not None and what == ["fault errors"]:
+            found = kernel.faults.error_types
+        elif kernel is not None and what == ["fault status errors"]:
+            found = kernel.faults._status_errors
         elif kernel is not None and what[:1] == ["config"] and len(what) <= 2:
             found = kernel.config
             if len(what) == 2:

@@ -99,3 +99,21 @@ def test_a_fault_point_added_later_leaves_the_saved_bytes_alone(monkeypatch):
     loaded.faults.add("later.point", action="delay", delay_s=1.0)  # it takes rules there
     assert list(loaded.kernel.faults.points) == list(later)
     assert dumps(loads(before, cloud_class=Cloud)) == before
+
+
+def test_an_error_name_registered_later_leaves_the_saved_bytes_alone(monkeypatch):
+    # The fault plan's error factories are wiring a cloud registers as it is built: a file
+    # names the tables, and a loaded cloud has today's (a rule may name a new error in it).
+    before = dumps(Cloud(seed=3))
+    assert '"settings","fault errors"' in before
+    declare = fault_points.declare
+
+    def later(plan):
+        declare(plan)
+        plan.register_error("LaterError", RuntimeError)
+
+    monkeypatch.setattr(fault_points, "declare", later)
+    assert dumps(Cloud(seed=3)) == before
+    loaded = loads(before, cloud_class=Cloud)
+    loaded.faults.add("rpc.call", error="LaterError")
+    assert dumps(loads(before, cloud_class=Cloud)) == before
