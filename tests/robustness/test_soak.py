@@ -24,14 +24,16 @@ CONFIG = {
     "nova": {"quota_instances": 1000, "quota_cores": 1000, "quota_ram": 10**7},
     "cinder": {"quota_volumes": 1000, "quota_snapshots": 1000, "quota_gigabytes": 10**6},
 }
-#: Faults: the first Glance upload and Cinder snapshot fail, then failures and a slow disk by
-#: chance.
+#: Faults: the first Glance upload and Cinder snapshot fail, then failures, a slow disk and
+#: failed spawns by chance.
 FAULTS = [
     ("glance.upload", {"error": "GlanceUnreachable", "nth": 1}),
     ("cinder.snapshot.create", {"error": "CinderBackendError", "nth": 1}),
     ("glance.upload", {"error": "GlanceUnreachable", "probability": 0.4}),
     ("cinder.snapshot.create", {"error": "CinderBackendError", "probability": 0.4}),
     ("nova.libvirt.extract", {"action": "delay", "delay_s": 7.0, "probability": 0.4}),
+    # Session 17: a guest that fails to spawn is rescheduled to an alternate host (or ERROR).
+    ("nova.libvirt.spawn", {"error": "LibvirtError", "probability": 0.2}),
 ]
 #: An imported key (ed25519: no key generation).
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ soak"
