@@ -74,8 +74,10 @@ def response_fields(response):
     fields = [(name, plain(value)) for name, value in vars(response).items()]
     jar = response.cookies
     cookies = sorted((c.name, c.value, c.path) for c in jar)
-    jar_fields = [(name, plain(value)) for name, value in vars(jar).items()]
-    policy = list(vars(jar._policy).items())
+    # ``_now`` is the wall-clock second http.cookiejar reads at each extract_cookies: two
+    # responses built a moment apart may straddle a second, so it is compared by kind only
+    jar_fields = [(n, type(v) if n == "_now" else plain(v)) for n, v in vars(jar).items()]
+    policy = [(n, type(v) if n == "_now" else v) for n, v in vars(jar._policy).items()]
     return (
         fields,
         list(response.headers._store.items()),
