@@ -7,7 +7,8 @@
     >>> resp.status, resp.json()["snapshot"]["status"]
     (202, 'creating')
 
-Every path is served with and without ``{project_id}`` (as Cinder's ``ProjectMapper`` does); a
+Every path is served with ``{project_id}``, and from 20.0.0 without it too (as Cinder's
+``ProjectMapper`` does; ``/default-types`` the other way round, see `default_types_api`); a
 project id in the URL that is not the caller's is a 400 "Malformed request url". Microversions
 are read from ``OpenStack-API-Version: volume 3.x`` only (Cinder has no legacy header) and
 echoed, with ``Vary``, on every answer including faults (a 406 echoes the refused version; a
@@ -186,10 +187,12 @@ def _check_content_type(service: CinderApi, req: Request) -> None:
 _REDIRECTED = frozenset({"/v3"})
 
 
-def _wrap(handler: Callable, project: bool = True) -> Callable:
+def _wrap(
+    handler: Callable, project: bool = True, bare_from: int = PATHS_WITHOUT_PROJECT_FROM
+) -> Callable:
     """A route's handler: check the caller, the body's content type and the URL's project,
     then call `handler` (a `CinderApi` function) on the service, turning Cinder errors into
-    HTTP errors."""
+    HTTP errors. A path without a project id is served from Cinder `bare_from` on."""
 
     def serve(service: CinderApi, req: Request) -> Any:
         try:
@@ -200,7 +203,7 @@ def _wrap(handler: Callable, project: bool = True) -> Callable:
                     raise HttpError(401, "The request you have made requires authentication.")
                 pid = req.params.get("project_id")
                 if pid is None:
-                    if service.cinder_major < PATHS_WITHOUT_PROJECT_FROM:
+                    if service.cinder_major < bare_from:
                         raise NoRoute([])
                 elif pid != ctx.project_id:
                     if (
@@ -219,6 +222,19 @@ def _wrap(handler: Callable, project: bool = True) -> Callable:
     serve.__name__ = handler.__name__
     serve.__doc__ = handler.__doc__
     return serve
+
+
+def _from_release(first: int, serve: Callable) -> Callable:
+    """`serve` (a `_wrap`), on a Cinder from release `first` on; before, the router's 404."""
+
+    def gated(service: CinderApi, req: Request) -> Any:
+        if service.cinder_major < first:
+            raise NoRoute([])
+        return serve(service, req)
+
+    gated.__name__ = serve.__name__
+    gated.__doc__ = serve.__doc__
+    return gated
 
 
 class CinderApi(ApiService):
@@ -317,13 +333,18 @@ class CinderApi(ApiService):
             *messages_api.ROUTES,
             *transfer_rest.ROUTES,
             *pools.ROUTES,
-            *default_types_api.ROUTES,
             *capabilities_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.
             router.add(method, f"/v3/{path}", _wrap(handler))
             router.add(method, f"/v3/{{project_id}}/{path}", _wrap(handler))
+        # The default types' paths came without a project id first, whatever the release's
+        # others (default_types_api.WITH_PROJECT_FROM).
+        for method, path, handler in default_types_api.ROUTES:
+            router.add(method, f"/v3/{path}", _wrap(handler, bare_from=0))
+            with_project = _from_release(default_types_api.WITH_PROJECT_FROM, _wrap(handler))
+            router.add(method, f"/v3/{{project_id}}/{path}", with_project)
 
     @staticmethod
     def _timed(work: Generator) -> Generator:

@@ -86,19 +86,21 @@ def test_refusals():
 @pytest.mark.parametrize("profile", ["nova-24.0.0", "nova-21.2.4"])
 def test_older_series(profile):
     """17.x-19.x (Cinder 19 here): the system admin, or an admin of the target project only;
-    16.x: no such route."""
+    16.x: no such route. Before 25.0.0 (9afa19e9c) the paths have no project id."""
     cloud = Cloud(profile=profile, config=CONFIG)
     ids, demo, admin = _callers(cloud)
     body = {"default_type": {"volume_type": "fat"}}
     version = "3.60" if profile == "nova-21.2.4" else "3.62"
-    resp = call(cloud, "PUT", f"default-types/{ids['demo']}", body, ctx=admin, version=version)
+    resp = call(cloud, "PUT", f"/v3/default-types/{ids['demo']}", body, ctx=admin, version=version)
     if profile == "nova-21.2.4":
         assert resp.status == 404 and b"itemNotFound" not in resp.body
         return
     assert fault(resp)[1] == 403  # an admin of another project
-    resp = call(cloud, "PUT", f"default-types/{ids['admin']}", body, ctx=admin, version="3.62")
+    resp = call(cloud, "PUT", f"/v3/default-types/{ids['admin']}", body, ctx=admin, version=V)
     assert resp.status == 200
-    assert call(cloud, "GET", "default-types", ctx=admin, version="3.62").status == 403  # system
+    resp = call(cloud, "GET", f"default-types/{ids['admin']}", ctx=admin, version=V)
+    assert resp.status == 404 and b"itemNotFound" not in resp.body  # the router's
+    assert call(cloud, "GET", "/v3/default-types", ctx=admin, version=V).status == 403  # system
     assert (
         call(cloud, "POST", "volumes", {"volume": {"size": 1}}, ctx=admin).json()["volume"][
             "volume_type"
