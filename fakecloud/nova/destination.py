@@ -82,11 +82,13 @@ def host_zone_for_forced(nova: Any, zone: str | None, host: str | None) -> str |
 
 def compute_node_exists(nova: Any, host: str | None, node: str | None) -> bool:
     """``_validate_host_or_node`` / ``ComputeNode.get_first_node_by_host_for_old_compat``:
-    whether a (not deleted) compute node has this host and/or node name."""
-    names = {n for n in (host, node) if n}
-    if len(names) != 1:
-        return False
-    return services.compute_service(nova, names.pop()) is not None
+    whether a (not deleted) compute node has this host and/or node name. A host is looked up
+    in the databases (case-insensitively under MySQL: `services.compute_host_named`); a node
+    alone by placement's provider name, as given."""
+    if not host:
+        return bool(node) and services.compute_service(nova, node) is not None
+    found = services.compute_host_named(nova, host)
+    return found is not None and (not node or node.lower() == found.lower())
 
 
 #: 2.91's unshelve to a host (a263fa46f8/09239fc2ea, 26.0.0): a null zone unpins, and the
@@ -125,7 +127,8 @@ def unshelve_destination(
         nova.policy.authorize(context, SHELVE % "unshelve_to_host", target)
         if not compute_node_exists(nova, host, None):
             raise exception.ComputeHostNotFound(host=host)
-        if zone is not None and aggregates.host_zone(nova, host) != zone:
+        found = services.compute_host_named(nova, host)
+        if zone is not None and aggregates.host_zone(nova, found) != zone:
             raise exception.UnshelveHostNotInAZ(host=host, availability_zone=zone)
         destination = Destination(host=host)
     nova.db.pin_zone(instance.uuid, zone)

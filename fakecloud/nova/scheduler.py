@@ -63,9 +63,12 @@ def _placement(
 
 
 def _node_match(destination: Destination, name: str, changes: Any) -> bool:
-    """``get_compute_nodes_by_host_or_node``: `name`'s compute node is the destination's."""
+    """``get_compute_nodes_by_host_or_node``: `name`'s compute node is the destination's (a
+    database look-up: case-insensitive under MySQL's default collation)."""
     host, node = destination.host, destination.node
-    if (host and host != name) or (node and node != name):
+    if (host and host != name and host.lower() != name.lower()) or (
+        node and node != name and node.lower() != name.lower()
+    ):
         return False
     change = changes.get(name) if changes else None
     return change is None or not change.deleted
@@ -91,6 +94,8 @@ def select_host(
     `ignore_hosts`: the request spec's (a move's source host, ``IgnoreAttemptedHostsFilter``'s
     and ``allow_resize_to_same_host``'s), left out by the filters."""
     version = nova.kernel.switches.release.version
+    if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
+        destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
     if destination is not None and destination.forced:
         host = nova.db.least_loaded(
@@ -112,6 +117,16 @@ def select_host(
         found = any(candidate(name) for name in nova.hosts)
         raise exception.NoValidHost(reason=server_groups.NOT_ENOUGH_HOSTS if found else "")
     return host
+
+
+def _as_found(nova: Any, destination: Destination) -> Destination:
+    """``resources_from_request_spec`` (20.0.0+): a requested destination's one compute node
+    found names it (host and node as the database has them), so the host filter's exact
+    compare (``_get_hosts_matching_request``) meets the names a case-insensitive look-up
+    found; unchanged when none is found (placement's 'No such host')."""
+    changes = (nova.db.service_changes or {}).get(services.COMPUTE)
+    found = next((n for n in nova.hosts if _node_match(destination, n, changes)), None)
+    return destination if found is None else Destination(host=found, node=found)
 
 
 def _filtered(
@@ -154,6 +169,8 @@ def alternates(
     filter_scheduler.py, 34.0.0 scheduler/manager.py): those passing the same filters at
     the same moment, `chosen` left out."""
     version = nova.kernel.switches.release.version
+    if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
+        destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
     usable = _filtered(nova, zone, destination, version, candidate)
     passes = server_groups.policy_filter(nova, group, instance_uuid)

@@ -173,6 +173,20 @@ def compute_service(nova: Any, host: str) -> Service | None:
     return _row(nova, ident, host, COMPUTE, change)
 
 
+def compute_host_named(nova: Any, name: str) -> str | None:
+    """The compute host (with a live compute service) a database look-up by `name` finds:
+    MySQL's default collation compares case-insensitively (``host = %s`` in
+    ``ComputeNodeList.get_all_by_host``, ``HostMapping.get_by_host``,
+    ``ComputeNode.get_by_host_and_nodename``/``get_by_nodename``,
+    ``AggregateList.get_by_host``), so ``CMP-1`` finds ``cmp-1``; None for none."""
+    if name not in nova.hosts:
+        folded = name.lower()
+        name = next((host for host in nova.hosts if host.lower() == folded), None)
+        if name is None:
+            return None
+    return name if compute_service(nova, name) is not None else None
+
+
 def compute_filter(nova: Any) -> Callable[[str], bool]:
     """The scheduler's ``ComputeFilter``: whether a host's nova-compute is enabled and up (a
     deleted one has no compute node: no candidate)."""

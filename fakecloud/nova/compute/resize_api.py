@@ -68,9 +68,11 @@ def resize(
     if host_name is not None:
         if host_name == instance.host:
             raise exception.CannotMigrateToSameHost()
-        if not destination.compute_node_exists(nova, host_name, None):
+        # The node found (case-insensitively under MySQL) names the destination.
+        found = services.compute_host_named(nova, host_name)
+        if found is None:
             raise exception.ComputeHostNotFound(host=host_name)
-        where = destination.Destination(host=host_name, node=host_name)
+        where = destination.Destination(host=found, node=found)
     current = instance.flavor
     bdms = None
     if not flavor_id:
