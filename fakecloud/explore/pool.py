@@ -81,8 +81,9 @@ class LocalPool:
                     return
                 for worker in self._finished(timeout=None):
                     yield worker.receive()
-        except BaseException:  # an error, Ctrl-C, or the caller stopped reading
-            if any(w.pending for w in self._workers):  # stopped, not awaited
+        except BaseException as exc:  # an error, Ctrl-C, or the caller stopped reading
+            # stopped, not awaited; a dead worker takes the pool with it
+            if isinstance(exc, WorkerDied) or any(w.pending for w in self._workers):
                 self.close(abort=True)
             raise
 
@@ -113,20 +114,26 @@ class _Worker:
         self.pending = 0
 
     def send(self, batch: Any) -> None:
-        self.conn.send(batch)
+        try:
+            self.conn.send(batch)
+        except OSError:  # its end closed: it died before it could take this batch
+            raise self._died() from None
         self.pending += 1
 
     def receive(self) -> Any:
         try:
             ok, value = self.conn.recv()
         except (EOFError, OSError):
-            raise WorkerDied(
-                f"a local worker process (pid {self.process.pid}) ended without answering"
-            ) from None
+            raise self._died() from None
         self.pending -= 1
         if not ok:
             raise value
         return value
+
+    def _died(self) -> WorkerDied:
+        return WorkerDied(
+            f"a local worker process (pid {self.process.pid}) ended without answering"
+        )
 
     def stop(self, abort: bool) -> None:
         if abort:

@@ -50,3 +50,16 @@ def test_a_worker_that_dies_is_named():
     pool = LocalPool(2)
     with pytest.raises(WorkerDied, match="ended without answering"):
         list(pool.map(iter(range(6)), lambda: False, _die))
+
+
+def test_a_worker_dead_before_its_next_batch_is_named_and_the_pool_closed():
+    pool = LocalPool(2)
+    assert sorted(
+        b for b, _ in (i for x in pool.map(iter(range(4)), lambda: False, _pid) for i in x)
+    ) == [0, 1, 2, 3]
+    (worker,) = pool._workers
+    worker.process.kill()
+    worker.process.join()
+    with pytest.raises(WorkerDied, match="ended without answering"):
+        list(pool.map(iter(range(4)), lambda: False, _pid))
+    assert not pool.forked
