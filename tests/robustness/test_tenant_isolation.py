@@ -168,6 +168,7 @@ MOVES17 = [
     ("migrations list", "compute", "GET", "/v2.1/os-migrations", None, "2.59", (403, 403, 200), (403, 403, 200)),
     ("server migrations list", "compute", "GET", "/v2.1/servers/{server_id}/migrations", None, "2.23", (403, 403, 200), (404, 404, 200)),
     ("volume backend pools", "block-storage", "GET", "/v3/{project_id}/scheduler-stats/get_pools?detail=true", None, None, (403, 403, 200), (403, 403, 200)),
+    ("volume backend capabilities", "block-storage", "GET", "/v3/{project_id}/capabilities/cinder@lvmdriver-1", None, None, (403, 403, 200), (403, 403, 200)),
     # Project default volume types (3.62, cinder 17.0.0+; the seed's Queens stops at 3.50):
     # another project's users may neither set, read nor clear demo's (an admin's, 20.0.0+
     # admin_api; no default set is show's 404).
