@@ -5,14 +5,14 @@ collation (utf8 general_ci) compares case-insensitively, so a database look-up b
 ``ComputeNode.get_first_node_by_host_for_old_compat``), ``HostMapping.get_by_host``,
 ``AggregateList.get_by_host`` are SQL ``=``; ``scheduler/host_manager.py``
 ``_match_forced_hosts`` lower-cases, ``_match_forced_nodes`` and ``_get_hosts_matching_request``
-compare as given, as do os-services' ``?host=`` and ``add_host_to_aggregate``'s
-``service.host != host_name`` check."""
+compare as given, as do os-services' ``?host=``, ``add_host_to_aggregate``'s
+``service.host != host_name`` check and ``Aggregate.delete_host``'s ``hosts.remove``."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.nova.conftest import NovaEnv
+from tests.nova.conftest import NovaEnv, unexpected_500
 from tests.nova.test_server_destination import NOT_ENOUGH, _boot, _offloaded, _unshelve
 
 
@@ -61,3 +61,27 @@ def test_unshelve_and_migrate_onto_a_host_named_in_another_case():
     path = f"/v2.1/os-aggregates/{made.json()['aggregate']['id']}/action"
     added = env.request("POST", path, {"add_host": {"host": "CMP-1"}}, user="admin")
     assert added.status == 404
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_removing_a_host_named_in_another_case_from_an_aggregate(profile):
+    """``remove_host_from_aggregate`` finds the host (``HostMapping.get_by_host`` and
+    ``Service.get_by_compute_host`` in 17.0.13, ``_get_service_in_cell_by_host`` in 34.0.0) and
+    ``_host_delete_from_db`` deletes its row (``filter_by(host=host)``), then
+    ``Aggregate.delete_host``'s ``self.hosts.remove(host)`` raises ValueError: a 500, the host
+    out of the aggregate all the same."""
+    env = NovaEnv(profile)
+    made = env.request("POST", "/v2.1/os-aggregates", {"aggregate": {"name": "a"}}, user="admin")
+    aid = made.json()["aggregate"]["id"]
+    path = f"/v2.1/os-aggregates/{aid}/action"
+    assert env.request("POST", path, {"add_host": {"host": "cmp-1"}}, user="admin").status == 200
+    removed = env.request("POST", path, {"remove_host": {"host": "CMP-1"}}, user="admin")
+    assert removed.status == 500
+    assert removed.json()["computeFault"]["message"] == unexpected_500(profile, "ValueError")
+    shown = env.request("GET", f"/v2.1/os-aggregates/{aid}", user="admin")
+    assert shown.json()["aggregate"]["hosts"] == []
+    again = env.request("POST", path, {"remove_host": {"host": "CMP-1"}}, user="admin")
+    assert (again.status, again.json()["itemNotFound"]["message"]) == (
+        404,
+        f"Cannot remove host CMP-1 in aggregate {aid}",
+    )

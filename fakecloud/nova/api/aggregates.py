@@ -8,8 +8,10 @@ Create (200, without ``hosts``/``metadata``; 409 ``Aggregate X already exists.``
 update (name and/or zone; a name is saved before the zone is checked), delete (200; 400 while it
 has hosts) and the actions ``add_host`` (404 for a host without nova-compute, 409 for a host
 already in it or in an aggregate of another zone), ``remove_host`` (404 ``Cannot remove host X
-in aggregate Y``), ``set_metadata`` (null deletes a key). A zone cannot be emptied (400) nor
-changed while the aggregate's hosts run servers (400, from 18.2.0: 8e19ef4173); from 29.0.2
+in aggregate Y``; a host named in another case is found by MySQL's case-insensitive look-ups and
+its row deleted, then ``Aggregate.delete_host``'s ``hosts.remove`` raises ValueError: a
+500), ``set_metadata`` (null deletes a key). A zone cannot be emptied (400) nor changed while
+the aggregate's hosts run servers (400, from 18.2.0: 8e19ef4173); from 29.0.2
 (3c0eadae0b, 994358d582) adding or removing a host that runs servers is refused (409) when it
 would move the host to another zone. Ids are integers (400 ``Invalid input received: id must
 be an integer`` from 20.5.0: 2e70a1717f/4653245ddc; before, 404 as an unknown aggregate). The
@@ -272,20 +274,26 @@ class AggregateController:
         self._authorize(req, AGGREGATES % "remove_host")
         gone = f"Cannot remove host {host} in aggregate {req.params['id']}"
         self._check_id(req)
-        if services.compute_service(self.nova, host) is None:
+        # The look-ups by host are SQL '=': case-insensitive under MySQL's collation.
+        found = services.compute_host_named(self.nova, host)
+        if found is None:
             raise HttpError(404, gone)
         row = self._get(req, gone)
         if self._since(NO_MOVE_WITH_SERVERS_SINCE) and row.availability_zone:
             others = [
                 a.availability_zone
                 for a in aggregates.aggregate_get_all(self.nova)
-                if a.id != row.id and a.availability_zone is not None and host in a.hosts
+                if a.id != row.id and a.availability_zone is not None and found in a.hosts
             ]
             new = others[0] if others else None
-            self._moves(row, host, _REMOVE, "removed from", row.availability_zone, new)
-        if host not in row.hosts:
+            self._moves(row, found, _REMOVE, "removed from", row.availability_zone, new)
+        if found not in row.hosts:
             raise HttpError(404, gone)
-        row.hosts.remove(host)
+        row.hosts.remove(found)
+        if found != host:
+            # ``Aggregate.delete_host``: the row went (case-insensitively), then
+            # ``self.hosts.remove(host)`` meets a name the list does not hold: a 500.
+            raise ValueError("list.remove(x): x not in list")
         return Response(200, {"aggregate": self.view(req, row)})
 
     def _set_metadata(self, req: Request, body: Any) -> Response:
