@@ -71,18 +71,27 @@ def snapshot_create_ok(body: Any) -> bool:
     if type(body) is not dict or len(body) != 1:
         return False
     snap = body.get("snapshot")
-    if type(snap) is not dict or not snap.keys() <= _SNAPSHOT_KEYS or "volume_id" not in snap:
+    if type(snap) is not dict or not snap.keys() <= _SNAPSHOT_KEYS:
         return False
-    if not _optional_uuid(snap["volume_id"]):
+    # Every volume-backed snapshot sends one of these per volume: the checks of
+    # `_optional_uuid`, `_short_text` and `_metadata` written out in this frame.
+    volume_id = snap.get("volume_id", False)  # (required: False, absent, fails the test)
+    if volume_id is not None and not (type(volume_id) is str and is_uuid_like(volume_id)):
         return False
     for key in ("name", "display_name", "description"):
-        if key in snap and not _short_text(snap[key]):
+        value = snap.get(key)
+        if value is not None and not (
+            type(value) is str and len(value) <= 255 and value.isprintable()
+        ):
             return False
     if "force" in snap:
         force = snap["force"]
         if not (force is True or force is False or (type(force) is str and force in _BOOL_STRINGS)):
             return False
-    return "metadata" not in snap or _metadata(snap["metadata"], nullable=True)
+    metadata = snap.get("metadata")
+    return metadata is None or (
+        type(metadata) is dict and (not metadata or _metadata(metadata, nullable=True))
+    )
 
 
 _SNAPSHOT_KEYS = frozenset(

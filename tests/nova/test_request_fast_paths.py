@@ -167,6 +167,47 @@ def test_cinder_snapshot_create_fast_path_answers_as_jsonschema(data):
     assert outcome(fast, body) == outcome(full, body)
 
 
+_SNAPSHOT_EDGES = {
+    "volume_id": [None, "12345678-1234-4678-9234-567812345678", "x", "", 1, "A" * 36],
+    "name": [None, "", "x" * 255, "x" * 256, "a\n", "\u00e9", 1, True, []],
+    "display_name": [None, "x" * 255, "x" * 256, "\t", 2.0],
+    "description": [None, "x" * 255, "x" * 256, "\x00", {}],
+    "force": [True, False, None, "yes", "maybe", "TRUE", 1, 0],
+    "metadata": [None, {}, {"k": "v"}, {"a/b": "v"}, {"k": "v" * 256}, {"": "v"}, [], "x"],
+}
+
+
+#: Equal schemas by other identities (kept alive: validators are cached by identity).
+_FULL_SNAPSHOT_CREATE_V12 = dict(cinder_validation.SNAPSHOT_CREATE_V12)
+
+
+@pytest.mark.parametrize(
+    "quick, full",
+    [
+        (cinder_validation.SNAPSHOT_CREATE, FULL_SNAPSHOT_CREATE),
+        (cinder_validation.SNAPSHOT_CREATE_V12, _FULL_SNAPSHOT_CREATE_V12),
+    ],
+    ids=["current", "queens"],
+)
+def test_cinder_snapshot_create_fast_path_at_each_fields_edges(quick, full):
+    """Each field alone at its edge values (lengths 255 and 256, unprintable text, wrong
+    types), and the volume id missing: the quick check answers as jsonschema."""
+    base = {"volume_id": "12345678-1234-4678-9234-567812345678", "name": "snap"}
+    bodies = [{"snapshot": {"name": "snap"}}, {"snapshot": base, "x": 1}]
+    for field, values in _SNAPSHOT_EDGES.items():
+        bodies += [{"snapshot": {**base, field: value}} for value in values]
+    for body in bodies:
+
+        def answer(which, body=body):
+            try:
+                cinder_validation.validate(which, body)
+            except cinder_exception.CinderException as exc:
+                return type(exc).__name__, str(exc)
+            return "accepted"
+
+        assert answer(quick) == answer(full), body
+
+
 # -- server create (Nova) and Cinder's volume and attachment bodies -----------------------------
 #
 # Each body is a valid one with at most one field set to a value from that field's pool (valid
