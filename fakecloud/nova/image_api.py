@@ -492,6 +492,21 @@ def _extract_query_params_v2(params: dict[str, Any]) -> dict[str, Any]:
 # -- the API ---------------------------------------------------------------------------------
 
 
+def _preferred_disk_format(properties: dict[str, Any]) -> str:
+    """qcow2, vhd, vmdk or raw, the first the image schema's ``disk_format`` enum allows
+    (else its first format; no enum: qcow2)."""
+    enum = [f for f in (properties.get("disk_format") or {}).get("enum", []) if f]
+    for preferred in ("qcow2", "vhd", "vmdk", "raw"):
+        if preferred in enum:
+            return preferred
+    return enum[0] if enum else "qcow2"
+
+
+#: The schema properties `_preferred_disk_format` last read, and its answer: a schema's
+#: properties never change once made, and every volume-backed snapshot reads its cloud's.
+_LAST_PREFERRED: list[Any] = [None, "qcow2"]
+
+
 class API:
     """``nova.image.glance.API`` over one fake Glance; every method is a generator."""
 
@@ -759,11 +774,10 @@ class API:
         properties = yield from self._call(
             "create", "schemas.get", _PROPERTIES, None, self._glance.schema
         )
-        enum = [f for f in (properties.get("disk_format") or {}).get("enum", []) if f]
-        for preferred in ("qcow2", "vhd", "vmdk", "raw"):
-            if preferred in enum:
-                return preferred
-        return enum[0] if enum else "qcow2"
+        last = _LAST_PREFERRED
+        if last[0] is not properties:
+            last[:] = properties, _preferred_disk_format(properties)
+        return last[1]
 
     def update(
         self,

@@ -172,6 +172,24 @@ def test_create_with_size_zero_force_activates_with_an_empty_upload(profile, fmt
     assert nova.cloud.now == pytest.approx(calls * LATENCY)
 
 
+def test_each_clouds_schema_gives_its_own_preferred_format():
+    # the preference is worked out once per schema: clouds made one after another each get
+    # their own (qcow2, vhd, vmdk, raw in that order, else the first format)
+    for formats, fmt in [
+        (["raw", "vmdk"], "vmdk"),
+        (["ami", "raw"], "raw"),
+        (["vhd", "qcow2"], "qcow2"),
+        (["ami", "iso"], "ami"),
+        (["raw", "vmdk"], "vmdk"),
+    ]:
+        config = {"glance": {"base_images": [], "disk_formats": formats}}
+        nova = Nova(config=config, profile="nova-30.3.0")
+        meta = nova.run(nova.api.create(P1, {"name": "s", "size": 0}))
+        assert meta["disk_format"] == fmt
+        again = nova.run(nova.api.create(P1, {"name": "t", "size": 0}))
+        assert again["disk_format"] == fmt
+
+
 def test_id_only_and_name_only_answer_that_of_the_image_with_the_same_requests():
     meta = {"name": "bfv-snap", "size": 0, "properties": {"block_device_mapping": [{"a": 1}]}}
     by_dict, by_id = Nova(), Nova()
