@@ -133,7 +133,16 @@ class Conductor:
         else:
             reason = None
         if reason is not None:
-            self.db.fault_create(uuid, exception.MaxRetriesExceeded(reason=reason), ACTOR, "")
+            # Nova raises it in build_instances' try and stores the fault from the except
+            # (add_instance_fault_from_exc with sys.exc_info()): admins see the traceback.
+            # Imported here, on this rare branch: a module-level import shifts import order.
+            from fakecloud.nova.compute.utils import format_traceback
+
+            try:
+                raise exception.MaxRetriesExceeded(reason=reason)
+            except exception.MaxRetriesExceeded as exc:
+                failure = exc
+            self.db.fault_create(uuid, failure, ACTOR, format_traceback(failure))
             self.db.network_deallocate(uuid)
             instance.vm_state = states.ERROR
             instance.task_state = None
