@@ -90,8 +90,8 @@ def test_the_boot_checked_second_goes_to_its_alternate(profile, message):
     )
     # both attempts' events succeed: _do_build_and_run_instance handles the reschedule
     assert events(env, first) == [
-        ("compute_build_and_run_instance", "cmp-1", "Success"),
-        ("compute_build_and_run_instance", "cmp-2", "Success"),
+        ("compute__do_build_and_run_instance", "cmp-1", "Success"),
+        ("compute__do_build_and_run_instance", "cmp-2", "Success"),
     ]
     assert create_errors(env) == [("compute.cmp-1", message.format(first))]
     assert env.cloud.check_invariants(["server_group_policy_holds"]) == []
@@ -280,8 +280,8 @@ def test_a_failed_spawn_is_rescheduled_with_its_volumes(profile):
     assert shutdown == [("compute.cmp-1", "shutdown.start"), ("compute.cmp-1", "shutdown.end")]
     assert create_errors(env) == [("compute.cmp-1", "internal error")]
     assert events(env, sid) == [
-        ("compute_build_and_run_instance", "cmp-1", "Success"),
-        ("compute_build_and_run_instance", "cmp-2", "Success"),
+        ("compute__do_build_and_run_instance", "cmp-1", "Success"),
+        ("compute__do_build_and_run_instance", "cmp-2", "Success"),
     ]
     moves = env.cloud.trace.filter(kind="state", subject=sid, field="task_state")
     assert [e["new"] for e in moves] == [

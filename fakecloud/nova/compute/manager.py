@@ -487,7 +487,10 @@ class ComputeManager:
         retry: dict[str, Any] | None = None,
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
-        event = self._event(context, instance, "compute_build_and_run_instance")
+        # ``wrap_instance_event(prefix="compute")`` names the event after the wrapped method,
+        # ``_do_build_and_run_instance``, which handles every failure and returns: the event
+        # ends `Success` whatever the build's outcome (nova 12.0.0-34.0.0).
+        event = self._event(context, instance, "compute__do_build_and_run_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "create.start")
             if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
@@ -524,10 +527,10 @@ class ComputeManager:
             instance.launched_at = self.kernel.now
             instance.save(expected_task_state=states.SPAWNING)
             self.notifier.instance_usage(self.host, instance, "create.end")
-        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
+        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError):
             # Deleted while building: the delete cleans up.
             self.driver.destroy(instance)
-            event.finish(exc)
+            event.finish()
             return
         except exception.RescheduledException as exc:
             # ``_do_build_and_run_instance`` returns after handling it: the event succeeds.
@@ -535,16 +538,17 @@ class ComputeManager:
             event.finish()
             return
         except Exception as exc:  # noqa: BLE001
+            # A BuildAbortException, or an unexpected failure: not rescheduled. The volumes are
+            # cleaned up and the server leaves the host (``_nil_out_instance_obj_host_and_node``,
+            # nova 12.0.0-34.0.0) before it is put in ERROR.
             self.driver.destroy(instance)
             self.db.network_deallocate(instance.uuid)  # ``_cleanup_allocated_networks``
-            if isinstance(exc, exception.BuildAbortException):
-                yield from block_device.cleanup_after_aborted_build(
-                    self, context, instance, self.db.bdms_by_instance(instance.uuid)
-                )
+            yield from block_device.cleanup_after_aborted_build(
+                self, context, instance, self.db.bdms_by_instance(instance.uuid)
+            )
+            instance.host = instance.node = None
             self._set_error(instance, exc)
             self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
-            event.finish(exc)
-            return
         event.finish()
 
     def _event(self, context: Any, instance: Any, name: str) -> compute_utils.EventReporter:
