@@ -3,7 +3,7 @@ collation (utf8 general_ci) compares case-insensitively, so a database look-up b
 ``cmp-2`` for ``CMP-2`` while a compare in Python does not (nova 17.0.13, 20.6.0, 27.5.1,
 34.0.0): ``db`` ``compute_node_get_all_by_host`` (``ComputeNodeList.get_all_by_host``,
 ``ComputeNode.get_first_node_by_host_for_old_compat``), ``HostMapping.get_by_host``,
-``AggregateList.get_by_host`` are SQL ``=``; ``scheduler/host_manager.py``
+``AggregateList.get_by_host``, ``Service.get_by_args`` are SQL ``=``; ``scheduler/host_manager.py``
 ``_match_forced_hosts`` lower-cases, ``_match_forced_nodes`` and ``_get_hosts_matching_request``
 compare as given, as do os-services' ``?host=``, ``add_host_to_aggregate``'s
 ``service.host != host_name`` check and ``Aggregate.delete_host``'s ``hosts.remove``."""
@@ -27,6 +27,22 @@ def test_a_forced_host_is_found_whatever_its_case(profile):
     assert _boot(env, "nova::CMP-2", user="admin") == ("ERROR", None, "nova", NOT_ENOUGH)
     services = env.request("GET", "/v2.1/os-services?host=CMP-2", user="admin")
     assert services.json() == {"services": []}  # filtered in Python
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_service_disabled_by_host_in_another_case(profile):
+    """Before 2.53 ``PUT /os-services/disable`` names the host: ``@target_host_cell``'s
+    ``HostMapping.get_by_host`` and ``Service.get_by_args`` (``service_get_by_host_and_binary``)
+    find ``cmp-1`` for ``CMP-1`` and disable it; the answer echoes the body."""
+    env = NovaEnv(profile)
+    body = {"host": "CMP-1", "binary": "nova-compute"}
+    resp = env.request("PUT", "/v2.1/os-services/disable", body, user="admin", microversion="2.1")
+    assert (resp.status, resp.json()["service"]["host"]) == (200, "CMP-1")
+    listed = env.request("GET", "/v2.1/os-services?host=cmp-1", user="admin", microversion="2.1")
+    assert [s["status"] for s in listed.json()["services"]] == ["disabled"]
+    body["host"] = "CMP-9"
+    missing = env.request("PUT", "/v2.1/os-services/disable", body, user="admin")
+    assert missing.status == 404
 
 
 @pytest.mark.parametrize("profile", ["nova-20.6.0", "upstream"])

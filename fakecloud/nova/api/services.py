@@ -163,8 +163,10 @@ class ServicesController:
                 f"Updating a {binary} service is not supported. Only nova-compute services "
                 "can be updated.",
             )
-        # @target_host_cell: only a compute host (not deleted) has a host mapping.
-        row = services.compute_service(self.nova, host)
+        # @target_host_cell: only a compute host (not deleted) has a host mapping. It and
+        # ``Service.get_by_args`` are SQL '=': case-insensitive under MySQL's collation.
+        found = services.compute_host_named(self.nova, host)
+        row = services.compute_service(self.nova, found) if found is not None else None
         if row is None:
             raise HttpError(404, f"Host '{host}' is not mapped to any cell")
         return row
