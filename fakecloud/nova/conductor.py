@@ -48,12 +48,7 @@ class Conductor:
             )
         except exception.NoValidHost as exc:
             self.db.fault_create(instance.uuid, exc, ACTOR, "")
-            instance.vm_state = states.ERROR
-            instance.task_state = None
-            try:
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
+            instance.set_error_state()
             return
         more: dict[str, Any] = {}
         if (
@@ -144,12 +139,7 @@ class Conductor:
                 failure = exc
             self.db.fault_create(uuid, failure, ACTOR, format_traceback(failure))
             self.db.network_deallocate(uuid)
-            instance.vm_state = states.ERROR
-            instance.task_state = None
-            try:
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
+            instance.set_error_state()
             return
         host = host_list.pop(0)
         retry["hosts"].append(host)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
+from fakecloud.nova import exception, states
+
 #: Fields `Instance.save` compares and writes (the rest never change after create).
 SAVED_FIELDS = (
     "display_name",
@@ -286,6 +288,16 @@ class Instance:
         `UnexpectedTaskStateError` for any other mismatch (``nova/db/main/api.py``).
         """
         self._db.instance_save(self, expected_task_state)
+
+    def set_error_state(self) -> None:
+        """``_set_instance_obj_error_state(clean_task_state=True)``: ERROR with no task,
+        saved; nothing when the server is gone already."""
+        self.vm_state = states.ERROR
+        self.task_state = None
+        try:
+            self.save()
+        except exception.InstanceNotFound:
+            pass
 
     def __repr__(self) -> str:
         return (

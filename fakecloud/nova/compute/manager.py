@@ -565,12 +565,7 @@ class ComputeManager:
 
     def _set_error(self, instance: Any, exc: BaseException) -> None:
         self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
-        try:
-            instance.vm_state = states.ERROR
-            instance.task_state = None
-            instance.save()
-        except exception.InstanceNotFound:
-            pass
+        instance.set_error_state()
 
     def terminate_instance(
         self, context: Any, instance: Any, bdms: list[Any]
@@ -881,12 +876,7 @@ class ComputeManager:
                 # A failed reboot of a guest that still runs is only a fault.
                 new_power_state = self._power_state_of(instance)
                 if new_power_state != states.RUNNING:
-                    try:  # _set_instance_obj_error_state; the fault is wrap_instance_fault's
-                        instance.vm_state = states.ERROR
-                        instance.task_state = None
-                        instance.save()
-                    except exception.InstanceNotFound:
-                        pass
+                    instance.set_error_state()  # the fault is wrap_instance_fault's
                     raise
                 self.db.fault_create(
                     instance.uuid, error, self.host, compute_utils.format_traceback(error)
@@ -992,12 +982,7 @@ class ComputeManager:
             event.finish()
             return
         except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
-            try:  # _set_instance_obj_error_state (the fault is wrap_instance_fault's)
-                instance.vm_state = states.ERROR
-                instance.task_state = None
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
+            instance.set_error_state()  # the fault is wrap_instance_fault's
             self._rebuild_error(instance, exc)
             self._rebuild_raised(instance, image_ref, exc)
             event.finish(exc)

@@ -128,12 +128,7 @@ def rescheduled(
             )
         db.fault_create(instance.uuid, exc, manager.host, format_traceback(exc), message=reason)
         instance.host = instance.node = None
-        instance.vm_state = states.ERROR
-        instance.task_state = None
-        try:
-            instance.save()
-        except exception.InstanceNotFound:
-            pass
+        instance.set_error_state()
         return
     retry["exc_reason"] = reason
     instance.host = instance.node = None
