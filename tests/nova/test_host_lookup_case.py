@@ -101,3 +101,35 @@ def test_removing_a_host_named_in_another_case_from_an_aggregate(profile):
         404,
         f"Cannot remove host CMP-1 in aggregate {aid}",
     )
+
+
+def test_server_list_filters_ignore_case():
+    """``instance_get_all_by_filters_sort``'s ``_exact_instance_filter`` (SQL ``=``/``IN``) and
+    ``_regex_instance_filter`` (MySQL ``REGEXP``, which follows the column's collation) ignore
+    case on MySQL (nova 17.0.13 and 34.0.0 alike)."""
+    env = NovaEnv("upstream")
+    web = _boot_named(env, "web-1", "nova:cmp-1")
+    _boot_named(env, "db-1", "nova:cmp-2")
+
+    def listed(query):
+        resp = env.request("GET", f"/v2.1/servers?{query}", user="admin")
+        return [s["id"] for s in resp.json()["servers"]]
+
+    assert listed("host=CMP-1") == listed("host=cmp-1") == [web]
+    assert listed("name=WEB") == listed("name=^web") == [web]
+    assert listed(f"uuid={web.upper()}") == [web]
+
+
+def _boot_named(env, name, zone):
+    server = {
+        "name": name,
+        "flavorRef": "1",
+        "imageRef": env.image.id,
+        "networks": "none",
+        "availability_zone": zone,
+    }
+    resp = env.request(
+        "POST", "/v2.1/servers", {"server": server}, user="admin", microversion="2.45"
+    )
+    env.cloud.run_until_idle()
+    return resp.json()["server"]["id"]

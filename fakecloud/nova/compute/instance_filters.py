@@ -10,6 +10,10 @@ release from 17.0.13 to 34.0.0), after ``compute.api.API.get_all`` has remapped 
   matches nothing), and every other filter naming a column of the instances table a regular
   expression searched in the column's text (``_regex_instance_filter``: a NULL never matches;
   names that are no column are ignored).
+
+Text compares as MySQL's default collation (utf8 general_ci) compares it: ``=``/``IN`` and
+``REGEXP`` ignore case, so ``?host=CMP-1`` finds ``cmp-1``'s servers and ``?name=WEB`` a server
+named ``web-1``.
 """
 
 from __future__ import annotations
@@ -65,12 +69,12 @@ def matcher(filters: dict[str, Any], wall: Callable[[float], datetime.datetime])
         if isinstance(value, (list, tuple, set, frozenset)):
             if not value:
                 return None
-            checks.append(_bind(_is_in, (key, frozenset(value))))
+            checks.append(_bind(_is_in, (key, frozenset(map(_folded, value)))))
         else:
-            checks.append(_bind(_equals, (key, value)))
+            checks.append(_bind(_equals, (key, _folded(value))))
     for key in REGEX_COLUMNS:
         if key in filters:
-            pattern = re.compile(str(filters[key]))
+            pattern = re.compile(str(filters[key]), re.IGNORECASE)
             checks.append(_bind(_searches, (key, pattern, wall)))
     return lambda row: all(check(row) for check in checks)
 
@@ -95,12 +99,17 @@ def _column(row: Any, key: str) -> Any:
     return getattr(row, key)
 
 
+def _folded(value: Any) -> Any:
+    """`value` as a case-insensitive collation compares it (text lower-cased)."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def _is_in(row: Any, arg: tuple[str, frozenset]) -> bool:
-    return _column(row, arg[0]) in arg[1]
+    return _folded(_column(row, arg[0])) in arg[1]
 
 
 def _equals(row: Any, arg: tuple[str, Any]) -> bool:
-    return _column(row, arg[0]) == arg[1]
+    return _folded(_column(row, arg[0])) == arg[1]
 
 
 def _searches(row: Any, arg: tuple[str, re.Pattern, Callable]) -> bool:
