@@ -109,7 +109,7 @@ def test_server_list_filters_ignore_case():
     case on MySQL (nova 17.0.13 and 34.0.0 alike)."""
     env = NovaEnv("upstream")
     web = _boot_named(env, "web-1", "nova:cmp-1")
-    _boot_named(env, "db-1", "nova:cmp-2")
+    db = _boot_named(env, "db-1", "nova:cmp-2")
 
     def listed(query):
         resp = env.request("GET", f"/v2.1/servers?{query}", user="admin")
@@ -118,6 +118,10 @@ def test_server_list_filters_ignore_case():
     assert listed("host=CMP-1") == listed("host=cmp-1") == [web]
     assert listed("name=WEB") == listed("name=^web") == [web]
     assert listed(f"uuid={web.upper()}") == [web]
+    # ORDER BY display_name follows the collation too: db-1, web-1, WEB-2 (Python's order
+    # puts 'WEB-2' first)
+    upper = _boot_named(env, "WEB-2", "nova:cmp-2")
+    assert listed("sort_key=display_name&sort_dir=asc") == [db, web, upper]
 
 
 def _boot_named(env, name, zone):

@@ -13,7 +13,7 @@ release from 17.0.13 to 34.0.0), after ``compute.api.API.get_all`` has remapped 
 
 Text compares as MySQL's default collation (utf8 general_ci) compares it: ``=``/``IN`` and
 ``REGEXP`` ignore case, so ``?host=CMP-1`` finds ``cmp-1``'s servers and ``?name=WEB`` a server
-named ``web-1``.
+named ``web-1``; ``ORDER BY`` sorts ``alpha`` before ``Beta``.
 """
 
 from __future__ import annotations
@@ -159,10 +159,11 @@ def sort_params(keys: list[str], dirs: list[str]) -> tuple[list[str], list[str]]
 
 def order(rows: list, keys: list[str], dirs: list[str], value: Callable[[Any, str], Any]) -> None:
     """Sort `rows` in place as ``ORDER BY key dir, ...`` (`value` reads a row's column): a
-    NULL sorts first ascending and last descending, as MySQL sorts it."""
+    NULL sorts first ascending and last descending, text by its collation (case ignored, so
+    names equal but for case fall to the next key), as MySQL sorts them."""
     for key, direction in reversed(list(zip(keys, dirs, strict=True))):
         rows.sort(key=lambda r: _nulls_first(value(r, key)), reverse=direction == "desc")
 
 
 def _nulls_first(value: Any) -> tuple:
-    return (0,) if value is None else (1, value)
+    return (0,) if value is None else (1, _folded(value))
