@@ -106,6 +106,8 @@ UPSTREAM_RULES = (
     (MIGRATIONS % "index", _ADMIN),
     (SERVER_MIGRATIONS % "index", _ADMIN),
     (SERVER_MIGRATIONS % "show", _ADMIN),
+    (SERVER_MIGRATIONS % "force_complete", _ADMIN),
+    (SERVER_MIGRATIONS % "delete", _ADMIN),
     (PAUSE % "pause", _MEMBER),
     (PAUSE % "unpause", _MEMBER),
     (SUSPEND % "suspend", _MEMBER),

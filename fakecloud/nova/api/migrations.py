@@ -15,20 +15,24 @@ adds ``migration_type``, 2.59 ``uuid``, 2.80 ``user_id`` and ``project_id``; tim
 
 ``/servers/{id}/migrations`` (2.23) lists a server's live migrations in progress: live
 migration is not modelled, so the list is empty, and ``show`` of a resize's or cold
-migration's id is Nova's 404 'Migration X for server Y is not live-migration.'.
+migration's id is Nova's 404 'Migration X for server Y is not live-migration.'. Its
+``force_complete`` (2.22) and abort (``DELETE``, 2.24) are the compute API's 409s for a server
+not live-migrating (``openstack server migration force complete/abort``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker
-from fakecloud.nova import flavors
+from fakecloud.nova import flavors, states
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS
 
 TYPES = "2.23"
+FORCE_COMPLETE = "2.22"
+ABORT = "2.24"
 PAGED = "2.59"
 CHANGES_BEFORE = "2.66"
 USER_PROJECT = "2.80"
@@ -172,12 +176,13 @@ class MigrationsController:
 class ServerMigrationsController:
     """``/servers/{id}/migrations[/{migration_id}]`` (2.23): live migrations in progress."""
 
-    def __init__(self, nova: Any, servers: Any):
+    def __init__(self, nova: Any, servers: Any, service: Any):
         self.nova = nova
         self.servers = servers
+        self.service = service
 
-    def _instance(self, req: Request, rule: str) -> Any:
-        if req.microversion < TYPES:
+    def _instance(self, req: Request, rule: str, since: str = TYPES) -> Any:
+        if req.microversion < since:
             raise HttpError(404, "The resource could not be found.")
         ctx = req.context
         # Before 21.0.0 the policy comes first, with the caller's own project as target.
@@ -208,3 +213,31 @@ class ServerMigrationsController:
                 404, f"In-progress live migration {ident} is not found for server {server_id}."
             )
         raise HttpError(404, f"Migration {ident} for server {server_id} is not live-migration.")
+
+    def action(self, req: Request) -> Response:
+        """``POST .../migrations/{id}/action`` ``force_complete`` (2.22): the compute API's
+        ``check_instance_state(vm_state=[ACTIVE], task_state=[MIGRATING])`` refuses it, no
+        live migration being in progress here (409, ``'force_complete'``)."""
+        name, body = self.service.action_peek(req)
+        if name != "force_complete":
+            raise HttpError(400, f"There is no such action: {name}")
+        if req.microversion >= FORCE_COMPLETE:  # else the version's 404 below
+            schemas.validator("force_complete").validate(body)
+        instance = self._instance(req, "force_complete", FORCE_COMPLETE)
+        if instance.vm_state != states.ACTIVE:
+            _not_migrating(instance, "force_complete", "vm_state", instance.vm_state)
+        _not_migrating(instance, "force_complete", "task_state", instance.task_state)
+
+    def delete(self, req: Request) -> Response:
+        """``DELETE .../migrations/{id}`` (2.24), ``openstack server migration abort``: the
+        compute API's ``check_instance_state(task_state=[MIGRATING])`` refuses it (409,
+        ``'abort live migration'``)."""
+        instance = self._instance(req, "delete", ABORT)
+        _not_migrating(instance, "abort live migration", "task_state", instance.task_state)
+
+
+def _not_migrating(instance: Any, action: str, attr: str, state: Any) -> NoReturn:
+    """``common.raise_http_conflict_for_instance_invalid_state`` (17.0.13-34.0.0)."""
+    raise HttpError(
+        409, f"Cannot '{action}' instance {instance.uuid} while it is in {attr} {state}"
+    )

@@ -909,9 +909,18 @@ migrate_v256 = {
     "additionalProperties": False,
 }
 
+#: ``force_complete`` (``schemas/server_migrations.py``, 17.0.13-34.0.0): null only.
+force_complete = {
+    "type": "object",
+    "properties": {"force_complete": {"type": "null"}},
+    "required": ["force_complete"],
+    "additionalProperties": False,
+}
+
 _SCHEMAS = {
     "resize": resize,
     "migrate_v256": migrate_v256,
+    "force_complete": force_complete,
     "unshelve_v277": unshelve_v277,
     "unshelve_v291": unshelve_v291,
     "create_image": create_image,

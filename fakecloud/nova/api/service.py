@@ -133,7 +133,7 @@ class ComputeApiService(NovaApiService):
     @cached_property
     def server_migrations(self) -> ServerMigrationsController:
         """``/servers/{id}/migrations``."""
-        return ServerMigrationsController(self.nova, self.servers)
+        return ServerMigrationsController(self.nova, self.servers, self)
 
     @cached_property
     def server_diagnostics(self) -> ServerDiagnosticsController:
@@ -283,6 +283,18 @@ class ComputeApiService(NovaApiService):
             "/servers/{server_id}/migrations/{migration_id}",
             "server_migrations",
             sm.show,
+        )
+        add(
+            "DELETE",
+            "/servers/{server_id}/migrations/{migration_id}",
+            "server_migrations",
+            sm.delete,
+        )
+        add(
+            "POST",
+            "/servers/{server_id}/migrations/{migration_id}/action",
+            "server_migrations",
+            sm.action,
         )
         add(
             "GET",
