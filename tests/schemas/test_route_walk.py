@@ -1210,6 +1210,8 @@ _EMPTY_MIGRATIONS = {
 }
 
 
+@walks("compute", "DELETE", "/v2.1/servers/{server_id}/migrations/{migration_id}")
+@walks("compute", "POST", "/v2.1/servers/{server_id}/migrations/{migration_id}/action")
 @walks(
     "compute",
     "GET",
@@ -1236,6 +1238,12 @@ def _migrations_read(w: World, profile: str) -> None:
             ident = body["migrations"][0]["id"]
             r = w.compute("GET", f"/servers/{sid}/migrations/{ident}", mv=mv, user="admin")
             expect(r, 404, NOVA_FAULT, f"GET /servers/{{id}}/migrations/{{id}} @{mv}")
+    if _v(w.top) >= _v("2.24"):  # abort, force_complete: no live migration runs (409)
+        r = w.compute("DELETE", f"/servers/{sid}/migrations/1", mv="2.24", user="admin")
+        expect(r, 409, NOVA_FAULT, "DELETE /servers/{id}/migrations/{id}")
+        path = f"/servers/{sid}/migrations/1/action"
+        r = w.compute("POST", path, {"force_complete": None}, mv="2.22", user="admin")
+        expect(r, 409, NOVA_FAULT, "POST /servers/{id}/migrations/{id}/action")
     w.action(sid, {"revertResize": None}, "2.1")
     w.cloud.run_until_idle()
 
