@@ -313,48 +313,47 @@ _PROPERTIES = operator.attrgetter("properties")
 
 _CONVERT_PROPS = ("block_device_mapping", "mappings")
 _READ_ONLY = ("status", "updated_at", "created_at", "deleted_at")
+#: The attributes `_translate_to_glance` does not send: the read-only ones, size and deleted.
+_NOT_SENT = frozenset((*_READ_ONLY, "size", "deleted"))
 # Sets, not tuples: `_translate_from_glance` tests every key of an image view against them.
 _OMIT = frozenset(("self", "schema", "protected", "virtual_size", "file", "tags"))
 _LOCATION_KEYS = frozenset(("direct_url", "locations"))
 _KERNEL_RAMDISK = frozenset(("kernel_id", "ramdisk_id"))
+#: The properties `_translate_to_glance` does more with than send as text.
+_SPECIAL_PROPS = _KERNEL_RAMDISK.union(_CONVERT_PROPS)
 #: The names `_translate_from_glance` does not simply copy (every other name is a base
 #: attribute or a custom property).
 _SPECIAL = _OMIT | _LOCATION_KEYS | {"visibility", "size"}
 
 
 def _translate_to_glance(image_meta: dict[str, Any], read_back: bool = True) -> dict[str, Any]:
-    """``_convert_to_string`` + ``_remove_read_only`` + ``_convert_to_v2``.
-
-    Only the top level and ``properties`` are changed, so copying those two suffices (nested
-    values are serialised to strings, never edited). `read_back`: the caller will decode the
-    JSON it sends from Glance's answer (`json_props.dumps` remembers the values for that).
+    """``_convert_to_string`` + ``_remove_read_only`` + ``_convert_to_v2``, in one pass over
+    `image_meta` (which is not changed): the read-only and dropped attributes left out, the
+    properties flattened in their place (the JSON-valued ones as their JSON text, a kernel or
+    ramdisk of "none" left out, other values as text), ``min_ram``/``min_disk`` as integers,
+    ``is_public`` as the visibility. `read_back`: the caller will decode the JSON it sends
+    from Glance's answer (`json_props.dumps` remembers the values for that).
     """
-    meta = dict(image_meta)
-    props = meta.get("properties")
-    if props:
-        props = meta["properties"] = dict(props)
-        for attr in _CONVERT_PROPS:
-            if attr in props and not isinstance(props[attr], str):
-                props[attr] = json_props.dumps(props[attr], remember=read_back)
-    for attr in _READ_ONLY:
-        meta.pop(attr, None)
     out: dict[str, Any] = {}
-    for name, value in meta.items():
+    for name, value in image_meta.items():
+        if name in _NOT_SENT:
+            continue
         if name == "properties":
             for key, prop in value.items():
-                if (
-                    key in _KERNEL_RAMDISK
-                    and prop is not None
-                    and prop.strip().lower() in ("none", "")
-                ):
-                    continue
-                out[key] = prop if prop is None or isinstance(prop, str) else str(prop)
-        elif name in ("min_ram", "min_disk"):
+                if key in _SPECIAL_PROPS:
+                    if key in _CONVERT_PROPS:
+                        if not isinstance(prop, str):
+                            prop = json_props.dumps(prop, remember=read_back)
+                    elif prop is not None and prop.strip().lower() in ("none", ""):
+                        continue
+                if prop.__class__ is str or prop is None or isinstance(prop, str):
+                    out[key] = prop
+                else:
+                    out[key] = str(prop)
+        elif name == "min_ram" or name == "min_disk":
             out[name] = int(value)
         elif name == "is_public":
             out["visibility"] = "public" if value else "private"
-        elif name in ("size", "deleted"):
-            continue
         else:
             out[name] = value
     return out
