@@ -72,6 +72,9 @@ def test_unshelve_and_migrate_onto_a_host_named_in_another_case():
         env.cloud.run_until_idle()
         server = env.server(sid)
         assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == (status, where)
+    # migration_get_all_by_filters: source_compute/dest_compute = host, status = ... (SQL)
+    found = env.request("GET", "/v2.1/os-migrations?host=CMP-3&status=FINISHED", user="admin")
+    assert [m["dest_compute"] for m in found.json()["migrations"]] == ["cmp-3"]
     # add_host_to_aggregate refuses a service found only case-insensitively (every release)
     made = env.request("POST", "/v2.1/os-aggregates", {"aggregate": {"name": "a"}}, user="admin")
     path = f"/v2.1/os-aggregates/{made.json()['aggregate']['id']}/action"

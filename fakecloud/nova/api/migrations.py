@@ -130,22 +130,30 @@ class MigrationsController:
 
     @staticmethod
     def _kept(migration: Any, req: Request, version: Any) -> bool:
-        """``migration_get_all_by_filters``' filters (the last value of a repeated one)."""
+        """``migration_get_all_by_filters``' filters (the last value of a repeated one): SQL
+        ``=``, which MySQL's default collation makes case-insensitive."""
         arg = req.arg
-        if "status" in req.query and migration.status != arg("status"):
+        if "status" in req.query and not _same(migration.status, arg("status")):
             return False
         if "host" in req.query:
-            if arg("host") not in (migration.source_compute, migration.dest_compute):
+            host = arg("host")
+            if not (_same(migration.source_compute, host) or _same(migration.dest_compute, host)):
                 return False
-        elif "source_compute" in req.query and migration.source_compute != arg("source_compute"):
+        elif "source_compute" in req.query and not _same(
+            migration.source_compute, arg("source_compute")
+        ):
             return False
-        if "migration_type" in req.query and migration.migration_type != arg("migration_type"):
+        if "migration_type" in req.query and not _same(
+            migration.migration_type, arg("migration_type")
+        ):
             return False
-        if "instance_uuid" in req.query and migration.instance_uuid != arg("instance_uuid"):
+        if "instance_uuid" in req.query and not _same(
+            migration.instance_uuid, arg("instance_uuid")
+        ):
             return False
         if version >= USER_PROJECT:
             for name in ("user_id", "project_id"):
-                if name in req.query and getattr(migration, name) != arg(name):
+                if name in req.query and not _same(getattr(migration, name), arg(name)):
                     return False
         return True
 
@@ -241,3 +249,10 @@ def _not_migrating(instance: Any, action: str, attr: str, state: Any) -> NoRetur
     raise HttpError(
         409, f"Cannot '{action}' instance {instance.uuid} while it is in {attr} {state}"
     )
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    """``column = value`` under MySQL's default collation: text equal but for case matches."""
+    if value == wanted:
+        return True
+    return isinstance(value, str) and isinstance(wanted, str) and value.lower() == wanted.lower()
