@@ -89,3 +89,29 @@ def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_im
     assert detached[-3:] == ["in-use", "detaching", "available"]  # the user's detach completed
     # The root volume's snapshot, already taken, is left with no image to reference it.
     assert {c.what for c in broken.failures} == {"invariant no_orphan_volume_snapshot"}
+
+
+def test_a_move_inside_a_volume_backed_create_images_freeze_breaks_nothing():
+    # Hazard L3 against a move: on a copying backend (frozen ~21 s) the seed lands a resize in
+    # the freeze; the guest is powered off frozen and started on the other host, the snapshots
+    # (asked for before the attachments moved) still complete.
+    ready = _ready("resize_during_volume_createimage.yaml", "upstream-copy")
+    explored = ready.play(4)
+    steps = {s.name: s for s in explored.result.steps}
+    assert (steps["snap"].status, steps["resize"].status, steps["migrate"].status) == (
+        202,
+        202,
+        409,
+    )
+    trace = explored.result.trace
+    (frozen,) = [e["t"] for e in trace if e["kind"] == "guest.freeze"]
+    off = [
+        e
+        for e in trace
+        if e["kind"] == "state" and e.get("machine") == "libvirt.domain.power_state"
+    ]
+    assert [(e["actor"], e["new"]) for e in off] == [("libvirt:cmp-1", 4), ("libvirt:cmp-2", 1)]
+    snapshots = [e for e in trace if e["kind"] == "state" and e.get("machine") == "snapshot.status"]
+    assert [e["new"] for e in snapshots] == ["creating", "creating", "available", "available"]
+    assert frozen < off[0]["t"] < snapshots[-1]["t"]  # powered off while frozen
+    assert explored.failures == []
