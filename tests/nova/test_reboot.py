@@ -209,3 +209,30 @@ def test_a_reboot_during_a_quiesced_snapshot_thaws_the_guest():
     assert env.server(sid)["status"] == "ACTIVE"
     image = env.images_named("snap")[0]
     assert image["status"] == "active"
+
+
+def test_a_stop_during_a_quiesced_snapshot_thaws_the_guest():
+    """A stop may land in the same window: the guest's OS goes down with its filesystems frozen,
+    so nothing of it stays frozen (a start is a hard reboot in nova 17.0.13-34.0.0's libvirt
+    driver: the guest boots afresh) and the server starts thawed. A copying backend keeps the
+    guest frozen ~10 s, so the stop's power-off lands inside the freeze."""
+    backends = {"store": {"kind": "copy", "throughput_mb_per_s": 100}}
+    cinder = {"backends": backends, "volume_types": {"__DEFAULT__": {"backend": "store"}}}
+    env = BfvEnv("upstream", config={"cinder": cinder})
+    sid = env.boot_bfv(image=QGA)
+    box = env.spawn_request(
+        env.cloud.now, "POST", f"/v2.1/servers/{sid}/action", {"createImage": {"name": "snap"}}
+    )
+    dom = env.domain(sid)
+    while not dom.frozen:
+        env.cloud.advance(0.001)
+    assert env.request("POST", f"/v2.1/servers/{sid}/action", {"os-stop": None}).status == 202
+    env.cloud.run_until_idle()
+    assert box["response"].status == 202
+    assert env.server(sid)["status"] == "SHUTOFF" and not dom.frozen
+    off = env.t("state", subject=sid, machine="libvirt.domain.power_state", new=states.SHUTDOWN)
+    assert env.t("state", subject=sid, machine="libvirt.guest.fsfreeze", new="thawed") == off
+    assert env.request("POST", f"/v2.1/servers/{sid}/action", {"os-start": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE" and not env.domain(sid).frozen
+    assert env.cloud.check_invariants(["no_frozen_guest"]) == []

@@ -223,6 +223,7 @@ class LibvirtDriver:
             )
         yield self.kernel.env.timeout(self.config.power_action_delay_s)
         self._set_power(dom, states.SHUTDOWN)
+        guest_restarted(self.kernel, dom, self.host)  # its OS is down: nothing stays frozen
 
     def power_on(self, instance: Any) -> Generator[Any, Any, None]:
         """Boot the guest again."""
@@ -752,6 +753,7 @@ class LibvirtDriver:
         if dom.power_state != states.SHUTDOWN:
             yield self.kernel.env.timeout(self.config.power_action_delay_s)
             self._set_power(dom, states.SHUTDOWN)
+            guest_restarted(self.kernel, dom, self.host)  # its OS is down: nothing stays frozen
         if dom.source_type != "volume" and dom.disk_bytes:
             if dest is self:
                 # The same host: the disk moves aside and is copied back on this disk.
