@@ -57,16 +57,23 @@ class Conductor:
             or _SPAWN in self.kernel.faults.hot
         ) and not _forced(destination):
             more = self._retry_info(instance, host, destination)
+        if not self._place(instance, host):
+            return  # deleted while scheduling
+        self.nova.compute_rpcapi.build_and_run_instance(
+            context, instance, host, image=image, **more
+        )
+
+    def _place(self, instance: Any, host: str) -> bool:
+        """A build's host (and node, and the host's zone) written, if the server is still
+        scheduling; False when it was deleted meanwhile."""
         instance.host = host
         instance.node = host
         instance.availability_zone = aggregates.host_zone(self.nova, host)
         try:
             instance.save(expected_task_state=states.SCHEDULING)
         except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
-            return  # deleted while scheduling
-        self.nova.compute_rpcapi.build_and_run_instance(
-            context, instance, host, image=image, **more
-        )
+            return False
+        return True
 
     def _retry_info(
         self, instance: Any, host: str, destination: Destination | None
@@ -143,12 +150,7 @@ class Conductor:
             return
         host = host_list.pop(0)
         retry["hosts"].append(host)
-        instance.host = host
-        instance.node = host
-        instance.availability_zone = aggregates.host_zone(self.nova, host)
-        try:
-            instance.save(expected_task_state=states.SCHEDULING)
-        except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
+        if not self._place(instance, host):
             return  # deleted meanwhile
         yield from self._validate_existing_attachment_ids(context, instance)
         self.nova.compute_rpcapi.build_and_run_instance(
