@@ -184,11 +184,9 @@ def test_a_soft_reboot_of_a_guest_that_is_not_running_ends_hard(env: NovaEnv):
     assert "Failed to soft reboot instance. Trying hard reboot." in logs
 
 
-def test_a_reboot_during_a_quiesced_snapshot_thaws_the_guest():
-    """A volume-backed createImage sets no task_state, so a reboot may land while the guest is
-    frozen: the guest's OS restarts, its filesystems come back thawed, and the snapshot's own
-    thaw later finds nothing to do."""
-    env = BfvEnv("upstream")
+def _frozen_by_a_snapshot(env: BfvEnv):
+    """A volume-backed server with the guest agent, its createImage under way and the clock
+    stopped just after the guest froze: its id, the createImage's answer box, its guest."""
     sid = env.boot_bfv(image=QGA)
     box = env.spawn_request(
         env.cloud.now, "POST", f"/v2.1/servers/{sid}/action", {"createImage": {"name": "snap"}}
@@ -196,6 +194,15 @@ def test_a_reboot_during_a_quiesced_snapshot_thaws_the_guest():
     dom = env.domain(sid)
     while not dom.frozen:
         env.cloud.advance(0.001)
+    return sid, box, dom
+
+
+def test_a_reboot_during_a_quiesced_snapshot_thaws_the_guest():
+    """A volume-backed createImage sets no task_state, so a reboot may land while the guest is
+    frozen: the guest's OS restarts, its filesystems come back thawed, and the snapshot's own
+    thaw later finds nothing to do."""
+    env = BfvEnv("upstream")
+    sid, box, dom = _frozen_by_a_snapshot(env)
     assert _reboot(env, sid, "HARD").status == 202
     env.cloud.run_until_idle()
     assert box["response"].status == 202
@@ -219,13 +226,7 @@ def test_a_stop_during_a_quiesced_snapshot_thaws_the_guest():
     backends = {"store": {"kind": "copy", "throughput_mb_per_s": 100}}
     cinder = {"backends": backends, "volume_types": {"__DEFAULT__": {"backend": "store"}}}
     env = BfvEnv("upstream", config={"cinder": cinder})
-    sid = env.boot_bfv(image=QGA)
-    box = env.spawn_request(
-        env.cloud.now, "POST", f"/v2.1/servers/{sid}/action", {"createImage": {"name": "snap"}}
-    )
-    dom = env.domain(sid)
-    while not dom.frozen:
-        env.cloud.advance(0.001)
+    sid, box, dom = _frozen_by_a_snapshot(env)
     assert env.request("POST", f"/v2.1/servers/{sid}/action", {"os-stop": None}).status == 202
     env.cloud.run_until_idle()
     assert box["response"].status == 202
