@@ -8,6 +8,13 @@ No valid host: the migration is ``error``, the server keeps its vm_state with ta
 and a fault of the scheduler's reason, and the conductor raises `NoValidHost` 'No valid host
 found for cold migrate' (or '... for resize'), which the API answers as 400 while it waits for
 the conductor (before 21.0.0) and nobody sees after (the action's events say it).
+
+A move whose destination can fail the compute's late server group check (`move_reschedule`)
+carries the scheduler's alternates (``host_list``) and ``filter_properties['retry']``, as
+``MigrationTask`` gives them to ``prep_resize``; the compute that fails it calls back here
+(`reschedule`): the same migration (still ``pre-migrating``), the next alternate, or
+``MaxRetriesExceeded`` 'Exhausted all hosts available for retrying build failures for
+instance X.' when none is left.
 """
 
 from __future__ import annotations
@@ -15,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import exception, scheduler
-from fakecloud.nova.compute.utils import EventReporter
+from fakecloud.nova import exception, scheduler, server_groups
+from fakecloud.nova.compute.utils import EventReporter, format_traceback
 from fakecloud.nova.destination import Destination
 from fakecloud.nova.objects import Flavor, Migration
 
@@ -32,9 +39,12 @@ def migrate_server(
     flavor: Flavor,
     where: Destination | None,
     ignore_hosts: tuple[str, ...] = (),
+    host_list: list[str] | None = None,
+    migration: Migration | None = None,
 ) -> Generator[Any, Any, None]:
     """Move `instance` to a host (not one of `ignore_hosts`) with `flavor` (its own for a
-    migrate), to `where` (2.56's host) if given; raises `NoValidHost` when no host takes it."""
+    migrate), to `where` (2.56's host) if given; raises `NoValidHost` when no host takes it.
+    With `migration` (a reschedule, `reschedule`): its next host is `host_list`'s first."""
     kernel = nova.kernel
     yield kernel.env.timeout(kernel.config.rpc.delay_s)
     db = nova.db
@@ -45,7 +55,69 @@ def migrate_server(
     outer = EventReporter(db, context, instance.uuid, "conductor_migrate_server", CONDUCTOR_HOST)
     inner = EventReporter(db, context, instance.uuid, "cold_migrate", CONDUCTOR_HOST)
     same = flavor.flavorid == instance.flavor.flavorid
-    migration = db.migration_create(
+    if migration is None:
+        migration = _new_migration(nova, context, instance, flavor, same)
+    more: dict[str, Any] = {}
+    try:
+        zone = (db.pinned_zones or {}).get(instance.uuid)
+        if host_list is None:
+            host = scheduler.select_host(
+                nova, zone, instance.uuid, where, ignore_hosts=ignore_hosts
+            )
+            if where is None:
+                more = _retry_info(nova, zone, instance.uuid, host, ignore_hosts)
+        elif host_list:
+            host = host_list.pop(0)
+            more = {"host_list": host_list, "retry": {"num_attempts": 1, "hosts": [host]}}
+        else:
+            raise exception.MaxRetriesExceeded(
+                reason="Exhausted all hosts available for retrying build failures for "
+                f"instance {instance.uuid}."
+            )
+    except exception.NoValidHost as exc:
+        db.migration_save(migration, "error", ACTOR)
+        # ``_set_vm_state_and_notify``: the fault is the scheduler's own reason (a reschedule's
+        # ``MaxRetriesExceeded`` raised here keeps its traceback, as a build's does).
+        retried = isinstance(exc, exception.MaxRetriesExceeded)
+        details = format_traceback(exc) if retried else ""
+        db.fault_create(instance.uuid, exc, CONDUCTOR_HOST, details)
+        instance.task_state = None
+        try:
+            instance.save()
+        except exception.InstanceNotFound:
+            pass
+        kind = "cold migrate" if same else "resize"
+        error = exception.NoValidHost(reason=f"No valid host found for {kind}")
+        inner.finish(error)
+        outer.finish(error)
+        raise error from None
+    inner.finish()
+    outer.finish()
+    nova.compute_rpcapi.cast(context, instance, "prep_resize", host, migration=migration, **more)
+
+
+def _retry_info(
+    nova: Any, zone: str | None, uuid: str, host: str, ignore_hosts: tuple[str, ...]
+) -> dict[str, Any]:
+    """The alternates and ``retry`` a scheduled (not targeted) move carries to ``prep_resize``
+    (``populate_retry``, ``_schedule``'s ``host_list``), for a member of a group with a hard
+    policy where the release checks it there (`move_reschedule.CHECKED`): the only moves here
+    that can fail on their destination; every other would carry them and never use them."""
+    if nova.server_groups is None or nova.config.scheduler_max_attempts == 1:
+        return {}
+    group = server_groups.group_of(nova, uuid)
+    if group is None or group.policy not in server_groups.HARD_POLICIES:
+        return {}
+    if not server_groups.MIGRATIONS_COUNTED.reaches(nova.kernel.switches.release):
+        return {}
+    alternates = scheduler.alternates(nova, zone, uuid, None, host, group, ignore_hosts)
+    return {"host_list": alternates, "retry": {"num_attempts": 1, "hosts": [host]}}
+
+
+def _new_migration(nova: Any, context: Any, instance: Any, flavor: Flavor, same: bool) -> Any:
+    """``_preallocate_migration``: the move's record, ``pre-migrating``."""
+    kernel = nova.kernel
+    return nova.db.migration_create(
         Migration(
             id=0,
             uuid=kernel.ids.uuid(),
@@ -62,26 +134,18 @@ def migrate_server(
         ),
         ACTOR,
     )
-    try:
-        zone = (db.pinned_zones or {}).get(instance.uuid)
-        host = scheduler.select_host(nova, zone, instance.uuid, where, ignore_hosts=ignore_hosts)
-    except exception.NoValidHost as exc:
-        db.migration_save(migration, "error", ACTOR)
-        # ``_set_vm_state_and_notify``: the fault is the scheduler's own reason.
-        db.fault_create(instance.uuid, exc, CONDUCTOR_HOST, "")
-        instance.task_state = None
-        try:
-            instance.save()
-        except exception.InstanceNotFound:
-            pass
-        kind = "cold migrate" if same else "resize"
-        error = exception.NoValidHost(reason=f"No valid host found for {kind}")
-        inner.finish(error)
-        outer.finish(error)
-        raise error from None
-    inner.finish()
-    outer.finish()
-    nova.compute_rpcapi.cast(context, instance, "prep_resize", host, migration=migration)
+
+
+def reschedule(
+    nova: Any, context: Any, instance: Any, migration: Migration, host_list: list[str]
+) -> Generator[Any, Any, None]:
+    """``ComputeTaskAPI.resize_instance`` from a compute whose ``prep_resize`` failed: an RPC
+    call it waits for (nova 21.2.2-34.0.0 ``_reschedule_resize_or_reraise``), `migrate_server`
+    with the move's migration and what is left of its alternates. Raises `NoValidHost` ('No
+    valid host found for resize' / '... cold migrate') when none is left."""
+    yield from migrate_server(
+        nova, context, instance, migration.new_flavor, None, (), host_list, migration
+    )
 
 
 def migrate_server_cast(

@@ -369,6 +369,15 @@ class GroupAffinityViolation(NovaException):
     msg_fmt = "%(policy)s instance group policy was violated"
 
 
+class InstanceFaultRollback(NovaException):
+    """Nova's ``InstanceFaultRollback``: `_error_out_instance_on_exception` puts the server
+    back in its vm_state (not ERROR) and raises `inner_exception` in its place."""
+
+    def __init__(self, inner_exception: Exception):
+        super().__init__(f"Instance rollback performed due to: {inner_exception}")
+        self.inner_exception = inner_exception
+
+
 class InvalidBDMFormat(InvalidBDM):
     """Nova's ``InvalidBDMFormat``."""
 

@@ -162,12 +162,13 @@ def alternates(
     destination: Destination | None,
     chosen: str,
     group: Any,
+    ignore_hosts: tuple[str, ...] = (),
 ) -> list[str]:
     """``_get_alternate_hosts``: the hosts a build of `group`'s member `instance_uuid` placed
     on `chosen` may be retried on, best first, at most ``[scheduler] max_attempts`` - 1
     (`NovaConfig.scheduler_max_attempts`; nova 17.0.13
     filter_scheduler.py, 34.0.0 scheduler/manager.py): those passing the same filters at
-    the same moment, `chosen` left out."""
+    the same moment, `chosen` and a move's `ignore_hosts` left out."""
     version = nova.kernel.switches.release.version
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
@@ -175,6 +176,8 @@ def alternates(
     usable = _filtered(nova, zone, destination, version, candidate)
     passes = server_groups.policy_filter(nova, group, instance_uuid)
     db = nova.db
-    hosts = [h for h in nova.hosts if h != chosen and usable(h) and passes(h)]
+    hosts = [
+        h for h in nova.hosts if h != chosen and h not in ignore_hosts and usable(h) and passes(h)
+    ]
     hosts.sort(key=lambda h: (db.host_load(h), h))
     return hosts[: nova.config.scheduler_max_attempts - 1]

@@ -265,8 +265,8 @@ def lost_group(nova: Any, instance_uuid: str) -> str | None:
 #: The anti-affinity check also counts the members with a move in progress from or to the host
 #: (``MigrationList.get_in_progress_by_host_and_node``: not yet confirmed, reverted or ended
 #: otherwise), so a boot racing a member's resize or migration no longer lands beside it
-#: (33c8af1f8c, LP #1821755; that change also runs the check in ``prep_resize``, which
-#: fakecloud's moves do not yet).
+#: (33c8af1f8c, LP #1821755; that change also runs the check in ``prep_resize``:
+#: `fakecloud.nova.compute.move_reschedule`).
 MIGRATIONS_COUNTED = Change(
     "24.0.0",
     "33c8af1f8c",

@@ -755,13 +755,20 @@ class ComputeManager:
 
     # -- resize and cold migration (`fakecloud.nova.compute.resize_manager`) -----------------
 
-    def prep_resize(self, context: Any, instance: Any, migration: Any) -> Generator:
-        """RPC cast to the destination: claim, then ``resize_instance`` on the source."""
+    def prep_resize(
+        self,
+        context: Any,
+        instance: Any,
+        migration: Any,
+        host_list: list[str] | None = None,
+        retry: dict[str, Any] | None = None,
+    ) -> Generator:
+        """RPC cast to the destination: claim, then ``resize_instance`` on the source
+        (`host_list`, `retry`: a move that may be rescheduled, `move_reschedule`)."""
         from fakecloud.nova.compute import resize_manager
 
-        return (
-            yield from self._task(resize_manager.prep_resize(self, context, instance, migration))
-        )
+        work = resize_manager.prep_resize(self, context, instance, migration, host_list, retry)
+        return (yield from self._task(work))
 
     def resize_instance(self, context: Any, instance: Any, migration: Any) -> Generator:
         """RPC cast to the source: power off, copy the disk, then ``finish_resize``."""

@@ -32,6 +32,7 @@ from typing import Any
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import compute_nodes, exception, states
 from fakecloud.nova.block_device import connector
+from fakecloud.nova.compute import move_reschedule
 from fakecloud.nova.compute import utils as compute_utils
 
 #: ``[DEFAULT] periodic_interval``: how often a compute's periodic tasks run (their ticks are
@@ -92,13 +93,32 @@ def _complete_volume_attachments(manager: Any, context: Any, bdms: list[Any]) ->
             yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)
 
 
-def prep_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
-    """On the destination: claim the new flavor here (the migration names this host), stash
-    the vm_state, and cast ``resize_instance`` to the source."""
+def prep_resize(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    migration: Any,
+    host_list: list[str] | None = None,
+    retry: dict[str, Any] | None = None,
+) -> Generator:
+    """On the destination: the late server group check (`move_reschedule`), then claim the
+    new flavor here (the migration names this host), stash the vm_state, and cast
+    ``resize_instance`` to the source."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_prep_resize")
     try:
         yield manager.kernel.env.timeout(0)
+        if manager.nova.server_groups is not None:
+            failure = move_reschedule.late_move_check(manager, instance)
+            if failure is not None:
+                manager.notifier.instance_usage(manager.host, instance, "resize.prep.start")
+                manager.notifier.instance_action(
+                    manager.host, "nova-compute", instance, "resize_prep.start"
+                )
+                yield from move_reschedule.prep_failed(
+                    manager, context, instance, migration, event, failure, host_list, retry
+                )
+                return
         index = list(manager.nova.hosts).index(manager.host) + 1
         migration.old_vm_state = instance.vm_state
         manager.db.migration_save(
