@@ -141,6 +141,12 @@ class NovaConfig:
     scheduler_max_attempts: int = 3
     """``[scheduler] max_attempts``: a build is tried on its host and at most this many minus
     one alternates; 1 turns reschedules off (a build failing on its host ends in ERROR)."""
+    consecutive_build_service_disable_threshold: int = bounded(
+        10, Bounds(0, 1_000_000, unit="a number of builds (0: off)", integer=True)
+    )
+    """``[compute] consecutive_build_service_disable_threshold``: while not 0, each failed or
+    rescheduled build on a host counts against it for the scheduler's ``BuildFailureWeigher``
+    (17.0.6+: the compute no longer disables itself); a successful build resets the count."""
     concurrency_backend: str = ""
     """nova-compute's concurrency: ``eventlet`` or ``threading`` (33.0.0+); unset, the release's
     default (threading from 34.0.0, switch ``default_concurrency_backend``)."""

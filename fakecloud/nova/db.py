@@ -354,6 +354,11 @@ class NovaDB:
     #: cloud without any saves as before.
     service_changes: dict[str, dict[str, Any]] | None = None
 
+    #: host -> [``failed_builds`` on its compute node, the tracker's count, when that changed]
+    #: (`fakecloud.nova.compute.build_failures`): an instance field only from a host's first
+    #: failed build, so a cloud without any saves as before.
+    build_failures: dict[str, list[float]] | None = None
+
     #: The host aggregates an operator made (`fakecloud.nova.aggregates.AggregateTable`): an
     #: instance field only from the first one, so a cloud without any saves as before.
     aggregates: Any = None

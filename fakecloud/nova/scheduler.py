@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fakecloud.nova import aggregates, exception, server_groups, services
+from fakecloud.nova.compute import build_failures
 from fakecloud.nova.destination import IN_TREE_SINCE, Destination
 from fakecloud.nova.services import compute_filter
 
@@ -110,7 +111,7 @@ def select_host(
         if instance_uuid is not None and nova.server_groups is not None:
             group = server_groups.group_of(nova, instance_uuid)
         if group is None:
-            host = nova.db.least_loaded(nova.hosts, usable)
+            host = nova.db.least_loaded(nova.hosts, build_failures.fewest(nova, usable))
         else:
             host = server_groups.pick_host(nova, group, instance_uuid, usable)
     if host is None:
@@ -179,5 +180,9 @@ def alternates(
     hosts = [
         h for h in nova.hosts if h != chosen and h not in ignore_hosts and usable(h) and passes(h)
     ]
-    hosts.sort(key=lambda h: (db.host_load(h), h))
+    if db.build_failures:
+        failed = build_failures.weight_key(nova)
+        hosts.sort(key=lambda h: (failed(h), db.host_load(h), h))
+    else:
+        hosts.sort(key=lambda h: (db.host_load(h), h))
     return hosts[: nova.config.scheduler_max_attempts - 1]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.nova import exception, states
+from fakecloud.nova.compute.build_failures import fewest
 from fakecloud.profiles.provenance import Backport, Change
 
 #: ``NoValidHost``'s reason when the filters leave fewer hosts than servers asked for (nova
@@ -366,7 +367,7 @@ def pick_host(
     on_host = _member_hosts(rows, group, instance_uuid, own.reservation_id if own else None)
     policy = group.policy
     if policy == "affinity" and on_host:
-        return db.least_loaded(nova.hosts, lambda h: h in on_host and usable(h))
+        return db.least_loaded(nova.hosts, fewest(nova, lambda h: h in on_host and usable(h)))
     if policy == "anti-affinity":
         most = group.rules.get("max_server_per_host", 1)
         # ``select_destinations`` places a request's servers together: one that does not fit
@@ -374,11 +375,12 @@ def pick_host(
         free = sum(max(0, most - on_host[h]) for h in nova.hosts if usable(h))
         if free < _unplaced_of_request(rows, group, instance_uuid):
             return None
-        return db.least_loaded(nova.hosts, lambda h: on_host[h] < most and usable(h))
+        return db.least_loaded(nova.hosts, fewest(nova, lambda h: on_host[h] < most and usable(h)))
     if policy in ("soft-affinity", "soft-anti-affinity") and on_host:
         sign = -1 if policy == "soft-affinity" else 1
-        hosts = [h for h in nova.hosts if usable(h)]
+        first = fewest(nova, usable)
+        hosts = [h for h in nova.hosts if first(h)]
         if not hosts:
             return None
         return min(hosts, key=lambda h: (sign * on_host[h], db.host_load(h), h))
-    return db.least_loaded(nova.hosts, usable)
+    return db.least_loaded(nova.hosts, fewest(nova, usable))

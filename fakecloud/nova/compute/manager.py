@@ -23,7 +23,7 @@ from typing import Any
 from fakecloud.errors import ConfigError
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, exception, states
-from fakecloud.nova.compute import instance_snapshots, reschedule
+from fakecloud.nova.compute import build_failures, instance_snapshots, reschedule
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
@@ -170,6 +170,8 @@ class ComputeManager:
                 t.done.defused = True
                 self.kernel.io.fail(t, exception.NovaException("nova-compute restarted"))
         yield self.kernel.env.timeout(down)
+        if self.db.build_failures:
+            build_failures.restarted(self)
         for instance, reboot_type in self.init_host():
             # _init_instance calls reboot_instance itself, before the RPC server starts.
             yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
@@ -491,6 +493,8 @@ class ComputeManager:
         # ``_do_build_and_run_instance``, which handles every failure and returns: the event
         # ends `Success` whatever the build's outcome (nova 12.0.0-34.0.0).
         event = self._event(context, instance, "compute__do_build_and_run_instance")
+        if self.db.build_failures:
+            build_failures.saved(self)  # the claim saves the compute node, its stats too
         try:
             self.notifier.instance_usage(self.host, instance, "create.start")
             if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
@@ -527,15 +531,17 @@ class ComputeManager:
             instance.launched_at = self.kernel.now
             instance.save(expected_task_state=states.SPAWNING)
             self.notifier.instance_usage(self.host, instance, "create.end")
-        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError):
+        except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
             # Deleted while building: the delete cleans up.
             self.driver.destroy(instance)
             event.finish()
+            build_failures.build_ended(self, exc)
             return
         except exception.RescheduledException as exc:
             # ``_do_build_and_run_instance`` returns after handling it: the event succeeds.
             yield from reschedule.rescheduled(self, context, instance, image, exc, host_list, retry)
             event.finish()
+            build_failures.build_ended(self, exc)
             return
         except Exception as exc:  # noqa: BLE001
             # A BuildAbortException, or an unexpected failure: not rescheduled. The volumes are
@@ -549,7 +555,11 @@ class ComputeManager:
             instance.host = instance.node = None
             self._set_error(instance, exc)
             self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
+            event.finish()
+            build_failures.build_ended(self, exc)
+            return
         event.finish()
+        build_failures.build_ended(self, None)
 
     def _event(self, context: Any, instance: Any, name: str) -> compute_utils.EventReporter:
         """Start the instance action event `name` on this host (``wrap_instance_event``)."""
