@@ -552,5 +552,3 @@ class Migration:
     dest_node: str | None = None
     dest_host: str | None = None
     """The destination host's IP (``[DEFAULT] my_ip``), set by ``prep_resize``."""
-    old_vm_state: str = "active"
-    """``system_metadata['old_vm_state']``: what a revert or confirm goes back to."""

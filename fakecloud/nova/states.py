@@ -225,7 +225,8 @@ TASK_STATE = StateMachine(
             RESIZE_MIGRATING: {RESIZE_MIGRATED},
             RESIZE_MIGRATED: {RESIZE_FINISH},
             RESIZE_FINISH: set(),
-            RESIZE_REVERTING: set(),
+            # A stopped server's revert ends powering off (``finish_revert_resize``).
+            RESIZE_REVERTING: {POWERING_OFF},
             DELETING: set(),
         }
     ),

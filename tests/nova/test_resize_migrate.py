@@ -125,9 +125,11 @@ def test_revert_brings_the_old_flavor_and_host_back_and_a_stopped_server_stays_o
     assert env.nova.db.project_usage(server["tenant_id"])[1:] == (1, 2048)
     assert _usage(env)["cmp-2"] == (0, 512, 0)
     assert _migration_statuses(env, sid)[-2:] == ["reverting", "reverted"]
+    # old_vm_state stopped: the source powers the reverted server off (``stop_instance``)
     assert [e[0] for e in _events(env, sid, "revertResize")] == [
         "compute_revert_resize",
         "compute_finish_revert_resize",
+        "compute_stop_instance",
     ]
     # Nothing left to confirm or revert.
     refused = env.action(sid, {"confirmResize": None})

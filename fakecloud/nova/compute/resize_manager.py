@@ -34,10 +34,35 @@ from fakecloud.nova import compute_nodes, exception, states
 from fakecloud.nova.block_device import connector
 from fakecloud.nova.compute import move_reschedule
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.profiles.provenance import Backport, Change
 
 #: ``[DEFAULT] periodic_interval``: how often a compute's periodic tasks run (their ticks are
 #: at whole multiples of it, from the cloud's start).
 PERIODIC_INTERVAL_S = 60
+
+
+#: The system metadata key ``_prep_resize`` stashes the server's vm_state under; a
+#: confirm and a revert drop it (``_delete_stashed_flavor_info`` from 23.0.0; 17.x-22.x pop
+#: it in ``_confirm_resize`` and at ``finish_revert_resize``'s start).
+OLD_VM_STATE = "old_vm_state"
+
+
+def old_vm_state(instance: Any) -> str:
+    """The vm_state a move started from (``active`` when none is stashed, as Nova defaults):
+    a ``stopped`` server's guest is not started on the destination, nor after a revert."""
+    return instance.system_metadata.get(OLD_VM_STATE, states.ACTIVE)
+
+
+def _forget_old_vm_state(instance: Any) -> None:
+    meta = instance.system_metadata
+    if OLD_VM_STATE in meta:
+        instance.system_metadata = {k: v for k, v in meta.items() if k != OLD_VM_STATE}
+
+
+def _already_off(instance: Any) -> Any:
+    """A reverted stopped server's ``power_off``: libvirt's ``_clean_shutdown`` finds the
+    guest shut off ("Instance already shutdown.") and returns at once."""
+    return iter(())
 
 
 def _failed(manager: Any, instance: Any, migration: Any, event: Any, exc: Exception) -> None:
@@ -50,13 +75,32 @@ def _failed(manager: Any, instance: Any, migration: Any, event: Any, exc: Except
         )
         try:
             instance.vm_state = (
-                migration.old_vm_state if isinstance(exc, exception.ResizeError) else states.ERROR
+                _rollback_state(manager, instance)
+                if isinstance(exc, exception.ResizeError)
+                else states.ERROR
             )
             instance.task_state = None
             instance.save()
         except exception.InstanceNotFound:
             pass
     event.finish(exc)
+
+
+#: ``resize_instance``'s rollback (``InstanceFaultRollback``) puts the server back in the
+#: vm_state it had; before, ``_error_out_instance_on_exception``'s default ``active``, so a
+#: stopped server refused a smaller disk showed ACTIVE with its guest off.
+ROLLBACK_KEEPS_VM_STATE = Change(
+    "21.0.0",
+    "5a20996405",
+    "Reset instance to current vm_state if rolling back in resize_instance",
+    backports=(Backport("20.1.0", "f3763778dd"),),
+)
+
+
+def _rollback_state(manager: Any, instance: Any) -> str:
+    if ROLLBACK_KEEPS_VM_STATE.reaches(manager.switches.release):
+        return instance.vm_state
+    return states.ACTIVE
 
 
 def _terminate_volume_connections(
@@ -120,7 +164,10 @@ def prep_resize(
                 )
                 return
         index = list(manager.nova.hosts).index(manager.host) + 1
-        migration.old_vm_state = instance.vm_state
+        # ``_prep_resize``: "Stash the old vm_state so we can set the resized/reverted
+        # instance back to the same state later."
+        instance.system_metadata = {**instance.system_metadata, OLD_VM_STATE: instance.vm_state}
+        instance.save()
         manager.db.migration_save(
             migration,
             "pre-migrating",
@@ -198,7 +245,7 @@ def finish_resize(
         )
         bdms = manager.db.bdms_by_instance(instance.uuid)
         yield from _update_volume_attachments(manager, context, instance, bdms)
-        power_on = migration.old_vm_state != states.STOPPED
+        power_on = old_vm_state(instance) != states.STOPPED
         yield from manager.driver.finish_migration(
             instance, disk_info, migration.new_flavor, power_on
         )
@@ -236,6 +283,9 @@ def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) ->
         yield manager.kernel.env.timeout(manager.config.delete_delay_s)
         manager.driver.confirm_migration(instance)
         manager.db.migration_save(migration, "confirmed", manager.actor)
+        _forget_old_vm_state(instance)
+        # The guest's power state decides, not ``old_vm_state``: the user may have started
+        # a stopped server while it awaited the confirm.
         stopped = instance.power_state == states.SHUTDOWN
         instance.vm_state = states.STOPPED if stopped else states.ACTIVE
         instance.task_state = None
@@ -286,13 +336,31 @@ def finish_revert_resize(manager: Any, context: Any, instance: Any, migration: A
         instance.save()
         bdms = manager.db.bdms_by_instance(instance.uuid)
         yield from _update_volume_attachments(manager, context, instance, bdms)
-        power_on = migration.old_vm_state != states.STOPPED
+        power_on = old_vm_state(instance) != states.STOPPED
         yield from manager.driver.finish_revert_migration(instance, power_on)
         yield from _complete_volume_attachments(manager, context, bdms)
         instance.power_state = manager.driver.get_info(instance)
-        instance.vm_state = states.ACTIVE if power_on else states.STOPPED
-        instance.task_state = None
-        instance.save(expected_task_state=states.RESIZE_REVERTING)
+        _forget_old_vm_state(instance)
+        if power_on:
+            instance.vm_state = states.ACTIVE
+            instance.task_state = None
+            instance.save(expected_task_state=states.RESIZE_REVERTING)
+        else:
+            # "if the original vm state was STOPPED, set it back to STOPPED": still
+            # ``resized``, ``powering-off``, then ``stop_instance`` in this task (its own
+            # event and ``power_off`` notifications; the guest is off already).
+            instance.save(expected_task_state=states.RESIZE_REVERTING)
+            instance.task_state = states.POWERING_OFF
+            instance.save()
+            yield from manager._power_action(
+                context,
+                instance,
+                "compute_stop_instance",
+                _already_off,
+                states.POWERING_OFF,
+                states.STOPPED,
+                "power_off",
+            )
         manager.notifier.instance_usage(manager.host, instance, "resize.revert.end")
         manager.notifier.instance_action(
             manager.host, "nova-compute", instance, "resize_revert.end"
@@ -375,8 +443,7 @@ def init_resizes(manager: Any) -> Generator:
             instance.save()
         elif row.task_state == states.RESIZE_MIGRATING:
             instance = db.instance_get(row.uuid, manager.actor)
-            moves = [m for m in (db.migrations or {}).values() if m.instance_uuid == row.uuid]
-            power_on = not moves or moves[-1].old_vm_state != states.STOPPED
+            power_on = old_vm_state(instance) != states.STOPPED
             try:
                 yield from manager.driver.finish_revert_migration(instance, power_on)
             except Exception:  # noqa: BLE001 - logged, init_host goes on
