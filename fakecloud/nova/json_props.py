@@ -79,3 +79,22 @@ def loads(text: str) -> Any:
     read decodes), else the text decoded."""
     value = _remembered.pop(text, None)
     return json.loads(text) if value is None else value
+
+
+def item_text(value: Any) -> str:
+    """The text ``json.dumps`` writes for `value` as an item of a list or dict (as for `value`
+    alone): a string, None or a plain int written here, anything else by the encoder
+    (`_text`)."""
+    cls = value.__class__
+    if cls is str:
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if cls is int:
+        return int.__repr__(value)
+    return _text(value)
+
+
+def list_text(items: list[str]) -> str:
+    """``json.dumps`` of a list whose items' texts are `items` (its separator, no newlines)."""
+    return "[" + ", ".join(items) + "]"

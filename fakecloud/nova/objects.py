@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from fakecloud.nova import exception, states
+from fakecloud.nova import exception, json_props, states
 
 #: Fields `Instance.save` compares and writes (the rest never change after create).
 SAVED_FIELDS = (
@@ -456,6 +457,64 @@ def snapshot_image_mapping(
     if name and not name.startswith("/dev/"):
         out["device_name"] = "/dev/" + name
     return out
+
+
+def _snapshot_text_writer(count: int) -> Any:
+    """``snapshot_mapping_text(snapshot_id, bdm)``: `snapshot_image_mapping`'s dict as the
+    JSON text ``json.dumps`` writes for it, as one ``%`` format: the keys and the default
+    values written once, the id and the six copied fields each as `json_props.item_text`
+    writes it (a string, None and a plain int in line, without a call)."""
+    defaults = {f.name: f.default for f in dataclass_fields(BlockDeviceMapping)}
+    defaults |= {"source_type": "snapshot", "destination_type": "volume"}
+    lines = [
+        "def snapshot_mapping_text(snapshot_id, bdm):",
+        "    device_name = bdm.device_name",
+        '    if device_name and not device_name.startswith("/dev/"):',
+        '        device_name = "/dev/" + device_name',
+    ]
+    entries, values = [], []
+    for name in BDM_FIELDS[:count]:
+        key = json_props.item_text(name).replace("%", "%%")
+        if name == "delete_on_termination":  # bool() of it, as the dict holds it
+            values.append('"true" if bdm.delete_on_termination else "false"')
+        elif name in _SNAPSHOT_COPIED or name == "snapshot_id":
+            if name != "snapshot_id" and name != "device_name":
+                lines.append(f"    {name} = bdm.{name}")
+            values.append(
+                f"enc({name}) if (cls := {name}.__class__) is str else "
+                f'"null" if {name} is None else rep({name}) if cls is int else item({name})'
+            )
+        else:  # a constant: written once, here
+            entries.append(f"{key}: {json_props.item_text(defaults[name]).replace('%', '%%')}")
+            continue
+        entries.append(f"{key}: %s")
+    template = "{" + ", ".join(entries) + "}"
+    lines.append(f"    return {template!r} % (")
+    lines += [f"        {value}," for value in values]
+    lines.append("    )")
+    namespace: dict[str, Any] = {
+        "enc": encode_basestring_ascii,
+        "rep": int.__repr__,
+        "item": json_props.item_text,
+    }
+    exec("\n".join(lines), namespace)  # noqa: S102 - the source is built from the names above
+    return namespace["snapshot_mapping_text"]
+
+
+#: `_snapshot_text_writer` by field count.
+_SNAPSHOT_TEXT_WRITERS: dict[int, Any] = {}
+
+
+def snapshot_mapping_text(
+    snapshot_id: str, template: BlockDeviceMapping, fields: int = len(BDM_FIELDS)
+) -> str:
+    """``json.dumps(snapshot_image_mapping(snapshot_id, template, fields))``, written from
+    the template without the dict (the encoder's work on a mapping of 19 keys is some ten
+    times this)."""
+    writer = _SNAPSHOT_TEXT_WRITERS.get(fields)
+    if writer is None:
+        writer = _SNAPSHOT_TEXT_WRITERS[fields] = _snapshot_text_writer(fields)
+    return writer(snapshot_id, template)
 
 
 def snapshot_from_bdm(snapshot_id: str, template: BlockDeviceMapping) -> BlockDeviceMapping:

@@ -44,7 +44,7 @@ import functools
 from collections.abc import Callable, Generator
 from typing import Any
 
-from fakecloud.nova import exception, states
+from fakecloud.nova import exception, json_props, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.api import (
     API_ACTOR,
@@ -52,7 +52,11 @@ from fakecloud.nova.compute.api import (
     SNAPSHOT_STATES,
     check_instance_state,
 )
-from fakecloud.nova.objects import image_mapping_fields, snapshot_image_mapping
+from fakecloud.nova.objects import (
+    image_mapping_fields,
+    snapshot_image_mapping,
+    snapshot_mapping_text,
+)
 from fakecloud.nova.virt.guest_agent import bool_from_string
 from fakecloud.sim.trace import form
 
@@ -110,12 +114,15 @@ def _steps_to_image(
         properties["root_device_name"] = instance.root_device_name
 
     mapping: list[dict[str, Any]] = []
+    # The JSON text of each entry (step 8), written when the entry is made
+    texts: list[str] = []
     fields = image_mapping_fields(switches.release)
     bdms = [bdm for bdm in compute_api.db.bdms_by_instance(instance.uuid) if not bdm.no_device]
     volume_bdms = [bdm for bdm in bdms if bdm.is_volume]
     if switches.cinder_limits_precheck:
         # From 17.0.1/18.0.0 the local mappings come first, the volumes after them.
         mapping += [bdm.get_image_mapping(fields) for bdm in bdms if not bdm.is_volume]
+        texts += map(json_props.item_text, mapping)
         bdms = volume_bdms
 
     if volume_bdms and switches.cinder_limits_precheck:
@@ -177,6 +184,7 @@ def _steps_to_image(
         for bdm in bdms:
             if not bdm.is_volume:
                 mapping.append(bdm.get_image_mapping(fields))
+                texts.append(json_props.item_text(mapping[-1]))
                 continue
             # Nova reads the volume's id and description and the snapshot's id, not the rest
             # of its views of them.
@@ -187,6 +195,8 @@ def _steps_to_image(
                 context, volume_id, snapshot_name, description, id_only=True
             )
             mapping.append(snapshot_image_mapping(snapshot_id, bdm, fields))
+            # (from the template now: it could change while the next volume's requests wait)
+            texts.append(snapshot_mapping_text(snapshot_id, bdm, fields))
     except Exception as exc:
         if quiesced and not switches.lp1731986:
             _log(kernel, instance, "info", "Unquiescing instance after volume snapshot failure.")
@@ -201,7 +211,9 @@ def _steps_to_image(
         rpcapi.hand_over(context, instance, "unquiesce_instance", mapping=list(mapping))
 
     if mapping:
-        properties["block_device_mapping"] = mapping
+        # The JSON text Nova's Glance client sends (`_translate_to_glance` encodes a list),
+        # a volume's entry written from its template (`snapshot_mapping_text`), not encoded
+        properties["block_device_mapping"] = json_props.list_text(texts)
         properties["bdm_v2"] = True
 
     return compute_api.image_api.create(context, image_meta, id_only=True)
