@@ -109,6 +109,13 @@ class NovaConfig:
     )
     """``[DEFAULT] resize_confirm_window``: a resize left ``resized`` this long is confirmed by
     the destination's ``_poll_unconfirmed_resizes`` (a periodic task, every 60 s); 0: never."""
+    live_migration_memory_passes: float = bounded(
+        1.0, Bounds(1.0, 100.0, unit="a number of passes")
+    )
+    """How many times a live migration sends the guest's memory between the hosts (over a link
+    of ``glance_link_gbit_per_s``) before it switches over: 1 for an idle or paused guest, more
+    for one that dirties pages while they are copied (libvirt's pre-copy sends them again). A
+    ``force_complete`` pauses the guest: what is left of the pass under way is the rest."""
 
     # -- libvirt driver and host I/O ---------------------------------------------------------
     disk_throughput_mb_per_s: float = 200.0

@@ -632,3 +632,64 @@ class ServiceUnavailable(Invalid):
     """Nova's ``ServiceUnavailable`` (409 from a confirm while the source compute is down)."""
 
     msg_fmt = "Service is unavailable at this time."
+
+
+# -- live migration (17.0.13-34.0.0, the same texts) -----------------------------------------
+
+
+class ComputeServiceUnavailable(ServiceUnavailable):
+    """Nova's ``ComputeServiceUnavailable`` (a live migration's source or forced host down)."""
+
+    msg_fmt = "Compute service of %(host)s is unavailable at this time."
+
+
+class UnableToMigrateToSelf(Invalid):
+    """Nova's ``UnableToMigrateToSelf`` (a live migration forced to the server's own host)."""
+
+    msg_fmt = "Unable to migrate instance (%(instance_id)s) to current host (%(host)s)."
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    """Nova's ``MigrationNotFoundForInstance`` (no such migration of this server)."""
+
+    msg_fmt = "Migration %(migration_id)s not found for instance %(instance_id)s"
+
+
+class InvalidMigrationState(Invalid):
+    """Nova's ``InvalidMigrationState`` (abort or force-complete of a migration not running)."""
+
+    msg_fmt = (
+        "Migration %(migration_id)s state of instance %(instance_uuid)s is %(state)s. Cannot "
+        "%(method)s while the migration is in this state."
+    )
+
+
+class InvalidSharedStorage(NovaException):
+    """Nova's ``InvalidSharedStorage`` (a live migration without block migration of a server
+    with a local disk)."""
+
+    msg_fmt = "%(path)s is not on shared storage: %(reason)s"
+
+
+class InvalidLocalStorage(NovaException):
+    """Nova's ``InvalidLocalStorage`` (a block migration of a server with no local disk)."""
+
+    msg_fmt = "%(path)s is not on local storage: %(reason)s"
+
+
+class MigrationError(NovaException):
+    """Nova's ``MigrationError``."""
+
+    msg_fmt = "Migration error: %(reason)s"
+
+
+class MigrationPreCheckError(MigrationError):
+    """Nova's ``MigrationPreCheckError`` (a live migration's checks refused it)."""
+
+    msg_fmt = "Migration pre-check error: %(reason)s"
+
+
+class NoActiveMigrationForInstance(NotFound):
+    """Nova's ``NoActiveMigrationForInstance`` (the driver has no migration job to act on)."""
+
+    msg_fmt = "Active live migration for instance %(instance_id)s not found"

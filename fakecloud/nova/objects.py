@@ -590,14 +590,15 @@ class KeyPair:
 
 @dataclass(slots=True)
 class Migration:
-    """A resize's or cold migration's record (``nova/objects/migration.py``): where from,
-    where to, which flavors, how far (``status``), shown by ``/os-migrations``."""
+    """A resize's, cold or live migration's record (``nova/objects/migration.py``): where
+    from, where to, which flavors, how far (``status``), shown by ``/os-migrations``."""
 
     id: int
     uuid: str
     instance_uuid: str
     migration_type: str
-    """``resize`` (the flavor changes) or ``migration`` (same flavor, another host)."""
+    """``resize`` (the flavor changes), ``migration`` (same flavor, another host) or
+    ``live-migration``."""
     status: str
     source_compute: str
     source_node: str
@@ -611,3 +612,11 @@ class Migration:
     dest_node: str | None = None
     dest_host: str | None = None
     """The destination host's IP (``[DEFAULT] my_ip``), set by ``prep_resize``."""
+    memory_total: int | None = None
+    """A live migration's memory and disk progress in bytes, as the libvirt driver's monitor
+    last saved it (``save_stats``); None for other moves."""
+    memory_processed: int | None = None
+    memory_remaining: int | None = None
+    disk_total: int | None = None
+    disk_processed: int | None = None
+    disk_remaining: int | None = None

@@ -103,6 +103,8 @@ UPSTREAM_RULES = (
     # 32.0.0 lets a project manager migrate and list migrations (06699f26a5): not modelled.
     (MIGRATE_SERVER % "migrate", _ADMIN),
     (MIGRATE_SERVER % "migrate:host", _ADMIN),
+    (MIGRATE_SERVER % "migrate_live", _ADMIN),
+    (MIGRATE_SERVER % "migrate_live:host", _ADMIN),
     (MIGRATIONS % "index", _ADMIN),
     (SERVER_MIGRATIONS % "index", _ADMIN),
     (SERVER_MIGRATIONS % "show", _ADMIN),

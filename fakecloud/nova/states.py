@@ -79,6 +79,7 @@ RESIZE_MIGRATING = "resize_migrating"
 RESIZE_MIGRATED = "resize_migrated"
 RESIZE_FINISH = "resize_finish"
 RESIZE_REVERTING = "resize_reverting"
+MIGRATING = "migrating"
 
 #: A resize's or cold migration's task states until the server is ``resized``.
 RESIZE_TASK_STATES = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED, RESIZE_FINISH)
@@ -185,6 +186,7 @@ TASK_STATE = StateMachine(
                 SOFT_DELETING,
                 RESIZE_PREP,
                 RESIZE_REVERTING,
+                MIGRATING,
             },
             SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
             NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},
@@ -227,6 +229,7 @@ TASK_STATE = StateMachine(
             RESIZE_FINISH: set(),
             # A stopped server's revert ends powering off (``finish_revert_resize``).
             RESIZE_REVERTING: {POWERING_OFF},
+            MIGRATING: set(),
             DELETING: set(),
         }
     ),
@@ -264,11 +267,12 @@ _STATUS = {
         REBOOT_STARTED_HARD: "HARD_REBOOT",
         **_REBUILD_STATUS,
         **_RESIZE_STATUS,
+        MIGRATING: "MIGRATING",
     },
     BUILDING: {"default": "BUILD"},
     STOPPED: {"default": "SHUTOFF", **_REBUILD_STATUS, **_RESIZE_STATUS},
     RESIZED: {"default": "VERIFY_RESIZE", RESIZE_REVERTING: "REVERT_RESIZE"},
-    PAUSED: {"default": "PAUSED"},
+    PAUSED: {"default": "PAUSED", MIGRATING: "MIGRATING"},
     SUSPENDED: {"default": "SUSPENDED"},
     RESCUED: {"default": "RESCUE"},
     ERROR: {"default": "ERROR", **_REBUILD_STATUS},

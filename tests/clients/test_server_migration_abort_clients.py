@@ -19,7 +19,8 @@ def test_abort_and_force_complete_are_refused_while_no_live_migration_runs(inter
     ):
         with pytest.raises(CommandFailed) as failed:
             osc("server", "migration", *command, sid, "1", cloud="fakecloud-admin", output=False)
-        assert f"Cannot '{action}' instance {sid} while it is in task_state None" in str(failed)
+        # task_state None: common.raise_http_conflict_for_instance_invalid_state's fallback.
+        assert f"Instance {sid} is in an invalid state for '{action}'" in str(failed)
     base = f"/v2.1/servers/{sid}/migrations/1"
 
     def call(method, path, body=None, user="admin", version="2.24"):
@@ -34,3 +35,19 @@ def test_abort_and_force_complete_are_refused_while_no_live_migration_runs(inter
     assert call("POST", f"{base}/action", {"abort": None}) == (
         400, {"badRequest": {"code": 400, "message": "There is no such action: abort"}}
     )  # fmt: skip
+    # ``openstack server migrate --live-migration`` (openstacksdk ``live_migrate_server``,
+    # session 18): the scheduler's pick, the server on the other host when it ends.
+    osc("server", "migrate", "--live-migration", sid, cloud="fakecloud-admin", output=False)
+    assert (
+        intercepted.request("compute", "GET", f"/v2.1/servers/{sid}").json()["server"]["status"]
+        == "MIGRATING"
+    )
+    intercepted.run_until_idle()
+    shown = intercepted.request(
+        "compute", "GET", f"/v2.1/servers/{sid}", user="admin", microversion="2.47"
+    ).json()["server"]
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-2")
+    (row,) = intercepted.request(
+        "compute", "GET", "/v2.1/os-migrations", user="admin", microversion="2.23"
+    ).json()["migrations"]
+    assert (row["migration_type"], row["status"]) == ("live-migration", "completed")

@@ -2540,6 +2540,7 @@ class migrate_server:
     """nova/api/openstack/compute/schemas/migrate_server.py (response schemas)."""
 
     migrate_response = {"type": "null"}
+    migrate_live_response = {"type": "null"}
 
 
 class create_backup:
@@ -4390,4 +4391,5 @@ ACTIONS = {
     "confirmResize": [(None, None, servers.confirm_resize_response)],
     "revertResize": [(None, None, servers.revert_resize_response)],
     "migrate": [(None, None, migrate_server.migrate_response)],
+    "os-migrateLive": [(None, None, migrate_server.migrate_live_response)],
 }

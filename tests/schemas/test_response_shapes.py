@@ -597,7 +597,7 @@ _ACTION_BODY = {
     "reboot": {"reboot": {"type": "SOFT"}},
     "resize": {"resize": {"flavorRef": "2"}},
 }
-_ADMIN_ACTIONS = {"os-resetState", "shelveOffload", "migrate"}
+_ADMIN_ACTIONS = {"os-resetState", "shelveOffload", "migrate", "os-migrateLive"}
 #: Actions answered 204 (``confirmResize``), not 202.
 _NO_CONTENT = {"confirmResize"}
 
@@ -618,6 +618,11 @@ def _action(world: World, profile: str, action: str, mv: str) -> None:
         assert r.status == 202, (step, r.json())
         world.cloud.run_until_idle()
     body = _ACTION_BODY.get(action, {action: None})
+    if action == "os-migrateLive":
+        args = {"host": None, "block_migration": "auto"}
+        if _v(mv) < _v("2.25"):
+            args = {"host": None, "block_migration": True, "disk_over_commit": False}
+        body = {action: args}
     if action == "rebuild":
         body = {"rebuild": {"imageRef": world.base_image, "adminPass": "shape"}}
     user = "admin" if action in _ADMIN_ACTIONS else "demo"

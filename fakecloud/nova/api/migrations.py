@@ -13,26 +13,32 @@ descending) and ``limit``/``marker`` (a migration's uuid) and ``changes-since`` 
 adds ``migration_type``, 2.59 ``uuid``, 2.80 ``user_id`` and ``project_id``; times as
 ``2026-01-01T00:00:04.011000``.
 
-``/servers/{id}/migrations`` (2.23) lists a server's live migrations in progress: live
-migration is not modelled, so the list is empty, and ``show`` of a resize's or cold
-migration's id is Nova's 404 'Migration X for server Y is not live-migration.'. Its
-``force_complete`` (2.22) and abort (``DELETE``, 2.24) are the compute API's 409s for a server
-not live-migrating (``openstack server migration force complete/abort``).
+``/servers/{id}/migrations`` (2.23) lists a server's live migrations in progress (queued,
+preparing, running, post-migrating) with their memory and disk progress as the libvirt monitor
+last saved it; ``show`` of a resize's or cold migration's id is Nova's 404 'Migration X for
+server Y is not live-migration.', of a finished one 'Live migration X for server Y is not in
+progress.'. Its ``force_complete`` (2.22) and abort (``DELETE``, 2.24; 2.65 also a queued or
+preparing one) go to the compute API (``openstack server migration force complete/abort``).
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker
-from fakecloud.nova import flavors, states
+from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import schemas, views
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS
 
 TYPES = "2.23"
 FORCE_COMPLETE = "2.22"
 ABORT = "2.24"
+#: ``support_abort_in_queue``: an abort also takes a queued or preparing live migration.
+ABORT_IN_QUEUE = "2.65"
+#: ``server_migrations.py``'s ``in_progress`` statuses.
+IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
 PAGED = "2.59"
 CHANGES_BEFORE = "2.66"
 USER_PROJECT = "2.80"
@@ -204,12 +210,49 @@ class ServerMigrationsController:
         return instance
 
     def index(self, req: Request) -> Response:
-        """No live migration is ever in progress here: an empty list."""
-        self._instance(req, "index")
-        return Response(200, {"migrations": []})
+        """The server's live migrations in progress (``get_migrations_in_progress_by_instance``
+        of type ``live-migration``: queued, preparing, running, post-migrating)."""
+        instance = self._instance(req, "index")
+        rows = [
+            m
+            for m in (self.nova.db.migrations or {}).values()
+            if m.instance_uuid == instance.uuid
+            and m.migration_type == "live-migration"
+            and m.status in IN_PROGRESS
+        ]
+        return Response(200, {"migrations": [self._view(m, req) for m in rows]})
+
+    def _view(self, migration: Any, req: Request) -> dict[str, Any]:
+        """``server_migrations.output``: the record with its memory and disk progress."""
+        fmt = views.Formatter(self.nova.kernel)
+        out: dict[str, Any] = {
+            "created_at": fmt.perfect(migration.created_at),
+            "dest_compute": migration.dest_compute,
+            "dest_host": migration.dest_host,
+            "dest_node": migration.dest_node,
+            "disk_processed_bytes": migration.disk_processed,
+            "disk_remaining_bytes": migration.disk_remaining,
+            "disk_total_bytes": migration.disk_total,
+            "id": migration.id,
+            "memory_processed_bytes": migration.memory_processed,
+            "memory_remaining_bytes": migration.memory_remaining,
+            "memory_total_bytes": migration.memory_total,
+            "server_uuid": migration.instance_uuid,
+            "source_compute": migration.source_compute,
+            "source_node": migration.source_node,
+            "status": migration.status,
+            "updated_at": fmt.perfect(migration.updated_at),
+        }
+        if req.microversion >= PAGED:
+            out["uuid"] = migration.uuid
+        if req.microversion >= USER_PROJECT:
+            out["user_id"] = migration.user_id
+            out["project_id"] = migration.project_id
+        return out
 
     def show(self, req: Request) -> Response:
-        """Nova's 404s: no such migration of the server, or not a live migration."""
+        """One live migration in progress, or Nova's 404s: no such migration of the server,
+        not a live migration, not in progress."""
         instance = self._instance(req, "show")
         ident = req.params["migration_id"]
         server_id = req.params["server_id"]
@@ -220,35 +263,56 @@ class ServerMigrationsController:
             raise HttpError(
                 404, f"In-progress live migration {ident} is not found for server {server_id}."
             )
-        raise HttpError(404, f"Migration {ident} for server {server_id} is not live-migration.")
+        if found.migration_type != "live-migration":
+            raise HttpError(404, f"Migration {ident} for server {server_id} is not live-migration.")
+        if found.status not in IN_PROGRESS:
+            raise HttpError(
+                404, f"Live migration {ident} for server {server_id} is not in progress."
+            )
+        return Response(200, {"migration": self._view(found, req)})
 
     def action(self, req: Request) -> Response:
         """``POST .../migrations/{id}/action`` ``force_complete`` (2.22): the compute API's
-        ``check_instance_state(vm_state=[ACTIVE], task_state=[MIGRATING])`` refuses it, no
-        live migration being in progress here (409, ``'force_complete'``)."""
+        ``live_migrate_force_complete`` (409 not active or not ``migrating``, locked; 400 no
+        such migration of the server or not ``running``); 202."""
         name, body = self.service.action_peek(req)
         if name != "force_complete":
             raise HttpError(400, f"There is no such action: {name}")
         if req.microversion >= FORCE_COMPLETE:  # else the version's 404 below
             schemas.validator("force_complete").validate(body)
         instance = self._instance(req, "force_complete", FORCE_COMPLETE)
-        if instance.vm_state != states.ACTIVE:
-            _not_migrating(instance, "force_complete", "vm_state", instance.vm_state)
-        _not_migrating(instance, "force_complete", "task_state", instance.task_state)
+        ident = req.params["migration_id"]
+        try:
+            self.nova.compute_api.live_migrate_force_complete(req.context, instance, ident)
+        except (exception.InvalidMigrationState, exception.MigrationNotFoundForInstance) as exc:
+            raise HttpError(400, exc.format_message()) from None
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(
+                exc, "force_complete", req.params["server_id"]
+            )
+        return Response(202)
 
     def delete(self, req: Request) -> Response:
         """``DELETE .../migrations/{id}`` (2.24), ``openstack server migration abort``: the
-        compute API's ``check_instance_state(task_state=[MIGRATING])`` refuses it (409,
-        ``'abort live migration'``)."""
+        compute API's ``live_migrate_abort`` (409 not ``migrating``, or locked; 404 no such
+        migration of the server; 400 not running, or from 2.65 not queued, preparing or
+        running); 202."""
         instance = self._instance(req, "delete", ABORT)
-        _not_migrating(instance, "abort live migration", "task_state", instance.task_state)
-
-
-def _not_migrating(instance: Any, action: str, attr: str, state: Any) -> NoReturn:
-    """``common.raise_http_conflict_for_instance_invalid_state`` (17.0.13-34.0.0)."""
-    raise HttpError(
-        409, f"Cannot '{action}' instance {instance.uuid} while it is in {attr} {state}"
-    )
+        ident = req.params["migration_id"]
+        in_queue = req.microversion >= ABORT_IN_QUEUE
+        try:
+            self.nova.compute_api.live_migrate_abort(req.context, instance, ident, in_queue)
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(
+                exc, "abort live migration", req.params["server_id"]
+            )
+        except exception.MigrationNotFoundForInstance as exc:
+            raise HttpError(404, exc.format_message()) from None
+        except exception.InvalidMigrationState as exc:
+            raise HttpError(400, exc.format_message()) from None
+        return Response(202)
 
 
 def _same(value: Any, wanted: Any) -> bool:

@@ -909,6 +909,36 @@ migrate_v256 = {
     "additionalProperties": False,
 }
 
+#: ``migrate_live`` (``schemas/migrate_server.py``, 17.0.13-34.0.0): ``block_migration`` and
+#: ``disk_over_commit`` booleans and a ``host`` (``parameter_types.fqdn`` or null), all required.
+migrate_live = {
+    "type": "object",
+    "properties": {
+        "os-migrateLive": {
+            "type": "object",
+            "properties": {
+                "block_migration": boolean,
+                "disk_over_commit": boolean,
+                "host": {"type": ["string", "null"], "minLength": 1, "maxLength": 255},
+            },
+            "required": ["block_migration", "disk_over_commit", "host"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["os-migrateLive"],
+    "additionalProperties": False,
+}
+#: ``migrate_live_v2_25``: no ``disk_over_commit``; ``block_migration`` may be ``auto``
+#: (v2.68 is the same again, 2.30's ``force`` gone).
+migrate_live_v225 = copy.deepcopy(migrate_live)
+_live = migrate_live_v225["properties"]["os-migrateLive"]
+del _live["properties"]["disk_over_commit"]
+_live["properties"]["block_migration"] = {**boolean, "enum": [*boolean["enum"], "auto"]}
+_live["required"] = ["block_migration", "host"]
+#: ``migrate_live_v2_30``: and a boolean ``force``.
+migrate_live_v230 = copy.deepcopy(migrate_live_v225)
+migrate_live_v230["properties"]["os-migrateLive"]["properties"]["force"] = boolean
+
 #: ``force_complete`` (``schemas/server_migrations.py``, 17.0.13-34.0.0): null only.
 force_complete = {
     "type": "object",
@@ -921,6 +951,9 @@ _SCHEMAS = {
     "resize": resize,
     "migrate_v256": migrate_v256,
     "force_complete": force_complete,
+    "migrate_live": migrate_live,
+    "migrate_live_v225": migrate_live_v225,
+    "migrate_live_v230": migrate_live_v230,
     "unshelve_v277": unshelve_v277,
     "unshelve_v291": unshelve_v291,
     "create_image": create_image,

@@ -14,7 +14,13 @@ from functools import cached_property
 from typing import Any
 
 from fakecloud.api.microversion import VersionRange
-from fakecloud.nova.api import create_backup, server_actions, server_resize, servers
+from fakecloud.nova.api import (
+    create_backup,
+    server_actions,
+    server_live_migrate,
+    server_resize,
+    servers,
+)
 from fakecloud.nova.api.aggregates import AggregateController
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
@@ -55,6 +61,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     **{name: ("server_actions", handler) for name, handler in server_actions.ACTIONS.items()},
     **{name: ("create_backup", handler) for name, handler in create_backup.ACTIONS.items()},
     **{name: ("server_resize", handler) for name, handler in server_resize.ACTIONS.items()},
+    server_live_migrate.ACTION: ("server_resize", server_live_migrate.migrate_live),
 }
 
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
@@ -112,7 +119,7 @@ class ComputeApiService(NovaApiService):
 
     @cached_property
     def server_resize(self) -> ServerResizeController:
-        """resize, confirmResize, revertResize and migrate (`ACTIONS`)."""
+        """resize, confirmResize, revertResize, migrate and os-migrateLive (`ACTIONS`)."""
         return ServerResizeController(self.nova, self.servers)
 
     @cached_property

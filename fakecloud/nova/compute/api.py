@@ -666,6 +666,48 @@ class API:
 
         resize_api.revert_resize(self, context, instance)
 
+    # -- live migration (`fakecloud.nova.compute.live_migrate_api`) ---------------------------
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE, states.PAUSED])
+    def live_migrate(
+        self,
+        context: Any,
+        instance: Instance,
+        block_migration: bool | None,
+        disk_over_commit: bool | None,
+        host_name: str | None,
+        force: bool | None = None,
+        async_: bool = False,
+    ) -> Generator[Any, Any, None] | None:
+        """Live-migrate, to `host_name` if given: before 2.34 (not `async_`) a generator the
+        API waits for (the conductor's checks), else None."""
+        from fakecloud.nova.compute import live_migrate_api
+
+        return live_migrate_api.live_migrate(
+            self, context, instance, block_migration, disk_over_commit, host_name, force, async_
+        )
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE], task_state=[states.MIGRATING])
+    def live_migrate_force_complete(
+        self, context: Any, instance: Instance, migration_id: Any
+    ) -> None:
+        """Ask the source to finish a running live migration now (the guest paused)."""
+        from fakecloud.nova.compute import live_migrate_api
+
+        live_migrate_api.live_migrate_force_complete(self, context, instance, migration_id)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=None, task_state=[states.MIGRATING])
+    def live_migrate_abort(
+        self, context: Any, instance: Instance, migration_id: Any, in_queue: bool = False
+    ) -> None:
+        """Abort a live migration in progress."""
+        from fakecloud.nova.compute import live_migrate_api
+
+        live_migrate_api.live_migrate_abort(self, context, instance, migration_id, in_queue)
+
     def reset_state(self, context: Any, instance: Instance, state: str) -> None:
         """Admin ``os-resetState``: vm_state active or error, task_state none."""
         self._record_action_start(context, instance, RESET_STATE)

@@ -822,6 +822,80 @@ class ComputeManager:
         work = resize_manager.finish_revert_resize(self, context, instance, migration)
         return (yield from self._task(work))
 
+    # -- live migration (`fakecloud.nova.compute.live_migrate_manager`) ----------------------
+
+    #: ``_waiting_live_migrations`` (uuid -> (migration, job)) and the live-migration worker
+    #: (``max_concurrent_live_migrations``): class defaults until the first live migration.
+    live_waiting: dict[str, Any] | None = None
+    live_workers: Any = None
+
+    def check_can_live_migrate_destination(
+        self, context: Any, instance: Any, block_migration: Any, disk_over_commit: Any,
+        migration: Any,
+    ) -> Generator:  # fmt: skip
+        """RPC call to the destination: its checks, then the source's."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        work = lm.check_can_live_migrate_destination(
+            self, context, instance, block_migration, disk_over_commit, migration
+        )
+        return (yield from self._task(work))
+
+    def check_can_live_migrate_source(
+        self, context: Any, instance: Any, dest_check_data: dict
+    ) -> dict:
+        """RPC call to the source: block migration against the storage."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        return lm.check_can_live_migrate_source(self, context, instance, dest_check_data)
+
+    def live_migration(
+        self, context: Any, instance: Any, dest: str, block_migration: bool, migration: Any,
+        migrate_data: dict,
+    ) -> None:  # fmt: skip
+        """RPC cast to the source: the job, queued for the live-migration worker."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        lm.live_migration(self, context, instance, dest, block_migration, migration, migrate_data)
+
+    def pre_live_migration(
+        self, context: Any, instance: Any, block_migration: bool, migrate_data: dict
+    ) -> Generator:
+        """RPC call to the destination: the volumes attached here too."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        work = lm.pre_live_migration(self, context, instance, block_migration, migrate_data)
+        return (yield from self._task(work))
+
+    def post_live_migration_at_destination(
+        self, context: Any, instance: Any, block_migration: Any
+    ) -> Generator:
+        """RPC call to the destination: the server is this host's."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        work = lm.post_live_migration_at_destination(self, context, instance, block_migration)
+        return (yield from self._task(work))
+
+    def rollback_live_migration_at_destination(
+        self, context: Any, instance: Any, destroy_disks: bool
+    ) -> None:
+        """RPC cast to the destination: what the migration left here goes."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        lm.rollback_live_migration_at_destination(self, context, instance, destroy_disks)
+
+    def live_migration_abort(self, context: Any, instance: Any, migration_id: int) -> None:
+        """RPC cast to the source: cancel the job waiting, or abort the running one."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        lm.live_migration_abort(self, context, instance, migration_id)
+
+    def live_migration_force_complete(self, context: Any, instance: Any) -> None:
+        """RPC cast to the source: finish the running job now (the guest paused)."""
+        from fakecloud.nova.compute import live_migrate_manager as lm
+
+        lm.live_migration_force_complete(self, context, instance)
+
     # -- diagnostics ------------------------------------------------------------------------
 
     def get_host_uptime(self, context: Any) -> str:

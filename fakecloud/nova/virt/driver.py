@@ -735,6 +735,9 @@ class LibvirtDriver:
     #: directory, kept for a revert until the confirm): a class default until the first move,
     #: so a cloud that never moves a server saves as before.
     resized: dict[str, Domain] | None = None
+    #: uuid -> the live migration job of a guest leaving this host
+    #: (`fakecloud.nova.virt.live_migration`): a class default until the first one.
+    live_jobs: dict[str, Any] | None = None
 
     def migrate_disk_and_power_off(
         self, instance: Any, flavor: Any, dest: Any, volume_backed: bool

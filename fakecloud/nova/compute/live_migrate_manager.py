@@ -1,0 +1,404 @@
+"""The compute hosts' part of a live migration (``nova/compute/manager.py``, 17.0.13, 20.6.0,
+23.2.2, 29.2.0, 34.0.0): ``check_can_live_migrate_destination`` (destination) and
+``check_can_live_migrate_source`` (source), RPC calls of the conductor's checks;
+``live_migration`` on the source, ``pre_live_migration`` and
+``post_live_migration_at_destination`` on the destination, ``_post_live_migration`` or
+``_rollback_live_migration`` on the source (and ``rollback_live_migration_at_destination``);
+``live_migration_abort`` and ``live_migration_force_complete`` on the source.
+
+The migration goes ``queued`` (``live_migration``: the job waits for the host's one
+live-migration worker, ``max_concurrent_live_migrations`` 1) → ``preparing`` (the destination's
+``pre_live_migration``: each volume gets a new attachment with the destination's connector,
+completed; the old one is kept) → ``running`` (the libvirt job,
+`fakecloud.nova.virt.live_migration`) → ``completed``: ``_post_live_migration`` deletes the
+source's old attachments and lets the source guest go, the destination takes the server (its
+host and node, task_state none). A failed job is rolled back (``_rollback_live_migration``: the
+new attachments deleted and the old ones back, the destination cleaned up, task_state none)
+with the migration ``failed``; an aborted one likewise with ``cancelled``. An abort of a
+migration still waiting for the worker cancels it there (``cancelled``, task_state none); one
+in ``preparing`` is rolled back as cancelled when the job would start.
+
+Events: ``compute_check_can_live_migrate_destination`` (destination),
+``compute_check_can_live_migrate_source`` (source), ``compute_live_migration`` (source, ended
+as soon as the job is handed to the worker), ``compute_pre_live_migration`` and
+``compute_post_live_migration_at_destination`` (or ``compute_rollback_live_migration_at_
+destination``) on the destination, ``compute_live_migration_abort``/``_force_complete`` on the
+source. Notifications (legacy and, by release, versioned): ``live_migration.pre.*``
+(``instance.live_migration_pre.*``), ``live_migration._post.*`` (``live_migration_post``),
+``live_migration.post.dest.*`` (``live_migration_post_dest``), ``live_migration._rollback.*``
+(``live_migration_rollback``), ``live_migration.rollback.dest.*`` (``live_migration_rollback_
+dest``), ``live.migration.abort.*`` (``live_migration_abort``), ``live.migration.force.
+complete.*`` (``live_migration_force_complete``); 17.x sends the versioned ``pre``,
+``rollback`` and ``abort`` only (the others came with 18.0.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.nova import exception, states
+from fakecloud.nova.block_device import connector
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.virt import live_migration as libvirt_lm
+from fakecloud.sim.resources import Semaphore
+
+#: Versioned live-migration notifications 17.x does not send yet (18.0.0 added them).
+_VERSIONED_SINCE_18 = frozenset(
+    ("live_migration_post", "live_migration_post_dest", "live_migration_rollback_dest",
+     "live_migration_force_complete")
+)  # fmt: skip
+#: ``[DEFAULT] max_concurrent_live_migrations`` (default 1).
+MAX_CONCURRENT_LIVE_MIGRATIONS = 1
+#: Where the pre-33.0.0 check errors are wrapped (dc51a4271b, 33.0.0).
+WRAP_SOURCE_CHECK_SINCE = (33, 0, 0)
+
+
+def _notify(manager: Any, instance: Any, legacy: str, versioned: str, phase: str) -> None:
+    """Both kinds of a phase: ``compute.instance.<legacy>.<phase>`` and
+    ``instance.<versioned>.<phase>``."""
+    manager.notifier.instance_usage(manager.host, instance, f"{legacy}.{phase}")
+    if versioned not in _VERSIONED_SINCE_18 or manager.switches.release.major >= 18:
+        manager.notifier.instance_action(
+            manager.host, "nova-compute", instance, f"{versioned}.{phase}"
+        )
+
+
+def check_can_live_migrate_destination(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    block_migration: bool | None,
+    disk_over_commit: bool | None,
+    migration: Any,
+) -> Generator[Any, Any, dict]:
+    """On the destination: its check data, then the source's check (an RPC call); from
+    33.0.0 a source refusal is wrapped ('Error while check_can_live_migrate_source from ...')."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_check_can_live_migrate_destination")
+    try:
+        data = libvirt_lm.check_destination(block_migration, disk_over_commit)
+        try:
+            data = yield from manager.nova.compute_rpcapi.call(
+                context, instance, "check_can_live_migrate_source", instance.host,
+                dest_check_data=data,
+            )  # fmt: skip
+        except Exception as ex:
+            if manager.switches.release.version < WRAP_SOURCE_CHECK_SINCE:
+                raise
+            raise exception.MigrationPreCheckError(
+                f"Error while check_can_live_migrate_source from {instance.host} to host "
+                f"{manager.host}: {type(ex).__name__} {ex}"
+            ) from None
+    except Exception as exc:
+        manager.db.fault_create(
+            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+        )
+        event.finish(exc)
+        raise
+    event.finish()
+    return data
+
+
+def check_can_live_migrate_source(
+    manager: Any, context: Any, instance: Any, dest_check_data: dict
+) -> dict:
+    """On the source: block migration decided or checked against the storage."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_check_can_live_migrate_source")
+    try:
+        bdms = manager.db.bdms_by_instance(instance.uuid)
+        volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
+        data = libvirt_lm.check_source(manager.host, instance, dest_check_data, volume_backed)
+    except Exception as exc:
+        manager.db.fault_create(
+            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+        )
+        event.finish(exc)
+        raise
+    event.finish()
+    return data
+
+
+def live_migration(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    dest: str,
+    block_migration: bool,
+    migration: Any,
+    migrate_data: dict,
+) -> None:
+    """On the source: ``queued``, the job handed to the live-migration worker."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_live_migration")
+    manager.db.migration_save(migration, "queued", manager.actor)
+    waiting = _waiting(manager)
+    work = _do_live_migration(manager, context, instance, dest, block_migration, migration,
+                              migrate_data)  # fmt: skip
+    proc = manager.spawn_task(work, f"live_migration {instance.uuid}")
+    waiting[instance.uuid] = (migration, proc)
+    event.finish()
+
+
+def _waiting(manager: Any) -> dict:
+    """``_waiting_live_migrations``: uuid -> (migration, its job) until the job starts."""
+    if manager.live_waiting is None:
+        manager.live_waiting = {}
+        manager.live_workers = Semaphore(manager.kernel.env, MAX_CONCURRENT_LIVE_MIGRATIONS)
+    return manager.live_waiting
+
+
+def _do_live_migration(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    dest: str,
+    block_migration: bool,
+    migration: Any,
+    migrate_data: dict,
+) -> Generator:
+    """The worker's job: prepare the destination, run the libvirt job, then post or roll
+    back."""
+    with manager.live_workers.request() as slot:
+        yield slot
+        if manager.live_waiting.get(instance.uuid, (None,))[0] is not migration:
+            return  # cancelled while it waited (``future.cancel()``)
+        yield from _prepare_and_run(manager, context, instance, dest, block_migration,
+                                    migration, migrate_data)  # fmt: skip
+
+
+def _prepare_and_run(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    dest: str,
+    block_migration: bool,
+    migration: Any,
+    migrate_data: dict,
+) -> Generator:
+    manager.db.migration_save(migration, "preparing", manager.actor)
+    rpc = manager.nova.compute_rpcapi
+    try:
+        migrate_data = yield from rpc.call(
+            context, instance, "pre_live_migration", dest, block_migration=block_migration,
+            migrate_data=migrate_data,
+        )  # fmt: skip
+    except Exception:  # noqa: BLE001 - _cleanup_pre_live_migration
+        yield from _rollback(manager, context, instance, dest, migrate_data, migration,
+                             "failed", pre=True)  # fmt: skip
+        return
+    if manager.live_waiting.pop(instance.uuid, None) is None:
+        # "Migration ... aborted by another process, rollback."
+        yield from _rollback(manager, context, instance, dest, migrate_data, migration,
+                             "cancelled")  # fmt: skip
+        _notify(manager, instance, "live.migration.abort", "live_migration_abort", "end")
+        return
+    manager.db.migration_save(migration, "running", manager.actor)
+    dest_driver = manager.nova.hosts[dest].driver
+    try:
+        result = yield from libvirt_lm.live_migration(
+            manager.driver, instance, dest_driver, block_migration, migration
+        )
+    except Exception as exc:  # noqa: BLE001 - 'Live migration failed.'
+        manager.db.migration_save(migration, "error", manager.actor)
+        manager._set_error(instance, exc)
+        return
+    if result == "completed":
+        yield from _post_live_migration(manager, context, instance, dest, migrate_data,
+                                        migration)  # fmt: skip
+    else:
+        yield from _rollback(manager, context, instance, dest, migrate_data, migration, result)
+
+
+def _post_live_migration(
+    manager: Any, context: Any, instance: Any, dest: str, migrate_data: dict, migration: Any
+) -> Generator:
+    """``_post_live_migration``: the source's old attachments deleted, its guest gone, the
+    destination told, the migration ``completed``."""
+    _notify(manager, instance, "live_migration._post", "live_migration_post", "start")
+    old = migrate_data.get("old_vol_attachment_ids") or {}
+    for attachment_id in old.values():
+        yield from manager.volume_api.attachment_delete(context, attachment_id)
+    manager.driver.destroy(instance)  # driver.cleanup: the guest (and its disk) left here
+    try:
+        yield from manager.nova.compute_rpcapi.call(
+            context, instance, "post_live_migration_at_destination", dest,
+            block_migration=migrate_data.get("block_migration"),
+        )  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - _post_live_migration_update_host
+        row = manager.db.instance_row(instance.uuid)
+        if row is not None and row.host != dest:
+            instance = manager.db.instance_get(instance.uuid, manager.actor)
+            instance.host = instance.node = dest
+            instance.task_state = None
+            instance.progress = 0
+            instance.save()
+        manager._log(instance.uuid, "error", f"Post live migration at destination failed: {exc}")
+        return
+    _notify(manager, instance, "live_migration._post", "live_migration_post", "end")
+    manager.db.migration_save(migration, "completed", manager.actor)
+
+
+def _rollback(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    dest: str,
+    migrate_data: dict,
+    migration: Any,
+    status: str,
+    pre: bool = False,
+) -> Generator:
+    """``_rollback_live_migration``: the destination's new attachments deleted and the old
+    ones back, the destination cleaned up (a cast), task_state none, the migration `status`."""
+    old = migrate_data.get("old_vol_attachment_ids") or {}
+    for bdm in manager.db.bdms_by_instance(instance.uuid):
+        first = old.get(bdm.volume_id) if bdm.is_volume else None
+        if first is not None and bdm.attachment_id and bdm.attachment_id != first:
+            yield from manager.volume_api.attachment_delete(context, bdm.attachment_id)
+            bdm.attachment_id = first
+    _notify(manager, instance, "live_migration._rollback", "live_migration_rollback", "start")
+    manager.nova.compute_rpcapi.cast(
+        context, instance, "rollback_live_migration_at_destination", dest,
+        destroy_disks=bool(migrate_data.get("block_migration")),
+    )  # fmt: skip
+    try:
+        instance.task_state = None
+        instance.progress = 0
+        instance.save(expected_task_state=[states.MIGRATING])
+    except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
+        pass
+    _notify(manager, instance, "live_migration._rollback", "live_migration_rollback", "end")
+    manager.db.migration_save(migration, status, manager.actor)
+
+
+def pre_live_migration(
+    manager: Any, context: Any, instance: Any, block_migration: bool, migrate_data: dict
+) -> Generator[Any, Any, dict]:
+    """On the destination: each volume attached here too (a new attachment with this host's
+    connector, completed), the old attachment ids kept for the source."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_pre_live_migration")
+    migrate_data = dict(migrate_data, old_vol_attachment_ids={})
+    try:
+        _notify(manager, instance, "live_migration.pre", "live_migration_pre", "start")
+        bdms = manager.db.bdms_by_instance(instance.uuid)
+        old = migrate_data["old_vol_attachment_ids"]
+        for bdm in bdms:
+            if bdm.is_volume and bdm.attachment_id is not None:
+                new_id = yield from manager.volume_api.attachment_create(
+                    context, bdm.volume_id, instance.uuid, connector(manager.host),
+                    bdm.device_name, id_only=True,
+                )  # fmt: skip
+                old[bdm.volume_id] = bdm.attachment_id
+                bdm.attachment_id = new_id
+        for bdm in bdms:
+            if bdm.is_volume and bdm.attachment_id is not None:
+                yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)
+        _notify(manager, instance, "live_migration.pre", "live_migration_pre", "end")
+    except Exception as exc:
+        manager.db.fault_create(
+            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+        )
+        event.finish(exc)
+        raise
+    event.finish()
+    return migrate_data
+
+
+def post_live_migration_at_destination(
+    manager: Any, context: Any, instance: Any, block_migration: bool | None
+) -> Generator:
+    """On the destination: the server is this host's (host, node, power state), task_state
+    none."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_post_live_migration_at_destination")
+    try:
+        _notify(manager, instance, "live_migration.post.dest", "live_migration_post_dest",
+                "start")  # fmt: skip
+        yield manager.kernel.timeout(0)
+        instance.host = manager.host
+        instance.node = manager.host
+        instance.power_state = manager.driver.get_info(instance)
+        instance.task_state = None
+        instance.progress = 0
+        instance.save(expected_task_state=states.MIGRATING)
+        _notify(manager, instance, "live_migration.post.dest", "live_migration_post_dest",
+                "end")  # fmt: skip
+    except Exception as exc:
+        event.finish(exc)
+        raise
+    event.finish()
+
+
+def rollback_live_migration_at_destination(
+    manager: Any, context: Any, instance: Any, destroy_disks: bool
+) -> None:
+    """On the destination: what a block migration copied here is dropped."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_rollback_live_migration_at_destination")
+    _notify(manager, instance, "live_migration.rollback.dest", "live_migration_rollback_dest",
+            "start")  # fmt: skip
+    _notify(manager, instance, "live_migration.rollback.dest", "live_migration_rollback_dest",
+            "end")  # fmt: skip
+    event.finish()
+
+
+def live_migration_abort(manager: Any, context: Any, instance: Any, migration_id: int) -> None:
+    """On the source: a job still waiting for the worker is cancelled there; a running one is
+    aborted in libvirt; any other state is `InvalidMigrationState` (in the event only)."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_live_migration_abort")
+    try:
+        _notify(manager, instance, "live.migration.abort", "live_migration_abort", "start")
+        found = (manager.live_waiting or {}).pop(instance.uuid, None)
+        if found is not None:
+            migration, proc = found
+            if not proc.is_alive or _still_queued(manager, migration):
+                instance.task_state = None
+                instance.save(expected_task_state=[states.MIGRATING])
+                manager.db.migration_save(migration, "cancelled", manager.actor)
+        else:
+            migration = (manager.db.migrations or {}).get(migration_id)
+            if migration is None or migration.status != "running":
+                raise exception.InvalidMigrationState(
+                    migration_id=migration_id,
+                    instance_uuid=instance.uuid,
+                    state=None if migration is None else migration.status,
+                    method="abort live migration",
+                )
+            libvirt_lm.abort(manager.driver, instance)
+        _notify(manager, instance, "live.migration.abort", "live_migration_abort", "end")
+    except Exception as exc:
+        manager.db.fault_create(
+            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+        )
+        event.finish(exc)
+        return
+    event.finish()
+
+
+def _still_queued(manager: Any, migration: Any) -> bool:
+    """Whether the job has not started (``future.cancel()`` succeeds): still ``queued``."""
+    return migration.status == "queued"
+
+
+def live_migration_force_complete(manager: Any, context: Any, instance: Any) -> None:
+    """On the source: the libvirt job told to finish now (`NoActiveMigrationForInstance`, in
+    the event only, when there is none)."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_live_migration_force_complete")
+    try:
+        _notify(manager, instance, "live.migration.force.complete",
+                "live_migration_force_complete", "start")  # fmt: skip
+        libvirt_lm.force_complete(manager.driver, instance)
+        _notify(manager, instance, "live.migration.force.complete",
+                "live_migration_force_complete", "end")  # fmt: skip
+    except Exception as exc:
+        manager.db.fault_create(
+            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+        )
+        event.finish(exc)
+        return
+    event.finish()

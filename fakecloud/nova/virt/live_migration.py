@@ -1,0 +1,242 @@
+"""The libvirt driver's live migration (``nova/virt/libvirt/driver.py``
+``check_can_live_migrate_destination``/``_source``, ``live_migration``,
+``_live_migration_monitor``, ``live_migration_abort``, ``live_migration_force_complete``;
+``migration.py`` ``run_tasks``, ``save_stats``; 17.0.13-34.0.0), as far as its timing and
+states go.
+
+fakecloud's hosts keep their instances on local disks (no shared instance path, no shared
+block storage backend), so only a volume-backed server with no local disk (no ephemeral, no
+swap) is on "shared block storage". The checks: a block migration of such a server is
+`InvalidLocalStorage` ('Block migration can not be used with shared storage.'), a live
+migration without block migration of any other is `InvalidSharedStorage` ('Shared storage
+live-migration requires either shared storage or boot-from-volume with no local disks.'); 2.25's
+``auto`` (None) picks block migration exactly when the storage is not shared.
+
+The job, on the source: a block migration first copies the guest's root disk (this disk, the
+link between the hosts at ``glance_link_gbit_per_s``, the destination's disk: an ``io.transfer``
+labelled ``libvirt.live_migration.disk``), then the guest's memory crosses the link
+``live_migration_memory_passes`` times (once for a paused guest; label
+``libvirt.live_migration.memory``). At its end the guest runs on the destination (the same
+domain: its filesystems stay frozen or thawed as they were). Every
+``live_migration_monitor_interval`` (5 s) from the start the monitor saves the progress on the
+migration (``memory_*``/``disk_*`` bytes, `save_stats`). An abort cancels the copy under way
+(``abortJob``: the job is ``cancelled``); a force-complete pauses the guest (no post-copy:
+``live_migration_permit_post_copy`` is off by default), so what is left of the memory pass under
+way (at most the guest's memory) is the rest, and the guest runs again on the destination (or,
+if the job ends otherwise, on the source: ``run_recover_tasks``' unpause). A failed copy (an
+``io.transfer`` fault rule on those labels, or the guest destroyed) is a ``failed`` job, which
+the manager rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakecloud.nova import exception, states
+from fakecloud.sim.io import gbit_per_s
+
+#: ``[libvirt] live_migration_monitor_interval`` (5 s; 17.x saves every 10th 0.5 s poll).
+MONITOR_INTERVAL_S = 5.0
+_DISK = "libvirt.live_migration.disk"
+_MEMORY = "libvirt.live_migration.memory"
+_SHARED_REASON = (
+    "Shared storage live-migration requires either shared storage or boot-from-volume with "
+    "no local disks."
+)
+
+
+class _Cancelled(Exception):
+    """The job was aborted (``VIR_DOMAIN_JOB_CANCELLED``)."""
+
+
+class _Forced(Exception):
+    """The guest was paused by a force-complete: the pass under way is cut short."""
+
+
+@dataclass(eq=False)
+class LiveJob:
+    """A live migration job of one guest, as the source's libvirt runs it."""
+
+    dom: Any
+    dest: Any
+    memory_total: int
+    disk_total: int = 0
+    disk_sent: float = 0.0
+    memory_sent: float = 0.0
+    memory_left: float = 0.0
+    transfer: Any = None
+    forced: bool = False
+    paused_by_force: bool = False
+    aborted: bool = False
+    finished: Any = None
+    tasks: list = field(default_factory=list)
+
+    def progress(self, now: float) -> tuple[int, int, int, int, int, int]:
+        """(memory total, processed, remaining, disk total, processed, remaining) in bytes."""
+        t = self.transfer
+        moving = (t.size - t.remaining(now)) if t is not None and t.state == "running" else 0.0
+        label = t.label if t is not None else None
+        disk_sent = self.disk_sent + (moving if label == _DISK else 0.0)
+        memory_sent = self.memory_sent + (moving if label == _MEMORY else 0.0)
+        memory_left = self.memory_left - (moving if label == _MEMORY else 0.0)
+        if label == _DISK or (t is None and not memory_sent):
+            memory_left = self.memory_total
+        memory_left = max(0.0, min(float(self.memory_total), memory_left))
+        return (
+            self.memory_total,
+            int(memory_sent),
+            int(memory_left),
+            self.disk_total,
+            int(disk_sent),
+            int(max(0.0, self.disk_total - disk_sent)),
+        )
+
+
+def shared_block_storage(instance: Any, volume_backed: bool) -> bool:
+    """``_is_shared_block_storage``: volume-backed with no local disk."""
+    flavor = instance.flavor
+    return volume_backed and not flavor.ephemeral_gb and not flavor.swap
+
+
+def check_destination(block_migration: bool | None, disk_over_commit: bool | None) -> dict:
+    """``check_can_live_migrate_destination``: the dest check data (``LibvirtLiveMigrateData``
+    with ``block_migration``/``disk_over_commit`` only when given)."""
+    data: dict[str, Any] = {}
+    if block_migration is not None:
+        data["block_migration"] = block_migration
+    if disk_over_commit is not None:
+        data["disk_over_commit"] = disk_over_commit
+    return data
+
+
+def check_source(host: str, instance: Any, data: dict, volume_backed: bool) -> dict:
+    """``check_can_live_migrate_source``: decide or check ``block_migration``."""
+    shared = shared_block_storage(instance, volume_backed)
+    data = dict(data, is_volume_backed=volume_backed, is_shared_block_storage=shared)
+    if "block_migration" not in data:
+        data["block_migration"] = not shared
+    if data["block_migration"]:
+        if shared:
+            raise exception.InvalidLocalStorage(
+                reason="Block migration can not be used with shared storage.", path=host
+            )
+    elif not shared:
+        raise exception.InvalidSharedStorage(reason=_SHARED_REASON, path=host)
+    return data
+
+
+def live_migration(
+    driver: Any, instance: Any, dest: Any, block_migration: bool, migration: Any
+) -> Generator[Any, Any, str]:
+    """Run the job to its end: ``completed`` (the guest now on `dest`), ``cancelled`` or
+    ``failed`` (the guest still here, running again if a force-complete paused it)."""
+    kernel = driver.kernel
+    dom = driver._domain(instance)
+    job = LiveJob(dom=dom, dest=dest, memory_total=dom.memory_bytes)
+    job.finished = kernel.env.event()
+    if driver.live_jobs is None:
+        driver.live_jobs = {}
+    driver.live_jobs[instance.uuid] = job
+    kernel.spawn(_monitor(kernel, job, migration), name=f"libvirt:{driver.host} monitor {dom.id}")
+    link = kernel.io.resource(
+        f"link:{driver.host}->{dest.host}", gbit_per_s(driver.config.glance_link_gbit_per_s)
+    )
+    result = "completed"
+    try:
+        if block_migration and dom.source_type != "volume" and dom.disk_bytes:
+            job.disk_total = dom.disk_bytes
+            yield from _send(driver, job, dom.disk_bytes, (driver.disk, link, dest.disk), _DISK)
+            job.disk_sent = job.disk_total
+        passes = 1.0 if dom.power_state == states.POWER_PAUSED else None
+        job.memory_left = dom.memory_bytes * (passes or driver.config.live_migration_memory_passes)
+        while job.memory_left > 0:
+            try:
+                yield from _send(driver, job, job.memory_left, (link,), _MEMORY)
+            except _Forced:
+                continue
+            job.memory_sent += job.memory_left
+            job.memory_left = 0.0
+    except _Cancelled:
+        result = "cancelled"
+    except Exception:  # noqa: BLE001 - VIR_DOMAIN_JOB_FAILED: the manager rolls back
+        result = "failed"
+    finally:
+        job.transfer = None
+        driver.live_jobs.pop(instance.uuid, None)
+        job.finished.succeed()
+    if result != "completed":
+        if job.paused_by_force and instance.uuid in driver.domains:
+            driver._set_power(dom, states.RUNNING)  # run_recover_tasks: "unpause"
+        return result
+    # The switch-over: the domain is the destination's now (libvirt resumes it there).
+    driver.domains.pop(instance.uuid, None)
+    dest.domains[instance.uuid] = dom
+    if job.paused_by_force:
+        dest._set_power(dom, states.RUNNING)
+    return result
+
+
+def _send(driver: Any, job: LiveJob, size: float, path: tuple, label: str) -> Generator:
+    """One copy of the job, failed by a destroyed guest, an abort or a force-complete."""
+    if job.aborted:
+        raise _Cancelled()
+    t = driver.kernel.io.transfer(
+        int(size), path, label=label, host=driver.host, instance_uuid=job.dom.id,
+        dest=job.dest.host,
+    )  # fmt: skip
+    job.transfer = t
+    job.dom.transfers.add(t)
+    try:
+        yield t.done
+    finally:
+        job.dom.transfers.discard(t)
+        job.transfer = None
+
+
+def _monitor(kernel: Any, job: LiveJob, migration: Any) -> Generator:
+    """``_live_migration_monitor``'s ``save_stats``, at once and every interval until the job
+    ends."""
+    env = kernel.env
+    while not job.finished.triggered:
+        (
+            migration.memory_total,
+            migration.memory_processed,
+            migration.memory_remaining,
+            migration.disk_total,
+            migration.disk_processed,
+            migration.disk_remaining,
+        ) = job.progress(kernel.now)
+        migration.updated_at = kernel.now
+        yield env.any_of([env.timeout(MONITOR_INTERVAL_S), job.finished])
+
+
+def abort(driver: Any, instance: Any) -> None:
+    """``live_migration_abort``: ``abortJob`` (`NoActiveMigrationForInstance` without one)."""
+    job = (driver.live_jobs or {}).get(instance.uuid)
+    if job is None:
+        raise exception.NoActiveMigrationForInstance(instance_id=instance.uuid)
+    job.aborted = True
+    if job.transfer is not None:
+        driver.kernel.io.fail(job.transfer, _Cancelled())
+
+
+def force_complete(driver: Any, instance: Any) -> None:
+    """``live_migration_force_complete`` and the monitor's ``run_tasks``: the guest paused;
+    the memory pass under way ends with what it has left (at most the guest's memory)."""
+    job = (driver.live_jobs or {}).get(instance.uuid)
+    if job is None:
+        raise exception.NoActiveMigrationForInstance(instance_id=instance.uuid)
+    job.forced = True
+    dom = job.dom
+    if dom.power_state == states.RUNNING:
+        driver._set_power(dom, states.POWER_PAUSED)
+        job.paused_by_force = True
+    t = job.transfer
+    if t is not None and t.label == _MEMORY and t.state == "running":
+        now = driver.kernel.now
+        left = t.remaining(now)
+        job.memory_sent += t.size - left
+        job.memory_left = min(left, float(job.memory_total))
+        driver.kernel.io.fail(t, _Forced())

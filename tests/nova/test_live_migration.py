@@ -1,0 +1,372 @@
+"""Live migration (nova 17.0.13 and 34.0.0 ``migrate_server.py`` ``_migrate_live``,
+``compute/api.py`` ``live_migrate``/``live_migrate_abort``/``live_migrate_force_complete``,
+``conductor/tasks/live_migrate.py``, ``compute/manager.py`` ``check_can_live_migrate_*``,
+``pre_live_migration``, ``live_migration``, ``_do_live_migration``, ``_post_live_migration``,
+``post_live_migration_at_destination``, ``_rollback_live_migration``, ``live_migration_abort``,
+``live_migration_force_complete``; the libvirt driver's checks and monitor), and what it does to
+a snapshot: createImage is refused while ``migrating``; a volume-backed createImage (no task
+state) lets a live migration carry the frozen guest away, and its late unquiesce fails on the
+source."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import TIMED, NovaEnv
+from tests.nova.volume_backed_env import QGA, BfvEnv
+
+LIVE = "os-migrateLive"
+
+
+def _live(env: NovaEnv, sid: str, mv: str = "2.30", host=None, block="auto", **extra):
+    args = {"host": host, "block_migration": block, **extra}
+    return env.action(sid, {LIVE: args}, user="admin", microversion=mv)
+
+
+def _statuses(env: NovaEnv, sid: str) -> list[str]:
+    return [e["status"] for e in env.cloud.trace.filter(kind="nova.migration", subject=sid)]
+
+
+def _events(env: NovaEnv, sid: str, action: str) -> list[tuple[str, str, str]]:
+    path = f"/v2.1/servers/{sid}/os-instance-actions"
+    listed = env.request("GET", path, user="admin").json()["instanceActions"]
+    rid = next(a["request_id"] for a in listed if a["action"] == action)
+    shown = env.request("GET", f"{path}/{rid}", user="admin", microversion="2.62").json()
+    return [(e["event"], e["host"], e["result"]) for e in shown["instanceAction"]["events"]]
+
+
+def _host(env: NovaEnv, sid: str) -> tuple[str, str]:
+    server = env.server(sid, microversion="2.47")
+    return server["status"], server["OS-EXT-SRV-ATTR:host"]
+
+
+def _message(resp) -> str:
+    return next(iter(resp.json().values()))["message"]
+
+
+def test_a_block_migration_moves_disk_then_memory_and_the_server_with_them():
+    env = NovaEnv("upstream", TIMED)
+    big = next(i for i in env.images if i.name == "big")
+    sid = env.boot(image=big)
+    start = env.kernel.now
+    assert _live(env, sid).status == 202
+    assert env.server(sid)["status"] == "MIGRATING"
+    refused = env.create_image(sid)
+    assert (refused.status, _message(refused)) == (
+        409,
+        f"Cannot 'createImage' instance {sid} while it is in task_state migrating",
+    )
+    again = _live(env, sid)
+    assert _message(again) == (
+        f"Cannot 'os-migrateLive' instance {sid} while it is in task_state migrating"
+    )
+    # Five virtual seconds into the job the monitor has saved the disk copy half done (1 GB
+    # at the 100 MB/s of the disks), no memory sent yet.
+    env.cloud.advance(6)
+    (shown,) = env.request(
+        "GET", f"/v2.1/servers/{sid}/migrations", user="admin", microversion="2.23"
+    ).json()["migrations"]
+    assert (shown["status"], shown["source_compute"], shown["dest_compute"]) == (
+        "running",
+        "cmp-1",
+        "cmp-2",
+    )
+    assert (shown["disk_total_bytes"], shown["disk_processed_bytes"]) == (10**9, 5 * 10**8)
+    assert shown["memory_processed_bytes"] == 0
+    assert shown["memory_remaining_bytes"] == shown["memory_total_bytes"] > 0
+    env.cloud.run_until_idle()
+    assert _host(env, sid) == ("ACTIVE", "cmp-2")
+    assert env.states(sid)[-2:] == ["migrating", None]
+    assert _statuses(env, sid) == [
+        "accepted",
+        "accepted",
+        "queued",
+        "preparing",
+        "running",
+        "completed",
+    ]
+    times = {e["status"]: e["t"] for e in env.cloud.trace.filter(kind="nova.migration")}
+    memory = shown["memory_total_bytes"] / (10**9 / 8)  # over the 1 Gbit/s link
+    assert times["completed"] - times["running"] == pytest.approx(10.0 + memory, abs=0.01)
+    assert times["accepted"] - start == pytest.approx(0.002 * 2 + 0.007, abs=0.01)
+    assert _events(env, sid, "live-migration") == [
+        ("conductor_migrate_server", "nova-conductor-1", "Success"),
+        ("compute_check_can_live_migrate_destination", "cmp-2", "Success"),
+        ("compute_check_can_live_migrate_source", "cmp-1", "Success"),
+        ("compute_live_migration", "cmp-1", "Success"),
+        ("compute_pre_live_migration", "cmp-2", "Success"),
+        ("compute_post_live_migration_at_destination", "cmp-2", "Success"),
+    ]
+    listed = env.request("GET", "/v2.1/os-hypervisors/detail", user="admin").json()
+    used = {h["hypervisor_hostname"]: h["running_vms"] for h in listed["hypervisors"]}
+    assert used == {"cmp-1": 0, "cmp-2": 1}
+    gone = env.request(
+        "GET", f"/v2.1/servers/{sid}/migrations/1", user="admin", microversion="2.23"
+    )
+    assert _message(gone) == f"Live migration 1 for server {sid} is not in progress."
+    (row,) = env.request("GET", "/v2.1/os-migrations", user="admin", microversion="2.23").json()[
+        "migrations"
+    ]
+    assert (row["migration_type"], row["status"]) == ("live-migration", "completed")
+    assert env.create_image(sid).status == 202
+    env.cloud.run_until_idle()
+    assert env.cloud.check_invariants() == []
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_the_notifications_by_release(profile):
+    """Legacy ``live_migration.*`` always; versioned: 17.x only pre, rollback and abort (18.0.0
+    added post, post_dest, rollback_dest, force_complete), both kinds by the release's
+    ``notification_format`` (both before 20.0.0)."""
+    env = NovaEnv(profile, {"nova": {"notification_format": "both"}})
+    sid = env.boot()
+    assert _live(env, sid).status == 202
+    env.cloud.run_until_idle()
+    sent = [
+        e["event_type"]
+        for e in env.cloud.trace.filter(kind="notification")
+        if "live" in e["event_type"]
+    ]
+    legacy = [
+        f"compute.instance.live_migration.{s}"
+        for s in ("pre.start", "pre.end", "_post.start", "post.dest.start", "post.dest.end",
+                  "_post.end")
+    ]  # fmt: skip
+    if profile == "seed":
+        versioned = ["instance.live_migration_pre.start", "instance.live_migration_pre.end"]
+    else:
+        versioned = [
+            f"instance.live_migration_{s}"
+            for s in ("pre.start", "pre.end", "post.start", "post_dest.start", "post_dest.end",
+                      "post.end")
+        ]  # fmt: skip
+    assert [e for e in sent if e.startswith("compute.")] == legacy
+    assert [e for e in sent if not e.startswith("compute.")] == versioned
+
+
+def test_a_volume_backed_server_moves_its_attachment_without_a_block_migration():
+    env = NovaEnv("upstream")
+    sid = env.boot(bfv=True)
+    (bdm,) = env.nova.db.bdms_by_instance(sid)
+    first = bdm.attachment_id
+    assert _live(env, sid, mv="2.68", host="cmp-2").status == 202
+    env.cloud.run_until_idle()
+    assert _host(env, sid) == ("ACTIVE", "cmp-2")
+    volume = env.cloud.request(
+        "volumev3", "GET", f"/v3/{{project_id}}/volumes/{bdm.volume_id}", user="admin"
+    ).json()["volume"]
+    (only,) = volume["attachments"]
+    assert (volume["status"], only["host_name"]) == ("in-use", "cmp-2")
+    assert only["attachment_id"] == bdm.attachment_id != first
+    # No disk crossed: only the memory moved.
+    labels = [e["label"] for e in env.cloud.trace.filter(kind="io.start")]
+    assert "libvirt.live_migration.disk" not in labels
+    assert "libvirt.live_migration.memory" in labels
+    assert env.cloud.check_invariants() == []
+
+
+@pytest.mark.parametrize(
+    ("profile", "mv", "bfv", "block", "expected"),
+    [
+        # 17.0.13, forced (a host before 2.30): the source's refusal itself.
+        ("seed", "2.25", True, True,
+         "cmp-1 is not on local storage: Block migration can not be used with shared storage."),
+        # 34.0.0 (33.0.0+, dc51a4271b): the destination wraps the source's refusal.
+        ("upstream", "2.30", True, True,
+         "Error while check_can_live_migrate_source from cmp-1 to host cmp-2: "
+         "InvalidLocalStorage_Remote cmp-1 is not on local storage: Block migration can not "
+         "be used with shared storage."),
+        ("seed", "2.1", False, False,
+         "cmp-1 is not on shared storage: Shared storage live-migration requires either "
+         "shared storage or boot-from-volume with no local disks."),
+    ],
+)  # fmt: skip
+def test_the_storage_checks_before_2_34(profile, mv, bfv, block, expected):
+    env = NovaEnv(profile)
+    sid = env.boot(bfv=bfv)
+    extra = {"disk_over_commit": False} if mv < "2.25" else {"force": True} if mv >= "2.30" else {}
+    resp = _live(env, sid, mv=mv, host="cmp-2", block=block, **extra)
+    assert (resp.status, _message(resp)) == (400, expected)
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert _statuses(env, sid) == ["accepted", "error"]
+
+
+def test_scheduled_refusals_skip_the_host_from_33_0_0_else_stop_the_migration():
+    """Scheduled (no host): 34.0.0 leaves a host whose checks refuse out and asks again, so the
+    last refusal is 'No valid host'; 17.0.13 stops at the source's refusal."""
+    up = NovaEnv("upstream")
+    sid = up.boot()
+    resp = _live(up, sid, mv="2.25", block=False)
+    assert _message(resp) == "No valid host was found. There are not enough hosts available."
+    seed = NovaEnv("seed")
+    sid = seed.boot()
+    resp = _live(seed, sid, mv="2.25", block=False)
+    assert _message(resp).startswith("cmp-1 is not on shared storage")
+
+
+def test_refusals():
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    assert _live(env, sid, host="nope").json()["badRequest"]["message"] == (
+        "Compute host nope could not be found."
+    )
+    assert _message(_live(env, sid, host="cmp-1", force=True)) == (
+        f"Unable to migrate instance ({sid}) to current host (cmp-1)."
+    )
+    assert _message(_live(env, sid, force=True)) == "Can't force to a non-provided destination"
+    bad = _live(env, sid, mv="2.25", disk_over_commit=False)
+    assert bad.status == 400
+    assert _live(env, sid, mv="2.68", force=True).status == 400
+    as_user = env.action(
+        sid, {LIVE: {"host": None, "block_migration": "auto"}}, microversion="2.30"
+    )
+    assert as_user.status == 403
+    assert env.action(sid, {"os-stop": None}).status == 202
+    env.cloud.run_until_idle()
+    assert _message(_live(env, sid)) == (
+        f"Cannot 'os-migrateLive' instance {sid} while it is in vm_state stopped"
+    )
+    assert env.cloud.check_invariants() == []
+
+
+def test_from_2_34_the_conductors_refusal_is_in_the_action_event_only():
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    assert _live(env, sid, mv="2.34", block=False).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert _statuses(env, sid)[-1] == "error"
+    assert _events(env, sid, "live-migration")[0] == (
+        "conductor_live_migrate_instance",
+        "nova-conductor-1",
+        "Error",
+    )
+
+
+def _running(env: NovaEnv, sid: str, **kw) -> int:
+    assert _live(env, sid, **kw).status == 202
+    env.cloud.advance(1)
+    (shown,) = env.request(
+        "GET", f"/v2.1/servers/{sid}/migrations", user="admin", microversion="2.23"
+    ).json()["migrations"]
+    return shown["id"]
+
+
+def test_abort_rolls_the_migration_back_and_force_complete_ends_the_pass():
+    env = NovaEnv("upstream", {"nova": {"live_migration_memory_passes": 20.0}})
+    sid = env.boot()
+    mid = _running(env, sid)
+    base = f"/v2.1/servers/{sid}/migrations/{mid}"
+    assert env.request("DELETE", base, user="admin", microversion="2.24").status == 202
+    env.cloud.run_until_idle()
+    assert _host(env, sid) == ("ACTIVE", "cmp-1")
+    assert _statuses(env, sid)[-1] == "cancelled"
+    assert [e[0] for e in _events(env, sid, "live_migration_cancel")] == [
+        "compute_live_migration_abort"
+    ]
+    late = env.request("DELETE", base, user="admin", microversion="2.24")
+    # task_state None: ``raise_http_conflict_for_instance_invalid_state``'s fallback text.
+    assert (late.status, _message(late)) == (
+        409,
+        f"Instance {sid} is in an invalid state for 'abort live migration'",
+    )
+    # 20 passes of the memory take ~82 s; a force-complete pauses the guest and ends the pass.
+    mid = _running(env, sid)
+    started = env.kernel.now
+    forced = env.request(
+        "POST", f"/v2.1/servers/{sid}/migrations/{mid}/action", {"force_complete": None},
+        user="admin", microversion="2.22",
+    )  # fmt: skip
+    assert forced.status == 202
+    env.cloud.run_until_idle()
+    assert env.kernel.now - started < 6
+    assert _host(env, sid) == ("ACTIVE", "cmp-2")
+    assert env.server(sid, microversion="2.47")["OS-EXT-STS:power_state"] == 1
+    not_running = env.request(
+        "POST", f"/v2.1/servers/{sid}/migrations/{mid}/action", {"force_complete": None},
+        user="admin", microversion="2.22",
+    )  # fmt: skip
+    assert not_running.status == 409
+    assert env.cloud.check_invariants() == []
+
+
+def test_a_queued_migration_is_aborted_only_from_2_65():
+    """The source runs one live migration at a time (``max_concurrent_live_migrations`` 1):
+    the second waits ``queued``; 2.24 refuses its abort (400), 2.65 cancels it there."""
+    env = NovaEnv("upstream", {"nova": {"live_migration_memory_passes": 20.0}})
+    first, second = env.boot("a"), env.boot("b")
+    if _host(env, first) != _host(env, second):  # both on one source first
+        assert _live(env, first).status == 202
+        env.cloud.run_until_idle()
+    assert _host(env, first) == _host(env, second)
+    _running(env, first)
+    assert _live(env, second).status == 202
+    env.cloud.advance(1)
+    mid = max(env.nova.db.migrations)
+    assert env.nova.db.migrations[mid].status == "queued"
+    path = f"/v2.1/servers/{second}/migrations/{mid}"
+    refused = env.request("DELETE", path, user="admin", microversion="2.64")
+    assert _message(refused) == (
+        f"Migration {mid} state of instance {second} is queued. Cannot abort live migration "
+        "while the migration is in this state."
+    )
+    assert env.request("DELETE", path, user="admin", microversion="2.65").status == 202
+    env.cloud.run_until_idle()
+    source = _host(env, second)
+    assert _statuses(env, second)[-2:] == ["queued", "cancelled"]
+    assert _host(env, first) != source
+
+
+def test_a_failed_memory_copy_is_rolled_back():
+    """Fault rule ``io.transfer`` on ``libvirt.live_migration.memory``: the job fails
+    (``VIR_DOMAIN_JOB_FAILED``), ``_rollback_live_migration``: the new attachment deleted and
+    the old one back, the server active on its source, the migration ``failed``."""
+    env = NovaEnv("upstream")
+    env.cloud.faults.add(
+        "io.transfer", error="LibvirtError", match={"label": "libvirt.live_migration.memory"}
+    )
+    sid = env.boot(bfv=True)
+    (bdm,) = env.nova.db.bdms_by_instance(sid)
+    first = bdm.attachment_id
+    assert _live(env, sid).status == 202
+    env.cloud.run_until_idle()
+    assert _host(env, sid) == ("ACTIVE", "cmp-1")
+    assert _statuses(env, sid)[-1] == "failed"
+    assert bdm.attachment_id == first
+    volume = env.cloud.request(
+        "volumev3", "GET", f"/v3/{{project_id}}/volumes/{bdm.volume_id}", user="admin"
+    ).json()["volume"]
+    assert [(a["attachment_id"], a["host_name"]) for a in volume["attachments"]] == [
+        (first, "cmp-1")
+    ]
+    assert env.cloud.check_invariants() == []
+
+
+def test_a_live_migration_carries_a_guest_frozen_by_a_volume_backed_snapshot_away():
+    """A volume-backed createImage sets no task_state, so a live migration is accepted while
+    the guest is quiesced; the guest keeps running, and its memory (its frozen filesystems
+    with it) moves to the destination. The createImage's unquiesce goes to the host nova-api
+    read at its start: the source, which no longer has the guest (an error notification), so
+    the guest stays frozen on the destination until something restarts its OS."""
+    backends = {"store": {"kind": "copy", "throughput_mb_per_s": 100}}
+    cinder = {"backends": backends, "volume_types": {"__DEFAULT__": {"backend": "store"}}}
+    env = BfvEnv("upstream", config={"cinder": cinder})
+    sid = env.boot_bfv(image=QGA)
+    box = env.spawn_request(
+        env.cloud.now, "POST", f"/v2.1/servers/{sid}/action", {"createImage": {"name": "snap"}}
+    )
+    dom = env.domain(sid)
+    while not dom.frozen:
+        env.cloud.advance(0.001)
+    assert _live(env, sid).status == 202
+    env.cloud.run_until_idle()
+    assert box["response"].status == 202
+    assert _host(env, sid) == ("ACTIVE", "cmp-2")
+    assert env.nova.hosts["cmp-2"].driver.domains[sid] is dom
+    assert dom.frozen
+    failed = [
+        e for e in env.cloud.trace.filter(kind="notification")
+        if "unquiesce_instance" in e["event_type"]
+    ]  # fmt: skip
+    assert failed
+    assert env.images_named("snap")[0]["status"] == "active"
