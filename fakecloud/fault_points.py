@@ -149,6 +149,14 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.compute.resize_claim",
+        "A move's destination claims the new flavor in prep_resize (the resource tracker's "
+        "resize_claim); a failure is rescheduled to an alternate host, or the server goes "
+        "to ERROR.",
+        ("host", "instance_uuid"),
+        usual=("ComputeResourcesUnavailable",),
+    ),
+    FaultPoint(
         "nova.libvirt.get_guest",
         "The libvirt driver looks up a server's domain as its snapshot starts (DomainNotFound: "
         "the guest vanished behind Nova's back; the driver reports InstanceNotRunning).",

@@ -221,6 +221,12 @@ def _register_fault_errors(kernel: Any) -> None:
     faults = kernel.faults
     faults.register_error("LibvirtError", lambda msg=None: LibvirtError(msg or "internal error", 1))
     faults.register_error(
+        "ComputeResourcesUnavailable",
+        lambda msg=None: exception.ComputeResourcesUnavailable(
+            reason=msg or "Free memory 0.00 MB < requested 2048 MB"
+        ),
+    )
+    faults.register_error(
         "GuestAgentUnresponsive",
         lambda msg=None: LibvirtError(
             msg or "Guest agent is not responding: Guest agent not available for now",

@@ -41,6 +41,7 @@ def migrate_server(
     ignore_hosts: tuple[str, ...] = (),
     host_list: list[str] | None = None,
     migration: Migration | None = None,
+    retry: dict[str, Any] | None = None,
 ) -> Generator[Any, Any, None]:
     """Move `instance` to a host (not one of `ignore_hosts`) with `flavor` (its own for a
     migrate), to `where` (2.56's host) if given; raises `NoValidHost` when no host takes it.
@@ -66,9 +67,9 @@ def migrate_server(
             )
             if where is None:
                 more = _retry_info(nova, zone, instance.uuid, host, ignore_hosts)
-        elif host_list:
+        elif (counted := _attempts(nova, instance.uuid, retry)) is not None and host_list:
             host = host_list.pop(0)
-            more = {"host_list": host_list, "retry": {"num_attempts": 1, "hosts": [host]}}
+            more = {"host_list": host_list, "retry": {"num_attempts": counted, "hosts": [host]}}
         else:
             raise exception.MaxRetriesExceeded(
                 reason="Exhausted all hosts available for retrying build failures for "
@@ -101,17 +102,46 @@ def _retry_info(
 ) -> dict[str, Any]:
     """The alternates and ``retry`` a scheduled (not targeted) move carries to ``prep_resize``
     (``populate_retry``, ``_schedule``'s ``host_list``), for a member of a group with a hard
-    policy where the release checks it there (`move_reschedule.CHECKED`): the only moves here
-    that can fail on their destination; every other would carry them and never use them."""
-    if nova.server_groups is None or nova.config.scheduler_max_attempts == 1:
+    policy where the release checks it there (`server_groups.MIGRATIONS_COUNTED`), and every
+    move while fault point ``nova.compute.resize_claim`` is armed: the only moves here that can
+    fail on their destination; every other would carry them and never use them."""
+    if nova.config.scheduler_max_attempts == 1:
         return {}
-    group = server_groups.group_of(nova, uuid)
-    if group is None or group.policy not in server_groups.HARD_POLICIES:
-        return {}
-    if not server_groups.MIGRATIONS_COUNTED.reaches(nova.kernel.switches.release):
-        return {}
+    group = None
+    if nova.server_groups is not None:
+        group = server_groups.group_of(nova, uuid)
+    if _CLAIM not in nova.kernel.faults.hot:
+        if group is None or group.policy not in server_groups.HARD_POLICIES:
+            return {}
+        if not server_groups.MIGRATIONS_COUNTED.reaches(nova.kernel.switches.release):
+            return {}
     alternates = scheduler.alternates(nova, zone, uuid, None, host, group, ignore_hosts)
     return {"host_list": alternates, "retry": {"num_attempts": 1, "hosts": [host]}}
+
+
+#: The fault point a move's claim consults (`move_reschedule.claim_failure`).
+_CLAIM = "nova.compute.resize_claim"
+#: Compute RPC 5.1 (Stein): the compute hands its ``RequestSpec`` back on a reschedule,
+#: whose ``retry`` the conductor never sets, so ``populate_retry`` counts 1 again; before, the
+#: conductor rebuilt it from the compute's ``filter_properties`` (``from_components``), whose
+#: ``retry`` carried the count on.
+_SPEC_OBJECT_SINCE = (19, 0, 0)
+
+
+def _attempts(nova: Any, uuid: str, retry: dict[str, Any] | None) -> int | None:
+    """``populate_retry`` on a reschedule: the attempt's number, or `MaxRetriesExceeded`
+    past ``max_attempts`` (before 19.0.0 only; 'Last exception: None': the compute writes
+    ``retry['exc']``, the check reads ``exc_reason``)."""
+    if retry is None or nova.kernel.switches.release.version >= _SPEC_OBJECT_SINCE:
+        return 1
+    most = nova.config.scheduler_max_attempts
+    counted = retry["num_attempts"] + 1
+    if counted > most:
+        raise exception.MaxRetriesExceeded(
+            reason=f"Exceeded max scheduling attempts {most} for instance {uuid}. "
+            "Last exception: None"
+        )
+    return counted
 
 
 def _new_migration(nova: Any, context: Any, instance: Any, flavor: Flavor, same: bool) -> Any:
@@ -137,14 +167,19 @@ def _new_migration(nova: Any, context: Any, instance: Any, flavor: Flavor, same:
 
 
 def reschedule(
-    nova: Any, context: Any, instance: Any, migration: Migration, host_list: list[str]
+    nova: Any,
+    context: Any,
+    instance: Any,
+    migration: Migration,
+    host_list: list[str],
+    retry: dict[str, Any],
 ) -> Generator[Any, Any, None]:
     """``ComputeTaskAPI.resize_instance`` from a compute whose ``prep_resize`` failed: an RPC
-    call it waits for (nova 21.2.2-34.0.0 ``_reschedule_resize_or_reraise``), `migrate_server`
+    call it waits for (nova 17.0.13-34.0.0 ``_reschedule_resize_or_reraise``), `migrate_server`
     with the move's migration and what is left of its alternates. Raises `NoValidHost` ('No
     valid host found for resize' / '... cold migrate') when none is left."""
     yield from migrate_server(
-        nova, context, instance, migration.new_flavor, None, (), host_list, migration
+        nova, context, instance, migration.new_flavor, None, (), host_list, migration, retry
     )
 
 

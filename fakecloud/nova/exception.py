@@ -693,3 +693,10 @@ class NoActiveMigrationForInstance(NotFound):
     """Nova's ``NoActiveMigrationForInstance`` (the driver has no migration job to act on)."""
 
     msg_fmt = "Active live migration for instance %(instance_id)s not found"
+
+
+class ComputeResourcesUnavailable(ServiceUnavailable):
+    """Nova's ``ComputeResourcesUnavailable``: a resource tracker's claim refused (fault point
+    ``nova.compute.resize_claim``)."""
+
+    msg_fmt = "Insufficient compute resources: %(reason)s."

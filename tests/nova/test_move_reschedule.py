@@ -133,3 +133,39 @@ def test_prep_resize_did_not_check_before_33c8af1f8c():
     env, a, b = world("nova-21.2.1", 3)
     assert env.server(a)["OS-EXT-SRV-ATTR:host"] == env.server(b)["OS-EXT-SRV-ATTR:host"]
     assert env.cloud.check_invariants(["server_group_policy_holds"])
+
+
+@pytest.mark.parametrize(
+    ("profile", "reason"),
+    [
+        # before 19.0.0 the conductor rebuilt the request spec from the compute's retry
+        ("seed", "Exceeded max scheduling attempts 3 for instance {}. Last exception: None"),
+        ("upstream", "Exhausted all hosts available for retrying build failures for instance {}."),
+    ],
+)
+def test_a_failed_claim_is_rescheduled_until_the_attempts_run_out(profile, reason):
+    """Fault point ``nova.compute.resize_claim``: ``_do_prep_resize`` reschedules any failure
+    (nova 17.0.13-34.0.0), each alternate fails too, and the server ends in ERROR."""
+    env = NovaEnv(profile, config={"nova": {"compute_hosts": 4}})
+    sid = env.boot()
+    env.cloud.faults.add("nova.compute.resize_claim", error="ComputeResourcesUnavailable", times=3)
+    assert env.action(sid, {"resize": {"flavorRef": "2"}}).status == 202
+    env.cloud.run_until_idle()
+    shown = env.server(sid)
+    claim = "Insufficient compute resources: Free memory 0.00 MB < requested 2048 MB."
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown["fault"]["message"]) == (
+        "ERROR",
+        "cmp-1",
+        claim,
+    )
+    assert [f.message for f in env.nova.db.faults[sid]] == [
+        claim,
+        claim,
+        "Exceeded maximum number of retries. " + reason.format(sid),
+        "No valid host was found. No valid host found for resize",
+        claim,
+    ]
+    tried = [
+        (host, result) for name, host, result in events(env, sid) if name == "compute_prep_resize"
+    ]
+    assert tried == [("cmp-2", "Success"), ("cmp-3", "Success"), ("cmp-4", "Error")]

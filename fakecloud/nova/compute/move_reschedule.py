@@ -26,6 +26,9 @@ goes on: ``InstanceFaultRollback`` puts the server back in its vm_state and its 
 is the fault; ``GroupAffinityViolation`` sets ERROR; the migration is ``error``, the event
 Error, task_state none.
 
+A failed claim (fault point ``nova.compute.resize_claim``, `claim_failure`) is rescheduled
+the same way in every release (17.0.13 and 20.6.0 too); not retried it sets ERROR.
+
     >>> violated = late_move_check(manager, instance)  # doctest: +SKIP
 """
 
@@ -37,6 +40,23 @@ from typing import Any
 from fakecloud.nova import conductor_migrate, exception, server_groups
 from fakecloud.nova.compute.reschedule import POLICY_EXCEPTION
 from fakecloud.nova.compute.utils import format_traceback
+
+#: The fault point a move's claim consults (`claim_failure`).
+CLAIM = "nova.compute.resize_claim"
+
+
+def claim_failure(manager: Any, instance: Any) -> Generator[Any, Any, Exception | None]:
+    """``_prep_resize``'s ``rt.resize_claim`` at fault point ``nova.compute.resize_claim``
+    (host, instance_uuid; usually ``ComputeResourcesUnavailable``): None, or the error, which
+    ``_do_prep_resize`` reschedules as any other (nova 17.0.13-34.0.0); not retried, it sets
+    ERROR."""
+    try:
+        yield from manager.kernel.faults.pause(
+            CLAIM, host=manager.host, instance_uuid=instance.uuid
+        )
+    except Exception as exc:  # noqa: BLE001 - whatever the rule raises
+        return exc
+    return None
 
 
 def late_move_check(manager: Any, instance: Any) -> Exception | None:
@@ -93,7 +113,7 @@ def prep_failed(
     if retry is not None:
         try:
             yield from conductor_migrate.reschedule(
-                manager.nova, context, instance, migration, host_list or []
+                manager.nova, context, instance, migration, host_list or [], retry
             )
             rescheduled = True
         except exception.NoValidHost as error:

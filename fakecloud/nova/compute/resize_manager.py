@@ -152,17 +152,20 @@ def prep_resize(
     event = manager._event(context, instance, "compute_prep_resize")
     try:
         yield manager.kernel.env.timeout(0)
+        failure = None
         if manager.nova.server_groups is not None:
             failure = move_reschedule.late_move_check(manager, instance)
-            if failure is not None:
-                manager.notifier.instance_usage(manager.host, instance, "resize.prep.start")
-                manager.notifier.instance_action(
-                    manager.host, "nova-compute", instance, "resize_prep.start"
-                )
-                yield from move_reschedule.prep_failed(
-                    manager, context, instance, migration, event, failure, host_list, retry
-                )
-                return
+        if failure is None and move_reschedule.CLAIM in manager.kernel.faults.hot:
+            failure = yield from move_reschedule.claim_failure(manager, instance)
+        if failure is not None:
+            manager.notifier.instance_usage(manager.host, instance, "resize.prep.start")
+            manager.notifier.instance_action(
+                manager.host, "nova-compute", instance, "resize_prep.start"
+            )
+            yield from move_reschedule.prep_failed(
+                manager, context, instance, migration, event, failure, host_list, retry
+            )
+            return
         index = list(manager.nova.hosts).index(manager.host) + 1
         # ``_prep_resize``: "Stash the old vm_state so we can set the resized/reverted
         # instance back to the same state later."
