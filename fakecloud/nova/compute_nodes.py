@@ -121,12 +121,21 @@ _CLAIMS_DROPPED = frozenset(("confirmed", "reverted", "error", "failed", "comple
 
 
 def _in_resize_state(row: Any) -> bool:
-    """``_instance_in_resize_state``: ``resized``, or active/stopped with a resize task."""
+    """``_instance_in_resize_state``: ``resized``, or active/stopped with a resize task (or a
+    rebuild one: an evacuation's)."""
     if row.vm_state == states.RESIZED:
         return True
-    return row.vm_state in (states.ACTIVE, states.STOPPED) and (
-        row.task_state in states.RESIZE_TASK_STATES
+    return row.vm_state in (states.ACTIVE, states.STOPPED) and (row.task_state in _MOVE_TASK_STATES)
+
+
+_MOVE_TASK_STATES = frozenset(
+    (
+        *states.RESIZE_TASK_STATES,
+        states.REBUILDING,
+        states.REBUILD_BLOCK_DEVICE_MAPPING,
+        states.REBUILD_SPAWNING,
     )
+)
 
 
 def _move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
@@ -151,9 +160,9 @@ def _move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
         elif row.host == host:
             continue
         elif host == migration.dest_compute:
-            flavor = migration.new_flavor
+            flavor = migration.new_flavor or row.flavor
         elif host == migration.source_compute:
-            flavor = migration.old_flavor
+            flavor = migration.old_flavor or row.flavor
         else:
             continue
         vcpus += flavor.vcpus

@@ -334,6 +334,12 @@ class ComputeHostNotFound(NotFound):
     msg_fmt = "Compute host %(host)s could not be found."
 
 
+class ComputeServiceInUse(NovaException):
+    """Nova's ``ComputeServiceInUse``: an evacuated server's compute is still up."""
+
+    msg_fmt = "Compute service of %(host)s is still in use."
+
+
 class NoValidHost(NovaException):
     """Nova's ``NoValidHost``."""
 

@@ -597,13 +597,14 @@ class Migration:
     uuid: str
     instance_uuid: str
     migration_type: str
-    """``resize`` (the flavor changes), ``migration`` (same flavor, another host) or
-    ``live-migration``."""
+    """``resize`` (the flavor changes), ``migration`` (same flavor, another host),
+    ``live-migration`` or ``evacuation``."""
     status: str
     source_compute: str
     source_node: str
-    old_flavor: Flavor
-    new_flavor: Flavor
+    old_flavor: Flavor | None
+    """None for an evacuation (its record names no flavors: ``old_instance_type_id`` null)."""
+    new_flavor: Flavor | None
     user_id: str
     project_id: str
     created_at: float

@@ -58,6 +58,7 @@ SERVICES = "os_compute_api:os-services:%s"
 HYPERVISORS = "os_compute_api:os-hypervisors:%s"
 AGGREGATES = "os_compute_api:os-aggregates:%s"
 MIGRATE_SERVER = "os_compute_api:os-migrate-server:%s"
+EVACUATE = "os_compute_api:os-evacuate"
 MIGRATIONS = "os_compute_api:os-migrations:%s"
 SERVER_MIGRATIONS = "os_compute_api:servers:migrations:%s"
 #: ``POST /os-aggregates/{id}/images`` (2.81, 21.0.0).
@@ -105,6 +106,7 @@ UPSTREAM_RULES = (
     (MIGRATE_SERVER % "migrate:host", _ADMIN),
     (MIGRATE_SERVER % "migrate_live", _ADMIN),
     (MIGRATE_SERVER % "migrate_live:host", _ADMIN),
+    (EVACUATE, _ADMIN),
     (MIGRATIONS % "index", _ADMIN),
     (SERVER_MIGRATIONS % "index", _ADMIN),
     (SERVER_MIGRATIONS % "show", _ADMIN),

@@ -121,10 +121,12 @@ POWER_SUSPENDED = 7
 
 
 def _with_exits(table: dict) -> dict:
-    """Every task may end (None) or be overtaken by a delete, as Nova's delete ignores tasks."""
+    """Every task may end (None) or be overtaken by a delete, as Nova's delete ignores tasks,
+    or by an evacuation (``rebuilding``), which from db919aa15f (26.0.0; 23.2.2, 24.2.0,
+    25.1.0) ignores them too: their compute is down."""
     out = {}
     for src, dsts in table.items():
-        out[src] = set(dsts) | {None, DELETING}
+        out[src] = set(dsts) | {None, DELETING, REBUILDING}
     return out
 
 

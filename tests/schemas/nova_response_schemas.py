@@ -2543,6 +2543,18 @@ class migrate_server:
     migrate_live_response = {"type": "null"}
 
 
+class evacuate:
+    """nova/api/openstack/compute/schemas/evacuate.py (response schemas)."""
+
+    evacuate_response = {
+        "type": ["object", "null"],
+        "properties": {"adminPass": {"type": ["null", "string"]}},
+        "required": [],
+        "additionalProperties": False,
+    }
+    evacuate_response_v214 = {"type": "null"}
+
+
 class create_backup:
     """nova/api/openstack/compute/schemas/create_backup.py (response schemas)."""
 
@@ -4392,4 +4404,8 @@ ACTIONS = {
     "revertResize": [(None, None, servers.revert_resize_response)],
     "migrate": [(None, None, migrate_server.migrate_response)],
     "os-migrateLive": [(None, None, migrate_server.migrate_live_response)],
+    "evacuate": [
+        ("2.1", "2.13", evacuate.evacuate_response),
+        ("2.14", None, evacuate.evacuate_response_v214),
+    ],
 }

@@ -610,7 +610,37 @@ def test_compute_action(worlds, profile, action, versions):
     _each_version(versions, lambda mv: _action(world, profile, action, mv))
 
 
+def _evacuate(world: World, profile: str, mv: str) -> None:
+    """``evacuate`` (200): its server's compute forced down first, restarted after (which
+    destroys the guest left there)."""
+    sid = world.boot(f"evacuate-{mv}")
+    r = world.compute("GET", f"/servers/{sid}", mv="2.1", user="admin")
+    host = r.json()["server"]["OS-EXT-SRV-ATTR:host"]
+
+    def forced(value: bool) -> None:
+        body = {"host": host, "binary": "nova-compute", "forced_down": value}
+        r = world.compute("PUT", "/os-services/force-down", body, mv="2.11", user="admin")
+        assert r.status == 200, r.json()
+
+    forced(True)
+    body = {"evacuate": {"onSharedStorage": False} if _v(mv) < _v("2.14") else {}}
+    r = world.action(sid, body, mv, user="admin")
+    assert r.status == 200, r.json()
+    check(
+        r.json() if r.body else None,
+        _pick(nova.ACTIONS["evacuate"], mv),
+        f"{profile} POST /servers/{{server_id}}/action evacuate @{mv}",
+    )
+    world.cloud.run_until_idle()
+    forced(False)
+    world.cloud.nova.restart_compute(host, down_s=0.0)
+    world.compute("DELETE", f"/servers/{sid}", user="admin")
+    world.cloud.run_until_idle()
+
+
 def _action(world: World, profile: str, action: str, mv: str) -> None:
+    if action == "evacuate":
+        return _evacuate(world, profile, mv)
     sid = world.boot(f"{action}-{mv}")
     for step in _BEFORE.get(action, []):
         user = "admin" if next(iter(step)) in _ADMIN_ACTIONS else "demo"

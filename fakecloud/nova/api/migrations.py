@@ -71,6 +71,11 @@ def _validator(version: Any) -> Any:
     return _VALIDATORS[key]
 
 
+def _flavor_id(nova: Any, flavor: Any) -> int | None:
+    """A flavor's row id (null for an evacuation's record, which names none)."""
+    return None if flavor is None else flavors.row_id(nova, flavor.flavorid)
+
+
 def migration_view(nova: Any, fmt: Any, migration: Any, version: Any) -> dict[str, Any]:
     """One migration as ``MigrationsController._output`` shows it at `version`."""
     out: dict[str, Any] = {
@@ -80,8 +85,8 @@ def migration_view(nova: Any, fmt: Any, migration: Any, version: Any) -> dict[st
         "dest_node": migration.dest_node,
         "id": migration.id,
         "instance_uuid": migration.instance_uuid,
-        "new_instance_type_id": flavors.row_id(nova, migration.new_flavor.flavorid),
-        "old_instance_type_id": flavors.row_id(nova, migration.old_flavor.flavorid),
+        "new_instance_type_id": _flavor_id(nova, migration.new_flavor),
+        "old_instance_type_id": _flavor_id(nova, migration.old_flavor),
         "source_compute": migration.source_compute,
         "source_node": migration.source_node,
         "status": migration.status,

@@ -17,6 +17,7 @@ from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api import (
     create_backup,
     server_actions,
+    server_evacuate,
     server_live_migrate,
     server_resize,
     servers,
@@ -38,6 +39,7 @@ from fakecloud.nova.api.migrations import MigrationsController, ServerMigrations
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
+from fakecloud.nova.api.server_evacuate import ServerEvacuateController
 from fakecloud.nova.api.server_external_events import ServerExternalEventsController
 from fakecloud.nova.api.server_groups import ServerGroupsController
 from fakecloud.nova.api.server_groups import declare as declare_server_groups
@@ -62,6 +64,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     **{name: ("create_backup", handler) for name, handler in create_backup.ACTIONS.items()},
     **{name: ("server_resize", handler) for name, handler in server_resize.ACTIONS.items()},
     server_live_migrate.ACTION: ("server_resize", server_live_migrate.migrate_live),
+    **{name: ("server_evacuate", handler) for name, handler in server_evacuate.ACTIONS.items()},
 }
 
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
@@ -121,6 +124,11 @@ class ComputeApiService(NovaApiService):
     def server_resize(self) -> ServerResizeController:
         """resize, confirmResize, revertResize, migrate and os-migrateLive (`ACTIONS`)."""
         return ServerResizeController(self.nova, self.servers)
+
+    @cached_property
+    def server_evacuate(self) -> ServerEvacuateController:
+        """evacuate (`ACTIONS`)."""
+        return ServerEvacuateController(self.nova, self.servers)
 
     @cached_property
     def create_backup(self) -> CreateBackupController:

@@ -708,6 +708,25 @@ class API:
 
         live_migrate_api.live_migrate_abort(self, context, instance, migration_id, in_queue)
 
+    @check_instance_state(vm_state=[states.ACTIVE, states.STOPPED, states.ERROR], task_state=None)
+    def evacuate(
+        self,
+        context: Any,
+        instance: Instance,
+        host: str | None,
+        on_shared_storage: bool | None,
+        admin_password: str | None = None,
+        force: bool | None = None,
+        target_state: str | None = None,
+    ) -> None:
+        """Rebuild the server of a dead host on another (`fakecloud.nova.compute.evacuate_api`:
+        the task_state gate by release, the source compute down, the conductor's cast)."""
+        from fakecloud.nova.compute import evacuate_api
+
+        evacuate_api.evacuate(
+            self, context, instance, host, on_shared_storage, admin_password, force, target_state
+        )
+
     def reset_state(self, context: Any, instance: Instance, state: str) -> None:
         """Admin ``os-resetState``: vm_state active or error, task_state none."""
         self._record_action_start(context, instance, RESET_STATE)

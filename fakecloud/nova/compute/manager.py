@@ -172,7 +172,12 @@ class ComputeManager:
         yield self.kernel.env.timeout(down)
         if self.db.build_failures:
             build_failures.restarted(self)
-        for instance, reboot_type in self.init_host():
+        evacuated = None
+        if self.db.migrations:
+            from fakecloud.nova.compute import evacuate_manager
+
+            evacuated = evacuate_manager.destroy_evacuated(self)
+        for instance, reboot_type in self.init_host(evacuated):
             # _init_instance calls reboot_instance itself, before the RPC server starts.
             yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
         if self.db.migrations:
@@ -181,17 +186,18 @@ class ComputeManager:
             yield from resize_manager.init_resizes(self)
         self.kernel.rpc.set_up(self.target, True)
 
-    def init_host(self) -> list[tuple[Any, str]]:
+    def init_host(self, evacuated: set[str] | None = None) -> list[tuple[Any, str]]:
         """``_init_instance`` for every server here (not ERROR): clear snapshot task states;
         then the reboot branch: a reboot interrupted by the restart is retried
         (``_retry_reboot``: pending, or started and the guest not running; a soft one whose
         guest is down becomes hard, ``reboot_pending_hard``), and a reboot (or pause, unpause)
         state over a running guest is cleared (task state none, ``active``). Returns the
-        servers to reboot, with the type, which `restart` reboots before taking messages."""
+        servers to reboot, with the type, which `restart` reboots before taking messages.
+        `evacuated`: the servers `evacuate_manager.destroy_evacuated` handled, left alone."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="init_host")
         reboots = []
         for row in self.db.instances_on_host(self.host):
-            if row.vm_state == states.ERROR:
+            if row.vm_state == states.ERROR or (evacuated and row.uuid in evacuated):
                 continue
             if row.task_state in states.SNAPSHOT_TASK_STATES:
                 instance = self.db.instance_get(row.uuid, self.actor)
@@ -998,10 +1004,26 @@ class ComputeManager:
         orig_image_ref: str | None,
         orig_sys_metadata: dict[str, Any],
         preserve_ephemeral: bool = False,
+        recreate: bool = False,
+        on_shared_storage: bool | None = None,
+        migration: Any = None,
+        target_state: str | None = None,
     ) -> Generator[Any, Any, None]:
         """RPC cast: rebuild (``rebuilding`` → ``rebuild_block_device_mapping`` →
         ``rebuild_spawning`` → active, or stopped again through ``powering-off``), as
-        ``ComputeManager._do_rebuild_instance`` and ``_rebuild_default_impl``."""
+        ``ComputeManager._do_rebuild_instance`` and ``_rebuild_default_impl``; with
+        `recreate`, an evacuation to this host (`evacuate_manager.rebuild_evacuated`)."""
+        if recreate:
+            from fakecloud.nova.compute import evacuate_manager
+
+            return (
+                yield from self._task(
+                    evacuate_manager.rebuild_evacuated(
+                        self, context, instance, migration, new_pass, on_shared_storage,
+                        target_state,
+                    )
+                )
+            )  # fmt: skip
         return (
             yield from self._task(
                 self._rebuild(context, instance, image_ref, bool(preserve_ephemeral))

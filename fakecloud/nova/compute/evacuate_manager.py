@@ -1,0 +1,207 @@
+"""The compute hosts' part of an evacuation (``compute/manager.py`` ``rebuild_instance`` with
+``recreate``, ``_do_rebuild_instance``, ``_rebuild_default_impl``, ``_destroy_evacuated_instances``;
+``resource_tracker.py`` ``rebuild_claim``, ``finish_evacuation``; nova 17.0.13, 20.6.0,
+23.2.2, 25.2.1, 28.0.0, 29.2.0, 34.0.0).
+
+On the destination (event ``compute_rebuild_instance``): the claim makes the migration
+``pre-migrating`` with this host as its destination; the server's group is checked again
+(`server_groups.late_violation`); from 2.95 the server is to end ``stopped`` unless it was in
+error. No shared storage here: ``onSharedStorage`` true (before 2.14) is refused ("Invalid
+state of instance files on shared storage"). Then ``rebuild.start``, ``rebuilding``; each
+volume's attachment to the dead host is replaced by one with no connector (`detach_block_devices`:
+created first, the old one deleted), ``rebuild_block_device_mapping``, the attachments given
+this host's connector and completed, ``rebuild_spawning``, the guest spawned here (an
+image-backed server's disk made again from its image: nothing is copied from the dead host),
+``active`` (then powered off again if it was ``stopped``), ``rebuild.end``; only then the
+server's host and node are this host's and the migration ``done``.
+
+A failure: the migration ``failed`` and ``rebuild.error``. The late group check's failure was a
+``RescheduledException``: ERROR with a ``BuildAbortException`` fault until 21.0.0; from
+26e1d9c723 (21.0.0) an ``InstanceFaultRollback``: the server back in its vm_state, task_state
+none; from 56d320a203 (28.0.0; 25.3.0, 26.2.1, 27.2.0) a ``GroupAffinityViolation``, no longer
+a reschedule: ERROR. Any other failure: ERROR, the fault its own.
+
+The dead host keeps its guest until its nova-compute starts again: ``init_host`` first destroys
+the guests of the servers evacuated from it (migrations ``accepted``, ``pre-migrating`` or
+``done``, then ``completed``: from 20.0.0, 19.0.1 and 18.3.0 every one, before only those
+whose guest was found) and leaves them out of ``_init_instance``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from types import SimpleNamespace
+from typing import Any
+
+from fakecloud.nova import compute_nodes, exception, server_groups, states
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.compute.reschedule import POLICY_EXCEPTION
+from fakecloud.nova.compute.resize_manager import (
+    _complete_volume_attachments,
+    _terminate_volume_connections,
+    _update_volume_attachments,
+)
+from fakecloud.profiles.provenance import Backport, Change
+
+#: ``InstanceFaultRollback`` around a failed rebuild claim or late check (26e1d9c723).
+ROLLBACK_SINCE = (21, 0, 0)
+#: ``_destroy_evacuated_instances``' statuses.
+_EVACUATED = frozenset(("accepted", "pre-migrating", "done"))
+#: Every evacuation from the host is ``completed``, its guest found here or not (before, only
+#: those whose guest was found).
+ALL_COMPLETED = Change(
+    "20.0.0",
+    "9cacaad14e",
+    "cleanup evacuated instances not on hypervisor",
+    backports=(Backport("19.0.1", "b8f2cd689f"), Backport("18.3.0", "09de94e39b")),
+)
+
+
+def rebuild_evacuated(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    migration: Any,
+    new_pass: str | None,
+    on_shared_storage: bool | None,
+    target_state: str | None,
+) -> Generator[Any, Any, None]:
+    """``rebuild_instance(recreate=True)`` on this, the destination host."""
+    instance = manager._receive(instance)
+    event = manager._event(context, instance, "compute_rebuild_instance")
+    db = manager.db
+    start_vm_state = orig_vm_state = instance.vm_state
+    try:
+        index = list(manager.nova.hosts).index(manager.host) + 1
+        db.migration_save(
+            migration,
+            "pre-migrating",
+            manager.actor,
+            dest_compute=manager.host,
+            dest_node=manager.host,
+            dest_host=compute_nodes.host_ip(index),
+        )
+        _late_group_check(manager, instance)
+        if target_state and orig_vm_state != states.ERROR:
+            orig_vm_state = target_state
+        if on_shared_storage:  # libvirt's instance_on_disk: no shared storage here
+            raise exception.InvalidSharedStorage(
+                "Invalid state of instance files on shared storage"
+            )
+        image = None
+        bdms = db.bdms_by_instance(instance.uuid)
+        volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
+        if not volume_backed:
+            # The disk is made again from the server's image (the image cache's fetch).
+            image = yield from manager.image_api.get(context, instance.image_ref)
+        manager.notifier.instance_usage(manager.host, instance, "rebuild.start")
+        manager.notifier.instance_action(manager.host, "nova-compute", instance, "rebuild.start")
+        instance.power_state = states.NOSTATE
+        instance.task_state = states.REBUILDING
+        instance.save(expected_task_state=[states.REBUILDING])
+        yield from _terminate_volume_connections(manager, context, instance, bdms)
+        instance.task_state = states.REBUILD_BLOCK_DEVICE_MAPPING
+        instance.save(expected_task_state=[states.REBUILDING])
+        yield from _update_volume_attachments(manager, context, instance, bdms)
+        yield from _complete_volume_attachments(manager, context, bdms)
+        instance.task_state = states.REBUILD_SPAWNING
+        instance.save(expected_task_state=[states.REBUILD_BLOCK_DEVICE_MAPPING])
+        old = manager.nova.hosts[migration.source_compute].driver.domains.get(instance.uuid)
+        yield from manager.driver.spawn(
+            instance, image, volume_backed, name=old.name if old is not None else None
+        )
+        instance.power_state = manager.driver.get_info(instance)
+        instance.vm_state = states.ACTIVE
+        instance.task_state = None
+        instance.launched_at = manager.kernel.now
+        instance.save(expected_task_state=[states.REBUILD_SPAWNING])
+        if orig_vm_state == states.STOPPED:
+            instance.vm_state = states.ACTIVE
+            instance.task_state = states.POWERING_OFF
+            instance.progress = 0
+            instance.save()
+            yield from manager._power_off(context, instance)
+        manager.notifier.instance_usage(manager.host, instance, "rebuild.end")
+        manager.notifier.instance_action(manager.host, "nova-compute", instance, "rebuild.end")
+    except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
+        manager.driver.destroy(instance)
+        manager._log(instance.uuid, "debug", "Instance was deleted while rebuilding")
+        db.migration_save(migration, "failed", manager.actor)
+        manager._rebuild_error(instance, exc)
+        event.finish()
+        return
+    except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
+        db.migration_save(migration, "failed", manager.actor)
+        manager._rebuild_error(instance, exc)
+        raised = exc
+        if isinstance(exc, exception.RescheduledException):
+            raised = exception.BuildAbortException(
+                instance_uuid=instance.uuid, reason=exc.format_message()
+            )
+        if raised is not exc and manager.switches.release.version >= ROLLBACK_SINCE:
+            # ``InstanceFaultRollback``: the vm_state the rebuild started from, task none.
+            instance.vm_state = start_vm_state
+            instance.task_state = None
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+        else:
+            instance.set_error_state()
+        manager._rebuild_raised(instance, "", raised)
+        event.finish(raised)
+        return
+    # ``finish_evacuation``: the server is this host's, then the migration is done.
+    instance.host = manager.host
+    instance.node = manager.host
+    instance.save()
+    db.migration_save(migration, "done", manager.actor)
+    event.finish()
+
+
+def _late_group_check(manager: Any, instance: Any) -> None:
+    """``_validate_instance_group_policy`` (with the request spec's hints) on this host."""
+    nova = manager.nova
+    if nova.server_groups is None:
+        return
+    group = server_groups.group_of(nova, instance.uuid)
+    if group is None:
+        return
+    policy = server_groups.late_violation(nova, group, instance.uuid, manager.host)
+    if policy is None:
+        return
+    if POLICY_EXCEPTION.reaches(manager.switches.release):
+        raise exception.GroupAffinityViolation(instance_uuid=instance.uuid, policy=policy)
+    raise exception.RescheduledException(
+        instance_uuid=instance.uuid, reason=f"{policy} instance group policy was violated."
+    )
+
+
+def destroy_evacuated(manager: Any) -> set[str]:
+    """``_destroy_evacuated_instances`` at a restart: the guests still here of the servers
+    evacuated from this host are destroyed and those migrations ``completed``; returns the
+    servers' uuids, which ``_init_instance`` leaves alone."""
+    db = manager.db
+    found = {}
+    for migration in db.migrations.values():
+        if (
+            migration.migration_type == "evacuation"
+            and migration.source_compute == manager.host
+            and migration.status in _EVACUATED
+        ):
+            found[migration.instance_uuid] = migration
+    every = ALL_COMPLETED.reaches(manager.switches.release)
+    for uuid, migration in found.items():
+        local = uuid in manager.driver.domains
+        if local:
+            manager._log(
+                uuid,
+                "info",
+                "Destroying instance as it has been evacuated from this host but still exists "
+                "in the hypervisor",
+            )
+            manager.driver.destroy(SimpleNamespace(uuid=uuid))  # the row may be gone
+        row = db.instance_row(uuid)
+        if (local or every) and row is not None and not row.deleted:
+            db.migration_save(migration, "completed", manager.actor)
+    return set(found)
