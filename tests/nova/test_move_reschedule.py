@@ -126,6 +126,11 @@ def test_no_alternate_left_rolls_back_or_errors_by_release(profile, stop, status
     ]
     if status == "ERROR":
         assert shown["fault"]["message"] == fault
+    # wrap_exception on the way out of prep_resize
+    (raised,) = [
+        e for e in env.cloud.trace.filter(kind="notification") if e["event_type"] == "prep_resize"
+    ]
+    assert (raised["actor"], raised["message"]) == ("compute.cmp-1", fault.format(b))
     assert not env.cloud.check_invariants(["server_group_policy_holds"])
 
 

@@ -145,6 +145,8 @@ def prep_failed(
             instance.save()
         except exception.InstanceNotFound:
             pass
+    # ``wrap_exception``: legacy ``prep_resize`` (ERROR) and versioned ``compute.exception``
+    notifier.exception(host, "prep_resize", raised, instance=instance.uuid)
 
 
 def _fault_and_error(manager: Any, instance: Any, exc: Exception) -> None:
