@@ -370,3 +370,20 @@ def test_a_live_migration_carries_a_guest_frozen_by_a_volume_backed_snapshot_awa
     ]  # fmt: skip
     assert failed
     assert env.images_named("snap")[0]["status"] == "active"
+
+
+@pytest.mark.parametrize(("profile", "after"), [("seed", "running"), ("upstream", "error")])
+def test_a_source_restart_ends_the_job_and_init_host_resets_the_server(profile, after):
+    """The job dies with nova-compute; ``_init_instance`` clears ``migrating`` (the guest never
+    left the source) and, from 20.2.0 (``_reset_live_migration``, ebcf6e4ce5), sets the
+    ``running`` migration ``error`` after its abort finds no job; 17.x leaves it ``running``."""
+    env = NovaEnv(profile, {"nova": {"live_migration_memory_passes": 20.0}})
+    sid = env.boot()
+    _running(env, sid)
+    env.nova.restart_compute("cmp-1")
+    env.cloud.run_until_idle()
+    assert _host(env, sid) == ("ACTIVE", "cmp-1")
+    assert env.states(sid)[-2:] == ["migrating", None]
+    assert _statuses(env, sid)[-1] == after
+    assert sid in env.nova.hosts["cmp-1"].driver.domains
+    assert env.cloud.check_invariants() == []

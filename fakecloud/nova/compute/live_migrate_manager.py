@@ -52,6 +52,8 @@ _VERSIONED_SINCE_18 = frozenset(
 MAX_CONCURRENT_LIVE_MIGRATIONS = 1
 #: Where the pre-33.0.0 check errors are wrapped (dc51a4271b, 33.0.0).
 WRAP_SOURCE_CHECK_SINCE = (33, 0, 0)
+#: ``_reset_live_migration`` at start-up (ebcf6e4ce5, 21.0.0; backported to 20.2.0).
+RESET_AT_STARTUP_SINCE = (20, 2, 0)
 
 
 def _notify(manager: Any, instance: Any, legacy: str, versioned: str, phase: str) -> None:
@@ -345,9 +347,10 @@ def rollback_live_migration_at_destination(
     event.finish()
 
 
-def live_migration_abort(manager: Any, context: Any, instance: Any, migration_id: int) -> None:
+def live_migration_abort(manager: Any, context: Any, instance: Any, migration_id: int) -> bool:
     """On the source: a job still waiting for the worker is cancelled there; a running one is
-    aborted in libvirt; any other state is `InvalidMigrationState` (in the event only)."""
+    aborted in libvirt; any other state is `InvalidMigrationState` (in the event only, and
+    False returned)."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_live_migration_abort")
     try:
@@ -375,8 +378,9 @@ def live_migration_abort(manager: Any, context: Any, instance: Any, migration_id
             instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
         )
         event.finish(exc)
-        return
+        return False
     event.finish()
+    return True
 
 
 def _still_queued(manager: Any, migration: Any) -> bool:
@@ -402,3 +406,33 @@ def live_migration_force_complete(manager: Any, context: Any, instance: Any) -> 
         event.finish(exc)
         return
     event.finish()
+
+
+def init_live_migrations(manager: Any, context: Any) -> None:
+    """``_init_instance``'s live-migration branch for the servers of a restarted source: the
+    jobs died with the service (nothing waits for the worker any more); a server left
+    ``migrating`` gets task_state none and, from 20.2.0 (``_reset_live_migration``), its
+    ``running`` migration is aborted (which finds no job: 'Failed to abort live-migration')
+    and set ``error``; before, the migration is left as it was."""
+    manager.live_waiting.clear()
+    db = manager.db
+    for row in db.instances_on_host(manager.host):
+        if row.task_state != states.MIGRATING or row.vm_state == states.ERROR:
+            continue
+        instance = db.instance_get(row.uuid, manager.actor)
+        if manager.switches.release.version >= RESET_AT_STARTUP_SINCE:
+            try:
+                migration = db.migration_by_instance_and_status(instance.uuid, "running")
+            except exception.MigrationNotFoundByStatus:
+                migration = None
+            if migration is not None:
+                if not live_migration_abort(manager, context, instance.clone(), migration.id):
+                    manager._log(instance.uuid, "error", "Failed to abort live-migration")
+                db.migration_save(migration, "error", manager.actor)
+            manager._log(
+                instance.uuid,
+                "info",
+                "Instance found in migrating state during startup. Resetting task_state",
+            )
+        instance.task_state = None
+        instance.save(expected_task_state=[states.MIGRATING])

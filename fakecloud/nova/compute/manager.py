@@ -181,9 +181,11 @@ class ComputeManager:
             # _init_instance calls reboot_instance itself, before the RPC server starts.
             yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
         if self.db.migrations:
-            from fakecloud.nova.compute import resize_manager
+            from fakecloud.nova.compute import live_migrate_manager, resize_manager
 
             yield from resize_manager.init_resizes(self)
+            if self.live_waiting is not None:
+                live_migrate_manager.init_live_migrations(self, _INIT_HOST_CONTEXT)
         self.kernel.rpc.set_up(self.target, True)
 
     def init_host(self, evacuated: set[str] | None = None) -> list[tuple[Any, str]]:
@@ -890,11 +892,11 @@ class ComputeManager:
 
         lm.rollback_live_migration_at_destination(self, context, instance, destroy_disks)
 
-    def live_migration_abort(self, context: Any, instance: Any, migration_id: int) -> None:
+    def live_migration_abort(self, context: Any, instance: Any, migration_id: int) -> bool:
         """RPC cast to the source: cancel the job waiting, or abort the running one."""
         from fakecloud.nova.compute import live_migrate_manager as lm
 
-        lm.live_migration_abort(self, context, instance, migration_id)
+        return lm.live_migration_abort(self, context, instance, migration_id)
 
     def live_migration_force_complete(self, context: Any, instance: Any) -> None:
         """RPC cast to the source: finish the running job now (the guest paused)."""
