@@ -6,6 +6,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fakecloud.api import http
 from fakecloud.api.http import Response
 
 SCALARS = st.one_of(
@@ -36,4 +37,27 @@ def test_a_body_is_encoded_as_json_dumps_encodes_it(body):
 def test_a_view_shared_twice_is_not_a_cycle():
     link = {"rel": "self", "href": "http://compute.fakecloud.test/v2.1/servers/x"}
     body = {"server": {"links": [link, link], "again": link}}
+    assert Response(200, body).content() == json.dumps(body).encode()
+
+
+def test_remembered_strings_are_bounded_and_only_exact_str(monkeypatch):
+    """The encoder's remembered string texts (`_Escaped`): cleared when full, a `str`
+    subclass's text made but not kept, and the answers unchanged either way."""
+    monkeypatch.setattr(http, "_ESCAPED_KEPT", 3)
+    memo = http._Escaped()
+    monkeypatch.setattr(
+        http,
+        "_C_ENCODE",
+        json.encoder.c_make_encoder(
+            None, http._ENCODER.default, memo.__getitem__, None, ": ", ", ", False, False, True
+        ),
+    )
+
+    class Name(str):
+        pass
+
+    body = {"a": ["b", "c\u00e9", Name("d\n")], "e": {"a": "b"}}
+    assert Response(200, body).content() == json.dumps(body).encode()
+    assert len(memo) <= 3
+    assert all(key.__class__ is str for key in memo)
     assert Response(200, body).content() == json.dumps(body).encode()
