@@ -131,7 +131,9 @@ def _differ() -> Any:
             loaded = f"orig[{index}]"
             index += 1
         lines.append(f"    value = inst.{name}")
-        lines.append(f"    if value != {loaded}:")
+        # the same object first: most fields of a copy hold what it was loaded with (no
+        # saved field can hold a NaN, the one value `is` and `!=` both)
+        lines.append(f"    if value is not {loaded} and value != {loaded}:")
         lines.append(f"        out[{name!r}] = value")
     lines.append("    return out")
     return _compile(lines, "changes")
