@@ -132,11 +132,11 @@ class ApiService:
             line = _LAST_LINE[0]  # many requests alike (a boot storm): one string for all
         else:
             _LAST_LINE[0] = line
-        self.kernel.trace.put(
+        self.kernel.trace.write(
             _REQUEST,
             self.name,
             line,
-            getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
+            (getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),),
         )
         try:
             route, req.params = self.router.match(req.method, req.path)
@@ -187,12 +187,11 @@ class ApiService:
         """Trace the answer to `req` (its request `line`, as the request's event has it), add
         the version headers `extra` and the request id."""
         ctx = req.context
-        self.kernel.trace.put(
+        self.kernel.trace.write(
             _RESPONSE,
             self.name,
             line,
-            response.status,
-            getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),
+            (response.status, getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None)),
         )
         headers = response.headers
         if headers:

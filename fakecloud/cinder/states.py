@@ -220,4 +220,4 @@ def born(
     if not machine.legal(None, new):
         raise IllegalTransition(f"{machine.name}: a new row cannot start in {new!r}")
     setattr(obj, field, new)
-    kernel.trace.put(MOVED, actor, obj.id, machine.name, field, None, new)
+    kernel.trace.write(MOVED, actor, obj.id, (machine.name, field, None, new))

@@ -301,8 +301,8 @@ class Images:
             setattr(image, f, getattr(draft, f))
         image.extra_properties = draft.extra_properties
         image.updated_at = self._kernel.now
-        self._kernel.trace.put(
-            _UPDATE, "glance", image.id, [(c["op"], "/" + "/".join(c["path"])) for c in changes]
+        self._kernel.trace.write(
+            _UPDATE, "glance", image.id, ([(c["op"], "/" + "/".join(c["path"])) for c in changes],)
         )
         return image
 

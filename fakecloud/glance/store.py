@@ -111,7 +111,7 @@ class GlanceStore:
             self.used_bytes -= old.size
         self.objects[image_id] = data
         self.used_bytes += data.size
-        self._kernel.trace.put(_PUT, "glance", image_id, data.size)
+        self._kernel.trace.write(_PUT, "glance", image_id, (data.size,))
 
     def delete(self, image_id: str) -> bool:
         """Remove an image's data; whether there was any."""

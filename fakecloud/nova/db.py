@@ -84,8 +84,8 @@ class NovaDB:
         self.instances[inst.uuid] = inst
         self._count(inst, 1)
         self._place(inst, inst.host)
-        self.kernel.trace.put(
-            MOVED, actor, inst.uuid, states.VM_STATE.name, "vm_state", None, inst.vm_state
+        self.kernel.trace.write(
+            MOVED, actor, inst.uuid, (states.VM_STATE.name, "vm_state", None, inst.vm_state)
         )
         return inst.clone(actor)
 
@@ -514,7 +514,7 @@ class NovaDB:
             updated_at=now,
         )
         self.actions.setdefault(uuid, []).append(row)
-        self.kernel.trace.put(_ACTION, "nova", uuid, action, ctx.request_id)
+        self.kernel.trace.write(_ACTION, "nova", uuid, (action, ctx.request_id))
         return row
 
     def action_get_by_request_id(self, uuid: str, request_id: str) -> InstanceAction | None:
@@ -536,7 +536,7 @@ class NovaDB:
         row = InstanceActionEvent(event=event, start_time=self.kernel.now, host=host)
         action.events.append(row)
         action.updated_at = self.kernel.now
-        self.kernel.trace.put(_EVENT_START, host, uuid, event, "start")
+        self.kernel.trace.write(_EVENT_START, host, uuid, (event, "start"))
         return row
 
     def event_finish(
@@ -566,7 +566,7 @@ class NovaDB:
                 action.message = "Error"
         if action is not None:
             action.updated_at = now
-        self.kernel.trace.put(_EVENT_FINISH, row.host, uuid, row.event, "finish", row.result)
+        self.kernel.trace.write(_EVENT_FINISH, row.host, uuid, (row.event, "finish", row.result))
 
     def fault_create(
         self, uuid: str, exc: BaseException, host: str, details: str, message: str | None = None

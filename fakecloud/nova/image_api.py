@@ -543,18 +543,20 @@ class API:
         attempts = 1 + cfg.num_retries
         ok = ROUTES[call][2]
         subject, templated = _SUBJECTS[call]
-        # A templated subject is kept as a plain tuple of strings and made a `Subject` for
-        # each event: the collector untracks such a tuple at once, never a tuple subclass,
-        # and this frame waits out the round trip (as in Nova's Cinder client, `API._call`).
+        # A templated subject is kept as a plain tuple of strings, which the trace writes as
+        # the `Subject` it stands for (`Trace.write`'s `parts`): the collector untracks such a
+        # tuple at once, never a tuple subclass, and this frame waits out the round trip (as
+        # in Nova's Cinder client, `API._call`).
         parts = (subject, image_id) if templated else None
         caller = calls.sender(k, CALLER)
         point = _POINTS.get(method)  # one string per method: an upload waits with it
         if point is None:
             point = _POINTS[method] = sys.intern("image_api." + method)
         for attempt in range(1, attempts + 1):
-            k.trace.put(
-                calls.SENT, caller, subject if parts is None else Subject(parts), CALLEE, call
-            )
+            if parts is None:
+                k.trace.write(calls.SENT, caller, subject, (CALLEE, call))
+            else:
+                k.trace.write(calls.SENT, caller, parts, (CALLEE, call), True)
             try:
                 try:
                     if cfg.latency_s:
@@ -587,8 +589,10 @@ class API:
                     named = subject if parts is None else Subject(parts)
                     calls.answered(k, caller, CALLEE, named, call, None, str(e))
                     raise
-                named = subject if parts is None else Subject(parts)
-                k.trace.put(calls.ANSWERED, caller, named, CALLEE, call, ok)
+                if parts is None:
+                    k.trace.write(calls.ANSWERED, caller, subject, (CALLEE, call, ok))
+                else:
+                    k.trace.write(calls.ANSWERED, caller, parts, (CALLEE, call, ok), True)
                 return result
             except (HTTPServiceUnavailable, CommunicationError) as e:
                 k.trace.emit(

@@ -82,18 +82,20 @@ class Notifier:
                     "ERROR" if event_suffix.endswith("error") else "INFO",
                 )
             publisher, event_type, priority = named
-            self._kernel.trace.put(
+            self._kernel.trace.write(
                 form(*_USAGE, *extra) if extra else _USAGE_FORM,
                 publisher,
                 event_type,
-                event_type,
-                "unversioned",
-                priority,
-                instance.uuid,
-                instance.vm_state,
-                instance.task_state or "",
-                instance.project_id,
-                *extra.values(),
+                (
+                    event_type,
+                    "unversioned",
+                    priority,
+                    instance.uuid,
+                    instance.vm_state,
+                    instance.task_state or "",
+                    instance.project_id,
+                    *extra.values(),
+                ),
             )
 
     def instance_snapshot(self, host: str, instance: Any, phase: str, image_id: str) -> None:
@@ -101,19 +103,21 @@ class Notifier:
         (payload ``InstanceActionSnapshotPayload``, 1.6 in Queens to 1.10 in 34.0.0)."""
         if self.versioned:
             event_type = f"instance.snapshot.{phase}"
-            self._kernel.trace.put(
+            self._kernel.trace.write(
                 _SNAPSHOT_FORM,
                 f"nova-compute:{host}",
                 event_type,
-                event_type,
-                "versioned",
-                "INFO",
-                self._snapshot_payload,
-                instance.uuid,
-                instance.vm_state,
-                instance.task_state,
-                image_id,
-                None,
+                (
+                    event_type,
+                    "versioned",
+                    "INFO",
+                    self._snapshot_payload,
+                    instance.uuid,
+                    instance.vm_state,
+                    instance.task_state,
+                    image_id,
+                    None,
+                ),
             )
 
     def instance_action(

@@ -486,9 +486,10 @@ class API:
             caller = calls.sender(k, CALLER)
             template, names, ok, point = _TEMPLATES[method]
             project = getattr(context, "project_id", None) or "-"
-            # The subject's template and parts as a plain tuple of strings, made into a
-            # `Subject` for each event: the collector untracks such a tuple at once, never a
-            # tuple subclass, and this frame waits out a round trip (a storm's every flow).
+            # The subject's template and parts as a plain tuple of strings, which the trace
+            # writes as the `Subject` it stands for (`Trace.write`'s `parts`): the collector
+            # untracks such a tuple at once, never a tuple subclass, and this frame waits out
+            # a round trip (a storm's every flow).
             if names.__class__ is str:  # the one resource most paths name
                 # (`res_id`, when the caller names it alone: no keyword dict to build)
                 parts = (template, project, attrs[names] if attrs else res_id)
@@ -496,7 +497,7 @@ class API:
                 # (map, not a comprehension: that would make `attrs` a closure cell of this
                 # frame, one more object per request in flight)
                 parts = (template, project, *map(attrs.__getitem__, names))
-            k.trace.put(calls.SENT, caller, Subject(parts), CALLEE, method)
+            k.trace.write(calls.SENT, caller, parts, (CALLEE, method), True)
             if half > 0:
                 yield k.timeout(half)
             try:
@@ -533,7 +534,7 @@ class API:
                 raise
             if half > 0:
                 yield k.timeout(half)
-            k.trace.put(calls.ANSWERED, caller, Subject(parts), CALLEE, method, ok)
+            k.trace.write(calls.ANSWERED, caller, parts, (CALLEE, method, ok), True)
         except CLIENT_ERRORS as exc:
             if on_error is None:
                 raise

@@ -75,7 +75,7 @@ def actor_of_target(target: str) -> str:
 
 def sent(kernel: Any, caller: str, callee: str, subject: str, call: str) -> None:
     """Trace a request leaving `caller` for `callee`."""
-    kernel.trace.put(SENT, caller, subject, callee, call)
+    kernel.trace.write(SENT, caller, subject, (callee, call))
 
 
 def answered(
@@ -89,6 +89,6 @@ def answered(
 ) -> None:
     """Trace the answer `caller` got: `status` (None: no answer at all) and any `error`."""
     if error is None:
-        kernel.trace.put(ANSWERED, caller, subject, callee, call, status)
+        kernel.trace.write(ANSWERED, caller, subject, (callee, call, status))
     else:
-        kernel.trace.put(FAILED, caller, subject, callee, call, status, error)
+        kernel.trace.write(FAILED, caller, subject, (callee, call, status, error))

@@ -349,7 +349,7 @@ class IoModel:
             )
             res = Resource(name, capacity, order=len(self.resources))
             self.resources[name] = res
-            self._kernel.trace.put(_RESOURCE, "io", name, capacity)
+            self._kernel.trace.write(_RESOURCE, "io", name, (capacity,))
         return res
 
     def _jitter(self) -> None:
@@ -367,7 +367,7 @@ class IoModel:
         if self._lone is not None:
             self.write_books()
         res.capacity = self._check_capacity(name, bytes_per_s)
-        self._kernel.trace.put(_CAPACITY, "io", name, bytes_per_s)
+        self._kernel.trace.write(_CAPACITY, "io", name, (bytes_per_s,))
         if res.classes:
             self._recapped[res] = None
             self._reform = True
@@ -399,14 +399,11 @@ class IoModel:
         t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, done)
         t.started_at = k.now
         names = [r.name for r in resources]
-        k.trace.put(
+        k.trace.write(
             _STARTS.get(tuple(attrs)) or _start_form(tuple(attrs)),
             "io",
             t.id,
-            label,
-            size_bytes,
-            names,
-            *attrs.values(),
+            (label, size_bytes, names, *attrs.values()),
         )
         rule = None
         if "io.transfer" in k.faults.hot:  # else consulting it does nothing
@@ -761,7 +758,7 @@ class IoModel:
         del self._active[t.id]
         t.state = "done"
         t.finished_at = now
-        self._kernel.trace.put(_FINISH, "io", t.id, t.label, round(now - t.started_at, 9))
+        self._kernel.trace.write(_FINISH, "io", t.id, (t.label, round(now - t.started_at, 9)))
         done = t.done
         if done._value is not PENDING:
             done.succeed()  # raises as simpy does

@@ -239,7 +239,7 @@ class _Delivery(simpy.Process):
                 self._run(bus._serve(target, message, hub))
                 return
             # what `_deliver` does, without its call
-            bus._kernel.trace.put(_DELIVER, "rpc", target, self._method)
+            bus._kernel.trace.write(_DELIVER, "rpc", target, (self._method,))
             reply = message.call
             if reply is not None and reply.served is not None and not reply.served.triggered:
                 reply.served.succeed()
@@ -434,7 +434,7 @@ class RpcBus:
         """`cast` with the method's arguments as a dict the message keeps (no copy): for
         callers that already hold them, so no name passes through a ``**`` parameter."""
         k = self._kernel
-        k.trace.put(_CAST, "rpc", target, method)
+        k.trace.write(_CAST, "rpc", target, (method,))
         faults = k.faults
         rule = (
             faults.check("rpc.cast", target=target, method=method)
@@ -486,7 +486,7 @@ class RpcBus:
     def _deliver(self, target: str, message: _Message) -> Any:
         """The message is taken by its consumer: trace it, start a monitored call's
         heartbeats; the endpoint method to run."""
-        self._kernel.trace.put(_DELIVER, "rpc", target, message.method)
+        self._kernel.trace.write(_DELIVER, "rpc", target, (message.method,))
         reply = message.call
         if reply is not None and reply.served is not None and not reply.served.triggered:
             reply.served.succeed()
@@ -552,7 +552,7 @@ class RpcBus:
         monitor = call_monitor_timeout
         if monitor is not None and monitor >= timeout:
             monitor = None
-        k.trace.put(_CALL, "rpc", target, method, timeout)
+        k.trace.write(_CALL, "rpc", target, (method, timeout))
         faults = k.faults
         rule = (
             faults.check("rpc.call", target=target, method=method)
@@ -598,7 +598,7 @@ class RpcBus:
             reply.gone = True
             return self._timed_out(target, method, timeout)
         ok, value = reply._value
-        k.trace.put(_REPLY, "rpc", target, method, ok)
+        k.trace.write(_REPLY, "rpc", target, (method, ok))
         if not ok:
             raise value
         return value

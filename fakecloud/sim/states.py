@@ -61,15 +61,11 @@ class StateMachine:
         if subject is None:
             subject = getattr(obj, "id", "?")
         if details:
-            kernel.trace.put(
+            kernel.trace.write(
                 form("state", "machine", "field", "old", "new", *details),
                 actor,
                 subject,
-                self.name,
-                field,
-                old,
-                new,
-                *details.values(),
+                (self.name, field, old, new, *details.values()),
             )
         else:
-            kernel.trace.put(MOVED, actor, subject, self.name, field, old, new)
+            kernel.trace.write(MOVED, actor, subject, (self.name, field, old, new))

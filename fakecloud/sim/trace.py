@@ -87,17 +87,28 @@ _ODD_MOVES = 32
 _VARIANTS = 16
 
 # Plans, shared by every trace of the process: which details of a key set are constant, and
-# the getters that take the constant values (the shape's key) and the variable ones from an
-# event's detail values (in the order of its keys).
-_PLANS: list[tuple[Any, Any, bool] | None] = []
+# how `Trace.put` takes the constant values (the shape's key) and the variable ones from an
+# event's detail values (in the order of its keys): see `_plan`.
+_PLANS: list[tuple[Any, bool, Any, int] | None] = []
 _PLAN_KEYS: list[tuple[str, ...]] = []
 _PLAN_VARIABLE: list[tuple[str, ...]] = []  # the keys a plan does not hold constant, in order
 _PLAN_IDS: dict[tuple, int] = {}
 _PLANS_LOCK = threading.Lock()
 
+#: How a plan takes its variable details (its last field): none, one (an index), a run of
+#: them (a slice), or others (an itemgetter's tuple). `Trace.write` tests them as literals.
+_NO_VALUE, _ONE_VALUE, _RUN, _PICKED = range(4)
+
 
 def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
-    """The index of the plan holding `constant` of `keys` in shapes."""
+    """The index of the plan holding `constant` of `keys` in shapes.
+
+    A plan is None (no constant details) or ``(fixed, sliced, variable, how)``: `fixed`
+    takes the constants' values as a tuple, None when they are all the values, else a slice
+    when they are a run (`sliced`) or an itemgetter; `variable` takes the per-event values,
+    as `how` says (`_ONE_VALUE`: an index, `_RUN`: a slice, `_PICKED`: an itemgetter). A
+    slice or an index is read by the put's own subscript: an itemgetter is a C call through
+    an argument tuple (some 300 to 700 instructions), the subscript a few dozen."""
     index = _PLAN_IDS.get((keys, constant))
     if index is None:
         with _PLANS_LOCK:
@@ -106,22 +117,30 @@ def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
                 variable = [i for i, k in enumerate(keys) if k not in constant]
                 plan = None
                 if constant:
-                    get_variable = operator.itemgetter(*variable) if variable else None
-                    # the constant values as a tuple (None: all the values are)
                     fixed = [keys.index(k) for k in constant]
-                    get_fixed = (
-                        None
-                        if not variable
-                        else operator.itemgetter(*fixed)
-                        if len(fixed) > 1
-                        else operator.itemgetter(slice(fixed[0], fixed[0] + 1))
-                    )
-                    plan = (get_fixed, get_variable, len(variable) == 1)
+                    get_fixed, sliced = (None, True) if not variable else _taker(fixed)
+                    if not variable:
+                        get_variable, how = None, _NO_VALUE
+                    elif len(variable) == 1:
+                        get_variable, how = variable[0], _ONE_VALUE
+                    else:
+                        get_variable, run = _taker(variable)
+                        how = _RUN if run else _PICKED
+                    plan = (get_fixed, sliced, get_variable, how)
                 _PLANS.append(plan)
                 _PLAN_KEYS.append(constant)
                 _PLAN_VARIABLE.append(tuple(keys[i] for i in variable))
                 index = _PLAN_IDS[(keys, constant)] = len(_PLANS) - 1
     return index
+
+
+def _taker(indexes: list[int]) -> tuple[Any, bool]:
+    """What takes the values at `indexes` (ascending) out of a tuple, as a tuple: a slice
+    when they are a run (and True), else an itemgetter (and False)."""
+    first, last = indexes[0], indexes[-1]
+    if last - first + 1 == len(indexes):
+        return slice(first, last + 1), True
+    return operator.itemgetter(*indexes), False
 
 
 class Form:
@@ -384,18 +403,31 @@ class Trace:
         found = _FORMS.get((kind, *details))
         if found is None:
             found = form(kind, *details)
-        self.put(found, actor, subject, *details.values())
+        self.write(found, actor, subject, tuple(details.values()))
 
     def put(self, form: Form, actor: str, subject: Any, *values: Any) -> None:
         """Record one event of `form` now: its details are `values`, in the order of the
         form's keys (``trace.put(SENT, "nova-api", path, "cinder-api", "get")`` is
         ``trace.emit("http.request", "nova-api", path, callee="cinder-api", call="get")``
-        when ``SENT = form("http.request", "callee", "call")``)."""
+        when ``SENT = form("http.request", "callee", "call")``). Hot places `write`."""
+        self.write(form, actor, subject, values)
+
+    def write(
+        self, form: Form, actor: str, subject: Any, values: tuple, parts: bool = False
+    ) -> None:
+        """`put` with the details' values as one tuple, for the places that write most: a
+        call of fixed arity, which CPython runs in its caller's loop (a ``*values`` call
+        takes a C call and an argument tuple more, some 330 instructions an event).
+
+        With `parts` true, `subject` is a plain tuple ``(template, *parts)``, written as the
+        `Subject` it would make (the same family, the same bytes) without making it: for
+        callers that hold the parts as such a tuple anyway (the collector untracks a tuple of
+        strings; a `Subject` it never does)."""
         try:
             families = self._by_form[form.number]
         except IndexError:
             families = self._families_of(form)
-        if subject.__class__ is Subject:
+        if parts or subject.__class__ is Subject:
             key: Any = (subject[0], actor)
         else:
             key = actor
@@ -408,13 +440,13 @@ class Trace:
             except IndexError:
                 pass
             if family is None:
-                family = self._new_family(form, actor, subject)
+                family = self._new_family(form, actor, subject, key is not actor)
             families[key] = family
         plan = family.plan
         while plan is not None:
             fixed = plan[0]
             try:
-                met = values if fixed is None else fixed(values)
+                met = values if fixed is None else values[fixed] if plan[1] else fixed(values)
                 shape = family.shapes.get(met)
             except TypeError:  # an unhashable value where constants were expected
                 family = families[key] = self._next(family, values, hashable=False)
@@ -449,11 +481,14 @@ class Trace:
         if plan is None:
             if values:
                 store += values
-        elif plan[1] is not None:
-            if plan[2]:
-                store.append(plan[1](values))
+        elif fixed is not None:  # (the final plan's) some details are per event
+            how = plan[3]
+            if how == 1:  # _ONE_VALUE
+                store.append(values[plan[2]])
+            elif how == 2:  # _RUN
+                store += values[plan[2]]
             else:
-                store += plan[1](values)
+                store += plan[2](values)
 
     def _wider_shapes(self, shape: int) -> None:
         """Append `shape`, an id past what 2 bytes hold (a book of 65,536 shapes and more):
@@ -481,13 +516,13 @@ class Trace:
     # variable when it meets a value that is not a string or None, or when it would need more
     # than _VARIANTS shapes (the detail with the most distinct values goes first).
 
-    def _new_family(self, form: Form, actor: str, subject: Any) -> _Family:
+    def _new_family(self, form: Form, actor: str, subject: Any, parts: bool) -> _Family:
         """The first state of the family of `form`, `actor` and `subject`'s template, which
         the book's `firsts` did not hold when `put` looked (another thread may have added it
         since)."""
         book = self._book
         kind, keys = form.kind, form.keys
-        if subject.__class__ is Subject:
+        if parts:
             key: Any = (subject[0], actor)
             info = (kind, actor, keys, subject[0], len(subject) - 1)
         else:
@@ -513,8 +548,9 @@ class Trace:
         otherwise add a move per seed to the book (the values are remembered too, for
         `put`, for the first `_ODD_MOVES` moves of a state, unless `put` found them
         unhashable: `hashable` false)."""
-        fixed = family.plan[0]
-        met = values if fixed is None else fixed(values)
+        plan = family.plan
+        fixed = plan[0]
+        met = values if fixed is None else values[fixed] if plan[1] else fixed(values)
         odd = []
         for i, v in enumerate(met):  # met holds the values of the plan's constants, in order
             if v.__class__ not in _TEXT:

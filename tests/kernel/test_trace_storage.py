@@ -38,9 +38,10 @@ class TeeTrace(Trace):
         event.update(details)
         self.dicts.append(event)
 
-    def put(self, form, actor, subject, *values):  # emit writes through put too
-        self._keep(form.kind, actor, subject, zip(form.keys, values, strict=True))
-        super().put(form, actor, subject, *values)
+    def write(self, form, actor, subject, values, parts=False):  # emit and put write too
+        named = Subject(subject) if parts else subject
+        self._keep(form.kind, actor, named, zip(form.keys, values, strict=True))
+        super().write(form, actor, subject, values, parts)
 
     def reference_jsonl(self):
         dump = json.dumps
@@ -345,3 +346,26 @@ def test_a_form_declaring_details_never_text_saves_what_an_undeclared_one_does()
         saved.append(json.loads(text.replace(f.kind, "test.kind")))
     assert saved[0] == saved[1]
     assert [e["path"] for e in saved[0][1]] == [["disk", "link"], ["disk"], ["x"], []]
+
+
+def test_write_takes_a_tuple_of_values_and_a_subjects_parts_as_a_tuple():
+    """`Trace.write` (values as one tuple; `parts`: the subject as a plain (template, *parts)
+    tuple) writes the events `put` and `emit` write, whatever details are constants: a run
+    of them, one, or some apart (a number among strings makes a detail per event)."""
+    from fakecloud.sim.trace import form
+
+    four = form("test.write", "a", "b", "c", "d")
+    rows = [("x", "y", "z", "w"), ("x", 1, "z", "w"), ("x", "y", 2.5, 3), (None, "y", [1], "w")]
+    rows += [(f"k{i}", "y", "z", f"v{i}") for i in range(20)]  # past _VARIANTS: a detail moves
+    template = "GET /v3/{}/volumes/{}"
+    by_write, by_put = Trace(lambda: 0.5), Trace(lambda: 0.5)
+    for i, values in enumerate(rows):
+        parts = (template, "p", f"vol-{i % 3}")
+        by_write.write(four, "nova-api", parts, values, True)
+        by_put.put(four, "nova-api", Subject(parts), *values)
+        by_write.write(four, "cinder", f"id-{i}", values)
+        by_put.emit("test.write", "cinder", f"id-{i}", **dict(zip("abcd", values, strict=True)))
+    assert by_write.to_jsonl() == by_put.to_jsonl()
+    assert by_write.snapshot() == by_put.snapshot()
+    assert by_write[0]["subject"] == "GET /v3/p/volumes/vol-0" and by_write[-1]["d"] == "v19"
+    assert by_write.first(subject="id-3")["c"] == [1]

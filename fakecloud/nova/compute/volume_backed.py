@@ -237,7 +237,7 @@ def snapshot_volume_backed(
 
 
 def _log(kernel: Any, instance: Any, level: str, message: str) -> None:
-    kernel.trace.put(_LOG, API_ACTOR, instance.uuid, level, message)
+    kernel.trace.write(_LOG, API_ACTOR, instance.uuid, (level, message))
 
 
 #: A log line's form (`Trace.put`).

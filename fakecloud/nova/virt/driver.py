@@ -354,14 +354,11 @@ class LibvirtDriver:
             # Before 22.0.0 a PAUSED guest is snapshotted cold (a managedSave file).
             and not (switches.paused_snapshot_cold and original_power_state == states.POWER_PAUSED)
         )
-        self.kernel.trace.put(
+        self.kernel.trace.write(
             _SNAPSHOT_BEGIN,
             f"nova-compute:{self.host}",
             instance.uuid,
-            "begin",
-            live,
-            source_type,
-            image_id,
+            ("begin", live, source_type, image_id),
         )
         yield from self._suspend_guest_for_snapshot(dom, live, original_power_state)
 
@@ -421,8 +418,8 @@ class LibvirtDriver:
         except Exception:
             self._log(instance, "error", "Failed to snapshot image")
             raise
-        self.kernel.trace.put(
-            _SNAPSHOT_PHASE, f"nova-compute:{self.host}", instance.uuid, "uploaded"
+        self.kernel.trace.write(
+            _SNAPSHOT_PHASE, f"nova-compute:{self.host}", instance.uuid, ("uploaded",)
         )
 
     def _create_snapshot_metadata(

@@ -209,7 +209,7 @@ class GuestAgent:
             intervals.append((now, None))
         else:
             intervals[-1] = (intervals[-1][0], now)
-        k.trace.put(event, actor, dom.id, self.host, requested)
+        k.trace.write(event, actor, dom.id, (self.host, requested))
 
 
 def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
