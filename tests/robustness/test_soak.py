@@ -34,6 +34,8 @@ FAULTS = [
     ("nova.libvirt.extract", {"action": "delay", "delay_s": 7.0, "probability": 0.4}),
     # Session 17: a guest that fails to spawn is rescheduled to an alternate host (or ERROR).
     ("nova.libvirt.spawn", {"error": "LibvirtError", "probability": 0.2}),
+    # Session 18: a move's claim fails on its destination: rescheduled (or ERROR).
+    ("nova.compute.resize_claim", {"error": "ComputeResourcesUnavailable", "probability": 0.3}),
 ]
 #: An imported key (ed25519: no key generation).
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ soak"
@@ -51,6 +53,7 @@ class Workload:
         self.groups, self.flavors, self.keys, self.zones = [], [], {}, {}
         self.backups, self.transfers = [], []
         self.grouped = set()
+        self.affine, self.affine_members = set(), set()
 
     def user(self):
         return self.rng.choice(sorted(PROJECTS))
@@ -167,6 +170,8 @@ class Workload:
         resp = self.cloud.request("compute", "POST", "/v2.1/os-server-groups", body, user=user)
         if resp.status == 200:
             self.groups.append((user, resp.json()["server_group"]["id"]))
+            if policy == "affinity":
+                self.affine.add(resp.json()["server_group"]["id"])
         return resp
 
     def boot_into_group(self):
@@ -184,6 +189,8 @@ class Workload:
         if resp.status == 202:
             self.servers.append((user, resp.json()["server"]["id"]))
             self.grouped.add(resp.json()["server"]["id"])
+            if group in self.affine:
+                self.affine_members.add(resp.json()["server"]["id"])
         return resp
 
     def delete_group(self):
@@ -334,12 +341,15 @@ class Workload:
         return self.cloud.request("block-storage", "DELETE", path, user=user)
 
     # -- and moves: resize, cold migration, confirm, revert. Not of a group's members: a move
-    # breaks its group's policy in real Nova too (a revert goes back to its source unchecked;
-    # before 21.2.2 a boot racing a move of an anti-affinity member lands beside it), which
-    # server_group_policy_holds reports (docs/robustness.md, session 17).
+    # breaks its group's policy in real Nova too (a boot or another move racing a move of an
+    # anti-affinity member lands beside it; a revert takes an affinity member back to its
+    # source unchecked), which server_group_policy_holds reports (docs/robustness.md, session
+    # 17). From 24.0.0 and its backports (33c8af1f8c) the late checks of boots and of
+    # prep_resize count the members moving, so anti-affinity members move too (session 18).
 
     def _ungrouped(self):
-        return [s for s in self.servers if s[1] not in self.grouped]
+        kept = self.affine_members if self.profile != "seed" else self.grouped
+        return [s for s in self.servers if s[1] not in kept]
 
     def resize_server(self):
         if not self._ungrouped():
