@@ -72,6 +72,10 @@ def evacuate(
             state=instance.task_state,
             method=EVACUATE,
         )
+    if instance.host is None:
+        # ``Service.get_by_compute_host(context, None)``: a server no host holds (an ERROR
+        # build) has no compute to look up; nova-api does not expect it (a 500).
+        raise exception.ComputeHostNotFound(host=None)
     if _service_is_up(nova, instance.host):
         api._log(
             instance,
