@@ -387,3 +387,17 @@ def test_a_source_restart_ends_the_job_and_init_host_resets_the_server(profile, 
     assert _statuses(env, sid)[-1] == after
     assert sid in env.nova.hosts["cmp-1"].driver.domains
     assert env.cloud.check_invariants() == []
+
+
+def test_a_compute_down_refuses_the_live_migration_in_the_conductor():
+    """``_check_host_is_up`` of the source, then of a forced destination (400 before 2.34)."""
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    env.kernel.rpc.set_up("compute.cmp-2", False)
+    resp = _live(env, sid, host="cmp-2", force=True)
+    assert _message(resp) == "Compute service of cmp-2 is unavailable at this time."
+    env.kernel.rpc.set_up("compute.cmp-1", False)
+    resp = _live(env, sid)
+    assert _message(resp) == "Compute service of cmp-1 is unavailable at this time."
+    assert _statuses(env, sid) == ["accepted", "error", "accepted", "error"]
+    assert env.server(sid)["status"] == "ACTIVE"
