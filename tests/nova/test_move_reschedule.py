@@ -20,10 +20,13 @@ OLD = "Build of instance {} was re-scheduled: Anti-affinity instance group polic
 NEW = "Anti-affinity instance group policy was violated"
 
 
-def world(profile: str, hosts: int, stop: bool = False) -> tuple[NovaEnv, str, str]:
+def world(
+    profile: str, hosts: int, stop: bool = False, attempts: int = 3
+) -> tuple[NovaEnv, str, str]:
     """A non-member on cmp-1, members a (cmp-2) and b (cmp-3), then both migrated at once:
     the scheduler sends both to the emptiest host (cmp-4, or cmp-1 with three hosts)."""
-    env = NovaEnv(profile, config={"nova": {"compute_hosts": hosts}})
+    nova = {"compute_hosts": hosts, "scheduler_max_attempts": attempts}
+    env = NovaEnv(profile, config={"nova": nova})
     body = {"server_group": {"name": "g", "policies": ["anti-affinity"]}}
     group = env.request("POST", "/v2.1/os-server-groups", body).json()["server_group"]["id"]
     env.boot("c")
@@ -132,6 +135,16 @@ def test_no_alternate_left_rolls_back_or_errors_by_release(profile, stop, status
     ]
     assert (raised["actor"], raised["message"]) == ("compute.cmp-1", fault.format(b))
     assert not env.cloud.check_invariants(["server_group_policy_holds"])
+
+
+def test_max_attempts_1_never_reschedules_a_move():
+    """``[scheduler] max_attempts`` 1: ``populate_retry`` gives no ``retry``, so the move
+    checked second errors though cmp-1 was free (``_reschedule_resize_or_reraise``)."""
+    env, a, b = world("upstream", 4, attempts=1)
+    assert env.server(a)["OS-EXT-SRV-ATTR:host"] == "cmp-4"
+    shown = env.server(b)
+    assert (shown["status"], shown["fault"]["message"]) == ("ERROR", NEW)
+    assert [f.message for f in env.nova.db.faults[b]] == [NEW]
 
 
 def test_prep_resize_did_not_check_before_33c8af1f8c():
