@@ -401,3 +401,14 @@ def test_a_compute_down_refuses_the_live_migration_in_the_conductor():
     assert _message(resp) == "Compute service of cmp-1 is unavailable at this time."
     assert _statuses(env, sid) == ["accepted", "error", "accepted", "error"]
     assert env.server(sid)["status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize(("profile", "with_host"), [("nova-29.2.0", 202), ("upstream", 403)])
+def test_a_named_host_asks_its_own_policy_from_32_0_0(profile, with_host):
+    """06699f26a5 (32.0.0): ``...:migrate_live:host`` for a named host; here opened to the
+    project's members while ``:host`` keeps its admin default."""
+    rule = {"os_compute_api:os-migrate-server:migrate_live": "project_id:%(project_id)s"}
+    env = NovaEnv(profile, {"nova": {"policy": rule}})
+    sid = env.boot()
+    body = {LIVE: {"host": "cmp-2", "block_migration": "auto", "force": True}}
+    assert env.action(sid, body, microversion="2.30").status == with_host
