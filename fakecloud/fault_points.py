@@ -149,6 +149,14 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.libvirt.live_migration",
+        "The libvirt driver starts a live migration job on the source (migrateToURI3): a "
+        "failure is the job's, rolled back (the migration failed, the server active on its "
+        "source).",
+        ("host", "instance_uuid", "dest"),
+        usual=("LibvirtError",),
+    ),
+    FaultPoint(
         "nova.compute.resize_claim",
         "A move's destination claims the new flavor in prep_resize (the resource tracker's "
         "resize_claim); a failure is rescheduled to an alternate host, or the server goes "

@@ -333,6 +333,13 @@ def test_a_failed_memory_copy_is_rolled_back():
     assert _host(env, sid) == ("ACTIVE", "cmp-1")
     assert _statuses(env, sid)[-1] == "failed"
     assert bdm.attachment_id == first
+    # The named point fails the job as it starts, the same rollback.
+    env.cloud.faults.add("nova.libvirt.live_migration", error="LibvirtError", times=1)
+    assert _live(env, sid).status == 202
+    env.cloud.run_until_idle()
+    assert (_host(env, sid), _statuses(env, sid)[-1]) == (("ACTIVE", "cmp-1"), "failed")
+    (fired,) = env.cloud.trace.filter(kind="fault", subject="nova.libvirt.live_migration")
+    assert (fired["host"], fired["dest"]) == ("cmp-1", "cmp-2")
     volume = env.cloud.request(
         "volumev3", "GET", f"/v3/{{project_id}}/volumes/{bdm.volume_id}", user="admin"
     ).json()["volume"]

@@ -24,8 +24,9 @@ migration (``memory_*``/``disk_*`` bytes, `save_stats`). An abort cancels the co
 ``live_migration_permit_post_copy`` is off by default), so what is left of the memory pass under
 way (at most the guest's memory) is the rest, and the guest runs again on the destination (or,
 if the job ends otherwise, on the source: ``run_recover_tasks``' unpause). A failed copy (an
-``io.transfer`` fault rule on those labels, or the guest destroyed) is a ``failed`` job, which
-the manager rolls back.
+``io.transfer`` fault rule on those labels, the guest destroyed, or fault point
+``nova.libvirt.live_migration`` (host, instance_uuid, dest) as the job starts) is a ``failed``
+job, which the manager rolls back.
 """
 
 from __future__ import annotations
@@ -145,6 +146,12 @@ def live_migration(
     )
     result = "completed"
     try:
+        faults = kernel.faults
+        if "nova.libvirt.live_migration" in faults.hot:  # else consulting it does nothing
+            yield from faults.pause(
+                "nova.libvirt.live_migration", host=driver.host, instance_uuid=dom.id,
+                dest=dest.host,
+            )  # fmt: skip
         if block_migration and dom.source_type != "volume" and dom.disk_bytes:
             job.disk_total = dom.disk_bytes
             yield from _send(driver, job, dom.disk_bytes, (driver.disk, link, dest.disk), _DISK)
