@@ -74,3 +74,18 @@ def test_the_late_group_check_counts_until_28(profile, counted):
     assert (host_of(env, first), host_of(env, second)) == ("cmp-2", "cmp-1")
     env.cloud.advance(60)
     assert host_of(env, env.boot("c")) == ("cmp-2" if counted else "cmp-1")
+
+
+def test_an_unshelve_claim_passes_the_count_on():
+    env = NovaEnv("upstream", config={"nova": {"compute_hosts": 2}})
+    shelved = env.boot("x")
+    assert host_of(env, shelved) == "cmp-1"
+    assert env.action(shelved, {"shelve": None}).status == 202
+    env.cloud.run_until_idle()
+    spawn_fails(env)
+    assert host_of(env, env.boot("a")) == "cmp-2"  # failed on cmp-1 first
+    assert env.action(shelved, {"unshelve": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.kernel.now < 60 and host_of(env, shelved) == "cmp-1"
+    # its claim saved cmp-1's failure (an unshelve is no build: nothing resets it)
+    assert host_of(env, env.boot("b")) == "cmp-2"

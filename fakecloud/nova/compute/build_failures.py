@@ -14,7 +14,8 @@ Pike's: from 16.1.5, 17.0.6 and 18.0.0 (91e29079a0, "Change consecutive build fa
 a weigher") no compute disables itself any more; the count goes to the scheduler instead.
 
 The count lives in the resource tracker and reaches the compute node's ``stats`` (what the
-scheduler reads) when the tracker next saves the node: the host's next claim, or the
+scheduler reads) when the tracker next saves the node: the host's next build or unshelve claim
+(not a move's: ``_move_claim`` leaves the stats), or the
 ``update_available_resource`` periodic task (every 60 s, at whole minutes of the cloud's
 clock). A restarted compute starts again from 0. The weigher (``[filter_scheduler]
 build_failure_weight_multiplier``, 1000000.0) outweighs every other: the hosts with the fewest

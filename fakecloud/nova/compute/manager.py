@@ -1286,6 +1286,8 @@ class ComputeManager:
             self.notifier.instance_usage(self.host, instance, "unshelve.start")
             instance.task_state = states.SPAWNING
             instance.save(expected_task_state=states.UNSHELVING)
+            if self.db.build_failures:
+                build_failures.saved(self)  # ``rt.instance_claim`` saves the node's stats too
             bdms = self.db.bdms_by_instance(instance.uuid)
             # _prep_block_device: a volume attached while offloaded gets its device name now.
             block_device.default_device_names(instance, bdms)
