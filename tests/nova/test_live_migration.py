@@ -419,3 +419,41 @@ def test_a_named_host_asks_its_own_policy_from_32_0_0(profile, with_host):
     sid = env.boot()
     body = {LIVE: {"host": "cmp-2", "block_migration": "auto", "force": True}}
     assert env.action(sid, body, microversion="2.30").status == with_host
+
+
+@pytest.mark.parametrize(
+    ("profile", "status", "state"),
+    [("seed", 202, "ACTIVE"), ("nova-23.2.2", 400, "ACTIVE"), ("upstream", 500, "ERROR")],
+)
+def test_a_forced_host_against_anti_affinity_by_release(profile, status, state):
+    """A forced host skips the scheduler's group filter. 17.x moves the member beside the
+    other; from 24.0.0 and its backports (23.0.2, 33c8af1f8c) ``check_can_live_migrate_
+    destination`` validates the group (``RescheduledException`` → 'Failed to validate instance
+    group policy due to: ...', 400, the server active); from 28.0.0 (56d320a203) the check
+    raises ``GroupAffinityViolation``, which nothing catches: the conductor's unexpected
+    failure puts the server in ERROR and the API (waiting before 2.34) answers 500."""
+    env = NovaEnv(profile)
+    group = {"server_group": {"name": "g", "policies": ["anti-affinity"]}}
+    gid = env.request("POST", "/v2.1/os-server-groups", group).json()["server_group"]["id"]
+    sids = []
+    for name in ("a", "b"):
+        server = {"name": name, "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+        body = {"server": server, "os:scheduler_hints": {"group": gid}}
+        made = env.request("POST", "/v2.1/servers", body, microversion="2.37")
+        env.cloud.run_until_idle()
+        sids.append(made.json()["server"]["id"])
+    a, b = sids
+    other = _host(env, b)[1]
+    resp = _live(env, a, host=other, force=True)
+    assert resp.status == status, resp.json()
+    if status == 400:
+        assert _message(resp) == (
+            "Migration pre-check error: Failed to validate instance group policy due to: "
+            f"Build of instance {a} was re-scheduled: Anti-affinity instance group policy was "
+            "violated."
+        )
+    if status == 500:
+        assert "nova.exception_Remote.MigrationError_Remote" in _message(resp)
+    env.cloud.run_until_idle()
+    assert env.server(a)["status"] == state
+    assert (_host(env, a)[1] == other) is (status == 202)

@@ -62,12 +62,21 @@ def live_migrate(
         nova, context, instance, found, block_migration, disk_over_commit, where, async_
     )
     if not async_:
-        return work
+        return _over_rpc(nova, work)
     nova.kernel.spawn(
         conductor_live_migrate.swallowing(work),
         name=f"nova-conductor live_migrate_instance {instance.uuid}",
     )
     return None
+
+
+def _over_rpc(nova: Any, work: Generator) -> Generator[Any, Any, None]:
+    """The conductor's ``migrate_server`` as the RPC call it is before 2.34: its error comes
+    back rebuilt by oslo.messaging (``MigrationError_Remote``, the message kept)."""
+    try:
+        yield from work
+    except Exception as exc:  # noqa: BLE001 - every error crosses the wire
+        raise nova.kernel.rpc.remote_exception(exc) from None
 
 
 def _migration_of(nova: Any, instance: Any, migration_id: Any) -> Any:

@@ -37,9 +37,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import exception, states
+from fakecloud.nova import exception, server_groups, states
 from fakecloud.nova.block_device import connector
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.compute.reschedule import POLICY_EXCEPTION
 from fakecloud.nova.virt import live_migration as libvirt_lm
 from fakecloud.sim.resources import Semaphore
 
@@ -79,6 +80,13 @@ def check_can_live_migrate_destination(
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_check_can_live_migrate_destination")
     try:
+        violated = _group_check(manager, instance)
+        if isinstance(violated, exception.RescheduledException):
+            raise exception.MigrationPreCheckError(
+                reason=f"Failed to validate instance group policy due to: {violated}"
+            )
+        if violated is not None:
+            raise violated
         data = libvirt_lm.check_destination(block_migration, disk_over_commit)
         try:
             data = yield from manager.nova.compute_rpcapi.call(
@@ -100,6 +108,29 @@ def check_can_live_migrate_destination(
         raise
     event.finish()
     return data
+
+
+def _group_check(manager: Any, instance: Any) -> Exception | None:
+    """``_validate_instance_group_policy`` on this destination, from 24.0.0 and its backports
+    (33c8af1f8c, LP #1821755: `server_groups.MIGRATIONS_COUNTED`): None, or the violation as
+    the release raises it — `RescheduledException` (which the destination check turns into
+    'Failed to validate instance group policy due to: ...'), from 28.0.0 and its backports
+    (56d320a203) `GroupAffinityViolation`, which nothing catches."""
+    nova = manager.nova
+    release = manager.switches.release
+    if nova.server_groups is None or not server_groups.MIGRATIONS_COUNTED.reaches(release):
+        return None
+    group = server_groups.group_of(nova, instance.uuid)
+    if group is None:
+        return None
+    policy = server_groups.late_violation(nova, group, instance.uuid, manager.host)
+    if policy is None:
+        return None
+    if POLICY_EXCEPTION.reaches(release):
+        return exception.GroupAffinityViolation(instance_uuid=instance.uuid, policy=policy)
+    return exception.RescheduledException(
+        instance_uuid=instance.uuid, reason=f"{policy} instance group policy was violated."
+    )
 
 
 def check_can_live_migrate_source(
@@ -284,6 +315,9 @@ def pre_live_migration(
     event = manager._event(context, instance, "compute_pre_live_migration")
     migrate_data = dict(migrate_data, old_vol_attachment_ids={})
     try:
+        violated = _group_check(manager, instance)
+        if violated is not None:
+            raise violated
         _notify(manager, instance, "live_migration.pre", "live_migration_pre", "start")
         bdms = manager.db.bdms_by_instance(instance.uuid)
         old = migrate_data["old_vol_attachment_ids"]
