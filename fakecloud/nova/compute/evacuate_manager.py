@@ -66,7 +66,8 @@ def rebuild_evacuated(
     on_shared_storage: bool | None,
     target_state: str | None,
 ) -> Generator[Any, Any, None]:
-    """``rebuild_instance(recreate=True)`` on this, the destination host."""
+    """``rebuild_instance(recreate=True)`` on this, the destination host (`new_pass` is the
+    password Nova hands the driver: no guest here takes one)."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_rebuild_instance")
     db = manager.db
@@ -148,7 +149,7 @@ def rebuild_evacuated(
                 pass
         else:
             instance.set_error_state()
-        manager._rebuild_raised(instance, "", raised)
+        manager._rebuild_raised(instance, None, raised)  # an evacuation passes no image_ref
         event.finish(raised)
         return
     # ``finish_evacuation``: the server is this host's, then the migration is done.

@@ -1111,7 +1111,7 @@ class ComputeManager:
             self.host, "nova-compute", instance, "rebuild.error", priority="ERROR"
         )
 
-    def _rebuild_raised(self, instance: Any, image_ref: str, exc: BaseException) -> None:
+    def _rebuild_raised(self, instance: Any, image_ref: str | None, exc: BaseException) -> None:
         """An error leaving ``rebuild_instance``: ``wrap_exception``'s notifications and
         ``wrap_instance_fault``'s fault."""
         self.notifier.exception(
