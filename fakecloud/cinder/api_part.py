@@ -18,7 +18,9 @@ class ApiPart:
         self.store = cinder.store
 
     def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
-        policy.authorize(context, action, project_id, self.cinder.policy_new_defaults)
+        # `policy.authorize` in this frame (most requests pass here: one call fewer)
+        if not policy.allowed(context, action, project_id, self.cinder.policy_new_defaults):
+            raise policy.PolicyNotAuthorized(action=action)
 
     @staticmethod
     def _project_query(context: Any, filters: Any) -> dict[str, Any]:

@@ -119,7 +119,10 @@ class VolumeAPI(ApiPart):
     def get(self, context: Any, volume_id: str) -> Volume:
         """A volume the caller may see; another project's volume is a 404, like a missing one."""
         volume = self.store.volumes.get(volume_id) if isinstance(volume_id, str) else None
-        if volume is None or not (context.is_admin or volume.project_id == context.project_id):
+        # (``context.is_admin`` read as its roles: no property call on every read)
+        if volume is None or not (
+            volume.project_id == context.project_id or "admin" in context.roles
+        ):
             raise exception.VolumeNotFound(volume_id=volume_id)
         if not policy.allowed(
             context, "volume:get", volume.project_id, self.cinder.policy_new_defaults
