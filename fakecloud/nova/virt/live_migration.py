@@ -140,7 +140,9 @@ def live_migration(
     if driver.live_jobs is None:
         driver.live_jobs = {}
     driver.live_jobs[instance.uuid] = job
-    kernel.spawn(_monitor(kernel, job, migration), name=f"libvirt:{driver.host} monitor {dom.id}")
+    kernel.spawn(
+        _monitor(kernel, job, migration, instance), name=f"libvirt:{driver.host} monitor {dom.id}"
+    )
     link = kernel.io.resource(
         f"link:{driver.host}->{dest.host}", gbit_per_s(driver.config.glance_link_gbit_per_s)
     )
@@ -202,9 +204,10 @@ def _send(driver: Any, job: LiveJob, size: float, path: tuple, label: str) -> Ge
         job.transfer = None
 
 
-def _monitor(kernel: Any, job: LiveJob, migration: Any) -> Generator:
+def _monitor(kernel: Any, job: LiveJob, migration: Any, instance: Any) -> Generator:
     """``_live_migration_monitor``'s ``save_stats``, at once and every interval until the job
-    ends."""
+    ends: the migration's bytes, and the server's ``progress`` (100 less the memory remaining,
+    in percent)."""
     env = kernel.env
     while not job.finished.triggered:
         (
@@ -216,6 +219,14 @@ def _monitor(kernel: Any, job: LiveJob, migration: Any) -> Generator:
             migration.disk_remaining,
         ) = job.progress(kernel.now)
         migration.updated_at = kernel.now
+        total = migration.memory_total
+        remaining = round(migration.memory_remaining * 100 / total) if total else 100
+        if instance.progress != 100 - remaining:
+            instance.progress = 100 - remaining
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
         yield env.any_of([env.timeout(MONITOR_INTERVAL_S), job.finished])
 
 
