@@ -85,15 +85,22 @@ def test_evacuate_rebuilds_on_another_host_and_the_dead_host_lets_go_at_its_rest
 
 
 @pytest.mark.parametrize(
-    "stop, mv, status",
-    [(True, "2.94", "SHUTOFF"), (False, "2.95", "SHUTOFF"), (False, "2.94", "ACTIVE")],
+    "before, mv, status",
+    [
+        ("stopped", "2.94", "SHUTOFF"),
+        ("active", "2.95", "SHUTOFF"),
+        ("active", "2.94", "ACTIVE"),
+        ("error", "2.95", "ACTIVE"),  # 2.95 leaves an ERROR server's rebuild active
+    ],
 )
-def test_a_stopped_server_stays_stopped_and_2_95_stops_every_one(stop, mv, status):
+def test_a_stopped_server_stays_stopped_and_2_95_stops_every_one(before, mv, status):
     env = NovaEnv("upstream")
     sid = env.boot("a")
-    if stop:
+    if before == "stopped":
         assert env.action(sid, {"os-stop": None}).status == 202
         env.cloud.run_until_idle()
+    elif before == "error":
+        assert env.action(sid, {"os-resetState": {"state": "error"}}, user="admin").status == 202
     down(env)
     assert evacuate(env, sid, mv=mv).status == 200
     env.cloud.run_until_idle()
