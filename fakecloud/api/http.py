@@ -30,14 +30,16 @@ class _Escaped(dict):
     repeat their strings: every view's keys, and a polled server's or image's values, so the
     encoder's two passes over each string's characters and its new string are a dict look-up
     instead (a server's view: 113,000 -> 79,000 instructions an encoding). Only exact `str`
-    is kept; equal strings have the same text (a `str` subclass with an equality of its own
-    could be answered another string's: no answer holds one)."""
+    is kept, and only up to `_ESCAPED_LONGEST` characters (a user data text or a console log
+    kept 2,048 times over would be megabytes); equal strings have the same text (a `str`
+    subclass with an equality of its own could be answered another string's: no answer holds
+    one)."""
 
     __slots__ = ()
 
     def __missing__(self, text: str) -> str:
         escaped = _escape(text)
-        if text.__class__ is str:
+        if text.__class__ is str and len(text) <= _ESCAPED_LONGEST:
             if len(self) >= _ESCAPED_KEPT:
                 self.clear()
             self[text] = escaped
@@ -45,8 +47,10 @@ class _Escaped(dict):
 
 
 _escape = json.encoder.encode_basestring_ascii
-#: How many strings `_Escaped` holds at most (some 0.5 MB).
+#: How many strings `_Escaped` holds at most, and the longest it keeps (together at most
+#: some 1.5 MB; a view's strings are names, ids, links and times, nearly all within 200).
 _ESCAPED_KEPT = 2048
+_ESCAPED_LONGEST = 200
 #: The C encoder `JSONEncoder.encode` makes on each call for those settings, made once and
 #: called directly (a server's view: 119,000 -> 112,000 instructions an encoding), its strings
 #: escaped through `_Escaped`; None where the interpreter has no C encoder.

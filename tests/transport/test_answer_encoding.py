@@ -42,7 +42,7 @@ def test_a_view_shared_twice_is_not_a_cycle():
 
 def test_remembered_strings_are_bounded_and_only_exact_str(monkeypatch):
     """The encoder's remembered string texts (`_Escaped`): cleared when full, a `str`
-    subclass's text made but not kept, and the answers unchanged either way."""
+    subclass's text and a long string's made but not kept, and the answers unchanged."""
     monkeypatch.setattr(http, "_ESCAPED_KEPT", 3)
     memo = http._Escaped()
     monkeypatch.setattr(
@@ -61,3 +61,6 @@ def test_remembered_strings_are_bounded_and_only_exact_str(monkeypatch):
     assert len(memo) <= 3
     assert all(key.__class__ is str for key in memo)
     assert Response(200, body).content() == json.dumps(body).encode()
+    memo.clear()
+    assert Response(200, {"f": "g" * 201}).content() == json.dumps({"f": "g" * 201}).encode()
+    assert list(memo) == ["f"]
