@@ -60,6 +60,16 @@ _SERVER_ACTIONS: list[Any] = [
     {"revertResize": None},
     {"migrate": None},
     {"migrate": {"host": "{compute_host}"}},
+    *[
+        # Session 18 (t1, t3): each microversion's body of a live migration and an evacuation.
+        {"os-migrateLive": {"host": None, "block_migration": False, "disk_over_commit": False}},
+        {"os-migrateLive": {"host": "{compute_host}", "block_migration": "auto"}},
+        {"os-migrateLive": {"host": "{compute_host}", "block_migration": "auto", "force": True}},
+        {"evacuate": {"onSharedStorage": False, "adminPass": "p4ss"}},
+        {"evacuate": {"host": "{compute_host}", "onSharedStorage": "true"}},
+        {"evacuate": {"host": "{compute_host}", "force": True}},
+        {"evacuate": {"adminPass": "p4ss"}},
+    ],
 ]
 _VOLUME_ACTIONS: list[Any] = [
     {"os-extend": {"new_size": 2}},
@@ -292,6 +302,14 @@ _TRANSFERS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         ["detail=true&name=cinder@lvmdriver-1#lvmdriver-1", "volume_type=__DEFAULT__&detail=1"],
     ),
 }
+#: Session 17's routes of one migration of a server (show, abort, force_complete), reached with
+#: the world's completed live migration (``{migration_id}``).
+_SERVER_MIGRATION = "/v2.1/servers/{server_id}/migrations/{migration_id}"
+_MIGRATIONS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("compute", "GET", _SERVER_MIGRATION): ([], []),
+    ("compute", "DELETE", _SERVER_MIGRATION): ([], []),
+    ("compute", "POST", _SERVER_MIGRATION + "/action"): ([{"force_complete": None}], []),
+}
 #: Older routes with a body that had no row yet: a server's update, metadata and tags.
 _SERVER_WRITES: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ("compute", "PUT", "/v2.1/servers/{server_id}"): (
@@ -506,6 +524,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     **_SESSION15,
     **_SESSION16,
     **_TRANSFERS,
+    **_MIGRATIONS,
     **_SERVER_WRITES,
 }
 

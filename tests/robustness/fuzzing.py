@@ -75,6 +75,7 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         "os-volume-transfer": ["transfer_id"],
         "volume-transfers": ["transfer_id"],
         "default-types": ["project_id", "other_project_id"],
+        "migrations": ["migration_id"],
     }
     keys = by_collection.get(before, [])
     # Before 2.53 a service is updated by a word in its place; a server's network by name.

@@ -177,6 +177,20 @@ MOVES17 = [
     ("default type delete", "block-storage", "DELETE", "/v3/{project_id}/default-types/{project_id_demo}", None, "3.62", (406, 406, 406), (403, 403, 204)),
     ("default types list", "block-storage", "GET", "/v3/{project_id}/default-types", None, "3.62", (406, 406, 406), (403, 403, 200)),
 ]  # fmt: skip
+#: Session 18's admin actions and session 17's routes of one migration, on another project's
+#: server: live migration asks its policy before the look-up in 17.0.13 (403) and after it from
+#: 21.0.0 (the 404 hides the server); evacuate, show, abort and force_complete look the server up
+#: first in every release (nova 17.0.13/34.0.0 migrate_server.py, evacuate.py,
+#: server_migrations.py). The admin's: the live migration accepted; the evacuation refused while
+#: the server's compute is up (400 'Compute service of X is still in use.'); the world's
+#: migration ended (show's 404 'not in progress', and the 409 of a server with no task).
+MOVES18 = [
+    ("server live migrate", "compute", "POST", "/v2.1/servers/{server_id}/action", {"os-migrateLive": {"host": None, "block_migration": "auto"}}, "2.30", (403, 403, 202), (404, 404, 202)),
+    ("server evacuate", "compute", "POST", "/v2.1/servers/{server_id}/action", {"evacuate": {}}, "2.29", (404, 404, 400), (404, 404, 400)),
+    ("server migration show", "compute", "GET", "/v2.1/servers/{server_id}/migrations/{migration_id}", None, "2.23", (403, 403, 404), (404, 404, 404)),
+    ("server migration abort", "compute", "DELETE", "/v2.1/servers/{server_id}/migrations/{migration_id}", None, "2.24", (403, 403, 409), (404, 404, 409)),
+    ("server migration force complete", "compute", "POST", "/v2.1/servers/{server_id}/migrations/{migration_id}/action", {"force_complete": None}, "2.22", (403, 403, 409), (404, 404, 409)),
+]  # fmt: skip
 #: Lists: the other project's users see none of demo's resources (an admin, without
 #: all_tenants, neither; but Glance lists every image to an admin). An admin's flavor and type
 #: lists hold private ones only when asked (``is_public=none``: both services'
@@ -219,18 +233,18 @@ def test_another_projects_users_get_what_real_openstack_gives(worlds, profile):
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_another_projects_users_on_the_session_15_to_17_routes(worlds, profile):
     new_defaults = profile == "upstream"
-    rows = SESSION15 + CINDER16 + TRANSFERS17 + MOVES17
+    rows = SESSION15 + CINDER16 + TRANSFERS17 + MOVES17 + MOVES18
     rows = [(*row[:6], row[7] if new_defaults else row[6]) for row in rows]
     assert _wrong(worlds(profile), rows) == []
 
 
-def _wrong(world, rows):
+def _wrong(world, rows, users=USERS):
     """What `rows` answered otherwise than real OpenStack, or changed by a refusal."""
     wrong = []
     cloud = world.fork()
     before = digest(cloud)
     for name, service, method, path, body, version, expected in rows:
-        for user, want in zip(USERS, expected, strict=True):
+        for user, want in zip(users, expected, strict=True):
             own = cloud.context(user).project_id
             if name == "accept membership":
                 path_used = path.replace("{project_id}", world.ids["other_project_id"])
@@ -262,6 +276,15 @@ def _wrong(world, rows):
             elif method != "GET":  # accepted: the next row starts from the world again
                 cloud = world.fork()
     return wrong
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_the_admins_move_actions_refuse_the_servers_own_member_and_reader(worlds, profile):
+    """The policies of os-migrateLive, evacuate and a migration's show, abort and
+    force_complete are the admin's (``rule:admin_api`` in 17.0.13-34.0.0): the server's own
+    project's member and reader get the 403."""
+    rows = [(*row[:6], (403, 403)) for row in MOVES18]
+    assert _wrong(worlds(profile), rows, ("demo", "demo-reader")) == []
 
 
 def fill_body(body, ids):

@@ -126,6 +126,21 @@ def _session17(cloud: Any, ids: dict[str, str]) -> None:
     ids["transfer_auth_key"] = made["transfer"]["auth_key"]
 
 
+def _session18(cloud: Any, ids: dict[str, str]) -> None:
+    """What session 18 added to Nova: the first server live-migrated away and back (two
+    ``completed`` live migrations; the first one's id), so the routes of a server's migration
+    reach past the look-up."""
+    path = f"/v2.1/servers/{ids['server_id']}/action"
+    for _ in range(2):
+        body = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
+        resp = cloud.request("compute", "POST", path, body=body, user="admin", microversion="2.30")
+        _ok(resp, 202)
+        cloud.run_until_idle()
+    path = f"/v2.1/os-migrations?instance_uuid={ids['server_id']}"
+    listed = _ok(cloud.request("compute", "GET", path, user="admin", microversion="2.23"), 200)
+    ids["migration_id"] = str(min(m["id"] for m in listed["migrations"]))
+
+
 def build(profile: str, seed: int = 5) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
@@ -221,6 +236,7 @@ def build(profile: str, seed: int = 5) -> World:
     _session15(cloud, ids)
     _session16(cloud, ids)
     _session17(cloud, ids)
+    _session18(cloud, ids)
     ids["request_id"] = _ok(
         req("compute", "GET", f"/v2.1/servers/{ids['server_id']}/os-instance-actions"), 200
     )["instanceActions"][-1]["request_id"]

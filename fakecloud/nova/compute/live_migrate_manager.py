@@ -53,6 +53,9 @@ _VERSIONED_SINCE_18 = frozenset(
 MAX_CONCURRENT_LIVE_MIGRATIONS = 1
 #: Where the pre-33.0.0 check errors are wrapped (dc51a4271b, 33.0.0).
 WRAP_SOURCE_CHECK_SINCE = (33, 0, 0)
+#: ``_post_live_migration`` raises when the destination's ``post_live_migration_at_destination``
+#: fails (a87b80fb39, 31.0.0, LP #2000069); before, it logged it and went on.
+POST_AT_DEST_RAISES_SINCE = (31, 0, 0)
 #: ``_reset_live_migration`` at start-up (ebcf6e4ce5, 21.0.0; backported to 20.2.0).
 RESET_AT_STARTUP_SINCE = (20, 2, 0)
 
@@ -259,18 +262,34 @@ def _post_live_migration(
             context, instance, "post_live_migration_at_destination", dest,
             block_migration=migrate_data.get("block_migration"),
         )  # fmt: skip
-    except Exception as exc:  # noqa: BLE001 - _post_live_migration_update_host
-        row = manager.db.instance_row(instance.uuid)
-        if row is not None and row.host != dest:
-            instance = manager.db.instance_get(instance.uuid, manager.actor)
-            instance.host = instance.node = dest
-            instance.task_state = None
-            instance.progress = 0
-            instance.save()
+    except Exception as exc:  # noqa: BLE001 - "Post live migration at destination %s failed"
         manager._log(instance.uuid, "error", f"Post live migration at destination failed: {exc}")
-        return
+        if manager.switches.release.version >= POST_AT_DEST_RAISES_SINCE:
+            _post_at_destination_failed(manager, instance, dest, migration, exc)
+            return
+        # Before a87b80fb39 the source goes on: the migration ends 'completed' while the server
+        # keeps its source host and task_state migrating (the destination never took it).
     _notify(manager, instance, "live_migration._post", "live_migration_post", "end")
     manager.db.migration_save(migration, "completed", manager.actor)
+
+
+def _post_at_destination_failed(
+    manager: Any, instance: Any, dest: str, migration: Any, exc: Exception
+) -> None:
+    """From 31.0.0 ``_post_live_migration`` raises: its ``wrap_instance_fault`` and
+    ``wrap_exception``, then ``_post_live_migration_update_host`` gives the server to the
+    destination (host, node, task_state none), and ``_do_live_migration``'s 'Live migration
+    failed.' sets the migration ``error`` and the server ERROR."""
+    manager.db.fault_create(instance.uuid, exc, manager.host, compute_utils.format_traceback(exc))
+    manager.notifier.exception(manager.host, "_post_live_migration", exc, instance=instance.uuid)
+    instance = manager.db.instance_get(instance.uuid, manager.actor)
+    if instance.host != dest:
+        instance.host = instance.node = dest
+        instance.task_state = None
+        instance.progress = 0
+        instance.save()
+    manager.db.migration_save(migration, "error", manager.actor)
+    instance.set_error_state()
 
 
 def _rollback(

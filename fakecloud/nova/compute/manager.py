@@ -154,6 +154,17 @@ class ComputeManager:
         """Start `work` in its own process, as Nova's executor does for long tasks."""
         return self.kernel.spawn(self._task(work), name=f"{self.actor} {name}")
 
+    def _fresh_slots(self) -> None:
+        """The restarted service's new process has new semaphores and executors (the builds',
+        the snapshots', the long-task and the live-migration workers): the slots its dead
+        tasks held or waited for are not carried over (simpy keeps the slot of a generator
+        closed inside its ``with``, and a dead waiter's place in the queue)."""
+        for name in ("_long_task_executor", "_build_semaphore", "_snapshot_semaphore",
+                     "live_workers"):  # fmt: skip
+            old = getattr(self, name)
+            if old is not None and (old.users or old.queue):
+                setattr(self, name, Semaphore(self.kernel.env, capacity=old.capacity))
+
     def restart(self, down_s: float | None = None) -> Generator[Any, Any, None]:
         """Crash and restart nova-compute: its tasks die, messages sent meanwhile wait in its
         queue; back up, `init_host` runs and only then is the queue consumed (``Service.start``
@@ -165,6 +176,7 @@ class ComputeManager:
         for proc in list(self._tasks):
             if proc.is_alive:
                 self._kill(proc)
+        self._fresh_slots()
         for t in self.kernel.io.active():
             if t.attrs.get("host") == self.host or self.link in t.path:
                 t.done.defused = True
