@@ -29,6 +29,7 @@ from fakecloud.errors import ReentrantClockError, SimulationNotIdle
 from fakecloud.humanize import secs
 from fakecloud.profiles import Switches
 from fakecloud.sim import cancel, collector
+from fakecloud.sim import resume as resume_module
 from fakecloud.sim.cancel import CANCELLED
 from fakecloud.sim.clock import ClockBridge
 from fakecloud.sim.collector import ASKING
@@ -460,6 +461,9 @@ class _Sleep(list):
     __hash__ = object.__hash__
     __eq__ = object.__eq__
     __ne__ = object.__ne__
+
+
+resume_module.WAIT = _Sleep  # `resume`'s test for a wait (that module cannot import this one)
 
 
 def _plain_timeout(env: simpy.Environment, delay: float) -> simpy.Timeout:

@@ -18,6 +18,14 @@ from typing import Any
 
 from simpy.events import NORMAL, _describe_frame
 
+#: The class of `Kernel.timeout`'s waits (``fakecloud.sim.kernel._Sleep``; that module, which
+#: imports this one, sets it): a wait always succeeds, with None, and is its own list of
+#: callbacks. `resume` tests for it by its exact class: a read of ``_ok``, ``_value`` or
+#: ``callbacks`` at a place that meets events of many classes is a generic attribute lookup
+#: (CPython 3.11 specializes a place for one class), and most events a process waits for
+#: are such waits.
+WAIT: type = type("NoWaitYet", (), {})  # matches nothing until then
+
 
 def resume(proc: Any, event: Any) -> None:
     """Resume `proc` with `event` (see the module's docstring)."""
@@ -25,7 +33,9 @@ def resume(proc: Any, event: Any) -> None:
     env._active_proc = proc
     while True:
         try:
-            if event._ok:
+            if type(event) is WAIT:
+                event = proc._generator.send(None)
+            elif event._ok:
                 event = proc._generator.send(event._value)
             else:
                 # The process has no choice but to handle the failed event (or fail itself),
@@ -37,7 +47,7 @@ def resume(proc: Any, event: Any) -> None:
         except StopIteration as e:
             event = None
             proc._ok = True
-            proc._value = e.args[0] if len(e.args) else None
+            proc._value = e.value  # its args[0], or None without args
             heappush(env._queue, (env._now, NORMAL, next(env._eid), proc))  # env.schedule
             break
         except BaseException as e:
@@ -48,6 +58,12 @@ def resume(proc: Any, event: Any) -> None:
             proc._value = e
             heappush(env._queue, (env._now, NORMAL, next(env._eid), proc))  # env.schedule
             break
+        if type(event) is WAIT:  # (its reads here meet one class)
+            callbacks = event.callbacks
+            if callbacks is not None:  # not fired yet: wait for it
+                callbacks.append(proc._resume)
+                break
+            continue
         try:
             callbacks = event.callbacks  # read once: events of many classes come here
             if callbacks is not None:  # not triggered yet: wait for it
