@@ -83,3 +83,36 @@ def test_the_sync_marker_is_not_saved_and_starts_afresh_in_copies(tmp_path: Path
         assert _fields(copy) == _refreshed(copy)
         server = other.request("compute", "GET", f"/v2.1/servers/{sid}").json()["server"]
         assert server["name"] == "after"
+
+
+def test_changes_names_the_fields_that_differ_in_field_order():
+    """`Instance.changes` against its definition (each saved field compared with what the
+    copy was loaded with, in field order) for copies with a few fields set anew: to another
+    value, to an equal value that is another object, or to the same one; dicts replaced or
+    edited in place."""
+    import random
+
+    from fakecloud.nova.objects import SAVED_FIELDS
+
+    env = NovaEnv()
+    row = env.nova.db.instances[env.boot()]
+    rng = random.Random(18)
+    for _ in range(300):
+        copy = row.clone("test")
+        loaded = {name: getattr(copy, name) for name in SAVED_FIELDS}
+        loaded = {k: dict(v) if isinstance(v, dict) else v for k, v in loaded.items()}
+        for name in rng.sample(SAVED_FIELDS, rng.choice((0, 1, 1, 1, 2, 4))):
+            old, how = getattr(copy, name), rng.randrange(3)
+            if isinstance(old, dict):
+                if how == 0:
+                    old["k"] = "v"  # in place
+                else:
+                    setattr(copy, name, dict(old) if how == 1 else {**old, "k": "w"})
+            elif how == 0:
+                setattr(copy, name, f"new {name}")
+            elif how == 1 and isinstance(old, str):
+                setattr(copy, name, "".join(list(old)) + "")  # equal, maybe another object
+            else:
+                setattr(copy, name, old)
+        expected = {n: getattr(copy, n) for n in SAVED_FIELDS if getattr(copy, n) != loaded[n]}
+        assert list(copy.changes().items()) == list(expected.items())
