@@ -21,12 +21,13 @@ def _send_the_controller_only_what_it_shows(config):
     """An xdist worker sends the controller six messages a test: the start, the setup, call and
     teardown reports, the finish and the protocol's end. In a quiet run (no -v, --durations or
     --junitxml) the controller shows nothing of the start nor of a setup or teardown that passed
-    with no output, yet receiving them (execnet's pure-Python unpickling, a pluggy hook each)
-    was 1.3-1.5 of its 2.2-2.5 CPU-s a run, taken from the two cores the workers share. Those
-    are not sent: what the run prints, counts and exits with is the same, and every failed or
-    skipped phase and every captured output still goes (xdist itself sends only the collection
-    reports that did not pass, for the same reason). Without the worker plugin (another
-    xdist), nothing is dropped."""
+    with no output, and nothing of the finish unless a plugin of the run implements
+    `pytest_runtest_logfinish` (pytest's terminal does not; its logging plugin is off), yet
+    receiving each (execnet's pure-Python unpickling, a pluggy hook) took CPU from the two
+    cores the workers share. Those are not sent: what the run prints, counts and exits with is
+    the same, and every failed or skipped phase and every captured output still goes (xdist
+    itself sends only the collection reports that did not pass, for the same reason). Without
+    xdist's worker plugin as known here, nothing is dropped."""
     if config.option.verbose > 0 or config.option.durations is not None:
         return
     if getattr(config.option, "xmlpath", None):
@@ -37,10 +38,17 @@ def _send_the_controller_only_what_it_shows(config):
     if len(worker) != 1 or not callable(getattr(worker[0], "sendevent", None)):
         return
     send = worker[0].sendevent
+    finish_read = []  # whether any plugin but this worker's reads the finish (known once run)
 
     def sendevent(name, **kwargs):
         if name == "logstart":
             return
+        if name == "logfinish":
+            if not finish_read:
+                impls = config.hook.pytest_runtest_logfinish.get_hookimpls()
+                finish_read.append(any(i.plugin is not worker[0] for i in impls))
+            if not finish_read[0]:
+                return
         if name == "testreport":
             data = kwargs["data"]
             if (
