@@ -76,8 +76,13 @@ def _flavor_id(nova: Any, flavor: Any) -> int | None:
     return None if flavor is None else flavors.row_id(nova, flavor.flavorid)
 
 
-def migration_view(nova: Any, fmt: Any, migration: Any, version: Any) -> dict[str, Any]:
-    """One migration as ``MigrationsController._output`` shows it at `version`."""
+def migration_view(
+    nova: Any, fmt: Any, migration: Any, version: Any, prefix: Any
+) -> dict[str, Any]:
+    """One migration as ``MigrationsController._output`` shows it at `version`: from 2.23 a
+    live migration in progress also carries self and bookmark ``links`` to its
+    ``servers/{uuid}/migrations/{id}`` (17.0.13 and 34.0.0 ``_output``), under `prefix` (the
+    request's ``link_prefix``)."""
     out: dict[str, Any] = {
         "created_at": fmt.perfect(migration.created_at),
         "dest_compute": migration.dest_compute,
@@ -94,6 +99,9 @@ def migration_view(nova: Any, fmt: Any, migration: Any, version: Any) -> dict[st
     }
     if version >= TYPES:
         out["migration_type"] = migration.migration_type
+        if migration.migration_type == "live-migration" and migration.status in IN_PROGRESS:
+            collection = f"servers/{migration.instance_uuid}/migrations"
+            out["links"] = views.links(prefix, collection, str(migration.id))
     if version >= PAGED:
         out["uuid"] = migration.uuid
     if version >= USER_PROJECT:
@@ -124,7 +132,8 @@ class MigrationsController:
             rows = page_after_marker(
                 rows, req.arg("marker") or None, req.arg("limit"), max_limit, key=lambda m: m.uuid
             )
-        items = [migration_view(self.nova, self.fmt, m, version) for m in rows]
+        prefix = req.link_prefix
+        items = [migration_view(self.nova, self.fmt, m, version, prefix) for m in rows]
         body: dict[str, Any] = {"migrations": items}
         if version >= PAGED:
             found = views.collection_links(
