@@ -764,3 +764,49 @@ def server_moves_settled(cloud: Any) -> list[Violation]:
                 )
             )
     return out
+
+
+#: Evacuation statuses before the source's restart has destroyed the old guest (``done``: the
+#: destination's rebuild ended; ``completed`` comes with ``_destroy_evacuated_instances``).
+_EVACUATION_PENDING = frozenset(("accepted", "pre-migrating", "done"))
+
+
+@invariant("guest_on_its_host", needs=("nova",))
+def guest_on_its_host(cloud: Any) -> list[Violation]:
+    """Once idle, a live server's guest runs only on the host the server is on: a finished live
+    migration left none on its source, a confirmed or reverted move none on the other host,
+    and an evacuated server's dead host destroyed its old guest at its restart
+    (``_destroy_evacuated_instances``; until then the evacuation is ``done``, not
+    ``completed``, and the old guest is allowed there).
+
+    Not judged: a server with a task or ``resized`` (a move holds a guest on both hosts until
+    its confirm or revert), in ERROR (a failed move leaves its guests where Nova leaves them),
+    or deleted (a server deleted while its host was down keeps its guest there, as Nova's).
+    """
+    if not _idle(cloud):
+        raise NotApplicable("the cloud is still busy (checked once idle)")
+    guests = _guests(cloud)
+    if not guests:
+        return []
+    rows = cloud.nova.db.instances
+    pending: set[tuple[str, str]] = set()
+    for migration in (getattr(cloud.nova.db, "migrations", None) or {}).values():
+        if migration.migration_type == "evacuation" and migration.status in _EVACUATION_PENDING:
+            pending.add((migration.instance_uuid, migration.source_compute))
+    out = []
+    for host, dom in guests:
+        row = rows.get(dom.uuid)
+        if row is None or row.deleted or row.host == host:
+            continue
+        if row.task_state is not None or row.vm_state in ("resized", "error"):
+            continue
+        if (dom.uuid, host) in pending:
+            continue
+        out.append(
+            Violation(
+                "guest_on_its_host",
+                f"server {dom.uuid}",
+                f"a guest on {host}, but the server is on {row.host} ({row.vm_state})",
+            )
+        )
+    return out

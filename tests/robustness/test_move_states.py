@@ -20,7 +20,7 @@ import pytest
 from fakecloud import Cloud
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "state"))
-from state_helpers import boot, continue_all, copies  # noqa: E402
+from state_helpers import boot, continue_all, copies, image_id  # noqa: E402
 
 #: Room for a reschedule: the move's first destination and an alternate.
 HOSTS = {"nova": {"compute_hosts": 3}}
@@ -62,6 +62,7 @@ def test_an_evacuated_server_whose_dead_host_comes_back(tmp_path):
     assert _req(cloud, "POST", f"/v2.1/servers/{sid}/action", {"evacuate": {}}, "2.29")[0] == 200
     cloud.run_until_idle()
     assert sid in cloud.nova.hosts["cmp-1"].driver.domains  # the dead host's old guest
+    assert cloud.check_invariants(["guest_on_its_host"]) == []  # allowed until its restart
 
     def back(c):
         c.nova.restart_compute("cmp-1", down_s=1.0)
@@ -174,3 +175,50 @@ def test_the_destination_gone_before_post_live_migration_at_destination(
     assert seen["guests"] == {"cmp-1": [], "cmp-2": [sid]}
     shown = cloud.request("compute", "GET", f"/v2.1/servers/{sid}", user="admin").json()
     assert shown["server"].get("fault", {}).get("message") == fault
+
+
+@pytest.mark.parametrize("action", ["boot", "rebuild"])
+def test_a_restart_cuts_a_build_or_a_rebuild_short(action):
+    """``_init_instance`` (nova 17.0.13-34.0.0): a server still building (or spawning) when its
+    host's nova-compute restarted "failed to spawn correctly", an active or stopped one
+    rebuilding "failed to rebuild correctly": ERROR, task_state none (fakecloud left them
+    ``spawning``/``rebuild_spawning`` with no work). (An evacuation's rebuild is not the
+    destination's yet, ``instance.host`` moves at its end: a destination restart leaves it, as
+    Nova does.)"""
+    cloud = Cloud(seed=4, profile="upstream")
+    slow = {"action": "delay", "delay_s": 30.0}  # the guest spawns for 30 s
+    if action == "boot":
+        cloud.faults.add("nova.libvirt.spawn", **slow)
+        server = {"name": "vm", "flavorRef": "1", "networks": "none", "imageRef": image_id(cloud)}
+        made = cloud.request(
+            "compute", "POST", "/v2.1/servers", {"server": server}, microversion="2.37"
+        )
+        sid = made.json()["server"]["id"]
+    else:
+        sid = boot(cloud)
+        cloud.faults.add("nova.libvirt.spawn", **slow)
+        body = {"rebuild": {"imageRef": image_id(cloud)}}
+        assert _req(cloud, "POST", f"/v2.1/servers/{sid}/action", body)[0] == 202
+    cloud.advance(5)
+    cloud.nova.restart_compute("cmp-1", down_s=1.0)
+    cloud.run_until_idle()
+    shown = cloud.request("compute", "GET", f"/v2.1/servers/{sid}", user="admin").json()["server"]
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == ("ERROR", None)
+    assert cloud.check_invariants() == []
+
+
+def test_guest_on_its_host_reports_a_guest_left_on_another_host():
+    """The invariant fails where a move left a guest behind: a server at rest on cmp-2 whose
+    guest is on cmp-1 too (as if a finished live migration had not let the source's go)."""
+    cloud = Cloud(seed=4, profile="upstream")
+    sid = boot(cloud)
+    body = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
+    assert _req(cloud, "POST", f"/v2.1/servers/{sid}/action", body, "2.30")[0] == 202
+    cloud.run_until_idle()
+    assert cloud.check_invariants() == []
+    cloud.nova.hosts["cmp-1"].driver.domains[sid] = cloud.nova.hosts["cmp-2"].driver.domains[sid]
+    (found,) = cloud.check_invariants(["guest_on_its_host"])
+    assert (found.subject, found.message) == (
+        f"server {sid}",
+        "a guest on cmp-1, but the server is on cmp-2 (active)",
+    )

@@ -375,6 +375,33 @@ class Workload:
         path = f"/v2.1/servers/{server_id}/action"
         return self.cloud.request("compute", "POST", path, body, user=user)
 
+    # -- session 18: live migrations, evacuations (of a server whose host an operator forced
+    # down: a 400 while its compute is up) and restarts of a compute host (an operator's
+    # ``systemctl restart nova-compute``: its evacuated guests go).
+
+    def live_migrate_server(self):
+        if not self._ungrouped():
+            return self.boot()
+        _user, server_id = self.rng.choice(self._ungrouped())
+        body = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
+        path = f"/v2.1/servers/{server_id}/action"
+        return self.cloud.request("compute", "POST", path, body, user="admin", microversion="2.30")
+
+    def evacuate_server(self):
+        if not self._ungrouped():
+            return self.boot()
+        _user, server_id = self.rng.choice(self._ungrouped())
+        path = f"/v2.1/servers/{server_id}/action"
+        return self.cloud.request(
+            "compute", "POST", path, {"evacuate": {}}, user="admin", microversion="2.29"
+        )
+
+    def restart_host(self):
+        """A quiet host restarted (one mid-snapshot leaves its image ``queued``, as Nova's
+        ``_init_instance`` does: no_stuck_snapshot_image would report Nova's own leftover)."""
+        self.cloud.run_until_idle()
+        self.cloud.nova.restart_compute(self.rng.choice(["cmp-1", "cmp-2"]), down_s=2.0)
+
     def private_flavor(self):
         """An operator makes a private flavor for one project."""
         flavor = {"name": f"p{len(self.flavors)}", "ram": 256, "vcpus": 1, "disk": 1}
@@ -409,6 +436,7 @@ def test_a_long_random_workload_with_faults_keeps_every_invariant(profile):
         work.backup_volume, work.restore_backup, work.delete_backup, work.private_type,
         work.offer_volume, work.accept_transfer, work.cancel_transfer,
         work.resize_server, work.migrate_server, work.end_move, work.end_move,
+        work.live_migrate_server, work.evacuate_server, work.restart_host,
     ]  # fmt: skip
     statuses = []
     for step in range(STEPS):

@@ -19,6 +19,7 @@ NAMES = {
     "address_held_by_one_live_server",
     "server_group_policy_holds",
     "server_moves_settled",
+    "guest_on_its_host",
 }
 
 

@@ -55,6 +55,15 @@ _CLEARED_WHEN_RUNNING = (*_STARTED_REBOOTS, states.PAUSING, states.UNPAUSING)
 _REBOOT_OR_PAUSE_STATES = frozenset(
     (*states.SOFT_REBOOT_STATES, *states.HARD_REBOOT_STATES, states.PAUSING, states.UNPAUSING)
 )
+#: ``_init_instance``: a build the restart cut short ("Instance failed to spawn correctly").
+_SPAWN_TASK_STATES = frozenset(
+    (states.SCHEDULING, states.BLOCK_DEVICE_MAPPING, states.NETWORKING, states.SPAWNING)
+)
+#: ``_init_instance``: a rebuild (an evacuation's too) the restart cut short, of an active or
+#: stopped server ("Instance failed to rebuild correctly").
+_REBUILD_TASK_STATES = frozenset(
+    (states.REBUILDING, states.REBUILD_BLOCK_DEVICE_MAPPING, states.REBUILD_SPAWNING)
+)
 #: ``context.get_admin_context()`` of ``init_host`` (no request: no instance action to record
 #: events on, which ``wrap_instance_event``'s ``graceful_exit`` tolerates).
 _INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
@@ -213,6 +222,14 @@ class ComputeManager:
         for row in self.db.instances_on_host(self.host):
             if row.vm_state == states.ERROR or (evacuated and row.uuid in evacuated):
                 continue
+            if row.vm_state == states.BUILDING or row.task_state in _SPAWN_TASK_STATES:
+                self._init_failed(row, "spawn")
+                continue
+            if row.vm_state in (states.ACTIVE, states.STOPPED) and (
+                row.task_state in _REBUILD_TASK_STATES
+            ):
+                self._init_failed(row, "rebuild")
+                continue
             if row.task_state in states.SNAPSHOT_TASK_STATES:
                 instance = self.db.instance_get(row.uuid, self.actor)
                 self._log(
@@ -228,6 +245,17 @@ class ComputeManager:
                 if found is not None:
                     reboots.append(found)
         return reboots
+
+    def _init_failed(self, row: Any, what: str) -> None:
+        """``_init_instance``: a build or rebuild the restart cut short leaves the server in
+        ERROR, task_state none (nova 17.0.13-34.0.0)."""
+        instance = self.db.instance_get(row.uuid, self.actor)
+        self._log(
+            instance.uuid, "debug", f"Instance failed to {what} correctly, setting to ERROR state"
+        )
+        instance.task_state = None
+        instance.vm_state = states.ERROR
+        instance.save()
 
     def _init_reboot(self, row: Any) -> tuple[Any, str] | None:
         """``_init_instance``'s reboot branch for one server in a reboot or pause state."""
