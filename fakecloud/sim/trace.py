@@ -248,8 +248,9 @@ class _Book:
         self.firsts: list[dict[Any, _Family]] = []
         # filter's fields (as a tuple of items) -> shape id -> verdict (see Trace._verdicts)
         self.verdicts: dict[tuple, dict[int, Any]] = {}
-        # the same fields -> (how many shapes were judged, whether any of them may match)
-        self.matching: dict[tuple, tuple[int, bool]] = {}
+        # the same fields -> (how many shapes were judged, their verdicts as a list by shape
+        # id, whether any of them may match)
+        self.matching: dict[tuple, tuple[int, list[Any], bool]] = {}
         # id -> how an event of the shape is read (`_read_plan`), made at its first read: most
         # shapes of a flow are written and never read, and a plan costs about a microsecond
         self.reads: list[tuple[dict | None, str | None, int, tuple[str, ...]] | None] = []
@@ -732,11 +733,13 @@ class Trace:
             if verdict == _SURE or _matches(candidate, fields):
                 yield candidate
 
-    def _found(self, verdicts: dict[int, Any]) -> Iterator[tuple[int, int, int, float]]:
+    def _found(self, verdicts: list[Any]) -> Iterator[tuple[int, int, int, float]]:
         """(seq, shape, where its values start, time) of each event whose shape may match
-        (`verdicts`), in order: one loop over the shape ids that sums the starts as it goes
-        and stops only at those events (where a list of every event's start and a compress
-        of every event's verdict took two passes and held a start per event)."""
+        (`verdicts`, by shape id), in order: one loop over the shape ids that sums the starts
+        as it goes and stops only at those events (where a list of every event's start and a
+        compress of every event's verdict took two passes and held a start per event; and
+        `itertools.compress` over the verdicts with `bytes.find` of the few matching ids
+        cost more than this loop for a seed's 103 events)."""
         widths, runs, times = self._widths, self._runs, self._times
         start = 0
         for i, shape in enumerate(self._shape):
@@ -744,11 +747,14 @@ class Trace:
                 yield i, shape, start, times[bisect_right(runs, i) - 1]
             start += widths[shape]
 
-    def _verdicts(self, fields: dict[str, Any]) -> tuple[dict[int, Any], bool]:
-        """Shape id -> whether its events can match `fields`: 0 (none can), _SURE (all do, as
-        far as their shape tells: kind, actor, constants; a subject is checked per event) or
-        _MAYBE; and whether any shape judged may match. Remembered in the book for a query
-        asked again (each explored seed asks the same ones)."""
+    def _verdicts(self, fields: dict[str, Any]) -> tuple[list[Any], bool]:
+        """Whether the events of each shape (a list by shape id, covering this trace's shapes)
+        can match `fields`: 0 (none can), _SURE (all do, as far as their shape tells: kind,
+        actor, constants; a subject is checked per event) or _MAYBE; and whether any shape
+        judged may match. Remembered in the book for a query asked again (each explored seed
+        asks the same ones). A list, not the dict of the shapes judged: the reading loops
+        index it once per event of the trace, and a list's index is a fifth of a dict's
+        lookup of an int."""
         try:
             key: Any = tuple(fields.items())
             known = self._book.verdicts.get(key)
@@ -777,11 +783,17 @@ class Trace:
                 for shape in set(self._shape).difference(known):
                     known[shape] = self._shape_verdict(shape, fields)
         if key is None:
-            return known, any(known.values())
+            return _by_id(known), any(known.values())
+        # Judged shapes are never judged again, so an unchanged count is an unchanged dict;
+        # and every shape of this trace is judged by now, so the list covers them.
         matching = self._book.matching.get(key)
         if matching is None or matching[0] != len(known):
-            matching = self._book.matching[key] = (len(known), any(known.values()))
-        return known, matching[1]
+            matching = self._book.matching[key] = (
+                len(known),
+                _by_id(known),
+                any(known.values()),
+            )
+        return matching[1], matching[2]
 
     def _shape_verdict(self, shape: int, fields: dict[str, Any]) -> Any:
         """See `_verdicts`: judged on kind, actor, constants and the detail keys the shape
@@ -1004,6 +1016,14 @@ def _plain(value: Any) -> Any:
     if value is None or value.__class__ in (str, int, float, bool):
         return value
     return json.loads(_ENCODER.encode(value))
+
+
+def _by_id(verdicts: dict[int, Any]) -> list[Any]:
+    """`verdicts` (shape id -> verdict) as a list indexed by shape id, 0 for ids not judged."""
+    out = [0] * (max(verdicts) + 1) if verdicts else []
+    for shape, verdict in verdicts.items():
+        out[shape] = verdict
+    return out
 
 
 def _field_matches(key: str, have: Any, want: Any) -> bool:
