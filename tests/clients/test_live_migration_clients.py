@@ -29,3 +29,25 @@ def test_novaclient_follows_a_running_live_migration_from_its_link(intercepted):
     (done,) = nova.migrations.list(instance_uuid=sid)
     assert done.status == "cancelled"
     assert not hasattr(done, "links")  # only a live migration in progress links
+
+
+def test_server_migrations_refuse_unknown_query_parameters_from_2_102():
+    """34.0.0's ``server_migrations.py`` ``index``/``show``: ``index_query_v2102`` and
+    ``show_query_v2102`` (``additionalProperties`` false) from 2.102, checked before the
+    server is looked up; ignored before."""
+    from fakecloud import Cloud
+
+    cloud = Cloud(profile="upstream")
+    with cloud.intercept():
+        sid = boot_direct(cloud, "s1")
+
+        def status(path, version):
+            return cloud.request("compute", "GET", path, user="admin", microversion=version)
+
+        listing = f"/v2.1/servers/{sid}/migrations"
+        assert status(f"{listing}?limit=1", "2.101").status == 200
+        assert status(listing, "2.102").status == 200
+        for path in (f"{listing}?limit=1", f"{listing}/1?x=1", "/v2.1/servers/none/migrations?x=1"):
+            answer = status(path, "2.102")
+            assert answer.status == 400
+            assert "Additional properties are not allowed" in answer.json()["badRequest"]["message"]

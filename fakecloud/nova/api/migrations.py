@@ -42,6 +42,8 @@ IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
 PAGED = "2.59"
 CHANGES_BEFORE = "2.66"
 USER_PROJECT = "2.80"
+#: ``/servers/{id}/migrations[/{id}]`` refuse unknown query parameters (34.0.0's 2.102).
+STRICT_QUERY = "2.102"
 
 _FILTERS = ("hidden", "host", "instance_uuid", "source_compute", "status", "migration_type")
 _COMMON = {"type": "array", "items": {"type": "string"}}
@@ -62,6 +64,7 @@ def _query_schema(version: Any) -> dict[str, Any]:
 
 
 _VALIDATORS: dict[str, Any] = {}
+_NO_QUERY = schemas.query_validator(False)
 
 
 def _validator(version: Any) -> Any:
@@ -209,9 +212,14 @@ class ServerMigrationsController:
         self.servers = servers
         self.service = service
 
-    def _instance(self, req: Request, rule: str, since: str = TYPES) -> Any:
+    def _instance(self, req: Request, rule: str, since: str = TYPES, query: bool = False) -> Any:
+        """The server as `rule` lets the caller see it; with `query` (list and show) the query
+        checked first: from 2.102 no parameter is known (``index_query_v2102``/
+        ``show_query_v2102``, 34.0.0), so any is 400."""
         if req.microversion < since:
             raise HttpError(404, "The resource could not be found.")
+        if query and req.query and req.microversion >= STRICT_QUERY:
+            _NO_QUERY.validate(req.query)
         ctx = req.context
         # Before 21.0.0 the policy comes first, with the caller's own project as target.
         before = self.nova.kernel.switches.policy_before_lookup
@@ -226,7 +234,7 @@ class ServerMigrationsController:
     def index(self, req: Request) -> Response:
         """The server's live migrations in progress (``get_migrations_in_progress_by_instance``
         of type ``live-migration``: queued, preparing, running, post-migrating)."""
-        instance = self._instance(req, "index")
+        instance = self._instance(req, "index", query=True)
         rows = [
             m
             for m in (self.nova.db.migrations or {}).values()
@@ -267,7 +275,7 @@ class ServerMigrationsController:
     def show(self, req: Request) -> Response:
         """One live migration in progress, or Nova's 404s: no such migration of the server,
         not a live migration, not in progress."""
-        instance = self._instance(req, "show")
+        instance = self._instance(req, "show", query=True)
         ident = req.params["migration_id"]
         server_id = req.params["server_id"]
         found = None
