@@ -31,23 +31,35 @@ def test_novaclient_follows_a_running_live_migration_from_its_link(intercepted):
     assert not hasattr(done, "links")  # only a live migration in progress links
 
 
-def test_server_migrations_refuse_unknown_query_parameters_from_2_102():
-    """34.0.0's ``server_migrations.py`` ``index``/``show``: ``index_query_v2102`` and
-    ``show_query_v2102`` (``additionalProperties`` false) from 2.102, checked before the
-    server is looked up; ignored before."""
+def test_what_a_move_is_watched_with_refuses_query_parameters_from_2_102():
+    """34.0.0's ``show_query_v2102`` of ``servers.py``, ``instance_actions.py`` and
+    ``server_migrations.py`` (and its ``index_query_v2102``): no parameter known
+    (``additionalProperties`` false) from 2.102, checked before the server is looked up;
+    ignored before."""
     from fakecloud import Cloud
 
     cloud = Cloud(profile="upstream")
     with cloud.intercept():
         sid = boot_direct(cloud, "s1")
 
-        def status(path, version):
+        def answer(path, version):
             return cloud.request("compute", "GET", path, user="admin", microversion=version)
 
-        listing = f"/v2.1/servers/{sid}/migrations"
-        assert status(f"{listing}?limit=1", "2.101").status == 200
-        assert status(listing, "2.102").status == 200
-        for path in (f"{listing}?limit=1", f"{listing}/1?x=1", "/v2.1/servers/none/migrations?x=1"):
-            answer = status(path, "2.102")
-            assert answer.status == 400
-            assert "Additional properties are not allowed" in answer.json()["badRequest"]["message"]
+        (action,) = answer(f"/v2.1/servers/{sid}/os-instance-actions", "2.1").json()[
+            "instanceActions"
+        ]
+        watched = (
+            f"/v2.1/servers/{sid}",
+            f"/v2.1/servers/{sid}/os-instance-actions/{action['request_id']}",
+            f"/v2.1/servers/{sid}/migrations",
+            f"/v2.1/servers/{sid}/migrations/1",
+            "/v2.1/servers/none/migrations",
+        )
+        assert answer(watched[0], "2.102").status == 200
+        for path in watched:
+            assert answer(f"{path}?limit=1", "2.101").status in (200, 404)
+            refused = answer(f"{path}?limit=1", "2.102")
+            assert refused.status == 400, path
+            assert (
+                "Additional properties are not allowed" in refused.json()["badRequest"]["message"]
+            )

@@ -121,7 +121,9 @@ class InstanceActionsController:
         )
 
     def show(self, req: Request) -> Response:
-        """``GET /servers/{server_id}/os-instance-actions/{request_id}``."""
+        """``GET /servers/{server_id}/os-instance-actions/{request_id}`` (from 2.102 any query
+        parameter is 400 first: 34.0.0 ``show_query_v2102``)."""
+        schemas.refuse_any_query(req)
         ctx = req.context
         instance = self._instance(req)
         target = {"project_id": instance.project_id}

@@ -224,6 +224,18 @@ def query_validator(additional: bool, **params: str) -> QueryValidator:
     return QueryValidator(schema)
 
 
+#: 34.0.0's 2.102: a GET whose query schema names no parameter (``show_query_v2102`` of
+#: servers, instance actions, server migrations...) refuses any.
+STRICT_QUERY = "2.102"
+
+
+def refuse_any_query(req: Any) -> None:
+    """From 2.102 any query parameter of `req` is 400 ('Additional properties are not allowed
+    (...)'); call it first, as ``@validation.query_schema`` runs before the method."""
+    if req.query and req.microversion >= STRICT_QUERY:
+        query_validator(False).validate(req.query)
+
+
 @_FORMAT_CHECKER.checks("ipv4")
 def _validate_ipv4(instance: Any) -> bool:
     """``_validate_ipv4_format`` (``netaddr.valid_ipv4``): a dotted-quad address."""

@@ -153,7 +153,9 @@ class ServersController:
         """``GET /servers/{server_id}``. Before 21.0.0 (``policy_before_lookup``; nova
         2a4a716209, LP #1871665) the policy is checked before the lookup with the caller's own
         project as target: a denied caller gets the 403 even for a server that does not
-        exist."""
+        exist. From 2.102 any query parameter is 400 first (34.0.0 ``show_query_v2102``)."""
+        if req.query:  # (the usual GET has none: no call)
+            schemas.refuse_any_query(req)
         ctx = req.context
         before = self.switches.policy_before_lookup
         if before:
