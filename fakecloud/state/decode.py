@@ -47,6 +47,8 @@ def graft(nodes: list[Any], template: Any) -> Any:
     grafter.match(template)
     root = grafter.make({"r": 0})
     grafter.fill()
+    for obj, field, value in grafter.retired:
+        kinds.RETIRED[kinds.class_name(type(obj))][field](root, obj, value)
     return root
 
 
@@ -58,6 +60,8 @@ class _Grafter:
         self.made: dict[int, Any] = {}
         self._claimed: set[int] = set()
         self._to_fill: list[int] = []
+        #: (object, field, saved value) of the fields `kinds.RETIRED` moves elsewhere.
+        self.retired: list[tuple[Any, str, Any]] = []
         self._root: Any = _MISSING
 
     def setting(self, node: list[Any]) -> Any:
@@ -480,6 +484,9 @@ class _Grafter:
             object.__setattr__(obj, "__dict__", saved)
         for key in slots & fields.keys():
             object.__setattr__(obj, key, fields[key])
+        retired = kinds.RETIRED.get(kinds.class_name(cls))
+        if retired:
+            self.retired += [(obj, key, fields[key]) for key in retired if key in fields]
         for key, default in kinds.TRANSIENT.get(kinds.class_name(cls), {}).items():
             object.__setattr__(obj, key, kinds.reset_value(default))
         if len(node) > 3:

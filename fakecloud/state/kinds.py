@@ -37,6 +37,7 @@ import datetime
 import itertools
 import re
 import types
+from collections.abc import Callable
 from random import Random
 from typing import Any
 
@@ -111,6 +112,26 @@ TRANSIENT: dict[str, dict[str, Any]] = {
 COMPLETED: dict[str, str] = {
     "fakecloud.config:Config": "_complete",
     "fakecloud.profiles.resolve:Switches": "_complete",
+}
+
+
+def _migration_old_vm_state(cloud: Any, migration: Any, value: Any) -> None:
+    """Session 17 kept a move's old vm_state on its migration; Nova's ``_prep_resize`` stashes
+    it in the server's system metadata (session 18), where confirm and revert read it: a move
+    still in progress in the file gets it there (its server would otherwise revert ACTIVE)."""
+    from fakecloud.nova.compute.resize_manager import OLD_VM_STATE
+
+    if value is None or migration.status in ("confirmed", "reverted", "error", "failed"):
+        return
+    row = cloud.nova.db.instances.get(migration.instance_uuid)
+    if row is not None and not row.deleted and OLD_VM_STATE not in row.system_metadata:
+        row.system_metadata = {**row.system_metadata, OLD_VM_STATE: value}
+
+
+#: Fields older files saved that their class no longer has, by class: what takes each saved
+#: value (the loaded cloud, the object, the value) once every object is filled.
+RETIRED: dict[str, dict[str, Callable[[Any, Any, Any], None]]] = {
+    "fakecloud.nova.objects:Migration": {"old_vm_state": _migration_old_vm_state},
 }
 
 #: Memos of a cloud's release rules (`functools.cached_property` on the class), read on many

@@ -232,3 +232,22 @@ def test_a_saved_queue_holds_no_answered_deadline(tmp_path):
     assert "_Deadline" in DEADLINES.read_text() and "_Deadline" not in text
     assert "_Cancelled" not in text
     assert "_Deadline" not in json.dumps(Cloud.load(path).fork().kernel.env._queue, default=repr)
+
+
+def test_a_session_17_file_mid_move_reverts_to_the_vm_state_it_kept():
+    """`format2-82eac90-stopped-migrated.json` was saved by main at 82eac90 (session 17's end):
+    seed 0, upstream, one server stopped and then migrated, awaiting its confirm. Session 17 kept
+    the move's old vm_state on the migration; Nova keeps it in the server's system metadata
+    (``_prep_resize``, nova 17.0.13-34.0.0), where session 18's revert reads it: loaded, the
+    server's revert ends it stopped on its source, as it would have then (it came back ACTIVE:
+    the retired field was dropped)."""
+    cloud = Cloud.load(Path(__file__).parent / "data" / "format2-82eac90-stopped-migrated.json")
+    path = f"/v2.1/servers/{IMAGE_BACKED}"
+    before = cloud.request("compute", "GET", path, user="admin").json()["server"]
+    assert (before["status"], before["OS-EXT-SRV-ATTR:host"]) == ("VERIFY_RESIZE", "cmp-2")
+    resp = cloud.request("compute", "POST", path + "/action", body={"revertResize": None})
+    assert resp.status == 202
+    cloud.run_until_idle()
+    after = cloud.request("compute", "GET", path, user="admin").json()["server"]
+    assert (after["status"], after["OS-EXT-SRV-ATTR:host"]) == ("SHUTOFF", "cmp-1")
+    assert cloud.check_invariants() == []
