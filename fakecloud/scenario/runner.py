@@ -419,8 +419,7 @@ class _Run:
 
     def lookup(self, ref: str, user: str = "demo") -> Any:
         """The value of ``${ref}`` now (raises `Unresolved`)."""
-        root, _, rest = ref.partition(".")
-        parts = rest.split(".") if rest else []
+        root, parts = _ref_parts(ref)
         if root == "project_id" and not parts:
             return self._project_id(user)
         if root == "users" and parts:
@@ -994,6 +993,23 @@ class _Run:
         except Unresolved as exc:
             out.append(str(exc))
         return out
+
+
+def _ref_parts(ref: str) -> tuple[str, tuple[str, ...]]:
+    """A reference's root and the dotted parts after it, cut once per text: every run of a
+    case looks the same references up (a cut makes new strings, each hashed again by the
+    dict lookups that follow)."""
+    found = _REF_PARTS.get(ref)
+    if found is None:
+        root, _, rest = ref.partition(".")
+        found = (root, tuple(rest.split(".")) if rest else ())
+        if len(_REF_PARTS) >= 4096:
+            _REF_PARTS.clear()
+        _REF_PARTS[ref] = found
+    return found
+
+
+_REF_PARTS: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
 def _waits_on_trace(step: Step) -> bool:

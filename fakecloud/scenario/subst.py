@@ -178,7 +178,7 @@ def resolve(value: Any, lookup: Callable[[str], Any]) -> Any:
     return _walk(value, lambda text: _substitute(text, lookup, keep_unknown=False))
 
 
-def dig(value: Any, parts: list[str]) -> Any:
+def dig(value: Any, parts: list[str] | tuple[str, ...]) -> Any:
     """Follow dotted `parts` into nested mappings and lists (list items by index)."""
     for part in parts:
         if isinstance(value, dict):
