@@ -22,9 +22,8 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import Headers, HttpError, Request, Response
@@ -37,7 +36,6 @@ from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
 #: Statuses whose answers carry no body on the wire (nor does any answer to HEAD).
 NO_BODY_STATUS = (204, 304)
-_SECOND = itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -122,10 +120,17 @@ class Gateway:
     # -- serving -----------------------------------------------------------------------------
 
     def handle_url(
-        self, method: str, url: str, headers: Mapping[str, str] | Iterable, body: bytes
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | Iterable,
+        body: bytes,
+        parts: SplitResult | None = None,
     ) -> Response | None:
-        """Answer a request for a full URL; None if its host is not this cloud's."""
-        parts = urlsplit(url)
+        """Answer a request for a full URL; None if its host is not this cloud's. `parts`:
+        ``urlsplit(url)``, when the caller has it already."""
+        if parts is None:
+            parts = urlsplit(url)
         # A netloc already in normal form (lower case, no default port) is looked up as it is.
         where = parts.netloc
         found = self._hosts.get(where)
@@ -375,10 +380,11 @@ def _folded(headers: Mapping[str, str] | Iterable) -> Headers:
     folded = dict.__new__(Headers)  # empty, without a call to `Headers.__init__`
     store = getattr(headers, "_store", None)
     if store.__class__ is OrderedDict:  # requests.structures.CaseInsensitiveDict
-        # (zip and map, not a comprehension: no frame of its own on every request). Read as a
-        # plain dict, whose order is the store's (it only sets and deletes keys): an
-        # OrderedDict's own iterators look every key up again in its index.
-        dict.update(folded, zip(dict.keys(store), map(_SECOND, dict.values(store)), strict=True))
+        # Read as a plain dict, whose order is the store's (it only sets and deletes keys): an
+        # OrderedDict's own iterators look every key up again in its index. A comprehension
+        # merged into the empty dict as a whole: 12,500 -> 9,400 instructions for a poll's
+        # seven headers against zip and map (a call of `itemgetter` each) merged pair by pair.
+        dict.update(folded, {key: pair[1] for key, pair in dict.items(store)})
         return folded
     lower_items = getattr(headers, "lower_items", None)
     if lower_items is None:

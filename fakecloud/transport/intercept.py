@@ -241,7 +241,8 @@ def _answering(
 
     def send(adapter: HTTPAdapter, request: Any, stream: bool = False, **kwargs: Any) -> Any:
         url = request.url
-        if urlsplit(url).netloc not in netlocs and netloc(url) not in netlocs:
+        parts = urlsplit(url)  # read again by the gateway (a cached split is still a look-up)
+        if parts.netloc not in netlocs and netloc(url) not in netlocs:
             if other:
                 return previous(adapter, request, stream=stream, **kwargs)
             raise RequestsConnectionError(
@@ -255,7 +256,7 @@ def _answering(
             body = b""
         elif body.__class__ is not bytes:
             body = _body_bytes(body)
-        answer = gateway.handle_url(request.method, request.url, request.headers, body)
+        answer = gateway.handle_url(request.method, url, request.headers, body, parts)
         if answer is None:  # the host is the cloud's, so this cannot happen
             raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
         if stream:
