@@ -21,6 +21,8 @@ IN_GROUP = {
     "server": {"name": "x", "flavorRef": "1", "imageRef": "{base_image_id}", "networks": "auto"},
     "os:scheduler_hints": {"group": "{server_group_id}"},
 }
+S = "/v2.1/servers/{server_id}"
+LIVE = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
 #: (name, requests as (user, service, method, path, body, microversion), their statuses,
 #: a final read (service, path, key, field) and its value)
 ROWS = [
@@ -41,6 +43,21 @@ ROWS = [
         ],
         [202, 204],
         ("compute", "/v2.1/os-server-groups/{server_group_id}", None, None, 404),
+    ),
+    # Session 18: a live migration, a resize, a createImage and a delete at one instant (every
+    # ordered 2-4 of ten move-related requests was tried, at 0 to 30 s apart, seed, 25.3.0 and
+    # upstream): the live migration's task state refuses the next two (nova 17.0.13-34.0.0
+    # check_instance_state), the delete goes through (no state check) and the job ends.
+    (
+        "a live migration, a resize, a createImage and a delete at once",
+        [
+            ("admin", "compute", "POST", S + "/action", LIVE, "2.30"),
+            ("demo", "compute", "POST", S + "/action", {"resize": {"flavorRef": "2"}}, None),
+            ("demo", "compute", "POST", S + "/action", {"createImage": {"name": "s"}}, None),
+            ("demo", "compute", "DELETE", S, None, None),
+        ],
+        [202, 409, 409, 204],
+        ("compute", S, None, None, 404),
     ),
 ]  # fmt: skip
 
