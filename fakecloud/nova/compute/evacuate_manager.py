@@ -108,22 +108,9 @@ def rebuild_evacuated(
         instance.task_state = states.REBUILD_SPAWNING
         instance.save(expected_task_state=[states.REBUILD_BLOCK_DEVICE_MAPPING])
         old = manager.nova.hosts[migration.source_compute].driver.domains.get(instance.uuid)
-        yield from manager.driver.spawn(
-            instance, image, volume_backed, name=old.name if old is not None else None
+        yield from manager._spawn_rebuilt(
+            context, instance, image, volume_backed, old, orig_vm_state
         )
-        instance.power_state = manager.driver.get_info(instance)
-        instance.vm_state = states.ACTIVE
-        instance.task_state = None
-        instance.launched_at = manager.kernel.now
-        instance.save(expected_task_state=[states.REBUILD_SPAWNING])
-        if orig_vm_state == states.STOPPED:
-            instance.vm_state = states.ACTIVE
-            instance.task_state = states.POWERING_OFF
-            instance.progress = 0
-            instance.save()
-            yield from manager._power_off(context, instance)
-        manager.notifier.instance_usage(manager.host, instance, "rebuild.end")
-        manager.notifier.instance_action(manager.host, "nova-compute", instance, "rebuild.end")
     except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
         manager.driver.destroy(instance)
         manager._log(instance.uuid, "debug", "Instance was deleted while rebuilding")

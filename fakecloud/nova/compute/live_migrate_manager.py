@@ -70,6 +70,14 @@ def _notify(manager: Any, instance: Any, legacy: str, versioned: str, phase: str
         )
 
 
+def _record_failure(manager: Any, instance: Any, event: Any, exc: Exception) -> None:
+    """A compute method's failure as its decorators record it: ``wrap_instance_fault`` (the
+    instance fault, with the traceback) inside ``wrap_instance_event`` (the action event's
+    Error)."""
+    manager.db.fault_create(instance.uuid, exc, manager.host, compute_utils.format_traceback(exc))
+    event.finish(exc)
+
+
 def check_can_live_migrate_destination(
     manager: Any,
     context: Any,
@@ -104,10 +112,7 @@ def check_can_live_migrate_destination(
                 f"{manager.host}: {type(ex).__name__} {ex}"
             ) from None
     except Exception as exc:
-        manager.db.fault_create(
-            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
-        )
-        event.finish(exc)
+        _record_failure(manager, instance, event, exc)
         raise
     event.finish()
     return data
@@ -147,10 +152,7 @@ def check_can_live_migrate_source(
         volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
         data = libvirt_lm.check_source(manager.host, instance, dest_check_data, volume_backed)
     except Exception as exc:
-        manager.db.fault_create(
-            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
-        )
-        event.finish(exc)
+        _record_failure(manager, instance, event, exc)
         raise
     event.finish()
     return data
@@ -353,10 +355,7 @@ def pre_live_migration(
                 yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)
         _notify(manager, instance, "live_migration.pre", "live_migration_pre", "end")
     except Exception as exc:
-        manager.db.fault_create(
-            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
-        )
-        event.finish(exc)
+        _record_failure(manager, instance, event, exc)
         raise
     event.finish()
     return migrate_data
@@ -427,10 +426,7 @@ def live_migration_abort(manager: Any, context: Any, instance: Any, migration_id
             libvirt_lm.abort(manager.driver, instance)
         _notify(manager, instance, "live.migration.abort", "live_migration_abort", "end")
     except Exception as exc:
-        manager.db.fault_create(
-            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
-        )
-        event.finish(exc)
+        _record_failure(manager, instance, event, exc)
         return False
     event.finish()
     return True
@@ -453,10 +449,7 @@ def live_migration_force_complete(manager: Any, context: Any, instance: Any) -> 
         _notify(manager, instance, "live.migration.force.complete",
                 "live_migration_force_complete", "end")  # fmt: skip
     except Exception as exc:
-        manager.db.fault_create(
-            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
-        )
-        event.finish(exc)
+        _record_failure(manager, instance, event, exc)
         return
     event.finish()
 

@@ -1110,24 +1110,9 @@ class ComputeManager:
             instance.save(expected_task_state=[states.REBUILDING])
             instance.task_state = states.REBUILD_SPAWNING
             instance.save(expected_task_state=[states.REBUILD_BLOCK_DEVICE_MAPPING])
-            # The guest again, its root disk new from the image; libvirt's name is kept.
-            yield from self.driver.spawn(
-                instance, image, volume_backed, name=old.name if old is not None else None
+            yield from self._spawn_rebuilt(
+                context, instance, image, volume_backed, old, orig_vm_state
             )
-            instance.power_state = self.driver.get_info(instance)  # _update_instance_after_spawn
-            instance.vm_state = states.ACTIVE
-            instance.task_state = None
-            instance.launched_at = self.kernel.now
-            instance.save(expected_task_state=[states.REBUILD_SPAWNING])
-            if orig_vm_state == states.STOPPED:
-                # "bringing vm to original state": stop_instance, in this same task.
-                instance.vm_state = states.ACTIVE
-                instance.task_state = states.POWERING_OFF
-                instance.progress = 0
-                instance.save()
-                yield from self._power_off(context, instance)
-            self.notifier.instance_usage(self.host, instance, "rebuild.end")
-            self.notifier.instance_action(self.host, "nova-compute", instance, "rebuild.end")
         except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
             # Deleted while rebuilding: Nova swallows the error. A guest spawned after the
             # delete destroyed the old one goes too (as a build's; else it would run on).
@@ -1143,6 +1128,36 @@ class ComputeManager:
             event.finish(exc)
             return
         event.finish()
+
+    def _spawn_rebuilt(
+        self,
+        context: Any,
+        instance: Any,
+        image: Any,
+        volume_backed: bool,
+        old: Any,
+        orig_vm_state: str,
+    ) -> Generator[Any, Any, None]:
+        """A rebuild's (or an evacuation's) last steps: the guest again, its root disk new
+        from the image and libvirt's name kept from `old` (the domain it replaces, if any);
+        ACTIVE; stopped again if it was; ``rebuild.end``."""
+        yield from self.driver.spawn(
+            instance, image, volume_backed, name=old.name if old is not None else None
+        )
+        instance.power_state = self.driver.get_info(instance)  # _update_instance_after_spawn
+        instance.vm_state = states.ACTIVE
+        instance.task_state = None
+        instance.launched_at = self.kernel.now
+        instance.save(expected_task_state=[states.REBUILD_SPAWNING])
+        if orig_vm_state == states.STOPPED:
+            # "bringing vm to original state": stop_instance, in this same task.
+            instance.vm_state = states.ACTIVE
+            instance.task_state = states.POWERING_OFF
+            instance.progress = 0
+            instance.save()
+            yield from self._power_off(context, instance)
+        self.notifier.instance_usage(self.host, instance, "rebuild.end")
+        self.notifier.instance_action(self.host, "nova-compute", instance, "rebuild.end")
 
     def _rebuild_error(self, instance: Any, exc: BaseException) -> None:
         """``_notify_instance_rebuild_error``: legacy and versioned ``rebuild.error``."""
