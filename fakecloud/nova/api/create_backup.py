@@ -20,7 +20,10 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
-from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.api.wsgi import (
+    plain_webob_headers,
+    raise_http_conflict_for_instance_invalid_state,
+)
 from fakecloud.nova.policies import CREATE_BACKUP
 
 #: The last microversion whose createBackup metadata counts against ``metadata_items``.
@@ -89,7 +92,7 @@ class CreateBackupController:
             raise HttpError(400, exc.format_message()) from None
         if req.microversion >= BACKUP_BODY_VERSION:
             return Response(202, {"image_id": image["id"]})
-        headers = {"Content-Type": "text/html; charset=UTF-8", "Content-Length": "0"}
+        headers = plain_webob_headers()
         if rotation > 0:
             # common.url_join(req.application_url, 'images', image_id): no project id.
             headers["Location"] = f"{req.link_prefix.root}/v2.1/images/{image['id']}"

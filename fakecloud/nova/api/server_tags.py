@@ -25,7 +25,10 @@ import jsonschema
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
-from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.api.wsgi import (
+    plain_webob_headers,
+    raise_http_conflict_for_instance_invalid_state,
+)
 from fakecloud.nova.policies import SERVER_TAGS
 
 MIN_VERSION = "2.26"
@@ -129,10 +132,10 @@ class ServerTagsController:
                 400, f"The number of tags exceeded the per-server limit {MAX_TAG_COUNT}"
             )
         if tag in tags:
-            return Response(204)
+            return Response(204, None, plain_webob_headers())
         self._set(row, sorted((*tags, tag)))
         location = f"{req.link_prefix.self_href('servers', row.uuid)}/tags/{tag}"
-        return Response(201, None, {"Location": location})
+        return Response(201, None, plain_webob_headers(Location=location))
 
     def update_all(self, req: Request) -> Response:
         """``PUT /servers/{server_id}/tags``: replace them all; ``{"tags": [...]}``."""

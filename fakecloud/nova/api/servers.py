@@ -36,7 +36,11 @@ from fakecloud.nova import (
 )
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
 from fakecloud.nova.api import server_groups as server_groups_api
-from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state, unexpected_error
+from fakecloud.nova.api.wsgi import (
+    plain_webob_headers,
+    raise_http_conflict_for_instance_invalid_state,
+    unexpected_error,
+)
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.passwords import generate_password
 from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
@@ -618,13 +622,7 @@ class ServersController:
         if microversion >= CREATE_IMAGE_BODY_VERSION:
             return Response(202, {"image_id": image_id})
         return Response(
-            202,
-            b"",
-            {
-                "Location": self.nova.generate_image_url(str(image_id)),
-                "Content-Type": "text/html; charset=UTF-8",
-                "Content-Length": "0",
-            },
+            202, b"", plain_webob_headers(Location=self.nova.generate_image_url(str(image_id)))
         )
 
     def check_img_metadata_properties_quota(self, ctx: Any, metadata: dict[str, Any]) -> None:

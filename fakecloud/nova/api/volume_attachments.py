@@ -22,7 +22,10 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import limited
 from fakecloud.nova import exception, states
 from fakecloud.nova.api import schemas
-from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.api.wsgi import (
+    plain_webob_headers,
+    raise_http_conflict_for_instance_invalid_state,
+)
 from fakecloud.nova.policies import VOLUMES_ATTACHMENTS
 
 SHOW_TAG = "2.70"
@@ -250,7 +253,7 @@ class VolumeAttachmentController:
             raise HttpError(400, exc.format_message()) from None
         version = req.microversion
         if version >= ATTACH_NO_BODY:
-            return Response(202)
+            return Response(202, None, plain_webob_headers())
         attachment: dict[str, Any] = {
             "id": volume_id,
             "serverId": server_id,
