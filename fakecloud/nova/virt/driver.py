@@ -55,6 +55,9 @@ _SNAPSHOT_BEGIN = form("nova.snapshot", "phase", "live", "source_type", "image_i
 _SNAPSHOT_PHASE = form("nova.snapshot", "phase")
 
 GiB = 1024**3
+#: libvirt's ``<memory>`` is the flavor's ``memory_mb * units.Ki`` KiB (``_get_guest_config``), so
+#: a guest's memory is ``memory_mb`` MiB in bytes: what managed save writes, what migrates.
+MiB = 1024**2
 VIR_ERR_NO_DOMAIN = 42
 VIR_ERR_OPERATION_INVALID = 55
 
@@ -153,7 +156,7 @@ class LibvirtDriver:
             id=instance.uuid,
             name=name or f"instance-{self.kernel.ids.counter('nova.instance'):08x}",
             power_state=states.RUNNING,
-            memory_bytes=_shared_size(flavor.memory_mb * MB),
+            memory_bytes=_shared_size(flavor.memory_mb * MiB),
             disk_bytes=allocated,
             virtual_bytes=_shared_size(max(virtual, allocated)),
             source_type=source,
@@ -781,7 +784,7 @@ class LibvirtDriver:
             id=instance.uuid,
             name=source.name,
             power_state=states.SHUTDOWN,
-            memory_bytes=_shared_size(flavor.memory_mb * MB),
+            memory_bytes=_shared_size(flavor.memory_mb * MiB),
             disk_bytes=source.disk_bytes,
             virtual_bytes=_shared_size(max(virtual, source.disk_bytes)),
             source_type=source.source_type,
