@@ -80,6 +80,10 @@ class ApiService:
     #: (handlers taking ``req``).
     shared_routes = False
     router = _SharedRoutes()
+    #: The ``Content-Type`` a successful answer without a body gets, with ``Content-Length:
+    #: 0``, unless its handler set its own (Nova's and Cinder's ``ResponseObject.serialize``:
+    #: ``webob.Response()`` given the negotiated type, JSON); None: no headers of its own.
+    bodyless_content_type: str | None = None
 
     def __init__(self, kernel: Any, versions: VersionRange | None = None):
         self.kernel = kernel
@@ -185,7 +189,8 @@ class ApiService:
         self, req: Request | Answering, response: Response, extra: dict[str, str], line: str
     ) -> Response:
         """Trace the answer to `req` (its request `line`, as the request's event has it), add
-        the version headers `extra` and the request id."""
+        the headers of an answer without a body (`bodyless_content_type`), the version headers
+        `extra` and the request id."""
         ctx = req.context
         self.kernel.trace.write(
             _RESPONSE,
@@ -194,6 +199,14 @@ class ApiService:
             (response.status, getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None)),
         )
         headers = response.headers
+        if (
+            response.body is None
+            and self.bodyless_content_type
+            and response.status < 400
+            and "Content-Type" not in headers
+        ):
+            headers["Content-Length"] = "0"
+            headers["Content-Type"] = self.bodyless_content_type
         if headers:
             for key, value in extra.items():
                 headers.setdefault(key, value)

@@ -23,6 +23,14 @@ from typing import Any
 from fakecloud.api.http import Headers, HttpError, Response
 
 
+def plain_webob_headers(**more: str) -> dict[str, str]:
+    """The headers of a bare ``webob.Response(status_int=N)`` (or ``webob.Response()`` whose
+    ``status_int`` is set afterwards) with no body: WebOb's defaults (1.7.4 and 1.8.7), then
+    `more` (``Location``). Only a status given to the constructor as ``status=204`` leaves
+    none."""
+    return {"Content-Type": "text/html; charset=UTF-8", "Content-Length": "0", **more}
+
+
 class WebObError(HttpError):
     """A ``webob.exc.HTTP*`` exception: code, title, explanation, detail, extra headers."""
 

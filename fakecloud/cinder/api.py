@@ -247,6 +247,10 @@ class CinderApi(ApiService):
     #: (``etc/cinder/api-paste.ini``, 12.0.10 to 29.0.0).
     public_paths = frozenset({"", "/"})
     shared_routes = True
+    #: ``ResponseObject.serialize`` (12.0.10-25.0.0 ``api/openstack/wsgi.py``): a controller's
+    #: ``None`` is ``webob.Response()`` given the negotiated type, JSON; the controllers that
+    #: return their own ``webob.Response(status_int=N)`` answer `webob.plain_webob_headers`.
+    bodyless_content_type = "application/json"
 
     def __init__(self, cinder: Any):
         series = cinder.kernel.switches.series
@@ -517,7 +521,7 @@ class CinderApi(ApiService):
         controllers.delete_volume(
             self.cinder, req.context, req.params["id"], self._query(req), req.microversion
         )
-        return Response(202)
+        return Response(202, None, webob.plain_webob_headers())
 
     def volumes_action(self, req: Request) -> Response:
         """``POST /volumes/{id}/action``."""
@@ -556,7 +560,7 @@ class CinderApi(ApiService):
         api = self.cinder.volume_api
         volume = api.get(req.context, req.params["id"])
         api.unset_image_metadata(req.context, volume, body["os-unset_image_metadata"]["key"])
-        return Response(200)
+        return Response(200, None, webob.plain_webob_headers())
 
     # -- snapshots ---------------------------------------------------------------------------
 
@@ -646,13 +650,14 @@ class CinderApi(ApiService):
         """``DELETE /snapshots/{id}``: 202."""
         api = self.cinder.snapshot_api
         api.delete(req.context, api.get(req.context, req.params["id"]))
-        return Response(202)
+        return Response(202, None, webob.plain_webob_headers())
 
     def snapshots_action(self, req: Request) -> Response:
         """``POST /snapshots/{id}/action``."""
-        status = controllers.snapshot_action(
-            self.cinder, req.context, req.params["id"], self._body(req)
-        )
+        body = self._body(req)
+        status = controllers.snapshot_action(self.cinder, req.context, req.params["id"], body)
+        if "os-update_snapshot_status" in body:  # snapshot_actions.py's own webob.Response
+            return Response(status, None, webob.plain_webob_headers())
         return Response(status)
 
     # -- volume metadata (cinder/api/v3/volume_metadata.py) ---------------------------------
@@ -700,7 +705,7 @@ class CinderApi(ApiService):
         body = self._body(req)
         validate(self.volume_metadata_schemas[0], body)
         if self._etag_refused(req):
-            return Response(412)
+            return Response(412, None, webob.plain_webob_headers())
         return Response(200, {"metadata": self._volume_update_meta(req, body["metadata"], True)})
 
     def volume_metadata_show(self, req: Request) -> Response:
@@ -716,7 +721,7 @@ class CinderApi(ApiService):
         body = self._body(req)
         validate(self.volume_metadata_schemas[1], body)
         if self._etag_refused(req):
-            return Response(412)
+            return Response(412, None, webob.plain_webob_headers())
         item = body["meta"]
         if req.params["key"] not in item:
             raise HttpError(400, "Request body and URI mismatch")
@@ -732,7 +737,7 @@ class CinderApi(ApiService):
         if key not in meta:
             raise exception.VolumeMetadataNotFound(volume_id=req.params["id"], metadata_key=key)
         self.cinder.volume_api.delete_metadata(req.context, volume, key)
-        return Response(200)
+        return Response(200, None, webob.plain_webob_headers())
 
     # -- snapshot metadata -------------------------------------------------------------------
 
@@ -802,7 +807,7 @@ class CinderApi(ApiService):
         if key not in meta:
             raise exception.SnapshotMetadataNotFound(snapshot_id=snap.id, metadata_key=key)
         self.cinder.snapshot_api.delete_metadata(req.context, snap, key)
-        return Response(200)
+        return Response(200, None, webob.plain_webob_headers())
 
     # -- attachments -------------------------------------------------------------------------
 

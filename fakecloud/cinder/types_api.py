@@ -26,6 +26,7 @@ from typing import Any
 from oslo_utils import strutils
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.webob import plain_webob_headers
 from fakecloud.cinder import controllers, exception, faults, policy, type_manage
 from fakecloud.cinder.validation import (
     METADATA_KEY,
@@ -238,7 +239,7 @@ def types_delete(service: Any, req: Request) -> Response:
         raise HttpError(400, "Target volume type is still in use.") from None
     except exception.VolumeTypeDefaultMisconfiguredError as err:
         raise HttpError(500, err.msg) from None
-    return Response(202)
+    return Response(202, None, plain_webob_headers())
 
 
 def types_action(service: Any, req: Request) -> Response:
@@ -264,7 +265,7 @@ def types_action(service: Any, req: Request) -> Response:
             raise HttpError(409, err.msg) from None
     else:
         type_manage.remove_access(cinder, vtype, project)
-    return Response(202)
+    return Response(202, None, plain_webob_headers())
 
 
 def access_index(service: Any, req: Request) -> Response:

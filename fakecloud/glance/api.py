@@ -28,6 +28,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
+from fakecloud.api.webob import plain_webob_headers
 from fakecloud.bounds import COUNT
 from fakecloud.glance.content import ImageData, inspect_bytes
 from fakecloud.glance.errors import (
@@ -394,35 +395,35 @@ class GlanceApi(ApiService):
         if req.body:
             raise _body_rejected()
         self.glance.images.delete(req.context, req.params["image_id"])
-        return Response(204, None, {})
+        return Response(204, None, plain_webob_headers())
 
     def deactivate(self, req: Request) -> Response:
         """``POST /v2/images/{id}/actions/deactivate``: 204."""
         if req.body or _chunked(req):
             raise _body_rejected()
         self.glance.images.deactivate(req.context, req.params["image_id"])
-        return Response(204, None, {})
+        return Response(204, None, plain_webob_headers())
 
     def reactivate(self, req: Request) -> Response:
         """``POST /v2/images/{id}/actions/reactivate``: 204."""
         if req.body or _chunked(req):
             raise _body_rejected()
         self.glance.images.reactivate(req.context, req.params["image_id"])
-        return Response(204, None, {})
+        return Response(204, None, plain_webob_headers())
 
     def add_tag(self, req: Request) -> Response:
         """``PUT /v2/images/{id}/tags/{tag}``: 204."""
         if req.body or _chunked(req):
             raise _body_rejected()
         self.glance.images.add_tag(req.context, req.params["image_id"], req.params["tag_value"])
-        return Response(204, None, {})
+        return Response(204, None, plain_webob_headers())
 
     def delete_tag(self, req: Request) -> Response:
         """``DELETE /v2/images/{id}/tags/{tag}``: 204, 404 for a tag it does not have."""
         if req.body:
             raise _body_rejected()
         self.glance.images.delete_tag(req.context, req.params["image_id"], req.params["tag_value"])
-        return Response(204, None, {})
+        return Response(204, None, plain_webob_headers())
 
     # -- data --------------------------------------------------------------------------------
 
@@ -430,7 +431,7 @@ class GlanceApi(ApiService):
         """``PUT /v2/images/{id}/file``: 204 once the data is stored (takes virtual time)."""
         data, size = self._image_data(req, self._series.glance)
         yield from self.glance.image_data.upload(req.context, req.params["image_id"], data, size)
-        return Response(204, None, {})
+        return Response(204, None, plain_webob_headers())
 
     def download(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /v2/images/{id}/file``: the data (200) or 204 for an image without any."""
@@ -461,13 +462,13 @@ class GlanceApi(ApiService):
             raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
         data, size = self._image_data(req, self._series.glance)
         yield from self.glance.image_data.stage(req.context, req.params["image_id"], data, size)
-        return Response(204, None, {})
+        return Response(204, None, plain_webob_headers())
 
     def import_image(self, req: Request) -> Response:
         """``POST /v2/images/{id}/import``: 202, the import runs in the background."""
         body = self._body(req)
         self.glance.image_data.import_image(req.context, req.params["image_id"], body)
-        return Response(202, None, {})
+        return Response(202, None, plain_webob_headers())
 
     def add_location(self, req: Request) -> Response:
         """``POST /v2/images/{id}/locations`` (glance 29.0.0 on): 202, the image ``active``."""
@@ -475,7 +476,7 @@ class GlanceApi(ApiService):
             return self.no_route(req, NoRoute([]))
         body = self._body(req)
         self.glance.images.add_location_request(req.context, req.params["image_id"], body)
-        return Response(202, None, {})
+        return Response(202, None, plain_webob_headers())
 
     def get_locations(self, req: Request) -> Response:
         """``GET /v2/images/{id}/locations`` (glance 29.0.0 on): 200, the locations."""

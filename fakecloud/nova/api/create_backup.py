@@ -18,10 +18,10 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
+from fakecloud.api.webob import plain_webob_headers
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import (
-    plain_webob_headers,
     raise_http_conflict_for_instance_invalid_state,
 )
 from fakecloud.nova.policies import CREATE_BACKUP

@@ -22,6 +22,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate
+from fakecloud.api.webob import plain_webob_headers
 from fakecloud.nova import (
     aggregates,
     bdm_request,
@@ -37,7 +38,6 @@ from fakecloud.nova import (
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
 from fakecloud.nova.api import server_groups as server_groups_api
 from fakecloud.nova.api.wsgi import (
-    plain_webob_headers,
     raise_http_conflict_for_instance_invalid_state,
     unexpected_error,
 )

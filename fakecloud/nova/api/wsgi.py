@@ -36,13 +36,6 @@ JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id")
 
 
-def plain_webob_headers(**more: str) -> dict[str, str]:
-    """The headers of a bare ``webob.Response(status_int=N)`` a controller returns itself
-    (createImage and createBackup before their body versions, a tag added, a 2.101 attach):
-    webob's defaults for an empty body, then `more` (``Location``)."""
-    return {"Content-Type": "text/html; charset=UTF-8", "Content-Length": "0", **more}
-
-
 def unexpected_error(exc: BaseException, support: str = SUPPORT_STRING) -> HttpError:
     """Nova's 500 for an exception a controller did not expect (`support`: the release's
     ``version.support_string()``)."""
@@ -137,6 +130,9 @@ class NovaApiService(ApiService):
 
     name = "nova"
     request_id_headers = ()  # added by `_finish`, from the request's own id
+    #: ``ResponseObject.serialize`` (17.0.13-34.0.0): ``webob.Response(body=None)`` given the
+    #: negotiated type, JSON, whatever the status.
+    bodyless_content_type = "application/json"
     shared_routes = True  # declared by `NovaRoutes`
     #: Paths answered without a token or a microversion (the version documents).
     unversioned_paths = frozenset({"", "/", "/v2", "/v2/"})
@@ -176,13 +172,6 @@ class NovaApiService(ApiService):
         if rid and req.path not in self.unversioned_paths:
             for name in REQUEST_ID_HEADERS:
                 response.headers.setdefault(name, rid)
-        if response.body is None and response.status < 400:
-            # ``ResponseObject.serialize`` (17.0.13-34.0.0): ``webob.Response(body=None)`` (a
-            # Content-Length of 0) given the negotiated type, JSON, whatever the status.
-            headers = response.headers
-            if "Content-Type" not in headers:
-                headers["Content-Length"] = "0"
-                headers["Content-Type"] = "application/json"
         return super()._finish(req, response, extra, line)
 
     def _unauthenticated(self, req: Request) -> Response:
