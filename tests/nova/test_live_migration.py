@@ -357,6 +357,30 @@ def test_a_failed_memory_copy_is_rolled_back():
     assert env.cloud.check_invariants() == []
 
 
+@pytest.mark.parametrize(
+    ("profile", "after"), [("nova-27.1.0", "completed"), ("upstream", "error")]
+)
+def test_a_delete_under_a_running_job_ends_it_as_the_monitor_sees_a_gone_guest(profile, after):
+    """Delete is allowed in any task state (``check_instance_state(task_state=None)``); the
+    guest destroyed under the job is a job the monitor takes for COMPLETED (guest.py
+    ``get_job_info``: VIR_ERR_NO_DOMAIN/OPERATION_INVALID; migration.py ``find_job_type``:
+    "VM is shutoff/missing, migration finished"), not a rollback: ``_post_live_migration``,
+    whose ``post_live_migration_at_destination`` fails on task_state deleting. Until 30.x the
+    source swallows it (``completed``); from 31.0.0 (a87b80fb39) it raises: ``error``
+    (nova 17.0.13/20.6.0/29.2.0/34.0.0 compute/manager.py, virt/libvirt)."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    _running(env, sid)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    assert _statuses(env, sid)[-2:] == ["running", after]
+    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404
+    (told,) = env.cloud.trace.filter(
+        kind="nova.event", event="compute_post_live_migration_at_destination", phase="finish"
+    )
+    assert told["result"] == "Error"
+
+
 def test_a_live_migration_carries_a_guest_frozen_by_a_volume_backed_snapshot_away():
     """A volume-backed createImage sets no task_state, so a live migration is accepted while
     the guest is quiesced; the guest keeps running, and its memory (its frozen filesystems

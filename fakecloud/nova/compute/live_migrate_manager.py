@@ -374,7 +374,7 @@ def post_live_migration_at_destination(
         yield manager.kernel.timeout(0)
         instance.host = manager.host
         instance.node = manager.host
-        instance.power_state = manager.driver.get_info(instance)
+        instance.power_state = manager._power_state_of(instance)
         instance.task_state = None
         instance.progress = 0
         instance.save(expected_task_state=states.MIGRATING)

@@ -24,9 +24,11 @@ migration (``memory_*``/``disk_*`` bytes, `save_stats`). An abort cancels the co
 ``live_migration_permit_post_copy`` is off by default), so what is left of the memory pass under
 way (at most the guest's memory) is the rest, and the guest runs again on the destination (or,
 if the job ends otherwise, on the source: ``run_recover_tasks``' unpause). A failed copy (an
-``io.transfer`` fault rule on those labels, the guest destroyed, or fault point
-``nova.libvirt.live_migration`` (host, instance_uuid, dest) as the job starts) is a ``failed``
-job, which the manager rolls back.
+``io.transfer`` fault rule on those labels, or fault point ``nova.libvirt.live_migration``
+(host, instance_uuid, dest) as the job starts) is a ``failed`` job, which the manager rolls
+back. A guest destroyed under the job (the server deleted) is a job the monitor takes for
+``completed`` (the domain gone or shut off), so the manager goes on as after a switch-over
+that never happened.
 """
 
 from __future__ import annotations
@@ -170,11 +172,16 @@ def live_migration(
     except _Cancelled:
         result = "cancelled"
     except Exception:  # noqa: BLE001 - VIR_DOMAIN_JOB_FAILED: the manager rolls back
-        result = "failed"
+        # A guest destroyed under the job (a delete) is a job the monitor sees COMPLETED:
+        # jobStats' VIR_ERR_NO_DOMAIN/OPERATION_INVALID and find_job_type's "VM is
+        # shutoff/missing, migration finished" (17.0.13-34.0.0 guest.py, migration.py).
+        result = "gone" if instance.uuid not in driver.domains else "failed"
     finally:
         job.transfer = None
         driver.live_jobs.pop(instance.uuid, None)
         job.finished.succeed()
+    if result == "gone":
+        return "completed"  # post_method runs, though no guest reached `dest`
     if result != "completed":
         if job.paused_by_force and instance.uuid in driver.domains:
             driver._set_power(dom, states.RUNNING)  # run_recover_tasks: "unpause"
