@@ -286,14 +286,22 @@ _MOVE_ENDED = frozenset(
 
 def _moving_on(nova: Any, group: InstanceGroup, instance_uuid: str, host: str) -> set[str]:
     """The group's other live members with a move in progress from or to `host` and placed
-    elsewhere (those on `host` count already)."""
+    elsewhere (those on `host` count already). The query matches a side by host and node
+    (each host here has one node, named as the host), so a side whose node is not written
+    yet does not count: an evacuation ``accepted`` for a named host until that host's claim
+    (``_claim_existing_migration``), a live migration ``accepted`` until the conductor saves
+    its nodes before the cast (nova 24.0.0-34.0.0 db ``migration_get_in_progress_by_host_
+    and_node``, ``LiveMigrationTask._execute``)."""
     rows = nova.db.instances
     moving = set()
     for migration in (nova.db.migrations or {}).values():
         uuid = migration.instance_uuid
         if (
             migration.status not in _MOVE_ENDED
-            and host in (migration.source_compute, migration.dest_compute)
+            and (
+                (migration.source_compute == host and migration.source_node == host)
+                or (migration.dest_compute == host and migration.dest_node == host)
+            )
             and uuid != instance_uuid
             and uuid in group.members
         ):

@@ -58,3 +58,43 @@ def test_a_member_resizing_away_still_counts_on_its_source_host(profile, counted
     cloud.run_until_idle()
     broken = cloud.check_invariants(["server_group_policy_holds"])
     assert bool(broken) is not counted  # before the fix, both members end on the source
+
+
+def test_a_moving_members_side_counts_once_its_node_is_written():
+    """``migration_get_in_progress_by_host_and_node`` matches (compute, node) pairs and leaves
+    out confirmed, reverted, error, failed, completed, cancelled and done (nova 24.0.0-34.0.0
+    db api; 21.2.2-23.0.2 backports alike): an evacuation ``accepted`` for a named host has no
+    ``dest_node`` until that host's claim (``_claim_existing_migration``: ``pre-migrating``),
+    so it does not count there yet; an ``error`` one never does."""
+    from fakecloud.nova import server_groups
+    from fakecloud.nova.objects import Migration
+
+    cloud = Cloud(seed=3, profile="upstream")
+    req = cloud.request
+    group = {"server_group": {"name": "g", "policies": ["anti-affinity"]}}
+    group_id = req("compute", "POST", "/v2.1/os-server-groups", group).json()["server_group"]["id"]
+    image = req("image", "GET", f"/v2/images?name={IMAGE}").json()["images"][0]["id"]
+    server = {"name": "a", "flavorRef": "1", "imageRef": image, "networks": "none"}
+    body = {"server": server, "os:scheduler_hints": {"group": group_id}}
+    member = req("compute", "POST", "/v2.1/servers", body, microversion="2.37").json()["server"]
+    cloud.run_until_idle()
+    nova = cloud.nova
+    source = nova.db.instances[member["id"]].host
+    target = next(h for h in nova.hosts if h != source)
+    migration = Migration(
+        id=0, uuid="m-1", instance_uuid=member["id"], migration_type="evacuation",
+        status="accepted", source_compute=source, source_node=source, old_flavor=None,
+        new_flavor=None, user_id="u", project_id="p", created_at=0.0, dest_compute=target,
+    )  # fmt: skip
+    nova.db.migration_create(migration, "test")
+    group = server_groups.group_of(nova, member["id"])
+    newcomer = "00000000-0000-0000-0000-000000000001"
+
+    def seen() -> str | None:
+        return server_groups.late_violation(nova, group, newcomer, target)
+
+    assert seen() is None
+    migration.status, migration.dest_node = "pre-migrating", target
+    assert seen() == "Anti-affinity"
+    migration.status = "error"
+    assert seen() is None
