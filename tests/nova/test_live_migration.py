@@ -381,6 +381,30 @@ def test_a_delete_under_a_running_job_ends_it_as_the_monitor_sees_a_gone_guest(p
     assert told["result"] == "Error"
 
 
+@pytest.mark.parametrize(
+    ("profile", "notified"),
+    [("seed", []), ("upstream", ["_rollback.start", "rollback.dest.start", "rollback.dest.end"])],
+)
+def test_an_abort_and_a_delete_at_once_preempt_the_rollback(profile, notified):
+    """The rollback saves task_state none expecting ``migrating``; the delete made it
+    ``deleting``, so the save raises (first thing before 21.0.0, after the destination's
+    cleanup from 21.0.0; 20.6.0/21.2.4) and ``_do_live_migration``'s 'Live migration failed.'
+    sets the migration ``error`` and the server ERROR until the delete ends it (was
+    ``cancelled``, the rollback's end notified)."""
+    env = NovaEnv(profile, {"nova": {"live_migration_memory_passes": 20.0}})
+    sid = env.boot()
+    mid = _running(env, sid)
+    path = f"/v2.1/servers/{sid}/migrations/{mid}"
+    assert env.request("DELETE", path, user="admin", microversion="2.24").status == 202
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    assert _statuses(env, sid)[-2:] == ["running", "error"]
+    assert env.states(sid, "vm_state")[-2:] == ["error", "deleted"]
+    sent = [e["event_type"] for e in env.cloud.trace.filter(kind="notification")]
+    prefix = "compute.instance.live_migration."
+    assert [t[len(prefix) :] for t in sent if t.startswith(prefix) and "ollback" in t] == notified
+
+
 def test_a_live_migration_carries_a_guest_frozen_by_a_volume_backed_snapshot_away():
     """A volume-backed createImage sets no task_state, so a live migration is accepted while
     the guest is quiesced; the guest keeps running, and its memory (its frozen filesystems

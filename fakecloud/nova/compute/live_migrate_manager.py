@@ -56,6 +56,9 @@ WRAP_SOURCE_CHECK_SINCE = (33, 0, 0)
 #: ``_post_live_migration`` raises when the destination's ``post_live_migration_at_destination``
 #: fails (a87b80fb39, 31.0.0, LP #2000069); before, it logged it and went on.
 POST_AT_DEST_RAISES_SINCE = (31, 0, 0)
+#: ``_rollback_live_migration`` clears the task state after the volume, notification and
+#: destination steps (21.0.0: 21.2.4 does, 20.6.0 saves it first, before them).
+ROLLBACK_SAVES_LAST_SINCE = (21, 0, 0)
 #: ``_reset_live_migration`` at start-up (ebcf6e4ce5, 21.0.0; backported to 20.2.0).
 RESET_AT_STARTUP_SINCE = (20, 2, 0)
 
@@ -223,13 +226,20 @@ def _prepare_and_run(
             migrate_data=migrate_data,
         )  # fmt: skip
     except Exception:  # noqa: BLE001 - _cleanup_pre_live_migration
-        yield from _rollback(manager, context, instance, dest, migrate_data, migration,
-                             "failed", pre=True)  # fmt: skip
+        manager.db.migration_save(migration, "error", manager.actor)
+        try:
+            yield from _rollback(manager, context, instance, dest, migrate_data, migration,
+                                 "failed", pre=True)  # fmt: skip
+        except _PREEMPTED:
+            pass  # the job's thread ends with it; the migration stays 'error'
         return
     if manager.live_waiting.pop(instance.uuid, None) is None:
         # "Migration ... aborted by another process, rollback."
-        yield from _rollback(manager, context, instance, dest, migrate_data, migration,
-                             "cancelled")  # fmt: skip
+        try:
+            yield from _rollback(manager, context, instance, dest, migrate_data, migration,
+                                 "cancelled")  # fmt: skip
+        except _PREEMPTED:
+            return
         _notify(manager, instance, "live.migration.abort", "live_migration_abort", "end")
         return
     manager.db.migration_save(migration, "running", manager.actor)
@@ -246,7 +256,18 @@ def _prepare_and_run(
         yield from _post_live_migration(manager, context, instance, dest, migrate_data,
                                         migration)  # fmt: skip
     else:
-        yield from _rollback(manager, context, instance, dest, migrate_data, migration, result)
+        try:
+            yield from _rollback(manager, context, instance, dest, migrate_data, migration,
+                                 result)  # fmt: skip
+        except _PREEMPTED:
+            # The monitor's recover_method raised: _do_live_migration's 'Live migration
+            # failed.' (no fault: the job's thread is not wrapped), ERROR if still there.
+            manager.db.migration_save(migration, "error", manager.actor)
+            try:
+                instance = manager.db.instance_get(instance.uuid, manager.actor)
+            except exception.InstanceNotFound:
+                return
+            instance.set_error_state()
 
 
 def _post_live_migration(
@@ -305,7 +326,13 @@ def _rollback(
     pre: bool = False,
 ) -> Generator:
     """``_rollback_live_migration``: the destination's new attachments deleted and the old
-    ones back, the destination cleaned up (a cast), task_state none, the migration `status`."""
+    ones back, the destination cleaned up (a cast), task_state none, the migration `status`.
+    The task state is saved expecting ``migrating`` (first before 21.0.0, after the cast
+    from 21.0.0): a server deleted meanwhile raises `_PREEMPTED` there and nothing after it
+    runs (nova 17.0.13/20.6.0/21.2.4/34.0.0)."""
+    late = manager.switches.release.version >= ROLLBACK_SAVES_LAST_SINCE
+    if not late:
+        _clear_migrating(instance)
     old = migrate_data.get("old_vol_attachment_ids") or {}
     for bdm in manager.db.bdms_by_instance(instance.uuid):
         first = old.get(bdm.volume_id) if bdm.is_volume else None
@@ -317,14 +344,20 @@ def _rollback(
         context, instance, "rollback_live_migration_at_destination", dest,
         destroy_disks=bool(migrate_data.get("block_migration")),
     )  # fmt: skip
-    try:
-        instance.task_state = None
-        instance.progress = 0
-        instance.save(expected_task_state=[states.MIGRATING])
-    except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
-        pass
+    if late:
+        _clear_migrating(instance)
     _notify(manager, instance, "live_migration._rollback", "live_migration_rollback", "end")
     manager.db.migration_save(migration, status, manager.actor)
+
+
+#: What the rollback's save raises for a server no longer ``migrating`` (deleting, or gone).
+_PREEMPTED = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+
+
+def _clear_migrating(instance: Any) -> None:
+    instance.task_state = None
+    instance.progress = 0
+    instance.save(expected_task_state=[states.MIGRATING])
 
 
 def pre_live_migration(
