@@ -217,16 +217,9 @@ class ServerMigrationsController:
             raise HttpError(404, "The resource could not be found.")
         if query:
             schemas.refuse_any_query(req)
-        ctx = req.context
-        # Before 21.0.0 the policy comes first, with the caller's own project as target.
-        before = self.nova.kernel.switches.policy_before_lookup
-        if before:
-            self.nova.policy.authorize(ctx, SERVER_MIGRATIONS % rule)
-        instance = self.servers.get_server(ctx, req.params["server_id"])
-        if not before:
-            target = {"project_id": instance.project_id}
-            self.nova.policy.authorize(ctx, SERVER_MIGRATIONS % rule, target)
-        return instance
+        return self.servers.get_authorized_server(
+            req.context, req.params["server_id"], SERVER_MIGRATIONS % rule
+        )
 
     def index(self, req: Request) -> Response:
         """The server's live migrations in progress (``get_migrations_in_progress_by_instance``

@@ -102,12 +102,7 @@ class ServerActionsController:
         rule = SHELVE % "unshelve"
         # Before 21.0.0 (e4e97e23c1) the policy is checked before the lookup, with the caller's
         # own project as target.
-        before = self.nova.kernel.switches.policy_before_lookup
-        if before:
-            self.policy.authorize(ctx, rule)
-        instance = self.servers.get_server(ctx, server_id)
-        if not before:
-            self.policy.authorize(ctx, rule, self._target(instance))
+        instance = self.servers.get_authorized_server(ctx, server_id, rule, self._target)
         args: dict[str, Any] = {}
         wanted = body["unshelve"] if mv >= "2.77" else None
         if wanted:
@@ -165,12 +160,7 @@ class ServerActionsController:
         schemas.validator("reset_state").validate(body)
         ctx = req.context
         rule = ADMIN_ACTIONS % "reset_state"
-        before = self.nova.kernel.switches.policy_before_lookup
-        if before:
-            self.policy.authorize(ctx, rule)
-        instance = self.servers.get_server(ctx, server_id)
-        if not before:
-            self.policy.authorize(ctx, rule, self._target(instance, False))
+        instance = self.servers.get_authorized_server(ctx, server_id, rule)
         self.compute_api.reset_state(ctx, instance, body["os-resetState"]["state"])
         return Response(202)
 

@@ -41,13 +41,7 @@ class ServerDiagnosticsController:
         schemas.query_validator(req.microversion < STRICT_QUERY).validate(req.query)
         ctx = req.context
         server_id = req.params["server_id"]
-        policy = self.nova.policy
-        before = self.nova.kernel.switches.policy_before_lookup
-        if before:
-            policy.authorize(ctx, SERVER_DIAGNOSTICS)
-        instance = self.servers.get_server(ctx, server_id)
-        if not before:
-            policy.authorize(ctx, SERVER_DIAGNOSTICS, {"project_id": instance.project_id})
+        instance = self.servers.get_authorized_server(ctx, server_id, SERVER_DIAGNOSTICS)
         compute_api = self.nova.compute_api
         try:
             if req.microversion >= STANDARD_FORMAT:

@@ -35,13 +35,9 @@ class ServerIpsController:
         """``common.get_instance`` and the policy in the release's order, then
         ``common.get_networks_for_instance``."""
         schemas.query_validator(req.microversion < STRICT_QUERY).validate(req.query)
-        ctx = req.context
-        before = self.nova.kernel.switches.policy_before_lookup
-        if before:
-            self.nova.policy.authorize(ctx, IPS % rule)
-        server = self.servers.get_server(ctx, req.params["server_id"], copy=False)
-        if not before:
-            self.nova.policy.authorize(ctx, IPS % rule, {"project_id": server.project_id})
+        server = self.servers.get_authorized_server(
+            req.context, req.params["server_id"], IPS % rule, copy=False
+        )
         return network.addresses(self.nova.db.network_number(server.uuid), False)
 
     def index(self, req: Request) -> Response:

@@ -70,12 +70,7 @@ def migrate_live(controller: Any, req: Request, server_id: str, body: Any) -> An
     rule = MIGRATE_SERVER % "migrate_live"
     if host and controller.switches.release.version >= HOST_POLICY_SINCE:
         rule = MIGRATE_SERVER % "migrate_live:host"
-    before = controller.switches.policy_before_lookup
-    if before:
-        controller.policy.authorize(ctx, rule)
-    instance = controller.servers.get_server(ctx, server_id)
-    if not before:
-        controller.policy.authorize(ctx, rule, {"project_id": instance.project_id})
+    instance = controller.servers.get_authorized_server(ctx, server_id, rule)
     force = None
     async_ = mv >= "2.34"
     if mv >= "2.30":

@@ -77,12 +77,7 @@ class ServerResizeController:
         rule = MIGRATE_SERVER % "migrate"
         if host and self.switches.release.version >= MIGRATE_HOST_POLICY_SINCE:
             rule = MIGRATE_SERVER % "migrate:host"
-        before = self.switches.policy_before_lookup
-        if before:
-            self.policy.authorize(ctx, rule)
-        instance = self.servers.get_server(ctx, server_id)
-        if not before:
-            self.policy.authorize(ctx, rule, {"project_id": instance.project_id})
+        instance = self.servers.get_authorized_server(ctx, server_id, rule)
         return self._move("migrate", server_id, ctx, instance, None, host)
 
     def _move(
@@ -128,12 +123,7 @@ class ServerResizeController:
         schemas.validator(name).validate(body)
         ctx = req.context
         rule = SERVERS % ("confirm_resize" if name == "confirmResize" else "revert_resize")
-        before = self.switches.policy_before_lookup
-        if before:
-            self.policy.authorize(ctx, rule)
-        instance = self.servers.get_server(ctx, server_id)
-        if not before:
-            self.policy.authorize(ctx, rule, {"project_id": instance.project_id})
+        instance = self.servers.get_authorized_server(ctx, server_id, rule)
         call = (
             self.compute_api.confirm_resize
             if name == "confirmResize"

@@ -16,7 +16,7 @@ The order of its checks is the profile's (each difference a switch):
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
@@ -80,6 +80,31 @@ class ServersController:
             return self.compute_api.get(ctx, server_id, read_deleted=read_deleted, copy=copy)
         except exception.InstanceNotFound as exc:
             raise HttpError(404, exc.format_message()) from None
+
+    def get_authorized_server(
+        self,
+        ctx: Any,
+        server_id: str,
+        rule: str,
+        target: Callable[[Any], dict[str, Any]] | None = None,
+        *,
+        copy: bool = True,
+    ) -> Any:
+        """The server and its policy `rule`, in the release's order: before 21.0.0
+        (``policy_before_lookup``) the policy first, with the caller's own project as target,
+        then `get_server`; from 21.0.0 the lookup, then the policy on the server's project (or
+        on `target` of the server)."""
+        before = self.switches.policy_before_lookup
+        if before:
+            self.policy.authorize(ctx, rule)
+        instance = self.get_server(ctx, server_id, copy=copy)
+        if not before:
+            self.policy.authorize(
+                ctx,
+                rule,
+                {"project_id": instance.project_id} if target is None else target(instance),
+            )
+        return instance
 
     # -- list and show -----------------------------------------------------------------------
 
@@ -160,14 +185,10 @@ class ServersController:
         exist. From 2.102 any query parameter is 400 first (34.0.0 ``show_query_v2102``)."""
         if req.query:  # (the usual GET has none: no call)
             schemas.refuse_any_query(req)
-        ctx = req.context
-        before = self.switches.policy_before_lookup
-        if before:
-            self.policy.authorize(ctx, SERVERS % "show")
         # The view only reads the server: the row itself, not a working copy of it.
-        instance = self.get_server(ctx, req.params["server_id"], copy=False)
-        if not before:
-            self.policy.authorize(ctx, SERVERS % "show", {"project_id": instance.project_id})
+        instance = self.get_authorized_server(
+            req.context, req.params["server_id"], SERVERS % "show", copy=False
+        )
         gates = views.detail_gates(req.microversion)
         server = self._detail(req, instance, gates)
         if gates.server_groups:
@@ -394,13 +415,7 @@ class ServersController:
         schemas.validator("reboot").validate(body)
         reboot_type = body["reboot"]["type"].upper()
         ctx = req.context
-        rule = SERVERS % "reboot"
-        before = self.switches.policy_before_lookup
-        if before:
-            self.policy.authorize(ctx, rule)
-        instance = self.get_server(ctx, server_id)
-        if not before:
-            self.policy.authorize(ctx, rule, {"project_id": instance.project_id})
+        instance = self.get_authorized_server(ctx, server_id, SERVERS % "reboot")
         try:
             self.compute_api.reboot(ctx, instance, reboot_type)
         except exception.InstanceIsLocked as exc:
