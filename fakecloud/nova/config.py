@@ -115,7 +115,35 @@ class NovaConfig:
     """How many times a live migration sends the guest's memory between the hosts (over a link
     of ``glance_link_gbit_per_s``) before it switches over: 1 for an idle or paused guest, more
     for one that dirties pages while they are copied (libvirt's pre-copy sends them again). A
-    ``force_complete`` pauses the guest: what is left of the pass under way is the rest."""
+    ``force_complete`` pauses the guest: what is left of the pass under way is the rest. A guest
+    with a dirty rate (``guest_dirty_mb_per_s``, ``guest_workloads``) ignores it."""
+    guest_dirty_mb_per_s: float = bounded(0.0, Bounds(0.0, 1_000_000.0, unit="MB/s"))
+    """How fast a running guest dirties its memory (MB/s), for every server not named in
+    ``guest_workloads``. 0 (the default): the guest's memory crosses the link
+    ``live_migration_memory_passes`` times. Above 0, a live migration copies it as QEMU's
+    pre-copy does: each pass sends what the guest dirtied during the last one, until what is
+    left fits in the monitor's allowed downtime; a guest dirtying at least as fast as the link
+    sends never gets there (see ``virt/live_migration``)."""
+    guest_workloads: dict = field(default_factory=dict)
+    """Per-server guest workloads, by server name or id: ``{"db": {"dirty_mb_per_s": 400}}``."""
+    live_migration_completion_timeout: int = bounded(
+        800, Bounds(0, MAX_SECONDS, unit="a number of seconds per GiB (0: off)", integer=True)
+    )
+    """``[libvirt] live_migration_completion_timeout``: seconds per GiB of the data to move
+    (the guest's RAM and, for a block migration, its local disk, each at least 2 GiB) before
+    the monitor gives up on a live migration: ``live_migration_timeout_action``."""
+    live_migration_timeout_action: str = "abort"
+    """``[libvirt] live_migration_timeout_action`` (19.0.0+): ``abort`` or ``force_complete``
+    (post-copy when permitted, else the guest paused). Before 19.0.0 the job is aborted."""
+    live_migration_permit_post_copy: bool = False
+    """``[libvirt] live_migration_permit_post_copy``: a force-complete (the API's or the timeout
+    action's) switches the job to post-copy (migration ``running (post-copy)``, the guest runs on
+    the destination, the rest of its memory is sent once) instead of pausing the guest. Before
+    19.0.0 the monitor also switches by itself once a pass after the first makes no progress."""
+    live_migration_permit_auto_converge: bool = False
+    """``[libvirt] live_migration_permit_auto_converge``: QEMU throttles a guest that keeps
+    dirtying more than half of what a pass sends (20 %, then 10 % more each pass, at most 99 %);
+    unused when post-copy is permitted."""
 
     # -- libvirt driver and host I/O ---------------------------------------------------------
     disk_throughput_mb_per_s: float = 200.0
@@ -220,6 +248,15 @@ class NovaConfig:
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):
                 raise ConfigError(f"config nova.{name}: expected true or false, got {value!r}")
+        if self.live_migration_timeout_action not in ("abort", "force_complete"):
+            raise ConfigError(
+                "config nova.live_migration_timeout_action must be abort or force_complete, got "
+                f"{self.live_migration_timeout_action!r}"
+            )
+        if self.guest_workloads:
+            from fakecloud.nova.virt.live_migration import check_workloads
+
+            check_workloads(self.guest_workloads)
         if self.guest_agents:
             from fakecloud.nova.virt.guest_agent import check_overrides
 

@@ -29,19 +29,53 @@ if the job ends otherwise, on the source: ``run_recover_tasks``' unpause). A fai
 back. A guest destroyed under the job (the server deleted) is a job the monitor takes for
 ``completed`` (the domain gone or shut off), so the manager goes on as after a switch-over
 that never happened.
+
+A guest that dirties its memory (``nova.guest_dirty_mb_per_s``, per server in
+``nova.guest_workloads``; 0 by default: the passes above) is copied as QEMU's pre-copy does:
+pass 1 sends all of it, each next pass what the guest dirtied during the last one (at most all
+of it), until what is left fits in the allowed downtime at the link's rate — Nova's downtime
+steps (`downtime_ms`: 50 ms, rising to ``live_migration_downtime`` 500 ms in 10 steps of
+``live_migration_downtime_delay`` 75 s per GiB of data) — and a last pass sends it. A guest that
+dirties at least as fast as the link sends never gets there. The monitor's completion timeout
+(``live_migration_completion_timeout`` s per GiB of `data_gb`, checked at its 0.5 s polls; 0:
+none) then aborts the job (a ``cancelled`` job; the only action before 19.0.0) or, with
+``live_migration_timeout_action`` ``force_complete`` (19.0.0+, 99a075cc94), force-completes it.
+A force-complete switches to post-copy when ``live_migration_permit_post_copy`` is on (the
+migration ``running (post-copy)``: the guest runs on the destination, what is left of its memory
+crosses once, no timeout any more), else pauses the guest. Before 19.0.0 the monitor also
+switched to post-copy by itself at its first poll after a pass where the memory left had not
+dropped by 10 % (17.0.13/18.3.0 ``should_switch_to_postcopy``; modelled at the pass's end).
+``live_migration_permit_auto_converge`` (without post-copy) throttles the guest as QEMU does:
+after two passes that dirtied more than half of what they sent, 20 % of its dirty rate, 10 %
+more each such pass, at most 99 %.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import math
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.errors import ConfigError
 from fakecloud.nova import exception, states
-from fakecloud.sim.io import gbit_per_s
+from fakecloud.sim.io import MB, gbit_per_s
 
 #: ``[libvirt] live_migration_monitor_interval`` (5 s; 17.x saves every 10th 0.5 s poll).
 MONITOR_INTERVAL_S = 5.0
+#: The monitor's poll (``time.sleep(0.5)``), where the completion timeout is checked.
+POLL_S = 0.5
+#: ``[libvirt] live_migration_downtime`` (ms), ``_downtime_steps``, ``_downtime_delay`` (s per
+#: GiB): their defaults, as ``migration.downtime_steps`` spreads them.
+DOWNTIME_MS, DOWNTIME_STEPS, DOWNTIME_DELAY_S = 500, 10, 75
+#: QEMU's ``max-downtime`` before the monitor's first step (300 ms).
+QEMU_DOWNTIME_MS = 300
+#: ``live_migration_timeout_action`` and no progress-based post-copy switch (99a075cc94 and
+#: 4c3698c0b6, 19.0.0: ``live_migration_progress_timeout`` went with it).
+TIMEOUT_ACTION_SINCE = (19, 0, 0)
+POSTCOPY = "running (post-copy)"
+_GIB = 1024**3
+WORKLOAD_KEYS = ("dirty_mb_per_s",)
 _DISK = "libvirt.live_migration.disk"
 _MEMORY = "libvirt.live_migration.memory"
 _SHARED_REASON = (
@@ -75,6 +109,13 @@ class LiveJob:
     aborted: bool = False
     finished: Any = None
     tasks: list = field(default_factory=list)
+    rate: float = 0.0
+    """The guest's dirty rate (bytes/s); 0: ``live_migration_memory_passes``."""
+    data_gb: float = 2.0
+    started: float = 0.0
+    postcopy: bool = False
+    on_postcopy: Any = None
+    throttle: float = 0.0
 
     def progress(self, now: float) -> tuple[int, int, int, int, int, int]:
         """(memory total, processed, remaining, disk total, processed, remaining) in bytes."""
@@ -95,6 +136,48 @@ class LiveJob:
             int(disk_sent),
             int(max(0.0, self.disk_total - disk_sent)),
         )
+
+
+def check_workloads(overrides: Mapping[str, Any]) -> None:
+    """Validate ``nova.guest_workloads``; a `ConfigError` names the server key and the field."""
+    for key, spec in overrides.items():
+        where = f"config nova.guest_workloads.{key}"
+        if not isinstance(spec, Mapping):
+            raise ConfigError(f"{where} must be a mapping of {', '.join(WORKLOAD_KEYS)}")
+        for name, value in spec.items():
+            if name not in WORKLOAD_KEYS:
+                raise ConfigError(f"unknown key {where}.{name}; known: {', '.join(WORKLOAD_KEYS)}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{where}.{name} must be a number of MB/s >= 0, got {value!r}")
+
+
+def dirty_rate(config: Any, instance: Any) -> float:
+    """The guest's dirty rate in bytes/s: its ``guest_workloads`` entry, else the default."""
+    overrides = config.guest_workloads
+    spec = (overrides.get(instance.uuid) or overrides.get(instance.display_name) or {}) if (
+        overrides
+    ) else {}  # fmt: skip
+    return float(spec.get("dirty_mb_per_s", config.guest_dirty_mb_per_s)) * MB
+
+
+def data_gb(dom: Any, disk_bytes: int) -> float:
+    """``_live_migration_data_gb``: the guest's RAM in GiB and each copied disk's, each at
+    least 2."""
+    ram = max(2.0, dom.memory_bytes / _GIB)
+    return ram + (max(2.0, disk_bytes / _GIB) if disk_bytes else 0.0)
+
+
+def downtime_ms(elapsed: float, gb: float) -> int:
+    """The max downtime the monitor has set `elapsed` s into the job (``downtime_steps`` and
+    ``update_downtime``: the last step whose time is passed; QEMU's own before the first)."""
+    delay = int(DOWNTIME_DELAY_S * gb)
+    base = DOWNTIME_MS / DOWNTIME_STEPS
+    offset = (DOWNTIME_MS - base) / DOWNTIME_STEPS
+    current = QEMU_DOWNTIME_MS
+    for i in range(DOWNTIME_STEPS + 1):
+        if elapsed > int(delay * i):
+            current = int(base + offset * i)
+    return current
 
 
 def shared_block_storage(instance: Any, volume_backed: bool) -> bool:
@@ -139,11 +222,17 @@ def live_migration(
     dom = driver._domain(instance)
     job = LiveJob(dom=dom, dest=dest, memory_total=dom.memory_bytes)
     job.finished = kernel.env.event()
+    job.started = kernel.now
+    job.rate = dirty_rate(driver.config, instance)
+    copied = dom.disk_bytes if block_migration and dom.source_type != "volume" else 0
+    job.data_gb = data_gb(dom, copied)
+    manager = driver.manager
+    job.on_postcopy = lambda: manager.db.migration_save(migration, POSTCOPY, manager.actor)
     if driver.live_jobs is None:
         driver.live_jobs = {}
     driver.live_jobs[instance.uuid] = job
     kernel.spawn(
-        _monitor(kernel, job, migration, instance), name=f"libvirt:{driver.host} monitor {dom.id}"
+        _monitor(driver, job, migration, instance), name=f"libvirt:{driver.host} monitor {dom.id}"
     )
     link = kernel.io.resource(
         f"link:{driver.host}->{dest.host}", gbit_per_s(driver.config.glance_link_gbit_per_s)
@@ -160,15 +249,20 @@ def live_migration(
             job.disk_total = dom.disk_bytes
             yield from _send(driver, job, dom.disk_bytes, (driver.disk, link, dest.disk), _DISK)
             job.disk_sent = job.disk_total
-        passes = 1.0 if dom.power_state == states.POWER_PAUSED else None
-        job.memory_left = dom.memory_bytes * (passes or driver.config.live_migration_memory_passes)
-        while job.memory_left > 0:
-            try:
-                yield from _send(driver, job, job.memory_left, (link,), _MEMORY)
-            except _Forced:
-                continue
-            job.memory_sent += job.memory_left
-            job.memory_left = 0.0
+        passes = 1.0 if dom.power_state == states.POWER_PAUSED or job.postcopy else None
+        if job.rate and passes is None:
+            yield from _precopy(driver, job, link)
+        else:
+            job.memory_left = dom.memory_bytes * (
+                passes or driver.config.live_migration_memory_passes
+            )
+            while job.memory_left > 0:
+                try:
+                    yield from _send(driver, job, job.memory_left, (link,), _MEMORY)
+                except _Forced:
+                    continue
+                job.memory_sent += job.memory_left
+                job.memory_left = 0.0
     except _Cancelled:
         result = "cancelled"
     except Exception:  # noqa: BLE001 - VIR_DOMAIN_JOB_FAILED: the manager rolls back
@@ -194,6 +288,67 @@ def live_migration(
     return result
 
 
+def _precopy(driver: Any, job: LiveJob, link: Any) -> Generator:
+    """The memory of a guest dirtying `job.rate` bytes/s, pass after pass (see the module
+    doc) until a pass's dirt fits in the downtime, a force-complete, or the job's end."""
+    kernel = driver.kernel
+    total = float(job.memory_total)
+    bandwidth = link.capacity
+    auto_converge = (
+        driver.config.live_migration_permit_auto_converge
+        and not driver.config.live_migration_permit_post_copy
+    )
+    auto_postcopy = (
+        driver.config.live_migration_permit_post_copy
+        and driver.manager.switches.release.version < TIMEOUT_ACTION_SINCE
+    )
+    job.memory_left = total
+    last = False
+    busy_passes = 0
+    while job.memory_left > 0:
+        size = job.memory_left
+        began = kernel.now
+        try:
+            yield from _send(driver, job, size, (link,), _MEMORY)
+        except _Forced:
+            last = True  # the rest once: the guest paused, or running on the destination
+            continue
+        job.memory_sent += size
+        now = kernel.now
+        if last or job.forced or job.postcopy:
+            break
+        took = now - began
+        dirtied = min(total, job.rate * (1.0 - job.throttle) * took)
+        if auto_converge and dirtied > size / 2:
+            busy_passes += 1
+            if busy_passes >= 2:
+                job.throttle = min(0.99, job.throttle + 0.1) if job.throttle else 0.2
+        job.memory_left = dirtied
+        if dirtied <= bandwidth * downtime_ms(now - job.started, job.data_gb) / 1000:
+            last = True  # QEMU stops the guest and sends the rest
+        elif auto_postcopy and _no_progress(job, size, began, now, dirtied):
+            _switch_to_postcopy(job)
+            last = True
+    job.memory_left = 0.0
+
+
+def _no_progress(job: LiveJob, size: float, began: float, now: float, left: float) -> bool:
+    """17.x/18.x ``should_switch_to_postcopy`` at the first poll of the next pass: the memory
+    left now against the last poll's (within the pass just ended, at its even rate), less than
+    10 % lower."""
+    polled = job.started + math.floor((now - job.started) / POLL_S) * POLL_S
+    if polled < began or now <= began:
+        return False
+    before = size * (now - polled) / (now - began)
+    return not before or round((before - left) * 100 / before) < 10
+
+
+def _switch_to_postcopy(job: LiveJob) -> None:
+    """``trigger_postcopy_switch``: the migration ``running (post-copy)``."""
+    job.postcopy = True
+    job.on_postcopy()
+
+
 def _send(driver: Any, job: LiveJob, size: float, path: tuple, label: str) -> Generator:
     """One copy of the job, failed by a destroyed guest, an abort or a force-complete."""
     if job.aborted:
@@ -211,11 +366,17 @@ def _send(driver: Any, job: LiveJob, size: float, path: tuple, label: str) -> Ge
         job.transfer = None
 
 
-def _monitor(kernel: Any, job: LiveJob, migration: Any, instance: Any) -> Generator:
+def _monitor(driver: Any, job: LiveJob, migration: Any, instance: Any) -> Generator:
     """``_live_migration_monitor``'s ``save_stats``, at once and every interval until the job
     ends: the migration's bytes, and the server's ``progress`` (100 less the memory remaining,
-    in percent)."""
+    in percent); and its completion timeout, at the first 0.5 s poll past it."""
+    kernel = driver.kernel
     env = kernel.env
+    deadline = None
+    per_gib = driver.config.live_migration_completion_timeout
+    if per_gib:
+        limit = int(per_gib * job.data_gb)
+        deadline = job.started + (math.floor(limit / POLL_S) + 1) * POLL_S
     while not job.finished.triggered:
         (
             migration.memory_total,
@@ -234,7 +395,32 @@ def _monitor(kernel: Any, job: LiveJob, migration: Any, instance: Any) -> Genera
                 instance.save()
             except exception.InstanceNotFound:
                 pass
+        if deadline is not None and deadline - kernel.now < MONITOR_INTERVAL_S:
+            due = kernel.now + MONITOR_INTERVAL_S
+            yield env.any_of([env.timeout(deadline - kernel.now), job.finished])
+            if job.finished.triggered:
+                return
+            _timed_out(driver, job, instance, limit)
+            deadline = None
+            yield env.any_of([env.timeout(due - kernel.now), job.finished])
+            continue
         yield env.any_of([env.timeout(MONITOR_INTERVAL_S), job.finished])
+
+
+def _timed_out(driver: Any, job: LiveJob, instance: Any, limit: int) -> None:
+    """``should_trigger_timeout_action`` (never in post-copy) and its action: the job aborted,
+    or from 19.0.0 with ``force_complete`` the driver's own force-complete."""
+    if job.postcopy or job.aborted:
+        return
+    manager = driver.manager
+    manager._log(instance.uuid, "warning", f"Live migration not completed after {limit} sec")
+    if (
+        manager.switches.release.version >= TIMEOUT_ACTION_SINCE
+        and driver.config.live_migration_timeout_action == "force_complete"
+    ):
+        force_complete(driver, instance)
+    else:
+        abort(driver, instance)
 
 
 def abort(driver: Any, instance: Any) -> None:
@@ -248,16 +434,22 @@ def abort(driver: Any, instance: Any) -> None:
 
 
 def force_complete(driver: Any, instance: Any) -> None:
-    """``live_migration_force_complete`` and the monitor's ``run_tasks``: the guest paused;
-    the memory pass under way ends with what it has left (at most the guest's memory)."""
+    """``live_migration_force_complete`` and the monitor's ``run_tasks``: post-copy when
+    permitted, else the guest paused; the memory pass under way ends with what it has left
+    (at most the guest's memory), sent once."""
     job = (driver.live_jobs or {}).get(instance.uuid)
     if job is None:
         raise exception.NoActiveMigrationForInstance(instance_id=instance.uuid)
-    job.forced = True
+    if job.postcopy:
+        return  # "Live-migration %s already switched to post-copy mode."
     dom = job.dom
-    if dom.power_state == states.RUNNING:
-        driver._set_power(dom, states.POWER_PAUSED)
-        job.paused_by_force = True
+    if driver.config.live_migration_permit_post_copy:
+        _switch_to_postcopy(job)
+    else:
+        job.forced = True
+        if dom.power_state == states.RUNNING:
+            driver._set_power(dom, states.POWER_PAUSED)
+            job.paused_by_force = True
     t = job.transfer
     if t is not None and t.label == _MEMORY and t.state == "running":
         now = driver.kernel.now
