@@ -109,6 +109,20 @@ class NovaConfig:
     )
     """``[DEFAULT] resize_confirm_window``: a resize left ``resized`` this long is confirmed by
     the destination's ``_poll_unconfirmed_resizes`` (a periodic task, every 60 s); 0: never."""
+    reclaim_instance_interval_s: int = bounded(
+        0,
+        Bounds(
+            -MAX_SECONDS,
+            MAX_SECONDS,
+            unit="a number of seconds (0: deferred delete off)",
+            integer=True,
+        ),
+    )
+    """``[DEFAULT] reclaim_instance_interval``: not 0, a server's ``DELETE`` soft-deletes it
+    (``SOFT_DELETED``, ``restore`` brings it back) and, when above 0, the host's
+    ``_reclaim_queued_deletes`` (a periodic task, every 60 s) deletes it once it has been
+    soft-deleted longer than this; below 0 (Nova's ``if CONF.reclaim_instance_interval``) a
+    ``DELETE`` still soft-deletes but nothing ever reclaims. 0 (Nova's default): deletes at once."""
     live_migration_memory_passes: float = bounded(
         1.0, Bounds(1.0, 100.0, unit="a number of passes")
     )

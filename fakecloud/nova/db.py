@@ -148,6 +148,8 @@ class NovaDB:
         for name, value in changes.items():
             machine = _MACHINES.get(name)
             if machine is not None:
+                if name == "vm_state" and states.SOFT_DELETED in (value, row.vm_state):
+                    self._soft_deleted_moved(row, value)
                 machine.move(kernel, row, value, actor=actor, field=name, subject=row.uuid)
             elif name in ("system_metadata", "metadata"):
                 setattr(row, name, dict(value))
@@ -184,6 +186,8 @@ class NovaDB:
         row = self.instances[uuid]
         for name, value in values.items():
             table = machines.get(name) or _MACHINES.get(name)
+            if name == "vm_state" and states.SOFT_DELETED in (value, row.vm_state):
+                self._soft_deleted_moved(row, value)
             if table is not None:
                 table.move(self.kernel, row, value, actor=actor, field=name, subject=uuid)
             else:
@@ -201,10 +205,11 @@ class NovaDB:
             states.TASK_STATE.move(
                 self.kernel, row, None, actor=actor, field="task_state", subject=row.uuid
             )
+        if row.vm_state != states.SOFT_DELETED:  # a soft-deleted row no longer counts
+            self._count(row, -1)
         states.VM_STATE.move(
             self.kernel, row, states.DELETED, actor=actor, field="vm_state", subject=row.uuid
         )
-        self._count(row, -1)
         self._unplace(row)
         row.deleted = True
         row.deleted_at = row.terminated_at = row.updated_at = now
@@ -249,7 +254,7 @@ class NovaDB:
         return found
 
     def project_usage(self, project_id: str | None) -> tuple[int, int, int]:
-        """``(instances, cores, ram)`` used by the live rows of a project."""
+        """``(instances, cores, ram)`` used by the live rows of a project (not soft-deleted)."""
         return tuple(self._usage.get(project_id, (0, 0, 0)))  # type: ignore[return-value]
 
     # -- quotas (Nova's ``quotas`` table) -----------------------------------------------------
@@ -382,6 +387,13 @@ class NovaDB:
         if self.service_changes is None:
             self.service_changes = {}
         self.service_changes.setdefault(binary, {})[host] = change
+
+    def _soft_deleted_moved(self, row: Instance, vm_state: str) -> None:
+        """`row` enters or leaves ``soft-delete``: a soft-deleted server is not counted
+        (``InstanceList._get_counts_in_db``'s ``vm_state != SOFT_DELETED``, nova 17.0.13 to
+        34.0.0 ``objects/instance.py``), a restored one counts again."""
+        if (row.vm_state == states.SOFT_DELETED) != (vm_state == states.SOFT_DELETED):
+            self._count(row, -1 if vm_state == states.SOFT_DELETED else 1)
 
     def _count(self, row: Instance, sign: int) -> None:
         usage = self._usage.setdefault(row.project_id, [0, 0, 0])

@@ -33,6 +33,7 @@ SUSPEND = "os_compute_api:os-suspend-server:%s"
 LOCK = "os_compute_api:os-lock-server:%s"
 SHELVE = "os_compute_api:os-shelve:%s"
 ADMIN_ACTIONS = "os_compute_api:os-admin-actions:%s"
+DEFERRED_DELETE = "os_compute_api:os-deferred-delete:%s"
 EXTENDED_SERVER_ATTRIBUTES = "os_compute_api:os-extended-server-attributes"
 INSTANCE_ACTIONS = "os_compute_api:os-instance-actions:%s"
 LIMITS = "os_compute_api:limits"
@@ -124,6 +125,8 @@ UPSTREAM_RULES = (
     (SHELVE % "unshelve_to_host", _ADMIN),
     (SHELVE % "shelve_offload", _ADMIN),
     (ADMIN_ACTIONS % "reset_state", _ADMIN),
+    (DEFERRED_DELETE % "restore", _MEMBER),
+    (DEFERRED_DELETE % "force", _MEMBER),
     (EXTENDED_SERVER_ATTRIBUTES, _ADMIN),
     (INSTANCE_ACTIONS % "list", _READER),
     (INSTANCE_ACTIONS % "show", _READER),
@@ -235,7 +238,9 @@ SEED_NAMES = {
     INSTANCE_ACTIONS % "list": "os_compute_api:os-instance-actions",
     INSTANCE_ACTIONS % "show": "os_compute_api:os-instance-actions",
     LIMITS_OTHER_PROJECT: "os_compute_api:os-used-limits",
-    # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py)
+    # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py,
+    # deferred_delete.py: 83063ef468)
+    **{DEFERRED_DELETE % r: "os_compute_api:os-deferred-delete" for r in ("restore", "force")},
     **{SERVICES % r: "os_compute_api:os-services" for r in ("list", "update", "delete")},
     **{
         HYPERVISORS % r: "os_compute_api:os-hypervisors"

@@ -74,6 +74,7 @@ SHELVING_OFFLOADING = "shelving_offloading"
 UNSHELVING = "unshelving"
 DELETING = "deleting"
 SOFT_DELETING = "soft-deleting"
+RESTORING = "restoring"
 RESIZE_PREP = "resize_prep"
 RESIZE_MIGRATING = "resize_migrating"
 RESIZE_MIGRATED = "resize_migrated"
@@ -121,29 +122,43 @@ POWER_SUSPENDED = 7
 
 
 def _with_exits(table: dict) -> dict:
-    """Every task may end (None) or be overtaken by a delete, as Nova's delete ignores tasks,
-    or by an evacuation (``rebuilding``), which from db919aa15f (26.0.0; 23.2.2, 24.2.0,
-    25.1.0) ignores them too: their compute is down."""
+    """Every task may end (None) or be overtaken by a delete or soft delete, as Nova's
+    ``delete``, ``soft_delete`` and ``force_delete`` ignore tasks, or by an evacuation
+    (``rebuilding``), which from db919aa15f (26.0.0; 23.2.2, 24.2.0, 25.1.0) ignores them too:
+    their compute is down."""
     out = {}
     for src, dsts in table.items():
-        out[src] = set(dsts) | {None, DELETING, REBUILDING}
+        out[src] = set(dsts) | {None, DELETING, SOFT_DELETING, REBUILDING}
     return out
 
 
 VM_STATE = StateMachine(
     "nova.instance.vm_state",
     {
-        BUILDING: {ACTIVE, ERROR, DELETED},
-        ACTIVE: {STOPPED, PAUSED, SUSPENDED, SHELVED, SHELVED_OFFLOADED, RESIZED, ERROR, DELETED},
-        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, RESIZED, ERROR, DELETED},
-        PAUSED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
-        SUSPENDED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, DELETED},
-        SHELVED: {SHELVED_OFFLOADED, ACTIVE, ERROR, DELETED},
-        SHELVED_OFFLOADED: {ACTIVE, ERROR, DELETED},
-        ERROR: {ACTIVE, STOPPED, DELETED},  # os-stop takes ERROR (check_instance_state)
-        RESCUED: {ACTIVE, ERROR, DELETED},
+        # A launched server in any state may be soft-deleted (``soft_delete`` checks no
+        # vm_state); an offloaded one passes through it on its way to deleted (a local delete).
+        BUILDING: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
+        ACTIVE: {
+            STOPPED,
+            PAUSED,
+            SUSPENDED,
+            SHELVED,
+            SHELVED_OFFLOADED,
+            RESIZED,
+            ERROR,
+            SOFT_DELETED,
+            DELETED,
+        },
+        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, RESIZED, ERROR, SOFT_DELETED, DELETED},
+        PAUSED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, SOFT_DELETED, DELETED},
+        SUSPENDED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, SOFT_DELETED, DELETED},
+        SHELVED: {SHELVED_OFFLOADED, ACTIVE, ERROR, SOFT_DELETED, DELETED},
+        SHELVED_OFFLOADED: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
+        # os-stop takes ERROR (check_instance_state)
+        ERROR: {ACTIVE, STOPPED, SOFT_DELETED, DELETED},
+        RESCUED: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
         # A confirm or revert ends stopped when the guest is off (``old_vm_state``).
-        RESIZED: {ACTIVE, STOPPED, ERROR, DELETED},
+        RESIZED: {ACTIVE, STOPPED, ERROR, SOFT_DELETED, DELETED},
         SOFT_DELETED: {ACTIVE, ERROR, DELETED},
         DELETED: set(),
     },
@@ -161,7 +176,7 @@ VM_STATE_FORCED = StateMachine(
     {s: set(VM_STATES) - {DELETED} for s in VM_STATES if s != DELETED},
 )
 """fakecloud-only: `Nova.force_state`, the direct database edit a test uses to reach
-states fakecloud has no action for (rescued, soft-delete)."""
+states fakecloud has no action for (rescued)."""
 
 TASK_STATE = StateMachine(
     "nova.instance.task_state",
@@ -186,6 +201,7 @@ TASK_STATE = StateMachine(
                 SHELVING_OFFLOADING,
                 UNSHELVING,
                 SOFT_DELETING,
+                RESTORING,
                 RESIZE_PREP,
                 RESIZE_REVERTING,
                 MIGRATING,
@@ -225,6 +241,7 @@ TASK_STATE = StateMachine(
             SHELVING_OFFLOADING: set(),
             UNSHELVING: {SPAWNING, POWERING_ON},
             SOFT_DELETING: set(),
+            RESTORING: set(),
             RESIZE_PREP: {RESIZE_MIGRATING},
             RESIZE_MIGRATING: {RESIZE_MIGRATED},
             RESIZE_MIGRATED: {RESIZE_FINISH},

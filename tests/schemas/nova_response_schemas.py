@@ -5,6 +5,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/validation/response_types.py`` and the response-schema part of
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
+deferred_delete,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
 availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
@@ -2507,6 +2508,18 @@ class shelve:
     }
 
 
+class deferred_delete:
+    """nova/api/openstack/compute/schemas/deferred_delete.py (response schemas)."""
+
+    restore_response = {
+        "type": "null",
+    }
+
+    force_delete_response = {
+        "type": "null",
+    }
+
+
 class lock_server:
     """nova/api/openstack/compute/schemas/lock_server.py (response schemas)."""
 
@@ -4395,6 +4408,8 @@ ACTIONS = {
     "lock": [(None, None, lock_server.lock_response)],
     "unlock": [(None, None, lock_server.unlock_response)],
     "os-resetState": [(None, None, admin_actions.reset_state_response)],
+    "restore": [(None, None, deferred_delete.restore_response)],
+    "forceDelete": [(None, None, deferred_delete.force_delete_response)],
     "createBackup": [
         ("2.1", "2.44", create_backup.create_backup_response),
         ("2.45", None, create_backup.create_backup_response_v245),

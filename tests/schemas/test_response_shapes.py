@@ -642,6 +642,8 @@ def _action(world: World, profile: str, action: str, mv: str) -> None:
     if action == "evacuate":
         return _evacuate(world, profile, mv)
     sid = world.boot(f"{action}-{mv}")
+    if action == "restore":  # the shape world deletes at once (reclaim_instance_interval 0)
+        world.cloud.nova.force_state(sid, vm_state="soft-delete")
     for step in _BEFORE.get(action, []):
         user = "admin" if next(iter(step)) in _ADMIN_ACTIONS else "demo"
         r = world.action(sid, step, mv, user=user)

@@ -1,7 +1,8 @@
 """The server actions of their own controllers in Nova: ``pause``/``unpause``
 (``pause_server.py``), ``suspend``/``resume`` (``suspend_server.py``), ``lock``/``unlock``
-(``lock_server.py``), ``shelve``/``shelveOffload``/``unshelve`` (``shelve.py``) and the admin
-``os-resetState`` (``admin_actions.py``).
+(``lock_server.py``), ``shelve``/``shelveOffload``/``unshelve`` (``shelve.py``),
+``restore``/``forceDelete`` (``deferred_delete.py``) and the admin ``os-resetState``
+(``admin_actions.py``).
 
 Each one: look the server up (404), check its policy with the server's user and project as
 target (403), call the compute API, and map ``InstanceIsLocked`` and ``InstanceInvalidState``
@@ -18,7 +19,14 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
-from fakecloud.nova.policies import ADMIN_ACTIONS, LOCK, PAUSE, SHELVE, SUSPEND
+from fakecloud.nova.policies import (
+    ADMIN_ACTIONS,
+    DEFERRED_DELETE,
+    LOCK,
+    PAUSE,
+    SHELVE,
+    SUSPEND,
+)
 
 #: The actions with one shape (`ServerActionsController._simple`): action -> (policy rule,
 #: compute API method, whether the policy target names the server's user).
@@ -153,6 +161,39 @@ class ServerActionsController:
         self.compute_api.unlock(ctx, instance)
         return Response(202)
 
+    def _restore(self, req: Request, server_id: str, body: Any) -> Response:
+        """``restore`` (``deferred_delete.py``): 202; 409 unless soft-deleted, 403 over quota.
+        Before 21.0.0 (f83c591e30, LP #1863009) the policy is checked before the lookup, with
+        the caller's own project as target. A locked server (non-admin) is a 409 'Instance X
+        is in an invalid state for 'restore'': `InstanceIsLocked` is an `InstanceInvalidState`
+        without its state (17.0.13-34.0.0)."""
+        schemas.validator("restore").validate(body)
+        ctx = req.context
+        instance = self.servers.get_authorized_server(ctx, server_id, DEFERRED_DELETE % "restore")
+        try:
+            self.compute_api.restore(ctx, instance)
+        except exception.OverQuota as exc:
+            raise HttpError(403, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            raise_http_conflict_for_instance_invalid_state(exc, "restore", server_id)
+        return Response(202)
+
+    def _force_delete(self, req: Request, server_id: str, body: Any) -> Generator:
+        """``forceDelete`` (``deferred_delete.py``): 202; the server deleted whatever its
+        states (`API.force_delete`); 409 when locked. The policy names the server's user and
+        project, after the lookup, in every release."""
+        schemas.validator("forceDelete").validate(body)
+        ctx = req.context
+        instance = self.servers.get_server(ctx, server_id)
+        self.policy.authorize(ctx, DEFERRED_DELETE % "force", self._target(instance))
+        try:
+            yield from self.compute_api.force_delete(ctx, instance)
+        except exception.InstanceNotFound as exc:
+            raise HttpError(404, exc.format_message()) from None
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        return Response(202)
+
     def _reset_state(self, req: Request, server_id: str, body: Any) -> Response:
         """``os-resetState``. Before 21.0.0 (``policy_before_lookup``; nova b6a310000e "Ensure
         we pass a target in admin actions") the admin-only policy is checked before the server
@@ -180,5 +221,7 @@ ACTIONS: dict[str, Callable] = {
     "lock": ServerActionsController._lock,
     "unlock": ServerActionsController._unlock,
     "os-resetState": ServerActionsController._reset_state,
+    "restore": ServerActionsController._restore,
+    "forceDelete": ServerActionsController._force_delete,
     "unshelve": ServerActionsController._unshelve,
 }

@@ -379,7 +379,10 @@ class ServersController:
             {"user_id": instance.user_id, "project_id": instance.project_id},
         )
         try:
-            yield from self.compute_api.delete(ctx, instance)
+            if self.nova.config.reclaim_instance_interval_s:
+                yield from self._soft_delete(ctx, instance)
+            else:
+                yield from self.compute_api.delete(ctx, instance)
         except exception.InstanceNotFound:
             raise HttpError(404, f"Instance {server_id} could not be found.") from None
         except exception.InstanceIsLocked as exc:
@@ -387,6 +390,15 @@ class ServersController:
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, "delete", server_id)
         return Response(204)
+
+    def _soft_delete(self, ctx: Any, instance: Any) -> Generator[Any, Any, None]:
+        """A ``DELETE`` with ``reclaim_instance_interval`` set: a soft delete; a server never
+        launched, which ``soft_delete`` refuses, is deleted (servers.py ``_delete``)."""
+        try:
+            work = self.compute_api.soft_delete(ctx, instance)
+        except exception.InstanceInvalidState:
+            work = self.compute_api.delete(ctx, instance)
+        yield from work
 
     # -- actions -----------------------------------------------------------------------------
 

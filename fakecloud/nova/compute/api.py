@@ -61,6 +61,11 @@ BACKUP = "createBackup"
 RESET_STATE = "resetState"
 REBOOT = "reboot"
 REBUILD = "rebuild"
+RESTORE = "restore"
+
+# ``_delete``'s delete types (the notifications' names).
+SOFT_DELETE = "soft_delete"
+FORCE_DELETE = "force_delete"
 
 SNAPSHOT_STATES = (states.ACTIVE, states.STOPPED, states.PAUSED, states.SUSPENDED)
 """vm_states both snapshot paths accept (``@check_instance_state`` of ``snapshot``)."""
@@ -747,7 +752,32 @@ class API:
         """
         yield from self._delete(context, instance)
 
-    def _delete(self, context: Any, instance: Instance) -> Generator[Any, Any, None]:
+    @check_instance_lock
+    @check_instance_state(vm_state=None, task_state=None, must_have_launched=True)
+    def soft_delete(self, context: Any, instance: Instance) -> Generator[Any, Any, None]:
+        """``soft_delete`` (a ``DELETE`` while ``reclaim_instance_interval`` is set): task_state
+        ``soft-deleting`` and ``deleted_at`` now, then the host powers the guest off
+        (`fakecloud.nova.compute.deferred_delete`). Never launched: `InstanceInvalidState`."""
+        yield from self._delete(context, instance, SOFT_DELETE)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.SOFT_DELETED])
+    def restore(self, context: Any, instance: Instance) -> None:
+        """``restore``: a soft-deleted server back (`fakecloud.nova.compute.deferred_delete`)."""
+        from fakecloud.nova.compute import deferred_delete
+
+        deferred_delete.restore(self, context, instance)
+
+    @check_instance_lock
+    @check_instance_state(task_state=None, must_have_launched=False)
+    def force_delete(self, context: Any, instance: Instance) -> Generator[Any, Any, None]:
+        """``forceDelete``: a delete of a server in any vm_state or task_state (soft-deleted or
+        not), as `delete` does it."""
+        yield from self._delete(context, instance, FORCE_DELETE)
+
+    def _delete(
+        self, context: Any, instance: Instance, delete_type: str = "delete"
+    ) -> Generator[Any, Any, None]:
         bdms = self.db.bdms_by_instance(instance.uuid)
         if instance.vm_state in (states.SHELVED, states.SHELVED_OFFLOADED):
             # At these states a server has its shelved image (nova 17.0.13 and 34.0.0
@@ -763,8 +793,13 @@ class API:
                     context, self.image_api, snapshot_id, instance.uuid, self.kernel, API_ACTOR
                 )
         original_task_state = instance.task_state
+        soft = delete_type == SOFT_DELETE
         try:
-            instance.task_state = states.DELETING
+            if soft:
+                instance.task_state = states.SOFT_DELETING
+                instance.deleted_at = self.kernel.now
+            else:
+                instance.task_state = states.DELETING
             instance.progress = 0
             instance.save()
         except exception.InstanceNotFound:
@@ -773,19 +808,35 @@ class API:
             from fakecloud.nova.compute import resize_api
 
             yield from resize_api.confirm_resize_on_deleting(self, context, instance)
+            if soft:
+                # The confirm ended the task: soft_delete_instance expects soft-deleting.
+                instance = self.db.instance_get(instance.uuid, API_ACTOR)
+                instance.task_state = states.SOFT_DELETING
+                instance.save()
         host_up = bool(instance.host) and self.kernel.rpc.is_up(f"compute.{instance.host}")
         if host_up:
             if original_task_state in (states.DELETING, states.SOFT_DELETING):
                 return
             self._record_action_start(context, instance, DELETE)
-            self.compute_rpcapi.terminate_instance(context, instance, bdms)
+            if soft:
+                self.compute_rpcapi.soft_delete_instance(context, instance)
+            else:
+                self.compute_rpcapi.terminate_instance(context, instance, bdms)
             return
-        # Local delete: no host, or its compute service is down.
+        # Local delete: no host, or its compute service is down. A soft delete ends here too
+        # (soft-delete, then destroyed: ``_local_delete`` calls ``_do_soft_delete(local=True)``
+        # before ``instance.destroy()``), notified as a delete.
         yield from self.nova.cleanup_volumes(context, instance, bdms)
-        self.notifier.instance_usage(self.config.api_host, instance, "delete.start")
+        notified = DELETE if soft else delete_type
+        self.notifier.instance_usage(self.config.api_host, instance, f"{notified}.start")
+        if soft:
+            instance.vm_state = states.SOFT_DELETED
+            instance.task_state = None
+            instance.terminated_at = self.kernel.now
+            instance.save()
         self.db.instance_destroy(instance, API_ACTOR)
         self._record_action_start(context, instance, DELETE)
-        self.notifier.instance_usage(self.config.api_host, instance, "delete.end")
+        self.notifier.instance_usage(self.config.api_host, instance, f"{notified}.end")
 
     def _log(self, instance: Instance, level: str, message: str) -> None:
         """A nova-api log line about `instance`."""
@@ -1076,18 +1127,27 @@ class API:
             raise exception.MetadataLimitExceeded(allowed=allowed)
 
     def check_num_instances_quota(
-        self, context: Any, flavor: Any, min_count: int, max_count: int
+        self,
+        context: Any,
+        flavor: Any,
+        min_count: int,
+        max_count: int,
+        project_id: str | None = None,
     ) -> int:
         """``compute/utils.py::check_num_instances_quota``: how many of `min_count` to
         `max_count` servers of `flavor` the project's instances, cores and ram quotas allow, all
         checked at once before any is made: `max_count` if they fit, else as many as fit if
-        that is at least `min_count`, else 403 ``TooManyInstances`` (nothing is made)."""
+        that is at least `min_count`, else 403 ``TooManyInstances`` (nothing is made).
+        `project_id`: the project counted (default the caller's; a restore counts the
+        server's, ``quotas_obj.ids_from_instance``)."""
         cfg = self.config
         if cfg.quota_driver == "NoopQuotaDriver":
             return max_count
-        instances, cores, ram = self.db.project_usage(context.project_id)
+        if project_id is None:
+            project_id = context.project_id
+        instances, cores, ram = self.db.project_usage(project_id)
         quotas = {"instances": cfg.quota_instances, "cores": cfg.quota_cores, "ram": cfg.quota_ram}
-        own = self.db.quota_overrides(context.project_id)
+        own = self.db.quota_overrides(project_id)
         if own:
             quotas.update((r, own[r]) for r in quotas if r in own)
         usages = {"instances": instances, "cores": cores, "ram": ram}
@@ -1106,7 +1166,9 @@ class API:
         if flavor.memory_mb:
             allowed = min(allowed, headroom["ram"] // flavor.memory_mb)
         if min_count <= allowed <= max_count:
-            return self.check_num_instances_quota(context, flavor, min_count, int(allowed))
+            return self.check_num_instances_quota(
+                context, flavor, min_count, int(allowed), project_id
+            )
         number = str(min_count) if min_count == max_count else f"{min_count}-{max_count}"
         requested = {"instances": number, "cores": deltas["cores"], "ram": deltas["ram"]}
         raise exception.TooManyInstances(

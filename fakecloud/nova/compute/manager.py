@@ -639,16 +639,7 @@ class ComputeManager:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_terminate_instance")
         try:
-            self.notifier.instance_usage(self.host, instance, "delete.start")
-            if self.kernel.switches.instance_snapshot_branch:
-                from fakecloud.nova.instance_snapshots import API as InstanceSnapshotAPI
-
-                yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
-            self.driver.destroy(instance)
-            yield self.kernel.env.timeout(self.config.delete_delay_s)
-            yield from block_device.terminate_volumes(self, context, instance, bdms)
-            self.db.instance_destroy(instance, self.actor)
-            self.notifier.instance_usage(self.host, instance, "delete.end")
+            yield from self._delete_instance(context, instance, bdms)
         except exception.InstanceNotFound as exc:
             event.finish(exc)
             return
@@ -657,6 +648,43 @@ class ComputeManager:
             event.finish(exc)
             return
         event.finish()
+
+    def _delete_instance(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
+        """``_delete_instance``: the guest destroyed, its volumes' attachments ended (those
+        marked deleted), the row deleted; a terminate's, and the periodic reclaim's."""
+        self.notifier.instance_usage(self.host, instance, "delete.start")
+        if self.kernel.switches.instance_snapshot_branch:
+            from fakecloud.nova.instance_snapshots import API as InstanceSnapshotAPI
+
+            yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
+        self.driver.destroy(instance)
+        yield self.kernel.env.timeout(self.config.delete_delay_s)
+        yield from block_device.terminate_volumes(self, context, instance, bdms)
+        self.db.instance_destroy(instance, self.actor)
+        self.notifier.instance_usage(self.host, instance, "delete.end")
+
+    # -- deferred delete (`fakecloud.nova.compute.deferred_delete`) -------------------------
+
+    #: When this host's next ``_reclaim_queued_deletes`` tick is due; None while none is
+    #: scheduled (an instance field only from the first soft delete here, so a cloud without
+    #: deferred deletes saves as before).
+    reclaim_due: float | None = None
+    #: Whether a reclaim this host's periodic task started is still deleting.
+    reclaiming: bool = False
+
+    def soft_delete_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: power the guest off, ``soft-deleting`` → vm_state ``soft-delete``."""
+        from fakecloud.nova.compute import deferred_delete
+
+        return (
+            yield from self._task(deferred_delete.soft_delete_instance(self, context, instance))
+        )
+
+    def restore_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: power the guest on, ``restoring`` → ``active``."""
+        from fakecloud.nova.compute import deferred_delete
+
+        return (yield from self._task(deferred_delete.restore_instance(self, context, instance)))
 
     # -- volume attach and detach (`fakecloud.nova.volume_attach`) --------------------------
 

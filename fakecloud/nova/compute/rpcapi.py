@@ -153,6 +153,16 @@ class ComputeAPI:
         over, just saved ``deleting``)."""
         self._hand_over(ctx, instance, "terminate_instance", None, {"bdms": bdms})
 
+    def soft_delete_instance(self, ctx: Any, instance: Any) -> None:
+        """Power the server off and mark it soft-deleted (the API hands its copy of the server
+        over, just saved ``soft-deleting``)."""
+        self._hand_over(ctx, instance, "soft_delete_instance", None, {})
+
+    def restore_instance(self, ctx: Any, instance: Any) -> None:
+        """Power a soft-deleted server on again (the API hands its copy of the server over,
+        just saved ``restoring``)."""
+        self._hand_over(ctx, instance, "restore_instance", None, {})
+
     def stop_instance(self, ctx: Any, instance: Any, clean_shutdown: bool = True) -> None:
         """Power the server off."""
         self.cast(ctx, instance, "stop_instance", clean_shutdown=clean_shutdown)

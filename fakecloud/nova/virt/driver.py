@@ -228,6 +228,22 @@ class LibvirtDriver:
         self._set_power(dom, states.SHUTDOWN)
         guest_restarted(self.kernel, dom, self.host)  # its OS is down: nothing stays frozen
 
+    def power_off_now(self, instance: Any) -> Generator[Any, Any, None]:
+        """``power_off(timeout=0)`` (a soft delete's ``clean_shutdown=False``): libvirt's
+        ``_destroy`` of the guest, no clean shutdown; a guest already shut off (or gone) is
+        left as it is at once. A live snapshot's mirror runs with the domain undefined
+        (``_live_snapshot``: blockRebase needs a transient domain), so destroying it ends the
+        job with ``VIR_ERR_NO_DOMAIN``, and ``abort_job`` in the snapshot's ``finally`` fails
+        too, before the domain is defined again. fakecloud keeps the shut-off domain (Nova's
+        next ``power_on`` is a hard reboot, which defines it again from the instance)."""
+        dom = self.domains.get(instance.uuid)
+        if dom is None or dom.power_state == states.SHUTDOWN:
+            return
+        for t in list(dom.transfers):
+            if t.label == "libvirt.blockRebase":
+                self.kernel.io.fail(t, LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN))
+        yield from self.power_off(instance)
+
     def power_on(self, instance: Any) -> Generator[Any, Any, None]:
         """Boot the guest again."""
         dom = self._domain(instance)
