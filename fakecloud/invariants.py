@@ -602,7 +602,8 @@ def no_long_freeze(cloud: Any) -> list[Violation]:
 @invariant("nova_usage_matches", needs=("nova",))
 def nova_usage_matches(cloud: Any) -> list[Violation]:
     """Nova's counted usage of each project (instances, cores, RAM: what ``/limits`` and the
-    quota checks read) equals what its live servers hold, at any time.
+    quota checks read) equals what its live servers hold, at any time; a soft-deleted server
+    holds nothing (``_get_counts_in_db`` skips vm_state ``soft-delete``).
 
     Nova counts these from its rows on every request (no usage table since Pike); fakecloud
     keeps running totals, which must never drift from the rows.
@@ -612,7 +613,7 @@ def nova_usage_matches(cloud: Any) -> list[Violation]:
         raise NotApplicable("cloud.nova has no db.project_usage to read")
     expected: dict[str, list[int]] = {}
     for row in db.instances.values():
-        if row.deleted:
+        if row.deleted or row.vm_state == "soft-delete":
             continue
         counts = expected.setdefault(row.project_id, [0, 0, 0])
         counts[0] += 1

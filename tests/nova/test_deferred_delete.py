@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nova.conftest import NovaEnv
+from fakecloud import Cloud
+from tests.nova.conftest import TIMED, NovaEnv
 
 INTERVAL = 300
 DEFERRED = {"nova": {"reclaim_instance_interval_s": INTERVAL, "quota_instances": 3}}
@@ -193,28 +194,141 @@ def test_a_down_compute_reclaims_nothing_until_it_is_up(world):
     assert env.request("GET", f"/v2.1/servers/{vm}").status == 404
 
 
-def test_a_pending_reclaim_survives_save_and_fork(world):
+def test_a_pending_reclaim_survives_save_and_fork(world, tmp_path):
     env, vm, _ = world
     _delete(env, vm)
     twin = env.cloud.fork()
-    twin.advance(INTERVAL + 60)
-    env.cloud.advance(INTERVAL + 60)
-    assert twin.trace.to_jsonl() == env.cloud.trace.to_jsonl()
+    env.cloud.save(tmp_path / "soft.json")
+    loaded = Cloud.load(tmp_path / "soft.json")
+    for cloud in (twin, loaded, env.cloud):
+        cloud.advance(INTERVAL + 60)
+    assert twin.trace.to_jsonl() == loaded.trace.to_jsonl() == env.cloud.trace.to_jsonl()
     assert twin.request("compute", "GET", f"/v2.1/servers/{vm}").status == 404
 
 
-def test_a_server_never_launched_is_deleted_at_once():
-    env = NovaEnv("upstream", DEFERRED)
-    sid = env.boot(wait=False)
-    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
-    env.cloud.run_until_idle()
-    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404
-    assert "soft-delete" not in env.states(sid, "vm_state")
-
-
-def test_a_negative_interval_soft_deletes_and_never_reclaims():
+def test_a_negative_interval_soft_deletes_never_reclaims_and_skips_unlaunched_servers():
+    """``if CONF.reclaim_instance_interval``: -1 soft-deletes too; the periodic task skips
+    an interval <= 0. A server that never launched is deleted at once (``soft_delete``'s
+    ``must_have_launched``, then ``delete``)."""
     env = NovaEnv("upstream", {"nova": {"reclaim_instance_interval_s": -1}})
     sid = env.boot()
+    building = env.boot(name="building", wait=False)
+    assert env.request("DELETE", f"/v2.1/servers/{building}").status == 204
     _delete(env, sid)
+    assert env.request("GET", f"/v2.1/servers/{building}").status == 404
+    assert "soft-delete" not in env.states(building, "vm_state")
     env.cloud.advance(3600)
     assert env.server(sid)["status"] == "SOFT_DELETED"
+
+
+def test_actions_with_a_vm_state_check_refuse_a_soft_deleted_server(world):
+    env, vm, _ = world
+    _delete(env, vm)
+    for action, body in (
+        ("createImage", {"createImage": {"name": "snap"}}),
+        ("createBackup", {"createBackup": {"name": "b", "backup_type": "daily", "rotation": 1}}),
+        ("shelve", {"shelve": None}),
+        ("stop", {"os-stop": None}),
+    ):
+        r = env.action(vm, body)
+        assert (r.status, r.json()["conflictingRequest"]["message"]) == (
+            409,
+            f"Cannot '{action}' instance {vm} while it is in vm_state soft-delete",
+        )
+
+
+def test_a_shelved_server_loses_its_image_and_an_offloaded_one_is_deleted_at_once():
+    env = NovaEnv("upstream", {"nova": {**DEFERRED["nova"], "shelved_offload_time_s": -1}})
+    kept, offloaded = env.boot(name="kept", wait=False), env.boot(name="gone", wait=False)
+    env.cloud.run_until_idle()
+    for sid in (kept, offloaded):
+        assert env.action(sid, {"shelve": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.action(offloaded, {"shelveOffload": None}, user="admin").status == 202
+    env.cloud.run_until_idle()
+    images = {
+        s: env.nova.db.instance_row(s).system_metadata["shelved_image_id"]
+        for s in (kept, offloaded)
+    }
+    _delete(env, kept)
+    _delete(env, offloaded)
+    # No host: a local delete, soft-deleted then destroyed at once (``_do_soft_delete(local)``).
+    assert env.request("GET", f"/v2.1/servers/{offloaded}").status == 404
+    assert env.states(offloaded, "vm_state")[-2:] == ["soft-delete", "deleted"]
+    assert env.server(kept)["status"] == "SOFT_DELETED"
+    assert all(env.glance_image(i) is None for i in images.values())
+    assert env.action(kept, {"restore": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(kept)["status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize(
+    ("rules", "profile", "status"),
+    [
+        ({"os_compute_api:os-deferred-delete": "!"}, "seed", 403),  # one rule until 21.0.0
+        ({"os_compute_api:os-deferred-delete:restore": "!"}, "upstream", 403),
+    ],
+)
+def test_restore_policy_by_release(rules, profile, status):
+    env = NovaEnv(profile, {"nova": {**DEFERRED["nova"], "policy": rules}})
+    sid = env.boot()
+    _delete(env, sid)
+    assert env.action(sid, {"restore": None}).status == status
+
+
+def test_a_compute_restart_during_the_soft_delete_leaves_it_soft_deleting(world):
+    """``_init_instance`` has no branch for ``soft-deleting`` (17.0.13-34.0.0): the server
+    stays so, and a DELETE or forceDelete is ignored ('already in deleting state')."""
+    env, vm, _ = world
+    host = env.server(vm)["OS-EXT-SRV-ATTR:host"]
+    assert env.request("DELETE", f"/v2.1/servers/{vm}").status == 204
+    env.cloud.advance(0.5)  # the guest is being powered off
+    env.nova.restart_compute(host)
+    env.cloud.run_until_idle()
+    stuck = env.server(vm)
+    assert (stuck["status"], stuck["OS-EXT-STS:task_state"]) == ("ACTIVE", "soft-deleting")
+    assert env.request("DELETE", f"/v2.1/servers/{vm}").status == 204
+    assert env.action(vm, {"forceDelete": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(vm)["OS-EXT-STS:task_state"] == "deleting"
+    assert env.action(vm, {"os-resetState": {"state": "active"}}, user="admin").status == 202
+    _delete(env, vm)
+    assert env.server(vm)["status"] == "SOFT_DELETED"
+
+
+@pytest.fixture(scope="module")
+def timed_world():
+    """The TIMED world's 1 GB "big" server, deferred delete on: a live createImage's mirror
+    runs to t0+10 s, its upload to t0+18 s."""
+    env = NovaEnv("upstream", {**TIMED, "nova": {**TIMED["nova"], **DEFERRED["nova"]}})
+    big = next(i for i in env.images if i.name == "big")
+    return env, env.boot(image=big)
+
+
+@pytest.mark.parametrize(
+    ("at", "log"),
+    [
+        # The hard power-off ends the mirror (a transient domain destroyed): the snapshot
+        # sees the instance gone and deletes its queued image.
+        (3.0, "Instance disappeared during snapshot"),
+        # During the upload: the upload ends, then the last save (expected image_uploading)
+        # fails and delete_image_on_error deletes the uploaded image.
+        (15.0, "Failed to snapshot image"),
+    ],
+)
+def test_a_delete_during_createimage_loses_the_image_and_restore_works(timed_world, at, log):
+    base, sid = timed_world
+    env = object.__new__(NovaEnv)
+    env.cloud = base.cloud.fork()
+    env.kernel, env.nova = env.cloud.kernel, env.cloud.nova
+    t0 = env.kernel.now
+    image_id = env.create_image(sid).json()["image_id"]
+    env.spawn_request(t0 + at, "DELETE", f"/v2.1/servers/{sid}")
+    restore = env.spawn_request(
+        t0 + at + 1.5, "POST", f"/v2.1/servers/{sid}/action", {"restore": None}
+    )
+    env.cloud.run_until_idle()
+    assert env.glance_image(image_id) is None
+    assert env.cloud.trace.filter(kind="log", subject=sid, message=log)
+    assert restore["response"].status == 202
+    assert env.server(sid)["status"] == "ACTIVE"
