@@ -149,6 +149,14 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.libvirt.rescue",
+        "The libvirt driver makes a rescue guest (its disk and definition, before the "
+        "server's guest is destroyed): a failure is InstanceNotRescuable 'Driver Error', the "
+        "server in ERROR.",
+        ("host", "instance_uuid"),
+        usual=("LibvirtError",),
+    ),
+    FaultPoint(
         "nova.libvirt.live_migration",
         "The libvirt driver starts a live migration job on the source (migrateToURI3): a "
         "failure is the job's, rolled back (the migration failed, the server active on its "

@@ -124,6 +124,18 @@ class InvalidVolume(Invalid):
     msg_fmt = "Invalid volume: %(reason)s"
 
 
+class InstanceNotRescuable(Invalid):
+    """Nova's ``InstanceNotRescuable``."""
+
+    msg_fmt = "Instance %(instance_id)s cannot be rescued: %(reason)s"
+
+
+class UnsupportedRescueImage(Invalid):
+    """Nova's ``UnsupportedRescueImage`` (21.1.0+)."""
+
+    msg_fmt = "Requested rescue image '%(image)s' is not supported"
+
+
 class InstanceInvalidState(Invalid):
     """Nova's ``InstanceInvalidState``."""
 

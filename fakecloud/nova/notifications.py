@@ -121,9 +121,16 @@ class Notifier:
             )
 
     def instance_action(
-        self, host: str, source: str, instance: Any, action: str, priority: str = "INFO"
+        self,
+        host: str,
+        source: str,
+        instance: Any,
+        action: str,
+        priority: str = "INFO",
+        **extra: Any,
     ) -> None:
-        """``notify_about_instance_action``: versioned ``instance.<action>.<phase>``."""
+        """``notify_about_instance_action``: versioned ``instance.<action>.<phase>`` (`extra`:
+        the fields a payload of its own adds, e.g. a rescue's ``rescue_image_ref``)."""
         if self.versioned:
             self._emit(
                 "versioned",
@@ -133,6 +140,7 @@ class Notifier:
                 instance_id=instance.uuid,
                 state=instance.vm_state,
                 task_state=instance.task_state,
+                **extra,
             )
 
     def flavor(

@@ -32,6 +32,9 @@ PAUSE = "os_compute_api:os-pause-server:%s"
 SUSPEND = "os_compute_api:os-suspend-server:%s"
 LOCK = "os_compute_api:os-lock-server:%s"
 SHELVE = "os_compute_api:os-shelve:%s"
+RESCUE = "os_compute_api:os-rescue"
+#: From 21.0.0 (236483285d) unrescue has a rule of its own, ``os-rescue`` its deprecated one.
+UNRESCUE = "os_compute_api:os-unrescue"
 ADMIN_ACTIONS = "os_compute_api:os-admin-actions:%s"
 DEFERRED_DELETE = "os_compute_api:os-deferred-delete:%s"
 EXTENDED_SERVER_ATTRIBUTES = "os_compute_api:os-extended-server-attributes"
@@ -124,6 +127,8 @@ UPSTREAM_RULES = (
     (SHELVE % "unshelve", _MEMBER),
     (SHELVE % "unshelve_to_host", _ADMIN),
     (SHELVE % "shelve_offload", _ADMIN),
+    (RESCUE, _MEMBER),
+    (UNRESCUE, _MEMBER),
     (ADMIN_ACTIONS % "reset_state", _ADMIN),
     (DEFERRED_DELETE % "restore", _MEMBER),
     (DEFERRED_DELETE % "force", _MEMBER),
@@ -238,6 +243,8 @@ SEED_NAMES = {
     INSTANCE_ACTIONS % "list": "os_compute_api:os-instance-actions",
     INSTANCE_ACTIONS % "show": "os_compute_api:os-instance-actions",
     LIMITS_OTHER_PROJECT: "os_compute_api:os-used-limits",
+    # one rule for rescue and unrescue until 21.0.0 (nova/policies/rescue.py)
+    UNRESCUE: RESCUE,
     # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py,
     # deferred_delete.py: 83063ef468)
     **{DEFERRED_DELETE % r: "os_compute_api:os-deferred-delete" for r in ("restore", "force")},
@@ -275,6 +282,9 @@ SEED_CHECKS = {
 #: 34.0.0 rules with a deprecated check of their own (OR-ed in while ``enforce_new_defaults``
 #: is off): ``os-flavor-access`` was ``rule:admin_or_owner`` until 21.0.0.
 UPSTREAM_DEPRECATED = {FLAVOR_ACCESS: "rule:admin_or_owner"}
+#: 34.0.0 rules whose deprecated rule has another name (oslo.policy then also takes an
+#: operator's rule of that old name): ``os-unrescue`` was ``os-rescue`` until 21.0.0.
+UPSTREAM_DEPRECATED_RENAMED = {UNRESCUE: (RESCUE, "rule:admin_or_owner")}
 
 
 def _seed_check(name: str, upstream_check: str) -> str:
@@ -320,10 +330,13 @@ def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False)
         if admin_service_apis and check == _SERVICE:
             check = _ADMIN
         dep = None
-        if name in UPSTREAM_DEPRECATED:
+        if name in UPSTREAM_DEPRECATED or name in UPSTREAM_DEPRECATED_RENAMED:
+            old_name, old_check = UPSTREAM_DEPRECATED_RENAMED.get(
+                name, (name, UPSTREAM_DEPRECATED.get(name))
+            )
             dep = policy.DeprecatedRule(
-                name=name,
-                check_str=UPSTREAM_DEPRECATED[name],
+                name=old_name,
+                check_str=old_check,
                 deprecated_reason="Nova API policies are introducing new default roles.",
                 deprecated_since="21.0.0",
             )

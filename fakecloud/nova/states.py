@@ -81,6 +81,8 @@ RESIZE_MIGRATED = "resize_migrated"
 RESIZE_FINISH = "resize_finish"
 RESIZE_REVERTING = "resize_reverting"
 MIGRATING = "migrating"
+RESCUING = "rescuing"
+UNRESCUING = "unrescuing"
 
 #: A resize's or cold migration's task states until the server is ``resized``.
 RESIZE_TASK_STATES = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED, RESIZE_FINISH)
@@ -145,17 +147,18 @@ VM_STATE = StateMachine(
             SHELVED,
             SHELVED_OFFLOADED,
             RESIZED,
+            RESCUED,
             ERROR,
             SOFT_DELETED,
             DELETED,
         },
-        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, RESIZED, ERROR, SOFT_DELETED, DELETED},
+        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, RESIZED, RESCUED, ERROR, SOFT_DELETED, DELETED},
         PAUSED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, SOFT_DELETED, DELETED},
         SUSPENDED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, SOFT_DELETED, DELETED},
         SHELVED: {SHELVED_OFFLOADED, ACTIVE, ERROR, SOFT_DELETED, DELETED},
         SHELVED_OFFLOADED: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
-        # os-stop takes ERROR (check_instance_state)
-        ERROR: {ACTIVE, STOPPED, SOFT_DELETED, DELETED},
+        # os-stop and rescue take ERROR (their check_instance_state)
+        ERROR: {ACTIVE, STOPPED, RESCUED, SOFT_DELETED, DELETED},
         RESCUED: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
         # A confirm or revert ends stopped when the guest is off (``old_vm_state``).
         RESIZED: {ACTIVE, STOPPED, ERROR, SOFT_DELETED, DELETED},
@@ -163,7 +166,8 @@ VM_STATE = StateMachine(
         DELETED: set(),
     },
 )
-"""Legal vm_state changes (``os-resetState`` adds active/error from anywhere via RESET)."""
+"""Legal vm_state changes (``os-resetState`` adds active/error from anywhere via RESET; rescue
+takes active, stopped or error to rescued, unrescue rescued to active)."""
 
 VM_STATE_RESET = StateMachine(
     "nova.instance.vm_state(reset)",
@@ -176,7 +180,7 @@ VM_STATE_FORCED = StateMachine(
     {s: set(VM_STATES) - {DELETED} for s in VM_STATES if s != DELETED},
 )
 """fakecloud-only: `Nova.force_state`, the direct database edit a test uses to reach
-states fakecloud has no action for (rescued)."""
+states fakecloud has no action for."""
 
 TASK_STATE = StateMachine(
     "nova.instance.task_state",
@@ -205,6 +209,8 @@ TASK_STATE = StateMachine(
                 RESIZE_PREP,
                 RESIZE_REVERTING,
                 MIGRATING,
+                RESCUING,
+                UNRESCUING,
             },
             SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
             NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},
@@ -249,6 +255,8 @@ TASK_STATE = StateMachine(
             # A stopped server's revert ends powering off (``finish_revert_resize``).
             RESIZE_REVERTING: {POWERING_OFF},
             MIGRATING: set(),
+            RESCUING: set(),
+            UNRESCUING: set(),
             DELETING: set(),
         }
     ),

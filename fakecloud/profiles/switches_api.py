@@ -299,4 +299,42 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "rescue_image_checked_at_api",
+        "rescue reads its rescue_image_ref from Glance in the API: an image Glance does not "
+        "have (or a volume snapshot's image, img_block_device_mapping) is 400 'Requested "
+        "rescue image X is not supported' (UnsupportedRescueImage); before, the compute read "
+        "it and a missing one ended the rescue there (a fault, the server left as it was).",
+        False,
+        (
+            Change(
+                "22.0.0",
+                "b9ff0ca94e",
+                "compute: Do not allow rescue attempts using volume snapshot images",
+                backports=(Backport("21.1.0", "42bfd50626"),),
+            ),
+        ),
+    ),
+    Switch(
+        "lp1926601",
+        "bug: a volume-backed rescue (2.87) whose rescue image lacks hw_rescue_device and "
+        "hw_rescue_bus is accepted; the compute's legacy rescue then finds no local root disk "
+        "and the server goes to ERROR (fixed: 400 'Cannot rescue a volume-backed instance', "
+        "the server untouched).",
+        False,
+        (
+            Change(
+                "21.0.0",
+                "5b6f44efff",
+                "2.87: volume-backed servers rescued when the host reports COMPUTE_RESCUE_BFV, "
+                "whatever the rescue image",
+            ),
+            Change(
+                "27.0.0",
+                "6eed55bf55",
+                "Closes-Bug #1926601: fix rescue volume-based instance",
+                backports=(Backport("25.1.1", "4073aa51f7"), Backport("26.1.1", "d00a848a73")),
+            ),
+        ),
+    ),
 )

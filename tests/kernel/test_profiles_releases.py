@@ -148,6 +148,29 @@ EXPECTED = {
         "18.3.0": True,
         "17.0.13": True,
     },
+    # the rescue image read by the API: 22.0.0 b9ff0ca94e, backport 42bfd50626 21.1.0
+    # (nova 20.6.0/21.2.4 compute/api.py rescue).
+    "rescue_image_checked_at_api": {
+        "17.0.13": False,
+        "21.0.0": False,
+        "21.1.0": True,
+        "21.2.4": True,
+        "22.0.0": True,
+        "34.0.0": True,
+    },
+    # BFV rescue without hw_rescue_* accepted: 21.0.0 (5b6f44efff) to 27.0.0 (6eed55bf55),
+    # backports 25.1.1, 26.1.1 (nova 23.2.2/27.5.1 compute/api.py rescue).
+    "lp1926601": {
+        "20.6.1": False,
+        "21.0.0": True,
+        "25.1.0": True,
+        "25.1.1": False,
+        "26.1.0": True,
+        "26.1.1": False,
+        "26.3.0": False,
+        "27.0.0": False,
+        "34.0.0": False,
+    },
     # resize to unpermitted flavors: 34.0.0, backports 31.3.1, 32.2.1, 33.0.2.
     "lp2151256": {
         "31.3.0": True,

@@ -4,8 +4,8 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/validation/parameter_types.py`` (the names used here),
 ``nova/api/validation/response_types.py`` and the response-schema part of
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
-instance_actions,pause_server,suspend_server,shelve,lock_server,admin_actions,create_backup,
-deferred_delete,
+instance_actions,pause_server,suspend_server,rescue,shelve,lock_server,admin_actions,
+create_backup,deferred_delete,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
 availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
@@ -2480,6 +2480,24 @@ class pause_server:
     }
 
 
+class rescue:
+    """nova/api/openstack/compute/schemas/rescue.py (response schemas)."""
+
+    rescue_response = {
+        "type": "object",
+        "properties": {
+            "adminPass": {
+                "type": "string",
+            },
+        },
+        "additionalProperties": False,
+    }
+
+    unrescue_response = {
+        "type": "null",
+    }
+
+
 class suspend_server:
     """nova/api/openstack/compute/schemas/suspend_server.py (response schemas)."""
 
@@ -4402,6 +4420,8 @@ ACTIONS = {
     "unpause": [(None, None, pause_server.unpause_response)],
     "suspend": [(None, None, suspend_server.suspend_response)],
     "resume": [(None, None, suspend_server.resume_response)],
+    "rescue": [(None, None, rescue.rescue_response)],
+    "unrescue": [(None, None, rescue.unrescue_response)],
     "shelve": [(None, None, shelve.shelve_response)],
     "shelveOffload": [(None, None, shelve.shelve_offload_response)],
     "unshelve": [(None, None, shelve.unshelve_response)],

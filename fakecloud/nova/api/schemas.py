@@ -382,6 +382,21 @@ lock_v273 = {
     "additionalProperties": False,
 }
 
+#: ``schemas/rescue.py`` (17.0.13-34.0.0): null, or an ``adminPass`` (any string) and a
+#: ``rescue_image_ref`` (a uuid).
+rescue = {
+    "type": "object",
+    "properties": {
+        "rescue": {
+            "type": ["object", "null"],
+            "properties": {"adminPass": {"type": "string"}, "rescue_image_ref": uuid_param},
+            "additionalProperties": False,
+        }
+    },
+    "required": ["rescue"],
+    "additionalProperties": False,
+}
+
 reboot = {
     "type": "object",
     "properties": {
@@ -973,6 +988,7 @@ _SCHEMAS = {
     "lock_v273": lock_v273,
     "reboot": reboot,
     "reset_state": reset_state,
+    "rescue": rescue,
 }
 
 

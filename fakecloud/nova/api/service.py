@@ -19,6 +19,7 @@ from fakecloud.nova.api import (
     server_actions,
     server_evacuate,
     server_live_migrate,
+    server_rescue,
     server_resize,
     servers,
 )
@@ -45,6 +46,7 @@ from fakecloud.nova.api.server_groups import ServerGroupsController
 from fakecloud.nova.api.server_groups import declare as declare_server_groups
 from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
+from fakecloud.nova.api.server_rescue import ServerRescueController
 from fakecloud.nova.api.server_resize import ServerResizeController
 from fakecloud.nova.api.server_tags import ServerTagsController
 from fakecloud.nova.api.servers import ServersController
@@ -65,6 +67,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     **{name: ("server_resize", handler) for name, handler in server_resize.ACTIONS.items()},
     server_live_migrate.ACTION: ("server_resize", server_live_migrate.migrate_live),
     **{name: ("server_evacuate", handler) for name, handler in server_evacuate.ACTIONS.items()},
+    **{name: ("server_rescue", handler) for name, handler in server_rescue.ACTIONS.items()},
 }
 
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
@@ -129,6 +132,11 @@ class ComputeApiService(NovaApiService):
     def server_evacuate(self) -> ServerEvacuateController:
         """evacuate (`ACTIONS`)."""
         return ServerEvacuateController(self.nova, self.servers)
+
+    @cached_property
+    def server_rescue(self) -> ServerRescueController:
+        """rescue and unrescue (`ACTIONS`)."""
+        return ServerRescueController(self.nova, self.servers)
 
     @cached_property
     def create_backup(self) -> CreateBackupController:

@@ -61,6 +61,8 @@ BACKUP = "createBackup"
 RESET_STATE = "resetState"
 REBOOT = "reboot"
 REBUILD = "rebuild"
+RESCUE = "rescue"
+UNRESCUE = "unrescue"
 RESTORE = "restore"
 
 # ``_delete``'s delete types (the notifications' names).
@@ -584,6 +586,32 @@ class API:
         instance.save()
         event.finish()
         self.notifier.instance_action(self.config.api_host, "nova-api", instance, "unlock")
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE, states.STOPPED, states.ERROR])
+    def rescue(
+        self,
+        context: Any,
+        instance: Instance,
+        rescue_password: str | None = None,
+        rescue_image_ref: str | None = None,
+        allow_bfv_rescue: bool = False,
+    ) -> Generator[Any, Any, None]:
+        """Rescue the server (`fakecloud.nova.compute.rescue_api`: the rescue image's and the
+        volumes' checks, ``rescuing``, the ``rescue_instance`` cast)."""
+        from fakecloud.nova.compute import rescue_api
+
+        yield from rescue_api.rescue(
+            self, context, instance, rescue_password, rescue_image_ref, allow_bfv_rescue
+        )
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.RESCUED])
+    def unrescue(self, context: Any, instance: Instance) -> None:
+        """Bring a rescued server back on its own disks (``unrescuing``)."""
+        self._claim(instance, states.UNRESCUING)
+        self._record_action_start(context, instance, UNRESCUE)
+        self.compute_rpcapi.unrescue_instance(context, instance)
 
     @check_instance_lock
     @check_instance_state(vm_state=SNAPSHOT_STATES)

@@ -1267,6 +1267,33 @@ class ComputeManager:
             )
         )
 
+    # -- rescue (`fakecloud.nova.compute.rescue_manager`) -----------------------------------
+
+    def rescue_instance(
+        self,
+        context: Any,
+        instance: Any,
+        rescue_password: str | None,
+        rescue_image_ref: str | None,
+        clean_shutdown: bool = True,
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: boot the rescue guest (``rescuing`` → rescued)."""
+        from fakecloud.nova.compute import rescue_manager
+
+        return (
+            yield from self._task(
+                rescue_manager.rescue_instance(
+                    self, context, instance, rescue_password, rescue_image_ref, clean_shutdown
+                )
+            )
+        )
+
+    def unrescue_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """RPC cast: boot the server's own guest again (``unrescuing`` → active)."""
+        from fakecloud.nova.compute import rescue_manager
+
+        return (yield from self._task(rescue_manager.unrescue_instance(self, context, instance)))
+
     # -- shelve ------------------------------------------------------------------------------
 
     def shelve_instance(

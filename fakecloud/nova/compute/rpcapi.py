@@ -224,6 +224,28 @@ class ComputeAPI:
         """Resume a suspended guest."""
         self.cast(ctx, instance, "resume_instance")
 
+    def rescue_instance(
+        self,
+        ctx: Any,
+        instance: Any,
+        rescue_password: str | None,
+        rescue_image_ref: str | None,
+        clean_shutdown: bool = True,
+    ) -> None:
+        """Boot the server from the rescue image, its own disk attached."""
+        self.cast(
+            ctx,
+            instance,
+            "rescue_instance",
+            rescue_password=rescue_password,
+            rescue_image_ref=rescue_image_ref,
+            clean_shutdown=clean_shutdown,
+        )
+
+    def unrescue_instance(self, ctx: Any, instance: Any) -> None:
+        """Boot the rescued server from its own disks again."""
+        self.cast(ctx, instance, "unrescue_instance")
+
     def shelve_instance(self, ctx: Any, instance: Any, image_id: str) -> None:
         """Snapshot an image-backed server into `image_id`, then shelve (and offload) it."""
         self.cast(ctx, instance, "shelve_instance", image_id=image_id)

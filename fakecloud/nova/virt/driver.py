@@ -60,6 +60,7 @@ GiB = 1024**3
 MiB = 1024**2
 VIR_ERR_NO_DOMAIN = 42
 VIR_ERR_OPERATION_INVALID = 55
+VIR_ERR_OPERATION_FAILED = 9
 
 #: What libvirt reports for a guest (the same values and moves as Nova's power_state).
 DOMAIN_POWER_STATE = StateMachine("libvirt.domain.power_state", states.POWER_STATE.transitions)
@@ -143,6 +144,17 @@ class LibvirtDriver:
             yield from faults.pause(
                 "nova.libvirt.spawn", host=self.host, instance_uuid=instance.uuid
             )
+        self.domains[instance.uuid] = self._new_domain(instance, image_meta, volume_backed, name)
+
+    def _new_domain(
+        self,
+        instance: Any,
+        image_meta: dict[str, Any] | None,
+        volume_backed: bool,
+        name: str | None = None,
+    ) -> Domain:
+        """A running guest of `instance`'s flavor, its root disk from `image_meta` (its base
+        plus what the guest writes) or the root volume."""
         flavor = instance.flavor
         virtual = flavor.root_gb * GiB
         if volume_backed:
@@ -152,7 +164,7 @@ class LibvirtDriver:
             written = int(virtual * self.config.guest_written_fraction)
             allocated = min(virtual, base + written) if virtual else base + written
             source = _source_type(self.config.images_type)
-        self.domains[instance.uuid] = Domain(
+        return Domain(
             id=instance.uuid,
             name=name or f"instance-{self.kernel.ids.counter('nova.instance'):08x}",
             power_state=states.RUNNING,
@@ -163,7 +175,14 @@ class LibvirtDriver:
         )
 
     def destroy(self, instance: Any) -> None:
-        """Remove the guest; copies that involve it fail with ``VIR_ERR_NO_DOMAIN``."""
+        """Remove the guest; copies that involve it fail with ``VIR_ERR_NO_DOMAIN``. A rescued
+        server's own guest, kept for the unrescue, goes too (its instance directory does)."""
+        if self.rescued is not None:
+            self.rescued.pop(instance.uuid, None)
+        self._destroy_domain(instance)
+
+    def _destroy_domain(self, instance: Any) -> None:
+        """``_destroy``: the running guest is gone (its copies fail)."""
         dom = self.domains.pop(instance.uuid, None)
         if dom is None:
             return
@@ -745,6 +764,85 @@ class LibvirtDriver:
         """``virDomainSnapshotDelete``: drop a disk snapshot (the tree is merged, not copied)."""
         yield self.kernel.env.timeout(self.config.instance_snapshot_delete_s)
 
+    # -- rescue ------------------------------------------------------------------------------
+
+    #: uuid -> a rescued server's own guest, kept for the unrescue (libvirt's ``unrescue.xml``):
+    #: a class default until the first rescue, so a cloud that never rescues saves as before.
+    rescued: dict[str, Domain] | None = None
+
+    def power_off_for_rescue(self, instance: Any, clean_shutdown: bool) -> Generator:
+        """``_power_off_instance`` before a rescue: ``power_off``, which returns at once for a
+        guest already shut off or gone (``_clean_shutdown``: 'Instance already shutdown.')."""
+        dom = self.domains.get(instance.uuid)
+        if dom is None or dom.power_state == states.SHUTDOWN:
+            return
+        yield from self.power_off(instance, clean_shutdown=clean_shutdown)
+
+    def rescue(
+        self, instance: Any, image_meta: dict[str, Any], volume_backed: bool
+    ) -> Generator[Any, Any, None]:
+        """``LibvirtDriver.rescue``: keep the guest's definition (``unrescue.xml``), make the
+        rescue disk from the rescue image and the new definition (``build_delay_s``, as a
+        spawn: fakecloud does not model the image download to the host), then destroy the
+        guest and start the rescue guest under the same name, the server's own disk
+        attached. Killing the guest ends any freeze of its filesystems (no thaw: the guest is
+        gone). A volume-backed server needs a stable device rescue (the image's
+        ``hw_rescue_device``/``hw_rescue_bus``): a legacy one finds no local root disk, and
+        the guest is gone by then (LP #1926601). A delete that destroyed the guest meanwhile
+        took its disk: the rescue guest cannot start. Fault point ``nova.libvirt.rescue`` (host,
+        instance_uuid) fails it before the guest is destroyed."""
+        yield self.kernel.env.timeout(self.config.build_delay_s)
+        faults = self.kernel.faults
+        if "nova.libvirt.rescue" in faults.hot:  # else consulting it does nothing
+            yield from faults.pause(
+                "nova.libvirt.rescue", host=self.host, instance_uuid=instance.uuid
+            )
+        own = self.domains.get(instance.uuid)
+        if own is None:
+            row = self.manager.db.instance_row(instance.uuid)
+            if row is None or row.deleted or row.task_state == states.DELETING:
+                # A delete's destroy took the guest and its instance directory: the rescue
+                # guest's definition names a disk that is gone.
+                raise _no_disk(instance)
+            own = self._new_domain(instance, None, volume_backed)  # _get_existing_domain_xml
+            own.power_state = states.SHUTDOWN
+        else:
+            guest_restarted(self.kernel, own, self.host)
+        self._destroy_domain(instance)
+        props = image_meta.get("properties") or {}
+        stable = bool(props.get("hw_rescue_device") or props.get("hw_rescue_bus"))
+        if volume_backed and not stable:
+            raise _no_disk(instance)
+        if self.rescued is None:
+            self.rescued = {}
+        self.rescued[instance.uuid] = own
+        self.domains[instance.uuid] = Domain(
+            id=instance.uuid,
+            name=own.name,
+            power_state=states.RUNNING,
+            memory_bytes=own.memory_bytes,
+            disk_bytes=own.disk_bytes,
+            virtual_bytes=own.virtual_bytes,
+            source_type=own.source_type,
+        )
+
+    def unrescue(self, instance: Any) -> Generator[Any, Any, None]:
+        """``LibvirtDriver.unrescue``: destroy the rescue guest, start the server's own from
+        ``unrescue.xml`` (``power_action_delay_s``), delete the rescue disk."""
+        own = (self.rescued or {}).get(instance.uuid)
+        if own is None:  # no unrescue.xml: libvirt_utils.load_file fails
+            raise FileNotFoundError(
+                f"[Errno 2] No such file or directory: "
+                f"'/var/lib/nova/instances/{instance.uuid}/unrescue.xml'"
+            )
+        self._domain(instance)  # _host.get_guest: InstanceNotFound without a guest
+        self._destroy_domain(instance)
+        yield self.kernel.env.timeout(self.config.power_action_delay_s)
+        if self.rescued.pop(instance.uuid, None) is None:  # a delete's destroy took its files
+            raise _no_disk(instance)
+        own.power_state = states.RUNNING
+        self.domains[instance.uuid] = own
+
     # -- resize and cold migration -------------------------------------------------------------
 
     #: uuid -> the guest a resize moved away from this host (libvirt's ``<uuid>_resize``
@@ -825,6 +923,15 @@ class LibvirtDriver:
         if power_on and dom.power_state != states.RUNNING:
             yield self.kernel.env.timeout(self.config.power_action_delay_s)
             self._set_power(self._domain(instance), states.RUNNING)
+
+
+def _no_disk(instance: Any) -> LibvirtError:
+    """libvirt starting a guest whose local root disk file does not exist."""
+    return LibvirtError(
+        f"Cannot access storage file '/var/lib/nova/instances/{instance.uuid}/disk': "
+        "No such file or directory",
+        VIR_ERR_OPERATION_FAILED,
+    )
 
 
 def _shared_size(size: int) -> int:
