@@ -168,7 +168,7 @@ class Nova:
 
     def force_state(self, server_id: str, **values: Any) -> None:
         """fakecloud-only: set a server's vm_state/task_state/power_state directly, as a test
-        reaches states fakecloud has no action for.
+        reaches any state at once, without the actions that lead there.
         Each change is traced under ``nova.instance.vm_state(forced)``."""
         from fakecloud.nova.states import TASK_STATE_FORCED, VM_STATE_FORCED
 

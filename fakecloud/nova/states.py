@@ -152,7 +152,16 @@ VM_STATE = StateMachine(
             SOFT_DELETED,
             DELETED,
         },
-        STOPPED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, RESIZED, RESCUED, ERROR, SOFT_DELETED, DELETED},
+        STOPPED: {
+            ACTIVE,
+            SHELVED,
+            SHELVED_OFFLOADED,
+            RESIZED,
+            RESCUED,
+            ERROR,
+            SOFT_DELETED,
+            DELETED,
+        },
         PAUSED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, SOFT_DELETED, DELETED},
         SUSPENDED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, SOFT_DELETED, DELETED},
         SHELVED: {SHELVED_OFFLOADED, ACTIVE, ERROR, SOFT_DELETED, DELETED},
@@ -179,8 +188,8 @@ VM_STATE_FORCED = StateMachine(
     "nova.instance.vm_state(forced)",
     {s: set(VM_STATES) - {DELETED} for s in VM_STATES if s != DELETED},
 )
-"""fakecloud-only: `Nova.force_state`, the direct database edit a test uses to reach
-states fakecloud has no action for."""
+"""fakecloud-only: `Nova.force_state`, the direct database edit a test uses to reach any
+state at once, without the actions that lead there."""
 
 TASK_STATE = StateMachine(
     "nova.instance.task_state",
