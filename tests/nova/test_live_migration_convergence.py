@@ -171,3 +171,35 @@ def test_bad_settings_are_named(nova, message):
     with pytest.raises(ConfigError) as err:
         Cloud(config={"nova": nova})
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("profile", "after"),
+    [("nova-32.1.0", ("cancelled", "ACTIVE")), ("nova-32.2.0", ("error", "ERROR")),
+     ("nova-33.0.0", ("error", "ERROR"))],
+)  # fmt: skip
+def test_from_33_0_0_a_job_libvirt_ended_unfinished_errors_the_server(profile, after):
+    """20a9f9d740 (33.0.0, 32.2.0 bf1201cc57): ``_live_migration`` collects the operation
+    thread's result after the monitor; libvirt's migrate call raised ('canceled by client', or
+    the failure), so after the rollback ``_do_live_migration``'s 'Live migration failed.' sets
+    the migration ``error`` and the server ERROR, with no fault (nova 34.0.0
+    ``virt/libvirt/driver.py`` ``_live_migration``, ``compute/manager.py``
+    ``_do_live_migration``). The timeout's abort, a user's abort and a failed copy alike."""
+    errors = after[0] == "error"
+    env, sid, _ = _start(profile, **STUCK)
+    env.cloud.run_until_idle()
+    statuses = [s for _, s in _statuses(env, sid)]
+    assert statuses[-2:] == (["cancelled", "error"] if errors else ["running", "cancelled"])
+    assert _where(env, sid)[:2] == (after[1], "cmp-1")
+    assert "fault" not in env.server(sid)
+    env = NovaEnv(profile)
+    env.cloud.faults.add(
+        "io.transfer", error="LibvirtError", match={"label": "libvirt.live_migration.memory"}
+    )
+    sid = env.boot()
+    body = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
+    assert env.action(sid, body, user="admin", microversion="2.30").status == 202
+    env.cloud.run_until_idle()
+    statuses = [s for _, s in _statuses(env, sid)]
+    assert statuses[-2:] == (["failed", "error"] if errors else ["running", "failed"])
+    assert _where(env, sid)[:2] == (after[1], "cmp-1")

@@ -42,6 +42,7 @@ from fakecloud.nova.block_device import connector
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.reschedule import POLICY_EXCEPTION
 from fakecloud.nova.virt import live_migration as libvirt_lm
+from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.sim.resources import Semaphore
 
 #: Versioned live-migration notifications 17.x does not send yet (18.0.0 added them).
@@ -61,6 +62,15 @@ POST_AT_DEST_RAISES_SINCE = (31, 0, 0)
 ROLLBACK_SAVES_LAST_SINCE = (21, 0, 0)
 #: ``_reset_live_migration`` at start-up (ebcf6e4ce5, 21.0.0; backported to 20.2.0).
 RESET_AT_STARTUP_SINCE = (20, 2, 0)
+#: The libvirt driver's ``_live_migration`` collects its operation thread's result after the
+#: monitor (``future.result()``): the migrate call's error after a cancelled or failed job (the
+#: rollback done) reaches ``_do_live_migration``'s 'Live migration failed.'.
+OPERATION_RESULT_COLLECTED = Change(
+    "33.0.0",
+    "20a9f9d740",
+    "Collect result of _live_migration_operation",
+    backports=(Backport("32.2.0", "bf1201cc57"),),
+)
 
 
 def _notify(manager: Any, instance: Any, legacy: str, versioned: str, phase: str) -> None:
@@ -262,12 +272,24 @@ def _prepare_and_run(
         except _PREEMPTED:
             # The monitor's recover_method raised: _do_live_migration's 'Live migration
             # failed.' (no fault: the job's thread is not wrapped), ERROR if still there.
-            manager.db.migration_save(migration, "error", manager.actor)
-            try:
-                instance = manager.db.instance_get(instance.uuid, manager.actor)
-            except exception.InstanceNotFound:
-                return
-            instance.set_error_state()
+            _live_migration_failed(manager, instance, migration)
+            return
+        if OPERATION_RESULT_COLLECTED.reaches(manager.switches.release):
+            # libvirt's migrate call raised ('operation aborted: ... canceled by client', or
+            # the failure); the monitor's live_migration_abort finds no job, and re-raises.
+            _live_migration_failed(manager, instance, migration)
+
+
+def _live_migration_failed(manager: Any, instance: Any, migration: Any) -> None:
+    """``_do_live_migration``'s 'Live migration failed.': the migration ``error``, the server
+    (read again) ERROR with no task if it is still there; no fault (the job's thread has no
+    decorators)."""
+    manager.db.migration_save(migration, "error", manager.actor)
+    try:
+        instance = manager.db.instance_get(instance.uuid, manager.actor)
+    except exception.InstanceNotFound:
+        return
+    instance.set_error_state()
 
 
 def _post_live_migration(
