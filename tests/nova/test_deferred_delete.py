@@ -332,3 +332,19 @@ def test_a_delete_during_createimage_loses_the_image_and_restore_works(timed_wor
     assert env.cloud.trace.filter(kind="log", subject=sid, message=log)
     assert restore["response"].status == 202
     assert env.server(sid)["status"] == "ACTIVE"
+
+
+def test_a_soft_delete_during_a_resize_leaves_the_server_in_error(world):
+    """The resize's next save (``resize_instance``: expected ``resize_migrating``) meets the
+    soft delete's task state: a plain `UnexpectedTaskStateError` (not the deleting one), so
+    ``_error_out_instance_on_exception`` sets ERROR, with the destination as host (the
+    object's host was set before the failed save); a DELETE then soft-deletes it."""
+    env, vm, _ = world
+    t0 = env.kernel.now
+    assert env.action(vm, {"resize": {"flavorRef": "2"}}).status == 202
+    env.spawn_request(t0 + 0.5, "DELETE", f"/v2.1/servers/{vm}")
+    env.cloud.run_until_idle()
+    assert env.states(vm, "vm_state")[-2:] == ["soft-delete", "error"]
+    assert env.server(vm)["OS-EXT-SRV-ATTR:host"] == "cmp-2"
+    _delete(env, vm)
+    assert env.server(vm)["status"] == "SOFT_DELETED"
