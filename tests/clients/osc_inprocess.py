@@ -15,6 +15,16 @@ is reset for each command, as a new process would have it: the client handles it
 ClientManager class (otherwise a command as ``fakecloud-admin`` would reuse the compute client,
 and the token, of an earlier ``fakecloud-demo`` command) and its logging set-up (root
 handlers, logger levels).
+
+Two things a new process would compute again are read once a process, as they are the same
+every time: each namespace's command entry points (cliff's ``CommandManager`` has stevedore
+import every command's module and read its class, ~900 a command line, though the installed
+packages do not change within a run), and the service types table of openstacksdk's regions,
+read through `fakecloud.transport.service_types.ServiceTypes` as ``cloud.connection()`` reads
+it (the same names, without the library's deep copy of the whole table per read;
+test_connection_service_types.py holds the two tables equal). Together about a fifth of a
+command's CPU; what the command parses, sends, prints and exits with is the same
+(test_osc_inprocess.py compares commands with and without them).
 """
 
 from __future__ import annotations
@@ -46,24 +56,32 @@ class OpenStackCLI:
         """Run ``openstack --os-cloud CLOUD ARGS [-f json]``; its parsed JSON output (None when
         the command prints nothing; with `output` False, what it printed as text). Raises
         `CommandFailed` on a non-zero exit."""
-        from openstackclient import shell
-
         argv = ["--os-cloud", cloud, *args, *(("-f", "json") if output else ())]
-        out, err = io.StringIO(), io.StringIO()
-        _forget_client_handles()
-        with (
-            _clean_environment(self.clouds_file),
-            _restored_logging(),
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(err),
-        ):
-            status = shell.main(argv)
+        status, text, err = run(argv, self.clouds_file)
         if status != 0:
-            raise CommandFailed(f"openstack {' '.join(args)} exited {status}:\n{err.getvalue()}")
-        text = out.getvalue()
+            raise CommandFailed(f"openstack {' '.join(args)} exited {status}:\n{err}")
         if not text.strip():
             return None
         return json.loads(text) if output else text
+
+
+def run(argv: list[str], clouds_file: Path, once_a_process: bool = True) -> tuple[int, str, str]:
+    """``openstack ARGV`` with `clouds_file` as its clouds file: its exit status, what it printed
+    on stdout and on stderr. `once_a_process` False reads the command tables and the service
+    types table as a new process does (to compare)."""
+    from openstackclient import shell
+
+    out, err = io.StringIO(), io.StringIO()
+    _forget_client_handles()
+    with (
+        _read_once_a_process() if once_a_process else contextlib.nullcontext(),
+        _clean_environment(clouds_file),
+        _restored_logging(),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        status = shell.main(argv)
+    return status, out.getvalue(), err.getvalue()
 
 
 def _forget_client_handles() -> None:
@@ -76,6 +94,57 @@ def _forget_client_handles() -> None:
         for value in vars(cls).values():
             if isinstance(value, ClientCache):
                 value._handle = None
+
+
+class _ServiceTypesModule:
+    """os_service_types, as openstacksdk's cloud_region module calls it, whose ServiceTypes
+    answers the table of types by service type without a deep copy of it."""
+
+    def __init__(self, real: Any):
+        from fakecloud.transport.service_types import ServiceTypes
+
+        self.real = real
+        self.ServiceTypes = ServiceTypes
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+#: Each namespace's commands as cliff's own loading found them, by (namespace, ignored
+#: modules, underscores converted): the (name, entry point) pairs in their order.
+_COMMAND_TABLES: dict[tuple, tuple] = {}
+
+
+@contextlib.contextmanager
+def _read_once_a_process():
+    from cliff import commandmanager
+    from openstack.config import cloud_region
+
+    manager_class = commandmanager.CommandManager
+    load = manager_class.__dict__["load_commands"]
+
+    def load_commands(self, namespace: str) -> None:
+        key = (namespace, tuple(self.ignored_modules), self.convert_underscores)
+        table = _COMMAND_TABLES.get(key)
+        if table is None:  # cliff's own loop, on a manager holding no command yet
+            scratch = object.__new__(type(self))
+            scratch.__dict__.update(vars(self), commands={}, group_list=[])
+            load(scratch, namespace)
+            table = _COMMAND_TABLES[key] = tuple(scratch.commands.items())
+        if any(name in self.commands for name, _ in table):
+            return load(self, namespace)  # cliff warns of the duplicate itself
+        self.group_list.append(namespace)
+        self.commands.update(table)
+        return None
+
+    types = cloud_region.os_service_types
+    manager_class.load_commands = load_commands
+    cloud_region.os_service_types = _ServiceTypesModule(types)
+    try:
+        yield
+    finally:
+        manager_class.load_commands = load
+        cloud_region.os_service_types = types
 
 
 @contextlib.contextmanager
