@@ -264,8 +264,15 @@ class LibvirtDriver:
         yield from self.power_off(instance)
 
     def power_on(self, instance: Any) -> Generator[Any, Any, None]:
-        """Boot the guest again."""
+        """Boot the guest again (libvirt's ``power_on`` is ``_hard_reboot``, which defines the
+        guest again from the server's own configuration: a rescued server's own guest boots,
+        the rescue guest is gone; its files stay behind)."""
         dom = self._domain(instance)
+        own = self.rescued.pop(instance.uuid, None) if self.rescued else None
+        if own is not None:
+            self._destroy_domain(instance)
+            own.name = dom.name
+            self.domains[instance.uuid] = dom = own
         yield self.kernel.env.timeout(self.config.power_action_delay_s)
         self._set_power(dom, states.RUNNING)
 
