@@ -516,3 +516,68 @@ def test_a_forced_host_against_anti_affinity_by_release(profile, status, state):
     env.cloud.run_until_idle()
     assert env.server(a)["status"] == state
     assert (_host(env, a)[1] == other) is (status == 202)
+
+
+@pytest.mark.parametrize(
+    ("profile", "notified"),
+    [
+        ("seed", []),
+        ("nova-23.2.2", ["_rollback.start", "rollback.dest.start", "rollback.dest.end"]),
+    ],
+)
+@pytest.mark.parametrize("bfv", [False, True])
+def test_a_delete_at_the_202s_instant_by_storage(profile, notified, bfv):
+    """The guest is gone as the job starts. A block migration asks ``get_instance_disk_info``
+    before ``pre_live_migration`` (17.0.13/20.6.0/34.0.0 ``_do_live_migration``,
+    ``_do_pre_live_migration_from_source``): 'Pre live migration failed', so
+    ``_cleanup_pre_live_migration`` sets ``error`` and rolls back, whose save expecting
+    ``migrating`` meets ``deleting``: a fault and ``wrap_exception``'s notification, the server
+    never ERROR. Without block migration the destination prepares, then ``_live_migration``'s
+    ``get_guest`` fails: 'Live migration failed.', ``error`` and ERROR, no fault (the job's
+    thread has no decorators)."""
+    env = NovaEnv(profile)
+    sid = env.boot(bfv=bfv)
+    assert _live(env, sid).status == 202
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    faults = [f["message"] for f in env.cloud.trace.filter(kind="nova.fault", subject=sid)]
+    sent = [e["event_type"] for e in env.cloud.trace.filter(kind="notification")]
+    prefix = "compute.instance.live_migration."
+    rollback = [t[len(prefix) :] for t in sent if t.startswith(prefix) and "ollback" in t]
+    if bfv:
+        assert _statuses(env, sid)[-2:] == ["running", "error"]
+        assert env.states(sid, "vm_state")[-2:] == ["error", "deleted"]
+        assert (faults, rollback) == ([], [])
+    else:
+        assert _statuses(env, sid)[-2:] == ["preparing", "error"]
+        assert "error" not in env.states(sid, "vm_state")
+        assert faults == [
+            f"Conflict updating instance {sid}. Expected: {{'task_state': ['migrating']}}. "
+            "Actual: {'task_state': 'deleting'}"
+        ]
+        assert "_rollback_live_migration" in sent
+        assert rollback == notified
+    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404
+
+
+@pytest.mark.parametrize(
+    ("profile", "after"),
+    [("seed", "ACTIVE"), ("nova-32.1.0", "ACTIVE"), ("upstream", "ERROR")],
+)
+def test_a_libvirt_job_failure_records_no_fault(profile, after):
+    """A job failing as it starts (fault point ``nova.libvirt.live_migration``) is a FAILED
+    job: ``_rollback_live_migration`` (``wrap_instance_fault``: a fault only if it raises)
+    succeeds, and ``_do_live_migration``'s 'Live migration failed.' of 32.2.0/33.0.0+ sets no
+    fault either; every event of the action Success (17.0.13/32.1.0/34.0.0 manager.py)."""
+    env = NovaEnv(profile)
+    env.cloud.faults.add("nova.libvirt.live_migration", error="LibvirtError", times=1)
+    sid = env.boot()
+    assert _live(env, sid).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == after
+    assert "failed" in _statuses(env, sid)
+    assert env.cloud.trace.filter(kind="nova.fault", subject=sid) == []
+    finished = env.cloud.trace.filter(kind="nova.event", subject=sid, phase="finish")
+    assert {e["result"] for e in finished} == {"Success"}
+    sent = [e["event_type"] for e in env.cloud.trace.filter(kind="notification")]
+    assert "compute.exception" not in sent and "_rollback_live_migration" not in sent

@@ -231,6 +231,10 @@ def _prepare_and_run(
     manager.db.migration_save(migration, "preparing", manager.actor)
     rpc = manager.nova.compute_rpcapi
     try:
+        if migrate_data.get("block_migration"):
+            # get_instance_disk_info: the source's disks, read from the guest (gone if the
+            # server was deleted meanwhile: InstanceNotFound, before pre_live_migration).
+            manager.driver._domain(instance)
         migrate_data = yield from rpc.call(
             context, instance, "pre_live_migration", dest, block_migration=block_migration,
             migrate_data=migrate_data,
@@ -258,9 +262,8 @@ def _prepare_and_run(
         result = yield from libvirt_lm.live_migration(
             manager.driver, instance, dest_driver, block_migration, migration
         )
-    except Exception as exc:  # noqa: BLE001 - 'Live migration failed.'
-        manager.db.migration_save(migration, "error", manager.actor)
-        manager._set_error(instance, exc)
+    except Exception:  # noqa: BLE001 - 'Live migration failed.'
+        _live_migration_failed(manager, instance, migration)
         return
     if result == "completed":
         yield from _post_live_migration(manager, context, instance, dest, migrate_data,
@@ -351,7 +354,32 @@ def _rollback(
     ones back, the destination cleaned up (a cast), task_state none, the migration `status`.
     The task state is saved expecting ``migrating`` (first before 21.0.0, after the cast
     from 21.0.0): a server deleted meanwhile raises `_PREEMPTED` there and nothing after it
-    runs (nova 17.0.13/20.6.0/21.2.4/34.0.0)."""
+    runs (nova 17.0.13/20.6.0/21.2.4/34.0.0), recorded as its decorators do: a fault (not for
+    InstanceNotFound, ``wrap_instance_fault``) and ``wrap_exception``'s notifications."""
+    try:
+        yield from _rollback_steps(manager, context, instance, dest, migrate_data, migration,
+                                   status)  # fmt: skip
+    except Exception as exc:
+        # wrap_instance_fault (not for InstanceNotFound) inside wrap_exception.
+        if not isinstance(exc, exception.InstanceNotFound):
+            manager.db.fault_create(
+                instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+            )
+        manager.notifier.exception(
+            manager.host, "_rollback_live_migration", exc, instance=instance.uuid
+        )
+        raise
+
+
+def _rollback_steps(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    dest: str,
+    migrate_data: dict,
+    migration: Any,
+    status: str,
+) -> Generator:
     late = manager.switches.release.version >= ROLLBACK_SAVES_LAST_SINCE
     if not late:
         _clear_migrating(instance)
