@@ -100,8 +100,9 @@ def not_found() -> exception.NotFound:
 
 def create_snapshot(
     cinder: Any, context: Any, body: Any, version: Version
-) -> Generator[Any, Any, Snapshot]:
-    """``SnapshotsController.create``: schema, volume lookup, the 3.66 force rule, create."""
+) -> Snapshot | Generator[Any, Any, Snapshot]:
+    """``SnapshotsController.create``: schema, volume lookup, the 3.66 force rule, create
+    (the snapshot, or a generator giving it: `SnapshotAPI.create`)."""
     series = cinder.kernel.switches.series
     validation.validate(validation.snapshot_create_schema(series.cinder), body)
     snapshot = body["snapshot"]
@@ -114,16 +115,14 @@ def create_snapshot(
             raise bad_request(SNAPSHOT_IN_USE_FLAG_MSG)
     clean_name_and_description(snapshot)
     name = snapshot["name"] if "name" in snapshot else snapshot.get("display_name")
-    return (
-        yield from cinder.snapshot_api.create(
-            context,
-            volume,
-            name,
-            snapshot.get("description"),
-            force=force,
-            metadata=snapshot.get("metadata"),
-            allow_in_use=not force and version.key >= SNAPSHOT_IN_USE.key,
-        )
+    return cinder.snapshot_api.create(
+        context,
+        volume,
+        name,
+        snapshot.get("description"),
+        force=force,
+        metadata=snapshot.get("metadata"),
+        allow_in_use=not force and version.key >= SNAPSHOT_IN_USE.key,
     )
 
 

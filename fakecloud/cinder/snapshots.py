@@ -171,11 +171,11 @@ class SnapshotAPI(ApiPart):
         force: bool = False,
         metadata: dict[str, str] | None = None,
         allow_in_use: bool = False,
-    ) -> Generator[Any, Any, Snapshot]:
-        """Create a snapshot row and cast its creation (``API._create_snapshot``).
-
-        A generator: it yields only when ``snapshot_recheck_delay_s`` > 0.
-        """
+    ) -> Snapshot | Generator[Any, Any, Snapshot]:
+        """Create a snapshot row and cast its creation (``API._create_snapshot``): the
+        snapshot, or, when ``snapshot_recheck_delay_s`` > 0, a generator giving it after the
+        wait (`_recheck`). Without the wait no generator is made (Nova's every forced
+        snapshot: two a volume-backed createImage)."""
         k = self.kernel
         quotas = self.cinder.quotas
         self._validate(context, volume)
@@ -210,7 +210,22 @@ class SnapshotAPI(ApiPart):
         volume.snapshot_ids.add(snap.id)
         delay = self.cinder.config.snapshot_recheck_delay_s
         if delay > 0:
-            yield k.env.timeout(delay)
+            return self._recheck(delay, volume, snap, valid, reservation)
+        self._commit(volume, snap, valid, reservation)
+        return snap
+
+    def _recheck(
+        self, delay: float, volume: Volume, snap: Snapshot, valid: tuple, reservation: Any
+    ) -> Generator[Any, Any, Snapshot]:
+        """`create`'s end after ``snapshot_recheck_delay_s`` of virtual time."""
+        yield self.kernel.env.timeout(delay)
+        self._commit(volume, snap, valid, reservation)
+        return snap
+
+    def _commit(self, volume: Volume, snap: Snapshot, valid: tuple, reservation: Any) -> None:
+        """Re-read the volume (a status that changed meanwhile destroys the row and rolls the
+        quota back: `InvalidVolume`), commit the quota, cast to the scheduler."""
+        quotas = self.cinder.quotas
         current = self.store.volumes.get(volume.id)
         status = current.status if current is not None else "deleted"
         if status not in valid:
@@ -221,8 +236,7 @@ class SnapshotAPI(ApiPart):
                 f"status is: {status}."
             )
         quotas.commit(reservation)
-        k.rpc.cast_kwargs("cinder-scheduler", "create_snapshot", {"snapshot_id": snap.id})
-        return snap
+        self.kernel.rpc.cast_kwargs("cinder-scheduler", "create_snapshot", {"snapshot_id": snap.id})
 
     def _validate(self, context: Any, volume: Volume) -> None:
         """``API._create_snapshot_in_db_validate`` (from Cinder 14; the same checks inline, less the
