@@ -64,14 +64,15 @@ class Prepared:
         """The seeded source of one seed."""
         return self._source(seed, dict(self._likelihoods))
 
-    def play(self, seed: int, source: Any = None, marks: bool = True) -> Any:
-        """Play one seed (or `source`); the `Explored` run (`marks`: see `play.play`)."""
+    def play(self, seed: int, source: Any = None, marks: bool = True, world: Any = None) -> Any:
+        """Play one seed (or `source`); the `Explored` run (`marks`: see `play.play`; `world`:
+        this case's `world` or its `recycling()`)."""
         return self._play(
             self._checked,
             self.spec,
             source or self.source(seed),
             self.windows,
-            world=self.world,
+            world=world or self.world,
             marks=marks,
         )
 
@@ -95,10 +96,13 @@ def run_batch(batch: Batch) -> list[SeedOutcome]:
     """Play every seed of `batch` (runs in a worker)."""
     ready = prepared(batch.text, batch.filename, batch.case_id)
     out = []
+    # only each outcome is kept: the run's own marks in its trace would be read by nobody,
+    # and its world is reset in place for the next seed
+    worlds = ready.world.recycling()
     with seeds_gc() as collect:
         for seed in batch.seeds:
-            # only the outcome is kept: the run's own marks in its trace would be read by nobody
-            out.append(outcome_of(ready.play(seed, marks=False), seed))
+            out.append(outcome_of(ready.play(seed, marks=False, world=worlds), seed))
+            worlds.release()
             collect()
     return out
 

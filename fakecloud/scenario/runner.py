@@ -117,6 +117,11 @@ class World:
         replica = self._replica = Replica(self.cloud)
         return replica
 
+    def recycling(self) -> Recycling:
+        """This world's forks for a caller that keeps only each run's outcome (see
+        `Recycling`)."""
+        return Recycling(self)
+
     def plan(self) -> None:
         """Plan the world's fork and its names' copy now rather than after
         `PLAN_AFTER_FORKS` forks: for a caller that knows many forks follow, above all one
@@ -159,6 +164,38 @@ class World:
             if copier is not None:
                 return copier()
         return marshal.loads(frozen)
+
+
+class Recycling:
+    """A `World`'s forks, one after another, each released (`release`) once its run's outcome
+    is made: a released fork is reset in place and is the next one (`fakecloud.state.recycle`),
+    so no world is made and collected per run. Once the world's fork is planned; before,
+    `World.fork`. Not to be shared between threads."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.failed = world.failed
+        self._recycler: Any = None
+
+    def fork(self) -> Any:
+        """A fork of the world (the last released one, reset, when there is one)."""
+        if self._recycler is None:
+            replica = self.world.__dict__.get("_replica")
+            if replica is None:
+                return self.world.fork()
+            from fakecloud.state.recycle import Recycler
+
+            self._recycler = Recycler(replica)
+        return self._recycler.fork()
+
+    def copy_names(self) -> dict[str, Any]:
+        """`World.copy_names`."""
+        return self.world.copy_names()
+
+    def release(self) -> None:
+        """The last fork's run is over and nothing of its cloud is kept."""
+        if self._recycler is not None:
+            self._recycler.release()
 
 
 _UNSET = object()

@@ -54,7 +54,12 @@ class Replica:
             self._plan: _Plan | None = _Planner().plan(cloud)
         except _Unplannable:
             self._plan = None
-        self._replay = self._plan.compile() if self._plan is not None else None
+        # one compiled replay (compiling costs some forks' worth): the fork alone, or with
+        # every copied object (`every`)
+        self._every = self._plan.compile(every=True) if self._plan is not None else None
+        self._replay = _first(self._every) if self._every is not None else None
+        self.recycled: Any = None
+        """What `fakecloud.state.recycle` keeps of this replica's reset (made on first use)."""
 
     def fork(self) -> Any:
         """A new fork of the cloud (see the module doc)."""
@@ -63,6 +68,26 @@ class Replica:
         if self._replay is None:
             return self._cloud.fork()
         return self._replay()
+
+    def every(self) -> tuple[Any, tuple]:
+        """A new fork and a tuple of its every copied object by the plan's slot (only for a
+        planned replica: `plan` is not None)."""
+        self.check()
+        return self._every()
+
+    @property
+    def plan(self) -> _Plan | None:
+        """The fork's plan (None when the graph holds what a plan does not replay)."""
+        return self._plan
+
+    def check(self) -> None:
+        """Raise `StateError` if the replicated cloud changed since the replica was made."""
+        if _mark(self._cloud) != self._mark:
+            raise StateError("the replicated cloud changed since its replica was made")
+
+
+def _first(every: Callable[[], tuple]) -> Callable[[], Any]:
+    return lambda: every()[0]
 
 
 def _mark(cloud: Any) -> tuple:
@@ -84,9 +109,11 @@ class _Plan:
         self.refills = refills  # (slot, kind, [(key or _Ref, value or _Ref)] or [member])
         self.root = root
 
-    def compile(self) -> Callable[[], Any]:
+    def compile(self, every: bool = False) -> Callable[[], Any]:
         """The plan as straight-line code: a local per copy, a statement per object and per
-        field that points at a copy (a loop over the plan spent most of its time looping)."""
+        field that points at a copy (a loop over the plan spent most of its time looping).
+        With `every`, the function returns the root and a tuple of every slot's object (what
+        `fakecloud.state.recycle` resets in place)."""
         consts: list[Any] = []
         names: dict[int, str] = {}
 
@@ -190,7 +217,12 @@ class _Plan:
             else:
                 listed = ", ".join(ref(v) for v in items)
             body.append(f"_refill(n{slot}, [{listed}])")
-        body.append(f"return n{self.root}")
+        if every:
+            made = {slot for slot, *_ in self.makes} | {slot for slot, *_ in self.derived}
+            listed = ", ".join(f"n{i}" if i in made else "None" for i in range(self.size))
+            body.append(f"return n{self.root}, ({listed},)")
+        else:
+            body.append(f"return n{self.root}")
         unpack = f"    ({', '.join(f'c{i}' for i in range(len(consts)))},) = K\n" if consts else ""
         source = "def replay(K):\n" + unpack + "".join(f"    {line}\n" for line in body)
         namespace = {

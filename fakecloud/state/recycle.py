@@ -1,0 +1,290 @@
+"""One fork of an idle world, used again and again: reset in place instead of forked anew.
+
+An explored seed forks its case's world, runs, keeps only its outcome and drops the fork,
+which Python's collector then walks and frees (a few hundred cyclic objects a seed). A
+`Recycler` makes one fork by the world's replayed plan (`fakecloud.state.replica`) and, when
+its user is done with it (`release`), puts every copied object back as the fork had it: each
+copied dict, list, set, deque and array refilled from what it held then, each record's fields
+stored again (its fresh-on-copy ones made fresh, as a fork makes them), each closure's cells
+and each random generator set back, each counter made again (and put where it is held). The
+next `fork` returns that same graph: the objects a new fork would be, holding what a new fork
+would hold, made without an allocation.
+
+What a run made (new servers, events, processes) is dropped by the refill, so it is garbage
+as before. A run's processes still suspended are closed first (as the collector would close
+them in a dropped fork), so no ``finally`` of theirs runs on the reset world later. A record
+that gained an attribute, or whose fields Python moved into a dict of their own (an attribute
+deleted, ``vars()`` read), is found after the reset by the count of what it holds (its
+`gc.get_referents`); the graph is then dropped and the next fork made anew. Plans holding
+something this reset does not cover (a Faker, a dict or list subclass, a random generator of
+a subclass, a closure's empty cell, a hashed container keyed by a counter) never recycle: every
+`fork` is a new replay.
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import itertools
+import keyword
+import types
+from array import array
+from random import Random
+from typing import Any
+
+from fakecloud.sim import collector
+from fakecloud.state import kinds
+from fakecloud.state import replica as planned
+from fakecloud.state.lazy_random import LazyRandom
+
+
+class _NotCovered(Exception):
+    """The plan holds something the reset does not put back."""
+
+
+class Recycler:
+    """Forks of a replica's world, each the previous one reset in place (see the module doc).
+    Not shared between threads: one per runner of seeds."""
+
+    def __init__(self, replica: Any):
+        self._replica = replica
+        if replica.recycled is None:
+            replica.recycled = _compiled(replica.plan)
+        self._kept: Any = None  # (root, slots, pristine, checked, count, records, classes)
+        self._lent: Any = None
+
+    def fork(self) -> Any:
+        """A fork of the world: the one released last, reset, or a new replay."""
+        self._replica.check()
+        kept, self._kept = self._kept, None
+        if kept is None:
+            kept = self._fresh()
+        self._lent = kept
+        return kept[0]
+
+    def release(self) -> None:
+        """The fork last returned is no longer used: reset it for the next `fork` (when the
+        reset is complete; else it is dropped and this replica's forks are new replays)."""
+        lent, self._lent = self._lent, None
+        reset = self._replica.recycled
+        if lent is None or reset is _UNCOVERED:
+            return
+        root, slots, pristine, checked, count, records, classes = lent
+        _close_processes(root.kernel)
+        collector.release(id(root.kernel))  # what the kernel's collection would do
+        reset(slots, pristine)
+        # after the reset a record or function holds at least what it held: one holding
+        # more (a slot set that was not, a function's attribute) shows in the total; and a
+        # record's class is its own again (only the random generators' change, rearmed)
+        if len(gc.get_referents(*checked)) == count and list(map(type, records)) == classes:
+            self._kept = lent
+        else:
+            self._replica.recycled = _UNCOVERED
+
+    def _fresh(self) -> tuple:
+        reset = self._replica.recycled
+        if reset is _UNCOVERED:
+            return (self._replica.fork(),)
+        root, slots = self._replica.every()
+        pristine = tuple(map(_snapshot, slots, reset.snapshots))
+        checked = tuple(slots[s] for s in reset.checked)
+        records = tuple(slots[s] for s in reset.records)
+        count = len(gc.get_referents(*checked))
+        return (root, slots, pristine, checked, count, records, list(map(type, records)))
+
+
+def _close_processes(kernel: Any) -> None:
+    """Close the generators of the processes still alive (and of any their closing starts)."""
+    for _ in range(100):
+        live = [p for p in kernel._live if p._generator is not None]
+        if not live:
+            return
+        kernel._live.clear()
+        for proc in live:
+            try:
+                proc._generator.close()
+            except Exception:  # noqa: BLE001, S110 - as the collector's close would ignore it
+                pass
+
+
+def _snapshot(x: Any, kind: str | None) -> Any:
+    """What the reset refills `x` from (None: nothing, its fields are written out)."""
+    if kind is None:
+        return None
+    if kind == "vars":
+        return dict(x.__dict__)
+    if kind == "array":
+        return array(x.typecode, x)
+    return _SNAPSHOTS[kind](x)
+
+
+_SNAPSHOTS = {"dict": dict, "set": set, "list": list, "bytes": bytes}
+_SEQUENCES = {bytearray: "bytes", array: "array"}
+
+
+def _compiled(plan: Any) -> Any:
+    """The reset of `plan` as one function (`_UNCOVERED`: the plan is not covered)."""
+    try:
+        return _Writer(plan).compile()
+    except _NotCovered:
+        return _UNCOVERED
+
+
+#: A replica whose forks are not recycled.
+_UNCOVERED: Any = object()
+
+
+class _Writer:
+    """Writes the reset of one plan (see `compile`)."""
+
+    def __init__(self, plan: Any):
+        self.plan = plan
+        self.consts: list[Any] = []
+        self.names: dict[int, str] = {}
+
+    def const(self, value: Any) -> str:
+        if value.__class__ is str or value.__class__ is int or value is None:
+            return repr(value)
+        key = id(value)
+        if key not in self.names:
+            self.names[key] = f"c{len(self.consts)}"
+            self.consts.append(value)
+        return self.names[key]
+
+    def fresh(self, value: Any) -> str:
+        return f"{self.const(value)}()" if callable(value) else self.const(value)
+
+    def compile(self) -> Any:
+        plan, const = self.plan, self.const
+        patched: dict[tuple[int, int], dict[Any, int]] = collections.defaultdict(dict)
+        for kind, slot, key, child in plan.patches:
+            patched[kind, slot][key] = child
+        remade: set[int] = set()
+        counters: list[str] = []
+        body: list[str] = []
+        by_dict: set[int] = set()
+        checked: list[int] = []
+        records: list[int] = []
+        snapshots: list[str | None] = [None] * plan.size
+        for slot, make, x, record in plan.makes:
+            cls = x.__class__
+            n = f"n{slot}"
+            if record is not None:
+                rcls, fields, resets, slot_values = record
+                records.append(slot)
+                if fields is not None:
+                    # through its __dict__ (Python moves the fields of a record there at
+                    # the first read of it: the snapshot's), so a field a run added goes too
+                    snapshots[slot] = "vars"
+                    by_dict.add(slot)
+                    body.append(f"d = {n}.__dict__")
+                    body.append("d.clear()")
+                    body.append(f"d.update(P[{slot}])")
+                    for key, value in resets:
+                        body.append(f"d[{const(key)}] = {self.fresh(value)}")
+                if slot_values:
+                    checked.append(slot)
+                plain = rcls.__setattr__ is object.__setattr__
+                attrp = patched.get((planned._ATTRIBUTE, slot), {})
+                for key, value in slot_values:
+                    if value.__class__ is planned._Fresh:
+                        final = self.fresh(value.value)
+                    elif key in attrp:
+                        final = f"n{attrp[key]}"
+                    else:
+                        final = const(value)
+                    if plain and key.isidentifier() and not keyword.iskeyword(key):
+                        body.append(f"{n}.{key} = {final}")
+                    else:
+                        body.append(f"_setattr({n}, {const(key)}, {final})")
+            elif make is dict.copy or make is set.copy:
+                snapshots[slot] = "dict" if make is dict.copy else "set"
+                body.append(f"{n}.clear()")
+                body.append(f"{n}.update(P[{slot}])")
+            elif make is list.copy or cls is bytearray or cls is array:
+                snapshots[slot] = (
+                    "list" if make is list.copy else "bytes" if cls is bytearray else "array"
+                )
+                body.append(f"{n}[:] = P[{slot}]")
+            elif cls is collections.deque:
+                snapshots[slot] = "list"
+                body.append(f"{n}.clear()")
+                body.append(f"{n}.extend(P[{slot}])")
+            elif cls is Random:
+                body.append(f"_rearm({n}, {const(x.getstate())})")
+            elif cls is itertools.count:
+                start, step = kinds.count_state(x)
+                counters.append(f"{n} = _count({const(start)}, {const(step)})")
+                remade.add(slot)
+            elif cls is types.FunctionType:
+                if x.__dict__:
+                    raise _NotCovered("a function with attributes")
+                checked.append(slot)  # its __dict__, if one is made, shows in its referents
+                cellp = patched.get((planned._CELL, slot), {})
+                body.append(f"c = {n}.__closure__")
+                for i, cell in enumerate(x.__closure__):
+                    try:
+                        value = cell.cell_contents
+                    except ValueError:
+                        raise _NotCovered("an empty cell") from None
+                    final = f"n{cellp[i]}" if i in cellp else const(value)
+                    body.append(f"c[{i}].cell_contents = {final}")
+            else:
+                raise _NotCovered(f"{cls!r}")
+        for _slot, _build, args in plan.derived:
+            if any(a.__class__ is planned._Ref and a[1] in remade for a in args):
+                raise _NotCovered("a value built from a counter")
+        for _slot, kind, items in plan.refills:
+            refs = [v for pair in items for v in (pair if kind == "dict" else (pair,))]
+            if any(r.__class__ is planned._Ref and r[1] in remade for r in refs):
+                raise _NotCovered("a hashed container holding a counter")
+        for kind, slot, key, child in plan.patches:
+            if child not in remade:
+                continue
+            if kind == planned._ITEM:
+                body.append(f"n{slot}[{const(key)}] = n{child}")
+            elif kind == planned._FIELD and slot in by_dict:
+                body.append(f"n{slot}.__dict__[{const(key)}] = n{child}")
+        made = sorted({s for s, *_ in plan.makes} | {s for s, *_ in plan.derived})
+        unpack = ", ".join(f"n{i}" if i in made else "_" for i in range(plan.size))
+        consts = ", ".join(f"c{i}" for i in range(len(self.consts)))
+        lines = [
+            "def reset(K, N, P):",
+            f"    ({consts},) = K" if self.consts else "",
+            f"    ({unpack},) = N",
+            *(f"    {line}" for line in counters + body),
+        ]
+        namespace = {
+            "_setattr": object.__setattr__,
+            "_count": itertools.count,
+            "_rearm": _rearm,
+            "_refs": gc.get_referents,
+        }
+        exec(compile("\n".join(lines) + "\n", "<fakecloud.state.recycle reset>", "exec"), namespace)
+        return _Reset(namespace["reset"], tuple(self.consts), tuple(checked), snapshots, records)
+
+
+class _Reset:
+    """A compiled reset: ``reset(slots, pristine)``; the slots of the records with slots and
+    of the functions, checked by their referents' count; what each slot's pristine snapshot
+    is (`_snapshot`); the slots of the records (their classes checked)."""
+
+    def __init__(self, function: Any, consts: tuple, checked: tuple, snapshots: list, records):
+        self.function = function
+        self.consts = consts
+        self.checked = checked
+        self.snapshots = snapshots
+        self.records = tuple(records)
+
+    def __call__(self, slots: tuple, pristine: tuple) -> None:
+        """Put the fork whose objects are `slots` back as it was (`pristine`)."""
+        self.function(self.consts, slots, pristine)
+
+
+def _rearm(rng: Any, state: tuple) -> None:
+    """Set a copied generator back to a `continued` one of `state` (taken at first use)."""
+    rng.__class__ = LazyRandom
+    fields = rng.__dict__
+    fields.clear()
+    fields["gauss_next"] = state[2]
+    fields["_continues"] = state[1]
