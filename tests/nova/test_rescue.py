@@ -134,6 +134,23 @@ def test_refusals_409_and_400():
     assert _state(env, sid) == ("ACTIVE", None, states.RUNNING)
 
 
+def test_a_driver_error_puts_the_server_in_error():
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    env.cloud.faults.add("nova.libvirt.rescue", error="LibvirtError", message="boom", times=1)
+    assert env.action(sid, {"rescue": None}).status == 200
+    env.cloud.run_until_idle()
+    # _set_instance_obj_error_state, then reverts_task_state; the guest is left as it was
+    assert _state(env, sid) == ("ERROR", None, states.RUNNING)
+    assert _fault(env, sid) == f"Instance {sid} cannot be rescued: Driver Error: boom"
+    errors = [e["event_type"] for e in env.cloud.trace.filter(kind="notification")]
+    assert "rescue_instance" in errors or "compute.exception" in errors
+    # error is one of rescue's states: the next rescue works
+    assert env.action(sid, {"rescue": None}).status == 200
+    env.cloud.run_until_idle()
+    assert _state(env, sid) == ("RESCUE", None, states.RUNNING)
+
+
 def test_before_21_1_the_compute_finds_the_rescue_image_missing():
     env = NovaEnv("nova-20.6.0")
     sid = env.boot()
