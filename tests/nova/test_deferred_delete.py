@@ -296,6 +296,25 @@ def test_a_compute_restart_during_the_soft_delete_leaves_it_soft_deleting(world)
     assert env.server(vm)["status"] == "SOFT_DELETED"
 
 
+def test_a_restart_finishes_a_delete_it_cut_short(world):
+    """``_init_instance``'s ``deleting`` branch (17.0.13-34.0.0): 'Restarting the deletion
+    now', before the host takes messages. A forceDelete (any interval) cut short likewise."""
+    env, vm, bfv = world
+    host = env.server(vm)["OS-EXT-SRV-ATTR:host"]
+    assert env.action(vm, {"forceDelete": None}).status == 202
+    env.cloud.advance(1.0)  # terminate_instance is destroying the guest
+    env.nova.restart_compute(host)
+    env.cloud.run_until_idle()
+    assert env.request("GET", f"/v2.1/servers/{vm}").status == 404
+    assert env.cloud.trace.filter(
+        kind="log",
+        subject=vm,
+        message="Service started deleting the instance during the previous run, but did not "
+        "finish. Restarting the deletion now.",
+    )
+    assert env.server(bfv)["status"] == "ACTIVE"
+
+
 @pytest.fixture(scope="module")
 def timed_world():
     """The TIMED world's 1 GB "big" server, deferred delete on: a live createImage's mirror
@@ -348,3 +367,22 @@ def test_a_soft_delete_during_a_resize_leaves_the_server_in_error(world):
     assert env.server(vm)["OS-EXT-SRV-ATTR:host"] == "cmp-2"
     _delete(env, vm)
     assert env.server(vm)["status"] == "SOFT_DELETED"
+
+
+def test_a_compute_restart_during_the_restore_leaves_it_restoring(world):
+    """``_init_instance`` returns at once for a ``soft-delete`` server: one whose restore the
+    restart cut short stays ``restoring``, which the reclaim skips (it wants no task); a
+    DELETE soft-deletes it again, and a restore then works."""
+    env, vm, _ = world
+    host = env.server(vm)["OS-EXT-SRV-ATTR:host"]
+    _delete(env, vm)
+    assert env.action(vm, {"restore": None}).status == 202
+    env.cloud.advance(0.5)  # the guest is being powered on
+    env.nova.restart_compute(host)
+    env.cloud.advance(INTERVAL + 120)
+    stuck = env.server(vm)
+    assert (stuck["status"], stuck["OS-EXT-STS:task_state"]) == ("SOFT_DELETED", "restoring")
+    _delete(env, vm)
+    assert env.action(vm, {"restore": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(vm)["status"] == "ACTIVE"

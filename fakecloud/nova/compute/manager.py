@@ -64,6 +64,8 @@ _SPAWN_TASK_STATES = frozenset(
 _REBUILD_TASK_STATES = frozenset(
     (states.REBUILDING, states.REBUILD_BLOCK_DEVICE_MAPPING, states.REBUILD_SPAWNING)
 )
+#: `ComputeManager.init_host`'s mark of a server to delete again (not a reboot type).
+INIT_DELETE = "delete"
 #: ``context.get_admin_context()`` of ``init_host`` (no request: no instance action to record
 #: events on, which ``wrap_instance_event``'s ``graceful_exit`` tolerates).
 _INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
@@ -199,8 +201,11 @@ class ComputeManager:
 
             evacuated = evacuate_manager.destroy_evacuated(self)
         for instance, reboot_type in self.init_host(evacuated):
-            # _init_instance calls reboot_instance itself, before the RPC server starts.
-            yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
+            # _init_instance deletes or reboots itself, before the RPC server starts.
+            if reboot_type == INIT_DELETE:
+                yield from self._init_delete(instance)
+            else:
+                yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
         if self.db.migrations:
             from fakecloud.nova.compute import live_migrate_manager, resize_manager
 
@@ -214,13 +219,17 @@ class ComputeManager:
         then the reboot branch: a reboot interrupted by the restart is retried
         (``_retry_reboot``: pending, or started and the guest not running; a soft one whose
         guest is down becomes hard, ``reboot_pending_hard``), and a reboot (or pause, unpause)
-        state over a running guest is cleared (task state none, ``active``). Returns the
-        servers to reboot, with the type, which `restart` reboots before taking messages.
+        state over a running guest is cleared (task state none, ``active``). A ``deleting``
+        server (ERROR too) is deleted again. A ``soft-delete`` one is left alone, whatever its
+        task (nova 17.0.13-34.0.0). Returns the servers to reboot, with the type, or to delete
+        (`INIT_DELETE`), which `restart` does in order before taking messages.
         `evacuated`: the servers `evacuate_manager.destroy_evacuated` handled, left alone."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="init_host")
         reboots = []
         for row in self.db.instances_on_host(self.host):
-            if row.vm_state == states.ERROR or (evacuated and row.uuid in evacuated):
+            if (evacuated and row.uuid in evacuated) or row.vm_state == states.SOFT_DELETED:
+                continue
+            if row.vm_state == states.ERROR and row.task_state != states.DELETING:
                 continue
             if row.vm_state == states.BUILDING or row.task_state in _SPAWN_TASK_STATES:
                 self._init_failed(row, "spawn")
@@ -240,11 +249,34 @@ class ComputeManager:
                 )
                 instance.task_state = None
                 instance.save()
+            if row.task_state == states.DELETING:
+                reboots.append((self.db.instance_get(row.uuid, self.actor), INIT_DELETE))
+                continue
             if row.task_state in _REBOOT_OR_PAUSE_STATES:
                 found = self._init_reboot(row)
                 if found is not None:
                     reboots.append(found)
         return reboots
+
+    def _init_delete(self, instance: Any) -> Generator[Any, Any, None]:
+        """``_init_instance``'s ``deleting`` branch: the delete the restart cut short is done
+        again (``_delete_instance``); a failure is logged and leaves the server in ERROR."""
+        self._log(
+            instance.uuid,
+            "info",
+            "Service started deleting the instance during the previous run, but did not "
+            "finish. Restarting the deletion now.",
+        )
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        try:
+            yield from self._delete_instance(_INIT_HOST_CONTEXT, instance, bdms)
+        except Exception:  # noqa: BLE001 - init_host goes on
+            self._log(instance.uuid, "error", "Failed to complete a deletion")
+            try:
+                instance.vm_state = states.ERROR
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
 
     def _init_failed(self, row: Any, what: str) -> None:
         """``_init_instance``: a build or rebuild the restart cut short leaves the server in
