@@ -589,3 +589,33 @@ def test_nova_cinder_requests_name_their_resource_to_fault_rules():
     env.cloud.run_until_idle()
     assert (mine.matches, other.matches, snapped.matches) == (1, 0, 1)
     assert polls.matches >= 1
+
+
+def test_a_pause_inside_the_freeze_leaves_the_guest_frozen_after_the_unpause():
+    """Pause needs no task_state, so it lands inside a volume-backed createImage's freeze.
+    libvirt passes no agent command to a guest that is not running (qemuDomainAgentAvailable:
+    VIR_ERR_OPERATION_INVALID "domain is not running"), so the thaw fails (Nova's
+    ``_set_quiesced``: InternalError; the unquiesce's error notification) and the guest runs on
+    frozen once unpaused (scenarios/explore/pause_during_volume_createimage.yaml)."""
+    copying = {"store": {"kind": "copy", "throughput_mb_per_s": 100}}
+    cinder = {"backends": copying, "volume_types": {"__DEFAULT__": {"backend": "store"}}}
+    env = BfvEnv("upstream", config={"cinder": cinder})
+    sid = env.boot_bfv(image=QGA)
+    path = f"/v2.1/servers/{sid}/action"
+    box = env.spawn_request(env.cloud.now, "POST", path, {"createImage": {"name": "snap"}})
+    dom = env.domain(sid)
+    while not dom.frozen:
+        env.cloud.advance(0.001)
+    assert env.request("POST", path, {"pause": None}).status == 202
+    env.cloud.advance(30)
+    assert env.request("POST", path, {"unpause": None}).status == 202
+    env.cloud.run_until_idle()
+    assert (box["response"].status, env.server(sid)["status"], dom.frozen) == (202, "ACTIVE", True)
+    (failed,) = [
+        e for e in env.cloud.trace.filter(kind="notification")
+        if e["event_type"] == "unquiesce_instance"
+    ]  # fmt: skip
+    assert failed["message"] == (
+        f"Error from libvirt while quiescing {dom.name}: [Error Code 55] Requested operation is "
+        "not valid: domain is not running"
+    )

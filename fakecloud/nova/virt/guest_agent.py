@@ -44,7 +44,7 @@ from collections.abc import Generator, Mapping
 from typing import Any, NamedTuple
 
 from fakecloud.errors import ConfigError
-from fakecloud.nova import exception
+from fakecloud.nova import exception, states
 from fakecloud.nova.virt.libvirt import LibvirtError
 from fakecloud.sim.states import StateMachine
 from fakecloud.sim.trace import Form, form
@@ -58,6 +58,7 @@ AGENT_STATES = ("running", "hung", "stopped")
 OVERRIDE_KEYS = ("state", "freeze_s", "thaw_s")
 
 VIR_ERR_INTERNAL_ERROR = 1
+VIR_ERR_OPERATION_INVALID = 55
 VIR_ERR_AGENT_UNRESPONSIVE = 86
 
 FREEZE = "guest-fsfreeze-freeze"
@@ -272,6 +273,13 @@ def set_quiesced(
     dom = driver.domains.get(instance.uuid)
     if dom is None:
         raise exception.InstanceNotFound(instance_id=instance.uuid)
+    if dom.power_state != states.RUNNING:
+        # qemuDomainAgentAvailable: no agent command to a guest whose vCPUs are stopped (a
+        # live migration's force-complete paused it while the server stays ACTIVE).
+        raise exception.InternalError(
+            f"Error from libvirt while quiescing {dom.name}: [Error Code "
+            f"{VIR_ERR_OPERATION_INVALID}] Requested operation is not valid: domain is not running"
+        )
     agent = agent_for(driver, dom, instance)
     error = yield agent.execute(FREEZE if quiesced else THAW)
     if error is None:
