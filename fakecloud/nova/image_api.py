@@ -89,7 +89,7 @@ from fakecloud.glance.schema import MULTIHASH_FIELDS
 from fakecloud.glance.views import image_view, image_view_entries, isotime, member_view
 from fakecloud.nova import exception, json_props
 from fakecloud.sim import calls
-from fakecloud.sim.trace import Subject
+from fakecloud.sim.trace import Site, Subject, site
 
 
 @config_section("image_api")
@@ -250,11 +250,21 @@ CALLEE = "glance-api"
 #: Each Nova method's fault point name (``image_api.<method>``), made once.
 _POINTS: dict[str, str] = {}
 
-#: glanceclient call -> its trace subject: a constant, or a template filled with the image id
-_SUBJECTS = {
-    call: (f"{verb} {path}".replace("{image_id}", "{}"), "{image_id}" in path)
-    for call, (verb, path, _) in ROUTES.items()
-}
+
+def _subjects() -> dict[str, tuple[str, bool, Site, Site]]:
+    """glanceclient call -> its trace subject (a constant, or a template filled with the
+    image id: true), and the sites of its request and its answer (`Trace.write_at`)."""
+    out = {}
+    for call, (verb, path, _) in ROUTES.items():
+        subject, templated = f"{verb} {path}".replace("{image_id}", "{}"), "{image_id}" in path
+        template = subject if templated else None
+        sent = site(calls.SENT, template, callee=CALLEE, call=call)
+        answered = site(calls.ANSWERED, template, callee=CALLEE, call=call)
+        out[call] = (subject, templated, sent, answered)
+    return out
+
+
+_SUBJECTS = _subjects()
 
 
 # -- nova/image/glance.py's translations -----------------------------------------------------
@@ -542,21 +552,18 @@ class API:
         k, cfg = self._kernel, self.config
         attempts = 1 + cfg.num_retries
         ok = ROUTES[call][2]
-        subject, templated = _SUBJECTS[call]
-        # A templated subject is kept as a plain tuple of strings, which the trace writes as
-        # the `Subject` it stands for (`Trace.write`'s `parts`): the collector untracks such a
-        # tuple at once, never a tuple subclass, and this frame waits out the round trip (as
-        # in Nova's Cinder client, `API._call`).
-        parts = (subject, image_id) if templated else None
+        subject, templated, sent, answered = _SUBJECTS[call]
+        # A templated subject's part (the sites hold the template) is kept as a plain tuple,
+        # which the trace writes as the `Subject` it stands for: the collector untracks such
+        # a tuple at once, never a tuple subclass, and this frame waits out the round trip
+        # (as in Nova's Cinder client, `API._call`).
+        parts = (image_id,) if templated else subject
         caller = calls.sender(k, CALLER)
         point = _POINTS.get(method)  # one string per method: an upload waits with it
         if point is None:
             point = _POINTS[method] = sys.intern("image_api." + method)
         for attempt in range(1, attempts + 1):
-            if parts is None:
-                k.trace.write(calls.SENT, caller, subject, (CALLEE, call))
-            else:
-                k.trace.write(calls.SENT, caller, parts, (CALLEE, call), True)
+            k.trace.write_at(sent, caller, parts)
             try:
                 try:
                     if cfg.latency_s:
@@ -581,18 +588,15 @@ class API:
                     except Exception as e:  # Glance itself failed: its 500
                         raise HTTPInternalServerError(f"{type(e).__name__}: {e}") from e
                 except GlanceClientError as e:
-                    named = subject if parts is None else Subject(parts)
+                    named = Subject((subject, image_id)) if templated else subject
                     said = e.glance_message or e.details or str(e)
                     calls.answered(k, caller, CALLEE, named, call, e.code, said)
                     raise
                 except CommunicationError as e:
-                    named = subject if parts is None else Subject(parts)
+                    named = Subject((subject, image_id)) if templated else subject
                     calls.answered(k, caller, CALLEE, named, call, None, str(e))
                     raise
-                if parts is None:
-                    k.trace.write(calls.ANSWERED, caller, subject, (CALLEE, call, ok))
-                else:
-                    k.trace.write(calls.ANSWERED, caller, parts, (CALLEE, call, ok), True)
+                k.trace.write_at(answered, caller, parts, (ok,))
                 return result
             except (HTTPServiceUnavailable, CommunicationError) as e:
                 k.trace.emit(

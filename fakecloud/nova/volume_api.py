@@ -82,7 +82,7 @@ from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
 from fakecloud.nova import exception
 from fakecloud.sim import calls
-from fakecloud.sim.trace import Subject
+from fakecloud.sim.trace import Site, Subject, site
 
 V3_0 = Version(3, 0)
 V3_44 = Version(3, 44)
@@ -398,14 +398,18 @@ CALLER = "nova-api"
 CALLEE = "cinder-api"
 
 
-def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str]]:
+def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str, Site, Site]]:
     """method -> (subject template, the attrs that fill it after the project — a lone one as
-    its name —, success, the method's fault point)."""
+    its name —, success, the method's fault point, the sites of its request and its answer
+    (`Trace.write_at`))."""
     out = {}
     for method, (verb, path, ok) in ROUTES.items():
         names = tuple(field for _, field, _, _ in string.Formatter().parse(path) if field)
         template = f"{verb} /v3/{{}}" + path.format_map({n: "{}" for n in names})
-        out[method] = (template, names[0] if len(names) == 1 else names, ok, f"volume_api.{method}")
+        sent = site(calls.SENT, template, callee=CALLEE, call=method)
+        answered = site(calls.ANSWERED, template, callee=CALLEE, call=method)
+        lone = names[0] if len(names) == 1 else names
+        out[method] = (template, lone, ok, f"volume_api.{method}", sent, answered)
     return out
 
 
@@ -484,20 +488,20 @@ class API:
         try:
             half = self.config.latency_s / 2
             caller = calls.sender(k, CALLER)
-            template, names, ok, point = _TEMPLATES[method]
+            template, names, ok, point, sent, answered = _TEMPLATES[method]
             project = getattr(context, "project_id", None) or "-"
-            # The subject's template and parts as a plain tuple of strings, which the trace
-            # writes as the `Subject` it stands for (`Trace.write`'s `parts`): the collector
-            # untracks such a tuple at once, never a tuple subclass, and this frame waits out
-            # a round trip (a storm's every flow).
+            # The subject's parts (after its template, which the sites hold) as a plain tuple
+            # of strings, which the trace writes as the `Subject` they stand for: the
+            # collector untracks such a tuple at once, never a tuple subclass, and this frame
+            # waits out a round trip (a storm's every flow).
             if names.__class__ is str:  # the one resource most paths name
                 # (`res_id`, when the caller names it alone: no keyword dict to build)
-                parts = (template, project, attrs[names] if attrs else res_id)
+                parts = (project, attrs[names] if attrs else res_id)
             else:
                 # (map, not a comprehension: that would make `attrs` a closure cell of this
                 # frame, one more object per request in flight)
-                parts = (template, project, *map(attrs.__getitem__, names))
-            k.trace.write(calls.SENT, caller, parts, (CALLEE, method), True)
+                parts = (project, *map(attrs.__getitem__, names))
+            k.trace.write_at(sent, caller, parts)
             if half > 0:
                 yield k.timeout(half)
             try:
@@ -521,12 +525,12 @@ class API:
                 # Not bound to a name here: the error's traceback holds this frame, and a
                 # local naming the error would make a cycle that only the collector frees
                 # (with Cinder's exception, its traceback and frames: 17 objects a failure).
-                raise _answered(k, caller, parts, method, error) from None
+                raise _answered(k, caller, (template, *parts), method, error) from None
             except Exception as exc:
                 # An injected failure is known one full round trip after the request left.
                 if half > 0:
                     yield k.timeout(half)
-                subject = Subject(parts)
+                subject = Subject((template, *parts))
                 if isinstance(exc, ClientException):
                     calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
                 else:
@@ -534,7 +538,7 @@ class API:
                 raise
             if half > 0:
                 yield k.timeout(half)
-            k.trace.write(calls.ANSWERED, caller, parts, (CALLEE, method, ok), True)
+            k.trace.write_at(answered, caller, parts, (ok,))
         except CLIENT_ERRORS as exc:
             if on_error is None:
                 raise

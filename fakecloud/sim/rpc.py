@@ -46,7 +46,7 @@ from fakecloud.config import config_section
 from fakecloud.sim.collector import ASKING
 from fakecloud.sim.instants import share as share_time
 from fakecloud.sim.resume import own_resume
-from fakecloud.sim.trace import form
+from fakecloud.sim.trace import Site, form, site
 
 REMOTE_POSTFIX = "_Remote"
 
@@ -55,6 +55,22 @@ _CAST = form("rpc.cast", "method")
 _CALL = form("rpc.call", "method", "timeout_s")
 _DELIVER = form("rpc.deliver", "method")
 _REPLY = form("rpc.reply", "method", "ok")
+
+#: Method -> the sites (`Trace.write_at`) of its cast, call, delivery and reply events.
+_METHOD_SITES: dict[str, tuple[Site, Site, Site, Site]] = {}
+
+
+def _sites_of(method: str) -> tuple[Site, Site, Site, Site]:
+    """The sites of `method`'s events (made at its first message in the process)."""
+    found = _METHOD_SITES.get(method)
+    if found is None:
+        found = _METHOD_SITES[method] = (
+            site(_CAST, method=method),
+            site(_CALL, method=method),
+            site(_DELIVER, method=method),
+            site(_REPLY, method=method),
+        )
+    return found
 
 
 @config_section("rpc")
@@ -239,7 +255,9 @@ class _Delivery(simpy.Process):
                 self._run(bus._serve(target, message, hub))
                 return
             # what `_deliver` does, without its call
-            bus._kernel.trace.write(_DELIVER, "rpc", target, (self._method,))
+            method = self._method
+            at = _METHOD_SITES.get(method) or _sites_of(method)
+            bus._kernel.trace.write_at(at[2], "rpc", target)
             reply = message.call
             if reply is not None and reply.served is not None and not reply.served.triggered:
                 reply.served.succeed()
@@ -434,7 +452,7 @@ class RpcBus:
         """`cast` with the method's arguments as a dict the message keeps (no copy): for
         callers that already hold them, so no name passes through a ``**`` parameter."""
         k = self._kernel
-        k.trace.write(_CAST, "rpc", target, (method,))
+        k.trace.write_at((_METHOD_SITES.get(method) or _sites_of(method))[0], "rpc", target)
         faults = k.faults
         rule = (
             faults.check("rpc.cast", target=target, method=method)
@@ -486,7 +504,9 @@ class RpcBus:
     def _deliver(self, target: str, message: _Message) -> Any:
         """The message is taken by its consumer: trace it, start a monitored call's
         heartbeats; the endpoint method to run."""
-        self._kernel.trace.write(_DELIVER, "rpc", target, (message.method,))
+        method = message.method
+        at = _METHOD_SITES.get(method) or _sites_of(method)
+        self._kernel.trace.write_at(at[2], "rpc", target)
         reply = message.call
         if reply is not None and reply.served is not None and not reply.served.triggered:
             reply.served.succeed()
@@ -552,7 +572,10 @@ class RpcBus:
         monitor = call_monitor_timeout
         if monitor is not None and monitor >= timeout:
             monitor = None
-        k.trace.write(_CALL, "rpc", target, (method, timeout))
+        # (no local holds a site: this generator waits, and a fork copies its frame)
+        k.trace.write_at(
+            (_METHOD_SITES.get(method) or _sites_of(method))[1], "rpc", target, (timeout,)
+        )
         faults = k.faults
         rule = (
             faults.check("rpc.call", target=target, method=method)
@@ -598,7 +621,7 @@ class RpcBus:
             reply.gone = True
             return self._timed_out(target, method, timeout)
         ok, value = reply._value
-        k.trace.write(_REPLY, "rpc", target, (method, ok))
+        k.trace.write_at((_METHOD_SITES.get(method) or _sites_of(method))[3], "rpc", target, (ok,))
         if not ok:
             raise value
         return value

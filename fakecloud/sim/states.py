@@ -15,10 +15,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fakecloud.errors import IllegalTransition
-from fakecloud.sim.trace import form
+from fakecloud.sim.trace import Site, form, site
 
 #: The form of a ``state`` event (`Trace.put`) without further details.
 MOVED = form("state", "machine", "field", "old", "new")
+
+#: (machine, field, old, new) -> the site of such moves (`Trace.write_at`), for machines
+#: whose states are all text (a move's four details are then its shape's constants).
+_MOVE_SITES: dict[tuple, Site] = {}
 
 
 class StateMachine:
@@ -28,6 +32,8 @@ class StateMachine:
         self.name = name
         self.transitions = {src: frozenset(dsts) for src, dsts in transitions.items()}
         self.states = set(self.transitions) | {d for ds in self.transitions.values() for d in ds}
+        # moves of text states (and None) are written at a site of their own (`move`)
+        self._text = all(state is None or state.__class__ is str for state in self.states)
 
     def legal(self, old: str | None, new: str | None) -> bool:
         """Whether the table allows `old` → `new` (staying put is always allowed)."""
@@ -67,5 +73,11 @@ class StateMachine:
                 subject,
                 (self.name, field, old, new, *details.values()),
             )
+        elif self._text:
+            move = (self.name, field, old, new)
+            at = _MOVE_SITES.get(move)
+            if at is None:
+                at = _MOVE_SITES[move] = site(MOVED, machine=move[0], field=field, old=old, new=new)
+            kernel.trace.write_at(at, actor, subject)
         else:
             kernel.trace.write(MOVED, actor, subject, (self.name, field, old, new))

@@ -190,6 +190,81 @@ def form(kind: str, *keys: str, variable: tuple[str, ...] = ()) -> Form:
     return found
 
 
+class Site:
+    """One place that writes events of a form: the subject's template (None: a plain
+    subject) and the values it always gives some of the details; the other details (the
+    `tail`) come per event, in the form's key order. Made once with `site`, written with
+    `Trace.write_at`, which finds the event's shape in the trace's slot for the site and its
+    actor (a list index and one dict look-up by the actor's string) instead of looking its
+    family and its shape up: the same events, the same shapes, as `Trace.write` of the full
+    values."""
+
+    __slots__ = ("form", "template", "fixed", "tail_keys", "number", "_where", "_head")
+
+    def __init__(self, form: Form, template: str | None, fixed: dict[str, Any], number: int):
+        self.form = form
+        self.template = template
+        self.fixed = fixed
+        self.tail_keys = tuple(k for k in form.keys if k not in fixed)
+        self.number = number  # where a trace keeps its shapes (`Trace._at`)
+        tail = iter(range(len(self.tail_keys)))
+        # per key of the form: (True, its value) when fixed, else (False, its tail index)
+        self._where = tuple(
+            (True, fixed[k]) if k in fixed else (False, next(tail)) for k in form.keys
+        )
+        # the fixed values when they come first (then an event's values are ``_head + tail``)
+        n = len(fixed)
+        self._head = tuple(fixed.values()) if form.keys[n:] == self.tail_keys else None
+
+    def values(self, tail: tuple) -> tuple:
+        """The details' values of an event written with `tail`, in the form's key order."""
+        if len(tail) != len(self.tail_keys):
+            raise ValueError(f"{len(tail)} values for the details {self.tail_keys}")
+        if self._head is not None:
+            return self._head + tail
+        return tuple(v if fixed else tail[v] for fixed, v in self._where)
+
+    def subject(self, subject: Any) -> Any:
+        """The subject `Trace.write` takes for `subject` as `write_at` takes it: with a
+        template, a ``(template, *parts)`` tuple of the parts given."""
+        return subject if self.template is None else (self.template, *subject)
+
+    def __repr__(self) -> str:
+        return f"site({self.form!r}, {self.template!r}, {self.fixed!r})"
+
+
+#: Every site made in the process, by (form number, template, fixed items) and by number; and
+#: the numbers of the sites of each (form number, template), for `Trace._forget_sites`.
+_SITES: dict[tuple, Site] = {}
+_SITE_LIST: list[Site] = []
+_SITES_OF: dict[tuple, list[int]] = {}
+
+
+def site(form: Form, template: str | None = None, **fixed: Any) -> Site:
+    """The site of `form`'s events with subjects of `template` (None: plain subjects) whose
+    details `fixed` always have the values given (one object per form, template and values).
+
+    ``site(DELIVER, method="snapshot")`` writes ``rpc.deliver`` events of method
+    ``snapshot``; ``trace.write_at(s, "rpc", target)`` then is ``trace.write(DELIVER, "rpc",
+    target, ("snapshot",))``. Fixed values must be text or None (the values a family's shapes
+    hold): a detail whose value changes from event to event belongs in the tail."""
+    unknown = set(fixed) - set(form.keys)
+    if unknown:
+        raise ValueError(f"{form!r} has no details {sorted(unknown)}")
+    items = tuple((k, fixed[k]) for k in form.keys if k in fixed)
+    key = (form.number, template, items)
+    found = _SITES.get(key)
+    if found is None:
+        with _PLANS_LOCK:
+            found = _SITES.get(key)
+            if found is None:
+                found = Site(form, template, dict(items), len(_SITE_LIST))
+                _SITE_LIST.append(found)
+                _SITES_OF.setdefault((form.number, template), []).append(found.number)
+                _SITES[key] = found
+    return found
+
+
 class _Family:
     """What a trace knows of one family of events (same kind, actor, detail keys and subject
     template) at one point of its history: the plan (which details its shapes hold as
@@ -368,6 +443,9 @@ class Trace:
         self._times = array("d")  # the time of each run
         self._runs = array("I")  # the seq of each run's first event
         self._last_t: Any = _NO_TIME  # the time of the last run
+        # the last event's time object when it was a float (else `_NO_TIME`): an event at the
+        # very same object is in the same run and needs no other test of its time
+        self._same_t: Any = _NO_TIME
         self._odd_t: dict[int, Any] = {}  # seq -> time, where the time is not a float (an int)
         # the shape id of each event: 2 bytes while the book's ids fit (`_wider_shapes`)
         self._shape = array("H")
@@ -383,6 +461,11 @@ class Trace:
         self._packed = _PACKED  # its shape ids' bytes, 2 each (see `_PACKED`)
         # Form number -> {actor, or (subject template, actor): this trace's _Family state}
         self._by_form: list[dict[Any, _Family]] = []
+        # Site number -> {actor: the shape id its events take, or ~ an index of `_other`}
+        # (`write_at`): kept while the family's plan lasts (`_forget_sites`)
+        self._at: list[dict[str, int]] = []
+        # what the sites whose shape `_at` cannot keep alone take (by ~number): see `_write_new`
+        self._other: list[Any] = []
 
     def read_clock(self, clock: Any) -> Trace:
         """Read each event's time as ``clock._now`` (simpy's `Environment` keeps its time
@@ -451,6 +534,8 @@ class Trace:
                 shape = family.shapes.get(met)
             except TypeError:  # an unhashable value where constants were expected
                 family = families[key] = self._next(family, values, hashable=False)
+                if family.plan is not plan:
+                    self._forget_sites(form, key, actor)
                 plan = family.plan
                 continue
             if shape is not None:
@@ -460,16 +545,22 @@ class Trace:
             # subscript's KeyError here would cost an explored seed more than it saves a flow)
             found = family.after.get(met)
             family = families[key] = found if found is not None else self._next(family, values)
+            if family.plan is not plan:
+                self._forget_sites(form, key, actor)
             plan = family.plan
         else:
             shape = family.shapes
         t = self._clock._now
-        if t != self._last_t:
-            self._runs.append(len(self._shape))
-            self._times.append(t)
-            self._last_t = t
-        if t.__class__ is not float:
-            self._odd_t[len(self._shape)] = t
+        if t is not self._same_t:
+            if t != self._last_t:
+                self._runs.append(len(self._shape))
+                self._times.append(t)
+                self._last_t = t
+            if t.__class__ is float:
+                self._same_t = t
+            else:
+                self._same_t = _NO_TIME
+                self._odd_t[len(self._shape)] = t
         try:
             self._shape.frombytes(self._packed[shape])
         except IndexError:  # an id past what 2 bytes hold
@@ -490,6 +581,125 @@ class Trace:
                 store += values[plan[2]]
             else:
                 store += plan[2](values)
+
+    def write_at(self, site: Site, actor: str, subject: Any, tail: tuple = ()) -> None:
+        """Record one event of `site` now: ``write(site.form, actor, subject, values)`` with
+        the site's fixed values and `tail` (the other details' values, in key order), where
+        a site with a template takes `subject` as the tuple of its parts alone.
+
+        The trace keeps the shape each site's events take for each actor (`_at`) once a
+        `write` of one has found it, as long as the family's plan holds exactly the site's
+        fixed details as constants: then the shape is the same for every event of the site
+        (a family's known shapes never change), and an event is its time, its shape id and
+        its values, with no look-up of its family or shape by a hashed tuple."""
+        try:
+            shape = self._at[site.number][actor]
+        except LookupError:  # the site's first event for `actor` here, or its plan changed
+            self._write_new(site, actor, subject, tail)
+            return
+        if shape < 0:  # its plan holds some fixed details per event, or other details
+            self._write_other(self._other[~shape], site, actor, subject, tail)
+            return
+        t = self._clock._now
+        if t is not self._same_t:
+            if t != self._last_t:
+                self._runs.append(len(self._shape))
+                self._times.append(t)
+                self._last_t = t
+            if t.__class__ is float:
+                self._same_t = t
+            else:
+                self._same_t = _NO_TIME
+                self._odd_t[len(self._shape)] = t
+        try:
+            self._shape.frombytes(self._packed[shape])
+        except IndexError:  # an id past what 2 bytes hold
+            self._wider_shapes(shape)
+        if site.template is None:
+            self._values.append(subject)
+        else:
+            self._values += subject
+        if tail:
+            self._values += tail
+
+    def _write_new(self, site: Site, actor: str, subject: Any, tail: tuple) -> None:
+        """`write_at` by way of `write`; then what the site's events for `actor` take is
+        kept (`_at`) while the family's plan lasts: the shape when the plan holds exactly the
+        site's fixed details as constants (its per-event details are the tail's, in the same
+        order); the shape and the fixed values stored per event when it holds only some of
+        them, and those come before the tail (a family that met more than `_VARIANTS` sets of
+        a host's task states: ``old`` and ``new`` per event); else None (by way of `write`:
+        a detail of the tail is one of the plan's constants)."""
+        form = site.form
+        values = site.values(tail)
+        if site.template is None:
+            Trace.write(self, form, actor, subject, values)
+            key: Any = actor
+        else:
+            Trace.write(self, form, actor, (site.template, *subject), values, True)
+            key = (site.template, actor)
+        family = self._by_form[form.number][key]
+        at = self._at
+        while len(at) <= site.number:
+            at.append({})
+        variable = _PLAN_VARIABLE[family.key[1]]
+        apart = len(variable) - len(site.tail_keys)  # fixed details the plan holds per event
+        kept: Any = None
+        if apart >= 0 and variable[apart:] == site.tail_keys:
+            fixed = site.fixed
+            if all(k in fixed for k in variable[:apart]):
+                shape = self._shape[-1]
+                kept = (shape, tuple(fixed[k] for k in variable[:apart])) if apart else shape
+        if kept.__class__ is not int:
+            self._other.append(kept)
+            kept = ~(len(self._other) - 1)  # a negative number: see `write_at`
+        at[site.number][actor] = kept
+
+    def _write_other(self, kept: Any, site: Site, actor: str, subject: Any, tail: tuple) -> None:
+        """`write_at` of a site whose family's plan does not hold exactly its fixed details
+        as constants (see `_write_new`): `kept` is None (by way of `write`), or the shape and
+        the fixed values stored per event before the tail."""
+        if kept is None:
+            if site.template is None:
+                Trace.write(self, site.form, actor, subject, site.values(tail))
+            else:
+                Trace.write(
+                    self, site.form, actor, (site.template, *subject), site.values(tail), True
+                )
+            return
+        shape, extra = kept
+        t = self._clock._now
+        if t is not self._same_t:
+            if t != self._last_t:
+                self._runs.append(len(self._shape))
+                self._times.append(t)
+                self._last_t = t
+            if t.__class__ is float:
+                self._same_t = t
+            else:
+                self._same_t = _NO_TIME
+                self._odd_t[len(self._shape)] = t
+        try:
+            self._shape.frombytes(self._packed[shape])
+        except IndexError:  # an id past what 2 bytes hold
+            self._wider_shapes(shape)
+        store = self._values
+        if site.template is None:
+            store.append(subject)
+        else:
+            store += subject
+        store += extra
+        if tail:
+            store += tail
+
+    def _forget_sites(self, form: Form, key: Any, actor: str) -> None:
+        """The family `key` of `form` has taken another plan: its sites' shapes kept for
+        `actor` no longer serve (their events may now hold other details per event)."""
+        template = key[0] if key is not actor else None
+        at = self._at
+        for number in _SITES_OF.get((form.number, template), ()):
+            if number < len(at):
+                at[number].pop(actor, None)
 
     def _wider_shapes(self, shape: int) -> None:
         """Append `shape`, an id past what 2 bytes hold (a book of 65,536 shapes and more):
@@ -823,6 +1033,7 @@ class Trace:
         held = size(self._times) + size(self._runs) + size(self._shape) + size(self._marks)
         held += size(self._values) + size(self._odd_t) + size(self._shapes) + size(self._widths)
         held += size(self._by_form) + sum(map(size, self._by_form))
+        held += size(self._at) + sum(map(size, self._at)) + size(self._other)
         for shape in map(self._shapes.__getitem__, set(self._shape)):  # the ones it uses
             held += size(shape) + (size(shape[6]) if shape[6] is not None else 0)
         return held

@@ -174,9 +174,10 @@ SHARED_CLASSES: frozenset[str] = frozenset(
 )
 
 #: Frozen records holding only atoms and tuples of atoms, and the trace's interned family
-#: states (which never change once made): forks share them as they are, without looking inside.
+#: states and sites (which never change once made): forks share them as they are, without
+#: looking inside.
 VALUE_CLASSES: frozenset[str] = frozenset(
-    {"fakecloud.sim.faults:FaultPoint", "fakecloud.sim.trace:_Family"}
+    {"fakecloud.sim.faults:FaultPoint", "fakecloud.sim.trace:_Family", "fakecloud.sim.trace:Site"}
 )
 
 #: Parts every cloud built alike shares, never changed (the image schema of a set of formats):

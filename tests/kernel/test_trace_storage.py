@@ -43,6 +43,13 @@ class TeeTrace(Trace):
         self._keep(form.kind, actor, named, zip(form.keys, values, strict=True))
         super().write(form, actor, subject, values, parts)
 
+    def write_at(self, site, actor, subject, tail=()):
+        named = subject if site.template is None else Subject(site.subject(subject))
+        self._keep(
+            site.form.kind, actor, named, zip(site.form.keys, site.values(tail), strict=True)
+        )
+        super().write_at(site, actor, subject, tail)
+
     def reference_jsonl(self):
         dump = json.dumps
         return "".join(
