@@ -386,3 +386,21 @@ def test_a_compute_restart_during_the_restore_leaves_it_restoring(world):
     assert env.action(vm, {"restore": None}).status == 202
     env.cloud.run_until_idle()
     assert env.server(vm)["status"] == "ACTIVE"
+
+
+def test_a_terminate_queued_across_the_restart_finds_the_server_gone(world):
+    """The restart's ``deleting`` branch deletes first; the queued ``terminate_instance``
+    then meets `InstanceNotFound`, which ``do_terminate_instance`` catches ('Instance
+    disappeared during terminate'): its event succeeds (17.0.13-34.0.0)."""
+    env, vm, _ = world
+    host = env.server(vm)["OS-EXT-SRV-ATTR:host"]
+    assert env.action(vm, {"forceDelete": None}).status == 202
+    env.nova.restart_compute(host)  # before the cast is delivered
+    env.cloud.run_until_idle()
+    assert env.cloud.trace.filter(
+        kind="log", subject=vm, message="Instance disappeared during terminate"
+    )
+    events = env.cloud.trace.filter(
+        kind="nova.event", subject=vm, event="compute_terminate_instance"
+    )
+    assert [e.get("result") for e in events] == [None, "Success"]
