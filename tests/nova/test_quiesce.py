@@ -619,3 +619,26 @@ def test_a_pause_inside_the_freeze_leaves_the_guest_frozen_after_the_unpause():
         f"Error from libvirt while quiescing {dom.name}: [Error Code 55] Requested operation is "
         "not valid: domain is not running"
     )
+
+
+def test_a_thaw_that_meets_a_suspended_guest_leaves_it_frozen():
+    """Nothing stops a suspend during a volume-backed snapshot (no task state): the managed
+    save keeps the frozen guest's memory, and the thaw then meets a domain that is not running
+    (qemuDomainFSThaw checks it before the agent): InternalError, an error notification only.
+    The guest stays frozen, also after a resume (session 19)."""
+    env = BfvEnv("upstream", {"cinder": backend_config("copy", throughput_mb_per_s=100)})
+    sid = env.boot_bfv()
+    snap = env.spawn_request(env.cloud.now, "POST", f"/v2.1/servers/{sid}/action",
+                             {"createImage": {"name": "s"}}, headers=_v245())  # fmt: skip
+    while not env.events("guest.freeze", subject=sid):
+        env.cloud.run(env.cloud.now + 0.05)
+    assert env.action(sid, {"suspend": None}).status == 202
+    env.cloud.run_until_idle()
+    assert snap["response"].status == 202
+    (error,) = env.events("notification", event_type="unquiesce_instance")
+    assert error["message"].endswith(
+        "[Error Code 55] Requested operation is not valid: domain is not running"
+    )
+    assert env.domain(sid).frozen and not env.events("guest.thaw", subject=sid)
+    env.server_action(sid, "resume")
+    assert env.server(sid)["status"] == "ACTIVE" and env.domain(sid).frozen
