@@ -149,6 +149,13 @@ class NovaConfig:
     live_migration_timeout_action: str = "abort"
     """``[libvirt] live_migration_timeout_action`` (19.0.0+): ``abort`` or ``force_complete``
     (post-copy when permitted, else the guest paused). Before 19.0.0 the job is aborted."""
+    live_migration_progress_timeout: int = bounded(
+        0, Bounds(0, MAX_SECONDS, unit="a number of seconds (0: off)", integer=True)
+    )
+    """``[libvirt] live_migration_progress_timeout`` (17.x/18.x only: deprecated, removed in
+    19.0.0 by 4c3698c0b6): the monitor aborts a job whose data remaining has not reached a new
+    low for this long (its 0.5 s polls; the pre-copy passes' remaining rises at each pass's end,
+    so it fires on a job still moving: the "false timeouts" it was deprecated for)."""
     live_migration_permit_post_copy: bool = False
     """``[libvirt] live_migration_permit_post_copy``: a force-complete (the API's or the timeout
     action's) switches the job to post-copy (migration ``running (post-copy)``, the guest runs on

@@ -203,3 +203,20 @@ def test_from_33_0_0_a_job_libvirt_ended_unfinished_errors_the_server(profile, a
     statuses = [s for _, s in _statuses(env, sid)]
     assert statuses[-2:] == (["failed", "error"] if errors else ["running", "failed"])
     assert _where(env, sid)[:2] == (after[1], "cmp-1")
+
+
+@pytest.mark.parametrize(("profile", "log"), [
+    ("nova-18.3.0", "Live migration stuck for 30 sec"),
+    ("nova-19.3.2", "Live migration not completed after 80 sec"),
+])  # fmt: skip
+def test_the_progress_timeout_until_19_0_0(profile, log):
+    """17.x/18.x ``live_migration_progress_timeout`` (deprecated, 0 by default; removed in
+    19.0.0 by 4c3698c0b6): no new low of the data remaining for 30 s aborts the job. Each
+    pass of a guest that never converges ends with all its memory dirty again, so the lows
+    stop falling; 19.0.0 reads only the completion timeout (20 s per GiB here)."""
+    env, sid, _ = _start(profile, guest_dirty_mb_per_s=200.0, live_migration_progress_timeout=30,
+                         live_migration_completion_timeout=20)  # fmt: skip
+    env.cloud.run_until_idle()
+    assert [s for _, s in _statuses(env, sid)][-1] == "cancelled"
+    (warned,) = env.cloud.trace.filter(kind="log", subject=sid, level="warning")
+    assert warned["message"] == log

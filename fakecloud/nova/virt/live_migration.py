@@ -234,6 +234,12 @@ def live_migration(
     kernel.spawn(
         _monitor(driver, job, migration, instance), name=f"libvirt:{driver.host} monitor {dom.id}"
     )
+    stuck_s = driver.config.live_migration_progress_timeout
+    if stuck_s and driver.manager.switches.release.version < TIMEOUT_ACTION_SINCE:
+        kernel.spawn(
+            _progress_watch(driver, job, instance, stuck_s),
+            name=f"libvirt:{driver.host} progress {dom.id}",
+        )
     link = kernel.io.resource(
         f"link:{driver.host}->{dest.host}", gbit_per_s(driver.config.glance_link_gbit_per_s)
     )
@@ -405,6 +411,31 @@ def _monitor(driver: Any, job: LiveJob, migration: Any, instance: Any) -> Genera
             yield env.any_of([env.timeout(due - kernel.now), job.finished])
             continue
         yield env.any_of([env.timeout(MONITOR_INTERVAL_S), job.finished])
+
+
+def _progress_watch(driver: Any, job: LiveJob, instance: Any, stuck_s: int) -> Generator:
+    """17.x/18.x ``should_abort``'s progress timeout, at the monitor's 0.5 s polls: the data
+    remaining (memory and disk) against its lowest so far; no new low for `stuck_s` seconds
+    aborts the job ("Live migration stuck for N sec"); never in post-copy."""
+    kernel = driver.kernel
+    env = kernel.env
+    watermark = None
+    since = kernel.now
+    while not job.finished.triggered:
+        yield env.any_of([env.timeout(POLL_S), job.finished])
+        if job.finished.triggered or job.aborted:
+            return
+        now = kernel.now
+        info = job.progress(now)
+        remaining = info[2] + info[5]
+        if not watermark or watermark > remaining:
+            watermark, since = remaining, now
+        if not job.postcopy and now - since > stuck_s:
+            driver.manager._log(
+                instance.uuid, "warning", f"Live migration stuck for {int(now - since)} sec"
+            )
+            abort(driver, instance)
+            return
 
 
 def _timed_out(driver: Any, job: LiveJob, instance: Any, limit: int) -> None:
