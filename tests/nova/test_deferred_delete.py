@@ -68,6 +68,9 @@ def test_delete_soft_deletes_and_restore_brings_the_server_back(world):
     # ``deleted=true`` has it; it no longer counts against the quota.
     assert _listed(env) == ["bfv"]
     assert _listed(env, "?deleted=true&all_tenants=1", user="admin") == ["vm"]
+    # status=SOFT_DELETED still has deleted false: nothing; an admin's soft_deleted=true has it.
+    assert _listed(env, "?status=SOFT_DELETED") == []
+    assert _listed(env, "?status=SOFT_DELETED&soft_deleted=true&all_tenants=1", "admin") == ["vm"]
     absolute = env.request("GET", "/v2.1/limits").json()["limits"]["absolute"]
     assert absolute["totalInstancesUsed"] == 1
     assert env.states(vm, "vm_state")[-1:] == ["soft-delete"]
