@@ -99,11 +99,14 @@ def run_batch(batch: Batch) -> list[SeedOutcome]:
     # only each outcome is kept: the run's own marks in its trace would be read by nobody,
     # and its world is reset in place for the next seed
     worlds = ready.world.recycling()
-    with seeds_gc() as collect:
-        for seed in batch.seeds:
-            out.append(outcome_of(ready.play(seed, marks=False, world=worlds), seed))
-            worlds.release()
-            collect()
+    try:
+        with seeds_gc() as collect:
+            for seed in batch.seeds:
+                out.append(outcome_of(ready.play(seed, marks=False, world=worlds), seed))
+                worlds.release()
+                collect()
+    finally:
+        worlds.close()
     return out
 
 

@@ -119,8 +119,9 @@ class World:
 
     def recycling(self) -> Recycling:
         """This world's forks for a caller that keeps only each run's outcome (see
-        `Recycling`)."""
-        return Recycling(self)
+        `Recycling`); the recycled fork a `Recycling` closed before is taken up again."""
+        spare = self.__dict__.setdefault("_spare", [])
+        return Recycling(self, spare.pop() if spare else None)
 
     def plan(self) -> None:
         """Plan the world's fork and its names' copy now rather than after
@@ -170,12 +171,13 @@ class Recycling:
     """A `World`'s forks, one after another, each released (`release`) once its run's outcome
     is made: a released fork is reset in place and is the next one (`fakecloud.state.recycle`),
     so no world is made and collected per run. Once the world's fork is planned; before,
-    `World.fork`. Not to be shared between threads."""
+    `World.fork`. Not to be shared between threads (each takes its own `World.recycling`).
+    """
 
-    def __init__(self, world: World):
+    def __init__(self, world: World, recycler: Any = None):
         self.world = world
         self.failed = world.failed
-        self._recycler: Any = None
+        self._recycler: Any = recycler
 
     def fork(self) -> Any:
         """A fork of the world (the last released one, reset, when there is one)."""
@@ -196,6 +198,13 @@ class Recycling:
         """The last fork's run is over and nothing of its cloud is kept."""
         if self._recycler is not None:
             self._recycler.release()
+
+    def close(self) -> None:
+        """No more forks from here: a released fork waits for the world's next `Recycling`
+        (a fork not released is dropped)."""
+        recycler, self._recycler = self._recycler, None
+        if recycler is not None and recycler.idle:
+            self.world.__dict__.setdefault("_spare", []).append(recycler)
 
 
 _UNSET = object()

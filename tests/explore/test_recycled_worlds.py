@@ -96,3 +96,16 @@ def test_a_batch_on_a_recycled_world_gives_a_serial_runs_outcomes():
         assert run_batch(Batch(text, "race.yaml", case.id, tuple(range(6)))) == expected
     finally:
         del runner._PREPARED[("race.yaml", case.id, text)]
+
+
+def test_the_next_batch_takes_up_the_world_the_last_one_left(shared_link):
+    ready = Prepared(load(shared_link).cases[0])
+    worlds, cloud = _world(ready)
+    worlds.close()  # a fork not released is not taken up
+    worlds = ready.world.recycling()
+    kept = worlds.fork()
+    assert kept is not cloud
+    worlds.release()
+    worlds.close()
+    again = ready.world.recycling()
+    assert again.fork() is kept
