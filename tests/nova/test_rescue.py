@@ -98,6 +98,16 @@ def test_a_stopped_server_is_rescued_running_and_unrescued_active():
     env.action(sid, {"unrescue": None})
     env.cloud.run_until_idle()
     assert _state(env, sid) == ("ACTIVE", None, states.RUNNING)
+    # an operator's way out of a stuck rescue: reset to active, then a hard reboot, which
+    # defines the guest from the server's own configuration (libvirt _hard_reboot)
+    env.action(sid, {"rescue": None})
+    env.cloud.run_until_idle()
+    body = {"os-resetState": {"state": "active"}}
+    assert env.action(sid, body, user="admin").status == 202
+    assert env.action(sid, {"reboot": {"type": "HARD"}}).status == 202
+    env.cloud.run_until_idle()
+    assert _state(env, sid) == ("ACTIVE", None, states.RUNNING)
+    assert env.nova.hosts[env.server(sid)["OS-EXT-SRV-ATTR:host"]].driver.rescued == {}
 
 
 def test_refusals_409_and_400():

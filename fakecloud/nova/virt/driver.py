@@ -267,14 +267,20 @@ class LibvirtDriver:
         """Boot the guest again (libvirt's ``power_on`` is ``_hard_reboot``, which defines the
         guest again from the server's own configuration: a rescued server's own guest boots,
         the rescue guest is gone; its files stay behind)."""
-        dom = self._domain(instance)
-        own = self.rescued.pop(instance.uuid, None) if self.rescued else None
-        if own is not None:
-            self._destroy_domain(instance)
-            own.name = dom.name
-            self.domains[instance.uuid] = dom = own
+        dom = self._own_definition(instance, self._domain(instance))
         yield self.kernel.env.timeout(self.config.power_action_delay_s)
         self._set_power(dom, states.RUNNING)
+
+    def _own_definition(self, instance: Any, dom: Domain) -> Domain:
+        """``_hard_reboot``'s guest definition, made from the server's own configuration: for a
+        server still holding a rescue guest (`dom`), its own guest kept for the unrescue."""
+        own = self.rescued.pop(instance.uuid, None) if self.rescued else None
+        if own is None:
+            return dom
+        self._destroy_domain(instance)
+        own.name = dom.name
+        self.domains[instance.uuid] = own
+        return own
 
     def pause(self, instance: Any) -> Generator[Any, Any, None]:
         """Pause the guest's vCPUs."""
@@ -304,7 +310,8 @@ class LibvirtDriver:
         """``LibvirtDriver.reboot``. Soft: a running guest is shut down and launched again;
         a guest that is not running never shuts down, so after ``wait_soft_reboot_seconds``
         it is rebooted hard. Hard: the domain is destroyed and created again. Either way the
-        guest's OS restarts, so its filesystems are no longer frozen (`guest_restarted`)."""
+        guest's OS restarts, so its filesystems are no longer frozen (`guest_restarted`); a hard
+        reboot defines the guest from the server's own configuration (`_own_definition`)."""
         delay = self.config.power_action_delay_s
         dom = self._domain(instance)
         if reboot_type == "SOFT":
@@ -322,6 +329,7 @@ class LibvirtDriver:
         if dom.power_state != states.SHUTDOWN:
             self._set_power(dom, states.SHUTDOWN)  # _destroy
         guest_restarted(self.kernel, dom, self.host)
+        self._own_definition(instance, dom)
         yield self.kernel.env.timeout(delay)  # _create_guest_with_network
         self._set_power(self._domain(instance), states.RUNNING)
 
