@@ -16,12 +16,12 @@ import uuid
 from typing import Any
 
 #: A UUID as uuid.UUID prints it: `is_uuid_like` accepts it without parsing.
-_CANONICAL_UUID = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CANONICAL_UUID = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def is_uuid_like(value: Any) -> bool:
     """oslo.utils ``uuidutils.is_uuid_like``: a UUID, with or without hyphens or braces."""
-    if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+    if type(value) is str and CANONICAL_UUID.fullmatch(value):
         return True
     try:
         canonical = (

@@ -828,23 +828,17 @@ class API:
         description: Any,
         view: Callable[[Any, Any, Any], Any] = _untranslate_snapshot_summary_view,
     ) -> Generator:
-        body = {
-            "snapshot": {
-                "volume_id": volume_id,
-                "force": force,
-                "name": name,
-                "description": description,
-                "metadata": {},
-            }
-        }
+        # ``POST /snapshots`` with ``{"snapshot": {"volume_id", "force", "name",
+        # "description", "metadata": {}}}``, handed to Cinder as the body's values
+        # (`controllers.create_snapshot_of`: the same answers as the body)
         return self._call(
             method,
             context,
-            controllers.create_snapshot,
+            controllers.create_snapshot_of,
             translate_mixed_exceptions.on_error,
             volume_id,
             view,
-            (self.cinder, context, body, V3_0),
+            (self.cinder, context, volume_id, force, name, description, V3_0),
         )
 
     def create_snapshot(
