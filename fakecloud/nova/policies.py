@@ -387,9 +387,13 @@ class _Enforcer:
         self.enforcer = enforcer
         self._invalid_scope = policy.InvalidScope
         self._memo: dict[tuple, bool] = {}
+        #: The answers for the caller's own target, (rule, user, project, roles, system,
+        #: domain), and for a project's, (rule, its id, user, project, roles, system, domain)
+        self._flat: dict[tuple, bool] = {}
 
-    def check(self, rule: str, target: dict[str, Any], ctx: Any) -> bool:
-        """Whether `rule` allows the caller `ctx` on `target` (a failed scope check is a no).
+    def check(self, rule: str, target: dict[str, Any] | None, ctx: Any) -> bool:
+        """Whether `rule` allows the caller `ctx` on `target` (a failed scope check is a no;
+        None: the caller's own project and user, ``policy.authorize``'s default).
 
         Answers are remembered by rule, target items (in their order: another order is only
         a miss) and the caller's credentials."""
@@ -397,24 +401,52 @@ class _Enforcer:
         # (a token is project-, system- or domain-scoped; oslo.policy reads the scope from
         # these), worked out in this frame: every API request makes a check or two.
         system = ctx.system_scope
-        domain = None if (ctx.project_id or system) else getattr(ctx, "domain_id", None)
-        caller = (ctx.user_id, ctx.project_id, tuple(ctx.roles), system, domain)
+        project = ctx.project_id
+        domain = None if (project or system) else getattr(ctx, "domain_id", None)
+        roles = ctx.roles
+        user = ctx.user_id
+        if roles.__class__ is tuple:
+            # The usual targets, the caller's own (6 items) or a project alone (7), as one
+            # flat key: no tuples of the target's items, of each pair, of the caller.
+            if target is None:
+                key: tuple = (rule, user, project, roles, system, domain)
+            elif len(target) == 1 and "project_id" in target:
+                key = (rule, target["project_id"], user, project, roles, system, domain)
+            else:
+                key = ()
+            if key:
+                found = self._flat.get(key)
+                if found is None:
+                    if target is None:
+                        target = {"project_id": project, "user_id": user}
+                    found = self._decide(rule, target, (user, project, roles, system, domain))
+                    if len(self._flat) > 50_000:
+                        self._flat.clear()
+                    self._flat[key] = found
+                return found
+        if target is None:
+            target = {"project_id": project, "user_id": user}
+        caller = (user, project, tuple(roles), system, domain)
         key = (rule, tuple(target.items()), caller)
         found = self._memo.get(key)
         if found is None:
-            plain = _credentials(caller)
-            try:
-                found = bool(self.enforcer.enforce(rule, target, plain, do_raise=True))
-            except self._invalid_scope:
-                found = False
-            except Exception as exc:  # noqa: BLE001 - oslo.policy's own PolicyNotAuthorized
-                if type(exc).__name__ != "PolicyNotAuthorized":
-                    raise
-                found = False
+            found = self._decide(rule, target, caller)
             if len(self._memo) > 50_000:
                 self._memo.clear()
             self._memo[key] = found
         return found
+
+    def _decide(self, rule: str, target: dict[str, Any], caller: tuple) -> bool:
+        """oslo.policy's answer for `rule` on `target` and the caller's (user, project, roles,
+        system, domain)."""
+        try:
+            return bool(self.enforcer.enforce(rule, target, _credentials(caller), do_raise=True))
+        except self._invalid_scope:
+            return False
+        except Exception as exc:  # noqa: BLE001 - oslo.policy's own PolicyNotAuthorized
+            if type(exc).__name__ != "PolicyNotAuthorized":
+                raise
+            return False
 
 
 _ENFORCERS: dict[tuple, _Enforcer] = {}
@@ -496,8 +528,6 @@ class PolicyEngine:
         """``context.can``: check `action` for `ctx` on `target` (default: the caller's own
         project and user, as Nova's ``policy.authorize`` fills it in)."""
         name = SEED_NAMES.get(action, action) if self.legacy else action  # rule_name
-        if target is None:
-            target = {"project_id": ctx.project_id, "user_id": ctx.user_id}
         allowed = (self._enforcer or self._get()).check(name, target, ctx)
         if not allowed and fatal:
             raise exception.PolicyNotAuthorized(action=name)

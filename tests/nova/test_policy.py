@@ -208,3 +208,28 @@ def test_seed_uses_queens_rule_names_for_instance_actions(seed_env: NovaEnv):
     assert resp.json()["forbidden"]["message"] == (
         "Policy doesn't allow os_compute_api:os-instance-actions to be performed."
     )
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_the_usual_targets_are_answered_as_any_other_target(profile):
+    """A check on a project alone or on the caller's own project and user (most checks,
+    remembered by a flat key) answers what the same check answers through the general memo (a
+    caller whose roles are a list)."""
+    env = NovaEnv(profile)
+    policy = env.nova.policy
+    demo = env.cloud.context("demo")
+    callers = [demo, env.cloud.context("demo-reader"), env.cloud.context("admin")]
+    callers.append(_system_scoped(env))
+    rules = [RULE, "os_compute_api:servers:show", "os_compute_api:os-extended-server-attributes"]
+    answers = set()
+    for ctx in callers:
+        listed = dataclasses.replace(ctx, roles=list(ctx.roles))
+        for rule in rules:
+            for owner in (demo.project_id, "another-project", None):
+                target = None if owner is None else {"project_id": owner}
+                for _ in range(2):  # the first answer made, the second remembered
+                    got = policy.authorize(ctx, rule, target, fatal=False)
+                    want = policy.authorize(listed, rule, target, fatal=False)
+                    assert got is want, (ctx.roles, rule, owner)
+                    answers.add(got)
+    assert answers == {True, False}
