@@ -3,8 +3,10 @@
 `scenario_schema()` is the schema of a file as written: wherever a number, a flag or a choice is
 expected, a value that is exactly ``${name}`` (a matrix parameter or a var) is accepted too.
 `case_schema()` is the strict schema every expanded case must meet after substitution. Both are
-built from one description below, so they never drift apart. Names that fakecloud defines
-(profiles, switches, fault actions, invariants, setup kinds) are read from the code.
+built from one description below, so they never drift apart. `published_schema()`, what
+``fakecloud schema`` prints, is `scenario_schema()` with its repeated parts under ``$defs``.
+Names that fakecloud defines (profiles, switches, fault actions, invariants, setup kinds) are
+read from the code.
 
 Field descriptions here are the reference documentation of the format; `x-hint` texts are
 what an error message adds when a value does not fit.
@@ -844,6 +846,19 @@ def case_schema() -> dict:
     return _Builder(template=False).document()
 
 
+def published_schema() -> dict:
+    """`scenario_schema()` as ``fakecloud schema`` prints it: each part that repeats written
+    once under ``$defs`` (`fakecloud.scenario.schema_defs`), the same verdict on every file."""
+    from fakecloud.scenario.schema_defs import with_defs
+
+    builder = _Builder(template=True)
+    names = {
+        "reference": {"type": "string", "pattern": REF_PATTERN},
+        "step_expect": builder.response_expect(),
+    }
+    return with_defs(builder.document(), names)
+
+
 def schema_json() -> str:
     """The published schema as pretty JSON text."""
-    return json.dumps(scenario_schema(), indent=2, sort_keys=False) + "\n"
+    return json.dumps(published_schema(), indent=2, sort_keys=False) + "\n"

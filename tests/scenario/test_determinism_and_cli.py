@@ -86,7 +86,7 @@ def test_schema_command_prints_a_valid_json_schema(capsys):
     assert schema_main([]) == 0
     schema = json.loads(capsys.readouterr().out)
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["title"] == "fakecloud scenario"
+    assert schema["title"] == "fakecloud scenario" and "step_expect" in schema["$defs"]
     assert {"cloud", "steps", "expect", "cases", "matrix"} <= set(schema["properties"])
 
 
