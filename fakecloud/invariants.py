@@ -811,3 +811,57 @@ def guest_on_its_host(cloud: Any) -> list[Violation]:
             )
         )
     return out
+
+
+#: The compute events of a delete: the host that handled them destroyed the guest (a local
+#: delete, the compute service down, has none and leaves the guest for Nova's
+#: ``_cleanup_running_deleted_instances``, which fakecloud does not model).
+_COMPUTE_DELETES = frozenset(("compute_terminate_instance", "compute_soft_delete_instance"))
+
+
+def _deleted_on(cloud: Any, uuid: str) -> str | None:
+    """The host whose compute handled the last delete of server `uuid` (None: a local one)."""
+    last = None
+    for action in cloud.nova.db.actions.get(uuid, ()):
+        if action.action == "delete":  # a forceDelete's too (compute API ``_delete``)
+            last = action
+    if last is None:
+        return None
+    for event in last.events:
+        if event.event in _COMPUTE_DELETES:
+            return event.host
+    return None
+
+
+@invariant("no_guest_of_deleted_server", needs=("nova",))
+def no_guest_of_deleted_server(cloud: Any) -> list[Violation]:
+    """Once idle, a server its compute host deleted (a terminate, or a soft delete reclaimed or
+    forced) has no guest left on that host and no rescued server's own guest kept for an
+    unrescue: ``_delete_instance`` -> ``_shutdown_instance`` -> libvirt ``destroy`` destroys
+    the domain by name (a rescue guest shares it) and ``cleanup`` deletes the instance
+    directory with ``unrescue.xml`` (nova 17.0.13-34.0.0).
+
+    Not judged: a local delete (compute down: Nova leaves the guest for its periodic
+    ``_cleanup_running_deleted_instances``), or a guest on another host than the one that
+    handled the delete (an evacuated server's dead source, cleaned at its restart).
+    """
+    if not _idle(cloud):
+        raise NotApplicable("the cloud is still busy (checked once idle)")
+    rows = cloud.nova.db.instances
+    out = []
+    for host, manager in sorted(cloud.nova.hosts.items()):
+        driver = manager.driver
+        kept = driver.rescued or {}
+        for uuid in dict.fromkeys((*driver.domains, *kept)):
+            row = rows.get(uuid)
+            if row is None or not row.deleted or _deleted_on(cloud, uuid) != host:
+                continue
+            what = "a rescued server's own guest" if uuid in kept else "a guest"
+            out.append(
+                Violation(
+                    "no_guest_of_deleted_server",
+                    f"server {uuid}",
+                    f"{what} left on {host}, which deleted the server",
+                )
+            )
+    return out

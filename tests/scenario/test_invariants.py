@@ -20,6 +20,7 @@ NAMES = {
     "server_group_policy_holds",
     "server_moves_settled",
     "guest_on_its_host",
+    "no_guest_of_deleted_server",
 }
 
 
