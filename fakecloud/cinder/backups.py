@@ -19,8 +19,6 @@ import json
 from collections.abc import Generator
 from typing import Any
 
-from oslo_utils import strutils
-
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
@@ -97,6 +95,8 @@ class BackupAPI(ApiPart):
         dict)."""
         self._authorize(context, "backup:get_all", None)
         raw = filters.pop("all_tenants", "0")
+        from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
         if not strutils.is_valid_boolstr(raw):
             raise exception.InvalidParameterValue(
                 err=f"all_tenants must be a boolean, got '{raw}'."

@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from oslo_utils import strutils, timeutils
+from oslo_utils import timeutils
 
 from fakecloud.api.http import HttpError
 from fakecloud.cinder import exception, faults
@@ -245,6 +245,8 @@ def _boolean_filter(key: str, value: Any, strict: bool) -> bool:
     only ``False``/``false``/``FALSE`` are false (and the empty string)."""
     if strict:
         try:
+            from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
             return strutils.bool_from_string(value, strict=True)
         except ValueError:
             raise exception.InvalidInput(reason=f"'{key} = {value}'") from None

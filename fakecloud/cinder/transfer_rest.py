@@ -19,8 +19,6 @@ from collections.abc import Generator
 from typing import Any
 from urllib.parse import urlencode
 
-from oslo_utils import strutils
-
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.router import NoRoute
@@ -186,6 +184,8 @@ def _create(service: Any, req: Request, v3: bool) -> Response:
         if name is not None:
             # validate_string_length(name, 'Transfer name', 1, 255, remove_whitespaces=True)
             try:
+                from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
                 strutils.check_string_length(
                     name.strip() if isinstance(name, str) else name,
                     name="Transfer name",

@@ -21,8 +21,6 @@ import hmac
 from collections.abc import Generator
 from typing import Any
 
-from oslo_utils import strutils
-
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.models import Transfer, Volume
@@ -101,6 +99,8 @@ class TransferAPI(ApiPart):
             out = [r for r in rows if every or self._volume_project(r) == context.project_id]
             out.sort(key=lambda r: (r.created_at, r.id))
             return out
+        from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
         every = context.is_admin and strutils.bool_from_string(raw or "false")
         query = dict(filters)
         project = query.pop("project_id", None)

@@ -27,8 +27,6 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from oslo_utils import strutils
-
 from fakecloud.api.http import HttpError
 from fakecloud.cinder import faults, list_filters
 from fakecloud.cinder.views import USER_VISIBLE_EXTRA_SPECS
@@ -119,6 +117,8 @@ def _parse_is_public(value: str | None) -> bool | None:
     if value.lower() == "none":
         return None
     try:
+        from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
         return strutils.bool_from_string(value, strict=True)
     except ValueError:
         raise HttpError(400, f"Invalid is_public filter [{value}]") from None

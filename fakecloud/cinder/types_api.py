@@ -23,8 +23,6 @@ import copy
 import re
 from typing import Any
 
-from oslo_utils import strutils
-
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.cinder import controllers, exception, faults, policy, type_manage
@@ -172,6 +170,8 @@ def _check_queens_specs(specs: dict[str, Any]) -> None:
             "Key names can only contain alphanumeric characters, underscores, periods, colons "
             "and hyphens.",
         )
+    from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
     for key, value in specs.items():
         try:
             strutils.check_string_length(key, f'Key "{key}"', min_length=1, max_length=255)

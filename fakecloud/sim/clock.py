@@ -25,8 +25,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import time_machine
-
 from fakecloud.bounds import OutOfRange
 from fakecloud.config import config_section
 from fakecloud.errors import ConfigError
@@ -65,14 +63,28 @@ def parse_epoch(text: str) -> datetime.datetime:
     return value
 
 
-class _VirtualTraveller(time_machine.Traveller):
-    """time-machine's traveller whose destination is the epoch plus the simulation's now."""
+_TRAVELLER: list[type] = []  # made at the first binding of a process (see _traveller)
 
-    _kernel: Any
-    _epoch_ns: int
 
-    def time_ns(self) -> int:
-        return self._epoch_ns + round(self._kernel.env.now * 1_000_000_000)
+def _traveller() -> tuple[Any, type]:
+    """time-machine, and its traveller whose destination is the epoch plus the simulation's now.
+
+    Imported when a clock is first bound, not with fakecloud: time-machine imports pytest and
+    dateutil when they are installed (~0.13 CPU-s), which a process that never binds a clock
+    (``fakecloud serve``, ``run``, ``demo``, an explorer's worker) has no use for."""
+    import time_machine
+
+    if not _TRAVELLER:
+
+        class _VirtualTraveller(time_machine.Traveller):
+            _kernel: Any
+            _epoch_ns: int
+
+            def time_ns(self) -> int:
+                return self._epoch_ns + round(self._kernel.env.now * 1_000_000_000)
+
+        _TRAVELLER.append(_VirtualTraveller)
+    return time_machine, _TRAVELLER[0]
 
 
 def _format(when: datetime.datetime, fmt: str) -> str:
@@ -139,11 +151,12 @@ class ClockBridge:
     def __enter__(self) -> ClockBridge:
         if self._depth == 0:
             epoch = self.epoch.replace(tzinfo=datetime.UTC)
+            time_machine, virtual = _traveller()
             self._travel = time_machine.travel(epoch, tick=False)
             traveller = self._travel.start()
             # The traveller stays where time-machine put it (its stop undoes its time zone);
             # only its reading changes, to follow the simulation.
-            traveller.__class__ = _VirtualTraveller
+            traveller.__class__ = virtual
             traveller._kernel = self._kernel
             traveller._epoch_ns = traveller._destination_timestamp_ns
             self._real = {name: getattr(time, name) for name in (*_INTERVAL_CLOCKS, "sleep")}

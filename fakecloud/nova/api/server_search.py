@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from oslo_utils import strutils
-
 from fakecloud.api.http import HttpError, Request
 from fakecloud.nova import exception, states
 from fakecloud.nova.api import schemas, server_list_query
@@ -92,6 +90,8 @@ def search_options(req: Request, policy: Any, kind: str) -> tuple[dict[str, Any]
         if "changes-since" not in opts and "changes-before" not in opts:
             opts["deleted"] = False
     else:
+        from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
         opts["deleted"] = strutils.bool_from_string(opts["deleted"], default=False)
     if opts.get("vm_state") == [states.DELETED]:
         if not ctx.is_admin:
@@ -135,6 +135,8 @@ def _all_tenants(opts: dict[str, Any]) -> bool:
 
 def _boolean(value: str, strict: bool) -> bool:
     try:
+        from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
         return strutils.bool_from_string(value, strict=strict)
     except ValueError as err:
         raise HttpError(400, exception.InvalidInput(reason=str(err)).format_message()) from None
