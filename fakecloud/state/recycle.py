@@ -192,8 +192,8 @@ class _Writer:
                         body.append(f"d = {n}.__dict__")
                     for key, value in resets:
                         body.append(f"d[{const(key)}] = {self.fresh(value)}")
-                if slot_values:
-                    checked.append(slot)
+                if len(slot_values) < len(kinds.slot_names(rcls)):
+                    checked.append(slot)  # a slot the world left unset: a run may set it
                 plain = rcls.__setattr__ is object.__setattr__
                 attrp = patched.get((planned._ATTRIBUTE, slot), {})
                 for key, value in slot_values:
@@ -268,8 +268,8 @@ class _Writer:
 
 
 class _Reset:
-    """A compiled reset: ``reset(slots, refills)``; the slots of the records with slots and
-    of the functions, checked by their referents' count; the slots refilled, by kind
+    """A compiled reset: ``reset(slots, refills)``; the slots of the records with a slot unset
+    and of the functions, checked by their referents' count; the slots refilled, by kind
     (`_KINDS`); the slots of the records (their classes checked)."""
 
     def __init__(self, function: Any, consts: tuple, checked: tuple, refilled: dict, records):
