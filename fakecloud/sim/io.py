@@ -76,7 +76,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, PENDING
 
-from fakecloud.sim.trace import form
+from fakecloud.sim.trace import Site, form, site
 
 MB = 1_000_000
 GB = 1_000_000_000
@@ -88,6 +88,8 @@ _SLACK = 1e-12  # relative tolerance of the fairness checks
 _FINISH = form("io.finish", "label", "duration_s", variable=("duration_s",))
 _RESOURCE = form("io.resource", "bytes_per_s", variable=("bytes_per_s",))
 _CAPACITY = form("io.capacity", "bytes_per_s", variable=("bytes_per_s",))
+#: Label -> the site of its transfers' last events (`Trace.write_at`).
+_FINISHES: dict[str, Site] = {}
 #: The forms of a transfer's first event, by the keys of its caller's attributes: its size
 #: and its path's names are never text.
 _STARTS: dict[tuple[str, ...], Any] = {}
@@ -758,7 +760,10 @@ class IoModel:
         del self._active[t.id]
         t.state = "done"
         t.finished_at = now
-        self._kernel.trace.write(_FINISH, "io", t.id, (t.label, round(now - t.started_at, 9)))
+        at = _FINISHES.get(t.label)
+        if at is None:
+            at = _FINISHES[t.label] = site(_FINISH, label=t.label)
+        self._kernel.trace.write_at(at, "io", t.id, (round(now - t.started_at, 9),))
         done = t.done
         if done._value is not PENDING:
             done.succeed()  # raises as simpy does

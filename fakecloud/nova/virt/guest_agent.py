@@ -47,7 +47,7 @@ from fakecloud.errors import ConfigError
 from fakecloud.nova import exception, states
 from fakecloud.nova.virt.libvirt import LibvirtError
 from fakecloud.sim.states import StateMachine
-from fakecloud.sim.trace import Form, form
+from fakecloud.sim.trace import Form, Site, form, site
 
 #: qemu-ga's ``guest-fsfreeze-status`` of a guest.
 FSFREEZE_STATUS = StateMachine(
@@ -67,6 +67,8 @@ THAW = "guest-fsfreeze-thaw"
 # The forms of the freeze and thaw events (`Trace.put`).
 _FREEZE = form("guest.freeze", "host", "requested_at")
 _THAW = form("guest.thaw", "host", "requested_at")
+#: (form, host) -> the site of a host's freezes or thaws (`Trace.write_at`).
+_SITES: dict[tuple[Form, str], Site] = {}
 
 _TRUE_STRINGS = frozenset({"1", "t", "true", "on", "y", "yes"})
 
@@ -210,7 +212,10 @@ class GuestAgent:
             intervals.append((now, None))
         else:
             intervals[-1] = (intervals[-1][0], now)
-        k.trace.write(event, actor, dom.id, (self.host, requested))
+        at = _SITES.get((event, self.host))
+        if at is None:
+            at = _SITES[(event, self.host)] = site(event, host=self.host)
+        k.trace.write_at(at, actor, dom.id, (requested,))
 
 
 def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
