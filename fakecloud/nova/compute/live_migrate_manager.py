@@ -14,7 +14,8 @@ completed; the old one is kept) → ``running`` (the libvirt job,
 source's old attachments and lets the source guest go, the destination takes the server (its
 host and node, task_state none). A failed job is rolled back (``_rollback_live_migration``: the
 new attachments deleted and the old ones back, the destination cleaned up, task_state none)
-with the migration ``failed``; an aborted one likewise with ``cancelled``. An abort of a
+with the migration ``error`` (``failed`` from 22.0.0); an aborted one likewise (libvirt's
+monitor sees it fail, `fakecloud.nova.virt.live_migration`). An abort of a
 migration still waiting for the worker cancels it there (``cancelled``, task_state none); one
 in ``preparing`` is rolled back as cancelled when the job would start.
 
@@ -62,8 +63,14 @@ POST_AT_DEST_RAISES_SINCE = (31, 0, 0)
 ROLLBACK_SAVES_LAST_SINCE = (21, 0, 0)
 #: ``_reset_live_migration`` at start-up (ebcf6e4ce5, 21.0.0; backported to 20.2.0).
 RESET_AT_STARTUP_SINCE = (20, 2, 0)
+#: ``_rollback_live_migration``'s default ``migration_status`` (the monitor's failed job, and
+#: ``_cleanup_pre_live_migration``'s rollback): ``error`` until 21.x, ``failed`` from 22.0.0,
+#: so that the resource tracker keeps counting only a migration whose rollback failed.
+ROLLBACK_FAILED_STATUS = Change(
+    "22.0.0", "255b3f2f91", "Track error migrations in resource tracker"
+)
 #: The libvirt driver's ``_live_migration`` collects its operation thread's result after the
-#: monitor (``future.result()``): the migrate call's error after a cancelled or failed job (the
+#: monitor (``future.result()``): the migrate call's error after an aborted or failed job (the
 #: rollback done) reaches ``_do_live_migration``'s 'Live migration failed.'.
 OPERATION_RESULT_COLLECTED = Change(
     "33.0.0",
@@ -243,7 +250,7 @@ def _prepare_and_run(
         manager.db.migration_save(migration, "error", manager.actor)
         try:
             yield from _rollback(manager, context, instance, dest, migrate_data, migration,
-                                 "failed", pre=True)  # fmt: skip
+                                 _failed(manager), pre=True)  # fmt: skip
         except _PREEMPTED:
             pass  # the job's thread ends with it; the migration stays 'error'
         return
@@ -271,7 +278,7 @@ def _prepare_and_run(
     else:
         try:
             yield from _rollback(manager, context, instance, dest, migrate_data, migration,
-                                 result)  # fmt: skip
+                                 _failed(manager))  # fmt: skip
         except _PREEMPTED:
             # The monitor's recover_method raised: _do_live_migration's 'Live migration
             # failed.' (no fault: the job's thread is not wrapped), ERROR if still there.
@@ -281,6 +288,11 @@ def _prepare_and_run(
             # libvirt's migrate call raised ('operation aborted: ... canceled by client', or
             # the failure); the monitor's live_migration_abort finds no job, and re-raises.
             _live_migration_failed(manager, instance, migration)
+
+
+def _failed(manager: Any) -> str:
+    """The migration status a rolled-back failed job ends with (`ROLLBACK_FAILED_STATUS`)."""
+    return "failed" if ROLLBACK_FAILED_STATUS.reaches(manager.switches.release) else "error"
 
 
 def _live_migration_failed(manager: Any, instance: Any, migration: Any) -> None:

@@ -20,13 +20,18 @@ labelled ``libvirt.live_migration.disk``), then the guest's memory crosses the l
 domain: its filesystems stay frozen or thawed as they were). Every
 ``live_migration_monitor_interval`` (5 s) from the start the monitor saves the progress on the
 migration (``memory_*``/``disk_*`` bytes, `save_stats`). An abort cancels the copy under way
-(``abortJob``: the job is ``cancelled``); a force-complete pauses the guest (no post-copy:
-``live_migration_permit_post_copy`` is off by default), so what is left of the memory pass under
-way (at most the guest's memory) is the rest, and the guest runs again on the destination (or,
-if the job ends otherwise, on the source: ``run_recover_tasks``' unpause). A failed copy (an
-``io.transfer`` fault rule on those labels, or fault point ``nova.libvirt.live_migration``
-(host, instance_uuid, dest) as the job starts) is a ``failed`` job, which the manager rolls
-back. A guest destroyed under the job (the server deleted) is a job the monitor takes for
+(``abortJob``: the monitor then sees a ``failed`` job, below); a force-complete pauses the guest
+(no post-copy: ``live_migration_permit_post_copy`` is off by default), so what is left of the
+memory pass under way (at most the guest's memory) is the rest, and the guest runs again on the
+destination (or, if the job ends otherwise, on the source: ``run_recover_tasks``' unpause). A
+failed copy (an ``io.transfer`` fault rule on those labels, or fault point
+``nova.libvirt.live_migration`` (host, instance_uuid, dest) as the job starts) is a ``failed``
+job, which the manager rolls back. So is an aborted job: the monitor polls ``jobStats()`` without
+``VIR_DOMAIN_JOB_STATS_COMPLETED``, which reports ``VIR_DOMAIN_JOB_NONE`` once libvirt's job has
+ended, and ``find_job_type`` finds the guest still running here: ``VIR_DOMAIN_JOB_FAILED``, not
+``CANCELLED`` (17.0.13-34.0.0 ``guest.py`` ``get_job_info``, ``migration.py`` ``find_job_type``;
+the monitor's ``CANCELLED`` branch needs a poll in the instant libvirt's job still reports the
+cancel). A guest destroyed under the job (the server deleted) is a job the monitor takes for
 ``completed`` (the domain gone or shut off), so the manager goes on as after a switch-over
 that never happened.
 
@@ -38,7 +43,7 @@ steps (`downtime_ms`: 50 ms, rising to ``live_migration_downtime`` 500 ms in 10 
 ``live_migration_downtime_delay`` 75 s per GiB of data) — and a last pass sends it. A guest that
 dirties at least as fast as the link sends never gets there. The monitor's completion timeout
 (``live_migration_completion_timeout`` s per GiB of `data_gb`, checked at its 0.5 s polls; 0:
-none) then aborts the job (a ``cancelled`` job; the only action before 19.0.0) or, with
+none) then aborts the job (a ``failed`` job, as above; the only action before 19.0.0) or, with
 ``live_migration_timeout_action`` ``force_complete`` (19.0.0+, 99a075cc94), force-completes it.
 A force-complete switches to post-copy when ``live_migration_permit_post_copy`` is on (the
 migration ``running (post-copy)``: the guest runs on the destination, what is left of its memory
@@ -85,7 +90,7 @@ _SHARED_REASON = (
 
 
 class _Cancelled(Exception):
-    """The job was aborted (``VIR_DOMAIN_JOB_CANCELLED``)."""
+    """The job was aborted (``abortJob``): a failed job as the monitor sees it (module doc)."""
 
 
 class _Forced(Exception):
@@ -216,8 +221,8 @@ def check_source(host: str, instance: Any, data: dict, volume_backed: bool) -> d
 def live_migration(
     driver: Any, instance: Any, dest: Any, block_migration: bool, migration: Any
 ) -> Generator[Any, Any, str]:
-    """Run the job to its end: ``completed`` (the guest now on `dest`), ``cancelled`` or
-    ``failed`` (the guest still here, running again if a force-complete paused it)."""
+    """Run the job to its end: ``completed`` (the guest now on `dest`) or ``failed`` (an
+    aborted job too: the guest still here, running again if a force-complete paused it)."""
     kernel = driver.kernel
     dom = driver._domain(instance)
     job = LiveJob(dom=dom, dest=dest, memory_total=dom.memory_bytes)
@@ -270,7 +275,7 @@ def live_migration(
                 job.memory_sent += job.memory_left
                 job.memory_left = 0.0
     except _Cancelled:
-        result = "cancelled"
+        result = "failed"  # the guest still ran here when the abort ended it (module doc)
     except Exception:  # noqa: BLE001 - VIR_DOMAIN_JOB_FAILED: the manager rolls back
         # A guest destroyed under the job (a delete) is a job the monitor sees COMPLETED:
         # jobStats' VIR_ERR_NO_DOMAIN/OPERATION_INVALID and find_job_type's "VM is
