@@ -64,7 +64,8 @@ def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
         return float(value)
     if expected is bool and not isinstance(value, bool):
         raise ConfigError(f"config {section}.{field.name}: expected true or false, got {value!r}")
-    if not isinstance(value, expected):
+    # YAML's true is Python's True, an int: a count or a number of seconds is not a yes/no.
+    if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
         raise ConfigError(
             f"config {section}.{field.name}: expected {expected.__name__}, "
             f"got {type(value).__name__} {value!r}"

@@ -164,7 +164,14 @@ def test_without_a_timeout_a_stuck_guest_migrates_until_aborted():
         ({"guest_workloads": {"db": {"dirty": 1}}},
          "unknown key config nova.guest_workloads.db.dirty; known: dirty_mb_per_s"),
         ({"guest_workloads": {"db": {"dirty_mb_per_s": -1}}},
-         "config nova.guest_workloads.db.dirty_mb_per_s must be a number of MB/s >= 0, got -1"),
+         "config nova.guest_workloads.db.dirty_mb_per_s: expected MB/s from 0 to 1e+06, got -1 "
+         "(negative)"),
+        # r1: a NaN rate reached the clock; a list or a number was a traceback (.items()).
+        ({"guest_workloads": {"db": {"dirty_mb_per_s": float("nan")}}},
+         "config nova.guest_workloads.db.dirty_mb_per_s: expected MB/s from 0 to 1e+06, got nan"),
+        ({"guest_workloads": [1]},
+         "config nova.guest_workloads must be a mapping of server names or ids to "
+         "{dirty_mb_per_s}, got list [1]"),
     ],
 )  # fmt: skip
 def test_bad_settings_are_named(nova, message):

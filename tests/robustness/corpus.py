@@ -70,6 +70,17 @@ _SERVER_ACTIONS: list[Any] = [
         {"evacuate": {"host": "{compute_host}", "force": True}},
         {"evacuate": {"adminPass": "p4ss"}},
     ],
+    *[
+        # Session 19 (t1, t2): rescue (a password, an image: 2.87's volume-backed rescue takes
+        # the same body), unrescue, and deferred delete's restore and forceDelete.
+        {"rescue": None},
+        {"rescue": {"adminPass": "p4ss"}},
+        {"rescue": {"rescue_image_ref": "{base_image_id}"}},
+        {"rescue": {"adminPass": "p4ss", "rescue_image_ref": "{snapshot_image_id}"}},
+        {"unrescue": None},
+        {"restore": None},
+        {"forceDelete": None},
+    ],
 ]
 _VOLUME_ACTIONS: list[Any] = [
     {"os-extend": {"new_size": 2}},

@@ -191,6 +191,18 @@ MOVES18 = [
     ("server migration abort", "compute", "DELETE", "/v2.1/servers/{server_id}/migrations/{migration_id}", None, "2.24", (403, 403, 409), (404, 404, 409)),
     ("server migration force complete", "compute", "POST", "/v2.1/servers/{server_id}/migrations/{migration_id}/action", {"force_complete": None}, "2.22", (403, 403, 409), (404, 404, 409)),
 ]  # fmt: skip
+#: Session 19's rescue, unrescue, restore and forceDelete: every release looks another project's
+#: server up before its policy decides (17.0.13's unrescue and restore ask admin_or_owner of the
+#: caller's own project first, which passes, then the look-up: nova 17.0.13/34.0.0 rescue.py,
+#: deferred_delete.py), so the 404 hides it in both eras. The admin's: the rescue accepted (200),
+#: the unrescue of a server not rescued and the restore of one not soft-deleted the 409 of
+#: ``check_instance_state``, the forceDelete accepted (202, any vm_state).
+RESCUE19 = [
+    ("server rescue", "compute", "POST", "/v2.1/servers/{server_id}/action", {"rescue": {"adminPass": "p4ss"}}, None, (404, 404, 200), (404, 404, 200)),
+    ("server unrescue", "compute", "POST", "/v2.1/servers/{server_id}/action", {"unrescue": None}, None, (404, 404, 409), (404, 404, 409)),
+    ("server restore", "compute", "POST", "/v2.1/servers/{server_id}/action", {"restore": None}, None, (404, 404, 409), (404, 404, 409)),
+    ("server forceDelete", "compute", "POST", "/v2.1/servers/{server_id}/action", {"forceDelete": None}, None, (404, 404, 202), (404, 404, 202)),
+]  # fmt: skip
 #: Lists: the other project's users see none of demo's resources (an admin, without
 #: all_tenants, neither; but Glance lists every image to an admin). An admin's flavor and type
 #: lists hold private ones only when asked (``is_public=none``: both services'
@@ -233,7 +245,7 @@ def test_another_projects_users_get_what_real_openstack_gives(worlds, profile):
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_another_projects_users_on_the_session_15_to_17_routes(worlds, profile):
     new_defaults = profile == "upstream"
-    rows = SESSION15 + CINDER16 + TRANSFERS17 + MOVES17 + MOVES18
+    rows = SESSION15 + CINDER16 + TRANSFERS17 + MOVES17 + MOVES18 + RESCUE19
     rows = [(*row[:6], row[7] if new_defaults else row[6]) for row in rows]
     assert _wrong(worlds(profile), rows) == []
 
@@ -284,6 +296,18 @@ def test_the_admins_move_actions_refuse_the_servers_own_member_and_reader(worlds
     force_complete are the admin's (``rule:admin_api`` in 17.0.13-34.0.0): the server's own
     project's member and reader get the 403."""
     rows = [(*row[:6], (403, 403)) for row in MOVES18]
+    assert _wrong(worlds(profile), rows, ("demo", "demo-reader")) == []
+
+
+@pytest.mark.parametrize(
+    ("profile", "reader"), [("seed", (200, 409, 409, 202)), ("upstream", (403, 403, 403, 403))]
+)
+def test_the_servers_own_reader_by_release(worlds, profile, reader):
+    """The server's own member may rescue, unrescue, restore and forceDelete it in every
+    release; its reader too under 17.0.13's ``admin_or_owner`` (os_compute_api:os-rescue,
+    os-deferred-delete), not under 34.0.0's ``PROJECT_MEMBER_OR_ADMIN`` (policies/rescue.py,
+    deferred_delete.py: the 403)."""
+    rows = [(*row[:6], (row[7][2], want)) for row, want in zip(RESCUE19, reader, strict=True)]
     assert _wrong(worlds(profile), rows, ("demo", "demo-reader")) == []
 
 

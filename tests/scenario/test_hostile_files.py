@@ -156,3 +156,27 @@ def test_a_replay_files_decisions_are_checked_where_they_are_written(entry, expe
     type were int() TypeErrors and ValueErrors at the start of the run."""
     text = f"name: n\nsteps:\n  - wait: 1\nchoices:\n  made:\n    - {entry}\n"
     assert problems(text)[0].startswith(expected)
+
+
+#: Session 19's knobs (t2's deferred delete, t3's convergence): a junk value and what the
+#: error says of it (after ``s.yaml:4: field cloud.config.nova.<knob>: config nova.``).
+KNOBS19 = [
+    # YAML's true is an int in Python: it passed as a count or seconds before session 19.
+    ("reclaim_instance_interval_s: true", "expected int, got bool True"),
+    ("reclaim_instance_interval_s: 1e999", "to 1000000000, got inf"),
+    ("live_migration_completion_timeout: true", "expected int, got bool True"),
+    ("live_migration_timeout_action: pause", "must be abort or force_complete, got 'pause'"),
+    ("live_migration_permit_post_copy: 1", "expected true or false, got 1"),
+    ("guest_dirty_mb_per_s: .nan", "expected MB/s from 0 to 1e+06, got nan"),
+    ("guest_workloads: {db: {dirty_mb_per_s: .nan}}", "expected MB/s from 0 to 1e+06, got nan"),
+    ("guest_workloads: 5", "got int 5"),
+]
+
+
+@pytest.mark.parametrize(("knob", "expected"), KNOBS19)
+def test_session_19_knobs_are_refused_at_their_line(knob, expected):
+    found = run_problems(
+        f"name: n\ncloud:\n  config:\n    nova: {{{knob}}}\nsteps: [{{wait: 1}}]\n"
+    )
+    assert len(found) == 1 and found[0].startswith("s.yaml:4: field cloud.config.nova.")
+    assert expected in found[0], found[0]

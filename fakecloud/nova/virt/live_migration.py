@@ -62,6 +62,7 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.bounds import Bounds
 from fakecloud.errors import ConfigError
 from fakecloud.nova import exception, states
 from fakecloud.sim.io import MB, gbit_per_s
@@ -143,8 +144,17 @@ class LiveJob:
         )
 
 
+#: A guest's dirty rate, as ``nova.guest_dirty_mb_per_s`` takes it (finite, 0 to 1e6 MB/s).
+DIRTY_RATE = Bounds(0.0, 1_000_000.0, unit="MB/s")
+
+
 def check_workloads(overrides: Mapping[str, Any]) -> None:
     """Validate ``nova.guest_workloads``; a `ConfigError` names the server key and the field."""
+    if not isinstance(overrides, Mapping):
+        raise ConfigError(
+            "config nova.guest_workloads must be a mapping of server names or ids to "
+            f"{{{', '.join(WORKLOAD_KEYS)}}}, got {type(overrides).__name__} {overrides!r}"
+        )
     for key, spec in overrides.items():
         where = f"config nova.guest_workloads.{key}"
         if not isinstance(spec, Mapping):
@@ -152,8 +162,7 @@ def check_workloads(overrides: Mapping[str, Any]) -> None:
         for name, value in spec.items():
             if name not in WORKLOAD_KEYS:
                 raise ConfigError(f"unknown key {where}.{name}; known: {', '.join(WORKLOAD_KEYS)}")
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f"{where}.{name} must be a number of MB/s >= 0, got {value!r}")
+            DIRTY_RATE.check(value, f"{where}.{name}")
 
 
 def dirty_rate(config: Any, instance: Any) -> float:
