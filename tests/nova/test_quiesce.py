@@ -642,3 +642,32 @@ def test_a_thaw_that_meets_a_suspended_guest_leaves_it_frozen():
     assert env.domain(sid).frozen and not env.events("guest.thaw", subject=sid)
     env.server_action(sid, "resume")
     assert env.server(sid)["status"] == "ACTIVE" and env.domain(sid).frozen
+
+
+@pytest.mark.parametrize(("image", "status"), [(QGA, 202), (STRICT, 500)])
+def test_a_quiesce_that_meets_a_guest_not_running_is_skipped_unless_required(image, status):
+    """A guest paused outside Nova while the server is ACTIVE (``virsh suspend``): the freeze
+    meets libvirt's "domain is not running" (VIR_ERR_OPERATION_INVALID, 55), ``_set_quiesced``'s
+    InternalError in every release (only AGENT_UNRESPONSIVE is InstanceQuiesceFailed, 27.0.0
+    c8d5397b0a); ``snapshot_volume_backed`` takes it as any NovaException: skipped, unless the
+    image sets os_require_quiesce (a 500) (nova 17.0.13/34.0.0 ``virt/libvirt/driver.py``,
+    ``compute/api.py``)."""
+    env = BfvEnv("upstream")
+    sid = env.boot_bfv(image=image, size=4 if image == STRICT else 1)
+    dom = env.domain(sid)
+    env.nova.hosts["cmp-1"].driver._set_power(dom, 3)  # VIR_DOMAIN_PAUSED
+    resp = env.create_image(sid)
+    assert resp.status == status
+    refused = (
+        f"Error from libvirt while quiescing {dom.name}: [Error Code 55] Requested operation is "
+        "not valid: domain is not running"
+    )
+    if status == 500:
+        assert resp.json()["computeFault"]["message"] == unexpected_500("upstream", INTERNAL_ERROR)
+    else:
+        (skipped,) = [
+            e["message"] for e in env.events("log", subject=sid)
+            if e["message"].startswith("Skipping quiescing instance")
+        ]  # fmt: skip
+        assert skipped == f"Skipping quiescing instance: {refused}."
+    assert not dom.frozen

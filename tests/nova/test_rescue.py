@@ -210,6 +210,35 @@ def test_volume_backed_rescue_by_microversion_and_release():
     assert _fault(old, vm).startswith(f"Instance {vm} cannot be rescued: Driver Error: ")
 
 
+@pytest.mark.parametrize("profile", ["nova-21.2.4", "upstream"])
+def test_a_volume_backed_server_rescued_without_an_image_keeps_running(profile):
+    """2.87 with no ``rescue_image_ref``: a volume-backed server's ``image_ref`` is '' and so is
+    its ``image_base_image_ref`` (``_populate_instance_for_create``'s setdefault), so the
+    compute's ``_get_rescue_image`` asks Glance for '' (``GET /v2/images/``: no route, 404,
+    ``ImageNotFound``) before the driver (whose ``[libvirt] rescue_image_id`` and the volume's
+    image metadata are never reached); its decorators leave a fault and the server ACTIVE
+    (nova 21.2.4/34.0.0 ``compute/manager.py`` ``_get_rescue_image``, ``compute/api.py``
+    ``rescue``; from 27.0.0 the API first wants hw_rescue_* on the server's own image). An
+    ACTIVE server shows no fault: the user sees the rescue action's event in Error."""
+    env = BfvEnv(profile)
+    _add_props(env, env.image_id(QGA), STABLE_RESCUE)
+    sid = env.boot_bfv(image=QGA)
+    assert env.action(sid, {"rescue": None}, microversion="2.87").status == 200
+    env.cloud.run_until_idle()
+    assert _state(env, sid) == ("ACTIVE", None, states.RUNNING)
+    (fault,) = env.cloud.trace.filter(kind="nova.fault", subject=sid)
+    assert (fault["code"], fault["message"]) == (404, "Image  could not be found.")
+    path = f"/v2.1/servers/{sid}/os-instance-actions"
+    (last, *_) = env.request("GET", path, user="admin").json()["instanceActions"]
+    one = env.request("GET", f"{path}/{last['request_id']}", user="admin", microversion="2.51")
+    (event,) = one.json()["instanceAction"]["events"]
+    assert (last["action"], event["event"], event["result"]) == (
+        "rescue",
+        "compute_rescue_instance",
+        "Error",
+    )
+
+
 def test_unrescue_policy_order_and_name_by_release():
     for profile, status, rule in (
         ("nova-20.6.0", 403, "os_compute_api:os-rescue"),
