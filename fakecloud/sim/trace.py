@@ -405,6 +405,29 @@ class Subject(tuple):
         return f"Subject({str(self)!r})"
 
 
+#: (site number, plan id) -> `_kept`'s answer (the process's: both never change).
+_KEPT: dict[tuple[int, int], Any] = {}
+
+
+def _kept(site: Site, plan_id: int) -> tuple | None:
+    """What a trace keeps of a site whose family has plan `plan_id` (see
+    `Trace._write_new`): () when the plan holds exactly its fixed details as constants, the
+    fixed values stored per event when it holds only some of them and those come before the
+    tail, else None."""
+    key = (site.number, plan_id)
+    if key in _KEPT:
+        return _KEPT[key]
+    variable = _PLAN_VARIABLE[plan_id]
+    apart = len(variable) - len(site.tail_keys)  # fixed details the plan holds per event
+    kept = None
+    if apart >= 0 and variable[apart:] == site.tail_keys:
+        fixed = site.fixed
+        if all(k in fixed for k in variable[:apart]):
+            kept = tuple(fixed[k] for k in variable[:apart])
+    _KEPT[key] = kept
+    return kept
+
+
 class _Called:
     """The clock of a trace that reads its time by calling its `now` (see `Trace.read_clock`)."""
 
@@ -462,8 +485,8 @@ class Trace:
         # Form number -> {actor, or (subject template, actor): this trace's _Family state}
         self._by_form: list[dict[Any, _Family]] = []
         # Site number -> {actor: the shape id its events take, or ~ an index of `_other`}
-        # (`write_at`): kept while the family's plan lasts (`_forget_sites`)
-        self._at: list[dict[str, int]] = []
+        # (`write_at`), or None: kept while the family's plan lasts (`_forget_sites`)
+        self._at: list[dict[str, int] | None] = []
         # what the sites whose shape `_at` cannot keep alone take (by ~number): see `_write_new`
         self._other: list[Any] = []
 
@@ -594,8 +617,8 @@ class Trace:
         its values, with no look-up of its family or shape by a hashed tuple."""
         try:
             shape = self._at[site.number][actor]
-        except LookupError:  # the site's first event for `actor` here, or its plan changed
-            self._write_new(site, actor, subject, tail)
+        except (LookupError, TypeError):  # the site's first event for `actor` here (None:
+            self._write_new(site, actor, subject, tail)  # for any actor), or a plan moved
             return
         if shape < 0:  # its plan holds some fixed details per event, or other details
             self._write_other(self._other[~shape], site, actor, subject, tail)
@@ -638,22 +661,20 @@ class Trace:
         else:
             Trace.write(self, form, actor, (site.template, *subject), values, True)
             key = (site.template, actor)
-        family = self._by_form[form.number][key]
+        plan_id = self._by_form[form.number][key].key[1]
         at = self._at
-        while len(at) <= site.number:
-            at.append({})
-        variable = _PLAN_VARIABLE[family.key[1]]
-        apart = len(variable) - len(site.tail_keys)  # fixed details the plan holds per event
-        kept: Any = None
-        if apart >= 0 and variable[apart:] == site.tail_keys:
-            fixed = site.fixed
-            if all(k in fixed for k in variable[:apart]):
-                shape = self._shape[-1]
-                kept = (shape, tuple(fixed[k] for k in variable[:apart])) if apart else shape
+        if len(at) <= site.number:  # (None for the sites not met: a fork copies no dict)
+            at += [None] * (site.number + 1 - len(at))
+        kept = _kept(site, plan_id)
+        if kept is not None:
+            kept = self._shape[-1] if kept == () else (self._shape[-1], kept)
         if kept.__class__ is not int:
             self._other.append(kept)
             kept = ~(len(self._other) - 1)  # a negative number: see `write_at`
-        at[site.number][actor] = kept
+        slot = at[site.number]
+        if slot is None:
+            slot = at[site.number] = {}
+        slot[actor] = kept
 
     def _write_other(self, kept: Any, site: Site, actor: str, subject: Any, tail: tuple) -> None:
         """`write_at` of a site whose family's plan does not hold exactly its fixed details
@@ -698,7 +719,7 @@ class Trace:
         template = key[0] if key is not actor else None
         at = self._at
         for number in _SITES_OF.get((form.number, template), ()):
-            if number < len(at):
+            if number < len(at) and at[number] is not None:
                 at[number].pop(actor, None)
 
     def _wider_shapes(self, shape: int) -> None:
