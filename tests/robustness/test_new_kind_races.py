@@ -59,6 +59,23 @@ ROWS = [
         [202, 409, 409, 204],
         ("compute", S, None, None, 404),
     ),
+    # Session 19: a rescue, a createImage, a delete, a restore and a live migration at one
+    # instant (every ordered pair of 15 requests with rescue, unrescue, restore, forceDelete
+    # and a restart was tried, 0 to 20 s apart, upstream): the rescue's task state refuses the
+    # createImage and the live migration, the restore a server not soft-deleted (nova
+    # 17.0.13-34.0.0 check_instance_state); the delete goes through and leaves no guest.
+    (
+        "a rescue, a createImage, a delete, a restore and a live migration at once",
+        [
+            ("demo", "compute", "POST", S + "/action", {"rescue": None}, None),
+            ("demo", "compute", "POST", S + "/action", {"createImage": {"name": "s"}}, None),
+            ("demo", "compute", "DELETE", S, None, None),
+            ("demo", "compute", "POST", S + "/action", {"restore": None}, None),
+            ("admin", "compute", "POST", S + "/action", LIVE, "2.30"),
+        ],
+        [200, 409, 204, 409, 409],
+        ("compute", S, None, None, 404),
+    ),
 ]  # fmt: skip
 
 
