@@ -74,3 +74,38 @@ def test_the_quick_check_accepts_only_what_jsonschema_accepts():
     }
     assert schema._fits_all(body)
     schema.validate(body)
+
+
+class _Text(str):
+    """A str subclass: jsonschema takes it as a string, the quick check leaves it to jsonschema."""
+
+
+def test_the_quick_check_on_whole_bodies_accepts_only_what_jsonschema_accepts():
+    # Nova's snapshot body with each key's value (and one custom key's) bent in turn: a body
+    # is judged as a whole, its checked keys one by one and the others' values counted.
+    schema = ImageSchema(["raw", "qcow2"], ["bare", "ovf"])
+    raw = schema.raw()
+    full = jsonschema.validators.validator_for(raw)(raw)
+    base = {
+        "min_ram": 0,
+        "min_disk": 20,
+        "hw_qemu_guest_agent": "yes",
+        "instance_uuid": UUID,
+        "image_type": "snapshot",
+        "name": "x",
+        "visibility": "private",
+        "disk_format": "qcow2",
+    }
+    wrong, accepted, refused = [], 0, 0
+    for key in [*base, "os_distro", "kernel_id", "some_custom_key"]:
+        for value in [*VALUES, _Text("x")]:
+            body = {**base, key: value}
+            if schema._fits_all(body):
+                accepted += 1
+                if not full.is_valid(body):
+                    wrong.append(body)
+            else:
+                refused += 1
+    assert not wrong, f"the quick check accepts what jsonschema refuses: {wrong}"
+    assert accepted > 30 and refused > 30
+    assert schema._fits_all(base)
