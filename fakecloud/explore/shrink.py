@@ -16,6 +16,8 @@ fail in the original run (so shrinking never trades one bug for another).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,23 +104,47 @@ def shrink(
 
     database = InMemoryExampleDatabase()
     database.save(DATABASE_KEY + b".secondary", choices_to_bytes(sequence))
-    try:
-        find(
-            st.data(),
-            still_breaks,
-            settings=settings(
-                database=database,
-                phases=[Phase.reuse, Phase.shrink],
-                max_examples=max_examples,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-            ),
-            database_key=DATABASE_KEY,
-        )
-    except NoSuchExample:
-        best[:] = [original]  # the seed's own run could not be replayed: keep it as it is
+    with _without_source_constants():
+        try:
+            find(
+                st.data(),
+                still_breaks,
+                settings=settings(
+                    database=database,
+                    phases=[Phase.reuse, Phase.shrink],
+                    max_examples=max_examples,
+                    deadline=None,
+                    suppress_health_check=list(HealthCheck),
+                ),
+                database_key=DATABASE_KEY,
+            )
+        except NoSuchExample:
+            best[:] = [original]  # the seed's own run could not be replayed: keep it as it is
     smallest = best[0] if best else original
     return Shrunk(smallest, target, runs[0], _size(original), _size(smallest))
+
+
+@contextlib.contextmanager
+def _without_source_constants() -> Iterator[None]:
+    """Hypothesis with no constants read from the source of the modules loaded here.
+
+    Hypothesis (6.170 here, ``providers._get_local_constants``) draws a few choices of the
+    shrinker's trial runs (an integer with p 0.05) from the literals of every module it deems
+    local - outside site-packages: fakecloud's own source in an editable install, none from a
+    wheel - parsing each new module once a process and caching the result under
+    ``.hypothesis/constants`` in the current folder. For ``fakecloud shrink`` that was most of
+    its CPU (the docs' example: ~0.9 of 1.3 s), a ``.hypothesis`` folder left wherever it ran,
+    and trials that depended on how fakecloud was installed; fakecloud's choices are indexes
+    and need no such hints.
+    """
+    from hypothesis.internal.conjecture import providers
+
+    scan = providers._get_local_constants
+    providers._get_local_constants = lambda: providers.Constants()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = scan
 
 
 def _dangling(explored: Explored) -> bool:

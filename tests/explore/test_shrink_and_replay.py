@@ -1,5 +1,7 @@
 """Shrinking a failing seed, and replay files that plain `fakecloud run` replays exactly."""
 
+import sys
+
 from fakecloud.cli import main as cli
 from fakecloud.explore.replay import replay_document, write_replay
 from fakecloud.explore.runner import prepared
@@ -24,3 +26,22 @@ def test_an_explored_run_and_its_replay_file_write_the_same_trace(shared_link, t
     replayed = run_case(load(path).cases[0])
     assert same_run(replayed.trace, explored.result.trace)
     assert [c.what for c in replayed.failures] == [c.what for c in explored.failures]
+
+
+def test_a_shrink_draws_no_constants_from_the_source_of_local_modules(tmp_path, monkeypatch):
+    """Hypothesis would parse every new local module (here one holding 987654321) for literals
+    to draw, and cache them under ./.hypothesis; fakecloud's shrink runs without it."""
+    from hypothesis.internal.conjecture import providers
+
+    from fakecloud.explore.shrink import _without_source_constants
+
+    (tmp_path / "local_literals.py").write_text("ODD = 987654321\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "local_literals", None)  # taken out again at the end
+    del sys.modules["local_literals"]
+    __import__("local_literals")
+    with _without_source_constants():
+        assert 987654321 not in providers._get_local_constants().integers
+        assert len(providers._get_local_constants()) == 0
+    assert not (tmp_path / ".hypothesis").exists()
