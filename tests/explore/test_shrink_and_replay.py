@@ -45,3 +45,16 @@ def test_a_shrink_draws_no_constants_from_the_source_of_local_modules(tmp_path, 
         assert 987654321 not in providers._get_local_constants().integers
         assert len(providers._get_local_constants()) == 0
     assert not (tmp_path / ".hypothesis").exists()
+
+
+def test_a_shrink_runs_on_a_hypothesis_without_the_source_scan(monkeypatch):
+    """fakecloud asks hypothesis>=6.130 only: a release without the scan (or with it renamed)
+    shrinks as it would, with nothing patched."""
+    from hypothesis.internal.conjecture import providers
+
+    from fakecloud.explore.shrink import _without_source_constants
+
+    monkeypatch.delattr(providers, "_get_local_constants", raising=False)
+    with _without_source_constants():
+        assert not hasattr(providers, "_get_local_constants")
+    assert not hasattr(providers, "_get_local_constants")
