@@ -132,19 +132,9 @@ def _failed(manager: Any, instance: Any, event: Any, function: str, exc: Excepti
     """The decorators of both methods, inner to outer: ``wrap_instance_fault`` records a fault
     (unless the server is gone), ``wrap_instance_event`` ends the event in Error,
     ``reverts_task_state`` clears the task state (not after another task took it), and
-    ``wrap_exception`` notifies."""
-    if not isinstance(exc, exception.InstanceNotFound):
-        manager.db.fault_create(
-            instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
-        )
-    event.finish(exc)
-    if not isinstance(exc, exception.UnexpectedTaskStateError):
-        try:
-            instance.task_state = None
-            instance.save()
-        except exception.InstanceNotFound:
-            pass
-    manager.notifier.exception(manager.host, function, exc, instance=instance.uuid)
+    ``wrap_exception`` notifies: the compute manager's `_failed` with the event's finish
+    between the fault and the revert."""
+    manager._failed(function, None, instance, exc, after_fault=lambda: event.finish(exc))
 
 
 def _message(error: BaseException) -> str:
