@@ -9,7 +9,11 @@ image is deleted) and ``backup_instance``'s own decorators (a fault, the
 ``compute_backup_instance`` event in Error, task_state back to none, an error notification);
 rotation is not reached. From 33.0.0 ``_snapshot_instance`` carries the same decorators
 itself (switch ``snapshot_inline_in_rpc_worker`` off), so the fault and the notification come
-twice.
+twice. ``_rotate_backups`` has its own ``wrap_instance_fault`` (17.0.7 to 34.0.0): a failed
+listing of the backups records its fault before ``backup_instance``'s decorators record theirs.
+The legacy error notifications carry every argument of the failed call (``wrap_exception``'s
+``getcallargs``): ``backup_type`` and ``rotation``, ``_snapshot_instance``'s
+``expected_task_state``.
 """
 
 from __future__ import annotations
@@ -37,17 +41,36 @@ def backup_instance(
             if not manager.switches.snapshot_inline_in_rpc_worker:
                 # 33.0.0+: _snapshot_instance's own decorators run first.
                 yield from manager._snapshot_failed(
-                    "_snapshot_instance", context, image_id, instance, exc
+                    "_snapshot_instance",
+                    context,
+                    image_id,
+                    instance,
+                    exc,
+                    more_args={"expected_task_state": states.IMAGE_BACKUP},
                 )
             # _do_snapshot_instance: delete_image_on_error (already deleted from 33: logged).
             yield from compute_utils.delete_image(
                 context, manager.image_api, image_id, manager.kernel, manager.actor, instance.uuid
             )
             raise
-        yield from rotate_backups(manager, context, instance, backup_type, rotation)
+        try:
+            yield from rotate_backups(manager, context, instance, backup_type, rotation)
+        except Exception as exc:  # noqa: BLE001 - _rotate_backups' own wrap_instance_fault
+            if not isinstance(exc, exception.InstanceNotFound):
+                manager.db.fault_create(
+                    instance.uuid, exc, manager.host, compute_utils.format_traceback(exc)
+                )
+            raise
     except Exception as exc:  # noqa: BLE001 - backup_instance's own decorators
         finish = functools.partial(event.finish, exc)
-        manager._failed("backup_instance", image_id, instance, exc, after_fault=finish)
+        manager._failed(
+            "backup_instance",
+            image_id,
+            instance,
+            exc,
+            after_fault=finish,
+            more_args={"backup_type": backup_type, "rotation": rotation},
+        )
         return
     event.finish()
 

@@ -345,7 +345,12 @@ class ComputeManager:
                     instance.task_state = states.IMAGE_SNAPSHOT
                     instance.save(expected_task_state=states.IMAGE_SNAPSHOT_PENDING)
                 except exception.InstanceNotFound:
-                    self._log(instance.uuid, "debug", "Instance not found, could not set state")
+                    self._log(
+                        instance.uuid,
+                        "debug",
+                        f"Instance not found, could not set state {states.IMAGE_SNAPSHOT} for "
+                        "instance.",
+                    )
                     event.finish()
                     return
                 except exception.UnexpectedDeletingTaskStateError:
@@ -410,7 +415,14 @@ class ComputeManager:
         try:
             yield from work
         except Exception as exc:  # noqa: BLE001
-            yield from self._snapshot_failed(name, context, image_id, instance, exc)
+            yield from self._snapshot_failed(
+                name,
+                context,
+                image_id,
+                instance,
+                exc,
+                more_args={"expected_task_state": states.IMAGE_SNAPSHOT},
+            )
 
     def _snapshot_failed(
         self,
@@ -420,6 +432,7 @@ class ComputeManager:
         instance: Any,
         exc: Exception,
         after_fault: Callable[[], None] | None = None,
+        more_args: dict[str, Any] | None = None,
     ) -> Generator[Any, Any, None]:
         """``delete_image_on_error``, ``wrap_instance_fault``, (`after_fault`: the event's
         finish, for an entry point with ``wrap_instance_event``), ``reverts_task_state``,
@@ -427,7 +440,7 @@ class ComputeManager:
         yield from compute_utils.delete_image(
             context, self.image_api, image_id, self.kernel, self.actor, instance.uuid
         )
-        self._failed(name, image_id, instance, exc, after_fault=after_fault)
+        self._failed(name, image_id, instance, exc, after_fault=after_fault, more_args=more_args)
 
     def _failed(
         self,
@@ -436,11 +449,14 @@ class ComputeManager:
         instance: Any,
         exc: Exception,
         after_fault: Callable[[], None] | None = None,
+        more_args: dict[str, Any] | None = None,
     ) -> None:
         """``wrap_instance_fault``, ``reverts_task_state``, ``wrap_exception``, in that order;
         `after_fault` runs between the fault and the revert (``wrap_instance_event``'s finish,
         for an RPC entry point that records an instance action). `image_id`: the image the
-        failed call was given, if any (the notification's argument)."""
+        failed call was given, if any; `more_args`: the call's arguments after ``instance``
+        (the legacy notification's ``args`` are all of them, ``getcallargs`` less self and
+        context)."""
         if not isinstance(exc, exception.InstanceNotFound):
             self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
         if after_fault is not None:
@@ -452,7 +468,10 @@ class ComputeManager:
             except exception.InstanceNotFound:
                 pass
         args = {"image_id": image_id} if image_id is not None else {}
-        self.notifier.exception(self.host, name, exc, **args, instance=instance.uuid)
+        args["instance"] = instance.uuid
+        if more_args:
+            args.update(more_args)
+        self.notifier.exception(self.host, name, exc, **args)
 
     def _snapshot_instance_body(
         self, context: Any, image_id: str, instance: Any, expected_task_state: str
@@ -467,7 +486,12 @@ class ComputeManager:
         try:
             instance.save()
             if instance.power_state != states.RUNNING:
-                self._log(instance.uuid, "warning", "trying to snapshot a non-running instance")
+                self._log(
+                    instance.uuid,
+                    "warning",
+                    "trying to snapshot a non-running instance: (state: "
+                    f"{instance.power_state} expected: {states.RUNNING})",
+                )
             self.notifier.instance_usage(self.host, instance, "snapshot.start")
             self.notifier.instance_snapshot(self.host, instance, "start", image_id)
 

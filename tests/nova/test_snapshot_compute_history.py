@@ -1,0 +1,82 @@
+"""createImage and createBackup on the compute host, as session 20's release-by-release audit
+of ``nova/compute/manager.py`` found them (nova 17.0.7 to 34.0.0): the words of the snapshot's
+log lines, ``_rotate_backups``' own fault and the arguments of the legacy error notifications."""
+
+from __future__ import annotations
+
+from fakecloud.nova.image_api import HTTPInternalServerError
+from tests.nova.conftest import NovaEnv
+
+
+def _logs(env: NovaEnv, sid: str) -> list[tuple[str, str]]:
+    return [(e["level"], e["message"]) for e in env.cloud.trace.filter(kind="log", subject=sid)]
+
+
+def _errors(env: NovaEnv) -> dict[str, dict]:
+    found = env.cloud.trace.filter(kind="notification", priority="ERROR", format="unversioned")
+    return {e["event_type"]: e["args"] for e in found}
+
+
+def test_the_snapshot_s_log_lines_are_novas_words():
+    """``_snapshot_instance`` warns with the power states it compared; ``snapshot_instance``'s
+    debug line for a server gone before the cast names the task state (17.0.13 and 34.0.0
+    compute/manager.py, unchanged in between)."""
+    env = NovaEnv("upstream")
+    stopped, gone = env.boot("a"), env.boot("b")
+    assert env.action(stopped, {"os-stop": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.action(stopped, {"createImage": {"name": "s"}}).status == 202
+    env.cloud.run_until_idle()
+    # With nova-compute down the DELETE is local: the cast finds no row when it arrives.
+    host = "compute." + env.server(gone)["OS-EXT-SRV-ATTR:host"]
+    env.kernel.rpc.set_up(host, False)
+    assert env.action(gone, {"createImage": {"name": "g"}}).status == 202
+    assert env.request("DELETE", f"/v2.1/servers/{gone}").status == 204
+    env.kernel.rpc.set_up(host, True)
+    env.cloud.run_until_idle()
+    warning = ("warning", "trying to snapshot a non-running instance: (state: 4 expected: 1)")
+    assert warning in _logs(env, stopped)
+    assert _logs(env, gone) == [
+        ("debug", "Instance not found, could not set state image_snapshot for instance.")
+    ]
+
+
+def test_a_failed_rotation_records_its_own_fault_before_backup_instance_s():
+    """``_rotate_backups`` carries ``wrap_instance_fault`` (17.0.13 and 34.0.0): Glance failing
+    the listing leaves two faults; ``backup_instance``'s legacy error notification holds every
+    argument of the call (``wrap_exception``'s ``getcallargs`` less self and context)."""
+    env = NovaEnv("nova-17.0.13")
+    sid = env.boot()
+    env.cloud.faults.add("image_api.get_all", error=HTTPInternalServerError("boom"))
+    entity = {"name": "b", "backup_type": "daily", "rotation": 1}
+    resp = env.action(sid, {"createBackup": entity}, microversion="2.45")
+    env.cloud.run_until_idle()
+    faults = env.nova.db.faults[sid]
+    assert [(f.message, f.code) for f in faults] == [("HTTPInternalServerError", 500)] * 2
+    args = {"image_id": resp.json()["image_id"], "instance": sid}
+    assert _errors(env) == {"backup_instance": {**args, "backup_type": "daily", "rotation": 1}}
+
+
+def test_the_spawned_snapshot_s_notification_names_its_expected_task_state():
+    """From 33.0.0 ``_snapshot_instance(context, image_id, instance, expected_task_state)``
+    has its own ``wrap_exception`` (34.0.0 compute/manager.py): its legacy error notification's
+    ``args`` end with the task state the backup or the snapshot expects."""
+    env = NovaEnv("upstream")
+    env.cloud.faults.add("nova.libvirt.extract", error=RuntimeError("qemu-img: I/O error"))
+    sid = env.boot()
+    entity = {"name": "b", "backup_type": "weekly", "rotation": 2}
+    backup = env.action(sid, {"createBackup": entity}, microversion="2.45").json()["image_id"]
+    env.cloud.run_until_idle()
+    assert _errors(env) == {
+        "_snapshot_instance": {
+            "image_id": backup,
+            "instance": sid,
+            "expected_task_state": "image_backup",
+        },
+        "backup_instance": {
+            "image_id": backup,
+            "instance": sid,
+            "backup_type": "weekly",
+            "rotation": 2,
+        },
+    }
