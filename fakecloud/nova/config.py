@@ -21,6 +21,9 @@ from fakecloud.errors import ConfigError
 #: ``[notifications] notification_format`` choices ("": the release's default).
 NOTIFICATION_FORMATS = ("", "unversioned", "versioned", "both", "none")
 
+#: ``[DEFAULT] non_inheritable_image_properties``' default text (21.0.0's default list).
+DEFAULT_NON_INHERITABLE_TEXT = "cache_in_nova,bittorrent"
+
 #: ``[quota] driver`` choices, by their class names in ``nova/quota.py``.
 QUOTA_DRIVERS = ("DbQuotaDriver", "NoopQuotaDriver", "UnifiedLimitsDriver")
 #: The first Nova with ``UnifiedLimitsDriver`` (25.0.0, Yoga: ``nova/quota.py``, ``nova/limit``).
@@ -66,10 +69,13 @@ class NovaConfig:
     """``[api] compute_link_prefix``: base of the links in responses (empty: the request's)."""
     max_limit: int = 1000
     """``[api] max_limit``: the most items one page of a list answer holds."""
-    non_inheritable_image_properties: str = "cache_in_nova,bittorrent"
+    non_inheritable_image_properties: str = DEFAULT_NON_INHERITABLE_TEXT
+    """``[DEFAULT] non_inheritable_image_properties``, comma-separated as the real list option.
+    Left at this text it is the release's default: 21.0.0's, and before 21.0.0 (bc29084012,
+    switch ``lp1852106``) the four ``img_signature*`` properties too (to drop just these two
+    there, write them otherwise: ``bittorrent,cache_in_nova``)."""
     enable_instance_password: bool = True
     """``[api] enable_instance_password``: a rebuild's answer holds the ``adminPass``."""
-    """Comma-separated, as the real list option."""
 
     # -- policy ------------------------------------------------------------------------------
     policy_file: str = ""
@@ -283,6 +289,8 @@ class NovaConfig:
 
             check_overrides(self.guest_agents)
 
-    def non_inheritable(self) -> frozenset[str]:
-        """The configured non-inheritable image properties as a set."""
-        return _names(self.non_inheritable_image_properties)
+    def non_inheritable(self) -> frozenset[str] | None:
+        """The configured non-inheritable image properties as a set (None: left at the
+        default text, the release's default)."""
+        names = self.non_inheritable_image_properties
+        return None if names == DEFAULT_NON_INHERITABLE_TEXT else _names(names)

@@ -37,6 +37,24 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "glance_link_catalog_url",
+        "Nova links to Glance (the pre-2.45 createImage Location, the image proxy's alternate "
+        "link) at the catalog's image URL as written: nova/utils.py get_endpoint returns "
+        "get_endpoint_data().catalog_url for the image service (LP #1707995), so "
+        "http://image.fakecloud.test/images/<id>; otherwise at the URL keystoneauth discovers "
+        "for versions 2.0-2.latest (Glance's v2 link), whose version cut leaves its slash: "
+        "http://image.fakecloud.test//images/<id>.",
+        True,
+        (
+            Change(
+                "34.0.0",
+                "12d8f57c6f",
+                "drop workaround for old keystoneauth: get_api_servers asks "
+                "ksa_adap.get_endpoint() (nova/image/glance.py); utils.get_endpoint removed",
+            ),
+        ),
+    ),
+    Switch(
         "policy_before_lookup",
         "createImage's (and createBackup's, os-resetState's) policy is checked before the "
         "server is loaded, with the caller's own project as target (otherwise: load first, "

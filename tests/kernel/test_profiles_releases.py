@@ -12,6 +12,7 @@ from fakecloud.profiles.releases import in_series
 #: Switch → {release: value}, on both sides of each change (read in each release's source).
 EXPECTED = {
     "allow_instance_snapshots_option": {"17.0.13": True, "18.0.0": False},
+    "glance_link_catalog_url": {"33.0.2": True, "34.0.0": False},
     "policy_before_lookup": {"20.6.1": True, "21.0.0": False},
     "metadata_quota_before_lookup": {"20.6.1": True, "21.0.0": False},
     "shelve_offload_policy_before_lookup": {"24.2.1": True, "25.0.0": False},

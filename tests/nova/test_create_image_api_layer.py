@@ -139,8 +139,8 @@ def test_success_before_2_45_is_an_empty_202_with_location(env: NovaEnv):
     assert resp.json() is None
     location = resp.headers["Location"]
     image_id = location.rsplit("/", 1)[1]
-    # Nova's get_api_servers: keystoneauth's v2 endpoint (http://image.fakecloud.test/v2/) with
-    # the version cut off by re.sub(r'/v\d+(\.\d+)?/?$', '/', ...), then "%s/images/%s".
+    # 34.0.0's get_api_servers: keystoneauth's v2 endpoint (http://image.fakecloud.test/v2/)
+    # with the version cut off by re.sub(r'/v\d+(\.\d+)?/?$', '/', ...), then "%s/images/%s".
     assert location == f"http://image.fakecloud.test//images/{image_id}"
     assert resp.headers["Content-Length"] == "0"
     assert resp.headers["Content-Type"] == "text/html; charset=UTF-8"
@@ -156,19 +156,28 @@ def test_success_from_2_45_is_image_id_and_no_location(env: NovaEnv):
     assert env.glance_image(resp.json()["image_id"])["name"] == "snap"
 
 
-@pytest.mark.parametrize("profile", ["nova-17.0.7", "nova-29.2.0"])
-def test_glance_links_keep_the_slash_novas_version_cut_leaves(profile):
-    """nova/image/glance.py get_api_servers (17.0.7 to 34.0.0) asks keystoneauth for the image
-    endpoint at versions 2.0-2.latest, which discovery answers with Glance's v2 link, and cuts
-    the version off leaving its slash: the pre-2.45 Location and the image proxy's alternate
-    link (views/images.py _get_alternate_link) both read http://image.fakecloud.test//images/."""
+@pytest.mark.parametrize(
+    ("profile", "glance"),
+    [
+        ("nova-17.0.7", "http://image.fakecloud.test"),
+        ("nova-33.0.2", "http://image.fakecloud.test"),
+        ("nova-34.0.0", "http://image.fakecloud.test/"),
+    ],
+)
+def test_glance_links_are_the_catalog_url_until_34_0_0(profile, glance):
+    """nova/image/glance.py get_api_servers cuts a version off the image endpoint, leaving its
+    slash. 17.0.7-33.x ask nova/utils.py get_endpoint, which for the image service returns
+    get_endpoint_data().catalog_url, the catalog's URL as written; 34.0.0 (12d8f57c6f) asks
+    ksa_adap.get_endpoint() for versions 2.0-2.latest, which discovery answers with Glance's
+    v2 link (http://image.fakecloud.test/v2/). Both the pre-2.45 Location and the image
+    proxy's alternate link (views/images.py _get_alternate_link) are "%s/images/%s"."""
     env = NovaEnv(profile)
     sid = env.boot()
     location = env.create_image(sid, microversion="2.1").headers["Location"]
-    assert location.startswith("http://image.fakecloud.test//images/")
+    assert location.rsplit("/", 1)[0] == f"{glance}/images"
     links = env.request("GET", f"/v2.1/images/{env.image.id}", microversion="2.1").json()
     (alternate,) = [link for link in links["image"]["links"] if link["rel"] == "alternate"]
-    assert alternate["href"] == f"http://image.fakecloud.test//images/{env.image.id}"
+    assert alternate["href"] == f"{glance}/images/{env.image.id}"
 
 
 def test_location_uses_glance_api_servers_when_configured():

@@ -92,23 +92,28 @@ def test_a_guest_destroyed_during_the_live_copy_is_a_raw_libvirt_error_until_17_
     _assert_failed_loudly(env, sid, bug)
 
 
-SIGNATURE_KEYS = {"img_signature", "img_signature_hash_method", "cinder_encryption_key_id"}
+SIGNATURE_KEYS = {"img_signature", "img_signature_hash_method"}
+SIGNATURE_AND_KEY = SIGNATURE_KEYS | {"cinder_encryption_key_id"}
 
 
 @pytest.mark.parametrize(
-    ("profile", "dropped"),
+    ("profile", "config", "dropped"),
     [
-        ("nova-20.6.1", set()),
-        ("nova-21.0.0", SIGNATURE_KEYS),
-        ("nova-22.4.0", SIGNATURE_KEYS),
-        ("nova-23.0.0", SIGNATURE_KEYS | {"os_glance_importer_note"}),
+        ("nova-20.6.1", {}, SIGNATURE_KEYS),
+        ("nova-20.6.1", {"non_inheritable_image_properties": "cache_in_nova"}, set()),
+        ("nova-21.0.0", {}, SIGNATURE_AND_KEY),
+        ("nova-21.0.0", {"non_inheritable_image_properties": "cache_in_nova"}, SIGNATURE_AND_KEY),
+        ("nova-22.4.0", {}, SIGNATURE_AND_KEY),
+        ("nova-23.0.0", {}, SIGNATURE_AND_KEY | {"os_glance_importer_note"}),
     ],
 )
-def test_what_a_snapshot_inherits_follows_the_release(profile, dropped):
-    """Signature and encryption-key properties are dropped from 21.0.0 (bc29084012, LP
-    #1852106), os_glance* from 23.0.0 (dda179d3f9, when Glance 22 reserved the namespace);
-    Queens to Train drop only [DEFAULT] non_inheritable_image_properties."""
-    env = NovaEnv(profile, {"glance": {"base_images": [SIGNED]}})
+def test_what_a_snapshot_inherits_follows_the_release(profile, config, dropped):
+    """Signature and encryption-key properties are dropped whatever the configuration from
+    21.0.0 (bc29084012, LP #1852106), os_glance* from 23.0.0 (dda179d3f9, when Glance 22
+    reserved the namespace). Queens to Train drop only [DEFAULT] non_inheritable_image_properties,
+    whose default there (nova 17.0.13/20.6.1 nova/conf/compute.py) lists the four img_signature*
+    besides cache_in_nova and bittorrent: by default only cinder_encryption_key_* pass on."""
+    env = NovaEnv(profile, {"glance": {"base_images": [SIGNED]}, "nova": config})
     _image_id, image = _snap(env, env.boot())
     assert image["status"] == "active"
     inherited = {k for k in SIGNED["properties"] if k in image}

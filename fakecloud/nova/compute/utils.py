@@ -38,6 +38,17 @@ NON_INHERITABLE_IMAGE_PROPERTIES = frozenset(
     }
 )
 NON_INHERITABLE_IMAGE_NAMESPACES = ("os_glance",)
+#: ``[DEFAULT] non_inheritable_image_properties``' default from 21.0.0 (bc29084012 moved the
+#: signature properties into `NON_INHERITABLE_IMAGE_PROPERTIES`)...
+DEFAULT_NON_INHERITABLE = frozenset({"cache_in_nova", "bittorrent"})
+#: ... and before it (nova 17.0.13-20.6.1 ``nova/conf/compute.py``): the image-signature
+#: properties too, so a default cloud never passed them on (the encryption-key ones it did).
+_DEFAULT_BEFORE_21 = DEFAULT_NON_INHERITABLE | {
+    "img_signature_hash_method",
+    "img_signature",
+    "img_signature_key_type",
+    "img_signature_certificate_uuid",
+}
 
 
 def safe_truncate(value: str, length: int) -> str:
@@ -121,9 +132,11 @@ def _property_name(key: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _not_inherited(non_inheritable: frozenset[str], hard_coded: bool) -> tuple[str, ...]:
-    """The properties a snapshot drops: the configured ones, and (`hard_coded`, from 21.0.0)
-    `NON_INHERITABLE_IMAGE_PROPERTIES`."""
+def _not_inherited(non_inheritable: frozenset[str] | None, hard_coded: bool) -> tuple[str, ...]:
+    """The properties a snapshot drops: the configured ones (None: the release's default), and
+    (`hard_coded`, from 21.0.0) `NON_INHERITABLE_IMAGE_PROPERTIES`."""
+    if non_inheritable is None:  # one commit (bc29084012) changed the default and hard_coded
+        non_inheritable = DEFAULT_NON_INHERITABLE if hard_coded else _DEFAULT_BEFORE_21
     names = set(non_inheritable)
     if hard_coded:
         names |= NON_INHERITABLE_IMAGE_PROPERTIES
@@ -135,7 +148,7 @@ def initialize_instance_snapshot_metadata(
     instance: Any,
     name: str,
     extra_properties: dict[str, Any] | None,
-    non_inheritable: frozenset[str],
+    non_inheritable: frozenset[str] | None,
     switches: Any = None,
 ) -> dict[str, Any]:
     """The metadata of a new snapshot image of `instance` (both snapshot paths use it), by the
@@ -144,8 +157,9 @@ def initialize_instance_snapshot_metadata(
     - ``lp1675791`` (before 19.0.0 and 18.2.2): ``is_public: False`` whoever asks, so an
       admin's snapshot of another project's server is the admin project's private image;
       after, ``shared`` with the server's project added as a member (``instance_owner``);
-    - ``lp1852106`` (before 21.0.0): only ``non_inheritable_image_properties`` are dropped, not
-      the hard-coded signature and encryption-key properties;
+    - ``lp1852106`` (before 21.0.0): only ``non_inheritable_image_properties`` are dropped
+      (by default the signature properties among them), not the hard-coded signature and
+      encryption-key properties;
     - ``snapshot_drops_os_glance_properties`` (23.0.0): ``os_glance*`` are not inherited.
     """
     image_meta = get_image_from_system_metadata(instance.system_metadata)
@@ -175,7 +189,7 @@ def create_image(
     name: str,
     image_type: str,
     image_api: Any,
-    non_inheritable: frozenset[str],
+    non_inheritable: frozenset[str] | None,
     extra_properties: dict[str, Any] | None = None,
     switches: Any = None,
     id_only: bool = False,
