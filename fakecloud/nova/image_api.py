@@ -108,18 +108,32 @@ class ImageApiConfig:
 
 
 class GlanceClientError(Exception):
-    """``glanceclient.exc.HTTPException``: an HTTP error answer Nova may leave untranslated."""
+    """``glanceclient.exc.HTTPException``: an HTTP error answer Nova may leave untranslated
+    (the class itself for a status glanceclient maps to none of its subclasses, e.g. 410).
 
+    Its text is what the release's glanceclient prints: ``HTTP <details>`` from
+    python-glanceclient 2.16.0 (ae4355b, LP #1598714), the Stein upper constraint, so Nova
+    19.0.0 on; ``<details> (HTTP <code>)`` before (Queens 2.10.1, Rocky 2.13.2). `_call` sets
+    `old_words` from the release the error crosses."""
+
+    real_class_path = "glanceclient.exc.HTTPException"
     code = 500
     #: Glance's own words when the error is Glance's answer (`from_glance`): what the trace
     #: records of the answer, while ``details`` is what glanceclient made of the page.
     glance_message: str | None = None
+    #: glanceclient before 2.16.0's ``__str__`` (Nova before 19.0.0).
+    old_words = False
 
     def __init__(self, details: str = "", code: int | None = None):
         if code is not None:
             self.code = code
         self.details = details
-        super().__init__(f"{details} (HTTP {self.code})")
+        super().__init__(details)
+
+    def __str__(self) -> str:
+        if self.old_words:
+            return f"{self.details} (HTTP {self.code})"
+        return f"HTTP {self.details}"
 
 
 class HTTPBadRequest(GlanceClientError):
@@ -201,6 +215,12 @@ _BY_CODE = {
         HTTPServiceUnavailable,
     )
 }
+for _cls in _BY_CODE.values():
+    _cls.real_class_path = f"glanceclient.exc.{_cls.__name__}"
+
+#: The first Nova release whose upper constraints hold python-glanceclient 2.16.0 or later (a
+#: glanceclient HTTP error's text ``HTTP <details>``): 19.0.0 (Stein, 2.16.0).
+GLANCECLIENT_NEW_WORDS_SINCE = (19, 0, 0)
 
 
 #: What Nova's glanceclient sends as ``Accept``: nothing of its own (nor does keystoneauth's
@@ -588,6 +608,7 @@ class API:
                     except Exception as e:  # Glance itself failed: its 500
                         raise HTTPInternalServerError(f"{type(e).__name__}: {e}") from e
                 except GlanceClientError as e:
+                    e.old_words = k.switches.release.version < GLANCECLIENT_NEW_WORDS_SINCE
                     named = Subject((subject, image_id)) if templated else subject
                     said = e.glance_message or e.details or str(e)
                     calls.answered(k, caller, CALLEE, named, call, e.code, said)

@@ -129,7 +129,8 @@ def test_glance_400_on_create_is_400_with_glances_message(env: NovaEnv):
     env.cloud.faults.add("image_api.create", error=HTTPBadRequest("Bad image name"), times=1)
     resp = env.create_image(sid)
     assert resp.status == 400
-    assert resp.json()["badRequest"]["message"] == "Bad image name (HTTP 400)"
+    # glanceclient's text of the error (2.16.0 on, Nova 19.0.0 on): ``HTTP <details>``.
+    assert resp.json()["badRequest"]["message"] == "HTTP Bad image name"
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
 
 
@@ -138,7 +139,7 @@ def test_glance_403_on_create_is_403(env: NovaEnv):
     env.cloud.faults.add("image_api.create", error=HTTPForbidden("Not yours"), times=1)
     resp = env.create_image(sid)
     assert resp.status == 403
-    assert resp.json()["forbidden"]["message"] == "Not yours (HTTP 403)"
+    assert resp.json()["forbidden"]["message"] == "HTTP Not yours"
 
 
 @pytest.mark.parametrize(
@@ -211,7 +212,8 @@ def test_no_snapshot_when_the_request_fails_before_the_save(env: NovaEnv):
 #: its own, so Glance's webob error is its HTML page, and ``glanceclient.exc.from_response``
 #: (python-glanceclient 2.10.1 and 4.7.0 alike) joins the page's text lines with ': '
 #: (entities left as they are); Nova passes ``str(exc)`` on (``_translate_plain_exception``
-#: of nova/image/glance.py, 17.0.7 to 34.0.0).
+#: of nova/image/glance.py, 17.0.7 to 34.0.0), which is ``<details> (HTTP <code>)`` with the
+#: glanceclient of Queens and Rocky, ``HTTP <details>`` from 2.16.0 (ae4355b; Stein, 19.0.0 on).
 GLANCE_REFUSALS = [
     # (profile, metadata, status, message)
     (
@@ -224,18 +226,19 @@ GLANCE_REFUSALS = [
         "upstream",
         {"owner": "p2"},
         403,
-        "403 Forbidden: Access was denied to this resource.: You are not permitted to create "
-        "images owned by &#x27;p2&#x27; (HTTP 403)",
+        "HTTP 403 Forbidden: Access was denied to this resource.: You are not permitted to create "
+        "images owned by &#x27;p2&#x27;",
     ),
     (
         "nova-29.2.0",
         {"min_ram": "5"},
         400,
-        "400 Bad Request: Provided object does not match schema &#x27;image&#x27;: &#x27;5&#x27; "
-        "is not of type &#x27;integer&#x27;: Failed validating &#x27;type&#x27; in schema"
+        "HTTP 400 Bad Request: Provided object does not match schema &#x27;image&#x27;: "
+        "&#x27;5&#x27; is not of type &#x27;integer&#x27;: Failed validating &#x27;type&#x27; "
+        "in schema"
         "[&#x27;properties&#x27;][&#x27;min_ram&#x27;]:: {&#x27;type&#x27;: &#x27;integer&#x27;,"
         ": &#x27;description&#x27;: &#x27;Amount of ram (in MB) required to boot image.&#x27;}"
-        ": On instance[&#x27;min_ram&#x27;]:: &#x27;5&#x27; (HTTP 400)",
+        ": On instance[&#x27;min_ram&#x27;]:: &#x27;5&#x27;",
     ),
 ]
 

@@ -156,7 +156,7 @@ def test_old_defaults_let_a_reader_past_nova_when_new_defaults_are_off():
     resp = env.create_image(sid, user="demo-reader")
     # Nova's policy passed (deprecated is_admin or project_id fallback); Glance refuses.
     assert resp.json()["forbidden"]["message"] == (
-        "403 Forbidden: You are not authorized to complete add_image action. (HTTP 403)"
+        "HTTP 403 Forbidden: You are not authorized to complete add_image action."
     )
 
 

@@ -1,8 +1,11 @@
 """createImage and createBackup on the compute host, as session 20's release-by-release audit
 of ``nova/compute/manager.py`` found them (nova 17.0.7 to 34.0.0): the words of the snapshot's
-log lines, ``_rotate_backups``' own fault and the arguments of the legacy error notifications."""
+log lines, ``_rotate_backups``' own fault, the arguments of the legacy error notifications and
+what glanceclient makes of an error Nova passes on."""
 
 from __future__ import annotations
+
+import pytest
 
 from fakecloud.nova.image_api import HTTPInternalServerError
 from tests.nova.conftest import NovaEnv
@@ -80,3 +83,25 @@ def test_the_spawned_snapshot_s_notification_names_its_expected_task_state():
             "rotation": 2,
         },
     }
+
+
+@pytest.mark.parametrize(
+    ("profile", "fault"),
+    [
+        ("nova-17.0.10", "Gone (HTTP 410)"),
+        ("nova-19.0.0", "HTTP Gone"),
+        ("upstream", "HTTPException"),
+    ],
+)
+def test_glance_s_410_on_the_upload_is_glanceclient_s_http_exception(profile, fault):
+    """glanceclient maps no class to a 410 (``exc.from_response``: ``HTTPException``), and its
+    text is ``HTTP <details>`` from python-glanceclient 2.16.0 (ae4355b), Stein's upper
+    constraint (Nova 19.0.0 on; Queens pins 2.10.1: ``<details> (HTTP <code>)``). Before
+    CVE-2019-14433's fix (17.0.12, 18.2.2, 19.0.2, 20.0.0) the fault holds that text, after it
+    the class name (nova 17.0.10, 19.0.0, 34.0.0 ``_snapshot_instance``'s decorators)."""
+    env = NovaEnv(profile)
+    env.cloud.faults.add("image_api.update", error=410, match={"call": "upload"})
+    sid = env.boot()
+    assert env.action(sid, {"createImage": {"name": "s"}}).status == 202
+    env.cloud.run_until_idle()
+    assert [(f.message, f.code) for f in env.nova.db.faults[sid]] == [(fault, 500)]

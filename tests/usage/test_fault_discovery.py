@@ -62,7 +62,7 @@ def test_an_http_status_names_the_error_a_client_sees_there():
         microversion="2.45",
     )
     assert r.status == 400
-    assert r.json() == {"badRequest": {"code": 400, "message": "Bad Request (HTTP 400)"}}
+    assert r.json() == {"badRequest": {"code": 400, "message": "HTTP Bad Request"}}
     # Glance's upload answering 503: Nova's client retries, then gives up and deletes the image.
     cloud.faults.add("glance.upload", error="503")
     r = cloud.request(
