@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from fakecloud.nova import exception, states
+from fakecloud.nova.compute.utils import TRACEBACK_HEADER, format_tb
 from fakecloud.nova.objects import (
     BlockDeviceMapping,
     Instance,
@@ -584,15 +585,22 @@ class NovaDB:
         self, uuid: str, exc: BaseException, host: str, details: str, message: str | None = None
     ) -> None:
         """``add_instance_fault_from_exc``: code from the exception, message (the caller's
-        ``fault_message``, if any) cut at 255."""
+        ``fault_message``, if any) cut at 255; `details` the traceback (``_get_fault_details``,
+        kept for a 500 only)."""
+        old = self.kernel.switches.lp1837877
         if isinstance(exc, exception.NovaException):
             code = exc.kwargs.get("code", 500)
             message = message or exc.format_message()
         else:
             # Nova cannot format a foreign exception's message, so it shows the class name;
             # before the fix of LP #1837877 (CVE-2019-14433) its text, which may leak details.
-            text = str(exc) if self.kernel.switches.lp1837877 else ""
+            text = str(exc) if old else ""
             code, message = 500, text or exception.real_class_name(exc)
+        if old and details.startswith(TRACEBACK_HEADER):
+            # The same fix made the details ``traceback.format_exception``; before it they were
+            # ``format_tb``: the frames only, no header and no exception line (17.0.11,
+            # 18.2.1, 19.0.1 compute/utils.py _get_fault_details).
+            details = format_tb(exc)
         fault = InstanceFault(
             instance_uuid=uuid,
             code=code,

@@ -105,3 +105,22 @@ def test_glance_s_410_on_the_upload_is_glanceclient_s_http_exception(profile, fa
     assert env.action(sid, {"createImage": {"name": "s"}}).status == 202
     env.cloud.run_until_idle()
     assert [(f.message, f.code) for f in env.nova.db.faults[sid]] == [(fault, 500)]
+
+
+@pytest.mark.parametrize(("profile", "fixed"), [("nova-17.0.11", False), ("nova-17.0.12", True)])
+def test_before_the_cve_2019_14433_fix_a_fault_s_details_are_the_frames_only(profile, fixed):
+    """``_get_fault_details`` was ``traceback.format_tb`` (frames, no header, no exception
+    line) until 298b337a16 made it ``format_exception`` together with the class-name message
+    (20.0.0; 17.0.12, 18.2.2, 19.0.2; nova 17.0.11 and 17.0.12 compute/utils.py). A snapshot's
+    fault shows once the server is ERROR, its details to an admin."""
+    env = NovaEnv(profile)
+    env.cloud.faults.add("nova.libvirt.extract", error=RuntimeError("disk gone"))
+    sid = env.boot()
+    assert env.action(sid, {"createImage": {"name": "s"}}).status == 202
+    env.cloud.run_until_idle()
+    env.action(sid, {"os-resetState": {"state": "error"}}, user="admin")
+    fault = env.server(sid)["fault"]
+    assert fault["message"] == ("RuntimeError" if fixed else "disk gone")
+    assert fault["details"].startswith("Traceback (most recent call last):\n") is fixed
+    assert fault["details"].endswith("RuntimeError: disk gone\n") is fixed
+    assert '  File "fakecloud/nova/' in fault["details"]

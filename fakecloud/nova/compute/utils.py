@@ -332,7 +332,11 @@ def format_traceback(exc: BaseException) -> str:
     """
     path, text = exception.real_class_path(exc), str(exc)
     last = f"{path}: {text}\n" if text else f"{path}\n"
-    return f"Traceback (most recent call last):\n{format_tb(exc)}{last}"
+    return f"{TRACEBACK_HEADER}{format_tb(exc)}{last}"
+
+
+#: The first line of `format_traceback`'s text.
+TRACEBACK_HEADER = "Traceback (most recent call last):\n"
 
 
 def format_tb(exc: BaseException) -> str:
