@@ -29,7 +29,6 @@ call, ``unquiesce_instance`` a cast), and Nova's clients' ``image_api.<method>``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator
 from typing import Any
 
@@ -37,10 +36,6 @@ from fakecloud.errors import ConfigError
 from fakecloud.nova.config import UNIFIED_LIMITS_DRIVER_SINCE, NovaConfig
 from fakecloud.nova.db import NovaDB
 from fakecloud.nova.objects import DEFAULT_FLAVORS, Flavor
-
-#: ``get_api_servers``' cut of a version off the Glance endpoint (python-glanceclient bug
-#: 1707995), which leaves the slash before it.
-_VERSION_CUT = re.compile(r"/v\d+(\.\d+)?/?$")
 
 __all__ = ["Nova", "NovaConfig"]
 
@@ -183,25 +178,16 @@ class Nova:
     # -- helpers the layers share ------------------------------------------------------------
 
     def glance_url(self) -> str:
-        r"""``glance.generate_glance_url``, the Glance server Nova links to: the first of
-        ``[glance] api_servers`` as written, else (``get_api_servers``) the catalog's image
-        endpoint with Nova's ``re.sub(r'/v\d+(\.\d+)?/?$', '/', ...)`` applied. Until 33.x
-        (switch ``glance_link_catalog_url``) that endpoint is the catalog's URL as written
-        (``utils.get_endpoint``: ``get_endpoint_data().catalog_url``), so the links read
-        ``http://image.fakecloud.test/images/<id>``; from 34.0.0 it is the one keystoneauth
-        discovers for versions 2.0-2.latest, Glance's v2 link ``<endpoint>/v2/``, cut to
-        ``http://image.fakecloud.test/``: the links read ``http://image.fakecloud.test//images/<id>``."""
+        """``glance.generate_glance_url``, the Glance server Nova links to: the first of
+        ``[glance] api_servers`` as written, else `image_api.glance_endpoint`:
+        ``http://image.fakecloud.test`` until 33.x, ``http://image.fakecloud.test/`` from
+        34.0.0 (so the links read ``http://image.fakecloud.test//images/<id>`` there)."""
         servers = [s.strip() for s in self.config.glance_api_servers.split(",") if s.strip()]
         if servers:
             return servers[0]
-        from fakecloud.transport.endpoints import service_url
+        from fakecloud.nova.image_api import glance_endpoint
 
-        catalog = service_url(self.kernel.config, "image")
-        if self.kernel.switches.glance_link_catalog_url:
-            return _VERSION_CUT.sub("/", catalog)
-        # Glance's version document links v2 at its public endpoint, else at the URL asked.
-        linked = self.glance.public_endpoint if self.glance is not None else catalog
-        return linked.rstrip("/") + "/"
+        return glance_endpoint(self.kernel, self.glance)
 
     def generate_image_url(self, image_id: str) -> str:
         """``glance.API.generate_image_url``: the pre-2.45 ``Location`` of a snapshot."""

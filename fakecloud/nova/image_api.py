@@ -91,6 +91,26 @@ from fakecloud.nova import exception, json_props
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
 
+#: ``get_api_servers``' cut of a version off the Glance endpoint (python-glanceclient bug
+#: 1707995), which leaves the slash before it.
+_VERSION_CUT = re.compile(r"/v\d+(\.\d+)?/?$")
+
+
+def glance_endpoint(kernel: Any, glance: Any) -> str:
+    r"""``get_api_servers``' Glance server when ``[glance] api_servers`` is unset: the image
+    endpoint with ``re.sub(r'/v\d+(\.\d+)?/?$', '/', ...)`` applied. Until 33.x (switch
+    ``glance_link_catalog_url``) the catalog's URL as written (``utils.get_endpoint``:
+    ``get_endpoint_data().catalog_url``), ``http://image.fakecloud.test``; from 34.0.0
+    (12d8f57c6f) the one keystoneauth discovers for versions 2.0-2.latest, Glance's v2 link at
+    its public endpoint, cut to ``http://image.fakecloud.test/``."""
+    from fakecloud.transport.endpoints import service_url
+
+    catalog = service_url(kernel.config, "image")
+    if kernel.switches.glance_link_catalog_url:
+        return _VERSION_CUT.sub("/", catalog)
+    linked = glance.public_endpoint if glance is not None else catalog
+    return linked.rstrip("/") + "/"
+
 
 @config_section("image_api")
 @dataclass(frozen=True)
@@ -101,7 +121,7 @@ class ImageApiConfig:
     num_retries: int = 3
     retry_interval_s: float = 1.0
     page_size: int = 20
-    api_server: str = ""  # [glance] api_servers; "" = Glance's catalog URL
+    api_server: str = ""  # [glance] api_servers; "": get_api_servers' (`glance_endpoint`)
 
 
 # -- glanceclient's exceptions ---------------------------------------------------------------
@@ -546,7 +566,7 @@ class API:
             self.config: ImageApiConfig = self._kernel.config.image_api
         except AttributeError:  # section registered after this cloud's config was built
             self.config = ImageApiConfig()
-        self.api_server = self.config.api_server or glance.public_endpoint
+        self.api_server = self.config.api_server or glance_endpoint(self._kernel, glance)
         self._kernel.faults.register_error("GlanceUnreachable", CommunicationError)
         self._base_of: Any = None  # the Glance image schema `_base` was read from
         self._base: frozenset[str] = frozenset()

@@ -393,12 +393,20 @@ def test_delete(nova):
 # -- reaching Glance ------------------------------------------------------------------------
 
 
-def test_glance_unreachable_is_glance_connection_failed_after_nova_retries(nova):
+@pytest.mark.parametrize(
+    ("profile", "server"),
+    [("seed", "http://image.fakecloud.test"), ("upstream", "http://image.fakecloud.test/")],
+)
+def test_glance_unreachable_is_glance_connection_failed_after_nova_retries(profile, server):
+    """The server named is get_api_servers' (nova/image/glance.py GlanceClientWrapper): the
+    catalog URL as written until 33.x, the discovered v2 URL cut to '.../' in 34.0.0
+    (12d8f57c6f)."""
+    nova = Nova(profile=profile)
     image = nova.w.create()
     nova.cloud.faults.add("image_api.get", error="GlanceUnreachable")
     with pytest.raises(exception.GlanceConnectionFailed) as info:
         nova.run(nova.api.get(P1, image["id"]))
-    assert str(info.value).startswith("Connection to glance host http://image.fakecloud.test")
+    assert str(info.value).startswith(f"Connection to glance host {server} failed: ")
     assert nova.cloud.now == pytest.approx(4 * LATENCY + 3 * 1.0)  # 4 attempts, 3 sleeps
     logs = nova.cloud.trace.filter(kind="log", actor="nova.image.glance")
     assert [e["message"].split(", ")[-1] for e in logs] == ["retrying."] * 3 + ["done trying."]
