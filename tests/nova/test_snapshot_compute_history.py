@@ -124,3 +124,21 @@ def test_before_the_cve_2019_14433_fix_a_fault_s_details_are_the_frames_only(pro
     assert fault["details"].startswith("Traceback (most recent call last):\n") is fixed
     assert fault["details"].endswith("RuntimeError: disk gone\n") is fixed
     assert '  File "fakecloud/nova/' in fault["details"]
+
+
+def test_a_property_filter_loses_what_str_lstrip_takes():
+    """``_extract_query_params_v2`` drops the ``property-`` prefix with ``lstrip``, which strips
+    characters, not a prefix (nova 17.0.0 to 34.0.0 image/glance.py): ``property-os_distro``
+    asks Glance for ``s_distro`` and finds nothing; ``_rotate_backups``' own keys
+    (``image_type``, ``backup_type``, ``instance_uuid``) and ``hw_*`` come through whole."""
+    env = NovaEnv("upstream")
+
+    def names(query: str) -> list[str]:
+        found = env.request("GET", f"/v2.1/images?{query}", microversion="2.35").json()
+        return sorted(i["name"] for i in found["images"])
+
+    assert names("property-os_distro=ubuntu") == []
+    assert names("property-hw_qemu_guest_agent=yes") == [
+        "cirros-0.6.2-x86_64-qga",
+        "ubuntu-24.04-server-cloudimg-amd64-qga",
+    ]
