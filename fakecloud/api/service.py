@@ -27,11 +27,18 @@ from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
 from fakecloud.api.router import NoRoute, Router
-from fakecloud.sim.trace import form
+from fakecloud.sim.trace import Site, form, site
 
 # The forms of a request's events (`Trace.put`).
 _REQUEST = form("api.request", "user")
 _RESPONSE = form("api.response", "status", "user")
+
+#: A caller's sites of the request's events (`Trace.write_at`), by its user name (or id; None:
+#: no token), for the first `_USER_SITES` callers of the process (sites are never freed); any
+#: other caller's events are written the general way, which gives the same events.
+_REQUEST_AT: dict[str | None, Site] = {}
+_RESPONSE_AT: dict[str | None, Site] = {}
+_USER_SITES = 256
 
 #: The request line of the last request dispatched (by any service, in any cloud of the
 #: process): a request with the same line takes this string instead of its own equal copy,
@@ -39,6 +46,28 @@ _RESPONSE = form("api.response", "status", "user")
 _LAST_LINE = [""]
 
 _TABLES: dict[tuple[type, Hashable], Router] = {}
+
+
+def _write_request(trace: Any, actor: str, line: str, user: Any) -> None:
+    """Write a request's ``api.request`` event for a caller without a site yet: makes the
+    caller's two sites while the process has room for them (`_USER_SITES`)."""
+    if (user.__class__ is str or user is None) and len(_REQUEST_AT) < _USER_SITES:
+        _RESPONSE_AT[user] = site(_RESPONSE, user=user)
+        at = _REQUEST_AT[user] = site(_REQUEST, user=user)
+        trace.write_at(at, actor, line)
+    else:
+        trace.write(_REQUEST, actor, line, (user,))
+
+
+def _write_response(trace: Any, actor: str, line: str, status: int, user: Any) -> None:
+    """Write a request's ``api.response`` event for a caller without a site (see
+    `_write_request`)."""
+    if (user.__class__ is str or user is None) and len(_RESPONSE_AT) < _USER_SITES:
+        _REQUEST_AT[user] = site(_REQUEST, user=user)
+        at = _RESPONSE_AT[user] = site(_RESPONSE, user=user)
+        trace.write_at(at, actor, line, (status,))
+    else:
+        trace.write(_RESPONSE, actor, line, (status, user))
 
 
 class _SharedRoutes:
@@ -136,12 +165,12 @@ class ApiService:
             line = _LAST_LINE[0]  # many requests alike (a boot storm): one string for all
         else:
             _LAST_LINE[0] = line
-        self.kernel.trace.write(
-            _REQUEST,
-            self.name,
-            line,
-            (getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None),),
-        )
+        user = getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None)
+        at = _REQUEST_AT.get(user) if user.__class__ is str or user is None else None
+        if at is not None:
+            self.kernel.trace.write_at(at, self.name, line)
+        else:
+            _write_request(self.kernel.trace, self.name, line, user)
         try:
             route, req.params = self.router.match(req.method, req.path)
         except NoRoute as error:
@@ -192,12 +221,12 @@ class ApiService:
         the headers of an answer without a body (`bodyless_content_type`), the version headers
         `extra` and the request id."""
         ctx = req.context
-        self.kernel.trace.write(
-            _RESPONSE,
-            self.name,
-            line,
-            (response.status, getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None)),
-        )
+        user = getattr(ctx, "user_name", None) or getattr(ctx, "user_id", None)
+        at = _RESPONSE_AT.get(user) if user.__class__ is str or user is None else None
+        if at is not None:
+            self.kernel.trace.write_at(at, self.name, line, (response.status,))
+        else:
+            _write_response(self.kernel.trace, self.name, line, response.status, user)
         headers = response.headers
         if (
             response.body is None
