@@ -46,6 +46,7 @@ def _json_documents(text):
         docs.append(doc)
 
 
+@pytest.mark.early
 def test_the_openstack_executable_against_fakecloud_serve(tmp_path):
     clouds = tmp_path / "clouds.yaml"
     # The server `fakecloud serve --speed 0 --settle` runs, in a thread of this process (the

@@ -50,6 +50,7 @@ def served():
             proc.wait(TIMEOUT)
 
 
+@pytest.mark.early
 def test_serve_prints_clouds_yaml_reads_config_and_stops_on_sigterm_amid_busy_clients(
     served, tmp_path
 ):

@@ -74,6 +74,7 @@ def check_pictures_and_offline(tab, path) -> None:
     assert tab.requests == [path.as_uri()], name
 
 
+@pytest.mark.early
 def test_the_bug_report_shows_its_pictures_points_at_the_failure_and_stays_offline(tab, demo_tour):
     (bug_on,) = [p for p in demo_tour[1] if p.name == "5-lp1731986-bug-on.html"]
     page = tab.open(bug_on)
