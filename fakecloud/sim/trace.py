@@ -265,6 +265,32 @@ def site(form: Form, template: str | None = None, **fixed: Any) -> Site:
     return found
 
 
+#: What `Trace.write_at` finds for a site and actor it has not met (see `_Unmet`).
+_UNKNOWN = -1
+
+#: How many sites after the highest one a trace meets it makes room for in its slots: a fork
+#: of a world meets the sites that world never wrote (an explored seed some twenty, most of
+#: them made by the first seed), and finds each as `_UNMET` rather than by an exception.
+_SITES_AHEAD = 64
+
+
+class _Unmet:
+    """The slot of a site a trace has not met, for any actor (`_UNMET`, the one instance:
+    forks share it): reads `_UNKNOWN`, so that a trace meets a site without an exception
+    (some 2,000 to 4,000 instructions), and holds nothing."""
+
+    __slots__ = ()
+
+    def __getitem__(self, actor: str) -> int:
+        return _UNKNOWN
+
+    def __repr__(self) -> str:
+        return "_UNMET"
+
+
+_UNMET = _Unmet()
+
+
 class _Family:
     """What a trace knows of one family of events (same kind, actor, detail keys and subject
     template) at one point of its history: the plan (which details its shapes hold as
@@ -278,13 +304,16 @@ class _Family:
     a fork meeting what another fork met takes the known state instead of making it again.
     """
 
-    __slots__ = ("key", "plan", "shapes", "after")
+    __slots__ = ("key", "plan", "shapes", "after", "sites")
 
     def __init__(self, key: tuple, shapes: Any):
         self.key = key  # also the book's key of it: (info, plan id, *shape ids)
         self.plan = _PLANS[key[1]]
         self.shapes = shapes  # constants -> shape id, or the shape id when no constants
         self.after: dict[Any, _Family] = {}  # constants met -> the next state
+        # site number -> (the state a site's first event moves this one to, what a trace
+        # keeps for the site then, the tail's values that must not be text): `_write_new`
+        self.sites: dict[int, tuple[_Family, Any, tuple[int, ...]]] = {}
 
 
 class _Book:
@@ -428,6 +457,22 @@ def _kept(site: Site, plan_id: int) -> tuple | None:
     return kept
 
 
+#: (site number, plan id) -> `_guard`'s answer (the process's: both never change).
+_GUARDS: dict[tuple[int, int], tuple[int, ...]] = {}
+
+
+def _guard(site: Site, plan_id: int) -> tuple[int, ...]:
+    """The indexes in `site`'s tail of the details a plan `plan_id` holds as constants: a
+    family state with that plan moves on a site's event as the site's fixed values and which
+    of these values are text decide (see `Trace._write_new`)."""
+    key = (site.number, plan_id)
+    found = _GUARDS.get(key)
+    if found is None:
+        tail = site.tail_keys
+        found = _GUARDS[key] = tuple(tail.index(k) for k in _PLAN_KEYS[plan_id] if k in tail)
+    return found
+
+
 class _Called:
     """The clock of a trace that reads its time by calling its `now` (see `Trace.read_clock`)."""
 
@@ -485,10 +530,11 @@ class Trace:
         # Form number -> {actor, or (subject template, actor): this trace's _Family state}
         self._by_form: list[dict[Any, _Family]] = []
         # Site number -> {actor: the shape id its events take, or ~ an index of `_other`}
-        # (`write_at`), or None: kept while the family's plan lasts (`_forget_sites`)
-        self._at: list[dict[str, int] | None] = []
-        # what the sites whose shape `_at` cannot keep alone take (by ~number): see `_write_new`
-        self._other: list[Any] = []
+        # (`write_at`), or `_UNMET`: kept while the family's plan lasts (`_forget_sites`)
+        self._at: list[dict[str, int] | _Unmet] = []
+        # what the sites whose shape `_at` cannot keep alone take (by ~number, from 1: ~0 is
+        # `_UNKNOWN`): see `_write_new`
+        self._other: list[Any] = [None]
 
     def read_clock(self, clock: Any) -> Trace:
         """Read each event's time as ``clock._now`` (simpy's `Environment` keeps its time
@@ -617,11 +663,14 @@ class Trace:
         its values, with no look-up of its family or shape by a hashed tuple."""
         try:
             shape = self._at[site.number][actor]
-        except (LookupError, TypeError):  # the site's first event for `actor` here (None:
-            self._write_new(site, actor, subject, tail)  # for any actor), or a plan moved
+        except LookupError:  # a site made since `_at` last grew, or its plan moved
+            self._write_new(site, actor, subject, tail)
             return
         if shape < 0:  # its plan holds some fixed details per event, or other details
-            self._write_other(self._other[~shape], site, actor, subject, tail)
+            if shape == _UNKNOWN:  # the site's first event for `actor` here
+                self._write_new(site, actor, subject, tail)
+            else:
+                self._write_other(self._other[~shape], site, actor, subject, tail)
             return
         t = self._clock._now
         if t is not self._same_t:
@@ -646,33 +695,80 @@ class Trace:
             self._values += tail
 
     def _write_new(self, site: Site, actor: str, subject: Any, tail: tuple) -> None:
-        """`write_at` by way of `write`; then what the site's events for `actor` take is
-        kept (`_at`) while the family's plan lasts: the shape when the plan holds exactly the
+        """`write_at` of the site's first event for `actor` in this trace (or the first since
+        its family's plan moved on); then what the site's events for `actor` take is kept
+        (`_at`) while the family's plan lasts: the shape when the plan holds exactly the
         site's fixed details as constants (its per-event details are the tail's, in the same
         order); the shape and the fixed values stored per event when it holds only some of
         them, and those come before the tail (a family that met more than `_VARIANTS` sets of
         a host's task states: ``old`` and ``new`` per event); else None (by way of `write`:
-        a detail of the tail is one of the plan's constants)."""
+        a detail of the tail is one of the plan's constants).
+
+        Where the event takes its family, and what is kept, depend only on the family's
+        state, the site, and whether the tail's values that state's plan holds as constants
+        are text: when none are (a number, a list: the plan drops those details whatever
+        their values), the state (shared by the forks of a world, like the book it is in)
+        remembers them (`_Family.sites`), so a fork's first event of a site is its family's
+        move and a kept write, not a `write` and the site's bookkeeping again."""
+        form = site.form
+        key: Any = actor if site.template is None else (site.template, actor)
+        try:
+            families = self._by_form[form.number]
+        except IndexError:
+            families = self._families_of(form)
+        family = families.get(key)
+        met = family is not None  # else no slot of this family holds `actor` here
+        if not met:
+            firsts = self._book.firsts
+            if form.number < len(firsts):
+                family = firsts[form.number].get(key)
+        learnt = None if family is None else family.sites.get(site.number)
+        if learnt is None or len(tail) != len(site.tail_keys):
+            self._learn(site, actor, subject, tail, family, key)
+            return
+        after, kept, guard = learnt
+        for i in guard:
+            if tail[i].__class__ in _TEXT:  # a text value: the plan may keep it
+                self._learn(site, actor, subject, tail, family, key)
+                return
+        families[key] = after
+        if met and after.plan is not family.plan:
+            self._forget_sites(form, key, actor)
+        self._keep_site(site, actor, kept)
+        Trace.write_at(self, site, actor, subject, tail)
+
+    def _learn(
+        self, site: Site, actor: str, subject: Any, tail: tuple, family: Any, key: Any
+    ) -> None:
+        """`_write_new` by way of `write` (`family`: the family's state before, or None
+        when neither this trace nor the book has it yet); what is kept is remembered by that
+        state when the tail's values its plan holds as constants are none of them text."""
         form = site.form
         values = site.values(tail)
         if site.template is None:
             Trace.write(self, form, actor, subject, values)
-            key: Any = actor
         else:
             Trace.write(self, form, actor, (site.template, *subject), values, True)
-            key = (site.template, actor)
-        plan_id = self._by_form[form.number][key].key[1]
-        at = self._at
-        if len(at) <= site.number:  # (None for the sites not met: a fork copies no dict)
-            at += [None] * (site.number + 1 - len(at))
-        kept = _kept(site, plan_id)
+        after = self._by_form[form.number][key]
+        kept = _kept(site, after.key[1])
         if kept is not None:
             kept = self._shape[-1] if kept == () else (self._shape[-1], kept)
+            if family is not None:
+                guard = _guard(site, family.key[1])
+                if all(tail[i].__class__ not in _TEXT for i in guard):
+                    family.sites[site.number] = (after, kept, guard)
+        self._keep_site(site, actor, kept)
+
+    def _keep_site(self, site: Site, actor: str, kept: Any) -> None:
+        """Keep `kept` (see `_write_new`) as what `site`'s events for `actor` take here."""
+        at = self._at
+        if len(at) <= site.number:  # room for the sites made since, and some to come
+            at += [_UNMET] * (max(site.number + 1, len(_SITE_LIST) + _SITES_AHEAD) - len(at))
         if kept.__class__ is not int:
             self._other.append(kept)
             kept = ~(len(self._other) - 1)  # a negative number: see `write_at`
         slot = at[site.number]
-        if slot is None:
+        if slot is _UNMET:
             slot = at[site.number] = {}
         slot[actor] = kept
 
@@ -719,7 +815,7 @@ class Trace:
         template = key[0] if key is not actor else None
         at = self._at
         for number in _SITES_OF.get((form.number, template), ()):
-            if number < len(at) and at[number] is not None:
+            if number < len(at) and at[number] is not _UNMET:
                 at[number].pop(actor, None)
 
     def _wider_shapes(self, shape: int) -> None:
@@ -1054,7 +1150,8 @@ class Trace:
         held = size(self._times) + size(self._runs) + size(self._shape) + size(self._marks)
         held += size(self._values) + size(self._odd_t) + size(self._shapes) + size(self._widths)
         held += size(self._by_form) + sum(map(size, self._by_form))
-        held += size(self._at) + sum(map(size, self._at)) + size(self._other)
+        held += size(self._at) + size(self._other)
+        held += sum(size(slot) for slot in self._at if slot is not _UNMET)
         for shape in map(self._shapes.__getitem__, set(self._shape)):  # the ones it uses
             held += size(shape) + (size(shape[6]) if shape[6] is not None else 0)
         return held

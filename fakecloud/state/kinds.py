@@ -174,10 +174,15 @@ SHARED_CLASSES: frozenset[str] = frozenset(
 )
 
 #: Frozen records holding only atoms and tuples of atoms, and the trace's interned family
-#: states and sites (which never change once made): forks share them as they are, without
-#: looking inside.
+#: states, sites and the slot of a site not met (which never change once made): forks share
+#: them as they are, without looking inside.
 VALUE_CLASSES: frozenset[str] = frozenset(
-    {"fakecloud.sim.faults:FaultPoint", "fakecloud.sim.trace:_Family", "fakecloud.sim.trace:Site"}
+    {
+        "fakecloud.sim.faults:FaultPoint",
+        "fakecloud.sim.trace:_Family",
+        "fakecloud.sim.trace:Site",
+        "fakecloud.sim.trace:_Unmet",
+    }
 )
 
 #: Parts every cloud built alike shares, never changed (the image schema of a set of formats):

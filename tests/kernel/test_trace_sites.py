@@ -25,6 +25,7 @@ SITES = [
     ({}, None),
     ({"a": "x", "b": "y"}, TEMPLATE),
     ({"a": "q", "b": "y", "c": "z", "d": "w"}, TEMPLATE),
+    ({"a": "v", "b": "y", "c": "z", "d": "w"}, None),
 ]
 TAILS = st.sampled_from(["z", "w", None, 3, 2.5, "t0", "t1", ["l"]])
 STEPS = st.lists(
@@ -126,3 +127,49 @@ def test_a_site_is_one_object_per_form_template_and_values_and_checks_its_tail()
         site(FOUR, e="x")
     with pytest.raises(ValueError, match="1 values"):
         Trace(lambda: 0.0).write_at(at, "nova", "s", ("z",))
+
+
+def _same(by_site, by_write, clock):
+    assert by_site.to_jsonl() == by_write.to_jsonl()
+    assert json.dumps(by_site.snapshot()) == json.dumps(by_write.snapshot())
+    assert list(by_site) == list(by_write)
+    restored = Trace(lambda: 0.0).read_clock(clock)
+    restored.restore(json.loads(json.dumps(by_site.snapshot())))
+    for which in (0, 1, 6):  # sites the restored trace meets afresh, as a fork's do
+        fixed, _ = SITES[which]
+        at = site(FOUR, None, **fixed)
+        restored.write_at(at, "cinder", "after", ("z", "w")[: len(at.tail_keys)])
+        by_write.write(FOUR, "cinder", "after", at.values(("z", "w")[: len(at.tail_keys)]))
+    assert restored.to_jsonl() == by_write.to_jsonl()
+
+
+#: site 0's and 15 plain writes' sets of constants (16, the most a plan holds), then site 6's:
+#: its first event moves the family to another plan
+PAST_VARIANTS = [(0, "cinder", ["z", "w", 0, 0], "same", n) for n in range(15)] + [
+    (6, "cinder", ["z", "w", 0, 0], "same", 24),  # the 17th set: the plan moves on
+    (0, "cinder", ["z", "w", 0, 0], "later", 24),  # site 0's kept shape no longer serves
+]
+
+
+@settings(max_examples=5, deadline=None)
+@given(STEPS, st.lists(STEPS, min_size=2, max_size=3))
+@example(  # text where the first plan holds constants (no move learnt), numbers, text again
+    [], [[(1, "cinder", [t, 2.5, 0, 0], "same", 24)] for t in ("z", 3, "z")]
+)
+@example(  # a site's first event moves the plan on: the family's other kept sites forgotten
+    [], [PAST_VARIANTS, PAST_VARIANTS]
+)
+@example(  # one fork moves the family to another plan first, the next meets the site fresh
+    [(0, "nova-api", [0] * 4, "same", 24)],
+    [PAST_VARIANTS, [(6, "cinder", [0] * 4, "same", 24), (0, "cinder", [0] * 4, "same", 3)]]
+    + [PAST_VARIANTS[5:]],
+)
+def test_forks_of_a_world_write_what_write_writes_whatever_the_others_learnt(world, forks):
+    clock, (by_site, by_write) = _traces()
+    by_site, by_write = _run(world, clock, by_site, by_write, -1)
+    for steps in forks:
+        site_fork = fork_graph(by_site, (clock,))
+        write_fork = fork_graph(by_write, (clock,))
+        site_fork, write_fork = _run(steps, clock, site_fork, write_fork, -1)
+        _same(site_fork, write_fork, clock)
+    _same(by_site, by_write, clock)
