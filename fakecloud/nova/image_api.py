@@ -152,7 +152,9 @@ class GlanceClientError(Exception):
 
     def __str__(self) -> str:
         if self.old_words:
-            return f"{self.details} (HTTP {self.code})"
+            # The bare HTTPException keeps its class code, 'N/A' (`from_response` sets none).
+            code = "N/A" if type(self) is GlanceClientError else self.code
+            return f"{self.details} (HTTP {code})"
         return f"HTTP {self.details}"
 
 

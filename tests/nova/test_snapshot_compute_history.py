@@ -88,7 +88,7 @@ def test_the_spawned_snapshot_s_notification_names_its_expected_task_state():
 @pytest.mark.parametrize(
     ("profile", "fault"),
     [
-        ("nova-17.0.10", "Gone (HTTP 410)"),
+        ("nova-17.0.10", "Gone (HTTP N/A)"),
         ("nova-19.0.0", "HTTP Gone"),
         ("upstream", "HTTPException"),
     ],
@@ -96,7 +96,8 @@ def test_the_spawned_snapshot_s_notification_names_its_expected_task_state():
 def test_glance_s_410_on_the_upload_is_glanceclient_s_http_exception(profile, fault):
     """glanceclient maps no class to a 410 (``exc.from_response``: ``HTTPException``), and its
     text is ``HTTP <details>`` from python-glanceclient 2.16.0 (ae4355b), Stein's upper
-    constraint (Nova 19.0.0 on; Queens pins 2.10.1: ``<details> (HTTP <code>)``). Before
+    constraint (Nova 19.0.0 on; Queens pins 2.10.1: ``<details> (HTTP <code>)``, the bare
+    class's code ``N/A``). Before
     CVE-2019-14433's fix (17.0.12, 18.2.2, 19.0.2, 20.0.0) the fault holds that text, after it
     the class name (nova 17.0.10, 19.0.0, 34.0.0 ``_snapshot_instance``'s decorators)."""
     env = NovaEnv(profile)
