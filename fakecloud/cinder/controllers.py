@@ -273,6 +273,84 @@ def create_volume(cinder: Any, context: Any, body: Any, version: Version) -> Vol
         validation.validate(volume_create_schema(version), body)
         volume = dict(body["volume"])
         clean_name_and_description(volume)
+    return _create_volume(cinder, context, volume, version, queens)
+
+
+def create_volume_of(
+    cinder: Any,
+    context: Any,
+    size: Any,
+    snapshot_id: Any,
+    name: Any,
+    description: Any,
+    volume_type: Any,
+    availability_zone: Any,
+    image_ref: Any,
+    version: Version,
+) -> Volume:
+    """`create_volume` of the body Nova's Cinder client sends (those values, an empty
+    ``metadata`` and null ``consistencygroup_id`` and ``source_volid``), given as its values:
+    the same answer and errors. Values every series' body check surely accepts (an integer
+    size in range or None, a canonical snapshot UUID or None, names and a type of at most 255
+    characters or None, a zone of 1 to 255, an image reference of at most 255) go straight to
+    the lookups and the create, names stripped as the body's are; any other goes through the
+    body, as sent. (Every volume a boot makes sends one: the body's dicts and its check of
+    ten keys are not needed for these.)"""
+    if (
+        _size_ok(size)
+        and (
+            snapshot_id is None
+            or (type(snapshot_id) is str and _CANONICAL_UUID.fullmatch(snapshot_id))
+        )
+        and (name is None or (type(name) is str and len(name) <= 255))
+        and (description is None or (type(description) is str and len(description) <= 255))
+        and (volume_type is None or (type(volume_type) is str and len(volume_type) <= 255))
+        and (
+            availability_zone is None
+            or (type(availability_zone) is str and 1 <= len(availability_zone) <= 255)
+        )
+        and (image_ref is None or (type(image_ref) is str and len(image_ref) <= 255))
+    ):
+        volume = {
+            "size": size,
+            "consistencygroup_id": None,
+            "snapshot_id": snapshot_id,
+            "name": name if name is None else name.strip(),
+            "description": description if description is None else description.strip(),
+            "volume_type": volume_type,
+            "availability_zone": availability_zone,
+            "metadata": {},
+            "imageRef": image_ref,
+            "source_volid": None,
+        }
+        queens = cinder.kernel.switches.series.cinder <= validation.QUEENS
+        return _create_volume(cinder, context, volume, version, queens)
+    body = {
+        "volume": {
+            "size": size,
+            "consistencygroup_id": None,
+            "snapshot_id": snapshot_id,
+            "name": name,
+            "description": description,
+            "volume_type": volume_type,
+            "availability_zone": availability_zone,
+            "metadata": {},
+            "imageRef": image_ref,
+            "source_volid": None,
+        }
+    }
+    return create_volume(cinder, context, body, version)
+
+
+def _size_ok(size: Any) -> bool:
+    return size is None or (type(size) is int and 1 <= size <= validation.DB_MAX_INT)
+
+
+def _create_volume(
+    cinder: Any, context: Any, volume: dict[str, Any], version: Version, queens: bool
+) -> Volume:
+    """`create_volume` after the body's check: `volume`, the body's own dict (a copy, names
+    stripped), read for the lookups and the create."""
     if queens and not version.key >= GROUP_VOLUME.key:
         volume.pop("group_id", None)  # Queens drops it before 3.13 (the schemas read it)
     if "name" in volume:
@@ -785,6 +863,33 @@ def create_attachment(cinder: Any, context: Any, body: Any, version: Version) ->
     )
 
 
+def create_attachment_of(
+    cinder: Any, context: Any, volume_id: Any, instance_id: Any, connector: Any, version: Version
+) -> VolumeAttachment:
+    """`create_attachment` of the body Nova's Cinder client sends (``instance_uuid``,
+    ``connector``, ``volume_uuid``), given as its values: the same answer and errors. Canonical
+    UUIDs and a connector that is an object or None, which every series' schema accepts, go
+    straight to the volume's lookup and the create; anything else goes through the body."""
+    if (
+        version.key >= NEW_ATTACH.key
+        and type(volume_id) is str
+        and _CANONICAL_UUID.fullmatch(volume_id)
+        and type(instance_id) is str
+        and _CANONICAL_UUID.fullmatch(instance_id)
+        and (connector is None or type(connector) is dict)
+    ):
+        volume = cinder.volume_api.get(context, volume_id)
+        return cinder.attachment_api.create(context, volume, instance_id, connector, "null")
+    body = {
+        "attachment": {
+            "instance_uuid": instance_id,
+            "connector": connector,
+            "volume_uuid": volume_id,
+        }
+    }
+    return create_attachment(cinder, context, body, version)
+
+
 def update_attachment(
     cinder: Any, context: Any, attachment_id: str, body: Any, version: Version
 ) -> VolumeAttachment:
@@ -792,9 +897,29 @@ def update_attachment(
     if not version.key >= NEW_ATTACH.key:
         raise not_found()
     validation.validate(validation.ATTACHMENT_UPDATE, body)
+    return _update_attachment(cinder, context, attachment_id, body["attachment"]["connector"])
+
+
+def update_attachment_of(
+    cinder: Any, context: Any, attachment_id: str, connector: Any, version: Version
+) -> VolumeAttachment:
+    """`update_attachment` of the body Nova's Cinder client sends (``{"attachment":
+    {"connector": connector}}``), given as its value: a connector that is a non-empty object
+    (what the schema accepts) goes straight to the lookup and the update; any other through
+    the body."""
+    if version.key >= NEW_ATTACH.key and type(connector) is dict and connector:
+        return _update_attachment(cinder, context, attachment_id, connector)
+    return update_attachment(
+        cinder, context, attachment_id, {"attachment": {"connector": connector}}, version
+    )
+
+
+def _update_attachment(
+    cinder: Any, context: Any, attachment_id: str, connector: dict[str, Any]
+) -> VolumeAttachment:
     attachment = cinder.attachment_api.get(context, attachment_id)
     try:
-        return cinder.attachment_api.update(context, attachment, body["attachment"]["connector"])
+        return cinder.attachment_api.update(context, attachment, connector)
     except exception.ResourceConflict as error:
         if cinder.kernel.switches.series.cinder >= RESOURCE_CONFLICT_SINCE:
             raise
@@ -818,6 +943,15 @@ def attachment_action(
     validation.validate(validation.ATTACHMENT_COMPLETE, body)
     cinder.attachment_api.complete(context, cinder.attachment_api.get(context, attachment_id))
     return 204
+
+
+def complete_attachment(cinder: Any, context: Any, attachment_id: str, version: Version) -> None:
+    """`attachment_action` of the one body Nova's Cinder client sends, ``{"os-complete":
+    null}`` (an ``os-complete`` the schema accepts): the microversion gates, the lookup and
+    the completion, without the body's reading."""
+    if not version.key >= NEW_ATTACH_COMPLETION.key:  # NEW_ATTACH's 404 too (3.27 < 3.44)
+        raise not_found()
+    cinder.attachment_api.complete(context, cinder.attachment_api.get(context, attachment_id))
 
 
 def delete_attachment(

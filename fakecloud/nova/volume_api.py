@@ -638,28 +638,38 @@ class API:
         """Create a volume (``POST /volumes`` as cinderclient sends it); returns its view, or
         with `id_only` its ``id`` alone (the same request, without the view's timestamp and
         copied dicts: a booting server's mapping reads nothing else)."""
-        body = {
-            "volume": {
-                "size": size,
-                "consistencygroup_id": None,
-                "snapshot_id": snapshot["id"] if snapshot is not None else None,
-                "name": name,
-                "description": description,
-                "volume_type": volume_type,
-                "availability_zone": availability_zone,
-                "metadata": dict(metadata or {}),
-                "imageRef": image_id,
-                "source_volid": None,
+        snapshot_id = snapshot["id"] if snapshot is not None else None
+        if metadata:
+            body = {
+                "volume": {
+                    "size": size,
+                    "consistencygroup_id": None,
+                    "snapshot_id": snapshot_id,
+                    "name": name,
+                    "description": description,
+                    "volume_type": volume_type,
+                    "availability_zone": availability_zone,
+                    "metadata": dict(metadata),
+                    "imageRef": image_id,
+                    "source_volid": None,
+                }
             }
-        }
+            op: Callable[..., Any] = controllers.create_volume
+            args: tuple[Any, ...] = (self.cinder, context, body, V3_0)
+        else:  # the body's values (`controllers.create_volume_of`: the same answers)
+            op = controllers.create_volume_of
+            args = (
+                self.cinder, context, size, snapshot_id, name, description, volume_type,
+                availability_zone, image_id, V3_0,
+            )  # fmt: skip
         return self._call(
             "create",
             context,
-            controllers.create_volume,
+            op,
             translate_create_exception.on_error,
             size,
             _volume_id if id_only else _untranslate_volume_summary_view,
-            (self.cinder, context, body, V3_0),
+            args,
         )
 
     def delete(self, context: Any, volume_id: str) -> Generator:
@@ -946,18 +956,12 @@ class API:
             yield from self._discover_version()
             if connector and mountpoint and "mountpoint" not in connector:
                 connector = {**connector, "mountpoint": mountpoint}
-            body = {
-                "attachment": {
-                    "instance_uuid": instance_id,
-                    "connector": connector,
-                    "volume_uuid": volume_id,
-                }
-            }
+            # The body's values (`controllers.create_attachment_of`: the same answers).
             attachment = yield from self._request(
                 "attachment_create",
                 context,
-                controllers.create_attachment,
-                (self.cinder, context, body, V3_44),
+                controllers.create_attachment_of,
+                (self.cinder, context, volume_id, instance_id, connector, V3_44),
                 volume_id=volume_id,
             )
         except CLIENT_ERRORS as exc:
@@ -989,13 +993,13 @@ class API:
         nothing of the answer: a booting server's mapping)."""
         if mountpoint and "mountpoint" not in connector:
             connector = {**connector, "mountpoint": mountpoint}
-        body = {"attachment": {"connector": connector}}
         try:  # @translate_attachment_exception, in this frame
+            # The body's value (`controllers.update_attachment_of`: the same answers).
             attachment = yield from self._retrying(
                 "attachment_update",
                 context,
-                controllers.update_attachment,
-                (self.cinder, context, attachment_id, body, V3_44),
+                controllers.update_attachment_of,
+                (self.cinder, context, attachment_id, connector, V3_44),
                 attachment_id=attachment_id,
             )
         except CLIENT_ERRORS as exc:
@@ -1007,11 +1011,12 @@ class API:
         return self._call(
             "attachment_complete",
             context,
-            controllers.attachment_action,
+            # ``{"os-complete": null}``, the one body Nova sends (`complete_attachment`)
+            controllers.complete_attachment,
             translate_attachment_exception.on_error,
             attachment_id,
             _none,
-            (self.cinder, context, attachment_id, {"os-complete": None}, V3_44),
+            (self.cinder, context, attachment_id, V3_44),
         )
 
     def attachment_delete(self, context: Any, attachment_id: str) -> Generator:
