@@ -37,7 +37,7 @@ from fakecloud.glance.patch import is_reserved
 from fakecloud.glance.policy import ImagePolicy, admin_passes, roles_of
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
-from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition, set_status
+from fakecloud.glance.states import InvalidImageStatusTransition, born, set_status
 from fakecloud.sim.trace import form
 
 DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
@@ -243,9 +243,8 @@ class Images:
         CPython would compare with every parameter's name)."""
         now = self._kernel.now
         image = Image(id=image_id, owner=owner, created_at=now, updated_at=now, **fields)
-        image.status = None  # born by the machine's own first move
         self._glance.db.add(image)
-        IMAGE_STATUS.move(self._kernel, image, "queued", actor="glance", details={"owner": owner})
+        born(self._kernel, image)
         return image
 
     # -- read --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 from fakecloud.glance.errors import invalid_transition
 from fakecloud.glance.models import Image
 from fakecloud.sim.states import StateMachine
+from fakecloud.sim.trace import Site, form, site
 
 IMAGE_STATUS = StateMachine(
     "glance.image.status",
@@ -90,4 +91,36 @@ def set_status(
     if new == "queued":
         image.size = None
         image.virtual_size = None
-    IMAGE_STATUS.move(kernel, image, new, actor=actor, details=details)
+    if details is None or len(details) != 1 or "size" not in details:
+        IMAGE_STATUS.move(kernel, image, new, actor=actor, details=details)
+        return
+    # A move naming the size (an upload's saving and active): `StateMachine.move`'s event,
+    # written at the move's site (the check above is the machine's table and more).
+    old = image.status
+    image.status = new
+    image.updated_at = kernel.env._now
+    at = _SIZED_AT.get((old, new))
+    if at is None:
+        at = _SIZED_AT[old, new] = site(
+            _SIZED, machine=IMAGE_STATUS.name, field="status", old=old, new=new
+        )
+    kernel.trace.write_at(at, actor, image.id, (details["size"],))
+
+
+#: The ``state`` event of a status move naming the image's size, and its site per (old, new):
+#: the size is a number, held per event, so `Trace.write_at` writes such a move as its shape
+#: and values, without `StateMachine.move`'s form and shape look-ups by hashed tuples.
+_SIZED = form("state", "machine", "field", "old", "new", "size")
+_SIZED_AT: dict[tuple[str | None, str], Site] = {}
+#: The ``state`` event of a new image's first move (`born`).
+_BORN = form("state", "machine", "field", "old", "new", "owner")
+
+
+def born(kernel: Any, image: Image) -> None:
+    """A new row's first move, None -> ``queued`` (``ImageFactory.new_image``; the row is
+    made at this instant), traced with its owner: `StateMachine.move`'s event, by its form
+    made once."""
+    image.status = "queued"
+    kernel.trace.write(
+        _BORN, "glance", image.id, (IMAGE_STATUS.name, "status", None, "queued", image.owner)
+    )
