@@ -430,6 +430,8 @@ class GlanceApi(ApiService):
     def upload(self, req: Request) -> Generator[Any, Any, Response]:
         """``PUT /v2/images/{id}/file``: 204 once the data is stored (takes virtual time)."""
         data, size = self._image_data(req, self._series.glance)
+        # A request's size is known to Glance (its Content-Length, even 0): None is the body's
+        size = data.size if size is None else size
         yield from self.glance.image_data.upload(req.context, req.params["image_id"], data, size)
         return Response(204, None, plain_webob_headers())
 

@@ -8,16 +8,20 @@
 3. ``queued`` → ``saving``: from any other status 409, without formats 400. Glance reads the
    image, then saves it with a compare-and-swap on ``queued``; with ``glance.db_roundtrip_s``
    > 0 there is virtual time in between, and a racing upload that lost the swap gets 410;
-4. ``image_count_uploading`` (the image now counts itself) and the legacy storage quota → 413;
+4. ``image_count_uploading`` (the image now counts itself) and the legacy storage quota → 413
+   (an undeclared size, as Nova's and Cinder's streamed uploads have, only when nothing
+   remains);
 5. fault point ``glance.upload`` [image_id, owner, size, link], then the store write: the bytes
    cross the sender's link and the store (`GlanceStore.write`, which has its own faults);
 6. size, checksum and ``os_hash_value`` computed from the content, format inspection (415 on a
-   mismatch), virtual size; then the save with a compare-and-swap on ``saving``. If the image
+   mismatch), virtual size; the legacy storage quota again, of the stored size (over: the
+   data is removed and the image stays ``saving``, 413); then the save with a
+   compare-and-swap on ``saving``. If the image
    was deleted (or changed) during the upload, the stored data is removed and the uploader gets
    **410**, the image stays ``deleted``;
 7. 204.
 
-Every failure after step 3 puts the image back to ``queued`` (``_restore``) so the upload can
+Every other failure after step 3 puts the image back to ``queued`` (``_restore``) so the upload can
 be retried — or to ``killed`` with ``glance.kill_on_upload_failure``, as older Glance did —
 and removes any data written. The error answers are Glance's (B7.2 of the spec).
 
@@ -95,6 +99,10 @@ IMPORT_STORE_PROPERTIES = {"os_glance_importing_to_stores": "", "os_glance_faile
 #: latter a 400 without ``enabled_backends``. Before, an import ignores both.
 ALL_STORES_SINCE = 20
 
+#: The first Glance whose stage records the staged size on the image (c290c4af5, 23.0.0: shown
+#: while it is ``uploading``/``importing``); 16.0.1-22.x leave it null until the import.
+STAGE_SETS_SIZE_SINCE = 23
+
 #: The first Glance whose upload and stage count the declared size in their upfront
 #: ``image_size_total``/``image_stage_total`` checks (368204bae, 33.0.0: the Nova 34 series).
 QUOTA_DELTA_SINCE = 33
@@ -127,6 +135,13 @@ def size_mismatch(declared: int, received: int, cap: int) -> tuple[int, StoreInv
         return None
     message = f"Size mismatch: expected {declared} bytes, got {received} bytes"
     return received, StoreInvalid(message)
+
+
+#: The first Glance whose ``image_size_cap`` refusal is its own 413 (ffc3923e9, 17.0.0,
+#: LP #1734832: ``LimitingReader``'s ``exception_class``). In 16.x the quota proxy's
+#: ``set_data`` turns every ``ImageSizeLimitExceeded`` into ``StorageQuotaFull`` of the
+#: declared size and ``check_quota``'s answer (None without a quota or a declared size).
+CAP_OWN_ERROR_SINCE = 17
 
 
 class ImageSizeLimitExceeded(Exception):
@@ -186,13 +201,19 @@ class ImageDataApi:
     def upload(
         self, ctx: Any, image_id: str, data: ImageData, size: int | None = None
     ) -> Generator[Any, Any, Image]:
-        """``PUT /v2/images/{id}/file``; `size` is the declared size (default: the data's)."""
+        """``PUT /v2/images/{id}/file``; `size` is the declared size, None when the sender
+        declares none: glanceclient streams a file chunked (``_chunk_body``, no
+        Content-Length) and Nova's and Cinder's uploads pass no ``image_size`` (nova 34.0.0
+        ``_upload_data``), so Glance's ``size`` is None for them in every series."""
         g, k = self._glance, self._kernel
-        declared = data.size if size is None else size
+        declared = data.size if size is None else size  # (the trace's size either way)
         project = ctx.project_id if ctx is not None else None
         try:
             g.quotas.enforce(
-                project, IMAGE_SIZE_TOTAL, delta=self._quota_delta(declared), gone=g.uncounted
+                project,
+                IMAGE_SIZE_TOTAL,
+                delta=self._quota_delta(0 if size is None else size),
+                gone=g.uncounted,
             )
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
@@ -208,7 +229,10 @@ class ImageDataApi:
         stored = False
         try:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
-            g.quotas.check_storage(project, max(declared, 0), image.id, g.uncounted)
+            # check_quota: an undeclared size is refused only when nothing remains
+            g.quotas.check_storage(
+                project, None if size is None else max(size, 0), image.id, g.uncounted
+            )
             link = g.store.link(data.link).name
             if "glance.upload" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
@@ -217,7 +241,7 @@ class ImageDataApi:
             cap = g.config.image_size_cap
             mismatch = None
             if g.schema.glance >= STORE_SIZE_CHECK_SINCE:
-                mismatch = size_mismatch(declared, data.size, cap)
+                mismatch = size_mismatch(size or 0, data.size, cap)
             if mismatch is not None:
                 read, error = mismatch
                 yield from g.store.write(
@@ -230,10 +254,14 @@ class ImageDataApi:
                     image.id, ImageData(cap, data.content_id, data.link), owner=image.owner
                 )
                 g.store.delete(image.id)
+                if g.schema.glance < CAP_OWN_ERROR_SINCE:
+                    remaining = (
+                        None if size is None else g.quotas.remaining(project, image.id, g.uncounted)
+                    )
+                    raise StorageQuotaFull(size, remaining)
                 raise ImageSizeLimitExceeded()
             yield from g.store.write(image.id, data, owner=image.owner)
             stored = True
-            g.quotas.check_storage(project, data.size, image.id, g.uncounted)
             virtual_size = self._inspect(image, data)
         except GeneratorExit:
             # The uploading client died mid-body (its process was killed): Glance's read of
@@ -249,6 +277,15 @@ class ImageDataApi:
             if isinstance(exc, HTTPGone):
                 raise
             self._restore(image)
+            raise _upload_error(exc, g.schema.glance)
+        try:
+            # The quota proxy's check of the stored size (how an undeclared size is refused):
+            # the location proxy has already made the image active in memory, so _restore's
+            # active -> queued is no transition ("Unable to restore image"): the data goes,
+            # the row stays ``saving`` (glance 16.0.1-33.0.0 ``quota.ImageProxy.set_data``).
+            g.quotas.check_storage(project, data.size, image.id, g.uncounted)
+        except StorageQuotaFull as exc:
+            g.store.delete(image.id)
             raise _upload_error(exc, g.schema.glance)
         if image.status != "saving":  # deleted (or changed) while the bytes were moving
             g.store.delete(image.id)
@@ -377,7 +414,8 @@ class ImageDataApi:
         if image.status != "uploading":
             raise image_not_found(image_id)
         image.staged = data
-        image.size = data.size
+        if g.schema.glance >= STAGE_SETS_SIZE_SINCE:
+            image.size = data.size
         image.updated_at = k.now
         return image
 

@@ -350,7 +350,8 @@ def test_upload_over_the_storage_quota_is_image_quota_exceeded(profile):
     image = nova.w.create()
     with pytest.raises(exception.ImageQuotaExceeded, match="Quota exceeded or out of space"):
         nova.run(nova.api.upload(P1, image["id"], ImageData(GB, "big")))
-    assert nova.w.status(image["id"]) == "queued"
+    # Nova's streamed upload declares no size: stored whole, refused after, left saving
+    assert nova.w.status(image["id"]) == "saving"
 
 
 @pytest.mark.parametrize(
@@ -364,7 +365,8 @@ def test_before_nova_20_6_1_the_storage_quota_413_is_not_translated(profile, wor
     image = nova.w.create()
     with pytest.raises(HTTPOverLimit, match=words):
         nova.run(nova.api.upload(P1, image["id"], ImageData(GB, "big")))
-    assert nova.w.status(image["id"]) == "queued"
+    # Nova's streamed upload declares no size: stored whole, refused after, left saving
+    assert nova.w.status(image["id"]) == "saving"
 
 
 def test_image_deleted_during_upload_gives_nova_an_untranslated_410(nova):

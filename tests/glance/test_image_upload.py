@@ -209,7 +209,8 @@ def test_a_content_length_that_is_not_an_integer_is_no_size(profile, path):
     headers = {**OCTET, "Content-Length": "abc"}
     resp = w.call("PUT", f"/v2/images/{image['id']}/{path}", body=b"hello", headers=headers)
     assert resp.status == 204, profile
-    assert w.show(image["id"])["size"] == 5
+    # a stage records the size from glance 23.0.0 only (c290c4af5)
+    assert w.show(image["id"])["size"] == (None if (profile, path) == ("seed", "stage") else 5)
 
 
 @pytest.mark.parametrize("header", ["Content-Length", "x-openstack-image-size"])
@@ -406,15 +407,25 @@ def test_data_declared_raw_is_accepted_whatever_it_looks_like():
     assert w.show(image["id"])["virtual_size"] == 100
 
 
-def test_an_image_larger_than_the_size_cap_is_413_after_the_cap_was_read():
-    w = World(config={"glance": {"image_size_cap": GB, "base_images": []}})
+@pytest.mark.parametrize(
+    ("profile", "words"),
+    [
+        # glance 16.x quota.ImageProxy.set_data: any ImageSizeLimitExceeded is StorageQuotaFull
+        # (ffc3923e9, 17.0.0, gave the cap its own error)
+        (
+            "seed",
+            "Image exceeds the storage quota: The size of the data 2000000000 will exceed "
+            "the limit. None bytes remaining.",
+        ),
+        ("upstream", "The incoming image is too large: The provided image is too large."),
+    ],
+)
+def test_an_image_larger_than_the_size_cap_is_413_after_the_cap_was_read(profile, words):
+    w = World(config={"glance": {"image_size_cap": GB, "base_images": []}}, profile=profile)
     image = w.create()
     resp = w.upload(image["id"], 2 * GB)
     assert resp.status == 413
-    assert (
-        "The incoming image is too large: The provided image is too large."
-        in resp.json()["message"]
-    )
+    assert words in resp.json()["message"]
     assert w.cloud.now == pytest.approx(8.0)
     assert w.status(image["id"]) == "queued" and w.glance.store.used_bytes == 0
 
