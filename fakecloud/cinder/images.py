@@ -24,10 +24,19 @@ from typing import Any
 
 from fakecloud.cinder.exception import ImageNotFound
 from fakecloud.sim import calls
-from fakecloud.sim.trace import Subject
+from fakecloud.sim.trace import Subject, site
 
 CALLER = "cinder-api"
 CALLEE = "glance-api"
+
+#: The sites (`Trace.write_at`) of the two reads every volume made from an image sends: the
+#: image's metadata (twice a create) and its data.
+_SHOW = "GET /v2/images/{}"
+_SHOW_SENT = site(calls.SENT, _SHOW, callee=CALLEE, call="show")
+_SHOW_ANSWERED = site(calls.ANSWERED, _SHOW, callee=CALLEE, call="show")
+_DOWNLOAD = "GET /v2/images/{}/file"
+_DOWNLOAD_SENT = site(calls.SENT, _DOWNLOAD, callee=CALLEE, call="download")
+_DOWNLOAD_ANSWERED = site(calls.ANSWERED, _DOWNLOAD, callee=CALLEE, call="download")
 
 
 class ImageCatalog:
@@ -147,17 +156,18 @@ class GlanceImageService:
         """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
         kernel = self._glance.kernel
         caller = calls.sender(kernel, CALLER)
-        subject = Subject.of("GET /v2/images/{}", image_id)
-        calls.sent(kernel, caller, CALLEE, subject, "show")
+        parts = (image_id,)
+        kernel.trace.write_at(_SHOW_SENT, caller, parts)
         try:
             meta = self._glance.image_info(context, image_id)
         except Exception as exc:
             code = getattr(exc, "code", None)
+            subject = Subject.of(_SHOW, image_id)
             calls.answered(kernel, caller, CALLEE, subject, "show", code, str(exc))
             if code == 404:
                 raise ImageNotFound(image_id=image_id) from None
             raise
-        calls.answered(kernel, caller, CALLEE, subject, "show", 200)
+        kernel.trace.write_at(_SHOW_ANSWERED, caller, parts, (200,))
         return meta
 
     def data_virtual_size(self, image_id: str) -> int | None:
@@ -242,12 +252,12 @@ def download(kernel: Any, image_id: str, copied: Any) -> Generator:
     """Wait for `copied` (the event of the image's bytes written into a volume) as Cinder's
     ``GET /v2/images/{id}/file`` from Glance, traced when it starts and when the data is in."""
     caller = calls.sender(kernel, "cinder-volume")
-    subject = Subject.of("GET /v2/images/{}/file", image_id)
-    calls.sent(kernel, caller, CALLEE, subject, "download")
+    kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
     try:
         result = yield copied
     except Exception as exc:
+        subject = Subject.of(_DOWNLOAD, image_id)
         calls.answered(kernel, caller, CALLEE, subject, "download", None, str(exc) or repr(exc))
         raise
-    calls.answered(kernel, caller, CALLEE, subject, "download", 200)
+    kernel.trace.write_at(_DOWNLOAD_ANSWERED, caller, (image_id,), (200,))
     return result

@@ -414,6 +414,9 @@ def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str, Site, 
 
 
 _TEMPLATES = _templates()
+#: The sites of the version discovery before a call at a microversion (every attachment).
+_VERSIONS_SENT = site(calls.SENT, callee=CALLEE, call="get_server_version")
+_VERSIONS_ANSWERED = site(calls.ANSWERED, callee=CALLEE, call="get_server_version")
 
 #: The fault point's name for the resource id of a request whose path names none.
 _RESOURCE = {
@@ -550,10 +553,10 @@ class API:
         its version list with 300 Multiple Choices)."""
         k = self.kernel
         caller = calls.sender(k, CALLER)
-        calls.sent(k, caller, CALLEE, "GET /", "get_server_version")
+        k.trace.write_at(_VERSIONS_SENT, caller, "GET /")
         if self.config.latency_s > 0:
             yield k.timeout(self.config.latency_s)
-        calls.answered(k, caller, CALLEE, "GET /", "get_server_version", 300)
+        k.trace.write_at(_VERSIONS_ANSWERED, caller, "GET /", (300,))
 
     def _volume(self, context: Any, volume_id: str) -> Any:
         return self.cinder.volume_api.get(context, volume_id)
