@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import sys
@@ -48,8 +49,15 @@ class ReportError(Exception):
 def load_jsonl(path: str) -> list[dict]:
     """The events of a JSONL trace file; a clear error names a bad line."""
     events = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SystemExit(
+                    f"{path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}): a trace is "
+                    "UTF-8 JSON Lines"
+                ) from None
             if not line.strip():
                 continue
             try:
@@ -71,6 +79,8 @@ def _event_problem(event: Any) -> str | None:
             return f"no {key!r}"
         if not isinstance(event[key], kind) or isinstance(event[key], bool):
             return f"{key!r} is {event[key]!r}"
+    if not math.isfinite(event["t"]):  # json reads NaN and Infinity; no clock reads them
+        return f"'t' is {event['t']!r}"
     event.setdefault("actor", None)
     event.setdefault("subject", None)
     return None

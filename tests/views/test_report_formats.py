@@ -168,6 +168,24 @@ def test_a_line_that_is_not_a_trace_event_is_named(tmp_path):
         cli(["report", str(bad)])
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            b'{"t": 0, "seq": 1, "kind": "note", "actor": "\xff"}',
+            r"bad.jsonl:2: not UTF-8 text \(byte 0xff\)",
+        ),
+        (b'{"t": NaN, "seq": 1, "kind": "note"}', r"bad.jsonl:2: not a trace event \('t' is nan\)"),
+    ],
+)
+def test_a_trace_line_of_bad_bytes_or_a_time_no_clock_reads_is_named(tmp_path, line, message):
+    """Were a UnicodeDecodeError traceback, and the HTML timeline's StopIteration/OverflowError."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"t": 0, "seq": 0, "kind": "note"}\n' + line + b"\n")
+    with pytest.raises(SystemExit, match=message):
+        cli(["report", str(bad), "-o", str(tmp_path / "r.html")])
+
+
 def test_the_same_run_gives_the_same_page_byte_for_byte(lp_bug_on):
     from tests.views.conftest import run_scenario
 
