@@ -55,7 +55,10 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     target = Path(path)
     if target.is_dir():  # os.replace would say "Is a directory" naming the temporary file
         raise IsADirectoryError(21, "Is a directory", str(target))
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:  # a missing or unwritable folder: name the target, not the temporary
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     try:
         with os.fdopen(handle, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)

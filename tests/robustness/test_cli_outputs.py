@@ -151,6 +151,14 @@ def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["trace.jsonl"]  # no temporary file left behind
 
 
+def test_a_save_to_a_missing_folder_names_the_file_asked_for(tmp_path):
+    """`Cloud.save` and `trace.to_jsonl` named the hidden temporary file beside it."""
+    target = tmp_path / "no" / "state.json"
+    with pytest.raises(FileNotFoundError) as failed:
+        outputs.write_atomic(target, b"{}")
+    assert failed.value.filename == str(target)
+
+
 def test_an_atomic_write_keeps_the_usual_file_mode(tmp_path):
     target = tmp_path / "out.json"
     outputs.write_atomic(target, b"{}")
@@ -197,6 +205,27 @@ def test_explore_with_a_trillion_seeds_and_a_time_budget_stops_on_time(scenario,
     argv = ["--seeds", str(10**12), "--time-budget", "0.05", "-j", "1", "--no-progress"]
     assert main(["explore", "tiny.yaml", *argv]) == 0
     assert "the time budget ran out before every seed ran" in capsys.readouterr().out
+
+
+def test_ctrl_c_mid_explore_reports_the_seeds_run_so_far(scenario, capsys, monkeypatch):
+    """Ctrl-C lost every seed an explore had run: now the first stops it after the batch under
+    way (a real SIGINT, raised as the first batch of 50 ends) and reports them, status 130."""
+    import signal
+
+    from fakecloud.explore.cli import _Progress
+
+    monkeypatch.setattr(_Progress, "advance", lambda *a: signal.raise_signal(signal.SIGINT))
+    argv = ["--seeds", "200", "-j", "1", "--no-progress", "--json", "out.json"]
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a shell's command
+    try:
+        assert main(["explore", "tiny.yaml", *argv]) == 130
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, outer)
+    out, err = capsys.readouterr()
+    assert "50 seeds in" in out and "interrupted (Ctrl-C) before every seed ran" in out
+    assert "starting no more seeds" in err and "Traceback" not in err
+    assert '"seeds_run": 50' in (scenario.parent / "out.json").read_text()
 
 
 def test_list_takes_its_word_after_json_too(capsys):
