@@ -262,8 +262,8 @@ class Kernel:
 
     def run(self, until: float | Any = None) -> Any:
         """Run the simulation until virtual time `until`, an event, or nothing is scheduled."""
-        if isinstance(until, (int, float)) and not isinstance(until, bool):
-            until = finite_seconds(until, "run(until)")
+        if until is not None and not isinstance(until, simpy.Event):
+            until = finite_seconds(until, "run(until)")  # names a string or bool, as advance
             self.clock.check_horizon(until, "run(until)")
         if until is None or (isinstance(until, simpy.Event) and until.callbacks is not None):
             with self.driving():

@@ -30,6 +30,9 @@ def test_run_and_run_until_idle_refuse_non_finite_times():
     cloud = Cloud(seed=1)
     with pytest.raises(ValueError, match=r"run\(until\): .* got nan"):
         cloud.run(math.nan)
+    for until in ("x", True):  # were simpy's ValueError, and a run to t=1
+        with pytest.raises(OutOfRange, match=rf"run\(until\): .* got {until!r}"):
+            cloud.run(until)
     with pytest.raises(ValueError, match="cap_s: .* got inf"):
         cloud.run_until_idle(math.inf)
     assert cloud.now == 0.0
