@@ -6,7 +6,8 @@
     fakecloud shrink FILE --seed N [--case ID] [--target TEXT] -o minimal.yaml
 
 ``explore`` exits 0 when every seed passed, 1 when anything broke, 2 on a bad file or
-argument. Each group of failing seeds gets a replay file in ``--out`` (default
+argument, 130 when Ctrl-C stopped it (the seeds run by then are reported all the same:
+`fakecloud.explore.interrupt`). Each group of failing seeds gets a replay file in ``--out`` (default
 ``explore-replays/``) and the ``fakecloud run`` command that replays it exactly.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.cli_args import comma_list
+from fakecloud.explore.interrupt import FirstInterrupt
 from fakecloud.explore.runner import (
     INSTALL_CLUSTER,
     ClusterUnavailable,
@@ -147,15 +149,16 @@ def explore_main(argv: list[str] | None = None) -> int:
     jobs = min(args.jobs or (1 if total < 50 else default_jobs()), max(total, 1))
     budget = Budget(args.time_budget)
     progress = _Progress(total, enabled=not args.no_progress)
+    ctrl_c = FirstInterrupt()
     try:
-        with Executor(jobs, args.scheduler) as executor, progress:
+        with ctrl_c, Executor(jobs, args.scheduler) as executor, progress:
             report = explore_file(
                 text,
                 scenario.file,
                 cases,
                 seeds,
                 executor=executor,
-                stop=budget.spent,
+                stop=lambda: ctrl_c.pressed or budget.spent(),
                 on_batch=progress.advance,
                 out_dir=args.out,
                 shrink=args.shrink,
@@ -165,6 +168,7 @@ def explore_main(argv: list[str] | None = None) -> int:
         print(f"fakecloud explore: {exc}", file=sys.stderr)
         return 2
     report.elapsed_s = budget.elapsed
+    report.interrupted = ctrl_c.pressed and report.stopped_early
     print(render(report))
     try:
         if args.json:
@@ -178,6 +182,8 @@ def explore_main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"fakecloud explore: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
+    if report.interrupted:
+        return 130  # 128 + SIGINT, as every command Ctrl-C stops
     return 1 if report.broke else 0
 
 
@@ -256,7 +262,9 @@ def render(report: Any) -> str:
                 lines.append(f"       replay{' (shrunk)' if g.shrunk else ''}: {g.replay}")
     shown_rate = f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
     tail = f"{report.seeds_run} seeds in {report.elapsed_s:.1f} s ({shown_rate} seeds/s)"
-    if report.stopped_early:
+    if report.interrupted:
+        tail += "; interrupted (Ctrl-C) before every seed ran"
+    elif report.stopped_early:
         tail += "; the time budget ran out before every seed ran"
     lines.append(tail)
     return "\n".join(lines)

@@ -55,7 +55,9 @@ class Report:
     cases: list[CaseReport] = field(default_factory=list)
     elapsed_s: float = 0.0
     stopped_early: bool = False
-    """The time budget ran out before every seed ran."""
+    """The time budget ran out (or Ctrl-C came) before every seed ran."""
+    interrupted: bool = False
+    """Ctrl-C stopped the sweep (``fakecloud explore``; not in `as_json`: the status is 130)."""
 
     @property
     def broke(self) -> bool:
