@@ -219,7 +219,9 @@ class ImageDataApi:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
         image = g.db.get(ctx, image_id)
         if not admin_passes(ctx, "upload_image"):
-            g.images.policy(ctx, image).enforce("upload_image")
+            g.images.policy(ctx, image).enforce(
+                "upload_image", refusal=f"Not allowed to upload image data for image {image.id}"
+            )
         self._to_saving_checks(image)
         if g.config.db_roundtrip_s > 0:
             yield k.timeout(g.config.db_roundtrip_s)

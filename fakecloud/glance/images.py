@@ -498,12 +498,13 @@ class Images:
 
     # -- tags --------------------------------------------------------------------------------
 
-    def _tag_image(self, ctx: Any, image_id: str) -> Image:
+    def _tag_image(self, ctx: Any, image_id: str, verb: str) -> Image:
         try:
             image = self._glance.db.get(ctx, image_id)
         except HTTPNotFound:
             raise HTTPNotFound(explanation=f"Image {image_id} not found.")
-        self.policy(ctx, image).enforce("modify_image", "tags")
+        refusal = f"Not allowed to {verb} tags for image {image_id}."  # image_tags.py
+        self.policy(ctx, image).enforce("modify_image", "tags", refusal)
         return image
 
     def add_tag(self, ctx: Any, image_id: str, tag: str) -> Image:
@@ -512,7 +513,7 @@ class Images:
             self._glance.schema.validate({"tags": [tag]})
         except SchemaError as e:
             raise HTTPBadRequest(explanation=str(e))
-        image = self._tag_image(ctx, image_id)
+        image = self._tag_image(ctx, image_id, "update")
         if tag not in image.tags:
             tags = [*image.tags, tag]
             try:
@@ -527,7 +528,7 @@ class Images:
 
     def delete_tag(self, ctx: Any, image_id: str, tag: str) -> Image:
         """``DELETE /v2/images/{id}/tags/{tag}`` (404 for a tag the image does not have)."""
-        image = self._tag_image(ctx, image_id)
+        image = self._tag_image(ctx, image_id, "delete")
         if tag not in image.tags:
             raise HTTPNotFound()
         image.tags = [t for t in image.tags if t != tag]

@@ -56,6 +56,7 @@ API_POLICY_SINCE = 23
 #: How the authorization layer of Glance 16-22 refuses a non-owner (ImmutableImageProxy).
 _AUTHZ_WORDS = {
     "delete_image": "You are not permitted to delete this image.",
+    # ImmutableImageProxy.set_data's (the upload's own clause answers in its words instead)
     "upload_image": "You are not permitted to upload data for this image.",
     "deactivate": "You are not permitted to deactivate this image.",
     "reactivate": "You are not permitted to reactivate this image.",
@@ -215,27 +216,32 @@ class ImagePolicy:
             return "reader" in self._roles
         return False  # publicize_image, copy_image, ...: admin only
 
-    def enforce(self, rule: str, attr: str | None = None) -> None:
+    def enforce(self, rule: str, attr: str | None = None, refusal: str | None = None) -> None:
         """``ImageAPIPolicy._enforce``: 403 if the caller can see the image, else 404; with the
         legacy defaults, then ``check_is_image_mutable`` for the rules that change it (`attr`:
-        the attribute a ``modify_image`` changes, which Glance 16-22 name)."""
+        the attribute a ``modify_image`` changes, which Glance 16-22 name). Glance raises that
+        refusal as its own ``exception.Forbidden``, which each controller answers as a 403 of
+        that text (``explanation=e.msg``) or, given as `refusal`, of its own words (the
+        upload's and the tags' ``except exception.Forbidden`` clauses, 16.0.1-25.x)."""
         if self._passes and rule not in _SERVICE_RULES:
             return
         if self.allows(rule):
             if self.legacy and rule in _LEGACY_OWNER_ONLY and not self.owns():
-                if self.legacy == "api":
-                    raise HTTPForbidden("You do not own this image")
-                if rule != "modify_image":
-                    raise HTTPForbidden(_AUTHZ_WORDS[rule])
-                if attr == "tags":
-                    raise HTTPForbidden("You are not permitted to modify tags on this image.")
-                if attr is None:
-                    raise HTTPForbidden("You are not permitted to modify this image.")
-                raise HTTPForbidden(f"You are not permitted to modify '{attr}' on this image.")
+                raise HTTPForbidden(explanation=refusal or self._legacy_words(rule, attr))
             return
         if self.image is not None and (rule == "get_image" or not self.allows("get_image")):
             raise HTTPNotFound()
         raise policy_forbidden(rule)
+
+    def _legacy_words(self, rule: str, attr: str | None) -> str:
+        """``check_is_image_mutable``'s (23.0.0-25.x) or ``ImmutableImageProxy``'s (16-22)."""
+        if self.legacy == "api":
+            return "You do not own this image"
+        if rule != "modify_image":
+            return _AUTHZ_WORDS[rule]
+        if attr is None:
+            return "You are not permitted to modify this image."
+        return f"You are not permitted to modify '{attr}' on this image."
 
     def enforce_visibility(self, visibility: str | None) -> None:
         """``_enforce_image_visibility``: public needs publicize_image, community its own."""
@@ -265,8 +271,8 @@ class ImagePolicy:
         if self.legacy:
             self.enforce_visibility(visibility)
             if not self._admin() and self.owner != self.ctx.project_id:
-                raise HTTPForbidden(
-                    f"You are not permitted to create images owned by '{self.owner}'."
+                raise HTTPForbidden(  # exception.Forbidden, answered with its text
+                    explanation=f"You are not permitted to create images owned by '{self.owner}'."
                 )
             return
         if not (self._admin() or self._project("member", self.owner)):
