@@ -371,3 +371,16 @@ EVENTS: dict[str, EventKind] = {
         _k("note", "A note a tool wrote into the trace (the demo).", "tool", "topic", "text"),
     )
 }
+
+
+def kind_problem(kind: str) -> str | None:
+    """Why no trace event can be of `kind` (a catalogued kind, or a prefix ending in ``.*`` as
+    ``trace.filter`` takes it), or None: a check naming such a kind could never see an event."""
+    if kind in EVENTS or (kind.endswith(".*") and any(k.startswith(kind[:-1]) for k in EVENTS)):
+        return None
+    from fakecloud.config import did_you_mean
+
+    return (
+        f"unknown event kind {kind!r}{did_you_mean(kind, EVENTS)}; "
+        "`fakecloud list events` lists them"
+    )

@@ -334,6 +334,19 @@ class _Problems:
             Problem(self.filename, line_of(self.root, path), field_name(path), message)
         )
 
+    def kinds(self, pattern: Any, path: tuple) -> None:
+        """Refuse a trace pattern's plain ``kind`` no event has: an ``absent:`` of it passed
+        whatever happened, a ``present:`` or an ``on:`` waiting for it failed as if the cloud
+        had not done it."""
+        from fakecloud.events import kind_problem
+
+        listed = isinstance(pattern, list)
+        for j, one in enumerate(pattern if listed else [pattern]):
+            kind = one.get("kind") if isinstance(one, dict) else None
+            problem = isinstance(kind, str) and "${" not in kind and kind_problem(kind)
+            if problem:
+                self.add((*path, j, "kind") if listed else (*path, "kind"), problem)
+
     def matchers(self, value: Any, path: tuple) -> None:
         for sub, message in operator_problems(value):
             parts = [p for p in sub.replace("[", ".").replace("]", "").split(".") if p]
@@ -486,6 +499,7 @@ def _build_steps(items: list, problems: _Problems) -> list[Step]:
             problems.matchers(spec["until"].get("body"), (*where, "wait", "until", "body"))
         elif action == "wait" and isinstance(spec, dict):
             problems.matchers(spec["trace"], (*where, "wait", "trace"))
+            problems.kinds(spec["trace"], (*where, "wait", "trace"))
         elif action == "transfer":
             sizes = [k for k in ("size_bytes", "size_mb", "size_gb") if k in spec]
             if len(sizes) > 1:
@@ -500,6 +514,7 @@ def _build_steps(items: list, problems: _Problems) -> list[Step]:
                 )
         if "on" in data:
             problems.matchers(data["on"]["trace"], (*where, "on", "trace"))
+            problems.kinds(data["on"]["trace"], (*where, "on", "trace"))
         expect = Expect.build(data.get("expect"), problems.root, (*where, "expect"))
         if expect is not None:
             problems.matchers(expect.body, (*where, "expect", "body"))
@@ -587,10 +602,12 @@ def _build_expect(data: dict, problems: _Problems) -> Expectations:
         kind = next(k for k in ("count", "present", "absent", "duration", "order") if k in item)
         where = ("expect", "trace", i)
         if kind == "duration":
-            problems.matchers(item["duration"]["from"], (*where, "duration", "from"))
-            problems.matchers(item["duration"]["to"], (*where, "duration", "to"))
+            for end in ("from", "to"):
+                problems.matchers(item["duration"][end], (*where, "duration", end))
+                problems.kinds(item["duration"][end], (*where, "duration", end))
         else:
             problems.matchers(item[kind], (*where, kind))
+            problems.kinds(item[kind], (*where, kind))
         if kind != "count" and {"equals", "min", "max"} & set(item):
             problems.add(where, "equals/min/max go with count:")
         if kind != "present" and "by" in item:

@@ -42,6 +42,7 @@ from urllib.parse import parse_qs
 from fakecloud.api.json_body import loads as loads_body
 from fakecloud.bounds import COUNT
 from fakecloud.errors import FakecloudError
+from fakecloud.events import kind_problem
 from fakecloud.transport.wsgi import StartResponse, http_date, read_body, status_line
 
 PREFIX = "/fakecloud"
@@ -271,6 +272,9 @@ def trace(ctx: ControlContext, req: ControlRequest) -> Any:
             f"since: expected a whole number from 0, got {req.arg('since')!r}"
         ) from (exc)
     kind = req.arg("kind")
+    problem = kind is not None and kind_problem(kind)
+    if problem:  # a typo answered no events, as if the cloud had done nothing of the kind
+        raise ControlError(problem)
     events = ctx.cloud.trace
     chosen = [e for e in events[since:] if kind is None or _kind_matches(e["kind"], kind)]
     return {"events": chosen, "next": len(events)}

@@ -299,3 +299,24 @@ def test_an_unknown_release_names_the_nearest(tmp_path):
         "scenario.yaml:2: field cloud.profile: unknown profile 'nova-20.7.0': unknown Nova "
         "release 20.7.0; the nearest are 20.6.1 and 21.0.0"
     )
+
+
+def test_a_trace_pattern_of_a_kind_no_event_has_is_named(tmp_path):
+    """`absent: {kind: api.respnse}` passed whatever the cloud did; an `on:` or `present:` of a
+    typo failed as if the cloud had not done it."""
+    text = """\
+steps:
+  - wait: {trace: {kind: guest.frezee}}
+expect:
+  trace:
+    - absent: {kind: api.respnse}
+    - order: [{kind: rpc.*}, {kind: zork.*}]
+"""
+    assert problems(text, tmp_path).splitlines() == [
+        "scenario.yaml:2: field steps[0].wait.trace.kind: unknown event kind 'guest.frezee' "
+        "(did you mean 'guest.freeze'?); `fakecloud list events` lists them",
+        "scenario.yaml:5: field expect.trace[0].absent.kind: unknown event kind 'api.respnse' "
+        "(did you mean 'api.response'?); `fakecloud list events` lists them",
+        "scenario.yaml:6: field expect.trace[1].order[1].kind: unknown event kind 'zork.*'; "
+        "`fakecloud list events` lists them",
+    ]

@@ -99,6 +99,8 @@ def test_control_mistakes_are_400s_that_say_what_to_send():
     assert status == "400 Bad Request" and "since" in json.loads(payload)["error"]["message"]
     status, _, payload = call(app, "GET", "/fakecloud/trace", query="since=-3")
     assert status == "400 Bad Request"
+    status, _, payload = call(app, "GET", "/fakecloud/trace", query="kind=api.respnse")
+    assert "(did you mean 'api.response'?)" in json.loads(payload)["error"]["message"]
     status, _, payload = call(app, "PUT", "/fakecloud/clock")
     assert status == "404 Not Found"
     assert "GET /fakecloud/clock" in json.loads(payload)["error"]["message"]
