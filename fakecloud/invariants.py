@@ -471,10 +471,12 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
     if keystone is not None:
         projects |= set(keystone.directory.projects)
     out = []
-    in_use_of = cinder.quotas.in_use
+    quotas = cinder.quotas
     for project in sorted(projects):
         want = expected.get(project, {})
-        usage = in_use_of(project)
+        if not want and quotas.recorded(project) is None:  # nothing exists, nothing held
+            continue
+        usage = quotas.in_use(project)
         if not want and set(usage.values()) <= _NOTHING_USED:  # one C pass: all zero
             continue
         for resource, (in_use, reserved) in usage.items():

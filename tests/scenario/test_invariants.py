@@ -110,6 +110,18 @@ def test_quota_usage_drift_is_caught():
     ]
 
 
+def test_quota_usage_held_where_nothing_exists_is_caught():
+    # a project with no volume at all, but a reservation never settled (checked, not skipped
+    # as a project with nothing to compare)
+    cloud = Cloud()
+    project = cloud.context("demo").project_id
+    cloud.cinder.quotas.usage(project, "volumes").reserved += 1
+    found = cloud.check_invariants(["quota_usage_matches"])
+    assert [(v.subject, v.message) for v in found] == [
+        (f"project {project} volumes", "in use 0 (reserved 1), but 0 exist")
+    ]
+
+
 def test_a_snapshot_image_left_queued_is_stuck():
     cloud = Cloud()
     r = cloud.request(
