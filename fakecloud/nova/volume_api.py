@@ -153,11 +153,10 @@ def _client_error(error: cinder_exception.CinderException, request_id: str) -> C
 def _answered(
     k: Any, caller: str, parts: tuple[str, ...], method: str, error: Exception
 ) -> ClientException:
-    """The client error for Cinder's `error`, its answer traced (`calls.answered`)."""
+    """The client error for Cinder's `error`, its answer traced (`calls.answered`'s event,
+    at the method's site: `parts` fill its subject's template)."""
     client_error = _client_error(error, k.ids.request_id())
-    calls.answered(
-        k, caller, CALLEE, Subject(parts), method, client_error.code, client_error.message
-    )
+    k.trace.write_at(_FAILED[method], caller, parts, (client_error.code, client_error.message))
     return client_error
 
 
@@ -414,6 +413,11 @@ def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str, Site, 
 
 
 _TEMPLATES = _templates()
+#: method -> the site of its answer when Cinder refused it (status and error per event).
+_FAILED = {
+    method: site(calls.FAILED, template, callee=CALLEE, call=method)
+    for method, (template, *_) in _TEMPLATES.items()
+}
 #: The sites of the version discovery before a call at a microversion (every attachment).
 _VERSIONS_SENT = site(calls.SENT, callee=CALLEE, call="get_server_version")
 _VERSIONS_ANSWERED = site(calls.ANSWERED, callee=CALLEE, call="get_server_version")
@@ -528,7 +532,7 @@ class API:
                 # Not bound to a name here: the error's traceback holds this frame, and a
                 # local naming the error would make a cycle that only the collector frees
                 # (with Cinder's exception, its traceback and frames: 17 objects a failure).
-                raise _answered(k, caller, (template, *parts), method, error) from None
+                raise _answered(k, caller, parts, method, error) from None
             except Exception as exc:
                 # An injected failure is known one full round trip after the request left.
                 if half > 0:

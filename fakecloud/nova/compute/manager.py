@@ -32,6 +32,7 @@ from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.nova.virt.guest_agent import Guest, image_props_for_quiesce
 from fakecloud.sim.io import gbit_per_s
 from fakecloud.sim.resources import Semaphore
+from fakecloud.sim.trace import form, site
 
 #: ``UnlimitedSemaphore``: a capacity no host reaches.
 UNLIMITED = 1_000_000
@@ -68,6 +69,11 @@ _REBUILD_TASK_STATES = frozenset(
 INIT_DELETE = "delete"
 #: ``context.get_admin_context()`` of ``init_host`` (no request: no instance action to record
 #: events on, which ``wrap_instance_event``'s ``graceful_exit`` tolerates).
+#: The compute's log lines of each level (`ComputeManager._log`), at their trace sites.
+_LOG_SITES = {
+    level: site(form("log", "level", "message"), level=level)
+    for level in ("debug", "info", "warning", "error")
+}
 _INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
 
 
@@ -1491,7 +1497,11 @@ class ComputeManager:
     # -- helpers -----------------------------------------------------------------------------
 
     def _log(self, uuid: str, level: str, message: str) -> None:
-        self.kernel.trace.emit("log", self.actor, uuid, level=level, message=message)
+        at = _LOG_SITES.get(level)
+        if at is None:
+            self.kernel.trace.emit("log", self.actor, uuid, level=level, message=message)
+        else:
+            self.kernel.trace.write_at(at, self.actor, uuid, (message,))
 
     # -- instance snapshots (the vendor branch; `fakecloud.nova.compute.instance_snapshots`) -
 
