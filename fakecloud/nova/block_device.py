@@ -43,7 +43,9 @@ def prepare_block_devices(
                 }
                 size = bdm.volume_size
                 if bdm.source_type == "snapshot":
-                    snapshot = yield from volume_api.get_snapshot(context, bdm.snapshot_id)
+                    snapshot = yield from volume_api.get_snapshot(
+                        context, bdm.snapshot_id, for_boot=True
+                    )
                     kwargs["snapshot"] = snapshot
                     size = size or snapshot.get("volume_size") or snapshot.get("size")
                 elif bdm.source_type == "image":

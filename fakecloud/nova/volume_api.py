@@ -313,6 +313,23 @@ def _untranslate_snapshot_summary_view(cinder: Any, context: Any, snap: Any) -> 
     }
 
 
+def _snapshot_for_boot(_cinder: Any, _context: Any, snap: Any) -> dict[str, Any]:
+    """What a boot reads of Nova's dict of a snapshot: its ``id``, ``volume_id``, ``size``
+    and ``volume_size`` (the same values, without the timestamp formatted)."""
+    size = snap.volume_size
+    return {"id": snap.id, "volume_id": snap.volume_id, "size": size, "volume_size": size}
+
+
+def _volume_for_boot(_cinder: Any, _context: Any, vol: Any) -> dict[str, Any]:
+    """What a boot reads of Nova's dict of a root volume (`compute.api._bootable_volume_meta`):
+    its ``id``, ``size``, ``bootable`` and ``volume_image_metadata`` (present only when the
+    volume has some; the caller copies it), without the rest of the view."""
+    d = {"id": vol.id, "size": vol.size, "bootable": bool(vol.bootable)}
+    if vol.volume_image_metadata:
+        d["volume_image_metadata"] = vol.volume_image_metadata
+    return d
+
+
 def _id_and_description(_cinder: Any, _context: Any, vol: Any) -> tuple[str, Any]:
     """The ``id`` and ``display_description`` of Nova's dict of a volume."""
     return vol.id, vol.display_description
@@ -575,16 +592,20 @@ class API:
         *,
         id_and_description: bool = False,
         status_only: bool = False,
+        for_boot: bool = False,
     ) -> Generator:
         """The volume, as Nova's summary view; with `id_and_description` only its ``(id,
         display_description)`` (the same request, without the rest of the view: its timestamp,
         attachments and copied metadata), for a caller that reads nothing else (the
         volume-backed snapshot); with `status_only` only its ``status`` (the compute's wait
-        for a new volume to leave ``creating``)."""
+        for a new volume to leave ``creating``); with `for_boot` what a boot reads of its root
+        volume (`_volume_for_boot`)."""
         if microversion is not None:
             return self._get_at(context, volume_id, microversion)
         if id_and_description:
             view = _id_and_description
+        elif for_boot:
+            view = _volume_for_boot
         else:
             view = _volume_status if status_only else _untranslate_volume_summary_view
         return self._call(
@@ -812,18 +833,28 @@ class API:
     # -- snapshots ---------------------------------------------------------------------------
 
     def get_snapshot(
-        self, context: Any, snapshot_id: str, *, status_only: bool = False
+        self,
+        context: Any,
+        snapshot_id: str,
+        *,
+        status_only: bool = False,
+        for_boot: bool = False,
     ) -> Generator:
         """The snapshot, as Nova's summary view; with `status_only` its ``status`` alone (the
         same request, without a timestamp formatted and a dict built), for a caller that reads
-        nothing else (the compute host's poll while a snapshot is ``creating``)."""
+        nothing else (the compute host's poll while a snapshot is ``creating``); with
+        `for_boot` what a boot from it reads (`_snapshot_for_boot`)."""
+        if status_only:
+            view = _snapshot_status
+        else:
+            view = _snapshot_for_boot if for_boot else _untranslate_snapshot_summary_view
         return self._call(
             "get_snapshot",
             context,
             self.cinder.snapshot_api.get,
             translate_snapshot_exception.on_error,
             snapshot_id,
-            _snapshot_status if status_only else _untranslate_snapshot_summary_view,
+            view,
             (context, snapshot_id),
         )
 

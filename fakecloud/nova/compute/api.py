@@ -1221,7 +1221,9 @@ class API:
                 continue
             volume_id = bdm.get("volume_id")
             if bdm.get("snapshot_id"):
-                snapshot = yield from self.volume_api.get_snapshot(context, bdm["snapshot_id"])
+                snapshot = yield from self.volume_api.get_snapshot(
+                    context, bdm["snapshot_id"], for_boot=True
+                )
                 volume_id = snapshot["volume_id"]
             if bdm.get("image_id"):
                 try:
@@ -1230,7 +1232,7 @@ class API:
                     raise exception.InvalidBDMImage(id=bdm["image_id"]) from None
             if volume_id:
                 try:
-                    volume = yield from self.volume_api.get(context, volume_id)
+                    volume = yield from self.volume_api.get(context, volume_id, for_boot=True)
                 except exception.CinderConnectionFailed:
                     raise
                 except Exception:  # noqa: BLE001 - Nova: any failure is InvalidBDMVolume
@@ -1353,7 +1355,9 @@ class API:
                 )
             elif bdm.get("snapshot_id") is not None:
                 try:
-                    snap = yield from self.volume_api.get_snapshot(context, bdm["snapshot_id"])
+                    snap = yield from self.volume_api.get_snapshot(
+                        context, bdm["snapshot_id"], for_boot=True
+                    )
                 except exception.CinderConnectionFailed:
                     raise
                 except Exception:  # noqa: BLE001 - Nova: any failure is InvalidBDMSnapshot
