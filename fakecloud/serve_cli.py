@@ -23,7 +23,7 @@ import sys
 from typing import Any
 
 from fakecloud.bounds import OutOfRange, speed_factor
-from fakecloud.errors import FakecloudError
+from fakecloud.errors import ConfigError, FakecloudError
 from fakecloud.transport.server import DEFAULT_PORT_BASE, SERVICE_HOSTS, FakecloudServer
 
 
@@ -139,13 +139,27 @@ def _load_config(path: str | None) -> Any:
         return None
     import yaml
 
+    # ConfigError, not OSError (which `run` reports as a port it cannot listen on): one line,
+    # status 2, as every other mistake in the command line.
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SystemExit(f"fakecloud serve: cannot read the config file {path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}): a config file is "
+            "UTF-8 YAML"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
+        raise ConfigError(f"{path}{line}: not valid YAML: {what}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(data, dict):
-        raise SystemExit(f"fakecloud serve: {path} must hold a mapping of config sections")
+        raise ConfigError(f"{path} must hold a mapping of config sections")
     return data
 
 

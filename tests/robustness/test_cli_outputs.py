@@ -137,6 +137,22 @@ def test_ctrl_c_ends_a_command_with_one_line_and_status_130(scenario, capsys, mo
     assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]
 
 
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("bad.yaml", "fakecloud serve: bad.yaml:2: not valid YAML: while parsing a flow node"),
+        ("adir", "fakecloud serve: cannot read the config file adir: Is a directory"),
+    ],
+)
+def test_a_config_file_serve_cannot_read_is_one_line_and_status_2(
+    scenario, capsys, config, expected
+):
+    """Was status 1, and PyYAML's three-line message for a broken file."""
+    (scenario.parent / "bad.yaml").write_text("nova: [\n")
+    status, last = run_cli(capsys, "serve", "--port-base", "0", "--config", config)
+    assert status == 2 and last.startswith(expected)
+
+
 def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     target = tmp_path / "trace.jsonl"
     target.write_text("old\n")
