@@ -111,6 +111,8 @@ class FaultPlan:
                 f"unknown fault rule field(s) {sorted(unknown)}; known: {sorted(names)}"
             )
         if action == "raise" and fields.get("error") is None:
+            if self.points and isinstance(point, str) and point not in self.points:
+                self._check_rule(point, fields)  # a mistyped point first: an error would not do
             raise ConfigError(f"fault at {point!r}: action 'raise' needs an error")
         self._check_fields(point, fields)
         if self.points:

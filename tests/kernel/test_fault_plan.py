@@ -90,6 +90,9 @@ def test_bad_rules_are_clear_errors():
         cloud.faults.add("glance.upload", action="explode")
     with pytest.raises(ConfigError, match="needs an error"):
         cloud.faults.add("glance.upload")
+    # A mistyped point is named first (it said "needs an error", then, with one, the point).
+    with pytest.raises(ConfigError, match="unknown fault point 'glance.uplod'"):
+        cloud.faults.add("glance.uplod")
     with pytest.raises(ConfigError, match="unknown fault rule field"):
         cloud.faults.add("glance.upload", error=BackendDown, nht=2)
     # An error nobody registered is refused when the rule is added, not when it would fire.
