@@ -18,9 +18,11 @@ way, as the volume-backed snapshot's empty upload shows in real Glance.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import Any
 
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 #: Simulated content up to this size is downloadable: deterministic filler bytes, hashed as
@@ -28,6 +30,24 @@ EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 FILLER_MAX_BYTES = 1 << 20
 #: The digest of no bytes, per algorithm (worked out once).
 _EMPTY_DIGESTS: dict[str, str] = {}
+
+#: Per algorithm: what makes its hash object of some bytes (`_hasher`).
+_HASHERS: dict[str, Any] = {}
+
+
+def _hasher(algorithm: str) -> Any:
+    """hashlib's own constructor of `algorithm` where it has one (``hashlib.md5``): the same
+    digests as ``hashlib.new``, which looks the name up again on each call; else
+    ``hashlib.new`` of the name (its errors for a name it does not know)."""
+    found = _HASHERS.get(algorithm)
+    if found is None:
+        if algorithm in hashlib.algorithms_guaranteed:
+            found = getattr(hashlib, algorithm)
+        else:
+            found = functools.partial(hashlib.new, algorithm)
+        _HASHERS[algorithm] = found
+    return found
+
 
 # Formats a format inspector recognises (glance/common/format_inspector.py ALL_FORMATS).
 INSPECTABLE_FORMATS = frozenset({"raw", "qcow2", "vhd", "vhdx", "vmdk", "vdi", "iso", "ploop"})
@@ -57,14 +77,13 @@ class ImageData:
             if found is None:
                 found = _EMPTY_DIGESTS[algorithm] = hashlib.new(algorithm).hexdigest()
             return found
-        h = hashlib.new(algorithm)
         if self.raw is not None:
-            h.update(self.raw)
+            data = self.raw
         elif self.size <= FILLER_MAX_BYTES:
-            h.update(self._filler())
+            data = self._filler()
         else:
-            h.update(f"fakecloud-content:{self.content_id}:{self.size}".encode())
-        return h.hexdigest()
+            data = f"fakecloud-content:{self.content_id}:{self.size}".encode()
+        return _hasher(algorithm)(data).hexdigest()
 
     def checksum(self) -> str:
         """The MD5 hex digest Glance stores as ``checksum``."""

@@ -47,6 +47,14 @@ class GlanceDb:
             raise image_not_found(image_id)
         return image
 
+    def row(self, image_id: str) -> Image:
+        """`get` for a caller who sees every image (an admin, or Glance itself: the caller
+        checked): the image, or the same 404 when it is missing or deleted."""
+        image = self.images.get(image_id)
+        if image is None or image.deleted:
+            raise image_not_found(image_id)
+        return image
+
     # -- members -----------------------------------------------------------------------------
 
     def member_status(self, image_id: str, project: str) -> str | None:

@@ -479,3 +479,19 @@ def test_the_same_seed_replays_the_same_trace():
         return w.cloud.trace.digest()
 
     assert run() == run()
+
+
+@pytest.mark.parametrize(
+    "algorithm", ["md5", "sha256", "sha512", "sha3_512", "blake2b", "sm3", "no-such-hash"]
+)
+def test_simulated_contents_hashes_are_hashlib_news_of_its_description(algorithm):
+    """hashlib's own constructors where it has one, `hashlib.new` for the rest: the digests
+    and the error of a name hashlib does not know are `hashlib.new`'s."""
+    data = ImageData(GB, "disk-1")
+    try:
+        want = hashlib.new(algorithm, f"fakecloud-content:disk-1:{GB}".encode()).hexdigest()
+    except ValueError as e:
+        with pytest.raises(ValueError, match=str(e)):
+            data.os_hash(algorithm)
+        return
+    assert data.os_hash(algorithm) == want

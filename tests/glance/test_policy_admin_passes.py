@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from fakecloud.glance.db import GlanceDb
 from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.models import Image
-from fakecloud.glance.policy import ImagePolicy, admin_passes
+from fakecloud.glance.policy import ImagePolicy, admin_passes, is_admin
 from fakecloud.identity.context import RequestContext
 
 RULES = [
@@ -53,3 +54,35 @@ def test_admin_passes_only_where_the_checker_lets_through(legacy, owner, visibil
             except GlanceHttpError:
                 raised = True
             assert raised is not full, (ctx, rule)
+
+
+def _outcome(read, *args):
+    try:
+        return read(*args)
+    except GlanceHttpError as e:
+        return type(e), e.code, str(e)
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+@pytest.mark.parametrize("visibility", ["private", "public"])
+def test_the_rows_an_admin_reads_without_the_visibility_rule_are_the_ones_it_lets_through(
+    deleted, visibility
+):
+    """`GlanceDb.row` (an admin's GET and upload): the image or the same 404 as the database's
+    visibility rule and the full checker's ``get_image`` give, for a missing, deleted,
+    private or public image of another project."""
+    db = GlanceDb()
+    image = Image(id="i-1", owner="p2", created_at=0.0, updated_at=0.0, visibility=visibility)
+    image.deleted = deleted
+    db.add(image)
+
+    def full(ctx, image_id):
+        found = db.get(ctx, image_id)
+        ImagePolicy(ctx, found, db.member_status).enforce("get_image")
+        return found
+
+    admins = [ctx for ctx in CALLERS if is_admin(ctx)]
+    assert len(admins) == 3
+    for ctx in admins:
+        for image_id in ("i-1", "i-2"):
+            assert _outcome(db.row, image_id) == _outcome(full, ctx, image_id)
