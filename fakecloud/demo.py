@@ -329,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
         problem = args.trace and output_problem(args.trace)
         if problem:
             raise DemoError(f"cannot write {args.trace}: {problem}")
+        if not args.flow and (args.trace or args.timeline):  # the tour ignored them silently
+            raise DemoError(
+                "--trace and --timeline go with --flow; the tour writes each run's report in "
+                "--out (fakecloud run --trace writes a library scenario's trace)"
+            )
         if not args.flow and Path(args.out).exists() and not Path(args.out).is_dir():
             raise DemoError(f"--out {args.out} is a file, not a folder")
         if args.flow:

@@ -90,6 +90,11 @@ def run_cli(capsys, *argv):
         ),
         (["demo", "--out", "tiny.yaml"], "fakecloud demo: --out tiny.yaml is a file, not a folder"),
         (
+            ["demo", "--trace", "t.jsonl"],  # was ignored: the tour ran, no trace written
+            "fakecloud demo: --trace and --timeline go with --flow; the tour writes each run's "
+            "report in --out (fakecloud run --trace writes a library scenario's trace)",
+        ),
+        (
             ["serve", "--state", "no/s.json"],
             "fakecloud serve: --state: cannot write no/s.json: its folder no does not exist",
         ),
