@@ -41,7 +41,7 @@ from fakecloud.glance.errors import (
     unsupported_media_type,
 )
 from fakecloud.glance.image_data import STAGE_NEEDS_GLANCE_DIRECT_SINCE
-from fakecloud.glance.listing import links, parse_query
+from fakecloud.glance.listing import links, read_query
 from fakecloud.glance.locations import LOCATION_API_SINCE
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.views import image_view, member_view
@@ -353,14 +353,13 @@ class GlanceApi(ApiService):
 
     def index(self, req: Request) -> Response:
         """``GET /v2/images``."""
-        q = parse_query(req.query, self._series.glance)
+        q, first = read_query(req.query, self._series.glance)
         images, next_marker = self.glance.lister.list(req.context, q)
         body: dict[str, Any] = {"images": [self._view(i) for i in images]}
-        page = links(q, next_marker)
-        body["first"] = page["first"]
+        body["first"] = first
         body["schema"] = "/v2/schemas/images"
-        if "next" in page:
-            body["next"] = page["next"]
+        if next_marker is not None:
+            body["next"] = links(q, next_marker)["next"]
         return Response(200, body, dict(JSON))
 
     def create(self, req: Request) -> Response:

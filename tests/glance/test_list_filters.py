@@ -243,3 +243,16 @@ def test_a_repeated_visibility_all_first_is_every_image_from_18_and_none_before(
         assert set(_names(_list(w, "visibility=all&visibility=public"))) == names, profile
         assert set(_names(_list(w, "visibility=public&visibility=public"))) == BASE
     assert _names(_list(World(), "visibility=all&visibility=public")) == []
+
+
+def test_a_query_asked_again_answers_what_the_images_are_then(w):
+    # the query is read once (`listing.read_query`): what it answers is read afresh each time
+    assert _names(_list(w, "status=queued&limit=2")) == []
+    _snapshots(w)
+    for _ in range(2):
+        body = _list(w, "status=queued&limit=2").json()
+        assert [i["name"] for i in body["images"]] == ["backup-1", "snap-c"]
+        assert body["first"] == "/v2/images?status=queued&limit=2"
+        marker = body["images"][-1]["id"]
+        assert body["next"] == f"/v2/images?status=queued&limit=2&marker={marker}"
+    assert _names(_list(w, f"status=queued&limit=2&marker={marker}")) == ["snap-b", "snap-a"]
