@@ -129,6 +129,23 @@ class NovaConfig:
     ``_reclaim_queued_deletes`` (a periodic task, every 60 s) deletes it once it has been
     soft-deleted longer than this; below 0 (Nova's ``if CONF.reclaim_instance_interval``) a
     ``DELETE`` still soft-deletes but nothing ever reclaims. 0 (Nova's default): deletes at once."""
+    sync_power_state_interval_s: int = bounded(
+        600,
+        Bounds(
+            -MAX_SECONDS,
+            MAX_SECONDS,
+            unit="a number of seconds (0: every 60 s, below 0: off)",
+            integer=True,
+        ),
+    )
+    """``[DEFAULT] sync_power_state_interval``: how often each host's ``_sync_power_states``
+    aligns its servers with what the hypervisor reports (a guest that shut itself down is
+    stopped through the API); 0 runs it at oslo.service's default 60 s, below 0 never
+    (`fakecloud.nova.compute.power_sync`)."""
+    handle_virt_lifecycle_events: bool = True
+    """``[workarounds] handle_virt_lifecycle_events``: libvirt's lifecycle events (a guest
+    stopped on its own: STOPPED, 15 s later) sync the server at once; off, only the periodic
+    ``_sync_power_states`` does."""
     live_migration_memory_passes: float = bounded(
         1.0, Bounds(1.0, 100.0, unit="a number of passes")
     )

@@ -23,7 +23,7 @@ from typing import Any
 from fakecloud.errors import ConfigError
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, exception, states
-from fakecloud.nova.compute import build_failures, instance_snapshots, reschedule
+from fakecloud.nova.compute import build_failures, instance_snapshots, power_sync, reschedule
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
@@ -219,6 +219,7 @@ class ComputeManager:
             if self.live_waiting is not None:
                 live_migrate_manager.init_live_migrations(self, _INIT_HOST_CONTEXT)
         self.kernel.rpc.set_up(self.target, True)
+        power_sync.restarted(self)
 
     def init_host(self, evacuated: set[str] | None = None) -> list[tuple[Any, str]]:
         """``_init_instance`` for every server here (not ERROR): clear snapshot task states;
@@ -733,6 +734,21 @@ class ComputeManager:
     reclaim_due: float | None = None
     #: Whether a reclaim this host's periodic task started is still deleting.
     reclaiming: bool = False
+
+    # -- power-state sync (`fakecloud.nova.compute.power_sync`) -----------------------------
+
+    #: When this host's next ``_sync_power_states`` run is due; None while none is scheduled
+    #: (instance fields only once needed, so a cloud in step with its guests saves as before).
+    sync_due: float | None = None
+    #: When nova-compute last started: its periodic runs fall at multiples of the interval after.
+    sync_phase: float = 0.0
+    #: Guests whose STOPPED lifecycle event is held back, with when it was sent.
+    lifecycle_pending: dict[str, float] | None = None
+
+    def guest_stopped(self, uuid: str, crashed: bool = False) -> None:
+        """fakecloud's handle: the guest of server `uuid` here stops on its own
+        (`power_sync.guest_stopped`)."""
+        power_sync.guest_stopped(self, uuid, crashed)
 
     def soft_delete_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC cast: power the guest off, ``soft-deleting`` → vm_state ``soft-delete``."""

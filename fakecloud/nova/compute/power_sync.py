@@ -1,0 +1,304 @@
+"""A compute host's power-state sync: the periodic ``_sync_power_states`` and libvirt's
+lifecycle events (nova 17.0.13, 20.6.0, 23.2.2, 27.5.1, 29.2.0, 34.0.0: ``compute/manager.py``
+``_sync_power_states``, ``_query_driver_power_state_and_sync``,
+``_sync_instance_power_state``, ``handle_lifecycle_event``; ``virt/libvirt/host.py``
+``_event_emit_delayed``; the rules are the same in each).
+
+``_sync_power_states`` is a periodic task of spacing ``[DEFAULT] sync_power_state_interval``
+(config ``nova.sync_power_state_interval_s``: 600 s; 0 runs it at oslo.service's default
+60 s, below 0 never) with ``run_immediately``: it runs as nova-compute starts (fakecloud takes
+``periodic_fuzzy_delay`` as 0: the cloud's start, a restart's end) and every interval after.
+For each server of the host with no task it reads the guest's power state, writes it to the
+record when they differ, then: ``active`` over a guest shut down or crashed (or suspended) is
+stopped through the API (``compute_api.stop``, by an admin context with no user: instance
+action ``stop``, task ``powering-off``, the ``stop_instance`` cast, ``power_off``
+notifications); ``stopped`` over a running or paused guest, and ``paused`` over a shut-down
+one, are force-stopped (``force_stop``); ``active`` over a paused or missing guest, and the
+``building``/``rescued``/``resized``/``suspended``/``error`` servers, are left alone; a
+(soft-)deleted server over a running guest is only warned about. A refused stop is logged
+and tried again at the next run. ``sync_power_state_pool_size`` (how many servers sync at
+once) is not visible here: each sync takes no virtual time.
+
+A guest that stops on its own (`guest_stopped`: it shut itself down or crashed; libvirt's
+default ``on_crash`` destroys it, so either way it is SHUTDOWN) sends libvirt's STOPPED
+lifecycle event, which ``host.py`` holds 15 s (a STARTED meanwhile cancels it); then, unless
+``[workarounds] handle_virt_lifecycle_events`` is off, ``handle_lifecycle_event`` syncs the
+server if the guest is still SHUTDOWN. Nothing arrives while nova-compute is down.
+
+What fakecloud leaves out: the ticks stand on the clock only while one of the host's servers
+differs from its guest (a sync that finds nothing only logs at debug level in Nova, and writes
+nothing here); the per-server debug lines ('Triggering sync for uuid', and the pending-task
+skip of servers in step with their guest) are not written; lifecycle events of the guests
+Nova itself powers off, suspends or starts are not sent (they find their server busy or in
+step); ``shutdown_terminate`` (no API sets it) is not modelled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from fakecloud.identity.context import RequestContext
+from fakecloud.nova import exception, states
+
+#: oslo.service's ``DEFAULT_INTERVAL``: a periodic task of spacing 0 runs this often.
+DEFAULT_INTERVAL_S = 60
+#: ``Host._lifecycle_delay``: how long libvirt's STOPPED event is held back.
+LIFECYCLE_DELAY_S = 15
+
+#: ``context.get_admin_context()`` of the periodic task and of the event handler.
+_ADMIN_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
+_OFF = (states.SHUTDOWN, states.CRASHED)
+#: vm_states ``_sync_instance_power_state`` ignores.
+_IGNORED = (states.BUILDING, states.RESCUED, states.RESIZED, states.SUSPENDED, states.ERROR)
+
+
+def interval_of(manager: Any) -> int | None:
+    """The sync's period in seconds, None when it is disabled."""
+    interval = manager.config.sync_power_state_interval_s
+    if interval < 0:
+        return None
+    return interval or DEFAULT_INTERVAL_S
+
+
+def _acts_on(vm_state: str, power_state: int) -> bool:
+    """Whether `_sync_instance_power_state` calls the API (or warns) for this pair."""
+    if vm_state == states.ACTIVE:
+        return power_state in (*_OFF, states.POWER_SUSPENDED)
+    if vm_state == states.STOPPED:
+        return power_state not in (states.NOSTATE, *_OFF)
+    if vm_state == states.PAUSED:
+        return power_state in _OFF
+    if vm_state in (states.SOFT_DELETED, states.DELETED):
+        return power_state not in (states.NOSTATE, states.SHUTDOWN)
+    return False
+
+
+def _guest_state(manager: Any, uuid: str) -> int:
+    dom = manager.driver.domains.get(uuid)
+    return states.NOSTATE if dom is None else dom.power_state
+
+
+def _out_of_step(manager: Any, row: Any) -> bool:
+    """Whether a sync would change or act on `row` (the server's record) now or later."""
+    if row.host != manager.host:
+        return False
+    guest = _guest_state(manager, row.uuid)
+    return guest != row.power_state or (
+        row.vm_state not in _IGNORED and _acts_on(row.vm_state, guest)
+    )
+
+
+@dataclasses.dataclass(eq=False)
+class _SyncTick:
+    """A host's ``_sync_power_states`` run, scheduled on the clock (a record rather than a
+    closure, so that a saved cloud keeps it)."""
+
+    manager: Any
+    due: float
+
+    def __call__(self) -> None:
+        if self.manager.sync_due == self.due:
+            sync_tick(self.manager)
+
+
+def watch(manager: Any, ran: bool = False) -> None:
+    """A server of `manager`'s host may differ from its guest: the host's next periodic run
+    is scheduled (the next multiple of the interval since nova-compute started; after now if
+    one just `ran`), unless one already is or the sync is disabled."""
+    interval = interval_of(manager)
+    if interval is None or manager.sync_due is not None:
+        return
+    kernel = manager.kernel
+    phase = manager.sync_phase
+    runs = (kernel.now - phase) / interval
+    due = phase + (math.floor(runs) + 1 if ran else math.ceil(runs)) * interval
+    manager.sync_due = due
+    kernel.at(due, _SyncTick(manager, due))
+
+
+def restarted(manager: Any) -> None:
+    """nova-compute is back: its periodic tasks start again, the sync at once
+    (``run_immediately``), and keeps that phase."""
+    if interval_of(manager) is None:
+        return
+    manager.sync_phase = manager.kernel.now
+    manager.sync_due = None
+    if any(_out_of_step(manager, row) for row in manager.db.instances_on_host(manager.host)):
+        watch(manager)
+
+
+def sync_tick(manager: Any) -> None:
+    """One ``_sync_power_states`` on `manager`'s host (none while nova-compute is down: its
+    restart runs the next): each server out of step with its guest synced; the next run
+    scheduled while one still is."""
+    manager.sync_due = None
+    if not manager.kernel.rpc.is_up(manager.target):
+        return
+    rows = [r for r in manager.db.instances_on_host(manager.host) if _out_of_step(manager, r)]
+    for row in rows:
+        if row.task_state is not None:
+            _log(manager, row.uuid, "info", _pending(row.task_state))
+            continue
+        try:
+            instance = manager.db.instance_get(row.uuid, manager.actor)
+        except exception.InstanceNotFound:
+            continue
+        sync_instance_power_state(manager, instance, _guest_state(manager, row.uuid))
+    if any(_out_of_step(manager, r) for r in manager.db.instances_on_host(manager.host)):
+        watch(manager, ran=True)
+
+
+def _pending(task_state: str) -> str:
+    return f"During sync_power_state the instance has a pending task ({task_state}). Skip."
+
+
+def _log(manager: Any, uuid: str, level: str, message: str) -> None:
+    manager._log(uuid, level, message)
+
+
+def sync_instance_power_state(manager: Any, instance: Any, vm_power_state: int) -> None:
+    """``_sync_instance_power_state``: `instance` (just read) aligned with `vm_power_state`."""
+    uuid = instance.uuid
+    if instance.host != manager.host:
+        _log(
+            manager,
+            uuid,
+            "info",
+            "During the sync_power process the instance has moved from host "
+            f"{instance.host} to host {manager.host}",
+        )
+        return
+    if instance.task_state is not None:
+        _log(manager, uuid, "info", _pending(instance.task_state))
+        return
+    orig_db_power_state = instance.power_state
+    if vm_power_state != orig_db_power_state:
+        _log(
+            manager,
+            uuid,
+            "info",
+            f"During _sync_instance_power_state the DB power_state ({orig_db_power_state}) "
+            f"does not match the vm_power_state from the hypervisor ({vm_power_state}). "
+            "Updating power_state in the DB to match the hypervisor.",
+        )
+        instance.power_state = vm_power_state
+        instance.save()
+    vm_state = instance.vm_state
+    if vm_state in _IGNORED:
+        return
+    api = manager.nova.compute_api
+    if vm_state == states.ACTIVE:
+        if vm_power_state in _OFF:
+            _stop(
+                manager,
+                instance,
+                "Instance shutdown by itself. Calling the stop API. Current vm_state: "
+                f"{vm_state}, current task_state: None, original DB power_state: "
+                f"{orig_db_power_state}, current VM power_state: {vm_power_state}",
+                api.stop,
+            )
+        elif vm_power_state == states.POWER_SUSPENDED:
+            _stop(
+                manager,
+                instance,
+                "Instance is suspended unexpectedly. Calling the stop API.",
+                api.stop,
+            )
+        elif vm_power_state == states.POWER_PAUSED:
+            _log(manager, uuid, "warning", "Instance is paused unexpectedly. Ignore.")
+        elif vm_power_state == states.NOSTATE:
+            _log(manager, uuid, "warning", "Instance is unexpectedly not found. Ignore.")
+    elif vm_state == states.STOPPED:
+        if vm_power_state not in (states.NOSTATE, *_OFF):
+            _stop(
+                manager,
+                instance,
+                "Instance is not stopped. Calling the stop API. Current vm_state: "
+                f"{vm_state}, current task_state: None, original DB power_state: "
+                f"{orig_db_power_state}, current VM power_state: {vm_power_state}",
+                lambda context, inst: force_stop(api, context, inst),
+            )
+    elif vm_state == states.PAUSED:
+        if vm_power_state in _OFF:
+            _stop(
+                manager,
+                instance,
+                "Paused instance shutdown by itself. Calling the stop API.",
+                lambda context, inst: force_stop(api, context, inst),
+            )
+    elif _acts_on(vm_state, vm_power_state):
+        _log(manager, uuid, "warning", "Instance is not (soft-)deleted.")
+
+
+def _stop(manager: Any, instance: Any, warning: str, stop: Any) -> None:
+    _log(manager, instance.uuid, "warning", warning)
+    try:
+        stop(_ADMIN_CONTEXT, instance)
+    except Exception:  # noqa: BLE001 - Nova logs it; the next run tries again
+        _log(manager, instance.uuid, "error", "error during stop() in sync_power_state.")
+
+
+def force_stop(api: Any, context: Any, instance: Any) -> None:
+    """``API.force_stop`` (what ``stop`` calls after its vm_state check): no vm_state check,
+    task ``powering-off`` (compare-and-swap on no task), action ``stop``, the cast."""
+    if instance.locked and not context.is_admin:
+        raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+    instance.progress = 0
+    instance.task_state = states.POWERING_OFF
+    instance.save(expected_task_state=[None])
+    api._record_action_start(context, instance, "stop")
+    api.compute_rpcapi.stop_instance(context, instance)
+
+
+# -- libvirt's lifecycle events ----------------------------------------------------------------
+
+
+@dataclasses.dataclass(eq=False)
+class _StoppedEvent:
+    """libvirt's STOPPED event for a guest, delivered after `LIFECYCLE_DELAY_S`."""
+
+    manager: Any
+    uuid: str
+    sent: float
+
+    def __call__(self) -> None:
+        manager = self.manager
+        if (manager.lifecycle_pending or {}).get(self.uuid) != self.sent:
+            return
+        del manager.lifecycle_pending[self.uuid]
+        # A guest no longer SHUTDOWN sent another event meanwhile, which cancelled this one.
+        if _guest_state(manager, self.uuid) == states.SHUTDOWN and manager.kernel.rpc.is_up(
+            manager.target
+        ):
+            handle_lifecycle_event(manager, self.uuid, states.SHUTDOWN, "Stopped")
+
+
+def guest_stopped(manager: Any, uuid: str, crashed: bool = False) -> None:
+    """The guest of server `uuid` on `manager`'s host stops on its own (shut down from
+    inside, or crashed and destroyed by libvirt's ``on_crash``): SHUTDOWN; its STOPPED event
+    queued 15 s (`LIFECYCLE_DELAY_S`) and the host's periodic sync watching."""
+    dom = manager.driver.domains.get(uuid)
+    if dom is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    manager.driver._set_power(dom, states.SHUTDOWN)
+    if manager.config.handle_virt_lifecycle_events and manager.kernel.rpc.is_up(manager.target):
+        now = manager.kernel.now
+        if manager.lifecycle_pending is None:
+            manager.lifecycle_pending = {}
+        manager.lifecycle_pending[uuid] = now
+        manager.kernel.at(now + LIFECYCLE_DELAY_S, _StoppedEvent(manager, uuid, now))
+    watch(manager)
+
+
+def handle_lifecycle_event(manager: Any, uuid: str, vm_power_state: int, name: str) -> None:
+    """``handle_lifecycle_event``: logged ('VM Stopped (Lifecycle Event)'); the server synced
+    when its guest is still in the event's state (a stale event is ignored)."""
+    _log(manager, uuid, "info", f"VM {name} (Lifecycle Event)")
+    try:
+        instance = manager.db.instance_get(uuid, manager.actor)
+    except exception.InstanceNotFound:
+        return  # handle_events: 'Event ... arrived for non-existent instance' (debug)
+    if _guest_state(manager, uuid) == vm_power_state:
+        sync_instance_power_state(manager, instance, vm_power_state)

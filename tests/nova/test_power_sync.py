@@ -1,0 +1,102 @@
+"""The compute host's power-state sync (nova 17.0.13, 20.6.0, 23.2.2, 27.5.1, 29.2.0, 34.0.0:
+``compute/manager.py`` ``_sync_power_states`` (``run_immediately``, spacing
+``sync_power_state_interval``), ``_sync_instance_power_state``, ``handle_lifecycle_event``;
+``virt/libvirt/host.py`` ``_event_emit_delayed``: STOPPED held 15 s)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+COLD = {"disable_libvirt_livesnapshot": True, "disk_throughput_mb_per_s": 10, "compute_hosts": 1}
+
+
+@pytest.fixture(scope="module")
+def worlds() -> dict:
+    return {}
+
+
+def _world(worlds: dict, **config) -> tuple[NovaEnv, str]:
+    """A fork of a one-server world (cold snapshots, a 10 MB/s disk) with `config`."""
+    key = tuple(sorted(config.items()))
+    if key not in worlds:
+        env = NovaEnv("upstream", {"nova": {**COLD, **config}})
+        worlds[key] = env, env.boot()
+    env, sid = worlds[key]
+    twin = object.__new__(NovaEnv)
+    twin.cloud = env.cloud.fork()
+    twin.kernel, twin.nova = twin.cloud.kernel, twin.cloud.nova
+    return twin, sid
+
+
+def _status(env: NovaEnv, sid: str) -> tuple[str, int]:
+    server = env.server(sid)
+    return server["status"], server["OS-EXT-STS:power_state"]
+
+
+def _restart_mid_cold_snapshot(env: NovaEnv, sid: str) -> float:
+    """A restart while the snapshot's guest is managed-saved; when nova-compute is back."""
+    assert env.create_image(sid).status == 202
+    env.kernel.run(until=env.kernel.now + 60)  # the 512 MiB managed save ends at ~54 s
+    assert env.nova.hosts["cmp-1"].driver.domains[sid].power_state == 4
+    env.nova.restart_compute("cmp-1")
+    env.cloud.run_until_idle()
+    return env.kernel.now
+
+
+def test_restart_mid_cold_snapshot_stops_the_server_as_nova_compute_starts(worlds):
+    env, sid = _world(worlds)
+    _restart_mid_cold_snapshot(env, sid)
+    # run_immediately: the first sync runs as the service starts, finds the guest SHUTDOWN
+    # under an ACTIVE server (no task: init_host cleared it) and calls the stop API.
+    assert _status(env, sid) == ("SHUTOFF", 4)
+    logs = [e["message"] for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    assert any(m.startswith("Instance shutdown by itself. Calling the stop API.") for m in logs)
+    actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions", user="admin")
+    last = actions.json()["instanceActions"][0]
+    assert last["action"] == "stop"
+
+
+def test_disabled_sync_leaves_the_guest_managed_saved_under_active(worlds):
+    env, sid = _world(worlds, sync_power_state_interval_s=-1)
+    _restart_mid_cold_snapshot(env, sid)
+    env.kernel.run(until=env.kernel.now + 1200)
+    assert _status(env, sid) == ("ACTIVE", 1)
+
+
+def test_guest_shut_down_by_itself_is_stopped_after_the_lifecycle_delay(worlds):
+    env, sid = _world(worlds)
+    start = env.kernel.now
+    env.nova.hosts["cmp-1"].guest_stopped(sid)
+    env.kernel.run(until=start + 14.9)
+    assert _status(env, sid) == ("ACTIVE", 1)
+    env.kernel.run(until=start + 20)
+    # STOPPED after 15 s, the stop API, then power_off (power_action_delay_s).
+    assert _status(env, sid) == ("SHUTOFF", 4)
+    logs = [e for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    assert logs[0]["message"] == "VM Stopped (Lifecycle Event)"
+    assert logs[0]["t"] == pytest.approx(start + 15)
+
+
+def test_without_lifecycle_events_the_periodic_sync_stops_it(worlds):
+    env, sid = _world(worlds, handle_virt_lifecycle_events=False, sync_power_state_interval_s=0)
+    env.nova.hosts["cmp-1"].guest_stopped(sid, crashed=True)
+    env.kernel.run(until=59.9)
+    assert _status(env, sid) == ("ACTIVE", 1)
+    env.kernel.run(until=61.5)
+    env.cloud.run_until_idle()
+    # Interval 0: oslo.service's default 60 s, at multiples of it since the service started.
+    assert _status(env, sid) == ("SHUTOFF", 4)
+
+
+def test_a_paused_server_whose_guest_stopped_is_force_stopped(worlds):
+    env, sid = _world(worlds)
+    assert env.action(sid, {"pause": None}).status == 202
+    env.cloud.run_until_idle()
+    env.nova.hosts["cmp-1"].guest_stopped(sid)
+    env.kernel.run(until=env.kernel.now + 20)
+    env.cloud.run_until_idle()
+    assert _status(env, sid) == ("SHUTOFF", 4)
+    logs = [e["message"] for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    assert "Paused instance shutdown by itself. Calling the stop API." in logs
