@@ -74,6 +74,9 @@ def run_main(argv: list[str] | None = None) -> int:
 
     args = _run_parser().parse_args(argv)
     args.case = comma_list(args.case)
+    if args.tail < 0:  # -5 printed "last -5 trace events", then all but the first five
+        print("fakecloud run: --tail must be at least 0", file=sys.stderr)
+        return 2
     scenarios = []
     problems = []
     for name in args.files:

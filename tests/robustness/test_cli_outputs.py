@@ -89,6 +89,7 @@ def run_cli(capsys, *argv):
             "fakecloud demo: cannot write adir: it is a directory",
         ),
         (["demo", "--out", "tiny.yaml"], "fakecloud demo: --out tiny.yaml is a file, not a folder"),
+        (["run", "tiny.yaml", "--tail", "-5"], "fakecloud run: --tail must be at least 0"),
         (
             ["demo", "--trace", "t.jsonl"],  # was ignored: the tour ran, no trace written
             "fakecloud demo: --trace and --timeline go with --flow; the tour writes each run's "
