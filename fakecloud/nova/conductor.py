@@ -11,6 +11,8 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import aggregates, exception, scheduler, server_groups, states
+from fakecloud.nova.compute.utils import EventReporter
+from fakecloud.nova.conductor_migrate import CONDUCTOR_HOST
 from fakecloud.nova.destination import Destination
 
 ACTOR = "nova-conductor"
@@ -177,15 +179,26 @@ class Conductor:
         image = None
         image_id = instance.system_metadata.get("shelved_image_id")
         if image_id:
+            event = EventReporter(self.db, context, instance.uuid, "get_image_info", CONDUCTOR_HOST)
             try:
                 image = yield from self.nova.image_api.get(context, image_id)
-            except exception.ImageNotFound:
-                image = None
+            except exception.ImageNotFound as exc:
+                # 17.0.0-34.0.0 conductor/manager.py unshelve_instance: ERROR (the task state
+                # left unshelving), a fault in the conductor's words, the event in Error.
+                instance.vm_state = states.ERROR
+                instance.save()
+                reason = f"Unshelve attempted but the image {image_id} cannot be found."
+                self.db.fault_create(instance.uuid, exc, ACTOR, "", message=reason)
+                event.finish(exception.UnshelveException(instance_id=instance.uuid, reason=reason))
+                return
+            event.finish()
+        event = EventReporter(self.db, context, instance.uuid, "schedule_instances", CONDUCTOR_HOST)
         try:
             # the request spec's zone (the create's, or a pin)
             zone = (self.db.pinned_zones or {}).get(instance.uuid)
             host = scheduler.select_host(self.nova, zone, instance.uuid, destination)
-        except exception.NoValidHost:
+        except exception.NoValidHost as exc:
+            event.finish(exc)
             instance.task_state = None
             instance.save()
             return
@@ -195,6 +208,7 @@ class Conductor:
             instance.availability_zone = aggregates.host_zone(self.nova, host)
         instance.save(expected_task_state=states.UNSHELVING)
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)
+        event.finish()
 
     def _validate_existing_attachment_ids(
         self, context: Any, instance: Any

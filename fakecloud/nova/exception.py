@@ -223,6 +223,12 @@ class InvalidImageRef(Invalid):
     msg_fmt = "Invalid image href %(image_href)s."
 
 
+class UnshelveException(NovaException):
+    """Nova's ``UnshelveException`` (the conductor's end of an unshelve whose image is gone)."""
+
+    msg_fmt = "Error during unshelve instance %(instance_id)s: %(reason)s"
+
+
 class ImageNotFound(NotFound):
     """Nova's ``ImageNotFound``."""
 

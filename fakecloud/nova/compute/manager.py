@@ -1492,8 +1492,14 @@ class ComputeManager:
             yield from self._forget_shelved_image(context, instance)
             self.notifier.instance_usage(self.host, instance, "unshelve.end")
         except Exception as exc:  # noqa: BLE001
+            # unshelve_instance's decorators and _unshelve_instance's cleanup (17.0.7 to
+            # 34.0.0 compute/manager.py): host and node cleared, a fault, the event in Error,
+            # the task state reverted; the server stays shelved_offloaded (no error state).
             self.driver.destroy(instance)
-            self._task_failed(instance, event, exc)
+            instance.host = None
+            instance.node = None
+            finish = functools.partial(event.finish, exc)
+            self._failed("unshelve_instance", None, instance, exc, after_fault=finish)
             return
         event.finish()
 

@@ -1,0 +1,70 @@
+"""Shelve and unshelve against Nova's source, release by release (docs/conformance.md,
+"Shelve and createBackup's history (session 20)"): the conductor's events and its end of an
+unshelve whose image is gone, and a failed unshelve spawn on the compute host."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+
+def _offloaded(profile):
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.action(sid, {"shelve": None})
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "SHELVED_OFFLOADED"
+    return env, sid
+
+
+def _events(env, sid, rid):
+    path = f"/v2.1/servers/{sid}/os-instance-actions/{rid}"
+    action = env.request("GET", path, user="admin", microversion="2.51").json()
+    return [(e["event"], e["result"]) for e in action["instanceAction"]["events"]]
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.7", "upstream"])
+def test_unshelve_whose_image_is_gone_ends_in_error_at_the_conductor(profile):
+    """nova 17.0.0-34.0.0 ``conductor/manager.py unshelve_instance``: the image read under the
+    ``get_image_info`` event; ImageNotFound puts the server in ERROR (task state left
+    ``unshelving``) with the fault 'Unshelve attempted but the image X cannot be found.' (404);
+    fakecloud spawned it from nothing. A good unshelve has ``get_image_info``,
+    ``schedule_instances`` and ``compute_unshelve_instance``."""
+    env, sid = _offloaded(profile)
+    good = env.action(sid, {"unshelve": None}).headers["x-openstack-request-id"]
+    env.cloud.run_until_idle()
+    assert _events(env, sid, good) == [
+        ("get_image_info", "Success"),
+        ("schedule_instances", "Success"),
+        ("compute_unshelve_instance", "Success"),
+    ]
+    env.action(sid, {"shelve": None})
+    env.cloud.run_until_idle()
+    image_id = env.nova.db.instances[sid].system_metadata["shelved_image_id"]
+    assert env.cloud.request("image", "DELETE", f"/v2/images/{image_id}").status == 204
+    rid = env.action(sid, {"unshelve": None}).headers["x-openstack-request-id"]
+    env.cloud.run_until_idle()
+    server = env.server(sid, user="admin")
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ERROR", "unshelving")
+    assert server["fault"]["code"] == 404
+    assert server["fault"]["message"] == (
+        f"Unshelve attempted but the image {image_id} cannot be found."
+    )
+    assert _events(env, sid, rid) == [("get_image_info", "Error")]
+
+
+def test_a_failed_unshelve_spawn_leaves_the_server_offloaded():
+    """nova 17.0.7-34.0.0 ``compute/manager.py unshelve_instance``: ``reverts_task_state``,
+    ``wrap_instance_event``, ``wrap_instance_fault``; ``_unshelve_instance`` clears host and
+    node on a failed spawn. No error state: SHELVED_OFFLOADED, no task state, no host, a
+    fault, the event in Error (fakecloud put the server in ERROR)."""
+    env, sid = _offloaded("upstream")
+    env.cloud.faults.add("nova.libvirt.spawn", error="LibvirtError", times=1)
+    rid = env.action(sid, {"unshelve": None}).headers["x-openstack-request-id"]
+    env.cloud.run_until_idle()
+    server = env.server(sid, user="admin")
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("SHELVED_OFFLOADED", None)
+    assert server["OS-EXT-SRV-ATTR:host"] is None
+    assert env.cloud.trace.filter(kind="nova.fault", subject=sid)
+    assert _events(env, sid, rid)[-1] == ("compute_unshelve_instance", "Error")
