@@ -67,7 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--fakecloud-explore-seeds",
-        type=int,
+        type=_seed_count,
         default=None,
         metavar="N",
         help="seeds for each scenario's explore: test (default: the file's explore.seeds)",
@@ -256,6 +256,20 @@ class ExploreItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"explore {self.case.file}::{self.case.id}"
+
+
+def _seed_count(text: str) -> int:
+    """``--fakecloud-explore-seeds``: 0 or less explored nothing, and a file without ``finds:``
+    then passed (``fakecloud explore --seeds`` refuses it too)."""
+    import argparse
+
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of seeds, at least 1, got {text!r}")
+    return count
 
 
 def _explore_seeds(text: str, case: Any) -> int:

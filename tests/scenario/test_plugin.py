@@ -321,3 +321,15 @@ def test_scenarios_are_found_wherever_the_user_keeps_them(tester):
         "my_flow.yaml::seed-bug-on",
         "my_flow.yaml::slow",
     ]
+
+
+@pytest.mark.parametrize("text", ["0", "-3", "x"])
+def test_explore_seeds_of_none_or_fewer_is_a_usage_error(text):
+    """`--fakecloud-explore-seeds 0` explored nothing, and a file without finds: passed."""
+    import argparse
+
+    from fakecloud.pytest_plugin import _seed_count
+
+    with pytest.raises(argparse.ArgumentTypeError, match=f"at least 1, got '{text}'"):
+        _seed_count(text)
+    assert _seed_count("2") == 2
