@@ -143,3 +143,20 @@ def test_a_property_filter_loses_what_str_lstrip_takes():
         "cirros-0.6.2-x86_64-qga",
         "ubuntu-24.04-server-cloudimg-amd64-qga",
     ]
+
+
+@pytest.mark.parametrize(
+    ("profile", "more"),
+    [("seed", {}), ("nova-23.2.2", {"accel_uuids": []}), ("upstream", {"accel_uuids": []})],
+)
+def test_a_failed_shelve_s_notification_holds_every_argument_of_the_call(profile, more):
+    """``shelve_instance(context, instance, image_id, clean_shutdown[, accel_uuids])``: the
+    API casts ``clean_shutdown`` True and, from 23.0.0, ``accel_uuids`` [] (nova 17.0.13,
+    23.2.2, 34.0.0 compute/api.py ``shelve``, manager.py ``shelve_instance``)."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    env.cloud.faults.add("nova.libvirt.extract", error=RuntimeError("qemu-img: I/O error"))
+    assert env.action(sid, {"shelve": None}).status == 202
+    env.cloud.run_until_idle()
+    args = _errors(env)["shelve_instance"]
+    assert args == {"image_id": args["image_id"], "instance": sid, "clean_shutdown": True, **more}

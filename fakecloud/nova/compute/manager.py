@@ -74,6 +74,10 @@ _LOG_SITES = {
     level: site(form("log", "level", "message"), level=level)
     for level in ("debug", "info", "warning", "error")
 }
+#: The first Nova whose shelve casts carry ``accel_uuids`` (23.0.0 compute/api.py ``shelve``,
+#: ``shelve_offload``; manager.py ``shelve_instance(..., clean_shutdown, accel_uuids)``).
+SHELVE_ACCEL_UUIDS_SINCE = 23
+
 _INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
 
 
@@ -1414,7 +1418,14 @@ class ComputeManager:
             # event, task-state revert and notification only (nova 17.0.7 to 34.0.0); the
             # image is left as the failure found it, the guest powered off, vm_state kept.
             finish = functools.partial(event.finish, exc)
-            self._failed("shelve_instance", image_id, instance, exc, after_fault=finish)
+            self._failed(
+                "shelve_instance",
+                image_id,
+                instance,
+                exc,
+                after_fault=finish,
+                more_args=self._shelve_call_args(),
+            )
             return
         try:
             if offload:
@@ -1423,7 +1434,14 @@ class ComputeManager:
             # The offload runs inside shelve_instance, under the same decorators: no error
             # state, and a task state another request set (a delete's ``deleting``) is kept.
             finish = functools.partial(event.finish, exc)
-            self._failed("shelve_instance", image_id, instance, exc, after_fault=finish)
+            self._failed(
+                "shelve_instance",
+                image_id,
+                instance,
+                exc,
+                after_fault=finish,
+                more_args=self._shelve_call_args(),
+            )
             return
         event.finish()
 
@@ -1443,9 +1461,24 @@ class ComputeManager:
             # compute/manager.py): a fault, the event, the task state reverted unless another
             # request changed it, no error state.
             finish = functools.partial(event.finish, exc)
-            self._failed("shelve_offload_instance", None, instance, exc, after_fault=finish)
+            self._failed(
+                "shelve_offload_instance",
+                None,
+                instance,
+                exc,
+                after_fault=finish,
+                more_args=self._shelve_call_args(),
+            )
             return
         event.finish()
+
+    def _shelve_call_args(self) -> dict[str, Any]:
+        """The arguments after ``instance`` (and ``image_id``) the API's shelve casts carry:
+        ``clean_shutdown`` True (the API's default; nova 17.0.7-34.0.0), and from 23.0.0
+        (cyborg, RPC 5.13) ``accel_uuids``, [] for a flavor with no device profile."""
+        if self.switches.series.nova >= SHELVE_ACCEL_UUIDS_SINCE:
+            return {"clean_shutdown": True, "accel_uuids": []}
+        return {"clean_shutdown": True}
 
     def _shelve_offload(self, instance: Any) -> Generator[Any, Any, None]:
         self.notifier.instance_usage(self.host, instance, "shelve_offload.start")
