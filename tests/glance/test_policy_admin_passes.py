@@ -86,3 +86,18 @@ def test_the_rows_an_admin_reads_without_the_visibility_rule_are_the_ones_it_let
     for ctx in admins:
         for image_id in ("i-1", "i-2"):
             assert _outcome(db.row, image_id) == _outcome(full, ctx, image_id)
+
+
+@pytest.mark.parametrize("legacy", [False, "api", "authz"])
+def test_a_patch_skips_its_property_checks_only_for_a_checker_whose_rules_all_pass(legacy):
+    """`Images.update` asks a PATCH's ``modify_image`` (and a visibility change's
+    ``publicize_image``/``communitize_image``) only of a checker that does not pass
+    everything (`ImagePolicy._passes`): where it does, the checks raise nothing."""
+    image = Image(id="i-1", owner="p2", created_at=0.0, updated_at=0.0, visibility="private")
+    for ctx in CALLERS:
+        pol = ImagePolicy(ctx, image, lambda image_id, project: None, legacy=legacy)
+        assert pol._passes is is_admin(ctx)
+        if pol._passes:
+            for visibility in ("public", "community", "private", None):
+                pol.enforce_visibility(visibility)
+            pol.enforce("modify_image", "name")
