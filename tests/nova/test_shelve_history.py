@@ -68,3 +68,20 @@ def test_a_failed_unshelve_spawn_leaves_the_server_offloaded():
     assert server["OS-EXT-SRV-ATTR:host"] is None
     assert env.cloud.trace.filter(kind="nova.fault", subject=sid)
     assert _events(env, sid, rid)[-1] == ("compute_unshelve_instance", "Error")
+
+
+def test_shelve_offload_and_unshelve_send_versioned_notifications():
+    """nova 17.0.0-34.0.0 ``_shelve_instance``, ``_shelve_offload_instance``,
+    ``_unshelve_instance``: ``notify_about_instance_action`` beside each legacy usage
+    notification (14.0.0 on); Queens to Train send both formats by default. fakecloud sent the
+    legacy ones only."""
+    env, sid = _offloaded("nova-17.0.7")
+    env.action(sid, {"unshelve": None})
+    env.cloud.run_until_idle()
+    shelve = [
+        e["event_type"]
+        for e in env.cloud.trace.filter(kind="notification", format="versioned")
+        if "shelve" in e["event_type"]
+    ]
+    actions = ("shelve", "shelve_offload", "unshelve")
+    assert shelve == [f"instance.{a}.{p}" for a in actions for p in ("start", "end")]

@@ -1390,6 +1390,7 @@ class ComputeManager:
         event = self._event(context, instance, "compute_shelve_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "shelve.start")
+            self.notifier.instance_action(self.host, "nova-compute", instance, "shelve.start")
             # The API asks for a clean shutdown; from d5901f613c (18.0.0, 17.0.5: LP #1745529)
             # a paused guest is powered off hard, since libvirt refuses to shut it down.
             paused = instance.power_state == states.POWER_PAUSED
@@ -1413,6 +1414,7 @@ class ComputeManager:
             instance.power_state = self.driver.get_info(instance)
             instance.save(expected_task_state=[states.SHELVING, states.SHELVING_IMAGE_UPLOADING])
             self.notifier.instance_usage(self.host, instance, "shelve.end")
+            self.notifier.instance_action(self.host, "nova-compute", instance, "shelve.end")
         except Exception as exc:  # noqa: BLE001
             # shelve_instance has no delete_image_on_error and no error state: its fault,
             # event, task-state revert and notification only (nova 17.0.7 to 34.0.0); the
@@ -1482,6 +1484,7 @@ class ComputeManager:
 
     def _shelve_offload(self, instance: Any) -> Generator[Any, Any, None]:
         self.notifier.instance_usage(self.host, instance, "shelve_offload.start")
+        self.notifier.instance_action(self.host, "nova-compute", instance, "shelve_offload.start")
         yield self.kernel.env.timeout(self.config.shelve_offload_delay_s)
         self.driver.destroy(instance)
         instance.power_state = states.SHUTDOWN
@@ -1491,6 +1494,7 @@ class ComputeManager:
         instance.node = None
         instance.save(expected_task_state=[states.SHELVING, states.SHELVING_OFFLOADING])
         self.notifier.instance_usage(self.host, instance, "shelve_offload.end")
+        self.notifier.instance_action(self.host, "nova-compute", instance, "shelve_offload.end")
 
     def unshelve_instance(
         self, context: Any, instance: Any, image: dict[str, Any] | None = None
@@ -1505,6 +1509,7 @@ class ComputeManager:
         event = self._event(context, instance, "compute_unshelve_instance")
         try:
             self.notifier.instance_usage(self.host, instance, "unshelve.start")
+            self.notifier.instance_action(self.host, "nova-compute", instance, "unshelve.start")
             instance.task_state = states.SPAWNING
             instance.save(expected_task_state=states.UNSHELVING)
             if self.db.build_failures:
@@ -1524,6 +1529,7 @@ class ComputeManager:
             instance.save(expected_task_state=states.SPAWNING)
             yield from self._forget_shelved_image(context, instance)
             self.notifier.instance_usage(self.host, instance, "unshelve.end")
+            self.notifier.instance_action(self.host, "nova-compute", instance, "unshelve.end")
         except Exception as exc:  # noqa: BLE001
             # unshelve_instance's decorators and _unshelve_instance's cleanup (17.0.7 to
             # 34.0.0 compute/manager.py): host and node cleared, a fault, the event in Error,
