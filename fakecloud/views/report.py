@@ -116,8 +116,8 @@ def _parser() -> argparse.ArgumentParser:
         "--kind",
         action="append",
         metavar="KIND",
-        help="text timeline: only these event kinds (comma list or repeated; fakecloud list "
-        "events names them)",
+        help="text timeline: only these event kinds (comma list or repeated; rpc.* for a "
+        "prefix; fakecloud list events names them)",
     )
     p.add_argument("--width", type=int, help="text: wrap rows at N columns (never cut them)")
     p.add_argument("--setup", action="store_true", help="include the set-up (text, mermaid)")
@@ -235,16 +235,9 @@ def _text(run: Any, args: argparse.Namespace) -> str:
 def _unknown_kind(kinds: list[str]) -> str | None:
     """What is wrong with the first `--kind` no trace event has, or None (a typo would print
     an empty timeline)."""
-    from fakecloud.config import did_you_mean
-    from fakecloud.events import EVENTS
+    from fakecloud.events import kind_problem
 
-    for kind in kinds:
-        if kind not in EVENTS:
-            return (
-                f"unknown event kind {kind!r}{did_you_mean(kind, EVENTS)}; "
-                "fakecloud list events lists them"
-            )
-    return None
+    return next(filter(None, map(kind_problem, kinds)), None)
 
 
 def _emit(text: str) -> bool:

@@ -83,10 +83,11 @@ def timeline(
     """One line per event: time, kind, actor, subject, then every detail (wrapped, not cut)."""
     evs = list(events)
     book = _names(evs, names)
-    wanted = set(kinds) if kinds else None
+    wanted = set(kinds or ())
+    prefixes = tuple(k[:-1] for k in wanted if k.endswith(".*"))  # "rpc.*", as trace.filter
     lines = []
     for e in evs:
-        if wanted and e["kind"] not in wanted:
+        if wanted and e["kind"] not in wanted and not e["kind"].startswith(prefixes):
             continue
         subject = book.text(e.get("subject"))
         prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<13} {str(e.get('actor') or '-'):<18} "

@@ -161,6 +161,18 @@ def test_bad_input_is_a_clear_error(args, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def test_kind_takes_a_prefix_as_trace_filter_and_scenarios_do(tmp_path, capsys):
+    """`--kind rpc.*` was refused as an unknown kind (and never matched)."""
+    trace = tmp_path / "t.jsonl"
+    trace.write_text(
+        '{"t": 0, "seq": 0, "kind": "rpc.cast", "actor": "a", "subject": "m"}\n'
+        '{"t": 1, "seq": 1, "kind": "note", "actor": "a", "subject": "n"}\n'
+    )
+    assert cli(["report", str(trace), "--view", "timeline", "--kind", "rpc.*"]) == 0
+    out = capsys.readouterr().out
+    assert "rpc.cast" in out and "note" not in out
+
+
 def test_a_line_that_is_not_a_trace_event_is_named(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"t": 0, "seq": 0, "kind": "note"}\n{"t": 1}\nnot json\n')
