@@ -271,19 +271,12 @@ class ImageLister:
             else:
                 if self._selectable(ctx, i, q.member_status, visibility):
                     images.append(i)
-        keys, dirs = list(q.sort_keys or ["created_at"]), list(q.sort_dirs or ["desc"])
-        default_dir = dirs[0] if len(dirs) == 1 else "desc"
-        if len(dirs) == 1:
-            dirs = dirs * len(keys)
-        for key in ("created_at", "id"):
-            if key not in keys:
-                keys.append(key)
-                dirs.append(default_dir)
-        compare = functools.partial(_compare, keys=keys, dirs=dirs)
-        images.sort(key=functools.cmp_to_key(compare))
-        if q.marker is not None:
-            marker = self._marker(ctx, q.marker)
-            images = [i for i in images if compare(i, marker) > 0]
+        if len(images) > 1 or q.marker is not None:  # (one image or none: in order as it is)
+            compare = _comparer(q)
+            images.sort(key=functools.cmp_to_key(compare))
+            if q.marker is not None:
+                marker = self._marker(ctx, q.marker)
+                images = [i for i in images if compare(i, marker) > 0]
         page = images[:limit]
         visible = [i for i in page if g.images.policy(ctx, i).allows("get_image")]
         next_marker = visible[-1].id if visible and len(page) == limit else None
@@ -408,6 +401,19 @@ def _value(image: Image, key: str) -> Any:
     if value is None:
         return 0 if key in _INT_KEYS else ""
     return value
+
+
+def _comparer(q: ListQuery) -> Any:
+    """How two images of `q`'s answer compare (its sort keys, then created_at and id)."""
+    keys, dirs = list(q.sort_keys or ["created_at"]), list(q.sort_dirs or ["desc"])
+    default_dir = dirs[0] if len(dirs) == 1 else "desc"
+    if len(dirs) == 1:
+        dirs = dirs * len(keys)
+    for key in ("created_at", "id"):
+        if key not in keys:
+            keys.append(key)
+            dirs.append(default_dir)
+    return functools.partial(_compare, keys=keys, dirs=dirs)
 
 
 def _compare(a: Image, b: Image, *, keys: list[str], dirs: list[str]) -> int:
