@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakecloud import Cloud
 from tests.nova.conftest import NovaEnv
 
 COLD = {"disable_libvirt_livesnapshot": True, "disk_throughput_mb_per_s": 10, "compute_hosts": 1}
@@ -100,3 +101,17 @@ def test_a_paused_server_whose_guest_stopped_is_force_stopped(worlds):
     assert _status(env, sid) == ("SHUTOFF", 4)
     logs = [e["message"] for e in env.cloud.trace.filter(kind="log", subject=sid)]
     assert "Paused instance shutdown by itself. Calling the stop API." in logs
+
+
+def test_a_held_event_and_a_pending_sync_survive_save_and_fork(worlds, tmp_path):
+    """The held STOPPED event and the periodic run are records on the clock: a fork and a
+    saved copy stop the server at the same instants as the cloud itself."""
+    env, sid = _world(worlds)
+    env.nova.hosts["cmp-1"].guest_stopped(sid)
+    twin = env.cloud.fork()
+    env.cloud.save(tmp_path / "off.json")
+    loaded = Cloud.load(tmp_path / "off.json")
+    for cloud in (twin, loaded, env.cloud):
+        cloud.advance(601)
+    assert twin.trace.to_jsonl() == loaded.trace.to_jsonl() == env.cloud.trace.to_jsonl()
+    assert _status(env, sid) == ("SHUTOFF", 4)
