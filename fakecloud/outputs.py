@@ -49,6 +49,15 @@ def folder_problem(path: str | os.PathLike) -> str | None:
     return None
 
 
+def new_folder_problem(path: str | os.PathLike) -> str | None:
+    """Why the folder `path` cannot be made or used, or None: it, or the nearest of its
+    ancestors that exists, is not a folder."""
+    for folder in (Path(path), *Path(path).parents):
+        if folder.exists():
+            return None if folder.is_dir() else f"{folder} is not a folder"
+    return None
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     """Write `data` (text as UTF-8) to `path` whole: into a temporary file in the same folder,
     then renamed over `path`, so no reader ever sees a half-written file. `OSError` as `open`."""

@@ -28,7 +28,7 @@ from fakecloud.explore.runner import (
     batch_size,
     default_jobs,
 )
-from fakecloud.outputs import output_problem, write_atomic
+from fakecloud.outputs import new_folder_problem, output_problem, write_atomic
 from fakecloud.scenario.errors import ScenarioError
 
 SHOWN_SEEDS = 10
@@ -128,6 +128,9 @@ def explore_main(argv: list[str] | None = None) -> int:
                 raise _Usage(f"fakecloud explore: cannot write {out}: {problem}")
         if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
             raise _Usage(f"fakecloud explore: --out {args.out} is a file, not a folder")
+        problem = args.out and new_folder_problem(args.out)
+        if problem:  # found when the first replay was written, after every seed had run
+            raise _Usage(f"fakecloud explore: --out {args.out}: {problem}")
         text, scenario = _load(args.file)
         cases = _pick_cases(scenario, args.case, "fakecloud explore")
         counts = {}

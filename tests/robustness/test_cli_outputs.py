@@ -90,6 +90,10 @@ def run_cli(capsys, *argv):
         ),
         (["demo", "--out", "tiny.yaml"], "fakecloud demo: --out tiny.yaml is a file, not a folder"),
         (["run", "tiny.yaml", "--tail", "-5"], "fakecloud run: --tail must be at least 0"),
+        (  # was a NotADirectoryError traceback once the seeds had run
+            ["explore", "tiny.yaml", "--out", "tiny.yaml/replays"],
+            "fakecloud explore: --out tiny.yaml/replays: tiny.yaml is not a folder",
+        ),
         (
             ["demo", "--trace", "t.jsonl"],  # was ignored: the tour ran, no trace written
             "fakecloud demo: --trace and --timeline go with --flow; the tour writes each run's "
