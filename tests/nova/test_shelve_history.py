@@ -85,3 +85,25 @@ def test_shelve_offload_and_unshelve_send_versioned_notifications():
     ]
     actions = ("shelve", "shelve_offload", "unshelve")
     assert shelve == [f"instance.{a}.{p}" for a in actions for p in ("start", "end")]
+
+
+def test_shelved_offload_time_offloads_at_the_hourly_poll():
+    """nova 17.0.13-34.0.0 ``_poll_shelved_instances`` (spacing ``shelved_poll_interval``,
+    3600 s): a server shelved more than ``shelved_offload_time`` ago, with no task, is
+    offloaded at the next run; its event falls on the shelve's action (the periodic context has
+    no project). fakecloud never offloaded it."""
+    env = NovaEnv("upstream", {"nova": {"shelved_offload_time_s": 3595}})
+    sid = env.boot()
+    rid = env.action(sid, {"shelve": None}).headers["x-openstack-request-id"]
+    env.cloud.run_until_idle()
+    assert 5 < env.kernel.now < 10
+    env.cloud.advance(3610 - env.kernel.now)  # the first hourly run: not 3595 s old yet
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("SHELVED", None)
+    env.cloud.advance(3600)
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("SHELVED_OFFLOADED", None)
+    assert _events(env, sid, rid) == [
+        ("compute_shelve_instance", "Success"),
+        ("compute_shelve_offload_instance", "Success"),
+    ]

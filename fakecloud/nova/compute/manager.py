@@ -23,7 +23,13 @@ from typing import Any
 from fakecloud.errors import ConfigError
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, exception, states
-from fakecloud.nova.compute import build_failures, instance_snapshots, power_sync, reschedule
+from fakecloud.nova.compute import (
+    build_failures,
+    instance_snapshots,
+    power_sync,
+    reschedule,
+    shelve_poll,
+)
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
@@ -738,6 +744,9 @@ class ComputeManager:
     reclaim_due: float | None = None
     #: Whether a reclaim this host's periodic task started is still deleting.
     reclaiming: bool = False
+    #: When this host's next ``_poll_shelved_instances`` tick is due (`shelve_poll`); None
+    #: while none is scheduled.
+    shelved_poll_due: float | None = None
 
     # -- power-state sync (`fakecloud.nova.compute.power_sync`) -----------------------------
 
@@ -1432,6 +1441,8 @@ class ComputeManager:
         try:
             if offload:
                 yield from self._shelve_offload(instance)
+            else:
+                shelve_poll.queue_poll(self)
         except Exception as exc:  # noqa: BLE001
             # The offload runs inside shelve_instance, under the same decorators: no error
             # state, and a task state another request set (a delete's ``deleting``) is kept.
