@@ -164,6 +164,8 @@ class Step:
             return f"rpc {spec['target']} {'up' if spec['up'] else 'down'}"
         if self.action == "restart":
             return f"restart nova-compute on {spec['host']}"
+        if self.action == "guest":
+            return f"guest of {spec['server']} stops on its own ({spec['stops']})"
         if self.action == "wait":
             if isinstance(spec, (int, float)):
                 return f"wait {spec:g} s"

@@ -888,6 +888,17 @@ class _Run:
         down = spec.get("down_s")
         yield nova.restart_compute(host, None if down is None else float(down))
 
+    def _do_guest(self, step: Step, record: StepRecord) -> Generator:
+        spec = self._resolved(step.spec, step)
+        nova = getattr(self.cloud, "nova", None)
+        server = spec["server"]
+        for manager in getattr(nova, "hosts", {}).values():
+            if server in manager.driver.domains:
+                manager.guest_stopped(server, crashed=spec["stops"] == "crash")
+                return
+        raise StepFailed(f"no guest of server {server!r} on any compute host")
+        yield
+
     def _do_wait(self, step: Step, record: StepRecord) -> Generator:
         spec = step.spec
         env = self.kernel.env

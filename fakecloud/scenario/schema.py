@@ -44,6 +44,7 @@ STEP_ACTIONS = (
     "transfer",
     "rpc",
     "restart",
+    "guest",
     "wait",
 )
 TRACE_CHECKS = ("count", "present", "absent", "duration", "order")
@@ -297,6 +298,19 @@ class _Builder:
                 "Stop an RPC service (messages to it wait in its queue) or bring it back "
                 "(its queue is consumed, oldest first).",
                 ("target", "up"),
+            ),
+            "guest": self.obj(
+                {
+                    "server": self.string("The server's id, e.g. ${servers.web.id}."),
+                    "stops": {
+                        "enum": ["shutdown", "crash"],
+                        "description": "How the guest stops on its own: its OS shuts down, "
+                        "or it crashes (libvirt's on_crash destroys it: shut off as well).",
+                    },
+                },
+                "A server's guest stops on its own, behind Nova's back: libvirt's STOPPED "
+                "event follows 15 s later, then Nova's power sync stops the server.",
+                ("server", "stops"),
             ),
             "restart": self.obj(
                 {

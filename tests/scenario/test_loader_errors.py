@@ -77,7 +77,7 @@ steps:
         "scenario.yaml:2: field steps[0]: does wait and release at once: give only one of them "
         "(a step does exactly one thing)",
         "scenario.yaml:5: field steps[1]: does nothing: give one of request, fault, release, "
-        "capacity, transfer, rpc, restart, wait (a step does exactly one thing)",
+        "capacity, transfer, rpc, restart, guest, wait (a step does exactly one thing)",
     ]
 
 
