@@ -303,7 +303,9 @@ def shrink_main(argv: list[str] | None = None) -> int:
     try:
         if args.max_examples < 1:
             raise _Usage("fakecloud shrink: --max-examples must be at least 1")
-        problem = output_problem(args.output, inputs=[args.file], make_folders=True)
+        problem = output_problem(
+            args.output, inputs=[args.file], make_folders=True
+        ) or new_folder_problem(Path(args.output).parent)  # else found after the shrinking
         if problem:
             raise _Usage(f"fakecloud shrink: cannot write {args.output}: {problem}")
         text, scenario = _load(args.file)

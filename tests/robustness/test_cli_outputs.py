@@ -95,6 +95,10 @@ def run_cli(capsys, *argv):
             "fakecloud explore: --out tiny.yaml/replays: tiny.yaml is not a folder",
         ),
         (
+            ["shrink", "tiny.yaml", "--seed", "1", "-o", "tiny.yaml/m.yaml"],
+            "fakecloud shrink: cannot write tiny.yaml/m.yaml: tiny.yaml is not a folder",
+        ),
+        (
             ["demo", "--trace", "t.jsonl"],  # was ignored: the tour ran, no trace written
             "fakecloud demo: --trace and --timeline go with --flow; the tour writes each run's "
             "report in --out (fakecloud run --trace writes a library scenario's trace)",
