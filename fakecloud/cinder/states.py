@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.errors import IllegalTransition
-from fakecloud.sim.states import MOVED, StateMachine
+from fakecloud.sim.states import StateMachine
 
 #: ``fields.VolumeStatus`` plus the plain strings code paths use.
 VOLUME_STATUSES = (
@@ -220,4 +220,4 @@ def born(
     if not machine.legal(None, new):
         raise IllegalTransition(f"{machine.name}: a new row cannot start in {new!r}")
     setattr(obj, field, new)
-    kernel.trace.write(MOVED, actor, obj.id, (machine.name, field, None, new))
+    machine.write(kernel, actor, obj.id, field, None, new)

@@ -81,3 +81,16 @@ class StateMachine:
             kernel.trace.write_at(at, actor, subject)
         else:
             kernel.trace.write(MOVED, actor, subject, (self.name, field, old, new))
+
+    def write(self, kernel: Any, actor: str, subject: Any, field: str, old: Any, new: Any) -> None:
+        """Trace a move of `field` from `old` to `new` that the caller made (a new row's first
+        state) as `move` traces one without details: at the move's site when the machine's
+        states are all text."""
+        if self._text:
+            move = (self.name, field, old, new)
+            at = _MOVE_SITES.get(move)
+            if at is None:
+                at = _MOVE_SITES[move] = site(MOVED, machine=move[0], field=field, old=old, new=new)
+            kernel.trace.write_at(at, actor, subject)
+        else:
+            kernel.trace.write(MOVED, actor, subject, (self.name, field, old, new))

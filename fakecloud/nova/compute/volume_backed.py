@@ -58,7 +58,7 @@ from fakecloud.nova.objects import (
     snapshot_mapping_text,
 )
 from fakecloud.nova.virt.guest_agent import bool_from_string
-from fakecloud.sim.trace import form
+from fakecloud.sim.trace import form, site
 
 #: vm_states of the volume-backed path before 22.0.0 (LP #1878583): no PAUSED.
 PRE_VICTORIA_STATES = (states.ACTIVE, states.STOPPED, states.SUSPENDED)
@@ -142,12 +142,7 @@ def _steps_to_image(
     if instance.vm_state == states.ACTIVE:
         try:
             if switches.cinder_limits_precheck:  # the same commit added this log
-                _log(
-                    kernel,
-                    instance,
-                    "info",
-                    "Attempting to quiesce instance before volume snapshot.",
-                )
+                kernel.trace.write_at(_QUIESCING, API_ACTOR, instance.uuid)
             yield from rpcapi.ask(context, instance, "quiesce_instance")
             quiesced = True
         except TOLERATED_QUIESCE_ERRORS as err:
@@ -242,3 +237,7 @@ def _log(kernel: Any, instance: Any, level: str, message: str) -> None:
 
 #: A log line's form (`Trace.put`).
 _LOG = form("log", "level", "message")
+#: The site (`Trace.write_at`) of the line every quiesce of a volume-backed snapshot writes.
+_QUIESCING = site(
+    _LOG, level="info", message="Attempting to quiesce instance before volume snapshot."
+)

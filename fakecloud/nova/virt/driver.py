@@ -48,11 +48,13 @@ from fakecloud.nova.virt.guest_agent import (
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
 from fakecloud.sim.io import MB, gbit_per_s
 from fakecloud.sim.states import StateMachine
-from fakecloud.sim.trace import form
+from fakecloud.sim.trace import form, site
 
 #: The forms of a snapshot's ``nova.snapshot`` events (`Trace.put`): its start, its end.
 _SNAPSHOT_BEGIN = form("nova.snapshot", "phase", "live", "source_type", "image_id")
 _SNAPSHOT_PHASE = form("nova.snapshot", "phase")
+#: The site (`Trace.write_at`) of a snapshot's end, its image uploaded.
+_UPLOADED = site(_SNAPSHOT_PHASE, phase="uploaded")
 
 GiB = 1024**3
 #: libvirt's ``<memory>`` is the flavor's ``memory_mb * units.Ki`` KiB (``_get_guest_config``), so
@@ -471,9 +473,7 @@ class LibvirtDriver:
         except Exception:
             self._log(instance, "error", "Failed to snapshot image")
             raise
-        self.kernel.trace.write(
-            _SNAPSHOT_PHASE, f"nova-compute:{self.host}", instance.uuid, ("uploaded",)
-        )
+        self.kernel.trace.write_at(_UPLOADED, f"nova-compute:{self.host}", instance.uuid)
 
     def _create_snapshot_metadata(
         self, instance: Any, image_format: str, name: str
