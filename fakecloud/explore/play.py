@@ -135,6 +135,8 @@ def insert_step(insert: Any, index: int) -> Step:
     data = insert.step
     if "request" in data:
         action, spec = "request", RequestSpec.from_fields(data["request"], data)
+    elif "guest" in data:
+        action, spec = "guest", dict(data["guest"])
     else:
         action, spec = "restart", dict(data["restart"])
     return Step(name=insert.name, index=index, line=None, action=action, spec=spec)

@@ -104,7 +104,7 @@ def _landed_step(explored: Explored, step: Any, names: dict[str, str]) -> dict:
         if spec.body is not None:
             out["body"] = _plain(spec.body)
     else:
-        out["restart"] = dict(step.spec)
+        out[step.action] = dict(step.spec)
     return out
 
 

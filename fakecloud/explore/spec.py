@@ -220,7 +220,8 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
 
 
 def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
-    """The request step an ``adversary:`` entry stands for (as a scenario file writes it)."""
+    """The step an ``adversary:`` entry stands for (as a scenario file writes it): a request,
+    or for ``guest_stops`` a ``guest`` step."""
     action = next((a for a in ADVERSARY_ACTIONS if a in item), None)
     extra = {k: item[k] for k in ("as", "microversion", "service", "headers") if k in item}
     if action is None:
@@ -244,6 +245,8 @@ def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
             "body": {"os-stop": None},
             **extra,
         }
+    if action == "guest_stops":
+        return {"guest": {"server": _server(target), "stops": "shutdown"}}
     if action == "detach_volume":
         volume = str(target["volume"])
         volume = volume if volume.startswith("${") else f"${{volumes.{volume}.id}}"
@@ -260,7 +263,7 @@ def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
 def _named_refs(item: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(action, kind, name) of the world resources an adversary entry names."""
     out = []
-    for action in ("delete_server", "create_image", "stop_server"):
+    for action in ("delete_server", "create_image", "stop_server", "guest_stops"):
         if action in item:
             out.append((action, "servers", str(item[action])))
     if "detach_volume" in item:

@@ -35,6 +35,7 @@ ADVERSARY_ACTIONS = (
     "stop_server",
     "detach_volume",
     "delete_image",
+    "guest_stops",
 )
 STEP_ACTIONS = (
     "request",
@@ -618,6 +619,9 @@ class _Builder:
                 "delete_server": self.string("DELETE /servers/{id} of this server (a name)."),
                 "create_image": self.string("A second createImage on this server (a name)."),
                 "stop_server": self.string("os-stop on this server (a name)."),
+                "guest_stops": self.string(
+                    "This server's guest shuts itself down behind Nova's back (a name)."
+                ),
                 "detach_volume": self.obj(
                     {
                         "server": self.string("Server name."),
