@@ -325,7 +325,25 @@ def create_volume_of(
         }
         queens = cinder.kernel.switches.series.cinder <= validation.QUEENS
         return _create_volume(cinder, context, volume, version, queens)
-    body = {
+    body = volume_create_body(
+        size, snapshot_id, name, description, volume_type, availability_zone, image_ref
+    )
+    return create_volume(cinder, context, body, version)
+
+
+def volume_create_body(
+    size: Any,
+    snapshot_id: Any,
+    name: Any,
+    description: Any,
+    volume_type: Any,
+    availability_zone: Any,
+    image_ref: Any,
+    metadata: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The ``POST /volumes`` body Nova's Cinder client sends for these values (a copy of
+    `metadata`, or an empty one; null ``consistencygroup_id`` and ``source_volid``)."""
+    return {
         "volume": {
             "size": size,
             "consistencygroup_id": None,
@@ -334,12 +352,11 @@ def create_volume_of(
             "description": description,
             "volume_type": volume_type,
             "availability_zone": availability_zone,
-            "metadata": {},
+            "metadata": dict(metadata) if metadata else {},
             "imageRef": image_ref,
             "source_volid": None,
         }
     }
-    return create_volume(cinder, context, body, version)
 
 
 def _size_ok(size: Any) -> bool:

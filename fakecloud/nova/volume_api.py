@@ -668,20 +668,10 @@ class API:
         copied dicts: a booting server's mapping reads nothing else)."""
         snapshot_id = snapshot["id"] if snapshot is not None else None
         if metadata:
-            body = {
-                "volume": {
-                    "size": size,
-                    "consistencygroup_id": None,
-                    "snapshot_id": snapshot_id,
-                    "name": name,
-                    "description": description,
-                    "volume_type": volume_type,
-                    "availability_zone": availability_zone,
-                    "metadata": dict(metadata),
-                    "imageRef": image_id,
-                    "source_volid": None,
-                }
-            }
+            body = controllers.volume_create_body(
+                size, snapshot_id, name, description, volume_type, availability_zone,
+                image_id, metadata,
+            )  # fmt: skip
             op: Callable[..., Any] = controllers.create_volume
             args: tuple[Any, ...] = (self.cinder, context, body, V3_0)
         else:  # the body's values (`controllers.create_volume_of`: the same answers)
