@@ -56,7 +56,9 @@ def test_restart_mid_cold_snapshot_stops_the_server_as_nova_compute_starts(world
     assert any(m.startswith("Instance shutdown by itself. Calling the stop API.") for m in logs)
     actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions", user="admin")
     last = actions.json()["instanceActions"][0]
-    assert last["action"] == "stop"
+    # get_admin_context(): no user, no project, a request id of its own.
+    assert (last["action"], last["user_id"], last["project_id"]) == ("stop", None, None)
+    assert last["request_id"].startswith("req-")
 
 
 def test_disabled_sync_leaves_the_guest_managed_saved_under_active(worlds):

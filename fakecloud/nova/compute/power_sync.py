@@ -5,19 +5,19 @@ lifecycle events (nova 17.0.13, 20.6.0, 23.2.2, 27.5.1, 29.2.0, 34.0.0: ``comput
 ``_event_emit_delayed``; the rules are the same in each).
 
 ``_sync_power_states`` is a periodic task of spacing ``[DEFAULT] sync_power_state_interval``
-(config ``nova.sync_power_state_interval_s``: 600 s; 0 runs it at oslo.service's default
-60 s, below 0 never) with ``run_immediately``: it runs as nova-compute starts (fakecloud takes
+(config ``nova.sync_power_state_interval_s``: 600 s; 0 runs it at oslo.service's default 60 s,
+below 0 never) with ``run_immediately``: it runs as nova-compute starts (fakecloud takes
 ``periodic_fuzzy_delay`` as 0: the cloud's start, a restart's end) and every interval after.
 For each server of the host with no task it reads the guest's power state, writes it to the
 record when they differ, then: ``active`` over a guest shut down or crashed (or suspended) is
-stopped through the API (``compute_api.stop``, by an admin context with no user: instance
-action ``stop``, task ``powering-off``, the ``stop_instance`` cast, ``power_off``
-notifications); ``stopped`` over a running or paused guest, and ``paused`` over a shut-down
-one, are force-stopped (``force_stop``); ``active`` over a paused or missing guest, and the
-``building``/``rescued``/``resized``/``suspended``/``error`` servers, are left alone; a
-(soft-)deleted server over a running guest is only warned about. A refused stop is logged
-and tried again at the next run. ``sync_power_state_pool_size`` (how many servers sync at
-once) is not visible here: each sync takes no virtual time.
+stopped through the API (``compute_api.stop``, by an admin context with no user or project and
+a request id of its own: instance action ``stop``, task ``powering-off``, the ``stop_instance``
+cast, ``power_off`` notifications); ``stopped`` over a running or paused guest, and ``paused``
+over a shut-down one, are force-stopped (``force_stop``); ``active`` over a paused or missing
+guest, and the ``building``/``rescued``/``resized``/``suspended``/ ``error`` servers, are left
+alone; a (soft-)deleted server over a running guest is only warned about. A refused stop is
+logged and tried again at the next run. ``sync_power_state_pool_size`` (how many servers sync
+at once) is not visible here: each sync takes no virtual time.
 
 A guest that stops on its own (`guest_stopped`: it shut itself down or crashed; libvirt's
 default ``on_crash`` destroys it, so either way it is SHUTDOWN) sends libvirt's STOPPED
@@ -47,8 +47,6 @@ DEFAULT_INTERVAL_S = 60
 #: ``Host._lifecycle_delay``: how long libvirt's STOPPED event is held back.
 LIFECYCLE_DELAY_S = 15
 
-#: ``context.get_admin_context()`` of the periodic task and of the event handler.
-_ADMIN_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
 _OFF = (states.SHUTDOWN, states.CRASHED)
 #: vm_states ``_sync_instance_power_state`` ignores.
 _IGNORED = (states.BUILDING, states.RESCUED, states.RESIZED, states.SUSPENDED, states.ERROR)
@@ -232,10 +230,20 @@ def sync_instance_power_state(manager: Any, instance: Any, vm_power_state: int) 
         _log(manager, uuid, "warning", "Instance is not (soft-)deleted.")
 
 
+def _admin_context(manager: Any) -> RequestContext:
+    """``context.get_admin_context()`` of the periodic run or the event handler: no user, no
+    project, a request id of its own (drawn only when the sync stops a server, so a cloud
+    whose syncs find nothing to stop keeps its ids)."""
+    kernel = manager.kernel
+    return RequestContext(
+        user_id=None, project_id=None, roles=("admin",), request_id=kernel.ids.request_id()
+    )
+
+
 def _stop(manager: Any, instance: Any, warning: str, stop: Any) -> None:
     _log(manager, instance.uuid, "warning", warning)
     try:
-        stop(_ADMIN_CONTEXT, instance)
+        stop(_admin_context(manager), instance)
     except Exception:  # noqa: BLE001 - Nova logs it; the next run tries again
         _log(manager, instance.uuid, "error", "error during stop() in sync_power_state.")
 
