@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakecloud.identity.context import RequestContext
 from fakecloud.nova.image_api import HTTPInternalServerError
 from tests.nova.conftest import NovaEnv
 
@@ -160,3 +161,21 @@ def test_a_failed_shelve_s_notification_holds_every_argument_of_the_call(profile
     env.cloud.run_until_idle()
     args = _errors(env)["shelve_instance"]
     assert args == {"image_id": args["image_id"], "instance": sid, "clean_shutdown": True, **more}
+
+
+def test_the_periodic_offload_s_notification_says_no_clean_shutdown():
+    """``_poll_shelved_instances`` calls ``shelve_offload_instance(..., clean_shutdown=False,
+    accel_uuids=[])`` (nova 23.2.2, 34.0.0 manager.py): a failure's legacy notification says so
+    (here the save's compare-and-swap, the server's task cleared behind the periodic's back)."""
+    env = NovaEnv("upstream", {"nova": {"shelved_offload_time_s": 3600}})
+    sid = env.boot()
+    assert env.action(sid, {"shelve": None}).status == 202
+    env.cloud.run_until_idle()
+    manager = env.nova.hosts[env.server(sid)["OS-EXT-SRV-ATTR:host"]]
+    instance = env.nova.db.instance_get(sid, manager.actor)
+    context = RequestContext(user_id="", project_id=None, roles=("admin",))
+    offload = manager._shelve_offload_rpc(context, instance, clean_shutdown=False)
+    env.kernel.spawn(offload, "_poll_shelved_instances")
+    env.cloud.run_until_idle()
+    args = _errors(env)["shelve_offload_instance"]
+    assert args == {"instance": sid, "clean_shutdown": False, "accel_uuids": []}

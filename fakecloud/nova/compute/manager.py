@@ -1462,7 +1462,9 @@ class ComputeManager:
         """RPC cast: remove a shelved (or volume-backed, shelving) server from this host."""
         return (yield from self._task(self._shelve_offload_rpc(context, instance)))
 
-    def _shelve_offload_rpc(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+    def _shelve_offload_rpc(
+        self, context: Any, instance: Any, clean_shutdown: bool = True
+    ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_shelve_offload_instance")
         try:
@@ -1480,18 +1482,19 @@ class ComputeManager:
                 instance,
                 exc,
                 after_fault=finish,
-                more_args=self._shelve_call_args(),
+                more_args=self._shelve_call_args(clean_shutdown),
             )
             return
         event.finish()
 
-    def _shelve_call_args(self) -> dict[str, Any]:
-        """The arguments after ``instance`` (and ``image_id``) the API's shelve casts carry:
-        ``clean_shutdown`` True (the API's default; nova 17.0.7-34.0.0), and from 23.0.0
-        (cyborg, RPC 5.13) ``accel_uuids``, [] for a flavor with no device profile."""
+    def _shelve_call_args(self, clean_shutdown: bool = True) -> dict[str, Any]:
+        """The arguments after ``instance`` (and ``image_id``) a shelve call carries:
+        ``clean_shutdown`` (True from the API, its default; False from
+        ``_poll_shelved_instances``; nova 17.0.7-34.0.0), and from 23.0.0 (cyborg, RPC 5.13)
+        ``accel_uuids``, [] for a flavor with no device profile."""
         if self.switches.series.nova >= SHELVE_ACCEL_UUIDS_SINCE:
-            return {"clean_shutdown": True, "accel_uuids": []}
-        return {"clean_shutdown": True}
+            return {"clean_shutdown": clean_shutdown, "accel_uuids": []}
+        return {"clean_shutdown": clean_shutdown}
 
     def _shelve_offload(self, instance: Any) -> Generator[Any, Any, None]:
         self.notifier.instance_usage(self.host, instance, "shelve_offload.start")

@@ -86,5 +86,6 @@ def poll_tick(manager: Any) -> None:
             manager._log(row.uuid, "error", f"Periodic task failed to offload instance. {exc}")
             continue
         manager.spawn_task(
-            manager._shelve_offload_rpc(context, instance), "_poll_shelved_instances"
+            manager._shelve_offload_rpc(context, instance, clean_shutdown=False),
+            "_poll_shelved_instances",
         )
