@@ -59,7 +59,9 @@ def test_uploaded_bytes_are_inspected(profile, mismatch, tmp_path):
                 "The request media type application/octet-stream is not supported by this "
                 "server.\n<br /><br />\n"
             )
-            assert osc("image", "show", image_id)["status"] == "queued"
+            assert (
+                cloud.request("image", "GET", f"/v2/images/{image_id}").json()["status"] == "queued"
+            )
         else:
             made = osc("image", "create", "--file", str(noise), *args, "noise")
             assert (made["status"], made.get("virtual_size")) == ("active", None)
