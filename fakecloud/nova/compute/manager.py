@@ -1424,28 +1424,16 @@ class ComputeManager:
             instance.save(expected_task_state=[states.SHELVING, states.SHELVING_IMAGE_UPLOADING])
             self.notifier.instance_usage(self.host, instance, "shelve.end")
             self.notifier.instance_action(self.host, "nova-compute", instance, "shelve.end")
-        except Exception as exc:  # noqa: BLE001
-            # shelve_instance has no delete_image_on_error and no error state: its fault,
-            # event, task-state revert and notification only (nova 17.0.7 to 34.0.0); the
-            # image is left as the failure found it, the guest powered off, vm_state kept.
-            finish = functools.partial(event.finish, exc)
-            self._failed(
-                "shelve_instance",
-                image_id,
-                instance,
-                exc,
-                after_fault=finish,
-                more_args=self._shelve_call_args(),
-            )
-            return
-        try:
+            # The offload runs inside shelve_instance, under the same decorators.
             if offload:
                 yield from self._shelve_offload(instance)
             else:
                 shelve_poll.queue_poll(self)
         except Exception as exc:  # noqa: BLE001
-            # The offload runs inside shelve_instance, under the same decorators: no error
-            # state, and a task state another request set (a delete's ``deleting``) is kept.
+            # shelve_instance has no delete_image_on_error and no error state: its fault,
+            # event, task-state revert (unless another request set one: a delete's
+            # ``deleting`` is kept) and notification only (nova 17.0.7 to 34.0.0); the image
+            # is left as the failure found it, the guest powered off, vm_state kept.
             finish = functools.partial(event.finish, exc)
             self._failed(
                 "shelve_instance",
