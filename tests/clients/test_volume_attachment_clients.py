@@ -4,7 +4,7 @@ Nova made, with the host of the connector Nova sent (shown to its owner in the d
 profile's Queens Cinder, to admins only from Cinder 17.0.0)."""
 
 import pytest
-from client_helpers import boot_direct, needs, volume_direct
+from client_helpers import boot_direct, needs, show_direct, volume_direct
 from osc_inprocess import OpenStackCLI
 
 
@@ -28,7 +28,9 @@ def test_volume_attachment_list_and_show(osc, intercepted):
     shown = osc("--os-volume-api-version", "3.27", "volume", "attachment", "show", listed["ID"])
     assert (shown["Instance ID"], shown["Attach Mode"]) == (server["id"], "rw")
     assert shown["Properties"]["access_mode"] == "rw"
-    (attached,) = osc("volume", "show", "att-vol")["attachments"]
+    # Cinder's own view, read directly (`volume show` is test_openstack_cli.py's command).
+    path = f"/v3/{{project_id}}/volumes/{volume['id']}"
+    (attached,) = show_direct(intercepted, path)["volume"]["attachments"]
     host = intercepted.nova.db.instance_row(server["id"]).host
     assert (attached["server_id"], attached["host_name"], attached["device"]) == (
         server["id"],

@@ -46,7 +46,7 @@ def test_openstack_volume_set_type_and_read_only(osc, intercepted):
         "cinder@ceph#ceph",
     )
     osc("volume", "set", "--read-only", "v1", output=False)
-    assert osc("volume", "show", "v1")["properties"] == {"readonly": "True"}
+    assert show_direct(intercepted, path)["volume"]["metadata"] == {"readonly": "True"}
     osc("volume", "set", "--read-write", "v1", output=False)
     assert show_direct(intercepted, path)["volume"]["metadata"] == {"readonly": "False"}
 
