@@ -257,12 +257,14 @@ def test_image_create_from_a_volume(osc, intercepted):
     assert (made["status"], made["image_name"], made["size"]) == ("uploading", "up-img", 1)
     # The CLI shows the type's name, None for a volume without one (Queens: no __DEFAULT__)
     assert made["volume_type"] is None
-    assert osc("image", "show", made["image_id"])["status"] == "queued"
+    # Glance and Cinder read directly: `image show` and `volume list` are other tests' commands.
+    image = f"/v2/images/{made['image_id']}"
+    assert _get(intercepted, "image", image)["status"] == "queued"
     intercepted.run_until_idle()
-    shown = osc("image", "show", "up-img")
+    shown = _get(intercepted, "image", image)
     assert (shown["status"], shown["size"], shown["disk_format"]) == ("active", 1024**3, "qcow2")
-    (vol,) = osc("volume", "list", "--name", "up-vol")
-    assert vol["Status"] == "available"
+    (vol,) = _get(intercepted, "block-storage", "/v3/{project_id}/volumes/detail")["volumes"]
+    assert (vol["name"], vol["status"]) == ("up-vol", "available")
 
 
 def test_volume_set_size_extends_through_os_extend(osc, intercepted):
