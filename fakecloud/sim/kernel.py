@@ -366,8 +366,8 @@ class Kernel:
         objects thawed after.
         """
         cap = self.config.kernel.idle_cap_s if cap_s is None else finite_seconds(cap_s, "cap_s")
-        limit = self.env.now + cap
         env = self.env
+        limit = env._now + cap
         queue = env._queue  # env.peek() without a call per step
         # Chance's tie order replaces env.step (`_chance_started`); without it that step is
         # simpy's. (Not read from env.__dict__: that would turn env's attributes into a dict.)
@@ -412,7 +412,7 @@ class Kernel:
                     raise
                 if not event._ok and not hasattr(event, "_defused"):
                     raise _failure(event)
-        return env.now
+        return env._now
 
     def _describe_live(self, most: int = 10) -> str:
         names = self.running()

@@ -1663,13 +1663,13 @@ class ComputeManager:
                     interval = self.config.snapshot_completion_poll_s
                     for snapshot_id in snapshot_ids:
                         while True:
-                            started = env.now
+                            started = env._now  # simpy's `now` property, without its call
                             status = yield from self.volume_api.get_snapshot(
                                 context, snapshot_id, status_only=True
                             )
                             if status != "creating":
                                 break
-                            yield self.kernel.timeout(max(0.0, interval - (env.now - started)))
+                            yield self.kernel.timeout(max(0.0, interval - (env._now - started)))
                 except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
                     self._log(
                         instance.uuid,

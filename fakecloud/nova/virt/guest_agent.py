@@ -131,7 +131,7 @@ class GuestAgent:
         (a command's process runs one generator, not two). Its value is None, or the
         `LibvirtError` the command ended with."""
         env = self.kernel.env
-        requested = env.now
+        requested = env._now  # simpy's `now` property, without its call
         if self._busy:
             turn = env.event()
             if self._waiting is None:
@@ -206,7 +206,7 @@ class GuestAgent:
         k = self.kernel
         actor = f"libvirt:{self.host}"
         FSFREEZE_STATUS.move(k, dom, new, actor=actor, field="fsfreeze_status")
-        now = k.env.now
+        now = k.env._now
         intervals = dom.frozen_intervals
         if new == "frozen":
             intervals.append((now, None))
