@@ -201,7 +201,7 @@ class SnapshotAPI(ApiPart):
             display_name=name,
             display_description=description,
             volume_type=volume.volume_type,
-            created_at=k.now,
+            created_at=k.env._now,  # kernel.now, without the property's call
             metadata=dict(metadata or {}),
             encryption_key_id=volume.encryption_key_id,
         )

@@ -241,7 +241,7 @@ class Images:
 
         `fields` are the `Image`'s other fields by name (a dict, not ``**`` keywords that
         CPython would compare with every parameter's name)."""
-        now = self._kernel.now
+        now = self._kernel.env._now  # kernel.now, without the property's call
         image = Image(id=image_id, owner=owner, created_at=now, updated_at=now, **fields)
         self._glance.db.add(image)
         born(self._kernel, image)

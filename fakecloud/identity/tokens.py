@@ -105,7 +105,7 @@ class TokenStore:
         token = self._tokens.get(token_id) if token_id else None
         if token is None:
             raise TokenNotFound(token_id=token_id)
-        if self._kernel.now >= token.expires_at:
+        if self._kernel.env._now >= token.expires_at:  # kernel.now, without its call
             raise TokenExpired(f"token expired at t={token.expires_at:g}")
         return token
 

@@ -528,7 +528,7 @@ class NovaDB:
     def action_start(self, ctx: Any, uuid: str, action: str) -> InstanceAction:
         """``InstanceAction.action_start``: record an action with the context's request id."""
         self._action_seq += 1
-        now = self.kernel.now
+        now = self.kernel.env._now  # kernel.now, without the property's call
         row = InstanceAction(
             id=self._action_seq,
             action=action,
@@ -559,9 +559,10 @@ class NovaDB:
         action = self.action_get_by_request_id(uuid, ctx.request_id)
         if action is None:
             return None
-        row = InstanceActionEvent(event=event, start_time=self.kernel.now, host=host)
+        now = self.kernel.env._now  # kernel.now, without the property's call
+        row = InstanceActionEvent(event=event, start_time=now, host=host)
         action.events.append(row)
-        action.updated_at = self.kernel.now
+        action.updated_at = now
         self.kernel.trace.write_at((_EVENT_SITES.get(event) or _event_sites(event))[0], host, uuid)
         return row
 
@@ -576,7 +577,7 @@ class NovaDB:
         """Finish an event: Success, or Error with details (and the action's message Error)."""
         if row is None:
             return
-        now = self.kernel.now
+        now = self.kernel.env._now  # kernel.now, without the property's call
         row.finish_time = now
         action = self.action_get_by_request_id(uuid, ctx.request_id)
         if exc is None:

@@ -399,7 +399,7 @@ class IoModel:
         done.callbacks = []
         done._value = PENDING
         t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, done)
-        t.started_at = k.now
+        t.started_at = k.env._now  # kernel.now, without the property's call
         names = [r.name for r in resources]
         k.trace.write(
             _STARTS.get(tuple(attrs)) or _start_form(tuple(attrs)),
