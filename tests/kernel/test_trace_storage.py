@@ -376,3 +376,61 @@ def test_write_takes_a_tuple_of_values_and_a_subjects_parts_as_a_tuple():
     assert by_write.snapshot() == by_put.snapshot()
     assert by_write[0]["subject"] == "GET /v3/p/volumes/vol-0" and by_write[-1]["d"] == "v19"
     assert by_write.first(subject="id-3")["c"] == [1]
+
+
+def _scan(trace, **query):
+    """What `filter` answers, by a full scan of every event (`_matches`: kind, actor, details)."""
+    return [e for e in trace if fakecloud.sim.trace._matches(e, query)]
+
+
+QUERIED = [
+    {"kind": "state"},
+    {"kind": ("api.response", "api.error")},
+    {"kind": "api.response", "status": 500},
+    {"kind": "api.*", "actor": "nova-api"},
+    {"subject": "s-2"},
+    {"kind": "wide"},
+    {"kind": "none-such"},
+]
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_queries_find_the_events_a_full_scan_does_as_shape_ids_pass_256(monkeypatch, wide):
+    """`filter` picks the events of a short trace by their shape ids a byte each while every
+    id of the trace is below 256 and every width fits a byte, else by a loop over the ids: a
+    trace whose families move plan (a status that stops being a constant) and whose forks
+    make new shapes past id 255 (with, or without, a shape of 300 values among the first
+    256) answers what a scan of every event does, in the world and in its forks."""
+    from fakecloud.state.copy import fork_graph
+
+    book = _Book()
+    for _ in range(245):
+        book.add_shape(("filler", "x", (), None, 1, (), None))
+    monkeypatch.setattr(fakecloud.sim.trace, "_BOOKS", [book])
+    now = [0.0]
+    trace = Trace(lambda: now[0])
+
+    def write(trace, n):
+        for i in range(n):
+            now[0] += 0.5 * (i % 3 == 0)
+            trace.emit("state", "svc", f"s-{i % 4}", field="status", new=f"v{i % 9}")
+            status = [200, 202, 500, 404][i % 4] if i % 5 else f"odd-{i}"
+            trace.emit("api.response", "nova-api", f"s-{i % 3}", status=status)
+            if i % 7 == 3:
+                trace.emit("api.error", "nova-api", "s-2", error=f"E{i}")
+
+    if wide:
+        trace.emit("wide", "svc", "w", **{f"k{i}": i for i in range(300)})
+    write(trace, 6)
+    assert len(book.shapes) < 256
+    for query in QUERIED:
+        assert trace.filter(**query) == _scan(trace, **query), query
+    forks = [fork_graph(trace, ()) for _ in range(2)]
+    write(forks[0], 30)  # new statuses and details: shapes past 255 in this fork
+    write(forks[1], 3)
+    assert max(forks[0]._shape) >= 256 > max(forks[1]._shape)
+    assert (book.width_table is None) == wide
+    for one in (trace, *forks):
+        for query in QUERIED:
+            assert one.filter(**query) == _scan(one, **query), query
+    assert len(forks[1].filter(kind="wide")) == wide and forks[0].filter(status=500)
