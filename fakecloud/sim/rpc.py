@@ -251,7 +251,8 @@ class _Delivery(simpy.Process):
                 self._end(None)
                 return
             hub = getattr(endpoint, "eventlet_hub", None)
-            if hub is not None and hub.blocked:  # the consumer greenthread needs the hub
+            # the consumer greenthread needs the hub (`EventletHub.blocked`, without its call)
+            if hub is not None and hub._free is not None:
                 self._run(bus._serve(target, message, hub))
                 return
             # what `_deliver` does, without its call

@@ -118,10 +118,13 @@ def _steps_to_image(
     texts: list[str] = []
     fields = image_mapping_fields(switches.release)
     bdms = [bdm for bdm in compute_api.db.bdms_by_instance(instance.uuid) if not bdm.no_device]
-    volume_bdms = [bdm for bdm in bdms if bdm.is_volume]
+    # (`bdm.is_volume`, without the property's call per mapping)
+    volume_bdms = [bdm for bdm in bdms if bdm.destination_type == "volume"]
     if switches.cinder_limits_precheck:
         # From 17.0.1/18.0.0 the local mappings come first, the volumes after them.
-        mapping += [bdm.get_image_mapping(fields) for bdm in bdms if not bdm.is_volume]
+        mapping += [
+            bdm.get_image_mapping(fields) for bdm in bdms if bdm.destination_type != "volume"
+        ]
         texts += map(json_props.item_text, mapping)
         bdms = volume_bdms
 
@@ -177,7 +180,7 @@ def _steps_to_image(
     try:
         snapshot_name = f"snapshot for {image_meta['name']}"
         for bdm in bdms:
-            if not bdm.is_volume:
+            if bdm.destination_type != "volume":  # not bdm.is_volume
                 mapping.append(bdm.get_image_mapping(fields))
                 texts.append(json_props.item_text(mapping[-1]))
                 continue
