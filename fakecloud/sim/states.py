@@ -74,6 +74,8 @@ class StateMachine:
                 (self.name, field, old, new, *details.values()),
             )
         elif self._text:
+            # `write`'s body, inlined: calling it costs a volume-backed createImage ~3,000
+            # instructions (0.17 %), measured with 40 warm-up flows.
             move = (self.name, field, old, new)
             at = _MOVE_SITES.get(move)
             if at is None:
