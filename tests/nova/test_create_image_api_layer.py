@@ -242,6 +242,32 @@ def test_unsupported_content_type_is_415(env: NovaEnv):
     assert resp.json() == {"badMediaType": {"code": 415, "message": "Unsupported Content-Type"}}
 
 
+def test_content_type_is_compared_as_webob_reads_it(env: NovaEnv):
+    """nova 12.0.0-34.0.0 ``Request.get_content_type``: webob's ``content_type`` (the value up
+    to its first ';', case and inner spaces kept) must be empty, text/plain or a JSON type, and
+    ``Resource.__call__`` checks it before ``_process_stack`` checks the URL's project."""
+    sid = env.boot()
+    body = b'{"createImage": {"name": "x"}}'
+    answers = {}
+    for kind in ("application/json;charset=UTF-8", "Application/JSON",
+                 "application/json ; charset=UTF-8", "Text/Plain"):  # fmt: skip
+        resp = env.cloud.request(
+            "compute", "POST", f"/v2.1/servers/{sid}/action", body, headers={"content-type": kind}
+        )
+        answers[kind] = resp.status
+        env.cloud.run_until_idle()
+        env.nova.force_state(sid, task_state=None)
+    assert answers == {
+        "application/json;charset=UTF-8": 202,
+        "Application/JSON": 415,
+        "application/json ; charset=UTF-8": 415,
+        "Text/Plain": 415,
+    }
+    xml = {"Content-Type": "application/xml"}
+    resp = env.raw("POST", f"/v2.1/0ddba11/servers/{sid}/action", {"createImage": {}}, headers=xml)
+    assert resp.status == 415
+
+
 def test_project_id_in_url_must_be_the_tokens(env: NovaEnv):
     sid = env.boot()
     ctx = env.cloud.context("demo")

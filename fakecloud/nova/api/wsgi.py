@@ -92,28 +92,39 @@ class NovaRoutes:
 _PROJECT_ID = re.compile("[0-9a-f-]+")
 
 
+def _json_media(content_type: str) -> bool:
+    """Whether Nova takes a body of `content_type` (``Request.get_content_type``, nova 12.0.0 to
+    34.0.0): webob's ``content_type``, the header's value up to its first ``;`` as it is (no
+    case folding, no space dropped before the ``;``), must be empty, ``text/plain`` (what
+    some WSGI servers default to) or one of `JSON_TYPES`; the HTTP server has only trimmed
+    the value's own ends."""
+    if content_type in JSON_TYPES:
+        return True
+    media = content_type.strip().split(";", 1)[0]
+    return media in JSON_TYPES or media in ("", "text/plain")
+
+
 def _wrap(controller: str, handler: Callable) -> Callable:
-    """A route's handler: Nova's checks (the URL's project, the content type), the link
-    prefix, then `handler` on the service's `controller`, its errors translated."""
+    """A route's handler: Nova's checks (the content type, then the URL's project, as
+    ``Resource.__call__`` and ``_process_stack`` make them), the link prefix, then `handler` on
+    the service's `controller`, its errors translated."""
 
     @functools.wraps(handler)
     def run(service: NovaApiService, req: Request) -> Any:
         project_id = req.params.pop("project_id", None)
         ctx = req.context
-        if project_id is not None and project_id != ctx.project_id:
-            if not _PROJECT_ID.fullmatch(project_id):
-                raise NoRoute([])
+        wrong_project = project_id is not None and project_id != ctx.project_id
+        if wrong_project and not _PROJECT_ID.fullmatch(project_id):
+            raise NoRoute([])
+        content_type = dict.get(req.headers, "content-type")  # a `Headers`: names folded
+        if content_type and not _json_media(content_type):
+            raise HttpError(415, "Unsupported Content-Type")
+        if wrong_project:
             raise HttpError(
                 400,
                 f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
                 f"Context's project_id '{ctx.project_id}'",
             )
-        content_type = dict.get(req.headers, "content-type")  # a `Headers`: names folded
-        if content_type:
-            media = content_type.split(";", 1)[0].strip().lower()
-            # text/plain is what some WSGI servers default to: Nova lets it through.
-            if media not in JSON_TYPES and media not in ("", "text/plain"):
-                raise HttpError(415, "Unsupported Content-Type")
         req.link_prefix = service.link_prefix(req, project_id)
         # A handler that is a generator has its errors translated as it runs, by
         # `NovaApiService._drive`.
