@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from fakecloud.profiles import switches_api, switches_cinder, switches_compute, switches_driver
+from fakecloud.profiles import (
+    switches_api,
+    switches_cinder,
+    switches_compute,
+    switches_driver,
+    switches_notifications,
+)
 from fakecloud.profiles.provenance import Switch
 from fakecloud.profiles.releases import release
 
@@ -42,4 +48,5 @@ SWITCHES: dict[str, Switch] = _check(
     + switches_compute.SWITCHES
     + switches_driver.SWITCHES
     + switches_cinder.SWITCHES
+    + switches_notifications.SWITCHES
 )

@@ -68,9 +68,10 @@ def test_evacuate_rebuilds_on_another_host_and_the_dead_host_lets_go_at_its_rest
         ],
     )
     notes = [e["event_type"] for e in env.cloud.trace.filter(kind="notification")]
-    assert notes[-4:] == [
+    assert notes[-5:] == [
         "compute.instance.evacuate",
         "compute.instance.rebuild.scheduled",
+        "compute.instance.exists",  # _do_rebuild_instance's notify_usage_exists
         "compute.instance.rebuild.start",
         "compute.instance.rebuild.end",
     ]

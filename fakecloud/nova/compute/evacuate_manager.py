@@ -95,6 +95,7 @@ def rebuild_evacuated(
         if not volume_backed:
             # The disk is made again from the server's image (the image cache's fetch).
             image = yield from manager.image_api.get(context, instance.image_ref)
+        manager.notifier.usage_exists(manager.host, instance)
         manager.notifier.instance_usage(manager.host, instance, "rebuild.start")
         manager.notifier.instance_action(manager.host, "nova-compute", instance, "rebuild.start")
         instance.power_state = states.NOSTATE

@@ -1211,6 +1211,7 @@ class ComputeManager:
             event.finish(exc)
             return
         try:
+            self.notifier.usage_exists(self.host, instance)
             self.notifier.instance_usage(self.host, instance, "rebuild.start")
             self.notifier.instance_action(self.host, "nova-compute", instance, "rebuild.start")
             instance.power_state = self._power_state_of(instance)
@@ -1398,6 +1399,7 @@ class ComputeManager:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_shelve_instance")
         try:
+            self.notifier.usage_exists(self.host, instance)
             self.notifier.instance_usage(self.host, instance, "shelve.start")
             self.notifier.instance_action(self.host, "nova-compute", instance, "shelve.start")
             # The API asks for a clean shutdown; from d5901f613c (18.0.0, 17.0.5: LP #1745529)

@@ -64,6 +64,7 @@ def rescue_instance(
             raise exception.InstanceNotRescuable(
                 instance_id=instance.uuid, reason=f"Driver Error: {_message(error)}"
             ) from error
+        notifier.usage_exists(host, instance)
         instance.vm_state = states.RESCUED
         instance.task_state = None
         instance.power_state = manager._power_state_of(instance)

@@ -158,6 +158,7 @@ def prep_resize(
         if failure is None and move_reschedule.CLAIM in manager.kernel.faults.hot:
             failure = yield from move_reschedule.claim_failure(manager, instance)
         if failure is not None:
+            manager.notifier.usage_exists(manager.host, instance)
             manager.notifier.instance_usage(manager.host, instance, "resize.prep.start")
             manager.notifier.instance_action(
                 manager.host, "nova-compute", instance, "resize_prep.start"
@@ -179,6 +180,7 @@ def prep_resize(
             dest_node=manager.host,
             dest_host=compute_nodes.host_ip(index),
         )
+        manager.notifier.usage_exists(manager.host, instance)
         manager.notifier.instance_usage(manager.host, instance, "resize.prep.start")
         manager.notifier.instance_action(
             manager.host, "nova-compute", instance, "resize_prep.start"
@@ -309,6 +311,8 @@ def revert_resize(manager: Any, context: Any, instance: Any, migration: Any) -> 
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_revert_resize")
     try:
+        # "A revert_resize is essentially a resize back to the old size": a usage event.
+        manager.notifier.usage_exists(manager.host, instance)
         yield manager.kernel.env.timeout(manager.config.delete_delay_s)
         manager.driver.destroy(instance)
         bdms = manager.db.bdms_by_instance(instance.uuid)
