@@ -176,3 +176,22 @@ def test_version_documents(any_env: NovaEnv):
     assert body["links"][0] == {"rel": "self", "href": "http://compute.fakecloud.test/v2.1/"}
     assert body["media-types"][0]["type"] == "application/vnd.openstack.compute+json;version=2.1"
     assert doc.headers["OpenStack-API-Version"] == "compute 2.1"
+
+
+def test_any_other_root_path_is_300_multiple_choices(env: NovaEnv):
+    """api-paste.ini's ``/: oscomputeversions`` takes every path but /v2, /v2.1 and those under
+    them; ``Versions.multi`` answers 300 with no token asked for (nova 17.0.0-34.0.0
+    compute/versions.py, views/versions.py build_choices)."""
+    base = "http://compute.fakecloud.test"
+    for user in (None, "demo"):
+        resp = env.cloud.request("compute", "GET", "/v3/servers", user=user)
+        assert resp.status == 300
+        assert "x-openstack-request-id" not in resp.headers
+        assert "OpenStack-API-Version" not in resp.headers
+        choices = resp.json()["choices"]
+        assert [(c["id"], c["links"]) for c in choices] == [
+            ("v2.0", [{"rel": "self", "href": f"{base}/v2/v3/servers"}]),
+            ("v2.1", [{"rel": "self", "href": f"{base}/v2.1/v3/servers"}]),
+        ]
+        assert choices[1]["media-types"][0]["base"] == "application/json"
+    assert env.cloud.request("compute", "GET", "/v2.1/nothing", user=None).status == 401

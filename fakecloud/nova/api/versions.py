@@ -1,5 +1,6 @@
 """The version documents (``nova/api/openstack/compute/versions.py``): ``GET /`` lists v2.0
-and v2.1; ``GET /v2.1`` (and ``/v2``) describe one, with the profile's microversion range."""
+and v2.1; ``GET /v2.1`` (and ``/v2``) describe one, with the profile's microversion range; any
+other path the root application is given answers 300 Multiple Choices."""
 
 from __future__ import annotations
 
@@ -71,6 +72,24 @@ class VersionsController:
             )
         return Response(200, {"versions": items})
 
+    def multi(self, req: Request) -> Response:
+        """Any other path of the root application (``Versions.multi``, nova 17.0.0-34.0.0): 300
+        Multiple Choices, each version linking to the same path under it (``build_choices``,
+        ``generate_href``)."""
+        root = self._root(req)
+        choices = []
+        for key, version in sorted(self._versions().items()):
+            number = "v2.1" if key == "v2.1" else "v2"
+            choices.append(
+                {
+                    "id": version["id"],
+                    "status": version["status"],
+                    "links": [{"rel": "self", "href": url_join(root, number, req.path)}],
+                    "media-types": version["media-types"],
+                }
+            )
+        return Response(300, {"choices": choices})
+
     def show(self, req: Request) -> Response:
         """``GET /v2.1`` or ``GET /v2``: one version document."""
         key = "v2.0" if req.path.rstrip("/") == "/v2" else "v2.1"
@@ -81,3 +100,12 @@ class VersionsController:
             {"rel": "describedby", "type": "text/html", "href": _DOCS},
         ]
         return Response(200, {"version": version})
+
+
+def url_join(*parts: str) -> str:
+    """``nova.api.openstack.common.url_join``: the non-empty parts, their own leading and
+    trailing ``/`` dropped, joined by ``/`` (an empty last part leaves a trailing ``/``)."""
+    clean = [part.strip("/") for part in parts if part]
+    if not parts[-1]:
+        clean.append("")
+    return "/".join(clean)

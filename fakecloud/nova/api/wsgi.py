@@ -92,6 +92,13 @@ class NovaRoutes:
 _PROJECT_ID = re.compile("[0-9a-f-]+")
 
 
+def served_by_root_app(path: str) -> bool:
+    """Whether Nova's ``urlmap`` gives `path` to the root application (api-paste.ini's ``/:
+    oscomputeversions``, nova 17.0.0-34.0.0): every path but ``/v2``, ``/v2.1`` and those
+    under them. It needs no token, and answers the version list (``/``) or 300 choices."""
+    return not (path in ("/v2", "/v2.1") or path.startswith(("/v2/", "/v2.1/")))
+
+
 def _json_media(content_type: str) -> bool:
     """Whether Nova takes a body of `content_type` (``Request.get_content_type``, nova 12.0.0 to
     34.0.0): webob's ``content_type``, the header's value up to its first ``;`` as it is (no
@@ -159,9 +166,19 @@ class NovaApiService(ApiService):
         """Nova's 500 body (for anything the controllers' translation did not see)."""
         return unexpected_error(exc, self.kernel.switches.api_support_string)
 
+    def needs_token(self, method: str, path: str) -> bool:
+        """Whether keystonemiddleware stands in front of `path`: not on the root application's
+        paths, nor on the ``/v2`` and ``/v2.1`` version documents."""
+        return path not in self.public_paths and not served_by_root_app(path)
+
     def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
         """``nova.api.wsgi.Router._dispatch``: a bare ``webob.exc.HTTPNotFound()`` for any
-        method and path no route serves — never a 405, and not a Nova fault body."""
+        method and path no route serves — never a 405, and not a Nova fault body; a path the
+        root application is given is its 300 (``Versions.multi``)."""
+        if served_by_root_app(req.path):
+            if req.path in self.unversioned_paths:  # "/" by any other method: the list
+                return self.versions_controller.index(req)
+            return self.versions_controller.multi(req)
         return webob.render(webob.HTTPNotFound(detail), req.headers, req.method)
 
     def dispatch(self, req: Request) -> Any:
@@ -169,6 +186,8 @@ class NovaApiService(ApiService):
         ctx = req.context
         if req.path not in self.public_paths:
             if ctx is None:
+                if served_by_root_app(req.path):
+                    return super().dispatch(req)
                 return self._unauthenticated(req)
             if not ctx.request_id:
                 req.context = with_request_id(ctx, self.kernel.ids.request_id())
@@ -180,7 +199,7 @@ class NovaApiService(ApiService):
         # The root pipeline (version documents) has no request-id middleware.
         ctx = req.context
         rid = getattr(ctx, "request_id", "") if ctx is not None else ""
-        if rid and req.path not in self.unversioned_paths:
+        if rid and req.path not in self.unversioned_paths and response.status != 300:
             for name in REQUEST_ID_HEADERS:
                 response.headers.setdefault(name, rid)
         return super()._finish(req, response, extra, line)
