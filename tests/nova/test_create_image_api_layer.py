@@ -268,6 +268,25 @@ def test_content_type_is_compared_as_webob_reads_it(env: NovaEnv):
     assert resp.status == 415
 
 
+def test_the_url_project_is_compared_after_the_action_and_the_body(env: NovaEnv):
+    """nova 17.0.0-34.0.0 ``Resource._process_stack``: ``get_method`` (``action_peek``) and the
+    body's decoding come before the URL's project is compared with the token's."""
+    sid = env.boot()
+    path = f"/v2.1/0ddba11/servers/{sid}/action"
+    answers = [
+        (r.status, next(iter(r.json().values()))["message"])
+        for r in (env.raw("POST", path, body) for body in ({"fooBar": {}}, b"{", b"null"))
+    ]
+    assert answers == [
+        (400, "There is no such action: fooBar"),
+        (400, "Malformed request body"),
+        (404, "The resource could not be found."),
+    ]
+    assert env.raw("POST", "/v2.1/0ddba11/servers", b"{").json()["badRequest"]["message"] == (
+        "Malformed request body"
+    )
+
+
 def test_project_id_in_url_must_be_the_tokens(env: NovaEnv):
     sid = env.boot()
     ctx = env.cloud.context("demo")

@@ -111,6 +111,18 @@ def _json_media(content_type: str) -> bool:
     return media in JSON_TYPES or media in ("", "text/plain")
 
 
+def _checks_before_the_project(service: NovaApiService, req: Request) -> None:
+    """What ``Resource._process_stack`` (nova 17.0.0-34.0.0) refuses before it compares the
+    URL's project with the token's: the action (``get_method``: ``action_peek``'s 400 or 404,
+    "There is no such action") and a POST or PUT body that is not JSON."""
+    if req.method == "POST" and req.path.endswith("/action") and "/servers/" in req.path:
+        name, _ = service.action_peek(req)
+        if name not in service.ACTIONS:
+            raise HttpError(400, f"There is no such action: {name}")
+    elif req.method in ("POST", "PUT") and req.body:
+        service.body(req)
+
+
 def _wrap(controller: str, handler: Callable) -> Callable:
     """A route's handler: Nova's checks (the content type, then the URL's project, as
     ``Resource.__call__`` and ``_process_stack`` make them), the link prefix, then `handler` on
@@ -127,6 +139,7 @@ def _wrap(controller: str, handler: Callable) -> Callable:
         if content_type and not _json_media(content_type):
             raise HttpError(415, "Unsupported Content-Type")
         if wrong_project:
+            _checks_before_the_project(service, req)
             raise HttpError(
                 400,
                 f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
