@@ -118,13 +118,16 @@ def watch(manager: Any, ran: bool = False) -> None:
 
 def restarted(manager: Any) -> None:
     """nova-compute is back: its periodic tasks start again, the sync at once
-    (``run_immediately``), and keeps that phase."""
+    (``run_immediately``), and keeps that phase. The first sync runs here, as part of the
+    start-up, rather than as a tick due now: under the explorer's tie order such a tick could
+    come after the restart's end, and a run ending there (idle: no work in flight) would
+    never sync."""
     if interval_of(manager) is None:
         return
     manager.sync_phase = manager.kernel.now
     manager.sync_due = None
     if any(_out_of_step(manager, row) for row in manager.db.instances_on_host(manager.host)):
-        watch(manager)
+        sync_tick(manager)
 
 
 def sync_tick(manager: Any) -> None:
