@@ -12,8 +12,10 @@ later regression in one series, with the same outcome at both ends, are invisibl
 
 A release is run as the case's profile with its release replaced (``nova-X.Y.Z``; a case on the
 vendor branch, ``seed`` included, keeps it: ``nova-X.Y.Z+vendor``). Switches and bugs the case
-names stay on top. The outcome of a run is ``passes``, ``fails`` (an expectation failed; the
-first is named) or ``error`` (the file cannot run on that release).
+names stay on top. The outcome of a run is ``passes``, ``fails`` (expectations failed: which
+ones is part of the outcome, so a fix that leaves another expectation failing - a replay that
+breaks two invariants, one fixed in 17.0.1 - is a flip too) or ``error`` (the file cannot run
+on that release).
 """
 
 from __future__ import annotations
@@ -32,10 +34,17 @@ from fakecloud.profiles.resolve import resolve
 
 @dataclass(frozen=True)
 class Outcome:
-    """One run: its verdict (``passes``/``fails``/``error``) and the first reason, if any."""
+    """One run: its verdict (``passes``/``fails``/``error``), the reason shown, if any, and
+    (``fails``) the expectations that failed, in the file's order."""
 
     verdict: str
     detail: str = ""
+    failed: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        """What two runs must share to have the same outcome."""
+        return self.verdict, self.failed
 
     def __str__(self) -> str:
         return self.verdict + (f" ({self.detail})" if self.detail else "")
@@ -55,12 +64,17 @@ class SeriesResult:
         first = self.releases[0]
         if not self.flips:
             return f"{self.runs[first.name].verdict} in every release (ran {self._ran()})"
-        parts = [f"{self.runs[first.name].verdict} in {first.name}"]
+        parts = [f"{self._said(first, self.flips[0][1])} in {first.name}"]
         if self.flips[0][0] != first:
             parts[0] += f" to {self.flips[0][0].name}"
-        for _before, after in self.flips:
-            parts.append(f"{self.runs[after.name].verdict} from {after.name}")
+        for before, after in self.flips:
+            parts.append(f"{self._said(after, before)} from {after.name}")
         return "; ".join(parts) + f" (ran {self._ran()})"
+
+    def _said(self, r: Release, other: Release) -> str:
+        """`r`'s verdict, with its reasons when `other`'s verdict is the same word."""
+        outcome = self.runs[r.name]
+        return str(outcome) if outcome.verdict == self.runs[other.name].verdict else outcome.verdict
 
     def _ran(self) -> str:
         return ", ".join(r.name for r in self.releases if r.name in self.runs)
@@ -101,16 +115,16 @@ def bisect(
         outcome(start)
         if every:
             for i in range(1, len(rels)):
-                if outcome(i).verdict != outcome(i - 1).verdict:
+                if outcome(i).key != outcome(i - 1).key:
                     res.flips.append((rels[i - 1], rels[i]))
             results.append(res)
             continue
-        while start < end and outcome(start).verdict != outcome(end).verdict:
-            # the first release in (start, end] whose verdict differs from start's
+        while start < end and outcome(start).key != outcome(end).key:
+            # the first release in (start, end] whose outcome differs from start's
             a, b = start, end
             while b - a > 1:
                 mid = (a + b) // 2
-                if outcome(mid).verdict == outcome(start).verdict:
+                if outcome(mid).key == outcome(start).key:
                     a = mid
                 else:
                     b = mid
@@ -130,7 +144,7 @@ def report(results: list[SeriesResult]) -> str:
         if previous is not None:
             before = previous.runs[previous.releases[-1].name]
             after = res.runs[res.releases[0].name]
-            if before.verdict != after.verdict:
+            if before.key != after.key:
                 last = previous.releases[-1].name
                 changes.append(f"{after} from {res.releases[0].name} ({before} in {last})")
         changes += [
@@ -207,7 +221,8 @@ def runner_for(case: Any, seed: int | None = None) -> Callable[[str], Outcome]:
             return Outcome("error", str(exc).splitlines()[0])
         if result.passed:
             return Outcome("passes")
-        return Outcome("fails", result.failures[0].what if result.failures else "")
+        failed = tuple(f.what for f in result.failures)
+        return Outcome("fails", ", ".join(failed), failed)
 
     return run
 

@@ -78,3 +78,21 @@ def test_bad_arguments_are_clear_errors(capsys):
     assert "unknown Nova release 17.0.99" in capsys.readouterr().err
     assert main(["bisect", file, "--case", "nope"]) == 2
     assert "no case 'nope'" in capsys.readouterr().err
+
+
+def test_a_fix_that_leaves_another_expectation_failing_is_a_flip():
+    # A shrunk replay of LP #1731986 breaks no_frozen_guest and no_unexpected_500 on 17.0.0;
+    # the Queens backport (7ab98b5345, 17.0.1) thaws the guest, the 500 stays: both runs
+    # "fail", and bisection must still find 17.0.1.
+    both = ("invariant no_unexpected_500", "invariant no_frozen_guest")
+
+    def run(profile):
+        failed = both if profile == "nova-17.0.0" else both[:1]
+        return Outcome("fails", ", ".join(failed), failed)
+
+    (queens,) = bisect(run, "nova-17.0.0", "17.0.0", "17.0.13")
+    assert [(a.name, b.name) for a, b in queens.flips] == [("17.0.0", "17.0.1")]
+    assert queens.sentence().startswith(
+        "fails (invariant no_unexpected_500, invariant no_frozen_guest) in 17.0.0; "
+        "fails (invariant no_unexpected_500) from 17.0.1"
+    )
