@@ -416,7 +416,15 @@ class _Builder:
                         "x-suggest": ["seed", "upstream", "seed-17.0.13", "nova-34.0.0"],
                     }
                 ),
-                "seed": self.integer("Seed of every id and seeded choice (default 0)."),
+                # Any whole number, as Cloud(seed=...), --seed and POST /fakecloud/reset take
+                # (ids derive from its text: -1 is a world of its own).
+                "seed": self.typed(
+                    {
+                        "type": "integer",
+                        "description": "Seed of every id and seeded choice "
+                        "(default 0; any whole number).",
+                    }
+                ),
                 "switches": self.obj(switch_props, "Behaviour switches to override."),
                 "bugs": {
                     "type": "array",

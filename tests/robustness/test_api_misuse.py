@@ -18,7 +18,13 @@ def test_a_seed_that_is_not_a_whole_number_is_refused(seed):
 
 
 def test_any_whole_number_is_a_seed():
+    """A scenario file's ``seed: -1`` was refused ("expected a number at least 0") where
+    Cloud(seed=-1), ``--seed -1`` and POST /fakecloud/reset built seed -1's world."""
+    from fakecloud.scenario.loader import loads
+
     assert [Cloud(seed=s).seed for s in (-1, 2**70)] == [-1, 2**70]
+    text = "name: s\ncloud: {seed: %d}\nsteps: [{wait: 1}]\n"
+    assert [loads(text % s).cases[0].cloud.seed for s in (-1, 2**70)] == [-1, 2**70]
 
 
 @pytest.mark.parametrize(
