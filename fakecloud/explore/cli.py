@@ -64,7 +64,12 @@ def _explore_parser() -> argparse.ArgumentParser:
         metavar="tcp://HOST:PORT",
         help="run the seeds on this Dask scheduler's workers (needs the [cluster] extra)",
     )
-    p.add_argument("--time-budget", type=float, metavar="S", help="stop starting seeds after S s")
+    p.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="S",
+        help="stop starting seeds after S s (each case runs its first batch)",
+    )
     p.add_argument("--shrink", action="store_true", help="shrink each group's replay first")
     p.add_argument("--out", default="explore-replays", metavar="DIR", help="replay files' folder")
     p.add_argument("--json", metavar="OUT.json", help="write the groups as JSON")
@@ -119,7 +124,8 @@ def explore_main(argv: list[str] | None = None) -> int:
             )
         if args.time_budget is not None:
             try:
-                finite_seconds(args.time_budget, "--time-budget")
+                # 0 ran no seed and passed, as --seeds 0 would (refused)
+                finite_seconds(args.time_budget, "--time-budget", positive=True)
             except OutOfRange as exc:
                 raise _Usage(f"fakecloud explore: {exc}") from None
         for out in (args.json, args.junit):
@@ -161,7 +167,8 @@ def explore_main(argv: list[str] | None = None) -> int:
                 cases,
                 seeds,
                 executor=executor,
-                stop=lambda: ctrl_c.pressed or budget.spent(),
+                stop=lambda: ctrl_c.pressed,
+                time_up=budget.spent,
                 on_batch=progress.advance,
                 out_dir=args.out,
                 shrink=args.shrink,

@@ -99,6 +99,7 @@ def explore_file(
     *,
     executor: Executor | None = None,
     stop: Callable[[], bool] = lambda: False,
+    time_up: Callable[[], bool] = lambda: False,
     on_batch: Callable[[str, list[SeedOutcome]], None] = lambda case_id, outcomes: None,
     out_dir: str | Path | None = None,
     shrink: bool = False,
@@ -106,8 +107,10 @@ def explore_file(
 ) -> Report:
     """Explore `cases` of the scenario file `text` (named `filename`); see the module doc.
 
-    `seeds(case)` gives the seeds of a case; `on_batch` is told of each finished batch (for a
-    progress bar); replay files go to `out_dir` (none written when it is None).
+    `seeds(case)` gives the seeds of a case; no batch starts once `stop()` (Ctrl-C), nor once
+    `time_up()` (a time budget) after the case's first batch: a case always runs some seeds, so
+    its status says something. `on_batch` is told of each finished batch (for a progress bar);
+    replay files go to `out_dir` (none written when it is None).
     """
     from fakecloud.scenario.runner import PLAN_AFTER_FORKS
 
@@ -123,7 +126,11 @@ def explore_file(
             ready.world.plan()
             if executor.workers > 1 and not stop():
                 work = _first_seed_here(work, outcomes, functools.partial(on_batch, case.id))
-        for finished in executor.map(work, stop):
+
+        def case_stop(outcomes: list = outcomes) -> bool:
+            return stop() or (bool(outcomes) and time_up())
+
+        for finished in executor.map(work, case_stop):
             outcomes += finished
             on_batch(case.id, finished)
         wanted = seeds(case)  # a range's len is O(1): --seeds 10**12 with a time budget

@@ -109,21 +109,15 @@ def test_a_pool_gets_every_seed_once_and_the_last_batches_small():
 
 
 def test_a_spent_time_budget_starts_no_more_seeds_and_says_so(shared_link, tmp_path, capsys):
-    code = cli(
-        [
-            "explore",
-            str(shared_link),
-            "--time-budget",
-            "0",
-            "--jobs",
-            "1",
-            "--no-progress",
-            "--out",
-            str(tmp_path),
-        ]
-    )
-    assert code == 0
-    assert "the time budget ran out before every seed ran" in capsys.readouterr().out
+    """The budget stops a case after its first batch, never before: ``--time-budget 0`` (now
+    refused) ran no seed and passed, whatever the scenario broke."""
+    argv = ["explore", str(shared_link), "--jobs", "1", "--no-progress", "--out", str(tmp_path)]
+    assert cli([*argv, "--time-budget", "0"]) == 2
+    assert "--time-budget: expected a number of seconds above 0" in capsys.readouterr().err
+    code = cli([*argv, "--time-budget", "1e-9"])
+    out = capsys.readouterr().out
+    assert "the time budget ran out before every seed ran" in out
+    assert code == 1 and "3 seeds, 0 passed, 3 broke something" in out  # its first batch
 
 
 def test_more_jobs_than_seeds_start_no_more_workers_than_seeds(shared_link, tmp_path, monkeypatch):
