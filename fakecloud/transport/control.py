@@ -86,24 +86,62 @@ Handler = Callable[[ControlContext, ControlRequest], Any]
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A registered control endpoint: its handler and the status of a successful answer."""
+    """A registered control endpoint: its handler, the status of a successful answer, the keys
+    its JSON body may have (None: any body, the handler checks it) and its query parameters."""
 
     method: str
     path: str
     handler: Handler
     status: int = 200
+    body: tuple[str, ...] | None = ()
+    query: tuple[str, ...] = ()
+
+    def problem(self, data: Any, query: dict[str, list[str]]) -> str | None:
+        """What is wrong with the keys of a request, as Nova's schemas refuse an unexpected
+        property (``additionalProperties: false``): a mistyped ``cap`` for ``cap_s`` was
+        ignored, and the cloud ran on without the bound asked for."""
+        from fakecloud.config import did_you_mean
+
+        where = f"{self.method} {self.path}"
+        if self.body is not None:
+            if not isinstance(data, dict):
+                return f"the body of {where} must be a JSON object, got {data!r}"
+            for key in data:
+                if key not in self.body:
+                    known = f"known: {', '.join(self.body)}" if self.body else "it takes none"
+                    return (
+                        f"unknown key {key!r} in the body of {where}"
+                        f"{did_you_mean(key, self.body)}; {known}"
+                    )
+        for name in query:
+            if name not in self.query:
+                known = f"known: {', '.join(self.query)}" if self.query else "it takes none"
+                return (
+                    f"unknown query parameter {name!r} of {where}"
+                    f"{did_you_mean(name, self.query)}; {known}"
+                )
+        return None
 
 
 #: (method, path) → endpoint, in registration order.
 ENDPOINTS: dict[tuple[str, str], Endpoint] = {}
 
 
-def endpoint(method: str, path: str, *, status: int = 200) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of `method` `path`."""
+def endpoint(
+    method: str,
+    path: str,
+    *,
+    status: int = 200,
+    body: tuple[str, ...] | None = (),
+    query: tuple[str, ...] = (),
+) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of `method` `path`, whose JSON body may
+    have the keys `body` (None: any JSON, checked by the handler) and whose query the
+    parameters `query`; any other key is refused (400)."""
 
     def register(handler: Handler) -> Handler:
         ENDPOINTS[(method.upper(), path.rstrip("/"))] = Endpoint(
-            method.upper(), path.rstrip("/"), handler, status
+            method.upper(), path.rstrip("/"), handler, status, body, query
         )
         return handler
 
@@ -127,6 +165,9 @@ def answer(ctx: ControlContext, method: str, path: str, query: str, body: bytes)
     except (ValueError, RecursionError):
         return 400, {"error": {"code": 400, "message": "the body is not JSON"}}
     req = ControlRequest(key[0], key[1], data, parse_qs(query, keep_blank_values=True))
+    problem = found.problem(data, req.query)
+    if problem:
+        return 400, {"error": {"code": 400, "message": problem}}
     try:
         with ctx.lock:
             return found.status, found.handler(ctx, req)
@@ -200,7 +241,7 @@ def clock_document(ctx: ControlContext) -> dict[str, Any]:
     }
 
 
-@endpoint("POST", "/fakecloud/advance")
+@endpoint("POST", "/fakecloud/advance", body=("seconds",))
 def advance(ctx: ControlContext, req: ControlRequest) -> Any:
     """Run the cloud ``seconds`` virtual seconds forward; answers the clock."""
     if not isinstance(req.data, dict) or "seconds" not in req.data:
@@ -215,11 +256,14 @@ def clock(ctx: ControlContext, req: ControlRequest) -> Any:
     return clock_document(ctx)
 
 
-@endpoint("POST", "/fakecloud/faults", status=201)
+@endpoint("POST", "/fakecloud/faults", status=201, body=None)
 def add_faults(ctx: ControlContext, req: ControlRequest) -> Any:
     """Add one rule (the body) or several (``{"rules": [...]}``) to the fault plan."""
     data = req.data
     rules = data.get("rules") if isinstance(data, dict) and "rules" in data else [data]
+    if isinstance(data, dict) and "rules" in data and len(data) > 1:
+        others = ", ".join(repr(k) for k in data if k != "rules")
+        raise ControlError(f'give {{"rules": [...]}} alone or one rule, not rules and {others}')
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
         raise ControlError('give a rule {"point": ..., ...} or {"rules": [...]}')
     fields = []
@@ -253,7 +297,7 @@ def clear_faults(ctx: ControlContext, req: ControlRequest) -> Any:
     return {"rules": []}
 
 
-@endpoint("POST", "/fakecloud/faults/release")
+@endpoint("POST", "/fakecloud/faults/release", body=("point",))
 def release_faults(ctx: ControlContext, req: ControlRequest) -> Any:
     """Release the work stalled at ``point``; answers how many were released."""
     point = req.data.get("point") if isinstance(req.data, dict) else None
@@ -262,7 +306,7 @@ def release_faults(ctx: ControlContext, req: ControlRequest) -> Any:
     return {"released": ctx.cloud.faults.release(point)}
 
 
-@endpoint("GET", "/fakecloud/trace")
+@endpoint("GET", "/fakecloud/trace", query=("since", "kind"))
 def trace(ctx: ControlContext, req: ControlRequest) -> Any:
     """Trace events from sequence number ``since`` (default 0), of kind ``kind`` if given."""
     try:
@@ -295,7 +339,7 @@ def rules_document(rules: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-@endpoint("POST", "/fakecloud/idle")
+@endpoint("POST", "/fakecloud/idle", body=("cap_s",))
 def idle(ctx: ControlContext, req: ControlRequest) -> Any:
     """Run until no work is left (at most ``cap_s`` virtual seconds); answers the clock."""
     cap = req.data.get("cap_s") if isinstance(req.data, dict) else None
@@ -305,7 +349,7 @@ def idle(ctx: ControlContext, req: ControlRequest) -> Any:
     return clock_document(ctx)
 
 
-@endpoint("GET", "/fakecloud/invariants")
+@endpoint("GET", "/fakecloud/invariants", query=("names",))
 def invariants(ctx: ControlContext, req: ControlRequest) -> Any:
     """Check the invariant library (``names=a,b`` for some); violations and what could not be
     checked."""
@@ -334,7 +378,7 @@ def _server(ctx: ControlContext, what: str) -> Any:
     return ctx.server
 
 
-@endpoint("POST", "/fakecloud/reset")
+@endpoint("POST", "/fakecloud/reset", body=("seed",))
 def reset(ctx: ControlContext, req: ControlRequest) -> Any:
     """Serve a fresh cloud built as at start-up (``{"seed": n}`` for another seed)."""
     seed = req.data.get("seed") if isinstance(req.data, dict) else None
@@ -353,7 +397,7 @@ def save(ctx: ControlContext, req: ControlRequest) -> Any:
     return to_data(ctx.cloud)
 
 
-@endpoint("POST", "/fakecloud/load")
+@endpoint("POST", "/fakecloud/load", body=None)
 def load(ctx: ControlContext, req: ControlRequest) -> Any:
     """Serve the cloud saved in the body (what ``POST /fakecloud/save`` or ``cloud.save``
     gave) on these ports; answers the clock."""

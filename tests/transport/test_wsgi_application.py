@@ -106,6 +106,27 @@ def test_control_mistakes_are_400s_that_say_what_to_send():
     assert "GET /fakecloud/clock" in json.loads(payload)["error"]["message"]
 
 
+def test_a_control_request_with_a_key_it_does_not_take_is_refused_not_ignored():
+    """``{"cap": 5}`` for ``{"cap_s": 5}`` ran the cloud to idle with no cap at all, and
+    ``?sinc=5`` answered every event: each key is now checked, as Nova's schemas refuse an
+    unexpected property."""
+    cloud = Cloud(seed=1)
+    app = control(cloud)
+    status, _, payload = call(app, "POST", "/fakecloud/idle", b'{"cap": 5}')
+    assert (status, json.loads(payload)["error"]["message"]) == (
+        "400 Bad Request",
+        "unknown key 'cap' in the body of POST /fakecloud/idle (did you mean 'cap_s'?); "
+        "known: cap_s",
+    )
+    status, _, payload = call(app, "GET", "/fakecloud/trace", query="sinc=5")
+    assert (
+        "unknown query parameter 'sinc' of GET /fakecloud/trace (did you mean 'since'"
+        in (json.loads(payload)["error"]["message"])
+    )
+    assert call(app, "POST", "/fakecloud/idle", b"[5]")[0] == "400 Bad Request"
+    assert call(app, "POST", "/fakecloud/idle", b'{"cap_s": 5}')[0] == "200 OK"
+
+
 def test_control_endpoints_are_one_table():
     assert set(ENDPOINTS) >= {
         ("DELETE", "/fakecloud/faults"),
