@@ -4,6 +4,8 @@
 ('7.155', '0.107', '2')
 >>> detail("duration_s", 0.10715136), detail("requested_at", 10.291, t0=10.189)
 ('0.107', '0.102')
+>>> counted(1, "seed"), counted(3, "seed"), counted(0, "run")
+('1 seed', '3 seeds', '0 runs')
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ def secs(seconds: float) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def counted(n: int, noun: str) -> str:
+    """`n` and `noun`, plural unless `n` is 1 ("1 run", "2 runs")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def detail(key: str, value: Any, t0: float = 0.0) -> Any:

@@ -28,6 +28,7 @@ from fakecloud.explore.runner import (
     batch_size,
     default_jobs,
 )
+from fakecloud.humanize import counted
 from fakecloud.outputs import new_folder_problem, output_problem, write_atomic
 from fakecloud.scenario.errors import ScenarioError
 
@@ -251,7 +252,7 @@ def render(report: Any) -> str:
     for case in report.cases:
         name = f"{report.file} [{case.case_id}]" if case.case_id != "default" else report.file
         lines.append(
-            f"{name}: {len(case.seeds)} seeds, {case.passed} passed, "
+            f"{name}: {counted(len(case.seeds), 'seed')}, {case.passed} passed, "
             f"{len(case.failed)} broke something"
         )
         lines.append(f"  chance: {case.spec}")
@@ -260,18 +261,18 @@ def render(report: Any) -> str:
             verdict = "; ".join(problems) if problems else "found what it lists, nothing else"
             lines.append(f"  bug hunt (finds: {', '.join(case.finds)}): {verdict}")
         if case.groups:
-            lines.append(f"  {len(case.groups)} group(s) by what broke and how:")
+            lines.append(f"  {counted(len(case.groups), 'group')} by what broke and how:")
         for n, g in enumerate(case.groups, 1):
             shown = ", ".join(map(str, g.seeds[:SHOWN_SEEDS]))
             more = f" and {g.count - SHOWN_SEEDS} more" if g.count > SHOWN_SEEDS else ""
-            lines.append(f"  {n}. {g.key}: {g.count} seed(s): {shown}{more}")
+            lines.append(f"  {n}. {g.key}: {counted(g.count, 'seed')}: {shown}{more}")
             for detail in g.details[:2]:
                 lines.append(f"       {detail[:150]}")
             lines.append("       led there by: " + ("; ".join(g.path) or "delays and orders alone"))
             if g.replay:
                 lines.append(f"       replay{' (shrunk)' if g.shrunk else ''}: {g.replay}")
     shown_rate = f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
-    tail = f"{report.seeds_run} seeds in {report.elapsed_s:.1f} s ({shown_rate} seeds/s)"
+    tail = f"{counted(report.seeds_run, 'seed')} in {report.elapsed_s:.1f} s ({shown_rate} seeds/s)"
     if report.interrupted:
         tail += "; interrupted (Ctrl-C) before every seed ran"
     elif report.stopped_early:

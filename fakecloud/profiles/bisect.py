@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.errors import ConfigError
+from fakecloud.humanize import counted
 from fakecloud.profiles.releases import RELEASES, SERIES, Release, release
 from fakecloud.profiles.resolve import resolve
 
@@ -153,7 +154,7 @@ def report(results: list[SeriesResult]) -> str:
         ]
         previous = res
     total = sum(len(r.runs) for r in results)
-    lines += ["", f"{total} runs."]
+    lines += ["", f"{counted(total, 'run')}."]
     if changes:
         lines.append("The outcome changes:")
         lines += [f"  {change}" for change in changes]

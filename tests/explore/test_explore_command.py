@@ -33,7 +33,7 @@ def test_every_seed_that_breaks_is_grouped_counted_and_replayable(shared_link, t
     text = capsys.readouterr().out
     assert "12 seeds, 0 passed, 12 broke something" in text
     assert "1. step small: finished at 2 s" in text
-    assert "12 seed(s): 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more" in text
+    assert "12 seeds: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more" in text
     data = json.loads(report.read_text())
     (group,) = data["groups"]
     assert group["count"] == 12 and group["seeds"] == list(range(12))

@@ -53,6 +53,12 @@ def test_a_fix_and_a_later_regression_in_one_series_need_every_release_run():
     assert profile_for("upstream", release("20.0.0")) == "nova-20.0.0"
 
 
+def test_one_release_searched_is_one_run():
+    """``--from 20.0.0 --to 20.0.0`` printed "1 runs." (explore's "1 seeds", "1 seed(s)")."""
+    results = bisect(_runner(lambda r: False, []), "seed", "20.0.0", "20.0.0")
+    assert "\n1 run.\n" in report(results)
+
+
 def test_the_command_reports_where_the_lp1731986_scenario_changes(capsys):
     status = main(
         [
