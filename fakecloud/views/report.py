@@ -47,14 +47,15 @@ class ReportError(Exception):
 
 
 def load_jsonl(path: str) -> list[dict]:
-    """The events of a JSONL trace file; a clear error names a bad line."""
+    """The events of a JSONL trace file; a `ReportError` names a bad line (status 2, as any
+    input a command cannot use: was SystemExit, status 1, and out of a caller's main())."""
     events = []
     with open(path, "rb") as f:
         for number, raw in enumerate(f, 1):
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise SystemExit(
+                raise ReportError(
                     f"{path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}): a trace is "
                     "UTF-8 JSON Lines"
                 ) from None
@@ -63,10 +64,10 @@ def load_jsonl(path: str) -> list[dict]:
             try:
                 event = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise SystemExit(f"{path}:{number}: not a JSON trace event ({exc.msg})") from None
+                raise ReportError(f"{path}:{number}: not a JSON trace event ({exc.msg})") from None
             problem = _event_problem(event)
             if problem:
-                raise SystemExit(f"{path}:{number}: not a trace event ({problem})")
+                raise ReportError(f"{path}:{number}: not a trace event ({problem})")
             events.append(event)
     return events
 
@@ -299,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--trace` writes one afresh",
                 file=sys.stderr,
             )
-            return 1
+            return 2
         path = _out_path(args.output, fmt, case, many)
         if path is None:
             if not _emit((f"##### case {case}\n" if many else "") + body):
