@@ -52,24 +52,55 @@ def bounded(default: Any, bounds: Bounds) -> Any:
 
 def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
     """Check a user value against the field's default type and range; ints are accepted for
-    floats."""
-    default = field.default if field.default is not dataclasses.MISSING else None
-    if default is None or value is None:
-        return value
+    floats. A field whose default is made by a factory takes that default's type (a mapping,
+    a list), one whose default is None its annotation's (``bool | None``), and None only where
+    the default is None: ``delay_s: ~`` and ``disk_formats: qcow2`` were taken as given, and
+    the cloud failed later with a TypeError deep in a run."""
+    what = f"config {section}.{field.name}"
+    if field.default is dataclasses.MISSING:
+        return _coerce_made(what, field, value)
+    default = field.default
+    if default is None:
+        expected = _OPTIONAL.get(str(field.type))
+        if value is None or expected is None or isinstance(value, expected):
+            return value
+        if expected is bool:
+            raise ConfigError(f"{what}: expected true or false, got {value!r}")
+        raise ConfigError(f"{what}: expected {expected.__name__}, got {value!r}")
     expected = type(default)
+    if value is None:
+        raise ConfigError(
+            f"{what}: expected {expected.__name__}, got None (leave it out for "
+            f"the default, {default!r})"
+        )
     bounds = field.metadata.get("bounds") or for_field(field.name, default)
     if bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = bounds.check(value, f"config {section}.{field.name}")
+        value = bounds.check(value, what)
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if expected is bool and not isinstance(value, bool):
-        raise ConfigError(f"config {section}.{field.name}: expected true or false, got {value!r}")
+        raise ConfigError(f"{what}: expected true or false, got {value!r}")
     # YAML's true is Python's True, an int: a count or a number of seconds is not a yes/no.
     if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
         raise ConfigError(
-            f"config {section}.{field.name}: expected {expected.__name__}, "
-            f"got {type(value).__name__} {value!r}"
+            f"{what}: expected {expected.__name__}, got {type(value).__name__} {value!r}"
         )
+    return value
+
+
+#: What a field whose default is None takes besides None, by its annotation.
+_OPTIONAL = {"bool | None": bool, "int | None": int, "str | None": str}
+
+
+def _coerce_made(what: str, field: dataclasses.Field, value: Any) -> Any:
+    """A field whose default a factory makes: `value` must be of the default's kind."""
+    made = field.default_factory()  # type: ignore[misc]
+    if value is None:
+        raise ConfigError(f"{what}: expected {type(made).__name__}, got None")
+    if isinstance(made, Mapping) and not isinstance(value, Mapping):
+        raise ConfigError(f"{what}: expected a mapping, got {type(value).__name__} {value!r}")
+    if isinstance(made, list) and not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{what}: expected a list, got {type(value).__name__} {value!r}")
     return value
 
 

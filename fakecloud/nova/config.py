@@ -11,6 +11,7 @@ the timing knobs are fakecloud's, with defaults that make a run look like a smal
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -287,6 +288,10 @@ class NovaConfig:
             raise ConfigError(
                 "config nova.concurrency_backend must be eventlet or threading, got "
                 f"{self.concurrency_backend!r}"
+            )
+        if self.policy is not None and not isinstance(self.policy, Mapping):
+            raise ConfigError(
+                f"config nova.policy: a mapping of rule names to check strings, got {self.policy!r}"
             )
         for name in ("enforce_new_defaults", "enforce_scope"):
             value = getattr(self, name)

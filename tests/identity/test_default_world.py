@@ -138,7 +138,7 @@ def test_a_custom_role_with_an_implied_role():
         ({"roles": {"a": ["b"], "b": ["a"]}}, "implies itself"),
         ({"roles": {"a": ["ghost"]}}, "unknown role 'ghost'"),
         ({"projects": {"p": {"domain": "Nowhere"}}}, "unknown domain 'Nowhere'"),
-        ({"users": ["demo"]}, "must be a mapping"),
+        ({"users": ["demo"]}, "config identity.users: expected a mapping, got list"),
     ],
 )
 def test_bad_identity_config_is_an_error_that_says_what_is_wrong(identity, message):

@@ -30,6 +30,23 @@ def test_any_whole_number_is_a_seed():
 @pytest.mark.parametrize(
     "config, expected",
     [
+        ({"rpc": {"delay_s": None}}, r"config rpc.delay_s: expected float, got None \(leave it"),
+        ({"glance": {"disk_formats": "qcow2"}}, "config glance.disk_formats: expected a list"),
+        ({"cinder": {"project_quotas": "x"}}, "config cinder.project_quotas: expected a mapping"),
+        ({"glance": {"require_image_format_match": "x"}}, "expected true or false, got 'x'"),
+        ({"nova": {"policy": 5}}, "config nova.policy: a mapping of rule names"),
+    ],
+)
+def test_a_config_value_of_the_wrong_kind_is_refused_when_the_cloud_is_built(config, expected):
+    """Each was taken as given (a YAML ``delay_s: ~`` too), and the cloud failed later: a
+    TypeError from the run, an AttributeError from a quota check, a 500 from the policy."""
+    with pytest.raises(ConfigError, match=expected):
+        Cloud(config=config)
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
         ({"switches": ["lp1731986"]}, "config switches: a mapping of switch names to values"),
         ({"bugs": "lp1731986"}, r"config bugs: a list of bug names such as \['lp1731986'\]"),
         ({"bugs": {"lp1731986": True}}, "config bugs: a list of bug names"),
