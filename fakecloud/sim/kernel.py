@@ -23,7 +23,7 @@ import simpy
 from simpy.core import EmptySchedule, StopSimulation
 from simpy.events import NORMAL, URGENT, EventPriority, Initialize
 
-from fakecloud.bounds import finite_seconds
+from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.config import Config, config_section
 from fakecloud.errors import ReentrantClockError, SimulationNotIdle
 from fakecloud.humanize import secs
@@ -265,6 +265,13 @@ class Kernel:
         if until is not None and not isinstance(until, simpy.Event):
             until = finite_seconds(until, "run(until)")  # names a string or bool, as advance
             self.clock.check_horizon(until, "run(until)")
+            if until <= self.env.now:  # simpy's bare ValueError, for a time or a duration mixed up
+                if until == self.env.now:
+                    return self.advance(0)  # what is due now runs, as at any other until
+                raise OutOfRange(
+                    f"run(until={until:g}): the clock is already at {self.env.now:g}; until "
+                    f"is a time on the clock (advance({until:g}) moves it {until:g} s on)"
+                )
         if until is None or (isinstance(until, simpy.Event) and until.callbacks is not None):
             with self.driving():
                 return self._run_to(until)

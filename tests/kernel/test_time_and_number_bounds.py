@@ -38,6 +38,17 @@ def test_run_and_run_until_idle_refuse_non_finite_times():
     assert cloud.now == 0.0
 
 
+def test_run_until_a_time_already_past_says_so_and_until_now_runs_what_is_due():
+    """Were simpy's "until (3.0) must be greater than the current simulation time" (a time
+    mixed up with a duration), also for until == now, where advance(0) runs what is due."""
+    cloud = Cloud(seed=1)
+    cloud.advance(5)
+    with pytest.raises(OutOfRange, match=r"^run\(until=3\): the clock is already at 5; until"):
+        cloud.run(until=3)
+    cloud.run(until=5)
+    assert cloud.now == 5.0
+
+
 def test_the_clock_cannot_be_run_past_the_calendar():
     cloud = Cloud(seed=1, config={"clock": {"epoch": "8999-01-01T00:00:00Z"}})
     for _ in range(31):
