@@ -40,7 +40,10 @@ def config_section(name: str):
 
 
 def did_you_mean(word: str, choices) -> str:
-    """Return " (did you mean X?)" for the closest of `choices` to `word`, or "" if none is."""
+    """Return " (did you mean X?)" for the closest of `choices` to `word`, or "" if none is
+    (or `word` is no string: ``config={1: {}}`` was difflib's TypeError)."""
+    if not isinstance(word, str):
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

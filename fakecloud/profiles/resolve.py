@@ -177,6 +177,8 @@ class Switches:
     @classmethod
     def for_profile(cls, profile: str, overrides: Mapping[str, Any] | None = None) -> Switches:
         """The values of `profile`, with per-cloud `overrides`; unknown names are errors."""
+        if not isinstance(profile, str):  # a list was resolve's cache's TypeError (unhashable)
+            raise ConfigError(f"a profile is a string like 'nova-20.6.0', got {profile!r}")
         resolved = resolve(profile)
         values = dict(resolved.values)
         for name, value in (overrides or {}).items():

@@ -17,6 +17,12 @@ def test_a_seed_that_is_not_a_whole_number_is_refused(seed):
         Cloud(seed=seed)
 
 
+def test_a_profile_that_is_no_string_is_named():
+    """``Cloud(profile=["seed"])`` was "unhashable type: 'list'" from the profile cache."""
+    with pytest.raises(ConfigError, match=r"^a profile is a string like 'nova-20.6.0', got \["):
+        Cloud(profile=["seed"])
+
+
 def test_any_whole_number_is_a_seed():
     """A scenario file's ``seed: -1`` was refused ("expected a number at least 0") where
     Cloud(seed=-1), ``--seed -1`` and POST /fakecloud/reset built seed -1's world."""
@@ -50,6 +56,8 @@ def test_a_config_value_of_the_wrong_kind_is_refused_when_the_cloud_is_built(con
         ({"switches": ["lp1731986"]}, "config switches: a mapping of switch names to values"),
         ({"bugs": "lp1731986"}, r"config bugs: a list of bug names such as \['lp1731986'\]"),
         ({"bugs": {"lp1731986": True}}, "config bugs: a list of bug names"),
+        ({1: {}}, "unknown config section 1$"),  # this and the next: difflib's TypeError
+        ({"bugs": [1]}, "unknown switch 1$"),
     ],
 )
 def test_switches_and_bugs_of_the_wrong_shape_are_named(config, expected):
