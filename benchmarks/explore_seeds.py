@@ -8,7 +8,6 @@ its delays and orders drawn, and checks the expectations and the invariant libra
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import statistics
 import time
@@ -70,16 +69,16 @@ def two_workers(quick: bool) -> Result:
             start, before = time.monotonic(), os.times()
             with Executor(jobs) as executor:
                 outcomes = [o for batch in executor.map(work) for o in batch]
-                workers = [_cpu_of(p.pid) for p in multiprocessing.active_children()]
             took[jobs] = time.monotonic() - start
             after = os.times()
             cpu[jobs] = sum(after[:4]) - sum(before[:4])  # user + system, children included
             own = sum(after[:2]) - sum(before[:2])
+            worker = sum(after[2:4]) - sum(before[2:4])  # the one worker, waited for on close
             assert len(outcomes) == seeds
         ratios.append(took[1] / took[2])
         efficiency.append(cpu[1] / cpu[2])
-        if all(w is not None for w in workers) and workers:
-            free.append(cpu[1] / max(own, *workers))
+        if worker > 0:
+            free.append(cpu[1] / max(own, worker))
     load = os.getloadavg()[0]
     free_note = (
         f"; on two free cores (from CPU times) {statistics.median(free):.2f}x" if free else ""
@@ -99,12 +98,3 @@ def two_workers(quick: bool) -> Result:
         ),
         extra={"cpu_efficiency": efficiency, "free_core_speedup": free, "load_average": load},
     )
-
-
-def _cpu_of(pid: int) -> float | None:
-    """CPU seconds (user + system) process `pid` has used so far (Linux /proc), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -7,8 +7,13 @@ looks for finished batches, and hands out the next ones, between its own. There 
 a pool of J forked workers fed by threads of an idle parent cost a fork, a worker's warm-up and
 its copy-on-write faults more, and the parent's threads took CPU from the workers at every batch.
 
-The workers start from this process's memory (the cases prepared, their worlds' forks
-planned), ignore Ctrl-C (this process answers it) and leave when told or when this process
+Workers serve one `LocalPool.map`: they are forked at its first batches, from this process as
+it is then (the case it maps prepared, its world's fork planned, a seed of it played), and told
+to leave once no batch is left for them. The last few batches are kept for this process, so a
+worker's exit (a few milliseconds: the kernel unmaps every page it shares with this process)
+overlaps this process's own last seeds instead of being waited for at the end.
+
+The workers ignore Ctrl-C (this process answers it) and leave when told or when this process
 closes their pipe.
 """
 
@@ -16,12 +21,18 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 #: Batches a worker is given ahead: the one it runs and the next, ready when it finishes.
 _AHEAD = 2
+
+#: The last batches of a map, run by this process alone (a worker is never given one): the
+#: smallest when `fakecloud.explore.runner.batches` cuts them, seeds this process runs while
+#: its workers, told to leave once only these are left, finish theirs and exit.
+_KEPT = 3
 
 
 class WorkerDied(RuntimeError):
@@ -33,11 +44,13 @@ class LocalPool:
 
     def __init__(self, jobs: int):
         self.jobs = jobs
-        self._workers: list[_Worker] = []
+        self._workers: list[_Worker] = []  # serving the map under way
+        self._leaving: list[_Worker] = []  # told to leave, not yet waited for
 
     @property
     def forked(self) -> bool:
-        """Whether workers have been forked (from this process as it was then)."""
+        """Whether workers forked for the map under way serve it (forked from this process as
+        it was at that map's start; a new map forks its own)."""
         return bool(self._workers)
 
     def map(
@@ -46,46 +59,67 @@ class LocalPool:
         """`run(batch)` of each batch of `work`, as batches finish, here or in a worker (the
         workers call `run` too: it must be a module-level function); no new batch starts once
         `stop()` is true."""
+        ahead: deque[Any] = deque()  # taken from `work`, not started
 
-        def next_batch() -> Any:
-            return None if stop() else next(work, None)
+        def next_batch(here: bool) -> Any:
+            if stop():
+                return None
+            while len(ahead) <= _KEPT:
+                batch = next(work, None)
+                if batch is None:
+                    break
+                ahead.append(batch)
+            if not here and len(ahead) <= _KEPT:  # the last ones: this process's
+                return None
+            return ahead.popleft() if ahead else None
 
         def feed(worker: _Worker) -> None:
-            while worker.pending < _AHEAD:
-                batch = next_batch()
-                if batch is None:
+            while worker.pending < _AHEAD and not worker.told:
+                batch = next_batch(here=False)
+                if batch is None:  # none left for any worker: they leave once done
+                    for each in self._workers:
+                        each.stop(abort=False)
                     return
                 worker.send(batch)
 
         try:
-            for worker in self._workers:
-                feed(worker)
             while len(self._workers) < self.jobs - 1:  # forked once there is work for them
-                batch = next_batch()
-                if batch is None:
+                first = []
+                while len(first) < _AHEAD and (batch := next_batch(here=False)) is not None:
+                    first.append(batch)
+                if not first:
                     break
-                worker = _Worker(run, self._workers)
+                # its first batches are in its memory from the fork: it starts at once
+                worker = _Worker(run, self._workers + self._leaving, first)
                 self._workers.append(worker)
-                worker.send(batch)
                 feed(worker)
             while True:
                 for worker in self._finished(timeout=0):
                     done = worker.receive()
                     feed(worker)
                     yield done
-                batch = next_batch()
+                batch = next_batch(here=True)
                 if batch is not None:
                     yield run(batch)
                     continue
                 if not any(w.pending for w in self._workers):
-                    return
+                    break
                 for worker in self._finished(timeout=None):
                     yield worker.receive()
         except BaseException as exc:  # an error, Ctrl-C, or the caller stopped reading
             # stopped, not awaited; a dead worker takes the pool with it
             if isinstance(exc, WorkerDied) or any(w.pending for w in self._workers):
                 self.close(abort=True)
+            self._let_go()
             raise
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """The workers of a map that has no more for them leave (most were told already)."""
+        for worker in self._workers:
+            worker.stop(abort=False)
+        self._leaving += self._workers
+        self._workers = []
 
     def _finished(self, timeout: float | None) -> list[_Worker]:
         busy = {w.conn: w for w in self._workers if w.pending}
@@ -93,7 +127,8 @@ class LocalPool:
 
     def close(self, abort: bool = False) -> None:
         """Let the workers go (`abort`: stop them at once) and wait for them to exit."""
-        workers, self._workers = self._workers, []
+        workers = self._workers + self._leaving
+        self._workers, self._leaving = [], []
         for worker in workers:
             worker.stop(abort)
         for worker in workers:
@@ -104,14 +139,17 @@ class LocalPool:
 class _Worker:
     """A forked worker process and this process's end of its pipe."""
 
-    def __init__(self, run: Callable[[Any], Any], others: list[_Worker]):
+    def __init__(self, run: Callable[[Any], Any], others: list[_Worker], first: list[Any]):
         self.conn, theirs = multiprocessing.Pipe()
         inherited = [self.conn] + [w.conn for w in others]
         context = multiprocessing.get_context("fork")
-        self.process = context.Process(target=_serve, args=(theirs, inherited, run), daemon=True)
+        self.process = context.Process(
+            target=_serve, args=(theirs, inherited, run, first), daemon=True
+        )
         self.process.start()
         theirs.close()
-        self.pending = 0
+        self.pending = len(first)
+        self.told = False  # to leave
 
     def send(self, batch: Any) -> None:
         try:
@@ -139,19 +177,27 @@ class _Worker:
         if abort:
             self.process.terminate()
             return
+        if self.told:
+            return
+        self.told = True
         try:
             self.conn.send(None)
         except OSError:  # gone already
             pass
 
 
-def _serve(conn: Connection, inherited: list[Connection], run: Callable[[Any], Any]) -> None:
-    """A worker's loop: run each batch sent, answer (True, outcomes) or (False, the error)."""
+def _serve(
+    conn: Connection, inherited: list[Connection], run: Callable[[Any], Any], first: list[Any]
+) -> None:
+    """A worker's loop: run its `first` batches, then each batch sent, and answer each with
+    (True, outcomes) or (False, the error)."""
     # Ctrl-C reaches the whole process group: the parent alone answers it (it stops the
     # workers and exits 130) instead of every worker printing a KeyboardInterrupt traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for other in inherited:  # the parent's ends: its exit must end this worker's reads
         other.close()
+    for batch in first:
+        _answer(conn, run, batch)
     while True:
         try:
             batch = conn.recv()
@@ -159,11 +205,15 @@ def _serve(conn: Connection, inherited: list[Connection], run: Callable[[Any], A
             return
         if batch is None:
             return
-        try:
-            answer: tuple[bool, Any] = (True, run(batch))
-        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
-            answer = (False, exc)
-        try:
-            conn.send(answer)
-        except Exception as exc:  # noqa: BLE001 - an error that does not pickle
-            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        _answer(conn, run, batch)
+
+
+def _answer(conn: Connection, run: Callable[[Any], Any], batch: Any) -> None:
+    try:
+        answer: tuple[bool, Any] = (True, run(batch))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        answer = (False, exc)
+    try:
+        conn.send(answer)
+    except Exception as exc:  # noqa: BLE001 - an error that does not pickle
+        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))

@@ -168,11 +168,12 @@ def batches(
     """`seeds` cut into batches of at most `size`.
 
     For `workers` > 1 the batches shrink toward the end (each at most the seeds left over
-    twice the workers), so the workers run out of work together: the last batch still
-    running when the others are done is a few seeds, not `size`.
+    three times the workers: a worker holds up to two, the one it runs and the next, and a
+    third is running elsewhere), so the workers run out of work together: the last batch
+    still running when the others are done is a few seeds, not `size`.
     """
     order = seeds if isinstance(seeds, Sequence) else list(seeds)
-    spread = 2 * workers if workers > 1 else 0
+    spread = 3 * workers if workers > 1 else 0
     i = 0
     while i < len(order):
         left = len(order) - i

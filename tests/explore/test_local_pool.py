@@ -1,15 +1,32 @@
-"""The local pool: this process runs batches alongside its forked workers, a worker's error
-reaches the caller, and a worker that dies is named rather than waited for."""
+"""The local pool: this process runs batches alongside its forked workers (each map forks its
+own, and keeps its last batches here), a worker's error reaches the caller, and a worker that
+dies is named rather than waited for."""
 
 import os
+import signal
 
 import pytest
 
-from fakecloud.explore.pool import LocalPool, WorkerDied
+from fakecloud.explore.pool import _KEPT, LocalPool, WorkerDied
 
 
 def _pid(batch):
     return [(batch, os.getpid())]
+
+
+def _state(batch):
+    return [(batch, os.getpid(), _STATE)]
+
+
+def _kill_worker_here(batch):
+    if os.getpid() == _PARENT and _POOL._workers:
+        os.kill(_POOL._workers[0].process.pid, signal.SIGKILL)
+        _POOL._workers[0].process.join()
+    return [batch]
+
+
+_STATE = "before"
+_POOL = None
 
 
 def _fail(batch):
@@ -27,7 +44,7 @@ def _die(batch):
 _PARENT = os.getpid()
 
 
-def test_batches_run_here_and_on_a_forked_worker_each_once():
+def test_batches_run_here_and_on_a_forked_worker_each_once_the_last_ones_here():
     pool = LocalPool(2)
     try:
         done = [item for batch in pool.map(iter(range(12)), lambda: False, _pid) for item in batch]
@@ -35,6 +52,25 @@ def test_batches_run_here_and_on_a_forked_worker_each_once():
         pool.close()
     assert sorted(b for b, _ in done) == list(range(12))
     assert {pid for _, pid in done} - {os.getpid()} and os.getpid() in {pid for _, pid in done}
+    # the worker, told to leave once only these are left, exits while this process runs them
+    assert {pid for b, pid in done if b >= 12 - _KEPT} == {os.getpid()}
+
+
+def test_each_map_forks_its_workers_from_this_process_as_it_is_then():
+    global _STATE
+    pool = LocalPool(2)
+    try:
+        first = [i for batch in pool.map(iter(range(8)), lambda: False, _state) for i in batch]
+        assert not pool.forked  # its workers left with the map's last batches
+        _STATE = "after"  # a case prepared here between maps: the next workers start from it
+        second = [i for batch in pool.map(iter(range(8)), lambda: False, _state) for i in batch]
+    finally:
+        _STATE = "before"
+        pool.close()
+    workers = [{pid for _, pid, _ in run} - {os.getpid()} for run in (first, second)]
+    assert all(workers) and workers[0] != workers[1]
+    assert {state for *_, state in first} == {"before"}
+    assert {state for *_, state in second} == {"after"}
 
 
 def test_a_workers_error_is_raised_here_and_a_spent_stop_starts_nothing():
@@ -53,13 +89,11 @@ def test_a_worker_that_dies_is_named():
 
 
 def test_a_worker_dead_before_its_next_batch_is_named_and_the_pool_closed():
-    pool = LocalPool(2)
-    assert sorted(
-        b for b, _ in (i for x in pool.map(iter(range(4)), lambda: False, _pid) for i in x)
-    ) == [0, 1, 2, 3]
-    (worker,) = pool._workers
-    worker.process.kill()
-    worker.process.join()
-    with pytest.raises(WorkerDied, match="ended without answering"):
-        list(pool.map(iter(range(4)), lambda: False, _pid))
+    global _POOL
+    pool = _POOL = LocalPool(2)
+    try:
+        with pytest.raises(WorkerDied, match="ended without answering"):
+            list(pool.map(iter(range(12)), lambda: False, _kill_worker_here))
+    finally:
+        _POOL = None
     assert not pool.forked
