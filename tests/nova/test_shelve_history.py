@@ -107,3 +107,11 @@ def test_shelved_offload_time_offloads_at_the_hourly_poll():
         ("compute_shelve_instance", "Success"),
         ("compute_shelve_offload_instance", "Success"),
     ]
+    # The run's get_admin_context() (no project, a request id of its own) started no action:
+    # action_event_start/_finish fall back to the last one and leave its updated_at at the
+    # shelve's end (update_action False, 1a4ae60e1b, 17.0.0-34.0.0 db api); fakecloud reused
+    # the shelve's request id, so the offload moved it an hour on.
+    path = f"/v2.1/servers/{sid}/os-instance-actions/{rid}"
+    action = env.request("GET", path, user="admin", microversion="2.58").json()["instanceAction"]
+    shelved = action["events"][0]["finish_time"]
+    assert action["updated_at"] == shelved

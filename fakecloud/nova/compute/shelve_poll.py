@@ -6,9 +6,12 @@ shelved server stays on its host until a run of the periodic task (spacing ``[DE
 shelved_poll_interval``, default 3600 s: ticks at whole hours of the cloud's clock here) finds
 it shelved with no task and ``shelved_at`` more than that long ago: task_state
 ``shelving_offloading`` (compare-and-swap on no task), then ``shelve_offload_instance`` inline
-(no clean shutdown). The periodic context has no project, so the offload's event falls on the
-server's last action (``action_event_start``'s fallback: the shelve's). A failure is only
-logged ('Periodic task failed to offload instance.'). 0 offloads at the shelve itself, -1 never.
+(no clean shutdown). The run's context is ``get_admin_context()`` (oslo.service's
+``run_periodic_tasks`` makes one per run: no user, no project, a request id of its own, shared
+by every server a run offloads); with no project the offload's event falls on the server's last
+action (``action_event_start``'s fallback: the shelve's), whose ``updated_at`` stays. A failure
+is only logged ('Periodic task failed to offload instance.'). 0 offloads at the shelve itself,
+-1 never.
 """
 
 from __future__ import annotations
@@ -68,17 +71,15 @@ def poll_tick(manager: Any) -> None:
     if not kernel.rpc.is_up(manager.target):
         return
     offload_time = manager.config.shelved_offload_time_s
+    context = None
     for row in shelved:
         if row.task_state is not None or kernel.now - _shelved_s(manager, row) <= offload_time:
             continue
         instance = manager.db.instance_get(row.uuid, manager.actor)
-        actions = manager.db.actions.get(row.uuid) or ()
-        context = RequestContext(
-            user_id="",
-            project_id=None,
-            roles=("admin",),
-            request_id=actions[-1].request_id if actions else "",
-        )
+        if context is None:  # drawn only when a run offloads, so other runs keep the ids
+            context = RequestContext(
+                user_id=None, project_id=None, roles=("admin",), request_id=kernel.ids.request_id()
+            )
         try:
             instance.task_state = states.SHELVING_OFFLOADING
             instance.save(expected_task_state=[None])
