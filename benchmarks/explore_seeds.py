@@ -65,9 +65,10 @@ def two_workers(quick: bool) -> Result:
     for _ in range(1 if quick else 3):
         took, cpu = {}, {}
         for jobs in (1, 2):
-            work = batches(text, FILE, CASE, range(seeds), batch_size(seeds, jobs), jobs)
+            size = batch_size(seeds, jobs)
             start, before = time.monotonic(), os.times()
             with Executor(jobs) as executor:
+                work = batches(text, FILE, CASE, range(seeds), size, jobs, executor.spread)
                 outcomes = [o for batch in executor.map(work) for o in batch]
             took[jobs] = time.monotonic() - start
             after = os.times()

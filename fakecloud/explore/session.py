@@ -120,7 +120,9 @@ def explore_file(
         ready = prepared(text, filename, case.id)
         case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds)
         outcomes: list[SeedOutcome] = []
-        work = batches(text, filename, case.id, seeds(case), batch_size, executor.workers)
+        work = batches(
+            text, filename, case.id, seeds(case), batch_size, executor.workers, executor.spread
+        )
         if executor.starts_from_here and _at_least(seeds(case), PLAN_AFTER_FORKS):
             # planned here once, not by every forked worker after its own slow first forks
             ready.world.plan()

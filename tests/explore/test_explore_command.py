@@ -106,6 +106,11 @@ def test_a_pool_gets_every_seed_once_and_the_last_batches_small():
     assert sizes[1] == [25] * 16
     # two workers: full batches first, then ever smaller ones, so both finish together
     assert max(sizes[2]) == 25 and sizes[2][-1] == 1 and sizes[2] == sorted(sizes[2], reverse=True)
+    # cut finer for a local pool (Executor.spread 3): each at most the seeds left over 3 x 2
+    work = list(batches("text", "f.yaml", "default", range(400), 25, 2, spread=3))
+    assert [s for b in work for s in b.seeds] == list(range(400))
+    assert all(len(b.seeds) <= -(-(400 - b.seeds[0]) // 6) for b in work)
+    assert len(work) > len(sizes[2])
 
 
 def test_a_spent_time_budget_starts_no_more_seeds_and_says_so(shared_link, tmp_path, capsys):
