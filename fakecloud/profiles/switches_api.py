@@ -129,6 +129,20 @@ SWITCHES = (
         (Change("32.0.0", "df630cd1b2", "api: the v2 API is deprecated"),),
     ),
     Switch(
+        "versioned_discovery_public",
+        "GET /v2 and /v2.1 (and with a final /), the version documents, need no token: their own "
+        "paste pipelines (oscomputeversion_v2, _legacy_v2); before, they were served by the API "
+        "pipeline behind keystonemiddleware, and without a token were its 401.",
+        False,
+        (
+            Change(
+                "21.0.0",
+                "1e907602e3",
+                "Allow versioned discovery unauthenticated (LP #1845530, #1728732)",
+            ),
+        ),
+    ),
+    Switch(
         "api_support_string",
         "the middle sentence of the 500 'Unexpected API Error.' body (version.support_string(); "
         "configurable since 23.0.0, d23cf26ec7, with the same default text until 34.0.0).",

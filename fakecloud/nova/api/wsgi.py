@@ -181,8 +181,12 @@ class NovaApiService(ApiService):
 
     def needs_token(self, method: str, path: str) -> bool:
         """Whether keystonemiddleware stands in front of `path`: not on the root application's
-        paths, nor on the ``/v2`` and ``/v2.1`` version documents."""
-        return path not in self.public_paths and not served_by_root_app(path)
+        paths, nor (from 21.0.0, 1e907602e3) on the ``/v2`` and ``/v2.1`` version documents."""
+        if served_by_root_app(path):
+            return False
+        if path in self.public_paths:
+            return not self.kernel.switches.versioned_discovery_public
+        return True
 
     def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
         """``nova.api.wsgi.Router._dispatch``: a bare ``webob.exc.HTTPNotFound()`` for any
@@ -197,13 +201,11 @@ class NovaApiService(ApiService):
     def dispatch(self, req: Request) -> Any:
         """Authenticate (keystonemiddleware), give the request its id, then route it."""
         ctx = req.context
-        if req.path not in self.public_paths:
-            if ctx is None:
-                if served_by_root_app(req.path):
-                    return super().dispatch(req)
+        if ctx is None:
+            if self.needs_token(req.method, req.path):
                 return self._unauthenticated(req)
-            if not ctx.request_id:
-                req.context = with_request_id(ctx, self.kernel.ids.request_id())
+        elif req.path not in self.public_paths and not ctx.request_id:
+            req.context = with_request_id(ctx, self.kernel.ids.request_id())
         return super().dispatch(req)
 
     def _finish(
