@@ -64,6 +64,7 @@ EXPECTED = {
         "34.0.0": "2.104",
     },
     "v2_api_deprecated": {"31.3.1": False, "32.0.0": True},
+    "versioned_discovery_public": {"20.6.1": False, "21.0.0": True},
     "api_support_string": {
         "33.0.2": "Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API "
         "log if possible.",
