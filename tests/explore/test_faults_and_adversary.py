@@ -87,8 +87,10 @@ def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_im
     # The first volume made is the world's `data` (the root volume is made at boot).
     detached = [e["new"] for e in volumes if e["subject"] == volumes[0]["subject"]]
     assert detached[-3:] == ["in-use", "detaching", "available"]  # the user's detach completed
-    # The root volume's snapshot, already taken, is left with no image to reference it.
+    # The root volume's snapshot, already taken, is left with no image to reference it: what the
+    # hunt declares it finds (without `finds:`, `make explore` failed the file for finding it).
     assert {c.what for c in broken.failures} == {"invariant no_orphan_volume_snapshot"}
+    assert ready.spec.finds == ("no_orphan_volume_snapshot",)
 
 
 def test_a_move_inside_a_volume_backed_create_images_freeze_breaks_nothing():
