@@ -119,7 +119,7 @@ class Notifier:
 
     def usage_exists(self, host: str, instance: Any) -> None:
         """``compute_utils.notify_usage_exists(current_period=True)``: legacy
-        ``compute.instance.exists`` (``bandwidth`` {} until 23.0.0: libvirt fills no
+        ``compute.instance.exists`` (``bandwidth`` {} until 25.0.0: libvirt fills no
         bandwidth rows) and, from 18.0.0, versioned ``instance.exists``
         (``InstanceExistsPayload``; ``bandwidth`` [] until 2.0, 25.0.0). The audit period is the
         month so far ([DEFAULT] ``instance_usage_audit_period`` left at ``month``): legacy

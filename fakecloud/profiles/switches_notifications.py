@@ -27,8 +27,9 @@ SWITCHES = (
     Switch(
         "usage_exists_bandwidth",
         "the legacy compute.instance.exists payload carries 'bandwidth' (notify_usage_exists: "
-        "BandwidthUsage rows, never filled by libvirt: {}).",
+        "BandwidthUsage rows, never filled by libvirt: {}; from 23.0.0, 9d1683f70f, {} as a "
+        "constant).",
         True,
-        (Change("23.0.0", "9d1683f70f", "virt: remove the get_all_bw_counters API"),),
+        (Change("25.0.0", "2b02b66bae", "objects: remove 'bandwidth' fields from notifications"),),
     ),
 )

@@ -92,7 +92,7 @@ EXPECTED = {
         "30.3.0": "2.0",
         "31.0.0": "2.1",
     },
-    "usage_exists_bandwidth": {"22.4.0": True, "23.0.0": False},
+    "usage_exists_bandwidth": {"24.2.1": True, "25.0.0": False},
     "exception_payload_version": {"17.0.13": "1.0", "18.0.0": "1.1"},
     "snapshot_hypervisor_time_log": {"17.0.13": False, "18.0.0": True},
     "instance_snapshot_branch": {"17.0.13": False, "34.0.0": False},

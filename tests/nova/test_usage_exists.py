@@ -26,8 +26,8 @@ def _sent(env: NovaEnv) -> list[dict]:
     ("profile", "bandwidth", "version"),
     [
         ("nova-17.0.13", {}, None),  # instance.exists transformed in 18.0.0 (e7bdd19f0e)
-        ("nova-22.4.0", {}, "1.2"),  # legacy bandwidth dropped in 23.0.0 (9d1683f70f)
-        ("upstream", None, "2.1"),  # versioned bandwidth dropped in 25.0.0 (2b02b66bae)
+        ("nova-24.2.1", {}, "1.2"),  # bandwidth {} and [] (9d1683f70f, 23.0.0: as constants)
+        ("upstream", None, "2.1"),  # both bandwidths dropped in 25.0.0 (2b02b66bae)
     ],
 )
 def test_shelve_sends_usage_exists_before_shelve_start(profile, bandwidth, version):
