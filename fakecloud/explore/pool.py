@@ -60,6 +60,9 @@ class LocalPool:
         workers call `run` too: it must be a module-level function); no new batch starts once
         `stop()` is true."""
         ahead: deque[Any] = deque()  # taken from `work`, not started
+        for worker in [w for w in self._leaving if w.process.exitcode is not None]:
+            self._leaving.remove(worker)  # an earlier map's, gone: its pipe closed now
+            worker.conn.close()
 
         def next_batch(here: bool) -> Any:
             if stop():

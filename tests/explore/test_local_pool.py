@@ -64,6 +64,11 @@ def test_each_map_forks_its_workers_from_this_process_as_it_is_then():
         assert not pool.forked  # its workers left with the map's last batches
         _STATE = "after"  # a case prepared here between maps: the next workers start from it
         second = [i for batch in pool.map(iter(range(8)), lambda: False, _state) for i in batch]
+        for worker in pool._leaving:
+            worker.process.join()
+        # a later map lets go of the workers that have exited: only its own is left to close
+        assert list(pool.map(iter(range(8)), lambda: False, _state))
+        assert len(pool._leaving) == 1
     finally:
         _STATE = "before"
         pool.close()
