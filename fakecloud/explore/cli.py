@@ -271,8 +271,10 @@ def render(report: Any) -> str:
             lines.append("       led there by: " + ("; ".join(g.path) or "delays and orders alone"))
             if g.replay:
                 lines.append(f"       replay{' (shrunk)' if g.shrunk else ''}: {g.replay}")
-    shown_rate = f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
-    tail = f"{counted(report.seeds_run, 'seed')} in {report.elapsed_s:.1f} s ({shown_rate} seeds/s)"
+    tail = counted(report.seeds_run, "seed")
+    if report.elapsed_s:  # unmeasured under pytest: no "0.0 s (0 seeds/s)"
+        shown_rate = f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
+        tail += f" in {report.elapsed_s:.1f} s ({shown_rate} seeds/s)"
     if report.interrupted:
         tail += "; interrupted (Ctrl-C) before every seed ran"
     elif report.stopped_early:

@@ -43,6 +43,7 @@ def test_the_explore_item_fails_with_the_groups_and_the_minimal_replay(tester):
     assert "2 seeds, 0 passed, 2 broke something" in text
     assert "found step small: finished at 2 s" in text  # not among explore.finds
     assert "did not break it again" not in text  # the shrunk file was replayed and checked
+    assert "\n2 seeds\n" in text and "seeds/s" not in text  # no wall time measured here
     # The minimal replay, in full: both transfers are needed (alone, the small one is not slowed
     # by sharing) and one throughput a thousandth off nominal is enough to miss "exactly 2 s".
     shown = text.split("--- minimal replay")[1].split("---\n", 1)[1]
