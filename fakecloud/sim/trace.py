@@ -675,14 +675,17 @@ class Trace:
         try:
             shape = self._at[site.number][actor]
         except LookupError:  # a site made since `_at` last grew, or its plan moved
-            self._write_new(site, actor, subject, tail)
-            return
+            shape = self._write_new(site, actor, subject, tail)
+            if shape is None:  # written
+                return
         if shape < 0:  # its plan holds some fixed details per event, or other details
-            if shape == _UNKNOWN:  # the site's first event for `actor` here
-                self._write_new(site, actor, subject, tail)
-            else:
+            if shape != _UNKNOWN:
                 self._write_other(self._other[~shape], site, actor, subject, tail)
-            return
+                return
+            # the site's first event for `actor` here
+            shape = self._write_new(site, actor, subject, tail)
+            if shape is None:  # written
+                return
         t = self._clock._now
         if t is not self._same_t:
             if t != self._last_t:
@@ -705,7 +708,7 @@ class Trace:
         if tail:
             self._values += tail
 
-    def _write_new(self, site: Site, actor: str, subject: Any, tail: tuple) -> None:
+    def _write_new(self, site: Site, actor: str, subject: Any, tail: tuple) -> int | None:
         """`write_at` of the site's first event for `actor` in this trace (or the first since
         its family's plan moved on); then what the site's events for `actor` take is kept
         (`_at`) while the family's plan lasts: the shape when the plan holds exactly the
@@ -720,7 +723,10 @@ class Trace:
         are text: when none are (a number, a list: the plan drops those details whatever
         their values), the state (shared by the forks of a world, like the book it is in)
         remembers them (`_Family.sites`), so a fork's first event of a site is its family's
-        move and a kept write, not a `write` and the site's bookkeeping again."""
+        move and a kept write, not a `write` and the site's bookkeeping again.
+
+        Returns the shape id kept when the event is still to be written as `write_at` writes
+        one it finds kept (its caller goes on to that), else None (written here)."""
         form = site.form
         key: Any = actor if site.template is None else (site.template, actor)
         try:
@@ -745,8 +751,23 @@ class Trace:
         families[key] = after
         if met and after.plan is not family.plan:
             self._forget_sites(form, key, actor)
+        if kept.__class__ is int:
+            # `_keep_site`, inline where the slots reach the site already (most first events
+            # of a fork: the reset or the fork made room for what the world's seeds met)
+            at = self._at
+            number = site.number
+            if number < len(at):
+                slot = at[number]
+                if slot is _UNMET:
+                    at[number] = {actor: kept}
+                else:
+                    slot[actor] = kept
+                return kept
+            self._keep_site(site, actor, kept)
+            return kept
         self._keep_site(site, actor, kept)
-        Trace.write_at(self, site, actor, subject, tail)
+        self._write_other(kept, site, actor, subject, tail)
+        return None
 
     def _learn(
         self, site: Site, actor: str, subject: Any, tail: tuple, family: Any, key: Any
