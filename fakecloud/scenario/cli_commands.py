@@ -122,12 +122,18 @@ def run_main(argv: list[str] | None = None) -> int:
             )
             return 2
     failed = 0
-    for case in selected:
+    for done, case in enumerate(selected):
         try:
             result = run_case(case, seed=args.seed)
         except ScenarioError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+        except KeyboardInterrupt:  # the cases run so far stand: say how they went
+            print(
+                f"interrupted (Ctrl-C) in {case.file}::{case.id}, after {done} of "
+                f"{len(selected)} cases: {done - failed} passed, {failed} failed"
+            )
+            raise  # `fakecloud.cli` ends it as every command: one line, status 130
         if args.trace:
             path = traces[id(case)]
             try:

@@ -258,6 +258,28 @@ def test_ctrl_c_mid_explore_reports_the_seeds_run_so_far(scenario, capsys, monke
     assert '"seeds_run": 50' in (scenario.parent / "out.json").read_text()
 
 
+def test_ctrl_c_mid_run_reports_the_cases_run_so_far(scenario, capsys, monkeypatch):
+    """``fakecloud run`` of many files stopped by Ctrl-C said only "interrupted": now the
+    cases that ran are counted, as the summary of a whole run does, status 130."""
+    import fakecloud.scenario.runner
+
+    real, calls = fakecloud.scenario.runner._Run.run, []
+
+    def run(self, *args, **kwargs):  # not run_case: see the test above
+        calls.append(self)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(fakecloud.scenario.runner._Run, "run", run)
+    assert main(["run", "-q", "tiny.yaml", "tiny.yaml", "tiny.yaml"]) == 130
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == (
+        "interrupted (Ctrl-C) in tiny.yaml::default, after 1 of 3 cases: 1 passed, 0 failed"
+    )
+    assert err.strip() == "fakecloud run: interrupted"
+
+
 def test_list_takes_its_word_after_json_too(capsys):
     """`fakecloud list points --json snap` was 'unrecognized arguments: snap' (argparse does not
     mix an optional positional with flags unless asked to)."""
