@@ -521,6 +521,7 @@ def _build_steps(items: list, problems: _Problems) -> list[Step]:
         if expect is not None:
             problems.matchers(expect.body, (*where, "expect", "body"))
             problems.matchers(expect.headers, (*where, "expect", "headers"))
+            problems.matchers(expect.error, (*where, "expect", "error"))
             if action not in ("request",) and (expect.status or expect.body or expect.headers):
                 problems.add(
                     (*where, "expect"),

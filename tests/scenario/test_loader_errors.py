@@ -320,3 +320,17 @@ expect:
         "scenario.yaml:6: field expect.trace[1].order[1].kind: unknown event kind 'zork.*'; "
         "`fakecloud list events` lists them",
     ]
+
+
+def test_a_bad_regex_in_a_steps_expected_error_is_named_when_the_file_loads(tmp_path):
+    """The error's matchers were not checked with the body's and headers': a `$regex` that
+    does not compile was re.error's traceback once the step ran."""
+    text = """\
+steps:
+  - fault: {point: glance.upload, error: 503}
+    expect: {error: {$regex: "[store"}}
+"""
+    assert problems(text, tmp_path) == (
+        "scenario.yaml:3: field steps[0].expect.error: $regex '[store' is not a valid regular "
+        "expression: unterminated character set at position 0"
+    )
