@@ -161,7 +161,7 @@ def parse_volume_types(raw: dict, backends: dict[str, BackendSpec]) -> dict[str,
             raise ConfigError(f"config cinder.volume_types.{name} must be a mapping")
         _reject_unknown_keys(f"cinder.volume_types.{name}", spec, known)
         backend = spec.get("backend")
-        if backend not in backends:
+        if not isinstance(backend, str) or backend not in backends:  # a list: unhashable
             raise ConfigError(
                 f"config cinder.volume_types.{name}.backend {backend!r} is not a configured "
                 f"backend{did_you_mean(str(backend), backends)}; backends: {', '.join(backends)}"

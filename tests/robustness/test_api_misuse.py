@@ -41,6 +41,10 @@ def test_any_whole_number_is_a_seed():
         ({"cinder": {"project_quotas": "x"}}, "config cinder.project_quotas: expected a mapping"),
         ({"glance": {"require_image_format_match": "x"}}, "expected true or false, got 'x'"),
         ({"nova": {"policy": 5}}, "config nova.policy: a mapping of rule names"),
+        (  # a list: "unhashable type" from the backend look-up
+            {"cinder": {"volume_types": {"__DEFAULT__": {"backend": []}}}},
+            r"config cinder.volume_types.__DEFAULT__.backend \[\] is not a configured backend",
+        ),
     ],
 )
 def test_a_config_value_of_the_wrong_kind_is_refused_when_the_cloud_is_built(config, expected):
