@@ -102,6 +102,8 @@ class FaultPlan:
         A rule with ``at`` is also announced at that virtual time to the code watching the
         point, so work already under way (a running transfer) can be failed or stalled then.
         """
+        if not isinstance(point, str) or not point:  # named first, as a mistyped point is
+            raise ConfigError(f"a fault point is a non-empty name, got {point!r}")
         if action not in ACTIONS:
             raise ConfigError(f"fault action {action!r} is not one of {', '.join(ACTIONS)}")
         names = {f.name for f in dataclasses.fields(FaultRule)} - {"point", "action"}
@@ -136,6 +138,11 @@ class FaultPlan:
         if match is not None and not isinstance(match, dict):
             raise ConfigError(f"fault at {point!r}: match is a mapping, got {match!r}")
         error = fields.get("error")
+        if not _raisable(error):  # a float or a bool was taken, then failed when it fired
+            raise ConfigError(
+                f"fault at {point!r}: error is an error name, an HTTP status, an exception "
+                f"(class or instance) or a function making one, got {error!r}"
+            )
         if isinstance(error, str) and error.isdigit():
             fields["error"] = error = int(error)
         if isinstance(error, str) and error not in self.error_types:
@@ -226,7 +233,10 @@ class FaultPlan:
         return [r for rules in self._rules.values() for r in rules]
 
     def remove(self, rule: FaultRule) -> None:
-        """Take one rule out of the plan (it will not fire, nor be announced)."""
+        """Take one rule out of the plan (it will not fire, nor be announced); a rule not in
+        it (another cloud's, one removed already) is a `ValueError`, as ``list.remove``."""
+        if not any(r is rule for r in self._rules.get(getattr(rule, "point", None), ())):
+            raise ValueError(f"not a rule of this fault plan: {rule!r}")
         kept = [r for r in self._rules.get(rule.point, ()) if r is not rule]
         if kept:
             self._rules[rule.point] = kept
@@ -402,3 +412,12 @@ class _Announcement:
 
     def __call__(self) -> None:
         self.plan._announce(self.rule)
+
+
+def _raisable(error: Any) -> bool:
+    """Whether `make_error` can raise `error` (None: the rule raises nothing)."""
+    if error is None or isinstance(error, (str, BaseException)):
+        return True
+    if isinstance(error, int):
+        return not isinstance(error, bool)
+    return callable(error)

@@ -119,3 +119,25 @@ def test_a_rule_added_or_removed_between_messages_takes_effect_at_the_next_one()
     cloud.run_until_idle()
     assert seen == [1, 1, 1]
     assert [e["kind"] for e in cloud.trace.filter(kind="rpc.lost")] == ["rpc.lost"]
+
+
+@pytest.mark.parametrize("error", [3.5, True, [503]])
+def test_an_error_no_rule_can_raise_is_refused_when_the_rule_is_added(error):
+    """``error=3.5`` was taken; when the rule fired, the work under it failed with "cannot
+    raise 3.5" instead of the fault asked for."""
+    cloud = Cloud()
+    with pytest.raises(ConfigError, match=r"^fault at 'glance.upload': error is an error name"):
+        cloud.faults.add("glance.upload", error=error)
+    assert cloud.faults.rules() == []
+
+
+def test_removing_a_rule_not_in_the_plan_says_so():
+    """Another cloud's rule was skipped silently (this plan kept its own, still firing), and
+    a rule removed twice too; a number was an AttributeError. As list.remove: ValueError."""
+    cloud, other = Cloud(), Cloud()
+    mine = cloud.faults.add("glance.upload", error=503)
+    with pytest.raises(ValueError, match="^not a rule of this fault plan: FaultRule"):
+        cloud.faults.remove(other.faults.add("glance.upload", error=503))
+    cloud.faults.remove(mine)
+    with pytest.raises(ValueError, match="^not a rule of this fault plan"):
+        cloud.faults.remove(mine)
