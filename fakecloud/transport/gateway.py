@@ -262,13 +262,23 @@ class Gateway:
         else:
             try:
                 raw = json.dumps(body).encode()
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, RecursionError) as exc:
                 raise TypeError(
                     f"cloud.request: body: expected JSON data or bytes ({exc})"
                 ) from None
             sent["content-type"] = "application/json"
         if headers:
             for key, value in headers.items():
+                if (
+                    value.__class__ is not str
+                    or key.__class__ is not str
+                    or "\n" in value
+                    or "\r" in value
+                ):
+                    value = header_value(key, value)
+                    if value is None:  # as requests: a header given None is not sent
+                        sent.pop(key.lower(), None)
+                        continue
                 sent[key.lower()] = value
         path, _, query = path.partition("?")
         return self.handle(mount, method, path, query, Headers(sent), raw)
@@ -358,6 +368,25 @@ def check_call_arguments(*values: Any) -> None:
     ):
         if not isinstance(value, kind) and not (optional and value is None):
             raise TypeError(f"cloud.request: {name}: expected {example}, got {value!r}")
+
+
+def header_value(name: Any, value: Any) -> str | None:
+    """A header value of ``cloud.request`` that is not a plain string, as ``requests`` takes
+    it: bytes are sent as they are (read as latin-1, as HTTP carries them), None drops the
+    header; a number, or a line break (a second header smuggled in), is requests'
+    InvalidHeader: here a TypeError naming the header (a float version was a 500)."""
+    if isinstance(name, str) and value is None:
+        return None
+    if isinstance(name, str) and isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise TypeError(
+            f"cloud.request: headers: {name!r} must be a string (or bytes), as requests "
+            f"sends it, got {value!r}"
+        )
+    if "\n" in value or "\r" in value:
+        raise TypeError(f"cloud.request: headers: {name!r} holds a line break: {value!r}")
+    return value
 
 
 def mount_path(url: str) -> str:

@@ -71,6 +71,14 @@ def test_switches_and_bugs_of_the_wrong_shape_are_named(config, expected):
         Cloud(config=config)
 
 
+def _nested(depth):
+    """A dict `depth` deep: json.dumps's RecursionError (was a traceback from the encoder)."""
+    body = inner = {}
+    for _ in range(depth):
+        inner["a"] = inner = {}
+    return body
+
+
 @pytest.mark.parametrize(
     "arguments, expected",
     [
@@ -81,6 +89,7 @@ def test_switches_and_bugs_of_the_wrong_shape_are_named(config, expected):
         (("compute", "GET", "/v2.1/servers", None, "demo", 2.10), r"microversion: .*got 2.1$"),
         (("compute", "GET", "/", None, "demo", None, [("a", "b")]), r"headers: expected a map"),
         (("compute", "POST", "/v2.1/servers", {1, 2}), r"body: expected JSON data or bytes"),
+        (("compute", "POST", "/v2.1/servers", _nested(3000)), r"body: .*\(maximum recursion"),
     ],
 )
 def test_cloud_request_names_an_argument_of_the_wrong_type(arguments, expected):
@@ -88,6 +97,22 @@ def test_cloud_request_names_an_argument_of_the_wrong_type(arguments, expected):
     microversion given as the number 2.10 was sent as "2.1"."""
     with pytest.raises(TypeError, match=r"^cloud.request: " + expected):
         Cloud(seed=1).request(*arguments)
+
+
+def test_cloud_request_takes_header_values_as_requests_does():
+    """A header value that was a number (a microversion 2.10, read as 2.1), bytes or None was
+    a 500 from inside the service; requests sends bytes as they are, drops a None header and
+    refuses a number (InvalidHeader), and so does cloud.request now."""
+    cloud = Cloud(seed=1)
+    path = "/v2.1/servers/detail"
+    with pytest.raises(TypeError, match=r"^cloud.request: headers: 'X-OpenStack-Nova-API-Ver"):
+        cloud.request("compute", "GET", path, headers={"X-OpenStack-Nova-API-Version": 2.10})
+    r = cloud.request("compute", "GET", path, headers={"OpenStack-API-Version": b"compute 2.3"})
+    assert (r.status, r.headers["OpenStack-API-Version"]) == (200, "compute 2.3")
+    r = cloud.request("compute", "GET", path, headers={"X-OpenStack-Nova-API-Version": None})
+    assert (r.status, r.headers["OpenStack-API-Version"]) == (200, "compute 2.1")
+    with pytest.raises(TypeError, match="holds a line break"):
+        cloud.request("compute", "GET", path, headers={"X-Foo": "a\r\nX-Auth-Token: t"})
 
 
 def test_one_invariant_name_may_be_a_string():
