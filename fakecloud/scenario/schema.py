@@ -149,7 +149,12 @@ class _Builder:
             "headers": {
                 "type": "object",
                 "description": "Extra request headers.",
-                "additionalProperties": {"type": ["string", "number"]},
+                # A float is refused as the microversion field refuses it: a bare 2.10 in
+                # X-OpenStack-Nova-API-Version was sent as "2.1", silently another version.
+                "additionalProperties": {
+                    "type": ["string", "integer"],
+                    "x-hint": 'text; a version quoted, "2.10" (a bare 2.10 is the number 2.1)',
+                },
             },
         }
 

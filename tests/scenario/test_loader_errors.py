@@ -334,3 +334,16 @@ steps:
         "scenario.yaml:3: field steps[0].expect.error: $regex '[store' is not a valid regular "
         "expression: unterminated character set at position 0"
     )
+
+
+def test_a_header_given_a_bare_decimal_is_refused_as_the_microversion_field_refuses_it(tmp_path):
+    """``X-OpenStack-Nova-API-Version: 2.10`` was sent as "2.1": another version, silently."""
+    text = """\
+steps:
+  - request: GET /servers/detail
+    headers: {X-OpenStack-Nova-API-Version: 2.10, Content-Length: 0}
+"""
+    assert problems(text, tmp_path).startswith(
+        "scenario.yaml:3: field steps[0].headers.X-OpenStack-Nova-API-Version: expected a "
+        "string or a whole number, got 2.1 ("
+    )
