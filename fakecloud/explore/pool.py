@@ -20,6 +20,7 @@ closes their pipe.
 from __future__ import annotations
 
 import multiprocessing
+import select
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -126,7 +127,11 @@ class LocalPool:
 
     def _finished(self, timeout: float | None) -> list[_Worker]:
         busy = {w.conn: w for w in self._workers if w.pending}
-        return [busy[c] for c in wait(list(busy), timeout)] if busy else []
+        if not busy:
+            return []
+        if timeout == 0:  # a look between this process's batches: one select, no selector
+            return [busy[c] for c in select.select(list(busy), [], [], 0)[0]]
+        return [busy[c] for c in wait(list(busy), timeout)]
 
     def close(self, abort: bool = False) -> None:
         """Let the workers go (`abort`: stop them at once) and wait for them to exit."""
