@@ -554,29 +554,29 @@ class NovaDB:
         """Actions of a server, newest first (as the API lists them)."""
         return sorted(self.actions.get(uuid, ()), key=lambda a: (-a.start_time, -a.id))
 
-    def _event_action(self, ctx: Any, uuid: str) -> tuple[InstanceAction | None, bool]:
-        """``action_event_start``/``_finish``'s action (nova 17.0.0-34.0.0 db api): the one of
-        the context's request; for a context with no project (a periodic task's, or
-        ``init_host``'s ``get_admin_context()``) that started none, the server's last action,
-        whose ``updated_at`` is then left alone ("likely an inactive action", 1a4ae60e1b).
-        The flag: whether the action's ``updated_at`` moves."""
-        action = self.action_get_by_request_id(uuid, ctx.request_id)
-        if action is None and not ctx.project_id:
-            actions = self.actions.get(uuid)
-            return (actions[-1] if actions else None), False
-        return action, True
+    def _fallback_action(self, ctx: Any, uuid: str) -> InstanceAction | None:
+        """``action_event_start``/``_finish``'s action when the context's request started none
+        (nova 17.0.0-34.0.0 db api): for a context with no project (a periodic task's, or
+        ``init_host``'s ``get_admin_context()``) the server's last action, whose ``updated_at``
+        is then left alone ("likely an inactive action", 1a4ae60e1b); else none."""
+        if ctx.project_id:
+            return None
+        actions = self.actions.get(uuid)
+        return actions[-1] if actions else None
 
     def event_start(self, ctx: Any, uuid: str, event: str, host: str) -> InstanceActionEvent | None:
-        """``InstanceActionEvent.event_start`` on the action of the context's request (see
-        `_event_action`)."""
-        action, update = self._event_action(ctx, uuid)
-        if action is None:
-            return None
+        """``InstanceActionEvent.event_start`` on the action of the context's request (or
+        `_fallback_action`'s)."""
+        action = self.action_get_by_request_id(uuid, ctx.request_id)
         now = self.kernel.env._now  # kernel.now, without the property's call
         row = InstanceActionEvent(event=event, start_time=now, host=host)
-        action.events.append(row)
-        if update:
+        if action is not None:
             action.updated_at = now
+        else:
+            action = self._fallback_action(ctx, uuid)
+            if action is None:
+                return None
+        action.events.append(row)
         self.kernel.trace.write_at((_EVENT_SITES.get(event) or _event_sites(event))[0], host, uuid)
         return row
 
@@ -593,7 +593,10 @@ class NovaDB:
             return
         now = self.kernel.env._now  # kernel.now, without the property's call
         row.finish_time = now
-        action, update = self._event_action(ctx, uuid)
+        action = self.action_get_by_request_id(uuid, ctx.request_id)
+        update = action is not None
+        if not update:
+            action = self._fallback_action(ctx, uuid)
         if exc is None:
             row.result = "Success"
         else:
