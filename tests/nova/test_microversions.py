@@ -201,3 +201,15 @@ def test_any_other_root_path_is_300_multiple_choices(env: NovaEnv):
         ]
         assert choices[1]["media-types"][0]["base"] == "application/json"
     assert env.cloud.request("compute", "GET", "/v2.1/nothing", user=None).status == 401
+
+
+@pytest.mark.parametrize("profile", ["nova-20.6.1", "nova-21.0.0"])
+def test_the_version_documents_by_any_method_from_21_0_0(profile):
+    """1e907602e3 (21.0.0): ``VersionsV2.get_action_args`` is ``index`` whatever the method;
+    before, the API router's ``('/', {'GET': ...})`` route took GET alone."""
+    env = NovaEnv(profile)
+    public = profile == "nova-21.0.0"
+    for method in ("POST", "HEAD", "DELETE"):
+        resp = env.cloud.request("compute", method, "/v2.1/")
+        assert resp.status == (200 if public else 404)
+    assert env.cloud.request("compute", "POST", "/v2").status == (200 if public else 404)

@@ -280,6 +280,9 @@ class ComputeApiService(NovaApiService):
         routes.add_unversioned("GET", "/", "versions_controller", v.index)
         routes.add_unversioned("GET", "/v2", "versions_controller", v.show)
         routes.add_unversioned("GET", "/v2.1", "versions_controller", v.show)
+        for method in ("HEAD", "POST", "PUT", "PATCH", "DELETE"):
+            routes.add_unversioned(method, "/v2", "versions_controller", v.show_any_method)
+            routes.add_unversioned(method, "/v2.1", "versions_controller", v.show_any_method)
 
         add = routes.add
         s = ServersController

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
+from fakecloud.api.router import NoRoute
 
 _DOCS = "http://docs.openstack.org/"
 
@@ -89,6 +90,14 @@ class VersionsController:
                 }
             )
         return Response(300, {"choices": choices})
+
+    def show_any_method(self, req: Request) -> Response:
+        """``/v2`` or ``/v2.1`` by a method other than GET: from 21.0.0 (1e907602e3)
+        ``VersionsV2`` answers every method with the document; before, the API router's ``/``
+        route took GET alone (a 404 for the others)."""
+        if not self.nova.kernel.switches.versioned_discovery_public:
+            raise NoRoute([])
+        return self.show(req)
 
     def show(self, req: Request) -> Response:
         """``GET /v2.1`` or ``GET /v2``: one version document."""
