@@ -269,6 +269,25 @@ def _host_versions(route: tuple[str, str], top: str) -> list[str]:
     return _boundaries(ranges, min(top, ranges[-1][1] or top, key=_v))
 
 
+@walks("compute", "HEAD", "/v2", "/v2.1")
+@walks("compute", "POST", "/v2", "/v2.1")
+@walks("compute", "PUT", "/v2", "/v2.1")
+@walks("compute", "PATCH", "/v2", "/v2.1")
+@walks("compute", "DELETE", "/v2", "/v2.1")
+def _version_documents_by_any_method(w: World, profile: str) -> None:
+    # 1e907602e3 (21.0.0): VersionsV2 answers every method; before, GET alone (404).
+    public = w.cloud.kernel.switches.versioned_discovery_public
+    for method in ("HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        for path in ("/v2", "/v2.1"):
+            r = w.req("compute", method, path)
+            if not public:
+                assert r.status == 404, (profile, method, path, r.status)
+            elif method == "HEAD":
+                assert r.status == 200, (profile, method, path, r.status)
+            else:
+                expect(r, 200, nova.ROUTES[("GET", path)][0][2], f"{method} {path}")
+
+
 @walks("compute", "GET", *("/v2.1" + t for m, t in _HOST_ROUTES if m == "GET"))
 def _hosts_read(w: World, profile: str) -> None:
     for route, ranges in _HOST_ROUTES.items():
