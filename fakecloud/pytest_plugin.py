@@ -263,12 +263,16 @@ def _seed_count(text: str) -> int:
     then passed (``fakecloud explore --seeds`` refuses it too)."""
     import argparse
 
+    from fakecloud.bounds import MAX_COUNT
+
     try:
         count = int(text)
     except ValueError:
         count = 0
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of seeds, at least 1, got {text!r}")
+    if not 1 <= count <= MAX_COUNT:  # above, the seeds' range has no len (OverflowError)
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seeds from 1 to {MAX_COUNT}, got {text!r}"
+        )
     return count
 
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fakecloud.bounds import OutOfRange, finite_seconds
+from fakecloud.bounds import MAX_COUNT, OutOfRange, finite_seconds
 from fakecloud.cli_args import comma_list
 from fakecloud.explore.interrupt import FirstInterrupt
 from fakecloud.explore.runner import (
@@ -116,6 +116,8 @@ def explore_main(argv: list[str] | None = None) -> int:
     try:
         if args.seeds is not None and args.seeds < 1:
             raise _Usage("fakecloud explore: --seeds must be at least 1")
+        if args.seeds is not None and args.seeds > MAX_COUNT:  # range's len: OverflowError
+            raise _Usage(f"fakecloud explore: --seeds must be at most {MAX_COUNT}")
         if args.jobs is not None and args.jobs < 1:
             raise _Usage("fakecloud explore: --jobs must be at least 1")
         if args.jobs is not None and args.jobs > MAX_JOBS:

@@ -63,6 +63,8 @@ def test_an_unknown_case_lists_the_valid_ones(capsys):
 def test_bad_arguments_and_files_are_clear_errors(shared_link, tmp_path, capsys):
     assert cli(["explore", str(shared_link), "--seeds", "0"]) == 2
     assert "--seeds must be at least 1" in capsys.readouterr().err
+    assert cli(["explore", str(shared_link), "--seeds", str(10**30)]) == 2  # was OverflowError
+    assert "--seeds must be at most 9223372036854775807" in capsys.readouterr().err
     assert cli(["explore", str(tmp_path / "missing.yaml")]) == 2
     assert "cannot read" in capsys.readouterr().err
 

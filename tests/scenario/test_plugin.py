@@ -323,13 +323,16 @@ def test_scenarios_are_found_wherever_the_user_keeps_them(tester):
     ]
 
 
-@pytest.mark.parametrize("text", ["0", "-3", "x"])
+@pytest.mark.parametrize("text", ["0", "-3", "x", str(10**30)])
 def test_explore_seeds_of_none_or_fewer_is_a_usage_error(text):
-    """`--fakecloud-explore-seeds 0` explored nothing, and a file without finds: passed."""
+    """`--fakecloud-explore-seeds 0` explored nothing, and a file without finds: passed;
+    10**30 was an OverflowError (the seeds' range has no len)."""
     import argparse
 
     from fakecloud.pytest_plugin import _seed_count
 
-    with pytest.raises(argparse.ArgumentTypeError, match=f"at least 1, got '{text}'"):
+    with pytest.raises(
+        argparse.ArgumentTypeError, match=f"from 1 to 9223372036854775807, got '{text}'"
+    ):
         _seed_count(text)
     assert _seed_count("2") == 2
