@@ -167,6 +167,8 @@ class ClockBridge:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        if self._depth == 0:  # below 0, the next `with` would not bind: real time, real sleeps
+            raise RuntimeError("the clock is not bound: it was left more often than entered")
         self._depth -= 1
         if self._depth == 0:
             for name, real in self._real.items():

@@ -60,6 +60,20 @@ def test_the_bridge_is_reentrant_and_restores_real_time():
     assert datetime.datetime.now().year >= 2026
 
 
+def test_leaving_the_clock_once_too_often_is_refused_and_the_next_binding_still_binds():
+    """A second __exit__ took the depth below 0: the next ``with cloud.clock()`` bound
+    nothing, and its time.sleep(100) slept 100 real seconds."""
+    cloud = Cloud()
+    bridge = cloud.clock()
+    with bridge:
+        pass
+    with pytest.raises(RuntimeError, match="^the clock is not bound: it was left more often"):
+        bridge.__exit__(None, None, None)
+    with cloud.clock():
+        time.sleep(100)
+    assert cloud.now == 100.0
+
+
 def test_sleep_from_inside_the_simulation_fails_loudly():
     cloud = Cloud()
 
