@@ -184,6 +184,16 @@ class ClockBridge:
         return round(self._kernel.env.now * 1_000_000_000)
 
     def _sleep(self, seconds: float) -> None:
-        if seconds < 0:
+        try:
+            negative = seconds < 0
+        except TypeError:  # was "'<' not supported between 'str' and 'int'"
+            raise TypeError(f"time.sleep: expected a number of seconds, got {seconds!r}") from None
+        if negative:
             raise ValueError("sleep length must be non-negative")
-        self._kernel.advance(seconds)
+        try:
+            self._kernel.advance(seconds)
+        except OutOfRange as exc:  # NaN, inf, past the calendar: named as the caller wrote it
+            text = str(exc)
+            if not text.startswith("advance: "):
+                raise
+            raise OutOfRange("time.sleep: " + text.removeprefix("advance: ")) from None

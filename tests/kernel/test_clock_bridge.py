@@ -74,6 +74,18 @@ def test_leaving_the_clock_once_too_often_is_refused_and_the_next_binding_still_
     assert cloud.now == 100.0
 
 
+def test_a_sleep_no_clock_can_take_is_named_as_time_sleep():
+    """Were "advance: expected ..." (a name the caller never wrote) and, for a string,
+    "'<' not supported between instances of 'str' and 'int'"."""
+    cloud = Cloud()
+    with cloud.clock():
+        with pytest.raises(ValueError, match=r"^time.sleep: expected a number of .* got nan$"):
+            time.sleep(float("nan"))
+        with pytest.raises(TypeError, match=r"^time.sleep: expected a number of seconds, got '1'"):
+            time.sleep("1")
+    assert cloud.now == 0.0
+
+
 def test_sleep_from_inside_the_simulation_fails_loudly():
     cloud = Cloud()
 
