@@ -34,7 +34,13 @@ from fakecloud.glance.locations import (
 )
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import is_reserved
-from fakecloud.glance.policy import ImagePolicy, is_admin, roles_of
+from fakecloud.glance.policy import (
+    ImagePolicy,
+    is_admin,
+    owner_adds,
+    owner_passes,
+    roles_of,
+)
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import InvalidImageStatusTransition, born, set_status
@@ -203,7 +209,9 @@ class Images:
                     plain.clear()
                 plain.add(key)
         owner = attrs.setdefault("owner", ctx.project_id if ctx is not None else None)
-        self.policy(ctx, None, owner=owner).add_image(attrs.get("visibility"))
+        visibility = attrs.get("visibility")
+        if not owner_adds(ctx, owner, visibility):  # else the checker surely lets it through
+            self.policy(ctx, None, owner=owner).add_image(visibility)
         try:
             g.quotas.enforce(
                 ctx.project_id if ctx else None, IMAGE_COUNT_TOTAL, delta=1, gone=g.uncounted
@@ -279,7 +287,8 @@ class Images:
         if is_admin(ctx):  # sees every image and passes get_image (`admin_passes`)
             return self._glance.db.row(image_id)
         image = self._glance.db.get(ctx, image_id)
-        self.policy(ctx, image).enforce("get_image")
+        if not owner_passes(ctx, image.owner, "get_image"):  # else the checker lets it through
+            self.policy(ctx, image).enforce("get_image")
         return image
 
     # -- update ------------------------------------------------------------------------------

@@ -97,6 +97,44 @@ def admin_passes(ctx: Any, rule: str) -> bool:
     return rule not in _SERVICE_RULES and (ctx is None or "admin" in roles_of(ctx))
 
 
+#: Rules a caller of the image's own project with the member role (so reader too) passes
+#: under every defaults (`ImagePolicy.allows`: the new ones ask the role and the project, the
+#: legacy ones let anyone through, then ``check_is_image_mutable`` asks the ownership).
+_OWNER_RULES = frozenset(
+    ("get_image", "download_image", "modify_image", "delete_image", "upload_image")
+)
+
+
+def owner_passes(ctx: Any, owner: str | None, rule: str) -> bool:
+    """Whether `rule` surely passes for `ctx` on an image of `owner` (its project's member),
+    so that no checker need be built (False: ask `ImagePolicy.enforce`)."""
+    return (
+        rule in _OWNER_RULES
+        and owner is not None
+        and ctx is not None
+        and ctx.project_id == owner
+        and "member" in roles_of(ctx)
+    )
+
+
+def owner_adds(ctx: Any, owner: str | None, visibility: str | None) -> bool:
+    """Whether `ImagePolicy.add_image` surely passes for `ctx` creating an image of `owner`
+    with `visibility`: its project's member making a private or shared image (or one of the
+    default visibility), under every defaults (False: ask the checker)."""
+    return (
+        visibility in _OWN_VISIBILITIES
+        and owner is not None
+        and ctx is not None
+        and ctx.project_id == owner
+        and "member" in roles_of(ctx)
+    )
+
+
+#: The visibilities a project's member may give its own new image under every defaults (None:
+#: the default one, shared).
+_OWN_VISIBILITIES = frozenset((None, "private", "shared"))
+
+
 def is_admin(ctx: Any) -> bool:
     """``context_is_admin``: role:admin."""
     return ctx is None or "admin" in roles_of(ctx)

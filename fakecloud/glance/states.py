@@ -66,7 +66,11 @@ def check_status(image: Image, new: str) -> None:
     old = image.status
     if old == new or new not in IMAGE_STATUS.transitions.get(old, ()):
         raise InvalidImageStatusTransition(old, new)
-    if old in ("queued", "uploading") and new in ("saving", "active", "importing"):
+    if (
+        old in ("queued", "uploading")
+        and new in ("saving", "active", "importing")
+        and not (image.disk_format and image.container_format)  # (the list below, unmade)
+    ):
         missing = [k for k in ("disk_format", "container_format") if not getattr(image, k)]
         if len(missing) == 1:
             raise FormatsNotSet(f"Property {missing[0]} must be set prior to saving data.")

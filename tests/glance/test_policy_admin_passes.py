@@ -9,7 +9,7 @@ import pytest
 from fakecloud.glance.db import GlanceDb
 from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.models import Image
-from fakecloud.glance.policy import ImagePolicy, admin_passes, is_admin
+from fakecloud.glance.policy import ImagePolicy, admin_passes, is_admin, owner_adds, owner_passes
 from fakecloud.identity.context import RequestContext
 
 RULES = [
@@ -101,3 +101,44 @@ def test_a_patch_skips_its_property_checks_only_for_a_checker_whose_rules_all_pa
             for visibility in ("public", "community", "private", None):
                 pol.enforce_visibility(visibility)
             pol.enforce("modify_image", "name")
+
+
+OWNERS_CALLERS = [
+    *CALLERS,
+    RequestContext(user_id="r", project_id="p1", roles=("reader",)),
+    RequestContext(user_id="m", project_id="p1", roles=("member",)),
+    RequestContext(user_id="n", project_id=None, roles=("member", "reader")),
+]
+
+
+@pytest.mark.parametrize("legacy", [False, "api", "authz"])
+@pytest.mark.parametrize("owner", ["p1", "p2", None])
+@pytest.mark.parametrize("visibility", ["private", "shared", "public"])
+def test_owner_passes_only_where_the_checker_lets_through(legacy, owner, visibility):
+    """`policy.owner_passes` (the image's own project's member: an owner's GET and upload
+    build no checker) is True only where `ImagePolicy.enforce` raises nothing."""
+    image = Image(id="i-1", owner=owner, created_at=0.0, updated_at=0.0, visibility=visibility)
+    passed = set()
+    for ctx in OWNERS_CALLERS:
+        for rule in RULES:
+            if owner_passes(ctx, owner, rule):
+                passed.add((ctx.user_id, rule))
+                ImagePolicy(ctx, image, lambda image_id, project: None, legacy=legacy).enforce(rule)
+    if owner == "p1":  # the member callers of the owner's project
+        assert {("u", "get_image"), ("m", "upload_image")} <= passed
+    else:
+        assert not passed
+
+
+@pytest.mark.parametrize("legacy", [False, "api", "authz"])
+@pytest.mark.parametrize("owner", ["p1", "p2", None])
+def test_owner_adds_only_where_the_checker_lets_through(legacy, owner):
+    """`policy.owner_adds` (a create by the new image's project's member, private, shared
+    or the default visibility) is True only where `ImagePolicy.add_image` raises nothing."""
+    added = set()
+    for ctx in OWNERS_CALLERS:
+        for visibility in (None, "private", "shared", "public", "community", "x"):
+            if owner_adds(ctx, owner, visibility):
+                added.add((ctx.user_id, visibility))
+                ImagePolicy(ctx, None, lambda i, p: None, owner, legacy).add_image(visibility)
+    assert bool(added) is (owner == "p1")
