@@ -208,15 +208,17 @@ class ImageDataApi:
         g, k = self._glance, self._kernel
         declared = data.size if size is None else size  # (the trace's size either way)
         project = ctx.project_id if ctx is not None else None
-        try:
-            g.quotas.enforce(
-                project,
-                IMAGE_SIZE_TOTAL,
-                delta=self._quota_delta(0 if size is None else size),
-                gone=g.uncounted,
-            )
-        except LimitExceeded as e:
-            raise HTTPRequestEntityTooLarge(explanation=str(e))
+        quotas = g.quotas
+        if quotas.unified:  # else `enforce` checks nothing (nor is the delta needed)
+            try:
+                quotas.enforce(
+                    project,
+                    IMAGE_SIZE_TOTAL,
+                    delta=self._quota_delta(0 if size is None else size),
+                    gone=g.uncounted,
+                )
+            except LimitExceeded as e:
+                raise HTTPRequestEntityTooLarge(explanation=str(e))
         if is_admin(ctx):  # sees every image and passes upload_image (`admin_passes`)
             image = g.db.row(image_id)
         else:
@@ -233,7 +235,8 @@ class ImageDataApi:
         set_status(k, image, "saving", details={"size": declared})
         stored = False
         try:
-            g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
+            if quotas.unified:  # (as above)
+                quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
             # check_quota: an undeclared size is refused only when nothing remains
             g.quotas.check_storage(
                 project, None if size is None else max(size, 0), image.id, g.uncounted

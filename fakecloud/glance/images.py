@@ -213,9 +213,10 @@ class Images:
         if not owner_adds(ctx, owner, visibility):  # else the checker surely lets it through
             self.policy(ctx, None, owner=owner).add_image(visibility)
         try:
-            g.quotas.enforce(
-                ctx.project_id if ctx else None, IMAGE_COUNT_TOTAL, delta=1, gone=g.uncounted
-            )
+            if g.quotas.unified:  # else `enforce` checks nothing
+                g.quotas.enforce(
+                    ctx.project_id if ctx else None, IMAGE_COUNT_TOTAL, delta=1, gone=g.uncounted
+                )
             tags = list(dict.fromkeys(tags))
             g.quotas.check_tags(tags)
         except LimitExceeded as e:

@@ -97,7 +97,10 @@ class GlanceStore:
             raise StorageFull()
         self._reserved += data.size
         try:
-            t = k.io.transfer(data.size, [link, self.resource], label=label, image_id=image_id)
+            store = k.io.resources.get(self.config.store_resource)
+            if store is None:  # its first use makes it (`resource`)
+                store = self.resource
+            t = k.io.transfer(data.size, (link, store), label=label, image_id=image_id)
             yield t.done
         finally:
             self._reserved -= data.size

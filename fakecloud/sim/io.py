@@ -70,6 +70,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -93,6 +94,8 @@ _FINISHES: dict[str, Site] = {}
 #: The forms of a transfer's first event, by the keys of its caller's attributes: its size
 #: and its path's names are never text.
 _STARTS: dict[tuple[str, ...], Any] = {}
+#: A resource's name (`IoModel.transfer`'s path of names, made in C).
+_NAME = operator.attrgetter("name")
 
 
 def _start_form(attrs: tuple[str, ...]) -> Any:
@@ -388,7 +391,13 @@ class IoModel:
     ) -> Transfer:
         """Start moving `size_bytes` through `path`; ``yield transfer.done`` to wait for it."""
         k = self._kernel
-        resources = tuple(r if isinstance(r, Resource) else self.resources[r] for r in path)
+        resources = tuple(path)
+        for r in resources:  # (names among them: looked up; most callers give resources)
+            if r.__class__ is not Resource:
+                resources = tuple(
+                    r if isinstance(r, Resource) else self.resources[r] for r in resources
+                )
+                break
         if not resources:
             raise ValueError(f"transfer {label!r} needs at least one resource")
         if size_bytes < 0:
@@ -400,7 +409,7 @@ class IoModel:
         done._value = PENDING
         t = Transfer(f"io-{self._seq}", label, size_bytes, resources, attrs, done)
         t.started_at = k.env._now  # kernel.now, without the property's call
-        names = [r.name for r in resources]
+        names = list(map(_NAME, resources))
         k.trace.write(
             _STARTS.get(tuple(attrs)) or _start_form(tuple(attrs)),
             "io",

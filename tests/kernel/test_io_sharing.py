@@ -690,3 +690,19 @@ def test_a_cloud_saved_or_forked_while_a_transfer_goes_the_short_way_holds_the_g
             general = copies(until)
         assert short[0] and not general[0]
         assert short[1:] == general[1:]
+
+
+def test_a_path_may_mix_resources_and_names_and_be_any_iterable():
+    """`IoModel.transfer` takes a path of resources, of their names, of both, or a one-pass
+    iterable of them: the same resources, and the trace names them all."""
+    cloud = Cloud()
+    link, disk = cloud.io.resource("link", 100 * MB), cloud.io.resource("disk", 50 * MB)
+    paths = [(link, disk), ["link", "disk"], [link, "disk"], iter(("link", disk))]
+    for i, path in enumerate(paths):
+        t = cloud.io.transfer(MB, path, label=f"p{i}")
+        assert t.path == (link, disk)
+    starts = cloud.trace.filter(kind="io.start")
+    assert [e["path"] for e in starts] == [["link", "disk"]] * 4
+    cloud.run_until_idle()
+    with pytest.raises(KeyError):
+        cloud.io.transfer(MB, [link, "nowhere"], label="lost")
