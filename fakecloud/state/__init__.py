@@ -28,6 +28,8 @@ fakecloud does not read is refused with a message saying which versions it reads
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
@@ -195,12 +197,30 @@ def loads(
     return from_data(data, cloud_class=cloud_class, source=source, endpoints=endpoints)
 
 
-def load_data(path: str | Path) -> Any:
-    """The JSON data saved in `path` (not checked yet: `from_data` does that)."""
+#: The most read from a state "file" that is no regular file (a pipe, a device) before it is
+#: refused: ``Cloud.load("/dev/zero")`` read until the memory ran out.
+MAX_STREAM_BYTES = 1 << 28
+
+
+def _read(path: str | Path) -> bytes:
     try:
-        text = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            if stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return f.read()
+            data = f.read(MAX_STREAM_BYTES + 1)
     except OSError as exc:
         raise StateError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_STREAM_BYTES:
+        raise StateError(
+            f"{path} is not a fakecloud state file (no regular file, and more than "
+            f"{MAX_STREAM_BYTES >> 20} MiB read from it: a device such as /dev/zero?)"
+        )
+    return data
+
+
+def load_data(path: str | Path) -> Any:
+    """The JSON data saved in `path` (not checked yet: `from_data` does that)."""
+    text = _read(path)
     try:
         return json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -209,10 +229,7 @@ def load_data(path: str | Path) -> Any:
 
 def load(path: str | Path, *, cloud_class: type, endpoints: Mapping[str, str] | None = None) -> Any:
     """A cloud continuing from the state saved in `path` (arguments as for `from_data`)."""
-    try:
-        text = Path(path).read_bytes()
-    except OSError as exc:
-        raise StateError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = _read(path)
     return loads(text, cloud_class=cloud_class, source=str(path), endpoints=endpoints)
 
 

@@ -214,3 +214,12 @@ def test_a_random_generator_state_out_of_range_is_a_damaged_file():
     mt[0] = -1
     with pytest.raises(StateError, match="damaged .*OverflowError"):
         loads(json.dumps(data), cloud_class=Cloud)
+
+
+def test_a_state_file_that_never_ends_is_refused_not_read_until_memory_runs_out(monkeypatch):
+    """``Cloud.load("/dev/zero")`` read until a MemoryError (or the host's memory ran out)."""
+    import fakecloud.state
+
+    monkeypatch.setattr(fakecloud.state, "MAX_STREAM_BYTES", 1024)  # 256 MiB by default
+    with pytest.raises(StateError, match=r"^/dev/zero is not a fakecloud state file \(no regular"):
+        Cloud.load("/dev/zero")
