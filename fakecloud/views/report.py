@@ -46,12 +46,23 @@ class ReportError(Exception):
     """A report cannot be made (bad input file, unknown case): the message says why."""
 
 
+#: The longest line of a trace file read as one event (fakecloud's own are a few KB at most).
+MAX_EVENT_BYTES = 1 << 24
+
+
 def load_jsonl(path: str) -> list[dict]:
     """The events of a JSONL trace file; a `ReportError` names a bad line (status 2, as any
     input a command cannot use: was SystemExit, status 1, and out of a caller's main())."""
     events = []
     with open(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
+        # One event a line, read at most MAX_EVENT_BYTES at a time: /dev/zero (no line end)
+        # was read until the memory ran out.
+        for number, raw in enumerate(iter(lambda: f.readline(MAX_EVENT_BYTES + 1), b""), 1):
+            if len(raw) > MAX_EVENT_BYTES:
+                raise ReportError(
+                    f"{path}:{number}: a line of more than {MAX_EVENT_BYTES >> 20} MiB is not a "
+                    "trace event"
+                )
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:

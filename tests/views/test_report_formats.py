@@ -219,3 +219,16 @@ def test_the_story_tells_the_eventlet_hub():
     assert story_line({**waited, "waited_s": 8.53}) == (
         "nova-compute cmp-1: RPC pause_instance waited 8.530 s for the eventlet hub"
     )
+
+
+def test_a_trace_line_that_never_ends_is_refused_not_read_until_memory_runs_out(
+    capsys, monkeypatch
+):
+    """``fakecloud report /dev/zero`` hung, reading one endless line."""
+    import fakecloud.views.report
+
+    monkeypatch.setattr(fakecloud.views.report, "MAX_EVENT_BYTES", 1 << 20)  # 16 MiB by default
+    assert cli(["report", "/dev/zero"]) == 2
+    assert capsys.readouterr().err == (
+        "fakecloud report: /dev/zero:1: a line of more than 1 MiB is not a trace event\n"
+    )
