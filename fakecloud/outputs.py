@@ -8,12 +8,14 @@ does not exist, a directory given as the file, or the scenario it reads given as
 says so before it starts: `output_problem` names what is wrong, and the command exits 2 with
 ``fakecloud COMMAND: cannot write PATH: REASON``. `write_atomic` writes to a temporary file
 beside the target and renames it over, so an interrupt or a full disk leaves the old file (or
-none), never half of the new one.
+none), never half of the new one; a device or a pipe (``-o /dev/stdout``) is written through,
+and a symbolic link's file is replaced, the link kept.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -64,6 +66,18 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     target = Path(path)
     if target.is_dir():  # os.replace would say "Is a directory" naming the temporary file
         raise IsADirectoryError(21, "Is a directory", str(target))
+    try:
+        mode = os.stat(target).st_mode  # through a symbolic link
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written through: renamed
+        # over, the node itself was replaced by a regular file (as root, /dev/null too).
+        with open(target, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return
+    if target.is_symlink():  # the file it names is replaced; the link stays a link
+        target = Path(os.path.realpath(target))
     try:
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:  # a missing or unwritable folder: name the target, not the temporary

@@ -285,3 +285,25 @@ def test_list_takes_its_word_after_json_too(capsys):
     mix an optional positional with flags unless asked to)."""
     assert main(["list", "points", "--json", "snapshot"]) == 0
     assert '"name"' in capsys.readouterr().out
+
+
+def test_an_output_that_is_a_pipe_is_written_through_and_a_link_stays_a_link(tmp_path):
+    """`-o /dev/stdout`, `--json /dev/null`: the temporary file was renamed over the node, so
+    run as root a device (/dev/null, /dev/full) became a regular file; a symbolic link was
+    replaced by a file likewise. A FIFO stands in for the device here."""
+    import stat
+    import threading
+
+    from fakecloud.outputs import write_atomic
+
+    fifo, got = tmp_path / "pipe", []
+    os.mkfifo(fifo)
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    write_atomic(fifo, "through the pipe\n")
+    reader.join(5)
+    assert got == ["through the pipe\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    (tmp_path / "real.txt").write_text("old")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    write_atomic(tmp_path / "link.txt", "new")
+    assert (tmp_path / "link.txt").is_symlink() and (tmp_path / "real.txt").read_text() == "new"
