@@ -339,3 +339,51 @@ def test_no_admin_pass_when_instance_passwords_are_off():
     resp = _rebuild(env, sid, env.image.id, adminPass="x")
     assert resp.status == 202, resp.json()
     assert "adminPass" not in resp.json()["server"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "later"),
+    [
+        ("nova-22.0.0", ["accel_uuids"]),
+        ("upstream", ["accel_uuids", "reimage_boot_volume", "target_state"]),
+    ],
+)
+def test_the_error_notification_carries_the_call_arguments(profile, later):
+    """``wrap_exception``'s legacy ``rebuild_instance`` error: ``getcallargs`` less self,
+    context and ``new_pass`` (``_cleanse_dict``), nova 17.0.0-34.0.0 exception_wrapper.py;
+    manager.py's signature gains ``accel_uuids`` in 22.0.0, ``reimage_boot_volume`` in 26.0.0,
+    ``target_state`` in 27.0.0 (17.0.0-21.x: none of them). Objects (bdms, request_spec) are
+    not modelled."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    assert _rebuild(env, sid, env.image.id, preserve_ephemeral=True).status == 202
+    env.cloud.run_until_idle()
+    (error,) = [
+        e
+        for e in env.cloud.trace.filter(kind="notification")
+        if e.get("event_type") == "rebuild_instance"
+    ]
+    args = error["args"]
+    assert list(args) == [
+        "instance",
+        "orig_image_ref",
+        "image_ref",
+        "injected_files",
+        "orig_sys_metadata",
+        "recreate",
+        "on_shared_storage",
+        "preserve_ephemeral",
+        "scheduled_node",
+        *later,
+    ]
+    assert (args["instance"], args["image_ref"], args["orig_image_ref"]) == (
+        sid,
+        env.image.id,
+        env.image.id,
+    )
+    assert (args["recreate"], args["preserve_ephemeral"], args["scheduled_node"]) == (
+        False,
+        True,
+        None,
+    )
+    assert args.get("accel_uuids", []) == [] and args.get("target_state") is None

@@ -139,6 +139,7 @@ def rebuild_instance(
     except exception.InstanceNotFound:
         return
     event = EventReporter(db, context, instance.uuid, "conductor_rebuild_server", CONDUCTOR_HOST)
+    scheduled_node = None  # a forced host: no scheduler, no node (17.0.0-34.0.0 conductor)
     if host is None:
         try:
             zone = (db.pinned_zones or {}).get(instance.uuid)
@@ -157,6 +158,7 @@ def rebuild_instance(
                 pass
             event.finish(exc)
             return
+        scheduled_node = host  # the selection's nodename: fakecloud's nodes are its hosts
     notifier = nova.notifier
     notifier.instance_usage(CONDUCTOR_HOST, instance, "rebuild.scheduled")
     if kernel.switches.release.version >= REBUILD_SCHEDULED_SINCE:
@@ -168,5 +170,5 @@ def rebuild_instance(
         context, instance, "rebuild_instance", host, new_pass=admin_password,
         injected_files=None, image_ref=None, orig_image_ref=None, orig_sys_metadata=None,
         recreate=True, on_shared_storage=on_shared_storage, migration=migration,
-        target_state=target_state,
+        target_state=target_state, scheduled_node=scheduled_node,
     )  # fmt: skip

@@ -65,9 +65,22 @@ def rebuild_evacuated(
     new_pass: str | None,
     on_shared_storage: bool | None,
     target_state: str | None,
+    scheduled_node: str | None = None,
 ) -> Generator[Any, Any, None]:
     """``rebuild_instance(recreate=True)`` on this, the destination host (`new_pass` is the
     password Nova hands the driver: no guest here takes one)."""
+    # The API's evacuate passes no image, files or system metadata (17.0.0-34.0.0).
+    args = manager.rebuild_call_args(
+        orig_image_ref=None,
+        image_ref=None,
+        injected_files=None,
+        orig_sys_metadata=None,
+        recreate=True,
+        on_shared_storage=on_shared_storage,
+        preserve_ephemeral=False,
+        scheduled_node=scheduled_node,
+        target_state=target_state,
+    )
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_rebuild_instance")
     db = manager.db
@@ -137,7 +150,7 @@ def rebuild_evacuated(
                 pass
         else:
             instance.set_error_state()
-        manager._rebuild_raised(instance, None, raised)  # an evacuation passes no image_ref
+        manager._rebuild_raised(instance, args, raised)
         event.finish(raised)
         return
     # ``finish_evacuation``: the server is this host's, then the migration is done.

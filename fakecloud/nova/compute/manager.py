@@ -83,6 +83,10 @@ _LOG_SITES = {
 #: The first Nova whose shelve casts carry ``accel_uuids`` (23.0.0 compute/api.py ``shelve``,
 #: ``shelve_offload``; manager.py ``shelve_instance(..., clean_shutdown, accel_uuids)``).
 SHELVE_ACCEL_UUIDS_SINCE = 23
+#: ``rebuild_instance``'s parameters after ``request_spec``, each from the Nova it came in
+#: (manager.py: ``accel_uuids`` 22.0.0, ``reimage_boot_volume`` 26.0.0, ``target_state``
+#: 27.0.0), with the value a call from fakecloud's API carries.
+REBUILD_LATER_ARGS = (("accel_uuids", 22), ("reimage_boot_volume", 26), ("target_state", 27))
 
 _INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
 
@@ -1169,6 +1173,7 @@ class ComputeManager:
         on_shared_storage: bool | None = None,
         migration: Any = None,
         target_state: str | None = None,
+        scheduled_node: str | None = None,
     ) -> Generator[Any, Any, None]:
         """RPC cast: rebuild (``rebuilding`` → ``rebuild_block_device_mapping`` →
         ``rebuild_spawning`` → active, or stopped again through ``powering-off``), as
@@ -1181,18 +1186,61 @@ class ComputeManager:
                 yield from self._task(
                     evacuate_manager.rebuild_evacuated(
                         self, context, instance, migration, new_pass, on_shared_storage,
-                        target_state,
+                        target_state, scheduled_node,
                     )
                 )
             )  # fmt: skip
+        args = self.rebuild_call_args(
+            orig_image_ref=orig_image_ref,
+            image_ref=image_ref,
+            injected_files=injected_files,
+            orig_sys_metadata=orig_sys_metadata,
+            recreate=False,
+            on_shared_storage=on_shared_storage,
+            preserve_ephemeral=preserve_ephemeral,
+            # The conductor schedules a rebuild to a new image (on this host, 17.0.0 on).
+            scheduled_node=self.host if image_ref != orig_image_ref else None,
+            target_state=target_state,
+        )
         return (
             yield from self._task(
-                self._rebuild(context, instance, image_ref, bool(preserve_ephemeral))
+                self._rebuild(context, instance, image_ref, bool(preserve_ephemeral), args)
             )
         )
 
+    def rebuild_call_args(self, **values: Any) -> dict[str, Any]:
+        """The arguments after ``instance`` ``wrap_exception`` puts in ``rebuild_instance``'s
+        legacy error notification (``inspect.getcallargs`` less self, context and, by
+        ``_cleanse_dict``, ``new_pass``; nova 17.0.0-34.0.0 exception_wrapper.py), in the
+        signature's order, those whose values are plain data here: ``bdms``, ``migration``,
+        ``limits`` and ``request_spec`` (objects, or the scheduler's) are left out."""
+        args = {
+            name: values[name]
+            for name in (
+                "orig_image_ref",
+                "image_ref",
+                "injected_files",
+                "orig_sys_metadata",
+                "recreate",
+                "on_shared_storage",
+                "preserve_ephemeral",
+                "scheduled_node",
+            )
+        }
+        later = {"accel_uuids": [], "reimage_boot_volume": False, **values}
+        release = self.switches.series.nova
+        for name, since in REBUILD_LATER_ARGS:
+            if release >= since:
+                args[name] = later[name]
+        return args
+
     def _rebuild(
-        self, context: Any, instance: Any, image_ref: str, preserve_ephemeral: bool
+        self,
+        context: Any,
+        instance: Any,
+        image_ref: str,
+        preserve_ephemeral: bool,
+        args: dict[str, Any],
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_rebuild_instance")
@@ -1202,7 +1250,7 @@ class ComputeManager:
             # (``wrap_instance_fault``) and the task state reverted (``reverts_task_state``).
             image = yield from self.image_api.get(context, image_ref)
         except Exception as exc:  # noqa: BLE001
-            self._rebuild_raised(instance, image_ref, exc)
+            self._rebuild_raised(instance, args, exc)
             try:
                 instance.task_state = None
                 instance.save()
@@ -1244,7 +1292,7 @@ class ComputeManager:
         except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
             instance.set_error_state()  # the fault is wrap_instance_fault's
             self._rebuild_error(instance, exc)
-            self._rebuild_raised(instance, image_ref, exc)
+            self._rebuild_raised(instance, args, exc)
             event.finish(exc)
             return
         event.finish()
@@ -1286,12 +1334,10 @@ class ComputeManager:
             self.host, "nova-compute", instance, "rebuild.error", priority="ERROR"
         )
 
-    def _rebuild_raised(self, instance: Any, image_ref: str | None, exc: BaseException) -> None:
-        """An error leaving ``rebuild_instance``: ``wrap_exception``'s notifications and
-        ``wrap_instance_fault``'s fault."""
-        self.notifier.exception(
-            self.host, "rebuild_instance", exc, instance=instance.uuid, image_ref=image_ref
-        )
+    def _rebuild_raised(self, instance: Any, args: dict[str, Any], exc: BaseException) -> None:
+        """An error leaving ``rebuild_instance``: ``wrap_exception``'s notifications (`args`:
+        `rebuild_call_args`) and ``wrap_instance_fault``'s fault."""
+        self.notifier.exception(self.host, "rebuild_instance", exc, instance=instance.uuid, **args)
         if not isinstance(exc, exception.InstanceNotFound):
             self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
 
