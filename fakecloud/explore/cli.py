@@ -297,7 +297,12 @@ def _shrink_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="scenario YAML file")
     p.add_argument("--seed", type=int, required=True, help="the explore seed that broke")
     p.add_argument("--case", metavar="ID", help="the case (needed when the file has several)")
-    p.add_argument("--target", metavar="TEXT", help="what must stay broken (default: the first)")
+    p.add_argument(
+        "--target",
+        metavar="TEXT",
+        help="what must stay broken (default: the first of the file's explore.finds the seed "
+        "breaks, else its first failure)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="minimal.yaml", help="where to write")
     p.add_argument("--max-examples", type=int, default=400, help="shrinking effort (runs)")
     return p
@@ -356,8 +361,14 @@ def shrink_main(argv: list[str] | None = None) -> int:
         print(f"fakecloud shrink: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return 2
     ok = replays(path, result.target)
+    why = {
+        "explore.finds": "the first of the file's explore.finds this seed breaks",
+        "first failure": "the seed's first failure",
+    }.get(result.chosen)
     print(
-        f"{result.target}\n  seed {args.seed}: size {result.before} -> {result.after} "
+        f"{result.target}\n"
+        + (f"  kept broken: {why} (--target picks another)\n" if why else "")
+        + f"  seed {args.seed}: size {result.before} -> {result.after} "
         f"(steps, inserted actions and decisions off the plain run; {result.runs} runs)\n"
         f"  replay: fakecloud run {path}"
         + ("" if ok else "\n  warning: the replay did not break it again")

@@ -28,6 +28,8 @@ class CaseReport:
     case_id: str
     spec: str
     finds: tuple[str, ...] = ()
+    targets: tuple[Any, ...] = ()
+    """`finds` resolved (`fakecloud.explore.spec.Find`)."""
     seeds: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
@@ -38,12 +40,20 @@ class CaseReport:
         return len(self.seeds) - len(self.failed)
 
     def unexpected(self) -> list[str]:
-        """For a bug hunt (``finds:``): what went other than expected - a listed invariant
-        no seed broke, or anything broken that is not listed. Otherwise: everything broken."""
+        """For a bug hunt (``finds:``): what went other than expected - something listed
+        that no seed broke, or anything broken that is not listed. Otherwise: everything
+        broken."""
         broke = {g.key for g in self.groups}
-        wanted = {f"invariant {name}" for name in self.finds}
-        out = [f"found {key}, not in explore.finds" for key in sorted(broke - wanted)]
-        out += [f"no seed broke {key} (explore.finds)" for key in sorted(wanted - broke)]
+        out = [
+            f"found {key}, not in explore.finds"
+            for key in sorted(broke)
+            if not any(f.matches(key) for f in self.targets)
+        ]
+        out += [
+            f"no seed broke {f.label} (explore.finds)"
+            for f in sorted(self.targets, key=lambda f: f.label)
+            if not any(f.matches(key) for key in broke)
+        ]
         return out
 
 
@@ -118,7 +128,9 @@ def explore_file(
     report = Report(filename)
     for case in cases:
         ready = prepared(text, filename, case.id)
-        case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds)
+        case_report = CaseReport(
+            case.id, ready.spec.describe(), ready.spec.finds, ready.spec.targets
+        )
         outcomes: list[SeedOutcome] = []
         work = batches(
             text, filename, case.id, seeds(case), batch_size, executor.workers, executor.spread

@@ -35,6 +35,9 @@ class Shrunk:
 
     explored: Explored
     target: str
+    chosen: str
+    """Why `target`: ``--target`` (asked for), ``explore.finds`` (the hunt's first listed find
+    the seed breaks) or ``first failure`` (no listed find broken, or no hunt)."""
     runs: int
     before: int
     """Size of the seed's run: steps, landed inserts and decisions off the plain run."""
@@ -54,8 +57,9 @@ def shrink(
 ) -> Shrunk:
     """Shrink the run of `seed` of a prepared case (`fakecloud.explore.runner.Prepared`).
 
-    `target` is the check to keep broken (a `check_key`; default: the run's first failure).
-    Raises `ValueError` when the seed breaks nothing (or not `target`).
+    `target` is the check to keep broken (a `check_key`; default: for a bug hunt the first of
+    its ``explore.finds`` that the seed breaks, else the run's first failure). Raises
+    `ValueError` when the seed breaks nothing (or not `target`).
     """
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis import strategies as st
@@ -68,8 +72,9 @@ def shrink(
         raise ValueError(
             f"seed {seed} breaks nothing in case {prepared.case.id}: nothing to shrink"
         )
+    chosen = "--target"
     if target is None:
-        target = check_key(original.failures[0])
+        target, chosen = _default_target(prepared.spec, [check_key(c) for c in original.failures])
     elif target not in keys:
         raise ValueError(
             f"seed {seed} does not break {target!r}; it breaks: " + "; ".join(sorted(keys))
@@ -121,7 +126,18 @@ def shrink(
         except NoSuchExample:
             best[:] = [original]  # the seed's own run could not be replayed: keep it as it is
     smallest = best[0] if best else original
-    return Shrunk(smallest, target, runs[0], _size(original), _size(smallest))
+    return Shrunk(smallest, target, chosen, runs[0], _size(original), _size(smallest))
+
+
+def _default_target(spec: Any, broken: list[str]) -> tuple[str, str]:
+    """What a shrink keeps broken when not told (a check key), and why: a bug hunt's first
+    listed find that the run breaks (what the hunt is about, rather than, say, the 500 on
+    its way), else the run's first failure."""
+    for find in spec.targets:
+        for key in broken:
+            if find.matches(key):
+                return key, "explore.finds"
+    return broken[0], "first failure"
 
 
 @contextlib.contextmanager

@@ -64,6 +64,26 @@ class Insert:
 
 
 @dataclass(frozen=True)
+class Find:
+    """One entry of a bug hunt's ``explore.finds``: `name` as the file writes it, and `key`,
+    what a broken check's key (`fakecloud.explore.groups.check_key`) is (an invariant:
+    ``invariant NAME``) or starts with (a step's expectations: ``step NAME: ``, a named
+    check: ``state NAME: ``, ``trace NAME: ``)."""
+
+    name: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        """What it is, for reports: ``invariant no_frozen_guest``, ``state clone-boots``."""
+        return self.key.rstrip(": ")
+
+    def matches(self, key: str) -> bool:
+        """Whether a broken check's `key` is this one."""
+        return key == self.key if self.key.startswith("invariant ") else key.startswith(self.key)
+
+
+@dataclass(frozen=True)
 class ExploreSpec:
     """What exploring a case may change, read from its ``explore:`` section."""
 
@@ -72,7 +92,9 @@ class ExploreSpec:
     faults: tuple[FaultPoint, ...] = ()
     inserts: tuple[Insert, ...] = ()
     finds: tuple[str, ...] = ()
-    """Invariants a bug hunt expects some seeds to break (``explore.finds``)."""
+    """What a bug hunt expects some seeds to break (``explore.finds``), as the file names it."""
+    targets: tuple[Find, ...] = ()
+    """The same, each resolved to the checks it stands for."""
 
     def describe(self) -> str:
         """One line: what chance changes."""
@@ -208,6 +230,8 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         if insert.name in names:
             problem(("adversary",), f"step name {insert.name!r} is already used by a step")
         names.append(insert.name)
+    finds = tuple(str(name) for name in data.get("finds") or ())
+    targets = tuple(_find(case, name, ("finds", i), problem) for i, name in enumerate(finds))
     if problems:
         raise ScenarioError(problems)
     return ExploreSpec(
@@ -215,8 +239,44 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         chance=chance,
         faults=tuple(faults),
         inserts=tuple(inserts),
-        finds=tuple(data.get("finds") or ()),
+        finds=finds,
+        targets=targets,
     )
+
+
+def _find(case: Any, name: str, path: tuple, problem: Any) -> Find:
+    """The `Find` that ``explore.finds`` entry `name` stands for (a problem when none)."""
+    from fakecloud.invariants import REGISTRY
+
+    named = {step.name: "step" for step in case.steps if step.expect is not None}
+    named.update({c.name: "state" for c in case.expect.state if c.name})
+    named.update({c.name: "trace" for c in case.expect.trace if c.name})
+    if name in REGISTRY:
+        if name in named:
+            problem(
+                path,
+                f"{name!r} is an invariant and a {named[name]}'s name: rename the {named[name]}",
+            )
+        return Find(name, f"invariant {name}")
+    if name in named:
+        return Find(name, f"{named[name]} {name}: ")
+    from fakecloud.config import did_you_mean
+
+    unexpecting = [s.name for s in case.steps if s.expect is None]
+    why = (
+        f"step {name!r} has no expect: to break"
+        if name in unexpecting
+        else (
+            f"{name!r} is no invariant, step with an expect: or named check"
+            f"{did_you_mean(name, [*REGISTRY, *named])}"
+        )
+    )
+    problem(
+        path,
+        f"{why}; steps and named checks: {', '.join(named) or 'none'} (a state or trace check "
+        "is named by its name:); invariants: fakecloud list invariants",
+    )
+    return Find(name, f"invariant {name}")
 
 
 def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
@@ -279,4 +339,4 @@ def _server(name: Any) -> str:
     return text if text.startswith("${") else f"${{servers.{text}.id}}"
 
 
-__all__ = ["OUTCOME_WORDS", "ExploreSpec", "FaultPoint", "Insert", "adversary_step", "read"]
+__all__ = ["OUTCOME_WORDS", "ExploreSpec", "FaultPoint", "Find", "Insert", "adversary_step", "read"]

@@ -79,7 +79,10 @@ def evaluate(run: Any, result: Any) -> None:
     with reading(trace, plan.kinds):
         events = _Events(trace, run.first_seq)
         for check in exp.trace:
-            result.checks.append(_trace_check(run, check, events))
+            found = _trace_check(run, check, events)
+            if check.name:  # "trace NAME: present ..." (explore.finds may name it)
+                found.what = f"trace {check.name}: {found.what.removeprefix('trace ')}"
+            result.checks.append(found)
         _check_invariants(run, result, plan)
 
 
@@ -213,7 +216,8 @@ def _check_state(run: Any, result: Any, state: Any) -> None:
         shown = f"{request.method} {run.resolve(request.path, request.user)}"
     except Unresolved:
         shown = request.describe()
-    what = f"state: {shown}" + (f" ({state.note})" if state.note else "")
+    named = f"state {state.name}:" if state.name else "state:"
+    what = f"{named} {shown}" + (f" ({state.note})" if state.note else "")
     try:
         response = run._call(state.request, what)
     except StepFailed as exc:

@@ -197,6 +197,8 @@ class TraceCheck:
     line: int | None
     spec: dict
     note: str = ""
+    name: str = ""
+    """Its ``name:`` (a bug hunt's ``explore.finds`` may list it), or empty."""
 
 
 @dataclass
@@ -207,6 +209,8 @@ class StateCheck:
     expect: Expect
     line: int | None
     note: str = ""
+    name: str = ""
+    """Its ``name:`` (a bug hunt's ``explore.finds`` may list it), or empty."""
 
 
 @dataclass
@@ -402,6 +406,7 @@ def build_case(
     cloud = _build_cloud(doc.get("cloud") or {}, problems)
     steps = _build_steps(doc.get("steps") or [], problems)
     expect = _build_expect(doc.get("expect") or {}, problems)
+    _check_names_unique(steps, expect, problems)
     run = doc.get("run") or {}
     if problems.items:
         return None, problems.items
@@ -580,6 +585,22 @@ def _check_cycles(steps: list[Step], names: dict[str, int], problems: _Problems)
             seen.append(current.name)
 
 
+def _check_names_unique(steps: list[Step], exp: Expectations, problems: _Problems) -> None:
+    """A named state or trace check's name is its own: no step and no other check has it
+    (``explore.finds`` names either)."""
+    taken = {step.name: f"steps[{i}]" for i, step in enumerate(steps)}
+    for part, checks in (("state", exp.state), ("trace", exp.trace)):
+        for i, check in enumerate(checks):
+            if not check.name:
+                continue
+            if check.name in taken:
+                problems.add(
+                    ("expect", part, i, "name"),
+                    f"name {check.name!r} is already used by {taken[check.name]}",
+                )
+            taken[check.name] = f"expect.{part}[{i}]"
+
+
 def _build_expect(data: dict, problems: _Problems) -> Expectations:
     out = Expectations(
         finished_by=data.get("finished_by"),
@@ -599,6 +620,7 @@ def _build_expect(data: dict, problems: _Problems) -> Expectations:
                 expect,
                 line_of(problems.root, where),
                 str(item.get("note") or ""),
+                str(item.get("name") or ""),
             )
         )
     for i, item in enumerate(data.get("trace") or []):
@@ -616,7 +638,13 @@ def _build_expect(data: dict, problems: _Problems) -> Expectations:
         if kind != "present" and "by" in item:
             problems.add((*where, "by"), "by: goes with present:")
         out.trace.append(
-            TraceCheck(kind, line_of(problems.root, where), dict(item), str(item.get("note") or ""))
+            TraceCheck(
+                kind,
+                line_of(problems.root, where),
+                {k: v for k, v in item.items() if k != "name"},
+                str(item.get("note") or ""),
+                str(item.get("name") or ""),
+            )
         )
     both = set(out.violated) & set(out.invariants if isinstance(out.invariants, list) else [])
     for name in sorted(both):

@@ -495,6 +495,13 @@ class _Builder:
 
     # -- expectations ------------------------------------------------------------------------
 
+    def check_name(self) -> dict:
+        return self.string(
+            "A name for this check, unique among the steps and checks: a bug hunt's "
+            "explore.finds may list it.",
+            pattern=NAME_PATTERN,
+        )
+
     def trace_check(self) -> dict:
         counts = {
             "equals": self.integer("Exactly this many."),
@@ -503,6 +510,7 @@ class _Builder:
         }
         s = self.obj(
             {
+                "name": self.check_name(),
                 "note": self.string("What this check means, shown in the report."),
                 "count": self.trace_pattern("Count the events like this."),
                 **counts,
@@ -556,6 +564,7 @@ class _Builder:
                     "description": "Requests made after the run, and what they must answer.",
                     "items": self.obj(
                         {
+                            "name": self.check_name(),
                             "note": self.string("What this checks."),
                             "request": self.request_line(),
                             **self.request_fields(),
@@ -706,10 +715,17 @@ class _Builder:
                 },
                 "finds": {
                     "type": "array",
-                    "items": {"enum": sorted(REGISTRY)},
-                    "description": "A bug hunt: invariants some seeds are expected to break. "
-                    "The scenario's explore test passes when exploring breaks each of these "
-                    "and nothing else (fakecloud explore still exits 1: something broke).",
+                    "items": {
+                        "type": "string",
+                        "pattern": NAME_PATTERN,
+                        "x-hint": "an invariant, a step with an expect:, or a named state or "
+                        "trace check",
+                    },
+                    "description": "A bug hunt: what some seeds are expected to break, each an "
+                    "invariant (" + ", ".join(sorted(REGISTRY)) + "), a step (its expect:) or "
+                    "a check of expect.state or expect.trace by its name:. The scenario's "
+                    "explore test passes when exploring breaks each of these and nothing else "
+                    "(fakecloud explore still exits 1: something broke).",
                 },
             },
             "Exploration: fakecloud explore runs the scenario under many seeds, each choosing "
