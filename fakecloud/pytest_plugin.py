@@ -312,16 +312,25 @@ def _marker_options(node: pytest.Item) -> dict[str, Any]:
 def cloud(request: pytest.FixtureRequest) -> Any:
     """A fresh simulated cloud for this test (see the `fakecloud` marker)."""
     from fakecloud import Cloud
+    from fakecloud.errors import ConfigError
 
-    options = _marker_options(request.node)
-    seed = options.get("seed")
-    if seed is None:
-        seed = request.config.getoption("fakecloud_seed")
-    if seed is None:
-        seed = default_seed(request.node.nodeid)
-    built = Cloud(seed=seed, profile=options.get("profile") or "seed", config=_config(options))
-    request.node.stash[_CLOUD] = built
-    return built
+    try:
+        options = _marker_options(request.node)
+        seed = options.get("seed")
+        if seed is None:
+            seed = request.config.getoption("fakecloud_seed")
+        if seed is None:
+            seed = default_seed(request.node.nodeid)
+        profile = options.get("profile") or "seed"
+        built = Cloud(seed=seed, profile=profile, config=_config(options))
+    except (ConfigError, pytest.UsageError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    else:
+        request.node.stash[_CLOUD] = built
+        return built
+    # The marker's mistake in one line, not a traceback through the plugin and Cloud (failed
+    # outside the except: pytest would show the ConfigError again as its context).
+    pytest.fail(problem, pytrace=False)
 
 
 def _config(options: dict[str, Any]) -> Any:

@@ -253,10 +253,13 @@ def test_a_failing_python_test_shows_seed_replay_and_trace(python_run):
 
 
 def test_marker_misuse_is_a_clear_error(python_run):
+    """One line under the ERROR heading (session 21): it was a traceback through the plugin
+    and Cloud, then the UsageError or ConfigError."""
     assert outcome(python_run, "test_typo.py::test_typo") == "ERROR"
     python_run.stdout.fnmatch_lines(
-        ["*_ ERROR at setup of test_typo _*", "*got unknown argument(s) profil*"]
+        ["*_ ERROR at setup of test_typo _*", "UsageError: *got unknown argument(s) profil*"]
     )
+    assert not [line for line in python_run.outlines if "pytest_plugin.py:" in line]
 
 
 def test_marker_arguments_of_the_wrong_shape_are_named(python_run):
