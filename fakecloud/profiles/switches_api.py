@@ -132,7 +132,8 @@ SWITCHES = (
         "versioned_discovery_public",
         "GET /v2 and /v2.1 (and with a final /), the version documents, need no token: their own "
         "paste pipelines (oscomputeversion_v2, _legacy_v2); before, they were served by the API "
-        "pipeline behind keystonemiddleware, and without a token were its 401.",
+        "pipeline behind keystonemiddleware, and without a token were its 401; with one, the "
+        "bare /v2 and /v2.1 by any method were the router's 302 to the path with a final /.",
         False,
         (
             Change(

@@ -174,7 +174,7 @@ def test_version_documents(any_env: NovaEnv):
     for path in ("/v2", "/v2.1", "/v2.1/"):
         anonymous = any_env.cloud.request("compute", "GET", path, user=None)
         assert anonymous.status == (200 if public else 401)
-    doc = any_env.cloud.request("compute", "GET", "/v2.1", user="demo")
+    doc = any_env.cloud.request("compute", "GET", "/v2.1/" if not public else "/v2.1", user="demo")
     assert doc.status == 200
     body = doc.json()["version"]
     assert body["id"] == "v2.1" and body["status"] == "CURRENT"
@@ -212,4 +212,46 @@ def test_the_version_documents_by_any_method_from_21_0_0(profile):
     for method in ("POST", "HEAD", "DELETE"):
         resp = env.cloud.request("compute", method, "/v2.1/")
         assert resp.status == (200 if public else 404)
-    assert env.cloud.request("compute", "POST", "/v2").status == (200 if public else 404)
+    assert env.cloud.request("compute", "POST", "/v2").status == (200 if public else 302)
+
+
+@pytest.mark.parametrize("profile", ["nova-20.6.1", "nova-21.0.0"])
+def test_bare_version_paths_redirect_before_21_0_0(profile):
+    """Before 21.0.0 (1e907602e3) the API router's ROUTE_LIST ``('', '/')`` is routes'
+    ``Mapper.redirect``: ``/v2.1`` and ``/v2`` by any method, with a token, are ``302 Found``
+    to the path with a final ``/``, made absolute by webob 1.8 (``_abs_headerlist``), no body,
+    no microversion read (20.6.1 compute/routes.py, nova/api/wsgi.py Router); 21.0.0's
+    ``VersionsV2`` answers at once."""
+    env = NovaEnv(profile)
+    resp = env.cloud.request("compute", "GET", "/v2.1", microversion="2.999")
+    if profile == "nova-21.0.0":
+        assert resp.status == 406
+        return
+    assert (resp.status, resp.body) == (302, None)
+    assert resp.headers["Location"] == "http://compute.fakecloud.test/v2.1/"
+    assert resp.headers["Content-Type"] == "text/plain; charset=utf8"
+    assert "OpenStack-API-Version" not in resp.headers
+    assert env.cloud.request("compute", "DELETE", "/v2").headers["Location"].endswith("/v2/")
+
+
+def test_versions_by_id_behind_the_token():
+    """``GET /v2.1/versions/{id}`` (ROUTE_LIST, versionsV21.VersionsController.show, nova
+    17.0.0-34.0.0): v2.0 or v2.1's document, self-linked to ``/v2.1/`` (the request's
+    application URL); another id ``expected_errors``' 404; no token, keystonemiddleware's 401."""
+    env = NovaEnv("seed")
+    base = "http://compute.fakecloud.test/v2.1/"
+    v20 = env.cloud.request("compute", "GET", "/v2.1/versions/v2.0")
+    assert v20.status == 200 and v20.headers["OpenStack-API-Version"] == "compute 2.1"
+    assert (v20.json()["version"]["id"], v20.json()["version"]["links"][0]["href"]) == (
+        "v2.0",
+        base,
+    )
+    project = env.cloud.keystone.token_for("demo").context.project_id
+    v21 = env.cloud.request("compute", "GET", f"/v2.1/{project}/versions/v2.1")
+    assert v21.json()["version"]["version"] == env.top
+    missing = env.cloud.request("compute", "GET", "/v2.1/versions/v3")
+    assert (missing.status, missing.json()) == (
+        404,
+        {"itemNotFound": {"code": 404, "message": "The resource could not be found."}},
+    )
+    assert env.cloud.request("compute", "GET", "/v2.1/versions/v2.1", user=None).status == 401

@@ -4141,6 +4141,8 @@ ROUTES = {
     ("GET", "/v2.1"): [(None, None, versions.show_response)],
     # versionsV21.py show: the legacy /v2 endpoint answers the v2.0 version with this schema.
     ("GET", "/v2"): [(None, None, versions.show_response)],
+    # versionsV21.py show under the API router's /versions/{id} (17.0.0-34.0.0).
+    ("GET", "/versions/{id}"): [(None, None, versions.show_response)],
     ("GET", "/servers"): [
         ("2.1", "2.68", servers.index_response),
         ("2.69", None, servers.index_response_v269),

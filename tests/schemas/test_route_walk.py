@@ -275,13 +275,15 @@ def _host_versions(route: tuple[str, str], top: str) -> list[str]:
 @walks("compute", "PATCH", "/v2", "/v2.1")
 @walks("compute", "DELETE", "/v2", "/v2.1")
 def _version_documents_by_any_method(w: World, profile: str) -> None:
-    # 1e907602e3 (21.0.0): VersionsV2 answers every method; before, GET alone (404).
+    # 1e907602e3 (21.0.0): VersionsV2 answers every method; before, the router's ('', '/')
+    # redirect took the bare path by any method (302), its '/' route GET alone (404).
     public = w.cloud.kernel.switches.versioned_discovery_public
     for method in ("HEAD", "POST", "PUT", "PATCH", "DELETE"):
         for path in ("/v2", "/v2.1"):
             r = w.req("compute", method, path)
             if not public:
-                assert r.status == 404, (profile, method, path, r.status)
+                assert r.status == 302, (profile, method, path, r.status)
+                assert w.req("compute", method, path + "/").status == 404, (method, path)
             elif method == "HEAD":
                 assert r.status == 200, (profile, method, path, r.status)
             else:

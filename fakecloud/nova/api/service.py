@@ -283,6 +283,7 @@ class ComputeApiService(NovaApiService):
         for method in ("HEAD", "POST", "PUT", "PATCH", "DELETE"):
             routes.add_unversioned(method, "/v2", "versions_controller", v.show_any_method)
             routes.add_unversioned(method, "/v2.1", "versions_controller", v.show_any_method)
+        routes.add("GET", "/versions/{id}", "versions_controller", v.show_by_id)
 
         add = routes.add
         s = ServersController

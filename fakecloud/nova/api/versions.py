@@ -1,15 +1,20 @@
 """The version documents (``nova/api/openstack/compute/versions.py``): ``GET /`` lists v2.0
-and v2.1; ``GET /v2.1`` (and ``/v2``) describe one, with the profile's microversion range; any
-other path the root application is given answers 300 Multiple Choices."""
+and v2.1; ``GET /v2.1`` (and ``/v2``) describe one, with the profile's microversion range
+(before 21.0.0 the bare path is a 302 to itself with a final ``/``); ``GET
+/v2.1/versions/{id}`` describes the one named; any other path the root application is given
+answers 300 Multiple Choices."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.api.http import Request, Response
+from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.router import NoRoute
 
 _DOCS = "http://docs.openstack.org/"
+#: The API router's ``('', '/')`` redirect (routes' ``Mapper.redirect``) takes these paths
+#: before 21.0.0.
+_BARE = ("/v2", "/v2.1")
 
 
 class VersionsController:
@@ -53,6 +58,11 @@ class VersionsController:
             },
         }
 
+    def _request_base(self) -> str:
+        from fakecloud.transport.endpoints import host_url
+
+        return host_url(self.nova.kernel.config, "compute")
+
     def _root(self, req: Request) -> str:
         return self.service.link_prefix(req).root
 
@@ -93,22 +103,51 @@ class VersionsController:
 
     def show_any_method(self, req: Request) -> Response:
         """``/v2`` or ``/v2.1`` by a method other than GET: from 21.0.0 (1e907602e3)
-        ``VersionsV2`` answers every method with the document; before, the API router's ``/``
-        route took GET alone (a 404 for the others)."""
+        ``VersionsV2`` answers every method with the document; before, the API router's
+        ``('', '/')`` redirect took the bare path by any method, and its ``/`` route GET alone
+        (a 404 for the others)."""
         if not self.nova.kernel.switches.versioned_discovery_public:
+            if req.path in _BARE:
+                return redirect_to_slash(req, self._request_base())
             raise NoRoute([])
         return self.show(req)
 
     def show(self, req: Request) -> Response:
-        """``GET /v2.1`` or ``GET /v2``: one version document."""
+        """``GET /v2.1`` or ``GET /v2``: one version document (before 21.0.0 the bare path's
+        302, `redirect_to_slash`)."""
+        if req.path in _BARE and not self.nova.kernel.switches.versioned_discovery_public:
+            return redirect_to_slash(req, self._request_base())
         key = "v2.0" if req.path.rstrip("/") == "/v2" else "v2.1"
+        return self._document(req, key, "v2" if key == "v2.0" else "v2.1")
+
+    def show_by_id(self, req: Request) -> Response:
+        """``GET /v2.1/versions/{id}`` (``versionsV21.VersionsController.show``, nova
+        17.0.0-34.0.0, behind the token in every release): the document of ``v2.0`` or
+        ``v2.1``, its self link the ``/v2.1/`` it was asked under (``build_version`` links
+        ``req.application_url``); any other id is ``expected_errors``' 404."""
+        key = req.params["id"]
+        if key not in ("v2.0", "v2.1"):
+            raise HttpError(404, "The resource could not be found.")
+        return self._document(req, key, "v2.1")
+
+    def _document(self, req: Request, key: str, path: str) -> Response:
         version = dict(self._versions()[key])
-        path = "v2" if key == "v2.0" else "v2.1"
         version["links"] = [
             {"rel": "self", "href": f"{self._root(req)}/{path}/"},
             {"rel": "describedby", "type": "text/html", "href": _DOCS},
         ]
         return Response(200, {"version": version})
+
+
+def redirect_to_slash(req: Request, default_base: str) -> Response:
+    """Before 21.0.0 (1e907602e3) ``/v2`` and ``/v2.1`` by any method reach the API router's
+    ``('', '/')`` entry, routes' ``Mapper.redirect``: ``RoutesMiddleware`` answers ``302
+    Found``, no body, ``Location`` the same path with a final ``/``, made absolute on the
+    request's own URL by the webob middleware around it (``Response._abs_headerlist``, webob
+    1.8), before any controller reads a microversion."""
+    base = (req.base_url or default_base).rstrip("/")
+    headers = {"Content-Type": "text/plain; charset=utf8", "Location": f"{base}{req.path}/"}
+    return Response(302, None, headers)
 
 
 def url_join(*parts: str) -> str:

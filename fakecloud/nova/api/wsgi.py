@@ -172,8 +172,12 @@ class NovaApiService(ApiService):
     # -- the ApiService hooks ----------------------------------------------------------------
 
     def versioned(self, req: Request) -> bool:
-        """Every path but the root version documents negotiates a microversion."""
-        return req.path not in self.unversioned_paths
+        """Every path but the root version documents negotiates a microversion, and before
+        21.0.0 the bare ``/v2.1`` too (its 302 is routes' answer, before any controller)."""
+        path = req.path
+        if path in self.unversioned_paths:
+            return False
+        return path != "/v2.1" or self.kernel.switches.versioned_discovery_public
 
     def unexpected(self, exc: BaseException) -> HttpError:
         """Nova's 500 body (for anything the controllers' translation did not see)."""
