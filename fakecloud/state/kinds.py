@@ -77,6 +77,19 @@ CACHES: dict[str, tuple[str, ...]] = {
     "fakecloud.sim.trace:Trace": ("_book", "_shapes", "_widths", "_packed"),
 }
 
+#: What a recycled world (`fakecloud.state.recycle`) keeps across its resets rather than putting
+#: back as the fork had it: containers of learning that decide only how an instance stores what
+#: it is given, never what it answers, each with the dicts it holds as items (lists) at the
+#: fork. A reset world then is its fork but for these, which hold what the runs since taught.
+KEPT_ON_RESET: dict[str, tuple[str, ...]] = {
+    # The trace's families (the state each (form, actor) has reached), its sites' kept shapes
+    # and what those keep besides: which shapes a family has met decides which of an event's
+    # details are stored per event, not the event read back (shapes are the shared book's, a
+    # shape's keys in its form's order), so every explored seed after the first meets its
+    # sites as known ones instead of learning them again from the world's state.
+    "fakecloud.sim.trace:Trace": ("_by_form", "_at", "_other"),
+}
+
 #: Attributes that are not saved: a saved file leaves them out (not even their reset value),
 #: and a fork or a loaded cloud starts them at the default given (a callable default is called
 #: for a fresh one). Only for what is derived from the rest of the state or only makes work

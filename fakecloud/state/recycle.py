@@ -11,11 +11,15 @@ next `fork` returns that same graph: the objects a new fork would be, holding wh
 would hold, made without an allocation.
 
 What a run made (new servers, events, processes) is dropped by the refill, so it is garbage
-as before. A run's processes still suspended are closed first (as the collector would close
-them in a dropped fork), so no ``finally`` of theirs runs on the reset world later. A record
-that gained an attribute, or whose fields Python moved into a dict of their own (an attribute
-deleted, ``vars()`` read), is found after the reset by the count of what it holds (its
-`gc.get_referents`); the graph is then dropped and the next fork made anew. Plans holding
+as before. Only what `kinds.KEPT_ON_RESET` names is left as the runs made it: learning that
+decides how an object stores what it is given, not what it answers (the trace's families and
+site slots: a seed's events then read back as on a fresh fork, stored as a trace that had met
+them before stores them). A run's processes still suspended are closed first (as the
+collector would close them in a dropped fork), so no ``finally`` of theirs runs on the reset
+world later. A record that gained an attribute, or whose fields Python moved into a dict of
+their own (an attribute deleted, ``vars()`` read), is found after the reset by the count of
+what it holds (its `gc.get_referents`); the graph is then dropped and the next fork made
+anew. Plans holding
 something this reset does not cover (a Faker, a dict or list subclass, a random generator of
 a subclass, a closure's empty cell, a hashed container keyed by a counter) never recycle: every
 `fork` is a new replay.
@@ -93,15 +97,32 @@ class Recycler:
         if reset is _UNCOVERED:
             return (self._replica.fork(),)
         root, slots = self._replica.every()
+        kept = _kept_across_resets(slots[s] for s in reset.records)
         refills = []
         for kind, snapshot in _KINDS:
-            objects = tuple(slots[s] for s in reset.refilled[kind])
+            objects = tuple(slots[s] for s in reset.refilled[kind] if id(slots[s]) not in kept)
             refills.append(objects)
             refills.append(tuple(map(snapshot, objects)))
         checked = tuple(slots[s] for s in reset.checked)
         records = tuple(slots[s] for s in reset.records)
         count = len(gc.get_referents(*checked))
         return (root, slots, refills, checked, count, records, list(map(type, records)))
+
+
+def _kept_across_resets(records: Any) -> set[int]:
+    """The ids of the containers the reset leaves as a run left them (`kinds.KEPT_ON_RESET`):
+    each such field of `records` and the dicts a list of them holds."""
+    kept: set[int] = set()
+    for record in records:
+        fields = kinds.KEPT_ON_RESET.get(kinds.class_name(record.__class__))
+        for field in fields or ():
+            value = getattr(record, field, None)
+            if value is None:
+                continue
+            kept.add(id(value))
+            if value.__class__ is list:
+                kept.update(id(item) for item in value if item.__class__ is dict)
+    return kept
 
 
 def _close_processes(kernel: Any) -> None:
