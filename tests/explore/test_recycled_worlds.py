@@ -109,3 +109,14 @@ def test_the_next_batch_takes_up_the_world_the_last_one_left(shared_link):
     worlds.close()
     again = ready.world.recycling()
     assert again.fork() is kept
+
+
+def test_a_reset_keeps_what_the_seeds_taught_the_trace_and_seeds_still_read_as_fresh_forks():
+    # which shapes its families met decides only how a trace stores an event: a recycled
+    # world keeps it (the next seed meets its sites as known ones), reading back the same
+    case = load(ROOT / "scenarios/races/concurrent_createimage_500.yaml").cases[0]
+    clouds = _same_seeds(case, (3, 4, 5))  # each seed's JSONL == a fresh fork's
+    world = Prepared(case).world.cloud.trace
+    kept = clouds[0].trace
+    learnt = sum(len(slot) for slot in kept._at if slot.__class__ is dict)
+    assert learnt > sum(len(slot) for slot in world._at if slot.__class__ is dict)
