@@ -40,6 +40,10 @@ class Route:
 class Router:
     """The routes of one service."""
 
+    #: The only paths ending in ``/`` a route may serve (any other is `NoRoute`, as the
+    #: ``routes.Mapper`` Nova's APIMapper is gives no match); None: a trailing slash is ignored.
+    slash_paths: frozenset[str] | None = None
+
     def __init__(self) -> None:
         self._by_length: dict[int, list[Route]] = {}
         self.frozen = False
@@ -83,6 +87,9 @@ class Router:
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route serving `method` `path` and its parameters, or `NoRoute`."""
         # (filter and a loop rather than comprehensions: no frame of their own per request)
+        slash_paths = self.slash_paths
+        if slash_paths is not None and path[-1:] == "/" and path not in slash_paths:
+            raise NoRoute([])
         parts = list(filter(None, path.split("/")))
         method = method.upper()
         allowed: list[str] = []

@@ -161,5 +161,9 @@ def render(error: WebObError, headers: Headers, method: str = "GET") -> Response
         text = _strip_tags(error.body_text(_no_escape, environ))
         raw = f"{status}\n\n{text}".encode()
         content_type = "text/plain"
-    out = {"Content-Type": f"{content_type}; charset=UTF-8", **error.headers}
+    # ``resp.content_type = ...`` adds the charset to text types only (WebOb 1.7.4-1.8.11
+    # ``_content_type_has_charset``): nova 34.0.0's own 404 is plain ``application/json``.
+    if content_type != "application/json":
+        content_type += "; charset=UTF-8"
+    out = {"Content-Type": content_type, **error.headers}
     return Response(error.code, raw, out)

@@ -1,0 +1,28 @@
+"""API-layer edges where fakecloud differed from nova 34.0.0's own WSGI app (the functional
+tests' fixtures, driven by the session-21 oracle; docs/conformance.md "Real Nova as an
+oracle")."""
+
+from __future__ import annotations
+
+from tests.nova.conftest import NovaEnv
+
+BARE_404 = {
+    "code": "404 Not Found",
+    "title": "Not Found",
+}
+
+
+def test_a_trailing_slash_is_a_bare_404_but_on_the_version_documents(env: NovaEnv):
+    """nova 34.0.0, nova/api/openstack/__init__.py ``APIMapper`` (a ``routes.Mapper``): no
+    route matches ``/v2.1/flavors/`` or ``.../action/`` (webob's bare 404, JSON without a
+    charset: WebOb's ``_content_type_has_charset`` is for text types); urlmap serves ``/v2.1/``."""
+    for method, path in (("GET", "/v2.1/flavors/"), ("POST", "/v2.1/servers/x/action/")):
+        resp = env.request(method, path, {"createImage": {"name": "s"}})
+        assert resp.status == 404
+        assert {k: resp.json()[k] for k in BARE_404} == BARE_404
+        assert resp.headers["Content-Type"] == "application/json"
+    assert env.request("POST", "/v2.1/servers/x/action", {"createImage": {"name": "s"}}).json() == {
+        "itemNotFound": {"code": 404, "message": "Instance x could not be found."}
+    }
+    assert env.request("GET", "/v2.1/flavors").status == 200
+    assert env.request("GET", "/v2.1/").status == 200
