@@ -244,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         rows = [r for r in rows if args.word.lower() in r[key].lower()]
         if not rows:
             print(f"fakecloud list {args.what}: nothing matches {args.word!r}", file=sys.stderr)
-            return 1
+            if args.json:  # still a JSON document for the program reading it (was nothing)
+                print("[]")
+            return 1  # as grep: nothing matched
     if args.json:
         print(json.dumps(rows, indent=2))
     else:

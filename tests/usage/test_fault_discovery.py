@@ -153,3 +153,5 @@ def test_fakecloud_list_shows_each_registry(capsys):
     assert {r["name"] for r in rows} == set(points())
     assert list_main(["points", "no-such-thing"]) == 1
     assert "nothing matches 'no-such-thing'" in capsys.readouterr().err
+    assert list_main(["points", "--json", "no-such-thing"]) == 1  # stdout was empty: no JSON
+    assert json.loads(capsys.readouterr().out) == []
