@@ -255,3 +255,27 @@ def test_versions_by_id_behind_the_token():
         {"itemNotFound": {"code": 404, "message": "The resource could not be found."}},
     )
     assert env.cloud.request("compute", "GET", "/v2.1/versions/v2.1", user=None).status == 401
+
+
+@pytest.mark.parametrize("profile", ["nova-20.6.1", "nova-21.0.0"])
+def test_a_version_in_the_media_type_picks_the_application(profile):
+    """``URLMap.__call__`` (nova 17.0.0-34.0.0 api/openstack/urlmap.py): a path under no version
+    reads ``Content-Type``'s, then ``Accept``'s ``version=`` (``best_match``) and is served by
+    ``/v<version>``'s application, its path unchanged: before 21.0.0 the API (a token needed,
+    ``/servers`` is the list); from 21.0.0 (1e907602e3) ``VersionsV2``, the document, for any
+    path and method, no token. A version no application has (``2.0``) is the root's 300."""
+    env = NovaEnv(profile)
+    asks = {"Accept": "application/xml, application/json;q=0.9;version=2.1"}
+    listed = env.cloud.request("compute", "GET", "/servers", headers=asks)
+    anonymous = env.cloud.request("compute", "DELETE", "/servers", headers=asks, user=None)
+    legacy = {"Content-Type": "application/json; version=2", "Accept": "*/*;version=2.1"}
+    if profile == "nova-20.6.1":
+        assert (listed.status, listed.json()) == (200, {"servers": []})
+        assert anonymous.status == 401
+    else:
+        assert listed.json()["version"]["id"] == "v2.1"
+        assert (anonymous.status, anonymous.json()["version"]["id"]) == (200, "v2.1")
+        doc = env.cloud.request("compute", "POST", "/x", headers=legacy, user=None)
+        assert doc.json()["version"]["id"] == "v2.0"
+    asks["Accept"] = "application/json;version=2.0"
+    assert env.cloud.request("compute", "GET", "/servers", headers=asks).status == 300

@@ -25,6 +25,7 @@ from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import Answering, ApiService
 from fakecloud.nova import exception
+from fakecloud.nova.api.urlmap import path_by_media_type
 from fakecloud.nova.api.views import LinkBase
 from fakecloud.nova.context import with_request_id
 from fakecloud.nova.exception import real_class_path
@@ -92,11 +93,15 @@ class NovaRoutes:
 _PROJECT_ID = re.compile("[0-9a-f-]+")
 
 
+_API_BARE = ("/v2", "/v2.1")
+_UNDER_API = ("/v2/", "/v2.1/")
+
+
 def served_by_root_app(path: str) -> bool:
     """Whether Nova's ``urlmap`` gives `path` to the root application (api-paste.ini's ``/:
     oscomputeversions``, nova 17.0.0-34.0.0): every path but ``/v2``, ``/v2.1`` and those
     under them. It needs no token, and answers the version list (``/``) or 300 choices."""
-    return not (path in ("/v2", "/v2.1") or path.startswith(("/v2/", "/v2.1/")))
+    return not (path in _API_BARE or path.startswith(_UNDER_API))
 
 
 def _json_media(content_type: str) -> bool:
@@ -203,7 +208,19 @@ class NovaApiService(ApiService):
         return webob.render(webob.HTTPNotFound(detail), req.headers, req.method)
 
     def dispatch(self, req: Request) -> Any:
-        """Authenticate (keystonemiddleware), give the request its id, then route it."""
+        """Choose the application by the path or the media type's version (``urlmap``),
+        authenticate (keystonemiddleware), give the request its id, then route it."""
+        path = req.path
+        if not path.startswith(_UNDER_API) and path not in _API_BARE:  # the root app's
+            headers = req.headers
+            chosen = path_by_media_type(
+                path,
+                dict.get(headers, "content-type"),
+                dict.get(headers, "accept"),
+                self.kernel.switches.versioned_discovery_public,
+            )
+            if chosen is not None:
+                req.path = chosen
         ctx = req.context
         if ctx is None:
             if self.needs_token(req.method, req.path):
