@@ -243,6 +243,10 @@ class CinderApi(ApiService):
 
     name = "cinder"
     request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
+    #: keystonemiddleware's 401 passes back through oslo.middleware's ``RequestId`` alone
+    #: (``x-openstack-request-id``): ``x-compute-request-id`` is ``wsgi.Resource``'s and
+    #: ``Fault``'s (``_set_request_id_header``, cinder 12.0.0-27.0.0 api/openstack/wsgi.py).
+    rejected_request_id_headers = ("x-openstack-request-id",)
     #: Only the root (``[composite:osapi_volume]``'s ``/: apiversions``, no ``authtoken``) is
     #: answered without a token: ``/v3`` and ``/v3/`` are the v3 pipeline's, behind it
     #: (``etc/cinder/api-paste.ini``, 12.0.10 to 29.0.0).

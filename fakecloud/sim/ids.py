@@ -38,6 +38,10 @@ def stream(seed: int, purpose: str) -> Random:
 class IdSource:
     """UUIDs, request ids and human names drawn from the cloud's seed, never from the OS."""
 
+    #: `anonymous_request_id`'s stream, made on its first draw (a cloud that never draws one,
+    #: and a cloud saved before it existed, holds none: loaded, it starts afresh).
+    _anonymous: Random | None = None
+
     def __init__(self, seed: int):
         self.seed = seed
         self._rng = stream(seed, "ids")
@@ -54,6 +58,15 @@ class IdSource:
         request takes one)."""
         b = ((self._rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big")
         return f"req-{b[:4].hex()}-{b[4:10].hex('-', 2)}-{b[10:].hex()}"
+
+    def anonymous_request_id(self) -> str:
+        """A request id for an answer to a request without a token that fakecloud gave none
+        before session 21 (Nova's ``/v2`` and ``/v2.1`` version documents): drawn from a
+        stream of its own, so that every other id a cloud hands out stays what it was."""
+        rng = self._anonymous
+        if rng is None:
+            rng = self._anonymous = stream(self.seed, "ids:anonymous requests")
+        return "req-" + uuid4_text(rng.getrandbits(128))
 
     def hex(self, nbytes: int = 16) -> str:
         """Random hex digits (tokens, fingerprints)."""

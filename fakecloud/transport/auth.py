@@ -91,7 +91,9 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
 
 
 def reject(api: Any, keystone: Any) -> Response:
-    """keystonemiddleware's 401 (``auth_token._reject_request``), with a request id."""
+    """keystonemiddleware's 401 (``auth_token._reject_request``), with a request id in the
+    headers the service's request-id middleware adds in front of it: its
+    ``rejected_request_id_headers``, else its ``request_id_headers``."""
     uri = host_url(keystone.kernel.config, "identity")
     response = Response(
         401,
@@ -102,7 +104,8 @@ def reject(api: Any, keystone: Any) -> Response:
         },
     )
     rid = keystone.kernel.ids.request_id()
-    for name in getattr(api, "request_id_headers", None) or ("x-openstack-request-id",):
+    names = getattr(api, "rejected_request_id_headers", None)
+    for name in names or getattr(api, "request_id_headers", None) or DEFAULT_REQUEST_ID_HEADERS:
         response.headers[name] = rid
     return response
 

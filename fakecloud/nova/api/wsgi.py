@@ -35,6 +35,9 @@ from fakecloud.nova.exception import real_class_path
 SUPPORT_STRING = "Please contact the administrator"
 JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id")
+#: The paths of the pipelines ``compute_req_id`` heads (``/v2``, ``/v2.1`` and below them).
+_PIPELINE_PREFIXES = ("/v2.1/", "/v2/")
+_PIPELINE_ROOTS = frozenset({"/v2", "/v2.1"})
 
 
 def unexpected_error(exc: BaseException, support: str = SUPPORT_STRING) -> HttpError:
@@ -166,6 +169,9 @@ class NovaApiService(ApiService):
 
     name = "nova"
     request_id_headers = ()  # added by `_finish`, from the request's own id
+    #: ``compute_req_id``'s (``ComputeReqIdMiddleware``: oslo's header and its compat one) on
+    #: keystonemiddleware's 401 behind it.
+    rejected_request_id_headers = REQUEST_ID_HEADERS
     #: ``ResponseObject.serialize`` (17.0.13-34.0.0): ``webob.Response(body=None)`` given the
     #: negotiated type, JSON, whatever the status.
     bodyless_content_type = "application/json"
@@ -232,10 +238,16 @@ class NovaApiService(ApiService):
     def _finish(
         self, req: Request | Answering, response: Response, extra: dict[str, str], line: str
     ) -> Response:
-        # The root pipeline (version documents) has no request-id middleware.
-        ctx = req.context
-        rid = getattr(ctx, "request_id", "") if ctx is not None else ""
-        if rid and req.path not in self.unversioned_paths and response.status != 300:
+        # ``compute_req_id`` heads the /v2 and /v2.1 pipelines (in front of keystonemiddleware,
+        # and from 21.0.0 of their version documents' own: every answer there has an id, with
+        # or without a token); the root application's has none (nova 17.0.0-34.0.0
+        # api-paste.ini).
+        path = req.path
+        if path.startswith(_PIPELINE_PREFIXES) or path in _PIPELINE_ROOTS:
+            ctx = req.context
+            rid = getattr(ctx, "request_id", "") if ctx is not None else ""
+            if not rid:
+                rid = self.kernel.ids.anonymous_request_id()
             for name in REQUEST_ID_HEADERS:
                 response.headers.setdefault(name, rid)
         return super()._finish(req, response, extra, line)

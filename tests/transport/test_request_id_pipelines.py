@@ -1,0 +1,48 @@
+"""Which answers carry request ids, as the real paste pipelines stamp them (session 21).
+
+Nova's ``compute_req_id`` (``x-openstack-request-id`` and ``x-compute-request-id``) heads the
+``/v2`` and ``/v2.1`` pipelines, in front of keystonemiddleware (nova 17.0.0-34.0.0
+``etc/nova/api-paste.ini``; from 21.0.0, 1e907602e3, also the version documents' own
+``oscomputeversion_v2`` pipelines): their 401s and, from 21.0.0, their version documents
+without a token carry both. Cinder's 401 passes back through oslo.middleware's ``RequestId``
+alone: ``x-compute-request-id`` is only ``wsgi.Resource``'s (cinder 12.0.0-27.0.0
+``api/openstack/wsgi.py`` ``_set_request_id_header``). The ids fakecloud did not give before
+come from a stream of their own: every other id stays what it was.
+"""
+
+from fakecloud import Cloud
+
+BOTH = ("x-openstack-request-id", "x-compute-request-id")
+
+
+def _ids(resp) -> list[str]:
+    return [resp.headers.get(name) for name in BOTH]
+
+
+def test_nova_pipelines_stamp_every_answer_and_the_new_ids_move_no_other(tmp_path):
+    old = Cloud(profile="nova-20.6.1")
+    for path in ("/v2.1/", "/v2.1/servers"):
+        rid, compute = _ids(old.request("compute", "GET", path, user=None))
+        assert rid == compute and rid.startswith("req-")  # 401 in 17.0.0-20.x
+    rid, compute = _ids(old.request("compute", "GET", "/v2", user="demo"))
+    assert rid == compute and rid.startswith("req-")
+    assert _ids(old.request("compute", "GET", "/", user="demo")) == [None, None]  # root app
+    cinder = old.request("volumev3", "GET", "/v3/", user=None)
+    assert cinder.status == 401 and "x-compute-request-id" not in cinder.headers
+
+    plain, asked = Cloud(seed=3, profile="upstream"), Cloud(seed=3, profile="upstream")
+    first = asked.request("compute", "GET", "/v2.1", user=None)
+    assert first.status == 200 and _ids(first)[0] == _ids(first)[1]
+    again = asked.request("compute", "GET", "/v2/", user=None)
+    after = asked.request("compute", "GET", "/v2.1/servers")
+    assert _ids(after) == _ids(plain.request("compute", "GET", "/v2.1/servers"))
+    assert first.headers["x-openstack-request-id"] != again.headers["x-openstack-request-id"]
+
+    # The stream is the cloud's state: a fork or a loaded copy continues it; a cloud that never
+    # drew it (as every save before session 21) starts it afresh.
+    asked.save(tmp_path / "asked.json")
+    copies = (Cloud.load(tmp_path / "asked.json"), asked.fork())
+    drawn = [_ids(copy.request("compute", "GET", "/v2.1", user=None)) for copy in copies]
+    assert drawn == [_ids(asked.request("compute", "GET", "/v2.1", user=None))] * 2
+    fresh = plain.fork().request("compute", "GET", "/v2.1", user=None)
+    assert _ids(fresh) == _ids(first)
