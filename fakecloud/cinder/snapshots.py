@@ -47,15 +47,28 @@ UPDATE_STATUS_MAP = {
 }
 
 
+#: A volume type's name -> its per-type snapshot quota resources (`SnapshotAPI.quota_deltas`).
+_TYPED_DELTAS: dict[str, tuple[str, str]] = {}
+
+
 class SnapshotAPI(ApiPart):
     """Snapshot requests, as ``cinder.volume.api.API`` handles them."""
 
     def quota_deltas(self, volume_size: int, type_name: str) -> dict[str, int]:
         """What one snapshot of a `volume_size` GiB volume counts against (A3.1)."""
-        deltas = {"snapshots": 1}
-        if not self.cinder.config.no_snapshot_gb_quota:
-            deltas["gigabytes"] = volume_size
-        return self.cinder.quotas.add_volume_type_opts(deltas, type_name)
+        if self.cinder.config.no_snapshot_gb_quota or not type_name:
+            deltas = {"snapshots": 1}
+            if not self.cinder.config.no_snapshot_gb_quota:
+                deltas["gigabytes"] = volume_size
+            return self.cinder.quotas.add_volume_type_opts(deltas, type_name)
+        # `add_volume_type_opts` of the two, the per-type names made once per type (in its
+        # order: the two, then their per-type copies)
+        typed = _TYPED_DELTAS.get(type_name)
+        if typed is None:
+            if len(_TYPED_DELTAS) >= 1024:
+                _TYPED_DELTAS.clear()
+            typed = _TYPED_DELTAS[type_name] = (f"snapshots_{type_name}", f"gigabytes_{type_name}")
+        return {"snapshots": 1, "gigabytes": volume_size, typed[0]: 1, typed[1]: volume_size}
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -192,18 +205,25 @@ class SnapshotAPI(ApiPart):
             )
         except exception.OverQuota as e:
             process_reserve_over_quota(e, "snapshots", volume.size)
+        # The row's fields by position (`Snapshot`'s order, up to the encryption key): a
+        # keyword call matches each name against the dataclass's parameters.
         snap = Snapshot(
-            id=k.ids.uuid(),
-            volume_id=volume.id,
-            project_id=context.project_id,
-            user_id=context.user_id,
-            volume_size=volume.size,
-            display_name=name,
-            display_description=description,
-            volume_type=volume.volume_type,
-            created_at=k.env._now,  # kernel.now, without the property's call
-            metadata=dict(metadata or {}),
-            encryption_key_id=volume.encryption_key_id,
+            k.ids.uuid(),
+            volume.id,
+            context.project_id,
+            context.user_id,
+            volume.size,
+            name,  # display_name
+            description,  # display_description
+            volume.volume_type,
+            k.env._now,  # created_at (kernel.now, without the property's call)
+            None,  # status (`born` sets it)
+            "0%",  # progress
+            None,  # updated_at
+            dict(metadata or {}),
+            None,  # group_snapshot_id
+            None,  # cgsnapshot_id
+            volume.encryption_key_id,
         )
         born(k, SNAPSHOT_STATUS, snap, "creating", actor=ACTOR)
         self.store.snapshots[snap.id] = snap

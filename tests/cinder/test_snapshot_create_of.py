@@ -59,3 +59,15 @@ def test_values_answer_as_the_body(profile):
         assert direct == full, (volume_id, force, name, description, version)
         seen.add(direct[0])
     assert seen >= {"created", "ValidationError", "VolumeNotFound"}, seen
+
+
+@pytest.mark.parametrize("no_gb", [False, True])
+def test_a_snapshots_quota_deltas_are_the_per_type_copies_in_order(no_gb):
+    """`SnapshotAPI.quota_deltas` (the per-type names made once per type) gives what
+    `add_volume_type_opts` of the snapshot's own deltas gives, keys in the same order."""
+    cloud = Cloud(config={"cinder": {"no_snapshot_gb_quota": no_gb}})
+    api, quotas = cloud.cinder.snapshot_api, cloud.cinder.quotas
+    for type_name in (None, "", "lvmdriver-1", "gold", "lvmdriver-1"):
+        own = {"snapshots": 1} if no_gb else {"snapshots": 1, "gigabytes": 3}
+        want = quotas.add_volume_type_opts(own, type_name)
+        assert list(api.quota_deltas(3, type_name).items()) == list(want.items())
