@@ -80,23 +80,33 @@ def run_main(argv: list[str] | None = None) -> int:
     scenarios = []
     problems = []
     for name in args.files:
+        # FILE::CASE, as --list, -q and pytest name a case: that case of FILE only
+        name, _, only = name.partition("::") if not Path(name).exists() else (name, "", "")
         try:
-            scenarios.append(_load_file_or_library(name, load))
+            scenario = _load_file_or_library(name, load)
         except ScenarioError as exc:
             problems.append(str(exc))
+            continue
         except LookupError as exc:
             problems.append(f"fakecloud run: {exc}")
+            continue
+        known = [c.id for c in scenario.cases]
+        if only and only not in known:
+            problems.append(f"fakecloud run: no case {only!r} in {name}; cases: {', '.join(known)}")
+        scenarios.append((scenario, only))
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
     selected = []
-    for scenario in scenarios:
+    for scenario, only in scenarios:
         cases = scenario.cases
+        if only:
+            cases = [c for c in cases if c.id == only]
         if args.case:
             cases = [c for c in cases if c.id in args.case]
         selected += cases
     if args.case:
-        known = {c.id for s in scenarios for c in s.cases}
+        known = {c.id for s, _ in scenarios for c in s.cases}
         missing = [c for c in args.case if c not in known]
         if missing:
             print(f"no case {missing[0]!r}; cases: {', '.join(sorted(known))}", file=sys.stderr)

@@ -280,6 +280,16 @@ def test_ctrl_c_mid_run_reports_the_cases_run_so_far(scenario, capsys, monkeypat
     assert err.strip() == "fakecloud run: interrupted"
 
 
+def test_run_takes_a_case_as_list_and_pytest_name_it(scenario, capsys):
+    """``fakecloud run FILE::CASE`` (what --list, -q and pytest print) was "neither a file
+    nor a library scenario"."""
+    assert run_cli(capsys, "run", "-q", "tiny.yaml::default") == (0, "")
+    assert run_cli(capsys, "run", "tiny.yaml::nope") == (
+        2,
+        "fakecloud run: no case 'nope' in tiny.yaml; cases: default",
+    )
+
+
 def test_list_takes_its_word_after_json_too(capsys):
     """`fakecloud list points --json snap` was 'unrecognized arguments: snap' (argparse does not
     mix an optional positional with flags unless asked to)."""
