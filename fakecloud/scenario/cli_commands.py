@@ -28,8 +28,9 @@ def _run_parser() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         metavar="FILE",
-        help="scenario YAML file(s), or the name of a library scenario (lp1731986, "
-        "flows/volume_backed_online; fakecloud list scenarios lists them)",
+        help="scenario YAML file(s), folders (every *.yaml below), FILE::CASE, or the name "
+        "of a library scenario (lp1731986, flows/volume_backed_online; fakecloud list "
+        "scenarios lists them)",
     )
     p.add_argument("--seed", type=int, help="seed for every case (default: the file's)")
     p.add_argument(
@@ -79,7 +80,13 @@ def run_main(argv: list[str] | None = None) -> int:
         return 2
     scenarios = []
     problems = []
-    for name in args.files:
+    names = []
+    for name in args.files:  # a folder: every scenario file below it, as pytest takes one
+        found = sorted(map(str, Path(name).rglob("*.yaml"))) if Path(name).is_dir() else [name]
+        if not found:
+            problems.append(f"fakecloud run: no scenario file (*.yaml) in the folder {name}")
+        names += found
+    for name in names:
         # FILE::CASE, as --list, -q and pytest name a case: that case of FILE only
         name, _, only = name.partition("::") if not Path(name).exists() else (name, "", "")
         try:

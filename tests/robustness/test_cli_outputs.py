@@ -288,6 +288,12 @@ def test_run_takes_a_case_as_list_and_pytest_name_it(scenario, capsys):
         2,
         "fakecloud run: no case 'nope' in tiny.yaml; cases: default",
     )
+    # a folder: every scenario file below it (was "cannot read: Is a directory")
+    assert run_cli(capsys, "run", "-q", ".") == (0, "")
+    assert run_cli(capsys, "run", "adir") == (
+        2,
+        "fakecloud run: no scenario file (*.yaml) in the folder adir",
+    )
 
 
 def test_list_takes_its_word_after_json_too(capsys):
