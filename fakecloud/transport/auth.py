@@ -94,7 +94,15 @@ def reject(api: Any, keystone: Any) -> Response:
     """keystonemiddleware's 401 (``auth_token._reject_request``), with a request id in the
     headers the service's request-id middleware adds in front of it: its
     ``rejected_request_id_headers``, else its ``request_id_headers``."""
-    uri = host_url(keystone.kernel.config, "identity")
+    rid = keystone.kernel.ids.request_id()
+    names = getattr(api, "rejected_request_id_headers", None)
+    names = names or getattr(api, "request_id_headers", None) or DEFAULT_REQUEST_ID_HEADERS
+    return unauthorized(keystone.kernel, names, rid)
+
+
+def unauthorized(kernel: Any, names: Any, request_id: str) -> Response:
+    """keystonemiddleware's 401 body and headers, `request_id` in each header of `names`."""
+    uri = host_url(kernel.config, "identity")
     response = Response(
         401,
         {"error": {"code": 401, "title": "Unauthorized", "message": UNAUTHORIZED}},
@@ -103,10 +111,8 @@ def reject(api: Any, keystone: Any) -> Response:
             "WWW-Authenticate": f'Keystone uri="{uri}"',
         },
     )
-    rid = keystone.kernel.ids.request_id()
-    names = getattr(api, "rejected_request_id_headers", None)
-    for name in names or getattr(api, "request_id_headers", None) or DEFAULT_REQUEST_ID_HEADERS:
-        response.headers[name] = rid
+    for name in names:
+        response.headers[name] = request_id
     return response
 
 

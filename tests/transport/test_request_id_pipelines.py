@@ -27,6 +27,11 @@ def test_nova_pipelines_stamp_every_answer_and_the_new_ids_move_no_other(tmp_pat
     rid, compute = _ids(old.request("compute", "GET", "/v2", user="demo"))
     assert rid == compute and rid.startswith("req-")
     assert _ids(old.request("compute", "GET", "/", user="demo")) == [None, None]  # root app
+    # urlmap sends a media type's version= to the API pipeline (17.0.0-20.x): the same 401.
+    accept = {"Accept": "application/json;version=2.1"}
+    chosen = old.request("compute", "GET", "/servers", user=None, headers=accept)
+    assert chosen.status == 401 and chosen.headers["WWW-Authenticate"].startswith("Keystone")
+    assert _ids(chosen)[0] == _ids(chosen)[1] and _ids(chosen)[0].startswith("req-")
     cinder = old.request("volumev3", "GET", "/v3/", user=None)
     assert cinder.status == 401 and "x-compute-request-id" not in cinder.headers
 

@@ -253,23 +253,16 @@ class NovaApiService(ApiService):
         return super()._finish(req, response, extra, line)
 
     def _unauthenticated(self, req: Request) -> Response:
+        """keystonemiddleware's 401 behind ``compute_req_id`` for a request the media type's
+        ``version=`` sent to the API (``urlmap``): both request ids, drawn from the stream of
+        ids fakecloud gave no answer before session 21 (`IdSource.anonymous_request_id`)."""
+        from fakecloud.transport.auth import unauthorized
+
         line = f"{req.method} {req.path}"
         self.kernel.trace.emit("api.request", self.name, line, user=None)
         self.kernel.trace.emit("api.response", self.name, line, status=401, user=None)
-        return Response(
-            401,
-            {
-                "error": {
-                    "code": 401,
-                    "title": "Unauthorized",
-                    "message": "The request you have made requires authentication.",
-                }
-            },
-            {
-                "Content-Type": "application/json",
-                "WWW-Authenticate": "Keystone uri='identity'",
-            },
-        )
+        rid = self.kernel.ids.anonymous_request_id()
+        return unauthorized(self.kernel, REQUEST_ID_HEADERS, rid)
 
     # -- routes ------------------------------------------------------------------------------
 
