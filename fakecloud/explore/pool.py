@@ -57,9 +57,9 @@ class LocalPool:
     def map(
         self, work: Iterator[Any], stop: Callable[[], bool], run: Callable[[Any], Any]
     ) -> Iterator[Any]:
-        """`run(batch)` of each batch of `work`, as batches finish, here or in a worker (the
-        workers call `run` too: it must be a module-level function); no new batch starts once
-        `stop()` is true."""
+        """(batch, `run(batch)`) for each batch of `work`, as batches finish, here or in a
+        worker (the workers call `run` too: it must be a module-level function); no new batch
+        starts once `stop()` is true."""
         ahead: deque[Any] = deque()  # taken from `work`, not started
         for worker in [w for w in self._leaving if w.process.exitcode is not None]:
             self._leaving.remove(worker)  # an earlier map's, gone: its pipe closed now
@@ -104,7 +104,7 @@ class LocalPool:
                     yield done
                 batch = next_batch(here=True)
                 if batch is not None:
-                    yield run(batch)
+                    yield batch, run(batch)
                     continue
                 if not any(w.pending for w in self._workers):
                     break
@@ -156,25 +156,31 @@ class _Worker:
         )
         self.process.start()
         theirs.close()
-        self.pending = len(first)
+        self.sent = deque(first)  # not answered yet, in the order they run
         self.told = False  # to leave
+
+    @property
+    def pending(self) -> int:
+        """Batches sent (or forked with) and not answered yet."""
+        return len(self.sent)
 
     def send(self, batch: Any) -> None:
         try:
             self.conn.send(batch)
         except OSError:  # its end closed: it died before it could take this batch
             raise self._died() from None
-        self.pending += 1
+        self.sent.append(batch)
 
-    def receive(self) -> Any:
+    def receive(self) -> tuple[Any, Any]:
+        """The batch it ran first of those it holds, and its answer."""
         try:
             ok, value = self.conn.recv()
         except (EOFError, OSError):
             raise self._died() from None
-        self.pending -= 1
+        batch = self.sent.popleft()
         if not ok:
             raise value
-        return value
+        return batch, value
 
     def _died(self) -> WorkerDied:
         return WorkerDied(

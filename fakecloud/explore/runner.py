@@ -165,19 +165,22 @@ def batches(
     size: int,
     workers: int = 1,
     spread: int = 2,
+    after: int = 0,
 ) -> Iterator[Batch]:
     """`seeds` cut into batches of at most `size`.
 
     For `workers` > 1 the batches shrink toward the end (each at most the seeds left over
     `spread` times the workers: `Executor.spread`), so the workers run out of work together:
-    the last batch still running when the others are done is a few seeds, not `size`.
+    the last batch still running when the others are done is a few seeds, not `size`. `after`
+    seeds (of later cases, in the same run of batches) count as left: the batches shrink toward
+    the end of the whole run, not of each case.
     """
     order = seeds if isinstance(seeds, Sequence) else list(seeds)
     parts = spread * workers if workers > 1 else 0
     i = 0
     while i < len(order):
         left = len(order) - i
-        n = max(1, min(size, -(-left // parts))) if parts else min(size, left)
+        n = max(1, min(size, left, -(-(left + after) // parts))) if parts else min(size, left)
         yield Batch(text, filename, case_id, tuple(order[i : i + n]))
         i += n
 
@@ -239,7 +242,7 @@ class Executor:
     def starts_from_here(self) -> bool:
         """Whether the next batches start from what this process has prepared (its cases,
         their planned forks): they run in this process, and on local workers not forked yet
-        (a pool forks its workers at its first batches)."""
+        (a pool forks its workers at its first batches, for one `map` or `pairs`)."""
         return not self.scheduler and not (self._pool is not None and self._pool.forked)
 
     @property
@@ -264,6 +267,14 @@ class Executor:
     ) -> Iterator[list[SeedOutcome]]:
         """Outcomes of each batch of `work`, as batches finish; no new batch starts once
         `stop()` is true."""
+        for _, outcomes in self.pairs(work, stop):
+            yield outcomes
+
+    def pairs(
+        self, work: Iterable[Batch], stop: Callable[[], bool] = lambda: False
+    ) -> Iterator[tuple[Batch, list[SeedOutcome]]]:
+        """Each batch of `work` with its outcomes, as batches finish (`map`): for work of
+        several cases, whose batches finish in any order."""
         if self._pool is not None:
             yield from self._pool.map(iter(work), stop, run_batch)
             return
@@ -271,11 +282,11 @@ class Executor:
             for batch in work:
                 if stop():
                     return
-                yield run_batch(batch)
+                yield batch, run_batch(batch)
             return
         yield from self._pipelined(iter(work), stop)
 
-    def _pipelined(self, work: Iterator[Batch], stop: Callable[[], bool]) -> Iterator[list]:
+    def _pipelined(self, work: Iterator[Batch], stop: Callable[[], bool]) -> Iterator[tuple]:
         # A batch's future puts itself in `finished` when done (its callback runs in the
         # client's thread), so the wait for the next one is one blocking get rather
         # than a waiter put on every pending future and taken off again per batch.
@@ -288,16 +299,16 @@ class Executor:
             if batch is None or stop():
                 return False
             future = self._client.submit(run_batch, batch, pure=False)
-            future.add_done_callback(finished.put)
+            future.add_done_callback(lambda done, batch=batch: finished.put((batch, done)))
             in_flight += 1
             return True
 
         while in_flight < 2 * self.workers and submit():
             pass
         while in_flight:
-            done = finished.get()
+            batch, done = finished.get()
             in_flight -= 1
-            yield done.result()
+            yield batch, done.result()
             submit()
 
 

@@ -9,7 +9,6 @@ breaks the same thing again.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field, replace
@@ -126,54 +125,140 @@ def explore_file(
 
     executor = executor or Executor()
     report = Report(filename)
-    for case in cases:
-        ready = prepared(text, filename, case.id)
-        case_report = CaseReport(
-            case.id, ready.spec.describe(), ready.spec.finds, ready.spec.targets
-        )
-        outcomes: list[SeedOutcome] = []
-        work = batches(
-            text, filename, case.id, seeds(case), batch_size, executor.workers, executor.spread
-        )
-        if executor.starts_from_here and _at_least(seeds(case), PLAN_AFTER_FORKS):
-            # planned here once, not by every forked worker after its own slow first forks
-            ready.world.plan()
-            if executor.workers > 1 and not stop():
-                work = _first_seed_here(work, outcomes, functools.partial(on_batch, case.id))
+    sweep = _Sweep(list(cases), seeds)
+    readies = {case.id: prepared(text, filename, case.id) for case in sweep.cases}
+    work = sweep.batches(text, filename, executor, batch_size, stop, time_up)
+    if executor.starts_from_here:
+        # planned here once, not by every forked worker after its own slow first forks
+        many = [c for c in sweep.cases if _at_least(seeds(c), PLAN_AFTER_FORKS)]
+        for case in many:
+            readies[case.id].world.plan()
+        if many and executor.workers > 1 and not stop():
+            work = _first_seed_here(work, sweep.outcomes, on_batch)
 
-        def case_stop(outcomes: list = outcomes) -> bool:
-            return stop() or (bool(outcomes) and time_up())
+    def report_done(case: Any) -> None:
+        report.cases.append(_case_report(case, readies[case.id], sweep, out_dir, shrink))
+        report.stopped_early |= len(sweep.outcomes[case.id]) < _count(seeds(case))
 
-        for finished in executor.map(work, case_stop):
-            outcomes += finished
-            on_batch(case.id, finished)
-        wanted = seeds(case)  # a range's len is O(1): --seeds 10**12 with a time budget
-        if len(outcomes) < (len(wanted) if isinstance(wanted, Sized) else sum(1 for _ in wanted)):
-            report.stopped_early = True
-        outcomes.sort(key=lambda o: o.seed)
-        case_report.seeds = [o.seed for o in outcomes]
-        case_report.failed = [o.seed for o in outcomes if not o.passed]
-        case_report.groups = group(outcomes)
-        if out_dir is not None:
-            for n, found in enumerate(case_report.groups, 1):
-                write_group_replay(ready, found, Path(out_dir), n, shrink)
-        report.cases.append(case_report)
+    for batch, finished in executor.pairs(sweep.handed(work), stop):
+        sweep.finished(batch, finished)
+        on_batch(batch.case_id, finished)
+        for case in sweep.done():
+            report_done(case)
+    for case in sweep.done(everything=True):  # Ctrl-C: the cases not reached, as they are
+        report_done(case)
     return report
 
 
+class _Sweep:
+    """The cases of a file as one run of batches, one case after another: the workers go on
+    to the next case while this process finishes the last one's seeds, and each case is
+    reported (grouped, its replays written) once its last batch is back, in the file's
+    order."""
+
+    def __init__(self, cases: list[Any], seeds: Callable[[Any], Iterable[int]]):
+        self.cases = cases
+        self.seeds = seeds
+        self.outcomes: dict[str, list[SeedOutcome]] = {case.id: [] for case in cases}
+        self._running = dict.fromkeys(self.outcomes, 0)  # batches handed out, not back
+        self._handed = 0  # cases all of whose batches have been handed out
+        self._reported = 0
+
+    def batches(
+        self,
+        text: str,
+        filename: str,
+        executor: Executor,
+        size: int,
+        stop: Callable[[], bool],
+        time_up: Callable[[], bool],
+    ) -> Iterator[Batch]:
+        """Every case's batches (`fakecloud.explore.runner.batches`, shrinking toward the end
+        of the whole run); none once `stop()`, none of a case but its first once `time_up()`."""
+        counts = [_count(self.seeds(case)) for case in self.cases]
+        for n, case in enumerate(self.cases):
+            started = bool(self.outcomes[case.id])  # its first seed played here
+            for batch in batches(
+                text,
+                filename,
+                case.id,
+                self.seeds(case),
+                size,
+                executor.workers,
+                executor.spread,
+                after=sum(counts[n + 1 :]),
+            ):
+                if stop():
+                    return
+                if started and time_up():
+                    break
+                started = True
+                yield batch
+            self._handed = n + 1
+
+    def handed(self, work: Iterator[Batch]) -> Iterator[Batch]:
+        """`work`, each batch counted as handed out as it is taken."""
+        for batch in work:
+            self._running[batch.case_id] += 1
+            yield batch
+
+    def finished(self, batch: Batch, outcomes: list[SeedOutcome]) -> None:
+        """`batch` is back with its `outcomes`."""
+        self._running[batch.case_id] -= 1
+        self.outcomes[batch.case_id] += outcomes
+
+    def done(self, everything: bool = False) -> list[Any]:
+        """The cases to report now: every batch of theirs back, and every case before them
+        reported (`everything`: the run is over, the rest too)."""
+        out = []
+        while self._reported < len(self.cases):
+            case = self.cases[self._reported]
+            if not everything and (self._reported >= self._handed or self._running[case.id]):
+                break
+            out.append(case)
+            self._reported += 1
+        return out
+
+
+def _case_report(
+    case: Any,
+    ready: Prepared,
+    sweep: _Sweep,
+    out_dir: str | Path | None,
+    shrink: bool,
+) -> CaseReport:
+    """A case's report once its seeds have run: its groups, and their replay files written."""
+    found = sorted(sweep.outcomes[case.id], key=lambda o: o.seed)
+    case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds, ready.spec.targets)
+    case_report.seeds = [o.seed for o in found]
+    case_report.failed = [o.seed for o in found if not o.passed]
+    case_report.groups = group(found)
+    if out_dir is not None:
+        for n, each in enumerate(case_report.groups, 1):
+            write_group_replay(ready, each, Path(out_dir), n, shrink)
+    return case_report
+
+
+def _count(seeds: Iterable[int]) -> int:
+    """How many `seeds` (a range's len is O(1): --seeds 10**12 with a time budget)."""
+    return len(seeds) if isinstance(seeds, Sized) else sum(1 for _ in seeds)
+
+
 def _first_seed_here(
-    work: Iterator[Batch], outcomes: list[SeedOutcome], done: Callable[[list], None]
+    work: Iterator[Batch],
+    outcomes: dict[str, list[SeedOutcome]],
+    done: Callable[[str, list[SeedOutcome]], None],
 ) -> Iterator[Batch]:
-    """`work` less its first seed, played in this process now (its outcome added to
-    `outcomes` and told to `done`), before local workers fork from it: they then start with
-    the seed's code paths warm (bytecode specialised, first-use caches made) rather than each
-    warming them up on its own copy of this process's memory."""
+    """`work` less its first seed, played in this process now (its outcome added to its
+    case's `outcomes` and told to `done`), before local workers fork from it: they then start
+    with the seed's code paths warm (bytecode specialised, first-use caches made) rather than
+    each warming them up on its own copy of this process's memory."""
     first = next(work, None)
     if first is None:
         return iter(())
     played = run_batch(replace(first, seeds=first.seeds[:1]))
-    outcomes += played
-    done(played)
+    outcomes[first.case_id] += played
+    done(first.case_id, played)
     rest = [replace(first, seeds=first.seeds[1:])] if len(first.seeds) > 1 else []
     return itertools.chain(rest, work)
 

@@ -140,3 +140,35 @@ def test_more_jobs_than_seeds_start_no_more_workers_than_seeds(shared_link, tmp_
     argv = ["explore", str(shared_link), "--seeds", "1", "--jobs", "256", "--no-progress"]
     assert cli([*argv, "--out", str(tmp_path)]) == 2
     assert started == [1]  # a fork pool would have started 256 processes at once
+
+
+def test_a_many_case_file_is_one_run_of_batches_on_one_worker_reported_in_order(
+    shared_link, monkeypatch
+):
+    """`--jobs 2` on a file of several cases forks one worker, which goes on to the next case
+    while this process finishes the last one's seeds; the report is the serial run's."""
+    import fakecloud.explore.pool as pool
+    from fakecloud.explore.runner import Executor
+    from fakecloud.explore.session import explore_file
+    from fakecloud.scenario.loader import loads
+
+    forked = []
+
+    class Counted(pool._Worker):
+        def __init__(self, *args):
+            forked.append(self)
+            super().__init__(*args)
+
+    monkeypatch.setattr(pool, "_Worker", Counted)
+    text = shared_link.read_text().replace("steps:", "matrix: {big: [100, 200, 300]}\nsteps:", 1)
+    text = text.replace("size_mb: 300", 'size_mb: "${big}"')
+    cases = loads(text, "three.yaml").cases
+    reports = []
+    for jobs in (1, 2):
+        with Executor(jobs) as executor:
+            run = explore_file(text, "three.yaml", cases, lambda c: range(4), executor=executor)
+        reports.append(run.as_json())
+    assert len(forked) == 1 and len(cases) == 3
+    assert reports[0] == reports[1]
+    assert [(c["case"], c["seeds"]) for c in reports[1]["cases"]] == [(c.id, 4) for c in cases]
+    assert [c["failed"] for c in reports[1]["cases"]] != [0, 0, 0]

@@ -47,7 +47,9 @@ _PARENT = os.getpid()
 def test_batches_run_here_and_on_a_forked_worker_each_once_the_last_ones_here():
     pool = LocalPool(2)
     try:
-        done = [item for batch in pool.map(iter(range(12)), lambda: False, _pid) for item in batch]
+        done = [
+            item for _, batch in pool.map(iter(range(12)), lambda: False, _pid) for item in batch
+        ]
     finally:
         pool.close()
     assert sorted(b for b, _ in done) == list(range(12))
@@ -60,10 +62,10 @@ def test_each_map_forks_its_workers_from_this_process_as_it_is_then():
     global _STATE
     pool = LocalPool(2)
     try:
-        first = [i for batch in pool.map(iter(range(8)), lambda: False, _state) for i in batch]
+        first = [i for _, batch in pool.map(iter(range(8)), lambda: False, _state) for i in batch]
         assert not pool.forked  # its workers left with the map's last batches
         _STATE = "after"  # a case prepared here between maps: the next workers start from it
-        second = [i for batch in pool.map(iter(range(8)), lambda: False, _state) for i in batch]
+        second = [i for _, batch in pool.map(iter(range(8)), lambda: False, _state) for i in batch]
         for worker in pool._leaving:
             worker.process.join()
         # a later map lets go of the workers that have exited: only its own is left to close
