@@ -64,7 +64,11 @@ def _state(quick: bool) -> list[Result]:
 
 
 def _explore(quick: bool) -> list[Result]:
-    return [explore_seeds.seeds_per_core(quick), explore_seeds.two_workers(quick)]
+    return [
+        explore_seeds.seeds_per_core(quick),
+        explore_seeds.two_workers(quick),
+        explore_seeds.sweep(quick),
+    ]
 
 
 def _report(quick: bool) -> list[Result]:
