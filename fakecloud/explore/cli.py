@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.bounds import MAX_COUNT, OutOfRange, finite_seconds
-from fakecloud.cli_args import comma_list
+from fakecloud.cli_args import comma_list, file_and_case
 from fakecloud.explore.interrupt import FirstInterrupt
 from fakecloud.explore.runner import (
     INSTALL_CLUSTER,
@@ -112,7 +112,8 @@ def explore_main(argv: list[str] | None = None) -> int:
     from fakecloud.explore.session import explore_file
 
     args = _explore_parser().parse_args(argv)
-    args.case = comma_list(args.case)
+    args.file, only = file_and_case(args.file)
+    args.case = comma_list(args.case) if only is None else [*(comma_list(args.case) or ()), only]
     try:
         if args.seeds is not None and args.seeds < 1:
             raise _Usage("fakecloud explore: --seeds must be at least 1")
@@ -317,6 +318,8 @@ def shrink_main(argv: list[str] | None = None) -> int:
     from fakecloud.explore.shrink import shrink
 
     args = _shrink_parser().parse_args(argv)
+    args.file, only = file_and_case(args.file)
+    args.case = args.case or only
     try:
         if args.max_examples < 1:
             raise _Usage("fakecloud shrink: --max-examples must be at least 1")

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.cli_args import file_and_case
 from fakecloud.errors import ConfigError
 from fakecloud.humanize import counted
 from fakecloud.profiles.releases import RELEASES, SERIES, Release, release
@@ -236,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     from fakecloud.scenario.loader import load
 
     args = _parser().parse_args(argv)
+    args.file, only = file_and_case(args.file)
+    args.case = args.case or only
     try:
         scenario = _load_file_or_library(args.file, load)
         case = _pick_case(scenario.cases, args.case)

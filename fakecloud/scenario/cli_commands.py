@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from fakecloud.cli_args import comma_list
+from fakecloud.cli_args import comma_list, file_and_case
 from fakecloud.scenario.errors import ScenarioError
 
 
@@ -87,8 +87,7 @@ def run_main(argv: list[str] | None = None) -> int:
             problems.append(f"fakecloud run: no scenario file (*.yaml) in the folder {name}")
         names += found
     for name in names:
-        # FILE::CASE, as --list, -q and pytest name a case: that case of FILE only
-        name, _, only = name.partition("::") if not Path(name).exists() else (name, "", "")
+        name, only = file_and_case(name)  # FILE::CASE: that case of FILE only
         try:
             scenario = _load_file_or_library(name, load)
         except ScenarioError as exc:

@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fakecloud.cli_args import file_and_case
 from fakecloud.outputs import folder_problem, output_problem, write_atomic
 
 FORMATS = ("text", "html", "perfetto", "mermaid")
@@ -267,7 +268,8 @@ def _emit(text: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """``fakecloud report``; the exit status (2 for input it cannot read)."""
     args = _parser().parse_args(argv)
-    args.case = _split(args.case) or None
+    args.input, only = file_and_case(args.input)
+    args.case = [*_split(args.case), *([only] if only else [])] or None
     bad = [v for v in _split(args.view) if v not in TEXT_VIEWS]
     if bad:
         print(

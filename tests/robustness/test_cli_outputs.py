@@ -296,6 +296,16 @@ def test_run_takes_a_case_as_list_and_pytest_name_it(scenario, capsys):
     )
 
 
+def test_report_explore_shrink_and_bisect_take_file_colon_colon_case_too(scenario, capsys):
+    """Each has --case, and took FILE::CASE for a library name it could not find."""
+    assert main(["report", "tiny.yaml::default", "--view", "timeline"]) == 0
+    assert capsys.readouterr().out.startswith("tiny.yaml   seed 0, profile seed")
+    extra = {"explore": [], "shrink": ["--seed", "1", "-o", "m.yaml"], "bisect": []}
+    for command, more in extra.items():
+        assert main([command, "tiny.yaml::nope", *more]) == 2
+        assert "no case 'nope'" in capsys.readouterr().err
+
+
 def test_list_takes_its_word_after_json_too(capsys):
     """`fakecloud list points --json snap` was 'unrecognized arguments: snap' (argparse does not
     mix an optional positional with flags unless asked to)."""
