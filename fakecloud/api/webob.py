@@ -139,6 +139,10 @@ def _accept_match(accept: str | None) -> str | None:
 
 def render(error: WebObError, headers: Headers, method: str = "GET") -> Response:
     """The `Response` WebOb would send for `error` given the request's headers."""
+    if method == "HEAD":
+        # ``WSGIHTTPException.__call__`` (WebOb 1.7.4-1.8.11) answers HEAD as the exception's
+        # own empty ``Response``, never ``generate_response``: nova 34.0.0's 404 to HEAD.
+        return Response(error.code, b"", plain_webob_headers(**error.headers))
     status = f"{error.code} {error.title}"
     environ = {
         "REQUEST_METHOD": method,

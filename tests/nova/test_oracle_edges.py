@@ -26,3 +26,12 @@ def test_a_trailing_slash_is_a_bare_404_but_on_the_version_documents(env: NovaEn
     }
     assert env.request("GET", "/v2.1/flavors").status == 200
     assert env.request("GET", "/v2.1/").status == 200
+
+
+def test_webobs_404_to_head_is_its_empty_html_response(env: NovaEnv):
+    """nova 34.0.0 ``HEAD /v2.1/servers/{id}`` (no HEAD route): WebOb's
+    ``WSGIHTTPException.__call__`` answers HEAD without ``generate_response``."""
+    resp = env.request("HEAD", "/v2.1/servers/x")
+    assert resp.status == 404
+    assert resp.headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert resp.headers["Content-Length"] == "0"
