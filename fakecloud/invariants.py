@@ -43,9 +43,25 @@ class Violation:
     invariant: str
     subject: str
     message: str
+    at: float | None = None
+    """The moment of the cloud's clock that the message's ``t=`` names (None: it names none)."""
 
     def __str__(self) -> str:
         return f"{self.invariant}: {self.subject}: {self.message}"
+
+    def shown_from(self, t0: float) -> str:
+        """``str(self)`` with its moment counted from `t0`: a scenario's checks count from the
+        end of setup, as everything else a run, an explore report and a shrink show (steps'
+        ``at:``, the timeline, ``finished_at``); the cloud's own clock counts setup too."""
+        if self.at is None or not t0:
+            return f"{self.invariant}: {self.subject}: {self.message}"
+        message = self.message.replace(_at(self.at), _at(self.at - t0), 1)
+        return f"{self.invariant}: {self.subject}: {message}"
+
+
+def _at(t: float) -> str:
+    """``t=...``: how a violation message names the moment `t` (see `Violation.at`)."""
+    return f"t={secs(t)}"
 
 
 class NotApplicable(Exception):
@@ -211,7 +227,8 @@ def no_unexpected_500(cloud: Any) -> list[Violation]:
         Violation(
             "no_unexpected_500",
             str(e["subject"]),
-            f"{e['actor']} answered 500 at t={secs(e['t'])}: {e.get('error', '?')}",
+            f"{e['actor']} answered 500 at {_at(e['t'])}: {e.get('error', '?')}",
+            e["t"],
         )
         for e in events(cloud.trace, "api.error")
     ]
@@ -278,8 +295,9 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
                 Violation(
                     "no_active_snapshot_image_deleted",
                     f"image {e['subject']}",
-                    f"deleted while active at t={secs(e['t'])} by {e['actor']}, not by a user's "
+                    f"deleted while active at {_at(e['t'])} by {e['actor']}, not by a user's "
                     "DELETE request",
+                    e["t"],
                 )
             )
     return out
@@ -595,7 +613,8 @@ def no_long_freeze(cloud: Any) -> list[Violation]:
                         "no_long_freeze",
                         f"server {dom.uuid}",
                         f"guest {dom.name} on {host} was frozen for {secs(lasted)} s from "
-                        f"t={secs(start)}{still} (limit {limit:g} s)",
+                        f"{_at(start)}{still} (limit {limit:g} s)",
+                        start,
                     )
                 )
     return out

@@ -46,7 +46,8 @@ def replay_document(explored: Explored, seed: int, broke: str = "", found: str =
     doc["steps"] = steps
     if case.expect.invariants == "all" and "invariants" not in (doc.get("expect") or {}):
         doc.setdefault("expect", {})["invariants"] = "all"
-    made = [_entry(d) for d in explored.decisions if d.value]
+    t0 = explored.result.t0
+    made = [_entry(d, t0) for d in explored.decisions if d.value]
     chance = getattr(result.cloud.kernel.choices, "chance", None)
     if made:
         doc["choices"] = {"chance": _chance(chance), "made": made}
@@ -108,13 +109,15 @@ def _landed_step(explored: Explored, step: Any, names: dict[str, str]) -> dict:
     return out
 
 
-def _entry(d: Decision) -> dict[str, Any]:
+def _entry(d: Decision, t0: float) -> dict[str, Any]:
+    """A decision as the replay file lists it; times in notes count from `t0`, as a run's
+    report does."""
     about = d.about
     if d.kind == "tie":
         return {
             "tie": d.n,
             "pick": d.value,
-            "note": f"t={secs(about['t'])}: {about['events']} events due at once, the "
+            "note": f"t={secs(about['t'] - t0)}: {about['events']} events due at once, the "
             f"{_ordinal(d.value + 1)} ran first",
         }
     if d.kind == "rpc_delay":

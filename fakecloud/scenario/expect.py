@@ -382,7 +382,8 @@ def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
                 )
             )
             continue
-        result.checks.append(Check(not violations, what, where, list(map(str, violations[:10]))))
+        details = _shown(violations, run.t0) if violations else []  # most hold: no call
+        result.checks.append(Check(not violations, what, where, details))
     where = run.case.where(exp.violated_line)
     for name, inv, what in plan.expected:
         violations, not_applicable = judged(cloud, inv)
@@ -391,10 +392,16 @@ def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
                 Check(False, f"violated {name}: not applicable ({not_applicable})", where)
             )
             continue
-        details = list(map(str, violations[:10])) or [
+        details = _shown(violations, run.t0) or [
             "it held: the bad end state this run should show did not happen"
         ]
         result.checks.append(Check(bool(violations), what, where, details))
+
+
+def _shown(violations: list, t0: float) -> list[str]:
+    """The first ten violations as a check's details, their moments counted from t0 (as the
+    rest of the run's report)."""
+    return [v.shown_from(t0) for v in violations[:10]]
 
 
 #: `_pattern` texts by the id of the pattern (with it, so the id stays its own).

@@ -181,8 +181,9 @@ def test_invariants_all_checks_every_one_and_reports_a_crash():
     assert set(by_name) == {f"invariant {name}" for name in REGISTRY}
     crash = by_name["invariant no_unexpected_500"]
     assert crash.ok is False
+    # the request ran at t0 (setup's end, 2 s into the cloud's clock): t=0, as the report shows
     assert crash.details[0].startswith(
-        "no_unexpected_500: GET /v2.1/crash: fake-compute answered 500 at t=2: RuntimeError: boom"
+        "no_unexpected_500: GET /v2.1/crash: fake-compute answered 500 at t=0: RuntimeError: boom"
     )
 
 
