@@ -175,7 +175,7 @@ class VersionRange:
             raise VersionNotAcceptable(version, self)
         return version
 
-    def echo(self, version: Version) -> dict[str, str]:
+    def echo(self, version: Version) -> dict[str, Any]:
         """`headers` of `version`, made once and shared: the caller must not change it."""
         key = (self.__class__, self.service_type, self.legacy_header, version.major, version.minor)
         echoed = _ECHOES.get(key)
@@ -183,14 +183,17 @@ class VersionRange:
             echoed = _remember(_ECHOES, key, self.headers(version))
         return echoed
 
-    def headers(self, version: Version) -> dict[str, str]:
-        """The response headers that echo `version` (with Vary)."""
-        out = {"OpenStack-API-Version": f"{self.service_type} {version}"}
-        vary = ["OpenStack-API-Version"]
+    def headers(self, version: Version) -> dict[str, Any]:
+        """The response headers that echo `version` (with Vary). With a legacy header too,
+        ``Vary`` is two header fields, one per name (a tuple: one wire line each), as Nova adds
+        them (``response.headers.add('Vary', ...)`` twice, nova 17.0.0-34.0.0
+        api/openstack/wsgi.py); clients that merge repeated fields read ``a, b``."""
+        out: dict[str, Any] = {"OpenStack-API-Version": f"{self.service_type} {version}"}
         if self.legacy_header:
             out[self.legacy_header] = str(version)
-            vary.append(self.legacy_header)
-        out["Vary"] = ", ".join(vary)
+            out["Vary"] = ("OpenStack-API-Version", self.legacy_header)
+        else:
+            out["Vary"] = "OpenStack-API-Version"
         return out
 
 

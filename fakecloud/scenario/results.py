@@ -119,4 +119,8 @@ def fill(record: StepRecord, response: Response) -> None:
         record.body = response.json()
     except ValueError:
         record.body = response.body
-    record.headers = dict(response.headers)
+    # A field sent on several lines (Nova's Vary) reads as clients merge it: 'a, b'.
+    record.headers = {
+        k: v if v.__class__ is str or not isinstance(v, (list, tuple)) else ", ".join(v)
+        for k, v in response.headers.items()
+    }

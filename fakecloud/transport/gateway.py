@@ -426,12 +426,11 @@ def wire_headers(response: Response) -> list[tuple[str, str]]:
     """The response's headers as wire lines: a list value gives one line per item (several
     ``Vary`` lines, for instance); a JSON body gets ``Content-Type: application/json``."""
     headers = response.headers
-    if [1 for value in headers.values() if value.__class__ is not str]:
-        return _wire_lines(response)
-    # Every value one string (nearly every answer): the lines are the items as they are, and
-    # the content type is looked for in its usual spellings before name by name, so the usual
-    # answer costs no call per header.
     lines = list(headers.items())
+    if [1 for value in headers.values() if value.__class__ is not str]:
+        lines = _wire_lines(lines)  # Nova's versioned answers: Vary on two lines
+    # The content type is looked for in its usual spellings before name by name, so the usual
+    # answer costs no call per header.
     if (
         response.body is not None
         and "Content-Type" not in headers
@@ -457,17 +456,19 @@ def _no_content_type(headers: Mapping[str, Any]) -> bool:
     return True
 
 
-def _wire_lines(response: Response) -> list[tuple[str, str]]:
+def _wire_lines(items: list[tuple[str, Any]]) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for key, value in response.headers.items():
-        seen.add(key.lower())
-        if isinstance(value, (list, tuple)):
-            lines.extend((key, str(v)) for v in value)
+    append = lines.append
+    for item in items:
+        value = item[1]
+        if value.__class__ is str:
+            append(item)
+        elif value.__class__ is tuple or value.__class__ is list:
+            key = item[0]
+            for one in value:
+                append((key, str(one)))
         else:
-            lines.append((key, str(value)))
-    if "content-type" not in seen and response.body is not None:
-        lines.append(("Content-Type", _body_type(response.body)))
+            append((item[0], str(value)))
     return lines
 
 

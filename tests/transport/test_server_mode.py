@@ -51,6 +51,12 @@ def test_keystoneauth_authenticates_and_finds_the_served_endpoints(server):
     assert sess.get_token().startswith("gAAAAAB")
     compute = sess.get_endpoint(service_type="compute", interface="public", region_name="RegionOne")
     assert compute == server.urls["compute"] + "/v2.1"
+    # Nova adds Vary twice (headers.add, nova 17.0.0-34.0.0 api/openstack/wsgi.py): two fields
+    # on the wire, which requests merges.
+    flavors = sess.get(compute + "/flavors")
+    vary = ["OpenStack-API-Version", "X-OpenStack-Nova-API-Version"]
+    assert flavors.raw.headers.getlist("Vary") == vary
+    assert flavors.headers["Vary"] == ", ".join(vary)
     volume = sess.get_endpoint(service_type="block-storage", interface="public")
     assert volume == f"{server.urls['volume']}/v3/{server.cloud.context('demo').project_id}"
 
