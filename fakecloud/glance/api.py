@@ -143,6 +143,10 @@ def _allowed_prefixes(image_cache: bool, series: Any = None) -> set[str]:
     return {"v2"} | {f"v{v}" for v, _ in listed if v.startswith("2.")}
 
 
+#: ``VersionNegotiationFilter.vnd_mime_type``: an ``Accept`` starting so names the version.
+_VND = "application/vnd.openstack.images-"
+
+
 class GlanceApi(ApiService):
     """The v2 REST API of one fake Glance."""
 
@@ -236,8 +240,32 @@ class GlanceApi(ApiService):
 
     # -- version negotiation -----------------------------------------------------------------
 
+    def needs_token(self, method: str, path: str) -> bool:
+        """keystonemiddleware stands behind ``VersionNegotiationFilter`` (glance-api-paste.ini's
+        pipelines, glance 16.0.0-31.x): what the filter answers itself (``/versions``, a path
+        whose first segment is no version it allows: the version document) needs no token,
+        what it sends to the v2 API (``/v2``, ``/v2.1/images``...) does."""
+        first = path.lstrip("/").split("/", 1)[0]
+        return first != "versions" and first in self._prefixes
+
     def dispatch(self, req: Request) -> Response | Generator[Any, Any, Response]:
-        """Negotiate the version from the path, then answer as ApiService does."""
+        """Negotiate the version from the ``Accept`` media type or the path, then answer as
+        ApiService does."""
+        accept = dict.get(req.headers, "accept")
+        if accept and accept.startswith(_VND):
+            parts = [p for p in req.path.split("/") if p]
+            if parts and parts[0] == "versions":
+                req.path = "/versions"
+            elif accept[len(_VND) :] not in self._prefixes:  # the version document, any path
+                req.path = "/"
+            elif req.context is None:
+                return self._finalize(req, self._unauthenticated(req))
+            else:  # the path kept whole under the media type's version: /v2/v2/... is a 404
+                req.path = "/v2/" + "/".join(parts)
+            result = super().dispatch(req)
+            if isinstance(result, Response):
+                return self._finalize(req, result)
+            return self._finalize_later(req, result)
         parts = [p for p in req.path.split("/") if p]
         if parts and parts[0] == "versions":
             req.path = "/versions"
@@ -249,6 +277,14 @@ class GlanceApi(ApiService):
         if isinstance(result, Response):
             return self._finalize(req, result)
         return self._finalize_later(req, result)
+
+    def _unauthenticated(self, req: Request) -> Response:
+        """keystonemiddleware's 401 to a request the media type sent to the v2 API."""
+        from fakecloud.transport.auth import unauthorized
+
+        line = f"{req.method} {req.path}"
+        self.kernel.trace.emit("identity.token_rejected", self.name, line, reason="no token")
+        return unauthorized(self.kernel, self.request_id_headers, self.kernel.ids.request_id())
 
     def _finalize_later(self, req: Request, work: Generator) -> Generator[Any, Any, Response]:
         response = yield from work
