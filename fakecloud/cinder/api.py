@@ -247,10 +247,6 @@ class CinderApi(ApiService):
     #: (``x-openstack-request-id``): ``x-compute-request-id`` is ``wsgi.Resource``'s and
     #: ``Fault``'s (``_set_request_id_header``, cinder 12.0.0-27.0.0 api/openstack/wsgi.py).
     rejected_request_id_headers = ("x-openstack-request-id",)
-    #: Only the root (``[composite:osapi_volume]``'s ``/: apiversions``, no ``authtoken``) is
-    #: answered without a token: ``/v3`` and ``/v3/`` are the v3 pipeline's, behind it
-    #: (``etc/cinder/api-paste.ini``, 12.0.10 to 29.0.0).
-    public_paths = frozenset({"", "/"})
     shared_routes = True
     #: ``ResponseObject.serialize`` (12.0.10-25.0.0 ``api/openstack/wsgi.py``): a controller's
     #: ``None`` is ``webob.Response()`` given the negotiated type, JSON; the controllers that
@@ -269,6 +265,16 @@ class CinderApi(ApiService):
         versions = VERSIONS if top == MAX_VERSION else CinderVersions("volume", MIN_VERSION, top)
         super().__init__(cinder.kernel, versions=versions)
         self.cinder = cinder
+
+    def needs_token(self, method: str, path: str) -> bool:
+        """``[composite:osapi_volume]`` (``etc/cinder/api-paste.ini``, 12.0.0 to 29.0.0): only
+        the v3 pipeline (``/v3`` and below) and, before 19.0.0, the v2 one (``enable_v2_api``
+        defaults to true; ``root_app_factory`` drops ``/v2`` from 19.0.0) stand behind
+        ``authtoken``; every other path is the root's ``apiversions``, no token: ``/`` by any
+        method its 300, any other path the version router's bare 404."""
+        if path == "/v3" or path.startswith("/v3/"):
+            return True
+        return self.cinder_major < 19 and (path == "/v2" or path.startswith("/v2/"))
 
     # -- the service's own fault bodies ------------------------------------------------------
 
@@ -291,7 +297,10 @@ class CinderApi(ApiService):
     def declare_routes(cls, router: Any, variant: Any) -> None:
         """Every route of Cinder's v3 API, with and without the project id (one table for
         every release: a series' microversions change answers, not routes)."""
-        router.add("GET", "/", _wrap(cls.versions_all, project=False))
+        # The version router's ``mapper.connect('versions', '/', ...)`` has no method
+        # condition (cinder 12.0.0-29.0.0 api/versions.py): every method is the 300.
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+            router.add(method, "/", _wrap(cls.versions_all, project=False))
         router.add("GET", "/v3", _wrap(cls.versions_index, project=False))
         for method, path, handler in (
             ("GET", "volumes/detail", cls.volumes_detail),

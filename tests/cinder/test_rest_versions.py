@@ -43,6 +43,19 @@ def test_only_the_root_answers_without_a_token(cloud):
 
 
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_every_other_path_is_the_root_apps_without_a_token(profile):
+    """``[composite:osapi_volume]`` gives every path but ``/v3`` (and, before 19.0.0, ``/v2``:
+    ``enable_v2_api`` defaults to true; 19.0.0's ``root_app_factory`` drops it) to
+    ``apiversions``, no ``authtoken``: its router's ``'/'`` route has no method condition (300
+    by any method), any other path its bare 404 (cinder 12.0.0-29.0.0 api/versions.py)."""
+    cloud = Cloud(profile=profile)
+    assert cloud.request("volumev3", "DELETE", "/", user=None).status == 300
+    assert cloud.request("volumev3", "GET", "/v1/volumes", user=None).status == 404
+    v2 = cloud.request("volumev3", "GET", "/v2/volumes", user=None).status
+    assert v2 == (401 if profile == "seed" else 404)
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_v3_without_its_slash_is_redirected_to_it(profile):
     """The v3 router's ``mapper.redirect("", "/")`` (``cinder/api/v3/router.py``, 12.0.10 to
     29.0.0): Routes answers ``302 Found`` itself (no controller, so no microversion, even a

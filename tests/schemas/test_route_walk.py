@@ -421,8 +421,17 @@ def _volume_attach_detach(w: World, profile: str) -> None:
 
 
 @walks("volumev3", "GET", "/", "/v3")
+@walks("volumev3", "HEAD", "/")
+@walks("volumev3", "POST", "/")
+@walks("volumev3", "PUT", "/")
+@walks("volumev3", "PATCH", "/")
+@walks("volumev3", "DELETE", "/")
 def _cinder_versions(w: World, profile: str) -> None:
     expect(w.req("volumev3", "GET", "/"), 300, cinder.VERSIONS, "GET /")
+    # the version router's '/' route has no method condition (cinder api/versions.py)
+    assert w.req("volumev3", "HEAD", "/").status == 300
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        expect(w.req("volumev3", method, "/"), 300, cinder.VERSIONS, f"{method} /")
     expect(w.req("volumev3", "GET", "/v3/"), 200, cinder.VERSIONS, "GET /v3/")
 
 
