@@ -1,0 +1,175 @@
+"""Requests at the compute API layer's edges, shared by the nova and fakecloud runners.
+
+Each case: (name, method, path, headers, body, user). path placeholders: {sid} an ACTIVE
+image-backed server, {vsid} volume-backed, {lsid} locked, {rsid} rescued, {esid} error,
+{psid} paused, {pid} the project id, {nouuid} a uuid of no server. body: bytes or None.
+user: member, admin, reader, other (member of another project).
+"""
+
+import json
+
+J = "application/json"
+
+
+def b(obj):
+    return json.dumps(obj).encode()
+
+
+def ci(**kw):
+    return b({"createImage": kw})
+
+
+CASES = []
+
+
+def add(
+    name,
+    body=None,
+    method="POST",
+    path="/v2.1/servers/{sid}/action",
+    mv=None,
+    headers=None,
+    user="member",
+    ctype=J,
+    accept=J,
+):
+    h = {}
+    if accept is not None:
+        h["Accept"] = accept
+    if ctype is not None:
+        h["Content-Type"] = ctype
+    if mv is not None:
+        h["OpenStack-API-Version"] = f"compute {mv}"
+    h.update(headers or {})
+    CASES.append((name, method, path, h, body, user))
+
+
+add("ok-2.1", ci(name="snap"))
+add("ok-2.45", ci(name="snap"), mv="2.45")
+add("ok-latest", ci(name="snap"), mv="latest")
+add("name-empty", ci(name=""))
+add("name-256", ci(name="a" * 256))
+add("name-255", ci(name="a" * 255), mv="2.45")
+add("name-int", ci(name=5))
+add("name-null", ci(name=None))
+add("name-lead-space", ci(name=" lead"))
+add("name-trail-space", ci(name="trail "))
+add("name-unicode", ci(name="snäp ☃"), mv="2.45")
+add("name-emoji", ci(name="emoji \U0001f600"))
+add("name-nul", ci(name="a\u0000b"))
+add("name-missing", ci())
+add("meta-string", ci(name="s", metadata="x"))
+add("meta-slash-key", ci(name="s", metadata={"k/x": "v"}))
+add("meta-int-value", ci(name="s", metadata={"k": 1}))
+add("meta-long-value", ci(name="s", metadata={"k": "v" * 256}))
+add("meta-empty-key", ci(name="s", metadata={"": "v"}))
+add("meta-long-key", ci(name="s", metadata={"k" * 256: "v"}))
+add("meta-null", ci(name="s", metadata=None))
+add("meta-129-items", ci(name="s", metadata={f"k{i}": "v" for i in range(129)}), mv="2.45")
+add("meta-128-items", ci(name="s", metadata={f"k{i}": "v" for i in range(128)}), mv="2.45")
+add("extra-key-2.1", ci(name="s", foo=1))
+add("extra-key-2.45", ci(name="s", foo=1), mv="2.45")
+add("ci-null", b({"createImage": None}))
+add("ci-array", b({"createImage": []}))
+add("ci-string", b({"createImage": "snap"}))
+add("body-null", b"null")
+add("body-array", b"[]")
+add("body-number", b"5")
+add("body-string", b'"createImage"')
+add("body-empty", b"")
+add("body-badjson", b"{")
+add("body-empty-object", b"{}")
+add("two-actions", b({"createImage": {"name": "s"}, "os-stop": None}))
+add("unknown-action", b({"fooBar": {}}))
+add("ctype-upper", ci(name="snap"), ctype="application/JSON")
+add("ctype-text", ci(name="snap"), ctype="text/plain")
+add("ctype-none", ci(name="snap"), ctype=None)
+add("ctype-charset", ci(name="snap"), ctype="application/json; charset=UTF-8")
+add("ctype-xml", ci(name="snap"), ctype="application/xml")
+add("accept-xml", ci(name="snap"), accept="application/xml")
+add("accept-html", ci(name="snap"), accept="text/html")
+add("accept-none", ci(name="snap"), accept=None)
+add("legacy-mv-2.45", ci(name="snap"), headers={"X-OpenStack-Nova-API-Version": "2.45"})
+add("legacy-mv-latest", ci(name="snap"), headers={"X-OpenStack-Nova-API-Version": "latest"})
+add("mv-spaces", ci(name="snap"), headers={"OpenStack-API-Version": "compute   2.45"})
+add("mv-upper", ci(name="snap"), headers={"OpenStack-API-Version": "COMPUTE 2.45"})
+add("mv-999", ci(name="snap"), mv="2.999")
+add("mv-3.0", ci(name="snap"), mv="3.0")
+add("mv-2.0", ci(name="snap"), mv="2.0")
+add("mv-1.1", ci(name="snap"), mv="1.1")
+add("mv-garbage", ci(name="snap"), mv="2.x")
+add("mv-LATEST", ci(name="snap"), mv="LATEST")
+add("mv-other-service", ci(name="snap"), headers={"OpenStack-API-Version": "volume 3.0"})
+add(
+    "mv-both-differ",
+    ci(name="snap"),
+    headers={"OpenStack-API-Version": "compute 2.45", "X-OpenStack-Nova-API-Version": "2.1"},
+)
+add("mv-list", ci(name="snap"), headers={"OpenStack-API-Version": "volume 3.0, compute 2.45"})
+add("mv-empty", ci(name="snap"), headers={"OpenStack-API-Version": ""})
+add("get-action", None, method="GET")
+add("put-action", ci(name="s"), method="PUT")
+add("delete-action", None, method="DELETE")
+add("action-trailing-slash", ci(name="s"), path="/v2.1/servers/{sid}/action/")
+add("action-with-pid", ci(name="s"), path="/v2.1/{pid}/servers/{sid}/action")
+add(
+    "action-wrong-pid",
+    ci(name="s"),
+    path="/v2.1/0123456789abcdef0123456789abcdef/servers/{sid}/action",
+)
+add("action-v2", ci(name="s"), path="/v2/{pid}/servers/{sid}/action")
+add("action-v2-nopid", ci(name="s"), path="/v2/servers/{sid}/action")
+add("action-not-uuid", ci(name="s"), path="/v2.1/servers/not-a-uuid/action")
+add("action-no-server", ci(name="s"), path="/v2.1/servers/{nouuid}/action")
+add("action-other-project", ci(name="s"), user="other")
+add("action-reader", ci(name="s"), user="reader")
+add("action-admin", ci(name="s"), user="admin", mv="2.45")
+add("vol-2.1", ci(name="vs"), path="/v2.1/servers/{vsid}/action")
+add("vol-2.45", ci(name="vs"), path="/v2.1/servers/{vsid}/action", mv="2.45")
+add(
+    "vol-meta-129",
+    ci(name="vs", metadata={f"k{i}": "v" for i in range(129)}),
+    path="/v2.1/servers/{vsid}/action",
+    mv="2.45",
+)
+add("locked", ci(name="s"), path="/v2.1/servers/{lsid}/action")
+add("locked-admin", ci(name="s"), path="/v2.1/servers/{lsid}/action", user="admin", mv="2.45")
+add("rescued", ci(name="s"), path="/v2.1/servers/{rsid}/action")
+add("error-state", ci(name="s"), path="/v2.1/servers/{esid}/action")
+add("paused", ci(name="s"), path="/v2.1/servers/{psid}/action", mv="2.45")
+add(
+    "backup-ok",
+    b({"createBackup": {"name": "b", "backup_type": "daily", "rotation": 1}}),
+    mv="2.45",
+)
+add(
+    "backup-rotation-str",
+    b({"createBackup": {"name": "b", "backup_type": "daily", "rotation": "x"}}),
+)
+add("backup-missing", b({"createBackup": {"name": "b"}}))
+add("server-trailing-slash", None, method="GET", path="/v2.1/servers/{sid}/")
+add("server-post", b({}), method="POST", path="/v2.1/servers/{sid}")
+add("server-patch", b({}), method="PATCH", path="/v2.1/servers/{sid}")
+add("server-head", None, method="HEAD", path="/v2.1/servers/{sid}")
+add("server-not-uuid", None, method="GET", path="/v2.1/servers/not-a-uuid")
+add("server-other-project", None, method="GET", path="/v2.1/servers/{sid}", user="other")
+add("root", None, method="GET", path="/", ctype=None)
+add("v21-root", None, method="GET", path="/v2.1", ctype=None)
+add("v21-root-slash", None, method="GET", path="/v2.1/", ctype=None)
+add("v2-root", None, method="GET", path="/v2/", ctype=None)
+add("unknown-path", None, method="GET", path="/v2.1/nothing-here", ctype=None)
+add("servers-limit-bad", None, method="GET", path="/v2.1/servers?limit=x", ctype=None)
+add("servers-bad-query-2.75", None, method="GET", path="/v2.1/servers?foo=1", ctype=None, mv="2.75")
+add("servers-wrong-method", None, method="DELETE", path="/v2.1/servers", ctype=None)
+add("images-proxy-missing", None, method="GET", path="/v2.1/images/{nouuid}", ctype=None)
+add("images-proxy-2.36", None, method="GET", path="/v2.1/images/{nouuid}", ctype=None, mv="2.36")
+add("servers-trailing-slash", None, method="GET", path="/v2.1/servers/", ctype=None)
+add("servers-double-slash-id", None, method="GET", path="/v2.1/servers//{sid}", ctype=None)
+add("double-slash-after-version", None, method="GET", path="/v2.1//servers", ctype=None)
+add("flavors-trailing-slash", None, method="GET", path="/v2.1/flavors/", ctype=None)
+add("pid-servers-trailing-slash", None, method="GET", path="/v2.1/{pid}/servers/", ctype=None)
+add("detail-trailing-slash", None, method="GET", path="/v2.1/servers/detail/", ctype=None)
+add("servers-json-suffix", None, method="GET", path="/v2.1/servers.json", ctype=None)
+add("server-json-suffix", None, method="GET", path="/v2.1/servers/{sid}.json", ctype=None)
+add("flavor-trailing-slash", None, method="GET", path="/v2.1/flavors/1/", ctype=None)
+add("v21-head", None, method="HEAD", path="/v2.1/", ctype=None)
