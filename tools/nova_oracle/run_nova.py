@@ -19,6 +19,7 @@ import requests
 from nova.tests.functional import integrated_helpers
 from nova.tests import fixtures as nova_fixtures
 import fixtures as _fx
+import nova.policy
 
 # isort: on
 
@@ -73,6 +74,11 @@ class Oracle(integrated_helpers._IntegratedTestBase):
         psid = self._create_server(networks="none")["id"]
         self.api.post_server_action(psid, {"pause": None})
         self._wait_for_state_change({"id": psid}, "PAUSED")
+        # The Placement fixture turns [oslo_policy] enforce_new_defaults off on the shared
+        # configuration; Nova 34.0.0's default is on (servers booted, it is set back).
+        self.flags(enforce_new_defaults=True, group="oslo_policy")
+        nova.policy.reset()
+        nova.policy.init(suppress_deprecation_warnings=True)
         ids = dict(
             sid=sid,
             vsid=vsid,
