@@ -173,3 +173,62 @@ add("servers-json-suffix", None, method="GET", path="/v2.1/servers.json", ctype=
 add("server-json-suffix", None, method="GET", path="/v2.1/servers/{sid}.json", ctype=None)
 add("flavor-trailing-slash", None, method="GET", path="/v2.1/flavors/1/", ctype=None)
 add("v21-head", None, method="HEAD", path="/v2.1/", ctype=None)
+add("stop-with-body", b({"os-stop": {"force": True}}), path="/v2.1/servers/{psid}/action")
+add("reboot-missing-type", b({"reboot": {}}), path="/v2.1/servers/{lsid}/action")
+add("reboot-bad-type", b({"reboot": {"type": "MEDIUM"}}), path="/v2.1/servers/{lsid}/action")
+add("lock-reason-2.73", b({"lock": {"locked_reason": "x" * 256}}), mv="2.73")
+add("rename-empty", b({"server": {"name": ""}}), method="PUT", path="/v2.1/servers/{esid}")
+add("rename-long", b({"server": {"name": "n" * 256}}), method="PUT", path="/v2.1/servers/{esid}")
+add("rename-extra", b({"server": {"foo": 1}}), method="PUT", path="/v2.1/servers/{esid}")
+add("rename-no-server", b({"name": "x"}), method="PUT", path="/v2.1/servers/{esid}")
+add("meta-put-bad", b({"metadata": "x"}), method="PUT", path="/v2.1/servers/{esid}/metadata")
+add(
+    "meta-item-mismatch",
+    b({"meta": {"a": "b"}}),
+    method="PUT",
+    path="/v2.1/servers/{esid}/metadata/c",
+)
+add(
+    "meta-item-two",
+    b({"meta": {"a": "b", "c": "d"}}),
+    method="PUT",
+    path="/v2.1/servers/{esid}/metadata/a",
+)
+add("servers-sort-bad", None, method="GET", path="/v2.1/servers?sort_key=foo", ctype=None)
+add("servers-limit-neg", None, method="GET", path="/v2.1/servers?limit=-1", ctype=None)
+add("servers-marker-bad", None, method="GET", path="/v2.1/servers?marker=nope", ctype=None)
+add(
+    "servers-changes-since-bad",
+    None,
+    method="GET",
+    path="/v2.1/servers?changes-since=x",
+    ctype=None,
+)
+add("flavor-missing", None, method="GET", path="/v2.1/flavors/nope", ctype=None)
+add(
+    "create-no-flavor",
+    b({"server": {"name": "x", "imageRef": "", "networks": "none"}}),
+    path="/v2.1/servers",
+    mv="2.37",
+)
+add(
+    "create-bad-network",
+    b({"server": {"name": "x", "flavorRef": "1", "networks": "some"}}),
+    path="/v2.1/servers",
+    mv="2.37",
+)
+add(
+    "actions-list-other",
+    None,
+    method="GET",
+    path="/v2.1/servers/{sid}/os-instance-actions",
+    user="other",
+    ctype=None,
+)
+add(
+    "action-get-missing",
+    None,
+    method="GET",
+    path="/v2.1/servers/{sid}/os-instance-actions/req-nope",
+    ctype=None,
+)

@@ -72,7 +72,10 @@ for name, method, path, headers, body, user in cases.CASES:
             "name": name,
             "status": r.status,
             "json": j,
-            "headers": {k.lower(): v for k, v in r.headers.items()},
+            "headers": {
+                k.lower(): ", ".join(v) if not isinstance(v, str) else v
+                for k, v in r.headers.items()
+            },
             "ids": ids,
         }
     )
