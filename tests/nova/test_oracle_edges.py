@@ -35,3 +35,17 @@ def test_webobs_404_to_head_is_its_empty_html_response(env: NovaEnv):
     assert resp.status == 404
     assert resp.headers["Content-Type"] == "text/html; charset=UTF-8"
     assert resp.headers["Content-Length"] == "0"
+
+
+def test_limits_refuses_unknown_query_parameters_from_2_75(env: NovaEnv):
+    """nova 34.0.0 limits.py: ``index_query_v275`` (additionalProperties False) from 2.75."""
+    resp = env.request("GET", "/v2.1/limits?foo=1", microversion="2.75")
+    assert resp.status == 400
+    assert resp.json() == {
+        "badRequest": {
+            "code": 400,
+            "message": "Additional properties are not allowed ('foo' was unexpected)",
+        }
+    }
+    assert env.request("GET", "/v2.1/limits?foo=1", microversion="2.74").status == 200
+    assert env.request("GET", "/v2.1/limits?tenant_id=x", microversion="2.75").status != 400

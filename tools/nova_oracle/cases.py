@@ -232,3 +232,52 @@ add(
     path="/v2.1/servers/{sid}/os-instance-actions/req-nope",
     ctype=None,
 )
+add(
+    "attach-no-volume",
+    b({"volumeAttachment": {}}),
+    path="/v2.1/servers/{sid}/os-volume_attachments",
+)
+add(
+    "attach-bad-uuid",
+    b({"volumeAttachment": {"volumeId": "x"}}),
+    path="/v2.1/servers/{sid}/os-volume_attachments",
+)
+add(
+    "attachments-other",
+    None,
+    method="GET",
+    path="/v2.1/servers/{sid}/os-volume_attachments",
+    user="other",
+    ctype=None,
+)
+add(
+    "keypair-bad-name",
+    b({"keypair": {"name": "a/b", "public_key": "x"}}),
+    path="/v2.1/os-keypairs",
+    mv="2.92",
+)
+add("keypair-missing", None, method="GET", path="/v2.1/os-keypairs/nope", ctype=None)
+add(
+    "group-bad-policy",
+    b({"server_group": {"name": "g", "policy": "nope"}}),
+    path="/v2.1/os-server-groups",
+    mv="2.64",
+)
+add("group-missing", None, method="GET", path="/v2.1/os-server-groups/{nouuid}", ctype=None)
+add("limits", None, method="GET", path="/v2.1/limits?foo=1", ctype=None, mv="2.75")
+add("quota-other-member", None, method="GET", path="/v2.1/os-quota-sets/someone", ctype=None)
+add(
+    "flavor-create-member",
+    b({"flavor": {"name": "f", "ram": 1, "vcpus": 1, "disk": 1}}),
+    path="/v2.1/flavors",
+)
+add("image-meta-missing", None, method="GET", path="/v2.1/images/{nouuid}/metadata", ctype=None)
+add("server-tags-2.25", None, method="GET", path="/v2.1/servers/{sid}/tags", ctype=None, mv="2.25")
+add("server-diag-member", None, method="GET", path="/v2.1/servers/{sid}/diagnostics", ctype=None)
+add("migrations-member", None, method="GET", path="/v2.1/os-migrations", ctype=None)
+add("hypervisors-member", None, method="GET", path="/v2.1/os-hypervisors", ctype=None)
+add("az-list", None, method="GET", path="/v2.1/os-availability-zone/detail", ctype=None)
+add("rebuild-no-image", b({"rebuild": {}}), path="/v2.1/servers/{esid}/action")
+add("resize-no-flavor", b({"resize": {}}), path="/v2.1/servers/{esid}/action")
+add("confirm-not-resized", b({"confirmResize": None}), path="/v2.1/servers/{psid}/action")
+add("unpause-active", b({"unpause": None}), path="/v2.1/servers/{lsid}/action", user="admin")

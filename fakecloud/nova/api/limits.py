@@ -8,6 +8,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.nova import server_groups
+from fakecloud.nova.api.schemas import query_validator
 from fakecloud.nova.policies import LIMITS, LIMITS_OTHER_PROJECT
 from fakecloud.nova.quota import project_limits
 
@@ -37,6 +38,9 @@ _FILTERED_V236 = ("floating_ips", "security_groups", "security_group_rules")
 _FILTERED_V257 = (*_FILTERED_V236, "injected_files", "injected_file_content_bytes")
 
 
+_QUERY_V275 = query_validator(False, tenant_id="string")
+
+
 class LimitsController:
     """The limits of the caller's project (or another's, for admins with ``tenant_id``)."""
 
@@ -45,6 +49,10 @@ class LimitsController:
 
     def index(self, req: Request) -> Response:
         """``GET /limits``."""
+        if req.query and req.microversion >= "2.75":
+            # ``index_query_v275`` (nova 20.0.0-34.0.0 limits.py): only ``tenant_id``, checked
+            # before the policy (found by the session-21 nova oracle).
+            _QUERY_V275.validate(req.query)
         ctx = req.context
         policy = self.nova.policy
         # Queens checks ``limits`` (rule:admin_or_owner) against the caller's own project, and
