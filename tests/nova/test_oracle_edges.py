@@ -49,3 +49,16 @@ def test_limits_refuses_unknown_query_parameters_from_2_75(env: NovaEnv):
     }
     assert env.request("GET", "/v2.1/limits?foo=1", microversion="2.74").status == 200
     assert env.request("GET", "/v2.1/limits?tenant_id=x", microversion="2.75").status != 400
+
+
+def test_create_checks_the_hostname_by_its_microversions_schema(env: NovaEnv):
+    """nova 34.0.0 schemas/servers.py: ``create_v290`` takes ``parameter_types.hostname`` (no
+    underscore, 2-63), ``create_v294`` the FQDN one; the schema answers before the image."""
+    body = {"server": {"name": "x", "flavorRef": "1", "networks": "none", "hostname": "a_b"}}
+    resp = env.request("POST", "/v2.1/servers", body, microversion="2.90")
+    assert resp.json()["badRequest"]["message"] == (
+        "Invalid input for field/attribute hostname. Value: a_b. 'a_b' does not match "
+        "'^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$'"
+    )
+    resp = env.request("POST", "/v2.1/servers", body, microversion="2.94")
+    assert resp.json()["badRequest"]["message"] == "Missing imageRef attribute"

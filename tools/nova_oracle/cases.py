@@ -281,3 +281,42 @@ add("rebuild-no-image", b({"rebuild": {}}), path="/v2.1/servers/{esid}/action")
 add("resize-no-flavor", b({"resize": {}}), path="/v2.1/servers/{esid}/action")
 add("confirm-not-resized", b({"confirmResize": None}), path="/v2.1/servers/{psid}/action")
 add("unpause-active", b({"unpause": None}), path="/v2.1/servers/{lsid}/action", user="admin")
+C = "/v2.1/servers"
+
+
+def srv(**kw):
+    body = {"name": "x", "flavorRef": "1", "networks": "none"}
+    body.update(kw)
+    return b({"server": {k: v for k, v in body.items() if v is not None}})
+
+
+add("create-image-not-uuid", srv(imageRef="nope"), path=C, mv="2.37")
+add("create-flavor-missing", srv(imageRef="", flavorRef="999"), path=C, mv="2.37")
+add("create-min-gt-max", srv(imageRef="", min_count=3, max_count=2), path=C, mv="2.37")
+add("create-name-int", srv(name=5, imageRef=""), path=C, mv="2.37")
+add("create-meta-int", srv(imageRef="", metadata={"a": 1}), path=C, mv="2.37")
+add("create-user-data-bad", srv(imageRef="", user_data="%%%"), path=C, mv="2.37")
+add("create-az-bogus", srv(imageRef="", availability_zone="nope"), path=C, mv="2.37")
+add(
+    "create-bdm-no-source",
+    srv(imageRef="", block_device_mapping_v2=[{"boot_index": 0}]),
+    path=C,
+    mv="2.37",
+)
+add("create-networks-2.36", srv(imageRef=""), path=C, mv="2.36")
+add("create-extra-key", srv(imageRef="", foo=1), path=C, mv="2.37")
+add("create-no-server", b({"servers": {}}), path=C, mv="2.37")
+add("create-hostname-2.90", srv(imageRef="", hostname="a_b"), path=C, mv="2.90")
+add("create-description-2.19", srv(imageRef="", description="d" * 256), path=C, mv="2.19")
+add("create-desc-too-early", srv(imageRef="", description="d"), path=C, mv="2.18")
+add("create-key-missing", srv(imageRef="", key_name="nope"), path=C, mv="2.37")
+add("create-sg-missing", srv(imageRef="", security_groups=[{"name": "nope"}]), path=C, mv="2.37")
+add("create-tags-2.52", srv(imageRef="", tags=["a/b"]), path=C, mv="2.52")
+add(
+    "create-trusted-certs-early",
+    srv(imageRef="", trusted_image_certificates=["a"]),
+    path=C,
+    mv="2.62",
+)
+add("create-host-member", srv(imageRef="", host="compute"), path=C, mv="2.74")
+add("create-max-count-zero", srv(imageRef="", max_count=0), path=C, mv="2.37")

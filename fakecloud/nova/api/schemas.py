@@ -672,8 +672,15 @@ def server_create(version: Any) -> dict[str, Any]:
         }
         props["host"] = hostname
         props["hypervisor_hostname"] = hostname
-    if version >= "2.90":
-        props["hostname"] = {"type": "string", "maxLength": 255}
+    if version >= "2.94":  # ``parameter_types.fqdn`` (nova 26.0.0-34.0.0 ``create_v294``)
+        props["hostname"] = hostname
+    elif version >= "2.90":  # ``parameter_types.hostname`` (``create_v290``, from 24.0.0)
+        props["hostname"] = {
+            "type": "string",
+            "pattern": "^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$",
+            "minLength": 2,
+            "maxLength": 63,
+        }
     hints = {"type": "object", "additionalProperties": True}
     return {
         "type": "object",
@@ -704,6 +711,7 @@ _SERVER_CREATE_EDGES = (
     "2.67",
     "2.74",
     "2.90",
+    "2.94",
 )
 
 
