@@ -320,3 +320,43 @@ add(
 )
 add("create-host-member", srv(imageRef="", host="compute"), path=C, mv="2.74")
 add("create-max-count-zero", srv(imageRef="", max_count=0), path=C, mv="2.37")
+R = "/v2.1/servers/{esid}/action"
+add("rebuild-bad-image", b({"rebuild": {"imageRef": "nope"}}), path=R)
+add("rebuild-desc-2.19", b({"rebuild": {"imageRef": "x", "description": 5}}), path=R, mv="2.19")
+add("rebuild-key-2.53", b({"rebuild": {"imageRef": "x", "key_name": "k"}}), path=R, mv="2.53")
+add(
+    "rebuild-personality-2.57",
+    b({"rebuild": {"imageRef": "x", "personality": []}}),
+    path=R,
+    mv="2.57",
+)
+add(
+    "rebuild-hostname-2.90", b({"rebuild": {"imageRef": "x", "hostname": "a_b"}}), path=R, mv="2.90"
+)
+add("resize-bad-flavor", b({"resize": {"flavorRef": ""}}), path=R)
+add("resize-disk-config", b({"resize": {"flavorRef": "1", "OS-DCF:diskConfig": "X"}}), path=R)
+add(
+    "update-hostname-2.90",
+    b({"server": {"hostname": "a_b"}}),
+    method="PUT",
+    path="/v2.1/servers/{esid}",
+    mv="2.90",
+)
+add(
+    "update-desc-2.19",
+    b({"server": {"description": "d" * 256}}),
+    method="PUT",
+    path="/v2.1/servers/{esid}",
+    mv="2.19",
+)
+add("evacuate-member", b({"evacuate": {}}), path=R, mv="2.29")
+add("migrate-member", b({"migrate": None}), path=R)
+add("live-migrate-bad", b({"os-migrateLive": {"host": None}}), path=R, user="admin", mv="2.30")
+add("reset-state-bad", b({"os-resetState": {"state": "nope"}}), path=R, user="admin")
+add("rescue-bad-pass", b({"rescue": {"adminPass": 5}}), path=R)
+add("shelve-body", b({"shelve": {}}), path=R)
+add("unshelve-az-2.77", b({"unshelve": {"availability_zone": None}}), path=R, mv="2.77")
+add("add-sg-missing", b({"addSecurityGroup": {}}), path=R)
+add("console-bad", b({"os-getConsoleOutput": {"length": "x"}}), path=R)
+add("trigger-crash-2.17", b({"trigger_crash_dump": None}), path=R, mv="2.17")
+add("change-password-bad", b({"changePassword": {}}), path=R)
