@@ -297,6 +297,11 @@ class CinderApi(ApiService):
     def declare_routes(cls, router: Any, variant: Any) -> None:
         """Every route of Cinder's v3 API, with and without the project id (one table for
         every release: a series' microversions change answers, not routes)."""
+        # ``routes.Mapper`` (cinder 12.0.0-29.0.0 api/openstack/__init__.py ProjectMapper, and
+        # the version router's) matches no path with a trailing slash: ``GET
+        # /v3/{project}/volumes/`` is ``Router._dispatch``'s bare 404; ``/v3/`` is the v3
+        # router's own ``'/'`` route (urlmap strips ``/v3``), ``/`` the root's.
+        router.slash_paths = frozenset({"/", "/v3/"})
         # The version router's ``mapper.connect('versions', '/', ...)`` has no method
         # condition (cinder 12.0.0-29.0.0 api/versions.py): every method is the 300.
         for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):

@@ -147,6 +147,11 @@ def _allowed_prefixes(image_cache: bool, series: Any = None) -> set[str]:
 _VND = "application/vnd.openstack.images-"
 
 
+def _slash(path: str) -> str:
+    """The final ``/`` `path` has: version negotiation keeps ``PATH_INFO`` whole."""
+    return "/" if path[-1:] == "/" else ""
+
+
 class GlanceApi(ApiService):
     """The v2 REST API of one fake Glance."""
 
@@ -163,6 +168,10 @@ class GlanceApi(ApiService):
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
         """Every route of Glance's v2 API (one table for every release)."""
+        # ``routes.Mapper`` (glance 16.0.0-31.x common/wsgi.py APIMapper, api/v2/router.py)
+        # matches no path with a trailing slash: ``GET /v2/images/`` is ``Router._dispatch``'s
+        # bare 404. ``/`` and ``/versions/...`` are version negotiation's (rewritten above).
+        router.slash_paths = frozenset({"/"})
         add = router.add
         for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
             add(method, "/", cls.multiple_choices)
@@ -261,7 +270,7 @@ class GlanceApi(ApiService):
             elif req.context is None:
                 return self._finalize(req, self._unauthenticated(req))
             else:  # the path kept whole under the media type's version: /v2/v2/... is a 404
-                req.path = "/v2/" + "/".join(parts)
+                req.path = "/v2/" + "/".join(parts) + _slash(req.path)
             result = super().dispatch(req)
             if isinstance(result, Response):
                 return self._finalize(req, result)
@@ -272,7 +281,7 @@ class GlanceApi(ApiService):
         elif not parts or parts[0] not in self._prefixes:
             req.path = "/"  # Glance answers its version document to any unversioned path
         elif parts[0] != "v2":
-            req.path = "/" + "/".join(["v2", *parts[1:]])
+            req.path = "/" + "/".join(["v2", *parts[1:]]) + _slash(req.path)
         result = super().dispatch(req)
         if isinstance(result, Response):
             return self._finalize(req, result)

@@ -231,6 +231,21 @@ def test_unknown_path_or_method_is_webobs_bare_404(cloud):
         }
 
 
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_trailing_slash_is_webobs_bare_404_but_on_v3(profile):
+    """``routes.Mapper`` (``ProjectMapper``, cinder 12.0.0-29.0.0 api/openstack/__init__.py;
+    routes 2.5.1 run with its ``resource('volume', 'volumes', ...)``) matches no path ending
+    in ``/``: ``Router._dispatch``'s bare 404, with or without the project (was the list)."""
+    cloud = Cloud(profile=profile)
+    headers = {"Accept": "application/json"}
+    for method, path in (("GET", "volumes/"), ("POST", "volumes/{id}/action/")):
+        resp = call(cloud, method, path, {"os-extend": {"new_size": 2}}, headers=headers)
+        assert (resp.status, resp.json()["title"]) == (404, "Not Found")
+    assert cloud.request("volumev3", "GET", "/v3/volumes/", headers=headers).status == 404
+    assert call(cloud, "GET", "volumes").status == 200
+    assert cloud.request("volumev3", "GET", "/v3/").status == 200  # the v3 router's '/'
+
+
 def test_a_queens_cinder_serves_3_0_to_3_50_and_lists_its_deprecated_v2():
     """Cinder 12.0.0 (Queens): _MAX_API_VERSION 3.50, UPDATED 2017-09-19T20:18:14Z, and the v2.0
     entry (DEPRECATED) until Xena removed the v2 API."""

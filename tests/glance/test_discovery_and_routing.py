@@ -145,3 +145,20 @@ def test_version_negotiation_stands_before_the_token(cloud):
     assert cloud.request("image", "GET", "/images", headers=asks, user=None).status == 401
     assert cloud.request("image", "GET", "/v2/images", headers={"Accept": vnd + "v2"}).status == 404
     assert cloud.request("image", "GET", "/v2/images", headers={"Accept": vnd + "v3"}).status == 300
+
+
+def test_a_trailing_slash_is_webobs_404(cloud):
+    """``routes.Mapper`` (glance 16.0.0-31.x common/wsgi.py ``APIMapper``, api/v2/router.py;
+    routes 2.5.1 run with its ``/images`` routes) matches no path ending in ``/``:
+    ``Router._dispatch``'s bare 404 (was the list); version negotiation keeps ``PATH_INFO``
+    whole, so ``/v2.1/images/`` and ``/images/`` under the vnd media type are the same 404,
+    while ``/`` and ``/versions/`` are its own answers."""
+    vnd = {"Accept": "application/vnd.openstack.images-v2"}
+    for path, headers in (
+        ("/v2/images/", WEBOB_JSON),
+        ("/v2.1/images/", WEBOB_JSON),
+        ("/images/", vnd),
+    ):
+        assert cloud.request("image", "GET", path, headers=headers).status == 404
+    assert cloud.request("image", "GET", "/v2.1/images").status == 200
+    assert cloud.request("image", "GET", "/versions/").status == 200
