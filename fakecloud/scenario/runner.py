@@ -66,6 +66,8 @@ ACTOR = "scenario"
 # The run's own events (`Trace.put`); their details are never text but for the profile.
 _START = form("scenario.start", "seed", "profile", "bugs", variable=("seed", "bugs"))
 _NAMES = form("scenario.names", "names", variable=("names",))
+#: A step's start (`_step`): ``trace.emit``'s form, written without its dict of details.
+_STEP = form("scenario.step", "action", "what")
 
 
 class Perturbation:
@@ -755,9 +757,7 @@ class _Run:
             record.what = self.resolve(record.what, record.actor or "demo")
         except Unresolved:
             pass
-        self.kernel.trace.emit(
-            "scenario.step", ACTOR, step.name, action=step.action, what=record.what
-        )
+        self.kernel.trace.write(_STEP, ACTOR, step.name, (step.action, record.what))
         try:
             yield from getattr(self, f"_do_{step.action}")(step, record)
         except StepFailed as exc:

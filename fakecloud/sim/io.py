@@ -89,6 +89,9 @@ _SLACK = 1e-12  # relative tolerance of the fairness checks
 _FINISH = form("io.finish", "label", "duration_s", variable=("duration_s",))
 _RESOURCE = form("io.resource", "bytes_per_s", variable=("bytes_per_s",))
 _CAPACITY = form("io.capacity", "bytes_per_s", variable=("bytes_per_s",))
+#: Their sites (`Trace.write_at`): a throughput is the tail, so each event takes the kept path.
+_RESOURCE_AT = site(_RESOURCE)
+_CAPACITY_AT = site(_CAPACITY)
 #: Label -> the site of its transfers' last events (`Trace.write_at`).
 _FINISHES: dict[str, Site] = {}
 #: The forms of a transfer's first event, by the keys of its caller's attributes: its size
@@ -354,7 +357,7 @@ class IoModel:
             )
             res = Resource(name, capacity, order=len(self.resources))
             self.resources[name] = res
-            self._kernel.trace.write(_RESOURCE, "io", name, (capacity,))
+            self._kernel.trace.write_at(_RESOURCE_AT, "io", name, (capacity,))
         return res
 
     def _jitter(self) -> None:
@@ -372,7 +375,7 @@ class IoModel:
         if self._lone is not None:
             self.write_books()
         res.capacity = self._check_capacity(name, bytes_per_s)
-        self._kernel.trace.write(_CAPACITY, "io", name, (bytes_per_s,))
+        self._kernel.trace.write_at(_CAPACITY_AT, "io", name, (bytes_per_s,))
         if res.classes:
             self._recapped[res] = None
             self._reform = True

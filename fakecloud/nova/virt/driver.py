@@ -55,6 +55,8 @@ _SNAPSHOT_BEGIN = form("nova.snapshot", "phase", "live", "source_type", "image_i
 _SNAPSHOT_PHASE = form("nova.snapshot", "phase")
 #: The site (`Trace.write_at`) of a snapshot's end, its image uploaded.
 _UPLOADED = site(_SNAPSHOT_PHASE, phase="uploaded")
+#: A log line's form (`_log`): ``trace.emit``'s, written without its dict of details.
+_LOG = form("log", "level", "message")
 
 GiB = 1024**3
 #: libvirt's ``<memory>`` is the flavor's ``memory_mb * units.Ki`` KiB (``_get_guest_config``), so
@@ -504,9 +506,7 @@ class LibvirtDriver:
         return metadata
 
     def _log(self, instance: Any, level: str, message: str) -> None:
-        self.kernel.trace.emit(
-            "log", f"nova-compute:{self.host}", instance.uuid, level=level, message=message
-        )
+        self.kernel.trace.write(_LOG, f"nova-compute:{self.host}", instance.uuid, (level, message))
 
     def _needs_suspend(self, live: bool, power_state: int) -> bool:
         if self.config.virt_type == "lxc" or live:
