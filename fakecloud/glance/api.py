@@ -37,6 +37,7 @@ from fakecloud.glance.errors import (
     HTTPForbidden,
     HTTPInternalServerError,
     HTTPNotFound,
+    HTTPUnauthorized,
     render,
     unsupported_media_type,
 )
@@ -288,12 +289,23 @@ class GlanceApi(ApiService):
         return self._finalize_later(req, result)
 
     def _unauthenticated(self, req: Request) -> Response:
-        """keystonemiddleware's 401 to a request the media type sent to the v2 API."""
-        from fakecloud.transport.auth import unauthorized
-
+        """The 401 to a request the media type sent to the v2 API without a token."""
         line = f"{req.method} {req.path}"
         self.kernel.trace.emit("identity.token_rejected", self.name, line, reason="no token")
-        return unauthorized(self.kernel, self.request_id_headers, self.kernel.ids.request_id())
+        self.kernel.ids.request_id()  # drawn as before: every later id keeps its place
+        return self.unauthenticated(req)
+
+    def unauthenticated(self, req: Request) -> Response:
+        """A request without a valid token (glance 16.0.0-31.x): ``authtoken`` has
+        ``delay_auth_decision = true`` (glance-api-paste.ini), so ``ContextMiddleware.
+        process_request`` (api/middleware/context.py) raises ``webob.exc.HTTPUnauthorized()``:
+        WebOb's body for the ``Accept`` header, keystonemiddleware's ``process_response``
+        adding its ``WWW-Authenticate``; no request id (``process_response`` never runs)."""
+        from fakecloud.transport.auth import www_authenticate
+
+        response = render(HTTPUnauthorized(), req.headers, req.method)
+        response.headers["WWW-Authenticate"] = www_authenticate(self.kernel)
+        return response
 
     def _finalize_later(self, req: Request, work: Generator) -> Generator[Any, Any, Response]:
         response = yield from work

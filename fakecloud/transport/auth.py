@@ -87,14 +87,19 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
         f"{req.method} {req.path}",
         reason=reason,
     )
-    return reject(api, keystone)
+    return reject(api, keystone, req)
 
 
-def reject(api: Any, keystone: Any) -> Response:
+def reject(api: Any, keystone: Any, req: Request | None = None) -> Response:
     """keystonemiddleware's 401 (``auth_token._reject_request``), with a request id in the
     headers the service's request-id middleware adds in front of it: its
-    ``rejected_request_id_headers``, else its ``request_id_headers``."""
+    ``rejected_request_id_headers``, else its ``request_id_headers``. A service whose
+    pipeline answers itself (its ``unauthenticated(req)``: Glance's) gives its own 401."""
+    # Drawn even where no header carries it: every later id keeps its place.
     rid = keystone.kernel.ids.request_id()
+    own = getattr(api, "unauthenticated", None)
+    if own is not None and req is not None:
+        return own(req)
     names = getattr(api, "rejected_request_id_headers", None)
     names = names or getattr(api, "request_id_headers", None) or DEFAULT_REQUEST_ID_HEADERS
     return unauthorized(keystone.kernel, names, rid)
@@ -102,18 +107,23 @@ def reject(api: Any, keystone: Any) -> Response:
 
 def unauthorized(kernel: Any, names: Any, request_id: str) -> Response:
     """keystonemiddleware's 401 body and headers, `request_id` in each header of `names`."""
-    uri = host_url(kernel.config, "identity")
     response = Response(
         401,
         {"error": {"code": 401, "title": "Unauthorized", "message": UNAUTHORIZED}},
         {
             "Content-Type": "application/json; charset=UTF-8",
-            "WWW-Authenticate": f'Keystone uri="{uri}"',
+            "WWW-Authenticate": www_authenticate(kernel),
         },
     )
     for name in names:
         response.headers[name] = request_id
     return response
+
+
+def www_authenticate(kernel: Any) -> str:
+    """The ``WWW-Authenticate`` keystonemiddleware gives every 401 (``_reject_auth_headers``,
+    added by ``process_response`` to its own and to the service's)."""
+    return f'Keystone uri="{host_url(kernel.config, "identity")}"'
 
 
 def refuse_token(identity_api: Any, keystone: Any, exc: Exception) -> Response:

@@ -11,6 +11,7 @@ import pytest
 
 from fakecloud import Cloud
 from fakecloud.glance.api import _ALLOW
+from fakecloud.glance.errors import HTTPUnauthorized
 
 WEBOB_JSON = {"Accept": "application/json"}
 
@@ -162,3 +163,23 @@ def test_a_trailing_slash_is_webobs_404(cloud):
         assert cloud.request("image", "GET", path, headers=headers).status == 404
     assert cloud.request("image", "GET", "/v2.1/images").status == 200
     assert cloud.request("image", "GET", "/versions/").status == 200
+
+
+def test_a_request_without_a_valid_token_is_webobs_401_without_a_request_id(cloud):
+    """glance 16.0.0-31.x: ``authtoken`` has ``delay_auth_decision = true``
+    (glance-api-paste.ini), so ``ContextMiddleware.process_request`` (api/middleware/context.py)
+    raises ``webob.exc.HTTPUnauthorized()``: WebOb's body, keystonemiddleware's
+    ``WWW-Authenticate`` (its ``process_response``), no ``x-openstack-request-id`` (the
+    context's ``process_response`` never runs); was keystonemiddleware's JSON with an id."""
+    vnd = {"Accept": "application/vnd.openstack.images-v2.1"}
+    for path, headers in (("/v2/images", WEBOB_JSON), ("/images", vnd)):
+        for user, more in ((None, {}), (None, {"X-Auth-Token": "gone"})):
+            resp = cloud.request("image", "GET", path, headers={**headers, **more}, user=user)
+            assert resp.status == 401 and "x-openstack-request-id" not in resp.headers
+            assert resp.headers["WWW-Authenticate"].startswith("Keystone uri=")
+    assert resp.body.startswith(b"401 Unauthorized\n\nThis server could not verify")
+    assert cloud.request("image", "GET", "/v2/images", headers=WEBOB_JSON, user=None).json() == {
+        "message": str(HTTPUnauthorized()) + "<br /><br />\n\n\n",
+        "code": "401 Unauthorized",
+        "title": "Unauthorized",
+    }

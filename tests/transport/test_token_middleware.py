@@ -121,6 +121,9 @@ def test_every_service_of_the_catalog_refuses_a_missing_token(cloud, service_typ
     path = path.replace("{project_id}", cloud.context("demo").project_id)
     refused = cloud.request(service_type, "GET", path, user=None)
     assert refused.status == 401
-    assert refused.json() == UNAUTHORIZED
-    assert refused.headers["x-openstack-request-id"].startswith("req-")
+    if service_type == "image":  # its own 401: test_discovery_and_routing.py
+        assert refused.json()["title"] == "Unauthorized"
+    else:
+        assert refused.json() == UNAUTHORIZED
+        assert refused.headers["x-openstack-request-id"].startswith("req-")
     assert cloud.request(service_type, "GET", path, user="demo").status == 200
