@@ -276,6 +276,35 @@ class CinderApi(ApiService):
             return True
         return self.cinder_major < 19 and (path == "/v2" or path.startswith("/v2/"))
 
+    def dispatch(self, req: Request) -> Response | Generator[Any, Any, Response]:
+        """Answer as ApiService does; the root application's answers (`_root_app`) carry the
+        request ids its own pipeline gives."""
+        path = req.path
+        if path[:4] == "/v3/" or path == "/v3":
+            return super().dispatch(req)
+        return self._root_app(req)
+
+    def _root_app(self, req: Request) -> Response | Generator[Any, Any, Response]:
+        """``[pipeline:apiversions]`` (every path but ``/v3``'s, and ``/v2``'s before 19.0.0):
+        before 20.0.0 it has no ``request_id`` filter (18b8033b6, LP #1960021): no id at
+        all. From 20.0.0 its own ``RequestId`` sets ``x-openstack-request-id`` and a
+        placeholder ``cinder.context``, from which ``wsgi.Resource`` (the versions
+        controller's ``/``) adds ``x-compute-request-id``; the router's bare 404 is no
+        Resource's (``x-openstack-request-id`` only). The id is drawn as before either way."""
+        if self.needs_token(req.method, req.path):  # /v2 before 19.0.0: its own pipeline
+            return super().dispatch(req)
+        response = super().dispatch(req)
+        if not isinstance(response, Response):  # (the root's answers are synchronous)
+            return response
+        headers = response.headers
+        if self.cinder_major < 20:
+            headers.pop("x-openstack-request-id", None)
+            headers.pop("x-compute-request-id", None)
+        elif response.status == 404:
+            headers.pop("x-compute-request-id", None)
+        req.context = None  # no keystonecontext there: nothing stamps the answer again
+        return response
+
     # -- the service's own fault bodies ------------------------------------------------------
 
     def render_fault(self, error: HttpError) -> Response:

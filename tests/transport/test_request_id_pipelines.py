@@ -51,3 +51,28 @@ def test_nova_pipelines_stamp_every_answer_and_the_new_ids_move_no_other(tmp_pat
     assert drawn == [_ids(asked.request("compute", "GET", "/v2.1", user=None))] * 2
     fresh = plain.fork().request("compute", "GET", "/v2.1", user=None)
     assert _ids(fresh) == _ids(first)
+
+
+def test_cinder_root_app_ids_come_with_its_request_id_filter_from_20_0_0():
+    """``[pipeline:apiversions]`` (every path but ``/v3``'s) has no ``request_id`` filter
+    before cinder 20.0.0 (18b8033b6, LP #1960021: ``etc/cinder/api-paste.ini``): no id; from
+    20.0.0 ``cinder.api.middleware.request_id.RequestId`` heads it with a placeholder
+    ``cinder.context``: ``/`` (a ``wsgi.Resource``) both ids, the router's bare 404
+    ``x-openstack-request-id`` alone. The id is drawn either way: later ids do not move."""
+    import requests
+
+    old, new = Cloud(profile="nova-23.0.0"), Cloud(profile="nova-25.0.0")  # cinder 18, 20
+    for path, user in (("/", None), ("/", "demo"), ("/nothing", None)):
+        assert _ids(old.request("volumev3", "GET", path, user=user)) == [None, None]
+    assert old.request("volumev3", "GET", "/", user="demo").status == 300
+    assert _ids(new.request("volumev3", "GET", "/"))[1].startswith("req-")
+    assert _ids(new.request("volumev3", "GET", "/nothing", user=None))[1] is None
+    same = Cloud(profile="nova-23.0.0")
+    for _ in range(4):  # as many answers, each with its id
+        assert _ids(same.request("volumev3", "GET", "/v3/volumes"))[0].startswith("req-")
+    assert _ids(old.request("volumev3", "GET", "/v3/volumes")) == _ids(
+        same.request("volumev3", "GET", "/v3/volumes")
+    )
+    with old.intercept():  # over the wire (the gateway) as in-process
+        root = requests.get("http://volume.fakecloud.test/")
+    assert root.status_code == 300 and "x-openstack-request-id" not in root.headers
