@@ -148,6 +148,10 @@ def _allowed_prefixes(image_cache: bool, series: Any = None) -> set[str]:
 _VND = "application/vnd.openstack.images-"
 
 
+#: The paths version negotiation rewrites its own answers to (`GlanceApi.dispatch`).
+_NEGOTIATED = frozenset({"/", "/versions"})
+
+
 def _slash(path: str) -> str:
     """The final ``/`` `path` has: version negotiation keeps ``PATH_INFO`` whole."""
     return "/" if path[-1:] == "/" else ""
@@ -246,6 +250,12 @@ class GlanceApi(ApiService):
             rendered = render(response.error, req.headers, req.method)
             response.body = rendered.body
             response.headers.update(rendered.headers)
+        elif req.path in _NEGOTIATED:
+            # ``VersionNegotiationFilter`` answers before ``ContextMiddleware``, whose
+            # ``process_response`` alone sets ``x-openstack-request-id`` (glance 16.0.0-31.x):
+            # no id (the one drawn stays drawn: later ids keep their places).
+            response.headers.pop("x-openstack-request-id", None)
+            req.context = None  # nothing stamps the answer again
         return response
 
     # -- version negotiation -----------------------------------------------------------------

@@ -183,3 +183,14 @@ def test_a_request_without_a_valid_token_is_webobs_401_without_a_request_id(clou
         "code": "401 Unauthorized",
         "title": "Unauthorized",
     }
+
+
+def test_version_negotiations_answers_carry_no_request_id(cloud):
+    """glance 16.0.0-31.x: ``VersionNegotiationFilter`` answers ``/versions`` and unversioned
+    paths before ``ContextMiddleware``, whose ``process_response`` alone sets
+    ``x-openstack-request-id``: none there, with a token or without (was one); the v2 API's
+    answers keep theirs."""
+    for path, user in (("/", "demo"), ("/versions", "demo"), ("/images", None)):
+        resp = cloud.request("image", "GET", path, user=user)
+        assert resp.status in (200, 300) and "x-openstack-request-id" not in resp.headers
+    assert cloud.request("image", "GET", "/v2/images").headers["x-openstack-request-id"]
