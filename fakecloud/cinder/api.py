@@ -238,6 +238,15 @@ def _from_release(first: int, serve: Callable) -> Callable:
     return gated
 
 
+def _no_resource_ids(req: Request, response: Response) -> None:
+    """An answer no ``wsgi.Resource`` gives (the router's bare 404, Routes' redirect) carries
+    oslo.middleware's ``x-openstack-request-id`` alone (cinder 12.0.0-29.0.0: the
+    ``x-compute-request-id`` is ``_set_request_id_header``'s, the Resource's and Fault's)."""
+    if getattr(response, "no_resource", False):
+        response.headers.pop("x-compute-request-id", None)
+        req.context = None  # so that neither the gateway nor cloud.request stamps it again
+
+
 class CinderApi(ApiService):
     """The REST surface of one fake Cinder."""
 
@@ -281,7 +290,10 @@ class CinderApi(ApiService):
         request ids its own pipeline gives."""
         path = req.path
         if path[:4] == "/v3/" or path == "/v3":
-            return super().dispatch(req)
+            result = super().dispatch(req)
+            if result.__class__ is Response and (result.status == 404 or result.status == 302):
+                _no_resource_ids(req, result)
+            return result
         return self._root_app(req)
 
     def _root_app(self, req: Request) -> Response | Generator[Any, Any, Response]:
@@ -318,7 +330,9 @@ class CinderApi(ApiService):
     def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
         """``oslo_service.wsgi.Router._dispatch``: a bare ``webob.exc.HTTPNotFound()`` for any
         method and path no route serves (never a 405, not a Cinder fault body)."""
-        return webob.render(webob.HTTPNotFound(detail), req.headers, req.method)
+        response = webob.render(webob.HTTPNotFound(detail), req.headers, req.method)
+        response.no_resource = True
+        return response
 
     # -- routing -----------------------------------------------------------------------------
 
@@ -487,11 +501,13 @@ class CinderApi(ApiService):
         ``Response`` makes absolute on its way out through the pipeline's middleware."""
         if req.path in _REDIRECTED:
             base = (req.base_url or self.cinder.config.public_endpoint).rstrip("/")
-            return Response(
+            response = Response(
                 302,
                 b"",
                 {"Content-Type": "text/plain; charset=utf8", "Location": f"{base}/v3/"},
             )
+            response.no_resource = True
+            return response
         return Response(200, self._versions_body(req, v2=False))
 
     def versioned(self, req: Request) -> bool:

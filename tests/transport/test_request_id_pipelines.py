@@ -53,7 +53,7 @@ def test_nova_pipelines_stamp_every_answer_and_the_new_ids_move_no_other(tmp_pat
     assert _ids(fresh) == _ids(first)
 
 
-def test_cinder_root_app_ids_come_with_its_request_id_filter_from_20_0_0():
+def test_cinder_ids_where_no_resource_or_request_id_filter_answers():
     """``[pipeline:apiversions]`` (every path but ``/v3``'s) has no ``request_id`` filter
     before cinder 20.0.0 (18b8033b6, LP #1960021: ``etc/cinder/api-paste.ini``): no id; from
     20.0.0 ``cinder.api.middleware.request_id.RequestId`` heads it with a placeholder
@@ -75,4 +75,14 @@ def test_cinder_root_app_ids_come_with_its_request_id_filter_from_20_0_0():
     )
     with old.intercept():  # over the wire (the gateway) as in-process
         root = requests.get("http://volume.fakecloud.test/")
+        token = {"X-Auth-Token": old.keystone.token_for("demo").id}
+        bare = requests.get("http://volume.fakecloud.test/v3/frob", headers=token)
     assert root.status_code == 300 and "x-openstack-request-id" not in root.headers
+    # Under /v3 (every release) an answer no wsgi.Resource gives, the router's bare 404 or
+    # Routes' redirect, carries oslo's x-openstack-request-id alone.
+    assert bare.status_code == 404 and "x-compute-request-id" not in bare.headers
+    assert bare.headers["x-openstack-request-id"].startswith("req-")
+    for path in ("/v3", "/v3/frob"):
+        resp = new.request("volumev3", "GET", path)
+        assert resp.status in (302, 404) and _ids(resp)[1] is None and _ids(resp)[0]
+    assert _ids(new.request("volumev3", "GET", "/v3/volumes/x"))[1]  # Fault's: both
