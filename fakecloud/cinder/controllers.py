@@ -311,18 +311,15 @@ def create_volume_of(
         )
         and (image_ref is None or (type(image_ref) is str and len(image_ref) <= 255))
     ):
-        volume = {
-            "size": size,
-            "consistencygroup_id": None,
-            "snapshot_id": snapshot_id,
-            "name": name if name is None else name.strip(),
-            "description": description if description is None else description.strip(),
-            "volume_type": volume_type,
-            "availability_zone": availability_zone,
-            "metadata": {},
-            "imageRef": image_ref,
-            "source_volid": None,
-        }
+        volume = volume_create_body(
+            size,
+            snapshot_id,
+            name if name is None else name.strip(),
+            description if description is None else description.strip(),
+            volume_type,
+            availability_zone,
+            image_ref,
+        )["volume"]
         queens = cinder.kernel.switches.series.cinder <= validation.QUEENS
         return _create_volume(cinder, context, volume, version, queens)
     body = volume_create_body(
