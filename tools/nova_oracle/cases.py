@@ -9,6 +9,13 @@ user: member, admin, reader, other (member of another project).
 import json
 
 J = "application/json"
+#: A well-formed server id that names no server, on either side.
+NO_SUCH_SERVER = "9a2c1e7e-0000-4000-8000-000000000001"
+
+
+def ids(**found):
+    """The names the cases' paths use: the servers and project a side made, and `nouuid`."""
+    return {**found, "nouuid": NO_SUCH_SERVER}
 
 
 def b(obj):

@@ -40,7 +40,7 @@ psid = env.boot("p")
 env.action(psid, {"pause": None})
 cloud.run_until_idle()
 pid = cloud.keystone.token_for("demo").project.id
-ids = dict(
+ids = cases.ids(
     sid=sid,
     vsid=vsid,
     lsid=lsid,
@@ -48,7 +48,6 @@ ids = dict(
     esid=esid,
     psid=psid,
     pid=pid,
-    nouuid="9a2c1e7e-0000-4000-8000-000000000001",
 )
 out = []
 for name, method, path, headers, body, user in cases.CASES:

@@ -79,7 +79,7 @@ class Oracle(integrated_helpers._IntegratedTestBase):
         self.flags(enforce_new_defaults=True, group="oslo_policy")
         nova.policy.reset()
         nova.policy.init(suppress_deprecation_warnings=True)
-        ids = dict(
+        ids = cases.ids(
             sid=sid,
             vsid=vsid,
             lsid=lsid,
@@ -87,7 +87,6 @@ class Oracle(integrated_helpers._IntegratedTestBase):
             esid=esid,
             psid=psid,
             pid=pid,
-            nouuid="9a2c1e7e-0000-4000-8000-000000000001",
         )
         out = []
         for name, method, path, headers, body, user in cases.CASES:
