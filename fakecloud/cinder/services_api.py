@@ -18,8 +18,8 @@ driver, which replicates nothing), ``active_backend_id`` and ``frozen``. Policy
 ``volume_extension:services:index`` (admin).
 
 ``PUT /os-services/{enable,disable,disable-log-reason}`` (`services_update`) sets a service
-enabled or disabled as each series does (docs/conformance.md, "Cinder volume type writes"); a
-disabled cinder-volume gets no new volumes (`Cinder.enabled_drivers`).
+enabled or disabled as each series does (docs/history/conformance-log.md, "Cinder volume type
+writes"); a disabled cinder-volume gets no new volumes (`Cinder.enabled_drivers`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ simulated: the download checks what it read against the image's ``os_hash_value`
 ``checksum``/``Content-MD5``), so the bytes a download sends must be the bytes the hashes are of.
 Simulated content up to 1 MiB is sent as deterministic filler and hashed as sent; fakecloud
 hashed its description instead, and every such download failed "checksum mismatch". (Larger
-simulated content is described, not sent: docs/conformance.md.)
+simulated content is described, not sent: docs/history/conformance-log.md.)
 """
 
 import hashlib

@@ -1,6 +1,6 @@
 """API-layer edges where fakecloud differed from nova 34.0.0's own WSGI app (the functional
-tests' fixtures, driven by the session-21 oracle; docs/conformance.md "Real Nova as an
-oracle")."""
+tests' fixtures, driven by the session-21 oracle; docs/history/conformance-log.md "Real Nova
+as an oracle")."""
 
 from __future__ import annotations
 

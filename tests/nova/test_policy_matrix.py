@@ -1,7 +1,7 @@
 """Who may do what to a server, release by release: the project's member and reader, another
 project's member and an admin, through ``cloud.request``, against what each release's
 ``nova/policies`` defaults and API code answer (nova 17.0.7, 20.6.0, 21.2.4, 26.3.0, 27.0.0,
-34.0.0; session 12's audit, docs/conformance.md). Before 27.0.0 the deprecated
+34.0.0; session 12's audit, docs/history/conformance-log.md). Before 27.0.0 the deprecated
 ``rule:admin_or_owner`` is OR-ed in, so a reader may act; another project's member never finds
 the server (the lookup is project-scoped: 404)."""
 

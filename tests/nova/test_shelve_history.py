@@ -1,4 +1,4 @@
-"""Shelve and unshelve against Nova's source, release by release (docs/conformance.md,
+"""Shelve and unshelve against Nova's source, release by release (docs/history/conformance-log.md,
 "Shelve and createBackup's history (session 20)"): the conductor's events and its end of an
 unshelve whose image is gone, and a failed unshelve spawn on the compute host."""
 

@@ -1,7 +1,7 @@
 """What a user meets acting on a server while its snapshot is in flight, checked against Nova's
-source release by release (docs/conformance.md, "A user's actions during a snapshot"): the 409
-of every state-guarded action in each snapshot task state, and what the instance action's event
-of a failed snapshot stores."""
+source release by release (docs/history/conformance-log.md, "A user's actions during a
+snapshot"): the 409 of every state-guarded action in each snapshot task state, and what the
+instance action's event of a failed snapshot stores."""
 
 from __future__ import annotations
 

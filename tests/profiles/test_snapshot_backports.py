@@ -1,7 +1,7 @@
 """Snapshot-path fixes that reached stable point releases, seen by a user on both sides of every
 backport (the last release of the series without it, the first with it), not only at the
 master release: a check may pick any point release. The commits, and where each landed, are
-the table "Nova's snapshot paths commit by commit (session 13)" in docs/conformance.md (read in
+the table "Nova's snapshot paths, commit by commit" in docs/conformance.md (read in
 openstack/nova: ``git tag --contains`` of each ``cherry picked from commit`` backport)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""docs/conformance.md's "Nova's snapshot paths commit by commit" table says where each switch
+"""docs/conformance.md's "Nova's snapshot paths, commit by commit" table says where each switch
 flips: every row naming a switch must be a change of that switch with exactly those releases
 (master, then each backport's first release), and every change of the snapshot-path switches
 must have its row, so the page and the profiles cannot drift apart."""
@@ -12,7 +12,7 @@ from fakecloud.nova.image_api import OVERLIMIT_TRANSLATED_SINCE
 from fakecloud.profiles import SWITCHES, switches_compute, switches_driver
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
-HEADING = "## Nova's snapshot paths commit by commit (session 13)"
+HEADING = "## Nova's snapshot paths, commit by commit"
 #: createImage's own API-layer switches (the rest of switches_api is not the snapshot path).
 API_SWITCHES = {
     "allow_instance_snapshots_option",
