@@ -344,8 +344,9 @@ class Workload:
     # breaks its group's policy in real Nova too (a boot or another move racing a move of an
     # anti-affinity member lands beside it; a revert takes an affinity member back to its
     # source unchecked), which server_group_policy_holds reports
-    # (docs/history/robustness-log.md, session 17). From 24.0.0 and its backports (33c8af1f8c) the late checks of boots and of
-    # prep_resize count the members moving, so anti-affinity members move too (session 18).
+    # (docs/history/robustness-log.md, session 17). From 24.0.0 and its backports (33c8af1f8c)
+    # the late checks of boots and of prep_resize count the members moving, so anti-affinity
+    # members move too (session 18).
 
     def _ungrouped(self):
         kept = self.affine_members if self.profile != "seed" else self.grouped
