@@ -40,12 +40,16 @@ class Route:
 class Router:
     """The routes of one service."""
 
-    #: The only paths ending in ``/`` a route may serve (any other is `NoRoute`, as the
-    #: ``routes.Mapper`` Nova's APIMapper is gives no match); None: a trailing slash is ignored.
+    #: The only paths ending in ``/`` the other routes may serve (any other path ending in
+    #: ``/`` is `NoRoute`, as the ``routes.Mapper`` Nova's APIMapper is gives no match, unless
+    #: a template ending in ``/`` matches it); None: a trailing slash is ignored.
     slash_paths: frozenset[str] | None = None
 
     def __init__(self) -> None:
         self._by_length: dict[int, list[Route]] = {}
+        #: Routes whose template ends in ``/`` (``/v2.1/{project_id}/``): with `slash_paths`,
+        #: they serve only paths ending in ``/``, and those paths no other route.
+        self._slashed: dict[int, list[Route]] = {}
         self.frozen = False
 
     def add(self, method: str, template: str, handler: Handler) -> None:
@@ -63,7 +67,8 @@ class Router:
             else:
                 literals.append((i, segment))
         route = Route(method.upper(), template, handler, segments, tuple(literals), tuple(names))
-        self._by_length.setdefault(len(segments), []).append(route)
+        table = self._slashed if template.endswith("/") and segments else self._by_length
+        table.setdefault(len(segments), []).append(route)
 
     def freeze(self) -> Router:
         """Refuse further `add` calls (a table shared between services, and so between a
@@ -73,7 +78,12 @@ class Router:
 
     def routes(self) -> list[Route]:
         """Every route, in the order they were added (per path length)."""
-        return [route for length in sorted(self._by_length) for route in self._by_length[length]]
+        return [
+            route
+            for table in (self._by_length, self._slashed)
+            for length in sorted(table)
+            for route in table[length]
+        ]
 
     def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
         """Decorator form of `add`."""
@@ -87,13 +97,14 @@ class Router:
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route serving `method` `path` and its parameters, or `NoRoute`."""
         # (filter and a loop rather than comprehensions: no frame of their own per request)
+        table = self._by_length
         slash_paths = self.slash_paths
         if slash_paths is not None and path[-1:] == "/" and path not in slash_paths:
-            raise NoRoute([])
+            table = self._slashed
         parts = list(filter(None, path.split("/")))
         method = method.upper()
         allowed: list[str] = []
-        for route in self._by_length.get(len(parts), ()):
+        for route in table.get(len(parts), ()):
             for i, literal in route.literals:
                 if parts[i] != literal:
                     break

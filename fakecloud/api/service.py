@@ -113,6 +113,14 @@ class ApiService:
     #: 0``, unless its handler set its own (Nova's and Cinder's ``ResponseObject.serialize``:
     #: ``webob.Response()`` given the negotiated type, JSON); None: no headers of its own.
     bodyless_content_type: str | None = None
+    #: Whether paste's ``URLMap`` is the outermost application (Nova's, Cinder's and Glance's
+    #: api-paste.ini, every release): ``normalize_url`` turns each run of ``/`` in the path
+    #: into one before any middleware or router reads it (`collapse_slashes`).
+    paste_urlmap = False
+    #: A method ``(req) -> Response | None`` for a service whose outermost application may
+    #: answer before keystonemiddleware reads the token (`Gateway.handle` calls it first);
+    #: None: nothing stands there.
+    answer_before_token: Any = None
 
     def __init__(self, kernel: Any, versions: VersionRange | None = None):
         self.kernel = kernel

@@ -251,6 +251,7 @@ class CinderApi(ApiService):
     """The REST surface of one fake Cinder."""
 
     name = "cinder"
+    paste_urlmap = True
     request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
     #: keystonemiddleware's 401 passes back through oslo.middleware's ``RequestId`` alone
     #: (``x-openstack-request-id``): ``x-compute-request-id`` is ``wsgi.Resource``'s and

@@ -89,6 +89,12 @@ _ALLOW = {
 }
 
 
+#: ``Router._dispatch`` (glance 16.0.0-31.x common/wsgi.py): a path no route matches is
+#: WebOb's 404 for these methods and its 501 ``HTTPNotImplemented`` for any other (OPTIONS,
+#: TRACE, ...); a path with a reject route is its 405 whatever the method.
+_IMPLEMENTED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"})
+
+
 #: Routes (and their reject routes) a Glance has only from a release (``router.py``):
 #: ``/info/stores`` from 17.0.0 (multi-store, Image API 2.7), ``/info/stores/detail`` from
 #: 24.0.0 (2.15), ``/images/{image_id}/locations`` from 29.0.0 (2.17; its reject route allows
@@ -161,6 +167,7 @@ class GlanceApi(ApiService):
     """The v2 REST API of one fake Glance."""
 
     name = "glance"
+    paste_urlmap = True
     request_id_headers = ("x-openstack-request-id",)
     shared_routes = True
 
@@ -222,13 +229,19 @@ class GlanceApi(ApiService):
         header in Glance's order, or 404 where Glance has no reject route for the path. The
         body is WebOb's, rendered here for the request's ``Accept`` (the gateway's explained
         404 comes straight from here)."""
+        path = req.path
+        if path == "/" or path == "/versions":  # version negotiation's, by any method
+            document = self.multiple_choices if path == "/" else self.explicit_versions
+            return self._finalize(req, document(req))
         if error.allowed:
-            template = self._template(req.path)
+            template = self._template(path)
             allow = _ALLOW.get(template)
             if allow is None or self._series.glance < _ROUTE_SINCE.get(template, 0):
                 error = NoRoute([])
             else:
                 error = HttpError(405, error.message, headers={"Allow": allow})
+        if error.status == 404 and req.method not in _IMPLEMENTED_METHODS:
+            error = HttpError(501, "Not Implemented")
         return self._finalize(req, super().no_route(req, error, detail))
 
     def _template(self, path: str) -> str | None:

@@ -124,6 +124,19 @@ class HTTPInternalServerError(GlanceHttpError):
     """500."""
 
 
+class HTTPNotImplemented(GlanceHttpError):
+    """501 (WebOb's own template names the method): ``Router._dispatch``'s answer to a method
+    outside GET, HEAD, POST, PUT, DELETE and PATCH on a path no route matches."""
+
+    code = 501
+    title = "Not Implemented"
+    explanation = HTTPInternalServerError.explanation
+    template = (
+        "\nThe request method ${REQUEST_METHOD} is not implemented for this server. "
+        "<br /><br />\n${detail}"
+    )
+
+
 class HTTPServiceUnavailable(GlanceHttpError):
     """503."""
 
@@ -260,6 +273,7 @@ _BY_CODE = {
         HTTPGone,
         HTTPRequestEntityTooLarge,
         HTTPUnsupportedMediaType,
+        HTTPNotImplemented,
         HTTPServiceUnavailable,
     )
 }
@@ -268,6 +282,6 @@ _BY_CODE = {
 def _as_glance_error(error: HttpError) -> GlanceHttpError:
     """A transport-level `HttpError` (router 404/405) as the WebOb exception Glance raises."""
     cls = _BY_CODE.get(error.status, HTTPInternalServerError)
-    if cls in (HTTPNotFound, HTTPMethodNotAllowed):
+    if cls in (HTTPNotFound, HTTPMethodNotAllowed, HTTPNotImplemented):
         return cls(headers=error.headers)  # WebOb's own words, as Glance's router gives them
     return cls(explanation=error.message, headers=error.headers)

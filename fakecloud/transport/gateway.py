@@ -19,6 +19,7 @@ links are built on. Several services may share one host under different paths.
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -183,6 +184,8 @@ class Gateway:
         api = mount.api
         if api is None:
             return self._unmounted(mount, method, path)
+        if "//" in path and getattr(api, "paste_urlmap", False):
+            path = collapse_slashes(path)
         if len(body) > self.kernel.config.oslo_middleware.max_request_body_size:
             refused = self._size_limit(mount, method, path, headers, len(body))
             if refused is not None:
@@ -195,6 +198,11 @@ class Gateway:
             body=body,
             base_url=base_url or mount.base_url,
         )
+        early = getattr(api, "answer_before_token", None)
+        if early is not None:
+            answered = early(req)
+            if answered is not None:
+                return answered
         refused = authenticate(self.cloud.keystone, api, req)
         if refused is not None:
             return refused
@@ -387,6 +395,17 @@ def header_value(name: Any, value: Any) -> str | None:
     if "\n" in value or "\r" in value:
         raise TypeError(f"cloud.request: headers: {name!r} holds a line break: {value!r}")
     return value
+
+
+_SLASHES = re.compile("//+")
+
+
+def collapse_slashes(path: str) -> str:
+    """``paste.urlmap.URLMap.normalize_url(path, False)`` (Paste 2.0.3-3.x; ``URLMap.__call__``
+    passes the result on as ``PATH_INFO``): each run of ``/`` made one, the rest kept, a final
+    ``/`` included (``/v2.1//servers`` is ``/v2.1/servers``, ``/v2/images//`` is
+    ``/v2/images/``)."""
+    return _SLASHES.sub("/", path)
 
 
 def mount_path(url: str) -> str:

@@ -246,6 +246,17 @@ def test_a_trailing_slash_is_webobs_bare_404_but_on_v3(profile):
     assert cloud.request("volumev3", "GET", "/v3/").status == 200  # the v3 router's '/'
 
 
+def test_double_slashes_are_collapsed_before_the_token_is_read(cloud):
+    """``[composite:osapi_volume]`` is paste's ``URLMap`` (``root_app_factory``, cinder
+    12.0.0-29.0.0), whose ``normalize_url`` makes each run of ``/`` one: ``//v3//{project}/
+    volumes`` is the v3 pipeline's keystonemiddleware 401 with oslo's request id alone (was
+    Cinder's own fault with both ids), and with a token the list."""
+    resp = cloud.request("volumev3", "GET", "//v3//{project_id}/volumes", user=None)
+    assert resp.status == 401 and "x-compute-request-id" not in resp.headers
+    assert resp.json()["error"]["title"] == "Unauthorized"
+    assert cloud.request("volumev3", "GET", "//v3//{project_id}/volumes").status == 200
+
+
 def test_a_queens_cinder_serves_3_0_to_3_50_and_lists_its_deprecated_v2():
     """Cinder 12.0.0 (Queens): _MAX_API_VERSION 3.50, UPDATED 2017-09-19T20:18:14Z, and the v2.0
     entry (DEPRECATED) until Xena removed the v2 API."""

@@ -290,6 +290,12 @@ def _version_documents_by_any_method(w: World, profile: str) -> None:
                 expect(r, 200, nova.ROUTES[("GET", path)][0][2], f"{method} {path}")
 
 
+@walks("compute", "GET", "/v2.1/")  # served under the URL's project ('/v2.1/' is urlmap's)
+def _version_document_under_the_project(w: World, profile: str) -> None:
+    r = w.req("compute", "GET", "/v2.1/{project_id}/")
+    expect(r, 200, nova.ROUTES[("GET", "/v2.1")][0][2], "GET /v2.1/{project_id}/")
+
+
 @walks("compute", "GET", *("/v2.1" + t for m, t in _HOST_ROUTES if m == "GET"))
 def _hosts_read(w: World, profile: str) -> None:
     for route, ranges in _HOST_ROUTES.items():

@@ -125,6 +125,34 @@ def test_a_length_that_is_no_length_gets_eventlets_empty_400(server, framing):
         assert read_all(sock) == EVENTLET_BAD_LENGTH  # closed: the rest is never read
 
 
+@pytest.mark.parametrize(
+    ("service", "head", "status", "has"),
+    [
+        # paste's URLMap collapses '//' before keystonemiddleware: the v2.1 pipeline's 401
+        ("compute", b"GET //v2.1//servers", b"401 Unauthorized", b"x-compute-request-id: req-"),
+        ("volume", b"GET //v3//p/volumes", b"401 Unauthorized", b"x-openstack-request-id: req-"),
+        ("image", b"OPTIONS //versions", b"200 OK", b"Content-Type: application/json"),
+        # Nova's urlmap cannot read the Accept: eventlet.wsgi's bodiless text/plain 500
+        (
+            "compute",
+            b"GET /v2.1/servers HTTP/1.1\r\nAccept: application/json;q",
+            b"500 Internal Server Error",
+            b"content-type: text/plain\r\n",
+        ),
+    ],
+    ids=["nova-slashes", "cinder-slashes", "glance-any-method", "nova-accept"],
+)
+def test_what_the_paste_pipelines_read_before_the_service_over_http(
+    server, service, head, status, has
+):
+    if b" HTTP/1.1" not in head:
+        head += b" HTTP/1.1"
+    answer = exchange(server, service, head + b"\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 " + status + b"\r\n")
+    assert has.lower() in answer.lower()
+    assert answer.endswith(b"\r\n\r\n") is (status[:1] == b"5")  # the 500 has no body
+
+
 OVER = 114688 + 1
 
 

@@ -289,6 +289,8 @@ class ComputeApiService(NovaApiService):
             routes.add_unversioned(method, "/v2", "versions_controller", v.show_any_method)
             routes.add_unversioned(method, "/v2.1", "versions_controller", v.show_any_method)
         routes.add("GET", "/versions/{id}", "versions_controller", v.show_by_id)
+        # ROUTE_LIST's ('/', GET show) with the project: '/v2.1/' itself is urlmap's
+        routes.add_project_only("GET", "/", "versions_controller", v.show_under_project)
 
         add = routes.add
         s = ServersController

@@ -21,6 +21,8 @@ _OPTION = re.compile(rf";\s*([^\s;=]+|{_QUOTED})\s*(?:=\s*([^;]+|{_QUOTED}))?\s*
 _SUPPORTED = ("application/json", "application/vnd.openstack.compute+json")
 #: The version applications of api-paste.ini's ``[composite:osapi_compute]``.
 _APPS = ("/v2.1", "/v2")
+#: Where ``URLMap.__call__`` adds ``application/atom+xml`` to the supported types.
+_ATOM_PATHS = frozenset({"/", "/v2/", "/v2.1/"})
 
 
 def _unquote(value: str) -> str:
@@ -29,9 +31,22 @@ def _unquote(value: str) -> str:
     return value
 
 
+class UrlmapCrash(Exception):
+    """What real ``URLMap.__call__`` raises on a header it cannot read: ``StopIteration`` from
+    ``parse_options_header`` (a value with no type in it: ``=``, ``;``), ``TypeError`` from
+    ``float(None)`` (a ``q`` without a value) or ``'/v' + None`` (a ``version`` without one).
+    Nothing in Nova's pipelines stands above urlmap to catch it: the WSGI server answers."""
+
+    def __init__(self, real_class: str):
+        super().__init__(real_class)
+        #: The real exception's class name.
+        self.real_class = real_class
+
+
 def options(value: str) -> tuple[str, dict[str, str | None]]:
     """``parse_options_header``: a ``Content-Type``-like value's type and its parameters
-    (values as Nova's regex takes them: up to the next ``;``, trailing spaces kept)."""
+    (values as Nova's regex takes them: up to the next ``;``, trailing spaces kept);
+    `UrlmapCrash` where the real one raises ``StopIteration`` (no type at all)."""
     if not value:
         return "", {}
     pieces = []
@@ -39,7 +54,7 @@ def options(value: str) -> tuple[str, dict[str, str | None]]:
         key, found = match.groups()
         pieces.append((_unquote(key), None if found is None else _unquote(found)))
     if not pieces:
-        return "", {}
+        raise UrlmapCrash("StopIteration")
     return pieces[0][0], dict(pieces[1:])
 
 
@@ -54,13 +69,17 @@ def _mask_matches(mask: str, content_type: str) -> bool:
 def accept_params(accept: str, path: str) -> dict[str, str | None]:
     """``Accept.best_match``'s parameters: the entry of `accept` that best matches a supported
     type (highest ``q``, then the fewest ``*``; the first supported type, then the first
-    entry, on ties); ``application/atom+xml`` is supported on ``/``."""
+    entry, on ties); ``application/atom+xml`` is supported on ``/``, ``/v2/`` and ``/v2.1/``.
+    `UrlmapCrash` where the real one raises: an entry with no type, any ``q`` without a
+    value (``float(None)``, read for every entry before its type is compared)."""
     entries = []
     for item in parse_http_list(accept):
         if item[:1] == item[-1:] == '"':
             item = _unquote(item[1:-1])
         entries.append(options(item))
-    supported = _SUPPORTED + ("application/atom+xml",) if path == "/" else _SUPPORTED
+    if any(params.get("q", 1) is None for _, params in entries):
+        raise UrlmapCrash("TypeError")
+    supported = _SUPPORTED + ("application/atom+xml",) if path in _ATOM_PATHS else _SUPPORTED
     best_quality = -1.0
     best_params: dict[str, str | None] = {}
     best_mask = "*/*"
@@ -68,7 +87,7 @@ def accept_params(accept: str, path: str) -> dict[str, str | None]:
         for mask, params in entries:
             try:
                 quality = float(params.get("q", 1))  # type: ignore[arg-type]
-            except (TypeError, ValueError):
+            except ValueError:
                 continue
             if quality < best_quality:
                 continue
@@ -79,11 +98,16 @@ def accept_params(accept: str, path: str) -> dict[str, str | None]:
     return best_params
 
 
-def _app_for(version: str | None, public_discovery: bool) -> tuple[str, bool] | None:
-    """``URLMap._match('/v' + version)``: the version application's script name, and whether
-    it is the version document's own pipeline (21.0.0 on); None for the root application."""
-    if version is None:
+def _app_for(params: dict[str, str | None], public_discovery: bool) -> tuple[str, bool] | None:
+    """``URLMap._match('/v' + version)`` for the ``version`` of `params`: the version
+    application's script name, and whether it is the version document's own pipeline (21.0.0
+    on); None for the root application (or no ``version``); `UrlmapCrash` for a ``version``
+    without a value (``'/v' + None``)."""
+    if "version" not in params:
         return None
+    version = params["version"]
+    if version is None:
+        raise UrlmapCrash("TypeError")
     wanted = "/v" + version
     for app in _APPS:
         if wanted == app or wanted.startswith(app + "/"):
@@ -98,13 +122,26 @@ def path_by_media_type(
     """The path a request for `path` (one the root application takes) is served as when its
     ``Content-Type`` or ``Accept`` names a version: the API's path (its version prefix + `path`)
     or, from 21.0.0 (`public_discovery`), the bare version path (its document); None when
-    neither header picks a version application."""
+    neither header picks a version application. `UrlmapCrash` where real urlmap raises
+    (`check_accept` for a path under a version)."""
     found = None
     if content_type:
-        found = _app_for(options(content_type)[1].get("version"), public_discovery)
-    if found is None and accept:
-        found = _app_for(accept_params(accept, path).get("version"), public_discovery)
+        found = _app_for(options(content_type)[1], public_discovery)
+    if accept and (found is None or not path.endswith(".json")):
+        # read even when Content-Type found the application (unless the path's suffix gave
+        # the media type): its mistakes raise all the same
+        by_accept = _app_for(accept_params(accept, path), public_discovery)
+        if found is None:
+            found = by_accept
     if found is None:
         return None
     app, document = found
     return app if document else app + path
+
+
+def check_accept(path: str, accept: str | None) -> None:
+    """``URLMap.__call__``'s ``_accept_strategy`` for a path under ``/v2`` or ``/v2.1``, whose
+    application the path already chose: it still runs unless the path ends in ``.json``, and
+    `UrlmapCrash` is what it raises."""
+    if accept and not path.endswith(".json"):
+        _app_for(accept_params(accept, path), False)

@@ -130,6 +130,15 @@ class VersionsController:
             raise HttpError(404, "The resource could not be found.")
         return self._document(req, key, "v2.1")
 
+    def show_under_project(self, req: Request) -> Response:
+        """``GET /v2.1/{project_id}/`` (``ROUTE_LIST``'s ``('/', GET show)``, which
+        ``ProjectMapper.create_route`` also serves as ``/{project_id}/``, nova 17.0.0-34.0.0):
+        the v2.1 document behind the token, its self link ``/v2.1/`` (``build_version`` links
+        ``req.application_url``, the URL's project left out). ``/v2.1/{project_id}`` without
+        the slash has no route: the router's 404 (the ``('', '/')`` redirect has no project
+        form)."""
+        return self._document(req, "v2.1", "v2.1")
+
     def _document(self, req: Request, key: str, path: str) -> Response:
         version = dict(self._versions()[key])
         version["links"] = [

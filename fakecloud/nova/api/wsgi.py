@@ -25,7 +25,7 @@ from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import Answering, ApiService
 from fakecloud.nova import exception
-from fakecloud.nova.api.urlmap import path_by_media_type
+from fakecloud.nova.api.urlmap import UrlmapCrash, check_accept, path_by_media_type
 from fakecloud.nova.api.views import LinkBase
 from fakecloud.nova.context import with_request_id
 from fakecloud.nova.exception import real_class_path
@@ -74,6 +74,15 @@ class NovaRoutes:
         wrapped = _wrap(controller, handler)
         self.router.add(method, "/v2.1" + template, wrapped)
         self._project_routes.append((method, "/v2.1/{project_id}" + template, wrapped))
+
+    def add_project_only(
+        self, method: str, template: str, controller: str, handler: Callable
+    ) -> None:
+        """Serve `template` under ``/v2.1/{project_id}`` alone (its plain form is served by
+        other means)."""
+        self._project_routes.append(
+            (method, "/v2.1/{project_id}" + template, _wrap(controller, handler))
+        )
 
     def add_unversioned(self, method: str, path: str, controller: str, handler: Callable) -> None:
         """Serve `path` as it is (the version documents), without Nova's checks."""
@@ -168,6 +177,7 @@ class NovaApiService(ApiService):
     """The compute API's transport: Nova's faults, request ids, auth and project checks."""
 
     name = "nova"
+    paste_urlmap = True
     request_id_headers = ()  # added by `_finish`, from the request's own id
     #: ``compute_req_id``'s (``ComputeReqIdMiddleware``: oslo's header and its compat one) on
     #: keystonemiddleware's 401 behind it.
@@ -219,12 +229,15 @@ class NovaApiService(ApiService):
         path = req.path
         if not path.startswith(_UNDER_API) and path not in _API_BARE:  # the root app's
             headers = req.headers
-            chosen = path_by_media_type(
-                path,
-                dict.get(headers, "content-type"),
-                dict.get(headers, "accept"),
-                self.kernel.switches.versioned_discovery_public,
-            )
+            try:
+                chosen = path_by_media_type(
+                    path,
+                    dict.get(headers, "content-type"),
+                    dict.get(headers, "accept"),
+                    self.kernel.switches.versioned_discovery_public,
+                )
+            except UrlmapCrash as crash:
+                return self._server_error(req, crash)
             if chosen is not None:
                 req.path = chosen
         ctx = req.context
@@ -251,6 +264,34 @@ class NovaApiService(ApiService):
             for name in REQUEST_ID_HEADERS:
                 response.headers.setdefault(name, rid)
         return super()._finish(req, response, extra, line)
+
+    def answer_before_token(self, req: Request) -> Response | None:
+        """``URLMap.__call__``, the outermost application, reads the ``Accept`` header of a
+        path under ``/v2`` or ``/v2.1`` too: the WSGI server's 500 where it raises (a ``q`` or
+        ``version`` without a value, an entry with no type), before the token is read."""
+        accept = dict.get(req.headers, "accept")
+        if accept and (";" in accept or "=" in accept) and not served_by_root_app(req.path):
+            try:
+                check_accept(req.path, accept)
+            except UrlmapCrash as crash:
+                return self._server_error(req, crash)
+        return None
+
+    def _server_error(self, req: Request, crash: UrlmapCrash) -> Response:
+        """eventlet.wsgi's answer to an exception out of the application (nova-api's own
+        server, ``nova.wsgi.Server`` with ``debug=False``, 17.0.0-31.x; eventlet 0.20.0-0.40:
+        ``HttpProtocol.handle_one_response``): ``500 Internal Server Error``, ``Content-type:
+        text/plain``, an empty body, the connection closed; no request id, no fault body (no
+        middleware of Nova's ran). From 32.0.0 Nova has no server of its own: the deployer's
+        (uWSGI, mod_wsgi) answers the same status in its own words."""
+        line = f"{req.method} {req.path}"
+        user = getattr(req.context, "user_name", None)
+        self.kernel.trace.emit("api.request", self.name, line, user=user)
+        self.kernel.trace.emit(
+            "api.error", self.name, line, error=f"{crash.real_class} in nova.api.openstack.urlmap"
+        )
+        self.kernel.trace.emit("api.response", self.name, line, status=500, user=user)
+        return Response(500, b"", {"Content-Type": "text/plain"})
 
     def _unauthenticated(self, req: Request) -> Response:
         """keystonemiddleware's 401 behind ``compute_req_id`` for a request the media type's
