@@ -295,6 +295,12 @@ EVENTS: dict[str, EventKind] = {
             "requested_at",
         ),
         _k(
+            "guest.nmi",
+            "libvirt injected an NMI into the guest (``trigger_crash_dump``).",
+            "libvirt:HOST",
+            "server id",
+        ),
+        _k(
             "guest.agent_error",
             "The guest agent failed a command.",
             "libvirt:HOST",

@@ -199,6 +199,13 @@ class NovaConfig:
     """``[libvirt] images_type``: default (qcow2), qcow2, raw, flat, lvm, rbd, ploop."""
     snapshot_image_format: str = ""
     """``[libvirt] snapshot_image_format``: raw, qcow2, vmdk, vdi; empty = the source format."""
+    snapshot_compression: bool = False
+    """``[libvirt] snapshot_compression`` (17.0.0-34.0.0): ``qemu-img convert -c`` when a
+    standard snapshot's file is qcow2 (``extract_snapshot``): a smaller image, the same
+    ``disk_format``."""
+    snapshot_compression_ratio: float = 0.5
+    """With ``snapshot_compression``: the compressed file's bytes per byte of the guest's disk
+    (the guest's data decides it in a real cloud; fakecloud has none). 0 < ratio <= 1."""
     virt_type: str = "kvm"
     """``[libvirt] virt_type``: kvm, qemu (QEMU-based, live snapshots) or lxc, parallels."""
     disable_libvirt_livesnapshot: bool = False
@@ -301,6 +308,11 @@ class NovaConfig:
             raise ConfigError(
                 "config nova.live_migration_timeout_action must be abort or force_complete, got "
                 f"{self.live_migration_timeout_action!r}"
+            )
+        ratio = self.snapshot_compression_ratio
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
+            raise ConfigError(
+                f"config nova.snapshot_compression_ratio must be a number in (0, 1], got {ratio!r}"
             )
         if self.guest_workloads:
             from fakecloud.nova.virt.live_migration import check_workloads

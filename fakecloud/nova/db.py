@@ -387,6 +387,24 @@ class NovaDB:
     #: field only from the first server asked into a zone.
     pinned_zones: dict[str, str] | None = None
 
+    #: server uuid -> the security groups of its port, once an addSecurityGroup or
+    #: removeSecurityGroup changed them (`fakecloud.nova.api.security_group_actions`; a server
+    #: not here has ``default``): an instance field only from the first change.
+    port_security_groups: dict[str, list[str]] | None = None
+
+    def security_groups_of(self, uuid: str) -> list[str]:
+        """The names of the security groups on the server's port."""
+        changed = self.port_security_groups
+        if changed is None or uuid not in changed:
+            return ["default"]
+        return changed[uuid]
+
+    def set_security_groups(self, uuid: str, names: list[str]) -> None:
+        """Store the groups of the server's port (Neutron's ``update_port``)."""
+        if self.port_security_groups is None:
+            self.port_security_groups = {}
+        self.port_security_groups[uuid] = names
+
     def pin_zone(self, uuid: str, zone: str | None) -> None:
         """Set (or, with None, clear) the zone of a server's request spec."""
         if zone is not None:

@@ -146,7 +146,7 @@ class InstanceInvalidState(Invalid):
 
 
 class UnshelveInstanceInvalidState(InstanceInvalidState):
-    """Nova's ``UnshelveInstanceInvalidState`` (21.0.0; a 409); `msg_fmt` is 27.0.0's, which
+    """Nova's ``UnshelveInstanceInvalidState`` (20.0.0; a 409); `msg_fmt` is 26.0.0's, which
     names the host too (``OLD_MSG`` before)."""
 
     msg_fmt = (
@@ -162,7 +162,7 @@ class UnshelveInstanceInvalidState(InstanceInvalidState):
 
 
 class UnshelveHostNotInAZ(Invalid):
-    """Nova's ``UnshelveHostNotInAZ`` (27.0.0; a 409)."""
+    """Nova's ``UnshelveHostNotInAZ`` (26.0.0; a 409)."""
 
     msg_fmt = 'Host "%(host)s" is not in the availability zone "%(availability_zone)s".'
     code = 409
@@ -318,6 +318,32 @@ class QemuGuestAgentNotEnabled(InstanceAgentNotEnabled):
     """Nova's ``QemuGuestAgentNotEnabled``."""
 
     msg_fmt = "QEMU guest agent is not enabled"
+
+
+class SetAdminPasswdNotSupported(Invalid):
+    """Nova's ``SetAdminPasswdNotSupported`` (a virt type without the agent's password)."""
+
+    msg_fmt = "Set admin password is not supported"
+    safe = True
+
+
+class InstancePasswordSetFailed(NovaException):
+    """Nova's ``InstancePasswordSetFailed`` (changePassword's 409)."""
+
+    msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
+    safe = True
+
+
+class ConsoleNotAvailable(NotFound):
+    """Nova's ``ConsoleNotAvailable`` (a guest with no console log)."""
+
+    msg_fmt = "Guest does not have a console available."
+
+
+class SecurityGroupNotFound(NotFound):
+    """Nova's ``SecurityGroupNotFound`` (always raised with a message of its own here)."""
+
+    msg_fmt = "Security group %(security_group_id)s not found."
 
 
 class InvalidName(Invalid):

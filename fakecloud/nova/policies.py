@@ -68,6 +68,13 @@ SERVER_MIGRATIONS = "os_compute_api:servers:migrations:%s"
 #: ``POST /os-aggregates/{id}/images`` (2.81, 21.0.0).
 AGGREGATE_IMAGES = "compute:aggregates:images"
 SERVER_GROUPS = "os_compute_api:os-server-groups:%s"
+#: changePassword, os-getConsoleOutput (one rule each in every release).
+ADMIN_PASSWORD = "os_compute_api:os-admin-password"
+CONSOLE_OUTPUT = "os_compute_api:os-console-output"
+#: addSecurityGroup/removeSecurityGroup: ``%s`` is add or remove from 21.0.0; before, both
+#: were `SECURITY_GROUPS_BASE` (the deprecated name from 21.0.0).
+SECURITY_GROUPS = "os_compute_api:os-security-groups:%s"
+SECURITY_GROUPS_BASE = "os_compute_api:os-security-groups"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -129,6 +136,11 @@ UPSTREAM_RULES = (
     (SHELVE % "shelve_offload", _ADMIN),
     (RESCUE, _MEMBER),
     (UNRESCUE, _MEMBER),
+    (ADMIN_PASSWORD, _MEMBER),
+    (CONSOLE_OUTPUT, _MEMBER),
+    (SERVERS % "trigger_crash_dump", _MEMBER),
+    (SECURITY_GROUPS % "add", _MEMBER),
+    (SECURITY_GROUPS % "remove", _MEMBER),
     (ADMIN_ACTIONS % "reset_state", _ADMIN),
     (DEFERRED_DELETE % "restore", _MEMBER),
     (DEFERRED_DELETE % "force", _MEMBER),
@@ -245,6 +257,9 @@ SEED_NAMES = {
     LIMITS_OTHER_PROJECT: "os_compute_api:os-used-limits",
     # one rule for rescue and unrescue until 21.0.0 (nova/policies/rescue.py)
     UNRESCUE: RESCUE,
+    # one rule for the security group actions until 21.0.0 (nova/policies/security_groups.py)
+    SECURITY_GROUPS % "add": SECURITY_GROUPS_BASE,
+    SECURITY_GROUPS % "remove": SECURITY_GROUPS_BASE,
     # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py,
     # deferred_delete.py: 83063ef468)
     **{DEFERRED_DELETE % r: "os_compute_api:os-deferred-delete" for r in ("restore", "force")},
@@ -283,8 +298,13 @@ SEED_CHECKS = {
 #: is off): ``os-flavor-access`` was ``rule:admin_or_owner`` until 21.0.0.
 UPSTREAM_DEPRECATED = {FLAVOR_ACCESS: "rule:admin_or_owner"}
 #: 34.0.0 rules whose deprecated rule has another name (oslo.policy then also takes an
-#: operator's rule of that old name): ``os-unrescue`` was ``os-rescue`` until 21.0.0.
-UPSTREAM_DEPRECATED_RENAMED = {UNRESCUE: (RESCUE, "rule:admin_or_owner")}
+#: operator's rule of that old name): ``os-unrescue`` was ``os-rescue`` until 21.0.0, the
+#: security group actions' ``os-security-groups``.
+UPSTREAM_DEPRECATED_RENAMED = {
+    UNRESCUE: (RESCUE, "rule:admin_or_owner"),
+    SECURITY_GROUPS % "add": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
+    SECURITY_GROUPS % "remove": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
+}
 
 
 def _seed_check(name: str, upstream_check: str) -> str:

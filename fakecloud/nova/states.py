@@ -83,6 +83,7 @@ RESIZE_REVERTING = "resize_reverting"
 MIGRATING = "migrating"
 RESCUING = "rescuing"
 UNRESCUING = "unrescuing"
+UPDATING_PASSWORD = "updating_password"
 
 #: A resize's or cold migration's task states until the server is ``resized``.
 RESIZE_TASK_STATES = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED, RESIZE_FINISH)
@@ -220,6 +221,7 @@ TASK_STATE = StateMachine(
                 MIGRATING,
                 RESCUING,
                 UNRESCUING,
+                UPDATING_PASSWORD,
             },
             SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
             NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},
@@ -266,6 +268,7 @@ TASK_STATE = StateMachine(
             MIGRATING: set(),
             RESCUING: set(),
             UNRESCUING: set(),
+            UPDATING_PASSWORD: set(),
             DELETING: set(),
         }
     ),
@@ -304,6 +307,7 @@ _STATUS = {
         **_REBUILD_STATUS,
         **_RESIZE_STATUS,
         MIGRATING: "MIGRATING",
+        UPDATING_PASSWORD: "PASSWORD",
     },
     BUILDING: {"default": "BUILD"},
     STOPPED: {"default": "SHUTOFF", **_REBUILD_STATUS, **_RESIZE_STATUS},

@@ -59,6 +59,19 @@ BEFORE_LOOKUP_UNTIL_21 = [
         None,
         "os_compute_api:os-volumes-attachments:delete",
     ),
+    (
+        "POST",
+        f"/v2.1/servers/{MISSING}/action",
+        {"os-getConsoleOutput": {}},
+        "os_compute_api:os-console-output",
+    ),
+    # (one rule for both security group actions before 21.0.0, its deprecated name after)
+    (
+        "POST",
+        f"/v2.1/servers/{MISSING}/action",
+        {"addSecurityGroup": {"name": "default"}},
+        "os_compute_api:os-security-groups",
+    ),
 ]
 
 

@@ -5,7 +5,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 ``nova/api/validation/response_types.py`` and the response-schema part of
 ``nova/api/openstack/compute/schemas/{servers,flavors,limits,versions,images,
 instance_actions,pause_server,suspend_server,rescue,shelve,lock_server,admin_actions,
-create_backup,deferred_delete,
+create_backup,deferred_delete,admin_password,console_output,security_groups,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,
 availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
@@ -2550,6 +2550,39 @@ class lock_server:
     }
 
 
+class admin_password:
+    """nova/api/openstack/compute/schemas/admin_password.py (response schemas)."""
+
+    change_password_response = {
+        "type": "null",
+    }
+
+
+class console_output:
+    """nova/api/openstack/compute/schemas/console_output.py (response schemas)."""
+
+    get_console_output_response = {
+        "type": "object",
+        "properties": {
+            "output": {"type": "string"},
+        },
+        "required": ["output"],
+        "additionalProperties": False,
+    }
+
+
+class security_groups:
+    """nova/api/openstack/compute/schemas/security_groups.py (the action responses)."""
+
+    add_security_group_response = {
+        "type": "null",
+    }
+
+    remove_security_group_response = {
+        "type": "null",
+    }
+
+
 class admin_actions:
     """nova/api/openstack/compute/schemas/admin_actions.py (response schemas)."""
 
@@ -4445,4 +4478,9 @@ ACTIONS = {
         ("2.1", "2.13", evacuate.evacuate_response),
         ("2.14", None, evacuate.evacuate_response_v214),
     ],
+    "changePassword": [(None, None, admin_password.change_password_response)],
+    "os-getConsoleOutput": [(None, None, console_output.get_console_output_response)],
+    "trigger_crash_dump": [("2.17", None, servers.trigger_crash_dump_response)],
+    "addSecurityGroup": [(None, None, security_groups.add_security_group_response)],
+    "removeSecurityGroup": [(None, None, security_groups.remove_security_group_response)],
 }

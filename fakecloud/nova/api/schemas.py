@@ -982,7 +982,76 @@ force_complete = {
     "additionalProperties": False,
 }
 
+#: ``change_password`` (``schemas/admin_password.py``, 17.0.13-34.0.0): ``adminPass``, any
+#: string (``parameter_types.admin_password``).
+change_password = {
+    "type": "object",
+    "properties": {
+        "changePassword": {
+            "type": "object",
+            "properties": {"adminPass": {"type": "string"}},
+            "required": ["adminPass"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["changePassword"],
+    "additionalProperties": False,
+}
+
+#: ``get_console_output`` (``schemas/console_output.py``, 17.0.13-34.0.0): an optional
+#: ``length``, an integer from -1 or a string of digits (the pattern applies to strings only).
+get_console_output = {
+    "type": "object",
+    "properties": {
+        "os-getConsoleOutput": {
+            "type": "object",
+            "properties": {
+                "length": {
+                    "type": ["integer", "string", "null"],
+                    "pattern": "^-?[0-9]+$",
+                    "minimum": -1,
+                }
+            },
+            "additionalProperties": False,
+        }
+    },
+    "required": ["os-getConsoleOutput"],
+    "additionalProperties": False,
+}
+
+#: ``trigger_crash_dump`` (``schemas/servers.py``, 17.0.13-34.0.0): null only.
+trigger_crash_dump = {
+    "type": "object",
+    "properties": {"trigger_crash_dump": {"type": "null"}},
+    "required": ["trigger_crash_dump"],
+    "additionalProperties": False,
+}
+
+
+def _security_group_action(action: str) -> dict[str, Any]:
+    """``add_security_group``/``remove_security_group`` as 31.0.0 fixed them (55f5b175ba;
+    30.x's schema checked a top-level ``name`` no body has): a non-empty ``name``."""
+    return {
+        "type": "object",
+        "properties": {
+            action: {
+                "type": "object",
+                "properties": {"name": {"type": "string", "minLength": 1}},
+                "required": ["name"],
+                "additionalProperties": False,
+            }
+        },
+        "required": [action],
+        "additionalProperties": True,
+    }
+
+
 _SCHEMAS = {
+    "changePassword": change_password,
+    "os-getConsoleOutput": get_console_output,
+    "trigger_crash_dump": trigger_crash_dump,
+    "addSecurityGroup": _security_group_action("addSecurityGroup"),
+    "removeSecurityGroup": _security_group_action("removeSecurityGroup"),
     "resize": resize,
     "migrate_v256": migrate_v256,
     "force_complete": force_complete,

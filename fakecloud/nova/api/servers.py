@@ -172,11 +172,22 @@ class ServersController:
         if self.db.aggregates is not None and instance.host:
             # ``get_instance_availability_zone``: a placed server shows its host's zone now
             server["OS-EXT-AZ:availability_zone"] = aggregates.host_zone(self.nova, instance.host)
+        if self.db.port_security_groups is not None:
+            self._security_groups(server, instance.uuid)
         if gates.pinned_availability_zone and self.db.pinned_zones is not None:
             server["pinned_availability_zone"] = self.db.pinned_zones.get(instance.uuid)
         if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
+
+    def _security_groups(self, server: dict[str, Any], uuid: str) -> None:
+        """``_add_security_grps``: the port's groups, as the security group actions left them
+        (no key when it has none)."""
+        groups = self.db.security_groups_of(uuid)
+        if groups:
+            server["security_groups"] = [{"name": name} for name in groups]
+        else:
+            del server["security_groups"]
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``. Before 21.0.0 (``policy_before_lookup``; nova

@@ -16,8 +16,10 @@ from typing import Any
 from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api import (
     create_backup,
+    security_group_actions,
     server_actions,
     server_evacuate,
+    server_guest_actions,
     server_live_migrate,
     server_rescue,
     server_resize,
@@ -38,12 +40,14 @@ from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.migrations import MigrationsController, ServerMigrationsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
+from fakecloud.nova.api.security_group_actions import SecurityGroupActionController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
 from fakecloud.nova.api.server_evacuate import ServerEvacuateController
 from fakecloud.nova.api.server_external_events import ServerExternalEventsController
 from fakecloud.nova.api.server_groups import ServerGroupsController
 from fakecloud.nova.api.server_groups import declare as declare_server_groups
+from fakecloud.nova.api.server_guest_actions import ServerGuestActionsController
 from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
 from fakecloud.nova.api.server_rescue import ServerRescueController
@@ -68,6 +72,11 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     server_live_migrate.ACTION: ("server_resize", server_live_migrate.migrate_live),
     **{name: ("server_evacuate", handler) for name, handler in server_evacuate.ACTIONS.items()},
     **{name: ("server_rescue", handler) for name, handler in server_rescue.ACTIONS.items()},
+    **{name: ("server_guest", handler) for name, handler in server_guest_actions.ACTIONS.items()},
+    **{
+        name: ("security_group_actions", handler)
+        for name, handler in security_group_actions.ACTIONS.items()
+    },
 }
 
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
@@ -137,6 +146,16 @@ class ComputeApiService(NovaApiService):
     def server_rescue(self) -> ServerRescueController:
         """rescue and unrescue (`ACTIONS`)."""
         return ServerRescueController(self.nova, self.servers)
+
+    @cached_property
+    def server_guest(self) -> ServerGuestActionsController:
+        """changePassword, os-getConsoleOutput and trigger_crash_dump (`ACTIONS`)."""
+        return ServerGuestActionsController(self.nova, self.servers)
+
+    @cached_property
+    def security_group_actions(self) -> SecurityGroupActionController:
+        """addSecurityGroup and removeSecurityGroup (`ACTIONS`)."""
+        return SecurityGroupActionController(self.nova, self.servers)
 
     @cached_property
     def create_backup(self) -> CreateBackupController:

@@ -35,7 +35,7 @@ from fakecloud.nova import (
     server_groups,
     states,
 )
-from fakecloud.nova.compute import instance_filters
+from fakecloud.nova.compute import guest_actions, instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
 
@@ -548,6 +548,32 @@ class API:
         self._claim(instance, states.RESUMING)
         self._record_action_start(context, instance, RESUME)
         self.compute_rpcapi.resume_instance(context, instance)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[states.ACTIVE])
+    def set_admin_password(
+        self, context: Any, instance: Instance, password: str
+    ) -> Generator[Any, Any, None]:
+        """changePassword: ``updating_password``, the action, then the RPC call to the host
+        (`fakecloud.nova.compute.guest_actions`), whose errors reach the API."""
+        self._claim(instance, states.UPDATING_PASSWORD)
+        self._record_action_start(context, instance, guest_actions.CHANGE_PASSWORD)
+        return self.compute_rpcapi.set_admin_password(context, instance, password)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=guest_actions.ALLOW_TRIGGER_CRASH_DUMP)
+    def trigger_crash_dump(self, context: Any, instance: Instance) -> None:
+        """trigger_crash_dump (2.17): the action, then the cast (no task state)."""
+        self._record_action_start(context, instance, guest_actions.TRIGGER_CRASH_DUMP)
+        self.compute_rpcapi.trigger_crash_dump(context, instance)
+
+    @check_instance_host
+    def get_console_output(
+        self, context: Any, instance: Instance, tail_length: Any = None
+    ) -> Generator[Any, Any, str]:
+        """os-getConsoleOutput: the RPC call to the host (no state check, no action)."""
+        return self.compute_rpcapi.get_console_output(context, instance, tail_length)
 
     def lock(self, context: Any, instance: Instance, reason: str | None = None) -> None:
         """Lock the server (an ``api_lock`` event); the owner re-locking is a no-op."""

@@ -1432,6 +1432,32 @@ class ComputeManager:
 
         return (yield from self._task(rescue_manager.unrescue_instance(self, context, instance)))
 
+    # -- changePassword, trigger_crash_dump, os-getConsoleOutput (`guest_actions`) -----------
+
+    def set_admin_password(
+        self, context: Any, instance: Any, new_pass: str
+    ) -> Generator[Any, Any, None]:
+        """RPC call: set the guest's admin password (``updating_password`` → None)."""
+        from fakecloud.nova.compute import guest_actions
+
+        return (
+            yield from self._task(
+                guest_actions.set_admin_password(self, context, instance, new_pass)
+            )
+        )
+
+    def trigger_crash_dump(self, context: Any, instance: Any) -> None:
+        """RPC cast: inject an NMI into the guest."""
+        from fakecloud.nova.compute import guest_actions
+
+        guest_actions.trigger_crash_dump(self, context, instance)
+
+    def get_console_output(self, context: Any, instance: Any, tail_length: Any) -> str:
+        """RPC call: the guest's console log (its last `tail_length` lines)."""
+        from fakecloud.nova.compute import guest_actions
+
+        return guest_actions.get_console_output(self, context, instance, tail_length)
+
     # -- shelve ------------------------------------------------------------------------------
 
     def shelve_instance(

@@ -246,6 +246,22 @@ class ComputeAPI:
         """Boot the rescued server from its own disks again."""
         self.cast(ctx, instance, "unrescue_instance")
 
+    def set_admin_password(
+        self, ctx: Any, instance: Any, new_pass: str
+    ) -> Generator[Any, Any, None]:
+        """Call: set the guest's admin password (the API waits for the answer)."""
+        return self.call(ctx, instance, "set_admin_password", new_pass=new_pass)
+
+    def get_console_output(
+        self, ctx: Any, instance: Any, tail_length: Any
+    ) -> Generator[Any, Any, str]:
+        """Call: the guest's console log."""
+        return self.call(ctx, instance, "get_console_output", tail_length=tail_length)
+
+    def trigger_crash_dump(self, ctx: Any, instance: Any) -> None:
+        """Inject an NMI into the guest."""
+        self.cast(ctx, instance, "trigger_crash_dump")
+
     def shelve_instance(self, ctx: Any, instance: Any, image_id: str) -> None:
         """Snapshot an image-backed server into `image_id`, then shelve (and offload) it."""
         self.cast(ctx, instance, "shelve_instance", image_id=image_id)

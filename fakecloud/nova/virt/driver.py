@@ -45,6 +45,7 @@ from fakecloud.nova.virt.guest_agent import (
     image_props_for_quiesce,
     set_quiesced,
 )
+from fakecloud.nova.virt.guest_agent import set_admin_password as agent_set_admin_password
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
 from fakecloud.sim.io import MB, gbit_per_s
 from fakecloud.sim.states import StateMachine
@@ -576,6 +577,9 @@ class LibvirtDriver:
         yield from self._resume_guest_after_snapshot(dom, live, original_power_state)
         if fmt in ("raw",):
             return dom.virtual_bytes
+        if fmt == "qcow2" and self.config.snapshot_compression:
+            # extract_snapshot's ``compress``: qemu-img -c writes fewer bytes, read as many.
+            return math.ceil(dom.disk_bytes * self.config.snapshot_compression_ratio)
         return dom.disk_bytes
 
     def _convert(self, dom: Domain, live: bool) -> Generator[Any, Any, None]:
@@ -707,6 +711,31 @@ class LibvirtDriver:
     def unquiesce(self, context: Any, instance: Any, image_props: dict[str, Any]) -> Generator:
         """Thaw the guest's filesystems (``fsThaw``)."""
         return set_quiesced(self, instance, image_props, False)
+
+    # -- changePassword, trigger_crash_dump, os-getConsoleOutput ------------------------------
+
+    def set_admin_password(self, instance: Any, new_pass: str) -> Generator[Any, Any, None]:
+        """Set the guest's admin password through its agent (`guest_agent.set_admin_password`)."""
+        return agent_set_admin_password(self, instance, new_pass)
+
+    def trigger_crash_dump(self, instance: Any) -> None:
+        """``inject_nmi``: a ``guest.nmi`` trace event; a guest that is not running (shut off,
+        or managed-saved) is libvirt's ``VIR_ERR_OPERATION_INVALID``: `InstanceNotRunning`."""
+        dom = self._domain(instance)
+        if dom.power_state not in (states.RUNNING, states.POWER_PAUSED):
+            raise exception.InstanceNotRunning(instance_id=instance.uuid)
+        self.kernel.trace.emit("guest.nmi", f"libvirt:{self.host}", dom.id)
+
+    def get_console_output(self, instance: Any) -> str:
+        """The guest's ``console.log``: fakecloud runs no guest, so it is the few lines every
+        guest of it prints at boot (`InstanceNotFound` without a guest)."""
+        dom = self._domain(instance)
+        hostname = instance.hostname or dom.name
+        return (
+            f"[    0.000000] Linux version 6.1.0 (fakecloud guest {dom.name})\n"
+            f"[    1.000000] cloud-init: instance-id {instance.uuid}\n"
+            f"\n{hostname} login: "
+        )
 
     # -- instance snapshots (the vendor branch; `fakecloud.nova.compute.instance_snapshots`) -
 

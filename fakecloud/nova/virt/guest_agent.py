@@ -19,12 +19,15 @@ What decides each outcome:
   ``thaw_s``; defaults ``nova.guest_agent_freeze_s`` and ``nova.guest_agent_thaw_s``, per
   server in ``nova.guest_agents`` by server name or id).
 
-A frozen agent refuses a second freeze (qemu-ga disables every command but thaw and status
-while frozen: libvirt's ``VIR_ERR_INTERNAL_ERROR``); a thaw of a thawed guest does nothing.
+A frozen agent refuses a second freeze, or a password (qemu-ga disables every command but thaw
+and status while frozen: libvirt's ``VIR_ERR_INTERNAL_ERROR``); a thaw of a thawed guest does
+nothing. ``guest-set-user-password`` (changePassword, `set_admin_password`) waits its turn like
+the others and takes no time of its own.
 Commands run one at a time (libvirt's agent job lock), each in its own simulated process: the
 agent lives in the guest, so a nova-compute that dies mid-freeze does not stop the freeze.
 
-Fault point ``nova.guest_agent`` (attributes ``command`` — `FREEZE` or `THAW` —, ``host``,
+Fault point ``nova.guest_agent`` (attributes ``command`` — `FREEZE`, `THAW` or
+`SET_USER_PASSWORD` —, ``host``,
 ``instance_uuid``) is consulted as each command starts: a delay or a stall holds the agent (and
 every command queued behind it), an error fails the command as libvirt would
 (``error: LibvirtError`` is a ``VIR_ERR_INTERNAL_ERROR``, an `InternalError` at the API).
@@ -63,6 +66,8 @@ VIR_ERR_AGENT_UNRESPONSIVE = 86
 
 FREEZE = "guest-fsfreeze-freeze"
 THAW = "guest-fsfreeze-thaw"
+#: ``virDomainSetUserPassword``'s agent command (changePassword); it takes no virtual time.
+SET_USER_PASSWORD = "guest-set-user-password"
 
 # The forms of the freeze and thaw events (`Trace.put`).
 _FREEZE = form("guest.freeze", "host", "requested_at")
@@ -121,8 +126,8 @@ class GuestAgent:
         self._waiting: deque | None = None  # made when a second command queues (rare)
 
     def execute(self, command: str) -> Any:
-        """Send `command` (`FREEZE` or `THAW`); an event whose value is None on success or the
-        `LibvirtError` libvirt would raise."""
+        """Send `command` (`FREEZE`, `THAW` or `SET_USER_PASSWORD`); an event whose value is
+        None on success or the `LibvirtError` libvirt would raise."""
         name = f"qemu-ga {self.domain.name} {command}"
         return self.kernel.spawn(self._execute(command), name=name)
 
@@ -168,18 +173,18 @@ class GuestAgent:
                     "Guest agent is not responding: Guest agent not available for now",
                     VIR_ERR_AGENT_UNRESPONSIVE,
                 )
+            elif command != THAW and self.domain.fsfreeze_status == "frozen":
+                error = LibvirtError(
+                    f"internal error: unable to execute QEMU agent command '{command}': "
+                    f"The command {command} has been disabled for this instance",
+                    VIR_ERR_INTERNAL_ERROR,
+                )
+            elif command == SET_USER_PASSWORD:
+                pass
             elif command == FREEZE:
-                dom = self.domain
-                if dom.fsfreeze_status == "frozen":
-                    error = LibvirtError(
-                        f"internal error: unable to execute QEMU agent command '{FREEZE}': "
-                        f"The command {FREEZE} has been disabled for this instance",
-                        VIR_ERR_INTERNAL_ERROR,
-                    )
-                else:
-                    if self.freeze_s > 0:
-                        yield self.kernel.timeout(self.freeze_s)
-                    self._move(dom, "frozen", _FREEZE, requested)
+                if self.freeze_s > 0:
+                    yield self.kernel.timeout(self.freeze_s)
+                self._move(self.domain, "frozen", _FREEZE, requested)
             else:
                 dom = self.domain
                 if self.thaw_s > 0:
@@ -304,3 +309,34 @@ def image_props_for_quiesce(system_metadata: Mapping[str, Any]) -> dict[str, Any
         "hw_qemu_guest_agent": system_metadata.get("image_hw_qemu_guest_agent", False),
         "os_require_quiesce": system_metadata.get("image_os_require_quiesce", False),
     }
+
+
+def set_admin_password(driver: Any, instance: Any, new_pass: str) -> Generator[Any, Any, None]:
+    """``LibvirtDriver.set_admin_password``: ``_can_set_admin_password`` (kvm or qemu need
+    ``hw_qemu_guest_agent``; any other virt type but parallels is refused), then the agent's
+    ``guest-set-user-password`` for ``os_admin_user`` (else root, Administrator for
+    ``os_type`` windows). An unresponsive agent is `NotImplementedError`, any other libvirt
+    error `InternalError` (17.0.13-34.0.0; Queens' libvirt version checks always pass here).
+    The encrypted password of a server with an ``ssh-rsa`` key (its system metadata, for the
+    metadata service) is not kept."""
+    props = instance.system_metadata
+    if driver.config.virt_type in ("kvm", "qemu"):
+        if not bool_from_string(props.get("image_hw_qemu_guest_agent", False)):
+            raise exception.QemuGuestAgentNotEnabled()
+    elif driver.config.virt_type != "parallels":
+        raise exception.SetAdminPasswdNotSupported()
+    dom = driver.domains.get(instance.uuid)
+    if dom is None:
+        raise exception.InstanceNotFound(instance_id=instance.uuid)
+    user = props.get("image_os_admin_user") or (
+        "Administrator" if props.get("image_os_type") == "windows" else "root"
+    )
+    error = yield agent_for(driver, dom, instance).execute(SET_USER_PASSWORD)
+    if error is None:
+        return
+    code = error.get_error_code()
+    if code == VIR_ERR_AGENT_UNRESPONSIVE:
+        raise NotImplementedError()
+    raise exception.InternalError(
+        f'Error from libvirt while set password for username "{user}": [Error Code {code}] {error}'
+    )
