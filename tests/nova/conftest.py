@@ -64,6 +64,14 @@ class NovaEnv:
         self.images = list(self.cloud.glance.db.images.values())
         self.image = self.images[0]
 
+    def fork(self) -> NovaEnv:
+        """A fork of this cloud with the same helpers (a booted world shared by tests)."""
+        twin = object.__new__(NovaEnv)
+        twin.cloud = self.cloud.fork()
+        twin.kernel, twin.nova = twin.cloud.kernel, twin.cloud.nova
+        twin.images, twin.image = self.images, self.image
+        return twin
+
     @property
     def top(self) -> str:
         """The profile's highest microversion."""

@@ -39,11 +39,7 @@ def world(worlds, request):
     if profile not in worlds:
         worlds[profile] = _booted(profile)
     env, vm, bfv = worlds[profile]
-    twin = object.__new__(NovaEnv)
-    twin.cloud = env.cloud.fork()
-    twin.kernel, twin.nova, twin.images, twin.image = (
-        twin.cloud.kernel, twin.cloud.nova, env.images, env.image,
-    )  # fmt: skip
+    twin = env.fork()
     return twin, vm, bfv
 
 

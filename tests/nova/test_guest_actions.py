@@ -34,12 +34,7 @@ def _fork(worlds: dict, profile: str) -> tuple[NovaEnv, str, str]:
     if profile not in worlds:
         worlds[profile] = _booted(profile)
     env, agent, bare = worlds[profile]
-    twin = object.__new__(NovaEnv)
-    twin.cloud = env.cloud.fork()
-    twin.kernel, twin.nova, twin.images, twin.image = (
-        twin.cloud.kernel, twin.cloud.nova, env.images, env.image,
-    )  # fmt: skip
-    return twin, agent, bare
+    return env.fork(), agent, bare
 
 
 def _answer(r) -> tuple[int, str | None]:

@@ -28,10 +28,7 @@ def _world(worlds: dict, **config) -> tuple[NovaEnv, str]:
         env = NovaEnv("upstream", {"nova": {**COLD, **config}})
         worlds[key] = env, env.boot()
     env, sid = worlds[key]
-    twin = object.__new__(NovaEnv)
-    twin.cloud = env.cloud.fork()
-    twin.kernel, twin.nova = twin.cloud.kernel, twin.cloud.nova
-    return twin, sid
+    return env.fork(), sid
 
 
 def _status(env: NovaEnv, sid: str) -> tuple[str, int]:
