@@ -72,6 +72,14 @@ def test_change_password_refusals(worlds):
         "QEMU guest agent is not enabled",
     )
     assert _answer(env.action(sid, {"changePassword": {}}))[0] == 400
+    rule = env.cloud.faults.add(
+        "nova.guest_agent", error="LibvirtError", match={"command": "guest-set-user-password"}
+    )
+    assert _answer(env.action(sid, {"changePassword": {"adminPass": "x"}})) == (
+        409,
+        f"Failed to set admin password on {sid} because error setting admin password",
+    )
+    env.cloud.faults.remove(rule)
     agent_of(env.nova, sid).state = "hung"
     t0 = env.kernel.now
     assert _answer(env.action(sid, {"changePassword": {"adminPass": "x"}})) == (
