@@ -44,6 +44,9 @@ class Router:
     #: ``/`` is `NoRoute`, as the ``routes.Mapper`` Nova's APIMapper is gives no match, unless
     #: a template ending in ``/`` matches it); None: a trailing slash is ignored.
     slash_paths: frozenset[str] | None = None
+    #: ``(prefix, replacement)``: a path starting with `prefix` is matched as if it started
+    #: with `replacement` (Nova's ``/v2/`` legacy pipeline runs the v2.1 router); None: none.
+    alias: tuple[str, str] | None = None
 
     def __init__(self) -> None:
         self._by_length: dict[int, list[Route]] = {}
@@ -97,6 +100,9 @@ class Router:
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route serving `method` `path` and its parameters, or `NoRoute`."""
         # (filter and a loop rather than comprehensions: no frame of their own per request)
+        alias = self.alias
+        if alias is not None and path.startswith(alias[0]):
+            path = alias[1] + path[len(alias[0]) :]
         table = self._by_length
         slash_paths = self.slash_paths
         if slash_paths is not None and path[-1:] == "/" and path not in slash_paths:

@@ -76,3 +76,24 @@ def test_the_v21_document_under_the_urls_project(cloud):
     assert resp.json()["badRequest"]["message"].startswith(
         "Malformed request URL: URL's project_id '0123abcd' doesn't match Context's project_id"
     )
+
+
+def test_the_legacy_v2_pipeline_serves_the_v21_routes_without_microversions(cloud):
+    """api-paste.ini ``/v2/+`` (``/v2`` before 21.0.0): ``LegacyV2CompatibleWrapper`` in front
+    of the same ``APIRouterV21`` drops the microversion headers of the request (2.1, never a
+    406) and of the answer (``Vary`` too); links are the ``/v2`` application's; the version
+    documents under it are v2.0's (``is_legacy_v2``). Was a 404 for every path."""
+    resp = cloud.request("compute", "GET", "/v2/{project_id}/flavors/1", microversion="3.0")
+    assert resp.status == 200
+    assert not {"OpenStack-API-Version", "X-OpenStack-Nova-API-Version", "Vary"} & set(resp.headers)
+    assert all(name in resp.headers for name in REQUEST_IDS)
+    project = cloud.keystone.token_for("demo").project.id
+    self_link = resp.json()["flavor"]["links"][0]["href"]
+    assert self_link == f"http://compute.fakecloud.test/v2/{project}/flavors/1"
+    assert cloud.request("compute", "GET", "/v2/flavors", microversion="2.90").status == 200
+    for path in ("/v2/{project_id}/", "/v2/versions/anything"):
+        version = cloud.request("compute", "GET", path).json()["version"]
+        assert version["id"] == "v2.0"
+        assert version["links"][0]["href"] == "http://compute.fakecloud.test/v2/"
+    assert cloud.request("compute", "GET", "/v2/0123abcd/flavors").status == 400
+    assert cloud.request("compute", "GET", "/v2/flavors", user=None).status == 401

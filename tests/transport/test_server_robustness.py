@@ -153,6 +153,22 @@ def test_what_the_paste_pipelines_read_before_the_service_over_http(
     assert answer.endswith(b"\r\n\r\n") is (status[:1] == b"5")  # the 500 has no body
 
 
+def test_the_legacy_v2_pipeline_over_http(server):
+    """``/v2/{project}/...`` with a token: the v2.1 route's answer without the microversion
+    headers (a ``compute 3.0`` request is no 406), the links under ``/v2``."""
+    answer = exchange(server, "identity", login_request(server))
+    token = answer.split(b"X-Subject-Token: ", 1)[1].split(b"\r\n", 1)[0]
+    project = json.loads(answer.split(b"\r\n\r\n", 1)[1])["token"]["project"]["id"]
+    head = (
+        f"GET /v2/{project}/flavors/1 HTTP/1.1\r\nHost: x\r\nX-Auth-Token: {token.decode()}\r\n"
+        "OpenStack-API-Version: compute 3.0\r\nConnection: close\r\n\r\n"
+    )
+    answer = exchange(server, "compute", head.encode())
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"openstack-api-version" not in answer.lower() and b"\r\nvary" not in answer.lower()
+    assert f"/v2/{project}/flavors/1".encode() in answer
+
+
 OVER = 114688 + 1
 
 

@@ -95,7 +95,8 @@ class CreateBackupController:
         headers = plain_webob_headers()
         if rotation > 0:
             # common.url_join(req.application_url, 'images', image_id): no project id.
-            headers["Location"] = f"{req.link_prefix.root}/v2.1/images/{image['id']}"
+            base = req.link_prefix
+            headers["Location"] = f"{base.root}/{base.VERSION}/images/{image['id']}"
         return Response(202, b"", headers)
 
 

@@ -300,6 +300,9 @@ class ComputeApiService(NovaApiService):
         # __init__.py APIMapper, 17.0.7-34.0.0) matches no path with a trailing slash; only
         # the version documents' (urlmap strips it) and the root's are served.
         router.slash_paths = frozenset({"/", "/v2/", "/v2.1/"})
+        # api-paste.ini '/v2/+' (17.0.0-20.x: '/v2'): the legacy v2 compatible pipeline ends in
+        # the same APIRouterV21 (`NovaApiService.dispatch` filters its headers)
+        router.alias = ("/v2/", "/v2.1/")
         v = VersionsController
         routes.add_unversioned("GET", "/", "versions_controller", v.index)
         routes.add_unversioned("GET", "/v2", "versions_controller", v.show)

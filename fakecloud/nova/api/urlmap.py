@@ -25,6 +25,13 @@ _APPS = ("/v2.1", "/v2")
 _ATOM_PATHS = frozenset({"/", "/v2/", "/v2.1/"})
 
 
+def legacy_v2(path: str) -> bool:
+    """Whether `path` is the legacy v2 compatible pipeline's (``/v2/`` and below; api-paste.ini
+    ``/v2/+``, before 21.0.0 ``/v2``, and from 21.0.0 ``oscomputeversion_legacy_v2`` for
+    ``/v2/`` itself): ``LegacyV2CompatibleWrapper`` stands in front of the router."""
+    return path[:4] == "/v2/"
+
+
 def _unquote(value: str) -> str:
     if value and value[0] == value[-1] == '"':
         return value[1:-1]

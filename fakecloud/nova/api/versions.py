@@ -10,6 +10,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.router import NoRoute
+from fakecloud.nova.api.urlmap import legacy_v2
 
 _DOCS = "http://docs.openstack.org/"
 #: The API router's ``('', '/')`` redirect (routes' ``Mapper.redirect``) takes these paths
@@ -125,6 +126,8 @@ class VersionsController:
         17.0.0-34.0.0, behind the token in every release): the document of ``v2.0`` or
         ``v2.1``, its self link the ``/v2.1/`` it was asked under (``build_version`` links
         ``req.application_url``); any other id is ``expected_errors``' 404."""
+        if legacy_v2(req.path):  # ``is_legacy_v2()``: the id is v2.0's before it is checked
+            return self._document(req, "v2.0", "v2")
         key = req.params["id"]
         if key not in ("v2.0", "v2.1"):
             raise HttpError(404, "The resource could not be found.")
@@ -137,6 +140,8 @@ class VersionsController:
         ``req.application_url``, the URL's project left out). ``/v2.1/{project_id}`` without
         the slash has no route: the router's 404 (the ``('', '/')`` redirect has no project
         form)."""
+        if legacy_v2(req.path):  # ``/v2/{project_id}/``: ``is_legacy_v2()``, v2.0's
+            return self._document(req, "v2.0", "v2")
         return self._document(req, "v2.1", "v2.1")
 
     def _document(self, req: Request, key: str, path: str) -> Response:

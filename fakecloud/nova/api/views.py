@@ -60,21 +60,30 @@ class LinkBase:
 
     root: str
     project_id: str = ""
+    #: The version segment of ``req.application_url`` (the API's script name).
+    VERSION = "v2.1"
 
     def self_href(self, collection: str, ident: str) -> str:
         """``<root>/v2.1[/<project>]/<collection>/<id>``."""
         project = f"/{self.project_id}" if self.project_id else ""
-        return f"{self.root}/v2.1{project}/{collection}/{ident}"
+        return f"{self.root}/{self.VERSION}{project}/{collection}/{ident}"
 
     def collection_href(self, collection: str) -> str:
         """``<root>/v2.1[/<project>]/<collection>``."""
         project = f"/{self.project_id}" if self.project_id else ""
-        return f"{self.root}/v2.1{project}/{collection}"
+        return f"{self.root}/{self.VERSION}{project}/{collection}"
 
     def bookmark_href(self, collection: str, ident: str) -> str:
         """``<root>[/<project>]/<collection>/<id>``."""
         project = f"/{self.project_id}" if self.project_id else ""
         return f"{self.root}{project}/{collection}/{ident}"
+
+
+class LegacyLinkBase(LinkBase):
+    """The links of the legacy v2 compatible pipeline (``/v2/+``): its application URL is
+    ``<root>/v2``, so self links read ``<root>/v2[/<project>]/...``."""
+
+    VERSION = "v2"
 
 
 def links(prefix: LinkBase, collection: str, ident: str) -> list[dict[str, str]]:

@@ -25,8 +25,8 @@ from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import Answering, ApiService
 from fakecloud.nova import exception
-from fakecloud.nova.api.urlmap import UrlmapCrash, check_accept, path_by_media_type
-from fakecloud.nova.api.views import LinkBase
+from fakecloud.nova.api.urlmap import UrlmapCrash, check_accept, legacy_v2, path_by_media_type
+from fakecloud.nova.api.views import LegacyLinkBase, LinkBase
 from fakecloud.nova.context import with_request_id
 from fakecloud.nova.exception import real_class_path
 
@@ -38,6 +38,10 @@ REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id")
 #: The paths of the pipelines ``compute_req_id`` heads (``/v2``, ``/v2.1`` and below them).
 _PIPELINE_PREFIXES = ("/v2.1/", "/v2/")
 _PIPELINE_ROOTS = frozenset({"/v2", "/v2.1"})
+#: The microversion headers ``LegacyV2CompatibleWrapper`` drops from a request and its answer
+#: (``Vary`` too: webob's ``headers['Vary']`` reads the last of Nova's two, which it filters
+#: out, then deletes them all).
+_MICROVERSION_HEADERS = ("openstack-api-version", "x-openstack-nova-api-version")
 
 
 def unexpected_error(exc: BaseException, support: str = SUPPORT_STRING) -> HttpError:
@@ -240,6 +244,11 @@ class NovaApiService(ApiService):
                 return self._server_error(req, crash)
             if chosen is not None:
                 req.path = chosen
+        if legacy_v2(path):
+            # LegacyV2CompatibleWrapper._filter_request_headers: always 2.1, never a 406
+            headers = req.headers
+            for name in _MICROVERSION_HEADERS:
+                dict.pop(headers, name, None)
         ctx = req.context
         if ctx is None:
             if self.needs_token(req.method, req.path):
@@ -263,6 +272,8 @@ class NovaApiService(ApiService):
                 rid = self.kernel.ids.anonymous_request_id()
             for name in REQUEST_ID_HEADERS:
                 response.headers.setdefault(name, rid)
+            if extra and legacy_v2(path):
+                extra = {}  # LegacyV2CompatibleWrapper._filter_response_headers
         return super()._finish(req, response, extra, line)
 
     def answer_before_token(self, req: Request) -> Response | None:
@@ -310,10 +321,11 @@ class NovaApiService(ApiService):
     def __init__(self, kernel: Any, versions: Any, config: Any):
         super().__init__(kernel, versions)
         self.config = config
-        #: (configured or request base URL, project id) -> its LinkBase (immutable, shared).
+        #: (configured or request base URL, project id, legacy v2) -> its LinkBase (immutable,
+        #: shared).
         self._link_prefixes: dict[tuple, LinkBase] = {}
-        #: (root, project id) -> its LinkBase, whichever key found the root.
-        self._link_bases: dict[tuple[str, str], LinkBase] = {}
+        #: (root, project id, legacy v2) -> its LinkBase, whichever key found the root.
+        self._link_bases: dict[tuple[str, str, bool], LinkBase] = {}
 
     def _drive(
         self, req: Answering, work: Generator, extra: dict[str, str], line: str
@@ -363,7 +375,8 @@ class NovaApiService(ApiService):
     def link_prefix(self, req: Request, project_id: str | None = None) -> LinkBase:
         """The base of links in responses: ``[api] compute_link_prefix`` or the request's host,
         and the project id when the request URL carried one."""
-        key = (self.config.compute_link_prefix or req.base_url, project_id)
+        legacy = legacy_v2(req.path)
+        key = (self.config.compute_link_prefix or req.base_url, project_id, legacy)
         found = self._link_prefixes.get(key)
         if found is None:
             from fakecloud.transport.endpoints import host_url
@@ -373,10 +386,10 @@ class NovaApiService(ApiService):
                 base = base[: -len("/v2.1")]
             # One LinkBase per root and project, however the root was found (the catalog's
             # URL is read afresh each time): every request in flight holds one.
-            shared = (base, project_id or "")
+            shared = (base, project_id or "", legacy)
             found = self._link_bases.get(shared)
             if found is None:
-                found = LinkBase(*shared)
+                found = (LegacyLinkBase if legacy else LinkBase)(base, project_id or "")
                 if len(self._link_bases) > 1024:
                     self._link_bases.clear()
                 self._link_bases[shared] = found
