@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 	# Bytecode, and Hypothesis's Unicode tables and literals of our modules: built once here
 	# rather than by both test workers in the first run (tests/warm_caches.py says what each is)
 	-$(BIN)/python tests/warm_caches.py > /dev/null 2>&1
+	# ruff's cache of each file's lint and format results: a cold check is ~0.8 s of wall
+	# before the suite starts, a warm one ~0.05
+	-$(BIN)/ruff check --quiet . > /dev/null 2>&1
+	-$(BIN)/ruff format --check --quiet . > /dev/null 2>&1
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -4,32 +4,53 @@ Both test workers would otherwise build each of them on the first run, and build
 in every worker of every run until something writes it:
 
 - bytecode: an editable install compiles nothing, and pytest rewrites each test module's
-  asserts on first import; collecting the suite writes both (``__pycache__``);
+  asserts on first import; collecting the suite writes both (``__pycache__``), and the
+  project's modules that only a test imports (about 40: Nova's move and rescue managers,
+  the explorer's command line, the benchmarks, ``setup.py``) are compiled here too;
 - Hypothesis's Unicode tables: the first strategy drawing text encodes every code point
   (1.1 million) to find which UTF-8 can carry, about 1 CPU-s (``.hypothesis/unicode_data``);
 - Hypothesis's literals of the project's own modules, which it mixes into what it draws:
   each module's source parsed once (about 0.75 CPU-s for the modules a worker has loaded
-  after collecting; ``.hypothesis/constants``, keyed by the source's hash).
+  after collecting; ``.hypothesis/constants``, keyed by the source's hash), for every module
+  of the package and the benchmarks, loaded at collection or later by a test.
 
 What the tests draw is the same with the caches warm or cold: a cache holds exactly what
 would be computed.
 """
 
+import compileall
 import sys
+import types
+from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
 
+ROOT = Path(__file__).resolve().parent.parent
+#: The project's own code outside the tests: what a test may import after collection.
+SOURCES = ("fakecloud", "benchmarks")
+
 
 def main() -> int:
-    """Collect the suite (as the workers will), then have Hypothesis build its tables."""
+    """Collect the suite (as the workers will), compile the rest of the project's modules,
+    then have Hypothesis build its tables."""
     collected = pytest.main(["--collect-only", "-q"])
+    for folder in SOURCES:
+        compileall.compile_dir(ROOT / folder, quiet=1)
+    compileall.compile_file(ROOT / "setup.py", quiet=1)
     st.text().validate()
-    try:  # a private function: a Hypothesis without it simply builds its literals in the run
+    try:  # private functions: a Hypothesis without them simply builds its literals in the run
         from hypothesis.internal.conjecture.providers import _get_local_constants
+        from hypothesis.internal.constants_ast import constants_from_module
     except ImportError:
         return collected
     _get_local_constants()
+    for folder in SOURCES:
+        for source in sorted((ROOT / folder).rglob("*.py")):
+            # By file, without importing it: the cache is keyed by the source alone.
+            module = types.ModuleType(source.stem)
+            module.__file__ = str(source)
+            constants_from_module(module)
     return collected
 
 
