@@ -191,6 +191,8 @@ def test_security_groups_of_the_port(worlds):
         404,
         f"instance_id {bare} could not be found as device id on any ports",
     )
+    assert "security_groups" not in env.server(bare)  # no port, no groups
+    assert env.server(sid)["security_groups"] == [{"name": "default"}]
     assert env.action(sid, {"removeSecurityGroup": {"name": "default"}}).status == 202
     assert "security_groups" not in env.server(sid)
     assert _answer(env.action(sid, {"removeSecurityGroup": {"name": "default"}})) == (

@@ -154,6 +154,7 @@ class ServersController:
         target = {"project_id": instance.project_id}
         extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
         building = instance.vm_state == states.BUILDING
+        number = self.db.network_number(instance.uuid)
         server = views.server_detail(
             self.fmt,
             req.link_prefix,
@@ -165,14 +166,16 @@ class ServersController:
             bdms=self.db.bdms_by_instance(instance.uuid),
             # Hidden while the server builds (19.0.0 9b69afd457; Queens hid them from
             # non-admins, hide_server_address_states).
-            addresses=network.addresses(
-                0 if building else self.db.network_number(instance.uuid), True
-            ),
+            addresses=network.addresses(0 if building else number, True),
         )
         if self.db.aggregates is not None and instance.host:
             # ``get_instance_availability_zone``: a placed server shows its host's zone now
             server["OS-EXT-AZ:availability_zone"] = aggregates.host_zone(self.nova, instance.host)
-        if self.db.port_security_groups is not None:
+        if not number:
+            # ``_add_security_grps``: a server without a port (no network asked, or not yet
+            # networked) has no groups, and no key (17.0.13-34.0.0, Neutron's bindings).
+            del server["security_groups"]
+        elif self.db.port_security_groups is not None:
             self._security_groups(server, instance.uuid)
         if gates.pinned_availability_zone and self.db.pinned_zones is not None:
             server["pinned_availability_zone"] = self.db.pinned_zones.get(instance.uuid)
