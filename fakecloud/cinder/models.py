@@ -198,6 +198,12 @@ class Store:
         "messages",
         "transfers",
     )
+    # The tables made on first use (declared for `fakecloud.state.shapes`, which checks a
+    # loaded file's rows against them).
+    admin_metadata: dict[str, dict[str, str]]
+    backups: dict[str, Backup]
+    messages: dict[str, Any]
+    transfers: dict[str, Transfer]
 
     def __init__(self) -> None:
         self.volumes: dict[str, Volume] = {}

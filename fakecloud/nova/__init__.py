@@ -30,12 +30,16 @@ call, ``unquiesce_instance`` a cast), and Nova's clients' ``image_api.<method>``
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fakecloud.errors import ConfigError
 from fakecloud.nova.config import UNIFIED_LIMITS_DRIVER_SINCE, NovaConfig
 from fakecloud.nova.db import NovaDB
 from fakecloud.nova.objects import DEFAULT_FLAVORS, Flavor
+
+if TYPE_CHECKING:
+    from fakecloud.nova.compute.manager import ComputeManager
+    from fakecloud.nova.server_groups import InstanceGroup
 
 __all__ = ["Nova", "NovaConfig"]
 
@@ -48,7 +52,7 @@ class Nova:
     flavor_ids: dict[str, int] | None = None
     flavor_projects: dict[str, tuple[str, ...]] | None = None
     #: Server groups by uuid (`fakecloud.nova.server_groups`), likewise from the first create.
-    server_groups: dict[str, Any] | None = None
+    server_groups: dict[str, InstanceGroup] | None = None
 
     def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
         from fakecloud.nova.compute.rpcapi import ComputeAPI
@@ -71,7 +75,7 @@ class Nova:
         self._compute_api: Any = None
         self._conductor: Any = None
         self._api: Any = None
-        self.hosts: dict[str, Any] = {}
+        self.hosts: dict[str, ComputeManager] = {}
         # nova.rpc.ALLOWED_EXMODS: Nova's own exceptions come back over RPC as *_Remote.
         kernel.rpc.allow_exception_module("fakecloud.nova.exception", "nova.exception")
         for index in range(1, self.config.compute_hosts + 1):

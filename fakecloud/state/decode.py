@@ -31,7 +31,7 @@ from random import Random
 from typing import Any
 
 from fakecloud.errors import StateError
-from fakecloud.state import kinds
+from fakecloud.state import kinds, shapes
 from fakecloud.state.lazy_random import LazyRandom
 
 _MISSING = object()
@@ -47,6 +47,7 @@ def graft(nodes: list[Any], template: Any) -> Any:
     grafter.match(template)
     root = grafter.make({"r": 0})
     grafter.fill()
+    grafter.check_shapes()
     for obj, field, value in grafter.retired:
         kinds.RETIRED[kinds.class_name(type(obj))][field](root, obj, value)
     return root
@@ -63,6 +64,8 @@ class _Grafter:
         #: (object, field, saved value) of the fields `kinds.RETIRED` moves elsewhere.
         self.retired: list[tuple[Any, str, Any]] = []
         self._root: Any = _MISSING
+        #: The type of each field of the template's objects the saved ones are (by node).
+        self._examples: dict[int, dict[str, type]] = {}
 
     def setting(self, node: list[Any]) -> Any:
         """The template's configuration, configuration section, switches or declared fault
@@ -121,6 +124,9 @@ class _Grafter:
                     if m not in seen:
                         seen.add(m)
                         queue.append((m, child_cand, path + step))
+            if kind == "obj" and self.targets.get(n) is cand:
+                # after its children: a part built on use is built now (`_field`)
+                self._examples[n] = shapes.template_fields(cand)
 
     def _same_kind(self, node: list[Any], cand: Any) -> bool:
         kind = node[0]
@@ -440,6 +446,18 @@ class _Grafter:
             complete = kinds.COMPLETED.get(kinds.class_name(type(obj)))
             if complete is not None:
                 getattr(obj, complete)()
+
+    def check_shapes(self) -> None:
+        """Refuse a record whose fields do not have the types fakecloud's code expects
+        (`fakecloud.state.shapes`): an edited file that would load and then fail on use."""
+        for n, node in enumerate(self.nodes):
+            if node[0] != "obj" or node[1] in kinds.BUILT_CLASSES:
+                continue
+            obj = self.made[n]
+            own = getattr(obj, "__dict__", None) or {}
+            fields = {key: own[key] if key in own else _get_field(obj, key) for key in node[2]}
+            where = self.paths.get(n, f"node {n}")
+            shapes.check_record(obj, fields, self._examples.get(n), where)
 
     def _fill(self, obj: Any, node: list[Any]) -> None:
         kind = node[0]

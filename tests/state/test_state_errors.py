@@ -203,7 +203,11 @@ def test_a_hand_edited_setting_of_the_wrong_type_is_refused_at_load_not_at_the_n
     data = json.loads(FORMAT_1.read_text())
     glance = _first(data["nodes"], lambda n: isinstance(n, dict) and "user_storage_quota" in n)
     glance["user_storage_quota"] = 0
-    with pytest.raises(StateError, match="damaged .*glance.user_storage_quota: expected str"):
+    with pytest.raises(
+        StateError,
+        match="GlanceConfig at cloud.glance.config is damaged: its field"
+        " 'user_storage_quota' holds int 0, expected str",
+    ):
         loads(json.dumps(data), cloud_class=Cloud)
 
 

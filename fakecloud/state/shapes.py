@@ -1,0 +1,397 @@
+"""Whether a loaded object graph has the shape fakecloud's code expects, field by field.
+
+A saved file is a graph of nodes (`fakecloud.state.encode`), and an edited one can be any graph:
+a server's record replaced by a list, a kernel's clock by a string, a field left out. The
+decoder builds whatever the file says, so such a world loaded and then failed on first use, a
+traceback in a request or in `run_until_idle`. This module checks each loaded record at load
+time instead, so a damaged file is refused naming the class, field and place:
+
+- a field the class **annotates** (a dataclass's fields, class-level annotations, and
+  ``self.NAME: TYPE = ...`` in its methods, read from its source once) must hold a
+  value of that type: atoms, fakecloud's classes, and the containers of them the annotation
+  names (``dict[str, Volume]``, ``list[str] | None``), one level of elements at a time (the
+  elements' own records are checked as records);
+- a field of an object the **template** has (a part of a freshly built cloud: Nova's database,
+  the kernel, the fault plan) must hold a value of the type the template held there, and no
+  field the template has may be left out;
+- a dataclass record must have every one of its fields; one with a default (a field added
+  since the file was saved) takes it.
+
+Only types are checked, never values: a status that is a string is taken as the file says.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import collections.abc
+import dataclasses
+import functools
+import inspect
+import itertools
+import re
+import sys
+import types
+import typing
+from typing import Any
+
+from fakecloud.errors import StateError
+from fakecloud.state import kinds
+
+_NONE = type(None)
+_NUMBERS = (int, float)
+#: The annotation of a field we cannot read (a name the module does not define at run time).
+_UNKNOWN = object()
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def template_fields(obj: Any) -> dict[str, type]:
+    """The type of each field a template object holds (before the saved state replaces it)."""
+    found: dict[str, type] = {}
+    d = getattr(obj, "__dict__", None)
+    if isinstance(d, dict):
+        found = {k: type(v) for k, v in d.items()}
+    for key in kinds.slot_names(type(obj)):
+        try:
+            found[key] = type(object.__getattribute__(obj, key))
+        except AttributeError:
+            pass
+    return found
+
+
+def check_record(obj: Any, fields: dict[str, Any], example: dict[str, type] | None, where: str):
+    """Raise `StateError` unless the loaded record `obj`'s saved `fields` (name -> value) have
+    the types its class annotates and, for a part of the template, the types the template had
+    (`example`); a dataclass field the file lacks takes its default, if it has one."""
+    cls = type(obj)
+    plan = _PLANS.get(cls) or _plan(cls)
+    name = plan.name
+    if plan.completes:
+        pass  # fills its own missing fields with today's defaults (`kinds.COMPLETED`)
+    elif plan.defaults is not None:
+        for key, default in plan.defaults.items():
+            if key not in fields:
+                if default is _UNKNOWN:
+                    _refuse(where, name, key, "is missing")
+                object.__setattr__(obj, key, default())
+    elif plan.required:
+        for key in plan.required - fields.keys():
+            _refuse(where, name, key, "is missing")
+    elif example is not None:
+        for key in example.keys() - fields.keys() - plan.exempt:
+            if not _has_default(cls, key):
+                _refuse(where, name, key, "is missing")
+    checks = plan.checks
+    for key, value in fields.items():
+        check = checks.get(key)
+        if check is not None:
+            if not check[0](value):
+                _refuse(where, name, key, f"holds {_what(value)}, expected {check[1]}")
+        elif example is not None and key not in plan.exempt and not _like(value, example, key):
+            _refuse(where, name, key, f"holds {_what(value)}, expected {example[key].__name__}")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """What `check_record` checks of a class's records, worked out once per class."""
+
+    name: str
+    completes: bool
+    exempt: frozenset[str]
+    #: A dataclass's fields: name -> a factory of its default (`_UNKNOWN`: none).
+    defaults: dict[str, Any] | None
+    required: frozenset[str]
+    #: field -> (check, what it expects), for the fields with a type to check.
+    checks: dict[str, tuple[Any, str]]
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    name = kinds.class_name(cls)
+    exempt = kinds.TRANSIENT.get(name, {}).keys() | set(kinds.CACHES.get(name, ()))
+    exempt |= set(kinds.RETIRED.get(name, {}))
+    defaults = None
+    if dataclasses.is_dataclass(cls):
+        defaults = {f.name: _default(f) for f in dataclasses.fields(cls) if f.name not in exempt}
+    required = frozenset(_REQUIRED[name]() - exempt) if name in _REQUIRED else frozenset()
+    checks = {}
+    for key, hint in _hints(cls).items():
+        check = _checker(hint)
+        if check is not None:
+            checks[key] = (check, _show(hint))
+    for (owner, key), special in _FIELDS.items():
+        if owner == name:
+            checks[key] = special
+    completes = name in kinds.COMPLETED
+    plan = _Plan(name, completes, frozenset(exempt), defaults, required, checks)
+    _PLANS[cls] = plan
+    return plan
+
+
+def _default(f: dataclasses.Field) -> Any:
+    if f.default is not dataclasses.MISSING:
+        value = f.default
+        return lambda: value
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory
+    return _UNKNOWN
+
+
+def _queue_entry(entry: Any) -> bool:
+    return (
+        type(entry) is tuple
+        and len(entry) == 4
+        and type(entry[0]) in _NUMBERS
+        and type(entry[1]) is not bool
+        and isinstance(entry[1], int)
+        and type(entry[2]) is int
+        and kinds.is_record_class(type(entry[3]))
+        and _has_callbacks(entry[3])
+    )
+
+
+def _has_callbacks(event: Any) -> bool:
+    # simpy iterates them (a tuple: no one waits); None once processed
+    return type(getattr(event, "callbacks", 0)) in (list, tuple, _NONE)
+
+
+#: Fields of other libraries' classes fakecloud fills its own way: (class, field) -> (check,
+#: what it expects).
+_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
+    ("simpy.core:Environment", "_queue"): (
+        lambda q: type(q) is list and all(map(_queue_entry, q)),
+        "a list of (time, priority, id, event) entries",
+    ),
+    ("simpy.core:Environment", "_now"): (lambda t: type(t) in _NUMBERS, "a number"),
+    ("simpy.core:Environment", "_eid"): (lambda c: type(c) is itertools.count, "a counter"),
+}
+
+
+def _instance_fields() -> set[str]:
+    from fakecloud.nova.objects import INSTANCE_FIELDS
+
+    return set(INSTANCE_FIELDS)
+
+
+#: The fields a record of a class that is no dataclass always has: class -> its names.
+_REQUIRED = {"fakecloud.nova.objects:Instance": _instance_fields}
+
+
+def _checker(hint: Any) -> Any:
+    """A function telling whether a value fits the annotation `hint` (a container: its
+    elements too), or None where anything fits."""
+    if hint is Any or hint is object or hint is _UNKNOWN or isinstance(hint, typing.TypeVar):
+        return None
+    if hint is None or hint is _NONE:
+        return _is_none
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        arms = [_checker(arm) for arm in args]
+        if None in arms:
+            return None
+        return lambda v: any(arm(v) for arm in arms)
+    if origin is typing.Literal:
+        return lambda v: v in args
+    if origin is typing.ClassVar or origin is typing.Annotated:
+        return _checker(args[0]) if args else None
+    if origin is None:
+        return _class_checker(hint)
+    if not isinstance(origin, type) or getattr(origin, "_is_protocol", False):
+        return None
+    if origin is collections.abc.Callable:
+        return callable
+    outer = _class_checker(origin)
+    inner = [_checker(arg) for arg in args if arg is not Ellipsis]
+    if not inner or all(i is None for i in inner):
+        return outer
+    anything = _anything
+    if issubclass(origin, collections.abc.Mapping) and len(args) == 2:
+        key, value = inner[0] or anything, inner[1] or anything
+        return lambda v: outer(v) and all(key(k) and value(x) for k, x in v.items())
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        each = [i or anything for i in inner]
+        return lambda v: outer(v) and len(v) == len(each) and all(map(_call, each, v))
+    if len(inner) == 1:
+        item = inner[0]
+        return lambda v: outer(v) and all(map(item, v))
+    return outer
+
+
+def _class_checker(hint: Any) -> Any:
+    if not isinstance(hint, type) or getattr(hint, "_is_protocol", False):
+        return None  # a NewType, a Protocol: not checked
+    if hint is float:
+        return lambda v: type(v) in _NUMBERS
+    if hint is int:
+        return lambda v: isinstance(v, int) and type(v) is not bool
+    if issubclass(hint, int):  # an IntEnum a file saved as its number (simpy's priorities)
+        return lambda v: isinstance(v, hint) or type(v) is int
+    return lambda v: isinstance(v, hint)
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def _anything(value: Any) -> bool:
+    return True
+
+
+def _call(check: Any, value: Any) -> bool:
+    return check(value)
+
+
+def _has_default(cls: type, key: str) -> bool:
+    """Whether `cls` gives `key` a class-level default (a file saved before the field was
+    added loads with it)."""
+    for klass in cls.__mro__:
+        if key in klass.__dict__ and not isinstance(
+            klass.__dict__[key], types.MemberDescriptorType
+        ):
+            return True
+    return False
+
+
+def _like(value: Any, examples: dict[str, type], key: str) -> bool:
+    """Whether a saved value may stand where a freshly built cloud holds a value of the type
+    `examples` gives `key` (or none)."""
+    example = examples.get(key, _NONE)
+    have = type(value)
+    if have is example or example is _NONE or example is kinds.FinishedGenerator:
+        return True
+    if example in _NUMBERS:
+        return have in _NUMBERS
+    return isinstance(value, example)
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """`cls`'s field annotations, resolved: the class's own, then those its methods give
+    (``self.volumes: dict[str, Volume] = {}``); a name its module cannot resolve is not
+    checked."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = {}
+        for klass in reversed(cls.__mro__):
+            module = sys.modules.get(klass.__module__)
+            # simpy's own annotations are not what fakecloud puts there (its queue holds
+            # fakecloud's events, which are no simpy Event): `_FIELDS` checks those.
+            if module is None or not klass.__module__.startswith("fakecloud."):
+                continue
+            own = {**_method_annotations(module, klass.__qualname__)}
+            own.update(klass.__dict__.get("__annotations__", {}))
+            for key, raw in own.items():
+                if isinstance(raw, str):
+                    raw = _resolve(module, raw)
+                if typing.get_origin(raw) is not typing.ClassVar:
+                    found[key] = raw
+        _HINTS[cls] = found
+    return found
+
+
+@functools.cache
+def _resolve(module: types.ModuleType, annotation: str) -> Any:
+    """What an annotation written as text names in `module` (`_UNKNOWN` if it names
+    nothing there)."""
+    scope = _scope(module)
+    if annotation.isidentifier():
+        return scope.get(annotation, _UNKNOWN)
+    try:
+        return eval(annotation, scope)  # noqa: S307 - fakecloud's own source text
+    except Exception:
+        return _UNKNOWN
+
+
+@functools.cache
+def _scope(module: types.ModuleType) -> dict[str, Any]:
+    return {**vars(builtins), **vars(typing), **_checking_imports(module), **vars(module)}
+
+
+@functools.cache
+def _source(module: types.ModuleType) -> str:
+    try:
+        return inspect.getsource(module)
+    except (OSError, TypeError):
+        return ""
+
+
+_SELF_ANNOTATION = re.compile(r"^[ \t]+self\.(\w+)[ \t]*:[ \t]*([^=\n]+?)[ \t]*(?:=|$)", re.M)
+_IMPORT = re.compile(r"^[ \t]*from (fakecloud[\w.]*) import (\([^)]*\)|[^\n]*)", re.M)
+
+
+@functools.cache
+def _checking_imports(module: types.ModuleType) -> dict[str, Any]:
+    """The classes a module imports only where they are used (``if TYPE_CHECKING:``, inside a
+    function) from fakecloud's own modules, which a loaded cloud has imported already."""
+    found: dict[str, Any] = {}
+    for source, names in _IMPORT.findall(_source(module)):
+        imported = sys.modules.get(source)
+        for name in names.strip("()").split(","):
+            name = name.strip().split(" as ")[-1].strip()
+            if imported is not None and isinstance(getattr(imported, name, None), type):
+                found[name] = getattr(imported, name)
+    return found
+
+
+def _method_annotations(module: types.ModuleType, qualname: str) -> dict[str, str]:
+    """The ``self.NAME: TYPE`` annotations in the body of the class `qualname` of `module`
+    (read from its source text with patterns: parsing every module costs half a second)."""
+    text = _source(module)
+    start, end, indent = 0, len(text), -1
+    for part in qualname.split("."):
+        found = [c for c in _classes(module).get(part, ()) if start <= c[1] < end and c[0] > indent]
+        if not found:
+            return {}
+        indent, start = found[0][0], found[0][1]
+        # the class ends at the next line indented no deeper that is not a closing bracket
+        ending = _block_end(indent).search(text, start, end)
+        end = ending.start() if ending else end
+    annotations: dict[str, str] = {}
+    for match in _SELF_ANNOTATION.finditer(text, start, end):
+        annotations.setdefault(match[1], match[2])
+    return annotations
+
+
+_CLASS = re.compile(r"^([ \t]*)class[ \t]+(\w+).*$", re.M)
+
+
+@functools.cache
+def _classes(module: types.ModuleType) -> dict[str, list[tuple[int, int]]]:
+    """Where each class statement of `module`'s source is: name -> [(indent, end of line)]."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match in _CLASS.finditer(_source(module)):
+        found.setdefault(match[2], []).append((len(match[1]), match.end()))
+    return found
+
+
+@functools.cache
+def _block_end(indent: int) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]{{0,{indent}}}[^\s)\]#]", re.M)
+
+
+def _refuse(where: str, cls: str, field: str, problem: str) -> None:
+    raise StateError(f"the saved {cls} at {where} is damaged: its field {field!r} {problem}")
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "None"
+    cls = type(value)
+    if kinds.is_record_class(cls):
+        return f"a {cls.__qualname__}"
+    return f"{cls.__name__} {value!r}"[:80] if cls in kinds.ATOMS else f"a {cls.__name__}"
+
+
+def _show(hint: Any) -> str:
+    """An annotation as its source would spell it (``dict[str, Instance] | None``)."""
+    if hint is None or hint is _NONE:
+        return "None"
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return " | ".join(map(_show, args))
+    if origin is not None and args:
+        name = getattr(origin, "__name__", str(origin))
+        return f"{name}[{', '.join('...' if a is Ellipsis else _show(a) for a in args)}]"
+    return getattr(hint, "__name__", str(hint).replace("typing.", ""))
