@@ -21,6 +21,7 @@ from __future__ import annotations
 import waitress.task
 from waitress.utilities import BadRequest
 
+from fakecloud.transport.header_size import HeaderLimitParser, HeaderRefusal
 from fakecloud.transport.keepalive import KeepAliveChannel
 
 EVENTLET_BAD_LENGTH = b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\nContent-length: 0\r\n\r\n"
@@ -31,22 +32,28 @@ _WAITRESS_BAD_LENGTH = "Content-Length is invalid"
 
 
 class EventletLengthErrorTask(waitress.task.ErrorTask):
-    """waitress's error task, answering a bad Content-Length with eventlet's bytes."""
+    """waitress's error task, answering a bad Content-Length (and a head too long,
+    `fakecloud.transport.header_size`) with eventlet's bytes."""
 
     def execute(self) -> None:
-        """Write eventlet's answer for a bad length (and close after it); waitress's own
-        page for every other parse error."""
+        """Write eventlet's answer for a bad length or a refused head (and close after it);
+        waitress's own page for every other parse error."""
         error = self.request.error
-        if not (isinstance(error, BadRequest) and error.body == _WAITRESS_BAD_LENGTH):
+        if isinstance(error, HeaderRefusal):
+            answer = error.answer
+        elif isinstance(error, BadRequest) and error.body == _WAITRESS_BAD_LENGTH:
+            answer = EVENTLET_BAD_LENGTH
+        else:
             super().execute()
             return
         self.wrote_header = True  # the bytes below are the whole answer, head included
         self.close_on_finish = True
-        self.channel.write_soon(EVENTLET_BAD_LENGTH)
+        self.channel.write_soon(answer)
 
 
 class ServiceChannel(KeepAliveChannel):
     """The channel each service port serves: keep-alive after bodiless answers
-    (`KeepAliveChannel`) and eventlet's answer to a bad Content-Length."""
+    (`KeepAliveChannel`), eventlet's answers to a bad Content-Length and to a head too long."""
 
     error_task_class = EventletLengthErrorTask
+    parser_class = HeaderLimitParser

@@ -8,6 +8,11 @@ import struct
 import pytest
 
 from fakecloud.transport.bad_length import EVENTLET_BAD_LENGTH
+from fakecloud.transport.header_size import (
+    HEADER_LINE_TOO_LONG,
+    HEADERS_TOO_LARGE,
+    MAX_HEADER_LINE,
+)
 from fakecloud.transport.server import FakecloudServer
 from fakecloud.transport.wsgi import lock_for
 
@@ -167,6 +172,54 @@ def test_the_legacy_v2_pipeline_over_http(server):
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
     assert b"openstack-api-version" not in answer.lower() and b"\r\nvary" not in answer.lower()
     assert f"/v2/{project}/flavors/1".encode() in answer
+
+
+def _head(extra):
+    return b"GET /v2.1/servers HTTP/1.1\r\nHost: x\r\n" + extra + b"Connection: close\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "extra, answer",
+    [
+        # a line of 16,384 bytes with its CRLF: nova's [wsgi] max_header_line is eventlet's limit
+        (b"X-Big: " + b"a" * (MAX_HEADER_LINE - 9) + b"\r\n", HEADER_LINE_TOO_LONG),
+        (b"X-Big: " + b"a" * 300_000 + b"\r\n", HEADER_LINE_TOO_LONG),  # was waitress's 431
+        # 70 lines of 1,000 bytes: over eventlet's 65,536 bytes of header lines
+        (b"".join(b"X-%02d: " % i + b"a" * 992 + b"\r\n" for i in range(70)), HEADERS_TOO_LARGE),
+    ],
+    ids=["line-at-the-limit", "line-of-300k", "70k-of-lines"],
+)
+def test_a_head_too_long_gets_eventlets_empty_400(server, extra, answer):
+    # eventlet.wsgi's FileObjectForHeaders (0.20.0 to 0.41.x): these bytes and nothing more
+    assert answer.startswith(b"HTTP/1.0 400 Header")
+    out = bytearray()
+    with socket.create_connection(address(server, "compute"), timeout=TIMEOUT) as sock:
+        try:  # the server answers and closes before it has read all: the rest may be reset
+            sock.sendall(_head(extra))
+            while chunk := sock.recv(1 << 16):
+                out += chunk
+        except (BrokenPipeError, ConnectionResetError):
+            out += sock.recv(1 << 16) if not out else b""
+    assert bytes(out) == answer
+
+
+def test_a_head_just_within_the_limits_is_served(server):
+    line = b"X-Big: " + b"a" * (MAX_HEADER_LINE - 10) + b"\r\n"  # 16,383 bytes
+    assert exchange(server, "compute", _head(line)).startswith(b"HTTP/1.1 401 ")
+
+
+@pytest.mark.parametrize(
+    "target", ["http://HOST/v2.1/servers", "http://elsewhere.example/v2.1/servers"]
+)
+def test_an_absolute_form_target_is_served_as_its_path(server, target):
+    # RFC 9112 3.2.2: a server must accept it; Apache (devstack's front) and paste's URLMap
+    # (under eventlet) both route it by its path: Nova's 401 for /v2.1/servers, not its versions
+    host = server.urls["compute"][len("http://") :]
+    data = (
+        f"GET {target.replace('HOST', host)} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    answer = exchange(server, "compute", data.encode())
+    assert answer.startswith(b"HTTP/1.1 401 Unauthorized"), answer[:200]
 
 
 OVER = 114688 + 1
