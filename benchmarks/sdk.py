@@ -3,9 +3,18 @@
 The flow (boot from volume, wait ACTIVE, createImage with wait, delete, wait gone) runs through
 real openstacksdk inside ``cloud.intercept()``. Fakecloud's own share is the flow minus a
 *replay*: the same client code run again with every HTTP response served from a recording of
-the flow (built into urllib3 responses as the network would give them; ``time.sleep`` still
-bound to the idle cloud's clock), so the difference is what fakecloud spends serving and
-simulating.
+the flow (built into urllib3 responses as the network would give them, which ``requests``
+then reads; ``time.sleep`` still bound to the idle cloud's clock). So the share is what the
+flow costs beyond a network that answers for free: fakecloud's serving and simulating, less
+what its transport saves the client against that network (the intercept hands ``requests``
+its response with the body already read, no urllib3 read and no cookie pass).
+
+The replay's client therefore does more than the flow's (some 1,200 Python calls of a
+flow's 420,000): the share is not all of fakecloud's own work. A second replay serves the
+same recording the way the intercept does (`Recording.send_read`: the intercept's own
+response builder, the body already read), so that its client does exactly the flow's work:
+the flow minus that replay is fakecloud's serving and simulating alone (and the call log
+it keeps). `split_calls` counts where each one's Python calls go.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import cProfile
 import http.client
 import pstats
+import sys
 from collections.abc import Callable
 from io import BytesIO
 from typing import Any
@@ -25,7 +35,11 @@ from requests.adapters import HTTPAdapter
 from urllib3 import HTTPHeaderDict, HTTPResponse
 
 from fakecloud import Cloud
+from fakecloud.sim.clock import ClockBridge
+from fakecloud.transport.gateway import Gateway
 from fakecloud.transport.intercept import Intercept
+from fakecloud.transport.requests_response import built_response
+from fakecloud.transport.urllib3_response import raw_response
 
 
 def flow(conn: Any, flavor_id: str, mapping: list, n: int) -> None:
@@ -88,17 +102,40 @@ class Recording:
         )
         return adapter.build_response(request, raw)
 
+    def send_read(
+        self, adapter: HTTPAdapter, request: Any, stream: bool = False, **kwargs: Any
+    ) -> Any:
+        """``HTTPAdapter.send`` answered from the recording as the intercept answers: its
+        urllib3 and ``requests`` responses built by the intercept's own builders, the body
+        already read unless streamed (what `fakecloud.transport.intercept` gives the client,
+        without the cloud behind it and without its call log)."""
+        method, url, status, headers, body = self.items[self._next]
+        self._next += 1
+        if (method, url) != (request.method, request.url):
+            raise SystemExit(
+                f"replay diverged: {request.method} {request.url}, recorded {method} {url}"
+            )
+        fp = BytesIO(body)
+        if stream:
+            return built_response(adapter, request, raw_response(status, method, headers, body, fp))
+        fp.seek(len(body))
+        response = built_response(adapter, request, raw_response(status, method, headers, body, fp))
+        response._content = body
+        response._content_consumed = True
+        return response
+
     def rewind(self) -> None:
         """Serve from the first recorded response again."""
         self._next = 0
 
 
 def sdk_flow(quick: bool, peer: Peer | None = None) -> list[Result]:
-    """The openstacksdk flow: whole flow CPU ms, its replay, and fakecloud's share; the peer's
-    flow sampled after each of ours."""
+    """The openstacksdk flow: whole flow CPU ms, its replay, fakecloud's share, and its serving
+    and simulating alone (against a replay whose client does the flow's work); the peer's flow
+    sampled after each of ours."""
     runs = 2 if quick else 25
     cloud = Cloud(config=UNLIMITED)
-    flows, replays, requests_per_flow = [], [], []
+    flows, replays, replays_read, requests_per_flow = [], [], [], []
     # cloud.intercept() with a call log long enough to slice one flow's calls out of it.
     with Intercept(cloud, keep_calls=100_000) as intercept:
         conn, flavor, mapping = _prepare(cloud)
@@ -110,17 +147,26 @@ def sdk_flow(quick: bool, peer: Peer | None = None) -> list[Result]:
             recording.record(intercept.calls[before:])
             requests_per_flow.append(len(recording.items))
             # The replay: same client, same calls, the recorded answers; clock still bound.
-            with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
+            with mock.patch.object(HTTPAdapter, "send", _bound(recording.send)):
                 replays += repeat(lambda n=n: flow(conn, flavor, mapping, n), 1, warmup=0)
+            recording.rewind()
+            with mock.patch.object(HTTPAdapter, "send", _bound(recording.send_read)):
+                replays_read += repeat(lambda n=n: flow(conn, flavor, mapping, n), 1, warmup=0)
             if peer:
                 peer.sample("flow")
         calls = _calls_per_flow(intercept, lambda: flow(conn, flavor, mapping, runs))
+        split = _split_per_flow(intercept, lambda: flow(conn, flavor, mapping, runs + 1))
     whole = cost_ms("openstacksdk flow (BFV, snapshot+wait, delete)", flows, None)
     replay = cost_ms("openstacksdk flow replayed (client only)", replays, None)
     # Each flow's replay runs right after it: their difference is measured in the same moment of
     # a machine whose speed drifts, and the median of those differences is the share.
     share = [f - r for f, r in zip(flows, replays, strict=True)]
     own = cost_ms("openstacksdk flow: fakecloud's own share", share, 2.0)
+    served = cost_ms(
+        "openstacksdk flow: fakecloud serving and simulating",
+        [f - r for f, r in zip(flows, replays_read, strict=True)],
+        None,
+    )
     whole.extra["requests_per_flow"] = requests_per_flow[-1]
     if peer:
         whole.peer = peer.summary("flow")
@@ -129,22 +175,58 @@ def sdk_flow(quick: bool, peer: Peer | None = None) -> list[Result]:
             "of ours"
         )
     own.extra.update(calls_flow=calls[0], calls_replay=calls[1], calls_share=calls[0] - calls[1])
+    own.extra.update(split)
     own.note = (
         f"Python calls per flow {calls[0]:,}, its replay {calls[1]:,}: fakecloud's share "
-        f"{calls[0] - calls[1]:,} calls (a count the machine's load cannot spoil)"
+        f"{calls[0] - calls[1]:,} calls (a count the machine's load cannot spoil); of a flow "
+        f"after it, {_share_words(split)}"
     )
-    return [whole, replay, own]
+    served.note = (
+        "the flow less a replay whose client does the flow's work (the recorded answers built "
+        "by the intercept's own response builders, the body already read): of a flow, "
+        f"{_total(split, 'flow') - _total(split, 'read'):,} calls (the client "
+        f"{split['flow_client'] - split['read_client']:+,} against that replay's)"
+    )
+    return [whole, replay, own, served]
+
+
+def _share_words(split: dict[str, int]) -> str:
+    """Where a flow's share of Python calls goes, in words."""
+    fewer = split["replay_client"] - split["flow_client"]
+    return (
+        f"serving {split['flow_serving']:,}, the simulation in the client's sleeps "
+        f"{split['flow_sleeps'] - split['replay_sleeps']:,} beyond the replay's, the intercept "
+        f"turning answers into responses {split['flow_transport']:,} against the replay's send "
+        f"{split['replay_transport']:,}, and the client {fewer:,} "
+        "fewer than the replay's (the intercept's answers come with their body read)"
+    )
+
+
+def _total(split: dict[str, int], run: str) -> int:
+    """All the Python calls of one `run` (``flow``, ``replay``, ``read``) of `split`."""
+    return sum(count for key, count in split.items() if key.startswith(run + "_"))
+
+
+def _measured_with_replays(
+    intercept: Intercept, work: Callable[[], None], measure: Callable[[Any], Any], *sends: str
+) -> list[Any]:
+    """`measure(work)` of one more flow, then of its replay through each of the `Recording`
+    methods named in `sends` (``send``, ``send_read``)."""
+    before = len(intercept.calls)
+    measured = [measure(work)]
+    recording = Recording()
+    recording.record(intercept.calls[before:])
+    for name in sends:
+        recording.rewind()
+        with mock.patch.object(HTTPAdapter, "send", _bound(getattr(recording, name))):
+            measured.append(measure(work))
+    return measured
 
 
 def _calls_per_flow(intercept: Intercept, work: Callable[[], None]) -> tuple[int, int]:
     """Python calls (cProfile's count, built-ins included) of one more flow and of its replay:
     a deterministic measure of the same share, for A/B comparisons on a busy machine."""
-    before = len(intercept.calls)
-    flow_calls = _count_calls(work)
-    recording = Recording()
-    recording.record(intercept.calls[before:])
-    with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
-        replay_calls = _count_calls(work)
+    flow_calls, replay_calls = _measured_with_replays(intercept, work, _count_calls, "send")
     return flow_calls, replay_calls
 
 
@@ -156,11 +238,51 @@ def _count_calls(work: Callable[[], None]) -> int:
     return pstats.Stats(profile).total_calls
 
 
-def _bound(recording: Recording) -> Callable[..., Any]:
-    def send(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
-        return recording.send(adapter, request, *args, **kwargs)
+def _split_per_flow(intercept: Intercept, work: Callable[[], None]) -> dict[str, int]:
+    """`split_calls` of one more flow, of its replay and of its replay as the intercept answers
+    (`Recording.send_read`), as ``flow_client``, ``flow_serving`` ... ``read_sleeps``."""
+    splits = _measured_with_replays(intercept, work, split_calls, "send", "send_read")
+    return {
+        f"{run}_{part}": count
+        for run, split in zip(("flow", "replay", "read"), splits, strict=True)
+        for part, count in split.items()
+    }
 
-    return send
+
+def split_calls(work: Callable[[], None]) -> dict[str, int]:
+    """The Python calls of `work()` (built-ins included, as cProfile counts them) by where they
+    run: ``serving`` inside the gateway, ``transport`` in the rest of ``HTTPAdapter.send``
+    (whatever answers there: the intercept or a recording), ``sleeps`` inside a bound
+    ``time.sleep``, ``client`` everywhere else."""
+    regions = {
+        HTTPAdapter.send.__code__: "transport",
+        Gateway.handle_url.__code__: "serving",
+        ClockBridge._sleep.__code__: "sleeps",
+    }
+    counts = dict.fromkeys(("client", "transport", "serving", "sleeps"), 0)
+    inside: list[tuple[Any, str]] = []
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" or event == "c_call":
+            counts[inside[-1][1] if inside else "client"] += 1
+            if event == "call" and frame.f_code in regions:
+                inside.append((frame, regions[frame.f_code]))
+        elif event == "return" and inside and inside[-1][0] is frame:
+            inside.pop()
+
+    sys.setprofile(profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return counts
+
+
+def _bound(send: Callable[..., Any]) -> Callable[..., Any]:
+    def replayed(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return send(adapter, request, *args, **kwargs)
+
+    return replayed
 
 
 def fresh_start(quick: bool, peer: Peer | None = None) -> Result:
@@ -211,7 +333,7 @@ def slow_upload_wait(quick: bool) -> Result:
         virtual_s = cloud.now - started
         recording = Recording()
         recording.record(intercept.calls[before:])
-        with mock.patch.object(HTTPAdapter, "send", _bound(recording)):
+        with mock.patch.object(HTTPAdapter, "send", _bound(recording.send)):
             replays = repeat(wait, 1, warmup=0)
     result = cost_ms("openstacksdk waits out a 10-min upload", samples, 1000.0)
     polls = sum(1 for method, *_ in recording.items if method == "GET")
