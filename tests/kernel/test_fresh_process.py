@@ -10,6 +10,8 @@ HEAVY += ("jsonschema", "faker")
 
 SCRIPT = f"""\
 import sys
+import fakecloud.cli
+print('the cli imported:', [m for m in ('fakecloud.mocking', 'unittest') if m in sys.modules])
 from fakecloud.sim.kernel import Kernel
 from fakecloud.identity import Keystone
 Keystone(Kernel()).token_for('demo')
@@ -23,14 +25,17 @@ print('sections:', c.kernel.config.image_api.num_retries, c.kernel.config.volume
 
 
 def test_a_fresh_process_builds_keystone_alone_then_a_cloud_with_novas_client_sections():
-    """Building Keystone imports no client or policy library. Then ``image_api`` and
-    ``volume_api`` (Nova's Glance and Cinder clients, not imported yet) are known to the first
-    cloud: they were registered only when their modules were first imported, after the first
-    cloud's config was built, so a fresh process refused them ("unknown config section
-    'image_api'") and a second cloud in the same process saved other bytes than the first."""
+    """The package and its CLI's entry import no `fakecloud.mock` (nor its unittest: no
+    command needs them). Building Keystone imports no client or policy library. Then
+    ``image_api`` and ``volume_api`` (Nova's Glance and Cinder clients, not imported yet) are
+    known to the first cloud: they were registered only when their modules were first
+    imported, after the first cloud's config was built, so a fresh process refused them
+    ("unknown config section 'image_api'") and a second cloud in the same process saved other
+    bytes than the first."""
     done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == [
+        "the cli imported: []",
         "keystone imported: []",
         "before the cloud: []",
         "sections: 1 0.01",
