@@ -90,6 +90,16 @@ KEPT_ON_RESET: dict[str, tuple[str, ...]] = {
     "fakecloud.sim.trace:Trace": ("_by_form", "_at", "_other"),
 }
 
+#: Wiring a recycled world (`fakecloud.state.recycle`) keeps across its resets: by class, the
+#: field of a `RESET` REST service that a run built on first use. A fork starts without it and
+#: builds it again (about 55,000 instructions of an explored seed of a createImage race); a
+#: reset world keeps the one the runs before built, when nothing it may hold was made by the
+#: run that built or used it: every other part of its owner and of the kernel is after the
+#: reset the object it was at the run's end (not a part the world lacked, built on use). Only
+#: for a service holding no state: Nova's routes, controllers and formatters hold its parts,
+#: its kernel's clock and settings, and memos of link roots that the configuration decides.
+KEPT_WIRING: dict[str, str] = {"fakecloud.nova:Nova": "_api"}
+
 #: Attributes that are not saved: a saved file leaves them out (not even their reset value),
 #: and a fork or a loaded cloud starts them at the default given (a callable default is called
 #: for a fresh one). Only for what is derived from the rest of the state or only makes work

@@ -14,12 +14,13 @@ What a run made (new servers, events, processes) is dropped by the refill, so it
 as before. Only what `kinds.KEPT_ON_RESET` names is left as the runs made it: learning that
 decides how an object stores what it is given, not what it answers (the trace's families and
 site slots: a seed's events then read back as on a fresh fork, stored as a trace that had met
-them before stores them). A run's processes still suspended are closed first (as the
-collector would close them in a dropped fork), so no ``finally`` of theirs runs on the reset
-world later. A record that gained an attribute, or whose fields Python moved into a dict of
-their own (an attribute deleted, ``vars()`` read), is found after the reset by the count of
-what it holds (its `gc.get_referents`); the graph is then dropped and the next fork made
-anew. Plans holding
+them before stores them); and a REST service's wiring that a run built on first use
+(`kinds.KEPT_WIRING`) is put back after the reset while what it holds is still the world's. A
+run's processes still suspended are closed first (as the collector would close them in a
+dropped fork), so no ``finally`` of theirs runs on the reset world later. A record that
+gained an attribute, or whose fields Python moved into a dict of their own (an attribute
+deleted, ``vars()`` read), is found after the reset by the count of what it holds (its
+`gc.get_referents`); the graph is then dropped and the next fork made anew. Plans holding
 something this reset does not cover (a Faker, a dict or list subclass, a random generator of
 a subclass, a closure's empty cell, a hashed container keyed by a counter) never recycle: every
 `fork` is a new replay.
@@ -56,7 +57,8 @@ class Recycler:
         self._replica = replica
         if replica.recycled is None:
             replica.recycled = _compiled(replica.plan)
-        self._kept: Any = None  # (root, slots, refills, checked, count, records, classes)
+        # (root, slots, refills, checked, count, records, classes, wired)
+        self._kept: Any = None
         self._lent: Any = None
 
     def fork(self) -> Any:
@@ -80,10 +82,13 @@ class Recycler:
         reset = self._replica.recycled
         if lent is None or reset is _UNCOVERED:
             return
-        root, slots, refills, checked, count, records, classes = lent
+        root, slots, refills, checked, count, records, classes, wired = lent
         _close_processes(root.kernel)
         collector.release(id(root.kernel))  # what the kernel's collection would do
+        kept = _still_held(wired)
         reset(slots, refills)
+        for owner, field, value in kept:
+            owner.__dict__[field] = value
         # after the reset a record or function holds at least what it held: one holding
         # more (a slot set that was not, a function's attribute) shows in the total; and a
         # record's class is its own again (only the random generators' change, rearmed)
@@ -106,7 +111,56 @@ class Recycler:
         checked = tuple(slots[s] for s in reset.checked)
         records = tuple(slots[s] for s in reset.records)
         count = len(gc.get_referents(*checked))
-        return (root, slots, refills, checked, count, records, list(map(type, records)))
+        classes = list(map(type, records))
+        return (
+            root,
+            slots,
+            refills,
+            checked,
+            count,
+            records,
+            classes,
+            _wired(records, root.kernel),
+        )
+
+
+def _wired(records: Any, kernel: Any) -> tuple:
+    """Each of `records` whose class keeps its wiring across resets (`kinds.KEPT_WIRING`):
+    (record, field, its `_parts`, the kernel's)."""
+    out = []
+    for record in records:
+        field = kinds.KEPT_WIRING.get(kinds.class_name(record.__class__))
+        if field is not None:
+            out.append((record, field, _parts(record, field), _parts(kernel, None)))
+    return tuple(out)
+
+
+def _parts(obj: Any, field: str | None) -> tuple:
+    """What `obj` holds after a reset that a wiring may hold: its fields but `field` and those
+    holding atoms, a None (a part not built yet) included; with how many fields it has."""
+    fields = obj.__dict__
+    atoms = kinds.ATOMS
+    keys = tuple(
+        k for k, v in fields.items() if k != field and (v is None or v.__class__ not in atoms)
+    )
+    return (obj, keys, tuple(map(fields.__getitem__, keys)), len(fields))
+
+
+def _still_held(wired: tuple) -> list:
+    """At a run's end: (owner, field, wiring) of each wiring built whose owner and kernel hold
+    what they will hold after the reset (see `kinds.KEPT_WIRING`)."""
+    out = []
+    for owner, field, *parts in wired:
+        value = owner.__dict__.get(field)
+        if value is not None and all(map(_holds, parts)):
+            out.append((owner, field, value))
+    return out
+
+
+def _holds(parts: tuple) -> bool:
+    obj, keys, values, count = parts
+    fields = obj.__dict__
+    return len(fields) == count and all(map(operator.is_, map(fields.get, keys), values))
 
 
 def _kept_across_resets(records: Any) -> set[int]:

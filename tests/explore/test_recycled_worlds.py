@@ -19,7 +19,7 @@ def _same_seeds(case, seeds):
     ready = Prepared(case)
     ready.world.plan()
     worlds = ready.world.recycling()
-    clouds = []
+    clouds, apis = [], []
     for seed in seeds:
         fresh = ready.play(seed)
         again = ready.play(seed, world=worlds)
@@ -27,8 +27,9 @@ def _same_seeds(case, seeds):
         assert again.decisions == fresh.decisions
         assert outcome_of(again, seed) == outcome_of(fresh, seed)
         clouds.append(again.result.cloud)
+        apis.append(again.result.cloud.nova.__dict__["_api"])  # Nova's REST service it used
         worlds.release()
-    return clouds
+    return clouds, apis
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def _same_seeds(case, seeds):
     ],
 )
 def test_a_recycled_world_plays_each_seed_as_a_fresh_fork(name, seeds):
-    clouds = _same_seeds(load(ROOT / "scenarios" / name).cases[0], seeds)
+    clouds, _ = _same_seeds(load(ROOT / "scenarios" / name).cases[0], seeds)
     assert all(cloud is clouds[0] for cloud in clouds)  # one world, reset each time
 
 
@@ -67,6 +68,19 @@ def test_a_field_a_run_added_to_a_record_is_gone_after_the_reset(shared_link):
     assert again is cloud
     assert not hasattr(again.kernel.env, "added_by_the_run")
     assert not hasattr(again.kernel.trace, "put_aside")
+
+
+def test_a_reset_drops_novas_rest_service_when_its_seed_built_parts_the_world_lacked(
+    shared_link,
+):
+    worlds, cloud = _world(Prepared(load(shared_link).cases[0]))
+    assert cloud.nova.__dict__.get("_instance_snapshot_store") is None  # no Nova in its setup
+    assert cloud.nova.api is not None  # built with the parts it holds, the store among them
+    worlds.release()
+    again = worlds.fork()
+    assert again is cloud
+    assert again.nova.__dict__["_api"] is None  # a new one is built on use, as in a fork
+    assert again.nova.__dict__.get("_instance_snapshot_store") is None
 
 
 def test_a_world_the_reset_cannot_put_back_is_forked_anew(shared_link):
@@ -115,7 +129,10 @@ def test_a_reset_keeps_what_the_seeds_taught_the_trace_and_seeds_still_read_as_f
     # which shapes its families met decides only how a trace stores an event: a recycled
     # world keeps it (the next seed meets its sites as known ones), reading back the same
     case = load(ROOT / "scenarios/races/concurrent_createimage_500.yaml").cases[0]
-    clouds = _same_seeds(case, (3, 4, 5))  # each seed's JSONL == a fresh fork's
+    clouds, apis = _same_seeds(case, (3, 4, 5))  # each seed's JSONL == a fresh fork's
+    # and Nova's REST service, which a fork builds again, is the one the first seed built
+    # (kinds.KEPT_WIRING: the world had every part of Nova it holds)
+    assert apis[0] is not None and all(api is apis[0] for api in apis)
     world = Prepared(case).world.cloud.trace
     kept = clouds[0].trace
     learnt = sum(len(slot) for slot in kept._at if slot.__class__ is dict)
