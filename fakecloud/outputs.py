@@ -25,12 +25,12 @@ def output_problem(
     path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = (), make_folders: bool = False
 ) -> str | None:
     """Why `path` cannot be written as an output, or None: it is a directory, its folder is
-    missing (unless the command makes folders) or not a folder, or it is one of the `inputs`
-    (the files the command reads)."""
+    missing (unless the command makes folders), not a folder or not writable, or it is one of
+    the `inputs` (the files the command reads)."""
     target = Path(path)
     if target.is_dir():
         return "it is a directory"
-    problem = None if make_folders else folder_problem(target)
+    problem = None if make_folders else folder_problem(target) or _unwritable(target)
     if problem is None and target.exists():
         for source in inputs:
             try:
@@ -48,6 +48,25 @@ def folder_problem(path: str | os.PathLike) -> str | None:
         return f"its folder {folder} does not exist"
     if not folder.is_dir():
         return f"{folder} is not a folder"
+    return None
+
+
+def _unwritable(target: Path) -> str | None:
+    """Why no file can be made beside `target` (the temporary file `write_atomic` renames over
+    it: a read-only folder, another user's, ``/proc``), or None. A device or a pipe, written
+    through, needs none."""
+    try:
+        if not stat.S_ISREG(os.stat(target).st_mode):
+            return None
+    except OSError:
+        pass
+    folder = Path(os.path.realpath(target)).parent
+    try:
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        return f"its folder {folder} is not writable ({exc.strerror})"
+    os.close(handle)
+    os.unlink(temp)
     return None
 
 

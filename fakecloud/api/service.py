@@ -117,6 +117,12 @@ class ApiService:
     #: api-paste.ini, every release): ``normalize_url`` turns each run of ``/`` in the path
     #: into one before any middleware or router reads it (`collapse_slashes`).
     paste_urlmap = False
+    #: Whether that URLMap reads the path before anything else (Nova's and Cinder's
+    #: ``[composite:osapi_*]``): a path given as a whole URL (``http://host/v2.1/servers``, the
+    #: ``PATH_INFO`` eventlet.wsgi passes for an absolute-form request-target) is routed by its
+    #: path, ``normalize_url`` dropping the scheme and host (`without_host`). Glance's version
+    #: negotiation reads it first, and answers its version list.
+    urlmap_outermost = False
     #: A method ``(req) -> Response | None`` for a service whose outermost application may
     #: answer before keystonemiddleware reads the token (`Gateway.handle` calls it first);
     #: None: nothing stands there.

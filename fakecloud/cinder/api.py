@@ -252,6 +252,7 @@ class CinderApi(ApiService):
 
     name = "cinder"
     paste_urlmap = True
+    urlmap_outermost = True
     request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
     #: keystonemiddleware's 401 passes back through oslo.middleware's ``RequestId`` alone
     #: (``x-openstack-request-id``): ``x-compute-request-id`` is ``wsgi.Resource``'s and

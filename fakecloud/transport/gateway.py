@@ -185,7 +185,7 @@ class Gateway:
         if api is None:
             return self._unmounted(mount, method, path)
         if "//" in path and getattr(api, "paste_urlmap", False):
-            path = collapse_slashes(path)
+            path = collapse_slashes(without_host(path) if api.urlmap_outermost else path)
         if len(body) > self.kernel.config.oslo_middleware.max_request_body_size:
             refused = self._size_limit(mount, method, path, headers, len(body))
             if refused is not None:
@@ -406,6 +406,20 @@ def collapse_slashes(path: str) -> str:
     ``/`` included (``/v2.1//servers`` is ``/v2.1/servers``, ``/v2/images//`` is
     ``/v2/images/``)."""
     return _SLASHES.sub("/", path)
+
+
+_ABSOLUTE = re.compile("^(http|https)://", re.I)
+
+
+def without_host(path: str) -> str:
+    """The path of a whole URL given as the path, as ``paste.urlmap.URLMap.normalize_url``
+    reads one (``http://host/v2.1/servers`` is ``/v2.1/servers``, ``https://host`` is ``""``);
+    any other path as it is."""
+    match = _ABSOLUTE.search(path)
+    if match is None:
+        return path
+    rest = path[match.end() :]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else ""
 
 
 def mount_path(url: str) -> str:

@@ -32,6 +32,19 @@ def test_double_slashes_are_collapsed_before_the_token_is_read(cloud):
     assert cloud.request("compute", "GET", "//", user=None).status == 200  # '/': the list
 
 
+def test_a_whole_url_given_as_the_path_is_routed_by_its_path(cloud):
+    """``URLMap.normalize_url`` drops ``http(s)://host`` first (the ``PATH_INFO`` eventlet.wsgi
+    passes for an absolute-form request-target): Nova's and Cinder's answer for the path, was
+    Nova's 300 version list and Cinder's 404; Glance's version negotiation reads the path
+    first (``http:`` is no version) and answers its version list."""
+    resp = cloud.request("compute", "GET", "http://compute.fakecloud.test/v2.1/servers")
+    assert resp.status == 200 and resp.json() == {"servers": []}
+    assert cloud.request("compute", "GET", "HTTPS://elsewhere").status == 200  # '': the list
+    volumes = cloud.request("volume", "GET", "http://x/v3/{project_id}/volumes")
+    assert volumes.status == 200 and volumes.json() == {"volumes": []}
+    assert cloud.request("image", "GET", "http://x/v2/images").status == 300
+
+
 @pytest.mark.parametrize(
     ("path", "accept"),
     [

@@ -3,6 +3,7 @@
 one line and status 130, and an interrupted write leaves the old file whole."""
 
 import os
+import re
 
 import pytest
 
@@ -121,6 +122,23 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_work(
     assert (status, last) == (2, expected)
     assert scenario.read_text() == TINY  # the input is never overwritten
     assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]  # nothing written
+
+
+@pytest.mark.parametrize(
+    "argv", [["explore", "tiny.yaml", "--seeds", "2", "--json"], ["run", "tiny.yaml", "--trace"]]
+)
+def test_an_output_in_a_folder_no_file_can_be_made_in_is_refused_before_any_work(
+    scenario, capsys, argv
+):
+    """``/proc`` (or, not as root, any folder of another user): explore ran all its seeds
+    and only then said "cannot write /proc/t.json: No such file or directory"."""
+    status, last = run_cli(capsys, *argv, "/proc/t.json")
+    assert status == 2
+    assert re.fullmatch(
+        f"fakecloud {argv[0]}: cannot write /proc/t.json: its folder /proc is not writable "
+        r"\((No such file or directory|Permission denied)\)",
+        last,
+    ), last
 
 
 def test_serve_refuses_a_state_path_it_could_not_save_to_at_shutdown(tmp_path, capsys):

@@ -182,6 +182,7 @@ class NovaApiService(ApiService):
 
     name = "nova"
     paste_urlmap = True
+    urlmap_outermost = True
     request_id_headers = ()  # added by `_finish`, from the request's own id
     #: ``compute_req_id``'s (``ComputeReqIdMiddleware``: oslo's header and its compat one) on
     #: keystonemiddleware's 401 behind it.
