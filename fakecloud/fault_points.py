@@ -199,8 +199,8 @@ _FIXED: tuple[FaultPoint, ...] = (
     ),
     FaultPoint(
         "nova.guest_agent",
-        "The guest agent is asked to freeze or thaw the guest's filesystems "
-        "(GuestAgentUnresponsive: libvirt gives up on it; stall: it never answers).",
+        "The guest agent is asked to freeze or thaw the guest's filesystems, or to set a "
+        "password (GuestAgentUnresponsive: libvirt gives up on it; stall: it never answers).",
         ("command", "host", "instance_uuid"),
         usual=("GuestAgentUnresponsive", "stall"),
     ),

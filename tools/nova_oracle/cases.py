@@ -367,3 +367,19 @@ add("add-sg-missing", b({"addSecurityGroup": {}}), path=R)
 add("console-bad", b({"os-getConsoleOutput": {"length": "x"}}), path=R)
 add("trigger-crash-2.17", b({"trigger_crash_dump": None}), path=R, mv="2.17")
 add("change-password-bad", b({"changePassword": {}}), path=R)
+# Session 22: the guest actions (changePassword, os-getConsoleOutput, trigger_crash_dump, the
+# security group actions) served; R is the error server, and no server of the oracle has a
+# network (so no port).
+LOCKED, PAUSED = "/v2.1/servers/{lsid}/action", "/v2.1/servers/{psid}/action"
+add("change-password-locked", b({"changePassword": {"adminPass": "x"}}), path=LOCKED)
+add("change-password-paused", b({"changePassword": {"adminPass": "x"}}), path=PAUSED)
+add("console-tail", b({"os-getConsoleOutput": {"length": 1}}), path=R)
+add("console-missing", b({"os-getConsoleOutput": {}}), path="/v2.1/servers/{nouuid}/action")
+add("trigger-crash-2.16", b({"trigger_crash_dump": None}), path=R, mv="2.16")
+add("trigger-crash-locked", b({"trigger_crash_dump": None}), path=LOCKED, mv="2.17")
+add("trigger-crash-paused", b({"trigger_crash_dump": None}), path=PAUSED, mv="2.17")
+add("add-sg-default", b({"addSecurityGroup": {"name": "default"}}), path=R)
+add("add-sg-unknown", b({"addSecurityGroup": {"name": "nope"}}), path=R)
+add("remove-sg-blank", b({"removeSecurityGroup": {"name": " "}}), path=R)
+add("add-sg-string", b({"addSecurityGroup": "default"}), path=R)
+add("add-sg-other", b({"addSecurityGroup": {"name": "default"}}), path=R, user="other")
