@@ -48,7 +48,7 @@ def _direct(quick: bool) -> list[Result]:
 def _sdk(quick: bool) -> list[Result]:
     peer = Peer.start()
     try:
-        results = sdk.sdk_flow(quick, peer) + [sdk.fresh_start(quick, peer)]
+        results = sdk.sdk_flow(quick, peer) + sdk.fresh_start(quick, peer)
     finally:
         if peer:
             peer.close()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import cProfile
 import http.client
 import pstats
+import statistics
 import sys
 from collections.abc import Callable
 from io import BytesIO
@@ -285,29 +286,59 @@ def _bound(send: Callable[..., Any]) -> Callable[..., Any]:
     return replayed
 
 
-def fresh_start(quick: bool, peer: Peer | None = None) -> Result:
+def fresh_start(quick: bool, peer: Peer | None = None) -> list[Result]:
     """A fresh cloud, a new SDK connection and the first flow: what one pytest test pays; the
-    peer's fresh start sampled after each of ours."""
+    peer's fresh start sampled after each of ours. Each fresh test is followed by its replay
+    (a new connection and the same calls answered from the test's recording as the intercept
+    answers, `Recording.send_read`, on a cloud built beforehand): the client's part, measured
+    in the same moment, and fakecloud's the difference."""
     runs = 2 if quick else 25
     counter = iter(range(10**9))
+    recording, names = Recording(), []
 
     def test() -> None:
         cloud = Cloud(config=UNLIMITED)
-        with cloud.intercept():
+        with cloud.intercept() as intercept:
             conn, flavor, mapping = _prepare(cloud)
-            flow(conn, flavor, mapping, next(counter))
+            names.append(next(counter))
+            flow(conn, flavor, mapping, names[-1])
+        recording.items.clear()
+        recording.record(intercept.calls)
 
-    samples = repeat(test, 1)
-    for _ in range(runs - 1):
+    def replay_of(n: int) -> Callable[[], None]:
+        # The recorded test's cloud, built outside the measure: the replay keeps its clock bound
+        # (the client's sleeps advance an idle simulation) and its credentials.
+        cloud = Cloud(config=UNLIMITED)
+        recording.rewind()
+
+        answer = _bound(recording.send_read)
+
+        def replay() -> None:
+            with cloud.intercept(), mock.patch.object(HTTPAdapter, "send", answer):
+                conn, flavor, mapping = _prepare(cloud)
+                flow(conn, flavor, mapping, n)
+
+        return replay
+
+    samples, replays = repeat(test, 1), []
+    for n in range(runs):
+        if n:
+            samples += repeat(test, 1, warmup=0)
+        replays += repeat(replay_of(names[-1]), 1, warmup=0)
         if peer:
             peer.sample("fresh")
-        samples += repeat(test, 1, warmup=0)
-    if peer:
-        peer.sample("fresh")
     result = cost_ms("fresh cloud + SDK connection + first flow", samples, 40.0)
+    client = cost_ms("fresh test replayed (client only)", replays, None)
+    share = [s - r for s, r in zip(samples, replays, strict=True)]
+    own = statistics.median(share) * 1000
+    result.extra.update(client_ms=round(client.median, 2), fakecloud_ms=round(own, 2))
+    result.note = (
+        f"the client alone (the same test replayed from its recording) {client.median:.1f} ms, "
+        f"so fakecloud's part {own:.1f} ms (the median of each test less its replay)"
+    )
     if peer:
         result.peer = peer.summary("fresh")
-    return result
+    return [result, client]
 
 
 def slow_upload_wait(quick: bool) -> Result:
