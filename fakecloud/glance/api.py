@@ -523,7 +523,7 @@ class GlanceApi(ApiService):
         )
         if data is None:
             return Response(204, None, {})
-        body = data.materialize() or b""
+        body = data.materialize(self.glance.config.downloadable_content_bytes) or b""
         headers = {
             "Content-Type": "application/octet-stream",
             "Content-Length": str(len(body)),

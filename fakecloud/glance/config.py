@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.config import config_section
+from fakecloud.glance.content import FILLER_MAX_BYTES
 
 MiB = 1024 * 1024
 
@@ -87,6 +88,12 @@ class GlanceConfig:
     """Refuse an upload whose content is not its disk_format (Glance 30.0.0, 7c748d385, default
     True); unset: the series' Glance (no such check before 30.0.0, the Nova 31.0.0 series)."""
     hashing_algorithm: str = "sha512"
+    downloadable_content_bytes: int = FILLER_MAX_BYTES
+    """fakecloud's own: simulated image content (a snapshot's, a base image's) up to this size
+    is downloadable, as deterministic filler bytes its checksum and os_hash_value are the
+    digests of (hashed when the image goes active, built again when downloaded: some 8 ms of
+    CPU a MiB). Larger content is described, not sent: a download of it is empty, and every
+    client that checks what it read calls it corrupt. Raise it to download server snapshots."""
     # -- static limits (glance/common/config.py) --------------------------------------------
     image_member_quota: int = 128
     image_property_quota: int = 128

@@ -5,9 +5,10 @@ content they are (``content_id``), what a format inspector would find in them, a
 the sender pushes them through. Glance's checksum (MD5) and ``os_hash_value`` (sha512 by
 default) are computed from that description, deterministically and in microseconds, so the
 same content always has the same hashes and different content different ones. Content of at
-most `FILLER_MAX_BYTES` is sent by a download as deterministic filler bytes, and its hashes are
-those bytes' digests, so a client that checks what it downloaded (openstacksdk's
-``download_image``, ``openstack image save``) finds them right.
+most `FILLER_MAX_BYTES` (Glance's ``downloadable_content_bytes``) is sent by a download as
+deterministic filler bytes, and its hashes are those bytes' digests, so a client that checks
+what it downloaded (openstacksdk's ``download_image``, ``openstack image save``, glanceclient's
+``image-download``) finds them right.
 
 Small real uploads through the REST API keep their bytes (`raw`), and then the hashes are the
 real digests of those bytes; a zero-byte upload has the well-known empty-input digests either
@@ -25,8 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
-#: Simulated content up to this size is downloadable: deterministic filler bytes, hashed as
-#: sent. Larger content is described, not sent (a download of it is empty).
+#: Simulated content up to this size is downloadable by default (Glance's
+#: ``downloadable_content_bytes``): deterministic filler bytes, hashed as sent. Larger content is
+#: described, not sent (a download of it is empty).
 FILLER_MAX_BYTES = 1 << 20
 #: The digest of no bytes, per algorithm (worked out once).
 _EMPTY_DIGESTS: dict[str, str] = {}
@@ -71,7 +73,7 @@ class ImageData:
     virtual_size: int | None = None
     raw: bytes | None = None
 
-    def _digest(self, algorithm: str) -> str:
+    def _digest(self, algorithm: str, filler_max: int) -> str:
         if self.raw is None and not self.size:  # every volume-backed snapshot's upload
             found = _EMPTY_DIGESTS.get(algorithm)
             if found is None:
@@ -79,28 +81,29 @@ class ImageData:
             return found
         if self.raw is not None:
             data = self.raw
-        elif self.size <= FILLER_MAX_BYTES:
+        elif self.size <= filler_max:
             data = self._filler()
         else:
             data = f"fakecloud-content:{self.content_id}:{self.size}".encode()
         return _hasher(algorithm)(data).hexdigest()
 
-    def checksum(self) -> str:
-        """The MD5 hex digest Glance stores as ``checksum``."""
+    def checksum(self, filler_max: int = FILLER_MAX_BYTES) -> str:
+        """The MD5 hex digest Glance stores as ``checksum`` (of the filler a download sends
+        when the simulated content is at most `filler_max` bytes)."""
         if self.raw is None and not self.size:
             return EMPTY_MD5
-        return self._digest("md5")
+        return self._digest("md5", filler_max)
 
-    def os_hash(self, algorithm: str = "sha512") -> str:
+    def os_hash(self, algorithm: str = "sha512", filler_max: int = FILLER_MAX_BYTES) -> str:
         """The ``os_hash_value`` for `algorithm` (Glance's ``hashing_algorithm``)."""
-        return self._digest(algorithm)
+        return self._digest(algorithm, filler_max)
 
-    def materialize(self) -> bytes | None:
+    def materialize(self, filler_max: int = FILLER_MAX_BYTES) -> bytes | None:
         """Bytes a download can send: the real ones, or deterministic filler up to
-        `FILLER_MAX_BYTES` (the bytes the hashes are of); None for larger simulated content."""
+        `filler_max` bytes (the bytes the hashes are of); None for larger simulated content."""
         if self.raw is not None:
             return self.raw
-        if self.size > FILLER_MAX_BYTES:
+        if self.size > filler_max:
             return None
         return self._filler()
 

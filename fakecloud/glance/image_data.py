@@ -353,9 +353,10 @@ class ImageDataApi:
         # the schema carries the series' Glance major (a Glance of a saved file has no more)
         if g.schema.glance >= GLANCE_VIRTUAL_SIZE_SINCE:
             image.virtual_size = virtual_size or None
-        image.checksum = data.checksum()
+        filler_max = g.config.downloadable_content_bytes
+        image.checksum = data.checksum(filler_max)
         image.os_hash_algo = algo
-        image.os_hash_value = data.os_hash(algo)
+        image.os_hash_value = data.os_hash(algo, filler_max)
         image.locations = [{"url": self._glance.store.location(image.id), "metadata": {}}]
         image.data = data
         set_status(self._kernel, image, "active", details={"size": data.size})

@@ -132,3 +132,33 @@ def show_direct(cloud, path, user="demo"):
     r = cloud.request("volumev3" if path.startswith("/v3") else "image", "GET", path, user=user)
     assert r.status == 200, r.json()
     return r.json()
+
+
+def nova_cli(cloud, *argv, user="demo"):
+    """``nova ARGV`` (python-novaclient's shell, unchanged) run in this process as `user`, with
+    the ``OS_*`` variables a user exports for the cloud: its exit status and what it printed
+    on stdout and stderr. Under ``cloud.intercept()`` its ``--poll`` sleeps are virtual."""
+    import contextlib
+    import io
+    import os
+
+    from novaclient import shell
+
+    cfg = cloud.credentials(user)
+    names = ("auth_url", "username", "password", "project_name", "user_domain_name")
+    env = {f"OS_{k.upper()}": cfg[k] for k in (*names, "project_domain_name")}
+    saved = {k: v for k, v in os.environ.items() if k.startswith("OS_")}
+    out, err, status = io.StringIO(), io.StringIO(), 0
+    for key in saved:
+        del os.environ[key]
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            shell.main(list(argv))  # errors printed as the `nova` command prints them
+    except SystemExit as exit_:
+        status = exit_.code
+    finally:
+        for key in env:
+            os.environ.pop(key, None)
+        os.environ.update(saved)
+    return status, out.getvalue(), err.getvalue()

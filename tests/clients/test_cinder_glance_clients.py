@@ -2,7 +2,8 @@
 the Queens series (``seed``) and the newest (``upstream``), at the microversion cinderclient
 negotiates (``api_versions.discover_version``) and Glance v2 (glanceclient reads the image
 schema and validates its own requests with it, so a schema fakecloud got wrong would refuse
-them here before any request).
+them here before any request); the snapshot glanceclient reads is openstacksdk's
+``create_server_image(..., wait=True)``.
 """
 
 import hashlib
@@ -23,7 +24,9 @@ def world(request):
     from cinderclient import client as cinder_client
     from glanceclient import client as glance_client
 
-    cloud = Cloud(seed=7, profile=request.param)
+    # Simulated image content up to 2 MiB is downloadable (filler bytes, hashed as sent).
+    config = {"glance": {"downloadable_content_bytes": 2 << 20}}
+    cloud = Cloud(seed=7, profile=request.param, config=config)
     with cloud.intercept():
         server = boot_direct(cloud, "vm")
         session = password_session(cloud)
@@ -88,16 +91,15 @@ def test_cinderclient_volume_snapshot_attach_and_upload(world):
 
 def test_glanceclient_snapshot_image_properties_tags_and_data(world):
     cloud, server, _, glance = world
-    with cloud.intercept():
-        resp = cloud.request(
-            "compute",
-            "POST",
-            f"/v2.1/servers/{server}/action",
-            body={"createImage": {"name": "gsnap", "metadata": {"k": "v"}}},
-            microversion="2.45",
-        )
-        cloud.run_until_idle()
-        image_id = resp.json()["image_id"]
+    with cloud.intercept() as intercept:
+        # openstacksdk sends createImage at exactly 2.45 whatever the server's maximum (2.60 in
+        # Nova 17.0.13, 2.104 in 34.0.0), reads the body's image_id and waits on Glance.
+        conn = cloud.connection()
+        snap = conn.compute.create_server_image(server, "gsnap", metadata={"k": "v"}, wait=True)
+        (action,) = [c for c in intercept.calls if c.request.url.endswith("/action")]
+        assert action.request.headers["OpenStack-API-Version"] == "compute 2.45"
+        assert action.response.json() == {"image_id": snap.id} and snap.status == "active"
+        image_id = snap.id
         image = glance.images.get(image_id)
         assert (image.status, image.image_type, image.k) == ("active", "snapshot", "v")
         glance.images.update(image_id, purpose="test", remove_props=["k"])
@@ -116,3 +118,14 @@ def test_glanceclient_snapshot_image_properties_tags_and_data(world):
         assert uploaded.checksum == hashlib.md5(data).hexdigest()  # noqa: S324 - Glance's
         glance.images.delete(made.id)
         assert [i.id for i in glance.images.list(filters={"name": "up"})] == []
+        # Simulated content within `downloadable_content_bytes` downloads intact; a larger
+        # image (the base image) sends nothing, and glanceclient calls that corrupt.
+        simulated = glance.images.create(name="sim", disk_format="raw", container_format="bare")
+        headers = {"Content-Type": "application/octet-stream", "x-openstack-image-size": "2097152"}
+        path = f"/v2/images/{simulated.id}/file"
+        assert cloud.request("image", "PUT", path, headers=headers).status == 204
+        cloud.run_until_idle()
+        assert len(b"".join(glance.images.data(simulated.id))) == 2 << 20  # hash-checked
+        (base,) = glance.images.list(filters={"name": IMAGE})
+        with pytest.raises(IOError, match="Corrupt image download"):
+            b"".join(glance.images.data(base.id))

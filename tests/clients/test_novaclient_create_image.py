@@ -1,8 +1,9 @@
 """python-novaclient's ``servers.create_image``: the image id from the ``Location`` header at
-2.1, from the body at 2.45. Runs once Nova, Cinder and Glance exist."""
+2.1, from the body at 2.45; its shell's ``nova image-create --poll`` at the version it negotiates.
+Runs once Nova, Cinder and Glance exist."""
 
 import pytest
-from client_helpers import base_image, needs, novaclient, small_flavor
+from client_helpers import base_image, needs, nova_cli, novaclient, small_flavor
 
 
 @pytest.fixture
@@ -41,6 +42,19 @@ def test_create_image_at_2_45_reads_the_body(intercepted, intercept, server):
     assert "Location" not in action.response.headers
     intercepted.run_until_idle()
     assert image_status(intercepted, image_id) == "active"
+
+    # The `nova` command negotiates: min(its 2.96, the server's 2.60 in the seed's Nova 17),
+    # reads the body's image_id, then polls Glance's image and Nova's task_state every 5 s.
+    started, first = intercepted.now, len(intercept.calls)
+    status, out, err = nova_cli(intercepted, "image-create", "--poll", "nc", "nc-cli")
+    assert (status, err) == (0, "nova CLI is deprecated and will be removed in a future release\n")
+    progress = "\rServer snapshotting... {}% complete"
+    assert out == "\n" + progress.format(0) + progress.format(100) + "\nFinished\n"
+    assert intercepted.now - started == pytest.approx(5.0, abs=0.1)
+    (action,) = [c for c in intercept.calls[first:] if c.request.url.endswith("/action")]
+    assert action.request.headers["OpenStack-API-Version"] == "compute 2.60"
+    (made,) = intercepted.request("image", "GET", "/v2/images?name=nc-cli").json()["images"]
+    assert action.response.json() == {"image_id": made["id"]} and made["status"] == "active"
 
 
 def test_a_glance_refusal_reads_as_novaclient_prints_nova_17s_words(intercepted, server):
