@@ -82,11 +82,13 @@ def test_change_password_refusals(worlds):
     env.cloud.faults.remove(rule)
     agent_of(env.nova, sid).state = "hung"
     t0 = env.kernel.now
-    assert _answer(env.action(sid, {"changePassword": {"adminPass": "x"}})) == (
-        501,
-        "Unable to set password on instance",
-    )
-    assert env.kernel.now - t0 == pytest.approx(5.004)  # the agent's timeout, and the RPC
+    body = {"changePassword": {"adminPass": "x"}}
+    box = env.spawn_request(t0, "POST", f"/v2.1/servers/{sid}/action", body)
+    env.cloud.advance(1.0)
+    assert env.server(sid)["status"] == "PASSWORD"  # task state updating_password
+    env.cloud.run_until_idle()
+    assert _answer(box["response"]) == (501, "Unable to set password on instance")
+    assert box["t"] - t0 == pytest.approx(5.004)  # the agent's timeout, and the RPC
     assert env.server(sid)["status"] == "ACTIVE"
     env.action(sid, {"lock": None}, user="admin")
     assert _answer(env.action(sid, {"changePassword": {"adminPass": "x"}})) == (
