@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.transport.server import DEFAULT_PORT_BASE
@@ -90,10 +91,24 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    parts, root = urlsplit(base), ""
+    if parts.path not in ("", "/"):  # a catalog's http://host:port/v3 reaches a service
+        where = f"{parts.scheme}://{parts.netloc}"
+        root = f" (the control endpoints are at the root of a port: --url {where})"
     try:
         data = r.json()
     except ValueError:
-        print(f"fakecloud clock: {base} answered {r.status_code}, not fakecloud", file=sys.stderr)
+        print(
+            f"fakecloud clock: {base} answered {r.status_code}, not fakecloud{root}",
+            file=sys.stderr,
+        )
+        return 2
+    if r.status_code != 200 and "x-openstack-request-id" in r.headers:
+        print(
+            f"fakecloud clock: {base}{path} answered {r.status_code} from an OpenStack "
+            f"service, not fakecloud{root}",
+            file=sys.stderr,
+        )
         return 2
     if r.status_code != 200:
         message = data.get("error", {}).get("message", r.text) if isinstance(data, dict) else r.text

@@ -222,6 +222,22 @@ def test_an_absolute_form_target_is_served_as_its_path(server, target):
     assert answer.startswith(b"HTTP/1.1 401 Unauthorized"), answer[:200]
 
 
+@pytest.mark.parametrize("service, path", [("identity", "/v3"), ("image", "/v2")])
+def test_clock_given_a_service_url_says_the_control_endpoints_are_at_the_root(
+    server, capsys, service, path
+):
+    """``fakecloud clock --url http://host:port/v3`` (a catalog's URL) printed Keystone's 401
+    text as if the clock had refused."""
+    from fakecloud import clock_cli
+
+    root = server.urls[service]
+    assert clock_cli.main(["show", "--url", root + path]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"(the control endpoints are at the root of a port: --url {root})\n"
+    )
+    assert clock_cli.main(["show", "--url", root]) == 0
+
+
 OVER = 114688 + 1
 
 
