@@ -86,6 +86,7 @@ _ALLOW = {
     "/v2/info/import": "GET",
     "/v2/info/stores": "GET",
     "/v2/info/stores/detail": "GET",
+    "/v2/stores/{store_id}/{image_id}": "DELETE",
 }
 
 
@@ -102,6 +103,7 @@ _IMPLEMENTED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH
 _ROUTE_SINCE = {
     "/v2/info/stores": 17,
     "/v2/info/stores/detail": 24,
+    "/v2/stores/{store_id}/{image_id}": 20,
     "/v2/images/{image_id}/locations": LOCATION_API_SINCE,
 }
 
@@ -217,6 +219,7 @@ class GlanceApi(ApiService):
         add("GET", "/v2/info/import", cls.import_info)
         add("GET", "/v2/info/stores", cls.stores)
         add("GET", "/v2/info/stores/detail", cls.stores)
+        add("DELETE", "/v2/stores/{store_id}/{image_id}", cls.delete_from_store)
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -726,6 +729,17 @@ class GlanceApi(ApiService):
         if req.body:
             raise _body_rejected()
         raise HTTPNotFound(explanation="Multi backend is not supported at this site.")
+
+    def delete_from_store(self, req: Request) -> Response:
+        """``DELETE /v2/stores/{store_id}/{image_id}`` (``ImagesController.delete_from_store``,
+        glance 20.0.0 on, ``body_reject``): a single-store Glance (no ``enabled_backends``)
+        answers WebOb's bare 404 before it looks at the store or the image; a Glance older
+        than the route has no such path."""
+        if self._series.glance < _ROUTE_SINCE["/v2/stores/{store_id}/{image_id}"]:
+            return self.no_route(req, NoRoute([]))
+        if req.body:
+            raise _body_rejected()
+        raise HTTPNotFound()
 
     def usage(self, req: Request) -> Response:
         """``GET /v2/info/usage``: unified-limit usage of the caller's project; before Glance

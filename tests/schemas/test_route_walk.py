@@ -1026,6 +1026,12 @@ def _glance_locations(w: World, profile: str) -> None:
     expect(r, 403 if profile == "upstream" else 404, _WEBOB_JSON, "GET locations")
 
 
+@walks("image", "DELETE", "/v2/stores/{store_id}/{image_id}")
+def _glance_delete_from_store(w: World, profile: str) -> None:
+    # a single-store Glance: WebOb's bare 404 (and before 20.0.0 no such route)
+    expect(image(w, "DELETE", "stores/file/x"), 404, _WEBOB_JSON, "DELETE from a store")
+
+
 @walks("image", "GET", "/v2/info/import", "/v2/info/stores", "/v2/info/stores/detail")
 def _glance_info(w: World, profile: str) -> None:
     expect(image(w, "GET", "info/import"), 200, _IMPORT_INFO, "GET import info")
