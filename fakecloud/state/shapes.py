@@ -27,8 +27,8 @@ import collections
 import collections.abc
 import dataclasses
 import functools
-import inspect
 import itertools
+import linecache
 import re
 import sys
 import types
@@ -43,6 +43,7 @@ _NUMBERS = (int, float)
 #: The annotation of a field we cannot read (a name the module does not define at run time).
 _UNKNOWN = object()
 _HINTS: dict[type, dict[str, Any]] = {}
+_slot_names = functools.cache(kinds.slot_names)
 
 
 def template_fields(obj: Any) -> dict[str, type]:
@@ -51,7 +52,7 @@ def template_fields(obj: Any) -> dict[str, type]:
     d = getattr(obj, "__dict__", None)
     if isinstance(d, dict):
         found = {k: type(v) for k, v in d.items()}
-    for key in kinds.slot_names(type(obj)):
+    for key in _slot_names(type(obj)):
         try:
             found[key] = type(object.__getattribute__(obj, key))
         except AttributeError:
@@ -289,7 +290,7 @@ def _hints(cls: type) -> dict[str, Any]:
             # fakecloud's events, which are no simpy Event): `_FIELDS` checks those.
             if module is None or not klass.__module__.startswith("fakecloud."):
                 continue
-            own = {**_method_annotations(module, klass.__qualname__)}
+            own = _method_annotations(klass)
             own.update(klass.__dict__.get("__annotations__", {}))
             for key, raw in own.items():
                 if isinstance(raw, str):
@@ -303,40 +304,34 @@ def _hints(cls: type) -> dict[str, Any]:
 @functools.cache
 def _resolve(module: types.ModuleType, annotation: str) -> Any:
     """What an annotation written as text names in `module` (`_UNKNOWN` if it names
-    nothing there)."""
-    scope = _scope(module)
-    if annotation.isidentifier():
-        return scope.get(annotation, _UNKNOWN)
-    try:
-        return eval(annotation, scope)  # noqa: S307 - fakecloud's own source text
-    except Exception:
-        return _UNKNOWN
+    nothing there), with the classes it imports only where they are used."""
+    for scope in (_scope(module), _scope(module, checking=True)):
+        try:
+            return eval(annotation, scope)  # noqa: S307 - fakecloud's own source text
+        except NameError:
+            continue
+        except Exception:
+            break
+    return _UNKNOWN
 
 
 @functools.cache
-def _scope(module: types.ModuleType) -> dict[str, Any]:
-    return {**vars(builtins), **vars(typing), **_checking_imports(module), **vars(module)}
+def _scope(module: types.ModuleType, checking: bool = False) -> dict[str, Any]:
+    imported = _checking_imports(module) if checking else {}
+    return {**vars(builtins), **vars(typing), **imported, **vars(module)}
 
 
-@functools.cache
-def _source(module: types.ModuleType) -> str:
-    try:
-        return inspect.getsource(module)
-    except (OSError, TypeError):
-        return ""
-
-
-_SELF_ANNOTATION = re.compile(r"^[ \t]+self\.(\w+)[ \t]*:[ \t]*([^=\n]+?)[ \t]*(?:=|$)", re.M)
+_SELF_ANNOTATION = re.compile(r"[ \t]+self\.(\w+)[ \t]*:[ \t]*([^=\n]+?)[ \t]*(?:=|$)")
 _IMPORT = re.compile(r"^[ \t]*from (fakecloud[\w.]*) import (\([^)]*\)|[^\n]*)", re.M)
 
 
-@functools.cache
 def _checking_imports(module: types.ModuleType) -> dict[str, Any]:
     """The classes a module imports only where they are used (``if TYPE_CHECKING:``, inside a
     function) from fakecloud's own modules, which a loaded cloud has imported already."""
     found: dict[str, Any] = {}
-    for source, names in _IMPORT.findall(_source(module)):
-        imported = sys.modules.get(source)
+    source = "".join(linecache.getlines(getattr(module, "__file__", None) or ""))
+    for name_of_module, names in _IMPORT.findall(source):
+        imported = sys.modules.get(name_of_module)
         for name in names.strip("()").split(","):
             name = name.strip().split(" as ")[-1].strip()
             if imported is not None and isinstance(getattr(imported, name, None), type):
@@ -344,40 +339,28 @@ def _checking_imports(module: types.ModuleType) -> dict[str, Any]:
     return found
 
 
-def _method_annotations(module: types.ModuleType, qualname: str) -> dict[str, str]:
-    """The ``self.NAME: TYPE`` annotations in the body of the class `qualname` of `module`
-    (read from its source text with patterns: parsing every module costs half a second)."""
-    text = _source(module)
-    start, end, indent = 0, len(text), -1
-    for part in qualname.split("."):
-        found = [c for c in _classes(module).get(part, ()) if start <= c[1] < end and c[0] > indent]
-        if not found:
-            return {}
-        indent, start = found[0][0], found[0][1]
-        # the class ends at the next line indented no deeper that is not a closing bracket
-        ending = _block_end(indent).search(text, start, end)
-        end = ending.start() if ending else end
-    annotations: dict[str, str] = {}
-    for match in _SELF_ANNOTATION.finditer(text, start, end):
-        annotations.setdefault(match[1], match[2])
-    return annotations
-
-
-_CLASS = re.compile(r"^([ \t]*)class[ \t]+(\w+).*$", re.M)
-
-
-@functools.cache
-def _classes(module: types.ModuleType) -> dict[str, list[tuple[int, int]]]:
-    """Where each class statement of `module`'s source is: name -> [(indent, end of line)]."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    for match in _CLASS.finditer(_source(module)):
-        found.setdefault(match[2], []).append((len(match[1]), match.end()))
+def _method_annotations(klass: type) -> dict[str, str]:
+    """The ``self.NAME: TYPE = ...`` annotations in the methods of `klass`, read from the lines
+    of its source its methods span (no module is parsed: that costs half a second)."""
+    codes = []
+    source = getattr(sys.modules.get(klass.__module__), "__file__", None)
+    for value in vars(klass).values():
+        func = getattr(value, "fget", None) or getattr(value, "__func__", value)
+        code = getattr(func, "__code__", None)
+        if code is not None and code.co_filename == source:
+            codes.append(code)
+    if not codes:
+        return {}
+    first = min(codes, key=lambda c: c.co_firstlineno)
+    last = max(codes, key=lambda c: c.co_firstlineno)
+    end = max(line for *_, line in last.co_lines() if line)
+    found: dict[str, str] = {}
+    for text in linecache.getlines(first.co_filename)[first.co_firstlineno - 1 : end]:
+        if "self." in text and ":" in text:
+            match = _SELF_ANNOTATION.match(text)
+            if match:
+                found.setdefault(match[1], match[2])
     return found
-
-
-@functools.cache
-def _block_end(indent: int) -> re.Pattern[str]:
-    return re.compile(rf"^[ \t]{{0,{indent}}}[^\s)\]#]", re.M)
 
 
 def _refuse(where: str, cls: str, field: str, problem: str) -> None:
