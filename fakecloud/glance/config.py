@@ -91,7 +91,7 @@ class GlanceConfig:
     downloadable_content_bytes: int = FILLER_MAX_BYTES
     """fakecloud's own: simulated image content (a snapshot's, a base image's) up to this size
     is downloadable, as deterministic filler bytes its checksum and os_hash_value are the
-    digests of (hashed when the image goes active, built again when downloaded: some 8 ms of
+    digests of (hashed when the image goes active, built again when downloaded: some 6 ms of
     CPU a MiB). Larger content is described, not sent: a download of it is empty, and every
     client that checks what it read calls it corrupt. Raise it to download server snapshots."""
     # -- static limits (glance/common/config.py) --------------------------------------------
