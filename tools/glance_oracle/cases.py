@@ -1,0 +1,396 @@
+"""Requests at the image API's edges, shared by the glance and fakecloud runners.
+
+`SETUP` makes the images the cases name: each is (key, method, path, headers, body, user),
+and a step whose answer has an ``id`` records it as ``{key}``. `CASES` are (name, method,
+path, headers, body, user). Paths may name ``{img}`` (a queued image of the member), ``{act}``
+(an active raw one, 8 bytes), ``{prot}`` (protected, active), ``{pub}`` (the admin's public
+image), ``{shr}`` (the member's shared image, the other project a member), ``{tag}`` (tagged),
+``{other}`` (the other project's id), ``{noimg}`` (a uuid of no image). body: bytes or None.
+user: member, admin, reader, other (member of another project).
+"""
+
+import json
+
+J = "application/json"
+OCTET = "application/octet-stream"
+PATCH = "application/openstack-images-v2.1-json-patch"
+PATCH20 = "application/openstack-images-v2.0-json-patch"
+#: A well-formed image id that names no image, on either side.
+NO_SUCH_IMAGE = "9a2c1e7e-0000-4000-8000-00000000abcd"
+DATA = b"8 bytes!"
+
+
+def b(obj):
+    """`obj` as a JSON body."""
+    return json.dumps(obj).encode()
+
+
+def _h(ctype=J, accept=J, headers=None):
+    h = {}
+    if accept is not None:
+        h["Accept"] = accept
+    if ctype is not None:
+        h["Content-Type"] = ctype
+    h.update(headers or {})
+    return h
+
+
+def _img(**kw):
+    return b({"disk_format": "raw", "container_format": "bare", **kw})
+
+
+SETUP = [
+    ("img", "POST", "/v2/images", _h(), _img(name="queued"), "member"),
+    ("act", "POST", "/v2/images", _h(), _img(name="active"), "member"),
+    ("", "PUT", "/v2/images/{act}/file", _h(OCTET), DATA, "member"),
+    ("prot", "POST", "/v2/images", _h(), _img(name="prot", protected=True), "member"),
+    ("", "PUT", "/v2/images/{prot}/file", _h(OCTET), DATA, "member"),
+    ("pub", "POST", "/v2/images", _h(), _img(name="pub", visibility="public"), "admin"),
+    ("shr", "POST", "/v2/images", _h(), _img(name="shr", visibility="shared"), "member"),
+    ("", "POST", "/v2/images/{shr}/members", _h(), b({"member": "{other}"}), "member"),
+    ("tag", "POST", "/v2/images", _h(), _img(name="tag", tags=["a", "b"]), "member"),
+]
+
+CASES = []
+
+
+def add(name, body=None, method="POST", path="/v2/images", user="member", **kw):
+    """Add a case (keywords as `_h`: ctype, accept, headers)."""
+    CASES.append((name, method, path, _h(**kw), body, user))
+
+
+def patch(name, ops, path="/v2/images/{img}", user="member", ctype=PATCH):
+    """Add a PATCH case of `ops` (raw bytes sent as they are)."""
+    body = ops if isinstance(ops, bytes) else b(ops)
+    add(name, body, "PATCH", path, user, ctype=ctype)
+
+
+# -- create ---------------------------------------------------------------------------------
+add("create-min", b({}))
+add(
+    "create-full",
+    _img(
+        name="n",
+        min_disk=1,
+        min_ram=2,
+        tags=["x"],
+        protected=False,
+        visibility="private",
+        os_distro="ubuntu",
+        hw_disk_bus="virtio",
+    ),
+)
+add("create-id", _img(id="aaaaaaaa-0000-4000-8000-000000000001"))
+add("create-id-taken", _img(id="{img}"))
+add("create-id-bad", _img(id="not-a-uuid"))
+add("create-name-256", _img(name="a" * 256))
+add("create-name-int", _img(name=5))
+add("create-disk-bad", _img(disk_format="zzz"))
+add("create-container-bad", _img(container_format="zzz"))
+add("create-min-disk-neg", _img(min_disk=-1))
+add("create-min-ram-str", _img(min_ram="1"))
+add("create-vis-bad", _img(visibility="everyone"))
+add("create-vis-public-member", _img(visibility="public"))
+add("create-vis-community", _img(visibility="community"))
+add("create-status", _img(status="active"))
+add("create-size", _img(size=5))
+add("create-checksum", _img(checksum="abc"))
+add("create-owner-other", _img(owner="{other}"))
+add("create-owner-admin", _img(owner="{other}"), user="admin")
+add("create-prop-int", _img(foo=5))
+add("create-prop-null", _img(foo=None))
+add("create-prop-list", _img(foo=["a"]))
+add("create-prop-long", _img(foo="a" * 65536))
+add("create-prop-key-long", _img(**{"k" * 256: "v"}))
+add("create-tags-dup", _img(tags=["x", "x"]))
+add("create-tags-long", _img(tags=["t" * 256]))
+add("create-tags-str", _img(tags="x"))
+add("create-protected-str", _img(protected="yes"))
+add("create-reserved-os-glance", _img(os_glance_foo="x"))
+add("create-location", _img(locations=[]))
+add("create-self", _img(self="x"))
+add("create-file", _img(file="x"))
+add("create-not-json", b"{nope", ctype=J)
+add("create-list", b([1]))
+add("create-text-plain", _img(), ctype="text/plain")
+add("create-reader", _img(), user="reader")
+add("create-hash", _img(os_hash_algo="sha512"))
+add("create-virtual-size", _img(virtual_size=5))
+add("create-direct-url", _img(direct_url="x"))
+
+# -- show, list -----------------------------------------------------------------------------
+add("show", method="GET", path="/v2/images/{img}", ctype=None)
+add("show-active", method="GET", path="/v2/images/{act}", ctype=None)
+add("show-missing", method="GET", path="/v2/images/{noimg}", ctype=None)
+add("show-bad-id", method="GET", path="/v2/images/xyz", ctype=None)
+add("show-other-private", method="GET", path="/v2/images/{img}", user="other", ctype=None)
+add("show-other-shared", method="GET", path="/v2/images/{shr}", user="other", ctype=None)
+add("show-pub-other", method="GET", path="/v2/images/{pub}", user="other", ctype=None)
+for q in (
+    "",
+    "?limit=2",
+    "?limit=0",
+    "?limit=-1",
+    "?limit=x",
+    "?marker={noimg}",
+    "?marker=xyz",
+    "?marker={tag}",
+    "?sort_key=name",
+    "?sort_key=name&sort_dir=asc",
+    "?sort_key=bogus",
+    "?sort_dir=sideways",
+    "?sort=name:asc,size:desc",
+    "?sort=name:up",
+    "?sort=name&sort_key=name",
+    "?name=active",
+    "?status=active",
+    "?status=bogus",
+    "?visibility=public",
+    "?visibility=shared",
+    "?visibility=all",
+    "?visibility=bogus",
+    "?tag=a",
+    "?tag=a&tag=b",
+    "?protected=true",
+    "?protected=maybe",
+    "?size_min=1",
+    "?size_min=x",
+    "?size_max=1&size_min=5",
+    "?member_status=pending",
+    "?member_status=bogus",
+    "?os_hidden=true",
+    "?os_hidden=x",
+    "?disk_format=raw",
+    "?created_at=gte:2000-01-01T00:00:00Z",
+    "?created_at=xx:2000",
+    "?id=in:{img},{act}",
+    "?name=in:active,queued",
+):
+    add("list" + q, method="GET", path="/v2/images" + q, ctype=None)
+add("list-other", method="GET", path="/v2/images?sort_key=name", user="other", ctype=None)
+add(
+    "list-other-shared", method="GET", path="/v2/images?visibility=shared", user="other", ctype=None
+)
+add("list-admin-all", method="GET", path="/v2/images?sort_key=name", user="admin", ctype=None)
+
+# -- patch ----------------------------------------------------------------------------------
+patch("patch-replace-name", [{"op": "replace", "path": "/name", "value": "x"}])
+patch("patch-add-prop", [{"op": "add", "path": "/foo", "value": "bar"}])
+patch("patch-add-prop-again", [{"op": "add", "path": "/foo", "value": "baz"}])
+patch("patch-remove-prop", [{"op": "remove", "path": "/foo"}])
+patch("patch-remove-missing", [{"op": "remove", "path": "/nope"}])
+patch("patch-replace-missing", [{"op": "replace", "path": "/nope", "value": "x"}])
+patch("patch-remove-name", [{"op": "remove", "path": "/name"}])
+patch("patch-status", [{"op": "replace", "path": "/status", "value": "active"}])
+patch("patch-id", [{"op": "replace", "path": "/id", "value": "x"}])
+patch("patch-size", [{"op": "replace", "path": "/size", "value": 5}])
+patch("patch-created", [{"op": "replace", "path": "/created_at", "value": "x"}])
+patch("patch-owner", [{"op": "replace", "path": "/owner", "value": "{other}"}])
+patch("patch-checksum", [{"op": "add", "path": "/checksum", "value": "x"}])
+patch("patch-location", [{"op": "replace", "path": "/locations", "value": []}])
+patch("patch-bad-op", [{"op": "move", "path": "/name", "value": "x"}])
+patch("patch-no-op", [{"path": "/name", "value": "x"}])
+patch("patch-no-path", [{"op": "replace", "value": "x"}])
+patch("patch-no-value", [{"op": "replace", "path": "/name"}])
+patch("patch-bad-path", [{"op": "replace", "path": "name", "value": "x"}])
+patch("patch-deep-path", [{"op": "replace", "path": "/a/b", "value": "x"}])
+patch("patch-not-list", {"op": "replace", "path": "/name", "value": "x"})
+patch("patch-not-json", b"[nope")
+patch("patch-json-ctype", [{"op": "replace", "path": "/name", "value": "x"}], ctype=J)
+patch("patch-v20", [{"replace": "/name", "value": "y"}], ctype=PATCH20)
+patch("patch-v20-bad", [{"op": "replace", "path": "/name", "value": "y"}], ctype=PATCH20)
+patch("patch-tags", [{"op": "replace", "path": "/tags", "value": ["p", "q"]}])
+patch("patch-tags-str", [{"op": "replace", "path": "/tags", "value": "p"}])
+patch("patch-min-disk-str", [{"op": "replace", "path": "/min_disk", "value": "1"}])
+patch("patch-min-ram-neg", [{"op": "replace", "path": "/min_ram", "value": -1}])
+patch(
+    "patch-disk-active",
+    [{"op": "replace", "path": "/disk_format", "value": "qcow2"}],
+    path="/v2/images/{act}",
+)
+patch("patch-disk-queued", [{"op": "replace", "path": "/disk_format", "value": "qcow2"}])
+patch("patch-vis-public", [{"op": "replace", "path": "/visibility", "value": "public"}])
+patch("patch-vis-community", [{"op": "replace", "path": "/visibility", "value": "community"}])
+patch("patch-vis-private", [{"op": "replace", "path": "/visibility", "value": "private"}])
+patch("patch-protected-str", [{"op": "replace", "path": "/protected", "value": "x"}])
+patch("patch-reserved", [{"op": "add", "path": "/os_glance_x", "value": "x"}])
+patch("patch-prop-int", [{"op": "add", "path": "/bar", "value": 1}])
+patch("patch-other", [{"op": "replace", "path": "/name", "value": "x"}], user="other")
+patch(
+    "patch-other-shared",
+    [{"op": "replace", "path": "/name", "value": "x"}],
+    path="/v2/images/{shr}",
+    user="other",
+)
+patch("patch-reader", [{"op": "replace", "path": "/name", "value": "x"}], user="reader")
+patch(
+    "patch-missing", [{"op": "replace", "path": "/name", "value": "x"}], path="/v2/images/{noimg}"
+)
+patch("patch-hidden", [{"op": "replace", "path": "/os_hidden", "value": True}])
+patch("patch-hidden-str", [{"op": "replace", "path": "/os_hidden", "value": "x"}])
+patch("patch-empty", [])
+
+# -- tags -----------------------------------------------------------------------------------
+add("tag-add", method="PUT", path="/v2/images/{tag}/tags/c", ctype=None)
+add("tag-add-again", method="PUT", path="/v2/images/{tag}/tags/c", ctype=None)
+add("tag-add-long", method="PUT", path="/v2/images/{tag}/tags/" + "t" * 256, ctype=None)
+add("tag-delete", method="DELETE", path="/v2/images/{tag}/tags/a", ctype=None)
+add("tag-delete-missing", method="DELETE", path="/v2/images/{tag}/tags/zz", ctype=None)
+add("tag-missing-image", method="PUT", path="/v2/images/{noimg}/tags/c", ctype=None)
+add("tag-other", method="PUT", path="/v2/images/{tag}/tags/d", user="other", ctype=None)
+add("tag-reader", method="PUT", path="/v2/images/{tag}/tags/d", user="reader", ctype=None)
+
+# -- members --------------------------------------------------------------------------------
+add("members-list", method="GET", path="/v2/images/{shr}/members", ctype=None)
+add("members-list-other", method="GET", path="/v2/images/{shr}/members", user="other", ctype=None)
+add("member-show", method="GET", path="/v2/images/{shr}/members/{other}", ctype=None)
+add("member-show-missing", method="GET", path="/v2/images/{shr}/members/nobody", ctype=None)
+add("member-add-again", b({"member": "{other}"}), path="/v2/images/{shr}/members")
+add("member-add-private", b({"member": "{other}"}), path="/v2/images/{img}/members")
+add("member-add-public", b({"member": "{other}"}), path="/v2/images/{pub}/members", user="admin")
+add("member-add-bad", b({"who": "x"}), path="/v2/images/{shr}/members")
+add("member-add-by-other", b({"member": "zzz"}), path="/v2/images/{shr}/members", user="other")
+add("member-accept-by-owner", b({"status": "accepted"}), "PUT", "/v2/images/{shr}/members/{other}")
+add(
+    "member-accept-bad",
+    b({"status": "maybe"}),
+    "PUT",
+    "/v2/images/{shr}/members/{other}",
+    user="other",
+)
+add(
+    "member-accept",
+    b({"status": "accepted"}),
+    "PUT",
+    "/v2/images/{shr}/members/{other}",
+    user="other",
+)
+add(
+    "member-list-after",
+    method="GET",
+    path="/v2/images?member_status=accepted",
+    user="other",
+    ctype=None,
+)
+add(
+    "member-delete-by-other",
+    method="DELETE",
+    path="/v2/images/{shr}/members/{other}",
+    user="other",
+    ctype=None,
+)
+add("member-delete", method="DELETE", path="/v2/images/{shr}/members/{other}", ctype=None)
+add("member-delete-again", method="DELETE", path="/v2/images/{shr}/members/{other}", ctype=None)
+
+# -- data -----------------------------------------------------------------------------------
+add("download", method="GET", path="/v2/images/{act}/file", ctype=None, accept=None)
+add("download-queued", method="GET", path="/v2/images/{img}/file", ctype=None, accept=None)
+add(
+    "download-range",
+    method="GET",
+    path="/v2/images/{act}/file",
+    ctype=None,
+    accept=None,
+    headers={"Range": "bytes=0-3"},
+)
+add(
+    "download-range-bad",
+    method="GET",
+    path="/v2/images/{act}/file",
+    ctype=None,
+    accept=None,
+    headers={"Range": "bytes=20-30"},
+)
+add("upload-active", DATA, "PUT", "/v2/images/{act}/file", ctype=OCTET)
+add("upload-json", DATA, "PUT", "/v2/images/{tag}/file", ctype=J)
+add("upload-other", DATA, "PUT", "/v2/images/{tag}/file", user="other", ctype=OCTET)
+add("stage-active", DATA, "PUT", "/v2/images/{act}/stage", ctype=OCTET)
+add("import-bad-method", b({"method": {"name": "nope"}}), path="/v2/images/{img}/import")
+add("import-no-method", b({}), path="/v2/images/{img}/import")
+add(
+    "import-glance-direct-unstaged",
+    b({"method": {"name": "glance-direct"}}),
+    path="/v2/images/{img}/import",
+)
+add(
+    "import-web-download-no-uri",
+    b({"method": {"name": "web-download"}}),
+    path="/v2/images/{img}/import",
+)
+add(
+    "import-copy-queued",
+    b({"method": {"name": "copy-image"}, "stores": ["x"]}),
+    path="/v2/images/{img}/import",
+)
+add("info-import", method="GET", path="/v2/info/import", ctype=None)
+add("info-stores", method="GET", path="/v2/info/stores", ctype=None)
+add("deactivate-queued", method="POST", path="/v2/images/{img}/actions/deactivate", ctype=None)
+add("deactivate-member", method="POST", path="/v2/images/{act}/actions/deactivate", ctype=None)
+add(
+    "deactivate",
+    method="POST",
+    path="/v2/images/{act}/actions/deactivate",
+    user="admin",
+    ctype=None,
+)
+add("download-deactivated", method="GET", path="/v2/images/{act}/file", ctype=None, accept=None)
+add(
+    "reactivate",
+    method="POST",
+    path="/v2/images/{act}/actions/reactivate",
+    user="admin",
+    ctype=None,
+)
+add(
+    "reactivate-queued",
+    method="POST",
+    path="/v2/images/{img}/actions/reactivate",
+    user="admin",
+    ctype=None,
+)
+
+# -- delete ---------------------------------------------------------------------------------
+add("delete-protected", method="DELETE", path="/v2/images/{prot}", ctype=None)
+patch(
+    "unprotect", [{"op": "replace", "path": "/protected", "value": False}], path="/v2/images/{prot}"
+)
+add("delete-unprotected", method="DELETE", path="/v2/images/{prot}", ctype=None)
+add("delete-again", method="DELETE", path="/v2/images/{prot}", ctype=None)
+add("delete-other", method="DELETE", path="/v2/images/{img}", user="other", ctype=None)
+add("delete-reader", method="DELETE", path="/v2/images/{img}", user="reader", ctype=None)
+add("delete-pub-member", method="DELETE", path="/v2/images/{pub}", ctype=None)
+add("delete-missing", method="DELETE", path="/v2/images/{noimg}", ctype=None)
+add("show-deleted", method="GET", path="/v2/images/{prot}", ctype=None)
+
+# -- versions, schemas ----------------------------------------------------------------------
+add("versions", method="GET", path="/versions", ctype=None)
+add("schema-image", method="GET", path="/v2/schemas/image", ctype=None)
+add("schema-member", method="GET", path="/v2/schemas/member", ctype=None)
+add("schema-members", method="GET", path="/v2/schemas/members", ctype=None)
+add("schema-images", method="GET", path="/v2/schemas/images", ctype=None)
+add("unknown-path", method="GET", path="/v2/nope", ctype=None)
+add("method-not-allowed", method="PUT", path="/v2/images", ctype=None)
+
+
+def run(send, ids):
+    """Send `SETUP` then `CASES` through ``send(method, path, headers, body, user)`` (which
+    returns (status, headers, json or None)); `ids` holds ``{other}`` and is filled."""
+    ids["noimg"] = NO_SUCH_IMAGE
+    for key, method, path, headers, body, user in SETUP:
+        status, _h2, j = send(method, path.format(**ids), headers, _fill(body, ids), user)
+        assert status < 300, (key, status, j)
+        if key:
+            ids[key] = j["id"]
+    out = []
+    for name, method, path, headers, body, user in CASES:
+        status, hdrs, j = send(method, path.format(**ids), headers, _fill(body, ids), user)
+        out.append({"name": name, "status": status, "json": j, "headers": hdrs, "ids": ids})
+    return out
+
+
+def _fill(body, ids):
+    if body is None:
+        return None
+    for k, v in ids.items():
+        body = body.replace(b"{" + k.encode() + b"}", v.encode())
+    return body
