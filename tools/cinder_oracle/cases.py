@@ -1,0 +1,481 @@
+"""The requests the cinder oracle sends to real Cinder (run_cinder.py) and to fakecloud
+(run_fakecloud.py), and the one driver both use, so the two see the same requests in the same
+order: `play(send, settle)`.
+
+A case is ``(name, method, path, microversion, body, user)``: `path` is formatted with the ids
+the setup made (``{pid}`` the member's project, ``{vid}`` an available 1 GiB volume with a
+snapshot ``{sid}``, ``{avid}`` one attached through the attachments API (``{aid}``), ``{evid}``
+one reset to ``error``, ``{tid}`` a volume type); `body` is a dict (sent as JSON), bytes (sent
+raw) or None; `microversion` is the ``volume X.Y`` value of ``OpenStack-API-Version`` (None: no
+header); `user` is member, admin, reader or other (a member of another project).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+SERVER = "11111111-2222-4333-8444-555555555555"
+MISSING = "deadbeef-0000-4000-8000-000000000000"
+CONNECTOR = {
+    "host": "oracle-host",
+    "initiator": "iqn.1993-08.org.debian:01:oracle",
+    "ip": "10.0.0.9",
+}
+
+V = "/v3/{pid}/volumes"
+S = "/v3/{pid}/snapshots"
+VID = V + "/{vid}"
+ACT = VID + "/action"
+AACT = V + "/{avid}/action"
+
+CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    # -- create: sizes and sources ------------------------------------------------------
+    ("create size 0", "POST", V, "3.0", {"volume": {"size": 0}}, "member"),
+    ("create size -1", "POST", V, "3.0", {"volume": {"size": -1}}, "member"),
+    ("create size abc", "POST", V, "3.0", {"volume": {"size": "abc"}}, "member"),
+    ("create size 1.5", "POST", V, "3.0", {"volume": {"size": 1.5}}, "member"),
+    ("create size string 2", "POST", V, "3.0", {"volume": {"size": "2"}}, "member"),
+    ("create no size", "POST", V, "3.0", {"volume": {"name": "n"}}, "member"),
+    ("create empty body", "POST", V, "3.0", {}, "member"),
+    ("create body not a dict", "POST", V, "3.0", {"volume": "x"}, "member"),
+    ("create bad json", "POST", V, "3.0", b"{not json", "member"),
+    ("create unknown key", "POST", V, "3.0", {"volume": {"size": 1, "frob": 1}}, "member"),
+    ("create over quota", "POST", V, "3.0", {"volume": {"size": 5000}}, "member"),
+    ("create missing snapshot", "POST", V, "3.0", {"volume": {"snapshot_id": MISSING}}, "member"),
+    ("create bad snapshot id", "POST", V, "3.0", {"volume": {"snapshot_id": "nope"}}, "member"),
+    ("create from snapshot", "POST", V, "3.0", {"volume": {"snapshot_id": "{sid}"}}, "member"),
+    (
+        "create from snapshot smaller",
+        "POST",
+        V,
+        "3.0",
+        {"volume": {"snapshot_id": "{sid}", "size": 0}},
+        "member",
+    ),
+    ("create missing source", "POST", V, "3.0", {"volume": {"source_volid": MISSING}}, "member"),
+    ("create from source", "POST", V, "3.0", {"volume": {"source_volid": "{vid}"}}, "member"),
+    (
+        "create from source smaller",
+        "POST",
+        V,
+        "3.0",
+        {"volume": {"source_volid": "{vid}", "size": 0}},
+        "member",
+    ),
+    (
+        "create missing image",
+        "POST",
+        V,
+        "3.0",
+        {"volume": {"size": 1, "imageRef": MISSING}},
+        "member",
+    ),
+    (
+        "create missing type",
+        "POST",
+        V,
+        "3.0",
+        {"volume": {"size": 1, "volume_type": "nope"}},
+        "member",
+    ),
+    (
+        "create bad az",
+        "POST",
+        V,
+        "3.0",
+        {"volume": {"size": 1, "availability_zone": "mars"}},
+        "member",
+    ),
+    (
+        "create name too long",
+        "POST",
+        V,
+        "3.0",
+        {"volume": {"size": 1, "name": "x" * 256}},
+        "member",
+    ),
+    (
+        "create bad metadata",
+        "POST",
+        V,
+        "3.0",
+        {"volume": {"size": 1, "metadata": {"a": 1}}},
+        "member",
+    ),
+    # -- show, list, filters, sort, pagination ------------------------------------------
+    ("show", "GET", VID, "3.0", None, "member"),
+    ("show 3.64", "GET", VID, "3.64", None, "member"),
+    ("show missing", "GET", V + "/" + MISSING, "3.0", None, "member"),
+    ("show bad id", "GET", V + "/nope", "3.0", None, "member"),
+    ("show other project", "GET", VID, "3.0", None, "other"),
+    ("show admin", "GET", VID, "3.0", None, "admin"),
+    ("show reader", "GET", VID, "3.0", None, "reader"),
+    ("list", "GET", V, "3.0", None, "member"),
+    ("list detail", "GET", V + "/detail", "3.0", None, "member"),
+    ("list limit 1", "GET", V + "?limit=1", "3.0", None, "member"),
+    ("list limit -1", "GET", V + "?limit=-1", "3.0", None, "member"),
+    ("list limit abc", "GET", V + "?limit=abc", "3.0", None, "member"),
+    ("list marker missing", "GET", V + "?marker=" + MISSING, "3.0", None, "member"),
+    ("list marker vid", "GET", V + "?marker={vid}", "3.0", None, "member"),
+    ("list sort name", "GET", V + "?sort=name:asc", "3.0", None, "member"),
+    ("list sort bad dir", "GET", V + "?sort=name:up", "3.0", None, "member"),
+    ("list sort_key bad", "GET", V + "?sort_key=frob", "3.0", None, "member"),
+    ("list sort_dir bad", "GET", V + "?sort_key=size&sort_dir=up", "3.0", None, "member"),
+    ("list status available", "GET", V + "?status=available", "3.0", None, "member"),
+    ("list name v1", "GET", V + "/detail?name=v1", "3.0", None, "member"),
+    ("list unknown filter", "GET", V + "?frob=1", "3.0", None, "member"),
+    ("list unknown filter 3.34", "GET", V + "?frob=1", "3.34", None, "member"),
+    ("list name like 3.34", "GET", V + "?name~=v", "3.34", None, "member"),
+    ("list all_tenants member", "GET", V + "/detail?all_tenants=1", "3.0", None, "member"),
+    ("list with_count 3.45", "GET", V + "?with_count=true", "3.45", None, "member"),
+    ("list with_count 3.44", "GET", V + "?with_count=true", "3.44", None, "member"),
+    ("summary 3.12", "GET", V + "/summary", "3.12", None, "member"),
+    ("summary 3.11", "GET", V + "/summary", "3.11", None, "member"),
+    # -- update ---------------------------------------------------------------------------
+    ("update name", "PUT", VID, "3.0", {"volume": {"name": "v1"}}, "member"),
+    ("update size", "PUT", VID, "3.0", {"volume": {"size": 5}}, "member"),
+    ("update empty", "PUT", VID, "3.0", {"volume": {}}, "member"),
+    ("update no body", "PUT", VID, "3.0", {}, "member"),
+    ("update missing", "PUT", V + "/" + MISSING, "3.0", {"volume": {"name": "x"}}, "member"),
+    ("update reader", "PUT", VID, "3.0", {"volume": {"name": "x"}}, "reader"),
+    # -- metadata -------------------------------------------------------------------------
+    ("metadata create", "POST", VID + "/metadata", "3.0", {"metadata": {"a": "b"}}, "member"),
+    ("metadata show all", "GET", VID + "/metadata", "3.0", None, "member"),
+    ("metadata show key", "GET", VID + "/metadata/a", "3.0", None, "member"),
+    ("metadata show missing key", "GET", VID + "/metadata/zz", "3.0", None, "member"),
+    ("metadata put key", "PUT", VID + "/metadata/a", "3.0", {"meta": {"a": "c"}}, "member"),
+    (
+        "metadata put key mismatch",
+        "PUT",
+        VID + "/metadata/a",
+        "3.0",
+        {"meta": {"b": "c"}},
+        "member",
+    ),
+    (
+        "metadata put two keys",
+        "PUT",
+        VID + "/metadata/a",
+        "3.0",
+        {"meta": {"a": "c", "b": "d"}},
+        "member",
+    ),
+    ("metadata non-string", "POST", VID + "/metadata", "3.0", {"metadata": {"a": 1}}, "member"),
+    (
+        "metadata key too long",
+        "POST",
+        VID + "/metadata",
+        "3.0",
+        {"metadata": {"k" * 256: "v"}},
+        "member",
+    ),
+    ("metadata no body", "POST", VID + "/metadata", "3.0", {}, "member"),
+    ("metadata replace", "PUT", VID + "/metadata", "3.0", {"metadata": {"x": "y"}}, "member"),
+    ("metadata delete missing", "DELETE", VID + "/metadata/zz", "3.0", None, "member"),
+    ("metadata delete", "DELETE", VID + "/metadata/x", "3.0", None, "member"),
+    # -- extend -------------------------------------------------------------------------
+    ("extend not larger", "POST", ACT, "3.0", {"os-extend": {"new_size": 1}}, "member"),
+    ("extend bad size", "POST", ACT, "3.0", {"os-extend": {"new_size": "x"}}, "member"),
+    ("extend no new_size", "POST", ACT, "3.0", {"os-extend": {}}, "member"),
+    ("extend in-use 3.41", "POST", AACT, "3.41", {"os-extend": {"new_size": 2}}, "member"),
+    ("extend over quota", "POST", ACT, "3.0", {"os-extend": {"new_size": 5000}}, "member"),
+    ("extend", "POST", ACT, "3.0", {"os-extend": {"new_size": 2}}, "member"),
+    (
+        "extend error volume",
+        "POST",
+        V + "/{evid}/action",
+        "3.0",
+        {"os-extend": {"new_size": 3}},
+        "member",
+    ),
+    # -- actions ------------------------------------------------------------------------
+    ("unknown action", "POST", ACT, "3.0", {"os-frobnicate": {}}, "member"),
+    ("action bad json", "POST", ACT, "3.0", b"{", "member"),
+    ("action empty body", "POST", ACT, "3.0", {}, "member"),
+    ("reset_status member", "POST", ACT, "3.0", {"os-reset_status": {"status": "error"}}, "member"),
+    ("reset_status bad", "POST", ACT, "3.0", {"os-reset_status": {"status": "frob"}}, "admin"),
+    (
+        "readonly flag bad",
+        "POST",
+        ACT,
+        "3.0",
+        {"os-update_readonly_flag": {"readonly": "x"}},
+        "member",
+    ),
+    ("set bootable bad", "POST", ACT, "3.0", {"os-set_bootable": {"bootable": "x"}}, "member"),
+    ("set bootable", "POST", ACT, "3.0", {"os-set_bootable": {"bootable": True}}, "member"),
+    ("upload no name", "POST", ACT, "3.0", {"os-volume_upload_image": {}}, "member"),
+    (
+        "upload bad disk_format",
+        "POST",
+        ACT,
+        "3.0",
+        {"os-volume_upload_image": {"image_name": "i", "disk_format": "frob"}},
+        "member",
+    ),
+    (
+        "upload in-use no force",
+        "POST",
+        AACT,
+        "3.0",
+        {"os-volume_upload_image": {"image_name": "i"}},
+        "member",
+    ),
+    (
+        "upload visibility 3.0",
+        "POST",
+        ACT,
+        "3.0",
+        {"os-volume_upload_image": {"image_name": "i", "visibility": "public"}},
+        "member",
+    ),
+    # -- snapshots ------------------------------------------------------------------------
+    ("snapshot no volume_id", "POST", S, "3.0", {"snapshot": {"name": "s"}}, "member"),
+    ("snapshot missing volume", "POST", S, "3.0", {"snapshot": {"volume_id": MISSING}}, "member"),
+    ("snapshot in-use 3.0", "POST", S, "3.0", {"snapshot": {"volume_id": "{avid}"}}, "member"),
+    (
+        "snapshot in-use force bad",
+        "POST",
+        S,
+        "3.0",
+        {"snapshot": {"volume_id": "{avid}", "force": "frob"}},
+        "member",
+    ),
+    (
+        "snapshot in-use force false 3.66",
+        "POST",
+        S,
+        "3.66",
+        {"snapshot": {"volume_id": "{avid}", "force": False}},
+        "member",
+    ),
+    (
+        "snapshot in-use force bad 3.66",
+        "POST",
+        S,
+        "3.66",
+        {"snapshot": {"volume_id": "{avid}", "force": "frob"}},
+        "member",
+    ),
+    ("snapshot error volume", "POST", S, "3.0", {"snapshot": {"volume_id": "{evid}"}}, "member"),
+    ("snapshot show", "GET", S + "/{sid}", "3.0", None, "member"),
+    ("snapshot show missing", "GET", S + "/" + MISSING, "3.0", None, "member"),
+    ("snapshot list", "GET", S, "3.0", None, "member"),
+    ("snapshot list limit bad", "GET", S + "?limit=x", "3.0", None, "member"),
+    ("snapshot update bad", "PUT", S + "/{sid}", "3.0", {"snapshot": {"size": 3}}, "member"),
+    ("snapshot delete missing", "DELETE", S + "/" + MISSING, "3.0", None, "member"),
+    # -- volume types ---------------------------------------------------------------------
+    ("types list", "GET", "/v3/{pid}/types", "3.0", None, "member"),
+    ("type show", "GET", "/v3/{pid}/types/{tid}", "3.0", None, "member"),
+    ("type show missing", "GET", "/v3/{pid}/types/" + MISSING, "3.0", None, "member"),
+    (
+        "type create member",
+        "POST",
+        "/v3/{pid}/types",
+        "3.0",
+        {"volume_type": {"name": "t"}},
+        "member",
+    ),
+    (
+        "type create dup",
+        "POST",
+        "/v3/{pid}/types",
+        "3.0",
+        {"volume_type": {"name": "gold"}},
+        "admin",
+    ),
+    ("type create no name", "POST", "/v3/{pid}/types", "3.0", {"volume_type": {}}, "admin"),
+    ("type extra_specs", "GET", "/v3/{pid}/types/{tid}/extra_specs", "3.0", None, "admin"),
+    (
+        "type extra_specs bad",
+        "POST",
+        "/v3/{pid}/types/{tid}/extra_specs",
+        "3.0",
+        {"extra_specs": {"a": 1}},
+        "admin",
+    ),
+    # -- quotas ---------------------------------------------------------------------------
+    ("quota show", "GET", "/v3/{pid}/os-quota-sets/{pid}", "3.0", None, "member"),
+    ("quota usage", "GET", "/v3/{pid}/os-quota-sets/{pid}?usage=true", "3.0", None, "member"),
+    ("quota defaults", "GET", "/v3/{pid}/os-quota-sets/{pid}/defaults", "3.0", None, "member"),
+    (
+        "quota update member",
+        "PUT",
+        "/v3/{pid}/os-quota-sets/{pid}",
+        "3.0",
+        {"quota_set": {"volumes": 5}},
+        "member",
+    ),
+    (
+        "quota update bad",
+        "PUT",
+        "/v3/{pid}/os-quota-sets/{pid}",
+        "3.0",
+        {"quota_set": {"volumes": "x"}},
+        "admin",
+    ),
+    (
+        "quota update unknown",
+        "PUT",
+        "/v3/{pid}/os-quota-sets/{pid}",
+        "3.0",
+        {"quota_set": {"frob": 1}},
+        "admin",
+    ),
+    (
+        "quota update below usage",
+        "PUT",
+        "/v3/{pid}/os-quota-sets/{pid}",
+        "3.0",
+        {"quota_set": {"gigabytes": 1}},
+        "admin",
+    ),
+    # -- attachments ----------------------------------------------------------------------
+    ("attachments 3.26", "GET", "/v3/{pid}/attachments", "3.26", None, "member"),
+    ("attachments list", "GET", "/v3/{pid}/attachments", "3.27", None, "member"),
+    ("attachments detail", "GET", "/v3/{pid}/attachments/detail", "3.27", None, "member"),
+    ("attachment show", "GET", "/v3/{pid}/attachments/{aid}", "3.27", None, "member"),
+    ("attachment show missing", "GET", "/v3/{pid}/attachments/" + MISSING, "3.27", None, "member"),
+    (
+        "attachment create missing volume",
+        "POST",
+        "/v3/{pid}/attachments",
+        "3.27",
+        {"attachment": {"volume_uuid": MISSING, "instance_uuid": SERVER}},
+        "member",
+    ),
+    (
+        "attachment create no instance",
+        "POST",
+        "/v3/{pid}/attachments",
+        "3.27",
+        {"attachment": {"volume_uuid": "{vid}"}},
+        "member",
+    ),
+    (
+        "attachment create bad mode",
+        "POST",
+        "/v3/{pid}/attachments",
+        "3.54",
+        {"attachment": {"volume_uuid": "{vid}", "instance_uuid": SERVER, "mode": "frob"}},
+        "member",
+    ),
+    (
+        "attachment create in-use",
+        "POST",
+        "/v3/{pid}/attachments",
+        "3.27",
+        {"attachment": {"volume_uuid": "{avid}", "instance_uuid": MISSING}},
+        "member",
+    ),
+    (
+        "attachment delete missing",
+        "DELETE",
+        "/v3/{pid}/attachments/" + MISSING,
+        "3.27",
+        None,
+        "member",
+    ),
+    # -- microversions --------------------------------------------------------------------
+    ("mv 3.999", "GET", V, "3.999", None, "member"),
+    ("mv 2.0", "GET", V, "2.0", None, "member"),
+    ("mv abc", "GET", V, "abc", None, "member"),
+    ("mv latest", "GET", V, "latest", None, "member"),
+    ("mv none", "GET", V, None, None, "member"),
+    # -- delete in each state (last: they change the world) ---------------------------------
+    ("delete attached", "DELETE", V + "/{avid}", "3.0", None, "member"),
+    ("delete with snapshots", "DELETE", VID, "3.0", None, "member"),
+    ("delete missing", "DELETE", V + "/" + MISSING, "3.0", None, "member"),
+    ("delete other project", "DELETE", VID, "3.0", None, "other"),
+    ("delete error", "DELETE", V + "/{evid}", "3.0", None, "member"),
+    ("delete error again", "DELETE", V + "/{evid}", "3.0", None, "member"),
+    ("delete bad cascade", "DELETE", VID + "?cascade=frob", "3.0", None, "member"),
+    ("snapshot delete", "DELETE", S + "/{sid}", "3.0", None, "member"),
+    ("delete vid", "DELETE", VID, "3.0", None, "member"),
+]
+
+#: Send(method, path, microversion, body, user) -> (status, json or None, headers lower-cased)
+Send = Callable[[str, str, "str | None", Any, str], "tuple[int, Any, dict[str, str]]"]
+
+
+def _fill(x: Any, ids: dict[str, str]) -> Any:
+    """`x` with every ``{name}`` of `ids` filled in (strings inside dicts too)."""
+    if isinstance(x, str):
+        for k, v in ids.items():
+            x = x.replace("{" + k + "}", v)
+        return x
+    if isinstance(x, dict):
+        return {_fill(k, ids): _fill(v, ids) for k, v in x.items()}
+    return x
+
+
+def _encode(body: Any, ids: dict[str, str]) -> bytes | None:
+    if body is None:
+        return None
+    if isinstance(body, bytes):
+        return body
+    return json.dumps(_fill(body, ids)).encode()
+
+
+def _volume(send: Send, settle: Callable[[], None], ids: dict[str, str], name: str) -> str:
+    st, j, _h = send(
+        "POST",
+        _fill(V, ids),
+        "3.0",
+        json.dumps({"volume": {"size": 1, "name": name}}).encode(),
+        "member",
+    )
+    assert st == 202, (st, j)
+    vid = j["volume"]["id"]
+    settle()
+    return vid
+
+
+def setup(send: Send, settle: Callable[[], None], pid: str) -> dict[str, str]:
+    """Make the volumes, snapshot, attachment and type the cases use; return their ids."""
+    ids = {"pid": pid}
+    ids["vid"] = _volume(send, settle, ids, "v1")
+    ids["avid"] = _volume(send, settle, ids, "attached")
+    ids["evid"] = _volume(send, settle, ids, "broken")
+    body = {"snapshot": {"volume_id": ids["vid"], "name": "s1"}}
+    st, j, _h = send("POST", _fill(S, ids), "3.0", json.dumps(body).encode(), "member")
+    assert st == 202, (st, j)
+    ids["sid"] = j["snapshot"]["id"]
+    settle()
+    body = {
+        "attachment": {"volume_uuid": ids["avid"], "instance_uuid": SERVER, "connector": CONNECTOR}
+    }
+    st, j, _h = send(
+        "POST", _fill("/v3/{pid}/attachments", ids), "3.44", json.dumps(body).encode(), "member"
+    )
+    assert st == 200, (st, j)
+    ids["aid"] = j["attachment"]["id"]
+    path = _fill("/v3/{pid}/attachments/{aid}/action", ids)
+    st, j, _h = send("POST", path, "3.44", b'{"os-complete": null}', "member")
+    assert st == 204, (st, j)
+    settle()
+    body = {"os-reset_status": {"status": "error"}}
+    st, j, _h = send(
+        "POST", _fill(V + "/{evid}/action", ids), "3.0", json.dumps(body).encode(), "admin"
+    )
+    assert st == 202, (st, j)
+    st, j, _h = send(
+        "POST", _fill("/v3/{pid}/types", ids), "3.0", b'{"volume_type": {"name": "gold"}}', "admin"
+    )
+    assert st == 200, (st, j)
+    ids["tid"] = j["volume_type"]["id"]
+    settle()
+    return ids
+
+
+def play(send: Send, settle: Callable[[], None], pid: str) -> list[dict[str, Any]]:
+    """Run the setup, then every case in order; one result dict per case."""
+    ids = setup(send, settle, pid)
+    out = []
+    for name, method, path, mv, body, user in CASES:
+        status, j, headers = send(method, _fill(path, ids), mv, _encode(body, ids), user)
+        out.append({"name": name, "status": status, "json": j, "headers": headers, "ids": ids})
+        settle()
+    return out

@@ -1,0 +1,107 @@
+"""Run `cases.play` against cinder's own API, brought up as its functional tests do
+(``_FunctionalTestBase``: the volume and scheduler services with the fake driver, sqlite, the
+WSGI API on a local port). Runs in a venv with cinder installed (see CONTRIBUTING.md "The
+cinder oracle"), never in the project's: ``python run_cinder.py OUT.json``.
+
+Two fixture settings are put back to a deployment's: the API pipeline authenticates with
+``keystonecontext`` (the ``X-User-Id``/``X-Project-Id``/``X-Roles`` headers keystonemiddleware
+would set) instead of ``noauth`` (which makes every caller an admin), and the policy file is an
+empty one, so Cinder's default policies apply (the unit tests' policy.yaml loosens them).
+"""
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+# isort: off
+import requests
+import cinder
+from cinder.tests.functional import functional_helpers
+from oslo_config import cfg
+
+# isort: on
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cases  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else "cinder-results.json"
+PID = "6f70656e737461636b20697320636f6f"
+OTHER = "0ther0000000000000000000000000aa"
+ROLES = {
+    "member": ("fake", PID, "reader,member"),
+    "admin": ("admin", PID, "reader,member,admin"),
+    "reader": ("reader", PID, "reader"),
+    "other": ("otheruser", OTHER, "reader,member"),
+}
+TMP = Path(tempfile.mkdtemp(prefix="cinder-oracle-"))
+SITE = Path(cinder.__file__).parent.parent
+ETC = Path(sys.prefix) / "etc" / "cinder"
+# The tests read etc/cinder/* beside the package (a source tree); the wheel installs it under
+# the venv's prefix.
+if not (SITE / "etc" / "cinder").exists() and ETC.exists():
+    shutil.copytree(ETC, SITE / "etc" / "cinder")
+(TMP / "policy.yaml").write_text("{}\n")
+paste = (SITE / "etc" / "cinder" / "api-paste.ini").read_text()
+paste = paste.replace("osprofiler noauth apiv3", "osprofiler keystonecontext apiv3")
+(TMP / "api-paste.ini").write_text(paste)
+
+
+class Oracle(functional_helpers._FunctionalTestBase):
+    POLICY_PATH = str(TMP / "policy.yaml")
+
+    def _start_api_service(self):
+        from cinder import service
+
+        cfg.CONF.api_paste_config = str(TMP / "api-paste.ini")
+        cfg.CONF.set_override("auth_strategy", "noauth")
+
+        self.osapi = service.WSGIService("osapi_volume")
+        self.osapi.start()
+        self.auth_url = f"http://{self.osapi.host}:{self.osapi.port}/v3"
+
+    def test_run(self):
+        host = self.auth_url.split("/")[2]
+
+        def send(method, path, mv, body, user):
+            u, proj, roles = ROLES[user]
+            h = {
+                "Content-Type": "application/json",
+                "X-User-Id": u,
+                "X-Project-Id": proj,
+                "X-Roles": roles,
+            }
+            if mv is not None:
+                h["OpenStack-API-Version"] = f"volume {mv}"
+            r = requests.request(method, "http://" + host + path, data=body, headers=h)
+            try:
+                j = r.json() if r.content else None
+            except ValueError:
+                j = {"_text": r.text[:300]}
+            return r.status_code, j, {k.lower(): v for k, v in r.headers.items()}
+
+        def settle():
+            """Wait until no volume or snapshot is in a transient state."""
+            for _ in range(100):
+                _s, vols, _h = send("GET", f"/v3/{PID}/volumes/detail", "3.0", None, "admin")
+                _s, snaps, _h = send("GET", f"/v3/{PID}/snapshots/detail", "3.0", None, "admin")
+                states = [v["status"] for v in vols["volumes"]]
+                states += [s["status"] for s in snaps["snapshots"]]
+                if not any(s.endswith("ing") for s in states):
+                    return
+                time.sleep(0.05)
+
+        out = cases.play(send, settle, PID)
+        Path(OUT).write_text(json.dumps(out, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    res = unittest.TestResult()
+    Oracle("test_run").run(res)
+    for _t, e in res.errors + res.failures:
+        print(e)
+    print("ran", res.testsRun, "errors", len(res.errors), "failures", len(res.failures))
