@@ -29,6 +29,10 @@ def local_cluster():
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # The scheduler serves HTTP whatever the dashboard: on a free port of this host's
+            # loopback, not 8787 on every interface (taken by any other cluster on the host,
+            # such as another checkout's suite, which Dask then warns of)
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=50,
         )
     try:
