@@ -35,9 +35,9 @@ def main() -> int:
     """Collect the suite (as the workers will), compile the rest of the project's modules,
     then have Hypothesis build its tables."""
     collected = pytest.main(["--collect-only", "-q"])
-    for folder in SOURCES:
-        compileall.compile_dir(ROOT / folder, quiet=1)
-    compileall.compile_file(ROOT / "setup.py", quiet=1)
+    sources = _project_sources()
+    for source in [*sources, ROOT / "setup.py"]:
+        compileall.compile_file(source, quiet=1)
     st.text().validate()
     try:  # private functions: a Hypothesis without them simply builds its literals in the run
         from hypothesis.internal.conjecture.providers import _get_local_constants
@@ -45,13 +45,23 @@ def main() -> int:
     except ImportError:
         return collected
     _get_local_constants()
-    for folder in SOURCES:
-        for source in sorted((ROOT / folder).rglob("*.py")):
-            # By file, without importing it: the cache is keyed by the source alone.
-            module = types.ModuleType(source.stem)
-            module.__file__ = str(source)
-            constants_from_module(module)
+    for source in sources:
+        # By file, without importing it: the cache is keyed by the source alone.
+        module = types.ModuleType(source.stem)
+        module.__file__ = str(source)
+        constants_from_module(module)
     return collected
+
+
+def _project_sources() -> list[Path]:
+    """The modules of `SOURCES`, not what lies in a hidden folder below them (`make bench`
+    keeps the peer's virtualenv, thousands of modules, in benchmarks/.venv-peer)."""
+    return [
+        source
+        for folder in SOURCES
+        for source in sorted((ROOT / folder).rglob("*.py"))
+        if not any(part.startswith(".") for part in source.relative_to(ROOT).parts)
+    ]
 
 
 if __name__ == "__main__":
