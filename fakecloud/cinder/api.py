@@ -11,10 +11,10 @@ Every path is served with ``{project_id}``, and from 20.0.0 without it too (as C
 ``ProjectMapper`` does; ``/default-types`` the other way round, see `default_types_api`); a
 project id in the URL that is not the caller's is a 400 "Malformed request url". Microversions
 are read from ``OpenStack-API-Version: volume 3.x`` only (Cinder has no legacy header) and
-echoed, with ``Vary``, on every answer including faults (a 406 echoes the refused version; a
-malformed one is not echoed). A header without a ``volume`` entry is a 400, one whose entry is
-not two words a 500 (both in ``FaultWrapper``'s words, as real Cinder's). ``GET /``
-answers 300 with the version list, ``GET /v3/`` 200.
+echoed, with ``Vary``, on every answer including faults (a 406 echoes the refused version
+unless it holds ``1.0`` or ``2.0``; a malformed one is not echoed). A header without a
+``volume`` entry is a 400, one whose entry is not two words a 500 (both in ``FaultWrapper``'s
+words, as real Cinder's). ``GET /`` answers 300 with the version list, ``GET /v3/`` 200.
 """
 
 from __future__ import annotations
@@ -150,6 +150,15 @@ class CinderVersions(VersionRange):
         if not version.matches(self.minimum, self.maximum):
             raise VersionNotAcceptable(version, self)
         return version
+
+    def headers(self, version: Version) -> dict[str, Any]:
+        """The echo of `version`, none for a "legacy endpoint" one: ``_is_legacy_endpoint``
+        looks for ``1.0`` or ``2.0`` in the version's string (12.0.10 to 29.0.0), so a refused
+        ``volume 2.0`` is a 406 with neither ``OpenStack-API-Version`` nor ``Vary``."""
+        text = str(version)
+        if "1.0" in text or "2.0" in text:
+            return {}
+        return super().headers(version)
 
 
 VERSIONS = CinderVersions("volume", MIN_VERSION, MAX_VERSION)

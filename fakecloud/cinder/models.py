@@ -85,7 +85,9 @@ class Volume:
     image_id: str | None = None
     migration_status: str | None = None
     encryption_key_id: str | None = None
-    replication_status: str = "disabled"
+    # Null unless a replicating driver sets it: the create flow works out "disabled" but
+    # ``EntryCreateTask`` never stores it (12.0.10 to 29.0.0; the cinder oracle).
+    replication_status: str | None = None
     use_quota: bool = True
     metadata: dict[str, str] = field(default_factory=dict)
     volume_image_metadata: dict[str, str] = field(default_factory=dict)

@@ -25,7 +25,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.webob import plain_webob_headers
-from fakecloud.cinder import controllers, exception, faults, policy, type_manage
+from fakecloud.cinder import controllers, exception, faults, policy, type_manage, views
 from fakecloud.cinder.validation import (
     METADATA_KEY,
     _obj,
@@ -186,6 +186,18 @@ def _check_queens_specs(specs: dict[str, Any]) -> None:
 # -- types -----------------------------------------------------------------------------------
 
 
+def _manage_view(service: Any, req: Request, vtype: Any, *, create: bool) -> dict[str, Any]:
+    """The type as ``VolumeTypesManageController`` answers it: ``cinder/api/views/types.py``
+    (every extra spec, no QoS id, whatever the policy), plus ``os-volume-type-access:is_public``
+    on a create only (the access extension extends ``create``, not ``update``; 12.0.10 to
+    29.0.0; the cinder oracle)."""
+    access = create and policy.allowed(
+        req.context, "volume_extension:volume_type_access", None,
+        service.cinder.policy_new_defaults,
+    )  # fmt: skip
+    return views.volume_type(vtype, extra_specs=True, sensitive=True, qos=False, access=access)
+
+
 def types_create(service: Any, req: Request) -> Response:
     """``POST /types`` (``VolumeTypesManageController._create``): 200 and the type."""
     body = service._body(req)
@@ -201,7 +213,7 @@ def types_create(service: Any, req: Request) -> Response:
         )  # fmt: skip
     except exception.VolumeTypeExists as err:
         raise HttpError(409, err.msg) from None
-    return Response(200, {"volume_type": service._type_view(req, vtype)})
+    return Response(200, {"volume_type": _manage_view(service, req, vtype, create=True)})
 
 
 def types_update(service: Any, req: Request) -> Response:
@@ -225,7 +237,7 @@ def types_update(service: Any, req: Request) -> Response:
         type_manage.update(service.cinder, vtype, name, text, is_public)
     except exception.VolumeTypeExists as err:
         raise HttpError(409, err.msg) from None
-    return Response(200, {"volume_type": service._type_view(req, vtype)})
+    return Response(200, {"volume_type": _manage_view(service, req, vtype, create=False)})
 
 
 def types_delete(service: Any, req: Request) -> Response:

@@ -127,6 +127,14 @@ def test_version_outside_the_range_is_406_echoing_the_refused_version(cloud):
     assert resp.headers["OpenStack-API-Version"] == "volume 3.72"
 
 
+def test_refused_legacy_version_is_406_without_echo(cloud):
+    """``_is_legacy_endpoint`` (``'2.0' in version``) drops the echo (the cinder oracle)."""
+    resp = call(cloud, "GET", "volumes", version="2.0")
+    assert resp.status == 406
+    assert "OpenStack-API-Version" not in resp.headers
+    assert "Vary" not in resp.headers
+
+
 def test_malformed_version_is_400_without_echo(cloud):
     resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": "volume 3.x"})
     assert resp.status == 400

@@ -344,6 +344,21 @@ def volume_type(admin: bool, specs: bool = True) -> dict[str, Any]:
     return _object(fields)
 
 
+def managed_volume_type(create: bool) -> dict[str, Any]:
+    """contrib/types_manage.py ``_create``/``_update``: cinder/api/views/types.py (every spec,
+    no ``qos_specs_id``), ``os-volume-type-access:is_public`` on a create only."""
+    fields = [
+        ("id", _uuid, True),
+        ("name", {"type": "string"}, True),
+        ("is_public", {"type": "boolean"}, True),
+        ("description", _string_or_null, True),
+        ("extra_specs", _metadata, True),
+    ]
+    if create:
+        fields.append(("os-volume-type-access:is_public", {"type": "boolean"}, True))
+    return _object(fields)
+
+
 #: contrib/types_extra_specs.py: ``index`` and ``create`` (the body as sent, values strings).
 EXTRA_SPECS = one("extra_specs", _metadata)
 #: contrib/volume_type_access.py ``_marshall_volume_type_access``.

@@ -744,10 +744,11 @@ _TYPE = "/v3/types/{id}"
 @walks("volumev3", "GET", _TYPE + "/os-volume-type-access")
 @walks("volumev3", "DELETE", _TYPE, _TYPE + "/extra_specs/{key}")
 def _cinder_type_writes(w: World, profile: str) -> None:
-    item = cinder.one("volume_type", cinder.volume_type(admin=True))
+    item = cinder.one("volume_type", cinder.managed_volume_type(create=True))
     body = {"volume_type": {"name": "walked", "os-volume-type-access:is_public": False}}
     r = volume(w, "POST", "types", body, user="admin")
     path = "types/" + expect(r, 200, item, "POST types")["volume_type"]["id"]
+    item = cinder.one("volume_type", cinder.managed_volume_type(create=False))
     r = volume(w, "PUT", path, {"volume_type": {"description": "walked"}}, user="admin")
     expect(r, 200, item, "PUT type")
     r = volume(w, "POST", path + "/extra_specs", {"extra_specs": {"k": "v"}}, user="admin")

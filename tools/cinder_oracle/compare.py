@@ -41,6 +41,7 @@ def norm(x, ids):
     s = DATE.sub("<date>", s)
     s = re.sub(r"http://[^/\"]+", "http://HOST", s)
     s = re.sub(r"req-<uuid>", "<req>", s)
+    s = re.sub(r"fakecloud: [^\\]*\\n", lambda m: "\\n", s)  # fakecloud's 404 explanation
     return s
 
 

@@ -30,7 +30,8 @@ cloud = Cloud(profile="upstream", config=CONFIG)
 
 def send(method, path, mv, body, user):
     """One request to fakecloud's Cinder, as `cases.Send`."""
-    headers = {"Content-Type": "application/json"}
+    # What requests sends (the gateway would send application/json).
+    headers = {"Content-Type": "application/json", "Accept": "*/*"}
     if mv is not None:
         headers["OpenStack-API-Version"] = f"volume {mv}"
     r = cloud.request("volumev3", method, path, body=body or b"", user=USERS[user], headers=headers)
