@@ -30,6 +30,7 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.bounds import COUNT
+from fakecloud.glance.byte_range import byte_range
 from fakecloud.glance.content import ImageData, inspect_bytes
 from fakecloud.glance.errors import (
     GlanceHttpError,
@@ -60,7 +61,9 @@ def _int_or_none(value: str) -> int | None:
 #: The first Glance that reads ``x-openstack-image-size`` (62a323aed, 31.0.0).
 IMAGE_SIZE_HEADER_SINCE = 31
 
-JSON = {"Content-Type": "application/json; charset=UTF-8"}
+#: Glance's ``JSONResponseSerializer`` sets ``application/json``, and WebOb (1.7.4 on) adds no
+#: charset to it.
+JSON = {"Content-Type": "application/json"}
 
 
 #: ``glance/api/v2/router.py``: the ``Allow`` header of each path's ``reject`` route
@@ -526,16 +529,22 @@ class GlanceApi(ApiService):
         )
         if data is None:
             return Response(204, None, {})
+        part = byte_range(req.headers.get("Range"), image.size or 0)
         body = data.materialize(self.glance.config.downloadable_content_bytes) or b""
-        headers = {
-            "Content-Type": "application/octet-stream",
-            "Content-Length": str(len(body)),
-            "x-fakecloud-content-id": data.content_id,
-            "x-fakecloud-content-size": str(data.size),
-        }
+        headers = {"Content-Type": "application/octet-stream"}
+        if part is not None:
+            body = body[part[0] : part[1]]
+            headers["Content-Range"] = f"bytes {part[0]}-{part[1] - 1}/{image.size}"
+        headers.update(
+            {
+                "Content-Length": str(len(body)),
+                "x-fakecloud-content-id": data.content_id,
+                "x-fakecloud-content-size": str(data.size),
+            }
+        )
         if image.checksum:
             headers["Content-MD5"] = image.checksum
-        return Response(200, body, headers)
+        return Response(200 if part is None else 206, body, headers)
 
     def stage(self, req: Request) -> Generator[Any, Any, Response]:
         """``PUT /v2/images/{id}/stage``: 204 once staged."""
@@ -683,28 +692,23 @@ class GlanceApi(ApiService):
         return Response(200, body, dict(JSON))
 
     def schema_member(self, req: Request) -> Response:
-        """``GET /v2/schemas/member``: ``image_members.get_schema().raw()``."""
+        """``GET /v2/schemas/member``: ``image_members.get_schema().minimal()`` (no
+        ``additionalProperties``: the schema Glance validates with is the ``raw()`` one)."""
         if req.body:
             raise _body_rejected()
         return Response(200, _MEMBER_SCHEMA, dict(JSON))
 
     def schema_members(self, req: Request) -> Response:
-        """``GET /v2/schemas/members``: ``CollectionSchema('members', ...).raw()``."""
+        """``GET /v2/schemas/members``: ``CollectionSchema('members', ...).minimal()``."""
         if req.body:
             raise _body_rejected()
         body = {
             "name": "members",
             "properties": {
                 "members": {"type": "array", "items": _MEMBER_SCHEMA},
-                "first": {"type": "string"},
-                "next": {"type": "string"},
                 "schema": {"type": "string"},
             },
-            "links": [
-                {"rel": "first", "href": "{first}"},
-                {"rel": "next", "href": "{next}"},
-                {"rel": "describedby", "href": "{schema}"},
-            ],
+            "links": [{"rel": "describedby", "href": "{schema}"}],
         }
         return Response(200, body, dict(JSON))
 
@@ -781,8 +785,6 @@ _MEMBER_SCHEMA = {
         },
         "schema": {"readOnly": True, "type": "string"},
     },
-    # glance.schema.Schema.raw(): a plain (not permissive) schema refuses other keys.
-    "additionalProperties": False,
 }
 
 __all__ = ["GlanceApi", "GlanceHttpError", "HTTPForbidden"]

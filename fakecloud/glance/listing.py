@@ -27,6 +27,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
+from oslo_utils import timeutils
+
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden
 from fakecloud.glance.models import Image
 from fakecloud.glance.policy import ImagePolicy, is_admin, is_image_visible
@@ -183,10 +185,8 @@ def _sort_dir(direction: str) -> str:
 
 
 def _parse_isotime(text: str) -> datetime.datetime:
-    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-    return value
+    # oslo's parse_isotime (iso8601) as Glance's filters: ``2000`` and ``20000101`` are dates.
+    return timeutils.normalize_time(timeutils.parse_isotime(text))
 
 
 def split_filter_op(expression: str) -> tuple[str, str]:

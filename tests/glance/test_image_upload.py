@@ -448,6 +448,28 @@ def test_download_takes_the_transfer_time_and_answers_small_data():
     assert resp.headers["x-fakecloud-content-size"] == str(GB)
 
 
+@pytest.mark.parametrize(
+    "rng, status, answer",
+    [
+        ("bytes=2-4", 206, (b"cde", "bytes 2-4/8")),
+        ("bytes=-3", 206, (b"fgh", "bytes 5-7/8")),
+        ("bytes=8-", 416, "Invalid start position in Range header. Start position MUST be in "),
+        ("bytes=0-1,4-5", 400, "Requests with multiple ranges are not supported in Glance. "),
+    ],
+)
+def test_a_range_download_is_the_part_asked_for(rng, status, answer):
+    """``ResponseSerializer.download`` and ``get_range_from_request`` (the glance oracle)."""
+    w = World(config={"glance": {"base_images": []}})
+    image = w.create(disk_format="raw")
+    w.call("PUT", f"/v2/images/{image['id']}/file", body=b"abcdefgh", headers=OCTET)
+    resp = w.call("GET", f"/v2/images/{image['id']}/file", headers={"Range": rng})
+    assert resp.status == status
+    if status == 206:
+        assert (resp.body, resp.headers["Content-Range"]) == answer
+    else:
+        assert detail(resp).startswith(answer)
+
+
 def test_download_of_an_image_without_data_is_204():
     w = World()
     image = w.create()

@@ -382,27 +382,17 @@ _MEMBER_SCHEMA = {
 
 
 def get_member_schema():
-    """``image_members.get_schema().raw()``: ``Schema('member', properties)``."""
-    return {
-        "name": "member",
-        "properties": copy.deepcopy(_MEMBER_SCHEMA),
-        "additionalProperties": False,
-    }
+    """``GET /v2/schemas/member``: ``image_members.get_schema().minimal()``."""
+    return {"name": "member", "properties": copy.deepcopy(_MEMBER_SCHEMA)}
 
 
 def get_member_collection_schema():
-    """``CollectionSchema('members', member_schema).raw()``."""
+    """``GET /v2/schemas/members``: ``CollectionSchema('members', member_schema).minimal()``."""
     return {
         "name": "members",
         "properties": {
             "members": {"type": "array", "items": get_member_schema()},
-            "first": {"type": "string"},
-            "next": {"type": "string"},
             "schema": {"type": "string"},
         },
-        "links": [
-            {"rel": "first", "href": "{first}"},
-            {"rel": "next", "href": "{next}"},
-            {"rel": "describedby", "href": "{schema}"},
-        ],
+        "links": [{"rel": "describedby", "href": "{schema}"}],
     }

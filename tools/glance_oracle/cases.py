@@ -163,6 +163,9 @@ for q in (
     "?disk_format=raw",
     "?created_at=gte:2000-01-01T00:00:00Z",
     "?created_at=xx:2000",
+    "?created_at=2000",
+    "?updated_at=lt:20991231",
+    "?created_at=gte:x",
     "?id=in:{img},{act}",
     "?name=in:active,queued",
 ):
@@ -301,6 +304,15 @@ add(
     accept=None,
     headers={"Range": "bytes=20-30"},
 )
+for rng in ("bytes=-2", "bytes=2-", "bytes=0-1,3-4", "lines=1-2", "bytes=3-1", "bytes=0-99"):
+    add(
+        "download-range " + rng,
+        method="GET",
+        path="/v2/images/{act}/file",
+        ctype=None,
+        accept=None,
+        headers={"Range": rng},
+    )
 add("upload-active", DATA, "PUT", "/v2/images/{act}/file", ctype=OCTET)
 add("upload-json", DATA, "PUT", "/v2/images/{tag}/file", ctype=J)
 add("upload-other", DATA, "PUT", "/v2/images/{tag}/file", user="other", ctype=OCTET)

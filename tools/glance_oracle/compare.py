@@ -26,6 +26,8 @@ def _unordered(x, ids):
             if isinstance(out.get(k), list):
                 out[k] = sorted(out[k], key=lambda v: _text(json.dumps(v, sort_keys=True), ids))
         return out
+    if isinstance(x, list):
+        return [_unordered(v, ids) for v in x]
     return x
 
 
