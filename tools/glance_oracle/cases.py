@@ -374,6 +374,116 @@ add("delete-pub-member", method="DELETE", path="/v2/images/{pub}", ctype=None)
 add("delete-missing", method="DELETE", path="/v2/images/{noimg}", ctype=None)
 add("show-deleted", method="GET", path="/v2/images/{prot}", ctype=None)
 
+# -- quotas (legacy: use_keystone_limits off on both sides), more edges ----------------------
+add("create-props-128", _img(**{f"p{i}": "v" for i in range(128)}))
+add("create-props-129", _img(**{f"p{i}": "v" for i in range(129)}))
+add("create-tags-129", _img(tags=[f"t{i}" for i in range(129)]))
+add("create-tags-128", _img(tags=[f"t{i}" for i in range(128)]))
+patch("patch-props-129", [{"op": "add", "path": f"/q{i}", "value": "v"} for i in range(129)])
+patch("patch-remove-min-ram", [{"op": "remove", "path": "/min_ram"}])
+patch("patch-remove-visibility", [{"op": "remove", "path": "/visibility"}])
+patch(
+    "patch-add-locations",
+    [{"op": "add", "path": "/locations/-", "value": {"url": "file:///x", "metadata": {}}}],
+)
+patch("patch-remove-locations", [{"op": "remove", "path": "/locations/0"}])
+patch("patch-vis-shared", [{"op": "replace", "path": "/visibility", "value": "shared"}])
+patch("patch-name-null", [{"op": "replace", "path": "/name", "value": None}])
+patch(
+    "patch-container-active",
+    [{"op": "replace", "path": "/container_format", "value": "ovf"}],
+    path="/v2/images/{act}",
+)
+patch(
+    "patch-name-active",
+    [{"op": "replace", "path": "/name", "value": "a2"}],
+    path="/v2/images/{act}",
+)
+patch(
+    "patch-owner-admin",
+    [{"op": "replace", "path": "/owner", "value": "{other}"}],
+    path="/v2/images/{tag}",
+    user="admin",
+)
+for q in (
+    "?limit=2000",
+    "?sort_key=name&sort_key=size&sort_dir=asc",
+    "?sort_key=name&sort_dir=asc&sort_dir=desc",
+    "?sort=bogus:asc",
+    "?sort=name:asc:x",
+    "?status=in:active,queued",
+    "?visibility=community",
+    "?owner={pid}",
+    "?id={img}",
+    "?checksum=x",
+    "?foo=bar",
+    "?tag=zz",
+    "?marker={img}&limit=1&sort_key=name&sort_dir=asc",
+):
+    add("list2" + q, method="GET", path="/v2/images" + q, ctype=None)
+add("member-add-missing-image", b({"member": "{other}"}), path="/v2/images/{noimg}/members")
+add("member-add-other-image", b({"member": "zz"}), path="/v2/images/{pub}/members", user="other")
+add("members-list-private", method="GET", path="/v2/images/{img}/members", ctype=None)
+add(
+    "member-put-missing",
+    b({"status": "accepted"}),
+    "PUT",
+    "/v2/images/{shr}/members/nobody",
+    user="other",
+)
+add("member-add-not-json", b"{", path="/v2/images/{shr}/members")
+add("tag-delete-other", method="DELETE", path="/v2/images/{tag}/tags/b", user="other", ctype=None)
+add(
+    "download-other",
+    method="GET",
+    path="/v2/images/{act}/file",
+    user="other",
+    ctype=None,
+    accept=None,
+)
+add(
+    "download-reader",
+    method="GET",
+    path="/v2/images/{act}/file",
+    user="reader",
+    ctype=None,
+    accept=None,
+)
+add("stage-queued", DATA, "PUT", "/v2/images/{shr}/stage", ctype=OCTET)
+add("show-staged", method="GET", path="/v2/images/{shr}", ctype=None)
+add("upload-staged", DATA, "PUT", "/v2/images/{shr}/file", ctype=OCTET)
+add(
+    "import-web-download-staged",
+    b({"method": {"name": "glance-direct"}, "stores": ["x"]}),
+    path="/v2/images/{shr}/import",
+)
+add(
+    "import-all-stores",
+    b({"method": {"name": "glance-direct"}, "all_stores": True}),
+    path="/v2/images/{shr}/import",
+)
+add(
+    "deactivate-reader",
+    method="POST",
+    path="/v2/images/{act}/actions/deactivate",
+    user="reader",
+    ctype=None,
+)
+add("deactivate-again", method="POST", path="/v2/images/{act}/actions/deactivate", ctype=None)
+add("deactivate-twice", method="POST", path="/v2/images/{act}/actions/deactivate", ctype=None)
+patch(
+    "patch-name-deactivated",
+    [{"op": "replace", "path": "/name", "value": "d"}],
+    path="/v2/images/{act}",
+)
+add("upload-deactivated", DATA, "PUT", "/v2/images/{act}/file", ctype=OCTET)
+add("reactivate-member", method="POST", path="/v2/images/{act}/actions/reactivate", ctype=None)
+add("reactivate-active", method="POST", path="/v2/images/{act}/actions/reactivate", ctype=None)
+add("delete-active-other", method="DELETE", path="/v2/images/{act}", user="other", ctype=None)
+add("usage", method="GET", path="/v2/info/usage", ctype=None)
+add("tasks", method="GET", path="/v2/images/{act}/tasks", ctype=None)
+add("tasks-missing", method="GET", path="/v2/images/{noimg}/tasks", ctype=None)
+
 # -- versions, schemas ----------------------------------------------------------------------
 add("versions", method="GET", path="/versions", ctype=None)
 add("schema-image", method="GET", path="/v2/schemas/image", ctype=None)
