@@ -137,14 +137,15 @@ def test_version_negotiation_stands_before_the_token(cloud):
     """``VersionNegotiationFilter.process_request`` runs before keystonemiddleware in every
     glance-api-paste.ini pipeline (glance 16.0.0-31.x): a path whose first segment is no allowed
     version is the 300 version document without a token, ``/v2`` itself is the v2 API's (401,
-    then the router's 404); an ``Accept: application/vnd.openstack.images-vX`` names the version
-    instead of the path, which is kept whole (``/images`` is the list; ``/v2/images`` is
-    ``/v2/v2/images``, a 404; an unknown ``vX`` is the 300 for any path)."""
+    then the router's redirect to ``/v2/``); an ``Accept: application/vnd.openstack.images-vX``
+    names the version instead of the path, which is kept whole (``/images`` is the list;
+    ``/v2/images`` is ``/v2/v2/images``, a 404; an unknown ``vX`` is the 300 for any path)."""
     vnd = "application/vnd.openstack.images-"
     for path in ("/v3/images", "/images"):
         assert cloud.request("image", "GET", path, user=None).status == 300
     assert cloud.request("image", "GET", "/v2", user=None).status == 401
-    assert cloud.request("image", "GET", "/v2").status == 404
+    redirect = cloud.request("image", "GET", "/v2.1")  # the router's redirect (the oracle)
+    assert (redirect.status, redirect.headers["Location"]) == (302, "/v2/")
     listed = cloud.request("image", "GET", "/images", headers={"Accept": vnd + "v2.1"})
     assert listed.status == 200 and "images" in listed.json()
     asks = {"Accept": vnd + "v2.1"}

@@ -484,6 +484,48 @@ add("usage", method="GET", path="/v2/info/usage", ctype=None)
 add("tasks", method="GET", path="/v2/images/{act}/tasks", ctype=None)
 add("tasks-missing", method="GET", path="/v2/images/{noimg}/tasks", ctype=None)
 
+# -- media types, error formats, odd methods ------------------------------------------------
+add("err-html", method="GET", path="/v2/images/{noimg}", ctype=None, accept="text/html")
+add("err-no-accept", method="GET", path="/v2/images/{noimg}", ctype=None, accept=None)
+add("err-any", method="GET", path="/v2/images/{noimg}", ctype=None, accept="*/*")
+add("err-plain", method="GET", path="/v2/images/{noimg}", ctype=None, accept="text/plain")
+add("err-xml", method="GET", path="/v2/images/{noimg}", ctype=None, accept="application/xml")
+add("create-bad-json-no-accept", b"{", accept=None)
+add("create-json-charset", _img(name="cs"), ctype="application/json; charset=UTF-8")
+add("create-no-ctype", _img(name="nc"), ctype=None)
+add("create-empty-body", b"")
+add("create-null", b"null")
+add("create-string", b'"x"')
+patch(
+    "patch-ctype-charset",
+    [{"op": "replace", "path": "/name", "value": "z"}],
+    ctype=PATCH + "; charset=UTF-8",
+)
+patch("patch-no-ctype", [{"op": "replace", "path": "/name", "value": "z"}], ctype=None)
+add("show-with-body", b"{}", "GET", "/v2/images/{img}")
+add("delete-with-body", b"{}", "DELETE", "/v2/images/{noimg}")
+add("options-images", method="OPTIONS", path="/v2/images", ctype=None)
+add("delete-collection", method="DELETE", path="/v2/images", ctype=None)
+add("head-image", method="HEAD", path="/v2/images/{img}", ctype=None)
+add("post-image", b"{}", "POST", "/v2/images/{img}")
+add("import-not-json", b"{", path="/v2/images/{img}/import")
+add("import-method-str", b({"method": "glance-direct"}), path="/v2/images/{img}/import")
+add(
+    "import-missing-image",
+    b({"method": {"name": "glance-direct"}}),
+    path="/v2/images/{noimg}/import",
+)
+add("member-put-no-body", None, "PUT", "/v2/images/{shr}/members/{other}", user="other")
+add("upload-no-ctype", DATA, "PUT", "/v2/images/{tag}/file", ctype=None)
+add("upload-empty", b"", "PUT", "/v2/images/{tag}/file", ctype=OCTET)
+add("tag-space", method="PUT", path="/v2/images/{tag}/tags/a%20b", ctype=None)
+add("tag-unicode", method="PUT", path="/v2/images/{tag}/tags/%E2%82%AC", ctype=None)
+add("list-unicode", method="GET", path="/v2/images?name=%E2%82%AC", ctype=None)
+add("list-limit-huge", method="GET", path="/v2/images?limit=99999999999999999999", ctype=None)
+add("list-trailing-slash", method="GET", path="/v2/images/", ctype=None)
+add("v2-root", method="GET", path="/v2/", ctype=None)
+add("v2-noslash", method="GET", path="/v2", ctype=None)
+
 # -- versions, schemas ----------------------------------------------------------------------
 add("versions", method="GET", path="/versions", ctype=None)
 add("schema-image", method="GET", path="/v2/schemas/image", ctype=None)
