@@ -65,6 +65,11 @@ def patch(name, ops, path="/v2/images/{img}", user="member", ctype=PATCH):
     add(name, body, "PATCH", path, user, ctype=ctype)
 
 
+def bodiless(name, method, path, user="member", **kw):
+    """Add a case without a body or ``Content-Type`` (keywords as `_h`: accept, headers)."""
+    add(name, None, method, path, user, ctype=None, **kw)
+
+
 # -- create ---------------------------------------------------------------------------------
 add("create-min", b({}))
 add(
@@ -119,13 +124,13 @@ add("create-virtual-size", _img(virtual_size=5))
 add("create-direct-url", _img(direct_url="x"))
 
 # -- show, list -----------------------------------------------------------------------------
-add("show", method="GET", path="/v2/images/{img}", ctype=None)
-add("show-active", method="GET", path="/v2/images/{act}", ctype=None)
-add("show-missing", method="GET", path="/v2/images/{noimg}", ctype=None)
-add("show-bad-id", method="GET", path="/v2/images/xyz", ctype=None)
-add("show-other-private", method="GET", path="/v2/images/{img}", user="other", ctype=None)
-add("show-other-shared", method="GET", path="/v2/images/{shr}", user="other", ctype=None)
-add("show-pub-other", method="GET", path="/v2/images/{pub}", user="other", ctype=None)
+bodiless("show", "GET", "/v2/images/{img}")
+bodiless("show-active", "GET", "/v2/images/{act}")
+bodiless("show-missing", "GET", "/v2/images/{noimg}")
+bodiless("show-bad-id", "GET", "/v2/images/xyz")
+bodiless("show-other-private", "GET", "/v2/images/{img}", user="other")
+bodiless("show-other-shared", "GET", "/v2/images/{shr}", user="other")
+bodiless("show-pub-other", "GET", "/v2/images/{pub}", user="other")
 for q in (
     "",
     "?limit=2",
@@ -169,12 +174,10 @@ for q in (
     "?id=in:{img},{act}",
     "?name=in:active,queued",
 ):
-    add("list" + q, method="GET", path="/v2/images" + q, ctype=None)
-add("list-other", method="GET", path="/v2/images?sort_key=name", user="other", ctype=None)
-add(
-    "list-other-shared", method="GET", path="/v2/images?visibility=shared", user="other", ctype=None
-)
-add("list-admin-all", method="GET", path="/v2/images?sort_key=name", user="admin", ctype=None)
+    bodiless("list" + q, "GET", "/v2/images" + q)
+bodiless("list-other", "GET", "/v2/images?sort_key=name", user="other")
+bodiless("list-other-shared", "GET", "/v2/images?visibility=shared", user="other")
+bodiless("list-admin-all", "GET", "/v2/images?sort_key=name", user="admin")
 
 # -- patch ----------------------------------------------------------------------------------
 patch("patch-replace-name", [{"op": "replace", "path": "/name", "value": "x"}])
@@ -234,20 +237,20 @@ patch("patch-hidden-str", [{"op": "replace", "path": "/os_hidden", "value": "x"}
 patch("patch-empty", [])
 
 # -- tags -----------------------------------------------------------------------------------
-add("tag-add", method="PUT", path="/v2/images/{tag}/tags/c", ctype=None)
-add("tag-add-again", method="PUT", path="/v2/images/{tag}/tags/c", ctype=None)
-add("tag-add-long", method="PUT", path="/v2/images/{tag}/tags/" + "t" * 256, ctype=None)
-add("tag-delete", method="DELETE", path="/v2/images/{tag}/tags/a", ctype=None)
-add("tag-delete-missing", method="DELETE", path="/v2/images/{tag}/tags/zz", ctype=None)
-add("tag-missing-image", method="PUT", path="/v2/images/{noimg}/tags/c", ctype=None)
-add("tag-other", method="PUT", path="/v2/images/{tag}/tags/d", user="other", ctype=None)
-add("tag-reader", method="PUT", path="/v2/images/{tag}/tags/d", user="reader", ctype=None)
+bodiless("tag-add", "PUT", "/v2/images/{tag}/tags/c")
+bodiless("tag-add-again", "PUT", "/v2/images/{tag}/tags/c")
+bodiless("tag-add-long", "PUT", "/v2/images/{tag}/tags/" + "t" * 256)
+bodiless("tag-delete", "DELETE", "/v2/images/{tag}/tags/a")
+bodiless("tag-delete-missing", "DELETE", "/v2/images/{tag}/tags/zz")
+bodiless("tag-missing-image", "PUT", "/v2/images/{noimg}/tags/c")
+bodiless("tag-other", "PUT", "/v2/images/{tag}/tags/d", user="other")
+bodiless("tag-reader", "PUT", "/v2/images/{tag}/tags/d", user="reader")
 
 # -- members --------------------------------------------------------------------------------
-add("members-list", method="GET", path="/v2/images/{shr}/members", ctype=None)
-add("members-list-other", method="GET", path="/v2/images/{shr}/members", user="other", ctype=None)
-add("member-show", method="GET", path="/v2/images/{shr}/members/{other}", ctype=None)
-add("member-show-missing", method="GET", path="/v2/images/{shr}/members/nobody", ctype=None)
+bodiless("members-list", "GET", "/v2/images/{shr}/members")
+bodiless("members-list-other", "GET", "/v2/images/{shr}/members", user="other")
+bodiless("member-show", "GET", "/v2/images/{shr}/members/{other}")
+bodiless("member-show-missing", "GET", "/v2/images/{shr}/members/nobody")
 add("member-add-again", b({"member": "{other}"}), path="/v2/images/{shr}/members")
 add("member-add-private", b({"member": "{other}"}), path="/v2/images/{img}/members")
 add("member-add-public", b({"member": "{other}"}), path="/v2/images/{pub}/members", user="admin")
@@ -268,50 +271,27 @@ add(
     "/v2/images/{shr}/members/{other}",
     user="other",
 )
-add(
-    "member-list-after",
-    method="GET",
-    path="/v2/images?member_status=accepted",
-    user="other",
-    ctype=None,
-)
-add(
-    "member-delete-by-other",
-    method="DELETE",
-    path="/v2/images/{shr}/members/{other}",
-    user="other",
-    ctype=None,
-)
-add("member-delete", method="DELETE", path="/v2/images/{shr}/members/{other}", ctype=None)
-add("member-delete-again", method="DELETE", path="/v2/images/{shr}/members/{other}", ctype=None)
+bodiless("member-list-after", "GET", "/v2/images?member_status=accepted", user="other")
+bodiless("member-delete-by-other", "DELETE", "/v2/images/{shr}/members/{other}", user="other")
+bodiless("member-delete", "DELETE", "/v2/images/{shr}/members/{other}")
+bodiless("member-delete-again", "DELETE", "/v2/images/{shr}/members/{other}")
 
 # -- data -----------------------------------------------------------------------------------
-add("download", method="GET", path="/v2/images/{act}/file", ctype=None, accept=None)
-add("download-queued", method="GET", path="/v2/images/{img}/file", ctype=None, accept=None)
-add(
-    "download-range",
-    method="GET",
-    path="/v2/images/{act}/file",
-    ctype=None,
-    accept=None,
-    headers={"Range": "bytes=0-3"},
+bodiless("download", "GET", "/v2/images/{act}/file", accept=None)
+bodiless("download-queued", "GET", "/v2/images/{img}/file", accept=None)
+bodiless(
+    "download-range", "GET", "/v2/images/{act}/file", accept=None, headers={"Range": "bytes=0-3"}
 )
-add(
+bodiless(
     "download-range-bad",
-    method="GET",
-    path="/v2/images/{act}/file",
-    ctype=None,
+    "GET",
+    "/v2/images/{act}/file",
     accept=None,
     headers={"Range": "bytes=20-30"},
 )
 for rng in ("bytes=-2", "bytes=2-", "bytes=0-1,3-4", "lines=1-2", "bytes=3-1", "bytes=0-99"):
-    add(
-        "download-range " + rng,
-        method="GET",
-        path="/v2/images/{act}/file",
-        ctype=None,
-        accept=None,
-        headers={"Range": rng},
+    bodiless(
+        "download-range " + rng, "GET", "/v2/images/{act}/file", accept=None, headers={"Range": rng}
     )
 add("upload-active", DATA, "PUT", "/v2/images/{act}/file", ctype=OCTET)
 add("upload-json", DATA, "PUT", "/v2/images/{tag}/file", ctype=J)
@@ -334,45 +314,27 @@ add(
     b({"method": {"name": "copy-image"}, "stores": ["x"]}),
     path="/v2/images/{img}/import",
 )
-add("info-import", method="GET", path="/v2/info/import", ctype=None)
-add("info-stores", method="GET", path="/v2/info/stores", ctype=None)
-add("deactivate-queued", method="POST", path="/v2/images/{img}/actions/deactivate", ctype=None)
-add("deactivate-member", method="POST", path="/v2/images/{act}/actions/deactivate", ctype=None)
-add(
-    "deactivate",
-    method="POST",
-    path="/v2/images/{act}/actions/deactivate",
-    user="admin",
-    ctype=None,
-)
-add("download-deactivated", method="GET", path="/v2/images/{act}/file", ctype=None, accept=None)
-add(
-    "reactivate",
-    method="POST",
-    path="/v2/images/{act}/actions/reactivate",
-    user="admin",
-    ctype=None,
-)
-add(
-    "reactivate-queued",
-    method="POST",
-    path="/v2/images/{img}/actions/reactivate",
-    user="admin",
-    ctype=None,
-)
+bodiless("info-import", "GET", "/v2/info/import")
+bodiless("info-stores", "GET", "/v2/info/stores")
+bodiless("deactivate-queued", "POST", "/v2/images/{img}/actions/deactivate")
+bodiless("deactivate-member", "POST", "/v2/images/{act}/actions/deactivate")
+bodiless("deactivate", "POST", "/v2/images/{act}/actions/deactivate", user="admin")
+bodiless("download-deactivated", "GET", "/v2/images/{act}/file", accept=None)
+bodiless("reactivate", "POST", "/v2/images/{act}/actions/reactivate", user="admin")
+bodiless("reactivate-queued", "POST", "/v2/images/{img}/actions/reactivate", user="admin")
 
 # -- delete ---------------------------------------------------------------------------------
-add("delete-protected", method="DELETE", path="/v2/images/{prot}", ctype=None)
+bodiless("delete-protected", "DELETE", "/v2/images/{prot}")
 patch(
     "unprotect", [{"op": "replace", "path": "/protected", "value": False}], path="/v2/images/{prot}"
 )
-add("delete-unprotected", method="DELETE", path="/v2/images/{prot}", ctype=None)
-add("delete-again", method="DELETE", path="/v2/images/{prot}", ctype=None)
-add("delete-other", method="DELETE", path="/v2/images/{img}", user="other", ctype=None)
-add("delete-reader", method="DELETE", path="/v2/images/{img}", user="reader", ctype=None)
-add("delete-pub-member", method="DELETE", path="/v2/images/{pub}", ctype=None)
-add("delete-missing", method="DELETE", path="/v2/images/{noimg}", ctype=None)
-add("show-deleted", method="GET", path="/v2/images/{prot}", ctype=None)
+bodiless("delete-unprotected", "DELETE", "/v2/images/{prot}")
+bodiless("delete-again", "DELETE", "/v2/images/{prot}")
+bodiless("delete-other", "DELETE", "/v2/images/{img}", user="other")
+bodiless("delete-reader", "DELETE", "/v2/images/{img}", user="reader")
+bodiless("delete-pub-member", "DELETE", "/v2/images/{pub}")
+bodiless("delete-missing", "DELETE", "/v2/images/{noimg}")
+bodiless("show-deleted", "GET", "/v2/images/{prot}")
 
 # -- quotas (legacy: use_keystone_limits off on both sides), more edges ----------------------
 add("create-props-128", _img(**{f"p{i}": "v" for i in range(128)}))
@@ -420,10 +382,10 @@ for q in (
     "?tag=zz",
     "?marker={img}&limit=1&sort_key=name&sort_dir=asc",
 ):
-    add("list2" + q, method="GET", path="/v2/images" + q, ctype=None)
+    bodiless("list2" + q, "GET", "/v2/images" + q)
 add("member-add-missing-image", b({"member": "{other}"}), path="/v2/images/{noimg}/members")
 add("member-add-other-image", b({"member": "zz"}), path="/v2/images/{pub}/members", user="other")
-add("members-list-private", method="GET", path="/v2/images/{img}/members", ctype=None)
+bodiless("members-list-private", "GET", "/v2/images/{img}/members")
 add(
     "member-put-missing",
     b({"status": "accepted"}),
@@ -432,25 +394,11 @@ add(
     user="other",
 )
 add("member-add-not-json", b"{", path="/v2/images/{shr}/members")
-add("tag-delete-other", method="DELETE", path="/v2/images/{tag}/tags/b", user="other", ctype=None)
-add(
-    "download-other",
-    method="GET",
-    path="/v2/images/{act}/file",
-    user="other",
-    ctype=None,
-    accept=None,
-)
-add(
-    "download-reader",
-    method="GET",
-    path="/v2/images/{act}/file",
-    user="reader",
-    ctype=None,
-    accept=None,
-)
+bodiless("tag-delete-other", "DELETE", "/v2/images/{tag}/tags/b", user="other")
+bodiless("download-other", "GET", "/v2/images/{act}/file", user="other", accept=None)
+bodiless("download-reader", "GET", "/v2/images/{act}/file", user="reader", accept=None)
 add("stage-queued", DATA, "PUT", "/v2/images/{shr}/stage", ctype=OCTET)
-add("show-staged", method="GET", path="/v2/images/{shr}", ctype=None)
+bodiless("show-staged", "GET", "/v2/images/{shr}")
 add("upload-staged", DATA, "PUT", "/v2/images/{shr}/file", ctype=OCTET)
 add(
     "import-web-download-staged",
@@ -462,34 +410,31 @@ add(
     b({"method": {"name": "glance-direct"}, "all_stores": True}),
     path="/v2/images/{shr}/import",
 )
-add(
-    "deactivate-reader",
-    method="POST",
-    path="/v2/images/{act}/actions/deactivate",
-    user="reader",
-    ctype=None,
-)
-add("deactivate-again", method="POST", path="/v2/images/{act}/actions/deactivate", ctype=None)
-add("deactivate-twice", method="POST", path="/v2/images/{act}/actions/deactivate", ctype=None)
+bodiless("deactivate-reader", "POST", "/v2/images/{act}/actions/deactivate", user="reader")
+bodiless("deactivate-again", "POST", "/v2/images/{act}/actions/deactivate")
+bodiless("deactivate-twice", "POST", "/v2/images/{act}/actions/deactivate")
 patch(
     "patch-name-deactivated",
     [{"op": "replace", "path": "/name", "value": "d"}],
     path="/v2/images/{act}",
 )
 add("upload-deactivated", DATA, "PUT", "/v2/images/{act}/file", ctype=OCTET)
-add("reactivate-member", method="POST", path="/v2/images/{act}/actions/reactivate", ctype=None)
-add("reactivate-active", method="POST", path="/v2/images/{act}/actions/reactivate", ctype=None)
-add("delete-active-other", method="DELETE", path="/v2/images/{act}", user="other", ctype=None)
-add("usage", method="GET", path="/v2/info/usage", ctype=None)
-add("tasks", method="GET", path="/v2/images/{act}/tasks", ctype=None)
-add("tasks-missing", method="GET", path="/v2/images/{noimg}/tasks", ctype=None)
+bodiless("reactivate-member", "POST", "/v2/images/{act}/actions/reactivate")
+bodiless("reactivate-active", "POST", "/v2/images/{act}/actions/reactivate")
+bodiless("delete-active-other", "DELETE", "/v2/images/{act}", user="other")
+bodiless("usage", "GET", "/v2/info/usage")
+bodiless("tasks", "GET", "/v2/images/{act}/tasks")
+bodiless("tasks-missing", "GET", "/v2/images/{noimg}/tasks")
 
 # -- media types, error formats, odd methods ------------------------------------------------
-add("err-html", method="GET", path="/v2/images/{noimg}", ctype=None, accept="text/html")
-add("err-no-accept", method="GET", path="/v2/images/{noimg}", ctype=None, accept=None)
-add("err-any", method="GET", path="/v2/images/{noimg}", ctype=None, accept="*/*")
-add("err-plain", method="GET", path="/v2/images/{noimg}", ctype=None, accept="text/plain")
-add("err-xml", method="GET", path="/v2/images/{noimg}", ctype=None, accept="application/xml")
+for label, accept in (
+    ("html", "text/html"),
+    ("no-accept", None),
+    ("any", "*/*"),
+    ("plain", "text/plain"),
+    ("xml", "application/xml"),
+):
+    bodiless("err-" + label, "GET", "/v2/images/{noimg}", accept=accept)
 add("create-bad-json-no-accept", b"{", accept=None)
 add("create-json-charset", _img(name="cs"), ctype="application/json; charset=UTF-8")
 add("create-no-ctype", _img(name="nc"), ctype=None)
@@ -504,9 +449,9 @@ patch(
 patch("patch-no-ctype", [{"op": "replace", "path": "/name", "value": "z"}], ctype=None)
 add("show-with-body", b"{}", "GET", "/v2/images/{img}")
 add("delete-with-body", b"{}", "DELETE", "/v2/images/{noimg}")
-add("options-images", method="OPTIONS", path="/v2/images", ctype=None)
-add("delete-collection", method="DELETE", path="/v2/images", ctype=None)
-add("head-image", method="HEAD", path="/v2/images/{img}", ctype=None)
+bodiless("options-images", "OPTIONS", "/v2/images")
+bodiless("delete-collection", "DELETE", "/v2/images")
+bodiless("head-image", "HEAD", "/v2/images/{img}")
 add("post-image", b"{}", "POST", "/v2/images/{img}")
 add("import-not-json", b"{", path="/v2/images/{img}/import")
 add("import-method-str", b({"method": "glance-direct"}), path="/v2/images/{img}/import")
@@ -518,22 +463,22 @@ add(
 add("member-put-no-body", None, "PUT", "/v2/images/{shr}/members/{other}", user="other")
 add("upload-no-ctype", DATA, "PUT", "/v2/images/{tag}/file", ctype=None)
 add("upload-empty", b"", "PUT", "/v2/images/{tag}/file", ctype=OCTET)
-add("tag-space", method="PUT", path="/v2/images/{tag}/tags/a%20b", ctype=None)
-add("tag-unicode", method="PUT", path="/v2/images/{tag}/tags/%E2%82%AC", ctype=None)
-add("list-unicode", method="GET", path="/v2/images?name=%E2%82%AC", ctype=None)
-add("list-limit-huge", method="GET", path="/v2/images?limit=99999999999999999999", ctype=None)
-add("list-trailing-slash", method="GET", path="/v2/images/", ctype=None)
-add("v2-root", method="GET", path="/v2/", ctype=None)
-add("v2-noslash", method="GET", path="/v2", ctype=None)
+bodiless("tag-space", "PUT", "/v2/images/{tag}/tags/a%20b")
+bodiless("tag-unicode", "PUT", "/v2/images/{tag}/tags/%E2%82%AC")
+bodiless("list-unicode", "GET", "/v2/images?name=%E2%82%AC")
+bodiless("list-limit-huge", "GET", "/v2/images?limit=99999999999999999999")
+bodiless("list-trailing-slash", "GET", "/v2/images/")
+bodiless("v2-root", "GET", "/v2/")
+bodiless("v2-noslash", "GET", "/v2")
 
 # -- versions, schemas ----------------------------------------------------------------------
-add("versions", method="GET", path="/versions", ctype=None)
-add("schema-image", method="GET", path="/v2/schemas/image", ctype=None)
-add("schema-member", method="GET", path="/v2/schemas/member", ctype=None)
-add("schema-members", method="GET", path="/v2/schemas/members", ctype=None)
-add("schema-images", method="GET", path="/v2/schemas/images", ctype=None)
-add("unknown-path", method="GET", path="/v2/nope", ctype=None)
-add("method-not-allowed", method="PUT", path="/v2/images", ctype=None)
+bodiless("versions", "GET", "/versions")
+bodiless("schema-image", "GET", "/v2/schemas/image")
+bodiless("schema-member", "GET", "/v2/schemas/member")
+bodiless("schema-members", "GET", "/v2/schemas/members")
+bodiless("schema-images", "GET", "/v2/schemas/images")
+bodiless("unknown-path", "GET", "/v2/nope")
+bodiless("method-not-allowed", "PUT", "/v2/images")
 
 
 def run(send, ids):
