@@ -1,4 +1,4 @@
-"""Request headers too long or too large, refused as eventlet.wsgi refuses them.
+"""Request lines and headers too long or too large, refused as eventlet.wsgi refuses them.
 
 eventlet.wsgi (the server of the services' own ``nova-api``, ``cinder-api`` and ``glance-api``
 commands, whose other refusal fakecloud gives is `fakecloud.transport.bad_length`'s) reads a
@@ -7,9 +7,15 @@ request's header lines through ``FileObjectForHeaders`` (``eventlet/wsgi.py``, 0
 ``HTTP/1.0 400 Header Line Too Long``, header lines adding up to more than
 `MAX_TOTAL_HEADER_SIZE` bytes (the blank line that ends them included, the request line not)
 ``HTTP/1.0 400 Headers Too Large``; either with ``Connection: close`` and
-``Content-length: 0``, no body, and the connection closes. The services raise eventlet's line
-limit from its 8,192 bytes to their ``max_header_line`` option, 16,384 by default (nova
+``Content-length: 0``, no body, and the connection closes. The services raise eventlet's header
+line limit from its 8,192 bytes to their ``max_header_line`` option, 16,384 by default (nova
 ``[wsgi] max_header_line``, 17.0.0 to 29.x; oslo.service's for Cinder; Glance's own).
+
+Before the headers eventlet reads the request line with ``readline(url_length_limit)``: a line
+of `MAX_REQUEST_LINE` bytes or more (its end of line included) gets ``RESPONSE_414``,
+`REQUEST_URI_TOO_LONG` (read in 0.33.3 and 0.41.3), and the connection closes. The services'
+``eventlet.wsgi.server`` calls keep the default limit (nova-api's ``WSGIService`` passes no
+``max_url_len``).
 
 waitress refused only a head over 256 KiB, with its own 431 page. `HeaderLimitParser` checks
 each request's head as it arrives (a few header lines, so a few finds per request) and gives
@@ -21,11 +27,19 @@ from __future__ import annotations
 from waitress.parser import HTTPRequestParser
 from waitress.utilities import BadRequest
 
+MAX_REQUEST_LINE = 8192
+"""eventlet.wsgi's default ``url_length_limit``: the bytes of a request line it refuses."""
+
 MAX_HEADER_LINE = 16384
 """The services' ``max_header_line`` default, which they set as eventlet's line limit."""
 
 MAX_TOTAL_HEADER_SIZE = 65536
 """eventlet.wsgi's limit on the bytes of all header lines of one request."""
+
+REQUEST_URI_TOO_LONG = (
+    b"HTTP/1.0 414 Request URI Too Long\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+)
+"""eventlet.wsgi's whole answer to a request line of `MAX_REQUEST_LINE` bytes or more."""
 
 HEADER_LINE_TOO_LONG = (
     b"HTTP/1.0 400 Header Line Too Long\r\nConnection: close\r\nContent-length: 0\r\n\r\n"
@@ -50,8 +64,10 @@ def refusal(head: bytes) -> bytes | None:
     """eventlet.wsgi's answer to a request whose head starts with `head` (the request line and
     what has arrived of the header lines), or None while it may still be taken."""
     pos = head.find(b"\n") + 1
+    if (pos or len(head)) >= MAX_REQUEST_LINE:
+        return REQUEST_URI_TOO_LONG
     if pos == 0:
-        return None  # still in the request line (waitress and eventlet both read it whole)
+        return None  # still in the request line
     total = 0
     while True:
         end = head.find(b"\n", pos)

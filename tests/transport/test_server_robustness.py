@@ -12,6 +12,8 @@ from fakecloud.transport.header_size import (
     HEADER_LINE_TOO_LONG,
     HEADERS_TOO_LARGE,
     MAX_HEADER_LINE,
+    MAX_REQUEST_LINE,
+    REQUEST_URI_TOO_LONG,
 )
 from fakecloud.transport.server import FakecloudServer
 from fakecloud.transport.wsgi import lock_for
@@ -192,15 +194,32 @@ def _head(extra):
 def test_a_head_too_long_gets_eventlets_empty_400(server, extra, answer):
     # eventlet.wsgi's FileObjectForHeaders (0.20.0 to 0.41.x): these bytes and nothing more
     assert answer.startswith(b"HTTP/1.0 400 Header")
+    assert refused(server, _head(extra)) == answer
+
+
+def test_a_request_line_of_8192_bytes_gets_eventlets_empty_414(server):
+    # eventlet's readline(url_length_limit) returns the whole 8,192-byte line: RESPONSE_414
+    path = b"/v2.1/servers?x=" + b"a" * (
+        MAX_REQUEST_LINE - len(b"GET /v2.1/servers?x= HTTP/1.1\r\n")
+    )
+    head = b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    assert head.index(b"\n") + 1 == MAX_REQUEST_LINE
+    assert refused(server, head) == REQUEST_URI_TOO_LONG
+    one_less = head.replace(b"=a", b"=", 1)  # 8,191 bytes: served
+    assert exchange(server, "compute", one_less).startswith(b"HTTP/1.1 401 ")
+
+
+def refused(srv, data):
+    """The whole answer to `data`, which the server refuses before reading it all."""
     out = bytearray()
-    with socket.create_connection(address(server, "compute"), timeout=TIMEOUT) as sock:
+    with socket.create_connection(address(srv, "compute"), timeout=TIMEOUT) as sock:
         try:  # the server answers and closes before it has read all: the rest may be reset
-            sock.sendall(_head(extra))
+            sock.sendall(data)
             while chunk := sock.recv(1 << 16):
                 out += chunk
         except (BrokenPipeError, ConnectionResetError):
             out += sock.recv(1 << 16) if not out else b""
-    assert bytes(out) == answer
+    return bytes(out)
 
 
 def test_a_head_just_within_the_limits_is_served(server):
