@@ -15,6 +15,7 @@ Services read their peers' URLs from here, e.g. Nova's pre-2.45 ``Location`` hea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -111,10 +112,23 @@ def auth_url(config: Any) -> str:
 
 
 def netloc(url: str) -> str:
-    """The ``host[:port]`` of a URL, lower case, without a default port."""
+    """The ``host[:port]`` of a URL, lower case, without a default port and without the
+    trailing dot of a fully qualified host (``compute.fakecloud.test.``: the same host in DNS;
+    urllib3 resolves the dotted name and sends the ``Host`` header without the dot)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if host.endswith("."):
+        host = host[:-1]
     port = parts.port
     if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)):
         return host
     return f"{host}:{port}"
+
+
+_TRAILING_DOT = re.compile(r"\.(?=(?::\d*)?$)")
+
+
+def host_header(where: str) -> str:
+    """The ``Host`` header urllib3 sends for the netloc `where` (as the URL writes it): without
+    the trailing dot of a fully qualified host (``urllib3.connection.HTTPConnection.host``)."""
+    return _TRAILING_DOT.sub("", where, count=1)

@@ -32,7 +32,7 @@ from fakecloud.api.router import NoRoute
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.transport.auth import DEFAULT_REQUEST_ID_HEADERS as _REQUEST_ID_HEADERS
 from fakecloud.transport.auth import authenticate, refuse_token
-from fakecloud.transport.endpoints import HOSTS, entry, host_url, netloc
+from fakecloud.transport.endpoints import HOSTS, entry, host_header, host_url, netloc
 from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
 #: Statuses whose answers carry no body on the wire (nor does any answer to HEAD).
@@ -147,6 +147,7 @@ class Gateway:
         else:
             if where not in self._extra:
                 where = netloc(url)
+                base_url = f"{parts.scheme}://{host_header(parts.netloc)}"  # a server's links
                 prefixed = self._prefixed.get(where)
                 if prefixed is not None:
                     for prefix, host in prefixed:
