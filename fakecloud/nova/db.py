@@ -234,6 +234,10 @@ class NovaDB:
             self._networks.pop(row.uuid, None)
             if not self._networks:
                 del self._networks
+        if self.port_security_groups is not None:  # its port is gone with it
+            self.port_security_groups.pop(row.uuid, None)
+            if not self.port_security_groups:
+                del self.port_security_groups
 
     def instances_on_host(self, host: str) -> list[Instance]:
         """Live rows on `host` (in creation order, as the DB returns them)."""
@@ -389,7 +393,8 @@ class NovaDB:
 
     #: server uuid -> the security groups of its port, once an addSecurityGroup or
     #: removeSecurityGroup changed them (`fakecloud.nova.api.security_group_actions`; a server
-    #: not here has ``default``): an instance field only from the first change.
+    #: not here has ``default``): an instance field only from the first change to the last
+    #: such server's deletion.
     port_security_groups: dict[str, list[str]] | None = None
 
     def security_groups_of(self, uuid: str) -> list[str]:

@@ -203,3 +203,12 @@ def test_security_groups_of_the_port(worlds):
     )
     assert env.action(sid, {"addSecurityGroup": {"name": "default"}}).status == 202
     assert env.server(sid)["security_groups"] == [{"name": "default"}]
+
+
+def test_a_deleted_servers_port_groups_go_with_it(worlds):
+    env, sid, _ = _fork(worlds, "upstream")
+    assert env.action(sid, {"removeSecurityGroup": {"name": "default"}}).status == 202
+    assert env.request("DELETE", f"/v2.1/servers/{sid}", user="demo").status == 204
+    env.cloud.run_until_idle()
+    # its port is gone: nothing of it is left to save (the field, as before any change)
+    assert env.nova.db.port_security_groups is None

@@ -167,30 +167,19 @@ class ServersController:
             # Hidden while the server builds (19.0.0 9b69afd457; Queens hid them from
             # non-admins, hide_server_address_states).
             addresses=network.addresses(0 if building else number, True),
+            # ``_add_security_grps``: a server without a port (no network asked, or not yet
+            # networked) has no groups, and no key (17.0.13-34.0.0, Neutron's bindings); one
+            # with a port has its port's, as the security group actions left them.
+            security_groups=self.db.security_groups_of(instance.uuid) if number else [],
         )
         if self.db.aggregates is not None and instance.host:
             # ``get_instance_availability_zone``: a placed server shows its host's zone now
             server["OS-EXT-AZ:availability_zone"] = aggregates.host_zone(self.nova, instance.host)
-        if not number:
-            # ``_add_security_grps``: a server without a port (no network asked, or not yet
-            # networked) has no groups, and no key (17.0.13-34.0.0, Neutron's bindings).
-            del server["security_groups"]
-        elif self.db.port_security_groups is not None:
-            self._security_groups(server, instance.uuid)
         if gates.pinned_availability_zone and self.db.pinned_zones is not None:
             server["pinned_availability_zone"] = self.db.pinned_zones.get(instance.uuid)
         if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
-
-    def _security_groups(self, server: dict[str, Any], uuid: str) -> None:
-        """``_add_security_grps``: the port's groups, as the security group actions left them
-        (no key when it has none)."""
-        groups = self.db.security_groups_of(uuid)
-        if groups:
-            server["security_groups"] = [{"name": name} for name in groups]
-        else:
-            del server["security_groups"]
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``. Before 21.0.0 (``policy_before_lookup``; nova

@@ -251,10 +251,12 @@ def server_detail(
     fault: Any,
     bdms: list[Any],
     addresses: dict[str, Any],
+    security_groups: list[str],
 ) -> dict[str, Any]:
     """A server in ``GET /servers/detail`` and ``GET /servers/{id}``, as the request's
     microversion shows it (`gates`: ``detail_gates(req.microversion)``; `addresses`: its
-    networks, `fakecloud.nova.network.addresses`)."""
+    networks, `fakecloud.nova.network.addresses`; `security_groups`: the names of its port's
+    groups, none (and no key) for a server without a port)."""
     status = (
         "DELETED"
         if instance.deleted
@@ -306,7 +308,8 @@ def server_detail(
     server["key_name"] = instance.key_name
     server["OS-SRV-USG:launched_at"] = fmt.perfect(instance.launched_at)
     server["OS-SRV-USG:terminated_at"] = fmt.perfect(instance.terminated_at)
-    server["security_groups"] = [{"name": "default"}]
+    if security_groups:
+        server["security_groups"] = [{"name": name} for name in security_groups]
     if show_extended_attr:
         server["OS-EXT-SRV-ATTR:host"] = instance.host
         server["OS-EXT-SRV-ATTR:instance_name"] = instance_name(instance)
