@@ -34,6 +34,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime
+import functools
 import itertools
 import re
 import types
@@ -252,6 +253,7 @@ def is_frozen_dataclass(cls: type) -> bool:
     return params is not None and dataclasses.is_dataclass(cls) and params.frozen
 
 
+@functools.cache  # a load asks it of each saved object's class (hundreds of times)
 def slot_names(cls: type) -> tuple[str, ...]:
     """Every ``__slots__`` name of `cls` and its bases (without ``__dict__``/``__weakref__``)."""
     names: list[str] = []

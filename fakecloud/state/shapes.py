@@ -43,7 +43,6 @@ _NUMBERS = (int, float)
 #: The annotation of a field we cannot read (a name the module does not define at run time).
 _UNKNOWN = object()
 _HINTS: dict[type, dict[str, Any]] = {}
-_slot_names = functools.cache(kinds.slot_names)
 
 
 def template_fields(obj: Any) -> dict[str, type]:
@@ -52,7 +51,7 @@ def template_fields(obj: Any) -> dict[str, type]:
     d = getattr(obj, "__dict__", None)
     if isinstance(d, dict):
         found = {k: type(v) for k, v in d.items()}
-    for key in _slot_names(type(obj)):
+    for key in kinds.slot_names(type(obj)):
         try:
             found[key] = type(object.__getattribute__(obj, key))
         except AttributeError:
