@@ -45,6 +45,7 @@ from fakecloud.glance.errors import (
 from fakecloud.glance.image_data import STAGE_NEEDS_GLANCE_DIRECT_SINCE
 from fakecloud.glance.listing import links, read_query
 from fakecloud.glance.locations import LOCATION_API_SINCE
+from fakecloud.glance.metadef_schemas import METADEF_SCHEMA_NAMES, metadef_schema
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.views import image_view, member_view
 from fakecloud.profiles.series import SERIES, glance_versions
@@ -86,6 +87,7 @@ _ALLOW = {
     "/v2/schemas/images": "GET",
     "/v2/schemas/member": "GET",
     "/v2/schemas/members": "GET",
+    **{f"/v2/schemas/metadefs/{name}": "GET" for name in METADEF_SCHEMA_NAMES},
     "/v2/info/import": "GET",
     "/v2/info/stores": "GET",
     "/v2/info/stores/detail": "GET",
@@ -218,6 +220,8 @@ class GlanceApi(ApiService):
         add("GET", "/v2/schemas/images", cls.schema_images)
         add("GET", "/v2/schemas/member", cls.schema_member)
         add("GET", "/v2/schemas/members", cls.schema_members)
+        for name in METADEF_SCHEMA_NAMES:
+            add("GET", f"/v2/schemas/metadefs/{name}", cls.schema_metadef)
         add("GET", "/v2/info/usage", cls.usage)
         add("GET", "/v2/info/import", cls.import_info)
         add("GET", "/v2/info/stores", cls.stores)
@@ -716,6 +720,13 @@ class GlanceApi(ApiService):
             "links": [{"rel": "describedby", "href": "{schema}"}],
         }
         return Response(200, body, dict(JSON))
+
+    def schema_metadef(self, req: Request) -> Response:
+        """``GET /v2/schemas/metadefs/<name>``: the metadefs schema of that name, as Glance
+        builds it (`fakecloud.glance.metadef_schemas`)."""
+        if req.body:
+            raise _body_rejected()
+        return Response(200, metadef_schema(req.path.rsplit("/", 1)[1]), dict(JSON))
 
     def import_info(self, req: Request) -> Response:
         """``GET /v2/info/import`` (``InfoController.get_image_import``): the import methods
