@@ -99,6 +99,7 @@ def test_allow_table_names_exactly_the_served_methods_of_each_path(cloud):
         ("POST", "/v2/images/{id}/actions/deactivate", {}),
         ("GET", "/v2/images/{id}/file", b"x"),
         ("GET", "/v2/schemas/image", {"a": 1}),
+        ("GET", "/v2/schemas/metadefs/namespace", {"a": 1}),
         ("GET", "/v2/info/import", {"a": 1}),
     ],
 )
