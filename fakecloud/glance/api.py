@@ -538,7 +538,8 @@ class GlanceApi(ApiService):
         )
         if data is None:
             return Response(204, None, {})
-        part = byte_range(req.headers.get("Range"), image.size or 0)
+        ranges = req.headers.get("Range"), image.size or 0, req.headers.get("Content-Range")
+        part = byte_range(*ranges)
         body = data.materialize(self.glance.config.downloadable_content_bytes) or b""
         headers = {"Content-Type": "application/octet-stream"}
         if part is not None:

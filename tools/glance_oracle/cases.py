@@ -293,6 +293,14 @@ for rng in ("bytes=-2", "bytes=2-", "bytes=0-1,3-4", "lines=1-2", "bytes=3-1", "
     bodiless(
         "download-range " + rng, "GET", "/v2/images/{act}/file", accept=None, headers={"Range": rng}
     )
+for crange in ("bytes 1-2/*", "bytes 1-9/*", "bytes 9-10/20", "bytes 1-2/8"):
+    bodiless(
+        "download-content-range " + crange,
+        "GET",
+        "/v2/images/{act}/file",
+        accept=None,
+        headers={"Content-Range": crange},
+    )
 add("upload-active", DATA, "PUT", "/v2/images/{act}/file", ctype=OCTET)
 add("upload-json", DATA, "PUT", "/v2/images/{tag}/file", ctype=J)
 add("upload-other", DATA, "PUT", "/v2/images/{tag}/file", user="other", ctype=OCTET)
