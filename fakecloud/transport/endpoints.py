@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from fakecloud.config import config_section, did_you_mean
 
@@ -128,7 +128,11 @@ def netloc(url: str) -> str:
 _TRAILING_DOT = re.compile(r"\.(?=(?::\d*)?$)")
 
 
-def host_header(where: str) -> str:
-    """The ``Host`` header urllib3 sends for the netloc `where` (as the URL writes it): without
-    the trailing dot of a fully qualified host (``urllib3.connection.HTTPConnection.host``)."""
+def host_header(parts: SplitResult) -> str:
+    """The ``Host`` header urllib3 sends for a URL (`parts`, its split): the netloc as written
+    (requests has lower-cased it) without user info, a default port, or the trailing dot of a
+    fully qualified host (``urllib3.connection.HTTPConnection.host``)."""
+    where = parts.netloc.rpartition("@")[2]
+    if (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
+        where = where.rpartition(":")[0]
     return _TRAILING_DOT.sub("", where, count=1)

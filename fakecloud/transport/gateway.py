@@ -147,7 +147,7 @@ class Gateway:
         else:
             if where not in self._extra:
                 where = netloc(url)
-                base_url = f"{parts.scheme}://{host_header(parts.netloc)}"  # a server's links
+                base_url = f"{parts.scheme}://{host_header(parts)}"  # a server's links
                 prefixed = self._prefixed.get(where)
                 if prefixed is not None:
                     for prefix, host in prefixed:

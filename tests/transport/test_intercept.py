@@ -142,11 +142,12 @@ def test_a_catalog_service_the_cloud_lacks_is_a_404_naming_it(cloud, host, attri
     assert f"cloud.{attribute} does not exist" in resp.json()["itemNotFound"]["message"]
 
 
-def test_a_fully_qualified_host_with_its_trailing_dot_is_the_clouds(cloud):
-    # the same host in DNS; urllib3 sends its Host header without the dot, so a server's links
-    # name the host without it
+@pytest.mark.parametrize("where", ["compute.fakecloud.test.", "Compute.Fakecloud.Test.:80"])
+def test_a_fully_qualified_host_with_its_trailing_dot_is_the_clouds(cloud, where):
+    # the same host in DNS; urllib3 sends its Host header without the dot (nor a default
+    # port), so a server's links name the host without them
     with cloud.intercept():
-        resp = requests.get("http://compute.fakecloud.test./")
+        resp = requests.get(f"http://{where}/")
     assert resp.status_code == 200
     hrefs = [v["links"][0]["href"] for v in resp.json()["versions"]]
     assert hrefs == ["http://compute.fakecloud.test/v2/", "http://compute.fakecloud.test/v2.1/"]
