@@ -3,17 +3,14 @@ dates and hosts normalised; success bodies too), the headers a client reads:
 ``python3 compare.py GLANCE.json FAKECLOUD.json`` (``-v``: whole bodies)."""
 
 import json
-import re
 import sys
 from pathlib import Path
 
-args = [a for a in sys.argv[1:] if a != "-v"]
-G = json.loads(Path(args[0] if args else "glance-results.json").read_text())
-F = json.loads(Path(args[1] if len(args) > 1 else "fc-results.json").read_text())
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from oracle_compare import answers, header_lines, named, presence_lines, tally  # noqa: E402
+
+G, F = answers([a for a in sys.argv[1:] if a != "-v"], "glance-results.json", "fc-results.json")
 WIDTH = 100_000 if "-v" in sys.argv else 400
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-HEX = re.compile(r"\b[0-9a-f]{32}\b")
-DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 
 
 def _unordered(x, ids):
@@ -24,25 +21,20 @@ def _unordered(x, ids):
         out = {k: _unordered(v, ids) for k, v in x.items()}
         for k in ("tags", "images"):
             if isinstance(out.get(k), list):
-                out[k] = sorted(out[k], key=lambda v: _text(json.dumps(v, sort_keys=True), ids))
+                out[k] = sorted(out[k], key=lambda v: norm_text(json.dumps(v, sort_keys=True), ids))
         return out
     if isinstance(x, list):
         return [_unordered(v, ids) for v in x]
     return x
 
 
+def norm_text(text, ids):
+    return named(text, ids, dates=True)
+
+
 def norm(x, ids):
     """`x` as sorted JSON text, the side's own ids, dates and hosts replaced by names."""
-    return _text(json.dumps(_unordered(x, ids), sort_keys=True), ids)
-
-
-def _text(s, ids):
-    for k, v in sorted(ids.items(), key=lambda kv: -len(kv[1])):
-        s = s.replace(v, "{" + k + "}")
-    s = UUID.sub("<uuid>", s)
-    s = HEX.sub("<hex>", s)
-    s = DATE.sub("<date>", s)
-    return re.sub(r"http://[^/\"]+", "http://HOST", s)
+    return norm_text(json.dumps(_unordered(x, ids), sort_keys=True), ids)
 
 
 HDRS = (
@@ -54,28 +46,17 @@ HDRS = (
     "openstack-image-store-ids",
     "accept-patch",
 )
-same = diff = 0
-for g, f in zip(G, F, strict=True):
-    assert g["name"] == f["name"]
+
+
+def differences(g, f):
     out = []
     if g["status"] != f["status"]:
         out.append(f"  status glance {g['status']} fc {f['status']}")
     gj, fj = norm(g["json"], g["ids"]), norm(f["json"], f["ids"])
     if gj != fj:
         out.append(f"  glance {gj[:WIDTH]}\n  fc     {fj[:WIDTH]}")
-    for h in HDRS:
-        gv, fv = g["headers"].get(h), f["headers"].get(h)
-        if h == "location" and gv and fv:
-            gv, fv = norm(gv, g["ids"]), norm(fv, f["ids"])
-        if gv != fv:
-            out.append(f"  header {h}: glance {gv!r} fc {fv!r}")
-    h = "x-openstack-request-id"
-    if (h in g["headers"]) != (h in f["headers"]):
-        out.append(f"  header {h} presence: glance {h in g['headers']} fc {h in f['headers']}")
-    if out:
-        diff += 1
-        print(g["name"])
-        print("\n".join(out))
-    else:
-        same += 1
-print(f"same {same} differ {diff}")
+    out += header_lines(g, f, HDRS, "glance", norm)
+    return out + presence_lines(g, f, ("x-openstack-request-id",), "glance")
+
+
+tally(G, F, differences)

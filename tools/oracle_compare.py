@@ -1,0 +1,97 @@
+"""What the three oracles' ``compare.py`` share (tools/nova_oracle, cinder_oracle,
+glance_oracle): reading the two answer files, a side's own ids, uuids, hex ids, dates and hosts
+replaced by names, the headers a client reads compared, and the tally of cases the same.
+
+Each ``compare.py`` says how its service's bodies are read (whole, or a 2xx by its shape) and
+which headers count; the rest is here, so the three print differences alike.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+HEX = re.compile(r"\b[0-9a-f]{32}\b")
+DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+HOST = re.compile(r"http://[^/\"]+")
+#: fakecloud's own explanation line in a 404 body (the real router's has none).
+FAKECLOUD_404 = re.compile(r"fakecloud: [^\\]*\\n")
+
+
+def answers(args: list[str], default_real: str, default_fakecloud: str) -> tuple[list, list]:
+    """The real side's and fakecloud's answers: the files named in `args`, else the defaults."""
+    real = Path(args[0] if args else default_real)
+    fakecloud = Path(args[1] if len(args) > 1 else default_fakecloud)
+    return json.loads(real.read_text()), json.loads(fakecloud.read_text())
+
+
+def named(text: str, ids: dict[str, str], dates: bool = False) -> str:
+    """`text` with a side's own ids (longest first) as ``{name}``, other uuids and 32-digit hex
+    ids as placeholders, hosts as ``http://HOST`` and, with `dates`, ISO 8601 times too."""
+    for key, value in sorted(ids.items(), key=lambda kv: -len(kv[1])):
+        text = text.replace(value, "{" + key + "}")
+    text = HEX.sub("<hex>", UUID.sub("<uuid>", text))
+    if dates:
+        text = DATE.sub("<date>", text)
+    return HOST.sub("http://HOST", text)
+
+
+def header_lines(
+    real: dict,
+    fakecloud: dict,
+    names: Iterable[str],
+    side: str,
+    norm: Callable[[Any, dict], str],
+    skip: Callable[[str, dict, Any], bool] = lambda name, real, value: False,
+) -> list[str]:
+    """A line for each header of `names` whose values differ (a ``location`` normalised by
+    `norm` with each side's ids), unless `skip(name, real, fakecloud_value)`."""
+    lines = []
+    for name in names:
+        real_value, fc_value = real["headers"].get(name), fakecloud["headers"].get(name)
+        if name == "location" and real_value and fc_value:
+            real_value = norm(real_value, real["ids"])
+            fc_value = norm(fc_value, fakecloud["ids"])
+        if skip(name, real, fc_value):
+            continue
+        if real_value != fc_value:
+            lines.append(f"  header {name}: {side} {real_value!r} fc {fc_value!r}")
+    return lines
+
+
+def in_process_content_type(name: str, real: dict, value: Any) -> bool:
+    """A `header_lines` skip: in-process answers carry no Content-Type unless the service set
+    one (the HTTP layer adds it), so only a present one is compared."""
+    if name != "content-type":
+        return False
+    return value is None or real["status"] in (202, 204) and not real["json"]
+
+
+def presence_lines(real: dict, fakecloud: dict, names: Iterable[str], side: str) -> list[str]:
+    """A line for each header of `names` present on one side only (request ids: their values
+    differ by nature)."""
+    lines = []
+    for name in names:
+        on_real, on_fc = name in real["headers"], name in fakecloud["headers"]
+        if on_real != on_fc:
+            lines.append(f"  header {name} presence: {side} {on_real} fc {on_fc}")
+    return lines
+
+
+def tally(
+    real: list, fakecloud: list, differences: Callable[[dict, dict], list[str]], strict: bool = True
+) -> None:
+    """Print each case's differences under its name, then ``same N differ M``."""
+    same = differ = 0
+    for r, f in zip(real, fakecloud, strict=strict):
+        assert r["name"] == f["name"]
+        lines = differences(r, f)
+        if lines:
+            differ += 1
+            print(r["name"])
+            print("\n".join(lines))
+        else:
+            same += 1
+    print(f"same {same} differ {differ}")
