@@ -47,6 +47,7 @@ from fakecloud.glance.listing import links, read_query
 from fakecloud.glance.locations import LOCATION_API_SINCE
 from fakecloud.glance.metadef_schemas import METADEF_SCHEMA_NAMES, metadef_schema
 from fakecloud.glance.patch import check_content_type, parse_patch
+from fakecloud.glance.task_schemas import TASK_SCHEMA_NAMES, task_schema
 from fakecloud.glance.views import image_view, member_view
 from fakecloud.profiles.series import SERIES, glance_versions
 
@@ -88,6 +89,7 @@ _ALLOW = {
     "/v2/schemas/member": "GET",
     "/v2/schemas/members": "GET",
     **{f"/v2/schemas/metadefs/{name}": "GET" for name in METADEF_SCHEMA_NAMES},
+    **{f"/v2/schemas/{name}": "GET" for name in TASK_SCHEMA_NAMES},
     "/v2/info/import": "GET",
     "/v2/info/stores": "GET",
     "/v2/info/stores/detail": "GET",
@@ -222,6 +224,8 @@ class GlanceApi(ApiService):
         add("GET", "/v2/schemas/members", cls.schema_members)
         for name in METADEF_SCHEMA_NAMES:
             add("GET", f"/v2/schemas/metadefs/{name}", cls.schema_metadef)
+        for name in TASK_SCHEMA_NAMES:
+            add("GET", f"/v2/schemas/{name}", cls.schema_task)
         add("GET", "/v2/info/usage", cls.usage)
         add("GET", "/v2/info/import", cls.import_info)
         add("GET", "/v2/info/stores", cls.stores)
@@ -728,6 +732,17 @@ class GlanceApi(ApiService):
         if req.body:
             raise _body_rejected()
         return Response(200, metadef_schema(req.path.rsplit("/", 1)[1]), dict(JSON))
+
+    def schema_task(self, req: Request) -> Response:
+        """``GET /v2/schemas/task[s]``: the task schemas of this series' Glance
+        (`fakecloud.glance.task_schemas`). Their routes have no ``body_reject``: a body is
+        read as JSON (Glance's 400s), and one that parses reaches ``Controller.task(req)`` as
+        a ``body`` argument it does not take, which ``wsgi.Resource`` answers with a 500."""
+        if req.body:
+            self._body(req)
+            raise HTTPInternalServerError()
+        name = req.path.rsplit("/", 1)[1]
+        return Response(200, task_schema(name, self._series.glance), dict(JSON))
 
     def import_info(self, req: Request) -> Response:
         """``GET /v2/info/import`` (``InfoController.get_image_import``): the import methods

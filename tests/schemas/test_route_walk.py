@@ -1044,6 +1044,15 @@ def _glance_metadef_schemas(w: World, profile: str) -> None:
         jsonschema.Draft4Validator.check_schema(r.json())
 
 
+@walks("image", "GET", "/v2/schemas/task", "/v2/schemas/tasks")
+def _glance_task_schemas(w: World, profile: str) -> None:
+    # minimal() Draft 4 documents; tests/glance/test_task_schemas has each release's
+    for name in ("task", "tasks"):
+        r = image(w, "GET", f"schemas/{name}")
+        assert r.status == 200 and r.json()["name"] == name, name
+        jsonschema.Draft4Validator.check_schema(r.json())
+
+
 @walks("image", "GET", "/v2/info/import", "/v2/info/stores", "/v2/info/stores/detail")
 def _glance_info(w: World, profile: str) -> None:
     expect(image(w, "GET", "info/import"), 200, _IMPORT_INFO, "GET import info")
