@@ -15,6 +15,7 @@ Services read their peers' URLs from here, e.g. Nova's pre-2.45 ``Location`` hea
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -114,15 +115,25 @@ def auth_url(config: Any) -> str:
 def netloc(url: str) -> str:
     """The ``host[:port]`` of a URL, lower case, without a default port and without the
     trailing dot of a fully qualified host (``compute.fakecloud.test.``: the same host in DNS;
-    urllib3 resolves the dotted name and sends the ``Host`` header without the dot)."""
+    urllib3 resolves the dotted name and sends the ``Host`` header without the dot). An IPv6
+    host keeps its brackets, in its one compressed spelling (``[0:0::1]`` is ``[::1]``)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host.endswith("."):
         host = host[:-1]
+    elif ":" in host:  # only an IPv6 literal holds a colon
+        host = f"[{_ipv6(host)}]"
     port = parts.port
     if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)):
         return host
     return f"{host}:{port}"
+
+
+def _ipv6(host: str) -> str:
+    try:
+        return ipaddress.IPv6Address(host).compressed
+    except ValueError:  # urlsplit checks a bracketed host only from Python 3.11.4
+        return host
 
 
 _TRAILING_DOT = re.compile(r"\.(?=(?::\d*)?$)")

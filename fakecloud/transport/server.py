@@ -34,6 +34,7 @@ arrive meanwhile on open connections get 503, then every connection closes.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
 import logging
 import socket
@@ -96,6 +97,19 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def client_host(host: str) -> str:
+    """The host of the URLs clients are given for a server listening on `host`: the loopback
+    address of its family for an unspecified one (``0.0.0.0``, ``::``, ``""``), an IPv6 address
+    in brackets, a name as it is."""
+    try:
+        address = ipaddress.ip_address(host or "0.0.0.0")
+    except ValueError:
+        return host
+    if address.is_unspecified:
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
 def _wall_clock_now() -> datetime.datetime:
@@ -181,9 +195,7 @@ class FakecloudServer:
         except OSError:
             self._close_sockets()
             raise
-        url_host = "127.0.0.1" if host in ("", "0.0.0.0") else host
-        if ":" in url_host:
-            url_host = f"[{url_host}]"
+        url_host = client_host(host)
         self.urls = {
             key: f"http://{url_host}:{sock.getsockname()[1]}" for key, sock in self._sockets.items()
         }
