@@ -12,10 +12,9 @@ The file is read on the first request for one of them, not when a cloud is built
 from __future__ import annotations
 
 import copy
-import functools
-import json
-from importlib import resources
 from typing import Any
+
+from fakecloud.glance.stored_documents import stored_documents
 
 #: The names under ``/v2/schemas/metadefs/`` (``glance/api/v2/router.py``), in Glance's order.
 METADEF_SCHEMA_NAMES = (
@@ -32,13 +31,7 @@ METADEF_SCHEMA_NAMES = (
 )
 
 
-@functools.cache
-def _documents() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data/metadef_schemas_16-33.json").read_text()
-    return json.loads(text)
-
-
 def metadef_schema(name: str) -> dict[str, Any]:
     """What ``GET /v2/schemas/metadefs/<name>`` returns (a copy), `name` one of
     `METADEF_SCHEMA_NAMES`."""
-    return copy.deepcopy(_documents()[name])
+    return copy.deepcopy(stored_documents("metadef_schemas_16-33.json")[name])

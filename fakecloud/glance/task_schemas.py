@@ -13,10 +13,9 @@ request for one of them, not when a cloud is built.
 from __future__ import annotations
 
 import copy
-import functools
-import json
-from importlib import resources
 from typing import Any
+
+from fakecloud.glance.stored_documents import stored_documents
 
 #: The names under ``/v2/schemas/`` (``glance/api/v2/router.py``).
 TASK_SCHEMA_NAMES = ("task", "tasks")
@@ -25,14 +24,8 @@ TASK_SCHEMA_NAMES = ("task", "tasks")
 _FAMILIES = (29, 22, 16)
 
 
-@functools.cache
-def _documents() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data/task_schemas_16-33.json").read_text()
-    return json.loads(text)
-
-
 def task_schema(name: str, glance: int) -> dict[str, Any]:
     """What ``GET /v2/schemas/<name>`` returns (a copy) from the Glance of major `glance`,
     `name` one of `TASK_SCHEMA_NAMES`."""
     family = next((first for first in _FAMILIES if glance >= first), _FAMILIES[-1])
-    return copy.deepcopy(_documents()[str(family)][name])
+    return copy.deepcopy(stored_documents("task_schemas_16-33.json")[str(family)][name])
