@@ -99,9 +99,11 @@ class Outcome:
 class Violations(list):
     """A list of `Violation`s that also says which invariants could not be checked."""
 
+    not_applicable: dict[str, str]
+
     def __init__(self, items: Iterable[Violation] = (), not_applicable: dict | None = None):
         super().__init__(items)
-        self.not_applicable: dict[str, str] = dict(not_applicable or {})
+        self.not_applicable = dict(not_applicable or {})
 
     def __repr__(self) -> str:
         skipped = f", not applicable: {self.not_applicable}" if self.not_applicable else ""

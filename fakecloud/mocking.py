@@ -48,6 +48,9 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
     authenticates as (its clouds.yaml entry ``fakecloud-<user>``).
     """
 
+    cloud: Any
+    _stack: list[tuple[Any, Any, dict[str, str | None], str]]
+
     def __init__(
         self,
         seed: int = 0,
@@ -59,8 +62,8 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         self.profile = profile
         self.config = config
         self.user = user
-        self.cloud: Any = None
-        self._stack: list[tuple[Any, Any, dict[str, str | None], str]] = []
+        self.cloud = None
+        self._stack = []
 
     # -- context manager ---------------------------------------------------------------------
 

@@ -161,10 +161,12 @@ class ScenarioFailed(Exception):
 class ScenarioItem(pytest.Item):
     """One case of a scenario file."""
 
+    result: Any
+
     def __init__(self, *, case: Any, **kwargs: Any):
         super().__init__(**kwargs)
         self.case = case
-        self.result: Any = None
+        self.result = None
 
     def runtest(self) -> None:
         from fakecloud.scenario.runner import run_case

@@ -1,5 +1,5 @@
-"""``fakecloud serve``: one cloud over real HTTP on 127.0.0.1, for the ``openstack`` CLI,
-Tempest and any other tool.
+"""``fakecloud serve``: one cloud over real HTTP (on 127.0.0.1 unless ``--host`` says
+otherwise), for the ``openstack`` CLI, Tempest and any other tool.
 
     $ fakecloud serve --port-base 8770 --speed 1 > clouds.yaml
     $ OS_CLIENT_CONFIG_FILE=clouds.yaml openstack --os-cloud fakecloud-demo server list
@@ -24,7 +24,12 @@ from typing import Any
 
 from fakecloud.bounds import OutOfRange, speed_factor
 from fakecloud.errors import ConfigError, FakecloudError
-from fakecloud.transport.server import DEFAULT_PORT_BASE, SERVICE_HOSTS, FakecloudServer
+from fakecloud.transport.server import (
+    DEFAULT_PORT_BASE,
+    SERVICE_HOSTS,
+    FakecloudServer,
+    listen_host,
+)
 
 
 def _speed(text: str) -> float:
@@ -49,12 +54,20 @@ def _port_base(text: str) -> int:
     return port
 
 
+def _host(text: str) -> str:
+    """argparse type of ``--host``: a name or address, an IPv6 one with or without brackets."""
+    try:
+        return listen_host(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"host {text!r}: ")) from None
+
+
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     """The ``serve`` arguments (added to `parser` when the main CLI gives one)."""
     p = parser or argparse.ArgumentParser(
         prog="fakecloud serve",
-        description="Serve one simulated cloud over real HTTP on 127.0.0.1, for the openstack "
-        "CLI and any other client; prints a clouds.yaml for it.",
+        description="Serve one simulated cloud over real HTTP (on 127.0.0.1 unless --host says "
+        "otherwise), for the openstack CLI and any other client; prints a clouds.yaml for it.",
         epilog=epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -67,8 +80,11 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     )
     p.add_argument(
         "--host",
+        type=_host,
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1; only change it if you mean to)",
+        help="address or name to listen on (default 127.0.0.1): an IPv6 address as ::1 or "
+        "[::1]; 0.0.0.0 or :: listens on every address of that family (the clouds.yaml then "
+        "names its loopback)",
     )
     p.add_argument(
         "--speed",
@@ -191,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
 
             server.load_state(load_data(args.state), source=args.state)
     except OSError as exc:
-        print(f"fakecloud serve: cannot listen: {exc}", file=sys.stderr)
+        print(f"fakecloud serve: cannot listen on {args.host}: {exc}", file=sys.stderr)
         return 2
     except (FakecloudError, ValueError, KeyError) as exc:
         if "server" in locals():

@@ -26,10 +26,13 @@ Event = dict[str, Any]
 class TraceReader:
     """The events of some kinds of one trace, read together on first use and kept by kind."""
 
+    _declared: set[str]
+    _by_kind: dict[str, list[Event]]
+
     def __init__(self, trace: Any, kinds: Iterable[str] = ()):
         self.trace = trace
-        self._declared: set[str] = set()
-        self._by_kind: dict[str, list[Event]] = {}
+        self._declared = set()
+        self._by_kind = {}
         self._length = len(trace)
         self.declare(kinds)
 
@@ -70,12 +73,14 @@ class reading:  # a lower-case name: it reads as a function, ``with reading(trac
     A class rather than a generator made into a context manager: the scenario checks and the
     invariants open three such blocks per explored seed."""
 
+    _token: Any
+
     __slots__ = ("trace", "kinds", "_token")
 
     def __init__(self, trace: Any, kinds: Iterable[str] = ()):
         self.trace = trace
         self.kinds = kinds
-        self._token: Any = None
+        self._token = None
 
     def __enter__(self) -> TraceReader:
         current = _CURRENT.get()

@@ -40,6 +40,9 @@ class Route:
 class Router:
     """The routes of one service."""
 
+    _by_length: dict[int, list[Route]]
+    _slashed: dict[int, list[Route]]
+
     #: The only paths ending in ``/`` the other routes may serve (any other path ending in
     #: ``/`` is `NoRoute`, as the ``routes.Mapper`` Nova's APIMapper is gives no match, unless
     #: a template ending in ``/`` matches it); None: a trailing slash is ignored.
@@ -49,10 +52,10 @@ class Router:
     alias: tuple[str, str] | None = None
 
     def __init__(self) -> None:
-        self._by_length: dict[int, list[Route]] = {}
+        self._by_length = {}
         #: Routes whose template ends in ``/`` (``/v2.1/{project_id}/``): with `slash_paths`,
         #: they serve only paths ending in ``/``, and those paths no other route.
-        self._slashed: dict[int, list[Route]] = {}
+        self._slashed = {}
         self.frozen = False
 
     def add(self, method: str, template: str, handler: Handler) -> None:

@@ -277,10 +277,12 @@ class LvmThickDriver(Driver):
 class RbdDriver(Driver):
     """Ceph RBD: snapshots and COW clones are metadata; busy snapshots cannot be deleted."""
 
+    clones: dict[str, set[str]]
+
     def __init__(self, kernel: Any, spec: BackendSpec):
         super().__init__(kernel, spec)
         #: snapshot id -> ids of live volumes cloned from it without flattening.
-        self.clones: dict[str, set[str]] = {}
+        self.clones = {}
 
     def connection_info(self, volume: Any) -> dict[str, Any]:
         """An RBD connection (``rbd`` driver volume type)."""

@@ -46,8 +46,10 @@ class ImageCatalog:
     `upload` moves the bytes over their link (no store behind it) and makes it active.
     """
 
+    _images: dict[str, dict[str, Any]]
+
     def __init__(self, kernel: Any = None) -> None:
-        self._images: dict[str, dict[str, Any]] = {}
+        self._images = {}
         self._kernel = kernel
 
     def add(

@@ -276,13 +276,15 @@ class SchedulerManager:
 class VolumeManager:
     """``cinder/volume/manager.py`` for one backend: runs its driver."""
 
+    _held: dict[str, Any]
+
     def __init__(self, cinder: Any, driver: Any):
         self.cinder = cinder
         self.kernel = cinder.kernel
         self.driver = driver
         self.target = cinder.volume_target(driver.name)
         self.actor = self.target
-        self._held: dict[str, Any] = {}
+        self._held = {}
 
     def _synchronized(self, key: str) -> Generator:
         """``@coordination.synchronized(key)``: wait while another process holds `key`, then

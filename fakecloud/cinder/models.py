@@ -191,6 +191,10 @@ class Store:
     (id -> `Transfer`) once a volume was offered for transfer (`transfer_rows`).
     """
 
+    volumes: dict[str, Volume]
+    snapshots: dict[str, Snapshot]
+    attachments: dict[str, VolumeAttachment]
+
     __slots__ = (
         "volumes",
         "snapshots",
@@ -208,9 +212,9 @@ class Store:
     transfers: dict[str, Transfer]
 
     def __init__(self) -> None:
-        self.volumes: dict[str, Volume] = {}
-        self.snapshots: dict[str, Snapshot] = {}
-        self.attachments: dict[str, VolumeAttachment] = {}
+        self.volumes = {}
+        self.snapshots = {}
+        self.attachments = {}
 
     def backup_rows(self, create: bool = False) -> dict[str, Backup]:
         """The backups table (empty, and not made unless `create`, in a cloud without any)."""

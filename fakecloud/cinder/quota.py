@@ -63,6 +63,9 @@ class Reservation:
 class QuotaEngine:
     """The quota limits and usages of every project of one Cinder."""
 
+    _limits: dict[str, dict[str, int]]
+    _usages: dict[str, dict[str, Usage]]
+
     def __init__(self, config: Any, type_names: list[str]):
         self._config = config
         self._defaults = {
@@ -78,8 +81,8 @@ class QuotaEngine:
         for name in type_names:
             self.resources.extend(f"{res}_{name}" for res in PER_TYPE_RESOURCES)
         self._known = set(self.resources)
-        self._limits: dict[str, dict[str, int]] = {}
-        self._usages: dict[str, dict[str, Usage]] = {}
+        self._limits = {}
+        self._usages = {}
         for project_id, limits in (config.project_quotas or {}).items():
             self.set_limits(project_id, **limits)
 

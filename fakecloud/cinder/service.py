@@ -73,6 +73,14 @@ FAULT_ERRORS = {
 class Cinder:
     """The fake Cinder of one cloud (``cloud.cinder``)."""
 
+    config: CinderConfig
+    drivers: dict[str, Driver]
+    volume_types: dict[str, VolumeType]
+    image_service: Any
+    server_volume_attachment: Any
+    managers: dict[str, VolumeManager]
+    _api: Any
+
     #: Before Cinder 15.0.0: the type of the volumes created without one (see `default_type`).
     #: A class default, so that clouds of later series (and files saved before) do not carry it.
     _untyped: VolumeType | None = None
@@ -95,7 +103,7 @@ class Cinder:
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
-        self.config: CinderConfig = kernel.config.cinder
+        self.config = kernel.config.cinder
         cfg = self.config
         backends = parse_backends(cfg.backends)
         types = parse_volume_types(cfg.volume_types, backends)
@@ -104,8 +112,8 @@ class Cinder:
                 f"config cinder.default_volume_type {cfg.default_volume_type!r} is not one of "
                 f"the configured volume_types ({', '.join(types)})"
             )
-        self.drivers: dict[str, Driver] = {n: make_driver(kernel, s) for n, s in backends.items()}
-        self.volume_types: dict[str, VolumeType] = {
+        self.drivers = {n: make_driver(kernel, s) for n, s in backends.items()}
+        self.volume_types = {
             name: VolumeType(
                 id=kernel.ids.uuid(),  # drawn in every series: later ids do not move with it
                 name=name,
@@ -126,10 +134,10 @@ class Cinder:
         self.store = Store()
         self.quotas = QuotaEngine(cfg, list(self.volume_types))
         #: Where create-from-image reads image metadata (see `fakecloud.cinder.images`).
-        self.image_service: Any = ImageCatalog(kernel)
+        self.image_service = ImageCatalog(kernel)
         #: Nova's answer to "which attachment does this server use for this volume?"
         #: (``(context, server_id, volume_id) -> attachment id or None``), when wired.
-        self.server_volume_attachment: Any = None
+        self.server_volume_attachment = None
         self.volume_api = VolumeAPI(self)
         self.snapshot_api = SnapshotAPI(self)
         self.attachment_api = AttachmentAPI(self)
@@ -137,14 +145,14 @@ class Cinder:
         # cinder.rpc.ALLOWED_EXMODS: Cinder's own exceptions come back over RPC as *_Remote.
         kernel.rpc.allow_exception_module("fakecloud.cinder.exception", "cinder.exception")
         kernel.rpc.register(SchedulerManager.target, self.scheduler)
-        self.managers: dict[str, VolumeManager] = {}
+        self.managers = {}
         for name, driver in self.drivers.items():
             manager = VolumeManager(self, driver)
             self.managers[name] = manager
             kernel.rpc.register(manager.target, manager)
         for name, factory in FAULT_ERRORS.items():
             kernel.faults.register_error(name, factory)
-        self._api: Any = None
+        self._api = None
 
     @property
     def api(self) -> Any:

@@ -204,11 +204,13 @@ def explore_main(argv: list[str] | None = None) -> int:
 class _Progress:
     """A rich progress bar on stderr: seeds done, seeds/s, seeds that broke something."""
 
+    _bar: Any
+
     def __init__(self, total: int, enabled: bool):
         self.total = total
         self.enabled = enabled
         self.broke = 0
-        self._bar: Any = None
+        self._bar = None
 
     def __enter__(self) -> _Progress:
         if self.enabled:

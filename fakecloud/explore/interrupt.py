@@ -23,9 +23,11 @@ NOTICE = (
 class FirstInterrupt:
     """A context in which the first SIGINT sets `pressed` instead of raising."""
 
+    _previous: Any
+
     def __init__(self) -> None:
         self.pressed = False
-        self._previous: Any = None
+        self._previous = None
 
     def __enter__(self) -> FirstInterrupt:
         # Only the main thread may set handlers; a process started with SIGINT ignored (a

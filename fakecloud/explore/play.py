@@ -45,12 +45,14 @@ class Explored:
 class _Chance(Perturbation):
     """The explorer's hook into the runner: switch chance on at t0, place the inserts."""
 
+    decisions: list[Decision]
+
     def __init__(self, spec: ExploreSpec, source: Any, triggers: dict[str, int], marks: bool):
         self.spec = spec
         self.source = source
         self.triggers = triggers
         self.marks = marks
-        self.decisions: list[Decision] = []
+        self.decisions = []
 
     def begin(self, kernel: Any) -> None:
         choices = kernel.choices

@@ -43,10 +43,13 @@ class WorkerDied(RuntimeError):
 class LocalPool:
     """`jobs` processes running batches: this one and up to `jobs` - 1 forked workers."""
 
+    _workers: list[_Worker]
+    _leaving: list[_Worker]
+
     def __init__(self, jobs: int):
         self.jobs = jobs
-        self._workers: list[_Worker] = []  # serving the map under way
-        self._leaving: list[_Worker] = []  # told to leave, not yet waited for
+        self._workers = []  # serving the map under way
+        self._leaving = []  # told to leave, not yet waited for
 
     @property
     def forked(self) -> bool:

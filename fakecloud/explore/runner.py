@@ -208,11 +208,14 @@ class Executor:
     ``tcp://10.0.0.5:8786``) runs on that Dask cluster.
     """
 
+    _pool: Any
+    _client: Any
+
     def __init__(self, jobs: int = 1, scheduler: str | None = None):
         self.jobs = jobs
         self.scheduler = scheduler
-        self._pool: Any = None
-        self._client: Any = None
+        self._pool = None
+        self._client = None
 
     def __enter__(self) -> Executor:
         if self.scheduler:

@@ -156,10 +156,12 @@ class _Sweep:
     reported (grouped, its replays written) once its last batch is back, in the file's
     order."""
 
+    outcomes: dict[str, list[SeedOutcome]]
+
     def __init__(self, cases: list[Any], seeds: Callable[[Any], Iterable[int]]):
         self.cases = cases
         self.seeds = seeds
-        self.outcomes: dict[str, list[SeedOutcome]] = {case.id: [] for case in cases}
+        self.outcomes = {case.id: [] for case in cases}
         self._running = dict.fromkeys(self.outcomes, 0)  # batches handed out, not back
         self._handed = 0  # cases all of whose batches have been handed out
         self._reported = 0

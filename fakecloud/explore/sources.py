@@ -50,12 +50,14 @@ class SeededSource:
 class HypothesisSource:
     """Decisions drawn from a Hypothesis ``data`` object (``st.data()``), for shrinking."""
 
+    _ranges: dict[tuple[int, int], Any]
+
     def __init__(self, data: Any):
         from hypothesis import strategies as st
 
         self._data = data
         self._st = st
-        self._ranges: dict[tuple[int, int], Any] = {}
+        self._ranges = {}
 
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
         """One Hypothesis integer draw in ``low..high`` (shrinks towards 0, the plain run)."""
@@ -84,9 +86,11 @@ class Recorder:
     """A source that keeps every draw of the source it wraps: ``sequence`` is the run's
     choice sequence, in the order the draws were made."""
 
+    sequence: list[int]
+
     def __init__(self, source: Any):
         self.source = source
-        self.sequence: list[int] = []
+        self.sequence = []
 
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
         """The wrapped source's value, written down."""

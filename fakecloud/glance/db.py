@@ -18,10 +18,14 @@ from fakecloud.glance.policy import is_image_visible
 class GlanceDb:
     """All image and member rows of one Glance, indexed by id and by owner."""
 
+    images: dict[str, Image]
+    _by_owner: dict[str | None, dict[str, Image]]
+    members: dict[str, dict[str, ImageMember]]
+
     def __init__(self) -> None:
-        self.images: dict[str, Image] = {}
-        self._by_owner: dict[str | None, dict[str, Image]] = {}
-        self.members: dict[str, dict[str, ImageMember]] = {}
+        self.images = {}
+        self._by_owner = {}
+        self.members = {}
 
     # -- images ------------------------------------------------------------------------------
 

@@ -111,6 +111,9 @@ def parse_storage_quota(text: str) -> int:
 class Quotas:
     """Usage counting and quota checks for one Glance."""
 
+    _storage: dict[str, str]
+    _limits: dict[str, dict[str, int]]
+
     #: Set (on the instance only, so a cloud without it saves as before) when
     #: ``use_keystone_limits`` is on but the series' Glance predates it and ignores it.
     _option_ignored = False
@@ -120,10 +123,8 @@ class Quotas:
         if config.use_keystone_limits and series_glance < UNIFIED_LIMITS_SINCE:
             self._option_ignored = True
         self._db = db
-        self._storage: dict[str, str] = dict(config.project_storage_quota)
-        self._limits: dict[str, dict[str, int]] = {
-            p: dict(v) for p, v in config.project_limits.items()
-        }
+        self._storage = dict(config.project_storage_quota)
+        self._limits = {p: dict(v) for p, v in config.project_limits.items()}
 
     # -- runtime configuration ---------------------------------------------------------------
 

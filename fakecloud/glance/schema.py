@@ -372,6 +372,8 @@ class ImageSchema:
     (`for_formats`), and `raw` hands out copies.
     """
 
+    _validator: Any
+
     def __init__(
         self, disk_formats: list[str], container_formats: list[str], glance: int = LATEST_GLANCE
     ):
@@ -383,7 +385,7 @@ class ImageSchema:
         self.hidden_properties = hidden_properties(glance)
         self.properties = base_properties(disk_formats, container_formats, glance)
         self.properties.update(custom_properties(glance))
-        self._validator: Any = None
+        self._validator = None
         self._checks = {key: _check_of(key, prop) for key, prop in self.properties.items()}
         self._base = frozenset(
             key for key, prop in self.properties.items() if prop.get("is_base", True)

@@ -40,10 +40,12 @@ _PUT = form("glance.store.put", "size")
 class GlanceStore:
     """The data of every image, on one store resource."""
 
+    objects: dict[str, ImageData]
+
     def __init__(self, kernel: Any, config: GlanceConfig):
         self._kernel = kernel
         self.config = config
-        self.objects: dict[str, ImageData] = {}
+        self.objects = {}
         self.used_bytes = 0
         self._reserved = 0
 

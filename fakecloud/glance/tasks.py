@@ -46,10 +46,12 @@ class Task:
 class Tasks:
     """The tasks of one Glance."""
 
+    _by_image: dict[str, list[Task]]
+
     def __init__(self, glance: Any):
         self._glance = glance
         self._kernel = glance.kernel
-        self._by_image: dict[str, list[Task]] = {}
+        self._by_image = {}
 
     def new_import(self, ctx: Any, image_id: str, body: dict[str, Any]) -> Task:
         """``task_factory.new_task('api_image_import', ...)`` for an import of `image_id`."""

@@ -49,6 +49,8 @@ def _string(value: Any, field: str) -> str:
 class AuthInfo:
     """One parsed ``auth`` body: the methods, each method's data, and the requested scope."""
 
+    methods: tuple[str, ...]
+
     def __init__(self, auth: Any):
         if not isinstance(auth, dict):
             raise exception.SchemaValidationError(detail=f"{auth!r} is not of type 'object'")
@@ -72,7 +74,7 @@ class AuthInfo:
                 raise exception.AuthMethodNotSupported(f"unsupported auth method {method!r}")
             if method not in self.identity:
                 raise exception.ValidationError(attribute=method, target="identity")
-        self.methods: tuple[str, ...] = tuple(dict.fromkeys(methods))
+        self.methods = tuple(dict.fromkeys(methods))
         self.scope_data = auth.get("scope")
 
 

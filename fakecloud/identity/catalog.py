@@ -57,6 +57,8 @@ class CatalogService:
 class Catalog:
     """The catalog of one cloud, in Keystone's token shape, cached per project."""
 
+    _by_project: dict[str | None, list[dict[str, Any]]]
+
     def __init__(self, config: Any, region: str, rng: Random, identity_admin: bool = False):
         self._config = config
         self.region = region
@@ -69,7 +71,7 @@ class Catalog:
             ids = tuple(f"{rng.getrandbits(128):032x}" for _ in interfaces)
             services.append(CatalogService(service_id, entry, ids, interfaces))
         self.services = tuple(services)
-        self._by_project: dict[str | None, list[dict[str, Any]]] = {}
+        self._by_project = {}
 
     def for_project(self, project_id: str | None) -> list[dict[str, Any]]:
         """The token catalog for a token scoped to `project_id` (None: system/domain scope).

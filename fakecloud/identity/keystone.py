@@ -33,6 +33,9 @@ _ISSUED = form("identity.token_issued", "scope", "roles", "expires_at",
 class Keystone:
     """Identity for one cloud: directory, tokens, catalog, and the Keystone v3 API."""
 
+    _api: Any
+    _user_tokens: dict[tuple[str, str, str], Token]
+
     name = "keystone"
 
     def __init__(self, kernel: Any):
@@ -46,8 +49,8 @@ class Keystone:
             kernel.streams("identity.catalog"),
             identity_admin=kernel.switches.series.nova < 25,
         )
-        self._api: Any = None
-        self._user_tokens: dict[tuple[str, str, str], Token] = {}
+        self._api = None
+        self._user_tokens = {}
 
     @property
     def api(self) -> Any:

@@ -98,17 +98,28 @@ def _check_keys(what: str, name: str, spec: Any, allowed: tuple[str, ...]) -> di
 class Directory:
     """Every identity record of one cloud, with the lookups authentication needs."""
 
+    domains: dict[str, Domain]
+    projects: dict[str, Project]
+    users: dict[str, User]
+    roles: dict[str, Role]
+    assignments: list[Assignment]
+    _domain_by_name: dict[str, Domain]
+    _project_by_name: dict[tuple[str, str], Project]
+    _user_by_name: dict[tuple[str, str], User]
+    _role_by_name: dict[str, Role]
+    _effective: dict[tuple, tuple[str, ...]]
+
     def __init__(self) -> None:
-        self.domains: dict[str, Domain] = {}
-        self.projects: dict[str, Project] = {}
-        self.users: dict[str, User] = {}
-        self.roles: dict[str, Role] = {}
-        self.assignments: list[Assignment] = []
-        self._domain_by_name: dict[str, Domain] = {}
-        self._project_by_name: dict[tuple[str, str], Project] = {}
-        self._user_by_name: dict[tuple[str, str], User] = {}
-        self._role_by_name: dict[str, Role] = {}
-        self._effective: dict[tuple, tuple[str, ...]] = {}
+        self.domains = {}
+        self.projects = {}
+        self.users = {}
+        self.roles = {}
+        self.assignments = []
+        self._domain_by_name = {}
+        self._project_by_name = {}
+        self._user_by_name = {}
+        self._role_by_name = {}
+        self._effective = {}
 
     # -- building ----------------------------------------------------------------------------
 

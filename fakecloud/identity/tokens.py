@@ -52,6 +52,8 @@ class TokenExpired(Unauthorized):
 class TokenStore:
     """The live tokens of one cloud, by id."""
 
+    _tokens: dict[str, Token]
+
     #: Past this many tokens, issuing one first forgets the expired ones.
     prune_above = 10_000
 
@@ -59,7 +61,7 @@ class TokenStore:
         self._kernel = kernel
         self._rng = rng
         self.ttl_s = ttl_s
-        self._tokens: dict[str, Token] = {}
+        self._tokens = {}
 
     def _random(self, nbytes: int) -> str:
         raw = self._rng.getrandbits(nbytes * 8).to_bytes(nbytes, "big")

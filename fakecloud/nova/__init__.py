@@ -47,6 +47,16 @@ __all__ = ["Nova", "NovaConfig"]
 class Nova:
     """One cloud's Nova, built on the kernel and the Cinder and Glance services."""
 
+    config: NovaConfig
+    flavors: dict[str, Flavor]
+    scheduler_hints: dict[str, dict[str, list[str]]]
+    _notifier: Any
+    _policy: Any
+    _compute_api: Any
+    _conductor: Any
+    _api: Any
+    hosts: dict[str, ComputeManager]
+
     #: Created flavors' row ids and private flavors' access lists (`fakecloud.nova.flavors`):
     #: class defaults until the first write, so clouds that never write one save no entry.
     flavor_ids: dict[str, int] | None = None
@@ -58,24 +68,24 @@ class Nova:
         from fakecloud.nova.compute.rpcapi import ComputeAPI
 
         self.kernel = kernel
-        self.config: NovaConfig = kernel.config.nova
+        self.config = kernel.config.nova
         _check_quota_driver(self.config, kernel.switches.release)
         self.cinder = cinder
         self.glance = glance
         self.db = NovaDB(kernel)
-        self.flavors: dict[str, Flavor] = {f.flavorid: f for f in DEFAULT_FLAVORS}
+        self.flavors = {f.flavorid: f for f in DEFAULT_FLAVORS}
         #: The scheduler hints each server was booted with (its RequestSpec's, as Nova keeps
         #: them: every value a list of strings), shown from microversion 2.100.
-        self.scheduler_hints: dict[str, dict[str, list[str]]] = {}
+        self.scheduler_hints = {}
         self.volume_api = _volume_api(cinder)
         self.image_api = _image_api(glance)
         self.compute_rpcapi = ComputeAPI(kernel, self)
-        self._notifier: Any = None
-        self._policy: Any = None
-        self._compute_api: Any = None
-        self._conductor: Any = None
-        self._api: Any = None
-        self.hosts: dict[str, ComputeManager] = {}
+        self._notifier = None
+        self._policy = None
+        self._compute_api = None
+        self._conductor = None
+        self._api = None
+        self.hosts = {}
         # nova.rpc.ALLOWED_EXMODS: Nova's own exceptions come back over RPC as *_Remote.
         kernel.rpc.allow_exception_module("fakecloud.nova.exception", "nova.exception")
         for index in range(1, self.config.compute_hosts + 1):

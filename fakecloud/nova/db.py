@@ -68,24 +68,34 @@ _MACHINES = {
 class NovaDB:
     """The rows of one cloud's Nova (one cell)."""
 
+    instances: dict[str, Instance]
+    bdms: dict[str, list[BlockDeviceMapping]]
+    actions: dict[str, list[InstanceAction]]
+    faults: dict[str, list[InstanceFault]]
+    _by_host: dict[str, dict[str, Instance]]
+    _load_heap: list[tuple[int, str]]
+    _heap_hosts: set[str]
+    _order: dict[str, int]
+    _usage: dict[str, list[int]]
+
     def __init__(self, kernel: Any):
         self.kernel = kernel
-        self.instances: dict[str, Instance] = {}
-        self.bdms: dict[str, list[BlockDeviceMapping]] = {}
-        self.actions: dict[str, list[InstanceAction]] = {}
-        self.faults: dict[str, list[InstanceFault]] = {}
+        self.instances = {}
+        self.bdms = {}
+        self.actions = {}
+        self.faults = {}
         self._bdm_seq = 0
         self._action_seq = 0
         #: host -> {uuid: row} of the live rows on it.
-        self._by_host: dict[str, dict[str, Instance]] = {}
+        self._by_host = {}
         #: (load, host) entries, pushed at every change of a host's load; an entry whose load
         #: is no longer the host's is stale and dropped when it surfaces (see `least_loaded`).
-        self._load_heap: list[tuple[int, str]] = []
-        self._heap_hosts: set[str] = set()
+        self._load_heap = []
+        self._heap_hosts = set()
         #: uuid -> creation rank (the DB's id order).
-        self._order: dict[str, int] = {}
+        self._order = {}
         #: project id -> [instances, cores, ram] of its live rows.
-        self._usage: dict[str, list[int]] = {}
+        self._usage = {}
 
     # -- instances ---------------------------------------------------------------------------
 

@@ -26,11 +26,13 @@ from typing import Any
 class EventletHub:
     """The hub of one nova-compute: `blocking` work holds it, `wait` is a greenthread's turn."""
 
+    _free: Any
+
     def __init__(self, kernel: Any, host: str):
         self.kernel = kernel
         self.host = host
         self.actor = f"nova-compute:{host}"
-        self._free: Any = None  # while blocked: the event that fires when the hub is free
+        self._free = None  # while blocked: the event that fires when the hub is free
         self._since = 0.0
 
     @property

@@ -564,22 +564,27 @@ _LAST_PREFERRED: list[Any] = [None, "qcow2"]
 class API:
     """``nova.image.glance.API`` over one fake Glance; every method is a generator."""
 
+    _base_of: Any
+    _base: frozenset[str]
+    _claimed: frozenset[str] | None | bool
+    config: ImageApiConfig
+
     def __init__(self, glance: Any):
         self._glance = glance
         self._kernel = glance.kernel
         try:
-            self.config: ImageApiConfig = self._kernel.config.image_api
+            self.config = self._kernel.config.image_api
         except AttributeError:  # section registered after this cloud's config was built
             self.config = ImageApiConfig()
         self.api_server = self.config.api_server or glance_endpoint(self._kernel, glance)
         self._kernel.faults.register_error("GlanceUnreachable", CommunicationError)
-        self._base_of: Any = None  # the Glance image schema `_base` was read from
-        self._base: frozenset[str] = frozenset()
+        self._base_of = None  # the Glance image schema `_base` was read from
+        self._base = frozenset()
         # What a custom property must not be named for `_translate_image` to serve (every
         # name `_translate_from_glance` does not put in the properties), None when the
         # schema's base attributes lack one `_translate_image` copies, False until worked out
         # (a memo: not saved, and False again in a fork or a loaded cloud; see state.kinds)
-        self._claimed: frozenset[str] | None | bool = False
+        self._claimed = False
 
     # -- GlanceClientWrapper.call ------------------------------------------------------------
 

@@ -145,10 +145,13 @@ class InstanceSnapshot:
 class InstanceSnapshotStore:
     """The instance snapshots of one cloud and each server's current pointer."""
 
+    snapshots: dict[str, InstanceSnapshot]
+    current: dict[str, str | None]
+
     def __init__(self, kernel: Any):
         self.kernel = kernel
-        self.snapshots: dict[str, InstanceSnapshot] = {}
-        self.current: dict[str, str | None] = {}
+        self.snapshots = {}
+        self.current = {}
 
     def create(
         self,
@@ -238,12 +241,14 @@ class InstanceSnapshotStore:
 class API:
     """What nova-api does with instance snapshots before (or instead of) an RPC."""
 
+    store: InstanceSnapshotStore
+
     def __init__(self, nova: Any):
         self.nova = nova
         self.kernel = nova.kernel
         self.config = nova.config
         self.db = nova.db
-        self.store: InstanceSnapshotStore = nova.instance_snapshot_store
+        self.store = nova.instance_snapshot_store
         self.compute_rpcapi = nova.compute_rpcapi
         self.image_api = nova.image_api
         self.volume_api = nova.volume_api

@@ -69,6 +69,8 @@ def audit_period_beginning(now: datetime.datetime) -> datetime.datetime:
 class Notifier:
     """Sends Nova's notifications of one cloud into its trace."""
 
+    _usage_names: dict[tuple[str, str], tuple[str, str, str]]
+
     def __init__(self, kernel: Any, notification_format: str):
         self._kernel = kernel
         self.legacy = notification_format in ("unversioned", "both")
@@ -77,7 +79,7 @@ class Notifier:
         self._snapshot_payload = switches.snapshot_payload_version
         self._exception_payload = switches.exception_payload_version
         #: (host, suffix) -> the publisher, event type and priority of a usage notification.
-        self._usage_names: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self._usage_names = {}
 
     def _emit(self, kind: str, publisher: str, event_type: str, priority: str, **payload: Any):
         self._kernel.trace.emit(

@@ -190,6 +190,9 @@ class Instance:
     remembers what it was loaded with, so `changes` names the fields this holder changed.
     """
 
+    _orig: tuple
+    _db: Any
+
     # Slots, not a __dict__: a storm holds a row and a few working copies per server, and a
     # 38-key dict is four times the size of 38 slots.
     __slots__ = (
@@ -202,8 +205,8 @@ class Instance:
     )
 
     def __init__(self) -> None:
-        self._orig: tuple = ()
-        self._db: Any = None
+        self._orig = ()
+        self._db = None
         self.actor = "nova"
         #: A row's version (`NovaDB` counts its writes); a copy's, the version of its row it
         #: was last synced with, or 0 when unknown. Not saved (`fakecloud.state.kinds`).

@@ -382,6 +382,9 @@ def load_policy_file(path: str) -> dict[str, str]:
 class _Enforcer:
     """One oslo.policy Enforcer with its rules frozen, and a memo of its decisions."""
 
+    _memo: dict[tuple, bool]
+    _flat: dict[tuple, bool]
+
     def __init__(
         self,
         legacy: bool,
@@ -406,10 +409,10 @@ class _Enforcer:
         enforcer.use_conf = False  # frozen: no reload on every check
         self.enforcer = enforcer
         self._invalid_scope = policy.InvalidScope
-        self._memo: dict[tuple, bool] = {}
+        self._memo = {}
         #: The answers for the caller's own target, (rule, user, project, roles, system,
         #: domain), and for a project's, (rule, its id, user, project, roles, system, domain)
-        self._flat: dict[tuple, bool] = {}
+        self._flat = {}
 
     def check(self, rule: str, target: dict[str, Any] | None, ctx: Any) -> bool:
         """Whether `rule` allows the caller `ctx` on `target` (a failed scope check is a no;
@@ -489,6 +492,8 @@ def _credentials(caller: tuple) -> dict[str, Any]:
 class PolicyEngine:
     """One cloud's policy: ``authorize`` raises `PolicyNotAuthorized` naming the rule."""
 
+    _enforcer: _Enforcer | None
+
     #: Whether the service APIs are the admin's alone (21.0.0-31.x, before `SERVICE_ROLE_SINCE`).
     #: A class default, set on the instance only where True, so that the saved files of the
     #: other releases keep their bytes.
@@ -506,7 +511,7 @@ class PolicyEngine:
         #: The release's default of ``enforce_new_defaults`` and ``enforce_scope`` (True from
         #: 27.0.0), used where the config leaves them unset.
         self.enforced_by_default = enforced_by_default
-        self._enforcer: _Enforcer | None = None
+        self._enforcer = None
         if admin_service_apis and not legacy:
             self.admin_service_apis = True
 

@@ -453,11 +453,13 @@ _RESOURCE = {
 class API:
     """Nova's API for interacting with Cinder (``nova.volume.cinder.API``)."""
 
+    config: VolumeApiConfig
+
     def __init__(self, cinder: Any):
         self.cinder = cinder
         self.kernel = cinder.kernel
         try:
-            self.config: VolumeApiConfig = self.kernel.config.volume_api
+            self.config = self.kernel.config.volume_api
         except AttributeError:  # the section was registered after this cloud's config was built
             self.config = VolumeApiConfig()
         faults_ = self.kernel.faults

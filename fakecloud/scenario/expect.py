@@ -236,10 +236,12 @@ class _Events:
     other pattern reads every event from t0, once per run.
     """
 
+    _all: list[dict] | None
+
     def __init__(self, trace: Any, first_seq: int):
         self.trace = trace
         self.first_seq = first_seq
-        self._all: list[dict] | None = None
+        self._all = None
 
     def like(self, pattern: dict) -> list[dict]:
         """The events from t0 on that match `pattern` (`event_matches`), in order."""

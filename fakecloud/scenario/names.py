@@ -74,9 +74,12 @@ def _cinder_names(store: Any, book: _Book) -> None:
 class _Book:
     """Names given so far; a name already taken by another id gets ``#2``, ``#3``…"""
 
+    names: dict[str, str]
+    _taken: set[str]
+
     def __init__(self, named: Mapping[str, str] | None):
-        self.names: dict[str, str] = {}
-        self._taken: set[str] = set()
+        self.names = {}
+        self._taken = set()
         for ident, name in (named or {}).items():
             self.add(ident, name)
 

@@ -176,10 +176,12 @@ class Recycling:
     `World.fork`. Not to be shared between threads (each takes its own `World.recycling`).
     """
 
+    _recycler: Any
+
     def __init__(self, world: World, recycler: Any = None):
         self.world = world
         self.failed = world.failed
-        self._recycler: Any = recycler
+        self._recycler = recycler
 
     def fork(self) -> Any:
         """A fork of the world (the last released one, reset, when there is one)."""
@@ -321,6 +323,12 @@ def run_case(
 
 
 class _Run:
+    names: dict[str, dict[str, Any]]
+    records: dict[str, StepRecord]
+    followers: dict[str, list[Step]]
+    watchers: list[_Watcher]
+    rules: list[tuple[Any, Step]]
+
     def __init__(
         self,
         case: Case,
@@ -334,12 +342,12 @@ class _Run:
         self.seed = case.cloud.seed if seed is None else seed
         self.make_transport = transport
         self.prepare = prepare
-        self.names: dict[str, dict[str, Any]] = {"steps": {}}
-        self.records: dict[str, StepRecord] = {}
-        self.followers: dict[str, list[Step]] = {}
-        self.watchers: list[_Watcher] = []
+        self.names = {"steps": {}}
+        self.records = {}
+        self.followers = {}
+        self.watchers = []
         self.t0 = 0.0
-        self.rules: list[tuple[Any, Step]] = []
+        self.rules = []
 
     # -- building ----------------------------------------------------------------------------
 
@@ -1077,13 +1085,15 @@ def _waits_on_trace(step: Step) -> bool:
 class _Watcher:
     """A trace pattern armed during the run; calls `fire(event)` at its nth match."""
 
+    _resolved: dict | None
+
     def __init__(self, pattern: dict, nth: int, fire: Callable[[dict], None]):
         self.pattern = pattern
         self.nth = nth
         self.fire = fire
         self.count = 0
         self.done = False
-        self._resolved: dict | None = None
+        self._resolved = None
 
     def offer(self, event: dict, run: _Run) -> None:
         if self._resolved is None:

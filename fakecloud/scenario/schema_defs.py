@@ -52,11 +52,16 @@ def _children(schema: dict):
 class _Parts:
     """Every subschema of a schema by its canonical text: how often, where first, what inside."""
 
+    count: dict[str, int]
+    node: dict[str, dict]
+    name: dict[str, str]
+    inside: dict[str, list[str]]
+
     def __init__(self, root: dict):
-        self.count: dict[str, int] = {}
-        self.node: dict[str, dict] = {}
-        self.name: dict[str, str] = {}
-        self.inside: dict[str, list[str]] = {}
+        self.count = {}
+        self.node = {}
+        self.name = {}
+        self.inside = {}
         self.root = self.visit(root, "schema")
 
     def visit(self, schema: dict, name: str) -> str:

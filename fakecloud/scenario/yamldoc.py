@@ -27,23 +27,29 @@ NAME_HINT = "names use letters, digits, '-' and '_', and start with a letter or 
 class YamlMap(dict):
     """A mapping from a scenario file; `line` is where it starts, `key_lines` each key's line."""
 
+    key_lines: dict[Any, int]
+
     def __init__(self, *args: Any, line: int | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.line = line
-        self.key_lines: dict[Any, int] = {}
+        self.key_lines = {}
 
 
 class YamlList(list):
     """A sequence from a scenario file; `line` is where it starts, `item_lines` each item's."""
 
+    item_lines: list[int | None]
+
     def __init__(self, *args: Any, line: int | None = None):
         super().__init__(*args)
         self.line = line
-        self.item_lines: list[int | None] = []
+        self.item_lines = []
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader with YAML 1.2 booleans and line-carrying containers."""
+
+    problems: list[Problem]
 
     yaml_implicit_resolvers = {
         key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -53,7 +59,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     def __init__(self, stream: Any, filename: str):
         super().__init__(stream)
         self.filename = filename
-        self.problems: list[Problem] = []
+        self.problems = []
 
 
 _Loader.add_implicit_resolver(

@@ -105,13 +105,17 @@ _timedelta = datetime.timedelta
 class ClockBridge:
     """Binds Python's clocks and ``time.sleep`` to one kernel's virtual time; re-entrant."""
 
+    _formatted: dict[tuple[float, str], str]
+    _travel: Any
+    _real: dict[str, Any]
+
     def __init__(self, kernel: Any, config: ClockConfig):
         self._kernel = kernel
         self.epoch = parse_epoch(config.epoch)
-        self._formatted: dict[tuple[float, str], str] = {}
+        self._formatted = {}
         self._depth = 0
-        self._travel: Any = None
-        self._real: dict[str, Any] = {}
+        self._travel = None
+        self._real = {}
 
     def set_epoch(self, epoch: datetime.datetime) -> None:
         """Move the whole calendar: virtual second 0 is `epoch` (naive UTC) from now on

@@ -97,15 +97,21 @@ FaultHandler = Callable[[int, dict[str, Any]], Any]
 class Choices:
     """The decision points of one kernel; each returns the plain value until `start`."""
 
+    source: Source | None
+    made: list[Decision]
+    _counts: dict[str, int]
+    fault_points: dict[str, tuple[tuple[str, ...], FaultHandler]]
+    on_start: list[Callable[[], None]]
+
     def __init__(self, config: ExploreConfig, stream: Callable[[str], Random] | None):
-        self.source: Source | None = None
+        self.source = None
         self.chance = Chance()
-        self.made: list[Decision] = []
-        self._counts: dict[str, int] = {}
+        self.made = []
+        self._counts = {}
         self._nominal_rpc = 0.0
-        self.fault_points: dict[str, tuple[tuple[str, ...], FaultHandler]] = {}
+        self.fault_points = {}
         """Explored fault points: their possible outcomes, and what each does."""
-        self.on_start: list[Callable[[], None]] = []
+        self.on_start = []
         if stream is not None and (
             config.rpc_delay or config.tie_order or config.throughput_jitter
         ):

@@ -83,16 +83,23 @@ class FaultRule:
 class FaultPlan:
     """The rules of one cloud, consulted at fault points by services and the kernel."""
 
+    _rules: dict[str, list[FaultRule]]
+    error_types: dict[str, Callable[..., BaseException]]
+    _watchers: dict[str, list[Callable[[FaultRule], None]]]
+    _stalls: dict[str, list[Any]]
+    points: dict[str, FaultPoint]
+    _status_errors: dict[str, Callable[[int, str | None], BaseException]]
+
     def __init__(self, kernel: Any):
         self._kernel = kernel
-        self._rules: dict[str, list[FaultRule]] = {}
+        self._rules = {}
         self._rng = kernel.streams("faults")
-        self.error_types: dict[str, Callable[..., BaseException]] = {}
-        self._watchers: dict[str, list[Callable[[FaultRule], None]]] = {}
-        self._stalls: dict[str, list[Any]] = {}
+        self.error_types = {}
+        self._watchers = {}
+        self._stalls = {}
         #: The declared points (empty for a bare kernel: then any point is accepted).
-        self.points: dict[str, FaultPoint] = {}
-        self._status_errors: dict[str, Callable[[int, str | None], BaseException]] = {}
+        self.points = {}
+        self._status_errors = {}
 
     # -- building the plan -------------------------------------------------------------------
 

@@ -38,6 +38,9 @@ def stream(seed: int, purpose: str) -> Random:
 class IdSource:
     """UUIDs, request ids and human names drawn from the cloud's seed, never from the OS."""
 
+    _faker: Any
+    _counters: dict[str, int]
+
     #: `anonymous_request_id`'s stream, made on its first draw (a cloud that never draws one,
     #: and a cloud saved before it existed, holds none: loaded, it starts afresh).
     _anonymous: Random | None = None
@@ -45,8 +48,8 @@ class IdSource:
     def __init__(self, seed: int):
         self.seed = seed
         self._rng = stream(seed, "ids")
-        self._faker: Any = None
-        self._counters: dict[str, int] = {}
+        self._faker = None
+        self._counters = {}
 
     def uuid(self) -> str:
         """A version-4 UUID string, as OpenStack services use for resource ids."""

@@ -133,6 +133,12 @@ class Resource:
     `solo`, or `shared` by several, with the `load` they put on it).
     """
 
+    classes: dict[tuple, _FlowClass]
+    users: dict[_RateGroup, int]
+    owner: _RateGroup | None
+    solo: _RateGroup | None
+    feeders: Any
+
     __slots__ = (
         "name",
         "capacity",
@@ -153,19 +159,19 @@ class Resource:
         self.name = name
         self.capacity = capacity
         self.nominal = capacity
-        self.classes: dict[tuple, _FlowClass] = {}  # the flow classes crossing it, in order
+        self.classes = {}  # the flow classes crossing it, in order
         self.order = order
         self._reset()
 
     def _reset(self) -> None:
         self.flows = sum(cls.n for cls in self.classes.values() for r in cls.path if r is self)
-        self.users: dict[_RateGroup, int] = {}  # flows per rate group crossing it
-        self.owner: _RateGroup | None = None  # the group pinned here
-        self.solo: _RateGroup | None = None  # the one group crossing it, when not pinned here
+        self.users = {}  # flows per rate group crossing it
+        self.owner = None  # the group pinned here
+        self.solo = None  # the one group crossing it, when not pinned here
         self.shared = False  # crossed by several groups, pinned by none
         self.load = 0.0  # what the groups other than the owner use (owned or shared)
         self.updates = 0  # incremental changes of `load` since it was last summed afresh
-        self.feeders: Any = ()  # heap of (-rate, tie, group) of the others, when owned
+        self.feeders = ()  # heap of (-rate, tie, group) of the others, when owned
 
     def __repr__(self) -> str:
         return f"Resource({self.name!r}, {self.capacity:g} B/s)"
@@ -177,6 +183,10 @@ class Transfer:
     Not with the transfer itself: its waiters hold the transfer already, and an event whose
     value is the transfer holding it is a reference cycle, garbage only the collector frees
     (in a storm one per flow: its Glance upload)."""
+
+    started_at: float
+    finished_at: float | None
+    _cls: _FlowClass | None
 
     __slots__ = (
         "id",
@@ -201,10 +211,10 @@ class Transfer:
         self.path = path
         self.attrs = attrs
         self.done = done
-        self.started_at: float = 0.0
-        self.finished_at: float | None = None
+        self.started_at = 0.0
+        self.finished_at = None
         self.state = "running"
-        self._cls: _FlowClass | None = None
+        self._cls = None
         self._finish = 0.0
         self._left = float(size)
         self._entry = 0  # the seq of its current entry in its class's heap
@@ -236,13 +246,16 @@ class Transfer:
 class _FlowClass:
     """Transfers sharing one path: a heap of finishing points, in bytes served per transfer."""
 
+    heap: list
+    group: _RateGroup | None
+
     __slots__ = ("path", "heap", "n", "group", "offset", "gen")
 
     def __init__(self, path: tuple):
         self.path = path
-        self.heap: list = []  # (finish point, seq, transfer); left transfers are skipped
+        self.heap = []  # (finish point, seq, transfer); left transfers are skipped
         self.n = 0
-        self.group: _RateGroup | None = None
+        self.group = None
         self.offset = 0.0  # bytes served per transfer = the group's count + offset
         self.gen = 0  # which of its entries in the group's heap is current
 
@@ -266,6 +279,11 @@ class _FlowClass:
 class _RateGroup:
     """Classes fixed at one bottleneck: one rate and one count of bytes served per flow."""
 
+    heap: list
+    watch: dict[Resource, None]
+    solos: dict[Resource, None]
+    limits: Any
+
     __slots__ = (
         "bottleneck",
         "step",
@@ -288,12 +306,12 @@ class _RateGroup:
         self.served = 0.0
         self.last = now
         self.n = 0
-        self.heap: list = []  # (next finish point in its count, tie, class, class gen)
+        self.heap = []  # (next finish point in its count, tie, class, class gen)
         self.timer = 0  # generation of the one completion timer that is current
         self.alive = True
-        self.watch: dict[Resource, None] = {}  # resources it crosses that keep a load
-        self.solos: dict[Resource, None] = {}  # resources only it crosses (but not pins)
-        self.limits: Any = ()  # heap of (capacity / flows, tie, resource) of its solos
+        self.watch = {}  # resources it crosses that keep a load
+        self.solos = {}  # resources only it crosses (but not pins)
+        self.limits = ()  # heap of (capacity / flows, tie, resource) of its solos
 
     def advance(self, now: float) -> None:
         if now != self.last:
@@ -308,39 +326,55 @@ class _Lone:
     bottleneck `best` (None before its settling), `rate`, `step`, first `tie`, the instant `now`
     it was settled at, and its completion timer's queued `event` (None without one)."""
 
+    best: Resource | None
+    event: Any
+
     __slots__ = ("model", "t", "best", "rate", "step", "tie", "now", "event")
 
     def __init__(self, model: IoModel, t: Transfer):
         self.model = model
         self.t = t
-        self.best: Resource | None = None
-        self.event: Any = None
+        self.best = None
+        self.event = None
 
 
 class IoModel:
     """All resources and running transfers of one cloud."""
 
+    resources: dict[str, Resource]
+    _classes: dict[tuple, _FlowClass]
+    _active: dict[str, Transfer]
+    _stalled: dict[str, Transfer]
+    _touched: dict[tuple, _FlowClass]
+    _changed: dict[_RateGroup, None]
+    _retime: dict[_RateGroup, None]
+    _check_limits: dict[_RateGroup, None]
+    _check_load: dict[Resource, None]
+    _recapped: dict[Resource, None]
+    _finished: list[Transfer]
+    _lone: _Lone | None
+
     def __init__(self, kernel: Any):
         self._kernel = kernel
-        self.resources: dict[str, Resource] = {}
-        self._classes: dict[tuple, _FlowClass] = {}
-        self._active: dict[str, Transfer] = {}
-        self._stalled: dict[str, Transfer] = {}
+        self.resources = {}
+        self._classes = {}
+        self._active = {}
+        self._stalled = {}
         self._seq = 0
         self._tie = itertools.count()
         self._steps = itertools.count(1)
         self._pending = False
         # What changed since the rates were last settled:
-        self._touched: dict[tuple, _FlowClass] = {}  # classes whose flows changed
-        self._changed: dict[_RateGroup, None] = {}  # groups whose rate must be recomputed
-        self._retime: dict[_RateGroup, None] = {}  # groups whose timer must be rearmed
-        self._check_limits: dict[_RateGroup, None] = {}
-        self._check_load: dict[Resource, None] = {}
-        self._recapped: dict[Resource, None] = {}  # resources whose capacity changed
+        self._touched = {}  # classes whose flows changed
+        self._changed = {}  # groups whose rate must be recomputed
+        self._retime = {}  # groups whose timer must be rearmed
+        self._check_limits = {}
+        self._check_load = {}
+        self._recapped = {}  # resources whose capacity changed
         self._reform = False  # the groups must be formed anew
-        self._finished: list[Transfer] = []
+        self._finished = []
         # The transfer going the short way, if one is (not saved: `write_books` first).
-        self._lone: _Lone | None = None
+        self._lone = None
         kernel.faults.watch("io.transfer", self._on_timed_fault)
         kernel.choices.on_start.append(self._jitter)
 

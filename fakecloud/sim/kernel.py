@@ -56,6 +56,8 @@ class KernelConfig:
 class Kernel:
     """The shared machinery of one simulated cloud."""
 
+    _live: dict[simpy.Process, str]
+
     def __init__(
         self,
         seed: int = 0,
@@ -75,7 +77,7 @@ class Kernel:
         self.rpc = RpcBus(self, self.config.rpc)
         self.io = IoModel(self)
         self.clock = ClockBridge(self, self.config.clock)
-        self._live: dict[simpy.Process, str] = {}
+        self._live = {}
         # One bound method for every process's end, not one per process: a storm holds a few
         # live processes per server.
         self._forget_ended = self._forget

@@ -118,9 +118,11 @@ class _Reply(simpy.Event):
     (timeout); `served`, with a call monitor, fires when the server starts on the call (its
     heartbeats begin). One object per call in flight, not an event and a waiter record."""
 
+    callbacks: Any
+
     def __init__(self, env: simpy.Environment, served: simpy.Event | None = None):
         self.env = env
-        self.callbacks: Any = []
+        self.callbacks = []
         self._value = PENDING
         self.gone = False
         self.served = served
@@ -136,6 +138,8 @@ class _FirstOf(list):
     itself the callback it hooks on both events: a call in flight holds no method objects,
     no pair and no separate list for the collector. It equals only itself."""
 
+    callbacks: Any
+
     __slots__ = ("env", "callbacks", "_value", "_ok", "_first", "_second", "_kernel")
     __hash__ = object.__hash__
     __eq__ = object.__eq__
@@ -145,7 +149,7 @@ class _FirstOf(list):
         self.append(_unhook)
         self._kernel = kernel
         self.env = kernel.env
-        self.callbacks: Any = self
+        self.callbacks = self
         self._value = PENDING
         self._first = first
         self._second = second
@@ -203,19 +207,22 @@ class _Delivery(simpy.Process):
     simpy process that a restart can kill, and it is itself the callback that resumes it
     (no bound method). Nothing waits on a delivery but the kernel (`Kernel.track_alone`)."""
 
+    callbacks: Any
+    _message: _Message | None
+
     #: What a step reads of it: it succeeded (until it fails: ``_ok`` set on the instance).
     _ok = True
 
     def __init__(self, bus: RpcBus, target: str, message: _Message):
         env = bus._kernel.env
         self.env = env
-        self.callbacks: Any = _START
+        self.callbacks = _START
         self._value = PENDING
         self._generator = None  # type: ignore[assignment]
         self._bus = bus
         self._to = target
         self._method = message.method
-        self._message: _Message | None = message
+        self._message = message
         # simpy's Initialize, without its calls: queued as env.schedule(start, URGENT) would
         heappush(env._queue, (env._now, URGENT, next(env._eid), self))
         self._target = self
@@ -353,13 +360,15 @@ class _Deadline:
     explorer, or stays in a saved cloud. (A cloud saved by an earlier fakecloud may hold
     answered deadlines with no callbacks: they run as the empty events they were.)"""
 
+    callbacks: Any
+
     __slots__ = ("callbacks",)
     _ok = True
 
     def __init__(self, env: simpy.Environment, delay: float):
         if delay < 0.0:  # as `Kernel.timeout`
             raise ValueError(f"Negative delay {delay}")
-        self.callbacks: Any = []
+        self.callbacks = []
         when = env._now + delay
         if ASKING and type(when) is float:
             when = share_time(when, when)
@@ -376,6 +385,11 @@ _NO_CALLBACKS: tuple = ()
 class RpcBus:
     """Endpoints by target name, their queues, and the cast/call primitives between them."""
 
+    _endpoints: dict[str, Any]
+    _down: set[str]
+    _queues: dict[str, deque[_Message]]
+    _exception_modules: dict[str, str]
+
     #: target -> the virtual time it was stopped, for the targets down now (a service's
     #: heartbeats stop there). An instance field only from the first stop, so a cloud where
     #: nothing stopped saves as before.
@@ -384,11 +398,11 @@ class RpcBus:
     def __init__(self, kernel: Any, config: RpcConfig):
         self._kernel = kernel
         self.config = config
-        self._endpoints: dict[str, Any] = {}
-        self._down: set[str] = set()
-        self._queues: dict[str, deque[_Message]] = {}
+        self._endpoints = {}
+        self._down = set()
+        self._queues = {}
         #: fakecloud module -> the real module its exceptions stand for (``nova.exception``).
-        self._exception_modules: dict[str, str] = {"builtins": "builtins"}
+        self._exception_modules = {"builtins": "builtins"}
 
     def register(self, target: str, endpoint: Any, *, start: bool = True) -> None:
         """Serve `endpoint`'s methods under `target` (e.g. ``compute.cmp-1``); up, unless

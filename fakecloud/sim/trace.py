@@ -311,16 +311,19 @@ class _Family:
     a fork meeting what another fork met takes the known state instead of making it again.
     """
 
+    after: dict[Any, _Family]
+    sites: dict[int, tuple[_Family, Any, tuple[int, ...]]]
+
     __slots__ = ("key", "plan", "shapes", "after", "sites")
 
     def __init__(self, key: tuple, shapes: Any):
         self.key = key  # also the book's key of it: (info, plan id, *shape ids)
         self.plan = _PLANS[key[1]]
         self.shapes = shapes  # constants -> shape id, or the shape id when no constants
-        self.after: dict[Any, _Family] = {}  # constants met -> the next state
+        self.after = {}  # constants met -> the next state
         # site number -> (the state a site's first event moves this one to, what a trace
         # keeps for the site then, the tail's values that must not be text): `_write_new`
-        self.sites: dict[int, tuple[_Family, Any, tuple[int, ...]]] = {}
+        self.sites = {}
 
 
 class _Book:
@@ -334,6 +337,16 @@ class _Book:
     shapes the trace uses, in the order it first used them, which is the order a trace that
     shared nothing would have made them in.
     """
+
+    shapes: list[_Shape]
+    widths: list[int]
+    shape_ids: dict[tuple, int]
+    states: dict[tuple, _Family]
+    firsts: list[dict[Any, _Family]]
+    verdicts: dict[tuple, dict[int, Any]]
+    matching: dict[tuple, tuple[int, list[Any], bool, bytes]]
+    width_table: tuple[int, bytes] | None
+    reads: list[tuple[dict | None, str | None, int, tuple[str, ...]] | None]
 
     __slots__ = (
         "shapes",
@@ -349,26 +362,26 @@ class _Book:
     )
 
     def __init__(self):
-        self.shapes: list[_Shape] = []  # id -> (kind, actor, keys, template, ...): see _Shape
-        self.widths: list[int] = []  # id -> how many values each event of the shape has
-        self.shape_ids: dict[tuple, int] = {}  # (family key, plan, constants) -> shape id
+        self.shapes = []  # id -> (kind, actor, keys, template, ...): see _Shape
+        self.widths = []  # id -> how many values each event of the shape has
+        self.shape_ids = {}  # (family key, plan, constants) -> shape id
         # (family key, plan) -> a family's state before it meets constants; (family key, plan,
         # each set of constants met, in repr order) -> its state after
-        self.states: dict[tuple, _Family] = {}
+        self.states = {}
         # form number -> {a trace's family key (see `Trace._by_form`) -> the family's first
         # state}: `Trace.put` reads it without a call when a family is new to its trace
-        self.firsts: list[dict[Any, _Family]] = []
+        self.firsts = []
         # filter's fields (as a tuple of items) -> shape id -> verdict (see Trace._verdicts)
-        self.verdicts: dict[tuple, dict[int, Any]] = {}
+        self.verdicts = {}
         # the same fields -> (how many shapes were judged, their verdicts as a list by shape
         # id, whether any of them may match, which of the ids below 256 may: see `_picks`)
-        self.matching: dict[tuple, tuple[int, list[Any], bool, bytes]] = {}
+        self.matching = {}
         # the widths of the ids below 256, a byte each (`Trace._found`): (how many ids it
         # holds, 256 bytes), or None when one is wider than a byte
-        self.width_table: tuple[int, bytes] | None = (0, bytes(256))
+        self.width_table = (0, bytes(256))
         # id -> how an event of the shape is read (`_read_plan`), made at its first read: most
         # shapes of a flow are written and never read, and a plan costs about a microsecond
-        self.reads: list[tuple[dict | None, str | None, int, tuple[str, ...]] | None] = []
+        self.reads = []
         self.lock = threading.Lock()  # clouds and forks may emit in threads (Dask worker)
 
     def add_shape(self, shape: _Shape) -> int:
@@ -512,23 +525,32 @@ class Trace:
     `now` is called once per event for its time (see `read_clock` for a cheaper clock).
     """
 
+    _clock: Any
+    _last_t: Any
+    _same_t: Any
+    _odd_t: dict[int, Any]
+    _values: list[Any]
+    _by_form: list[dict[Any, _Family]]
+    _at: list[dict[str, int] | _Unmet]
+    _other: list[Any]
+
     def __init__(self, now: Callable[[], float]):
         self._now = now
-        self._clock: Any = _Called(self)  # what emit reads the time from: its ``_now``
+        self._clock = _Called(self)  # what emit reads the time from: its ``_now``
         self._clear(_shared_book())
 
     def _clear(self, book: _Book) -> None:
         # Events come in runs at one virtual instant: a time is kept per run, not per event.
         self._times = array("d")  # the time of each run
         self._runs = array("I")  # the seq of each run's first event
-        self._last_t: Any = _NO_TIME  # the time of the last run
+        self._last_t = _NO_TIME  # the time of the last run
         # the last event's time object when it was a float (else `_NO_TIME`): an event at the
         # very same object is in the same run and needs no other test of its time
-        self._same_t: Any = _NO_TIME
-        self._odd_t: dict[int, Any] = {}  # seq -> time, where the time is not a float (an int)
+        self._same_t = _NO_TIME
+        self._odd_t = {}  # seq -> time, where the time is not a float (an int)
         # the shape id of each event: 2 bytes while the book's ids fit (`_wider_shapes`)
         self._shape = array("H")
-        self._values: list[Any] = []  # per event: subject (or its parts), variable details
+        self._values = []  # per event: subject (or its parts), variable details
         # An event's values start where the previous one's end (each shape says how many it
         # has); where every 64th event's start is kept, so a random read adds up at most 63.
         # Kept up to date by reads, not by writes (`_mark`).
@@ -539,13 +561,13 @@ class Trace:
         self._widths = self._book.widths
         self._packed = _PACKED  # its shape ids' bytes, 2 each (see `_PACKED`)
         # Form number -> {actor, or (subject template, actor): this trace's _Family state}
-        self._by_form: list[dict[Any, _Family]] = []
+        self._by_form = []
         # Site number -> {actor: the shape id its events take, or ~ an index of `_other`}
         # (`write_at`), or `_UNMET`: kept while the family's plan lasts (`_forget_sites`)
-        self._at: list[dict[str, int] | _Unmet] = []
+        self._at = []
         # what the sites whose shape `_at` cannot keep alone take (by ~number, from 1: ~0 is
         # `_UNKNOWN`): see `_write_new`
-        self._other: list[Any] = [None]
+        self._other = [None]
 
     def read_clock(self, clock: Any) -> Trace:
         """Read each event's time as ``clock._now`` (simpy's `Environment` keeps its time

@@ -54,18 +54,27 @@ def graft(nodes: list[Any], template: Any) -> Any:
 
 
 class _Grafter:
+    targets: dict[int, Any]
+    paths: dict[int, str]
+    made: dict[int, Any]
+    _claimed: set[int]
+    _to_fill: list[int]
+    retired: list[tuple[Any, str, Any]]
+    _root: Any
+    _examples: dict[int, dict[str, type]]
+
     def __init__(self, nodes: list[Any]):
         self.nodes = nodes
-        self.targets: dict[int, Any] = {}  # node -> the template object it is
-        self.paths: dict[int, str] = {}
-        self.made: dict[int, Any] = {}
-        self._claimed: set[int] = set()
-        self._to_fill: list[int] = []
+        self.targets = {}  # node -> the template object it is
+        self.paths = {}
+        self.made = {}
+        self._claimed = set()
+        self._to_fill = []
         #: (object, field, saved value) of the fields `kinds.RETIRED` moves elsewhere.
-        self.retired: list[tuple[Any, str, Any]] = []
-        self._root: Any = _MISSING
+        self.retired = []
+        self._root = _MISSING
         #: The type of each field of the template's objects the saved ones are (by node).
-        self._examples: dict[int, dict[str, type]] = {}
+        self._examples = {}
 
     def setting(self, node: list[Any]) -> Any:
         """The template's configuration, configuration section, switches or declared fault
@@ -495,7 +504,7 @@ class _Grafter:
 
     def _fill_obj(self, obj: Any, node: list[Any]) -> None:
         cls = type(obj)
-        slots = set(kinds.slot_names(cls))
+        slots = kinds.slot_set(cls)
         fields = {k: self.make(v) for k, v in node[2].items()}
         if cls.__dictoffset__ != 0:
             saved = {k: v for k, v in fields.items() if k not in slots}
@@ -570,7 +579,7 @@ def _get_field(obj: Any, field: str) -> Any:
     d = getattr(obj, "__dict__", None)
     if d is not None and field in d:
         return d[field]
-    if field in kinds.slot_names(type(obj)):
+    if field in kinds.slot_set(type(obj)):
         try:
             return object.__getattribute__(obj, field)
         except AttributeError:

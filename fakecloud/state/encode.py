@@ -71,16 +71,21 @@ def encode_graph(
 
 
 class _Encoder:
+    _ids: dict[int, int]
+    _objs: list[Any]
+    _nodes: list[Any]
+    _keepalive: list[Any]
+
     def __init__(
         self, trace: Any, named: dict[int, list[Any]], values: dict[type, tuple[Any, list[Any]]]
     ):
         self._trace = trace
         self._named = named
         self._values_of = values
-        self._ids: dict[int, int] = {}
-        self._objs: list[Any] = []
-        self._nodes: list[Any] = []
-        self._keepalive: list[Any] = []
+        self._ids = {}
+        self._objs = []
+        self._nodes = []
+        self._keepalive = []
 
     def run(self, root: Any) -> list[Any]:
         self._ref(root)

@@ -267,6 +267,12 @@ def slot_names(cls: type) -> tuple[str, ...]:
     return tuple(names)
 
 
+@functools.cache  # a load asks it of each saved object it fills
+def slot_set(cls: type) -> frozenset[str]:
+    """`slot_names` of `cls` as a set."""
+    return frozenset(slot_names(cls))
+
+
 def count_state(counter: itertools.count) -> tuple[int | float, int | float]:
     """The next value and step of an ``itertools.count`` (read from its repr, not consumed)."""
     match = re.fullmatch(r"count\(([^,]+)(?:, ([^)]+))?\)", repr(counter))

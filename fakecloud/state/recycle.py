@@ -53,13 +53,16 @@ class Recycler:
     """Forks of a replica's world, each the previous one reset in place (see the module doc).
     Not shared between threads: one per runner of seeds."""
 
+    _kept: Any
+    _lent: Any
+
     def __init__(self, replica: Any):
         self._replica = replica
         if replica.recycled is None:
             replica.recycled = _compiled(replica.plan)
         # (root, slots, refills, checked, count, records, classes, wired)
-        self._kept: Any = None
-        self._lent: Any = None
+        self._kept = None
+        self._lent = None
 
     def fork(self) -> Any:
         """A fork of the world: the one released last, reset, or a new replay."""
@@ -223,10 +226,13 @@ _UNCOVERED: Any = object()
 class _Writer:
     """Writes the reset of one plan (see `compile`)."""
 
+    consts: list[Any]
+    names: dict[int, str]
+
     def __init__(self, plan: Any):
         self.plan = plan
-        self.consts: list[Any] = []
-        self.names: dict[int, str] = {}
+        self.consts = []
+        self.names = {}
 
     def const(self, value: Any) -> str:
         if value.__class__ is str or value.__class__ is int or value is None:

@@ -43,6 +43,9 @@ class _Unplannable(Exception):
 class Replica:
     """Forks of the idle `cloud`, each as `cloud.fork()` would make it, faster."""
 
+    recycled: Any
+    _plan: _Plan | None
+
     def __init__(self, cloud: Any):
         from fakecloud.state import check_idle
 
@@ -51,14 +54,14 @@ class Replica:
         self._cloud = cloud
         self._mark = _mark(cloud)
         try:
-            self._plan: _Plan | None = _Planner().plan(cloud)
+            self._plan = _Planner().plan(cloud)
         except _Unplannable:
             self._plan = None
         # one compiled replay (compiling costs some forks' worth): the fork alone, or with
         # every copied object (`every`)
         self._every = self._plan.compile(every=True) if self._plan is not None else None
         self._replay = _first(self._every) if self._every is not None else None
-        self.recycled: Any = None
+        self.recycled = None
         """What `fakecloud.state.recycle` keeps of this replica's reset (made on first use)."""
 
     def fork(self) -> Any:
@@ -338,15 +341,23 @@ def _faker_maker(x: Any) -> Any:
 class _Planner:
     """Walks a graph as `fork_graph` does and records the plan instead of copying."""
 
+    memo: dict[int, Any]
+    keep: list[Any]
+    makes: list[tuple]
+    derived: list[tuple]
+    patches: list[tuple]
+    refills: list[tuple]
+    handlers: dict[type, Any]
+
     def __init__(self):
-        self.memo: dict[int, Any] = {}  # id -> _Ref of its copy, or the object (shared)
-        self.keep: list[Any] = []  # originals the plan refers to (kept alive)
+        self.memo = {}  # id -> _Ref of its copy, or the object (shared)
+        self.keep = []  # originals the plan refers to (kept alive)
         self.size = 0
-        self.makes: list[tuple] = []
-        self.derived: list[tuple] = []
-        self.patches: list[tuple] = []
-        self.refills: list[tuple] = []
-        self.handlers: dict[type, Any] = {}
+        self.makes = []
+        self.derived = []
+        self.patches = []
+        self.refills = []
+        self.handlers = {}
 
     def plan(self, root: Any) -> _Plan:
         ref = self.visit(root)

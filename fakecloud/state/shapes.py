@@ -6,11 +6,11 @@ decoder builds whatever the file says, so such a world loaded and then failed on
 traceback in a request or in `run_until_idle`. This module checks each loaded record at load
 time instead, so a damaged file is refused naming the class, field and place:
 
-- a field the class **annotates** (a dataclass's fields, class-level annotations, and
-  ``self.NAME: TYPE = ...`` in its methods, read from its source once) must hold a
-  value of that type: atoms, fakecloud's classes, and the containers of them the annotation
-  names (``dict[str, Volume]``, ``list[str] | None``), one level of elements at a time (the
-  elements' own records are checked as records);
+- a field the class **annotates** (a dataclass's fields and its other class-level annotations;
+  fakecloud declares a field's type there, never as ``self.NAME: TYPE = ...`` in a method,
+  which Python keeps nowhere) must hold a value of that type: atoms, fakecloud's classes,
+  and the containers of them the annotation names (``dict[str, Volume]``, ``list[str] |
+  None``), one level of elements at a time (the elements' own records are checked as records);
 - a field of an object the **template** has (a part of a freshly built cloud: Nova's database,
   the kernel, the fault plan) must hold a value of the type the template held there, and no
   field the template has may be left out;
@@ -277,8 +277,7 @@ def _like(value: Any, examples: dict[str, type], key: str) -> bool:
 
 
 def _hints(cls: type) -> dict[str, Any]:
-    """`cls`'s field annotations, resolved: the class's own, then those its methods give
-    (``self.volumes: dict[str, Volume] = {}``); a name its module cannot resolve is not
+    """`cls`'s class-level field annotations, resolved; a name its module cannot resolve is not
     checked."""
     found = _HINTS.get(cls)
     if found is None:
@@ -289,10 +288,10 @@ def _hints(cls: type) -> dict[str, Any]:
             # fakecloud's events, which are no simpy Event): `_FIELDS` checks those.
             if module is None or not klass.__module__.startswith("fakecloud."):
                 continue
-            own = _method_annotations(klass)
-            own.update(klass.__dict__.get("__annotations__", {}))
-            for key, raw in own.items():
-                if isinstance(raw, str):
+            for key, raw in klass.__dict__.get("__annotations__", {}).items():
+                if raw == "Any":
+                    raw = Any  # a third of them: no eval
+                elif isinstance(raw, str):
                     raw = _resolve(module, raw)
                 if typing.get_origin(raw) is not typing.ClassVar:
                     found[key] = raw
@@ -304,9 +303,9 @@ def _hints(cls: type) -> dict[str, Any]:
 def _resolve(module: types.ModuleType, annotation: str) -> Any:
     """What an annotation written as text names in `module` (`_UNKNOWN` if it names
     nothing there), with the classes it imports only where they are used."""
-    for scope in (_scope(module), _scope(module, checking=True)):
+    for checking in (False, True):
         try:
-            return eval(annotation, scope)  # noqa: S307 - fakecloud's own source text
+            return eval(annotation, _scope(module, checking))  # noqa: S307 - our own source
         except NameError:
             continue
         except Exception:
@@ -320,7 +319,6 @@ def _scope(module: types.ModuleType, checking: bool = False) -> dict[str, Any]:
     return {**vars(builtins), **vars(typing), **imported, **vars(module)}
 
 
-_SELF_ANNOTATION = re.compile(r"[ \t]+self\.(\w+)[ \t]*:[ \t]*([^=\n]+?)[ \t]*(?:=|$)")
 _IMPORT = re.compile(r"^[ \t]*from (fakecloud[\w.]*) import (\([^)]*\)|[^\n]*)", re.M)
 
 
@@ -335,30 +333,6 @@ def _checking_imports(module: types.ModuleType) -> dict[str, Any]:
             name = name.strip().split(" as ")[-1].strip()
             if imported is not None and isinstance(getattr(imported, name, None), type):
                 found[name] = getattr(imported, name)
-    return found
-
-
-def _method_annotations(klass: type) -> dict[str, str]:
-    """The ``self.NAME: TYPE = ...`` annotations in the methods of `klass`, read from the lines
-    of its source its methods span (no module is parsed: that costs half a second)."""
-    codes = []
-    source = getattr(sys.modules.get(klass.__module__), "__file__", None)
-    for value in vars(klass).values():
-        func = getattr(value, "fget", None) or getattr(value, "__func__", value)
-        code = getattr(func, "__code__", None)
-        if code is not None and code.co_filename == source:
-            codes.append(code)
-    if not codes:
-        return {}
-    first = min(codes, key=lambda c: c.co_firstlineno)
-    last = max(codes, key=lambda c: c.co_firstlineno)
-    end = max(line for *_, line in last.co_lines() if line)
-    found: dict[str, str] = {}
-    for text in linecache.getlines(first.co_filename)[first.co_firstlineno - 1 : end]:
-        if "self." in text and ":" in text:
-            match = _SELF_ANNOTATION.match(text)
-            if match:
-                found.setdefault(match[1], match[2])
     return found
 
 

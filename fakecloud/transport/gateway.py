@@ -52,15 +52,21 @@ class Mount:
 class Gateway:
     """The front door of one cloud (plus any extra services mounted on their own URLs)."""
 
+    _hosts: dict[str, tuple[str, str]]
+    _base_urls: dict[str, str]
+    _prefixed: dict[str, tuple[tuple[str, str], ...]]
+    _extra: dict[str, tuple[str, Any]]
+    _mounts: dict[str, tuple[str, Any, Mount]]
+
     def __init__(self, cloud: Any, extra: Mapping[str, Any] | None = None):
         self.cloud = cloud
         self.kernel = cloud.kernel
         config = cloud.kernel.config
-        self._hosts: dict[str, tuple[str, str]] = {}
-        self._base_urls: dict[str, str] = {}
+        self._hosts = {}
+        self._base_urls = {}
         # host[:port] -> ((path prefix, host), ...), longest prefix first: the netlocs where
         # some service's endpoint URL has a path. Other netlocs stay one lookup in _hosts.
-        self._prefixed: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._prefixed = {}
         mounted: dict[str, list[tuple[str, str]]] = {}
         for host in HOSTS:
             url = self._base_urls[host] = host_url(config, host)
@@ -71,13 +77,13 @@ class Gateway:
             else:
                 host = paths[0][1]
                 self._hosts[where] = (host, self._base_urls[host])
-        self._extra: dict[str, tuple[str, Any]] = {}
+        self._extra = {}
         for url, api in (extra or {}).items():
             self._extra[netloc(url)] = (url.rstrip("/"), api)
         # host -> (the cloud's attribute holding the service, the service object, its mount):
         # a request finds its mount in one lookup while the cloud keeps that service (a
         # service replaced is looked up afresh).
-        self._mounts: dict[str, tuple[str, Any, Mount]] = {}
+        self._mounts = {}
 
     # -- which service answers where ---------------------------------------------------------
 

@@ -150,6 +150,11 @@ class InterceptOrderError(RuntimeError):
 class Intercept:
     """The context manager behind ``cloud.intercept()``; `calls` logs recent requests."""
 
+    _calls: RecentCalls | None
+    _send: Any
+    _merge: Any
+    _netrc: Any
+
     def __init__(
         self,
         cloud: Any,
@@ -161,10 +166,10 @@ class Intercept:
         self.allow_other_hosts = allow_other_hosts
         self.gateway = Gateway(cloud, extra)
         self._keep_calls = keep_calls
-        self._calls: RecentCalls | None = None
-        self._send: Any = None
-        self._merge: Any = None
-        self._netrc: Any = None
+        self._calls = None
+        self._send = None
+        self._merge = None
+        self._netrc = None
         self._clock_bound = False
 
     @property

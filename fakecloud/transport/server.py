@@ -51,6 +51,7 @@ from waitress import wasyncore
 
 from fakecloud.bounds import finite_seconds, speed_factor
 from fakecloud.config import Config
+from fakecloud.errors import ConfigError
 from fakecloud.sim.clock import parse_epoch
 from fakecloud.transport.bad_length import ServiceChannel
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
@@ -97,6 +98,23 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def listen_host(host: str) -> str:
+    """The address to bind for `host`: an IPv6 literal may come in brackets, as URLs write it
+    (``[::1]``); brackets around anything else are refused (`ConfigError`)."""
+    if not (host.startswith("[") or host.endswith("]")):
+        return host
+    inner = host[1:-1] if host.startswith("[") and host.endswith("]") else None
+    try:
+        if inner is not None and ipaddress.ip_address(inner).version == 6:
+            return inner
+    except ValueError:
+        pass
+    raise ConfigError(
+        f"host {host!r}: brackets hold an IPv6 address ([::1]); give a name or IPv4 address "
+        "without them"
+    )
 
 
 def client_host(host: str) -> str:
@@ -153,6 +171,11 @@ def _with_endpoints(config: Config | Mapping[str, Any] | None, urls: dict[str, s
 class FakecloudServer:
     """A cloud served over HTTP: `cloud`, its `urls`, `start`/`stop` (or ``with``)."""
 
+    errors: list[str]
+    _threads: list[threading.Thread]
+    _server: Any
+    _sockets: dict[str, socket.socket]
+
     def __init__(
         self,
         *,
@@ -181,12 +204,13 @@ class FakecloudServer:
         self.tick_s = finite_seconds(tick_s, "tick_s", positive=True)
         self.settle = settle
         self.verbose = verbose
-        self.errors: list[str] = []
+        self.errors = []
         self._stop = threading.Event()
         self._draining = False
-        self._threads: list[threading.Thread] = []
-        self._server: Any = None
-        self._sockets: dict[str, socket.socket] = {}
+        self._threads = []
+        self._server = None
+        self._sockets = {}
+        host = listen_host(host)
         try:
             names = list(SERVICE_HOSTS) + list(extra_services or {})
             for offset, key in enumerate(names):

@@ -256,17 +256,25 @@ def seconds(s: float) -> str:
 class _Reader:
     """One pass over the events, building bars, markers and messages."""
 
+    bars: list[Bar]
+    markers: list[Marker]
+    messages: list[Message]
+    _frozen: dict[str, Bar]
+    _snapshots: dict[str, Bar]
+    _transfers: dict[str, list[Bar]]
+    _hosts: dict[str, str]
+
     def __init__(self, names: Names, t0: float, t0_seq: int):
         self.names = names
         self.t0 = t0
         self.t0_seq = t0_seq
-        self.bars: list[Bar] = []
-        self.markers: list[Marker] = []
-        self.messages: list[Message] = []
-        self._frozen: dict[str, Bar] = {}
-        self._snapshots: dict[str, Bar] = {}
-        self._transfers: dict[str, list[Bar]] = {}
-        self._hosts: dict[str, str] = {}  # server id -> its compute host
+        self.bars = []
+        self.markers = []
+        self.messages = []
+        self._frozen = {}
+        self._snapshots = {}
+        self._transfers = {}
+        self._hosts = {}  # server id -> its compute host
 
     # -- helpers ------------------------------------------------------------------------------
 

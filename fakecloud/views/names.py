@@ -48,9 +48,12 @@ def _kind_of(machine: str) -> str | None:
 class Names:
     """Id → readable name, with the reverse for showing the id beside a name."""
 
+    _names: dict[str, str]
+    _counts: dict[str, int]
+
     def __init__(self, names: Mapping[str, str] | None = None):
-        self._names: dict[str, str] = dict(names or {})
-        self._counts: dict[str, int] = {}
+        self._names = dict(names or {})
+        self._counts = {}
 
     @classmethod
     def from_events(cls, events: Iterable[dict[str, Any]], names: Mapping[str, str] | None = None):

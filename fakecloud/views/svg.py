@@ -87,9 +87,11 @@ def tick_label(t: float, step: float) -> str:
 class Svg:
     """An SVG document built as a list of strings; every text is escaped."""
 
+    parts: list[str]
+
     def __init__(self, width: float, height: float, label: str, css_class: str = ""):
         self.width, self.height = width, height
-        self.parts: list[str] = []
+        self.parts = []
         self.label = label
         self.css_class = css_class
 

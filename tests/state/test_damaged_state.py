@@ -9,6 +9,8 @@ replaced by a list, a field deleted, a reference pointed at another node, an odd
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -90,6 +92,19 @@ def test_a_damaged_event_in_the_clock_queue_is_refused():
     entry[1][3] = "x"
     # was: loaded, then AttributeError in run_until_idle
     _refused(data, r"Environment at cloud.kernel.env is damaged: its field '_queue' holds a list")
+
+
+def test_field_types_are_declared_where_the_load_reads_them():
+    """`shapes` checks the types a class annotates at class level; Python keeps no trace of
+    ``self.NAME: TYPE = ...`` in a method (reading it from the source cost 28 ms a process)."""
+    package = Path(__file__).parents[2] / "fakecloud"
+    in_method = re.compile(r"^[ \t]+self\.\w+[ \t]*:[ \t]*[^=\n]+(=|$)", re.M)
+    found = [
+        f"{path.relative_to(package.parent)}: {match[0].strip()}"
+        for path in sorted(package.rglob("*.py"))
+        for match in in_method.finditer(path.read_text())
+    ]
+    assert not found, "declare these fields' types at class level:\n" + "\n".join(found)
 
 
 @st.composite

@@ -8,8 +8,10 @@ import pytest
 import requests
 
 from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+from fakecloud.serve_cli import build_parser
 from fakecloud.transport.endpoints import netloc
-from fakecloud.transport.server import FakecloudServer, client_host
+from fakecloud.transport.server import FakecloudServer, client_host, listen_host
 
 HOSTS = ("identity", "compute", "image", "volume")
 
@@ -27,6 +29,19 @@ def test_netloc_keeps_an_ipv6_host_in_brackets_in_one_spelling():
 )
 def test_clients_are_given_a_loopback_host_in_url_form(listen, told):
     assert client_host(listen) == told
+
+
+def test_serve_takes_an_ipv6_host_in_brackets_as_urls_write_it(capsys):
+    # was: fakecloud serve: cannot listen: [Errno -2] Name or service not known
+    assert build_parser().parse_args(["--host", "[::1]"]).host == "::1"
+    assert listen_host("[fe80::1%lo]") == "fe80::1%lo"
+    assert listen_host("localhost") == "localhost"
+    for bad in ("[127.0.0.1]", "[localhost]", "[::1", "::1]"):
+        with pytest.raises(ConfigError, match="brackets hold an IPv6 address"):
+            listen_host(bad)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--host", "[127.0.0.1]"])
+    assert "--host: brackets hold an IPv6 address ([::1])" in capsys.readouterr().err
 
 
 def test_the_intercept_finds_an_ipv6_host_however_it_is_spelled():

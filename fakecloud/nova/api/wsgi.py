@@ -68,9 +68,11 @@ class NovaRoutes:
     ``/v2.1`` and ``/v2.1/{project_id}`` (the project forms after every plain one: plain paths
     win ties), with Nova's checks around its handler."""
 
+    _project_routes: list[tuple[str, str, Any]]
+
     def __init__(self, router: Any):
         self.router = router
-        self._project_routes: list[tuple[str, str, Any]] = []
+        self._project_routes = []
 
     def add(self, method: str, template: str, controller: str, handler: Callable) -> None:
         """Serve `template` with `handler` (a function of the controller class) called on the
@@ -179,6 +181,9 @@ def _wrap(controller: str, handler: Callable) -> Callable:
 
 class NovaApiService(ApiService):
     """The compute API's transport: Nova's faults, request ids, auth and project checks."""
+
+    _link_prefixes: dict[tuple, LinkBase]
+    _link_bases: dict[tuple[str, str, bool], LinkBase]
 
     name = "nova"
     paste_urlmap = True
@@ -324,9 +329,9 @@ class NovaApiService(ApiService):
         self.config = config
         #: (configured or request base URL, project id, legacy v2) -> its LinkBase (immutable,
         #: shared).
-        self._link_prefixes: dict[tuple, LinkBase] = {}
+        self._link_prefixes = {}
         #: (root, project id, legacy v2) -> its LinkBase, whichever key found the root.
-        self._link_bases: dict[tuple[str, str, bool], LinkBase] = {}
+        self._link_bases = {}
 
     def _drive(
         self, req: Answering, work: Generator, extra: dict[str, str], line: str

@@ -94,6 +94,9 @@ _INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",
 class ComputeManager:
     """nova-compute on one host."""
 
+    _tasks: set[Any]
+    _long_task_executor: Any
+
     def __init__(self, nova: Any, host: str):
         self.nova = nova
         self.kernel = nova.kernel
@@ -111,7 +114,7 @@ class ComputeManager:
         )
         self.driver = LibvirtDriver(self)
         self._init_concurrency()
-        self._tasks: set[Any] = set()
+        self._tasks = set()
         self.kernel.rpc.register(self.target, self)
 
     def _init_concurrency(self) -> None:
@@ -133,7 +136,7 @@ class ComputeManager:
         #: The host's eventlet hub (None with native threads); `fakecloud.sim.rpc` delivers a
         #: message only when it is free.
         self.eventlet_hub = EventletHub(self.kernel, self.host) if backend == "eventlet" else None
-        self._long_task_executor: Any = None
+        self._long_task_executor = None
         if backend == "threading":
             workers = max(cfg.max_concurrent_builds or 10, cfg.max_concurrent_snapshots or 5)
             self._long_task_executor = Semaphore(env, capacity=workers)

@@ -115,18 +115,22 @@ def _source_type(images_type: str) -> str:
 class LibvirtDriver:
     """The driver of one compute host."""
 
+    domains: dict[str, Domain]
+    _rbd: Any
+    _disk_ops: Any
+
     def __init__(self, manager: Any):
         self.manager = manager
         self.kernel = manager.kernel
         self.config = manager.config
         self.host = manager.host
         self.image_api = manager.image_api
-        self.domains: dict[str, Domain] = {}
+        self.domains = {}
         self.disk = self.kernel.io.resource(
             f"disk:{self.host}", self.config.disk_throughput_mb_per_s * MB
         )
-        self._rbd: Any = None
-        self._disk_ops: Any = None
+        self._rbd = None
+        self._disk_ops = None
         # [DEFAULT] max_concurrent_disk_ops exists from 19.0.0 (728f20e8f4); before, ignored.
         if self.config.max_concurrent_disk_ops > 0 and self.kernel.switches.disk_ops_semaphore:
             self._disk_ops = simpy.Resource(self.kernel.env, self.config.max_concurrent_disk_ops)

@@ -109,6 +109,12 @@ def check_overrides(overrides: Mapping[str, Any]) -> None:
 class GuestAgent:
     """qemu-ga inside one guest: its state, its command latencies, its one-at-a-time queue."""
 
+    state: str
+    freeze_s: float
+    thaw_s: float
+    timeout_s: float
+    _waiting: deque | None
+
     __slots__ = ("kernel", "domain", "host", "state", "freeze_s", "thaw_s", "timeout_s", "_busy",
                  "_waiting")  # fmt: skip
 
@@ -117,13 +123,13 @@ class GuestAgent:
         self.kernel = kernel
         self.domain = domain
         self.host = host
-        self.state: str = spec.get("state", "running")
+        self.state = spec.get("state", "running")
         """``running``, ``hung`` or ``stopped`` (see the module doc)."""
-        self.freeze_s: float = float(spec.get("freeze_s", cfg.guest_agent_freeze_s))
-        self.thaw_s: float = float(spec.get("thaw_s", cfg.guest_agent_thaw_s))
-        self.timeout_s: float = cfg.guest_agent_timeout_s
+        self.freeze_s = float(spec.get("freeze_s", cfg.guest_agent_freeze_s))
+        self.thaw_s = float(spec.get("thaw_s", cfg.guest_agent_thaw_s))
+        self.timeout_s = cfg.guest_agent_timeout_s
         self._busy = False
-        self._waiting: deque | None = None  # made when a second command queues (rare)
+        self._waiting = None  # made when a second command queues (rare)
 
     def execute(self, command: str) -> Any:
         """Send `command` (`FREEZE`, `THAW` or `SET_USER_PASSWORD`); an event whose value is
