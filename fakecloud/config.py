@@ -92,7 +92,7 @@ def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
 
 
 #: What a field whose default is None takes besides None, by its annotation.
-_OPTIONAL = {"bool | None": bool, "int | None": int, "str | None": str}
+_OPTIONAL = {"bool | None": bool, "int | None": int, "str | None": str, "list | None": list}
 
 
 def _coerce_made(what: str, field: dataclasses.Field, value: Any) -> Any:

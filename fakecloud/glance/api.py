@@ -466,7 +466,7 @@ class GlanceApi(ApiService):
         image = self.glance.images.create(req.context, self._body(req))
         base = req.base_url or self.glance.public_endpoint
         headers = {**JSON, "Location": f"{base.rstrip('/')}/v2/images/{image.id}"}
-        methods = self.glance.config.enabled_import_methods
+        methods = self.glance.import_methods
         if methods:
             headers["OpenStack-image-import-methods"] = ",".join(methods)
         return Response(201, self._view(image), headers)
@@ -564,7 +564,7 @@ class GlanceApi(ApiService):
         """``PUT /v2/images/{id}/stage``: 204 once staged."""
         if (
             self._series.glance >= STAGE_NEEDS_GLANCE_DIRECT_SINCE
-            and "glance-direct" not in self.glance.config.enabled_import_methods
+            and "glance-direct" not in self.glance.import_methods
         ):
             raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
         data, size = self._image_data(req, self._series.glance)
@@ -752,7 +752,7 @@ class GlanceApi(ApiService):
         methods = {
             "description": "Import methods available.",
             "type": "array",
-            "value": list(self.glance.config.enabled_import_methods),
+            "value": list(self.glance.import_methods),
         }
         return Response(200, {"import-methods": methods}, dict(JSON))
 

@@ -110,7 +110,19 @@ class GlanceConfig:
     registered_limits: dict = field(default_factory=dict)  # {name: limit}; missing = 0
     project_limits: dict = field(default_factory=dict)  # {project_id: {name: limit}}
     # -- behaviour --------------------------------------------------------------------------
-    enabled_import_methods: list = field(default_factory=lambda: ["glance-direct"])
+    enabled_import_methods: list | None = None
+    """``glance-direct``, ``web-download``, ``copy-image``, ``glance-download``; unset: the
+    series' Glance default (`import_methods.default_import_methods`: ``glance-direct,
+    web-download``, and ``copy-image`` from Glance 20.0.0)."""
+    import_filtering_opts: dict = field(default_factory=dict)
+    """``[import_filtering_opts]`` for web-download: ``allowed_schemes``, ``disallowed_schemes``,
+    ``allowed_hosts``, ``disallowed_hosts``, ``allowed_ports``, ``disallowed_ports`` (lists);
+    a key left out keeps Glance's default (http and https, ports 80 and 443)."""
+    web_download_urls: dict = field(default_factory=dict)
+    """fakecloud's own: what web-download can fetch, ``{url: size}`` or ``{url: {"size": N,
+    "disk_format": F, "virtual_size": V, "content_id": C}}``; any other URL is unreachable."""
+    web_link_gbit_per_s: float = 1.0  # the link web-download's bytes come over
+    web_link: str = "glance.web"
     task_time_to_live_s: float = 48 * 3600.0  # [task] task_time_to_live (48 hours)
     delayed_delete: bool = False  # glance_store: deleted images with data go pending_delete
     scrub_time_s: float = 0.0  # how long the scrubber leaves pending_delete images alone

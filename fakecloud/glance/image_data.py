@@ -28,13 +28,16 @@ and removes any data written. The error answers are Glance's (B7.2 of the spec).
 **Download** reads the data back through the store and the reader's link. **Stage**
 (``PUT .../stage``: ``queued`` → ``uploading``) and **import** (``POST .../import`` with
 ``glance-direct``: ``uploading`` → ``importing`` → ``active``, in the background; fault point
-``glance.import`` [image_id, method]) are the interoperable import flow.
+``glance.import`` [image_id, method]) are the interoperable import flow; ``web-download``
+imports a ``queued`` image from a URL (`import_methods`: the filter, the simulated web),
+``copy-image`` and ``glance-download`` answer as a single-store, single-region Glance does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any
+from urllib.parse import urlparse
 
 from fakecloud.glance.config import MiB
 from fakecloud.glance.content import INSPECTABLE_FORMATS, ImageData
@@ -46,6 +49,7 @@ from fakecloud.glance.errors import (
     HTTPConflict,
     HTTPForbidden,
     HTTPGone,
+    HTTPInternalServerError,
     HTTPNotFound,
     HTTPRequestEntityTooLarge,
     HTTPServiceUnavailable,
@@ -57,6 +61,12 @@ from fakecloud.glance.errors import (
     StoreTimeout,
     image_not_found,
     unsupported_media_type,
+)
+from fakecloud.glance.import_methods import (
+    COPY_IMAGE_POLICY_SINCE,
+    check_glance_download,
+    import_conflict,
+    uri_passes,
 )
 from fakecloud.glance.models import Image
 from fakecloud.glance.policy import is_admin, owner_passes
@@ -74,6 +84,7 @@ from fakecloud.glance.states import (
     set_status,
 )
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
+from fakecloud.sim.io import gbit_per_s
 
 #: The first Glance whose import checks the image first (0376185fb, 17.0.0: 404, the 409s of
 #: a status or formats that cannot work, ``modify_image``); 16.x answers 202 to any import.
@@ -81,6 +92,17 @@ IMPORT_CHECKS_SINCE = 17
 #: The first series whose failed import puts the image back to ``queued``: no code of
 #: 16.0.1-19.0.4 does (``glance/async/flows/api_image_import.py`` has no status revert).
 IMPORT_REVERTS_SINCE = 20
+#: The first Glance whose failed web-download puts the image back to ``queued`` (94d3a0a14,
+#: 18.0.0: ``_WebDownload.revert``).
+WEB_DOWNLOAD_REVERTS_SINCE = 18
+#: The task executor's message for a flow's failure it does not name.
+INTERNAL_ERROR = "Task failed due to Internal Error"
+
+
+class WebDownloadFailed(Exception):
+    """A download the import flow could not make (``urllib``'s ``URLError``, the
+    ``LimitingReader``'s refusal): the executor fails the task with `INTERNAL_ERROR`."""
+
 
 #: The first Glance whose stage needs ``glance-direct`` enabled (95327964e, 17.0.0); 16.x
 #: checks only ``enable_image_import`` (default True, not modelled).
@@ -389,7 +411,7 @@ class ImageDataApi:
         g, k = self._glance, self._kernel
         if (
             g.schema.glance >= STAGE_NEEDS_GLANCE_DIRECT_SINCE
-            and "glance-direct" not in g.config.enabled_import_methods
+            and "glance-direct" not in g.import_methods
         ):
             raise HTTPNotFound(explanation="'glance-direct' method is not available at this site.")
         declared = data.size if size is None else size
@@ -438,38 +460,55 @@ class ImageDataApi:
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
         if g.schema.glance < IMPORT_CHECKS_SINCE:
-            # 16.x: ImagesController.import_image reads no image and checks nothing more; the
-            # task's flow does, in the background
+            # 16.x: ImagesController.import_image checks the URI and reads no image; the
+            # task's flow checks the rest, in the background
+            self._check_uri(method, body)
             task = g.tasks.new_import(ctx, image_id, body)
             self._kernel.spawn(
                 self._import_queens(ctx, image_id, method, task), name=f"glance import {image_id}"
             )
             return image_id
         image = g.db.get(ctx, image_id)
-        conflict = None
-        if image.status == "active":
-            conflict = "Image with status active cannot be target for import"
-        elif image.status != "uploading":
-            conflict = "Image needs to be staged before 'glance-direct' method can be used"
-        elif not image.container_format:
-            conflict = "'container_format' needs to be set before import"
-        elif not image.disk_format:
-            conflict = "'disk_format' needs to be set before import"
+        conflict = import_conflict(image, method, g.schema.glance)
         if conflict:
             raise HTTPConflict(explanation=conflict)
-        g.images.policy(ctx, image).enforce("modify_image")
+        if method == "glance-download":
+            check_glance_download(body["method"])
+        if method != "copy-image":
+            g.images.policy(ctx, image).enforce("modify_image")
+        else:
+            if g.schema.glance >= COPY_IMAGE_POLICY_SINCE:
+                g.images.policy(ctx, image).enforce("copy_image")
+            # Without enabled_backends the stores are [None] and a location's metadata has
+            # no 'store': ``loc['metadata']['store']`` is a KeyError, Glance's 500
+            raise HTTPInternalServerError()
         if (
             g.schema.glance >= ALL_STORES_SINCE
             and body.get("all_stores_must_succeed", True) is False
         ):
             raise HTTPBadRequest(
-                explanation="All_stores_must_succeed can only be set with enabled_backends None"
+                explanation="All_stores_must_succeed can only be set with enabled_backends "
+                f"{body['method'].get('uri')}"
             )
+        self._check_uri(method, body)
         task = g.tasks.new_import(ctx, image.id, body)
         if g.schema.glance >= IMPORT_LOCK_SINCE:
             image.extra_properties[IMPORT_LOCK] = task.id  # set_property_atomic
         self._kernel.spawn(self._import(image, method, task), name=f"glance import {image.id}")
         return image.id
+
+    def _check_uri(self, method: str, body: dict) -> None:
+        """web-download's URI filter (`import_methods.uri_passes`): 400 when it fails."""
+        if method != "web-download":
+            return
+        g = self._glance
+        uri = body["method"].get("uri")
+        try:
+            passes = uri_passes(uri, g.import_filtering, g.schema.glance, g.web)
+        except ValueError:  # a port that is no number (before 33.0.0)
+            raise HTTPInternalServerError()
+        if not passes:
+            raise HTTPBadRequest(explanation=f"URI for web-download does not pass filtering: {uri}")
 
     def _import_method(self, body: Any) -> str:
         if not isinstance(body, dict) or "method" not in body:
@@ -478,7 +517,7 @@ class ImageDataApi:
         if not isinstance(method, dict) or "name" not in method:
             raise HTTPBadRequest(explanation="Import request requires a 'name' field.")
         name = method["name"]
-        if name not in self._glance.config.enabled_import_methods:
+        if name not in self._glance.import_methods:
             raise HTTPBadRequest(explanation=f"Unknown import method name '{name}'.")
         if self._glance.schema.glance < ALL_STORES_SINCE:
             return name  # the keys are ignored
@@ -506,17 +545,18 @@ class ImageDataApi:
         except (GlanceHttpError, InvalidImageStatusTransition) as exc:
             k.trace.emit("glance.import.fail", "glance", image_id, error=str(exc))
             return
-        if image.staged is None:  # _ImportToStore finds no staged file
+        if image.staged is None and method == "glance-direct":  # nothing staged to import
             k.trace.emit("glance.import.fail", "glance", image_id, error="nothing staged")
-            g.tasks.move(task, "failure", message="Task failed due to Internal Error")
+            g.tasks.move(task, "failure", message=INTERNAL_ERROR)
             return
         yield from self._import(image, method, task)
 
     def _import(self, image: Image, method: str, task: Any) -> Generator[Any, Any, None]:
-        """The api_image_import task: staging → store, then active; failure → queued (from
-        Glance 20: 16.0.1-19.0.4 revert nothing, the image stays ``importing``)."""
+        """The api_image_import task: (web-download: the URI's bytes into staging,
+        `_web_download`) staging → store, then active. A failure puts the image back to
+        ``queued`` (from Glance 20; web-download's own revert from 18.0.0, 94d3a0a14;
+        16.0.1-19.0.4 leave it ``importing`` otherwise)."""
         g, k = self._glance, self._kernel
-        data = image.staged
         if task.status == "pending":
             g.tasks.move(task, "processing")
         try:
@@ -526,6 +566,15 @@ class ImageDataApi:
                 # get_flow: add_importing_stores / remove_failed_stores, one store: both ""
                 image.extra_properties.update(IMPORT_STORE_PROPERTIES)
             yield from k.faults.pause("glance.import", image_id=image.id, method=method)
+            if method == "web-download":
+                image.staged = yield from self._web_download(image, task)
+            elif method == "glance-download":  # _ImportMetadata: no remote region here
+                m = task.input["import_req"]["method"]
+                raise WebDownloadFailed(
+                    f"{m['glance_service_interface']} glance endpoint not found for region "
+                    f"{m['glance_region']}"
+                )
+            data = image.staged
             t = k.io.transfer(
                 data.size,
                 [g.store.staging, g.store.resource],
@@ -536,10 +585,12 @@ class ImageDataApi:
             virtual_size = self._inspect(image, data)
         except Exception as exc:
             k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
-            g.tasks.move(task, "failure", message=str(exc))
+            generic = isinstance(exc, WebDownloadFailed)  # the executor's words for it
+            g.tasks.move(task, "failure", message=INTERNAL_ERROR if generic else str(exc))
             image.staged = None
             image.extra_properties.pop(IMPORT_LOCK, None)  # _ImageLock.revert
-            if g.schema.glance < IMPORT_REVERTS_SINCE:
+            reverts = WEB_DOWNLOAD_REVERTS_SINCE if generic else IMPORT_REVERTS_SINCE
+            if g.schema.glance < reverts:
                 return
             try:
                 set_status(k, image, "queued", details={"reason": "import failed"})
@@ -549,9 +600,36 @@ class ImageDataApi:
         image.staged = None
         if image.status != "importing":
             # Deleted meanwhile: nothing to keep; the executor fails the task generically.
-            g.tasks.move(task, "failure", message="Task failed due to Internal Error")
+            g.tasks.move(task, "failure", message=INTERNAL_ERROR)
             return
         g.store.put(image.id, data)
         self._activate(image, data, virtual_size)
         image.extra_properties.pop(IMPORT_LOCK, None)  # _CompleteTask._drop_lock
         g.tasks.move(task, "success", result={"image_id": image.id})
+
+    def _web_download(self, image: Image, task: Any) -> Generator[Any, Any, ImageData]:
+        """``_WebDownload``: the URI's bytes over the web link into staging, as
+        ``image_size_cap`` lets them (``LimitingReader``); what the URI does not serve fails
+        at once (`import_methods.SimulatedWeb`)."""
+        g, k = self._glance, self._kernel
+        uri = task.input["import_req"]["method"].get("uri")
+        data = g.web.fetch(uri)
+        if data is None:
+            host = urlparse(uri).hostname
+            if g.web.resolve(host or "") is None:
+                raise WebDownloadFailed("<urlopen error [Errno -2] Name or service not known>")
+            raise WebDownloadFailed("HTTP Error 404: Not Found")
+        link = k.io.resources.get(g.config.web_link) or k.io.resource(
+            g.config.web_link, gbit_per_s(g.config.web_link_gbit_per_s)
+        )
+        cap = g.config.image_size_cap
+        t = k.io.transfer(
+            min(data.size, cap + 1),
+            [link, g.store.staging],
+            label="glance.web_download",
+            image_id=image.id,
+        )
+        yield t.done
+        if data.size > cap:
+            raise WebDownloadFailed("The provided image is too large.")
+        return data

@@ -18,7 +18,8 @@ Fault points (attributes in brackets):
 * ``glance.store.write`` [image_id, owner, size, store, link]: the store, before bytes move;
 * ``glance.import`` [image_id, method]: the background import task;
 * ``io.transfer`` [label ``glance.upload``/``glance.download``/``glance.stage``/
-  ``glance.import``, resource, image_id]: the transfers themselves, also mid-way (``at``).
+  ``glance.web_download``/``glance.import``, resource, image_id]: the transfers themselves,
+  also mid-way (``at``).
 
 Error names a rule may give: ``GlanceStorageFull`` (413), ``GlanceStorageWriteDenied`` (503),
 ``GlanceStoreTimeout`` (503 from Glance 33.0.0, else 500), ``GlanceStoreInvalid`` (400 from
@@ -40,6 +41,7 @@ from fakecloud.glance.db import GlanceDb
 from fakecloud.glance.errors import STORE_ERRORS
 from fakecloud.glance.image_data import ImageDataApi
 from fakecloud.glance.images import Images
+from fakecloud.glance.import_methods import SimulatedWeb, filtering_opts, import_methods
 from fakecloud.glance.listing import ImageLister
 from fakecloud.glance.members import Members
 from fakecloud.glance.models import Image
@@ -93,6 +95,7 @@ class Glance:
         self.api = GlanceApi(self)
         for name, error in STORE_ERRORS.items():
             kernel.faults.register_error(name, error)
+        self.import_methods, self.import_filtering  # noqa: B018 (a bad config fails here)
 
     # Rules of the cloud's series, read on many requests: memos a save leaves out
     # (`fakecloud.state.kinds.MEMOS`), derived again in a loaded cloud.
@@ -108,6 +111,21 @@ class Glance:
         """Whether this series runs with Glance's legacy policy defaults, and whose words its
         refusals use (`policy.legacy_defaults`)."""
         return legacy_defaults(self.kernel.switches.series.glance)
+
+    @cached_property
+    def import_methods(self) -> list[str]:
+        """The import methods this Glance enables (`import_methods.import_methods`)."""
+        return import_methods(self.config, self.kernel.switches.series.glance)
+
+    @cached_property
+    def import_filtering(self) -> dict[str, list]:
+        """web-download's ``[import_filtering_opts]`` (`import_methods.filtering_opts`)."""
+        return filtering_opts(self.config)
+
+    @cached_property
+    def web(self) -> SimulatedWeb:
+        """The URLs web-download can fetch (``glance.web_download_urls``)."""
+        return SimulatedWeb(self.config.web_download_urls)
 
     def add_base_images(self, owner_project_id: str | None) -> list[Image]:
         """Create the configured base images (``glance.base_images``), public and active.

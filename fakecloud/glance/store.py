@@ -15,8 +15,8 @@ as the series' Glance answers it (413, 503, 503 from 33.0.0, 400 from 31.0.0, 41
 * ``glance.store.write`` [image_id, owner, size, store, link] — before the bytes move: raise,
   delay or stall the write.
 * ``io.transfer`` [label ``glance.upload``/``glance.download``/``glance.stage``/
-  ``glance.import``, resource, image_id] — the kernel's own point: fail or stall the transfer
-  when it starts, or mid-way with a rule timed by ``at``.
+  ``glance.web_download``/``glance.import``, resource, image_id] — the kernel's own point:
+  fail or stall the transfer when it starts, or mid-way with a rule timed by ``at``.
 
 A store with a capacity (``glance.store_capacity_bytes``) refuses a write that does not fit
 (StorageFull), counting the writes under way.

@@ -164,7 +164,13 @@ RETIRED: dict[str, dict[str, Callable[[Any, Any, Any], None]]] = {
 MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.profiles.resolve:Switches": ("series",),
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults",),
-    "fakecloud.glance.service:Glance": ("legacy_defaults", "uncounted"),
+    "fakecloud.glance.service:Glance": (
+        "legacy_defaults",
+        "uncounted",
+        "import_methods",
+        "import_filtering",
+        "web",
+    ),
     # The armed fault points as a set (derived from the rules and the explorer's points; made
     # again after each change of either, `FaultPlan.rearm`).
     "fakecloud.sim.faults:FaultPlan": ("hot",),

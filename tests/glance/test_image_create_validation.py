@@ -31,7 +31,7 @@ def test_a_new_image_is_queued_shared_and_owned_by_the_callers_project():
     assert image["file"] == f"/v2/images/{image['id']}/file"
     assert image["schema"] == "/v2/schemas/image"
     assert resp.headers["Location"] == f"http://image.fakecloud.test/v2/images/{image['id']}"
-    assert resp.headers["OpenStack-image-import-methods"] == "glance-direct"
+    assert resp.headers["OpenStack-image-import-methods"] == "glance-direct,web-download"
 
 
 def test_a_client_given_id_is_kept_and_never_reused_even_after_delete():

@@ -312,7 +312,7 @@ def test_deleted_is_final_for_everyone():
     [
         ({}, 400, "Import request requires a 'method' field."),
         ({"method": {}}, 400, "Import request requires a 'name' field."),
-        ({"method": {"name": "web-download"}}, 400, "Unknown import method name 'web-download'."),
+        ({"method": {"name": "copy-image"}}, 400, "Unknown import method name 'copy-image'."),
         (
             {"method": {"name": "glance-direct"}},
             409,

@@ -6,9 +6,11 @@ it must give the cloud that the same steps build today: the same answers and tra
 follows. Saved again, it is format 2 (the configuration and switches written once, in the header,
 as what differs from their defaults): `format2-from-format1-8213291.json` is what the first
 fakecloud writing format 2 (session 17) saved it as, and every later one must save the same
-bytes, from either file. A change that adds an attribute to a saved object breaks this; a memo
-belongs in `fakecloud.state.kinds.TRANSIENT` (not saved, a default on load), and state a file
-cannot have held needs a new format version. A profile switch or a configuration key added
+bytes, from either file (but for a default changed since, whose old value the file then
+writes: session 23's Glance enables its series' import methods, the file ``glance-direct``
+alone). A change that adds an attribute to a saved object breaks this; a memo belongs in
+`fakecloud.state.kinds.TRANSIENT` (not saved, a default on load), and state a file cannot have
+held needs a new format version. A profile switch or a configuration key added
 after a file was saved reads, in the loaded cloud, the value a cloud built today has.
 """
 
@@ -65,10 +67,14 @@ def test_a_loaded_format_1_file_saves_as_format_2_and_then_to_the_same_bytes(tmp
     )
     Cloud.load(SAVED2).save(resaved)
     assert resaved.read_bytes() == SAVED2.read_bytes()
-    # The one key the file set apart from today's default (8213291's Cinder enforced the new
-    # policy defaults): it is written, and the loaded cloud keeps it.
+    # The keys the file set apart from today's defaults (8213291's Cinder enforced the new
+    # policy defaults; its Glance enabled glance-direct alone): written, and the loaded cloud
+    # keeps them.
     header = json.loads(SAVED2.read_text())["cloud"]
-    assert header["config"] == {"cinder": {"enforce_new_defaults": True}}
+    assert header["config"] == {
+        "cinder": {"enforce_new_defaults": True},
+        "glance": {"enabled_import_methods": ["glance-direct"]},
+    }
     assert header["switches"] == {}
 
 

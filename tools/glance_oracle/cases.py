@@ -468,6 +468,37 @@ add(
     b({"method": {"name": "glance-direct"}}),
     path="/v2/images/{noimg}/import",
 )
+# web-download's URI filter (203.0.113.5: a documentation address, no DNS needed), the
+# methods' own 409s, copy-image without enabled_backends (403, then Glance's 500)
+for label, uri in (
+    ("ftp", "ftp://203.0.113.5/x.img"),
+    ("port", "http://203.0.113.5:8080/x.img"),
+    ("loopback", "http://127.0.0.1/x.img"),
+    ("numeric", "http://2130706433/x.img"),
+    ("unresolvable", "http://images.invalid/x.img"),
+):
+    add(
+        "import-web-download-" + label,
+        b({"method": {"name": "web-download", "uri": uri}}),
+        path="/v2/images/{img}/import",
+    )
+add(
+    "import-web-download-active",
+    b({"method": {"name": "web-download", "uri": "http://203.0.113.5/x.img"}}),
+    path="/v2/images/{act}/import",
+)
+add("import-copy-member", b({"method": {"name": "copy-image"}}), path="/v2/images/{act}/import")
+add(
+    "import-copy-admin",
+    b({"method": {"name": "copy-image"}}),
+    path="/v2/images/{act}/import",
+    user="admin",
+)
+add(
+    "import-glance-download",
+    b({"method": {"name": "glance-download", "glance_region": "R", "glance_image_id": "x"}}),
+    path="/v2/images/{img}/import",
+)
 add("member-put-no-body", None, "PUT", "/v2/images/{shr}/members/{other}", user="other")
 add("upload-no-ctype", DATA, "PUT", "/v2/images/{tag}/file", ctype=None)
 add("upload-empty", b"", "PUT", "/v2/images/{tag}/file", ctype=OCTET)
@@ -487,6 +518,12 @@ bodiless("schema-members", "GET", "/v2/schemas/members")
 bodiless("schema-images", "GET", "/v2/schemas/images")
 bodiless("unknown-path", "GET", "/v2/nope")
 bodiless("method-not-allowed", "PUT", "/v2/images")
+# last: the import it starts leaves {img} importing for a while
+add(
+    "import-web-download",
+    b({"method": {"name": "web-download", "uri": "http://203.0.113.5/x.img"}}),
+    path="/v2/images/{img}/import",
+)
 
 
 def run(send, ids):

@@ -1,0 +1,241 @@
+"""web-download, copy-image and glance-download as each series' Glance serves them (glance
+33.0.0 ``ImagesController.import_image``, ``api_image_import.get_flow``, ``_WebDownload``,
+``utils.validate_uri``; the oracle's cases ``import-web-download-*``, ``import-copy-*``)."""
+
+import pytest
+from glance_support import ADMIN, World, detail
+
+from fakecloud.errors import ConfigError
+
+URL = "http://images.example.com/cirros.img"
+MiB = 1024 * 1024
+WEB = {"web_download_urls": {URL: 50 * MiB}, "base_images": []}
+
+
+def _world(profile="upstream", **glance):
+    return World(config={"glance": {**WEB, **glance}}, profile=profile)
+
+
+def _import(w, image_id, name, context=None, **method):
+    body = {"method": {"name": name, **method}}
+    if context is None:
+        return w.call("POST", f"/v2/images/{image_id}/import", body=body)
+    return w.call("POST", f"/v2/images/{image_id}/import", context, body=body)
+
+
+def _moves(w, image_id):
+    return [
+        (e["old"], e["new"])
+        for e in w.cloud.trace.filter(kind="state", subject=image_id)
+        if e["machine"] == "glance.image.status"
+    ]
+
+
+@pytest.mark.parametrize(
+    "profile, methods",
+    [
+        ("nova-18.0.0", "glance-direct,web-download"),  # glance 17: 223f2cf88
+        ("nova-21.0.0", "glance-direct,web-download,copy-image"),  # glance 20: 1754c9e2b
+        ("upstream", "glance-direct,web-download,copy-image"),
+    ],
+)
+def test_each_series_enables_its_glances_default_methods(profile, methods):
+    w = World(config={"glance": {"base_images": []}}, profile=profile)
+    resp = w.call("POST", "/v2/images", body={})
+    assert resp.headers["OpenStack-image-import-methods"] == methods
+    info = w.call("GET", "/v2/info/import").json()["import-methods"]["value"]
+    assert info == methods.split(",")
+
+
+@pytest.mark.parametrize(
+    "profile, glance, text",
+    [
+        ("nova-18.0.0", {"enabled_import_methods": ["copy-image"]}, "'copy-image' is no import"),
+        ("nova-25.0.0", {"enabled_import_methods": ["glance-download"]}, "'glance-download'"),
+        ("upstream", {"enabled_import_methods": ["nope"]}, "'nope' is no import method"),
+        ("upstream", {"import_filtering_opts": {"allowed_port": [1]}}, "unknown option"),
+    ],
+)
+def test_a_method_the_series_lacks_or_an_unknown_filter_option_is_a_config_error(
+    profile, glance, text
+):
+    with pytest.raises(ConfigError, match=text):
+        World(config={"glance": glance}, profile=profile)
+
+
+@pytest.mark.parametrize(
+    "profile, uri, status",
+    [
+        ("upstream", "ftp://203.0.113.5/x.img", 400),
+        ("upstream", "http://203.0.113.5:8080/x.img", 400),
+        ("upstream", "http://127.0.0.1/x.img", 400),  # 33.0.0: loopback refused
+        ("upstream", "http://2130706433/x.img", 400),  # 33.0.0: numeric shorthand
+        ("upstream", "http://nowhere.example/x.img", 400),  # 33.0.0: does not resolve
+        ("upstream", None, 400),
+        ("nova-33.0.0", "http://127.0.0.1/x.img", 202),  # glance 32: scheme/host/port only
+        ("nova-33.0.0", "http://nowhere.example/x.img", 202),
+        ("nova-33.0.0", "http://203.0.113.5:8080/x.img", 400),
+        ("nova-33.0.0", "http://203.0.113.5:x/x.img", 500),  # urlparse's ValueError
+        ("seed", "gopher://203.0.113.5/x.img", 400),  # 16.0.1 checks before anything
+    ],
+)
+def test_web_download_uris_are_filtered_as_the_series_filters_them(profile, uri, status):
+    w = _world(profile)
+    image = w.create()
+    resp = _import(w, image["id"], "web-download", uri=uri)
+    assert resp.status == status
+    if status == 400:
+        assert detail(resp) == f"URI for web-download does not pass filtering: {uri}"
+
+
+def test_the_filtering_options_allow_and_refuse_as_configured():
+    opts = {"allowed_ports": [8080], "disallowed_hosts": ["images.example.com"]}
+    w = _world(import_filtering_opts=opts)
+    image = w.create()
+    assert _import(w, image["id"], "web-download", uri=URL).status == 400
+    # a port is checked only when the URI names one
+    assert _import(w, image["id"], "web-download", uri="http://203.0.113.5:443/x").status == 400
+    assert _import(w, image["id"], "web-download", uri="http://203.0.113.5:8080/x").status == 202
+    # an allowed list wins over its disallowed one; a host allowed by name may be loopback
+    opts = {"allowed_hosts": ["127.0.0.1"], "disallowed_hosts": ["127.0.0.1"]}
+    w = _world(import_filtering_opts=opts)
+    image = w.create()
+    assert _import(w, image["id"], "web-download", uri="http://127.0.0.1/x.img").status == 202
+
+
+def test_web_download_fetches_over_the_web_link_then_imports_from_staging():
+    """50 MiB over the 1 Gbit/s web link into staging, then staging to the store (1000 MB/s)."""
+    w = _world()
+    image = w.create(disk_format="raw")
+    assert _import(w, image["id"], "web-download", uri=URL).status == 202
+    w.cloud.run_until_idle()
+    shown = w.show(image["id"])
+    assert shown["status"] == "active" and shown["size"] == 50 * MiB
+    assert shown["os_glance_importing_to_stores"] == shown["os_glance_failed_import"] == ""
+    assert "os_glance_import_task" not in shown
+    assert _moves(w, image["id"])[1:] == [("queued", "importing"), ("importing", "active")]
+    io = [
+        (e["label"], e["t"], e["duration_s"])
+        for e in w.cloud.trace.filter(kind="io.finish")
+        if e["label"].startswith("glance.")
+    ]
+    assert io == [
+        ("glance.web_download", 0.4194304, 0.4194304),
+        ("glance.import", 0.4718592, 0.0524288),
+    ]
+    task = w.call("GET", f"/v2/images/{image['id']}/tasks").json()["tasks"][0]
+    assert task["status"] == "success"
+
+
+@pytest.mark.parametrize(
+    "uri, error",
+    [
+        ("http://images.example.com/other.img", "HTTP Error 404: Not Found"),
+        ("http://203.0.113.5/x.img", "<urlopen error [Errno -2] Name or service not known>"),
+    ],
+)
+def test_a_url_nothing_serves_fails_the_task_and_the_image_goes_back_to_queued(uri, error):
+    w = _world()
+    image = w.create()
+    assert _import(w, image["id"], "web-download", uri=uri).status == 202
+    w.cloud.run_until_idle()
+    shown = w.show(image["id"])
+    assert shown["status"] == "queued" and "os_glance_import_task" not in shown
+    assert shown["os_glance_importing_to_stores"] == shown["os_glance_failed_import"] == ""
+    assert _moves(w, image["id"])[1:] == [("queued", "importing"), ("importing", "queued")]
+    (fail,) = w.cloud.trace.filter(kind="glance.import.fail", subject=image["id"])
+    assert fail["error"] == error and fail["t"] == 0
+    task = w.call("GET", f"/v2/images/{image['id']}/tasks").json()["tasks"][0]
+    assert task["status"] == "failure" and task["message"] == "Task failed due to Internal Error"
+
+
+def test_a_download_past_the_size_cap_fails_once_the_cap_is_read():
+    w = _world(image_size_cap=10 * MiB)
+    image = w.create()
+    _import(w, image["id"], "web-download", uri=URL)
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "queued"
+    (finish,) = w.cloud.trace.filter(kind="io.finish", label="glance.web_download")
+    assert finish["duration_s"] == pytest.approx((10 * MiB + 1) / 125e6)
+
+
+@pytest.mark.parametrize("profile, status", [("seed", "importing"), ("nova-19.0.0", "queued")])
+def test_a_failed_web_download_reverts_to_queued_from_glance_18(profile, status):
+    """``_WebDownload.revert`` sets ``queued`` from 18.0.0 (94d3a0a14); 16.0.1-17.x log only."""
+    w = _world(profile)
+    image = w.create()
+    _import(w, image["id"], "web-download", uri="http://images.example.com/gone.img")
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == status
+
+
+def test_web_download_needs_a_queued_image():
+    w = _world()
+    image = w.create()
+    w.upload(image["id"], 10)
+    resp = _import(w, image["id"], "web-download", uri=URL)
+    assert resp.status == 409
+    assert detail(resp) == "Image with status active cannot be target for import"
+    staged = w.create()
+    h = {"Content-Type": "application/octet-stream", "x-openstack-image-size": "10"}
+    w.call("PUT", f"/v2/images/{staged['id']}/stage", headers=h)
+    resp = _import(w, staged["id"], "web-download", uri=URL)
+    assert resp.status == 409
+    assert detail(resp) == "Image needs to be in 'queued' state to use 'web-download' method"
+
+
+@pytest.mark.parametrize(
+    "profile, member, admin",
+    [("upstream", 403, 500), ("nova-21.0.0", 500, 500)],  # copy_image policy from 21.0.0
+)
+def test_copy_image_on_one_store_is_the_policys_403_then_glances_500(profile, member, admin):
+    """Without ``enabled_backends`` the stores are ``[None]`` and a location's metadata has no
+    ``store``: ``loc['metadata']['store']`` raises KeyError, Glance's 500 (the oracle's
+    ``import-copy-admin``). A queued image is the 409 before it."""
+    w = _world(profile)
+    image = w.create()
+    resp = _import(w, image["id"], "copy-image")
+    assert resp.status == 409
+    assert detail(resp) == "Only images with status active can be targeted for copying"
+    w.upload(image["id"], 10)
+    assert _import(w, image["id"], "copy-image").status == member
+    assert _import(w, image["id"], "copy-image", ADMIN).status == admin
+    assert w.status(image["id"]) == "active" and not w.glance.tasks._by_image.get(image["id"])
+
+
+@pytest.mark.parametrize(
+    "method, status, text",
+    [
+        ({}, 400, "'glance_region' needs to be set for glance-download import method"),
+        ({"glance_region": "R2"}, 400, "'glance_image_id' needs to be set for glance-download"),
+        (
+            {"glance_region": "R2", "glance_image_id": "x"},
+            400,
+            "Remote image id does not look like a UUID: x",
+        ),
+        (
+            {"glance_region": "R2", "glance_image_id": "9a2c1e7e-0000-4000-8000-00000000abcd"},
+            202,
+            "",
+        ),
+    ],
+)
+def test_glance_download_checks_its_keys_and_finds_no_remote_region(method, status, text):
+    w = _world(enabled_import_methods=["glance-direct", "glance-download"])
+    image = w.create()
+    resp = _import(w, image["id"], "glance-download", **method)
+    assert resp.status == status
+    assert detail(resp).startswith(text) if text else resp.status == 202
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "queued"
+    if status == 202:
+        (fail,) = w.cloud.trace.filter(kind="glance.import.fail", subject=image["id"])
+        assert fail["error"] == "public glance endpoint not found for region R2"
+
+
+def test_glance_download_is_an_unknown_method_unless_enabled():
+    w = _world()
+    image = w.create()
+    resp = _import(w, image["id"], "glance-download", glance_region="R2")
+    assert resp.status == 400
+    assert detail(resp) == "Unknown import method name 'glance-download'."
