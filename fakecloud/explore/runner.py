@@ -229,6 +229,13 @@ class Executor:
                 raise ClusterUnavailable(
                     f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
                 ) from None
+            except Exception as exc:  # noqa: BLE001 - Dask misreads what answered there
+                # Something else listens there (an SSH or HTTP server): Dask takes its first
+                # bytes for a frame length (MemoryError, OverflowError, ...).
+                raise ClusterUnavailable(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: what answered is no "
+                    f"Dask scheduler (reading its handshake: {type(exc).__name__})"
+                ) from None
         elif self.jobs > 1:
             from fakecloud.explore.pool import LocalPool
 

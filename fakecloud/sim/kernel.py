@@ -21,7 +21,7 @@ from typing import Any
 
 import simpy
 from simpy.core import EmptySchedule, StopSimulation
-from simpy.events import NORMAL, URGENT, EventPriority, Initialize
+from simpy.events import NORMAL, PENDING, URGENT, EventPriority, Initialize
 
 from fakecloud.bounds import OutOfRange, finite_seconds
 from fakecloud.config import Config, config_section
@@ -218,6 +218,10 @@ class Kernel:
             return
         if proc._resume in target.callbacks:
             target.callbacks.remove(proc._resume)
+            if not target.callbacks and target._value is not PENDING and not target._ok:
+                # It had already failed (a transfer failing as it starts, at the instant
+                # its task dies): the error was the dead task's to handle, no one else's.
+                target._defused = True
         if type(target) is _Sleep and target.callbacks is target and not len(target):
             queue = self.env._queue
             for i, entry in enumerate(queue):

@@ -7,7 +7,9 @@ cluster; a real sweep points --scheduler at a `dask scheduler` the user started.
 
 import contextlib
 import json
+import socket
 import sys
+import threading
 
 import pytest
 
@@ -84,3 +86,22 @@ def test_a_scheduler_address_dask_cannot_read_is_refused_before_any_work(shared_
         "the Dask scheduler at garbage: missing port number in address 'garbage'"
     )
     assert sorted(p.name for p in shared_link.parent.iterdir()) == before  # nothing written
+
+    # Something else answers there (an SSH server's banner): Dask reads its first bytes as a
+    # frame length (a MemoryError, a traceback before).
+    with socket.create_server(("127.0.0.1", 0)) as server:
+
+        def answer():
+            conn, _ = server.accept()
+            with conn:
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+                conn.recv(1)
+
+        threading.Thread(target=answer, daemon=True).start()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(runner.ClusterUnavailable) as refused, runner.Executor(1, address):
+            pass
+    assert str(refused.value) == (
+        f"cannot reach the Dask scheduler at {address}: what answered is no Dask scheduler "
+        "(reading its handshake: MemoryError)"
+    )

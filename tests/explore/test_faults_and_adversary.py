@@ -161,3 +161,49 @@ def test_two_moves_into_one_anti_affinity_group_reschedule_the_one_checked_secon
         for uuid, actions in db.actions.items()
     }
     assert (tried["a"], tried["b"]) == (["cmp-4"], ["cmp-4", "cmp-1"])
+
+
+def test_an_insert_naming_what_is_not_known_yet_does_not_land_and_the_replay_is_the_same_run(
+    tmp_path,
+):
+    # Drawn at t0, before `first` answered: its request cannot be written, so it does not land
+    # (it wrote its step's trace event, which the replay, leaving it out, did not: another run).
+    text = (
+        "name: unresolved-insert\n"
+        "steps:\n  - {name: first, at: 1, request: GET /flavors}\n"
+        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
+        '  adversary:\n    - {request: "GET /flavors/${steps.first.status}", likelihood: 1}\n'
+    )
+    ready = prepared(text, "unresolved.yaml", "default")
+    explored = ready.play(10)
+    assert explored.landed == {}
+    steps = [e["subject"] for e in explored.result.trace if e["kind"] == "scenario.step"]
+    assert steps == ["first"]
+    path, replayed = _replay(explored, ready, tmp_path)
+    assert [s["name"] for s in yaml.safe_load(path.read_text())["steps"]] == ["first"]
+    assert same_run(replayed.trace, explored.result.trace)
+
+
+def test_a_restart_at_the_instant_an_upload_fails_kills_its_task_and_the_run_goes_on(tmp_path):
+    # The upload fails as it starts and nova-compute restarts at that instant: its task dies
+    # before it reads the failure, which was the dead task's alone (the run crashed on it).
+    path = tmp_path / "restart_at_failed_upload.yaml"
+    path.write_text(
+        "name: restart-at-failed-upload\n"
+        "cloud:\n  images: {cirros: {existing: cirros-0.6.2-x86_64-disk}}\n"
+        '  servers: {web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}}\n'
+        "steps:\n"
+        '  - {name: snap, microversion: "2.45", request: "POST /servers/${servers.web.id}/action",'
+        " body: {createImage: {name: first}}}\n"
+        "  - name: restart\n"
+        "    on: {trace: {kind: state, machine: glance.image.status, new: saving}}\n"
+        "    restart: {host: cmp-1}\n"
+        "expect:\n  invariants: all\n"
+        "choices:\n  chance: {tie_order: false}\n"
+        "  made: [{fault: io.transfer, n: 3, outcome: partway}]\n"
+    )
+    result = run_case(load(path).cases[0])
+    kinds = [e["kind"] for e in result.trace if e["kind"] in ("io.fail", "nova.compute")]
+    assert kinds[:3] == ["io.fail", "nova.compute", "nova.compute"]  # failed, stopped, killed
+    # L6: init_host clears the task state, nothing deletes the queued image
+    assert [c.what for c in result.failures] == ["invariant no_stuck_snapshot_image"]
