@@ -61,6 +61,19 @@ def header_lines(
     return lines
 
 
+def wire_header_dict(response: Any) -> dict[str, str]:
+    """A fakecloud answer's headers as its HTTP server sends them (the gateway's
+    `wire_headers`: a JSON body's ``Content-Type`` added), names lower-cased, repeated lines
+    joined with ", " as ``requests`` joins them: what the real side's record holds."""
+    from fakecloud.transport.gateway import wire_headers
+
+    out: dict[str, str] = {}
+    for name, value in wire_headers(response):
+        key = name.lower()
+        out[key] = f"{out[key]}, {value}" if key in out else value
+    return out
+
+
 def in_process_content_type(name: str, real: dict, value: Any) -> bool:
     """A `header_lines` skip: in-process answers carry no Content-Type unless the service set
     one (the HTTP layer adds it), so only a present one is compared."""

@@ -41,6 +41,7 @@ from fakecloud.cinder import (
     faults,
     list_filters,
     messages_api,
+    migration,
     policy,
     pools,
     services_api,
@@ -605,6 +606,16 @@ class CinderApi(ApiService):
             image_action = _IMAGE_METADATA_ACTIONS.get(next(iter(body)))
             if image_action is not None:
                 return image_action(self, req, body)
+            if migration.ACTION in body:
+                migration.migrate_volume_action(
+                    self.cinder, req.context, req.params["id"], body, req.microversion
+                )
+                return Response(202)
+            if migration.COMPLETION in body:
+                saved = migration.migrate_volume_completion_action(
+                    self.cinder, req.context, req.params["id"], body
+                )
+                return Response(200, {"save_volume_id": saved})
             if "os-volume_upload_image" in body:
                 inner = controllers.volume_upload_image(
                     self.cinder, req.context, req.params["id"], body, req.microversion

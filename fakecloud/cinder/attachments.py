@@ -20,6 +20,7 @@ is allowed, as Cinder does.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fakecloud.cinder import exception, list_query
@@ -145,7 +146,8 @@ class AttachmentAPI(ApiPart):
     def update(
         self, context: Any, attachment: VolumeAttachment, connector: dict[str, Any]
     ) -> VolumeAttachment:
-        """Give a reserved attachment its connector: both become ``attaching``."""
+        """Give a reserved attachment its connector: both become ``attaching``; the answer is
+        the attachment as it was, with its connection info."""
         self._authorize(context, "volume:attachment_update", attachment.project_id)
         volume = self.store.volumes[attachment.volume_id]
         if "error" in volume.status:
@@ -161,8 +163,13 @@ class AttachmentAPI(ApiPart):
                 raise exception.ResourceConflict(
                     reason=f"duplicate connectors detected on volume {volume.id}"
                 )
+        # The API answers its own object, read before the manager's update and saved with the
+        # connection info only (12.0.10-29.0.0 ``API.attachment_update``): the reserved row's
+        # status, mode and times, which Nova keeps in the mapping's connection_info.
+        answer = replace(attachment)
         attachment.connection_info = self._connect(volume, attachment, dict(connector))
-        return attachment
+        answer.connection_info = attachment.connection_info
+        return answer
 
     def _connect(
         self, volume: Volume, attachment: VolumeAttachment, connector: dict[str, Any]

@@ -87,6 +87,12 @@ class VolumeTypeDefaultDeletionError(Invalid):
     message = "The volume type %(volume_type_id)s is a default volume type and cannot be deleted."
 
 
+class InvalidHost(Invalid):
+    """Cinder's ``InvalidHost``: a migration's destination names no available service."""
+
+    message = "Invalid host: %(reason)s"
+
+
 class InvalidVolume(Invalid):
     """Cinder's ``InvalidVolume``."""
 

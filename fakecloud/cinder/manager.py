@@ -35,7 +35,7 @@ import sys
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import backup_manager, compute, exception, messages
+from fakecloud.cinder import backup_manager, compute, exception, messages, migration
 from fakecloud.cinder.capabilities_api import driver_capabilities
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
@@ -271,6 +271,12 @@ class SchedulerManager:
                 "previous_status": previous_status,
             },
         )
+
+    def migrate_volume(
+        self, volume_id: str, backend: str, force_copy: bool, previous_status: str
+    ) -> Generator:
+        """``SchedulerManager.migrate_volume``: see `fakecloud.cinder.migration.schedule`."""
+        yield from migration.schedule(self, volume_id, backend, force_copy, previous_status)
 
 
 class VolumeManager:
@@ -554,6 +560,12 @@ class VolumeManager:
             volume.migration_status = "error"
             raise
         volume.migration_status = "success"
+
+    def migrate_volume(
+        self, volume_id: str, target_backend: str, force_copy: bool, previous_status: str
+    ) -> Generator:
+        """``VolumeManager.migrate_volume``: see `fakecloud.cinder.migration.migrate`."""
+        yield from migration.migrate(self, volume_id, target_backend, force_copy, previous_status)
 
     def copy_volume_to_image(
         self, volume_id: str, image_meta: dict[str, Any], context: Any = None

@@ -69,6 +69,8 @@ RULES = {
     "volume_extension:volume_host_attribute": ADMIN,
     "volume_extension:volume_admin_actions:reset_status": ADMIN,
     "volume_extension:volume_admin_actions:force_delete": ADMIN,
+    "volume_extension:volume_admin_actions:migrate_volume": ADMIN,
+    "volume_extension:volume_admin_actions:migrate_volume_completion": ADMIN,
     "volume_extension:snapshot_admin_actions:reset_status": ADMIN,
     "volume_extension:snapshot_admin_actions:force_delete": ADMIN,
     "snapshot_extension:snapshot_actions:update_snapshot_status": MEMBER,

@@ -80,7 +80,10 @@ _VOLUME_MOVES: dict[str | None, set[str]] = {
         "backing-up",
         "restoring-backup",
         "awaiting-transfer",
+        "maintenance",
     },
+    # a migration with lock_volume: back to the status it had, whatever the outcome.
+    "maintenance": {"available", "in-use"},
     # a transfer deleted (``transfer_destroy``) or accepted (``transfer_accept``)
     "awaiting-transfer": {"available"},
     "reserved": {"attaching", "in-use", "available"},

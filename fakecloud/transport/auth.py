@@ -110,10 +110,9 @@ def unauthorized(kernel: Any, names: Any, request_id: str) -> Response:
     response = Response(
         401,
         {"error": {"code": 401, "title": "Unauthorized", "message": UNAUTHORIZED}},
-        {
-            "Content-Type": "application/json; charset=UTF-8",
-            "WWW-Authenticate": www_authenticate(kernel),
-        },
+        # webob.exc.HTTPUnauthorized(..., charset='UTF-8', content_type='application/json')
+        # with headers: WebOb (1.7.4-1.8.11) adds no charset to application/json.
+        {"Content-Type": "application/json", "WWW-Authenticate": www_authenticate(kernel)},
     )
     for name in names:
         response.headers[name] = request_id

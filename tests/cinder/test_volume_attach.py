@@ -160,7 +160,9 @@ def test_reserve_update_complete_delete(cloud, vid):
     )  # fmt: skip
     assert resp.status == 200
     att = resp.json()["attachment"]
-    assert att["status"] == "attaching"
+    # The API's own object, read before the manager's update (the cinder oracle): reserved,
+    # no mode, no time; the row itself is attaching.
+    assert (att["status"], att["attach_mode"], att["attached_at"]) == ("reserved", "null", "")
     assert att["connection_info"]["driver_volume_type"] == "iscsi"
     assert att["connection_info"]["attachment_id"] == aid
     assert status(cloud, vid) == ("attaching", "attaching")

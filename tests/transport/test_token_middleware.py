@@ -39,6 +39,9 @@ def test_no_token_is_keystonemiddlewares_401(echo):
     assert resp.status_code == 401
     assert resp.json() == UNAUTHORIZED
     assert resp.headers["WWW-Authenticate"] == 'Keystone uri="http://identity.fakecloud.test"'
+    # HTTPUnauthorized(content_type='application/json', charset='UTF-8'): WebOb (1.7.4 to
+    # 1.8.11) puts no charset on a JSON type it is given with its headers.
+    assert resp.headers["Content-Type"] == "application/json"
     assert resp.headers["x-openstack-request-id"].startswith("req-")
     assert echo.trace.filter(kind="identity.token_rejected")[-1]["reason"] == "no token"
     # The service never saw the request.

@@ -596,6 +596,335 @@ CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("delete vid", "DELETE", VID, "3.0", None, "member"),
 ]
 
+MACT = V + "/{mvid}/action"
+_MIG = "os-migrate_volume"
+
+#: os-migrate_volume as each persona, its body checks per microversion, the service and
+#: volume refusals, then a scheduler refusal (a pool that is not there) and a locked migration
+#: of the "mover" volume to its own backend without the pool (the fixture's fake driver
+#: reports no ``location_info``: a host-assisted copy, as fakecloud's).
+MIGRATION_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("migrate member bad body", "POST", ACT, "3.0", {_MIG: {}}, "member"),
+    ("migrate member 3.16", "POST", ACT, "3.16", {_MIG: {"cluster": "c"}}, "member"),
+    ("migrate reader", "POST", ACT, "3.0", {_MIG: {"host": "x"}}, "reader"),
+    ("migrate other project", "POST", ACT, "3.0", {_MIG: {"host": "x"}}, "other"),
+    (
+        "migrate member missing",
+        "POST",
+        V + "/" + MISSING + "/action",
+        "3.0",
+        {_MIG: {"host": "x"}},
+        "member",
+    ),
+    (
+        "migrate admin missing",
+        "POST",
+        V + "/" + MISSING + "/action",
+        "3.0",
+        {_MIG: {"host": "x"}},
+        "admin",
+    ),
+    ("migrate admin no host", "POST", ACT, "3.0", {_MIG: {}}, "admin"),
+    ("migrate admin host null", "POST", ACT, "3.0", {_MIG: {"host": None}}, "admin"),
+    ("migrate admin host int", "POST", ACT, "3.0", {_MIG: {"host": 1}}, "admin"),
+    ("migrate admin not a dict", "POST", ACT, "3.0", {_MIG: "x"}, "admin"),
+    ("migrate admin unknown key", "POST", ACT, "3.0", {_MIG: {"host": "x", "frob": 1}}, "admin"),
+    (
+        "migrate admin bad force",
+        "POST",
+        ACT,
+        "3.0",
+        {_MIG: {"host": "x", "force_host_copy": "frob"}},
+        "admin",
+    ),
+    (
+        "migrate admin bad lock",
+        "POST",
+        ACT,
+        "3.0",
+        {_MIG: {"host": "x", "lock_volume": 2}},
+        "admin",
+    ),
+    ("migrate admin host too long", "POST", ACT, "3.0", {_MIG: {"host": "x" * 256}}, "admin"),
+    ("migrate admin empty host", "POST", ACT, "3.0", {_MIG: {"host": ""}}, "admin"),
+    (
+        "migrate admin cluster 3.15",
+        "POST",
+        ACT,
+        "3.15",
+        {_MIG: {"host": "x", "cluster": "c"}},
+        "admin",
+    ),
+    ("migrate admin none 3.16", "POST", ACT, "3.16", {_MIG: {}}, "admin"),
+    (
+        "migrate admin both 3.16",
+        "POST",
+        ACT,
+        "3.16",
+        {_MIG: {"host": "x", "cluster": "c"}},
+        "admin",
+    ),
+    ("migrate admin cluster 3.16", "POST", ACT, "3.16", {_MIG: {"cluster": "c"}}, "admin"),
+    (
+        "migrate admin host null cluster",
+        "POST",
+        ACT,
+        "3.16",
+        {_MIG: {"host": None, "cluster": "c"}},
+        "admin",
+    ),
+    (
+        "migrate admin empty cluster",
+        "POST",
+        ACT,
+        "3.16",
+        {_MIG: {"host": "x", "cluster": ""}},
+        "admin",
+    ),
+    (
+        "migrate admin unknown host",
+        "POST",
+        ACT,
+        "3.0",
+        {_MIG: {"host": "nohost@nobackend"}},
+        "admin",
+    ),
+    ("migrate admin with snapshots", "POST", ACT, "3.0", {_MIG: {"host": "{vhost}"}}, "admin"),
+    (
+        "migrate admin error volume",
+        "POST",
+        V + "/{evid}/action",
+        "3.0",
+        {_MIG: {"host": "{vhost}"}},
+        "admin",
+    ),
+    ("migrate admin same host", "POST", MACT, "3.0", {_MIG: {"host": "{vfullhost}"}}, "admin"),
+    (
+        "migrate admin no such pool",
+        "POST",
+        MACT,
+        "3.0",
+        {_MIG: {"host": "{vhost}#nopool"}},
+        "admin",
+    ),
+    ("mover after no pool", "GET", V + "/{mvid}", "3.0", None, "admin"),
+    (
+        "migrate admin lock",
+        "POST",
+        MACT,
+        "3.0",
+        {_MIG: {"host": "{vhost}", "lock_volume": True}},
+        "admin",
+    ),
+    ("mover after lock", "GET", V + "/{mvid}", "3.0", None, "admin"),
+    ("mover after lock member", "GET", V + "/{mvid}", "3.0", None, "member"),
+    (
+        "migrate_volume_completion admin",
+        "POST",
+        MACT,
+        "3.0",
+        {"os-migrate_volume_completion": {"new_volume": "{fvid}"}},
+        "admin",
+    ),
+    (
+        "migrate_volume_completion bad",
+        "POST",
+        MACT,
+        "3.0",
+        {"os-migrate_volume_completion": {"new_volume": "x"}},
+        "admin",
+    ),
+    (
+        "migrate_volume_completion missing new",
+        "POST",
+        MACT,
+        "3.0",
+        {"os-migrate_volume_completion": {"new_volume": MISSING}},
+        "admin",
+    ),
+    (
+        "migrate_volume_completion member",
+        "POST",
+        MACT,
+        "3.0",
+        {"os-migrate_volume_completion": {"new_volume": MISSING}},
+        "member",
+    ),
+]
+
+FA = "/v3/{pid}/attachments"
+FS = S + "/{fsid}/action"
+_USS = "os-update_snapshot_status"
+#: What Nova's snapshot flow calls on Cinder, in its order, on the "flow" volume: an attachment
+#: reserved (3.27), given a connector, completed (3.44); a snapshot of the in-use volume with
+#: force; the snapshot's status updates (Nova's assisted snapshots), an admin's reset and force
+#: delete; the attachment deleted; quota usage and limits as each persona.
+FLOW_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    (
+        "flow quota room",
+        "PUT",
+        "/v3/{pid}/os-quota-sets/{pid}",
+        "3.44",
+        {"quota_set": {"gigabytes": 1000, "volumes": 50}},
+        "admin",
+    ),
+    (
+        "flow attachment reserve",
+        "POST",
+        FA,
+        "3.27",
+        {"attachment": {"volume_uuid": "{fvid}", "instance_uuid": SERVER}},
+        "member",
+    ),
+    ("flow volume reserved", "GET", V + "/{fvid}", "3.27", None, "member"),
+    ("flow attachment show reserved", "GET", FA + "/{faid}", "3.27", None, "member"),
+    (
+        "flow attachment update",
+        "PUT",
+        FA + "/{faid}",
+        "3.27",
+        {"attachment": {"connector": CONNECTOR}},
+        "member",
+    ),
+    ("flow volume attaching", "GET", V + "/{fvid}", "3.27", None, "member"),
+    (
+        "flow attachment complete 3.44",
+        "POST",
+        FA + "/{faid}/action",
+        "3.44",
+        {"os-complete": None},
+        "member",
+    ),
+    ("flow attachment show", "GET", FA + "/{faid}", "3.44", None, "member"),
+    ("flow attachments by volume", "GET", FA + "?volume_id={fvid}", "3.44", None, "member"),
+    ("flow volume in-use", "GET", V + "/{fvid}", "3.44", None, "member"),
+    ("flow snapshot no force", "POST", S, "3.44", {"snapshot": {"volume_id": "{fvid}"}}, "member"),
+    (
+        "flow snapshot force",
+        "POST",
+        S,
+        "3.44",
+        {"snapshot": {"volume_id": "{fvid}", "force": True, "name": "nova-snap"}},
+        "member",
+    ),
+    ("flow snapshot show", "GET", S + "/{fsid}", "3.44", None, "member"),
+    ("flow uss available", "POST", FS, "3.44", {_USS: {"status": "available"}}, "member"),
+    ("flow uss bad status", "POST", FS, "3.44", {_USS: {"status": "frob"}}, "member"),
+    ("flow uss no status", "POST", FS, "3.44", {_USS: {"progress": "50%"}}, "member"),
+    (
+        "flow uss bad progress",
+        "POST",
+        FS,
+        "3.44",
+        {_USS: {"status": "error", "progress": 5}},
+        "member",
+    ),
+    ("flow uss reader", "POST", FS, "3.44", {_USS: {"status": "error"}}, "reader"),
+    ("flow uss other", "POST", FS, "3.44", {_USS: {"status": "error"}}, "other"),
+    (
+        "flow snapshot reset member",
+        "POST",
+        FS,
+        "3.44",
+        {"os-reset_status": {"status": "creating"}},
+        "member",
+    ),
+    (
+        "flow snapshot reset bad",
+        "POST",
+        FS,
+        "3.44",
+        {"os-reset_status": {"status": "frob"}},
+        "admin",
+    ),
+    ("flow snapshot reset no status", "POST", FS, "3.44", {"os-reset_status": {}}, "admin"),
+    (
+        "flow snapshot reset creating",
+        "POST",
+        FS,
+        "3.44",
+        {"os-reset_status": {"status": "creating"}},
+        "admin",
+    ),
+    ("flow snapshot creating", "GET", S + "/{fsid}", "3.44", None, "member"),
+    (
+        "flow uss progress",
+        "POST",
+        FS,
+        "3.44",
+        {_USS: {"status": "creating", "progress": "90%"}},
+        "member",
+    ),
+    ("flow snapshot progress", "GET", S + "/{fsid}", "3.44", None, "admin"),
+    (
+        "flow uss done",
+        "POST",
+        FS,
+        "3.44",
+        {_USS: {"status": "available", "progress": "100%"}},
+        "member",
+    ),
+    ("flow snapshot done", "GET", S + "/{fsid}", "3.44", None, "member"),
+    ("flow snapshot force_delete member", "POST", FS, "3.44", {"os-force_delete": {}}, "member"),
+    (
+        "flow snapshot force_delete missing",
+        "POST",
+        S + "/" + MISSING + "/action",
+        "3.44",
+        {"os-force_delete": {}},
+        "admin",
+    ),
+    ("flow snapshot force_delete", "POST", FS, "3.44", {"os-force_delete": {}}, "admin"),
+    ("flow snapshot gone", "GET", S + "/{fsid}", "3.44", None, "member"),
+    ("flow attachment delete", "DELETE", FA + "/{faid}", "3.44", None, "member"),
+    ("flow attachment delete again", "DELETE", FA + "/{faid}", "3.44", None, "member"),
+    ("flow volume detached", "GET", V + "/{fvid}", "3.44", None, "member"),
+    (
+        "flow quota usage admin",
+        "GET",
+        "/v3/{pid}/os-quota-sets/{pid}?usage=true",
+        "3.44",
+        None,
+        "admin",
+    ),
+    (
+        "flow quota usage reader",
+        "GET",
+        "/v3/{pid}/os-quota-sets/{pid}?usage=true",
+        "3.44",
+        None,
+        "reader",
+    ),
+    (
+        "flow quota usage false",
+        "GET",
+        "/v3/{pid}/os-quota-sets/{pid}?usage=false",
+        "3.44",
+        None,
+        "member",
+    ),
+    (
+        "flow quota usage frob",
+        "GET",
+        "/v3/{pid}/os-quota-sets/{pid}?usage=frob",
+        "3.44",
+        None,
+        "member",
+    ),
+    ("flow limits 3.44", "GET", "/v3/{pid}/limits", "3.44", None, "member"),
+    ("flow limits admin", "GET", "/v3/{pid}/limits", "3.44", None, "admin"),
+    ("flow limits reader", "GET", "/v3/{pid}/limits", "3.44", None, "reader"),
+]
+
+#: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
+CAPTURE = {
+    "flow attachment reserve": ("faid", ("attachment", "id")),
+    "flow snapshot force": ("fsid", ("snapshot", "id")),
+}
+
+_FIRST_DELETE = next(i for i, case in enumerate(CASES) if case[0] == "delete cascade 3.0")
+CASES[_FIRST_DELETE:_FIRST_DELETE] = MIGRATION_CASES + FLOW_CASES
+
 #: Send(method, path, microversion, body, user) -> (status, json or None, headers lower-cased)
 Send = Callable[[str, str, "str | None", Any, str], "tuple[int, Any, dict[str, str]]"]
 
@@ -667,16 +996,31 @@ def setup(send: Send, settle: Callable[[], None], pid: str) -> dict[str, str]:
     )
     assert st == 200, (st, j)
     ids["tid"] = j["volume_type"]["id"]
+    ids["mvid"] = _volume(send, settle, ids, "mover")
+    ids["fvid"] = _volume(send, settle, ids, "flow")
+    st, j, _h = send("GET", _fill(V + "/{mvid}", ids), "3.0", None, "admin")
+    assert st == 200, (st, j)
+    ids["vfullhost"] = j["volume"]["os-vol-host-attr:host"]
+    ids["vhost"] = ids["vfullhost"].split("#")[0]
     settle()
     return ids
 
 
-def play(send: Send, settle: Callable[[], None], pid: str) -> list[dict[str, Any]]:
-    """Run the setup, then every case in order; one result dict per case."""
+def play(
+    send: Send, settle: Callable[[], None], pid: str, out: list | None = None
+) -> list[dict[str, Any]]:
+    """Run the setup, then every case in order; one result dict per case, appended to `out`
+    (a new list if None) as each answer comes, so a run cut short keeps what it had."""
     ids = setup(send, settle, pid)
-    out = []
+    out = [] if out is None else out
     for name, method, path, mv, body, user in CASES:
         status, j, headers = send(method, _fill(path, ids), mv, _encode(body, ids), user)
         out.append({"name": name, "status": status, "json": j, "headers": headers, "ids": ids})
+        if name in CAPTURE and isinstance(j, dict):
+            key, keys = CAPTURE[name]
+            for step in keys:
+                j = j.get(step) if isinstance(j, dict) else None
+            if isinstance(j, str):
+                ids = {**ids, key: j}
         settle()
     return out

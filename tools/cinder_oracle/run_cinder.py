@@ -7,9 +7,17 @@ Two fixture settings are put back to a deployment's: the API pipeline authentica
 ``keystonecontext`` (the ``X-User-Id``/``X-Project-Id``/``X-Roles`` headers keystonemiddleware
 would set) instead of ``noauth`` (which makes every caller an admin), and the policy file is an
 empty one, so Cinder's default policies apply (the unit tests' policy.yaml loosens them).
+
+A run always ends with a result file: each request has a timeout (a request that gets no
+answer is recorded with status 0 and the error), the whole test has oslotest's
+``OS_TEST_TIMEOUT``, and the answers so far are written however the run ends. The one hang
+seen (session 22) came with eventlet's warning that urllib3 was imported before its monkey
+patching (LP #1808951): ``requests`` is imported after Cinder's functional package, which
+patches, so the client's sockets and locks are green like the server's.
 """
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -19,9 +27,10 @@ import unittest
 from pathlib import Path
 
 # isort: off
-import requests
-import cinder
+# The functional package monkey-patches on import: before requests (urllib3), as eventlet asks.
 from cinder.tests.functional import functional_helpers
+import cinder
+import requests
 from oslo_config import cfg
 
 # isort: on
@@ -38,6 +47,10 @@ ROLES = {
     "reader": ("reader", PID, "reader"),
     "other": ("otheruser", OTHER, "reader,member"),
 }
+#: Seconds to connect and to wait for an answer (an RPC call inside Cinder gives up after 60).
+REQUEST_TIMEOUT = (5, 90)
+# oslotest's whole-test timeout (fixtures.Timeout, gentle: an exception in the test).
+os.environ.setdefault("OS_TEST_TIMEOUT", "1200")
 TMP = Path(tempfile.mkdtemp(prefix="cinder-oracle-"))
 SITE = Path(cinder.__file__).parent.parent
 ETC = Path(sys.prefix) / "etc" / "cinder"
@@ -59,6 +72,10 @@ class Oracle(functional_helpers._FunctionalTestBase):
 
         cfg.CONF.api_paste_config = str(TMP / "api-paste.ini")
         cfg.CONF.set_override("auth_strategy", "noauth")
+        # The fixture's services report no state while the cases run: after service_down_time
+        # (60 s; a run on a busy machine takes longer) the scheduler and the migration's
+        # service lookup take the volume service for down, and snapshots fail to schedule.
+        cfg.CONF.set_override("service_down_time", 24 * 3600)
 
         self.osapi = service.WSGIService("osapi_volume")
         self.osapi.start()
@@ -66,6 +83,10 @@ class Oracle(functional_helpers._FunctionalTestBase):
 
     def test_run(self):
         host = self.auth_url.split("/")[2]
+        if os.environ.get("ORACLE_LOG"):  # Cinder's warnings and errors (the test hides them)
+            handler = logging.FileHandler(os.environ["ORACLE_LOG"])
+            handler.setLevel(logging.WARNING)
+            logging.getLogger().addHandler(handler)
 
         def send(method, path, mv, body, user):
             u, proj, roles = ROLES[user]
@@ -77,7 +98,12 @@ class Oracle(functional_helpers._FunctionalTestBase):
             }
             if mv is not None:
                 h["OpenStack-API-Version"] = f"volume {mv}"
-            r = requests.request(method, "http://" + host + path, data=body, headers=h)
+            try:
+                r = requests.request(
+                    method, "http://" + host + path, data=body, headers=h, timeout=REQUEST_TIMEOUT
+                )
+            except requests.RequestException as e:
+                return 0, {"_error": f"{type(e).__name__}: {e}"[:300]}, {}
             try:
                 j = r.json() if r.content else None
             except ValueError:
@@ -85,18 +111,26 @@ class Oracle(functional_helpers._FunctionalTestBase):
             return r.status_code, j, {k.lower(): v for k, v in r.headers.items()}
 
         def settle():
-            """Wait until no volume or snapshot is in a transient state."""
+            """Wait until no volume, migration or snapshot is in a transient state."""
             for _ in range(100):
-                _s, vols, _h = send("GET", f"/v3/{PID}/volumes/detail", "3.0", None, "admin")
-                _s, snaps, _h = send("GET", f"/v3/{PID}/snapshots/detail", "3.0", None, "admin")
+                s1, vols, _h = send("GET", f"/v3/{PID}/volumes/detail", "3.0", None, "admin")
+                s2, snaps, _h = send("GET", f"/v3/{PID}/snapshots/detail", "3.0", None, "admin")
+                if (s1, s2) != (200, 200):  # no answer: the next case shows it
+                    return
+                # (a migration runs on after an admin's 202: starting, migrating, completing)
                 states = [v["status"] for v in vols["volumes"]]
+                states += [v.get("migration_status") or "" for v in vols["volumes"]]
                 states += [s["status"] for s in snaps["snapshots"]]
                 if not any(s.endswith("ing") for s in states):
                     return
                 time.sleep(0.05)
 
-        out = cases.play(send, settle, PID)
-        Path(OUT).write_text(json.dumps(out, indent=1, default=str))
+        out: list = []
+        try:
+            cases.play(send, settle, PID, out)
+        finally:
+            Path(OUT).write_text(json.dumps(out, indent=1, default=str))
+            print("answers", len(out), "of", len(cases.CASES))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ from pathlib import Path
 from fakecloud import Cloud
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cases  # noqa: E402
+from oracle_compare import wire_header_dict  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "fc-cinder.json"
 # The admin works in the member's project, as run_cinder.py's does (the project in a URL
@@ -39,8 +41,7 @@ def send(method, path, mv, body, user):
         j = r.json() if r.body else None
     except Exception:
         j = {"_text": r.body[:300].decode(errors="replace")}
-    hdrs = {k.lower(): ", ".join(v) if not isinstance(v, str) else v for k, v in r.headers.items()}
-    return r.status, j, hdrs
+    return r.status, j, wire_header_dict(r)
 
 
 pid = cloud.keystone.token_for("demo").project.id

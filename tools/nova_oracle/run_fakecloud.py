@@ -11,7 +11,9 @@ from pathlib import Path
 from tests.nova.conftest import NovaEnv
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cases  # noqa: E402
+from oracle_compare import wire_header_dict  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "fc-results.json"
 USERS = {"member": "demo", "admin": "admin", "reader": "demo-reader", "other": "alt"}
@@ -71,10 +73,7 @@ for name, method, path, headers, body, user in cases.CASES:
             "name": name,
             "status": r.status,
             "json": j,
-            "headers": {
-                k.lower(): ", ".join(v) if not isinstance(v, str) else v
-                for k, v in r.headers.items()
-            },
+            "headers": wire_header_dict(r),
             "ids": ids,
         }
     )
