@@ -623,13 +623,16 @@ class ImageDataApi:
             g.config.web_link, gbit_per_s(g.config.web_link_gbit_per_s)
         )
         cap = g.config.image_size_cap
-        t = k.io.transfer(
-            min(data.size, cap + 1),
-            [link, g.store.staging],
-            label="glance.web_download",
-            image_id=image.id,
-        )
-        yield t.done
+        try:
+            t = k.io.transfer(
+                min(data.size, cap + 1),
+                [link, g.store.staging],
+                label="glance.web_download",
+                image_id=image.id,
+            )
+            yield t.done
+        except Exception as exc:  # the connection lost mid-way: urllib's error all the same
+            raise WebDownloadFailed(str(exc)) from exc
         if data.size > cap:
             raise WebDownloadFailed("The provided image is too large.")
         return data

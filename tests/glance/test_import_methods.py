@@ -159,6 +159,21 @@ def test_a_download_past_the_size_cap_fails_once_the_cap_is_read():
     assert finish["duration_s"] == pytest.approx((10 * MiB + 1) / 125e6)
 
 
+def test_a_download_failing_mid_way_fails_the_task_as_an_unreachable_url_does():
+    w = _world()
+    w.cloud.faults.add(
+        "io.transfer", error=RuntimeError("reset"), match={"label": "glance.web_download"}
+    )
+    image = w.create()
+    _import(w, image["id"], "web-download", uri=URL)
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "queued"
+    (fail,) = w.cloud.trace.filter(kind="glance.import.fail", subject=image["id"])
+    assert fail["error"] == "reset"
+    task = w.call("GET", f"/v2/images/{image['id']}/tasks").json()["tasks"][0]
+    assert task["message"] == "Task failed due to Internal Error"
+
+
 @pytest.mark.parametrize("profile, status", [("seed", "importing"), ("nova-19.0.0", "queued")])
 def test_a_failed_web_download_reverts_to_queued_from_glance_18(profile, status):
     """``_WebDownload.revert`` sets ``queued`` from 18.0.0 (94d3a0a14); 16.0.1-17.x log only."""
