@@ -383,3 +383,113 @@ add("add-sg-unknown", b({"addSecurityGroup": {"name": "nope"}}), path=R)
 add("remove-sg-blank", b({"removeSecurityGroup": {"name": " "}}), path=R)
 add("add-sg-string", b({"addSecurityGroup": "default"}), path=R)
 add("add-sg-other", b({"addSecurityGroup": {"name": "default"}}), path=R, user="other")
+# Session 23: the legacy v2 compatible pipeline validates with the schemas of min_version None
+# or 2.0 (create_v20's names with spaces...), unknown keys stripped (beside patternProperties:
+# refused, unless every key is unknown: 33.0.0 on). Each body passes there and fails later, or
+# fails in words 2.1 does not use; V2 (with the project) and /v2 (without: the admin's, whose
+# project is not {pid} here) both.
+V2 = "/v2/{pid}/servers"
+V2E = V2 + "/{esid}"
+
+
+def v2srv(**kw):
+    body = {"name": "x", "flavorRef": "999", "imageRef": ""}
+    body.update(kw)
+    return b({"server": {k: v for k, v in body.items() if v is not None}})
+
+
+add("v2-ci-extra", ci(name="s", foo=1), path=V2 + "/{sid}/action")
+add("v2-ci-lead-space", ci(name=" s"), path=V2 + "/{sid}/action")
+add("v2-ci-meta-mixed", ci(name="s", metadata={"a": "b", "k/x": "v"}), path=V2 + "/{sid}/action")
+add("v2-create-spaces", v2srv(name=" x "), path=V2)
+add("v2-create-extra", v2srv(foo=1), path=V2)
+add("v2-create-description", v2srv(description="d"), path=V2)
+add("v2-create-networks-none", v2srv(networks="none"), path=V2)
+add(
+    "v2-create-user-data-null",
+    b({"server": {"name": "x", "flavorRef": "1", "user_data": None}}),
+    path=V2,
+)
+add("v2-create-az-spaces", v2srv(availability_zone=" nova "), path=V2)
+add("v2-create-key-spaces", v2srv(key_name=" k "), path=V2)
+add("v2-create-sg-spaces", v2srv(security_groups=[{"name": " g ", "foo": 1}]), path=V2)
+add("v2-create-blank-name", v2srv(name="   "), path=V2)
+add("v2-create-nopid", v2srv(name=" x ", foo=1), path="/v2/servers")
+add("v2-create-server-unknown", b({"server": {"foo": 1}}), path=V2)
+add("v2-rebuild-spaces", b({"rebuild": {"name": " r ", "imageRef": "nope"}}), path=V2E + "/action")
+add(
+    "v2-rebuild-extra", b({"rebuild": {"imageRef": NO_SUCH_SERVER, "foo": 1}}), path=V2E + "/action"
+)
+add("v2-update-extra", b({"server": {"description": "d", "foo": 1}}), method="PUT", path=V2E)
+add("v2-update-unknown-only", b({"server": {"foo": 1}}), method="PUT", path=V2E)
+add(
+    "v2-meta-extra-top", b({"metadata": {"a": "b"}, "foo": 1}), method="PUT", path=V2E + "/metadata"
+)
+add("v2-meta-mixed", b({"metadata": {"a": "b", "k/x": "v"}}), method="POST", path=V2E + "/metadata")
+add("v2-meta-all-bad", b({"metadata": {"k/x": "v"}}), method="POST", path=V2E + "/metadata")
+add("v2-meta-item-extra", b({"meta": {"a": "b"}, "foo": 1}), method="PUT", path=V2E + "/metadata/a")
+add(
+    "v2-attach-extra",
+    b({"volumeAttachment": {"volumeId": NO_SUCH_SERVER, "foo": 1}}),
+    path=V2 + "/{lsid}/os-volume_attachments",
+)
+add(
+    "v2-keypair-spaces",
+    b({"keypair": {"name": " k ", "public_key": "x", "type": "ssh"}}),
+    path="/v2/{pid}/os-keypairs",
+)
+add(
+    "v2-backup-spaces",
+    b({"createBackup": {"name": " b ", "backup_type": "daily", "rotation": "x", "foo": 1}}),
+    path=V2E + "/action",
+)
+add("v2-resize-extra", b({"resize": {"flavorRef": "999", "foo": 1}}), path=V2E + "/action")
+add(
+    "v2-reboot-extra",
+    b({"reboot": {"type": "HARD", "foo": 1}}),
+    path="/v2/{pid}/servers/{lsid}/action",
+)
+add("v2-rescue-extra", b({"rescue": {"foo": 1}}), path="/v2/{pid}/servers/{rsid}/action")
+add(
+    "v2-password-extra",
+    b({"changePassword": {"adminPass": "x", "foo": 1}}),
+    path="/v2/{pid}/servers/{lsid}/action",
+)
+add("v2-console-extra", b({"os-getConsoleOutput": {"length": "x", "foo": 1}}), path=V2E + "/action")
+add("v2-lock-reason", b({"lock": {"locked_reason": 5}}), path="/v2/{pid}/servers/{lsid}/action")
+add(
+    "v2-group-extra",
+    b({"server_group": {"name": " g ", "policies": ["nope"], "foo": 1}}),
+    path="/v2/{pid}/os-server-groups",
+)
+add(
+    "v2-aggregate-spaces",
+    b({"aggregate": {"name": "  ", "availability_zone": " z:z "}}),
+    path="/v2/os-aggregates",
+    user="admin",
+)
+add(
+    "aggregate-update-spaces",
+    b({"aggregate": {"name": " x:"}}),
+    method="PUT",
+    path="/v2.1/os-aggregates/1",
+    user="admin",
+)
+add(
+    "v2-flavor-spaces",
+    b({"flavor": {"name": " f ", "ram": 0, "vcpus": 1, "disk": 1, "foo": 1}}),
+    path="/v2/flavors",
+    user="admin",
+)
+add(
+    "v2-tags-extra",
+    b({"tags": ["a"], "foo": 1}),
+    method="PUT",
+    path=V2E + "/tags",
+)
+add(
+    "v2-evacuate-extra",
+    b({"evacuate": {"foo": 1}}),
+    path="/v2/servers/{esid}/action",
+    user="admin",
+)

@@ -50,24 +50,27 @@ NO_RENAME_WITH_SERVERS_SINCE = (18, 2, 0)
 NO_MOVE_WITH_SERVERS_SINCE = (29, 0, 2)
 
 _ZONE = {"oneOf": [schemas.az_name, {"type": "null"}]}
+_SPACED_ZONE = {"oneOf": [schemas.az_name_with_leading_trailing_spaces, {"type": "null"}]}
 
 
 def _body(action: str, props: dict[str, Any], **extra: Any) -> schemas.SchemaValidator:
     inner = {"type": "object", "properties": props, "additionalProperties": False, **extra}
-    return schemas.SchemaValidator(
-        {
-            "type": "object",
-            "properties": {action: inner},
-            "required": [action],
-            "additionalProperties": False,
-        }
-    )
+    schema = {
+        "type": "object",
+        "properties": {action: inner},
+        "required": [action],
+        "additionalProperties": False,
+    }
+    # ``create_v20``/``update_v20`` on ``/v2/``: names and zones with leading/trailing spaces
+    v20 = schemas.spaced_names(schema, action, "name", availability_zone=_SPACED_ZONE)
+    return schemas.SchemaValidator(schema, v20=v20 if action == "aggregate" else None)
 
 
 _CREATE = _body("aggregate", {"name": schemas.name, "availability_zone": _ZONE}, required=["name"])
+#: ``update``: its name may have leading and trailing spaces at every microversion.
 _UPDATE = _body(
     "aggregate",
-    {"name": schemas.name, "availability_zone": _ZONE},
+    {"name": schemas.name_with_leading_trailing_spaces, "availability_zone": _ZONE},
     anyOf=[{"required": ["name"]}, {"required": ["availability_zone"]}],
 )
 _ADD_HOST = _body("add_host", {"host": HOST}, required=["host"])
@@ -187,7 +190,7 @@ class AggregateController:
     def create(self, req: Request) -> Response:
         """``POST /os-aggregates``: 200 with the new aggregate (no hosts, no metadata)."""
         body = self.service.body(req)
-        _CREATE.validate(body)
+        _CREATE.validate(body, req)
         self._authorize(req, AGGREGATES % "create")
         entity = body["aggregate"]
         name = entity["name"].strip()
@@ -206,7 +209,7 @@ class AggregateController:
     def update(self, req: Request) -> Response:
         """``PUT /os-aggregates/{id}``: the name (saved first), then the zone."""
         body = self.service.body(req)
-        _UPDATE.validate(body)
+        _UPDATE.validate(body, req)
         self._authorize(req, AGGREGATES % "update")
         values = dict(body["aggregate"])
         row = self._get(req)
@@ -251,7 +254,7 @@ class AggregateController:
         raise HttpError(400, f"There is no such action: {name}")
 
     def _add_host(self, req: Request, body: Any) -> Response:
-        _ADD_HOST.validate(body)
+        _ADD_HOST.validate(body, req)
         host = body["add_host"]["host"]
         self._authorize(req, AGGREGATES % "add_host")
         self._check_id(req)
@@ -269,7 +272,7 @@ class AggregateController:
         return Response(200, {"aggregate": self.view(req, row)})
 
     def _remove_host(self, req: Request, body: Any) -> Response:
-        _REMOVE_HOST.validate(body)
+        _REMOVE_HOST.validate(body, req)
         host = body["remove_host"]["host"]
         self._authorize(req, AGGREGATES % "remove_host")
         gone = f"Cannot remove host {host} in aggregate {req.params['id']}"
@@ -297,7 +300,7 @@ class AggregateController:
         return Response(200, {"aggregate": self.view(req, row)})
 
     def _set_metadata(self, req: Request, body: Any) -> Response:
-        _SET_METADATA.validate(body)
+        _SET_METADATA.validate(body, req)
         self._authorize(req, AGGREGATES % "set_metadata")
         row = self._get(req)
         metadata = body["set_metadata"]["metadata"]
@@ -312,7 +315,7 @@ class AggregateController:
         if req.microversion < IMAGES:
             raise HttpError(404, "The resource could not be found.")
         body = self.service.body(req)
-        _IMAGES.validate(body)
+        _IMAGES.validate(body, req)
         self._authorize(req, AGGREGATE_IMAGES)
         self._check_id(req)
         ids = [entry["id"] for entry in body["cache"]]

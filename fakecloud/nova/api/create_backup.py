@@ -31,25 +31,28 @@ MAX_IMAGE_META_PROXY_API_VERSION = Version(2, 38)
 #: From 2.45 the answer is ``{"image_id"}`` instead of a ``Location`` header.
 BACKUP_BODY_VERSION = Version(2, 45)
 
+_CREATE_BACKUP = {
+    "type": "object",
+    "properties": {
+        "createBackup": {
+            "type": "object",
+            "properties": {
+                "name": schemas.name,
+                "backup_type": {"type": "string"},
+                "rotation": schemas.non_negative_integer,
+                "metadata": schemas.metadata,
+            },
+            "required": ["name", "backup_type", "rotation"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["createBackup"],
+    "additionalProperties": False,
+}
+#: ``create_backup`` (``create_backup_v20`` on ``/v2/``: the name may have leading and
+#: trailing spaces).
 CREATE_BACKUP_SCHEMA = schemas.SchemaValidator(
-    {
-        "type": "object",
-        "properties": {
-            "createBackup": {
-                "type": "object",
-                "properties": {
-                    "name": schemas.name,
-                    "backup_type": {"type": "string"},
-                    "rotation": schemas.non_negative_integer,
-                    "metadata": schemas.metadata,
-                },
-                "required": ["name", "backup_type", "rotation"],
-                "additionalProperties": False,
-            }
-        },
-        "required": ["createBackup"],
-        "additionalProperties": False,
-    }
+    _CREATE_BACKUP, v20=schemas.spaced_names(_CREATE_BACKUP, "createBackup", "name")
 )
 
 
@@ -64,7 +67,7 @@ class CreateBackupController:
         self, req: Request, server_id: str, body: Any
     ) -> Generator[Any, Any, Response]:
         """``_create_backup``: validate, look up, authorize, back up; 202."""
-        CREATE_BACKUP_SCHEMA.validate(body)
+        CREATE_BACKUP_SCHEMA.validate(body, req)
         sw = self.nova.kernel.switches
         ctx = req.context
         entity = body["createBackup"]

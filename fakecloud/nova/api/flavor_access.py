@@ -98,7 +98,7 @@ class FlavorAccessController:
         raise HttpError(400, f"There is no such action: {name}")
 
     def _add(self, req: Request, body: Any) -> Response:
-        _ADD.validate(body)
+        _ADD.validate(body, req)
         self.nova.policy.authorize(req.context, FLAVOR_ACCESS_ACTION % "add_tenant_access", {})
         tenant = body["addTenantAccess"]["tenant"]
         identity.verify_project_id(self.nova.kernel, req.context, tenant)
@@ -114,7 +114,7 @@ class FlavorAccessController:
         return Response(200, _marshall(flavor.flavorid, found))
 
     def _remove(self, req: Request, body: Any) -> Response:
-        _REMOVE.validate(body)
+        _REMOVE.validate(body, req)
         self.nova.policy.authorize(req.context, FLAVOR_ACCESS_ACTION % "remove_tenant_access", {})
         tenant = body["removeTenantAccess"]["tenant"]
         try:

@@ -105,15 +105,15 @@ def _description() -> dict[str, Any]:
 
 @cache
 def create_validator(bucket: str) -> schemas.SchemaValidator:
-    """``create`` (2.1-2.54), ``create_v2_55`` (+ ``description``), ``create_v2102`` (no
-    ``rxtx_factor``)."""
+    """``create`` (2.1-2.54; ``create_v20`` on ``/v2/``: a name with leading and trailing
+    spaces), ``create_v2_55`` (+ ``description``), ``create_v2102`` (no ``rxtx_factor``)."""
     schema = copy.deepcopy(_CREATE)
     props = schema["properties"]["flavor"]["properties"]
     if bucket != "2.1":
         props["description"] = _description()
     if bucket == "2.102":
         del props["rxtx_factor"]
-    return schemas.SchemaValidator(schema)
+    return schemas.SchemaValidator(schema, v20=schemas.spaced_names(schema, "flavor", "name"))
 
 
 @cache
@@ -181,7 +181,7 @@ class FlavorManageController:
         version = req.microversion
         body = self.service.body(req)
         bucket = "2.102" if version >= "2.102" else "2.55" if version >= "2.55" else "2.1"
-        create_validator(bucket).validate(body)
+        create_validator(bucket).validate(body, req)
         _draft4_rxtx_minimum(self.nova.kernel.switches.release.major, body)
         self._authorize(req, "create")
         vals = body["flavor"]
@@ -212,7 +212,7 @@ class FlavorManageController:
         if req.microversion < DESCRIPTION_VERSION:
             raise HttpError(404, "The resource could not be found.")
         body = self.service.body(req)
-        update_validator().validate(body)
+        update_validator().validate(body, req)
         ctx = req.context
         self.nova.policy.authorize(ctx, FLAVOR_MANAGE % "update", {})
         try:

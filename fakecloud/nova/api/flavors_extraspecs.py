@@ -93,7 +93,7 @@ class FlavorExtraSpecsController:
     def create(self, req: Request) -> Response:
         """``POST /flavors/{flavor_id}/os-extra_specs``: merge ``{"extra_specs": {...}}``."""
         body = _json(req)
-        CREATE.validate(body)
+        CREATE.validate(body, req)
         self.nova.policy.authorize(req.context, FLAVOR_EXTRA_SPECS % "create", {})
         specs = body["extra_specs"]
         _check_extra_specs_value(req, specs)
@@ -103,7 +103,7 @@ class FlavorExtraSpecsController:
     def update(self, req: Request) -> Response:
         """``PUT /flavors/{flavor_id}/os-extra_specs/{key}``: one ``{key: value}``."""
         body = _json(req)
-        UPDATE.validate(body)
+        UPDATE.validate(body, req)
         self.nova.policy.authorize(req.context, FLAVOR_EXTRA_SPECS % "update", {})
         _check_extra_specs_value(req, body)
         if req.params["key"] not in body:

@@ -100,7 +100,7 @@ class ImageMetadataController:
         """``POST /images/{image_id}/metadata``: merge; answers every property."""
         self._check_version(req)
         body = self.service.body(req)
-        CREATE.validate(body)
+        CREATE.validate(body, req)
         image = yield from self._get_image(req)
         image["properties"].update(body["metadata"])
         image = yield from self._save(req, image)
@@ -110,7 +110,7 @@ class ImageMetadataController:
         """``PUT /images/{image_id}/metadata/{key}``: one ``{"meta": {key: value}}``."""
         self._check_version(req)
         body = self.service.body(req)
-        UPDATE.validate(body)
+        UPDATE.validate(body, req)
         meta = body["meta"]
         key = req.params["key"]
         if key not in meta:
@@ -124,7 +124,7 @@ class ImageMetadataController:
         """``PUT /images/{image_id}/metadata``: replace every property."""
         self._check_version(req)
         body = self.service.body(req)
-        UPDATE_ALL.validate(body)
+        UPDATE_ALL.validate(body, req)
         image = yield from self._get_image(req)
         metadata = body["metadata"]
         self.servers.check_img_metadata_properties_quota(req.context, metadata)

@@ -155,7 +155,7 @@ class InstanceSnapshotsController:
     def create(self, req: Request) -> Response:
         """``POST /servers/{server_id}/snapshots``: 202, ``creating``, and current at once."""
         body = self.service.body(req)
-        _validator("create").validate(body)
+        _validator("create").validate(body, req)
         instance = self._server(req, "create")
         entity = body["snapshot"]
         try:
@@ -181,7 +181,7 @@ class InstanceSnapshotsController:
     def revert(self, req: Request) -> Generator[Any, Any, Response]:
         """``POST /servers/{server_id}/snapshots/{snapshot_id}/revert``: the stopped server's
         disks are the snapshot's again, and it is current; 202 once the host has done it."""
-        _validator("revert").validate(self.service.body(req))
+        _validator("revert").validate(self.service.body(req), req)
         instance = self._server(req, "revert")
         snap = self._snapshot(instance, req.params["snapshot_id"])
         try:

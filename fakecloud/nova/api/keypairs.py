@@ -61,7 +61,12 @@ def _create_schema(bucket: str) -> dict[str, Any]:
     }
 
 
-_CREATE = {b: schemas.SchemaValidator(_create_schema(b)) for b in ("2.1", "2.2", "2.10", "2.92")}
+_CREATE = {
+    b: schemas.SchemaValidator(
+        _create_schema(b), v20=schemas.spaced_names(_create_schema(b), "keypair", "name")
+    )
+    for b in ("2.1", "2.2", "2.10", "2.92")
+}
 _QUERIES = {
     "2.1": schemas.query_validator(True),
     "2.10": schemas.query_validator(True, user_id="string"),
@@ -177,7 +182,7 @@ class KeypairsController:
         """``POST /os-keypairs``: import ``public_key``; 200 (201 from 2.2)."""
         version = req.microversion
         body = self.service.body(req)
-        _CREATE[_bucket(version, ("2.1", "2.2", "2.10", "2.92"))].validate(body)
+        _CREATE[_bucket(version, ("2.1", "2.2", "2.10", "2.92"))].validate(body, req)
         params = body["keypair"]
         name = params["name"].strip()
         key_type = params.get("type", "ssh")

@@ -291,7 +291,7 @@ class ServerMigrationsController:
         if name != "force_complete":
             raise HttpError(400, f"There is no such action: {name}")
         if req.microversion >= FORCE_COMPLETE:  # else the version's 404 below
-            schemas.validator("force_complete").validate(body)
+            schemas.validator("force_complete").validate(body, req)
         instance = self._instance(req, "force_complete", FORCE_COMPLETE)
         ident = req.params["migration_id"]
         try:

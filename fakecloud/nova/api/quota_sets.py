@@ -130,7 +130,7 @@ class QuotaSetsController:
         body = NovaApiService.body(req)
         filtered = self._filtered(req)
         networks = not filtered and self.nova.kernel.switches.series.nova < NETWORKS_QUOTA_UNTIL
-        _update_validator(filtered, networks).validate(body)
+        _update_validator(filtered, networks).validate(body, req)
         self._check_query(req)
         project_id = self._authorize(req, "update")
         self._refuse_user(req)

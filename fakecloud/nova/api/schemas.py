@@ -10,6 +10,13 @@ The ``name`` format is ``valid_name_regex`` computed directly rather than throug
 regex Nova builds: printable characters only (not ``C*``, not ``Z*`` except ``Zs``), code
 points below U+FFFF, no leading or trailing non-printable or ``Zs``; like Python's ``$``, one
 trailing newline is tolerated.
+
+Nova's legacy v2 compatible pipeline (``/v2/...``; `fakecloud.api.http.Request.legacy_v2`)
+validates with the schema of ``min_version`` None or ``'2.0'`` (``_schema_validation_helper``,
+17.0.0-34.0.0): a `SchemaValidator` names it with ``v20`` where Nova keeps a ``_v20`` copy
+(names with leading and trailing spaces). There ``additionalProperties: false`` is relaxed
+(``_soft_validate_additional_properties``): unknown keys are stripped from the body, not
+refused, except beside ``patternProperties`` (metadata), where they are refused in other words.
 """
 
 from __future__ import annotations
@@ -78,6 +85,36 @@ def _validate_az_name(instance: Any) -> bool:
     raise exception.InvalidName(reason=AZ_NAME_REASON)
 
 
+SPACED_NAME_REASON = "printable characters with at least one non space character"
+SPACED_AZ_NAME_REASON = "printable characters except :, with at least one non space character"
+
+
+def valid_name_with_spaces(value: str) -> bool:
+    """``valid_name_leading_trailing_spaces_regex``: printable characters below U+FFFF, at least
+    one of them not a space (``Zs``); one trailing newline tolerated, as by ``$``."""
+    if value.endswith("\n"):
+        value = value[:-1]
+    if value.isascii() and value.isprintable():
+        return value.strip(" ") != ""
+    return all(ord(c) < 0xFFFF and _printable(c) for c in value) and any(
+        unicodedata.category(c) != "Zs" for c in value
+    )
+
+
+@_FORMAT_CHECKER.checks("name_with_leading_trailing_spaces", raises=exception.InvalidName)
+def _validate_name_with_spaces(instance: Any) -> bool:
+    if isinstance(instance, str) and valid_name_with_spaces(instance):
+        return True
+    raise exception.InvalidName(reason=SPACED_NAME_REASON)
+
+
+@_FORMAT_CHECKER.checks("az_name_with_leading_trailing_spaces", raises=exception.InvalidName)
+def _validate_az_name_with_spaces(instance: Any) -> bool:
+    if isinstance(instance, str) and ":" not in instance and valid_name_with_spaces(instance):
+        return True
+    raise exception.InvalidName(reason=SPACED_AZ_NAME_REASON)
+
+
 @_FORMAT_CHECKER.checks("regex")
 def _validate_regex(instance: Any) -> bool:
     """``_validate_regex_format``: a non-empty pattern Python's ``re`` compiles."""
@@ -138,22 +175,89 @@ _BASE = jsonschema.Draft202012Validator
 _NovaValidator = jsonschema.validators.extend(_BASE, number_string_bounds(_BASE))
 
 
+#: `Request.legacy_v2` values: how ``_soft_validate_additional_properties`` treats unknown keys.
+#: Up to 32.x every unknown key is stripped; from 33.0.0 (9fd431315c, a ``oneOf`` workaround)
+#: an object whose keys are all unknown is left whole.
+SOFT_STRIP, SOFT_KEEP_ALL_UNKNOWN = 1, 2
+SOFT_KEEP_ALL_UNKNOWN_SINCE = 33
+
+
+def _soft_additional_properties(keep_all_unknown: bool) -> Callable[..., Any]:
+    """``_soft_validate_additional_properties`` (``validators.py``) as `keep_all_unknown`
+    says: unknown keys stripped in place, or beside ``patternProperties`` refused."""
+
+    def soft(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object") or (
+            value is True if keep_all_unknown else value
+        ):
+            return
+        properties = schema.get("properties", {})
+        patterns = "|".join(schema.get("patternProperties", {}))
+        extra = [
+            key
+            for key in instance
+            if key not in properties and not (patterns and re.search(patterns, key))
+        ]
+        if not extra or (keep_all_unknown and len(extra) == len(instance)):
+            return
+        if patterns:
+            # Nova joins a set (its order is the hash seed's); fakecloud keeps the body's.
+            verb = "was" if len(extra) == 1 else "were"
+            unexpected = ", ".join(repr(key) for key in extra)
+            yield jsonschema_exc.ValidationError(
+                f"Additional properties are not allowed ({unexpected} {verb} unexpected)"
+            )
+        else:
+            for key in extra:
+                del instance[key]
+
+    return soft
+
+
+_RELAXED = {
+    mode: jsonschema.validators.extend(
+        _NovaValidator,
+        {"additionalProperties": _soft_additional_properties(mode == SOFT_KEEP_ALL_UNKNOWN)},
+    )
+    for mode in (SOFT_STRIP, SOFT_KEEP_ALL_UNKNOWN)
+}
+
+
 class SchemaValidator:
     """One compiled schema that raises Nova's `ValidationError` with Nova's message."""
 
-    def __init__(self, schema: dict[str, Any], quick: Callable[[Any], bool] | None = None):
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        quick: Callable[[Any], bool] | None = None,
+        v20: dict[str, Any] | None = None,
+    ):
         self.schema = schema
         self.quick = quick
         """A fast check that accepts only bodies the schema accepts (others get jsonschema)."""
+        self.v20 = schema if v20 is None else v20
+        """The schema Nova checks on ``/v2/`` (its ``min_version`` None or 2.0 one), relaxed.
+        (Where Nova's lowest is 2.1's, ``lock``, ``unlock``, ``unshelve``, none runs there;
+        those check nothing but the action's name, which the relaxed check does too.)"""
         self._validator = _NovaValidator(schema, format_checker=_FORMAT_CHECKER)
+        self._relaxed: dict[int, Any] = {}
 
-    def validate(self, body: Any) -> None:
+    def validate(self, body: Any, req: Any = None) -> None:
         """Raise `ValidationError` for the first error of `body`, worded as Nova does (its
-        ``legacy_detail``: as a release pinning jsonschema < 4.21.0 words it)."""
-        if self.quick is not None and self.quick(body):
+        ``legacy_detail``: as a release pinning jsonschema < 4.21.0 words it). A `req` of the
+        legacy v2 pipeline has `v20` checked, relaxed: unknown keys are stripped from `body`."""
+        mode = req.legacy_v2 if req is not None else 0
+        if mode:
+            validator = self._relaxed.get(mode)
+            if validator is None:
+                validator = _RELAXED[mode](self.v20, format_checker=_FORMAT_CHECKER)
+                self._relaxed[mode] = validator
+        elif self.quick is not None and self.quick(body):
             return
+        else:
+            validator = self._validator
         try:
-            for error in self._validator.iter_errors(body):
+            for error in validator.iter_errors(body):
                 raise error
         except jsonschema_exc.ValidationError as ex:
             if isinstance(ex.cause, exception.InvalidName):
@@ -309,6 +413,22 @@ volume_size = {
     "maximum": 0x7FFFFFFF,
 }
 description = {"type": ["string", "null"], "minLength": 0, "maxLength": 255}
+name_with_leading_trailing_spaces = {**name, "format": "name_with_leading_trailing_spaces"}
+az_name_with_leading_trailing_spaces = {
+    **name,
+    "format": "az_name_with_leading_trailing_spaces",
+}
+
+
+def spaced_names(schema: dict[str, Any], entity: str, *names: str, **others: Any) -> Any:
+    """Nova's ``_v20`` copy of `schema` (``copy.deepcopy`` and edit): the properties `names`
+    of its `entity` object become ``name_with_leading_trailing_spaces``, `others` as given."""
+    v20 = copy.deepcopy(schema)
+    props = v20["properties"][entity]["properties"]
+    props.update(dict.fromkeys(names, name_with_leading_trailing_spaces), **others)
+    return v20
+
+
 tag = {"type": "string", "maxLength": 60, "pattern": "^[^,/]*$"}
 
 # -- createImage ---------------------------------------------------------------------------------
@@ -493,7 +613,8 @@ _REBUILD_EDGES = ("2.19", "2.54", "2.57", "2.63", "2.90", "2.94")
 def _rebuild_validator(bucket: str) -> SchemaValidator:
     from fakecloud.api.microversion import Version
 
-    return SchemaValidator(rebuild(Version.parse(bucket)))
+    schema = rebuild(Version.parse(bucket))
+    return SchemaValidator(schema, v20=spaced_names(schema, "rebuild", "name"))
 
 
 def rebuild_validator(version: Any) -> SchemaValidator:
@@ -528,7 +649,8 @@ def server_update(version: Any) -> dict[str, Any]:
 def _server_update_validator(bucket: str) -> SchemaValidator:
     from fakecloud.api.microversion import Version
 
-    return SchemaValidator(server_update(Version.parse(bucket)))
+    schema = server_update(Version.parse(bucket))
+    return SchemaValidator(schema, v20=spaced_names(schema, "server", "name"))
 
 
 def server_update_validator(version: Any) -> SchemaValidator:
@@ -720,14 +842,32 @@ def _server_create_validator(bucket: str) -> SchemaValidator:
     from fakecloud.api.microversion import Version
 
     version = Version.parse(bucket)
+    schema = server_create(version)
     return SchemaValidator(
-        server_create(version),
+        schema,
         functools.partial(
             _server_create_ok,
             keys=_SERVER_KEYS | ({"description"} if version >= "2.19" else set()),
             network_words=version >= "2.37",
         ),
+        v20=server_create_v20(schema),
     )
+
+
+def server_create_v20(schema: dict[str, Any]) -> Any:
+    """``create_v20`` from a create `schema`: the server, zone, key pair and security group
+    names may have leading and trailing spaces, ``user_data`` may be null."""
+    v20 = spaced_names(
+        schema,
+        "server",
+        "name",
+        "availability_zone",
+        "key_name",
+        user_data={"type": ["string", "null"], "format": "base64", "maxLength": 65535},
+    )
+    groups = v20["properties"]["server"]["properties"]["security_groups"]["items"]
+    groups["properties"]["name"] = name_with_leading_trailing_spaces
+    return v20
 
 
 #: The server keys a quick create body may have (`_server_create_ok`).

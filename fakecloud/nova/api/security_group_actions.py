@@ -49,7 +49,7 @@ class SecurityGroupActionController:
     def _act(self, action: str, req: Request, server_id: str, body: Any) -> Response:
         switches = self.nova.kernel.switches
         if switches.release.major >= SCHEMA_SINCE:
-            schemas.validator(action).validate(body)
+            schemas.validator(action).validate(body, req)
         ctx = req.context
         rule = SECURITY_GROUPS % ("add" if action == "addSecurityGroup" else "remove")
         if switches.policy_before_lookup:

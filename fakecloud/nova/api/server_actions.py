@@ -66,7 +66,7 @@ class ServerActionsController:
         body: Any,
     ) -> Any:
         """An action of `_SIMPLE`: ``compute_api.<method>`` under policy `rule`."""
-        schemas.validator(action).validate(body)
+        schemas.validator(action).validate(body, req)
         ctx = req.context
         # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup (20a07ee9a6).
         before = (
@@ -105,7 +105,7 @@ class ServerActionsController:
         unknown zone or host, 409 for a host outside the zone)."""
         mv = req.microversion
         key = "unshelve_v291" if mv >= "2.91" else "unshelve_v277" if mv >= "2.77" else "unshelve"
-        schemas.validator(key).validate(body)
+        schemas.validator(key).validate(body, req)
         ctx = req.context
         rule = SHELVE % "unshelve"
         # Before 21.0.0 (e4e97e23c1) the policy is checked before the lookup, with the caller's
@@ -134,7 +134,7 @@ class ServerActionsController:
 
     def _lock(self, req: Request, server_id: str, body: Any) -> Response:
         key = "lock_v273" if req.microversion >= "2.73" else "lock"
-        schemas.validator(key).validate(body)
+        schemas.validator(key).validate(body, req)
         ctx = req.context
         instance = self.servers.get_server(ctx, server_id)
         self.policy.authorize(ctx, LOCK % "lock", self._target(instance))
@@ -145,7 +145,7 @@ class ServerActionsController:
         return Response(202)
 
     def _unlock(self, req: Request, server_id: str, body: Any) -> Response:
-        schemas.validator("unlock").validate(body)
+        schemas.validator("unlock").validate(body, req)
         ctx = req.context
         # Before 21.0.0 (472a9d4503) the unlock policy is checked before the lookup, with the
         # caller's own project as target.
@@ -167,7 +167,7 @@ class ServerActionsController:
         the caller's own project as target. A locked server (non-admin) is a 409 'Instance X
         is in an invalid state for 'restore'': `InstanceIsLocked` is an `InstanceInvalidState`
         without its state (17.0.13-34.0.0)."""
-        schemas.validator("restore").validate(body)
+        schemas.validator("restore").validate(body, req)
         ctx = req.context
         instance = self.servers.get_authorized_server(ctx, server_id, DEFERRED_DELETE % "restore")
         try:
@@ -182,7 +182,7 @@ class ServerActionsController:
         """``forceDelete`` (``deferred_delete.py``): 202; the server deleted whatever its
         states (`API.force_delete`); 409 when locked. The policy names the server's user and
         project, after the lookup, in every release."""
-        schemas.validator("forceDelete").validate(body)
+        schemas.validator("forceDelete").validate(body, req)
         ctx = req.context
         instance = self.servers.get_server(ctx, server_id)
         self.policy.authorize(ctx, DEFERRED_DELETE % "force", self._target(instance))
@@ -198,7 +198,7 @@ class ServerActionsController:
         """``os-resetState``. Before 21.0.0 (``policy_before_lookup``; nova b6a310000e "Ensure
         we pass a target in admin actions") the admin-only policy is checked before the server
         is loaded: a non-admin of another project gets the 403, not the 404."""
-        schemas.validator("reset_state").validate(body)
+        schemas.validator("reset_state").validate(body, req)
         ctx = req.context
         rule = ADMIN_ACTIONS % "reset_state"
         instance = self.servers.get_authorized_server(ctx, server_id, rule)

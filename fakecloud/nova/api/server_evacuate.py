@@ -86,7 +86,7 @@ class ServerEvacuateController:
             key = "v229"
         else:
             key = "v214"
-        _VALIDATORS[key].validate(body)
+        _VALIDATORS[key].validate(body, req)
         ctx = req.context
         instance = self.servers.get_server(ctx, server_id)
         target = {"user_id": instance.user_id, "project_id": instance.project_id}

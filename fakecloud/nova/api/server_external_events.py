@@ -81,7 +81,7 @@ class ServerExternalEventsController:
         from fakecloud.nova import external_events
 
         body = NovaApiService.body(req)
-        _validator(event_names(req.microversion)).validate(body)
+        _validator(event_names(req.microversion)).validate(body, req)
         context = req.context
         self.nova.policy.authorize(context, SERVER_EXTERNAL_EVENTS % "create", {})
         db = self.nova.db

@@ -178,7 +178,7 @@ class ServerGroupsController:
         body = self.service.body(req)
         release = self.nova.kernel.switches.release
         empty = _empty_policies_pass(release.version)
-        _create_validator(_bucket(version), empty).validate(body)
+        _create_validator(_bucket(version), empty).validate(body, req)
         ctx = req.context
         project_id = ctx.project_id
         self._authorize(req, "create", project_id)

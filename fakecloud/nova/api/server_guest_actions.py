@@ -59,7 +59,7 @@ class ServerGuestActionsController:
     def _change_password(
         self, req: Request, server_id: str, body: Any
     ) -> Generator[Any, Any, Response]:
-        schemas.validator("changePassword").validate(body)
+        schemas.validator("changePassword").validate(body, req)
         ctx = req.context
         instance = self._owned(ctx, server_id, ADMIN_PASSWORD)
         password = body["changePassword"]["adminPass"]
@@ -80,7 +80,7 @@ class ServerGuestActionsController:
     def _console_output(
         self, req: Request, server_id: str, body: Any
     ) -> Generator[Any, Any, Response]:
-        schemas.validator("os-getConsoleOutput").validate(body)
+        schemas.validator("os-getConsoleOutput").validate(body, req)
         ctx = req.context
         instance = self.servers.get_authorized_server(ctx, server_id, CONSOLE_OUTPUT)
         length = body["os-getConsoleOutput"].get("length")
@@ -97,7 +97,7 @@ class ServerGuestActionsController:
     def _trigger_crash_dump(self, req: Request, server_id: str, body: Any) -> Response:
         if req.microversion < TRIGGER_CRASH_DUMP_SINCE:
             raise HttpError(404, "The resource could not be found.")
-        schemas.validator("trigger_crash_dump").validate(body)
+        schemas.validator("trigger_crash_dump").validate(body, req)
         ctx = req.context
         instance = self._owned(ctx, server_id, SERVERS % "trigger_crash_dump")
         try:

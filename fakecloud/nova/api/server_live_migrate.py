@@ -63,7 +63,7 @@ def migrate_live(controller: Any, req: Request, server_id: str, body: Any) -> An
     """``_migrate_live``: the checks of the body and the policy, then
     `API.live_migrate`."""
     mv = req.microversion
-    schemas.validator(_schema(mv)).validate(body)
+    schemas.validator(_schema(mv)).validate(body, req)
     ctx = req.context
     args = body[ACTION]
     host = args["host"]

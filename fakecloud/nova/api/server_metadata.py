@@ -77,21 +77,21 @@ class ServerMetadataController:
     def create(self, req: Request) -> Response:
         """``POST /servers/{server_id}/metadata``: merge; answers the whole metadata (200)."""
         body = self.service.body(req)
-        CREATE.validate(body)
+        CREATE.validate(body, req)
         server = self._server(req, "create", copy=True)
         return Response(200, {"metadata": self._update(req, server, body["metadata"], False)})
 
     def update_all(self, req: Request) -> Response:
         """``PUT /servers/{server_id}/metadata``: replace the whole metadata."""
         body = self.service.body(req)
-        UPDATE_ALL.validate(body)
+        UPDATE_ALL.validate(body, req)
         server = self._server(req, "update_all", copy=True)
         return Response(200, {"metadata": self._update(req, server, body["metadata"], True)})
 
     def update(self, req: Request) -> Response:
         """``PUT /servers/{server_id}/metadata/{key}``: one ``{"meta": {key: value}}``."""
         body = self.service.body(req)
-        UPDATE.validate(body)
+        UPDATE.validate(body, req)
         server = self._server(req, "update", copy=True)
         meta = body["meta"]
         if req.params["key"] not in meta:

@@ -42,7 +42,7 @@ class ServerRescueController:
         self.policy = nova.policy
 
     def _rescue(self, req: Request, server_id: str, body: Any) -> Generator[Any, Any, Response]:
-        schemas.validator("rescue").validate(body)
+        schemas.validator("rescue").validate(body, req)
         entity = body["rescue"] or {}
         ctx = req.context
         instance = self.servers.get_server(ctx, server_id)
@@ -75,7 +75,7 @@ class ServerRescueController:
         return generate_password(stream)
 
     def _unrescue(self, req: Request, server_id: str, body: Any) -> Response:
-        schemas.validator("unrescue").validate(body)
+        schemas.validator("unrescue").validate(body, req)
         ctx = req.context
         instance = self.servers.get_authorized_server(ctx, server_id, UNRESCUE)
         try:

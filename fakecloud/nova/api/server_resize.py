@@ -56,7 +56,7 @@ class ServerResizeController:
         self.switches = nova.kernel.switches
 
     def _resize(self, req: Request, server_id: str, body: Any) -> Any:
-        schemas.validator("resize").validate(body)
+        schemas.validator("resize").validate(body, req)
         ctx = req.context
         instance = self.servers.get_server(ctx, server_id)
         target = {"user_id": instance.user_id, "project_id": instance.project_id}
@@ -67,9 +67,9 @@ class ServerResizeController:
     def _migrate(self, req: Request, server_id: str, body: Any) -> Any:
         mv = req.microversion
         if mv >= "2.56":
-            schemas.validator("migrate_v256").validate(body)
+            schemas.validator("migrate_v256").validate(body, req)
         else:
-            schemas.validator("migrate").validate(body)
+            schemas.validator("migrate").validate(body, req)
         ctx = req.context
         host = None
         if mv >= "2.56" and body["migrate"] is not None:
@@ -120,7 +120,7 @@ class ServerResizeController:
         raise exc
 
     def _confirm_or_revert(self, req: Request, server_id: str, body: Any, name: str) -> Any:
-        schemas.validator(name).validate(body)
+        schemas.validator(name).validate(body, req)
         ctx = req.context
         rule = SERVERS % ("confirm_resize" if name == "confirmResize" else "revert_resize")
         instance = self.servers.get_authorized_server(ctx, server_id, rule)

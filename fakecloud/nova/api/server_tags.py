@@ -116,7 +116,7 @@ class ServerTagsController:
     def update(self, req: Request) -> Response:
         """``PUT /servers/{server_id}/tags/{tag}``: 201 + ``Location``, or 204 if present."""
         self._check_version(req)
-        UPDATE.validate(self.service.body(req) if req.body else None)
+        UPDATE.validate(self.service.body(req) if req.body else None, req)
         self._authorize(req, "update")
         row = self._writable(req, "update tag")
         tag = req.params["tag"]
@@ -141,7 +141,7 @@ class ServerTagsController:
         """``PUT /servers/{server_id}/tags``: replace them all; ``{"tags": [...]}``."""
         self._check_version(req)
         body = self.service.body(req)
-        UPDATE_ALL.validate(body)
+        UPDATE_ALL.validate(body, req)
         self._authorize(req, "update_all")
         row = self._writable(req, "update tags")
         self._set(row, sorted(set(body["tags"])))

@@ -205,7 +205,7 @@ class ServersController:
         """``POST /servers``: validate, store, answer 202; the build runs on."""
         ctx = req.context
         body = self.service.body(req)
-        schemas.server_create_validator(req.microversion).validate(body)
+        schemas.server_create_validator(req.microversion).validate(body, req)
         if "os:scheduler_hints" in body or "OS-SCH-HNT:scheduler_hints" in body:
             server_groups_api.check_group_hint(self.nova, body)
         server = body["server"]
@@ -319,7 +319,7 @@ class ServersController:
         2.75 all that ``GET`` shows; ``server_groups`` from 2.71."""
         mv = req.microversion
         body = self.service.body(req)
-        schemas.server_update_validator(mv).validate(body)
+        schemas.server_update_validator(mv).validate(body, req)
         ctx = req.context
         server_id = req.params["server_id"]
         instance = self.get_server(ctx, server_id)
@@ -416,18 +416,18 @@ class ServersController:
         return handler(getattr(service, controller), req, req.params["server_id"], body)
 
     def _start(self, req: Request, server_id: str, body: Any) -> Response:
-        schemas.validator("os-start").validate(body)
+        schemas.validator("os-start").validate(body, req)
         return self._power(req, server_id, "start", self.compute_api.start)
 
     def _stop(self, req: Request, server_id: str, body: Any) -> Response:
-        schemas.validator("os-stop").validate(body)
+        schemas.validator("os-stop").validate(body, req)
         return self._power(req, server_id, "stop", self.compute_api.stop)
 
     def _reboot(self, req: Request, server_id: str, body: Any) -> Response:
         """``reboot`` (``SOFT`` or ``HARD``, in any case): 202, or 409 when the server's
         state or lock does not allow it. Before 21.0.0 (``policy_before_lookup``) the policy
         is checked before the server is looked up, with the caller's own project as target."""
-        schemas.validator("reboot").validate(body)
+        schemas.validator("reboot").validate(body, req)
         reboot_type = body["reboot"]["type"].upper()
         ctx = req.context
         instance = self.get_authorized_server(ctx, server_id, SERVERS % "reboot")
@@ -448,7 +448,7 @@ class ServersController:
         The policy is checked after the lookup, with the server's owner as target, in every
         release."""
         mv = req.microversion
-        schemas.rebuild_validator(mv).validate(body)
+        schemas.rebuild_validator(mv).validate(body, req)
         entity = body["rebuild"]
         image_href = entity["imageRef"]
         password = entity.get("adminPass")
@@ -583,7 +583,7 @@ class ServersController:
         if sw.allow_instance_snapshots_option and not self.config.allow_instance_snapshots:
             raise HttpError(400, "Instance snapshots are not permitted at this time.")
         schema = "create_image_vendor" if sw.instance_snapshot_branch else "create_image"
-        schemas.validator(schema).validate(body)
+        schemas.validator(schema).validate(body, req)
         ctx = req.context
         microversion = req.microversion
         entity = body["createImage"]

@@ -131,9 +131,9 @@ class ServicesController:
         version = req.microversion
         body = self.service.body(req)
         if version >= UUID_IDS:
-            _UPDATE[UUID_IDS].validate(body)
+            _UPDATE[UUID_IDS].validate(body, req)
             return self._update_v253(req, req.params["id"], body)
-        _UPDATE[FORCED_DOWN if version >= FORCED_DOWN else "2.1"].validate(body)
+        _UPDATE[FORCED_DOWN if version >= FORCED_DOWN else "2.1"].validate(body, req)
         self._authorize(req, "update")
         action = req.params["id"]
         if action == "enable":

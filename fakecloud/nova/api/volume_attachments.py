@@ -206,7 +206,7 @@ class VolumeAttachmentController:
             body = req.json()
         except ValueError:
             raise HttpError(400, "Malformed request body") from None
-        validator.validate(body)
+        validator.validate(body, req)
         instance = self._instance(req, "create")
         server_id = req.params["server_id"]
         spec = body["volumeAttachment"]
@@ -282,7 +282,7 @@ class VolumeAttachmentController:
             body = req.json()
         except ValueError:
             raise HttpError(400, "Malformed request body") from None
-        validator.validate(body)
+        validator.validate(body, req)
         ctx = req.context
         policy = self.nova.policy
         server_id = req.params["server_id"]

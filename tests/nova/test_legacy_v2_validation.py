@@ -1,0 +1,143 @@
+"""Nova's legacy v2 compatible pipeline (``/v2/...``) checks a body with the schema of
+``min_version`` None or 2.0 (``_schema_validation_helper``): ``create_v20``'s names may have
+leading and trailing spaces, 2.1-only fields are unknown keys, and unknown keys are stripped
+(``_soft_validate_additional_properties``), except beside ``patternProperties`` (metadata),
+where they are refused, and from 33.0.0 not when every key is unknown (17.0.0-34.0.0; the nova
+oracle's ``v2-*`` cases, session 23)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakecloud import Cloud
+from tests.nova.conftest import NovaEnv
+
+NO_SUCH = "9a2c1e7e-0000-4000-8000-000000000001"
+SPACED_NAME = (
+    "An invalid 'name' value was provided. The name must be: printable characters with at "
+    "least one non space character"
+)
+NAME = (
+    "An invalid 'name' value was provided. The name must be: printable characters. Can not "
+    "start or end with whitespace."
+)
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[NovaEnv, str]:
+    """An upstream cloud with one ACTIVE server; the requests here change nothing."""
+    env = NovaEnv("upstream")
+    return env, env.boot("a")
+
+
+def _message(resp) -> str:
+    (fault,) = resp.json().values()
+    return fault["message"]
+
+
+def _server(**kw):
+    return {"server": {"name": "x", "flavorRef": "999", "imageRef": "", **kw}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "message"),
+    [
+        # create_v20: spaced names, unknown and 2.19's keys stripped; the next check answers
+        (
+            "POST",
+            "/servers",
+            _server(name=" x ", availability_zone=" z ", key_name=" k ", foo=1, description="d"),
+            "Missing imageRef attribute",
+        ),
+        (
+            "POST",
+            "/servers",
+            _server(security_groups=[{"name": " g "}]),
+            "Missing imageRef attribute",
+        ),
+        ("POST", "/servers", _server(name="   "), SPACED_NAME),
+        (
+            "POST",
+            "/servers",
+            _server(networks="none"),
+            "Invalid input for field/attribute networks. Value: none. 'none' is not of type "
+            "'array'",
+        ),
+        # rebuild_v20: the spaced name passes, the image reference is the first error
+        (
+            "POST",
+            "/servers/{sid}/action",
+            {"rebuild": {"name": " r ", "imageRef": "nope", "foo": 1}},
+            "Invalid input for field/attribute imageRef. Value: nope. 'nope' is not a 'uuid'",
+        ),
+        # createImage has no _v20 of its own in use: its name is 2.1's
+        ("POST", "/servers/{sid}/action", {"createImage": {"name": " s"}}, NAME),
+        # create_backup_v20: the spaced name passes, the rotation is the first error
+        (
+            "POST",
+            "/servers/{sid}/action",
+            {"createBackup": {"name": " b ", "backup_type": "daily", "rotation": "x"}},
+            "Invalid input for field/attribute rotation. Value: x. 'x' does not match '^[0-9]*$'",
+        ),
+        # keypairs create_v20: a spaced name, past the schema to the key itself
+        (
+            "POST",
+            "/os-keypairs",
+            {"keypair": {"name": " k ", "public_key": "x", "type": "ssh"}},
+            "Keypair data is invalid: failed to generate fingerprint",
+        ),
+        # server groups have no _v20: the name is still 2.1's
+        ("POST", "/os-server-groups", {"server_group": {"name": " g ", "foo": 1}}, NAME),
+        # beside patternProperties an unknown key is refused, in other words than 2.1's
+        (
+            "PUT",
+            "/servers/{sid}/metadata",
+            {"metadata": {"a": "b", "k/x": "v"}},
+            "Invalid input for field/attribute metadata. Value: {'a': 'b', 'k/x': 'v'}. "
+            "Additional properties are not allowed ('k/x' was unexpected)",
+        ),
+        (
+            "POST",
+            "/servers/{sid}/os-volume_attachments",
+            {"volumeAttachment": {"volumeId": NO_SUCH, "foo": 1}},
+            f"Volume {NO_SUCH} could not be found.",
+        ),
+    ],
+)
+def test_a_v2_body_is_checked_with_the_v20_schema_relaxed(world, method, path, body, message):
+    env, sid = world
+    resp = env.request(method, "/v2/{project_id}" + path.format(sid=sid), body)
+    status = 404 if message.startswith("Volume") else 400
+    assert (resp.status, _message(resp)) == (status, message)
+
+
+def test_an_unknown_key_is_stripped_before_the_action_runs(world):
+    """The stripped body is the one acted on: a createImage and a rename through ``/v2``."""
+    env = world[0].fork()
+    sid = world[1]
+    resp = env.request(
+        "POST", f"/v2/servers/{sid}/action", {"createImage": {"name": "s", "foo": 1}}
+    )
+    assert resp.status == 202
+    resp = env.request("PUT", f"/v2/servers/{sid}", {"server": {"name": " y ", "foo": 1}})
+    assert resp.status == 200 and resp.json()["server"]["name"] == "y"
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-32.2.1", 400), ("nova-33.0.0", 404)])
+def test_metadata_of_unknown_keys_only_passes_from_33(profile, status):
+    """9fd431315c (33.0.0): an object whose every key is unknown is left whole (a ``oneOf``
+    workaround), so metadata of bad keys alone passes to the image lookup."""
+    cloud = Cloud(seed=0, profile=profile)
+    path = f"/v2/{{project_id}}/images/{NO_SUCH}/metadata"
+    resp = cloud.request("compute", "POST", path, body={"metadata": {"k/x": "v"}})
+    assert resp.status == status
+
+
+def test_an_aggregate_update_takes_a_spaced_name_at_2_1():
+    """``aggregates.update`` names ``name_with_leading_trailing_spaces`` at every version (the
+    aggregate's lookup answers; it was the 2.1 name's 400)."""
+    cloud = Cloud(seed=0, profile="upstream")
+    resp = cloud.request(
+        "compute", "PUT", "/v2.1/os-aggregates/1", body={"aggregate": {"name": " x "}}, user="admin"
+    )
+    assert resp.status == 404
