@@ -226,6 +226,8 @@ _RELAXED = {
 class SchemaValidator:
     """One compiled schema that raises Nova's `ValidationError` with Nova's message."""
 
+    _relaxed: dict[int, Any]
+
     def __init__(
         self,
         schema: dict[str, Any],
@@ -240,7 +242,7 @@ class SchemaValidator:
         (Where Nova's lowest is 2.1's, ``lock``, ``unlock``, ``unshelve``, none runs there;
         those check nothing but the action's name, which the relaxed check does too.)"""
         self._validator = _NovaValidator(schema, format_checker=_FORMAT_CHECKER)
-        self._relaxed: dict[int, Any] = {}
+        self._relaxed = {}
 
     def validate(self, body: Any, req: Any = None) -> None:
         """Raise `ValidationError` for the first error of `body`, worded as Nova does (its
