@@ -73,6 +73,12 @@ _REBUILD_TASK_STATES = frozenset(
 )
 #: `ComputeManager.init_host`'s mark of a server to delete again (not a reboot type).
 INIT_DELETE = "delete"
+#: ``_init_instance``'s retries of a stop or a start the restart cut short (8f7056f48c, 2014.1:
+#: "Instance in transitional state powering-off at start-up retrying stop request").
+INIT_POWER = {states.POWERING_OFF: "stop", states.POWERING_ON: "start"}
+#: Power states ``do_stop_instance`` takes for a guest already off: it then also expects no
+#: task state (a stop the restart's ``init_host`` already did).
+_OFF = frozenset((states.NOSTATE, states.SHUTDOWN, states.CRASHED))
 #: ``context.get_admin_context()`` of ``init_host`` (no request: no instance action to record
 #: events on, which ``wrap_instance_event``'s ``graceful_exit`` tolerates).
 #: The compute's log lines of each level (`ComputeManager._log`), at their trace sites.
@@ -227,6 +233,8 @@ class ComputeManager:
             # _init_instance deletes or reboots itself, before the RPC server starts.
             if reboot_type == INIT_DELETE:
                 yield from self._init_delete(instance)
+            elif reboot_type in INIT_POWER.values():
+                yield from self._init_power(instance, reboot_type)
             else:
                 yield from self.reboot_instance(_INIT_HOST_CONTEXT, instance, None, reboot_type)
         if self.db.migrations:
@@ -244,9 +252,11 @@ class ComputeManager:
         (``_retry_reboot``: pending, or started and the guest not running; a soft one whose
         guest is down becomes hard, ``reboot_pending_hard``), and a reboot (or pause, unpause)
         state over a running guest is cleared (task state none, ``active``). A ``deleting``
-        server (ERROR too) is deleted again. A ``soft-delete`` one is left alone, whatever its
-        task (nova 17.0.13-34.0.0). Returns the servers to reboot, with the type, or to delete
-        (`INIT_DELETE`), which `restart` does in order before taking messages.
+        server (ERROR too) is deleted again, a ``powering-off`` or ``powering-on`` one stopped
+        or started again (`INIT_POWER`). A ``soft-delete`` one is left alone, whatever its
+        task (nova 17.0.13-34.0.0). Returns the servers to reboot, with the type, or to delete,
+        stop or start (`INIT_DELETE`, `INIT_POWER`), which `restart` does in order before
+        taking messages.
         `evacuated`: the servers `evacuate_manager.destroy_evacuated` handled, left alone."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="init_host")
         reboots = []
@@ -276,6 +286,10 @@ class ComputeManager:
             if row.task_state == states.DELETING:
                 reboots.append((self.db.instance_get(row.uuid, self.actor), INIT_DELETE))
                 continue
+            if row.task_state in INIT_POWER:
+                instance = self.db.instance_get(row.uuid, self.actor)
+                reboots.append((instance, INIT_POWER[row.task_state]))
+                continue
             if row.task_state in _REBOOT_OR_PAUSE_STATES:
                 found = self._init_reboot(row)
                 if found is not None:
@@ -301,6 +315,21 @@ class ComputeManager:
                 instance.save()
             except exception.InstanceNotFound:
                 pass
+
+    def _init_power(self, instance: Any, what: str) -> Generator[Any, Any, None]:
+        """``_init_instance``'s ``powering-off`` and ``powering-on`` branches (nova
+        2014.1-34.0.0): the stop or start the restart cut short is done again, here in
+        ``init_host`` (``stop_instance(context, instance, True)``, ``start_instance``)."""
+        self._log(
+            instance.uuid,
+            "debug",
+            f"Instance in transitional state {instance.task_state} at start-up retrying "
+            f"{what} request",
+        )
+        if what == "stop":
+            yield from self.stop_instance(_INIT_HOST_CONTEXT, instance, True)
+        else:
+            yield from self.start_instance(_INIT_HOST_CONTEXT, instance)
 
     def _init_failed(self, row: Any, what: str) -> None:
         """``_init_instance``: a build or rebuild the restart cut short leaves the server in
@@ -858,7 +887,7 @@ class ComputeManager:
         instance: Any,
         event_name: str,
         driver_call: Callable[[Any], Generator],
-        expected: str,
+        expected: Any,
         vm_state: str,
         notify: str,
     ) -> Generator[Any, Any, None]:
@@ -900,13 +929,19 @@ class ComputeManager:
         return (yield from self._task(self._power_off(context, instance)))
 
     def _power_off(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
-        """``stop_instance``'s work (``powering-off`` → stopped), in the caller's task."""
+        """``stop_instance``'s work (``powering-off`` → stopped), in the caller's task; a guest
+        already off may have no task state left (``do_stop_instance``: the stop cast that
+        waited in the queue of a restart whose ``init_host`` stopped the server)."""
+        expected: Any = states.POWERING_OFF
+        dom = self.driver.domains.get(instance.uuid)
+        if dom is None or dom.power_state in _OFF:
+            expected = [states.POWERING_OFF, None]
         return self._power_action(
             context,
             instance,
             "compute_stop_instance",
             self.driver.power_off,
-            states.POWERING_OFF,
+            expected,
             states.STOPPED,
             "power_off",
         )
