@@ -40,7 +40,7 @@ from fakecloud.sim.clock import ClockBridge
 from fakecloud.transport.gateway import Gateway
 from fakecloud.transport.intercept import Intercept
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response
+from fakecloud.transport.urllib3_response import raw_response, read_response
 
 
 def flow(conn: Any, flavor_id: str, mapping: list, n: int) -> None:
@@ -124,11 +124,10 @@ class Recording:
             raise SystemExit(
                 f"replay diverged: {request.method} {request.url}, recorded {method} {url}"
             )
-        fp = BytesIO(body)
         if stream:
-            return built_response(adapter, request, raw_response(status, method, headers, body, fp))
-        fp.seek(len(body))
-        response = built_response(adapter, request, raw_response(status, method, headers, body, fp))
+            raw = raw_response(status, method, headers, body, BytesIO(body))
+            return built_response(adapter, request, raw)
+        response = built_response(adapter, request, read_response(status, method, headers, body))
         response._content = body
         response._content_consumed = True
         return response

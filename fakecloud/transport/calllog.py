@@ -15,7 +15,6 @@ freed while the log keeps them, so a long run of requests made the collector run
 
 from __future__ import annotations
 
-from io import BytesIO
 from itertools import chain
 from typing import Any, NamedTuple
 
@@ -25,7 +24,7 @@ from requests.structures import CaseInsensitiveDict
 from responses import Call
 
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response
+from fakecloud.transport.urllib3_response import read_response
 
 LIVE_CALLS = 16
 """How many of the newest calls the log keeps as the client's own objects."""
@@ -163,7 +162,7 @@ def _as_call(calls: list, at: int) -> Any:
 
 def _rebuilt(kept: _Kept) -> Call:
     """A new ``requests`` request and response holding `kept`, as ``requests`` had them after
-    the intercept answered (the body read, the raw stream at its end)."""
+    the intercept answered (the body read, the raw stream closed at its end)."""
     request = PreparedRequest()
     request.method = kept.method
     request.url = kept.url
@@ -171,11 +170,9 @@ def _rebuilt(kept: _Kept) -> Call:
     request.headers = CaseInsensitiveDict(zip(flat[::2], flat[1::2], strict=True))
     request.body = kept.request_body
     body = kept.body
-    fp = BytesIO(body)
-    fp.seek(len(body))
     flat = kept.response_headers
     lines = zip(flat[::2], flat[1::2], strict=True)
-    raw = raw_response(kept.status, kept.method, lines, body, fp)
+    raw = read_response(kept.status, kept.method, lines, body)
     response = built_response(kept.adapter, request, raw)
     response._content = body
     response._content_consumed = True

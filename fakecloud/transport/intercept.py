@@ -41,7 +41,7 @@ from fakecloud.transport.calllog import RecentCalls
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response
+from fakecloud.transport.urllib3_response import raw_response, read_response
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -67,19 +67,15 @@ def _read_response(
     adapter: HTTPAdapter, request: Any, answer: Any, calls: RecentCalls
 ) -> requests.Response:
     """The ``requests`` response of a non-streamed request, its body already read: what
-    ``requests`` holds after reading the network's answer (the raw stream at its end,
-    ``content`` the body), without pulling the bytes back through urllib3's reader; logged
-    in `calls`."""
+    ``requests`` holds after reading the network's answer (the raw stream read to its end and
+    closed, ``content`` the body), without pulling the bytes back through urllib3's reader;
+    logged in `calls`."""
     # `wire_body`, in this frame (every non-streamed answer comes here)
     method = request.method
     empty = answer.status in NO_BODY_STATUS or method.upper() == "HEAD"
     body = b"" if empty else answer.content()
-    fp = BytesIO(body)
-    fp.seek(len(body))
     lines = wire_headers(answer)
-    response = built_response(
-        adapter, request, raw_response(answer.status, method, lines, body, fp)
-    )
+    response = built_response(adapter, request, read_response(answer.status, method, lines, body))
     response._content = body
     response._content_consumed = True
     calls.log(request, response, lines, body)

@@ -137,3 +137,24 @@ def raw_response(
     attributes["length_remaining"] = 0 if status in _NO_BODY or method == "HEAD" else size
     attributes["_decoded_buffer"] = buffer()
     return response
+
+
+def read_response(
+    status: int, method: str, lines: Iterable[tuple[str, str]], body: bytes
+) -> HTTPResponse:
+    """`raw_response` of an answer whose whole body ``requests`` has read (a request not
+    streamed), left as urllib3 leaves the network's then: every byte counted read, none left,
+    its stream closed (urllib3 closes it on the read that finds no more). So ``raw.closed`` is
+    true, ``raw.tell()`` the body's length and ``raw.read()`` answers ``b""``, as they do for
+    the network's answer (a stream left open at its end answered ``raw.read(n)`` with an
+    ``IncompleteRead`` of the whole body, and the collector called ``close`` on it)."""
+    fp = BytesIO()
+    fp.close()
+    raw = raw_response(status, method, lines, body, fp)
+    state = raw.__dict__
+    if state["length_remaining"] is not None:  # (None: no length to count down, chunked)
+        state["length_remaining"] = 0
+    state["_fp_bytes_read"] = len(body)
+    state["_decoder_initialized"] = True  # (no decoder: the answers carry no Content-Encoding)
+    state["_uncached_read_occurred"] = True
+    return raw

@@ -12,7 +12,7 @@ from urllib3 import HTTPHeaderDict, HTTPResponse
 from fakecloud.api.reasons import REASONS
 from fakecloud.transport import requests_response
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response
+from fakecloud.transport.urllib3_response import raw_response, read_response
 
 NOVA = [
     ("x-openstack-request-id", "req-1"),
@@ -141,3 +141,20 @@ def test_a_requests_that_builds_otherwise_is_left_to_build_its_own(monkeypatch):
     assert requests_response._same_as_requests()
     monkeypatch.setattr(requests_response, "_made_here", with_more)
     assert not requests_response._same_as_requests()
+
+
+@pytest.mark.parametrize(("status", "method", "lines", "body"), ANSWERS)
+def test_an_answer_read_whole_is_left_as_urllib3_leaves_the_networks(status, method, lines, body):
+    if status in (204, 304) or status < 200 or method == "HEAD":
+        body = b""  # none on the wire: the intercept hands none over
+    adapter, request = HTTPAdapter(), prepared(method)
+    theirs = adapter.build_response(request, urllib3_made(status, method, lines, body))
+    assert theirs.content == body  # requests reads the whole body
+    ours = built_response(adapter, request, read_response(status, method, lines, body))
+    assert raw_fields(ours.raw) == raw_fields(theirs.raw)
+    assert (
+        (ours.raw.closed, ours.raw.tell())
+        == (True, len(body))
+        == (theirs.raw.closed, theirs.raw.tell())
+    )
+    assert ours.raw.read(5) == theirs.raw.read(5) == b""  # was an IncompleteRead of the body

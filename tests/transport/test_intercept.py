@@ -240,6 +240,9 @@ def test_an_older_call_reads_back_as_the_client_got_it(echo):
         )
         assert response.cookies.get_dict() == sent.cookies.get_dict()
     assert old_posted.response.json()["body"] == {"a": 1}
+    # the raw answers are read to their end, as the network's after requests read them
+    assert (old_posted.response.raw.closed, newest[-1].raw.closed) == (True, True)
+    assert old_posted.response.raw.read(1) == newest[-1].raw.read(1) == b""
     assert old_multi.response.cookies["echo"] == "1"
     # read again, an older call is the same rebuilt objects
     assert echo.calls[-LIVE_CALLS - 2].response is old_multi.response
