@@ -537,14 +537,15 @@ class GlanceApi(ApiService):
         """``GET /v2/images/{id}/file``: the data (200) or 204 for an image without any."""
         if req.body:
             raise _body_rejected()
+        limit = self.glance.config.downloadable_content_bytes
         image, data = yield from self.glance.image_data.download(
-            req.context, req.params["image_id"], req.headers.get("x-fakecloud-link")
+            req.context, req.params["image_id"], req.headers.get("x-fakecloud-link"), sendable=limit
         )
         if data is None:
             return Response(204, None, {})
         ranges = req.headers.get("Range"), image.size or 0, req.headers.get("Content-Range")
         part = byte_range(*ranges)
-        body = data.materialize(self.glance.config.downloadable_content_bytes) or b""
+        body = data.materialize(limit) or b""
         headers = {"Content-Type": "application/octet-stream"}
         if part is not None:
             body = body[part[0] : part[1]]
@@ -779,9 +780,14 @@ class GlanceApi(ApiService):
 
     def usage(self, req: Request) -> Response:
         """``GET /v2/info/usage``: unified-limit usage of the caller's project; before Glance
-        24.0.0 an unknown path (404)."""
+        24.0.0 an unknown path (404). Its route has no ``body_reject``: a body is read as JSON
+        (Glance's 400s), and one that parses is a ``body`` argument ``get_usage`` does not
+        take, ``wsgi.Resource``'s 500."""
         if self._series.glance < USAGE_INFO_SINCE:
             return self.no_route(req, NoRoute([]))
+        if req.body:
+            self._body(req)
+            raise HTTPInternalServerError()
         ctx = req.context
         return Response(
             200,

@@ -92,8 +92,9 @@ class GlanceConfig:
     """fakecloud's own: simulated image content (a snapshot's, a base image's) up to this size
     is downloadable, as deterministic filler bytes its checksum and os_hash_value are the
     digests of (hashed when the image goes active, built again when downloaded: some 6 ms of
-    CPU a MiB). Larger content is described, not sent: a download of it is empty, and every
-    client that checks what it read calls it corrupt. Raise it to download server snapshots."""
+    CPU a MiB). Larger content is described, not sent: its download is refused (400, Glance's
+    answer to a store that cannot get the data), naming this setting. Raise it to download
+    server snapshots."""
     # -- static limits (glance/common/config.py) --------------------------------------------
     image_member_quota: int = 128
     image_property_quota: int = 128

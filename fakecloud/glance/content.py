@@ -28,7 +28,7 @@ from typing import Any
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 #: Simulated content up to this size is downloadable by default (Glance's
 #: ``downloadable_content_bytes``): deterministic filler bytes, hashed as sent. Larger content is
-#: described, not sent (a download of it is empty).
+#: described, not sent (a download of it is refused: `ImageDataApi.download`).
 FILLER_MAX_BYTES = 1 << 20
 #: The digest of no bytes, per algorithm (worked out once).
 _EMPTY_DIGESTS: dict[str, str] = {}

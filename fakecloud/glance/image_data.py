@@ -386,9 +386,10 @@ class ImageDataApi:
     # -- download ----------------------------------------------------------------------------
 
     def download(
-        self, ctx: Any, image_id: str, link: str | None = None
+        self, ctx: Any, image_id: str, link: str | None = None, *, sendable: int | None = None
     ) -> Generator[Any, Any, tuple[Image, ImageData | None]]:
-        """``GET /v2/images/{id}/file``: the data after its transfer, or None (204)."""
+        """``GET /v2/images/{id}/file``: the data after its transfer, or None (204). With
+        `sendable` (bytes a client is sent), simulated content over it is refused (400)."""
         g = self._glance
         image = g.db.get(ctx, image_id)
         if image.status == "deactivated" and not g.images.policy(ctx, image)._admin():
@@ -397,8 +398,17 @@ class ImageDataApi:
                 "is forbidden."
             )
         g.images.policy(ctx, image).enforce("download_image")
-        if image.id not in g.store.objects:
+        stored = g.store.objects.get(image.id)
+        if stored is None:
             return image, None
+        if sendable is not None and stored.raw is None and stored.size > sendable:
+            # where glance_store's StoreGetNotSupported gets Glance's 400: the store holds a
+            # description of this content, no bytes whose digests are its checksums
+            raise HTTPBadRequest(
+                explanation=f"fakecloud does not send simulated image content over "
+                f"glance.downloadable_content_bytes ({sendable} bytes); this image's is "
+                f"{stored.size} bytes. Raise the setting to download it."
+            )
         data = yield from g.store.read(image.id, link)
         return image, data
 

@@ -38,7 +38,11 @@ from fakecloud.nova.db import NovaDB
 from fakecloud.nova.objects import DEFAULT_FLAVORS, Flavor
 
 if TYPE_CHECKING:
+    from fakecloud.nova.api.service import ComputeApiService
     from fakecloud.nova.compute.manager import ComputeManager
+    from fakecloud.nova.conductor import Conductor
+    from fakecloud.nova.notifications import Notifier
+    from fakecloud.nova.policies import PolicyEngine
     from fakecloud.nova.server_groups import InstanceGroup
 
 __all__ = ["Nova", "NovaConfig"]
@@ -50,11 +54,11 @@ class Nova:
     config: NovaConfig
     flavors: dict[str, Flavor]
     scheduler_hints: dict[str, dict[str, list[str]]]
-    _notifier: Any
-    _policy: Any
+    _notifier: Notifier | None
+    _policy: PolicyEngine | None
     _compute_api: Any
-    _conductor: Any
-    _api: Any
+    _conductor: Conductor | None
+    _api: ComputeApiService | None
     hosts: dict[str, ComputeManager]
 
     #: Created flavors' row ids and private flavors' access lists (`fakecloud.nova.flavors`):

@@ -192,6 +192,42 @@ class Instance:
 
     _orig: tuple
     _db: Any
+    # the fields' types (what a loaded file is checked against: `fakecloud.state.shapes`)
+    display_name: str
+    display_description: str | None
+    host: str | None
+    node: str | None
+    vm_state: str | None
+    task_state: str | None
+    power_state: int
+    launched_at: float | None
+    terminated_at: float | None
+    deleted_at: float | None
+    image_ref: str
+    root_device_name: str | None
+    system_metadata: dict[str, Any]
+    metadata: dict[str, Any]
+    locked: bool
+    locked_by: str | None
+    progress: int | None
+    availability_zone: str | None
+    launch_index: int
+    uuid: str
+    project_id: str
+    user_id: str
+    created_at: float | None
+    updated_at: float | None
+    deleted: bool
+    flavor: Flavor
+    key_name: str | None
+    reservation_id: str
+    hostname: str
+    config_drive: str | bool
+    tags: list[str]
+    user_data: str | None
+    access_ip_v4: str | None
+    access_ip_v6: str | None
+    auto_disk_config: bool
 
     # Slots, not a __dict__: a storm holds a row and a few working copies per server, and a
     # 38-key dict is four times the size of 38 slots.

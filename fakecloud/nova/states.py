@@ -11,6 +11,8 @@ below, from `fakecloud.nova.db.NovaDB.instance_save`, so an illegal change fails
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fakecloud.sim.states import StateMachine
 
 # -- vm_state ---------------------------------------------------------------------------------
@@ -122,6 +124,8 @@ POWER_PAUSED = 3
 SHUTDOWN = 4
 CRASHED = 6
 POWER_SUSPENDED = 7
+#: A power state (what a loaded file's guests are checked against: `fakecloud.state.shapes`).
+PowerState = Literal[0, 1, 3, 4, 6, 7]
 
 
 def _with_exits(table: dict) -> dict:

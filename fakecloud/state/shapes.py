@@ -17,7 +17,10 @@ time instead, so a damaged file is refused naming the class, field and place:
 - a dataclass record must have every one of its fields; one with a default (a field added
   since the file was saved) takes it.
 
-Only types are checked, never values: a status that is a string is taken as the file says.
+Values are checked only where a wrong one breaks the world later rather than at once: a
+number where the annotation says ``float`` or ``int`` must be finite, a number in a field named
+``*_at`` (a virtual time) from 0 to `LAST_VIRTUAL_TIME`, and an I/O resource's throughput
+finite and not negative (`_FIELDS`). A status that is a string is taken as the file says.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import dataclasses
 import functools
 import itertools
 import linecache
+import math
 import re
 import sys
 import types
@@ -43,6 +47,9 @@ _NUMBERS = (int, float)
 #: The annotation of a field we cannot read (a name the module does not define at run time).
 _UNKNOWN = object()
 _HINTS: dict[type, dict[str, Any]] = {}
+#: The latest virtual time a saved ``*_at`` field may hold: the calendar's last day
+#: (`fakecloud.sim.clock.LAST_CALENDAR_TIME`) seen from an epoch of 1970.
+LAST_VIRTUAL_TIME = 253_370_764_800.0
 
 
 def template_fields(obj: Any) -> dict[str, type]:
@@ -89,6 +96,9 @@ def check_record(obj: Any, fields: dict[str, Any], example: dict[str, type] | No
                 _refuse(where, name, key, f"holds {_what(value)}, expected {check[1]}")
         elif example is not None and key not in plan.exempt and not _like(value, example, key):
             _refuse(where, name, key, f"holds {_what(value)}, expected {example[key].__name__}")
+        if type(value) in _NUMBERS and key.endswith("_at") and not 0 <= value <= LAST_VIRTUAL_TIME:
+            # a calendar time past 9999 fails every view of the record (OverflowError)
+            _refuse(where, name, key, f"holds {_what(value)}, expected a virtual time from 0 s")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,6 +167,15 @@ def _has_callbacks(event: Any) -> bool:
     return type(getattr(event, "callbacks", 0)) in (list, tuple, _NONE)
 
 
+def _is_finite(value: Any) -> bool:
+    # not math.isfinite on an int: 10**400 is a whole number it cannot make a float of
+    return type(value) is int or (type(value) is float and math.isfinite(value))
+
+
+def _is_throughput(value: Any) -> bool:
+    return _is_finite(value) and value >= 0
+
+
 #: Fields of other libraries' classes fakecloud fills its own way: (class, field) -> (check,
 #: what it expects).
 _FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
@@ -164,7 +183,14 @@ _FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
         lambda q: type(q) is list and all(map(_queue_entry, q)),
         "a list of (time, priority, id, event) entries",
     ),
-    ("simpy.core:Environment", "_now"): (lambda t: type(t) in _NUMBERS, "a number"),
+    ("simpy.core:Environment", "_now"): (_is_finite, "a finite number"),
+    ("fakecloud.sim.io:Resource", "capacity"): (_is_throughput, "a finite number from 0"),
+    ("fakecloud.sim.io:Resource", "nominal"): (_is_throughput, "a finite number from 0"),
+    # a service's manager by topic (annotated Any: every service has its own class)
+    ("fakecloud.sim.rpc:RpcBus", "_endpoints"): (
+        lambda d: type(d) is dict and all(kinds.is_record_class(type(v)) for v in d.values()),
+        "a dict of fakecloud's service objects",
+    ),
     ("simpy.core:Environment", "_eid"): (lambda c: type(c) is itertools.count, "a counter"),
 }
 
@@ -224,7 +250,7 @@ def _class_checker(hint: Any) -> Any:
     if not isinstance(hint, type) or getattr(hint, "_is_protocol", False):
         return None  # a NewType, a Protocol: not checked
     if hint is float:
-        return lambda v: type(v) in _NUMBERS
+        return _is_finite
     if hint is int:
         return lambda v: isinstance(v, int) and type(v) is not bool
     if issubclass(hint, int):  # an IntEnum a file saved as its number (simpy's priorities)

@@ -96,6 +96,8 @@ def test_cinderclient_volume_snapshot_attach_and_upload(world):
 
 
 def test_glanceclient_snapshot_image_properties_tags_and_data(world):
+    from glanceclient import exc as glance_exc
+
     cloud, server, _, glance = world
     with cloud.intercept() as intercept:
         # openstacksdk sends createImage at exactly 2.45 whatever the server's maximum (2.60 in
@@ -125,7 +127,8 @@ def test_glanceclient_snapshot_image_properties_tags_and_data(world):
         glance.images.delete(made.id)
         assert [i.id for i in glance.images.list(filters={"name": "up"})] == []
         # Simulated content within `downloadable_content_bytes` downloads intact; a larger
-        # image (the base image) sends nothing, and glanceclient calls that corrupt.
+        # image (the base image) is refused, naming the setting (it sent nothing, and
+        # glanceclient called that corrupt).
         simulated = glance.images.create(name="sim", disk_format="raw", container_format="bare")
         headers = {"Content-Type": "application/octet-stream", "x-openstack-image-size": "2097152"}
         path = f"/v2/images/{simulated.id}/file"
@@ -133,5 +136,5 @@ def test_glanceclient_snapshot_image_properties_tags_and_data(world):
         cloud.run_until_idle()
         assert len(b"".join(glance.images.data(simulated.id))) == 2 << 20  # hash-checked
         (base,) = glance.images.list(filters={"name": IMAGE})
-        with pytest.raises(IOError, match="Corrupt image download"):
+        with pytest.raises(glance_exc.HTTPBadRequest, match="over glance.downloadable_content"):
             b"".join(glance.images.data(base.id))

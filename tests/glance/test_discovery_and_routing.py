@@ -42,6 +42,24 @@ def test_stores_are_a_404_without_multiple_backends(cloud, path):
 
 
 @pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b"{bad", 400, "Malformed JSON in request body."),
+        (b"\xff\xfe", 400, "Malformed JSON in request body."),
+        (b"1", 400, "Unexpected body type. Expected list/dict."),
+        (b'{"usage": 1}', 500, "The server has either erred or is incapable"),
+    ],
+)
+def test_a_body_to_the_usage_is_read_as_glance_reads_it(cloud, body, status, message):
+    # was: 200 and the usage, whatever the body (its route has no body_reject; Glance parses
+    # the body, and passes one that parses to get_usage, which takes none: a 500)
+    headers = {**WEBOB_JSON, "Content-Type": "application/json"}
+    r = cloud.request("image", "GET", "/v2/info/usage?x=%ff", body=body, headers=headers)
+    assert r.status == status and r.json()["message"].startswith(message)
+    assert cloud.request("image", "GET", "/v2/info/usage?limit=-1&limit=x").status == 200
+
+
+@pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
         ("PUT", "/v2/images/x", "GET, PATCH, DELETE"),

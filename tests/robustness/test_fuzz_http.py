@@ -2,9 +2,10 @@
 
 Each example writes one request on a socket by hand, as a careless or hostile client would:
 any method, a path that is real, unicode, percent-encoded junk or another project's, a query
-with repeated and empty parameters, odd or duplicated ``OpenStack-API-Version`` and
-``Content-Type`` headers, a valid, forged or missing token, and a body that is JSON, bent JSON,
-non-UTF-8 bytes or nothing, framed by a right or a wrong ``Content-Length``. The answer must
+with repeated and empty parameters, odd or duplicated ``OpenStack-API-Version`` (or Nova's
+legacy header), ``Content-Type`` and ``X-Auth-Token`` headers, a valid, forged or missing token,
+and a body that is JSON, bent JSON, JSON with numbers past any range, non-UTF-8 bytes or nothing,
+framed by a right, wrong or doubled ``Content-Length`` or in chunks. The answer must
 be a whole HTTP/1.1 response within the timeout, never a traceback; a 5xx only as the
 service's deliberate answer (no ``api.error``: no exception fakecloud did not expect); and the
 server must still answer a plain request afterwards.
@@ -60,6 +61,15 @@ VERSIONS = st.sampled_from(
         "image 2.0",
         "compute 2.abc",
         "identity 3.14",
+        # session 23: malformed the ways a hand-written header is
+        "compute 2.01",
+        "compute \uff12.1",
+        "compute 2.1 ; q=1",
+        "volume 3.0 ;x",
+        "compute 2.99999999999999999999",
+        "compute -2.1",
+        "compute 2.1,",
+        ",",
     ]
 )
 BODIES = st.one_of(
@@ -75,6 +85,11 @@ BODIES = st.one_of(
             b'{"createImage": {"name": "x", "metadata": {"k": 1}}}',
             b'[{"op": "replace", "path": "/name", "value": null}]',
             b"NaN",
+            # huge numbers: past Python's 4,300-digit int conversion, past a float's range
+            b'{"volume": {"size": 1' + b"0" * 5000 + b"}}",
+            b'{"server": {"name": "a", "flavorRef": "1", "imageRef": "", "min_count": 1e400}}',
+            b'{"quota_set": {"instances": -1' + b"9" * 4300 + b"}}",
+            b"[" + b"1" * 5000 + b"]",
         ]
     ),
     st.binary(max_size=64),
@@ -112,13 +127,25 @@ def too_deep(data):
 
 
 def length_refused(data):
-    """Whether `data`'s Content-Length is no length (not digits only: ``-1``, ``x``)."""
+    """Whether `data`'s Content-Length is no length (not digits only: ``-1``, ``x``; or two
+    of them)."""
     head = data.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
-    for line in head.split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        if name.lower() == "content-length":
-            return not value.strip().isdigit()
-    return False
+    lengths = [
+        value.strip()
+        for name, _, value in (line.partition(":") for line in head.split("\r\n")[1:])
+        if name.lower() == "content-length"
+    ]
+    return len(lengths) > 1 or any(not value.isdigit() for value in lengths)
+
+
+def chunked(body, draw):
+    """`body` in chunked framing: one to three chunks, now and then a chunk extension or a
+    trailer (RFC 9112 section 7.1), as a streaming client sends it."""
+    cuts = sorted(draw(st.lists(st.integers(0, len(body)), max_size=2)))
+    parts = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True) if b > a]
+    ext = draw(st.sampled_from([b"", b";x=1"]))
+    out = b"".join(b"%x%s\r\n%s\r\n" % (len(p), ext, p) for p in parts)
+    return out + b"0\r\n" + draw(st.sampled_from([b"", b"X-Trailer: 1\r\n"])) + b"\r\n"
 
 
 @st.composite
@@ -127,17 +154,29 @@ def raw_requests(draw, ids):
     path = draw(st.sampled_from(PATHS[service]) | ODD_PATHS).format(**ids)
     query = draw(st.sampled_from(["", "?limit=1&limit=", "?marker=&sort=", "?name=%FF", "?x"]))
     lines = [f"{draw(METHODS)} {path}{query} HTTP/1.1", "Host: fuzz", "Connection: close"]
-    token = draw(st.sampled_from([ids["token"], "gAAAAAbogus", None]))
-    if token:
-        lines.append(f"X-Auth-Token: {token}")
+    tokens = [ids["token"], "gAAAAAbogus", None]
+    for _ in range(draw(st.sampled_from([1, 1, 2]))):  # a header twice: joined with ", "
+        token = draw(st.sampled_from(tokens))
+        if token:
+            lines.append(f"X-Auth-Token: {token}")
     for _ in range(draw(st.integers(0, 2))):
         lines.append(f"OpenStack-API-Version: {draw(VERSIONS)}")
-    kind = draw(CONTENT_TYPES)
-    if kind:
-        lines.append(f"Content-Type: {kind}")
+    if service == "compute" and draw(st.booleans()):
+        lines.append(f"X-OpenStack-Nova-API-Version: {draw(VERSIONS).rpartition(' ')[2]}")
+    for _ in range(draw(st.sampled_from([1, 1, 2]))):
+        kind = draw(CONTENT_TYPES)
+        if kind:
+            lines.append(f"Content-Type: {kind}")
     body = draw(BODIES)
-    length = draw(st.sampled_from(["right", "right", "short", "none", "-1", "x", "9" * 30]))
-    if length == "right" or (length == "none" and body):
+    length = draw(
+        st.sampled_from(["right", "right", "short", "none", "-1", "x", "9" * 30, "two", "chunked"])
+    )
+    if length == "chunked":
+        lines.append("Transfer-Encoding: chunked")
+        body = chunked(body, draw)
+    elif length == "two":
+        lines += [f"Content-Length: {len(body)}"] * 2
+    elif length == "right" or (length == "none" and body):
         lines.append(f"Content-Length: {len(body)}")
     elif length == "short":
         lines.append(f"Content-Length: {max(len(body) - 1, 0)}")

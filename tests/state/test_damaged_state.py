@@ -21,7 +21,7 @@ from fakecloud.errors import StateError
 from fakecloud.state import dumps, loads
 from tests.state.state_helpers import boot
 
-ODD = [None, -1, 1.5, "x", [], {}, True, 2**70, {"r": 0}, [1, 2]]
+ODD = [None, -1, 1.5, "x", [], {}, True, 2**70, -(2**70), {"r": 0}, [1, 2], "", float("nan")]
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,40 @@ def test_field_types_are_declared_where_the_load_reads_them():
     assert not found, "declare these fields' types at class level:\n" + "\n".join(found)
 
 
+@pytest.mark.parametrize(
+    ("cls", "field", "value", "problem"),
+    [
+        # were: loaded, then a 500 (TypeError: unhashable type: 'list') on createImage
+        ("fakecloud.nova.objects:Instance", "vm_state", [], "holds a list, expected str | None"),
+        # a stalled snapshot upload: "the cloud can never become idle"
+        ("fakecloud.sim.io:Resource", "capacity", -(2**70), "a finite number from 0"),
+        # OverflowError formatting the date, in every view of the server
+        ("fakecloud.nova.objects:Instance", "created_at", 2**70, "a virtual time from 0 s"),
+        ("fakecloud.glance.models:Image", "updated_at", float("nan"), "holds float nan"),
+        # IllegalTransition 1 -> -1 in the next power sync; AttributeErrors on first use
+        ("fakecloud.nova.virt.driver:Domain", "power_state", -1, r"expected Literal\[0, 1, 3"),
+        ("fakecloud.nova:Nova", "_api", -1, "expected ComputeApiService | None"),
+        ("fakecloud.nova.compute.manager:ComputeManager", "eventlet_hub", [1], "a list"),
+    ],
+)
+def test_a_value_that_fails_later_is_refused_naming_its_place(saved, cls, field, value, problem):
+    data = json.loads(json.dumps(saved[0]))
+    nodes = data["nodes"]
+    found = [n for n in nodes if n[0] == "obj" and n[1] == cls and field in n[2]]
+    found[0][2][field] = value
+    _refused(data, rf"the saved {cls} at cloud\.\S+ is damaged: its field '{field}' .*{problem}")
+
+
+def test_an_rpc_endpoint_that_is_no_service_is_refused(saved):
+    # was: loaded, then AttributeError: 'int' object has no attribute 'snapshot_current'
+    data = json.loads(json.dumps(saved[0]))
+    nodes = data["nodes"]
+    rpc = nodes[_find(nodes, "obj", "fakecloud.sim.rpc:RpcBus")]
+    endpoints = nodes[rpc[2]["_endpoints"]["r"]]
+    endpoints[1][1] = 2**70
+    _refused(data, r"RpcBus at cloud.kernel.rpc is damaged: its field '_endpoints' holds a dict")
+
+
 @st.composite
 def edits(draw, nodes):
     n = draw(st.integers(1, len(nodes) - 1))
@@ -114,6 +148,9 @@ def edits(draw, nodes):
     if node[0] == "obj" and node[2]:
         field = draw(st.sampled_from(sorted(node[2])))
         return n, "field", field, draw(st.sampled_from(ODD))
+    if node[0] in ("dict", "list", "set") and node[1] and draw(st.booleans()):
+        # an element of a container: a dict's key or value, a list's item
+        return n, "item", draw(st.integers(0, len(node[1]) - 1)), draw(st.sampled_from(ODD))
     return n, "node", None, draw(st.sampled_from([["list", []], ["dict", []], ["set", []]]))
 
 
@@ -131,6 +168,8 @@ def test_an_edited_file_is_refused_or_works(saved, data):
     edited = json.loads(json.dumps(state))
     if how == "field":
         edited["nodes"][n][2][field] = value
+    elif how == "item":
+        edited["nodes"][n][1][field] = value
     elif edited["nodes"][n][0] != "trace":
         edited["nodes"][n] = value
     try:
@@ -146,5 +185,7 @@ def test_an_edited_file_is_refused_or_works(saved, data):
     )
     cloud.run_until_idle()
     assert r.status < 500, r.body
+    for path in ("/v2.1/servers/detail", "/v2.1/os-simple-tenant-usage"):
+        assert cloud.request("compute", "GET", path).status < 500
     assert not cloud.trace.filter(kind="api.error")
     dumps(cloud)

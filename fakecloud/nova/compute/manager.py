@@ -102,6 +102,7 @@ class ComputeManager:
 
     _tasks: set[Any]
     _long_task_executor: Any
+    eventlet_hub: EventletHub | None
 
     def __init__(self, nova: Any, host: str):
         self.nova = nova

@@ -78,7 +78,7 @@ class Domain:
     id: str
     """The instance uuid (the subject of the domain's trace events)."""
     name: str
-    power_state: int
+    power_state: states.PowerState
     memory_bytes: int
     disk_bytes: int
     virtual_bytes: int
