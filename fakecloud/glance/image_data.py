@@ -575,6 +575,8 @@ class ImageDataApi:
             if g.schema.glance >= ALL_STORES_SINCE:
                 # get_flow: add_importing_stores / remove_failed_stores, one store: both ""
                 image.extra_properties.update(IMPORT_STORE_PROPERTIES)
+            if g.quotas.unified and not self._flow_quota(image, method, task):
+                return
             yield from k.faults.pause("glance.import", image_id=image.id, method=method)
             if method == "web-download":
                 image.staged = yield from self._web_download(image, task)
@@ -616,6 +618,29 @@ class ImageDataApi:
         self._activate(image, data, virtual_size)
         image.extra_properties.pop(IMPORT_LOCK, None)  # _CompleteTask._drop_lock
         g.tasks.move(task, "success", result={"image_id": image.id})
+
+    def _flow_quota(self, image: Image, method: str, task: Any) -> bool:
+        """get_flow's ``assert_quota`` (23.0.0 on, unified limits): glance-direct's
+        ``image_size_total`` with the staged MiB, the other methods' ``image_stage_total`` and
+        ``image_count_uploading`` (the image, ``importing``, counts itself). Over a limit the
+        image goes back to ``queued``, the lock is dropped and the task fails with the
+        limit's words: False."""
+        g, k = self._glance, self._kernel
+        delta = (image.size or 0) // MiB
+        checks = [(IMAGE_SIZE_TOTAL, delta)]
+        if method != "glance-direct":
+            checks = [(IMAGE_STAGE_TOTAL, delta), (IMAGE_COUNT_UPLOADING, 0)]
+        try:
+            for name, d in checks:
+                g.quotas.enforce(task.owner, name, delta=d, gone=g.uncounted)
+        except LimitExceeded as exc:
+            k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
+            set_status(k, image, "queued", details={"reason": "import over quota"})
+            image.staged = None
+            image.extra_properties.pop(IMPORT_LOCK, None)  # drop_lock_for_task
+            g.tasks.move(task, "failure", message=str(exc))
+            return False
+        return True
 
     def _web_download(self, image: Image, task: Any) -> Generator[Any, Any, ImageData]:
         """``_WebDownload``: the URI's bytes over the web link into staging, as

@@ -254,3 +254,31 @@ def test_glance_download_is_an_unknown_method_unless_enabled():
     resp = _import(w, image["id"], "glance-download", glance_region="R2")
     assert resp.status == 400
     assert detail(resp) == "Unknown import method name 'glance-download'."
+
+
+@pytest.mark.parametrize(
+    "method, limits, resource",
+    [
+        ("web-download", {"image_count_uploading": 0}, "image_count_uploading"),
+        ("glance-direct", {"image_size_total": 1}, "image_size_total"),
+    ],
+)
+def test_the_flow_checks_unified_limits_and_an_import_over_one_goes_back_to_queued(
+    method, limits, resource
+):
+    """get_flow's ``assert_quota`` (glance 23.0.0 on): the task fails with the limit's words."""
+    full = {"image_size_total": 1000, "image_stage_total": 1000, "image_count_total": 100}
+    registered = {**full, "image_count_uploading": 100, **limits}
+    w = _world(use_keystone_limits=True, registered_limits=registered)
+    image = w.create()
+    if method == "glance-direct":
+        h = {"Content-Type": "application/octet-stream", "x-openstack-image-size": str(2 * MiB)}
+        assert w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h).status == 204
+    assert _import(w, image["id"], method, uri=URL).status == 202
+    w.cloud.run_until_idle()
+    shown = w.show(image["id"])
+    assert shown["status"] == "queued" and "os_glance_import_task" not in shown
+    task = w.call("GET", f"/v2/images/{image['id']}/tasks").json()["tasks"][0]
+    assert task["status"] == "failure"
+    assert f"Resource {resource} is over limit of" in task["message"]
+    assert not w.cloud.trace.filter(kind="io.start", label=("glance.web_download", "glance.import"))
