@@ -134,8 +134,8 @@ class Request:
     params: dict[str, str] = field(default_factory=dict)
     legacy_v2: int = 0
     """Nova's ``is_legacy_v2()``: set by Nova's dispatch for a request through its legacy v2
-    compatible pipeline (``/v2/...``) to the way that pipeline relaxes body validation
-    (`fakecloud.nova.api.schemas.SOFT_STRIP` or ``SOFT_KEEP_ALL_UNKNOWN``); 0 otherwise."""
+    compatible pipeline (``/v2/...``) to the release's major version (its body checks differ
+    by release: `fakecloud.nova.api.schemas.SchemaValidator`); 0 otherwise."""
     _json: Any = field(default=None, repr=False)
     _parsed: bool = field(default=False, repr=False)
 

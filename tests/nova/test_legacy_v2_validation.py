@@ -133,6 +133,26 @@ def test_metadata_of_unknown_keys_only_passes_from_33(profile, status):
     assert resp.status == status
 
 
+@pytest.mark.parametrize(
+    ("profile", "refusal"),
+    [
+        ("nova-31.3.1", "is not valid under any of the given schemas"),
+        ("upstream", "is not a 'base64'"),
+    ],
+)
+def test_create_v20_user_data_is_a_one_of_before_32(profile, refusal):
+    """678bc4ae6e (32.0.0): ``create_v20``'s nullable ``user_data`` is one schema of two types,
+    was a ``oneOf`` of the base64 string and null, and jsonschema words the two differently."""
+    cloud = Cloud(seed=0, profile=profile)
+    body = {"server": {"name": "x", "flavorRef": "1", "imageRef": "", "user_data": "abc"}}
+    resp = cloud.request("compute", "POST", "/v2/{project_id}/servers", body=body)
+    assert resp.status == 400
+    assert (
+        _message(resp)
+        == f"Invalid input for field/attribute user_data. Value: abc. 'abc' {refusal}"
+    )
+
+
 def test_an_aggregate_update_takes_a_spaced_name_at_2_1():
     """``aggregates.update`` names ``name_with_leading_trailing_spaces`` at every version (the
     aggregate's lookup answers; it was the 2.1 name's 400)."""

@@ -175,10 +175,8 @@ _BASE = jsonschema.Draft202012Validator
 _NovaValidator = jsonschema.validators.extend(_BASE, number_string_bounds(_BASE))
 
 
-#: `Request.legacy_v2` values: how ``_soft_validate_additional_properties`` treats unknown keys.
-#: Up to 32.x every unknown key is stripped; from 33.0.0 (9fd431315c, a ``oneOf`` workaround)
-#: an object whose keys are all unknown is left whole.
-SOFT_STRIP, SOFT_KEEP_ALL_UNKNOWN = 1, 2
+#: ``_soft_validate_additional_properties`` strips every unknown key up to 32.x; from 33.0.0
+#: (9fd431315c, a ``oneOf`` workaround) an object whose keys are all unknown is left whole.
 SOFT_KEEP_ALL_UNKNOWN_SINCE = 33
 
 
@@ -214,12 +212,12 @@ def _soft_additional_properties(keep_all_unknown: bool) -> Callable[..., Any]:
     return soft
 
 
+#: keep_all_unknown -> the relaxed validator class.
 _RELAXED = {
-    mode: jsonschema.validators.extend(
-        _NovaValidator,
-        {"additionalProperties": _soft_additional_properties(mode == SOFT_KEEP_ALL_UNKNOWN)},
+    keep: jsonschema.validators.extend(
+        _NovaValidator, {"additionalProperties": _soft_additional_properties(keep)}
     )
-    for mode in (SOFT_STRIP, SOFT_KEEP_ALL_UNKNOWN)
+    for keep in (False, True)
 }
 
 
@@ -232,13 +230,14 @@ class SchemaValidator:
         self,
         schema: dict[str, Any],
         quick: Callable[[Any], bool] | None = None,
-        v20: dict[str, Any] | None = None,
+        v20: dict[str, Any] | Callable[[int], dict[str, Any]] | None = None,
     ):
         self.schema = schema
         self.quick = quick
         """A fast check that accepts only bodies the schema accepts (others get jsonschema)."""
         self.v20 = schema if v20 is None else v20
-        """The schema Nova checks on ``/v2/`` (its ``min_version`` None or 2.0 one), relaxed.
+        """The schema Nova checks on ``/v2/`` (its ``min_version`` None or 2.0 one), relaxed,
+        or a function of the release's major version giving it.
         (Where Nova's lowest is 2.1's, ``lock``, ``unlock``, ``unshelve``, none runs there;
         those check nothing but the action's name, which the relaxed check does too.)"""
         self._validator = _NovaValidator(schema, format_checker=_FORMAT_CHECKER)
@@ -248,12 +247,14 @@ class SchemaValidator:
         """Raise `ValidationError` for the first error of `body`, worded as Nova does (its
         ``legacy_detail``: as a release pinning jsonschema < 4.21.0 words it). A `req` of the
         legacy v2 pipeline has `v20` checked, relaxed: unknown keys are stripped from `body`."""
-        mode = req.legacy_v2 if req is not None else 0
-        if mode:
-            validator = self._relaxed.get(mode)
+        major = req.legacy_v2 if req is not None else 0
+        if major:
+            validator = self._relaxed.get(major)
             if validator is None:
-                validator = _RELAXED[mode](self.v20, format_checker=_FORMAT_CHECKER)
-                self._relaxed[mode] = validator
+                schema = self.v20(major) if callable(self.v20) else self.v20
+                keep = major >= SOFT_KEEP_ALL_UNKNOWN_SINCE
+                validator = _RELAXED[keep](schema, format_checker=_FORMAT_CHECKER)
+                self._relaxed[major] = validator
         elif self.quick is not None and self.quick(body):
             return
         else:
@@ -852,20 +853,34 @@ def _server_create_validator(bucket: str) -> SchemaValidator:
             keys=_SERVER_KEYS | ({"description"} if version >= "2.19" else set()),
             network_words=version >= "2.37",
         ),
-        v20=server_create_v20(schema),
+        v20=functools.partial(server_create_v20, schema),
     )
 
 
-def server_create_v20(schema: dict[str, Any]) -> Any:
-    """``create_v20`` from a create `schema`: the server, zone, key pair and security group
-    names may have leading and trailing spaces, ``user_data`` may be null."""
+#: 678bc4ae6e (32.0.0, "Only run format checks on strings"): a nullable format check is one
+#: schema of two types; before, a ``oneOf`` of the string's schema and null ("... is not valid
+#: under any of the given schemas").
+FORMAT_TYPES_SINCE = 32
+
+
+@cache
+def _v20_user_data(one_of: bool) -> dict[str, Any]:
+    user_data = {"type": "string", "format": "base64", "maxLength": 65535}
+    if one_of:
+        return {"oneOf": [user_data, {"type": "null"}]}
+    return {**user_data, "type": ["string", "null"]}
+
+
+def server_create_v20(schema: dict[str, Any], major: int) -> Any:
+    """``create_v20`` of release `major` from a create `schema`: the server, zone, key pair and
+    security group names may have leading and trailing spaces, ``user_data`` may be null."""
     v20 = spaced_names(
         schema,
         "server",
         "name",
         "availability_zone",
         "key_name",
-        user_data={"type": ["string", "null"], "format": "base64", "maxLength": 65535},
+        user_data=_v20_user_data(major < FORMAT_TYPES_SINCE),
     )
     groups = v20["properties"]["server"]["properties"]["security_groups"]["items"]
     groups["properties"]["name"] = name_with_leading_trailing_spaces

@@ -25,7 +25,6 @@ from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import Answering, ApiService
 from fakecloud.nova import exception
-from fakecloud.nova.api import schemas
 from fakecloud.nova.api.urlmap import UrlmapCrash, check_accept, legacy_v2, path_by_media_type
 from fakecloud.nova.api.views import LegacyLinkBase, LinkBase
 from fakecloud.nova.context import with_request_id
@@ -256,11 +255,7 @@ class NovaApiService(ApiService):
             headers = req.headers
             for name in _MICROVERSION_HEADERS:
                 dict.pop(headers, name, None)
-            req.legacy_v2 = (
-                schemas.SOFT_KEEP_ALL_UNKNOWN
-                if self.kernel.switches.release.major >= schemas.SOFT_KEEP_ALL_UNKNOWN_SINCE
-                else schemas.SOFT_STRIP
-            )
+            req.legacy_v2 = self.kernel.switches.release.major
         ctx = req.context
         if ctx is None:
             if self.needs_token(req.method, req.path):
