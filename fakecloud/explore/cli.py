@@ -266,6 +266,7 @@ def render(report: Any) -> str:
             verdict = "; ".join(problems) if problems else "found what it lists, nothing else"
             lines.append(f"  bug hunt (finds: {', '.join(case.finds)}): {verdict}")
         if case.groups:
+            lines.extend(_what_broke(case.groups))
             lines.append(f"  {counted(len(case.groups), 'group')} by what broke and how:")
         for n, g in enumerate(case.groups, 1):
             shown = ", ".join(map(str, g.seeds[:SHOWN_SEEDS]))
@@ -286,6 +287,27 @@ def render(report: Any) -> str:
         tail += "; the time budget ran out before every seed ran"
     lines.append(tail)
     return "\n".join(lines)
+
+
+def _what_broke(groups: list[Any]) -> list[str]:
+    """When one thing broke by several paths (many faults and actions drawn make a path per
+    seed), a line first saying how many seeds broke each thing, so the distinct violations
+    are seen before the groups."""
+    seeds: dict[str, set[int]] = {}
+    paths: dict[str, int] = {}
+    for g in groups:
+        seeds.setdefault(g.key, set()).update(g.seeds)
+        paths[g.key] = paths.get(g.key, 0) + 1
+    if len(seeds) == len(groups):
+        return []
+    ranked = sorted(seeds, key=lambda key: (-len(seeds[key]), key))
+    return [
+        "  what broke: "
+        + "; ".join(
+            f"{key} in {counted(len(seeds[key]), 'seed')} ({counted(paths[key], 'group')})"
+            for key in ranked
+        )
+    ]
 
 
 # -- shrink ----------------------------------------------------------------------------------

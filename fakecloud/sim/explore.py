@@ -291,7 +291,11 @@ def _fail_partway(kernel: Any, attrs: dict[str, Any], name: str) -> None:
     rate = min((r for r in rates if r > 0), default=0.0)
     size = float(attrs.get("size", 0) or 0)
     after = size / rate / 2 if rate and size else 0.0
-    match = {k: v for k, v in attrs.items() if k != "resource" and isinstance(v, (str, int))}
+    match = {
+        k: v
+        for k, v in attrs.items()
+        if k not in ("resource", "size") and isinstance(v, (str, int))
+    }
     kernel.faults.add(
         "io.transfer",
         "raise",

@@ -455,10 +455,11 @@ class IoModel:
         )
         rule = None
         if "io.transfer" in k.faults.hot:  # else consulting it does nothing
+            consulted = {"label": label, "resource": tuple(names), **attrs}
+            if "io.transfer" in k.choices.fault_points:  # the explorer's `partway` needs it
+                consulted["size"] = size_bytes
             try:  # the point's attributes are `fault_attrs()`, the names made once
-                rule = k.faults.check(
-                    "io.transfer", **{"label": label, "resource": tuple(names), **attrs}
-                )
+                rule = k.faults.check("io.transfer", **consulted)
             except Exception as exc:
                 self._finish_failed(t, exc)
                 return t

@@ -172,3 +172,28 @@ def test_a_many_case_file_is_one_run_of_batches_on_one_worker_reported_in_order(
     assert reports[0] == reports[1]
     assert [(c["case"], c["seeds"]) for c in reports[1]["cases"]] == [(c.id, 4) for c in cases]
     assert [c["failed"] for c in reports[1]["cases"]] != [0, 0, 0]
+
+
+def test_one_thing_broken_by_many_paths_is_summed_up_before_the_groups():
+    # Many faults and actions drawn make a path per seed: the distinct violations come first.
+    from fakecloud.explore.cli import render
+    from fakecloud.explore.groups import Broken, SeedOutcome, group
+    from fakecloud.explore.session import CaseReport, Report
+
+    frozen, late = Broken("invariant no_frozen_guest"), Broken("invariant no_unexpected_500")
+    outcomes = [
+        SeedOutcome("default", 0, (frozen,), ("fault a: X", "adversary-1: DELETE /x")),
+        SeedOutcome("default", 1, (frozen, late), ("adversary-1: DELETE /x", "fault a: X")),
+        SeedOutcome("default", 2, (late,), ("fault a: X", "adversary-1: DELETE /x")),
+    ]
+    case = CaseReport("default", "faults at a", seeds=[0, 1, 2], failed=[0, 1, 2])
+    case.groups = group(outcomes)
+    lines = render(Report("x.yaml", [case])).splitlines()
+    assert lines[2:4] == [
+        "  what broke: invariant no_frozen_guest in 2 seeds (2 groups); "
+        "invariant no_unexpected_500 in 2 seeds (2 groups)",
+        "  4 groups by what broke and how:",
+    ]
+    # one path per thing broken: no summing up
+    case.groups = group(outcomes[:1])
+    assert "what broke:" not in render(Report("x.yaml", [case]))

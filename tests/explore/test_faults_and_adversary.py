@@ -193,17 +193,33 @@ def test_a_restart_at_the_instant_an_upload_fails_kills_its_task_and_the_run_goe
         "cloud:\n  images: {cirros: {existing: cirros-0.6.2-x86_64-disk}}\n"
         '  servers: {web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}}\n'
         "steps:\n"
+        '  - {name: fail, fault: {point: io.transfer, error: "fakecloud.sim.io:TransferFailed",'
+        " match: {label: glance.upload}}}\n"
         '  - {name: snap, microversion: "2.45", request: "POST /servers/${servers.web.id}/action",'
         " body: {createImage: {name: first}}}\n"
         "  - name: restart\n"
         "    on: {trace: {kind: state, machine: glance.image.status, new: saving}}\n"
         "    restart: {host: cmp-1}\n"
         "expect:\n  invariants: all\n"
-        "choices:\n  chance: {tie_order: false}\n"
-        "  made: [{fault: io.transfer, n: 3, outcome: partway}]\n"
     )
     result = run_case(load(path).cases[0])
     kinds = [e["kind"] for e in result.trace if e["kind"] in ("io.fail", "nova.compute")]
     assert kinds[:3] == ["io.fail", "nova.compute", "nova.compute"]  # failed, stopped, killed
     # L6: init_host clears the task state, nothing deletes the queued image
     assert [c.what for c in result.failures] == ["invariant no_stuck_snapshot_image"]
+
+
+def test_a_partway_failure_strikes_half_way_through_the_transfer():
+    # 100 MB at 100 MB/s: the seed's partway fails it at 0.5 s (it failed at once, 0 bytes in).
+    text = (
+        "name: partway\n"
+        "steps:\n  - {name: copy, transfer: {label: copy, size_mb: 100,"
+        " path: [{name: link, mb_per_s: 100}]}}\n"
+        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
+        "  faults: [{point: io.transfer, likelihood: 1}]\n"
+    )
+    explored = prepared(text, "partway.yaml", "default").play(0)
+    trace = explored.result.trace
+    (start,) = trace.filter(kind="io.start", label="copy")
+    (failed,) = trace.filter(kind="io.fail", label="copy")
+    assert (failed["t"] - start["t"], failed["error"]) == (0.5, "the transfer failed part-way")
