@@ -411,6 +411,27 @@ def test_a_second_volume_refused_by_cinder_is_400_and_leaks_the_first_snapshot(e
     assert env.images_named("snap") == []
 
 
+def test_a_root_volume_an_admin_is_migrating_refuses_the_snapshot():
+    env = BfvEnv("upstream")
+    sid = env.boot_bfv()
+    (root,) = [b.volume_id for b in env.nova.db.bdms_by_instance(sid)]
+    migrate = {"os-migrate_volume": {"host": "cinder@lvmdriver-1"}}  # the same backend, no pool
+    path = f"/v3/{{project_id}}/volumes/{root}/action"
+    # The scheduler holds the migration (``starting``) while Nova snapshots.
+    env.cloud.faults.add("cinder.scheduler", "stall", match={"op": "migrate_volume"})
+    assert env.cloud.request("volumev3", "POST", path, migrate, user="admin").status == 202
+    resp = env.create_image(sid)
+    assert resp.json()["badRequest"]["message"].startswith(
+        "Invalid input received: Invalid volume: Snapshot cannot be created while volume is "
+        "migrating. (HTTP 400) (Request-ID: req-"
+    )
+    env.cloud.faults.release("cinder.scheduler")
+    env.cloud.run_until_idle()  # attached: Nova's swap is not called, the migration fails
+    shown = env.cloud.request("volumev3", "GET", path[: -len("/action")], user="admin").json()
+    assert (shown["volume"]["status"], shown["volume"]["migration_status"]) == ("in-use", "error")
+    assert env.images_named("snap") == []
+
+
 @pytest.mark.parametrize(
     ("profile", "reason"),
     [
