@@ -59,7 +59,7 @@ def _host(text: str) -> str:
     try:
         return listen_host(text)
     except ConfigError as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"host {text!r}: ")) from None
+        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[1]) from None
 
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:

@@ -58,12 +58,22 @@ def page_after_marker(
         if marker not in keys:
             raise HttpError(400, f"Marker {marker} could not be found.")
         rows = rows[keys.index(marker) + 1 :]
-    return rows[: max_limit if limit is None else min(int(limit), max_limit)]
+    return rows[: max_limit if limit is None else min(whole_param(limit, "limit"), max_limit)]
 
 
 def limited(rows: list[Any], offset: str | None, limit: str | None, max_limit: int) -> list[Any]:
     """Nova's ``common.limited`` (volume attachments, server groups): the rows from `offset`, at
     most `limit` of them (none or 0: `max_limit`) and never more than `max_limit`; `offset`
     and `limit` are integers the query schema checked."""
-    start = int(offset or 0)
-    return rows[start : start + min(max_limit, int(limit or 0) or max_limit)]
+    start = whole_param(offset or "0", "offset")
+    return rows[start : start + min(max_limit, whole_param(limit or "0", "limit") or max_limit)]
+
+
+def whole_param(value: str, name: str) -> int:
+    """A query parameter the schema's ``^[0-9]*$`` let through, as Nova's
+    ``common.get_pagination_params`` reads it (``utils.validate_integer``): digits past what
+    Python converts (4,300) are its 400, not a ValueError's 500."""
+    try:
+        return int(value)
+    except ValueError:
+        raise HttpError(400, f"Invalid input received: {name} must be an integer") from None

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from fakecloud.api.json_body import MAX_DEPTH
 from fakecloud.api.json_body import loads as loads_body
 from fakecloud.bounds import COUNT
 from fakecloud.errors import FakecloudError
@@ -162,8 +163,11 @@ def answer(ctx: ControlContext, method: str, path: str, query: str, body: bytes)
         return 404, {"error": {"code": 404, "message": message}}
     try:
         data = loads_body(body) if body.strip() else {}
-    except (ValueError, RecursionError):
-        return 400, {"error": {"code": 400, "message": "the body is not JSON"}}
+    except RecursionError:
+        message = f"the body is not JSON fakecloud reads: it nests deeper than {MAX_DEPTH}"
+        return 400, {"error": {"code": 400, "message": message}}
+    except ValueError as exc:
+        return 400, {"error": {"code": 400, "message": f"the body is not JSON: {_why(exc)}"}}
     req = ControlRequest(key[0], key[1], data, parse_qs(query, keep_blank_values=True))
     problem = found.problem(data, req.query)
     if problem:
@@ -206,6 +210,14 @@ class ControlApplication:
         ]
         start_response(status_line(status), headers)
         return [payload] if method != "HEAD" else []
+
+
+def _why(exc: ValueError) -> str:
+    """Why a body is no JSON, in a few words: where the parser stopped, the first byte that is
+    no UTF-8, or a number of more digits than Python reads (it was "not JSON" alone)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"byte 0x{exc.object[exc.start]:02x} at {exc.start} is not UTF-8"
+    return str(exc).split(";")[0]  # CPython's digit limit then says how to raise it
 
 
 def _date(cloud: Any) -> str:

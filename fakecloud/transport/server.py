@@ -102,7 +102,13 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def listen_host(host: str) -> str:
     """The address to bind for `host`: an IPv6 literal may come in brackets, as URLs write it
-    (``[::1]``); brackets around anything else are refused (`ConfigError`)."""
+    (``[::1]``); brackets around anything else, a URL or a port are refused (`ConfigError`)."""
+    host = host.strip()
+    if "://" in host:
+        raise ConfigError(f"host {host!r}: give the address alone, not a URL")
+    name, colon, port = host.rpartition(":")
+    if colon and port.isdigit() and (name.endswith("]") or ":" not in name):
+        raise ConfigError(f"host {host!r}: give the address without a port (--port-base)")
     if not (host.startswith("[") or host.endswith("]")):
         return host
     inner = host[1:-1] if host.startswith("[") and host.endswith("]") else None

@@ -39,6 +39,13 @@ def test_serve_takes_an_ipv6_host_in_brackets_as_urls_write_it(capsys):
     for bad in ("[127.0.0.1]", "[localhost]", "[::1", "::1]"):
         with pytest.raises(ConfigError, match="brackets hold an IPv6 address"):
             listen_host(bad)
+    # were: cannot listen on ...: [Errno -2] Name or service not known
+    for bad, why in [("[::1]:8770", "without a port"), ("localhost:80", "without a port")]:
+        with pytest.raises(ConfigError, match=why):
+            listen_host(bad)
+    with pytest.raises(ConfigError, match="give the address alone, not a URL"):
+        listen_host("http://127.0.0.1")
+    assert listen_host(" 127.0.0.1 ") == "127.0.0.1" and listen_host("::1") == "::1"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--host", "[127.0.0.1]"])
     assert "--host: brackets hold an IPv6 address ([::1])" in capsys.readouterr().err

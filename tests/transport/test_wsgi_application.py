@@ -91,10 +91,17 @@ def test_control_mistakes_are_400s_that_say_what_to_send():
     cloud = Cloud(seed=1)
     app = control(cloud)
     assert call(app, "POST", "/fakecloud/advance", b"{nope")[2] == (
-        b'{"error": {"code": 400, "message": "the body is not JSON"}}'
+        b'{"error": {"code": 400, "message": "the body is not JSON: Expecting property name '
+        b'enclosed in double quotes: line 1 column 2 (char 1)"}}'
     )
     deep = b"[" * 100000 + b"]" * 100000
-    assert call(app, "POST", "/fakecloud/advance", deep)[0] == "400 Bad Request"
+    status, _, payload = call(app, "POST", "/fakecloud/advance", deep)
+    assert status == "400 Bad Request" and b"nests deeper than 512" in payload
+    # was "the body is not JSON" for JSON Python will not read, or not as UTF-8
+    huge = call(app, "POST", "/fakecloud/advance", b'{"seconds": 1' + b"0" * 5000 + b"}")[2]
+    assert b"Exceeds the limit (4300 digits) for integer string conversion" in huge
+    latin = call(app, "POST", "/fakecloud/advance", b'{"seconds": "\xe9"}')[2]
+    assert b"byte 0xe9 at 13 is not UTF-8" in latin
     status, _, payload = call(app, "GET", "/fakecloud/trace", query="since=abc")
     assert status == "400 Bad Request" and "since" in json.loads(payload)["error"]["message"]
     status, _, payload = call(app, "GET", "/fakecloud/trace", query="since=-3")

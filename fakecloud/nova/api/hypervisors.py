@@ -31,6 +31,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.pagination import whole_param
 from fakecloud.nova import compute_nodes, services
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.services import HOST, bool_from_string
@@ -234,7 +235,7 @@ class HypervisorsController:
         if links:
             max_limit = self.nova.config.max_limit
             raw = req.arg("limit")
-            limit = min(max_limit, int(raw)) if raw is not None else max_limit
+            limit = min(max_limit, whole_param(raw, "limit")) if raw is not None else max_limit
             marker = req.arg("marker")
         pattern = with_servers = None
         if version >= UUID_IDS:

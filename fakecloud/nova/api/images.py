@@ -14,6 +14,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
+from fakecloud.api.pagination import whole_param
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas, views
 
@@ -107,7 +108,7 @@ class ImagesController:
         page: dict[str, Any] = {}
         for param in ("limit", "page_size"):
             # _extract_query_params_v2 drops a falsy value: limit=0 (< 30.0.0) is no limit.
-            if req.arg(param) is not None and int(req.arg(param)):
+            if req.arg(param) is not None and whole_param(req.arg(param), param):
                 page[param] = int(req.arg(param))
         if req.arg("marker") is not None:
             page["marker"] = req.arg("marker")

@@ -23,6 +23,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
+from fakecloud.api.pagination import whole_param
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.policies import SIMPLE_TENANT_USAGE
 
@@ -142,7 +143,8 @@ class SimpleTenantUsageController:
         if req.microversion < PAGING:
             return max_limit, None
         limit = req.arg("limit")
-        return min(max_limit, int(limit) if limit is not None else max_limit), req.arg("marker")
+        count = whole_param(limit, "limit") if limit is not None else max_limit
+        return min(max_limit, count), req.arg("marker")
 
     def _links(self, req: Request, server_usages: list[dict], collection: str) -> list[dict]:
         """``usages.ViewBuilder.get_links``: a ``next`` link after the page's last server."""
