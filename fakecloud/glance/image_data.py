@@ -112,6 +112,8 @@ STAGE_NEEDS_GLANCE_DIRECT_SINCE = 17
 #: request until the task ends (shown in the image's view meanwhile).
 IMPORT_LOCK = "os_glance_import_task"
 IMPORT_LOCK_SINCE = 21
+#: How long a lock holds before another import may bust it (``_enforce_import_lock``).
+IMPORT_LOCK_EXPIRY_S = 3600.0
 #: What an import's flow sets from 20.0.0 (92492cf50), kept after it: the stores still to
 #: import to and those that failed, comma-separated; empty with one store.
 IMPORT_STORE_PROPERTIES = {"os_glance_importing_to_stores": "", "os_glance_failed_import": ""}
@@ -486,9 +488,11 @@ class ImageDataApi:
             check_glance_download(body["method"])
         if method != "copy-image":
             g.images.policy(ctx, image).enforce("modify_image")
-        else:
-            if g.schema.glance >= COPY_IMAGE_POLICY_SINCE:
-                g.images.policy(ctx, image).enforce("copy_image")
+        elif g.schema.glance >= COPY_IMAGE_POLICY_SINCE:
+            g.images.policy(ctx, image).enforce("copy_image")
+        if g.schema.glance >= IMPORT_LOCK_SINCE and IMPORT_LOCK in image.extra_properties:
+            self._enforce_import_lock(image)
+        if method == "copy-image":
             # Without enabled_backends the stores are [None] and a location's metadata has
             # no 'store': ``loc['metadata']['store']`` is a KeyError, Glance's 500
             raise HTTPInternalServerError()
@@ -506,6 +510,23 @@ class ImageDataApi:
             image.extra_properties[IMPORT_LOCK] = task.id  # set_property_atomic
         self._kernel.spawn(self._import(image, method, task), name=f"glance import {image.id}")
         return image.id
+
+    def _enforce_import_lock(self, image: Image) -> None:
+        """``_enforce_import_lock`` (21.0.0 on): another import's task holds the image (from
+        its request until it ends, so only an import at the same instant meets it): 409
+        "Image has active task" while the lock is younger than an hour (two if the task is
+        still pending); an older one, or one naming no task, is busted (the task failed
+        "Expired lock preempted", the lock removed)."""
+        g, k = self._glance, self._kernel
+        task_id = image.extra_properties[IMPORT_LOCK]
+        task = g.tasks.find(image.id, task_id)
+        if task is not None:
+            expiry = IMPORT_LOCK_EXPIRY_S * (2 if task.status == "pending" else 1)
+            if k.now - task.updated_at < expiry:
+                raise HTTPConflict(explanation="Image has active task")
+            if task.status in ("pending", "processing"):
+                g.tasks.move(task, "failure", message="Expired lock preempted")
+        image.extra_properties.pop(IMPORT_LOCK)
 
     def _check_uri(self, method: str, body: dict) -> None:
         """web-download's URI filter (`import_methods.uri_passes`): 400 when it fails."""

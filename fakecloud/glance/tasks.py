@@ -85,6 +85,10 @@ class Tasks:
             task.expires_at = k.now + self._glance.config.task_time_to_live_s
         k.trace.emit("glance.task", "glance", task.id, image_id=task.image_id, status=status)
 
+    def find(self, image_id: str, task_id: str) -> Task | None:
+        """Task `task_id` of `image_id`, expired or not (the admin task repo's ``get``)."""
+        return next((t for t in self._by_image.get(image_id, ()) if t.id == task_id), None)
+
     def for_image(self, ctx: Any, image_id: str) -> list[Task]:
         """``tasks_get_by_image``: the unexpired tasks of `image_id` that `ctx` may see."""
         now = self._kernel.now

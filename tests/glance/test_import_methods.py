@@ -282,3 +282,29 @@ def test_the_flow_checks_unified_limits_and_an_import_over_one_goes_back_to_queu
     assert task["status"] == "failure"
     assert f"Resource {resource} is over limit of" in task["message"]
     assert not w.cloud.trace.filter(kind="io.start", label=("glance.web_download", "glance.import"))
+
+
+@pytest.mark.parametrize("profile, second", [("nova-21.0.0", 202), ("upstream", 409)])
+def test_a_second_import_at_the_same_instant_meets_the_first_ones_lock(profile, second):
+    """The lock (21.0.0 on) is set by the request, the status by the task: a second import
+    before the first task starts passes the status checks and meets ``_enforce_import_lock``."""
+    w = _world(profile)
+    image = w.create()
+    assert _import(w, image["id"], "web-download", uri=URL).status == 202
+    resp = _import(w, image["id"], "web-download", uri=URL)
+    assert resp.status == second
+    if second == 409:
+        assert detail(resp) == "Image has active task"
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "active"
+
+
+def test_a_lock_naming_no_task_is_busted():
+    """A lock left by a task no longer in the database (culled, a crashed worker's) is stale:
+    the import takes the image (``_bust_import_lock``)."""
+    w = _world()
+    image = w.create()
+    w.glance.db.images[image["id"]].extra_properties["os_glance_import_task"] = "gone"
+    assert _import(w, image["id"], "web-download", uri=URL).status == 202
+    (task,) = w.call("GET", f"/v2/images/{image['id']}/tasks").json()["tasks"]
+    assert w.show(image["id"])["os_glance_import_task"] == task["id"]
