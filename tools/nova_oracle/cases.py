@@ -493,3 +493,22 @@ add(
     path="/v2/servers/{esid}/action",
     user="admin",
 )
+# 678bc4ae6e (32.0.0): nullable format checks are one schema of two types (34.0.0's words);
+# a network's port and fixed_ip are checked at every version.
+NET = [{"uuid": NO_SUCH_SERVER}]
+add("create-port-bad", srv(imageRef="", networks=[{**NET[0], "port": "x"}]), path=C, mv="2.36")
+add("create-port-bad-2.37", srv(imageRef="", networks=[{**NET[0], "port": "x"}]), path=C, mv="2.37")
+add(
+    "create-fixed-ip-bad",
+    srv(imageRef="", networks=[{**NET[0], "fixed_ip": "x"}]),
+    path=C,
+    mv="2.36",
+)
+add(
+    "rebuild-user-data-2.57",
+    b({"rebuild": {"imageRef": NO_SUCH_SERVER, "user_data": "abc"}}),
+    path=R,
+    mv="2.57",
+)
+add("unshelve-extra-2.91", b({"unshelve": {"foo": 1}}), path=R, mv="2.91")
+add("unshelve-az-int-2.91", b({"unshelve": {"availability_zone": 5}}), path=R, mv="2.91")

@@ -416,6 +416,23 @@ volume_size = {
     "maximum": 0x7FFFFFFF,
 }
 description = {"type": ["string", "null"], "minLength": 0, "maxLength": 255}
+#: ``parameter_types.ip_address``: a string, an IPv4 or an IPv6 address.
+ip_address = {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
+user_data = {"type": "string", "format": "base64", "maxLength": 65535}
+
+#: 678bc4ae6e (32.0.0, "Only run format checks on strings"): a string schema that also takes
+#: null is one schema of two types; before, a ``oneOf`` of it and null, which jsonschema words
+#: "... is not valid under any of the given schemas".
+FORMAT_TYPES_SINCE = 32
+
+
+def nullable(schema: dict[str, Any], one_of: bool) -> dict[str, Any]:
+    """String `schema` or null, as a release before 32.0.0 (`one_of`) or from it writes it."""
+    if one_of:
+        return {"oneOf": [schema, {"type": "null"}]}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
 name_with_leading_trailing_spaces = {**name, "format": "name_with_leading_trailing_spaces"}
 az_name_with_leading_trailing_spaces = {
     **name,
@@ -537,7 +554,7 @@ reboot = {
 }
 
 
-def rebuild(version: Any) -> dict[str, Any]:
+def rebuild(version: Any, one_of: bool = False) -> dict[str, Any]:
     """``schemas/servers.py``'s rebuild schemas at `version`: ``rebuild`` (2.1), 2.19
     ``description``, 2.54 ``key_name``, 2.57 ``user_data`` instead of ``personality``, 2.63
     ``trusted_image_certificates``, 2.90 ``hostname`` (2.94: an FQDN)."""
@@ -570,7 +587,7 @@ def rebuild(version: Any) -> dict[str, Any]:
         }
     if version >= "2.57":
         del props["personality"]
-        props["user_data"] = {"type": ["string", "null"], "format": "base64", "maxLength": 65535}
+        props["user_data"] = nullable(user_data, one_of)
     if version >= "2.63":
         props["trusted_image_certificates"] = {
             "type": ["array", "null"],
@@ -613,20 +630,21 @@ _REBUILD_EDGES = ("2.19", "2.54", "2.57", "2.63", "2.90", "2.94")
 
 
 @cache
-def _rebuild_validator(bucket: str) -> SchemaValidator:
+def _rebuild_validator(bucket: str, one_of: bool) -> SchemaValidator:
     from fakecloud.api.microversion import Version
 
-    schema = rebuild(Version.parse(bucket))
+    schema = rebuild(Version.parse(bucket), one_of)
     return SchemaValidator(schema, v20=spaced_names(schema, "rebuild", "name"))
 
 
-def rebuild_validator(version: Any) -> SchemaValidator:
-    """The compiled rebuild schema for `version`."""
+def rebuild_validator(version: Any, one_of: bool = False) -> SchemaValidator:
+    """The compiled rebuild schema for `version` (`one_of`: a release before 32.0.0's, see
+    `nullable`)."""
     bucket = "2.1"
     for edge in _REBUILD_EDGES:
         if version >= edge:
             bucket = edge
-    return _rebuild_validator(bucket)
+    return _rebuild_validator(bucket, one_of)
 
 
 def server_update(version: Any) -> dict[str, Any]:
@@ -724,15 +742,20 @@ _bdm_v2 = {
 }
 
 
-def server_create(version: Any) -> dict[str, Any]:
+def server_create(version: Any, one_of: bool = False) -> dict[str, Any]:
     """The ``POST /servers`` schema at `version` (the keys fakecloud acts on, as Nova names
-    and constrains them; later microversions add description, tags, required networks)."""
+    and constrains them; later microversions add description, tags, required networks;
+    `one_of`: a release before 32.0.0's, see `nullable`)."""
     bdm = copy.deepcopy(_bdm_v2)
     networks: dict[str, Any] = {
         "type": "array",
         "items": {
             "type": "object",
-            "properties": {"fixed_ip": {"type": "string"}, "port": {}, "uuid": {"type": "string"}},
+            "properties": {
+                "fixed_ip": ip_address,
+                "port": nullable(uuid_param, one_of),
+                "uuid": {"type": "string"},
+            },
             "additionalProperties": False,
         },
     }
@@ -764,7 +787,7 @@ def server_create(version: Any) -> dict[str, Any]:
                 "additionalProperties": False,
             },
         },
-        "user_data": {"type": "string", "format": "base64", "maxLength": 65535},
+        "user_data": user_data,
     }
     required = ["name", "flavorRef"]
     if version < "2.57":
@@ -841,11 +864,11 @@ _SERVER_CREATE_EDGES = (
 
 
 @cache
-def _server_create_validator(bucket: str) -> SchemaValidator:
+def _server_create_validator(bucket: str, one_of: bool) -> SchemaValidator:
     from fakecloud.api.microversion import Version
 
     version = Version.parse(bucket)
-    schema = server_create(version)
+    schema = server_create(version, one_of)
     return SchemaValidator(
         schema,
         functools.partial(
@@ -857,20 +880,6 @@ def _server_create_validator(bucket: str) -> SchemaValidator:
     )
 
 
-#: 678bc4ae6e (32.0.0, "Only run format checks on strings"): a nullable format check is one
-#: schema of two types; before, a ``oneOf`` of the string's schema and null ("... is not valid
-#: under any of the given schemas").
-FORMAT_TYPES_SINCE = 32
-
-
-@cache
-def _v20_user_data(one_of: bool) -> dict[str, Any]:
-    user_data = {"type": "string", "format": "base64", "maxLength": 65535}
-    if one_of:
-        return {"oneOf": [user_data, {"type": "null"}]}
-    return {**user_data, "type": ["string", "null"]}
-
-
 def server_create_v20(schema: dict[str, Any], major: int) -> Any:
     """``create_v20`` of release `major` from a create `schema`: the server, zone, key pair and
     security group names may have leading and trailing spaces, ``user_data`` may be null."""
@@ -880,7 +889,7 @@ def server_create_v20(schema: dict[str, Any], major: int) -> Any:
         "name",
         "availability_zone",
         "key_name",
-        user_data=_v20_user_data(major < FORMAT_TYPES_SINCE),
+        user_data=nullable(user_data, major < FORMAT_TYPES_SINCE),
     )
     groups = v20["properties"]["server"]["properties"]["security_groups"]["items"]
     groups["properties"]["name"] = name_with_leading_trailing_spaces
@@ -899,6 +908,10 @@ _BOOT_INDEX = re.compile("-?[0-9]+")
 
 def _uuid_string(value: Any) -> bool:
     return type(value) is str and _validate_uuid(value)
+
+
+def _ip_string(value: Any) -> bool:
+    return type(value) is str and (_validate_ipv4(value) or _validate_ipv6(value))
 
 
 def _short_string(value: Any) -> bool:
@@ -946,7 +959,9 @@ def _networks_ok(networks: Any, words: bool) -> bool:
             return False
         if not _uuid_string(net["uuid"]):
             return False
-        if "fixed_ip" in net and type(net["fixed_ip"]) is not str:
+        if "fixed_ip" in net and not _ip_string(net["fixed_ip"]):
+            return False
+        if "port" in net and not (net["port"] is None or _uuid_string(net["port"])):
             return False
     return True
 
@@ -1000,9 +1015,10 @@ def _server_create_ok(body: Any, keys: frozenset[str], network_words: bool) -> b
     return True
 
 
-def server_create_validator(version: Any) -> SchemaValidator:
-    """The compiled create schema for `version` (one per range between schema changes)."""
-    key = (version.major, version.minor)
+def server_create_validator(version: Any, one_of: bool = False) -> SchemaValidator:
+    """The compiled create schema for `version` (one per range between schema changes;
+    `one_of`: a release before 32.0.0's, see `nullable`)."""
+    key = (version.major, version.minor, one_of)
     found = _SERVER_CREATE_VALIDATORS.get(key)
     if found is None:
         bucket = "2.1"
@@ -1011,15 +1027,15 @@ def server_create_validator(version: Any) -> SchemaValidator:
                 bucket = edge
         if version == "2.32":
             bucket = "2.32"
-        found = _server_create_validator(bucket)
+        found = _server_create_validator(bucket, one_of)
         if len(_SERVER_CREATE_VALIDATORS) < 1024:
             _SERVER_CREATE_VALIDATORS[key] = found
     return found
 
 
-#: (major, minor) -> its create validator: the schema's range worked out once per
+#: (major, minor, one_of) -> its create validator: the schema's range worked out once per
 #: microversion, not per request (a client boots at the same version each time).
-_SERVER_CREATE_VALIDATORS: dict[tuple[int, int], SchemaValidator] = {}
+_SERVER_CREATE_VALIDATORS: dict[tuple[int, int, bool], SchemaValidator] = {}
 
 
 _VALIDATORS: dict[str, SchemaValidator] = {
@@ -1044,26 +1060,28 @@ unshelve_v277 = {
 }
 
 #: ``unshelve_v291`` (26.0.0): null, or an object with a zone (a string or null: unpin)
-#: and/or a host.
+#: and/or a host; one schema of two types from 32.0.0 (678bc4ae6e), ``unshelve_v291_one_of``
+#: before (a ``oneOf`` of the object and null, and of the zone's two types).
 unshelve_v291 = {
     "type": "object",
     "properties": {
         "unshelve": {
-            "oneOf": [
-                {
-                    "type": ["object"],
-                    "properties": {
-                        "availability_zone": {"oneOf": [{"type": ["null"]}, {"type": "string"}]},
-                        "host": {"type": "string"},
-                    },
-                    "additionalProperties": False,
-                },
-                {"type": ["null"]},
-            ]
+            "type": ["object", "null"],
+            "properties": {
+                "availability_zone": {"type": ["string", "null"]},
+                "host": {"type": "string"},
+            },
+            "additionalProperties": False,
         }
     },
     "required": ["unshelve"],
     "additionalProperties": False,
+}
+unshelve_v291_one_of = copy.deepcopy(unshelve_v291)
+_entity = unshelve_v291_one_of["properties"]["unshelve"]
+_entity["properties"]["availability_zone"] = {"oneOf": [{"type": ["null"]}, {"type": "string"}]}
+unshelve_v291_one_of["properties"]["unshelve"] = {
+    "oneOf": [{**_entity, "type": ["object"]}, {"type": ["null"]}]
 }
 
 #: ``resize`` (``schemas/servers.py``, 17.0.13-34.0.0): a flavor reference, a disk config.
@@ -1217,6 +1235,7 @@ _SCHEMAS = {
     "migrate_live_v230": migrate_live_v230,
     "unshelve_v277": unshelve_v277,
     "unshelve_v291": unshelve_v291,
+    "unshelve_v291_one_of": unshelve_v291_one_of,
     "create_image": create_image,
     "create_image_vendor": create_image_vendor,
     "lock_v273": lock_v273,

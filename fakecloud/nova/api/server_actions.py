@@ -105,6 +105,11 @@ class ServerActionsController:
         unknown zone or host, 409 for a host outside the zone)."""
         mv = req.microversion
         key = "unshelve_v291" if mv >= "2.91" else "unshelve_v277" if mv >= "2.77" else "unshelve"
+        if (
+            key == "unshelve_v291"
+            and self.nova.kernel.switches.release.major < schemas.FORMAT_TYPES_SINCE
+        ):
+            key = "unshelve_v291_one_of"
         schemas.validator(key).validate(body, req)
         ctx = req.context
         rule = SHELVE % "unshelve"

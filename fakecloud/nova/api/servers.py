@@ -205,7 +205,8 @@ class ServersController:
         """``POST /servers``: validate, store, answer 202; the build runs on."""
         ctx = req.context
         body = self.service.body(req)
-        schemas.server_create_validator(req.microversion).validate(body, req)
+        one_of = self.nova.kernel.switches.release.major < schemas.FORMAT_TYPES_SINCE
+        schemas.server_create_validator(req.microversion, one_of).validate(body, req)
         if "os:scheduler_hints" in body or "OS-SCH-HNT:scheduler_hints" in body:
             server_groups_api.check_group_hint(self.nova, body)
         server = body["server"]
@@ -448,7 +449,8 @@ class ServersController:
         The policy is checked after the lookup, with the server's owner as target, in every
         release."""
         mv = req.microversion
-        schemas.rebuild_validator(mv).validate(body, req)
+        one_of = self.nova.kernel.switches.release.major < schemas.FORMAT_TYPES_SINCE
+        schemas.rebuild_validator(mv, one_of).validate(body, req)
         entity = body["rebuild"]
         image_href = entity["imageRef"]
         password = entity.get("adminPass")
