@@ -14,6 +14,7 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from fakecloud.cli_args import comma_list, file_and_case
 from fakecloud.scenario.errors import ScenarioError
@@ -96,6 +97,7 @@ def run_main(argv: list[str] | None = None) -> int:
         except LookupError as exc:
             problems.append(f"fakecloud run: {exc}")
             continue
+        problems += _explore_problems(scenario)
         known = [c.id for c in scenario.cases]
         if only and only not in known:
             problems.append(f"fakecloud run: no case {only!r} in {name}; cases: {', '.join(known)}")
@@ -172,6 +174,24 @@ def run_main(argv: list[str] | None = None) -> int:
     if len(selected) > 1:
         print(f"{len(selected) - failed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def _explore_problems(scenario: Any) -> list[str]:
+    """A run ignores the ``explore:`` section, but not its mistakes: a fault point, server or
+    find that is none is said here as ``fakecloud explore`` says it (file, line, field)."""
+    if not any(case.explore for case in scenario.cases):
+        return []
+    from fakecloud.explore.spec import read
+
+    problems = []
+    for case in scenario.cases:
+        if case.explore:
+            try:
+                read(case)
+            except ScenarioError as exc:
+                if str(exc) not in problems:
+                    problems.append(str(exc))
+    return problems
 
 
 def _trace_paths(out: str, cases: list) -> dict[int, str]:

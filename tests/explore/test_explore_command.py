@@ -48,9 +48,14 @@ def test_every_seed_that_breaks_is_grouped_counted_and_replayable(shared_link, t
     assert suite.find("testcase/failure").get("message").endswith("(12 seeds)")
 
 
-def test_run_ignores_the_explore_section(shared_link, capsys):
+def test_run_ignores_the_explore_section_but_not_its_mistakes(shared_link, capsys):
     assert cli(["run", str(shared_link)]) == 0
     assert "PASS" in capsys.readouterr().out
+    shared_link.write_text(shared_link.read_text() + "  faults: [nope]\n")
+    assert cli(["run", str(shared_link)]) == 2  # it ran and passed: the typo went unseen
+    out = capsys.readouterr()
+    assert "field explore.faults[0]: fault point 'nope' is no fault point" in out.err
+    assert out.out == ""
 
 
 def test_an_unknown_case_lists_the_valid_ones(capsys):
