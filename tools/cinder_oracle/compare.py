@@ -23,15 +23,23 @@ C, F = answers(sys.argv[1:], "cinder-results.json", "fc-cinder.json")
 LOCAL = ("host", "user_id", "attached_host", "os-vol-host-attr:host", "connection_info")
 
 
+#: The 2xx body values compared as they are (the rest by type).
+VALUES = (
+    "status",
+    "size",
+    "name",
+    "bootable",
+    "migration_status",
+    "os-vol-mig-status-attr:migstat",
+)
+
+
 def shape(x):
-    """`x` with its leaf values replaced by their types (a 2xx body's structure); the
-    connection info is the driver's own (the fixture's fake driver is not fakecloud's iSCSI)."""
+    """`x` with its leaf values replaced by their types but for `VALUES` (a 2xx body's
+    structure and the values a client acts on); the connection info is left out: the
+    driver's own (the fixture's fake driver is not fakecloud's iSCSI)."""
     if isinstance(x, dict):
-        return {
-            k: (x[k] if k in ("status", "size", "name", "bootable") else shape(x[k]))
-            for k in x
-            if k != "connection_info"
-        }
+        return {k: (x[k] if k in VALUES else shape(x[k])) for k in x if k != "connection_info"}
     if isinstance(x, list):
         return [shape(v) for v in x]
     return type(x).__name__
