@@ -93,7 +93,8 @@ def check_record(obj: Any, fields: dict[str, Any], example: dict[str, type] | No
         check = checks.get(key)
         if check is not None:
             if not check[0](value):
-                _refuse(where, name, key, f"holds {_what(value)}, expected {check[1]}")
+                expected = check[1] if type(check[1]) is str else _show(check[1])
+                _refuse(where, name, key, f"holds {_what(value)}, expected {expected}")
         elif example is not None and key not in plan.exempt and not _like(value, example, key):
             _refuse(where, name, key, f"holds {_what(value)}, expected {example[key].__name__}")
         if type(value) in _NUMBERS and key.endswith("_at") and not 0 <= value <= LAST_VIRTUAL_TIME:
@@ -111,7 +112,7 @@ class _Plan:
     #: A dataclass's fields: name -> a factory of its default (`_UNKNOWN`: none).
     defaults: dict[str, Any] | None
     required: frozenset[str]
-    #: field -> (check, what it expects), for the fields with a type to check.
+    #: field -> (check, the annotation or words of what it expects), for the fields checked.
     checks: dict[str, tuple[Any, str]]
 
 
@@ -130,7 +131,7 @@ def _plan(cls: type) -> _Plan:
     for key, hint in _hints(cls).items():
         check = _checker(hint)
         if check is not None:
-            checks[key] = (check, _show(hint))
+            checks[key] = (check, hint)  # `_show` words it on a refusal only
     for (owner, key), special in _FIELDS.items():
         if owner == name:
             checks[key] = special
@@ -329,14 +330,23 @@ def _hints(cls: type) -> dict[str, Any]:
 def _resolve(module: types.ModuleType, annotation: str) -> Any:
     """What an annotation written as text names in `module` (`_UNKNOWN` if it names
     nothing there), with the classes it imports only where they are used."""
-    for checking in (False, True):
+    code = _compiled(annotation)
+    # the module's own names first (most annotations need no others: no scope to build)
+    for scope in (vars(module), False, True):
         try:
-            return eval(annotation, _scope(module, checking))  # noqa: S307 - our own source
+            found = scope if type(scope) is dict else _scope(module, scope)
+            return eval(code, found)  # noqa: S307 - our own source
         except NameError:
             continue
         except Exception:
             break
     return _UNKNOWN
+
+
+@functools.cache
+def _compiled(annotation: str) -> Any:
+    """An annotation's text compiled once (modules repeat ``str | None``, ``dict[str, int]``)."""
+    return compile(annotation, "<annotation>", "eval")
 
 
 @functools.cache
