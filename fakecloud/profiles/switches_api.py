@@ -299,6 +299,31 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "keypair_name_check",
+        "how a key pair's name is checked (POST /os-keypairs): 'compute': the schema's printable "
+        "'name' format, then KeypairAPI._validate_new_key_pair's safe characters (400 'Keypair "
+        "data is invalid: Keypair name contains unsafe characters'); 'format': the schema's "
+        "keypair_name_20/_292 formats (400 \"An invalid 'name' value was provided. The name "
+        "must be: Only expected characters: [...]\"); 'pattern': the schema's regex (400 "
+        "\"... does not match '^[_\\- a-zA-Z0-9]+$'\").",
+        "compute",
+        (
+            Change(
+                "26.0.0",
+                "a755e5d9f2",
+                "api: Drop generating a keypair and add special chars to naming (microversion "
+                "2.92): the safe characters move into the schema as formats",
+                "format",
+            ),
+            Change(
+                "32.0.0",
+                "baf310ac28",
+                "api: Simplify parameter types: the key pair name formats become regexes",
+                "pattern",
+            ),
+        ),
+    ),
+    Switch(
         "bdm_local_image_needs_ref",
         "server create: an image-to-local root mapping needs a non-empty imageRef (otherwise "
         "only a present one: imageRef '' let it through).",

@@ -93,13 +93,51 @@ def test_bad_keys_names_duplicates_and_generation(env):
     status, body = create(env, "bad", key="nope", mv="2.2", type="x509")
     assert status == 400
     assert message(body).startswith("Keypair data is invalid: failed to generate X509 fingerprint.")
-    status, body = create(env, "a@b")
-    assert status == 400 and "Invalid input for field/attribute name" in message(body)
+    assert create(env, "a@b")[0] == 400
     assert create(env, "dup")[0] == 200
     status, body = create(env, "dup")
     assert (status, message(body)) == (409, "Key pair 'dup' already exists.")
     status, body = create(env, "gen", key=None, mv="2.2", type="x509")
     assert status == 400 and "does not generate x509 certificates" in message(body)
+
+
+SAFE = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@pytest.mark.parametrize(
+    ("profile", "mv", "expected"),
+    [
+        # KeypairAPI._validate_new_key_pair (nova/compute/api.py), 17.0.0-25.x.
+        ("seed", "2.1", "Keypair data is invalid: Keypair name contains unsafe characters"),
+        ("nova-25.3.0", "2.2", "Keypair data is invalid: Keypair name contains unsafe characters"),
+        # validators._validate_keypair_name_20/_292, 26.0.0-31.x (nova 29.4.0's oracle).
+        (
+            "nova-29.4.0",
+            "2.1",
+            "An invalid 'name' value was provided. The name must be: Only expected "
+            f"characters: [_- {SAFE}]",
+        ),
+        (
+            "nova-31.3.1",
+            "2.92",
+            "An invalid 'name' value was provided. The name must be: Only expected "
+            f"characters: [@._- {SAFE}]",
+        ),
+        # parameter_types' regexes, 32.0.0 on.
+        (
+            "upstream",
+            "2.92",
+            "Invalid input for field/attribute name. Value: a/b. 'a/b' does not match "
+            "'^[_\\\\-\\\\@\\\\. a-zA-Z0-9]+$'",
+        ),
+    ],
+    ids=["seed", "25.3.0", "29.4.0", "31.3.1-2.92", "upstream-2.92"],
+)
+def test_a_bad_key_pair_name_is_refused_as_the_release_checks_it(profile, mv, expected):
+    """Switch ``keypair_name_check``: the safe characters checked by the compute API, then by
+    the schema's formats (a755e5d9f2, 26.0.0), then by its regexes (baf310ac28, 32.0.0)."""
+    status, body = create(NovaEnv(profile), "a/b", mv=mv)
+    assert (status, message(body)) == (400, expected)
 
 
 def test_quota_and_other_users():

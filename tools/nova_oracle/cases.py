@@ -512,3 +512,17 @@ add(
 )
 add("unshelve-extra-2.91", b({"unshelve": {"foo": 1}}), path=R, mv="2.91")
 add("unshelve-az-int-2.91", b({"unshelve": {"availability_zone": 5}}), path=R, mv="2.91")
+
+
+# Session 23: requests whose answer changed between releases (a profile switch each), for the
+# oracles of older releases (CONTRIBUTING.md "The nova oracle"); each leaves every server as
+# it was.
+add(
+    "keypair-bad-name-2.1",
+    b({"keypair": {"name": "a/b", "public_key": "x"}}),
+    path="/v2.1/os-keypairs",
+)
+add("images-limit-bad-2.35", None, method="GET", path="/v2.1/images?limit=x", ctype=None, mv="2.35")
+add("shelve-offload-no-server", b({"shelveOffload": None}), path="/v2.1/servers/{nouuid}/action")
+add("ci-no-server-reader", ci(name="s"), path="/v2.1/servers/{nouuid}/action", user="reader")
+add("rescue-vol-2.86", b({"rescue": {}}), path="/v2.1/servers/{vsid}/action", mv="2.86")

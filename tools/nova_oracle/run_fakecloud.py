@@ -1,8 +1,10 @@
 """Run `cases.CASES` against fakecloud (``Cloud(profile="upstream")``, in-process, the same
 servers and states as run_nova.py): ``PYTHONPATH=. .venv/bin/python
-tools/nova_oracle/run_fakecloud.py OUT.json`` from the repository (``GLANCE=URL``: Nova's
+tools/nova_oracle/run_fakecloud.py OUT.json [--profile nova-X.Y.Z]`` from the repository
+(``--profile``: the release the nova side ran, ``upstream`` by default; ``GLANCE=URL``: Nova's
 ``[glance] api_servers``, as the nova fixtures' ``http://localhost:9292``)."""
 
+import argparse
 import json
 import os
 import sys
@@ -15,7 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cases  # noqa: E402
 from oracle_compare import wire_header_dict  # noqa: E402
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "fc-results.json"
+parser = argparse.ArgumentParser()
+parser.add_argument("out", nargs="?", default="fc-results.json")
+parser.add_argument("--profile", default="upstream")
+args = parser.parse_args()
+OUT = args.out
 USERS = {"member": "demo", "admin": "admin", "reader": "demo-reader", "other": "alt"}
 CONFIG = {
     "identity": {
@@ -25,7 +31,7 @@ CONFIG = {
 }
 if os.environ.get("GLANCE"):
     CONFIG["nova"] = {"glance_api_servers": os.environ["GLANCE"]}
-env = NovaEnv(profile="upstream", config=CONFIG)
+env = NovaEnv(profile=args.profile, config=CONFIG)
 cloud = env.cloud
 sid = env.boot("a")
 vsid = env.boot("v", bfv=True)

@@ -2,8 +2,14 @@
 (``_IntegratedTestBase``: OSAPIFixture over wsgi-intercept, Cinder/Glance/Placement fixtures,
 the fake virt driver, in-memory sqlite). Runs in a venv with nova installed (see
 CONTRIBUTING.md "The nova oracle"), never in the project's: ``python run_nova.py OUT.json``.
+
+One script for every release that comes up: where a release's test helpers differ (no
+``_create_server_boot_from_volume`` before 29, its own policy defaults), it boots and rescues
+through the API itself and keeps the release's own ``enforce_new_defaults``.
 """
 
+import datetime
+import importlib.metadata
 import json
 import os
 import sys
@@ -35,7 +41,13 @@ class _NoWarnings(_fx.Fixture):
 
 
 nova_fixtures.WarningsFixture = _NoWarnings
+RELEASE = importlib.metadata.version("nova")
+#: The release's own default (nova.policy sets it as it is imported: on from 27.0.0), read
+#: before the Placement fixture overrides it.
+NEW_DEFAULTS = nova.policy.CONF.oslo_policy.enforce_new_defaults
 
+#: The boot-from-volume image (the helpers' ``uuids.bfv_image_uuid``).
+BFV_IMAGE = "6a6b5dca-3e5e-4f4c-9d64-000000000bf0"
 OUT = sys.argv[1] if len(sys.argv) > 1 else "nova-results.json"
 OTHER = "0ther0000000000000000000000000aa"
 ROLES = {
@@ -60,23 +72,86 @@ class Oracle(integrated_helpers._IntegratedTestBase):
                     break
                 time.sleep(0.05)
 
+    def _wait(self, server_id, status):
+        """Poll until the server shows `status` (the helpers' name and signature vary)."""
+        for _ in range(200):
+            server = self.admin_api.get_server(server_id)
+            if server["status"] == status:
+                return server
+            time.sleep(0.05)
+        raise AssertionError(f"{server_id} never {status}: {server['status']}")
+
+    def _boot(self, bfv=False):
+        """An ACTIVE server with no network, image-backed or, as the helpers' own
+        ``_create_server_boot_from_volume`` does (it takes no ``networks`` before 30), on a
+        volume made from an image of its own (before 29.0.0, on the fixture's volume)."""
+        self.api.microversion = "2.35"  # the image proxy: gone from 2.36
+        image_id = self.api.get_images()[0]["id"]
+        self.api.microversion = self.microversion
+        server = {
+            "name": "oracle",
+            "flavorRef": self.api.get_flavors()[0]["id"],
+            "networks": "none",
+            "imageRef": image_id,
+        }
+        if bfv and not hasattr(nova_fixtures.CinderFixture, "fake_vol_create"):
+            # Before 29.0.0 the Cinder fixture makes no volume: boot from its image-backed one.
+            server["imageRef"] = ""
+            server["block_device_mapping_v2"] = [
+                {
+                    "source_type": "volume",
+                    "destination_type": "volume",
+                    "boot_index": 0,
+                    "uuid": nova_fixtures.CinderFixture.IMAGE_BACKED_VOL,
+                }
+            ]
+        elif bfv:
+            when = datetime.datetime(2011, 1, 1, 1, 2, 3)
+            image = {
+                "id": BFV_IMAGE,
+                "name": "fake_image_name",
+                "created_at": when,
+                "updated_at": when,
+                "deleted_at": None,
+                "deleted": False,
+                "status": "active",
+                "container_format": "raw",
+                "disk_format": "raw",
+                "min_disk": 0,
+            }
+            self.glance.create(None, image)
+            server["imageRef"] = ""
+            server["block_device_mapping_v2"] = [
+                {
+                    "source_type": "image",
+                    "destination_type": "volume",
+                    "boot_index": 0,
+                    "uuid": BFV_IMAGE,
+                    "volume_size": 1,
+                }
+            ]
+        server_id = self.api.post_server({"server": server})["id"]
+        self._wait(server_id, "ACTIVE")
+        return server_id
+
     def test_run(self):
         pid = self.api.project_id
         host = self.api.base_url.split("/")[2]
-        sid = self._create_server(networks="none")["id"]
-        vsid = self._create_server_boot_from_volume(networks="none")["id"]
-        lsid = self._create_server(networks="none")["id"]
+        sid = self._boot()
+        vsid = self._boot(bfv=True)
+        lsid = self._boot()
         self.api.post_server_action(lsid, {"lock": None})
-        rsid = self._create_server(networks="none")["id"]
-        self._rescue_server({"id": rsid})
-        esid = self._create_server(networks="none")["id"]
+        rsid = self._boot()
+        self.api.post_server_action(rsid, {"rescue": {}})
+        self._wait(rsid, "RESCUE")
+        esid = self._boot()
         self.admin_api.post_server_action(esid, {"os-resetState": {"state": "error"}})
-        psid = self._create_server(networks="none")["id"]
+        psid = self._boot()
         self.api.post_server_action(psid, {"pause": None})
-        self._wait_for_state_change({"id": psid}, "PAUSED")
+        self._wait(psid, "PAUSED")
         # The Placement fixture turns [oslo_policy] enforce_new_defaults off on the shared
-        # configuration; Nova 34.0.0's default is on (servers booted, it is set back).
-        self.flags(enforce_new_defaults=True, group="oslo_policy")
+        # configuration; the release's own default is set back (servers booted).
+        self.flags(enforce_new_defaults=NEW_DEFAULTS, group="oslo_policy")
         nova.policy.reset()
         nova.policy.init(suppress_deprecation_warnings=True)
         ids = cases.ids(
@@ -125,4 +200,5 @@ if __name__ == "__main__":
     Oracle("test_run").run(res)
     for _t, e in res.errors + res.failures:
         print(e)
+    print("nova", RELEASE, "enforce_new_defaults", NEW_DEFAULTS)
     print("ran", res.testsRun, "errors", len(res.errors), "failures", len(res.failures))

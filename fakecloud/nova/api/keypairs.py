@@ -17,6 +17,10 @@ and 202; 2.10 lets an admin name another user (``user_id`` in the body or the qu
 pages the list (``limit``, ``marker``, ``keypairs_links``); 2.75 refuses unknown query
 parameters; 2.92 requires ``public_key`` and allows ``@`` and ``.`` in names. The count of a
 user's key pairs is checked against the project's ``key_pairs`` quota (403).
+
+A name's characters are checked as the release does (switch ``keypair_name_check``): by
+``KeypairAPI`` after the policy before 26.0.0, by the schema's formats in 26.0.0-31.x, by its
+regexes from 32.0.0; each words its 400 differently.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from functools import cache
 from random import Random
 from typing import Any
 
@@ -37,11 +42,17 @@ _NAME = "^[_\\- a-zA-Z0-9]+$"
 _NAME_V292 = "^[_\\-\\@\\. a-zA-Z0-9]+$"
 
 
-def _create_schema(bucket: str) -> dict[str, Any]:
+def _create_schema(bucket: str, check: str) -> dict[str, Any]:
     """``schemas/keypairs.py``: ``create`` (2.1), ``create_v22``, ``create_v210``,
-    ``create_v292``."""
-    pattern = _NAME_V292 if bucket == "2.92" else _NAME
-    name = {"allOf": [schemas.name, {"type": "string", "pattern": pattern}]}
+    ``create_v292``, with the name as the release checks it (switch ``keypair_name_check``)."""
+    if check == "compute":
+        name: dict[str, Any] = schemas.name
+    elif check == "format":
+        fmt = "keypair_name_292" if bucket == "2.92" else "keypair_name_20"
+        name = {"allOf": [schemas.name, {"type": "string", "format": fmt}]}
+    else:
+        pattern = _NAME_V292 if bucket == "2.92" else _NAME
+        name = {"allOf": [schemas.name, {"type": "string", "pattern": pattern}]}
     props: dict[str, Any] = {"name": name, "public_key": {"type": "string"}}
     if bucket != "2.1":
         props["type"] = {"type": "string", "enum": ["ssh", "x509"]}
@@ -61,12 +72,12 @@ def _create_schema(bucket: str) -> dict[str, Any]:
     }
 
 
-_CREATE = {
-    b: schemas.SchemaValidator(
-        _create_schema(b), v20=schemas.spaced_names(_create_schema(b), "keypair", "name")
-    )
-    for b in ("2.1", "2.2", "2.10", "2.92")
-}
+@cache
+def _create_validator(bucket: str, check: str) -> schemas.SchemaValidator:
+    v20 = schemas.spaced_names(_create_schema(bucket, check), "keypair", "name")
+    return schemas.SchemaValidator(_create_schema(bucket, check), v20=v20)
+
+
 _QUERIES = {
     "2.1": schemas.query_validator(True),
     "2.10": schemas.query_validator(True, user_id="string"),
@@ -182,11 +193,18 @@ class KeypairsController:
         """``POST /os-keypairs``: import ``public_key``; 200 (201 from 2.2)."""
         version = req.microversion
         body = self.service.body(req)
-        _CREATE[_bucket(version, ("2.1", "2.2", "2.10", "2.92"))].validate(body, req)
+        check = self.nova.kernel.switches.keypair_name_check
+        validator = _create_validator(_bucket(version, ("2.1", "2.2", "2.10", "2.92")), check)
+        validator.validate(body, req)
         params = body["keypair"]
         name = params["name"].strip()
         key_type = params.get("type", "ssh")
         user_id = self._user(req, "create", params.get("user_id"))
+        if check == "compute" and any(
+            c not in schemas.KEYPAIR_SAFE_CHARS["keypair_name_20"] for c in name
+        ):
+            # KeypairAPI._validate_new_key_pair (before 26.0.0), after the policy.
+            raise HttpError(400, "Keypair data is invalid: Keypair name contains unsafe characters")
         generated = "public_key" not in params
         if generated and key_type != "ssh":
             raise HttpError(

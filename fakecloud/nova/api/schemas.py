@@ -25,6 +25,7 @@ import copy
 import datetime
 import functools
 import re
+import string
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -113,6 +114,28 @@ def _validate_az_name_with_spaces(instance: Any) -> bool:
     if isinstance(instance, str) and ":" not in instance and valid_name_with_spaces(instance):
         return True
     raise exception.InvalidName(reason=SPACED_AZ_NAME_REASON)
+
+
+#: ``_validate_keypair_name_20``/``_292`` (26.0.0-31.x): a key pair name's characters.
+KEYPAIR_SAFE_CHARS = {
+    "keypair_name_20": "_- " + string.digits + string.ascii_letters,
+    "keypair_name_292": "@._- " + string.digits + string.ascii_letters,
+}
+
+
+def _keypair_name_check(fmt: str) -> Callable[[Any], bool]:
+    safe = KEYPAIR_SAFE_CHARS[fmt]
+
+    def check(instance: Any) -> bool:
+        if not isinstance(instance, str) or all(c in safe for c in instance):
+            return True
+        raise exception.InvalidName(reason=f"Only expected characters: [{safe}]")
+
+    return check
+
+
+for _fmt in KEYPAIR_SAFE_CHARS:
+    _FORMAT_CHECKER.checks(_fmt, raises=exception.InvalidName)(_keypair_name_check(_fmt))
 
 
 @_FORMAT_CHECKER.checks("regex")
