@@ -26,6 +26,8 @@ from nova.tests.functional import integrated_helpers
 from nova.tests import fixtures as nova_fixtures
 import fixtures as _fx
 import nova.policy
+from oslo_config import cfg
+from oslo_policy import opts as policy_opts
 
 # isort: on
 
@@ -42,9 +44,20 @@ class _NoWarnings(_fx.Fixture):
 
 nova_fixtures.WarningsFixture = _NoWarnings
 RELEASE = importlib.metadata.version("nova")
-#: The release's own default (nova.policy sets it as it is imported: on from 27.0.0), read
-#: before the Placement fixture overrides it.
-NEW_DEFAULTS = nova.policy.CONF.oslo_policy.enforce_new_defaults
+
+
+def _new_defaults():
+    """The release's own ``[oslo_policy] enforce_new_defaults``, read before the Placement
+    fixture overrides it: what nova.policy set as it was imported (on from 27.0.0), else (as
+    in 34.0.0, which sets none) oslo.policy's own default."""
+    try:
+        return nova.policy.CONF.oslo_policy.enforce_new_defaults
+    except cfg.NoSuchOptError:
+        (_group, options), *_ = policy_opts.list_opts()
+        return next(o.default for o in options if o.name == "enforce_new_defaults")
+
+
+NEW_DEFAULTS = _new_defaults()
 
 #: The boot-from-volume image (the helpers' ``uuids.bfv_image_uuid``).
 BFV_IMAGE = "6a6b5dca-3e5e-4f4c-9d64-000000000bf0"
