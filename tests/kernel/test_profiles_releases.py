@@ -37,6 +37,12 @@ EXPECTED = {
         "33.0.0": True,
     },
     "legacy_policy_defaults": {"20.6.1": True, "21.0.0": False},
+    "keypair_name_check": {
+        "25.3.0": "compute",
+        "26.0.0": "format",
+        "31.3.1": "format",
+        "32.0.0": "pattern",
+    },
     "max_microversion": {
         "17.0.13": "2.60",
         "18.0.0": "2.65",
