@@ -49,12 +49,13 @@ RELEASE = importlib.metadata.version("nova")
 def _new_defaults():
     """The release's own ``[oslo_policy] enforce_new_defaults``, read before the Placement
     fixture overrides it: what nova.policy set as it was imported (on from 27.0.0), else (as
-    in 34.0.0, which sets none) oslo.policy's own default."""
+    in 34.0.0, which sets none) oslo.policy's own default; None before oslo.policy 3.0 (Train
+    and older have no such option)."""
     try:
         return nova.policy.CONF.oslo_policy.enforce_new_defaults
     except cfg.NoSuchOptError:
         (_group, options), *_ = policy_opts.list_opts()
-        return next(o.default for o in options if o.name == "enforce_new_defaults")
+        return next((o.default for o in options if o.name == "enforce_new_defaults"), None)
 
 
 NEW_DEFAULTS = _new_defaults()
@@ -164,7 +165,8 @@ class Oracle(integrated_helpers._IntegratedTestBase):
         self._wait(psid, "PAUSED")
         # The Placement fixture turns [oslo_policy] enforce_new_defaults off on the shared
         # configuration; the release's own default is set back (servers booted).
-        self.flags(enforce_new_defaults=NEW_DEFAULTS, group="oslo_policy")
+        if NEW_DEFAULTS is not None:
+            self.flags(enforce_new_defaults=NEW_DEFAULTS, group="oslo_policy")
         nova.policy.reset()
         nova.policy.init(suppress_deprecation_warnings=True)
         ids = cases.ids(
