@@ -158,8 +158,10 @@ def pytest_sessionstart(session):
 
 
 def pytest_collection_modifyitems(items):
-    """The tests marked `early` go first. Under `--dist load` the tests left at the end of the
-    run go to whichever worker asks, and once none are left the other worker stops: a test
+    """The tests marked `early` go first (the reason is xdist's, under `make explore` and `make
+    fuzz`; `make test`'s two processes each run their own share in this order too). Under
+    `--dist load` the tests left at the end of the run go to whichever worker asks, and once
+    none are left the other worker stops: a test
     that takes seconds of wall (Chromium, the `openstack` executable, a Dask cluster, `fakecloud
     serve`) met late left its worker running alone for those seconds (Chromium among the
     report tests, 1.75 s in one run). Run first, they end while hundreds of short tests remain
