@@ -83,6 +83,7 @@ from fakecloud.glance.states import (
     check_status,
     set_status,
 )
+from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 from fakecloud.sim.io import gbit_per_s
 
@@ -108,10 +109,18 @@ class WebDownloadFailed(Exception):
 #: checks only ``enable_image_import`` (default True, not modelled).
 STAGE_NEEDS_GLANCE_DIRECT_SINCE = 17
 
-#: The import lock (3f6e349d0, 21.0.0): the import's task id in this image property from the
-#: request until the task ends (shown in the image's view meanwhile).
+#: The import lock (3f6e349d0, Glance 21.0.0): the import's task id in this image property from
+#: the request until the task ends (shown in the image's view meanwhile).
 IMPORT_LOCK = "os_glance_import_task"
-IMPORT_LOCK_SINCE = 21
+#: Where the lock is, by Nova release (the profile's): Glance 21.0.0 is Nova 22's series; the
+#: backport 055e5e790 is in Glance 20.1.0 (tagged 2021-08-02), so Nova 21.2.3 (2021-10-07) is
+#: the first of Nova 21's releases whose Glance has it.
+IMPORT_LOCKING = Change(
+    "22.0.0",
+    "3f6e349d0",
+    "Implement time-limited import locking",
+    backports=(Backport("21.2.3", "055e5e790"),),
+)
 #: How long a lock holds before another import may bust it (``_enforce_import_lock``).
 IMPORT_LOCK_EXPIRY_S = 3600.0
 #: What an import's flow sets from 20.0.0 (92492cf50), kept after it: the stores still to
@@ -490,7 +499,8 @@ class ImageDataApi:
             g.images.policy(ctx, image).enforce("modify_image")
         elif g.schema.glance >= COPY_IMAGE_POLICY_SINCE:
             g.images.policy(ctx, image).enforce("copy_image")
-        if g.schema.glance >= IMPORT_LOCK_SINCE and IMPORT_LOCK in image.extra_properties:
+        locks = IMPORT_LOCKING.reaches(self._kernel.switches.release)
+        if locks and IMPORT_LOCK in image.extra_properties:
             self._enforce_import_lock(image)
         if method == "copy-image":
             # Without enabled_backends the stores are [None] and a location's metadata has
@@ -506,7 +516,7 @@ class ImageDataApi:
             )
         self._check_uri(method, body)
         task = g.tasks.new_import(ctx, image.id, body)
-        if g.schema.glance >= IMPORT_LOCK_SINCE:
+        if locks:
             image.extra_properties[IMPORT_LOCK] = task.id  # set_property_atomic
         self._kernel.spawn(self._import(image, method, task), name=f"glance import {image.id}")
         return image.id
@@ -535,7 +545,7 @@ class ImageDataApi:
         g = self._glance
         uri = body["method"].get("uri")
         try:
-            passes = uri_passes(uri, g.import_filtering, g.schema.glance, g.web)
+            passes = uri_passes(uri, g.import_filtering, self._kernel.switches.release, g.web)
         except ValueError:  # a port that is no number (before 33.0.0)
             raise HTTPInternalServerError()
         if not passes:

@@ -5,14 +5,17 @@ is ``glance-direct,web-download`` from 16.0.0 (223f2cf88) and adds ``copy-image`
 (1754c9e2b); ``glance-download`` exists from 25.0.0 (480ea3825) but is never a default (it needs
 a federated deployment). `glance.enabled_import_methods` unset takes the series' default.
 
-**web-download's filter** (``utils.validate_import_uri``, 16.0.1-32.x; ``validate_uri`` from
-33.0.0, 8c43caaef): the ``[import_filtering_opts]`` options (`FILTERING_DEFAULTS`): a scheme
-must be allowed (``http``, ``https``) and not disallowed, the host likewise, a port given in
-the URI allowed (80, 443) and not disallowed; an allowed list wins over its disallowed one.
-33.0.0 also normalises the host (IP literals only in standard form, no all-digit or dotted
-numeric names), resolves it (an unresolvable name fails the filter) and refuses loopback and
-link-local addresses unless the host is allowed by name. Failing the filter is a 400 "URI for
-web-download does not pass filtering: URI".
+**web-download's filter** (``utils.validate_import_uri``; ``validate_uri`` from 33.0.0): the
+``[import_filtering_opts]`` options (`FILTERING_DEFAULTS`): a scheme must be allowed (``http``,
+``https``) and not disallowed, the host likewise, a port given in the URI allowed (80, 443) and
+not disallowed; an allowed list wins over its disallowed one. `NORMALIZED_HOST` (8c43caaef, in
+Glance 32.0.0 and the 29.2.0, 30.2.0 and 31.1.0 point releases) compares the host normalised:
+IP literals in standard form, all-digit or dotted numeric names refused, a name that does not
+resolve refused. 33.0.0 (`RESOLVING_FILTER_SINCE`, ``resolve_pinned_address``) also refuses a
+host whose addresses are all loopback, link-local (an IPv4-mapped address checked as its IPv4)
+or a ``disallowed_hosts`` IP, unless the host is allowed by name, and a port that is no number
+fails the filter (before, urlparse's ValueError is Glance's 500). Failing the filter is a 400
+"URI for web-download does not pass filtering: URI".
 
 **The simulated web**: there is no network. ``glance.web_download_urls`` names the URLs that
 serve an image: ``{url: size}`` or ``{url: {"size": N, "disk_format": ..., "virtual_size":
@@ -31,6 +34,8 @@ from urllib.parse import urlparse
 from fakecloud.errors import ConfigError
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import HTTPBadRequest
+from fakecloud.profiles.provenance import Backport, Change
+from fakecloud.profiles.releases import Release
 
 #: Every method Glance knows (33.0.0 refuses any other name in its configuration, b2648b3a6).
 KNOWN_METHODS = ("glance-direct", "web-download", "copy-image", "glance-download")
@@ -40,7 +45,24 @@ COPY_IMAGE_SINCE = 20
 GLANCE_DOWNLOAD_SINCE = 25
 #: The first Glance whose ``copy-image`` asks the ``copy_image`` policy (21.0.0).
 COPY_IMAGE_POLICY_SINCE = 21
-#: The first Glance whose URI filter normalises, resolves and pins the host (8c43caaef).
+#: The filter compares the host normalised (``normalize_hostname``), 8c43caaef "Fix SSRF
+#: vulnerabilities in image import API" (Glance master, 2026-03-19): in Glance 32.0.0 (07dd0a203)
+#: and backported to 29.2.0 (76b1f02e5), 30.2.0 (bb0d59fff) and 31.1.0 (fdfb958b6), all three
+#: tagged 2026-03-23. The releases here are Nova's (the profile's): a Nova release stands for the
+#: newest Glance point release of its series tagged before it, so 30.3.0, 31.3.0 and 32.2.0
+#: (2026-04-22) are the first with the backports; every 33.x has Glance 32.0.0.
+NORMALIZED_HOST = Change(
+    "33.0.0",
+    "8c43caaef",
+    "Fix SSRF vulnerabilities in image import API",
+    backports=(
+        Backport("30.3.0", "76b1f02e5"),
+        Backport("31.3.0", "bb0d59fff"),
+        Backport("32.2.0", "fdfb958b6"),
+    ),
+)
+#: The first Glance whose filter resolves the host and refuses loopback and link-local addresses
+#: (``resolve_pinned_address``; in no 29.x-32.x point release on PyPI).
 RESOLVING_FILTER_SINCE = 33
 
 #: ``[import_filtering_opts]``'s defaults (glance/async_/flows/_internal_plugins/__init__.py).
@@ -135,16 +157,17 @@ class SimulatedWeb:
         return None
 
 
-def uri_passes(uri: Any, opts: dict[str, list], glance: int, web: SimulatedWeb) -> bool:
-    """Whether `uri` passes the series' web-download filter (``validate_import_uri`` or, from
-    33.0.0, ``validate_uri``)."""
+def uri_passes(uri: Any, opts: dict[str, list], r: Release, web: SimulatedWeb) -> bool:
+    """Whether `uri` passes the web-download filter of release `r`'s Glance
+    (``validate_import_uri`` or, from 33.0.0, ``validate_uri``)."""
     if not uri or not isinstance(uri, str):
         return False
+    resolving = r.series.glance >= RESOLVING_FILTER_SINCE
     parsed = urlparse(uri)
     try:
         port = parsed.port
     except ValueError:  # a port that is no number: 33.0.0 fails the filter, before a 500
-        if glance >= RESOLVING_FILTER_SINCE:
+        if resolving:
             return False
         raise
     scheme, host = parsed.scheme, parsed.hostname
@@ -159,23 +182,35 @@ def uri_passes(uri: Any, opts: dict[str, list], glance: int, web: SimulatedWeb) 
         bl_ports = []
     if not scheme or (wl_schemes and scheme not in wl_schemes) or scheme in bl_schemes:
         return False
-    if glance >= RESOLVING_FILTER_SINCE:
+    address = None
+    if resolving or NORMALIZED_HOST.reaches(r):
         host, address = _normalized(host, web)
     if not host or (wl_hosts and host not in wl_hosts) or host in bl_hosts:
         return False
     if port and ((wl_ports and port not in wl_ports) or port in bl_ports):
         return False
-    if glance < RESOLVING_FILTER_SINCE:
+    if not resolving:
         return True
     # resolve_pinned_address: no loopback or link-local address unless allowed by name
     if wl_hosts and host in wl_hosts:
         return True
-    return not (address.is_loopback or address.is_link_local)
+    check = getattr(address, "ipv4_mapped", None) or address
+    if check.is_loopback or check.is_link_local:
+        return False
+    return not any(_same_address(address, b) for b in bl_hosts if b != host)
+
+
+def _same_address(address: Any, entry: str) -> bool:
+    """Whether a ``disallowed_hosts`` entry names `address` (an IP entry, or its text)."""
+    try:
+        return address == ipaddress.ip_address(entry)
+    except ValueError:
+        return str(address) == entry
 
 
 def _normalized(host: str | None, web: SimulatedWeb) -> tuple[str | None, Any]:
     """``normalize_hostname`` and the address the host resolves to: (None, None) for a host
-    33.0.0 refuses (empty, numeric shorthand, or unresolvable)."""
+    the filter refuses (empty, numeric shorthand, or unresolvable)."""
     if not host:
         return None, None
     try:

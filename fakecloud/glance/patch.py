@@ -44,8 +44,9 @@ _MULTIHASH_READONLY = frozenset(("os_hash_algo", "os_hash_value"))
 RESERVED = frozenset(("location", "deleted", "deleted_at", "os_glance_import_task"))
 RESERVED_NAMESPACE = "os_glance"
 #: ``os_glance_import_task`` joined ``_reserved_properties`` in Glance 21.0.0 (3f6e349d0, the
-#: import lock; backported to 20.1.0, a point release the series model does not separate):
-#: before, a custom property like any other.
+#: import lock; backported to 20.1.0 as 055e5e790): before, a custom property like any other.
+#: The lock follows the point release (`image_data.IMPORT_LOCKING`: Nova 21.2.3 on); this
+#: reservation goes by the major, so Nova 21.2.3 and 21.2.4 still take the name in a PATCH.
 IMPORT_TASK_RESERVED_SINCE = 21
 _LATEST = 99
 

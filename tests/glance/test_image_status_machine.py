@@ -399,13 +399,13 @@ def test_an_http_error_raised_during_upload_is_answered_as_raised_and_the_image_
 
 @pytest.mark.parametrize(
     "profile, stores, lock",
-    [("seed", False, False), ("nova-21.2.4", True, False), ("upstream", True, True)],
+    [("seed", False, False), ("nova-21.2.2", True, False), ("upstream", True, True)],
 )
 def test_an_import_leaves_its_store_properties_and_holds_its_lock_meanwhile(profile, stores, lock):
     """get_flow sets ``os_glance_importing_to_stores`` and ``os_glance_failed_import`` (both
     empty with one store) from glance 20.0.0 (92492cf50), and they stay; from 21.0.0
-    (3f6e349d0) ``import_image`` puts the task's id in ``os_glance_import_task`` until the task
-    ends. Glance 16-19 set neither."""
+    (3f6e349d0; in 20.1.0 too, Nova 21.2.3 on) ``import_image`` puts the task's id in
+    ``os_glance_import_task`` until the task ends. Glance 16-19 set neither."""
     w = World(profile=profile)
     image = w.create()
     h = {**OCTET, "x-openstack-image-size": "1000"}

@@ -72,10 +72,18 @@ def test_a_method_the_series_lacks_or_an_unknown_filter_option_is_a_config_error
         ("upstream", "http://2130706433/x.img", 400),  # 33.0.0: numeric shorthand
         ("upstream", "http://nowhere.example/x.img", 400),  # 33.0.0: does not resolve
         ("upstream", None, 400),
-        ("nova-33.0.0", "http://127.0.0.1/x.img", 202),  # glance 32: scheme/host/port only
-        ("nova-33.0.0", "http://nowhere.example/x.img", 202),
+        ("upstream", "http://[::ffff:127.0.0.1]/x.img", 400),  # 33.0.0: checked as its IPv4
+        ("nova-33.0.0", "http://127.0.0.1/x.img", 202),  # glance 32.0.0: normalised, no pin
+        ("nova-33.0.0", "http://nowhere.example/x.img", 400),  # 8c43caaef: does not resolve
+        ("nova-33.0.0", "http://2130706433/x.img", 400),
         ("nova-33.0.0", "http://203.0.113.5:8080/x.img", 400),
         ("nova-33.0.0", "http://203.0.113.5:x/x.img", 500),  # urlparse's ValueError
+        ("nova-32.1.0", "http://nowhere.example/x.img", 202),  # glance 31.0.0: not normalised
+        ("nova-32.2.0", "http://nowhere.example/x.img", 400),  # glance 31.1.0 (backport)
+        ("nova-31.2.0", "http://2130706433/x.img", 202),  # glance 30.1.0
+        ("nova-31.3.0", "http://2130706433/x.img", 400),  # glance 30.2.0 (backport)
+        ("nova-30.2.1", "http://10.1/x.img", 202),  # glance 29.1.0
+        ("nova-30.3.0", "http://10.1/x.img", 400),  # glance 29.2.0 (backport)
         ("seed", "gopher://203.0.113.5/x.img", 400),  # 16.0.1 checks before anything
     ],
 )
@@ -101,6 +109,10 @@ def test_the_filtering_options_allow_and_refuse_as_configured():
     w = _world(import_filtering_opts=opts)
     image = w.create()
     assert _import(w, image["id"], "web-download", uri="http://127.0.0.1/x.img").status == 202
+    # 33.0.0: a disallowed IP refuses the names that resolve to it
+    w = _world(import_filtering_opts={"disallowed_hosts": ["203.0.113.1"]})
+    image = w.create()
+    assert _import(w, image["id"], "web-download", uri=URL).status == 400
 
 
 def test_web_download_fetches_over_the_web_link_then_imports_from_staging():
@@ -284,10 +296,14 @@ def test_the_flow_checks_unified_limits_and_an_import_over_one_goes_back_to_queu
     assert not w.cloud.trace.filter(kind="io.start", label=("glance.web_download", "glance.import"))
 
 
-@pytest.mark.parametrize("profile, second", [("nova-21.0.0", 202), ("upstream", 409)])
+@pytest.mark.parametrize(
+    "profile, second",
+    [("nova-21.2.2", 202), ("nova-21.2.3", 409), ("upstream", 409)],  # glance 20.1.0 (backport)
+)
 def test_a_second_import_at_the_same_instant_meets_the_first_ones_lock(profile, second):
-    """The lock (21.0.0 on) is set by the request, the status by the task: a second import
-    before the first task starts passes the status checks and meets ``_enforce_import_lock``."""
+    """The lock (Glance 21.0.0 on, and 20.1.0) is set by the request, the status by the task: a
+    second import before the first task starts passes the status checks and meets
+    ``_enforce_import_lock``."""
     w = _world(profile)
     image = w.create()
     assert _import(w, image["id"], "web-download", uri=URL).status == 202
