@@ -75,6 +75,9 @@ CONSOLE_OUTPUT = "os_compute_api:os-console-output"
 #: were `SECURITY_GROUPS_BASE` (the deprecated name from 21.0.0).
 SECURITY_GROUPS = "os_compute_api:os-security-groups:%s"
 SECURITY_GROUPS_BASE = "os_compute_api:os-security-groups"
+#: ``/os-networks`` (the nova-network proxy): ``list``/``show`` from 22.0.0, `NETWORKS_VIEW` before.
+NETWORKS = "os_compute_api:os-networks:%s"
+NETWORKS_VIEW = "os_compute_api:os-networks:view"
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -192,6 +195,8 @@ UPSTREAM_RULES = (
     (SERVER_TAGS % "delete_all", _MEMBER),
     (IPS % "index", _READER),
     (IPS % "show", _READER),
+    (NETWORKS % "list", _READER),
+    (NETWORKS % "show", _READER),
     (AVAILABILITY_ZONE % "list", "@"),
     (AVAILABILITY_ZONE % "detail", _ADMIN),
     (SERVICES % "list", _ADMIN),
@@ -257,6 +262,9 @@ SEED_NAMES = {
     LIMITS_OTHER_PROJECT: "os_compute_api:os-used-limits",
     # one rule for rescue and unrescue until 21.0.0 (nova/policies/rescue.py)
     UNRESCUE: RESCUE,
+    # one rule for the network proxy's list and show until 22.0.0 (nova/policies/networks.py)
+    NETWORKS % "list": NETWORKS_VIEW,
+    NETWORKS % "show": NETWORKS_VIEW,
     # one rule for the security group actions until 21.0.0 (nova/policies/security_groups.py)
     SECURITY_GROUPS % "add": SECURITY_GROUPS_BASE,
     SECURITY_GROUPS % "remove": SECURITY_GROUPS_BASE,
@@ -304,6 +312,8 @@ UPSTREAM_DEPRECATED_RENAMED = {
     UNRESCUE: (RESCUE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "add": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "remove": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
+    NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),
+    NETWORKS % "show": (NETWORKS_VIEW, "rule:admin_or_owner"),
 }
 
 

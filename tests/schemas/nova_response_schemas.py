@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,rescue,shelve,lock_server,admin_actions,
 create_backup,deferred_delete,admin_password,console_output,security_groups,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics,server_external_events,server_metadata,server_tags,ips,
+server_diagnostics,server_external_events,server_metadata,server_tags,ips,networks,
 availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
@@ -4169,6 +4169,98 @@ class aggregates:
     }
 
 
+class networks:
+    """nova/api/openstack/compute/schemas/networks.py (33.0.0, unchanged at master; response
+    schemas)."""
+
+    # NOTE(stephenfin): These schemas are intentionally empty since these APIs have
+    # been removed
+
+    create = {}
+    add = {}
+    disassociate = {}
+
+    index_query = {}
+    show_query = {}
+
+    # NOTE(stephenfin): This is a *very* loose schema since this is a deprecated
+    # API and only the id and label fields are populated with non-null values these
+    # days.
+    _network_response = {
+        "type": "object",
+        "properties": {
+            "bridge": {"type": ["string", "null"]},
+            "bridge_interface": {"type": ["string", "null"]},
+            "broadcast": {"type": ["string", "null"]},
+            "cidr": {"type": ["string", "null"]},
+            "cidr_v6": {"type": ["string", "null"]},
+            "created_at": {"type": ["string", "null"]},
+            "deleted": {"type": ["string", "null"]},
+            "deleted_at": {"type": ["string", "null"]},
+            "dhcp_server": {"type": ["string", "null"]},
+            "dhcp_start": {"type": ["string", "null"]},
+            "dns1": {"type": ["string", "null"]},
+            "dns2": {"type": ["string", "null"]},
+            "enable_dhcp": {"type": ["string", "null"]},
+            "gateway": {"type": ["string", "null"]},
+            "gateway_v6": {"type": ["string", "null"]},
+            "host": {"type": ["string", "null"]},
+            "id": {"type": "string", "format": "string"},
+            "injected": {"type": ["string", "null"]},
+            "label": {"type": "string"},
+            "multi_host": {"type": ["string", "null"]},
+            "mtu": {"type": ["integer", "null"]},
+            "netmask": {"type": ["string", "null"]},
+            "netmask_v6": {"type": ["string", "null"]},
+            "priority": {"type": ["string", "null"]},
+            "project_id": {"type": ["string", "null"]},
+            "rxtx_base": {"type": ["string", "null"]},
+            "share_address": {"type": ["string", "null"]},
+            "updated_at": {"type": ["string", "null"]},
+            "vlan": {"type": ["string", "null"]},
+            "vpn_private_address": {"type": ["string", "null"]},
+            "vpn_public_address": {"type": ["string", "null"]},
+            "vpn_public_port": {"type": ["integer", "null"]},
+        },
+        "required": [
+            # admin fields are optional, but the rest will always be shown
+            "broadcast",
+            "cidr",
+            "cidr_v6",
+            "dns1",
+            "dns2",
+            "gateway",
+            "gateway_v6",
+            "id",
+            "label",
+            "netmask",
+            "netmask_v6",
+        ],
+        "additionalProperties": False,
+    }
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "networks": {
+                "type": "array",
+                "items": _network_response,
+            },
+        },
+        "required": ["networks"],
+        "additionalProperties": False,
+    }
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "network": _network_response,
+        },
+        "required": ["network"],
+        "additionalProperties": False,
+    }
+
+
 ROUTES = {
     ("GET", "/"): [(None, None, versions.index_response)],
     ("GET", "/v2.1"): [(None, None, versions.show_response)],
@@ -4323,6 +4415,8 @@ ROUTES = {
         ("2.1", "2.39", simple_tenant_usage.show_response),
         ("2.40", None, simple_tenant_usage.show_response_v240),
     ],
+    ("GET", "/os-networks"): [(None, None, networks.index_response)],
+    ("GET", "/os-networks/{network_id}"): [(None, None, networks.show_response)],
     ("GET", "/images"): [(None, None, images.index_response)],
     ("GET", "/images/detail"): [(None, None, images.detail_response)],
     ("GET", "/images/{image_id}"): [(None, None, images.show_response)],

@@ -22,6 +22,7 @@ import jsonschema
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.nova.network import NETWORK_ID
 from tests.schemas import cinder_response_schemas as cinder
 from tests.schemas import glance_schemas as glance
 from tests.schemas import nova_response_schemas as nova
@@ -256,6 +257,7 @@ _FILL = {
     "{tenant_id}": lambda w, sid: "{project_id}",  # the caller's own, filled in by the cloud
     "{tag}": lambda w, sid: "k",
     "{network}": lambda w, sid: "private",
+    "{network_id}": lambda w, sid: NETWORK_ID,
     "{name}": lambda w, sid: "k",
 }
 
@@ -263,12 +265,12 @@ _READS = [key for key in nova.ROUTES if key[0] == "GET"]
 _WRITES = [key for key in nova.ROUTES if key[0] != "GET"]
 
 
-#: ``@wsgi.Controller.api_version("2.1", MAX_PROXY_API_SUPPORT_VERSION)``: the image proxy
-#: API answers 404 from 2.36 on; the image-metadata proxy from 2.39 on.
+#: ``@wsgi.Controller.api_version("2.1", MAX_PROXY_API_SUPPORT_VERSION)``: the image and
+#: network proxy APIs answer 404 from 2.36 on; the image-metadata proxy from 2.39 on.
 _LAST = {
     key: "2.38" if "/metadata" in key[1] else "2.35"
     for key in nova.ROUTES
-    if key[1].startswith("/images")
+    if key[1].startswith(("/images", "/os-networks"))
 }
 
 

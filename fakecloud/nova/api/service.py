@@ -39,6 +39,7 @@ from fakecloud.nova.api.instance_actions import InstanceActionsController
 from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.migrations import MigrationsController, ServerMigrationsController
+from fakecloud.nova.api.networks import NetworksController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.security_group_actions import SecurityGroupActionController
 from fakecloud.nova.api.server_actions import ServerActionsController
@@ -273,6 +274,11 @@ class ComputeApiService(NovaApiService):
         return ServerExternalEventsController(self.nova)
 
     @cached_property
+    def networks(self) -> NetworksController:
+        """``/os-networks`` (the network proxy)."""
+        return NetworksController(self.nova)
+
+    @cached_property
     def images(self) -> ImagesController:
         """``/images`` (the image proxy)."""
         return ImagesController(self.nova)
@@ -424,6 +430,8 @@ class ComputeApiService(NovaApiService):
         add("GET", "/images/detail", "images", i.detail)
         add("GET", "/images/{image_id}", "images", i.show)
         add("DELETE", "/images/{image_id}", "images", i.delete)
+        add("GET", "/os-networks", "networks", NetworksController.index)
+        add("GET", "/os-networks/{network_id}", "networks", NetworksController.show)
         im = ImageMetadataController
         sm = ServerMetadataController
         server_meta = "/servers/{server_id}/metadata"
