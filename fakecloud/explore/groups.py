@@ -3,8 +3,9 @@
 A run's `SeedOutcome` is small plain data (it crosses process and machine boundaries): for each
 failed check, a `key` naming what broke (``invariant no_frozen_guest``, or an expectation with
 its file and line) and the *path*: the notable trace events that led there (faults fired,
-inserted actions that ran, error answers, RPC timeouts and lost messages). Runs that broke the
-same thing by the same path form one `Group`.
+inserted actions that ran, error answers, RPC timeouts and lost messages) before it broke and
+touching what broke (`fakecloud.explore.paths`). Runs that broke the same thing by the same path
+form one `Group`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.explore.paths import path_of
+
 
 @dataclass(frozen=True)
 class Broken:
-    """One failed check of a run: `key` groups it, `details` says what was seen."""
+    """One failed check of a run: `key` and `path` group it, `details` says what was seen."""
 
     key: str
     details: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,6 @@ class SeedOutcome:
     case_id: str
     seed: int
     broken: tuple[Broken, ...]
-    path: tuple[str, ...]
     decisions: int = 0
 
     @property
@@ -76,10 +79,14 @@ def outcome_of(explored: Any, seed: int) -> SeedOutcome:
     """The `SeedOutcome` of an explored run (`fakecloud.explore.play.Explored`)."""
     result = explored.result
     broken = tuple(
-        Broken(check_key(c), tuple(str(d) for d in c.details[:3])) for c in result.failures
+        Broken(
+            check_key(c),
+            tuple(str(d) for d in c.details[:3]),
+            path_of(result, explored.landed, [str(d) for d in c.details]),
+        )
+        for c in result.failures
     )
-    path = path_of(result, explored.landed) if broken else ()
-    return SeedOutcome(result.case.id, seed, broken, path, len(explored.decisions))
+    return SeedOutcome(result.case.id, seed, broken, len(explored.decisions))
 
 
 def check_key(check: Any) -> str:
@@ -97,39 +104,16 @@ def check_key(check: Any) -> str:
     return f"{what} ({check.where})"
 
 
-def path_of(result: Any, landed: dict[str, int]) -> tuple[str, ...]:
-    """The notable events of a run, in the order they first happened (each named once)."""
-    seen: dict[str, None] = {}
-    for event in result.trace.filter(kind=_PATH_KINDS):
-        if event["seq"] < result.first_seq:
-            continue
-        kind = event["kind"]
-        if kind == "fault":
-            outcome = str(event.get("rule", "")).split(" (")[0]
-            seen[f"fault {event['subject']}: {outcome}"] = None
-        elif kind in ("rpc.timeout", "rpc.lost"):
-            seen[f"{kind} {event['subject']} {event.get('method', '')}"] = None
-        elif kind == "scenario.step" and event["subject"] in landed:
-            seen[f"{event['subject']}: {event.get('what', '')}"] = None
-    for record in result.steps:
-        if record.status is not None and record.status >= 400:
-            seen[f"step {record.name} answered {record.status}"] = None
-    return tuple(seen)
-
-
-_PATH_KINDS = ("fault", "rpc.timeout", "rpc.lost", "scenario.step")
-
-
 def group(outcomes: list[SeedOutcome]) -> list[Group]:
     """Group failing runs by case, what broke and path; most seeds first."""
     groups: dict[tuple, Group] = {}
     for outcome in sorted(outcomes, key=lambda o: (o.case_id, o.seed)):
         for broken in outcome.broken:
-            key = (outcome.case_id, broken.key, outcome.path)
+            key = (outcome.case_id, broken.key, broken.path)
             found = groups.get(key)
             if found is None:
                 found = groups[key] = Group(
-                    outcome.case_id, broken.key, outcome.path, details=broken.details
+                    outcome.case_id, broken.key, broken.path, details=broken.details
                 )
             if not found.seeds or found.seeds[-1] != outcome.seed:
                 found.seeds.append(outcome.seed)

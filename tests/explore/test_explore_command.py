@@ -185,11 +185,12 @@ def test_one_thing_broken_by_many_paths_is_summed_up_before_the_groups():
     from fakecloud.explore.groups import Broken, SeedOutcome, group
     from fakecloud.explore.session import CaseReport, Report
 
-    frozen, late = Broken("invariant no_frozen_guest"), Broken("invariant no_unexpected_500")
+    one, other = ("fault a: X", "adversary-1: DELETE /x"), ("adversary-1: DELETE /x", "fault a: X")
+    frozen, late = "invariant no_frozen_guest", "invariant no_unexpected_500"
     outcomes = [
-        SeedOutcome("default", 0, (frozen,), ("fault a: X", "adversary-1: DELETE /x")),
-        SeedOutcome("default", 1, (frozen, late), ("adversary-1: DELETE /x", "fault a: X")),
-        SeedOutcome("default", 2, (late,), ("fault a: X", "adversary-1: DELETE /x")),
+        SeedOutcome("default", 0, (Broken(frozen, path=one),)),
+        SeedOutcome("default", 1, (Broken(frozen, path=other), Broken(late, path=other))),
+        SeedOutcome("default", 2, (Broken(late, path=one),)),
     ]
     case = CaseReport("default", "faults at a", seeds=[0, 1, 2], failed=[0, 1, 2])
     case.groups = group(outcomes)
