@@ -374,6 +374,10 @@ def _handler_for(cls: type) -> Any:
         return _share
     if issubclass(cls, BaseException):
         return _share
+    if issubclass(cls, Random):
+        # before the record classes: a generator is copied by its state whatever module its
+        # class comes from (a `LazyRandom` of a re-imported lazy_random is no record)
+        return _random
     name = kinds.class_name(cls)
     if cls.__module__.startswith("faker.") and cls.__name__ == "Faker":
         return _faker
@@ -387,6 +391,4 @@ def _handler_for(cls: type) -> Any:
         if name == "simpy.events:Process":
             return _process(cls)
         return _record(cls)
-    if issubclass(cls, Random):
-        return _random
     return _refuse(f"a {cls.__module__}.{cls.__qualname__} (unknown to fakecloud.state.kinds)")

@@ -32,7 +32,7 @@ from typing import Any
 
 from fakecloud.errors import StateError
 from fakecloud.state import kinds, shapes
-from fakecloud.state.lazy_random import LazyRandom
+from fakecloud.state.lazy_random import is_plain_or_lazy
 
 _MISSING = object()
 _BY_NAME = object()
@@ -143,7 +143,7 @@ class _Grafter:
             cls = type(cand)
             return kinds.class_name(cls) == node[1] and not kinds.is_frozen_dataclass(cls)
         if kind == "random":
-            return type(cand) is Random or type(cand) is LazyRandom
+            return is_plain_or_lazy(type(cand))
         if kind == "array":
             return type(cand) is array and cand.typecode == node[1]
         return type(cand).__name__ == kind and type(cand) in kinds.CONTAINERS

@@ -48,12 +48,11 @@ import itertools
 import math
 import types
 from array import array
-from random import Random
 from typing import Any
 
 from fakecloud.errors import StateError
 from fakecloud.state import kinds
-from fakecloud.state.lazy_random import LazyRandom
+from fakecloud.state.lazy_random import is_plain_or_lazy
 
 _PENDING_NAMES = {"simpy.events:PENDING"}
 
@@ -140,7 +139,7 @@ class _Encoder:
             return ["array", x.typecode, x.tolist()]
         if cls in (bytes, bytearray):
             return [cls.__name__, base64.b64encode(bytes(x)).decode("ascii")]
-        if cls is Random or cls is LazyRandom:
+        if is_plain_or_lazy(cls):
             version, internal, gauss = x.getstate()
             return ["random", version, list(internal), gauss]
         if cls is itertools.count:

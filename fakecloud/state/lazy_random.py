@@ -24,6 +24,17 @@ def continued(state: tuple) -> Random:
     return twin
 
 
+def is_plain_or_lazy(cls: type) -> bool:
+    """Whether `cls` is `random.Random` or a `LazyRandom`, this module's or that of a second
+    import of it (pytester's in-process runs drop the modules they imported, so a later import
+    can make a second class while older modules keep the first)."""
+    return (
+        cls is Random
+        or cls is LazyRandom
+        or (cls.__name__ == "LazyRandom" and cls.__module__ == __name__ and issubclass(cls, Random))
+    )
+
+
 def _wake(rng: Any) -> None:
     if rng.__class__ is LazyRandom:
         rng.__class__ = Random

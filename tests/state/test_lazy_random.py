@@ -69,3 +69,27 @@ def test_a_fork_that_never_drew_saves_and_draws_as_its_original(tmp_path, how):
     a.save(tmp_path / "fork.json")
     assert (tmp_path / "fork.json").read_bytes() == (tmp_path / "original.json").read_bytes()
     assert b.kernel.ids.uuid() == cloud.kernel.ids.uuid()
+
+
+def test_a_generator_of_a_second_import_of_the_module_forks_and_saves(tmp_path, monkeypatch):
+    """pytester's in-process runs drop the modules they imported: a later import makes a second
+    `LazyRandom` class while older modules keep the first. Its generators still fork (was
+    "object.__new__(LazyRandom) is not safe"), copy and save by their state."""
+    import importlib
+    import sys
+
+    from fakecloud.state.replica import Replica
+
+    monkeypatch.delitem(sys.modules, "fakecloud.state.lazy_random")
+    second = importlib.import_module("fakecloud.state.lazy_random")
+    assert second.LazyRandom is not LazyRandom
+    cloud = Cloud(seed=3)
+    cloud.run_until_idle()
+    expected = cloud.fork().kernel.ids.uuid()
+    state = cloud.kernel.ids._rng.getstate()
+    for copier in (cloud.fork, Replica(cloud).fork):
+        cloud.kernel.ids._rng = second.continued(state)
+        assert copier().kernel.ids.uuid() == expected
+    cloud.kernel.ids._rng = second.continued(state)
+    cloud.save(tmp_path / "world.json")
+    assert Cloud.load(tmp_path / "world.json").kernel.ids.uuid() == expected
