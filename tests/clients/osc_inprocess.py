@@ -160,12 +160,23 @@ def _clean_environment(clouds_file: Path):
         os.environ.update(saved)
 
 
+#: The saved handlers of every logger that had none (about 1,200 of them once the clients are
+#: loaded): one list, only read (restoring copies from it), not a new empty list for each.
+_NO_HANDLERS: list = []
+#: A logger made during the command: as `logging.getLogger` makes one.
+_NEW_LOGGER = (logging.NOTSET, _NO_HANDLERS, True)
+
+
 @contextlib.contextmanager
 def _restored_logging():
     root = logging.getLogger()
     saved_root = (root.level, root.handlers[:])
     saved = {
-        name: (logger.level, logger.handlers[:], logger.propagate)
+        name: (
+            logger.level,
+            logger.handlers[:] if logger.handlers else _NO_HANDLERS,
+            logger.propagate,
+        )
         for name, logger in logging.Logger.manager.loggerDict.items()
         if isinstance(logger, logging.Logger)
     }
@@ -181,11 +192,12 @@ def _restored_logging():
         for name, logger in logging.Logger.manager.loggerDict.items():
             if not isinstance(logger, logging.Logger):
                 continue
-            level, handlers, propagate = saved.get(name, (logging.NOTSET, [], True))
+            level, handlers, propagate = saved.get(name, _NEW_LOGGER)
             if logger.level != level:
                 logger.level = level
                 changed = True
-            logger.handlers[:] = handlers
+            if logger.handlers != handlers:  # seldom: comparing costs less than replacing
+                logger.handlers[:] = handlers
             logger.propagate = propagate
         if changed:
             root.setLevel(root.level)  # clears every logger's cache, as each setLevel would
