@@ -42,7 +42,7 @@ lint: $(STAMP)
 test: lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-share-1 test-share-2
 
-SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/tools tests/usage tests/state
+SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/tools tests/usage
 
 .PHONY: test-share-1 test-share-2
 test-share-1:
