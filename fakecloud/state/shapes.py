@@ -25,11 +25,11 @@ finite and not negative (`_FIELDS`). A status that is a string is taken as the f
 
 from __future__ import annotations
 
-import builtins
 import collections
 import collections.abc
 import dataclasses
 import functools
+import importlib
 import itertools
 import linecache
 import math
@@ -332,12 +332,17 @@ def _resolve(module: types.ModuleType, annotation: str) -> Any:
     nothing there), with the classes it imports only where they are used."""
     code = _compiled(annotation)
     # the module's own names first (most annotations need no others: no scope to build)
-    for scope in (vars(module), False, True):
+    scope = vars(module)
+    for _ in range(8):
         try:
-            found = scope if type(scope) is dict else _scope(module, scope)
-            return eval(code, found)  # noqa: S307 - our own source
-        except NameError:
-            continue
+            return eval(code, scope)  # noqa: S307 - our own source
+        except NameError as error:
+            found = _provided(module, error.name)
+            if found is _UNKNOWN:
+                break
+            if scope is vars(module):
+                scope = {**vars(typing), **vars(module)}
+            scope[error.name] = found
         except Exception:
             break
     return _UNKNOWN
@@ -349,27 +354,28 @@ def _compiled(annotation: str) -> Any:
     return compile(annotation, "<annotation>", "eval")
 
 
-@functools.cache
-def _scope(module: types.ModuleType, checking: bool = False) -> dict[str, Any]:
-    imported = _checking_imports(module) if checking else {}
-    return {**vars(builtins), **vars(typing), **imported, **vars(module)}
-
-
 _IMPORT = re.compile(r"^[ \t]*from (fakecloud[\w.]*) import (\([^)]*\)|[^\n]*)", re.M)
 
 
-def _checking_imports(module: types.ModuleType) -> dict[str, Any]:
-    """The classes a module imports only where they are used (``if TYPE_CHECKING:``, inside a
-    function) from fakecloud's own modules, which a loaded cloud has imported already."""
-    found: dict[str, Any] = {}
+def _provided(module: types.ModuleType, name: str | None) -> Any:
+    """The class `name` an annotation of `module` uses: typing's, or one the module imports
+    from fakecloud's own modules only where it is used (``if TYPE_CHECKING:``, inside a
+    function). That module is imported here if nothing has yet, so that what a load checks does
+    not depend on what the process happened to import before it."""
+    if name is None:
+        return _UNKNOWN
+    if hasattr(typing, name):
+        return getattr(typing, name)
     source = "".join(linecache.getlines(getattr(module, "__file__", None) or ""))
     for name_of_module, names in _IMPORT.findall(source):
-        imported = sys.modules.get(name_of_module)
-        for name in names.strip("()").split(","):
-            name = name.strip().split(" as ")[-1].strip()
-            if imported is not None and isinstance(getattr(imported, name, None), type):
-                found[name] = getattr(imported, name)
-    return found
+        for imported_name in names.strip("()").split(","):
+            if imported_name.strip().split(" as ")[-1].strip() != name:
+                continue
+            original = imported_name.strip().split(" as ")[0].strip()
+            found = getattr(importlib.import_module(name_of_module), original, None)
+            if isinstance(found, type):
+                return found
+    return _UNKNOWN
 
 
 def _refuse(where: str, cls: str, field: str, problem: str) -> None:

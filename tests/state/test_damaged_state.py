@@ -189,3 +189,30 @@ def test_an_edited_file_is_refused_or_works(saved, data):
         assert cloud.request("compute", "GET", path).status < 500
     assert not cloud.trace.filter(kind="api.error")
     dumps(cloud)
+
+
+def test_what_a_load_checks_does_not_depend_on_what_the_process_imported_before(saved, monkeypatch):
+    """Nova's `_api` is typed by a class its module imports only for type checking, from a
+    module a saved world need not have imported (the REST service is built on first use). Its
+    check was skipped when no earlier test of the process had imported that module."""
+    import sys
+
+    import fakecloud.nova.api.service
+    from fakecloud.state import shapes
+
+    def forget():
+        shapes._HINTS.clear()
+        shapes._PLANS.clear()
+        shapes._resolve.cache_clear()
+
+    name = "fakecloud.nova.api.service"
+    monkeypatch.setattr(fakecloud.nova.api, "service", sys.modules[name])
+    monkeypatch.delitem(sys.modules, name)
+    forget()
+    try:
+        data = json.loads(json.dumps(saved[0]))
+        node = next(n for n in data["nodes"] if n[0] == "obj" and n[1] == "fakecloud.nova:Nova")
+        node[2]["_api"] = -1
+        _refused(data, r"its field '_api' holds int -1, expected ComputeApiService \| None")
+    finally:
+        forget()  # the next loads check against the module the world's objects come from
