@@ -366,16 +366,26 @@ def _provided(module: types.ModuleType, name: str | None) -> Any:
         return _UNKNOWN
     if hasattr(typing, name):
         return getattr(typing, name)
+    for name_of_module, original in _fakecloud_imports(module).get(name, ()):
+        found = getattr(importlib.import_module(name_of_module), original, None)
+        if isinstance(found, type):
+            return found
+    return _UNKNOWN
+
+
+@functools.cache
+def _fakecloud_imports(module: types.ModuleType) -> dict[str, list[tuple[str, str]]]:
+    """Each name `module`'s source imports from fakecloud's own modules, anywhere in it: the
+    modules it comes from and its name there (read once a module, not once an annotation)."""
+    found: dict[str, list[tuple[str, str]]] = {}
     source = "".join(linecache.getlines(getattr(module, "__file__", None) or ""))
     for name_of_module, names in _IMPORT.findall(source):
-        for imported_name in names.strip("()").split(","):
-            if imported_name.strip().split(" as ")[-1].strip() != name:
-                continue
-            original = imported_name.strip().split(" as ")[0].strip()
-            found = getattr(importlib.import_module(name_of_module), original, None)
-            if isinstance(found, type):
-                return found
-    return _UNKNOWN
+        for entry in names.strip("()").split(","):
+            original, _, alias = entry.strip().partition(" as ")
+            found.setdefault((alias or original).strip(), []).append(
+                (name_of_module, original.strip())
+            )
+    return found
 
 
 def _refuse(where: str, cls: str, field: str, problem: str) -> None:

@@ -204,6 +204,7 @@ def test_what_a_load_checks_does_not_depend_on_what_the_process_imported_before(
         shapes._HINTS.clear()
         shapes._PLANS.clear()
         shapes._resolve.cache_clear()
+        shapes._fakecloud_imports.cache_clear()
 
     name = "fakecloud.nova.api.service"
     monkeypatch.setattr(fakecloud.nova.api, "service", sys.modules[name])
