@@ -22,7 +22,7 @@ import signal
 import sys
 from typing import Any
 
-from fakecloud.bounds import OutOfRange, speed_factor
+from fakecloud.bounds import OutOfRange, finite_seconds, speed_factor
 from fakecloud.errors import ConfigError, FakecloudError
 from fakecloud.transport.server import (
     DEFAULT_PORT_BASE,
@@ -30,6 +30,7 @@ from fakecloud.transport.server import (
     FakecloudServer,
     listen_host,
 )
+from fakecloud.transport.unfinished import CLIENT_SOCKET_TIMEOUT_S
 
 
 def _speed(text: str) -> float:
@@ -39,6 +40,15 @@ def _speed(text: str) -> float:
     except ValueError as exc:
         detail = str(exc) if isinstance(exc, OutOfRange) else f"expected a number, got {text!r}"
         raise argparse.ArgumentTypeError(detail.removeprefix("--speed: ")) from None
+
+
+def _seconds(text: str) -> float:
+    """argparse type of ``--client-socket-timeout``: a finite number of seconds, 0 or more."""
+    try:
+        return finite_seconds(float(text), "timeout")
+    except ValueError as exc:
+        detail = str(exc) if isinstance(exc, OutOfRange) else f"expected seconds, got {text!r}"
+        raise argparse.ArgumentTypeError(detail.removeprefix("timeout: ")) from None
 
 
 def _port_base(text: str) -> int:
@@ -110,6 +120,15 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         metavar="FILE",
         help="load the cloud saved in FILE at start (if FILE exists) and save it there at "
         "shutdown (after running it until idle)",
+    )
+    p.add_argument(
+        "--client-socket-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=CLIENT_SOCKET_TIMEOUT_S,
+        help="a request that stops arriving for this long gets 408 and an idle connection "
+        f"closes (default {CLIENT_SOCKET_TIMEOUT_S:g}, nova-api's [wsgi] "
+        "client_socket_timeout; 0: never)",
     )
     p.add_argument("--seed", type=int, default=0, help="the cloud's seed (default 0)")
     p.add_argument(
@@ -201,6 +220,7 @@ def run(args: argparse.Namespace) -> int:
             settle=args.settle,
             verbose=args.verbose,
             epoch=args.epoch,
+            client_socket_timeout_s=args.client_socket_timeout,
         )
         if args.state and os.path.exists(args.state):
             from fakecloud.state import load_data

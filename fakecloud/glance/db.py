@@ -44,6 +44,18 @@ class GlanceDb:
         """The rows of one owner, deleted ones included."""
         return self._by_owner.get(owner, {}).values()
 
+    def derived_indexes(self) -> list[tuple[str, Any, Any]]:
+        """The rows by id and by owner, as held and as the rows make them (a loaded
+        database's must agree: `fakecloud.state.kinds.DERIVED`; an owner left without rows is
+        the same as none)."""
+        by_owner: dict[str | None, dict[str, Image]] = {}
+        for image in self.images.values():
+            by_owner.setdefault(image.owner, {})[image.id] = image
+        return [
+            ("images", self.images, {image.id: image for image in self.images.values()}),
+            ("_by_owner", {o: rows for o, rows in self._by_owner.items() if rows}, by_owner),
+        ]
+
     def get(self, ctx: Any, image_id: str) -> Image:
         """The image `ctx` may see, or 404 (missing, deleted and hidden look the same)."""
         image = self.images.get(image_id)

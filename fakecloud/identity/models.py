@@ -244,6 +244,36 @@ class Directory:
                     seen.add(name)
                     todo.extend(self._role_by_name[name].implies)
 
+    def derived_indexes(self) -> list[tuple[str, Any, Any]]:
+        """Each table keyed by id and each lookup by name, as held and as the records make
+        it (a loaded directory's must agree: `fakecloud.state.kinds.DERIVED`); the memo of
+        effective roles as held and as the assignments give it."""
+        tables: list[tuple[str, Any, Any]] = [
+            (name, held, {r.id: r for r in held.values()})
+            for name, held in (
+                ("domains", self.domains),
+                ("projects", self.projects),
+                ("users", self.users),
+                ("roles", self.roles),
+            )
+        ]
+        return [
+            *tables,
+            ("_domain_by_name", self._domain_by_name, {d.name: d for d in self.domains.values()}),
+            (
+                "_project_by_name",
+                self._project_by_name,
+                {(p.domain_id, p.name): p for p in self.projects.values()},
+            ),
+            (
+                "_user_by_name",
+                self._user_by_name,
+                {(u.domain_id, u.name): u for u in self.users.values()},
+            ),
+            ("_role_by_name", self._role_by_name, {r.name: r for r in self.roles.values()}),
+            ("_effective", self._effective, {k: self._granted(*k) for k in self._effective}),
+        ]
+
     # -- lookups -----------------------------------------------------------------------------
 
     def domain_by_name(self, name: str) -> Domain | None:
@@ -285,17 +315,21 @@ class Directory:
         key = (user_id, project_id, domain_id, system)
         found = self._effective.get(key)
         if found is None:
-            granted = [
-                self.roles[a.role_id].name
-                for a in self.assignments
-                if a.user_id == user_id
-                and a.project_id == project_id
-                and a.domain_id == domain_id
-                and a.system == system
-            ]
-            found = self.implied(granted)
-            self._effective[key] = found
+            found = self._effective[key] = self._granted(*key)
         return found
+
+    def _granted(
+        self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
+    ) -> tuple[str, ...]:
+        granted = [
+            self.roles[a.role_id].name
+            for a in self.assignments
+            if a.user_id == user_id
+            and a.project_id == project_id
+            and a.domain_id == domain_id
+            and a.system == system
+        ]
+        return self.implied(granted)
 
     def projects_of(self, user_id: str) -> list[Project]:
         """The projects on which `user_id` holds any role, in creation order."""

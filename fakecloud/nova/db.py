@@ -442,6 +442,29 @@ class NovaDB:
         if (row.vm_state == states.SOFT_DELETED) != (vm_state == states.SOFT_DELETED):
             self._count(row, -1 if vm_state == states.SOFT_DELETED else 1)
 
+    def derived_indexes(self) -> list[tuple[str, Any, Any]]:
+        """The lookups kept beside the rows (creation ranks, live rows by host, each project's
+        counted usage), as held and as the rows make them (a loaded database's must agree:
+        `fakecloud.state.kinds.DERIVED`); a host left empty or a project counting nothing is
+        the same as none."""
+        by_host: dict[str, dict[str, Instance]] = {}
+        usage: dict[str | None, list[int]] = {}
+        for row in self.instances.values():
+            if row.deleted:
+                continue
+            if row.host is not None:
+                by_host.setdefault(row.host, {})[row.uuid] = row
+            if row.vm_state != states.SOFT_DELETED:
+                counted = usage.setdefault(row.project_id, [0, 0, 0])
+                counted[0] += 1
+                counted[1] += row.flavor.vcpus
+                counted[2] += row.flavor.memory_mb
+        return [
+            ("_order", self._order, {uuid: i for i, uuid in enumerate(self.instances)}),
+            ("_by_host", {h: rows for h, rows in self._by_host.items() if rows}, by_host),
+            ("_usage", {p: u for p, u in self._usage.items() if u != [0, 0, 0]}, usage),
+        ]
+
     def _count(self, row: Instance, sign: int) -> None:
         usage = self._usage.setdefault(row.project_id, [0, 0, 0])
         usage[0] += sign

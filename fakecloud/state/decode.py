@@ -457,8 +457,10 @@ class _Grafter:
                 getattr(obj, complete)()
 
     def check_shapes(self) -> None:
-        """Refuse a record whose fields do not have the types fakecloud's code expects
-        (`fakecloud.state.shapes`): an edited file that would load and then fail on use."""
+        """Refuse a record whose fields do not have the types fakecloud's code expects, or
+        whose lookup tables disagree with its rows (`fakecloud.state.shapes`): an edited file
+        that would load and then fail on use, or answer wrongly."""
+        indexed = []
         for n, node in enumerate(self.nodes):
             if node[0] != "obj" or node[1] in kinds.BUILT_CLASSES:
                 continue
@@ -467,6 +469,11 @@ class _Grafter:
             fields = {key: own[key] if key in own else _get_field(obj, key) for key in node[2]}
             where = self.paths.get(n, f"node {n}")
             shapes.check_record(obj, fields, self._examples.get(n), where)
+            if node[1] in kinds.DERIVED:
+                indexed.append((obj, where))
+        # once every record has its shape: an index is checked against rows known to be rows
+        for obj, where in indexed:
+            shapes.check_derived(obj, where)
 
     def _fill(self, obj: Any, node: list[Any]) -> None:
         kind = node[0]

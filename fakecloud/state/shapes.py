@@ -102,6 +102,43 @@ def check_record(obj: Any, fields: dict[str, Any], example: dict[str, type] | No
             _refuse(where, name, key, f"holds {_what(value)}, expected a virtual time from 0 s")
 
 
+def check_derived(obj: Any, where: str) -> None:
+    """Raise `StateError` unless each lookup table of the loaded record `obj` (a class of
+    `kinds.DERIVED`) holds what its rows make of it: the same keys, the very same records."""
+    name = kinds.class_name(type(obj))
+    for field, held, made in getattr(obj, kinds.DERIVED[name])():
+        problem = _disagreement(held, made)
+        if problem is not None:
+            _refuse(where, name, field, f"disagrees with the records it indexes: {problem}")
+
+
+def _disagreement(held: Any, made: Any, at: str = "") -> str | None:
+    """Where an index as saved (`held`) differs from the one its rows make (`made`), or None:
+    dicts by key, lists and tuples by position, records by identity, atoms by value."""
+    if type(held) is dict and type(made) is dict:
+        for key in made:
+            if key not in held:
+                return f"{at}[{key!r}] is missing"
+        for key in held:
+            if key not in made:
+                return f"{at}[{key!r}] is there, and no record has it"
+            problem = _disagreement(held[key], made[key], f"{at}[{key!r}]")
+            if problem is not None:
+                return problem
+        return None
+    if type(held) in (list, tuple) and type(made) is type(held) and len(held) == len(made):
+        for i, (one, other) in enumerate(zip(held, made, strict=True)):
+            problem = _disagreement(one, other, f"{at}[{i}]")
+            if problem is not None:
+                return problem
+        return None
+    if held is made or (type(made) in kinds.ATOMS and type(held) is type(made) and held == made):
+        return None
+    if type(held) is type(made) and kinds.is_record_class(type(made)):
+        return f"{at or 'it'} holds another {type(made).__qualname__} than the records make"
+    return f"{at or 'it'} holds {_what(held)}, the records make {_what(made)}"
+
+
 @dataclasses.dataclass(frozen=True)
 class _Plan:
     """What `check_record` checks of a class's records, worked out once per class."""

@@ -27,6 +27,8 @@ from __future__ import annotations
 from waitress.parser import HTTPRequestParser
 from waitress.utilities import BadRequest
 
+from fakecloud.transport.unfinished import bound_chunks
+
 MAX_REQUEST_LINE = 8192
 """eventlet.wsgi's default ``url_length_limit``: the bytes of a request line it refuses."""
 
@@ -85,7 +87,8 @@ def refusal(head: bytes) -> bytes | None:
 
 
 class HeaderLimitParser(HTTPRequestParser):
-    """waitress's request parser, refusing a head eventlet.wsgi would refuse."""
+    """waitress's request parser, refusing a head eventlet.wsgi would refuse (and a chunk
+    larger than the body limit, `fakecloud.transport.unfinished`)."""
 
     def received(self, data: bytes) -> int:
         """Take `data`; a head past eventlet's limits completes the request as its error."""
@@ -96,3 +99,8 @@ class HeaderLimitParser(HTTPRequestParser):
                 self.completed = True
                 return len(data)
         return super().received(data)
+
+    def parse_header(self, header_plus: bytes) -> None:
+        """waitress's head parsing; a chunked body is read by the bounded reader."""
+        super().parse_header(header_plus)
+        bound_chunks(self)

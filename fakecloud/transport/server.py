@@ -57,6 +57,7 @@ from fakecloud.transport.bad_length import ServiceChannel
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway
+from fakecloud.transport.unfinished import CLIENT_SOCKET_TIMEOUT_S, time_out_unfinished
 from fakecloud.transport.wsgi import (
     ServiceApplication,
     StartResponse,
@@ -197,6 +198,7 @@ class FakecloudServer:
         extra_services: Mapping[str, Callable[[Any], Any]] | None = None,
         threads: int = THREADS,
         epoch: str | None = None,
+        client_socket_timeout_s: float = CLIENT_SOCKET_TIMEOUT_S,
     ):
         """Bind the ports, then build the cloud with its endpoints on them.
 
@@ -204,10 +206,15 @@ class FakecloudServer:
         after the four standard ones (tests mount small services this way). A bad `speed` or
         `tick_s` (negative, NaN, infinite, absurd) is an `OutOfRange` error. `epoch` puts
         virtual second 0 on the calendar: ``"now"`` (the wall-clock time of start-up, so
-        clients see fresh tokens), an ISO 8601 time, or None (the configuration's).
+        clients see fresh tokens), an ISO 8601 time, or None (the configuration's). A request
+        that stops arriving for `client_socket_timeout_s` (nova-api's default; 0: never) gets
+        408 (`fakecloud.transport.unfinished`).
         """
         self.speed = speed_factor(speed, "speed")
         self.tick_s = finite_seconds(tick_s, "tick_s", positive=True)
+        self.client_socket_timeout_s = finite_seconds(
+            client_socket_timeout_s, "client_socket_timeout_s"
+        )
         self.settle = settle
         self.verbose = verbose
         self.errors = []
@@ -348,11 +355,11 @@ class FakecloudServer:
             ident="fakecloud",
             expose_tracebacks=False,
             log_socket_errors=False,
-            channel_timeout=60,
         )
         self._waitress = self._server
         for listener in self._listeners(self._server):
             listener.channel_class = ServiceChannel  # keep-alive after a 204; eventlet's 400s
+            time_out_unfinished(listener, self.client_socket_timeout_s)
         # Our own wake-up pipe into waitress's loop (the listeners' own go when they close).
         self._trigger = waitress.trigger.trigger(self._server.map)
         loop = threading.Thread(target=self._server.run, name="fakecloud-http", daemon=True)

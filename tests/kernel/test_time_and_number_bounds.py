@@ -129,6 +129,8 @@ def test_an_rpc_fault_naming_a_target_that_does_not_exist_is_refused():
         (["serve", "--speed", "inf"], "argument --speed: expected a speed factor from 0"),
         (["serve", "--speed", "-1"], "got -1.0 (negative)"),
         (["serve", "--speed", "abc"], "argument --speed: expected a number, got 'abc'"),
+        (["serve", "--client-socket-timeout", "-1"], "timeout: expected a number of seconds"),
+        (["serve", "--client-socket-timeout", "x"], "timeout: expected seconds, got 'x'"),
         (["clock", "advance", "nan"], "argument seconds: expected a number of seconds"),
         (["clock", "advance", "1e300"], "from 0 to 1e+09, got 1e+300"),
         (["explore", "x.yaml", "--time-budget", "nan"], "--time-budget: expected a number of"),

@@ -217,3 +217,39 @@ def test_what_a_load_checks_does_not_depend_on_what_the_process_imported_before(
         _refused(data, r"its field '_api' holds int -1, expected ComputeApiService \| None")
     finally:
         forget()  # the next loads check against the module the world's objects come from
+
+
+def _index_node(nodes, cls, field):
+    """The node of the container a record of `cls` holds in `field`."""
+    return nodes[nodes[_find(nodes, "obj", cls)][2][field]["r"]]
+
+
+@pytest.mark.parametrize(
+    ("cls", "field", "problem"),
+    [
+        # was: loaded, then every password login of demo a 401 ("no user 'demo'")
+        (
+            "fakecloud.identity.models:Directory",
+            "_user_by_name",
+            r"\[\('default', 'demo'\)\] is missing",
+        ),
+        ("fakecloud.nova.db:NovaDB", "_by_host", r"\['cmp-1'\] is missing"),
+        ("fakecloud.glance.db:GlanceDb", "_by_owner", r"\[.*\] is missing"),
+    ],
+)
+def test_an_index_that_disagrees_with_its_rows_is_refused(saved, cls, field, problem):
+    data = json.loads(json.dumps(saved[0]))
+    _index_node(data["nodes"], cls, field)[1] = []
+    _refused(
+        data,
+        rf"the saved {cls} at cloud\.\S+ is damaged: its field '{field}' disagrees with the "
+        rf"records it indexes: {problem}",
+    )
+
+
+def test_an_index_naming_another_record_is_refused(saved):
+    data = json.loads(json.dumps(saved[0]))
+    by_name = _index_node(data["nodes"], "fakecloud.identity.models:Directory", "_project_by_name")
+    pairs = by_name[1]  # key, value, key, value: demo's project given admin's record
+    pairs[1], pairs[3] = pairs[3], pairs[1]
+    _refused(data, r"'_project_by_name' .*\[\('default', '\w+'\)\] holds another Project")

@@ -302,6 +302,49 @@ def test_a_chunked_body_over_the_limit_gets_413_too(server):
     assert b"413 Request Entity Too Large\n\nRequest is too large." in answer
 
 
+def test_a_chunk_larger_than_any_body_taken_gets_413_at_once(server):
+    """A chunk size of 2**80 was waited for, byte by byte (Apache: 413 for a size past its
+    63 bits, `fakecloud.transport.unfinished`)."""
+    answer = exchange(
+        server,
+        "compute",
+        b"POST /v2.1/servers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"%x\r\nab" % 2**80,
+    )
+    assert answer.startswith(b"HTTP/1.1 413 Request Entity Too Large\r\nConnection: close\r\n")
+    assert b"a chunk size takes the body past max_body of 1073741824 bytes" in answer
+
+
+def test_requests_that_stop_arriving_get_408_and_idle_connections_close_after_the_timeout():
+    """A length larger than the body sent, a chunked body that never ends and half a head were
+    waited for until the idle sweep closed them without a word (a minute); a connection idle
+    after its answer closes without another. One server, read timeout 0.03 s (nova-api's is
+    900 s); every client sends at once, so the test waits one timeout."""
+    stalled = [
+        b"POST /v2.1/servers HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
+        b"POST /v2.1/servers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n",
+        b"GET /v2.1/servers HTTP/1.1\r\nHost: x\r\nX-Auth-",
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",  # answered, then idle
+    ]
+    with FakecloudServer(port_base=0, speed=0, client_socket_timeout_s=0.03) as srv:
+        sockets = [socket.create_connection(address(srv, "compute"), timeout=TIMEOUT)]
+        sockets += [
+            socket.create_connection(address(srv, "compute"), timeout=TIMEOUT) for _ in stalled[1:]
+        ]
+        try:
+            for sock, data in zip(sockets, stalled, strict=True):
+                sock.sendall(data)
+            answers = [read_all(sock) for sock in sockets]
+        finally:
+            for sock in sockets:
+                sock.close()
+    for answer in answers[:3]:
+        assert answer.startswith(b"HTTP/1.") and b" 408 Request Timeout\r\n" in answer
+        assert b"Connection: close\r\n" in answer
+        assert b"no more of the request arrived for " in answer
+    assert answers[3].startswith(b"HTTP/1.1 200 OK\r\n") and answers[3].count(b"HTTP/1.") == 1
+
+
 def test_glance_takes_image_data_over_the_api_body_limit(server):
     token = server.cloud.keystone.token_for("demo").id
     create = json.dumps({"name": "big", "disk_format": "raw", "container_format": "bare"})
