@@ -482,9 +482,7 @@ class GlanceApi(ApiService):
     def update(self, req: Request) -> Response:
         """``PATCH /v2/images/{id}`` (JSON-patch media types only)."""
         draft = check_content_type(req.headers.get("Content-Type"), self._series.glance)
-        changes = parse_patch(
-            self._body(req), draft, self.glance.schema, self.glance.reserved_namespaces
-        )
+        changes = parse_patch(self._body(req), draft, self.glance.schema, self.glance.reserved)
         image = self.glance.images.update(req.context, req.params["image_id"], changes)
         return Response(200, self._view(image), dict(JSON))
 

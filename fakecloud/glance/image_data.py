@@ -69,6 +69,7 @@ from fakecloud.glance.import_methods import (
     uri_passes,
 )
 from fakecloud.glance.models import Image
+from fakecloud.glance.patch import IMPORT_LOCK, IMPORT_LOCKING
 from fakecloud.glance.policy import is_admin, owner_passes
 from fakecloud.glance.quotas import (
     IMAGE_COUNT_UPLOADING,
@@ -83,7 +84,6 @@ from fakecloud.glance.states import (
     check_status,
     set_status,
 )
-from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 from fakecloud.sim.io import gbit_per_s
 
@@ -109,18 +109,6 @@ class WebDownloadFailed(Exception):
 #: checks only ``enable_image_import`` (default True, not modelled).
 STAGE_NEEDS_GLANCE_DIRECT_SINCE = 17
 
-#: The import lock (3f6e349d0, Glance 21.0.0): the import's task id in this image property from
-#: the request until the task ends (shown in the image's view meanwhile).
-IMPORT_LOCK = "os_glance_import_task"
-#: Where the lock is, by Nova release (the profile's): Glance 21.0.0 is Nova 22's series; the
-#: backport 055e5e790 is in Glance 20.1.0 (tagged 2021-08-02), so Nova 21.2.3 (2021-10-07) is
-#: the first of Nova 21's releases whose Glance has it.
-IMPORT_LOCKING = Change(
-    "22.0.0",
-    "3f6e349d0",
-    "Implement time-limited import locking",
-    backports=(Backport("21.2.3", "055e5e790"),),
-)
 #: How long a lock holds before another import may bust it (``_enforce_import_lock``).
 IMPORT_LOCK_EXPIRY_S = 3600.0
 #: What an import's flow sets from 20.0.0 (92492cf50), kept after it: the stores still to

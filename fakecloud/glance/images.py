@@ -33,7 +33,7 @@ from fakecloud.glance.locations import (
     validation_data,
 )
 from fakecloud.glance.models import Image
-from fakecloud.glance.patch import is_reserved
+from fakecloud.glance.patch import Reserved
 from fakecloud.glance.policy import (
     ImagePolicy,
     is_admin,
@@ -129,17 +129,16 @@ def _integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-#: Per (reserved namespaces, Glance major): custom property names a create accepted (not
-#: longer than 255 characters, not reserved), so that the same few names a client sends on
-#: every create are not checked again. Bounded.
-_PLAIN_KEYS: dict[tuple[tuple[str, ...], int], set[str]] = {}
+#: Per reserved names: custom property names a create accepted (not longer than 255
+#: characters, not reserved), so that the same few names a client sends on every create are
+#: not checked again. Bounded.
+_PLAIN_KEYS: dict[Reserved, set[str]] = {}
 
 
-def _plain_keys(reserved_namespaces: tuple[str, ...], glance: int) -> set[str]:
-    key = (reserved_namespaces, glance)
-    found = _PLAIN_KEYS.get(key)
+def _plain_keys(reserved: Reserved) -> set[str]:
+    found = _PLAIN_KEYS.get(reserved)
     if found is None:
-        found = _PLAIN_KEYS[key] = set()
+        found = _PLAIN_KEYS[reserved] = set()
     return found
 
 
@@ -194,7 +193,8 @@ class Images:
             split = _split(body, not_extra)
         attrs, extras = split
         tags = body.get("tags", [])
-        plain = _plain_keys(g.reserved_namespaces, schema.glance)
+        reserved = g.reserved
+        plain = _plain_keys(reserved)
         if not plain.issuperset(extras):
             for key in extras:
                 if key in plain:  # checked before: neither too long nor reserved
@@ -203,7 +203,7 @@ class Images:
                     raise HTTPBadRequest(
                         explanation="Custom property should not be greater than 255 characters."
                     )
-                if is_reserved(key, g.reserved_namespaces, schema.glance):
+                if key in reserved:
                     raise HTTPForbidden(f"Attribute '{key}' is reserved.")
                 if len(plain) >= 4096:
                     plain.clear()

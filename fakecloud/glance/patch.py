@@ -11,10 +11,13 @@ which `Images.update` applies.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, unsupported_media_type
 from fakecloud.glance.schema import ImageSchema, SchemaError
+from fakecloud.profiles.provenance import Backport, Change
+from fakecloud.profiles.releases import Release
 
 PATCH_V20 = "application/openstack-images-v2.0-json-patch"
 PATCH_V21 = "application/openstack-images-v2.1-json-patch"
@@ -43,23 +46,44 @@ READONLY = frozenset(
 _MULTIHASH_READONLY = frozenset(("os_hash_algo", "os_hash_value"))
 RESERVED = frozenset(("location", "deleted", "deleted_at", "os_glance_import_task"))
 RESERVED_NAMESPACE = "os_glance"
-#: ``os_glance_import_task`` joined ``_reserved_properties`` in Glance 21.0.0 (3f6e349d0, the
-#: import lock; backported to 20.1.0 as 055e5e790): before, a custom property like any other.
-#: The lock follows the point release (`image_data.IMPORT_LOCKING`: Nova 21.2.3 on); this
-#: reservation goes by the major, so Nova 21.2.3 and 21.2.4 still take the name in a PATCH.
-IMPORT_TASK_RESERVED_SINCE = 21
-_LATEST = 99
+#: The import lock (3f6e349d0, Glance 21.0.0): the import's task id in this image property from
+#: the request until the task ends (shown in the image's view meanwhile). The same commit adds
+#: the name to ``_reserved_properties``: before, a custom property like any other.
+IMPORT_LOCK = "os_glance_import_task"
+#: Where the lock and its reserved name are, by Nova release (the profile's): Glance 21.0.0 is
+#: Nova 22's series; the backport 055e5e790 (lock and name both) is in Glance 20.1.0 (tagged
+#: 2021-08-02), so Nova 21.2.3 (2021-10-07) is the first of Nova 21's releases whose Glance has
+#: it.
+IMPORT_LOCKING = Change(
+    "22.0.0",
+    "3f6e349d0",
+    "Implement time-limited import locking",
+    backports=(Backport("21.2.3", "055e5e790"),),
+)
 
 
-def is_reserved(
-    key: str, reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,), glance: int = _LATEST
-) -> bool:
-    """Whether the series' Glance `glance` (its major) refuses `key` as a user property: the
-    fixed names (``os_glance_import_task`` from 21.0.0), and from Glance 22.0.0 (the Nova
-    23.0.0 series) every ``os_glance*`` name (`Glance.reserved_namespaces`)."""
-    if key in RESERVED:
-        return key != "os_glance_import_task" or glance >= IMPORT_TASK_RESERVED_SINCE
-    return key.startswith(reserved_namespaces)
+@dataclass(frozen=True)
+class Reserved:
+    """The custom property names a Glance refuses (403 "Attribute 'X' is reserved."): its
+    ``_reserved_properties`` `names` and, from Glance 22.0.0, every name in its reserved
+    `namespaces` (``os_glance``, 0c45de3ed)."""
+
+    names: frozenset[str] = RESERVED
+    namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.names or (isinstance(key, str) and key.startswith(self.namespaces))
+
+
+#: The newest Glance's reserved names (every release since 22.0.0).
+LATEST_RESERVED = Reserved()
+
+
+def reserved_at(r: Release, namespaces: tuple[str, ...]) -> Reserved:
+    """What release `r`'s Glance reserves: ``os_glance_import_task`` where `IMPORT_LOCKING`
+    reached it, and the series' `namespaces` (`Glance.reserved_namespaces`)."""
+    names = RESERVED if IMPORT_LOCKING.reaches(r) else RESERVED - {IMPORT_LOCK}
+    return Reserved(names, namespaces)
 
 
 _PATH_DEPTH = {"locations": {"add": 2, "remove": 2, "replace": 1}}
@@ -144,13 +168,11 @@ def _decode(pointer: Any) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~").strip() for p in pointer.lstrip("/").split("/")]
 
 
-def _validate_change(
-    change: dict[str, Any], schema: ImageSchema, reserved_namespaces: tuple[str, ...]
-) -> None:
+def _validate_change(change: dict[str, Any], schema: ImageSchema, reserved: Reserved) -> None:
     root = change["path"][0]
     if root in READONLY and (schema.multihash or root not in _MULTIHASH_READONLY):
         raise HTTPForbidden(explanation=f"Attribute '{root}' is read-only.")
-    if is_reserved(root, reserved_namespaces, schema.glance):
+    if root in reserved:
         raise HTTPForbidden(explanation=f"Attribute '{root}' is reserved.")
     if change["op"] == "remove":
         return
@@ -170,7 +192,7 @@ def parse_patch(
     body: Any,
     draft: int,
     schema: ImageSchema,
-    reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,),
+    reserved: Reserved = LATEST_RESERVED,
 ) -> list[dict[str, Any]]:
     """Glance's ``RequestDeserializer.update``: a JSON-patch body → checked change list.
 
@@ -180,7 +202,7 @@ def parse_patch(
     operation that fails is the one refused, as before."""
     if not isinstance(body, list):
         raise HTTPBadRequest(explanation="Request body must be a JSON array of operation objects.")
-    writable = _writable(schema, reserved_namespaces) if draft == 10 else None
+    writable = _writable(schema, reserved) if draft == 10 else None
     changes = []
     for raw in body:
         if writable is not None and raw.__class__ is dict:
@@ -199,7 +221,7 @@ def parse_patch(
                         }
                     )
                     continue
-        changes.append(_parse_one(raw, draft, schema, reserved_namespaces))
+        changes.append(_parse_one(raw, draft, schema, reserved))
     return changes
 
 
@@ -207,18 +229,16 @@ def parse_patch_in_full(
     body: Any,
     draft: int,
     schema: ImageSchema,
-    reserved_namespaces: tuple[str, ...] = (RESERVED_NAMESPACE,),
+    reserved: Reserved = LATEST_RESERVED,
 ) -> list[dict[str, Any]]:
     """`parse_patch` without its short path: every operation read in full (the reference the
     short path is held to)."""
     if not isinstance(body, list):
         raise HTTPBadRequest(explanation="Request body must be a JSON array of operation objects.")
-    return [_parse_one(raw, draft, schema, reserved_namespaces) for raw in body]
+    return [_parse_one(raw, draft, schema, reserved) for raw in body]
 
 
-def _parse_one(
-    raw: Any, draft: int, schema: ImageSchema, reserved_namespaces: tuple[str, ...]
-) -> dict[str, Any]:
+def _parse_one(raw: Any, draft: int, schema: ImageSchema, reserved: Reserved) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise HTTPBadRequest(explanation="Operations must be JSON objects.")
     op, pointer = _operation(raw, draft)
@@ -232,23 +252,23 @@ def _parse_one(
         if "value" not in raw:
             raise HTTPBadRequest(explanation=f'Operation "{op}" requires a member named "value".')
         change["value"] = raw["value"]
-    _validate_change(change, schema, reserved_namespaces)
+    _validate_change(change, schema, reserved)
     return change
 
 
-#: Per (schema, reserved namespaces): pointer -> (property, the schema's quick check of its
+#: Per (schema, reserved names): pointer -> (property, the schema's quick check of its
 #: value) for every pointer met that names one property a PATCH may add or replace. Bounded.
-_WRITABLE: dict[tuple[ImageSchema, tuple[str, ...]], _Writable] = {}
+_WRITABLE: dict[tuple[ImageSchema, Reserved], _Writable] = {}
 
 
 class _Writable(dict):
-    """The pointers of one schema and reserved namespaces that name one writable property,
-    found on first use (`__missing__`: a pointer read in full once)."""
+    """The pointers of one schema and reserved names that name one writable property, found
+    on first use (`__missing__`: a pointer read in full once)."""
 
-    def __init__(self, schema: ImageSchema, reserved_namespaces: tuple[str, ...]):
+    def __init__(self, schema: ImageSchema, reserved: Reserved):
         super().__init__()
         self.schema = schema
-        self.reserved_namespaces = reserved_namespaces
+        self.reserved = reserved
 
     def __missing__(self, pointer: Any) -> tuple[str, Any] | None:
         if type(pointer) is not str:
@@ -262,7 +282,7 @@ class _Writable(dict):
             root = path[0]
             schema = self.schema
             readonly = root in READONLY and (schema.multihash or root not in _MULTIHASH_READONLY)
-            if not readonly and not is_reserved(root, self.reserved_namespaces, schema.glance):
+            if not readonly and root not in self.reserved:
                 found = (root, schema.quick_check(root))
         if len(self) >= 512:
             self.clear()
@@ -270,11 +290,11 @@ class _Writable(dict):
         return found
 
 
-def _writable(schema: ImageSchema, reserved_namespaces: tuple[str, ...]) -> _Writable:
-    key = (schema, reserved_namespaces)
+def _writable(schema: ImageSchema, reserved: Reserved) -> _Writable:
+    key = (schema, reserved)
     found = _WRITABLE.get(key)
     if found is None:
         if len(_WRITABLE) >= 64:
             _WRITABLE.clear()
-        found = _WRITABLE[key] = _Writable(schema, reserved_namespaces)
+        found = _WRITABLE[key] = _Writable(schema, reserved)
     return found

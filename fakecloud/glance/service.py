@@ -45,6 +45,7 @@ from fakecloud.glance.import_methods import SimulatedWeb, filtering_opts, import
 from fakecloud.glance.listing import ImageLister
 from fakecloud.glance.members import Members
 from fakecloud.glance.models import Image
+from fakecloud.glance.patch import Reserved, reserved_at
 from fakecloud.glance.policy import legacy_defaults
 from fakecloud.glance.quotas import Quotas, uncounted
 from fakecloud.glance.schema import ImageSchema
@@ -111,6 +112,12 @@ class Glance:
         """Whether this series runs with Glance's legacy policy defaults, and whose words its
         refusals use (`policy.legacy_defaults`)."""
         return legacy_defaults(self.kernel.switches.series.glance)
+
+    @cached_property
+    def reserved(self) -> Reserved:
+        """The custom property names this Glance refuses (`patch.reserved_at`: by point
+        release)."""
+        return reserved_at(self.kernel.switches.release, self.reserved_namespaces)
 
     @cached_property
     def import_methods(self) -> list[str]:

@@ -900,7 +900,7 @@ class API:
                 ops.append({"op": "remove", "path": f"/{key}"})
 
         def send() -> Any:
-            changes = parse_patch(ops, 10, g.schema, g.reserved_namespaces)
+            changes = parse_patch(ops, 10, g.schema, g.reserved)
             return g.images.update(ctx, image_id, changes)
 
         yield from self._call("update", "update", send, image_id)
@@ -944,7 +944,7 @@ class API:
 
         def patch() -> Any:
             ops = [{"op": "add", "path": "/locations/-", "value": {"url": url, "metadata": {}}}]
-            changes = parse_patch(ops, 10, g.schema, g.reserved_namespaces)
+            changes = parse_patch(ops, 10, g.schema, g.reserved)
             return g.images.update(ctx, image_id, changes, location_data=data)
 
         tries = [("add_location", patch)]

@@ -108,7 +108,8 @@ def glance_requires_format_match(series: Series) -> bool:
 
 def glance_reserved_namespaces(series: Series) -> tuple[str, ...]:
     """Property prefixes the series' Glance refuses: ``os_glance`` from Glance 22.0.0 (Wallaby;
-    Glance 21 reserves only the name ``os_glance_import_task``, see `glance.patch.is_reserved`)."""
+    before, only the name ``os_glance_import_task`` from Glance 20.1.0, see
+    `glance.patch.reserved_at`)."""
     return ("os_glance",) if series.glance >= 22 else ()
 
 

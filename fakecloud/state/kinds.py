@@ -181,6 +181,7 @@ MEMOS: dict[str, tuple[str, ...]] = {
         "import_methods",
         "import_filtering",
         "web",
+        "reserved",
     ),
     # The armed fault points as a set (derived from the rules and the explorer's points; made
     # again after each change of either, `FaultPlan.rearm`).

@@ -155,11 +155,11 @@ def test_read_only_and_reserved_paths_are_403(w, image, path, text):
     assert resp.status == 403 and detail(resp) == text
 
 
-def test_os_glance_import_task_is_reserved_from_glance_21():
-    """glance 21.0.0 (3f6e349d0) reserves ``os_glance_import_task``; 16.0.1 and 20.0.0 let a
-    PATCH set it like any custom property."""
+def test_os_glance_import_task_is_reserved_from_glance_20_1():
+    """glance 21.0.0 (3f6e349d0) reserves ``os_glance_import_task``, and 20.1.0 (the backport
+    055e5e790: Nova 21.2.3 on); 16.0.1 and 20.0.0 let a PATCH set it like any custom property."""
     op = [{"op": "add", "path": "/os_glance_import_task", "value": "x"}]
-    for profile, status in (("seed", 200), ("nova-21.2.4", 200), ("nova-22.0.0", 403)):
+    for profile, status in (("seed", 200), ("nova-21.2.2", 200), ("nova-21.2.3", 403)):
         w = World(profile=profile)
         resp = w.patch(w.create()["id"], op)
         assert resp.status == status, profile

@@ -13,7 +13,11 @@ from hypothesis import strategies as st
 
 from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.patch import (
+    IMPORT_LOCK,
+    LATEST_RESERVED,
+    RESERVED,
     RESERVED_NAMESPACE,
+    Reserved,
     _writable,
     parse_patch,
     parse_patch_in_full,
@@ -26,15 +30,22 @@ SCHEMAS = [
     ImageSchema.for_formats(["raw", "qcow2"], ["bare", "ovf"], glance)
     for glance in (16, 17, 20, 21, 33)
 ]
-NAMESPACES = st.sampled_from([(RESERVED_NAMESPACE,), (), (RESERVED_NAMESPACE, "x_")])
+NAMESPACES = st.sampled_from(
+    [
+        LATEST_RESERVED,
+        Reserved(namespaces=()),
+        Reserved(RESERVED - {IMPORT_LOCK}, ()),
+        Reserved(namespaces=(RESERVED_NAMESPACE, "x_")),
+    ]
+)
 
 WRITABLE = ["name", "min_ram", "min_disk", "disk_format", "container_format", "visibility",
             "protected", "os_hidden", "tags", "instance_uuid", "kernel_id", "image_type", "owner",
             "block_device_mapping", "x_custom"]  # fmt: skip
 READ_ONLY = ["id", "status", "checksum", "size", "os_hash_algo", "os_hash_value", "self"]
-RESERVED = ["locations", "location", "deleted", "os_glance_import_task", "os_glance_x"]
+RESERVED_KEYS = ["locations", "location", "deleted", "os_glance_import_task", "os_glance_x"]
 PROPERTY_POINTERS = st.one_of(
-    st.sampled_from(WRITABLE), st.sampled_from(READ_ONLY), st.sampled_from(RESERVED)
+    st.sampled_from(WRITABLE), st.sampled_from(READ_ONLY), st.sampled_from(RESERVED_KEYS)
 ).map(lambda p: f"/{p}")
 POINTERS = st.one_of(
     PROPERTY_POINTERS,
@@ -155,13 +166,13 @@ def test_every_single_operation_on_a_grid_answers_as_the_full_reading():
     # Deterministic: each operation alone (nothing before it to fail first), every op name,
     # a pointer of each kind and values at the quick check's edges, three series, two
     # reserved namespace settings.
-    pointers = [f"/{p}" for p in WRITABLE + READ_ONLY + RESERVED]
+    pointers = [f"/{p}" for p in WRITABLE + READ_ONLY + RESERVED_KEYS]
     pointers += ["/locations/-", "/name/x", "/name ", "/a~1b", "/a~2b", "//x", "/x/", "x"]
     values = [None, True, 0, "", "qcow2", "x" * 256, ["a"]]
     ops = ["add", "replace", "remove", "move", None]
     differ = []
     for schema in (SCHEMAS[0], SCHEMAS[2], SCHEMAS[-1]):
-        for namespaces in ((RESERVED_NAMESPACE,), ()):
+        for namespaces in (LATEST_RESERVED, Reserved(RESERVED - {IMPORT_LOCK}, ())):
             for op in ops:
                 for pointer in pointers:
                     for value in values:
@@ -186,11 +197,11 @@ def test_novas_snapshot_patch_takes_the_short_path_and_reads_as_in_full():
     changes = parse_patch(body, 10, schema)
     assert changes == parse_patch_in_full(body, 10, schema)
     assert [c["path"] for c in changes] == [[op["path"][1:]] for op in body]
-    writable = _writable(schema, (RESERVED_NAMESPACE,))
+    writable = _writable(schema, LATEST_RESERVED)
     assert all(writable[op["path"]] for op in body if op["op"] != "remove")
     # a refused operation after accepted ones is still the one refused
     bad = [*body, {"op": "replace", "path": "/status", "value": "active"}]
-    assert _answer(parse_patch, bad, 10, schema, (RESERVED_NAMESPACE,)) == (
+    assert _answer(parse_patch, bad, 10, schema, LATEST_RESERVED) == (
         "HTTPForbidden",
         403,
         "Attribute 'status' is read-only.",
