@@ -12,10 +12,11 @@ Mirrors ``volume/api.py`` (``_attachment_reserve``, ``attachment_create``, ``att
 - delete: the row goes and the volume's status is recomputed from the attachments left.
 
 A user (not a service) deleting an attachment that connects a server is refused with 409 when
-Nova still uses it (bug #2004555, from Cinder 23.0.0). Cinder asks Nova; here
-`Cinder.server_volume_attachment` answers, when wired: ``(context, server_id, volume_id) ->
-Nova's attachment id or None``. Unwired, Nova is taken not to know the server, and the delete
-is allowed, as Cinder does.
+Nova still uses it (bug #2004555, from Cinder 23.0.0). Cinder asks the cloud's Nova
+(`fakecloud.cinder.compute.get_server_volume`); a test may put its own answer in
+`Cinder.server_volume_attachment`: ``(context, server_id, volume_id) -> Nova's attachment id
+or None``. A cloud without Nova does not know the server, and the delete is allowed, as
+Cinder does on Nova's 404.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fakecloud.cinder import exception, list_query
+from fakecloud.cinder import compute, exception, list_query
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.models import Volume, VolumeAttachment
 from fakecloud.cinder.states import (
@@ -246,9 +247,12 @@ class AttachmentAPI(ApiPart):
             if not server_id or not attachment.connection_info:
                 return
             lookup = self.cinder.server_volume_attachment
-            nova_attachment_id = (
-                lookup(context, server_id, attachment.volume_id) if lookup is not None else None
-            )
+            if lookup is None:
+                nova_attachment_id = compute.get_server_volume(
+                    self.kernel, context, server_id, attachment.volume_id
+                )
+            else:
+                nova_attachment_id = lookup(context, server_id, attachment.volume_id)
             if nova_attachment_id is None or nova_attachment_id != attachment.id:
                 return
         else:

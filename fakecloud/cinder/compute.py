@@ -1,4 +1,5 @@
-"""Cinder's client of Nova (``cinder/compute/nova.py``): the external events Cinder sends.
+"""Cinder's client of Nova (``cinder/compute/nova.py``): the external events Cinder sends,
+and the question it asks before a user deletes an attachment.
 
 After extending a volume attached to servers, cinder-volume tells Nova with
 ``POST /os-server-external-events`` at microversion 2.51 (``API.extend_volume``), as its
@@ -10,6 +11,10 @@ Cinder reaches nova-api as a deployment does, through the endpoint the catalog n
 through the Nova that serves the cloud's compute hosts on the bus, looked up when an event is
 sent (Cinder holds no reference to Nova, so saved clouds and forks stay as they were). A
 cloud without Nova drops the event, as Cinder does when Nova answers 404.
+
+``get_server_volume`` asks, as the user (``novaclient(context)``: the caller's own token) at
+2.89, which attachment the server's mapping of the volume holds (``API.get_server_volume``,
+read by ``attachment_deletion_allowed``, from 23.0.0).
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import Request
-from fakecloud.identity.context import RequestContext
+from fakecloud.identity.context import RequestContext, replaced
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"
 EVENTS_PATH = "/v2.1/os-server-external-events"
+#: ``API.get_server_volume``'s microversion (the first whose view has ``attachment_id``).
+SERVER_VOLUME_MICROVERSION = "2.89"
 
 #: The ``[nova]`` service user Cinder's ``novaclient(privileged_user=True)`` authenticates as.
 PRIVILEGED_USER = RequestContext(
@@ -83,3 +90,23 @@ def extend_volume(
         )
         return False
     return True
+
+
+def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str) -> str | None:
+    """``API.get_server_volume``: the attachment id Nova's mapping of `volume_id` on
+    `server_id` holds, or None when Nova answers anything but 200 (Cinder reads its
+    ``NotFound``: no such server, or the volume not attached) or no Nova is deployed."""
+    api = _nova_api(kernel)
+    if api is None:
+        return None
+    req = Request.build(
+        "GET",
+        f"/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}",
+        # the user's token, in a request of Nova's own (its own request id)
+        context=replaced(context, "request_id", ""),
+        headers={"OpenStack-API-Version": f"compute {SERVER_VOLUME_MICROVERSION}"},
+    )
+    resp = api.dispatch(req)  # a read: Nova answers it at once
+    if resp.status != 200:
+        return None
+    return resp.json()["volumeAttachment"].get("attachment_id")

@@ -135,8 +135,9 @@ class Cinder:
         self.quotas = QuotaEngine(cfg, list(self.volume_types))
         #: Where create-from-image reads image metadata (see `fakecloud.cinder.images`).
         self.image_service = ImageCatalog(kernel)
-        #: Nova's answer to "which attachment does this server use for this volume?"
-        #: (``(context, server_id, volume_id) -> attachment id or None``), when wired.
+        #: A test's own answer to "which attachment does this server use for this volume?"
+        #: (``(context, server_id, volume_id) -> attachment id or None``); None: the cloud's
+        #: Nova is asked (`fakecloud.cinder.compute.get_server_volume`).
         self.server_volume_attachment = None
         self.volume_api = VolumeAPI(self)
         self.snapshot_api = SnapshotAPI(self)

@@ -291,3 +291,31 @@ def test_a_volume_attached_while_offloaded_gets_its_device_at_unshelve(up):
     assert [(a["volumeId"], a["device"]) for a in listed["volumeAttachments"]] == [
         (vid, "/dev/vdb")
     ]
+
+
+def test_a_users_attachment_delete_is_refused_while_nova_holds_it(up):
+    """Cinder's ``attachment_deletion_allowed`` (23.0.0+, bug #2004555) asks Nova, as the user at
+    2.89, which attachment the server's mapping holds: the one asked, so a user's delete (the
+    attachments API or ``os-detach``) is 409 and the volume stays; Nova's own detach goes."""
+    sid = up.boot("vm")
+    vid = _volume(up)
+    assert _attach(up, sid, {"volumeId": vid}).status == 200
+    up.cloud.run_until_idle()
+    (aid,) = [a["attachment_id"] for a in _cinder(up, vid)["attachments"]]
+    message = (
+        f"ConflictNovaUsingAttachment: Detach volume from instance {sid} using the Compute API"
+    )
+    refused = {"conflictingRequest": {"code": 409, "message": message}}
+    r = up.cloud.request(
+        "volumev3", "DELETE", f"/v3/{{project_id}}/attachments/{aid}", microversion="3.44"
+    )
+    assert (r.status, r.json()) == (409, refused)
+    asked = f"GET /v2.1/servers/{sid}/os-volume_attachments/{vid}"
+    assert [e["status"] for e in up.cloud.trace.filter(kind="api.response", subject=asked)] == [200]
+    body = {"os-detach": {"attachment_id": aid}}
+    r = up.cloud.request("volumev3", "POST", f"/v3/{{project_id}}/volumes/{vid}/action", body=body)
+    assert (r.status, r.json()) == (409, refused)
+    assert _cinder(up, vid)["status"] == "in-use"
+    assert _detach(up, sid, vid).status == 202
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "available"

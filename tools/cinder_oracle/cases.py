@@ -18,6 +18,8 @@ from typing import Any
 
 SERVER = "11111111-2222-4333-8444-555555555555"
 MISSING = "deadbeef-0000-4000-8000-000000000000"
+#: The server the Cinder side's stub Nova holds the "held" volume for (`HELD_CASES`).
+HELD_SERVER = "22222222-3333-4444-8555-666666666666"
 CONNECTOR = {
     "host": "oracle-host",
     "initiator": "iqn.1993-08.org.debian:01:oracle",
@@ -916,6 +918,51 @@ FLOW_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("flow limits reader", "GET", "/v3/{pid}/limits", "3.44", None, "reader"),
 ]
 
+HA = FA + "/{haid}"
+HACT = V + "/{hvid}/action"
+_COMPLETE = {"os-complete": None}
+#: An attachment Nova holds: a server ``{hsid}`` whose mapping of the volume ``{hvid}`` has the
+#: attachment ``{haid}`` (made by `play`'s `hold` before the first of these). A user's delete is
+#: refused from Cinder 23.0.0 (``attachment_deletion_allowed`` asks Nova, bug #2004555), by the
+#: attachments API and the legacy actions alike; completing it again is allowed; an extend
+#: sends Nova ``volume-extended`` for the server (2.51), which Nova accepts.
+HELD_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("held attachment show", "GET", HA, "3.44", None, "member"),
+    ("held attachment complete 3.27", "POST", HA + "/action", "3.27", _COMPLETE, "member"),
+    ("held attachment complete member", "POST", HA + "/action", "3.44", _COMPLETE, "member"),
+    ("held attachment complete admin", "POST", HA + "/action", "3.44", _COMPLETE, "admin"),
+    ("held attachment complete reader", "POST", HA + "/action", "3.44", _COMPLETE, "reader"),
+    ("held attachment delete member 3.27", "DELETE", HA, "3.27", None, "member"),
+    ("held attachment delete member", "DELETE", HA, "3.44", None, "member"),
+    ("held attachment delete admin 3.27", "DELETE", HA, "3.27", None, "admin"),
+    ("held attachment delete admin", "DELETE", HA, "3.44", None, "admin"),
+    ("held attachment delete reader", "DELETE", HA, "3.44", None, "reader"),
+    ("held attachment delete other", "DELETE", HA, "3.44", None, "other"),
+    (
+        "held detach member",
+        "POST",
+        HACT,
+        "3.0",
+        {"os-detach": {"attachment_id": "{haid}"}},
+        "member",
+    ),
+    ("held detach admin", "POST", HACT, "3.0", {"os-detach": {"attachment_id": "{haid}"}}, "admin"),
+    ("held detach no id", "POST", HACT, "3.0", {"os-detach": {}}, "member"),
+    (
+        "held terminate_connection",
+        "POST",
+        HACT,
+        "3.0",
+        {"os-terminate_connection": {"connector": CONNECTOR}},
+        "member",
+    ),
+    ("held attachment still", "GET", HA, "3.44", None, "member"),
+    ("held volume still", "GET", V + "/{hvid}", "3.44", None, "member"),
+    ("held extend 3.42", "POST", HACT, "3.42", {"os-extend": {"new_size": 2}}, "member"),
+    ("held volume extended", "GET", V + "/{hvid}", "3.44", None, "member"),
+    ("held messages", "GET", "/v3/{pid}/messages", "3.3", None, "member"),
+]
+
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
 CAPTURE = {
     "flow attachment reserve": ("faid", ("attachment", "id")),
@@ -923,7 +970,7 @@ CAPTURE = {
 }
 
 _FIRST_DELETE = next(i for i, case in enumerate(CASES) if case[0] == "delete cascade 3.0")
-CASES[_FIRST_DELETE:_FIRST_DELETE] = MIGRATION_CASES + FLOW_CASES
+CASES[_FIRST_DELETE:_FIRST_DELETE] = MIGRATION_CASES + FLOW_CASES + HELD_CASES
 
 #: Send(method, path, microversion, body, user) -> (status, json or None, headers lower-cased)
 Send = Callable[[str, str, "str | None", Any, str], "tuple[int, Any, dict[str, str]]"]
@@ -1006,14 +1053,45 @@ def setup(send: Send, settle: Callable[[], None], pid: str) -> dict[str, str]:
     return ids
 
 
+def attach_through_cinder(
+    send: Send, settle: Callable[[], None], ids: dict[str, str], server: str
+) -> dict[str, str]:
+    """What Nova's attach asks of Cinder, sent to Cinder's API (for a side whose Nova is a
+    stub): a volume "held", an attachment of `server` with a connector (3.44), completed;
+    the ids `HELD_CASES` use (``hsid``, ``hvid``, ``haid``)."""
+    vid = _volume(send, settle, ids, "held")
+    body = {"attachment": {"volume_uuid": vid, "instance_uuid": server, "connector": CONNECTOR}}
+    st, j, _h = send("POST", _fill(FA, ids), "3.44", json.dumps(body).encode(), "member")
+    assert st == 200, (st, j)
+    aid = j["attachment"]["id"]
+    st, j, _h = send(
+        "POST", _fill(FA, ids) + f"/{aid}/action", "3.44", b'{"os-complete": null}', "member"
+    )
+    assert st == 204, (st, j)
+    settle()
+    return {"hsid": server, "hvid": vid, "haid": aid}
+
+
 def play(
-    send: Send, settle: Callable[[], None], pid: str, out: list | None = None
+    send: Send,
+    settle: Callable[[], None],
+    pid: str,
+    out: list | None = None,
+    hold: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Run the setup, then every case in order; one result dict per case, appended to `out`
-    (a new list if None) as each answer comes, so a run cut short keeps what it had."""
+    (a new list if None) as each answer comes, so a run cut short keeps what it had. Before
+    the first of `HELD_CASES`, `hold(ids)` makes a server attach a volume through Nova and
+    returns its ids (``hsid``, ``hvid``, ``haid``); without `hold` those cases are left out."""
     ids = setup(send, settle, pid)
     out = [] if out is None else out
     for name, method, path, mv, body, user in CASES:
+        if name == HELD_CASES[0][0]:
+            if hold is None:
+                continue
+            ids = {**ids, **hold(ids)}
+        elif hold is None and name.startswith("held "):
+            continue
         status, j, headers = send(method, _fill(path, ids), mv, _encode(body, ids), user)
         out.append({"name": name, "status": status, "json": j, "headers": headers, "ids": ids})
         if name in CAPTURE and isinstance(j, dict):

@@ -7,6 +7,11 @@ Two fixture settings are put back to a deployment's: the API pipeline authentica
 ``keystonecontext`` (the ``X-User-Id``/``X-Project-Id``/``X-Roles`` headers keystonemiddleware
 would set) instead of ``noauth`` (which makes every caller an admin), and the policy file is an
 empty one, so Cinder's default policies apply (the unit tests' policy.yaml loosens them).
+Cinder's Nova is `nova_stub.NovaStub` (Keystone's token and catalog, Nova's
+``os-volume_attachments`` show and ``os-server-external-events``), served on another local
+port: ``[nova] token_auth_url`` names it, and each request carries a token for Cinder's
+novaclient to present. The "held" attachment of `cases.HELD_CASES` is made through Cinder's
+API and given to the stub as Nova's.
 
 A run always ends with a result file: each request has a timeout (a request that gets no
 answer is recorded with status 0 and the error), the whole test has oslotest's
@@ -30,6 +35,8 @@ from pathlib import Path
 # The functional package monkey-patches on import: before requests (urllib3), as eventlet asks.
 from cinder.tests.functional import functional_helpers
 import cinder
+import eventlet
+import eventlet.wsgi
 import requests
 from oslo_config import cfg
 
@@ -37,6 +44,7 @@ from oslo_config import cfg
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cases  # noqa: E402
+from nova_stub import TOKEN, NovaStub  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "cinder-results.json"
 PID = "6f70656e737461636b20697320636f6f"
@@ -83,6 +91,11 @@ class Oracle(functional_helpers._FunctionalTestBase):
 
     def test_run(self):
         host = self.auth_url.split("/")[2]
+        stub = NovaStub()
+        sock = eventlet.listen(("127.0.0.1", 0))
+        stub.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        eventlet.spawn(eventlet.wsgi.server, sock, stub, log_output=False)
+        cfg.CONF.set_override("token_auth_url", stub.base + "/identity/v3", group="nova")
         if os.environ.get("ORACLE_LOG"):  # Cinder's warnings and errors (the test hides them)
             handler = logging.FileHandler(os.environ["ORACLE_LOG"])
             handler.setLevel(logging.WARNING)
@@ -95,6 +108,7 @@ class Oracle(functional_helpers._FunctionalTestBase):
                 "X-User-Id": u,
                 "X-Project-Id": proj,
                 "X-Roles": roles,
+                "X-Auth-Token": TOKEN,  # what Cinder's novaclient presents to Nova
             }
             if mv is not None:
                 h["OpenStack-API-Version"] = f"volume {mv}"
@@ -125,12 +139,18 @@ class Oracle(functional_helpers._FunctionalTestBase):
                     return
                 time.sleep(0.05)
 
+        def hold(ids):
+            held = cases.attach_through_cinder(send, settle, ids, cases.HELD_SERVER)
+            stub.hold(held["hsid"], held["hvid"], held["haid"])
+            return held
+
         out: list = []
         try:
-            cases.play(send, settle, PID, out)
+            cases.play(send, settle, PID, out, hold)
         finally:
             Path(OUT).write_text(json.dumps(out, indent=1, default=str))
             print("answers", len(out), "of", len(cases.CASES))
+            print("nova stub:", [seen for seen in stub.seen if "/compute/" in seen[1]])
 
 
 if __name__ == "__main__":

@@ -44,7 +44,29 @@ def send(method, path, mv, body, user):
     return r.status, j, wire_header_dict(r)
 
 
+def hold(ids):
+    """A server booted and given the "held" volume through Nova (`cases.HELD_CASES`)."""
+    image = next(iter(cloud.glance.db.images.values()))
+    server = {"name": "held", "flavorRef": "1", "imageRef": image.id, "networks": "none"}
+    r = cloud.request(
+        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.45"
+    )
+    assert r.status == 202, r.json()
+    sid = r.json()["server"]["id"]
+    r = send(
+        "POST", f"/v3/{pid}/volumes", "3.0", b'{"volume": {"size": 1, "name": "held"}}', "member"
+    )
+    vid = r[1]["volume"]["id"]
+    cloud.run_until_idle()
+    body = {"volumeAttachment": {"volumeId": vid}}
+    r = cloud.request("compute", "POST", f"/v2.1/servers/{sid}/os-volume_attachments", body=body)
+    assert r.status == 200, r.json()
+    cloud.run_until_idle()
+    st, j, _h = send("GET", f"/v3/{pid}/attachments?volume_id={vid}", "3.44", None, "member")
+    return {"hsid": sid, "hvid": vid, "haid": j["attachments"][0]["id"]}
+
+
 pid = cloud.keystone.token_for("demo").project.id
-out = cases.play(send, cloud.run_until_idle, pid)
+out = cases.play(send, cloud.run_until_idle, pid, hold=hold)
 Path(OUT).write_text(json.dumps(out, indent=1, default=str))
 print("done", len(out))
