@@ -77,3 +77,19 @@ def whole_param(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise HttpError(400, f"Invalid input received: {name} must be an integer") from None
+
+
+def pagination_params(req: Any) -> None:
+    """Nova's ``common.get_pagination_params`` on a list no query schema checked first (GET
+    /images before 30.0.0; the server list on ``/v2``): ``limit``, ``page_size`` and
+    ``offset``, when given, integers of at least 0 (``utils.validate_integer``)."""
+    for param in ("limit", "page_size", "offset"):
+        raw = req.arg(param)
+        if raw is None:
+            continue
+        try:
+            value = int(str(raw))
+        except ValueError:
+            raise HttpError(400, f"Invalid input received: {param} must be an integer") from None
+        if value < 0:
+            raise HttpError(400, f"Invalid input received: {param} must be >= 0")

@@ -253,6 +253,22 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "list_skips_failed_cells",
+        "a server list whose query fails in every cell (a sort key that is no column of the "
+        "instances table, asked on /v2 where no schema checks it) answers the cells that "
+        "answered: an empty list; before, scatter_gather's raised_exception_sentinel reached "
+        "heapq.merge, Nova's 500 <class 'TypeError'>.",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "ee461b5bf6",
+                "Make nova list and migration-list ignore down cells (LP #1726301)",
+                backports=(Backport("17.0.6", "0626dd0f5b"),),
+            ),
+        ),
+    ),
+    Switch(
         "bdm_image_size_same_ref",
         "server create: an image-to-volume mapping of the imageRef's own image needs a "
         "volume_size too (otherwise _validate_bdm skipped every check of a mapping whose "

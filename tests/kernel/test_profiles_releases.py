@@ -18,6 +18,7 @@ EXPECTED = {
     "shelve_offload_policy_before_lookup": {"24.2.1": True, "25.0.0": False},
     "root_detach_bad_request": {"17.0.13": False, "18.0.0": True},
     "attach_rejects_mapped_volume": {"22.4.0": False, "23.0.0": True},
+    "list_skips_failed_cells": {"17.0.5": False, "17.0.6": True, "17.0.13": True, "18.0.0": True},
     "bdm_image_size_same_ref": {"19.3.0": False, "19.3.1": True, "19.3.2": True, "20.0.0": True},
     "bdm_volumes_read_first": {"20.6.1": False, "21.0.0": True},
     "bdm_disk_bus_check": {

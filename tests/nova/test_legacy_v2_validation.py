@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from fakecloud import Cloud
-from tests.nova.conftest import NovaEnv
+from tests.nova.conftest import NovaEnv, unexpected_500
 
 NO_SUCH = "9a2c1e7e-0000-4000-8000-000000000001"
 SPACED_NAME = (
@@ -161,3 +161,54 @@ def test_an_aggregate_update_takes_a_spaced_name_at_2_1():
         "compute", "PUT", "/v2.1/os-aggregates/1", body={"aggregate": {"name": " x "}}, user="admin"
     )
     assert resp.status == 404
+
+
+# -- query strings: the server list's schemas start at 2.1, so /v2 skips them (session 24) ------
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("?limit=x", 400, "Invalid input received: limit must be an integer"),
+        ("/detail?limit=-1", 400, "Invalid input received: limit must be >= 0"),
+        ("?offset=x", 400, "Invalid input received: offset must be an integer"),
+        ("?changes-since=x", 400, "Invalid filter field: changes-since."),
+        ("?name=%5B", 500, unexpected_500("upstream", "TypeError")),
+    ],
+)
+def test_a_v2_server_list_checks_its_query_itself(world, query, status, message):
+    """No ``index_query`` runs on ``/v2`` (``min_version`` 2.1, 17.0.0-34.0.0): the list's own
+    checks answer (``get_limit_and_marker``, the ``changes-since`` parse, the database's
+    regular expression); 2.1 words each as its schema does."""
+    env = world[0]
+    resp = env.request("GET", "/v2/{project_id}/servers" + query)
+    assert (resp.status, _message(resp)) == (status, message)
+
+
+@pytest.mark.parametrize(("key", "count"), [("foo", 0), ("display_name", 1), ("vcpus", 1)])
+def test_a_v2_sort_key_that_is_no_column_empties_the_list(world, key, count):
+    """A sort key no schema checked: a column sorts, anything else fails in every cell, and
+    the cells that failed are left out (ee461b5bf6, 18.0.0)."""
+    resp = world[0].request("GET", f"/v2/{{project_id}}/servers?sort_key={key}")
+    assert resp.status == 200 and len(resp.json()["servers"]) == count
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-17.0.5", 500), ("nova-17.0.6", 200)])
+def test_a_failed_cell_crashed_the_list_before_17_0_6(profile, status):
+    """Before 0626dd0f5b (17.0.6; ee461b5bf6 on master, 18.0.0) a cell's
+    ``raised_exception_sentinel`` reached ``heapq.merge``: Nova's 500 TypeError."""
+    cloud = Cloud(seed=0, profile=profile)
+    resp = cloud.request("compute", "GET", "/v2/{project_id}/servers?sort_key=foo")
+    assert resp.status == status
+
+
+@pytest.mark.parametrize(("prefix", "status"), [("/v2", 400), ("/v2.1", 200)], ids=["v2", "v2.1"])
+def test_an_admins_parameter_the_schema_lacks_is_stripped_at_2_1(world, prefix, status):
+    """``_strip_additional_query_parameters``: at 2.1 an admin's ``changes-before`` (2.66's)
+    is dropped before the list reads it; ``/v2`` strips nothing, so the list parses it."""
+    resp = world[0].request("GET", f"{prefix}/servers?all_tenants=1&changes-before=x", user="admin")
+    assert resp.status == status
+    if status == 400:
+        assert _message(resp) == "Invalid filter field: changes-before."
+    else:
+        assert len(resp.json()["servers"]) == 1

@@ -34,3 +34,36 @@ def test_one_reservation_id_for_the_whole_request():
     listed = env.request("GET", path, user="admin", microversion="2.45")
     names = {s["name"]: s["OS-EXT-SRV-ATTR:reservation_id"] for s in listed.json()["servers"]}
     assert names == {f"many-{i}": reservation for i in (1, 2, 3)}
+
+
+@pytest.mark.parametrize(
+    ("profile", "path", "groups", "answered"),
+    [
+        ("upstream", "/v2.1/servers", None, [{"name": "default"}]),
+        ("upstream", "/v2.1/servers", [{"name": "default"}] * 2, [{"name": "default"}] * 2),
+        # /v2: before 33.0.0 the request's own JSON, from 33.0.0 the body as validated
+        ("nova-32.2.1", "/v2/{project_id}/servers", [{"name": " default", "x": 1}], None),
+        ("upstream", "/v2/{project_id}/servers", [{"name": " default", "x": 1}], None),
+    ],
+)
+def test_the_create_answer_echoes_the_requested_groups(profile, path, groups, answered):
+    """A server asked for with ``networks: "none"`` has no port, so a GET shows no
+    ``security_groups`` (one on ``/v2``'s network its port's ``default``); the create answer
+    shows the body's groups as sent, or ``default``
+    (``_add_security_grps`` for a POST before 33.0.0, the create view's from 1e8489510c)."""
+    env = NovaEnv(profile)
+    server = {"name": "n", "flavorRef": "1", "imageRef": env.image.id}
+    if path.startswith("/v2.1"):
+        server["networks"] = "none"  # 2.37's; /v2's schema takes only a list
+    if groups is not None:
+        server["security_groups"] = groups
+    resp = env.request("POST", path, {"server": server}, microversion="2.37")
+    assert resp.status == 202, resp.json()
+    if answered is None:  # stripped on /v2 from 33.0.0 only
+        keep = profile == "nova-32.2.1"
+        answered = [{"name": " default", **({"x": 1} if keep else {})}]
+    assert resp.json()["server"]["security_groups"] == answered
+    env.cloud.run_until_idle()
+    shown = env.request("GET", "/v2.1/servers/" + resp.json()["server"]["id"]).json()
+    port = None if path.startswith("/v2.1") else [{"name": "default"}]
+    assert shown["server"].get("security_groups") == port

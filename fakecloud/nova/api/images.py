@@ -14,7 +14,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
-from fakecloud.api.pagination import whole_param
+from fakecloud.api.pagination import pagination_params, whole_param
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas, views
 
@@ -104,7 +104,7 @@ class ImagesController:
                 offset="positive_integer",
             ).validate(req.query)
         else:
-            _pagination_params(req)
+            pagination_params(req)
         page: dict[str, Any] = {}
         for param in ("limit", "page_size"):
             # _extract_query_params_v2 drops a falsy value: limit=0 (< 30.0.0) is no limit.
@@ -126,18 +126,3 @@ class ImagesController:
         except exception.Invalid as exc:
             raise HttpError(400, exc.format_message()) from None
         return list(images)
-
-
-def _pagination_params(req: Request) -> None:
-    """Before 30.0.0 (no query schema): ``common.get_pagination_params``'s integer checks of
-    ``limit``, ``page_size`` and ``offset`` (``utils.validate_integer``, at least 0)."""
-    for param in ("limit", "page_size", "offset"):
-        raw = req.arg(param)
-        if raw is None:
-            continue
-        try:
-            value = int(str(raw))
-        except ValueError:
-            raise HttpError(400, f"Invalid input received: {param} must be an integer") from None
-        if value < 0:
-            raise HttpError(400, f"Invalid input received: {param} must be >= 0")

@@ -6,7 +6,8 @@ parameters): every parameter is a list of strings, checked per value; the regex 
 compile (``format: regex``: not empty either), ``changes-since`` and ``changes-before`` (2.66)
 are ISO 8601 times, ``limit`` a non-negative integer and ``sort_key`` one of the valid keys
 (``locked`` valid from 2.73, the keys Nova ignores refused from 2.75). Unknown parameters pass
-until 2.75. Nova checks the query before anything else the list does (the policy included).
+until 2.75, and the list never sees them (`checked`); ``/v2`` checks none of this. Nova checks
+the query before anything else the list does (the policy included).
 """
 
 from __future__ import annotations
@@ -90,7 +91,20 @@ def _validator(tier: int) -> schemas.QueryValidator:
     return schemas.QueryValidator(schema)
 
 
-def validate(query: dict[str, list[str]], version: Any) -> None:
-    """Raise Nova's `ValidationError` (a 400) for the first value of `query` the server list
-    schema of microversion `version` refuses."""
-    _validator(_tier(version)).validate(query)
+def checked(query: dict[str, list[str]], version: Any, legacy_v2: int = 0) -> dict[str, list[str]]:
+    """The query the list reads: Nova's ``@validation.query_schema`` of microversion `version`
+    (a 400 for the first value it refuses), then ``_strip_additional_query_parameters``: only
+    the schema's parameters and names starting ``_`` are kept (before 2.75 the others pass the
+    schema and are dropped; an admin's ``changes-before`` at 2.1 filters nothing). On the
+    legacy v2 pipeline (`legacy_v2`, `fakecloud.api.http.Request.legacy_v2`) every release
+    skips these schemas (their ``min_version`` is 2.1) and strips nothing: the list checks
+    what it reads itself (``Invalid filter field: changes-since.``, ``get_pagination_params``)
+    and an admin's unknown parameters reach the database's filters."""
+    if legacy_v2:
+        return query
+    validator = _validator(_tier(version))
+    validator.validate(query)
+    known = validator.schema["properties"]
+    if all(name in known for name in query):
+        return query
+    return {name: values for name, values in query.items() if name in known or name[:1] == "_"}

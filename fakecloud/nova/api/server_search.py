@@ -114,10 +114,12 @@ def search_options(req: Request, policy: Any, kind: str) -> tuple[dict[str, Any]
 
 
 def _changes_window(opts: dict[str, Any]) -> None:
-    """The changes times, parsed (the schema has checked their form)."""
+    """The changes times, parsed (at 2.1 and later the schema has checked their form)."""
     for name in ("changes-since", "changes-before"):
         if name in opts:
             opts[name] = schemas.parse_isotime(opts[name])
+            if opts[name] is None:  # only on /v2, where no schema checked it
+                raise HttpError(400, f"Invalid filter field: {name}.")
     since, before = opts.get("changes-since"), opts.get("changes-before")
     if since and before and before < since:
         raise HttpError(
@@ -140,6 +142,28 @@ def _boolean(value: str, strict: bool) -> bool:
         return strutils.bool_from_string(value, strict=strict)
     except ValueError as err:
         raise HttpError(400, exception.InvalidInput(reason=str(err)).format_message()) from None
+
+
+COLUMNS = frozenset((
+    "id", "user_id", "project_id", "image_ref", "kernel_id", "ramdisk_id", "hostname",
+    "launch_index", "key_name", "key_data", "power_state", "vm_state", "task_state",
+    "memory_mb", "vcpus", "root_gb", "ephemeral_gb", "ephemeral_key_uuid", "host", "node",
+    "compute_id", "instance_type_id", "user_data", "reservation_id", "launched_at",
+    "terminated_at", "availability_zone", "display_name", "display_description",
+    "launched_on", "locked", "locked_by", "os_type", "architecture", "vm_mode", "uuid",
+    "root_device_name", "default_ephemeral_device", "default_swap_device", "config_drive",
+    "access_ip_v4", "access_ip_v6", "auto_disk_config", "progress", "shutdown_terminate",
+    "disable_terminate", "cell_name", "cleaned", "hidden", "created_at", "updated_at",
+    "deleted_at", "deleted",
+))  # fmt: skip
+"""The columns of Nova's ``instances`` table (``models.Instance``, 34.0.0): what oslo.db's
+``paginate_query`` can sort by (any other key is its ``InvalidSortKey``)."""
+
+
+def sortable(keys: list[str]) -> bool:
+    """Whether the database can sort by every one of `keys` (only a ``/v2`` list, which no
+    query schema checks, can ask for another)."""
+    return all(key in COLUMNS for key in keys)
 
 
 def sort_params(req: Request) -> tuple[list[str], list[str]]:
