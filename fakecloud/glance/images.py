@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 from fakecloud.errors import ConfigError
 from fakecloud.glance.content import ImageData
@@ -26,9 +28,13 @@ from fakecloud.glance.errors import (
     InUseByStore,
     StoreTimeout,
 )
+from fakecloud.glance.import_methods import uri_passes
 from fakecloud.glance.locations import (
+    FILTERED_SCHEMES,
     LOCATION_API_SINCE,
+    LOCATION_FILTER_SINCE,
     VALIDATION_DATA_SINCE,
+    check_hashing_data,
     check_location_body,
     validation_data,
 )
@@ -420,7 +426,11 @@ class Images:
         if root == "locations":
             self._locations(pol, draft, "update", "set_image_location", ("active", "queued"))
             self._validation_data(draft, value)
-            draft.locations = _unique_locations(value)
+            # URLs already there are not checked again (``_set_locations``)
+            same = sorted(loc["url"] for loc in value) == sorted(
+                loc["url"] for loc in draft.locations
+            )
+            draft.locations = _unique_locations(value, None if same else self._check_location_uri)
             return
         if root == "owner" and not (ctx is None or pol._admin()):
             raise HTTPForbidden("Owner can't be updated by non admin.")
@@ -441,7 +451,8 @@ class Images:
             pos = _location_pos(change["path"][1], len(draft.locations), True)
             if pos is None:
                 raise HTTPBadRequest(explanation="Invalid position for adding a location.")
-            draft.locations.insert(pos, change["value"])
+            self._check_location_uri(value["url"])
+            draft.locations.insert(pos, value)
             draft.locations = _unique_locations(draft.locations)
             return
         if not pol._passes:  # an admin (or Glance itself) passes both rules
@@ -500,6 +511,7 @@ class Images:
             raise HTTPForbidden(
                 explanation="http store must be enabled to use location API by normal user."
             )
+        self._filter_location(url)
         return self._located(image, url, data)
 
     def _located(self, image: Image, url: str, data: ImageData | None) -> Image:
@@ -514,8 +526,9 @@ class Images:
         """``POST /v2/images/{id}/locations`` over REST (``ImagesController.add_location``,
         glance 29.0.0): the body's checks (400), the image (404), ``queued`` (409), the policy
         (403/404), a caller without the ``service`` role refused (no http store: 403), the
-        hash's form (400); then the location task, here at once."""
-        url = check_location_body(body, self._glance.config.hashing_algorithm)
+        hash's form (400), from Glance 33.0.0 an HTTP(S) URL's filter (400); then the location
+        task, here at once."""
+        url = check_location_body(body)
         image = self._glance.db.get(ctx, image_id)
         if image.status != "queued":
             raise HTTPConflict(
@@ -526,7 +539,28 @@ class Images:
             raise HTTPForbidden(
                 explanation="http store must be enabled to use location API by normal user."
             )
+        check_hashing_data(body, self._glance.config.hashing_algorithm)
+        self._filter_location(url)
         return self._located(image, url, None)
+
+    def _filtered_out(self, url: str) -> bool:
+        """Whether this Glance refuses `url` as a location: from 33.0.0 an HTTP(S) URL that
+        fails web-download's filter (`import_methods.uri_passes`)."""
+        g = self._glance
+        if g.schema.glance < LOCATION_FILTER_SINCE or urlparse(url).scheme not in FILTERED_SCHEMES:
+            return False
+        return not uri_passes(url, g.import_filtering, self._kernel.switches.release, g.web)
+
+    def _filter_location(self, url: str) -> None:
+        """The location API's filter (Glance 33.0.0 on): 400 for a URL `_filtered_out`."""
+        if self._filtered_out(url):
+            raise HTTPBadRequest(explanation=f"URI for add location does not pass filtering: {url}")
+
+    def _check_location_uri(self, url: str) -> None:
+        """A PATCH'd location's check (``_check_location_uri``): 400 "Invalid location" for
+        a URL `_filtered_out` (Glance 33.0.0 on; the store is not modelled)."""
+        if self._filtered_out(url):
+            raise HTTPBadRequest(explanation="Invalid location")
 
     def get_locations(self, ctx: Any, image_id: str) -> list[dict[str, Any]]:
         """``GET /v2/images/{id}/locations`` (``ImagesController.get_locations``, glance
@@ -684,10 +718,13 @@ def _location_pos(path_pos: str, count: int, allow_max: bool) -> int | None:
     return pos
 
 
-def _unique_locations(locations: list) -> list:
-    """The store locations' own check: a URL listed twice is glance's DuplicateLocation."""
+def _unique_locations(locations: list, check: Callable[[str], None] | None = None) -> list:
+    """The store locations' own checks, location by location: the URI's (`check`), then a URL
+    listed twice is glance's DuplicateLocation."""
     urls = [loc["url"] for loc in locations]
     for url in urls:
+        if check is not None:
+            check(url)
         if urls.count(url) > 1:
             raise HTTPBadRequest(explanation=f"The location {url} already exists")
     return [dict(loc) for loc in locations]

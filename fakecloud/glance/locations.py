@@ -6,7 +6,7 @@ The body is validated against Glance's ``location`` schema (``get_add_location_p
 a ``PermissiveSchema``: the body is the ``add_location`` object), so a bad body is 400
 "Provided object does not match schema 'location': <jsonschema's text>".
 
-    >>> check_location_body({"url": "rbd://a/b/c/snap"}, "sha512")
+    >>> check_location_body({"url": "rbd://a/b/c/snap"})
     'rbd://a/b/c/snap'
 """
 
@@ -69,14 +69,21 @@ def _schema_message(obj: Any) -> str | None:
     return None if error is None else str(error)
 
 
-def check_location_body(body: Any, hashing_algorithm: str) -> str:
-    """The URL of a location API body, or Glance's 400 (schema, then the hash's form and size
-    against its algorithm, ``[DEFAULT] hashing_algorithm`` when the body names none)."""
+def check_location_body(body: Any) -> str:
+    """The URL of a location API body, or Glance's 400 when the body does not match the
+    location schema (``RequestDeserializer.add_location``, before the image is read)."""
     message = _schema_message({"add_location": body})
     if message is not None:
         raise HTTPBadRequest(
             explanation=f"Provided object does not match schema 'location': {message}"
         )
+    return body["url"]
+
+
+def check_hashing_data(body: dict[str, Any], hashing_algorithm: str) -> None:
+    """``ImagesController._validate_hashing_data``: the hash of a location API body's
+    ``validation_data`` checked for form and size against its algorithm (``[DEFAULT]
+    hashing_algorithm`` when the body names none), Glance's 400 otherwise."""
     validation = body.get("validation_data") or {}
     if "os_hash_value" in validation:
         value = validation["os_hash_value"]
@@ -93,7 +100,16 @@ def check_location_body(body: Any, hashing_algorithm: str) -> str:
                 explanation=f"os_hash_value: ({value}) is not the correct size for ({algo}) "
                 f"(should be ({want}) bytes)"
             )
-    return body["url"]
+
+
+#: The first Glance that puts an HTTP(S) location through web-download's filter
+#: (``validate_uri``, LP #2161330): the location API's 400 "URI for add location does not pass
+#: filtering: URL" (``add_location``, before the lock), and a PATCH'd location's "Invalid
+#: location" (``validate_external_location``, now before the store is asked). In no 29.x-32.x
+#: point release (29.2.1, 30.2.0, 31.1.0, 32.0.0 and their stable branches read).
+LOCATION_FILTER_SINCE = 33
+#: The schemes the filter applies to (any other location URI is the store's to judge).
+FILTERED_SCHEMES = ("http", "https")
 
 
 #: The first Glance that reads a PATCH'd location's ``validation_data`` (b25a80fcd, 18.0.0).
@@ -159,9 +175,12 @@ def validation_data(image: Any, locations: list[dict[str, Any]], hashing_algorit
 
 
 __all__ = [
+    "FILTERED_SCHEMES",
     "LOCATION_API_SINCE",
+    "LOCATION_FILTER_SINCE",
     "LOCATION_SCHEMA",
     "VALIDATION_DATA_SINCE",
+    "check_hashing_data",
     "check_location_body",
     "validation_data",
 ]

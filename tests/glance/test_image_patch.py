@@ -309,3 +309,26 @@ def test_a_patched_locations_validation_data_from_glance_18():
     image_id = queens.create()["id"]
     body = add(queens, image_id, "rbd://f/i/a/snap", hashed).json()
     assert (body["status"], body["checksum"]) == ("active", None)
+
+
+@pytest.mark.parametrize("profile", ["nova-33.0.0", "upstream"])  # Glance 32.0.0, 33.0.0
+def test_a_patched_http_location_goes_through_the_import_filter_from_glance_33(profile):
+    """33.0.0's ``validate_external_location`` puts an HTTP(S) URL through web-download's
+    filter (LP #2161330): "Invalid location" (400) for an ``add`` or a ``replace`` that brings
+    it, checked location by location before the duplicate check."""
+    config = {"glance": {"show_multiple_locations": True, "base_images": []}}
+    w = World(config=config, profile=profile)
+    image_id = w.create()["id"]
+    bad = {"url": "http://169.254.169.254/latest", "metadata": {}}
+    rbd = {"url": "rbd://f/images/a/snap", "metadata": {}}
+    replace = w.patch(image_id, [{"op": "replace", "path": "/locations", "value": [bad, bad]}])
+    add = w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": bad}])
+    if profile == "upstream":
+        assert (replace.status, detail(replace)) == (400, "Invalid location")
+        assert (add.status, detail(add)) == (400, "Invalid location")
+        assert w.status(image_id) == "queued"
+        ok = w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": rbd}])
+        assert ok.json()["status"] == "active"
+    else:
+        assert detail(replace) == "The location http://169.254.169.254/latest already exists"
+        assert add.status == 200 and w.status(image_id) == "active"

@@ -78,3 +78,25 @@ def test_bad_bodies_are_400(body, text):
     resp = _locations(w, image["id"], SERVICE, body)
     assert resp.status == 400 and detail(resp).startswith(text)
     assert w.status(image["id"]) == "queued"
+
+
+@pytest.mark.parametrize("profile", ["nova-33.0.0", "upstream"])  # Glance 32.0.0, 33.0.0
+def test_an_http_location_goes_through_the_import_filter_from_glance_33(profile):
+    """33.0.0 (LP #2161330) checks an HTTP(S) URL with web-download's filter after the caller
+    and the hash, before the lock: a loopback address (or a port not allowed, or a name that
+    does not resolve) is a 400, the image stays queued; a name the web serves passes."""
+    config = {"glance": {"web_download_urls": {"http://images.example.com/a.img": 1024}}}
+    w = World(config=config, profile=profile)
+    bad, good = w.create()["id"], w.create()["id"]
+    url = "http://127.0.0.1/a.img"
+    refused = {"url": url, "validation_data": {"os_hash_algo": "sha256", "os_hash_value": "ab"}}
+    assert detail(_locations(w, bad, P1, refused)).startswith("http store must be enabled")
+    assert detail(_locations(w, bad, SERVICE, refused)).startswith("os_hash_value: (ab) is not")
+    resp = _locations(w, bad, SERVICE, {"url": url})
+    if profile == "upstream":
+        assert resp.status == 400
+        assert detail(resp) == f"URI for add location does not pass filtering: {url}"
+        assert w.status(bad) == "queued"
+    else:
+        assert resp.status == 202 and w.status(bad) == "active"
+    assert _locations(w, good, SERVICE, {"url": "http://images.example.com/a.img"}).status == 202

@@ -6,7 +6,8 @@ path, headers, body, user). Paths may name ``{img}`` (a queued image of the memb
 (an active raw one, 8 bytes), ``{prot}`` (protected, active), ``{pub}`` (the admin's public
 image), ``{shr}`` (the member's shared image, the other project a member), ``{tag}`` (tagged),
 ``{other}`` (the other project's id), ``{noimg}`` (a uuid of no image). body: bytes or None.
-user: member, admin, reader, other (member of another project).
+user: member, admin, reader, other (member of another project), service (a member of the
+member's project with the ``service`` role, as Nova's service token is).
 """
 
 import json
@@ -499,6 +500,18 @@ add(
     b({"method": {"name": "glance-download", "glance_region": "R", "glance_image_id": "x"}}),
     path="/v2/images/{img}/import",
 )
+# the location API (2.17): 33.0.0 filters HTTP(S) URLs as web-download's; a URL that passes
+# would start the location task's download, so none is sent
+H = {"os_hash_algo": "sha256", "os_hash_value": "ab"}
+for label, body in (
+    ("loopback", {"url": "http://127.0.0.1/x.img"}),
+    ("port", {"url": "http://203.0.113.5:8080/x.img"}),
+    ("bad-hash", {"url": "http://127.0.0.1/x.img", "validation_data": H}),
+):
+    add("location-add-" + label, b(body), path="/v2/images/{img}/locations", user="service")
+add("location-add-member", b({"url": "rbd://f/i/x/s"}), path="/v2/images/{img}/locations")
+bodiless("location-list", "GET", "/v2/images/{img}/locations", user="service")
+bodiless("location-list-member", "GET", "/v2/images/{img}/locations")
 add("member-put-no-body", None, "PUT", "/v2/images/{shr}/members/{other}", user="other")
 add("upload-no-ctype", DATA, "PUT", "/v2/images/{tag}/file", ctype=None)
 add("upload-empty", b"", "PUT", "/v2/images/{tag}/file", ctype=OCTET)

@@ -13,12 +13,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cases  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "fc-results.json"
-USERS = {"member": "demo", "admin": "admin", "reader": "demo-reader", "other": "alt"}
+USERS = {
+    "member": "demo",
+    "admin": "admin",
+    "reader": "demo-reader",
+    "other": "alt",
+    "service": "nova",
+}
 CONFIG = {
     "glance": {"base_images": []},
     "identity": {
         "projects": {"alt": {"description": "another"}},
-        "users": {"alt": {"password": "pw", "project": "alt", "roles": ["member"]}},
+        "users": {
+            "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
+            "nova": {"password": "pw", "project": "demo", "roles": ["member", "service"]},
+        },
     },
 }
 cloud = Cloud(profile="upstream", config=CONFIG)
@@ -33,6 +42,8 @@ def send(method, path, headers, body, user):
         "image", method, path, body=body if body is not None else b"", user=USERS[user], headers=h
     )
     cloud.run_until_idle()
+    # a real request takes time: images made one after another are ordered by when
+    cloud.advance(0.001)
     body = r.body if isinstance(r.body, (bytes, str)) else r.json()
     try:
         j = body if isinstance(body, (dict, list)) else json.loads(body) if body else None
