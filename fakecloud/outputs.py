@@ -92,8 +92,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written through: renamed
         # over, the node itself was replaced by a regular file (as root, /dev/null too).
-        with open(target, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        try:
+            with open(target, "wb") as f:
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        except OSError as exc:  # a write's error (/dev/full: ENOSPC) names no file
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         return
     if target.is_symlink():  # the file it names is replaced; the link stays a link
         target = Path(os.path.realpath(target))
@@ -106,11 +109,14 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(temp)
         except OSError:
             pass
+        if isinstance(exc, OSError) and exc.filename != str(target):
+            # a full disk's error names no file, a rename's the temporary one
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         raise
 
 

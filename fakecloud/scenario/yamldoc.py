@@ -74,10 +74,10 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode):
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            loader.problems.append(
-                Problem(loader.filename, line, "", f"a key must be a plain value, got {key!r}")
-            )
+        if not isinstance(key, str):
+            # every key of a scenario is a name, a JSON body's key or a header: text (``5:``
+            # named a server 5, whose create Nova refused in the set-up)
+            loader.problems.append(Problem(loader.filename, line, "", _not_text(key)))
             continue
         if key in out:
             loader.problems.append(
@@ -90,6 +90,14 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode):
             )
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = line
+
+
+def _not_text(key: Any) -> str:
+    """Why a key that is no text is refused, and how to write it."""
+    if isinstance(key, (int, float, bool)) or key is None:
+        spelled = "null" if key is None else str(key).lower() if isinstance(key, bool) else key
+        return f"a key is text, got {_got(key)}: quote it ('{spelled}') if it is meant as text"
+    return f"a key must be a plain value, got {_got(key)}"
 
 
 def _construct_list(loader: _Loader, node: yaml.SequenceNode):
@@ -136,25 +144,41 @@ holds about 300): nine anchors of nine aliases each (a "billion laughs") are 400
 to validate and copy, an endless run from a file of ten lines."""
 
 
-def _alias_bomb(data: Any) -> Any:
+def _alias_bomb(data: Any) -> tuple[Any, str] | None:
     """The smallest mapping or list of `data` that holds more than `MAX_VALUES` values once
-    aliases (shared containers) are counted every time they appear, or None. Each container is
+    aliases (shared containers) are counted every time they appear, or one that holds itself
+    (an alias inside its own anchor: endless), with what is wrong; or None. Each container is
     sized once, so this is linear in the file, not in its expansion."""
     sizes: dict[int, int] = {}
+    open_: set[int] = set()  # being sized: the containers around the one looked at
     stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
         node, children_done = stack.pop()
         values = node.values() if isinstance(node, dict) else node
         if not children_done:
+            if id(node) in open_:
+                return node, SELF_ALIAS
             if id(node) not in sizes:
+                open_.add(id(node))
                 stack.append((node, True))
                 stack += [(v, False) for v in values if isinstance(v, (dict, list))]
             continue
         total = len(node) + sum(sizes[id(v)] for v in values if isinstance(v, (dict, list)))
         if total > MAX_VALUES:
-            return node
+            return node, LAUGHS
         sizes[id(node)] = total
+        open_.discard(id(node))
     return None
+
+
+LAUGHS = (
+    f"anchors and aliases expand to more than {MAX_VALUES:,} values here (a 'billion "
+    "laughs'); write the values out, or alias fewer of them"
+)
+SELF_ALIAS = (
+    "this mapping or list holds itself (an alias inside its own anchor): it never ends; alias "
+    "another anchor, or write the values out"
+)
 
 
 def read_yaml(text: str, filename: str) -> Any:
@@ -182,11 +206,8 @@ def read_yaml(text: str, filename: str) -> Any:
     if isinstance(data, (dict, list)):
         bomb = _alias_bomb(data)
         if bomb is not None:
-            message = (
-                f"anchors and aliases expand to more than {MAX_VALUES:,} values here (a "
-                "'billion laughs'); write the values out, or alias fewer of them"
-            )
-            raise ScenarioError([Problem(filename, getattr(bomb, "line", None), "", message)])
+            node, message = bomb
+            raise ScenarioError([Problem(filename, getattr(node, "line", None), "", message)])
     return data
 
 
@@ -224,6 +245,10 @@ _TYPE_WORDS = {
 }
 
 
+#: The most characters of a value a problem shows (a 4,000-digit number filled a screen).
+SHOWN_CHARS = 80
+
+
 def _got(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -231,7 +256,14 @@ def _got(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**SHOWN_CHARS:
+        return f"a whole number of {len(str(abs(value)))} digits"  # int() of a 4,300-digit one
+    shown = repr(value)
+    return (
+        shown
+        if len(shown) <= SHOWN_CHARS
+        else f"{shown[: SHOWN_CHARS - 3]}... ({len(shown):,} characters)"
+    )
 
 
 def _expected_types(types: Any) -> str:

@@ -77,6 +77,9 @@ def load_jsonl(path: str) -> list[dict]:
                 event = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ReportError(f"{path}:{number}: not a JSON trace event ({exc.msg})") from None
+            except (ValueError, RecursionError) as exc:  # 5,000 digits; 100,000 brackets
+                why = "it nests too deep" if isinstance(exc, RecursionError) else str(exc)
+                raise ReportError(f"{path}:{number}: not a trace event ({why})") from None
             problem = _event_problem(event)
             if problem:
                 raise ReportError(f"{path}:{number}: not a trace event ({problem})")

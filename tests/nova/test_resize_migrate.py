@@ -348,6 +348,31 @@ def test_the_source_compute_must_be_up_from_21_0_0():
             assert message == "Service is unavailable at this time."
 
 
+def test_a_server_without_a_host_is_refused_from_21_0_0_and_errors_out_before():
+    """A server reset to active after its shelve offload has no host. Its migrate raised out
+    of the simulation (the ``resize_instance`` cast to no host; a bare 500 under ``serve
+    --settle``): ``_prep_resize`` errors it out first ("Instance has no source host"), and
+    from 21.0.0 ``@check_instance_host`` refuses it at the API (``InstanceNotReady``)."""
+    for profile, status in (("nova-20.6.0", 202), ("nova-21.2.4", 409)):
+        env = NovaEnv(profile)
+        sid = env.boot()
+        assert env.action(sid, {"shelve": None}).status == 202
+        env.cloud.run_until_idle()
+        reset = env.action(sid, {"os-resetState": {"state": "active"}}, user="admin")
+        assert reset.status == 202
+        resp = env.action(sid, {"migrate": None}, user="admin")
+        assert resp.status == status, resp.json()
+        env.cloud.run_until_idle()
+        if status == 409:
+            assert resp.json()["conflictingRequest"]["message"] == f"Instance {sid} is not ready"
+            assert env.server(sid)["status"] == "ACTIVE"
+        else:
+            assert env.server(sid)["status"] == "ERROR"
+            assert _migration_statuses(env, sid)[-1] == "error"
+            fault = env.server(sid)["fault"]["message"]
+            assert fault == "Migration error: Instance has no source host"
+
+
 def test_a_compute_restart_during_the_disk_copy_rolls_the_resize_back():
     """``_init_instance``: ``resize_migrating`` found at start-up is rolled back (the guest
     started again on the source, task_state none); the migration is left ``migrating``."""

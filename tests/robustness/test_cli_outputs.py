@@ -351,3 +351,14 @@ def test_an_output_that_is_a_pipe_is_written_through_and_a_link_stays_a_link(tmp
     (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
     write_atomic(tmp_path / "link.txt", "new")
     assert (tmp_path / "link.txt").is_symlink() and (tmp_path / "real.txt").read_text() == "new"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_full_device_is_named_in_the_error():
+    """`explore --json /dev/full` said "cannot write None: No space left on device": a write's
+    error names no file."""
+    from fakecloud.outputs import write_atomic
+
+    with pytest.raises(OSError) as caught:
+        write_atomic("/dev/full", "x")
+    assert caught.value.filename == "/dev/full" and caught.value.strerror

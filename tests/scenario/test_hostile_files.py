@@ -180,3 +180,29 @@ def test_session_19_knobs_are_refused_at_their_line(knob, expected):
     )
     assert len(found) == 1 and found[0].startswith("s.yaml:4: field cloud.config.nova.")
     assert expected in found[0], found[0]
+
+
+def test_a_mapping_holding_itself_is_refused_not_walked_for_ever():
+    """``&m {..., self: *m}`` reads as a mapping inside itself: the alias check walked it for
+    ever (a hang of `fakecloud run`, and of `run` of any folder holding such a file)."""
+    assert problems("&m {name: n, steps: [], again: *m}\n") == [
+        "s.yaml:1: this mapping or list holds itself (an alias inside its own anchor): it never "
+        "ends; alias another anchor, or write the values out"
+    ]
+
+
+@pytest.mark.parametrize("key, spelled", [("5", "5"), ("~", "null"), ("true", "true")])
+def test_a_key_that_is_no_text_is_named_at_its_line(key, spelled):
+    """``servers: {5: ...}`` named a server 5, which Nova refused in the set-up ("5 is not of
+    type 'string'"), and ``headers: {~: x}`` sent a header called None."""
+    found = problems(f"name: n\nsteps:\n  - request: GET /servers\n    headers: {{{key}: x}}\n")
+    assert found[0].startswith("s.yaml:4: a key is text, got ")
+    assert found[0].endswith(f": quote it ('{spelled}') if it is meant as text")
+
+
+def test_a_huge_value_in_a_problem_is_shown_by_its_size():
+    found = problems("name: n\nsteps:\n  - wait: " + "9" * 4000 + "\n")
+    assert found == [
+        "s.yaml:3: field steps[0].wait: expected a number at most 1e+09, got a whole number of "
+        "4000 digits"
+    ]

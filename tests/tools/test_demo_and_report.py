@@ -54,6 +54,19 @@ def test_report_names_a_bad_trace_line(tmp_path, capsys):
     assert "bad.jsonl:2: not a JSON trace event" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "line, says",
+    [("[" * 100_000 + "]" * 100_000, "it nests too deep"), ("9" * 5000, "Exceeds the limit")],
+)
+def test_report_names_a_line_json_will_not_read(tmp_path, capsys, line, says):
+    """A line nesting 100,000 deep was a RecursionError's traceback, 5,000 digits a
+    ValueError's."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(line + "\n")
+    assert cli(["report", str(bad)]) == 2
+    assert f"bad.jsonl:1: not a trace event ({says}" in capsys.readouterr().err
+
+
 def test_report_of_an_edited_trace_names_the_file_not_a_traceback(tmp_path, capsys):
     """Found by mutating a real trace's fields: an api.request whose user is a number was a
     TypeError deep in the sequence view (and others in the HTML, Mermaid and bandwidth views)."""

@@ -62,8 +62,13 @@ def resize(
     """``API.resize`` after its gates: the checks, the claim, the action, the conductor."""
     nova = api.nova
     version = nova.kernel.switches.release.version
-    if version >= SOURCE_UP_SINCE and not _service_is_up(nova, instance.host):
-        raise exception.ServiceUnavailable()
+    if version >= SOURCE_UP_SINCE:
+        # ``@check_instance_host(check_is_up=True)``: no host at all first (a server reset to
+        # active after its shelve offload), then a source compute that is down
+        if not instance.host:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        if not _service_is_up(nova, instance.host):
+            raise exception.ServiceUnavailable()
     where = None
     if host_name is not None:
         if host_name == instance.host:

@@ -155,6 +155,8 @@ def prep_resize(
         failure = None
         if manager.nova.server_groups is not None:
             failure = move_reschedule.late_move_check(manager, instance)
+        if failure is None and not instance.host:
+            failure = _no_source_host(instance)
         if failure is None and move_reschedule.CLAIM in manager.kernel.faults.hot:
             failure = yield from move_reschedule.claim_failure(manager, instance)
         if failure is not None:
@@ -194,6 +196,16 @@ def prep_resize(
     manager.nova.compute_rpcapi.cast(
         context, instance, "resize_instance", migration.source_compute, migration=migration
     )
+
+
+def _no_source_host(instance: Any) -> Exception:
+    """``_prep_resize``'s first check (nova 17.0.0-34.0.0): a server without a host (reset to
+    active after its shelve offload) is set to ERROR (``_set_instance_obj_error_state``, its
+    task_state kept) and the move fails as any failure of the destination does. Without it
+    the ``resize_instance`` cast to no host raised out of the simulation."""
+    instance.vm_state = states.ERROR
+    instance.save()
+    return exception.MigrationError(reason="Instance has no source host")
 
 
 def resize_instance(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
