@@ -20,13 +20,15 @@ from pathlib import Path
 
 import glance
 import glance.db.migration  # noqa: F401 (registers [database], as glance-manage does)
-from glance.tests import functional
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import cases  # noqa: E402
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "glance-results.json")
-SCHEMA_IMAGE = sys.argv[2] if len(sys.argv) > 2 else None
+SCHEMA_IMAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# glance.tests logs to ./run_tests.log as it is imported: a directory of its own, not the caller's
+os.chdir(tempfile.mkdtemp(prefix="glance-oracle-"))
+import cases  # noqa: E402
+from glance.tests import functional  # noqa: E402
+
 MEMBER_PROJECT = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
 OTHER = "0ther0000000000000000000000000aa"
 ADMIN_PROJECT = "ad0000000000000000000000000000aa"
