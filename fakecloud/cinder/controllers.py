@@ -531,6 +531,7 @@ VOLUME_ACTIONS = {
     "os-roll_detaching": (validation.ROLL_DETACHING, 202),
     "os-attach": (validation.ATTACH, 202),
     "os-detach": (validation.DETACH, 202),
+    "os-terminate_connection": (validation.TERMINATE_CONNECTION, 202),
     "os-set_bootable": (validation.SET_BOOTABLE, 200),
     "os-reset_status": (validation.RESET_STATUS_VOLUME, 202),
     "os-force_delete": (validation.FORCE_DELETE, 202),
@@ -582,6 +583,8 @@ def volume_action(
         )
     elif action == "os-detach":
         api.detach(context, volume, args.get("attachment_id"))
+    elif action == "os-terminate_connection":
+        api.terminate_connection(context, volume)
     elif action == "os-set_bootable":
         api.set_bootable(context, volume, validation.bool_from_string(args["bootable"]))
     elif action == "os-reset_status":
@@ -624,6 +627,7 @@ QUEENS_ACTIONS = frozenset(
         "os-attach",
         "os-detach",
         "os-reset_status",
+        "os-terminate_connection",
     )
 )
 #: The one required key of each, and Queens' 400 when it is missing.
@@ -649,6 +653,12 @@ def _queens_action_args(action: str, args: Any) -> dict[str, Any]:
         return _queens_attach_args(args)
     if action == "os-detach":
         return _queens_detach_args(args)
+    if action == "os-terminate_connection":  # `body[action]['connector']`, its KeyError caught
+        if not isinstance(args, dict):
+            raise bad_request(_TYPE_ERROR_400)
+        if "connector" not in args:
+            raise bad_request("Must specify 'connector'")
+        return args
     key, missing = _QUEENS_REQUIRED[action]
     if not isinstance(args, dict):
         raise bad_request(missing if action == "os-extend" else _TYPE_ERROR_400)

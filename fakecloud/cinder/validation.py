@@ -214,6 +214,10 @@ DETACH = _action(
     },
 )
 SET_BOOTABLE = _action("os-set_bootable", _obj({"bootable": boolean}, ["bootable"]))
+TERMINATE_CONNECTION = _action(
+    "os-terminate_connection",
+    _obj({"connector": {"type": ["string", "object", "null"]}}, ["connector"]),
+)
 FORCE_DELETE = _action("os-force_delete")
 #: ``retype`` (``cinder/api/schemas/volume_actions.py``).
 RETYPE = _action(

@@ -799,6 +799,17 @@ class VolumeAPI(ApiPart):
         new = "in-use" if volume.attachments else "available"
         VOLUME_STATUS.move(self.kernel, volume, new, actor=ACTOR)
 
+    def terminate_connection(self, context: Any, volume: Volume) -> None:
+        """os-terminate_connection (``API.terminate_connection``, 12.0.10 to 29.0.0): the
+        policy, a user's call refused while Nova holds the volume's one attachment (from
+        23.0.0), the driver's end of the export (nothing kept here to end), then
+        `unreserve_volume`."""
+        self._authorize(
+            context, "volume_extension:volume_actions:terminate_connection", volume.project_id
+        )
+        self.cinder.attachment_api.deletion_allowed(context, None, volume)
+        self.unreserve_volume(context, volume)
+
     def begin_detaching(self, context: Any, volume: Volume) -> None:
         """os-begin_detaching: ``in-use``/``attached`` → ``detaching``."""
         self._authorize(

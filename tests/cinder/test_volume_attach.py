@@ -326,6 +326,43 @@ def test_user_delete_is_allowed_when_nova_does_not_know_the_server(cloud, vid):
     assert [e["status"] for e in cloud.trace.filter(kind="api.response", subject=asked)] == [404]
 
 
+def test_terminate_connection_is_refused_while_nova_holds_the_attachment(cloud, vid):
+    """``os-terminate_connection`` (``API.terminate_connection``): the volume's one attachment
+    is checked as a delete is, then the volume is unreserved (nothing to do when in-use)."""
+    aid = attach(cloud, vid, SERVER)
+    connector = {"connector": {"host": "cmp-1"}}
+    cloud.cinder.server_volume_attachment = lambda ctx, server, volume: aid
+    assert fault(action(cloud, vid, "os-terminate_connection", connector))[:2] == (
+        "conflictingRequest",
+        409,
+    )
+    cloud.cinder.server_volume_attachment = None  # the cloud's Nova: no such server
+    assert action(cloud, vid, "os-terminate_connection", connector).status == 202
+    assert status(cloud, vid) == ("in-use", "attached")
+
+
+@pytest.mark.parametrize(
+    ("profile", "body", "message"),
+    [
+        (
+            "upstream",
+            {},
+            "Invalid input for field/attribute os-terminate_connection. Value: {}. "
+            "'connector' is a required property",
+        ),
+        ("seed", {}, "Must specify 'connector'"),
+        ("seed", [], "The server could not comply with the request"),
+    ],
+)
+def test_terminate_connection_body_per_series(profile, body, message):
+    """From 13.0.0 the action's schema; Queens reads ``body[action]['connector']`` after the
+    volume's lookup, its ``KeyError`` a 400 of its own, a ``TypeError`` WebOb's."""
+    cloud = Cloud(profile=profile)
+    resp = action(cloud, create_volume(cloud), "os-terminate_connection", body)
+    assert fault(resp)[:2] == ("badRequest", 400)
+    assert fault(resp)[2].startswith(message), fault(resp)
+
+
 @pytest.mark.parametrize(("profile", "refused"), [("nova-27.0.0", False), ("nova-28.0.0", True)])
 def test_the_refusal_comes_with_cinder_23(profile, refused):
     """``attachment_deletion_allowed`` came with 23.0.0 (bug #2004555; the 22.1.0 backport is

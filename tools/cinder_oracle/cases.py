@@ -921,6 +921,7 @@ FLOW_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
 HA = FA + "/{haid}"
 HACT = V + "/{hvid}/action"
 _COMPLETE = {"os-complete": None}
+_TC = "os-terminate_connection"
 #: An attachment Nova holds: a server ``{hsid}`` whose mapping of the volume ``{hvid}`` has the
 #: attachment ``{haid}`` (made by `play`'s `hold` before the first of these). A user's delete is
 #: refused from Cinder 23.0.0 (``attachment_deletion_allowed`` asks Nova, bug #2004555), by the
@@ -961,6 +962,10 @@ HELD_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("held extend 3.42", "POST", HACT, "3.42", {"os-extend": {"new_size": 2}}, "member"),
     ("held volume extended", "GET", V + "/{hvid}", "3.44", None, "member"),
     ("held messages", "GET", "/v3/{pid}/messages", "3.3", None, "member"),
+    ("terminate_connection no connector", "POST", ACT, "3.0", {_TC: {}}, "member"),
+    ("terminate_connection bad", "POST", ACT, "3.0", {_TC: {"connector": 1}}, "member"),
+    ("terminate_connection", "POST", ACT, "3.0", {_TC: {"connector": CONNECTOR}}, "member"),
+    ("terminate_connection reader", "POST", ACT, "3.0", {_TC: {"connector": {}}}, "reader"),
 ]
 
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).

@@ -1,7 +1,9 @@
 """Run `cases.play` against fakecloud (``Cloud(profile="upstream")``, in-process, Cinder's
 REST API through ``cloud.request``): ``PYTHONPATH=. .venv/bin/python
-tools/cinder_oracle/run_fakecloud.py OUT.json`` from the repository."""
+tools/cinder_oracle/run_fakecloud.py OUT.json [--profile nova-X.Y.Z]`` from the repository
+(``--profile``: the series the cinder side ran, e.g. ``nova-20.6.1`` for Cinder 15)."""
 
+import argparse
 import json
 import os
 import sys
@@ -14,7 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cases  # noqa: E402
 from oracle_compare import wire_header_dict  # noqa: E402
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "fc-cinder.json"
+parser = argparse.ArgumentParser()
+parser.add_argument("out", nargs="?", default="fc-cinder.json")
+parser.add_argument("--profile", default="upstream")
+args = parser.parse_args()
+OUT = args.out
 # The admin works in the member's project, as run_cinder.py's does (the project in a URL
 # must be the token's).
 USERS = {"member": "demo", "admin": "boss", "reader": "demo-reader", "other": "alt"}
@@ -27,7 +33,7 @@ CONFIG = {
         },
     }
 }
-cloud = Cloud(profile="upstream", config=CONFIG)
+cloud = Cloud(profile=args.profile, config=CONFIG)
 
 
 def send(method, path, mv, body, user):
