@@ -269,6 +269,22 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "list_cell_error_rebuilt",
+        "a cell's exception in a server list is rebuilt as e.__class__(e.args) (a database "
+        "OperationalError, such as a /v2 name filter the database cannot compile as a "
+        "regular expression, cannot be: Nova's 500 <class 'TypeError'>); before, "
+        "scatter_gather turned every exception into its sentinel, and the cell was left out "
+        "or crashed the merge as list_skips_failed_cells says.",
+        False,
+        (
+            Change(
+                "19.0.0",
+                "031314b6d8",
+                "Refactor scatter-gather utility to return exception objects",
+            ),
+        ),
+    ),
+    Switch(
         "bdm_image_size_same_ref",
         "server create: an image-to-volume mapping of the imageRef's own image needs a "
         "volume_size too (otherwise _validate_bdm skipped every check of a mapping whose "

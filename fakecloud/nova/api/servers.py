@@ -143,9 +143,11 @@ class ServersController:
             except exception.InvalidInput as exc:
                 raise HttpError(400, exc.format_message()) from None
             except re.error:
-                # /v2 only (2.1's schema refuses it): the database's error in the cell,
-                # rebuilt as ``e.__class__(e.args)``, a TypeError (the oracle's sqlite)
-                raise unexpected_error(TypeError(), self.switches.api_support_string) from None
+                # /v2 only (2.1's schema refuses it): the database's OperationalError in every
+                # cell, which cannot be rebuilt (a TypeError), or before 19.0.0 their sentinels
+                switches = self.switches
+                if switches.list_cell_error_rebuilt or not switches.list_skips_failed_cells:
+                    raise unexpected_error(TypeError(), switches.api_support_string) from None
         rows = paginate(rows, req.arg("marker") or None, req.arg("limit"), key=lambda r: r.uuid)
         max_limit = self.nova.config.max_limit
         rows = rows[:max_limit]  # ``get_limit_and_marker``: at most ``[api] max_limit``

@@ -268,8 +268,9 @@ class API:
             return self.db.instance_number(row.uuid)
         if key == "instance_type_id":
             return flavors.row_id(self.nova, row.flavor.flavorid)
-        if key in ("kernel_id", "ramdisk_id"):
-            return ""  # images here have neither: the column's empty string
+        derived = instance_filters.DERIVED_COLUMNS.get(key)
+        if derived is not None:
+            return derived(row)
         return getattr(row, key, None)
 
     def _key_pair(self, context: Any, name: str) -> Any:
