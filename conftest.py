@@ -17,7 +17,7 @@ def pytest_configure(config):
     )
     config.addinivalue_line(
         "markers",
-        "early: seconds of wall however fast the host (a browser, a subprocess, a cluster), "
+        "early: seconds of wall however fast the host (a subprocess, a cluster), "
         "or a session fixture shared with such a test: run first (pytest_collection_modifyitems)",
     )
     _temporary_folders_in_memory(config)
@@ -162,13 +162,11 @@ def pytest_collection_modifyitems(items):
     fuzz`; `make test`'s two processes each run their own share in this order too). Under
     `--dist load` the tests left at the end of the run go to whichever worker asks, and once
     none are left the other worker stops: a test
-    that takes seconds of wall (Chromium, the `openstack` executable, a Dask cluster, `fakecloud
-    serve`) met late left its worker running alone for those seconds (Chromium among the
-    report tests, 1.75 s in one run). Run first, they end while hundreds of short tests remain
-    to be handed out. The demo tour's tests go with them, before Chromium's: the tour is a
-    session fixture of both (0.14-0.19 CPU-s), made twice when they ran on different workers,
-    as in most runs. Only the order changes; both workers reorder their identical collections
-    identically, as xdist requires."""
+    that takes seconds of wall (the `openstack` executable, a Dask cluster, `fakecloud serve`)
+    met late left its worker running alone for those seconds (Chromium among the report tests,
+    1.75 s in one run, until its start moved to the session's start: tests/views/conftest.py).
+    Run first, they end while hundreds of short tests remain to be handed out. Only the order
+    changes; both workers reorder their identical collections identically, as xdist requires."""
     early = [item for item in items if next(item.iter_markers("early"), None) is not None]
     if early:
         chosen = set(early)

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any, TypeVar
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -29,6 +34,7 @@ FLAGS = [
 ]
 INSTALL_TIMEOUT_S = 600
 HOW = "install Debian's Chromium (apt-get install chromium) and run `make setup`"
+T = TypeVar("T")
 
 
 def find_chromium() -> tuple[str | None, str]:
@@ -68,3 +74,66 @@ def launch(playwright, user_data_dir: str):
         args=FLAGS[1:],
         viewport={"width": 1400, "height": 1000},
     )
+
+
+class Background:
+    """A headless Chromium tab started in a thread of its own, so that the browser's start
+    (Playwright's driver, then Chromium: about a second, mostly waiting on those processes)
+    overlaps the tests that run meanwhile. Playwright's sync API answers only in the thread
+    that started it: each use is a call handed to that thread (`call`), which returns what the
+    call returns or raises what it raised."""
+
+    def __init__(self, user_data_dir: str):
+        self.started: Future = Future()  # the page, or None and why not (or the start's error)
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._run, args=(user_data_dir,), name="chromium", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, user_data_dir: str) -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            self.started.set_result((None, "Playwright is missing: pip install -e '.[test]'"))
+            return
+        try:
+            chromium, why = find_chromium()
+            if chromium is None:
+                self.started.set_result((None, why))
+                return
+            with sync_playwright() as playwright:
+                context = launch(playwright, user_data_dir)
+                try:
+                    page = context.pages[0] if context.pages else context.new_page()
+                    self.started.set_result((page, ""))
+                    while (job := self._jobs.get()) is not None:
+                        call, answer = job
+                        try:
+                            answer.set_result(call(page))
+                        except BaseException as error:  # the caller's to raise
+                            answer.set_exception(error)
+                finally:
+                    context.close()
+        except BaseException as error:  # the start failed: the first use raises it
+            if not self.started.done():
+                self.started.set_exception(error)
+            else:
+                raise
+
+    def call(self, fn: Callable[[Any], T]) -> T:
+        """`fn(page)` run in the browser's thread: what it returns, or the error it raised."""
+        page, why = self.started.result()
+        if page is None:
+            raise RuntimeError(why)
+        answer: Future = Future()
+        self._jobs.put((fn, answer))
+        return answer.result()
+
+    def stop(self) -> None:
+        """Close the browser once the calls handed over have run (without waiting for it)."""
+        self._jobs.put(None)
+
+    def join(self) -> None:
+        """Wait until the browser is closed (`stop` first)."""
+        self._thread.join()

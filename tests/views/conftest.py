@@ -1,4 +1,5 @@
-"""Traces the view tests read: scenario runs from the library, each run once per session."""
+"""Traces the view tests read (scenario runs from the library, each run once per session), and
+the headless Chromium the report test opens them in, started as the session's tests start."""
 
 import io
 from pathlib import Path
@@ -9,8 +10,10 @@ from rich.console import Console
 from fakecloud.demo import tour
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
+from tests.views.browser import Background
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+BROWSER = pytest.StashKey[Background]()
 
 
 def run_scenario(path: str, case_id: str):
@@ -43,3 +46,36 @@ def demo_tour(tmp_path_factory):
     console = Console(file=out, width=100, soft_wrap=True, highlight=False)
     reports = tour(tmp_path_factory.mktemp("demo"), pace=False, console=console)
     return out.getvalue(), reports
+
+
+def pytest_collection_finish(session):
+    """Start Chromium when a test of the run will use it, before the first test runs: its start
+    (about a second, mostly waiting on Playwright's driver and the browser) then overlaps the
+    tests that run before that one. Not in an xdist worker: each collects every test but may
+    never run that one (the `chromium` fixture starts it there)."""
+    config = session.config
+    if hasattr(config, "workerinput"):
+        return
+    if any("chromium" in getattr(item, "fixturenames", ()) for item in session.items):
+        _browser(config)
+
+
+def _browser(config) -> Background:
+    """The run's background Chromium (started on the first ask), closed when the run ends."""
+    if BROWSER not in config.stash:
+        browser = Background(str(config._tmp_path_factory.mktemp("chromium-profile")))
+        config.stash[BROWSER] = browser
+        config.add_cleanup(browser.join)  # cleanups run last first: stop, then join
+        config.add_cleanup(browser.stop)
+    return config.stash[BROWSER]
+
+
+@pytest.fixture(scope="session")
+def chromium(pytestconfig) -> Background:
+    """Headless Chromium in a thread of its own (`tests.views.browser.Background`), started;
+    the test is skipped, saying why, when Playwright or Chromium is missing."""
+    browser = _browser(pytestconfig)
+    page, why = browser.started.result()
+    if page is None:
+        pytest.skip(why)
+    return browser

@@ -9,9 +9,9 @@ import pytest
 from fakecloud.cli import main as cli
 from fakecloud.demo import chapters
 
-# Early, next to the Chromium test (conftest.py): the demo reports, a session fixture, are made
-# once on the worker that runs both (with --dist loadgroup the group keeps them together).
-pytestmark = [pytest.mark.xdist_group("demo"), pytest.mark.early]
+# With the Chromium test: the demo reports, a session fixture, are made once on the worker that
+# runs both (with --dist loadgroup the group keeps them together).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def _chapter(printed: str, title: str) -> str:

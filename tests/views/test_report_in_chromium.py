@@ -13,8 +13,6 @@ The same checks on every report of the tour run with ``make screenshots`` (marke
 
 import pytest
 
-from tests.views.browser import find_chromium, launch
-
 pytestmark = pytest.mark.xdist_group("demo")  # with --dist loadgroup: the demo reports once
 
 BOXES = """selector => [...document.querySelectorAll(selector)]
@@ -23,71 +21,73 @@ BOXES = """selector => [...document.querySelectorAll(selector)]
 
 
 class Tab:
-    """The browser tab, with what each page loaded in it said and asked for."""
+    """The browser's tab, with what each page loaded in it said and asked for. The browser runs
+    in a thread of its own (`tests.views.browser.Background`): each method is a call there."""
 
-    def __init__(self, page):
-        self.page = page
+    def __init__(self, browser):
+        self.browser = browser
         self.problems: list[str] = []
         self.requests: list[str] = []
+        browser.call(self._listen)
+
+    def _listen(self, page) -> None:
         page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
         page.on("pageerror", lambda e: self.problems.append(str(e)))
         page.on("request", lambda r: self.requests.append(r.url))
 
-    def open(self, path):
+    def open(self, path) -> None:
         self.problems.clear()
         self.requests.clear()
-        self.page.goto(path.as_uri())
-        return self.page
+        self.browser.call(lambda page: page.goto(path.as_uri()))
 
     def boxes(self, selector: str) -> int:
-        return self.page.evaluate(BOXES, selector)
+        return self.browser.call(lambda page: page.evaluate(BOXES, selector))
+
+    def text(self, selector: str) -> str:
+        return self.browser.call(lambda page: page.inner_text(selector))
+
+    def check(self, selector: str) -> None:
+        self.browser.call(lambda page: page.check(selector))
+
+    def fill(self, selector: str, value: str) -> None:
+        self.browser.call(lambda page: page.fill(selector, value))
 
 
 @pytest.fixture(scope="module")
-def tab(tmp_path_factory):
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is missing: pip install -e '.[test]'"
-    )
-    chromium, why = find_chromium()
-    if chromium is None:
-        pytest.skip(why)
-    with sync_api.sync_playwright() as playwright:
-        context = launch(playwright, str(tmp_path_factory.mktemp("chromium-profile")))
-        try:
-            yield Tab(context.pages[0] if context.pages else context.new_page())
-        finally:
-            context.close()
+def tab(chromium):
+    yield Tab(chromium)
+    chromium.stop()  # the browser closes while the next tests run
 
 
 def check_pictures_and_offline(tab, path) -> None:
     """What every report shows on screen, and that it loaded nothing but itself."""
-    page = tab.page
     name = path.name
     assert tab.boxes("svg.swimlane .lane") >= 4, name
     assert tab.boxes("svg.swimlane .marker") >= 3, name
     assert tab.boxes("svg.sequence .message") >= 5, name
     assert tab.boxes("#events tbody tr") >= 10, name
     if tab.boxes("svg.bandwidth") == 0:  # no data moved after the first step:
-        page.check("#show-setup")  # the set-up's image download is there
+        tab.check("#show-setup")  # the set-up's image download is there
     assert tab.boxes("svg.bandwidth .flow") >= 1, name
     assert tab.problems == [], name
     assert tab.requests == [path.as_uri()], name
 
 
-@pytest.mark.early
+# Not `early`: the browser started as the session's tests did (tests/views/conftest.py), and
+# runs late in its share, it has started by now: the test waits only on its page load and checks.
 def test_the_bug_report_shows_its_pictures_points_at_the_failure_and_stays_offline(tab, demo_tour):
     (bug_on,) = [p for p in demo_tour[1] if p.name == "5-lp1731986-bug-on.html"]
-    page = tab.open(bug_on)
+    tab.open(bug_on)
     assert tab.boxes("svg.swimlane .bar-frozen.failed") == 1
     assert tab.boxes("svg.sequence .message.failed") == 2  # the 413 and the 403
-    assert "not thawed by the end" in page.inner_text("#timeline")
+    assert "not thawed by the end" in tab.text("#timeline")
     assert tab.boxes("#events tbody tr.setup") == 0  # the set-up is folded away...
     steps = tab.boxes("#events tbody tr")
     check_pictures_and_offline(tab, bug_on)  # (unfolds the set-up for its image download)
     assert tab.boxes("#events tbody tr.setup") > 0  # ...and one click shows it
     assert tab.boxes("#events tbody tr") > steps
-    page.fill("#filter", "413")
-    rows = page.inner_text("#events tbody")
+    tab.fill("#filter", "413")
+    rows = tab.text("#events tbody")
     assert "SnapshotLimitExceeded" in rows and "create_snapshot_force" in rows
     assert tab.problems == []
 
