@@ -169,6 +169,12 @@ def epilog() -> str:
     return "\n".join(lines) + "\n\n" + SPEED_0
 
 
+def _yaml_loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_config(path: str | None) -> Any:
     if path is None:
         return None
@@ -178,7 +184,9 @@ def _load_config(path: str | None) -> Any:
     # status 2, as every other mistake in the command line.
     try:
         with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
+            # libyaml's reader where it is built: it caps nesting at 1,000 levels, where
+            # PyYAML's own recursed past Python's stack (900 nested mappings: a traceback)
+            data = yaml.load(f, Loader=_yaml_loader()) or {}  # noqa: S506 - a safe loader
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
@@ -193,6 +201,10 @@ def _load_config(path: str | None) -> Any:
         raise ConfigError(f"{path}{line}: not valid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:  # PyYAML's own reader, without libyaml
+        raise ConfigError(
+            f"{path}: values nest too deep to read (a config nests 2 levels)"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must hold a mapping of config sections")
     return data

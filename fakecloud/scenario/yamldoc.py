@@ -144,6 +144,45 @@ holds about 300): nine anchors of nine aliases each (a "billion laughs") are 400
 to validate and copy, an endless run from a file of ten lines."""
 
 
+MAX_DEPTH = 100
+"""The deepest a scenario file's values may nest (the library's nest 8 levels at most): a
+list 900 deep was a RecursionError's traceback while the reader built it."""
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The node of `root`'s deepest branch at which it passes `MAX_DEPTH` levels, or None.
+    Each node is measured once (iteratively, and aliases are shared nodes), so this costs
+    the file's size, not its expansion."""
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        kids = _node_children(node)
+        if not children_done:
+            if id(node) not in depth and id(node) not in open_:  # open: an alias inside itself
+                open_.add(id(node))
+                stack.append((node, True))
+                stack += [(kid, False) for kid in kids]
+            continue
+        depth[id(node)] = 1 + max((depth.get(id(kid), 0) for kid in kids), default=0)
+        open_.discard(id(node))
+    if depth[id(root)] <= MAX_DEPTH:
+        return None
+    node = root
+    for _ in range(MAX_DEPTH):
+        node = max(_node_children(node), key=lambda kid: depth.get(id(kid), 0))
+    return node
+
+
+def _node_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _alias_bomb(data: Any) -> tuple[Any, str] | None:
     """The smallest mapping or list of `data` that holds more than `MAX_VALUES` values once
     aliases (shared containers) are counted every time they appear, or one that holds itself
@@ -185,7 +224,15 @@ def read_yaml(text: str, filename: str) -> Any:
     """Parse YAML text into `YamlMap`/`YamlList`/scalars, or raise `ScenarioError`."""
     loader = _Loader(text, filename)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        deep = _too_deep(node) if node is not None else None
+        if deep is not None:
+            message = (
+                f"values nest more than {MAX_DEPTH} levels deep here: no scenario needs that "
+                "many, and reading them would exhaust Python's stack"
+            )
+            raise ScenarioError([Problem(filename, deep.start_mark.line + 1, "", message)])
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -206,3 +206,15 @@ def test_a_huge_value_in_a_problem_is_shown_by_its_size():
         "s.yaml:3: field steps[0].wait: expected a number at most 1e+09, got a whole number of "
         "4000 digits"
     ]
+
+
+def test_values_nested_past_the_limit_are_refused_at_the_level_that_passes_it():
+    """A body nested 900 levels deep was a RecursionError's traceback while the reader built
+    it (block style has no parser limit; a file of 8 MiB nests about 2,800 deep)."""
+    levels = "".join("  " * (i + 2) + "a:\n" for i in range(150))
+    found = problems(f"name: n\nsteps:\n  - request: GET /servers\n    body:\n{levels}")
+    assert found == [
+        "s.yaml:103: values nest more than 100 levels deep here: no scenario needs that many, "
+        "and reading them would exhaust Python's stack"
+    ]
+    assert loads("name: n\nsteps:\n  - request: GET /servers\n    body: " + "[" * 95 + "]" * 95)
