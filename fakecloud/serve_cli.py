@@ -20,6 +20,7 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from fakecloud.bounds import OutOfRange, finite_seconds, speed_factor
@@ -33,22 +34,24 @@ from fakecloud.transport.server import (
 from fakecloud.transport.unfinished import CLIENT_SOCKET_TIMEOUT_S
 
 
-def _speed(text: str) -> float:
-    """argparse type of ``--speed``: a finite factor from 0 to `fakecloud.bounds.MAX_SPEED`."""
-    try:
-        return speed_factor(float(text), "--speed")
-    except ValueError as exc:
-        detail = str(exc) if isinstance(exc, OutOfRange) else f"expected a number, got {text!r}"
-        raise argparse.ArgumentTypeError(detail.removeprefix("--speed: ")) from None
+def _number_type(check: Callable[[float, str], float], wanted: str) -> Callable[[str], float]:
+    """An argparse type: the text as a number `check` (a `fakecloud.bounds` function) takes,
+    else a usage error in its words (`wanted` for text that is no number)."""
+
+    def parse(text: str) -> float:
+        try:
+            return check(float(text), "value")
+        except ValueError as exc:
+            detail = str(exc) if isinstance(exc, OutOfRange) else f"expected {wanted}, got {text!r}"
+            raise argparse.ArgumentTypeError(detail.removeprefix("value: ")) from None
+
+    return parse
 
 
-def _seconds(text: str) -> float:
-    """argparse type of ``--client-socket-timeout``: a finite number of seconds, 0 or more."""
-    try:
-        return finite_seconds(float(text), "timeout")
-    except ValueError as exc:
-        detail = str(exc) if isinstance(exc, OutOfRange) else f"expected seconds, got {text!r}"
-        raise argparse.ArgumentTypeError(detail.removeprefix("timeout: ")) from None
+#: ``--speed``: a finite factor from 0 to `fakecloud.bounds.MAX_SPEED`.
+_speed = _number_type(speed_factor, "a number")
+#: ``--client-socket-timeout``: a finite number of seconds, 0 or more.
+_seconds = _number_type(finite_seconds, "seconds")
 
 
 def _port_base(text: str) -> int:

@@ -996,7 +996,13 @@ class _Run:
                     if when > limit:
                         if cancel.pop_head(queue):  # nothing is due then: look again
                             continue
-                        why = f"is still busy after {cap:g} virtual seconds"
+                        # nothing ran past the cap: "at t=0 it is still busy after 604800
+                        # virtual seconds" read as a contradiction (a `wait: 1e9`)
+                        why = (
+                            f"is still busy: the next thing it waits for is at "
+                            f"t={secs(when - self.t0)}, past the {cap:g} virtual seconds a run "
+                            "may take (`run: {idle_cap_s: ...}` gives it longer)"
+                        )
                         break
                     if len(queue) > 1 and choices.chance.tie_order and choices.source is not None:
                         # order_ties's own first test, without its call when nothing ties

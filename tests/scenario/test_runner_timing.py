@@ -235,6 +235,17 @@ steps:
     ]
 
 
+def test_a_wait_past_the_cap_says_when_the_next_thing_is_due():
+    """``wait: 1e9`` said "at t=0 it is still busy after 604800 virtual seconds": nothing ran,
+    the next event lay past the cap."""
+    result = run_text("steps:\n  - wait: 1e9\n")
+    assert failures(result).splitlines()[0] == (
+        "scenario.yaml: the cloud never became idle: at t=0 it is still busy: the next thing it "
+        "waits for is at t=1000000000, past the 604800 virtual seconds a run may take "
+        "(`run: {idle_cap_s: ...}` gives it longer)"
+    )
+
+
 def test_run_until_stops_a_run_that_stays_busy():
     text = """\
 run: {until: 30}
