@@ -44,18 +44,25 @@ class Violation:
     subject: str
     message: str
     at: float | None = None
-    """The moment of the cloud's clock that the message's ``t=`` names (None: it names none)."""
+    """The moment of the cloud's clock it broke at, which the message names as ``at t=...``
+    (None: it names none; the explorer then cuts a failure's path at the end of the run)."""
+    since: float | None = None
+    """An earlier moment the message names as ``t=...`` (where a freeze began), or None."""
 
     def __str__(self) -> str:
         return f"{self.invariant}: {self.subject}: {self.message}"
 
     def shown_from(self, t0: float) -> str:
-        """``str(self)`` with its moment counted from `t0`: a scenario's checks count from the
+        """``str(self)`` with its moments counted from `t0`: a scenario's checks count from the
         end of setup, as everything else a run, an explore report and a shrink show (steps'
         ``at:``, the timeline, ``finished_at``); the cloud's own clock counts setup too."""
-        if self.at is None or not t0:
-            return f"{self.invariant}: {self.subject}: {self.message}"
-        message = self.message.replace(_at(self.at), _at(self.at - t0), 1)
+        message = self.message
+        if t0:
+            # in the order a message names them; an earlier moment's text, moved back by t0,
+            # cannot begin with a later one's
+            for t in (self.since, self.at):
+                if t is not None:
+                    message = message.replace(_at(t), _at(t - t0), 1)
         return f"{self.invariant}: {self.subject}: {message}"
 
 
@@ -615,8 +622,9 @@ def no_long_freeze(cloud: Any) -> list[Violation]:
                         "no_long_freeze",
                         f"server {dom.uuid}",
                         f"guest {dom.name} on {host} was frozen for {secs(lasted)} s from "
-                        f"{_at(start)}{still} (limit {limit:g} s)",
-                        start,
+                        f"{_at(start)}{still} (limit {limit:g} s, passed at {_at(start + limit)})",
+                        at=start + limit,
+                        since=start,
                     )
                 )
     return out

@@ -4,8 +4,9 @@ A run's `SeedOutcome` is small plain data (it crosses process and machine bounda
 failed check, a `key` naming what broke (``invariant no_frozen_guest``, or an expectation with
 its file and line) and the *path*: the notable trace events that led there (faults fired,
 inserted actions that ran, error answers, RPC timeouts and lost messages) before it broke and
-touching what broke (`fakecloud.explore.paths`). Runs that broke the same thing by the same path
-form one `Group`.
+touching what broke (`fakecloud.explore.paths`), and its *cause*: the path as a set, keeping
+only the orders that can be why. Runs that broke the same thing by the same cause form one
+`Group`, shown with its first seed's path.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from fakecloud.explore.paths import path_of
 
 @dataclass(frozen=True)
 class Broken:
-    """One failed check of a run: `key` and `path` group it, `details` says what was seen."""
+    """One failed check of a run: `key` and `cause` group it, `details` says what was seen and
+    `path` how it came (`fakecloud.explore.paths.Led`)."""
 
     key: str
     details: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
+    cause: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ class SeedOutcome:
 
 @dataclass
 class Group:
-    """Seeds of one case that broke the same thing by the same path."""
+    """Seeds of one case that broke the same thing by the same cause (`path`: its first
+    seed's)."""
 
     case_id: str
     key: str
@@ -78,15 +82,12 @@ class Group:
 def outcome_of(explored: Any, seed: int) -> SeedOutcome:
     """The `SeedOutcome` of an explored run (`fakecloud.explore.play.Explored`)."""
     result = explored.result
-    broken = tuple(
-        Broken(
-            check_key(c),
-            tuple(str(d) for d in c.details[:3]),
-            path_of(result, explored.landed, [str(d) for d in c.details]),
-        )
-        for c in result.failures
-    )
-    return SeedOutcome(result.case.id, seed, broken, len(explored.decisions))
+    broken = []
+    for check in result.failures:
+        led = path_of(result, explored.landed, [str(d) for d in check.details])
+        details = tuple(str(d) for d in check.details[:3])
+        broken.append(Broken(check_key(check), details, led.path, led.cause))
+    return SeedOutcome(result.case.id, seed, tuple(broken), len(explored.decisions))
 
 
 def check_key(check: Any) -> str:
@@ -105,11 +106,11 @@ def check_key(check: Any) -> str:
 
 
 def group(outcomes: list[SeedOutcome]) -> list[Group]:
-    """Group failing runs by case, what broke and path; most seeds first."""
+    """Group failing runs by case, what broke and cause; most seeds first."""
     groups: dict[tuple, Group] = {}
     for outcome in sorted(outcomes, key=lambda o: (o.case_id, o.seed)):
         for broken in outcome.broken:
-            key = (outcome.case_id, broken.key, broken.path)
+            key = (outcome.case_id, broken.key, broken.cause or broken.path)
             found = groups.get(key)
             if found is None:
                 found = groups[key] = Group(

@@ -1,14 +1,14 @@
-"""The path of one failed check: the notable trace events that led to it.
+"""The path of one failed check: the notable trace events that led to it, and its cause.
 
 A run's notable events are the faults that fired, the inserted actions that ran, the error
 answers of steps, and RPC timeouts and lost messages. The path of a failed check keeps those
 that both
 
 - happened *before the check failed*: up to the moment its details name as the one it broke
-  at (``at t=...``, counted from t0: a 500 answer, an image deleted while active; a step's
-  error answer counts when its request was made by then), else up to the end of the run (a
-  bad end state such as a guest still frozen is often made after the subject's last state
-  change: a thaw that failed changes no state);
+  at (``at t=...``, counted from t0: a 500 answer, an image deleted while active, a freeze
+  passing its limit; a step's error answer counts when its request was made by then), else up
+  to the end of the run (a bad end state such as a guest still frozen is often made after the
+  subject's last state change: a thaw that failed changes no state);
 - *touch its subject*: an event naming one of the resources the details name (their ids) or a
   resource linked to one of them at the end of the run: a server's snapshot images
   (``instance_uuid``), an image's volume snapshots (``block_device_mapping``), a volume
@@ -17,56 +17,159 @@ that both
   that made it) touches it too. A check whose details name no id
   (a project's quota, most expectations) keeps every notable event.
 
+One cause acts through something shared rather than linked: a quota. When a step on the path
+was refused for a quota (a 403 or 413 whose answer names a quota or limit), the steps and
+inserted actions of others that were accepted before its answer came (they used what it
+lacked) are on the path too.
+
+A path lists its events in the order they happened (a step's answer when it came). Its
+*cause*, which groups seeds (`Led.cause`), is the set of them plus one kind of order: an event
+that came before the answer of a step that was refused (a 4xx answer) and names a resource the
+step's request names, since it may be why (a delete while a createImage of the same server is
+asked, answered 409). Any other order is chance: the same events in another order are the
+same cause, and a group shows the path of its first seed.
+
 So two seeds that froze one guest the same way form one group whatever else happened to the
-other servers of the world, or after the guest froze.
+other servers of the world, after the guest froze, or in which order unrelated things came.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _AT = re.compile(r"\bat t=(-?[0-9.]+)")
 _KINDS = ("fault", "rpc.timeout", "rpc.lost", "scenario.step")
+_QUOTA = re.compile(r"quota|limit", re.IGNORECASE)
 
 
-def path_of(result: Any, landed: dict[str, int], details: list[str]) -> tuple[str, ...]:
-    """The notable events that led to the failed check with `details` (see the module), in
-    the order they first happened, each named once."""
+@dataclass(frozen=True)
+class Led:
+    """How a failed check was led to: its path, and the cause it groups by (see the module)."""
+
+    path: tuple[str, ...]
+    """The events, in the order they first happened, each named once."""
+    cause: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
+    """The path's events sorted, and the (earlier, refused step's answer) pairs whose order
+    counts."""
+
+
+def path_of(result: Any, landed: dict[str, int], details: list[str]) -> Led:
+    """The notable events that led to the failed check with `details` (see the module)."""
     named = set(_ID.findall(" ".join(details)))
     ids = linked(result.cloud, named) if named else set()
     names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
     end = _moment(details, result.t0)
     records = {record.name: record for record in result.steps}
-    seen: dict[str, None] = {}
-    steps: set[str] = set()
+    seen: dict[str, dict[str, Any]] = {}  # how the path names an event -> its first event
+    requests: dict[str, dict[str, Any]] = {}  # each step's request (its trace event)
+    steps: set[str] = set()  # the steps whose request touches the subject
+    others: dict[str, str] = {}  # the other steps: how the path would name them
     for event in result.trace.filter(kind=_KINDS):
         if event["seq"] < result.first_seq:
             continue
         if end is not None and event["t"] > end:
             break
         kind = event["kind"]
+        if kind == "scenario.step":
+            requests[event["subject"]] = event
         if names is not None and not _touches(event, names, records):
+            if kind == "scenario.step":
+                others[event["subject"]] = _action(event, landed)
             continue
         if kind == "fault":
             outcome = str(event.get("rule", "")).split(" (")[0]
-            seen[f"fault {event['subject']}: {outcome}"] = None
+            seen.setdefault(f"fault {event['subject']}: {outcome}", event)
         elif kind in ("rpc.timeout", "rpc.lost"):
-            seen[f"{kind} {event['subject']} {event.get('method', '')}"] = None
+            seen.setdefault(f"{kind} {event['subject']} {event.get('method', '')}", event)
         else:
             steps.add(event["subject"])
             if event["subject"] in landed:
-                seen[f"{event['subject']}: {event.get('what', '')}"] = None
-    for record in result.steps:
-        if record.status is None or record.status < 400:
+                seen.setdefault(_action(event, landed), event)
+    answers = [
+        record
+        for record in result.steps
+        if record.status is not None
+        and record.status >= 400
+        and (names is None or record.name in steps)
+        and (end is None or record.started is None or record.started + result.t0 <= end)
+    ]
+    told = list(answers)  # the steps the path names by their answer
+    for record in _quota_users(answers, [records[name] for name in others if name in records]):
+        if others[record.name]:
+            seen.setdefault(others[record.name], requests[record.name])
+        else:
+            told.append(record)
+    # an answer comes after the events of its instant, which may be why it was refused
+    when = {label: (event["t"], event["seq"]) for label, event in seen.items()}
+    when.update({_answered(r): (_answer_t(r, result.t0), _LAST) for r in told})
+    path = tuple(sorted(when, key=when.__getitem__))
+    return Led(path, (tuple(sorted(path)), _causal_order(seen, answers, requests, result.t0)))
+
+
+_LAST = float("inf")
+
+
+def _answer_t(record: Any, t0: float) -> float:
+    """The cloud time a step's answer came (its request's if it is not known)."""
+    return t0 + (record.finished if record.finished is not None else record.started or 0.0)
+
+
+def _action(event: dict[str, Any], landed: dict[str, int]) -> str:
+    """An inserted action as a path names it (what it did); "" for a step of the file."""
+    name = event["subject"]
+    return f"{name}: {event.get('what', '')}" if name in landed else ""
+
+
+def _answered(record: Any) -> str:
+    return f"step {record.name} answered {record.status}"
+
+
+def _quota_users(answers: list[Any], others: list[Any]) -> list[Any]:
+    """The steps of `others` that used a quota a step of `answers` was refused for (see the
+    module): accepted, and requested before that refusal's answer."""
+    refused = [
+        r.finished if r.finished is not None else float("inf")
+        for r in answers
+        if r.status in (403, 413) and _QUOTA.search(json.dumps(r.body, default=str))
+    ]
+    if not refused:
+        return []
+    by = max(refused)
+    return [
+        r
+        for r in others
+        if r.status is not None and r.status < 400 and r.started is not None and r.started <= by
+    ]
+
+
+def _causal_order(
+    seen: dict[str, dict[str, Any]],
+    answers: list[Any],
+    requests: dict[str, dict[str, Any]],
+    t0: float,
+) -> tuple[tuple[str, str], ...]:
+    """The orders of a path that count (see the module): (event, refused step's answer) where
+    the event came before the answer and names a resource the step's request names."""
+    pairs = set()
+    for record in answers:
+        if record.status >= 500 or record.name not in requests:
             continue
-        if names is not None and record.name not in steps:
-            continue
-        if end is None or record.started is None or record.started + result.t0 <= end:
-            seen[f"step {record.name} answered {record.status}"] = None
-    return tuple(seen)
+        request = requests[record.name]
+        wanted = _ids_in(request)
+        by = _answer_t(record, t0)
+        for label, event in seen.items():
+            if event is not request and event["t"] <= by and wanted & _ids_in(event):
+                pairs.add((label, _answered(record)))
+    return tuple(sorted(pairs))
+
+
+def _ids_in(event: dict[str, Any]) -> frozenset[str]:
+    """The resource ids a trace event's string fields name."""
+    return frozenset(_ID.findall(" ".join(v for v in event.values() if isinstance(v, str))))
 
 
 def _names(names: set[str]) -> re.Pattern:

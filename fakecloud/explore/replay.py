@@ -65,7 +65,7 @@ def write_replay(path: str | Path, document: dict) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     found = document.pop("# found", "")
-    text = yaml.safe_dump(document, sort_keys=False, width=100, allow_unicode=True)
+    text = yaml.dump(document, Dumper=_DUMPER, sort_keys=False, width=100, allow_unicode=True)
     header = (
         "# Written by fakecloud explore: replays exactly with `fakecloud run " + path.name + "`.\n"
     )
@@ -73,6 +73,11 @@ def write_replay(path: str | Path, document: dict) -> Path:
         header += f"# {found}\n"
     write_atomic(path, header + text)
     return path
+
+
+#: libyaml's emitter where PyYAML has it: the same text as PyYAML's own, five times faster (a
+#: replay is written for every group of an explored file).
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 # -- pieces --------------------------------------------------------------------------------

@@ -41,14 +41,13 @@ class Prepared:
     """A case made ready to explore: its `ExploreSpec` and how many windows a plain run has."""
 
     def __init__(self, case: Any):
-        from fakecloud import Cloud
         from fakecloud.explore.play import play, windows_of, with_invariants
         from fakecloud.explore.sources import SeededSource
         from fakecloud.explore.spec import read
         from fakecloud.scenario.runner import prepare_world
 
         self.case = case
-        self.spec = read(case, known_errors=set(Cloud().faults.error_types))
+        self.spec = read(case)
         self.world = prepare_world(case)
         """The case's world after setup: every seed starts from a fork of it."""
         self.windows = windows_of(case, world=self.world) if self.spec.inserts else 0

@@ -19,6 +19,7 @@ the rest (a fault point nobody consults, an outcome that point cannot have) the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
@@ -40,6 +41,15 @@ def known_points() -> dict[str, tuple[str, ...]]:
     from fakecloud.fault_points import points
 
     return {name: tuple(point.usual) for name, point in points().items()}
+
+
+@cache
+def registered_errors() -> frozenset[str]:
+    """The error names a fault may raise (``fakecloud list errors``): those the services of a
+    cloud register as it is built, so one cloud is built for them, once a process."""
+    from fakecloud import Cloud
+
+    return frozenset(Cloud().faults.error_types)
 
 
 @dataclass(frozen=True)
@@ -116,8 +126,9 @@ class ExploreSpec:
 def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> ExploreSpec:
     """The `ExploreSpec` of `case` (defaults when it has no ``explore:`` section).
 
-    `known_errors` are the error names services registered (checked when given). Raises
-    `ScenarioError` naming file, line and field for what the schema cannot check.
+    `known_errors` are the error names a fault may raise (default: `registered_errors`, looked
+    up only when the section names an error). Raises `ScenarioError` naming file, line and
+    field for what the schema cannot check.
     """
     data = case.explore or {}
     problems: list[Problem] = []
@@ -187,11 +198,10 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
             if str(outcome).startswith("delay") and delay_of(str(outcome)) is None:
                 problem(("faults", i, "errors", j), "a delay is written delay:S, e.g. delay:75")
             elif (
-                known_errors is not None
-                and outcome not in known_errors
-                and outcome not in ("stall", "drop", "partway")
+                outcome not in ("stall", "drop", "partway")
                 and delay_of(str(outcome)) is None
                 and ":" not in str(outcome)
+                and outcome not in (known_errors := known_errors or registered_errors())
             ):
                 from fakecloud.config import did_you_mean
 

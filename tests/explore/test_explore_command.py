@@ -51,11 +51,21 @@ def test_every_seed_that_breaks_is_grouped_counted_and_replayable(shared_link, t
 def test_run_ignores_the_explore_section_but_not_its_mistakes(shared_link, capsys):
     assert cli(["run", str(shared_link)]) == 0
     assert "PASS" in capsys.readouterr().out
-    shared_link.write_text(shared_link.read_text() + "  faults: [nope]\n")
+    text = shared_link.read_text()
+    shared_link.write_text(text + "  faults: [nope]\n")
     assert cli(["run", str(shared_link)]) == 2  # it ran and passed: the typo went unseen
     out = capsys.readouterr()
     assert "field explore.faults[0]: fault point 'nope' is no fault point" in out.err
     assert out.out == ""
+    # an error name too, though no cloud is built to read it (the run stops before)
+    bad = "  faults: [{point: cinder.snapshot.create, errors: [CinderBackendEror]}]\n"
+    shared_link.write_text(text + bad)
+    assert cli(["run", str(shared_link)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        ":22: field explore.faults[0].errors[0]: unknown error 'CinderBackendEror' (did you " in err
+    )
+    assert "mean 'CinderBackendError'?)" in err
 
 
 def test_an_unknown_case_lists_the_valid_ones(capsys):

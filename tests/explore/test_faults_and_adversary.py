@@ -4,6 +4,7 @@ import yaml
 
 from fakecloud.explore.replay import replay_document, write_replay
 from fakecloud.explore.runner import prepared
+from fakecloud.explore.session import replays
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
 from tests.explore.conftest import ROOT, same_run
@@ -47,6 +48,10 @@ def test_an_adversary_becomes_a_step_placed_on_the_event_it_followed(tmp_path):
     assert "trace" in step["on"]
     assert same_run(replayed.trace, explored.result.trace)
     assert replayed.failures[0].what == "invariant no_orphan_volume_snapshot"
+    # the explorer checks the file from a fork of the case's world: the same run, to the byte
+    forked = run_case(load(path).cases[0], world=ready.world)
+    assert forked.trace.to_jsonl() == replayed.trace.to_jsonl()
+    assert replays(path, "invariant no_orphan_volume_snapshot", ready)
 
 
 def test_a_lost_rpc_queue_is_a_fault_the_seed_can_draw():

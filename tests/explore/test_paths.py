@@ -1,8 +1,11 @@
-"""A group's path: only the notable events before the check broke that touch what broke."""
+"""A group's path: only the notable events before the check broke that touch what broke, or
+used the quota a refused step lacked; its cause: those events as a set, and the orders that may
+be why."""
 
 from fakecloud.explore.groups import group, outcome_of
 from fakecloud.explore.paths import path_of
 from fakecloud.explore.runner import prepared
+from tests.explore.conftest import ROOT
 
 # Server web's snapshot is left queued when its delete lands early (no_stuck_snapshot_image);
 # the error answer of a step about a flavor touches nothing of web's.
@@ -36,8 +39,72 @@ def test_events_touching_other_resources_or_after_the_break_leave_the_path():
     assert stuck.seeds == [4, 17]
     (delete,) = stuck.path
     assert delete.startswith("adversary-1: DELETE /servers/")
-    everything = path_of(runs[4].result, runs[4].landed, [])
+    everything = path_of(runs[4].result, runs[4].landed, []).path
     assert everything == (delete, "step nope answered 404")
     # a check that names the moment it broke keeps only what came before
     broke_before = [f"x: {delete.split('/')[-1]}: answered 500 at t=-1"]
-    assert path_of(runs[4].result, runs[4].landed, broke_before) == ()
+    assert path_of(runs[4].result, runs[4].landed, broke_before).path == ()
+
+
+# Server db's createImage always meets a Cinder 500; a detach of its data volume and its guest
+# stopping land anywhere around it.
+DB = """
+name: two-things-on-db
+cloud:
+  profile: upstream
+  images:
+    qga: {existing: cirros-0.6.2-x86_64-qga}
+  volumes:
+    data: {body: {size: 1}}
+  servers:
+    db:
+      body:
+        imageRef: ""
+        flavorRef: "1"
+        block_device_mapping_v2:
+          - {boot_index: 0, uuid: "${images.qga.id}", source_type: image,
+             destination_type: volume, volume_size: 1, delete_on_termination: true}
+steps:
+  - {name: attach, request: "POST /servers/${servers.db.id}/os-volume_attachments",
+     body: {volumeAttachment: {volumeId: "${volumes.data.id}"}}}
+  - {name: snap, at: 10, microversion: "2.45", request: "POST /servers/${servers.db.id}/action",
+     body: {createImage: {name: d}}}
+expect:
+  invariants: [no_unexpected_500]
+explore:
+  faults: [{point: volume_api.create_snapshot_force, errors: [CinderServerError], likelihood: 1}]
+  adversary:
+    - {detach_volume: {server: db, volume: data}}
+    - {guest_stops: db}
+"""
+
+
+def test_the_same_events_in_another_order_are_one_cause_unless_a_refusal_may_follow_from_it():
+    ready = prepared(DB, "db.yaml", "default")
+    outcomes = [outcome_of(ready.play(seed), seed) for seed in (2, 4, 7, 14)]
+    (two, four, seven, fourteen) = [o.broken[0].path for o in outcomes]
+    detach, stops = four[:2]
+    assert detach.startswith("adversary-1: DELETE") and stops.startswith("adversary-2: guest")
+    fault = "fault volume_api.create_snapshot_force: CinderServerError"
+    assert two == (stops, fault, detach, "step snap answered 500")
+    assert four == (detach, stops, fault, "step snap answered 500")
+    # the guest stopped while the detach was asked, or only once it was refused: it may be why
+    assert seven == (
+        detach,
+        stops,
+        "step adversary-1 answered 400",
+        fault,
+        "step snap answered 500",
+    )
+    assert fourteen == (detach, "step adversary-1 answered 400", stops, *seven[3:])
+    assert [g.seeds for g in group(outcomes)] == [[2, 4], [7], [14]]
+
+
+def test_a_step_refused_for_a_quota_has_who_used_the_quota_on_its_path():
+    path = ROOT / "scenarios" / "explore" / "quota_race.yaml"
+    ready = prepared(path.read_text(), "scenarios/explore/quota_race.yaml", "default")
+    explored = ready.play(13)  # b's createImage takes two of the three snapshots first
+    (orphan,) = outcome_of(explored, 13).broken
+    b = explored.result.names["servers"]["b"]["id"]
+    assert orphan.key == "invariant no_orphan_volume_snapshot"
+    assert orphan.path == (f"adversary-1: POST /servers/{b}/action", "step snap-a answered 403")

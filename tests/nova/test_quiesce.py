@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from fakecloud.glance.config import BASE_IMAGES
+from fakecloud.humanize import secs
 from fakecloud.invariants import NotApplicable
 from fakecloud.nova.virt.guest_agent import agent_of
 from tests.nova.conftest import unexpected_500
@@ -406,6 +407,12 @@ def test_a_snapshot_stuck_in_creating_keeps_the_guest_frozen():
     assert long_freeze.subject == f"server {sid}"
     assert f"frozen for {env.cloud.now - start:g} s" in long_freeze.message
     assert "and still is" in long_freeze.message
+    # it broke when the freeze passed the limit: the moment a report cuts its path at
+    assert long_freeze.at == start + 60 and long_freeze.since == start
+    moments = f"from t={secs(start)} and still is (limit 60 s, passed at t={secs(start + 60)})"
+    assert moments in str(long_freeze)
+    t0 = start - 1  # a scenario counts from the end of its setup: both moments move
+    assert "from t=1 and still is (limit 60 s, passed at t=61)" in long_freeze.shown_from(t0)
     # Cinder recovers: the next poll sees it and the guest thaws.
     released = env.cloud.now
     env.cloud.faults.release("cinder.snapshot.create")
