@@ -43,29 +43,33 @@ def _usage() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``fakecloud`` console script; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help", "help"):
+    name = args[0] if args else "help"
+    try:
+        return _dispatch(name, args[1:])
+    except BrokenPipeError:  # `fakecloud --help | head -1` as much as `fakecloud list | head`
+        return _reader_gone()
+    except KeyboardInterrupt:
+        return _interrupted(name)
+
+
+def _dispatch(name: str, rest: list[str]) -> int:
+    """Run `name` (a command, or the usage or version flags) with `rest`; the exit status."""
+    if name in ("-h", "--help", "help"):
         print(_usage())
         return 0
-    if args[0] in ("-V", "--version"):
+    if name in ("-V", "--version"):
         from fakecloud.version import __version__
 
         print(f"fakecloud {__version__} (the fakecloud-openstack distribution)")
         return 0
-    name, rest = args[0], args[1:]
     if name not in COMMANDS:
         print(f"fakecloud: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
     module_name, func_name, _ = COMMANDS[name]
     import importlib
 
-    try:
-        func = getattr(importlib.import_module(module_name), func_name)
-        result = func(rest)
-    except BrokenPipeError:
-        return _reader_gone()
-    except KeyboardInterrupt:
-        return _interrupted(name)
-    return int(result or 0)
+    func = getattr(importlib.import_module(module_name), func_name)
+    return int(func(rest) or 0)
 
 
 def _interrupted(name: str) -> int:

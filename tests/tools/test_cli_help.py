@@ -59,9 +59,10 @@ class _ClosedPipe(io.StringIO):
         raise BrokenPipeError(32, "Broken pipe")
 
 
-def test_a_closed_pipe_ends_the_output_quietly(monkeypatch, capsys):
+@pytest.mark.parametrize("argv", [["list", "points"], ["--help"], ["--version"]])
+def test_a_closed_pipe_ends_the_output_quietly(argv, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdout", _ClosedPipe())
-    assert main(["list", "points"]) == 141  # 128 + SIGPIPE, as a shell reports it
+    assert main(argv) == 141  # 128 + SIGPIPE, as a shell reports it
     assert "Traceback" not in capsys.readouterr().err
 
 
