@@ -42,8 +42,8 @@ def test_one_reservation_id_for_the_whole_request():
         ("upstream", "/v2.1/servers", None, [{"name": "default"}]),
         ("upstream", "/v2.1/servers", [{"name": "default"}] * 2, [{"name": "default"}] * 2),
         # /v2: before 33.0.0 the request's own JSON, from 33.0.0 the body as validated
-        ("nova-32.2.1", "/v2/{project_id}/servers", [{"name": " default", "x": 1}], None),
-        ("upstream", "/v2/{project_id}/servers", [{"name": " default", "x": 1}], None),
+        ("nova-32.2.1", "/v2/{project_id}/servers", [{"name": "default", "x": 1}], None),
+        ("upstream", "/v2/{project_id}/servers", [{"name": "default", "x": 1}], None),
     ],
 )
 def test_the_create_answer_echoes_the_requested_groups(profile, path, groups, answered):
@@ -61,9 +61,23 @@ def test_the_create_answer_echoes_the_requested_groups(profile, path, groups, an
     assert resp.status == 202, resp.json()
     if answered is None:  # stripped on /v2 from 33.0.0 only
         keep = profile == "nova-32.2.1"
-        answered = [{"name": " default", **({"x": 1} if keep else {})}]
+        answered = [{"name": "default", **({"x": 1} if keep else {})}]
     assert resp.json()["server"]["security_groups"] == answered
     env.cloud.run_until_idle()
     shown = env.request("GET", "/v2.1/servers/" + resp.json()["server"]["id"]).json()
     port = None if path.startswith("/v2.1") else [{"name": "default"}]
     assert shown["server"].get("security_groups") == port
+
+
+def test_a_group_neutron_does_not_have_is_refused_at_create():
+    """``_check_requested_secgroups``: each group but ``default`` is looked up in Neutron by
+    name or id, and neutronclient's NotFound is Nova's 400 (a project has only ``default``
+    here)."""
+    env = NovaEnv("upstream")
+    server = {"name": "n", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    server["security_groups"] = [{"name": "default"}, {"name": "web"}]
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.37")
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (
+        400,
+        "Unable to find security_group with name or id 'web'",
+    )

@@ -289,6 +289,12 @@ class ServersController:
                 access_ip_v6=server.get("accessIPv6"),
                 disk_config=server.get("OS-DCF:diskConfig"),
                 networks=server.get("networks"),
+                # ``[sg['name'] for sg in security_groups if sg.get('name')]``, each once
+                security_groups=list(
+                    dict.fromkeys(
+                        g["name"] for g in server.get("security_groups", ()) if g.get("name")
+                    )
+                ),
                 config_drive=server.get("config_drive"),
                 group=(hints.get("group") or [None])[0],
             )
@@ -721,6 +727,7 @@ def _create_image_failed(exc: Exception, server_id: str) -> None:
 #: ``VolumeTypeNotFound``, ``NetworkNotFound``, ``PortNotFound``).
 _CREATE_BAD_REQUEST = (
     exception.Invalid,
+    exception.SecurityGroupNotFound,
     exception.ImageNotActive,
     exception.FlavorMemoryTooSmall,
     exception.VolumeNotFound,

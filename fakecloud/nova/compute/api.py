@@ -1001,6 +1001,14 @@ class API:
             boot_meta = yield from self._bdm_image_metadata(
                 context, block_device_mapping, legacy_bdm
             )
+        for group in options.get("security_groups") or ():
+            # ``_check_requested_secgroups``: each named group but ``default`` is looked up
+            # in Neutron by name or id (``find_resourceid_by_name_or_id``), and a project has
+            # only its ``default`` here: neutronclient's NotFound, as Nova's 400
+            if group != "default":
+                raise exception.SecurityGroupNotFound(
+                    f"Unable to find security_group with name or id '{group}'"
+                )
         key_name = options.get("key_name")
         if key_name is not None:  # ``_validate_and_build_base_options``: the caller's own
             self._key_pair(context, key_name)
