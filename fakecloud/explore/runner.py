@@ -199,6 +199,23 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's collector paused (in every thread) while a Dask client starts or stops.
+
+    Meanwhile Dask's loop runner holds a lock of its class (`LoopRunner._lock`, not reentrant),
+    and a client that failed half-built (a scheduler address that is no scheduler) is cyclic
+    garbage whose finalizer closes it, which takes that lock: a collection in that window would
+    wait on it forever (make test hung so in tests/explore/test_cluster.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Executor:
     """Runs batches somewhere and yields their outcomes as they finish.
 
@@ -223,7 +240,8 @@ class Executor:
             except ImportError:
                 raise ClusterUnavailable(INSTALL_CLUSTER) from None
             try:
-                self._client = Client(self.scheduler, timeout="10s")
+                with _no_collection():
+                    self._client = Client(self.scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a bad address
                 raise ClusterUnavailable(
                     f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
@@ -245,7 +263,8 @@ class Executor:
         if self._pool is not None:
             self._pool.close(abort=exc[0] is not None)
         if self._client is not None:
-            self._client.close()
+            with _no_collection():
+                self._client.close()
 
     @property
     def starts_from_here(self) -> bool:

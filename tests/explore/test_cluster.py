@@ -6,6 +6,7 @@ cluster; a real sweep points --scheduler at a `dask scheduler` the user started.
 """
 
 import contextlib
+import gc
 import json
 import socket
 import sys
@@ -65,6 +66,32 @@ def test_a_dask_cluster_finds_exactly_what_a_serial_run_finds(shared_link, tmp_p
         dask = explore("dask", "--scheduler", scheduler)
     assert dask == serial
     assert dask[0][2] == list(range(4))
+
+
+def test_no_collection_runs_while_a_client_holds_dasks_loop_runner_lock():
+    """A client starts (and stops) holding a lock of Dask's `LoopRunner` class, not reentrant,
+    and a client that failed half-built is cyclic garbage whose finalizer takes that lock: a
+    collection meanwhile finalizing one would wait forever (make test hung so). So none runs:
+    here one is due at every allocation, and none came while the lock was held. Before the
+    refusals below, which leave such clients: this test makes one only after its check."""
+    from distributed.utils import LoopRunner
+
+    held = []
+
+    def collection(phase, _info):
+        if phase == "start":
+            held.append(LoopRunner._lock.locked())
+
+    saved = gc.get_threshold()
+    gc.callbacks.append(collection)
+    gc.set_threshold(1, 1_000_000, 1_000_000)  # young collections only: the heap is not walked
+    try:
+        with pytest.raises(runner.ClusterUnavailable), runner.Executor(1, "garbage"):
+            pass
+    finally:
+        gc.set_threshold(*saved)
+        gc.callbacks.remove(collection)
+    assert held and True not in held  # collections came, none while the lock was held
 
 
 def test_without_distributed_the_scheduler_option_says_how_to_install_it(
