@@ -112,6 +112,9 @@ SUPPORT_COUNT_INFO = "3.45"
 SNAPSHOT_SORT = "3.30"
 #: The first Cinder that shows a volume type's (user-visible) extra specs to its readers.
 USER_VISIBLE_EXTRA_SPECS_SINCE = 19
+#: The first Cinder whose quota usage has no ``allocated`` (6005fc25f, "Remove nested quota
+#: leftovers").
+ALLOCATED_GONE = 19
 
 
 class CinderVersions(VersionRange):
@@ -1040,6 +1043,12 @@ class CinderApi(ApiService):
         quotas = self.cinder.quotas
         if usage:
             body = {r: dict(v) for r, v in quotas.usages(target).items()}
+            if self.cinder_major < ALLOCATED_GONE and quotas.overrides(target):
+                # ``DbQuotaDriver.get_project_quotas`` before 19.0.0: a project with quota
+                # rows of its own gets each row's ``allocated`` (the nested driver's, 0 since
+                # it went), every resource's (6005fc25f removed it)
+                for entry in body.values():
+                    entry["allocated"] = 0
         else:
             body = quotas.limits(target)
         return Response(200, {"quota_set": {"id": target, **body}})

@@ -361,3 +361,17 @@ def test_quota_sets_update_before_and_after_the_schema():
     later = Cloud(profile="nova-18.3.0")  # Cinder 13
     resp = call(later, "PUT", f"os-quota-sets/{P1}", {"quota_set": {"x": 1}})
     assert fault(resp) == ("badRequest", 400, "Invalid input received: Bad key(s) in quota set: x")
+
+
+@pytest.mark.parametrize(("profile", "allocated"), [("nova-23.2.2", True), ("nova-24.0.0", False)])
+def test_quota_usage_shows_allocated_before_cinder_19(profile, allocated):
+    """``DbQuotaDriver.get_project_quotas(usages=True)`` before 19.0.0 (6005fc25f removed it)
+    adds every resource's ``allocated`` once the project has quota rows of its own."""
+    cloud = Cloud(profile=profile)
+    path, usage = f"/v3/{P3}/os-quota-sets/{P1}", {"usage": "true"}
+    shown = call(cloud, "GET", path, ctx=ADMIN, query=usage).json()["quota_set"]
+    assert "allocated" not in shown["volumes"]
+    assert call(cloud, "PUT", path, {"quota_set": {"snapshots": 7}}, ctx=ADMIN).status == 200
+    shown = call(cloud, "GET", path, ctx=ADMIN, query=usage).json()["quota_set"]
+    expected = {"limit": 10, "in_use": 0, "reserved": 0} | ({"allocated": 0} if allocated else {})
+    assert shown["volumes"] == expected
