@@ -80,30 +80,39 @@ class Catalog:
         """
         found = self._by_project.get(project_id)
         if found is None:
-            found = []
-            for svc in self.services:
-                url = svc.url(self._config, project_id)
-                if url is None:
-                    continue
-                endpoints = [
-                    {
-                        "id": eid,
-                        "interface": interface,
-                        "region": self.region,
-                        "region_id": self.region,
-                        "url": url,
-                    }
-                    for eid, interface in zip(svc.endpoint_ids, svc.interfaces, strict=True)
-                ]
-                found.append(
-                    {
-                        "endpoints": endpoints,
-                        "id": svc.id,
-                        "type": svc.entry.service_type,
-                        "name": svc.entry.name,
-                    }
-                )
-            self._by_project[project_id] = found
+            found = self._by_project[project_id] = self._build(project_id)
+        return found
+
+    def derived_indexes(self) -> list[tuple[str, Any, Any]]:
+        """The per-project catalogs kept, as held and as the services make them (a loaded
+        catalog's must agree: `fakecloud.state.kinds.DERIVED`)."""
+        made = {project_id: self._build(project_id) for project_id in self._by_project}
+        return [("_by_project", self._by_project, made)]
+
+    def _build(self, project_id: str | None) -> list[dict[str, Any]]:
+        found = []
+        for svc in self.services:
+            url = svc.url(self._config, project_id)
+            if url is None:
+                continue
+            endpoints = [
+                {
+                    "id": eid,
+                    "interface": interface,
+                    "region": self.region,
+                    "region_id": self.region,
+                    "url": url,
+                }
+                for eid, interface in zip(svc.endpoint_ids, svc.interfaces, strict=True)
+            ]
+            found.append(
+                {
+                    "endpoints": endpoints,
+                    "id": svc.id,
+                    "type": svc.entry.service_type,
+                    "name": svc.entry.name,
+                }
+            )
         return found
 
     def endpoint_records(self) -> list[dict[str, Any]]:

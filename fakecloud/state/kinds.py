@@ -152,12 +152,14 @@ def _migration_old_vm_state(cloud: Any, migration: Any, value: Any) -> None:
         row.system_metadata = {**row.system_metadata, OLD_VM_STATE: value}
 
 
-#: Classes whose records keep lookup tables derived from their rows (Keystone's users by name,
-#: Nova's rows by host, Glance's images by owner): the method named here returns each such
-#: field as ``(field, what the record holds, what its rows make)``, and a load refuses a file
-#: whose two disagree (an edited index loaded, then answered wrongly: "no user 'demo'").
+#: Classes whose records keep lookup tables derived from their rows (Keystone's users by name
+#: and catalogs by project, Nova's rows by host, Glance's images by owner): the method named
+#: here returns each such field as ``(field, what the record holds, what its rows make)``, and
+#: a load refuses a file whose two disagree (an edited index loaded, then answered wrongly:
+#: "no user 'demo'").
 DERIVED: dict[str, str] = {
     "fakecloud.identity.models:Directory": "derived_indexes",
+    "fakecloud.identity.catalog:Catalog": "derived_indexes",
     "fakecloud.nova.db:NovaDB": "derived_indexes",
     "fakecloud.glance.db:GlanceDb": "derived_indexes",
 }

@@ -253,3 +253,21 @@ def test_an_index_naming_another_record_is_refused(saved):
     pairs = by_name[1]  # key, value, key, value: demo's project given admin's record
     pairs[1], pairs[3] = pairs[3], pairs[1]
     _refused(data, r"'_project_by_name' .*\[\('default', '\w+'\)\] holds another Project")
+
+
+def test_a_cached_catalog_that_is_not_the_services_is_refused():
+    """A token's catalog comes from Keystone's per-project cache: an edited entry loaded and
+    was handed to every client of the project."""
+    cloud = Cloud(seed=3)
+    creds = cloud.credentials("demo")
+    user = {"name": creds["username"], "password": creds["password"], "domain": {"id": "default"}}
+    scope = {"project": {"name": creds["project_name"], "domain": {"id": "default"}}}
+    auth = {"identity": {"methods": ["password"], "password": {"user": user}}, "scope": scope}
+    assert cloud.request("identity", "POST", "/v3/auth/tokens", body={"auth": auth}).status == 201
+    data = json.loads(dumps(cloud))
+    nodes = data["nodes"]
+    by_project = _index_node(nodes, "fakecloud.identity.catalog:Catalog", "_by_project")
+    first_service = nodes[nodes[by_project[1][1]["r"]][1][0]["r"]]
+    pairs = first_service[1]
+    pairs[pairs.index("id") + 1] = "not-the-service"
+    _refused(data, r"'_by_project' disagrees .*\['id'\] holds str 'not-the-service', the records")
