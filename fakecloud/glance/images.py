@@ -171,7 +171,9 @@ class Images:
     def policy(self, ctx: Any, image: Image | None, owner: str | None = None) -> ImagePolicy:
         """The policy checker for `ctx` on `image` (or on a proposed image of `owner`)."""
         g = self._glance
-        return ImagePolicy(ctx, image, g.db.member_status, owner, g.legacy_defaults)
+        return ImagePolicy(
+            ctx, image, g.db.member_status, owner, g.legacy_defaults, g.service_api_rule
+        )
 
     # -- create ------------------------------------------------------------------------------
 

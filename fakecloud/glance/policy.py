@@ -33,6 +33,8 @@ from typing import Any
 
 from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.models import Image
+from fakecloud.profiles.provenance import Backport, Change
+from fakecloud.profiles.releases import Release
 
 _IMPLIED = {"admin": ("admin", "member", "reader"), "member": ("member", "reader")}
 
@@ -160,12 +162,48 @@ def is_image_visible(ctx: Any, image: Image, member_status: Callable[[str, str],
 #: project_id:%(project_id)s and project_id:%(owner)s)``.
 _SERVICE_RULES = frozenset(("add_image_location", "fetch_image_location"))
 
+#: ``rule:service_api``'s check string (``glance/policies/base.py``), by Glance point release.
+SERVICE_ROLE = "role:service"
+SERVICE_TOKEN_ROLE = "service_roles:service"
+SERVICE_ROLE_OR_ADMIN = "role:service or role:admin"
+#: e40759c15 "Fix: Policy for new location APIs" (Glance 31.0.0, bug #2120737) asks the service
+#: token's roles; its backport 2cf0c070e is in Glance 30.1.0 (tagged 2025-10-27 14:31:37, three
+#: seconds before Nova 31.2.0, so Nova 31.2.0 on; 30.2.0 keeps it).
+SERVICE_TOKEN_RULE = Change(
+    "32.0.0",
+    "e40759c15",
+    "Fix: Policy for new location APIs",
+    backports=(Backport("31.2.0", "2cf0c070e"),),
+)
+#: 301d8f580 "Fix glance service policy rule" (Glance 32.0.0, bug #2121622): the user token's
+#: ``service`` role again, or ``admin`` (kept for one SLURP cycle). Its stable/2025.1 backport
+#: fdb3cfb11 is in no Glance 30.x release.
+SERVICE_OR_ADMIN_RULE = Change("33.0.0", "301d8f580", "Fix glance service policy rule")
+
+
+def service_api_rule(r: Release) -> str:
+    """``rule:service_api`` in the Glance of Nova release `r` (the location API's, 29.0.0 on)."""
+    if SERVICE_OR_ADMIN_RULE.reaches(r):
+        return SERVICE_ROLE_OR_ADMIN
+    if SERVICE_TOKEN_RULE.reaches(r):
+        return SERVICE_TOKEN_ROLE
+    return SERVICE_ROLE
+
 
 class ImagePolicy:
     """The default policy rules for one caller and one image (or a proposed image's owner)."""
 
     # Slots: one is built for most requests Glance answers (no instance dict to make).
-    __slots__ = ("ctx", "image", "owner", "_member_status", "_roles", "_passes", "legacy")
+    __slots__ = (
+        "ctx",
+        "image",
+        "owner",
+        "_member_status",
+        "_roles",
+        "_passes",
+        "legacy",
+        "service_rule",
+    )
 
     def __init__(
         self,
@@ -174,6 +212,7 @@ class ImagePolicy:
         member_status: Callable[[str, str], Any],
         owner: str | None = None,
         legacy: bool | str = False,
+        service_rule: str = SERVICE_ROLE_OR_ADMIN,
     ):
         self.ctx = ctx
         self.image = image
@@ -185,11 +224,21 @@ class ImagePolicy:
         #: Glance's legacy defaults (before 26.0.0; `legacy_defaults`): see the module's
         #: docstring.
         self.legacy = legacy
+        #: ``rule:service_api``'s check string (`service_api_rule`).
+        self.service_rule = service_rule
 
     # -- rule building blocks ----------------------------------------------------------------
 
     def _admin(self) -> bool:
         return self.ctx is None or "admin" in self._roles
+
+    def _service_api(self) -> bool:
+        rule = self.service_rule
+        if rule == SERVICE_TOKEN_ROLE:
+            return False  # the service token's roles: a REST request here carries no such token
+        return "service" in self._roles or (
+            rule == SERVICE_ROLE_OR_ADMIN and "admin" in self._roles
+        )
 
     def _project(self, role: str, project: str | None) -> bool:
         return role in self._roles and project is not None and self.ctx.project_id == project
@@ -215,9 +264,9 @@ class ImagePolicy:
     def allows(self, rule: str) -> bool:
         """Whether the named Glance rule passes for this caller and image."""
         if rule in _SERVICE_RULES and self.ctx is not None:
-            # the location API's rules (glance 29.0.0) name no admin: ``rule:service_api``
-            # (role:service), add_image_location also the owner's members
-            return "service" in self._roles or (
+            # the location API's rules (glance 29.0.0): ``rule:service_api``, and for
+            # add_image_location the owner's members too
+            return self._service_api() or (
                 rule == "add_image_location" and self._project("member", self.owner)
             )
         if self._admin():

@@ -46,7 +46,7 @@ from fakecloud.glance.listing import ImageLister
 from fakecloud.glance.members import Members
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import Reserved, reserved_at
-from fakecloud.glance.policy import legacy_defaults
+from fakecloud.glance.policy import legacy_defaults, service_api_rule
 from fakecloud.glance.quotas import Quotas, uncounted
 from fakecloud.glance.schema import ImageSchema
 from fakecloud.glance.states import set_status
@@ -112,6 +112,12 @@ class Glance:
         """Whether this series runs with Glance's legacy policy defaults, and whose words its
         refusals use (`policy.legacy_defaults`)."""
         return legacy_defaults(self.kernel.switches.series.glance)
+
+    @cached_property
+    def service_api_rule(self) -> str:
+        """The location API's ``rule:service_api`` (`policy.service_api_rule`: by point
+        release)."""
+        return service_api_rule(self.kernel.switches.release)
 
     @cached_property
     def reserved(self) -> Reserved:

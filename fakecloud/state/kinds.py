@@ -184,6 +184,7 @@ MEMOS: dict[str, tuple[str, ...]] = {
         "import_filtering",
         "web",
         "reserved",
+        "service_api_rule",
     ),
     # The armed fault points as a set (derived from the rules and the explorer's points; made
     # again after each change of either, `FaultPlan.rearm`).

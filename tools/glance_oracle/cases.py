@@ -509,9 +509,15 @@ for label, body in (
     ("bad-hash", {"url": "http://127.0.0.1/x.img", "validation_data": H}),
 ):
     add("location-add-" + label, b(body), path="/v2/images/{img}/locations", user="service")
-add("location-add-member", b({"url": "rbd://f/i/x/s"}), path="/v2/images/{img}/locations")
+for user in ("member", "admin"):
+    add(
+        f"location-add-{user}",
+        b({"url": "rbd://f/i/x/s"}),
+        path="/v2/images/{img}/locations",
+        user=user,
+    )
+    bodiless(f"location-list-{user}", "GET", "/v2/images/{img}/locations", user=user)
 bodiless("location-list", "GET", "/v2/images/{img}/locations", user="service")
-bodiless("location-list-member", "GET", "/v2/images/{img}/locations")
 add("member-put-no-body", None, "PUT", "/v2/images/{shr}/members/{other}", user="other")
 add("upload-no-ctype", DATA, "PUT", "/v2/images/{tag}/file", ctype=None)
 add("upload-empty", b"", "PUT", "/v2/images/{tag}/file", ctype=OCTET)
