@@ -224,6 +224,9 @@ class FakecloudServer:
         self._server = None
         self._sockets = {}
         host = listen_host(host)
+        if epoch is not None and epoch != "now":
+            # a bad epoch is the caller's mistake: said before any port is taken
+            calendar_epoch(epoch)
         try:
             names = list(SERVICE_HOSTS) + list(extra_services or {})
             for offset, key in enumerate(names):
