@@ -4,6 +4,7 @@ one line and status 130, and an interrupted write leaves the old file whole."""
 
 import os
 import re
+import socket
 
 import pytest
 
@@ -231,6 +232,21 @@ def test_an_epoch_out_of_range_says_the_range_not_that_it_is_no_time(capsys):
     assert (status, last) == (
         2,
         "fakecloud serve: epoch: expected a time from 1970 to 9000, got '9990-01-01T00:00:00Z'",
+    )
+
+
+def test_a_bad_epoch_is_named_even_when_the_ports_are_busy(capsys):
+    """The epoch was checked only after the ports were bound, so a busy port answered "cannot
+    listen" and hid the mistake the user has to fix either way."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        status, last = run_cli(capsys, "serve", "--port-base", str(port), "--epoch", "yesterday")
+    assert (status, last) == (
+        2,
+        "fakecloud serve: epoch: expected 'now' or an ISO 8601 time such as "
+        "2026-01-01T00:00:00Z, got 'yesterday'",
     )
 
 
