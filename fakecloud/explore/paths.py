@@ -18,9 +18,9 @@ that both
   (a project's quota, most expectations) keeps every notable event.
 
 One cause acts through something shared rather than linked: a quota. When a step on the path
-was refused for a quota (a 403 or 413 whose answer names a quota or limit), the steps and
-inserted actions of others that were accepted before its answer came (they used what it
-lacked) are on the path too.
+was refused for a quota (an error answer naming a quota or an over-limit: Nova's 403, a 413,
+or Nova's 500 around Glance's ``HTTPOverLimit``), the steps and inserted actions of others that
+were accepted before its answer came (they used what it lacked) are on the path too.
 
 A path lists its events in the order they happened (a step's answer when it came). Its
 *cause*, which groups seeds (`Led.cause`), is the set of them plus one kind of order: an event
@@ -43,7 +43,7 @@ from typing import Any
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _AT = re.compile(r"\bat t=(-?[0-9.]+)")
 _KINDS = ("fault", "rpc.timeout", "rpc.lost", "scenario.step")
-_QUOTA = re.compile(r"quota|limit", re.IGNORECASE)
+_QUOTA = re.compile(r"quota|over ?limit", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _quota_users(answers: list[Any], others: list[Any]) -> list[Any]:
     refused = [
         r.finished if r.finished is not None else float("inf")
         for r in answers
-        if r.status in (403, 413) and _QUOTA.search(json.dumps(r.body, default=str))
+        if _QUOTA.search(json.dumps(r.body, default=str))
     ]
     if not refused:
         return []
