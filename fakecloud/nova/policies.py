@@ -142,6 +142,7 @@ UPSTREAM_RULES = (
     (ADMIN_PASSWORD, _MEMBER),
     (CONSOLE_OUTPUT, _MEMBER),
     (SERVERS % "trigger_crash_dump", _MEMBER),
+    (SECURITY_GROUPS % "list", _READER),
     (SECURITY_GROUPS % "add", _MEMBER),
     (SECURITY_GROUPS % "remove", _MEMBER),
     (ADMIN_ACTIONS % "reset_state", _ADMIN),
@@ -265,7 +266,9 @@ SEED_NAMES = {
     # one rule for the network proxy's list and show until 22.0.0 (nova/policies/networks.py)
     NETWORKS % "list": NETWORKS_VIEW,
     NETWORKS % "show": NETWORKS_VIEW,
-    # one rule for the security group actions until 21.0.0 (nova/policies/security_groups.py)
+    # one rule for the security group actions and list until 21.0.0
+    # (nova/policies/security_groups.py)
+    SECURITY_GROUPS % "list": SECURITY_GROUPS_BASE,
     SECURITY_GROUPS % "add": SECURITY_GROUPS_BASE,
     SECURITY_GROUPS % "remove": SECURITY_GROUPS_BASE,
     # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py,
@@ -310,6 +313,7 @@ UPSTREAM_DEPRECATED = {FLAVOR_ACCESS: "rule:admin_or_owner"}
 #: security group actions' ``os-security-groups``.
 UPSTREAM_DEPRECATED_RENAMED = {
     UNRESCUE: (RESCUE, "rule:admin_or_owner"),
+    SECURITY_GROUPS % "list": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "add": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "remove": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),

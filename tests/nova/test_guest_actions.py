@@ -5,10 +5,12 @@ request and its answer per behaviour, on forks of a booted world per profile."""
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from fakecloud.nova.virt.guest_agent import agent_of
 from tests.nova.conftest import NovaEnv
+from tests.schemas.nova_response_schemas import security_groups as sg_schemas
 
 
 def _booted(profile: str) -> tuple[NovaEnv, str, str]:
@@ -212,3 +214,29 @@ def test_a_deleted_servers_port_groups_go_with_it(worlds):
     env.cloud.run_until_idle()
     # its port is gone: nothing of it is left to save (the field, as before any change)
     assert env.nova.db.port_security_groups is None
+
+
+def test_a_servers_security_groups_list_its_ports(worlds):
+    """``GET /servers/{id}/os-security-groups`` (openstacksdk's
+    ``list_server_security_groups``, ``nova list-secgroup``): the port's ``default`` group as
+    Nova formats Neutron's, none for a server without a port; from 2.102 no query."""
+    env, sid, bare = _fork(worlds, "upstream")
+    project = env.cloud.context("demo").project_id
+    body = env.request("GET", f"/v2.1/servers/{sid}/os-security-groups").json()
+    jsonschema.validate(
+        body, sg_schemas.index_server_response, format_checker=jsonschema.FormatChecker()
+    )
+    (group,) = body["security_groups"]
+    assert (group["name"], group["tenant_id"], group["description"]) == (
+        "default",
+        project,
+        "Default security group",
+    )
+    assert [(r["group"], r["ip_range"], r["parent_group_id"]) for r in group["rules"]] == [
+        ({"name": "default", "tenant_id": project}, {}, group["id"])
+    ] * 2
+    assert env.request("GET", f"/v2.1/servers/{bare}/os-security-groups").json() == {
+        "security_groups": []
+    }
+    r = env.request("GET", f"/v2.1/servers/{sid}/os-security-groups?all=1", microversion="2.102")
+    assert _answer(r) == (400, "Additional properties are not allowed ('all' was unexpected)")

@@ -2572,7 +2572,71 @@ class console_output:
 
 
 class security_groups:
-    """nova/api/openstack/compute/schemas/security_groups.py (the action responses)."""
+    """nova/api/openstack/compute/schemas/security_groups.py (the action responses and the
+    server's list)."""
+
+    _security_group_rule_response = {
+        "type": "object",
+        "properties": {
+            "from_port": {"type": ["integer", "null"], "minimum": -1},
+            "group": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "tenant_id": parameter_types.project_id,
+                },
+                "required": [],
+                "additionalProperties": False,
+            },
+            "id": {"type": "string", "format": "uuid"},
+            "ip_protocol": {"type": ["string", "null"]},
+            "ip_range": {
+                "type": "object",
+                "properties": {
+                    "cidr": {"type": "string", "format": "cidr"},
+                },
+                "required": [],
+                "additionalProperties": False,
+            },
+            "parent_group_id": {"type": "string", "format": "uuid"},
+            "to_port": {"type": ["integer", "null"], "minimum": -1},
+        },
+        "required": [
+            "from_port",
+            "group",
+            "id",
+            "ip_protocol",
+            "ip_range",
+            "parent_group_id",
+            "to_port",
+        ],
+        "additionalProperties": False,
+    }
+
+    _security_group_response = {
+        "type": "object",
+        "properties": {
+            "description": {"type": ["string", "null"]},
+            "id": {"type": "string", "format": "uuid"},
+            "name": {"type": "string"},
+            "rules": {"type": "array", "items": _security_group_rule_response},
+            "tenant_id": parameter_types.project_id,
+        },
+        "required": ["description", "id", "name", "rules", "tenant_id"],
+        "additionalProperties": False,
+    }
+
+    index_server_response = {
+        "type": "object",
+        "properties": {
+            "security_groups": {
+                "type": "array",
+                "items": _security_group_response,
+            },
+        },
+        "required": ["security_groups"],
+        "additionalProperties": False,
+    }
 
     add_security_group_response = {
         "type": "null",
@@ -4321,6 +4385,9 @@ ROUTES = {
         ("2.100", None, servers.update_response_v2100),
     ],
     ("DELETE", "/servers/{server_id}"): [(None, None, servers.delete_response)],
+    ("GET", "/servers/{server_id}/os-security-groups"): [
+        (None, None, security_groups.index_server_response)
+    ],
     ("GET", "/servers/{server_id}/os-instance-actions"): [
         ("2.1", "2.57", instance_actions.index_response),
         ("2.58", None, instance_actions.index_response_v258),

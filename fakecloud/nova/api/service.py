@@ -53,6 +53,7 @@ from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
 from fakecloud.nova.api.server_rescue import ServerRescueController
 from fakecloud.nova.api.server_resize import ServerResizeController
+from fakecloud.nova.api.server_security_groups import ServerSecurityGroupController
 from fakecloud.nova.api.server_tags import ServerTagsController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.services import ServicesController
@@ -157,6 +158,11 @@ class ComputeApiService(NovaApiService):
     def security_group_actions(self) -> SecurityGroupActionController:
         """addSecurityGroup and removeSecurityGroup (`ACTIONS`)."""
         return SecurityGroupActionController(self.nova, self.servers)
+
+    @cached_property
+    def server_security_groups(self) -> ServerSecurityGroupController:
+        """``/servers/{id}/os-security-groups``."""
+        return ServerSecurityGroupController(self.nova, self.servers)
 
     @cached_property
     def create_backup(self) -> CreateBackupController:
@@ -329,6 +335,8 @@ class ComputeApiService(NovaApiService):
         add("PUT", "/servers/{server_id}", "servers", s.update)
         add("DELETE", "/servers/{server_id}", "servers", s.delete)
         add("POST", "/servers/{server_id}/action", "servers", s.action)
+        sg = ServerSecurityGroupController
+        add("GET", "/servers/{server_id}/os-security-groups", "server_security_groups", sg.index)
         ia = InstanceActionsController
         add("GET", "/servers/{server_id}/os-instance-actions", "instance_actions", ia.index)
         add(
