@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import reprlib
 import stat
 from collections import deque
 from collections.abc import Mapping
@@ -435,9 +436,11 @@ def _check_header(data: Any, source: str) -> None:
     if type(version) is not int or version not in READ_VERSIONS:
         from fakecloud.version import __version__
 
+        # reprlib: a hand-edited version of 400 digits was printed whole
         raise StateError(
-            f"{source} is fakecloud state format {version!r} (saved by fakecloud "
-            f"{data.get('fakecloud', '?')}); this fakecloud ({__version__}) reads formats "
+            f"{source} is fakecloud state format {reprlib.repr(version)} (saved by fakecloud "
+            f"{reprlib.repr(data.get('fakecloud', '?')).strip(chr(39))}); this fakecloud "
+            f"({__version__}) reads formats "
             f"{' and '.join(map(str, READ_VERSIONS))}: load it with the fakecloud version that "
             "saved it"
         )

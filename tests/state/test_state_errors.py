@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,12 @@ def test_a_file_of_another_format_version_is_refused(tmp_path):
     assert f"format {FORMAT_VERSION + 1}" in message
     assert f"reads formats 1 and {FORMAT_VERSION}:" in message
     assert str(path) in message
+    data["version"], data["fakecloud"] = 10**400, "9" * 1000  # were printed whole
+    path.write_text(json.dumps(data))
+    with pytest.raises(StateError) as info:
+        Cloud.load(path)
+    assert re.search(r"format 1000000000\S{0,30} \(saved by fakecloud 9{5}", str(info.value))
+    assert len(str(info.value)) < 400
 
 
 @pytest.mark.parametrize(
