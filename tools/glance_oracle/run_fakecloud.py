@@ -1,6 +1,7 @@
 """Run `cases` against fakecloud (``Cloud(profile="upstream")`` without base images,
 in-process, through the gateway as a token's user): ``PYTHONPATH=. .venv/bin/python
-tools/glance_oracle/run_fakecloud.py OUT.json`` from the repository."""
+tools/glance_oracle/run_fakecloud.py OUT.json [PROFILE]`` from the repository (PROFILE: a
+release whose Glance the other side runs, such as ``nova-33.0.2`` for glance 32.0.0)."""
 
 import json
 import os
@@ -13,6 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cases  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "fc-results.json"
+PROFILE = sys.argv[2] if len(sys.argv) > 2 else "upstream"
 USERS = {
     "member": "demo",
     "admin": "admin",
@@ -30,7 +32,7 @@ CONFIG = {
         },
     },
 }
-cloud = Cloud(profile="upstream", config=CONFIG)
+cloud = Cloud(profile=PROFILE, config=CONFIG)
 
 
 def send(method, path, headers, body, user):
