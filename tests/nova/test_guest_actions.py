@@ -238,5 +238,10 @@ def test_a_servers_security_groups_list_its_ports(worlds):
     assert env.request("GET", f"/v2.1/servers/{bare}/os-security-groups").json() == {
         "security_groups": []
     }
+    remove = {"removeSecurityGroup": {"name": group["id"]}}  # Neutron finds it by id too
+    assert env.action(sid, remove).status == 202
+    assert env.request("GET", f"/v2.1/servers/{sid}/os-security-groups").json() == {
+        "security_groups": []
+    }
     r = env.request("GET", f"/v2.1/servers/{sid}/os-security-groups?all=1", microversion="2.102")
     assert _answer(r) == (400, "Additional properties are not allowed ('all' was unexpected)")

@@ -13,10 +13,11 @@ The order of the checks is the release's:
   the parse: "Missing parameter dict" (not an object), "Security group not specified" (no
   ``name``), "Security group name cannot be empty" (empty or blank), all 400;
 * Neutron: the group, by name or id in the caller's project — the only one there is its
-  ``default`` group (404 "Security group X is not found for project P"); the server's ports
-  (404 "instance_id X could not be found as device id on any ports" for a server booted
-  without a network); then the port's groups: adding one it has changes nothing, removing one
-  it has not is 404 "Security group X not associated with the instance I".
+  ``default`` group, whose id ``GET /servers/{id}/os-security-groups`` shows (404 "Security
+  group X is not found for project P"); the server's ports (404 "instance_id X could not be
+  found as device id on any ports" for a server booted without a network); then the port's
+  groups: adding one it has changes nothing, removing one it has not is 404 "Security group X
+  not associated with the instance I".
 
 The answer is 202 with no body; the server's ``security_groups`` show the port's groups (none
 left: no ``security_groups`` key, as Nova's ``_add_security_grps`` leaves it).
@@ -29,6 +30,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
+from fakecloud.nova.api.server_security_groups import group_id
 from fakecloud.nova.policies import SECURITY_GROUPS
 
 #: The group Neutron makes in every project, and the only one fakecloud has.
@@ -71,7 +73,7 @@ class SecurityGroupActionController:
 
     def _groups(self, ctx: Any, uuid: str, name: str) -> list[str]:
         """The port's groups, once the group and the port are found (a copy)."""
-        if name != DEFAULT:
+        if name != DEFAULT and name != group_id(ctx.project_id, DEFAULT):
             raise exception.SecurityGroupNotFound(
                 f"Security group {name} is not found for project {ctx.project_id}"
             )
@@ -83,16 +85,17 @@ class SecurityGroupActionController:
 
     def _add(self, ctx: Any, uuid: str, name: str) -> None:
         groups = self._groups(ctx, uuid, name)
+        name = DEFAULT  # found by name or id: the port holds the group
         if name not in groups:  # Neutron keeps a port's groups as a set
             self.db.set_security_groups(uuid, [*groups, name])
 
     def _remove(self, ctx: Any, uuid: str, name: str) -> None:
         groups = self._groups(ctx, uuid, name)
-        if name not in groups:
+        if DEFAULT not in groups:
             raise exception.SecurityGroupNotFound(
                 f"Security group {name} not associated with the instance {uuid}"
             )
-        self.db.set_security_groups(uuid, [g for g in groups if g != name])
+        self.db.set_security_groups(uuid, [g for g in groups if g != DEFAULT])
 
 
 def _parse(body: Any, action: str) -> Any:
