@@ -7,7 +7,8 @@ the setup made (``{pid}`` the member's project, ``{vid}`` an available 1 GiB vol
 snapshot ``{sid}``, ``{avid}`` one attached through the attachments API (``{aid}``), ``{evid}``
 one reset to ``error``, ``{tid}`` a volume type); `body` is a dict (sent as JSON), bytes (sent
 raw) or None; `microversion` is the ``volume X.Y`` value of ``OpenStack-API-Version`` (None: no
-header); `user` is member, admin, reader or other (a member of another project).
+header); `user` is member, admin, reader, other (a member of another project) or service (the
+member's request with Nova's service token).
 """
 
 from __future__ import annotations
@@ -962,6 +963,8 @@ HELD_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("held extend 3.42", "POST", HACT, "3.42", {"os-extend": {"new_size": 2}}, "member"),
     ("held volume extended", "GET", V + "/{hvid}", "3.44", None, "member"),
     ("held messages", "GET", "/v3/{pid}/messages", "3.3", None, "member"),
+    ("held attachment delete service", "DELETE", HA, "3.44", None, "service"),
+    ("held volume after service delete", "GET", V + "/{hvid}", "3.44", None, "member"),
     ("terminate_connection no connector", "POST", ACT, "3.0", {_TC: {}}, "member"),
     ("terminate_connection bad", "POST", ACT, "3.0", {_TC: {"connector": 1}}, "member"),
     ("terminate_connection", "POST", ACT, "3.0", {_TC: {"connector": CONNECTOR}}, "member"),

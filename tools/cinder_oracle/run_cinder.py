@@ -56,6 +56,8 @@ ROLES = {
     "admin": ("admin", PID, "reader,member,admin"),
     "reader": ("reader", PID, "reader"),
     "other": ("otheruser", OTHER, "reader,member"),
+    # the member's request as Nova sends it, with its service token (X-Service-Roles)
+    "service": ("fake", PID, "reader,member"),
 }
 #: Seconds to connect and to wait for an answer (an RPC call inside Cinder gives up after 60).
 REQUEST_TIMEOUT = (5, 90)
@@ -117,6 +119,8 @@ class Oracle(functional_helpers._FunctionalTestBase):
                 "X-Roles": roles,
                 "X-Auth-Token": TOKEN,  # what Cinder's novaclient presents to Nova
             }
+            if user == "service":
+                h["X-Service-Roles"] = "service"
             if mv is not None:
                 h["OpenStack-API-Version"] = f"volume {mv}"
             try:

@@ -23,13 +23,21 @@ args = parser.parse_args()
 OUT = args.out
 # The admin works in the member's project, as run_cinder.py's does (the project in a URL
 # must be the token's).
-USERS = {"member": "demo", "admin": "boss", "reader": "demo-reader", "other": "alt"}
+USERS = {
+    "member": "demo",
+    "admin": "boss",
+    "reader": "demo-reader",
+    "other": "alt",
+    # (Nova's service token: fakecloud reads the service role among the caller's)
+    "service": "nova-service",
+}
 CONFIG = {
     "identity": {
         "projects": {"alt": {"description": "another"}},
         "users": {
             "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
             "boss": {"password": "pw", "project": "demo", "roles": ["admin"]},
+            "nova-service": {"password": "pw", "project": "demo", "roles": ["member", "service"]},
         },
     }
 }
