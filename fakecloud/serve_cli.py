@@ -29,7 +29,6 @@ from fakecloud.transport.server import (
     DEFAULT_PORT_BASE,
     SERVICE_HOSTS,
     FakecloudServer,
-    calendar_epoch,
     listen_host,
 )
 from fakecloud.transport.unfinished import CLIENT_SOCKET_TIMEOUT_S
@@ -224,13 +223,6 @@ def run(args: argparse.Namespace) -> int:
         problem = path and output_problem(path, inputs=[args.config] if args.config else ())
         if problem:
             print(f"fakecloud serve: {option}: cannot write {path}: {problem}", file=sys.stderr)
-            return 2
-    # The calendar is checked before any port is bound: a busy port must not hide a bad epoch.
-    if args.epoch != "now":
-        try:
-            calendar_epoch(args.epoch)
-        except ValueError as exc:
-            print(f"fakecloud serve: {exc}", file=sys.stderr)
             return 2
     try:
         server = FakecloudServer(

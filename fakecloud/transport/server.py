@@ -225,7 +225,7 @@ class FakecloudServer:
         self._sockets = {}
         host = listen_host(host)
         if epoch is not None and epoch != "now":
-            # a bad epoch is the caller's mistake: said before any port is taken
+            # checked before any port is bound: a busy port must not hide a bad epoch
             calendar_epoch(epoch)
         try:
             names = list(SERVICE_HOSTS) + list(extra_services or {})
