@@ -51,10 +51,11 @@ def demo_tour(tmp_path_factory):
 def pytest_collection_finish(session):
     """Start Chromium when a test of the run will use it, before the first test runs: its start
     (about a second, mostly waiting on Playwright's driver and the browser) then overlaps the
-    tests that run before that one. Not in an xdist worker: each collects every test but may
-    never run that one (the `chromium` fixture starts it there)."""
+    tests that run before that one. Not with --collect-only (nothing runs), nor in an xdist
+    worker: each collects every test but may never run that one (the `chromium` fixture starts
+    it there)."""
     config = session.config
-    if hasattr(config, "workerinput"):
+    if config.option.collectonly or hasattr(config, "workerinput"):
         return
     if any("chromium" in getattr(item, "fixturenames", ()) for item in session.items):
         _browser(config)
