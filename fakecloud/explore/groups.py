@@ -57,6 +57,8 @@ class Group:
     """The command that replays the group's first seed exactly (set once it is written)."""
     replay_file: str = ""
     shrunk: bool = False
+    cause: tuple = ()
+    """What its seeds share (`Broken.cause`), which its replay must show again."""
 
     @property
     def count(self) -> int:
@@ -114,7 +116,11 @@ def group(outcomes: list[SeedOutcome]) -> list[Group]:
             found = groups.get(key)
             if found is None:
                 found = groups[key] = Group(
-                    outcome.case_id, broken.key, broken.path, details=broken.details
+                    outcome.case_id,
+                    broken.key,
+                    broken.path,
+                    details=broken.details,
+                    cause=broken.cause,
                 )
             if not found.seeds or found.seeds[-1] != outcome.seed:
                 found.seeds.append(outcome.seed)

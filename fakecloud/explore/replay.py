@@ -26,6 +26,9 @@ from fakecloud.sim.explore import Decision
 
 PATTERN_FIELDS = ("kind", "actor", "subject", "machine", "new", "method", "status", "point")
 
+PLACED = "placed by the explorer"
+"""The note of a replay file's step that was an inserted action (an adversary, a restart)."""
+
 
 def replay_document(explored: Explored, seed: int, broke: str = "", found: str = "") -> dict:
     """The replay file of `explored` as a plain mapping (see the module doc)."""
@@ -87,7 +90,7 @@ def _landed_step(explored: Explored, step: Any, names: dict[str, str]) -> dict:
     """The insert `step` as a file step placed ``on:`` the event it followed."""
     result = explored.result
     after = explored.landed[step.name]
-    out: dict[str, Any] = {"name": step.name, "note": "placed by the explorer"}
+    out: dict[str, Any] = {"name": step.name, "note": PLACED}
     if after > 0:
         events = list(result.trace)
         first = result.first_seq

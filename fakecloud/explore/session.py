@@ -294,24 +294,31 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
     )
     found.replay_file = str(path)
     found.replay = f"fakecloud run {path}"
-    if not replays(path, found.key, ready):
+    if not replays(path, found.key, ready, cause=() if shrink else found.cause):
         found.replay += "   (warning: the replay did not break it again)"
 
 
-def replays(path: Path, key: str, ready: Prepared | None = None) -> bool:
-    """Whether plain ``fakecloud run`` on the replay file at `path` breaks `key`.
+def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = ()) -> bool:
+    """Whether plain ``fakecloud run`` on the replay file at `path` breaks `key` (by `cause`,
+    when given: its group's, `fakecloud.explore.paths.Led.cause`).
 
     With `ready` (the case the file was written from), a file whose cloud is built and set up
     as that case's runs from a fork of the case's world: the same run as a plain one
     (`run_case` with ``world=``: the same trace, byte for byte), at about half its cost."""
+    from fakecloud.explore.paths import path_of
     from fakecloud.explore.play import with_invariants
+    from fakecloud.explore.replay import PLACED
     from fakecloud.scenario.loader import load
     from fakecloud.scenario.runner import run_case
 
     case = load(path).cases[0]
     same = ready is not None and _built_alike(case.cloud, ready.case.cloud)
     result = run_case(with_invariants(case), world=ready.world if same else None)
-    return key.split(" (")[0] in {check_key(c).split(" (")[0] for c in result.failures}
+    broke = [c for c in result.failures if check_key(c).split(" (")[0] == key.split(" (")[0]]
+    if not cause:
+        return bool(broke)
+    placed = {step.name: 0 for step in case.steps if step.note == PLACED}
+    return any(path_of(result, placed, [str(d) for d in c.details]).cause == cause for c in broke)
 
 
 def _built_alike(one: Any, other: Any) -> bool:

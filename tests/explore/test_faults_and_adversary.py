@@ -2,6 +2,7 @@
 
 import yaml
 
+from fakecloud.explore.groups import outcome_of
 from fakecloud.explore.replay import replay_document, write_replay
 from fakecloud.explore.runner import prepared
 from fakecloud.explore.session import replays
@@ -51,7 +52,9 @@ def test_an_adversary_becomes_a_step_placed_on_the_event_it_followed(tmp_path):
     # the explorer checks the file from a fork of the case's world: the same run, to the byte
     forked = run_case(load(path).cases[0], world=ready.world)
     assert forked.trace.to_jsonl() == replayed.trace.to_jsonl()
-    assert replays(path, "invariant no_orphan_volume_snapshot", ready)
+    (orphan,) = outcome_of(explored, 4).broken
+    assert replays(path, orphan.key, ready, cause=orphan.cause)  # the same check, same cause
+    assert not replays(path, orphan.key, ready, cause=((), ()))
 
 
 def test_a_lost_rpc_queue_is_a_fault_the_seed_can_draw():
