@@ -923,6 +923,7 @@ HA = FA + "/{haid}"
 HACT = V + "/{hvid}/action"
 _COMPLETE = {"os-complete": None}
 _TC = "os-terminate_connection"
+_DETACH_HELD = {"os-detach": {"attachment_id": "{haid}"}}
 #: An attachment Nova holds: a server ``{hsid}`` whose mapping of the volume ``{hvid}`` has the
 #: attachment ``{haid}`` (made by `play`'s `hold` before the first of these). A user's delete is
 #: refused from Cinder 23.0.0 (``attachment_deletion_allowed`` asks Nova, bug #2004555), by the
@@ -940,15 +941,8 @@ HELD_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("held attachment delete admin", "DELETE", HA, "3.44", None, "admin"),
     ("held attachment delete reader", "DELETE", HA, "3.44", None, "reader"),
     ("held attachment delete other", "DELETE", HA, "3.44", None, "other"),
-    (
-        "held detach member",
-        "POST",
-        HACT,
-        "3.0",
-        {"os-detach": {"attachment_id": "{haid}"}},
-        "member",
-    ),
-    ("held detach admin", "POST", HACT, "3.0", {"os-detach": {"attachment_id": "{haid}"}}, "admin"),
+    ("held detach member", "POST", HACT, "3.0", _DETACH_HELD, "member"),
+    ("held detach admin", "POST", HACT, "3.0", _DETACH_HELD, "admin"),
     ("held detach no id", "POST", HACT, "3.0", {"os-detach": {}}, "member"),
     (
         "held terminate_connection",
