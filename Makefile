@@ -35,14 +35,15 @@ lint: $(STAMP)
 # each process imports only its share's test modules (share 1 collects in about 1.0 CPU-s,
 # share 2 in 1.9, the whole suite in 2.1). The split is static and by folder: SHARE_1 names its
 # folders, share 2 is everything else (a new folder lands there). It is balanced by measured
-# ends, not CPU alone: share 2 also waits on Chromium. When one share ends a second or more
-# after the other, move a folder (docs/performance.md, "The suite's cost (session 23)", has the
-# CPU-s of each). --output-sync prints each share's output whole as it ends: both summaries, the
-# failing tests by name; make fails if either share fails or dies, once the other has ended.
+# ends, not CPU alone: share 1 also waits on processes of its own (the `openstack` executable,
+# a Dask cluster). When one share ends a second or more after the other, move a folder
+# (docs/performance.md, "The suite's cost (session 24)", has the CPU-s of each). --output-sync
+# prints each share's output whole as it ends: both summaries, the failing tests by name; make
+# fails if either share fails or dies, once the other has ended.
 test: lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-share-1 test-share-2
 
-SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/tools tests/usage
+SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage
 
 .PHONY: test-share-1 test-share-2
 test-share-1:
