@@ -320,7 +320,8 @@ def _fill(world: World, template: str, sid: str | None = None) -> str:
         template = template.replace("{image_id}", world.meta_image).replace("{key}", "k")
     template = template.replace("{key}", "k").replace("{volume_id}", world.bfv_volume)
     for name, get in _FILL.items():
-        template = template.replace(name, get(world, sid or world.server))
+        if name in template:
+            template = template.replace(name, get(world, sid or world.server))
     return template
 
 
@@ -388,6 +389,8 @@ def _read(world: World, profile: str, route: tuple, mv: str) -> None:
         check(r.json(), _pick(nova.ROUTES[route], mv), f"{profile} {method} {template} @{mv}")
         return
     sids = (world.bfv,) if "{volume_id}" in template else (world.server, world.bfv)
+    if template.endswith("/os-security-groups"):  # only a server with a port has groups
+        sids = (world.guest,)
     for sid in sids:
         path = _fill(world, template, sid)
         if template in ("/", "/v2", "/v2.1"):
@@ -418,6 +421,8 @@ def _read(world: World, profile: str, route: tuple, mv: str) -> None:
             assert len(usage["server_usages"]) >= 2
         if template in ("/servers", "/servers/detail"):
             assert len(r.json()["servers"]) >= 2
+        if template.endswith("/os-security-groups"):
+            assert r.json()["security_groups"], r.json()
         check(r.json(), _pick(nova.ROUTES[route], mv), f"{profile} {method} {template} @{mv}")
 
 
