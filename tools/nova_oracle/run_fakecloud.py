@@ -27,10 +27,12 @@ CONFIG = {
     "identity": {
         "projects": {"alt": {"description": "another"}},
         "users": {"alt": {"password": "pw", "project": "alt", "roles": ["member"]}},
-    }
+    },
+    # One compute host, as the nova fixtures start.
+    "nova": {"compute_hosts": 1},
 }
 if os.environ.get("GLANCE"):
-    CONFIG["nova"] = {"glance_api_servers": os.environ["GLANCE"]}
+    CONFIG["nova"]["glance_api_servers"] = os.environ["GLANCE"]
 env = NovaEnv(profile=args.profile, config=CONFIG)
 cloud = env.cloud
 sid = env.boot("a")
