@@ -501,20 +501,31 @@ class Images:
         """
         if self._glance.schema.glance < LOCATION_API_SINCE:
             raise HTTPNotFound()
+        image = self._queued_for_location(ctx, image_id)
+        pol = self.policy(ctx, image)
+        if not (service or pol._admin() or pol.allows("set_image_location")):
+            pol.enforce("add_image_location")
+        self._require_service(service)
+        self._filter_location(url)
+        return self._located(image, url, data)
+
+    def _queued_for_location(self, ctx: Any, image_id: str) -> Image:
+        """The image a location is added to (404), refused unless ``queued`` (409)."""
         image = self._glance.db.get(ctx, image_id)
         if image.status != "queued":
             raise HTTPConflict(
                 explanation=f"It's not allowed to add locations if image status is {image.status}."
             )
-        pol = self.policy(ctx, image)
-        if not (service or pol._admin() or pol.allows("set_image_location")):
-            pol.enforce("add_image_location")
+        return image
+
+    @staticmethod
+    def _require_service(service: bool) -> None:
+        """A caller other than a service is refused (403): fakecloud's Glance has no http
+        store, which is what would take a normal user's location."""
         if not service:
             raise HTTPForbidden(
                 explanation="http store must be enabled to use location API by normal user."
             )
-        self._filter_location(url)
-        return self._located(image, url, data)
 
     def _located(self, image: Image, url: str, data: ImageData | None) -> Image:
         data = data or ImageData(0, content_id=url)
@@ -531,16 +542,9 @@ class Images:
         hash's form (400), from Glance 33.0.0 an HTTP(S) URL's filter (400); then the location
         task, here at once."""
         url = check_location_body(body)
-        image = self._glance.db.get(ctx, image_id)
-        if image.status != "queued":
-            raise HTTPConflict(
-                explanation=f"It's not allowed to add locations if image status is {image.status}."
-            )
+        image = self._queued_for_location(ctx, image_id)
         self.policy(ctx, image).enforce("add_image_location")
-        if ctx is not None and "service" not in roles_of(ctx):
-            raise HTTPForbidden(
-                explanation="http store must be enabled to use location API by normal user."
-            )
+        self._require_service(ctx is None or "service" in roles_of(ctx))
         check_hashing_data(body, self._glance.config.hashing_algorithm)
         self._filter_location(url)
         return self._located(image, url, None)
