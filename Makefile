@@ -67,7 +67,8 @@ $(PEER)/.installed:
 # The robustness suite at 100x: Hypothesis examples, every route as more users, longer load and
 # soak runs (see docs/robustness.md).
 fuzz: $(STAMP)
-	FAKECLOUD_FUZZ=1 $(BIN)/python -m pytest -n 2 -p no:randomly tests/robustness tests/transport/test_server_robustness.py
+	FAKECLOUD_FUZZ=1 $(BIN)/python -m pytest -n 2 -p no:randomly tests/robustness tests/transport/test_server_robustness.py \
+		tests/state/test_damaged_state.py
 
 bench: $(STAMP) $(PEER)/.installed
 	$(BIN)/python benchmarks/run.py

@@ -17,6 +17,7 @@ FILE`` loads a saved cloud at start (when FILE exists) and saves it there at shu
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import signal
 import sys
@@ -25,6 +26,7 @@ from typing import Any
 
 from fakecloud.bounds import OutOfRange, finite_seconds, speed_factor
 from fakecloud.errors import ConfigError, FakecloudError
+from fakecloud.inputs import open_input
 from fakecloud.transport.server import (
     DEFAULT_PORT_BASE,
     SERVICE_HOSTS,
@@ -186,7 +188,7 @@ def _load_config(path: str | None) -> Any:
     # ConfigError, not OSError (which `run` reports as a port it cannot listen on): one line,
     # status 2, as every other mistake in the command line.
     try:
-        with open(path, encoding="utf-8") as f:
+        with io.TextIOWrapper(open_input(path), encoding="utf-8") as f:
             # libyaml's reader where it is built: it caps nesting at 1,000 levels, where
             # PyYAML's own recursed past Python's stack (900 nested mappings: a traceback)
             data = yaml.load(f, Loader=_yaml_loader()) or {}  # noqa: S506 - a safe loader
@@ -225,6 +227,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"fakecloud serve: {option}: cannot write {path}: {problem}", file=sys.stderr)
             return 2
     try:
+        saved = None
+        if args.state and os.path.exists(args.state):  # read before any port is bound
+            from fakecloud.state import load_data
+
+            saved = load_data(args.state)
         server = FakecloudServer(
             seed=args.seed,
             profile=args.profile,
@@ -237,10 +244,8 @@ def run(args: argparse.Namespace) -> int:
             epoch=args.epoch,
             client_socket_timeout_s=args.client_socket_timeout,
         )
-        if args.state and os.path.exists(args.state):
-            from fakecloud.state import load_data
-
-            server.load_state(load_data(args.state), source=args.state)
+        if saved is not None:
+            server.load_state(saved, source=args.state)
     except OSError as exc:
         print(f"fakecloud serve: cannot listen on {args.host}: {exc}", file=sys.stderr)
         return 2

@@ -274,6 +274,30 @@ class Directory:
             ("_effective", self._effective, {k: self._granted(*k) for k in self._effective}),
         ]
 
+    def dangling_references(self) -> list[tuple[str, str]]:
+        """Each field whose records name a record the directory lacks, as ``(field, what is
+        wrong)``: a role implying a role no role is, an assignment naming no user, role,
+        project or domain (a loaded directory must have none: `fakecloud.state.kinds.REFERENCES`;
+        Keystone deletes a user's assignments with the user)."""
+        found = [
+            ("roles", f"[{role.id!r}] ({role.name!r}) implies the role {name!r}, which no role is")
+            for role in self.roles.values()
+            for name in role.implies
+            if name not in self._role_by_name
+        ]
+        for i, a in enumerate(self.assignments):
+            for what, value, table in (
+                ("user", a.user_id, self.users),
+                ("role", a.role_id, self.roles),
+                ("project", a.project_id, self.projects),
+                ("domain", a.domain_id, self.domains),
+            ):
+                if value is not None and value not in table:
+                    found.append(
+                        ("assignments", f"[{i}] names the {what} {value!r}, which no {what} is")
+                    )
+        return found
+
     # -- lookups -----------------------------------------------------------------------------
 
     def domain_by_name(self, name: str) -> Domain | None:

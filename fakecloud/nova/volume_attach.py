@@ -31,12 +31,18 @@ from typing import Any
 
 from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.compute.resize_api import require_host
 from fakecloud.nova.objects import BlockDeviceMapping
 
 CONDUCTOR = "nova-conductor"
 ATTACH_VOLUME = "attach_volume"
 DETACH_VOLUME = "detach_volume"
 SWAP_VOLUME = "swap_volume"
+#: ``@check_instance_host(check_is_up=True)`` on ``API._detach_volume`` (db8213af83, 23.0.0):
+#: a server with no host is not ready (the controller does not expect it: a 500), one whose
+#: compute is down is refused (409) before the volume is touched. Before it the cast to no host
+#: raised (a 500 with the volume left ``detaching``); one to a down host waited in its queue.
+DETACH_CHECKS_HOST_SINCE = (23, 0, 0)
 GiB = 1024**3
 _LETTERS = "bcdefghijklmnopqrstuvwxyz"
 
@@ -207,6 +213,8 @@ def detach(
     if instance.vm_state == states.SHELVED_OFFLOADED:
         yield from _detach_shelved_offloaded(api, context, instance, volume_id)
         return
+    if api.nova.kernel.switches.release.version >= DETACH_CHECKS_HOST_SINCE:
+        require_host(api.nova, instance, check_is_up=True)
     try:
         yield from api.volume_api.begin_detaching(context, volume_id)
     except exception.InvalidInput as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fakecloud.inputs import open_input
 from fakecloud.scenario.errors import Problem, ScenarioError
 from fakecloud.scenario.matrix import expand
 
@@ -43,7 +44,7 @@ def load(path: str | Path, root_dir: str | Path | None = None):
     path = Path(path)
     shown = _display_name(path, root_dir)
     try:
-        with open(path, "rb") as f:
+        with open_input(path) as f:
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ScenarioError([Problem(shown, None, "", f"cannot read: {exc.strerror}")]) from None

@@ -28,9 +28,7 @@ fakecloud does not read is refused with a message saying which versions it reads
 from __future__ import annotations
 
 import json
-import os
 import reprlib
-import stat
 from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
@@ -167,7 +165,9 @@ def from_data(
         template = _template(data["cloud"], cloud_class)
         fresh = dict(template.kernel.faults.points)
         wiring = {a: dict(getattr(template.kernel.faults, a)) for a in _FAULT_WIRING}
+        served = template.kernel.rpc.targets()
         cloud = graft(data["nodes"], template)
+        _check_served(cloud, served)
         _todays_points(cloud, fresh)
         _todays_wiring(cloud, wiring)
         # The grafted settings were never checked (the template's were): a hand-edited value
@@ -198,25 +198,14 @@ def loads(
     return from_data(data, cloud_class=cloud_class, source=source, endpoints=endpoints)
 
 
-#: The most read from a state "file" that is no regular file (a pipe, a device) before it is
-#: refused: ``Cloud.load("/dev/zero")`` read until the memory ran out.
-MAX_STREAM_BYTES = 1 << 28
-
-
 def _read(path: str | Path) -> bytes:
+    from fakecloud.inputs import open_input
+
     try:
-        with open(path, "rb") as f:
-            if stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                return f.read()
-            data = f.read(MAX_STREAM_BYTES + 1)
+        with open_input(path) as f:
+            return f.read()
     except OSError as exc:
         raise StateError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_STREAM_BYTES:
-        raise StateError(
-            f"{path} is not a fakecloud state file (no regular file, and more than "
-            f"{MAX_STREAM_BYTES >> 20} MiB read from it: a device such as /dev/zero?)"
-        )
-    return data
 
 
 def load_data(path: str | Path) -> Any:
@@ -318,6 +307,18 @@ def _todays_points(cloud: Any, fresh: dict[str, Any]) -> None:
     if saved is fresh or not fresh:
         return
     faults.points = {**fresh, **{n: p for n, p in saved.items() if n not in fresh}}
+
+
+def _check_served(cloud: Any, served: list[str]) -> None:
+    """Refuse a loaded cloud whose RPC bus lacks a service its template registered (an edited
+    table of endpoints loaded, then every call to the service timed out: a 500)."""
+    have = cloud.kernel.rpc.targets()
+    missing = [target for target in served if target not in have]
+    if missing:
+        raise StateError(
+            "the saved fakecloud.sim.rpc:RpcBus at cloud.kernel.rpc is damaged: its field "
+            f"'_endpoints' lacks {missing[0]!r}, which a cloud built from the file serves"
+        )
 
 
 def _todays_wiring(cloud: Any, fresh: dict[str, dict[str, Any]]) -> None:

@@ -30,7 +30,7 @@ from array import array
 from random import Random
 from typing import Any
 
-from fakecloud.errors import StateError
+from fakecloud.errors import FakecloudError, StateError
 from fakecloud.state import kinds, shapes
 from fakecloud.state.lazy_random import is_plain_or_lazy
 
@@ -39,6 +39,9 @@ _BY_NAME = object()
 _MUTABLE = frozenset({"dict", "list", "set", "deque", "bytearray", "array", "obj", "random"})
 _WIRING = frozenset({"fn", "method", "keep", "trace", "settings"})
 _ALLOWED_MODULES = ("fakecloud", "simpy")
+#: What a value of the wrong kind raises as a node is made or filled (an unhashable key, an
+#: out-of-range random state, bad base64): refused naming the node's place (`_damaged`).
+_VALUE_ERRORS = (TypeError, ValueError, OverflowError)
 
 
 def graft(nodes: list[Any], template: Any) -> Any:
@@ -304,6 +307,11 @@ class _Grafter:
                 obj = types.MethodType(_method_by_name(owner, node), owner)
                 self.made[n] = obj
                 return obj
+            if target is None:  # an edit left it where a cloud built today has no method
+                where = self.paths.get(n, f"node {n}")
+                raise StateError(
+                    f"the saved method at {where} is not where a cloud built from the file has one"
+                )
             if type(owner) is not type(target.__self__):
                 raise StateError(f"the method at {self.paths.get(n)} is bound to the wrong object")
             obj = types.MethodType(target.__func__, owner)
@@ -318,7 +326,20 @@ class _Grafter:
         maker = getattr(self, f"_make_{kind}", None)
         if maker is None:
             raise StateError(f"the saved state has a node of unknown kind {kind!r}")
-        return maker(n, node)
+        try:
+            return maker(n, node)
+        except _VALUE_ERRORS as exc:
+            raise self._damaged(n, exc) from None
+
+    def _damaged(self, n: int, exc: Exception) -> Exception:
+        """`exc`, raised making or filling node `n`, as the refusal naming where it is (a
+        list as a dict's key, a random state out of range, bytes that are not base64)."""
+        if isinstance(exc, FakecloudError):  # a refusal already (a ConfigError is a ValueError)
+            return exc
+        where = self.paths.get(n, f"node {n}")
+        return StateError(
+            f"the saved {self.nodes[n][0]} at {where} is damaged ({type(exc).__name__}: {exc})"
+        )
 
     def _shell(self, n: int, obj: Any) -> Any:
         self.made[n] = obj
@@ -426,7 +447,7 @@ class _Grafter:
         obj = cls.__new__(cls) if issubclass(cls, (dict, list)) else object.__new__(cls)
         if kinds.is_frozen_dataclass(cls):
             self.made[n] = obj
-            self._fill_obj(obj, node)
+            self._fill_obj(n, obj, node)
             return obj
         return self._shell(n, obj)
 
@@ -448,8 +469,10 @@ class _Grafter:
         first = [n for n in self._to_fill if self.nodes[n][0] in ("obj", "fn", "random")]
         then = [n for n in self._to_fill if self.nodes[n][0] not in ("obj", "fn", "random")]
         for n in first + then:
-            node = self.nodes[n]
-            self._fill(self.made[n], node)
+            try:
+                self._fill(n, self.made[n], self.nodes[n])
+            except _VALUE_ERRORS as exc:
+                raise self._damaged(n, exc) from None
         for n in first:
             obj = self.made[n]
             complete = kinds.COMPLETED.get(kinds.class_name(type(obj)))
@@ -469,16 +492,20 @@ class _Grafter:
             fields = {key: own[key] if key in own else _get_field(obj, key) for key in node[2]}
             where = self.paths.get(n, f"node {n}")
             shapes.check_record(obj, fields, self._examples.get(n), where)
-            if node[1] in kinds.DERIVED:
+            if node[1] in kinds.DERIVED or node[1] in kinds.REFERENCES:
                 indexed.append((obj, where))
-        # once every record has its shape: an index is checked against rows known to be rows
+        # once every record has its shape: an index is checked against rows known to be rows,
+        # rows whose names are known to name rows
         for obj, where in indexed:
-            shapes.check_derived(obj, where)
+            if kinds.class_name(type(obj)) in kinds.REFERENCES:
+                shapes.check_references(obj, where)
+            if kinds.class_name(type(obj)) in kinds.DERIVED:
+                shapes.check_derived(obj, where)
 
-    def _fill(self, obj: Any, node: list[Any]) -> None:
+    def _fill(self, n: int, obj: Any, node: list[Any]) -> None:
         kind = node[0]
         if kind == "obj":
-            self._fill_obj(obj, node)
+            self._fill_obj(n, obj, node)
         elif kind == "dict":
             obj.clear()
             obj.update(self._pairs(node[1]))
@@ -509,7 +536,7 @@ class _Grafter:
     def _pairs(self, flat: list[Any]) -> list[tuple[Any, Any]]:
         return [(self.make(flat[i]), self.make(flat[i + 1])) for i in range(0, len(flat), 2)]
 
-    def _fill_obj(self, obj: Any, node: list[Any]) -> None:
+    def _fill_obj(self, n: int, obj: Any, node: list[Any]) -> None:
         cls = type(obj)
         slots = kinds.slot_set(cls)
         fields = {k: self.make(v) for k, v in node[2].items()}

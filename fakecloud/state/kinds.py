@@ -165,6 +165,14 @@ DERIVED: dict[str, str] = {
 }
 
 
+#: Classes whose records name one another by id or name (Keystone's assignments their user,
+#: role and project, a role the roles it implies): the method named here returns each field
+#: naming a record its owner lacks as ``(field, what is wrong)``, and a load refuses such a file
+#: (an edited or hand-made one loaded, then failed a login or the next token with a KeyError).
+REFERENCES: dict[str, str] = {
+    "fakecloud.identity.models:Directory": "dangling_references",
+}
+
 #: Fields older files saved that their class no longer has, by class: what takes each saved
 #: value (the loaded cloud, the object, the value) once every object is filled.
 RETIRED: dict[str, dict[str, Callable[[Any, Any, Any], None]]] = {

@@ -34,6 +34,7 @@ import itertools
 import linecache
 import math
 import re
+import reprlib
 import sys
 import types
 import typing
@@ -112,6 +113,15 @@ def check_derived(obj: Any, where: str) -> None:
             _refuse(where, name, field, f"disagrees with the records it indexes: {problem}")
 
 
+def check_references(obj: Any, where: str) -> None:
+    """Raise `StateError` if the loaded record `obj` (a class of `kinds.REFERENCES`) has a
+    record naming another that it lacks (a role no role is, a deleted user)."""
+    name = kinds.class_name(type(obj))
+    dangling = getattr(obj, kinds.REFERENCES[name])()
+    if dangling:
+        _refuse(where, name, *dangling[0])
+
+
 def _disagreement(held: Any, made: Any, at: str = "") -> str | None:
     """Where an index as saved (`held`) differs from the one its rows make (`made`), or None:
     dicts by key, lists and tuples by position, records by identity, atoms by value."""
@@ -136,6 +146,8 @@ def _disagreement(held: Any, made: Any, at: str = "") -> str | None:
         return None
     if type(held) is type(made) and kinds.is_record_class(type(made)):
         return f"{at or 'it'} holds another {type(made).__qualname__} than the records make"
+    if type(held) is type(made) and type(made) in (list, tuple):  # of other lengths
+        return f"{at or 'it'} holds {reprlib.repr(held)}, the records make {reprlib.repr(made)}"
     return f"{at or 'it'} holds {_what(held)}, the records make {_what(made)}"
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cli_args import file_and_case
+from fakecloud.inputs import open_input
 from fakecloud.outputs import folder_problem, output_problem, write_atomic
 
 FORMATS = ("text", "html", "perfetto", "mermaid")
@@ -55,7 +56,7 @@ def load_jsonl(path: str) -> list[dict]:
     """The events of a JSONL trace file; a `ReportError` names a bad line (status 2, as any
     input a command cannot use: was SystemExit, status 1, and out of a caller's main())."""
     events = []
-    with open(path, "rb") as f:
+    with open_input(path) as f:
         # One event a line, read at most MAX_EVENT_BYTES at a time: /dev/zero (no line end)
         # was read until the memory ran out.
         for number, raw in enumerate(iter(lambda: f.readline(MAX_EVENT_BYTES + 1), b""), 1):

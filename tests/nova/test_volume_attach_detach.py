@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nova.conftest import NovaEnv
+from tests.nova.conftest import NovaEnv, unexpected_500
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 
@@ -319,3 +319,38 @@ def test_a_users_attachment_delete_is_refused_while_nova_holds_it(up):
     assert _detach(up, sid, vid).status == 202
     up.cloud.run_until_idle()
     assert _cinder(up, vid)["status"] == "available"
+
+
+@pytest.mark.parametrize("profile", ["nova-22.4.0", "nova-23.2.2"])
+def test_a_hostless_or_down_servers_detach_is_refused_from_23_0_0(profile):
+    """db8213af83 (23.0.0): ``@check_instance_host(check_is_up=True)`` on ``_detach_volume``.
+    A server reset to active after its shelve offload has no host: before 23.0.0 the cast to
+    no host raised after ``begin_detaching`` (a 500, the volume left ``detaching``, as Nova
+    does); from it ``InstanceNotReady``, which the controller does not expect (a 500 naming
+    it), before anything changed. A host that is down: the cast waited; from 23.0.0 a 409."""
+    env = NovaEnv(profile)
+    sid, down = env.boot("vm"), env.boot("down")
+    vid, other = _volume(env), _volume(env, "other")
+    for server, volume in ((sid, vid), (down, other)):
+        assert _attach(env, server, {"volumeId": volume}).status == 200
+    env.cloud.run_until_idle()
+    for action in (
+        {"shelve": None},
+        {"shelveOffload": None},
+        {"os-resetState": {"state": "active"}},
+    ):
+        env.action(sid, action, user="admin")
+        env.cloud.run_until_idle()
+    r = _detach(env, sid, vid)
+    new = profile == "nova-23.2.2"
+    cls = "InstanceNotReady" if new else "NovaException"
+    assert (r.status, r.json()["computeFault"]["message"]) == (
+        500,
+        unexpected_500(profile, f"nova.exception.{cls}"),
+    )
+    assert _cinder(env, vid)["status"] == ("in-use" if new else "detaching")
+    env.kernel.rpc.set_up(f"compute.{env.server(down)['OS-EXT-SRV-ATTR:host']}", False)
+    r = _detach(env, down, other)
+    assert r.status == (409 if new else 202), r.json()
+    if new:
+        assert r.json()["conflictingRequest"]["message"] == "Service is unavailable at this time."

@@ -381,3 +381,26 @@ def test_a_full_device_is_named_in_the_error():
     with pytest.raises(OSError) as caught:
         write_atomic("/dev/full", "x")
     assert caught.value.filename == "/dev/full" and caught.value.strerror
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "FIFO"],
+        ["explore", "FIFO"],
+        ["shrink", "FIFO", "--seed", "1", "-o", "out.yaml"],
+        ["bisect", "FIFO"],
+        ["report", "FIFO"],
+        ["report", "FIFO.yaml"],
+        ["serve", "--config", "FIFO"],
+        ["serve", "--state", "FIFO"],
+    ],
+)
+def test_an_input_that_is_a_named_pipe_is_refused_not_waited_for(scenario, capsys, argv):
+    """``fakecloud report FIFO`` waited for a writer (``open`` of a pipe blocks until one
+    comes): every verb reading a file refuses what is no regular file, naming what it is."""
+    name = next(a for a in argv if a.startswith("FIFO"))
+    os.mkfifo(name)
+    status, last = run_cli(capsys, *argv)
+    assert status == 2
+    assert f"{name}: " in last and "it is a named pipe (FIFO), not a regular file" in last

@@ -222,13 +222,17 @@ def test_the_story_tells_the_eventlet_hub():
 
 
 def test_a_trace_line_that_never_ends_is_refused_not_read_until_memory_runs_out(
-    capsys, monkeypatch
+    capsys, monkeypatch, tmp_path
 ):
-    """``fakecloud report /dev/zero`` hung, reading one endless line."""
+    """``fakecloud report /dev/zero`` hung, reading one endless line (a device is refused now:
+    a regular file with a line longer than any event is refused at that line)."""
     import fakecloud.views.report
 
     monkeypatch.setattr(fakecloud.views.report, "MAX_EVENT_BYTES", 1 << 20)  # 16 MiB by default
-    assert cli(["report", "/dev/zero"]) == 2
+    long = tmp_path / "long.jsonl"
+    with open(long, "wb") as f:
+        f.truncate((1 << 20) + 2)  # sparse: one line of NULs
+    assert cli(["report", str(long)]) == 2
     assert capsys.readouterr().err == (
-        "fakecloud report: /dev/zero:1: a line of more than 1 MiB is not a trace event\n"
+        f"fakecloud report: {long}:1: a line of more than 1 MiB is not a trace event\n"
     )

@@ -395,7 +395,7 @@ class VolumeAttachmentController:
             raise HttpError(code, "Cannot detach a root device volume")
         try:
             yield from self.nova.compute_api.detach_volume(ctx, instance, volume)
-        except exception.InstanceIsLocked as exc:
+        except (exception.InstanceIsLocked, exception.ServiceUnavailable) as exc:
             raise HttpError(409, exc.format_message()) from None
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, "detach_volume", server_id)

@@ -63,12 +63,7 @@ def resize(
     nova = api.nova
     version = nova.kernel.switches.release.version
     if version >= SOURCE_UP_SINCE:
-        # ``@check_instance_host(check_is_up=True)``: no host at all first (a server reset to
-        # active after its shelve offload), then a source compute that is down
-        if not instance.host:
-            raise exception.InstanceNotReady(instance_id=instance.uuid)
-        if not _service_is_up(nova, instance.host):
-            raise exception.ServiceUnavailable()
+        require_host(nova, instance, check_is_up=True)
     where = None
     if host_name is not None:
         if host_name == instance.host:
@@ -127,6 +122,16 @@ def _new_flavor(nova: Any, context: Any, flavor_id: str) -> Flavor:
             raise exception.FlavorNotFound(flavor_id=flavor_id)
         return found
     return flavors.get_by_flavor_id(nova, context, flavor_id)
+
+
+def require_host(nova: Any, instance: Instance, check_is_up: bool = False) -> None:
+    """Nova's ``@check_instance_host(check_is_up=...)`` where a release gates it: no host at
+    all (a server reset to active after its shelve offload) is ``InstanceNotReady``, then with
+    `check_is_up` a compute that is down is ``ServiceUnavailable``."""
+    if not instance.host:
+        raise exception.InstanceNotReady(instance_id=instance.uuid)
+    if check_is_up and not _service_is_up(nova, instance.host):
+        raise exception.ServiceUnavailable()
 
 
 def _service_is_up(nova: Any, host: str) -> bool:
