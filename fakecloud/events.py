@@ -321,6 +321,13 @@ EVENTS: dict[str, EventKind] = {
         _k("glance.store.put", "Image data was stored.", "glance", "image id", "size"),
         _k("glance.store.delete", "Image data was deleted.", "glance", "image id", "size"),
         _k("glance.import.fail", "An image import failed.", "glance", "image id", "error"),
+        _k(
+            "glance.location.fail",
+            "A location task failed: the store finds nothing there; the image stays queued.",
+            "glance",
+            "image id",
+            "error",
+        ),
         _k("glance.member.delete", "An image member was removed.", "glance", "image id"),
         _k("glance.task", "A Glance task changed.", "glance", "task id", "image_id", "status"),
         # -- identity --------------------------------------------------------------------------

@@ -31,8 +31,10 @@ from fakecloud.glance.errors import (
 from fakecloud.glance.import_methods import uri_passes
 from fakecloud.glance.locations import (
     FILTERED_SCHEMES,
+    INVALID,
     LOCATION_API_SINCE,
     LOCATION_FILTER_SINCE,
+    UNREADABLE_SCHEMES,
     VALIDATION_DATA_SINCE,
     check_hashing_data,
     check_location_body,
@@ -321,7 +323,7 @@ class Images:
         draft.extra_properties = dict(image.extra_properties)
         original_props = set(image.extra_properties)
         for change in changes:
-            _DO[change["op"]](self, ctx, draft, pol, change)
+            _DO[change["op"]](self, ctx, draft, pol, change, location_data)
         if not changes:
             return image
         if set(draft.extra_properties) - original_props:
@@ -414,14 +416,16 @@ class Images:
         image.locations = locations
         if image.status != "queued" or not locations:
             return
-        data = data or ImageData(0, content_id=locations[0]["url"])
+        data = data or self._data_at(locations[0]["url"]) or ImageData(0, locations[0]["url"])
         self._glance.store.put(image.id, data)
         image.size = data.size
         image.data = data
         if activate:
             set_status(self._kernel, image, "active", details={"size": data.size})
 
-    def _do_replace(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
+    def _do_replace(
+        self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict, data: ImageData | None
+    ) -> None:
         root, value = change["path"][0], change["value"]
         if root == "locations" and not value:
             raise HTTPForbidden("Cannot set locations to empty list.")
@@ -432,7 +436,8 @@ class Images:
             same = sorted(loc["url"] for loc in value) == sorted(
                 loc["url"] for loc in draft.locations
             )
-            draft.locations = _unique_locations(value, None if same else self._check_location_uri)
+            check = None if same else lambda url: self._check_location_uri(url, data)
+            draft.locations = _unique_locations(value, check)
             return
         if root == "owner" and not (ctx is None or pol._admin()):
             raise HTTPForbidden("Owner can't be updated by non admin.")
@@ -445,7 +450,9 @@ class Images:
         else:
             raise HTTPConflict(f"Property {root} does not exist.")
 
-    def _do_add(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
+    def _do_add(
+        self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict, data: ImageData | None
+    ) -> None:
         root, value = change["path"][0], change["value"]
         if root == "locations":
             self._locations(pol, draft, "add", "set_image_location", ("active", "queued"))
@@ -453,7 +460,7 @@ class Images:
             pos = _location_pos(change["path"][1], len(draft.locations), True)
             if pos is None:
                 raise HTTPBadRequest(explanation="Invalid position for adding a location.")
-            self._check_location_uri(value["url"])
+            self._check_location_uri(value["url"], data)
             draft.locations.insert(pos, value)
             draft.locations = _unique_locations(draft.locations)
             return
@@ -468,7 +475,9 @@ class Images:
         else:
             draft.extra_properties[root] = value
 
-    def _do_remove(self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict) -> None:
+    def _do_remove(
+        self, ctx: Any, draft: Image, pol: ImagePolicy, change: dict, data: ImageData | None
+    ) -> None:
         root = change["path"][0]
         if root == "locations":
             self._locations(pol, draft, "remove", "delete_image_location", ("active",))
@@ -528,7 +537,13 @@ class Images:
             )
 
     def _located(self, image: Image, url: str, data: ImageData | None) -> Image:
-        data = data or ImageData(0, content_id=url)
+        """The ``location_import`` task: the location checked as a PATCH'd one is
+        (`_data_at`); where the store finds nothing (``_InvalidLocation``) the task fails and
+        the image stays ``queued`` without it, else the image takes the data and goes active."""
+        data = self._data_at(url, data)
+        if data is None:
+            self._kernel.trace.emit("glance.location.fail", "glance", image.id, error=INVALID)
+            return image
         self._glance.store.put(image.id, data)
         # the location task reads the size and hashes, never the virtual size
         self._glance.image_data._activate(image, data, None)
@@ -562,11 +577,25 @@ class Images:
         if self._filtered_out(url):
             raise HTTPBadRequest(explanation=f"URI for add location does not pass filtering: {url}")
 
-    def _check_location_uri(self, url: str) -> None:
-        """A PATCH'd location's check (``_check_location_uri``): 400 "Invalid location" for
-        a URL `_filtered_out` (Glance 33.0.0 on; the store is not modelled)."""
-        if self._filtered_out(url):
-            raise HTTPBadRequest(explanation="Invalid location")
+    def _data_at(self, url: str, offered: ImageData | None = None) -> ImageData | None:
+        """What Glance's store finds at a location (``_check_location_uri``, the same answer
+        in 16.0.1-33.0.0): nothing for a scheme ``validate_external_location`` refuses or no
+        store reads (`UNREADABLE_SCHEMES`), nor where no data is (``UnknownScheme``,
+        ``NotFound``, size 0); else `offered` (the RBD clone Nova made) or the data of the live
+        image already there."""
+        if urlparse(url).scheme in UNREADABLE_SCHEMES:
+            return None
+        if offered is None:
+            g = self._glance
+            holder = next((i for i in g.db.images.values() if _located_at(i, url)), None)
+            offered = None if holder is None else g.store.objects.get(holder.id)
+        return offered if offered is not None and offered.size > 0 else None
+
+    def _check_location_uri(self, url: str, data: ImageData | None = None) -> None:
+        """A PATCH'd location's check (``_check_location_uri``): 400 "Invalid location"
+        where the store finds no data (`_data_at`)."""
+        if self._data_at(url, data) is None:
+            raise HTTPBadRequest(explanation=INVALID)
 
     def get_locations(self, ctx: Any, image_id: str) -> list[dict[str, Any]]:
         """``GET /v2/images/{id}/locations`` (``ImagesController.get_locations``, glance
@@ -722,6 +751,11 @@ def _location_pos(path_pos: str, count: int, allow_max: bool) -> int | None:
     if not (allow_max or 0 <= pos < count):
         return None
     return pos
+
+
+def _located_at(image: Image, url: str) -> bool:
+    """Whether a live image has a location at `url`."""
+    return not image.deleted and any(loc["url"] == url for loc in image.locations)
 
 
 def _unique_locations(locations: list, check: Callable[[str], None] | None = None) -> list:

@@ -112,6 +112,16 @@ LOCATION_FILTER_SINCE = 33
 FILTERED_SCHEMES = ("http", "https")
 
 
+#: ``store_utils.RESTRICTED_URI_SCHEMAS`` (every series): schemes ``validate_external_location``
+#: refuses as a location, whatever the stores.
+RESTRICTED_SCHEMES = frozenset({"file", "filesystem", "swift+config"})
+#: Schemes no location of fakecloud's Glance can name: the restricted ones, and HTTP(S) (the
+#: http store is not modelled: the location API refuses a normal user's URL for want of it).
+UNREADABLE_SCHEMES = RESTRICTED_SCHEMES | set(FILTERED_SCHEMES)
+#: ``_check_location_uri``'s BadStoreUri, a PATCH's 400 and the location task's failure.
+INVALID = "Invalid location"
+
+
 #: The first Glance that reads a PATCH'd location's ``validation_data`` (b25a80fcd, 18.0.0).
 VALIDATION_DATA_SINCE = 18
 
@@ -176,9 +186,12 @@ def validation_data(image: Any, locations: list[dict[str, Any]], hashing_algorit
 
 __all__ = [
     "FILTERED_SCHEMES",
+    "INVALID",
     "LOCATION_API_SINCE",
     "LOCATION_FILTER_SINCE",
     "LOCATION_SCHEMA",
+    "RESTRICTED_SCHEMES",
+    "UNREADABLE_SCHEMES",
     "VALIDATION_DATA_SINCE",
     "check_hashing_data",
     "check_location_body",

@@ -187,6 +187,8 @@ def test_locations_are_checked_then_invisible_by_default(w, image):
 
 def test_with_show_multiple_locations_a_location_activates_and_is_checked():
     w = World(config={"glance": {"show_multiple_locations": True, "base_images": []}})
+    w.ceph_clone("rbd://f/images/a/snap", 4096)
+    w.ceph_clone("rbd://b")
     image_id = w.create()["id"]
 
     def loc(url: str) -> dict:
@@ -202,6 +204,7 @@ def test_with_show_multiple_locations_a_location_activates_and_is_checked():
     assert w.show(image_id)["locations"] == []
     body = patch("add", "/locations/-", loc("rbd://f/images/a/snap")).json()
     assert (body["status"], body["locations"]) == ("active", [loc("rbd://f/images/a/snap")])
+    assert body["size"] == 4096  # ``_set_image_size``: what the store finds there
     resp = patch("add", "/locations/0", loc("rbd://f/images/a/snap"))
     assert resp.status == 400
     assert detail(resp) == "The location rbd://f/images/a/snap already exists"
@@ -225,10 +228,11 @@ def test_replacing_the_locations_of_a_queued_image_activates_it_from_glance_18(p
     activates it in every series."""
     config = {"glance": {"show_multiple_locations": True, "base_images": []}}
     w = World(config=config, profile=profile)
+    w.ceph_clone("rbd://f/images/a/snap", 4096)
     image_id = w.create()["id"]
     value = [{"url": "rbd://f/images/a/snap", "metadata": {}}]
     body = w.patch(image_id, [{"op": "replace", "path": "/locations", "value": value}]).json()
-    assert (body["status"], body["locations"], body["size"]) == (status, value, 0)
+    assert (body["status"], body["locations"], body["size"]) == (status, value, 4096)
     other = w.create()["id"]
     op = {"op": "add", "path": "/locations/-", "value": value[0]}
     assert w.patch(other, [op]).json()["status"] == "active"
@@ -289,6 +293,8 @@ def test_a_patched_locations_validation_data_from_glance_18():
         return w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": value}])
 
     w = World(config=config, profile="upstream")
+    for name in "abc":
+        w.ceph_clone(f"rbd://f/i/{name}/snap")
     image_id = w.create()["id"]
     body = add(w, image_id, "rbd://f/i/a/snap", hashed).json()
     assert body["status"] == "active"
@@ -306,29 +312,37 @@ def test_a_patched_locations_validation_data_from_glance_18():
     assert resp.status == 409 and detail(resp) == "os_hash_algo must be sha512, not sha256"
     assert w.status(other) == "queued"
     queens = World(config=config)
+    queens.ceph_clone("rbd://f/i/a/snap")
     image_id = queens.create()["id"]
     body = add(queens, image_id, "rbd://f/i/a/snap", hashed).json()
     assert (body["status"], body["checksum"]) == ("active", None)
 
 
-@pytest.mark.parametrize("profile", ["nova-33.0.0", "upstream"])  # Glance 32.0.0, 33.0.0
-def test_a_patched_http_location_goes_through_the_import_filter_from_glance_33(profile):
-    """33.0.0's ``validate_external_location`` puts an HTTP(S) URL through web-download's
-    filter (LP #2161330): "Invalid location" (400) for an ``add`` or a ``replace`` that brings
-    it, checked location by location before the duplicate check."""
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "nova-33.0.0", "upstream"])
+def test_a_patched_location_the_store_cannot_read_is_invalid_in_every_series(profile):
+    """``_check_location_uri`` (16.0.1-33.0.0): a scheme ``validate_external_location``
+    refuses (``file``, ``filesystem``, ``swift+config``), one no store knows
+    (``UnknownScheme``; HTTP(S): no http store), or no data there (``NotFound``) is
+    BadStoreUri, "Invalid location" (400), location by location before the duplicate check;
+    the image stays queued. An RBD location with data (Nova's clone) activates it."""
     config = {"glance": {"show_multiple_locations": True, "base_images": []}}
     w = World(config=config, profile=profile)
+    w.ceph_clone("rbd://f/images/a/snap")
     image_id = w.create()["id"]
     bad = {"url": "http://169.254.169.254/latest", "metadata": {}}
-    rbd = {"url": "rbd://f/images/a/snap", "metadata": {}}
     replace = w.patch(image_id, [{"op": "replace", "path": "/locations", "value": [bad, bad]}])
-    add = w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": bad}])
-    if profile == "upstream":
-        assert (replace.status, detail(replace)) == (400, "Invalid location")
-        assert (add.status, detail(add)) == (400, "Invalid location")
-        assert w.status(image_id) == "queued"
-        ok = w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": rbd}])
-        assert ok.json()["status"] == "active"
-    else:
-        assert detail(replace) == "The location http://169.254.169.254/latest already exists"
-        assert add.status == 200 and w.status(image_id) == "active"
+    assert (replace.status, detail(replace)) == (400, "Invalid location")
+    for url in (
+        "file:///x",
+        "swift+config://r/c/o",
+        "rbd://f/images/none/snap",
+        "nope",
+        bad["url"],
+    ):
+        value = {"url": url, "metadata": {}}
+        add = w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": value}])
+        assert (add.status, detail(add)) == (400, "Invalid location"), url
+    assert w.status(image_id) == "queued"
+    rbd = {"url": "rbd://f/images/a/snap", "metadata": {}}
+    ok = w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": rbd}])
+    assert ok.json()["status"] == "active"

@@ -5,6 +5,7 @@ import pytest
 from glance_support import ADMIN, GB, OCTET, P1, World, detail
 
 from fakecloud.errors import ConfigError
+from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import HTTPNotFound, StoreTimeout
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition
 
@@ -181,7 +182,8 @@ def test_staged_and_importing_images_can_be_deleted():
 def test_location_api_makes_a_queued_image_active_at_once():
     w = World(profile="upstream")  # the location API is glance 29.0.0's
     image = w.create()
-    w.glance.images.add_location(P1, image["id"], "rbd://fsid/images/x/snap", None, service=True)
+    data = ImageData(10, "clone")  # what Nova's RBD clone holds
+    w.glance.images.add_location(P1, image["id"], "rbd://fsid/images/x/snap", data, service=True)
     assert _moves(w, image["id"])[-1] == ("queued", "active")
 
 

@@ -29,12 +29,20 @@ def test_before_glance_29_the_path_is_unknown(profile):
 
 
 def test_the_service_role_adds_a_location_to_a_queued_image_and_reads_it_back():
+    """The location task checks the URL as a PATCH'd location (``_UpdateLocationTask``,
+    ``_check_location_uri``): where the store finds nothing the task fails after the 202 and
+    the image stays queued without it; where it finds data the image goes active."""
     w = World(profile="nova-30.0.0")  # Glance 29.x
     image = w.create(disk_format="raw")
     assert _locations(w, image["id"], SERVICE).json() == []
+    for url in (URL, "file:///var/lib/glance/images/x", "swift+config://r/c/o", "nope"):
+        resp = _locations(w, image["id"], SERVICE, {"url": url})
+        assert resp.status == 202 and resp.body in (b"", None)
+        assert w.status(image["id"]) == "queued"
+    assert _locations(w, image["id"], SERVICE).json() == []
+    w.ceph_clone(URL)
     resp = _locations(w, image["id"], SERVICE, {"url": URL})
-    assert resp.status == 202 and resp.body in (b"", None)
-    assert w.status(image["id"]) == "active"
+    assert resp.status == 202 and w.status(image["id"]) == "active"
     assert _locations(w, image["id"], SERVICE).json() == [{"url": URL, "metadata": {}}]
     again = _locations(w, image["id"], SERVICE, {"url": URL})
     assert again.status == 409
@@ -101,7 +109,8 @@ def test_bad_bodies_are_400(body, text):
 def test_an_http_location_goes_through_the_import_filter_from_glance_33(profile):
     """33.0.0 (LP #2161330) checks an HTTP(S) URL with web-download's filter after the caller
     and the hash, before the lock: a loopback address (or a port not allowed, or a name that
-    does not resolve) is a 400, the image stays queued; a name the web serves passes."""
+    does not resolve) is a 400, the image stays queued; a name the web serves passes. Before,
+    the task takes it and fails (no http store reads it): the image stays queued too."""
     config = {"glance": {"web_download_urls": {"http://images.example.com/a.img": 1024}}}
     w = World(config=config, profile=profile)
     bad, good = w.create()["id"], w.create()["id"]
@@ -115,5 +124,6 @@ def test_an_http_location_goes_through_the_import_filter_from_glance_33(profile)
         assert detail(resp) == f"URI for add location does not pass filtering: {url}"
         assert w.status(bad) == "queued"
     else:
-        assert resp.status == 202 and w.status(bad) == "active"
+        assert resp.status == 202 and w.status(bad) == "queued"
     assert _locations(w, good, SERVICE, {"url": "http://images.example.com/a.img"}).status == 202
+    assert w.status(good) == "queued"

@@ -127,12 +127,12 @@ def test_a_location_gives_the_size_but_never_the_virtual_size():
     series: 16.0.1 to 32.0.0)."""
     w = World(profile="upstream", config={"glance": {"show_multiple_locations": True}})
     data = ImageData(1000, content_id="rbd-disk", disk_format="raw", virtual_size=4096)
+    w.ceph_clone("rbd://f/a", data)
     patched, added = w.create(disk_format="raw")["id"], w.create(disk_format="raw")["id"]
-    w.glance.store.put(patched, data)
     change = {"op": "add", "path": "/locations/-", "value": {"url": "rbd://f/a", "metadata": {}}}
     assert w.patch(patched, [change]).status == 200
     w.glance.images.add_location(None, added, "rbd://f/b", data, service=True)
     for image_id in (patched, added):
         shown = w.show(image_id)
         assert (shown["status"], shown["virtual_size"]) == ("active", None)
-    assert w.show(added)["size"] == 1000
+    assert w.show(added)["size"] == w.show(patched)["size"] == 1000

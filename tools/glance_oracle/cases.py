@@ -518,6 +518,18 @@ for user in ("member", "admin"):
     )
     bodiless(f"location-list-{user}", "GET", "/v2/images/{img}/locations", user=user)
 bodiless("location-list", "GET", "/v2/images/{img}/locations", user="service")
+LOCATIONS = "/v2/images/{img}/locations"
+# what the location task does with a URL the store cannot read (``_check_location_uri``): a
+# restricted scheme, one no store knows, no data there; the image stays queued without it
+for label, url in (
+    ("file", "file:///etc/passwd"),
+    ("swift-config", "swift+config://ref1/c/o"),
+    ("rbd", "rbd://fsid/images/9a2c1e7e-0000-4000-8000-00000000abcd/snap"),
+    ("garbage", "no scheme at all"),
+):
+    add("location-task-" + label, b({"url": url}), path=LOCATIONS, user="service")
+    bodiless("location-task-image-" + label, "GET", "/v2/images/{img}")
+bodiless("location-task-list", "GET", "/v2/images/{img}/locations", user="service")
 add("member-put-no-body", None, "PUT", "/v2/images/{shr}/members/{other}", user="other")
 add("upload-no-ctype", DATA, "PUT", "/v2/images/{tag}/file", ctype=None)
 add("upload-empty", b"", "PUT", "/v2/images/{tag}/file", ctype=OCTET)
