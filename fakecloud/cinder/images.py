@@ -184,7 +184,8 @@ class GlanceImageService:
 
     def detail(self, context: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
         """``GlanceImageService.detail``: the images Glance lists to the caller with
-        `filters` (a first page: enough to tell none, one and several apart)."""
+        `filters` (a first page: enough to tell none, one and several apart), each's id, name
+        and custom properties."""
         # Imported here: importing Glance's modules from Cinder's at load time changes the
         # order config sections register in, and so the bytes of every save.
         from fakecloud.glance.listing import ListQuery
@@ -199,7 +200,10 @@ class GlanceImageService:
             calls.answered(kernel, caller, CALLEE, subject, "detail", getattr(exc, "code", None))
             raise
         calls.answered(kernel, caller, CALLEE, subject, "detail", 200)
-        return [{"id": image.id, "name": image.name} for image in found]
+        return [
+            {"id": image.id, "name": image.name, "properties": dict(image.extra_properties)}
+            for image in found
+        ]
 
     def create(self, context: Any, metadata: dict[str, Any]) -> dict[str, Any]:
         """``GlanceImageService.create`` without data: a queued image from Cinder's metadata

@@ -1,0 +1,33 @@
+"""A volume made from the image Nova's ``createImage`` leaves of a volume-backed server (size
+0, a ``block_device_mapping`` naming the boot volume's Cinder snapshot): from microversion 3.46
+(``SUPPORT_NOVA_IMAGE``) Cinder makes it from that snapshot, before it from the image's bytes;
+a snapshot the caller cannot see is a 404 at any microversion (``VolumeController.
+_get_image_snapshot``, cinder 12.0.0 on). ``openstack --os-volume-api-version 3.46 volume
+create --image SNAP`` made a volume of the empty image (session 25)."""
+
+import json
+
+from cinder_support import MISSING, call, create_snapshot, create_volume, fault, glance_image
+
+from fakecloud import Cloud
+
+
+def _nova_image(cloud, snapshot_id):
+    bdm = {"source_type": "snapshot", "destination_type": "volume", "boot_index": 0,
+           "snapshot_id": snapshot_id, "volume_size": 1}  # fmt: skip
+    return glance_image(cloud, 0, block_device_mapping=json.dumps([bdm]), bdm_v2="True")
+
+
+def test_a_nova_snapshot_image_makes_the_volume_from_its_snapshot_from_3_46():
+    cloud = Cloud(seed=25)
+    snapshot_id = create_snapshot(cloud, create_volume(cloud))
+    body = {"volume": {"size": 1, "imageRef": _nova_image(cloud, snapshot_id)}}
+    made = {v: call(cloud, "POST", "volumes", body, version=v).json()["volume"] for v in
+            ("3.45", "3.46")}  # fmt: skip
+    assert (made["3.45"]["snapshot_id"], made["3.46"]["snapshot_id"]) == (None, snapshot_id)
+    gone = {"volume": {"size": 1, "imageRef": _nova_image(cloud, MISSING)}}
+    assert fault(call(cloud, "POST", "volumes", gone, version="3.0")) == (
+        "itemNotFound",
+        404,
+        f"Nova specific image is found, but boot volume snapshot id:{MISSING} not found.",
+    )
