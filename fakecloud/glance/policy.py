@@ -33,6 +33,7 @@ from typing import Any
 
 from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.models import Image
+from fakecloud.identity.context import service_roles
 from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.profiles.releases import Release
 
@@ -234,8 +235,8 @@ class ImagePolicy:
 
     def _service_api(self) -> bool:
         rule = self.service_rule
-        if rule == SERVICE_TOKEN_ROLE:
-            return False  # the service token's roles: a REST request here carries no such token
+        if rule == SERVICE_TOKEN_ROLE:  # the roles of the request's X-Service-Token
+            return self.ctx is not None and "service" in service_roles(self.ctx)
         return "service" in self._roles or (
             rule == SERVICE_ROLE_OR_ADMIN and "admin" in self._roles
         )

@@ -70,6 +70,9 @@ class IdentityConfig:
 
     token_ttl_s: float = 3600.0
     """``[token] expiration``: a token's lifetime in virtual seconds (Keystone's default 1 h)."""
+    allow_expired_window_s: float = 172800.0
+    """``[token] allow_expired_window``: how long after it expires a token is still good beside
+    a service token with the ``service`` role (Keystone's default 2 days)."""
     region: str = "RegionOne"
     """The region of every catalog endpoint (``region`` and ``region_id``)."""
     domains: dict[str, Any] = field(default_factory=dict)

@@ -41,8 +41,12 @@ class RequestContext:
         return "admin" in self.roles
 
     def to_policy_values(self) -> dict[str, Any]:
-        """The credentials dict oslo.policy rules read (``role:``, ``project_id:``, ...)."""
+        """The credentials dict oslo.policy rules read (``role:``, ``project_id:``, ...; the
+        service token's ``service_*``, empty without one)."""
         return {
+            **dict.fromkeys(_SERVICE_KEYS),
+            "service_roles": [],
+            **(self.extra or {}),
             "user_id": self.user_id,
             "project_id": self.project_id,
             "roles": list(self.roles),
@@ -53,6 +57,31 @@ class RequestContext:
             "user_domain_id": self.user_domain_id,
             "project_domain_id": self.project_domain_id,
         }
+
+
+SERVICE_TOKEN_ROLE = "service"
+"""keystonemiddleware's ``service_token_roles`` (its default): the role a service token needs
+for ``allow_expired`` (and, with ``service_token_roles_required``, to be taken at all)."""
+
+_SERVICE_KEYS = ("service_user_id", "service_project_id")
+
+
+def service_identity(service: Any) -> dict[str, Any]:
+    """oslo.context's ``service_*`` fields from the context of a valid service token
+    (``X-Service-User-Id``, ``X-Service-Project-Id``, ``X-Service-Roles``): a request
+    context's ``extra``."""
+    return {
+        "service_user_id": service.user_id,
+        "service_project_id": service.project_id,
+        "service_roles": list(service.roles),
+    }
+
+
+def service_roles(ctx: Any) -> list[str]:
+    """The roles of the request's service token (oslo.context's ``service_roles``); none
+    without one."""
+    extra = getattr(ctx, "extra", None)
+    return extra.get("service_roles", []) if extra else []
 
 
 def replaced(ctx: Any, name: str, value: Any) -> Any:

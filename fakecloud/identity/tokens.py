@@ -111,6 +111,14 @@ class TokenStore:
             raise TokenExpired(f"token expired at t={token.expires_at:g}")
         return token
 
+    def expired(self, token_id: str | None) -> Token:
+        """The token `token_id` even past its ``expires_at`` (Keystone's ``allow_expired``
+        validation); `TokenNotFound` if unknown or revoked."""
+        token = self._tokens.get(token_id) if token_id else None
+        if token is None:
+            raise TokenNotFound(token_id=token_id)
+        return token
+
     def revoke(self, token_id: str) -> Token:
         """Revoke a token (``DELETE /v3/auth/tokens``); later uses get 401/404."""
         token = self._tokens.pop(token_id, None)

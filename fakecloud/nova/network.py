@@ -15,6 +15,7 @@ loaded or forked cloud gives the same ones.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from fakecloud.nova import exception
@@ -71,3 +72,19 @@ def addresses(number: int, extend: bool) -> dict[str, list[dict[str, Any]]]:
         ip["OS-EXT-IPS:type"] = "fixed"
         ip["OS-EXT-IPS-MAC:mac_addr"] = mac(number)
     return {LABEL: [ip]}
+
+
+#: The namespace of the ids fakecloud gives a project's ``default`` security group and its
+#: rules (name-based: the same on every read, run and save).
+GROUP_NAMESPACE = uuid.UUID("6f1c2b4e-53c5-4d0e-9a57-0b4f3c1d2e8a")
+
+
+def group_id(project_id: str, name: str) -> str:
+    """The id fakecloud gives the security group `name` of `project_id`."""
+    return str(uuid.uuid5(GROUP_NAMESPACE, f"{project_id}/{name}"))
+
+
+def is_default_group(project_id: str | None, name_or_id: str) -> bool:
+    """Whether Neutron finds `project_id`'s ``default`` group, the only one it has, by
+    `name_or_id` (``find_resourceid_by_name_or_id``: its name or its id)."""
+    return name_or_id == "default" or name_or_id == group_id(str(project_id), "default")

@@ -442,7 +442,8 @@ class _Enforcer:
         domain = None if (project or system) else getattr(ctx, "domain_id", None)
         roles = ctx.roles
         user = ctx.user_id
-        if roles.__class__ is tuple:
+        service = getattr(ctx, "extra", None)  # a service token's identity (rare)
+        if roles.__class__ is tuple and not service:
             # The usual targets, the caller's own (6 items) or a project alone (7), as one
             # flat key: no tuples of the target's items, of each pair, of the caller.
             if target is None:
@@ -463,7 +464,10 @@ class _Enforcer:
                 return found
         if target is None:
             target = {"project_id": project, "user_id": user}
-        caller = (user, project, tuple(roles), system, domain)
+        caller: tuple = (user, project, tuple(roles), system, domain)
+        if service:
+            caller += (service["service_user_id"], service["service_project_id"])
+            caller += (tuple(service["service_roles"]),)
         key = (rule, tuple(target.items()), caller)
         found = self._memo.get(key)
         if found is None:
@@ -491,8 +495,12 @@ _ENFORCERS: dict[tuple, _Enforcer] = {}
 
 def _credentials(caller: tuple) -> dict[str, Any]:
     """The credentials dict oslo.policy reads, from a caller's (user, project, roles, system,
-    domain) as `_Enforcer.check` keys its memo."""
-    user_id, project_id, roles, system, domain = caller
+    domain[, service user, service project, service roles]) as `_Enforcer.check` keys its
+    memo: oslo.context's ``to_policy_values``, whose ``service_*`` come from the request's
+    service token (no default rule of any release reads them: ``role:service`` is the
+    caller's own role; a deployer's ``service_roles:service`` reads the token's)."""
+    user_id, project_id, roles, system, domain = caller[:5]
+    service_user, service_project, service_roles = caller[5:] or (None, None, ())
     return {
         "user_id": user_id,
         "project_id": project_id,
@@ -500,6 +508,9 @@ def _credentials(caller: tuple) -> dict[str, Any]:
         "is_admin": "admin" in roles,
         "system_scope": system,
         "domain_id": domain,
+        "service_user_id": service_user,
+        "service_project_id": service_project,
+        "service_roles": list(service_roles),
     }
 
 

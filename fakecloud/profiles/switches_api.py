@@ -285,6 +285,49 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "service_token_roles_required",
+        "keystonemiddleware's [keystone_authtoken] service_token_roles_required is on (its "
+        "default from keystonemiddleware 13.0.0): a valid X-Service-Token without the service "
+        "role is refused, 401; before, it is taken (a warning in the log), though only one with "
+        "the role lets an expired user token through.",
+        False,
+        (
+            Change(
+                "34.0.0",
+                "f050c0425a",
+                "openstack/requirements (not Nova): upper-constraints bumps keystonemiddleware "
+                "to 13.0.0 for 2026.2, whose service_token_roles_required defaults to True",
+            ),
+        ),
+    ),
+    Switch(
+        "instance_hidden_filter",
+        "what the database makes of a server list's hidden filter (an admin's, on /v2 where no "
+        "schema strips it): ignored (no such column); exact, the query's text compared with "
+        "the boolean column, which the database refuses in every cell (Nova's 500 <class "
+        "'TypeError'>, as list_cell_error_rebuilt says); flag, popped as a truth value: any "
+        "non-empty text lists only hidden servers (none), an empty one filters nothing.",
+        "ignored",
+        (
+            Change("20.0.0", "2d2cfc4aa5", "Add Instance.hidden field (cross-cell move)", "exact"),
+            Change(
+                "21.0.0",
+                "001f3a7bfe",
+                "Fix instance.hidden migration and querying (LP #1862205)",
+                "flag",
+                backports=(Backport("20.1.1", "8363905a6a"),),
+            ),
+        ),
+    ),
+    Switch(
+        "instance_compute_id",
+        "the instances table has compute_id (the node's id, set when a host claims the "
+        "server): an admin's /v2 list filter on it searches the id's text; before, no such "
+        "column, the filter is ignored.",
+        False,
+        (Change("28.0.0", "a47fdef1bf", "Add compute_id columns to instances, migrations"),),
+    ),
+    Switch(
         "bdm_image_size_same_ref",
         "server create: an image-to-volume mapping of the imageRef's own image needs a "
         "volume_size too (otherwise _validate_bdm skipped every check of a mapping whose "

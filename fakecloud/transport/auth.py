@@ -9,6 +9,16 @@ is keystonemiddleware's own, the same in front of every service (``{"error": {"c
 the request-id header the service's pipeline adds before authentication. Version documents
 (``/``, ``/v2.1``, ``/v3/``) need no token, as in the real paste pipelines; a service may
 decide otherwise with ``public_paths`` or ``needs_token(method, path)``.
+
+A service token (``X-Service-Token``, what a service sends beside its user's token) is
+checked as ``AuthProtocol.process_request`` checks it (keystonemiddleware 4.22.0-13.0.1): an
+unknown, revoked or expired one is a 401 whatever the user's token; one without a role of
+``service_token_roles`` (``service``) is refused only where ``service_token_roles_required``
+is on (its default from keystonemiddleware 13.0.0: the 2026.2 series, Nova 34.0.0; before, it
+is taken, with a warning), and only one with the role lets an expired user token through
+(``allow_expired``, within Keystone's ``[token] allow_expired_window``). Its user, project and
+roles reach the service as oslo.context's ``service_*`` fields (`service_identity`), never as
+the caller's own: a policy reads them only where a rule names them (``service_roles:service``).
 """
 
 from __future__ import annotations
@@ -18,7 +28,13 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.identity.api import http_error
-from fakecloud.identity.context import RequestContext, copier, replaced
+from fakecloud.identity.context import (
+    SERVICE_TOKEN_ROLE,
+    RequestContext,
+    copier,
+    replaced,
+    service_identity,
+)
 from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
 from fakecloud.transport.endpoints import host_url
@@ -62,6 +78,8 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
     # the folded headers, checked by the token store and its context copied (`for_request`)
     # without a frame of their own.
     token_id = dict.get(req.headers, "x-auth-token")  # a `Headers`: names folded
+    if dict.get(req.headers, "x-service-token") and needs_token(api, req.method, req.path):
+        return _with_service_token(keystone, api, req, token_id)
     if token_id:
         try:
             token = keystone.tokens.validate(token_id)
@@ -81,6 +99,39 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
         reason = "no token"
     if not needs_token(api, req.method, req.path):
         return None
+    return _rejected(keystone, api, req, reason)
+
+
+def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | None) -> Any:
+    """`authenticate` for a request carrying a service token (see the module's docstring)."""
+    tokens, kernel = keystone.tokens, keystone.kernel
+    try:
+        service = tokens.validate(req.headers["x-service-token"])
+    except (TokenExpired, TokenNotFound):
+        return _rejected(keystone, api, req, "invalid service token")
+    role_passed = SERVICE_TOKEN_ROLE in service.context.roles
+    if not role_passed and kernel.switches.service_token_roles_required:
+        return _rejected(keystone, api, req, "service token without the service role")
+    try:
+        token = tokens.validate(token_id)
+    except TokenExpired:
+        token = tokens.expired(token_id)
+        if (
+            not role_passed
+            or kernel.now >= token.expires_at + keystone.config.allow_expired_window_s
+        ):
+            return _rejected(keystone, api, req, "expired token")
+    except TokenNotFound:
+        return _rejected(keystone, api, req, "unknown or revoked token" if token_id else "no token")
+    extra = service_identity(service.context)
+    req.context = replaced(
+        replaced(token.context, "extra", extra), "request_id", kernel.ids.request_id()
+    )
+    return None
+
+
+def _rejected(keystone: Any, api: Any, req: Request, reason: str) -> Response:
+    """keystonemiddleware's refusal of `req`, traced with `reason`."""
     keystone.kernel.trace.emit(
         "identity.token_rejected",
         getattr(api, "name", "service"),

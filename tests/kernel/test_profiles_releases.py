@@ -20,6 +20,16 @@ EXPECTED = {
     "attach_rejects_mapped_volume": {"22.4.0": False, "23.0.0": True},
     "list_skips_failed_cells": {"17.0.5": False, "17.0.6": True, "17.0.13": True, "18.0.0": True},
     "list_cell_error_rebuilt": {"18.3.0": False, "19.0.0": True},
+    "service_token_roles_required": {"33.0.2": False, "34.0.0": True},
+    "instance_hidden_filter": {
+        "19.3.2": "ignored",
+        "20.0.0": "exact",
+        "20.1.0": "exact",
+        "20.1.1": "flag",
+        "20.6.1": "flag",
+        "21.0.0": "flag",
+    },
+    "instance_compute_id": {"27.5.1": False, "28.0.0": True},
     "bdm_image_size_same_ref": {"19.3.0": False, "19.3.1": True, "19.3.2": True, "20.0.0": True},
     "bdm_volumes_read_first": {"20.6.1": False, "21.0.0": True},
     "bdm_disk_bus_check": {

@@ -3,6 +3,7 @@
 
 import pytest
 
+from fakecloud.nova.network import group_id
 from tests.nova.conftest import NovaEnv
 
 
@@ -81,3 +82,28 @@ def test_a_group_neutron_does_not_have_is_refused_at_create():
         400,
         "Unable to find security_group with name or id 'web'",
     )
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_the_default_group_named_by_its_id_is_the_ports_default(profile):
+    """``_check_requested_secgroups`` finds a group by name or id in the caller's project
+    (``find_resourceid_by_name_or_id``) and ``_process_security_groups`` gives the port the
+    group of that id: the create answer echoes the id as sent, a later GET shows the port's
+    group by its name; another project's ``default`` is not found (17.0.13, 34.0.0)."""
+    env = NovaEnv(profile)
+    own, other = (group_id(env.cloud.context(u).project_id, "default") for u in ("demo", "admin"))
+    server = {"name": "n", "flavorRef": "1", "imageRef": env.image.id}
+    refused = env.request(
+        "POST", "/v2.1/servers", {"server": server | {"security_groups": [{"name": other}]}}
+    )
+    assert (refused.status, refused.json()["badRequest"]["message"]) == (
+        400,
+        f"Unable to find security_group with name or id '{other}'",
+    )
+    resp = env.request(
+        "POST", "/v2.1/servers", {"server": server | {"security_groups": [{"name": own}]}}
+    )
+    assert resp.json()["server"]["security_groups"] == [{"name": own}]
+    env.cloud.run_until_idle()
+    shown = env.request("GET", "/v2.1/servers/" + resp.json()["server"]["id"]).json()
+    assert shown["server"]["security_groups"] == [{"name": "default"}]

@@ -544,6 +544,12 @@ q("v2q-servers-name-regex-bad", Q2 + "?name=%5B")
 q("v2q-servers-unknown", Q2 + "?foo=1&sort_key=display_name")
 q("v2q-servers-admin-changes-before", "/v2/servers?changes-before=x", user="admin")
 q("v2q-servers-admin-column", "/v2/servers?all_tenants=1&vcpus=999", user="admin")
+# An admin's /v2 filters on columns no schema names (session 25): the integer id, the node's
+# id, the launching host, the key, the hidden and cleaned flags (truth values).
+for _f in ("id=^2$", "compute_id=.", "launched_on=.", "key_data=^ssh-", "hidden=0", "hidden=",
+           "cleaned=0"):  # fmt: skip
+    q("v2q-servers-admin-" + _f.replace("^", "").replace("$", "").replace(".", "any"),
+      "/v2/servers?all_tenants=1&" + _f, user="admin")  # fmt: skip
 # all_tenants: the runners' admins are in different projects (nova's in the member's).
 q("servers-admin-changes-before-2.1", "/v2.1/servers?all_tenants=1&changes-before=x", user="admin")
 q("v2q-hypervisors-limit", "/v2/os-hypervisors?limit=x", user="admin")

@@ -30,7 +30,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
-from fakecloud.nova.api.server_security_groups import group_id
+from fakecloud.nova.network import is_default_group
 from fakecloud.nova.policies import SECURITY_GROUPS
 
 #: The group Neutron makes in every project, and the only one fakecloud has.
@@ -73,7 +73,7 @@ class SecurityGroupActionController:
 
     def _groups(self, ctx: Any, uuid: str, name: str) -> list[str]:
         """The port's groups, once the group and the port are found (a copy)."""
-        if name != DEFAULT and name != group_id(ctx.project_id, DEFAULT):
+        if not is_default_group(ctx.project_id, name):
             raise exception.SecurityGroupNotFound(
                 f"Security group {name} is not found for project {ctx.project_id}"
             )

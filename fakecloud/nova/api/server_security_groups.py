@@ -22,17 +22,11 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.nova.api import schemas
+from fakecloud.nova.network import GROUP_NAMESPACE, group_id
 from fakecloud.nova.policies import SECURITY_GROUPS
 
-#: The namespace of the ids fakecloud gives a project's ``default`` group and its rules.
-_NAMESPACE = uuid.UUID("6f1c2b4e-53c5-4d0e-9a57-0b4f3c1d2e8a")
 #: Neutron's words for the group it makes in every project.
 DEFAULT_DESCRIPTION = "Default security group"
-
-
-def group_id(project_id: str, name: str) -> str:
-    """The id fakecloud gives the group `name` of `project_id` (a name-based UUID)."""
-    return str(uuid.uuid5(_NAMESPACE, f"{project_id}/{name}"))
 
 
 def security_group(project_id: str, name: str) -> dict[str, Any]:
@@ -47,7 +41,7 @@ def security_group(project_id: str, name: str) -> dict[str, Any]:
             "to_port": None,
             "parent_group_id": sg_id,
             "ip_range": {},
-            "id": str(uuid.uuid5(_NAMESPACE, f"{sg_id}/ingress/{ethertype}")),
+            "id": str(uuid.uuid5(GROUP_NAMESPACE, f"{sg_id}/ingress/{ethertype}")),
         }
         for ethertype in ("IPv4", "IPv6")
     ]

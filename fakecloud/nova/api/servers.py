@@ -43,6 +43,7 @@ from fakecloud.nova.api.wsgi import (
     raise_http_conflict_for_instance_invalid_state,
     unexpected_error,
 )
+from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.passwords import generate_password
 from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
@@ -142,9 +143,11 @@ class ServersController:
                 pass  # the list is empty
             except exception.InvalidInput as exc:
                 raise HttpError(400, exc.format_message()) from None
-            except re.error:
-                # /v2 only (2.1's schema refuses it): the database's OperationalError in every
-                # cell, which cannot be rebuilt (a TypeError), or before 19.0.0 their sentinels
+            except (re.error, instance_filters.StatementError):
+                # /v2 only (2.1's schema refuses or strips it): the database's
+                # OperationalError (a bad regex) or StatementError (20.0.0-20.1.0's text
+                # hidden filter) in every cell, which cannot be rebuilt (a TypeError), or
+                # before 19.0.0 their sentinels
                 switches = self.switches
                 if switches.list_cell_error_rebuilt or not switches.list_skips_failed_cells:
                     raise unexpected_error(TypeError(), switches.api_support_string) from None

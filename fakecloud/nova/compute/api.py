@@ -251,7 +251,12 @@ class API:
                 return []
             ip_part = str(ip_part)
         keys, dirs = instance_filters.sort_params(sort_keys or [], sort_dirs or [])
-        keep = instance_filters.matcher(filters, self.kernel.clock.wall_time)
+        switches = self.kernel.switches
+        if not switches.instance_compute_id:
+            filters.pop("compute_id", None)  # no such column: ignored
+        keep = instance_filters.matcher(
+            filters, self.kernel.clock.wall_time, self._sort_value, switches.instance_hidden_filter
+        )
         if keep is None:
             return []
         out = [row for row in self.db.instances.values() if keep(row)]
@@ -263,15 +268,44 @@ class API:
 
     def _sort_value(self, row: Instance, key: str) -> Any:
         """A row's value of the instances column `key` (``id`` and ``instance_type_id`` as
-        the autoincrement ids Nova's rows and flavors get: their creation order)."""
-        if key == "id":
-            return self.db.instance_number(row.uuid)
+        the autoincrement ids Nova's rows and flavors get: their creation order; the
+        `instance_filters.DATABASE_COLUMNS` as `_database_column` reads them)."""
+        if key in instance_filters.DATABASE_COLUMNS:
+            return self._database_column(row, key)
         if key == "instance_type_id":
             return flavors.row_id(self.nova, row.flavor.flavorid)
         derived = instance_filters.DERIVED_COLUMNS.get(key)
         if derived is not None:
             return derived(row)
         return getattr(row, key, None)
+
+    def _database_column(self, row: Instance, key: str) -> Any:
+        """The instances column `key` of `instance_filters.DATABASE_COLUMNS` that a row does
+        not hold: ``id`` its creation order; ``compute_id`` its node's id (the host's
+        position, NULL while on no host); ``key_data`` the public key of the key pair it was
+        booted with (the user's pair of that name now: fakecloud copies no key); and
+        ``launched_on`` the host whose claim placed it (``_set_instance_host_and_node``, at a
+        build or an unshelve): a move (resize, migration, live migration, evacuation) leaves it,
+        so it is the source of the first move recorded since the server was created or last
+        unshelved, else its host."""
+        if key == "id":
+            return self.db.instance_number(row.uuid)
+        if row.host is None and key in ("compute_id", "launched_on"):
+            return None
+        if key == "compute_id":
+            hosts = list(self.nova.hosts)
+            return hosts.index(row.host) + 1 if row.host in hosts else None
+        if key == "key_data":
+            pair = self.db.keypair_get(row.user_id, row.key_name) if row.key_name else None
+            return pair.public_key if pair is not None else None
+        claimed = max(
+            (a.start_time for a in self.db.actions.get(row.uuid, ()) if a.action == "unshelve"),
+            default=row.created_at or 0.0,
+        )
+        for migration in (self.db.migrations or {}).values():
+            if migration.instance_uuid == row.uuid and migration.created_at >= claimed:
+                return migration.source_compute
+        return row.host
 
     def _key_pair(self, context: Any, name: str) -> Any:
         """``KeyPair.get_by_name(context, context.user_id, name)``: `KeypairNotFound`."""
@@ -1003,9 +1037,11 @@ class API:
             )
         for group in options.get("security_groups") or ():
             # ``_check_requested_secgroups``: each named group but ``default`` is looked up
-            # in Neutron by name or id (``find_resourceid_by_name_or_id``), and a project has
-            # only its ``default`` here: neutronclient's NotFound, as Nova's 400
-            if group != "default":
+            # in Neutron by name or id in the caller's project (``find_resourceid_by_name_or_
+            # id``), and a project has only its ``default`` here (its id as os-security-groups
+            # shows it: the port gets that group, shown by name): neutronclient's NotFound,
+            # as Nova's 400
+            if not network.is_default_group(context.project_id, group):
                 raise exception.SecurityGroupNotFound(
                     f"Unable to find security_group with name or id '{group}'"
                 )

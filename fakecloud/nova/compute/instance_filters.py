@@ -6,10 +6,16 @@ release from 17.0.13 to 34.0.0), after ``compute.api.API.get_all`` has remapped 
 - ``deleted``: True keeps the deleted (and soft-deleted) servers only, False the live ones but
   soft-deleted (the API sets False unless a changes window is asked for: then all);
 - ``tags``/``tags-any``/``not-tags``/``not-tags-any`` (lists): all, any, not all, none of them;
+- ``cleaned``: a truth value, 1 or 0 (fakecloud runs no pending deletes: every server has 0);
+- ``hidden`` (from 20.0.0, `HIDDEN_MODES`): no such column before; the text compared with the
+  boolean column, which the database refuses, until 20.1.1; then a truth value: a true one
+  lists only hidden servers (cross-cell resize sources: fakecloud has none);
 - the exact filters (``_exact_instance_filter``: a list value is an ``IN``, an empty list
   matches nothing), and every other filter naming a column of the instances table a regular
   expression searched in the column's text (``_regex_instance_filter``: a NULL never matches;
-  names that are no column are ignored).
+  names that are no column are ignored). On ``/v2`` an admin's filter may name any column:
+  ``id`` (the row's integer id, not its uuid), ``compute_id`` (from 28.0.0), ``launched_on``,
+  ``key_data`` are worked out by the caller's `column` (`DATABASE_COLUMNS`).
 
 Text compares as MySQL's default collation (utf8 general_ci) compares it: ``=``/``IN`` and
 ``REGEXP`` ignore case, so ``?host=CMP-1`` finds ``cmp-1``'s servers and ``?name=WEB`` a server
@@ -19,6 +25,7 @@ named ``web-1``; ``ORDER BY`` sorts ``alpha`` before ``Beta``.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -70,10 +77,33 @@ of an image with neither, the false flags, and the columns left NULL for them. O
 filter on ``/v2`` (no schema strips it there) or a ``/v2`` sort key names them."""
 
 
-def matcher(filters: dict[str, Any], wall: Callable[[float], datetime.datetime]) -> Callable:
+DATABASE_COLUMNS = ("id", "compute_id", "launched_on", "key_data")
+"""Columns of the instances table a row does not hold that the database answers from what it
+keeps: the integer id, the node's id, the host that claimed it, its key pair's public key."""
+
+HIDDEN_MODES = ("ignored", "exact", "flag")
+"""The switch ``instance_hidden_filter``'s values (see the module doc)."""
+
+
+class StatementError(Exception):
+    """The database refuses the query (SQLAlchemy's ``StatementError``, as for text bound to a
+    boolean column): raised in every cell, which cannot rebuild it."""
+
+
+def matcher(
+    filters: dict[str, Any],
+    wall: Callable[[float], datetime.datetime],
+    column: Callable[[Any, str], Any] | None = None,
+    hidden: str = "flag",
+) -> Callable:
     """A predicate on instance rows keeping what `filters` (Nova's DB filters) keep; `wall`
-    turns a virtual second into naive UTC (the clock's ``wall_time``). None when no row can
-    match (an empty ``IN``)."""
+    turns a virtual second into naive UTC (the clock's ``wall_time``); `column(row, key)`
+    reads the `DATABASE_COLUMNS`; `hidden` is the release's `HIDDEN_MODES`. None when no row
+    can match (an empty ``IN``, a true ``cleaned`` or ``hidden``). Raises `StatementError`."""
+    if filters.get("cleaned") or (hidden == "flag" and filters.get("hidden")):
+        return None
+    if hidden == "exact" and "hidden" in filters:
+        raise StatementError(f"Not a boolean value: {filters['hidden']!r}")
     checks: list[Callable[[Any], bool]] = []
     since, before = filters.get("changes-since"), filters.get("changes-before")
     if since:
@@ -99,10 +129,19 @@ def matcher(filters: dict[str, Any], wall: Callable[[float], datetime.datetime])
         if key in filters:
             pattern = re.compile(str(filters[key]), re.IGNORECASE)
             checks.append(_bind(_searches, (key, pattern, wall)))
-    for key in DERIVED_COLUMNS.keys() & filters.keys():
+    for key in DERIVED_COLUMNS.keys() & filters.keys() - {"cleaned"}:
         pattern = re.compile(str(filters[key]), re.IGNORECASE)
         checks.append(_bind(_searches_derived, (DERIVED_COLUMNS[key], pattern)))
+    for key in DATABASE_COLUMNS:
+        if key in filters and column is not None:
+            pattern = re.compile(str(filters[key]), re.IGNORECASE)
+            read = functools.partial(_read, column, key)
+            checks.append(_bind(_searches_derived, (read, pattern)))
     return lambda row: all(check(row) for check in checks)
+
+
+def _read(column: Callable[[Any, str], Any], key: str, row: Any) -> Any:
+    return column(row, key)
 
 
 def _deleted_check(deleted: bool, soft: Any) -> Callable[[Any], bool]:

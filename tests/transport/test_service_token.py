@@ -1,0 +1,95 @@
+"""A service token (``X-Service-Token``) as keystonemiddleware's ``AuthProtocol`` takes it
+(4.22.0-13.0.1) and as Nova's policy reads it (17.0.0-34.0.0): an invalid one is a 401 whatever
+the user's token; only one with the ``service`` role lets an expired user token through; one
+without the role is refused only from keystonemiddleware 13.0.0 (Nova 34.0.0's series); its
+roles are never the caller's own (``role:service`` reads the user's), only a rule naming
+``service_roles`` reads them."""
+
+import pytest
+
+from fakecloud import Cloud
+
+SVC = {"password": "pw", "project": "demo", "roles": ["service"]}
+EVENT = {
+    "events": [{"name": "network-changed", "server_uuid": "9a2c1e7e-0000-4000-8000-000000000001"}]
+}
+
+
+def _cloud(profile="upstream", **config):
+    return Cloud(profile=profile, config={"identity": {"users": {"svc": SVC}}, **config})
+
+
+def _get(cloud, user_token, service_token, path="/v2.1/flavors", service="compute"):
+    headers = {"X-Auth-Token": user_token, "X-Service-Token": service_token}
+    return cloud.request(service, "GET", path, user=None, headers=headers)
+
+
+def _token(cloud, user):
+    return cloud.keystone.token_for(user).id
+
+
+def test_an_invalid_service_token_is_a_401_whatever_the_users_token():
+    cloud = _cloud()
+    assert _get(cloud, _token(cloud, "demo"), "not-a-token").status == 401
+    assert cloud.trace.filter(kind="identity.token_rejected")[-1]["reason"] == (
+        "invalid service token"
+    )
+
+
+@pytest.mark.parametrize(
+    ("service_user", "after_s", "status"),
+    [
+        ("svc", 3600, 200),  # allow_expired: the service role
+        ("svc", 3600 + 172800, 401),  # past Keystone's allow_expired_window
+        (None, 3600, 401),
+        ("demo-reader", 3600, 401),  # a service token without the role allows nothing
+    ],
+)
+def test_only_a_service_role_token_lets_an_expired_user_token_through(
+    service_user, after_s, status
+):
+    cloud = _cloud("nova-33.0.2")
+    user_token = _token(cloud, "demo")
+    cloud.advance(after_s)
+    service_token = _token(cloud, service_user) if service_user else ""
+    headers = {"X-Auth-Token": user_token, "X-Service-Token": service_token}
+    resp = cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=headers)
+    assert resp.status == status
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-33.0.2", 200), ("upstream", 401)])
+def test_a_service_token_without_the_role_is_refused_from_keystonemiddleware_13(profile, status):
+    cloud = _cloud(profile)
+    assert _get(cloud, _token(cloud, "demo"), _token(cloud, "demo-reader")).status == status
+
+
+def test_novas_service_rules_read_the_users_role_not_the_service_tokens():
+    """``rule:service_api`` is ``role:service`` (32.0.0 on): the service token's roles are
+    not the caller's; a deployer's ``service_roles:service`` reads them."""
+    cloud = _cloud()
+    demo, svc = _token(cloud, "demo"), _token(cloud, "svc")
+    headers = {"X-Auth-Token": demo, "X-Service-Token": svc}
+    path = "/v2.1/os-server-external-events"
+    resp = cloud.request("compute", "POST", path, body=EVENT, user=None, headers=headers)
+    assert resp.status == 403
+    assert cloud.request("compute", "POST", path, body=EVENT, user="svc").status == 207
+    rule = {"os_compute_api:os-server-external-events:create": "service_roles:service"}
+    ruled = _cloud(nova={"policy": rule})
+    demo, svc = _token(ruled, "demo"), _token(ruled, "svc")
+    headers = {"X-Auth-Token": demo, "X-Service-Token": svc}
+    resp = ruled.request("compute", "POST", path, body=EVENT, user=None, headers=headers)
+    assert resp.status == 207  # past the policy (no such server)
+    assert ruled.request("compute", "POST", path, body=EVENT, user="svc").status == 403
+
+
+@pytest.mark.parametrize("service_user", ["svc", None])
+def test_glance_31_location_rule_reads_the_service_tokens_roles(service_user):
+    """``rule:service_api`` is ``service_roles:service`` in Glance 30.1.0-31.x (Nova 31.2.0 to
+    32.x): a member's ``GET /v2/images/{id}/locations`` passes with Nova's service token."""
+    cloud = _cloud("nova-31.2.0")
+    created = cloud.request("image", "POST", "/v2/images", body={"name": "i"})
+    demo = _token(cloud, "demo")
+    service_token = _token(cloud, service_user) if service_user else ""
+    path = f"/v2/images/{created.json()['id']}/locations"
+    resp = _get(cloud, demo, service_token, path, service="image")
+    assert resp.status == (200 if service_user else 403)
