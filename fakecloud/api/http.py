@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from fakecloud.api.json_body import loads as loads_body
@@ -99,8 +99,12 @@ class HttpError(Exception):
     """An error answer: status code, message, and extra headers (e.g. ``Retry-After``).
 
     `fault` overrides the fault-body key a service would pick from the status (Nova's 406 is a
-    ``computeFault``, for instance); `details` are extra fields inside the fault body.
+    ``computeFault``, for instance); `details` are extra fields inside the fault body;
+    `refusal` is its kind where no service error it is raised from says
+    (`fakecloud.api.refusals`).
     """
+
+    refusal = ""
 
     def __init__(
         self,
@@ -110,8 +114,11 @@ class HttpError(Exception):
         headers: Mapping[str, str] | None = None,
         fault: str | None = None,
         details: Mapping[str, Any] | None = None,
+        refusal: str = "",
     ):
         super().__init__(message)
+        if refusal:
+            self.refusal = refusal
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
@@ -194,6 +201,9 @@ class Response:
     status: int
     body: Any = None
     headers: dict[str, Any] = field(default_factory=dict)
+    refusal: ClassVar[str] = ""
+    """An error answer's kind of refusal (`fakecloud.api.refusals`), set by the service that
+    answered; "" when none is known."""
 
     def content(self) -> bytes:
         """The body as bytes: JSON unless it already is bytes."""

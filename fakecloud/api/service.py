@@ -26,6 +26,7 @@ from typing import Any
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
+from fakecloud.api.refusals import refusal_of
 from fakecloud.api.router import NoRoute, Router
 from fakecloud.sim.trace import Site, form, site
 
@@ -200,7 +201,7 @@ class ApiService:
         except VersionNotAcceptable as error:
             return self._finish(req, self.render_fault(error), {}, line)
         except HttpError as error:
-            return self._finish(req, self.render_fault(error), extra, line)
+            return self._finish(req, self.refused(error), extra, line)
         except Exception as exc:  # noqa: BLE001 - rendered as the service's own 500
             return self._finish(req, self._crash(req, exc), extra, line)
         if result.__class__ is GeneratorType:
@@ -214,10 +215,19 @@ class ApiService:
         try:
             response = yield from work
         except HttpError as error:
-            response = self.render_fault(error)
+            response = self.refused(error)
         except Exception as exc:  # noqa: BLE001
             response = self._crash(req, exc)
         return self._finish(req, response, extra, line)
+
+    def refused(self, error: HttpError, raised: BaseException | None = None) -> Response:
+        """`error` rendered (`render_fault`), with the kind of refusal that the service's
+        error `raised` (by default `error`) or one behind it says (`fakecloud.api.refusals`)."""
+        response = self.render_fault(error)
+        kind = refusal_of(error if raised is None else raised)
+        if kind:
+            response.refusal = kind
+        return response
 
     def _crash(self, req: Request | Answering, exc: BaseException) -> Response:
         self.kernel.trace.emit(
@@ -226,7 +236,7 @@ class ApiService:
             f"{req.method} {req.path}",
             error=f"{type(exc).__name__}: {exc}",
         )
-        return self.render_fault(self.unexpected(exc))
+        return self.refused(self.unexpected(exc), exc)
 
     def _finish(
         self, req: Request | Answering, response: Response, extra: dict[str, str], line: str

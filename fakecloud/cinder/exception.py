@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.exceptions import ServiceException
+from fakecloud.api.refusals import QUOTA
 
 
 class CinderException(ServiceException):
@@ -357,6 +358,7 @@ class OverQuota(CinderException):
     """Raised by the quota engine; `quota.process_reserve_over_quota` turns it into a 413."""
 
     message = "Quota exceeded for resources: %(overs)s"
+    refusal = QUOTA
 
 
 class QuotaError(CinderException):
@@ -364,6 +366,7 @@ class QuotaError(CinderException):
 
     message = "Quota exceeded: code=%(code)s"
     code = 413
+    refusal = QUOTA
     headers = {"Retry-After": "0"}
     safe = True
 

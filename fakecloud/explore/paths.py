@@ -18,10 +18,14 @@ that both
   (a project's quota, most expectations) keeps every notable event.
 
 One cause acts through something shared rather than linked: a quota. When a step on the path
-was refused for a quota (an error answer naming a quota or an over-limit: Nova's 403, a 413,
-or Nova's 500 around Glance's ``HTTPOverLimit``), the steps and inserted actions of others that
-were accepted before its answer came (they used what it lacked) are on the path too.
+was refused for a quota (its answer's kind of refusal, from the service's own error behind it:
+Nova's ``OverQuota`` family and ``ImageQuotaExceeded``, Cinder's quota errors, Glance's
+``LimitExceeded`` family and ``StorageQuotaFull``; `fakecloud.api.refusals`), the steps and
+inserted actions of others that were accepted and asked before its answer came (they used what
+it lacked) are on the path too.
 
+"Before an answer" is by the trace's order, not by the clock: an event at the answer's virtual
+instant that the kernel ran after the answer (its sequence number is later) is not before it.
 A path lists its events in the order they happened (a step's answer when it came). Its
 *cause*, which groups seeds (`Led.cause`), is the set of them plus one kind of order: an event
 that came before the answer of a step that was refused (a 4xx answer) and names a resource the
@@ -40,10 +44,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from fakecloud.api.refusals import QUOTA
+
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _AT = re.compile(r"\bat t=(-?[0-9.]+)")
 _KINDS = ("fault", "rpc.timeout", "rpc.lost", "scenario.step")
-_QUOTA = re.compile(r"quota|over ?limit", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,19 +103,23 @@ def path_of(result: Any, landed: dict[str, int], details: list[str]) -> Led:
         and (end is None or record.started is None or record.started + result.t0 <= end)
     ]
     told = list(answers)  # the steps the path names by their answer
-    for record in _quota_users(answers, [records[name] for name in others if name in records]):
+    users = [records[name] for name in others if name in records]
+    for record in _quota_users(answers, users, requests):
         if others[record.name]:
             seen.setdefault(others[record.name], requests[record.name])
         else:
             told.append(record)
-    # an answer comes after the events of its instant, which may be why it was refused
     when = {label: (event["t"], event["seq"]) for label, event in seen.items()}
-    when.update({_answered(r): (_answer_t(r, result.t0), _LAST) for r in told})
+    when.update({_answered(r): (_answer_t(r, result.t0), _answer_seq(r)) for r in told})
     path = tuple(sorted(when, key=when.__getitem__))
-    return Led(path, (tuple(sorted(path)), _causal_order(seen, answers, requests, result.t0)))
+    return Led(path, (tuple(sorted(path)), _causal_order(seen, answers, requests)))
 
 
-_LAST = float("inf")
+def _answer_seq(record: Any) -> float:
+    """Where a step's answer falls among the trace's events: after those of a lower sequence
+    number (`StepRecord.answered_seq`), before the rest; after all when it is not known."""
+    seq = record.answered_seq
+    return float("inf") if seq is None else seq - 0.5
 
 
 def _answer_t(record: Any, t0: float) -> float:
@@ -128,29 +137,27 @@ def _answered(record: Any) -> str:
     return f"step {record.name} answered {record.status}"
 
 
-def _quota_users(answers: list[Any], others: list[Any]) -> list[Any]:
+def _quota_users(
+    answers: list[Any], others: list[Any], requests: dict[str, dict[str, Any]]
+) -> list[Any]:
     """The steps of `others` that used a quota a step of `answers` was refused for (see the
-    module): accepted, and requested before that refusal's answer."""
-    refused = [
-        r.finished if r.finished is not None else float("inf")
-        for r in answers
-        if _QUOTA.search(json.dumps(r.body, default=str))
-    ]
+    module): accepted, and asked (their request's trace event) before that refusal's answer."""
+    refused = [_answer_seq(r) for r in answers if r.refusal == QUOTA]
     if not refused:
         return []
     by = max(refused)
     return [
         r
         for r in others
-        if r.status is not None and r.status < 400 and r.started is not None and r.started <= by
+        if r.status is not None
+        and r.status < 400
+        and r.name in requests
+        and requests[r.name]["seq"] < by
     ]
 
 
 def _causal_order(
-    seen: dict[str, dict[str, Any]],
-    answers: list[Any],
-    requests: dict[str, dict[str, Any]],
-    t0: float,
+    seen: dict[str, dict[str, Any]], answers: list[Any], requests: dict[str, dict[str, Any]]
 ) -> tuple[tuple[str, str], ...]:
     """The orders of a path that count (see the module): (event, refused step's answer) where
     the event came before the answer and names a resource the step's request names."""
@@ -160,9 +167,9 @@ def _causal_order(
             continue
         request = requests[record.name]
         wanted = _ids_in(request)
-        by = _answer_t(record, t0)
+        by = _answer_seq(record)
         for label, event in seen.items():
-            if event is not request and event["t"] <= by and wanted & _ids_in(event):
+            if event is not request and event["seq"] < by and wanted & _ids_in(event):
                 pairs.add((label, _answered(record)))
     return tuple(sorted(pairs))
 

@@ -23,6 +23,7 @@ import functools
 import re
 from typing import Any
 
+from fakecloud.api.refusals import QUOTA
 from fakecloud.glance.config import GlanceConfig, MiB
 from fakecloud.glance.db import GlanceDb
 from fakecloud.glance.errors import limit_exceeded_message
@@ -54,6 +55,8 @@ _QUOTA_RE = re.compile(r"^(\d+)((K|M|G|T)?B)?$")
 class StorageQuotaFull(Exception):
     """``exception.StorageQuotaFull``."""
 
+    refusal = QUOTA
+
     def __init__(self, image_size: int | None, remaining: int):
         super().__init__(
             f"The size of the data {image_size} will exceed the limit. {remaining} bytes remaining."
@@ -62,6 +65,8 @@ class StorageQuotaFull(Exception):
 
 class LimitExceeded(Exception):
     """``exception.LimitExceeded`` and its static-limit subclasses: always HTTP 413."""
+
+    refusal = QUOTA
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.exceptions import ServiceException
+from fakecloud.api.refusals import QUOTA
 
 
 class NovaException(ServiceException):
@@ -196,6 +197,7 @@ class ImageQuotaExceeded(NovaException):
     """Nova's ``ImageQuotaExceeded``."""
 
     msg_fmt = "Quota exceeded or out of space for image %(image_id)s in the image service."
+    refusal = QUOTA
 
 
 class NotFound(NovaException):
@@ -271,6 +273,7 @@ class OverQuota(NovaException):
     msg_fmt = "Quota exceeded for resources: %(overs)s"
     code = 413
     safe = True
+    refusal = QUOTA
 
 
 class InstanceNotFound(NotFound):

@@ -51,8 +51,13 @@ def expand(doc: Any, filename: str, path: Path | None):
         raise ScenarioError(
             [Problem(filename, getattr(doc, "line", 1), "", "a scenario file is a mapping")]
         )
+    checked = _one_case_checked(doc, filename)
     # In cases, null means "remove this key": check the rest of each override.
-    problems = schema_problems(_drop_nulls_in_cases(doc), _schema("file"), filename, root=doc)
+    problems = (
+        []
+        if checked is not None
+        else schema_problems(_drop_nulls_in_cases(doc), _schema("file"), filename, root=doc)
+    )
     if problems:
         raise ScenarioError(problems)
 
@@ -67,11 +72,7 @@ def expand(doc: Any, filename: str, path: Path | None):
     if problems:
         raise ScenarioError(problems)
     cells = _cells(params, matrix.get("exclude") or [])
-    base = YamlMap(line=doc.line)
-    base.key_lines = dict(doc.key_lines)
-    for key, value in doc.items():
-        if key not in ("matrix", "cases", "vars"):
-            base[key] = value
+    base = _without_expansion(doc)
 
     cases = []
     seen_problems: set = set()
@@ -83,8 +84,11 @@ def expand(doc: Any, filename: str, path: Path | None):
         for cell in cells:
             names = {**case_vars, **cell}
             static = _check_refs(merged, names, RUNTIME_ROOTS | _saved_roots(merged), filename)
-            bound = bind(merged, names)
-            found = static + schema_problems(bound, _schema("case"), filename)
+            if checked is not None:
+                found, bound = static, checked
+            else:
+                bound = bind(merged, names)
+                found = static + schema_problems(bound, _schema("case"), filename)
             if not found:
                 case, found = build_case(
                     bound,
@@ -111,6 +115,31 @@ def expand(doc: Any, filename: str, path: Path | None):
         description=str(doc.get("description") or ""),
         cases=cases,
     )
+
+
+def _one_case_checked(doc: YamlMap, filename: str) -> YamlMap | None:
+    """A file without ``matrix:``, ``cases:`` and ``vars:`` (a replay, most of the library)
+    is its one case: the case, bound, once it passes the strict case schema, which it is
+    checked against once instead of twice (None: check it as any other file). The file's
+    schema differs only by letting typed values be ``${name}``, so it passes what the strict
+    one passes, and binding no names leaves such a file as it is (else, or when the strict
+    check fails, both checks run as for any file, so a bad file's problems are the same)."""
+    if "matrix" in doc or "cases" in doc or "vars" in doc:
+        return None
+    bound = bind(_without_expansion(doc), {})
+    if bound != doc or schema_problems(bound, _schema("case"), filename):
+        return None
+    return bound
+
+
+def _without_expansion(doc: YamlMap) -> YamlMap:
+    """`doc` without its ``matrix:``, ``cases:`` and ``vars:`` (the base each case merges)."""
+    base = YamlMap(line=doc.line)
+    base.key_lines = dict(doc.key_lines)
+    for key, value in doc.items():
+        if key not in ("matrix", "cases", "vars"):
+            base[key] = value
+    return base
 
 
 def _drop_nulls_in_cases(doc: YamlMap) -> YamlMap:

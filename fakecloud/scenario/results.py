@@ -29,6 +29,11 @@ class StepRecord:
     headers: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     waiting_for: str = ""
+    refusal: str = ""
+    """An error answer's kind of refusal, as the service said it (`fakecloud.api.refusals`)."""
+    answered_seq: int | None = None
+    """The sequence number the trace's next event had when the answer came: the events
+    before it happened before the answer, whatever their virtual time."""
 
     @property
     def ran(self) -> bool:
@@ -115,6 +120,7 @@ def record_from(response: Response) -> StepRecord:
 def fill(record: StepRecord, response: Response) -> None:
     """Copy a response's status, body and headers into `record`."""
     record.status = response.status
+    record.refusal = response.refusal
     try:
         record.body = response.json()
     except ValueError:

@@ -791,6 +791,7 @@ class _Run:
         except StepFailed as exc:
             record.error = str(exc)
         record.finished = self.kernel.now - self.t0
+        record.answered_seq = len(self.kernel.trace)
         self.names["steps"][step.name] = record.outcome()
         if record.error is None:
             record.error = self._save(step.save, record)

@@ -80,7 +80,7 @@ def test_image_count_total_is_checked_on_create_and_counts_queued_images():
     w.create()
     w.create()
     resp = w.call("POST", "/v2/images", body={"name": "third"})
-    assert resp.status == 413
+    assert (resp.status, resp.refusal) == (413, "quota")
     assert detail(resp) == LIMIT_PREFIX + (
         "Project p1 is over a limit for [Resource image_count_total is over limit of 2 due "
         "to current usage 2 and delta 1]"

@@ -129,6 +129,7 @@ def test_the_metadata_quota_applies_below_2_39(env):
     meta = {"a": "1", "b": "2", "c": "3"}
     r = backup(env, sid, metadata=meta, mv="2.38")
     assert r.json() == {"forbidden": {"code": 403, "message": "Image metadata limit exceeded"}}
+    assert r.refusal == "quota"
     assert backup(env, sid, metadata=meta, mv="2.39").status == 202
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker
+from fakecloud.api.refusals import QUOTA
 from fakecloud.nova import quota
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.policies import KEYPAIRS
@@ -216,7 +217,7 @@ class KeypairsController:
         limit = quota.project_limits(self.nova, project)["key_pairs"]
         db = self.nova.db
         if limit >= 0 and db.keypair_count(user_id) + 1 > limit:
-            raise HttpError(403, "Quota exceeded, too many key pairs.")
+            raise HttpError(403, "Quota exceeded, too many key pairs.", refusal=QUOTA)
         private_key = None
         if generated:
             private_key, public_key = generate_key_pair(self.nova.kernel.ids.hex(32))

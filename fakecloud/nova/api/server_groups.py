@@ -24,6 +24,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import limited
+from fakecloud.api.refusals import QUOTA
 from fakecloud.nova import quota, server_groups
 from fakecloud.nova.api import schemas
 from fakecloud.nova.policies import SERVER_GROUPS
@@ -184,7 +185,7 @@ class ServerGroupsController:
         self._authorize(req, "create", project_id)
         limit = quota.project_limits(self.nova, project_id)["server_groups"]
         if limit >= 0 and server_groups.count(self.nova, project_id) + 1 > limit:
-            raise HttpError(403, "Quota exceeded, too many server groups.")
+            raise HttpError(403, "Quota exceeded, too many server groups.", refusal=QUOTA)
         vals = body["server_group"]
         rules: dict[str, int] = {}
         if version >= "2.64":

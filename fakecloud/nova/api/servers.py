@@ -24,6 +24,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import paginate, pagination_params
+from fakecloud.api.refusals import QUOTA
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.nova import (
     aggregates,
@@ -692,7 +693,7 @@ class ServersController:
             return
         limit = quota.limit(self.config, self.nova.db, ctx.project_id, "metadata_items")
         if 0 <= limit < len(metadata):
-            raise HttpError(403, "Image metadata limit exceeded")
+            raise HttpError(403, "Image metadata limit exceeded", refusal=QUOTA)
 
     def _instance_snapshot_branch(
         self, ctx: Any, instance: Any, snapshot_id: str | None, entity: dict[str, Any]

@@ -353,7 +353,7 @@ class NovaApiService(ApiService):
             except Exception as exc:  # noqa: BLE001 - translated in one place
                 raise self.translate(req, exc) from None
         except HttpError as error:
-            response = self.render_fault(error)
+            response = self.refused(error)
         except Exception as exc:  # noqa: BLE001
             response = self._crash(req, exc)
         return self._finish(req, response, extra, line)
