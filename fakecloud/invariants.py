@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.config import config_section
@@ -48,6 +48,9 @@ class Violation:
     (None: it names none; the explorer then cuts a failure's path at the end of the run)."""
     since: float | None = None
     """An earlier moment the message names as ``t=...`` (where a freeze began), or None."""
+    seq: int | None = field(default=None, compare=False)
+    """The sequence number of the trace event it broke at, where one did (`at` is its time):
+    what else happened at that instant came before it or after it by this."""
 
     def __str__(self) -> str:
         return f"{self.invariant}: {self.subject}: {self.message}"
@@ -238,6 +241,7 @@ def no_unexpected_500(cloud: Any) -> list[Violation]:
             str(e["subject"]),
             f"{e['actor']} answered 500 at {_at(e['t'])}: {e.get('error', '?')}",
             e["t"],
+            seq=e["seq"],
         )
         for e in events(cloud.trace, "api.error")
     ]
@@ -307,6 +311,7 @@ def no_active_snapshot_image_deleted(cloud: Any) -> list[Violation]:
                     f"deleted while active at {_at(e['t'])} by {e['actor']}, not by a user's "
                     "DELETE request",
                     e["t"],
+                    seq=e["seq"],
                 )
             )
     return out

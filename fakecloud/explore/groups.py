@@ -86,7 +86,7 @@ def outcome_of(explored: Any, seed: int) -> SeedOutcome:
     result = explored.result
     broken = []
     for check in result.failures:
-        led = path_of(result, explored.landed, [str(d) for d in check.details])
+        led = path_of(result, explored.landed, [str(d) for d in check.details], check.broke_seq)
         details = tuple(str(d) for d in check.details[:3])
         broken.append(Broken(check_key(check), details, led.path, led.cause))
     return SeedOutcome(result.case.id, seed, tuple(broken), len(explored.decisions))

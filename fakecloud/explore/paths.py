@@ -6,8 +6,9 @@ that both
 
 - happened *before the check failed*: up to the moment its details name as the one it broke
   at (``at t=...``, counted from t0: a 500 answer, an image deleted while active, a freeze
-  passing its limit; a step's error answer counts when its request was made by then), else up
-  to the end of the run (a bad end state such as a guest still frozen is often made after the
+  passing its limit; a step's error answer counts when its request was made by then; where
+  it broke at a trace event, a 500's or a delete's, by that event: what the kernel ran after
+  it at the same instant is after it), else up to the end of the run (a bad end state such as a guest still frozen is often made after the
   subject's last state change: a thaw that failed changes no state);
 - *touch its subject*: an event naming one of the resources the details name (their ids) or a
   resource linked to one of them at the end of the run: a server's snapshot images
@@ -62,12 +63,16 @@ class Led:
     counts."""
 
 
-def path_of(result: Any, landed: dict[str, int], details: list[str]) -> Led:
-    """The notable events that led to the failed check with `details` (see the module)."""
+def path_of(
+    result: Any, landed: dict[str, int], details: list[str], broke_seq: int | None = None
+) -> Led:
+    """The notable events that led to the failed check with `details` (see the module);
+    `broke_seq`, the trace event it broke at (`Check.broke_seq`), when it names one."""
     named = set(_ID.findall(" ".join(details)))
     ids = linked(result.cloud, named) if named else set()
     names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
     end = _moment(details, result.t0)
+    last = float("inf") if broke_seq is None else broke_seq
     records = {record.name: record for record in result.steps}
     seen: dict[str, dict[str, Any]] = {}  # how the path names an event -> its first event
     requests: dict[str, dict[str, Any]] = {}  # each step's request (its trace event)
@@ -76,7 +81,7 @@ def path_of(result: Any, landed: dict[str, int], details: list[str]) -> Led:
     for event in result.trace.filter(kind=_KINDS):
         if event["seq"] < result.first_seq:
             continue
-        if end is not None and event["t"] > end:
+        if end is not None and event["t"] > end or event["seq"] > last:
             break
         kind = event["kind"]
         if kind == "scenario.step":
@@ -100,7 +105,7 @@ def path_of(result: Any, landed: dict[str, int], details: list[str]) -> Led:
         if record.status is not None
         and record.status >= 400
         and (names is None or record.name in steps)
-        and (end is None or record.started is None or record.started + result.t0 <= end)
+        and record.name in requests  # asked before it broke
     ]
     told = list(answers)  # the steps the path names by their answer
     users = [records[name] for name in others if name in records]

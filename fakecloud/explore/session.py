@@ -318,7 +318,10 @@ def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = 
     if not cause:
         return bool(broke)
     placed = {step.name: 0 for step in case.steps if step.note == PLACED}
-    return any(path_of(result, placed, [str(d) for d in c.details]).cause == cause for c in broke)
+    return any(
+        path_of(result, placed, [str(d) for d in c.details], c.broke_seq).cause == cause
+        for c in broke
+    )
 
 
 def _built_alike(one: Any, other: Any) -> bool:

@@ -384,8 +384,12 @@ def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
                 )
             )
             continue
-        details = _shown(violations, run.t0) if violations else []  # most hold: no call
-        result.checks.append(Check(not violations, what, where, details))
+        if not violations:  # most hold: no call
+            result.checks.append(Check(True, what, where))
+            continue
+        shown = violations[:_SHOWN]
+        details = _shown(shown, run.t0)
+        result.checks.append(Check(False, what, where, details, broke_seq(shown)))
     where = run.case.where(exp.violated_line)
     for name, inv, what in plan.expected:
         violations, not_applicable = judged(cloud, inv)
@@ -400,10 +404,23 @@ def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
         result.checks.append(Check(bool(violations), what, where, details))
 
 
+#: How many violations of one invariant a check's details show.
+_SHOWN = 10
+
+
 def _shown(violations: list, t0: float) -> list[str]:
     """The first ten violations as a check's details, their moments counted from t0 (as the
     rest of the run's report)."""
-    return [v.shown_from(t0) for v in violations[:10]]
+    return [v.shown_from(t0) for v in violations[:_SHOWN]]
+
+
+def broke_seq(violations: list) -> int | None:
+    """`Check.broke_seq` of a check showing `violations`: the latest trace event they broke
+    at, when each that names a moment broke at an event (None otherwise)."""
+    timed = [v for v in violations if v.at is not None]
+    if not timed or any(v.seq is None for v in timed):
+        return None
+    return max(v.seq for v in timed)
 
 
 #: `_pattern` texts by the id of the pattern (with it, so the id stays its own).

@@ -63,6 +63,9 @@ class Check:
     what: str
     where: str
     details: list[str] = field(default_factory=list)
+    broke_seq: int | None = None
+    """For a broken invariant whose details name the moments it broke at: the sequence number
+    of the latest trace event it broke at, when each of them was one (None otherwise)."""
 
 
 @dataclass
