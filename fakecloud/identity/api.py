@@ -15,6 +15,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
+from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.identity import exception, schema
 from fakecloud.identity.auth import SUPPORTED_METHODS
@@ -88,11 +89,32 @@ class KeystoneApi(ApiService):
     # -- the pieces every service overrides --------------------------------------------------
 
     def needs_token(self, method: str, path: str) -> bool:
-        """Version documents and issuing a token need no token; everything else does."""
+        """Version documents, issuing a token and Flask's own OPTIONS answer need no token;
+        everything else does."""
         stripped = path.rstrip("/")
-        if stripped in ("", "/v3"):
+        if stripped in ("", "/v3") or method == "OPTIONS":
             return False
         return not (method == "POST" and stripped == "/v3/auth/tokens")
+
+    def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
+        """Flask's answers where no route of the method is declared: ``OPTIONS`` of any path
+        that has routes is Flask's automatic 200 with ``Allow`` (no body, no token asked), and
+        ``HEAD`` of a ``GET`` route runs the ``GET`` (Werkzeug adds ``HEAD`` to every ``GET``
+        rule; the server sends no body). Was a 405 for both (``HEAD /v3``)."""
+        allowed = error.allowed
+        if req.method == "HEAD" and "GET" in allowed:
+            route, req.params = self.router.match("GET", req.path)
+            try:
+                return route.handler(self, req)
+            except HttpError as refused:
+                return self.render_fault(refused)
+        if allowed:  # Flask's methods of the path: HEAD with GET, OPTIONS always (its 405 too)
+            methods = sorted({*allowed, "OPTIONS"} | ({"HEAD"} if "GET" in allowed else set()))
+            if req.method == "OPTIONS":
+                headers = {"Content-Type": "text/html; charset=utf-8", "Allow": ", ".join(methods)}
+                return Response(200, b"", headers)
+            error = NoRoute(methods)
+        return super().no_route(req, error, detail)
 
     def render_fault(self, error: HttpError) -> Response:
         """Keystone's error body; 401s say where to authenticate."""

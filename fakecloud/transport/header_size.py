@@ -24,6 +24,8 @@ eventlet's answer before any application sees the request.
 
 from __future__ import annotations
 
+import re
+
 from waitress.parser import HTTPRequestParser
 from waitress.utilities import BadRequest
 
@@ -101,6 +103,22 @@ class HeaderLimitParser(HTTPRequestParser):
         return super().received(data)
 
     def parse_header(self, header_plus: bytes) -> None:
-        """waitress's head parsing; a chunked body is read by the bounded reader."""
-        super().parse_header(header_plus)
+        """waitress's head parsing, of a request line whose bytes past ASCII are escaped
+        (`escape_high_bytes`); a chunked body is read by the bounded reader."""
+        line, end, rest = header_plus.partition(b"\n")
+        super().parse_header(escape_high_bytes(line) + end + rest)
         bound_chunks(self)
+
+
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def escape_high_bytes(line: bytes) -> bytes:
+    """A request line with each byte past ASCII percent-escaped (``☃`` as ``%E2%98%83``).
+
+    waitress refused a target holding such a byte (raw UTF-8 from a hand-made client) with its
+    own "400 Bad URI" page; eventlet.wsgi takes it as it takes its escaped form (the path the
+    service sees is the same), so ``GET /v2.1/servers/☃`` is Nova's 404 for that id."""
+    if _HIGH_BYTE.search(line) is None:
+        return line
+    return _HIGH_BYTE.sub(lambda m: b"%%%02X" % m[0][0], line)

@@ -29,3 +29,18 @@ def test_v3_document_needs_no_token(path):
 def test_a_bad_token_does_not_hide_the_version_document():
     resp = Cloud().request("identity", "GET", "/v3", user=None, headers={"X-Auth-Token": "bad"})
     assert resp.status == 200
+
+
+def test_head_and_options_are_flasks_automatic_answers():
+    """Keystone is a Flask app: Werkzeug adds HEAD to every GET rule and Flask answers OPTIONS
+    itself (200, ``Allow``, no token asked); its 405 lists both. HEAD /v3 and OPTIONS of any
+    path were 405s."""
+    cloud = Cloud()
+    assert cloud.request("identity", "HEAD", "/v3", user=None).status == 200
+    assert cloud.request("identity", "HEAD", "/v3/projects", user="admin").status == 200
+    assert cloud.request("identity", "HEAD", "/v3/projects", user="demo").status == 403
+    options = cloud.request("identity", "OPTIONS", "/v3/auth/tokens", user=None)
+    assert (options.status, options.body) == (200, b"")
+    assert options.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, POST"
+    refused = cloud.request("identity", "PUT", "/v3", user=None)
+    assert (refused.status, refused.headers["Allow"]) == (405, "GET, HEAD, OPTIONS")
