@@ -444,7 +444,7 @@ def test_a_target_holding_raw_utf8_is_served_as_its_escaped_form(server):
     """waitress refused a byte past ASCII in the request-target ("400 Bad URI", its own page);
     eventlet.wsgi serves it as the escaped form: Nova's 404 for that server id."""
     token = server.cloud.keystone.token_for("demo").id
-    head = f"GET /v2.1/servers/\u2603 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    head = "GET /v2.1/servers/\u2603 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
     answer = exchange(server, "compute", f"{head}X-Auth-Token: {token}\r\n\r\n".encode())
     assert answer.startswith(b"HTTP/1.1 404 ")
     assert answer.endswith(b'"message": "Instance \\u2603 could not be found."}}')
