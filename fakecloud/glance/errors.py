@@ -227,6 +227,13 @@ class InvalidImageData(GlanceStoreError):
     default_message = "Image data is not acceptable or does not match parameters"
 
 
+class StoreDuplicate(GlanceStoreError):
+    """``glance_store.exceptions.Duplicate``: the store already holds data under the image's
+    id. No upload clause catches it: Glance's 500."""
+
+    default_message = "Image already exists"
+
+
 class InUseByStore(GlanceStoreError):
     """``glance_store.exceptions.InUseByStore``: the backend still uses the data → 409."""
 

@@ -57,6 +57,7 @@ from fakecloud.glance.errors import (
     StorageFull,
     StorageWriteDenied,
     StoreAddDisabled,
+    StoreDuplicate,
     StoreInvalid,
     StoreTimeout,
     image_not_found,
@@ -289,6 +290,9 @@ class ImageDataApi:
                     )
                     raise StorageQuotaFull(size, remaining)
                 raise ImageSizeLimitExceeded()
+            here = g.store.location(image.id)
+            if any(loc["url"] == here for loc in image.locations):  # a refused upload's data
+                raise StoreDuplicate(image.id)
             yield from g.store.write(image.id, data, owner=image.owner)
             stored = True
             virtual_size = self._inspect(image, data)
@@ -301,7 +305,10 @@ class ImageDataApi:
             self._restore(image)
             raise
         except Exception as exc:
-            if stored:
+            if stored and isinstance(exc, InvalidImageData):
+                self._hash(image, data)  # refused after the store's add: see `_inspect`
+                image.locations = [{"url": g.store.location(image.id), "metadata": {}}]
+            elif stored:
                 g.store.delete(image.id)
             if isinstance(exc, HTTPGone):
                 raise
@@ -347,11 +354,17 @@ class ImageDataApi:
             pass  # Glance logs "Unable to restore image" and moves on
 
     def _inspect(self, image: Image, data: ImageData) -> int | None:
-        """Format inspection for bare images: the virtual size, or InvalidImageData (415)."""
+        """Format inspection for bare images: the virtual size, or InvalidImageData (415).
+
+        An empty stream is raw (Nova 31.0.0 activates a volume-backed snapshot's empty image
+        as ``raw`` for this, e28f90866b). Glance inspects the data once the store has it
+        (``ImageProxy.set_data``, glance/location.py 30.0.0-33.0.0): a refusal leaves the
+        store's checksum and hashes on the image, back in ``queued``, and the data in the
+        store, where another upload meets it (the store's Duplicate: Glance's 500)."""
         if image.container_format != "bare":
             return None
         declared = image.disk_format
-        found = data.disk_format or declared
+        found = data.disk_format or (declared if data.size else "raw")
         real_size = data.virtual_size if data.virtual_size is not None else data.size
         if found == declared:
             return real_size if declared in INSPECTABLE_FORMATS else None
@@ -365,19 +378,23 @@ class ImageDataApi:
             )
         return None
 
+    def _hash(self, image: Image, data: ImageData) -> None:
+        """The checksum and multihash the store's add computes as the data goes in."""
+        algo = self._glance.config.hashing_algorithm
+        filler_max = self._glance.config.downloadable_content_bytes
+        image.checksum = data.checksum(filler_max)
+        image.os_hash_algo = algo
+        image.os_hash_value = data.os_hash(algo, filler_max)
+
     def _activate(self, image: Image, data: ImageData, virtual_size: int | None) -> None:
         """The data is in: size, virtual size (from Glance 21.0.0 only), checksum and
         multihash, the store location, ``active``."""
         g = self._glance
-        algo = g.config.hashing_algorithm
         image.size = data.size
         # the schema carries the series' Glance major (a Glance of a saved file has no more)
         if g.schema.glance >= GLANCE_VIRTUAL_SIZE_SINCE:
             image.virtual_size = virtual_size or None
-        filler_max = g.config.downloadable_content_bytes
-        image.checksum = data.checksum(filler_max)
-        image.os_hash_algo = algo
-        image.os_hash_value = data.os_hash(algo, filler_max)
+        self._hash(image, data)
         image.locations = [{"url": self._glance.store.location(image.id), "metadata": {}}]
         image.data = data
         set_status(self._kernel, image, "active", details={"size": data.size})

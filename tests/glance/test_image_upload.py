@@ -391,7 +391,26 @@ def test_a_format_mismatch_is_415_for_bare_images(profile):
         "The request media type application/octet-stream is not supported by this server.\n"
         f"<br /><br />\n{reason if profile == 'upstream' else ''}"
     )
-    assert w.status(image["id"]) == "queued" and w.glance.store.used_bytes == 0
+    # inspected once stored (``ImageProxy.set_data``): the store's hashes and data stay, and
+    # another upload meets the data (the store's Duplicate: Glance's 500; the oracle's
+    # mism-show, mism-upload-again)
+    shown = w.show(image["id"])
+    assert (shown["status"], shown["size"], shown["os_hash_algo"]) == ("queued", None, "sha512")
+    assert shown["checksum"] and w.glance.store.used_bytes == 100
+    again = w.upload(image["id"], 100, x_fakecloud_content_format="qcow2")
+    assert again.status == 500 and w.status(image["id"]) == "queued"
+
+
+def test_an_empty_upload_is_raw_to_format_inspection():
+    """An empty stream is raw (the oracle's vbsnap-upload-empty): Nova before 31.0.0
+    force-activated a volume-backed snapshot's image as qcow2, which Glance 30.0.0 on refuses
+    (Nova's e28f90866b sends raw)."""
+    w = World(config={"glance": {"base_images": []}}, profile="upstream")
+    qcow2, raw = w.create(disk_format="qcow2")["id"], w.create(disk_format="raw")["id"]
+    resp = w.upload(qcow2, 0)
+    assert resp.status == 415
+    assert resp.json()["message"].endswith("Image disk_format qcow2 does not match stream data raw")
+    assert w.upload(raw, 0).status == 204 and w.show(raw)["size"] == 0
 
 
 def test_before_glance_30_a_mismatched_upload_is_stored_as_declared():

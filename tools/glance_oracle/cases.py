@@ -19,6 +19,8 @@ PATCH20 = "application/openstack-images-v2.0-json-patch"
 #: A well-formed image id that names no image, on either side.
 NO_SUCH_IMAGE = "9a2c1e7e-0000-4000-8000-00000000abcd"
 DATA = b"8 bytes!"
+#: A qcow2 header (format inspection finds qcow2 with a 1 MiB virtual size), as a snapshot is.
+QCOW2 = b"QFI\xfb\x00\x00\x00\x03" + bytes(16) + (1 << 20).to_bytes(8, "big") + bytes(488)
 
 
 def b(obj):
@@ -40,6 +42,48 @@ def _img(**kw):
     return b({"disk_format": "raw", "container_format": "bare", **kw})
 
 
+#: The image Nova's API makes for an image-backed snapshot (``_create_image``, properties
+#: flattened and stringified by ``_convert_to_v2``): queued, no formats yet.
+NOVA_SNAPSHOT = {
+    "name": "snap",
+    "min_ram": 0,
+    "min_disk": 1,
+    "instance_uuid": "5e1f0000-0000-4000-8000-00000000c0de",
+    "user_id": "fake",
+    "image_type": "snapshot",
+    "base_image_ref": NO_SUCH_IMAGE,
+    "owner_specified.openstack.md5": "",
+    "owner_specified.openstack.sha256": "",
+    "owner_specified.openstack.object": "images/cirros",
+    "boot_roles": "reader,member",
+    "hw_disk_bus": "virtio",
+}
+#: A volume-backed snapshot's (``snapshot_volume_backed``): size 0, so ``create`` forces it
+#: active with an empty upload, its formats the schema's preferred ``qcow2`` and ``bare``.
+NOVA_VOLUME_SNAPSHOT = {
+    "name": "vbsnap",
+    "disk_format": "qcow2",
+    "container_format": "bare",
+    "min_ram": 0,
+    "min_disk": 1,
+    "block_device_mapping": json.dumps(
+        [
+            {
+                "boot_index": 0,
+                "source_type": "snapshot",
+                "destination_type": "volume",
+                "snapshot_id": "5e1f0000-0000-4000-8000-0000000005a0",
+                "device_name": "/dev/vda",
+                "delete_on_termination": False,
+                "volume_size": 1,
+                "tag": None,
+            }
+        ]
+    ),
+    "bdm_v2": "True",
+    "root_device_name": "/dev/vda",
+}
+
 SETUP = [
     ("img", "POST", "/v2/images", _h(), _img(name="queued"), "member"),
     ("act", "POST", "/v2/images", _h(), _img(name="active"), "member"),
@@ -50,6 +94,19 @@ SETUP = [
     ("shr", "POST", "/v2/images", _h(), _img(name="shr", visibility="shared"), "member"),
     ("", "POST", "/v2/images/{shr}/members", _h(), b({"member": "{other}"}), "member"),
     ("tag", "POST", "/v2/images", _h(), _img(name="tag", tags=["a", "b"]), "member"),
+    ("snap", "POST", "/v2/images", _h(), b(NOVA_SNAPSHOT), "service"),
+    ("vbsnap", "POST", "/v2/images", _h(), b(NOVA_VOLUME_SNAPSHOT), "service"),
+    (
+        "vbraw",
+        "POST",
+        "/v2/images",
+        _h(),
+        b({**NOVA_VOLUME_SNAPSHOT, "disk_format": "raw"}),
+        "service",
+    ),
+    ("gone", "POST", "/v2/images", _h(), b(NOVA_SNAPSHOT), "service"),
+    ("hid", "POST", "/v2/images", _h(), _img(name="hid", os_hidden=True), "member"),
+    ("mism", "POST", "/v2/images", _h(), _img(name="mism", disk_format="qcow2"), "member"),
 ]
 
 CASES = []
@@ -540,6 +597,67 @@ bodiless("list-limit-huge", "GET", "/v2/images?limit=99999999999999999999")
 bodiless("list-trailing-slash", "GET", "/v2/images/")
 bodiless("v2-root", "GET", "/v2/")
 bodiless("v2-noslash", "GET", "/v2")
+
+# -- a snapshot's image as Nova makes it -----------------------------------------------------
+bodiless("snap-show", "GET", "/v2/images/{snap}", user="service")
+# the compute's update: formats and properties by PATCH while queued, then the data
+patch(
+    "snap-patch-nova",
+    [
+        {"op": "add", "path": "/disk_format", "value": "qcow2"},
+        {"op": "add", "path": "/container_format", "value": "bare"},
+        {"op": "add", "path": "/image_location", "value": "snapshot"},
+        {"op": "add", "path": "/image_state", "value": "available"},
+        {"op": "add", "path": "/owner_id", "value": "{pid}"},
+    ],
+    path="/v2/images/{snap}",
+    user="service",
+)
+add("snap-upload", QCOW2, "PUT", "/v2/images/{snap}/file", user="service", ctype=OCTET)
+bodiless("snap-show-active", "GET", "/v2/images/{snap}", user="service")
+patch(
+    "snap-patch-format-active",
+    [{"op": "replace", "path": "/disk_format", "value": "raw"}],
+    path="/v2/images/{snap}",
+    user="service",
+)
+bodiless(
+    "snap-list-by-instance", "GET", "/v2/images?instance_uuid=" + NOVA_SNAPSHOT["instance_uuid"]
+)
+# a volume-backed snapshot's empty upload (``force_activate``), qcow2 and raw
+add("vbsnap-upload-empty", b"", "PUT", "/v2/images/{vbsnap}/file", user="service", ctype=OCTET)
+bodiless("vbsnap-show", "GET", "/v2/images/{vbsnap}", user="service")
+add("vbraw-upload-empty", b"", "PUT", "/v2/images/{vbraw}/file", user="service", ctype=OCTET)
+bodiless("vbraw-show", "GET", "/v2/images/{vbraw}", user="service")
+add("vbsnap-bdm-list", b({**NOVA_VOLUME_SNAPSHOT, "block_device_mapping": []}), user="service")
+add("vbsnap-bdm-v2-bool", b({**NOVA_VOLUME_SNAPSHOT, "bdm_v2": True}), user="service")
+# data that is not the declared format (``require_image_format_match``, 30.0.0 on): 415, the
+# image back to queued
+add("mism-upload-raw", DATA, "PUT", "/v2/images/{mism}/file", ctype=OCTET)
+bodiless("mism-show", "GET", "/v2/images/{mism}")
+add("mism-upload-again", DATA, "PUT", "/v2/images/{mism}/file", ctype=OCTET)
+add(
+    "vbsnap-upload-empty-again", b"", "PUT", "/v2/images/{vbsnap}/file", user="service", ctype=OCTET
+)
+# the image deleted while Nova snapshots (``_upload_data``'s ImageNotFound, the update's)
+bodiless("gone-delete", "DELETE", "/v2/images/{gone}", user="service")
+add("gone-upload", DATA, "PUT", "/v2/images/{gone}/file", user="service", ctype=OCTET)
+patch(
+    "gone-patch",
+    [{"op": "add", "path": "/disk_format", "value": "qcow2"}],
+    path="/v2/images/{gone}",
+    user="service",
+)
+bodiless("gone-show", "GET", "/v2/images/{gone}", user="service")
+bodiless("gone-download", "GET", "/v2/images/{gone}/file", user="service", accept=None)
+bodiless("gone-delete-again", "DELETE", "/v2/images/{gone}", user="service")
+# os_hidden: out of the default list, in ``os_hidden=true``'s, shown by id
+bodiless("hid-show", "GET", "/v2/images/{hid}")
+bodiless("hid-list-default", "GET", "/v2/images?name=hid")
+bodiless("hid-list-hidden", "GET", "/v2/images?name=hid&os_hidden=true")
+bodiless("hid-list-false", "GET", "/v2/images?name=hid&os_hidden=false")
+add("create-hidden-str", _img(os_hidden="true"))
+add("create-hidden-null", _img(os_hidden=None))
 
 # -- versions, schemas ----------------------------------------------------------------------
 bodiless("versions", "GET", "/versions")
