@@ -422,7 +422,7 @@ class ImageDataApi:
             # description of this content, no bytes whose digests are its checksums
             raise HTTPBadRequest(
                 explanation=f"fakecloud does not send simulated image content over "
-                f"glance.downloadable_content_bytes ({sendable} bytes); this image's is "
+                f"glance.downloadable_content_bytes ({sendable} bytes); this image holds "
                 f"{stored.size} bytes. Raise the setting to download it."
             )
         data = yield from g.store.read(image.id, link)

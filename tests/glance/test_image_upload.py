@@ -469,7 +469,7 @@ def test_download_takes_the_transfer_time_and_answers_small_data():
     assert resp.status == 400 and w.cloud.now == t0
     assert (
         "fakecloud does not send simulated image content over glance.downloadable_content_bytes "
-        f"(1048576 bytes); this image's is {GB} bytes. Raise the setting to download it."
+        f"(1048576 bytes); this image holds {GB} bytes. Raise the setting to download it."
     ) in resp.json()["message"]
 
 

@@ -276,11 +276,20 @@ def _snapshot_of_new_volume(env: NovaEnv) -> str:
     return snap["id"]
 
 
-def test_boot_from_a_volume_backed_snapshot_image(env: NovaEnv):
+@pytest.mark.parametrize("named_by", ["imageRef", "block_device_mapping_v2"])
+def test_boot_from_a_volume_backed_snapshot_image(env: NovaEnv, named_by: str):
+    """By ``imageRef``, or by a root ``source=image`` mapping (``openstack server create
+    --block-device source_type=image,...``): either way the image's own mapping wins and the
+    volume comes from its Cinder snapshot (LP #1381598; fakecloud made the second a volume of
+    the empty image until session 25)."""
     snap_id = _snapshot_of_new_volume(env)
     env.cloud.run_until_idle()
     image_id = _volume_backed_image(env, snap_id)
     server = {"name": "r", "imageRef": image_id, "flavorRef": "1", "networks": "none"}
+    if named_by == "block_device_mapping_v2":
+        server["imageRef"] = ""
+        server[named_by] = [{"boot_index": 0, "uuid": image_id, "source_type": "image",
+                             "destination_type": "volume", "volume_size": 2}]  # fmt: skip
     resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45")
     assert resp.status == 202
     sid = resp.json()["server"]["id"]

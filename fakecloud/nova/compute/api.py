@@ -1049,8 +1049,13 @@ class API:
         if key_name is not None:  # ``_validate_and_build_base_options``: the caller's own
             self._key_pair(context, key_name)
         network.check_requested(options.get("networks"))  # ``_check_requested_networks``
+        # Nova merges the mappings of the boot's image metadata: also those of the image a
+        # root ``source=image`` mapping names (LP #1381598: a volume-backed snapshot's image
+        # then boots from its Cinder snapshot). A root volume's metadata (its
+        # ``volume_image_metadata``, an "id"-less dict) is not read for mappings here.
+        defining = image_meta if image_href else boot_meta if "id" in (boot_meta or {}) else None
         bdms = self._check_and_transform_bdm(
-            image_href or "", image_meta, flavor, block_device_mapping, legacy_bdm, max_count
+            image_href or "", defining, flavor, block_device_mapping, legacy_bdm, max_count
         )
         root = next((b for b in bdms if b.get("boot_index") == 0), None)
         self._check_metadata_properties_quota(context, options.get("metadata"))
