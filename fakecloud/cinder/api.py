@@ -619,6 +619,11 @@ class CinderApi(ApiService):
                     self.cinder, req.context, req.params["id"], body
                 )
                 return Response(200, {"save_volume_id": saved})
+            if controllers.INITIALIZE_CONNECTION in body:
+                info = controllers.initialize_connection(
+                    self.cinder, req.context, req.params["id"], body
+                )
+                return Response(200, {"connection_info": info})
             if "os-volume_upload_image" in body:
                 inner = controllers.volume_upload_image(
                     self.cinder, req.context, req.params["id"], body, req.microversion

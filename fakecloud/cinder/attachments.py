@@ -140,15 +140,20 @@ class AttachmentAPI(ApiPart):
                 if checked:
                     reason += f" to reserve, but the current status is {volume.status}."
                 raise exception.InvalidVolume(reason=reason)
-        attachment = new_attachment(self.cinder, volume, instance_uuid, "reserved")
+        attachment = answer = new_attachment(self.cinder, volume, instance_uuid, "reserved")
         if connector:
+            # The API answers the row it reserved, saved with the connection info and mode
+            # only (12.0.10-29.0.0 ``API.attachment_create``): ``reserved``, no time, even as
+            # the manager's update makes the row ``attaching``.
+            answer = VolumeAttachment(*_FIELD_VALUES(attachment))
             attachment.connection_info = self._connect(volume, attachment, dict(connector))
+            answer.connection_info = attachment.connection_info
         # "Use of admin_metadata for RO settings is deprecated": any readonly row, even
         # "False" (a non-empty string), makes the attachment read-only (cinder 29.0.0).
         if self.store.volume_admin_metadata(volume.id).get("readonly"):
             attach_mode = "ro"
-        attachment.attach_mode = attach_mode
-        return attachment
+        attachment.attach_mode = answer.attach_mode = attach_mode
+        return answer
 
     def update(
         self, context: Any, attachment: VolumeAttachment, connector: dict[str, Any]

@@ -659,6 +659,29 @@ def volume_action(
     return status
 
 
+INITIALIZE_CONNECTION = "os-initialize_connection"
+
+
+def initialize_connection(cinder: Any, context: Any, volume_id: str, body: Any) -> dict[str, Any]:
+    """``VolumeActionsController._initialize_connection`` (12.0.10 to 29.0.0): the body's
+    schema (Queens: ``connector`` read after the lookup), the volume, then
+    `VolumeAPI.initialize_connection`, whose backend failure is the API's own 500; answers
+    the ``connection_info``."""
+    queens = cinder.kernel.switches.series.cinder <= validation.QUEENS
+    if not queens:
+        validation.validate(validation.INITIALIZE_CONNECTION, body)
+    volume = cinder.volume_api.get(context, volume_id)
+    args = (
+        _queens_action_args(INITIALIZE_CONNECTION, body[INITIALIZE_CONNECTION])
+        if queens
+        else body[INITIALIZE_CONNECTION]
+    )
+    try:
+        return cinder.volume_api.initialize_connection(context, volume, args["connector"])
+    except exception.VolumeBackendAPIException:
+        raise exception.Explained("Unable to fetch connection information from backend.") from None
+
+
 #: The volume actions whose Queens checks `_queens_action_args` makes (the others keep the
 #: later schemas: see docs/conformance.md).
 QUEENS_ACTIONS = frozenset(
@@ -696,7 +719,8 @@ def _queens_action_args(action: str, args: Any) -> dict[str, Any]:
         return _queens_attach_args(args)
     if action == "os-detach":
         return _queens_detach_args(args)
-    if action == "os-terminate_connection":  # `body[action]['connector']`, its KeyError caught
+    if action in ("os-terminate_connection", INITIALIZE_CONNECTION):
+        # `body[action]['connector']`, its KeyError caught
         if not isinstance(args, dict):
             raise bad_request(_TYPE_ERROR_400)
         if "connector" not in args:

@@ -218,6 +218,10 @@ TERMINATE_CONNECTION = _action(
     "os-terminate_connection",
     _obj({"connector": {"type": ["string", "object", "null"]}}, ["connector"]),
 )
+#: ``initialize_connection``: the connector an object or a string, nothing else beside it.
+INITIALIZE_CONNECTION = _action(
+    "os-initialize_connection", _obj({"connector": {"type": ["object", "string"]}}, ["connector"])
+)
 FORCE_DELETE = _action("os-force_delete")
 #: ``retype`` (``cinder/api/schemas/volume_actions.py``).
 RETYPE = _action(

@@ -260,6 +260,8 @@ class VolumeAPI(ApiPart):
                 "must be an integer (or string representation of an integer) and greater than "
                 "zero)."
             )
+        if volume_type is not None:
+            self._check_source_type(volume_type, source_volume, snapshot)
         if k.switches.series.cinder >= TYPE_SIZE_FILTER_SINCE:
             # The type asked for, else the default one (not the source's: the flow picks that)
             check_type_size(volume_type or self.cinder.default_type, size)
@@ -613,6 +615,38 @@ class VolumeAPI(ApiPart):
             )
         self.store.admin_metadata_update(volume.id, {"readonly": str(flag)})
 
+    def _check_source_type(
+        self, volume_type: VolumeType, source_volume: Volume | None, snapshot: Snapshot | None
+    ) -> None:
+        """``API.create``'s refusal of a type other than the source volume's or the
+        snapshot's (12.0.10 to 29.0.0) unless `_retype_is_possible` from the source volume's
+        type (the snapshot's volume's, as it is now)."""
+        if source_volume is not None:
+            source, what = source_volume.volume_type, "either match source volume, or omit type"
+        elif snapshot is not None:
+            source, what = snapshot.volume_type, "recommend omitting the type"
+            source_volume = self.store.volumes[snapshot.volume_id]
+        else:
+            return
+        if volume_type.id != source.id and not self._retype_is_possible(
+            source_volume.volume_type, volume_type
+        ):
+            raise exception.InvalidInput(
+                reason=f"Invalid volume_type provided: {volume_type.id} (requested type is not "
+                f"compatible; {what} argument)."
+            )
+
+    def _retype_is_possible(self, source: VolumeType, target: VolumeType) -> bool:
+        """``API._retype_is_possible``: true when exactly one cinder-volume service is
+        disabled (``ServiceList.get_all_by_topic(disabled=True)`` counts the disabled ones
+        only), else when both types name the same ``volume_backend_name``. (Encrypted types,
+        whose change it refuses first, are not modelled.)"""
+        cinder = self.cinder
+        if len(cinder.drivers) - len(cinder.enabled_drivers()) == 1:
+            return True
+        backend = source.extra_specs.get("volume_backend_name")
+        return bool(backend) and backend == target.extra_specs.get("volume_backend_name")
+
     def _source_type(self, context: Any, vtype: VolumeType) -> VolumeType:
         """A source volume's or snapshot's type as the create flow reads it: by id as the
         caller (``get_by_name_or_id``), so a private one is a member's 404 from 17.0.0
@@ -809,6 +843,27 @@ class VolumeAPI(ApiPart):
         )
         self.cinder.attachment_api.deletion_allowed(context, None, volume)
         self.unreserve_volume(context, volume)
+
+    def initialize_connection(self, context: Any, volume: Volume, connector: Any) -> dict[str, Any]:
+        """os-initialize_connection (``API.initialize_connection`` and the manager's, 12.0.10 to
+        29.0.0): the policy, no connection to a volume in maintenance, then the iSCSI target's
+        ``validate_connector`` (an ``initiator``: ``in`` on whatever the body gave) and
+        ``initialize_connection`` with ``_parse_connection_options``. Any status else will do,
+        and nothing changes: the legacy flow reserves and attaches in actions of its own."""
+        self._authorize(
+            context, "volume_extension:volume_actions:initialize_connection", volume.project_id
+        )
+        if volume.status == "maintenance":
+            raise exception.InvalidVolume(
+                reason="The volume connection cannot be initialized in maintenance mode."
+            )
+        if "initiator" not in connector:
+            raise exception.InvalidInput(
+                reason="Connector doesn't have required information: initiator"
+            )
+        if not isinstance(connector, dict):  # the target's `connector.get('multipath')`
+            raise exception.VolumeBackendAPIException(data="initialize_connection")
+        return connection_info(self.cinder, volume, connector)
 
     def begin_detaching(self, context: Any, volume: Volume) -> None:
         """os-begin_detaching: ``in-use``/``attached`` → ``detaching``."""
@@ -1082,3 +1137,33 @@ def _is_int_like(value: Any) -> bool:
         return str(int(value)) == str(value)
     except (TypeError, ValueError):
         return False
+
+
+#: The first Cinder whose connection info says whether the volume is ``cacheable``
+#: (afcaf0b9d "Add support volume local cache", 17.0.0).
+CACHEABLE_SINCE = 17
+#: The first Cinder whose connection info carries the connector's ``enforce_multipath``
+#: (0c3c7b7bb "Add 'enforce_multipath' in connection_properties", 26.0.0).
+ENFORCE_MULTIPATH_SINCE = 26
+
+
+def connection_info(cinder: Any, volume: Volume, connector: dict[str, Any]) -> dict[str, Any]:
+    """The answer of os-initialize_connection: the iSCSI target's ``{driver_volume_type,
+    data}`` as the manager's ``_parse_connection_options`` completes it (no QoS specs, the
+    access mode of the volume's ``attached_mode`` or ``readonly`` admin metadata, ``encrypted``;
+    from 17.0.0 ``cacheable`` from its type's extra specs), from 26.0.0 the connector's
+    ``enforce_multipath`` in the data and beside it (``_initialize_connection``)."""
+    data = cinder.drivers[volume.backend].connection_info(volume) if volume.backend else {}
+    kind = data.pop("driver_volume_type", None)
+    admin = cinder.store.volume_admin_metadata(volume.id)
+    mode = admin.get("attached_mode") or ("ro" if admin.get("readonly") == "True" else "rw")
+    data.update(qos_specs=None, access_mode=mode, encrypted=volume.encryption_key_id is not None)
+    series = cinder.kernel.switches.series.cinder
+    if series >= CACHEABLE_SINCE:
+        data["cacheable"] = volume.volume_type.extra_specs.get("cacheable") == "<is> True"
+    info: dict[str, Any] = {"driver_volume_type": kind, "data": data}
+    if series >= ENFORCE_MULTIPATH_SINCE:
+        data["enforce_multipath"] = info["enforce_multipath"] = connector.get(
+            "enforce_multipath", False
+        )
+    return info

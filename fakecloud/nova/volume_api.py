@@ -765,18 +765,17 @@ class API:
     def initialize_connection(
         self, context: Any, volume_id: str, connector: dict[str, Any]
     ) -> Generator:
-        """The driver's connection info for `connector` (legacy flow)."""
-
-        def op() -> dict[str, Any]:
-            vol = self._volume(context, volume_id)
-            if vol.status == "maintenance":
-                raise cinder_exception.InvalidVolume(
-                    reason="The volume connection cannot be initialized in maintenance mode."
-                )
-            data = self.cinder.drivers[vol.backend].connection_info(vol) if vol.backend else {}
-            return {"driver_volume_type": data.pop("driver_volume_type", None), "data": data}
-
-        info = yield from self._request("initialize_connection", context, op, volume_id=volume_id)
+        """The driver's connection info for `connector` (legacy flow: no path of fakecloud's
+        Nova calls it, as real Nova from 17.0.0 attaches through the attachments API unless a
+        mapping predates it), as Cinder's os-initialize_connection answers it."""
+        body = {controllers.INITIALIZE_CONNECTION: {"connector": connector}}
+        info = yield from self._request(
+            "initialize_connection",
+            context,
+            controllers.initialize_connection,
+            (self.cinder, context, volume_id, body),
+            volume_id=volume_id,
+        )
         info["connector"] = connector
         return info
 

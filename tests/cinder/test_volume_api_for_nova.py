@@ -330,8 +330,10 @@ def test_creating_snapshot_cannot_become_a_volume(cloud, api):
 def test_legacy_flow_through_the_client(cloud, api):
     vid = available_volume(cloud, api)
     run(cloud, api.reserve_volume(MEMBER, vid))
-    info, _ = run(cloud, api.initialize_connection(MEMBER, vid, {"host": "cmp-1"}))
-    assert info["driver_volume_type"] == "iscsi" and info["connector"] == {"host": "cmp-1"}
+    # (the iSCSI target's validate_connector wants an initiator, as Nova's connector has)
+    connector = {"host": "cmp-1", "initiator": "iqn.1993-08.org.debian:01:cmp-1"}
+    info, _ = run(cloud, api.initialize_connection(MEMBER, vid, connector))
+    assert info["driver_volume_type"] == "iscsi" and info["connector"] == connector
     run(cloud, api.attach(MEMBER, vid, SERVER, "/dev/vdb"))
     vol, _ = run(cloud, api.get(MEMBER, vid))
     api.check_attached(MEMBER, vol)

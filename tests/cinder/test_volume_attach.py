@@ -181,9 +181,16 @@ def test_reserve_update_complete_delete(cloud, vid):
 
 
 def test_create_with_connector_connects_at_once(cloud, vid):
-    resp = _att_create(cloud, vid, connector={"host": "cmp-1"})
-    assert resp.json()["attachment"]["status"] == "attaching"
+    """``API.attachment_create`` (12.0.10-29.0.0) answers the row it reserved, saved with the
+    connection info and mode only: ``reserved``, no time; the manager's update made the row
+    and the volume ``attaching`` (the cinder oracle, session 25)."""
+    att = _att_create(cloud, vid, connector={"host": "cmp-1"}).json()["attachment"]
+    assert (att["status"], att["attached_at"], att["attach_mode"]) == ("reserved", "", "null")
+    assert att["connection_info"]["driver_volume_type"] == "iscsi"
     assert status(cloud, vid) == ("attaching", "attaching")
+    shown = call(cloud, "GET", f"attachments/{att['id']}", version="3.54").json()["attachment"]
+    assert (shown["status"], shown["attach_mode"]) == ("attaching", "null")
+    assert shown["attached_at"]
 
 
 def test_deleting_a_reserved_attachment_makes_the_volume_available(cloud, vid):

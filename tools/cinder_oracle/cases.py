@@ -965,10 +965,301 @@ HELD_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("terminate_connection reader", "POST", ACT, "3.0", {_TC: {"connector": {}}}, "reader"),
 ]
 
+SV = V + "/{spvid}"
+SACT = SV + "/action"
+SPS = S + "/{spsid}"
+SPA = FA + "/{spaid}"
+_IC = "os-initialize_connection"
+_RESET = "os-reset_status"
+_OVER = {"snapshot": {"volume_id": "{spvid}"}}
+_QUOTA = "/v3/{pid}/os-quota-sets/{pid}"
+
+
+def _snap(mv: str, force: Any, user: str = "member") -> tuple:
+    """A snapshot of the "sp" volume at `mv` with `force` (left out when ``...``)."""
+    body = {"volume_id": "{spvid}"} if force is ... else {"volume_id": "{spvid}", "force": force}
+    return ("POST", S, mv, {"snapshot": body}, user)
+
+
+def _reset(snapshot: str, status: str) -> tuple:
+    """An admin's ``os-reset_status`` of `snapshot` (a path) to `status`."""
+    return ("POST", snapshot + "/action", "3.0", {_RESET: {"status": status}}, "admin")
+
+
+def _from(snapshot: str, **more: Any) -> tuple:
+    """A member's volume made from `snapshot` (an id template), with `more` in the body."""
+    return ("POST", V, "3.0", {"volume": {"snapshot_id": snapshot, **more}}, "member")
+
+
+#: The legacy connection action, then what the snapshot path does to Cinder (session 25), on a
+#: volume "sp" of their own (last, after the deletes: the earlier answers' counts stay): a
+#: snapshot with metadata and its metadata API; volumes from it; a snapshot stuck ``creating``
+#: (an admin's ``os-reset_status``), ``error_deleting`` and ``error``, deleted in each; an
+#: admin's ``os-force_delete``; the ``snapshots`` and ``gigabytes`` quotas exceeded; the
+#: attachments API at 3.27, 3.44 and 3.54 and snapshots of the volume attaching and in use,
+#: ``force`` per microversion.
+SNAPSHOT_PATH_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("sp volume", "POST", V, "3.0", {"volume": {"size": 1, "name": "sp"}}, "member"),
+    ("init_connection", "POST", SACT, "3.0", {_IC: {"connector": CONNECTOR}}, "member"),
+    ("init_connection no connector", "POST", SACT, "3.0", {_IC: {}}, "member"),
+    ("init_connection connector int", "POST", SACT, "3.0", {_IC: {"connector": 1}}, "member"),
+    ("init_connection connector string", "POST", SACT, "3.0", {_IC: {"connector": "x"}}, "member"),
+    (
+        "init_connection no initiator",
+        "POST",
+        SACT,
+        "3.0",
+        {_IC: {"connector": {"host": "h"}}},
+        "member",
+    ),
+    ("init_connection extra key", "POST", SACT, "3.0", {_IC: {"connector": {}, "x": 1}}, "member"),
+    ("init_connection null", "POST", SACT, "3.0", {_IC: None}, "member"),
+    ("init_connection reader", "POST", SACT, "3.0", {_IC: {"connector": CONNECTOR}}, "reader"),
+    ("init_connection other", "POST", SACT, "3.0", {_IC: {"connector": CONNECTOR}}, "other"),
+    (
+        "init_connection missing volume",
+        "POST",
+        V + "/" + MISSING + "/action",
+        "3.0",
+        {_IC: {"connector": CONNECTOR}},
+        "member",
+    ),
+    ("init_connection volume after", "GET", SV, "3.0", None, "member"),
+    (
+        "sp snapshot",
+        "POST",
+        S,
+        "3.0",
+        {"snapshot": {"volume_id": "{spvid}", "name": "sps", "metadata": {"a": "b"}}},
+        "member",
+    ),
+    ("sp snapshot metadata show", "GET", SPS + "/metadata", "3.0", None, "member"),
+    ("sp snapshot metadata key", "GET", SPS + "/metadata/a", "3.0", None, "member"),
+    ("sp snapshot metadata missing key", "GET", SPS + "/metadata/zz", "3.0", None, "member"),
+    (
+        "sp snapshot metadata put key",
+        "PUT",
+        SPS + "/metadata/a",
+        "3.0",
+        {"meta": {"a": "c"}},
+        "member",
+    ),
+    (
+        "sp snapshot metadata put mismatch",
+        "PUT",
+        SPS + "/metadata/a",
+        "3.0",
+        {"meta": {"b": "c"}},
+        "member",
+    ),
+    (
+        "sp snapshot metadata put two",
+        "PUT",
+        SPS + "/metadata/a",
+        "3.0",
+        {"meta": {"a": "c", "b": "d"}},
+        "member",
+    ),
+    (
+        "sp snapshot metadata add",
+        "POST",
+        SPS + "/metadata",
+        "3.0",
+        {"metadata": {"k": "v"}},
+        "member",
+    ),
+    (
+        "sp snapshot metadata replace",
+        "PUT",
+        SPS + "/metadata",
+        "3.0",
+        {"metadata": {"x": "y"}},
+        "member",
+    ),
+    (
+        "sp snapshot metadata non-string",
+        "POST",
+        SPS + "/metadata",
+        "3.0",
+        {"metadata": {"a": 1}},
+        "member",
+    ),
+    ("sp snapshot metadata no body", "POST", SPS + "/metadata", "3.0", {}, "member"),
+    ("sp snapshot metadata delete missing", "DELETE", SPS + "/metadata/zz", "3.0", None, "member"),
+    ("sp snapshot metadata delete", "DELETE", SPS + "/metadata/x", "3.0", None, "member"),
+    (
+        "sp snapshot metadata reader",
+        "POST",
+        SPS + "/metadata",
+        "3.0",
+        {"metadata": {"r": "1"}},
+        "reader",
+    ),
+    ("sp snapshot metadata other", "GET", SPS + "/metadata", "3.0", None, "other"),
+    (
+        "sp snapshot metadata missing snapshot",
+        "GET",
+        S + "/" + MISSING + "/metadata",
+        "3.0",
+        None,
+        "member",
+    ),
+    ("sp snapshot metadata after", "GET", SPS + "/metadata", "3.0", None, "member"),
+    ("sp snapshot show", "GET", SPS, "3.0", None, "member"),
+    ("sp from snapshot larger", *_from("{spsid}", size=2)),
+    ("sp from snapshot other type", *_from("{spsid}", volume_type="{tid}")),
+    ("sp snapshot reset creating", *_reset(SPS, "creating")),
+    ("sp snapshot delete creating", "DELETE", SPS, "3.0", None, "member"),
+    ("sp from snapshot creating", *_from("{spsid}")),
+    ("sp volume delete snapshot creating", "DELETE", SV + "?cascade=true", "3.0", None, "member"),
+    ("sp snapshot reset error_deleting", *_reset(SPS, "error_deleting")),
+    ("sp snapshot delete error_deleting", "DELETE", SPS, "3.0", None, "member"),
+    ("sp snapshot reset error", *_reset(SPS, "error")),
+    ("sp snapshot show error", "GET", SPS, "3.0", None, "member"),
+    ("sp from snapshot error", *_from("{spsid}")),
+    ("sp snapshot delete error", "DELETE", SPS, "3.0", None, "member"),
+    ("sp snapshot gone", "GET", SPS, "3.0", None, "member"),
+    ("sp snapshot reset gone", *_reset(SPS, "error")),
+    (
+        "sp snapshot 2",
+        "POST",
+        S,
+        "3.0",
+        {"snapshot": {"volume_id": "{spvid}", "name": "two"}},
+        "member",
+    ),
+    ("sp snapshot 2 reset creating", *_reset(S + "/{sp2sid}", "creating")),
+    (
+        "sp snapshot 2 force_delete member",
+        "POST",
+        S + "/{sp2sid}/action",
+        "3.0",
+        {"os-force_delete": {}},
+        "member",
+    ),
+    (
+        "sp snapshot 2 force_delete",
+        "POST",
+        S + "/{sp2sid}/action",
+        "3.0",
+        {"os-force_delete": {}},
+        "admin",
+    ),
+    ("sp snapshot 2 gone", "GET", S + "/{sp2sid}", "3.0", None, "member"),
+    (
+        "sp snapshot 3",
+        "POST",
+        S,
+        "3.0",
+        {"snapshot": {"volume_id": "{spvid}", "name": "three"}},
+        "member",
+    ),
+    ("sp volume force_delete with snapshot", "POST", SACT, "3.0", {"os-force_delete": {}}, "admin"),
+    ("sp volume delete with snapshot", "DELETE", SV, "3.0", None, "member"),
+    ("sp big volume", "POST", V, "3.0", {"volume": {"size": 100, "name": "big"}}, "member"),
+    ("sp quota snapshots 1", "PUT", _QUOTA, "3.0", {"quota_set": {"snapshots": 1}}, "admin"),
+    ("sp snapshot over snapshots quota", "POST", S, "3.0", _OVER, "member"),
+    (
+        "sp quota gigabytes 150",
+        "PUT",
+        _QUOTA,
+        "3.0",
+        {"quota_set": {"snapshots": 10, "gigabytes": 150}},
+        "admin",
+    ),
+    (
+        "sp snapshot over gigabytes quota",
+        "POST",
+        S,
+        "3.0",
+        {"snapshot": {"volume_id": "{bigvid}"}},
+        "member",
+    ),
+    ("sp from snapshot over gigabytes quota", *_from("{sp3sid}", size=100)),
+    ("sp quota usage", "GET", _QUOTA + "?usage=true", "3.0", None, "admin"),
+    (
+        "sp quota restore",
+        "PUT",
+        _QUOTA,
+        "3.0",
+        {"quota_set": {"snapshots": 10, "gigabytes": 1000}},
+        "admin",
+    ),
+    ("sp big volume delete", "DELETE", V + "/{bigvid}", "3.0", None, "member"),
+    (
+        "sp attach 3.27",
+        "POST",
+        FA,
+        "3.27",
+        {"attachment": {"volume_uuid": "{spvid}", "instance_uuid": SERVER, "connector": CONNECTOR}},
+        "member",
+    ),
+    ("sp attachment show 3.27", "GET", SPA, "3.27", None, "member"),
+    ("sp volume attaching", "GET", SV, "3.27", None, "member"),
+    ("sp snapshot attaching force", *_snap("3.0", True)),
+    ("sp attachment complete", "POST", SPA + "/action", "3.44", _COMPLETE, "member"),
+    ("sp attachment show 3.54", "GET", SPA, "3.54", None, "member"),
+    ("sp attachments list 3.54", "GET", FA + "?volume_id={spvid}", "3.54", None, "member"),
+    ("sp attachments detail 3.27", "GET", FA + "/detail", "3.27", None, "member"),
+    ("sp snapshot in-use force string 3.0", *_snap("3.0", "true")),
+    ("sp snapshot in-use force false 3.65", *_snap("3.65", False)),
+    ("sp snapshot in-use no force 3.65", *_snap("3.65", ...)),
+    ("sp snapshot in-use force null 3.66", *_snap("3.66", None)),
+    ("sp snapshot in-use force string 3.66", *_snap("3.66", "true")),
+    ("sp snapshot in-use force False string 3.66", *_snap("3.66", "False")),
+    ("sp snapshot in-use reader 3.66", *_snap("3.66", ..., "reader")),
+    (
+        "sp attach second 3.54",
+        "POST",
+        FA,
+        "3.54",
+        {"attachment": {"volume_uuid": "{spvid}", "instance_uuid": MISSING, "mode": "ro"}},
+        "member",
+    ),
+    (
+        "sp attachment update attached",
+        "PUT",
+        SPA,
+        "3.27",
+        {"attachment": {"connector": CONNECTOR}},
+        "member",
+    ),
+    ("sp attachment delete 3.27", "DELETE", SPA, "3.27", None, "member"),
+    ("sp volume detached", "GET", SV, "3.27", None, "member"),
+    (
+        "sp attach ro 3.54",
+        "POST",
+        FA,
+        "3.54",
+        {
+            "attachment": {
+                "volume_uuid": "{spvid}",
+                "instance_uuid": SERVER,
+                "connector": CONNECTOR,
+                "mode": "ro",
+            }
+        },
+        "member",
+    ),
+    ("sp attachment ro show", "GET", FA + "/{spa2id}", "3.54", None, "member"),
+    ("sp volume ro attaching", "GET", SV, "3.54", None, "member"),
+    ("sp attachment ro delete", "DELETE", FA + "/{spa2id}", "3.54", None, "member"),
+    ("sp snapshot 3 delete", "DELETE", S + "/{sp3sid}", "3.0", None, "member"),
+    ("sp volume delete", "DELETE", SV, "3.0", None, "member"),
+]
+CASES += SNAPSHOT_PATH_CASES
+
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
 CAPTURE = {
     "flow attachment reserve": ("faid", ("attachment", "id")),
     "flow snapshot force": ("fsid", ("snapshot", "id")),
+    "sp volume": ("spvid", ("volume", "id")),
+    "sp snapshot": ("spsid", ("snapshot", "id")),
+    "sp snapshot 2": ("sp2sid", ("snapshot", "id")),
+    "sp snapshot 3": ("sp3sid", ("snapshot", "id")),
+    "sp big volume": ("bigvid", ("volume", "id")),
+    "sp attach 3.27": ("spaid", ("attachment", "id")),
+    "sp attach ro 3.54": ("spa2id", ("attachment", "id")),
 }
 
 _FIRST_DELETE = next(i for i, case in enumerate(CASES) if case[0] == "delete cascade 3.0")

@@ -13,9 +13,15 @@ then asks Nova:
   an attached volume, 2.51): each event ``completed``/200 for a server the stub knows, else
   ``failed``/404; 404 "No instances found for any event" when none is known, 207 when some.
 
-Nothing else: any other path is a 404. Its answers are Nova 34.0.0's bodies for those cases
-(``nova/api/openstack/compute/volume_attachments.py`` ``show``, ``server_external_events.py``).
-Runs with no dependency but the standard library, in Cinder's venv.
+Nothing else: any other path is a 404. It answers as the Nova of the Cinder's series
+(`NOVA_MAX`: Cinder 15 beside Nova 20, 16 beside 21, 29 beside 34): a microversion above that
+Nova's maximum is its 406, and the attachment's view is the microversion's
+(``_translate_attachment_detail_view``: ``id`` until 2.89, ``tag`` from 2.70,
+``delete_on_termination`` from 2.79, ``attachment_id`` and ``bdm_uuid`` from 2.89). The events'
+answer is the same in every series (``server_external_events.py`` 20.6.1 to 34.0.0). Cinder 15
+and 16 ask neither here (``get_server_volume`` is 23.0.0's, bug #2004555; the extend that
+would send ``volume-extended`` fails in their fixture's LVM). Runs with no dependency but the
+standard library, in Cinder's venv.
 """
 
 from __future__ import annotations
@@ -25,14 +31,17 @@ import re
 from typing import Any
 
 TOKEN = "oracle-stub-token"
+#: Cinder's major version -> the maximum compute microversion of its series' Nova.
+NOVA_MAX = {15: (2, 79), 16: (2, 87), 29: (2, 104)}
 _ATTACHMENT = re.compile(r"^/compute/v2\.1/servers/([^/]+)/os-volume_attachments/([^/]+)$")
 
 
 class NovaStub:
     """The WSGI app; `base` is the URL it is served at (no trailing slash)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_version: tuple[int, int] = NOVA_MAX[29]) -> None:
         self.base = ""
+        self.max_version = max_version
         #: server id -> {volume id: the attachment id Nova's mapping holds}
         self.held: dict[str, dict[str, str]] = {}
         #: every request seen: (method, path, microversion header)
@@ -44,16 +53,28 @@ class NovaStub:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        self.seen.append((method, path, environ.get("HTTP_OPENSTACK_API_VERSION", "")))
+        asked = environ.get("HTTP_OPENSTACK_API_VERSION", "")
+        self.seen.append((method, path, asked))
         size = int(environ.get("CONTENT_LENGTH") or 0)
         body = json.loads(environ["wsgi.input"].read(size) or b"null") if size else None
-        status, answer, extra = self._answer(method, path.rstrip("/") or "/", body)
+        version = _version(asked)
+        if path.startswith("/compute/") and version > self.max_version:
+            top = "{}.{}".format(*self.max_version)
+            message = (
+                f"Version {asked.split()[-1]} is not supported by the API. Minimum is 2.1 and "
+                f"maximum is {top}."
+            )
+            status, answer, extra = "406 Not Acceptable", _fault(406, message), []
+        else:
+            status, answer, extra = self._answer(method, path.rstrip("/") or "/", body, version)
         data = json.dumps(answer).encode()
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
         start_response(status, headers + extra)
         return [data]
 
-    def _answer(self, method: str, path: str, body: Any) -> tuple[str, Any, list]:
+    def _answer(
+        self, method: str, path: str, body: Any, version: tuple[int, int]
+    ) -> tuple[str, Any, list]:
         if method == "GET" and path == "/identity/v3":
             return "200 OK", {"version": self._version()}, []
         if method == "GET" and path == "/identity":
@@ -62,7 +83,7 @@ class NovaStub:
             return "201 Created", self._token(), [("X-Subject-Token", TOKEN)]
         m = _ATTACHMENT.match(path)
         if method == "GET" and m:
-            return self._server_volume(*m.groups())
+            return self._server_volume(*m.groups(), version)
         if method == "POST" and path == "/compute/v2.1/os-server-external-events":
             return self._events(body["events"])
         return "404 Not Found", {"itemNotFound": {"code": 404, "message": "stub: " + path}}, []
@@ -96,7 +117,9 @@ class NovaStub:
             }
         }
 
-    def _server_volume(self, server_id: str, volume_id: str) -> tuple[str, Any, list]:
+    def _server_volume(
+        self, server_id: str, volume_id: str, version: tuple[int, int]
+    ) -> tuple[str, Any, list]:
         if server_id not in self.held:
             message = f"Instance {server_id} could not be found."
             return "404 Not Found", {"itemNotFound": {"code": 404, "message": message}}, []
@@ -104,15 +127,15 @@ class NovaStub:
         if attachment_id is None:
             message = f"Instance {server_id} is not attached to volume {volume_id}"
             return "404 Not Found", {"itemNotFound": {"code": 404, "message": message}}, []
-        view = {
-            "device": "/dev/vdb",
-            "serverId": server_id,
-            "volumeId": volume_id,
-            "tag": None,
-            "delete_on_termination": False,
-            "attachment_id": attachment_id,
-            "bdm_uuid": "0" * 8 + "-0000-4000-8000-" + "0" * 12,
-        }
+        view: dict[str, Any] = {} if version >= (2, 89) else {"id": volume_id}
+        view.update(volumeId=volume_id, serverId=server_id, device="/dev/vdb")
+        if version >= (2, 70):
+            view["tag"] = None
+        if version >= (2, 79):
+            view["delete_on_termination"] = False
+        if version >= (2, 89):
+            view["attachment_id"] = attachment_id
+            view["bdm_uuid"] = "0" * 8 + "-0000-4000-8000-" + "0" * 12
         return "200 OK", {"volumeAttachment": view}, []
 
     def _events(self, events: list[dict[str, Any]]) -> tuple[str, Any, list]:
@@ -131,3 +154,17 @@ class NovaStub:
             message = "No instances found for any event"
             return "404 Not Found", {"itemNotFound": {"code": 404, "message": message}}, []
         return ("200 OK" if codes == {200} else "207 Multi-Status"), {"events": answered}, []
+
+
+def _version(header: str) -> tuple[int, int]:
+    """The compute microversion an ``OpenStack-API-Version`` value asks (2.1 without one)."""
+    words = header.split()
+    if len(words) != 2 or words[0] != "compute":
+        return (2, 1)
+    major, _, minor = words[1].partition(".")
+    return (int(major), int(minor or 0))
+
+
+def _fault(code: int, message: str) -> dict[str, Any]:
+    """Nova's fault body for a status its fault names do not list."""
+    return {"computeFault": {"code": code, "message": message}}

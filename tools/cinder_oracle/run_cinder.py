@@ -21,6 +21,7 @@ patching (LP #1808951): ``requests`` is imported after Cinder's functional packa
 patches, so the client's sockets and locks are green like the server's.
 """
 
+import importlib.metadata
 import json
 import logging
 import os
@@ -46,7 +47,7 @@ from oslo_serialization import jsonutils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cases  # noqa: E402
-from nova_stub import TOKEN, NovaStub  # noqa: E402
+from nova_stub import NOVA_MAX, TOKEN, NovaStub  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "cinder-results.json"
 PID = "6f70656e737461636b20697320636f6f"
@@ -100,7 +101,8 @@ class Oracle(functional_helpers._FunctionalTestBase):
 
     def test_run(self):
         host = self.auth_url.split("/")[2]
-        stub = NovaStub()
+        # the Nova of Cinder's series (`NOVA_MAX`)
+        stub = NovaStub(NOVA_MAX[int(importlib.metadata.version("cinder").split(".")[0])])
         sock = eventlet.listen(("127.0.0.1", 0))
         stub.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
         eventlet.spawn(eventlet.wsgi.server, sock, stub, log_output=False)

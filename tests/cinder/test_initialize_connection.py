@@ -1,0 +1,86 @@
+"""``os-initialize_connection`` (the legacy flow's connection, ``VolumeActionsController.
+_initialize_connection``): the body per series, the policy, the iSCSI target's connector check,
+and the connection info answered; the volume's status is left alone."""
+
+import pytest
+from cinder_support import READER, call, create_volume, fault
+
+from fakecloud import Cloud
+
+CONNECTOR = {"host": "h", "initiator": "iqn.1993-08.org.debian:01:h", "enforce_multipath": True}
+
+
+def init(cloud, vid, args, ctx=None, **kw):
+    body = {"os-initialize_connection": args}
+    return call(cloud, "POST", f"volumes/{vid}/action", body, **({"ctx": ctx} if ctx else {}), **kw)
+
+
+def test_the_connection_info_and_the_volume_left_available():
+    """200 with the target's data as ``_parse_connection_options`` completes it and, from
+    26.0.0, the connector's ``enforce_multipath`` in it and beside it; nothing changes."""
+    cloud = Cloud(profile="upstream")
+    vid = create_volume(cloud)
+    resp = init(cloud, vid, {"connector": CONNECTOR})
+    assert resp.status == 200
+    info = resp.json()["connection_info"]
+    assert info["driver_volume_type"] == "iscsi"
+    assert info["enforce_multipath"] is True
+    assert info["data"]["target_iqn"] == f"iqn.2010-10.org.openstack:volume-{vid}"
+    assert {k: info["data"][k] for k in ("access_mode", "qos_specs", "enforce_multipath")} == {
+        "access_mode": "rw",
+        "qos_specs": None,
+        "enforce_multipath": True,
+    }
+    assert cloud.cinder.volume(vid).status == "available"
+    assert fault(init(cloud, vid, {"connector": CONNECTOR}, READER))[1] == 403
+
+
+@pytest.mark.parametrize(
+    ("profile", "cacheable", "enforce_multipath"),
+    [("nova-30.0.0", True, False), ("nova-21.2.4", False, False)],  # Cinder 25, 16
+)
+def test_the_keys_of_the_series(profile, cacheable, enforce_multipath):
+    """``cacheable`` from 17.0.0, ``enforce_multipath`` from 26.0.0 (Cinder 15.6.0 and 16.4.2
+    answer ``access_mode``, ``qos_specs`` and ``encrypted`` beside the target's data)."""
+    cloud = Cloud(profile=profile)
+    info = init(cloud, create_volume(cloud), {"connector": CONNECTOR}).json()["connection_info"]
+    assert ("cacheable" in info["data"], "enforce_multipath" in info) == (
+        cacheable,
+        enforce_multipath,
+    )
+
+
+@pytest.mark.parametrize(
+    ("profile", "args", "message"),
+    [
+        (
+            "upstream",
+            {},
+            "Invalid input for field/attribute os-initialize_connection. Value: {}. "
+            "'connector' is a required property",
+        ),
+        ("seed", {}, "Must specify 'connector'"),
+        (
+            "upstream",
+            {"connector": {"host": "h"}},
+            "Invalid input received: Connector doesn't have required information: initiator",
+        ),
+    ],
+)
+def test_refusals_per_series(profile, args, message):
+    """From 13.0.0 the schema; Queens reads ``connector`` after the lookup; then the iSCSI
+    target's ``validate_connector`` (an ``InvalidInput`` the API answers as a 400)."""
+    cloud = Cloud(profile=profile)
+    assert fault(init(cloud, create_volume(cloud), args)) == ("badRequest", 400, message)
+
+
+def test_a_string_connector_fails_in_the_driver():
+    """A string passes the schema and ``'initiator' in`` it; the target's ``connector.get``
+    fails, and the API answers its own 500."""
+    cloud = Cloud(profile="upstream")
+    resp = init(cloud, create_volume(cloud), {"connector": "initiator"}, allow_500=True)
+    assert fault(resp) == (
+        "computeFault",
+        500,
+        "Unable to fetch connection information from backend.",
+    )
