@@ -675,17 +675,59 @@ add(
 )
 
 
-def run(send, ids):
-    """Send `SETUP` then `CASES` through ``send(method, path, headers, body, user)`` (which
-    returns (status, headers, json or None)); `ids` holds ``{other}`` and is filled."""
+# -- unified limits (``ORACLE_QUOTAS=1``: both runners set `LIMITS` for every project and send
+# `QUOTA_SETUP` and `QUOTA_CASES` alone) -----------------------------------------------------
+#: Glance's registered limits (MiB for the sizes), as oslo.limit would read them from Keystone.
+LIMITS = {
+    "image_count_total": 3,
+    "image_size_total": 1,
+    "image_stage_total": 1,
+    "image_count_uploading": 1,
+}
+MIB2 = bytes(2 << 20)
+MIB1 = bytes(1 << 20)
+QUOTA_SETUP = [
+    ("q1", "POST", "/v2/images", _h(), _img(name="q1"), "member"),
+    ("q2", "POST", "/v2/images", _h(), _img(name="q2"), "service"),
+]
+QUOTA_CASES = []
+
+
+def _q(name, body=None, method="POST", path="/v2/images", user="member", ctype=J):
+    QUOTA_CASES.append((name, method, path, _h(ctype=ctype), body, user))
+
+
+_q("q-create-third", _img(name="q3"))
+_q("q-create-fourth", b(NOVA_SNAPSHOT), user="service")
+_q("q-usage", None, "GET", "/v2/info/usage", ctype=None)
+_q("q-upload-over", MIB2, "PUT", "/v2/images/{q1}/file", ctype=OCTET)
+_q("q-upload-limit", MIB1, "PUT", "/v2/images/{q1}/file", ctype=OCTET)
+_q("q-usage-full", None, "GET", "/v2/info/usage", ctype=None)
+_q("q-upload-after", DATA, "PUT", "/v2/images/{q2}/file", user="service", ctype=OCTET)
+_q("q-show-after", None, "GET", "/v2/images/{q2}", ctype=None)
+_q("q-stage", DATA, "PUT", "/v2/images/{q2}/stage", ctype=OCTET)
+_q("q-import", b({"method": {"name": "glance-direct"}}), path="/v2/images/{q2}/import")
+_q("q-show-imported", None, "GET", "/v2/images/{q2}", ctype=None)
+_q("q-tasks", None, "GET", "/v2/images/{q2}/tasks", ctype=None)
+_q("q-delete", None, "DELETE", "/v2/images/{q1}", ctype=None)
+_q("q-usage-deleted", None, "GET", "/v2/info/usage", ctype=None)
+_q("q-create-again", _img(name="q4"))
+_q("q-usage-admin", None, "GET", "/v2/info/usage", user="admin", ctype=None)
+
+
+def run(send, ids, quotas=False):
+    """Send `SETUP` then `CASES` (`QUOTA_SETUP`, `QUOTA_CASES` with `quotas`) through
+    ``send(method, path, headers, body, user)`` (which returns (status, headers, json or
+    None)); `ids` holds ``{other}`` and is filled."""
     ids["noimg"] = NO_SUCH_IMAGE
-    for key, method, path, headers, body, user in SETUP:
+    setup, cases = (QUOTA_SETUP, QUOTA_CASES) if quotas else (SETUP, CASES)
+    for key, method, path, headers, body, user in setup:
         status, _h2, j = send(method, path.format(**ids), headers, _fill(body, ids), user)
         assert status < 300, (key, status, j)
         if key:
             ids[key] = j["id"]
     out = []
-    for name, method, path, headers, body, user in CASES:
+    for name, method, path, headers, body, user in cases:
         status, hdrs, j = send(method, path.format(**ids), headers, _fill(body, ids), user)
         out.append({"name": name, "status": status, "json": j, "headers": hdrs, "ids": ids})
     return out

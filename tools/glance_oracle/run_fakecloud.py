@@ -32,6 +32,10 @@ CONFIG = {
         },
     },
 }
+#: ``ORACLE_QUOTAS=1``: unified limits on (`cases.LIMITS`), the quota cases alone.
+QUOTAS = os.environ.get("ORACLE_QUOTAS") == "1"
+if QUOTAS:
+    CONFIG["glance"].update(use_keystone_limits=True, registered_limits=dict(cases.LIMITS))
 cloud = Cloud(profile=PROFILE, config=CONFIG)
 
 
@@ -60,6 +64,6 @@ ids = {
     "pid": cloud.keystone.token_for("demo").project.id,
     "apid": cloud.keystone.token_for("admin").project.id,
 }
-out = cases.run(send, ids)
+out = cases.run(send, ids, quotas=QUOTAS)
 Path(OUT).write_text(json.dumps(out, indent=1, default=str))
 print("done", len(out))

@@ -23,6 +23,8 @@ import glance.db.migration  # noqa: F401 (registers [database], as glance-manage
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "glance-results.json")
 SCHEMA_IMAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+#: ``ORACLE_QUOTAS=1``: unified limits on (`cases.LIMITS`), the quota cases alone.
+QUOTAS = os.environ.get("ORACLE_QUOTAS") == "1"
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # glance.tests logs to ./run_tests.log as it is imported: a directory of its own, not the caller's
 os.chdir(tempfile.mkdtemp(prefix="glance-oracle-"))
@@ -60,6 +62,15 @@ class Oracle(functional.SynchronousAPIBase):
     def setUp(self):
         super().setUp(single_store=True, bypass_headers=True)
         register_enforce_scope()
+        if QUOTAS:  # as glance's TestKeystoneQuotas: its fake Enforcer over `cases.LIMITS`
+            import fixtures
+            from glance.quota import keystone as ks_quota
+            from glance.tests.functional.v2.test_images import get_enforcer_class
+
+            self.config(endpoint_id="ENDPOINT_ID", group="oslo_limit")
+            self.config(use_keystone_limits=True)
+            mock = self.useFixture(fixtures.MockPatchObject(ks_quota, "limit")).mock
+            mock.Enforcer = get_enforcer_class(cases.LIMITS)
         self.start_server(enable_cache=False)
 
     def send(self, method, path, headers, body, user):
@@ -100,7 +111,7 @@ class Oracle(functional.SynchronousAPIBase):
 
     def test_run(self):
         ids = {"other": OTHER, "pid": MEMBER_PROJECT, "apid": ADMIN_PROJECT}
-        out = cases.run(self.send, ids)
+        out = cases.run(self.send, ids, quotas=QUOTAS)
         Path(OUT).write_text(json.dumps(out, indent=1, default=str))
 
 
