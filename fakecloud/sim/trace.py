@@ -1304,7 +1304,9 @@ class Trace:
             shapes = [_shape_from_data(shape) for shape in snapshot["shapes"]]
             times, shape_ids = list(snapshot["t"]), list(snapshot["shape"])
             ends, values = list(snapshot["ends"]), list(snapshot["values"])
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        except KeyError as exc:
+            raise ValueError(f"not a trace snapshot: it has no {exc}") from None
+        except (TypeError, ValueError, IndexError, AttributeError) as exc:
             raise ValueError(f"not a trace snapshot: {exc}") from None
         n = len(times)
         if not (len(shape_ids) == len(ends) == n) or (ends and ends[-1] != len(values)):

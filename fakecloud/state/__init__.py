@@ -163,6 +163,9 @@ def from_data(
         data = _moved(data, endpoints)
     try:
         template = _template(data["cloud"], cloud_class)
+    except ValueError as exc:  # ConfigError: a seed, profile, key or switch Cloud refuses
+        raise StateError(f'{source}: its "cloud" header builds no cloud: {exc}') from None
+    try:
         fresh = dict(template.kernel.faults.points)
         wiring = {a: dict(getattr(template.kernel.faults, a)) for a in _FAULT_WIRING}
         served = template.kernel.rpc.targets()
@@ -172,7 +175,10 @@ def from_data(
         _todays_wiring(cloud, wiring)
         # The grafted settings were never checked (the template's were): a hand-edited value
         # of the wrong type would load and then fail the next save, or mid-run.
-        _check_settings(_build_args(cloud))
+        try:
+            _check_settings(_build_args(cloud))
+        except ValueError as exc:  # ConfigError
+            raise StateError(f"the saved settings are damaged: {exc}") from None
         return cloud
     except StateError as exc:
         raise StateError(f"{source}: {exc}") from None
@@ -448,6 +454,35 @@ def _check_header(data: Any, source: str) -> None:
     for key in ("cloud", "nodes"):
         if key not in data:
             raise StateError(f"{source} is damaged: it has no {key!r}")
+    if type(data["nodes"]) is not list or not data["nodes"]:
+        raise StateError(
+            f'{source} is damaged: its "nodes" holds {_shown(data["nodes"])}, '
+            "expected a list of nodes"
+        )
+    header = data["cloud"]
+    if type(header) is not dict:
+        raise StateError(
+            f'{source} is damaged: its "cloud" holds {_shown(header)}, expected an '
+            "object (seed, profile, config, switches)"
+        )
+    for key in _HEADER_KEYS:
+        if key not in header:
+            raise StateError(f'{source} is damaged: its "cloud" has no {key!r}')
+    for key in ("config", "switches"):
+        if type(header[key]) is not dict:
+            raise StateError(
+                f'{source} is damaged: its "cloud.{key}" holds '
+                f"{_shown(header[key])}, expected an object"
+            )
+
+
+#: What a file's header (``"cloud"``) names to build the cloud it is grafted onto.
+_HEADER_KEYS = ("seed", "profile", "config", "switches")
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as a refusal shows it: its type, and itself if short."""
+    return f"{type(value).__name__} {reprlib.repr(value)}"
 
 
 def _located(exc: StateError, root: Any) -> StateError:

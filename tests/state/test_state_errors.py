@@ -205,7 +205,7 @@ def test_a_hand_edited_setting_of_the_wrong_type_is_refused_at_load_not_at_the_n
     data = json.loads(dumps(Cloud(seed=1)))
     # a string such as '0' or '10GB' in Glance's config (format 2 holds it in the header)
     data["cloud"]["config"] = {"glance": {"user_storage_quota": 0}}
-    with pytest.raises(StateError, match="damaged .*glance.user_storage_quota: expected str"):
+    with pytest.raises(StateError, match='"cloud" header builds no cloud: config glance.user_st'):
         loads(json.dumps(data), cloud_class=Cloud)
     # ... and in a format-1 file, which held it in the nodes too
     data = json.loads(FORMAT_1.read_text())
@@ -246,3 +246,30 @@ def test_a_state_file_that_is_no_regular_file_is_refused_not_read_or_waited_for(
     os.mkfifo(fifo)
     with pytest.raises(StateError, match=r"world.json: it is a named pipe \(FIFO\), not a reg"):
         Cloud.load(fifo)
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        # were "the state is damaged and cannot be loaded (TypeError: ... not subscriptable)",
+        # "(KeyError: 'config')", "(ConfigError: seed: ...)", "(TypeError: ... not iterable)"
+        (lambda d: d.update(cloud=None), r'its "cloud" holds NoneType None, expected an object'),
+        (lambda d: d["cloud"].pop("config"), r"""its "cloud" has no 'config'"""),
+        (lambda d: d["cloud"].update(config=[1]), r'its "cloud.config" holds list \[1\], expected'),
+        (
+            lambda d: d["cloud"].update(seed=None),
+            r'its "cloud" header builds no cloud: seed: a who',
+        ),
+        (lambda d: d.update(nodes={}), r'its "nodes" holds dict \{\}, expected a list of nodes'),
+        (
+            lambda d: next(n for n in d["nodes"] if n[0] == "trace")[1].pop("format"),
+            "the saved trace cannot be restored: not a trace snapshot: it has no 'format'",
+        ),
+    ],
+)
+def test_a_damaged_header_is_refused_naming_what_it_lacks(edit, says):
+    data = json.loads(dumps(Cloud(seed=1)))
+    edit(data)
+    with pytest.raises(StateError, match=says) as refused:
+        loads(json.dumps(data), cloud_class=Cloud)
+    assert "cannot be loaded (" not in str(refused.value)
