@@ -301,6 +301,28 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "duplicate_port_check",
+        "server create refuses a port named twice in its networks, 400 \"Port ID 'X' was "
+        'specified twice: you cannot attach a port multiple times.", before Neutron is asked; '
+        "before, Neutron's look-up of the port answered.",
+        False,
+        (
+            Change(
+                "25.0.0",
+                "9fe4654273",
+                "api: Reject duplicate port IDs in server create",
+                backports=(Backport("24.1.0", "d4c92bc231"),),
+            ),
+        ),
+    ),
+    Switch(
+        "network_id_br_prefix",
+        "server create takes a network uuid whose text after its first '-' is a uuid (the "
+        "Folsom br-<uuid> form) as well formed; Neutron's look-up of it answers.",
+        True,
+        (Change("21.0.0", "42e65eea6c", "Remove super old br-<uuid> neutron network id compat"),),
+    ),
+    Switch(
         "instance_hidden_filter",
         "what the database makes of a server list's hidden filter (an admin's, on /v2 where no "
         "schema strips it): ignored (no such column); exact, the query's text compared with "

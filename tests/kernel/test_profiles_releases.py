@@ -21,6 +21,14 @@ EXPECTED = {
     "list_skips_failed_cells": {"17.0.5": False, "17.0.6": True, "17.0.13": True, "18.0.0": True},
     "list_cell_error_rebuilt": {"18.3.0": False, "19.0.0": True},
     "service_token_roles_required": {"33.0.2": False, "34.0.0": True},
+    "duplicate_port_check": {
+        "23.2.2": False,
+        "24.0.0": False,
+        "24.1.0": True,
+        "24.2.1": True,
+        "25.0.0": True,
+    },
+    "network_id_br_prefix": {"20.6.1": True, "21.0.0": False},
     "instance_hidden_filter": {
         "19.3.2": "ignored",
         "20.0.0": "exact",

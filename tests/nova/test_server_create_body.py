@@ -107,3 +107,41 @@ def test_the_default_group_named_by_its_id_is_the_ports_default(profile):
     env.cloud.run_until_idle()
     shown = env.request("GET", "/v2.1/servers/" + resp.json()["server"]["id"]).json()
     assert shown["server"]["security_groups"] == [{"name": "default"}]
+
+
+PORT = "9a2c1e7e-0000-4000-8000-00000000000a"
+
+
+@pytest.mark.parametrize(
+    ("profile", "networks", "message"),
+    [
+        (
+            "nova-24.1.0",  # d4c92bc231 (9fe4654273, 25.0.0)
+            [{"port": PORT}, {"port": PORT}],
+            f"Port ID '{PORT}' was specified twice: you cannot attach a port multiple times.",
+        ),
+        # passed: the flavor is looked up next
+        ("nova-24.0.0", [{"port": PORT}, {"port": PORT}], "Flavor 999 could not be found."),
+        (
+            "seed",
+            [{"port": PORT, "fixed_ip": "10.0.0.5"}],
+            f"Specified Fixed IP '10.0.0.5' cannot be used with port '{PORT}': the two cannot be "
+            "specified together.",
+        ),
+        ("upstream", [{"fixed_ip": "10.0.0.5"}], "Bad network format: missing 'uuid'"),
+        (
+            "nova-21.0.0",  # 42e65eea6c
+            [{"uuid": "br-" + PORT}],
+            f"Bad networks format: network uuid is not in proper format (br-{PORT})",
+        ),
+        ("nova-20.6.1", [{"uuid": "br-" + PORT}], "Flavor 999 could not be found."),
+    ],
+)
+def test_the_api_checks_the_networks_list_before_neutron(profile, networks, message):
+    """``_get_requested_networks`` (17.0.13-34.0.0): a port twice (from 24.1.0), a port with a
+    fixed address, a network without a ``uuid`` or with one that is not (``br-<uuid>`` taken
+    before 21.0.0), each a 400 before the flavor, the image or Neutron is looked up."""
+    env = NovaEnv(profile)
+    server = {"name": "n", "flavorRef": "999", "imageRef": PORT, "networks": networks}
+    resp = env.request("POST", "/v2.1/servers", {"server": server})
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (400, message)

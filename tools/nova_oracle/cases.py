@@ -504,6 +504,15 @@ add(
     path=C,
     mv="2.36",
 )
+# _get_requested_networks' own checks, before the image and Neutron are asked (session 25)
+PORT = "9a2c1e7e-0000-4000-8000-00000000000a"
+for _n, _nets in (
+    ("port-twice", [{"port": PORT}, {"port": PORT}]),
+    ("port-fixed-ip", [{"port": PORT, "fixed_ip": "10.0.0.5"}]),
+    ("net-no-uuid", [{"fixed_ip": "10.0.0.5"}]),
+    ("net-bad-uuid", [{"uuid": "nope"}]),
+):
+    add("create-" + _n, srv(imageRef=NO_SUCH_SERVER, networks=_nets), path=C)
 add(
     "rebuild-user-data-2.57",
     b({"rebuild": {"imageRef": NO_SUCH_SERVER, "user_data": "abc"}}),

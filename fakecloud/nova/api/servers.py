@@ -46,6 +46,7 @@ from fakecloud.nova.api.wsgi import (
 )
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.compute.api import is_uuid_like
 from fakecloud.nova.passwords import generate_password
 from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
 
@@ -258,6 +259,7 @@ class ServersController:
         image_ref = server.get("imageRef") or None
         if image_ref is None and not bdms:  # ``_image_from_req_data``
             raise HttpError(400, "Missing imageRef attribute")
+        get_requested_networks(server.get("networks"), self.switches)
         flavor_id = str(server["flavorRef"]).rsplit("/", 1)[-1]
         flavor = self.nova.flavors.get(flavor_id)
         if flavor is None or not (flavor.is_public or flavors.visible(self.nova, ctx, flavor)):
@@ -762,6 +764,43 @@ ACTIONS = {
 #: 1e8489510c (33.0.0): the create view reads the validated body (on ``/v2`` stripped of
 #: unknown keys), no longer the request's own JSON.
 CREATE_VIEW_READS_VALIDATED_BODY_SINCE = 33
+
+
+def get_requested_networks(networks: Any, switches: Any) -> None:
+    """``_get_requested_networks``' own checks of a create's list of networks (17.0.13-34.0.0),
+    before the network service sees it: a port named twice (from 24.1.0, 25.0.0:
+    ``duplicate_port_check``), a port with a fixed address, a network with no ``uuid``, one
+    whose ``uuid`` is not one (before 21.0.0 the text after its first ``-`` may be, the old
+    ``br-<uuid>`` form: ``network_id_br_prefix``); each a 400."""
+    if networks.__class__ is not list:
+        return
+    ports: list[str] = []
+    for requested in networks:
+        port = requested.get("port")
+        if port:
+            if port in ports and switches.duplicate_port_check:
+                raise HttpError(
+                    400,
+                    f"Port ID '{port}' was specified twice: you cannot attach a port multiple "
+                    "times.",
+                )
+            if requested.get("fixed_ip") is not None:
+                raise HttpError(
+                    400,
+                    f"Specified Fixed IP '{requested['fixed_ip']}' cannot be used with port "
+                    f"'{port}': the two cannot be specified together.",
+                )
+            ports.append(port)
+            continue
+        if "uuid" not in requested:
+            raise HttpError(400, "Bad network format: missing 'uuid'")
+        net_id = requested["uuid"]
+        if not is_uuid_like(net_id) and not (
+            switches.network_id_br_prefix and is_uuid_like(str(net_id).split("-", 1)[-1])
+        ):
+            raise HttpError(
+                400, f"Bad networks format: network uuid is not in proper format ({net_id})"
+            )
 
 
 def _requested_groups(req: Request, server: dict[str, Any]) -> Any:
