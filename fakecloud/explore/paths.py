@@ -8,9 +8,10 @@ that both
   at (``at t=...``, counted from t0: a 500 answer, an image deleted while active, a freeze
   passing its limit; a step's error answer counts when its request was made by then; where
   it broke at a trace event, a 500's or a delete's, by that event: what the kernel ran after
-  it at the same instant is after it), else up to the end of the run (a bad end state such
-  as a guest still frozen is often made after the subject's last state change: a thaw that
-  failed changes no state);
+  it at the same instant is after it), up to its step's answer for a check of that answer
+  (its status, body or timing: `Check.broke_seq`), else up to the end of the run (a bad end
+  state such as a guest still frozen is often made after the subject's last state change: a
+  thaw that failed changes no state);
 - *touch its subject*: an event naming one of the resources the details name (their ids) or a
   resource linked to one of them at the end of the run: a server's snapshot images
   (``instance_uuid``), an image's volume snapshots (``block_device_mapping``), a volume

@@ -36,7 +36,9 @@ def evaluate(run: Any, result: Any) -> None:
             continue
         expected_error = step.expect is not None and step.expect.error is not None
         if record.error is not None and not expected_error:
-            result.checks.append(Check(False, f"step {step.name}: {record.error}", where))
+            result.checks.append(
+                Check(False, f"step {step.name}: {record.error}", where, [], _at_answer(record))
+            )
         if record.finished is None:
             if step.expect is not None:
                 result.checks.append(
@@ -55,6 +57,7 @@ def evaluate(run: Any, result: Any) -> None:
                     f"step {step.name}: {_described(step.expect)}",
                     case.where(step.expect.line),
                     details,
+                    _at_answer(record) if details else None,
                 )
             )
     exp = case.expect
@@ -402,6 +405,11 @@ def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
             "it held: the bad end state this run should show did not happen"
         ]
         result.checks.append(Check(bool(violations), what, where, details))
+
+
+def _at_answer(record: Any) -> int | None:
+    """`Check.broke_seq` of a check of a step's answer: the last trace event before it."""
+    return None if record.answered_seq is None else record.answered_seq - 1
 
 
 #: How many violations of one invariant a check's details show.

@@ -64,8 +64,9 @@ class Check:
     where: str
     details: list[str] = field(default_factory=list)
     broke_seq: int | None = None
-    """For a broken invariant whose details name the moments it broke at: the sequence number
-    of the latest trace event it broke at, when each of them was one (None otherwise)."""
+    """The sequence number of the last trace event before it broke, where that is known: a
+    step's answer that was not as expected, or the events a broken invariant's details name
+    the moments of (None otherwise)."""
 
 
 @dataclass

@@ -49,6 +49,17 @@ def test_events_touching_other_resources_or_after_the_break_leave_the_path():
     assert path_of(runs[4].result, runs[4].landed, broke_before).path == ()
 
 
+def test_a_steps_check_ends_its_path_at_the_steps_answer():
+    ready = prepared(WEB.replace("{status: 404}", "{status: 200}"), "web.yaml", "default")
+    run = ready.play(4)
+    (nope,) = [c for c in run.result.failures if c.what.startswith("step nope")]
+    # the delete came at the same instant as nope's 404, after it: not why it was a 404
+    assert path_of(run.result, run.landed, nope.details, nope.broke_seq).path == (
+        "step nope answered 404",
+    )
+    assert path_of(run.result, run.landed, nope.details).path[-1].startswith("adversary-1")
+
+
 # The library's volume-backed server db and its createImage, which now always meets a Cinder
 # 500; a detach of its data volume and its guest stopping land anywhere around it.
 DB = (ROOT / "scenarios" / "explore" / "detach_during_createimage.yaml").read_text().split(

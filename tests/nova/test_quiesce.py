@@ -383,6 +383,10 @@ def test_a_snapshot_failing_mid_loop_thaws_with_the_partial_mapping(profile, bug
     thawed = env.thaw_time(failed + env.d, [available], cfg.guest_agent_thaw_s)
     assert env.t("guest.thaw", subject=sid) == pytest.approx(thawed, abs=1e-9)
     assert violated == {"no_orphan_volume_snapshot", "no_unexpected_500"}
+    # the 500 is placed at its api.error event (what the explorer cuts its path at)
+    (crash,) = env.events("api.error")
+    (five_hundred,) = env.cloud.check_invariants(["no_unexpected_500"])
+    assert (five_hundred.at, five_hundred.seq) == (crash["t"], crash["seq"])
 
 
 # -- the thaw's wait ---------------------------------------------------------------------------
