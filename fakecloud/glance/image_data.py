@@ -85,6 +85,7 @@ from fakecloud.glance.states import (
     check_status,
     set_status,
 )
+from fakecloud.glance.tasks import INTERNAL_ERROR
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 from fakecloud.sim.io import gbit_per_s
 
@@ -97,8 +98,6 @@ IMPORT_REVERTS_SINCE = 20
 #: The first Glance whose failed web-download puts the image back to ``queued`` (94d3a0a14,
 #: 18.0.0: ``_WebDownload.revert``).
 WEB_DOWNLOAD_REVERTS_SINCE = 18
-#: The task executor's message for a flow's failure it does not name.
-INTERNAL_ERROR = "Task failed due to Internal Error"
 
 
 class WebDownloadFailed(Exception):

@@ -52,6 +52,7 @@ from fakecloud.glance.policy import (
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import InvalidImageStatusTransition, born, set_status
+from fakecloud.glance.tasks import INTERNAL_ERROR
 from fakecloud.sim.trace import form
 
 DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
@@ -516,7 +517,7 @@ class Images:
             pol.enforce("add_image_location")
         self._require_service(service)
         self._filter_location(url)
-        return self._located(image, url, data)
+        return self._located(ctx, image, url, data, {})
 
     def _queued_for_location(self, ctx: Any, image_id: str) -> Image:
         """The image a location is added to (404), refused unless ``queued`` (409)."""
@@ -536,14 +537,22 @@ class Images:
                 explanation="http store must be enabled to use location API by normal user."
             )
 
-    def _located(self, image: Image, url: str, data: ImageData | None) -> Image:
-        """The ``location_import`` task: the location checked as a PATCH'd one is
-        (`_data_at`); where the store finds nothing (``_InvalidLocation``) the task fails and
-        the image stays ``queued`` without it, else the image takes the data and goes active."""
+    def _located(
+        self, ctx: Any, image: Image, url: str, data: ImageData | None, validation: dict
+    ) -> Image:
+        """The ``location_import`` task, run at once: the location checked as a PATCH'd one
+        is (`_data_at`); where the store finds nothing (``_InvalidLocation``) the task fails
+        ("Task failed due to Internal Error") and the image stays ``queued`` without it, else
+        the image takes the data and goes active (``_CompleteTask``: the task's result)."""
+        tasks = self._glance.tasks
+        task = tasks.new_location(ctx, image.id, url, validation)
+        tasks.move(task, "processing")
         data = self._data_at(url, data)
         if data is None:
             self._kernel.trace.emit("glance.location.fail", "glance", image.id, error=INVALID)
+            tasks.move(task, "failure", message=INTERNAL_ERROR)
             return image
+        tasks.move(task, "success", result={"image_id": image.id})
         self._glance.store.put(image.id, data)
         # the location task reads the size and hashes, never the virtual size
         self._glance.image_data._activate(image, data, None)
@@ -562,7 +571,7 @@ class Images:
         self._require_service(ctx is None or "service" in roles_of(ctx))
         check_hashing_data(body, self._glance.config.hashing_algorithm)
         self._filter_location(url)
-        return self._located(image, url, None)
+        return self._located(ctx, image, url, None, body.get("validation_data", {}))
 
     def _filtered_out(self, url: str) -> bool:
         """Whether this Glance refuses `url` as a location: from 33.0.0 an HTTP(S) URL that

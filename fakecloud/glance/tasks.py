@@ -1,5 +1,6 @@
 """Glance's tasks (``glance/domain`` ``Task``, ``db/sqlalchemy/api.py tasks_get_by_image``):
-the record an interoperable import (``api_image_import``) leaves behind, and
+the record an interoperable import (``api_image_import``) or the location API
+(``location_import``) leaves behind, and
 ``GET /v2/images/{id}/tasks`` (Image API 2.12).
 
 A task is born ``pending`` with its input (``image_id``, ``import_req``, ``backend``), moves
@@ -14,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: The task executor's message for a flow's failure it does not name.
+INTERNAL_ERROR = "Task failed due to Internal Error"
 TASK_STATUSES = ("pending", "processing", "success", "failure")
 _TRANSITIONS = {
     "pending": ("processing", "failure"),
@@ -55,16 +58,27 @@ class Tasks:
 
     def new_import(self, ctx: Any, image_id: str, body: dict[str, Any]) -> Task:
         """``task_factory.new_task('api_image_import', ...)`` for an import of `image_id`."""
+        return self._new(ctx, "api_image_import", image_id, {"import_req": body, "backend": [None]})
+
+    def new_location(
+        self, ctx: Any, image_id: str, url: str, validation_data: dict[str, Any]
+    ) -> Task:
+        """``task_factory.new_task('location_import', ...)`` (``add_location``, glance 29.0.0)
+        for a location added to `image_id`."""
+        task_input = {"loc_url": url, "validation_data": validation_data}
+        return self._new(ctx, "location_import", image_id, task_input)
+
+    def _new(self, ctx: Any, kind: str, image_id: str, task_input: dict[str, Any]) -> Task:
         k = self._kernel
         now = k.now
         task = Task(
             id=k.ids.uuid(),
-            type="api_image_import",
+            type=kind,
             owner=getattr(ctx, "project_id", None),
             user_id=getattr(ctx, "user_id", None),
             request_id=getattr(ctx, "request_id", None) or None,
             image_id=image_id,
-            input={"image_id": image_id, "import_req": body, "backend": [None]},
+            input={"image_id": image_id, **task_input},
             created_at=now,
             updated_at=now,
         )

@@ -43,6 +43,14 @@ def test_the_service_role_adds_a_location_to_a_queued_image_and_reads_it_back():
     w.ceph_clone(URL)
     resp = _locations(w, image["id"], SERVICE, {"url": URL})
     assert resp.status == 202 and w.status(image["id"]) == "active"
+    # each request left its ``location_import`` task (the oracle's location-task-tasks)
+    tasks = w.call("GET", f"/v2/images/{image['id']}/tasks").json()["tasks"]
+    assert [(t["type"], t["status"], t["input"]["loc_url"]) for t in tasks][-2:] == [
+        ("location_import", "failure", "nope"),
+        ("location_import", "success", URL),
+    ]
+    assert tasks[0]["message"] == "Task failed due to Internal Error"
+    assert tasks[-1]["result"] == {"image_id": image["id"]} and tasks[-1]["user_id"] == "nova"
     assert _locations(w, image["id"], SERVICE).json() == [{"url": URL, "metadata": {}}]
     again = _locations(w, image["id"], SERVICE, {"url": URL})
     assert again.status == 409

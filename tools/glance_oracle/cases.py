@@ -49,7 +49,7 @@ NOVA_SNAPSHOT = {
     "min_ram": 0,
     "min_disk": 1,
     "instance_uuid": "5e1f0000-0000-4000-8000-00000000c0de",
-    "user_id": "fake",
+    "user_id": "5e1f0000000000000000000000000a5e",
     "image_type": "snapshot",
     "base_image_ref": NO_SUCH_IMAGE,
     "owner_specified.openstack.md5": "",
@@ -587,6 +587,7 @@ for label, url in (
     add("location-task-" + label, b({"url": url}), path=LOCATIONS, user="service")
     bodiless("location-task-image-" + label, "GET", "/v2/images/{img}")
 bodiless("location-task-list", "GET", "/v2/images/{img}/locations", user="service")
+bodiless("location-task-tasks", "GET", "/v2/images/{img}/tasks", user="service")
 add("member-put-no-body", None, "PUT", "/v2/images/{shr}/members/{other}", user="other")
 add("upload-no-ctype", DATA, "PUT", "/v2/images/{tag}/file", ctype=None)
 add("upload-empty", b"", "PUT", "/v2/images/{tag}/file", ctype=OCTET)

@@ -63,6 +63,8 @@ ids = {
     "other": cloud.keystone.token_for("alt").project.id,
     "pid": cloud.keystone.token_for("demo").project.id,
     "apid": cloud.keystone.token_for("admin").project.id,
+    "svc": cloud.keystone.token_for("nova").user.id,  # the users of the tasks a case left
+    "mem": cloud.keystone.token_for("demo").user.id,
 }
 out = cases.run(send, ids, quotas=QUOTAS)
 Path(OUT).write_text(json.dumps(out, indent=1, default=str))

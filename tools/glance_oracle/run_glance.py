@@ -110,7 +110,8 @@ class Oracle(functional.SynchronousAPIBase):
         raise AssertionError(f"the tasks of image {image_id} did not end: {tasks}")
 
     def test_run(self):
-        ids = {"other": OTHER, "pid": MEMBER_PROJECT, "apid": ADMIN_PROJECT}
+        ids = {"other": OTHER, "pid": MEMBER_PROJECT, "apid": ADMIN_PROJECT, "svc": "nova"}
+        ids["mem"] = "fake"  # the users of the tasks a case left, named as fakecloud's are
         out = cases.run(self.send, ids, quotas=QUOTAS)
         Path(OUT).write_text(json.dumps(out, indent=1, default=str))
 
