@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from fakecloud.nova.virt.guest_agent import agent_of
-from tests.nova.conftest import NovaEnv
+from tests.nova.conftest import NovaEnv, unexpected_500
 from tests.schemas.nova_response_schemas import security_groups as sg_schemas
 
 
@@ -182,6 +182,18 @@ def test_trigger_crash_dump(worlds):
 def test_add_security_group_without_a_name(worlds, profile, message):
     env, sid, _ = _fork(worlds, profile)
     assert _answer(env.action(sid, {"addSecurityGroup": {}})) == (400, message)
+
+
+def test_a_name_that_is_no_string_is_novas_own_500_before_31(worlds):
+    """``_parse``'s ``group_name.strip()`` of a number: an AttributeError Nova does not catch
+    (17.0.13-30.x; 55f5b175ba's schema, 31.0.0, refuses it first), not a crash of
+    fakecloud's (no ``api.error`` in the trace)."""
+    env, sid, _ = _fork(worlds, "nova-17.0.13")
+    assert _answer(env.action(sid, {"removeSecurityGroup": {"name": 5}})) == (
+        500,
+        unexpected_500("nova-17.0.13", "AttributeError"),
+    )
+    assert not env.cloud.trace.filter(kind="api.error")
 
 
 def test_security_groups_of_the_port(worlds):

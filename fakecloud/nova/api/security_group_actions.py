@@ -30,6 +30,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
+from fakecloud.nova.api.wsgi import unexpected_error
 from fakecloud.nova.network import is_default_group
 from fakecloud.nova.policies import SECURITY_GROUPS
 
@@ -56,12 +57,12 @@ class SecurityGroupActionController:
         rule = SECURITY_GROUPS % ("add" if action == "addSecurityGroup" else "remove")
         if switches.policy_before_lookup:
             self.policy.authorize(ctx, rule)
-            name = _parse(body, action)
+            name = _parse(body, action, switches.api_support_string)
             instance = self.servers.get_server(ctx, server_id)
         else:
             instance = self.servers.get_server(ctx, server_id)
             self.policy.authorize(ctx, rule, {"project_id": instance.project_id})
-            name = _parse(body, action)
+            name = _parse(body, action, switches.api_support_string)
         try:
             if action == "addSecurityGroup":
                 self._add(ctx, instance.uuid, name)
@@ -98,15 +99,18 @@ class SecurityGroupActionController:
         self.db.set_security_groups(uuid, [g for g in groups if g != DEFAULT])
 
 
-def _parse(body: Any, action: str) -> Any:
-    """``SecurityGroupActionController._parse``: the group's name, or a 400. (A name that is
-    not a string, say 5, fails its ``strip`` as in Nova before 31.0.0: a 500.)"""
+def _parse(body: Any, action: str, support: str) -> Any:
+    """``SecurityGroupActionController._parse``: the group's name, or a 400. A true name that
+    is not a string (5, a list) fails its ``strip``: Nova's 500 before 31.0.0 (`support`: the
+    release's support string), where no schema checked the body first."""
     try:
         name = body[action]["name"]
     except TypeError:
         raise HttpError(400, "Missing parameter dict") from None
     except KeyError:
         raise HttpError(400, "Security group not specified") from None
+    if name and not isinstance(name, str):
+        raise unexpected_error(AttributeError(), support)
     if not name or name.strip() == "":
         raise HttpError(400, "Security group name cannot be empty")
     return name
