@@ -29,6 +29,12 @@ _KINDS = {
 }
 
 
+#: Open without waiting for a pipe's writer (POSIX); Windows has no named pipes in the file
+#: system to wait on, nor the flag.
+_NO_WAIT = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
 class NotRegularFile(OSError):
     """The path names a pipe, a device or a socket, which an input is not read from."""
 
@@ -36,7 +42,7 @@ class NotRegularFile(OSError):
 def open_input(path: str | Path) -> BinaryIO:
     """`path` opened for reading bytes; `NotRegularFile` (or the `OSError` of ``open``) if it
     is not a regular file, at once (a pipe with no writer is not waited for)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | _NO_WAIT | getattr(os, "O_CLOEXEC", 0) | _BINARY)
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -49,7 +55,8 @@ def open_input(path: str | Path) -> BinaryIO:
                 "data to one first)",
                 str(path),
             )
-        os.set_blocking(fd, True)
+        if _NO_WAIT:
+            os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
