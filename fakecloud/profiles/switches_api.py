@@ -253,6 +253,21 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "reset_state_action",
+        "os-resetState records a resetState instance action (os-instance-actions lists it); "
+        "before, the API changed the states and left no action: the action never reached the "
+        "compute API, where actions are recorded.",
+        False,
+        (
+            Change(
+                "23.0.0",
+                "534b4f3895",
+                "api: Log os-resetState as an instance action (LP #1911924)",
+                backports=(Backport("22.2.1", "3d84097eab"),),
+            ),
+        ),
+    ),
+    Switch(
         "list_skips_failed_cells",
         "a server list whose query fails in every cell (a sort key that is no column of the "
         "instances table, asked on /v2 where no schema checks it) answers the cells that "

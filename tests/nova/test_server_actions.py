@@ -242,3 +242,15 @@ def test_action_schema_and_unknown_action(env: NovaEnv):
     assert resp.json()["badRequest"]["message"] == "Malformed request body"
     resp = env.action(sid, {"reboot-everything": None})
     assert resp.json()["badRequest"]["message"] == "There is no such action: reboot-everything"
+
+
+@pytest.mark.parametrize("profile, recorded", [("nova-22.2.0", False), ("nova-22.2.1", True)])
+def test_reset_state_is_an_instance_action_from_22_2_1(profile: str, recorded: bool):
+    # admin_actions._reset_state records the action from 534b4f3895 (23.0.0; 3d84097eab,
+    # 22.2.1): Train's oracle listed no resetState on the error server.
+    env = NovaEnv(profile)
+    sid = env.boot()
+    assert env.action(sid, {"os-resetState": {"state": "error"}}, user="admin").status == 202
+    actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    names = [a["action"] for a in actions["instanceActions"]]
+    assert names == ["resetState", "create"] if recorded else ["create"]

@@ -2,8 +2,11 @@
 
 Each case: (name, method, path, headers, body, user). path placeholders: {sid} an ACTIVE
 image-backed server, {vsid} volume-backed, {lsid} locked, {rsid} rescued, {esid} error,
-{psid} paused, {pid} the project id, {nouuid} a uuid of no server. body: bytes or None.
-user: member, admin, reader, other (member of another project).
+{psid} paused, {ssid} suspended, {tsid} stopped (the member of the server group {gid}), {hsid}
+shelved, {osid} shelved and offloaded, {vosid} volume-backed and offloaded, {zsid} resized
+(VERIFY_RESIZE: the migration row), {asid} locked by the admin, {dsid} deleted, {pid} the
+project id, {nouuid} a uuid of no server; the member also holds the key pair `KEYPAIR`.
+body: bytes or None. user: member, admin, reader, other (member of another project).
 """
 
 import json
@@ -11,6 +14,18 @@ import json
 J = "application/json"
 #: A well-formed server id that names no server, on either side.
 NO_SUCH_SERVER = "9a2c1e7e-0000-4000-8000-000000000001"
+#: The member's key pair, made by both runners before the cases (so its reads have a row).
+KEYPAIR = "oracle-kp"
+#: Its public key: any OpenSSH RSA key (every release's fingerprint reads it).
+PUBLIC_KEY = (
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC1Bi7cp28b7KYwYNOTlU9HYmmKy8nyk7zufuhfiPHXpsd0OgPAL"
+    "j28gO5VqAm/GiC3lYBQofj3SNffAiosFoIE7YiqNBRHIfqD0xlGTChl9z6nzGcZJbzmpcgAVlySaKbaLJfFh9lggNI"
+    "vmu8JAq8EmvSb6JriraXWHEGV3jOyCw=="
+)
+#: The member's project's quota the runners set: 14 servers are more than the default 10.
+QUOTA = {"instances": 20}
+#: The server group both runners make (the stopped server its member).
+GROUP = {"server_group": {"name": "oracle-group", "policies": ["affinity"]}}
 
 
 def ids(**found):
@@ -592,3 +607,67 @@ q("r-services", "/v2.1/os-services", user="admin", mv="latest")
 q("r-hypervisors", "/v2.1/os-hypervisors/detail", user="admin", mv="latest")
 q("r-migrations", "/v2.1/os-migrations", user="admin", mv="latest")
 q("r-quota-sets", "/v2.1/os-quota-sets/{pid}", mv="latest")
+
+# Session 25: the snapshot path by the server's state, as `snapshot`/`snapshot_volume_backed`'s
+# check_instance_state allows (ACTIVE, STOPPED, PAUSED, SUSPENDED; no task; no lock check) and
+# refuses (409), the answers by microversion (a Location before 2.45, `image_id` from it), the
+# metadata quota (before 2.39), and createBackup: its rotation, a volume-backed server (400),
+# the same states.
+S = "/v2.1/servers/{%s}/action"
+add("ci-suspended", ci(name="s"), path=S % "ssid", mv="2.45")
+add("ci-stopped-2.1", ci(name="s"), path=S % "tsid")
+add("ci-paused-2.1", ci(name="s"), path=S % "psid")
+add("ci-shelved", ci(name="s"), path=S % "hsid")
+add("ci-shelved-offloaded", ci(name="s"), path=S % "osid", mv="2.45")
+add("ci-vol-offloaded", ci(name="s"), path=S % "vosid", mv="2.45")
+add("ci-resized", ci(name="s"), path=S % "zsid")
+add("ci-deleted", ci(name="s"), path=S % "dsid")
+add("ci-locked-by-admin", ci(name="s"), path=S % "asid", mv="2.45")
+add("ci-locked-by-admin-2.1", ci(name="s"), path=S % "asid")
+add("ci-name-256-2.45", ci(name="a" * 256), mv="2.45")
+add("ci-vol-name-256", ci(name="a" * 256), path=S % "vsid")
+add("ci-meta-129-2.1", ci(name="s", metadata={f"k{i}": "v" for i in range(129)}))
+add("ci-meta-129-2.38", ci(name="s", metadata={f"k{i}": "v" for i in range(129)}), mv="2.38")
+add(
+    "ci-vol-meta-129-2.1",
+    ci(name="vs", metadata={f"k{i}": "v" for i in range(129)}),
+    path=S % "vsid",
+)
+add("ci-meta-long-key-2.45", ci(name="s", metadata={"k" * 256: "v"}), mv="2.45")
+add("ci-reader-stopped", ci(name="s"), path=S % "tsid", user="reader")
+add("ci-other-suspended", ci(name="s"), path=S % "ssid", user="other")
+
+
+def bk(rotation=1, **kw):
+    return b({"createBackup": {"name": "b", "backup_type": "daily", "rotation": rotation, **kw}})
+
+
+add("backup-rotation-0-2.1", bk(0))
+add("backup-rotation-0-2.45", bk(0), mv="2.45")
+add("backup-rotation-2-2.1", bk(2))
+add("backup-rotation-neg", bk(-1))
+add("backup-rotation-str-int", bk("2"), mv="2.45")
+add("backup-stopped", bk(), path=S % "tsid", mv="2.45")
+add("backup-paused-2.1", bk(), path=S % "psid")
+add("backup-suspended", bk(), path=S % "ssid", mv="2.45")
+add("backup-locked-by-admin", bk(), path=S % "asid", mv="2.45")
+add("backup-vol", bk(), path=S % "vsid", mv="2.45")
+add("backup-vol-offloaded", bk(), path=S % "vosid")
+add("backup-shelved", bk(), path=S % "hsid")
+add("backup-offloaded", bk(), path=S % "osid")
+add("backup-resized", bk(), path=S % "zsid")
+add("backup-rescued", bk(), path=S % "rsid")
+add("backup-error", bk(), path=S % "esid")
+add("backup-deleted", bk(), path=S % "dsid")
+add("backup-meta-129-2.1", bk(metadata={f"k{i}": "v" for i in range(129)}))
+add("backup-name-256", b({"createBackup": {"name": "n" * 256, "backup_type": "d", "rotation": 1}}))
+add("backup-reader", bk(), user="reader")
+# The rows the set-up made: a key pair, a server group with a member, a resize's migration.
+q("r-keypair-show", "/v2.1/os-keypairs/" + KEYPAIR, mv="latest")
+q("r-keypairs-2.1", "/v2.1/os-keypairs")
+q("r-server-group-show", "/v2.1/os-server-groups/{gid}", mv="latest")
+q("r-server-groups-2.1", "/v2.1/os-server-groups")
+q("r-migrations-2.1", "/v2.1/os-migrations", user="admin")
+q("r-server-show-resized", "/v2.1/servers/{zsid}", mv="latest")
+q("r-server-show-shelved", "/v2.1/servers/{osid}", mv="latest")
+q("r-server-show-deleted", "/v2.1/servers/{dsid}", mv="latest")

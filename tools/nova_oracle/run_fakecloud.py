@@ -28,8 +28,9 @@ CONFIG = {
         "projects": {"alt": {"description": "another"}},
         "users": {"alt": {"password": "pw", "project": "alt", "roles": ["member"]}},
     },
-    # One compute host, as the nova fixtures start.
-    "nova": {"compute_hosts": 1},
+    # One compute host, as the nova fixtures start; the resize stays on it, as run_nova.py
+    # sets, and a shelve keeps the server SHELVED.
+    "nova": {"compute_hosts": 1, "allow_resize_to_same_host": True, "shelved_offload_time_s": -1},
 }
 if os.environ.get("GLANCE"):
     CONFIG["nova"]["glance_api_servers"] = os.environ["GLANCE"]
@@ -50,6 +51,43 @@ psid = env.boot("p")
 env.action(psid, {"pause": None})
 cloud.run_until_idle()
 pid = cloud.keystone.token_for("demo").project.id
+
+
+def acted(sid, body, user="demo"):
+    """`sid` after the action `body` (run to idle)."""
+    env.action(sid, body, user=user)
+    cloud.run_until_idle()
+    return sid
+
+
+def more_servers():
+    """run_nova.py's `_more_servers`: the key pair, the group and its stopped member, the
+    suspended, shelved, offloaded, resized, admin-locked and deleted servers."""
+    quota = {"quota_set": cases.QUOTA}
+    assert env.request("PUT", f"/v2.1/os-quota-sets/{pid}", quota, user="admin").status == 200
+    key = {"keypair": {"name": cases.KEYPAIR, "public_key": cases.PUBLIC_KEY}}
+    assert env.request("POST", "/v2.1/os-keypairs", key).status == 200
+    gid = env.request("POST", "/v2.1/os-server-groups", cases.GROUP).json()["server_group"]["id"]
+    member = {"name": "t", "flavorRef": "1", "networks": "none", "imageRef": env.image.id}
+    body = {"server": member, "os:scheduler_hints": {"group": gid}}
+    tsid = env.request("POST", "/v2.1/servers", body, microversion="2.45").json()["server"]["id"]
+    cloud.run_until_idle()
+    more = {
+        "gid": gid,
+        "ssid": acted(env.boot("s"), {"suspend": None}),
+        "tsid": acted(tsid, {"os-stop": None}),
+        "hsid": acted(env.boot("h"), {"shelve": None}),
+        "osid": acted(acted(env.boot("o"), {"shelve": None}), {"shelveOffload": None}, "admin"),
+        "vosid": acted(env.boot("vo", bfv=True), {"shelve": None}),
+        "zsid": acted(env.boot("z"), {"resize": {"flavorRef": "2"}}),
+        "asid": acted(env.boot("al"), {"lock": None}, "admin"),
+    }
+    more["dsid"] = env.boot("d")
+    assert env.request("DELETE", "/v2.1/servers/" + more["dsid"]).status == 204
+    cloud.run_until_idle()
+    return more
+
+
 ids = cases.ids(
     sid=sid,
     vsid=vsid,
@@ -58,6 +96,7 @@ ids = cases.ids(
     esid=esid,
     psid=psid,
     pid=pid,
+    **more_servers(),
 )
 out = []
 for name, method, path, headers, body, user in cases.CASES:

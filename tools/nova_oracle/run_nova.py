@@ -69,6 +69,8 @@ NEW_DEFAULTS = _new_defaults()
 
 #: The boot-from-volume image (the helpers' ``uuids.bfv_image_uuid``).
 BFV_IMAGE = "6a6b5dca-3e5e-4f4c-9d64-000000000bf0"
+#: The volume-backed offloaded server's volume before 29.0.0 (the Cinder fixture answers any id).
+SECOND_VOLUME = "6a6b5dca-3e5e-4f4c-9d64-000000000bf1"
 OUT = sys.argv[1] if len(sys.argv) > 1 else "nova-results.json"
 OTHER = "0ther0000000000000000000000000aa"
 ROLES = {
@@ -80,6 +82,7 @@ ROLES = {
 
 
 class Oracle(integrated_helpers._IntegratedTestBase):
+    _bfv_image = None
     ADMIN_API = False
     USE_PROJECT_ID = False
     microversion = "2.37"
@@ -99,6 +102,12 @@ class Oracle(integrated_helpers._IntegratedTestBase):
             self.admin_api = self.api_fixture.admin_api
             self.admin_api.microversion = self.microversion
 
+    def _setup_compute_service(self):
+        """The fixtures' `SmallFakeDriver` (2 VCPU, 8192 MB less 512 reserved) holds 8 of the
+        runner's 14 servers at the default ratios (4.0 and 1.0 from Stein)."""
+        self.flags(cpu_allocation_ratio=16.0, ram_allocation_ratio=2.0)
+        return super()._setup_compute_service()
+
     def _settle(self, server_ids):
         """Wait until no server has a task state (a snapshot may finish after its 202)."""
         for server_id in server_ids:
@@ -117,7 +126,33 @@ class Oracle(integrated_helpers._IntegratedTestBase):
             time.sleep(0.05)
         raise AssertionError(f"{server_id} never {status}: {server['status']}")
 
-    def _boot(self, bfv=False):
+    def _gone(self, server_id):
+        """Poll until the admin's show of `server_id` is a 404 (a delete finished)."""
+        for _ in range(200):
+            r = requests.get(
+                self._url + "/v2.1/servers/" + server_id, headers=self._headers("admin")
+            )
+            if r.status_code == 404:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{server_id} never deleted")
+
+    def _headers(self, user):
+        """A request's identity headers for one of `ROLES` (noauth2's token too, for Train)."""
+        u, proj, roles = ROLES[user]
+        h = {
+            "X-Auth-User": u,
+            "X-User-Id": u,
+            "X-Auth-Project-Id": proj or self._pid,
+            "X-Roles": roles,
+        }
+        if not hasattr(self.api, "base_url"):
+            # Train and older: noauth2 answers a request without a token with a token;
+            # it reads no roles (admin is the user named admin).
+            h["X-Auth-Token"] = f"{u}:{proj or self._pid}"
+        return h
+
+    def _boot(self, bfv=False, hints=None, volume=None):
         """An ACTIVE server with no network, image-backed or, as the helpers' own
         ``_create_server_boot_from_volume`` does (it takes no ``networks`` before 30), on a
         volume made from an image of its own (before 29.0.0, on the fixture's volume)."""
@@ -138,7 +173,7 @@ class Oracle(integrated_helpers._IntegratedTestBase):
                     "source_type": "volume",
                     "destination_type": "volume",
                     "boot_index": 0,
-                    "uuid": nova_fixtures.CinderFixture.IMAGE_BACKED_VOL,
+                    "uuid": volume or nova_fixtures.CinderFixture.IMAGE_BACKED_VOL,
                 }
             ]
         elif bfv:
@@ -155,7 +190,8 @@ class Oracle(integrated_helpers._IntegratedTestBase):
                 "disk_format": "raw",
                 "min_disk": 0,
             }
-            self.glance.create(None, image)
+            if not self._bfv_image:
+                self._bfv_image = self.glance.create(None, image)
             server["imageRef"] = ""
             server["block_device_mapping_v2"] = [
                 {
@@ -166,15 +202,60 @@ class Oracle(integrated_helpers._IntegratedTestBase):
                     "volume_size": 1,
                 }
             ]
-        server_id = self.api.post_server({"server": server})["id"]
+        body = {"server": server}
+        if hints:
+            body["os:scheduler_hints"] = hints
+        server_id = self.api.post_server(body)["id"]
         self._wait(server_id, "ACTIVE")
         return server_id
 
+    def _more_servers(self):
+        """The rows and states of session 25's cases (cases.py's docstring names them): a key
+        pair, a server group whose member is stopped, suspended, shelved, offloaded, resized,
+        admin-locked and deleted servers; their ids by placeholder."""
+        self.admin_api.api_put(f"/os-quota-sets/{self._pid}", {"quota_set": cases.QUOTA})
+        self.api.api_post(
+            "/os-keypairs", {"keypair": {"name": cases.KEYPAIR, "public_key": cases.PUBLIC_KEY}}
+        )
+        gid = self.api.api_post("/os-server-groups", cases.GROUP).body["server_group"]["id"]
+        more = {"gid": gid}
+        more["ssid"] = self._boot()
+        self.api.post_server_action(more["ssid"], {"suspend": None})
+        self._wait(more["ssid"], "SUSPENDED")
+        more["tsid"] = self._boot(hints={"group": gid})
+        self.api.post_server_action(more["tsid"], {"os-stop": None})
+        self._wait(more["tsid"], "SHUTOFF")
+        more["hsid"] = self._boot()
+        self.api.post_server_action(more["hsid"], {"shelve": None})
+        self._wait(more["hsid"], "SHELVED")
+        more["osid"] = self._boot()
+        self.api.post_server_action(more["osid"], {"shelve": None})
+        self._wait(more["osid"], "SHELVED")
+        self.admin_api.post_server_action(more["osid"], {"shelveOffload": None})
+        self._wait(more["osid"], "SHELVED_OFFLOADED")
+        # Before 29.0.0: another of the fixture's volumes (any id is one; IMAGE_BACKED_VOL is
+        # the first's, and a volume has one host connection).
+        more["vosid"] = self._boot(bfv=True, volume=SECOND_VOLUME)
+        self.api.post_server_action(more["vosid"], {"shelve": None})
+        self._wait(more["vosid"], "SHELVED_OFFLOADED")
+        more["zsid"] = self._boot()
+        self.api.post_server_action(more["zsid"], {"resize": {"flavorRef": "2"}})
+        self._wait(more["zsid"], "VERIFY_RESIZE")
+        more["asid"] = self._boot()
+        self.admin_api.post_server_action(more["asid"], {"lock": None})
+        more["dsid"] = self._boot()
+        self.api.delete_server(more["dsid"])
+        self._gone(more["dsid"])
+        return more
+
     def test_run(self):
-        pid = self.api.project_id
+        pid = self._pid = self.api.project_id
         # Train's test client has only its auth_url (on the same host).
         url = self.api.base_url if hasattr(self.api, "base_url") else self.api.auth_url
         host = url.split("/")[2]
+        self._url = "http://" + host
+        # The resize stays on the one compute host; a shelve keeps the server SHELVED.
+        self.flags(allow_resize_to_same_host=True, shelved_offload_time=-1)
         sid = self._boot()
         vsid = self._boot(bfv=True)
         lsid = self._boot()
@@ -187,6 +268,7 @@ class Oracle(integrated_helpers._IntegratedTestBase):
         psid = self._boot()
         self.api.post_server_action(psid, {"pause": None})
         self._wait(psid, "PAUSED")
+        more = self._more_servers()
         # The Placement fixture turns [oslo_policy] enforce_new_defaults off on the shared
         # configuration; the release's own default is set back (servers booted).
         if NEW_DEFAULTS is not None:
@@ -201,24 +283,14 @@ class Oracle(integrated_helpers._IntegratedTestBase):
             esid=esid,
             psid=psid,
             pid=pid,
+            **more,
         )
         out = []
+        settle = [sid, vsid, lsid, psid] + [more[k] for k in ("ssid", "tsid", "asid")]
         for name, method, path, headers, body, user in cases.CASES:
-            u, proj, roles = ROLES[user]
             h = dict(headers)
-            h.update(
-                {
-                    "X-Auth-User": u,
-                    "X-User-Id": u,
-                    "X-Auth-Project-Id": proj or pid,
-                    "X-Roles": roles,
-                }
-            )
-            if not hasattr(self.api, "base_url"):
-                # Train and older: noauth2 answers a request without a token with a token;
-                # it reads no roles (admin is the user named admin).
-                h["X-Auth-Token"] = f"{u}:{proj or pid}"
-            url = "http://" + host + path.format(**ids)
+            h.update(self._headers(user))
+            url = self._url + path.format(**ids)
             # A redirect is the answer (fakecloud's side follows none).
             r = requests.request(method, url, data=body, headers=h, allow_redirects=False)
             try:
@@ -235,7 +307,7 @@ class Oracle(integrated_helpers._IntegratedTestBase):
                 }
             )
             if r.status_code == 202:
-                self._settle([sid, vsid, lsid, psid])
+                self._settle(settle)
         Path(OUT).write_text(json.dumps(out, indent=1, default=str))
 
 

@@ -822,8 +822,10 @@ class API:
         )
 
     def reset_state(self, context: Any, instance: Instance, state: str) -> None:
-        """Admin ``os-resetState``: vm_state active or error, task_state none."""
-        self._record_action_start(context, instance, RESET_STATE)
+        """Admin ``os-resetState``: vm_state active or error, task_state none; its instance
+        action from 22.2.1/23.0.0 (switch ``reset_state_action``)."""
+        if self.kernel.switches.reset_state_action:
+            self._record_action_start(context, instance, RESET_STATE)
         self.db.instance_force(
             instance.uuid,
             API_ACTOR,
