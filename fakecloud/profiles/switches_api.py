@@ -357,6 +357,15 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "launched_on_cleared",
+        "a server that leaves its host (_nil_out_instance_obj_host_and_node: shelve offload, "
+        "an aborted build) loses launched_on with host and node, so an admin's /v2 list "
+        "filter on launched_on no longer finds it; before, the column kept its last claim's "
+        "host.",
+        False,
+        (Change("21.0.0", "0e67e71974", "Clear instance.launched_on when build fails"),),
+    ),
+    Switch(
         "instance_compute_id",
         "the instances table has compute_id (the node's id, set when a host claims the "
         "server): an admin's /v2 list filter on it searches the id's text; before, no such "

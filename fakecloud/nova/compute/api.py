@@ -287,10 +287,15 @@ class API:
         ``launched_on`` the host whose claim placed it (``_set_instance_host_and_node``, at a
         build or an unshelve): a move (resize, migration, live migration, evacuation) leaves it,
         so it is the source of the first move recorded since the server was created or last
-        unshelved, else its host."""
+        unshelved, else its host. A server that left its host (offloaded, a build aborted) has
+        no ``launched_on`` from 21.0.0 (switch ``launched_on_cleared``); before, it kept the
+        host of its last claim (the last compute host that ran an event of it)."""
         if key == "id":
             return self.db.instance_number(row.uuid)
-        if row.host is None and key in ("compute_id", "launched_on"):
+        host = row.host
+        if host is None and key == "launched_on" and not self.kernel.switches.launched_on_cleared:
+            host = self._last_compute_host(row.uuid)
+        if host is None and key in ("compute_id", "launched_on"):
             return None
         if key == "compute_id":
             hosts = list(self.nova.hosts)
@@ -305,7 +310,15 @@ class API:
         for migration in (self.db.migrations or {}).values():
             if migration.instance_uuid == row.uuid and migration.created_at >= claimed:
                 return migration.source_compute
-        return row.host
+        return host
+
+    def _last_compute_host(self, uuid: str) -> str | None:
+        """The compute host of the server's latest action event that ran on one, or None."""
+        for action in reversed(self.db.actions.get(uuid, ())):
+            for event in reversed(action.events):
+                if event.host in self.nova.hosts:
+                    return event.host
+        return None
 
     def _key_pair(self, context: Any, name: str) -> Any:
         """``KeyPair.get_by_name(context, context.user_id, name)``: `KeypairNotFound`."""
