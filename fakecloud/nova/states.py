@@ -176,7 +176,10 @@ VM_STATE = StateMachine(
         RESCUED: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
         # A confirm or revert ends stopped when the guest is off (``old_vm_state``).
         RESIZED: {ACTIVE, STOPPED, ERROR, SOFT_DELETED, DELETED},
-        SOFT_DELETED: {ACTIVE, ERROR, DELETED},
+        # A stop of a guest already off accepts no task state (``do_stop_instance``'s
+        # expected_task_state gets None), and ``soft_delete_instance`` takes no lock: a soft
+        # delete that ends while that stop powers the guest off is overwritten, stopped.
+        SOFT_DELETED: {ACTIVE, STOPPED, ERROR, DELETED},
         DELETED: set(),
     },
 )

@@ -368,6 +368,19 @@ def test_a_soft_delete_during_a_resize_leaves_the_server_in_error(world):
     assert env.server(vm)["status"] == "SOFT_DELETED"
 
 
+def test_a_stop_of_a_guest_already_off_overwrites_the_soft_delete_it_raced(world):
+    """``do_stop_instance`` accepts no task state when the guest is off already, and
+    ``soft_delete_instance`` takes no lock: the soft delete ends first, the stop then saves
+    ``stopped`` over it (the server escapes the reclaim)."""
+    env, vm, _ = world
+    env.cloud.nova.hosts[env.cloud.nova.db.instances[vm].host].guest_stopped(vm)
+    assert env.request("POST", f"/v2.1/servers/{vm}/action", {"os-stop": None}).status == 202
+    _delete(env, vm)
+    server = env.server(vm)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("SHUTOFF", None)
+    assert env.states(vm, "vm_state")[-2:] == ["soft-delete", "stopped"]
+
+
 def test_a_compute_restart_during_the_restore_leaves_it_restoring(world):
     """``_init_instance`` returns at once for a ``soft-delete`` server: one whose restore the
     restart cut short stays ``restoring``, which the reclaim skips (it wants no task); a
