@@ -857,7 +857,11 @@ class VolumeAPI(ApiPart):
             raise exception.InvalidVolume(
                 reason="The volume connection cannot be initialized in maintenance mode."
             )
-        if "initiator" not in connector:
+        try:
+            has_initiator = "initiator" in connector
+        except TypeError:  # (Queens' body has no schema) the manager's `except Exception`
+            raise exception.VolumeBackendAPIException(data="validate_connector") from None
+        if not has_initiator:
             raise exception.InvalidInput(
                 reason="Connector doesn't have required information: initiator"
             )

@@ -74,11 +74,13 @@ def test_refusals_per_series(profile, args, message):
     assert fault(init(cloud, create_volume(cloud), args)) == ("badRequest", 400, message)
 
 
-def test_a_string_connector_fails_in_the_driver():
-    """A string passes the schema and ``'initiator' in`` it; the target's ``connector.get``
-    fails, and the API answers its own 500."""
-    cloud = Cloud(profile="upstream")
-    resp = init(cloud, create_volume(cloud), {"connector": "initiator"}, allow_500=True)
+@pytest.mark.parametrize(("profile", "connector"), [("upstream", "initiator"), ("seed", 1)])
+def test_a_connector_the_driver_cannot_read(profile, connector):
+    """A string passes the schema and ``'initiator' in`` it, the target's ``connector.get``
+    fails; Queens takes any value, and ``in`` fails on a number: either is the manager's
+    ``VolumeBackendAPIException``, and the API answers its own 500."""
+    cloud = Cloud(profile=profile)
+    resp = init(cloud, create_volume(cloud), {"connector": connector}, allow_500=True)
     assert fault(resp) == (
         "computeFault",
         500,

@@ -1247,7 +1247,81 @@ SNAPSHOT_PATH_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("sp snapshot 3 delete", "DELETE", S + "/{sp3sid}", "3.0", None, "member"),
     ("sp volume delete", "DELETE", SV, "3.0", None, "member"),
 ]
-CASES += SNAPSHOT_PATH_CASES
+QS = S + "/{sqsid}"
+#: Quotas of a volume type of its own (``snapshots_sqt``, ``gigabytes_sqt``) and
+#: ``per_volume_gigabytes`` exceeded on the snapshot path, a snapshot reset to ``deleting``
+#: (delete 400, an admin's force delete), a reader's delete (after `SNAPSHOT_PATH_CASES`).
+TYPE_QUOTA_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("sq type", "POST", "/v3/{pid}/types", "3.0", {"volume_type": {"name": "sqt"}}, "admin"),
+    ("sq volume", "POST", V, "3.0", {"volume": {"size": 1, "volume_type": "sqt"}}, "member"),
+    ("sq snapshot", "POST", S, "3.0", {"snapshot": {"volume_id": "{sqvid}"}}, "member"),
+    (
+        "sq quota snapshots_sqt 1",
+        "PUT",
+        _QUOTA,
+        "3.0",
+        {"quota_set": {"snapshots_sqt": 1}},
+        "admin",
+    ),
+    (
+        "sq snapshot over type quota",
+        "POST",
+        S,
+        "3.0",
+        {"snapshot": {"volume_id": "{sqvid}"}},
+        "member",
+    ),
+    (
+        "sq quota gigabytes_sqt 2",
+        "PUT",
+        _QUOTA,
+        "3.0",
+        {"quota_set": {"snapshots_sqt": -1, "gigabytes_sqt": 2}},
+        "admin",
+    ),
+    (
+        "sq snapshot over type gigabytes",
+        "POST",
+        S,
+        "3.0",
+        {"snapshot": {"volume_id": "{sqvid}"}},
+        "member",
+    ),
+    ("sq from snapshot over type gigabytes", *_from("{sqsid}")),
+    ("sq quota usage", "GET", _QUOTA + "?usage=true", "3.0", None, "admin"),
+    (
+        "sq quota per_volume_gigabytes 1",
+        "PUT",
+        _QUOTA,
+        "3.0",
+        {"quota_set": {"gigabytes_sqt": -1, "per_volume_gigabytes": 1}},
+        "admin",
+    ),
+    ("sq from snapshot over per volume", *_from("{sqsid}", size=2)),
+    (
+        "sq quota restore",
+        "PUT",
+        _QUOTA,
+        "3.0",
+        {"quota_set": {"per_volume_gigabytes": -1}},
+        "admin",
+    ),
+    ("sq snapshot delete reader", "DELETE", QS, "3.0", None, "reader"),
+    ("sq snapshot reset deleting", *_reset(QS, "deleting")),
+    ("sq snapshot delete deleting", "DELETE", QS, "3.0", None, "member"),
+    ("sq snapshot update deleting", "PUT", QS, "3.0", {"snapshot": {"name": "n"}}, "member"),
+    (
+        "sq snapshot force_delete deleting",
+        "POST",
+        QS + "/action",
+        "3.0",
+        {"os-force_delete": {}},
+        "admin",
+    ),
+    ("sq snapshot gone", "GET", QS, "3.0", None, "member"),
+    ("sq quota usage after", "GET", _QUOTA + "?usage=true", "3.0", None, "member"),
+]
+CASES += SNAPSHOT_PATH_CASES + TYPE_QUOTA_CASES
 
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
 CAPTURE = {
@@ -1258,6 +1332,8 @@ CAPTURE = {
     "sp snapshot 2": ("sp2sid", ("snapshot", "id")),
     "sp snapshot 3": ("sp3sid", ("snapshot", "id")),
     "sp big volume": ("bigvid", ("volume", "id")),
+    "sq volume": ("sqvid", ("volume", "id")),
+    "sq snapshot": ("sqsid", ("snapshot", "id")),
     "sp attach 3.27": ("spaid", ("attachment", "id")),
     "sp attach ro 3.54": ("spa2id", ("attachment", "id")),
 }
