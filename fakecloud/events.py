@@ -92,11 +92,12 @@ EVENTS: dict[str, EventKind] = {
         _k(
             "rpc.lost",
             "An RPC message or its reply was lost (reason 'no queue': the stopped service's "
-            "queue was gone).",
+            "queue was gone; instance: the server the message was about, if any).",
             "rpc",
             "target",
             "method",
             "reason",
+            "instance",
         ),
         _k(
             "rpc.queued",

@@ -113,6 +113,16 @@ class _Message:
     call: _Reply | None = None
 
 
+def _about(kwargs: dict[str, Any]) -> dict[str, str]:
+    """A lost message's ``instance`` detail: the server its arguments name (an ``instance``'s
+    uuid, or an ``instance_uuid``), so that what was lost can be told by the server it was
+    for (a ``prep_resize`` lost on the way to a destination no record names yet); {} when
+    they name none."""
+    instance = kwargs.get("instance")
+    uuid = kwargs.get("instance_uuid") if instance is None else getattr(instance, "uuid", None)
+    return {"instance": uuid} if uuid.__class__ is str else {}
+
+
 class _Reply(simpy.Event):
     """A call's reply, and the record of its caller: `gone` once the caller stopped waiting
     (timeout); `served`, with a call monitor, fires when the server starts on the call (its
@@ -483,7 +493,7 @@ class RpcBus:
         if rule is not None and rule.action == "delay":
             delay += rule.delay_s
         if (rule is not None and rule.action in ("drop", "stall")) or target not in self._endpoints:
-            k.trace.emit("rpc.lost", "rpc", target, method=method)
+            k.trace.emit("rpc.lost", "rpc", target, method=method, **_about(kwargs))
             return
         message = _Message(method, kwargs, delay)
         # A delivery's name (what `Kernel.running` lists) is one string per target and method
@@ -500,7 +510,14 @@ class RpcBus:
             dropped = True
         lost = self.config.amqp_auto_delete or dropped
         if lost:
-            k.trace.emit("rpc.lost", "rpc", target, method=message.method, reason="no queue")
+            k.trace.emit(
+                "rpc.lost",
+                "rpc",
+                target,
+                method=message.method,
+                reason="no queue",
+                **_about(message.kwargs),
+            )
             return
         k.trace.emit("rpc.queued", "rpc", target, method=message.method)
         self._queues.setdefault(target, deque()).append(message)
@@ -546,7 +563,7 @@ class RpcBus:
         except (GeneratorExit, simpy.Interrupt) as death:
             # The server died before replying (a service restart): no reply is ever sent,
             # and the caller learns it only when its timeout runs out.
-            k.trace.emit("rpc.lost", "rpc", target, method=message.method)
+            k.trace.emit("rpc.lost", "rpc", target, method=message.method, **_about(message.kwargs))
             if isinstance(death, GeneratorExit):
                 raise
             return
@@ -610,7 +627,7 @@ class RpcBus:
         )
         if lost:
             deadline = env.timeout(timeout)
-            k.trace.emit("rpc.lost", "rpc", target, method=method)
+            k.trace.emit("rpc.lost", "rpc", target, method=method, **_about(kwargs))
             if monitor is not None:  # no server ever heartbeats
                 yield env.timeout(monitor)
                 k.cancel(deadline)
