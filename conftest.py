@@ -174,7 +174,7 @@ def pytest_collection_modifyitems(items):
 
 
 #: Container allocations between young collections while the tests run (Python's default: 700).
-YOUNG_GC_THRESHOLD = 10_000
+YOUNG_GC_THRESHOLD = 5_000
 #: Young collections between middle ones while the tests run (Python's default: 10).
 MIDDLE_GC_THRESHOLD = 100
 
@@ -184,11 +184,14 @@ def pytest_collection_finish(session):
     collector's sight: the run's full collections (the automatic ones, pytest's sweeps for
     unraisable exceptions, the benchmark smoke's) then walk only what the tests make.
 
-    Young collections then come every 10,000 allocations, as while the explorer's seeds run
-    (fakecloud.explore.runner.seeds_gc, which says why): most of a test's clouds are cycles
+    Young collections then come every 5,000 allocations: most of a test's clouds are cycles
     that die with the test, and at 700 they were still alive at a young collection, promoted
     and traversed again by the older ones. A quarter of the workers' collector time (about 0.9
-    of 4 CPU-s in A/B runs of the suite); what a test checks does not depend on it.
+    of 4 CPU-s in A/B runs of the suite); what a test checks does not depend on it. At 10,000
+    (the explorer's seeds still run at that: fakecloud.explore.runner.seeds_gc) the young
+    generation outgrew the CPU's caches: the collector took 1.05-1.14 CPU-s in share 1 and
+    1.25-1.36 in share 2 against 0.79-0.98 and 0.89-1.17 at 5,000 (1.19-1.22 and 1.41-1.52 at
+    2,500, 1.03 and 1.23 at 20,000; gc callbacks, both shares at once, runs alternated).
 
     Middle collections come every 100 young ones rather than 10: each walks what the young
     ones promoted since the last (the survivors of the tests of the last few seconds, mostly
