@@ -346,3 +346,26 @@ def test_a_patched_location_the_store_cannot_read_is_invalid_in_every_series(pro
     rbd = {"url": "rbd://f/images/a/snap", "metadata": {}}
     ok = w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": rbd}])
     assert ok.json()["status"] == "active"
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_replace_may_change_the_metadata_of_locations_not_their_urls(profile):
+    """``_locations_proxy.set_attr`` (16.0.1-33.0.0): once an image has locations, a ``replace``
+    with other URLs is exception.Invalid, the update's 400; the same URLs with new metadata
+    pass (not checked again)."""
+    config = {"glance": {"show_multiple_locations": True, "base_images": []}}
+    w = World(config=config, profile=profile)
+    w.ceph_clone("rbd://f/images/a/snap")
+    image_id = w.create()["id"]
+    a = {"url": "rbd://f/images/a/snap", "metadata": {}}
+    assert w.patch(image_id, [{"op": "add", "path": "/locations/-", "value": a}]).status == 200
+    other = [{"url": "rbd://f/images/b/snap", "metadata": {}}]
+    resp = w.patch(image_id, [{"op": "replace", "path": "/locations", "value": other}])
+    assert (resp.status, detail(resp)) == (
+        400,
+        "Original locations is not empty: "
+        "[{'url': 'rbd://f/images/a/snap', 'metadata': {}, 'status': 'active'}]",
+    )
+    tagged = [{"url": a["url"], "metadata": {"k": "v"}}]
+    body = w.patch(image_id, [{"op": "replace", "path": "/locations", "value": tagged}]).json()
+    assert body["locations"] == tagged
