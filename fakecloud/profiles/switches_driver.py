@@ -222,4 +222,44 @@ SWITCHES = (
         False,
         (Change("19.0.0", "728f20e8f4", "add an I/O semaphore to limit concurrent disk ops"),),
     ),
+    Switch(
+        "deep_image_inspection",
+        "images.fetch_to_raw inspects an image-backed guest's downloaded image against its "
+        "disk_format (Nova's own format inspector, LP #2059809): an empty image (a "
+        "volume-backed snapshot's) is raw, so one declared otherwise (qcow2 before 31.0.0) is "
+        "ImageUnacceptable and the spawn fails; before, qemu-img info finds it raw and it boots.",
+        False,
+        (
+            Change(
+                "30.0.0",
+                "9cdce71594",
+                "check images with format_inspector for safety (LP #2059809)",
+                backports=(
+                    Backport("27.4.0", "67e5376dd6"),
+                    Backport("28.2.0", "0acf5ee7b5"),
+                    Backport("29.1.0", "f07fa55fd8"),
+                ),
+            ),
+        ),
+    ),
+    Switch(
+        "image_mismatch_unsupported",
+        "deep inspection detects the content's format and compares it with disk_format inside "
+        "a try whose catch-all rewords the mismatch 'Image not in a supported format'; before, "
+        "the declared format's inspector refuses the content: 'Image content does not match "
+        "disk_format'.",
+        False,
+        (
+            Change(
+                "30.0.0",
+                "8b4c522f66",
+                "change force_format strategy to catch mismatches",
+                backports=(
+                    Backport("27.5.0", "fbe429051e"),
+                    Backport("28.3.0", "45d9489383"),
+                    Backport("29.2.0", "8ef5ec9716"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -712,7 +712,9 @@ class ComputeManager:
             )
             instance.host = instance.node = None
             self._set_error(instance, exc)
-            self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
+            if not isinstance(exc.__cause__, exception.ImageUnacceptable):
+                # (an image the driver refused had its own, `reschedule.spawn_failed`)
+                self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
             event.finish()
             build_failures.build_ended(self, exc)
             return

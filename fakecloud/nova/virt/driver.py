@@ -37,7 +37,7 @@ import simpy
 
 from fakecloud.glance.content import ImageData
 from fakecloud.nova import exception, states
-from fakecloud.nova.virt import diagnostics
+from fakecloud.nova.virt import diagnostics, images
 from fakecloud.nova.virt.guest_agent import (
     bool_from_string,
     can_quiesce,
@@ -146,7 +146,10 @@ class LibvirtDriver:
     ) -> Generator[Any, Any, None]:
         """Create and boot the guest (its disk from the image, or the attached root volume);
         `name`: the libvirt name a rebuilt guest keeps (otherwise a new one). Fault point
-        ``nova.libvirt.spawn`` (host, instance_uuid) fails it before the guest exists."""
+        ``nova.libvirt.spawn`` (host, instance_uuid) fails it before the guest exists. An image
+        the download refuses (`images.check_fetched`) fails it at once."""
+        if not volume_backed and image_meta is not None:
+            images.check_fetched(self.kernel.switches, image_meta)
         yield self.kernel.env.timeout(self.config.build_delay_s)
         faults = self.kernel.faults
         if "nova.libvirt.spawn" in faults.hot:  # else consulting it does nothing
