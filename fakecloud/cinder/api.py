@@ -44,6 +44,7 @@ from fakecloud.cinder import (
     migration,
     policy,
     pools,
+    revert,
     services_api,
     transfer_rest,
     type_list,
@@ -624,6 +625,11 @@ class CinderApi(ApiService):
                     self.cinder, req.context, req.params["id"], body
                 )
                 return Response(200, {"connection_info": info})
+            if revert.ACTION in body:
+                revert.revert_action(
+                    self.cinder, req.context, req.params["id"], body, req.microversion
+                )
+                return Response(202)
             if "os-volume_upload_image" in body:
                 inner = controllers.volume_upload_image(
                     self.cinder, req.context, req.params["id"], body, req.microversion

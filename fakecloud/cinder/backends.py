@@ -12,7 +12,12 @@ Facts mirrored (``cinder/volume/drivers/lvm.py``, ``rbd.py``):
   and deleting a thick snapshot or volume zeroes all of it (``volume_clear=zero``);
 - RBD cannot delete a snapshot that clones depend on (``SnapshotIsBusy``), unless clones
   are flattened (``rbd_flatten_volume_from_snapshot``, a full copy at create);
-- the ``copy`` backend (a generic file-copy driver) copies the volume for every snapshot.
+- the ``copy`` backend (a generic file-copy driver) copies the volume for every snapshot;
+- a revert to a snapshot is the generic one (``_revert_to_snapshot_generic``: a temporary
+  volume from the snapshot, its whole size copied onto the volume, the temporary deleted) but
+  on thick LVM (``lvconvert --merge``, then the snapshot made again: the merge takes
+  ``snapshot_create_s``, the changed chunks it copies are not counted) and on RBD from Cinder
+  16 (``rollback_to_snap``, a copy of the volume's size), which alone takes no backup snapshot.
 
 Fault point ``cinder.driver`` (attributes ``op``, ``backend``, ``driver`` (the kind), ``volume_id``,
 ``snapshot_id``, ``size``) is consulted at the start of every operation: an error fails it,
@@ -22,6 +27,7 @@ a delay or a stall holds it.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from fakecloud.cinder import images
@@ -31,6 +37,8 @@ from fakecloud.glance.content import ImageData
 from fakecloud.sim.io import mb_per_s
 
 GiB = 1024**3
+#: The first Cinder series whose RBD driver reverts by itself (``revert_to_snapshot``).
+RBD_REVERT_SINCE = 16
 
 
 class Driver:
@@ -221,6 +229,26 @@ class Driver:
             return self._then_wait(fault, self.spec.snapshot_create_s)
         return self._wait(self.spec.snapshot_create_s)
 
+    # -- revert to snapshot ------------------------------------------------------------------
+
+    def revert_uses_temp_snapshot(self) -> bool:
+        """``snapshot_revert_use_temp_snapshot``: whether the manager takes a backup snapshot
+        before the revert."""
+        return True
+
+    def revert_to_snapshot(self, volume: Any, snapshot: Any) -> Generator:
+        """The generic revert: a temporary volume from `snapshot` (the kind's own create),
+        `volume`'s size copied onto `volume` through the host, the temporary deleted."""
+        yield from self._snapshot_fault("revert_to_snapshot", volume, snapshot)
+        temp = SimpleNamespace(id=self.kernel.ids.uuid(), size=volume.size, snapshot_id=snapshot.id)
+        yield from self.create_volume_from_snapshot(temp, snapshot)
+        try:
+            yield from self._move(
+                volume.size, "cinder.revert_copy", volume_id=volume.id, snapshot_id=snapshot.id
+            )
+        finally:
+            yield from self.delete_volume(temp)
+
     def _then_wait(self, fault: Iterable[Any], seconds: float) -> Generator:
         yield from fault
         yield from self._wait(seconds)
@@ -273,6 +301,14 @@ class LvmThickDriver(Driver):
         )
         self.allocated_gb += volume.size
 
+    def revert_to_snapshot(self, volume: Any, snapshot: Any) -> Generator:
+        """``vg.revert`` (the COW snapshot merged into its volume, its space freed), then the
+        snapshot made again (the space reserved again, or the revert fails)."""
+        yield from self._snapshot_fault("revert_to_snapshot", volume, snapshot)
+        self.allocated_gb -= snapshot.volume_size
+        yield from self._wait(self.spec.snapshot_create_s)
+        yield from self.create_snapshot(snapshot, volume)
+
 
 class RbdDriver(Driver):
     """Ceph RBD: snapshots and COW clones are metadata; busy snapshots cannot be deleted."""
@@ -314,6 +350,19 @@ class RbdDriver(Driver):
             children = self.clones.get(volume.snapshot_id)
             if children is not None:
                 children.discard(volume.id)
+
+    def revert_uses_temp_snapshot(self) -> bool:
+        """False from Cinder 16, which brought the driver's own revert."""
+        return self.kernel.switches.series.cinder < RBD_REVERT_SINCE
+
+    def revert_to_snapshot(self, volume: Any, snapshot: Any) -> Generator:
+        """``rollback_to_snap`` (Cinder 16 on): the volume's size rewritten from the snapshot;
+        before, the generic revert."""
+        if self.revert_uses_temp_snapshot():
+            yield from super().revert_to_snapshot(volume, snapshot)
+            return
+        yield from self._snapshot_fault("revert_to_snapshot", volume, snapshot)
+        yield from self._move(volume.size, "cinder.rbd_rollback", volume_id=volume.id)
 
     def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Unprotect and remove the snapshot; ``SnapshotIsBusy`` while clones depend on it."""

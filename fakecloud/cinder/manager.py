@@ -31,11 +31,12 @@ its queue: the resource stays ``creating``/``deleting`` until ``cinder-volume`` 
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import backup_manager, compute, exception, messages, migration
+from fakecloud.cinder import backup_manager, compute, exception, messages, migration, revert
 from fakecloud.cinder.capabilities_api import driver_capabilities
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
@@ -567,6 +568,12 @@ class VolumeManager:
         """``VolumeManager.migrate_volume``: see `fakecloud.cinder.migration.migrate`."""
         yield from migration.migrate(self, volume_id, target_backend, force_copy, previous_status)
 
+    def revert_to_snapshot(
+        self, volume_id: str, snapshot_id: str, project_id: str, user_id: str
+    ) -> Generator:
+        """``VolumeManager.revert_to_snapshot``: see `fakecloud.cinder.revert.revert`."""
+        yield from revert.revert(self, volume_id, snapshot_id, project_id, user_id)
+
     def copy_volume_to_image(
         self, volume_id: str, image_meta: dict[str, Any], context: Any = None
     ) -> Generator:
@@ -786,11 +793,31 @@ class VolumeManager:
 IMAGE_ATTRIBUTES = ("checksum", "container_format", "disk_format", "min_disk", "min_ram", "size")
 
 
+#: ``cinder/image/glance.py`` ``_CONVERT_PROPS``: the properties Cinder's image service hands
+#: over JSON-decoded (``_convert_from_string``), so that the ``volume_glance_metadata`` row
+#: keeps ``str()`` of the decoded list: Python's repr (``[{'boot_index': 0, ...}]``), which an
+#: upload-to-image then copies into the new image as it is (``_json_dumps`` leaves a string).
+_CONVERT_PROPS = ("block_device_mapping", "mappings")
+
+
+def _json_loaded_str(value: str) -> str:
+    """``str(jsonutils.loads(value))``; a value that is no JSON is kept (real Cinder's image
+    show would fail on it, which is not modelled)."""
+    try:
+        return str(json.loads(value))
+    except ValueError:
+        return value
+
+
 def _image_metadata(image_meta: dict[str, Any]) -> dict[str, str]:
     """``volume_utils.get_volume_image_metadata``: the image's properties, ``image_id``,
     ``image_name`` (when it has one) and the `IMAGE_ATTRIBUTES` that are set — every value a
     string, as the ``volume_glance_metadata`` table stores them."""
     out = {k: str(v) for k, v in (image_meta.get("properties") or {}).items() if v is not None}
+    for key in _CONVERT_PROPS:
+        value = out.get(key)
+        if value is not None:
+            out[key] = _json_loaded_str(value)
     out["image_id"] = image_meta["id"]
     if image_meta.get("name"):
         out["image_name"] = image_meta["name"]

@@ -58,6 +58,7 @@ RULES = {
     "volume:extend_attached_volume": MEMBER,
     # cinder/policies/volume_actions.py, cinder/policies/volumes.py
     "volume:retype": MEMBER,
+    "volume:revert_to_snapshot": MEMBER,
     "volume:update_readonly_flag": MEMBER,
     "volume:multiattach": MEMBER,
     "volume_extension:volume_actions:upload_public": ADMIN,

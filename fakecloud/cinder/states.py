@@ -81,6 +81,7 @@ _VOLUME_MOVES: dict[str | None, set[str]] = {
         "restoring-backup",
         "awaiting-transfer",
         "maintenance",
+        "reverting",
     },
     # a migration with lock_volume: back to the status it had, whatever the outcome.
     "maintenance": {"available", "in-use"},
@@ -111,6 +112,8 @@ _VOLUME_MOVES: dict[str | None, set[str]] = {
     # _create_from_image_download; reserve accepts a downloading volume (volume/api.py).
     "downloading": {"available", "error", "reserved"},
     "deleting": {"error_deleting", "deleted"},
+    # revert to snapshot (no ``fields.VolumeStatus``, so no reset-state to it): done, or failed.
+    "reverting": {"available", "error", "deleting"},
 }
 for _status in VOLUME_STATUSES:
     # Any other status may go to deleting: the API checks which (force delete skips the check).
@@ -125,7 +128,7 @@ VOLUME_STATUS = StateMachine("volume.status", _VOLUME_MOVES)
 #: ``delete_volume`` destroys the row (``deleted``) or writes ``error_deleting`` whatever the
 #: status an admin reset it to after the API said ``deleting``.
 VOLUME_STATUS_FORCED = StateMachine(
-    "volume.status", {s: {*VOLUME_STATUSES, "deleted"} for s in VOLUME_STATUSES}
+    "volume.status", {s: {*VOLUME_STATUSES, "deleted"} for s in (*VOLUME_STATUSES, "reverting")}
 )
 
 VOLUME_ATTACH_STATUS = StateMachine(
@@ -151,14 +154,15 @@ SNAPSHOT_STATUS = StateMachine(
         None: {"creating"},
         # creating -> deleted: the row destroyed when the volume changed under the create.
         "creating": {"available", "error", "deleting", "deleted"},
-        "available": {"deleting", "backing-up"},
+        "available": {"deleting", "backing-up", "restoring"},
         "error": {"deleting"},
         "deleting": {"deleted", "error_deleting", "available", "deleting"},
         # Only with the known bug cinder_snapshot_delete_double_release: destroyed twice.
         "deleted": {"deleted"},
         "error_deleting": {"deleting"},
         "backing-up": {"deleting", "available"},
-        "restoring": {"deleting"},
+        # a revert to it: back when done or failed.
+        "restoring": {"deleting", "available"},
         "updating": {"deleting"},
         "unmanaging": {"deleting"},
     },

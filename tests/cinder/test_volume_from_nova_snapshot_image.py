@@ -7,9 +7,19 @@ create --image SNAP`` made a volume of the empty image (session 25)."""
 
 import json
 
-from cinder_support import MISSING, call, create_snapshot, create_volume, fault, glance_image
+from cinder_support import (
+    GLANCE_JSON,
+    MEMBER,
+    MISSING,
+    call,
+    create_snapshot,
+    create_volume,
+    fault,
+    glance_image,
+)
 
 from fakecloud import Cloud
+from fakecloud.api.http import Request
 
 
 def _nova_image(cloud, snapshot_id):
@@ -30,4 +40,38 @@ def test_a_nova_snapshot_image_makes_the_volume_from_its_snapshot_from_3_46():
         "itemNotFound",
         404,
         f"Nova specific image is found, but boot volume snapshot id:{MISSING} not found.",
+    )
+
+
+def test_below_3_46_the_volume_keeps_the_decoded_mapping_and_an_upload_copies_it():
+    """Cinder's image service JSON-decodes ``block_device_mapping`` (``_convert_from_string``)
+    and ``volume_glance_metadata_create`` stores ``str()`` of the list: Python's repr, which
+    ``_merge_volume_image_meta`` copies into an uploaded image with ``bdm_v2`` (no filter of
+    Nova's keys in any series; ``_json_dumps`` leaves a string as it is)."""
+    cloud = Cloud(seed=25)
+    snapshot_id = create_snapshot(cloud, create_volume(cloud))
+    body = {"volume": {"size": 1, "imageRef": _nova_image(cloud, snapshot_id)}}
+    vid = call(cloud, "POST", "volumes", body, version="3.45").json()["volume"]["id"]
+    cloud.run_until_idle()
+    meta = call(cloud, "GET", f"volumes/{vid}").json()["volume"]["volume_image_metadata"]
+    mapping = (
+        "[{'source_type': 'snapshot', 'destination_type': 'volume', 'boot_index': 0, "
+        f"'snapshot_id': '{snapshot_id}', 'volume_size': 1}}]"
+    )
+    assert (meta["block_device_mapping"], meta["bdm_v2"]) == (mapping, "True")
+    upload = {"os-volume_upload_image": {"image_name": "up"}}
+    resp = call(cloud, "POST", f"volumes/{vid}/action", upload)
+    cloud.run_until_idle()
+    image = cloud.glance.api.call(
+        Request.build(
+            "GET",
+            f"/v2/images/{resp.json()['os-volume_upload_image']['image_id']}",
+            context=MEMBER,
+            headers=GLANCE_JSON,
+        )
+    ).json()
+    assert (image["status"], image["block_device_mapping"], image["bdm_v2"]) == (
+        "active",
+        mapping,
+        "True",
     )

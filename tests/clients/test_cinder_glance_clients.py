@@ -82,6 +82,14 @@ def test_cinderclient_volume_snapshot_attach_and_upload(world):
         cloud.run_until_idle()
         image = glance.images.get(body["os-volume_upload_image"]["image_id"])
         assert (image.status, image.size, image.disk_format) == ("active", 1024**3, "raw")
+        # cinderclient's revert_to_snapshot (3.40; `openstack volume revert`), then
+        # openstacksdk's: the latest snapshot only.
+        cinder.volumes.revert_to_snapshot(volume, online)
+        cloud.run_until_idle()
+        cloud.connection().block_storage.revert_volume_to_snapshot(volume.id, online.id)
+        cloud.run_until_idle()
+        moves = cloud.trace.filter(kind="state", subject=volume.id, field="status")
+        assert [e["new"] for e in moves][-4:] == ["reverting", "available"] * 2
         cinder.volume_snapshots.delete(snap.id)
         cinder.volume_snapshots.delete(online.id)
         cloud.run_until_idle()
