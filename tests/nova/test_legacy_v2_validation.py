@@ -282,6 +282,10 @@ def test_an_admins_v2_filter_on_the_columns_the_api_never_names(world, query, co
         ("nova-20.1.1", "hidden=", 200, 1),  # 8363905a6a (001f3a7bfe): a truth value
         ("nova-27.5.1", "compute_id=^2$", 200, 1),  # no such column: ignored
         ("nova-28.0.0", "compute_id=^2$", 200, 0),  # a47fdef1bf
+        # no such column to sort by: the cell's InvalidSortKey, rebuilt, leaves it out
+        ("nova-27.5.1", "sort_key=compute_id", 200, 0),
+        ("nova-28.0.0", "sort_key=compute_id", 200, 1),
+        ("nova-19.3.2", "sort_key=hidden", 200, 0),
     ],
 )
 def test_the_hidden_and_compute_id_filters_by_release(profile, query, status, count):

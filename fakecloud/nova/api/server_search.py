@@ -160,10 +160,17 @@ COLUMNS = frozenset((
 ``paginate_query`` can sort by (any other key is its ``InvalidSortKey``)."""
 
 
-def sortable(keys: list[str]) -> bool:
-    """Whether the database can sort by every one of `keys` (only a ``/v2`` list, which no
-    query schema checks, can ask for another)."""
-    return all(key in COLUMNS for key in keys)
+def sortable(keys: list[str], switches: Any) -> bool:
+    """Whether the release's database can sort by every one of `keys` (only a ``/v2`` list,
+    which no query schema checks, can ask for another): `COLUMNS` less ``hidden`` before
+    20.0.0 and ``compute_id`` before 28.0.0 (the switches ``instance_hidden_filter`` and
+    ``instance_compute_id`` say when the columns came)."""
+    missing = set()
+    if switches.instance_hidden_filter == "ignored":
+        missing.add("hidden")
+    if not switches.instance_compute_id:
+        missing.add("compute_id")
+    return all(key in COLUMNS and key not in missing for key in keys)
 
 
 def sort_params(req: Request) -> tuple[list[str], list[str]]:

@@ -133,7 +133,7 @@ class ServersController:
                 pagination_params(req)  # no schema checked them (``get_limit_and_marker``)
             keys, dirs = server_search.sort_params(req)
             try:
-                if req.legacy_v2 and not server_search.sortable(keys):
+                if req.legacy_v2 and not server_search.sortable(keys, self.switches):
                     # oslo.db's InvalidSortKey in every cell: the cells are left out of the
                     # list, or their sentinels crash ``heapq.merge``.
                     if not self.switches.list_skips_failed_cells:
