@@ -161,3 +161,10 @@ def test_queens_reads_the_body_by_hand_and_names_one_id():
         f"Invalid volume: Can't revert volume {vid} to its latest snapshot. Volume's status "
         "must be 'available'.",
     )
+    reset_volume(cloud, vid, "available")
+    reset_snapshot(cloud, sid, "error")
+    # the snapshot's refusal names the snapshot where the volume's id belongs
+    assert _refused(cloud, vid, sid)[2] == (
+        f"Invalid snapshot: Can't revert volume {sid} to its latest snapshot. Snapshot's status "
+        "must be 'available'."
+    )
