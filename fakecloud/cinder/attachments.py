@@ -34,7 +34,14 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS,
     VOLUME_STATUS_FORCED,
 )
-from fakecloud.cinder.volumes import build_or_str, finish_detach, new_attachment
+from fakecloud.cinder.volumes import (
+    CACHEABLE_SINCE,
+    ENFORCE_MULTIPATH_SINCE,
+    build_or_str,
+    cacheable,
+    finish_detach,
+    new_attachment,
+)
 
 ACTOR = "cinder-api"
 #: The first Cinder whose ``_attachment_reserve`` lets the same server's attachment override
@@ -46,6 +53,10 @@ RESERVE_STATUS_CHECK_SINCE = 14
 #: 22.1.0, not told apart: 12.0.10 to 22.0.0 let ``attachment_delete``, ``os-detach`` and
 #: ``os-terminate_connection`` through).
 DELETION_CHECK_SINCE = 23
+#: The first Cinder (13.0.0, 9337f396a "Add ability to specify mode to attachment-create")
+#: whose ``attachment_create`` saves an attach mode (``null`` unless given) and whose manager
+#: takes the row's mode over the connector's. Queens saves none: the row keeps the manager's.
+ATTACH_MODE_SINCE = 13
 #: ``getattr(models.VolumeAttachment, key)`` finds the columns and the ``volume`` relationship.
 _ATTACHMENT_ATTRIBUTES = list_query.ATTACHMENT_COLUMNS | {"volume"}
 
@@ -141,6 +152,9 @@ class AttachmentAPI(ApiPart):
                     reason += f" to reserve, but the current status is {volume.status}."
                 raise exception.InvalidVolume(reason=reason)
         attachment = answer = new_attachment(self.cinder, volume, instance_uuid, "reserved")
+        saves_mode = self.kernel.switches.series.cinder >= ATTACH_MODE_SINCE
+        if not saves_mode:
+            attachment.attach_mode = None  # the column's default, NULL
         if connector:
             # The API answers the row it reserved, saved with the connection info and mode
             # only (12.0.10-29.0.0 ``API.attachment_create``): ``reserved``, no time, even as
@@ -151,8 +165,9 @@ class AttachmentAPI(ApiPart):
         # "Use of admin_metadata for RO settings is deprecated": any readonly row, even
         # "False" (a non-empty string), makes the attachment read-only (cinder 29.0.0).
         if self.store.volume_admin_metadata(volume.id).get("readonly"):
-            attach_mode = "ro"
-        attachment.attach_mode = answer.attach_mode = attach_mode
+            attachment.attach_mode = answer.attach_mode = "ro"
+        elif saves_mode:
+            attachment.attach_mode = answer.attach_mode = attach_mode
         return answer
 
     def update(
@@ -186,25 +201,35 @@ class AttachmentAPI(ApiPart):
     def _connect(
         self, volume: Volume, attachment: VolumeAttachment, connector: dict[str, Any]
     ) -> dict[str, Any]:
-        """The volume manager's ``attachment_update``: export, connect, mark attaching."""
+        """The volume manager's ``attachment_update``: validate the connector (400 without what
+        the driver's target needs), export, connect, mark attaching. The connection info has
+        ``cacheable`` from `CACHEABLE_SINCE`, the connector's ``enforce_multipath`` from
+        `ENFORCE_MULTIPATH_SINCE`."""
         k = self.kernel
-        mode = connector.get("mode", "rw")
-        if attachment.attach_mode != "null":
-            mode = connector["mode"] = attachment.attach_mode
+        series = k.switches.series.cinder
         driver = self.cinder.drivers[volume.backend] if volume.backend else None
+        needs = driver.connector_needs if driver is not None else None
+        if needs and needs not in connector:  # _connection_create's InvalidConnectorException
+            raise exception.InvalidInput(
+                reason=f"Connector doesn't have required information: {needs}"
+            )
+        mode = connector.get("mode", "rw")
+        if series < ATTACH_MODE_SINCE:
+            if attachment.attach_mode == "ro":
+                mode = "ro"
+        elif attachment.attach_mode != "null":
+            mode = connector["mode"] = attachment.attach_mode
         info = driver.connection_info(volume) if driver is not None else {}
         readonly = self.store.volume_admin_metadata(volume.id).get("readonly")
-        info.update(
-            {
-                "attachment_id": attachment.id,
-                "enforce_multipath": connector.get("enforce_multipath", False),
-                # _parse_connection_options: a volume flagged read-only connects "ro".
-                "access_mode": "ro" if readonly == "True" else mode,
-                "encrypted": volume.encryption_key_id is not None,
-                "qos_specs": None,
-                "cacheable": False,
-            }
-        )
+        info["attachment_id"] = attachment.id
+        if series >= ENFORCE_MULTIPATH_SINCE:
+            info["enforce_multipath"] = connector.get("enforce_multipath", False)
+        # _parse_connection_options: a volume flagged read-only connects "ro".
+        info["access_mode"] = "ro" if readonly == "True" else mode
+        info["encrypted"] = volume.encryption_key_id is not None
+        info["qos_specs"] = None
+        if series >= CACHEABLE_SINCE:
+            info["cacheable"] = cacheable(volume)
         attachment.connector = connector
         attachment.mountpoint = connector.get("mountpoint", "na")
         attachment.attached_host = connector.get("host", "")

@@ -50,6 +50,9 @@ class Driver:
     wipes_on_delete = False
     #: Whether a cloned volume is a full copy of its source (else a metadata clone).
     copies_clones = False
+    #: What ``validate_connector`` wants in a connector: the iSCSI target's ``initiator``
+    #: (``targets/iscsi.py``, the LVM driver's target); None: RBD's base driver wants nothing.
+    connector_needs: str | None = "initiator"
 
     def __init__(self, kernel: Any, spec: BackendSpec):
         self.kernel = kernel
@@ -314,6 +317,7 @@ class RbdDriver(Driver):
     """Ceph RBD: snapshots and COW clones are metadata; busy snapshots cannot be deleted."""
 
     clones: dict[str, set[str]]
+    connector_needs = None
 
     def __init__(self, kernel: Any, spec: BackendSpec):
         super().__init__(kernel, spec)

@@ -51,7 +51,7 @@ class VolumeAttachment:
     attach_status: str | None = None
     attached_host: str | None = None
     mountpoint: str | None = None
-    attach_mode: str = "null"
+    attach_mode: str | None = "null"
     connector: dict[str, Any] | None = None
     connection_info: dict[str, Any] | None = None
     attach_time: float | None = None

@@ -1151,6 +1151,12 @@ CACHEABLE_SINCE = 17
 ENFORCE_MULTIPATH_SINCE = 26
 
 
+def cacheable(volume: Volume) -> bool:
+    """``_parse_connection_options``' ``cacheable`` (from `CACHEABLE_SINCE`): the volume type's
+    extra spec says ``<is> True``."""
+    return volume.volume_type.extra_specs.get("cacheable") == "<is> True"
+
+
 def connection_info(cinder: Any, volume: Volume, connector: dict[str, Any]) -> dict[str, Any]:
     """The answer of os-initialize_connection: the iSCSI target's ``{driver_volume_type,
     data}`` as the manager's ``_parse_connection_options`` completes it (no QoS specs, the
@@ -1164,7 +1170,7 @@ def connection_info(cinder: Any, volume: Volume, connector: dict[str, Any]) -> d
     data.update(qos_specs=None, access_mode=mode, encrypted=volume.encryption_key_id is not None)
     series = cinder.kernel.switches.series.cinder
     if series >= CACHEABLE_SINCE:
-        data["cacheable"] = volume.volume_type.extra_specs.get("cacheable") == "<is> True"
+        data["cacheable"] = cacheable(volume)
     info: dict[str, Any] = {"driver_volume_type": kind, "data": data}
     if series >= ENFORCE_MULTIPATH_SINCE:
         data["enforce_multipath"] = info["enforce_multipath"] = connector.get(

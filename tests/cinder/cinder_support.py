@@ -14,6 +14,8 @@ P2 = "aaaabbbbccccddddeeeeffff00001111"
 P3 = "9999888877776666555544443333aaaa"
 SERVER = "11111111-2222-4333-8444-555555555555"
 SERVER_2 = "66666666-7777-4888-8999-aaaaaaaaaaaa"
+#: A connector as Nova sends it: an LVM (iSCSI) backend refuses one without its initiator.
+CONNECTOR = {"initiator": "iqn.cmp-1", "host": "cmp-1"}
 MISSING = "deadbeef-0000-4000-8000-000000000000"
 
 MEMBER = RequestContext(user_id="u-member", project_id=P1, roles=("member", "reader"))
@@ -155,7 +157,7 @@ def attach(cloud: Cloud, volume_id: str, server: str = SERVER) -> str:
             "attachment": {
                 "volume_uuid": volume_id,
                 "instance_uuid": server,
-                "connector": {"host": "cmp-1", "mountpoint": "/dev/vdb"},
+                "connector": {**CONNECTOR, "mountpoint": "/dev/vdb"},
             }
         },
         version="3.44",

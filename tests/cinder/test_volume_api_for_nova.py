@@ -3,7 +3,18 @@ round-trip latency, the fault point that makes Cinder unreachable, and the exact
 exceptions nova/volume/cinder.py's decorators raise."""
 
 import pytest
-from cinder_support import MEMBER, MISSING, OTHER, P1, READER, SERVER, SERVER_2, call, glance_image
+from cinder_support import (
+    CONNECTOR,
+    MEMBER,
+    MISSING,
+    OTHER,
+    P1,
+    READER,
+    SERVER,
+    SERVER_2,
+    call,
+    glance_image,
+)
 
 from fakecloud import Cloud
 from fakecloud.nova import exception
@@ -90,7 +101,7 @@ def test_get_with_a_microversion_costs_the_version_discovery(cloud, api):
 def test_attached_volume_view(cloud, api):
     vid = available_volume(cloud, api)
     att, took = run(
-        cloud, api.attachment_create(MEMBER, vid, SERVER, {"host": "cmp-1"}, mountpoint="/dev/vdb")
+        cloud, api.attachment_create(MEMBER, vid, SERVER, CONNECTOR, mountpoint="/dev/vdb")
     )
     assert took == pytest.approx(2 * LATENCY)  # version discovery, then the request
     assert att["connection_info"]["driver_volume_type"] == "iscsi"
@@ -110,7 +121,7 @@ def test_reserved_attachment_has_an_empty_connection_info(cloud, api):
     att, _ = run(cloud, api.attachment_create(MEMBER, vid, SERVER))
     assert att["connection_info"] == {}
     assert att["status"] == "reserved"
-    att, _ = run(cloud, api.attachment_update(MEMBER, att["id"], {"host": "h"}, "/dev/vdc"))
+    att, _ = run(cloud, api.attachment_update(MEMBER, att["id"], CONNECTOR, "/dev/vdc"))
     # Cinder answers the row as its API read it (reserved); the manager made it attaching.
     assert att["connection_info"]["status"] == "reserved"
     assert cloud.cinder.store.attachments[att["id"]].attach_status == "attaching"
@@ -119,7 +130,7 @@ def test_reserved_attachment_has_an_empty_connection_info(cloud, api):
 
 def test_create_snapshot_force_of_an_in_use_volume(cloud, api):
     vid = available_volume(cloud, api)
-    att, _ = run(cloud, api.attachment_create(MEMBER, vid, SERVER, {"host": "cmp-1"}))
+    att, _ = run(cloud, api.attachment_create(MEMBER, vid, SERVER, CONNECTOR))
     run(cloud, api.attachment_complete(MEMBER, att["id"]))
     snap, took = run(cloud, api.create_snapshot_force(MEMBER, vid, "snapshot for img", ""))
     assert took == pytest.approx(LATENCY)
@@ -354,7 +365,7 @@ def test_legacy_flow_through_the_client(cloud, api):
 
 def test_attachment_delete_is_a_service_call_and_ignores_404(cloud, api):
     vid = available_volume(cloud, api)
-    att, _ = run(cloud, api.attachment_create(MEMBER, vid, SERVER_2, {"host": "cmp-1"}))
+    att, _ = run(cloud, api.attachment_create(MEMBER, vid, SERVER_2, CONNECTOR))
     run(cloud, api.attachment_complete(MEMBER, att["id"]))
     cloud.cinder.server_volume_attachment = lambda ctx, server, volume: att["id"]
     value, _ = run(cloud, api.attachment_delete(MEMBER, att["id"]))

@@ -4,6 +4,7 @@ os-begin_detaching, os-roll_detaching, os-attach, os-detach) and the attachments
 
 import pytest
 from cinder_support import (
+    CONNECTOR,
     MEMBER,
     MISSING,
     OTHER,
@@ -155,7 +156,7 @@ def test_reserve_update_complete_delete(cloud, vid):
     aid = att["id"]
     resp = call(
         cloud, "PUT", f"attachments/{aid}",
-        {"attachment": {"connector": {"host": "cmp-1", "mountpoint": "/dev/vdb"}}},
+        {"attachment": {"connector": {**CONNECTOR, "mountpoint": "/dev/vdb"}}},
         version="3.44",
     )  # fmt: skip
     assert resp.status == 200
@@ -184,7 +185,7 @@ def test_create_with_connector_connects_at_once(cloud, vid):
     """``API.attachment_create`` (12.0.10-29.0.0) answers the row it reserved, saved with the
     connection info and mode only: ``reserved``, no time; the manager's update made the row
     and the volume ``attaching`` (the cinder oracle, session 25)."""
-    att = _att_create(cloud, vid, connector={"host": "cmp-1"}).json()["attachment"]
+    att = _att_create(cloud, vid, connector=CONNECTOR).json()["attachment"]
     assert (att["status"], att["attached_at"], att["attach_mode"]) == ("reserved", "", "null")
     assert att["connection_info"]["driver_volume_type"] == "iscsi"
     assert status(cloud, vid) == ("attaching", "attaching")
@@ -262,7 +263,7 @@ def test_update_on_an_error_volume_is_409(cloud, vid):
     aid = _att_create(cloud, vid).json()["attachment"]["id"]
     reset_volume(cloud, vid, "error")
     resp = call(
-        cloud, "PUT", f"attachments/{aid}", {"attachment": {"connector": {"host": "h"}}},
+        cloud, "PUT", f"attachments/{aid}", {"attachment": {"connector": CONNECTOR}},
         version="3.44",
     )  # fmt: skip
     assert fault(resp) == (
