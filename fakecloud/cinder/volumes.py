@@ -846,8 +846,9 @@ class VolumeAPI(ApiPart):
 
     def initialize_connection(self, context: Any, volume: Volume, connector: Any) -> dict[str, Any]:
         """os-initialize_connection (``API.initialize_connection`` and the manager's, 12.0.10 to
-        29.0.0): the policy, no connection to a volume in maintenance, then the iSCSI target's
-        ``validate_connector`` (an ``initiator``: ``in`` on whatever the body gave) and
+        29.0.0): the policy, no connection to a volume in maintenance, then the driver's
+        ``validate_connector`` (the iSCSI target's ``initiator``: ``in`` on whatever the body
+        gave; RBD's: nothing) and
         ``initialize_connection`` with ``_parse_connection_options``. Any status else will do,
         and nothing changes: the legacy flow reserves and attaches in actions of its own."""
         self._authorize(
@@ -857,13 +858,15 @@ class VolumeAPI(ApiPart):
             raise exception.InvalidVolume(
                 reason="The volume connection cannot be initialized in maintenance mode."
             )
+        driver = self.cinder.drivers[volume.backend] if volume.backend else None
+        needs = driver.connector_needs if driver is not None else "initiator"
         try:
-            has_initiator = "initiator" in connector
+            has_needs = not needs or needs in connector
         except TypeError:  # (Queens' body has no schema) the manager's `except Exception`
             raise exception.VolumeBackendAPIException(data="validate_connector") from None
-        if not has_initiator:
+        if not has_needs:
             raise exception.InvalidInput(
-                reason="Connector doesn't have required information: initiator"
+                reason=f"Connector doesn't have required information: {needs}"
             )
         if not isinstance(connector, dict):  # the target's `connector.get('multipath')`
             raise exception.VolumeBackendAPIException(data="initialize_connection")

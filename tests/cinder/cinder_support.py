@@ -16,6 +16,13 @@ SERVER = "11111111-2222-4333-8444-555555555555"
 SERVER_2 = "66666666-7777-4888-8999-aaaaaaaaaaaa"
 #: A connector as Nova sends it: an LVM (iSCSI) backend refuses one without its initiator.
 CONNECTOR = {"initiator": "iqn.cmp-1", "host": "cmp-1"}
+#: A cloud whose one backend is Ceph (RBD).
+CEPH_ONLY = {
+    "cinder": {
+        "backends": {"ceph": {"kind": "rbd"}},
+        "volume_types": {"__DEFAULT__": {"backend": "ceph"}},
+    }
+}
 MISSING = "deadbeef-0000-4000-8000-000000000000"
 
 MEMBER = RequestContext(user_id="u-member", project_id=P1, roles=("member", "reader"))

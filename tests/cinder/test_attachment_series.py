@@ -2,16 +2,9 @@
 manager's ``_connection_create`` and ``attachment_update``, ``API.attachment_create``)."""
 
 import pytest
-from cinder_support import CONNECTOR, SERVER, call, create_volume, fault
+from cinder_support import CEPH_ONLY, CONNECTOR, SERVER, call, create_volume, fault
 
 from fakecloud import Cloud
-
-CEPH_ONLY = {
-    "cinder": {
-        "backends": {"ceph": {"kind": "rbd"}},
-        "volume_types": {"__DEFAULT__": {"backend": "ceph"}},
-    }
-}
 
 
 def _create(cloud, vid, connector=None):

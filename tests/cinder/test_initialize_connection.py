@@ -3,7 +3,7 @@ _initialize_connection``): the body per series, the policy, the iSCSI target's c
 and the connection info answered; the volume's status is left alone."""
 
 import pytest
-from cinder_support import READER, call, create_volume, fault
+from cinder_support import CEPH_ONLY, READER, call, create_volume, fault
 
 from fakecloud import Cloud
 
@@ -72,6 +72,13 @@ def test_refusals_per_series(profile, args, message):
     target's ``validate_connector`` (an ``InvalidInput`` the API answers as a 400)."""
     cloud = Cloud(profile=profile)
     assert fault(init(cloud, create_volume(cloud), args)) == ("badRequest", 400, message)
+
+
+def test_an_rbd_backend_takes_a_connector_without_initiator():
+    """RBD's driver keeps the base ``validate_connector``, which wants nothing."""
+    cloud = Cloud(profile="upstream", config=CEPH_ONLY)
+    resp = init(cloud, create_volume(cloud), {"connector": {"host": "h"}})
+    assert (resp.status, resp.json()["connection_info"]["driver_volume_type"]) == (200, "rbd")
 
 
 @pytest.mark.parametrize(("profile", "connector"), [("upstream", "initiator"), ("seed", 1)])
