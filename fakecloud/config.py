@@ -19,6 +19,7 @@ import dataclasses
 import difflib
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from fakecloud.bounds import Bounds, for_field
@@ -137,6 +138,42 @@ def _fields(section_cls: type) -> dict[str, dataclasses.Field]:
     return found
 
 
+@lru_cache(maxsize=64)
+def shadowed(cls: type, names: tuple[str, ...]) -> bool:
+    """Whether any of `names` is an attribute of `cls` (a method, a property), which an
+    instance attribute of that name must not hide; asked once per set of names, not per
+    cloud (`Config`'s sections, `Switches`' values)."""
+    return any(hasattr(cls, n) for n in names)
+
+
+_PROTOTYPES: dict[type, tuple[Any, tuple[tuple[str, Any], ...]]] = {}
+
+
+def _default_section(section_cls: type) -> Any:
+    """``section_cls()``, copied from one built (and checked) once per process: the same
+    values in the same order, and a fresh value from every factory (a dict, a list), so no two
+    clouds share a mutable piece. Every cloud builds a dozen sections, and a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``."""
+    found = _PROTOTYPES.get(section_cls)
+    if found is None:
+        proto = section_cls()
+        if not hasattr(proto, "__dict__"):
+            return proto
+        made = tuple(
+            (f.name, f.default_factory)
+            for f in dataclasses.fields(section_cls)
+            if f.default_factory is not dataclasses.MISSING
+        )
+        found = _PROTOTYPES[section_cls] = (proto, made)
+    proto, made = found
+    section = object.__new__(section_cls)
+    held = section.__dict__
+    held.update(proto.__dict__)
+    for name, factory in made:
+        held[name] = factory()
+    return section
+
+
 class Config:
     """All sections of a cloud's configuration; `cfg.<section>.<key>` reads a value."""
 
@@ -145,7 +182,10 @@ class Config:
         # Sections read as plain attributes (services read them on every request). The class
         # has no __getattr__: one would keep Python 3.11 from specialising every such read.
         cls = type(self)
-        self.__dict__.update((n, s) for n, s in sections.items() if not hasattr(cls, n))
+        if shadowed(cls, tuple(sections)):
+            self.__dict__.update((n, s) for n, s in sections.items() if not hasattr(cls, n))
+        else:
+            self.__dict__.update(sections)
 
     def _complete(self) -> None:
         """After loading a format-1 file, which held the Config itself
@@ -174,7 +214,9 @@ class Config:
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Config:
         """Build a config from defaults plus `overrides` ({section: {key: value}})."""
-        overrides = dict(overrides or {})
+        if not overrides:
+            return cls({name: _default_section(c) for name, c in sorted(_SECTIONS.items())})
+        overrides = dict(overrides)
         for name in overrides:
             if name not in _SECTIONS:
                 raise ConfigError(f"unknown config section {name!r}{did_you_mean(name, _SECTIONS)}")
@@ -187,7 +229,7 @@ class Config:
             if not isinstance(given, Mapping):
                 raise ConfigError(f"config section {name!r} must be a mapping, got {given!r}")
             if not given:
-                sections[name] = section_cls()
+                sections[name] = _default_section(section_cls)
                 continue
             fields = _fields(section_cls)
             values = {}

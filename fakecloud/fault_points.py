@@ -312,7 +312,7 @@ STATUS_ERRORS = {"glanceclient": _glanceclient, "cinderclient": _cinderclient, "
 
 def declare(plan: Any) -> None:
     """Declare every point and the HTTP-status errors on a cloud's fault plan."""
-    for point in points().values():
-        plan.declare(point)
+    # `plan.declare` of each, at once: every cloud declares these sixty-odd points.
+    plan.points.update(points())
     for side, factory in STATUS_ERRORS.items():
         plan.register_status_errors(side, factory)

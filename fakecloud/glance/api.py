@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
@@ -154,9 +155,15 @@ def version_objects(base_url: str, image_cache: bool, series: Any = None) -> lis
 
 def _allowed_prefixes(image_cache: bool, series: Any = None) -> set[str]:
     """The path prefixes Glance's version negotiation sends to the v2 API: ``v2`` and every
-    v2.N it lists."""
-    listed = glance_versions(series or SERIES[max(SERIES)], image_cache)
-    return {"v2"} | {f"v{v}" for v, _ in listed if v.startswith("2.")}
+    v2.N it lists (a set of the cloud's own)."""
+    return set(_prefixes_of(image_cache, series or SERIES[max(SERIES)]))
+
+
+@cache
+def _prefixes_of(image_cache: bool, series: Any) -> frozenset[str]:
+    """`_allowed_prefixes`, read from the version list once per series, not per cloud."""
+    listed = glance_versions(series, image_cache)
+    return frozenset({"v2"} | {f"v{v}" for v, _ in listed if v.startswith("2.")})
 
 
 #: ``VersionNegotiationFilter.vnd_mime_type``: an ``Accept`` starting so names the version.

@@ -17,11 +17,11 @@ A profile is a Nova release, optionally with the vendor instance-snapshot branch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from fakecloud.config import did_you_mean, same_value
+from fakecloud.config import did_you_mean, same_value, shadowed
 from fakecloud.errors import ConfigError
 from fakecloud.profiles.releases import (
     LATEST,
@@ -130,11 +130,16 @@ class Switches:
         resolved = resolved if resolved is not None else resolve(profile)
         # A copy of its own: loading a file writes the file's values into the cloud it builds,
         # and must not write them into `resolve`'s cache, which every later cloud reads.
-        self._resolved = replace(resolved, values=dict(resolved.values))
+        self._resolved = Profile(
+            resolved.name, resolved.release, resolved.vendor, dict(resolved.values)
+        )
         # Switches read as plain attributes (flows read them on every step). The class has no
         # __getattr__: one would keep Python 3.11 from specialising every such read.
         cls = type(self)
-        self.__dict__.update((n, v) for n, v in values.items() if not hasattr(cls, n))
+        if shadowed(cls, tuple(values)):
+            self.__dict__.update((n, v) for n, v in values.items() if not hasattr(cls, n))
+        else:
+            self.__dict__.update(values)
 
     def _complete(self) -> None:
         """After a load (`fakecloud.state.kinds.COMPLETED`): a switch the file predates

@@ -64,3 +64,17 @@ def test_config_sections_are_in_name_order_whatever_was_imported_first():
     first = Cloud().kernel.config.to_dict()
     assert list(first) == sorted(registered)
     assert {"image_api", "volume_api"} <= set(first)
+
+
+def test_a_cloud_changing_its_default_config_or_switches_leaves_the_next_cloud_alone():
+    """Every cloud's defaults are its own: a cloud that edits a default list or mapping of
+    its config, or a switch, does not hand the edit to a cloud built after it."""
+    first = Cloud()
+    first.config.glance.disk_formats.append("fake")
+    first.config.identity.users["eve"] = {"password": "x"}
+    first.switches.lp1731986 = not first.switches.lp1731986
+    second = Cloud()
+    assert "fake" not in second.config.glance.disk_formats
+    assert "eve" not in second.config.identity.users
+    assert second.switches.lp1731986 == Cloud(profile="seed").switches.to_dict()["lp1731986"]
+    assert second.config.glance == type(second.config.glance)()
