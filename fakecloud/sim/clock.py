@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from fakecloud.bounds import OutOfRange
@@ -61,6 +62,12 @@ def parse_epoch(text: str) -> datetime.datetime:
     if not datetime.datetime(1970, 1, 1) <= value <= datetime.datetime(9000, 1, 1):
         raise ConfigError(f"config clock.epoch: expected a time from 1970 to 9000, got {text!r}")
     return value
+
+
+@lru_cache(maxsize=64)
+def _epoch_of(text: str) -> datetime.datetime:
+    """`parse_epoch` once per text (a datetime is immutable): every cloud reads its epoch."""
+    return parse_epoch(text)
 
 
 _TRAVELLER: list[type] = []  # made at the first binding of a process (see _traveller)
@@ -111,7 +118,8 @@ class ClockBridge:
 
     def __init__(self, kernel: Any, config: ClockConfig):
         self._kernel = kernel
-        self.epoch = parse_epoch(config.epoch)
+        epoch = config.epoch
+        self.epoch = _epoch_of(epoch) if type(epoch) is str else parse_epoch(epoch)
         self._formatted = {}
         self._depth = 0
         self._travel = None
