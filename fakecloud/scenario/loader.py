@@ -52,10 +52,10 @@ def load(path: str | Path, root_dir: str | Path | None = None):
     if len(raw) > MAX_FILE_BYTES:
         message = f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a scenario file"
         raise ScenarioError([Problem(shown, None, "", message)])
-    key = (str(path), shown, raw)
+    key = (path.resolve(), path.stem, raw)
     kept = _LOADED.get(key)
     if kept is not None:
-        return pickle.loads(kept)
+        return _as_named(pickle.loads(kept), shown, path)
     scenario = expand(read_yaml(decode(raw, shown), shown), shown, path)
     if len(_LOADED) >= _LOADED_MAX:
         del _LOADED[next(iter(_LOADED))]
@@ -66,10 +66,19 @@ def load(path: str | Path, root_dir: str | Path | None = None):
 # The same file is loaded again in one process (the suite collects every library file, then
 # tests, reports and the demo load them again): checking and expanding it is ~4 ms (up to 11),
 # unpickling the kept result ~0.3 ms. Keyed by the bytes themselves, not the file's stat (a
-# rewrite within one mtime tick keeps size and mtime); a fresh copy each time, so no caller's
-# change to its scenario reaches another's. Errors are not kept: a bad file is read again.
-_LOADED: dict[tuple[str, str, bytes], bytes] = {}
+# rewrite within one mtime tick keeps size and mtime), and by the file itself whatever path
+# names it (the stem too: a file without `name:` is named by it); a fresh copy each time, so
+# no caller's change to its scenario reaches another's. Errors are not kept: a bad file is
+# read again.
+_LOADED: dict[tuple[Path, str, bytes], bytes] = {}
 _LOADED_MAX = 256
+
+
+def _as_named(scenario, shown: str, path: Path):
+    """`scenario` (a copy of a load by another path) as loaded by `path`, shown as `shown`."""
+    for named in (scenario, *scenario.cases):
+        named.file, named.path = shown, path
+    return scenario
 
 
 def decode(raw: bytes, filename: str) -> str:

@@ -25,3 +25,11 @@ def test_a_file_rewritten_with_the_same_size_loads_its_new_text(tmp_path):
     assert load(path).name == "aaaa"
     path.write_text("name: bbbb\nsteps: []\n")
     assert load(path).name == "bbbb"
+
+
+def test_a_file_named_by_another_path_is_shown_by_the_path_given():
+    load(FAIR, root_dir=FAIR.parents[2])
+    again = load(FAIR.parent / ".." / "kernel" / FAIR.name)
+    assert again.file == str(FAIR.parent / ".." / "kernel" / FAIR.name)
+    assert {case.file for case in again.cases} == {again.file}
+    assert again.cases[0].where(3) == f"{again.file}:3"
