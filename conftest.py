@@ -112,14 +112,10 @@ def _local_literals_read_faster():
     )
 
     def is_local_module_file(path):
-        if "site-packages" in path or ".." in path:
-            return is_local(path)  # which it decides from the text alone, or not for us
-        if path.startswith(standard):
+        if path.startswith(standard) and "site-packages" not in path and ".." not in path:
             return False
-        if "test" in path and (  # a test module's path has "test" in it somewhere
-            {"test", "tests"}.intersection((file := Path(path)).parts)
-            or file.stem.startswith("test_")
-            or file.stem.endswith("_test")
+        if {"test", "tests"}.intersection((file := Path(path)).parts) or (
+            file.stem.startswith("test_") or file.stem.endswith("_test")
         ):
             return False
         return is_local(path)
