@@ -1,13 +1,10 @@
 """Project-wide pytest configuration (the fakecloud pytest plugin registers its own fixtures)."""
 
-import ast
 import gc
 import marshal
 import os
-import sys
 import threading
 import time
-from pathlib import Path
 
 
 def pytest_configure(config):
@@ -60,87 +57,6 @@ def _rewritten_modules_read_whole():
 
 
 _rewritten_modules_read_whole()
-
-
-#: The Hypothesis releases whose literal gathering `_local_literals_read_faster` was read against.
-HYPOTHESIS_LITERALS_READ = ("6.170.9",)
-
-
-def _local_literals_read_faster():
-    """Hypothesis's literals of the local modules, the same ones for less: it gathers them in
-    each process at its first draw that may use one (0.09-0.13 CPU-s a share, whichever test
-    comes first), and twice does more than its own rules need.
-
-    - `is_local_module_file` means to skip the standard library before resolving a module's
-      path (`path not in sys.stdlib_module_names`), but compares a path with module names, so
-      about 260 standard modules a share are resolved and found to be standard: now a path
-      under a standard library folder (`scrutineer.STDLIB_DIRS`, resolved as Hypothesis
-      resolves them) and outside every ``site-packages`` is not local without resolving it;
-      nor is a test module (its last rule, a test folder or a ``test_`` name: by the path
-      alone), which it also resolved first (about 250 of share 2's).
-    - Each module's cached literals (``.hypothesis/constants``, a Python list) are read back
-      with `ast.parse` and Hypothesis's node visitor; now with `ast.literal_eval`, and each
-      value goes through the visitor's own filter (`_add_constant`, with its limit). Anything
-      that is not a list of int, float, str and bytes (a module's source, on a cache miss)
-      goes to Hypothesis's reader, as does every error.
-
-    What a test draws depends on the set of literals only, which is unchanged. Only for the
-    releases in `HYPOTHESIS_LITERALS_READ` whose functions are where they were read; any other
-    release gathers them its own way. Called once the tests are collected, if they imported
-    Hypothesis (a run of tests that do not use it does not import it for this)."""
-    if "hypothesis" not in sys.modules:
-        return
-    try:
-        import hypothesis
-        from hypothesis.internal import constants_ast, scrutineer
-        from hypothesis.internal.conjecture import providers
-    except ImportError:  # pragma: no cover - Hypothesis is a test dependency
-        return
-    if hypothesis.__version__ not in HYPOTHESIS_LITERALS_READ or (
-        providers.is_local_module_file is not constants_ast.is_local_module_file
-    ):
-        return
-    is_local = constants_ast.is_local_module_file
-    read = constants_ast._constants_from_source
-    standard = tuple(
-        f"{folder}{os.sep}"
-        for folder in scrutineer.STDLIB_DIRS
-        if not any(
-            site.is_relative_to(folder) or folder.is_relative_to(site)
-            for site in scrutineer.SITE_PACKAGES_DIRS
-        )
-    )
-
-    def is_local_module_file(path):
-        if path.startswith(standard) and "site-packages" not in path and ".." not in path:
-            return False
-        if {"test", "tests"}.intersection((file := Path(path)).parts) or (
-            file.stem.startswith("test_") or file.stem.endswith("_test")
-        ):
-            return False
-        return is_local(path)
-
-    def constants_from_source(source, *, limit):
-        try:
-            values = ast.literal_eval(source.decode() if isinstance(source, bytes) else source)
-        except Exception:
-            return read(source, limit=limit)
-        if type(values) is not list or any(type(v) not in LITERAL_TYPES for v in values):
-            return read(source, limit=limit)
-        visitor = constants_ast.ConstantVisitor(limit=limit)
-        try:
-            for value in values:
-                visitor._add_constant(value)
-        except constants_ast.TooManyConstants:
-            return constants_ast.Constants()
-        return visitor.constants
-
-    providers.is_local_module_file = is_local_module_file
-    constants_ast._constants_from_source = constants_from_source
-
-
-#: The types of the values a cached literals file lists (a complex is cached as its parts).
-LITERAL_TYPES = (int, float, str, bytes)
 
 
 #: A memory-backed folder for the run's temporary folders, when the machine has one.
@@ -289,10 +205,7 @@ def pytest_collection_finish(session):
     CPU-s a process, freeing little. Nor is there a collection here: it walked all ~290,000
     objects for 0.2 CPU-s a process to free 53,000, pytest's own parametrizing leftovers
     (FunctionDefinition, TopRequest and their closures, one set per test function); frozen
-    with the rest they cost no collection again, and the workers' peak memory is the same.
-
-    Hypothesis's literals are read faster from here (`_local_literals_read_faster`)."""
-    _local_literals_read_faster()
+    with the rest they cost no collection again, and the workers' peak memory is the same."""
     gc.enable()
     gc.freeze()
     gc.set_threshold(YOUNG_GC_THRESHOLD, MIDDLE_GC_THRESHOLD, gc.get_threshold()[2])
