@@ -122,7 +122,12 @@ class VolumeTypeSpec:
     extra_specs: dict = field(default_factory=dict)
 
 
-def _reject_unknown_keys(path: str, spec: dict, known: set[str]) -> None:
+#: The keys a backend's and a volume type's spec may hold (their fields but the name).
+_BACKEND_KEYS = frozenset(f.name for f in dataclasses.fields(BackendSpec)) - {"name"}
+_VOLUME_TYPE_KEYS = frozenset(f.name for f in dataclasses.fields(VolumeTypeSpec)) - {"name"}
+
+
+def _reject_unknown_keys(path: str, spec: dict, known: frozenset[str]) -> None:
     """A `ConfigError` naming the first (sorted) key of `spec` at `path` that is not `known`."""
     unknown = set(spec) - known
     if unknown:
@@ -134,12 +139,11 @@ def parse_backends(raw: dict) -> dict[str, BackendSpec]:
     """Check and build the configured backends; errors name the backend and key."""
     if not isinstance(raw, dict) or not raw:
         raise ConfigError("config cinder.backends must be a non-empty mapping of name -> spec")
-    known = {f.name for f in dataclasses.fields(BackendSpec)} - {"name"}
     out = {}
     for name, spec in raw.items():
         if not isinstance(spec, dict):
             raise ConfigError(f"config cinder.backends.{name} must be a mapping, got {spec!r}")
-        _reject_unknown_keys(f"cinder.backends.{name}", spec, known)
+        _reject_unknown_keys(f"cinder.backends.{name}", spec, _BACKEND_KEYS)
         kind = spec.get("kind")
         if kind not in BACKEND_KINDS:
             raise ConfigError(
@@ -154,12 +158,11 @@ def parse_volume_types(raw: dict, backends: dict[str, BackendSpec]) -> dict[str,
     """Check and build the configured volume types; each must name a configured backend."""
     if not isinstance(raw, dict) or not raw:
         raise ConfigError("config cinder.volume_types must be a non-empty mapping")
-    known = {f.name for f in dataclasses.fields(VolumeTypeSpec)} - {"name"}
     out = {}
     for name, spec in raw.items():
         if not isinstance(spec, dict):
             raise ConfigError(f"config cinder.volume_types.{name} must be a mapping")
-        _reject_unknown_keys(f"cinder.volume_types.{name}", spec, known)
+        _reject_unknown_keys(f"cinder.volume_types.{name}", spec, _VOLUME_TYPE_KEYS)
         backend = spec.get("backend")
         if not isinstance(backend, str) or backend not in backends:  # a list: unhashable
             raise ConfigError(
