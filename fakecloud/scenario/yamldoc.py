@@ -163,16 +163,22 @@ def _too_deep(root: yaml.Node) -> yaml.Node | None:
             if id(node) not in depth and id(node) not in open_:  # open: an alias inside itself
                 open_.add(id(node))
                 stack.append((node, True))
-                stack += [(kid, False) for kid in kids]
+                # A scalar is one level and has none below: not pushed (most nodes are).
+                stack += [(kid, False) for kid in kids if not isinstance(kid, yaml.ScalarNode)]
             continue
-        depth[id(node)] = 1 + max((depth.get(id(kid), 0) for kid in kids), default=0)
+        depth[id(node)] = 1 + max((_depth(depth, kid) for kid in kids), default=0)
         open_.discard(id(node))
     if depth[id(root)] <= MAX_DEPTH:
         return None
     node = root
     for _ in range(MAX_DEPTH):
-        node = max(_node_children(node), key=lambda kid: depth.get(id(kid), 0))
+        node = max(_node_children(node), key=lambda kid: _depth(depth, kid))
     return node
+
+
+def _depth(depth: dict[int, int], node: yaml.Node) -> int:
+    """`node`'s measured depth: a scalar is 1, a node still open (an alias inside itself) 0."""
+    return 1 if isinstance(node, yaml.ScalarNode) else depth.get(id(node), 0)
 
 
 def _node_children(node: yaml.Node) -> list[yaml.Node]:
