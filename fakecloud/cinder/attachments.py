@@ -39,6 +39,7 @@ from fakecloud.cinder.volumes import (
     ENFORCE_MULTIPATH_SINCE,
     build_or_str,
     cacheable,
+    check_connector,
     finish_detach,
     new_attachment,
 )
@@ -209,10 +210,7 @@ class AttachmentAPI(ApiPart):
         series = k.switches.series.cinder
         driver = self.cinder.drivers[volume.backend] if volume.backend else None
         needs = driver.connector_needs if driver is not None else None
-        if needs and needs not in connector:  # _connection_create's InvalidConnectorException
-            raise exception.InvalidInput(
-                reason=f"Connector doesn't have required information: {needs}"
-            )
+        check_connector(needs, connector)  # _connection_create's InvalidConnectorException
         mode = connector.get("mode", "rw")
         if series < ATTACH_MODE_SINCE:
             if attachment.attach_mode == "ro":

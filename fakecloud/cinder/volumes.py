@@ -861,13 +861,9 @@ class VolumeAPI(ApiPart):
         driver = self.cinder.drivers[volume.backend] if volume.backend else None
         needs = driver.connector_needs if driver is not None else "initiator"
         try:
-            has_needs = not needs or needs in connector
+            check_connector(needs, connector)
         except TypeError:  # (Queens' body has no schema) the manager's `except Exception`
             raise exception.VolumeBackendAPIException(data="validate_connector") from None
-        if not has_needs:
-            raise exception.InvalidInput(
-                reason=f"Connector doesn't have required information: {needs}"
-            )
         if not isinstance(connector, dict):  # the target's `connector.get('multipath')`
             raise exception.VolumeBackendAPIException(data="initialize_connection")
         return connection_info(self.cinder, volume, connector)
@@ -1152,6 +1148,15 @@ CACHEABLE_SINCE = 17
 #: The first Cinder whose connection info carries the connector's ``enforce_multipath``
 #: (0c3c7b7bb "Add 'enforce_multipath' in connection_properties", 26.0.0).
 ENFORCE_MULTIPATH_SINCE = 26
+
+
+def check_connector(needs: str | None, connector: Any) -> None:
+    """The driver's ``validate_connector``: `needs` (a driver's ``connector_needs``; None wants
+    nothing) must be in `connector`, else ``InvalidInput`` (the iSCSI target's
+    ``InvalidConnectorException``, a 400 through the API). A connector ``in`` cannot read
+    raises its ``TypeError``."""
+    if needs and needs not in connector:
+        raise exception.InvalidInput(reason=f"Connector doesn't have required information: {needs}")
 
 
 def cacheable(volume: Volume) -> bool:
