@@ -117,11 +117,13 @@ EVENTS: dict[str, EventKind] = {
         ),
         _k(
             "rpc.timeout",
-            "An RPC call got no reply in time (MessagingTimeout).",
+            "An RPC call got no reply in time (MessagingTimeout; instance: the server the call "
+            "was about, if any).",
             "rpc",
             "target",
             "method",
             "timeout_s",
+            "instance",
         ),
         _k("rpc.service", "A service went down or came back up.", "rpc", "target", "up"),
         # -- I/O -----------------------------------------------------------------------------------

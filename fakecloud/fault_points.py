@@ -34,20 +34,20 @@ _FIXED: tuple[FaultPoint, ...] = (
     FaultPoint(
         "rpc.cast",
         "A one-way RPC message is sent (drop: it is lost; delay: it arrives later).",
-        ("target", "method"),
+        ("target", "method", "instance"),
         usual=("drop",),
     ),
     FaultPoint(
         "rpc.queue",
         "An RPC message must wait in the queue of a stopped service (drop: the queue is gone, "
         "as with amqp_auto_delete, and the message is lost).",
-        ("target", "method"),
+        ("target", "method", "instance"),
         usual=("drop",),
     ),
     FaultPoint(
         "rpc.call",
         "An RPC call is sent (drop: no reply, the caller times out; raise: the remote raises).",
-        ("target", "method"),
+        ("target", "method", "instance"),
         usual=("drop",),
     ),
     FaultPoint(

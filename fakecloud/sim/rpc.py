@@ -114,10 +114,11 @@ class _Message:
 
 
 def _about(kwargs: dict[str, Any]) -> dict[str, str]:
-    """A lost message's ``instance`` detail: the server its arguments name (an ``instance``'s
-    uuid, or an ``instance_uuid``), so that what was lost can be told by the server it was
-    for (a ``prep_resize`` lost on the way to a destination no record names yet); {} when
-    they name none."""
+    """The ``instance`` detail of a message lost, dropped or timed out (its `rpc.lost`,
+    `rpc.timeout` and ``rpc.*`` fault events): the server its arguments name (an
+    ``instance``'s uuid, or an ``instance_uuid``), so that what went wrong can be told by the
+    server it was for (a ``prep_resize`` lost on the way to a destination no record names
+    yet); {} when they name none."""
     instance = kwargs.get("instance")
     uuid = kwargs.get("instance_uuid") if instance is None else getattr(instance, "uuid", None)
     return {"instance": uuid} if uuid.__class__ is str else {}
@@ -480,7 +481,7 @@ class RpcBus:
         k.trace.write_at((_METHOD_SITES.get(method) or _sites_of(method))[0], "rpc", target)
         faults = k.faults
         rule = (
-            faults.check("rpc.cast", target=target, method=method)
+            faults.check("rpc.cast", target=target, method=method, **_about(kwargs))
             if "rpc.cast" in faults.hot
             else None
         )
@@ -504,7 +505,9 @@ class RpcBus:
     def _enqueue(self, target: str, message: _Message) -> None:
         k = self._kernel
         try:
-            rule = k.faults.check("rpc.queue", target=target, method=message.method)
+            rule = k.faults.check(
+                "rpc.queue", target=target, method=message.method, **_about(message.kwargs)
+            )
             dropped = rule is not None and rule.action == "drop"
         except Exception:  # noqa: BLE001 - any error there is a queue that is gone
             dropped = True
@@ -610,7 +613,7 @@ class RpcBus:
         )
         faults = k.faults
         rule = (
-            faults.check("rpc.call", target=target, method=method)
+            faults.check("rpc.call", target=target, method=method, **_about(kwargs))
             if "rpc.call" in faults.hot
             else None
         )
@@ -631,9 +634,9 @@ class RpcBus:
             if monitor is not None:  # no server ever heartbeats
                 yield env.timeout(monitor)
                 k.cancel(deadline)
-                return self._timed_out(target, method, monitor)
+                return self._timed_out(target, method, monitor, kwargs)
             yield deadline
-            return self._timed_out(target, method, timeout)
+            return self._timed_out(target, method, timeout, kwargs)
         deadline = _Deadline(env, timeout)
         reply = _Reply(env, served=None if monitor is None else env.event())
         name = _CALL_NAMES.get((target, method)) or _name(_CALL_NAMES, target, method)
@@ -644,22 +647,24 @@ class RpcBus:
             if not reply.served.triggered:  # no server took it: no heartbeat came
                 reply.gone = True
                 k.cancel(deadline)
-                return self._timed_out(target, method, monitor)
+                return self._timed_out(target, method, monitor, kwargs)
             if silence.callbacks is not None:  # taken before the monitor's time: it stops
                 k.cancel(silence)
         yield _FirstOf(k, reply, deadline)
         if reply._value is PENDING:  # not triggered: the deadline came first
             # The server may still answer later (it was down, or slow); the reply is dropped.
             reply.gone = True
-            return self._timed_out(target, method, timeout)
+            return self._timed_out(target, method, timeout, kwargs)
         ok, value = reply._value
         k.trace.write_at((_METHOD_SITES.get(method) or _sites_of(method))[3], "rpc", target, (ok,))
         if not ok:
             raise value
         return value
 
-    def _timed_out(self, target: str, method: str, timeout: float) -> Any:
-        self._kernel.trace.emit("rpc.timeout", "rpc", target, method=method, timeout_s=timeout)
+    def _timed_out(self, target: str, method: str, timeout: float, kwargs: dict[str, Any]) -> Any:
+        self._kernel.trace.emit(
+            "rpc.timeout", "rpc", target, method=method, timeout_s=timeout, **_about(kwargs)
+        )
         raise MessagingTimeout(
             f"Timed out waiting for a reply to message ID for {target}.{method} after {timeout:g}s"
         )

@@ -519,8 +519,10 @@ def test_server_gone_before_the_compute_starts_leaks_the_queued_image(env: NovaE
     env.cloud.faults.add("rpc.queue", action="drop")  # its queue is gone: the cast is lost
     image_id = snapshot(env, sid)
     env.cloud.advance(1.0)
-    # the lost cast names the server it was for (the explorer's paths find it by that)
+    # the lost cast and the fault that dropped it name the server it was for (the explorer's
+    # paths find them by that)
     assert env.cloud.trace.filter(kind="rpc.lost", method="snapshot_instance", instance=sid)
+    assert env.cloud.trace.filter(kind="fault", subject="rpc.queue", instance=sid)
     env.kernel.rpc.set_up("compute.cmp-1", True)
     env.cloud.run_until_idle()
     assert env.glance_image(image_id)["status"] == "queued"

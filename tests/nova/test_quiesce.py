@@ -321,7 +321,7 @@ def test_quiesce_rpc_timeout_thaws_unless_the_bug_is_on(profile, bug):
     assert resp.status == 500
     assert resp.json()["computeFault"]["message"] == unexpected_500(profile, MESSAGING_TIMEOUT)
     call = env.t("rpc.call", method="quiesce_instance")
-    assert env.t("rpc.timeout", method="quiesce_instance") == pytest.approx(call + 10.0)
+    assert env.t("rpc.timeout", method="quiesce_instance", instance=sid) == pytest.approx(call + 10)
     env.cloud.run_until_idle()
     frozen = call + env.d + 15.0
     assert env.volume_snapshots() == [] and env.images_named("snap") == []
