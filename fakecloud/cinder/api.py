@@ -33,6 +33,7 @@ from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRan
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import (
+    admin_volume_actions,
     backup_rest,
     capabilities_api,
     controllers,
@@ -44,6 +45,7 @@ from fakecloud.cinder import (
     migration,
     policy,
     pools,
+    reimage,
     revert,
     services_api,
     transfer_rest,
@@ -625,6 +627,17 @@ class CinderApi(ApiService):
                     self.cinder, req.context, req.params["id"], body
                 )
                 return Response(200, {"connection_info": info})
+            if reimage.ACTION in body and self.cinder_major >= reimage.SINCE:
+                reimage.reimage_action(
+                    self.cinder, req.context, req.params["id"], body, req.microversion
+                )
+                return Response(202)
+            action = next(iter(body))
+            if admin_volume_actions.serves(action, self.cinder_major):
+                admin_volume_actions.volume_admin_action(
+                    self.cinder, req.context, req.params["id"], body
+                )
+                return Response(202)
             if revert.ACTION in body:
                 revert.revert_action(
                     self.cinder, req.context, req.params["id"], body, req.microversion

@@ -219,6 +219,11 @@ class Driver:
             yield from self._wait(self.spec.volume_delete_s)
         self.allocated_gb -= volume.size
 
+    def unmanage(self, volume: Any) -> Iterable[Any]:
+        """Forget `volume` (``os-unmanage``): LVM's and RBD's ``unmanage`` leave the data, and
+        its space, on the backend; no time passes."""
+        return self._fault("unmanage", {"volume_id": volume.id, "size": volume.size})
+
     # -- snapshots ---------------------------------------------------------------------------
 
     def create_snapshot(self, snapshot: Any, volume: Any) -> Iterable[Any]:

@@ -27,6 +27,8 @@ from fakecloud.identity.context import RequestContext, replaced
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"
+#: ``API.reimage_volume``'s (``volume-reimaged`` is known from 2.93).
+REIMAGE_VOLUME_MICROVERSION = "2.93"
 EVENTS_PATH = "/v2.1/os-server-external-events"
 #: ``API.get_server_volume``'s microversion (the first whose view has ``attachment_id``).
 SERVER_VOLUME_MICROVERSION = "2.89"
@@ -57,22 +59,37 @@ def extend_volume(
 ) -> Generator[Any, Any, bool]:
     """``API.extend_volume``: one ``volume-extended`` event per server (tag: the volume);
     True when Nova accepted every one."""
-    events = [
-        {"name": "volume-extended", "server_uuid": server_id, "tag": volume_id}
-        for server_id in server_ids
-    ]
+    return _send_events(
+        kernel, actor, "volume-extended", EXTEND_VOLUME_MICROVERSION, server_ids, volume_id
+    )
+
+
+def reimage_volume(
+    kernel: Any, actor: str, server_ids: list[str], volume_id: str
+) -> Generator[Any, Any, bool]:
+    """``API.reimage_volume`` (Cinder 20.0.0 on): one ``volume-reimaged`` event per server at
+    2.93 (tag: the volume), which ends Nova's wait in a volume-backed rebuild; True when Nova
+    accepted every one."""
+    return _send_events(
+        kernel, actor, "volume-reimaged", REIMAGE_VOLUME_MICROVERSION, server_ids, volume_id
+    )
+
+
+def _send_events(
+    kernel: Any, actor: str, name: str, microversion: str, server_ids: list[str], volume_id: str
+) -> Generator[Any, Any, bool]:
+    op = "extend_volume" if name == "volume-extended" else "reimage_volume"
+    events = [{"name": name, "server_uuid": sid, "tag": volume_id} for sid in server_ids]
     api = _nova_api(kernel)
     if api is None:
-        kernel.trace.emit(
-            "cinder.error", actor, volume_id, op="extend_volume", error="Nova is not deployed"
-        )
+        kernel.trace.emit("cinder.error", actor, volume_id, op=op, error="Nova is not deployed")
         return False
     req = Request.build(
         "POST",
         EVENTS_PATH,
         body={"events": events},
         context=PRIVILEGED_USER,
-        headers={"OpenStack-API-Version": f"compute {EXTEND_VOLUME_MICROVERSION}"},
+        headers={"OpenStack-API-Version": f"compute {microversion}"},
     )
     resp = api.dispatch(req)
     if not hasattr(resp, "status"):
@@ -85,7 +102,7 @@ def extend_volume(
             "cinder.error",
             actor,
             volume_id,
-            op="extend_volume",
+            op=op,
             error=f"Failed to notify nova on events: {events} ({resp.status})",
         )
         return False

@@ -36,7 +36,15 @@ import sys
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import backup_manager, compute, exception, messages, migration, revert
+from fakecloud.cinder import (
+    backup_manager,
+    compute,
+    exception,
+    messages,
+    migration,
+    reimage,
+    revert,
+)
 from fakecloud.cinder.capabilities_api import driver_capabilities
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
@@ -574,6 +582,25 @@ class VolumeManager:
         """``VolumeManager.revert_to_snapshot``: see `fakecloud.cinder.revert.revert`."""
         yield from revert.revert(self, volume_id, snapshot_id, project_id, user_id)
 
+    def reimage(
+        self,
+        volume_id: str,
+        image_meta: dict[str, Any],
+        previous_status: str,
+        snapshot_id: str | None,
+        project_id: str,
+    ) -> Generator:
+        """``VolumeManager.reimage``: see `fakecloud.cinder.reimage.run`."""
+        yield from reimage.run(
+            self, volume_id, image_meta, previous_status, snapshot_id, project_id
+        )
+
+    def refresh_volume_glance_meta(self, volume: Any, image_meta: dict[str, Any]) -> None:
+        """``_refresh_volume_glance_meta``: the volume's image metadata now `image_meta`'s, and
+        it bootable."""
+        volume.image_id = image_meta["id"]
+        _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
+
     def copy_volume_to_image(
         self, volume_id: str, image_meta: dict[str, Any], context: Any = None
     ) -> Generator:
@@ -616,8 +643,12 @@ class VolumeManager:
             new = "in-use" if volume.attachments else "available"
             VOLUME_STATUS.move(k, volume, new, actor=self.actor)
 
-    def delete_volume(self, volume_id: str, cascade: bool = False) -> Generator:
-        """Delete the volume (its snapshots first when `cascade`), then return its quota.
+    def delete_volume(
+        self, volume_id: str, cascade: bool = False, unmanage_only: bool = False
+    ) -> Generator:
+        """Delete the volume (its snapshots first when `cascade`), then return its quota; with
+        `unmanage_only` the driver's ``unmanage`` instead of its delete (an unmanaged volume's
+        data stays on the backend, taking its space), a failure ``error_unmanaging``.
 
         As ``@coordination.synchronized('{volume.id}-delete_volume')`` and ``volume.refresh()``
         in the real manager: a second delete of the same volume (a DELETE and an
@@ -634,16 +665,18 @@ class VolumeManager:
         try:
             volume = store.volumes.get(volume_id)  # volume.refresh(): VolumeNotFound → return
             if volume is not None:
-                yield from self._delete_volume(volume, cascade)
+                yield from self._delete_volume(volume, cascade, unmanage_only)
         finally:
             self._release(key)
 
-    def _delete_volume(self, volume: Any, cascade: bool) -> Generator:
+    def _delete_volume(self, volume: Any, cascade: bool, unmanage_only: bool = False) -> Generator:
         k = self.kernel
         store = self.cinder.store
         volume_id = volume.id
         # The status the API wrote, or whatever an admin reset it to since: written anyway.
-        table = VOLUME_STATUS if volume.status == "deleting" else VOLUME_STATUS_FORCED
+        table = (
+            VOLUME_STATUS if volume.status in ("deleting", "unmanaging") else VOLUME_STATUS_FORCED
+        )
         try:
             if cascade:
                 for snap in store.volume_snapshots(volume):
@@ -656,10 +689,14 @@ class VolumeManager:
                 size=volume.size,
                 backend=self.driver.name,
             )
-            yield from self.driver.delete_volume(volume)
+            if unmanage_only:
+                yield from self.driver.unmanage(volume)
+            else:
+                yield from self.driver.delete_volume(volume)
         except Exception as exc:  # noqa: BLE001
             self._fail(volume_id, "delete_volume", exc)
-            table.move(k, volume, "error_deleting", actor=self.actor)
+            failed = "error_unmanaging" if unmanage_only else "error_deleting"
+            table.move(k, volume, failed, actor=self.actor)
             return
         if volume.use_quota:
             quotas = self.cinder.quotas

@@ -114,11 +114,18 @@ _VOLUME_MOVES: dict[str | None, set[str]] = {
     "deleting": {"error_deleting", "deleted"},
     # revert to snapshot (no ``fields.VolumeStatus``, so no reset-state to it): done, or failed.
     "reverting": {"available", "error", "deleting"},
+    # os-unmanage (no ``fields.VolumeStatus`` either): the row destroyed, or the driver failed.
+    "unmanaging": {"deleted", "error_unmanaging"},
+    "error_unmanaging": {"deleting"},
 }
 for _status in VOLUME_STATUSES:
     # Any other status may go to deleting: the API checks which (force delete skips the check).
     if _status != "deleting":
         _VOLUME_MOVES.setdefault(_status, set()).add("deleting")
+for _status in ("available", "error", "error_restoring", "error_extending"):
+    _VOLUME_MOVES[_status].add("unmanaging")  # the statuses a delete accepts
+for _status in ("available", "error", "reserved"):
+    _VOLUME_MOVES[_status].add("downloading")  # os-reimage
 
 VOLUME_STATUS = StateMachine("volume.status", _VOLUME_MOVES)
 
@@ -128,7 +135,11 @@ VOLUME_STATUS = StateMachine("volume.status", _VOLUME_MOVES)
 #: ``delete_volume`` destroys the row (``deleted``) or writes ``error_deleting`` whatever the
 #: status an admin reset it to after the API said ``deleting``.
 VOLUME_STATUS_FORCED = StateMachine(
-    "volume.status", {s: {*VOLUME_STATUSES, "deleted"} for s in (*VOLUME_STATUSES, "reverting")}
+    "volume.status",
+    {
+        s: {*VOLUME_STATUSES, "deleted"}
+        for s in (*VOLUME_STATUSES, "reverting", "unmanaging", "error_unmanaging")
+    },
 )
 
 VOLUME_ATTACH_STATUS = StateMachine(

@@ -487,9 +487,15 @@ class VolumeAPI(ApiPart):
             )
 
     def delete(
-        self, context: Any, volume: Volume, force: bool = False, cascade: bool = False
+        self,
+        context: Any,
+        volume: Volume,
+        force: bool = False,
+        cascade: bool = False,
+        unmanage_only: bool = False,
     ) -> None:
-        """Start deleting a volume (with its snapshots when `cascade`)."""
+        """Start deleting a volume (with its snapshots when `cascade`); with `unmanage_only`,
+        forgetting it (``unmanaging``: the backend keeps its data)."""
         k = self.kernel
         self._authorize(context, "volume:delete", volume.project_id)
         if not volume.host:
@@ -534,6 +540,16 @@ class VolumeAPI(ApiPart):
                 reason=f"Volume {status} must not be migrating, attached, belong to a group, "
                 f"have snapshots{transfer} be disassociated from snapshots after volume transfer."
             )
+        if unmanage_only and volume.status != "error_managing":
+            VOLUME_STATUS.move(k, volume, "unmanaging", actor=ACTOR)
+            k.rpc.cast(
+                self.cinder.volume_target(volume.backend),
+                "delete_volume",
+                volume_id=volume.id,
+                cascade=False,
+                unmanage_only=True,
+            )
+            return
         VOLUME_STATUS.move(k, volume, "deleting", actor=ACTOR)
         if cascade:
             for snap in snapshots:

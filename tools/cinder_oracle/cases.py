@@ -1323,6 +1323,66 @@ TYPE_QUOTA_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
 ]
 CASES += SNAPSHOT_PATH_CASES + TYPE_QUOTA_CASES
 
+#: Session 26: ``os-reimage``, ``os-extend_volume_completion``, ``os-force_detach`` and
+#: ``os-unmanage`` on volumes of their own (the last two end them), after everything else.
+_UACT = V + "/{uvid}/action"
+_U2ACT = V + "/{uv2id}/action"
+_RI = "os-reimage"
+_EVC = "os-extend_volume_completion"
+_FD = "os-force_detach"
+ADMIN_ACTION_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("aa volume", "POST", V, "3.0", {"volume": {"size": 1, "name": "aa"}}, "member"),
+    ("aa volume 2", "POST", V, "3.0", {"volume": {"size": 1, "name": "aa2"}}, "member"),
+    (
+        "aa attach",
+        "POST",
+        "/v3/{pid}/attachments",
+        "3.44",
+        {"attachment": {"volume_uuid": "{uv2id}", "instance_uuid": SERVER, "connector": CONNECTOR}},
+        "member",
+    ),
+    (
+        "aa complete",
+        "POST",
+        "/v3/{pid}/attachments/{uaid}/action",
+        "3.44",
+        {"os-complete": None},
+        "member",
+    ),
+    ("aa reimage 3.67", "POST", _UACT, "3.67", {_RI: {"image_id": MISSING}}, "member"),
+    ("aa reimage bad id", "POST", _UACT, "3.68", {_RI: {"image_id": "x"}}, "member"),
+    (
+        "aa reimage bad reserved",
+        "POST",
+        _UACT,
+        "3.68",
+        {_RI: {"image_id": MISSING, "reimage_reserved": "maybe"}},
+        "member",
+    ),
+    ("aa reimage missing image", "POST", _UACT, "3.68", {_RI: {"image_id": MISSING}}, "member"),
+    ("aa reimage other", "POST", _UACT, "3.68", {_RI: {"image_id": MISSING}}, "other"),
+    ("aa extend completion member", "POST", _UACT, "3.71", {_EVC: {}}, "member"),
+    ("aa extend completion admin 3.0", "POST", _UACT, "3.0", {_EVC: {"error": False}}, "admin"),
+    ("aa extend completion bad", "POST", _UACT, "3.71", {_EVC: {"error": 1}}, "admin"),
+    ("aa force_detach member", "POST", _U2ACT, "3.0", {_FD: {}}, "member"),
+    ("aa force_detach extra", "POST", _U2ACT, "3.0", {_FD: {"x": 1}}, "admin"),
+    ("aa force_detach string", "POST", _U2ACT, "3.0", {_FD: "x"}, "admin"),
+    ("aa unmanage member", "POST", _UACT, "3.0", {"os-unmanage": {}}, "member"),
+    ("aa unmanage attached", "POST", _U2ACT, "3.0", {"os-unmanage": {}}, "admin"),
+    (
+        "aa force_detach",
+        "POST",
+        _U2ACT,
+        "3.0",
+        {_FD: {"attachment_id": "{uaid}", "connector": CONNECTOR}},
+        "admin",
+    ),
+    ("aa volume detached", "GET", V + "/{uv2id}", "3.0", None, "member"),
+    ("aa unmanage", "POST", _UACT, "3.0", {"os-unmanage": None}, "admin"),
+    ("aa volume unmanaged", "GET", V + "/{uvid}", "3.0", None, "member"),
+]
+CASES += ADMIN_ACTION_CASES
+
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
 CAPTURE = {
     "flow attachment reserve": ("faid", ("attachment", "id")),
@@ -1336,6 +1396,9 @@ CAPTURE = {
     "sq snapshot": ("sqsid", ("snapshot", "id")),
     "sp attach 3.27": ("spaid", ("attachment", "id")),
     "sp attach ro 3.54": ("spa2id", ("attachment", "id")),
+    "aa volume": ("uvid", ("volume", "id")),
+    "aa volume 2": ("uv2id", ("volume", "id")),
+    "aa attach": ("uaid", ("attachment", "id")),
 }
 
 _FIRST_DELETE = next(i for i, case in enumerate(CASES) if case[0] == "delete cascade 3.0")
