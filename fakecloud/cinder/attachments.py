@@ -11,8 +11,12 @@ Mirrors ``volume/api.py`` (``_attachment_reserve``, ``attachment_create``, ``att
 - complete: attachment ``attached``, volume ``in-use``/``attached``.
 - delete: the row goes and the volume's status is recomputed from the attachments left.
 
-A user (not a service) deleting an attachment that connects a server is refused with 409 when
-Nova still uses it (bug #2004555, from Cinder 23.0.0). Cinder asks the cloud's Nova
+A delete of an attachment that connects a server (``attachment_delete``, ``os-detach``,
+``os-terminate_connection``) is refused with 409 when Nova still uses it, unless the request
+carries a service token with the ``service`` role (``X-Service-Token``, as Nova sends one with
+``[service_user] send_service_user_token``): bug #2004555, Cinder 23.0.0 and the May 2023
+point releases (`DELETION_CHECK`). The caller's own ``service`` role counts for nothing here, as
+in Cinder (``is_service_request`` reads ``ctxt.service_roles``). Cinder asks the cloud's Nova
 (`fakecloud.cinder.compute.get_server_volume`); a test may put its own answer in
 `Cinder.server_volume_attachment`: ``(context, server_id, volume_id) -> Nova's attachment id
 or None``. A cloud without Nova does not know the server, and the delete is allowed, as
@@ -43,17 +47,32 @@ from fakecloud.cinder.volumes import (
     finish_detach,
     new_attachment,
 )
+from fakecloud.identity.context import is_service_request
+from fakecloud.profiles.provenance import Backport, Change
 
 ACTOR = "cinder-api"
 #: The first Cinder whose ``_attachment_reserve`` lets the same server's attachment override
 #: only an ``in-use``/``reserved`` volume and names the current status in its refusal
 #: (6eba403ba, "Create volume attachments status check", 14.0.0).
 RESERVE_STATUS_CHECK_SINCE = 14
-#: The first Cinder (23.0.0) whose ``attachment_deletion_allowed`` refuses a user's delete of an
-#: attachment Nova still uses (bug #2004555, CVE-2023-2088; backported to 20.3.0, 21.3.0 and
-#: 22.1.0, not told apart: 12.0.10 to 22.0.0 let ``attachment_delete``, ``os-detach`` and
-#: ``os-terminate_connection`` through).
-DELETION_CHECK_SINCE = 23
+#: 6df1839bd "Reject unsafe delete attachment calls" (bug #2004555, CVE-2023-2088: Cinder 23.0.0,
+#: the series of Nova 28.0.0): ``attachment_deletion_allowed`` refuses a delete of an attachment
+#: Nova still uses unless the request is a service's (`is_service_request`). Its backports
+#: a66f4afa2 (Cinder 20.3.0, tagged 2023-05-10), cb4682fb8 (21.3.0, 2023-05-11) and dd6010a9f
+#: (22.1.0, 2023-05-11) came with the Nova point releases of the same security release, tagged
+#: days later (25.2.0, 26.2.0, 27.1.0), which also send Nova's service token with an anonymous
+#: admin context (41c64b94b0); the Xena backport (68fdc3233) is in no Cinder release. Before,
+#: ``attachment_delete``, ``os-detach`` and ``os-terminate_connection`` let anyone through.
+DELETION_CHECK = Change(
+    "28.0.0",
+    "6df1839bd",
+    "Reject unsafe delete attachment calls",
+    backports=(
+        Backport("25.2.0", "a66f4afa2"),
+        Backport("26.2.0", "cb4682fb8"),
+        Backport("27.1.0", "dd6010a9f"),
+    ),
+)
 #: The first Cinder (13.0.0, 9337f396a "Add ability to specify mode to attachment-create")
 #: whose ``attachment_create`` saves an attach mode (``null`` unless given) and whose manager
 #: takes the row's mode over the connector's. Queens saves none: the row keeps the manager's.
@@ -247,13 +266,10 @@ class AttachmentAPI(ApiPart):
         VOLUME_STATUS_FORCED.move(k, volume, "in-use", actor=ACTOR)
         VOLUME_ATTACH_STATUS_FORCED.move(k, volume, "attached", actor=ACTOR, field="attach_status")
 
-    def delete(
-        self, context: Any, attachment: VolumeAttachment, service: bool = False
-    ) -> list[VolumeAttachment]:
+    def delete(self, context: Any, attachment: VolumeAttachment) -> list[VolumeAttachment]:
         """Remove an attachment; returns the volume's attachments left."""
         self._authorize(context, "volume:attachment_delete", attachment.project_id)
-        if not service:
-            self.deletion_allowed(context, attachment)
+        self.deletion_allowed(context, attachment)
         volume = self.store.volumes[attachment.volume_id]
         finish_detach(self.cinder, volume, attachment)
         return list(volume.attachments)
@@ -261,9 +277,10 @@ class AttachmentAPI(ApiPart):
     def deletion_allowed(
         self, context: Any, attachment_or_id: Any, volume: Volume | None = None
     ) -> None:
-        """Refuse (409) a user's delete of an attachment Nova still uses (bug #2004555; from
-        `DELETION_CHECK_SINCE`)."""
-        if "service" in context.roles or self.kernel.switches.series.cinder < DELETION_CHECK_SINCE:
+        """Refuse (409) a delete of an attachment Nova still uses unless a service token with
+        the ``service`` role came with the request (bug #2004555, `DELETION_CHECK`): the
+        caller's own ``service`` role does not make it a service's."""
+        if is_service_request(context) or not DELETION_CHECK.reaches(self.kernel.switches.release):
             return
         if not attachment_or_id and volume is not None:
             if not volume.attachments:

@@ -15,6 +15,11 @@ cloud without Nova drops the event, as Cinder does when Nova answers 404.
 ``get_server_volume`` asks, as the user (``novaclient(context)``: the caller's own token) at
 2.89, which attachment the server's mapping of the volume holds (``API.get_server_volume``,
 read by ``attachment_deletion_allowed``, from 23.0.0).
+
+Either request carries Cinder's own service token beside the user's or the privileged user's
+(``service_auth.get_auth_plugin``, 12.0.0 on) when ``[service_user] send_service_user_token``
+is on (`sends_service_token`); never the service token the request Cinder is answering came
+with, which stays with Cinder.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import Request
-from fakecloud.identity.context import RequestContext, replaced
+from fakecloud.identity.context import RequestContext, forwarded, replaced
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"
@@ -41,6 +46,28 @@ PRIVILEGED_USER = RequestContext(
     user_name="cinder",
     project_name="service",
 )
+
+
+#: The first Cinder whose devstack sends its service token (80c1605a, ``CINDER_USE_SERVICE_TOKEN``
+#: True from the 2024.2 series: Cinder 25.0.0).
+DEVSTACK_SENDS_SINCE = 25
+
+
+def sends_service_token(kernel: Any) -> bool:
+    """Whether Cinder sends its service token (``cinder.send_service_user_token``, or
+    devstack's choice for the series when it is unset)."""
+    configured = kernel.config.cinder.send_service_user_token
+    if configured is None:
+        return kernel.switches.series.cinder >= DEVSTACK_SENDS_SINCE
+    return configured
+
+
+def as_sent(kernel: Any, context: Any) -> Any:
+    """The context Nova builds from Cinder's request made with `context`'s token: a request of
+    its own (no request id), with Cinder's service token (its ``[service_user]``, the privileged
+    user here too) or none."""
+    service = PRIVILEGED_USER if sends_service_token(kernel) else None
+    return replaced(forwarded(context, service), "request_id", "")
 
 
 def _nova_api(kernel: Any) -> Any:
@@ -88,7 +115,7 @@ def _send_events(
         "POST",
         EVENTS_PATH,
         body={"events": events},
-        context=PRIVILEGED_USER,
+        context=as_sent(kernel, PRIVILEGED_USER),
         headers={"OpenStack-API-Version": f"compute {microversion}"},
     )
     resp = api.dispatch(req)
@@ -119,8 +146,7 @@ def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str)
     req = Request.build(
         "GET",
         f"/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}",
-        # the user's token, in a request of Nova's own (its own request id)
-        context=replaced(context, "request_id", ""),
+        context=as_sent(kernel, context),  # the user's token
         headers={"OpenStack-API-Version": f"compute {SERVER_VOLUME_MICROVERSION}"},
     )
     resp = api.dispatch(req)  # a read: Nova answers it at once

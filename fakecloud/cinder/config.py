@@ -64,17 +64,20 @@ class CinderConfig:
     """``[oslo_policy] enforce_new_defaults``; unset: the series' default, True from Cinder
     29.0.0 (cd2a0c893, "Enable SRBAC by default"; cinder/policy.py set it False until 28.x,
     so the deprecated ``rule:admin_or_owner`` rules decide: a project reader may snapshot)."""
+    send_service_user_token: bool | None = None
+    """``[service_user] send_service_user_token``: Cinder's requests to Nova carry its service
+    user's token beside the user's (or the privileged user's); unset: what devstack configures,
+    on from Cinder 25.0.0 (80c1605a, 2024.2: the series of Nova 30.0.0); Cinder's default is off."""
     image_download_mb_per_s: float = 1000.0
     #: Virtual time between inserting a snapshot row and re-reading its volume (spec PART C.1):
     #: above 0, an attach or delete landing in between makes the snapshot create a 400.
     snapshot_recheck_delay_s: float = 0.0
 
     def __post_init__(self) -> None:
-        value = self.enforce_new_defaults
-        if value is not None and not isinstance(value, bool):
-            raise ConfigError(
-                f"config cinder.enforce_new_defaults: expected true or false, got {value!r}"
-            )
+        for name in ("enforce_new_defaults", "send_service_user_token"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, bool):
+                raise ConfigError(f"config cinder.{name}: expected true or false, got {value!r}")
 
 
 @dataclass(frozen=True)

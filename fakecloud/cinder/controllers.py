@@ -1046,10 +1046,10 @@ def complete_attachment(cinder: Any, context: Any, attachment_id: str, version: 
 
 
 def delete_attachment(
-    cinder: Any, context: Any, attachment_id: str, version: Version, service: bool = False
+    cinder: Any, context: Any, attachment_id: str, version: Version
 ) -> list[VolumeAttachment]:
     """``AttachmentsController.delete``: returns the volume's attachments left."""
     if not version.key >= NEW_ATTACH.key:
         raise not_found()
     attachment = cinder.attachment_api.get(context, attachment_id)
-    return cinder.attachment_api.delete(context, attachment, service=service)
+    return cinder.attachment_api.delete(context, attachment)

@@ -84,6 +84,28 @@ def service_roles(ctx: Any) -> list[str]:
     return extra.get("service_roles", []) if extra else []
 
 
+def is_service_request(ctx: Any) -> bool:
+    """Whether the request came with a service token holding a role of keystonemiddleware's
+    ``service_token_roles`` (``service``): Cinder's ``API.is_service_request``, which reads the
+    token's roles (``ctxt.service_roles``), never the caller's own."""
+    return SERVICE_TOKEN_ROLE in service_roles(ctx)
+
+
+def with_service_token(ctx: Any, service: Any) -> Any:
+    """A copy of `ctx` (a user's context) as the service receiving a request sees it when the
+    sender adds the token of `service` (a service user's context) as ``X-Service-Token``."""
+    return replaced(ctx, "extra", service_identity(service))
+
+
+def forwarded(ctx: Any, service: Any = None) -> Any:
+    """What the service a service calls with `ctx`'s token sees: beside it the token of
+    `service` (the caller's ``[service_user]``; `with_service_token`), or the user's token
+    alone. The service token `ctx` came with, if any, stays with the caller."""
+    if service is not None:
+        return with_service_token(ctx, service)
+    return replaced(ctx, "extra", {}) if ctx.extra else ctx
+
+
 def replaced(ctx: Any, name: str, value: Any) -> Any:
     """A copy of the frozen dataclass `ctx` (a `RequestContext`) with field `name` set to
     `value`: what ``dataclasses.replace`` gives (the same field values, ``extra`` shared),

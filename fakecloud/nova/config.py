@@ -88,6 +88,11 @@ class NovaConfig:
     switch ``policy_new_defaults_enforced``). Meaningless before 21.0.0's new defaults."""
     enforce_scope: bool | None = None
     """``[oslo_policy] enforce_scope``; unset: the release's default (as above)."""
+    send_service_user_token: bool | None = None
+    """``[service_user] send_service_user_token``: Nova's calls to Cinder carry a token of its
+    own service user beside the user's (`fakecloud.nova.service_auth`); Cinder's check of
+    deletes (bug #2004555) lets only such a call delete an attachment Nova uses. Unset: what
+    devstack configures, on from the Wallaby series (Nova 23.0.0); Nova's own default is off."""
 
     # -- timing of server life cycle (virtual seconds) ---------------------------------------
     build_delay_s: float = 4.0
@@ -300,7 +305,7 @@ class NovaConfig:
             raise ConfigError(
                 f"config nova.policy: a mapping of rule names to check strings, got {self.policy!r}"
             )
-        for name in ("enforce_new_defaults", "enforce_scope"):
+        for name in ("enforce_new_defaults", "enforce_scope", "send_service_user_token"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):
                 raise ConfigError(f"config nova.{name}: expected true or false, got {value!r}")

@@ -81,6 +81,7 @@ from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
 from fakecloud.nova import exception
+from fakecloud.nova.service_auth import as_sent
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
 
@@ -704,11 +705,16 @@ class API:
             (self.cinder, context, volume_id, {}, V3_0),
         )
 
-    def _action(self, method: str, context: Any, volume_id: str, body: dict) -> Generator:
+    def _action(
+        self, method: str, context: Any, volume_id: str, body: dict, sent: Any = None
+    ) -> Generator:
+        """A volume action with `body`, Cinder seeing `sent` (the context as it builds it from
+        the request: `as_sent`'s) or else `context`."""
         return self._request(
             method,
             context,
-            lambda: controllers.volume_action(self.cinder, context, volume_id, body),
+            controllers.volume_action,
+            (self.cinder, sent or context, volume_id, body),
             volume_id=volume_id,
         )
 
@@ -758,7 +764,11 @@ class API:
                     if a.instance_uuid == instance_uuid:
                         attachment_id = a.id
         yield from self._action(
-            "detach", context, volume_id, {"os-detach": {"attachment_id": attachment_id}}
+            "detach",
+            context,
+            volume_id,
+            {"os-detach": {"attachment_id": attachment_id}},
+            as_sent(self.kernel, context),
         )
 
     @translate_volume_exception
@@ -783,13 +793,11 @@ class API:
     def terminate_connection(
         self, context: Any, volume_id: str, connector: dict[str, Any]
     ) -> Generator:
-        """End the connection, then unreserve (legacy flow)."""
-
-        def op() -> None:
-            vol = self._volume(context, volume_id)
-            self.cinder.volume_api.unreserve_volume(context, vol)
-
-        yield from self._request("terminate_connection", context, op, volume_id=volume_id)
+        """os-terminate_connection (legacy flow): Cinder ends the connection, then unreserves."""
+        body = {"os-terminate_connection": {"connector": connector}}
+        yield from self._action(
+            "terminate_connection", context, volume_id, body, as_sent(self.kernel, context)
+        )
 
     # -- limits and types --------------------------------------------------------------------
 
@@ -1055,7 +1063,7 @@ class API:
                 "attachment_delete",
                 context,
                 controllers.delete_attachment,
-                (self.cinder, context, attachment_id, V3_44, True),  # service=True
+                (self.cinder, as_sent(self.kernel, context), attachment_id, V3_44),
                 attachment_id=attachment_id,
             )
         except NotFound:

@@ -33,7 +33,7 @@ from fakecloud.identity.context import (
     RequestContext,
     copier,
     replaced,
-    service_identity,
+    with_service_token,
 )
 from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
@@ -123,9 +123,8 @@ def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | N
             return _rejected(keystone, api, req, "expired token")
     except TokenNotFound:
         return _rejected(keystone, api, req, "unknown or revoked token" if token_id else "no token")
-    extra = service_identity(service.context)
     req.context = replaced(
-        replaced(token.context, "extra", extra), "request_id", kernel.ids.request_id()
+        with_service_token(token.context, service.context), "request_id", kernel.ids.request_id()
     )
     return None
 

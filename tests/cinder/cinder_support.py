@@ -7,7 +7,8 @@ from typing import Any
 
 from fakecloud import Cloud
 from fakecloud.api.http import Request, Response
-from fakecloud.identity.context import RequestContext
+from fakecloud.identity.context import RequestContext, with_service_token
+from fakecloud.nova.service_auth import SERVICE_USER
 
 P1 = "0f1e2d3c4b5a49788796a5b4c3d2e1f0"
 P2 = "aaaabbbbccccddddeeeeffff00001111"
@@ -29,7 +30,10 @@ MEMBER = RequestContext(user_id="u-member", project_id=P1, roles=("member", "rea
 READER = RequestContext(user_id="u-reader", project_id=P1, roles=("reader",))
 OTHER = RequestContext(user_id="u-other", project_id=P2, roles=("member", "reader"))
 ADMIN = RequestContext(user_id="u-admin", project_id=P3, roles=("admin", "member", "reader"))
+#: A member holding the ``service`` role on its own token (no service token).
 SERVICE = RequestContext(user_id="nova", project_id=P1, roles=("member", "reader", "service"))
+#: A member's request as Nova sends it: with Nova's service token (``X-Service-Token``).
+NOVA = with_service_token(MEMBER, SERVICE_USER)
 
 RPC = 0.002  # the kernel's default RPC delivery delay (rpc.delay_s)
 GiB = 1024**3

@@ -375,6 +375,30 @@ def test_attachment_delete_is_a_service_call_and_ignores_404(cloud, api):
     assert value is None and took == pytest.approx(LATENCY)
 
 
+def test_without_novas_service_token_cinder_refuses_novas_deletes():
+    """``[service_user] send_service_user_token`` off (Nova's own default): Cinder sees the
+    user's token alone, and refuses Nova's delete of an attachment Nova still uses, its legacy
+    ``os-detach`` and ``os-terminate_connection`` too (409, python-cinderclient's error)."""
+    config = {"volume_api": {"latency_s": 0}, "nova": {"send_service_user_token": False}}
+    cloud = Cloud(profile="upstream", config=config)
+    api = API(cloud.cinder)
+    vid = available_volume(cloud, api)
+    att, _ = run(cloud, api.attachment_create(MEMBER, vid, SERVER, CONNECTOR))
+    run(cloud, api.attachment_complete(MEMBER, att["id"]))
+    cloud.cinder.server_volume_attachment = lambda ctx, server, volume: att["id"]
+    message = (
+        f"ConflictNovaUsingAttachment: Detach volume from instance {SERVER} using the Compute API"
+    )
+    for call_ in (
+        api.attachment_delete(MEMBER, att["id"]),
+        api.detach(MEMBER, vid, attachment_id=att["id"]),
+        api.terminate_connection(MEMBER, vid, CONNECTOR),
+    ):
+        err, _ = run(cloud, call_)
+        assert (type(err), err.code, err.message) == (ClientException, 409, message)
+    assert cloud.cinder.volume(vid).status == "in-use"
+
+
 def test_attachment_delete_retries_a_500_up_to_five_attempts(cloud, api):
     vid = available_volume(cloud, api)
     att, _ = run(cloud, api.attachment_create(MEMBER, vid, SERVER))

@@ -7,6 +7,7 @@ from cinder_support import (
     CONNECTOR,
     MEMBER,
     MISSING,
+    NOVA,
     OTHER,
     SERVER,
     SERVER_2,
@@ -20,6 +21,9 @@ from cinder_support import (
 )
 
 from fakecloud import Cloud
+from fakecloud.cinder import compute
+from fakecloud.cinder.attachments import DELETION_CHECK
+from fakecloud.profiles.releases import release
 
 
 @pytest.fixture
@@ -321,8 +325,11 @@ def test_user_delete_of_an_attachment_nova_still_uses_is_409(cloud, vid):
         409,
         f"ConflictNovaUsingAttachment: Detach volume from instance {SERVER} using the Compute API",
     )
-    # Nova itself (a service token) may delete it.
-    assert call(cloud, "DELETE", f"attachments/{aid}", version="3.44", ctx=SERVICE).status == 200
+    # The caller's own service role is no service token (is_service_request reads the
+    # token's roles); Nova's request, with its service token, may delete it.
+    resp = call(cloud, "DELETE", f"attachments/{aid}", version="3.44", ctx=SERVICE)
+    assert fault(resp)[:2] == ("conflictingRequest", 409)
+    assert call(cloud, "DELETE", f"attachments/{aid}", version="3.44", ctx=NOVA).status == 200
     assert status(cloud, vid) == ("available", "detached")
 
 
@@ -371,11 +378,11 @@ def test_terminate_connection_body_per_series(profile, body, message):
     assert fault(resp)[2].startswith(message), fault(resp)
 
 
-@pytest.mark.parametrize(("profile", "refused"), [("nova-27.0.0", False), ("nova-28.0.0", True)])
-def test_the_refusal_comes_with_cinder_23(profile, refused):
-    """``attachment_deletion_allowed`` came with 23.0.0 (bug #2004555; the 22.1.0 backport is
-    not told apart): Cinder 22.0.0 lets a user delete an attachment Nova uses, by the
-    attachments API or the legacy ``os-detach``."""
+@pytest.mark.parametrize(("profile", "refused"), [("nova-27.0.0", False), ("nova-27.1.0", True)])
+def test_the_refusal_comes_with_cinder_23_and_its_backports(profile, refused):
+    """``attachment_deletion_allowed`` came with 23.0.0 (bug #2004555) and its backport to
+    22.1.0, beside Nova 27.1.0: Cinder 22.0.0 lets a user delete an attachment Nova uses, by
+    the attachments API or the legacy ``os-detach``."""
     cloud = Cloud(profile=profile)
     for how in ("attachments", "os-detach"):
         vid = create_volume(cloud)
@@ -392,3 +399,26 @@ def test_the_refusal_comes_with_cinder_23(profile, refused):
         else:
             assert resp.status in (200, 202), (how, resp.json())
             assert status(cloud, vid) == ("available", "detached")
+
+
+def test_the_deletion_check_by_release():
+    """6df1839bd reached Cinder 23.0.0 (Nova 28.0.0) and, backported, the May 2023 point
+    releases 20.3.0, 21.3.0 and 22.1.0, beside Nova 25.2.0, 26.2.0 and 27.1.0; Xena's backport
+    is in no release."""
+    checked = [
+        r
+        for r in ("24.2.1", "25.1.1", "25.2.0", "26.1.1", "26.2.0", "27.0.0", "27.1.0", "28.0.0")
+        if DELETION_CHECK.reaches(release(r))
+    ]
+    assert checked == ["25.2.0", "26.2.0", "27.1.0", "28.0.0"]
+
+
+@pytest.mark.parametrize(("send", "service_user"), [(None, "cinder"), (False, None)])
+def test_cinder_asks_nova_with_its_own_service_token_not_the_one_it_was_sent(send, service_user):
+    """``novaclient(context)`` (``get_server_volume``): the user's token, and Cinder's own
+    service token when ``[service_user] send_service_user_token`` is on (devstack's from
+    Cinder 25.0.0); the service token Nova sent Cinder never goes on to Nova."""
+    cloud = Cloud(profile="upstream", config={"cinder": {"send_service_user_token": send}})
+    sent = compute.as_sent(cloud.kernel, NOVA)
+    assert (sent.user_id, sent.roles, sent.request_id) == (MEMBER.user_id, MEMBER.roles, "")
+    assert sent.extra.get("service_user_id") == service_user

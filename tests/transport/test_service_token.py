@@ -93,3 +93,46 @@ def test_glance_31_location_rule_reads_the_service_tokens_roles(service_user):
     path = f"/v2/images/{created.json()['id']}/locations"
     resp = _get(cloud, demo, service_token, path, service="image")
     assert resp.status == (200 if service_user else 403)
+
+
+def _held_attachment(cloud):
+    """A volume attached (Cinder's attachments API) to a server Nova says uses the attachment
+    (`Cinder.server_volume_attachment`): the path and a DELETE of it by `_delete`."""
+    vol = cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}
+    )
+    cloud.run_until_idle()
+    connector = {"initiator": "iqn.cmp-1", "host": "cmp-1"}
+    body = {
+        "attachment": {
+            "volume_uuid": vol.json()["volume"]["id"],
+            "instance_uuid": EVENT["events"][0]["server_uuid"],
+            "connector": connector,
+        }
+    }
+    aid = cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/attachments", body=body, microversion="3.44"
+    ).json()["attachment"]["id"]
+    cloud.cinder.server_volume_attachment = lambda ctx, server, volume: aid
+    return f"/v3/{cloud.keystone.token_for('demo').project.id}/attachments/{aid}"
+
+
+@pytest.mark.parametrize(
+    ("profile", "service_user", "status"),
+    [
+        ("upstream", "svc", 200),  # a service's request: is_service_request
+        ("upstream", "not-a-token", 401),  # keystonemiddleware refuses it first
+        ("nova-33.0.2", "demo-reader", 409),  # taken (no role required), but not a service's
+    ],
+)
+def test_cinder_lets_a_service_token_delete_an_attachment_nova_uses(profile, service_user, status):
+    """Cinder's ``attachment_deletion_allowed`` (bug #2004555) reads the roles of the
+    request's service token, as keystonemiddleware passes them (``is_service_request``)."""
+    cloud = _cloud(profile)
+    path = _held_attachment(cloud)
+    headers = {"X-Auth-Token": _token(cloud, "demo"), "OpenStack-API-Version": "volume 3.44"}
+    if service_user:
+        known = service_user in ("svc", "demo-reader")
+        headers["X-Service-Token"] = _token(cloud, service_user) if known else service_user
+    resp = cloud.request("volumev3", "DELETE", path, user=None, headers=headers)
+    assert resp.status == status

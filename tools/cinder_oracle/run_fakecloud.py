@@ -28,8 +28,8 @@ USERS = {
     "admin": "boss",
     "reader": "demo-reader",
     "other": "alt",
-    # (Nova's service token: fakecloud reads the service role among the caller's)
-    "service": "nova-service",
+    # the member's request with Nova's service token (`send`: X-Service-Token)
+    "service": "demo",
 }
 CONFIG = {
     "identity": {
@@ -37,7 +37,7 @@ CONFIG = {
         "users": {
             "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
             "boss": {"password": "pw", "project": "demo", "roles": ["admin"]},
-            "nova-service": {"password": "pw", "project": "demo", "roles": ["member", "service"]},
+            "nova-service": {"password": "pw", "project": "demo", "roles": ["service"]},
         },
     }
 }
@@ -50,7 +50,12 @@ def send(method, path, mv, body, user):
     headers = {"Content-Type": "application/json", "Accept": "*/*"}
     if mv is not None:
         headers["OpenStack-API-Version"] = f"volume {mv}"
-    r = cloud.request("volumev3", method, path, body=body or b"", user=USERS[user], headers=headers)
+    caller = USERS[user]
+    if user == "service":
+        headers["X-Auth-Token"] = cloud.keystone.token_for(caller).id
+        headers["X-Service-Token"] = cloud.keystone.token_for("nova-service").id
+        caller = None
+    r = cloud.request("volumev3", method, path, body=body or b"", user=caller, headers=headers)
     try:
         j = r.json() if r.body else None
     except Exception:
