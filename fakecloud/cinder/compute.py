@@ -28,7 +28,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import Request
-from fakecloud.identity.context import RequestContext, forwarded, replaced
+from fakecloud.identity.context import forwarded, replaced, service_user
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"
@@ -39,13 +39,7 @@ EVENTS_PATH = "/v2.1/os-server-external-events"
 SERVER_VOLUME_MICROVERSION = "2.89"
 
 #: The ``[nova]`` service user Cinder's ``novaclient(privileged_user=True)`` authenticates as.
-PRIVILEGED_USER = RequestContext(
-    user_id="cinder",
-    project_id="service",
-    roles=("admin", "member", "reader", "service"),
-    user_name="cinder",
-    project_name="service",
-)
+PRIVILEGED_USER = service_user("cinder")
 
 
 #: The first Cinder whose devstack sends its service token (80c1605a, ``CINDER_USE_SERVICE_TOKEN``
@@ -57,9 +51,9 @@ def sends_service_token(kernel: Any) -> bool:
     """Whether Cinder sends its service token (``cinder.send_service_user_token``, or
     devstack's choice for the series when it is unset)."""
     configured = kernel.config.cinder.send_service_user_token
-    if configured is None:
-        return kernel.switches.series.cinder >= DEVSTACK_SENDS_SINCE
-    return configured
+    return (
+        kernel.switches.series.cinder >= DEVSTACK_SENDS_SINCE if configured is None else configured
+    )
 
 
 def as_sent(kernel: Any, context: Any) -> Any:

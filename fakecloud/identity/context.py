@@ -84,6 +84,19 @@ def service_roles(ctx: Any) -> list[str]:
     return extra.get("service_roles", []) if extra else []
 
 
+def service_user(name: str) -> RequestContext:
+    """The context of a service user as devstack creates one (``create_service_user NAME
+    admin``): `name` in the ``service`` project with the ``service`` role and ``admin`` (and the
+    roles ``admin`` implies)."""
+    return RequestContext(
+        user_id=name,
+        project_id="service",
+        roles=("admin", "member", "reader", "service"),
+        user_name=name,
+        project_name="service",
+    )
+
+
 def is_service_request(ctx: Any) -> bool:
     """Whether the request came with a service token holding a role of keystonemiddleware's
     ``service_token_roles`` (``service``): Cinder's ``API.is_service_request``, which reads the

@@ -19,17 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.context import RequestContext, forwarded
+from fakecloud.identity.context import forwarded, service_user
 
-#: The ``[service_user]`` user devstack gives Nova (``create_service_user "nova" "admin"``:
-#: ``nova`` in the ``service`` project, roles ``service`` and ``admin`` with what it implies).
-SERVICE_USER = RequestContext(
-    user_id="nova",
-    project_id="service",
-    roles=("admin", "member", "reader", "service"),
-    user_name="nova",
-    project_name="service",
-)
+#: The ``[service_user]`` user devstack gives Nova.
+SERVICE_USER = service_user("nova")
 
 #: The first Nova whose devstack sends the service token (b516efed, ``NOVA_USE_SERVICE_TOKEN``).
 DEVSTACK_SENDS_SINCE = 23
@@ -39,9 +32,9 @@ def sends_service_token(kernel: Any) -> bool:
     """Whether the cloud's Nova sends its service token (``send_service_user_token``, or
     devstack's choice for the release when it is unset)."""
     configured = getattr(getattr(kernel.config, "nova", None), "send_service_user_token", None)
-    if configured is None:
-        return kernel.switches.release.major >= DEVSTACK_SENDS_SINCE
-    return configured
+    return (
+        kernel.switches.release.major >= DEVSTACK_SENDS_SINCE if configured is None else configured
+    )
 
 
 def as_sent(kernel: Any, context: Any) -> Any:
