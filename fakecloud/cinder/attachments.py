@@ -29,8 +29,9 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any
 
-from fakecloud.cinder import compute, exception, list_query
+from fakecloud.cinder import compute, connection, exception, list_query, messages
 from fakecloud.cinder.api_part import ApiPart
+from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.models import Volume, VolumeAttachment
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
@@ -38,15 +39,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS,
     VOLUME_STATUS_FORCED,
 )
-from fakecloud.cinder.volumes import (
-    CACHEABLE_SINCE,
-    ENFORCE_MULTIPATH_SINCE,
-    build_or_str,
-    cacheable,
-    check_connector,
-    finish_detach,
-    new_attachment,
-)
+from fakecloud.cinder.volumes import build_or_str, finish_detach, new_attachment
 from fakecloud.identity.context import is_service_request
 from fakecloud.profiles.provenance import Backport, Change
 
@@ -180,7 +173,7 @@ class AttachmentAPI(ApiPart):
             # only (12.0.10-29.0.0 ``API.attachment_create``): ``reserved``, no time, even as
             # the manager's update makes the row ``attaching``.
             answer = VolumeAttachment(*_FIELD_VALUES(attachment))
-            attachment.connection_info = self._connect(volume, attachment, dict(connector))
+            attachment.connection_info = self._connect(context, volume, attachment, connector)
             answer.connection_info = attachment.connection_info
         # "Use of admin_metadata for RO settings is deprecated": any readonly row, even
         # "False" (a non-empty string), makes the attachment read-only (cinder 29.0.0).
@@ -214,40 +207,46 @@ class AttachmentAPI(ApiPart):
         # connection info only (12.0.10-29.0.0 ``API.attachment_update``): the reserved row's
         # status, mode and times, which Nova keeps in the mapping's connection_info.
         answer = VolumeAttachment(*_FIELD_VALUES(attachment))  # `dataclasses.replace`, unchanged
-        attachment.connection_info = self._connect(volume, attachment, dict(connector))
+        attachment.connection_info = self._connect(context, volume, attachment, connector)
         answer.connection_info = attachment.connection_info
         return answer
 
     def _connect(
-        self, volume: Volume, attachment: VolumeAttachment, connector: dict[str, Any]
+        self, context: Any, volume: Volume, attachment: VolumeAttachment, connector: Any
     ) -> dict[str, Any]:
         """The volume manager's ``attachment_update``: validate the connector (400 without what
-        the driver's target needs), export, connect, mark attaching. The connection info has
-        ``cacheable`` from `CACHEABLE_SINCE`, the connector's ``enforce_multipath`` from
-        `ENFORCE_MULTIPATH_SINCE`."""
+        the driver's target needs), export, connect (`connection.flatten`), mark attaching.
+        Queens also writes the connector's mode as the volume's ``attached_mode`` admin
+        metadata, then refuses a mode other than ``ro`` for a volume flagged read-only: the
+        attachment ``error_attaching``, a user message, ``InvalidVolumeAttachMode``."""
         k = self.kernel
-        series = k.switches.series.cinder
+        connector = dict(connector)
         driver = self.cinder.drivers[volume.backend] if volume.backend else None
         needs = driver.connector_needs if driver is not None else None
         check_connector(needs, connector)  # _connection_create's InvalidConnectorException
         mode = connector.get("mode", "rw")
-        if series < ATTACH_MODE_SINCE:
+        queens = k.switches.series.cinder < ATTACH_MODE_SINCE
+        if not queens and attachment.attach_mode != "null":
+            mode = connector["mode"] = attachment.attach_mode
+        info = connection.flatten(self.cinder, volume, connector, context, attachment.id)
+        attachment.connector = connector
+        if queens:
+            admin = self.store.admin_metadata_update(volume.id, {"attached_mode": mode})
             if attachment.attach_mode == "ro":
                 mode = "ro"
-        elif attachment.attach_mode != "null":
-            mode = connector["mode"] = attachment.attach_mode
-        info = driver.connection_info(volume) if driver is not None else {}
-        readonly = self.store.volume_admin_metadata(volume.id).get("readonly")
-        info["attachment_id"] = attachment.id
-        if series >= ENFORCE_MULTIPATH_SINCE:
-            info["enforce_multipath"] = connector.get("enforce_multipath", False)
-        # _parse_connection_options: a volume flagged read-only connects "ro".
-        info["access_mode"] = "ro" if readonly == "True" else mode
-        info["encrypted"] = volume.encryption_key_id is not None
-        info["qos_specs"] = None
-        if series >= CACHEABLE_SINCE:
-            info["cacheable"] = cacheable(volume)
-        attachment.connector = connector
+            if admin.get("readonly") == "True" and mode != "ro":
+                error = exception.InvalidVolumeAttachMode(mode=mode, volume_id=volume.id)
+                messages.record(
+                    self.cinder,
+                    messages.UPDATE_ATTACHMENT,
+                    context.project_id,
+                    volume.id,
+                    exc=error,
+                )
+                move = ATTACHMENT_STATUS.move
+                move(k, attachment, "attaching", actor=ACTOR, field="attach_status")
+                move(k, attachment, "error_attaching", actor=ACTOR, field="attach_status")
+                raise error
         attachment.mountpoint = connector.get("mountpoint", "na")
         attachment.attached_host = connector.get("host", "")
         attachment.attach_mode = mode

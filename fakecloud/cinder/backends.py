@@ -39,6 +39,13 @@ from fakecloud.sim.io import mb_per_s
 GiB = 1024**3
 #: The first Cinder series whose RBD driver reverts by itself (``revert_to_snapshot``).
 RBD_REVERT_SINCE = 16
+#: The first Cinder whose RBD connection has no ``keyring`` unless one is configured
+#: (2aef694a8 "RBD: remove rbd_keyring_conf option", 17.0.0); before, always the key.
+RBD_KEYRING_GONE = 17
+#: The iSCSI target's portal.
+PORTAL = "127.0.0.1:3260"
+#: ``nfs_mount_point_base`` (``$state_path/mnt``).
+MOUNT_POINT_BASE = "/var/lib/cinder/mnt"
 
 
 class Driver:
@@ -116,16 +123,20 @@ class Driver:
 
     # -- connections -------------------------------------------------------------------------
 
-    def connection_info(self, volume: Any) -> dict[str, Any]:
-        """What ``initialize_connection`` hands the host (flattened, as attachments show it)."""
-        return {
-            "driver_volume_type": "iscsi",
-            "target_discovered": False,
-            "target_portal": "127.0.0.1:3260",
-            "target_iqn": f"iqn.2010-10.org.openstack:volume-{volume.id}",
-            "target_lun": 0,
-            "volume_id": volume.id,
-        }
+    def initialize_connection(self, volume: Any, connector: Any) -> dict[str, Any]:
+        """The LVM driver's iSCSI target (``ISCSITarget._get_iscsi_properties``, 12.0.10 to
+        29.0.0): one portal, and the lists of them for a ``multipath`` connector; the target
+        sets ``encrypted`` itself. (The export's CHAP credentials, random in Cinder, are not
+        modelled.)"""
+        if not isinstance(connector, dict):  # the target's ``connector.get('multipath')``
+            raise VolumeBackendAPIException(data="Driver initialize connection failed")
+        iqn = f"iqn.2010-10.org.openstack:volume-{volume.id}"
+        data: dict[str, Any] = {"target_discovered": False}
+        if connector.get("multipath"):
+            data.update(target_portals=[PORTAL], target_iqns=[iqn], target_luns=[0])
+        data.update(target_portal=PORTAL, target_iqn=iqn, target_lun=0, volume_id=volume.id)
+        data["encrypted"] = volume.encryption_key_id is not None
+        return {"driver_volume_type": "iscsi", "data": data}
 
     # -- volumes -----------------------------------------------------------------------------
 
@@ -329,18 +340,25 @@ class RbdDriver(Driver):
         #: snapshot id -> ids of live volumes cloned from it without flattening.
         self.clones = {}
 
-    def connection_info(self, volume: Any) -> dict[str, Any]:
-        """An RBD connection (``rbd`` driver volume type)."""
-        return {
-            "driver_volume_type": "rbd",
+    def initialize_connection(self, volume: Any, connector: Any) -> dict[str, Any]:
+        """``RBDDriver.initialize_connection``, which reads nothing of the connector: no
+        ``rbd_secret_uuid`` (Cinder's default), ``discard``, and before `RBD_KEYRING_GONE` a
+        ``keyring`` (null: no ``rbd_keyring_conf``)."""
+        data = {
             "name": f"volumes/volume-{volume.id}",
             "hosts": ["127.0.0.1"],
             "ports": ["6789"],
             "cluster_name": "ceph",
             "auth_enabled": True,
             "auth_username": "cinder",
+            "secret_type": "ceph",
+            "secret_uuid": None,
             "volume_id": volume.id,
+            "discard": True,
         }
+        if self.kernel.switches.series.cinder < RBD_KEYRING_GONE:
+            data["keyring"] = None
+        return {"driver_volume_type": "rbd", "data": data}
 
     def create_volume_from_snapshot(self, volume: Any, snapshot: Any) -> Generator:
         """A COW clone (the snapshot becomes busy), or a flattened full copy."""
@@ -387,15 +405,16 @@ class CopyDriver(Driver):
     snapshot_takes_space = True
     copies_clones = True
 
-    def connection_info(self, volume: Any) -> dict[str, Any]:
-        """An NFS-style file connection (``nfs`` driver volume type)."""
-        return {
-            "driver_volume_type": "nfs",
+    def initialize_connection(self, volume: Any, connector: Any) -> dict[str, Any]:
+        """``NfsDriver.initialize_connection``: the share, the file, its options and format,
+        and the mount point base beside the data."""
+        data = {
             "export": "127.0.0.1:/srv/cinder",
             "name": f"volume-{volume.id}",
             "options": None,
             "format": "raw",
         }
+        return {"driver_volume_type": "nfs", "data": data, "mount_point_base": MOUNT_POINT_BASE}
 
     def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """Copy the whole volume at the backend's throughput."""

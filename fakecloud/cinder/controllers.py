@@ -949,9 +949,25 @@ def create_attachment(cinder: Any, context: Any, body: Any, version: Version) ->
     attachment = body["attachment"]
     volume = cinder.volume_api.get(context, attachment["volume_uuid"])
     mode = attachment.get("mode", "null") if with_mode else "null"
-    return cinder.attachment_api.create(
-        context, volume, attachment.get("instance_uuid"), attachment.get("connector"), mode
+    return _create_attachment(
+        cinder, context, volume, attachment.get("instance_uuid"), attachment.get("connector"), mode
     )
+
+
+def _create_attachment(
+    cinder: Any, context: Any, volume: Any, instance_id: Any, connector: Any, mode: str
+) -> VolumeAttachment:
+    """The create's ``try`` (12.0.10 to 29.0.0): ``NotAuthorized`` and ``InvalidVolume`` pass,
+    any other Cinder error (the manager's refusal of the connector, Queens' of a read-only
+    volume's mode) is the controller's 500."""
+    try:
+        return cinder.attachment_api.create(context, volume, instance_id, connector, mode)
+    except (exception.NotAuthorized, exception.InvalidVolume):
+        raise
+    except exception.CinderException as error:
+        raise exception.Explained(
+            f"Unable to create attachment for volume ({error.msg})."
+        ) from None
 
 
 def create_attachment_of(
@@ -970,7 +986,7 @@ def create_attachment_of(
         and (connector is None or type(connector) is dict)
     ):
         volume = cinder.volume_api.get(context, volume_id)
-        return cinder.attachment_api.create(context, volume, instance_id, connector, "null")
+        return _create_attachment(cinder, context, volume, instance_id, connector, "null")
     body = {
         "attachment": {
             "instance_uuid": instance_id,
@@ -1008,16 +1024,23 @@ def update_attachment_of(
 def _update_attachment(
     cinder: Any, context: Any, attachment_id: str, connector: dict[str, Any]
 ) -> VolumeAttachment:
+    """The update's ``try``: from `RESOURCE_CONFLICT_SINCE` an ``Invalid`` (the connector's
+    400, the conflict's 409) passes and any other Cinder error is the controller's 500
+    "Unable to update attachment (...)."; before, every Cinder error but ``NotAuthorized``
+    is its 500 "Unable to update attachment.(...)." (the conflict then an ``InvalidVolume``)."""
     attachment = cinder.attachment_api.get(context, attachment_id)
     try:
         return cinder.attachment_api.update(context, attachment, connector)
-    except exception.ResourceConflict as error:
+    except exception.NotAuthorized:
+        raise
+    except exception.CinderException as error:
         if cinder.kernel.switches.series.cinder >= RESOURCE_CONFLICT_SINCE:
-            raise
-        # Before 67ac0fca8 the volume API raised InvalidVolume, which the controller's
-        # ``except CinderException`` turned into its own 500.
-        invalid = exception.InvalidVolume(reason=error.kwargs["reason"])
-        raise exception.Explained(f"Unable to update attachment.({invalid.msg}).") from None
+            if isinstance(error, exception.Invalid):
+                raise
+            raise exception.Explained(f"Unable to update attachment ({error.msg}).") from None
+        if isinstance(error, exception.ResourceConflict):
+            error = exception.InvalidVolume(reason=error.kwargs["reason"])
+        raise exception.Explained(f"Unable to update attachment.({error.msg}).") from None
 
 
 def attachment_action(

@@ -14,8 +14,11 @@ Which failures record one depends on the series (the call sites were added over 
 
 - every series: the scheduler's create (``SCHEDULE_ALLOCATE_VOLUME``) and extend
   (``EXTEND_VOLUME``, ``NoValidBackend`` only), the volume manager's extend
-  (``DRIVER_FAILED_EXTEND``), upload to image (``FAILED_TO_UPLOAD_VOLUME``) and ``os-attach``
-  of a read-only volume other than ``ro`` (``ATTACH_VOLUME``, ``InvalidVolumeAttachMode``);
+  (``DRIVER_FAILED_EXTEND``) and upload to image (``FAILED_TO_UPLOAD_VOLUME``); the
+  manager's ``os-attach`` refusal of a read-only volume (``ATTACH_VOLUME``) is never reached:
+  ``API.attach`` refused it first;
+- Queens: an attachment update of a read-only volume other than ``ro`` (``UPDATE_ATTACHMENT``,
+  ``InvalidVolumeAttachMode``; from 13.0.0 the attachment is made ``ro`` instead);
 - from 14.0.0 a driver's failed raw create (``CREATE_VOLUME_FROM_BACKEND``,
   ``DRIVER_FAILED_CREATE``; 12.0.10 has neither field);
 - from 15.0.0 a failed snapshot (``SNAPSHOT_CREATE``, ``SNAPSHOT_CREATE_ERROR``) and snapshot
@@ -65,6 +68,7 @@ ACTIONS = {
 }
 SCHEDULE_ALLOCATE_VOLUME, ATTACH_VOLUME, COPY_VOLUME_TO_IMAGE = "001", "002", "003"
 UNMANAGE_VOLUME, EXTEND_VOLUME = "006", "007"
+UPDATE_ATTACHMENT = "004"
 REIMAGE_VOLUME = "016"
 CREATE_VOLUME_FROM_BACKEND, SNAPSHOT_CREATE, SNAPSHOT_DELETE = "008", "009", "010"
 BACKUP_CREATE, BACKUP_RESTORE = "013", "015"

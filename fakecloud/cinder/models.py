@@ -259,13 +259,19 @@ class Store:
         row.update(metadata)
         return row
 
-    def admin_metadata_delete(self, volume_id: str) -> None:
-        """Drop a destroyed volume's admin metadata (the rows go with the volume)."""
+    def admin_metadata_delete(self, volume_id: str, key: str | None = None) -> None:
+        """Drop `key` of a volume's admin metadata (``volume_admin_metadata_delete``), or with
+        no `key` all of it (a destroyed volume's rows go with it); an emptied table goes."""
         table = getattr(self, "admin_metadata", None)
-        if table is not None:
-            table.pop(volume_id, None)
-            if not table:
-                del self.admin_metadata
+        if table is None:
+            return
+        if key is not None:
+            row = table.get(volume_id)
+            if row is None or row.pop(key, None) is None or row:
+                return
+        table.pop(volume_id, None)
+        if not table:
+            del self.admin_metadata
 
     def volume_snapshots(self, volume: Volume) -> list[Snapshot]:
         """The live snapshots of `volume`, oldest first."""

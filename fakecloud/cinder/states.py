@@ -221,7 +221,8 @@ ATTACHMENT_STATUS = StateMachine(
     {
         None: {"reserved", "attaching", "attached"},
         "reserved": {"attaching", "attached", "detached"},
-        "attaching": {"attached", "detached", "attaching"},
+        # Queens' manager marks a read-only volume's "rw" update error_attaching.
+        "attaching": {"attached", "detached", "attaching", "error_attaching"},
         # ``db.volume_attached(mark_attached=False)`` sets "attaching" whatever the row was:
         # a PUT /attachments/{id} after os-complete takes it back to attaching (cinder 29).
         "attached": {"detached", "attached", "attaching"},

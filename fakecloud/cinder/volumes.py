@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.cinder import exception, list_query, messages, policy
+from fakecloud.cinder import connection, exception, list_query, policy
 from fakecloud.cinder.api_part import ApiPart
+from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.image_utils import check_virtual_size
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType, newest_first
@@ -880,9 +881,7 @@ class VolumeAPI(ApiPart):
             check_connector(needs, connector)
         except TypeError:  # (Queens' body has no schema) the manager's `except Exception`
             raise exception.VolumeBackendAPIException(data="validate_connector") from None
-        if not isinstance(connector, dict):  # the target's `connector.get('multipath')`
-            raise exception.VolumeBackendAPIException(data="initialize_connection")
-        return connection_info(self.cinder, volume, connector)
+        return connection.initialize(self.cinder, volume, connector, context)
 
     def begin_detaching(self, context: Any, volume: Volume) -> None:
         """os-begin_detaching: ``in-use``/``attached`` → ``detaching``."""
@@ -919,13 +918,23 @@ class VolumeAPI(ApiPart):
         mountpoint: str,
         mode: str = "rw",
     ) -> VolumeAttachment:
-        """os-attach (the manager's ``attach_volume``): the volume becomes ``in-use``."""
+        """os-attach (``API.attach`` and the manager's ``attach_volume``, 12.0.10 to 29.0.0):
+        the API gives the volume a ``readonly`` admin metadata row of ``"False"`` unless it has
+        one and refuses a read-only volume's mode other than ``ro`` (400, no user message);
+        the volume becomes ``in-use``, its mode the ``attached_mode`` admin metadata."""
         k = self.kernel
         self._authorize(context, "volume_extension:volume_actions:attach", volume.project_id)
         if volume.status == "maintenance":
             raise exception.InvalidVolume(
                 reason="The volume cannot be attached in maintenance mode."
             )
+        admin = self.store.volume_admin_metadata(volume.id)
+        if "readonly" not in admin:
+            admin = self.store.admin_metadata_update(volume.id, {"readonly": "False"})
+        if admin["readonly"] == "True" and mode != "ro":
+            raise exception.InvalidVolumeAttachMode(mode=mode, volume_id=volume.id)
+        if volume.status == "attaching" and admin.get("attached_mode") not in (None, mode):
+            raise exception.InvalidVolume(reason="being attached by different mode")
         for attachment in volume.attachments:
             same = (
                 attachment.instance_uuid == instance_uuid
@@ -939,16 +948,11 @@ class VolumeAPI(ApiPart):
             raise exception.InvalidVolume(
                 reason="volume is already attached and multiple attachments are not enabled"
             )
+        # Volume.begin_attach: the mode is the volume's attached_mode until its detach, even
+        # when the checks below refuse the attach.
+        self.store.admin_metadata_update(volume.id, {"attached_mode": mode})
         if instance_uuid and not is_uuid_like(instance_uuid):
             raise exception.InvalidUUID(uuid=instance_uuid)
-        if self.store.volume_admin_metadata(volume.id).get("readonly") == "True" and mode != "ro":
-            # VolumeManager.attach_volume (12.0.10-29.0.0): the error_attaching attachment row
-            # it leaves behind is not modelled (as for InvalidUUID above)
-            error = exception.InvalidVolumeAttachMode(mode=mode, volume_id=volume.id)
-            messages.record(
-                self.cinder, messages.ATTACH_VOLUME, volume.project_id, volume.id, exc=error
-            )
-            raise error
         attachment = new_attachment(self.cinder, volume, instance_uuid, "attached")
         attachment.attached_host = host_name
         attachment.mountpoint = mountpoint
@@ -1058,8 +1062,11 @@ ATTACH_STATUS_MAP = {"attached": "in-use", "detached": "available"}
 
 def finish_detach(cinder: Any, volume: Volume, attachment: VolumeAttachment | None) -> None:
     """Remove an attachment and recompute the volume's status from those left
-    (``db.volume_detached``): attached > attaching > detaching > reserved, none → available."""
+    (``db.volume_detached``): attached > attaching > detaching > reserved, none → available.
+    The volume's ``attached_mode`` admin metadata goes (``Volume.finish_detach``; Queens'
+    ``attachment_delete`` too)."""
     k = cinder.kernel
+    cinder.store.admin_metadata_delete(volume.id, "attached_mode")
     if attachment is not None and attachment in volume.attachments:
         ATTACHMENT_STATUS.move(k, attachment, "detached", actor=ACTOR, field="attach_status")
         attachment.detach_time = k.now
@@ -1156,48 +1163,3 @@ def _is_int_like(value: Any) -> bool:
         return str(int(value)) == str(value)
     except (TypeError, ValueError):
         return False
-
-
-#: The first Cinder whose connection info says whether the volume is ``cacheable``
-#: (afcaf0b9d "Add support volume local cache", 17.0.0).
-CACHEABLE_SINCE = 17
-#: The first Cinder whose connection info carries the connector's ``enforce_multipath``
-#: (0c3c7b7bb "Add 'enforce_multipath' in connection_properties", 26.0.0).
-ENFORCE_MULTIPATH_SINCE = 26
-
-
-def check_connector(needs: str | None, connector: Any) -> None:
-    """The driver's ``validate_connector``: `needs` (a driver's ``connector_needs``; None wants
-    nothing) must be in `connector`, else ``InvalidInput`` (the iSCSI target's
-    ``InvalidConnectorException``, a 400 through the API). A connector ``in`` cannot read
-    raises its ``TypeError``."""
-    if needs and needs not in connector:
-        raise exception.InvalidInput(reason=f"Connector doesn't have required information: {needs}")
-
-
-def cacheable(volume: Volume) -> bool:
-    """``_parse_connection_options``' ``cacheable`` (from `CACHEABLE_SINCE`): the volume type's
-    extra spec says ``<is> True``."""
-    return volume.volume_type.extra_specs.get("cacheable") == "<is> True"
-
-
-def connection_info(cinder: Any, volume: Volume, connector: dict[str, Any]) -> dict[str, Any]:
-    """The answer of os-initialize_connection: the iSCSI target's ``{driver_volume_type,
-    data}`` as the manager's ``_parse_connection_options`` completes it (no QoS specs, the
-    access mode of the volume's ``attached_mode`` or ``readonly`` admin metadata, ``encrypted``;
-    from 17.0.0 ``cacheable`` from its type's extra specs), from 26.0.0 the connector's
-    ``enforce_multipath`` in the data and beside it (``_initialize_connection``)."""
-    data = cinder.drivers[volume.backend].connection_info(volume) if volume.backend else {}
-    kind = data.pop("driver_volume_type", None)
-    admin = cinder.store.volume_admin_metadata(volume.id)
-    mode = admin.get("attached_mode") or ("ro" if admin.get("readonly") == "True" else "rw")
-    data.update(qos_specs=None, access_mode=mode, encrypted=volume.encryption_key_id is not None)
-    series = cinder.kernel.switches.series.cinder
-    if series >= CACHEABLE_SINCE:
-        data["cacheable"] = cacheable(volume)
-    info: dict[str, Any] = {"driver_volume_type": kind, "data": data}
-    if series >= ENFORCE_MULTIPATH_SINCE:
-        data["enforce_multipath"] = info["enforce_multipath"] = connector.get(
-            "enforce_multipath", False
-        )
-    return info

@@ -7,39 +7,59 @@ from cinder_support import CEPH_ONLY, CONNECTOR, SERVER, call, create_volume, fa
 from fakecloud import Cloud
 
 
-def _create(cloud, vid, connector=None):
+def _body(vid, connector=None):
     body = {"attachment": {"volume_uuid": vid, "instance_uuid": SERVER}}
     if connector is not None:
         body["attachment"]["connector"] = connector
-    return call(cloud, "POST", "attachments", body, version="3.44")
+    return body
+
+
+def _create(cloud, vid, connector=None):
+    return call(cloud, "POST", "attachments", _body(vid, connector), version="3.44")
+
+
+_TARGET = ["target_discovered", "target_portal", "target_iqn", "target_lun", "volume_id"]
 
 
 @pytest.mark.parametrize(
     ("profile", "flags"),
     [
-        ("nova-21.2.4", set()),  # Cinder 16
-        ("nova-30.0.0", {"cacheable"}),  # Cinder 25: cacheable from 17.0.0
-        ("upstream", {"cacheable", "enforce_multipath"}),  # enforce_multipath from 26.0.0
+        ("nova-21.2.4", []),  # Cinder 16
+        ("nova-30.0.0", ["cacheable"]),  # Cinder 25: cacheable from 17.0.0
+        ("upstream", ["cacheable", "enforce_multipath"]),  # enforce_multipath from 26.0.0
     ],
 )
-def test_the_connection_flags_come_with_their_series(profile, flags):
+def test_the_connection_keys_come_with_their_series_in_cinders_order(profile, flags):
+    """``_connection_create``: the target's data (its own ``encrypted``), what
+    ``_parse_connection_options`` adds, the driver's type, the attachment id, then the
+    connector's ``enforce_multipath``."""
     cloud = Cloud(profile=profile)
     info = _create(cloud, create_volume(cloud), CONNECTOR).json()["attachment"]["connection_info"]
-    assert {"cacheable", "enforce_multipath"} & info.keys() == flags
+    keys = [*_TARGET, "encrypted", "qos_specs", "access_mode", *flags[:1], "driver_volume_type"]
+    assert list(info) == [*keys, "attachment_id", *flags[1:]]
 
 
-@pytest.mark.parametrize(("config", "status"), [(None, 400), (CEPH_ONLY, 200)])
-def test_an_iscsi_backend_wants_the_connectors_initiator(config, status):
-    """LVM's iSCSI target refuses a connector without ``initiator``; RBD's driver takes any."""
-    cloud = Cloud(profile="upstream", config=config)
+@pytest.mark.parametrize(
+    ("profile", "config", "status", "text"),
+    [
+        ("upstream", None, 400, "{}"),
+        ("nova-30.0.0", None, 500, "Unable to update attachment.({})."),  # before 27.0.0
+        ("upstream", CEPH_ONLY, 200, None),
+    ],
+)
+def test_an_iscsi_backend_wants_the_connectors_initiator(profile, config, status, text):
+    """LVM's iSCSI target refuses a connector without ``initiator`` (``InvalidInput``: from
+    27.0.0 the controller lets an ``Invalid`` through, before it is its own 500); RBD's
+    driver takes any."""
+    cloud = Cloud(profile=profile, config=config)
     vid = create_volume(cloud)
     aid = _create(cloud, vid).json()["attachment"]["id"]
     body = {"attachment": {"connector": {"host": "cmp-1"}}}
-    r = call(cloud, "PUT", f"attachments/{aid}", body, version="3.44")
+    r = call(cloud, "PUT", f"attachments/{aid}", body, version="3.44", allow_500=True)
     assert r.status == status
-    if status == 400:
+    if text is not None:
         message = "Invalid input received: Connector doesn't have required information: initiator"
-        assert fault(r) == ("badRequest", 400, message)
+        assert fault(r)[2] == text.format(message)
         assert cloud.cinder.volume(vid).status == "reserved"
 
 
@@ -50,3 +70,28 @@ def test_queens_keeps_the_managers_attach_mode():
     att = _create(cloud, create_volume(cloud), CONNECTOR).json()["attachment"]
     shown = call(cloud, "GET", f"attachments/{att['id']}", version="3.44").json()["attachment"]
     assert (att["attach_mode"], shown["attach_mode"]) == (None, "rw")
+
+
+def test_queens_writes_the_attached_mode_and_refuses_a_read_only_volumes_rw():
+    """12.0.10's manager: the connector's mode becomes the volume's ``attached_mode`` (shown
+    in its metadata until the detach); a volume flagged read-only and a mode other than
+    ``ro`` is ``InvalidVolumeAttachMode``: the attachment ``error_attaching``, a user
+    message, the create's 500."""
+    cloud = Cloud(profile="seed")
+    vid = create_volume(cloud)
+    flag = {"os-update_readonly_flag": {"readonly": True}}
+    assert call(cloud, "POST", f"volumes/{vid}/action", flag).status == 202
+    r = call(cloud, "POST", "attachments", _body(vid, CONNECTOR), version="3.44", allow_500=True)
+    text = (
+        f"Unable to create attachment for volume (Invalid attaching mode 'rw' for volume {vid}.)."
+    )
+    assert fault(r) == ("computeFault", 500, text)
+    (attachment,) = cloud.cinder.volume(vid).attachments
+    assert (attachment.attach_status, cloud.cinder.volume(vid).status) == (
+        "error_attaching",
+        "reserved",
+    )
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]["metadata"]
+    assert shown == {"readonly": "True", "attached_mode": "rw"}
+    messages = call(cloud, "GET", "messages", version="3.3").json()["messages"]
+    assert [m["event_id"] for m in messages] == ["VOLUME_VOLUME_004_005"]

@@ -6,6 +6,7 @@ import pytest
 from cinder_support import CEPH_ONLY, READER, call, create_volume, fault
 
 from fakecloud import Cloud
+from fakecloud.cinder.faults import GENERIC
 
 CONNECTOR = {"host": "h", "initiator": "iqn.1993-08.org.debian:01:h", "enforce_multipath": True}
 
@@ -23,9 +24,18 @@ def test_the_connection_info_and_the_volume_left_available():
     resp = init(cloud, vid, {"connector": CONNECTOR})
     assert resp.status == 200
     info = resp.json()["connection_info"]
+    assert list(info) == ["driver_volume_type", "data", "enforce_multipath"]
     assert info["driver_volume_type"] == "iscsi"
     assert info["enforce_multipath"] is True
     assert info["data"]["target_iqn"] == f"iqn.2010-10.org.openstack:volume-{vid}"
+    assert list(info["data"])[4:] == [
+        "volume_id",
+        "encrypted",  # the target's own
+        "qos_specs",
+        "access_mode",
+        "cacheable",
+        "enforce_multipath",
+    ]
     assert {k: info["data"][k] for k in ("access_mode", "qos_specs", "enforce_multipath")} == {
         "access_mode": "rw",
         "qos_specs": None,
@@ -74,11 +84,21 @@ def test_refusals_per_series(profile, args, message):
     assert fault(init(cloud, create_volume(cloud), args)) == ("badRequest", 400, message)
 
 
-def test_an_rbd_backend_takes_a_connector_without_initiator():
-    """RBD's driver keeps the base ``validate_connector``, which wants nothing."""
-    cloud = Cloud(profile="upstream", config=CEPH_ONLY)
-    resp = init(cloud, create_volume(cloud), {"connector": {"host": "h"}})
-    assert (resp.status, resp.json()["connection_info"]["driver_volume_type"]) == (200, "rbd")
+@pytest.mark.parametrize(
+    ("profile", "connector", "status"),
+    [("upstream", {"host": "h"}, 200), ("nova-30.0.0", "h", 200), ("upstream", "h", 500)],
+)
+def test_an_rbd_backend_reads_no_connector(profile, connector, status):
+    """RBD's driver keeps the base ``validate_connector``, which wants nothing, and its
+    ``initialize_connection`` reads nothing of the connector: any object or string connects
+    until the manager's ``connector.get('enforce_multipath')`` (26.0.0), an
+    ``AttributeError`` no handler catches: ``FaultWrapper``'s 500."""
+    cloud = Cloud(profile=profile, config=CEPH_ONLY)
+    resp = init(cloud, create_volume(cloud), {"connector": connector}, allow_500=True)
+    if status == 200:
+        assert (resp.status, resp.json()["connection_info"]["driver_volume_type"]) == (200, "rbd")
+    else:
+        assert fault(resp) == ("computeFault", 500, GENERIC[500])
 
 
 @pytest.mark.parametrize(("profile", "connector"), [("upstream", "initiator"), ("seed", 1)])

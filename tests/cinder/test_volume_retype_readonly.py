@@ -10,6 +10,7 @@ shown among the volume's metadata and making later attachments read-only."""
 import pytest
 from cinder_support import (
     ADMIN,
+    CONNECTOR,
     MEMBER,
     OTHER,
     READER,
@@ -250,6 +251,8 @@ def test_a_quota_of_the_new_type_refuses_the_retype(cloud):
 
 
 def test_the_readonly_flag_shows_in_the_metadata_and_makes_attachments_read_only(cloud):
+    """The attachment is ``ro``; its connection's ``access_mode`` is the admin metadata the
+    caller's context loads: none for a member (``rw``), ``readonly`` for an admin."""
     vid = create_volume(cloud, 1)
     resp = _action(cloud, vid, {"os-update_readonly_flag": {"readonly": True}})
     assert (resp.status, resp.body) == (202, None)
@@ -258,7 +261,10 @@ def test_the_readonly_flag_shows_in_the_metadata_and_makes_attachments_read_only
     assert listed[0]["metadata"] == {"readonly": "True"}
     aid = attach(cloud, vid)
     shown = call(cloud, "GET", f"attachments/{aid}", version="3.27").json()["attachment"]
-    assert (shown["attach_mode"], shown["connection_info"]["access_mode"]) == ("ro", "ro")
+    assert (shown["attach_mode"], shown["connection_info"]["access_mode"]) == ("ro", "rw")
+    body = {"os-initialize_connection": {"connector": CONNECTOR}}
+    info = _action(cloud, vid, body, ctx=ADMIN).json()["connection_info"]
+    assert info["data"]["access_mode"] == "ro"
 
 
 def test_a_readonly_row_of_false_still_makes_attachments_read_only(cloud):

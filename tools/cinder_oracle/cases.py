@@ -1321,6 +1321,39 @@ TYPE_QUOTA_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("sq snapshot gone", "GET", QS, "3.0", None, "member"),
     ("sq quota usage after", "GET", _QUOTA + "?usage=true", "3.0", None, "member"),
 ]
+RV = V + "/{rovid}"
+RACT = RV + "/action"
+_RO_ATTACH = {"volume_uuid": "{rovid}", "instance_uuid": SERVER, "connector": CONNECTOR}
+
+#: A read-only volume's connections (session 26), last: ``access_mode`` as a member's and an
+#: admin's context load the admin metadata, the legacy ``os-attach`` refused in ``rw`` and its
+#: ``readonly``/``attached_mode`` rows, an attachment create whose connector lacks the
+#: initiator (the controller's 500), then one made ``ro``.
+READONLY_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("ro volume", "POST", V, "3.0", {"volume": {"size": 1, "name": "ro"}}, "member"),
+    ("ro flag", "POST", RACT, "3.0", {"os-update_readonly_flag": {"readonly": True}}, "member"),
+    ("ro init member", "POST", RACT, "3.0", {_IC: {"connector": CONNECTOR}}, "member"),
+    ("ro init admin", "POST", RACT, "3.0", {_IC: {"connector": CONNECTOR}}, "admin"),
+    (
+        "ro os-attach rw",
+        "POST",
+        RACT,
+        "3.0",
+        {"os-attach": {"instance_uuid": SERVER, "mountpoint": "/dev/vdc", "mode": "rw"}},
+        "member",
+    ),
+    ("ro volume after os-attach", "GET", RV, "3.0", None, "member"),
+    (
+        "ro attachment no initiator",
+        "POST",
+        FA,
+        "3.44",
+        {"attachment": {**_RO_ATTACH, "connector": {"host": "h"}}},
+        "member",
+    ),
+    ("ro attachment", "POST", FA, "3.44", {"attachment": _RO_ATTACH}, "member"),
+    ("ro volume attached", "GET", RV, "3.0", None, "admin"),
+]
 CASES += SNAPSHOT_PATH_CASES + TYPE_QUOTA_CASES
 
 #: Session 26: ``os-reimage``, ``os-extend_volume_completion``, ``os-force_detach`` and
@@ -1381,7 +1414,7 @@ ADMIN_ACTION_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("aa unmanage", "POST", _UACT, "3.0", {"os-unmanage": None}, "admin"),
     ("aa volume unmanaged", "GET", V + "/{uvid}", "3.0", None, "member"),
 ]
-CASES += ADMIN_ACTION_CASES
+CASES += ADMIN_ACTION_CASES + READONLY_CASES
 
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
 CAPTURE = {
@@ -1399,6 +1432,7 @@ CAPTURE = {
     "aa volume": ("uvid", ("volume", "id")),
     "aa volume 2": ("uv2id", ("volume", "id")),
     "aa attach": ("uaid", ("attachment", "id")),
+    "ro volume": ("rovid", ("volume", "id")),
 }
 
 _FIRST_DELETE = next(i for i, case in enumerate(CASES) if case[0] == "delete cascade 3.0")
