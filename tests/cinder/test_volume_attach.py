@@ -4,6 +4,7 @@ os-begin_detaching, os-roll_detaching, os-attach, os-detach) and the attachments
 
 import pytest
 from cinder_support import (
+    ADMIN,
     CONNECTOR,
     MEMBER,
     MISSING,
@@ -23,6 +24,8 @@ from cinder_support import (
 from fakecloud import Cloud
 from fakecloud.cinder import compute
 from fakecloud.cinder.attachments import DELETION_CHECK
+from fakecloud.identity.context import with_service_token
+from fakecloud.nova.service_auth import SERVICE_USER
 from fakecloud.profiles.releases import release
 
 
@@ -422,3 +425,20 @@ def test_cinder_asks_nova_with_its_own_service_token_not_the_one_it_was_sent(sen
     sent = compute.as_sent(cloud.kernel, NOVA)
     assert (sent.user_id, sent.roles, sent.request_id) == (MEMBER.user_id, MEMBER.roles, "")
     assert sent.extra.get("service_user_id") == service_user
+
+
+def test_an_admins_force_detach_of_an_attachment_nova_uses_needs_a_service_token(cloud, vid):
+    """``os-force_detach`` is ``terminate_connection`` then ``detach``: both check the delete
+    (bug #2004555), so an admin's own force detach is 409 while Nova uses the attachment; with
+    a service token (what Nova sends) it goes."""
+    aid = attach(cloud, vid, SERVER)
+    cloud.cinder.server_volume_attachment = lambda ctx, server, volume: aid
+    args = {"attachment_id": aid, "connector": None}
+    assert fault(action(cloud, vid, "os-force_detach", args, ctx=ADMIN))[:2] == (
+        "conflictingRequest",
+        409,
+    )
+    assert status(cloud, vid) == ("in-use", "attached")
+    as_service = with_service_token(ADMIN, SERVICE_USER)
+    assert action(cloud, vid, "os-force_detach", args, ctx=as_service).status == 202
+    assert status(cloud, vid) == ("available", "detached")
