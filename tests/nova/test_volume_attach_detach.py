@@ -293,6 +293,31 @@ def test_a_volume_attached_while_offloaded_gets_its_device_at_unshelve(up):
     ]
 
 
+def test_shelve_offload_leaves_a_volume_reserved_and_unshelve_attaches_it_again(up):
+    """``_shelve_offload_instance`` → ``_terminate_volume_connections``: the attachment is
+    swapped for a new one with no connector (Cinder: ``reserved``, no attachment shown);
+    ``unshelve_instance`` → ``_prep_block_device`` updates and completes it (``in-use``)."""
+    sid = up.boot("vm")
+    vid = _volume(up)
+    assert _attach(up, sid, {"volumeId": vid}).status == 200
+    up.action(sid, {"shelve": None})
+    up.cloud.run_until_idle()
+    (before,) = up.cloud.request(
+        "volumev3", "GET", "/v3/{project_id}/attachments", microversion="3.27"
+    ).json()["attachments"]
+    volume = _cinder(up, vid)
+    assert (volume["status"], volume["attachments"], before["status"]) == (
+        "reserved",
+        [],
+        "reserved",
+    )
+    up.action(sid, {"unshelve": None})
+    up.cloud.run_until_idle()
+    volume = _cinder(up, vid)
+    assert volume["status"] == "in-use"
+    assert [a["attachment_id"] for a in volume["attachments"]] == [before["id"]]
+
+
 def test_a_users_attachment_delete_is_refused_while_nova_holds_it(up):
     """Cinder's ``attachment_deletion_allowed`` (23.0.0+, bug #2004555) asks Nova, as the user at
     2.89, which attachment the server's mapping holds: the one asked, so a user's delete (the
@@ -324,10 +349,11 @@ def test_a_users_attachment_delete_is_refused_while_nova_holds_it(up):
 @pytest.mark.parametrize("profile", ["nova-22.4.0", "nova-23.2.2"])
 def test_a_hostless_or_down_servers_detach_is_refused_from_23_0_0(profile):
     """db8213af83 (23.0.0): ``@check_instance_host(check_is_up=True)`` on ``_detach_volume``.
-    A server reset to active after its shelve offload has no host: before 23.0.0 the cast to
-    no host raised after ``begin_detaching`` (a 500, the volume left ``detaching``, as Nova
-    does); from it ``InstanceNotReady``, which the controller does not expect (a 500 naming
-    it), before anything changed. A host that is down: the cast waited; from 23.0.0 a 409."""
+    A server reset to active after its shelve offload has no host and its volume is
+    ``reserved`` (the offload left it no connector): before 23.0.0 Cinder's
+    ``begin_detaching`` refuses it (400); from it ``InstanceNotReady``, which the controller
+    does not expect (a 500 naming it), before anything changed. A host that is down: the cast
+    waited; from 23.0.0 a 409."""
     env = NovaEnv(profile)
     sid, down = env.boot("vm"), env.boot("down")
     vid, other = _volume(env), _volume(env, "other")
@@ -343,12 +369,18 @@ def test_a_hostless_or_down_servers_detach_is_refused_from_23_0_0(profile):
         env.cloud.run_until_idle()
     r = _detach(env, sid, vid)
     new = profile == "nova-23.2.2"
-    cls = "InstanceNotReady" if new else "NovaException"
-    assert (r.status, r.json()["computeFault"]["message"]) == (
-        500,
-        unexpected_500(profile, f"nova.exception.{cls}"),
-    )
-    assert _cinder(env, vid)["status"] == ("in-use" if new else "detaching")
+    if new:
+        assert (r.status, r.json()["computeFault"]["message"]) == (
+            500,
+            unexpected_500(profile, "nova.exception.InstanceNotReady"),
+        )
+    else:
+        assert r.status == 400
+        assert (
+            "Unable to detach volume. Volume status must be 'in-use'"
+            in (r.json()["badRequest"]["message"])
+        )
+    assert _cinder(env, vid)["status"] == "reserved"
     env.kernel.rpc.set_up(f"compute.{env.server(down)['OS-EXT-SRV-ATTR:host']}", False)
     r = _detach(env, down, other)
     assert r.status == (409 if new else 202), r.json()

@@ -1541,7 +1541,7 @@ class ComputeManager:
             self.notifier.instance_action(self.host, "nova-compute", instance, "shelve.end")
             # The offload runs inside shelve_instance, under the same decorators.
             if offload:
-                yield from self._shelve_offload(instance)
+                yield from self._shelve_offload(context, instance)
             else:
                 shelve_poll.queue_poll(self)
         except Exception as exc:  # noqa: BLE001
@@ -1573,7 +1573,7 @@ class ComputeManager:
         try:
             if instance.vm_state != states.SHELVED:
                 yield from self.driver.power_off(instance)
-            yield from self._shelve_offload(instance)
+            yield from self._shelve_offload(context, instance)
         except Exception as exc:  # noqa: BLE001
             # shelve_offload_instance's decorators are shelve_instance's (nova 17.0.7 to 34.0.0
             # compute/manager.py): a fault, the event, the task state reverted unless another
@@ -1599,11 +1599,17 @@ class ComputeManager:
             return {"clean_shutdown": clean_shutdown, "accel_uuids": []}
         return {"clean_shutdown": clean_shutdown}
 
-    def _shelve_offload(self, instance: Any) -> Generator[Any, Any, None]:
+    def _shelve_offload(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        from fakecloud.nova.compute import resize_manager
+
         self.notifier.instance_usage(self.host, instance, "shelve_offload.start")
         self.notifier.instance_action(self.host, "nova-compute", instance, "shelve_offload.start")
         yield self.kernel.env.timeout(self.config.shelve_offload_delay_s)
         self.driver.destroy(instance)
+        # The volumes leave this host: each attachment is swapped for a reserved one with no
+        # connector, so Cinder shows them ``reserved`` until the unshelve connects them.
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        yield from resize_manager._terminate_volume_connections(self, context, instance, bdms)
         instance.power_state = states.SHUTDOWN
         instance.vm_state = states.SHELVED_OFFLOADED
         instance.task_state = None
@@ -1622,8 +1628,11 @@ class ComputeManager:
     def _unshelve(
         self, context: Any, instance: Any, image: dict[str, Any] | None
     ) -> Generator[Any, Any, None]:
+        from fakecloud.nova.compute import resize_manager
+
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_unshelve_instance")
+        prepared = False
         try:
             self.notifier.instance_usage(self.host, instance, "unshelve.start")
             self.notifier.instance_action(self.host, "nova-compute", instance, "unshelve.start")
@@ -1632,8 +1641,12 @@ class ComputeManager:
             if self.db.build_failures:
                 build_failures.saved(self)  # ``rt.instance_claim`` saves the node's stats too
             bdms = self.db.bdms_by_instance(instance.uuid)
-            # _prep_block_device: a volume attached while offloaded gets its device name now.
+            # _prep_block_device: a volume attached while offloaded gets its device name now,
+            # then every attachment this host's connector, completed (``in-use``).
             block_device.default_device_names(instance, bdms)
+            yield from resize_manager._update_volume_attachments(self, context, instance, bdms)
+            yield from resize_manager._complete_volume_attachments(self, context, bdms)
+            prepared = True
             volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
             yield self.kernel.env.timeout(
                 max(0.0, self.config.unshelve_delay_s - self.config.build_delay_s)
@@ -1652,6 +1665,10 @@ class ComputeManager:
             # 34.0.0 compute/manager.py): host and node cleared, a fault, the event in Error,
             # the task state reverted; the server stays shelved_offloaded (no error state).
             self.driver.destroy(instance)
+            if prepared:  # a failed spawn disconnects the volumes again
+                yield from resize_manager._terminate_volume_connections(
+                    self, context, instance, bdms
+                )
             instance.host = None
             instance.node = None
             finish = functools.partial(event.finish, exc)
