@@ -507,6 +507,14 @@ def _image_snapshot(cinder: Any, context: Any, image: dict[str, Any]) -> Snapsho
     when the caller cannot see that snapshot (at any microversion: the lookup comes first).
     Real Cinder reads the image once more for this; fakecloud reuses the read it made (the
     trace shows the two reads of every create from an image)."""
+    boot = boot_snapshot_mapping(image)
+    return None if boot is None else boot_snapshot(cinder, context, boot)
+
+
+def boot_snapshot_mapping(image: dict[str, Any]) -> dict[str, Any] | None:
+    """The mapping of a Nova snapshot image's boot disk: the first ``snapshot`` source at boot
+    index 0 of its ``block_device_mapping`` (JSON as Glance holds it, decoded as Cinder's image
+    service decodes it), or None."""
     bdms = image.get("properties", {}).get("block_device_mapping")
     if isinstance(bdms, str):
         try:
@@ -515,16 +523,20 @@ def _image_snapshot(cinder: Any, context: Any, image: dict[str, Any]) -> Snapsho
             return None
     if not bdms or not isinstance(bdms, list):
         return None
-    boot = [
-        bdm
-        for bdm in bdms
-        if isinstance(bdm, dict)
-        and bdm.get("source_type") == "snapshot"
-        and bdm.get("boot_index") == 0
-    ]
-    if not boot:
-        return None
-    snapshot_id = boot[0].get("snapshot_id")
+    for bdm in bdms:
+        if (
+            isinstance(bdm, dict)
+            and bdm.get("source_type") == "snapshot"
+            and bdm.get("boot_index") == 0
+        ):
+            return bdm
+    return None
+
+
+def boot_snapshot(cinder: Any, context: Any, boot: dict[str, Any]) -> Snapshot:
+    """The snapshot `boot` (`boot_snapshot_mapping`) names, as the caller sees it; else 404
+    "Nova specific image is found, but boot volume snapshot id:X not found."."""
+    snapshot_id = boot.get("snapshot_id")
     try:
         return cinder.snapshot_api.get(context, snapshot_id)
     except exception.NotFound:

@@ -34,14 +34,18 @@ snapshot image path reverts on the volume's own backend.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import compute, exception, images, messages, policy, validation
 from fakecloud.cinder.backends import Driver
-from fakecloud.cinder.controllers import bad_request, not_found
+from fakecloud.cinder.controllers import (
+    bad_request,
+    boot_snapshot,
+    boot_snapshot_mapping,
+    not_found,
+)
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.image_utils import check_virtual_size
 from fakecloud.cinder.states import VOLUME_STATUS
@@ -100,22 +104,10 @@ def _image_snapshot_and_check_size(
     """``_get_image_snapshot_and_check_size``: the snapshot a volume-backed server's image
     names as its boot disk, or None."""
     image = cinder.image_service.show(context, image_id)
-    bdms = (image.get("properties") or {}).get("block_device_mapping") or []
-    if isinstance(bdms, str):  # Glance holds it as JSON; Cinder's image service decodes it
-        try:
-            bdms = json.loads(bdms)
-        except ValueError:
-            return None
-    boot = [
-        bdm
-        for bdm in bdms
-        if isinstance(bdm, dict)
-        and bdm.get("source_type") == "snapshot"
-        and bdm.get("boot_index") == 0
-    ]
-    if not boot:
+    boot = boot_snapshot_mapping(image)
+    if boot is None:
         return None
-    image_size = boot[0].get("volume_size")
+    image_size = boot.get("volume_size")
     if not isinstance(image_size, int):  # `None > int`: a TypeError, WebOb's plain 400
         raise bad_request(GENERIC[400])
     if image_size > volume_size:
@@ -123,14 +115,7 @@ def _image_snapshot_and_check_size(
             f"Volume size must be greater than the image size. (Image: {image_size}, "
             f"Volume: {volume_size})."
         )
-    snapshot_id = boot[0].get("snapshot_id")
-    try:
-        return cinder.snapshot_api.get(context, snapshot_id)
-    except exception.NotFound:
-        raise exception.Explained(
-            f"Nova specific image is found, but boot volume snapshot id:{snapshot_id} not found.",
-            code=404,
-        ) from None
+    return boot_snapshot(cinder, context, boot)
 
 
 def reimage(

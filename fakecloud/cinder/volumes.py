@@ -541,28 +541,22 @@ class VolumeAPI(ApiPart):
                 reason=f"Volume {status} must not be migrating, attached, belong to a group, "
                 f"have snapshots{transfer} be disassociated from snapshots after volume transfer."
             )
-        if unmanage_only and volume.status != "error_managing":
-            VOLUME_STATUS.move(k, volume, "unmanaging", actor=ACTOR)
-            k.rpc.cast(
-                self.cinder.volume_target(volume.backend),
-                "delete_volume",
-                volume_id=volume.id,
-                cascade=False,
-                unmanage_only=True,
-            )
-            return
-        VOLUME_STATUS.move(k, volume, "deleting", actor=ACTOR)
+        # (an error_managing volume is error_managing_deleting in Cinder: deleting here)
+        busy = "unmanaging" if unmanage_only and volume.status != "error_managing" else "deleting"
+        VOLUME_STATUS.move(k, volume, busy, actor=ACTOR)
         if cascade:
             for snap in snapshots:
                 if not force and snap.status not in ("available", "error", "deleting"):
                     VOLUME_STATUS.move(k, volume, "error_deleting", actor=ACTOR)
                     raise exception.InvalidVolume(reason="Failed to update snapshot.")
                 SNAPSHOT_STATUS.move(k, snap, "deleting", actor=ACTOR)
+        unmanage = {"unmanage_only": True} if unmanage_only else {}
         k.rpc.cast(
             self.cinder.volume_target(volume.backend),
             "delete_volume",
             volume_id=volume.id,
             cascade=cascade,
+            **unmanage,
         )
 
     # -- extend ------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 and their messages, the volume ``downloading`` while the image's bytes are written, its image
 metadata after, and Nova told for a reserved volume."""
 
+import json
+
 import pytest
 from cinder_support import (
     MEMBER,
@@ -10,6 +12,7 @@ from cinder_support import (
     RPC,
     SERVER,
     call,
+    create_snapshot,
     fault,
     glance_image,
     reset_volume,
@@ -129,3 +132,23 @@ def test_a_reserved_volume_has_nova_told_and_stays_reserved(world):
     answered = cloud.trace.first(kind="api.response", seq=sent["seq"] + 1)
     assert (sent["user"], answered["status"]) == ("cinder", 207)
     assert call(cloud, "GET", "messages", version="3.3").json()["messages"] == []
+
+
+def test_a_nova_snapshot_image_is_its_cinder_snapshot_reverted_onto_the_volume(world):
+    cloud, vid = world[0].fork(), world[1]
+    sid = create_snapshot(cloud, make_volume(cloud, 1))
+
+    def image(size):
+        boot = {"source_type": "snapshot", "boot_index": 0, "snapshot_id": sid, "volume_size": size}
+        return glance_image(cloud, 0, block_device_mapping=json.dumps([boot]))
+
+    assert fault(_reimage(cloud, vid, image(2))) == (
+        "badRequest",
+        400,
+        "Volume size must be greater than the image size. (Image: 2, Volume: 1).",
+    )
+    assert _reimage(cloud, vid, image(1)).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, vid)[-2:] == ["downloading", "available"]
+    (copy,) = cloud.trace.filter(kind="io.start", label="cinder.revert_copy")
+    assert copy["volume_id"] == vid
