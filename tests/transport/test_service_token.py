@@ -118,21 +118,32 @@ def _held_attachment(cloud):
 
 
 @pytest.mark.parametrize(
-    ("profile", "service_user", "status"),
+    ("profile", "service_token", "status"),
     [
         ("upstream", "svc", 200),  # a service's request: is_service_request
         ("upstream", "not-a-token", 401),  # keystonemiddleware refuses it first
+        ("upstream", "expired", 401),  # (a service token is never taken expired)
         ("nova-33.0.2", "demo-reader", 409),  # taken (no role required), but not a service's
     ],
 )
-def test_cinder_lets_a_service_token_delete_an_attachment_nova_uses(profile, service_user, status):
+def test_cinder_lets_a_service_token_delete_an_attachment_nova_uses(profile, service_token, status):
     """Cinder's ``attachment_deletion_allowed`` (bug #2004555) reads the roles of the
-    request's service token, as keystonemiddleware passes them (``is_service_request``)."""
+    request's service token, as keystonemiddleware passes them (``is_service_request``); an
+    unknown or expired one is keystonemiddleware's 401."""
     cloud = _cloud(profile)
     path = _held_attachment(cloud)
-    headers = {"X-Auth-Token": _token(cloud, "demo"), "OpenStack-API-Version": "volume 3.44"}
-    if service_user:
-        known = service_user in ("svc", "demo-reader")
-        headers["X-Service-Token"] = _token(cloud, service_user) if known else service_user
+    if service_token == "expired":
+        service_token = _token(cloud, "svc")
+        cloud.advance(3600)
+    elif service_token != "not-a-token":
+        service_token = _token(cloud, service_token)
+    headers = {
+        "X-Auth-Token": _token(cloud, "demo"),
+        "X-Service-Token": service_token,
+        "OpenStack-API-Version": "volume 3.44",
+    }
     resp = cloud.request("volumev3", "DELETE", path, user=None, headers=headers)
     assert resp.status == status
+    if status == 401:
+        rejected = cloud.trace.filter(kind="identity.token_rejected")[-1]
+        assert rejected["reason"] == "invalid service token"
