@@ -80,10 +80,10 @@ def _explore_parser() -> argparse.ArgumentParser:
 
 
 def _load(path: str) -> tuple[str, Any]:
-    from fakecloud.scenario.loader import load
+    """The file's text (what the workers load) and its scenario, from one read."""
+    from fakecloud.scenario.loader import load_with_text
 
-    scenario = load(path)
-    return Path(path).read_text(encoding="utf-8"), scenario
+    return load_with_text(path)
 
 
 def _pick_cases(scenario: Any, wanted: list[str] | None, prog: str) -> list[Any]:

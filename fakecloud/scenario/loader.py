@@ -42,6 +42,12 @@ def load(path: str | Path, root_dir: str | Path | None = None):
 
     `root_dir` only shortens the file name shown in messages (relative to it when possible).
     """
+    return load_with_text(path, root_dir)[1]
+
+
+def load_with_text(path: str | Path, root_dir: str | Path | None = None):
+    """The text of the scenario file at `path` and its `Scenario` (as `load`), the file read
+    once: a pipe (``fakecloud explore <(...)``) has nothing left for a second read."""
     path = Path(path)
     shown = _display_name(path, root_dir)
     try:
@@ -52,15 +58,16 @@ def load(path: str | Path, root_dir: str | Path | None = None):
     if len(raw) > MAX_FILE_BYTES:
         message = f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a scenario file"
         raise ScenarioError([Problem(shown, None, "", message)])
+    text = decode(raw, shown)
     key = (path.resolve(), path.stem, raw)
     kept = _LOADED.get(key)
     if kept is not None:
-        return _as_named(pickle.loads(kept), shown, path)
-    scenario = expand(read_yaml(decode(raw, shown), shown), shown, path)
+        return text, _as_named(pickle.loads(kept), shown, path)
+    scenario = expand(read_yaml(text, shown), shown, path)
     if len(_LOADED) >= _LOADED_MAX:
         del _LOADED[next(iter(_LOADED))]
     _LOADED[key] = pickle.dumps(scenario, pickle.HIGHEST_PROTOCOL)
-    return scenario
+    return text, scenario
 
 
 # The same file is loaded again in one process (the suite collects every library file, then

@@ -384,23 +384,42 @@ def test_a_full_device_is_named_in_the_error():
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "text", "says"),
     [
-        ["run", "FIFO"],
-        ["explore", "FIFO"],
-        ["shrink", "FIFO", "--seed", "1", "-o", "out.yaml"],
-        ["bisect", "FIFO"],
-        ["report", "FIFO"],
-        ["report", "FIFO.yaml"],
-        ["serve", "--config", "FIFO"],
-        ["serve", "--state", "FIFO"],
+        (["run", "PIPE"], "steps: [\n", "PIPE:2: not valid YAML"),
+        (["explore", "PIPE", "--seeds", "1", "--no-progress"], TINY, None),
+        (["shrink", "PIPE", "--seed", "1", "-o", "out.yaml"], "steps: [\n", "PIPE:2: not valid"),
+        (["bisect", "PIPE"], "steps: [\n", "PIPE:2: not valid YAML"),
+        (["report", "PIPE"], "{\n", "PIPE:1: not a JSON trace event"),
+        (["serve", "--config", "PIPE"], "a: [\n", "PIPE:2: not valid YAML"),
+        (["serve", "--state", "PIPE"], "{\n", "PIPE is not a fakecloud state file (not JSON"),
     ],
 )
-def test_an_input_that_is_a_named_pipe_is_refused_not_waited_for(scenario, capsys, argv):
-    """``fakecloud report FIFO`` waited for a writer (``open`` of a pipe blocks until one
-    comes): every verb reading a file refuses what is no regular file, naming what it is."""
-    name = next(a for a in argv if a.startswith("FIFO"))
-    os.mkfifo(name)
-    status, last = run_cli(capsys, *argv)
-    assert status == 2
-    assert f"{name}: " in last and "it is a named pipe (FIFO), not a regular file" in last
+def test_a_pipe_is_read_once_by_every_verb(scenario, capsys, argv, text, says):
+    """``fakecloud report <(zcat trace.jsonl.gz)`` was refused as a named pipe, and explore
+    read its file twice (a pipe is empty the second time): each verb reads what a process
+    substitution's pipe holds, once."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, text.encode())
+    os.close(write_end)
+    pipe = f"/dev/fd/{read_end}"
+    try:
+        status, last = run_cli(capsys, *(pipe if a == "PIPE" else a for a in argv))
+    finally:
+        os.close(read_end)
+    if says is None:
+        assert (status, last) == (0, "")
+    else:
+        assert status == 2 and says.replace("PIPE", pipe) in last
+
+
+def test_a_named_pipe_nothing_writes_to_is_refused_not_waited_for(tmp_path):
+    """``fakecloud report FIFO`` waited for ever for a writer (``open`` of a pipe blocks until
+    one comes); a device never ends. Refused, naming what each is."""
+    from fakecloud.inputs import NotRegularFile, open_input
+
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(NotRegularFile, match="named pipe .FIFO. that nothing opened for writ"):
+        open_input(tmp_path / "fifo", writer_wait_s=0)
+    with pytest.raises(NotRegularFile, match="it is a character device, not a regular file"):
+        open_input("/dev/zero")
