@@ -25,6 +25,7 @@ import math
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,10 @@ class ReportError(Exception):
 MAX_EVENT_BYTES = 1 << 24
 
 
-def load_jsonl(path: str) -> list[dict]:
+def load_jsonl(path: str, lines: list[int] | None = None) -> list[dict]:
     """The events of a JSONL trace file; a `ReportError` names a bad line (status 2, as any
-    input a command cannot use: was SystemExit, status 1, and out of a caller's main())."""
+    input a command cannot use: was SystemExit, status 1, and out of a caller's main()).
+    `lines`, if given, gets each event's line number."""
     events = []
     with open_input(path) as f:
         # One event a line, read at most MAX_EVENT_BYTES at a time: /dev/zero (no line end)
@@ -85,7 +87,43 @@ def load_jsonl(path: str) -> list[dict]:
             if problem:
                 raise ReportError(f"{path}:{number}: not a trace event ({problem})")
             events.append(event)
+            if lines is not None:
+                lines.append(number)
     return events
+
+
+def _is(*types: type) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, types) and not isinstance(value, bool)
+
+
+_TEXT = (_is(str), "text")
+_TEXT_OR_NULL = (lambda v: v is None or isinstance(v, str), "text or null")
+_NUMBER = (_is(int, float), "a number")
+_WHOLE = (_is(int), "a whole number")
+_TEXTS = (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of text")
+_MAPPING = (_is(dict), "an object")
+
+#: The fields the views read, by event kind ("*": every kind), and what each must hold when
+#: present: an edited or foreign trace with another type there is named at its line and field
+#: (it was a TypeError from deep in a view, no line named).
+_FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "*": {"actor": _TEXT_OR_NULL, "subject": _TEXT_OR_NULL},
+    "api.request": {"user": _TEXT_OR_NULL},
+    "api.response": {"status": _WHOLE, "user": _TEXT_OR_NULL},
+    "http.request": {"callee": _TEXT},
+    "http.response": {"status": _WHOLE, "callee": _TEXT},
+    "io.resource": {"bytes_per_s": _NUMBER},
+    "io.start": {"size": _NUMBER, "path": _TEXTS, "label": _TEXT, "host": _TEXT},
+    "io.finish": {"duration_s": _NUMBER, "label": _TEXT},
+    "io.fail": {"label": _TEXT, "error": _TEXT},
+    "scenario.names": {"names": _MAPPING},
+    "scenario.start": {"bugs": (_is(list), "a list"), "seed": _WHOLE, "profile": _TEXT},
+    "state": {"machine": _TEXT, "field": _TEXT},
+    "rpc.call": {"method": _TEXT},
+    "rpc.cast": {"method": _TEXT},
+    "rpc.deliver": {"method": _TEXT},
+    "rpc.reply": {"method": _TEXT},
+}
 
 
 def _event_problem(event: Any) -> str | None:
@@ -98,9 +136,17 @@ def _event_problem(event: Any) -> str | None:
             return f"{key!r} is {event[key]!r}"
     if not math.isfinite(event["t"]):  # json reads NaN and Infinity; no clock reads them
         return f"'t' is {event['t']!r}"
+    for key, (fits, what) in (*_FIELDS["*"].items(), *_FIELDS.get(event["kind"], {}).items()):
+        if key in event and not fits(event[key]):
+            return f"field {key!r} is {_short(event[key])}, expected {what}"
     event.setdefault("actor", None)
     event.setdefault("subject", None)
     return None
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -145,8 +191,12 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def _runs(args: argparse.Namespace) -> list[tuple[str, list[dict], Any]]:
-    """(case id or "", events, what it is a run of or None) for each run the input gives."""
+Runs = list[tuple[str, list[dict], Any, list[int]]]
+"""(case id or "", events, what it is a run of or None, the events' lines in the input or [])."""
+
+
+def _runs(args: argparse.Namespace) -> Runs:
+    """The runs the input gives."""
     path = args.input
     if Path(path).suffix in (".yaml", ".yml"):
         return _scenario_runs(path, args)
@@ -159,13 +209,16 @@ def _runs(args: argparse.Namespace) -> list[tuple[str, list[dict], Any]]:
             raise ReportError(str(exc)) from None
     if args.case or args.seed is not None:
         raise ReportError("--case and --seed apply to a scenario file, not to a trace")
+    lines: list[int] = []
     try:
-        return [("", load_jsonl(path), None)]
+        return [("", load_jsonl(path, lines), None, lines)]
     except OSError as exc:
         raise ReportError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _scenario_runs(path: str, args: argparse.Namespace) -> list[tuple[str, list[dict], Any]]:
+def _scenario_runs(
+    path: str, args: argparse.Namespace
+) -> list[tuple[str, list[dict], Any, list[int]]]:
     from fakecloud.scenario.errors import ScenarioError
     from fakecloud.scenario.loader import load
     from fakecloud.scenario.runner import run_case
@@ -181,9 +234,26 @@ def _scenario_runs(path: str, args: argparse.Namespace) -> list[tuple[str, list[
                 raise ReportError(f"no case {missing[0]!r} in {path}; cases: {', '.join(known)}")
             cases = [c for c in cases if c.id in args.case]
         results = [run_case(c, seed=args.seed) for c in cases]
-        return [(r.case.id, list(r.trace), scenario_meta(r)) for r in results]
+        return [(r.case.id, list(r.trace), scenario_meta(r), []) for r in results]
     except ScenarioError as exc:
         raise ReportError(str(exc)) from None
+
+
+_UNSHOWABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def _first_unshowable(events: list[dict], fmt: str, args: argparse.Namespace) -> int:
+    """The index of the event whose coming makes `events` unshowable in `fmt` (the shortest
+    failing prefix's last, by bisection: a few renders, on this error's path only)."""
+    good, bad = 0, len(events)  # events[:good] renders, events[:bad] does not
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        try:
+            render(events[:mid], fmt, args)
+            good = mid
+        except _UNSHOWABLE:
+            bad = mid
+    return bad - 1
 
 
 def _out_path(output: str | None, fmt: str, case: str, many: bool) -> Path | None:
@@ -303,17 +373,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fakecloud report: {exc}", file=sys.stderr)
         return 2
     many = len(runs) > 1
-    for case, events, meta in runs:
+    for case, events, meta, lines in runs:
         try:
             body = render(events, fmt, args, meta)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        except _UNSHOWABLE as exc:
             if meta is not None:  # a run fakecloud just made: a fakecloud bug, show it all
                 raise
-            # A trace file whose events passed the reader's checks (t, seq, kind) but whose
-            # other fields are not what fakecloud writes: an edited or foreign file.
+            # A trace file whose events passed the reader's checks (t, seq, kind and the
+            # fields' types) but not what fakecloud writes: an edited or foreign file.
+            line = lines[_first_unshowable(events, fmt, args)]
             print(
-                f"fakecloud report: {args.input}: an event has fields this report cannot "
-                f"show ({type(exc).__name__}: {exc}); was the trace edited? `fakecloud run "
+                f"fakecloud report: {args.input}:{line}: an event this report cannot show "
+                f"({type(exc).__name__}: {exc}); was the trace edited? `fakecloud run "
                 "--trace` writes one afresh",
                 file=sys.stderr,
             )

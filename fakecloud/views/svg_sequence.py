@@ -50,7 +50,8 @@ def collapse(messages: list[model.Message]) -> list[model.Message]:
 
 def sequence_svg(run: model.Run, setup: bool = False) -> str:
     """The sequence diagram as an SVG element; `setup` draws only the set-up's messages."""
-    messages = [m for m in run.messages if m.setup == setup]
+    # an edited trace's message with a party no lane is for ('?'): not drawn, as not listed
+    messages = [m for m in run.messages if m.setup == setup and "?" not in (m.src, m.dst)]
     rows = collapse(messages)
     more = max(0, len(rows) - MAX_ROWS)
     rows = rows[:MAX_ROWS]

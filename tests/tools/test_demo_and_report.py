@@ -69,7 +69,8 @@ def test_report_names_a_line_json_will_not_read(tmp_path, capsys, line, says):
 
 def test_report_of_an_edited_trace_names_the_file_not_a_traceback(tmp_path, capsys):
     """Found by mutating a real trace's fields: an api.request whose user is a number was a
-    TypeError deep in the sequence view (and others in the HTML, Mermaid and bandwidth views)."""
+    TypeError deep in the sequence view (and others in the HTML, Mermaid and bandwidth views),
+    then a message naming no line; now its line and field."""
     events = [
         json.loads(line) for line in run_flow("image", seed=1).cloud.trace.to_jsonl().splitlines()
     ]
@@ -78,9 +79,11 @@ def test_report_of_an_edited_trace_names_the_file_not_a_traceback(tmp_path, caps
             event["user"] = -1
     edited = tmp_path / "edited.jsonl"
     edited.write_text("".join(json.dumps(e) + "\n" for e in events))
+    line = next(n for n, e in enumerate(events, 1) if e["kind"] == "api.request")
     assert cli(["report", str(edited), "--view", "sequence"]) == 2
-    assert capsys.readouterr().err.startswith(
-        f"fakecloud report: {edited}: an event has fields this report cannot show (TypeError: "
+    assert capsys.readouterr().err == (
+        f"fakecloud report: {edited}:{line}: not a trace event (field 'user' is -1, expected "
+        "text or null)\n"
     )
 
 

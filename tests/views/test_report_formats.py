@@ -202,6 +202,36 @@ def test_a_trace_line_of_bad_bytes_or_a_time_no_clock_reads_is_named(
     assert re.search(message, capsys.readouterr().err)
 
 
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        (
+            '{"t": 0, "seq": 1, "kind": "api.response", "subject": "GET /", "status": "200"}',
+            """'status' is "200", expected a whole number""",
+        ),
+        ('{"t": 0, "seq": 1, "kind": "scenario.names", "names": ["a"]}', "'names' is [\"a\"], "),
+        ('{"t": 0, "seq": 1, "kind": "io.start", "path": [{"a": 1}]}', "expected a list of text"),
+        ('{"t": 0, "seq": 1, "kind": "note", "actor": {"a": 1}}', "expected text or null"),
+    ],
+)
+def test_a_trace_field_of_another_type_is_named_at_its_line(tmp_path, line, says, capsys):
+    """A number where text goes, a list for an object...: each was a TypeError or ValueError
+    from deep in a view, reported naming no line."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"t": 0, "seq": 0, "kind": "note"}\n' + line + "\n")
+    assert cli(["report", str(bad), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.jsonl:2: not a trace event (field '" in err and says in err
+
+
+def test_a_message_to_a_party_no_lane_is_for_is_not_drawn(tmp_path, capsys):
+    """An RPC call to a target fakecloud has no sender for (an edited trace) was the HTML
+    sequence diagram's KeyError '?'."""
+    trace = tmp_path / "t.jsonl"
+    trace.write_text('{"t":0,"seq":0,"kind":"rpc.call","actor":"x","subject":"nowhere"}\n')
+    assert cli(["report", str(trace), "-o", str(tmp_path / "r.html")]) == 0
+
+
 def test_the_same_run_gives_the_same_page_byte_for_byte(lp_bug_on):
     from tests.views.conftest import run_scenario
 
