@@ -252,7 +252,9 @@ def run(args: argparse.Namespace) -> int:
     except (FakecloudError, ValueError, KeyError) as exc:
         if "server" in locals():
             server.stop()
-        print(f"fakecloud serve: {exc}", file=sys.stderr)
+        # a KeyError's str() is its message quoted ('...'): print the message
+        why = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"fakecloud serve: {why}", file=sys.stderr)
         return 2
     text = server.cloud.clouds_yaml()
     if args.clouds_yaml:

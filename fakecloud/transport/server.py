@@ -162,16 +162,24 @@ def calendar_epoch(epoch: str) -> str:
 def _with_epoch(config: Any, epoch: str) -> Any:
     if isinstance(config, Config):
         return config.replace("clock", epoch=epoch)
-    merged = dict(config)
-    merged["clock"] = {**dict(merged.get("clock") or {}), "epoch": epoch}
-    return merged
+    return _merged(config, "clock", {"epoch": epoch})
 
 
 def _with_endpoints(config: Config | Mapping[str, Any] | None, urls: dict[str, str]) -> Any:
     if isinstance(config, Config):
         return config.replace("endpoints", **urls)
-    merged = {k: v for k, v in dict(config or {}).items()}
-    merged["endpoints"] = {**dict(merged.get("endpoints") or {}), **urls}
+    return _merged(config, "endpoints", urls)
+
+
+def _merged(config: Any, section: str, values: dict[str, str]) -> Any:
+    """`config` (sections by name) with `values` over its `section`; what is no mapping is
+    left for `Config` to refuse, naming it (``endpoints: 5`` was a TypeError here)."""
+    if config is not None and not isinstance(config, Mapping):
+        return config
+    merged = dict(config or {})
+    given = merged.get(section)
+    if given is None or isinstance(given, Mapping):
+        merged[section] = {**(given or {}), **values}
     return merged
 
 
@@ -219,6 +227,7 @@ class FakecloudServer:
         self.verbose = verbose
         self.errors = []
         self._stop = threading.Event()
+        self._stop_asked = False
         self._draining = False
         self._threads = []
         self._server = None
@@ -471,11 +480,13 @@ class FakecloudServer:
 
     def request_stop(self) -> None:
         """Ask `wait` to return (safe from a signal handler); `stop` does the closing."""
-        self._stop.set()
+        # No lock: a handler runs in the main thread between two bytecodes, maybe while `wait`
+        # holds the Event's lock (Event.set from it deadlocked: SIGTERM then hung for good).
+        self._stop_asked = True
 
     def wait(self) -> None:
         """Block until `request_stop` or `stop` is called (a signal handler, another thread)."""
-        while not self._stop.wait(0.5):
+        while not (self._stop_asked or self._stop.wait(0.1)):
             pass
 
     def mount(self, key: str) -> Any:

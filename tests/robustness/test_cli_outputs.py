@@ -176,6 +176,8 @@ def test_ctrl_c_ends_a_command_with_one_line_and_status_130(scenario, capsys, mo
         ("bad.yaml", "fakecloud serve: bad.yaml:2: not valid YAML: while parsing a flow node"),
         ("adir", "fakecloud serve: cannot read the config file adir: Is a directory"),
         ("deep.yaml", "fakecloud serve: unknown config section 'a'"),
+        # a TypeError's traceback: the server merged its ports and epoch into the section
+        ("clock.yaml", "fakecloud serve: config section 'clock' must be a mapping, got [1]"),
     ],
 )
 def test_a_config_file_serve_cannot_read_is_one_line_and_status_2(
@@ -185,6 +187,7 @@ def test_a_config_file_serve_cannot_read_is_one_line_and_status_2(
     traceback for 900 nested mappings)."""
     (scenario.parent / "bad.yaml").write_text("nova: [\n")
     (scenario.parent / "deep.yaml").write_text("".join("  " * i + "a:\n" for i in range(900)))
+    (scenario.parent / "clock.yaml").write_text("endpoints: 5\nclock: [1]\n")
     status, last = run_cli(capsys, "serve", "--port-base", "0", "--config", config)
     assert status == 2 and last.startswith(expected)
 

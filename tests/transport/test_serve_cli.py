@@ -166,3 +166,21 @@ def test_serve_stops_on_sigint_with_status_0(capsys):
     assert status == 0
     assert "# fakecloud: serving" in "".join(seen)
     assert "interrupted" not in capsys.readouterr().err
+
+
+def test_a_stop_asked_while_wait_holds_its_lock_does_not_hang():
+    """SIGTERM hung ``fakecloud serve`` for good (seen on a busy host): the handler runs in the
+    main thread, maybe while `wait` holds its Event's lock between two polls, and Event.set
+    waited for that lock. Asking to stop takes no lock."""
+    from fakecloud.transport.server import FakecloudServer
+
+    server = FakecloudServer(port_base=0, speed=0)
+    asking = threading.Thread(target=server.request_stop)
+    try:
+        with server._stop._cond:  # what `wait` holds between two polls
+            asking.start()
+            asking.join(TIMEOUT)
+            assert not asking.is_alive()  # was waiting for the lock (in one thread: for ever)
+        server.wait()
+    finally:
+        server.stop()
