@@ -164,12 +164,21 @@ def test_a_volume_backed_server_only_from_its_own_image(env: NovaEnv):
             f"Image {other.id} is unacceptable: Unable to rebuild with a different image for "
             "a volume-backed server."
         )
+    (root,) = env.server(sid)["os-extended-volumes:volumes_attached"]
+    path = f"/v3/{{project_id}}/volumes/{root['id']}"
+    (before,) = env.cloud.request("volumev3", "GET", path).json()["volume"]["attachments"]
     resp = _rebuild(env, sid, env.image.id)
     assert resp.status == 202, resp.json()
     env.cloud.run_until_idle()
     server = env.server(sid)
     assert server["status"] == "ACTIVE"
     assert server["image"] == ""
+    # detach_block_devices swapped the attachment for a new one, attach_block_devices
+    # connected and completed it.
+    volume = env.cloud.request("volumev3", "GET", path).json()["volume"]
+    (after,) = volume["attachments"]
+    assert volume["status"] == "in-use"
+    assert after["attachment_id"] != before["attachment_id"]
 
 
 @pytest.mark.parametrize("value", [True, "true"])

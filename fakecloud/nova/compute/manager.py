@@ -1283,6 +1283,8 @@ class ComputeManager:
         preserve_ephemeral: bool,
         args: dict[str, Any],
     ) -> Generator[Any, Any, None]:
+        from fakecloud.nova.compute import resize_manager
+
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_rebuild_instance")
         orig_vm_state = instance.vm_state
@@ -1314,9 +1316,13 @@ class ComputeManager:
             old = self.driver.domains.get(instance.uuid)
             if old is not None and old.power_state != states.SHUTDOWN:
                 yield from self.driver.power_off(instance)  # _power_off_instance
+            yield from resize_manager.detach_block_devices(self, context, instance, bdms)
             self.driver.destroy(instance)
             instance.task_state = states.REBUILD_BLOCK_DEVICE_MAPPING
             instance.save(expected_task_state=[states.REBUILDING])
+            # attach_block_devices (``_prep_block_device``): connected here and completed.
+            yield from resize_manager._update_volume_attachments(self, context, instance, bdms)
+            yield from resize_manager._complete_volume_attachments(self, context, bdms)
             instance.task_state = states.REBUILD_SPAWNING
             instance.save(expected_task_state=[states.REBUILD_BLOCK_DEVICE_MAPPING])
             yield from self._spawn_rebuilt(

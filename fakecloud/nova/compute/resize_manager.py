@@ -119,6 +119,18 @@ def _terminate_volume_connections(
             bdm.attachment_id = new_id
 
 
+def detach_block_devices(manager: Any, context: Any, instance: Any, bdms: list[Any]) -> Generator:
+    """A rebuild's ``detach_block_devices`` (17.0.0-34.0.0 ``rebuild_instance``): for each
+    volume a new attachment with no connector first (so it never goes ``available``), then
+    ``_detach_volume`` deletes the old one and sends ``volume.detach``."""
+    for bdm in bdms:
+        if bdm.is_volume and bdm.attachment_id:
+            yield from _terminate_volume_connections(manager, context, instance, [bdm])
+            manager.notifier.instance_usage(
+                manager.host, instance, "volume.detach", volume_id=bdm.volume_id
+            )
+
+
 def _update_volume_attachments(
     manager: Any, context: Any, instance: Any, bdms: list[Any]
 ) -> Generator:
