@@ -23,6 +23,14 @@ def refusal_of(error: BaseException) -> str:
     Behind an error are the one it was raised from and the one being handled when it was
     raised; a client's error re-raised as its own cause (``raise exc from exc``) is read once.
     """
+    kind = getattr(error, "refusal", "")
+    if kind:
+        return kind
+    behind, cause = error.__context__, error.__cause__
+    if cause is None and (behind is None or behind.__context__ is behind.__cause__ is None):
+        # No cause and at most one error behind, itself alone (an answer's usual chain: the
+        # error it translates): read without the walk's bookkeeping, the walk's answer.
+        return (getattr(behind, "refusal", "") or "") if behind is not None else ""
     todo = [error]
     seen: set[int] = set()
     while todo and len(seen) < _DEPTH:

@@ -83,6 +83,34 @@ def _hex_id(rng: Random) -> str:
     return f"{rng.getrandbits(128):032x}"
 
 
+class _Counting:
+    """`from_world`'s random source for the default world's template: 1, 2, 3 ... as its
+    draws, so that the template's ids are stand-ins that no name or password is."""
+
+    def __init__(self) -> None:
+        self.drawn = 0
+
+    def getrandbits(self, k: int) -> int:
+        """The next stand-in (a count, whatever `k`)."""
+        self.drawn += 1
+        return self.drawn
+
+
+#: The fields of each record class that hold a record's id (`Directory._with_ids`).
+_ID_FIELDS: dict[type, tuple[str, ...]] = {}
+
+#: The default world's directory (an `IdentityConfig` without overrides: most clouds), built
+#: once per process with stand-in ids, and its stand-ins in the order `from_world` drew them.
+_default: tuple[Directory, tuple[str, ...]] | None = None
+
+
+def _no_overrides(config: Any) -> bool:
+    return all(
+        value.__class__ is dict and not value
+        for value in (config.domains, config.projects, config.users, config.roles)
+    )
+
+
 def _check_keys(what: str, name: str, spec: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(spec, dict):
         raise ConfigError(f"config identity.{what}.{name} must be a mapping, got {spec!r}")
@@ -166,6 +194,64 @@ class Directory:
             d._project_by_name[(dom.id, name)] = proj
         for name, spec in world["users"].items():
             d._add_user(name, _check_keys("users", name, spec, _USER_KEYS), rng)
+        return d
+
+    @classmethod
+    def seeded(cls, config: Any, rng: Random) -> Directory:
+        """``from_world(config.world(), rng)`` for `config` (an `IdentityConfig`). The default
+        world's (no overrides) is a copy of one built once per process with stand-in ids, each
+        replaced by the id `from_world` draws from `rng` in its place: the same records in the
+        same order, an id shared wherever `from_world` shares it, without the world's merge,
+        its checks and its look-ups by name on every boot."""
+        global _default
+        if not _no_overrides(config):
+            return cls.from_world(config.world(), rng)
+        if _default is None:
+            counting = _Counting()
+            template = cls.from_world(config.world(), counting)  # type: ignore[arg-type]
+            _default = template, tuple(f"{n:032x}" for n in range(1, counting.drawn + 1))
+        template, stand_ins = _default
+        return template._with_ids({old: _hex_id(rng) for old in stand_ins})
+
+    def _with_ids(self, ids: dict[str, str]) -> Directory:
+        """A new directory of this one's records with each id in `ids` replaced by its value
+        (the records new, the strings other than ids shared: they are immutable)."""
+        d = self.__class__()
+
+        def copied(record: Any) -> Any:
+            fields = _ID_FIELDS.get(record.__class__)
+            if fields is None:
+                fields = _ID_FIELDS[record.__class__] = tuple(
+                    name for name in record.__dict__ if name == "id" or name.endswith("_id")
+                )
+            values = record.__dict__.copy()  # in the fields' order, as `__init__` sets them
+            for name in fields:
+                value = values[name]
+                if value is not None:
+                    values[name] = ids.get(value, value)
+            new = object.__new__(record.__class__)
+            new.__dict__.update(values)
+            return new
+
+        new_of = {id(r): copied(r) for t in (self.domains, self.projects, self.users, self.roles)
+                  for r in t.values()}  # fmt: skip
+        for held, made in (
+            (self.domains, d.domains),
+            (self.projects, d.projects),
+            (self.users, d.users),
+            (self.roles, d.roles),
+            (self._domain_by_name, d._domain_by_name),
+            (self._role_by_name, d._role_by_name),
+        ):
+            for key, record in held.items():
+                made[ids.get(key, key)] = new_of[id(record)]
+        for by_name, made in (
+            (self._project_by_name, d._project_by_name),
+            (self._user_by_name, d._user_by_name),
+        ):
+            for (domain_id, name), record in by_name.items():
+                made[(ids.get(domain_id, domain_id), name)] = new_of[id(record)]
+        d.assignments = [copied(a) for a in self.assignments]
         return d
 
     def _add_user(self, name: str, spec: dict[str, Any], rng: Random) -> None:

@@ -5,7 +5,7 @@ Keystone's 403 (a caller who may not read that project) and any other answer let
 on ("default to everything being ok").
 
 Keystone's directory is built from the cloud's configuration and seed and never written to
-afterwards (`fakecloud.identity.models.Directory.from_world`), so the projects it holds are
+afterwards (`fakecloud.identity.models.Directory.seeded`), so the projects it holds are
 read here from the same two, without a link from Nova to Keystone (which every saved cloud
 would carry).
 """
@@ -21,8 +21,8 @@ def project_exists(kernel: Any, project_id: str) -> bool:
     """Whether the cloud's Keystone has a project with the id `project_id`."""
     from fakecloud.identity.models import Directory
 
-    world = kernel.config.identity.world()
-    return project_id in Directory.from_world(world, kernel.streams("identity")).projects
+    directory = Directory.seeded(kernel.config.identity, kernel.streams("identity"))
+    return project_id in directory.projects
 
 
 def verify_project_id(kernel: Any, context: Any, project_id: str) -> None:

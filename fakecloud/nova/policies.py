@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fakecloud.identity.context import RequestContext
 from fakecloud.nova import exception
 
 SERVERS = "os_compute_api:servers:%s"
@@ -442,7 +443,8 @@ class _Enforcer:
         domain = None if (project or system) else getattr(ctx, "domain_id", None)
         roles = ctx.roles
         user = ctx.user_id
-        service = getattr(ctx, "extra", None)  # a service token's identity (rare)
+        # a service token's identity (rare), read without a call from a token's own context
+        service = ctx.extra if ctx.__class__ is RequestContext else getattr(ctx, "extra", None)
         if roles.__class__ is tuple and not service:
             # The usual targets, the caller's own (6 items) or a project alone (7), as one
             # flat key: no tuples of the target's items, of each pair, of the caller.

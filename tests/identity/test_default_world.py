@@ -1,10 +1,14 @@
 """The world a cloud starts with: documented users, passwords, projects and roles, seeded ids,
 and configuration that adds, removes or changes them."""
 
+import pickle
+
 import pytest
 
 from fakecloud import Cloud
 from fakecloud.errors import ConfigError
+from fakecloud.identity.models import Directory
+from fakecloud.sim.ids import stream
 
 DOCUMENTED = {
     # user: (password, project, roles in its token)
@@ -144,3 +148,20 @@ def test_a_custom_role_with_an_implied_role():
 def test_bad_identity_config_is_an_error_that_says_what_is_wrong(identity, message):
     with pytest.raises(ConfigError, match=message):
         Cloud(config={"identity": identity})
+
+
+def test_the_default_world_is_the_directory_its_seed_builds_and_no_cloud_shares_its_parts():
+    # A default world is copied from one built per process (`Directory.seeded`): it must be
+    # what `from_world` builds for the cloud's seed, record for record, in the same order,
+    # each id the same string wherever `from_world` shares it (pickle's bytes say all three),
+    # and two clouds' directories must hold no dict, list or record in common.
+    a, b = Cloud(seed=3), Cloud(seed=3)
+    built = Directory.from_world(a.kernel.config.identity.world(), stream(3, "identity"))
+    mine, theirs = a.keystone.directory, b.keystone.directory
+    assert pickle.dumps(mine) == pickle.dumps(built) == pickle.dumps(theirs)
+
+    def parts(d):
+        held = list(vars(d).values())
+        return held + [r for t in held for r in (t.values() if isinstance(t, dict) else t)]
+
+    assert not {id(x) for x in parts(mine)} & {id(x) for x in parts(theirs)}

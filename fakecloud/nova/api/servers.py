@@ -259,7 +259,9 @@ class ServersController:
         image_ref = server.get("imageRef") or None
         if image_ref is None and not bdms:  # ``_image_from_req_data``
             raise HttpError(400, "Missing imageRef attribute")
-        get_requested_networks(server.get("networks"), self.switches)
+        networks = server.get("networks")
+        if networks.__class__ is list:  # else nothing to check ("none", "auto", absent)
+            get_requested_networks(networks, self.switches)
         flavor_id = str(server["flavorRef"]).rsplit("/", 1)[-1]
         flavor = self.nova.flavors.get(flavor_id)
         if flavor is None or not (flavor.is_public or flavors.visible(self.nova, ctx, flavor)):

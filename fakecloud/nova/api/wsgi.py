@@ -25,7 +25,7 @@ from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import Answering, ApiService
 from fakecloud.nova import exception
-from fakecloud.nova.api.urlmap import UrlmapCrash, check_accept, legacy_v2, path_by_media_type
+from fakecloud.nova.api.urlmap import UrlmapCrash, check_accept, path_by_media_type
 from fakecloud.nova.api.views import LegacyLinkBase, LinkBase
 from fakecloud.nova.context import with_request_id
 from fakecloud.nova.exception import real_class_path
@@ -250,7 +250,7 @@ class NovaApiService(ApiService):
                 return self._server_error(req, crash)
             if chosen is not None:
                 req.path = chosen
-        if legacy_v2(path):
+        if path[:4] == "/v2/":  # `legacy_v2`, in this frame: every request asks
             # LegacyV2CompatibleWrapper._filter_request_headers: always 2.1, never a 406
             headers = req.headers
             for name in _MICROVERSION_HEADERS:
@@ -279,7 +279,7 @@ class NovaApiService(ApiService):
                 rid = self.kernel.ids.anonymous_request_id()
             for name in REQUEST_ID_HEADERS:
                 response.headers.setdefault(name, rid)
-            if extra and legacy_v2(path):
+            if extra and path[:4] == "/v2/":  # `legacy_v2`
                 extra = {}  # LegacyV2CompatibleWrapper._filter_response_headers
         return super()._finish(req, response, extra, line)
 
@@ -382,7 +382,7 @@ class NovaApiService(ApiService):
     def link_prefix(self, req: Request, project_id: str | None = None) -> LinkBase:
         """The base of links in responses: ``[api] compute_link_prefix`` or the request's host,
         and the project id when the request URL carried one."""
-        legacy = legacy_v2(req.path)
+        legacy = req.path[:4] == "/v2/"  # `legacy_v2`, in this frame: every request asks
         key = (self.config.compute_link_prefix or req.base_url, project_id, legacy)
         found = self._link_prefixes.get(key)
         if found is None:
