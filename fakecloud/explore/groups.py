@@ -4,17 +4,20 @@ A run's `SeedOutcome` is small plain data (it crosses process and machine bounda
 failed check, a `key` naming what broke (``invariant no_frozen_guest``, or an expectation with
 its file and line) and the *path*: the notable trace events that led there (faults fired,
 inserted actions that ran, error answers, RPC timeouts and lost messages) before it broke and
-touching what broke (`fakecloud.explore.paths`), and its *cause*: the path as a set, keeping
-only the orders that can be why. Runs that broke the same thing by the same cause form one
+touching what broke (`fakecloud.explore.paths`), without the faults and inserted actions it
+still breaks without (`fakecloud.explore.effect`), and its *cause*: the path as a set,
+keeping only the orders that can be why. Runs that broke the same thing by the same cause form one
 `Group`, shown with its first seed's path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.explore.paths import path_of
+from fakecloud.explore.effect import Broke, pruned
+from fakecloud.explore.paths import ids_of, path_of
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,34 @@ class Group:
         }
 
 
-def outcome_of(explored: Any, seed: int) -> SeedOutcome:
-    """The `SeedOutcome` of an explored run (`fakecloud.explore.play.Explored`)."""
+def outcome_of(
+    explored: Any, seed: int, rerun_of: Callable[[int, Any], Callable] | None = None
+) -> SeedOutcome:
+    """The `SeedOutcome` of an explored run (`fakecloud.explore.play.Explored`); with
+    `rerun_of` (`Prepared.rerun`: the seed's run again without some of its choices), each
+    failed check's path is pruned by effect (`fakecloud.explore.effect`)."""
     result = explored.result
-    broken = []
-    for check in result.failures:
-        led = path_of(result, explored.landed, [str(d) for d in check.details], check.broke_seq)
-        details = tuple(str(d) for d in check.details[:3])
-        broken.append(Broken(check_key(check), details, led.path, led.cause))
-    return SeedOutcome(result.case.id, seed, tuple(broken), len(explored.decisions))
+    checks = result.failures
+    keys = [check_key(check) for check in checks]
+    leds = [
+        path_of(result, explored.landed, [str(d) for d in check.details], check.broke_seq)
+        for check in checks
+    ]
+    if rerun_of is not None and checks:
+        rerun = rerun_of(seed, explored)
+        leds = pruned(
+            result, explored.landed, checks, keys, leds, lambda removed: broke_of(rerun(removed))
+        )
+    broken = tuple(
+        Broken(key, tuple(str(d) for d in check.details[:3]), led.path, led.cause)
+        for key, check, led in zip(keys, checks, leds, strict=True)
+    )
+    return SeedOutcome(result.case.id, seed, broken, len(explored.decisions))
+
+
+def broke_of(result: Any) -> Broke:
+    """What a run's `result` broke, as `fakecloud.explore.effect.pruned` compares it."""
+    return [(check_key(c), ids_of(c.details)) for c in result.failures]
 
 
 def check_key(check: Any) -> str:

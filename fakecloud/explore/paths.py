@@ -38,13 +38,15 @@ same cause, and a group shows the path of its first seed.
 
 So two seeds that froze one guest the same way form one group whatever else happened to the
 other servers of the world, after the guest froze, or in which order unrelated things came.
+The explorer then prunes each failing seed's path by effect (`fakecloud.explore.effect`): a
+fault or an inserted action the check still breaks without is left off it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.api.refusals import QUOTA
@@ -52,6 +54,7 @@ from fakecloud.api.refusals import QUOTA
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _AT = re.compile(r"\bat t=(-?[0-9.]+)")
 _KINDS = ("fault", "rpc.timeout", "rpc.lost", "scenario.step")
+_CHOSEN = "(chosen by the explorer)"
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,29 @@ class Led:
     cause: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
     """The path's events sorted, and the (earlier, refused step's answer) pairs whose order
     counts."""
+    choices: dict[str, tuple] = field(default_factory=dict)
+    """The path's events that a decision of the seed made, by label: a fault the explorer
+    fired (``("fault", point, outcome)``) or an insert that landed (``("insert", name)``);
+    what `fakecloud.explore.effect` tries away."""
+
+    def covers(self, cause: tuple) -> bool:
+        """Whether this path holds every event and kept order of `cause` (another run's
+        `cause`, perhaps pruned by effect)."""
+        return set(cause[0]) <= set(self.cause[0]) and set(cause[1]) <= set(self.cause[1])
 
 
 def path_of(
-    result: Any, landed: dict[str, int], details: list[str], broke_seq: int | None = None
+    result: Any,
+    landed: dict[str, int],
+    details: list[str],
+    broke_seq: int | None = None,
+    needless: frozenset[str] = frozenset(),
 ) -> Led:
     """The notable events that led to the failed check with `details` (see the module);
-    `broke_seq`, the trace event it broke at (`Check.broke_seq`), when it names one."""
+    `broke_seq`, the trace event it broke at (`Check.broke_seq`), when it names one.
+    The events labelled in `needless` are left out, with the loss and timeout of an RPC
+    message a needless fault dropped, and a needless insert's answer
+    (`fakecloud.explore.effect`)."""
     named = set(_ID.findall(" ".join(details)))
     ids = linked(result.cloud, named) if named else set()
     names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
@@ -80,6 +99,9 @@ def path_of(
     requests: dict[str, dict[str, Any]] = {}  # each step's request (its trace event)
     steps: set[str] = set()  # the steps whose request touches the subject
     others: dict[str, str] = {}  # the other steps: how the path would name them
+    choices: dict[str, tuple] = {}  # the path's events a decision made (`Led.choices`)
+    skipped: set[str] = set()  # needless inserts
+    lost: set[tuple[str, str]] = set()  # the (target, method) of messages needless faults dropped
     for event in result.trace.filter(kind=_KINDS):
         if event["seq"] < result.first_seq:
             continue
@@ -93,14 +115,29 @@ def path_of(
                 others[event["subject"]] = _action(event, landed)
             continue
         if kind == "fault":
-            outcome = str(event.get("rule", "")).split(" (")[0]
-            seen.setdefault(f"fault {event['subject']}: {outcome}", event)
+            rule = str(event.get("rule", ""))
+            outcome = rule.split(" (")[0]
+            label = f"fault {event['subject']}: {outcome}"
+            if label in needless:
+                lost.add((event.get("target"), event.get("method")))
+                continue
+            seen.setdefault(label, event)
+            if rule.endswith(_CHOSEN):
+                choices.setdefault(label, ("fault", event["subject"], outcome))
         elif kind in ("rpc.timeout", "rpc.lost"):
+            if (event["subject"], event.get("method")) in lost:
+                continue
             seen.setdefault(f"{kind} {event['subject']} {event.get('method', '')}", event)
+        elif event["subject"] in landed:
+            label = _action(event, landed)
+            if label in needless:
+                skipped.add(event["subject"])
+                continue
+            steps.add(event["subject"])
+            seen.setdefault(label, event)
+            choices.setdefault(label, ("insert", event["subject"]))
         else:
             steps.add(event["subject"])
-            if event["subject"] in landed:
-                seen.setdefault(_action(event, landed), event)
     answers = [
         record
         for record in result.steps
@@ -108,9 +145,10 @@ def path_of(
         and record.status >= 400
         and (names is None or record.name in steps)
         and record.name in requests  # asked before it broke
+        and record.name not in skipped
     ]
     told = list(answers)  # the steps the path names by their answer
-    users = [records[name] for name in others if name in records]
+    users = [records[name] for name in others if name in records and name not in skipped]
     for record in _quota_users(answers, users, requests):
         if others[record.name]:
             seen.setdefault(others[record.name], requests[record.name])
@@ -119,7 +157,8 @@ def path_of(
     when = {label: (event["t"], event["seq"]) for label, event in seen.items()}
     when.update({_answered(r): (_answer_t(r, result.t0), _answer_seq(r)) for r in told})
     path = tuple(sorted(when, key=when.__getitem__))
-    return Led(path, (tuple(sorted(path)), _causal_order(seen, answers, requests)))
+    cause = (tuple(sorted(path)), _causal_order(seen, answers, requests))
+    return Led(path, cause, {label: choices[label] for label in path if label in choices})
 
 
 def _answer_seq(record: Any) -> float:
@@ -179,6 +218,11 @@ def _causal_order(
             if event is not request and event["seq"] < by and wanted & _ids_in(event):
                 pairs.add((label, _answered(record)))
     return tuple(sorted(pairs))
+
+
+def ids_of(details: list[Any]) -> frozenset[str]:
+    """The resource ids a failed check's details name."""
+    return frozenset(_ID.findall(" ".join(map(str, details))))
 
 
 def _ids_in(event: dict[str, Any]) -> frozenset[str]:

@@ -84,6 +84,7 @@ def play(
     keep_steps: bool = True,
     world: World | None = None,
     marks: bool = True,
+    max_events: int | None = None,
 ) -> Explored:
     """Run `case` once with its decisions drawn from `source` (see the module doc).
 
@@ -93,6 +94,8 @@ def play(
     instead of building the cloud and running setup again. With `marks` false the run writes
     neither its ``scenario.start`` nor its ``scenario.names`` event, for a caller that keeps
     the outcome and drops the trace (no check reads them: see `Perturbation.marks`).
+    With `max_events`, the run stops as one that never became idle once it has written that
+    many trace events after t0 (`Perturbation.max_events`).
     """
     dropped: list[str] = []
     steps = list(case.steps)
@@ -115,6 +118,7 @@ def play(
         run = copy.copy(run)
         run.steps = steps
     chance = _Chance(spec, source, triggers, marks)
+    chance.max_events = max_events
     result = run_case(run, seed=seed, perturbation=chance, world=world)
     # A bug replay's `violated:` list is the bad end state its plain order shows; under chance
     # the race may resolve the benign way, which is no failure of the scenario.

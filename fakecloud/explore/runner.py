@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from fakecloud.explore.effect import Without
 from fakecloud.explore.groups import SeedOutcome, outcome_of
 
 INSTALL_CLUSTER = (
@@ -35,6 +36,11 @@ class Batch:
     filename: str
     case_id: str
     seeds: tuple[int, ...]
+
+
+#: A run pruning a seed's paths stops as never idle after this many times the trace events
+#: the seed's own run wrote after t0, and this many more.
+RERUN_EVENTS, RERUN_EVENTS_MORE = 10, 1_000
 
 
 class Prepared:
@@ -63,9 +69,33 @@ class Prepared:
         """The seeded source of one seed."""
         return self._source(seed, dict(self._likelihoods))
 
-    def play(self, seed: int, source: Any = None, marks: bool = True, world: Any = None) -> Any:
-        """Play one seed (or `source`); the `Explored` run (`marks`: see `play.play`; `world`:
-        this case's `world` or its `recycling()`)."""
+    def rerun(self, seed: int, explored: Any) -> Callable[[frozenset[tuple]], Any]:
+        """What `outcome_of` prunes a failing seed's paths with: the seed's `explored` run
+        again, from a fork of this case's world, without some of its choices
+        (`fakecloud.explore.effect.Without`); the result."""
+
+        # a run that goes another way may never become idle, busier than the seed's own (a
+        # poll every second for the week a run may take, where the seed's run had a power
+        # sync every ten minutes): it stops once it has written many times as many events
+        result = explored.result
+        most = RERUN_EVENTS * (len(result.trace) - result.first_seq) + RERUN_EVENTS_MORE
+
+        def again(removed: frozenset[tuple]) -> Any:
+            source = Without(self.source(seed), explored.decisions, removed)
+            return self.play(seed, source, marks=False, max_events=most).result
+
+        return again
+
+    def play(
+        self,
+        seed: int,
+        source: Any = None,
+        marks: bool = True,
+        world: Any = None,
+        max_events: int | None = None,
+    ) -> Any:
+        """Play one seed (or `source`); the `Explored` run (`marks`, `max_events`: see `play.play`;
+        `world`: this case's `world` or its `recycling()`)."""
         return self._play(
             self._checked,
             self.spec,
@@ -73,6 +103,7 @@ class Prepared:
             self.windows,
             world=world or self.world,
             marks=marks,
+            max_events=max_events,
         )
 
 
@@ -101,7 +132,8 @@ def run_batch(batch: Batch) -> list[SeedOutcome]:
     try:
         with seeds_gc() as collect:
             for seed in batch.seeds:
-                out.append(outcome_of(ready.play(seed, marks=False, world=worlds), seed))
+                explored = ready.play(seed, marks=False, world=worlds)
+                out.append(outcome_of(explored, seed, ready.rerun))
                 worlds.release()
                 collect()
     finally:

@@ -300,7 +300,8 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
 
 def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = ()) -> bool:
     """Whether plain ``fakecloud run`` on the replay file at `path` breaks `key` (by `cause`,
-    when given: its group's, `fakecloud.explore.paths.Led.cause`).
+    when given: its group's, `fakecloud.explore.paths.Led.cause`, which the replay's path
+    must hold: a group's is pruned by effect, the replay's is not).
 
     With `ready` (the case the file was written from), a file whose cloud is built and set up
     as that case's runs from a fork of the case's world: the same run as a plain one
@@ -319,7 +320,7 @@ def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = 
         return bool(broke)
     placed = {step.name: 0 for step in case.steps if step.note == PLACED}
     return any(
-        path_of(result, placed, [str(d) for d in c.details], c.broke_seq).cause == cause
+        path_of(result, placed, [str(d) for d in c.details], c.broke_seq).covers(cause)
         for c in broke
     )
 

@@ -85,6 +85,11 @@ class Perturbation:
     trace. No step, check or trigger reads them (triggers and checks count from the event after
     t0's), so an explorer that keeps a seed's outcome and drops its trace says no."""
 
+    max_events: int | None = None
+    """The most trace events the run may write after t0: then it stops as one that never
+    became idle (the explorer's reruns of a seed, which may go another way and poll for the
+    week a run may take); None: no limit."""
+
     def begin(self, kernel: Any) -> None:
         """Called at t0 with the cloud's kernel."""
 
@@ -985,6 +990,9 @@ class _Run:
         # Trace events are offered to watchers (``on:`` triggers, inserts, ``wait: {trace:}``):
         # a run that has none and no step that may arm one reads no trace length per step.
         watch = bool(self.watchers) or any(_waits_on_trace(s) for s in self.case.steps)
+        most = self.perturbation.max_events
+        if most is not None:
+            watch, most = True, self.first_seq + most
         with kernel.driving():
             try:
                 while live:
@@ -1026,6 +1034,12 @@ class _Run:
                         raise _failure(event)
                     if watch and len(trace) != self.seen:
                         self._scan(trace)
+                        if most is not None and self.seen > most:
+                            why = (
+                                f"is still busy after {self.perturbation.max_events} trace "
+                                "events, as many as this run may write"
+                            )
+                            break
             except Exception as exc:  # noqa: BLE001 - a crash inside the simulation
                 result.checks.append(
                     Check(

@@ -1,0 +1,112 @@
+"""Pruning a failed check's path by effect: the faults and inserted actions it does not need.
+
+A failing seed's path (`fakecloud.explore.paths`) keeps every fault that fired and every
+inserted action that ran touching what broke, before it broke. With many fault points and
+adversaries on, most of them change nothing the failure depends on: a Cinder call that failed
+in a periodic task the snapshot never waited for, a guest that stopped after its snapshot had
+already failed, an RPC lost after the request had already been answered 500. Such an event
+made a path of its own, so seeds that broke the same thing the same way fell into groups of
+one.
+
+So each such event is tried away: the seed runs again with every decision as it was but
+that one's back to what a plain run does (the fault point does not fire with that outcome,
+the action does not land). When the check still breaks (the same invariant or expectation,
+about one of the same resources), the event is left off its path, with what it alone made
+there (a dropped RPC message's loss and timeout, an inserted action's answer). When several
+events are each not needed alone but the check does not break without them all (each of two
+faults would do), they all stay. A step's error answer, an RPC timeout and a lost message are
+outcomes, not choices: they stay as the path found them.
+
+Only failing seeds run again, once per fault or action on their paths (and once more for a
+check that could lose several), from a fork of the case's world; every run depends only on
+the file, the case and the seed, so the groups are the same however the seeds are spread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fakecloud.explore.paths import Led, ids_of, path_of
+
+#: What a rerun reports of each failed check: its key and the resource ids its details name.
+Broke = list[tuple[str, frozenset[str]]]
+
+
+class Without:
+    """A source replaying an explored run's decisions but those of `removed` (`Led.choices`
+    keys), which are 0: the fault does not fire with that outcome, the insert does not land.
+
+    Inserts are drawn first, from a fresh source of the same seed (the same values); every
+    other decision is the run's own by kind and number, 0 once the run has gone another way
+    where the recorded value does not fit the range drawn from."""
+
+    def __init__(self, fresh: Any, made: list[Any], removed: frozenset[tuple]):
+        self._fresh = fresh
+        self._removed = removed
+        values = {}
+        for d in made:
+            if d.kind == "fault":
+                point = d.about.get("point")
+                gone = ("fault", point, d.about.get("outcome")) in removed
+                values[(f"fault:{point}", d.n)] = 0 if gone else d.value
+            else:
+                values[(d.kind, d.n)] = d.value
+        self._values = values
+
+    def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
+        """The run's own value (see the class)."""
+        if kind == "window":
+            value = self._fresh.draw(kind, n, low, high, about)
+            return 0 if ("insert", about.get("insert")) in self._removed else value
+        key = kind if kind != "fault" else f"fault:{about.get('point')}"
+        value = self._values.get((key, n), 0)
+        return value if low <= value <= high else 0
+
+
+def pruned(
+    result: Any,
+    landed: dict[str, int],
+    checks: list[Any],
+    keys: list[str],
+    leds: list[Led],
+    rerun: Callable[[frozenset[tuple]], Broke],
+) -> list[Led]:
+    """`leds` (the paths of `checks`, whose keys are `keys`) without the choices each does
+    not need (see the module); `rerun(removed)` runs the seed again without them."""
+    order: dict[tuple, None] = {}
+    for led in leds:
+        order.update(dict.fromkeys(led.choices.values()))
+    if not order:
+        return leds
+    runs: dict[frozenset[tuple], Broke] = {}
+
+    def broke(removed: frozenset[tuple]) -> Broke:
+        if removed not in runs:
+            runs[removed] = rerun(removed)
+        return runs[removed]
+
+    ids = [ids_of(c.details) for c in checks]
+    needless: list[set[tuple]] = [set() for _ in checks]
+    for choice in order:
+        still = broke(frozenset((choice,)))
+        for i, led in enumerate(leds):
+            if choice in led.choices.values() and _breaks(still, keys[i], ids[i]):
+                needless[i].add(choice)
+    out = []
+    for i, led in enumerate(leds):
+        gone = frozenset(needless[i])
+        if not gone or (len(gone) > 1 and not _breaks(broke(gone), keys[i], ids[i])):
+            out.append(led)  # each alone is not needed, but not all of them either: all stay
+            continue
+        labels = frozenset(label for label, choice in led.choices.items() if choice in gone)
+        check = checks[i]
+        out.append(
+            path_of(result, landed, [str(d) for d in check.details], check.broke_seq, labels)
+        )
+    return out
+
+
+def _breaks(broke: Broke, key: str, ids: frozenset[str]) -> bool:
+    """Whether a rerun broke `key` again, about one of `ids` when the check named any."""
+    return any(k == key and (not ids or ids & named) for k, named in broke)
