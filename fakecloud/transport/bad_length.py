@@ -18,10 +18,13 @@ could see them, so they get the refusal here in every series.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import waitress.task
 from waitress.utilities import BadRequest
 
-from fakecloud.transport.header_size import HeaderLimitParser, HeaderRefusal
+from fakecloud.transport.header_size import EVENTLET, HeaderLimitParser, HeaderRefusal, HeadLimits
 from fakecloud.transport.keepalive import KeepAliveChannel
 
 EVENTLET_BAD_LENGTH = b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\nContent-length: 0\r\n\r\n"
@@ -53,7 +56,24 @@ class EventletLengthErrorTask(waitress.task.ErrorTask):
 
 class ServiceChannel(KeepAliveChannel):
     """The channel each service port serves: keep-alive after bodiless answers
-    (`KeepAliveChannel`), eventlet's answers to a bad Content-Length and to a head too long."""
+    (`KeepAliveChannel`), eventlet's answers to a bad Content-Length, and to a head too long
+    the answer of the server in front of the service (`head_limits`)."""
 
     error_task_class = EventletLengthErrorTask
-    parser_class = HeaderLimitParser
+
+    @staticmethod
+    def head_limits() -> HeadLimits:
+        """What the server in front of this port's service refuses of a head (asked per
+        request: a reset or a load may serve another release)."""
+        return EVENTLET
+
+    def parser_class(self, adj: Any) -> HeaderLimitParser:
+        """A request's parser (waitress calls ``self.parser_class(self.adj)``)."""
+        parser = HeaderLimitParser(adj)
+        parser.limits = self.head_limits()
+        return parser
+
+    @classmethod
+    def limited(cls, head_limits: Callable[[], HeadLimits]) -> type[ServiceChannel]:
+        """The channel class of a port whose limits `head_limits` gives."""
+        return type(cls.__name__, (cls,), {"head_limits": staticmethod(head_limits)})

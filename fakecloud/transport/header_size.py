@@ -9,7 +9,9 @@ request's header lines through ``FileObjectForHeaders`` (``eventlet/wsgi.py``, 0
 ``HTTP/1.0 400 Headers Too Large``; either with ``Connection: close`` and
 ``Content-length: 0``, no body, and the connection closes. The services raise eventlet's header
 line limit from its 8,192 bytes to their ``max_header_line`` option, 16,384 by default (nova
-``[wsgi] max_header_line``, 17.0.0 to 29.x; oslo.service's for Cinder; Glance's own).
+``[wsgi] max_header_line``, 17.0.0 to 31.x; oslo.service's for Cinder; Glance's own). Where a
+release ships no such command the port answers as Apache in front of uWSGI (`APACHE`,
+`head_limits`).
 
 Before the headers eventlet reads the request line with ``readline(url_length_limit)``: a line
 of `MAX_REQUEST_LINE` bytes or more (its end of line included) gets ``RESPONSE_414``,
@@ -25,11 +27,16 @@ eventlet's answer before any application sees the request.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from waitress.parser import HTTPRequestParser
 from waitress.utilities import BadRequest
 
 from fakecloud.transport.unfinished import bound_chunks
+
+if TYPE_CHECKING:
+    from fakecloud.profiles.releases import Release
 
 MAX_REQUEST_LINE = 8192
 """eventlet.wsgi's default ``url_length_limit``: the bytes of a request line it refuses."""
@@ -64,38 +71,141 @@ class HeaderRefusal(BadRequest):
         self.answer = answer
 
 
-def refusal(head: bytes) -> bytes | None:
-    """eventlet.wsgi's answer to a request whose head starts with `head` (the request line and
-    what has arrived of the header lines), or None while it may still be taken."""
+@dataclass(frozen=True)
+class HeadLimits:
+    """What the server in front of a service refuses of a request's head, and its answers.
+    A line's bytes are counted with its end of line (`counts_end`, eventlet) or without
+    (Apache); a limit of None is no limit."""
+
+    request_line: int
+    header_line: int
+    total: int | None
+    fields: int | None
+    counts_end: bool
+    request_line_answer: bytes
+    header_line_answer: bytes
+    total_answer: bytes = b""
+    fields_answer: bytes = b""
+
+
+EVENTLET = HeadLimits(
+    MAX_REQUEST_LINE - 1,
+    MAX_HEADER_LINE - 1,
+    MAX_TOTAL_HEADER_SIZE,
+    None,
+    True,
+    REQUEST_URI_TOO_LONG,
+    HEADER_LINE_TOO_LONG,
+    HEADERS_TOO_LARGE,
+)
+"""eventlet.wsgi with the services' ``max_header_line``: a line of 8,192 (request) or 16,384
+(header) bytes or more, header lines over 65,536 bytes."""
+
+
+def _apache_page(status: str, note: str) -> bytes:
+    """Apache httpd's error page for `status` (``ap_send_error_response``, its default
+    ``ErrorDocument``; no ``Date``, no server signature), closing the connection."""
+    reason = status.partition(" ")[2]
+    body = (
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'
+        f"<title>{status}</title>\n</head><body>\n<h1>{reason}</h1>\n<p>{note}</p>\n"
+        "</body></html>\n"
+    ).encode()
+    return (
+        f"HTTP/1.1 {status}\r\nServer: Apache\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"
+    ).encode() + body
+
+
+_NOT_UNDERSTOOD = "Your browser sent a request that this server could not understand.<br />\n"
+
+APACHE = HeadLimits(
+    8190,
+    8190,
+    None,
+    100,
+    False,
+    _apache_page(
+        "414 Request-URI Too Long",
+        "The requested URL's length exceeds the capacity\nlimit for this server.<br />\n",
+    ),
+    _apache_page(
+        "400 Bad Request",
+        _NOT_UNDERSTOOD + "Size of a request header field exceeds server limit.<br />\n",
+    ),
+    fields_answer=_apache_page(
+        "400 Bad Request",
+        _NOT_UNDERSTOOD
+        + "The number of request header fields exceeds this server's limit.<br />\n",
+    ),
+)
+"""Apache httpd in front of uWSGI or mod_wsgi (devstack's layout, its defaults): a request
+line or a header field over 8,190 bytes (``LimitRequestLine``, ``LimitRequestFieldSize``, the
+end of line not counted), more than 100 header fields (``LimitRequestFields``); no limit on
+their sum (uWSGI's ``buffer-size`` of 65,535 behind it is not modelled)."""
+
+
+def head_limits(host: str, release: Release) -> HeadLimits:
+    """What stands in front of `host` (``identity``, ``compute``, ``image``, ``volume``) in a
+    cloud of Nova `release`: eventlet.wsgi while the service ships a command serving its API
+    on it, else Apache (Keystone's since Newton; nova-api's from 32.0.0, "Remove eventlet
+    based WSGI server entry points"; cinder-api's from Cinder 28.0.0 and glance-api's from
+    Glance 32.0.0, the 2026.1 series of Nova 33)."""
+    if host == "identity":
+        return APACHE
+    if host == "compute":
+        return APACHE if release.major >= 32 else EVENTLET
+    return APACHE if release.major >= 33 else EVENTLET
+
+
+def refusal(head: bytes, limits: HeadLimits = EVENTLET) -> bytes | None:
+    """The answer of the server `limits` describes to a request whose head starts with
+    `head` (the request line and what has arrived of the header lines), or None while it may
+    still be taken."""
     pos = head.find(b"\n") + 1
-    if (pos or len(head)) >= MAX_REQUEST_LINE:
-        return REQUEST_URI_TOO_LONG
+    if _line_size(head, 0, pos - 1, limits) > limits.request_line:
+        return limits.request_line_answer
     if pos == 0:
         return None  # still in the request line
-    total = 0
+    total = fields = 0
     while True:
         end = head.find(b"\n", pos)
-        size = (end + 1 if end >= 0 else len(head)) - pos
-        if size >= MAX_HEADER_LINE:
-            return HEADER_LINE_TOO_LONG
+        if _line_size(head, pos, end, limits) > limits.header_line:
+            return limits.header_line_answer
         if end < 0:
             return None
-        total += size
-        if total > MAX_TOTAL_HEADER_SIZE:
-            return HEADERS_TOO_LARGE
+        total += end + 1 - pos
+        if limits.total is not None and total > limits.total:
+            return limits.total_answer
         if head[pos:end].strip(b"\r") == b"":
             return None  # the blank line: the head is whole
+        fields += 1
+        if limits.fields is not None and fields > limits.fields:
+            return limits.fields_answer
         pos = end + 1
+
+
+def _line_size(head: bytes, start: int, end: int, limits: HeadLimits) -> int:
+    """The bytes `limits` counts of the line from `start` to its ``\\n`` at `end` (-1: not
+    arrived yet, all of it counts)."""
+    if end < 0:
+        return len(head) - start
+    if limits.counts_end:
+        return end + 1 - start
+    return end - start - (end > start and head[end - 1] == 13)
 
 
 class HeaderLimitParser(HTTPRequestParser):
     """waitress's request parser, refusing a head eventlet.wsgi would refuse (and a chunk
     larger than the body limit, `fakecloud.transport.unfinished`)."""
 
+    limits = EVENTLET
+    """What the server in front of the service refuses (set per port and release)."""
+
     def received(self, data: bytes) -> int:
-        """Take `data`; a head past eventlet's limits completes the request as its error."""
+        """Take `data`; a head past the limits completes the request as its error."""
         if self.body_rcv is None and not self.completed:
-            answer = refusal(self.header_plus.lstrip() + data)
+            answer = refusal(self.header_plus.lstrip() + data, self.limits)
             if answer is not None:
                 self.error = HeaderRefusal(answer)
                 self.completed = True

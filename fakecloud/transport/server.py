@@ -57,6 +57,7 @@ from fakecloud.transport.bad_length import ServiceChannel
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway
+from fakecloud.transport.header_size import head_limits
 from fakecloud.transport.unfinished import CLIENT_SOCKET_TIMEOUT_S, time_out_unfinished
 from fakecloud.transport.wsgi import (
     ServiceApplication,
@@ -369,8 +370,13 @@ class FakecloudServer:
             log_socket_errors=False,
         )
         self._waitress = self._server
+        hosts = {sock.getsockname()[1]: key for key, sock in self._sockets.items()}
         for listener in self._listeners(self._server):
-            listener.channel_class = ServiceChannel  # keep-alive after a 204; eventlet's 400s
+            # keep-alive after a 204; eventlet's 400s; the head limits of the release served
+            host = hosts.get(listener.socket.getsockname()[1], "")
+            listener.channel_class = ServiceChannel.limited(
+                lambda host=host: head_limits(host, self.cloud.switches.release)
+            )
             time_out_unfinished(listener, self.client_socket_timeout_s)
         # Our own wake-up pipe into waitress's loop (the listeners' own go when they close).
         self._trigger = waitress.trigger.trigger(self._server.map)

@@ -7,13 +7,18 @@ import struct
 
 import pytest
 
+from fakecloud.profiles.releases import release
 from fakecloud.transport.bad_length import EVENTLET_BAD_LENGTH
 from fakecloud.transport.header_size import (
+    APACHE,
+    EVENTLET,
     HEADER_LINE_TOO_LONG,
     HEADERS_TOO_LARGE,
     MAX_HEADER_LINE,
     MAX_REQUEST_LINE,
     REQUEST_URI_TOO_LONG,
+    head_limits,
+    refusal,
 )
 from fakecloud.transport.server import FakecloudServer
 from fakecloud.transport.wsgi import lock_for
@@ -207,6 +212,42 @@ def test_a_request_line_of_8192_bytes_gets_eventlets_empty_414(server):
     assert refused(server, head) == REQUEST_URI_TOO_LONG
     one_less = head.replace(b"=a", b"=", 1)  # 8,191 bytes: served
     assert exchange(server, "compute", one_less).startswith(b"HTTP/1.1 401 ")
+
+
+@pytest.mark.parametrize(
+    ("host", "nova", "server"),
+    [
+        ("compute", "31.0.0", EVENTLET),  # nova-api, the eventlet command, still shipped
+        ("compute", "32.0.0", APACHE),  # "Remove eventlet based WSGI server entry points"
+        ("volume", "32.0.0", EVENTLET),  # cinder-api until Cinder 28.0.0 (2026.1)
+        ("image", "33.0.0", APACHE),  # glance-api gone in Glance 32.0.0 (2026.1)
+        ("identity", "17.0.0", APACHE),  # Keystone under Apache since Newton
+    ],
+)
+def test_the_server_in_front_of_each_service_follows_the_release(host, nova, server):
+    assert head_limits(host, release(nova)) is server
+
+
+def test_apache_refuses_a_field_over_8190_bytes_and_the_101st_field():
+    """Apache's LimitRequestFieldSize and LimitRequestFields (defaults), its end of line not
+    counted; eventlet takes both heads."""
+    field = b"X-Big: " + b"a" * (8190 - 7) + b"\r\n"
+    assert refusal(_head(field), APACHE) is None
+    assert refusal(_head(field.replace(b"a", b"aa", 1)), APACHE) == APACHE.header_line_answer
+    many = b"".join(b"X-%03d: 1\r\n" % i for i in range(99))  # Host, these, Connection: 101
+    assert refusal(_head(many), APACHE) == APACHE.fields_answer
+    assert refusal(_head(many[: many.index(b"X-098")]), APACHE) is None
+    assert refusal(_head(many), EVENTLET) is None
+    assert APACHE.header_line_answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert b"Size of a request header field exceeds server limit." in APACHE.header_line_answer
+
+
+def test_nova_32_and_later_answer_a_long_header_as_apache_over_http():
+    """From nova 32.0.0 no eventlet server runs nova-api: the compute port answers a header
+    field of 8,191 bytes as Apache in front of uWSGI does (eventlet took up to 16,383)."""
+    with FakecloudServer(port_base=0, speed=0, profile="upstream") as srv:
+        field = b"X-Big: " + b"a" * (8191 - 7) + b"\r\n"
+        assert refused(srv, _head(field)) == APACHE.header_line_answer
 
 
 def refused(srv, data):
