@@ -484,7 +484,7 @@ def image_from_ref(cinder: Any, context: Any, image_ref: Any) -> dict[str, Any]:
     if validation.is_uuid_like(image_uuid):
         try:
             return cinder.image_service.show(context, image_uuid)
-        except exception.CinderException:
+        except (exception.CinderException, ValueError):  # Cinder passes any error
             pass
     try:
         images = cinder.image_service.detail(context, filters={"name": image_ref})
@@ -915,6 +915,8 @@ def volume_upload_image(
         return cinder.volume_api.copy_volume_to_image(context, volume, metadata, force)
     except exception.InvalidVolume as error:
         raise bad_request(error.msg) from None
+    except ValueError as error:  # the image service's JSON decoding (images.check_convertible)
+        raise bad_request(str(error)) from None
     except Exception as error:  # noqa: BLE001 - webob.exc.HTTPBadRequest(explanation=str(error))
         raise bad_request(_explanation(error)) from None
 

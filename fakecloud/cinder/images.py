@@ -19,6 +19,7 @@ the backend's resource.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Generator
 from typing import Any
 
@@ -37,6 +38,22 @@ _SHOW_ANSWERED = site(calls.ANSWERED, _SHOW, callee=CALLEE, call="show")
 _DOWNLOAD = "GET /v2/images/{}/file"
 _DOWNLOAD_SENT = site(calls.SENT, _DOWNLOAD, callee=CALLEE, call="download")
 _DOWNLOAD_ANSWERED = site(calls.ANSWERED, _DOWNLOAD, callee=CALLEE, call="download")
+
+#: ``cinder/image/glance.py`` ``_CONVERT_PROPS``: the properties Cinder's image service hands
+#: over JSON-decoded (``_convert_from_string``, on every image it reads).
+CONVERT_PROPS = ("block_device_mapping", "mappings")
+
+
+def check_convertible(meta: dict[str, Any]) -> None:
+    """``_translate_from_glance``'s ``_convert_from_string`` (12.0.10 to 29.0.0): a
+    `CONVERT_PROPS` string that is no JSON (such as the Python repr an upload-to-image copies
+    from a volume's image metadata) raises ``jsonutils.loads``' ``ValueError``, which no
+    caller in Cinder's image service catches."""
+    properties = meta.get("properties") or {}
+    for key in CONVERT_PROPS:
+        value = properties.get(key)
+        if isinstance(value, str):
+            json.loads(value)
 
 
 class ImageCatalog:
@@ -170,6 +187,7 @@ class GlanceImageService:
                 raise ImageNotFound(image_id=image_id) from None
             raise
         kernel.trace.write_at(_SHOW_ANSWERED, caller, parts, (200,))
+        check_convertible(meta)
         return meta
 
     def data_virtual_size(self, image_id: str) -> int | None:
@@ -200,10 +218,13 @@ class GlanceImageService:
             calls.answered(kernel, caller, CALLEE, subject, "detail", getattr(exc, "code", None))
             raise
         calls.answered(kernel, caller, CALLEE, subject, "detail", 200)
-        return [
+        listed = [
             {"id": image.id, "name": image.name, "properties": dict(image.extra_properties)}
             for image in found
         ]
+        for meta in listed:
+            check_convertible(meta)
+        return listed
 
     def create(self, context: Any, metadata: dict[str, Any]) -> dict[str, Any]:
         """``GlanceImageService.create`` without data: a queued image from Cinder's metadata
@@ -222,6 +243,7 @@ class GlanceImageService:
         calls.answered(kernel, caller, CALLEE, subject, "create", 201)
         meta = self._glance.image_info(context, image.id)
         meta["protected"] = image.protected
+        check_convertible(meta)  # Glance made the image: it stays queued
         return meta
 
     def upload(self, context: Any, image_id: str, data: Any) -> Generator:

@@ -40,6 +40,7 @@ from fakecloud.cinder import (
     backup_manager,
     compute,
     exception,
+    images,
     messages,
     migration,
     reimage,
@@ -830,16 +831,17 @@ class VolumeManager:
 IMAGE_ATTRIBUTES = ("checksum", "container_format", "disk_format", "min_disk", "min_ram", "size")
 
 
-#: ``cinder/image/glance.py`` ``_CONVERT_PROPS``: the properties Cinder's image service hands
-#: over JSON-decoded (``_convert_from_string``), so that the ``volume_glance_metadata`` row
-#: keeps ``str()`` of the decoded list: Python's repr (``[{'boot_index': 0, ...}]``), which an
-#: upload-to-image then copies into the new image as it is (``_json_dumps`` leaves a string).
-_CONVERT_PROPS = ("block_device_mapping", "mappings")
+#: The image service hands the `images.CONVERT_PROPS` over JSON-decoded, so that the
+#: ``volume_glance_metadata`` row keeps ``str()`` of the decoded list: Python's repr
+#: (``[{'boot_index': 0, ...}]``), which an upload-to-image then copies into the new image as
+#: it is (``_json_dumps`` leaves a string), and on which the image service then fails
+#: (`images.check_convertible`).
+_CONVERT_PROPS = images.CONVERT_PROPS
 
 
 def _json_loaded_str(value: str) -> str:
-    """``str(jsonutils.loads(value))``; a value that is no JSON is kept (real Cinder's image
-    show would fail on it, which is not modelled)."""
+    """``str(jsonutils.loads(value))``; a value that is no JSON is kept (a stand-in image
+    catalog's: Glance's would have failed the image's read)."""
     try:
         return str(json.loads(value))
     except ValueError:
