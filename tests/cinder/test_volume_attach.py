@@ -442,3 +442,18 @@ def test_an_admins_force_detach_of_an_attachment_nova_uses_needs_a_service_token
     as_service = with_service_token(ADMIN, SERVICE_USER)
     assert action(cloud, vid, "os-force_detach", args, ctx=as_service).status == 202
     assert status(cloud, vid) == ("available", "detached")
+
+
+def test_os_detach_naming_no_attachment_is_refused_unless_a_service_asks(cloud, vid):
+    """``attachment_deletion_allowed`` with an attachment id that names no row: nothing tells
+    it Nova is not using it, so a user's ``os-detach`` is 409 with no instance in the message
+    (even of a volume with no attachments); a service's goes on to the manager, which finds
+    nothing attached (202)."""
+    args = {"attachment_id": MISSING}
+    assert fault(action(cloud, vid, "os-detach", args)) == (
+        "conflictingRequest",
+        409,
+        "ConflictNovaUsingAttachment: Detach volume from instance  using the Compute API",
+    )
+    assert action(cloud, vid, "os-detach", args, ctx=NOVA).status == 202
+    assert status(cloud, vid) == ("available", "detached")
