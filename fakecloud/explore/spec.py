@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from fakecloud.bounds import MAX_SECONDS
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.loader import line_of
 from fakecloud.scenario.schema import ADVERSARY_ACTIONS
@@ -196,7 +197,11 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
             if outcome == "drop" and not point.startswith("rpc."):
                 problem(("faults", i, "errors", j), "drop applies to rpc.call and rpc.cast only")
             if str(outcome).startswith("delay") and delay_of(str(outcome)) is None:
-                problem(("faults", i, "errors", j), "a delay is written delay:S, e.g. delay:75")
+                problem(
+                    ("faults", i, "errors", j),
+                    f"a delay is written delay:S, S seconds from 0 to {MAX_SECONDS:g} "
+                    "(e.g. delay:75)",
+                )
             elif (
                 outcome not in ("stall", "drop", "partway")
                 and delay_of(str(outcome)) is None

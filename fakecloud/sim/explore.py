@@ -35,6 +35,7 @@ from heapq import heappop, heappush
 from random import Random
 from typing import Any, Protocol
 
+from fakecloud.bounds import MAX_SECONDS
 from fakecloud.config import config_section
 from fakecloud.sim.cancel import CANCELLED, uncancelled
 
@@ -253,14 +254,15 @@ through (``partway``, the ``io.transfer`` point), or the work waits S more secon
 
 
 def delay_of(outcome: str) -> float | None:
-    """The seconds of a ``delay:S`` outcome (None for any other outcome)."""
+    """The seconds of a ``delay:S`` outcome, a duration from 0 to `MAX_SECONDS` (None for any
+    other outcome: ``delay:1e400`` was an infinite wait, run as work that never ends)."""
     if not outcome.startswith("delay:"):
         return None
     try:
         seconds = float(outcome[len("delay:") :])
     except ValueError:
         return None
-    return seconds if seconds >= 0 else None
+    return seconds if 0 <= seconds <= MAX_SECONDS else None
 
 
 def fault_handler(kernel: Any, point: str, outcomes: tuple[str, ...]) -> FaultHandler:
