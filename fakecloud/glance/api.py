@@ -31,6 +31,7 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.bounds import COUNT
+from fakecloud.glance import task_api
 from fakecloud.glance.byte_range import byte_range
 from fakecloud.glance.content import ImageData, inspect_bytes
 from fakecloud.glance.errors import (
@@ -38,6 +39,7 @@ from fakecloud.glance.errors import (
     HTTPBadRequest,
     HTTPForbidden,
     HTTPInternalServerError,
+    HTTPMethodNotAllowed,
     HTTPNotFound,
     HTTPUnauthorized,
     render,
@@ -72,7 +74,8 @@ JSON = {"Content-Type": "application/json"}
 #: ``glance/api/v2/router.py``: the ``Allow`` header of each path's ``reject`` route
 #: (``RejectMethodController.reject``), in Glance's order. Another method on a path with no
 #: reject route (``/info/usage``, ``/images/{image_id}/tasks``) matches nothing in Glance's
-#: mapper: a plain 404.
+#: mapper: a plain 404. ``/tasks`` (Glance: GET, POST) is left out while its POST is not
+#: served here (`fakecloud.glance.task_api`): another method is a 404, not Glance's 405.
 _ALLOW = {
     "/v2/images": "GET, POST",
     "/v2/images/{image_id}": "GET, PATCH, DELETE",
@@ -85,6 +88,7 @@ _ALLOW = {
     "/v2/images/{image_id}/tags/{tag_value}": "PUT, DELETE",
     "/v2/images/{image_id}/members": "GET, POST",
     "/v2/images/{image_id}/members/{member_id}": "GET, PUT, DELETE",
+    "/v2/tasks/{task_id}": "GET, DELETE",
     "/v2/schemas/image": "GET",
     "/v2/schemas/images": "GET",
     "/v2/schemas/member": "GET",
@@ -233,6 +237,9 @@ class GlanceApi(ApiService):
             add("GET", f"/v2/schemas/metadefs/{name}", cls.schema_metadef)
         for name in TASK_SCHEMA_NAMES:
             add("GET", f"/v2/schemas/{name}", cls.schema_task)
+        add("GET", "/v2/tasks", cls.list_tasks)
+        add("GET", "/v2/tasks/{task_id}", cls.show_task)
+        add("DELETE", "/v2/tasks/{task_id}", cls.delete_task)
         add("GET", "/v2/info/usage", cls.usage)
         add("GET", "/v2/info/import", cls.import_info)
         add("GET", "/v2/info/stores", cls.stores)
@@ -614,6 +621,25 @@ class GlanceApi(ApiService):
         tasks = self.glance.tasks
         body = {"tasks": [tasks.view(t) for t in tasks.for_image(ctx, image_id)]}
         return Response(200, body, dict(JSON))
+
+    def list_tasks(self, req: Request) -> Response:
+        """``GET /v2/tasks`` (`task_api.index`)."""
+        return Response(200, task_api.index(self.glance, req.context, req.query), dict(JSON))
+
+    def show_task(self, req: Request) -> Response:
+        """``GET /v2/tasks/{task_id}`` (`task_api.show`)."""
+        task = task_api.show(self.glance, req.context, req.params["task_id"])
+        return Response(200, task, dict(JSON))
+
+    def delete_task(self, req: Request) -> Response:
+        """``DELETE /v2/tasks/{task_id}``: after the access check, always 405 (Allow: GET),
+        the body the explanation alone."""
+        task_api.enforce_access(req.context, self._series.glance)
+        refusal = HTTPMethodNotAllowed(
+            explanation=task_api.DELETE_REFUSAL, headers={"Allow": "GET"}
+        )
+        refusal.template = "${explanation}"  # body_template='${explanation}'
+        raise refusal
 
     # -- members -----------------------------------------------------------------------------
 

@@ -103,6 +103,10 @@ class Tasks:
         """Task `task_id` of `image_id`, expired or not (the admin task repo's ``get``)."""
         return next((t for t in self._by_image.get(image_id, ()) if t.id == task_id), None)
 
+    def every(self) -> list[Task]:
+        """Every task, expired or not, image by image in order of creation."""
+        return [t for tasks in self._by_image.values() for t in tasks]
+
     def for_image(self, ctx: Any, image_id: str) -> list[Task]:
         """``tasks_get_by_image``: the unexpired tasks of `image_id` that `ctx` may see."""
         now = self._kernel.now

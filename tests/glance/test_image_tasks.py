@@ -3,7 +3,8 @@ tasks an image has, ``[]`` when none ran, a bare 404 for an image the caller may
 
 from glance_support import ADMIN, GB, OCTET, P1, P2, World
 
-from fakecloud.glance.errors import StoreTimeout
+from fakecloud.glance import task_api
+from fakecloud.glance.errors import HTTPForbidden, StoreTimeout
 
 IMPORT = {"method": {"name": "glance-direct"}}
 
@@ -76,3 +77,42 @@ def test_other_projects_and_admins():
     assert r.status == 404
     assert r.json()["message"] == "The resource could not be found.<br /><br />\n\n\n"
     assert len(tasks(w, image, ADMIN)) == 1
+
+
+def test_the_tasks_api_shows_admins_every_task():
+    """``GET /v2/tasks`` (the stub view, filters checked) and ``/v2/tasks/{id}`` (the full
+    view) for ``tasks_api_access`` (role:admin); ``DELETE`` is always 405."""
+    w = World(profile="upstream")
+    image = w.create()["id"]
+    stage_and_import(w, image)
+    w.cloud.run_until_idle()
+    refused = w.call("GET", "/v2/tasks", P1)
+    assert refused.status == 403
+    assert refused.json()["message"].startswith(
+        "You are not authorized to complete tasks_api_access action."
+    )
+    try:  # before 23.0.0: a bare webob 403
+        task_api.enforce_access(P1, 22)
+    except HTTPForbidden as exc:
+        assert exc.explanation == "Access was denied to this resource."
+    listed = w.call("GET", "/v2/tasks", ADMIN, query={"limit": "1"}).json()
+    (stub,) = listed["tasks"]
+    assert set(stub) == {"id", "type", "status", "owner", "created_at", "updated_at", "self"} | {
+        "schema",
+        "expires_at",
+    }
+    assert (listed["first"], listed["next"]) == (
+        "/v2/tasks?limit=1",
+        f"/v2/tasks?limit=1&marker={stub['id']}",
+    )
+    full = w.call("GET", f"/v2/tasks/{stub['id']}", ADMIN).json()
+    assert (full["status"], full["result"], full["image_id"]) == (
+        "success",
+        {"image_id": image},
+        image,
+    )
+    assert full["created_at"] == "2026-01-01T00:00:00Z"  # isotime
+    bad = w.call("GET", "/v2/tasks", ADMIN, query={"type": "api_image_import"})
+    assert bad.status == 400
+    assert bad.json()["message"].startswith("Invalid type value: api_image_import")
+    assert w.call("DELETE", f"/v2/tasks/{stub['id']}", ADMIN).status == 405

@@ -1,0 +1,241 @@
+"""Glance's tasks API, ``GET /v2/tasks`` and ``GET``/``DELETE /v2/tasks/{task_id}``
+(glance/api/v2/tasks.py, 16.0.0-33.x; deprecated since 14.0.0 but served): the tasks an import
+or the location API left behind (`fakecloud.glance.tasks`), for admins.
+
+Every call first asks ``tasks_api_access`` (``role:admin`` in every release): before 23.0.0
+a bare WebOb 403, from it ``TasksAPIPolicy``'s "You are not authorized to complete
+tasks_api_access action.". The list reads ``limit``, ``marker``, ``sort_dir``, ``sort_key``
+(default ``created_at``, ``desc``) and any other parameter as a filter (``status`` one of the
+four, ``type`` only ``import``; unknown names ignored); it shows the stub view, the task
+itself the full one (``image_id``, ``request_id``, ``user_id`` from 22.0.0's columns). A list
+soft-deletes the caller's project's expired tasks first (``_task_soft_delete``), so they are
+listed no more; an admin still reads them by id (``can_see_deleted``). ``POST /v2/tasks`` (the
+legacy ``import`` task) is not served.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound, policy_forbidden
+from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
+from fakecloud.glance.tasks import TASK_STATUSES, Task
+
+#: The first Glance whose tasks table has ``image_id``, ``request_id`` and ``user_id``
+#: (22.0.0, Wallaby: ``_format_task`` shows them when set; the columns are sort keys).
+TASK_COLUMNS_SINCE = 22
+_COLUMNS = ("id", "type", "status", "owner", "expires_at", "created_at", "updated_at")
+_COLUMNS += ("deleted_at", "deleted")
+_LATER_COLUMNS = ("image_id", "request_id", "user_id")
+
+#: ``DELETE /v2/tasks/{id}``'s 405 (``body_template='${explanation}'``: the text alone).
+DELETE_REFUSAL = (
+    "This operation is currently not permitted on Glance Tasks. They are auto deleted after "
+    "reaching the time based on their expires_at property."
+)
+
+
+def enforce_access(ctx: Any, glance_major: int) -> None:
+    """``_enforce_access_policy``: ``tasks_api_access`` (``role:admin``)."""
+    if "admin" in roles_of(ctx):
+        return
+    if glance_major >= API_POLICY_SINCE:
+        raise policy_forbidden("tasks_api_access")
+    raise HTTPForbidden()
+
+
+def show(glance: Any, ctx: Any, task_id: str) -> dict[str, Any]:
+    """``TasksController.get``: the task's full view, or 404 (``TaskNotFound``)."""
+    enforce_access(ctx, glance.kernel.switches.series.glance)
+    task = _find(glance, task_id)
+    if task is None:
+        raise HTTPNotFound(explanation=f"Task with the given id {task_id} was not found")
+    return _full_view(glance, task)
+
+
+def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
+    """``RequestDeserializer.index`` then ``TasksController.index`` and the serializer."""
+    enforce_access(ctx, glance.kernel.switches.series.glance)
+    params = {k: list(v) for k, v in query.items()}
+    limit_text = _pop(params, "limit")
+    marker = _pop(params, "marker")
+    sort_dir = _pop(params, "sort_dir") or "desc"
+    sort_key = _pop(params, "sort_key") or "created_at"
+    if sort_dir not in ("asc", "desc"):
+        raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
+    filters = {k: v[-1] for k, v in params.items() if v}
+    status, kind = filters.get("status"), filters.get("type")
+    if status and status not in TASK_STATUSES:
+        raise HTTPBadRequest(explanation=f"Invalid status value: {status}")
+    if kind and kind != "import":
+        raise HTTPBadRequest(explanation=f"Invalid type value: {kind}")
+    if marker is not None and not _uuid_like(marker):
+        raise HTTPBadRequest(explanation="Invalid marker format")
+    limit = glance.config.limit_param_default
+    if limit_text is not None:
+        limit = _limit(limit_text)
+    limit = min(glance.config.api_limit_max, limit)
+    tasks = _listed(glance, ctx, filters, marker, sort_key, sort_dir, limit)
+    shown = {k: v[-1] for k, v in query.items()}
+    shown.pop("marker", None)
+    body: dict[str, Any] = {
+        "tasks": [_stub_view(glance, t) for t in tasks],
+        "first": "/v2/tasks" + (f"?{urlencode(shown)}" if shown else ""),
+        "schema": "/v2/schemas/tasks",
+    }
+    if tasks and len(tasks) == limit:
+        body["next"] = "/v2/tasks?" + urlencode({**shown, "marker": tasks[-1].id})
+    return body
+
+
+def _listed(
+    glance: Any,
+    ctx: Any,
+    filters: dict[str, str],
+    marker: str | None,
+    sort_key: str,
+    sort_dir: str,
+    limit: int,
+) -> list[Task]:
+    """``_task_get_all``: soft-delete, filter, order by (`sort_key`, created_at, id), page."""
+    now = glance.kernel.now
+    every = _all(glance)
+    for task in every:  # _task_soft_delete: the caller's project's expired tasks
+        expired = task.expires_at is not None and task.expires_at <= now
+        if expired and task.owner == ctx.project_id and "deleted_at" not in task.extra:
+            task.extra["deleted_at"] = now
+    columns = _columns(glance)
+    keys = [sort_key] if sort_key not in ("created_at", "id") else []
+    keys += ["created_at", "id"]
+    if any(k not in columns for k in keys):
+        raise HTTPBadRequest(explanation="Sort key supplied was not valid.")
+    rows = [t for t in every if "deleted_at" not in t.extra]
+    for name, value in filters.items():
+        if name in columns:
+            rows = [t for t in rows if _text(_column(glance, t, name)) == value]
+    start = None
+    if marker is not None:
+        found = _find(glance, marker)
+        if found is None:  # an admin's marker may be a soft-deleted task (can_see_deleted)
+            raise HTTPBadRequest(explanation=f"Task with the given id {marker} was not found")
+        start = _order(glance, found, keys)
+    rows.sort(key=lambda t: _order(glance, t, keys), reverse=sort_dir == "desc")
+    if start is not None:
+        after = (lambda o: o < start) if sort_dir == "desc" else (lambda o: o > start)
+        rows = [t for t in rows if after(_order(glance, t, keys))]
+    return rows[:limit]
+
+
+def _order(glance: Any, task: Task, keys: list[str]) -> tuple[Any, ...]:
+    # MySQL orders NULL before any value.
+    out: list[Any] = []
+    for key in keys:
+        value = _column(glance, task, key)
+        out += [value is not None, value if value is not None else 0]
+    return tuple(out)
+
+
+def _column(glance: Any, task: Task, name: str) -> Any:
+    if name == "deleted":
+        return "deleted_at" in task.extra
+    if name == "deleted_at":
+        return task.extra.get("deleted_at")
+    return getattr(task, name)
+
+
+def _columns(glance: Any) -> tuple[str, ...]:
+    if glance.kernel.switches.series.glance >= TASK_COLUMNS_SINCE:
+        return _COLUMNS + _LATER_COLUMNS
+    return _COLUMNS
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return None if value is None else str(value)
+
+
+def _all(glance: Any) -> list[Task]:
+    return glance.tasks.every()
+
+
+def _find(glance: Any, task_id: str) -> Task | None:
+    return next((t for t in _all(glance) if t.id == task_id), None)
+
+
+def _pop(params: dict[str, list[str]], name: str) -> str | None:
+    # WebOb's MultiDict.pop: the first value of the name, the others stay.
+    values = params.get(name)
+    if not values:
+        return None
+    first = values.pop(0)
+    if not values:
+        del params[name]
+    return first
+
+
+def _limit(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError:
+        raise HTTPBadRequest(explanation="limit param must be an integer") from None
+    if limit < 0:
+        raise HTTPBadRequest(explanation="limit param must be positive")
+    return limit
+
+
+def _uuid_like(text: str) -> bool:
+    # oslo_utils.uuidutils.is_uuid_like: uuid.UUID parses it and prints it back the same
+    # (hyphens and braces aside, case-insensitive).
+    import uuid
+
+    try:
+        return str(uuid.UUID(text)).replace("-", "") == text.replace("-", "").lower()
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _isotime(glance: Any, t: float) -> str:
+    return glance.kernel.clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stub_view(glance: Any, task: Task) -> dict[str, Any]:
+    """``_format_task_stub``."""
+    view: dict[str, Any] = {
+        "id": task.id,
+        "type": task.type,
+        "status": task.status,
+        "owner": task.owner,
+        "created_at": _isotime(glance, task.created_at),
+        "updated_at": _isotime(glance, task.updated_at),
+        "self": f"/v2/tasks/{task.id}",
+        "schema": "/v2/schemas/task",
+    }
+    if task.expires_at is not None:
+        view["expires_at"] = _isotime(glance, task.expires_at)
+    return view
+
+
+def _full_view(glance: Any, task: Task) -> dict[str, Any]:
+    """``_format_task``."""
+    view: dict[str, Any] = {
+        "id": task.id,
+        "input": task.input,
+        "type": task.type,
+        "status": task.status,
+        "owner": task.owner,
+        "message": task.message,
+        "result": task.result,
+        "created_at": _isotime(glance, task.created_at),
+        "updated_at": _isotime(glance, task.updated_at),
+        "self": f"/v2/tasks/{task.id}",
+        "schema": "/v2/schemas/task",
+    }
+    if glance.kernel.switches.series.glance >= TASK_COLUMNS_SINCE:
+        for name in _LATER_COLUMNS:
+            if getattr(task, name):
+                view[name] = getattr(task, name)
+    if task.expires_at is not None:
+        view["expires_at"] = _isotime(glance, task.expires_at)
+    return view
