@@ -94,13 +94,7 @@ def parse_query(query: dict[str, list[str]], glance: int = _LATEST) -> ListQuery
     q.params = [(k, v[-1]) for k, v in query.items() if v]
 
     def pop(name: str) -> str | None:
-        values = rest.get(name)
-        if not values:
-            return None
-        value = values.pop(0)
-        if not values:
-            del rest[name]
-        return value
+        return pop_first(rest, name)
 
     limit = pop("limit")
     q.marker = pop("marker")
@@ -148,6 +142,17 @@ def parse_query(query: dict[str, list[str]], glance: int = _LATEST) -> ListQuery
 #: (the Glance major, each query parameter's name and values) -> `read_query`'s answer.
 _READ: dict[tuple, tuple[ListQuery, str]] = {}
 _READ_MAX = 1024
+
+
+def pop_first(params: dict[str, list[str]], name: str) -> str | None:
+    """WebOb's ``MultiDict.pop``: the first value of `name` taken out, the others kept."""
+    values = params.get(name)
+    if not values:
+        return None
+    value = values.pop(0)
+    if not values:
+        del params[name]
+    return value
 
 
 def read_query(query: dict[str, list[str]], glance: int = _LATEST) -> tuple[ListQuery, str]:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound, policy_forbidden
+from fakecloud.glance.listing import pop_first
 from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
 from fakecloud.glance.tasks import TASK_STATUSES, Task
 
@@ -58,10 +59,10 @@ def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
     """``RequestDeserializer.index`` then ``TasksController.index`` and the serializer."""
     enforce_access(ctx, glance.kernel.switches.series.glance)
     params = {k: list(v) for k, v in query.items()}
-    limit_text = _pop(params, "limit")
-    marker = _pop(params, "marker")
-    sort_dir = _pop(params, "sort_dir") or "desc"
-    sort_key = _pop(params, "sort_key") or "created_at"
+    limit_text = pop_first(params, "limit")
+    marker = pop_first(params, "marker")
+    sort_dir = _or(pop_first(params, "sort_dir"), "desc")
+    sort_key = _or(pop_first(params, "sort_key"), "created_at")
     if sort_dir not in ("asc", "desc"):
         raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
     filters = {k: v[-1] for k, v in params.items() if v}
@@ -70,7 +71,7 @@ def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
         raise HTTPBadRequest(explanation=f"Invalid status value: {status}")
     if kind and kind != "import":
         raise HTTPBadRequest(explanation=f"Invalid type value: {kind}")
-    if marker is not None and not _uuid_like(marker):
+    if marker and not _uuid_like(marker):
         raise HTTPBadRequest(explanation="Invalid marker format")
     limit = glance.config.limit_param_default
     if limit_text is not None:
@@ -164,15 +165,9 @@ def _find(glance: Any, task_id: str) -> Task | None:
     return next((t for t in _all(glance) if t.id == task_id), None)
 
 
-def _pop(params: dict[str, list[str]], name: str) -> str | None:
-    # WebOb's MultiDict.pop: the first value of the name, the others stay.
-    values = params.get(name)
-    if not values:
-        return None
-    first = values.pop(0)
-    if not values:
-        del params[name]
-    return first
+def _or(value: str | None, default: str) -> str:
+    # MultiDict.pop(name, default): an empty value is kept, not the default.
+    return default if value is None else value
 
 
 def _limit(text: str) -> int:
