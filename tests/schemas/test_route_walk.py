@@ -872,6 +872,40 @@ _TASKS = {
     "required": ["tasks"],
     "additionalProperties": False,
 }
+#: glance/api/v2/tasks.py ``_TASK_SCHEMA`` as ``_format_task`` fills it (``image_id``,
+#: ``request_id``, ``user_id`` from 22.0.0), and the list's stub (no input, result, message).
+_TASK_FULL = {
+    "type": "object",
+    "properties": {
+        **{k: v for k, v in _TASK["properties"].items() if k not in ("deleted", "deleted_at")},
+        "expires_at": {"type": "string", "format": "date-time"},
+        "self": {"type": "string"},
+        "schema": {"const": "/v2/schemas/task"},
+    },
+    "required": [
+        "id", "input", "type", "status", "owner", "message", "result", "created_at",
+        "updated_at", "self", "schema",
+    ],
+    "additionalProperties": False,
+}  # fmt: skip
+_STUB_KEYS = ("id", "type", "status", "owner", "created_at", "updated_at", "self", "schema")
+_TASK_STUB = {
+    "type": "object",
+    "properties": {k: _TASK_FULL["properties"][k] for k in (*_STUB_KEYS, "expires_at")},
+    "required": list(_STUB_KEYS),
+    "additionalProperties": False,
+}
+_TASK_LIST = {
+    "type": "object",
+    "properties": {
+        "tasks": {"type": "array", "items": _TASK_STUB},
+        "first": {"type": "string"},
+        "next": {"type": "string"},
+        "schema": {"const": "/v2/schemas/tasks"},
+    },
+    "required": ["tasks", "first", "schema"],
+    "additionalProperties": False,
+}
 #: glance/api/v2/discovery.py ``get_usage``: ``{"usage": {name: {"usage", "limit"}}}``.
 _USAGE = {
     "type": "object",
@@ -929,6 +963,8 @@ def _my_image(w: World, name: str) -> str:
 @walks("image", "PUT", "/v2/images/{image_id}/tags/{tag_value}")
 @walks("image", "DELETE", "/v2/images/{image_id}/tags/{tag_value}")
 @walks("image", "DELETE", "/v2/images/{image_id}")
+@walks("image", "GET", "/v2/tasks", "/v2/tasks/{task_id}")
+@walks("image", "DELETE", "/v2/tasks/{task_id}")
 def _glance_image_data_and_actions(w: World, profile: str) -> None:
     uploaded = _my_image(w, "walk-upload")
     r = image(w, "PUT", f"images/{uploaded}/file", b"x" * 1024, headers=_OCTET)
@@ -956,6 +992,10 @@ def _glance_image_data_and_actions(w: World, profile: str) -> None:
     if tasks_status == 200:
         tasks = expect(image(w, "GET", f"images/{staged}/tasks"), 200, _TASKS, "GET tasks")
         assert [t["status"] for t in tasks["tasks"]] == ["success"]
+    listed = expect(image(w, "GET", "tasks", user="admin"), 200, _TASK_LIST, "GET /tasks")
+    task_id = listed["tasks"][0]["id"]
+    expect(image(w, "GET", f"tasks/{task_id}", user="admin"), 200, _TASK_FULL, "GET task")
+    assert image(w, "DELETE", f"tasks/{task_id}", user="admin").status == 405
     expect(image(w, "DELETE", f"images/{staged}"), 204, None, "DELETE image")
 
 
