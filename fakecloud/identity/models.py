@@ -96,12 +96,9 @@ class _Counting:
         return self.drawn
 
 
-#: The fields of each record class that hold a record's id (`Directory._with_ids`).
-_ID_FIELDS: dict[type, tuple[str, ...]] = {}
-
-#: The default world's directory (an `IdentityConfig` without overrides: most clouds), built
-#: once per process with stand-in ids, and its stand-ins in the order `from_world` drew them.
-_default: tuple[Directory, tuple[str, ...]] | None = None
+#: The default world's directory builder (an `IdentityConfig` without overrides: most
+#: clouds), made once per process (`_builder`), and how many ids `from_world` draws for it.
+_default: tuple[Any, int] | None = None
 
 
 def _no_overrides(config: Any) -> bool:
@@ -109,6 +106,57 @@ def _no_overrides(config: Any) -> bool:
         value.__class__ is dict and not value
         for value in (config.domains, config.projects, config.users, config.roles)
     )
+
+
+def _builder(template: Directory, drawn: int) -> Any:
+    """``build(ids)``: a new directory of `template`'s records (built by `from_world` from
+    `_Counting`'s stand-ins) with the n-th stand-in id replaced by ``ids[n]``, written out
+    record by record (every boot builds one): each record made as its class's ``__init__``
+    leaves it (the same fields in the same order), its other values `template`'s own
+    (immutable: text, flags, tuples of role names), each new id one string wherever the
+    template shares its stand-in, the tables in the template's order."""
+    stand_ins = {f"{n:032x}": f"ids[{n - 1}]" for n in range(1, drawn + 1)}
+    constants: list[Any] = []
+
+    def expr(value: Any) -> str:
+        if value.__class__ is str and value in stand_ins:
+            return stand_ins[value]
+        if value.__class__ is tuple and value and value[0].__class__ is str:  # a by-name key
+            return "(" + "".join(expr(v) + ", " for v in value) + ")"
+        if value.__class__ not in (str, bool, type(None), tuple):
+            raise TypeError(f"a directory record holds a {type(value).__name__}")
+        constants.append(value)
+        return f"c[{len(constants) - 1}]"
+
+    records = [
+        *template.domains.values(),
+        *template.projects.values(),
+        *template.users.values(),
+        *template.roles.values(),
+        *template.assignments,
+    ]
+    name_of = {id(r): f"r{i}" for i, r in enumerate(records)}
+    classes = sorted({r.__class__ for r in records}, key=lambda c: c.__name__)
+    lines = ["def build(ids):"]
+    for record in records:
+        fields = ", ".join(f"{k!r}: {expr(v)}" for k, v in vars(record).items())
+        made = name_of[id(record)]
+        lines.append(f"    {made} = new({record.__class__.__name__})")
+        lines.append(f"    {made}.__dict__.update({{{fields}}})")
+    tables = []
+    for name, held in vars(template).items():
+        if held.__class__ is dict:
+            items = ", ".join(f"{expr(k)}: {name_of[id(r)]}" for k, r in held.items())
+            tables.append(f"{name!r}: {{{items}}}")
+        else:  # the assignments
+            tables.append(f"{name!r}: [{', '.join(name_of[id(r)] for r in held)}]")
+    lines.append("    d = new(Directory)")
+    lines.append(f"    d.__dict__.update({{{', '.join(tables)}}})")
+    lines.append("    return d")
+    namespace: dict[str, Any] = {"new": object.__new__, "c": constants, "Directory": Directory}
+    namespace.update({c.__name__: c for c in classes})
+    exec("\n".join(lines), namespace)  # noqa: S102 - our own code, from the template's shape
+    return namespace["build"]
 
 
 def _check_keys(what: str, name: str, spec: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -209,50 +257,9 @@ class Directory:
         if _default is None:
             counting = _Counting()
             template = cls.from_world(config.world(), counting)  # type: ignore[arg-type]
-            _default = template, tuple(f"{n:032x}" for n in range(1, counting.drawn + 1))
-        template, stand_ins = _default
-        return template._with_ids({old: _hex_id(rng) for old in stand_ins})
-
-    def _with_ids(self, ids: dict[str, str]) -> Directory:
-        """A new directory of this one's records with each id in `ids` replaced by its value
-        (the records new, the strings other than ids shared: they are immutable)."""
-        d = self.__class__()
-
-        def copied(record: Any) -> Any:
-            fields = _ID_FIELDS.get(record.__class__)
-            if fields is None:
-                fields = _ID_FIELDS[record.__class__] = tuple(
-                    name for name in record.__dict__ if name == "id" or name.endswith("_id")
-                )
-            values = record.__dict__.copy()  # in the fields' order, as `__init__` sets them
-            for name in fields:
-                value = values[name]
-                if value is not None:
-                    values[name] = ids.get(value, value)
-            new = object.__new__(record.__class__)
-            new.__dict__.update(values)
-            return new
-
-        new_of = {id(r): copied(r) for t in (self.domains, self.projects, self.users, self.roles)
-                  for r in t.values()}  # fmt: skip
-        for held, made in (
-            (self.domains, d.domains),
-            (self.projects, d.projects),
-            (self.users, d.users),
-            (self.roles, d.roles),
-            (self._domain_by_name, d._domain_by_name),
-            (self._role_by_name, d._role_by_name),
-        ):
-            for key, record in held.items():
-                made[ids.get(key, key)] = new_of[id(record)]
-        for by_name, made in (
-            (self._project_by_name, d._project_by_name),
-            (self._user_by_name, d._user_by_name),
-        ):
-            for (domain_id, name), record in by_name.items():
-                made[(ids.get(domain_id, domain_id), name)] = new_of[id(record)]
-        d.assignments = [copied(a) for a in self.assignments]
-        return d
+            _default = _builder(template, counting.drawn), counting.drawn
+        build, drawn = _default
+        return build([_hex_id(rng) for _ in range(drawn)])
 
     def _add_user(self, name: str, spec: dict[str, Any], rng: Random) -> None:
         where = f"users.{name}"
