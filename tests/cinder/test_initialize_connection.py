@@ -18,7 +18,8 @@ def init(cloud, vid, args, ctx=None, **kw):
 
 def test_the_connection_info_and_the_volume_left_available():
     """200 with the target's data as ``_parse_connection_options`` completes it and, from
-    26.0.0, the connector's ``enforce_multipath`` in it and beside it; nothing changes."""
+    26.0.0, the connector's ``enforce_multipath`` in it and beside it; nothing changes. A
+    ``multipath`` connector also gets the target's lists of portals, IQNs and LUNs."""
     cloud = Cloud(profile="upstream")
     vid = create_volume(cloud)
     resp = init(cloud, vid, {"connector": CONNECTOR})
@@ -43,6 +44,9 @@ def test_the_connection_info_and_the_volume_left_available():
     }
     assert cloud.cinder.volume(vid).status == "available"
     assert fault(init(cloud, vid, {"connector": CONNECTOR}, READER))[1] == 403
+    multipath = {"connector": {**CONNECTOR, "multipath": True}}
+    data = init(cloud, vid, multipath).json()["connection_info"]["data"]
+    assert list(data)[:4] == ["target_discovered", "target_portals", "target_iqns", "target_luns"]
 
 
 @pytest.mark.parametrize(
