@@ -112,7 +112,7 @@ _FIXED: tuple[FaultPoint, ...] = (
         "cinder.driver",
         "A Cinder backend driver operation (op: create_volume, create_snapshot, "
         "create_volume_from_snapshot, copy_image_to_volume, copy_volume_to_image, "
-        "extend_volume, delete_volume, ...).",
+        "extend_volume, delete_volume, unmanage, ...).",
         ("op", "backend", "driver", "volume_id", "snapshot_id", "size"),
         usual=("CinderBackendError",),
     ),

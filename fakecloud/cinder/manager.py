@@ -458,7 +458,8 @@ class VolumeManager:
         committed, the size set and the volume ``in-use`` if attached, else ``available``; a
         driver failure is ``error_extending`` with the reservation rolled back. A volume
         attached to servers then has Nova told (``volume-extended``, `compute.extend_volume`),
-        so their guests see the new size."""
+        so their guests see the new size; Nova refusing it is a user message ("Compute service
+        failed to extend volume.", as ``compute/nova.py`` records it in 12.0.10 to 29.0.0)."""
         k = self.kernel
         volume = self.cinder.store.volumes.get(volume_id)
         if volume is None or volume.status != "extending":
@@ -483,7 +484,15 @@ class VolumeManager:
         VOLUME_STATUS.move(k, volume, new, actor=self.actor)
         server_ids = [a.instance_uuid for a in volume.attachments if a.instance_uuid]
         if server_ids:
-            yield from compute.extend_volume(k, self.actor, server_ids, volume_id)
+            told = yield from compute.extend_volume(k, self.actor, server_ids, volume_id)
+            if not told:
+                messages.record(
+                    self.cinder,
+                    messages.EXTEND_VOLUME,
+                    volume.project_id,
+                    volume_id,
+                    detail=messages.NOTIFY_COMPUTE_SERVICE_FAILED,
+                )
 
     def retype(
         self,

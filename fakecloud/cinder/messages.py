@@ -14,7 +14,8 @@ Which failures record one depends on the series (the call sites were added over 
 
 - every series: the scheduler's create (``SCHEDULE_ALLOCATE_VOLUME``) and extend
   (``EXTEND_VOLUME``, ``NoValidBackend`` only), the volume manager's extend
-  (``DRIVER_FAILED_EXTEND``) and upload to image (``FAILED_TO_UPLOAD_VOLUME``); the
+  (``DRIVER_FAILED_EXTEND``; Nova refusing its ``volume-extended`` event:
+  ``NOTIFY_COMPUTE_SERVICE_FAILED``) and upload to image (``FAILED_TO_UPLOAD_VOLUME``); the
   manager's ``os-attach`` refusal of a read-only volume (``ATTACH_VOLUME``) is never reached:
   ``API.attach`` refused it first;
 - Queens: an attachment update of a read-only volume other than ``ro`` (``UPDATE_ATTACHMENT``,
@@ -108,6 +109,7 @@ DETAILS = {
     "030": "Incremental backup not possible, forcing full backup.",
 }
 UNKNOWN_ERROR, FAILED_TO_UPLOAD_VOLUME, DRIVER_FAILED_EXTEND = "001", "004", "010"
+NOTIFY_COMPUTE_SERVICE_FAILED = "009"
 DRIVER_FAILED_CREATE, SNAPSHOT_CREATE_ERROR, SNAPSHOT_DELETE_ERROR = "012", "013", "016"
 BACKUP_INVALID_STATE, BACKUP_CREATE_DRIVER_ERROR = "017", "020"
 BACKUP_SCHEDULE_ERROR, BACKUP_RESTORE_ERROR = "024", "026"

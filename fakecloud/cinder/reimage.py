@@ -3,7 +3,7 @@
 ``VolumeActionsController._reimage`` (``cinder/api/contrib/volume_actions.py``),
 ``API.reimage`` (``cinder/volume/api.py``) and ``VolumeManager.reimage``, read in 20.0.0 to
 29.0.0. Nova's rebuild of a volume-backed server at 2.93 sends it with ``reimage_reserved``
-(not modelled on Nova's side here: see docs/conformance.md).
+(`fakecloud.nova.compute.reimage`).
 
 - Before Cinder 20 no such action; below 3.68 the bare 404. The schema: ``image_id`` a UUID,
   ``reimage_reserved`` a boolean string, nothing else.

@@ -169,6 +169,12 @@ class NovaConfig:
     sends never gets there (see ``virt/live_migration``)."""
     guest_workloads: dict = field(default_factory=dict)
     """Per-server guest workloads, by server name or id: ``{"db": {"dirty_mb_per_s": 400}}``."""
+    reimage_timeout_per_gb: int = bounded(
+        20, Bounds(1, MAX_SECONDS, unit="a number of seconds per GiB", integer=True)
+    )
+    """``[DEFAULT] reimage_timeout_per_gb`` (26.0.0+): how long a rebuild of a volume-backed
+    server (2.93) waits for Cinder's ``volume-reimaged`` event, per GiB of the image (its size
+    rounded up: 0 for an image with no data, such as a volume-backed server's snapshot)."""
     live_migration_completion_timeout: int = bounded(
         800, Bounds(0, MAX_SECONDS, unit="a number of seconds per GiB (0: off)", integer=True)
     )

@@ -8,14 +8,18 @@ the same in 17.0.13).
 - The host (``ComputeManager.external_instance_event``) handles ``volume-extended`` with
   ``extend_volume`` (event ``compute_extend_volume``): the volume's mapping takes the size
   Cinder now reports and libvirt resizes the guest's block device (``virDomainBlockResize``,
-  a ``log`` trace event); a volume not attached to the server is only logged. Other events are
-  not modelled (no waiter is woken), as fakecloud has no Neutron.
+  a ``log`` trace event); a volume not attached to the server is only logged. Any other event
+  wakes its waiter (``_process_instance_event``: a 2.93 rebuild's ``volume-reimaged``,
+  `fakecloud.nova.compute.reimage`), or is logged as unexpected (fakecloud has no Neutron
+  to wait for).
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any
+
+from fakecloud.nova.compute import reimage
 
 #: ``instance_actions.EXTEND_VOLUME``.
 EXTEND_VOLUME = "extend_volume"
@@ -55,6 +59,8 @@ def handle_on_host(
         instance = next(i for i in instances if i.uuid == event["instance_uuid"])
         if event["name"] == "volume-extended":
             yield from extend_volume(manager, context, manager._receive(instance), event["tag"])
+        else:
+            reimage.process_event(manager, instance, event)
 
 
 def extend_volume(

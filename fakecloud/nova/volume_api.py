@@ -42,6 +42,7 @@ Methods (each returns a generator to `yield from`; views are Nova's dicts):
   metadata=None, availability_zone=None)`` → volume view
 - ``delete(ctx, volume_id)``
 - ``reserve_volume / unreserve_volume / begin_detaching / roll_detaching(ctx, volume_id)``
+- ``reimage_volume(ctx, volume_id, image_id, reimage_reserved=False)`` (os-reimage, 3.68)
 - ``attach(ctx, volume_id, instance_uuid, mountpoint, mode="rw")``,
   ``detach(ctx, volume_id, instance_uuid=None, attachment_id=None)``
 - ``initialize_connection(ctx, volume_id, connector)``,
@@ -76,7 +77,7 @@ from types import GeneratorType
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.cinder import controllers, faults
+from fakecloud.cinder import controllers, faults, reimage
 from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
@@ -87,6 +88,8 @@ from fakecloud.sim.trace import Site, Subject, site
 
 V3_0 = Version(3, 0)
 V3_44 = Version(3, 44)
+#: ``reimage_volume``'s (``cinderclient(context, '3.68')``).
+V3_68 = Version(3, 68)
 #: cinderclient's highest microversion (Nova caps a requested version at min(server, client)).
 CLIENT_MAX = Version(3, 71)
 SHARED_TARGETS = Version(3, 48)
@@ -397,6 +400,7 @@ ROUTES: dict[str, tuple[str, str, int]] = {
     "detach": _VOLUME_ACTION,
     "initialize_connection": ("POST", "/volumes/{volume_id}/action", 200),
     "terminate_connection": _VOLUME_ACTION,
+    "reimage_volume": _VOLUME_ACTION,
     "get_absolute_limits": ("GET", "/limits", 200),
     "get_all_volume_types": ("GET", "/types", 200),
     "get_snapshot": ("GET", "/snapshots/{snapshot_id}", 200),
@@ -737,6 +741,23 @@ class API:
     def roll_detaching(self, context: Any, volume_id: str) -> Generator:
         """os-roll_detaching."""
         yield from self._action("roll_detaching", context, volume_id, {"os-roll_detaching": None})
+
+    @translate_volume_exception
+    def reimage_volume(
+        self, context: Any, volume_id: str, image_id: str, reimage_reserved: bool = False
+    ) -> Generator:
+        """os-reimage at 3.68 (Nova 26.0.0 on), after the version discovery; sent with
+        Nova's service token, as Nova's other requests of a volume it holds."""
+        yield from self._discover_version()
+        body = {reimage.ACTION: {"image_id": image_id, "reimage_reserved": reimage_reserved}}
+        sent = as_sent(self.kernel, context)
+        yield from self._request(
+            "reimage_volume",
+            context,
+            reimage.reimage_action,
+            (self.cinder, sent, volume_id, body, V3_68),
+            volume_id=volume_id,
+        )
 
     @translate_volume_exception
     def attach(

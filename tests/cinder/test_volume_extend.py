@@ -23,7 +23,9 @@ def cloud():
                     "b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S, "capacity_gb": 10}
                 },
                 "volume_types": {"__DEFAULT__": {"backend": "b1"}},
-            }
+            },
+            # No compute host: Cinder finds no Nova to tell of an extended volume.
+            "nova": {"compute_hosts": 0},
         },
     )
 
@@ -76,11 +78,17 @@ def test_the_checks_and_their_messages(cloud):
         f"Invalid volume: Volume {vid} status must be '{{'status': 'available'}}' to extend, "
         "currently in-use.",
     )
-    # From 3.42 an attached volume is extended (Nova's volume-extended event is not modelled).
+    # From 3.42 an attached volume is extended; Nova not told of it (here: none deployed) is
+    # a user message.
     assert _extend(cloud, vid, 3, version="3.42").status == 202
     cloud.run_until_idle()
     assert states(cloud, vid)[-2:] == ["extending", "in-use"]
     assert _size(cloud, vid) == 3
+    (message,) = call(cloud, "GET", "messages", version="3.3").json()["messages"]
+    assert (message["resource_uuid"], message["user_message"]) == (
+        vid,
+        "extend volume:Compute service failed to extend volume.",
+    )
 
 
 def test_no_room_on_the_backend_or_a_driver_failure(cloud):

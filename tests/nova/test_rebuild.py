@@ -156,17 +156,20 @@ def test_a_flavor_too_small_for_the_image(env: NovaEnv):
     assert _bad(_rebuild(env, sid, image_id)) == f"Image {image_id} is not active."
 
 
-def test_a_volume_backed_server_only_from_its_own_image(env: NovaEnv):
+def test_a_volume_backed_server_from_another_image_from_2_93(env: NovaEnv):
     sid = env.boot(bfv=True)
     other = env.images[1]
-    for mv in ("2.1", "2.93"):  # 2.93's reimage_boot_volume is not modelled: still a 400
-        assert _bad(_rebuild(env, sid, other.id, mv)) == (
-            f"Image {other.id} is unacceptable: Unable to rebuild with a different image for "
-            "a volume-backed server."
-        )
+    assert _bad(_rebuild(env, sid, other.id, "2.92")) == (
+        f"Image {other.id} is unacceptable: Unable to rebuild with a different image for "
+        "a volume-backed server."
+    )
     (root,) = env.server(sid)["os-extended-volumes:volumes_attached"]
     path = f"/v3/{{project_id}}/volumes/{root['id']}"
-    (before,) = env.cloud.request("volumev3", "GET", path).json()["volume"]["attachments"]
+
+    def volume():
+        return env.cloud.request("volumev3", "GET", path).json()["volume"]
+
+    (before,) = volume()["attachments"]
     resp = _rebuild(env, sid, env.image.id)
     assert resp.status == 202, resp.json()
     env.cloud.run_until_idle()
@@ -175,10 +178,54 @@ def test_a_volume_backed_server_only_from_its_own_image(env: NovaEnv):
     assert server["image"] == ""
     # detach_block_devices swapped the attachment for a new one, attach_block_devices
     # connected and completed it.
-    volume = env.cloud.request("volumev3", "GET", path).json()["volume"]
-    (after,) = volume["attachments"]
-    assert volume["status"] == "in-use"
+    (after,) = volume()["attachments"]
+    assert volume()["status"] == "in-use"
     assert after["attachment_id"] != before["attachment_id"]
+    # 2.93: the root volume reimaged by Cinder (os-reimage of the reserved volume, Nova waiting
+    # for its volume-reimaged event), then attached again.
+    assert _rebuild(env, sid, other.id, "2.93").status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert _events(env, sid) == ("rebuild", [("compute_rebuild_instance", "Success")])
+    now = volume()
+    assert (now["status"], now["volume_image_metadata"]["image_id"]) == ("in-use", other.id)
+    assert now["attachments"][0]["attachment_id"] != after["attachment_id"]
+    statuses = [
+        e["new"] for e in env.cloud.trace.filter(kind="state", subject=root["id"], field="status")
+    ]
+    assert statuses[-5:] == ["reserved", "downloading", "reserved", "attaching", "in-use"]
+    # The server's own snapshot image has no data: Nova's deadline is 0 s (20 s per GiB of
+    # its size), so the wait times out at once. From 32.0.0 an abort like any failure.
+    snap = _snapshot(env, sid)
+    assert _rebuild(env, sid, snap, "2.93").status == 202
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert server["status"] == "ERROR"
+    assert server["fault"]["message"] == (
+        f"Build of instance {sid} aborted: Failed to rebuild volume backed instance."
+    )
+
+
+def test_a_reimage_timing_out_before_nova_32_leaves_the_server_rebuilding():
+    # eventlet's Timeout is no Exception: past every handler but the action event's.
+    env = NovaEnv("nova-29.4.0")
+    sid = env.boot(bfv=True)
+    env.cloud.faults.add(
+        "cinder.driver", error="CinderBackendError", match={"op": "copy_image_to_volume"}
+    )
+    assert _rebuild(env, sid, env.images[1].id, "2.93").status == 202
+    start = env.cloud.now
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("REBUILD", "rebuilding")
+    assert _events(env, sid) == ("rebuild", [("compute_rebuild_instance", "Error")])
+    (warning,) = [
+        e
+        for e in env.cloud.trace.filter(subject=sid)
+        if e.get("message", "").startswith("Timeout waiting for ['volume-reimaged-")
+    ]
+    # 20 s per GiB of the image (rounded up to 1 GiB).
+    assert warning["t"] - start == pytest.approx(20, abs=2)
 
 
 @pytest.mark.parametrize("value", [True, "true"])

@@ -481,8 +481,9 @@ class API:
     ) -> Generator[Any, Any, None]:
         """``API.rebuild``: the server again from `image_href` (its own snapshot, to restore
         it). The image must exist (`ImageNotFound`) and be active, the flavor big enough for
-        it; a volume-backed server may only be rebuilt from the image its root volume came
-        from (`ImageUnacceptable`; 2.93's ``reimage_boot_volume`` is not modelled). The
+        it; before 2.93 a volume-backed server may only be rebuilt from the image its root
+        volume came from (`ImageUnacceptable`); with 2.93's `reimage_boot_volume` its root
+        volume is reimaged from any image (`fakecloud.nova.compute.reimage`). The
         server's image_ref (image-backed) and ``image_*`` system metadata change now, then
         ``rebuilding``, the ``rebuild`` action and the ``rebuild_instance`` cast."""
         metadata = kwargs.get("metadata") or {}
@@ -516,7 +517,7 @@ class API:
                 )
             volume = yield from self.volume_api.get(context, root_bdm.volume_id)
             orig_image_ref = (volume.get("volume_image_metadata") or {}).get("image_id")
-            if orig_image_ref != image_href:
+            if orig_image_ref != image_href and not reimage_boot_volume:
                 raise exception.ImageUnacceptable(
                     image_id=image_href,
                     reason="Unable to rebuild with a different image for a volume-backed server.",
@@ -563,6 +564,7 @@ class API:
             orig_image_ref=orig_image_ref,
             orig_sys_metadata=orig_sys_metadata,
             preserve_ephemeral=preserve_ephemeral,
+            reimage_boot_volume=reimage_boot_volume,
         )
 
     @check_instance_lock

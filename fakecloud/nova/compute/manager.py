@@ -27,6 +27,7 @@ from fakecloud.nova.compute import (
     build_failures,
     instance_snapshots,
     power_sync,
+    reimage,
     reschedule,
     shelve_poll,
 )
@@ -1215,11 +1216,14 @@ class ComputeManager:
         migration: Any = None,
         target_state: str | None = None,
         scheduled_node: str | None = None,
+        reimage_boot_volume: bool = False,
     ) -> Generator[Any, Any, None]:
         """RPC cast: rebuild (``rebuilding`` → ``rebuild_block_device_mapping`` →
         ``rebuild_spawning`` → active, or stopped again through ``powering-off``), as
-        ``ComputeManager._do_rebuild_instance`` and ``_rebuild_default_impl``; with
-        `recreate`, an evacuation to this host (`evacuate_manager.rebuild_evacuated`)."""
+        ``ComputeManager._do_rebuild_instance`` and ``_rebuild_default_impl``, a volume-backed
+        server's root volume reimaged by Cinder with `reimage_boot_volume` (2.93,
+        `fakecloud.nova.compute.reimage`); with `recreate`, an evacuation to this host
+        (`evacuate_manager.rebuild_evacuated`)."""
         if recreate:
             from fakecloud.nova.compute import evacuate_manager
 
@@ -1242,6 +1246,7 @@ class ComputeManager:
             # The conductor schedules a rebuild to a new image (on this host, 17.0.0 on).
             scheduled_node=self.host if image_ref != orig_image_ref else None,
             target_state=target_state,
+            reimage_boot_volume=reimage_boot_volume,
         )
         return (
             yield from self._task(
@@ -1316,8 +1321,13 @@ class ComputeManager:
             old = self.driver.domains.get(instance.uuid)
             if old is not None and old.power_state != states.SHUTDOWN:
                 yield from self.driver.power_off(instance)  # _power_off_instance
-            yield from resize_manager.detach_block_devices(self, context, instance, bdms)
+            reimage_root = bool(args.get("reimage_boot_volume"))
+            yield from resize_manager.detach_block_devices(
+                self, context, instance, bdms, detach_root=not reimage_root
+            )
             self.driver.destroy(instance)
+            if reimage_root and volume_backed:
+                yield from reimage.rebuild_volume_backed(self, context, instance, bdms, image["id"])
             instance.task_state = states.REBUILD_BLOCK_DEVICE_MAPPING
             instance.save(expected_task_state=[states.REBUILDING])
             # attach_block_devices (``_prep_block_device``): connected here and completed.
@@ -1340,6 +1350,9 @@ class ComputeManager:
             instance.set_error_state()  # the fault is wrap_instance_fault's
             self._rebuild_error(instance, exc)
             self._rebuild_raised(instance, args, exc)
+            event.finish(exc)
+            return
+        except reimage.EventletTimeout as exc:  # past every handler but wrap_instance_event's
             event.finish(exc)
             return
         event.finish()

@@ -119,12 +119,15 @@ def _terminate_volume_connections(
             bdm.attachment_id = new_id
 
 
-def detach_block_devices(manager: Any, context: Any, instance: Any, bdms: list[Any]) -> Generator:
+def detach_block_devices(
+    manager: Any, context: Any, instance: Any, bdms: list[Any], detach_root: bool = True
+) -> Generator:
     """A rebuild's ``detach_block_devices`` (17.0.0-34.0.0 ``rebuild_instance``): for each
     volume a new attachment with no connector first (so it never goes ``available``), then
-    ``_detach_volume`` deletes the old one and sends ``volume.detach``."""
+    ``_detach_volume`` deletes the old one and sends ``volume.detach``; the root volume left
+    alone without `detach_root` (a 2.93 rebuild reimages it)."""
     for bdm in bdms:
-        if bdm.is_volume and bdm.attachment_id:
+        if bdm.is_volume and bdm.attachment_id and (detach_root or not bdm.is_root):
             yield from _terminate_volume_connections(manager, context, instance, [bdm])
             manager.notifier.instance_usage(
                 manager.host, instance, "volume.detach", volume_id=bdm.volume_id

@@ -193,9 +193,12 @@ class ComputeAPI:
         orig_image_ref: str | None,
         orig_sys_metadata: dict[str, Any],
         preserve_ephemeral: bool = False,
+        reimage_boot_volume: bool = False,
     ) -> None:
         """Rebuild the server on its host from `image_ref` (the conductor's
-        ``rebuild_instance`` passes a rebuild on the same host straight on)."""
+        ``rebuild_instance`` passes a rebuild on the same host straight on);
+        `reimage_boot_volume` (2.93) only when set, as the manager's default is the same."""
+        extra = {"reimage_boot_volume": True} if reimage_boot_volume else {}
         self.cast(
             ctx,
             instance,
@@ -206,6 +209,7 @@ class ComputeAPI:
             orig_image_ref=orig_image_ref,
             orig_sys_metadata=orig_sys_metadata,
             preserve_ephemeral=preserve_ephemeral,
+            **extra,
         )
 
     def pause_instance(self, ctx: Any, instance: Any) -> None:
