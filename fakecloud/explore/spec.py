@@ -159,6 +159,16 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
     inserts: list[Insert] = []
     for i, item in enumerate(data.get("faults") or []):
         if isinstance(item, dict) and "restart" in item:
+            hosts = _compute_hosts(case)
+            host = str(item["restart"])
+            if hosts is not None and not host.startswith("${") and host not in hosts:
+                from fakecloud.config import did_you_mean
+
+                problem(  # was explored as nothing: the restart's error ignored every seed
+                    ("faults", i, "restart"),
+                    f"no compute host {host!r}{did_you_mean(host, hosts)}; hosts: "
+                    + (", ".join(hosts) or "none"),
+                )
             step = {"restart": {"host": item["restart"]}}
             if item.get("down_s") is not None:
                 step["restart"]["down_s"] = item["down_s"]
@@ -257,6 +267,22 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         finds=finds,
         targets=targets,
     )
+
+
+def _compute_hosts(case: Any) -> list[str] | None:
+    """The compute hosts of the case's cloud (``cmp-1`` ... ``cmp-N``, N its config's
+    ``nova.compute_hosts``), or None if that count is not one (the config check says so)."""
+    import dataclasses
+
+    from fakecloud.nova.config import NovaConfig
+
+    nova = (case.cloud.config or {}).get("nova")
+    count = nova.get("compute_hosts") if isinstance(nova, dict) else None
+    if count is None:
+        count = next(f.default for f in dataclasses.fields(NovaConfig) if f.name == "compute_hosts")
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 10_000:
+        return None
+    return [f"cmp-{n}" for n in range(1, count + 1)]
 
 
 def _find(case: Any, name: str, path: tuple, problem: Any) -> Find:

@@ -68,6 +68,10 @@ def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
             "explore:\n  faults: [{point: rpc.cast, errors: [partway]}]\n",
             "x.yaml:8: field explore.faults[0].errors[0]: partway applies to io.transfer only",
         ),
+        (  # each seed's restart failed, ignored: nothing was explored
+            "explore:\n  faults: [{restart: cmp-9}]\n",
+            "x.yaml:8: field explore.faults[0].restart: no compute host 'cmp-9'",
+        ),
         (  # an infinite wait, explored as a cloud that never became idle
             "explore:\n  faults: [{point: io.transfer, errors: ['delay:1e400']}]\n",
             "x.yaml:8: field explore.faults[0].errors[0]: a delay is written delay:S, S seconds "
