@@ -176,9 +176,11 @@ def from_data(
         # The grafted settings were never checked (the template's were): a hand-edited value
         # of the wrong type would load and then fail the next save, or mid-run.
         try:
-            _check_settings(_build_args(cloud))
+            built = _build_args(cloud)
+            _check_settings(built)
         except ValueError as exc:  # ConfigError
             raise StateError(f"the saved settings are damaged: {exc}") from None
+        _check_header_agrees(data["cloud"], built)
         return cloud
     except StateError as exc:
         raise StateError(f"{source}: {exc}") from None
@@ -230,6 +232,19 @@ def load(path: str | Path, *, cloud_class: type, endpoints: Mapping[str, str] | 
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _check_header_agrees(header: Mapping[str, Any], built: Mapping[str, Any]) -> None:
+    """`StateError` if the header's seed or profile (what the template is built with, its
+    switches and release) is not the saved world's: an edited header loaded a world that said
+    ``upstream`` and behaved as the header's ``nova-17.0.0``, or kept its own seed."""
+    for key in ("profile", "seed"):
+        if header[key] != built[key]:
+            raise StateError(
+                f'its "cloud" header says {key} {header[key]!r}, its saved world {built[key]!r}: '
+                "was the header edited? (a world's profile and seed cannot be changed in its "
+                "file; build a new cloud)"
+            )
 
 
 def _build_args(cloud: Any) -> dict[str, Any]:

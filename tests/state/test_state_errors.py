@@ -255,6 +255,10 @@ def test_a_state_file_that_is_a_device_is_refused_not_read():
             r'its "cloud" header builds no cloud: seed: a who',
         ),
         (lambda d: d.update(nodes={}), r'its "nodes" holds dict \{\}, expected a list of nodes'),
+        (  # loaded a world whose profile said 'seed' and which behaved as nova 17.0.0
+            lambda d: d["cloud"].update(profile="nova-17.0.0"),
+            r"""its "cloud" header says profile 'nova-17.0.0', its saved world 'seed'""",
+        ),
         (
             lambda d: next(n for n in d["nodes"] if n[0] == "trace")[1].pop("format"),
             "the saved trace cannot be restored: not a trace snapshot: it has no 'format'",
