@@ -53,6 +53,7 @@ from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
 from fakecloud.glance.states import InvalidImageStatusTransition, born, set_status
 from fakecloud.glance.tasks import INTERNAL_ERROR
+from fakecloud.identity.context import service_roles
 from fakecloud.sim.trace import form
 
 DISALLOWED = ("direct_url", "self", "file", "schema", "stores")
@@ -501,43 +502,37 @@ class Images:
 
     # -- locations (the new location API, Glance 2.17) ---------------------------------------
 
-    def add_location(
-        self, ctx: Any, image_id: str, url: str, data: ImageData | None, *, service: bool
-    ) -> Image:
-        """``POST /v2/images/{id}/locations``: a queued image gets data that already exists.
-
-        Only a service (Nova with its service token, `service`) may register non-HTTP
-        locations. Glance's background location task reads the size from the store and
-        activates the image; here that happens at once, with `data` describing what is there.
-        A Glance before 29.0.0 has no such path: its router's plain 404, whatever the image.
+    def add_location(self, ctx: Any, image_id: str, url: str, data: ImageData | None) -> Image:
+        """``POST /v2/images/{id}/locations`` from a service in-process: a queued image gets
+        data that already exists. `ctx` is the context Glance builds from the request (with
+        the caller's service token, if it sent one: `_location_target`'s checks read it).
+        Glance's background location task reads the size from the store and activates the
+        image; here that happens at once, with `data` describing what is there. A Glance
+        before 29.0.0 has no such path: its router's plain 404, whatever the image.
         """
         if self._glance.schema.glance < LOCATION_API_SINCE:
             raise HTTPNotFound()
-        image = self._queued_for_location(ctx, image_id)
-        pol = self.policy(ctx, image)
-        if not (service or pol._admin() or pol.allows("set_image_location")):
-            pol.enforce("add_image_location")
-        self._require_service(service)
+        image = self._location_target(ctx, image_id)
         self._filter_location(url)
         return self._located(ctx, image, url, data, {})
 
-    def _queued_for_location(self, ctx: Any, image_id: str) -> Image:
-        """The image a location is added to (404), refused unless ``queued`` (409)."""
+    def _location_target(self, ctx: Any, image_id: str) -> Image:
+        """The image a location is added to (404), refused unless ``queued`` (409), the
+        ``add_image_location`` policy (403/404), then the caller refused (403) unless its token
+        or its service token has the ``service`` role (``req.context.roles +
+        req.context.service_roles``, 29.0.0-33.0.0): fakecloud's Glance has no http store,
+        which is what would take another caller's location."""
         image = self._glance.db.get(ctx, image_id)
         if image.status != "queued":
             raise HTTPConflict(
                 explanation=f"It's not allowed to add locations if image status is {image.status}."
             )
-        return image
-
-    @staticmethod
-    def _require_service(service: bool) -> None:
-        """A caller other than a service is refused (403): fakecloud's Glance has no http
-        store, which is what would take a normal user's location."""
-        if not service:
+        self.policy(ctx, image).enforce("add_image_location")
+        if ctx is not None and not ("service" in roles_of(ctx) or "service" in service_roles(ctx)):
             raise HTTPForbidden(
                 explanation="http store must be enabled to use location API by normal user."
             )
+        return image
 
     def _located(
         self, ctx: Any, image: Image, url: str, data: ImageData | None, validation: dict
@@ -563,14 +558,11 @@ class Images:
 
     def add_location_request(self, ctx: Any, image_id: str, body: Any) -> Image:
         """``POST /v2/images/{id}/locations`` over REST (``ImagesController.add_location``,
-        glance 29.0.0): the body's checks (400), the image (404), ``queued`` (409), the policy
-        (403/404), a caller without the ``service`` role refused (no http store: 403), the
+        glance 29.0.0): the body's checks (400), `_location_target`'s (404, 409, 403), the
         hash's form (400), from Glance 33.0.0 an HTTP(S) URL's filter (400); then the location
         task, here at once."""
         url = check_location_body(body)
-        image = self._queued_for_location(ctx, image_id)
-        self.policy(ctx, image).enforce("add_image_location")
-        self._require_service(ctx is None or "service" in roles_of(ctx))
+        image = self._location_target(ctx, image_id)
         check_hashing_data(body, self._glance.config.hashing_algorithm)
         self._filter_location(url)
         return self._located(ctx, image, url, None, body.get("validation_data", {}))

@@ -88,6 +88,7 @@ from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.schema import MULTIHASH_FIELDS
 from fakecloud.glance.views import image_view, image_view_entries, isotime, member_view
 from fakecloud.nova import exception, json_props
+from fakecloud.nova.service_auth import as_sent
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
 
@@ -933,14 +934,17 @@ class API:
         self, ctx: Any, image_id: str, url: str, data: ImageData | None, method: str
     ) -> Generator[Any, Any, None]:
         """``_add_location``. From 32.0.0 (switch ``glance_location_api``) Glance's location
-        API with Nova's service token, then the PATCH if Glance answers 501; before, only the
+        API, then the PATCH if Glance answers 501; before, only the
         PATCH (glanceclient's ``add_location``: ``add /locations/-``, then a GET), which Glance
         refuses with 403 unless ``show_multiple_locations`` is on. A 400 becomes Invalid; any
-        other error is raised untranslated (``update`` makes a 403 ImageNotAuthorized)."""
+        other error is raised untranslated (``update`` makes a 403 ImageNotAuthorized). Like
+        every call of Nova's glanceclient (``service_auth.get_auth_plugin``), the location API
+        carries Nova's service token when Nova sends one (`as_sent`): Glance refuses the
+        location of a caller whose token and service token lack the ``service`` role (403)."""
         g = self._glance
 
         def new_api() -> Any:
-            return g.images.add_location(ctx, image_id, url, data, service=True)
+            return g.images.add_location(as_sent(self._kernel, ctx), image_id, url, data)
 
         def patch() -> Any:
             ops = [{"op": "add", "path": "/locations/-", "value": {"url": url, "metadata": {}}}]

@@ -9,10 +9,11 @@ tells them apart.
 
 The option's default is off in every release; devstack turns it on (``NOVA_USE_SERVICE_TOKEN``
 True from b516efed, 2021-02-15: the Wallaby series on), and so does an unset option here.
-fakecloud's Nova calls Cinder in-process, without tokens: `as_sent` gives the context Cinder
-builds from the request. Only Cinder's ``is_service_request`` reads it (no Cinder policy
-does), so only the calls that reach it carry it: ``attachment_delete``, ``detach``,
-``terminate_connection``.
+fakecloud's Nova calls Cinder and Glance in-process, without tokens: `as_sent` gives the
+context the service builds from the request. Only Cinder's ``is_service_request`` and Glance's
+location API (``add_location``: ``service`` in the roles or the service token's roles, and
+``rule:service_api`` of Glance 31.0.0) read it, so only the calls that reach them carry it:
+``attachment_delete``, ``detach``, ``terminate_connection``, ``add_image_location``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from fakecloud.api.http import Request
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.locations import LOCATION_API_SINCE
 from fakecloud.glance.patch import parse_patch
-from fakecloud.identity.context import RequestContext
+from fakecloud.identity.context import RequestContext, service_user, with_service_token
 
 OCTET = {"Content-Type": "application/octet-stream"}
 JSON_ACCEPT = {"Accept": "application/json"}
@@ -26,6 +26,8 @@ ADMIN = RequestContext(user_id="admin", project_id="admin-p", roles=("admin", "m
 P1 = ctx("p1", "u1")
 P2 = ctx("p2", "u2")
 READER = ctx("p1", "r1", "reader")
+#: P1's request as Nova makes it with its service token (``send_service_user_token``).
+NOVA_P1 = with_service_token(P1, service_user("nova"))
 
 
 class World:
@@ -110,7 +112,7 @@ class World:
         image_id = self.create()["id"]
         data = data if isinstance(data, ImageData) else ImageData(data, url)
         if g.schema.glance >= LOCATION_API_SINCE:
-            g.images.add_location(P1, image_id, url, data, service=True)
+            g.images.add_location(NOVA_P1, image_id, url, data)
             return image_id
         op = {"op": "add", "path": "/locations/-", "value": {"url": url, "metadata": {}}}
         changes = parse_patch([op], 10, g.schema, g.reserved)

@@ -2,7 +2,7 @@
 illegal ones answered as Glance answers them."""
 
 import pytest
-from glance_support import ADMIN, GB, OCTET, P1, World, detail
+from glance_support import ADMIN, GB, NOVA_P1, OCTET, World, detail
 
 from fakecloud.errors import ConfigError
 from fakecloud.glance.content import ImageData
@@ -183,7 +183,7 @@ def test_location_api_makes_a_queued_image_active_at_once():
     w = World(profile="upstream")  # the location API is glance 29.0.0's
     image = w.create()
     data = ImageData(10, "clone")  # what Nova's RBD clone holds
-    w.glance.images.add_location(P1, image["id"], "rbd://fsid/images/x/snap", data, service=True)
+    w.glance.images.add_location(NOVA_P1, image["id"], "rbd://fsid/images/x/snap", data)
     assert _moves(w, image["id"])[-1] == ("queued", "active")
 
 
@@ -191,7 +191,7 @@ def test_location_api_before_glance_29_is_the_routers_404():
     w = World()  # seed: glance 16, no /v2/images/{id}/locations (router.py, 29.0.0)
     image = w.create()
     with pytest.raises(HTTPNotFound):
-        w.glance.images.add_location(P1, image["id"], "rbd://f/i/x/s", None, service=True)
+        w.glance.images.add_location(NOVA_P1, image["id"], "rbd://f/i/x/s", None)
     assert w.status(image["id"]) == "queued"
 
 

@@ -4,7 +4,7 @@ from glance 29.0.0 (``router.py``; ``ImagesController.add_location``/``get_locat
 rules of ``glance/policies/image.py``), as 29.0.0 and 33.0.0 have it."""
 
 import pytest
-from glance_support import P1, World, ctx, detail
+from glance_support import NOVA_P1, P1, World, ctx, detail
 
 SERVICE = ctx("p1", "nova", "service")
 URL = "rbd://fsid/images/img/snap"
@@ -72,6 +72,15 @@ def test_a_project_member_is_refused_without_an_http_store_and_may_not_list():
     assert other.status == 403  # Glance 32.0.0 on: an admin passes the rule, not the store's
     assert detail(other) == "http store must be enabled to use location API by normal user."
     assert w.status(image["id"]) == "queued"
+
+
+def test_a_service_token_with_the_service_role_lets_a_member_add_a_location():
+    """``add_location`` asks for ``service`` in ``req.context.roles + req.context.service_roles``
+    (29.0.0-33.0.0): P1's own token is refused (above), with Nova's service token beside it
+    the location is taken (Glance 29.x, whose ``rule:service_api`` reads no service token)."""
+    w = World(profile="nova-30.0.0")
+    image = w.create()
+    assert _locations(w, image["id"], NOVA_P1, {"url": URL}).status == 202
 
 
 @pytest.mark.parametrize(

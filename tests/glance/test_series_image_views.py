@@ -131,7 +131,7 @@ def test_a_location_gives_the_size_but_never_the_virtual_size():
     patched, added = w.create(disk_format="raw")["id"], w.create(disk_format="raw")["id"]
     change = {"op": "add", "path": "/locations/-", "value": {"url": "rbd://f/a", "metadata": {}}}
     assert w.patch(patched, [change]).status == 200
-    w.glance.images.add_location(None, added, "rbd://f/b", data, service=True)
+    w.glance.images.add_location(None, added, "rbd://f/b", data)
     for image_id in (patched, added):
         shown = w.show(image_id)
         assert (shown["status"], shown["virtual_size"]) == ("active", None)

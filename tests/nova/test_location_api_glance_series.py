@@ -78,3 +78,26 @@ def test_forced_location_api_on_glance_29_registers_the_location():
     ]
     assert calls == [("add_image_location", 202)]
     assert env.glance_image(image_id)["status"] == "active"
+
+
+def test_without_novas_service_token_glance_refuses_the_location_and_the_snapshot_fails():
+    """Glance takes an RBD location only from a caller whose token or service token has the
+    ``service`` role (``add_location``, 29.0.0 on). With ``send_service_user_token`` off Nova's
+    request has the user's token alone: 403, which ``_add_location`` does not catch and
+    ``update`` makes ImageNotAuthorized, no exception the direct snapshot falls back on: the
+    driver logs, ``delete_image_on_error`` deletes the image, the server stays ACTIVE."""
+    nova = {**TIMED["nova"], "images_type": "rbd", "send_service_user_token": False}
+    env = NovaEnv("nova-33.0.0", {"glance": dict(TIMED["glance"]), "nova": nova})
+    sid = env.boot(flavor="2")
+    image_id = env.create_image(sid).json()["image_id"]
+    env.cloud.run_until_idle()
+    calls = [
+        (e["call"], e["status"])
+        for e in env.cloud.trace.filter(kind="http.response")
+        if e.get("call") in ("add_image_location", "add_location", "delete")
+    ]
+    assert calls == [("add_image_location", 403), ("delete", 204)]
+    assert ("error", "Failed to snapshot image") in logs(env)
+    assert env.glance_image(image_id) is None
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
