@@ -92,12 +92,14 @@ def outcome_of(
     failed check's path is pruned by effect (`fakecloud.explore.effect`)."""
     result = explored.result
     checks = result.failures
+    if not checks:
+        return SeedOutcome(result.case.id, seed, (), len(explored.decisions))
     keys = [check_key(check) for check in checks]
     leds = [
         path_of(result, explored.landed, [str(d) for d in check.details], check.broke_seq)
         for check in checks
     ]
-    if rerun_of is not None and checks:
+    if rerun_of is not None:
         rerun = rerun_of(seed, explored)
         leds = pruned(
             result, explored.landed, checks, keys, leds, lambda removed: broke_of(rerun(removed))
