@@ -30,6 +30,7 @@ nothing would.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -392,6 +393,31 @@ class _Book:
         self.widths.append(shape[4] + len(shape[5]))
         _pack(shape_id + 1, _PACKED if shape_id < 1 << 16 else _PACKED_WIDE)
         return shape_id
+
+
+class _Locked:
+    """`book`'s lock, held with the collector paused (``with _Locked(book):``). A collection
+    may finalize a process of a dead world (a fork dropped without being recycled), whose
+    ``GeneratorExit`` handler writes a trace event (`rpc.lost`, in `fakecloud.sim.rpc`); an
+    event of a family the book does not hold yet takes the lock, and a collection while this
+    thread held it would wait on it forever (seen in an explored sweep whose paths were pruned
+    by effect). The collector is paused once the lock is taken and resumed once it is let go:
+    nothing allocated while it is held can start a collection."""
+
+    __slots__ = ("lock", "enabled")
+
+    def __init__(self, book: Any):
+        self.lock = book.lock
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.lock.release()
+        if self.enabled:
+            gc.enable()
 
 
 # Shape id -> its bytes in a trace's array of shape ids, 2-byte ("H") and 4-byte ("I"), for
@@ -913,7 +939,7 @@ class Trace:
         else:
             key = actor
             info = (kind, actor, keys, None, 1)
-        with book.lock:
+        with _Locked(book):
             firsts = book.firsts
             while len(firsts) <= form.number:
                 firsts.append({})
@@ -950,7 +976,7 @@ class Trace:
             keys = family.key[0][2]
             if len(values) != len(keys):
                 raise ValueError(f"{len(values)} values for the {len(keys)} details {keys}")
-            with self._book.lock:
+            with _Locked(self._book):
                 state = after[key] = _grown(self._book, family, met, odd)
         if odd and hashable and len(after) < _ODD_MOVES:
             # the values themselves too, so that `put` finds the move without calling here

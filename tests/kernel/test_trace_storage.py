@@ -4,6 +4,7 @@ The reference below is the trace as it was before it went compact (a list of dic
 compact trace must give the same events, the same filter answers and the same JSONL bytes.
 """
 
+import gc
 import json
 import tracemalloc
 from pathlib import Path
@@ -434,3 +435,28 @@ def test_queries_find_the_events_a_full_scan_does_as_shape_ids_pass_256(monkeypa
         for query in QUERIED:
             assert one.filter(**query) == _scan(one, **query), query
     assert len(forks[1].filter(kind="wide")) == wide and forks[0].filter(status=500)
+
+
+def test_no_collection_runs_while_a_trace_holds_its_books_lock(monkeypatch):
+    """A collection may finalize a dead world's process, which writes a trace event (an RPC
+    lost as the process dies); one that took the book's lock again while a new family was
+    being added there waited forever. With a collection due at every allocation, none runs
+    while the lock is held."""
+    monkeypatch.setattr(fakecloud.sim.trace, "_BOOKS", [_Book()])
+    trace = Trace(lambda: 0.0)
+    held = []
+
+    def collecting(phase, info):
+        if phase == "start":
+            held.append(trace._book.lock.locked())
+
+    saved = gc.get_threshold()
+    gc.callbacks.append(collecting)
+    gc.set_threshold(1)
+    try:
+        for n in range(5):
+            trace.emit("state", f"svc-{n}", "s", field="status", new=f"v{n}")  # new families
+    finally:
+        gc.set_threshold(*saved)
+        gc.callbacks.remove(collecting)
+    assert held and not any(held)
