@@ -219,6 +219,8 @@ def test_a_reimage_timing_out_before_nova_32_leaves_the_server_rebuilding():
     server = env.server(sid)
     assert (server["status"], server["OS-EXT-STS:task_state"]) == ("REBUILD", "rebuilding")
     assert _events(env, sid) == ("rebuild", [("compute_rebuild_instance", "Error")])
+    (stuck,) = env.cloud.check_invariants(["task_state_cleared"])
+    assert stuck.subject == f"server {sid}"
     (warning,) = [
         e
         for e in env.cloud.trace.filter(subject=sid)

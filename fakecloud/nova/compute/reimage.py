@@ -83,6 +83,8 @@ def rebuild_volume_backed(
         attachment_id = yield from volume_api.attachment_create(
             context, root_bdm.volume_id, instance.uuid, id_only=True
         )
+        # ``_detach_root_volume``: libvirt's detach_volume finds no domain (destroyed above)
+        manager._log(instance.uuid, "warning", "During detach_volume, instance disappeared.")
         root_bdm.attachment_id = attachment_id
         yield from volume_api.attachment_delete(context, old_attachment_id)
     except ClientException as exc:  # a translated refusal (404...) is no abort: it goes on
