@@ -196,10 +196,11 @@ class AttachmentAPI(ApiPart):
                 f"state. The Volume {volume.id} currently has a status of: {volume.status} "
             )
         if len(volume.attachments) > 1 and not volume.multiattach:
-            hosts = {
-                (a.connector or {}).get("host") for a in volume.attachments if a.connection_info
-            }
-            if hosts:
+            # ``a.connector['host']``: a connected row without one is a KeyError (TypeError).
+            connected = [a.connector for a in volume.attachments if a.connection_info]
+            if any(not c or "host" not in c for c in connected):
+                raise exception.Unexpected("duplicate connector check")
+            if connected:
                 raise exception.ResourceConflict(
                     reason=f"duplicate connectors detected on volume {volume.id}"
                 )

@@ -1041,10 +1041,16 @@ def _update_attachment(
     """The update's ``try``: from `RESOURCE_CONFLICT_SINCE` an ``Invalid`` (the connector's
     400, the conflict's 409) passes and any other Cinder error is the controller's 500
     "Unable to update attachment (...)."; before, every Cinder error but ``NotAuthorized``
-    is its 500 "Unable to update attachment.(...)." (the conflict then an ``InvalidVolume``)."""
+    is its 500 "Unable to update attachment.(...)." (the conflict then an ``InvalidVolume``).
+    A Python error (a connector without ``host``) is, in every series, the bare ``except``'s
+    500 "Unable to update the attachment."."""
     attachment = cinder.attachment_api.get(context, attachment_id)
     try:
+        if "host" not in connector:  # the API's lock name formats ``{connector[host]}`` first
+            raise exception.Unexpected("connector without host")
         return cinder.attachment_api.update(context, attachment, connector)
+    except exception.Unexpected:
+        raise exception.Explained("Unable to update the attachment.") from None
     except exception.NotAuthorized:
         raise
     except exception.CinderException as error:

@@ -119,6 +119,11 @@ class Explained(CinderException):
     code = 500
 
 
+class Unexpected(Exception):
+    """A Python error real Cinder's code runs into (a ``KeyError`` of a missing key): no
+    ``CinderException``, so what answers it is a controller's bare ``except Exception``."""
+
+
 class ImageCompressionNotAllowed(CinderException):
     """Cinder's ``ImageCompressionNotAllowed`` (15.0.0 on)."""
 

@@ -95,3 +95,20 @@ def test_queens_writes_the_attached_mode_and_refuses_a_read_only_volumes_rw():
     assert shown == {"readonly": "True", "attached_mode": "rw"}
     messages = call(cloud, "GET", "messages", version="3.3").json()["messages"]
     assert [m["event_id"] for m in messages] == ["VOLUME_VOLUME_004_005"]
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_connector_without_host_is_the_updates_bare_500(profile):
+    """``API.attachment_update`` locks on ``{connector[host]}`` and its duplicate check reads
+    ``a.connector['host']`` of each connected row: a missing ``host`` is a ``KeyError``, the
+    controller's bare ``except``'s 500 "Unable to update the attachment." (12.0.10-29.0.0)."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    aid = _create(cloud, vid).json()["attachment"]["id"]
+    assert _create(cloud, vid, {"initiator": "iqn.cmp-2"}).status == 200  # connected, no host
+    for connector in ({"initiator": "iqn.cmp-1"}, CONNECTOR):  # the lock, the duplicate check
+        body = {"attachment": {"connector": connector}}
+        r = call(cloud, "PUT", f"attachments/{aid}", body, version="3.44", allow_500=True)
+        assert fault(r) == ("computeFault", 500, "Unable to update the attachment.")
+    shown = call(cloud, "GET", f"attachments/{aid}", version="3.44").json()["attachment"]
+    assert (shown["status"], shown["connection_info"]) == ("reserved", {})
