@@ -289,9 +289,10 @@ class ImageDataApi:
                     )
                     raise StorageQuotaFull(size, remaining)
                 raise ImageSizeLimitExceeded()
-            here = g.store.location(image.id)
-            if any(loc["url"] == here for loc in image.locations):  # a refused upload's data
-                raise StoreDuplicate(image.id)
+            if image.locations:  # else nothing is there (a queued image's usual upload)
+                here = g.store.location(image.id)
+                if any(loc["url"] == here for loc in image.locations):  # a refused upload's
+                    raise StoreDuplicate(image.id)
             yield from g.store.write(image.id, data, owner=image.owner)
             stored = True
             virtual_size = self._inspect(image, data)
