@@ -110,3 +110,61 @@ def test_a_control_character_is_named_at_its_line(tmp_path, char, line):
     with pytest.raises(ScenarioError) as on_disk:
         load(path, root_dir=tmp_path)
     assert str(on_disk.value).startswith(f"s.yaml:{line}: ")
+
+
+#: Hostile values for an explore: section's fields (session 26's round).
+EXPLORE_VALUES = st.sampled_from(
+    [
+        0, 1, -1, 0.5, 2, 10**30, 1e300, float("nan"), float("inf"), "x", "", None, True, [],
+        {}, "web", "nope", "cmp-1", "cmp-9", "stall", "delay:75", "delay:1e400", "delay:-1",
+        "delay:nan", "CinderBackendError", "io.transfer", "cinder.snapshot.create", "no.point",
+    ]
+)  # fmt: skip
+EXPLORE_BASE = (
+    "cloud:\n  images: {cirros: {existing: cirros-0.6.2-x86_64-disk}}\n"
+    '  servers: {web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}}\n'
+    "steps:\n  - {name: snap, request: 'POST /servers/${servers.web.id}/action', "
+    "body: {createImage: {name: s}}}\n"
+)
+
+
+@st.composite
+def explore_sections(draw):
+    """An explore: section whose fields hold values drawn from `EXPLORE_VALUES`."""
+    value = lambda: draw(EXPLORE_VALUES)  # noqa: E731
+    section = {
+        "seeds": value(),
+        "chance": {"rpc_delay": {"max_s": value()}, "throughput_jitter": value()},
+        "faults": [{"point": value(), "errors": [value()], "likelihood": value()}],
+        "adversary": [{"create_image": value(), "likelihood": value()}],
+        "finds": [value()],
+    }
+    section["faults"].append({"restart": value(), "likelihood": value()})
+    for key in draw(st.sets(st.sampled_from(sorted(section)))):
+        del section[key]
+    return {"explore": section}
+
+
+@settings(settings.get_profile("robustness"))
+@given(explore_sections())
+def test_a_hostile_explore_section_is_refused_at_its_field_or_explores_sanely(section):
+    """Negative seeds, huge likelihoods, unknown points, errors, servers and hosts, an
+    infinite delay: each is named at its file, line and field, or the section is sane (a
+    delay was an infinite wait, an unknown host's restart was ignored every seed)."""
+    from fakecloud.explore.spec import read
+    from fakecloud.sim.explore import delay_of
+
+    try:
+        case = loads(EXPLORE_BASE + yaml.safe_dump(section), "s.yaml").cases[0]
+        spec = read(case)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            assert problem.file == "s.yaml" and problem.line is not None, str(problem)
+        return
+    assert spec.seeds >= 1
+    for chosen in (*spec.faults, *spec.inserts):
+        assert 0 <= chosen.likelihood <= 1
+    for fault in spec.faults:
+        assert all(delay_of(e) is None or delay_of(e) <= 1e9 for e in fault.errors)
+    hosts = [i.step["restart"]["host"] for i in spec.inserts if "restart" in i.step]
+    assert set(hosts) <= {"cmp-1", "cmp-2"}
