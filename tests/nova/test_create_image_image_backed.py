@@ -354,6 +354,13 @@ def test_rbd_fallback_goes_cold_and_uploads(trigger):
     assert len(durations(env, "libvirt.managedSave")) == 1
     assert env.glance_image(image_id)["status"] == "active"
     assert snapshot_task_states(env, sid) == BOUNCE
+    if "nova" in trigger:  # _get_parent_pool's own message, whole
+        image_ref = env.server(sid)["image"]["id"]
+        warned = [e["message"] for e in env.cloud.trace.filter(kind="log", level="warning")]
+        assert warned == [
+            "Performing standard snapshot because direct snapshot failed: Cannot determine the "
+            f"parent storage pool for {image_ref}; cannot determine where to store images"
+        ]
 
 
 def test_max_concurrent_snapshots_queues_the_third_and_the_disk_is_shared():

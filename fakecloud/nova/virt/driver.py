@@ -549,8 +549,11 @@ class LibvirtDriver:
             "nova.libvirt.direct_snapshot", host=self.host, instance_uuid=instance.uuid
         )
         if not self.config.rbd_glance_store:
+            # imagebackend.Rbd._get_parent_pool: no location of the base image in this Ceph
+            # cluster. Nova passes the whole message (not msg_fmt's image_id/reason).
             raise exception.ImageUnacceptable(
-                image_id=instance.image_ref, reason="Cannot determine the parent storage pool"
+                f"Cannot determine the parent storage pool for {instance.image_ref}; "
+                "cannot determine where to store images"
             )
         if self._rbd is None:
             self._rbd = self.kernel.io.resource(
