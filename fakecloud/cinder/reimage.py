@@ -20,7 +20,10 @@
 - The image (404 "Image X could not be found.", the volume left ``downloading``, as real Cinder
   leaves it) and ``check_image_metadata``: active, its size and ``min_disk`` within the
   volume's (from 21.0.0 its virtual size too), else "Invalid input received: ..." 400; from
-  27.0.0 the volume goes back to its status, before it stays ``downloading``.
+  27.0.0 the volume goes back to its status, before it stays ``downloading``. An image whose
+  ``block_device_mapping`` is no JSON (the repr an upload copies) fails the image service's
+  decoding: FaultWrapper's generic 500, from 27.0.0 at the controller's read (nothing
+  changed), before at the API's (the volume left ``downloading``).
 - The manager: the image's bytes through ``cinder-image-download`` and the backend (the
   virtual size checked after, as ``fetch_to_raw`` does), or from 27.0.0 for a snapshot image
   the generic revert from that snapshot (a temporary volume and a copy); the volume's image
@@ -90,12 +93,14 @@ def reimage_action(
     reserved = validation.bool_from_string(params.get("reimage_reserved", "False"))
     image_id = params["image_id"]
     snapshot = None
-    if cinder.kernel.switches.series.cinder >= SNAPSHOT_IMAGE_SINCE:
-        snapshot = _image_snapshot_and_check_size(cinder, context, image_id, volume.size)
     try:
+        if cinder.kernel.switches.series.cinder >= SNAPSHOT_IMAGE_SINCE:
+            snapshot = _image_snapshot_and_check_size(cinder, context, image_id, volume.size)
         reimage(cinder, context, volume, image_id, reserved, snapshot)
     except exception.InvalidVolume as error:
         raise bad_request(error.msg) from None
+    except ValueError:  # the image service's ``_convert_from_string``: FaultWrapper's 500
+        raise exception.CinderException() from None
 
 
 def _image_snapshot_and_check_size(

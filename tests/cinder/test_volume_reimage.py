@@ -152,3 +152,27 @@ def test_a_nova_snapshot_image_is_its_cinder_snapshot_reverted_onto_the_volume(w
     assert states(cloud, vid)[-2:] == ["downloading", "available"]
     (copy,) = cloud.trace.filter(kind="io.start", label="cinder.revert_copy")
     assert copy["volume_id"] == vid
+
+
+@pytest.mark.parametrize(
+    ("profile", "status"), [("upstream", "available"), ("nova-30.0.0", "downloading")]
+)
+def test_an_image_whose_mapping_is_a_repr_is_faultwrappers_500(profile, status):
+    """Cinder's image service cannot decode a ``block_device_mapping`` that is no JSON: its
+    ``ValueError`` reaches FaultWrapper (27.0.0 reads the image in the controller first;
+    before, ``API.reimage`` reads it with the volume already ``downloading``)."""
+    cloud = Cloud(profile=profile)
+    vid = make_volume(cloud, 1)
+    image = glance_image(cloud, 1024, block_device_mapping="[{'boot_index': 0}]")
+    r = call(
+        cloud,
+        "POST",
+        f"volumes/{vid}/action",
+        {"os-reimage": {"image_id": image}},
+        version="3.68",
+        allow_500=True,
+    )
+    generic = "The server has either erred or is incapable of performing the requested operation."
+    assert fault(r) == ("computeFault", 500, generic)
+    assert states(cloud, vid)[-1] == status
+    assert cloud.trace.first(kind="api.error") is None  # a reply of real Cinder's, no crash
