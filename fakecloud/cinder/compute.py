@@ -28,6 +28,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import Request
+from fakecloud.cinder import exception
 from fakecloud.identity.context import forwarded, replaced, service_user
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
@@ -37,6 +38,14 @@ REIMAGE_VOLUME_MICROVERSION = "2.93"
 EVENTS_PATH = "/v2.1/os-server-external-events"
 #: ``API.get_server_volume``'s microversion (the first whose view has ``attachment_id``).
 SERVER_VOLUME_MICROVERSION = "2.89"
+
+
+class NovaClientError(exception.CinderException):
+    """novaclient's ``ClientException`` of a Nova refusal other than 404: no Cinder error and
+    not ``safe``, so nothing in Cinder catches it and ``FaultWrapper`` answers with its
+    ``code`` and WebOb's text for that status (a 403 of Nova's policy: "Access was denied to
+    this resource.")."""
+
 
 #: The ``[nova]`` service user Cinder's ``novaclient(privileged_user=True)`` authenticates as.
 PRIVILEGED_USER = service_user("cinder")
@@ -132,8 +141,9 @@ def _send_events(
 
 def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str) -> str | None:
     """``API.get_server_volume``: the attachment id Nova's mapping of `volume_id` on
-    `server_id` holds, or None when Nova answers anything but 200 (Cinder reads its
-    ``NotFound``: no such server, or the volume not attached) or no Nova is deployed."""
+    `server_id` holds, or None when Nova answers 404 (``attachment_deletion_allowed`` catches
+    novaclient's ``NotFound``: no such server, or the volume not attached) or no Nova is
+    deployed; any other refusal is `NovaClientError`."""
     api = _nova_api(kernel)
     if api is None:
         return None
@@ -144,6 +154,8 @@ def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str)
         headers={"OpenStack-API-Version": f"compute {SERVER_VOLUME_MICROVERSION}"},
     )
     resp = api.dispatch(req)  # a read: Nova answers it at once
-    if resp.status != 200:
+    if resp.status == 404:
         return None
+    if resp.status != 200:
+        raise NovaClientError(code=resp.status)
     return resp.json()["volumeAttachment"].get("attachment_id")

@@ -34,9 +34,11 @@ FAULT_NAMES = {
 GENERIC = {
     400: "The server could not comply with the request since it is either malformed or "
     "otherwise incorrect.",
+    403: "Access was denied to this resource.",
     409: "There was a conflict when trying to complete your request.",
     413: "The data value transmitted exceeds the capacity limit.",
     500: "The server has either erred or is incapable of performing the requested operation.",
+    503: "The server is currently unavailable. Please try again at a later time.",
 }
 
 

@@ -386,3 +386,26 @@ def test_a_hostless_or_down_servers_detach_is_refused_from_23_0_0(profile):
     assert r.status == (409 if new else 202), r.json()
     if new:
         assert r.json()["conflictingRequest"]["message"] == "Service is unavailable at this time."
+
+
+def test_a_users_attachment_delete_gets_novas_refusal_other_than_404():
+    """``attachment_deletion_allowed`` catches only novaclient's ``NotFound``: Nova's 403 (its
+    policy refuses the user the attachment's show) reaches Cinder's FaultWrapper, which answers
+    with that status and WebOb's text; the attachment stays."""
+    show = "os_compute_api:os-volumes-attachments:show"
+    env = NovaEnv("upstream", config={"nova": {"policy": {show: "!"}}})
+    sid = env.boot("vm")
+    vid = _volume(env)
+    assert _attach(env, sid, {"volumeId": vid}).status == 200
+    env.cloud.run_until_idle()
+    (aid,) = [a["attachment_id"] for a in _cinder(env, vid)["attachments"]]
+    r = env.cloud.request(
+        "volumev3", "DELETE", f"/v3/{{project_id}}/attachments/{aid}", microversion="3.44"
+    )
+    forbidden = {"code": 403, "message": "Access was denied to this resource."}
+    assert (r.status, r.json()) == (403, {"forbidden": forbidden})
+    asked = f"GET /v2.1/servers/{sid}/os-volume_attachments/{vid}"
+    assert [e["status"] for e in env.cloud.trace.filter(kind="api.response", subject=asked)] == [
+        403
+    ]
+    assert _cinder(env, vid)["status"] == "in-use"
