@@ -28,6 +28,16 @@ def forced_env(profile: str) -> NovaEnv:
     return NovaEnv(profile, config)
 
 
+def glance_calls(env: NovaEnv, *also: str) -> list[tuple[str, int]]:
+    """Nova's location calls to Glance (and the calls named in `also`) with their statuses."""
+    wanted = ("add_image_location", "add_location", *also)
+    return [
+        (e["call"], e["status"])
+        for e in env.cloud.trace.filter(kind="http.response")
+        if e.get("call") in wanted
+    ]
+
+
 def logs(env: NovaEnv) -> list[tuple[str, str]]:
     return [(e["level"], e["message"]) for e in env.cloud.trace.filter(kind="log")]
 
@@ -51,11 +61,7 @@ def test_forced_location_api_on_a_glance_before_29_is_a_404_and_image_not_found(
     assert resp.status == 202
     image_id = resp.json()["image_id"]
     env.cloud.run_until_idle()
-    calls = [
-        (e["call"], e["status"])
-        for e in env.cloud.trace.filter(kind="http.response")
-        if e.get("call") in ("add_image_location", "add_location")
-    ]
+    calls = glance_calls(env)
     assert calls == [("add_image_location", 404)]  # no fallback to the PATCH on a 404
     assert driver_log in logs(env)
     assert ("warning", "Image not found during snapshot") in logs(env)
@@ -71,11 +77,7 @@ def test_forced_location_api_on_glance_29_registers_the_location():
     sid = env.boot(flavor="2")
     image_id = env.create_image(sid).json()["image_id"]
     env.cloud.run_until_idle()
-    calls = [
-        (e["call"], e["status"])
-        for e in env.cloud.trace.filter(kind="http.response")
-        if e.get("call") in ("add_image_location", "add_location")
-    ]
+    calls = glance_calls(env)
     assert calls == [("add_image_location", 202)]
     assert env.glance_image(image_id)["status"] == "active"
 
@@ -91,11 +93,7 @@ def test_without_novas_service_token_glance_refuses_the_location_and_the_snapsho
     sid = env.boot(flavor="2")
     image_id = env.create_image(sid).json()["image_id"]
     env.cloud.run_until_idle()
-    calls = [
-        (e["call"], e["status"])
-        for e in env.cloud.trace.filter(kind="http.response")
-        if e.get("call") in ("add_image_location", "add_location", "delete")
-    ]
+    calls = glance_calls(env, "delete")
     assert calls == [("add_image_location", 403), ("delete", 204)]
     assert ("error", "Failed to snapshot image") in logs(env)
     assert env.glance_image(image_id) is None
