@@ -204,8 +204,7 @@ class Conductor:
             return
         instance.host = host
         instance.node = host
-        if self.db.aggregates is not None:  # every host is in the default zone otherwise
-            instance.availability_zone = aggregates.host_zone(self.nova, host)
+        instance.availability_zone = aggregates.host_zone(self.nova, host)
         instance.save(expected_task_state=states.UNSHELVING)
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)
         event.finish()

@@ -366,6 +366,15 @@ SWITCHES = (
         (Change("21.0.0", "0e67e71974", "Clear instance.launched_on when build fails"),),
     ),
     Switch(
+        "availability_zone_cleared",
+        "a server that leaves its host (_nil_out_instance_obj_host_and_node: shelve offload, "
+        "an aborted or rescheduled build, a failed unshelve) loses its availability zone with "
+        "host and node: OS-EXT-AZ:availability_zone is '' while it has no host; before, it "
+        "kept its last host's zone.",
+        False,
+        (Change("19.0.0", "771b9eaa71", "Null out instance.availability_zone on shelve offload"),),
+    ),
+    Switch(
         "instance_compute_id",
         "the instances table has compute_id (the node's id, set when a host claims the "
         "server): an admin's /v2 list filter on it searches the id's text; before, no such "

@@ -19,6 +19,7 @@ EXPECTED = {
     "root_detach_bad_request": {"17.0.13": False, "18.0.0": True},
     "attach_rejects_mapped_volume": {"22.4.0": False, "23.0.0": True},
     "launched_on_cleared": {"20.6.1": False, "21.0.0": True},
+    "availability_zone_cleared": {"18.3.0": False, "19.0.0": True},
     "reset_state_action": {"22.2.0": False, "22.2.1": True, "22.4.0": True, "23.0.0": True},
     "list_skips_failed_cells": {"17.0.5": False, "17.0.6": True, "17.0.13": True, "18.0.0": True},
     "list_cell_error_rebuilt": {"18.3.0": False, "19.0.0": True},

@@ -14,6 +14,7 @@ import datetime
 import importlib.metadata
 import json
 import os
+import re
 import sys
 import time
 import unittest
@@ -24,12 +25,14 @@ from pathlib import Path
 # requests before nova's test package, which patches with eventlet as it is imported: with
 # urllib3 patched, a snapshot's task state never clears and every later createImage is a 409.
 import requests
+import sqlalchemy
 from nova.tests.functional import integrated_helpers
 from nova.tests import fixtures as nova_fixtures
 import fixtures as _fx
 import nova.policy
 import nova.service
 from oslo_config import cfg
+from oslo_db.sqlalchemy import engines as _db_engines
 from oslo_policy import opts as policy_opts
 
 # isort: on
@@ -46,6 +49,31 @@ class _NoWarnings(_fx.Fixture):
 
 
 nova_fixtures.WarningsFixture = _NoWarnings
+
+
+def _mysql_regexp(expr, item):
+    """MySQL's ``item REGEXP expr`` under its default collation (utf8 general_ci): NULL
+    (no row) for a NULL column, the case ignored. oslo.db's sqlite ``regexp`` searches
+    ``str(item)``, so a NULL column is the text "None" and matches ``.``."""
+    if item is None or expr is None:
+        return None
+    return re.search(expr, str(item), re.IGNORECASE) is not None
+
+
+_oslo_init_events = _db_engines._init_events
+
+
+def _init_events(engine, *args, **kw):
+    """oslo.db's engine events, then `_mysql_regexp` as the connection's ``regexp`` (a later
+    ``connect`` listener replaces the function oslo.db's sets)."""
+    _oslo_init_events(engine, *args, **kw)
+    if engine.dialect.name == "sqlite":
+        sqlalchemy.event.listen(
+            engine, "connect", lambda con, _rec: con.create_function("regexp", 2, _mysql_regexp)
+        )
+
+
+_db_engines._init_events = _init_events
 if hasattr(nova.service, "assert_eventlet_uses_monotonic_clock"):
     # Train and older check for the `monotonic` package's clock; on Python 3.9 they run with
     # eventlet 0.30, whose hub uses time.monotonic (the same clock).

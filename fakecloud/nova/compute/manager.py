@@ -711,7 +711,7 @@ class ComputeManager:
             yield from block_device.cleanup_after_aborted_build(
                 self, context, instance, self.db.bdms_by_instance(instance.uuid)
             )
-            instance.host = instance.node = None
+            compute_utils.nil_out_host_and_node(instance, self.switches)
             self._set_error(instance, exc)
             if not isinstance(exc.__cause__, exception.ImageUnacceptable):
                 # (an image the driver refused had its own, `reschedule.spawn_failed`)
@@ -1632,8 +1632,7 @@ class ComputeManager:
         instance.power_state = states.SHUTDOWN
         instance.vm_state = states.SHELVED_OFFLOADED
         instance.task_state = None
-        instance.host = None
-        instance.node = None
+        compute_utils.nil_out_host_and_node(instance, self.switches)
         instance.save(expected_task_state=[states.SHELVING, states.SHELVING_OFFLOADING])
         self.notifier.instance_usage(self.host, instance, "shelve_offload.end")
         self.notifier.instance_action(self.host, "nova-compute", instance, "shelve_offload.end")
@@ -1688,8 +1687,7 @@ class ComputeManager:
                 yield from resize_manager._terminate_volume_connections(
                     self, context, instance, bdms
                 )
-            instance.host = None
-            instance.node = None
+            compute_utils.nil_out_host_and_node(instance, self.switches)
             finish = functools.partial(event.finish, exc)
             self._failed("unshelve_instance", None, instance, exc, after_fault=finish)
             return

@@ -20,7 +20,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import block_device, exception, server_groups, states
-from fakecloud.nova.compute.utils import format_traceback
+from fakecloud.nova.compute.utils import format_traceback, nil_out_host_and_node
 from fakecloud.profiles.provenance import Backport, Change
 
 #: ``GroupAffinityViolation``, re-raised as ``RescheduledByPolicyException`` with its own text
@@ -131,11 +131,11 @@ def rescheduled(
                 manager, context, instance, db.bdms_by_instance(instance.uuid)
             )
         db.fault_create(instance.uuid, exc, manager.host, format_traceback(exc), message=reason)
-        instance.host = instance.node = None
+        nil_out_host_and_node(instance, manager.switches)
         instance.set_error_state()
         return
     retry["exc_reason"] = reason
-    instance.host = instance.node = None
+    nil_out_host_and_node(instance, manager.switches)
     instance.task_state = states.SCHEDULING
     try:
         # Nova saves without an expected state; a server deleted meanwhile is the delete's to

@@ -384,3 +384,11 @@ class EventReporter:
             exc,
             format_tb(exc) if exc is not None else None,
         )
+
+
+def nil_out_host_and_node(instance: Any, switches: Any) -> None:
+    """The server leaves its host (``_nil_out_instance_obj_host_and_node``): host and node
+    cleared, and from 19.0.0 its availability zone (switch ``availability_zone_cleared``)."""
+    instance.host = instance.node = None
+    if switches.availability_zone_cleared:
+        instance.availability_zone = None
