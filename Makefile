@@ -65,10 +65,15 @@ $(PEER)/.installed:
 	touch $@
 
 # The robustness suite at 100x: Hypothesis examples, every route as more users, longer load and
-# soak runs (see docs/robustness.md).
+# soak runs (see docs/robustness.md); and every property test whose examples scale with it
+# (tests/robustness/fuzz_scale.py's SCALE: make test runs a few, make fuzz 100 times as many).
 fuzz: $(STAMP)
 	FAKECLOUD_FUZZ=1 $(BIN)/python -m pytest -n 2 -p no:randomly tests/robustness tests/transport/test_server_robustness.py \
-		tests/state/test_damaged_state.py
+		tests/state/test_damaged_state.py tests/scenario/test_published_schema.py \
+		tests/glance/test_patch_fast_path.py tests/identity/test_token_body_check.py \
+		tests/kernel/test_io_sharing.py tests/kernel/test_trace_storage.py tests/nova/test_passwords.py \
+		tests/nova/test_request_fast_paths.py tests/cinder/test_series_validation.py \
+		tests/scenario/test_transport_queries.py tests/transport/test_answer_encoding.py
 
 bench: $(STAMP) $(PEER)/.installed
 	$(BIN)/python benchmarks/run.py

@@ -1,7 +1,8 @@
-"""The in-process ``openstack`` command reads each namespace's command entry points and the
-service types table once a process (osc_inprocess.py says why): a command answered and an
-unknown one (whose answer lists the commands nearest to it) print, exit and send the same as
-with both read afresh, as a new process reads them."""
+"""The in-process ``openstack`` command reads each namespace's command entry points, the
+service types table and the SDK's version once a process (osc_inprocess.py says why): a command
+answered and an unknown one (whose answer lists the commands nearest to it) print, exit and
+send the same (User-Agent included) as with all three read afresh, as a new process reads
+them."""
 
 from osc_inprocess import OpenStackCLI, run
 
@@ -12,7 +13,10 @@ COMMANDS = [
 
 
 def _sent(intercept, since):
-    return [(c.request.method, c.request.url, c.request.body) for c in intercept.calls[since:]]
+    return [
+        (c.request.method, c.request.url, c.request.body, c.request.headers["User-Agent"])
+        for c in intercept.calls[since:]
+    ]
 
 
 def test_a_command_does_the_same_with_the_tables_read_once_a_process(

@@ -23,8 +23,9 @@ from fakecloud.glance.patch import (
     parse_patch_in_full,
 )
 from fakecloud.glance.schema import ImageSchema
+from tests.robustness.fuzz_scale import SCALE
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=10 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
 
 SCHEMAS = [
     ImageSchema.for_formats(["raw", "qcow2"], ["bare", "ovf"], glance)
@@ -150,7 +151,7 @@ def _same_answers(body, draft, schema, namespaces):
     assert fast == _answer(parse_patch_in_full, body, draft, schema, namespaces)
 
 
-@settings(SETTINGS, max_examples=50)
+@settings(SETTINGS, max_examples=20 * SCALE)
 @given(data=st.data(), schema=st.sampled_from(SCHEMAS), namespaces=NAMESPACES)
 def test_the_short_path_answers_as_the_full_reading(data, schema, namespaces):
     _same_answers(data.draw(_body(_draft10())), 10, schema, namespaces)

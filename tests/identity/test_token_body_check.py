@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fakecloud.identity import schema
+from tests.robustness.fuzz_scale import SCALE
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=10 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
 
 # Bodies as keystoneauth 5.18.1 builds them (identity/v3/base.py get_auth_ref, password.py and
 # token.py get_auth_data): each must take the quick way.

@@ -10,6 +10,7 @@ from fakecloud import Cloud
 from fakecloud.config import Config
 from fakecloud.sim.io import GB, MB, TransferFailed
 from fakecloud.sim.kernel import Kernel
+from tests.robustness.fuzz_scale import SCALE
 
 
 def _run_transfers(cloud, specs):
@@ -611,7 +612,7 @@ def _general_way():
         yield
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=15 * SCALE, deadline=None, derandomize=True)
 @given(ops=_ops(), tie_order=st.booleans(), seed=st.integers(0, 3))
 # 241 MB at 100 MB/s from t=34,000,000.375: the timer's instant, rounded to the clock's
 # float, falls short of the end by more than the tolerance; the timer is armed again.

@@ -18,6 +18,7 @@ import fakecloud.sim.trace
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
 from fakecloud.sim.trace import Subject, Trace, _Book
+from tests.robustness.fuzz_scale import SCALE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,7 +148,7 @@ QUERIES = st.dictionaries(
 )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10 * SCALE, deadline=None)
 @given(EVENTS, QUERIES)
 def test_filter_first_and_reads_agree_with_the_dict_trace(events, query):
     now = [0]

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from fakecloud.nova.passwords import ALPHABET, LENGTH, SYMBOLS, generate_password
 from fakecloud.sim.ids import stream
+from tests.robustness.fuzz_scale import SCALE
 
 
 def _reference(rng):
@@ -23,7 +24,7 @@ def test_the_written_out_draws_are_the_password_choice_and_shuffle_draw():
         assert a.getstate() == b.getstate()
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10 * SCALE, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**64), server=st.uuids().map(str))
 def test_any_seed_and_server_gives_choice_and_shuffles_password(seed, server):
     purpose = f"nova.password.{server}"

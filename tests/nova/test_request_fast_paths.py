@@ -15,8 +15,9 @@ from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder import validation as cinder_validation
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
+from tests.robustness.fuzz_scale import SCALE
 
-SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=6 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
 
 NAMES = st.one_of(
     st.text(min_size=0, max_size=8),

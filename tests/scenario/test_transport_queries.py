@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from fakecloud.api.http import Response
 from fakecloud.scenario.transport import Transport
+from tests.robustness.fuzz_scale import SCALE
 
 
 class _Context:
@@ -39,7 +40,7 @@ class _Cloud:
 _QUERY_TEXT = st.text(alphabet="ab=&%+;2F ", max_size=12)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=10 * SCALE, deadline=None)
 @given(query=_QUERY_TEXT)
 def test_a_query_is_read_as_parse_qs_reads_it(query):
     cloud = _Cloud()

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from fakecloud.api import http
 from fakecloud.api.http import Response
+from tests.robustness.fuzz_scale import SCALE
 
 SCALARS = st.one_of(
     st.none(),
@@ -28,7 +29,7 @@ BODIES = st.recursive(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
 @given(BODIES.filter(lambda body: body is not None))  # None: an answer without a body
 def test_a_body_is_encoded_as_json_dumps_encodes_it(body):
     assert Response(200, body).content() == json.dumps(body).encode()
