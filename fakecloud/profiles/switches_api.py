@@ -525,4 +525,23 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1489304",
+        "bug: a rebuild does not check its server's volumes, so one whose volume is not in-use "
+        "(retyping, detaching, reserved) is accepted (fixed: ``_check_volume_status`` before "
+        "the task state, 400 'Invalid volume: volume 'X' status must be 'in-use'...').",
+        True,
+        (
+            Change(
+                "22.0.0",
+                "10e9a9b9fc",
+                "Closes-Bug #1489304: add checks for volume status when rebuilding",
+                backports=(
+                    Backport("19.3.2", "4130ef8af0"),
+                    Backport("20.4.1", "683005df39"),
+                    Backport("21.1.1", "bcbeae2c60"),
+                ),
+            ),
+        ),
+    ),
 )

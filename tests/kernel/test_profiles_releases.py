@@ -234,6 +234,19 @@ EXPECTED = {
         "27.0.0": False,
         "34.0.0": False,
     },
+    # rebuild checks its volumes are in-use: 22.0.0 (10e9a9b9fc), backports 19.3.2, 20.4.1,
+    # 21.1.1 (nova 19.3.2/20.4.1/21.1.1 compute/api.py rebuild).
+    "lp1489304": {
+        "19.3.1": True,
+        "19.3.2": False,
+        "20.4.0": True,
+        "20.4.1": False,
+        "21.1.0": True,
+        "21.1.1": False,
+        "21.2.4": False,
+        "22.0.0": False,
+        "17.0.13": True,
+    },
     # resize to unpermitted flavors: 34.0.0, backports 31.3.1, 32.2.1, 33.0.2.
     "lp2151256": {
         "31.3.0": True,

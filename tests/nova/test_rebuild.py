@@ -445,3 +445,26 @@ def test_the_error_notification_carries_the_call_arguments(profile, later):
         None,
     )
     assert args.get("accel_uuids", []) == [] and args.get("target_state") is None
+
+
+@pytest.mark.parametrize("profile", ["upstream", "nova-21.1.0"])
+def test_a_volume_not_in_use_refuses_the_rebuild_from_22_0_0(profile: str):
+    """``_check_volume_status`` (LP #1489304; 22.0.0, backports 19.3.2, 20.4.1, 21.1.1)."""
+    env = NovaEnv(profile)
+    sid = env.boot(bfv=True)
+    (root,) = env.server(sid)["os-extended-volumes:volumes_attached"]
+    reset = {"os-reset_status": {"status": "maintenance"}}
+    path = f"/v3/{{project_id}}/volumes/{root['id']}/action"
+    assert env.cloud.request("volumev3", "POST", path, reset, user="admin").status == 202
+    resp = _rebuild(env, sid, env.image.id)
+    if profile == "upstream":
+        assert _bad(resp) == (
+            f"Invalid volume: volume '{root['id']}' status must be 'in-use'. Currently in "
+            "'maintenance' status"
+        )
+        assert (env.server(sid)["status"], env.server(sid)["OS-EXT-STS:task_state"]) == (
+            "ACTIVE",
+            None,
+        )
+    else:
+        assert resp.status == 202, resp.json()

@@ -421,6 +421,14 @@ class API:
 
     # -- server life cycle -------------------------------------------------------------------
 
+    def _check_volume_status(self, context: Any, bdms: list[Any]) -> Generator[Any, Any, None]:
+        """``_check_volume_status``: every volume of the server is ``in-use`` (`InvalidVolume`),
+        each read from Cinder in the mappings' order."""
+        for bdm in bdms:
+            if bdm.volume_id:
+                volume = yield from self.volume_api.get(context, bdm.volume_id)
+                self.volume_api.check_attached(context, volume)
+
     def _claim(self, instance: Instance, task_state: str) -> None:
         """Set the task_state with the compare-and-swap every action does (expected None)."""
         instance.task_state = task_state
@@ -483,9 +491,11 @@ class API:
         it). The image must exist (`ImageNotFound`) and be active, the flavor big enough for
         it; before 2.93 a volume-backed server may only be rebuilt from the image its root
         volume came from (`ImageUnacceptable`); with 2.93's `reimage_boot_volume` its root
-        volume is reimaged from any image (`fakecloud.nova.compute.reimage`). The
-        server's image_ref (image-backed) and ``image_*`` system metadata change now, then
-        ``rebuilding``, the ``rebuild`` action and the ``rebuild_instance`` cast."""
+        volume is reimaged from any image (`fakecloud.nova.compute.reimage`). From 22.0.0
+        (backports 19.3.2, 20.4.1, 21.1.1; switch ``lp1489304``) every volume of the server must
+        be ``in-use`` (`InvalidVolume`, 400), after the image checks. The server's image_ref
+        (image-backed) and ``image_*`` system metadata change now, then ``rebuilding``, the
+        ``rebuild`` action and the ``rebuild_instance`` cast."""
         metadata = kwargs.get("metadata") or {}
         preserve_ephemeral = bool(kwargs.pop("preserve_ephemeral", False))
         # Certificates are kept by nothing here (no image signature validation).
@@ -534,6 +544,8 @@ class API:
             raise exception.FlavorMemoryTooSmall()
         if not volume_backed:
             _check_root_disk(flavor, image)
+        if not self.kernel.switches.lp1489304:
+            yield from self._check_volume_status(context, bdms)
         instance.task_state = states.REBUILDING
         if not volume_backed:
             instance.image_ref = image_href

@@ -63,10 +63,7 @@ def rescue(
             )
             raise exception.UnsupportedRescueImage(image=rescue_image_ref)
     bdms = api.db.bdms_by_instance(instance.uuid)
-    for bdm in bdms:  # _check_volume_status
-        if bdm.volume_id:
-            volume = yield from api.volume_api.get(context, bdm.volume_id)
-            api.volume_api.check_attached(context, volume)
+    yield from api._check_volume_status(context, bdms)
     volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
     if allow_bfv_rescue and not switches.lp1926601:
         if image_props is None:  # instance.image_meta: the server's image, as booted
