@@ -170,6 +170,7 @@ def from_data(
         wiring = {a: dict(getattr(template.kernel.faults, a)) for a in _FAULT_WIRING}
         served = template.kernel.rpc.targets()
         cloud = graft(data["nodes"], template)
+        _check_hosts(cloud)
         _check_served(cloud, served)
         _todays_points(cloud, fresh)
         _todays_wiring(cloud, wiring)
@@ -328,6 +329,23 @@ def _todays_points(cloud: Any, fresh: dict[str, Any]) -> None:
     if saved is fresh or not fresh:
         return
     faults.points = {**fresh, **{n: p for n, p in saved.items() if n not in fresh}}
+
+
+def _check_hosts(cloud: Any) -> None:
+    """`StateError` if the header's ``nova.compute_hosts`` (the hosts ``cmp-1`` ... a cloud is
+    built with) is not the saved world's: an edited header said 1 and the world kept cmp-1
+    and cmp-2, while its configuration said one. Hosts of other names are left alone."""
+    count = cloud.kernel.config.nova.compute_hosts
+    world = sorted(
+        (h for h in cloud.nova.hosts if h.startswith("cmp-") and h[4:].isdigit()),
+        key=lambda h: int(h[4:]),
+    )
+    if world != [f"cmp-{index}" for index in range(1, count + 1)]:
+        raise StateError(
+            f'its "cloud" header says nova.compute_hosts {count}, its saved world has '
+            f"{len(world)} ({', '.join(world) or 'none'}): was the header edited? (a world's "
+            "compute hosts cannot be changed in its file; build a new cloud)"
+        )
 
 
 def _check_served(cloud: Any, served: list[str]) -> None:

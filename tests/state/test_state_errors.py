@@ -259,6 +259,10 @@ def test_a_state_file_that_is_a_device_is_refused_not_read():
             lambda d: d["cloud"].update(profile="nova-17.0.0"),
             r"""its "cloud" header says profile 'nova-17.0.0', its saved world 'seed'""",
         ),
+        (  # loaded a world of cmp-1 and cmp-2 whose configuration said one host
+            lambda d: d["cloud"].update(config={"nova": {"compute_hosts": 1}}),
+            r"""header says nova.compute_hosts 1, its saved world has 2 \(cmp-1, cmp-2\)""",
+        ),
         (
             lambda d: next(n for n in d["nodes"] if n[0] == "trace")[1].pop("format"),
             "the saved trace cannot be restored: not a trace snapshot: it has no 'format'",
