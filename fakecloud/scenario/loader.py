@@ -55,6 +55,13 @@ def load_with_text(path: str | Path, root_dir: str | Path | None = None):
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ScenarioError([Problem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
+    return from_bytes(raw, path, shown)
+
+
+def from_bytes(raw: bytes, path: Path, shown: str | None = None):
+    """The text and `Scenario` of a scenario file's bytes `raw` (as `load_with_text`), read
+    from `path` by the caller (`shown` names it in messages: `path` unless given)."""
+    shown = str(path) if shown is None else shown
     if len(raw) > MAX_FILE_BYTES:
         message = f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a scenario file"
         raise ScenarioError([Problem(shown, None, "", message)])

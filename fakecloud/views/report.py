@@ -11,7 +11,8 @@
 
 The input is a trace (JSON Lines, from ``fakecloud run --trace`` or ``cloud.trace.to_jsonl``)
 or a scenario, a file or a library scenario's name, which is run first (``--seed``, ``--case``
-as for ``fakecloud run``). The
+as for ``fakecloud run``); a file named without ``.jsonl``, ``.yaml`` or ``.yml`` (a pipe:
+``fakecloud report <(cat x.yaml)``) is a trace if it starts with ``{``, else a scenario. The
 format comes from ``--format`` or from the output's suffix (``.html``, ``.json``, ``.mmd``);
 text goes to the terminal. Set-up (everything before a scenario's first step) is folded away:
 the HTML page unfolds it with a switch, the other formats with ``--setup``.
@@ -57,38 +58,43 @@ def load_jsonl(path: str, lines: list[int] | None = None) -> list[dict]:
     """The events of a JSONL trace file; a `ReportError` names a bad line (status 2, as any
     input a command cannot use: was SystemExit, status 1, and out of a caller's main()).
     `lines`, if given, gets each event's line number."""
-    events = []
     with open_input(path) as f:
-        # One event a line, read at most MAX_EVENT_BYTES at a time: /dev/zero (no line end)
-        # was read until the memory ran out.
-        for number, raw in enumerate(iter(lambda: f.readline(MAX_EVENT_BYTES + 1), b""), 1):
-            if len(raw) > MAX_EVENT_BYTES:
-                raise ReportError(
-                    f"{path}:{number}: a line of more than {MAX_EVENT_BYTES >> 20} MiB is not a "
-                    "trace event"
-                )
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise ReportError(
-                    f"{path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}): a trace is "
-                    "UTF-8 JSON Lines"
-                ) from None
-            if not line.strip():
-                continue
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ReportError(f"{path}:{number}: not a JSON trace event ({exc.msg})") from None
-            except (ValueError, RecursionError) as exc:  # 5,000 digits; 100,000 brackets
-                why = "it nests too deep" if isinstance(exc, RecursionError) else str(exc)
-                raise ReportError(f"{path}:{number}: not a trace event ({why})") from None
-            problem = _event_problem(event)
-            if problem:
-                raise ReportError(f"{path}:{number}: not a trace event ({problem})")
-            events.append(event)
-            if lines is not None:
-                lines.append(number)
+        return _read_jsonl(f, path, lines)
+
+
+def _read_jsonl(f: Any, path: str, lines: list[int] | None) -> list[dict]:
+    """The events of trace file `f` (opened from `path`), as `load_jsonl`."""
+    events = []
+    # One event a line, read at most MAX_EVENT_BYTES at a time: /dev/zero (no line end)
+    # was read until the memory ran out.
+    for number, raw in enumerate(iter(lambda: f.readline(MAX_EVENT_BYTES + 1), b""), 1):
+        if len(raw) > MAX_EVENT_BYTES:
+            raise ReportError(
+                f"{path}:{number}: a line of more than {MAX_EVENT_BYTES >> 20} MiB is not a "
+                "trace event"
+            )
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReportError(
+                f"{path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}): a trace is "
+                "UTF-8 JSON Lines"
+            ) from None
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ReportError(f"{path}:{number}: not a JSON trace event ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # 5,000 digits; 100,000 brackets
+            why = "it nests too deep" if isinstance(exc, RecursionError) else str(exc)
+            raise ReportError(f"{path}:{number}: not a trace event ({why})") from None
+        problem = _event_problem(event)
+        if problem:
+            raise ReportError(f"{path}:{number}: not a trace event ({problem})")
+        events.append(event)
+        if lines is not None:
+            lines.append(number)
     return events
 
 
@@ -207,25 +213,51 @@ def _runs(args: argparse.Namespace) -> Runs:
             return _scenario_runs(str(library.find(path)), args)
         except library.NotInLibrary as exc:
             raise ReportError(str(exc)) from None
-    if args.case or args.seed is not None:
-        raise ReportError("--case and --seed apply to a scenario file, not to a trace")
+    by_content = Path(path).suffix != ".jsonl"
+    if not by_content:
+        _trace_only(args)
     lines: list[int] = []
     try:
-        return [("", load_jsonl(path, lines), None, lines)]
+        with open_input(path) as f:
+            # a name without a known suffix (a pipe, `report <(cat x.yaml)`): by its content
+            head = f.peek(1 << 16).lstrip() if by_content else b"{"
+            if not head or head.startswith(b"{"):  # a trace's first event (or none)
+                _trace_only(args)
+                return [("", _read_jsonl(f, path, lines), None, lines)]
+            from fakecloud.scenario.loader import MAX_FILE_BYTES
+
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ReportError(f"cannot read {path}: {exc.strerror}") from None
+    return _scenario_runs(path, args, raw)
+
+
+def _trace_only(args: argparse.Namespace) -> None:
+    """`ReportError` if `args` ask for what only a scenario has."""
+    if args.case or args.seed is not None:
+        raise ReportError("--case and --seed apply to a scenario file, not to a trace")
 
 
 def _scenario_runs(
-    path: str, args: argparse.Namespace
+    path: str, args: argparse.Namespace, raw: bytes | None = None
 ) -> list[tuple[str, list[dict], Any, list[int]]]:
+    """The runs of the scenario file at `path` (its bytes `raw` if read already: then one
+    that is no scenario is neither input a report takes)."""
     from fakecloud.scenario.errors import ScenarioError
-    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.loader import from_bytes, load
     from fakecloud.scenario.runner import run_case
     from fakecloud.views.model import scenario_meta
 
     try:
-        scenario = load(path)
+        scenario = load(path) if raw is None else from_bytes(raw, Path(path))[1]
+    except ScenarioError as exc:
+        if raw is None:
+            raise ReportError(str(exc)) from None
+        raise ReportError(
+            f"{path} is neither a trace (JSON Lines, each line a JSON object) nor a scenario "
+            f"(YAML): {exc}"
+        ) from None
+    try:
         cases = scenario.cases
         if args.case:
             known = {c.id for c in cases}

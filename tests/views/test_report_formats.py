@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -265,4 +266,19 @@ def test_a_trace_line_that_never_ends_is_refused_not_read_until_memory_runs_out(
     assert cli(["report", str(long)]) == 2
     assert capsys.readouterr().err == (
         f"fakecloud report: {long}:1: a line of more than 1 MiB is not a trace event\n"
+    )
+
+
+def test_an_input_without_a_known_suffix_is_read_by_its_content(tmp_path, capsys):
+    """`report <(cat x.yaml)` (a pipe, /dev/fd/63) was read as a trace: its first line 'not a
+    JSON trace event'."""
+    piped = tmp_path / "63"
+    piped.write_text(Path(LP).read_text())
+    assert cli(["report", str(piped), "--case", "bug_off", "--format", "mermaid"]) == 0
+    assert capsys.readouterr().out.startswith(f"sequenceDiagram\n    %% {piped} :: bug_off")
+    piped.write_text("just text\n")
+    assert cli(["report", str(piped)]) == 2
+    assert capsys.readouterr().err == (
+        f"fakecloud report: {piped} is neither a trace (JSON Lines, each line a JSON object) "
+        f"nor a scenario (YAML): {piped}:1: a scenario file is a mapping\n"
     )
