@@ -7,9 +7,11 @@ and ``os-extend_volume_completion`` (``cinder/api/contrib/admin_actions.py``) an
   policy: arguments that are no object are "Invalid value 'X' for os-force_detach."), the
   volume (404), the policy ``volume_extension:volume_admin_actions:force_detach`` (admin), then
   what ``os-terminate_connection`` and ``os-detach`` do, in that order and with their own
-  policies and refusals (`VolumeAPI.terminate_connection`, `VolumeAPI.detach`): a reserved
-  volume back to ``available``, the attachment named (or the only one) finished, the volume
-  ``available`` (``in-use`` while others remain). Answered 202.
+  policies and refusals (`VolumeAPI.terminate_connection`, `VolumeAPI.detach`): the body's
+  ``connector`` goes to the driver (LIO's wants its ``initiator``: else the 500 "Unable to
+  terminate volume connection from backend.", nothing changed; `Driver.terminate_connection`),
+  a reserved volume back to ``available``, the attachment named (or the only one) finished,
+  the volume ``available`` (``in-use`` while others remain). Answered 202.
 - ``os-unmanage``: the volume (404), the policy ``volume_extension:volume_unmanage`` (admin),
   then the delete's checks with ``unmanage_only`` (`VolumeAPI.delete`): an encrypted volume is
   refused with ``Invalid(reason=...)``, whose text is Invalid's own "Unacceptable parameters."
@@ -33,7 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.cinder import exception, messages, policy, validation
-from fakecloud.cinder.controllers import bad_request
+from fakecloud.cinder.controllers import bad_request, terminate_connection
 
 FORCE_DETACH = "os-force_detach"
 UNMANAGE = "os-unmanage"
@@ -93,8 +95,7 @@ def force_detach(cinder: Any, context: Any, volume_id: str, body: dict[str, Any]
     args = body[FORCE_DETACH]
     if queens and not isinstance(args, dict):  # `.get` of what is no dict
         raise bad_request(f"Invalid value '{_py_str(args)}' for {FORCE_DETACH}.")
-    # The connector goes to the driver's terminate_connection, which ends no export here.
-    api.terminate_connection(context, volume)
+    terminate_connection(api, context, volume, args.get("connector"))
     api.detach(context, volume, args.get("attachment_id"))
 
 

@@ -42,6 +42,10 @@ RBD_REVERT_SINCE = 16
 #: The first Cinder whose RBD connection has no ``keyring`` unless one is configured
 #: (2aef694a8 "RBD: remove rbd_keyring_conf option", 17.0.0); before, always the key.
 RBD_KEYRING_GONE = 17
+#: The first Cinder series whose devstack serves LVM volumes through the LIO target
+#: (``target_helper = lioadm``: devstack c0627927 "cinder: Default CINDER_ISCSI_HELPER to
+#: lioadm", Xena); before, devstack on Ubuntu took ``tgtadm`` (EL and SUSE always ``lioadm``).
+LIO_TARGET_SINCE = 19
 #: The iSCSI target's portal.
 PORTAL = "127.0.0.1:3260"
 #: ``nfs_mount_point_base`` (``$state_path/mnt``).
@@ -60,6 +64,9 @@ class Driver:
     #: What ``validate_connector`` wants in a connector: the iSCSI target's ``initiator``
     #: (``targets/iscsi.py``, the LVM driver's target); None: RBD's base driver wants nothing.
     connector_needs: str | None = "initiator"
+    #: Whether the backend is the LVM driver with its iSCSI target (RBD's and NFS's
+    #: ``terminate_connection`` do nothing).
+    iscsi_target = True
 
     def __init__(self, kernel: Any, spec: BackendSpec):
         self.kernel = kernel
@@ -137,6 +144,23 @@ class Driver:
         data.update(target_portal=PORTAL, target_iqn=iqn, target_lun=0, volume_id=volume.id)
         data["encrypted"] = volume.encryption_key_id is not None
         return {"driver_volume_type": "iscsi", "data": data}
+
+    def terminate_connection(self, volume: Any, connector: Any) -> None:
+        """The LVM driver's ``terminate_connection`` through its target (12.0.10 to 29.0.0):
+        tgtadm's does nothing; LIO's (from `LIO_TARGET_SINCE`) reads ``connector['initiator']``
+        of an exported volume (``provider_location`` set), so no connector or one without an
+        initiator is the manager's ``VolumeBackendAPIException``. fakecloud keeps no
+        ``provider_location``: a volume counts as exported while an attachment holds a
+        connection (a connector, or attached), where the real one stays exported from its
+        first connection until deleted."""
+        if not self.iscsi_target or self.kernel.switches.series.cinder < LIO_TARGET_SINCE:
+            return
+        if not any(a.connector or a.attach_status == "attached" for a in volume.attachments):
+            return
+        if not isinstance(connector, dict) or "initiator" not in connector:
+            raise VolumeBackendAPIException(
+                data=f"Terminate volume connection failed: no initiator in {connector!r}"
+            )
 
     # -- volumes -----------------------------------------------------------------------------
 
@@ -334,6 +358,7 @@ class RbdDriver(Driver):
 
     clones: dict[str, set[str]]
     connector_needs = None
+    iscsi_target = False
 
     def __init__(self, kernel: Any, spec: BackendSpec):
         super().__init__(kernel, spec)
@@ -404,6 +429,7 @@ class CopyDriver(Driver):
 
     snapshot_takes_space = True
     copies_clones = True
+    iscsi_target = False
 
     def initialize_connection(self, volume: Any, connector: Any) -> dict[str, Any]:
         """``NfsDriver.initialize_connection``: the share, the file, its options and format,

@@ -639,7 +639,7 @@ def volume_action(
     elif action == "os-detach":
         api.detach(context, volume, args.get("attachment_id"))
     elif action == "os-terminate_connection":
-        api.terminate_connection(context, volume)
+        terminate_connection(api, context, volume, args["connector"])
     elif action == "os-set_bootable":
         api.set_bootable(context, volume, validation.bool_from_string(args["bootable"]))
     elif action == "os-reset_status":
@@ -692,6 +692,15 @@ def initialize_connection(cinder: Any, context: Any, volume_id: str, body: Any) 
         return cinder.volume_api.initialize_connection(context, volume, args["connector"])
     except exception.VolumeBackendAPIException:
         raise exception.Explained("Unable to fetch connection information from backend.") from None
+
+
+def terminate_connection(api: Any, context: Any, volume: Any, connector: Any) -> None:
+    """`VolumeAPI.terminate_connection`, the backend's failure the controller's 500 (both
+    ``os-terminate_connection`` and ``os-force_detach`` catch it)."""
+    try:
+        api.terminate_connection(context, volume, connector)
+    except exception.VolumeBackendAPIException:
+        raise exception.Explained("Unable to terminate volume connection from backend.") from None
 
 
 #: The volume actions whose Queens checks `_queens_action_args` makes (the others keep the

@@ -844,15 +844,17 @@ class VolumeAPI(ApiPart):
         new = "in-use" if volume.attachments else "available"
         VOLUME_STATUS.move(self.kernel, volume, new, actor=ACTOR)
 
-    def terminate_connection(self, context: Any, volume: Volume) -> None:
+    def terminate_connection(self, context: Any, volume: Volume, connector: Any) -> None:
         """os-terminate_connection (``API.terminate_connection``, 12.0.10 to 29.0.0): the
         policy, a user's call refused while Nova holds the volume's one attachment (from
-        23.0.0), the driver's end of the export (nothing kept here to end), then
-        `unreserve_volume`."""
+        23.0.0), the driver's end of `connector`'s connection (`Driver.terminate_connection`:
+        its ``VolumeBackendAPIException`` changes nothing), then `unreserve_volume`."""
         self._authorize(
             context, "volume_extension:volume_actions:terminate_connection", volume.project_id
         )
         self.cinder.attachment_api.deletion_allowed(context, None, volume)
+        if volume.backend:
+            self.cinder.drivers[volume.backend].terminate_connection(volume, connector)
         self.unreserve_volume(context, volume)
 
     def initialize_connection(self, context: Any, volume: Volume, connector: Any) -> dict[str, Any]:

@@ -3,9 +3,12 @@
 request Nova makes to Cinder with a user's token also carries a token of Nova's own service
 user (keystoneauth's ``ServiceTokenAuthWrapper``: ``X-Service-Token``), and Cinder's context
 has that token's user, project and roles as its ``service_*`` fields; off, only the user's
-token goes. Anonymous admin contexts (periodic tasks, ``init_host``) send one too from the
-releases whose Cinder reads it (41c64b94b0: 28.0.0, 25.2.0, 26.2.0, 27.1.0), so no release
-tells them apart.
+token goes.
+
+An anonymous admin context (``get_admin_context()``: periodic tasks, ``init_host``; no token)
+calls Cinder as the ``[cinder]`` section's user (``nova/volume/cinder.py`` ``_get_auth``,
+17.0.13 on: in devstack ``nova`` in project ``service``, `cinder_context`), with the service
+token added only from 41c64b94b0 (28.0.0, backported to 25.2.0, 26.2.0, 27.1.0).
 
 The option's default is off in every release; devstack turns it on (``NOVA_USE_SERVICE_TOKEN``
 True from b516efed, 2021-02-15: the Wallaby series on), and so does an unset option here.
@@ -20,10 +23,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.context import forwarded, service_user
+from fakecloud.identity.context import forwarded, replaced, service_user, with_service_token
+from fakecloud.profiles.provenance import Backport, Change
 
 #: The ``[service_user]`` user devstack gives Nova.
 SERVICE_USER = service_user("nova")
+
+#: 41c64b94b0: ``_get_auth`` adds the service token to the ``[cinder]`` auth of an anonymous
+#: admin context (before, that auth went alone).
+ADMIN_SERVICE_TOKEN = Change(
+    "28.0.0",
+    "41c64b94b0",
+    "Enable use of service user token with admin context",
+    backports=(
+        Backport("25.2.0", "98c3e3707c"),
+        Backport("26.2.0", "0d6dd6c67f"),
+        Backport("27.1.0", "1f781423ee"),
+    ),
+)
 
 #: The first Nova whose devstack sends the service token (b516efed, ``NOVA_USE_SERVICE_TOKEN``).
 DEVSTACK_SENDS_SINCE = 23
@@ -40,5 +57,24 @@ def sends_service_token(kernel: Any) -> bool:
 
 def as_sent(kernel: Any, context: Any) -> Any:
     """The context Cinder builds from Nova's request made with `context`'s token: with Nova's
-    service token when it sends one, else the user's token alone."""
+    service token when it sends one, else the user's token alone (an anonymous admin context:
+    `cinder_context`'s)."""
+    if is_anonymous_admin(context):
+        return cinder_context(kernel, context)
     return forwarded(context, SERVICE_USER if sends_service_token(kernel) else None)
+
+
+def is_anonymous_admin(context: Any) -> bool:
+    """Whether `context` is ``get_admin_context()``'s: admin, no user, no token (``_get_auth``'s
+    ``context.is_admin and not context.auth_token``; a user's context here may lack a token)."""
+    return not context.user_id and context.auth_token is None and context.is_admin
+
+
+def cinder_context(kernel: Any, context: Any) -> Any:
+    """What Cinder sees of a request Nova makes with the anonymous admin `context`: the
+    ``[cinder]`` user (`SERVICE_USER`) with `context`'s request id, and from
+    `ADMIN_SERVICE_TOKEN` on Nova's service token when Nova sends one."""
+    sent = replaced(SERVICE_USER, "request_id", context.request_id)
+    if sends_service_token(kernel) and ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
+        return with_service_token(sent, SERVICE_USER)
+    return sent

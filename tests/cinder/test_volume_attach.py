@@ -24,8 +24,8 @@ from cinder_support import (
 from fakecloud import Cloud
 from fakecloud.cinder import compute
 from fakecloud.cinder.attachments import DELETION_CHECK
-from fakecloud.identity.context import with_service_token
-from fakecloud.nova.service_auth import SERVICE_USER
+from fakecloud.identity.context import RequestContext, with_service_token
+from fakecloud.nova.service_auth import SERVICE_USER, as_sent
 from fakecloud.profiles.releases import release
 
 
@@ -348,7 +348,7 @@ def test_terminate_connection_is_refused_while_nova_holds_the_attachment(cloud, 
     """``os-terminate_connection`` (``API.terminate_connection``): the volume's one attachment
     is checked as a delete is, then the volume is unreserved (nothing to do when in-use)."""
     aid = attach(cloud, vid, SERVER)
-    connector = {"connector": {"host": "cmp-1"}}
+    connector = {"connector": CONNECTOR}
     cloud.cinder.server_volume_attachment = lambda ctx, server, volume: aid
     assert fault(action(cloud, vid, "os-terminate_connection", connector))[:2] == (
         "conflictingRequest",
@@ -416,6 +416,17 @@ def test_the_deletion_check_by_release():
     assert checked == ["25.2.0", "26.2.0", "27.1.0", "28.0.0"]
 
 
+@pytest.mark.parametrize(("profile", "token"), [("nova-27.0.0", None), ("nova-27.1.0", "nova")])
+def test_a_periodic_tasks_context_reaches_cinder_as_novas_cinder_user(profile, token):
+    """``_get_auth``: an anonymous admin context (``get_admin_context()``) calls Cinder with the
+    ``[cinder]`` auth (devstack: ``nova`` in ``service``), its request id kept; Nova's service
+    token beside it from 41c64b94b0 (28.0.0, 27.1.0, 26.2.0, 25.2.0)."""
+    periodic = RequestContext(user_id=None, project_id=None, roles=("admin",), request_id="req-p")
+    sent = as_sent(Cloud(profile=profile).kernel, periodic)
+    assert (sent.user_id, sent.project_id, sent.request_id) == ("nova", "service", "req-p")
+    assert sent.extra.get("service_user_id") == token
+
+
 @pytest.mark.parametrize(("send", "service_user"), [(None, "cinder"), (False, None)])
 def test_cinder_asks_nova_with_its_own_service_token_not_the_one_it_was_sent(send, service_user):
     """``novaclient(context)`` (``get_server_volume``): the user's token, and Cinder's own
@@ -433,7 +444,7 @@ def test_an_admins_force_detach_of_an_attachment_nova_uses_needs_a_service_token
     a service token (what Nova sends) it goes."""
     aid = attach(cloud, vid, SERVER)
     cloud.cinder.server_volume_attachment = lambda ctx, server, volume: aid
-    args = {"attachment_id": aid, "connector": None}
+    args = {"attachment_id": aid, "connector": CONNECTOR}
     assert fault(action(cloud, vid, "os-force_detach", args, ctx=ADMIN))[:2] == (
         "conflictingRequest",
         409,

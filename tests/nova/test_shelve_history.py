@@ -91,9 +91,17 @@ def test_shelved_offload_time_offloads_at_the_hourly_poll():
     """nova 17.0.13-34.0.0 ``_poll_shelved_instances`` (spacing ``shelved_poll_interval``,
     3600 s): a server shelved more than ``shelved_offload_time`` ago, with no task, is
     offloaded at the next run; its event falls on the shelve's action (the periodic context has
-    no project). fakecloud never offloaded it."""
+    no project). fakecloud never offloaded it. Its Cinder calls go as Nova's ``[cinder]`` user
+    (``_get_auth``: ``nova`` in project ``service``); fakecloud sent no one (project ``-``)."""
     env = NovaEnv("upstream", {"nova": {"shelved_offload_time_s": 3595}})
     sid = env.boot()
+    volume = env.cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}
+    ).json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    body = {"volumeAttachment": {"volumeId": volume}}
+    assert env.request("POST", f"/v2.1/servers/{sid}/os-volume_attachments", body).status == 200
+    env.cloud.run_until_idle()
     rid = env.action(sid, {"shelve": None}).headers["x-openstack-request-id"]
     env.cloud.run_until_idle()
     assert 5 < env.kernel.now < 10
@@ -103,6 +111,11 @@ def test_shelved_offload_time_offloads_at_the_hourly_poll():
     env.cloud.advance(3600)
     server = env.server(sid)
     assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("SHELVED_OFFLOADED", None)
+    offload = env.cloud.trace.filter(kind="http.response", call="attachment_delete")[-1]
+    assert (offload["subject"].split("/")[:4], offload["status"]) == (
+        ["DELETE ", "v3", "service", "attachments"],
+        200,
+    )
     assert _events(env, sid, rid) == [
         ("compute_shelve_instance", "Success"),
         ("compute_shelve_offload_instance", "Success"),
