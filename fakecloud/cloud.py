@@ -210,7 +210,9 @@ class Cloud:
 
         `path` is the path on the service's host (``/v2.1/servers``, ``/v3/{project_id}/
         snapshots``: ``{project_id}`` becomes the user's project); `body` is sent as JSON;
-        `microversion` sets ``OpenStack-API-Version``; ``user=None`` sends no token. Work the
+        `microversion` (``"2.60"``, ``"latest"``) sets ``OpenStack-API-Version`` with the
+        service's name added (a ValueError for a value of two words, ``"volume 3.27"``: send a
+        whole header in `headers`); ``user=None`` sends no token. Work the
         request starts runs on the virtual clock until the answer is ready.
         """
         gateway = self.__dict__.get("_gateway")

@@ -267,6 +267,12 @@ class Gateway:
             if token.project is not None:
                 path = path.replace("{project_id}", token.project.id)
         if microversion is not None:
+            if len(microversion.split()) > 1:
+                raise ValueError(
+                    f"cloud.request: microversion: expected a version such as '2.60' or "
+                    f"'latest', got {microversion!r}: the service's name is added (a whole "
+                    "OpenStack-API-Version value goes in headers=)"
+                )
             versions = getattr(mount.api, "versions", None)
             name = versions.service_type if versions is not None else service_type
             sent["openstack-api-version"] = f"{name} {microversion}"

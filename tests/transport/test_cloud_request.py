@@ -50,6 +50,14 @@ def test_an_out_of_range_microversion_is_the_services_406(gateway):
     assert resp.status == 406
 
 
+def test_a_header_style_microversion_is_refused_naming_the_form(gateway):
+    """``microversion="volume 3.27"`` sent ``volume volume 3.27``: Cinder's 500 (the header's
+    own answer, which a raw header still gets)."""
+    with pytest.raises(ValueError, match=r"expected a version such as '2.60' or 'latest', got "
+                       r"'echo 1.4': the service's name is added"):  # fmt: skip
+        gateway.call("echo", "GET", "/v1/whoami", microversion="echo 1.4")
+
+
 def test_work_that_takes_virtual_time_runs_until_the_answer(gateway, cloud):
     resp = gateway.call("echo", "POST", "/v1/slow", body={"seconds": 12.5})
     assert resp.status == 202
