@@ -88,7 +88,8 @@ def extend_volume(
     kernel: Any, actor: str, server_ids: list[str], volume_id: str
 ) -> Generator[Any, Any, bool]:
     """``API.extend_volume``: one ``volume-extended`` event per server (tag: the volume);
-    True when Nova accepted every one."""
+    True when Nova answered every one with a code: an event it refused (a 404 for a server it
+    does not have, in a 207) is only logged by Cinder, so counted as told."""
     return _send_events(
         kernel, actor, "volume-extended", EXTEND_VOLUME_MICROVERSION, server_ids, volume_id
     )

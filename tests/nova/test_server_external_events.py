@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakecloud.cinder import compute
 from tests.nova.conftest import NovaEnv
 
 EVENTS = "/v2.1/os-server-external-events"
@@ -125,3 +126,18 @@ def test_the_schema_of_the_microversion_and_the_policy():
             }
         },
     )
+
+
+def test_cinder_counts_a_207_with_an_unknown_servers_404_as_told():
+    """``_send_events`` (cinder 29.0.0): an event answered with a code, 404 included, is only
+    logged (``Nova event: ... returned with failed status``): no ``cinder.error`` and so no
+    user message; a missing code or a refusal of the whole request is not told."""
+    env = NovaEnv("upstream")
+    missing = "0c5b6a4e-7c1b-4b7e-9f5e-8f1d2a3b4c5d"
+    told = env.kernel.spawn(
+        compute.extend_volume(env.kernel, "cinder-volume", [missing], "vol"), name="told"
+    )
+    env.cloud.run_until_idle()
+    assert told.value is True
+    assert [e["status"] for e in env.cloud.trace.filter(kind="api.response")] == [207]
+    assert not list(env.cloud.trace.filter(kind="cinder.error"))
