@@ -88,8 +88,8 @@ def outcome_of(
     explored: Any, seed: int, rerun_of: Callable[[int, Any], Callable] | None = None
 ) -> SeedOutcome:
     """The `SeedOutcome` of an explored run (`fakecloud.explore.play.Explored`); with
-    `rerun_of` (`Prepared.rerun`: the seed's run again without some of its choices), each
-    failed check's path is pruned by effect (`fakecloud.explore.effect`)."""
+    `rerun_of` (`Prepared.rerun`: what the seed's run broke again without some of its
+    choices), each failed check's path is pruned by effect (`fakecloud.explore.effect`)."""
     result = explored.result
     checks = result.failures
     if not checks:
@@ -100,10 +100,7 @@ def outcome_of(
         for check in checks
     ]
     if rerun_of is not None:
-        rerun = rerun_of(seed, explored)
-        leds = pruned(
-            result, explored.landed, checks, keys, leds, lambda removed: broke_of(rerun(removed))
-        )
+        leds = pruned(result, explored.landed, checks, keys, leds, rerun_of(seed, explored))
     broken = tuple(
         Broken(key, tuple(str(d) for d in check.details[:3]), led.path, led.cause)
         for key, check, led in zip(keys, checks, leds, strict=True)

@@ -16,8 +16,9 @@ that both
   resource linked to one of them at the end of the run: a server's snapshot images
   (``instance_uuid``), an image's volume snapshots (``block_device_mapping``), a volume
   snapshot's volume, a volume's server (its attachments), and the compute hosts a server is
-  on or moved between (a restart of one, an RPC to it); a step whose answer names one (the step
-  that made it) touches it too. A check whose details name no id
+  on or moved between (a restart of one, an RPC to it, unless the message names another
+  server: its ``instance``); a step whose answer names one (the step that made it) touches it
+  too. A check whose details name no id
   (a project's quota, most expectations) keeps every notable event.
 
 One cause acts through something shared rather than linked: a quota. When a step on the path
@@ -110,7 +111,7 @@ def path_of(
         kind = event["kind"]
         if kind == "scenario.step":
             requests[event["subject"]] = event
-        if names is not None and not _touches(event, names, records):
+        if names is not None and not _touches(event, names, records, ids):
             if kind == "scenario.step":
                 others[event["subject"]] = _action(event, landed)
             continue
@@ -236,8 +237,15 @@ def _names(names: set[str]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
 
 
-def _touches(event: dict[str, Any], names: re.Pattern, records: dict[str, Any]) -> bool:
-    """Whether a string field of `event` names one of `names`, or, for a step, its answer."""
+def _touches(
+    event: dict[str, Any], names: re.Pattern, records: dict[str, Any], ids: set[str]
+) -> bool:
+    """Whether a string field of `event` names one of `names`, or, for a step, its answer.
+    An RPC message naming its server (its ``instance``) touches that server's resources
+    only, not every server on the host it went to."""
+    instance = event.get("instance")
+    if instance is not None:
+        return instance in ids
     if names.search(" ".join(v for v in event.values() if isinstance(v, str))):
         return True
     return event["kind"] == "scenario.step" and _answer_names(records.get(event["subject"]), names)

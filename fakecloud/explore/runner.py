@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.explore.effect import Without
-from fakecloud.explore.groups import SeedOutcome, outcome_of
+from fakecloud.explore.effect import Broke, Without
+from fakecloud.explore.groups import SeedOutcome, broke_of, outcome_of
 
 INSTALL_CLUSTER = (
     "running seeds on a Dask cluster needs the distributed package: "
@@ -69,10 +69,13 @@ class Prepared:
         """The seeded source of one seed."""
         return self._source(seed, dict(self._likelihoods))
 
-    def rerun(self, seed: int, explored: Any) -> Callable[[frozenset[tuple]], Any]:
+    def rerun(self, seed: int, explored: Any) -> Callable[[frozenset[tuple]], Broke]:
         """What `outcome_of` prunes a failing seed's paths with: the seed's `explored` run
         again, from a fork of this case's world, without some of its choices
-        (`fakecloud.explore.effect.Without`); the result."""
+        (`fakecloud.explore.effect.Without`); what it broke (`groups.broke_of`). Only that
+        is kept: the fork is released (reset for the next rerun, or its processes closed), so
+        no dropped world's process is finalized by the collector, writing events no one
+        reads."""
 
         # a run that goes another way may never become idle, busier than the seed's own (a
         # poll every second for the week a run may take, where the seed's run had a power
@@ -80,9 +83,16 @@ class Prepared:
         result = explored.result
         most = RERUN_EVENTS * (len(result.trace) - result.first_seq) + RERUN_EVENTS_MORE
 
-        def again(removed: frozenset[tuple]) -> Any:
+        def again(removed: frozenset[tuple]) -> Broke:
             source = Without(self.source(seed), explored.decisions, removed)
-            return self.play(seed, source, marks=False, max_events=most).result
+            worlds = self.world.recycling()
+            try:
+                run = self.play(seed, source, marks=False, world=worlds, max_events=most)
+                broke = broke_of(run.result)
+                worlds.release()
+            finally:
+                worlds.close()
+            return broke
 
         return again
 

@@ -187,13 +187,15 @@ class Recycling:
         self.world = world
         self.failed = world.failed
         self._recycler = recycler
+        self._dropped: Any = None
 
     def fork(self) -> Any:
         """A fork of the world (the last released one, reset, when there is one)."""
         if self._recycler is None:
             replica = self.world.__dict__.get("_replica")
             if replica is None:
-                return self.world.fork()
+                self._dropped = self.world.fork()
+                return self._dropped
             from fakecloud.state.recycle import Recycler
 
             self._recycler = Recycler(replica)
@@ -204,9 +206,16 @@ class Recycling:
         return self.world.copy_names()
 
     def release(self) -> None:
-        """The last fork's run is over and nothing of its cloud is kept."""
+        """The last fork's run is over and nothing of its cloud is kept. A fork that is not
+        recycled (the world's fork is not planned yet) has its processes closed now, so the
+        collector finalizing it later runs none of their code (a lost RPC's event)."""
         if self._recycler is not None:
             self._recycler.release()
+        dropped, self._dropped = self._dropped, None
+        if dropped is not None:
+            from fakecloud.state.recycle import close_processes
+
+            close_processes(dropped.kernel)
 
     def close(self) -> None:
         """No more forks from here: a released fork waits for the world's next `Recycling`

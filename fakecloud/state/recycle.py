@@ -82,11 +82,14 @@ class Recycler:
         """The fork last returned is no longer used: reset it for the next `fork` (when the
         reset is complete; else it is dropped and this replica's forks are new replays)."""
         lent, self._lent = self._lent, None
+        if lent is None:
+            return
+        # a fork dropped too has its processes closed now, not by the collector later
+        close_processes(lent[0].kernel)
         reset = self._replica.recycled
-        if lent is None or reset is _UNCOVERED:
+        if reset is _UNCOVERED:
             return
         root, slots, refills, checked, count, records, classes, wired = lent
-        _close_processes(root.kernel)
         collector.release(id(root.kernel))  # what the kernel's collection would do
         kept = _still_held(wired)
         reset(slots, refills)
@@ -182,7 +185,7 @@ def _kept_across_resets(records: Any) -> set[int]:
     return kept
 
 
-def _close_processes(kernel: Any) -> None:
+def close_processes(kernel: Any) -> None:
     """Close the generators of the processes still alive (and of any their closing starts)."""
     for _ in range(100):
         live = [p for p in kernel._live if p._generator is not None]

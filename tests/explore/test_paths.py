@@ -7,6 +7,7 @@ import pytest
 from fakecloud.explore.groups import group, outcome_of
 from fakecloud.explore.paths import path_of
 from fakecloud.explore.runner import prepared
+from fakecloud.scenario.runner import World
 from tests.explore.conftest import ROOT
 
 # Server web's snapshot is left queued when its delete lands early (no_stuck_snapshot_image);
@@ -106,6 +107,45 @@ def test_the_same_events_in_another_order_are_one_cause_unless_a_refusal_may_fol
     again = ready.play(2, marks=False, max_events=5)
     (busy,) = [c.what for c in again.result.failures if "never became idle" in c.what]
     assert busy.endswith("it is still busy after 5 trace events, as many as this run may write")
+
+
+# Two servers on one compute host; other's stop is cast there and lost.
+ONE_HOST = """
+name: two-servers-one-host
+cloud:
+  profile: upstream
+  config: {nova: {compute_hosts: 1}}
+  images:
+    cirros: {existing: cirros-0.6.2-x86_64-disk}
+  servers:
+    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
+    other: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
+steps:
+  - {name: lose-stop, fault: {point: rpc.cast, action: drop, match: {method: stop_instance}}}
+  - {name: stop-other, request: "POST /servers/${servers.other.id}/action", body: {os-stop: null}}
+explore: {seeds: 1}
+"""
+
+
+def test_an_rpc_message_for_one_server_is_not_on_the_path_of_another_on_its_host():
+    run = prepared(ONE_HOST, "one-host.yaml", "default").play(0)
+    servers = run.result.names["servers"]
+    lost = ("fault rpc.cast: drop@rpc.cast", "rpc.lost compute.cmp-1 stop_instance")
+    assert path_of(run.result, run.landed, [f"server {servers['other']['id']}"]).path == lost
+    assert path_of(run.result, run.landed, [f"server {servers['web']['id']}"]).path == ()
+
+
+def test_a_released_fork_that_is_not_recycled_ends_its_calls_then_not_when_collected():
+    # the case's world before its fork is planned (a fork is dropped, not reset): a run stopped
+    # mid-flight leaves a call to cmp-1 unanswered; released, the fork's processes are closed
+    # then (the message traced lost), not by the collector whenever it finds the dead world
+    ready = prepared(DB, "db.yaml", "default")
+    worlds = World(ready.world.cloud, ready.world.names).recycling()
+    trace = ready.play(2, marks=False, max_events=38, world=worlds).result.trace
+    assert not trace.filter(kind="rpc.lost")
+    worlds.release()
+    (lost,) = trace.filter(kind="rpc.lost")
+    assert (lost["subject"], lost["method"]) == ("compute.cmp-1", "quiesce_instance")
 
 
 @pytest.mark.parametrize(
