@@ -182,12 +182,13 @@ class Recycling:
     """
 
     _recycler: Any
+    _dropped: Any
 
     def __init__(self, world: World, recycler: Any = None):
         self.world = world
         self.failed = world.failed
         self._recycler = recycler
-        self._dropped: Any = None
+        self._dropped = None
 
     def fork(self) -> Any:
         """A fork of the world (the last released one, reset, when there is one)."""
