@@ -367,6 +367,10 @@ class _Run:
     # -- building ----------------------------------------------------------------------------
 
     def run(self, world: World | None = None) -> CaseResult:
+        if world is not None and world.failed is not None:
+            # a setup that failed may have left work in flight (a server's build asked before
+            # another's create was refused), which no fork takes: fail it again, as a plain run
+            world = None
         cloud = self._build_cloud() if world is None else world.fork()
         self.cloud, self.kernel = cloud, cloud.kernel
         if self.prepare is not None:

@@ -35,3 +35,31 @@ def test_a_seed_played_for_its_outcome_only_leaves_out_the_runs_own_marks(shared
         assert bare.decisions == whole.decisions
         assert outcome_of(bare, seed) == outcome_of(whole, seed)
     assert any(outcome_of(ready.play(seed, marks=False), seed).broken for seed in range(6))
+
+
+def test_a_world_whose_setup_failed_with_work_in_flight_fails_each_seed_as_a_plain_run():
+    # web's build is under way when other's forced host is refused: no fork takes that world
+    from fakecloud.explore.groups import outcome_of
+    from fakecloud.explore.runner import prepared
+    from fakecloud.scenario.runner import run_case
+
+    text = """
+cloud:
+  profile: upstream
+  images:
+    cirros: {existing: cirros-0.6.2-x86_64-disk}
+  servers:
+    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
+    other:
+      body: {imageRef: "${images.cirros.id}", flavorRef: "1", availability_zone: "nova:cmp-1"}
+steps:
+  - {name: show, request: "GET /servers/${servers.web.id}"}
+explore: {seeds: 1}
+"""
+    ready = prepared(text, "forced.yaml", "default")
+    explored = ready.play(1)
+    plain = run_case(ready.case)
+    assert explored.result.trace.to_jsonl() == plain.trace.to_jsonl()
+    (setup,) = outcome_of(explored, 1).broken
+    assert setup.key == "setup (forced.yaml)"
+    assert "setup servers.other: POST /v2.1/servers answered 403" in setup.details[0]
