@@ -22,6 +22,7 @@ from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound,
 from fakecloud.glance.listing import pop_first
 from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
 from fakecloud.glance.tasks import TASK_STATUSES, Task
+from fakecloud.glance.views import isotime
 
 #: The first Glance whose tasks table has ``image_id``, ``request_id`` and ``user_id``
 #: (22.0.0, Wallaby: ``_format_task`` shows them when set; the columns are sort keys).
@@ -191,10 +192,6 @@ def _uuid_like(text: str) -> bool:
         return False
 
 
-def _isotime(glance: Any, t: float) -> str:
-    return glance.kernel.clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _stub_view(glance: Any, task: Task) -> dict[str, Any]:
     """``_format_task_stub``."""
     view: dict[str, Any] = {
@@ -202,13 +199,13 @@ def _stub_view(glance: Any, task: Task) -> dict[str, Any]:
         "type": task.type,
         "status": task.status,
         "owner": task.owner,
-        "created_at": _isotime(glance, task.created_at),
-        "updated_at": _isotime(glance, task.updated_at),
+        "created_at": isotime(glance.kernel.clock, task.created_at),
+        "updated_at": isotime(glance.kernel.clock, task.updated_at),
         "self": f"/v2/tasks/{task.id}",
         "schema": "/v2/schemas/task",
     }
     if task.expires_at is not None:
-        view["expires_at"] = _isotime(glance, task.expires_at)
+        view["expires_at"] = isotime(glance.kernel.clock, task.expires_at)
     return view
 
 
@@ -222,8 +219,8 @@ def _full_view(glance: Any, task: Task) -> dict[str, Any]:
         "owner": task.owner,
         "message": task.message,
         "result": task.result,
-        "created_at": _isotime(glance, task.created_at),
-        "updated_at": _isotime(glance, task.updated_at),
+        "created_at": isotime(glance.kernel.clock, task.created_at),
+        "updated_at": isotime(glance.kernel.clock, task.updated_at),
         "self": f"/v2/tasks/{task.id}",
         "schema": "/v2/schemas/task",
     }
@@ -232,5 +229,5 @@ def _full_view(glance: Any, task: Task) -> dict[str, Any]:
             if getattr(task, name):
                 view[name] = getattr(task, name)
     if task.expires_at is not None:
-        view["expires_at"] = _isotime(glance, task.expires_at)
+        view["expires_at"] = isotime(glance.kernel.clock, task.expires_at)
     return view
