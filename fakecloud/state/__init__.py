@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.errors import StateError
+from fakecloud.state import agree
 
 FORMAT = "fakecloud-state"
 #: Format 2 writes the settings as overrides (format 1 wrote every key and switch, in the header
@@ -169,8 +170,8 @@ def from_data(
         fresh = dict(template.kernel.faults.points)
         wiring = {a: dict(getattr(template.kernel.faults, a)) for a in _FAULT_WIRING}
         served = template.kernel.rpc.targets()
+        built_with = agree.boot_facts(template)
         cloud = graft(data["nodes"], template)
-        _check_hosts(cloud)
         _check_served(cloud, served)
         _todays_points(cloud, fresh)
         _todays_wiring(cloud, wiring)
@@ -181,7 +182,8 @@ def from_data(
             _check_settings(built)
         except ValueError as exc:  # ConfigError
             raise StateError(f"the saved settings are damaged: {exc}") from None
-        _check_header_agrees(data["cloud"], built)
+        agree.check_header(data["cloud"], built)
+        agree.check(cloud, built_with)
         return cloud
     except StateError as exc:
         raise StateError(f"{source}: {exc}") from None
@@ -233,19 +235,6 @@ def load(path: str | Path, *, cloud_class: type, endpoints: Mapping[str, str] | 
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _check_header_agrees(header: Mapping[str, Any], built: Mapping[str, Any]) -> None:
-    """`StateError` if the header's seed or profile (what the template is built with, its
-    switches and release) is not the saved world's: an edited header loaded a world that said
-    ``upstream`` and behaved as the header's ``nova-17.0.0``, or kept its own seed."""
-    for key in ("profile", "seed"):
-        if header[key] != built[key]:
-            raise StateError(
-                f'its "cloud" header says {key} {header[key]!r}, its saved world {built[key]!r}: '
-                "was the header edited? (a world's profile and seed cannot be changed in its "
-                "file; build a new cloud)"
-            )
 
 
 def _build_args(cloud: Any) -> dict[str, Any]:
@@ -329,23 +318,6 @@ def _todays_points(cloud: Any, fresh: dict[str, Any]) -> None:
     if saved is fresh or not fresh:
         return
     faults.points = {**fresh, **{n: p for n, p in saved.items() if n not in fresh}}
-
-
-def _check_hosts(cloud: Any) -> None:
-    """`StateError` if the header's ``nova.compute_hosts`` (the hosts ``cmp-1`` ... a cloud is
-    built with) is not the saved world's: an edited header said 1 and the world kept cmp-1
-    and cmp-2, while its configuration said one. Hosts of other names are left alone."""
-    count = cloud.kernel.config.nova.compute_hosts
-    world = sorted(
-        (h for h in cloud.nova.hosts if h.startswith("cmp-") and h[4:].isdigit()),
-        key=lambda h: int(h[4:]),
-    )
-    if world != [f"cmp-{index}" for index in range(1, count + 1)]:
-        raise StateError(
-            f'its "cloud" header says nova.compute_hosts {count}, its saved world has '
-            f"{len(world)} ({', '.join(world) or 'none'}): was the header edited? (a world's "
-            "compute hosts cannot be changed in its file; build a new cloud)"
-        )
 
 
 def _check_served(cloud: Any, served: list[str]) -> None:

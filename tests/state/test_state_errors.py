@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from fakecloud import Cloud
 from fakecloud.errors import StateError
+from fakecloud.glance.config import BASE_IMAGES
 from fakecloud.state import FORMAT_VERSION, dumps, loads, to_data
 from fakecloud.state.replica import Replica
 from tests.state.state_helpers import boot
@@ -275,3 +277,54 @@ def test_a_damaged_header_is_refused_naming_what_it_lacks(edit, says):
     with pytest.raises(StateError, match=says) as refused:
         loads(json.dumps(data), cloud_class=Cloud)
     assert "cannot be loaded (" not in str(refused.value)
+
+
+_MALLORY = {"password": "x", "project": "demo", "roles": ["admin"]}
+
+
+@pytest.mark.parametrize(
+    ("config", "says"),
+    [  # each loaded the world the file was built with, its settings saying otherwise
+        (
+            {"identity": {"users": {"mallory": _MALLORY}}},
+            r"says identity users \[admin, demo, demo-reader, mallory\], its saved world \[admin, "
+            r"demo, demo-reader\]: was the header edited\?",
+        ),
+        (
+            {"identity": {"users": {"demo": {**_MALLORY, "roles": ["member"]}}}},
+            r"identity users \[admin, demo, demo-reader\], .* \(demo: not the same record\)",
+        ),
+        ({"identity": {"token_ttl_s": 60}}, r"identity.token_ttl_s 60.0, its saved world 3600.0"),
+        ({"identity": {"region": "R2"}}, r"identity.region 'R2', its saved world 'RegionOne'"),
+        (
+            {"glance": {"base_images": []}},
+            r"glance.base_images \[\], its saved world made \[cirros-0.6.2-x86_64-disk\]",
+        ),
+        (  # the same ids, drawn in the same order, for other images
+            {"glance": {"base_images": [dict(i) for i in BASE_IMAGES[1:]]}},
+            r"base_images \[cirros-0.6.2-x86_64-qga, ubuntu-24.04-server-cloudimg-amd64-qga\], its"
+            r" saved world made \[cirros-0.6.2-x86_64-disk, cirros-0.6.2-x86_64-qga, ubuntu",
+        ),
+    ],
+)
+def test_a_header_whose_identity_or_base_images_are_not_its_worlds_is_refused(config, says):
+    data = json.loads(_saved_seed_1())
+    data["cloud"]["config"] = config
+    with pytest.raises(StateError, match=says):
+        loads(json.dumps(data), cloud_class=Cloud)
+
+
+def test_a_world_that_deleted_a_base_image_and_made_one_at_once_loads_as_saved():
+    """The image made by the first request is not taken for a base image the header lacks."""
+    cloud = Cloud(seed=1)
+    first = next(iter(cloud.glance.db.images))
+    made = cloud.request("image", "POST", "/v2/images", body={"name": "x"}, user="admin")
+    gone = cloud.request("image", "DELETE", f"/v2/images/{first}", user="admin")
+    assert (made.status, gone.status) == (201, 204)
+    text = dumps(cloud)
+    assert dumps(loads(text, cloud_class=Cloud)) == text
+
+
+@functools.cache
+def _saved_seed_1() -> str:
+    return dumps(Cloud(seed=1))
