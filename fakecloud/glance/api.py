@@ -49,6 +49,7 @@ from fakecloud.glance.image_data import STAGE_NEEDS_GLANCE_DIRECT_SINCE
 from fakecloud.glance.listing import links, read_query
 from fakecloud.glance.locations import LOCATION_API_SINCE
 from fakecloud.glance.metadef_schemas import METADEF_SCHEMA_NAMES, metadef_schema
+from fakecloud.glance.metadefs import Metadefs
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.task_schemas import TASK_SCHEMA_NAMES, task_schema
 from fakecloud.glance.views import image_view, member_view
@@ -237,6 +238,13 @@ class GlanceApi(ApiService):
             add("GET", f"/v2/schemas/metadefs/{name}", cls.schema_metadef)
         for name in TASK_SCHEMA_NAMES:
             add("GET", f"/v2/schemas/{name}", cls.schema_task)
+        add("GET", "/v2/metadefs/namespaces", cls.metadef_namespaces)
+        add("GET", "/v2/metadefs/namespaces/{namespace}", cls.metadef_namespace)
+        add("GET", "/v2/metadefs/resource_types", cls.metadef_resource_types)
+        for part in ("resource_types", "properties", "objects", "tags"):
+            add("GET", f"/v2/metadefs/namespaces/{{namespace}}/{part}", cls.metadef_part)
+        for part in ("properties", "objects", "tags"):
+            add("GET", f"/v2/metadefs/namespaces/{{namespace}}/{part}/{{name}}", cls.metadef_item)
         add("GET", "/v2/tasks", cls.list_tasks)
         add("GET", "/v2/tasks/{task_id}", cls.show_task)
         add("DELETE", "/v2/tasks/{task_id}", cls.delete_task)
@@ -620,6 +628,43 @@ class GlanceApi(ApiService):
             raise HTTPNotFound() from None
         tasks = self.glance.tasks
         body = {"tasks": [tasks.view(t) for t in tasks.for_image(ctx, image_id)]}
+        return Response(200, body, dict(JSON))
+
+    def metadef_namespaces(self, req: Request) -> Response:
+        """``GET /v2/metadefs/namespaces`` (`fakecloud.glance.metadefs`)."""
+        return Response(200, Metadefs(self.glance).index(req.context, req.query), dict(JSON))
+
+    def metadef_namespace(self, req: Request) -> Response:
+        """``GET /v2/metadefs/namespaces/{namespace}``."""
+        namespace = Metadefs(self.glance).show(req.context, req.params["namespace"], req.query)
+        return Response(200, namespace, dict(JSON))
+
+    def metadef_resource_types(self, req: Request) -> Response:
+        """``GET /v2/metadefs/resource_types``."""
+        return Response(200, Metadefs(self.glance).resource_types(req.context), dict(JSON))
+
+    def metadef_part(self, req: Request) -> Response:
+        """``GET /v2/metadefs/namespaces/{namespace}/{resource_types,properties,objects,tags}``."""
+        metadefs = Metadefs(self.glance)
+        read = {
+            "resource_types": metadefs.associations,
+            "properties": metadefs.properties,
+            "objects": metadefs.objects,
+            "tags": metadefs.tags,
+        }[req.path.rsplit("/", 1)[1]]
+        return Response(200, read(req.context, req.params["namespace"]), dict(JSON))
+
+    def metadef_item(self, req: Request) -> Response:
+        """``GET /v2/metadefs/namespaces/{namespace}/{properties,objects,tags}/{name}``."""
+        metadefs, ctx = Metadefs(self.glance), req.context
+        namespace, name = req.params["namespace"], req.params["name"]
+        part = req.path.rsplit("/", 2)[1]
+        if part == "properties":
+            body = metadefs.property(ctx, namespace, name, req.query)
+        elif part == "objects":
+            body = metadefs.object(ctx, namespace, name)
+        else:
+            body = metadefs.tag(ctx, namespace, name)
         return Response(200, body, dict(JSON))
 
     def list_tasks(self, req: Request) -> Response:

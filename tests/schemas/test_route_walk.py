@@ -1084,6 +1084,41 @@ def _glance_metadef_schemas(w: World, profile: str) -> None:
         jsonschema.Draft4Validator.check_schema(r.json())
 
 
+_NS = "metadefs/namespaces/OS::Compute::Quota"
+
+
+@walks("image", "GET", "/v2/metadefs/namespaces", "/v2/metadefs/resource_types")
+@walks("image", "GET", *(f"/v2/metadefs/namespaces/{{namespace}}{p}" for p in ("", "/objects")))
+@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/resource_types")
+@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/properties")
+@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/tags")
+@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/objects/{name}")
+@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/properties/{name}")
+@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/tags/{name}")
+def _glance_metadefs(w: World, profile: str) -> None:
+    # each answer against the schema Glance serves for it (tests/glance/test_metadefs has more)
+    def served(name: str) -> dict:
+        return image(w, "GET", f"schemas/metadefs/{name}").json()
+
+    checks = [
+        ("metadefs/namespaces", "namespaces"),
+        (_NS, "namespace"),
+        (f"{_NS}/objects", "objects"),
+        (f"{_NS}/objects/CPU Limits", "object"),
+        (f"{_NS}/resource_types", "resource_types"),
+        (f"{_NS}/properties", "properties"),
+        (f"{_NS}/tags", "tags"),
+    ]
+    for path, name in checks:
+        expect(image(w, "GET", path), 200, served(name), f"GET {path}")
+    prop = image(w, "GET", "metadefs/namespaces/OS::Compute::Hypervisor/properties/hypervisor_type")
+    expect(prop, 200, served("property"), "GET a property")
+    missing = image(w, "GET", f"{_NS}/tags/none")
+    expect(missing, 404, _WEBOB_JSON, "GET a tag")
+    types = image(w, "GET", "metadefs/resource_types").json()["resource_types"]
+    assert "OS::Glance::Image" in [t["name"] for t in types]
+
+
 @walks("image", "GET", "/v2/schemas/task", "/v2/schemas/tasks")
 def _glance_task_schemas(w: World, profile: str) -> None:
     # minimal() Draft 4 documents; tests/glance/test_task_schemas has each release's

@@ -1,0 +1,406 @@
+"""Glance's metadata definitions as read through ``/v2/metadefs/...``: the namespaces, their
+resource type associations, properties, objects and tags that ``glance-manage
+db_load_metadefs`` loads from the release's own ``etc/metadefs/*.json`` (devstack runs it).
+
+The files of every Glance 16.0.0-33.0.0 are in ``data/metadefs_16-33.json`` (written by
+``tools/glance_metadefs.py``; 20.0.0's ``compute-vmware.json`` is no JSON and the loader skips
+it). A cloud reads its release's on the first metadefs request, never when it is built, and
+loads them as ``_populate_metadata`` (``glance/db/sqlalchemy/metadata.py``) does: in file-name
+order, each row's ``created_at`` the cloud's start and no ``updated_at`` (the loader inserts
+into the reflected tables, without the models' defaults), ``owner`` ``admin`` unless the file
+names one, an object's ``properties`` as its JSON schema (its ``required`` is not loaded). The
+definitions are read-only here: Glance's writes (admin-only from 26.0.0) are not served.
+
+Visibility is the DB API's (``metadef_api/namespace.py``): an admin sees every namespace, anyone
+else the public ones and their project's; a hidden one is Glance 16-22's 403 "Forbidding
+request, ... is not visible." and from 23.0.0 (``MetadefAPIPolicy``) a 404. From 26.0.0 the
+read rules are the new defaults (``ADMIN_OR_PROJECT_READER``: a role is needed, ``reader`` or
+above); before, ``rule:metadef_default`` (``""``) lets anyone read.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from fakecloud.glance.errors import (
+    HTTPBadRequest,
+    HTTPForbidden,
+    HTTPInternalServerError,
+    HTTPNotFound,
+    policy_forbidden,
+)
+from fakecloud.glance.listing import pop_first
+from fakecloud.glance.policy import API_POLICY_SINCE, NEW_DEFAULTS_SINCE, is_admin, roles_of
+from fakecloud.glance.stored_documents import stored_documents
+from fakecloud.glance.views import isotime
+
+#: ``PropertyType``'s attributes (``glance/api/v2/model/metadef_property_type.py``) in their
+#: declaration order, the order WSME writes them; any other key of a file is dropped.
+PROPERTY_FIELDS = (
+    "name",
+    "type",
+    "title",
+    "description",
+    "operators",
+    "default",
+    "readonly",
+    "minimum",
+    "maximum",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "confidential",
+    "items",
+    "uniqueItems",
+    "minItems",
+    "maxItems",
+    "additionalItems",
+)
+#: ``ItemType``'s attributes.
+_ITEM_FIELDS = ("type", "enum")
+#: The namespace columns ``paginate_query`` can sort by (others are oslo.db's
+#: ``InvalidSortKey``, which the namespace list does not catch: a 500).
+_SORT_KEYS = frozenset(
+    ("id", "namespace", "display_name", "description", "visibility", "protected", "owner")
+) | {"created_at", "updated_at"}
+
+
+@dataclass
+class Namespace:
+    """One loaded ``metadef_namespaces`` row with what hangs off it."""
+
+    id: int
+    namespace: str
+    display_name: str | None
+    description: str | None
+    visibility: str | None
+    protected: bool | None
+    owner: str
+    associations: list[dict[str, Any]] = field(default_factory=list)
+    properties: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@functools.cache
+def _loaded(glance_major: int) -> tuple[tuple[Namespace, ...], tuple[str, ...]]:
+    """The namespaces and resource type names (first-seen order) ``db_load_metadefs`` puts in
+    the database of Glance `glance_major` (shared: read, never change)."""
+    document = stored_documents("metadefs_16-33.json")
+    namespaces: list[Namespace] = []
+    resource_types: dict[str, None] = {}
+    for number, blob in enumerate(document["releases"][str(glance_major)], start=1):
+        data = document["files"][blob]
+        ns = Namespace(
+            id=number,
+            namespace=data["namespace"],
+            display_name=data.get("display_name"),
+            description=data.get("description"),
+            visibility=data.get("visibility"),
+            protected=data.get("protected"),
+            owner=data.get("owner", "admin"),
+        )
+        for assoc in data.get("resource_type_associations", []):
+            resource_types.setdefault(assoc["name"])
+            ns.associations.append(
+                {k: assoc.get(k) for k in ("name", "prefix", "properties_target")}
+            )
+        ns.properties = {name: _property(s) for name, s in data.get("properties", {}).items()}
+        for obj in data.get("objects", []):
+            properties = obj.get("properties") or {}
+            ns.objects.append(
+                {
+                    "name": obj["name"],
+                    "description": obj.get("description"),
+                    "properties": {n: _property(s) for n, s in properties.items()},
+                }
+            )
+        ns.tags = [t["name"] for t in data.get("tags", [])]
+        namespaces.append(ns)
+    return tuple(namespaces), tuple(resource_types)
+
+
+def _property(schema: dict[str, Any]) -> dict[str, Any]:
+    """``json.fromjson(PropertyType, schema)`` then ``tojson``: known attributes, in order."""
+    out = {k: schema[k] for k in PROPERTY_FIELDS if k in schema and schema[k] is not None}
+    if isinstance(out.get("items"), dict):
+        out["items"] = {k: out["items"][k] for k in _ITEM_FIELDS if k in out["items"]}
+    return out
+
+
+class Metadefs:
+    """The metadefs API of one Glance (`glance`: the service, for its clock and series)."""
+
+    _created_text: str | None
+
+    def __init__(self, glance: Any) -> None:
+        self.glance = glance
+        self._created_text = None
+
+    @property
+    def _major(self) -> int:
+        return self.glance.kernel.switches.series.glance
+
+    def _created(self) -> str:
+        """When the definitions were loaded: the cloud's start (every row the same)."""
+        if self._created_text is None:
+            self._created_text = isotime(self.glance.kernel.clock, 0.0)
+        return self._created_text
+
+    # -- access --------------------------------------------------------------------------------
+
+    def _require(self, ctx: Any, rule: str) -> None:
+        """A read rule: ``""`` before 26.0.0, then ``ADMIN_OR_PROJECT_READER``."""
+        if self._major < NEW_DEFAULTS_SINCE or "reader" in roles_of(ctx):
+            return
+        raise policy_forbidden(rule)
+
+    @staticmethod
+    def _visible(ctx: Any, ns: Namespace) -> bool:
+        """``_is_namespace_visible``."""
+        return is_admin(ctx) or ns.visibility == "public" or ns.owner == ctx.project_id
+
+    def _namespace(self, ctx: Any, name: str, under: str = "") -> Namespace:
+        """``ns_repo.get(name)`` as each controller catches it: absent is "Metadata definition
+        namespace=X was not found."; hidden is 16-22's 403, then a 404, bare for the namespace
+        itself. From 23.0.0 a controller of what hangs off it (`under`: ``"objects"`` or
+        ``"others"``) says "Namespace X not found" for a hidden one, and all but the object
+        controller for an absent one too."""
+        found = next((ns for ns in _loaded(self._major)[0] if ns.namespace == name), None)
+        newer = self._major >= API_POLICY_SINCE
+        if found is None:
+            if newer and under == "others":
+                raise HTTPNotFound(explanation=f"Namespace {name} not found")
+            raise HTTPNotFound(explanation=f"Metadata definition namespace={name} was not found.")
+        if not self._visible(ctx, found):
+            if not newer:
+                raise HTTPForbidden(
+                    explanation=f"Forbidding request, metadata definition namespace={name} "
+                    "is not visible."
+                )
+            if under:
+                raise HTTPNotFound(explanation=f"Namespace {name} not found")
+            raise HTTPNotFound()
+        return found
+
+    # -- views ---------------------------------------------------------------------------------
+
+    def _namespace_view(self, ns: Namespace) -> dict[str, Any]:
+        view: dict[str, Any] = {"namespace": ns.namespace}
+        for key in ("display_name", "description", "visibility", "protected", "owner"):
+            if getattr(ns, key) is not None:
+                view[key] = getattr(ns, key)
+        view["created_at"] = self._created()
+        return view
+
+    def _association_view(self, assoc: dict[str, Any]) -> dict[str, Any]:
+        view = {k: v for k, v in assoc.items() if v is not None}
+        view["created_at"] = self._created()
+        return view
+
+    def _object_view(self, ns: str, obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+        view: dict[str, Any] = {"name": obj["name"]}
+        if obj["description"] is not None:
+            view["description"] = obj["description"]
+        view["properties"] = {prefix + k: dict(v) for k, v in obj["properties"].items()}
+        view["created_at"] = self._created()
+        view["self"] = f"/v2/metadefs/namespaces/{ns}/objects/{obj['name']}"
+        view["schema"] = "/v2/schemas/metadefs/object"
+        return view
+
+    # -- namespaces ----------------------------------------------------------------------------
+
+    def index(self, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces``: ``NamespaceController.index`` and its
+        deserializer and serializer."""
+        params = {k: list(v) for k, v in query.items()}
+        limit_text = pop_first(params, "limit")
+        marker = pop_first(params, "marker")
+        sort_dir = pop_first(params, "sort_dir")
+        sort_dir = "desc" if sort_dir is None else sort_dir
+        sort_key = pop_first(params, "sort_key")
+        sort_key = "created_at" if sort_key is None else sort_key
+        config = self.glance.config
+        try:  # int(limit) before its validation: a word is a ValueError, Glance's 500
+            limit = min(config.api_limit_max, int(limit_text or config.limit_param_default))
+        except ValueError:
+            raise HTTPInternalServerError() from None
+        if sort_dir not in ("asc", "desc"):
+            raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
+        filters = {k: v[-1] for k, v in params.items() if v}
+        visibility = filters.get("visibility")
+        if visibility and visibility not in ("public", "private"):
+            raise HTTPBadRequest(explanation=f"Invalid visibility value: {visibility}")
+        if limit < 0:
+            raise HTTPBadRequest(explanation="limit param must be positive")
+        self._require(ctx, "get_metadef_namespaces")
+        self._require(ctx, "list_metadef_resource_types")
+        rows = self._listed(ctx, filters, marker, sort_key, sort_dir, limit)
+        shown = {k: v[-1] for k, v in query.items()}
+        shown.pop("marker", None)
+        body: dict[str, Any] = {"namespaces": []}
+        for ns in rows:
+            view = self._namespace_view(ns)
+            if ns.associations:
+                view["resource_type_associations"] = [
+                    self._association_view(a) for a in ns.associations
+                ]
+            view["self"] = f"/v2/metadefs/namespaces/{ns.namespace}"
+            view["schema"] = "/v2/schemas/metadefs/namespace"
+            body["namespaces"].append(view)
+        if rows and len(rows) == limit:
+            body["next"] = "/v2/metadefs/namespaces?" + urlencode(
+                {**shown, "marker": rows[-1].namespace}
+            )
+        body["schema"] = "/v2/schemas/metadefs/namespaces"
+        body["first"] = "/v2/metadefs/namespaces" + (f"?{urlencode(shown)}" if shown else "")
+        return body
+
+    def _listed(
+        self,
+        ctx: Any,
+        filters: dict[str, str],
+        marker: str | None,
+        sort_key: str,
+        sort_dir: str,
+        limit: int,
+    ) -> list[Namespace]:
+        """``namespace._get_all`` (and ``_get_all_by_resource_types``)."""
+        start = None
+        if marker:
+            start = self._order(self._namespace(ctx, marker), sort_key)
+        if sort_key not in _SORT_KEYS:
+            raise HTTPInternalServerError()
+        rows = [ns for ns in _loaded(self._major)[0] if self._visible(ctx, ns)]
+        if "resource_types" in filters:
+            wanted = set(filters["resource_types"].split(","))
+            rows = [ns for ns in rows if any(a["name"] in wanted for a in ns.associations)]
+        if filters.get("visibility") is not None:
+            rows = [ns for ns in rows if ns.visibility == filters["visibility"]]
+        rows.sort(key=lambda ns: self._order(ns, sort_key), reverse=sort_dir == "desc")
+        if start is not None:
+            after = (lambda o: o < start) if sort_dir == "desc" else (lambda o: o > start)
+            rows = [ns for ns in rows if after(self._order(ns, sort_key))]
+        return rows[:limit]
+
+    @staticmethod
+    def _order(ns: Namespace, sort_key: str) -> tuple[Any, ...]:
+        # Every loaded row has the same created_at and no updated_at; MySQL orders NULL first.
+        if sort_key in ("created_at", "updated_at", "id"):
+            return (ns.id,)
+        value = getattr(ns, sort_key, None)
+        return (value is not None, value if value is not None else 0, ns.id)
+
+    def show(self, ctx: Any, name: str, query: dict[str, list[str]]) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}``: the namespace with its resource type
+        associations, properties, objects and tags; ``?resource_type=`` prefixes property
+        names with that association's prefix."""
+        ns = self._namespace(ctx, name)
+        for rule in ("get_metadef_namespace", "list_metadef_resource_types"):
+            self._require(ctx, rule)
+        for rule in ("get_metadef_objects", "get_metadef_properties", "get_metadef_tags"):
+            self._require(ctx, rule)
+        wanted = (query.get("resource_type") or [None])[-1]
+        prefix = next(
+            (a["prefix"] or "" for a in ns.associations if wanted and a["name"] == wanted), ""
+        )
+        view = self._namespace_view(ns)
+        if ns.associations:
+            view["resource_type_associations"] = [
+                self._association_view(a) for a in ns.associations
+            ]
+        if ns.properties:
+            view["properties"] = {prefix + k: dict(v) for k, v in ns.properties.items()}
+        if ns.objects:
+            view["objects"] = [self._object_view(name, o, prefix) for o in ns.objects]
+        if ns.tags:
+            view["tags"] = [{"name": t} for t in ns.tags]
+        view["self"] = f"/v2/metadefs/namespaces/{ns.namespace}"
+        view["schema"] = "/v2/schemas/metadefs/namespace"
+        return view
+
+    # -- what hangs off a namespace ------------------------------------------------------------
+
+    def _parent(self, ctx: Any, name: str, rule: str, under: str = "others") -> Namespace:
+        ns = self._namespace(ctx, name, under)
+        self._require(ctx, rule)
+        return ns
+
+    def resource_types(self, ctx: Any) -> dict[str, Any]:
+        """``GET /v2/metadefs/resource_types``: every resource type the load created."""
+        self._require(ctx, "list_metadef_resource_types")
+        names = _loaded(self._major)[1]
+        return {"resource_types": [{"name": n, "created_at": self._created()} for n in names]}
+
+    def associations(self, ctx: Any, name: str) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/resource_types``."""
+        ns = self._parent(ctx, name, "list_metadef_resource_types")
+        return {"resource_type_associations": [self._association_view(a) for a in ns.associations]}
+
+    def properties(self, ctx: Any, name: str) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/properties``."""
+        ns = self._parent(ctx, name, "get_metadef_properties")
+        return {"properties": {k: dict(v) for k, v in ns.properties.items()}}
+
+    def property(self, ctx: Any, name: str, prop: str, query: dict[str, list[str]]) -> dict:
+        """``GET /v2/metadefs/namespaces/{namespace}/properties/{property_name}`` (with
+        ``?resource_type=``, the name given carries that association's prefix)."""
+        ns = self._parent(ctx, name, "get_metadef_property")
+        wanted = (query.get("resource_type") or [""])[-1]
+        if wanted:
+            self._require(ctx, "get_metadef_resource_type")
+            assoc = next((a for a in ns.associations if a["name"] == wanted), None)
+            if assoc is None:
+                raise HTTPNotFound(
+                    explanation="The metadata definition resource-type association of "
+                    f"resource-type={wanted} to namespace={name}, was not found."
+                )
+            prefix = assoc["prefix"]
+            if not (prefix and prop.startswith(prefix)):
+                raise HTTPNotFound(
+                    explanation=f"Property {prop} does not start with the expected resource "
+                    f"type association prefix of '{prefix}'."
+                )
+            prop = prop[len(prefix) :]
+        if prop not in ns.properties:
+            raise HTTPNotFound(
+                explanation=f"The metadata definition property with name={prop} was not "
+                f"found in namespace={name}."
+            )
+        return {"name": prop, **ns.properties[prop]}
+
+    def objects(self, ctx: Any, name: str) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/objects``."""
+        ns = self._parent(ctx, name, "get_metadef_objects", "objects")
+        views = [self._object_view(name, o) for o in ns.objects]
+        return {"objects": views, "schema": "v2/schemas/metadefs/objects"}
+
+    def object(self, ctx: Any, name: str, object_name: str) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/objects/{object_name}``."""
+        ns = self._parent(ctx, name, "get_metadef_object", "objects")
+        obj = next((o for o in ns.objects if o["name"] == object_name), None)
+        if obj is None:
+            raise HTTPNotFound(
+                explanation=f"The metadata definition object with name={object_name} was not "
+                f"found in namespace={name}."
+            )
+        return self._object_view(name, obj)
+
+    def tags(self, ctx: Any, name: str) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/tags``."""
+        ns = self._parent(ctx, name, "get_metadef_tags")
+        return {"tags": [{"name": t, "created_at": self._created()} for t in ns.tags]}
+
+    def tag(self, ctx: Any, name: str, tag: str) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/tags/{tag_name}``."""
+        ns = self._parent(ctx, name, "get_metadef_tag")
+        if tag not in ns.tags:
+            raise HTTPNotFound(
+                explanation=f"The metadata definition tag with name={tag} was not found in "
+                f"namespace={name}."
+            )
+        return {"name": tag, "created_at": self._created()}
