@@ -153,6 +153,21 @@ _changes = _differ()
 _new_instance = object.__new__
 
 
+def access_ip(value: Any) -> Any:
+    """An ``accessIPv4``/``accessIPv6`` as the Instance's ``IPV4AddressField`` /
+    ``IPV6AddressField`` keeps it: ``netaddr.IPAddress(value)``, whose ``str`` is the compact
+    form (``0:0:0:0:0:babe:220.12.22.2`` → ``::babe:dc0c:1602``). Anything else (``None``, an
+    empty string the update schema lets through) as given."""
+    if not value or value.__class__ is not str:
+        return value
+    import netaddr
+
+    try:
+        return str(netaddr.IPAddress(value))
+    except (netaddr.AddrFormatError, ValueError):
+        return value
+
+
 @dataclass(frozen=True)
 class Flavor:
     """A flavor (``nova/objects/flavor.py``): sizes a server gets."""

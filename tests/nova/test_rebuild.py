@@ -119,6 +119,11 @@ def test_the_2_75_view_and_user_data(env: NovaEnv):
     assert body["user_data"] == "aGk="
     assert body["key_name"] is None
     assert body["server_groups"] == []
+    # An admin's view has the extended attributes, but not ``OS-EXT-SRV-ATTR:user_data``.
+    env.cloud.run_until_idle()
+    body = env.action(sid, {"rebuild": {"imageRef": env.image.id}}, "admin", "2.75").json()
+    assert body["server"]["OS-EXT-SRV-ATTR:hostname"] == "vm"
+    assert "OS-EXT-SRV-ATTR:user_data" not in body["server"]
 
 
 def test_errors(any_env: NovaEnv):

@@ -27,9 +27,13 @@ def put(cloud, path, entity, mv="2.1", user="demo"):
 
 def test_rename_and_the_base_view_before_2_75(env):
     cloud, path = env
-    status, body = put(cloud, path, {"name": "renamed", "accessIPv4": "192.0.2.1"})
+    long_v6 = "0000:0000:0000:0000:0000:babe:220.12.22.2"  # tempest's, as Nova shows it:
+    status, body = put(
+        cloud, path, {"name": "renamed", "accessIPv4": "192.0.2.1", "accessIPv6": long_v6}
+    )
     server = body["server"]
     assert (status, server["name"], server["accessIPv4"]) == (200, "renamed", "192.0.2.1")
+    assert server["accessIPv6"] == "::babe:dc0c:1602"  # str(netaddr.IPAddress(...))
     # show(extend_address=False, show_AZ=False, ... show_keypair=False): the base view only
     for hidden in ("OS-EXT-AZ:availability_zone", "config_drive", "key_name", "security_groups"):
         assert hidden not in server

@@ -34,6 +34,7 @@ from fakecloud.nova import (
     flavors,
     instance_snapshots,
     network,
+    objects,
     quota,
     server_groups,
     states,
@@ -293,8 +294,8 @@ class ServersController:
                 availability_zone=zone,
                 destination=where,
                 user_data=server.get("user_data"),
-                access_ip_v4=server.get("accessIPv4"),
-                access_ip_v6=server.get("accessIPv6"),
+                access_ip_v4=objects.access_ip(server.get("accessIPv4")),
+                access_ip_v6=objects.access_ip(server.get("accessIPv6")),
                 disk_config=server.get("OS-DCF:diskConfig"),
                 networks=server.get("networks"),
                 # ``[sg['name'] for sg in security_groups if sg.get('name')]``, each once
@@ -367,7 +368,7 @@ class ServersController:
             updates["hostname"] = entity["hostname"]
         for key, field in (("accessIPv4", "access_ip_v4"), ("accessIPv6", "access_ip_v6")):
             if key in entity:  # ``helpers.translate_attributes``
-                updates[field] = entity[key]
+                updates[field] = objects.access_ip(entity[key])
         if "OS-DCF:diskConfig" in entity:
             updates["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
         if "pinned_availability_zone" in entity:  # 2.104 (the schema's)
@@ -496,9 +497,9 @@ class ServersController:
         if "OS-DCF:diskConfig" in entity:
             kwargs["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
         if "accessIPv4" in entity:
-            kwargs["access_ip_v4"] = entity["accessIPv4"]
+            kwargs["access_ip_v4"] = objects.access_ip(entity["accessIPv4"])
         if "accessIPv6" in entity:
-            kwargs["access_ip_v6"] = entity["accessIPv6"]
+            kwargs["access_ip_v6"] = objects.access_ip(entity["accessIPv6"])
         if "preserve_ephemeral" in entity:
             kwargs["preserve_ephemeral"] = str(entity["preserve_ephemeral"]).lower() in _TRUE
         files = entity.get("personality") or None
@@ -584,6 +585,9 @@ class ServersController:
         ctx = req.context
         instance = self.get_server(ctx, server_id, copy=False)
         server = self._base_view(req, instance, keypair_from="2.54")
+        # ``show_user_data=False`` (b26bc7fd7a, 20.0.0): an admin's 2.75 view has every other
+        # ``OS-EXT-SRV-ATTR`` key; ``user_data`` comes from 2.57 as its own key.
+        server.pop("OS-EXT-SRV-ATTR:user_data", None)
         if self.config.enable_instance_password:
             server["adminPass"] = password
         if include_user_data:
