@@ -64,7 +64,8 @@ failure. Connection failures and 503s are retried as ``GlanceClientWrapper.call`
 fault can also delay or stall a request.
 
 fakecloud contexts are always authenticated, so Nova's noauth filter (``_is_image_available``)
-never hides an image Glance returned.
+never hides an image Glance returned. An anonymous admin context (``get_admin_context()``) has
+no token for Glance: each method fails as `anonymous_glance` says, mostly before any request.
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.schema import MULTIHASH_FIELDS
 from fakecloud.glance.views import image_view, image_view_entries, isotime, member_view
-from fakecloud.nova import exception, json_props
-from fakecloud.nova.service_auth import as_sent
+from fakecloud.nova import anonymous_glance, exception, json_props
+from fakecloud.nova.service_auth import as_sent, is_anonymous_admin
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
 
@@ -334,6 +335,11 @@ def _translate_image_exception(
     ):
         return exception.ImageQuotaExceeded(image_id=image_id)
     return exc
+
+
+def _unauthenticated() -> None:
+    """Glance's ``auth_token`` middleware refusing a request without a user token."""
+    raise HTTPUnauthorized(anonymous_glance.UNAUTHENTICATED)
 
 
 #: ``GlanceClientWrapper.call(self, context, version, method, *args, **kwargs)``'s own names.
@@ -687,6 +693,19 @@ class API:
     def _get_image(self, ctx: Any, image_id: str, method: str) -> Generator[Any, Any, Any]:
         return self._call(method, "get", self._glance.images.get, image_id, ctx, image_id)
 
+    def _anonymous(
+        self, ctx: Any, method: str, call: str, image_id: str | None = None
+    ) -> Generator[Any, Any, None]:
+        """Nothing for a user's context; for an anonymous admin one (`is_anonymous_admin`)
+        the error Nova's client raises before sending `call`, or Glance's 401 to Nova's
+        service token alone (`anonymous_glance`)."""
+        if not is_anonymous_admin(ctx):
+            return
+        error = anonymous_glance.failure(self._kernel, self.config.api_server)
+        if error is None:
+            yield from self._call(method, call, _unauthenticated, image_id)
+        raise error
+
     # -- reads -------------------------------------------------------------------------------
 
     def get(
@@ -702,6 +721,8 @@ class API:
         alone, without Nova's dict of the image (for a caller that reads nothing else: the
         libvirt driver naming a snapshot's metadata)."""
         try:
+            if not ctx.user_id:
+                yield from self._anonymous(ctx, "get", "get", image_id)
             image = yield from self._get_image(ctx, image_id, "get")
         except GlanceClientError as e:
             raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
@@ -736,6 +757,8 @@ class API:
                 filters={k: str(v) for k, v in params["filters"].items()},
             )
             try:
+                if not ctx.user_id:
+                    yield from self._anonymous(ctx, "get_all", "list")
                 page, next_marker = yield from self._call(
                     "get_all", "list", lambda q=q: self._glance.lister.list(ctx, q)
                 )
@@ -751,6 +774,8 @@ class API:
     ) -> Generator[Any, Any, ImageData]:
         """``API.download``: the image's data through the store and `link`."""
         try:
+            if not ctx.user_id:
+                yield from self._anonymous(ctx, "download", "data", image_id)
             _image, data = yield from self._call(
                 "download",
                 "data",
@@ -784,6 +809,8 @@ class API:
         location_data = image_meta.pop("location_data", None)
         sent = _translate_to_glance(image_meta, read_back=not id_only)
         try:  # ``_create_v2``, in this frame
+            if not ctx.user_id:
+                yield from self._anonymous(ctx, "create", "create")
             if force_activate:
                 data = ImageData(0, disk_format="raw")  # an empty stream is raw data
                 if not self._kernel.switches.volume_backed_image_raw:
@@ -863,6 +890,8 @@ class API:
         sent = _translate_to_glance(image_meta, read_back=not id_only)
         sent.pop("id", None)
         try:
+            if not ctx.user_id:
+                yield from self._anonymous(ctx, "update", "get", image_id)
             remove_props: list[str] = []
             if purge_props:
                 current = self._meta((yield from self._get_image(ctx, image_id, "update")))
@@ -913,6 +942,8 @@ class API:
         """The data of an image (``_upload_data``): PUT file over ``data.link``, then GET
         (`hub` as for `update`)."""
         try:
+            if not ctx.user_id:
+                yield from self._anonymous(ctx, "upload", "upload", image_id)
             image = yield from self._upload_data(ctx, image_id, data, "upload", hub)
         except GlanceClientError as e:
             raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
@@ -996,12 +1027,16 @@ class API:
         self, ctx: Any, image_id: str, member_id: str
     ) -> Generator[Any, Any, dict[str, Any]]:
         """``_add_image_member``: share the image with `member_id` (status ``pending``)."""
+        if not ctx.user_id:
+            yield from self._anonymous(ctx, "add_member", "image_members.create", image_id)
         member = yield from self._add_image_member(ctx, image_id, member_id, "add_member")
         return member_view(member, self._kernel.clock)
 
     def delete(self, ctx: Any, image_id: str) -> Generator[Any, Any, bool]:
         """``API.delete``: True, or ImageNotFound / ImageNotAuthorized / ImageDeleteConflict."""
         try:
+            if not ctx.user_id:
+                yield from self._anonymous(ctx, "delete", "delete", image_id)
             yield from self._call(
                 "delete", "delete", lambda: self._glance.images.delete(ctx, image_id), image_id
             )
