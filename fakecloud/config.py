@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -270,3 +271,31 @@ class Config:
             if changed:
                 out[name] = changed
         return out
+
+
+def culprit(overrides: Mapping[str, Any], message: str) -> tuple:
+    """Where in `overrides` ({section: {key: value}}) the `ConfigError` saying `message` comes
+    from: ``(section, key)``, ``(section,)``, ``("identity", kind, name)`` for a record of
+    Keystone's world, or ``()`` when no one key is to blame (to name its line in a file)."""
+    world = re.search(r"identity\.(users|projects|domains|roles)\.([^\s:]+)", message)
+    if world is not None:
+        return ("identity", *world.groups())
+    for path, part in _parts(overrides):
+        try:
+            Config.from_mapping(part)
+        except ConfigError as exc:
+            if str(exc) == message:
+                return path
+    # refused later, by the part the key builds (``glance.base_images: unknown keys ...``)
+    for section, key in re.findall(r"\b(\w+)\.(\w+)", message):
+        if isinstance(overrides.get(section), Mapping) and key in overrides[section]:
+            return (section, key)
+    return ()
+
+
+def _parts(overrides: Mapping[str, Any]):
+    """Each section of `overrides` alone (its keys left out), then each of its keys alone."""
+    for section, keys in overrides.items():
+        yield (section,), {section: keys if not isinstance(keys, Mapping) else {}}
+        for key, value in keys.items() if isinstance(keys, Mapping) else ():
+            yield (section, key), {section: {key: value}}

@@ -180,9 +180,10 @@ def _yaml_loader() -> Any:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load_config(path: str | None) -> Any:
+def _load_config(path: str | None) -> tuple[Any, str]:
+    """The config sections of the file at `path` (None without one), and its text."""
     if path is None:
-        return None
+        return None, ""
     import yaml
 
     # ConfigError, not OSError (which `run` reports as a port it cannot listen on): one line,
@@ -191,7 +192,8 @@ def _load_config(path: str | None) -> Any:
         with io.TextIOWrapper(open_input(path), encoding="utf-8") as f:
             # libyaml's reader where it is built: it caps nesting at 1,000 levels, where
             # PyYAML's own recursed past Python's stack (900 nested mappings: a traceback)
-            data = yaml.load(f, Loader=_yaml_loader()) or {}  # noqa: S506 - a safe loader
+            text = f.read()
+            data = yaml.load(text, Loader=_yaml_loader()) or {}  # noqa: S506 - a safe loader
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
@@ -212,7 +214,28 @@ def _load_config(path: str | None) -> Any:
         ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must hold a mapping of config sections")
-    return data
+    return data, text
+
+
+def _located(exc: ConfigError, path: str, data: Any, text: str) -> ConfigError:
+    """`exc` naming the file, line and field it comes from (as a scenario's ``cloud.config``
+    does), when one key of the config file is to blame."""
+    import yaml
+
+    from fakecloud.config import culprit
+
+    where = culprit(data, str(exc))
+    if not where:
+        return exc
+    node, line = yaml.compose(text, Loader=_yaml_loader()), 1
+    for part in where:
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        found = next(((k, v) for k, v in pairs if k.value == part), None)
+        if found is None:
+            break
+        line = found[0].start_mark.line + 1
+        node = found[1]
+    return ConfigError(f"{path}:{line}: field {'.'.join(where)}: {exc}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -228,22 +251,28 @@ def run(args: argparse.Namespace) -> int:
             return 2
     try:
         saved = None
+        config, config_text = _load_config(args.config)
         if args.state and os.path.exists(args.state):  # read before any port is bound
             from fakecloud.state import load_data
 
             saved = load_data(args.state)
-        server = FakecloudServer(
-            seed=args.seed,
-            profile=args.profile,
-            config=_load_config(args.config),
-            host=args.host,
-            port_base=args.port_base,
-            speed=args.speed,
-            settle=args.settle,
-            verbose=args.verbose,
-            epoch=args.epoch,
-            client_socket_timeout_s=args.client_socket_timeout,
-        )
+        try:
+            server = FakecloudServer(
+                seed=args.seed,
+                profile=args.profile,
+                config=config,
+                host=args.host,
+                port_base=args.port_base,
+                speed=args.speed,
+                settle=args.settle,
+                verbose=args.verbose,
+                epoch=args.epoch,
+                client_socket_timeout_s=args.client_socket_timeout,
+            )
+        except ConfigError as exc:
+            if config is None:
+                raise
+            raise _located(exc, args.config, config, config_text) from None
         if saved is not None:
             server.load_state(saved, source=args.state)
     except OSError as exc:

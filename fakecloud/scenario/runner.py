@@ -455,32 +455,18 @@ class _Run:
 
     def _locate_config_error(self, exc: ConfigError) -> Problem:
         """Find the key a `ConfigError` is about, to name its line."""
-        from fakecloud.config import Config
+        from fakecloud.config import culprit
         from fakecloud.profiles import Switches
 
         spec, doc = self.case.cloud, self.case.doc
         path: tuple = ("cloud", "config")
-        world = re.search(r"identity\.(users|projects)\.([^\s:]+)", str(exc))
-        if world is not None:
-            kind, name = world.groups()
+        found = culprit(spec.config, str(exc))
+        if found[:1] == ("identity",) and found[1] in ("users", "projects"):
+            kind, name = found[1:]
             mine = any(i.kind == kind and i.name == name for i in spec.setup)
-            path = ("cloud", kind, name) if mine else ("cloud", "config", "identity", kind, name)
-            return Problem(self.case.file, line_of(doc, path), field_name(path), str(exc))
-        for section, keys in spec.config.items():
-            try:
-                Config.from_mapping({section: {}})
-            except ConfigError:
-                path = ("cloud", "config", section)
-                break
-            for key, value in (keys or {}).items() if isinstance(keys, dict) else ():
-                try:
-                    Config.from_mapping({section: {key: value}})
-                except ConfigError:
-                    path = ("cloud", "config", section, key)
-                    break
-            else:
-                continue
-            break
+            path = ("cloud", kind, name) if mine else ("cloud", "config", *found)
+        elif found:
+            path = ("cloud", "config", *found)
         else:
             for name, value in spec.switches.items():
                 try:
