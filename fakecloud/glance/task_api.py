@@ -18,6 +18,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from oslo_utils import uuidutils
+
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.listing import pop_first
 from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
@@ -66,19 +68,22 @@ def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
     sort_key = _or(pop_first(params, "sort_key"), "created_at")
     if sort_dir not in ("asc", "desc"):
         raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
+    # a MultiDict: its ``get`` (what is checked) is a name's last value, while the database
+    # filters on every value of it; ``deleted`` is the controller's own (False)
+    params.pop("deleted", None)
     filters = {k: v[-1] for k, v in params.items() if v}
     status, kind = filters.get("status"), filters.get("type")
     if status and status not in TASK_STATUSES:
         raise HTTPBadRequest(explanation=f"Invalid status value: {status}")
     if kind and kind != "import":
         raise HTTPBadRequest(explanation=f"Invalid type value: {kind}")
-    if marker and not _uuid_like(marker):
+    if marker and not uuidutils.is_uuid_like(marker):
         raise HTTPBadRequest(explanation="Invalid marker format")
     limit = glance.config.limit_param_default
     if limit_text is not None:
         limit = _limit(limit_text)
     limit = min(glance.config.api_limit_max, limit)
-    tasks = _listed(glance, ctx, filters, marker, sort_key, sort_dir, limit)
+    tasks = _listed(glance, ctx, params, marker, sort_key, sort_dir, limit)
     shown = {k: v[-1] for k, v in query.items()}
     shown.pop("marker", None)
     body: dict[str, Any] = {
@@ -94,7 +99,7 @@ def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
 def _listed(
     glance: Any,
     ctx: Any,
-    filters: dict[str, str],
+    filters: dict[str, list[str]],
     marker: str | None,
     sort_key: str,
     sort_dir: str,
@@ -113,9 +118,10 @@ def _listed(
     if any(k not in columns for k in keys):
         raise HTTPBadRequest(explanation="Sort key supplied was not valid.")
     rows = [t for t in every if "deleted_at" not in t.extra]
-    for name, value in filters.items():
+    for name, values in filters.items():
         if name in columns:
-            rows = [t for t in rows if _text(_column(glance, t, name)) == value]
+            for value in values:
+                rows = [t for t in rows if _text(_column(glance, t, name)) == value]
     start = None
     if marker is not None:
         found = _find(glance, marker)
@@ -179,17 +185,6 @@ def _limit(text: str) -> int:
     if limit < 0:
         raise HTTPBadRequest(explanation="limit param must be positive")
     return limit
-
-
-def _uuid_like(text: str) -> bool:
-    # oslo_utils.uuidutils.is_uuid_like: uuid.UUID parses it and prints it back the same
-    # (hyphens and braces aside, case-insensitive).
-    import uuid
-
-    try:
-        return str(uuid.UUID(text)).replace("-", "") == text.replace("-", "").lower()
-    except (TypeError, ValueError, AttributeError):
-        return False
 
 
 def _stub_view(glance: Any, task: Task) -> dict[str, Any]:

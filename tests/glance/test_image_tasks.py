@@ -116,3 +116,22 @@ def test_the_tasks_api_shows_admins_every_task():
     assert bad.status == 400
     assert bad.json()["message"].startswith("Invalid type value: api_image_import")
     assert w.call("DELETE", f"/v2/tasks/{stub['id']}", ADMIN).status == 405
+
+
+def test_the_tasks_list_reads_its_query_as_glances_multidict():
+    """Session 27: every value of a repeated filter is a filter (the database's
+    ``filters.items()``; the check reads the last), ``deleted`` is the controller's own, a
+    marker in braces is UUID-like."""
+    w = World(profile="upstream")
+    stage_and_import(w, w.create()["id"])
+    w.cloud.run_until_idle()
+
+    def listed(query):
+        r = w.call("GET", "/v2/tasks", ADMIN, query=query)
+        return r.status, r.json().get("tasks", r.json().get("message"))
+
+    (task,) = listed({})[1]
+    assert listed({"deleted": "1"}) == (200, [task])  # was []
+    assert listed(f"status=bogus&status={task['status']}") == (200, [])  # was [task]
+    braces = "{" + task["id"] + "}"  # was "Invalid marker format"
+    assert listed({"marker": braces})[1].startswith(f"Task with the given id {braces} was not")
