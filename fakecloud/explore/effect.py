@@ -15,7 +15,8 @@ about one of the same resources), the event is left off its path, with what it a
 there (a dropped RPC message's loss and timeout, an inserted action's answer). When several
 events are each not needed alone but the check does not break without them all (each of two
 faults would do), they all stay. A step's error answer, an RPC timeout and a lost message are
-outcomes, not choices: they stay as the path found them.
+outcomes, not choices: they stay as the path found them, but for an RPC timeout or loss the run
+without the needless events did not have (a stalled call's timeout), which leaves with them.
 
 Only failing seeds run again, once per fault or action on their paths (and once more for a
 check that could lose several), from a fork of the case's world; every run depends only on
@@ -31,6 +32,8 @@ from fakecloud.explore.paths import Led, ids_of, path_of
 
 #: What a rerun reports of each failed check: its key and the resource ids its details name.
 Broke = list[tuple[str, frozenset[str]]]
+#: A rerun's `Broke` and the RPC timeouts and losses it had (`paths.rpc_outcomes`).
+Rerun = tuple[Broke, frozenset[str]]
 
 
 class Without:
@@ -70,7 +73,7 @@ def pruned(
     checks: list[Any],
     keys: list[str],
     leds: list[Led],
-    rerun: Callable[[frozenset[tuple]], Broke],
+    rerun: Callable[[frozenset[tuple]], Rerun],
 ) -> list[Led]:
     """`leds` (the paths of `checks`, whose keys are `keys`) without the choices each does
     not need (see the module); `rerun(removed)` runs the seed again without them."""
@@ -79,12 +82,15 @@ def pruned(
         order.update(dict.fromkeys(led.choices.values()))
     if not order:
         return leds
-    runs: dict[frozenset[tuple], Broke] = {}
+    runs: dict[frozenset[tuple], Rerun] = {}
 
-    def broke(removed: frozenset[tuple]) -> Broke:
+    def again(removed: frozenset[tuple]) -> Rerun:
         if removed not in runs:
             runs[removed] = rerun(removed)
         return runs[removed]
+
+    def broke(removed: frozenset[tuple]) -> Broke:
+        return again(removed)[0]
 
     ids = [ids_of(c.details) for c in checks]
     needless: list[set[tuple]] = [set() for _ in checks]
@@ -100,6 +106,10 @@ def pruned(
             out.append(led)  # each alone is not needed, but not all of them either: all stay
             continue
         labels = frozenset(label for label, choice in led.choices.items() if choice in gone)
+        # an RPC timeout or loss the run without them did not have was theirs (a stall's
+        # timeout): it leaves the path with them
+        had = again(gone)[1]
+        labels |= frozenset(e for e in led.path if e.startswith("rpc.") and e not in had)
         check = checks[i]
         out.append(
             path_of(result, landed, [str(d) for d in check.details], check.broke_seq, labels)

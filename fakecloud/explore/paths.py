@@ -89,7 +89,8 @@ def path_of(
     `broke_seq`, the trace event it broke at (`Check.broke_seq`), when it names one.
     The events labelled in `needless` are left out, with the loss and timeout of an RPC
     message a needless fault dropped, and a needless insert's answer
-    (`fakecloud.explore.effect`)."""
+    (`fakecloud.explore.effect`); an RPC timeout or loss labelled there (one the run without
+    the needless events did not have: a stall's) too."""
     named = set(_ID.findall(" ".join(details)))
     ids = linked(result.cloud, named) if named else set()
     names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
@@ -126,9 +127,10 @@ def path_of(
             if rule.endswith(_CHOSEN):
                 choices.setdefault(label, ("fault", event["subject"], outcome))
         elif kind in ("rpc.timeout", "rpc.lost"):
-            if (event["subject"], event.get("method")) in lost:
+            label = _rpc_label(event)
+            if (event["subject"], event.get("method")) in lost or label in needless:
                 continue
-            seen.setdefault(f"{kind} {event['subject']} {event.get('method', '')}", event)
+            seen.setdefault(label, event)
         elif event["subject"] in landed:
             label = _action(event, landed)
             if label in needless:
@@ -160,6 +162,18 @@ def path_of(
     path = tuple(sorted(when, key=when.__getitem__))
     cause = (tuple(sorted(path)), _causal_order(seen, answers, requests))
     return Led(path, cause, {label: choices[label] for label in path if label in choices})
+
+
+def _rpc_label(event: dict[str, Any]) -> str:
+    """An RPC timeout or lost message as a path names it."""
+    return f"{event['kind']} {event['subject']} {event.get('method', '')}"
+
+
+def rpc_outcomes(result: Any) -> frozenset[str]:
+    """The RPC timeouts and lost messages a run wrote after t0, as a path names them."""
+    first = result.first_seq
+    events = result.trace.filter(kind=("rpc.timeout", "rpc.lost"))
+    return frozenset(_rpc_label(e) for e in events if e["seq"] >= first)
 
 
 def _answer_seq(record: Any) -> float:

@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.explore.effect import Broke, Without
+from fakecloud.explore.effect import Rerun, Without
 from fakecloud.explore.groups import SeedOutcome, broke_of, outcome_of
+from fakecloud.explore.paths import rpc_outcomes
 
 INSTALL_CLUSTER = (
     "running seeds on a Dask cluster needs the distributed package: "
@@ -69,7 +70,7 @@ class Prepared:
         """The seeded source of one seed."""
         return self._source(seed, dict(self._likelihoods))
 
-    def rerun(self, seed: int, explored: Any) -> Callable[[frozenset[tuple]], Broke]:
+    def rerun(self, seed: int, explored: Any) -> Callable[[frozenset[tuple]], Rerun]:
         """What `outcome_of` prunes a failing seed's paths with: the seed's `explored` run
         again, from a fork of this case's world, without some of its choices
         (`fakecloud.explore.effect.Without`); what it broke (`groups.broke_of`). Only that
@@ -83,16 +84,16 @@ class Prepared:
         result = explored.result
         most = RERUN_EVENTS * (len(result.trace) - result.first_seq) + RERUN_EVENTS_MORE
 
-        def again(removed: frozenset[tuple]) -> Broke:
+        def again(removed: frozenset[tuple]) -> Rerun:
             source = Without(self.source(seed), explored.decisions, removed)
             worlds = self.world.recycling()
             try:
                 run = self.play(seed, source, marks=False, world=worlds, max_events=most)
-                broke = broke_of(run.result)
+                found = broke_of(run.result), rpc_outcomes(run.result)
                 worlds.release()
             finally:
                 worlds.close()
-            return broke
+            return found
 
         return again
 

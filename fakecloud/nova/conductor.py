@@ -205,7 +205,13 @@ class Conductor:
         instance.host = host
         instance.node = host
         instance.availability_zone = aggregates.host_zone(self.nova, host)
-        instance.save(expected_task_state=states.UNSHELVING)
+        try:
+            instance.save(expected_task_state=states.UNSHELVING)
+        except (exception.InstanceNotFound, exception.UnexpectedTaskStateError) as exc:
+            # deleted meanwhile (an offloaded server's delete is the API's own): the save
+            # fails as the compute's would, and a cast's error is only logged
+            event.finish(exc)
+            return
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)
         event.finish()
 

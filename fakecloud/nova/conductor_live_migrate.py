@@ -109,7 +109,8 @@ def live_migrate(
 
 
 def swallowing(work: Generator) -> Generator[Any, Any, None]:
-    """The conductor's work as a cast (2.34+): its refusals end here (in the event)."""
+    """The conductor's work as a cast (a live migration from 2.34, an unshelve): its refusals
+    and errors end here (in its event, or oslo.messaging's log: a server deleted meanwhile)."""
     try:
         yield from work
     except exception.NovaException:

@@ -5,7 +5,8 @@ which Python's collector then walks and frees (a few hundred cyclic objects a se
 `Recycler` makes one fork by the world's replayed plan (`fakecloud.state.replica`) and, when
 its user is done with it (`release`), puts every copied object back as the fork had it: each
 copied dict, list, set, deque and array refilled from what it held then, each record's fields
-stored again (its fresh-on-copy ones made fresh, as a fork makes them), each closure's cells
+stored again (its fresh-on-copy ones made fresh, as a fork makes them; a slot the fork left
+unset unset again, such as a table made on first use), each closure's cells
 and each random generator set back, each counter made again (and put where it is held). The
 next `fork` returns that same graph: the objects a new fork would be, holding what a new fork
 would hold, made without an allocation.
@@ -276,8 +277,12 @@ class _Writer:
                         body.append(f"d = {n}.__dict__")
                     for key, value in resets:
                         body.append(f"d[{const(key)}] = {self.fresh(value)}")
-                if len(slot_values) < len(kinds.slot_names(rcls)):
-                    checked.append(slot)  # a slot the world left unset: a run may set it
+                unset = _unset_slots(rcls, slot_values)
+                if unset:
+                    # a slot the world left unset (a table made on first use): a run may set
+                    # it, so the reset unsets it again; anything else shows in the count
+                    checked.append(slot)
+                    body.append(f"_unset({n}, {const(unset)})")
                 plain = rcls.__setattr__ is object.__setattr__
                 attrp = patched.get((planned._ATTRIBUTE, slot), {})
                 for key, value in slot_values:
@@ -346,6 +351,7 @@ class _Writer:
             "_count": itertools.count,
             "_rearm": _rearm,
             "_refs": gc.get_referents,
+            "_unset": _unset,
         }
         exec(compile("\n".join(lines) + "\n", "<fakecloud.state.recycle reset>", "exec"), namespace)
         return _Reset(namespace["reset"], tuple(self.consts), tuple(checked), refilled, records)
@@ -386,6 +392,21 @@ class _Reset:
 _drain = collections.deque(maxlen=0).extend
 _vars = operator.attrgetter("__dict__")
 _EVERY = itertools.repeat(slice(None))
+
+
+def _unset_slots(cls: type, slot_values: tuple) -> tuple[str, ...]:
+    """The slots of `cls` a planned record of it holds no value in."""
+    held = {key for key, _ in slot_values}
+    return tuple(name for name in kinds.slot_names(cls) if name not in held)
+
+
+def _unset(record: Any, names: tuple[str, ...]) -> None:
+    """Unset each of `names` a run set on `record` (its slots the planned fork left unset)."""
+    for name in names:
+        try:
+            object.__delattr__(record, name)
+        except AttributeError:
+            pass
 
 
 def _rearm(rng: Any, state: tuple) -> None:

@@ -162,3 +162,22 @@ def test_a_step_refused_for_a_quota_has_who_used_the_quota_on_its_path(name, sta
     paths = {b.path for b in outcome_of(explored, 14).broken}
     b = explored.result.names["servers"]["b"]["id"]
     assert paths == {(f"adversary-1: POST /servers/{b}/action", f"step snap-a answered {status}")}
+
+
+# db's attach always meets a Cinder 500 (the file's own fault, no choice); the guest agent stalls
+# at the quiesce, so the createImage's call times out (a 500 too).
+BREAK = "  - {name: break, fault: {point: volume_api.get, error: CinderServerError, times: 1}}\n"
+STALLED = DB.split("\nexplore:")[0].replace("steps:\n", "steps:\n" + BREAK, 1) + (
+    "\nexplore:\n  faults: [{point: nova.guest_agent, errors: [stall], likelihood: 1}]\n"
+)
+
+
+def test_a_timeout_the_run_without_a_needless_stall_did_not_have_leaves_the_path_with_it():
+    ready = prepared(STALLED, "stalled.yaml", "default")
+    run = ready.play(0)
+    (key,) = [i for i, c in enumerate(run.result.failures) if c.what.endswith("unexpected_500")]
+    stall, timeout = "fault nova.guest_agent: stall", "rpc.timeout compute.cmp-1 quiesce_instance"
+    attach, snap = "step attach answered 500", "step snap answered 500"
+    assert outcome_of(run, 0).broken[key].path == (attach, stall, timeout, snap)
+    # the attach's 500 breaks no_unexpected_500 without the stall: it goes, and its timeout
+    assert outcome_of(run, 0, ready.rerun).broken[key].path == (attach, snap)

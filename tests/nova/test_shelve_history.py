@@ -128,3 +128,36 @@ def test_shelved_offload_time_offloads_at_the_hourly_poll():
     action = env.request("GET", path, user="admin", microversion="2.58").json()["instanceAction"]
     shelved = action["events"][0]["finish_time"]
     assert action["updated_at"] == shelved
+
+
+def test_a_server_deleted_while_the_conductor_unshelves_it_goes_without_a_crash():
+    """An offloaded server's DELETE is the API's own (``_local_delete``); landing while the
+    conductor reads the shelved image, the conductor's next save finds no server. Its
+    ``unshelve_instance`` is a cast: the error ends it in oslo.messaging's log (fakecloud's
+    process crashed with InstanceNotFound; found exploring)."""
+    env, sid = _offloaded("upstream")
+    t0 = env.kernel.now
+    env.action(sid, {"unshelve": None})
+    env.spawn_request(t0 + 0.001, "DELETE", f"/v2.1/servers/{sid}")
+    env.cloud.run_until_idle()
+    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404
+
+
+def test_a_failed_unshelve_whose_volume_cleanup_fails_too_stays_offloaded():
+    """``_unshelve_instance``'s cleanup of a failed spawn under ``save_and_reraise_exception``:
+    a Cinder error making the volume's new attachment (``_terminate_volume_connections``) goes
+    up instead, and the decorators end it as for the spawn's error (fakecloud crashed with the
+    ClientException, the task state left ``spawning``; found exploring)."""
+    env = NovaEnv("upstream")
+    sid = env.boot(bfv=True)
+    env.action(sid, {"shelve": None})
+    env.cloud.run_until_idle()
+    env.cloud.faults.add("nova.libvirt.spawn", error="LibvirtError", times=1)
+    env.cloud.faults.add("volume_api.attachment_create", error="CinderServerError", times=1)
+    env.action(sid, {"unshelve": None})
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("SHELVED_OFFLOADED", None)
+    assert server["OS-EXT-SRV-ATTR:host"] is None
+    (fault,) = env.cloud.trace.filter(kind="nova.fault", subject=sid)
+    assert fault["message"] == "ClientException"

@@ -746,11 +746,13 @@ class API:
     ) -> None:
         """Unshelve: power a shelved server on again, or spawn an offloaded one on a host
         (into `new_az`, onto `host`: `destination.unshelve_destination`)."""
+        from fakecloud.nova.conductor_live_migrate import swallowing
+
         where = destination.unshelve_destination(self.nova, context, instance, new_az, host)
         self._claim(instance, states.UNSHELVING)
         self._record_action_start(context, instance, UNSHELVE)
         self.kernel.spawn(
-            self.nova.conductor.unshelve_instance(context, instance, where),
+            swallowing(self.nova.conductor.unshelve_instance(context, instance, where)),
             name=f"nova-conductor unshelve {instance.uuid}",
         )
 

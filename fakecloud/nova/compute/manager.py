@@ -1683,13 +1683,20 @@ class ComputeManager:
             # 34.0.0 compute/manager.py): host and node cleared, a fault, the event in Error,
             # the task state reverted; the server stays shelved_offloaded (no error state).
             self.driver.destroy(instance)
-            if prepared:  # a failed spawn disconnects the volumes again
-                yield from resize_manager._terminate_volume_connections(
-                    self, context, instance, bdms
-                )
-            compute_utils.nil_out_host_and_node(instance, self.switches)
-            finish = functools.partial(event.finish, exc)
-            self._failed("unshelve_instance", None, instance, exc, after_fault=finish)
+            instance.host = instance.node = None  # the resource claim's abort
+            failure = exc
+            try:
+                if prepared:  # a failed spawn disconnects the volumes again
+                    yield from resize_manager._terminate_volume_connections(
+                        self, context, instance, bdms
+                    )
+                compute_utils.nil_out_host_and_node(instance, self.switches)
+            except Exception as error:  # noqa: BLE001
+                # save_and_reraise_exception: the cleanup's own error goes up instead, and
+                # what came after it in the cleanup does not happen
+                failure = error
+            finish = functools.partial(event.finish, failure)
+            self._failed("unshelve_instance", None, instance, failure, after_fault=finish)
             return
         event.finish()
 
