@@ -79,6 +79,15 @@ SECURITY_GROUPS_BASE = "os_compute_api:os-security-groups"
 #: ``/os-networks`` (the nova-network proxy): ``list``/``show`` from 22.0.0, `NETWORKS_VIEW` before.
 NETWORKS = "os_compute_api:os-networks:%s"
 NETWORKS_VIEW = "os_compute_api:os-networks:view"
+#: ``/os-volumes`` and ``/os-snapshots`` (the Cinder proxies): ``list``, ``snapshots:list``, ...
+#: from 22.0.0, one rule (`VOLUMES_BASE`) before.
+VOLUMES = "os_compute_api:os-volumes:%s"
+VOLUMES_BASE = "os_compute_api:os-volumes"
+_VOLUMES_RULES = tuple(
+    f"{kind}{verb}"
+    for kind in ("", "snapshots:")
+    for verb in ("list", "detail", "show", "create", "delete")
+)
 #: The vendor's instance snapshots (``/servers/{id}/snapshots``; not in upstream Nova).
 INSTANCE_SNAPSHOTS = "os_compute_api:servers:snapshots:%s"
 
@@ -199,6 +208,10 @@ UPSTREAM_RULES = (
     (IPS % "show", _READER),
     (NETWORKS % "list", _READER),
     (NETWORKS % "show", _READER),
+    *(
+        (VOLUMES % r, _MEMBER if r.endswith(("create", "delete")) else _READER)
+        for r in _VOLUMES_RULES
+    ),
     (AVAILABILITY_ZONE % "list", "@"),
     (AVAILABILITY_ZONE % "detail", _ADMIN),
     (SERVICES % "list", _ADMIN),
@@ -267,6 +280,8 @@ SEED_NAMES = {
     # one rule for the network proxy's list and show until 22.0.0 (nova/policies/networks.py)
     NETWORKS % "list": NETWORKS_VIEW,
     NETWORKS % "show": NETWORKS_VIEW,
+    # one rule for the volume and snapshot proxies until 22.0.0 (nova/policies/volumes.py)
+    **{VOLUMES % r: VOLUMES_BASE for r in _VOLUMES_RULES},
     # one rule for the security group actions and list until 21.0.0
     # (nova/policies/security_groups.py)
     SECURITY_GROUPS % "list": SECURITY_GROUPS_BASE,
@@ -319,6 +334,7 @@ UPSTREAM_DEPRECATED_RENAMED = {
     SECURITY_GROUPS % "remove": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),
     NETWORKS % "show": (NETWORKS_VIEW, "rule:admin_or_owner"),
+    **{VOLUMES % r: (VOLUMES_BASE, "rule:admin_or_owner") for r in _VOLUMES_RULES},
 }
 
 

@@ -8,7 +8,7 @@ instance_actions,pause_server,suspend_server,rescue,shelve,lock_server,admin_act
 create_backup,deferred_delete,admin_password,console_output,security_groups,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,networks,
-availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
+volumes,snapshots,availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -4325,6 +4325,235 @@ class networks:
     }
 
 
+class volumes:
+    """nova/api/openstack/compute/schemas/volumes.py (33.0.0, unchanged at master; response
+    schemas): the ``/os-volumes`` proxy."""
+
+    _volume_response = {
+        "type": "object",
+        "properties": {
+            "attachments": {
+                "type": "array",
+                # either a list of attachments or a list with a single empty object
+                "oneOf": [
+                    {
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string", "format": "uuid"},
+                                "device": {"type": "string"},
+                                "serverId": {"type": "string", "format": "uuid"},
+                                "volumeId": {"type": "string", "format": "uuid"},
+                            },
+                            "required": ["id", "serverId", "volumeId"],
+                            "additionalProperties": False,
+                        },
+                    },
+                    {
+                        "prefixItems": [
+                            {
+                                "type": "object",
+                                "properties": {},
+                                "required": [],
+                                "additionalProperties": False,
+                            }
+                        ],
+                    },
+                ],
+                "additionalItems": False,
+            },
+            "availabilityZone": {"type": ["string", "null"]},
+            "createdAt": {"type": "string", "format": "date-time"},
+            "displayDescription": {"type": ["string", "null"]},
+            "displayName": {"type": ["string", "null"]},
+            "id": {"type": "string", "format": "uuid"},
+            "metadata": response_types.metadata,
+            "size": {"type": "integer"},
+            "snapshotId": {
+                "oneOf": [
+                    {"type": "string", "format": "uuid"},
+                    {"type": "null"},
+                ],
+            },
+            "status": {
+                "type": "string",
+                # https://github.com/openstack/cinder/blob/26.0.0/cinder/objects/fields.py#L168-L190
+                "enum": [
+                    "creating",
+                    "available",
+                    "deleting",
+                    "error",
+                    "error_deleting",
+                    # 'error_managing' is mapped to 'error'
+                    # 'managing' is mapped to 'creating'
+                    "attaching",
+                    "in-use",
+                    "detaching",
+                    "maintenance",
+                    "restoring-backup",
+                    "error_restoring",
+                    "reserved",
+                    "awaiting-transfer",
+                    "backing-up",
+                    "error_backing-up",
+                    "error_extending",
+                    "downloading",
+                    "uploading",
+                    "retyping",
+                    "extending",
+                ],
+            },
+            "volumeType": {"type": ["string", "null"]},
+        },
+        "required": [
+            "attachments",
+            "availabilityZone",
+            "createdAt",
+            "displayDescription",
+            "displayName",
+            "id",
+            "metadata",
+            "size",
+            "snapshotId",
+            "status",
+            "volumeType",
+        ],
+        "additionalProperties": False,
+    }
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "volume": _volume_response,
+        },
+        "required": ["volume"],
+        "additionalProperties": False,
+    }
+
+    delete_response = {"type": "null"}
+
+    # NOTE(stephenfin): Yes, the index and detail responses are exactly the same
+    index_response = {
+        "type": "object",
+        "properties": {
+            "volumes": {
+                "type": "array",
+                "items": _volume_response,
+            },
+        },
+        "required": ["volumes"],
+        "additionalProperties": False,
+    }
+
+    detail_response = {
+        "type": "object",
+        "properties": {
+            "volumes": {
+                "type": "array",
+                "items": _volume_response,
+            },
+        },
+        "required": ["volumes"],
+        "additionalProperties": False,
+    }
+
+    create_response = {
+        "type": "object",
+        "properties": {
+            "volume": _volume_response,
+        },
+        "required": ["volume"],
+        "additionalProperties": False,
+    }
+
+
+class snapshots:
+    """nova/api/openstack/compute/schemas/snapshots.py (33.0.0, unchanged at master; response
+    schemas): the ``/os-snapshots`` proxy."""
+
+    _snapshot_response = {
+        "type": "object",
+        "properties": {
+            "createdAt": {"type": "string", "format": "date-time"},
+            "displayDescription": {"type": ["string", "null"]},
+            "displayName": {"type": ["string", "null"]},
+            "id": {"type": "string", "format": "uuid"},
+            "volumeId": {"type": "string", "format": "uuid"},
+            "size": {"type": "integer"},
+            "status": {
+                "type": "string",
+                # https://github.com/openstack/cinder/blob/26.0.0/cinder/objects/fields.py#L120-L129
+                "enum": [
+                    "error",
+                    "available",
+                    "creating",
+                    "deleting",
+                    "deleted",
+                    # 'updating' is omitted since it is unused in Cinder
+                    "error_deleting",
+                    "unmanaging",
+                    "backing-up",
+                    "restoring",
+                ],
+            },
+        },
+        "required": [
+            "createdAt",
+            "displayDescription",
+            "displayName",
+            "id",
+            "volumeId",
+            "size",
+            "status",
+        ],
+        "additionalProperties": False,
+    }
+
+    show_response = {
+        "type": "object",
+        "properties": {
+            "snapshot": _snapshot_response,
+        },
+        "required": ["snapshot"],
+        "additionalProperties": False,
+    }
+
+    delete_response = {"type": "null"}
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "snapshots": {
+                "type": "array",
+                "items": _snapshot_response,
+            },
+        },
+        "required": ["snapshots"],
+        "additionalProperties": False,
+    }
+
+    detail_response = {
+        "type": "object",
+        "properties": {
+            "snapshots": {
+                "type": "array",
+                "items": _snapshot_response,
+            },
+        },
+        "required": ["snapshots"],
+        "additionalProperties": False,
+    }
+
+    create_response = {
+        "type": "object",
+        "properties": {
+            "snapshot": _snapshot_response,
+        },
+        "required": ["snapshot"],
+        "additionalProperties": False,
+    }
+
+
 ROUTES = {
     ("GET", "/"): [(None, None, versions.index_response)],
     ("GET", "/v2.1"): [(None, None, versions.show_response)],
@@ -4484,6 +4713,17 @@ ROUTES = {
     ],
     ("GET", "/os-networks"): [(None, None, networks.index_response)],
     ("GET", "/os-networks/{network_id}"): [(None, None, networks.show_response)],
+    # volumes.py, snapshots.py: @wsgi.api_version("2.1", MAX_PROXY_API_SUPPORT_VERSION)
+    ("GET", "/os-volumes"): [(None, None, volumes.index_response)],
+    ("GET", "/os-volumes/detail"): [(None, None, volumes.detail_response)],
+    ("GET", "/os-volumes/{volume_id}"): [(None, None, volumes.show_response)],
+    ("POST", "/os-volumes"): [(None, None, volumes.create_response)],
+    ("DELETE", "/os-volumes/{volume_id}"): [(None, None, volumes.delete_response)],
+    ("GET", "/os-snapshots"): [(None, None, snapshots.index_response)],
+    ("GET", "/os-snapshots/detail"): [(None, None, snapshots.detail_response)],
+    ("GET", "/os-snapshots/{snapshot_id}"): [(None, None, snapshots.show_response)],
+    ("POST", "/os-snapshots"): [(None, None, snapshots.create_response)],
+    ("DELETE", "/os-snapshots/{snapshot_id}"): [(None, None, snapshots.delete_response)],
     ("GET", "/images"): [(None, None, images.index_response)],
     ("GET", "/images/detail"): [(None, None, images.detail_response)],
     ("GET", "/images/{image_id}"): [(None, None, images.show_response)],

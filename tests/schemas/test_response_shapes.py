@@ -258,6 +258,7 @@ _FILL = {
     "{tag}": lambda w, sid: "k",
     "{network}": lambda w, sid: "private",
     "{network_id}": lambda w, sid: NETWORK_ID,
+    "{snapshot_id}": lambda w, sid: w.snapshot,
     "{name}": lambda w, sid: "k",
 }
 
@@ -265,12 +266,12 @@ _READS = [key for key in nova.ROUTES if key[0] == "GET"]
 _WRITES = [key for key in nova.ROUTES if key[0] != "GET"]
 
 
-#: ``@wsgi.Controller.api_version("2.1", MAX_PROXY_API_SUPPORT_VERSION)``: the image and
-#: network proxy APIs answer 404 from 2.36 on; the image-metadata proxy from 2.39 on.
+#: ``@wsgi.Controller.api_version("2.1", MAX_PROXY_API_SUPPORT_VERSION)``: the image, network,
+#: volume and snapshot proxy APIs answer 404 from 2.36 on; the image-metadata proxy from 2.39 on.
 _LAST = {
     key: "2.38" if "/metadata" in key[1] else "2.35"
     for key in nova.ROUTES
-    if key[1].startswith(("/images", "/os-networks"))
+    if key[1].startswith(("/images", "/os-networks", "/os-volumes", "/os-snapshots"))
 }
 
 
@@ -556,6 +557,9 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
             assert r.status == (409 if profile == "upstream" else 400), r.json()
             check(r.json(), NOVA_FAULT, where)
         return
+    if template.startswith(("/os-volumes", "/os-snapshots")):
+        _volume_proxy_write(world, route, mv, where)
+        return
     if route == ("DELETE", "/servers/{server_id}"):
         path = f"/servers/{world.boot(f'doomed-{mv}')}"
     else:  # DELETE /images/{image_id} (the proxy API, to 2.35)
@@ -565,6 +569,25 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
     r = world.compute(method, path, mv=mv)
     assert r.status in (202, 204), r.json()
     check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
+    world.cloud.run_until_idle()
+
+
+def _volume_proxy_write(world: World, route: tuple, mv: str, where: str) -> None:
+    """A volume (1 GB) or a snapshot of the world's volume made through the proxy, then
+    deleted through it: the create's answer or the delete's checked, the world as it was."""
+    method, template = route
+    kind = "volume" if template.startswith("/os-volumes") else "snapshot"
+    base = template.split("/{")[0]
+    entity = {"size": 1} if kind == "volume" else {"volume_id": world.volume}
+    r = world.compute("POST", base, {kind: {**entity, "display_name": f"proxy-{mv}"}}, mv=mv)
+    assert r.status == 200, r.json()
+    if method == "POST":
+        check(r.json(), _pick(nova.ROUTES[route], mv), where)
+    world.cloud.run_until_idle()
+    r = world.compute("DELETE", f"{base}/{r.json()[kind]['id']}", mv=mv)
+    assert r.status == 202, r.json()
+    if method == "DELETE":
+        check(None if not r.body else r.json(), _pick(nova.ROUTES[route], mv), where)
     world.cloud.run_until_idle()
 
 

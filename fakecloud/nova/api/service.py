@@ -60,6 +60,8 @@ from fakecloud.nova.api.services import ServicesController
 from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
 from fakecloud.nova.api.versions import VersionsController
 from fakecloud.nova.api.volume_attachments import VolumeAttachmentController
+from fakecloud.nova.api.volumes_proxy import VolumesProxyController
+from fakecloud.nova.api.volumes_proxy import declare as declare_volumes_proxy
 from fakecloud.nova.api.wsgi import NovaApiService, NovaRoutes
 
 #: ``POST /servers/{id}/action``: action name -> (the service's attribute holding the
@@ -285,6 +287,11 @@ class ComputeApiService(NovaApiService):
         return NetworksController(self.nova)
 
     @cached_property
+    def volumes_proxy(self) -> VolumesProxyController:
+        """``/os-volumes`` and ``/os-snapshots`` (the Cinder proxies)."""
+        return VolumesProxyController(self.nova, self)
+
+    @cached_property
     def images(self) -> ImagesController:
         """``/images`` (the image proxy)."""
         return ImagesController(self.nova)
@@ -440,6 +447,7 @@ class ComputeApiService(NovaApiService):
         add("DELETE", "/images/{image_id}", "images", i.delete)
         add("GET", "/os-networks", "networks", NetworksController.index)
         add("GET", "/os-networks/{network_id}", "networks", NetworksController.show)
+        declare_volumes_proxy(add)
         im = ImageMetadataController
         sm = ServerMetadataController
         server_meta = "/servers/{server_id}/metadata"
