@@ -31,7 +31,7 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.bounds import COUNT
-from fakecloud.glance import task_api
+from fakecloud.glance import legacy_import, task_api
 from fakecloud.glance.byte_range import byte_range
 from fakecloud.glance.content import ImageData, inspect_bytes
 from fakecloud.glance.errors import (
@@ -75,8 +75,7 @@ JSON = {"Content-Type": "application/json"}
 #: ``glance/api/v2/router.py``: the ``Allow`` header of each path's ``reject`` route
 #: (``RejectMethodController.reject``), in Glance's order. Another method on a path with no
 #: reject route (``/info/usage``, ``/images/{image_id}/tasks``) matches nothing in Glance's
-#: mapper: a plain 404. ``/tasks`` (Glance: GET, POST) is left out while its POST is not
-#: served here (`fakecloud.glance.task_api`): another method is a 404, not Glance's 405.
+#: mapper: a plain 404.
 _ALLOW = {
     "/v2/images": "GET, POST",
     "/v2/images/{image_id}": "GET, PATCH, DELETE",
@@ -89,6 +88,7 @@ _ALLOW = {
     "/v2/images/{image_id}/tags/{tag_value}": "PUT, DELETE",
     "/v2/images/{image_id}/members": "GET, POST",
     "/v2/images/{image_id}/members/{member_id}": "GET, PUT, DELETE",
+    "/v2/tasks": "GET, POST",
     "/v2/tasks/{task_id}": "GET, DELETE",
     "/v2/schemas/image": "GET",
     "/v2/schemas/images": "GET",
@@ -246,6 +246,7 @@ class GlanceApi(ApiService):
         for part in ("properties", "objects", "tags"):
             add("GET", f"/v2/metadefs/namespaces/{{namespace}}/{part}/{{name}}", cls.metadef_item)
         add("GET", "/v2/tasks", cls.list_tasks)
+        add("POST", "/v2/tasks", cls.create_task)
         add("GET", "/v2/tasks/{task_id}", cls.show_task)
         add("DELETE", "/v2/tasks/{task_id}", cls.delete_task)
         add("GET", "/v2/info/usage", cls.usage)
@@ -666,6 +667,15 @@ class GlanceApi(ApiService):
         else:
             body = metadefs.tag(ctx, namespace, name)
         return Response(200, body, dict(JSON))
+
+    def create_task(self, req: Request) -> Response:
+        """``POST /v2/tasks`` (`fakecloud.glance.legacy_import`): 201, the task ``pending``
+        and its Location; the access check comes before the body is read."""
+        task_api.enforce_access(req.context, self._series.glance)
+        task = legacy_import.create(self.glance, req.context, self._body(req))
+        base = req.base_url or self.glance.public_endpoint
+        headers = {**JSON, "Location": f"{base.rstrip('/')}/v2/tasks/{task.id}"}
+        return Response(201, task_api.full_view(self.glance, task), headers)
 
     def list_tasks(self, req: Request) -> Response:
         """``GET /v2/tasks`` (`task_api.index`)."""

@@ -10,7 +10,7 @@ four, ``type`` only ``import``; unknown names ignored); it shows the stub view, 
 itself the full one (``image_id``, ``request_id``, ``user_id`` from 22.0.0's columns). A list
 soft-deletes the caller's project's expired tasks first (``_task_soft_delete``), so they are
 listed no more; an admin still reads them by id (``can_see_deleted``). ``POST /v2/tasks`` (the
-legacy ``import`` task) is not served.
+legacy ``import`` task) is `fakecloud.glance.legacy_import`'s.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def show(glance: Any, ctx: Any, task_id: str) -> dict[str, Any]:
     task = _find(glance, task_id)
     if task is None:
         raise HTTPNotFound(explanation=f"Task with the given id {task_id} was not found")
-    return _full_view(glance, task)
+    return full_view(glance, task)
 
 
 def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
@@ -204,7 +204,7 @@ def _stub_view(glance: Any, task: Task) -> dict[str, Any]:
     return view
 
 
-def _full_view(glance: Any, task: Task) -> dict[str, Any]:
+def full_view(glance: Any, task: Task) -> dict[str, Any]:
     """``_format_task``."""
     view: dict[str, Any] = {
         "id": task.id,

@@ -68,6 +68,13 @@ class Tasks:
         task_input = {"loc_url": url, "validation_data": validation_data}
         return self._new(ctx, "location_import", image_id, task_input)
 
+    def new_task(self, ctx: Any, kind: str, task_input: Any, image_id: Any) -> Task:
+        """``task_factory.new_task`` for ``POST /v2/tasks``: the input as given; `image_id`
+        (``input.get('image_id')`` from Glance 22.0.0) may be None."""
+        task = self._new(ctx, kind, image_id if isinstance(image_id, str) else "", {})
+        task.input = task_input
+        return task
+
     def _new(self, ctx: Any, kind: str, image_id: str, task_input: dict[str, Any]) -> Task:
         k = self._kernel
         now = k.now
