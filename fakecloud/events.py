@@ -333,6 +333,14 @@ EVENTS: dict[str, EventKind] = {
         ),
         _k("glance.member.delete", "An image member was removed.", "glance", "image id"),
         _k("glance.task", "A Glance task changed.", "glance", "task id", "image_id", "status"),
+        _k(
+            "glance.task.stuck",
+            "A legacy import task's flow could not be built (before Glance 33.0.0 the task "
+            "stays processing).",
+            "glance",
+            "task id",
+            "error",
+        ),
         # -- identity --------------------------------------------------------------------------
         _k(
             "identity.token_issued",

@@ -161,8 +161,7 @@ def _run(glance: Any, ctx: Any, task: Task) -> Generator[Any, Any, None]:
     properties = task.input["image_properties"]
     try:
         image = glance.images.create(ctx, dict(properties) if properties else {})
-    except GlanceHttpError as exc:
-        k.trace.emit("glance.import.fail", "glance", task.id, error=str(exc))
+    except GlanceHttpError:  # new_image refused the properties: the flow fails
         tasks.move(task, "failure", message=INTERNAL_ERROR)
         return
     data = glance.web.fetch(uri)
