@@ -193,8 +193,8 @@ class SchedulerManager:
         """``SchedulerManager.extend_volume``: the backend must have room for the increase;
         else the reservation is rolled back and the volume goes back to `previous_status`."""
         k = self.kernel
-        volume = self.cinder.store.volumes.get(volume_id)
-        if volume is None or volume.status != "extending":
+        volume = _extended(self.cinder, volume_id, reservation)
+        if volume is None:
             return
         increase = new_size - volume.size
         try:
@@ -214,7 +214,7 @@ class SchedulerManager:
                     self.cinder, messages.EXTEND_VOLUME, volume.project_id, volume_id, exc=exc
                 )
             self.cinder.quotas.rollback(reservation)
-            VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
+            _set_status(k, volume, previous_status, self.actor)
             return
         k.rpc.cast(
             self.cinder.volume_target(volume.backend),
@@ -461,8 +461,8 @@ class VolumeManager:
         so their guests see the new size; Nova refusing it is a user message ("Compute service
         failed to extend volume.", as ``compute/nova.py`` records it in 12.0.10 to 29.0.0)."""
         k = self.kernel
-        volume = self.cinder.store.volumes.get(volume_id)
-        if volume is None or volume.status != "extending":
+        volume = _extended(self.cinder, volume_id, reservation)
+        if volume is None:
             return
         try:
             yield from self.driver.extend_volume(volume, new_size)
@@ -476,12 +476,12 @@ class VolumeManager:
                 detail=messages.DRIVER_FAILED_EXTEND,
             )
             self.cinder.quotas.rollback(reservation)
-            VOLUME_STATUS.move(k, volume, "error_extending", actor=self.actor)
+            _set_status(k, volume, "error_extending", self.actor)
             return
         self.cinder.quotas.commit(reservation)
         volume.size = int(new_size)
         new = "in-use" if volume.attachments else "available"
-        VOLUME_STATUS.move(k, volume, new, actor=self.actor)
+        _set_status(k, volume, new, self.actor)
         server_ids = [a.instance_uuid for a in volume.attachments if a.instance_uuid]
         if server_ids:
             told = yield from compute.extend_volume(k, self.actor, server_ids, volume_id)
@@ -882,3 +882,22 @@ def _handle_bootable_volume_glance_meta(volume: Any, glance_metadata: dict[str, 
     never edited once made, so the volume shares its source's dict."""
     volume.bootable = True
     volume.volume_image_metadata = glance_metadata
+
+
+def _extended(cinder: Any, volume_id: str, reservation: Any) -> Any:
+    """The volume an extend's scheduler or manager works on, whatever its status (neither
+    reads it: an admin's ``os-reset_status`` or ``os-force_detach`` meanwhile does not stop
+    the extend); None, its reservation rolled back, when it is gone or going (the driver's
+    extend of a deleted volume fails: ``extend_volume_completion(error=True)``)."""
+    volume = cinder.store.volumes.get(volume_id)
+    if volume is None or volume.status in ("deleting", "deleted"):
+        cinder.quotas.rollback(reservation)
+        return None
+    return volume
+
+
+def _set_status(kernel: Any, volume: Any, new: str, actor: str) -> None:
+    """``volume.status = new``: a legal move, or a forced one from a status an admin set
+    while the extend was under way (the manager writes it whatever it was)."""
+    machine = VOLUME_STATUS if VOLUME_STATUS.legal(volume.status, new) else VOLUME_STATUS_FORCED
+    machine.move(kernel, volume, new, actor=actor)

@@ -4,7 +4,16 @@ size set, back to ``available``/``in-use``; a driver failure is ``error_extendin
 ``in-use`` volume is extended only from 3.42 (``extend_attached_volume``)."""
 
 import pytest
-from cinder_support import RPC, absolute, attach, call, create_volume, fault, states
+from cinder_support import (
+    RPC,
+    absolute,
+    attach,
+    call,
+    create_volume,
+    fault,
+    reset_volume,
+    states,
+)
 
 from fakecloud import Cloud
 
@@ -105,3 +114,16 @@ def test_no_room_on_the_backend_or_a_driver_failure(cloud):
     cloud.run_until_idle()
     assert states(cloud, vid)[-2:] == ["extending", "error_extending"]
     assert (_size(cloud, vid), absolute(cloud)["totalGigabytesUsed"]) == (2, 2)
+
+
+def test_an_admin_reset_while_extending_does_not_stop_the_extend(cloud):
+    """Session 27: the scheduler and the manager never read the status (an admin's
+    ``os-reset_status`` or ``os-force_detach`` meanwhile); fakecloud's dropped the extend and
+    kept its gigabytes reserved for ever (``quota_usage_matches``)."""
+    vid = create_volume(cloud, 1)
+    assert _extend(cloud, vid, "3").status == 202
+    reset_volume(cloud, vid, "error")
+    cloud.run_until_idle()
+    assert (_size(cloud, vid), states(cloud, vid)[-1]) == (3, "available")
+    assert absolute(cloud)["totalGigabytesUsed"] == 3
+    assert not cloud.check_invariants()
