@@ -3,8 +3,9 @@ and the question it asks before a user deletes an attachment.
 
 After extending a volume attached to servers, cinder-volume tells Nova with
 ``POST /os-server-external-events`` at microversion 2.51 (``API.extend_volume``), as its
-privileged service user; Nova records an ``extend_volume`` instance action and the compute
-host grows the guest's disk. Only the answer's codes are read: any failure is logged (a
+privileged user (the ``[nova]`` section's: `PRIVILEGED_USER`, devstack's ``nova``); Nova
+records an ``extend_volume`` instance action under that user and the compute host grows the
+guest's disk. Only the answer's codes are read: any failure is logged (a
 ``cinder.error`` trace event here), never raised (``_send_events``).
 
 Cinder reaches nova-api as a deployment does, through the endpoint the catalog names; here,
@@ -30,6 +31,7 @@ from typing import Any
 from fakecloud.api.http import Request
 from fakecloud.cinder import exception
 from fakecloud.identity.context import forwarded, replaced, service_user
+from fakecloud.identity.context import sends_service_token as sends
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"
@@ -47,8 +49,17 @@ class NovaClientError(exception.CinderException):
     this resource.")."""
 
 
-#: The ``[nova]`` service user Cinder's ``novaclient(privileged_user=True)`` authenticates as.
-PRIVILEGED_USER = service_user("cinder")
+#: The ``[nova]`` user Cinder's ``novaclient(privileged_user=True)`` authenticates as
+#: (``load_auth_from_conf_options(CONF, 'nova')``): devstack's lib/cinder fills that section
+#: with Nova's own service user ("Set nova credentials (used for os-assisted-snapshots)":
+#: ``configure_keystone_authtoken_middleware $CINDER_CONF nova nova``), ``nova`` in project
+#: ``service``, with ``admin`` and ``service`` as every devstack service user has: Nova's
+#: ``rule:admin_api`` (before 32.0.0) and ``rule:service_or_admin`` (f914cb185c, 32.0.0) for
+#: os-server-external-events and os-assisted-volume-snapshots pass either way.
+PRIVILEGED_USER = service_user("nova")
+#: Cinder's ``[service_user]`` (devstack's ``init_cinder_service_user_conf``: ``cinder``),
+#: whose token goes as ``X-Service-Token``.
+SERVICE_USER = service_user("cinder")
 
 
 #: The first Cinder whose devstack sends its service token (80c1605a, ``CINDER_USE_SERVICE_TOKEN``
@@ -60,16 +71,14 @@ def sends_service_token(kernel: Any) -> bool:
     """Whether Cinder sends its service token (``cinder.send_service_user_token``, or
     devstack's choice for the series when it is unset)."""
     configured = kernel.config.cinder.send_service_user_token
-    return (
-        kernel.switches.series.cinder >= DEVSTACK_SENDS_SINCE if configured is None else configured
-    )
+    return sends(configured, kernel.switches.series.cinder, DEVSTACK_SENDS_SINCE)
 
 
 def as_sent(kernel: Any, context: Any) -> Any:
     """The context Nova builds from Cinder's request made with `context`'s token: a request of
-    its own (no request id), with Cinder's service token (its ``[service_user]``, the privileged
-    user here too) or none."""
-    service = PRIVILEGED_USER if sends_service_token(kernel) else None
+    its own (no request id), with Cinder's service token (its ``[service_user]``,
+    `SERVICE_USER`) or none."""
+    service = SERVICE_USER if sends_service_token(kernel) else None
     return replaced(forwarded(context, service), "request_id", "")
 
 

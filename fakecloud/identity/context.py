@@ -84,6 +84,13 @@ def service_roles(ctx: Any) -> list[str]:
     return extra.get("service_roles", []) if extra else []
 
 
+def sends_service_token(configured: bool | None, major: int, devstack_since: int) -> bool:
+    """Whether a service sends its service token beside the caller's (``[service_user]
+    send_service_user_token``): `configured` as set, or, unset (None), devstack's choice for the
+    service's `major` version: on from `devstack_since` (the option's own default is off)."""
+    return major >= devstack_since if configured is None else configured
+
+
 def service_user(name: str) -> RequestContext:
     """The context of a service user as devstack creates one (``create_service_user NAME
     admin``): `name` in the ``service`` project with the ``service`` role and ``admin`` (and the

@@ -23,7 +23,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.context import forwarded, replaced, service_user, with_service_token
+from fakecloud.identity.context import (
+    forwarded,
+    replaced,
+    service_user,
+    with_service_token,
+)
+from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.profiles.provenance import Backport, Change
 
 #: The ``[service_user]`` user devstack gives Nova.
@@ -50,9 +56,7 @@ def sends_service_token(kernel: Any) -> bool:
     """Whether the cloud's Nova sends its service token (``send_service_user_token``, or
     devstack's choice for the release when it is unset)."""
     configured = getattr(getattr(kernel.config, "nova", None), "send_service_user_token", None)
-    return (
-        kernel.switches.release.major >= DEVSTACK_SENDS_SINCE if configured is None else configured
-    )
+    return sends(configured, kernel.switches.release.major, DEVSTACK_SENDS_SINCE)
 
 
 def as_sent(kernel: Any, context: Any) -> Any:

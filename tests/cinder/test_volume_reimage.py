@@ -126,11 +126,11 @@ def test_a_reserved_volume_has_nova_told_and_stays_reserved(world):
     assert _reimage(cloud, vid, image, reimage_reserved=True).status == 202
     cloud.run_until_idle()
     assert states(cloud, vid)[-2:] == ["downloading", "reserved"]
-    # Cinder's service user tells Nova; no such server there: a 207 whose event is a 404,
-    # which Cinder only logs (no user message, no error).
+    # Cinder's [nova] user (devstack: nova) tells Nova; no such server there: a 207 whose
+    # event is a 404, which Cinder only logs (no user message, no error).
     sent = cloud.trace.first(kind="api.request", subject="POST /v2.1/os-server-external-events")
     answered = cloud.trace.first(kind="api.response", seq=sent["seq"] + 1)
-    assert (sent["user"], answered["status"]) == ("cinder", 207)
+    assert (sent["user"], answered["status"]) == ("nova", 207)
     assert call(cloud, "GET", "messages", version="3.3").json()["messages"] == []
 
 
