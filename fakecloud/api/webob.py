@@ -144,10 +144,11 @@ def render(error: WebObError, headers: Headers, method: str = "GET") -> Response
         # own empty ``Response``, never ``generate_response``: nova 34.0.0's 404 to HEAD.
         return Response(error.code, b"", plain_webob_headers(**error.headers))
     status = f"{error.code} {error.title}"
-    environ = {
-        "REQUEST_METHOD": method,
-        "CONTENT_TYPE": headers.get("Content-Type", ""),
-    }
+    environ = {"REQUEST_METHOD": method}
+    # Apache's mod_wsgi and mod_proxy_uwsgi (devstack's) set CONTENT_TYPE only from a header
+    # sent: without one, WebOb's safe_substitute leaves a 415's ``${CONTENT_TYPE}`` as it is.
+    if "Content-Type" in headers:
+        environ["CONTENT_TYPE"] = headers["Content-Type"]
     match = _accept_match(headers.get("Accept"))
     if match == "application/json":
         body = {

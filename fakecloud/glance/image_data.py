@@ -557,10 +557,17 @@ class ImageDataApi:
             raise HTTPBadRequest(explanation=f"URI for web-download does not pass filtering: {uri}")
 
     def _import_method(self, body: Any) -> str:
-        if not isinstance(body, dict) or "method" not in body:
+        """``_validate_import_body``: a missing key is its 400; ``body['method']['name']`` of
+        something no mapping (a list body, a string method) is a TypeError, the 500 of
+        ``wsgi.Resource`` (every series)."""
+        if not isinstance(body, dict):
+            raise HTTPInternalServerError()
+        if "method" not in body:
             raise HTTPBadRequest(explanation="Import request requires a 'method' field.")
         method = body["method"]
-        if not isinstance(method, dict) or "name" not in method:
+        if not isinstance(method, dict):
+            raise HTTPInternalServerError()
+        if "name" not in method:
             raise HTTPBadRequest(explanation="Import request requires a 'name' field.")
         name = method["name"]
         if name not in self._glance.import_methods:

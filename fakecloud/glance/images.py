@@ -22,6 +22,7 @@ from fakecloud.glance.errors import (
     HTTPBadRequest,
     HTTPConflict,
     HTTPForbidden,
+    HTTPInternalServerError,
     HTTPNotFound,
     HTTPRequestEntityTooLarge,
     HTTPServiceUnavailable,
@@ -185,8 +186,8 @@ class Images:
         """``POST /v2/images``: a new image in ``queued``, or Glance's error."""
         g = self._glance
         schema = g.schema
-        if isinstance(body, dict) and not body.keys().isdisjoint(DISALLOWED):
-            for key in DISALLOWED:
+        if not isinstance(body, dict) or not body.keys().isdisjoint(DISALLOWED):
+            for key in DISALLOWED:  # a list holding a key's name too (`key in image`)
                 if key in body and (key != "stores" or schema.glance >= STORES_DISALLOWED_SINCE):
                     raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
         not_extra = _NOT_EXTRA if schema.multihash else _QUEENS_NOT_EXTRA
@@ -200,8 +201,8 @@ class Images:
                 schema.validate(body)
             except SchemaError as e:
                 raise HTTPBadRequest(explanation=str(e))
-            if not isinstance(body, dict):  # a JSON list passes Glance's schema, then breaks it
-                raise HTTPBadRequest(explanation="Unexpected body type. Expected list/dict.")
+            if not isinstance(body, dict):  # a JSON list passes Glance's schema, then
+                raise HTTPInternalServerError()  # ``properties.pop('tags', [])``: TypeError
             split = _split(body, not_extra)
         attrs, extras = split
         tags = body.get("tags", [])

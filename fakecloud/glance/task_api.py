@@ -50,11 +50,12 @@ def enforce_access(ctx: Any, glance_major: int) -> None:
 
 
 def show(glance: Any, ctx: Any, task_id: str) -> dict[str, Any]:
-    """``TasksController.get``: the task's full view, or 404 (``TaskNotFound``)."""
+    """``TasksController.get``: the task's full view, or 404 (``TaskRepo.get`` words the
+    database's ``TaskNotFound`` as "Could not find task X"; a list's marker is not rewritten)."""
     enforce_access(ctx, glance.kernel.switches.series.glance)
     task = _find(glance, task_id)
     if task is None:
-        raise HTTPNotFound(explanation=f"Task with the given id {task_id} was not found")
+        raise HTTPNotFound(explanation=f"Could not find task {task_id}")
     return full_view(glance, task)
 
 

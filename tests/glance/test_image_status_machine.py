@@ -6,7 +6,7 @@ from glance_support import ADMIN, GB, NOVA_P1, OCTET, World, detail
 
 from fakecloud.errors import ConfigError
 from fakecloud.glance.content import ImageData
-from fakecloud.glance.errors import HTTPNotFound, StoreTimeout
+from fakecloud.glance.errors import HTTPInternalServerError, HTTPNotFound, StoreTimeout
 from fakecloud.glance.states import IMAGE_STATUS, InvalidImageStatusTransition
 
 SPEC_TABLE = {
@@ -314,6 +314,8 @@ def test_deleted_is_final_for_everyone():
     [
         ({}, 400, "Import request requires a 'method' field."),
         ({"method": {}}, 400, "Import request requires a 'name' field."),
+        # body['method']['name'] of no mapping: a TypeError, wsgi.Resource's 500 (the oracle)
+        ({"method": "glance-direct"}, 500, HTTPInternalServerError.explanation),
         ({"method": {"name": "copy-image"}}, 400, "Unknown import method name 'copy-image'."),
         (
             {"method": {"name": "glance-direct"}},

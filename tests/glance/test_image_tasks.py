@@ -116,6 +116,10 @@ def test_the_tasks_api_shows_admins_every_task():
     assert bad.status == 400
     assert bad.json()["message"].startswith("Invalid type value: api_image_import")
     assert w.call("DELETE", f"/v2/tasks/{stub['id']}", ADMIN).status == 405
+    # TaskRepo.get rewords the database's TaskNotFound (the glance oracle, session 27)
+    missing = w.call("GET", f"/v2/tasks/{image}", ADMIN)
+    assert missing.status == 404
+    assert missing.json()["message"].startswith(f"Could not find task {image}<br />")
 
 
 def test_the_tasks_list_reads_its_query_as_glances_multidict():

@@ -7,8 +7,9 @@ the setup made (``{pid}`` the member's project, ``{vid}`` an available 1 GiB vol
 snapshot ``{sid}``, ``{avid}`` one attached through the attachments API (``{aid}``), ``{evid}``
 one reset to ``error``, ``{tid}`` a volume type); `body` is a dict (sent as JSON), bytes (sent
 raw) or None; `microversion` is the ``volume X.Y`` value of ``OpenStack-API-Version`` (None: no
-header); `user` is member, admin, reader, other (a member of another project) or service (the
-member's request with Nova's service token).
+header); `user` is member, admin, reader, other (a member of another project), service (the
+member's request with Nova's service token) or svcrole (a member whose own token holds the
+``service`` role, with no service token).
 """
 
 from __future__ import annotations
@@ -957,6 +958,11 @@ HELD_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("held extend 3.42", "POST", HACT, "3.42", {"os-extend": {"new_size": 2}}, "member"),
     ("held volume extended", "GET", V + "/{hvid}", "3.44", None, "member"),
     ("held messages", "GET", "/v3/{pid}/messages", "3.3", None, "member"),
+    # session 27: the check reads the service token's roles, never the caller's own (a user
+    # holding ``service``), and os-force_detach goes through it (an admin alone: 409)
+    ("held attachment delete svcrole", "DELETE", HA, "3.44", None, "svcrole"),
+    ("held detach svcrole", "POST", HACT, "3.0", _DETACH_HELD, "svcrole"),
+    ("held force_detach admin", "POST", HACT, "3.0", {"os-force_detach": {}}, "admin"),
     ("held attachment delete service", "DELETE", HA, "3.44", None, "service"),
     ("held volume after service delete", "GET", V + "/{hvid}", "3.44", None, "member"),
     ("terminate_connection no connector", "POST", ACT, "3.0", {_TC: {}}, "member"),
@@ -1416,6 +1422,65 @@ ADMIN_ACTION_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
 ]
 CASES += ADMIN_ACTION_CASES + READONLY_CASES
 
+_KACT = V + "/{kvid}/action"
+_K2ACT = V + "/{kv2id}/action"
+_KA = FA + "/{kaid}"
+_K_ATTACH = {"volume_uuid": "{kv2id}", "instance_uuid": SERVER, "connector": CONNECTOR}
+#: Session 27: the admin volume actions' states (a volume with a snapshot, one reset to
+#: ``extending`` with no admin metadata, force detaches naming no or a missing attachment, a
+#: snapshot's own ``os-unmanage``), the readers' policies, and an attachment update whose
+#: connector has no ``host``; after everything else, on volumes of their own ("k", "k2").
+STATE_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("k volume", "POST", V, "3.0", {"volume": {"size": 1, "name": "k"}}, "member"),
+    ("k volume 2", "POST", V, "3.0", {"volume": {"size": 1, "name": "k2"}}, "member"),
+    ("k snapshot", "POST", S, "3.0", {"snapshot": {"volume_id": "{kvid}"}}, "member"),
+    ("k unmanage with snapshot", "POST", _KACT, "3.0", {"os-unmanage": {}}, "admin"),
+    ("k unmanage reader", "POST", _KACT, "3.0", {"os-unmanage": {}}, "reader"),
+    ("k force_detach reader", "POST", _KACT, "3.0", {_FD: {}}, "reader"),
+    ("k extend completion reader", "POST", _KACT, "3.71", {_EVC: {"error": False}}, "reader"),
+    ("k extend completion available", "POST", _KACT, "3.71", {_EVC: {"error": False}}, "admin"),
+    ("k reset extending", "POST", _KACT, "3.0", {_RESET: {"status": "extending"}}, "admin"),
+    ("k extend completion no metadata", "POST", _KACT, "3.71", {_EVC: {"error": False}}, "admin"),
+    ("k extend completion error", "POST", _KACT, "3.71", {_EVC: {"error": True}}, "admin"),
+    ("k volume extending", "GET", V + "/{kvid}", "3.0", None, "member"),
+    ("k reset available", "POST", _KACT, "3.0", {_RESET: {"status": "available"}}, "admin"),
+    ("k force_detach detached", "POST", _KACT, "3.0", {_FD: {}}, "admin"),
+    (
+        "k force_detach missing attachment",
+        "POST",
+        _KACT,
+        "3.0",
+        {_FD: {"attachment_id": MISSING}},
+        "admin",
+    ),
+    ("k volume after force_detach", "GET", V + "/{kvid}", "3.0", None, "member"),
+    (
+        "k snapshot unmanage member",
+        "POST",
+        S + "/{ksid}/action",
+        "3.0",
+        {"os-unmanage": {}},
+        "member",
+    ),
+    ("k snapshot unmanage", "POST", S + "/{ksid}/action", "3.0", {"os-unmanage": {}}, "admin"),
+    ("k snapshot unmanaged", "GET", S + "/{ksid}", "3.0", None, "member"),
+    ("k attachment", "POST", FA, "3.44", {"attachment": _K_ATTACH}, "member"),
+    (
+        "k attachment update no host",
+        "PUT",
+        _KA,
+        "3.44",
+        {"attachment": {"connector": {"initiator": CONNECTOR["initiator"]}}},
+        "member",
+    ),
+    ("k attachment after update", "GET", _KA, "3.44", None, "member"),
+    ("k unmanage attaching", "POST", _K2ACT, "3.0", {"os-unmanage": {}}, "admin"),
+    ("k reset error", "POST", _KACT, "3.0", {_RESET: {"status": "error"}}, "admin"),
+    ("k unmanage error", "POST", _KACT, "3.0", {"os-unmanage": {}}, "admin"),
+    ("k volume unmanaged", "GET", V + "/{kvid}", "3.0", None, "member"),
+]
+CASES += STATE_CASES
+
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
 CAPTURE = {
     "flow attachment reserve": ("faid", ("attachment", "id")),
@@ -1433,6 +1498,10 @@ CAPTURE = {
     "aa volume 2": ("uv2id", ("volume", "id")),
     "aa attach": ("uaid", ("attachment", "id")),
     "ro volume": ("rovid", ("volume", "id")),
+    "k volume": ("kvid", ("volume", "id")),
+    "k volume 2": ("kv2id", ("volume", "id")),
+    "k snapshot": ("ksid", ("snapshot", "id")),
+    "k attachment": ("kaid", ("attachment", "id")),
 }
 
 _FIRST_DELETE = next(i for i, case in enumerate(CASES) if case[0] == "delete cascade 3.0")

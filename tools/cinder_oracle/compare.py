@@ -31,6 +31,7 @@ VALUES = (
     "bootable",
     "migration_status",
     "os-vol-mig-status-attr:migstat",
+    "device",
 )
 
 

@@ -59,6 +59,8 @@ ROLES = {
     "other": ("otheruser", OTHER, "reader,member"),
     # the member's request as Nova sends it, with its service token (X-Service-Roles)
     "service": ("fake", PID, "reader,member"),
+    # a member whose own token holds the service role, and no service token
+    "svcrole": ("fake", PID, "reader,member,service"),
 }
 #: Seconds to connect and to wait for an answer (an RPC call inside Cinder gives up after 60).
 REQUEST_TIMEOUT = (5, 90)

@@ -30,6 +30,8 @@ USERS = {
     "other": "alt",
     # the member's request with Nova's service token (`send`: X-Service-Token)
     "service": "demo",
+    # a member whose own token holds the service role, and no service token
+    "svcrole": "svc-user",
 }
 CONFIG = {
     "identity": {
@@ -38,6 +40,7 @@ CONFIG = {
             "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
             "boss": {"password": "pw", "project": "demo", "roles": ["admin"]},
             "nova-service": {"password": "pw", "project": "demo", "roles": ["service"]},
+            "svc-user": {"password": "pw", "project": "demo", "roles": ["member", "service"]},
         },
     }
 }

@@ -7,7 +7,8 @@ path, headers, body, user). Paths may name ``{img}`` (a queued image of the memb
 image), ``{shr}`` (the member's shared image, the other project a member), ``{tag}`` (tagged),
 ``{other}`` (the other project's id), ``{noimg}`` (a uuid of no image). body: bytes or None.
 user: member, admin, reader, other (member of another project), service (a member of the
-member's project with the ``service`` role, as Nova's service token is).
+member's project with the ``service`` role), svctoken (the member with a service token of that
+role, as Nova sends it).
 """
 
 import json
@@ -668,6 +669,23 @@ bodiless("schema-members", "GET", "/v2/schemas/members")
 bodiless("schema-images", "GET", "/v2/schemas/images")
 bodiless("unknown-path", "GET", "/v2/nope")
 bodiless("method-not-allowed", "PUT", "/v2/images")
+# session 27: the location API as Nova sends it, a member's token with its service token
+# (``svctoken``: add_location reads the roles and the service roles, ``fetch_image_location``
+# is ``role:service``, the caller's own roles), and the tasks API (2.x: the admin's)
+add("location-add-svctoken", b({"url": "rbd://f/i/x/s"}), path=LOCATIONS, user="svctoken")
+bodiless("location-list-svctoken", "GET", LOCATIONS, user="svctoken")
+bodiless("tasks-list-member", "GET", "/v2/tasks")
+bodiless("tasks-list-admin", "GET", "/v2/tasks", user="admin")
+bodiless("tasks-list-limit", "GET", "/v2/tasks?limit=1&sort_dir=asc", user="admin")
+bodiless("tasks-list-status", "GET", "/v2/tasks?status=success", user="admin")
+bodiless("tasks-list-bad-status", "GET", "/v2/tasks?status=nope", user="admin")
+bodiless("tasks-list-bad-sort-dir", "GET", "/v2/tasks?sort_dir=up", user="admin")
+bodiless("tasks-list-bad-sort-key", "GET", "/v2/tasks?sort_key=owner", user="admin")
+bodiless("tasks-list-bad-limit", "GET", "/v2/tasks?limit=-1", user="admin")
+bodiless("tasks-list-bad-marker", "GET", "/v2/tasks?marker={noimg}", user="admin")
+bodiless("task-show-missing", "GET", "/v2/tasks/{noimg}", user="admin")
+bodiless("task-delete-missing", "DELETE", "/v2/tasks/{noimg}", user="admin")
+bodiless("tasks-schema", "GET", "/v2/schemas/tasks")
 # last: the import it starts leaves {img} importing for a while
 add(
     "import-web-download",

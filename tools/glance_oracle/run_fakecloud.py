@@ -21,7 +21,9 @@ USERS = {
     "reader": "demo-reader",
     "other": "alt",
     "service": "nova",
+    "svctoken": "demo",  # with `SERVICE_TOKEN_USER`'s token as its X-Service-Token
 }
+SERVICE_TOKEN_USER = "nova-service"
 CONFIG = {
     "glance": {"base_images": []},
     "identity": {
@@ -29,6 +31,7 @@ CONFIG = {
         "users": {
             "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
             "nova": {"password": "pw", "project": "demo", "roles": ["member", "service"]},
+            "nova-service": {"password": "pw", "project": "demo", "roles": ["service"]},
         },
     },
 }
@@ -44,8 +47,13 @@ def send(method, path, headers, body, user):
     h = dict(headers)
     if "Accept" not in h:
         h["Accept"] = None  # the gateway's default accept dropped, as webob sends none
+    caller = USERS[user]
+    if user == "svctoken":
+        h["X-Auth-Token"] = cloud.keystone.token_for(caller).id
+        h["X-Service-Token"] = cloud.keystone.token_for(SERVICE_TOKEN_USER).id
+        caller = None
     r = cloud.request(
-        "image", method, path, body=body if body is not None else b"", user=USERS[user], headers=h
+        "image", method, path, body=body if body is not None else b"", user=caller, headers=h
     )
     cloud.run_until_idle()
     # a real request takes time: images made one after another are ordered by when

@@ -5,7 +5,8 @@ image-backed server, {vsid} volume-backed, {lsid} locked, {rsid} rescued, {esid}
 {psid} paused, {ssid} suspended, {tsid} stopped (the member of the server group {gid}), {hsid}
 shelved, {osid} shelved and offloaded, {vosid} volume-backed and offloaded, {zsid} resized
 (VERIFY_RESIZE: the migration row), {asid} locked by the admin, {dsid} deleted, {pid} the
-project id, {nouuid} a uuid of no server; the member also holds the key pair `KEYPAIR`.
+project id, {nouuid} a uuid of no server, {rimg} an active image other than the one the
+volume-backed server's root volume was made from; the member also holds the key pair `KEYPAIR`.
 body: bytes or None. user: member, admin, reader, other (member of another project).
 """
 
@@ -31,6 +32,16 @@ GROUP = {"server_group": {"name": "oracle-group", "policies": ["affinity"]}}
 def ids(**found):
     """The names the cases' paths use: the servers and project a side made, and `nouuid`."""
     return {**found, "nouuid": NO_SUCH_SERVER}
+
+
+def fill(body, found):
+    """`body` (bytes or None) with each ``{name}`` of `found` written in: a case's body may
+    name an id a side made (``{rimg}``), as its path does."""
+    if body is None:
+        return None
+    for key, value in found.items():
+        body = body.replace(b"{" + key.encode() + b"}", value.encode())
+    return body
 
 
 def b(obj):
@@ -685,3 +696,11 @@ q("r-volume-attachments-offloaded", "/v2.1/servers/{vosid}/os-volume_attachments
 add("unshelve-vol-offloaded", b({"unshelve": None}), path=S % "vosid")
 q("r-server-show-unshelved", "/v2.1/servers/{vosid}", mv="latest")
 q("r-volume-attachments-unshelved", "/v2.1/servers/{vosid}/os-volume_attachments", mv="latest")
+# Session 27: 2.93's volume-backed rebuild to another image (before 2.93 a 400). The fixture's
+# Cinder fakes os-reimage: it refuses every volume but its IMAGE_BACKED_VOL and sends no
+# volume-reimaged event, so the server after is the fixture's (run_nova.py's docstring).
+R_VOL = "/v2.1/servers/{vsid}/action"
+add("rebuild-vol-other-image-2.92", b({"rebuild": {"imageRef": "{rimg}"}}), path=R_VOL, mv="2.92")
+add("rebuild-vol-other-image-2.93", b({"rebuild": {"imageRef": "{rimg}"}}), path=R_VOL, mv="2.93")
+q("r-server-show-rebuilt-vol", "/v2.1/servers/{vsid}", mv="latest")
+q("r-volume-attachments-rebuilt-vol", "/v2.1/servers/{vsid}/os-volume_attachments", mv="latest")

@@ -8,6 +8,7 @@ length and items (so a list holding rows the other side's does not, or a missing
 sides whatever the ids, times and fixtures (a state, a name the case chose)."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,7 +31,10 @@ METHOD = {name: method for name, method, *_ in cases.CASES}
 #: The 2xx body values compared as they are (the rest by type). Not the power state: the
 #: fixtures' fake driver leaves a paused server RUNNING and a rescued one SHUTDOWN (libvirt's
 #: are PAUSED and RUNNING, as fakecloud's). The zone: both runners' hosts are in ``nova``, an
-#: offloaded server in none from 19.0.0 (session 26).
+#: offloaded server in none from 19.0.0 (session 26). A volume's ``device`` and
+#: ``delete_on_termination``: the compute manager names the device (the root ``a``, then ``b``...;
+#: its bus prefix is the driver's, `_leaf`) and the request sets the flag (session 27: both
+#: were compared by type).
 VALUES = (
     "status",
     "state",
@@ -43,6 +47,8 @@ VALUES = (
     "OS-EXT-STS:task_state",
     "locked",
     "OS-EXT-AZ:availability_zone",
+    "device",
+    "delete_on_termination",
 )
 
 #: Maps whose keys are the fixtures' data: an image's properties (Nova's `GlanceFixture` images
@@ -69,10 +75,18 @@ def _order(item):
     return json.dumps(exact) + json.dumps(item, sort_keys=True)
 
 
+#: A device name's bus prefix (``/dev/vda``, ``/dev/sda``, ``/dev/xvda``, ``/dev/hda``).
+BUS = re.compile(r"^/dev/(x?v|s|h)d")
+
+
 def _leaf(key, value, ids):
-    """`value` itself if `key` is one of `VALUES` and it is no object or list, else its shape."""
+    """`value` itself if `key` is one of `VALUES` and it is no object or list, else its shape;
+    a ``device`` without its bus prefix: the fake driver names disks ``/dev/sdX``, libvirt's
+    virtio bus ``/dev/vdX``, and the letter (the order the compute manager gave) is compared."""
     if key in FIXTURE_DATA:
         return type(value).__name__
+    if key == "device" and isinstance(value, str):
+        return BUS.sub("/dev/<bus>d", value)
     exact = key in VALUES and not isinstance(value, dict | list)
     return value if exact else shape(value, ids)
 

@@ -2,7 +2,7 @@
 servers and states as run_nova.py): ``PYTHONPATH=. .venv/bin/python
 tools/nova_oracle/run_fakecloud.py OUT.json [--profile nova-X.Y.Z]`` from the repository
 (``--profile``: the release the nova side ran, ``upstream`` by default; ``GLANCE=URL``: Nova's
-``[glance] api_servers``, as the nova fixtures' ``http://localhost:9292``)."""
+``[glance] api_servers``, by default the nova fixtures' ``http://localhost:9292``)."""
 
 import argparse
 import json
@@ -32,12 +32,28 @@ CONFIG = {
     # sets, and a shelve keeps the server SHELVED.
     "nova": {"compute_hosts": 1, "allow_resize_to_same_host": True, "shelved_offload_time_s": -1},
 }
-if os.environ.get("GLANCE"):
-    CONFIG["nova"]["glance_api_servers"] = os.environ["GLANCE"]
+# Nova's [glance] api_servers as every release's Glance fixture sets it (a 2.1 createImage's
+# Location names it; 34.0.0's default endpoint ends in "/": "...//images/<id>").
+CONFIG["nova"]["glance_api_servers"] = os.environ.get("GLANCE", "http://localhost:9292")
 env = NovaEnv(profile=args.profile, config=CONFIG)
 cloud = env.cloud
+
+
+def boot_bfv(name):
+    """A volume-backed server booted as run_nova.py's ``_boot(bfv=True)`` asks (a 1 GiB volume
+    from the image, ``delete_on_termination`` left out: false); its id once ACTIVE."""
+    bdm = {"source_type": "image", "destination_type": "volume", "boot_index": 0}
+    bdm.update(uuid=env.image.id, volume_size=1)
+    server = {"name": name, "flavorRef": "1", "networks": "none", "imageRef": ""}
+    body = {"server": {**server, "block_device_mapping_v2": [bdm]}}
+    resp = env.request("POST", "/v2.1/servers", body, microversion="2.45")
+    assert resp.status == 202, resp.json()
+    cloud.run_until_idle()
+    return resp.json()["server"]["id"]
+
+
 sid = env.boot("a")
-vsid = env.boot("v", bfv=True)
+vsid = boot_bfv("v")
 lsid = env.boot("l")
 env.action(lsid, {"lock": None})
 cloud.run_until_idle()
@@ -78,7 +94,7 @@ def more_servers():
         "tsid": acted(tsid, {"os-stop": None}),
         "hsid": acted(env.boot("h"), {"shelve": None}),
         "osid": acted(acted(env.boot("o"), {"shelve": None}), {"shelveOffload": None}, "admin"),
-        "vosid": acted(env.boot("vo", bfv=True), {"shelve": None}),
+        "vosid": acted(boot_bfv("vo"), {"shelve": None}),
         "zsid": acted(env.boot("z"), {"resize": {"flavorRef": "2"}}),
         "asid": acted(env.boot("al"), {"lock": None}, "admin"),
     }
@@ -88,7 +104,11 @@ def more_servers():
     return more
 
 
+#: ``{rimg}``: an image other than the one the volume-backed server's volume was made from.
+rimg = next(i.id for i in cloud.glance.db.images.values() if i.name == "cirros-0.6.2-x86_64-qga")
+assert rimg != env.image.id
 ids = cases.ids(
+    rimg=rimg,
     sid=sid,
     vsid=vsid,
     lsid=lsid,
@@ -107,7 +127,7 @@ for name, method, path, headers, body, user in cases.CASES:
         "compute",
         method,
         path.format(**ids),
-        body=body if body is not None else b"",
+        body=cases.fill(body, ids) if body is not None else b"",
         user=USERS[user],
         headers=h,
     )
