@@ -45,6 +45,12 @@ class KeystoneApi(ApiService):
 
     name = "keystone"
     shared_routes = True
+    #: Keystone's own ``AuthContextMiddleware`` is keystonemiddleware's ``BaseAuthProtocol``:
+    #: it notes whether an ``X-Service-Token`` is valid and never refuses a request for it, and
+    #: its ``fetch_token`` validates the user's token without ``allow_expired`` (keystone 13.0.0
+    #: to 27.0.0, ``server/flask/request_processing/middleware/auth_context.py``). So the
+    #: user's token alone decides (`fakecloud.transport.auth.authenticate`).
+    reads_service_token = False
 
     def __init__(self, kernel: Any, keystone: Any):
         super().__init__(kernel)

@@ -19,6 +19,8 @@ is taken, with a warning), and only one with the role lets an expired user token
 (``allow_expired``, within Keystone's ``[token] allow_expired_window``). Its user, project and
 roles reach the service as oslo.context's ``service_*`` fields (`service_identity`), never as
 the caller's own: a policy reads them only where a rule names them (``service_roles:service``).
+Keystone's own API reads no service token (``reads_service_token``: its middleware only notes
+one), so there the user's token alone decides.
 """
 
 from __future__ import annotations
@@ -78,7 +80,11 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
     # the folded headers, checked by the token store and its context copied (`for_request`)
     # without a frame of their own.
     token_id = dict.get(req.headers, "x-auth-token")  # a `Headers`: names folded
-    if dict.get(req.headers, "x-service-token") and needs_token(api, req.method, req.path):
+    if (
+        dict.get(req.headers, "x-service-token")
+        and getattr(api, "reads_service_token", True)
+        and needs_token(api, req.method, req.path)
+    ):
         return _with_service_token(keystone, api, req, token_id)
     if token_id:
         try:

@@ -1,10 +1,16 @@
 """``GET /v2/images/{id}/tasks`` (``images.py get_task_info``, Image API 2.12): the import
 tasks an image has, ``[]`` when none ran, a bare 404 for an image the caller may not see."""
 
+import functools
+from urllib.parse import urlencode
+
 from glance_support import ADMIN, GB, OCTET, P1, P2, World
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fakecloud.glance import task_api
 from fakecloud.glance.errors import HTTPForbidden, StoreTimeout
+from tests.robustness.fuzz_scale import SCALE
 
 IMPORT = {"method": {"name": "glance-direct"}}
 
@@ -139,3 +145,40 @@ def test_the_tasks_list_reads_its_query_as_glances_multidict():
     assert listed(f"status=bogus&status={task['status']}") == (200, [])  # was [task]
     braces = "{" + task["id"] + "}"  # was "Invalid marker format"
     assert listed({"marker": braces})[1].startswith(f"Task with the given id {braces} was not")
+
+
+#: Names Glance's tasks list reads (and some it ignores), and values of each kind.
+_NAMES = ("status", "type", "owner", "id", "deleted", "limit", "marker", "sort_key", "sort_dir")
+_NAMES += ("input", "image_id", "nosuch")
+_VALUES = ("", "success", "pending", "import", "api_image_import", "1", "0", "x", "-1")
+_VALUES += ("created_at", "status", "asc", "desc")
+
+
+@functools.cache
+def _two_tasks():
+    w = World(profile="upstream")
+    for _ in range(2):
+        stage_and_import(w, w.create()["id"])
+        w.cloud.run_until_idle()
+    return w
+
+
+@settings(max_examples=4 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from(_NAMES), st.sampled_from(_VALUES) | st.text(max_size=3)),
+        max_size=4,
+    )
+)
+def test_any_tasks_query_is_a_400_or_tasks_that_match_it(pairs):
+    """Every query is Glance's 400 or a page of tasks each of which has every value of every
+    column filter it names (the database's filters.items())."""
+    w = _two_tasks()
+    r = w.call("GET", "/v2/tasks", ADMIN, query=urlencode(pairs))
+    assert r.status in (200, 400), r.json()
+    if r.status == 400:
+        return
+    listed = r.json()["tasks"]
+    for name, value in pairs:
+        if name in ("status", "type", "owner", "id"):
+            assert all(task[name] == value for task in listed), (name, value)

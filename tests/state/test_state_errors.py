@@ -8,12 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fakecloud import Cloud
 from fakecloud.errors import StateError
 from fakecloud.glance.config import BASE_IMAGES
 from fakecloud.state import FORMAT_VERSION, dumps, loads, to_data
 from fakecloud.state.replica import Replica
+from tests.robustness.fuzz_scale import SCALE
 from tests.state.state_helpers import boot
 
 FORMAT_1 = Path(__file__).parent / "data" / "format1-8213291.json"
@@ -323,6 +326,36 @@ def test_a_world_that_deleted_a_base_image_and_made_one_at_once_loads_as_saved()
     assert (made.status, gone.status) == (201, 204)
     text = dumps(cloud)
     assert dumps(loads(text, cloud_class=Cloud)) == text
+
+
+_USERS = ("demo", "demo-reader", "admin")
+_CHANGES = st.one_of(
+    st.builds(
+        lambda kind, name: {
+            "identity": {kind: {name: {"password": "p"} if kind == "users" else {}}}
+        },
+        st.sampled_from(["users", "projects"]),
+        st.sampled_from(["mallory", "x", "☃"]),
+    ),
+    st.builds(lambda name: {"identity": {"users": {name: None}}}, st.sampled_from(_USERS)),
+    st.builds(lambda s: {"identity": {"token_ttl_s": s}}, st.integers(1, 3599)),
+    st.builds(lambda r: {"identity": {"region": r}}, st.sampled_from(["R2", "regionone", "☃"])),
+    st.builds(
+        lambda keep: {"glance": {"base_images": [dict(BASE_IMAGES[i]) for i in keep]}},
+        st.lists(st.integers(0, len(BASE_IMAGES) - 1), max_size=4).filter(
+            lambda keep: keep != list(range(len(BASE_IMAGES)))
+        ),
+    ),
+)
+
+
+@settings(max_examples=3 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
+@given(change=_CHANGES)
+def test_any_change_to_what_a_world_was_built_with_is_refused(change):
+    data = json.loads(_saved_seed_1())
+    data["cloud"]["config"] = change
+    with pytest.raises(StateError, match="was the header edited"):
+        loads(json.dumps(data), cloud_class=Cloud)
 
 
 @functools.cache

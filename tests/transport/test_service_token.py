@@ -3,7 +3,7 @@
 the user's token; only one with the ``service`` role lets an expired user token through; one
 without the role is refused only from keystonemiddleware 13.0.0 (Nova 34.0.0's series); its
 roles are never the caller's own (``role:service`` reads the user's), only a rule naming
-``service_roles`` reads them."""
+``service_roles`` reads them. Keystone's own API reads none."""
 
 import pytest
 
@@ -55,6 +55,19 @@ def test_only_a_service_role_token_lets_an_expired_user_token_through(
     headers = {"X-Auth-Token": user_token, "X-Service-Token": service_token}
     resp = cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=headers)
     assert resp.status == status
+
+
+def test_keystones_own_api_reads_the_users_token_alone():
+    """Session 27: Keystone's ``AuthContextMiddleware`` (``BaseAuthProtocol``) only notes a
+    service token, and validates the user's without ``allow_expired``: an invalid service
+    token was a 401 there, and a service token let an expired user token read Keystone."""
+    cloud = _cloud()
+    user_token = _token(cloud, "demo")
+    assert _get(cloud, user_token, "not-a-token", "/v3/auth/projects", "identity").status == 200
+    cloud.advance(3600)
+    service_token = _token(cloud, "svc")
+    assert _get(cloud, user_token, service_token, "/v3/auth/projects", "identity").status == 401
+    assert _get(cloud, user_token, service_token).status == 200  # Nova's keystonemiddleware
 
 
 @pytest.mark.parametrize(("profile", "status"), [("nova-33.0.2", 200), ("upstream", 401)])
