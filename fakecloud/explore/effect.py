@@ -40,13 +40,16 @@ class Without:
     """A source replaying an explored run's decisions but those of `removed` (`Led.choices`
     keys), which are 0: the fault does not fire with that outcome, the insert does not land.
 
-    Inserts are drawn first, from a fresh source of the same seed (the same values); every
-    other decision is the run's own by kind and number, 0 once the run has gone another way
-    where the recorded value does not fit the range drawn from."""
+    Inserts are drawn first, from a fresh source of the same seed (the same values), and only
+    those of `landed` (the run's own: one placed after its run had ended, or naming what it
+    never knew, did not land) land; every other decision is the run's own by kind and number,
+    0 once the run has gone another way where the recorded value does not fit the range
+    drawn from."""
 
-    def __init__(self, fresh: Any, made: list[Any], removed: frozenset[tuple]):
+    def __init__(self, fresh: Any, made: list[Any], removed: frozenset[tuple], landed: Any = None):
         self._fresh = fresh
         self._removed = removed
+        self._landed = landed
         values = {}
         for d in made:
             if d.kind == "fault":
@@ -61,7 +64,9 @@ class Without:
         """The run's own value (see the class)."""
         if kind == "window":
             value = self._fresh.draw(kind, n, low, high, about)
-            return 0 if ("insert", about.get("insert")) in self._removed else value
+            insert = about.get("insert")
+            gone = ("insert", insert) in self._removed
+            return 0 if gone or (self._landed is not None and insert not in self._landed) else value
         key = kind if kind != "fault" else f"fault:{about.get('point')}"
         value = self._values.get((key, n), 0)
         return value if low <= value <= high else 0

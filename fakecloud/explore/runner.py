@@ -85,7 +85,7 @@ class Prepared:
         most = RERUN_EVENTS * (len(result.trace) - result.first_seq) + RERUN_EVENTS_MORE
 
         def again(removed: frozenset[tuple]) -> Rerun:
-            source = Without(self.source(seed), explored.decisions, removed)
+            source = Without(self.source(seed), explored.decisions, removed, explored.landed)
             worlds = self.world.recycling()
             try:
                 run = self.play(seed, source, marks=False, world=worlds, max_events=most)

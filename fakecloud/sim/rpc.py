@@ -118,10 +118,17 @@ def _about(kwargs: dict[str, Any]) -> dict[str, str]:
     `rpc.timeout` and ``rpc.*`` fault events): the server its arguments name (an
     ``instance``'s uuid, or an ``instance_uuid``), so that what went wrong can be told by the
     server it was for (a ``prep_resize`` lost on the way to a destination no record names
-    yet); {} when they name none."""
+    yet); else the ``volume_id`` and ``snapshot_id`` a Cinder message names (a ``reimage``
+    lost on the way to cinder-volume); {} when they name none."""
     instance = kwargs.get("instance")
     uuid = kwargs.get("instance_uuid") if instance is None else getattr(instance, "uuid", None)
-    return {"instance": uuid} if uuid.__class__ is str else {}
+    if uuid.__class__ is str:
+        return {"instance": uuid}
+    return {k: kwargs[k] for k in _CINDER_IDS if kwargs.get(k).__class__ is str}
+
+
+#: The ids a Cinder message's arguments name (`_about`).
+_CINDER_IDS = ("volume_id", "snapshot_id")
 
 
 class _Reply(simpy.Event):

@@ -181,3 +181,33 @@ def test_a_timeout_the_run_without_a_needless_stall_did_not_have_leaves_the_path
     assert outcome_of(run, 0).broken[key].path == (attach, stall, timeout, snap)
     # the attach's 500 breaks no_unexpected_500 without the stall: it goes, and its timeout
     assert outcome_of(run, 0, ready.rerun).broken[key].path == (attach, snap)
+
+
+# web's shelve is cast and lost; a restart of its host is drawn for a moment of a plain run.
+LOST_SHELVE = """
+name: lost-shelve
+cloud:
+  profile: upstream
+  images:
+    cirros: {existing: cirros-0.6.2-x86_64-disk}
+  servers:
+    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
+steps:
+  - {name: shelve, at: 10, request: "POST /servers/${servers.web.id}/action", body: {shelve: null}}
+expect:
+  invariants: [task_state_cleared]
+explore:
+  faults:
+    - {point: rpc.cast, errors: [drop], likelihood: 1}
+    - {restart: cmp-1, likelihood: 1}
+"""
+
+
+def test_an_insert_that_did_not_land_in_the_seeds_run_does_not_land_in_its_reruns():
+    ready = prepared(LOST_SHELVE, "lost-shelve.yaml", "default")
+    run = ready.play(0)
+    assert run.landed == {}  # drawn for a moment after the lost cast's run had ended
+    # without the drop the run is longer: had the restart landed there (mid-shelve), the task
+    # state would be stuck anyway, and the drop would have left the path with nothing on it
+    (broken,) = outcome_of(run, 0, ready.rerun).broken
+    assert broken.path == ("fault rpc.cast: drop", "rpc.lost compute.cmp-1 shelve_instance")

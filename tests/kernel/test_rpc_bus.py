@@ -120,13 +120,14 @@ def test_a_lost_queue_loses_the_message(how):
     if how == "fault":
         cloud.faults.add("rpc.queue", action="drop", match={"method": "note"})
     rpc.set_up("compute.cmp-1", False)
-    rpc.cast("compute.cmp-1", "note", value=1)
+    rpc.cast("compute.cmp-1", "note", value=1, volume_id="v-1")
     cloud.advance(1)
     rpc.set_up("compute.cmp-1", True)
     cloud.run_until_idle()
     assert ep.seen == []
     (lost,) = cloud.trace.filter(kind="rpc.lost")
     assert (lost["method"], lost["reason"]) == ("note", "no queue")
+    assert lost["volume_id"] == "v-1"  # a Cinder message's loss names its volume (explore paths)
 
 
 def test_a_fault_rule_can_drop_a_call_which_then_times_out():
