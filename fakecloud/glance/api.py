@@ -49,7 +49,7 @@ from fakecloud.glance.image_data import STAGE_NEEDS_GLANCE_DIRECT_SINCE
 from fakecloud.glance.listing import links, read_query
 from fakecloud.glance.locations import LOCATION_API_SINCE
 from fakecloud.glance.metadef_schemas import METADEF_SCHEMA_NAMES, metadef_schema
-from fakecloud.glance.metadefs import Metadefs
+from fakecloud.glance.metadef_writes import MetadefWrites
 from fakecloud.glance.patch import check_content_type, parse_patch
 from fakecloud.glance.task_schemas import TASK_SCHEMA_NAMES, task_schema
 from fakecloud.glance.views import image_view, member_view
@@ -88,6 +88,17 @@ _ALLOW = {
     "/v2/images/{image_id}/tags/{tag_value}": "PUT, DELETE",
     "/v2/images/{image_id}/members": "GET, POST",
     "/v2/images/{image_id}/members/{member_id}": "GET, PUT, DELETE",
+    "/v2/metadefs/resource_types": "GET",
+    "/v2/metadefs/namespaces/{namespace}/resource_types": "GET, POST",
+    "/v2/metadefs/namespaces/{namespace}/resource_types/{name}": "DELETE",
+    "/v2/metadefs/namespaces": "GET, POST",
+    "/v2/metadefs/namespaces/{namespace}": "GET, PUT, DELETE",
+    "/v2/metadefs/namespaces/{namespace}/properties": "GET, POST, DELETE",
+    "/v2/metadefs/namespaces/{namespace}/properties/{name}": "GET, PUT, DELETE",
+    "/v2/metadefs/namespaces/{namespace}/objects": "GET, POST, DELETE",
+    "/v2/metadefs/namespaces/{namespace}/objects/{name}": "GET, PUT, DELETE",
+    "/v2/metadefs/namespaces/{namespace}/tags": "GET, POST, DELETE",
+    "/v2/metadefs/namespaces/{namespace}/tags/{name}": "GET, POST, PUT, DELETE",
     "/v2/tasks": "GET, POST",
     "/v2/tasks/{task_id}": "GET, DELETE",
     "/v2/schemas/image": "GET",
@@ -101,6 +112,10 @@ _ALLOW = {
     "/v2/info/stores/detail": "GET",
     "/v2/stores/{store_id}/{image_id}": "DELETE",
 }
+
+
+#: ``strutils.bool_from_string``'s true words (``X-Openstack-Append``).
+_TRUE_STRINGS = frozenset(("1", "t", "true", "on", "y", "yes"))
 
 
 #: ``Router._dispatch`` (glance 16.0.0-31.x common/wsgi.py): a path no route matches is
@@ -238,13 +253,10 @@ class GlanceApi(ApiService):
             add("GET", f"/v2/schemas/metadefs/{name}", cls.schema_metadef)
         for name in TASK_SCHEMA_NAMES:
             add("GET", f"/v2/schemas/{name}", cls.schema_task)
-        add("GET", "/v2/metadefs/namespaces", cls.metadef_namespaces)
-        add("GET", "/v2/metadefs/namespaces/{namespace}", cls.metadef_namespace)
-        add("GET", "/v2/metadefs/resource_types", cls.metadef_resource_types)
-        for part in ("resource_types", "properties", "objects", "tags"):
-            add("GET", f"/v2/metadefs/namespaces/{{namespace}}/{part}", cls.metadef_part)
-        for part in ("properties", "objects", "tags"):
-            add("GET", f"/v2/metadefs/namespaces/{{namespace}}/{part}/{{name}}", cls.metadef_item)
+        for template, allow in _ALLOW.items():
+            if template.startswith("/v2/metadefs/"):
+                for method in allow.split(", "):
+                    add(method, template, cls.metadefs)
         add("GET", "/v2/tasks", cls.list_tasks)
         add("POST", "/v2/tasks", cls.create_task)
         add("GET", "/v2/tasks/{task_id}", cls.show_task)
@@ -631,42 +643,72 @@ class GlanceApi(ApiService):
         body = {"tasks": [tasks.view(t) for t in tasks.for_image(ctx, image_id)]}
         return Response(200, body, dict(JSON))
 
-    def metadef_namespaces(self, req: Request) -> Response:
-        """``GET /v2/metadefs/namespaces`` (`fakecloud.glance.metadefs`)."""
-        return Response(200, Metadefs(self.glance).index(req.context, req.query), dict(JSON))
-
-    def metadef_namespace(self, req: Request) -> Response:
-        """``GET /v2/metadefs/namespaces/{namespace}``."""
-        namespace = Metadefs(self.glance).show(req.context, req.params["namespace"], req.query)
-        return Response(200, namespace, dict(JSON))
-
-    def metadef_resource_types(self, req: Request) -> Response:
-        """``GET /v2/metadefs/resource_types``."""
-        return Response(200, Metadefs(self.glance).resource_types(req.context), dict(JSON))
-
-    def metadef_part(self, req: Request) -> Response:
-        """``GET /v2/metadefs/namespaces/{namespace}/{resource_types,properties,objects,tags}``."""
-        metadefs = Metadefs(self.glance)
-        read = {
-            "resource_types": metadefs.associations,
-            "properties": metadefs.properties,
-            "objects": metadefs.objects,
-            "tags": metadefs.tags,
-        }[req.path.rsplit("/", 1)[1]]
-        return Response(200, read(req.context, req.params["namespace"]), dict(JSON))
-
-    def metadef_item(self, req: Request) -> Response:
-        """``GET /v2/metadefs/namespaces/{namespace}/{properties,objects,tags}/{name}``."""
-        metadefs, ctx = Metadefs(self.glance), req.context
-        namespace, name = req.params["namespace"], req.params["name"]
-        part = req.path.rsplit("/", 2)[1]
-        if part == "properties":
-            body = metadefs.property(ctx, namespace, name, req.query)
-        elif part == "objects":
-            body = metadefs.object(ctx, namespace, name)
+    def metadefs(self, req: Request) -> Response:
+        """``/v2/metadefs/...``: reads (`fakecloud.glance.metadefs`) and writes
+        (`fakecloud.glance.metadef_writes`), by path and method."""
+        md, ctx, p, method = MetadefWrites(self.glance), req.context, req.params, req.method
+        parts = req.path.split("/")[3:]  # after /v2/metadefs
+        ns = p.get("namespace")
+        if parts == ["resource_types"]:
+            return Response(200, md.resource_types(ctx), dict(JSON))
+        if len(parts) == 1:  # namespaces
+            if method == "GET":
+                return Response(200, md.index(ctx, req.query), dict(JSON))
+            body = md.create_namespace(ctx, self._body(req))
+            base = req.base_url or self.glance.public_endpoint
+            location = f"{base.rstrip('/')}{body['self']}"
+            return Response(201, body, {**JSON, "Location": location})
+        if len(parts) == 2:  # namespaces/{namespace}
+            if method == "GET":
+                return Response(200, md.show(ctx, ns, req.query), dict(JSON))
+            if method == "PUT":
+                return Response(200, md.update_namespace(ctx, ns, self._body(req)), dict(JSON))
+            md.delete_namespace(ctx, ns)
+            return Response(204, None, plain_webob_headers())
+        part, item = parts[2], p.get("name")
+        if method == "GET":
+            if item is None:
+                read = {
+                    "resource_types": md.associations,
+                    "properties": md.properties,
+                    "objects": md.objects,
+                    "tags": md.tags,
+                }[part]
+                return Response(200, read(ctx, ns), dict(JSON))
+            if part == "properties":
+                return Response(200, md.property(ctx, ns, item, req.query), dict(JSON))
+            body = md.object(ctx, ns, item) if part == "objects" else md.tag(ctx, ns, item)
+            return Response(200, body, dict(JSON))
+        if method == "DELETE":
+            if item is None:
+                md.delete_namespace(ctx, ns, part)
+            else:
+                delete = {
+                    "resource_types": md.dissociate,
+                    "properties": md.delete_property,
+                    "objects": md.delete_object,
+                    "tags": md.delete_tag,
+                }[part]
+                delete(ctx, ns, item)
+            return Response(204, None, plain_webob_headers())
+        if part == "tags" and method == "POST" and item is not None:
+            return Response(201, md.create_tag(ctx, ns, item), dict(JSON))
+        body = self._body(req)
+        if method == "PUT":
+            update = {"properties": md.update_property, "objects": md.update_object}
+            answer = update.get(part, md.update_tag)(ctx, ns, item, body)
+            return Response(200, answer, dict(JSON))
+        if part == "tags":
+            append = req.headers.get("x-openstack-append", "").strip().lower()
+            answer = md.create_tags(ctx, ns, body, append in _TRUE_STRINGS)
         else:
-            body = metadefs.tag(ctx, namespace, name)
-        return Response(200, body, dict(JSON))
+            create = {
+                "resource_types": md.associate,
+                "properties": md.create_property,
+                "objects": md.create_object,
+            }[part]
+            answer = create(ctx, ns, body)
+        return Response(201, answer, dict(JSON))
 
     def create_task(self, req: Request) -> Response:
         """``POST /v2/tasks`` (`fakecloud.glance.legacy_import`): 201, the task ``pending``

@@ -9,7 +9,8 @@ loads them as ``_populate_metadata`` (``glance/db/sqlalchemy/metadata.py``) does
 order, each row's ``created_at`` the cloud's start and no ``updated_at`` (the loader inserts
 into the reflected tables, without the models' defaults), ``owner`` ``admin`` unless the file
 names one, an object's ``properties`` as its JSON schema (its ``required`` is not loaded). The
-definitions are read-only here: Glance's writes (admin-only from 26.0.0) are not served.
+writes are `fakecloud.glance.metadef_writes`'; the first copies these rows into the cloud's
+own `MetadefRows`.
 
 Visibility is the DB API's (``metadef_api/namespace.py``): an admin sees every namespace, anyone
 else the public ones and their project's; a hidden one is Glance 16-22's 403 "Forbidding
@@ -20,6 +21,7 @@ above); before, ``rule:metadef_default`` (``""``) lets anyone read.
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,7 +73,8 @@ _SORT_KEYS = frozenset(
 
 @dataclass
 class Namespace:
-    """One loaded ``metadef_namespaces`` row with what hangs off it."""
+    """One ``metadef_namespaces`` row with what hangs off it: associations, objects and tags
+    are dicts with their ``created_at`` and ``updated_at`` (virtual seconds, None: NULL)."""
 
     id: int
     namespace: str
@@ -79,17 +82,29 @@ class Namespace:
     description: str | None
     visibility: str | None
     protected: bool | None
-    owner: str
+    owner: str | None
+    created_at: float = 0.0
+    updated_at: float | None = None
     associations: list[dict[str, Any]] = field(default_factory=list)
     properties: dict[str, dict[str, Any]] = field(default_factory=dict)
     objects: list[dict[str, Any]] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class MetadefRows:
+    """The metadefs tables of one Glance once something wrote to them (before, the loaded
+    definitions are read where they are shared): namespaces in id order, resource types."""
+
+    namespaces: list[Namespace]
+    resource_types: list[dict[str, Any]]
+    next_id: int
 
 
 @functools.cache
-def _loaded(glance_major: int) -> tuple[tuple[Namespace, ...], tuple[str, ...]]:
-    """The namespaces and resource type names (first-seen order) ``db_load_metadefs`` puts in
-    the database of Glance `glance_major` (shared: read, never change)."""
+def _loaded(glance_major: int) -> MetadefRows:
+    """The rows ``db_load_metadefs`` puts in the database of Glance `glance_major` (resource
+    types in first-seen order; shared: read, never change)."""
     document = stored_documents("metadefs_16-33.json")
     namespaces: list[Namespace] = []
     resource_types: dict[str, None] = {}
@@ -106,25 +121,29 @@ def _loaded(glance_major: int) -> tuple[tuple[Namespace, ...], tuple[str, ...]]:
         )
         for assoc in data.get("resource_type_associations", []):
             resource_types.setdefault(assoc["name"])
-            ns.associations.append(
-                {k: assoc.get(k) for k in ("name", "prefix", "properties_target")}
-            )
-        ns.properties = {name: _property(s) for name, s in data.get("properties", {}).items()}
+            row = {k: assoc.get(k) for k in ("name", "prefix", "properties_target")}
+            ns.associations.append({**row, "created_at": 0.0, "updated_at": None})
+        ns.properties = {name: property_type(s) for name, s in data.get("properties", {}).items()}
         for obj in data.get("objects", []):
             properties = obj.get("properties") or {}
             ns.objects.append(
                 {
                     "name": obj["name"],
+                    "required": None,
                     "description": obj.get("description"),
-                    "properties": {n: _property(s) for n, s in properties.items()},
+                    "properties": {n: property_type(s) for n, s in properties.items()},
+                    "created_at": 0.0,
+                    "updated_at": None,
                 }
             )
-        ns.tags = [t["name"] for t in data.get("tags", [])]
+        tags = data.get("tags", [])
+        ns.tags = [{"name": t["name"], "created_at": 0.0, "updated_at": None} for t in tags]
         namespaces.append(ns)
-    return tuple(namespaces), tuple(resource_types)
+    types = [{"name": n, "created_at": 0.0, "updated_at": None} for n in resource_types]
+    return MetadefRows(namespaces, types, len(namespaces) + 1)
 
 
-def _property(schema: dict[str, Any]) -> dict[str, Any]:
+def property_type(schema: dict[str, Any]) -> dict[str, Any]:
     """``json.fromjson(PropertyType, schema)`` then ``tojson``: known attributes, in order."""
     out = {k: schema[k] for k in PROPERTY_FIELDS if k in schema and schema[k] is not None}
     if isinstance(out.get("items"), dict):
@@ -135,21 +154,42 @@ def _property(schema: dict[str, Any]) -> dict[str, Any]:
 class Metadefs:
     """The metadefs API of one Glance (`glance`: the service, for its clock and series)."""
 
-    _created_text: str | None
+    _times: dict[float, str]
 
     def __init__(self, glance: Any) -> None:
         self.glance = glance
-        self._created_text = None
+        self._times = {}
 
     @property
     def _major(self) -> int:
         return self.glance.kernel.switches.series.glance
 
-    def _created(self) -> str:
-        """When the definitions were loaded: the cloud's start (every row the same)."""
-        if self._created_text is None:
-            self._created_text = isotime(self.glance.kernel.clock, 0.0)
-        return self._created_text
+    def rows(self) -> MetadefRows:
+        """The tables as they are (the loaded ones, shared, until something writes)."""
+        return self.glance.__dict__.get("metadef_rows") or _loaded(self._major)
+
+    def writable(self) -> MetadefRows:
+        """The cloud's own tables, copied from the loaded ones on the first write."""
+        rows = self.glance.__dict__.get("metadef_rows")
+        if rows is None:
+            rows = copy.deepcopy(_loaded(self._major))
+            self.glance.metadef_rows = rows
+        return rows
+
+    def isotime(self, t: float) -> str:
+        """``timeutils.isotime`` of virtual time `t` (memoized: most rows share theirs)."""
+        text = self._times.get(t)
+        if text is None:
+            text = self._times[t] = isotime(self.glance.kernel.clock, t)
+        return text
+
+    def _stamps(self, row: Any) -> dict[str, str]:
+        """``created_at`` and, when set, ``updated_at`` of a row (a dict or a `Namespace`)."""
+        get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+        out = {"created_at": self.isotime(get("created_at"))}
+        if get("updated_at") is not None:
+            out["updated_at"] = self.isotime(get("updated_at"))
+        return out
 
     # -- access --------------------------------------------------------------------------------
 
@@ -170,7 +210,7 @@ class Metadefs:
         itself. From 23.0.0 a controller of what hangs off it (`under`: ``"objects"`` or
         ``"others"``) says "Namespace X not found" for a hidden one, and all but the object
         controller for an absent one too."""
-        found = next((ns for ns in _loaded(self._major)[0] if ns.namespace == name), None)
+        found = next((ns for ns in self.rows().namespaces if ns.namespace == name), None)
         newer = self._major >= API_POLICY_SINCE
         if found is None:
             if newer and under == "others":
@@ -189,28 +229,38 @@ class Metadefs:
 
     # -- views ---------------------------------------------------------------------------------
 
-    def _namespace_view(self, ns: Namespace) -> dict[str, Any]:
+    def namespace_view(self, ns: Namespace) -> dict[str, Any]:
+        """``Namespace.to_wsme_model``'s own fields (no self, schema or contents)."""
         view: dict[str, Any] = {"namespace": ns.namespace}
         for key in ("display_name", "description", "visibility", "protected", "owner"):
             if getattr(ns, key) is not None:
                 view[key] = getattr(ns, key)
-        view["created_at"] = self._created()
+        view.update(self._stamps(ns))
         return view
 
-    def _association_view(self, assoc: dict[str, Any]) -> dict[str, Any]:
-        view = {k: v for k, v in assoc.items() if v is not None}
-        view["created_at"] = self._created()
+    def association_view(self, assoc: dict[str, Any]) -> dict[str, Any]:
+        """``ResourceTypeAssociation``."""
+        view = {k: assoc[k] for k in ("name", "prefix", "properties_target") if assoc[k]}
+        view.update(self._stamps(assoc))
         return view
 
-    def _object_view(self, ns: str, obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    def object_view(self, ns: str, obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+        """``MetadefObject`` with its links (`prefix` before property and required names)."""
         view: dict[str, Any] = {"name": obj["name"]}
+        if obj["required"] is not None:
+            view["required"] = [prefix + n for n in obj["required"]]
         if obj["description"] is not None:
             view["description"] = obj["description"]
-        view["properties"] = {prefix + k: dict(v) for k, v in obj["properties"].items()}
-        view["created_at"] = self._created()
+        if obj["properties"] is not None:
+            view["properties"] = {prefix + k: dict(v) for k, v in obj["properties"].items()}
+        view.update(self._stamps(obj))
         view["self"] = f"/v2/metadefs/namespaces/{ns}/objects/{obj['name']}"
         view["schema"] = "/v2/schemas/metadefs/object"
         return view
+
+    def tag_view(self, tag: dict[str, Any]) -> dict[str, Any]:
+        """``MetadefTag``."""
+        return {"name": tag["name"], **self._stamps(tag)}
 
     # -- namespaces ----------------------------------------------------------------------------
 
@@ -244,10 +294,10 @@ class Metadefs:
         shown.pop("marker", None)
         body: dict[str, Any] = {"namespaces": []}
         for ns in rows:
-            view = self._namespace_view(ns)
+            view = self.namespace_view(ns)
             if ns.associations:
                 view["resource_type_associations"] = [
-                    self._association_view(a) for a in ns.associations
+                    self.association_view(a) for a in ns.associations
                 ]
             view["self"] = f"/v2/metadefs/namespaces/{ns.namespace}"
             view["schema"] = "/v2/schemas/metadefs/namespace"
@@ -275,7 +325,7 @@ class Metadefs:
             start = self._order(self._namespace(ctx, marker), sort_key)
         if sort_key not in _SORT_KEYS:
             raise HTTPInternalServerError()
-        rows = [ns for ns in _loaded(self._major)[0] if self._visible(ctx, ns)]
+        rows = [ns for ns in self.rows().namespaces if self._visible(ctx, ns)]
         if "resource_types" in filters:
             wanted = set(filters["resource_types"].split(","))
             rows = [ns for ns in rows if any(a["name"] in wanted for a in ns.associations)]
@@ -287,13 +337,15 @@ class Metadefs:
             rows = [ns for ns in rows if after(self._order(ns, sort_key))]
         return rows[:limit]
 
-    @staticmethod
-    def _order(ns: Namespace, sort_key: str) -> tuple[Any, ...]:
-        # Every loaded row has the same created_at and no updated_at; MySQL orders NULL first.
-        if sort_key in ("created_at", "updated_at", "id"):
-            return (ns.id,)
-        value = getattr(ns, sort_key, None)
-        return (value is not None, value if value is not None else 0, ns.id)
+    def _order(self, ns: Namespace, sort_key: str) -> tuple[Any, ...]:
+        # (sort_key, created_at, id); times to the second (MySQL DATETIME), NULL first.
+        out: list[Any] = []
+        for key in (sort_key, "created_at", "id"):
+            value = getattr(ns, key, None)
+            if key in ("created_at", "updated_at") and value is not None:
+                value = self.isotime(value)
+            out += [value is not None, value if value is not None else 0]
+        return tuple(out)
 
     def show(self, ctx: Any, name: str, query: dict[str, list[str]]) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}``: the namespace with its resource type
@@ -308,17 +360,15 @@ class Metadefs:
         prefix = next(
             (a["prefix"] or "" for a in ns.associations if wanted and a["name"] == wanted), ""
         )
-        view = self._namespace_view(ns)
+        view = self.namespace_view(ns)
         if ns.associations:
-            view["resource_type_associations"] = [
-                self._association_view(a) for a in ns.associations
-            ]
+            view["resource_type_associations"] = [self.association_view(a) for a in ns.associations]
         if ns.properties:
             view["properties"] = {prefix + k: dict(v) for k, v in ns.properties.items()}
         if ns.objects:
-            view["objects"] = [self._object_view(name, o, prefix) for o in ns.objects]
+            view["objects"] = [self.object_view(name, o, prefix) for o in ns.objects]
         if ns.tags:
-            view["tags"] = [{"name": t} for t in ns.tags]
+            view["tags"] = [{"name": t["name"]} for t in ns.tags]
         view["self"] = f"/v2/metadefs/namespaces/{ns.namespace}"
         view["schema"] = "/v2/schemas/metadefs/namespace"
         return view
@@ -333,13 +383,13 @@ class Metadefs:
     def resource_types(self, ctx: Any) -> dict[str, Any]:
         """``GET /v2/metadefs/resource_types``: every resource type the load created."""
         self._require(ctx, "list_metadef_resource_types")
-        names = _loaded(self._major)[1]
-        return {"resource_types": [{"name": n, "created_at": self._created()} for n in names]}
+        return {"resource_types": [self.tag_view(t) for t in self.rows().resource_types]}
 
     def associations(self, ctx: Any, name: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/resource_types``."""
         ns = self._parent(ctx, name, "list_metadef_resource_types")
-        return {"resource_type_associations": [self._association_view(a) for a in ns.associations]}
+        views = [self.association_view(a) for a in ns.associations]
+        return {"resource_type_associations": views}
 
     def properties(self, ctx: Any, name: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/properties``."""
@@ -366,41 +416,57 @@ class Metadefs:
                     f"type association prefix of '{prefix}'."
                 )
             prop = prop[len(prefix) :]
-        if prop not in ns.properties:
-            raise HTTPNotFound(
-                explanation=f"The metadata definition property with name={prop} was not "
-                f"found in namespace={name}."
-            )
-        return {"name": prop, **ns.properties[prop]}
+        return {"name": prop, **find_property(ns, prop)}
 
     def objects(self, ctx: Any, name: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/objects``."""
         ns = self._parent(ctx, name, "get_metadef_objects", "objects")
-        views = [self._object_view(name, o) for o in ns.objects]
+        views = [self.object_view(name, o) for o in ns.objects]
         return {"objects": views, "schema": "v2/schemas/metadefs/objects"}
 
     def object(self, ctx: Any, name: str, object_name: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/objects/{object_name}``."""
         ns = self._parent(ctx, name, "get_metadef_object", "objects")
-        obj = next((o for o in ns.objects if o["name"] == object_name), None)
-        if obj is None:
-            raise HTTPNotFound(
-                explanation=f"The metadata definition object with name={object_name} was not "
-                f"found in namespace={name}."
-            )
-        return self._object_view(name, obj)
+        return self.object_view(name, find_object(ns, object_name))
 
     def tags(self, ctx: Any, name: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/tags``."""
         ns = self._parent(ctx, name, "get_metadef_tags")
-        return {"tags": [{"name": t, "created_at": self._created()} for t in ns.tags]}
+        return {"tags": [self.tag_view(t) for t in ns.tags]}
 
     def tag(self, ctx: Any, name: str, tag: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/tags/{tag_name}``."""
         ns = self._parent(ctx, name, "get_metadef_tag")
-        if tag not in ns.tags:
-            raise HTTPNotFound(
-                explanation=f"The metadata definition tag with name={tag} was not found in "
-                f"namespace={name}."
-            )
-        return {"name": tag, "created_at": self._created()}
+        return self.tag_view(find_tag(ns, tag))
+
+
+def find_object(ns: Namespace, name: str) -> dict[str, Any]:
+    """The object `name` of `ns`, or ``MetadefObjectNotFound``'s 404."""
+    obj = next((o for o in ns.objects if o["name"] == name), None)
+    if obj is None:
+        raise HTTPNotFound(
+            explanation=f"The metadata definition object with name={name} was not found in "
+            f"namespace={ns.namespace}."
+        )
+    return obj
+
+
+def find_property(ns: Namespace, name: str) -> dict[str, Any]:
+    """The property `name` of `ns`, or ``MetadefPropertyNotFound``'s 404."""
+    if name not in ns.properties:
+        raise HTTPNotFound(
+            explanation=f"The metadata definition property with name={name} was not found in "
+            f"namespace={ns.namespace}."
+        )
+    return ns.properties[name]
+
+
+def find_tag(ns: Namespace, name: str) -> dict[str, Any]:
+    """The tag `name` of `ns`, or ``MetadefTagNotFound``'s 404."""
+    tag = next((t for t in ns.tags if t["name"] == name), None)
+    if tag is None:
+        raise HTTPNotFound(
+            explanation=f"The metadata definition tag with name={name} was not found in "
+            f"namespace={ns.namespace}."
+        )
+    return tag

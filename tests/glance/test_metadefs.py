@@ -109,3 +109,47 @@ def test_openstacksdk_reads_namespaces_and_objects(cloud):
     shown = cloud.request("image", "GET", "/v2/metadefs/namespaces/OS::Compute::Quota").json()
     assert [o.name for o in objects] == [o["name"] for o in shown["objects"]]
     assert objects[0].properties == shown["objects"][0]["properties"]
+
+
+def test_tempests_namespace_round_trip():
+    # test_basic_metadata_definition_namespaces: a protected namespace refuses to go, then goes
+    cloud = Cloud(seed=0, profile="upstream")
+    body = {"namespace": "ns", "visibility": "public", "protected": True}
+    body["resource_type_associations"] = [{"name": "OS::Glance::Image"}]
+    r = cloud.request("image", "POST", "/v2/metadefs/namespaces", body=body, user="admin")
+    assert r.status == 201 and r.headers["Location"].endswith("/v2/metadefs/namespaces/ns")
+    assert r.json()["resource_type_associations"] == [{"name": "OS::Glance::Image"}]
+    first = cloud.request("image", "GET", "/v2/metadefs/namespaces").json()["namespaces"][0]
+    assert first["namespace"] == "ns"  # the newest first
+    path = "/v2/metadefs/namespaces/ns"
+    r = cloud.request("image", "DELETE", path, user="admin")
+    assert (r.status, r.json()["message"]) == (
+        403,
+        "Metadata definition namespace ns is protected and cannot be deleted.<br /><br />\n\n\n",
+    )
+    update = {"namespace": "ns", "visibility": "private", "protected": False}
+    shown = cloud.request("image", "PUT", path, body=update, user="admin").json()
+    assert (shown["visibility"], shown["protected"]) == ("private", False)
+    assert cloud.request("image", "GET", path).status == 404  # private: the admin project's
+    tags = {"tags": [{"name": "a"}, {"name": "A"}]}
+    r = cloud.request("image", "POST", path + "/tags", body=tags, user="admin")
+    assert (
+        r.status == 409 and "(Please note that metadata tag names are case" in r.json()["message"]
+    )
+    assert cloud.request("image", "DELETE", path, user="admin").status == 204
+    assert cloud.fork().request("image", "GET", path, user="admin").status == 404
+
+
+def test_who_may_write_is_each_releases():
+    new = Cloud(seed=0, profile="upstream")  # 26.0.0 on: metadef_admin
+    r = new.request("image", "POST", "/v2/metadefs/namespaces", body={"namespace": "n"})
+    assert r.json()["message"].startswith(
+        "You are not authorized to complete add_metadef_namespace action."
+    )
+    old = Cloud(seed=0, profile="nova-25.0.0")  # Glance 24: rule:metadef_default
+    r = old.request("image", "POST", "/v2/metadefs/namespaces", body={"namespace": "n"})
+    demo = old.request("image", "POST", "/v2/images", body={"name": "i"}).json()["owner"]
+    assert (r.status, r.json()["owner"], r.json()["visibility"]) == (201, demo, "private")
+    obj = {"name": "o", "properties": {"p": {"type": "string"}}}
+    r = old.request("image", "POST", "/v2/metadefs/namespaces/n/objects", body=obj)
+    assert r.status == 400 and "'title' is a required property" in r.json()["message"]

@@ -1103,14 +1103,13 @@ def _glance_legacy_import_task(w: World, profile: str) -> None:
 _NS = "metadefs/namespaces/OS::Compute::Quota"
 
 
+_MD = "/v2/metadefs/namespaces/{namespace}"
+
+
 @walks("image", "GET", "/v2/metadefs/namespaces", "/v2/metadefs/resource_types")
-@walks("image", "GET", *(f"/v2/metadefs/namespaces/{{namespace}}{p}" for p in ("", "/objects")))
-@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/resource_types")
-@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/properties")
-@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/tags")
-@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/objects/{name}")
-@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/properties/{name}")
-@walks("image", "GET", "/v2/metadefs/namespaces/{namespace}/tags/{name}")
+@walks("image", "GET", *(f"{_MD}{p}" for p in ("", "/objects", "/properties", "/tags")))
+@walks("image", "GET", f"{_MD}/resource_types")
+@walks("image", "GET", *(f"{_MD}/{p}/{{name}}" for p in ("objects", "properties", "tags")))
 def _glance_metadefs(w: World, profile: str) -> None:
     # each answer against the schema Glance serves for it (tests/glance/test_metadefs has more)
     def served(name: str) -> dict:
@@ -1133,6 +1132,40 @@ def _glance_metadefs(w: World, profile: str) -> None:
     expect(missing, 404, _WEBOB_JSON, "GET a tag")
     types = image(w, "GET", "metadefs/resource_types").json()["resource_types"]
     assert "OS::Glance::Image" in [t["name"] for t in types]
+
+
+@walks("image", "POST", "/v2/metadefs/namespaces", f"{_MD}/resource_types", f"{_MD}/tags/{{name}}")
+@walks("image", "POST", *(f"{_MD}/{p}" for p in ("objects", "properties", "tags")))
+@walks("image", "PUT", _MD, *(f"{_MD}/{p}/{{name}}" for p in ("objects", "properties", "tags")))
+@walks("image", "DELETE", _MD, f"{_MD}/resource_types/{{name}}")
+@walks("image", "DELETE", *(f"{_MD}/{p}" for p in ("objects", "properties", "tags")))
+@walks("image", "DELETE", *(f"{_MD}/{p}/{{name}}" for p in ("objects", "properties", "tags")))
+def _glance_metadef_writes(w: World, profile: str) -> None:
+    # an admin's namespace through every write, each answer against Glance's served schema
+    def served(name: str) -> dict:
+        return image(w, "GET", f"schemas/metadefs/{name}").json()
+
+    def call(method: str, path: str, body: Any, status: int, schema: str | None) -> None:
+        r = image(w, method, f"metadefs/namespaces/walk{path}", body, user="admin")
+        expect(r, status, served(schema) if schema else None, f"{method} {path}")
+
+    r = image(w, "POST", "metadefs/namespaces", {"namespace": "walk"}, user="admin")
+    expect(r, 201, served("namespace"), "POST a namespace")
+    call("PUT", "", {"namespace": "walk", "protected": False}, 200, "namespace")
+    call("POST", "/objects", {"name": "o"}, 201, "object")
+    call("PUT", "/objects/o", {"name": "o", "description": "d"}, 200, "object")
+    prop = {"name": "p", "title": "P", "type": "string"}
+    call("POST", "/properties", prop, 201, "property")
+    call("PUT", "/properties/p", {**prop, "title": "Q"}, 200, "property")
+    call("POST", "/tags", {"tags": [{"name": "a"}]}, 201, "tags")
+    call("POST", "/tags/b", None, 201, "tag")
+    call("PUT", "/tags/b", {"name": "c"}, 200, "tag")
+    call("POST", "/resource_types", {"name": "OS::Glance::Image"}, 201, "resource_type")
+    call("DELETE", "/resource_types/OS::Glance::Image", None, 204, None)
+    for part, name in (("objects", "o"), ("properties", "p"), ("tags", "c")):
+        call("DELETE", f"/{part}/{name}", None, 204, None)
+        call("DELETE", f"/{part}", None, 204, None)
+    call("DELETE", "", None, 204, None)
 
 
 @walks("image", "GET", "/v2/schemas/task", "/v2/schemas/tasks")

@@ -1,0 +1,372 @@
+"""Glance's metadata-definition writes (glance/api/v2/metadef_namespaces.py, metadef_objects.py,
+metadef_properties.py, metadef_tags.py, metadef_resource_types.py; the domain's ``delete``
+checks and the DB API's duplicates): namespaces created, changed and deleted, and their
+objects, properties, tags and resource type associations.
+
+Each request is read as the deserializer reads it: a body ("Body expected in request."), no
+read-only key (403 "Attribute 'self' is read-only."), the schema Glance serves for it (400
+"Provided object does not match schema 'namespace': ..."); then the rule: from Glance 26.0.0
+``metadef_admin`` (``role:admin``, 403 "You are not authorized to complete
+add_metadef_namespace action."); before, ``rule:metadef_default`` lets anyone write, a
+namespace they may see (fakecloud refuses a non-admin's change to another project's namespace
+with WebOb's 403). A name taken is the DB API's 409; a protected namespace refuses to be
+deleted and to lose what hangs off it (403 "Metadata definition namespace X is protected and
+cannot be deleted."). The first write copies the loaded definitions into the cloud's own
+tables (`fakecloud.glance.metadefs.MetadefRows`), which a saved cloud keeps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.glance.errors import (
+    HTTPBadRequest,
+    HTTPConflict,
+    HTTPForbidden,
+    HTTPNotFound,
+    policy_forbidden,
+)
+from fakecloud.glance.metadef_schemas import metadef_schema
+from fakecloud.glance.metadefs import (
+    Metadefs,
+    Namespace,
+    find_object,
+    find_property,
+    find_tag,
+    property_type,
+)
+from fakecloud.glance.policy import NEW_DEFAULTS_SINCE, is_admin
+
+_READ_ONLY = ("self", "schema", "created_at", "updated_at")
+#: The schema each kind of body is checked against (the name its 400 gives).
+_SCHEMAS = {
+    "namespace": "namespace",
+    "object": "object",
+    "property": "property",
+    "tag": "tag",
+    "tags": "tags",
+    "resource_type": "resource_type_association",
+}
+
+
+class MetadefWrites(Metadefs):
+    """The writes of one Glance's metadefs API (`Metadefs` reads)."""
+
+    # -- the request ---------------------------------------------------------------------------
+
+    def _checked(self, body: Any, kind: str) -> dict[str, Any]:
+        """``_check_allowed`` and ``schema.validate``."""
+        import jsonschema
+
+        if isinstance(body, dict):
+            for key in _READ_ONLY:
+                if key in body:
+                    raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
+        schema = metadef_schema(kind)
+        cls = jsonschema.validators.validator_for(schema)
+        error = jsonschema.exceptions.best_match(cls(schema).iter_errors(body))
+        if error is not None:
+            raise HTTPBadRequest(
+                explanation=f"Provided object does not match schema '{_SCHEMAS[kind]}': {error}"
+            )
+        return body
+
+    def _may(self, ctx: Any, rule: str, ns: Namespace | None = None) -> None:
+        """``metadef_admin`` from 26.0.0; before, anyone (on a namespace: its project)."""
+        if is_admin(ctx):
+            return
+        if self._major >= NEW_DEFAULTS_SINCE:
+            raise policy_forbidden(rule)
+        if ns is not None and ns.owner != ctx.project_id:
+            raise HTTPForbidden()
+
+    def _target(self, ctx: Any, name: str, rule: str) -> Namespace:
+        """The namespace a write names, in the writable tables, the rule checked."""
+        self.writable()
+        ns = self._namespace(ctx, name, "others")
+        self._may(ctx, rule, ns)
+        return ns
+
+    def _now(self) -> float:
+        return float(self.glance.kernel.now)
+
+    def _links(self, ns: Namespace) -> dict[str, str]:
+        return {"self": f"/v2/metadefs/namespaces/{ns.namespace}"} | {
+            "schema": "/v2/schemas/metadefs/namespace"
+        }
+
+    # -- namespaces ----------------------------------------------------------------------------
+
+    def create_namespace(self, ctx: Any, body: Any) -> dict[str, Any]:
+        """``POST /v2/metadefs/namespaces``: 201 with the namespace as asked (contents
+        included) and its ``created_at`` = ``updated_at``."""
+        body = self._checked(body, "namespace")
+        self._may(ctx, "add_metadef_namespace")
+        for key, rule in (
+            ("resource_type_associations", "add_metadef_resource_type_association"),
+            ("objects", "add_metadef_object"),
+            ("properties", "add_metadef_property"),
+            ("tags", "add_metadef_tag"),
+        ):
+            if body.get(key):
+                self._may(ctx, rule)
+        rows, now, name = self.writable(), self._now(), body["namespace"]
+        if any(ns.namespace == name for ns in rows.namespaces):
+            raise HTTPConflict(
+                explanation=f"The metadata definition namespace={name} already exists."
+            )
+        ns = Namespace(
+            id=rows.next_id,
+            namespace=name,
+            display_name=body.get("display_name"),
+            description=body.get("description"),
+            visibility=body.get("visibility") or "private",
+            protected=body.get("protected") or False,
+            owner=body.get("owner") or ctx.project_id,
+            created_at=now,
+            updated_at=now,
+        )
+        rows.next_id += 1
+        for assoc in body.get("resource_type_associations") or []:
+            self._associate(rows, ns, assoc, now)
+        ns.properties = {k: property_type(v) for k, v in (body.get("properties") or {}).items()}
+        for obj in body.get("objects") or []:
+            ns.objects.append(self._object_row(obj, now))
+        ns.tags = [
+            {"name": t["name"], "created_at": now, "updated_at": now}
+            for t in body.get("tags") or []
+        ]
+        rows.namespaces.append(ns)
+        view = self.namespace_view(ns)
+        if body.get("resource_type_associations"):
+            view["resource_type_associations"] = [
+                {k: a[k] for k in ("name", "prefix", "properties_target") if k in a}
+                for a in body["resource_type_associations"]
+            ]
+        if body.get("properties"):
+            view["properties"] = dict(ns.properties)
+        if body.get("objects"):
+            keys = ("name", "required", "description", "properties")
+            view["objects"] = [{k: o[k] for k in keys if k in o} for o in body["objects"]]
+        if body.get("tags"):
+            view["tags"] = [{"name": t["name"]} for t in body["tags"]]
+        return view | self._links(ns)
+
+    def update_namespace(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
+        """``PUT /v2/metadefs/namespaces/{namespace}``: every field replaced (visibility
+        ``private``, protected False and the caller's project when not given)."""
+        body = self._checked(body, "namespace")
+        ns = self._target(ctx, name, "modify_metadef_namespace")
+        new = body["namespace"]
+        if new != name and any(n.namespace == new for n in self.rows().namespaces):
+            raise HTTPConflict(
+                explanation=f"The metadata definition namespace={new} already exists."
+            )
+        ns.namespace = new
+        ns.display_name = body.get("display_name")
+        ns.description = body.get("description")
+        ns.visibility = body.get("visibility") or "private"
+        ns.protected = body.get("protected") or False
+        ns.owner = body.get("owner") or ctx.project_id
+        ns.updated_at = self._now()
+        return self.namespace_view(ns) | self._links(ns)
+
+    def delete_namespace(self, ctx: Any, name: str, part: str = "") -> None:
+        """``DELETE /v2/metadefs/namespaces/{namespace}[/objects|/properties|/tags]``: the
+        namespace, or all of one part of it; a protected one refuses."""
+        rule = "delete_metadef_tags" if part == "tags" else "delete_metadef_namespace"
+        ns = self._target(ctx, name, rule)
+        if ns.protected:
+            raise HTTPForbidden(
+                explanation=f"Metadata definition namespace {ns.namespace} is protected and "
+                "cannot be deleted."
+            )
+        if part == "objects":
+            ns.objects = []
+        elif part == "properties":
+            ns.properties = {}
+        elif part == "tags":
+            ns.tags = []
+        else:
+            self.rows().namespaces.remove(ns)
+
+    # -- resource type associations ------------------------------------------------------------
+
+    def _associate(self, rows: Any, ns: Namespace, body: dict[str, Any], now: float) -> dict:
+        """``resource_type_association.create``: the resource type is made when new."""
+        rt = body["name"]
+        if any(a["name"] == rt for a in ns.associations):
+            raise HTTPConflict(
+                explanation=f"The metadata definition resource-type association of "
+                f"resource-type={rt} to namespace={ns.namespace} already exists."
+            )
+        if not any(t["name"] == rt for t in rows.resource_types):
+            rows.resource_types.append({"name": rt, "created_at": now, "updated_at": now})
+        row = {k: body.get(k) for k in ("name", "prefix", "properties_target")}
+        row |= {"created_at": now, "updated_at": now}
+        ns.associations.append(row)
+        return row
+
+    def associate(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
+        """``POST /v2/metadefs/namespaces/{namespace}/resource_types``: 201."""
+        body = self._checked(body, "resource_type")
+        ns = self._target(ctx, name, "add_metadef_resource_type_association")
+        return self.association_view(self._associate(self.rows(), ns, body, self._now()))
+
+    def dissociate(self, ctx: Any, name: str, rt: str) -> None:
+        """``DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{name}``: 204."""
+        ns = self._target(ctx, name, "remove_metadef_resource_type_association")
+        row = next((a for a in ns.associations if a["name"] == rt), None)
+        if row is None:
+            raise HTTPNotFound(
+                explanation=f"The metadata definition resource-type association of "
+                f"resource-type={rt} to namespace={name}, was not found."
+            )
+        if ns.protected:
+            raise HTTPForbidden(
+                explanation=f"Metadata definition resource-type-association {rt} is protected "
+                "and cannot be deleted."
+            )
+        ns.associations.remove(row)
+
+    # -- objects -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _object_row(body: dict[str, Any], now: float) -> dict[str, Any]:
+        properties = body.get("properties")
+        return {
+            "name": body["name"],
+            "required": body.get("required"),
+            "description": body.get("description"),
+            "properties": {k: property_type(v) for k, v in (properties or {}).items()},
+            "created_at": now,
+            "updated_at": now,
+        }
+
+    def _unique_object(self, ns: Namespace, name: str) -> None:
+        if any(o["name"] == name for o in ns.objects):
+            raise HTTPConflict(
+                explanation=f"A metadata definition object with name={name} already exists "
+                f"in namespace={ns.namespace}."
+            )
+
+    def create_object(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
+        """``POST /v2/metadefs/namespaces/{namespace}/objects``: 201."""
+        body = self._checked(body, "object")
+        ns = self._target(ctx, name, "add_metadef_object")
+        self._unique_object(ns, body["name"])
+        row = self._object_row(body, self._now())
+        ns.objects.append(row)
+        return self.object_view(ns.namespace, row)
+
+    def update_object(self, ctx: Any, name: str, object_name: str, body: Any) -> dict[str, Any]:
+        """``PUT .../objects/{object_name}``: the object replaced (renamed if asked)."""
+        body = self._checked(body, "object")
+        ns = self._target(ctx, name, "modify_metadef_object")
+        row = find_object(ns, object_name)
+        if body["name"] != object_name:
+            self._unique_object(ns, body["name"])
+        new = self._object_row(body, row["created_at"])
+        new["updated_at"] = self._now()
+        row.update(new)
+        return self.object_view(ns.namespace, row)
+
+    def delete_object(self, ctx: Any, name: str, object_name: str) -> None:
+        """``DELETE .../objects/{object_name}``: 204."""
+        ns = self._target(ctx, name, "delete_metadef_object")
+        row = find_object(ns, object_name)
+        if ns.protected:
+            raise HTTPForbidden(
+                explanation=f"Metadata definition object {object_name} is protected and "
+                "cannot be deleted."
+            )
+        ns.objects.remove(row)
+
+    # -- properties ----------------------------------------------------------------------------
+
+    def _unique_property(self, ns: Namespace, name: str) -> None:
+        if name in ns.properties:
+            raise HTTPConflict(
+                explanation=f"A metadata definition property with name={name} already exists "
+                f"in namespace={ns.namespace}."
+            )
+
+    def create_property(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
+        """``POST /v2/metadefs/namespaces/{namespace}/properties``: 201 with its name."""
+        body = self._checked(body, "property")
+        ns = self._target(ctx, name, "add_metadef_property")
+        self._unique_property(ns, body["name"])
+        ns.properties[body["name"]] = property_type({**body, "name": None})
+        return {"name": body["name"], **ns.properties[body["name"]]}
+
+    def update_property(self, ctx: Any, name: str, prop: str, body: Any) -> dict[str, Any]:
+        """``PUT .../properties/{property_name}``: replaced (renamed if asked)."""
+        body = self._checked(body, "property")
+        ns = self._target(ctx, name, "modify_metadef_property")
+        find_property(ns, prop)
+        if body["name"] != prop:
+            self._unique_property(ns, body["name"])
+        del ns.properties[prop]
+        ns.properties[body["name"]] = property_type({**body, "name": None})
+        return {"name": body["name"], **ns.properties[body["name"]]}
+
+    def delete_property(self, ctx: Any, name: str, prop: str) -> None:
+        """``DELETE .../properties/{property_name}``: 204."""
+        ns = self._target(ctx, name, "remove_metadef_property")
+        find_property(ns, prop)
+        if ns.protected:
+            raise HTTPForbidden(
+                explanation=f"Metadata definition property {prop} is protected and cannot be "
+                "deleted."
+            )
+        del ns.properties[prop]
+
+    # -- tags ----------------------------------------------------------------------------------
+
+    def _unique_tag(self, ns: Namespace, name: str, others: list[dict[str, Any]]) -> None:
+        if any(t["name"].lower() == name.lower() for t in others):
+            raise HTTPConflict(
+                explanation=f"A metadata tag with name={name} already exists in "
+                f"namespace={ns.namespace}. (Please note that metadata tag names are case "
+                "insensitive)."
+            )
+
+    def create_tag(self, ctx: Any, name: str, tag: str) -> dict[str, Any]:
+        """``POST .../tags/{tag_name}``: 201."""
+        ns = self._target(ctx, name, "add_metadef_tag")
+        self._unique_tag(ns, tag, ns.tags)
+        now = self._now()
+        row = {"name": tag, "created_at": now, "updated_at": now}
+        ns.tags.append(row)
+        return self.tag_view(row)
+
+    def create_tags(self, ctx: Any, name: str, body: Any, append: bool) -> dict[str, Any]:
+        """``POST .../tags``: 201; the namespace's tags replaced unless ``X-Openstack-Append``
+        is true."""
+        body = self._checked(body, "tags")
+        ns = self._target(ctx, name, "add_metadef_tags")
+        now, kept = self._now(), list(ns.tags) if append else []
+        for item in body.get("tags") or []:
+            self._unique_tag(ns, item["name"], kept)
+            kept.append({"name": item["name"], "created_at": now, "updated_at": now})
+        ns.tags = kept
+        return {"tags": [{"name": t["name"]} for t in body.get("tags") or []]}
+
+    def update_tag(self, ctx: Any, name: str, tag: str, body: Any) -> dict[str, Any]:
+        """``PUT .../tags/{tag_name}``: renamed."""
+        body = self._checked(body, "tag")
+        ns = self._target(ctx, name, "modify_metadef_tag")
+        row = find_tag(ns, tag)
+        self._unique_tag(ns, body["name"], [t for t in ns.tags if t is not row])
+        row["name"], row["updated_at"] = body["name"], self._now()
+        return self.tag_view(row)
+
+    def delete_tag(self, ctx: Any, name: str, tag: str) -> None:
+        """``DELETE .../tags/{tag_name}``: 204."""
+        ns = self._target(ctx, name, "delete_metadef_tag")
+        row = find_tag(ns, tag)
+        if ns.protected:
+            raise HTTPForbidden(
+                explanation=f"Metadata definition tag {tag} is protected and cannot be deleted."
+            )
+        ns.tags.remove(row)
