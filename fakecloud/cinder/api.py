@@ -201,7 +201,9 @@ def _check_content_type(service: CinderApi, req: Request) -> None:
 
 
 #: The path the v3 router redirects to ``/v3/`` (see `CinderApi.versions_index`).
-_REDIRECTED = frozenset({"/v3"})
+_REDIRECTED = frozenset({"/v3", "/v2"})
+#: The first Cinder without the v2 API (``root_app_factory`` drops ``/v2``).
+V2_GONE_FROM = 19
 
 
 def _wrap(
@@ -322,7 +324,10 @@ class CinderApi(ApiService):
         controller's ``/``) adds ``x-compute-request-id``; the router's bare 404 is no
         Resource's (``x-openstack-request-id`` only). The id is drawn as before either way."""
         if self.needs_token(req.method, req.path):  # /v2 before 19.0.0: its own pipeline
-            return super().dispatch(req)
+            result = super().dispatch(req)
+            if result.__class__ is Response and (result.status == 404 or result.status == 302):
+                _no_resource_ids(req, result)
+            return result
         response = super().dispatch(req)
         if not isinstance(response, Response):  # (the root's answers are synchronous)
             return response
@@ -362,12 +367,13 @@ class CinderApi(ApiService):
         # the version router's) matches no path with a trailing slash: ``GET
         # /v3/{project}/volumes/`` is ``Router._dispatch``'s bare 404; ``/v3/`` is the v3
         # router's own ``'/'`` route (urlmap strips ``/v3``), ``/`` the root's.
-        router.slash_paths = frozenset({"/", "/v3/"})
+        router.slash_paths = frozenset({"/", "/v3/", "/v2/"})
         # The version router's ``mapper.connect('versions', '/', ...)`` has no method
         # condition (cinder 12.0.0-29.0.0 api/versions.py): every method is the 300.
         for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
             router.add(method, "/", _wrap(cls.versions_all, project=False))
         router.add("GET", "/v3", _wrap(cls.versions_index, project=False))
+        router.add("GET", "/v2", _wrap(cls.versions_v2, project=False))
         for method, path, handler in (
             ("GET", "volumes/detail", cls.volumes_detail),
             ("GET", "volumes/summary", cls.volumes_summary),
@@ -410,6 +416,7 @@ class CinderApi(ApiService):
             ("GET", "os-quota-sets/{tenant}/defaults", cls.quotas_defaults),
             ("GET", "os-quota-sets/{tenant}", cls.quotas_show),
             ("PUT", "os-quota-sets/{tenant}", cls.quotas_update),
+            ("DELETE", "os-quota-sets/{tenant}", cls.quotas_delete),
             ("GET", "os-availability-zone", cls.availability_zones),
             *types_api.ROUTES,
             *backup_rest.ROUTES,
@@ -518,19 +525,36 @@ class CinderApi(ApiService):
         (no microversion), with a ``text/plain`` empty body and the ``Location`` that WebOb's
         ``Response`` makes absolute on its way out through the pipeline's middleware."""
         if req.path in _REDIRECTED:
-            base = (req.base_url or self.cinder.config.public_endpoint).rstrip("/")
-            response = Response(
-                302,
-                b"",
-                {"Content-Type": "text/plain; charset=utf8", "Location": f"{base}/v3/"},
-            )
-            response.no_resource = True
-            return response
+            return self._redirect_to_slash(req)
         return Response(200, self._versions_body(req, v2=False))
 
+    def _redirect_to_slash(self, req: Request) -> Response:
+        base = (req.base_url or self.cinder.config.public_endpoint).rstrip("/")
+        response = Response(
+            302,
+            b"",
+            {"Content-Type": "text/plain; charset=utf8", "Location": f"{base}{req.path}/"},
+        )
+        response.no_resource = True
+        return response
+
+    def versions_v2(self, req: Request) -> Response:
+        """``GET /v2/`` before 19.0.0: the v2 router's ``versions`` route, the 2.0 ``index``
+        of ``VersionsController``, which pops v3.0: the v2.0 document alone, 200, and no
+        ``OpenStack-API-Version`` (a legacy endpoint's request is 2.0, never echoed). ``GET
+        /v2`` is its router's redirect, as ``/v3``'s. From 19.0.0 no ``/v2`` is routed."""
+        if self.cinder_major >= V2_GONE_FROM:
+            raise NoRoute([])
+        if req.path in _REDIRECTED:
+            return self._redirect_to_slash(req)
+        body = self._versions_body(req)
+        body["versions"] = [v for v in body["versions"] if v["id"] == "v2.0"]
+        return Response(200, body)
+
     def versioned(self, req: Request) -> bool:
-        """Every request but the ``/v3`` redirect negotiates a microversion."""
-        return req.path not in _REDIRECTED
+        """Every request but the redirects and the legacy ``/v2/`` document negotiates a
+        microversion."""
+        return req.path not in _REDIRECTED and req.path != "/v2/"
 
     # -- volumes -----------------------------------------------------------------------------
 
@@ -1127,6 +1151,14 @@ class CinderApi(ApiService):
             limits[key] = limit
         quotas.set_limits(target, **limits)
         return Response(200, {"quota_set": quotas.limits(target)})
+
+    def quotas_delete(self, req: Request) -> Response:
+        """``DELETE /os-quota-sets/{tenant}`` (admin): ``quota_destroy_by_project``, the
+        project's own limits go and the defaults hold again; usage stays (an empty 200)."""
+        target = req.params["tenant"]
+        self._policy(req, "volume_extension:quotas:delete", target)
+        self.cinder.quotas.clear_limits(target)
+        return Response(200)
 
     def availability_zones(self, req: Request) -> Response:
         """``GET /os-availability-zone``."""

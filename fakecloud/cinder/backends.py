@@ -151,11 +151,12 @@ class Driver:
         of an exported volume (``provider_location`` set), so no connector or one without an
         initiator is the manager's ``VolumeBackendAPIException``. fakecloud keeps no
         ``provider_location``: a volume counts as exported while an attachment holds a
-        connection (a connector, or attached), where the real one stays exported from its
-        first connection until deleted."""
+        connector, where the real one stays exported from its first connection until deleted.
+        A volume attached by ``os-attach`` alone was never exported: its force detach without
+        a connector succeeds (Tempest's ``test_force_detach_volume``, bug #2004555)."""
         if not self.iscsi_target or self.kernel.switches.series.cinder < LIO_TARGET_SINCE:
             return
-        if not any(a.connector or a.attach_status == "attached" for a in volume.attachments):
+        if not any(a.connector for a in volume.attachments):
             return
         if not isinstance(connector, dict) or "initiator" not in connector:
             raise VolumeBackendAPIException(

@@ -44,7 +44,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import messages
+from fakecloud.cinder import backup_metadata, messages
 from fakecloud.cinder.backends import GiB
 from fakecloud.cinder.exception import BackupNotFound, ServiceNotFound
 from fakecloud.cinder.models import Backup, Volume
@@ -392,6 +392,8 @@ class BackupManager:
             volume_back(k, volume, snapshot, backup, self.actor)
             backup_failed(k, backup, str(exc) or type(exc).__name__, self.actor)
             return
+        if volume is not None:
+            backup.volume_meta = backup_metadata.saved(volume)
         yield from self._cleanup_temp(backup)
         volume_back(k, volume, snapshot, backup, self.actor)
         if backup.status in ("deleting", "deleted"):
@@ -474,6 +476,7 @@ class BackupManager:
             VOLUME_STATUS_FORCED.move(k, volume, "error_restoring", actor=self.actor)
             BACKUP_STATUS_FORCED.move(k, backup, "available", actor=self.actor)
             return
+        backup_metadata.restore(volume, backup.volume_meta)
         VOLUME_STATUS_FORCED.move(k, volume, "available", actor=self.actor)
         old = volume.metadata.get("src_backup_id")
         if backup.volume_id != volume.id or (old and old != backup.id):

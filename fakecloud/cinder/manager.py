@@ -43,10 +43,12 @@ from fakecloud.cinder import (
     images,
     messages,
     migration,
+    pools,
     reimage,
     revert,
 )
 from fakecloud.cinder.capabilities_api import driver_capabilities
+from fakecloud.cinder.capabilities_filter import satisfies, scheduled_specs
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
@@ -114,6 +116,14 @@ class SchedulerManager:
                     "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
                 )
             drivers = self.cinder.enabled_drivers()
+            wanted = scheduled_specs(volume.volume_type.extra_specs)
+            wanted.pop(("volume_backend_name",), None)  # matched by `backend` itself
+            if wanted:
+                drivers = {
+                    name: d
+                    for name, d in drivers.items()
+                    if satisfies(pools.capabilities(self.cinder, name, d), wanted)
+                }
             driver = drivers.get(backend)
             if driver is None:  # a created type, or a disabled backend's service
                 backend = weigh_backends(drivers, backend, volume.size)

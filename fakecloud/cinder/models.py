@@ -153,6 +153,10 @@ class Backup:
     encryption_key_id: str | None = None
     volume_previous_status: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    #: What the backup driver stored of the volume beside its data (``BackupMetadataAPI.get``):
+    #: ``display_name``, ``display_description``, ``metadata`` and ``glance`` (its image
+    #: metadata); None until the data is in the store.
+    volume_meta: dict[str, Any] | None = None
 
 
 @dataclass(eq=False, slots=True)

@@ -100,6 +100,10 @@ class QuotaEngine:
                 raise ConfigError(f"Cinder quota {name} must be an integer >= -1, got {value!r}")
         self._limits.setdefault(project_id, {}).update(limits)
 
+    def clear_limits(self, project_id: str) -> None:
+        """Drop the limits set for this project itself: the defaults apply again."""
+        self._limits.pop(project_id, None)
+
     def overrides(self, project_id: str) -> dict[str, int]:
         """The limits set for this project itself (``quota_get_all_by_project``), defaults
         aside."""

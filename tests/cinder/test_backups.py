@@ -283,6 +283,28 @@ def test_restore_to_a_new_and_an_existing_volume(cloud):
         assert fault(resp)[1:] == (500, GENERIC[500])
 
 
+def test_a_restore_puts_back_what_the_backup_kept_of_the_volume():
+    """``BackupMetadataAPI`` (Tempest's backup create/restore test): the volume's metadata,
+    name and description as they were when backed up (not as they are at the restore) onto
+    a new volume named ``restore_backup_...``; an existing named volume keeps its name."""
+    cloud = Cloud(profile="upstream")
+    meta = {"vol-meta1": "value1"}
+    vid = create_volume(cloud, name="src", description="d", metadata=meta)
+    bid = _made(cloud, vid)
+    call(cloud, "PUT", f"volumes/{vid}", {"volume": {"name": "renamed", "metadata": {}}})
+    new = call(cloud, "POST", f"backups/{bid}/restore", {"restore": {}}).json()["restore"]
+    cloud.run_until_idle()
+    shown = call(cloud, "GET", f"volumes/{new['volume_id']}").json()["volume"]
+    assert shown["metadata"] == {**meta, "src_backup_id": bid}
+    assert (new["volume_name"], shown["name"], shown["description"]) == (
+        f"restore_backup_{bid}", "src", "d"
+    )  # fmt: skip
+    call(cloud, "POST", f"backups/{bid}/restore", {"restore": {"volume_id": vid}})
+    cloud.run_until_idle()
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    assert (shown["name"], shown["metadata"]) == ("renamed", meta)
+
+
 def test_faults_part_way(cloud):
     vid = create_volume(cloud)
     cloud.faults.add("cinder.backup.create", error="CinderBackendError")

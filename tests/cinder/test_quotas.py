@@ -375,3 +375,21 @@ def test_quota_usage_shows_allocated_before_cinder_19(profile, allocated):
     shown = call(cloud, "GET", path, ctx=ADMIN, query=usage).json()["quota_set"]
     expected = {"limit": 10, "in_use": 0, "reserved": 0} | ({"allocated": 0} if allocated else {})
     assert shown["volumes"] == expected
+
+
+def test_quota_sets_delete_restores_the_defaults_for_an_admin_only():
+    """``QuotaSetsController.delete`` (Tempest's ``test_delete_quota``): the project's own
+    limits go (``quota_destroy_by_project``), an empty 200; its usage stays."""
+    cloud = Cloud()
+    create_volume(cloud)
+    admin_path = f"/v3/{P3}/os-quota-sets/{P1}"
+    assert call(cloud, "PUT", admin_path, {"quota_set": {"volumes": 5}}, ctx=ADMIN).status == 200
+    assert fault(call(cloud, "DELETE", f"os-quota-sets/{P1}")) == (
+        "forbidden",
+        403,
+        "Policy doesn't allow volume_extension:quotas:delete to be performed.",
+    )
+    resp = call(cloud, "DELETE", admin_path, ctx=ADMIN)
+    assert (resp.status, resp.content()) == (200, b"")
+    limits = absolute(cloud)
+    assert (limits["maxTotalVolumes"], limits["totalVolumesUsed"]) == (10, 1)

@@ -70,6 +70,22 @@ def test_v3_without_its_slash_is_redirected_to_it(profile):
         assert resp.headers["x-openstack-request-id"].startswith("req-")
 
 
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_v2_shows_its_own_version_until_cinder_19(profile):
+    """Tempest's ``test_show_version`` asks ``/vN/`` of every listed version: before 19.0.0
+    the v2 router's ``versions`` route answers the 2.0 ``index`` (v2.0 alone, no
+    ``OpenStack-API-Version``); from 19.0.0 no ``/v2`` is routed and none is listed."""
+    cloud = Cloud(profile=profile)
+    resp = cloud.request("volumev3", "GET", "/v2/")
+    listed = [v["id"] for v in cloud.request("volumev3", "GET", "/", user=None).json()["versions"]]
+    if profile == "seed":
+        assert (resp.status, listed) == (200, ["v2.0", "v3.0"])
+        assert [v["id"] for v in resp.json()["versions"]] == ["v2.0"]
+        assert "OpenStack-API-Version" not in resp.headers
+    else:
+        assert (resp.status, listed) == (404, ["v3.0"])
+
+
 def test_keystoneauth_follows_the_redirect():
     from keystoneauth1 import session
     from keystoneauth1.identity import v3

@@ -7,6 +7,7 @@ from cinder_support import (
     CONNECTOR,
     MEMBER,
     MISSING,
+    SERVER,
     absolute,
     attach,
     call,
@@ -127,3 +128,21 @@ def test_extend_volume_completion_of_an_extending_volume_wants_admin_metadata(wo
     )
     cloud.run_until_idle()  # the extend itself goes on
     assert states(cloud, vid)[-1] == "available"
+
+
+def test_force_detach_of_a_volume_never_exported_needs_no_connector(world):
+    """Tempest's ``test_force_detach_volume``: ``os-attach`` alone (no connection ever
+    initialized) leaves no ``provider_location``, so the LIO target has nothing to remove and
+    the force detach without a connector goes through (LP #2004555)."""
+    cloud = world[0].fork()
+    vid = make_volume(cloud, 1)
+    assert _act(cloud, vid, {"os-reserve": None}, ctx=MEMBER).status == 202
+    attach = {"os-attach": {"instance_uuid": SERVER, "mountpoint": "/dev/vdb"}}
+    assert _act(cloud, vid, attach, ctx=MEMBER).status == 202
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    assert _act(cloud, vid, {"os-reset_status": {"status": "error"}}).status == 202
+    detach = {"attachment_id": shown["attachments"][0]["attachment_id"], "connector": None}
+    assert _act(cloud, vid, {"os-force_detach": detach}).status == 202
+    cloud.run_until_idle()
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    assert (shown["status"], shown["attachments"]) == ("available", [])

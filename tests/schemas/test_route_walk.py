@@ -428,7 +428,7 @@ def _volume_attach_detach(w: World, profile: str) -> None:
 # -- Cinder -------------------------------------------------------------------------------------
 
 
-@walks("volumev3", "GET", "/", "/v3")
+@walks("volumev3", "GET", "/", "/v3", "/v2")
 @walks("volumev3", "HEAD", "/")
 @walks("volumev3", "POST", "/")
 @walks("volumev3", "PUT", "/")
@@ -441,6 +441,11 @@ def _cinder_versions(w: World, profile: str) -> None:
     for method in ("POST", "PUT", "PATCH", "DELETE"):
         expect(w.req("volumev3", method, "/"), 300, cinder.VERSIONS, f"{method} /")
     expect(w.req("volumev3", "GET", "/v3/"), 200, cinder.VERSIONS, "GET /v3/")
+    v2 = w.req("volumev3", "GET", "/v2/")  # the v2 router's, before Cinder 19
+    if profile == "seed":
+        expect(v2, 200, cinder.VERSIONS, "GET /v2/")
+    else:
+        assert v2.status == 404
 
 
 @walks("volumev3", "PUT", "/v3/volumes/{id}")
@@ -795,6 +800,7 @@ _QUOTAS = "/v3/os-quota-sets/{tenant}"
 
 @walks("volumev3", "GET", _QUOTAS, _QUOTAS + "/defaults")
 @walks("volumev3", "PUT", _QUOTAS)
+@walks("volumev3", "DELETE", _QUOTAS)
 def _cinder_quotas(w: World, profile: str) -> None:
     project = w.cloud.context("demo").project_id
     path = f"os-quota-sets/{project}"
@@ -804,6 +810,7 @@ def _cinder_quotas(w: World, profile: str) -> None:
     expect(volume(w, "GET", path + "/defaults"), 200, cinder.QUOTA_SET, "quota defaults")
     r = volume(w, "PUT", path, {"quota_set": {"volumes": 20}}, user="admin")
     expect(r, 200, cinder.QUOTA_SET_UPDATED, "PUT quotas")
+    expect(volume(w, "DELETE", path, user="admin"), 200, None, "DELETE quotas")
 
 
 # -- Glance ---------------------------------------------------------------------------------------
