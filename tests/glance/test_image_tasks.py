@@ -155,15 +155,14 @@ _VALUES += ("created_at", "status", "asc", "desc")
 
 
 @functools.cache
-def _two_tasks():
+def _a_task():
     w = World(profile="upstream")
-    for _ in range(2):
-        stage_and_import(w, w.create()["id"])
-        w.cloud.run_until_idle()
+    stage_and_import(w, w.create()["id"])
+    w.cloud.run_until_idle()
     return w
 
 
-@settings(max_examples=4 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     pairs=st.lists(
         st.tuples(st.sampled_from(_NAMES), st.sampled_from(_VALUES) | st.text(max_size=3)),
@@ -173,7 +172,7 @@ def _two_tasks():
 def test_any_tasks_query_is_a_400_or_tasks_that_match_it(pairs):
     """Every query is Glance's 400 or a page of tasks each of which has every value of every
     column filter it names (the database's filters.items())."""
-    w = _two_tasks()
+    w = _a_task()
     r = w.call("GET", "/v2/tasks", ADMIN, query=urlencode(pairs))
     assert r.status in (200, 400), r.json()
     if r.status == 400:
