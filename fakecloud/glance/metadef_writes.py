@@ -176,11 +176,7 @@ class MetadefWrites(Metadefs):
         namespace, or all of one part of it; a protected one refuses."""
         rule = "delete_metadef_tags" if part == "tags" else "delete_metadef_namespace"
         ns = self._target(ctx, name, rule)
-        if ns.protected:
-            raise HTTPForbidden(
-                explanation=f"Metadata definition namespace {ns.namespace} is protected and "
-                "cannot be deleted."
-            )
+        _unprotected(ns, "namespace", ns.namespace)
         if part == "objects":
             ns.objects = []
         elif part == "properties":
@@ -222,11 +218,7 @@ class MetadefWrites(Metadefs):
                 explanation=f"The metadata definition resource-type association of "
                 f"resource-type={rt} to namespace={name}, was not found."
             )
-        if ns.protected:
-            raise HTTPForbidden(
-                explanation=f"Metadata definition resource-type-association {rt} is protected "
-                "and cannot be deleted."
-            )
+        _unprotected(ns, "resource-type-association", rt)
         ns.associations.remove(row)
 
     # -- objects -------------------------------------------------------------------------------
@@ -243,18 +235,11 @@ class MetadefWrites(Metadefs):
             "updated_at": now,
         }
 
-    def _unique_object(self, ns: Namespace, name: str) -> None:
-        if any(o["name"] == name for o in ns.objects):
-            raise HTTPConflict(
-                explanation=f"A metadata definition object with name={name} already exists "
-                f"in namespace={ns.namespace}."
-            )
-
     def create_object(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
         """``POST /v2/metadefs/namespaces/{namespace}/objects``: 201."""
         body = self._checked(body, "object")
         ns = self._target(ctx, name, "add_metadef_object")
-        self._unique_object(ns, body["name"])
+        _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
         row = self._object_row(body, self._now())
         ns.objects.append(row)
         return self.object_view(ns.namespace, row)
@@ -265,7 +250,7 @@ class MetadefWrites(Metadefs):
         ns = self._target(ctx, name, "modify_metadef_object")
         row = find_object(ns, object_name)
         if body["name"] != object_name:
-            self._unique_object(ns, body["name"])
+            _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
         new = self._object_row(body, row["created_at"])
         new["updated_at"] = self._now()
         row.update(new)
@@ -275,27 +260,16 @@ class MetadefWrites(Metadefs):
         """``DELETE .../objects/{object_name}``: 204."""
         ns = self._target(ctx, name, "delete_metadef_object")
         row = find_object(ns, object_name)
-        if ns.protected:
-            raise HTTPForbidden(
-                explanation=f"Metadata definition object {object_name} is protected and "
-                "cannot be deleted."
-            )
+        _unprotected(ns, "object", object_name)
         ns.objects.remove(row)
 
     # -- properties ----------------------------------------------------------------------------
-
-    def _unique_property(self, ns: Namespace, name: str) -> None:
-        if name in ns.properties:
-            raise HTTPConflict(
-                explanation=f"A metadata definition property with name={name} already exists "
-                f"in namespace={ns.namespace}."
-            )
 
     def create_property(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
         """``POST /v2/metadefs/namespaces/{namespace}/properties``: 201 with its name."""
         body = self._checked(body, "property")
         ns = self._target(ctx, name, "add_metadef_property")
-        self._unique_property(ns, body["name"])
+        _unique("property", ns, body["name"], ns.properties)
         ns.properties[body["name"]] = property_type({**body, "name": None})
         return {"name": body["name"], **ns.properties[body["name"]]}
 
@@ -305,7 +279,7 @@ class MetadefWrites(Metadefs):
         ns = self._target(ctx, name, "modify_metadef_property")
         find_property(ns, prop)
         if body["name"] != prop:
-            self._unique_property(ns, body["name"])
+            _unique("property", ns, body["name"], ns.properties)
         del ns.properties[prop]
         ns.properties[body["name"]] = property_type({**body, "name": None})
         return {"name": body["name"], **ns.properties[body["name"]]}
@@ -314,11 +288,7 @@ class MetadefWrites(Metadefs):
         """``DELETE .../properties/{property_name}``: 204."""
         ns = self._target(ctx, name, "remove_metadef_property")
         find_property(ns, prop)
-        if ns.protected:
-            raise HTTPForbidden(
-                explanation=f"Metadata definition property {prop} is protected and cannot be "
-                "deleted."
-            )
+        _unprotected(ns, "property", prop)
         del ns.properties[prop]
 
     # -- tags ----------------------------------------------------------------------------------
@@ -365,8 +335,22 @@ class MetadefWrites(Metadefs):
         """``DELETE .../tags/{tag_name}``: 204."""
         ns = self._target(ctx, name, "delete_metadef_tag")
         row = find_tag(ns, tag)
-        if ns.protected:
-            raise HTTPForbidden(
-                explanation=f"Metadata definition tag {tag} is protected and cannot be deleted."
-            )
+        _unprotected(ns, "tag", tag)
         ns.tags.remove(row)
+
+
+def _unique(kind: str, ns: Namespace, name: str, taken: Any) -> None:
+    """The DB API's ``MetadefDuplicateObject`` / ``MetadefDuplicateProperty`` (409)."""
+    if name in taken:
+        raise HTTPConflict(
+            explanation=f"A metadata definition {kind} with name={name} already exists in "
+            f"namespace={ns.namespace}."
+        )
+
+
+def _unprotected(ns: Namespace, kind: str, name: str) -> None:
+    """The domain's ``delete``: nothing of a protected namespace goes (403)."""
+    if ns.protected:
+        raise HTTPForbidden(
+            explanation=f"Metadata definition {kind} {name} is protected and cannot be deleted."
+        )

@@ -442,31 +442,24 @@ class Metadefs:
 
 def find_object(ns: Namespace, name: str) -> dict[str, Any]:
     """The object `name` of `ns`, or ``MetadefObjectNotFound``'s 404."""
-    obj = next((o for o in ns.objects if o["name"] == name), None)
-    if obj is None:
-        raise HTTPNotFound(
-            explanation=f"The metadata definition object with name={name} was not found in "
-            f"namespace={ns.namespace}."
-        )
-    return obj
+    found = next((o for o in ns.objects if o["name"] == name), None)
+    return found if found is not None else _not_found("object", name, ns)
 
 
 def find_property(ns: Namespace, name: str) -> dict[str, Any]:
     """The property `name` of `ns`, or ``MetadefPropertyNotFound``'s 404."""
-    if name not in ns.properties:
-        raise HTTPNotFound(
-            explanation=f"The metadata definition property with name={name} was not found in "
-            f"namespace={ns.namespace}."
-        )
-    return ns.properties[name]
+    found = ns.properties.get(name)
+    return found if found is not None else _not_found("property", name, ns)
 
 
 def find_tag(ns: Namespace, name: str) -> dict[str, Any]:
     """The tag `name` of `ns`, or ``MetadefTagNotFound``'s 404."""
-    tag = next((t for t in ns.tags if t["name"] == name), None)
-    if tag is None:
-        raise HTTPNotFound(
-            explanation=f"The metadata definition tag with name={name} was not found in "
-            f"namespace={ns.namespace}."
-        )
-    return tag
+    found = next((t for t in ns.tags if t["name"] == name), None)
+    return found if found is not None else _not_found("tag", name, ns)
+
+
+def _not_found(kind: str, name: str, ns: Namespace) -> Any:
+    raise HTTPNotFound(
+        explanation=f"The metadata definition {kind} with name={name} was not found in "
+        f"namespace={ns.namespace}."
+    )
