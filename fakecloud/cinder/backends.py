@@ -30,7 +30,7 @@ from collections.abc import Callable, Generator, Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from fakecloud.cinder import images
+from fakecloud.cinder import images, iscsi_export
 from fakecloud.cinder.config import BackendSpec
 from fakecloud.cinder.exception import SnapshotIsBusy, VolumeBackendAPIException
 from fakecloud.glance.content import ImageData
@@ -132,16 +132,21 @@ class Driver:
 
     def initialize_connection(self, volume: Any, connector: Any) -> dict[str, Any]:
         """The LVM driver's iSCSI target (``ISCSITarget._get_iscsi_properties``, 12.0.10 to
-        29.0.0): one portal, and the lists of them for a ``multipath`` connector; the target
-        sets ``encrypted`` itself. (The export's CHAP credentials, random in Cinder, are not
-        modelled.)"""
+        29.0.0) reading the export ``create_export`` saved (`iscsi_export`): one portal, and
+        the lists of them for a ``multipath`` connector; tgtadm's lun 1, LIO's 0 (from
+        `LIO_TARGET_SINCE`); the export's CHAP credentials; the target sets ``encrypted``
+        itself."""
         if not isinstance(connector, dict):  # the target's ``connector.get('multipath')``
             raise VolumeBackendAPIException(data="Driver initialize connection failed")
-        iqn = f"iqn.2010-10.org.openstack:volume-{volume.id}"
+        iqn = iscsi_export.target_iqn(volume.id)
+        lio = self.kernel.switches.series.cinder >= LIO_TARGET_SINCE
+        lun = iscsi_export.LIO_LUN if lio else iscsi_export.TGT_LUN
         data: dict[str, Any] = {"target_discovered": False}
         if connector.get("multipath"):
-            data.update(target_portals=[PORTAL], target_iqns=[iqn], target_luns=[0])
-        data.update(target_portal=PORTAL, target_iqn=iqn, target_lun=0, volume_id=volume.id)
+            data.update(target_portals=[PORTAL], target_iqns=[iqn], target_luns=[lun])
+        data.update(target_portal=PORTAL, target_iqn=iqn, target_lun=lun, volume_id=volume.id)
+        user, password = iscsi_export.chap(self.kernel, volume.id)
+        data.update(auth_method="CHAP", auth_username=user, auth_password=password)
         data["encrypted"] = volume.encryption_key_id is not None
         return {"driver_volume_type": "iscsi", "data": data}
 

@@ -19,24 +19,47 @@ def _create(cloud, vid, connector=None):
 
 
 _TARGET = ["target_discovered", "target_portal", "target_iqn", "target_lun", "volume_id"]
+_CHAP = ["auth_method", "auth_username", "auth_password"]
 
 
 @pytest.mark.parametrize(
-    ("profile", "flags"),
+    ("profile", "flags", "lun"),
     [
-        ("nova-21.2.4", []),  # Cinder 16
-        ("nova-30.0.0", ["cacheable"]),  # Cinder 25: cacheable from 17.0.0
-        ("upstream", ["cacheable", "enforce_multipath"]),  # enforce_multipath from 26.0.0
+        ("nova-21.2.4", [], 1),  # Cinder 16: devstack's tgtadm, whose lun 0 is the controller
+        ("nova-30.0.0", ["cacheable"], 0),  # Cinder 25: cacheable from 17.0.0; LIO from 19
+        ("upstream", ["cacheable", "enforce_multipath"], 0),  # enforce_multipath from 26.0.0
     ],
 )
-def test_the_connection_keys_come_with_their_series_in_cinders_order(profile, flags):
+def test_the_connection_keys_come_with_their_series_in_cinders_order(profile, flags, lun):
     """``_connection_create``: the target's data (its own ``encrypted``), what
     ``_parse_connection_options`` adds, the driver's type, the attachment id, then the
-    connector's ``enforce_multipath``."""
+    connector's ``enforce_multipath``. The target's lun is its helper's, and the export's
+    CHAP credentials (``provider_auth``) come with it."""
     cloud = Cloud(profile=profile)
     info = _create(cloud, create_volume(cloud), CONNECTOR).json()["attachment"]["connection_info"]
-    keys = [*_TARGET, "encrypted", "qos_specs", "access_mode", *flags[:1], "driver_volume_type"]
-    assert list(info) == [*keys, "attachment_id", *flags[1:]]
+    keys = [*_TARGET, *_CHAP, "encrypted", "qos_specs", "access_mode", *flags[:1]]
+    assert list(info) == [*keys, "driver_volume_type", "attachment_id", *flags[1:]]
+    assert (info["target_lun"], info["auth_method"]) == (lun, "CHAP")
+    assert (len(info["auth_username"]), len(info["auth_password"])) == (20, 16)
+
+
+def test_a_volume_keeps_its_exports_chap_credentials_across_attachments():
+    """``create_export`` takes the credentials ``provider_auth`` already holds
+    (``_get_target_chap_auth``) and ``remove_export`` leaves them: a second attachment after
+    the first is deleted connects with the same; another volume has its own."""
+    cloud = Cloud(profile="upstream")
+    vid = create_volume(cloud)
+
+    def chap(volume_id):
+        info = _create(cloud, volume_id, CONNECTOR).json()["attachment"]
+        cloud.run_until_idle()
+        return info["id"], [info["connection_info"][k] for k in _CHAP]
+
+    first, credentials = chap(vid)
+    assert call(cloud, "DELETE", f"attachments/{first}", version="3.44").status == 200
+    cloud.run_until_idle()
+    assert chap(vid)[1] == credentials
+    assert chap(create_volume(cloud))[1] != credentials
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,9 @@ def test_the_connection_info_and_the_volume_left_available():
     assert info["data"]["target_iqn"] == f"iqn.2010-10.org.openstack:volume-{vid}"
     assert list(info["data"])[4:] == [
         "volume_id",
+        "auth_method",  # the export's CHAP credentials (provider_auth)
+        "auth_username",
+        "auth_password",
         "encrypted",  # the target's own
         "qos_specs",
         "access_mode",

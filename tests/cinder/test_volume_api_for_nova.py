@@ -105,7 +105,7 @@ def test_attached_volume_view(cloud, api):
     )
     assert took == pytest.approx(2 * LATENCY)  # version discovery, then the request
     assert att["connection_info"]["driver_volume_type"] == "iscsi"
-    assert att["connection_info"]["data"]["target_lun"] == 0
+    assert att["connection_info"]["data"]["target_lun"] == 1  # the seed's Cinder 12: tgtadm
     assert "attachment_id" not in att["connection_info"]["data"]
     assert att["connection_info"]["instance"] == SERVER
     assert set(att) == {"id", "volume_id", "attach_mode", "connection_info"}

@@ -1,0 +1,56 @@
+"""The LVM driver's iSCSI export as its connection info shows it (``cinder/volume/targets``
+``iscsi.py`` ``create_export`` and ``_get_iscsi_properties``, 12.0.10 to 29.0.0).
+
+``create_export`` (each ``os-initialize_connection`` and each attachment connection) saves
+``provider_location`` ("<portal>,<tid> <iqn> <lun>") and ``provider_auth`` ("CHAP <user>
+<password>") on the volume, and ``_get_iscsi_properties`` reads them back: the portal, the
+iqn (``target_prefix`` + the volume's name), the lun, and the CHAP credentials as
+``auth_method``, ``auth_username`` and ``auth_password``.
+
+- The lun is the target's (``_get_target_and_lun``): tgtadm's 1 ("the controller is lun 0"),
+  LIO's 0 (devstack's target from Cinder 19, `backends.LIO_TARGET_SINCE`).
+- The credentials are drawn at the first export (``generate_username()``, 20 characters,
+  ``generate_password()``, 16, each with a character of every symbol group) and kept:
+  ``_get_target_chap_auth`` reads them from the volume's ``provider_auth``, and
+  ``remove_export`` leaves both fields, so a volume keeps them across attachments and
+  detachments for its life. Here they are drawn from the volume's own seeded stream, which
+  gives the same pair at every export without keeping it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: ``volume_utils.DEFAULT_PASSWORD_SYMBOLS``.
+SYMBOLS = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz")
+_ALPHABET = "".join(SYMBOLS)
+#: ``generate_username``'s and ``generate_password``'s default lengths.
+USERNAME_LENGTH = 20
+PASSWORD_LENGTH = 16
+#: ``iscsi_target_prefix`` / ``target_prefix``'s default.
+TARGET_PREFIX = "iqn.2010-10.org.openstack:"
+#: tgtadm's first lun (its lun 0 is the controller).
+TGT_LUN = 1
+#: LIO's first lun.
+LIO_LUN = 0
+
+
+def target_iqn(volume_id: str) -> str:
+    """The export's iqn: ``target_prefix`` + the volume's name (``volume-<id>``)."""
+    return f"{TARGET_PREFIX}volume-{volume_id}"
+
+
+def _generate(rng: Any, length: int) -> str:
+    """``volume_utils.generate_password(length)``: one character of each group, shuffled,
+    the rest from the whole alphabet, shuffled again (`rng` for ``os.urandom``)."""
+    chars = [rng.choice(group) for group in SYMBOLS]
+    rng.shuffle(chars)
+    chars += [rng.choice(_ALPHABET) for _ in range(length - len(SYMBOLS))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+def chap(kernel: Any, volume_id: str) -> tuple[str, str]:
+    """The CHAP user and password of `volume_id`'s export, the same at every export."""
+    rng = kernel.streams(f"cinder.chap.{volume_id}")
+    return _generate(rng, USERNAME_LENGTH), _generate(rng, PASSWORD_LENGTH)
