@@ -15,8 +15,8 @@ about one of the same resources), the event is left off its path, with what it a
 there (a dropped RPC message's loss and timeout, an inserted action's answer). When several
 events are each not needed alone but the check does not break without them all (each of two
 faults would do), they all stay. A step's error answer, an RPC timeout and a lost message are
-outcomes, not choices: they stay as the path found them, but for an RPC timeout or loss the run
-without the needless events did not have (a stalled call's timeout), which leaves with them.
+outcomes, not choices: they stay as the path found them, but for an RPC timeout the run without
+the needless events did not have (a stalled call's timeout), which leaves with them.
 
 Only failing seeds run again, once per fault or action on their paths (and once more for a
 check that could lose several), from a fork of the case's world; every run depends only on
@@ -32,7 +32,7 @@ from fakecloud.explore.paths import Led, ids_of, path_of
 
 #: What a rerun reports of each failed check: its key and the resource ids its details name.
 Broke = list[tuple[str, frozenset[str]]]
-#: A rerun's `Broke` and the RPC timeouts and losses it had (`paths.rpc_outcomes`).
+#: A rerun's `Broke` and the RPC timeouts it had (`paths.rpc_timeouts`).
 Rerun = tuple[Broke, frozenset[str]]
 
 
@@ -111,10 +111,11 @@ def pruned(
             out.append(led)  # each alone is not needed, but not all of them either: all stay
             continue
         labels = frozenset(label for label, choice in led.choices.items() if choice in gone)
-        # an RPC timeout or loss the run without them did not have was theirs (a stall's
-        # timeout): it leaves the path with them
+        # an RPC timeout the run without them did not have was theirs (a stall's): it leaves
+        # the path with them (a lost message by its name, as a needless drop's: a rerun whose
+        # casts went another way may drop another message with the same decision number)
         had = again(gone)[1]
-        labels |= frozenset(e for e in led.path if e.startswith("rpc.") and e not in had)
+        labels |= frozenset(e for e in led.path if e.startswith("rpc.timeout ") and e not in had)
         check = checks[i]
         out.append(
             path_of(result, landed, [str(d) for d in check.details], check.broke_seq, labels)

@@ -89,8 +89,8 @@ def path_of(
     `broke_seq`, the trace event it broke at (`Check.broke_seq`), when it names one.
     The events labelled in `needless` are left out, with the loss and timeout of an RPC
     message a needless fault dropped, and a needless insert's answer
-    (`fakecloud.explore.effect`); an RPC timeout or loss labelled there (one the run without
-    the needless events did not have: a stall's) too."""
+    (`fakecloud.explore.effect`); an RPC timeout labelled there (one the run without the
+    needless events did not have: a stall's) too."""
     named = set(_ID.findall(" ".join(details)))
     ids = linked(result.cloud, named) if named else set()
     names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
@@ -169,10 +169,10 @@ def _rpc_label(event: dict[str, Any]) -> str:
     return f"{event['kind']} {event['subject']} {event.get('method', '')}"
 
 
-def rpc_outcomes(result: Any) -> frozenset[str]:
-    """The RPC timeouts and lost messages a run wrote after t0, as a path names them."""
+def rpc_timeouts(result: Any) -> frozenset[str]:
+    """The RPC timeouts a run wrote after t0, as a path names them."""
     first = result.first_seq
-    events = result.trace.filter(kind=("rpc.timeout", "rpc.lost"))
+    events = result.trace.filter(kind="rpc.timeout")
     return frozenset(_rpc_label(e) for e in events if e["seq"] >= first)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from fakecloud.explore.effect import Rerun, Without
 from fakecloud.explore.groups import SeedOutcome, broke_of, outcome_of
-from fakecloud.explore.paths import rpc_outcomes
+from fakecloud.explore.paths import rpc_timeouts
 
 INSTALL_CLUSTER = (
     "running seeds on a Dask cluster needs the distributed package: "
@@ -89,7 +89,7 @@ class Prepared:
             worlds = self.world.recycling()
             try:
                 run = self.play(seed, source, marks=False, world=worlds, max_events=most)
-                found = broke_of(run.result), rpc_outcomes(run.result)
+                found = broke_of(run.result), rpc_timeouts(run.result)
                 worlds.release()
             finally:
                 worlds.close()
