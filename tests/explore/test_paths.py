@@ -184,15 +184,9 @@ def test_a_timeout_the_run_without_a_needless_stall_did_not_have_leaves_the_path
 
 
 # web's shelve is cast and lost; a restart of its host is drawn for a moment of a plain run.
-LOST_SHELVE = """
-name: lost-shelve
-cloud:
-  profile: upstream
-  images:
-    cirros: {existing: cirros-0.6.2-x86_64-disk}
-  servers:
-    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
-steps:
+LOST_SHELVE = (
+    WEB.split("steps:\n")[0]
+    + """steps:
   - {name: shelve, at: 10, request: "POST /servers/${servers.web.id}/action", body: {shelve: null}}
 expect:
   invariants: [task_state_cleared]
@@ -201,6 +195,7 @@ explore:
     - {point: rpc.cast, errors: [drop], likelihood: 1}
     - {restart: cmp-1, likelihood: 1}
 """
+)
 
 
 def test_an_insert_that_did_not_land_in_the_seeds_run_does_not_land_in_its_reruns():
