@@ -150,18 +150,32 @@ class Driver:
         data["encrypted"] = volume.encryption_key_id is not None
         return {"driver_volume_type": "iscsi", "data": data}
 
+    def create_export(self, volume: Any) -> None:
+        """The LVM driver's ``create_export`` through its iSCSI target (12.0.10 to 29.0.0),
+        before each connection: the volume's ``provider_location``, "<portal>,<tid> <iqn>
+        <lun>" (LIO's tid is the iqn, tgtd's its target number: 1 here), which
+        ``remove_export`` leaves, so it stays from the first connection until the volume is
+        deleted (the CHAP half, ``provider_auth``: `iscsi_export.chap`). RBD's and NFS's
+        export nothing."""
+        if not self.iscsi_target or getattr(volume, "provider_location", None) is not None:
+            return
+        iqn = iscsi_export.target_iqn(volume.id)
+        if self.kernel.switches.series.cinder >= LIO_TARGET_SINCE:
+            volume.provider_location = f"{PORTAL},{iqn} {iqn} {iscsi_export.LIO_LUN}"
+        else:
+            volume.provider_location = f"{PORTAL},1 {iqn} {iscsi_export.TGT_LUN}"
+
     def terminate_connection(self, volume: Any, connector: Any) -> None:
         """The LVM driver's ``terminate_connection`` through its target (12.0.10 to 29.0.0):
         tgtadm's does nothing; LIO's (from `LIO_TARGET_SINCE`) reads ``connector['initiator']``
-        of an exported volume (``provider_location`` set), so no connector or one without an
-        initiator is the manager's ``VolumeBackendAPIException``. fakecloud keeps no
-        ``provider_location``: a volume counts as exported while an attachment holds a
-        connector, where the real one stays exported from its first connection until deleted.
-        A volume attached by ``os-attach`` alone was never exported: its force detach without
-        a connector succeeds (Tempest's ``test_force_detach_volume``, bug #2004555)."""
+        of an exported volume (``provider_location`` set by `create_export` at its first
+        connection, kept until it is deleted), so no connector or one without an initiator is
+        the manager's ``VolumeBackendAPIException``. A volume attached by ``os-attach`` alone
+        was never exported: its force detach without a connector succeeds (Tempest's
+        ``test_force_detach_volume``, bug #2004555)."""
         if not self.iscsi_target or self.kernel.switches.series.cinder < LIO_TARGET_SINCE:
             return
-        if not any(a.connector for a in volume.attachments):
+        if getattr(volume, "provider_location", None) is None:
             return
         if not isinstance(connector, dict) or "initiator" not in connector:
             raise VolumeBackendAPIException(

@@ -65,7 +65,9 @@ def _parsed(cinder: Any, volume: Any, connector: Any, context: Any) -> dict[str,
     if not volume.backend:
         info: dict[str, Any] = {"driver_volume_type": None, "data": {}}
     else:
-        info = cinder.drivers[volume.backend].initialize_connection(volume, connector)
+        driver = cinder.drivers[volume.backend]
+        driver.create_export(volume)
+        info = driver.initialize_connection(volume, connector)
     data = info["data"]
     data["qos_specs"] = None
     data["access_mode"] = access_mode(cinder, volume, context)

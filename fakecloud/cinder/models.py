@@ -60,8 +60,16 @@ class VolumeAttachment:
     updated_at: float | None = None
 
 
+class _Export:
+    """A volume's ``provider_location`` (`backends.Driver.create_export`): a slot left unset
+    until the driver's first export, so a volume never exported (and a cloud saved before the
+    slot existed) holds none; read it with ``getattr(volume, "provider_location", None)``."""
+
+    __slots__ = ("provider_location",)
+
+
 @dataclass(eq=False, slots=True)
-class Volume:
+class Volume(_Export):
     """One volume row."""
 
     id: str

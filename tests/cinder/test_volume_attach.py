@@ -344,6 +344,23 @@ def test_user_delete_is_allowed_when_nova_does_not_know_the_server(cloud, vid):
     assert [e["status"] for e in cloud.trace.filter(kind="api.response", subject=asked)] == [404]
 
 
+def test_a_detached_volume_stays_exported_for_lios_terminate_connection(cloud, vid):
+    """``remove_export`` leaves ``provider_location``: once connected, a volume stays
+    exported after its attachment is deleted, so LIO's ``terminate_connection`` still reads
+    the connector's initiator (without it the 500); a volume never connected is not exported
+    (202). fakecloud counted only the attachments holding a connector."""
+    aid = attach(cloud, vid, SERVER)
+    assert call(cloud, "DELETE", f"attachments/{aid}", version="3.44").status == 200
+    body = {"os-terminate_connection": {"connector": {"host": "cmp-1"}}}
+    resp = call(cloud, "POST", f"volumes/{vid}/action", body, allow_500=True)
+    assert fault(resp) == (
+        "computeFault",
+        500,
+        "Unable to terminate volume connection from backend.",
+    )
+    assert action(cloud, create_volume(cloud), *body.popitem()).status == 202
+
+
 def test_terminate_connection_is_refused_while_nova_holds_the_attachment(cloud, vid):
     """``os-terminate_connection`` (``API.terminate_connection``): the volume's one attachment
     is checked as a delete is, then the volume is unreserved (nothing to do when in-use)."""
