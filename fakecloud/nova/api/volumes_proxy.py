@@ -153,28 +153,38 @@ class VolumesProxyController:
 
     # -- volumes -----------------------------------------------------------------------------
 
+    def _show(
+        self, req: Request, rule: str, kind: str, fetch: Any, missing: type, view: Any
+    ) -> Generator[Any, Any, Response]:
+        """One volume or snapshot (`kind`), fetched by the id its path names."""
+        self._authorize(req, rule)
+        try:
+            found = yield from fetch(req.context, req.params[f"{kind}_id"])
+        except missing as exc:
+            raise HttpError(404, exc.format_message()) from None
+        return Response(200, {kind: view(found)})
+
+    def _list(
+        self, req: Request, rule: str, kind: str, fetch: Any, view: Any
+    ) -> Generator[Any, Any, Response]:
+        """The caller's volumes or snapshots (`kind`), a page of them as the query asks."""
+        _validator("query").validate(req.query)
+        self._authorize(req, rule)
+        rows = yield from fetch(req.context)
+        return Response(200, {f"{kind}s": [view(r) for r in self._page(req, rows)]})
+
     def show(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-volumes/{volume_id}``."""
-        self._authorize(req, "show")
-        try:
-            vol = yield from self.volume_api.get(req.context, req.params["volume_id"])
-        except exception.VolumeNotFound as exc:
-            raise HttpError(404, exc.format_message()) from None
-        return Response(200, {"volume": volume_view(vol)})
+        api = self.volume_api
+        return self._show(req, "show", "volume", api.get, exception.VolumeNotFound, volume_view)
 
     def index(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-volumes[?limit=&offset=]``."""
-        return self._volumes(req, "list")
+        return self._list(req, "list", "volume", self.volume_api.get_all, volume_view)
 
     def detail(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-volumes/detail`` (the same view as the list)."""
-        return self._volumes(req, "detail")
-
-    def _volumes(self, req: Request, rule: str) -> Generator[Any, Any, Response]:
-        _validator("query").validate(req.query)
-        self._authorize(req, rule)
-        vols = yield from self.volume_api.get_all(req.context)
-        return Response(200, {"volumes": [volume_view(v) for v in self._page(req, vols)]})
+        return self._list(req, "detail", "volume", self.volume_api.get_all, volume_view)
 
     def create(self, req: Request) -> Generator[Any, Any, Response]:
         """``POST /os-volumes``: 200 with the new volume and a ``Location``."""
@@ -225,26 +235,18 @@ class VolumesProxyController:
 
     def snapshot_show(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-snapshots/{snapshot_id}``."""
-        self._authorize(req, "snapshots:show")
-        try:
-            snap = yield from self.volume_api.get_snapshot(req.context, req.params["snapshot_id"])
-        except exception.SnapshotNotFound as exc:
-            raise HttpError(404, exc.format_message()) from None
-        return Response(200, {"snapshot": snapshot_view(snap)})
+        fetch, missing = self.volume_api.get_snapshot, exception.SnapshotNotFound
+        return self._show(req, "snapshots:show", "snapshot", fetch, missing, snapshot_view)
 
     def snapshot_index(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-snapshots[?limit=&offset=]``."""
-        return self._snapshots(req, "snapshots:list")
+        fetch = self.volume_api.get_all_snapshots
+        return self._list(req, "snapshots:list", "snapshot", fetch, snapshot_view)
 
     def snapshot_detail(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-snapshots/detail`` (the same view as the list)."""
-        return self._snapshots(req, "snapshots:detail")
-
-    def _snapshots(self, req: Request, rule: str) -> Generator[Any, Any, Response]:
-        _validator("query").validate(req.query)
-        self._authorize(req, rule)
-        snaps = yield from self.volume_api.get_all_snapshots(req.context)
-        return Response(200, {"snapshots": [snapshot_view(s) for s in self._page(req, snaps)]})
+        fetch = self.volume_api.get_all_snapshots
+        return self._list(req, "snapshots:detail", "snapshot", fetch, snapshot_view)
 
     def snapshot_create(self, req: Request) -> Generator[Any, Any, Response]:
         """``POST /os-snapshots``: 200 with the new snapshot."""
