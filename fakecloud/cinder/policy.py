@@ -83,6 +83,9 @@ RULES = {
     "volume_extension:quotas:show": READER,
     "volume_extension:quotas:update": ADMIN,
     "volume_extension:quotas:delete": ADMIN,
+    "volume_extension:quota_classes": ADMIN,
+    "volume_extension:quota_classes:get": ADMIN,
+    "volume_extension:quota_classes:update": ADMIN,
     "volume_extension:types_extra_specs:read_sensitive": ADMIN,
     # cinder/policies/type_extra_specs.py from 19.0.0 (before: rule:admin_api).
     "volume_extension:types_extra_specs:index": READER,

@@ -100,6 +100,20 @@ class QuotaEngine:
                 raise ConfigError(f"Cinder quota {name} must be an integer >= -1, got {value!r}")
         self._limits.setdefault(project_id, {}).update(limits)
 
+    def class_limits(self, name: str) -> dict[str, int]:
+        """Every limit of quota class `name` (``get_class_quotas``): what was set for it, the
+        defaults (the ``default`` class) for the rest."""
+        own = self.__dict__.get("_classes", {}).get(name, {})
+        return {r: own.get(r, self._defaults.get(r, -1)) for r in self.resources}
+
+    def set_class_limits(self, name: str, **limits: int) -> None:
+        """Set some limits of quota class `name`; the ``default`` class's are the defaults."""
+        if name == "default":
+            self._defaults.update(limits)
+            return
+        # made on first use, so a cloud that never names another class saves as before
+        self.__dict__.setdefault("_classes", {}).setdefault(name, {}).update(limits)
+
     def clear_limits(self, project_id: str) -> None:
         """Drop the limits set for this project itself: the defaults apply again."""
         self._limits.pop(project_id, None)

@@ -393,3 +393,23 @@ def test_quota_sets_delete_restores_the_defaults_for_an_admin_only():
     assert (resp.status, resp.content()) == (200, b"")
     limits = absolute(cloud)
     assert (limits["maxTotalVolumes"], limits["totalVolumesUsed"]) == (10, 1)
+
+
+def test_quota_class_default_is_the_defaults_every_project_falls_back_to():
+    """``os-quota-class-sets`` (Tempest's ``VolumeQuotaClassesTest``): admin only; the
+    ``default`` class's update changes every project's defaults and the limits it has not
+    set itself; from 13.0.0 the schema's unknown keys are refused first."""
+    cloud = Cloud(profile="upstream")
+    path = f"/v3/{P3}/os-quota-class-sets/default"
+    shown = call(cloud, "GET", path, ctx=ADMIN).json()["quota_class_set"]
+    assert (shown["id"], shown["volumes"], shown["gigabytes"]) == ("default", 10, 1000)
+    denied = call(cloud, "GET", "os-quota-class-sets/default")
+    assert fault(denied)[2] == (
+        "Policy doesn't allow volume_extension:quota_classes:get to be performed."
+    )
+    bad = call(cloud, "PUT", path, {"quota_class_set": {"volumes": 11, "bogus": 1}}, ctx=ADMIN)
+    assert fault(bad)[1:] == (400, "Invalid input received: Bad key(s) in quota class set: bogus")
+    done = call(cloud, "PUT", path, {"quota_class_set": {"volumes": 11}}, ctx=ADMIN).json()
+    assert "id" not in done["quota_class_set"] and done["quota_class_set"]["volumes"] == 11
+    defaults = call(cloud, "GET", f"os-quota-sets/{P1}/defaults", ctx=READER).json()
+    assert (defaults["quota_set"]["volumes"], absolute(cloud)["maxTotalVolumes"]) == (11, 11)

@@ -480,6 +480,9 @@ QUOTA_SET_UPDATED = one(
         "additionalProperties": False,
     },
 )
+#: ``os-quota-class-sets``: the same sets under ``quota_class_set`` (``show`` with ``id``).
+QUOTA_CLASS_SET = one("quota_class_set", QUOTA_SET["properties"]["quota_set"])
+QUOTA_CLASS_SET_UPDATED = one("quota_class_set", QUOTA_SET_UPDATED["properties"]["quota_set"])
 
 #: cinder/api/views/availability_zones.py ``list``.
 AVAILABILITY_ZONES = one(

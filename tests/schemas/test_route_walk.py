@@ -801,6 +801,8 @@ _QUOTAS = "/v3/os-quota-sets/{tenant}"
 @walks("volumev3", "GET", _QUOTAS, _QUOTAS + "/defaults")
 @walks("volumev3", "PUT", _QUOTAS)
 @walks("volumev3", "DELETE", _QUOTAS)
+@walks("volumev3", "GET", "/v3/os-quota-class-sets/{class}")
+@walks("volumev3", "PUT", "/v3/os-quota-class-sets/{class}")
 def _cinder_quotas(w: World, profile: str) -> None:
     project = w.cloud.context("demo").project_id
     path = f"os-quota-sets/{project}"
@@ -811,6 +813,10 @@ def _cinder_quotas(w: World, profile: str) -> None:
     r = volume(w, "PUT", path, {"quota_set": {"volumes": 20}}, user="admin")
     expect(r, 200, cinder.QUOTA_SET_UPDATED, "PUT quotas")
     expect(volume(w, "DELETE", path, user="admin"), 200, None, "DELETE quotas")
+    r = volume(w, "GET", "os-quota-class-sets/default", user="admin")
+    expect(r, 200, cinder.QUOTA_CLASS_SET, "quota class")
+    r = volume(w, "PUT", "os-quota-class-sets/default", {"quota_class_set": {}}, user="admin")
+    expect(r, 200, cinder.QUOTA_CLASS_SET_UPDATED, "PUT quota class")
 
 
 # -- Glance ---------------------------------------------------------------------------------------
