@@ -7,12 +7,16 @@ Each request is read as the deserializer reads it: a body ("Body expected in req
 read-only key (403 "Attribute 'self' is read-only."), the schema Glance serves for it (400
 "Provided object does not match schema 'namespace': ..."); then the rule: from Glance 26.0.0
 ``metadef_admin`` (``role:admin``, 403 "You are not authorized to complete
-add_metadef_namespace action."); before, ``rule:metadef_default`` lets anyone write, a
-namespace they may see (fakecloud refuses a non-admin's change to another project's namespace
-with WebOb's 403). A name taken is the DB API's 409; a protected namespace refuses to be
-deleted and to lose what hangs off it (403 "Metadata definition namespace X is protected and
-cannot be deleted."). The first write copies the loaded definitions into the cloud's own
-tables (`fakecloud.glance.metadefs.MetadefRows`), which a saved cloud keeps.
+add_metadef_namespace action."); before, ``rule:metadef_default`` lets anyone write, and
+through 24.x the authorization layer (glance/api/authorization.py) keeps a non-admin to their
+project's namespaces: "You are not permitted to create namespace owned by 'X'", "You are not
+permitted to modify 'namespace' on this namespace.", "You are not permitted to delete this
+object." and the like (adding objects, properties and tags to another's public namespace
+passes: the factories check an owner the API never gives). A name taken is the DB API's 409;
+a protected namespace refuses to be deleted and to lose what hangs off it (403 "Metadata
+definition namespace X is protected and cannot be deleted."). The first write copies the
+loaded definitions into the cloud's own tables (`fakecloud.glance.metadefs.MetadefRows`),
+which a saved cloud keeps.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ from fakecloud.glance.policy import NEW_DEFAULTS_SINCE, is_admin
 
 _READ_ONLY = ("self", "schema", "created_at", "updated_at")
 #: The schema each kind of body is checked against (the name its 400 gives).
+#: The first Glance without the authorization layer's metadef proxies (``gateway.py``, 25.0.0).
+AUTHZ_LAYER_UNTIL = 25
+#: The resource names of those proxies, for their words.
+_AUTHZ_NAMES = {"property": "namespace_property", "resource_type": "meta_resource_type"}
 _SCHEMAS = {
     "namespace": "namespace",
     "object": "object",
@@ -71,20 +79,22 @@ class MetadefWrites(Metadefs):
             )
         return body
 
-    def _may(self, ctx: Any, rule: str, ns: Namespace | None = None) -> None:
-        """``metadef_admin`` from 26.0.0; before, anyone (on a namespace: its project)."""
+    def _may(self, ctx: Any, rule: str, ns: Namespace | None = None, words: str = "") -> None:
+        """``metadef_admin`` from 26.0.0; before, anyone, but through 24.x the authorization
+        layer's `words` for a change to a namespace of another project."""
         if is_admin(ctx):
             return
         if self._major >= NEW_DEFAULTS_SINCE:
             raise policy_forbidden(rule)
-        if ns is not None and ns.owner != ctx.project_id:
-            raise HTTPForbidden()
+        authz = self._major < AUTHZ_LAYER_UNTIL
+        if authz and words and ns is not None and ns.owner != ctx.project_id:
+            raise HTTPForbidden(explanation=words)
 
-    def _target(self, ctx: Any, name: str, rule: str) -> Namespace:
+    def _target(self, ctx: Any, name: str, rule: str, words: str = "") -> Namespace:
         """The namespace a write names, in the writable tables, the rule checked."""
         self.writable()
         ns = self._namespace(ctx, name, "others")
-        self._may(ctx, rule, ns)
+        self._may(ctx, rule, ns, words)
         return ns
 
     def _now(self) -> float:
@@ -102,6 +112,11 @@ class MetadefWrites(Metadefs):
         included) and its ``created_at`` = ``updated_at``."""
         body = self._checked(body, "namespace")
         self._may(ctx, "add_metadef_namespace")
+        owner = body.get("owner") or ctx.project_id
+        if self._major < AUTHZ_LAYER_UNTIL and not is_admin(ctx) and owner != ctx.project_id:
+            raise HTTPForbidden(
+                explanation=f"You are not permitted to create namespace owned by '{owner}'"
+            )
         for key, rule in (
             ("resource_type_associations", "add_metadef_resource_type_association"),
             ("objects", "add_metadef_object"),
@@ -122,7 +137,7 @@ class MetadefWrites(Metadefs):
             description=body.get("description"),
             visibility=body.get("visibility") or "private",
             protected=body.get("protected") or False,
-            owner=body.get("owner") or ctx.project_id,
+            owner=owner,
             created_at=now,
             updated_at=now,
         )
@@ -156,7 +171,8 @@ class MetadefWrites(Metadefs):
         """``PUT /v2/metadefs/namespaces/{namespace}``: every field replaced (visibility
         ``private``, protected False and the caller's project when not given)."""
         body = self._checked(body, "namespace")
-        ns = self._target(ctx, name, "modify_metadef_namespace")
+        words = "You are not permitted to modify 'namespace' on this namespace."
+        ns = self._target(ctx, name, "modify_metadef_namespace", words)
         new = body["namespace"]
         if new != name and any(n.namespace == new for n in self.rows().namespaces):
             raise HTTPConflict(
@@ -175,7 +191,7 @@ class MetadefWrites(Metadefs):
         """``DELETE /v2/metadefs/namespaces/{namespace}[/objects|/properties|/tags]``: the
         namespace, or all of one part of it; a protected one refuses."""
         rule = "delete_metadef_tags" if part == "tags" else "delete_metadef_namespace"
-        ns = self._target(ctx, name, rule)
+        ns = self._target(ctx, name, rule, "You are not permitted to delete this namespace.")
         _unprotected(ns, "namespace", ns.namespace)
         if part == "objects":
             ns.objects = []
@@ -211,7 +227,9 @@ class MetadefWrites(Metadefs):
 
     def dissociate(self, ctx: Any, name: str, rt: str) -> None:
         """``DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{name}``: 204."""
-        ns = self._target(ctx, name, "remove_metadef_resource_type_association")
+        ns = self._target(
+            ctx, name, "remove_metadef_resource_type_association", _deny("delete", "resource_type")
+        )
         row = next((a for a in ns.associations if a["name"] == rt), None)
         if row is None:
             raise HTTPNotFound(
@@ -247,7 +265,7 @@ class MetadefWrites(Metadefs):
     def update_object(self, ctx: Any, name: str, object_name: str, body: Any) -> dict[str, Any]:
         """``PUT .../objects/{object_name}``: the object replaced (renamed if asked)."""
         body = self._checked(body, "object")
-        ns = self._target(ctx, name, "modify_metadef_object")
+        ns = self._target(ctx, name, "modify_metadef_object", _deny("modify", "object"))
         row = find_object(ns, object_name)
         if body["name"] != object_name:
             _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
@@ -258,7 +276,7 @@ class MetadefWrites(Metadefs):
 
     def delete_object(self, ctx: Any, name: str, object_name: str) -> None:
         """``DELETE .../objects/{object_name}``: 204."""
-        ns = self._target(ctx, name, "delete_metadef_object")
+        ns = self._target(ctx, name, "delete_metadef_object", _deny("delete", "object"))
         row = find_object(ns, object_name)
         _unprotected(ns, "object", object_name)
         ns.objects.remove(row)
@@ -276,7 +294,7 @@ class MetadefWrites(Metadefs):
     def update_property(self, ctx: Any, name: str, prop: str, body: Any) -> dict[str, Any]:
         """``PUT .../properties/{property_name}``: replaced (renamed if asked)."""
         body = self._checked(body, "property")
-        ns = self._target(ctx, name, "modify_metadef_property")
+        ns = self._target(ctx, name, "modify_metadef_property", _deny("modify", "property"))
         find_property(ns, prop)
         if body["name"] != prop:
             _unique("property", ns, body["name"], ns.properties)
@@ -286,7 +304,7 @@ class MetadefWrites(Metadefs):
 
     def delete_property(self, ctx: Any, name: str, prop: str) -> None:
         """``DELETE .../properties/{property_name}``: 204."""
-        ns = self._target(ctx, name, "remove_metadef_property")
+        ns = self._target(ctx, name, "remove_metadef_property", _deny("delete", "property"))
         find_property(ns, prop)
         _unprotected(ns, "property", prop)
         del ns.properties[prop]
@@ -325,7 +343,7 @@ class MetadefWrites(Metadefs):
     def update_tag(self, ctx: Any, name: str, tag: str, body: Any) -> dict[str, Any]:
         """``PUT .../tags/{tag_name}``: renamed."""
         body = self._checked(body, "tag")
-        ns = self._target(ctx, name, "modify_metadef_tag")
+        ns = self._target(ctx, name, "modify_metadef_tag", _deny("modify", "tag"))
         row = find_tag(ns, tag)
         self._unique_tag(ns, body["name"], [t for t in ns.tags if t is not row])
         row["name"], row["updated_at"] = body["name"], self._now()
@@ -333,7 +351,7 @@ class MetadefWrites(Metadefs):
 
     def delete_tag(self, ctx: Any, name: str, tag: str) -> None:
         """``DELETE .../tags/{tag_name}``: 204."""
-        ns = self._target(ctx, name, "delete_metadef_tag")
+        ns = self._target(ctx, name, "delete_metadef_tag", _deny("delete", "tag"))
         row = find_tag(ns, tag)
         _unprotected(ns, "tag", tag)
         ns.tags.remove(row)
@@ -354,3 +372,12 @@ def _unprotected(ns: Namespace, kind: str, name: str) -> None:
         raise HTTPForbidden(
             explanation=f"Metadata definition {kind} {name} is protected and cannot be deleted."
         )
+
+
+def _deny(action: str, kind: str) -> str:
+    """The authorization layer's words (16-24) for a change to another project's `kind`: its
+    immutable proxy's setter (``name`` is the attribute each update sets first) or delete."""
+    name = _AUTHZ_NAMES.get(kind, kind)
+    if action == "modify":
+        return f"You are not permitted to modify 'name' on this {name}."
+    return f"You are not permitted to delete this {name}."

@@ -150,6 +150,11 @@ def test_who_may_write_is_each_releases():
     r = old.request("image", "POST", "/v2/metadefs/namespaces", body={"namespace": "n"})
     demo = old.request("image", "POST", "/v2/images", body={"name": "i"}).json()["owner"]
     assert (r.status, r.json()["owner"], r.json()["visibility"]) == (201, demo, "private")
+    path = "/v2/metadefs/namespaces/OS::Compute::Quota"  # the admin's: 16-24's authz layer
+    r = old.request("image", "PUT", path, body={"namespace": "OS::Compute::Quota"})
+    assert r.json()["message"].startswith(
+        "You are not permitted to modify 'namespace' on this namespace."
+    )
     obj = {"name": "o", "properties": {"p": {"type": "string"}}}
     r = old.request("image", "POST", "/v2/metadefs/namespaces/n/objects", body=obj)
     assert r.status == 400 and "'title' is a required property" in r.json()["message"]
