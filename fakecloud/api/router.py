@@ -37,11 +37,21 @@ class Route:
     names: tuple[tuple[int, str], ...] = ()
 
 
+#: How many (method, path) answers a frozen table remembers (then it starts again).
+_KNOWN = 512
+
+
 class Router:
-    """The routes of one service."""
+    """The routes of one service.
+
+    A frozen table remembers the route and parameters of the last paths it matched (a client
+    polls one server's path again and again; a flow's create and list paths are every flow's):
+    `match` finds those in one look-up, its answer the same as ever (the table never changes
+    once frozen), each caller given parameters of its own."""
 
     _by_length: dict[int, list[Route]]
     _slashed: dict[int, list[Route]]
+    _known: dict[tuple[str, str], tuple[Route, dict[str, str]]]
 
     #: The only paths ending in ``/`` the other routes may serve (any other path ending in
     #: ``/`` is `NoRoute`, as the ``routes.Mapper`` Nova's APIMapper is gives no match, unless
@@ -56,6 +66,7 @@ class Router:
         #: Routes whose template ends in ``/`` (``/v2.1/{project_id}/``): with `slash_paths`,
         #: they serve only paths ending in ``/``, and those paths no other route.
         self._slashed = {}
+        self._known = {}  # filled once frozen: (method, path) -> what `match` found
         self.frozen = False
 
     def add(self, method: str, template: str, handler: Handler) -> None:
@@ -102,6 +113,10 @@ class Router:
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route serving `method` `path` and its parameters, or `NoRoute`."""
+        asked = (method, path)
+        known = self._known.get(asked)
+        if known is not None:
+            return known[0], dict(known[1])
         # (filter and a loop rather than comprehensions: no frame of their own per request)
         alias = self.alias
         if alias is not None and path.startswith(alias[0]):
@@ -122,6 +137,11 @@ class Router:
                     params = {}
                     for i, name in route.names:
                         params[name] = parts[i]
+                    if self.frozen:
+                        known = self._known
+                        if len(known) >= _KNOWN:
+                            known.clear()
+                        known[asked] = (route, dict(params))
                     return route, params
                 allowed.append(route.method)
         raise NoRoute(sorted(set(allowed)))

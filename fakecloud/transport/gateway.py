@@ -35,6 +35,8 @@ from fakecloud.transport.auth import authenticate, refuse_token
 from fakecloud.transport.endpoints import HOSTS, entry, host_header, host_url, netloc
 from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
+_new = object.__new__
+
 #: Statuses whose answers carry no body on the wire (nor does any answer to HEAD).
 NO_BODY_STATUS = (204, 304)
 
@@ -197,14 +199,18 @@ class Gateway:
             refused = self._size_limit(mount, method, path, headers, len(body))
             if refused is not None:
                 return refused
-        req = Request(
-            method,
-            path,
-            query=parse_qs(query, keep_blank_values=True) if query else {},
-            headers=_folded(headers),
-            body=body,
-            base_url=base_url or mount.base_url,
-        )
+        # `Request(method, path, query=..., headers=..., body=..., base_url=...)` without its
+        # `__init__`: the fields the wire gives, set in this frame; the others are read from
+        # their defaults, which the dataclass keeps on the class, until the request's path
+        # sets them (its context, microversion, parameters)
+        req = _new(Request)
+        req.method = method
+        req.path = path
+        req.query = parse_qs(query, keep_blank_values=True) if query else {}
+        req.headers = _folded(headers)
+        req.body = body
+        req.base_url = base_url or mount.base_url
+        req.params = {}
         early = getattr(api, "answer_before_token", None)
         if early is not None:
             answered = early(req)
