@@ -130,9 +130,23 @@ def flavor_basic(prefix: LinkBase, flavor: Any, version: Any) -> dict[str, Any]:
         "links": links(prefix, "flavors", flavor.flavorid),
         "name": flavor.name,
     }
-    if version >= "2.55":
+    if (_FLAVOR_GATES.get(version.key) or flavor_gates(version))[2]:
         out["description"] = flavor.description
     return out
+
+
+def flavor_gates(version: Any) -> tuple[bool, bool, bool, bool]:
+    """Whether `version` (a `Version`) is at least 2.75 (swap 0, not ""), 2.102 (no
+    ``OS-FLV-DISABLED:disabled`` nor ``rxtx_factor``), 2.55 (the description) and 2.61 (extra
+    specs): compared once per version, not once per flavor a list shows (the views read
+    ``_FLAVOR_GATES`` first)."""
+    gates = (version >= "2.75", version >= "2.102", version >= "2.55", version >= "2.61")
+    if len(_FLAVOR_GATES) < 1024:
+        _FLAVOR_GATES[version.key] = gates
+    return gates
+
+
+_FLAVOR_GATES: dict[tuple[int, int], tuple[bool, bool, bool, bool]] = {}
 
 
 def flavor_detail(prefix: LinkBase, flavor: Any, version: Any, show_extra_specs: bool) -> dict:
@@ -150,14 +164,15 @@ def flavor_detail(prefix: LinkBase, flavor: Any, version: Any, show_extra_specs:
         "rxtx_factor": flavor.rxtx_factor or "",
         "links": links(prefix, "flavors", flavor.flavorid),
     }
-    if version >= "2.75":
+    swap_number, trimmed, described, specs = _FLAVOR_GATES.get(version.key) or flavor_gates(version)
+    if swap_number:
         out["swap"] = flavor.swap or 0
-    if version >= "2.102":
+    if trimmed:
         del out["OS-FLV-DISABLED:disabled"]
         del out["rxtx_factor"]
-    if version >= "2.55":
+    if described:
         out["description"] = flavor.description
-    if version >= "2.61" and show_extra_specs:
+    if specs and show_extra_specs:
         out["extra_specs"] = dict(flavor.extra_specs)
     return out
 
