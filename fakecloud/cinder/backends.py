@@ -279,6 +279,14 @@ class Driver:
         its space, on the backend; no time passes."""
         return self._fault("unmanage", {"volume_id": volume.id, "size": volume.size})
 
+    def unmanage_snapshot(self, snapshot: Any) -> Iterable[Any]:
+        """Forget `snapshot` (its ``os-unmanage``): the base driver's and LVM's do nothing, RBD's
+        unprotects it; the data stays, and no time passes."""
+        if "cinder.driver" not in self.kernel.faults.hot:
+            return ()
+        attrs = {"volume_id": snapshot.volume_id, "snapshot_id": snapshot.id}
+        return self._fault("unmanage_snapshot", {**attrs, "size": snapshot.volume_size})
+
     # -- snapshots ---------------------------------------------------------------------------
 
     def create_snapshot(self, snapshot: Any, volume: Any) -> Iterable[Any]:

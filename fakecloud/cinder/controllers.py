@@ -212,6 +212,10 @@ def snapshot_action(cinder: Any, context: Any, snapshot_id: str, body: Any) -> i
         validation.validate(validation.UPDATE_SNAPSHOT_STATUS, body)
         snapshot = api.get(context, snapshot_id)
         api.update_status(context, snapshot, body[action]["status"], body[action].get("progress"))
+    elif action == "os-unmanage":
+        if cinder.kernel.switches.series.cinder > validation.QUEENS:
+            validation.validate(validation.SNAPSHOT_UNMANAGE, body)
+        api.unmanage(context, api.get(context, snapshot_id))
     else:
         raise no_such_action(action)
     return 202

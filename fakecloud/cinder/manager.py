@@ -771,8 +771,9 @@ class VolumeManager:
             SNAPSHOT_STATUS.move(k, snap, "available", actor=self.actor)
             snap.progress = "100%"
 
-    def delete_snapshot(self, snapshot_id: str) -> Generator:
-        """Run the driver's delete; on success return the quota and remove the row.
+    def delete_snapshot(self, snapshot_id: str, unmanage_only: bool = False) -> Generator:
+        """Run the driver's delete (`unmanage_only`: its ``unmanage_snapshot``, which leaves
+        the data); on success return the quota and remove the row.
 
         Serialized per snapshot (``@coordination.synchronized('{snapshot.id}-delete_snapshot')``).
         Real Cinder does not look at the snapshot again once it holds the lock: a second delete
@@ -798,16 +799,17 @@ class VolumeManager:
             elif store.snapshots.get(snapshot_id) is snap and snap.status != "deleted":
                 # Whatever status an admin reset it to since the API said deleting: the real
                 # manager deletes it all the same (cinder 29.0.0 delete_snapshot).
-                yield from self._delete_snapshot(snap)
+                yield from self._delete_snapshot(snap, unmanage_only)
         finally:
             self._release(key)
 
-    def _delete_snapshot(self, snap: Any) -> Generator:
+    def _delete_snapshot(self, snap: Any, unmanage_only: bool = False) -> Generator:
         k = self.kernel
         store = self.cinder.store
         snapshot_id = snap.id
         volume = store.volumes.get(snap.volume_id)
-        table = SNAPSHOT_STATUS if snap.status == "deleting" else SNAPSHOT_STATUS_FORCED
+        written = ("deleting", "unmanaging")
+        table = SNAPSHOT_STATUS if snap.status in written else SNAPSHOT_STATUS_FORCED
         try:
             yield from k.faults.pause(
                 "cinder.snapshot.delete",
@@ -817,7 +819,10 @@ class VolumeManager:
                 size=snap.volume_size,
                 backend=self.driver.name,
             )
-            yield from self.driver.delete_snapshot(snap, volume)
+            if unmanage_only:
+                yield from self.driver.unmanage_snapshot(snap)
+            else:
+                yield from self.driver.delete_snapshot(snap, volume)
         except exception.SnapshotIsBusy as exc:
             self._fail(snapshot_id, "delete_snapshot", exc)
             table.move(k, snap, "available", actor=self.actor)

@@ -80,6 +80,7 @@ RULES = {
     "volume_extension:snapshot_admin_actions:reset_status": ADMIN,
     "volume_extension:snapshot_admin_actions:force_delete": ADMIN,
     "snapshot_extension:snapshot_actions:update_snapshot_status": MEMBER,
+    "snapshot_extension:snapshot_unmanage": ADMIN,
     "volume_extension:quotas:show": READER,
     "volume_extension:quotas:update": ADMIN,
     "volume_extension:quotas:delete": ADMIN,

@@ -300,8 +300,11 @@ class SnapshotAPI(ApiPart):
             setattr(snapshot, key, value)
         snapshot.updated_at = self.kernel.now
 
-    def delete(self, context: Any, snapshot: Snapshot, force: bool = False) -> None:
-        """Start deleting a snapshot: ``available``/``error`` → ``deleting`` (any with force)."""
+    def delete(
+        self, context: Any, snapshot: Snapshot, force: bool = False, unmanage_only: bool = False
+    ) -> None:
+        """Start deleting a snapshot: ``available``/``error`` → ``deleting`` (any with force),
+        or with `unmanage_only` (``os-unmanage``) → ``unmanaging``, the driver's unmanage."""
         self._authorize(context, "volume:delete_snapshot", snapshot.project_id)
         expected = None if force else ("available", "error")
         if (
@@ -313,11 +316,16 @@ class SnapshotAPI(ApiPart):
             raise exception.InvalidSnapshot(
                 reason=f"Snapshot {status} must not be part of a group."
             )
-        SNAPSHOT_STATUS.move(self.kernel, snapshot, "deleting", actor=ACTOR)
+        status = "unmanaging" if unmanage_only else "deleting"
+        SNAPSHOT_STATUS.move(self.kernel, snapshot, status, actor=ACTOR)
         volume = self.store.volumes[snapshot.volume_id]
-        self.kernel.rpc.cast(
-            self.cinder.volume_target(volume.backend), "delete_snapshot", snapshot_id=snapshot.id
-        )
+        target = self.cinder.volume_target(volume.backend)
+        if unmanage_only:
+            self.kernel.rpc.cast(
+                target, "delete_snapshot", snapshot_id=snapshot.id, unmanage_only=True
+            )
+        else:
+            self.kernel.rpc.cast(target, "delete_snapshot", snapshot_id=snapshot.id)
 
     def force_delete(self, context: Any, snapshot: Snapshot) -> None:
         """os-force_delete (admin): delete whatever the status."""
@@ -325,6 +333,12 @@ class SnapshotAPI(ApiPart):
             context, "volume_extension:snapshot_admin_actions:force_delete", snapshot.project_id
         )
         self.delete(context, snapshot, force=True)
+
+    def unmanage(self, context: Any, snapshot: Snapshot) -> None:
+        """``SnapshotUnmanageController.unmanage`` after its lookup: the admin's policy, then
+        the delete that keeps the backend's snapshot."""
+        self._authorize(context, "snapshot_extension:snapshot_unmanage", snapshot.project_id)
+        self.delete(context, snapshot, unmanage_only=True)
 
     def get_metadata(self, context: Any, snapshot: Snapshot) -> dict[str, str]:
         """A snapshot's metadata."""

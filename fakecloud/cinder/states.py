@@ -165,8 +165,8 @@ SNAPSHOT_STATUS = StateMachine(
         None: {"creating"},
         # creating -> deleted: the row destroyed when the volume changed under the create.
         "creating": {"available", "error", "deleting", "deleted"},
-        "available": {"deleting", "backing-up", "restoring"},
-        "error": {"deleting"},
+        "available": {"deleting", "unmanaging", "backing-up", "restoring"},
+        "error": {"deleting", "unmanaging"},
         "deleting": {"deleted", "error_deleting", "available", "deleting"},
         # Only with the known bug cinder_snapshot_delete_double_release: destroyed twice.
         "deleted": {"deleted"},
@@ -175,7 +175,8 @@ SNAPSHOT_STATUS = StateMachine(
         # a revert to it: back when done or failed.
         "restoring": {"deleting", "available"},
         "updating": {"deleting"},
-        "unmanaging": {"deleting"},
+        # os-unmanage: as a delete, the driver's unmanage_snapshot instead of its delete.
+        "unmanaging": {"deleting", "deleted", "error_deleting", "available"},
     },
 )
 

@@ -223,6 +223,8 @@ INITIALIZE_CONNECTION = _action(
     "os-initialize_connection", _obj({"connector": {"type": ["object", "string"]}}, ["connector"])
 )
 FORCE_DELETE = _action("os-force_delete")
+#: ``snapshot_unmanage.unmanage`` (and ``volume_unmanage``'s): the value any, nothing beside it.
+SNAPSHOT_UNMANAGE = _action("os-unmanage")
 #: ``retype`` (``cinder/api/schemas/volume_actions.py``).
 RETYPE = _action(
     "os-retype",

@@ -96,9 +96,20 @@ def test_unmanage_refuses_what_a_delete_refuses(world):
         "error_extending or error_managing and must not be migrating, attached"
     )
     other = make_volume(cloud, 1)
-    create_snapshot(cloud, other)
+    snapshot = create_snapshot(cloud, other)
     assert fault(_act(cloud, other, {"os-unmanage": {}}))[2] == message[2]
     assert states(cloud, other)[-1] == "available"
+    # the snapshot's own os-unmanage (snapshot_unmanage.py; was "no such action": the oracle)
+    path, body = f"snapshots/{snapshot}/action", {"os-unmanage": {}}
+    assert fault(call(cloud, "POST", path, body, ctx=MEMBER)) == (
+        "forbidden",
+        403,
+        "Policy doesn't allow snapshot_extension:snapshot_unmanage to be performed.",
+    )
+    assert call(cloud, "POST", path, body, ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, snapshot)[-2:] == ["unmanaging", "deleted"]
+    assert _act(cloud, other, {"os-unmanage": {}}).status == 202
 
 
 def test_extend_volume_completion_from_cinder_24_at_any_microversion(world):

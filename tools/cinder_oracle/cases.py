@@ -1595,7 +1595,10 @@ def attach_through_cinder(
     stub): a volume "held", an attachment of `server` with a connector (3.44), completed;
     the ids `HELD_CASES` use (``hsid``, ``hvid``, ``haid``)."""
     vid = _volume(send, settle, ids, "held")
-    body = {"attachment": {"volume_uuid": vid, "instance_uuid": server, "connector": CONNECTOR}}
+    # Nova's attachment_update adds the device as the connector's mountpoint (the held
+    # server's first volume: /dev/vdb), which Cinder shows as the attachment's ``device``.
+    connector = {**CONNECTOR, "mountpoint": "/dev/vdb"}
+    body = {"attachment": {"volume_uuid": vid, "instance_uuid": server, "connector": connector}}
     st, j, _h = send("POST", _fill(FA, ids), "3.44", json.dumps(body).encode(), "member")
     assert st == 200, (st, j)
     aid = j["attachment"]["id"]
