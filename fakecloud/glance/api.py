@@ -145,6 +145,22 @@ USAGE_INFO_SINCE = 24
 #: ``Resource.__call__``: a route declared with ``body_reject=True`` answers 400 when the
 #: request has a body (``has_body``: a Content-Length above 0, or a chunked POST/PUT/PATCH).
 #: Those routes' handlers here start with that check.
+#: The metadefs routes declared ``body_reject=True`` (``router.py``), by method and shape.
+_METADEF_BODY_REJECT = frozenset(
+    {
+        ("GET", "resource_types"),
+        ("GET", "namespaces/{namespace}/resource_types"),
+        ("DELETE", "namespaces/{namespace}/resource_types/{name}"),
+        ("GET", "namespaces/{namespace}"),
+        ("DELETE", "namespaces/{namespace}"),
+        ("GET", "namespaces/{namespace}/properties"),
+        ("GET", "namespaces/{namespace}/objects/{name}"),
+        ("DELETE", "namespaces/{namespace}/objects/{name}"),
+        *((m, "namespaces/{namespace}/tags/{name}") for m in ("GET", "POST", "DELETE")),
+    }
+)
+
+
 def _body_rejected() -> HTTPBadRequest:
     return HTTPBadRequest(explanation="A body is not expected with this request.")
 
@@ -649,6 +665,11 @@ class GlanceApi(ApiService):
         md, ctx, p, method = MetadefWrites(self.glance), req.context, req.params, req.method
         parts = req.path.split("/")[3:]  # after /v2/metadefs
         ns = p.get("namespace")
+        shape = "/".join([*parts[:1], *("{namespace}" for _ in parts[1:2]), *parts[2:3]])
+        shape += "/{name}" if len(parts) > 3 else ""
+        has_body = req.body or (method == "POST" and _chunked(req))
+        if has_body and (method, shape) in _METADEF_BODY_REJECT:
+            raise _body_rejected()
         if parts == ["resource_types"]:
             return Response(200, md.resource_types(ctx), dict(JSON))
         if len(parts) == 1:  # namespaces

@@ -119,6 +119,7 @@ def test_allow_table_names_exactly_the_served_methods_of_each_path(cloud):
         ("GET", "/v2/schemas/image", {"a": 1}),
         ("GET", "/v2/schemas/metadefs/namespace", {"a": 1}),
         ("GET", "/v2/info/import", {"a": 1}),
+        ("POST", "/v2/metadefs/namespaces/OS::Compute::Quota/tags/t", {}),
     ],
 )
 def test_routes_declared_body_reject_refuse_a_body(cloud, method, path, body):
