@@ -116,7 +116,8 @@ class SchedulerManager:
                     "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
                 )
             drivers = self.cinder.enabled_drivers()
-            wanted = scheduled_specs(volume.volume_type.extra_specs)
+            specs = volume.volume_type.extra_specs
+            wanted = scheduled_specs(specs) if specs else {}
             wanted.pop(("volume_backend_name",), None)  # matched by `backend` itself
             if wanted:
                 drivers = {
