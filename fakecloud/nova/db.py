@@ -292,12 +292,33 @@ class NovaDB:
     #: by the last `quota_destroy_all_by_project`), so a cloud without any saves as before.
     _quotas: dict[str, dict[str, int]] | None = None
 
+    #: class name -> {resource: limit} set through ``PUT /os-quota-class-sets`` (Nova's
+    #: ``quota_classes`` table); an instance field only once some class is set, as `_quotas`.
+    _quota_classes: dict[str, dict[str, int]] | None = None
+
     def quota_overrides(self, project_id: str) -> Mapping[str, int]:
-        """The limits `project_id` has of its own (``quota_get_all_by_project``), read-only."""
+        """The limits that stand in for the config defaults for `project_id`, read-only: the
+        ``default`` quota class's (``DbQuotaDriver.get_defaults``), then the project's own
+        (``quota_get_all_by_project``) over them."""
         quotas = self._quotas
-        if quotas is None:
+        own = _NO_QUOTAS if quotas is None else quotas.get(project_id, _NO_QUOTAS)
+        classes = self._quota_classes
+        if classes is None or "default" not in classes:
+            return own
+        return {**classes["default"], **own}
+
+    def quota_class(self, name: str) -> Mapping[str, int]:
+        """The limits set for quota class `name` (``quota_class_get_all_by_name``), read-only."""
+        classes = self._quota_classes
+        if classes is None:
             return _NO_QUOTAS
-        return quotas.get(project_id, _NO_QUOTAS)
+        return classes.get(name, _NO_QUOTAS)
+
+    def quota_class_set(self, name: str, limits: dict[str, int]) -> None:
+        """``Quotas.create_class`` / ``update_class`` of each of `limits` for class `name`."""
+        if self._quota_classes is None:
+            self._quota_classes = {}
+        self._quota_classes.setdefault(name, {}).update(limits)
 
     def quota_set(self, project_id: str, limits: dict[str, int]) -> None:
         """``Quotas.create_limit`` / ``update_limit`` of each of `limits` for `project_id`."""

@@ -51,6 +51,7 @@ FLAVOR_ACCESS_ACTION = "os_compute_api:os-flavor-access:%s"
 VOLUMES_ATTACHMENTS = "os_compute_api:os-volumes-attachments:%s"
 CREATE_BACKUP = "os_compute_api:os-create-backup"
 QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
+QUOTA_CLASS_SETS = "os_compute_api:os-quota-class-sets:%s"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
@@ -188,6 +189,8 @@ UPSTREAM_RULES = (
     (QUOTA_SETS % "defaults", "@"),
     (QUOTA_SETS % "update", _ADMIN),
     (QUOTA_SETS % "delete", _ADMIN),
+    (QUOTA_CLASS_SETS % "show", _ADMIN),
+    (QUOTA_CLASS_SETS % "update", _ADMIN),
     (SIMPLE_TENANT_USAGE % "show", _READER),
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
@@ -312,6 +315,8 @@ SEED_CHECKS = {
     VOLUMES_ATTACHMENTS % "update": "rule:admin_api",
     VOLUMES_ATTACHMENTS % "swap": "rule:admin_api",
     LIMITS: "rule:admin_or_owner",
+    # Queens checks it against ``{"quota_class": id}``; no Nova context names a class.
+    QUOTA_CLASS_SETS % "show": "is_admin:True or quota_class:%(quota_class)s",
     AVAILABILITY_ZONE % "list": "rule:admin_or_owner",
     FLAVOR_ACCESS: "rule:admin_or_owner",
     **{

@@ -4,7 +4,8 @@ configured defaults, and a project's own limits set through ``PUT /os-quota-sets
 A project's limit of a resource is its own one (Nova's ``quotas`` table, kept in
 `NovaDB.quota_overrides`) or else the default: ``[quota] instances``, ``cores``, ``ram`` and
 ``metadata_items`` from config (``nova.quota_*``), the rest at their ``[quota]`` defaults
-(`FIXED_LIMITS`; the nova-network ones -1 from 21.0.0). Every place Nova checks a quota reads
+(`FIXED_LIMITS`; the nova-network ones -1 from 21.0.0), unless the ``default`` quota class
+(``PUT /os-quota-class-sets/default``) sets them. Every place Nova checks a quota reads
 the limits here: server create (`check_num_instances_quota`, the metadata check), createImage's
 and createBackup's image metadata, ``/limits`` and ``/os-quota-sets``.
 
@@ -43,9 +44,9 @@ def fixed_limits(switches: Any) -> dict[str, int]:
     return {**FIXED_LIMITS, **dict.fromkeys(NOVA_NETWORK_QUOTAS, -1)}
 
 
-def default_limits(nova: Any) -> dict[str, int]:
-    """``QUOTAS.get_defaults``: every resource's default limit, the counted ones first, then
-    `fixed_limits` and `MORE_FIXED_LIMITS` (the order ``/limits`` shows them in)."""
+def config_limits(nova: Any) -> dict[str, int]:
+    """Every resource's ``[quota]`` default (the resources' own ``default``), the counted ones
+    first, then `fixed_limits` and `MORE_FIXED_LIMITS` (the order ``/limits`` shows them in)."""
     cfg = nova.config
     return {
         "instances": cfg.quota_instances,
@@ -55,6 +56,19 @@ def default_limits(nova: Any) -> dict[str, int]:
         **fixed_limits(nova.kernel.switches),
         **MORE_FIXED_LIMITS,
     }
+
+
+def class_limits(nova: Any, quota_class: str) -> dict[str, int]:
+    """``DbQuotaDriver.get_class_quotas``: what was set for `quota_class`, the `config_limits`
+    for the rest."""
+    limits = config_limits(nova)
+    limits.update(nova.db.quota_class(quota_class))
+    return limits
+
+
+def default_limits(nova: Any) -> dict[str, int]:
+    """``QUOTAS.get_defaults``: the ``default`` quota class's limits (`class_limits`)."""
+    return class_limits(nova, "default")
 
 
 def project_limits(nova: Any, project_id: str | None) -> dict[str, int]:
@@ -70,8 +84,8 @@ def project_limits(nova: Any, project_id: str | None) -> dict[str, int]:
 
 def limit(config: Any, db: Any, project_id: str | None, resource: str) -> int:
     """One counted resource's limit (``instances``, ``cores``, ``ram`` or ``metadata_items``)
-    for `project_id`: its own one, else the config default."""
-    own = db.quota_overrides(project_id) if project_id is not None else None
+    for `project_id`: its own one, else the ``default`` class's, else the config default."""
+    own = db.quota_overrides(project_id) if project_id is not None else db.quota_class("default")
     if own and resource in own:
         return own[resource]
     return getattr(config, "quota_" + resource)

@@ -1894,6 +1894,38 @@ class quota_sets:
     delete_response = {"type": "null"}
 
 
+class quota_classes:
+    """nova/api/openstack/compute/schemas/quota_classes.py (response schemas): the quota-set
+    resources less ``server_groups``/``server_group_members`` to 2.49, less the nova-network
+    ones from 2.50 and the injected-file ones from 2.57; ``show`` with an ``id``."""
+
+    _int = {"type": "integer", "minimum": -1}
+    _groups = ("server_groups", "server_group_members")
+    _quota_response = quota_sets._without(quota_sets._quota_response, _groups)
+    _quota_response_v250 = quota_sets._quota_response_v236
+    _quota_response_v257 = quota_sets._quota_response_v257
+
+    @staticmethod
+    def _body(quota: dict, with_id: bool) -> dict:
+        quota = copy.deepcopy(quota)
+        if with_id:
+            quota["properties"]["id"] = {"type": "string"}
+            quota["required"].append("id")
+        return {
+            "type": "object",
+            "properties": {"quota_class_set": quota},
+            "required": ["quota_class_set"],
+            "additionalProperties": False,
+        }
+
+    show_response = _body(_quota_response, True)
+    show_response_v250 = _body(_quota_response_v250, True)
+    show_response_v257 = _body(_quota_response_v257, True)
+    update_response = _body(_quota_response, False)
+    update_response_v250 = _body(_quota_response_v250, False)
+    update_response_v257 = _body(_quota_response_v257, False)
+
+
 class limits:
     """nova/api/openstack/compute/schemas/limits.py (response schemas)."""
 
@@ -4692,6 +4724,16 @@ ROUTES = {
         ("2.57", None, quota_sets.update_response_v257),
     ],
     ("DELETE", "/os-quota-sets/{tenant_id}"): [(None, None, quota_sets.delete_response)],
+    ("GET", "/os-quota-class-sets/{id}"): [
+        ("2.1", "2.49", quota_classes.show_response),
+        ("2.50", "2.56", quota_classes.show_response_v250),
+        ("2.57", None, quota_classes.show_response_v257),
+    ],
+    ("PUT", "/os-quota-class-sets/{id}"): [
+        ("2.1", "2.49", quota_classes.update_response),
+        ("2.50", "2.56", quota_classes.update_response_v250),
+        ("2.57", None, quota_classes.update_response_v257),
+    ],
     ("GET", "/servers/{server_id}/diagnostics"): [
         ("2.1", "2.47", server_diagnostics.index_response),
         ("2.48", None, server_diagnostics.index_response_v248),

@@ -317,6 +317,7 @@ def _each_version(versions: list, check_one: Any) -> None:
 
 def _fill(world: World, template: str, sid: str | None = None) -> str:
     template = template.replace("/versions/{id}", "/versions/v2.0")
+    template = template.replace("/os-quota-class-sets/{id}", "/os-quota-class-sets/default")
     if "/metadata" in template:  # the image-metadata proxy: demo's image and its property
         template = template.replace("{image_id}", world.meta_image).replace("{key}", "k")
     template = template.replace("{key}", "k").replace("{volume_id}", world.bfv_volume)
@@ -526,9 +527,11 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         assert r.status in (200, 201, 202, 204), r.json()
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
         return
-    if template == "/os-quota-sets/{tenant_id}":
-        # The admin's own project, set to the default it has (the shared world's quotas stay).
-        body = {"quota_set": {"key_pairs": 100}} if method == "PUT" else None
+    if template in ("/os-quota-sets/{tenant_id}", "/os-quota-class-sets/{id}"):
+        # The admin's own project or the default class, set to the default it has (the shared
+        # world's quotas stay).
+        key = "quota_set" if "{tenant_id}" in template else "quota_class_set"
+        body = {key: {"key_pairs": 100}} if method == "PUT" else None
         r = world.compute(method, _fill(world, template), body, mv=mv, user="admin")
         assert r.status == (200 if method == "PUT" else 202), r.json()
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)

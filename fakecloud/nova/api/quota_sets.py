@@ -28,7 +28,7 @@ from fakecloud.nova.policies import QUOTA_SETS
 from fakecloud.nova.quota import project_limits
 
 #: ``parameter_types`` ``_common_quota``: an integer (or its digits) from -1 to MAX_INT.
-_COMMON_QUOTA = {
+COMMON_QUOTA = {
     "type": ["integer", "string"],
     "pattern": "^-?[0-9]+$",
     "minimum": -1,
@@ -70,9 +70,9 @@ def _update_validator(filtered: frozenset[str], networks: bool) -> schemas.Schem
     """``schemas/quota_sets.py`` ``update`` (``update_v236``, ``update_v257``): the resources
     less the ones the microversion filters, ``force``, and before Train ``networks`` below
     2.36."""
-    props: dict[str, object] = {r: _COMMON_QUOTA for r in RESOURCES if r not in filtered}
+    props: dict[str, object] = {r: COMMON_QUOTA for r in RESOURCES if r not in filtered}
     if networks:
-        props["networks"] = _COMMON_QUOTA
+        props["networks"] = COMMON_QUOTA
     props["force"] = schemas.boolean
     schema = {
         "type": "object",

@@ -40,6 +40,7 @@ from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.migrations import MigrationsController, ServerMigrationsController
 from fakecloud.nova.api.networks import NetworksController
+from fakecloud.nova.api.quota_classes import QuotaClassSetsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.security_group_actions import SecurityGroupActionController
 from fakecloud.nova.api.server_actions import ServerActionsController
@@ -257,6 +258,11 @@ class ComputeApiService(NovaApiService):
         return QuotaSetsController(self.nova)
 
     @cached_property
+    def quota_classes(self) -> QuotaClassSetsController:
+        """``/os-quota-class-sets``."""
+        return QuotaClassSetsController(self.nova)
+
+    @cached_property
     def simple_tenant_usage(self) -> SimpleTenantUsageController:
         """``/os-simple-tenant-usage``."""
         return SimpleTenantUsageController(self.nova)
@@ -431,6 +437,9 @@ class ComputeApiService(NovaApiService):
         add("GET", "/os-quota-sets/{tenant_id}/defaults", "quota_sets", q.defaults)
         add("PUT", "/os-quota-sets/{tenant_id}", "quota_sets", q.update)
         add("DELETE", "/os-quota-sets/{tenant_id}", "quota_sets", q.delete)
+        qc = QuotaClassSetsController
+        add("GET", "/os-quota-class-sets/{id}", "quota_classes", qc.show)
+        add("PUT", "/os-quota-class-sets/{id}", "quota_classes", qc.update)
         u = SimpleTenantUsageController
         add("GET", "/os-simple-tenant-usage", "simple_tenant_usage", u.index)
         add("GET", "/os-simple-tenant-usage/{tenant_id}", "simple_tenant_usage", u.show)
