@@ -15,7 +15,10 @@ that both
 - *touch its subject*: an event naming one of the resources the details name (their ids) or a
   resource linked to one of them at the end of the run: a server's snapshot images
   (``instance_uuid``), an image's volume snapshots (``block_device_mapping``), a volume
-  snapshot's volume, a volume's server (its attachments), and the compute hosts a server is
+  snapshot's volume, a volume's server (its attachments), the resources a failed step's own
+  request names (its path's ids and its body's, asked before the check broke: an attach
+  that a Cinder fault on its volume failed never linked that volume to its server, and the
+  fault is still why), and the compute hosts a server is
   on or moved between (a restart of one, an RPC to it, unless the message names another
   server: its ``instance``); a step whose answer names one (the step that made it) touches it
   too. A check whose details name no id
@@ -47,6 +50,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,10 +96,11 @@ def path_of(
     (`fakecloud.explore.effect`); an RPC timeout labelled there (one the run without the
     needless events did not have: a stall's) too."""
     named = set(_ID.findall(" ".join(details)))
-    ids = linked(result.cloud, named) if named else set()
-    names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
     end = _moment(details, result.t0)
     last = float("inf") if broke_seq is None else broke_seq
+    asked = _failed_requests(result, end, last) if named else []
+    ids = linked(result.cloud, named, asked) if named else set()
+    names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
     records = {record.name: record for record in result.steps}
     seen: dict[str, dict[str, Any]] = {}  # how the path names an event -> its first event
     requests: dict[str, dict[str, Any]] = {}  # each step's request (its trace event)
@@ -174,6 +179,26 @@ def rpc_timeouts(result: Any) -> frozenset[str]:
     first = result.first_seq
     events = result.trace.filter(kind="rpc.timeout")
     return frozenset(_rpc_label(e) for e in events if e["seq"] >= first)
+
+
+def _failed_requests(result: Any, end: float | None, last: float) -> list[tuple[str, str]]:
+    """The links of the failed steps' own requests (see the module): the ids each one's path
+    and body name, each linked to the first, for the steps asked before the check broke."""
+    failed = {r.name: r for r in result.steps if r.status is not None and r.status >= 400}
+    if not failed:
+        return []
+    links: list[tuple[str, str]] = []
+    for event in result.trace.filter(kind="scenario.step", subject=tuple(failed)):
+        if event["seq"] < result.first_seq:
+            continue
+        if end is not None and event["t"] > end or event["seq"] > last:
+            break
+        record = failed[event["subject"]]
+        found = _ID.findall(record.what)
+        if record.request is not None:
+            found += _ID.findall(json.dumps(record.request, default=str))
+        links.extend((found[0], other) for other in found[1:])
+    return links
 
 
 def _answer_seq(record: Any) -> float:
@@ -279,9 +304,10 @@ def _moment(details: list[str], t0: float) -> float | None:
     return t0 + max(moments) + 0.0005 if moments else None
 
 
-def linked(cloud: Any, named: set[str]) -> set[str]:
-    """`named` and every resource linked to them (see the module), to a fixed point."""
-    links: list[tuple[str, str]] = []
+def linked(cloud: Any, named: set[str], asked: Iterable[tuple[str, str]] = ()) -> set[str]:
+    """`named` and every resource linked to them (see the module), to a fixed point; `asked`,
+    links the failed steps' requests make (`_failed_requests`)."""
+    links: list[tuple[str, str]] = list(asked)
     glance = getattr(getattr(cloud, "glance", None), "db", None)
     for image in getattr(glance, "images", {}).values():
         props = getattr(image, "extra_properties", None) or {}

@@ -31,6 +31,8 @@ class StepRecord:
     waiting_for: str = ""
     refusal: str = ""
     """An error answer's kind of refusal, as the service said it (`fakecloud.api.refusals`)."""
+    request: Any = None
+    """The body a request step sent (resolved); what its trace event does not say."""
     answered_seq: int | None = None
     """The sequence number the trace's next event had when the answer came: the events
     before it happened before the answer, whatever their virtual time."""

@@ -531,25 +531,33 @@ class _Run:
 
     # -- requests ----------------------------------------------------------------------------
 
-    def _send(self, spec: RequestSpec, label: str) -> Response | Generator:
-        """Resolve and send a request: the answer, or a generator to drive."""
+    def _send(
+        self, spec: RequestSpec, label: str, record: StepRecord | None = None
+    ) -> Response | Generator:
+        """Resolve and send a request: the answer, or a generator to drive; the body sent
+        kept in `record` (`StepRecord.request`)."""
         try:
             path = self.resolve(spec.path, spec.user)
+            body = _plain(self.read(spec.body, spec.user))
+            if record is not None:
+                record.request = body
             return self.transport.send(
                 spec.service or infer_service(path),
                 spec.method,
                 path,
                 user=spec.user,
-                body=_plain(self.read(spec.body, spec.user)),
+                body=body,
                 microversion=spec.microversion,
                 headers=self.read(spec.headers, spec.user),
             )
         except (Unresolved, Unreachable) as exc:
             raise StepFailed(f"{label}: {exc}" if label else str(exc)) from None
 
-    def _request(self, spec: RequestSpec, label: str) -> Generator[Any, Any, Response]:
+    def _request(
+        self, spec: RequestSpec, label: str, record: StepRecord | None = None
+    ) -> Generator[Any, Any, Response]:
         """In a step's process: send a request and drive its answer on the clock."""
-        answer = self._send(spec, label)
+        answer = self._send(spec, label, record)
         if isinstance(answer, Response):
             return answer
         return (yield from answer)
@@ -827,7 +835,7 @@ class _Run:
         return problem
 
     def _do_request(self, step: Step, record: StepRecord) -> Generator:
-        response = yield from self._request(step.spec, "")
+        response = yield from self._request(step.spec, "", record)
         fill(record, response)
 
     def _do_fault(self, step: Step, record: StepRecord) -> Generator:

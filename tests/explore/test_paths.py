@@ -178,9 +178,11 @@ def test_a_timeout_the_run_without_a_needless_stall_did_not_have_leaves_the_path
     (key,) = [i for i, c in enumerate(run.result.failures) if c.what.endswith("unexpected_500")]
     stall, timeout = "fault nova.guest_agent: stall", "rpc.timeout compute.cmp-1 quiesce_instance"
     attach, snap = "step attach answered 500", "step snap answered 500"
-    assert outcome_of(run, 0).broken[key].path == (attach, stall, timeout, snap)
+    # the attach failed before data was attached: its request links data to db
+    fault = "fault volume_api.get: raise@volume_api.get"
+    assert outcome_of(run, 0).broken[key].path == (fault, attach, stall, timeout, snap)
     # the attach's 500 breaks no_unexpected_500 without the stall: it goes, and its timeout
-    assert outcome_of(run, 0, ready.rerun).broken[key].path == (attach, snap)
+    assert outcome_of(run, 0, ready.rerun).broken[key].path == (fault, attach, snap)
 
 
 # web's shelve is cast and lost; a restart of its host is drawn for a moment of a plain run.
@@ -206,3 +208,38 @@ def test_an_insert_that_did_not_land_in_the_seeds_run_does_not_land_in_its_rerun
     # state would be stuck anyway, and the drop would have left the path with nothing on it
     (broken,) = outcome_of(run, 0, ready.rerun).broken
     assert broken.path == ("fault rpc.cast: drop", "rpc.lost compute.cmp-1 shelve_instance")
+
+
+# Server web and an unattached volume data; Cinder fails the attach's look-up of data.
+ATTACH = """
+name: attach-meets-cinder
+cloud:
+  profile: upstream
+  images:
+    cirros: {existing: cirros-0.6.2-x86_64-disk}
+  volumes:
+    data: {body: {size: 1}}
+  servers:
+    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
+steps:
+  - name: attach
+    request: POST /servers/${servers.web.id}/os-volume_attachments
+    body: {volumeAttachment: {volumeId: "${volumes.data.id}"}}
+expect:
+  invariants: [no_unexpected_500]
+explore:
+  faults: [{point: volume_api.get, errors: [CinderServerError], likelihood: 1}]
+"""
+
+
+def test_a_failed_steps_request_links_what_it_names_so_a_fault_on_it_stays_on_the_path():
+    run = prepared(ATTACH, "attach.yaml", "default").play(0)
+    (attach,) = run.result.steps
+    volume = run.result.names["volumes"]["data"]["id"]
+    assert attach.status == 500 and attach.request == {"volumeAttachment": {"volumeId": volume}}
+    (check,) = run.result.failures
+    # the attach never happened: nothing at the end of the run links data to web
+    assert path_of(run.result, run.landed, check.details, check.broke_seq).path == (
+        "fault volume_api.get: CinderServerError",
+        "step attach answered 500",
+    )
