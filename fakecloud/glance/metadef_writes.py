@@ -43,6 +43,8 @@ from fakecloud.glance.policy import NEW_DEFAULTS_SINCE, is_admin
 
 _READ_ONLY = ("self", "schema", "created_at", "updated_at")
 #: The schema each kind of body is checked against (the name its 400 gives).
+#: The first Glance whose ``create_tags`` reads ``X-Openstack-Append`` (24.0.0).
+APPEND_HEADER_SINCE = 24
 #: The first Glance without the authorization layer's metadef proxies (``gateway.py``, 25.0.0).
 AUTHZ_LAYER_UNTIL = 25
 #: The resource names of those proxies, for their words.
@@ -330,9 +332,10 @@ class MetadefWrites(Metadefs):
 
     def create_tags(self, ctx: Any, name: str, body: Any, append: bool) -> dict[str, Any]:
         """``POST .../tags``: 201; the namespace's tags replaced unless ``X-Openstack-Append``
-        is true."""
+        is true (read from Glance 24.0.0)."""
         body = self._checked(body, "tags")
         ns = self._target(ctx, name, "add_metadef_tags")
+        append = append and self._major >= APPEND_HEADER_SINCE
         now, kept = self._now(), list(ns.tags) if append else []
         for item in body.get("tags") or []:
             self._unique_tag(ns, item["name"], kept)
