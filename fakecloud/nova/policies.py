@@ -52,6 +52,7 @@ VOLUMES_ATTACHMENTS = "os_compute_api:os-volumes-attachments:%s"
 CREATE_BACKUP = "os_compute_api:os-create-backup"
 QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
 QUOTA_CLASS_SETS = "os_compute_api:os-quota-class-sets:%s"
+EXTENSIONS = "os_compute_api:extensions"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
@@ -191,6 +192,7 @@ UPSTREAM_RULES = (
     (QUOTA_SETS % "delete", _ADMIN),
     (QUOTA_CLASS_SETS % "show", _ADMIN),
     (QUOTA_CLASS_SETS % "update", _ADMIN),
+    (EXTENSIONS, "@"),
     (SIMPLE_TENANT_USAGE % "show", _READER),
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
@@ -315,6 +317,7 @@ SEED_CHECKS = {
     VOLUMES_ATTACHMENTS % "update": "rule:admin_api",
     VOLUMES_ATTACHMENTS % "swap": "rule:admin_api",
     LIMITS: "rule:admin_or_owner",
+    EXTENSIONS: "rule:admin_or_owner",
     # Queens checks it against ``{"quota_class": id}``; no Nova context names a class.
     QUOTA_CLASS_SETS % "show": "is_admin:True or quota_class:%(quota_class)s",
     AVAILABILITY_ZONE % "list": "rule:admin_or_owner",

@@ -1894,6 +1894,40 @@ class quota_sets:
     delete_response = {"type": "null"}
 
 
+class extension_info:
+    """nova/api/openstack/compute/schemas/extension_info.py (response schemas)."""
+
+    _link = {
+        "type": "object",
+        "properties": {"href": {"type": "string", "format": "url"}, "rel": {"type": "string"}},
+    }
+    _extension_obj = {
+        "type": "object",
+        "properties": {
+            "alias": {"type": "string"},
+            "description": {"type": "string"},
+            "links": {"type": "array", "items": _link},
+            "name": {"type": "string"},
+            "namespace": {"type": "string"},
+            "updated": {"type": "string", "format": "date-time"},
+        },
+        "required": ["alias", "description", "links", "name", "namespace", "updated"],
+        "additionalProperties": False,
+    }
+    index_response = {
+        "type": "object",
+        "properties": {"extensions": {"type": "array", "items": _extension_obj}},
+        "required": ["extensions"],
+        "additionalProperties": False,
+    }
+    show_response = {
+        "type": "object",
+        "properties": {"extension": _extension_obj},
+        "required": ["extension"],
+        "additionalProperties": False,
+    }
+
+
 class quota_classes:
     """nova/api/openstack/compute/schemas/quota_classes.py (response schemas): the quota-set
     resources less ``server_groups``/``server_group_members`` to 2.49, less the nova-network
@@ -4724,6 +4758,8 @@ ROUTES = {
         ("2.57", None, quota_sets.update_response_v257),
     ],
     ("DELETE", "/os-quota-sets/{tenant_id}"): [(None, None, quota_sets.delete_response)],
+    ("GET", "/extensions"): [(None, None, extension_info.index_response)],
+    ("GET", "/extensions/{alias}"): [(None, None, extension_info.show_response)],
     ("GET", "/os-quota-class-sets/{id}"): [
         ("2.1", "2.49", quota_classes.show_response),
         ("2.50", "2.56", quota_classes.show_response_v250),

@@ -260,6 +260,7 @@ _FILL = {
     "{network_id}": lambda w, sid: NETWORK_ID,
     "{snapshot_id}": lambda w, sid: w.snapshot,
     "{name}": lambda w, sid: "k",
+    "{alias}": lambda w, sid: "os-hosts",
 }
 
 _READS = [key for key in nova.ROUTES if key[0] == "GET"]

@@ -28,6 +28,7 @@ from fakecloud.nova.api import (
 from fakecloud.nova.api.aggregates import AggregateController
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
+from fakecloud.nova.api.extension_info import ExtensionInfoController
 from fakecloud.nova.api.flavor_access import FlavorAccessController
 from fakecloud.nova.api.flavor_manage import FlavorManageController
 from fakecloud.nova.api.flavors import FlavorsController
@@ -258,6 +259,11 @@ class ComputeApiService(NovaApiService):
         return QuotaSetsController(self.nova)
 
     @cached_property
+    def extension_info(self) -> ExtensionInfoController:
+        """``/extensions``."""
+        return ExtensionInfoController(self.nova)
+
+    @cached_property
     def quota_classes(self) -> QuotaClassSetsController:
         """``/os-quota-class-sets``."""
         return QuotaClassSetsController(self.nova)
@@ -437,6 +443,8 @@ class ComputeApiService(NovaApiService):
         add("GET", "/os-quota-sets/{tenant_id}/defaults", "quota_sets", q.defaults)
         add("PUT", "/os-quota-sets/{tenant_id}", "quota_sets", q.update)
         add("DELETE", "/os-quota-sets/{tenant_id}", "quota_sets", q.delete)
+        add("GET", "/extensions", "extension_info", ExtensionInfoController.index)
+        add("GET", "/extensions/{alias}", "extension_info", ExtensionInfoController.show)
         qc = QuotaClassSetsController
         add("GET", "/os-quota-class-sets/{id}", "quota_classes", qc.show)
         add("PUT", "/os-quota-class-sets/{id}", "quota_classes", qc.update)
