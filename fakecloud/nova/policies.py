@@ -53,6 +53,9 @@ CREATE_BACKUP = "os_compute_api:os-create-backup"
 QUOTA_SETS = "os_compute_api:os-quota-sets:%s"
 QUOTA_CLASS_SETS = "os_compute_api:os-quota-class-sets:%s"
 EXTENSIONS = "os_compute_api:extensions"
+#: ``/os-hosts``: one rule, `HOSTS_BASE`, before 22.0.0 (4ef2ebe241).
+HOSTS = "os_compute_api:os-hosts:%s"
+HOSTS_BASE = "os_compute_api:os-hosts"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
@@ -193,6 +196,7 @@ UPSTREAM_RULES = (
     (QUOTA_CLASS_SETS % "show", _ADMIN),
     (QUOTA_CLASS_SETS % "update", _ADMIN),
     (EXTENSIONS, "@"),
+    *((HOSTS % r, _ADMIN) for r in ("list", "show", "update", "start", "shutdown", "reboot")),
     (SIMPLE_TENANT_USAGE % "show", _READER),
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
@@ -277,6 +281,7 @@ VENDOR_RULES = (
 
 #: Queens (17.0.x) names where they differ from 34.0.0's.
 SEED_NAMES = {
+    **{HOSTS % r: HOSTS_BASE for r in ("list", "show", "update", "start", "shutdown", "reboot")},
     INSTANCE_ACTIONS % "list": "os_compute_api:os-instance-actions",
     INSTANCE_ACTIONS % "show": "os_compute_api:os-instance-actions",
     LIMITS_OTHER_PROJECT: "os_compute_api:os-used-limits",

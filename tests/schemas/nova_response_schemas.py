@@ -1928,6 +1928,60 @@ class extension_info:
     }
 
 
+class hosts:
+    """nova/api/openstack/compute/schemas/hosts.py (response schemas; update and the power
+    actions only ever answer 501 on libvirt, walked in ``test_route_walk``)."""
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "hosts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "host_name": {"type": "string"},
+                        "service": {"type": "string"},
+                        "zone": {"type": "string"},
+                    },
+                    "required": ["host_name", "service", "zone"],
+                    "additionalProperties": False,
+                },
+            }
+        },
+        "required": ["hosts"],
+        "additionalProperties": False,
+    }
+    _resource = {
+        "type": "object",
+        "properties": {
+            "cpu": {"type": "integer"},
+            "disk_gb": {"type": "integer"},
+            "host": {"type": "string"},
+            "memory_mb": {"type": "integer"},
+            "project": {"type": "string"},
+        },
+        "required": ["cpu", "disk_gb", "host", "memory_mb", "project"],
+        "additionalProperties": False,
+    }
+    show_response = {
+        "type": "object",
+        "properties": {
+            "host": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"resource": _resource},
+                    "required": ["resource"],
+                    "additionalProperties": False,
+                },
+            }
+        },
+        "required": ["host"],
+        "additionalProperties": False,
+    }
+
+
 class quota_classes:
     """nova/api/openstack/compute/schemas/quota_classes.py (response schemas): the quota-set
     resources less ``server_groups``/``server_group_members`` to 2.49, less the nova-network
@@ -4758,6 +4812,8 @@ ROUTES = {
         ("2.57", None, quota_sets.update_response_v257),
     ],
     ("DELETE", "/os-quota-sets/{tenant_id}"): [(None, None, quota_sets.delete_response)],
+    ("GET", "/os-hosts"): [("2.1", "2.42", hosts.index_response)],
+    ("GET", "/os-hosts/{host}"): [("2.1", "2.42", hosts.show_response)],
     ("GET", "/extensions"): [(None, None, extension_info.index_response)],
     ("GET", "/extensions/{alias}"): [(None, None, extension_info.show_response)],
     ("GET", "/os-quota-class-sets/{id}"): [

@@ -261,6 +261,7 @@ _FILL = {
     "{snapshot_id}": lambda w, sid: w.snapshot,
     "{name}": lambda w, sid: "k",
     "{alias}": lambda w, sid: "os-hosts",
+    "{host}": lambda w, sid: next(iter(w.cloud.nova.hosts)),
 }
 
 _READS = [key for key in nova.ROUTES if key[0] == "GET"]
@@ -268,12 +269,13 @@ _WRITES = [key for key in nova.ROUTES if key[0] != "GET"]
 
 
 #: ``@wsgi.Controller.api_version("2.1", MAX_PROXY_API_SUPPORT_VERSION)``: the image, network,
-#: volume and snapshot proxy APIs answer 404 from 2.36 on; the image-metadata proxy from 2.39 on.
+#: volume and snapshot proxy APIs answer 404 from 2.36 on; the image-metadata proxy from 2.39 on,
+#: ``/os-hosts`` from 2.43 on.
 _LAST = {
     key: "2.38" if "/metadata" in key[1] else "2.35"
     for key in nova.ROUTES
     if key[1].startswith(("/images", "/os-networks", "/os-volumes", "/os-snapshots"))
-}
+} | {key: "2.42" for key in nova.ROUTES if key[1].startswith("/os-hosts")}
 
 
 def _xfail(key: Any, mv: str) -> Any:

@@ -271,6 +271,21 @@ def _host_versions(route: tuple[str, str], top: str) -> list[str]:
     return _boundaries(ranges, min(top, ranges[-1][1] or top, key=_v))
 
 
+@walks("compute", "PUT", "/v2.1/os-hosts/{host}")
+@walks(
+    "compute", "GET", *(f"/v2.1/os-hosts/{{host}}/{a}" for a in ("startup", "shutdown", "reboot"))
+)
+def _hosts_not_on_libvirt(w: World, profile: str) -> None:
+    # libvirt implements none of them: NotImplementedError, 501, at 2.1 and 2.42 (2.43: 404).
+    host = next(iter(w.cloud.nova.hosts))
+    for mv in ("2.1", "2.42"):
+        r = w.compute("PUT", f"/os-hosts/{host}", {"status": "disable"}, mv=mv, user="admin")
+        expect(r, 501, NOVA_FAULT, f"PUT os-hosts @{mv}")
+        for action in ("startup", "shutdown", "reboot"):
+            r = w.compute("GET", f"/os-hosts/{host}/{action}", mv=mv, user="admin")
+            expect(r, 501, NOVA_FAULT, f"GET os-hosts {action} @{mv}")
+
+
 @walks("compute", "HEAD", "/v2", "/v2.1")
 @walks("compute", "POST", "/v2", "/v2.1")
 @walks("compute", "PUT", "/v2", "/v2.1")

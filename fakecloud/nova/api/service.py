@@ -33,6 +33,8 @@ from fakecloud.nova.api.flavor_access import FlavorAccessController
 from fakecloud.nova.api.flavor_manage import FlavorManageController
 from fakecloud.nova.api.flavors import FlavorsController
 from fakecloud.nova.api.flavors_extraspecs import FlavorExtraSpecsController
+from fakecloud.nova.api.hosts import HostController
+from fakecloud.nova.api.hosts import declare as declare_hosts
 from fakecloud.nova.api.hypervisors import HypervisorsController
 from fakecloud.nova.api.image_metadata import ImageMetadataController
 from fakecloud.nova.api.images import ImagesController
@@ -264,6 +266,11 @@ class ComputeApiService(NovaApiService):
         return ExtensionInfoController(self.nova)
 
     @cached_property
+    def hosts(self) -> HostController:
+        """``/os-hosts``."""
+        return HostController(self.nova)
+
+    @cached_property
     def quota_classes(self) -> QuotaClassSetsController:
         """``/os-quota-class-sets``."""
         return QuotaClassSetsController(self.nova)
@@ -445,6 +452,7 @@ class ComputeApiService(NovaApiService):
         add("DELETE", "/os-quota-sets/{tenant_id}", "quota_sets", q.delete)
         add("GET", "/extensions", "extension_info", ExtensionInfoController.index)
         add("GET", "/extensions/{alias}", "extension_info", ExtensionInfoController.show)
+        declare_hosts(add)
         qc = QuotaClassSetsController
         add("GET", "/os-quota-class-sets/{id}", "quota_classes", qc.show)
         add("PUT", "/os-quota-class-sets/{id}", "quota_classes", qc.update)

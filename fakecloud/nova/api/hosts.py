@@ -1,0 +1,139 @@
+"""``/os-hosts`` (``nova/api/openstack/compute/hosts.py``, the same 17.0.13-34.0.0; deprecated
+at 2.43: from 2.43 every path answers 404 as if it did not exist).
+
+``GET /os-hosts`` lists the enabled services but the API ones (``host_name``, ``service`` (the
+topic), ``zone``), filtered by ``zone``; ``GET /os-hosts/{host}`` a compute host's resources:
+the compute node's totals (``(total)``), its used counts (``(used_now)``), the sum of its
+servers' flavors (``(used_max)``) and one row per project. A host that is no compute host is
+404 "Host 'X' is not mapped to any cell" (``HostMapping.get_by_host``, as the other paths).
+``PUT /os-hosts/{host}`` (``status``/``maintenance_mode``, the schema first) and the
+``startup``/``shutdown``/``reboot`` actions reach the libvirt driver, which implements none of
+them (``NotImplementedError``): 501 "The requested functionality is not supported.".
+Policies ``os_compute_api:os-hosts:list/show/update/start/shutdown/reboot`` (admin; one rule
+``os_compute_api:os-hosts``, ``rule:admin_api``, before 22.0.0, modelled from 21.0.0 as the
+other split rules are). Not modelled: the ``HostAPI.set_enabled``/``set_maintenance``/
+``power_action`` legacy notifications a 501 is preceded by.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.nova import compute_nodes, services
+from fakecloud.nova.api import schemas
+from fakecloud.nova.api.wsgi import NovaApiService
+from fakecloud.nova.policies import HOSTS
+
+#: ``@wsgi.api_version("2.1", "2.42")`` on every method.
+MAX_VERSION = "2.42"
+#: ``HostController.index``: services the list leaves out.
+_API_SERVICES = ("nova-osapi_compute", "nova-metadata")
+_MODE = {"type": "string", "enum": ["enable", "disable", "Enable", "Disable", "ENABLE", "DISABLE"]}
+_UPDATE = schemas.SchemaValidator(
+    {
+        "type": "object",
+        "properties": {"status": _MODE, "maintenance_mode": _MODE},
+        "anyOf": [{"required": ["status"]}, {"required": ["maintenance_mode"]}],
+        "additionalProperties": False,
+    }
+)
+NOT_SUPPORTED = "The requested functionality is not supported."
+
+
+class HostController:
+    """The deprecated hosts API: list, show, update and the power actions."""
+
+    def __init__(self, nova: Any):
+        self.nova = nova
+
+    def _authorize(self, req: Request, rule: str) -> None:
+        if req.microversion > MAX_VERSION:
+            raise HttpError(404, "The resource could not be found.")
+        policy = self.nova.policy
+        policy.authorize(req.context, HOSTS % rule, None if policy.legacy else {})
+
+    def _mapped(self, name: str) -> str:
+        """``HostMapping.get_by_host``: the compute host of that name, else 404."""
+        host = services.compute_host_named(self.nova, name)
+        if host is None:
+            raise HttpError(404, f"Host '{name}' is not mapped to any cell")
+        return host
+
+    def index(self, req: Request) -> Response:
+        """``GET /os-hosts``: the enabled services' hosts, topics and zones."""
+        self._authorize(req, "list")
+        zone = req.arg("zone")
+        hosts = [
+            {"host_name": row.host, "service": row.binary.removeprefix("nova-"), "zone": row.zone}
+            for row in services.service_get_all(self.nova)
+            if not row.disabled
+            and row.binary not in _API_SERVICES
+            and (not zone or row.zone == zone)
+        ]
+        return Response(200, {"hosts": hosts})
+
+    def show(self, req: Request) -> Response:
+        """``GET /os-hosts/{host}``: the host's resources, totals first, then per project."""
+        self._authorize(req, "show")
+        name = req.params["host"]
+        host = self._mapped(name)
+        node = next(n for n in compute_nodes.compute_node_get_all(self.nova) if n.host == host)
+
+        def row(project: str, cpu: int, memory_mb: int, disk_gb: int) -> dict[str, Any]:
+            resource = {"host": name, "project": project, "cpu": cpu, "memory_mb": memory_mb}
+            return {"resource": {**resource, "disk_gb": disk_gb}}
+
+        instances = self.nova.db.instances_on_host(host)
+        per_project: dict[str, list[int]] = {}
+        for inst in instances:
+            sums = per_project.setdefault(inst.project_id, [0, 0, 0])
+            flavor = inst.flavor  # the instance's vcpus/memory_mb/root_gb/ephemeral_gb
+            sums[0] += flavor.vcpus
+            sums[1] += flavor.memory_mb
+            sums[2] += flavor.root_gb + flavor.ephemeral_gb
+        used_max = [sum(s[i] for s in per_project.values()) for i in range(3)]
+        resources = [
+            row("(total)", node.vcpus, node.memory_mb, node.local_gb),
+            row("(used_now)", node.vcpus_used, node.memory_mb_used, node.local_gb_used),
+            row("(used_max)", *used_max),
+            *(row(project, *sums) for project, sums in per_project.items()),
+        ]
+        return Response(200, {"host": resources})
+
+    def update(self, req: Request) -> Response:
+        """``PUT /os-hosts/{host}``: the schema, the policy, the host, then the driver's 501."""
+        if req.microversion <= MAX_VERSION:
+            _UPDATE.validate(NovaApiService.body(req), req)
+        self._authorize(req, "update")
+        self._mapped(req.params["host"])
+        raise HttpError(501, NOT_SUPPORTED)
+
+    def _power(self, req: Request, rule: str) -> Response:
+        schemas.query_validator(True).validate(req.query)
+        self._authorize(req, rule)
+        self._mapped(req.params["host"])
+        raise HttpError(501, NOT_SUPPORTED)
+
+    def startup(self, req: Request) -> Response:
+        """``GET /os-hosts/{host}/startup``: 501 (libvirt)."""
+        return self._power(req, "start")
+
+    def shutdown(self, req: Request) -> Response:
+        """``GET /os-hosts/{host}/shutdown``: 501 (libvirt)."""
+        return self._power(req, "shutdown")
+
+    def reboot(self, req: Request) -> Response:
+        """``GET /os-hosts/{host}/reboot``: 501 (libvirt)."""
+        return self._power(req, "reboot")
+
+
+def declare(add: Any) -> None:
+    """Add the routes (`add`: the compute API's ``NovaRoutes.add``)."""
+    c = HostController
+    add("GET", "/os-hosts", "hosts", c.index)
+    add("GET", "/os-hosts/{host}", "hosts", c.show)
+    add("PUT", "/os-hosts/{host}", "hosts", c.update)
+    add("GET", "/os-hosts/{host}/startup", "hosts", c.startup)
+    add("GET", "/os-hosts/{host}/shutdown", "hosts", c.shutdown)
+    add("GET", "/os-hosts/{host}/reboot", "hosts", c.reboot)
