@@ -56,6 +56,9 @@ EXTENSIONS = "os_compute_api:extensions"
 #: ``/os-hosts``: one rule, `HOSTS_BASE`, before 22.0.0 (4ef2ebe241).
 HOSTS = "os_compute_api:os-hosts:%s"
 HOSTS_BASE = "os_compute_api:os-hosts"
+#: ``/os-instance_usage_audit_log``: one rule, `USAGE_AUDIT_LOG_BASE`, before 22.0.0.
+USAGE_AUDIT_LOG = "os_compute_api:os-instance-usage-audit-log:%s"
+USAGE_AUDIT_LOG_BASE = "os_compute_api:os-instance-usage-audit-log"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
@@ -197,6 +200,8 @@ UPSTREAM_RULES = (
     (QUOTA_CLASS_SETS % "update", _ADMIN),
     (EXTENSIONS, "@"),
     *((HOSTS % r, _ADMIN) for r in ("list", "show", "update", "start", "shutdown", "reboot")),
+    (USAGE_AUDIT_LOG % "list", _ADMIN),
+    (USAGE_AUDIT_LOG % "show", _ADMIN),
     (SIMPLE_TENANT_USAGE % "show", _READER),
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
@@ -281,6 +286,8 @@ VENDOR_RULES = (
 
 #: Queens (17.0.x) names where they differ from 34.0.0's.
 SEED_NAMES = {
+    USAGE_AUDIT_LOG % "list": USAGE_AUDIT_LOG_BASE,
+    USAGE_AUDIT_LOG % "show": USAGE_AUDIT_LOG_BASE,
     **{HOSTS % r: HOSTS_BASE for r in ("list", "show", "update", "start", "shutdown", "reboot")},
     INSTANCE_ACTIONS % "list": "os_compute_api:os-instance-actions",
     INSTANCE_ACTIONS % "show": "os_compute_api:os-instance-actions",

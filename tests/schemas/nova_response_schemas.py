@@ -1982,6 +1982,57 @@ class hosts:
     }
 
 
+class instance_usage_audit_log:
+    """nova/api/openstack/compute/schemas/instance_usage_audit_log.py (response schemas)."""
+
+    _int = {"type": "integer", "minimum": 0}
+    _log = {
+        "type": "object",
+        "properties": {
+            # Nova's says ``"format": "uuid"``, but the list holds host names (``hosts -
+            # seen_hosts``): Nova checks response schemas only in its own tests, whose audit
+            # logs name every host, so none is left to fail it. Dropped here.
+            "hosts_not_run": {"type": "array", "items": {"type": "string"}},
+            "log": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {
+                        "instances": _int,
+                        "errors": _int,
+                        "message": {"type": "string"},
+                        "state": {"type": "string", "enum": ["RUNNING", "DONE"]},
+                    },
+                    "additionalProperties": False,
+                },
+            },
+            "num_hosts": _int,
+            "num_hosts_done": _int,
+            "num_hosts_not_run": _int,
+            "num_hosts_running": _int,
+            "overall_status": {"type": "string"},
+            "period_beginning": {"type": "string", "format": "date-time"},
+            "period_ending": {"type": "string", "format": "date-time"},
+            "total_errors": _int,
+            "total_instances": _int,
+        },
+        "additionalProperties": False,
+    }
+    _log["required"] = sorted(_log["properties"])
+    index_response = {
+        "type": "object",
+        "properties": {"instance_usage_audit_logs": _log},
+        "required": ["instance_usage_audit_logs"],
+        "additionalProperties": False,
+    }
+    show_response = {
+        "type": "object",
+        "properties": {"instance_usage_audit_log": _log},
+        "required": ["instance_usage_audit_log"],
+        "additionalProperties": False,
+    }
+
+
 class quota_classes:
     """nova/api/openstack/compute/schemas/quota_classes.py (response schemas): the quota-set
     resources less ``server_groups``/``server_group_members`` to 2.49, less the nova-network
@@ -4814,6 +4865,12 @@ ROUTES = {
     ("DELETE", "/os-quota-sets/{tenant_id}"): [(None, None, quota_sets.delete_response)],
     ("GET", "/os-hosts"): [("2.1", "2.42", hosts.index_response)],
     ("GET", "/os-hosts/{host}"): [("2.1", "2.42", hosts.show_response)],
+    ("GET", "/os-instance_usage_audit_log"): [
+        (None, None, instance_usage_audit_log.index_response)
+    ],
+    ("GET", "/os-instance_usage_audit_log/{before}"): [
+        (None, None, instance_usage_audit_log.show_response)
+    ],
     ("GET", "/extensions"): [(None, None, extension_info.index_response)],
     ("GET", "/extensions/{alias}"): [(None, None, extension_info.show_response)],
     ("GET", "/os-quota-class-sets/{id}"): [

@@ -262,6 +262,7 @@ _FILL = {
     "{name}": lambda w, sid: "k",
     "{alias}": lambda w, sid: "os-hosts",
     "{host}": lambda w, sid: next(iter(w.cloud.nova.hosts)),
+    "{before}": lambda w, sid: "2012-01-05 10:00:00",
 }
 
 _READS = [key for key in nova.ROUTES if key[0] == "GET"]

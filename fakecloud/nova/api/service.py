@@ -39,6 +39,7 @@ from fakecloud.nova.api.hypervisors import HypervisorsController
 from fakecloud.nova.api.image_metadata import ImageMetadataController
 from fakecloud.nova.api.images import ImagesController
 from fakecloud.nova.api.instance_actions import InstanceActionsController
+from fakecloud.nova.api.instance_usage_audit_log import InstanceUsageAuditLogController
 from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.migrations import MigrationsController, ServerMigrationsController
@@ -271,6 +272,11 @@ class ComputeApiService(NovaApiService):
         return HostController(self.nova)
 
     @cached_property
+    def usage_audit_log(self) -> InstanceUsageAuditLogController:
+        """``/os-instance_usage_audit_log``."""
+        return InstanceUsageAuditLogController(self.nova)
+
+    @cached_property
     def quota_classes(self) -> QuotaClassSetsController:
         """``/os-quota-class-sets``."""
         return QuotaClassSetsController(self.nova)
@@ -453,6 +459,9 @@ class ComputeApiService(NovaApiService):
         add("GET", "/extensions", "extension_info", ExtensionInfoController.index)
         add("GET", "/extensions/{alias}", "extension_info", ExtensionInfoController.show)
         declare_hosts(add)
+        audit = "/os-instance_usage_audit_log"
+        add("GET", audit, "usage_audit_log", InstanceUsageAuditLogController.index)
+        add("GET", audit + "/{before}", "usage_audit_log", InstanceUsageAuditLogController.show)
         qc = QuotaClassSetsController
         add("GET", "/os-quota-class-sets/{id}", "quota_classes", qc.show)
         add("PUT", "/os-quota-class-sets/{id}", "quota_classes", qc.update)
