@@ -5,6 +5,7 @@ quota checks."""
 
 from __future__ import annotations
 
+from fakecloud.state import dumps, loads
 from tests.nova.conftest import NovaEnv
 
 _URL = "/v2.1/os-quota-class-sets/"
@@ -36,6 +37,9 @@ def test_default_class_update_is_every_projects_default(env: NovaEnv):
     assert env.request("PUT", f"/v2.1/os-quota-sets/{project}", own, user="admin").status == 200
     absolute = env.request("GET", "/v2.1/limits").json()["limits"]["absolute"]
     assert (absolute["maxTotalInstances"], absolute["maxServerGroups"]) == (1, 3)
+    again = loads(dumps(env.cloud), cloud_class=type(env.cloud))  # the class is saved
+    shown = again.request("compute", "GET", _URL + "default", user="admin").json()
+    assert shown["quota_class_set"]["instances"] == 0
 
 
 def test_errors_as_nova_answers_them(env: NovaEnv):
