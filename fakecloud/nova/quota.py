@@ -17,6 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.nova import server_groups
+
+#: ``[quota] driver`` whose every limit (and usage) is -1: ``nova.quota.NoopQuotaDriver``.
+NOOP_DRIVER = "NoopQuotaDriver"
+
 #: ``[quota]`` defaults of the quotas fakecloud does not count.
 FIXED_LIMITS = {
     "key_pairs": 100,
@@ -73,13 +78,38 @@ def default_limits(nova: Any) -> dict[str, int]:
 
 def project_limits(nova: Any, project_id: str | None) -> dict[str, int]:
     """Every resource's limit for `project_id` (its own ones over the defaults); the defaults
-    for None."""
+    for None. Under `NOOP_DRIVER` every one is -1 (``NoopQuotaDriver.get_project_quotas`` and
+    ``get_defaults``), so no check refuses."""
     limits = default_limits(nova)
+    if nova.config.quota_driver == NOOP_DRIVER:
+        return dict.fromkeys(limits, -1)
     if project_id is not None:
         own = nova.db.quota_overrides(project_id)
         if own:
             limits.update(own)
     return limits
+
+
+def counted_limits(nova: Any, project_id: str, resources: tuple[str, ...]) -> dict[str, int]:
+    """The `project_limits` of `resources` (of ``instances``, ``cores``, ``ram``), in that
+    order: what ``check_num_instances_quota`` and ``_check_quota_for_upsize`` check against."""
+    limits = project_limits(nova, project_id)
+    return {r: limits[r] for r in resources}
+
+
+def project_quotas(nova: Any, project_id: str | None) -> dict[str, tuple[int, int]]:
+    """(limit, in use) per resource, as ``get_project_quotas(usages=True)``: servers, cores,
+    RAM and server groups counted, the rest 0; no usage for None (the defaults). Under
+    `NOOP_DRIVER` both are -1 (``_get_noop_quotas``)."""
+    limits = project_limits(nova, project_id)
+    if nova.config.quota_driver == NOOP_DRIVER:
+        return dict.fromkeys(limits, (-1, -1))
+    used: dict[str, int] = {}
+    if project_id is not None:
+        used["instances"], used["cores"], used["ram"] = nova.db.project_usage(project_id)
+        if nova.server_groups is not None:
+            used["server_groups"] = server_groups.count(nova, project_id)
+    return {name: (limit, used.get(name, 0)) for name, limit in limits.items()}
 
 
 def limit(config: Any, db: Any, project_id: str | None, resource: str) -> int:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.nova import server_groups
 from fakecloud.nova.api.schemas import query_validator
 from fakecloud.nova.policies import LIMITS, LIMITS_OTHER_PROJECT
-from fakecloud.nova.quota import project_limits
+from fakecloud.nova.quota import project_quotas
 
 _LIMIT_NAMES = {
     "ram": ["maxTotalRAMSize"],
@@ -89,13 +88,7 @@ class LimitsController:
                 absolute[key] = quotas[name][1]
         return Response(200, {"limits": {"rate": [], "absolute": absolute}})
 
-    def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
-        instances, cores, ram = self.nova.db.project_usage(project_id)
-        used = {"instances": instances, "cores": cores, "ram": ram}
-        if self.nova.server_groups is not None:
-            used["server_groups"] = server_groups.count(self.nova, project_id)
-        return {
-            name: (limit, used.get(name, 0))
-            for name, limit in project_limits(self.nova, project_id).items()
-            if name in _LIMIT_NAMES
-        }
+    def _quotas(self, project_id: str) -> dict[str, tuple[int, int]]:
+        """`project_quotas` of the resources ``/limits`` shows."""
+        quotas = project_quotas(self.nova, project_id)
+        return {name: quotas[name] for name in quotas if name in _LIMIT_NAMES}

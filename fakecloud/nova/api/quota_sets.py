@@ -21,11 +21,11 @@ import functools
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import identity, server_groups
+from fakecloud.nova import identity
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import NovaApiService
 from fakecloud.nova.policies import QUOTA_SETS
-from fakecloud.nova.quota import project_limits
+from fakecloud.nova.quota import project_quotas
 
 #: ``parameter_types`` ``_common_quota``: an integer (or its digits) from -1 to MAX_INT.
 COMMON_QUOTA = {
@@ -191,18 +191,8 @@ class QuotaSetsController:
         return project_id
 
     def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
-        """(limit, in use) per resource: the project's own limits over the defaults (the
-        defaults alone for None); servers, cores, RAM and server groups are counted."""
-        instances, cores, ram = (
-            self.nova.db.project_usage(project_id) if project_id is not None else (0, 0, 0)
-        )
-        used = {"instances": instances, "cores": cores, "ram": ram}
-        if self.nova.server_groups is not None and project_id is not None:
-            used["server_groups"] = server_groups.count(self.nova, project_id)
-        return {
-            name: (limit, used.get(name, 0))
-            for name, limit in project_limits(self.nova, project_id).items()
-        }
+        """`project_quotas`: (limit, in use) per resource."""
+        return project_quotas(self.nova, project_id)
 
     @staticmethod
     def _filtered(req: Request) -> frozenset[str]:

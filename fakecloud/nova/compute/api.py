@@ -1275,16 +1275,12 @@ class API:
         that is at least `min_count`, else 403 ``TooManyInstances`` (nothing is made).
         `project_id`: the project counted (default the caller's; a restore counts the
         server's, ``quotas_obj.ids_from_instance``)."""
-        cfg = self.config
-        if cfg.quota_driver == "NoopQuotaDriver":
+        if self.config.quota_driver == quota.NOOP_DRIVER:
             return max_count
         if project_id is None:
             project_id = context.project_id
         instances, cores, ram = self.db.project_usage(project_id)
-        quotas = {"instances": cfg.quota_instances, "cores": cfg.quota_cores, "ram": cfg.quota_ram}
-        own = self.db.quota_overrides(project_id)
-        if own:
-            quotas.update((r, own[r]) for r in quotas if r in own)
+        quotas = quota.counted_limits(self.nova, project_id, ("instances", "cores", "ram"))
         usages = {"instances": instances, "cores": cores, "ram": ram}
         deltas = {"instances": max_count, "cores": max_count * flavor.vcpus}
         deltas["ram"] = max_count * flavor.memory_mb

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import aggregates, destination, exception, flavors, services, states
+from fakecloud.nova import aggregates, destination, exception, flavors, quota, services, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import Flavor, Instance
 
@@ -165,19 +165,16 @@ def check_quota_for_upsize(
     """``_check_quota_for_upsize``: the cores and ram a larger flavor adds
     (``upsize_quota_delta``) must fit the project's quotas, else `TooManyInstances` with
     ``get_over_quota_detail``'s numbers (17.0.13-34.0.0 alike)."""
-    cfg = nova.config
     deltas = {}
     if new.vcpus - current.vcpus > 0:
         deltas["cores"] = new.vcpus - current.vcpus
     if new.memory_mb - current.memory_mb > 0:
         deltas["ram"] = new.memory_mb - current.memory_mb
-    if not deltas or cfg.quota_driver == "NoopQuotaDriver":
+    if not deltas or nova.config.quota_driver == quota.NOOP_DRIVER:
         return
     _instances, cores, ram = nova.db.project_usage(instance.project_id)
     usages = {"cores": cores, "ram": ram}
-    quotas = {"cores": cfg.quota_cores, "ram": cfg.quota_ram}
-    own = nova.db.quota_overrides(instance.project_id)
-    quotas.update((r, own[r]) for r in quotas if r in own)
+    quotas = quota.counted_limits(nova, instance.project_id, ("cores", "ram"))
     requested = {"cores": deltas.get("cores", 0), "ram": deltas.get("ram", 0)}
     overs = sorted(r for r in quotas if 0 <= quotas[r] < usages[r] + requested[r])
     if not overs:
