@@ -244,35 +244,35 @@ class SchedulerManager:
         old_reservation: Any,
         previous_status: str,
     ) -> Generator:
-        """``SchedulerManager.retype`` and ``find_retype_backend``: the new type's backend;
-        the volume's own when it is that one, else (a migration) only with ``on-demand`` and
-        room for the volume there. A refusal rolls both reservations back and the volume
-        returns to `previous_status` (``_retype_volume_set_error``)."""
+        """``SchedulerManager.retype`` and ``find_retype_backend``: the enabled backends
+        that pass the new type's filters (`retype_candidates`); the volume's own when it is
+        one, else (a migration) only with ``on-demand``, to the one with the most free space. A
+        refusal rolls both reservations back and the volume returns to `previous_status`
+        (``_retype_volume_set_error``; no user message, 12.0.10 to 2026.1)."""
         k = self.kernel
         volume = self.cinder.store.volumes.get(volume_id)
         if volume is None or volume.status != "retyping":
             return
         vtype = self.cinder.volume_type(new_type_id)
         policy = migration_policy or "never"
-        # find_retype_backend keeps the current backend when it passes: a type without a
-        # volume_backend_name spec is served where the volume is.
-        target = volume.backend if vtype.backend is None else vtype.backend
+        target = volume.backend
         try:
             if "cinder.scheduler" in k.faults.hot:
                 yield from k.faults.pause(
                     "cinder.scheduler", op="retype", volume_id=volume_id, size=volume.size
                 )
-            if target != volume.backend:
+            candidates = self.retype_candidates(volume, vtype)
+            if not candidates:
+                raise exception.NoValidBackend(
+                    reason=f"No valid backends for volume {volume_id} with type {vtype.name}"
+                )
+            if volume.backend not in candidates:
                 if policy == "never":
                     raise exception.NoValidBackend(
                         reason=f"Current backend not valid for volume {volume_id} with type "
                         f"{vtype.name}, migration not allowed"
                     )
-                driver = self.cinder.drivers.get(target)
-                if driver is None or driver.free_gb < volume.size:
-                    raise exception.NoValidBackend(
-                        reason=f"No valid backends for volume {volume_id} with type {vtype.name}"
-                    )
+                target = max(candidates, key=lambda n: candidates[n].free_gb)
         except Exception as exc:  # noqa: BLE001 - _retype_volume_set_error
             k.trace.emit("cinder.error", self.actor, volume_id, op="retype", error=str(exc))
             self.cinder.quotas.rollback(reservation)
@@ -292,6 +292,22 @@ class SchedulerManager:
                 "previous_status": previous_status,
             },
         )
+
+    def retype_candidates(self, volume: Any, vtype: Any) -> dict[str, Any]:
+        """``_get_weighted_candidates`` for a retype: the enabled backends whose
+        ``volume_backend_name`` and capabilities satisfy `vtype`'s extra specs
+        (``CapabilitiesFilter``) with room for the volume (``CapacityFilter``, skipped on the
+        backend the volume is on: ``vol_exists_on``), in configured order."""
+        specs = vtype.extra_specs
+        wanted = scheduled_specs(specs) if specs else {}
+        wanted.pop(("volume_backend_name",), None)  # matched by name below
+        return {
+            name: d
+            for name, d in self.cinder.enabled_drivers().items()
+            if vtype.backend in (None, name)
+            and (name == volume.backend or d.free_gb >= volume.size)
+            and (not wanted or satisfies(pools.capabilities(self.cinder, name, d), wanted))
+        }
 
     def migrate_volume(
         self, volume_id: str, backend: str, force_copy: bool, previous_status: str

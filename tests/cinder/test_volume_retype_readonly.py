@@ -56,8 +56,12 @@ def cloud():
                 },
                 "volume_types": {
                     "__DEFAULT__": {"backend": "lvm"},
-                    "gold": {"backend": "lvm", "extra_specs": {"tier": "gold"}},
+                    "gold": {
+                        "backend": "lvm",
+                        "extra_specs": {"capabilities:vendor_name": "Open Source"},
+                    },
                     "fast": {"backend": "ceph"},
+                    "fibre": {"backend": "lvm", "extra_specs": {"storage_protocol": "FC"}},
                     "shared": {"backend": "lvm", "extra_specs": {"multiattach": "<is> True"}},
                     "small": {"backend": "lvm", "extra_specs": {"provisioning:max_vol_size": "1"}},
                 },
@@ -131,6 +135,21 @@ def test_another_backend_is_refused_with_the_default_policy_never(cloud):
     )
     usage = cloud.cinder.quotas.usages(cloud.cinder.volume(vid).project_id)
     assert usage["volumes_fast"] == {"limit": -1, "in_use": 0, "reserved": 0}
+
+
+def test_a_type_no_backend_satisfies_refuses_the_retype_even_on_demand(cloud):
+    # find_retype_backend runs CapabilitiesFilter on the new type: no backend reports FC, so
+    # no candidate; _retype_volume_set_error puts the volume back, with no user message.
+    vid = create_volume(cloud, 1)
+    assert _retype(cloud, vid, "fibre", "on-demand").status == 202
+    cloud.run_until_idle()
+    shown = _show(cloud, vid)
+    assert (shown["volume_type"], shown["status"]) == ("__DEFAULT__", "available")
+    (error,) = cloud.trace.filter(kind="cinder.error", subject=vid)
+    assert error["error"] == (
+        f"No valid backend was found. No valid backends for volume {vid} with type fibre"
+    )
+    assert call(cloud, "GET", "messages", ctx=MEMBER, version="3.3").json()["messages"] == []
 
 
 def test_on_demand_migrates_an_available_volume_to_the_new_backend(cloud):
