@@ -115,16 +115,7 @@ class SchedulerManager:
                 yield from k.faults.pause(
                     "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
                 )
-            drivers = self.cinder.enabled_drivers()
-            specs = volume.volume_type.extra_specs
-            wanted = scheduled_specs(specs) if specs else {}
-            wanted.pop(("volume_backend_name",), None)  # matched by `backend` itself
-            if wanted:
-                drivers = {
-                    name: d
-                    for name, d in drivers.items()
-                    if satisfies(pools.capabilities(self.cinder, name, d), wanted)
-                }
+            drivers = self.capable(volume.volume_type)
             driver = drivers.get(backend)
             if driver is None:  # a created type, or a disabled backend's service
                 backend = weigh_backends(drivers, backend, volume.size)
@@ -293,20 +284,31 @@ class SchedulerManager:
             },
         )
 
-    def retype_candidates(self, volume: Any, vtype: Any) -> dict[str, Any]:
-        """``_get_weighted_candidates`` for a retype: the enabled backends whose
-        ``volume_backend_name`` and capabilities satisfy `vtype`'s extra specs
-        (``CapabilitiesFilter``) with room for the volume (``CapacityFilter``, skipped on the
-        backend the volume is on: ``vol_exists_on``), in configured order."""
+    def capable(self, vtype: Any) -> dict[str, Any]:
+        """The enabled backends whose capabilities satisfy `vtype`'s scheduled extra specs
+        (``CapabilitiesFilter``; ``volume_backend_name`` is left to the caller), in configured
+        order."""
+        drivers = self.cinder.enabled_drivers()
         specs = vtype.extra_specs
         wanted = scheduled_specs(specs) if specs else {}
-        wanted.pop(("volume_backend_name",), None)  # matched by name below
+        wanted.pop(("volume_backend_name",), None)
+        if not wanted:
+            return drivers
         return {
             name: d
-            for name, d in self.cinder.enabled_drivers().items()
+            for name, d in drivers.items()
+            if satisfies(pools.capabilities(self.cinder, name, d), wanted)
+        }
+
+    def retype_candidates(self, volume: Any, vtype: Any) -> dict[str, Any]:
+        """``_get_weighted_candidates`` for a retype: the `capable` backends that
+        ``volume_backend_name`` names (any without one) with room for the volume
+        (``CapacityFilter``, skipped on the backend the volume is on: ``vol_exists_on``)."""
+        return {
+            name: d
+            for name, d in self.capable(vtype).items()
             if vtype.backend in (None, name)
             and (name == volume.backend or d.free_gb >= volume.size)
-            and (not wanted or satisfies(pools.capabilities(self.cinder, name, d), wanted))
         }
 
     def migrate_volume(
