@@ -11,7 +11,7 @@ from fakecloud import Cloud
 
 TYPES = {
     "__DEFAULT__": {"backend": "lvm"},
-    "gold": {"backend": "lvm", "extra_specs": {"tier": "gold"}},
+    "gold": {"backend": "lvm", "extra_specs": {"capabilities:vendor_name": "Open Source"}},
     "fast": {"backend": "ceph"},
 }
 
