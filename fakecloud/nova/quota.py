@@ -80,13 +80,13 @@ def project_limits(nova: Any, project_id: str | None) -> dict[str, int]:
     """Every resource's limit for `project_id` (its own ones over the defaults); the defaults
     for None. Under `NOOP_DRIVER` every one is -1 (``NoopQuotaDriver.get_project_quotas`` and
     ``get_defaults``), so no check refuses."""
-    limits = default_limits(nova)
     if nova.config.quota_driver == NOOP_DRIVER:
-        return dict.fromkeys(limits, -1)
-    if project_id is not None:
-        own = nova.db.quota_overrides(project_id)
-        if own:
-            limits.update(own)
+        return dict.fromkeys(config_limits(nova), -1)
+    if project_id is None:
+        return default_limits(nova)
+    limits = config_limits(nova)
+    # `quota_overrides` already lays the project's own limits over the default class's
+    limits.update(nova.db.quota_overrides(project_id))
     return limits
 
 

@@ -27,7 +27,7 @@ from fakecloud.nova.api import schemas
 from fakecloud.nova.api.quota_sets import COMMON_QUOTA, FILTERED_V236, FILTERED_V257, RESOURCES
 from fakecloud.nova.api.wsgi import NovaApiService
 from fakecloud.nova.policies import QUOTA_CLASS_SETS
-from fakecloud.nova.quota import class_limits
+from fakecloud.nova.quota import NOOP_DRIVER, class_limits
 
 #: ``EXTENDED_QUOTAS``: not in a 2.1-2.49 answer.
 EXTENDED_QUOTAS = frozenset({"server_groups", "server_group_members"})
@@ -95,7 +95,7 @@ class QuotaClassSetsController:
     def _limits(self, name: str) -> dict[str, int]:
         """``QUOTAS.get_class_quotas`` of the configured driver."""
         limits = class_limits(self.nova, name)
-        if self.nova.config.quota_driver == "NoopQuotaDriver":
+        if self.nova.config.quota_driver == NOOP_DRIVER:
             return dict.fromkeys(limits, -1)
         return limits
 

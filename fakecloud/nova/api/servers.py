@@ -697,7 +697,7 @@ class ServersController:
         ``metadata_items`` limit."""
         if not metadata:
             return
-        if self.config.quota_driver in ("NoopQuotaDriver", "UnifiedLimitsDriver"):
+        if self.config.quota_driver in (quota.NOOP_DRIVER, "UnifiedLimitsDriver"):
             return
         limit = quota.limit(self.config, self.nova.db, ctx.project_id, "metadata_items")
         if 0 <= limit < len(metadata):

@@ -1255,7 +1255,7 @@ class API:
         """``_check_metadata_properties_quota``: the project's ``metadata_items`` limit on a
         new server's metadata (in ``_checks_for_create_and_rebuild``, after the BDMs are
         merged)."""
-        if not metadata or self.config.quota_driver == "NoopQuotaDriver":
+        if not metadata or self.config.quota_driver == quota.NOOP_DRIVER:
             return
         allowed = quota.limit(self.config, self.db, context.project_id, "metadata_items")
         if 0 <= allowed < len(metadata):
