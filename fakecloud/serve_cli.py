@@ -141,6 +141,13 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     )
     p.add_argument("--config", metavar="FILE", help="YAML file of config overrides by section")
     p.add_argument("--clouds-yaml", metavar="FILE", help="also write the clouds.yaml to FILE")
+    p.add_argument(
+        "--tempest-config",
+        metavar="DIR",
+        help="run Tempest against this cloud: add Tempest's projects and users to it and write "
+        "DIR/etc/tempest.conf, DIR/etc/accounts.yaml and DIR/exclude-{compute,volume,image}.txt "
+        "for the served profile and ports (then `cd DIR && tempest run --exclude-list ...`)",
+    )
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")
     return p
 
@@ -160,6 +167,13 @@ SPEED_0_HINT = (
     "at --speed 0 virtual time moves only when told (fakecloud clock advance|idle, "
     "POST /fakecloud/advance): a client that waits (server create --wait) waits until then; "
     "--settle finishes each request's work at once"
+)
+
+
+#: The line serve prints when it writes Tempest's files but was not told --settle.
+TEMPEST_UNSETTLED_HINT = (
+    "without --settle Tempest's waiters wait on the wall clock for the work each request "
+    "starts: serve with --settle for Tempest"
 )
 
 
@@ -252,6 +266,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         saved = None
         config, config_text = _load_config(args.config)
+        if args.tempest_config:
+            from fakecloud.tempest import served_config
+
+            config = served_config(config)
         if args.state and os.path.exists(args.state):  # read before any port is bound
             from fakecloud.state import load_data
 
@@ -285,6 +303,9 @@ def run(args: argparse.Namespace) -> int:
         why = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"fakecloud serve: {why}", file=sys.stderr)
         return 2
+    tempest_files = _write_tempest(server, args.tempest_config) if args.tempest_config else []
+    if tempest_files is None:
+        return 2
     text = server.cloud.clouds_yaml()
     if args.clouds_yaml:
         from fakecloud.outputs import write_atomic
@@ -310,6 +331,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"# fakecloud: serving {where} ({pace}); Ctrl-C stops\n")
         if args.speed == 0 and not args.settle:
             sys.stdout.write(f"# fakecloud: {SPEED_0_HINT}\n")
+        if tempest_files:
+            sys.stdout.write(
+                f"# fakecloud: Tempest's files: {', '.join(map(str, tempest_files))}\n"
+            )
+            if not args.settle:
+                sys.stdout.write(f"# fakecloud: {TEMPEST_UNSETTLED_HINT}\n")
         stale = server.stale_token_hint()
         if stale:
             sys.stdout.write(f"# fakecloud: {stale}\n")
@@ -322,6 +349,22 @@ def run(args: argparse.Namespace) -> int:
     if args.state:
         return _save_at_shutdown(server, args.state)
     return 0
+
+
+def _write_tempest(server: Any, directory: str) -> list[Any] | None:
+    """Write the Tempest workspace's files for the served cloud into `directory`: their paths,
+    or None (the server stopped, the reason said) when they cannot be written."""
+    from fakecloud.tempest import write_files
+
+    try:
+        return write_files(server.cloud, directory)
+    except OSError as exc:
+        why = f"cannot write {exc.filename or directory}: {exc.strerror}"
+    except FakecloudError as exc:
+        why = str(exc)
+    server.stop()
+    print(f"fakecloud serve: --tempest-config: {why}", file=sys.stderr)
+    return None
 
 
 def _save_at_shutdown(server: Any, path: str) -> int:

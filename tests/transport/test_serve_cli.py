@@ -144,9 +144,10 @@ def test_a_busy_port_is_reported_not_a_traceback(capsys):
     assert "fakecloud serve: cannot listen" in err and "Traceback" not in err
 
 
-def test_serve_stops_on_sigint_with_status_0(capsys):
+def test_serve_stops_on_sigint_with_status_0(capsys, tmp_path):
     """``fakecloud serve`` in this process's main thread, a real SIGINT sent once it serves:
-    the same stop as SIGTERM (status 0, no KeyboardInterrupt traceback, no 130)."""
+    the same stop as SIGTERM (status 0, no KeyboardInterrupt traceback, no 130). It also
+    writes Tempest's files (``--tempest-config``) naming its ports."""
     from fakecloud.cli import main
 
     seen = []
@@ -161,11 +162,26 @@ def test_serve_stops_on_sigint_with_status_0(capsys):
 
     sender = threading.Thread(target=interrupt_once_serving)
     sender.start()
-    status = main(["serve", "--port-base", "0", "--speed", "0"])
+    workspace = tmp_path / "ws"
+    status = main(["serve", "--port-base", "0", "--speed", "0", "--tempest-config", str(workspace)])
     sender.join(TIMEOUT)
     assert status == 0
-    assert "# fakecloud: serving" in "".join(seen)
+    printed = "".join(seen)
+    assert "# fakecloud: serving" in printed
     assert "interrupted" not in capsys.readouterr().err
+    auth_url = yaml.safe_load(printed)["clouds"]["fakecloud-demo"]["auth"]["auth_url"]
+    assert f"uri_v3 = {auth_url}\n" in (workspace / "etc" / "tempest.conf").read_text()
+    assert "# fakecloud: without --settle Tempest's waiters wait" in printed
+
+
+def test_tempest_files_that_cannot_be_written_stop_serve_with_status_2(capsys, tmp_path):
+    from fakecloud.cli import main
+
+    (tmp_path / "ws").write_text("a file, not a folder")
+    status = main(["serve", "--port-base", "0", "--tempest-config", str(tmp_path / "ws")])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    assert err.startswith(f"fakecloud serve: --tempest-config: cannot write {tmp_path / 'ws'}")
 
 
 def test_a_stop_asked_while_wait_holds_its_lock_does_not_hang():

@@ -1,0 +1,97 @@
+"""Tempest's pre-provisioned accounts, and the users a served cloud adds for them.
+
+Tempest locks one account per test class and worker; the compute tests ask for a project's
+member, reader and manager together, an admin, and a ``service`` user. So each of `PROJECTS`
+projects gets three users, and `ADMINS` admins and `SERVICE_USERS` service users share the
+``admin`` project: enough for ``tempest run --concurrency 4``. Tempest's ``alt`` credentials
+take the first free account that is no admin, whatever its role, and a reader there refuses a
+volume transfer's accept (403, as Cinder): the members come first in ``accounts.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+PROJECTS = 8
+ADMINS = 8
+SERVICE_USERS = 3
+PASSWORD = "tempest-secret"
+#: A year: Tempest's run keeps its tokens, and judges them by the machine's clock.
+TOKEN_TTL_S = 31536000.0
+
+
+def _project_users() -> list[dict[str, Any]]:
+    users = []
+    for i in range(1, PROJECTS + 1):
+        project = f"tempest-{i}"
+        users.append({"name": project, "project": project, "roles": ["member"]})
+        users.append({"name": f"{project}-reader", "project": project, "roles": ["reader"]})
+        users.append({"name": f"{project}-manager", "project": project, "roles": ["manager"]})
+    return users
+
+
+def users() -> list[dict[str, Any]]:
+    """Every Tempest user (name, project, roles, and ``system_roles`` and ``types`` where
+    Tempest's admin and service accounts need them), members first."""
+    found = sorted(_project_users(), key=lambda u: u["roles"] != ["member"])  # stable
+    for i in range(1, ADMINS + 1):
+        found.append(
+            {"name": f"tempest-admin-{i}", "project": "admin", "roles": ["admin"],
+             "system_roles": ["admin"], "types": ["admin"]}
+        )  # fmt: skip
+    for i in range(1, SERVICE_USERS + 1):
+        found.append(
+            {"name": f"tempest-service-{i}", "project": "admin", "roles": ["admin", "service"],
+             "system_roles": ["admin"]}
+        )  # fmt: skip
+    return found
+
+
+def identity_overrides() -> dict[str, Any]:
+    """The ``identity`` config section that gives a cloud the Tempest projects and users."""
+    projects = {f"tempest-{i}": {"description": "tempest"} for i in range(1, PROJECTS + 1)}
+    records = {}
+    for user in users():
+        record = {"password": PASSWORD, "project": user["project"], "roles": user["roles"]}
+        if "system_roles" in user:
+            record["system_roles"] = user["system_roles"]
+        records[user["name"]] = record
+    return {"token_ttl_s": TOKEN_TTL_S, "projects": projects, "users": records}
+
+
+def with_identity(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`config` (sections by name) with the Tempest projects and users added; what it sets
+    itself (``token_ttl_s``, a user of the same name) wins."""
+    merged = dict(config or {})
+    given = merged.get("identity") or {}
+    if not isinstance(given, Mapping):
+        return merged  # left for the config check to refuse, naming it
+    ours = identity_overrides()
+    identity = {**ours, **given}
+    for key in ("projects", "users"):
+        if isinstance(given.get(key), Mapping):
+            identity[key] = {**ours[key], **given[key]}
+    merged["identity"] = identity
+    return merged
+
+
+def accounts(world_users: Mapping[str, Any], domain: str) -> list[dict[str, Any]]:
+    """The ``accounts.yaml`` entries for the Tempest users the cloud has (`world_users`, as
+    `IdentityConfig.world` gives them: their passwords and projects as served)."""
+    out = []
+    for user in users():
+        served = world_users.get(user["name"])
+        if not isinstance(served, Mapping):
+            continue
+        entry = {
+            "username": user["name"],
+            "project_name": served.get("project", user["project"]),
+            "password": served.get("password", PASSWORD),
+            "domain_name": domain,
+            "roles": list(served.get("roles", user["roles"])),
+        }
+        if "types" in user:
+            entry["types"] = user["types"]
+        out.append(entry)
+    return out

@@ -1,0 +1,115 @@
+"""What Tempest is told about one cloud: each value read from the cloud's profile and world.
+
+`settings` gives the values `fakecloud.tempest.templates.TEMPEST_CONF` lays out: the
+served Keystone, the region, the images and flavors the world has, the compute and volume
+microversions of the profile's Nova and Cinder, the Glance features of its release, and how
+many compute hosts the migration tests may count on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.profiles.series import cinder_api
+
+#: The image Tempest's image import tests fetch by web-download (Tempest's ``[image]
+#: http_image``); a served cloud can fetch it (`web_download_config`).
+HTTP_IMAGE = "http://download.cirros-cloud.net/0.6.2/cirros-0.6.2-x86_64-disk.img"
+#: The world's image whose bytes the web-download of `HTTP_IMAGE` brings.
+HTTP_IMAGE_CONTENT = "cirros-0.6.2-x86_64-disk.img"
+
+
+def _public_images(cloud: Any) -> list[Any]:
+    images = cloud.glance.db.images.values()
+    return [i for i in images if i.visibility == "public" and i.status == "active"]
+
+
+def image_refs(cloud: Any) -> tuple[str, str]:
+    """``image_ref`` and ``image_ref_alt``: the smallest public active images, the first one
+    with ``hw_qemu_guest_agent`` (Nova's libvirt driver answers ``changePassword`` of a server
+    without it with 409 "QEMU guest agent is not enabled")."""
+    images = sorted(_public_images(cloud), key=lambda i: (i.size or 0, i.name or "", i.id))
+    agent = [i for i in images if i.extra_properties.get("hw_qemu_guest_agent") == "yes"]
+    if not agent or len(images) < 2:
+        from fakecloud.errors import ConfigError
+
+        raise ConfigError(
+            "Tempest needs two public images, one with hw_qemu_guest_agent=yes: "
+            f"the cloud has {len(images)} ({len(agent)} with the agent)"
+        )
+    first = agent[0]
+    return first.id, next(i.id for i in images if i is not first)
+
+
+def flavor_refs(cloud: Any) -> tuple[str, str]:
+    """``flavor_ref`` and ``flavor_ref_alt`` (a resize's target): the two smallest public
+    flavors by disk and RAM, as devstack gives Tempest (``m1.nano``, ``m1.micro``)."""
+    flavors = [f for f in cloud.nova.flavors.values() if f.is_public and not f.disabled]
+    small = sorted(flavors, key=lambda f: (f.root_gb, f.memory_mb, f.flavorid))[:2]
+    if len(small) < 2:
+        from fakecloud.errors import ConfigError
+
+        raise ConfigError(f"Tempest needs two public flavors: the cloud has {len(small)}")
+    return small[0].flavorid, small[1].flavorid
+
+
+def glance_has_image_tasks(cloud: Any) -> bool:
+    """Whether the cloud's Glance serves ``GET /v2/images/{id}/tasks`` (Image API 2.12, Glance
+    22.0.0 on), which Tempest waits on after a server backup."""
+    from fakecloud.glance.api import IMAGE_TASKS_SINCE
+
+    return cloud.switches.release.series.glance >= IMAGE_TASKS_SINCE
+
+
+def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
+    """The values of ``tempest.conf`` for `cloud` (its served URLs when served)."""
+    series = cloud.switches.release.series
+    identity = cloud.config.identity
+    image_ref, image_ref_alt = image_refs(cloud)
+    flavor_ref, flavor_ref_alt = flavor_refs(cloud)
+    volume = cinder_api(series)
+    admin = identity.world()["users"].get("admin") or {}
+    return {
+        "profile": cloud.profile,
+        "release": str(cloud.switches.release),
+        "identity_uri_v3": cloud.auth_url.rstrip("/"),
+        "region": identity.region,
+        "domain": "Default",
+        "dynamic_credentials": dynamic_credentials,
+        "admin_password": admin.get("password", ""),
+        "image_ref": image_ref,
+        "image_ref_alt": image_ref_alt,
+        "flavor_ref": flavor_ref,
+        "flavor_ref_alt": flavor_ref_alt,
+        "compute_min_microversion": "2.1",
+        "compute_max_microversion": cloud.switches.max_microversion,
+        "volume_min_microversion": volume["min_microversion"],
+        "volume_max_microversion": volume["max_microversion"],
+        "cinder_release": volume["release"],
+        "glance_release": f"{series.glance}.x",
+        "os_glance_reserved": bool(cloud.glance.reserved_namespaces),
+        "compute_nodes": len(cloud.nova.hosts),
+        "http_image": HTTP_IMAGE,
+    }
+
+
+def web_download_config(config: dict[str, Any]) -> dict[str, Any]:
+    """`config` with `HTTP_IMAGE` fetchable by Glance's web-download (the bytes of the
+    world's cirros image); a URL the config names itself is left as it is."""
+    from fakecloud.glance.config import BASE_IMAGES
+
+    image = next(i for i in BASE_IMAGES if i["content_id"] == HTTP_IMAGE_CONTENT)
+    glance = config.get("glance") or {}
+    if not isinstance(glance, dict):
+        return config  # left for the config check to refuse, naming it
+    urls = dict(glance.get("web_download_urls") or {})
+    urls.setdefault(
+        HTTP_IMAGE,
+        {
+            "size": image["size"],
+            "disk_format": image["disk_format"],
+            "virtual_size": image["virtual_size"],
+            "content_id": image["content_id"],
+        },
+    )
+    return {**config, "glance": {**glance, "web_download_urls": urls}}

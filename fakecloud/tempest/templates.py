@@ -1,0 +1,145 @@
+"""The Jinja2 templates of a Tempest workspace's files (kept in a module: package data would
+need a packaging change), rendered by `fakecloud.tempest.files` with `settings`' values."""
+
+#: ``etc/tempest.conf``: `fakecloud.tempest.settings.settings` gives its values.
+TEMPEST_CONF = """\
+# Tempest's configuration for fakecloud {{ profile }} (Nova {{ release }},
+# Cinder {{ cinder_release }}, Glance {{ glance_release }}), written by
+# `fakecloud serve --tempest-config`: every value below is the served cloud's.
+# Serve with --settle: Tempest's waiters poll on the wall clock.
+
+[DEFAULT]
+log_file = {{ workspace }}/tempest.log
+
+[oslo_concurrency]
+# where Tempest's workers lock the accounts they use
+lock_path = {{ workspace }}/tempest_lock
+
+[auth]
+{% if dynamic_credentials %}
+# Tempest creates a project and users per test class (Keystone's project and user API)
+use_dynamic_credentials = true
+admin_username = admin
+admin_project_name = admin
+admin_password = {{ admin_password }}
+admin_domain_name = {{ domain }}
+{% else %}
+use_dynamic_credentials = false
+test_accounts_file = {{ accounts_file }}
+{% endif %}
+default_credentials_domain_name = {{ domain }}
+create_isolated_networks = false
+
+[identity]
+uri_v3 = {{ identity_uri_v3 }}
+auth_version = v3
+region = {{ region }}
+v3_endpoint_type = public
+
+[identity-feature-enabled]
+api_v2 = false
+
+[compute]
+# the image with hw_qemu_guest_agent: changePassword needs it; devstack's two smallest flavors
+image_ref = {{ image_ref }}
+image_ref_alt = {{ image_ref_alt }}
+flavor_ref = {{ flavor_ref }}
+flavor_ref_alt = {{ flavor_ref_alt }}
+min_microversion = {{ compute_min_microversion }}
+max_microversion = {{ compute_max_microversion }}
+build_interval = 1
+build_timeout = 60
+# the cloud's compute hosts: the migration tests need two
+min_compute_nodes = {{ compute_nodes }}
+
+[compute-feature-enabled]
+# what fakecloud's Nova models (Tempest's own microversion checks skip what the release lacks)
+resize = true
+shelve = true
+shelve_migrate = false
+rescue = true
+stable_rescue = true
+snapshot = true
+pause = true
+suspend = true
+cold_migration = true
+live_migration = true
+change_password = true
+console_output = true
+disk_config = true
+hostname_fqdn_sanitization = true
+enable_instance_password = true
+# no guest, no Neutron, no consoles, no personality files, one attachment per volume
+metadata_service = false
+config_drive = false
+interface_attach = false
+personality = false
+vnc_console = false
+spice_console = false
+serial_console = false
+swap_volume = false
+volume_multiattach = false
+attach_encrypted_volume = false
+
+[image]
+build_interval = 1
+build_timeout = 60
+# Glance's web-download fetches it from the simulated web (glance.web_download_urls)
+http_image = {{ http_image }}
+
+[image-feature-enabled]
+import_image = true
+# the os_glance property prefix is reserved from Glance 22.0.0 (Wallaby)
+os_glance_reserved = {{ os_glance_reserved | lower }}
+manage_locations = false
+image_conversion = false
+http_store_enabled = false
+
+[volume]
+catalog_type = volumev3
+build_interval = 1
+build_timeout = 60
+min_microversion = {{ volume_min_microversion }}
+max_microversion = {{ volume_max_microversion }}
+
+[volume-feature-enabled]
+backup = true
+snapshot = true
+clone = true
+extend_attached_volume = true
+enable_volume_image_dep_tests = true
+# one LVM backend, nothing to manage
+manage_volume = false
+manage_snapshot = false
+multi_backend = false
+
+[service_available]
+nova = true
+cinder = true
+glance = true
+neutron = false
+swift = false
+horizon = false
+placement = false
+
+[validation]
+# no guest to log in to
+run_validation = false
+connect_method = fixed
+"""
+
+#: ``exclude-SERVICE.txt``: `service`, `profile`, and the `exclusions` that apply.
+EXCLUDE_LIST = """\
+# Tempest's {{ service }} tests that a run against fakecloud {{ profile }} leaves out
+# (tempest run --exclude-list), each after its reason; written by fakecloud serve --tempest-config.
+{% for exclusion in exclusions %}
+# {{ exclusion.why }}
+{% for pattern in exclusion.patterns %}
+{{ pattern }}
+{% endfor %}
+{% else %}
+# none: every test runs, or Tempest skips it itself
+{% endfor %}
+"""
+
+TEMPLATES = {"tempest.conf": TEMPEST_CONF, "exclude.txt": EXCLUDE_LIST}

@@ -1,0 +1,84 @@
+"""The Tempest workspace `fakecloud serve --tempest-config` writes (`fakecloud.tempest`): its
+files parse as Tempest reads them, its microversions are the ones the served cloud announces,
+its accounts get tokens, and its exclude lists are regular expressions each after its reason.
+One cloud of `served_config` for the module (a few milliseconds); no Tempest run here."""
+
+import configparser
+import re
+
+import pytest
+import yaml
+
+from fakecloud import Cloud
+from fakecloud.tempest import served_config, write_files
+from fakecloud.tempest.excludes import COMPUTE, VOLUME, exclude_list
+
+PROFILE = "nova-27.5.1"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    cloud = Cloud(profile=PROFILE, config=served_config({"identity": {"token_ttl_s": 7200}}))
+    root = tmp_path_factory.mktemp("tempest")
+    write_files(cloud, root)
+    conf = configparser.ConfigParser()
+    assert conf.read(root / "etc" / "tempest.conf") == [str(root / "etc" / "tempest.conf")]
+    return cloud, root, conf
+
+
+def test_tempest_conf_has_the_microversions_and_world_the_cloud_serves(workspace):
+    cloud, root, conf = workspace
+    compute = cloud.request("compute", "GET", "/", user=None).json()["versions"]
+    volume = cloud.request("block-storage", "GET", "/", user=None).json()["versions"]
+    announced = {v["id"]: (v["min_version"], v["version"]) for v in compute + volume}
+    assert (conf["compute"]["min_microversion"], conf["compute"]["max_microversion"]) == (
+        announced["v2.1"]
+    )
+    assert announced["v2.1"] == ("2.1", "2.95")
+    assert (conf["volume"]["min_microversion"], conf["volume"]["max_microversion"]) == (
+        announced["v3.0"]
+    )
+    image = cloud.request("image", "GET", f"/v2/images/{conf['compute']['image_ref']}").json()
+    assert image["hw_qemu_guest_agent"] == "yes" and image["status"] == "active"
+    flavor = cloud.request("compute", "GET", f"/v2.1/flavors/{conf['compute']['flavor_ref_alt']}")
+    assert flavor.status == 200
+    assert conf["identity"]["uri_v3"] == cloud.auth_url
+    assert conf["auth"]["test_accounts_file"] == str(root / "etc" / "accounts.yaml")
+    assert conf.getboolean("image-feature-enabled", "os_glance_reserved") is True
+    assert conf.getboolean("service_available", "neutron") is False
+
+
+def test_accounts_of_each_kind_get_tokens_with_their_roles_members_first(workspace):
+    cloud, root, _ = workspace
+    accounts = yaml.safe_load((root / "etc" / "accounts.yaml").read_text())
+    roles = [a["roles"] for a in accounts]
+    assert roles[:8] == [["member"]] * 8 and ["reader"] in roles and ["manager"] in roles
+    assert sum(a.get("types") == ["admin"] for a in accounts) == 8
+    kinds = {(tuple(a["roles"]), tuple(a.get("types", ()))): a for a in reversed(accounts)}
+    assert len(kinds) == 5  # member, reader, manager, admin, service: the last of each
+    for account in kinds.values():
+        scope = {"project": {"name": account["project_name"], "domain": {"name": "Default"}}}
+        user = {"name": account["username"], "domain": {"name": account["domain_name"]}}
+        user["password"] = account["password"]
+        body = {"auth": {"identity": {"methods": ["password"], "password": {"user": user}},
+                         "scope": scope}}  # fmt: skip
+        r = cloud.request("identity", "POST", "/v3/auth/tokens", body=body, user=None)
+        assert r.status == 201, (account["username"], r.json())
+        assert set(account["roles"]) <= {role["name"] for role in r.json()["token"]["roles"]}
+    # the config's own token_ttl_s wins over the year Tempest's users get by default
+    assert cloud.config.identity.token_ttl_s == 7200
+
+
+def test_exclude_lists_are_patterns_after_their_reasons(workspace):
+    cloud, root, _ = workspace
+    lines = (root / "exclude-compute.txt").read_text().splitlines()
+    patterns = [line for line in lines if line and not line.startswith("#")]
+    assert patterns and all(re.compile(p) for p in patterns)
+    first = lines.index(patterns[0])
+    assert lines[first - 1].startswith("# force_tenant_isolation")
+    # 2.95 has 2.93's volume-backed rebuild (it logs in to the guest); Glance 22 its tasks
+    assert any("test_rebuild_volume_backed_server" in p for p in patterns)
+    assert not any("test_create_backup" in p for p in patterns)
+    assert "# none" in (root / "exclude-image.txt").read_text()
+    dynamic = exclude_list(COMPUTE + VOLUME, cloud, dynamic_credentials=True)
+    assert not any("quota" in p for e in dynamic for p in e.patterns)
