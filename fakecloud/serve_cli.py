@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fakecloud.bounds import OutOfRange, finite_seconds, speed_factor
@@ -148,6 +149,12 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         "DIR/etc/tempest.conf, DIR/etc/accounts.yaml and DIR/exclude-{compute,volume,image}.txt "
         "for the served profile and ports (then `cd DIR && tempest run --exclude-list ...`)",
     )
+    p.add_argument(
+        "--tempest-dynamic-credentials",
+        action="store_true",
+        help="with --tempest-config: Tempest creates its projects and users through Keystone's "
+        "API as the admin (use_dynamic_credentials), no accounts file",
+    )
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")
     return p
 
@@ -263,13 +270,23 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             print(f"fakecloud serve: {option}: cannot write {path}: {problem}", file=sys.stderr)
             return 2
+    if args.tempest_config:  # its folders made now: a path that cannot hold them fails early
+        try:
+            Path(args.tempest_config, "etc").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            where = exc.filename or args.tempest_config
+            print(
+                f"fakecloud serve: --tempest-config: cannot write {where}: {exc.strerror}",
+                file=sys.stderr,
+            )
+            return 2
     try:
         saved = None
         config, config_text = _load_config(args.config)
         if args.tempest_config:
             from fakecloud.tempest import served_config
 
-            config = served_config(config)
+            config = served_config(config, args.tempest_dynamic_credentials)
         if args.state and os.path.exists(args.state):  # read before any port is bound
             from fakecloud.state import load_data
 
@@ -303,7 +320,11 @@ def run(args: argparse.Namespace) -> int:
         why = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"fakecloud serve: {why}", file=sys.stderr)
         return 2
-    tempest_files = _write_tempest(server, args.tempest_config) if args.tempest_config else []
+    tempest_files = (
+        _write_tempest(server, args.tempest_config, args.tempest_dynamic_credentials)
+        if args.tempest_config
+        else []
+    )
     if tempest_files is None:
         return 2
     text = server.cloud.clouds_yaml()
@@ -351,13 +372,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_tempest(server: Any, directory: str) -> list[Any] | None:
+def _write_tempest(server: Any, directory: str, dynamic_credentials: bool) -> list[Any] | None:
     """Write the Tempest workspace's files for the served cloud into `directory`: their paths,
     or None (the server stopped, the reason said) when they cannot be written."""
     from fakecloud.tempest import write_files
 
     try:
-        return write_files(server.cloud, directory)
+        return write_files(server.cloud, directory, dynamic_credentials)
     except OSError as exc:
         why = f"cannot write {exc.filename or directory}: {exc.strerror}"
     except FakecloudError as exc:
@@ -388,7 +409,11 @@ def _save_at_shutdown(server: Any, path: str) -> int:
 
 def serve_main(argv: list[str] | None = None) -> int:
     """Entry point of ``fakecloud serve`` (`argv` without the ``serve`` word)."""
-    return run(build_parser().parse_args(argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.tempest_dynamic_credentials and not args.tempest_config:
+        parser.error("--tempest-dynamic-credentials needs --tempest-config DIR")
+    return run(args)
 
 
 if __name__ == "__main__":

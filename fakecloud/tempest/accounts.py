@@ -61,16 +61,24 @@ def identity_overrides() -> dict[str, Any]:
 
 
 def with_identity(config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """`config` (sections by name) with the Tempest projects and users added; what it sets
-    itself (``token_ttl_s``, a user of the same name) wins."""
+    """`config` (sections by name) with the Tempest projects and users added and year-long
+    tokens; what it sets itself (``token_ttl_s``, a user of the same name) wins."""
+    return _merged_identity(config, identity_overrides())
+
+
+def with_token_ttl(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`config` with year-long tokens unless it sets ``identity: token_ttl_s`` itself."""
+    return _merged_identity(config, {"token_ttl_s": TOKEN_TTL_S})
+
+
+def _merged_identity(config: Mapping[str, Any] | None, ours: dict[str, Any]) -> dict[str, Any]:
     merged = dict(config or {})
     given = merged.get("identity") or {}
     if not isinstance(given, Mapping):
         return merged  # left for the config check to refuse, naming it
-    ours = identity_overrides()
     identity = {**ours, **given}
     for key in ("projects", "users"):
-        if isinstance(given.get(key), Mapping):
+        if key in ours and isinstance(given.get(key), Mapping):
             identity[key] = {**ours[key], **given[key]}
     merged["identity"] = identity
     return merged

@@ -76,6 +76,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "region": identity.region,
         "domain": "Default",
         "dynamic_credentials": dynamic_credentials,
+        "admin_project": admin.get("project", "admin"),
         "admin_password": admin.get("password", ""),
         "image_ref": image_ref,
         "image_ref_alt": image_ref_alt,

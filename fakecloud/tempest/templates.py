@@ -20,7 +20,7 @@ lock_path = {{ workspace }}/tempest_lock
 # Tempest creates a project and users per test class (Keystone's project and user API)
 use_dynamic_credentials = true
 admin_username = admin
-admin_project_name = admin
+admin_project_name = {{ admin_project }}
 admin_password = {{ admin_password }}
 admin_domain_name = {{ domain }}
 {% else %}

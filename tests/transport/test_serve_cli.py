@@ -182,6 +182,10 @@ def test_tempest_files_that_cannot_be_written_stop_serve_with_status_2(capsys, t
     err = capsys.readouterr().err
     assert status == 2 and "Traceback" not in err
     assert err.startswith(f"fakecloud serve: --tempest-config: cannot write {tmp_path / 'ws'}")
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--tempest-dynamic-credentials"])
+    assert stopped.value.code == 2
+    assert "--tempest-dynamic-credentials needs --tempest-config DIR" in capsys.readouterr().err
 
 
 def test_a_stop_asked_while_wait_holds_its_lock_does_not_hang():

@@ -11,7 +11,7 @@ import yaml
 
 from fakecloud import Cloud
 from fakecloud.tempest import served_config, write_files
-from fakecloud.tempest.excludes import COMPUTE, VOLUME, exclude_list
+from fakecloud.tempest.files import render
 
 PROFILE = "nova-27.5.1"
 
@@ -48,6 +48,14 @@ def test_tempest_conf_has_the_microversions_and_world_the_cloud_serves(workspace
     assert conf.getboolean("service_available", "neutron") is False
 
 
+def token(cloud, username, password, project, domain="Default"):
+    user = {"name": username, "domain": {"name": domain}, "password": password}
+    scope = {"project": {"name": project, "domain": {"name": "Default"}}}
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": user}},
+                     "scope": scope}}  # fmt: skip
+    return cloud.request("identity", "POST", "/v3/auth/tokens", body=body, user=None)
+
+
 def test_accounts_of_each_kind_get_tokens_with_their_roles_members_first(workspace):
     cloud, root, _ = workspace
     accounts = yaml.safe_load((root / "etc" / "accounts.yaml").read_text())
@@ -56,15 +64,10 @@ def test_accounts_of_each_kind_get_tokens_with_their_roles_members_first(workspa
     assert sum(a.get("types") == ["admin"] for a in accounts) == 8
     kinds = {(tuple(a["roles"]), tuple(a.get("types", ()))): a for a in reversed(accounts)}
     assert len(kinds) == 5  # member, reader, manager, admin, service: the last of each
-    for account in kinds.values():
-        scope = {"project": {"name": account["project_name"], "domain": {"name": "Default"}}}
-        user = {"name": account["username"], "domain": {"name": account["domain_name"]}}
-        user["password"] = account["password"]
-        body = {"auth": {"identity": {"methods": ["password"], "password": {"user": user}},
-                         "scope": scope}}  # fmt: skip
-        r = cloud.request("identity", "POST", "/v3/auth/tokens", body=body, user=None)
-        assert r.status == 201, (account["username"], r.json())
-        assert set(account["roles"]) <= {role["name"] for role in r.json()["token"]["roles"]}
+    for a in kinds.values():
+        r = token(cloud, a["username"], a["password"], a["project_name"], a["domain_name"])
+        assert r.status == 201, (a["username"], r.json())
+        assert set(a["roles"]) <= {role["name"] for role in r.json()["token"]["roles"]}
     # the config's own token_ttl_s wins over the year Tempest's users get by default
     assert cloud.config.identity.token_ttl_s == 7200
 
@@ -80,5 +83,17 @@ def test_exclude_lists_are_patterns_after_their_reasons(workspace):
     assert any("test_rebuild_volume_backed_server" in p for p in patterns)
     assert not any("test_create_backup" in p for p in patterns)
     assert "# none" in (root / "exclude-image.txt").read_text()
-    dynamic = exclude_list(COMPUTE + VOLUME, cloud, dynamic_credentials=True)
-    assert not any("quota" in p for e in dynamic for p in e.patterns)
+
+
+def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
+    cloud, root, _ = workspace
+    files = {path.name: text for path, text in render(cloud, root, True).items()}
+    assert "accounts.yaml" not in files
+    conf = configparser.ConfigParser()
+    conf.read_string(files["tempest.conf"])
+    auth = conf["auth"]
+    assert auth.getboolean("use_dynamic_credentials") and "test_accounts_file" not in auth
+    r = token(cloud, auth["admin_username"], auth["admin_password"], auth["admin_project_name"])
+    assert r.status == 201 and "admin" in {role["name"] for role in r.json()["token"]["roles"]}
+    # the classes that make their own projects are no longer left out
+    assert "quota" not in files["exclude-compute.txt"] + files["exclude-volume.txt"]
