@@ -195,26 +195,24 @@ def epilog() -> str:
     return "\n".join(lines) + "\n\n" + SPEED_0
 
 
-def _yaml_loader() -> Any:
-    import yaml
+def _load_config(path: str | None) -> Any:
+    """The config sections of the file at `path` (None without one).
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _load_config(path: str | None) -> tuple[Any, str]:
-    """The config sections of the file at `path` (None without one), and its text."""
+    Read as a scenario file is (`fakecloud.scenario.yamldoc.read_yaml`): YAML 1.2, so only
+    ``true`` and ``false`` are booleans (``yes``, ``on`` and ``no`` are text, as oslo.config
+    reads a string option, and a boolean option refuses them naming file, line and field),
+    every key text, no key given twice, every mistake at its line."""
     if path is None:
-        return None, ""
-    import yaml
+        return None
+    from fakecloud.scenario.errors import ScenarioError
+    from fakecloud.scenario.yamldoc import read_yaml
 
     # ConfigError, not OSError (which `run` reports as a port it cannot listen on): one line,
     # status 2, as every other mistake in the command line.
     try:
         with io.TextIOWrapper(open_input(path), encoding="utf-8") as f:
-            # libyaml's reader where it is built: it caps nesting at 1,000 levels, where
-            # PyYAML's own recursed past Python's stack (900 nested mappings: a traceback)
             text = f.read()
-            data = yaml.load(text, Loader=_yaml_loader()) or {}  # noqa: S506 - a safe loader
+        data = read_yaml(text, path) or {}
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
@@ -222,41 +220,23 @@ def _load_config(path: str | None) -> tuple[Any, str]:
             f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}): a config file is "
             "UTF-8 YAML"
         ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
-        raise ConfigError(f"{path}{line}: not valid YAML: {what}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
-    except RecursionError:  # PyYAML's own reader, without libyaml
-        raise ConfigError(
-            f"{path}: values nest too deep to read (a config nests 2 levels)"
-        ) from None
+    except ScenarioError as exc:
+        raise ConfigError(str(exc.problems[0])) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must hold a mapping of config sections")
-    return data, text
+    return data
 
 
-def _located(exc: ConfigError, path: str, data: Any, text: str) -> ConfigError:
+def _located(exc: ConfigError, path: str, data: Any) -> ConfigError:
     """`exc` naming the file, line and field it comes from (as a scenario's ``cloud.config``
     does), when one key of the config file is to blame."""
-    import yaml
-
     from fakecloud.config import culprit
+    from fakecloud.scenario.yamldoc import line_of
 
     where = culprit(data, str(exc))
     if not where:
         return exc
-    node, line = yaml.compose(text, Loader=_yaml_loader()), 1
-    for part in where:
-        pairs = node.value if isinstance(node, yaml.MappingNode) else []
-        found = next(((k, v) for k, v in pairs if k.value == part), None)
-        if found is None:
-            break
-        line = found[0].start_mark.line + 1
-        node = found[1]
-    return ConfigError(f"{path}:{line}: field {'.'.join(where)}: {exc}")
+    return ConfigError(f"{path}:{line_of(data, where)}: field {'.'.join(where)}: {exc}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -282,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     try:
         saved = None
-        config, config_text = _load_config(args.config)
+        config = given = _load_config(args.config)
         if args.tempest_config:
             from fakecloud.tempest import served_config
 
@@ -305,9 +285,9 @@ def run(args: argparse.Namespace) -> int:
                 client_socket_timeout_s=args.client_socket_timeout,
             )
         except ConfigError as exc:
-            if config is None:
+            if given is None:
                 raise
-            raise _located(exc, args.config, config, config_text) from None
+            raise _located(exc, args.config, given) from None
         if saved is not None:
             server.load_state(saved, source=args.state)
     except OSError as exc:

@@ -234,8 +234,8 @@ def read_yaml(text: str, filename: str) -> Any:
         deep = _too_deep(node) if node is not None else None
         if deep is not None:
             message = (
-                f"values nest more than {MAX_DEPTH} levels deep here: no scenario needs that "
-                "many, and reading them would exhaust Python's stack"
+                f"values nest more than {MAX_DEPTH} levels deep here: no scenario or config file "
+                "needs that many, and reading them would exhaust Python's stack"
             )
             raise ScenarioError([Problem(filename, deep.start_mark.line + 1, "", message)])
         data = loader.construct_document(node) if node is not None else None

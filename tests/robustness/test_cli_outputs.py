@@ -175,11 +175,15 @@ def test_ctrl_c_ends_a_command_with_one_line_and_status_130(scenario, capsys, mo
     [
         ("bad.yaml", "fakecloud serve: bad.yaml:2: not valid YAML: while parsing a flow node"),
         ("adir", "fakecloud serve: cannot read the config file adir: Is a directory"),
-        ("deep.yaml", "fakecloud serve: deep.yaml:1: field a: unknown config section 'a'"),
+        ("deep.yaml", "fakecloud serve: deep.yaml:101: values nest more than 100 levels deep"),
         # a TypeError's traceback: the server merged its ports and epoch into the section
         ("clock.yaml", "fakecloud serve: clock.yaml:2: field clock: config section 'clock' must"),
         # was the message alone, no file or line (a scenario's cloud.config names both)
         ("svc.yaml", "fakecloud serve: svc.yaml:3: field cinder.send_service_user_token: config"),
+        # YAML 1.2, as a scenario: `yes` was true here, the string 'yes' in a scenario
+        ("yes.yaml", "fakecloud serve: yes.yaml:2: field cinder.send_service_user_token: config"),
+        # a key that is no text (`on:` was YAML 1.1's True) was a TypeError's traceback
+        ("key.yaml", "fakecloud serve: key.yaml:2: a key is text, got 5: quote it ('5')"),
     ],
 )
 def test_a_config_file_serve_cannot_read_is_one_line_and_status_2(
@@ -191,6 +195,8 @@ def test_a_config_file_serve_cannot_read_is_one_line_and_status_2(
     (scenario.parent / "deep.yaml").write_text("".join("  " * i + "a:\n" for i in range(900)))
     (scenario.parent / "clock.yaml").write_text("endpoints: 5\nclock: [1]\n")
     (scenario.parent / "svc.yaml").write_text("nova: {}\ncinder:\n  send_service_user_token: 1\n")
+    (scenario.parent / "yes.yaml").write_text("cinder:\n  send_service_user_token: yes\n")
+    (scenario.parent / "key.yaml").write_text("nova:\n  5: 1\n")
     status, last = run_cli(capsys, "serve", "--port-base", "0", "--config", config)
     assert status == 2 and last.startswith(expected)
 

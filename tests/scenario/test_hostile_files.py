@@ -219,7 +219,7 @@ def test_values_nested_past_the_limit_are_refused_at_the_level_that_passes_it():
     levels = "".join("  " * (i + 2) + "a:\n" for i in range(150))
     found = problems(f"name: n\nsteps:\n  - request: GET /servers\n    body:\n{levels}")
     assert found == [
-        "s.yaml:103: values nest more than 100 levels deep here: no scenario needs that many, "
-        "and reading them would exhaust Python's stack"
+        "s.yaml:103: values nest more than 100 levels deep here: no scenario or config file "
+        "needs that many, and reading them would exhaust Python's stack"
     ]
     assert loads("name: n\nsteps:\n  - request: GET /servers\n    body: " + "[" * 95 + "]" * 95)
