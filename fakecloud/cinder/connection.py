@@ -3,9 +3,10 @@ attachments API (``cinder/volume/manager.py`` 12.0.10 to 29.0.0).
 
 Both paths ask the driver's ``initialize_connection`` (`Driver.initialize_connection`:
 ``{"driver_volume_type", "data"[, more]}``) and complete its ``data`` with
-``_parse_connection_options``, in this order: ``qos_specs`` (null: no front-end QoS is
-modelled), ``access_mode``, ``encrypted`` unless the driver set it (the iSCSI target does),
-``cacheable`` from `CACHEABLE_SINCE`. Then:
+``_parse_connection_options``, in this order: ``qos_specs`` (the volume type's QoS specs for
+a front-end consumer, `fakecloud.cinder.qos_specs.front_end_specs`; else null),
+``access_mode``, ``encrypted`` unless the driver set it (the iSCSI target does), ``cacheable``
+from `CACHEABLE_SINCE`. Then:
 
 - ``os-initialize_connection`` (`initialize`): the manager adds the connector's
   ``enforce_multipath`` to ``data`` from `ENFORCE_MULTIPATH_SINCE`, and the controller adds it
@@ -27,6 +28,7 @@ from typing import Any
 
 from fakecloud.cinder import exception
 from fakecloud.cinder.faults import GENERIC
+from fakecloud.cinder.qos_specs import front_end_specs
 
 #: The first Cinder whose connection info says whether the volume is ``cacheable``
 #: (afcaf0b9d "Add support volume local cache", 17.0.0).
@@ -69,7 +71,7 @@ def _parsed(cinder: Any, volume: Any, connector: Any, context: Any) -> dict[str,
         driver.create_export(volume)
         info = driver.initialize_connection(volume, connector)
     data = info["data"]
-    data["qos_specs"] = None
+    data["qos_specs"] = front_end_specs(cinder, volume)
     data["access_mode"] = access_mode(cinder, volume, context)
     if data.get("encrypted") is None:
         data["encrypted"] = volume.encryption_key_id is not None

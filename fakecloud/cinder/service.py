@@ -92,6 +92,16 @@ class Cinder:
     #: disabled_reason, when)``; made at the first change, so a cloud nobody changed saves as
     #: before (`fakecloud.cinder.services_api`).
     service_changes: dict[tuple[str, str], tuple[bool, str | None, float]] | None = None
+    #: The frozen cinder-volume services (``os-services/freeze``), by host: made at the first
+    #: freeze, None again after the last thaw (`fakecloud.cinder.freeze`).
+    frozen_services: list[str] | None = None
+    #: The QoS specs by id, and each volume type's (type id -> spec id): made at the first
+    #: (`fakecloud.cinder.qos_specs`).
+    qos_specs: dict[str, Any] | None = None
+    type_qos: dict[str, str] | None = None
+    #: Each encrypted volume type's encryption row, by type id: made at the first
+    #: (`fakecloud.cinder.type_encryption`).
+    type_encryption: dict[str, dict[str, Any]] | None = None
     #: When each type made through the API was created (virtual seconds), by id: the list's
     #: order (`fakecloud.cinder.type_manage`); None until the first.
     type_created: dict[str, float] | None = None

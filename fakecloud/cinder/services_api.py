@@ -49,7 +49,7 @@ def _heartbeat(now: float) -> float | None:
     return beats * REPORT_INTERVAL_S if beats else None
 
 
-def _host_matches(host: str, wanted: str) -> bool:
+def host_matches(host: str, wanted: str) -> bool:
     """``_filter_host``: exact, or ``wanted#...``, or (no ``@`` nor ``#``) ``wanted@...``."""
     if host == wanted:
         return True
@@ -68,6 +68,26 @@ def services(cinder: Any) -> list[tuple[str, str, str]]:
     return rows
 
 
+def service_rows(cinder: Any) -> list[tuple[str, str, bool, bool, str | None, float | None]]:
+    """``(binary, host, up, disabled, disabled_reason, updated_at)`` of every service."""
+    kernel = cinder.kernel
+    heartbeat = _heartbeat(kernel.now)
+    changes = cinder.service_changes or {}
+    rows = []
+    for kind, name, target in services(cinder):
+        up = backup_service_up(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
+        disabled, reason, changed = changes.get((kind, name), _UNCHANGED)
+        if up:
+            updated = heartbeat
+        else:  # its heartbeats stopped with it: the last one before
+            stopped = (kernel.rpc.down_since or {}).get(target)
+            updated = None if stopped is None else _heartbeat(stopped)
+        if changed is not None and (updated is None or changed > updated):
+            updated = changed  # modified_at, when later than the last report
+        rows.append((kind, name, up, disabled, reason, updated))
+    return rows
+
+
 def services_index(service: Any, req: Request) -> Response:
     """``GET /os-services[?host=&binary=]``."""
     ctx = req.context
@@ -78,22 +98,10 @@ def services_index(service: Any, req: Request) -> Response:
     host = (query.get("host") or [None])[-1]
     binary = (query.get("binary") or [None])[-1]
     version = req.microversion
-    kernel = cinder.kernel
-    heartbeat = _heartbeat(kernel.now)
-    changes = cinder.service_changes or {}
     out = []
-    for kind, name, target in services(cinder):
-        if (host and not _host_matches(name, host)) or (binary and kind != binary):
+    for kind, name, up, disabled, reason, updated in service_rows(cinder):
+        if (host and not host_matches(name, host)) or (binary and kind != binary):
             continue
-        up = backup_service_up(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
-        disabled, reason, changed = changes.get((kind, name), _UNCHANGED)
-        if up:
-            updated = heartbeat
-        else:  # its heartbeats stopped with it: the last one before
-            stopped = (kernel.rpc.down_since or {}).get(target)
-            updated = None if stopped is None else _heartbeat(stopped)
-        if changed is not None and (updated is None or changed > updated):
-            updated = changed  # modified_at, when later than the last report
         row: dict[str, Any] = {
             "binary": kind,
             "host": name,
@@ -108,7 +116,9 @@ def services_index(service: Any, req: Request) -> Response:
             row["cluster"] = None
         row["disabled_reason"] = reason
         if kind == VOLUME_BINARY:
-            row.update(replication_status="disabled", active_backend_id=None, frozen=False)
+            frozen = cinder.frozen_services
+            row.update(replication_status="disabled", active_backend_id=None,
+                       frozen=bool(frozen) and name in frozen)  # fmt: skip
         out.append(row)
     return Response(200, {"services": out})
 
@@ -121,7 +131,7 @@ OWN_ROUTES_FROM = 28
 SCHEMA_FROM = 13
 _ACTIONS = ("enable", "disable", "disable-log-reason")
 #: Actions Cinder has that fakecloud does not model (a 404 here, as an unrouted path).
-_UNMODELLED = ("freeze", "thaw", "failover_host", "failover", "set-log", "get-log")
+_UNMODELLED = ("failover_host", "failover", "set-log", "get-log")
 
 _HOST = {"type": ["string", "null"], "minLength": 1, "maxLength": 255,
          "pattern": r"^[a-zA-Z0-9-._#@:/+\[\]]*$"}  # fmt: skip
@@ -186,7 +196,7 @@ def services_update(service: Any, req: Request) -> Response:
     cinder = service.cinder
     found = next(
         (key for key in ((k, h) for k, h, _ in services(cinder))
-         if key[0] == wanted and _host_matches(key[1], host)),
+         if key[0] == wanted and host_matches(key[1], host)),
         None,
     )  # fmt: skip
     if found is None:
@@ -200,25 +210,24 @@ def services_update(service: Any, req: Request) -> Response:
         if major < SCHEMA_FROM:
             out["disabled_reason"] = None
         if not own_routes:
-            _save(cinder, found, False, None if major < SCHEMA_FROM else old_reason)
+            save_change(cinder, found, False, None if major < SCHEMA_FROM else old_reason)
     elif action == "disable":
         out.update(status="disabled", disabled=True)
         if not own_routes:
-            _save(cinder, found, True, old_reason)
+            save_change(cinder, found, True, old_reason)
     else:
         out.update(status="disabled", disabled=True, disabled_reason=reason)
-        _save(cinder, found, True, reason if reason or major < OWN_ROUTES_FROM else old_reason)
+        kept = reason if reason or major < OWN_ROUTES_FROM else old_reason
+        save_change(cinder, found, True, kept)
     return Response(200, out)
 
 
-def _save(cinder: Any, key: tuple[str, str], disabled: bool, reason: str | None) -> None:
+def save_change(cinder: Any, key: tuple[str, str], disabled: bool, reason: str | None) -> None:
+    """Set a service `disabled` (or not) with `reason`, now."""
     if cinder.service_changes is None:
         cinder.service_changes = {}
     cinder.service_changes[key] = (disabled, reason, cinder.kernel.now)
 
 
 #: ``(method, path, handler)`` under ``/v3[/{project_id}]/``.
-ROUTES = (
-    ("GET", "os-services", services_index),
-    ("PUT", "os-services/{action}", services_update),
-)
+ROUTES = (("GET", "os-services", services_index),)

@@ -18,6 +18,7 @@ from typing import Any
 
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
+from fakecloud.cinder.frozen import assert_not_frozen
 from fakecloud.cinder.list_filters import SNAPSHOT_ALL_TENANTS_BOOL_FROM
 from fakecloud.cinder.models import Snapshot, Volume, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
@@ -192,6 +193,8 @@ class SnapshotAPI(ApiPart):
         k = self.kernel
         quotas = self.cinder.quotas
         self._validate(context, volume)
+        if self.cinder.frozen_services:
+            assert_not_frozen(self.cinder, volume.backend)
         check_metadata_properties(metadata)
         valid = ("available", "in-use") if (force or allow_in_use) else ("available",)
         if volume.status not in valid:
@@ -306,6 +309,8 @@ class SnapshotAPI(ApiPart):
         """Start deleting a snapshot: ``available``/``error`` → ``deleting`` (any with force),
         or with `unmanage_only` (``os-unmanage``) → ``unmanaging``, the driver's unmanage."""
         self._authorize(context, "volume:delete_snapshot", snapshot.project_id)
+        if not unmanage_only and self.cinder.frozen_services:
+            assert_not_frozen(self.cinder, self.store.volumes[snapshot.volume_id].backend)
         expected = None if force else ("available", "error")
         if (
             snapshot.cgsnapshot_id is not None

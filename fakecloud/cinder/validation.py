@@ -577,7 +577,18 @@ def _check_disabled_reason(value: Any) -> bool:
     return True
 
 
+def _check_key_size(value: Any) -> bool:
+    """``_validate_key_size``: null or integer-like."""
+    if value is not None:
+        from oslo_utils import strutils
+
+        if not strutils.is_int_like(value):
+            raise exception.InvalidInput(reason="key_size must be an integer.")
+    return True
+
+
 _FORMATS = {
+    "key_size": _check_key_size,
     "uuid": is_uuid_like,
     "name": _check_name,
     "name_skip_leading_trailing_spaces": _check_name_skip_spaces,

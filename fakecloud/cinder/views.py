@@ -237,7 +237,13 @@ USER_VISIBLE_EXTRA_SPECS = ("RESKEY:availability_zones", "multiattach", "replica
 
 
 def volume_type(
-    vtype: Any, *, extra_specs: bool, sensitive: bool, qos: bool, access: bool
+    vtype: Any,
+    *,
+    extra_specs: bool,
+    sensitive: bool,
+    qos: bool,
+    access: bool,
+    qos_specs_id: str | None = None,
 ) -> dict[str, Any]:
     """``cinder/api/v3/views/types.py show`` + ``contrib/volume_type_access.py``: the specs
     for readers (all of them only with read_sensitive, else the user-visible ones), the QoS id
@@ -254,7 +260,7 @@ def volume_type(
             specs = {k: v for k, v in specs.items() if k in USER_VISIBLE_EXTRA_SPECS}
         out["extra_specs"] = specs
     if qos:
-        out["qos_specs_id"] = None
+        out["qos_specs_id"] = qos_specs_id
     if access:
         out["os-volume-type-access:is_public"] = vtype.is_public
     return out

@@ -16,6 +16,7 @@ from fakecloud.cinder import connection, exception, list_query, policy
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.faults import GENERIC
+from fakecloud.cinder.frozen import assert_not_frozen
 from fakecloud.cinder.image_utils import check_virtual_size
 from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType, newest_first
 from fakecloud.cinder.quota import process_reserve_over_quota
@@ -28,6 +29,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS_FORCED,
     born,
 )
+from fakecloud.cinder.type_encryption import new_key_id
 from fakecloud.cinder.validation import is_uuid_like
 
 ACTOR = "cinder-api"
@@ -368,6 +370,8 @@ class VolumeAPI(ApiPart):
         elif snapshot is not None:
             source = self.store.volumes.get(snapshot.volume_id)
             bootable = source.bootable if source is not None else False
+        # (_get_encryption_key_id: a new key for an encrypted type, before the row)
+        key_id = new_key_id(self.cinder, volume_type) if self.cinder.type_encryption else None
         volume = Volume(
             id=k.ids.uuid(),
             project_id=context.project_id,
@@ -383,6 +387,7 @@ class VolumeAPI(ApiPart):
             snapshot_id=snapshot.id if snapshot is not None else None,
             source_volid=source_volume.id if source_volume is not None else None,
             metadata=dict(metadata or {}),
+            encryption_key_id=key_id,
         )
         born(k, VOLUME_STATUS, volume, "creating", actor=ACTOR)
         born(k, VOLUME_ATTACH_STATUS, volume, "detached", actor=ACTOR, field="attach_status")
@@ -513,6 +518,8 @@ class VolumeAPI(ApiPart):
             del self.store.volumes[volume.id]
             self.store.admin_metadata_delete(volume.id)
             return
+        if not unmanage_only and self.cinder.frozen_services:
+            assert_not_frozen(self.cinder, volume.backend)
         snapshots = self.store.volume_snapshots(volume)
         ok = (
             volume.attach_status != "attached"

@@ -718,3 +718,61 @@ POOL_DETAIL = _object(
 # -- default types (cinder/api/v3/views/default_types.py) ---------------------------------
 
 DEFAULT_TYPE = _object([("project_id", {"type": "string"}, True), ("volume_type_id", _uuid, True)])
+
+
+# -- QoS specs, type encryption, os-hosts, extensions (Tempest 47's response schemas) -----------
+
+_QOS = _object(
+    [("id", _uuid, True), ("name", {"type": "string"}, True),
+     ("consumer", {"enum": ["back-end", "front-end", "both"]}, True),
+     ("specs", {"type": "object", "additionalProperties": {"type": "string"}}, True)]
+)  # fmt: skip
+#: ``views/qos_specs.py`` ``detail``: the spec and its links.
+QOS_SPEC = {**one("qos_specs", _QOS), "properties": {"qos_specs": _QOS, "links": _links},
+            "required": ["qos_specs", "links"]}  # fmt: skip
+QOS_ASSOCIATIONS = one(
+    "qos_associations",
+    {"type": "array", "items": _object(
+        [("association_type", {"enum": ["volume_type"]}, True), ("id", _uuid, True),
+         ("name", {"type": "string"}, True)])},
+)  # fmt: skip
+_ENCRYPTION_FIELDS = [
+    ("key_size", {"type": ["integer", "null"]}, False),
+    ("provider", {"type": "string"}, False),
+    ("control_location", {"enum": ["front-end", "back-end"]}, False),
+    ("cipher", _string_or_null, False),
+]
+#: ``volume_type_encryption.py`` ``index``: the row (``{}`` without one).
+ENCRYPTION_ROW = _object(
+    [*_ENCRYPTION_FIELDS, ("volume_type_id", _uuid, True), ("encryption_id", _uuid, True),
+     ("deleted", {"type": "boolean"}, True), ("created_at", {"type": "string"}, True),
+     ("updated_at", _string_or_null, True), ("deleted_at", _string_or_null, True)]
+)  # fmt: skip
+ENCRYPTION_CREATED = one(
+    "encryption",
+    _object([*_ENCRYPTION_FIELDS, ("volume_type_id", _uuid, True), ("encryption_id", _uuid, True)]),
+)
+ENCRYPTION_UPDATED = one("encryption", _object(_ENCRYPTION_FIELDS))
+HOSTS = one(
+    "hosts",
+    {"type": "array", "items": _object(
+        [("service-status", {"enum": ["available", "unavailable"]}, True),
+         ("service", {"type": "string"}, True), ("zone", {"type": "string"}, True),
+         ("service-state", {"enum": ["enabled", "disabled"]}, True),
+         ("host_name", {"type": "string"}, True), ("last-update", _string_or_null, True)])},
+)  # fmt: skip
+_COUNT = {"type": "string", "pattern": "^[0-9]+$"}
+HOST = one(
+    "host",
+    {"type": "array", "items": one("resource", _object(
+        [(k, _COUNT, True) for k in ("volume_count", "total_volume_gb", "snapshot_count",
+                                     "total_snapshot_gb")]
+        + [("project", {"type": "string"}, True), ("host", {"type": "string"}, True)]))},
+)  # fmt: skip
+_EXTENSION = _object(
+    [("updated", {"type": "string"}, True), ("description", {"type": "string"}, True),
+     ("links", {"type": "array", "maxItems": 0}, True), ("alias", {"type": "string"}, True),
+     ("name", {"type": "string"}, True)]
+)  # fmt: skip
+EXTENSIONS = one("extensions", {"type": "array", "items": _EXTENSION, "minItems": 32})
+EXTENSION = one("extension", _EXTENSION)

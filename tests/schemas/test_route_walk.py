@@ -802,6 +802,68 @@ def _cinder_services(w: World, profile: str) -> None:
         expect(r, 200, cinder.SERVICE_UPDATED, f"os-services/{action}")
 
 
+_QOS = "/v3/qos-specs/{id}"
+
+
+@walks("volumev3", "GET", "/v3/qos-specs", _QOS, _QOS + "/associations", _QOS + "/associate")
+@walks("volumev3", "GET", _QOS + "/disassociate", _QOS + "/disassociate_all")
+@walks("volumev3", "POST", "/v3/qos-specs")
+@walks("volumev3", "PUT", _QOS, _QOS + "/delete_keys")
+@walks("volumev3", "DELETE", _QOS)
+def _cinder_qos_specs(w: World, profile: str) -> None:
+    body = {"qos_specs": {"name": f"walk-{profile}", "consumer": "both", "iops": "9"}}
+    spec = expect(volume(w, "POST", "qos-specs", body, user="admin"), 200, cinder.QOS_SPEC, "+")
+    sid = spec["qos_specs"]["id"]
+    listed = volume(w, "GET", "qos-specs", user="admin")
+    expect(listed, 200, cinder.collection("qos_specs", cinder._QOS), "qos-specs")
+    expect(volume(w, "GET", f"qos-specs/{sid}", user="admin"), 200, cinder.QOS_SPEC, "show")
+    r = volume(w, "PUT", f"qos-specs/{sid}", {"qos_specs": {"a": "1"}}, user="admin")
+    assert r.status == 200 and r.json() == {"qos_specs": {"a": "1"}}
+    r = volume(w, "PUT", f"qos-specs/{sid}/delete_keys", {"keys": ["a"]}, user="admin")
+    expect(r, 202, None, "delete_keys")
+    body = {"volume_type": {"name": f"walk-qos-{profile}"}}
+    tid = volume(w, "POST", "types", body, user="admin").json()["volume_type"]["id"]
+    for action in ("associate", "disassociate", "associate", "disassociate_all"):
+        r = volume(w, "GET", f"qos-specs/{sid}/{action}?vol_type_id={tid}", user="admin")
+        expect(r, 202, None, action)
+    r = volume(w, "GET", f"qos-specs/{sid}/associations", user="admin")
+    expect(r, 200, cinder.QOS_ASSOCIATIONS, "associations")
+    expect(volume(w, "DELETE", f"qos-specs/{sid}", user="admin"), 202, None, "delete")
+
+
+_ENC = "/v3/types/{type_id}/encryption"
+
+
+@walks("volumev3", "GET", _ENC, _ENC + "/{id}")
+@walks("volumev3", "POST", _ENC)
+@walks("volumev3", "PUT", _ENC + "/{id}")
+@walks("volumev3", "DELETE", _ENC + "/{id}")
+def _cinder_type_encryption(w: World, profile: str) -> None:
+    body = {"volume_type": {"name": f"walk-enc-{profile}"}}
+    tid = volume(w, "POST", "types", body, user="admin").json()["volume_type"]["id"]
+    path = f"types/{tid}/encryption"
+    body = {"encryption": {"provider": "luks", "control_location": "front-end"}}
+    made = expect(volume(w, "POST", path, body, user="admin"), 200, cinder.ENCRYPTION_CREATED, "+")
+    eid = made["encryption"]["encryption_id"]
+    expect(volume(w, "GET", path, user="admin"), 200, cinder.ENCRYPTION_ROW, "index")
+    r = volume(w, "GET", f"{path}/provider", user="admin")
+    assert (r.status, r.json()) == (200, {"provider": "luks"})
+    body = {"encryption": {"key_size": 256}}
+    r = volume(w, "PUT", f"{path}/{eid}", body, user="admin")
+    expect(r, 200, cinder.ENCRYPTION_UPDATED, "update")
+    expect(volume(w, "DELETE", f"{path}/{eid}", user="admin"), 202, None, "delete")
+
+
+@walks("volumev3", "GET", "/v3/os-hosts", "/v3/os-hosts/{id}", "/v3/extensions")
+@walks("volumev3", "GET", "/v3/extensions/{id}")
+def _cinder_hosts_and_extensions(w: World, profile: str) -> None:
+    hosts = expect(volume(w, "GET", "os-hosts", user="admin"), 200, cinder.HOSTS, "os-hosts")
+    name = next(h["host_name"] for h in hosts["hosts"] if h["service"] == "cinder-volume")
+    expect(volume(w, "GET", f"os-hosts/{name}", user="admin"), 200, cinder.HOST, "os-hosts/x")
+    expect(volume(w, "GET", "extensions"), 200, cinder.EXTENSIONS, "extensions")
+    expect(volume(w, "GET", "extensions/encryption"), 200, cinder.EXTENSION, "extensions/x")
+
+
 @walks("volumev3", "GET", "/v3/limits", "/v3/os-availability-zone")
 def _cinder_limits_and_zones(w: World, profile: str) -> None:
     for mv in ("3.0", CINDER_TOP[profile]):

@@ -1,0 +1,118 @@
+"""``PUT /os-services/freeze`` and ``/os-services/thaw``: a cinder-volume backend's management
+plane made read-only and back (``api/contrib/services.py`` 12.0.10-27.x, ``api/v3/services.py``
+from 28.0.0; ``volume/api.py`` ``freeze_host``, ``thaw_host``, ``_replication_db_change``;
+``volume/manager.py`` ``freeze_host``, ``thaw_host``; ``objects/base.py``
+``assert_not_frozen``).
+
+The body names a ``host`` (from 3.26 a ``cluster`` instead: fakecloud has none, so a cluster
+finds no service); the cinder-volume services it matches (`fakecloud.cinder.services_api`'s
+host matching) must be one host, else "Services from different clusters found.", and none is
+"No service found with host=X" (400: the controller turns ``ServiceNotFound`` into
+``InvalidInput`` with that text alone). Freezing a frozen backend (thawing a thawed one) is
+"No service could be changed: ..." (400). The answer is 200 with no body.
+
+A frozen backend: its row's ``frozen`` is true and the manager disables its service with the
+reason ``frozen`` (so the scheduler sends it no new volume: ``Cinder.enabled_drivers``), and
+``assert_not_frozen`` refuses to delete its volumes and to create or delete their snapshots
+("Invalid input received: Modification operations are not allowed on frozen storage
+backends."). Thaw clears ``frozen`` and enables the service again (reason ``""``). The
+manager's part runs at once here (Cinder: an RPC ``call`` to the backend's volume service; a
+stopped service would time the call out, not modelled).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.api.http import Request, Response
+from fakecloud.cinder import exception
+from fakecloud.cinder.services_api import (
+    VOLUME_BINARY,
+    host_matches,
+    save_change,
+    services,
+    services_update,
+)
+from fakecloud.cinder.validation import validate
+
+#: ``mv.REPLICATION_CLUSTER``: from it the body may name a ``cluster`` instead of a ``host``.
+REPLICATION_CLUSTER = "3.26"
+#: The first series whose freeze and thaw check their body with a JSON schema (after the
+#: policy until 27.x, before it from `SCHEMA_BEFORE_POLICY_FROM`).
+SCHEMA_FROM = 13
+SCHEMA_BEFORE_POLICY_FROM = 28
+
+FREEZE_AND_THAW = {
+    "type": "object",
+    "properties": {
+        "cluster": {"type": ["string", "null"], "minLength": 0, "maxLength": 255},
+        "host": {"type": ["string", "null"], "minLength": 1, "maxLength": 255,
+                 "pattern": r"^[a-zA-Z0-9-._#@:/+\[\]]*$"},
+    },
+    "additionalProperties": False,
+}  # fmt: skip
+
+
+def update(service: Any, req: Request) -> Response:
+    """``PUT /os-services/{action}``: ``freeze`` and ``thaw`` here, the others
+    `services_api.services_update`'s."""
+    action = req.params["action"]
+    if action not in ("freeze", "thaw"):
+        return services_update(service, req)
+    return freeze_or_thaw(service, req, action, service._body(req))
+
+
+def freeze_or_thaw(service: Any, req: Request, action: str, body: Any) -> Response:
+    """``freeze`` or ``thaw`` (`action`) of the ``os-services`` update."""
+    major = service.cinder_major
+    if major >= SCHEMA_BEFORE_POLICY_FROM:
+        validate(FREEZE_AND_THAW, body)
+    if not req.context.is_admin:
+        raise exception.PolicyNotAuthorized(action="volume_extension:services:update")
+    if SCHEMA_FROM <= major < SCHEMA_BEFORE_POLICY_FROM:
+        validate(FREEZE_AND_THAW, body)
+    body = body if isinstance(body, dict) else {}
+    if req.microversion >= REPLICATION_CLUSTER:
+        cluster = body.get("cluster")
+        missing = "One and only one of cluster and host must be set."
+    else:
+        cluster, missing = None, "Host field is missing."
+    host = body.get("host")
+    if bool(cluster) == bool(host):
+        raise exception.InvalidInput(reason=missing)
+    cinder = service.cinder
+    found = _services(cinder, host)
+    if not found:
+        where = f"host={host}" if host else f"cluster={cluster}"
+        raise exception.InvalidInput(message=f"No service found with {where}")
+    if any(name != found[0] for name in found):
+        raise exception.InvalidParameterValue(err="Services from different clusters found.")
+    freeze = action == "freeze"
+    frozen = cinder.frozen_services or []
+    if all((name in frozen) == freeze for name in found):
+        raise exception.InvalidInput(
+            reason=f"No service could be changed: frozen in {found!r} must be {not freeze} "
+            "to failover."
+        )
+    for name in found:
+        if (name in frozen) == freeze:
+            continue  # (Cinder logs the services it could not change)
+        if freeze:
+            frozen.append(name)
+        else:
+            frozen.remove(name)
+        save_change(cinder, ("cinder-volume", name), freeze, "frozen" if freeze else "")
+    cinder.frozen_services = frozen or None
+    return Response(200)
+
+
+def _services(cinder: Any, host: str | None) -> list[str]:
+    """The cinder-volume hosts `host` matches (none for a cluster: fakecloud has none)."""
+    if not host:
+        return []
+    return [name for kind, name, _ in services(cinder) if kind == VOLUME_BINARY
+            and host_matches(name, host)]  # fmt: skip
+
+
+#: ``(method, path, handler)`` under ``/v3[/{project_id}]/``.
+ROUTES = (("PUT", "os-services/{action}", update),)

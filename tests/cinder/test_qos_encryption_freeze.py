@@ -1,0 +1,110 @@
+"""Cinder's QoS specs (`fakecloud.cinder.qos_api`), volume type encryption
+(`fakecloud.cinder.type_encryption`), ``os-hosts``, ``/extensions`` and the services' freeze
+and thaw (`fakecloud.cinder.freeze`): each once, on forks of two booted clouds (upstream,
+Cinder 29, and seed, Cinder 12). They were a 404 each."""
+
+import pytest
+from cinder_support import ADMIN, CONNECTOR, MEMBER, call, fault
+
+from fakecloud import Cloud
+
+
+@pytest.fixture(scope="module")
+def booted():
+    """An upstream and a seed cloud, each with a volume type ``t`` of its own."""
+    clouds = {}
+    for profile in ("upstream", "seed"):
+        cloud = Cloud(profile=profile)
+        body = {"volume_type": {"name": "t"}}
+        tid = call(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]["id"]
+        clouds[profile] = (cloud, tid)
+    return clouds
+
+
+@pytest.fixture(params=["upstream", "seed"])
+def world(request, booted):
+    cloud, tid = booted[request.param]
+    return cloud.fork(), tid
+
+
+def _volume(cloud, tid, size=1):
+    vid = call(cloud, "POST", "volumes", {"volume": {"size": size, "volume_type": tid}}).json()
+    cloud.run_until_idle()
+    return vid["volume"]["id"]
+
+
+def test_qos_specs_reach_the_connection_and_guard_their_deletion(world):
+    cloud, tid = world
+    body = {"qos_specs": {"name": "gold", "consumer": "front-end", "total_iops_sec_per_gb": "50"}}
+    spec = call(cloud, "POST", "qos-specs", body, ctx=ADMIN).json()["qos_specs"]
+    assert spec["consumer"] == "front-end" and spec["specs"] == {"total_iops_sec_per_gb": "50"}
+    again = call(cloud, "POST", "qos-specs", {"qos_specs": {"name": "gold"}}, ctx=ADMIN)
+    assert fault(again) == ("conflictingRequest", 409, "QoS Specs gold already exists.")
+    sid = spec["id"]
+    query = f"vol_type_id={tid}"
+    assert call(cloud, "GET", f"qos-specs/{sid}/associate", ctx=ADMIN, query=query).status == 202
+    assert (
+        call(cloud, "GET", f"types/{tid}", ctx=ADMIN).json()["volume_type"]["qos_specs_id"] == sid
+    )
+    vid = _volume(cloud, tid, size=3)
+    r = call(
+        cloud,
+        "POST",
+        f"volumes/{vid}/action",
+        {"os-initialize_connection": {"connector": CONNECTOR}},
+    )
+    assert r.json()["connection_info"]["data"]["qos_specs"] == {"total_iops_sec": 150}
+    assert fault(call(cloud, "DELETE", f"qos-specs/{sid}", ctx=ADMIN)) == (
+        "badRequest", 400, "Qos specs still in use.",
+    )  # fmt: skip
+    assert call(cloud, "DELETE", f"qos-specs/{sid}", ctx=ADMIN, query="force=true").status == 202
+    assert call(cloud, "GET", "qos-specs", ctx=ADMIN).json() == {"qos_specs": []}
+    assert fault(call(cloud, "GET", "qos-specs", ctx=MEMBER))[1] == 403
+
+
+def test_type_encryption_makes_volumes_encrypted_and_is_fixed_while_used(world):
+    cloud, tid = world
+    body = {"encryption": {"provider": "luks", "control_location": "front-end", "key_size": "256"}}
+    made = call(cloud, "POST", f"types/{tid}/encryption", body, ctx=ADMIN).json()["encryption"]
+    assert (made["volume_type_id"], made["key_size"]) == (tid, 256)
+    vid = _volume(cloud, tid)
+    assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["encrypted"] is True
+    path = f"types/{tid}/encryption/{made['encryption_id']}"
+    assert fault(call(cloud, "DELETE", path, ctx=ADMIN)) == (
+        "badRequest", 400, "Cannot delete encryption specs. Volume type in use.",
+    )  # fmt: skip
+    assert call(cloud, "GET", f"types/{tid}/encryption/provider", ctx=ADMIN).json() == {
+        "provider": "luks"
+    }
+
+
+def test_os_hosts_and_extensions(world):
+    cloud, _ = world
+    hosts = call(cloud, "GET", "os-hosts", ctx=ADMIN).json()["hosts"]
+    assert [(h["host_name"], h["service"]) for h in hosts] == [
+        ("cinder", "cinder-scheduler"), ("cinder@lvmdriver-1", "cinder-volume"),
+        ("cinder", "cinder-backup"),
+    ]  # fmt: skip
+    assert fault(call(cloud, "GET", "os-hosts/nowhere", ctx=ADMIN)) == (
+        "itemNotFound", 404, "Service cinder-volume could not be found on host nowhere.",
+    )  # fmt: skip
+    aliases = [e["alias"] for e in call(cloud, "GET", "extensions").json()["extensions"]]
+    assert ("os-image-create" in aliases) == (cloud.profile == "seed") and "qos-specs" in aliases
+
+
+def test_freeze_refuses_new_volumes_and_deletions_until_thawed(world):
+    cloud, tid = world
+    vid = _volume(cloud, tid)
+    unknown = call(cloud, "PUT", "os-services/freeze", {"host": "invalid_host"}, ctx=ADMIN)
+    assert fault(unknown) == ("badRequest", 400, "No service found with host=invalid_host")
+    assert call(cloud, "PUT", "os-services/freeze", {"host": "cinder"}, ctx=ADMIN).status == 200
+    rows = call(cloud, "GET", "os-services", ctx=ADMIN, query="binary=cinder-volume").json()
+    (row,) = rows["services"]
+    assert (row["frozen"], row["status"], row["disabled_reason"]) == (True, "disabled", "frozen")
+    assert cloud.cinder.volume(_volume(cloud, tid)).status == "error"  # no backend takes it
+    assert fault(call(cloud, "DELETE", f"volumes/{vid}")) == (
+        "badRequest", 400, "Invalid input received: Modification operations are not allowed "
+        "on frozen storage backends.",
+    )  # fmt: skip
+    assert call(cloud, "PUT", "os-services/thaw", {"host": "cinder"}, ctx=ADMIN).status == 200
+    assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
