@@ -262,7 +262,7 @@ class MetadefWrites(Metadefs):
         _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
         row = self._object_row(body, self._now())
         ns.objects.append(row)
-        return self.object_view(ns.namespace, row)
+        return self.object_view(ns.namespace, row, echo=body)
 
     def update_object(self, ctx: Any, name: str, object_name: str, body: Any) -> dict[str, Any]:
         """``PUT .../objects/{object_name}``: the object replaced (renamed if asked)."""
@@ -274,7 +274,7 @@ class MetadefWrites(Metadefs):
         new = self._object_row(body, row["created_at"])
         new["updated_at"] = self._now()
         row.update(new)
-        return self.object_view(ns.namespace, row)
+        return self.object_view(ns.namespace, row, echo=body)
 
     def delete_object(self, ctx: Any, name: str, object_name: str) -> None:
         """``DELETE .../objects/{object_name}``: 204."""
@@ -290,7 +290,7 @@ class MetadefWrites(Metadefs):
         body = self._checked(body, "property")
         ns = self._target(ctx, name, "add_metadef_property")
         _unique("property", ns, body["name"], ns.properties)
-        ns.properties[body["name"]] = property_type({**body, "name": None})
+        ns.properties[body["name"]] = property_type(body)
         return {"name": body["name"], **ns.properties[body["name"]]}
 
     def update_property(self, ctx: Any, name: str, prop: str, body: Any) -> dict[str, Any]:
@@ -301,7 +301,7 @@ class MetadefWrites(Metadefs):
         if body["name"] != prop:
             _unique("property", ns, body["name"], ns.properties)
         del ns.properties[prop]
-        ns.properties[body["name"]] = property_type({**body, "name": None})
+        ns.properties[body["name"]] = property_type(body)
         return {"name": body["name"], **ns.properties[body["name"]]}
 
     def delete_property(self, ctx: Any, name: str, prop: str) -> None:

@@ -144,8 +144,13 @@ def _loaded(glance_major: int) -> MetadefRows:
 
 
 def property_type(schema: dict[str, Any]) -> dict[str, Any]:
-    """``json.fromjson(PropertyType, schema)`` then ``tojson``: known attributes, in order."""
+    """``json.fromjson(PropertyType, schema)`` then ``tojson``: known attributes, in order.
+    ``default`` is a ``types.bytes`` attribute: WSME's ``str_fromjson`` makes a number, a
+    boolean or a string its ``str()`` and anything else ``None``, written as ``null``."""
     out = {k: schema[k] for k in PROPERTY_FIELDS if k in schema and schema[k] is not None}
+    if "default" in schema:
+        value = schema["default"]
+        out["default"] = str(value) if isinstance(value, (str, int, float)) else None
     if isinstance(out.get("items"), dict):
         out["items"] = {k: out["items"][k] for k in _ITEM_FIELDS if k in out["items"]}
     return out
@@ -230,11 +235,18 @@ class Metadefs:
     # -- views ---------------------------------------------------------------------------------
 
     def namespace_view(self, ns: Namespace) -> dict[str, Any]:
-        """``Namespace.to_wsme_model``'s own fields (no self, schema or contents)."""
+        """``Namespace.to_wsme_model``'s own fields (no self, schema or contents) of the domain
+        ``MetadefNamespace``, which reads a NULL visibility as ``private`` and a NULL protected
+        as false (16.0.0-33.0.0; who may see the row is the DB API's, on the NULL)."""
         view: dict[str, Any] = {"namespace": ns.namespace}
         for key in ("display_name", "description", "visibility", "protected", "owner"):
-            if getattr(ns, key) is not None:
-                view[key] = getattr(ns, key)
+            value = getattr(ns, key)
+            if key == "visibility":
+                value = value or "private"
+            elif key == "protected":
+                value = value or False
+            if value is not None:
+                view[key] = value
         view.update(self._stamps(ns))
         return view
 
@@ -244,15 +256,21 @@ class Metadefs:
         view.update(self._stamps(assoc))
         return view
 
-    def object_view(self, ns: str, obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-        """``MetadefObject`` with its links (`prefix` before property and required names)."""
+    def object_view(
+        self, ns: str, obj: dict[str, Any], prefix: str = "", echo: Any = None
+    ) -> dict[str, Any]:
+        """``MetadefObject`` with its links (`prefix` before property and required names). Read
+        back from the database (``_format_metadef_object_from_db``) it has ``required`` (``[]``
+        for NULL) and ``properties``; a create's or update's answer (`echo`: the request's
+        object) is the domain object made from the request, with only the ones it gave."""
         view: dict[str, Any] = {"name": obj["name"]}
-        if obj["required"] is not None:
-            view["required"] = [prefix + n for n in obj["required"]]
+        if echo is None or "required" in echo:
+            view["required"] = [prefix + n for n in obj["required"] or []]
         if obj["description"] is not None:
             view["description"] = obj["description"]
-        if obj["properties"] is not None:
-            view["properties"] = {prefix + k: dict(v) for k, v in obj["properties"].items()}
+        if echo is None or "properties" in echo:
+            properties = obj["properties"] or {}
+            view["properties"] = {prefix + k: dict(v) for k, v in properties.items()}
         view.update(self._stamps(obj))
         view["self"] = f"/v2/metadefs/namespaces/{ns}/objects/{obj['name']}"
         view["schema"] = "/v2/schemas/metadefs/object"
@@ -432,7 +450,8 @@ class Metadefs:
     def tags(self, ctx: Any, name: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/tags``."""
         ns = self._parent(ctx, name, "get_metadef_tags")
-        return {"tags": [self.tag_view(t) for t in ns.tags]}
+        # (``TagsController.index`` builds each ``MetadefTag`` from the row's name alone)
+        return {"tags": [{"name": t["name"]} for t in ns.tags]}
 
     def tag(self, ctx: Any, name: str, tag: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/tags/{tag_name}``."""
@@ -441,25 +460,25 @@ class Metadefs:
 
 
 def find_object(ns: Namespace, name: str) -> dict[str, Any]:
-    """The object `name` of `ns`, or ``MetadefObjectNotFound``'s 404."""
+    """The object `name` of `ns`, or the repository's 404 (`_not_found`)."""
     found = next((o for o in ns.objects if o["name"] == name), None)
-    return found if found is not None else _not_found("object", name, ns)
+    return found if found is not None else _not_found("metadata object", name)
 
 
 def find_property(ns: Namespace, name: str) -> dict[str, Any]:
-    """The property `name` of `ns`, or ``MetadefPropertyNotFound``'s 404."""
+    """The property `name` of `ns`, or the repository's 404 (`_not_found`)."""
     found = ns.properties.get(name)
-    return found if found is not None else _not_found("property", name, ns)
+    return found if found is not None else _not_found("property", name)
 
 
 def find_tag(ns: Namespace, name: str) -> dict[str, Any]:
-    """The tag `name` of `ns`, or ``MetadefTagNotFound``'s 404."""
+    """The tag `name` of `ns`, or the repository's 404 (`_not_found`)."""
     found = next((t for t in ns.tags if t["name"] == name), None)
-    return found if found is not None else _not_found("tag", name, ns)
+    return found if found is not None else _not_found("metadata tag", name)
 
 
-def _not_found(kind: str, name: str, ns: Namespace) -> Any:
-    raise HTTPNotFound(
-        explanation=f"The metadata definition {kind} with name={name} was not found in "
-        f"namespace={ns.namespace}."
-    )
+def _not_found(kind: str, name: str) -> Any:
+    # Every controller reaches a row through its repository's get (glance/db/__init__.py
+    # MetadefObjectRepo, MetadefPropertyRepo, MetadefTagRepo; 16.0.0-33.0.0), which rewords
+    # the DB API's "The metadata definition object with name=X was not found in namespace=N."
+    raise HTTPNotFound(explanation=f"Could not find {kind} {name}")

@@ -694,6 +694,163 @@ add(
 )
 
 
+# -- metadefs (session 28): the release's etc/metadefs loaded on both sides (run_glance.py's
+# ``ORACLE_METADEFS``, as glance-manage db_load_metadefs), reads, an admin's writes in a private
+# namespace of its own, the routes that refuse a body
+MD = "/v2/metadefs/namespaces"
+MDO = MD + "/Oracle::Private"
+bodiless("md-ns-list", "GET", MD)
+bodiless("md-ns-list-admin", "GET", MD + "?limit=3&sort_key=namespace&sort_dir=asc", user="admin")
+bodiless("md-ns-list-marker", "GET", MD + "?marker=OS::Compute::Hypervisor&limit=2")
+bodiless("md-ns-list-rt", "GET", MD + "?resource_types=OS::Cinder::Volume")
+bodiless("md-ns-list-private", "GET", MD + "?visibility=private")
+bodiless("md-ns-list-bad-vis", "GET", MD + "?visibility=nope")
+bodiless("md-ns-list-bad-sort", "GET", MD + "?sort_key=nope")
+bodiless("md-ns-list-bad-dir", "GET", MD + "?sort_dir=up")
+bodiless("md-ns-list-bad-marker", "GET", MD + "?marker=nope")
+bodiless("md-ns-list-bad-limit", "GET", MD + "?limit=-1")
+bodiless("md-ns-show", "GET", MD + "/OS::Software::DBMS")
+bodiless("md-ns-show-rt", "GET", MD + "/OS::Compute::Libvirt?resource_type=OS::Glance::Image")
+bodiless("md-ns-show-reader", "GET", MD + "/OS::Compute::Hypervisor", user="reader")
+# a file without visibility (NULL: the admin's alone) or protected (32.0.0's CPUMode)
+bodiless("md-ns-show-null-vis", "GET", MD + "/OS::Glance::CommonImageProperties", user="admin")
+bodiless("md-ns-show-null-vis-member", "GET", MD + "/OS::Glance::CommonImageProperties")
+bodiless("md-ns-show-missing", "GET", MD + "/Oracle::Nope")
+add("md-ns-show-body", b({}), "GET", MD + "/OS::Software::DBMS")
+bodiless("md-rt-list", "GET", "/v2/metadefs/resource_types")
+bodiless("md-ns-rt-list", "GET", MD + "/OS::Software::DBMS/resource_types")
+bodiless("md-ns-rt-missing", "GET", MD + "/Oracle::Nope/resource_types")
+bodiless("md-props", "GET", MD + "/OS::Compute::Hypervisor/properties")
+bodiless("md-prop-show", "GET", MD + "/OS::Compute::Hypervisor/properties/hypervisor_type")
+bodiless("md-prop-missing", "GET", MD + "/OS::Compute::Hypervisor/properties/nope")
+bodiless("md-objs", "GET", MD + "/OS::Software::DBMS/objects")
+bodiless("md-obj-show", "GET", MD + "/OS::Software::DBMS/objects/MySQL")
+bodiless("md-obj-missing", "GET", MD + "/OS::Software::DBMS/objects/nope")
+bodiless("md-tags", "GET", MD + "/OS::Software::DBMS/tags")
+bodiless("md-tag-missing", "GET", MD + "/OS::Software::DBMS/tags/nope")
+for kind in ("namespace", "namespaces", "object", "objects", "property", "properties", "tag"):
+    bodiless("md-schema-" + kind, "GET", "/v2/schemas/metadefs/" + kind)
+bodiless("md-schema-rt", "GET", "/v2/schemas/metadefs/resource_type")
+NS = {"namespace": "Oracle::Private", "display_name": "oracle", "visibility": "private"}
+add("md-ns-create-member", b(NS), path=MD)
+add("md-ns-create-bad", b({"display_name": "x"}), path=MD, user="admin")
+add("md-ns-create-bad-vis", b({**NS, "visibility": "nope"}), path=MD, user="admin")
+add("md-ns-create", b(NS), path=MD, user="admin")
+add("md-ns-create-dup", b(NS), path=MD, user="admin")
+bodiless("md-ns-show-other", "GET", MDO)
+bodiless("md-ns-show-own", "GET", MDO, user="admin")
+add("md-ns-update-member", b({**NS, "protected": True}), "PUT", MD + "/OS::Software::DBMS")
+add(
+    "md-obj-create",
+    b({"name": "o1", "properties": {"p": {"type": "string", "title": "P"}}}),
+    path=MDO + "/objects",
+    user="admin",
+)
+add("md-obj-create-dup", b({"name": "o1"}), path=MDO + "/objects", user="admin")
+add(
+    "md-obj-create-bad",
+    b({"name": "o2", "properties": {"p": {"type": "nope"}}}),
+    path=MDO + "/objects",
+    user="admin",
+)
+add(
+    "md-obj-update", b({"name": "o1", "description": "d"}), "PUT", MDO + "/objects/o1", user="admin"
+)
+add(
+    "md-prop-create",
+    b({"name": "p1", "type": "string", "title": "P1"}),
+    path=MDO + "/properties",
+    user="admin",
+)
+add("md-prop-create-bad", b({"name": "p2"}), path=MDO + "/properties", user="admin")
+add(
+    "md-prop-update",
+    b({"name": "p1", "type": "integer", "title": "P1", "minimum": 1}),
+    "PUT",
+    MDO + "/properties/p1",
+    user="admin",
+)
+bodiless("md-tag-create", "POST", MDO + "/tags/t1", user="admin")
+bodiless("md-tag-create-dup", "POST", MDO + "/tags/t1", user="admin")
+add("md-tag-create-body", b({}), "POST", MDO + "/tags/t2", user="admin")
+add(
+    "md-tags-replace", b({"tags": [{"name": "a"}, {"name": "b"}]}), path=MDO + "/tags", user="admin"
+)
+add(
+    "md-tags-append",
+    b({"tags": [{"name": "c"}]}),
+    path=MDO + "/tags",
+    user="admin",
+    headers={"X-Openstack-Append": "True"},
+)
+add("md-tags-dup", b({"tags": [{"name": "d"}, {"name": "d"}]}), path=MDO + "/tags", user="admin")
+bodiless("md-tags-after", "GET", MDO + "/tags", user="admin")
+add("md-tag-update", b({"name": "a2"}), "PUT", MDO + "/tags/a", user="admin")
+add(
+    "md-rt-assoc",
+    b({"name": "OS::Glance::Image", "prefix": "o_"}),
+    path=MDO + "/resource_types",
+    user="admin",
+)
+add(
+    "md-rt-assoc-dup",
+    b({"name": "OS::Glance::Image", "prefix": "o_"}),
+    path=MDO + "/resource_types",
+    user="admin",
+)
+bodiless("md-ns-show-full", "GET", MDO, user="admin")
+add("md-ns-protect", b({**NS, "protected": True}), "PUT", MDO, user="admin")
+bodiless("md-ns-delete-protected", "DELETE", MDO, user="admin")
+bodiless("md-obj-delete-protected", "DELETE", MDO + "/objects/o1", user="admin")
+bodiless("md-tag-delete-protected", "DELETE", MDO + "/tags/a2", user="admin")
+add("md-ns-unprotect", b({**NS, "protected": False}), "PUT", MDO, user="admin")
+bodiless("md-rt-dissoc", "DELETE", MDO + "/resource_types/OS::Glance::Image", user="admin")
+bodiless("md-prop-delete", "DELETE", MDO + "/properties/p1", user="admin")
+bodiless("md-obj-delete", "DELETE", MDO + "/objects/o1", user="admin")
+bodiless("md-tags-delete", "DELETE", MDO + "/tags", user="admin")
+bodiless("md-objs-delete", "DELETE", MDO + "/objects", user="admin")
+bodiless("md-ns-delete", "DELETE", MDO, user="admin")
+bodiless("md-ns-show-deleted", "GET", MDO, user="admin")
+
+# -- POST /v2/tasks (session 28): the legacy import task's checks, the other methods; the one
+# accepted is last (Glance runs it in its pool; its URL refuses the connection at once)
+TASK_INPUT = {
+    "import_from": "http://127.0.0.1:1/x.img",
+    "import_from_format": "qcow2",
+    "image_properties": {"disk_format": "qcow2", "container_format": "bare", "name": "t"},
+}
+add("task-create-member", b({"type": "import", "input": TASK_INPUT}), path="/v2/tasks")
+add("task-create-no-type", b({"input": TASK_INPUT}), path="/v2/tasks", user="admin")
+add(
+    "task-create-bad-type", b({"type": "nope", "input": TASK_INPUT}), path="/v2/tasks", user="admin"
+)
+add("task-create-no-input", b({"type": "import"}), path="/v2/tasks", user="admin")
+add(
+    "task-create-extra",
+    b({"type": "import", "input": TASK_INPUT, "x": 1}),
+    path="/v2/tasks",
+    user="admin",
+)
+add(
+    "task-create-ftp",
+    b({"type": "import", "input": {**TASK_INPUT, "import_from": "ftp://h/x"}}),
+    path="/v2/tasks",
+    user="admin",
+)
+add(
+    "task-create-file",
+    b({"type": "import", "input": {**TASK_INPUT, "import_from": "file:///etc/passwd"}}),
+    path="/v2/tasks",
+    user="admin",
+)
+add("task-create-not-json", b"{", path="/v2/tasks", user="admin")
+add("task-create-list", b([]), path="/v2/tasks", user="admin")
+add("task-put", b({}), "PUT", "/v2/tasks", user="admin")
+bodiless("task-delete-all", "DELETE", "/v2/tasks", user="admin")
+bodiless("task-patch-missing", "PATCH", "/v2/tasks/{noimg}", user="admin")
+add("task-create", b({"type": "import", "input": TASK_INPUT}), path="/v2/tasks", user="admin")
+
+
 # -- unified limits (``ORACLE_QUOTAS=1``: both runners set `LIMITS` for every project and send
 # `QUOTA_SETUP` and `QUOTA_CASES` alone) -----------------------------------------------------
 #: Glance's registered limits (MiB for the sizes), as oslo.limit would read them from Keystone.

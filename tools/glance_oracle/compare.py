@@ -14,12 +14,14 @@ WIDTH = 100_000 if "-v" in sys.argv else 400
 
 
 def _unordered(x, ids):
-    """`x` with its ``tags`` and ``images`` lists sorted: Glance keeps tags in a set, and the
-    fixture creates every image within a second, so the default sort (``created_at``, then
-    ``id``: random uuids) orders them by chance."""
+    """`x` with its ``tags``, ``images`` and ``objects`` lists sorted: Glance keeps tags in a
+    set; the fixture creates every image within a second, so the default sort (``created_at``,
+    then ``id``: random uuids) orders them by chance; a namespace's metadef objects are read
+    with no ORDER BY (``metadef_api/object.py`` ``get_all``), sqlite's walk of the unique index
+    (namespace_id, name), fakecloud's the order they were made in."""
     if isinstance(x, dict):
         out = {k: _unordered(v, ids) for k, v in x.items()}
-        for k in ("tags", "images"):
+        for k in ("tags", "images", "objects"):
             if isinstance(out.get(k), list):
                 out[k] = sorted(out[k], key=lambda v: norm_text(json.dumps(v, sort_keys=True), ids))
         return out

@@ -73,6 +73,7 @@ ids = {
     "apid": cloud.keystone.token_for("admin").project.id,
     "svc": cloud.keystone.token_for("nova").user.id,  # the users of the tasks a case left
     "mem": cloud.keystone.token_for("demo").user.id,
+    "adm": cloud.keystone.token_for("admin").user.id,  # (a legacy import task's user_id)
 }
 out = cases.run(send, ids, quotas=QUOTAS)
 Path(OUT).write_text(json.dumps(out, indent=1, default=str))

@@ -704,3 +704,69 @@ add("rebuild-vol-other-image-2.92", b({"rebuild": {"imageRef": "{rimg}"}}), path
 add("rebuild-vol-other-image-2.93", b({"rebuild": {"imageRef": "{rimg}"}}), path=R_VOL, mv="2.93")
 q("r-server-show-rebuilt-vol", "/v2.1/servers/{vsid}", mv="latest")
 q("r-volume-attachments-rebuilt-vol", "/v2.1/servers/{vsid}/os-volume_attachments", mv="latest")
+
+# Session 28: session 27's surfaces built from the source and Tempest. Reads of the proxies,
+# os-hosts, the extensions and the usage audit log; access IPs; then the writes: the 2.75
+# rebuild view and the default quota class (last: it moves every project's defaults).
+q("hosts", "/v2.1/os-hosts", user="admin")
+q("hosts-2.42", "/v2.1/os-hosts", user="admin", mv="2.42")
+q("hosts-2.43", "/v2.1/os-hosts", user="admin", mv="2.43")
+q("hosts-member", "/v2.1/os-hosts")
+q("hosts-zone", "/v2.1/os-hosts?zone=nova", user="admin")
+q("host-missing", "/v2.1/os-hosts/nohost", user="admin")
+add("host-update-missing", b({"status": "enable"}), "PUT", "/v2.1/os-hosts/nohost", user="admin")
+add("host-update-bad", b({"foo": 1}), "PUT", "/v2.1/os-hosts/nohost", user="admin")
+q("host-reboot-missing", "/v2.1/os-hosts/nohost/reboot", user="admin")
+q("extensions", "/v2.1/extensions")
+q("extensions-latest", "/v2.1/extensions", mv="latest")
+q("extensions-v2", "/v2/{pid}/extensions")
+q("extension-show", "/v2.1/extensions/os-hosts")
+q("extension-missing", "/v2.1/extensions/os-nope")
+q("audit-log", "/v2.1/os-instance_usage_audit_log", user="admin")
+q("audit-log-before", "/v2.1/os-instance_usage_audit_log/2020-01-01%2000:00:00", user="admin")
+q("audit-log-bad", "/v2.1/os-instance_usage_audit_log/nope", user="admin")
+q("audit-log-member", "/v2.1/os-instance_usage_audit_log")
+q("os-volumes", "/v2.1/os-volumes", mv="2.35")
+q("os-volumes-2.36", "/v2.1/os-volumes", mv="2.36")
+q("os-volumes-detail", "/v2.1/os-volumes/detail")
+q("os-volume-missing", "/v2.1/os-volumes/{nouuid}")
+q("os-snapshots", "/v2.1/os-snapshots", mv="2.35")
+q("os-snapshots-2.36", "/v2.1/os-snapshots", mv="2.36")
+q("os-snapshots-detail", "/v2.1/os-snapshots/detail")
+q("os-snapshot-missing", "/v2.1/os-snapshots/{nouuid}")
+add("os-volume-create-bad", b({"volume": {"size": "x"}}), path="/v2.1/os-volumes")
+add("os-snapshot-create-bad", b({"snapshot": {}}), path="/v2.1/os-snapshots")
+add("os-volume-delete-missing", None, "DELETE", "/v2.1/os-volumes/{nouuid}", ctype=None)
+add("os-snapshot-delete-missing", None, "DELETE", "/v2.1/os-snapshots/{nouuid}", ctype=None)
+SRV = "/v2.1/servers/{sid}"
+add("access-ip-v6-long", b({"server": {"accessIPv6": "0:0:0:0:0:0:0:1"}}), "PUT", SRV)
+add("access-ip-v6-mapped", b({"server": {"accessIPv6": "::FFFF:1.2.3.4"}}), "PUT", SRV)
+add("access-ip-v4", b({"server": {"accessIPv4": "10.0.0.01"}}), "PUT", SRV)
+add("access-ip-v4-bad", b({"server": {"accessIPv4": "1.2.3"}}), "PUT", SRV)
+add("access-ip-v6-bad", b({"server": {"accessIPv6": "1.2.3.4"}}), "PUT", SRV)
+add("access-ip-v4-empty", b({"server": {"accessIPv4": ""}}), "PUT", SRV)
+q("r-server-access-ips", SRV, mv="latest")
+add("rebuild-2.75", b({"rebuild": {"imageRef": "{rimg}"}}), mv="2.75")
+add("rebuild-2.74", b({"rebuild": {"imageRef": "{rimg}"}}), mv="2.74")
+QC = "/v2.1/os-quota-class-sets/default"
+q("qc-show", QC, user="admin")
+q("qc-show-latest", QC, user="admin", mv="latest")
+q("qc-show-member", QC)
+q("qc-show-other", "/v2.1/os-quota-class-sets/gold", user="admin")
+add("qc-update-bad-key", b({"quota_class_set": {"foo": 1}}), "PUT", QC, user="admin")
+add("qc-update-bad-value", b({"quota_class_set": {"cores": -2}}), "PUT", QC, user="admin")
+add("qc-update-networks-2.50", b({"quota_class_set": {"networks": 1}}), "PUT", QC, user="admin",
+    mv="2.50")  # fmt: skip
+add("qc-update-member", b({"quota_class_set": {"metadata_items": 200}}), "PUT", QC)
+add("qc-update-other", b({"quota_class_set": {"cores": 30}}), "PUT",
+    "/v2.1/os-quota-class-sets/gold", user="admin")  # fmt: skip
+add("qc-update", b({"quota_class_set": {"metadata_items": 200, "key_pairs": 50}}), "PUT", QC,
+    user="admin", mv="latest")  # fmt: skip
+q("qc-show-after", QC, user="admin")
+q("qc-defaults-after", "/v2.1/os-quota-sets/{pid}/defaults")
+q("qc-quota-set-after", "/v2.1/os-quota-sets/{pid}", mv="latest")
+q("qc-limits-after", "/v2.1/limits", mv="latest")
+# the server's metadata quota (Nova's alone: a snapshot's goes on to Glance's property quota)
+META = "/v2.1/servers/{sid}/metadata"
+add("qc-meta-150-after", b({"metadata": {f"k{i}": "v" for i in range(150)}}), path=META)
+add("qc-meta-201-after", b({"metadata": {f"k{i}": "v" for i in range(201)}}), path=META)
