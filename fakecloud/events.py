@@ -359,6 +359,33 @@ EVENTS: dict[str, EventKind] = {
             "reason",
         ),
         _k("identity.token_revoked", "A token was revoked.", "keystone", "user name"),
+        *(
+            _k(
+                f"identity.{what}_{done}",
+                f"Keystone's admin API {done} a {what}.",
+                "keystone",
+                f"{what} name",
+                "id",
+            )
+            for what in ("project", "user")
+            for done in ("created", "updated", "deleted")
+        ),
+        _k(
+            "identity.role_granted",
+            "A role was granted to a user (on a project, a domain or the system).",
+            "keystone",
+            "user name",
+            "role",
+            "scope",
+        ),
+        _k(
+            "identity.role_revoked",
+            "A user's role was revoked (the user's tokens there with it).",
+            "keystone",
+            "user name",
+            "role",
+            "scope",
+        ),
         _k(
             "identity.auth_failed",
             "An authentication request failed.",

@@ -5,7 +5,8 @@ Served: ``GET /`` (300, the versions), ``GET /v3``, ``POST|GET|HEAD|DELETE /v3/a
 roles, implied roles, role assignments, services, endpoints and regions. Errors are Keystone's
 body ``{"error": {"code", "message", "title"}}``; a 401 carries ``WWW-Authenticate``.
 Policy is Keystone's defaults, distilled: a user reads itself and its projects, an admin (the
-``admin`` role, or a system-scoped reader) reads everything.
+``admin`` role, or a system-scoped reader) reads everything. The writes of projects, users and
+role assignments are `fakecloud.identity.admin_api`'s.
 """
 
 from __future__ import annotations
@@ -55,7 +56,11 @@ class KeystoneApi(ApiService):
     def __init__(self, kernel: Any, keystone: Any):
         super().__init__(kernel)
         self.keystone = keystone
-        self.directory = keystone.directory
+
+    @property
+    def directory(self) -> Any:
+        """Keystone's directory (the cloud's own copy once its admin API wrote to it)."""
+        return self.keystone.directory
 
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
@@ -494,9 +499,11 @@ class KeystoneApi(ApiService):
         }
         if user.default_project_id:
             out["default_project_id"] = user.default_project_id
-        return out
+        extra = self.directory.extra_of(user.id)
+        return {**out, **extra} if extra else out
 
     def _project(self, req: Request, project: Any) -> dict[str, Any]:
+        extra = self.directory.extra_of(project.id)
         return {
             "id": project.id,
             "name": project.name,
@@ -508,6 +515,7 @@ class KeystoneApi(ApiService):
             "tags": [],
             "options": {},
             "links": {"self": f"{req.base_url}/v3/projects/{project.id}"},
+            **extra,
         }
 
     def _domain(self, req: Request, domain: Any) -> dict[str, Any]:

@@ -124,3 +124,19 @@ class RegionNotFound(NotFound):
     """No region has this id."""
 
     message_format = "Could not find region: %(region_id)s."
+
+
+class RoleAssignmentNotFound(NotFound):
+    """A grant checked or revoked that the user does not hold."""
+
+    message_format = (
+        "Could not find role assignment with role: %(role_id)s, user or group: %(actor_id)s, "
+        "project, domain, or system: %(target_id)s."
+    )
+
+
+class Conflict(Error):
+    """A record whose name its domain already holds (409)."""
+
+    code = 409
+    message_format = "Conflict occurred attempting to store %(type)s - %(details)s."

@@ -22,6 +22,7 @@ from fakecloud.identity.catalog import Catalog
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Directory, User
 from fakecloud.identity.tokens import Token, TokenStore
+from fakecloud.identity.writes import WrittenDirectory
 from fakecloud.sim.trace import form
 from fakecloud.transport.endpoints import auth_url
 
@@ -56,9 +57,9 @@ class Keystone:
     def api(self) -> Any:
         """The Keystone v3 REST surface (a `fakecloud.api.service.ApiService`)."""
         if self._api is None:
-            from fakecloud.identity.api import KeystoneApi
+            from fakecloud.identity.admin_api import KeystoneWritesApi
 
-            self._api = KeystoneApi(self.kernel, self)
+            self._api = KeystoneWritesApi(self.kernel, self)
         return self._api
 
     @property
@@ -89,6 +90,21 @@ class Keystone:
         token = self.tokens.revoke(token_id)
         self.kernel.trace.emit("identity.token_revoked", self.name, token.user.name)
         return token
+
+    def writable(self) -> WrittenDirectory:
+        """The cloud's own directory, for a write of Keystone's admin API: the first write
+        copies the built one (shared with forks and other clouds), and Nova's project check
+        reads it from then on (`fakecloud.nova.identity.project_exists`)."""
+        d = self.directory
+        if d.__class__ is not WrittenDirectory:
+            d = self.directory = WrittenDirectory.copy_of(d)
+            self.kernel.written_directory = d
+        return d
+
+    def revoke_tokens(self, user_id: str | None = None, project_id: str | None = None) -> None:
+        """Keystone's revocation event for a user, a project, or a user on a project: their
+        tokens fail validation from now on (404, or 401 to a service)."""
+        self.tokens.revoke_matching(user_id, project_id)
 
     def user(self, name: str, domain_id: str = DEFAULT_DOMAIN_ID) -> User:
         """The user called `name`; a `KeyError` naming the known users otherwise."""

@@ -49,7 +49,7 @@ class User:
     id: str
     name: str
     domain_id: str
-    password: str
+    password: str | None
     default_project_id: str | None = None
     enabled: bool = True
 
@@ -447,6 +447,11 @@ class Directory:
             and a.system == system
         ]
         return self.implied(granted)
+
+    def extra_of(self, record_id: str) -> dict[str, Any]:
+        """The attributes stored beside a record's fields (none: only a directory Keystone's
+        API wrote to has any, `fakecloud.identity.writes.WrittenDirectory`)."""
+        return {}
 
     def projects_of(self, user_id: str) -> list[Project]:
         """The projects on which `user_id` holds any role, in creation order."""

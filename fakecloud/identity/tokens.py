@@ -126,6 +126,20 @@ class TokenStore:
             raise TokenNotFound(token_id=token_id)
         return token
 
+    def revoke_matching(self, user_id: str | None = None, project_id: str | None = None) -> int:
+        """Revoke every token of user `user_id` (scoped to project `project_id` if given), or
+        every token scoped to `project_id`: Keystone's revocation events for a deleted or
+        disabled user or project, a changed password, a removed role. Returns how many."""
+        dead = [
+            tid
+            for tid, tok in self._tokens.items()
+            if (user_id is None or tok.user.id == user_id)
+            and (project_id is None or (tok.project is not None and tok.project.id == project_id))
+        ]
+        for tid in dead:
+            del self._tokens[tid]
+        return len(dead)
+
     def prune(self) -> int:
         """Forget expired tokens; returns how many were dropped."""
         now = self._kernel.now

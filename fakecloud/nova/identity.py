@@ -4,10 +4,11 @@ token) whether the project exists. A 404 is a 400 ``Project ID X is not a valid 
 Keystone's 403 (a caller who may not read that project) and any other answer let the request
 on ("default to everything being ok").
 
-Keystone's directory is built from the cloud's configuration and seed and never written to
-afterwards (`fakecloud.identity.models.Directory.seeded`), so the projects it holds are
-read here from the same two, without a link from Nova to Keystone (which every saved cloud
-would carry).
+Keystone's directory is built from the cloud's configuration and seed
+(`fakecloud.identity.models.Directory.seeded`), so until Keystone's admin API writes to it the
+projects it holds are read here from the same two, without a link from Nova to Keystone (which
+every saved cloud would carry); its first write leaves the cloud's own directory on the kernel
+(`fakecloud.identity.keystone.Keystone.writable`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ def project_exists(kernel: Any, project_id: str) -> bool:
     """Whether the cloud's Keystone has a project with the id `project_id`."""
     from fakecloud.identity.models import Directory
 
+    written = getattr(kernel, "written_directory", None)
+    if written is not None:
+        return project_id in written.projects
     directory = Directory.seeded(kernel.config.identity, kernel.streams("identity"))
     return project_id in directory.projects
 

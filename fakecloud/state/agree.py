@@ -6,9 +6,10 @@ edited settings. `boot_facts` reads what the header builds (from the template, b
 state is grafted onto it); `check` refuses a loaded world that is not that, naming both.
 
 Only what no request can change is compared (not a base image's virtual size either: fakecloud
-filled it in later than some files were saved): Keystone's API here changes no record, and a base
-image keeps its id, creation time and data (its name, tags and owner may be edited, its row
-stays when it is deleted).
+filled it in later than some files were saved): Keystone's records as the cloud was built (a
+directory its admin API wrote to keeps those: `fakecloud.identity.writes.WrittenDirectory`'s
+``origin``), and a base image keeps its id, creation time and data (its name, tags and owner may
+be edited, its row stays when it is deleted).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def check(cloud: Any, facts: dict[str, Any]) -> None:
     template) builds."""
     _check_hosts(cloud)
     keystone = cloud.keystone
-    world = _directory(keystone.directory)
+    # a directory Keystone's API wrote to keeps the one it was built with (`WrittenDirectory`)
+    world = _directory(getattr(keystone.directory, "origin", keystone.directory))
     for kind, records in facts["identity"].items():
         if records != world[kind]:
             _refuse(

@@ -159,6 +159,7 @@ def _migration_old_vm_state(cloud: Any, migration: Any, value: Any) -> None:
 #: "no user 'demo'").
 DERIVED: dict[str, str] = {
     "fakecloud.identity.models:Directory": "derived_indexes",
+    "fakecloud.identity.writes:WrittenDirectory": "derived_indexes",
     "fakecloud.identity.catalog:Catalog": "derived_indexes",
     "fakecloud.nova.db:NovaDB": "derived_indexes",
     "fakecloud.glance.db:GlanceDb": "derived_indexes",
@@ -171,6 +172,7 @@ DERIVED: dict[str, str] = {
 #: (an edited or hand-made one loaded, then failed a login or the next token with a KeyError).
 REFERENCES: dict[str, str] = {
     "fakecloud.identity.models:Directory": "dangling_references",
+    "fakecloud.identity.writes:WrittenDirectory": "dangling_references",
 }
 
 #: Fields older files saved that their class no longer has, by class: what takes each saved
@@ -215,7 +217,8 @@ def fresh_on_copy(name: str) -> dict[str, Any]:
 #: Classes of fakecloud whose instances never change once built: forks share them (and the
 #: objects inside them, which other parts of the cloud may hold too). Keystone's directory and
 #: catalog are built from the configuration and only read afterwards (their memo of derived
-#: values, effective roles and per-project catalogs, is shared like the `CACHES`).
+#: values, effective roles and per-project catalogs, is shared like the `CACHES`); a write of
+#: Keystone's admin API copies the directory first, into a `WrittenDirectory` forks copy.
 SHARED_CLASSES: frozenset[str] = frozenset(
     {
         "fakecloud.config:Config",

@@ -33,6 +33,19 @@ def test_admin_reads_the_directory_and_demo_is_forbidden(intercepted):
         list(intercepted.connection().identity.projects())
 
 
+def test_admin_creates_and_deletes_a_project_and_its_member(intercepted):
+    admin = intercepted.connection("admin").identity
+    project = admin.create_project(name="sdk-p", domain_id="default")
+    user = admin.create_user(name="sdk-u", password="pw", default_project_id=project.id)
+    member = admin.find_role("member")
+    admin.assign_project_role_to_user(project, user, member)
+    assert admin.validate_user_has_project_role(project, user, member)
+    admin.delete_user(user)
+    admin.delete_project(project)
+    with pytest.raises(exceptions.NotFoundException, match=f"Could not find project: {project.id}"):
+        admin.get_project(project.id)
+
+
 def test_a_system_scoped_connection(intercepted):
     conn = openstack.connect(**credentials(intercepted, "admin", scope="system"))
     token = intercepted.keystone.validate(conn.authorize())

@@ -1428,6 +1428,44 @@ def _keystone(w: World, profile: str) -> None:
     assert (r.status, r.body) == (204, None) or (r.status, r.body) == (204, b"")
 
 
+_GRANT_SCOPES = ("/v3/projects/{project_id}", "/v3/domains/{domain_id}", "/v3/system")
+
+
+@walks("identity", "POST", "/v3/projects", "/v3/users")
+@walks("identity", "PATCH", "/v3/projects/{project_id}", "/v3/users/{user_id}")
+@walks("identity", "DELETE", "/v3/projects/{project_id}", "/v3/users/{user_id}")
+@walks("identity", "GET", *(f"{s}/users/{{user_id}}/roles{r}" for s in _GRANT_SCOPES
+                            for r in ("", "/{role_id}")))  # fmt: skip
+@walks("identity", "PUT", *(f"{s}/users/{{user_id}}/roles/{{role_id}}" for s in _GRANT_SCOPES))
+@walks("identity", "DELETE", *(f"{s}/users/{{user_id}}/roles/{{role_id}}" for s in _GRANT_SCOPES))
+def _keystone_writes(w: World, profile: str) -> None:
+    cloud = w.cloud.fork()  # the walk's world stays as built
+
+    def req(method: str, path: str, body: Any = None) -> Any:
+        return cloud.request("identity", method, path, body, user="admin")
+
+    r = req("POST", "/v3/projects", {"project": {"name": "walk"}})
+    assert r.status == 201, r.json()
+    ks.check(r.json(), ks.single("project", ks.PROJECT))
+    project = r.json()["project"]["id"]
+    r = req("PATCH", f"/v3/projects/{project}", {"project": {"description": "walked"}})
+    ks.check(r.json(), ks.single("project", ks.PROJECT))
+    r = req("POST", "/v3/users", {"user": {"name": "walk", "password": "pw"}})
+    assert r.status == 201, r.json()
+    ks.check(r.json(), ks.single("user", ks.USER))
+    user = r.json()["user"]["id"]
+    r = req("PATCH", f"/v3/users/{user}", {"user": {"enabled": False}})
+    ks.check(r.json(), ks.single("user", ks.USER))
+    role = cloud.keystone.directory.role_by_name("reader").id
+    for scope in (f"/v3/projects/{project}", "/v3/domains/default", "/v3/system"):
+        one = f"{scope}/users/{user}/roles/{role}"
+        assert (req("PUT", one).status, req("GET", one).status) == (204, 204)
+        ks.check(req("GET", f"{scope}/users/{user}/roles").json(), ks.listing("roles", ks.ROLE))
+        assert (req("DELETE", one).status, req("DELETE", one).status) == (204, 404)
+    assert req("DELETE", f"/v3/users/{user}").status == 204
+    assert req("DELETE", f"/v3/projects/{project}").status == 204
+
+
 # -- migrations (nova 34.0.0 schemas/migrations.py, schemas/server_migrations.py) --------------
 
 

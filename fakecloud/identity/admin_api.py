@@ -1,0 +1,360 @@
+"""Keystone's writes of projects, users and role assignments (what Tempest's dynamic
+credentials and ``openstack project|user create`` use), as keystone 27.0.0 serves them.
+
+``POST /v3/projects``, ``PATCH|DELETE /v3/projects/{id}``, ``POST /v3/users``,
+``PATCH|DELETE /v3/users/{id}``, ``GET /v3/{projects,domains}/{id}/users/{user}/roles`` and
+``PUT|GET|HEAD|DELETE`` of one role there, and ``PUT|GET|HEAD|DELETE
+/v3/system/users/{user}/roles/{role}`` (``keystone/api/{projects,users,domains,system}.py``).
+Policy is 27.0.0's defaults: an admin, or a ``manager`` with a token scoped to the record's
+domain (``ADMIN_OR_DOMAIN_MANAGER``; a grant's role then one of manager, member, reader).
+Statuses and words are Keystone's: 201 with the record, 204, 404 ``Could not find project:
+X.``, 409 for a name its domain holds, 400 for a body its JSON Schema refuses
+(`fakecloud.identity.admin_schema`). Deleting a project or a user deletes its role
+assignments and revokes its tokens; what the project owned in Nova, Cinder and Glance stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.api.http import Request, Response
+from fakecloud.identity import admin_schema, exception
+from fakecloud.identity.api import KeystoneApi, _json, _links, _mapped
+from fakecloud.identity.config import DEFAULT_DOMAIN_ID
+from fakecloud.identity.models import Assignment, Project, User
+
+#: Roles a domain manager may grant (keystone 27.0.0 ``domain_managed_target_role``).
+_MANAGED_ROLES = ("manager", "member", "reader")
+#: The grant policies' names for the system scope.
+_SYSTEM_ACTIONS = {
+    "identity:list_grants": "identity:list_system_grants_for_user",
+    "identity:check_grant": "identity:check_system_grant_for_user",
+    "identity:create_grant": "identity:create_system_grant_for_user",
+    "identity:revoke_grant": "identity:revoke_system_grant_for_user",
+}
+#: What a project or user record holds in its own fields; any other attribute is its extra.
+_PROJECT_FIELDS = ("id", "name", "domain_id", "description", "enabled", "parent_id", "is_domain")
+_USER_FIELDS = ("id", "name", "domain_id", "password", "default_project_id", "enabled")
+
+
+class KeystoneWritesApi(KeystoneApi):
+    """Keystone's v3 API: the reads of `KeystoneApi` and the admin writes."""
+
+    @classmethod
+    def declare_routes(cls, router: Any, variant: Any) -> None:
+        """The reads' routes, then the writes'."""
+        super().declare_routes(router, variant)
+        for method, template, handler in (
+            ("POST", "/v3/projects", cls.create_project),
+            ("PATCH", "/v3/projects/{project_id}", cls.update_project),
+            ("DELETE", "/v3/projects/{project_id}", cls.delete_project),
+            ("POST", "/v3/users", cls.create_user),
+            ("PATCH", "/v3/users/{user_id}", cls.update_user),
+            ("DELETE", "/v3/users/{user_id}", cls.delete_user),
+        ):
+            router.add(method, template, _mapped(handler))
+        for scope in ("/v3/projects/{project_id}", "/v3/domains/{domain_id}", "/v3/system"):
+            router.add("GET", f"{scope}/users/{{user_id}}/roles", _mapped(cls.list_grants))
+            one = f"{scope}/users/{{user_id}}/roles/{{role_id}}"
+            router.add("GET", one, _mapped(cls.check_grant))
+            router.add("PUT", one, _mapped(cls.create_grant))
+            router.add("DELETE", one, _mapped(cls.revoke_grant))
+
+    def _named(self, req: Request, kind: str, action: str) -> Any:
+        """The project or user (`kind`) the path names, None if none, once the policy on it
+        lets the caller on (a missing record's 404 comes after the policy, as Keystone's
+        target is built)."""
+        table = self.directory.projects if kind == "project" else self.directory.users
+        old = table.get(req.params[f"{kind}_id"])
+        _require_manager(req, old.domain_id if old else None, action)
+        return old
+
+    # -- projects ----------------------------------------------------------------------------
+
+    def create_project(self, req: Request) -> Response:
+        """``POST /v3/projects``: 201 and the project."""
+        body = _json(req)
+        admin_schema.validate(admin_schema.PROJECT_CREATE, body)
+        ref = dict(body.get("project", {}))
+        _require_manager(req, ref.get("domain_id"), "identity:create_project")
+        if admin_schema.as_bool(ref.get("is_domain")):
+            raise exception.Forbidden("Projects acting as domains are not served by fakecloud.")
+        d = self.keystone.writable()
+        domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
+        if domain_id not in d.domains:
+            raise exception.ValidationError(f"Could not find domain: {domain_id}.")
+        parent_id = ref.get("parent_id")
+        if parent_id and parent_id != domain_id:
+            if parent_id in d.projects:
+                raise exception.Forbidden("Project hierarchies are not served by fakecloud.")
+            raise exception.ValidationError(f"Could not find project: {parent_id}.")
+        name = ref["name"].strip()
+        project_id = self.kernel.ids.hex()
+        if d.project_by_name(name, domain_id) is not None:
+            raise _project_conflict(name, project_id)
+        project = Project(
+            project_id,
+            name,
+            domain_id,
+            ref.get("description", ""),
+            admin_schema.as_bool(ref.get("enabled", True)),
+        )
+        d.put_project(project, _extra(ref, _PROJECT_FIELDS))
+        self.kernel.trace.emit("identity.project_created", self.keystone.name, name, id=project_id)
+        return Response(201, {"project": self._project(req, project)})
+
+    def update_project(self, req: Request) -> Response:
+        """``PATCH /v3/projects/{id}``: the project as changed."""
+        project_id = req.params["project_id"]
+        body = _json(req)
+        admin_schema.validate(admin_schema.PROJECT_UPDATE, body)
+        ref = dict(body.get("project", {}))
+        old = self._named(req, "project", "identity:update_project")
+        if ref.get("id") is not None and ref["id"] != project_id:
+            raise exception.ValidationError("Cannot change ID")
+        if old is None:
+            raise exception.ProjectNotFound(project_id=project_id)
+        if "domain_id" in ref and ref["domain_id"] != old.domain_id:
+            raise exception.ValidationError("Cannot change Domain ID")
+        if "is_domain" in ref and admin_schema.as_bool(ref["is_domain"]):
+            raise exception.ValidationError("Cannot change is_domain attribute of a project")
+        if ref.get("parent_id") not in (None, old.domain_id):
+            raise exception.Forbidden("Cannot change the parent of a project.")
+        name = ref["name"].strip() if "name" in ref else old.name
+        d = self.keystone.writable()
+        clash = d.project_by_name(name, old.domain_id)
+        if clash is not None and clash.id != project_id:
+            raise _project_conflict(name, project_id)
+        enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
+        project = Project(
+            project_id,
+            name,
+            old.domain_id,
+            ref.get("description", old.description),
+            enabled,
+        )
+        d.put_project(project, _extra(ref, _PROJECT_FIELDS))
+        if old.enabled and not enabled:  # a disabled project's tokens are revoked
+            self.keystone.revoke_tokens(project_id=project_id)
+        self.kernel.trace.emit("identity.project_updated", self.keystone.name, name, id=project_id)
+        return Response(200, {"project": self._project(req, project)})
+
+    def delete_project(self, req: Request) -> Response:
+        """``DELETE /v3/projects/{id}``: 204; its assignments and tokens go, its servers,
+        volumes and images stay (Keystone tells no other service)."""
+        project_id = req.params["project_id"]
+        old = self._named(req, "project", "identity:delete_project")
+        if old is None:
+            raise exception.ProjectNotFound(project_id=project_id)
+        self.keystone.writable().remove_project(project_id)
+        self.keystone.revoke_tokens(project_id=project_id)
+        self.kernel.trace.emit(
+            "identity.project_deleted", self.keystone.name, old.name, id=project_id
+        )
+        return Response(204)
+
+    # -- users -------------------------------------------------------------------------------
+
+    def create_user(self, req: Request) -> Response:
+        """``POST /v3/users``: 201 and the user (never its password)."""
+        body = _json(req)
+        admin_schema.validate(admin_schema.USER_CREATE, body)
+        ref = dict(body["user"])
+        _require_manager(req, ref.get("domain_id"), "identity:create_user")
+        d = self.keystone.writable()
+        domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
+        if domain_id not in d.domains:
+            raise exception.DomainNotFound(domain_id=domain_id)
+        name = ref["name"]
+        if d.user_by_name(name, domain_id) is not None:
+            raise _user_conflict(name, domain_id)
+        user = User(
+            self.kernel.ids.hex(),
+            name,
+            domain_id,
+            ref.get("password"),
+            ref.get("default_project_id"),
+            admin_schema.as_bool(ref.get("enabled", True)),
+        )
+        d.put_user(user, _extra(ref, _USER_FIELDS))
+        self.kernel.trace.emit("identity.user_created", self.keystone.name, name, id=user.id)
+        return Response(201, {"user": self._user(req, user)})
+
+    def update_user(self, req: Request) -> Response:
+        """``PATCH /v3/users/{id}``: the user as changed; a new password or a disabled user
+        revokes its tokens."""
+        user_id = req.params["user_id"]
+        old = self._named(req, "user", "identity:update_user")
+        if old is None:
+            raise exception.UserNotFound(user_id=user_id)
+        body = _json(req)
+        admin_schema.validate(admin_schema.USER_UPDATE, body)
+        ref = dict(body["user"])
+        if ref.get("id") is not None and ref["id"] != user_id:
+            raise exception.ValidationError("Cannot change ID")
+        if "domain_id" in ref and ref["domain_id"] != old.domain_id:
+            raise exception.ValidationError("Cannot change Domain ID")
+        name = ref.get("name", old.name)
+        d = self.keystone.writable()
+        clash = d.user_by_name(name, old.domain_id)
+        if clash is not None and clash.id != user_id:
+            raise _user_conflict(name, old.domain_id)
+        enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
+        user = User(
+            user_id,
+            name,
+            old.domain_id,
+            ref.get("password", old.password),
+            ref.get("default_project_id", old.default_project_id),
+            enabled,
+        )
+        d.put_user(user, _extra(ref, _USER_FIELDS))
+        if ("enabled" in ref and not enabled and old.enabled) or ref.get("password") is not None:
+            self.keystone.revoke_tokens(user_id=user_id)
+        self.kernel.trace.emit("identity.user_updated", self.keystone.name, name, id=user_id)
+        return Response(200, {"user": self._user(req, user)})
+
+    def delete_user(self, req: Request) -> Response:
+        """``DELETE /v3/users/{id}``: 204; its assignments go and its tokens are revoked."""
+        user_id = req.params["user_id"]
+        old = self._named(req, "user", "identity:delete_user")
+        if old is None:
+            raise exception.UserNotFound(user_id=user_id)
+        self.keystone.writable().remove_user(user_id)
+        self.keystone.revoke_tokens(user_id=user_id)
+        self.kernel.trace.emit("identity.user_deleted", self.keystone.name, old.name, id=user_id)
+        return Response(204)
+
+    # -- role assignments --------------------------------------------------------------------
+
+    def _grant_target(self, req: Request, action: str, with_role: bool = True) -> Assignment:
+        """The assignment a grant route names, each record looked up as Keystone's
+        ``_build_enforcement_target_attr`` does (role, user, then the scope: 404 for the
+        first missing), then its policy."""
+        d = self.directory
+        params = req.params
+        role = None
+        if with_role:
+            role = d.roles.get(params["role_id"])
+            if role is None:
+                raise exception.RoleNotFound(role_id=params["role_id"])
+        user = d.users.get(params["user_id"])
+        if user is None:
+            raise exception.UserNotFound(user_id=params["user_id"])
+        project_id = params.get("project_id")
+        domain_id = params.get("domain_id")
+        if project_id is not None:
+            project = d.projects.get(project_id)
+            if project is None:
+                raise exception.ProjectNotFound(project_id=project_id)
+            scope_domain: str | None = project.domain_id
+        elif domain_id is not None:
+            if domain_id not in d.domains:
+                raise exception.DomainNotFound(domain_id=domain_id)
+            scope_domain = domain_id
+        else:
+            scope_domain = None  # the system: admins only
+        ctx = req.context
+        if scope_domain is None:  # keystone 27.0.0 policies/grant.py: the system's forms
+            action = _SYSTEM_ACTIONS[action]
+        if "admin" not in ctx.roles and not (
+            "manager" in ctx.roles
+            and scope_domain is not None
+            and ctx.domain_id == user.domain_id == scope_domain
+            and (role is None or role.name in _MANAGED_ROLES)
+        ):
+            raise exception.ForbiddenAction(action=action)
+        return Assignment(
+            user.id,
+            role.id if role is not None else "",
+            project_id=project_id,
+            domain_id=domain_id,
+            system=project_id is None and domain_id is None,
+        )
+
+    def list_grants(self, req: Request) -> Response:
+        """``GET .../users/{user}/roles``: the roles granted to the user there."""
+        want = self._grant_target(req, "identity:list_grants", with_role=False)
+        d = self.directory
+        roles = [
+            self._role(req, d.roles[a.role_id])
+            for a in d.assignments
+            if a.user_id == want.user_id
+            and a.project_id == want.project_id
+            and a.domain_id == want.domain_id
+            and a.system == want.system
+        ]
+        return Response(200, {"roles": roles, "links": _links(req)})
+
+    def check_grant(self, req: Request) -> Response:
+        """``GET|HEAD .../users/{user}/roles/{role}``: 204 if granted."""
+        want = self._grant_target(req, "identity:check_grant")
+        if want not in self.directory.assignments:
+            raise _no_assignment(want)
+        return Response(204)
+
+    def create_grant(self, req: Request) -> Response:
+        """``PUT .../users/{user}/roles/{role}``: 204, granted again or not."""
+        want = self._grant_target(req, "identity:create_grant")
+        if self.keystone.writable().grant(want):
+            self._trace_grant("identity.role_granted", want)
+        return Response(204)
+
+    def revoke_grant(self, req: Request) -> Response:
+        """``DELETE .../users/{user}/roles/{role}``: 204; the user's tokens on that project
+        (all of them for a domain or the system) are revoked."""
+        want = self._grant_target(req, "identity:revoke_grant")
+        if want not in self.directory.assignments:
+            raise _no_assignment(want)
+        self.keystone.writable().revoke(want)
+        self.keystone.revoke_tokens(user_id=want.user_id, project_id=want.project_id)
+        self._trace_grant("identity.role_revoked", want)
+        return Response(204)
+
+    def _trace_grant(self, kind: str, a: Assignment) -> None:
+        d = self.directory
+        if a.project_id is not None:
+            scope = f"project:{d.projects[a.project_id].name}"
+        elif a.domain_id is not None:
+            scope = f"domain:{d.domains[a.domain_id].name}"
+        else:
+            scope = "system"
+        self.kernel.trace.emit(
+            kind, self.keystone.name, d.users[a.user_id].name, role=d.roles[a.role_id].name,
+            scope=scope,
+        )  # fmt: skip
+
+
+def _require_manager(req: Request, domain_id: str | None, action: str) -> None:
+    """keystone 27.0.0 ``ADMIN_OR_DOMAIN_MANAGER`` (the projects' and the users' forms): an
+    admin, or a manager whose token is scoped to the record's domain `domain_id`."""
+    ctx = req.context
+    if "admin" in ctx.roles:  # rule:admin_required (a system reader may not write)
+        return
+    if "manager" in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
+        return
+    raise exception.ForbiddenAction(action=action)
+
+
+def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """A body's attributes beside the record's own fields (Keystone's ``extra``)."""
+    return {k: v for k, v in ref.items() if k not in fields}
+
+
+def _project_conflict(name: str, project_id: str) -> exception.Error:
+    return exception.Conflict(
+        type="project",
+        details="it is not permitted to have two projects with either the same name or same "
+        f"id in the same domain: name is {name}, project id {project_id}",
+    )
+
+
+def _user_conflict(name: str, domain_id: str) -> exception.Error:
+    return exception.Conflict(
+        type="user", details=f"Duplicate entry found with name {name} at domain ID {domain_id}"
+    )
+
+
+def _no_assignment(a: Assignment) -> exception.Error:
+    target = a.project_id or a.domain_id or "system"
+    return exception.RoleAssignmentNotFound(role_id=a.role_id, actor_id=a.user_id, target_id=target)

@@ -1,0 +1,135 @@
+"""The request bodies of Keystone's project and user writes, as keystone 27.0.0 checks them.
+
+``keystone/resource/schema.py`` (``project_create_request_body``, ``project_update``) and
+``keystone/identity/schema.py`` (``user_create_request``, ``user_update_request``), checked the
+way ``keystone/api/validation/validators.py`` ``_SchemaValidator.validate`` does: the first
+error jsonschema finds, worded ``Invalid input for field/attribute <last path element>.
+Value: <the value>. <jsonschema's message>`` when it has a path, jsonschema's message alone
+otherwise; a 400 (`fakecloud.identity.exception.SchemaValidationError`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+
+from fakecloud.identity import exception
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``keystone.common.validation.nullable``: the type list gains ``null``."""
+    kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    out = {**schema, "type": [*kinds, "null"]}
+    if "enum" in schema:
+        out["enum"] = [*schema["enum"], None]
+    return out
+
+
+_ID_STRING = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"^[a-zA-Z0-9-]+$"}
+_DESCRIPTION = {"type": "string"}
+#: ``keystone.api.validation.parameter_types.boolean``.
+_BOOLEAN = {
+    "type": ["boolean", "string", "null"],
+    "enum": [True, "True", "TRUE", "true", False, "False", "FALSE", "false", "", "1", "0",
+             "y", "Y", "n", "N", "on", "ON", "off", "OFF", "yes", "no", "YES", "NO", None],
+}  # fmt: skip
+_OPTIONS = {"type": "object"}
+
+_PROJECT = {
+    "description": _nullable(_DESCRIPTION),
+    "domain_id": _nullable(_ID_STRING),
+    "enabled": _BOOLEAN,
+    "is_domain": _BOOLEAN,
+    "parent_id": _nullable(_ID_STRING),
+    "name": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"[\S]+"},
+    "tags": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^,/]*$"},
+        "maxItems": 80,
+        "uniqueItems": True,
+    },
+    "options": _OPTIONS,
+}
+
+PROJECT_CREATE = {
+    "type": "object",
+    "properties": {"project": {"type": "object", "properties": _PROJECT, "required": ["name"]}},
+    "additionalProperties": False,
+}
+PROJECT_UPDATE = {
+    "type": "object",
+    "properties": {"project": {"type": "object", "properties": _PROJECT, "minProperties": 1}},
+    "additionalProperties": False,
+}
+
+_USER = {
+    "password": {"type": ["string", "null"]},
+    "default_project_id": _nullable(_ID_STRING),
+    "description": _nullable(_DESCRIPTION),
+    "enabled": _BOOLEAN,
+    "name": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"[\S]+"},
+    "options": _OPTIONS,
+}
+
+USER_CREATE = {
+    "type": "object",
+    "properties": {
+        "user": {
+            "type": "object",
+            "properties": {**_USER, "domain_id": _ID_STRING},
+            "required": ["name"],
+            "additionalProperties": True,
+        }
+    },
+    "required": ["user"],
+    "additionalProperties": False,
+}
+USER_UPDATE = {
+    "type": "object",
+    "properties": {
+        "user": {
+            "type": "object",
+            "properties": _USER,
+            "minProperties": 1,
+            "additionalProperties": True,
+        }
+    },
+    "required": ["user"],
+    "additionalProperties": False,
+}
+
+_VALIDATORS: dict[int, Any] = {}
+
+
+def validate(schema: dict[str, Any], body: Any) -> None:
+    """`SchemaValidationError` (400) unless `body` is valid against `schema`, in keystone
+    27.0.0's words."""
+    validator = _VALIDATORS.get(id(schema))
+    if validator is None:
+        validator = _VALIDATORS[id(schema)] = jsonschema.Draft4Validator(
+            schema, format_checker=jsonschema.FormatChecker()
+        )
+    error = next(validator.iter_errors(body), None)  # Validator.validate raises the first
+    if error is None:
+        return
+    if error.path:
+        detail = (
+            f"Invalid input for field/attribute {error.path.pop()}. "
+            f"Value: {error.instance}. {error.message}"
+        )
+    else:
+        detail = error.message
+    raise exception.SchemaValidationError(detail=detail)
+
+
+#: ``oslo_utils.strutils.bool_from_string`` for the words `_BOOLEAN` lets through (Keystone's
+#: ``_normalize_dict`` leaves them; its SQL ``Boolean`` column reads them so).
+_TRUE = frozenset(("true", "1", "y", "on", "yes"))
+
+
+def as_bool(value: Any) -> bool:
+    """A `_BOOLEAN` value as the stored flag (None and the empty string are False)."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.lower() in _TRUE

@@ -1,0 +1,176 @@
+"""Keystone's admin writes: projects, users and role assignments (Tempest's dynamic credentials).
+
+Each test writes to its own fork of one booted world, so a write shows nowhere else.
+"""
+
+import pytest
+from keystone_schemas import ERROR, PROJECT, USER, check, single
+
+from fakecloud import Cloud
+
+
+@pytest.fixture(scope="module")
+def booted():
+    return Cloud()
+
+
+@pytest.fixture
+def cloud(booted):
+    return booted.fork()
+
+
+def admin(cloud, method, path, body=None, **kw):
+    return cloud.request("identity", method, path, body, user="admin", **kw)
+
+
+def new_project(cloud, name="tempest-p"):
+    resp = admin(cloud, "POST", "/v3/projects", {"project": {"name": name, "description": "d"}})
+    assert resp.status == 201
+    return resp.json()["project"]
+
+
+def new_member(cloud, project, name="tempest-u", password="pw"):
+    """A new user with the member role on `project`; its id and a token scoped there."""
+    user = admin(cloud, "POST", "/v3/users", {"user": {"name": name, "password": password}})
+    assert user.status == 201
+    user_id = user.json()["user"]["id"]
+    member = cloud.keystone.directory.role_by_name("member").id
+    grant = f"/v3/projects/{project['id']}/users/{user_id}/roles/{member}"
+    assert admin(cloud, "PUT", grant).status == 204
+    auth = {
+        "identity": {
+            "methods": ["password"],
+            "password": {"user": {"name": name, "domain": {"id": "default"}, "password": password}},
+        },
+        "scope": {"project": {"name": project["name"], "domain": {"id": "default"}}},
+    }
+    token = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    assert token.status == 201
+    return user_id, grant, token.headers["X-Subject-Token"]
+
+
+def validate(cloud, token):
+    return admin(cloud, "GET", "/v3/auth/tokens", headers={"X-Subject-Token": token})
+
+
+def test_a_created_project_is_read_back_and_traced(cloud):
+    project = new_project(cloud)
+    check({"project": project}, single("project", PROJECT))
+    assert (project["domain_id"], project["parent_id"], project["enabled"]) == (
+        "default",
+        "default",
+        True,
+    )
+    assert len(project["id"]) == 32
+    assert admin(cloud, "GET", f"/v3/projects/{project['id']}").json()["project"] == project
+    created = [e for e in cloud.trace if e["kind"] == "identity.project_created"]
+    assert [(e["subject"], e["id"]) for e in created] == [("tempest-p", project["id"])]
+
+
+def test_a_name_its_domain_holds_is_a_409(cloud):
+    resp = admin(cloud, "POST", "/v3/projects", {"project": {"name": "demo"}})
+    assert resp.status == 409
+    check(resp.json(), ERROR)
+    assert resp.json()["error"]["message"].startswith(
+        "Conflict occurred attempting to store project - it is not permitted to have two "
+        "projects with either the same name or same id in the same domain: name is demo, "
+    )
+    user = admin(cloud, "POST", "/v3/users", {"user": {"name": "demo"}})
+    assert (user.status, user.json()["error"]["message"]) == (
+        409,
+        "Conflict occurred attempting to store user - Duplicate entry found with name demo "
+        "at domain ID default.",
+    )
+
+
+def test_a_body_the_schema_refuses_is_keystones_400(cloud):
+    resp = admin(cloud, "POST", "/v3/projects", {"project": {"name": "p", "enabled": "maybe"}})
+    assert resp.status == 400
+    assert resp.json()["error"]["message"].startswith(
+        "Invalid input for field/attribute enabled. Value: maybe. 'maybe' is not one of"
+    )
+    assert admin(cloud, "POST", "/v3/users", {}).json()["error"]["message"] == (
+        "'user' is a required property"
+    )
+
+
+def test_only_an_admin_writes(cloud):
+    resp = cloud.request("identity", "POST", "/v3/projects", {"project": {"name": "x"}})
+    assert (resp.status, resp.json()["error"]["message"]) == (
+        403,
+        "You are not authorized to perform the requested action: identity:create_project.",
+    )
+    assert cloud.keystone.directory.project_by_name("x") is None
+
+
+def test_a_new_member_works_in_its_new_project(cloud):
+    project = new_project(cloud)
+    _, grant, token = new_member(cloud, project)
+    assert [r["name"] for r in validate(cloud, token).json()["token"]["roles"]] == [
+        "member",
+        "reader",
+    ]
+    assert admin(cloud, "HEAD", grant).status == 204
+    # Nova asks Keystone whether the project exists (verify_project_id): its defaults
+    nova = cloud.request("compute", "GET", f"/v2.1/os-quota-sets/{project['id']}", user="admin")
+    assert (nova.status, nova.json()["quota_set"]["instances"]) == (200, 10)
+
+
+def test_revoking_a_role_revokes_the_token_there(cloud):
+    project = new_project(cloud)
+    _, grant, token = new_member(cloud, project)
+    assert admin(cloud, "DELETE", grant).status == 204
+    assert validate(cloud, token).status == 404
+    gone = admin(cloud, "HEAD", grant)
+    assert gone.status == 404
+    again = admin(cloud, "DELETE", grant)
+    assert again.json()["error"]["message"].startswith("Could not find role assignment with role")
+
+
+def test_deleting_a_user_revokes_its_tokens_and_assignments(cloud):
+    project = new_project(cloud)
+    user_id, _, token = new_member(cloud, project)
+    assert admin(cloud, "DELETE", f"/v3/users/{user_id}").status == 204
+    resp = validate(cloud, token)
+    assert resp.status == 404
+    assert resp.json()["error"]["message"] == f"Could not find token: {token}."
+    left = admin(cloud, "GET", f"/v3/role_assignments?user.id={user_id}").json()
+    assert left["role_assignments"] == []
+    missing = admin(cloud, "DELETE", f"/v3/users/{user_id}")
+    assert missing.json()["error"]["message"] == f"Could not find user: {user_id}."
+
+
+def test_deleting_a_project_leaves_its_volumes_orphaned(cloud):
+    demo = cloud.context("demo").project_id
+    volume = cloud.request("volume", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}})
+    assert volume.status == 202
+    assert admin(cloud, "DELETE", f"/v3/projects/{demo}").status == 204
+    resp = admin(cloud, "GET", f"/v3/projects/{demo}")
+    assert (resp.status, resp.json()["error"]["message"]) == (
+        404,
+        f"Could not find project: {demo}.",
+    )
+    assert volume.json()["volume"]["id"] in cloud.cinder.store.volumes
+    assert not cloud.check_invariants()
+
+
+def test_a_fork_keeps_its_own_directory(cloud, booted):
+    project = new_project(cloud)
+    child = cloud.fork()
+    admin(child, "DELETE", f"/v3/projects/{project['id']}")
+    assert project["id"] in cloud.keystone.directory.projects
+    assert cloud.keystone.directory.project_by_name("tempest-p") is not None
+    assert booted.keystone.directory.project_by_name("tempest-p") is None
+    assert not child.check_invariants()
+
+
+def test_a_saved_world_keeps_its_writes(cloud, tmp_path):
+    project = new_project(cloud)
+    user = admin(cloud, "POST", "/v3/users", {"user": {"name": "u", "email": "u@example.com"}})
+    cloud.save(tmp_path / "w.json")
+    loaded = Cloud.load(tmp_path / "w.json")
+    assert admin(loaded, "GET", f"/v3/projects/{project['id']}").json()["project"] == project
+    shown = admin(loaded, "GET", f"/v3/users/{user.json()['user']['id']}").json()["user"]
+    assert shown.pop("email") == "u@example.com"
+    check({"user": shown}, single("user", USER))
+    assert not loaded.check_invariants()
