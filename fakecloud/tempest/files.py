@@ -3,6 +3,7 @@ and ``exclude-{compute,volume,image}.txt``, rendered from `fakecloud.tempest.tem
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from fakecloud.tempest.settings import settings
 from fakecloud.tempest.templates import TEMPLATES
 
 
+@functools.cache  # each template compiled once per process
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.DictLoader(TEMPLATES),
@@ -41,7 +43,8 @@ def render(cloud: Any, directory: str | Path, dynamic_credentials: bool = False)
     if not dynamic_credentials:
         world_users = cloud.config.identity.world()["users"]
         entries = accounts(world_users, values["domain"])
-        files[accounts_file] = yaml.safe_dump(entries, sort_keys=False)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's where it is built
+        files[accounts_file] = yaml.dump(entries, Dumper=dumper, sort_keys=False)
     for service, exclusions in LISTS.items():
         files[root / f"exclude-{service}.txt"] = env.get_template("exclude.txt").render(
             service=service,
