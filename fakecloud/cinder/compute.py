@@ -169,3 +169,33 @@ def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str)
     if resp.status != 200:
         raise NovaClientError(code=resp.status)
     return resp.json()["volumeAttachment"].get("attachment_id")
+
+
+#: ``update_server_volume``'s microversion: novaclient's default (``NOVA_API_VERSION``).
+UPDATE_SERVER_VOLUME_MICROVERSION = "2.1"
+
+
+def update_server_volume(
+    kernel: Any, server_id: str, src_volid: str, new_volume_id: str
+) -> Generator[Any, Any, None]:
+    """``API.update_server_volume``: ask Nova, as the privileged user, to swap `src_volid`
+    for `new_volume_id` on `server_id` (``PUT /servers/{id}/os-volume_attachments/{src}``);
+    Nova's compute host calls ``os-migrate_volume_completion`` when it is done. Anything but
+    Nova's 202 is novaclient's error (`NovaClientError`, or Nova missing: a 404)."""
+    api = _nova_api(kernel)
+    if api is None:
+        raise NovaClientError(code=404)
+    req = Request.build(
+        "PUT",
+        f"/v2.1/servers/{server_id}/os-volume_attachments/{src_volid}",
+        body={"volumeAttachment": {"volumeId": new_volume_id}},
+        context=as_sent(kernel, PRIVILEGED_USER),
+        headers={"OpenStack-API-Version": f"compute {UPDATE_SERVER_VOLUME_MICROVERSION}"},
+    )
+    resp = api.dispatch(req)
+    if not hasattr(resp, "status"):
+        resp = yield from resp
+    if resp.status != 202:
+        ((_name, fault),) = (resp.json() or {"": {}}).items()
+        message = fault.get("message", "") if isinstance(fault, dict) else ""
+        raise NovaClientError(f"{message} (HTTP {resp.status})", code=resp.status)

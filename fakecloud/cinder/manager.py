@@ -43,6 +43,7 @@ from fakecloud.cinder import (
     images,
     messages,
     migration,
+    migration_generic,
     pools,
     reimage,
     revert,
@@ -535,15 +536,13 @@ class VolumeManager:
     ) -> Generator:
         """``VolumeManager.retype``: types that differ only in name, or a target that is this
         backend, change the type in place (the drivers' ``retype`` needs no work); otherwise
-        the volume migrates (``migrate_volume`` → ``_migrate_volume_generic``): refused with
-        ``never`` ("Retype requires migration but is not allowed.") or when it has snapshots;
-        an available volume is copied to the target backend and completed there; an attached
-        one needs Nova's swap (``update_server_volume``), which fakecloud's Cinder does not
-        call (Nova serves the swap, ``PUT /servers/{id}/os-volume_attachments/{volume_id}``,
-        but the two are not wired): the migration fails as Cinder's does when that call fails
-        (``migration_status`` ``error``). Done, the quota of the new type is committed and the
-        old one's given back; a refusal rolls both back; either way the volume returns to
-        `previous_status`."""
+        the volume migrates (``migrate_volume`` → `migration_generic.migrate_generic`, the new
+        type on the temporary volume): refused with ``never`` ("Retype requires migration but
+        is not allowed.") or when it has snapshots; a detached volume is copied and completed
+        at once, an attached one stays ``retyping`` until Nova's swap completes it (the
+        volume takes the new type then). Once retyped, or the migration under way, the quota
+        of the new type is committed and the old one's given back; a refusal or a failed
+        migration rolls both back and the volume returns to `previous_status`."""
         k = self.kernel
         store = self.cinder.store
         volume = store.volumes.get(volume_id)
@@ -564,50 +563,45 @@ class VolumeManager:
                 if store.volume_snapshots(volume):
                     raise exception.InvalidVolume(reason="Volume must not have snapshots.")
                 volume.migration_status = "starting"
-                yield from self._migrate_volume_generic(volume, target_backend)
+                yield from self._migrate_volume_generic(
+                    volume, target_backend, previous_status, vtype
+                )
         except Exception as exc:  # noqa: BLE001 - _retype_error
             self._fail(volume_id, "retype", exc)
             quotas.rollback(old_reservation)
             quotas.rollback(reservation)
-            VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
+            if volume.status != previous_status:
+                VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
             return
+        quotas.commit(old_reservation)
+        quotas.commit(reservation)
+        if not retyped:
+            return  # the migration's completion gives the volume its type and status
         volume.volume_type = vtype
         if volume.backend != target_backend:
             volume.backend = target_backend
             volume.host = f"{self.cinder.config.host}@{target_backend}#{target_backend}"
         for snap in store.volume_snapshots(volume):
             snap.volume_type = vtype
-        quotas.commit(old_reservation)
-        quotas.commit(reservation)
         VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
-        if volume.migration_status == "success":
-            # migrate_volume_completion casts the delete of the source's data.
-            yield from self.driver.delete_volume(volume)
 
-    def _migrate_volume_generic(self, volume: Any, target_backend: str) -> Generator:
-        """``migrate_volume`` with a host-assisted copy: a volume on the target backend, the
-        data copied through both backends, then ``migrate_volume_completion`` (the volume
-        keeps its id; the caller deletes the source's data). An attached volume would wait
-        for Nova's swap."""
-        volume.migration_status = "migrating"
+    def _migrate_volume_generic(
+        self, volume: Any, target_backend: str, previous_status: str, new_type: Any = None
+    ) -> Generator:
+        """``_migrate_volume_generic``: see `fakecloud.cinder.migration_generic`; a failure
+        leaves ``migration_status`` ``error`` (``migrate_volume``'s handler)."""
         try:
-            if volume.attachments:
-                # nova_api.update_server_volume: Nova's swap_volume (PUT
-                # /servers/{id}/os-volume_attachments/{volume_id}) is not called.
-                raise exception.VolumeMigrationFailed(
-                    reason="the volume is attached and Nova's swap (update_server_volume) is "
-                    "not modelled"
-                )
-            target = self.cinder.drivers[target_backend]
-            yield from target.create_volume(volume)
-            target_res = self.kernel.io.resource(
-                target.spec.resource_name, mb_per_s(target.spec.throughput_mb_per_s)
+            yield from migration_generic.migrate_generic(
+                self, volume, target_backend, previous_status, new_type
             )
-            yield from self.driver.copy_volume_out(volume, target_res)
         except Exception:
             volume.migration_status = "error"
             raise
-        volume.migration_status = "success"
+
+    def migrate_volume_completion(self, volume: Any, new_volume: Any, error: bool) -> str:
+        """``VolumeManager.migrate_volume_completion``: see
+        `fakecloud.cinder.migration_generic.complete`."""
+        return migration_generic.complete(self, volume, new_volume, error)
 
     def migrate_volume(
         self, volume_id: str, target_backend: str, force_copy: bool, previous_status: str

@@ -24,17 +24,20 @@ and the source backend's ``VolumeManager.migrate_volume``.
   locked volume back to its status.
 - The source manager: ``migrating``; the LVM driver refuses an available, detached volume whose
   destination is its own volume group (a ``VolumeBackendAPIException``); otherwise the
-  host-assisted copy of `VolumeManager._migrate_volume_generic` (an attached volume fails: Nova's
-  swap is not called), then ``migration_status`` ``success``, the volume on the destination
-  backend (same id), its status back, the source's data deleted. A failure is ``error``.
+  host-assisted migration of `fakecloud.cinder.migration_generic` (a temporary volume on the
+  destination; a detached volume copied and completed at once, an attached one swapped by Nova,
+  which calls the completion), then ``migration_status`` ``success``, the volume on the
+  destination backend (same id), its status back, the source's data deleted. A failure is
+  ``error``.
 
 Not modelled: driver-assisted moves (LVM's local copy between volume groups takes the generic
-copy's time), the temporary target volume row (``target:<id>``), ``force_host_copy``'s effect
-(every copy is host-assisted). ``os-migrate_volume_completion`` (what Nova's swap calls) is
-checked as Cinder checks it (schema, the volume, the admin policy, the new volume, "Source
-volume not mid-migration." and its kin); as no migration here makes a target row, an accepted
-one only moves the attachments of a volume that is not migrating (detach, attach the new one)
-and answers ``{"save_volume_id": new}``.
+copy's time), ``force_host_copy``'s effect (every copy is host-assisted).
+``os-migrate_volume_completion`` (what Nova's swap calls) is checked as Cinder checks it
+(schema, the volume, the admin policy, the new volume, "Source volume not mid-migration." and
+its kin, the destination ``target:<id>``), then the source's manager completes the migration
+(`migration_generic.complete`); for two volumes of which neither is migrating (a swap Nova
+started on its own, before the attachments API) the attachments move (detach, attach the new
+one) and the answer is ``{"save_volume_id": new}``.
 """
 
 from __future__ import annotations
@@ -145,7 +148,7 @@ def migrate_volume_completion_action(cinder: Any, context: Any, volume_id: str, 
         policy.authorize(context, COMPLETE_POLICY, volume.project_id, new_defaults)
         params = body[COMPLETION]
     new_volume = api.get(context, params["new_volume"])
-    error = params.get("error", False)
+    error = bool(params.get("error", False))
     if not (volume.migration_status or new_volume.migration_status):
         if not error:
             for attachment in list(volume.attachments):
@@ -163,11 +166,15 @@ def migrate_volume_completion_action(cinder: Any, context: Any, volume_id: str, 
         raise exception.InvalidVolume(reason="Source volume not mid-migration.")
     if not new_volume.migration_status:
         raise exception.InvalidVolume(reason="Destination volume not mid-migration.")
-    # No migration here makes the ``target:<id>`` row Cinder expects.
-    raise exception.InvalidVolume(
-        reason=f"Destination has migration_status {new_volume.migration_status}, expected "
-        f"target:{volume.id}."
-    )
+    expected = f"target:{volume.id}"
+    if new_volume.migration_status != expected:
+        raise exception.InvalidVolume(
+            reason=f"Destination has migration_status {new_volume.migration_status}, expected "
+            f"{expected}."
+        )
+    # volume_rpcapi.migrate_volume_completion: an RPC call to the source's manager, answered
+    # here at once.
+    return cinder.managers[volume.backend].migrate_volume_completion(volume, new_volume, error)
 
 
 def _cluster_host(params: dict, cluster_version: bool) -> tuple[Any, Any]:
@@ -311,13 +318,7 @@ def migrate(
                 "configuration because source and destination are the same Volume Group: "
                 f"{LVM_VOLUME_GROUP}."
             )
-        yield from manager._migrate_volume_generic(volume, target_backend)
+        yield from manager._migrate_volume_generic(volume, target_backend, previous_status)
     except Exception as exc:  # noqa: BLE001 - migrate_volume's save_and_reraise
         manager._fail(volume_id, "migrate_volume", exc)
         _set_error(kernel, volume, previous_status, manager.actor)
-        return
-    volume.backend = target_backend
-    volume.host = f"{manager.cinder.config.host}@{target_backend}#{target_backend}"
-    if volume.status == "maintenance":
-        VOLUME_STATUS.move(kernel, volume, previous_status, actor=manager.actor)
-    yield from driver.delete_volume(volume)

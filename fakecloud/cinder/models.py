@@ -61,11 +61,13 @@ class VolumeAttachment:
 
 
 class _Export:
-    """A volume's ``provider_location`` (`backends.Driver.create_export`): a slot left unset
-    until the driver's first export, so a volume never exported (and a cloud saved before the
-    slot existed) holds none; read it with ``getattr(volume, "provider_location", None)``."""
+    """A volume's ``provider_location`` (`backends.Driver.create_export`), and what a
+    migration leaves (`fakecloud.cinder.migration_generic`): ``name_id`` (the id its data is
+    named by, when not its own) and ``previous_status``: slots left unset until they are
+    written, so a volume never exported or migrated (and a cloud saved before the slots
+    existed) holds none; read them with ``getattr(volume, "provider_location", None)``."""
 
-    __slots__ = ("provider_location",)
+    __slots__ = ("provider_location", "name_id", "previous_status")
 
 
 @dataclass(eq=False, slots=True)

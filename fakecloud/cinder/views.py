@@ -163,7 +163,7 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
     if ctx.is_admin:
         out["os-vol-host-attr:host"] = volume.host
         out["os-vol-mig-status-attr:migstat"] = volume.migration_status
-        out["os-vol-mig-status-attr:name_id"] = None
+        out["os-vol-mig-status-attr:name_id"] = getattr(volume, "name_id", None)
     if volume.volume_image_metadata:
         out["volume_image_metadata"] = dict(volume.volume_image_metadata)
     return out

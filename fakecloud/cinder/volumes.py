@@ -1082,8 +1082,11 @@ def finish_detach(cinder: Any, volume: Volume, attachment: VolumeAttachment | No
     attach_status = remaining[0] if remaining else "detached"
     status = ATTACH_STATUS_MAP.get(attach_status, attach_status)
     VOLUME_ATTACH_STATUS_FORCED.move(k, volume, attach_status, actor=ACTOR, field="attach_status")
-    if attach_status != "detached" or (
-        not volume.migration_status and volume.status != "uploading"
+    # A migration or an upload sets the status itself, unless the migration is over.
+    if (
+        attach_status != "detached"
+        or (not volume.migration_status and volume.status != "uploading")
+        or volume.migration_status in ("success", "error")
     ):
         VOLUME_STATUS_FORCED.move(k, volume, status, actor=ACTOR)
 

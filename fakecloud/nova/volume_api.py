@@ -77,7 +77,7 @@ from types import GeneratorType
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.cinder import controllers, faults, reimage
+from fakecloud.cinder import controllers, faults, migration, reimage
 from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
@@ -401,6 +401,7 @@ ROUTES: dict[str, tuple[str, str, int]] = {
     "initialize_connection": ("POST", "/volumes/{volume_id}/action", 200),
     "terminate_connection": _VOLUME_ACTION,
     "reimage_volume": _VOLUME_ACTION,
+    "migrate_volume_completion": ("POST", "/volumes/{volume_id}/action", 200),
     "get_absolute_limits": ("GET", "/limits", 200),
     "get_all_volume_types": ("GET", "/types", 200),
     "get_snapshot": ("GET", "/snapshots/{snapshot_id}", 200),
@@ -763,6 +764,22 @@ class API:
             (self.cinder, sent, volume_id, body, V3_68),
             volume_id=volume_id,
         )
+
+    @translate_volume_exception
+    def migrate_volume_completion(
+        self, context: Any, old_volume_id: str, new_volume_id: str, error: bool = False
+    ) -> Generator[Any, Any, dict[str, str]]:
+        """os-migrate_volume_completion (the caller's token: Cinder's privileged user when
+        Cinder asked for the swap); ``{"save_volume_id": ...}``."""
+        body = {migration.COMPLETION: {"new_volume": new_volume_id, "error": error}}
+        saved = yield from self._request(
+            "migrate_volume_completion",
+            context,
+            migration.migrate_volume_completion_action,
+            (self.cinder, as_sent(self.kernel, context), old_volume_id, body),
+            volume_id=old_volume_id,
+        )
+        return {"save_volume_id": saved}
 
     @translate_volume_exception
     def attach(

@@ -402,19 +402,31 @@ def swap_on_host(
     new_volume_id: str,
     new_attachment_id: str,
 ) -> Generator:
-    """The host's ``swap_volume`` (event ``compute_swap_volume``): libvirt copies the old
-    volume's data into the new one (``blockRebase``: the old volume's size through the host's
-    disk), the new attachment is connected and completed (``in-use``), the old one deleted
-    (``available``) and the mapping points at the new volume — what Cinder's
-    ``migrate_volume_completion`` and Nova's ``_swap_volume`` do together for a swap Nova
-    started. A failure rolls the old volume back to ``in-use``, deletes the new attachment
-    and leaves a fault."""
+    """The host's ``swap_volume``/``_swap_volume`` (event ``compute_swap_volume``): the new
+    attachment given the host's connector (``_init_volume_connection``: the new volume
+    ``attaching``), libvirt's ``blockRebase`` copying the old volume's data into the new one
+    (the old volume's size through the host's disk), the new attachment completed (``in-use``)
+    and the old one deleted. A swap Cinder asked for (the old volume ``migrating``) then calls
+    ``os-migrate_volume_completion``, whose ``save_volume_id`` (the old id: Cinder swaps the
+    rows) the mapping keeps; a swap of two volumes an admin asked for makes no call, and the
+    mapping names the new volume. A failure rolls the old volume back to ``in-use``, deletes the
+    new attachment (and tells Cinder's migration, ``error``), and leaves a fault."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_swap_volume")
     volume_api = manager.volume_api
+    is_cinder_migration = False
     try:
         bdm = _bdm_of(manager.db, instance.uuid, old_volume_id)
         old = yield from volume_api.get(context, old_volume_id)
+        is_cinder_migration = old.get("migration_status") == "migrating"
+        new = yield from volume_api.get(context, new_volume_id)
+        yield from volume_api.attachment_update(
+            context,
+            new_attachment_id,
+            block_device.connector(manager.host),
+            mountpoint=bdm.device_name,
+            view=False,
+        )
         copy = manager.kernel.io.transfer(
             int(old["size"]) * GiB,
             (manager.driver.disk,),
@@ -423,13 +435,6 @@ def swap_on_host(
             instance_uuid=instance.uuid,
         )
         yield copy.done
-        yield from volume_api.attachment_update(
-            context,
-            new_attachment_id,
-            block_device.connector(manager.host),
-            mountpoint=bdm.device_name,
-            view=False,
-        )
         yield from volume_api.attachment_complete(context, new_attachment_id)
         if bdm.attachment_id:
             yield from volume_api.attachment_delete(context, bdm.attachment_id)
@@ -437,13 +442,30 @@ def swap_on_host(
         try:
             yield from volume_api.roll_detaching(context, old_volume_id)
             yield from volume_api.attachment_delete(context, new_attachment_id)
+            if is_cinder_migration:
+                yield from volume_api.migrate_volume_completion(
+                    context, old_volume_id, new_volume_id, error=True
+                )
         except Exception:  # noqa: BLE001, S110 - the original error is what is recorded
             pass
         _fault(manager, instance, exc)
         event.finish(exc)
         return
-    bdm.volume_id = new_volume_id
+    saved = new_volume_id
+    if is_cinder_migration:
+        try:
+            done = yield from volume_api.migrate_volume_completion(
+                context, old_volume_id, new_volume_id
+            )
+        except Exception as exc:  # noqa: BLE001 - wrap_instance_fault
+            _fault(manager, instance, exc)
+            event.finish(exc)
+            return
+        saved = done["save_volume_id"]
+    bdm.volume_id = saved
     bdm.attachment_id = new_attachment_id
+    if int(new["size"]) > int(old["size"]):
+        bdm.volume_size = int(new["size"])  # resize_to
     event.finish()
 
 

@@ -152,7 +152,7 @@ def test_an_unlocked_migration_refuses_a_snapshot_while_it_runs(world):
     [
         ("cinder@ceph#nopool", False, False, "available"),  # the scheduler: no such pool
         ("cinder@lvm", False, False, "available"),  # LVM: its own volume group
-        ("cinder@ceph", True, True, "in-use"),  # attached: Nova's swap is not called
+        ("cinder@ceph", True, True, "in-use"),  # attached to a server Nova has not: its 404
     ],
 )
 def test_failed_migrations_leave_an_error_and_the_status(world, host, lock, attached, status):

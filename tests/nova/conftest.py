@@ -65,8 +65,9 @@ class NovaEnv:
         self.image = self.images[0]
 
     def fork(self) -> NovaEnv:
-        """A fork of this cloud with the same helpers (a booted world shared by tests)."""
-        twin = object.__new__(NovaEnv)
+        """A fork of this cloud with the same helpers (a booted world shared by tests), of
+        the same class."""
+        twin = object.__new__(type(self))
         twin.cloud = self.cloud.fork()
         twin.kernel, twin.nova = twin.cloud.kernel, twin.cloud.nova
         twin.images, twin.image = self.images, self.image

@@ -426,10 +426,16 @@ def test_a_root_volume_an_admin_is_migrating_refuses_the_snapshot():
         "migrating. (HTTP 400) (Request-ID: req-"
     )
     env.cloud.faults.release("cinder.scheduler")
-    env.cloud.run_until_idle()  # attached: Nova's swap is not called, the migration fails
+    # Attached: a temporary volume on the backend, Nova's swap copies the data into it and
+    # completes the migration, which keeps the root volume's id for the new data.
+    env.cloud.run_until_idle()
     shown = env.cloud.request("volumev3", "GET", path[: -len("/action")], user="admin").json()
-    assert (shown["volume"]["status"], shown["volume"]["migration_status"]) == ("in-use", "error")
+    assert (shown["volume"]["status"], shown["volume"]["migration_status"]) == ("in-use", "success")
+    assert shown["volume"]["os-vol-mig-status-attr:name_id"] not in (None, root)
     assert env.images_named("snap") == []
+    assert env.create_image(sid).status == 202  # after: the root volume is snapshotted again
+    env.cloud.run_until_idle()
+    assert [(s["volume_id"], s["status"]) for s in env.volume_snapshots()] == [(root, "available")]
 
 
 @pytest.mark.parametrize(
