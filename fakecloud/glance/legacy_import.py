@@ -69,6 +69,8 @@ def create(glance: Any, ctx: Any, body: Any) -> Task:
             uri = _location((task_input or {}).get("import_from"))
         except _Refused as exc:
             raise HTTPBadRequest(explanation=str(exc)) from None
+        except _Stuck:  # validate_location_uri's AttributeError, in the controller: its 500
+            raise HTTPInternalServerError() from None
         opts, release = glance.import_filtering, glance.kernel.switches.release
         if not uri_passes(uri, opts, release, glance.web):
             raise HTTPBadRequest(
@@ -159,8 +161,11 @@ def _run(glance: Any, ctx: Any, task: Task) -> Generator[Any, Any, None]:
             tasks.move(task, "failure", message=INTERNAL_ERROR)
         return
     properties = task.input["image_properties"]
+    if not isinstance(properties, dict):  # create_image's image_properties.pop(): the flow fails
+        tasks.move(task, "failure", message=INTERNAL_ERROR)
+        return
     try:
-        image = glance.images.create(ctx, dict(properties) if properties else {})
+        image = glance.images.create(ctx, dict(properties))
     except GlanceHttpError:  # new_image refused the properties: the flow fails
         tasks.move(task, "failure", message=INTERNAL_ERROR)
         return

@@ -39,7 +39,7 @@ from fakecloud.glance.metadefs import (
     find_tag,
     property_type,
 )
-from fakecloud.glance.policy import NEW_DEFAULTS_SINCE, is_admin
+from fakecloud.glance.policy import API_POLICY_SINCE, NEW_DEFAULTS_SINCE, is_admin
 
 _READ_ONLY = ("self", "schema", "created_at", "updated_at")
 #: The schema each kind of body is checked against (the name its 400 gives).
@@ -322,8 +322,18 @@ class MetadefWrites(Metadefs):
             )
 
     def create_tag(self, ctx: Any, name: str, tag: str) -> dict[str, Any]:
-        """``POST .../tags/{tag_name}``: 201."""
-        ns = self._target(ctx, name, "add_metadef_tag")
+        """``POST .../tags/{tag_name}``: 201. The name from the path is checked against the tag
+        schema (at most 80 characters): before the namespace is looked up through 22.x, between
+        the look-up and the rule from 23.0.0."""
+        named = {"name": tag}
+        if self._major < API_POLICY_SINCE:
+            self._checked(named, "tag")
+            ns = self._target(ctx, name, "add_metadef_tag")
+        else:
+            self.writable()
+            ns = self._namespace(ctx, name, "others")
+            self._checked(named, "tag")
+            self._may(ctx, "add_metadef_tag", ns)
         self._unique_tag(ns, tag, ns.tags)
         now = self._now()
         row = {"name": tag, "created_at": now, "updated_at": now}

@@ -90,3 +90,22 @@ def test_before_glance_22_a_null_input_leaves_the_task_processing():
     assert task["status"] == "processing"
     upstream = Cloud(seed=0, profile="upstream")
     assert create(upstream, {"type": "api_image_import", "input": None}).status == 500
+
+
+def test_image_properties_that_are_no_object_fail_the_flow_before_any_image(newest):
+    """``create_image`` pops the base properties from them (an AttributeError or TypeError the
+    executor turns into the failure): 5 crashed the simulation, null made an image."""
+    listed = newest.request("image", "GET", "/v2/images", user="admin").json()["images"]
+    made = []
+    for properties in (5, None):
+        body = task_body(CIRROS)
+        body["input"]["image_properties"] = properties
+        made.append(create(newest, body).json()["id"])
+    body["input"] = {**body["input"], "image_properties": {}, "import_from": 5}
+    r = create(newest, body)  # validate_location_uri's 5.startswith: the controller's 500
+    assert r.status == 500 and not newest.trace.filter(kind="api.error")
+    newest.run_until_idle()
+    for task_id in made:
+        task = newest.request("image", "GET", f"/v2/tasks/{task_id}", user="admin").json()
+        assert (task["status"], task["message"]) == ("failure", "Task failed due to Internal Error")
+    assert newest.request("image", "GET", "/v2/images", user="admin").json()["images"] == listed

@@ -154,6 +154,13 @@ def test_tempests_namespace_round_trip():
     assert shown["properties"] == {
         "q": {"name": "q", "type": "array", "title": "Q", "default": None}
     }
+    long = "x" * 81  # a tag's name from the path: the schema's 80 characters (was a 201)
+    r = cloud.request("image", "POST", f"{path}/tags/{long}", user="admin")
+    assert r.status == 400 and r.json()["message"].startswith(
+        f"Provided object does not match schema 'tag': '{long}' is too long"
+    )
+    r = cloud.request("image", "POST", f"/v2/metadefs/namespaces/OS::Nope/tags/{long}")
+    assert r.status == 404  # from 23.0.0 the namespace is looked up first
     assert cloud.request("image", "DELETE", path, user="admin").status == 204
     assert cloud.fork().request("image", "GET", path, user="admin").status == 404
 
