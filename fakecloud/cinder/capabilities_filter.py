@@ -51,6 +51,8 @@ def match(value: Any, req: str | None) -> bool:
     if value is None:
         return False
     if op == "<or>":  # <or> v1 <or> v2 ...: the words at even places are the choices
+        if not words:  # a bare "<or>": words.pop(0) of nothing, which fails the scheduling
+            raise IndexError("pop from empty list")
         return value in words[::2]
     try:
         return bool(words) and bool(method(value, words[0]))  # type: ignore[misc]
