@@ -472,7 +472,7 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
     For each project: ``volumes``, ``snapshots`` and ``gigabytes`` in use (and their per-type
     copies) equal the count and size of its live volumes and snapshots that consume quota
     (snapshot gigabytes unless ``no_snapshot_gb_quota``), ``backups`` and ``backup_gigabytes``
-    those of its backups; reservations are all settled.
+    those of its backups, ``groups`` its generic volume groups; reservations are all settled.
     """
     if not _idle(cloud):
         raise NotApplicable("the cloud is still busy (checked once idle)")
@@ -498,6 +498,9 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
     for backup in cinder.store.backup_rows().values():
         add(backup.project_id, "backups", None, 1)
         add(backup.project_id, "backup_gigabytes", None, backup.size or 0)
+    tables = getattr(cinder.store, "groups", None)
+    for group in tables.groups.values() if tables is not None else ():
+        add(group.project_id, "groups", None, 1)
     projects = set(expected)
     keystone = getattr(cloud, "keystone", None)
     if keystone is not None:
@@ -516,7 +519,7 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
             # the usual answer first: all settled (the resource's name is read only if not)
             if in_use == exists and not reserved:
                 continue
-            if resource.startswith(("volumes", "snapshots", "gigabytes", "backup")):
+            if resource.startswith(("volumes", "snapshots", "gigabytes", "backup", "groups")):
                 out.append(
                     Violation(
                         "quota_usage_matches",

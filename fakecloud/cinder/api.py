@@ -42,6 +42,7 @@ from fakecloud.cinder import (
     extensions_api,
     faults,
     freeze,
+    groups_rest,
     hosts_api,
     list_filters,
     messages_api,
@@ -436,6 +437,7 @@ class CinderApi(ApiService):
             *extensions_api.ROUTES,
             *messages_api.ROUTES,
             *transfer_rest.ROUTES,
+            *groups_rest.ROUTES,
             *pools.ROUTES,
             *capabilities_api.ROUTES,
         ):

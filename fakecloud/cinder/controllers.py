@@ -395,12 +395,12 @@ def _create_volume(
     kwargs["source_volume"] = (
         cinder.volume_api.get(context, source_volid) if source_volid is not None else None
     )
-    for key in ("consistencygroup_id", "group_id"):
+    for key in ("consistencygroup_id", "group_id"):  # both name a group; the last one wins
         group = volume.get(key)
         if queens and key == "consistencygroup_id" and group is not None:
             _queens_uuid(group, f"Consistency group ID '{group}' must be a valid UUID.")
         if group is not None:
-            raise exception.GroupNotFound(group_id=group)
+            kwargs["group"] = cinder.group_api.get(context, group)
     image_ref = volume.get("imageRef")
     if image_ref is not None:
         image = image_from_ref(cinder, context, image_ref)

@@ -40,6 +40,7 @@ from fakecloud.cinder import (
     backup_manager,
     compute,
     exception,
+    groups_manager,
     images,
     messages,
     migration,
@@ -51,6 +52,7 @@ from fakecloud.cinder import (
 from fakecloud.cinder.capabilities_api import driver_capabilities
 from fakecloud.cinder.capabilities_filter import satisfies, scheduled_specs
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
+from fakecloud.cinder.models import group_of
 from fakecloud.cinder.states import (
     SNAPSHOT_STATUS,
     SNAPSHOT_STATUS_FORCED,
@@ -111,6 +113,9 @@ class SchedulerManager:
             source = self.cinder.store.volumes.get(source_volid)
         if source is not None and source.backend is not None:
             backend = source.backend
+        grouped = group_of(volume)
+        if grouped is not None:  # the group's backend (``resource_backend``)
+            backend = self.cinder.group_api.get_backend(grouped) or backend
         try:
             if "cinder.scheduler" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
@@ -189,6 +194,10 @@ class SchedulerManager:
     def create_backup(self, backup_id: str) -> None:
         """``SchedulerManager.create_backup`` (`fakecloud.cinder.backup_manager`)."""
         backup_manager.BackupScheduling(self.cinder, self.actor).create_backup(backup_id)
+
+    def create_group(self, group_id: str) -> None:
+        """``SchedulerManager.create_group`` (`fakecloud.cinder.groups_manager`)."""
+        groups_manager.schedule_group(self, group_id)
 
     def extend_volume(
         self, volume_id: str, new_size: int, reservation: Any, previous_status: str
@@ -359,6 +368,32 @@ class VolumeManager:
                 exc=exc,
                 detail=detail,
             )
+
+    # -- groups (`fakecloud.cinder.groups_manager`) ------------------------------------------
+
+    def create_group(self, group_id: str) -> None:
+        """``VolumeManager.create_group``."""
+        groups_manager.GroupWork(self).create_group(group_id)
+
+    def update_group(self, group_id: str, add_volumes: str, remove_volumes: str) -> None:
+        """``VolumeManager.update_group``."""
+        groups_manager.GroupWork(self).update_group(group_id, add_volumes, remove_volumes)
+
+    def delete_group(self, group_id: str) -> Generator:
+        """``VolumeManager.delete_group``."""
+        yield from groups_manager.GroupWork(self).delete_group(group_id)
+
+    def create_group_snapshot(self, group_snapshot_id: str) -> Generator:
+        """``VolumeManager.create_group_snapshot``."""
+        yield from groups_manager.GroupWork(self).create_group_snapshot(group_snapshot_id)
+
+    def delete_group_snapshot(self, group_snapshot_id: str) -> Generator:
+        """``VolumeManager.delete_group_snapshot``."""
+        yield from groups_manager.GroupWork(self).delete_group_snapshot(group_snapshot_id)
+
+    def create_group_from_src(self, group_id: str) -> Generator:
+        """``VolumeManager.create_group_from_src``."""
+        yield from groups_manager.GroupWork(self).create_group_from_src(group_id)
 
     def get_backup_device(self, backup_id: str) -> Generator:
         """The device a backup reads (`fakecloud.cinder.backup_manager.get_backup_device`)."""

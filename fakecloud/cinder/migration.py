@@ -49,6 +49,7 @@ from fakecloud.api.microversion import Version
 from fakecloud.cinder import exception, policy, validation
 from fakecloud.cinder.controllers import bad_request, get_bool_param
 from fakecloud.cinder.faults import GENERIC
+from fakecloud.cinder.models import group_of
 from fakecloud.cinder.states import VOLUME_STATUS
 from fakecloud.cinder.volumes import is_migrating
 
@@ -208,6 +209,7 @@ def migrate_volume(
         or volume.replication_status not in (None, "disabled", "not-capable")
         or volume.host == host
         or cinder.store.volume_snapshots(volume)
+        or group_of(volume) is not None
     ):
         raise exception.InvalidVolume(reason=REFUSED.format(volume.id))
     previous = volume.status

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.cinder.groups_models import GroupTables
+
 
 @dataclass(eq=False, slots=True)
 class VolumeType:
@@ -61,13 +63,19 @@ class VolumeAttachment:
 
 
 class _Export:
-    """A volume's ``provider_location`` (`backends.Driver.create_export`), and what a
-    migration leaves (`fakecloud.cinder.migration_generic`): ``name_id`` (the id its data is
-    named by, when not its own) and ``previous_status``: slots left unset until they are
-    written, so a volume never exported or migrated (and a cloud saved before the slots
-    existed) holds none; read them with ``getattr(volume, "provider_location", None)``."""
+    """A volume's ``provider_location`` (`backends.Driver.create_export`), what a migration
+    leaves (`fakecloud.cinder.migration_generic`): ``name_id`` (the id its data is named by,
+    when not its own) and ``previous_status``, and ``group_id`` (its generic volume group,
+    `fakecloud.cinder.groups`): slots left unset until they are written, so a volume never
+    exported, migrated nor grouped (and a cloud saved before the slots existed) holds none;
+    read them with ``getattr(volume, "provider_location", None)`` and `group_of`."""
 
-    __slots__ = ("provider_location", "name_id", "previous_status")
+    __slots__ = ("provider_location", "name_id", "previous_status", "group_id")
+
+
+def group_of(volume: Any) -> str | None:
+    """The id of the group `volume` is in (None: none)."""
+    return getattr(volume, "group_id", None)
 
 
 @dataclass(eq=False, slots=True)
@@ -198,11 +206,12 @@ VISIBLE_ADMIN_METADATA = ("readonly", "attached_mode")
 class Store:
     """Cinder's database, distilled: the live rows by id.
 
-    ``admin_metadata`` (the ``volume_admin_metadata`` table: volume id -> {key: value}) exists
-    only once some volume has a row in it, so a cloud that never wrote one saves as before;
-    ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`),
-    ``messages`` once a user message was recorded (`message_rows`), and ``transfers``
-    (id -> `Transfer`) once a volume was offered for transfer (`transfer_rows`).
+        ``admin_metadata`` (the ``volume_admin_metadata`` table: volume id -> {key: value}) exists
+        only once some volume has a row in it, so a cloud that never wrote one saves as before;
+        ``backups`` (id -> `Backup`) likewise exists once a backup was made (`backup_rows`),
+        ``messages`` once a user message was recorded (`message_rows`), and ``transfers``
+        (id -> `Transfer`) once a volume was offered for transfer (`transfer_rows`), ``groups``
+    once a group type, group or group snapshot was written (`group_tables`).
     """
 
     volumes: dict[str, Volume]
@@ -217,6 +226,7 @@ class Store:
         "backups",
         "messages",
         "transfers",
+        "groups",
     )
     # The tables made on first use (declared for `fakecloud.state.shapes`, which checks a
     # loaded file's rows against them).
@@ -224,6 +234,7 @@ class Store:
     backups: dict[str, Backup]
     messages: dict[str, Any]
     transfers: dict[str, Transfer]
+    groups: GroupTables
 
     def __init__(self) -> None:
         self.volumes = {}
@@ -258,6 +269,17 @@ class Store:
                 return {}
             table = self.transfers = {}
         return table
+
+    def group_tables(self, seed: int, create: bool = False) -> GroupTables:
+        """The generic volume groups' tables (`fakecloud.cinder.groups_models.GroupTables`):
+        made and kept only when `create`; else, in a cloud without them, a fresh one holding
+        the default group type alone, not kept."""
+        tables = getattr(self, "groups", None)
+        if tables is None:
+            tables = GroupTables(seed)
+            if create:
+                self.groups = tables
+        return tables
 
     def volume_admin_metadata(self, volume_id: str) -> dict[str, str]:
         """A volume's admin metadata (``volume_admin_metadata_get``; empty when none)."""

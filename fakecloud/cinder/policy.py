@@ -116,6 +116,31 @@ RULES = {
     "volume:create_transfer": MEMBER,
     "volume:delete_transfer": MEMBER,
     "volume:accept_transfer": MEMBER,
+    # cinder/policies/groups.py, group_actions.py, group_snapshots.py,
+    # group_snapshot_actions.py, group_types.py (legacy: admin_or_owner, create "";
+    # the types and resets rule:admin_api)
+    "group:get": READER,
+    "group:get_all": READER,
+    "group:create": MEMBER,
+    "group:update": MEMBER,
+    "group:delete": MEMBER,
+    "group:reset_status": ADMIN,
+    "group:group_project_attribute": ADMIN,
+    "group:get_group_snapshot": READER,
+    "group:get_all_group_snapshots": READER,
+    "group:create_group_snapshot": MEMBER,
+    "group:delete_group_snapshot": MEMBER,
+    "group:reset_group_snapshot_status": ADMIN,
+    "group:group_snapshot_project_attribute": ADMIN,
+    "group:group_types:create": ADMIN,
+    "group:group_types:update": ADMIN,
+    "group:group_types:delete": ADMIN,
+    "group:access_group_types_specs": ADMIN,
+    "group:group_types_specs:get": ADMIN,
+    "group:group_types_specs:get_all": ADMIN,
+    "group:group_types_specs:create": ADMIN,
+    "group:group_types_specs:update": ADMIN,
+    "group:group_types_specs:delete": ADMIN,
     # cinder/policies/capabilities.py (rule:admin_api in every series)
     "volume_extension:capabilities": ADMIN,
     # cinder/policies/scheduler_stats.py (rule:admin_api in every series)
@@ -135,7 +160,7 @@ _DEPRECATED_ADMIN_API = frozenset({"volume_extension:access_types_extra_specs"})
 #: Rules whose deprecated check is ``""`` (anyone): with the legacy defaults nothing is
 #: checked, whatever the target (12.0.10 and 16.4.2 check the accept again with the donor's
 #: volume as the target, ``volume/api.py`` ``accept_transfer``).
-_DEPRECATED_ANYONE = frozenset({"volume:accept_transfer"})
+_DEPRECATED_ANYONE = frozenset({"volume:accept_transfer", "group:create"})
 
 
 def allowed(context: Any, action: str, project_id: str | None, new_defaults: bool) -> bool:

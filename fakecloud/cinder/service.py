@@ -24,6 +24,8 @@ from fakecloud.cinder.config import (
     parse_backends,
     parse_volume_types,
 )
+from fakecloud.cinder.groups import GroupAPI
+from fakecloud.cinder.groups_types import GroupTypeAPI
 from fakecloud.cinder.images import ImageCatalog
 from fakecloud.cinder.manager import SchedulerManager, VolumeManager
 from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
@@ -178,6 +180,16 @@ class Cinder:
     def backup_api(self) -> BackupAPI:
         """Backup requests (``cinder/backup/api.py``; holds no state of its own)."""
         return BackupAPI(self)
+
+    @property
+    def group_api(self) -> GroupAPI:
+        """Group and group snapshot requests (``cinder/group/api.py``; no state of its own)."""
+        return GroupAPI(self)
+
+    @property
+    def group_type_api(self) -> GroupTypeAPI:
+        """Group type requests (``cinder/volume/group_types.py``; no state of its own)."""
+        return GroupTypeAPI(self)
 
     @property
     def transfer_api(self) -> TransferAPI:

@@ -18,6 +18,8 @@ from fakecloud.api.http import HttpError
 from fakecloud.api.validation import error_detail, number_string_bounds
 from fakecloud.cinder import exception, fast_paths, faults
 from fakecloud.cinder.fast_paths import is_uuid_like
+from fakecloud.cinder.groups_errors import InvalidGroupSnapshotStatus, InvalidGroupStatus
+from fakecloud.cinder.groups_models import GROUP_SNAPSHOT_STATUSES, GROUP_STATUSES
 from fakecloud.cinder.states import SNAPSHOT_STATUSES, VOLUME_STATUSES
 
 # -- parameter types (cinder/api/validation/parameter_types.py) -------------------------------
@@ -587,6 +589,41 @@ def _check_key_size(value: Any) -> bool:
     return True
 
 
+def _check_mandatory_length(value: Any, entity: str) -> bool:
+    """``_validate_string_length(mandatory=True, min_length=1, max_length=255,
+    remove_whitespaces=True)`` (a group's ``group_type``)."""
+    if not value:
+        raise HttpError(400, f"The '{entity}' can not be None.")
+    value = value.strip()
+    if not 1 <= len(value) <= 255:
+        bound = "less than 1" if not value else "more than 255"
+        raise exception.InvalidInput(reason=f"{entity} has {len(value)} characters, {bound}.")
+    return True
+
+
+def _check_group_status(value: Any, snapshot: bool) -> bool:
+    """``_validate_group_status`` and the group snapshots' ``_validate_status``: both check
+    against the group snapshots' statuses (a group's ``in-use`` is refused), a group's error
+    listing the groups' (as Cinder's)."""
+    error = InvalidGroupSnapshotStatus if snapshot else InvalidGroupStatus
+    if value is None and not snapshot:
+        raise HttpError(400, "The 'status' can not be None.")
+    if not isinstance(value, str):
+        return True
+    if not value.strip():
+        raise error(reason="The 'status' can not be empty.")
+    if value.lower() not in GROUP_SNAPSHOT_STATUSES:
+        if snapshot:
+            reason = (
+                f"Group snapshot status: {value} is invalid, valid statuses are: "
+                f"{GROUP_SNAPSHOT_STATUSES}."
+            )
+        else:
+            reason = f"Group status: {value} is invalid, valid status are: {GROUP_STATUSES}."
+        raise error(reason=reason)
+    return True
+
+
 _FORMATS = {
     "key_size": _check_key_size,
     "uuid": is_uuid_like,
@@ -608,6 +645,10 @@ _FORMATS = {
     "backup_status": _check_backup_status,
     "validate_volume_reset_body": _check_reset_body,
     "mysql_text": lambda v: not isinstance(v, str) or len(v.encode("utf8")) <= 65535,
+    "group_type": lambda v: _check_mandatory_length(v, "group_type"),
+    "availability_zone": lambda v: v is None or _check_mandatory_length(v, "availability_zone"),
+    "group_status": lambda v: _check_group_status(v, snapshot=False),
+    "group_snapshot_status": lambda v: _check_group_status(v, snapshot=True),
 }
 
 _validators: dict[int, Any] = {}

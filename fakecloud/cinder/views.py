@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.cinder.models import VISIBLE_ADMIN_METADATA
+from fakecloud.cinder.models import VISIBLE_ADMIN_METADATA, group_of
 
 # Microversion gates (cinder/api/microversions.py), beside the views they gate.
 GROUP_VOLUME = "3.13"
@@ -145,7 +145,7 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
     if ctx.is_admin:
         out["migration_status"] = volume.migration_status
     if v >= GROUP_VOLUME:
-        out["group_id"] = None
+        out["group_id"] = group_of(volume)
     if ctx.is_admin and v >= VOLUME_DETAIL_PROVIDER_ID:
         out["provider_id"] = None
     if v >= VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS:

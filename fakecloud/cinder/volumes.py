@@ -17,8 +17,16 @@ from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.frozen import assert_not_frozen
+from fakecloud.cinder.groups import check_group_type
 from fakecloud.cinder.image_utils import check_virtual_size
-from fakecloud.cinder.models import Snapshot, Volume, VolumeAttachment, VolumeType, newest_first
+from fakecloud.cinder.models import (
+    Snapshot,
+    Volume,
+    VolumeAttachment,
+    VolumeType,
+    group_of,
+    newest_first,
+)
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
@@ -245,9 +253,14 @@ class VolumeAPI(ApiPart):
         source_volume: Volume | None = None,
         multiattach: bool = False,
         backup: Any = None,
+        group: Any = None,
+        cast: bool = True,
     ) -> Volume:
         """Create a volume row (``creating``) and cast its creation to the scheduler;
-        `multiattach` is the deprecated request parameter (before Cinder 22)."""
+        `multiattach` is the deprecated request parameter (before Cinder 22). A volume made
+        in `group` must be of one of its types; one a group is made from its source with
+        (`fakecloud.cinder.groups`) is not cast (`cast` False): the group's backend makes
+        it."""
         k = self.kernel
         cfg = self.cinder.config
         self._authorize(context, "volume:create_from_image" if image_id else "volume:create")
@@ -263,6 +276,8 @@ class VolumeAPI(ApiPart):
                 "must be an integer (or string representation of an integer) and greater than "
                 "zero)."
             )
+        if group is not None and cast:
+            check_group_type(group, volume_type)
         if volume_type is not None:
             self._check_source_type(volume_type, source_volume, snapshot)
         if k.switches.series.cinder >= TYPE_SIZE_FILTER_SINCE:
@@ -392,7 +407,11 @@ class VolumeAPI(ApiPart):
         born(k, VOLUME_STATUS, volume, "creating", actor=ACTOR)
         born(k, VOLUME_ATTACH_STATUS, volume, "detached", actor=ACTOR, field="attach_status")
         self.store.volumes[volume.id] = volume
+        if group is not None:
+            volume.group_id = group.id
         quotas.commit(reservation)
+        if not cast:
+            return volume
         # VolumeCastTask
         request = {
             "volume_id": volume.id,
@@ -525,6 +544,7 @@ class VolumeAPI(ApiPart):
             volume.attach_status != "attached"
             and not is_migrating(volume)
             and (force or volume.status in DELETABLE_STATUSES)
+            and group_of(volume) is None
         )
         if ok and not cascade:
             ok = not snapshots

@@ -86,10 +86,9 @@ COMPUTE = (
 
 VOLUME = (
     Exclusion(
-        "Cinder APIs fakecloud does not model (a 404 each): generic volume groups, QoS specs, "
-        "volume type encryption, os-hosts, extensions",
+        "Cinder APIs fakecloud does not model (a 404 each): QoS specs, volume type encryption, "
+        "os-hosts, extensions",
         (
-            r"tempest\.api\.volume\.admin\.test_group",
             r"tempest\.api\.volume\.admin\.test_qos",
             r"tempest\.api\.volume\.admin\.test_volume_types\.VolumeTypesTest"
             r"\.test_volume_type_encryption",

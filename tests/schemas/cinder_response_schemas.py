@@ -776,3 +776,68 @@ _EXTENSION = _object(
 )  # fmt: skip
 EXTENSIONS = one("extensions", {"type": "array", "items": _EXTENSION, "minItems": 32})
 EXTENSION = one("extension", _EXTENSION)
+
+# -- generic volume groups (cinder/api/v3/views/group_types.py, groups.py, group_snapshots.py)
+
+_GROUP_STATUS = {"enum": ["error", "available", "creating", "deleting", "updating", "in-use",
+                          "error_deleting"]}  # fmt: skip
+
+
+def group_type(admin: bool) -> dict[str, Any]:
+    """One group type; its ``group_specs`` to admins only."""
+    fields = [
+        ("id", _uuid, True),
+        ("name", {"type": "string"}, True),
+        ("description", _string_or_null, True),
+        ("is_public", {"type": "boolean"}, True),
+    ]
+    if admin:
+        fields.append(("group_specs", {"type": "object"}, True))
+    return _object(fields)
+
+
+GROUP_SPECS = one("group_specs", {"type": "object", "additionalProperties": {"type": "string"}})
+GROUP_SUMMARY = _object([("id", _uuid, True), ("name", _string_or_null, True)])
+_GROUP_ADDED = [
+    ("3.14", None, "group_snapshot_id", _uuid_or_null, True),
+    ("3.14", None, "source_group_id", _uuid_or_null, True),
+    ("3.25", None, "volumes", {"type": "array", "items": _uuid}, False),
+    ("3.38", None, "replication_status", {"type": "string"}, True),
+    ("3.58", None, "project_id", {"type": "string"}, False),
+]
+
+
+def group_detail(version: str) -> dict[str, Any]:
+    """One group of show and the detail list at `version`."""
+    fields = [
+        ("id", _uuid, True),
+        ("status", _GROUP_STATUS, True),
+        ("availability_zone", {"type": "string"}, True),
+        ("created_at", _datetime, True),
+        ("name", _string_or_null, True),
+        ("description", _string_or_null, True),
+        ("group_type", _uuid, True),
+        ("volume_types", {"type": "array", "items": _uuid}, True),
+    ]
+    return _object(fields + _at(version, _GROUP_ADDED))
+
+
+#: A group snapshot of the list (``group_type_id`` only in a create's answer).
+GROUP_SNAPSHOT_SUMMARY = _object([("id", _uuid, True), ("name", _string_or_null, True)])
+GROUP_SNAPSHOT_CREATED = _object(
+    [("id", _uuid, True), ("name", _string_or_null, True), ("group_type_id", _uuid, True)]
+)
+
+
+def group_snapshot_detail(version: str) -> dict[str, Any]:
+    """One group snapshot of show and the detail list at `version`."""
+    fields = [
+        ("id", _uuid, True),
+        ("group_id", _uuid, True),
+        ("group_type_id", _uuid, True),
+        ("status", _GROUP_STATUS, True),
+        ("created_at", _datetime, True),
+        ("name", _string_or_null, True),
+        ("description", _string_or_null, True),
+    ]
+    return _object(fields + _at(version, [("3.58", None, "project_id", {"type": "string"}, False)]))

@@ -616,6 +616,97 @@ def _cinder_transfers(w: World, profile: str) -> None:
             expect(volume(w, "DELETE", f"{path}/{made['id']}", mv=mv), 202, None, "DELETE")
 
 
+_GT = "/v3/group_types/{id}"
+_GR = "/v3/groups"
+_GS = "/v3/group_snapshots"
+
+
+@walks("volumev3", "GET", "/v3/group_types", _GT, _GT + "/group_specs", _GT + "/group_specs/{key}")
+@walks("volumev3", "POST", "/v3/group_types", _GT + "/group_specs")
+@walks("volumev3", "PUT", _GT, _GT + "/group_specs/{key}")
+@walks("volumev3", "DELETE", _GT, _GT + "/group_specs/{key}")
+@walks("volumev3", "GET", _GR, _GR + "/detail", _GR + "/{id}", _GS, _GS + "/detail", _GS + "/{id}")
+@walks("volumev3", "POST", _GR, _GR + "/action", _GR + "/{id}/action", _GS, _GS + "/{id}/action")
+@walks("volumev3", "PUT", _GR + "/{id}")
+@walks("volumev3", "DELETE", _GS + "/{id}")
+def _cinder_groups(w: World, profile: str) -> None:
+    mv = CINDER_TOP[profile]
+    kind = cinder.group_type(admin=True)
+    r = volume(w, "POST", "group_types", {"group_type": {"name": "walked"}}, mv=mv, user="admin")
+    gtype = expect(r, 202, cinder.one("group_type", kind), "POST group_types")["group_type"]["id"]
+    path = f"group_types/{gtype}"
+    r = volume(w, "PUT", path, {"group_type": {"description": "d"}}, mv=mv, user="admin")
+    expect(r, 200, cinder.one("group_type", kind), "PUT group_type")
+    r = volume(w, "GET", "group_types", mv=mv)
+    expect(r, 200, cinder.collection("group_types", cinder.group_type(admin=False)), "types")
+    expect(
+        volume(w, "GET", path, mv=mv),
+        200,
+        cinder.one("group_type", cinder.group_type(False)),
+        "type",
+    )
+    specs = {"group_specs": {"k": "v"}}
+    r = volume(w, "POST", path + "/group_specs", specs, mv=mv, user="admin")
+    expect(r, 202, cinder.GROUP_SPECS, "POST group_specs")
+    r = volume(w, "PUT", path + "/group_specs/k", {"k": "w"}, mv=mv, user="admin")
+    expect(r, 200, cinder.one("k", {"type": "string"}), "PUT spec")
+    r = volume(w, "GET", path + "/group_specs", mv=mv, user="admin")
+    expect(r, 200, cinder.GROUP_SPECS, "specs")
+    r = volume(w, "GET", path + "/group_specs/k", mv=mv, user="admin")
+    expect(r, 200, cinder.one("k", {"type": "string"}), "spec")
+    expect(volume(w, "DELETE", path + "/group_specs/k", mv=mv, user="admin"), 202, None, "DELETE")
+    # a volume type of its own (Queens has none by default)
+    r = volume(w, "POST", "types", {"volume_type": {"name": "grouped"}}, user="admin")
+    vtype = r.json()["volume_type"]["id"]
+    body = {"group": {"group_type": gtype, "volume_types": [vtype]}}
+    r = volume(w, "POST", "groups", body, mv=mv)
+    gid = expect(r, 202, cinder.one("group", cinder.GROUP_SUMMARY), "POST groups")["group"]["id"]
+    w.cloud.run_until_idle()
+    r = volume(
+        w, "POST", "volumes", {"volume": {"size": 1, "volume_type": vtype, "group_id": gid}}, mv=mv
+    )
+    vid = r.json()["volume"]["id"]
+    w.cloud.run_until_idle()
+    detail = cinder.group_detail(mv)
+    expect(volume(w, "GET", f"groups/{gid}", mv=mv), 200, cinder.one("group", detail), "group")
+    expect(
+        volume(w, "GET", "groups/detail", mv=mv), 200, cinder.collection("groups", detail), "detail"
+    )
+    summary = cinder.collection("groups", cinder.GROUP_SUMMARY)
+    expect(volume(w, "GET", "groups", mv=mv), 200, summary, "groups")
+    r = volume(w, "PUT", f"groups/{gid}", {"group": {"name": "n"}}, mv=mv)
+    expect(r, 202, None, "PUT group")
+    body = {"group_snapshot": {"group_id": gid}}
+    r = volume(w, "POST", "group_snapshots", body, mv=mv)
+    created = cinder.one("group_snapshot", cinder.GROUP_SNAPSHOT_CREATED)
+    gsid = expect(r, 202, created, "POST group_snapshots")["group_snapshot"]["id"]
+    w.cloud.run_until_idle()
+    gs_detail = cinder.group_snapshot_detail(mv)
+    r = volume(w, "GET", f"group_snapshots/{gsid}", mv=mv)
+    expect(r, 200, cinder.one("group_snapshot", gs_detail), "group snapshot")
+    r = volume(w, "GET", "group_snapshots/detail", mv=mv)
+    expect(r, 200, cinder.collection("group_snapshots", gs_detail), "group snapshots detail")
+    r = volume(w, "GET", "group_snapshots", mv=mv)
+    expect(r, 200, cinder.collection("group_snapshots", cinder.GROUP_SNAPSHOT_SUMMARY), "list")
+    body = {"create-from-src": {"group_snapshot_id": gsid}}
+    r = volume(w, "POST", "groups/action", body, mv=mv)
+    copy = expect(r, 202, cinder.one("group", cinder.GROUP_SUMMARY), "create-from-src")["group"]
+    w.cloud.run_until_idle()
+    reset = {"reset_status": {"status": "available"}}
+    r = volume(w, "POST", f"group_snapshots/{gsid}/action", reset, mv=mv, user="admin")
+    expect(r, 202, None, "reset group snapshot")
+    expect(volume(w, "DELETE", f"group_snapshots/{gsid}", mv=mv), 202, None, "DELETE gsnap")
+    w.cloud.run_until_idle()
+    for group in (gid, copy["id"]):
+        body = {"delete": {"delete-volumes": True}}
+        r = volume(w, "POST", f"groups/{group}/action", body, mv=mv)
+        expect(r, 202, None, "delete group")
+    w.cloud.run_until_idle()
+    assert volume(w, "GET", f"volumes/{vid}").status == 404
+    expect(volume(w, "DELETE", path, mv=mv, user="admin"), 202, None, "DELETE group type")
+    assert volume(w, "DELETE", f"types/{vtype}", user="admin").status == 202
+
+
 @walks("volumev3", "GET", "/v3/scheduler-stats/get_pools")
 def _cinder_pools(w: World, profile: str) -> None:
     for mv in ("3.0", CINDER_TOP[profile]):

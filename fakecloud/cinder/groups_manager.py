@@ -1,0 +1,151 @@
+"""Generic volume groups, the asynchronous half: the scheduler's ``create_group`` and the
+volume manager's ``create_group``, ``update_group``, ``delete_group``,
+``create_group_snapshot``, ``delete_group_snapshot`` and ``create_group_from_src``
+(``cinder/scheduler/manager.py``, ``cinder/volume/manager.py``, cinder 12.0.10-29.0.0).
+
+No backend here has group support of its own (LVM's, RBD's and the copy driver's group
+methods raise ``NotImplementedError``), so each takes the manager's generic path: a group is
+a row, its snapshots are the driver's single snapshots one after the other (each the timed
+copy and fault points of `VolumeManager.create_snapshot`), its deletion each volume's delete,
+a group from a source each volume's create from its snapshot or clone of its volume.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.cinder.groups_models import (
+    GROUP_SNAPSHOT_STATUS,
+    GROUP_SNAPSHOT_STATUS_FORCED,
+    GROUP_STATUS,
+    GROUP_STATUS_FORCED,
+)
+from fakecloud.cinder.models import group_of
+
+
+def schedule_group(scheduler: Any, group_id: str) -> None:
+    """``SchedulerManager.create_group``: a backend able to hold every volume type of the
+    group (the first type's own backend when it can), then cast to it; none: ``error``."""
+    cinder = scheduler.cinder
+    k = scheduler.kernel
+    group = cinder.group_api.tables().groups.get(group_id)
+    if group is None or group.status != "creating":
+        return
+    types = [cinder._types_by_id.get(t) for t in group.volume_type_ids]
+    names: list[str] | None = None
+    for vtype in types:
+        able = list(scheduler.capable(vtype)) if vtype is not None else []
+        names = able if names is None else [n for n in names if n in able]
+    preferred = types[0].backend if types and types[0] is not None else None
+    if not names:
+        k.trace.emit(
+            "cinder.error", scheduler.actor, group_id, op="create_group",
+            error="No valid backend was found. No weighed backends available",
+        )  # fmt: skip
+        GROUP_STATUS.move(k, group, "error", actor=scheduler.actor)
+        return
+    backend = preferred if preferred in names else names[0]
+    group.host = sys.intern(f"{cinder.config.host}@{backend}#{backend}")
+    group.backend = backend
+    k.rpc.cast(cinder.volume_target(backend), "create_group", group_id=group_id)
+
+
+class GroupWork:
+    """The generic group paths of one backend's `VolumeManager`."""
+
+    def __init__(self, manager: Any):
+        self.manager = manager
+        self.cinder = manager.cinder
+        self.kernel = manager.kernel
+        self.tables = self.cinder.group_api.tables()
+
+    def create_group(self, group_id: str) -> None:
+        """``_create_group_generic``: ``available``."""
+        group = self.tables.groups.get(group_id)
+        if group is not None and group.status == "creating":
+            GROUP_STATUS.move(self.kernel, group, "available", actor=self.manager.actor)
+
+    def update_group(self, group_id: str, add_volumes: str, remove_volumes: str) -> None:
+        """``update_group`` (``_update_group_generic``): the volumes join or leave, the group
+        ``available``."""
+        group = self.tables.groups.get(group_id)
+        if group is None:
+            return
+        volumes = self.cinder.store.volumes
+        for vid in filter(None, add_volumes.split(",")):
+            if vid in volumes:
+                volumes[vid].group_id = group.id
+        for vid in filter(None, remove_volumes.split(",")):
+            volume = volumes.get(vid)
+            if volume is not None and group_of(volume) == group.id:
+                del volume.group_id
+        if group.status == "updating":
+            GROUP_STATUS.move(self.kernel, group, "available", actor=self.manager.actor)
+
+    def delete_group(self, group_id: str) -> Generator:
+        """``_delete_group_generic``: each volume deleted (its quota given back), then the
+        group's ``groups`` quota and row; a volume that fails: it ``error_deleting``, the
+        group ``error``."""
+        manager = self.manager
+        group = self.tables.groups.get(group_id)
+        if group is None:
+            return
+        for volume in self.cinder.group_api.members(group):
+            yield from manager.delete_volume(volume.id)
+        if self.cinder.group_api.members(group):
+            GROUP_STATUS_FORCED.move(self.kernel, group, "error", actor=manager.actor)
+            return
+        self.cinder.quotas.release(group.project_id, groups=1)
+        GROUP_STATUS_FORCED.move(self.kernel, group, "deleted", actor=manager.actor)
+        self.tables.groups.pop(group.id, None)
+
+    def create_group_snapshot(self, group_snapshot_id: str) -> Generator:
+        """``_create_group_snapshot_generic``: each snapshot by the driver, one after the
+        other; the group snapshot ``available``, or ``error`` if one failed."""
+        gsnap = self.tables.snapshots.get(group_snapshot_id)
+        if gsnap is None or gsnap.status != "creating":
+            return
+        snaps = self.cinder.group_api.group_snapshot_members(gsnap)
+        for snap in snaps:
+            yield from self.manager.create_snapshot(snap.id)
+        if gsnap.status != "creating":  # reset or deleted meanwhile
+            return
+        failed = any(s.status == "error" for s in snaps)
+        new = "error" if failed else "available"
+        GROUP_SNAPSHOT_STATUS.move(self.kernel, gsnap, new, actor=self.manager.actor)
+
+    def delete_group_snapshot(self, group_snapshot_id: str) -> Generator:
+        """``_delete_group_snapshot_generic``: each snapshot deleted (its quota given back);
+        then the row, or ``error_deleting`` if one stays."""
+        gsnap = self.tables.snapshots.get(group_snapshot_id)
+        if gsnap is None:
+            return
+        api = self.cinder.group_api
+        for snap in api.group_snapshot_members(gsnap):
+            yield from self.manager.delete_snapshot(snap.id)
+        k = self.kernel
+        if api.group_snapshot_members(gsnap):
+            GROUP_SNAPSHOT_STATUS_FORCED.move(k, gsnap, "error_deleting", actor=self.manager.actor)
+            return
+        GROUP_SNAPSHOT_STATUS_FORCED.move(k, gsnap, "deleted", actor=self.manager.actor)
+        self.tables.snapshots.pop(gsnap.id, None)
+
+    def create_group_from_src(self, group_id: str) -> Generator:
+        """``_create_group_from_src_generic``: each volume from its snapshot or its source
+        volume, by the driver; the group ``available``, or ``error`` if one failed."""
+        group = self.tables.groups.get(group_id)
+        if group is None:
+            return
+        volumes = self.cinder.group_api.members(group)
+        for volume in volumes:
+            yield from self.manager.create_volume(
+                volume.id, snapshot_id=volume.snapshot_id, source_volid=volume.source_volid
+            )
+        if group.status != "creating":
+            return
+        failed = any(v.status == "error" for v in volumes)
+        GROUP_STATUS.move(
+            self.kernel, group, "error" if failed else "available", actor=self.manager.actor
+        )

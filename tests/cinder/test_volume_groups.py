@@ -1,0 +1,211 @@
+"""Generic volume groups, group types and group snapshots (``/group_types``, ``/groups``,
+``/group_snapshots``): cinder/group/api.py, api/v3/group*.py, the manager's generic group
+paths, as cinder 29.0.0 (``upstream``) and 12.0.10 (``seed``) answer them. Each test forks
+one booted world: a group type, a group of the default volume type and a volume in it."""
+
+import pytest
+from cinder_support import ADMIN, MEMBER, OTHER, P1, call, fault, states
+
+from fakecloud import Cloud
+
+V = "3.71"
+
+
+def _c(cloud, method, path, body=None, ctx=MEMBER, version=V, **kw):
+    return call(cloud, method, path, body, ctx=ctx, version=version, **kw)
+
+
+def _group(cloud, gtype, vtype, ctx=MEMBER, **extra):
+    body = {"group": {"group_type": gtype, "volume_types": [vtype], **extra}}
+    return _c(cloud, "POST", "groups", body, ctx=ctx)
+
+
+@pytest.fixture(scope="module")
+def world():
+    cloud = Cloud(profile="upstream")
+    gtype = _c(cloud, "POST", "group_types", {"group_type": {"name": "gt"}}, ctx=ADMIN)
+    gtype = gtype.json()["group_type"]["id"]
+    vtype = cloud.cinder.default_type.id
+    gid = _group(cloud, gtype, vtype, name="g").json()["group"]["id"]
+    cloud.run_until_idle()
+    body = {"volume": {"size": 1, "volume_type": vtype, "group_id": gid}}
+    vid = _c(cloud, "POST", "volumes", body).json()["volume"]["id"]
+    cloud.run_until_idle()
+    return cloud, gtype, vtype, gid, vid
+
+
+def test_each_api_is_a_404_below_its_microversion(world):
+    cloud, _gtype, _vtype, gid, _vid = world
+    for version, method, path, body in (
+        ("3.10", "GET", "group_types", None),
+        ("3.12", "GET", "groups", None),
+        ("3.13", "GET", "group_snapshots", None),
+        ("3.19", "POST", f"groups/{gid}/action", {"reset_status": {"status": "error"}}),
+    ):
+        resp = _c(cloud, method, path, body, ctx=ADMIN, version=version)
+        assert fault(resp) == ("itemNotFound", 404, "The resource could not be found."), path
+
+
+def test_group_types_the_default_one_duplicates_and_a_type_in_use(world):
+    cloud, gtype, _vtype, _gid, _vid = world
+    listed = _c(cloud, "GET", "group_types", ctx=MEMBER).json()["group_types"]
+    assert [t["name"] for t in listed] == ["gt", "default_cgsnapshot_type"]
+    assert "group_specs" not in listed[0]  # the specs are the admins'
+    dup = _c(cloud, "POST", "group_types", {"group_type": {"name": "gt"}}, ctx=ADMIN)
+    assert fault(dup) == ("conflictingRequest", 409, "Group Type gt already exists.")
+    gone = _c(cloud, "DELETE", f"group_types/{gtype}", ctx=ADMIN)
+    assert fault(gone) == ("badRequest", 400, "Target group type is still in use.")
+    default = _c(cloud, "GET", "group_types/default", ctx=ADMIN)
+    assert fault(default) == ("itemNotFound", 404, "Default group type can not be found.")
+    assert _c(cloud, "POST", "group_types", {"group_type": {"name": "x"}}).status == 403
+
+
+def test_group_type_specs_crud():
+    cloud = Cloud(profile="upstream")
+    tid = _c(cloud, "POST", "group_types", {"group_type": {"name": "s"}}, ctx=ADMIN).json()
+    path = f"group_types/{tid['group_type']['id']}/group_specs"
+    specs = {"group_specs": {"k1": "v1", "k2": "v2"}}
+    assert _c(cloud, "POST", path, specs, ctx=ADMIN).json() == specs
+    assert _c(cloud, "PUT", f"{path}/k1", {"k1": "v9"}, ctx=ADMIN).json() == {"k1": "v9"}
+    mismatch = _c(cloud, "PUT", f"{path}/k1", {"k2": "x"}, ctx=ADMIN)
+    assert fault(mismatch) == ("badRequest", 400, "Request body and URI mismatch")
+    assert _c(cloud, "DELETE", f"{path}/k2", ctx=ADMIN).status == 202
+    missing = fault(_c(cloud, "GET", f"{path}/k2", ctx=ADMIN))[2]
+    assert missing == f"Group Type {tid['group_type']['id']} has no extra spec with key k2."
+    assert _c(cloud, "GET", path, ctx=ADMIN).json() == {"group_specs": {"k1": "v9"}}
+
+
+def test_a_group_and_its_volume_as_the_views_show_them(world):
+    cloud, gtype, vtype, gid, vid = world
+    shown = _c(cloud, "GET", f"groups/{gid}", query={"list_volume": "true"}).json()["group"]
+    assert shown["status"] == "available" and shown["volumes"] == [vid]
+    assert (shown["group_type"], shown["volume_types"]) == (gtype, [vtype])
+    assert shown["replication_status"] == "disabled" and "project_id" not in shown
+    assert _c(cloud, "GET", f"volumes/{vid}").json()["volume"]["group_id"] == gid
+    assert _c(cloud, "GET", f"groups/{gid}", ctx=OTHER).status == 404
+    refused = _c(cloud, "DELETE", f"volumes/{vid}")
+    assert "must not be migrating, attached, belong to a group" in fault(refused)[2]
+    untyped = _c(cloud, "POST", "volumes", {"volume": {"size": 1, "group_id": gid}})
+    assert fault(untyped)[2] == (
+        "Invalid input received: volume_type must be provided when creating a volume in a group."
+    )
+
+
+def test_a_group_snapshot_snaps_each_member_on_the_virtual_clock(world):
+    cloud = world[0].fork()
+    gid, vid = world[3], world[4]
+    made = _c(cloud, "POST", "group_snapshots", {"group_snapshot": {"group_id": gid}})
+    gsid = made.json()["group_snapshot"]["id"]
+    (snap,) = [s for s in cloud.cinder.store.snapshots.values() if s.volume_id == vid]
+    assert (snap.group_snapshot_id, snap.status) == (gsid, "creating")
+    start = cloud.now
+    cloud.run_until_idle()
+    assert states(cloud, gsid) == ["creating", "available"]
+    assert states(cloud, snap.id) == ["creating", "available"] and cloud.now > start
+    assert cloud.cinder.quotas.usages(P1)["snapshots"]["in_use"] == 1
+    busy = _c(cloud, "POST", f"groups/{gid}/action", {"delete": {"delete-volumes": True}})
+    assert fault(busy) == ("badRequest", 400, "Invalid Group: Group has existing snapshots.")
+    assert _c(cloud, "DELETE", f"group_snapshots/{gsid}").status == 202
+    again = _c(cloud, "DELETE", f"group_snapshots/{gsid}")
+    assert fault(again)[2] == (
+        "Invalid GroupSnapshot: GroupSnapshot status must be available or error, and no Group "
+        "can be currently using it as source for its creation."
+    )
+    cloud.run_until_idle()
+    assert _c(cloud, "GET", f"group_snapshots/{gsid}").status == 404
+    assert cloud.cinder.quotas.usages(P1)["snapshots"]["in_use"] == 0
+
+
+def test_groups_made_from_a_group_snapshot_and_from_a_group(world):
+    cloud = world[0].fork()
+    gid = world[3]
+    made = _c(cloud, "POST", "group_snapshots", {"group_snapshot": {"group_id": gid}})
+    gsid = made.json()["group_snapshot"]["id"]
+    cloud.run_until_idle()
+    for source in ({"group_snapshot_id": gsid}, {"source_group_id": gid}):
+        body = {"create-from-src": {"name": " copy ", **source}}
+        new = _c(cloud, "POST", "groups/action", body).json()["group"]
+        assert new["name"] == "copy"
+        cloud.run_until_idle()
+        shown = _c(cloud, "GET", f"groups/{new['id']}", query={"list_volume": "1"}).json()
+        (vol,) = shown["group"]["volumes"]
+        assert shown["group"]["status"] == "available"
+        assert _c(cloud, "GET", f"volumes/{vol}").json()["volume"]["status"] == "available"
+    assert cloud.cinder.quotas.usages(P1)["groups"]["in_use"] == 3
+    assert not cloud.check_invariants()
+
+
+def test_update_removes_and_adds_volumes_and_refuses_bad_lists(world):
+    cloud = world[0].fork()
+    gid, vid = world[3], world[4]
+    both = _c(cloud, "PUT", f"groups/{gid}", {"group": {"add_volumes": vid, "remove_volumes": vid}})
+    assert fault(both)[2] == (
+        f"Invalid volume: UUIDs ['{vid}'] are in both add and remove volume list."
+    )
+    assert _c(cloud, "PUT", f"groups/{gid}", {"group": {"remove_volumes": vid}}).status == 202
+    assert states(cloud, gid)[-1] == "updating"
+    cloud.run_until_idle()
+    assert _c(cloud, "GET", f"volumes/{vid}").json()["volume"]["group_id"] is None
+    absent = _c(cloud, "PUT", f"groups/{gid}", {"group": {"remove_volumes": vid}})
+    assert fault(absent)[2] == (
+        f"Invalid volume: Cannot remove volume {vid} from group {gid} because it is not in the "
+        "group."
+    )
+    _c(cloud, "PUT", f"groups/{gid}", {"group": {"add_volumes": vid}})
+    cloud.run_until_idle()
+    assert _c(cloud, "GET", f"volumes/{vid}").json()["volume"]["group_id"] == gid
+
+
+def test_delete_needs_the_flag_for_a_group_with_volumes(world):
+    cloud = world[0].fork()
+    gid, vid = world[3], world[4]
+    plain = _c(cloud, "POST", f"groups/{gid}/action", {"delete": {}})
+    assert fault(plain)[2] == (
+        f"Invalid Group: Group {gid} still contains volumes. The delete-volumes flag is "
+        "required to delete it."
+    )
+    flagged = {"delete": {"delete-volumes": True}}
+    assert _c(cloud, "POST", f"groups/{gid}/action", flagged).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, gid)[-2:] == ["deleting", "deleted"]
+    assert _c(cloud, "GET", f"volumes/{vid}").status == 404
+    assert cloud.cinder.quotas.usages(P1)["groups"]["in_use"] == 0
+    assert not cloud.check_invariants()
+
+
+def test_reset_status_is_the_admins_and_checks_the_status(world):
+    cloud = world[0].fork()
+    gid = world[3]
+    path = f"groups/{gid}/action"
+    assert _c(cloud, "POST", path, {"reset_status": {"status": "error"}}).status == 403
+    bad = _c(cloud, "POST", path, {"reset_status": {"status": "in-use"}}, ctx=ADMIN)
+    assert fault(bad)[2] == (
+        "Invalid Group Status: Group status: in-use is invalid, valid status are: ('error', "
+        "'available', 'creating', 'deleting', 'deleted', 'updating', 'in-use', "
+        "'error_deleting')."
+    )
+    assert _c(cloud, "POST", path, {"reset_status": {"status": "ERROR"}}, ctx=ADMIN).status == 202
+    assert _c(cloud, "GET", f"groups/{gid}").json()["group"]["status"] == "error"
+
+
+def test_the_groups_quota_and_the_migrated_type(world):
+    cloud = world[0].fork()
+    gtype, vtype = world[1], world[2]
+    cloud.cinder.set_quota(P1, groups=1)
+    over = _group(cloud, gtype, vtype)
+    assert fault(over) == (
+        "overLimit",
+        413,
+        "GroupLimitExceeded: Maximum number of groups allowed (1) exceeded",
+    )
+    migrated = _group(cloud, "default_cgsnapshot_type", vtype, ctx=ADMIN)
+    assert fault(migrated)[2].endswith(
+        "is reserved for migrating CGs to groups. Migrated group can only be operated by CG APIs."
+    )
+
+
+def test_a_cloud_without_groups_saves_no_group_tables_and_queens_serves_them():
+    cloud = Cloud(profile="seed")
+    listed = _c(cloud, "GET", "group_types", ctx=ADMIN, version="3.50").json()["group_types"]
+    assert [t["name"] for t in listed] == ["default_cgsnapshot_type"]
+    assert getattr(cloud.cinder.store, "groups", None) is None
