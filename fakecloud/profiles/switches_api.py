@@ -253,6 +253,15 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "hosts_update_any_of",
+        "PUT /os-hosts/{host}'s schema asks for status or maintenance_mode (its anyOf at the "
+        "schema's top); before, the anyOf sat inside properties, where it checks nothing: a "
+        "body with neither is 200 {'host': id}, no host looked up, and only an unknown key is "
+        "refused ('Additional properties are not allowed').",
+        False,
+        (Change("30.0.0", "7e78623ac5", "api: Fix bugs in schemas (hosts' anyOf moved up)"),),
+    ),
+    Switch(
         "reset_state_action",
         "os-resetState records a resetState instance action (os-instance-actions lists it); "
         "before, the API changed the states and left no action: the action never reached the "

@@ -2,6 +2,7 @@
 ``test_hosts``/``test_hosts_negative`` (session 27): not served, a 404. Their shapes are walked
 against Nova's response schemas in ``tests/schemas``; here what a host shows and the errors."""
 
+from fakecloud import Cloud
 from tests.nova.conftest import NovaEnv
 
 
@@ -35,3 +36,16 @@ def test_a_hosts_resources_and_the_errors(env: NovaEnv):
     assert _message(env.request("GET", "/v2.1/os-hosts"), 403) == (
         "Policy doesn't allow os_compute_api:os-hosts:list to be performed."
     )
+
+
+def test_the_update_schema_asks_for_a_change_from_30():
+    # the nova oracle (session 28): before 7e78623ac5 the anyOf sat inside properties
+    old = Cloud(seed=0, profile="nova-29.4.0")
+    path = "/v2.1/os-hosts/nohost"
+    r = old.request("compute", "PUT", path, body={}, user="admin")
+    assert (r.status, r.json()) == (200, {"host": "nohost"})
+    r = old.request("compute", "PUT", path, body={"foo": 1}, user="admin")
+    assert _message(r, 400) == "Additional properties are not allowed ('foo' was unexpected)"
+    new = Cloud(seed=0, profile="upstream")
+    r = new.request("compute", "PUT", path, body={"foo": 1}, user="admin")
+    assert _message(r, 400) == "{'foo': 1} is not valid under any of the given schemas"

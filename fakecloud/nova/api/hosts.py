@@ -30,11 +30,22 @@ MAX_VERSION = "2.42"
 #: ``HostController.index``: services the list leaves out.
 _API_SERVICES = ("nova-osapi_compute", "nova-metadata")
 _MODE = {"type": "string", "enum": ["enable", "disable", "Enable", "Disable", "ENABLE", "DISABLE"]}
+_ANY_OF = [{"required": ["status"]}, {"required": ["maintenance_mode"]}]
+#: The update's schema from 30.0.0 (switch ``hosts_update_any_of``; the anyOf's error comes
+#: first, as its keys' order has it), and before: without the anyOf, which sat among the
+#: properties (the schema of a key named ``anyOf``, no check).
 _UPDATE = schemas.SchemaValidator(
     {
         "type": "object",
         "properties": {"status": _MODE, "maintenance_mode": _MODE},
-        "anyOf": [{"required": ["status"]}, {"required": ["maintenance_mode"]}],
+        "anyOf": _ANY_OF,
+        "additionalProperties": False,
+    }
+)
+_UPDATE_BEFORE_30 = schemas.SchemaValidator(
+    {
+        "type": "object",
+        "properties": {"status": _MODE, "maintenance_mode": _MODE},
         "additionalProperties": False,
     }
 )
@@ -102,10 +113,15 @@ class HostController:
         return Response(200, {"host": resources})
 
     def update(self, req: Request) -> Response:
-        """``PUT /os-hosts/{host}``: the schema, the policy, the host, then the driver's 501."""
+        """``PUT /os-hosts/{host}``: the schema, the policy, the host, then the driver's 501
+        (before 30.0.0 a body asking for neither change is ``{"host": id}``, nothing called)."""
+        any_of, body = self.nova.kernel.switches.hosts_update_any_of, {}
         if req.microversion <= MAX_VERSION:
-            _UPDATE.validate(NovaApiService.body(req), req)
+            body = NovaApiService.body(req)
+            (_UPDATE if any_of else _UPDATE_BEFORE_30).validate(body, req)
         self._authorize(req, "update")
+        if not any_of and not {"status", "maintenance_mode"} & set(body):
+            return Response(200, {"host": req.params["host"]})
         self._mapped(req.params["host"])
         raise HttpError(501, NOT_SUPPORTED)
 
