@@ -367,8 +367,11 @@ EVENTS: dict[str, EventKind] = {
                 f"{what} name",
                 "id",
             )
-            for what in ("project", "user")
-            for done in ("created", "updated", "deleted")
+            for what, done in [
+                *((w, d) for w in ("domain", "project", "user") for d in ("created", "updated")),
+                *((w, "deleted") for w in ("domain", "project", "role", "user")),
+                ("role", "created"),
+            ]
         ),
         _k(
             "identity.role_granted",

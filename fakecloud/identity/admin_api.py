@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception
+from fakecloud.identity import admin_schema, exception, schema
 from fakecloud.identity.api import KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
-from fakecloud.identity.models import Assignment, Project, User
+from fakecloud.identity.models import Assignment, Domain, Project, Role, User
 
 #: Roles a domain manager may grant (keystone 27.0.0 ``domain_managed_target_role``).
 _MANAGED_ROLES = ("manager", "member", "reader")
@@ -34,6 +34,7 @@ _SYSTEM_ACTIONS = {
 }
 #: What a project or user record holds in its own fields; any other attribute is its extra.
 _PROJECT_FIELDS = ("id", "name", "domain_id", "description", "enabled", "parent_id", "is_domain")
+_DOMAIN_FIELDS = ("id", "name", "description", "enabled")
 _USER_FIELDS = ("id", "name", "domain_id", "password", "default_project_id", "enabled")
 
 
@@ -48,9 +49,15 @@ class KeystoneWritesApi(KeystoneApi):
             ("POST", "/v3/projects", cls.create_project),
             ("PATCH", "/v3/projects/{project_id}", cls.update_project),
             ("DELETE", "/v3/projects/{project_id}", cls.delete_project),
+            ("POST", "/v3/domains", cls.create_domain),
+            ("PATCH", "/v3/domains/{domain_id}", cls.update_domain),
+            ("DELETE", "/v3/domains/{domain_id}", cls.delete_domain),
             ("POST", "/v3/users", cls.create_user),
             ("PATCH", "/v3/users/{user_id}", cls.update_user),
             ("DELETE", "/v3/users/{user_id}", cls.delete_user),
+            ("POST", "/v3/users/{user_id}/password", cls.change_password),
+            ("POST", "/v3/roles", cls.create_role),
+            ("DELETE", "/v3/roles/{role_id}", cls.delete_role),
         ):
             router.add(method, template, _mapped(handler))
         for scope in ("/v3/projects/{project_id}", "/v3/domains/{domain_id}", "/v3/system"):
@@ -59,6 +66,10 @@ class KeystoneWritesApi(KeystoneApi):
             router.add("GET", one, _mapped(cls.check_grant))
             router.add("PUT", one, _mapped(cls.create_grant))
             router.add("DELETE", one, _mapped(cls.revoke_grant))
+
+    def _traced(self, what: str, name: str, record_id: str) -> None:
+        """The trace's ``identity.<what>`` event (``project_created``, ...) for a record."""
+        self.kernel.trace.emit(f"identity.{what}", self.keystone.name, name, id=record_id)
 
     def _named(self, req: Request, kind: str, action: str) -> Any:
         """The project or user (`kind`) the path names, None if none, once the policy on it
@@ -100,7 +111,7 @@ class KeystoneWritesApi(KeystoneApi):
             admin_schema.as_bool(ref.get("enabled", True)),
         )
         d.put_project(project, _extra(ref, _PROJECT_FIELDS))
-        self.kernel.trace.emit("identity.project_created", self.keystone.name, name, id=project_id)
+        self._traced("project_created", name, project_id)
         return Response(201, {"project": self._project(req, project)})
 
     def update_project(self, req: Request) -> Response:
@@ -136,7 +147,7 @@ class KeystoneWritesApi(KeystoneApi):
         d.put_project(project, _extra(ref, _PROJECT_FIELDS))
         if old.enabled and not enabled:  # a disabled project's tokens are revoked
             self.keystone.revoke_tokens(project_id=project_id)
-        self.kernel.trace.emit("identity.project_updated", self.keystone.name, name, id=project_id)
+        self._traced("project_updated", name, project_id)
         return Response(200, {"project": self._project(req, project)})
 
     def delete_project(self, req: Request) -> Response:
@@ -148,9 +159,71 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ProjectNotFound(project_id=project_id)
         self.keystone.writable().remove_project(project_id)
         self.keystone.revoke_tokens(project_id=project_id)
-        self.kernel.trace.emit(
-            "identity.project_deleted", self.keystone.name, old.name, id=project_id
+        self._traced("project_deleted", old.name, project_id)
+        return Response(204)
+
+    # -- domains -----------------------------------------------------------------------------
+
+    def create_domain(self, req: Request) -> Response:
+        """``POST /v3/domains`` (admin): 201 and the domain (`explicit_domain_id` its id)."""
+        _require_admin(req, "identity:create_domain")
+        body = _json(req)
+        admin_schema.validate(admin_schema.DOMAIN_CREATE, body)
+        ref = dict(body["domain"])
+        domain_id = ref.pop("explicit_domain_id", None) or self.kernel.ids.hex()
+        d = self.keystone.writable()
+        name = ref["name"].strip()
+        if d.domain_by_name(name) is not None or domain_id in d.domains:
+            raise _domain_conflict(name)
+        domain = Domain(
+            domain_id,
+            name,
+            ref.get("description", ""),
+            admin_schema.as_bool(ref.get("enabled", True)),
         )
+        d.put_domain(domain, _extra(ref, _DOMAIN_FIELDS))
+        self._traced("domain_created", name, domain_id)
+        return Response(201, {"domain": self._domain(req, domain)})
+
+    def update_domain(self, req: Request) -> Response:
+        """``PATCH /v3/domains/{id}`` (admin): the domain as changed; disabling it revokes the
+        tokens of its users and projects and those scoped to it."""
+        _require_admin(req, "identity:update_domain")
+        domain_id = req.params["domain_id"]
+        old = self.directory.domains.get(domain_id)
+        if old is None:
+            raise exception.DomainNotFound(domain_id=domain_id)
+        body = _json(req)
+        admin_schema.validate(admin_schema.DOMAIN_UPDATE, body)
+        ref = dict(body["domain"])
+        name = ref["name"].strip() if "name" in ref else old.name
+        d = self.keystone.writable()
+        clash = d.domain_by_name(name)
+        if clash is not None and clash.id != domain_id:
+            raise _domain_conflict(name)
+        enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
+        domain = Domain(domain_id, name, ref.get("description", old.description), enabled)
+        d.put_domain(domain, _extra(ref, _DOMAIN_FIELDS))
+        if old.enabled and not enabled:
+            self.keystone.revoke_tokens(domain_id=domain_id)
+        self._traced("domain_updated", name, domain_id)
+        return Response(200, {"domain": self._domain(req, domain)})
+
+    def delete_domain(self, req: Request) -> Response:
+        """``DELETE /v3/domains/{id}`` (admin, a disabled domain): 204; its projects, users
+        and role assignments go with it."""
+        _require_admin(req, "identity:delete_domain")
+        domain_id = req.params["domain_id"]
+        old = self.directory.domains.get(domain_id)
+        if old is None:
+            raise exception.DomainNotFound(domain_id=domain_id)
+        if old.enabled:
+            raise exception.Forbidden(
+                "Cannot delete a domain that is enabled, please disable it first."
+            )
+        self.keystone.writable().remove_domain(domain_id)
+        self.keystone.revoke_tokens(domain_id=domain_id)
+        self._traced("domain_deleted", old.name, domain_id)
         return Response(204)
 
     # -- users -------------------------------------------------------------------------------
@@ -177,7 +250,7 @@ class KeystoneWritesApi(KeystoneApi):
             admin_schema.as_bool(ref.get("enabled", True)),
         )
         d.put_user(user, _extra(ref, _USER_FIELDS))
-        self.kernel.trace.emit("identity.user_created", self.keystone.name, name, id=user.id)
+        self._traced("user_created", name, user.id)
         return Response(201, {"user": self._user(req, user)})
 
     def update_user(self, req: Request) -> Response:
@@ -211,7 +284,7 @@ class KeystoneWritesApi(KeystoneApi):
         d.put_user(user, _extra(ref, _USER_FIELDS))
         if ("enabled" in ref and not enabled and old.enabled) or ref.get("password") is not None:
             self.keystone.revoke_tokens(user_id=user_id)
-        self.kernel.trace.emit("identity.user_updated", self.keystone.name, name, id=user_id)
+        self._traced("user_updated", name, user_id)
         return Response(200, {"user": self._user(req, user)})
 
     def delete_user(self, req: Request) -> Response:
@@ -222,7 +295,74 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.UserNotFound(user_id=user_id)
         self.keystone.writable().remove_user(user_id)
         self.keystone.revoke_tokens(user_id=user_id)
-        self.kernel.trace.emit("identity.user_deleted", self.keystone.name, old.name, id=user_id)
+        self._traced("user_deleted", old.name, user_id)
+        return Response(204)
+
+    def needs_token(self, method: str, path: str) -> bool:
+        """A user changes its own password without a token (keystone's ``unenforced_api``:
+        one whose password expired can get none)."""
+        if method == "POST" and path.startswith("/v3/users/") and path.endswith("/password"):
+            return False
+        return super().needs_token(method, path)
+
+    def change_password(self, req: Request) -> Response:
+        """``POST /v3/users/{id}/password`` ``{"user": {"original_password", "password"}}``:
+        204 and the user's tokens revoked; an unknown user or a wrong original password is a
+        401 (keystone's ``Invalid user / password``, hidden as every authentication failure)."""
+        user_id = req.params["user_id"]
+        body = _json(req).get("user", {})
+        schema.lazy_validate(admin_schema.validator(admin_schema.PASSWORD_CHANGE), body)
+        old = self.directory.users.get(user_id)
+        if old is None or old.password is None or old.password != body["original_password"]:
+            raise exception.Unauthorized(f"password change for user {user_id}: invalid password")
+        d = self.keystone.writable()
+        d.put_user(
+            User(user_id, old.name, old.domain_id, body["password"], old.default_project_id,
+                 old.enabled),
+            {},
+        )  # fmt: skip
+        self.keystone.revoke_tokens(user_id=user_id)
+        self._traced("user_updated", old.name, user_id)
+        return Response(204)
+
+    # -- roles -------------------------------------------------------------------------------
+
+    def create_role(self, req: Request) -> Response:
+        """``POST /v3/roles`` (admin): 201 and the role (a global one, implying none)."""
+        _require_admin(req, "identity:create_role")
+        body = _json(req)
+        admin_schema.validate(admin_schema.ROLE_CREATE, body)
+        ref = dict(body["role"])
+        if ref.get("domain_id"):
+            raise exception.Forbidden("Domain-specific roles are not served by fakecloud.")
+        d = self.keystone.writable()
+        if d.role_by_name(ref["name"]) is not None:
+            raise exception.Conflict(
+                type="role", details=f"Duplicate entry found with name {ref['name']}"
+            )
+        role = Role(self.kernel.ids.hex(), ref["name"])
+        extra = {"description": ref.get("description"), "options": ref.get("options") or {}}
+        d.add_role(role, {**extra, **_extra(ref, ("id", "name", "domain_id"))})
+        self._traced("role_created", role.name, role.id)
+        return Response(201, {"role": self._role(req, role)})
+
+    def delete_role(self, req: Request) -> Response:
+        """``DELETE /v3/roles/{id}`` (admin): 204 and its assignments gone; the roles the
+        cloud was built with are immutable (``keystone-manage bootstrap``'s), a 403."""
+        _require_admin(req, "identity:delete_role")
+        role_id = req.params["role_id"]
+        role = self.directory.roles.get(role_id)
+        if role is None:
+            raise exception.RoleNotFound(role_id=role_id)
+        built = {"immutable": True}  # a role the cloud was built with shows these options
+        if self.directory.extra_of(role_id).get("options", built).get("immutable"):
+            raise exception.Forbidden(
+                f"Unable to delete immutable role resource: `{role_id}. Set resource option "
+                '"immutable" to false first.'
+            )
+        self.keystone.writable().remove_role(role_id)
+        self.keystone.revoke_tokens(role_name=role.name)
+        self._traced("role_deleted", role.name, role_id)
         return Response(204)
 
     # -- role assignments --------------------------------------------------------------------
@@ -325,15 +465,19 @@ class KeystoneWritesApi(KeystoneApi):
         )  # fmt: skip
 
 
+def _require_admin(req: Request, action: str) -> None:
+    """``rule:admin_required``: the ``admin`` role (a system reader may not write)."""
+    if "admin" not in req.context.roles:
+        raise exception.ForbiddenAction(action=action)
+
+
 def _require_manager(req: Request, domain_id: str | None, action: str) -> None:
     """keystone 27.0.0 ``ADMIN_OR_DOMAIN_MANAGER`` (the projects' and the users' forms): an
     admin, or a manager whose token is scoped to the record's domain `domain_id`."""
     ctx = req.context
-    if "admin" in ctx.roles:  # rule:admin_required (a system reader may not write)
-        return
     if "manager" in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
         return
-    raise exception.ForbiddenAction(action=action)
+    _require_admin(req, action)
 
 
 def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -346,6 +490,14 @@ def _project_conflict(name: str, project_id: str) -> exception.Error:
         type="project",
         details="it is not permitted to have two projects with either the same name or same "
         f"id in the same domain: name is {name}, project id {project_id}",
+    )
+
+
+def _domain_conflict(name: str) -> exception.Error:
+    return exception.Conflict(
+        type="project",
+        details=f"it is not permitted to have two projects acting as domains with the same name: "
+        f"{name}",
     )
 
 

@@ -1,7 +1,8 @@
 """The request bodies of Keystone's project and user writes, as keystone 27.0.0 checks them.
 
-``keystone/resource/schema.py`` (``project_create_request_body``, ``project_update``) and
-``keystone/identity/schema.py`` (``user_create_request``, ``user_update_request``), checked the
+``keystone/resource/schema.py`` (``project_create_request_body``, ``project_update``,
+``domain_create_request_body``, ``domain_update_request_body``) and ``keystone/identity/schema.py``
+(``user_create_request``, ``user_update_request``), checked the
 way ``keystone/api/validation/validators.py`` ``_SchemaValidator.validate`` does: the first
 error jsonschema finds, worded ``Invalid input for field/attribute <last path element>.
 Value: <the value>. <jsonschema's message>`` when it has a path, jsonschema's message alone
@@ -63,6 +64,36 @@ PROJECT_UPDATE = {
     "additionalProperties": False,
 }
 
+_DOMAIN = {
+    "description": _nullable(_DESCRIPTION),
+    "enabled": _BOOLEAN,
+    "name": _PROJECT["name"],
+    "options": _OPTIONS,
+    "tags": _PROJECT["tags"],
+}
+
+DOMAIN_CREATE = {
+    "type": "object",
+    "properties": {
+        "domain": {
+            "type": "object",
+            "properties": {
+                "explicit_domain_id": {"type": "string", "minLength": 1, "maxLength": 64},
+                **_DOMAIN,
+            },
+            "required": ["name"],
+        }
+    },
+    "required": ["domain"],
+    "additionalProperties": False,
+}
+DOMAIN_UPDATE = {
+    "type": "object",
+    "properties": {"domain": {"type": "object", "properties": _DOMAIN, "minProperties": 1}},
+    "required": ["domain"],
+    "additionalProperties": False,
+}
+
 _USER = {
     "password": {"type": ["string", "null"]},
     "default_project_id": _nullable(_ID_STRING),
@@ -99,18 +130,52 @@ USER_UPDATE = {
     "additionalProperties": False,
 }
 
+#: ``keystone/assignment/schema.py`` ``role_create_request_body``.
+ROLE_CREATE = {
+    "type": "object",
+    "properties": {
+        "role": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"[\S]+"},
+                "description": _nullable(_DESCRIPTION),
+                "domain_id": _nullable({"type": "string", "minLength": 1, "maxLength": 64}),
+                "options": _OPTIONS,
+            },
+            "required": ["name"],
+            "additionalProperties": True,
+        }
+    },
+    "required": ["role"],
+    "additionalProperties": False,
+}
+
+#: ``keystone/identity/schema.py`` ``password_change`` (checked with the older
+#: ``lazy_validate``, `fakecloud.identity.schema.lazy_validate`).
+PASSWORD_CHANGE = {
+    "type": "object",
+    "properties": {"original_password": {"type": "string"}, "password": {"type": "string"}},
+    "required": ["original_password", "password"],
+    "additionalProperties": False,
+}
+
 _VALIDATORS: dict[int, Any] = {}
+
+
+def validator(schema: dict[str, Any]) -> Any:
+    """jsonschema's Draft 4 validator of `schema`, made once."""
+    found = _VALIDATORS.get(id(schema))
+    if found is None:
+        found = _VALIDATORS[id(schema)] = jsonschema.Draft4Validator(
+            schema, format_checker=jsonschema.FormatChecker()
+        )
+    return found
 
 
 def validate(schema: dict[str, Any], body: Any) -> None:
     """`SchemaValidationError` (400) unless `body` is valid against `schema`, in keystone
     27.0.0's words."""
-    validator = _VALIDATORS.get(id(schema))
-    if validator is None:
-        validator = _VALIDATORS[id(schema)] = jsonschema.Draft4Validator(
-            schema, format_checker=jsonschema.FormatChecker()
-        )
-    error = next(validator.iter_errors(body), None)  # Validator.validate raises the first
+    error = next(validator(schema).iter_errors(body), None)  # Validator.validate raises the first
     if error is None:
         return
     if error.path:

@@ -519,6 +519,7 @@ class KeystoneApi(ApiService):
         }
 
     def _domain(self, req: Request, domain: Any) -> dict[str, Any]:
+        extra = self.directory.extra_of(domain.id)
         return {
             "id": domain.id,
             "name": domain.name,
@@ -527,6 +528,7 @@ class KeystoneApi(ApiService):
             "tags": [],
             "options": {},
             "links": {"self": f"{req.base_url}/v3/domains/{domain.id}"},
+            **extra,
         }
 
     def _role(self, req: Request, role: Any) -> dict[str, Any]:
@@ -537,6 +539,7 @@ class KeystoneApi(ApiService):
             "description": None,
             "options": {"immutable": True},
             "links": {"self": f"{req.base_url}/v3/roles/{role.id}"},
+            **self.directory.extra_of(role.id),
         }
 
     def _assignment(self, req: Request, a: Any, role: Any, names: bool) -> dict[str, Any]:

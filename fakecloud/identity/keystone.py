@@ -101,10 +101,33 @@ class Keystone:
             self.kernel.written_directory = d
         return d
 
-    def revoke_tokens(self, user_id: str | None = None, project_id: str | None = None) -> None:
-        """Keystone's revocation event for a user, a project, or a user on a project: their
-        tokens fail validation from now on (404, or 401 to a service)."""
-        self.tokens.revoke_matching(user_id, project_id)
+    def revoke_tokens(
+        self,
+        user_id: str | None = None,
+        project_id: str | None = None,
+        domain_id: str | None = None,
+        role_name: str | None = None,
+    ) -> None:
+        """Keystone's revocation event for a user, a project, a user on a project, a domain
+        (its users' tokens, and those scoped to it or to its projects), or a deleted role
+        (the tokens holding it): those tokens fail validation from now on (404, or 401 to a
+        service)."""
+
+        def doomed(token: Token) -> bool:
+            project = token.project
+            if role_name is not None:
+                return role_name in token.roles
+            if domain_id is not None:
+                return domain_id in (
+                    token.user.domain_id,
+                    project.domain_id if project is not None else None,
+                    token.domain.id if token.domain is not None else None,
+                )
+            if user_id is not None and token.user.id != user_id:
+                return False
+            return project_id is None or (project is not None and project.id == project_id)
+
+        self.tokens.revoke_matching(doomed)
 
     def user(self, name: str, domain_id: str = DEFAULT_DOMAIN_ID) -> User:
         """The user called `name`; a `KeyError` naming the known users otherwise."""

@@ -134,11 +134,12 @@ def plain_valid(auth: Any) -> bool:
     return False
 
 
-def _schema_check(auth: Any) -> None:
-    if plain_valid(auth):
-        return
+def lazy_validate(validator: Any, instance: Any) -> None:
+    """``keystone.common.validation.lazy_validate`` (``SchemaValidator.validate``): the first
+    error as `SchemaValidationError`, worded ``Invalid input for field '<path>': `` and
+    jsonschema's whole text."""
     try:
-        _VALIDATOR.validate(auth)
+        validator.validate(instance)
     except jsonschema.ValidationError as ex:
         if ex.path:
             path = "/".join(map(str, ex.path))
@@ -146,6 +147,11 @@ def _schema_check(auth: Any) -> None:
         else:
             detail = str(ex)
         raise exception.SchemaValidationError(detail=detail) from None
+
+
+def _schema_check(auth: Any) -> None:
+    if not plain_valid(auth):
+        lazy_validate(_VALIDATOR, auth)
 
 
 def _need_id_or_name(ref: Any, field: str) -> None:

@@ -126,16 +126,11 @@ class TokenStore:
             raise TokenNotFound(token_id=token_id)
         return token
 
-    def revoke_matching(self, user_id: str | None = None, project_id: str | None = None) -> int:
-        """Revoke every token of user `user_id` (scoped to project `project_id` if given), or
-        every token scoped to `project_id`: Keystone's revocation events for a deleted or
-        disabled user or project, a changed password, a removed role. Returns how many."""
-        dead = [
-            tid
-            for tid, tok in self._tokens.items()
-            if (user_id is None or tok.user.id == user_id)
-            and (project_id is None or (tok.project is not None and tok.project.id == project_id))
-        ]
+    def revoke_matching(self, doomed: Any) -> int:
+        """Revoke every token `doomed(token)` is true of (Keystone's revocation events: a
+        deleted or disabled user, project or domain, a changed password, a removed role);
+        returns how many."""
+        dead = [tid for tid, tok in self._tokens.items() if doomed(tok)]
         for tid in dead:
             del self._tokens[tid]
         return len(dead)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.models import Assignment, Directory, Project, User
+from fakecloud.identity.models import Assignment, Directory, Domain, Project, Role, User
 
 
 class WrittenDirectory(Directory):
@@ -62,10 +62,7 @@ class WrittenDirectory(Directory):
         record = table.pop(record_id)
         del by_name[(record.domain_id, record.name)]
         self.extra.pop(record_id, None)
-        kept = [a for a in self.assignments if getattr(a, field) != record_id]
-        if len(kept) != len(self.assignments):
-            self.assignments = kept
-            self._effective.clear()
+        self._drop_assignments(field, record_id)
         return record
 
     def put_project(self, project: Project, extra: dict[str, Any]) -> None:
@@ -85,6 +82,44 @@ class WrittenDirectory(Directory):
         """Delete a user and its role assignments."""
         return self._remove(self.users, self._user_by_name, user_id, "user_id")
 
+    def put_domain(self, domain: Domain, extra: dict[str, Any]) -> None:
+        """Add `domain`, or replace the domain of its id (its place kept)."""
+        old = self.domains.get(domain.id)
+        if old is not None:
+            del self._domain_by_name[old.name]
+        self.domains[domain.id] = domain
+        self._domain_by_name[domain.name] = domain
+        if extra:
+            self.extra[domain.id] = {**self.extra_of(domain.id), **extra}
+
+    def remove_domain(self, domain_id: str) -> Domain:
+        """Delete a domain with its projects and users, and every role assignment on them
+        and on it (Keystone's ``_delete_domain_contents`` and its identity and assignment
+        callbacks)."""
+        for project in [p for p in self.projects.values() if p.domain_id == domain_id]:
+            self.remove_project(project.id)
+        for user in [u for u in self.users.values() if u.domain_id == domain_id]:
+            self.remove_user(user.id)
+        domain = self.domains.pop(domain_id)
+        del self._domain_by_name[domain.name]
+        self.extra.pop(domain_id, None)
+        self._drop_assignments("domain_id", domain_id)
+        return domain
+
+    def add_role(self, role: Role, extra: dict[str, Any]) -> None:
+        """Add a role (implying none)."""
+        self.roles[role.id] = role
+        self._role_by_name[role.name] = role
+        self.extra[role.id] = extra
+
+    def remove_role(self, role_id: str) -> Role:
+        """Delete a role no role implies, and every assignment of it."""
+        role = self.roles.pop(role_id)
+        del self._role_by_name[role.name]
+        self.extra.pop(role_id, None)
+        self._drop_assignments("role_id", role_id)
+        return role
+
     # -- role assignments --------------------------------------------------------------------
 
     def grant(self, assignment: Assignment) -> bool:
@@ -99,3 +134,9 @@ class WrittenDirectory(Directory):
         """Remove `assignment` (it is held)."""
         self.assignments.remove(assignment)
         self._effective.clear()
+
+    def _drop_assignments(self, field: str, record_id: str) -> None:
+        kept = [a for a in self.assignments if getattr(a, field) != record_id]
+        if len(kept) != len(self.assignments):
+            self.assignments = kept
+            self._effective.clear()

@@ -174,3 +174,52 @@ def test_a_saved_world_keeps_its_writes(cloud, tmp_path):
     assert shown.pop("email") == "u@example.com"
     check({"user": shown}, single("user", USER))
     assert not loaded.check_invariants()
+
+
+def test_a_domain_is_deleted_once_disabled_with_what_it_holds(cloud):
+    made = admin(cloud, "POST", "/v3/domains", {"domain": {"name": "dom", "tags": ["t"]}})
+    assert made.status == 201
+    domain = made.json()["domain"]
+    assert (domain["name"], domain["enabled"], domain["tags"]) == ("dom", True, ["t"])
+    body = {"project": {"name": "p", "domain_id": domain["id"]}}
+    project = admin(cloud, "POST", "/v3/projects", body).json()["project"]
+    refused = admin(cloud, "DELETE", f"/v3/domains/{domain['id']}")
+    assert (refused.status, refused.json()["error"]["message"]) == (
+        403,
+        "Cannot delete a domain that is enabled, please disable it first.",
+    )
+    off = admin(cloud, "PATCH", f"/v3/domains/{domain['id']}", {"domain": {"enabled": False}})
+    assert off.json()["domain"]["enabled"] is False
+    assert admin(cloud, "DELETE", f"/v3/domains/{domain['id']}").status == 204
+    assert admin(cloud, "GET", f"/v3/projects/{project['id']}").status == 404
+    assert not cloud.check_invariants()
+
+
+def test_a_user_changes_its_own_password_without_a_token(cloud):
+    project = new_project(cloud)
+    user_id, _, token = new_member(cloud, project)
+    path = f"/v3/users/{user_id}/password"
+    wrong = {"user": {"original_password": "nope", "password": "pw2"}}
+    assert cloud.request("identity", "POST", path, wrong, user=None).status == 401
+    right = {"user": {"original_password": "pw", "password": "pw2"}}
+    assert cloud.request("identity", "POST", path, right, user=None).status == 204
+    assert validate(cloud, token).status == 404
+    assert cloud.keystone.directory.users[user_id].password == "pw2"
+
+
+def test_a_new_role_is_deletable_and_the_bootstrap_roles_are_not(cloud):
+    made = admin(cloud, "POST", "/v3/roles", {"role": {"name": "custom"}})
+    assert made.status == 201
+    assert made.json()["role"]["options"] == {}
+    again = admin(cloud, "POST", "/v3/roles", {"role": {"name": "custom"}})
+    assert again.json()["error"]["message"] == (
+        "Conflict occurred attempting to store role - Duplicate entry found with name custom."
+    )
+    assert admin(cloud, "DELETE", f"/v3/roles/{made.json()['role']['id']}").status == 204
+    member = cloud.keystone.directory.role_by_name("member").id
+    refused = admin(cloud, "DELETE", f"/v3/roles/{member}")
+    assert (refused.status, refused.json()["error"]["message"]) == (
+        403,
+        f'Unable to delete immutable role resource: `{member}. Set resource option "immutable" '
+        "to false first.",
+    )

@@ -1522,9 +1522,23 @@ def _keystone(w: World, profile: str) -> None:
 _GRANT_SCOPES = ("/v3/projects/{project_id}", "/v3/domains/{domain_id}", "/v3/system")
 
 
-@walks("identity", "POST", "/v3/projects", "/v3/users")
-@walks("identity", "PATCH", "/v3/projects/{project_id}", "/v3/users/{user_id}")
-@walks("identity", "DELETE", "/v3/projects/{project_id}", "/v3/users/{user_id}")
+@walks("identity", "POST", "/v3/projects", "/v3/users", "/v3/domains", "/v3/roles")
+@walks("identity", "POST", "/v3/users/{user_id}/password")
+@walks("identity", "DELETE", "/v3/roles/{role_id}")
+@walks(
+    "identity",
+    "PATCH",
+    "/v3/projects/{project_id}",
+    "/v3/users/{user_id}",
+    "/v3/domains/{domain_id}",
+)
+@walks(
+    "identity",
+    "DELETE",
+    "/v3/projects/{project_id}",
+    "/v3/users/{user_id}",
+    "/v3/domains/{domain_id}",
+)
 @walks("identity", "GET", *(f"{s}/users/{{user_id}}/roles{r}" for s in _GRANT_SCOPES
                             for r in ("", "/{role_id}")))  # fmt: skip
 @walks("identity", "PUT", *(f"{s}/users/{{user_id}}/roles/{{role_id}}" for s in _GRANT_SCOPES))
@@ -1545,6 +1559,8 @@ def _keystone_writes(w: World, profile: str) -> None:
     assert r.status == 201, r.json()
     ks.check(r.json(), ks.single("user", ks.USER))
     user = r.json()["user"]["id"]
+    change = {"user": {"original_password": "pw", "password": "pw2"}}
+    assert req("POST", f"/v3/users/{user}/password", change).status == 204
     r = req("PATCH", f"/v3/users/{user}", {"user": {"enabled": False}})
     ks.check(r.json(), ks.single("user", ks.USER))
     role = cloud.keystone.directory.role_by_name("reader").id
@@ -1555,6 +1571,17 @@ def _keystone_writes(w: World, profile: str) -> None:
         assert (req("DELETE", one).status, req("DELETE", one).status) == (204, 404)
     assert req("DELETE", f"/v3/users/{user}").status == 204
     assert req("DELETE", f"/v3/projects/{project}").status == 204
+    r = req("POST", "/v3/domains", {"domain": {"name": "walk"}})
+    assert r.status == 201, r.json()
+    ks.check(r.json(), ks.single("domain", ks.DOMAIN))
+    domain = r.json()["domain"]["id"]
+    r = req("PATCH", f"/v3/domains/{domain}", {"domain": {"enabled": False}})
+    ks.check(r.json(), ks.single("domain", ks.DOMAIN))
+    assert req("DELETE", f"/v3/domains/{domain}").status == 204
+    r = req("POST", "/v3/roles", {"role": {"name": "walk"}})
+    assert r.status == 201, r.json()
+    ks.check(r.json(), ks.single("role", ks.ROLE))
+    assert req("DELETE", f"/v3/roles/{r.json()['role']['id']}").status == 204
 
 
 # -- migrations (nova 34.0.0 schemas/migrations.py, schemas/server_migrations.py) --------------
