@@ -84,9 +84,7 @@ class KeystoneWritesApi(KeystoneApi):
 
     def create_project(self, req: Request) -> Response:
         """``POST /v3/projects``: 201 and the project."""
-        body = _json(req)
-        admin_schema.validate(admin_schema.PROJECT_CREATE, body)
-        ref = dict(body.get("project", {}))
+        ref = _body(req, admin_schema.PROJECT_CREATE, "project")
         _require_manager(req, ref.get("domain_id"), "identity:create_project")
         if admin_schema.as_bool(ref.get("is_domain")):
             raise exception.Forbidden("Projects acting as domains are not served by fakecloud.")
@@ -117,9 +115,7 @@ class KeystoneWritesApi(KeystoneApi):
     def update_project(self, req: Request) -> Response:
         """``PATCH /v3/projects/{id}``: the project as changed."""
         project_id = req.params["project_id"]
-        body = _json(req)
-        admin_schema.validate(admin_schema.PROJECT_UPDATE, body)
-        ref = dict(body.get("project", {}))
+        ref = _body(req, admin_schema.PROJECT_UPDATE, "project")
         old = self._named(req, "project", "identity:update_project")
         if ref.get("id") is not None and ref["id"] != project_id:
             raise exception.ValidationError("Cannot change ID")
@@ -167,9 +163,7 @@ class KeystoneWritesApi(KeystoneApi):
     def create_domain(self, req: Request) -> Response:
         """``POST /v3/domains`` (admin): 201 and the domain (`explicit_domain_id` its id)."""
         _require_admin(req, "identity:create_domain")
-        body = _json(req)
-        admin_schema.validate(admin_schema.DOMAIN_CREATE, body)
-        ref = dict(body["domain"])
+        ref = _body(req, admin_schema.DOMAIN_CREATE, "domain")
         domain_id = ref.pop("explicit_domain_id", None) or self.kernel.ids.hex()
         d = self.keystone.writable()
         name = ref["name"].strip()
@@ -193,9 +187,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self.directory.domains.get(domain_id)
         if old is None:
             raise exception.DomainNotFound(domain_id=domain_id)
-        body = _json(req)
-        admin_schema.validate(admin_schema.DOMAIN_UPDATE, body)
-        ref = dict(body["domain"])
+        ref = _body(req, admin_schema.DOMAIN_UPDATE, "domain")
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.domain_by_name(name)
@@ -230,9 +222,7 @@ class KeystoneWritesApi(KeystoneApi):
 
     def create_user(self, req: Request) -> Response:
         """``POST /v3/users``: 201 and the user (never its password)."""
-        body = _json(req)
-        admin_schema.validate(admin_schema.USER_CREATE, body)
-        ref = dict(body["user"])
+        ref = _body(req, admin_schema.USER_CREATE, "user")
         _require_manager(req, ref.get("domain_id"), "identity:create_user")
         d = self.keystone.writable()
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
@@ -260,9 +250,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self._named(req, "user", "identity:update_user")
         if old is None:
             raise exception.UserNotFound(user_id=user_id)
-        body = _json(req)
-        admin_schema.validate(admin_schema.USER_UPDATE, body)
-        ref = dict(body["user"])
+        ref = _body(req, admin_schema.USER_UPDATE, "user")
         if ref.get("id") is not None and ref["id"] != user_id:
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
@@ -330,9 +318,7 @@ class KeystoneWritesApi(KeystoneApi):
     def create_role(self, req: Request) -> Response:
         """``POST /v3/roles`` (admin): 201 and the role (a global one, implying none)."""
         _require_admin(req, "identity:create_role")
-        body = _json(req)
-        admin_schema.validate(admin_schema.ROLE_CREATE, body)
-        ref = dict(body["role"])
+        ref = _body(req, admin_schema.ROLE_CREATE, "role")
         if ref.get("domain_id"):
             raise exception.Forbidden("Domain-specific roles are not served by fakecloud.")
         d = self.keystone.writable()
@@ -478,6 +464,13 @@ def _require_manager(req: Request, domain_id: str | None, action: str) -> None:
     if "manager" in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
         return
     _require_admin(req, action)
+
+
+def _body(req: Request, body_schema: dict[str, Any], key: str) -> dict[str, Any]:
+    """The request's object under `key`, once its body passes `body_schema`."""
+    body = _json(req)
+    admin_schema.validate(body_schema, body)
+    return dict(body.get(key, {}))
 
 
 def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
