@@ -32,6 +32,7 @@ from typing import Any
 from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.resize_api import require_host
+from fakecloud.nova.exception import real_class_name
 from fakecloud.nova.objects import BlockDeviceMapping
 
 CONDUCTOR = "nova-conductor"
@@ -409,17 +410,23 @@ def swap_on_host(
     and the old one deleted. A swap Cinder asked for (the old volume ``migrating``) then calls
     ``os-migrate_volume_completion``, whose ``save_volume_id`` (the old id: Cinder swaps the
     rows) the mapping keeps; a swap of two volumes an admin asked for makes no call, and the
-    mapping names the new volume. A failure rolls the old volume back to ``in-use``, deletes the
-    new attachment (and tells Cinder's migration, ``error``), and leaves a fault."""
+    mapping names the new volume. A failure of the swap rolls the old volume back to
+    ``in-use``, deletes the new attachment (and tells Cinder's migration, ``error``), and leaves
+    a fault; one of the reads before it (the mapping, the volumes) only leaves the fault.
+    Versioned notifications ``instance.volume_swap.start``/``.end``/``.error``."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_swap_volume")
     volume_api = manager.volume_api
-    is_cinder_migration = False
+    is_cinder_migration = swapping = False
+    volumes = {"old_volume_id": old_volume_id, "new_volume_id": new_volume_id}
+    notify = manager.notifier.instance_action
+    notify(manager.host, "nova-compute", instance, "volume_swap.start", **volumes)
     try:
         bdm = _bdm_of(manager.db, instance.uuid, old_volume_id)
         old = yield from volume_api.get(context, old_volume_id)
         is_cinder_migration = old.get("migration_status") == "migrating"
         new = yield from volume_api.get(context, new_volume_id)
+        swapping = True
         yield from volume_api.attachment_update(
             context,
             new_attachment_id,
@@ -439,15 +446,14 @@ def swap_on_host(
         if bdm.attachment_id:
             yield from volume_api.attachment_delete(context, bdm.attachment_id)
     except Exception as exc:  # noqa: BLE001 - _swap_volume's rollback + wrap_instance_fault
-        try:
-            yield from volume_api.roll_detaching(context, old_volume_id)
-            yield from volume_api.attachment_delete(context, new_attachment_id)
-            if is_cinder_migration:
-                yield from volume_api.migrate_volume_completion(
-                    context, old_volume_id, new_volume_id, error=True
-                )
-        except Exception:  # noqa: BLE001, S110 - the original error is what is recorded
-            pass
+        if swapping:  # _swap_volume's own handler: a failed read before it rolls back nothing
+            error = {"exception": real_class_name(exc), "exception_message": str(exc)}
+            host = manager.host
+            notify(host, "nova-compute", instance, "volume_swap.error", "ERROR", **volumes, **error)
+            yield from _roll_back_swap(
+                volume_api, context, old_volume_id, new_volume_id, new_attachment_id,
+                is_cinder_migration,
+            )  # fmt: skip
         _fault(manager, instance, exc)
         event.finish(exc)
         return
@@ -466,7 +472,29 @@ def swap_on_host(
     bdm.attachment_id = new_attachment_id
     if int(new["size"]) > int(old["size"]):
         bdm.volume_size = int(new["size"])  # resize_to
+    notify(manager.host, "nova-compute", instance, "volume_swap.end", **volumes)
     event.finish()
+
+
+def _roll_back_swap(
+    volume_api: Any,
+    context: Any,
+    old_volume_id: str,
+    new_volume_id: str,
+    new_attachment_id: str,
+    is_cinder_migration: bool,
+) -> Generator:
+    """``_swap_volume``'s rollback: the old volume back to ``in-use``, the new attachment
+    deleted, and a Cinder migration told (``error``); a failure here is only logged."""
+    try:
+        yield from volume_api.roll_detaching(context, old_volume_id)
+        yield from volume_api.attachment_delete(context, new_attachment_id)
+        if is_cinder_migration:
+            yield from volume_api.migrate_volume_completion(
+                context, old_volume_id, new_volume_id, error=True
+            )
+    except Exception:  # noqa: BLE001, S110 - the original error is what is recorded
+        pass
 
 
 def _fault(manager: Any, instance: Any, exc: BaseException) -> None:

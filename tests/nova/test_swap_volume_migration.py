@@ -136,3 +136,47 @@ def test_a_createimage_while_the_root_volume_is_swapped(world):
     env.cloud.run_until_idle()
     snapshots = sorted((s["volume_id"], s["status"]) for s in env.volume_snapshots())
     assert snapshots == sorted([(root, "available"), (data, "available")])
+
+
+def test_a_swap_while_the_server_is_snapshotted_is_novas_409(world):
+    env, _sid, _root, _data = world
+    env = env.fork()
+    web = env.boot("web")  # image-backed: its createImage holds a task_state
+    body = {"volume": {"size": 1, "volume_type": "plain"}}
+    vid = _cinder(env, "POST", "volumes", body, user="demo").json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    path = f"/v2.1/servers/{web}/os-volume_attachments"
+    assert env.request("POST", path, {"volumeAttachment": {"volumeId": vid}}).status == 200
+    env.cloud.run_until_idle()
+    _migrate(env, vid)
+    env.cloud.advance(4.5)  # Cinder asks Nova at 5 s, while the snapshot uploads
+    assert env.create_image(web).status == 202
+    env.cloud.run_until_idle()
+    (error,) = env.events("cinder.error", subject=vid)
+    assert error["error"] == (
+        f"Cannot 'swap_volume' instance {web} while it is in task_state image_pending_upload "
+        "(HTTP 409)"
+    )
+    assert (vid, "in-use", "error", "cinder@lvm#lvm", None) in _volumes(env)
+
+
+def test_a_copy_that_fails_rolls_the_migration_back(world):
+    env, sid, root, data = world
+    env = env.fork()
+    match = {"label": "nova.swap_volume"}
+    env.cloud.faults.add("io.transfer", error="LibvirtError", match=match)
+    _migrate(env, data)
+    env.cloud.run_until_idle()
+    # Nova deletes the new attachment and calls the completion with error: the temporary
+    # volume goes, the volume stays attached where it was.
+    assert _volumes(env) == sorted(
+        [
+            (root, "in-use", None, "cinder@lvm#lvm", None),
+            (data, "in-use", "error", "cinder@lvm#lvm", None),
+        ]
+    )
+    (swap, *_rest) = env.actions(sid)
+    assert [(e["event"], e["result"]) for e in swap["events"]] == [
+        ("compute_swap_volume", "Error")
+    ]
+    assert env.cloud.check_invariants() == []
