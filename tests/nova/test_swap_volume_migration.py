@@ -176,7 +176,5 @@ def test_a_copy_that_fails_rolls_the_migration_back(world):
         ]
     )
     (swap, *_rest) = env.actions(sid)
-    assert [(e["event"], e["result"]) for e in swap["events"]] == [
-        ("compute_swap_volume", "Error")
-    ]
+    assert [(e["event"], e["result"]) for e in swap["events"]] == [("compute_swap_volume", "Error")]
     assert env.cloud.check_invariants() == []
