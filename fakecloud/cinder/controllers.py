@@ -443,17 +443,7 @@ def _queens_volume_body(body: Any) -> dict[str, Any]:
     value not a string or longer than 255 refused) and the replica source."""
     validation.assert_valid_body(body, "volume")
     volume = dict(body["volume"])
-    for key in ("name", "description", "display_name", "display_description"):
-        value = volume.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise bad_request(f"Invalid input received: {key} is not a string or unicode")
-        volume[key] = value = value.strip()
-        if len(value) > 255:
-            raise bad_request(
-                f"Invalid input received: {key} has {len(value)} characters, more than 255."
-            )
+    queens_name_and_description(volume)
     if volume.get("source_replica"):
         raise exception.InvalidInput(
             reason="Creating a volume from a replica source was part of the replication v1 "
@@ -462,6 +452,22 @@ def _queens_volume_body(body: Any) -> dict[str, Any]:
     if not _hashable_text(volume.get("volume_type")):
         raise exception.VolumeTypeNotFoundByName(volume_type_name=volume["volume_type"])
     return volume
+
+
+def queens_name_and_description(entity: dict[str, Any]) -> None:
+    """``wsgi.Controller.validate_name_and_description`` (12.0.10): each of the four names
+    stripped in `entity`, a value not a string or longer than 255 refused."""
+    for key in ("name", "description", "display_name", "display_description"):
+        value = entity.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise bad_request(f"Invalid input received: {key} is not a string or unicode")
+        entity[key] = value = value.strip()
+        if len(value) > 255:
+            raise bad_request(
+                f"Invalid input received: {key} has {len(value)} characters, more than 255."
+            )
 
 
 def _hashable_text(value: Any) -> bool:

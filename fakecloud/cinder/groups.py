@@ -22,6 +22,7 @@ from fakecloud.cinder.groups_models import (
     GROUP_SNAPSHOT_STATUS_FORCED,
     GROUP_STATUS,
     GROUP_STATUS_FORCED,
+    GROUP_STATUSES,
     Group,
     GroupSnapshot,
     GroupTables,
@@ -34,6 +35,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS,
     born,
 )
+from fakecloud.cinder.validation import QUEENS
 
 ACTOR = "cinder-api"
 VALID_REMOVE_VOL_FROM_GROUP_STATUS = ("available", "in-use", "error", "error_deleting")
@@ -426,8 +428,13 @@ class GroupAPI(ApiPart):
         k.rpc.cast(self.cinder.volume_target(group.backend), "delete_group", group_id=group.id)
 
     def reset_status(self, context: Any, group: Group, status: str) -> None:
-        """``API.reset_status`` (admins): the status written as it is."""
+        """``API.reset_status`` (admins): the status written as it is (12.0.10: one of
+        ``GroupStatus.ALL``; later the schema's format checks it)."""
         self._authorize(context, "group:reset_status", group.project_id)
+        if self.kernel.switches.series.cinder <= QUEENS and status not in GROUP_STATUSES:
+            raise groups_errors.InvalidGroupStatus(
+                reason=f"Group status: {status} is invalid, valid status are: {GROUP_STATUSES}."
+            )
         group.updated_at = self.kernel.now
         GROUP_STATUS_FORCED.move(self.kernel, group, status, actor=ACTOR)
 

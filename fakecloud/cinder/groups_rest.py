@@ -17,7 +17,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.webob import plain_webob_headers
-from fakecloud.cinder import controllers, groups_errors, validation
+from fakecloud.cinder import controllers, groups_errors, groups_queens, validation
 from fakecloud.cinder.exception import GroupNotFound
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
 from fakecloud.cinder.groups_types import GroupTypeInUse
@@ -141,6 +141,11 @@ _FILTERS = {"group": ("name",), "group_snapshot": ("name", "status", "group_id")
 
 
 # -- shared --------------------------------------------------------------------------------
+
+
+def _queens(service: Any) -> bool:
+    """Cinder 12.0.10: the groups' bodies checked by hand (`groups_queens`), not by schema."""
+    return service.cinder_major <= validation.QUEENS
 
 
 def _since(req: Request, version: Version) -> None:
@@ -442,8 +447,11 @@ def groups_create(service: Any, req: Request) -> Response:
     """``POST /groups``: 202 and the summary."""
     _since(req, GROUP_VOLUME)
     body = service._body(req)
-    validation.validate(GROUP_CREATE, body)
-    inner = body["group"]
+    if _queens(service):
+        inner = groups_queens.create(body)
+    else:
+        validation.validate(GROUP_CREATE, body)
+        inner = body["group"]
     ctx = req.context
     gtype = inner["group_type"]
     if not is_uuid_like(gtype):
@@ -464,8 +472,11 @@ def groups_create_from_src(service: Any, req: Request) -> Response:
     """``POST /groups/action`` ``create-from-src`` (3.14): 202 and the summary."""
     _since(req, GROUP_SNAPSHOTS)
     body = service._body(req)
-    validation.validate(CREATE_FROM_SRC, body)
-    inner = body["create-from-src"]
+    if _queens(service):
+        inner = groups_queens.create_from_src(body)
+    else:
+        validation.validate(CREATE_FROM_SRC, body)
+        inner = body["create-from-src"]
     ctx = req.context
     api = service.cinder.group_api
     gsnap_id, source_id = inner.get("group_snapshot_id"), inner.get("source_group_id")
@@ -485,8 +496,11 @@ def groups_update(service: Any, req: Request) -> Response:
     """``PUT /groups/{id}``: 202."""
     _since(req, GROUP_VOLUME)
     body = service._body(req)
-    validation.validate(GROUP_UPDATE, body)
-    inner = body["group"]
+    if _queens(service):
+        inner = groups_queens.update(body)
+    else:
+        validation.validate(GROUP_UPDATE, body)
+        inner = body["group"]
     api = service.cinder.group_api
     row = api.get(req.context, req.params["id"])
     _not_migrated(service, row.group_type_id, "group")
@@ -510,18 +524,24 @@ def groups_action(service: Any, req: Request) -> Response:
     ctx = req.context
     if action == "delete":
         _since(req, GROUP_VOLUME)
-        validation.validate(GROUP_DELETE, body)
+        if _queens(service):
+            flag = groups_queens.delete_volumes(body)
+        else:
+            validation.validate(GROUP_DELETE, body)
+            flag = validation.bool_from_string(body["delete"].get("delete-volumes", False))
         row = api.get(ctx, req.params["id"])
         _not_migrated(service, row.group_type_id, "group")
-        api.delete(
-            ctx, row, validation.bool_from_string(body["delete"].get("delete-volumes", False))
-        )
+        api.delete(ctx, row, flag)
         return _accepted()
     if action == "reset_status":
         _since(req, GROUP_VOLUME_RESET_STATUS)
-        validation.validate(GROUP_RESET, body)
+        if _queens(service):
+            status = groups_queens.reset_status(body)
+        else:
+            validation.validate(GROUP_RESET, body)
+            status = body["reset_status"]["status"].lower()
         row = api.get(ctx, req.params["id"])
-        api.reset_status(ctx, row, body["reset_status"]["status"].lower())
+        api.reset_status(ctx, row, status)
         return _accepted()
     if action in (
         "enable_replication",
