@@ -1,9 +1,8 @@
 """What Tempest's runs against fakecloud leave out, each line with its reason.
 
 An `Exclusion` is a regular expression of Tempest test ids and why it is left out; its `when`
-says for which clouds (a profile without the API a test needs, or a run with pre-provisioned
-accounts only). Tempest's own skips (no Neutron, no guest to log in to, one backend, ...) need
-no line here.
+says for which clouds (a profile without the API a test needs, or with one it cannot serve).
+Tempest's own skips (no Neutron, no guest to log in to, one backend, ...) need no line here.
 """
 
 from __future__ import annotations
@@ -21,27 +20,19 @@ class Exclusion:
 
     why: str
     patterns: tuple[str, ...]
-    #: For which runs: ``when(cloud, dynamic_credentials)``; always when None.
-    when: Callable[[Any, bool], bool] | None = None
+    #: For which clouds: ``when(cloud)``; always when None.
+    when: Callable[[Any], bool] | None = None
 
-    def applies(self, cloud: Any, dynamic_credentials: bool) -> bool:
+    def applies(self, cloud: Any) -> bool:
         """Whether a run against `cloud` leaves these tests out."""
-        return self.when is None or self.when(cloud, dynamic_credentials)
+        return self.when is None or self.when(cloud)
 
 
-def _accounts_only(cloud: Any, dynamic_credentials: bool) -> bool:
-    return not dynamic_credentials
-
-
-def _dynamic(cloud: Any, dynamic_credentials: bool) -> bool:
-    return dynamic_credentials
-
-
-def _rebuild_volume_backed(cloud: Any, dynamic_credentials: bool) -> bool:
+def _rebuild_volume_backed(cloud: Any) -> bool:
     return Version.parse(cloud.switches.max_microversion) >= "2.93"
 
 
-def _no_image_tasks(cloud: Any, dynamic_credentials: bool) -> bool:
+def _no_image_tasks(cloud: Any) -> bool:
     from fakecloud.tempest.settings import glance_has_image_tasks
 
     return not glance_has_image_tasks(cloud)
@@ -49,22 +40,12 @@ def _no_image_tasks(cloud: Any, dynamic_credentials: bool) -> bool:
 
 COMPUTE = (
     Exclusion(
-        "force_tenant_isolation: these classes create their projects and users (Tempest's "
-        "dynamic credentials), whatever the accounts file offers",
-        (
-            r"tempest\.api\.compute\.admin\.test_quotas\.QuotasAdminTest",
-            r"tempest\.api\.compute\.admin\.test_quotas_negative",
-        ),
-        _accounts_only,
-    ),
-    Exclusion(
         "sets a user's quotas (PUT /os-quota-sets/{project}?user_id=...): fakecloud's Nova "
         "does not model per-user quotas (400)",
         (
             r"tempest\.api\.compute\.admin\.test_quotas\.QuotasAdminTest\w*"
             r"\.test_get_updated_quotas",
         ),
-        _dynamic,
     ),
     Exclusion(
         "logs in to the guest over SSH (validation resources) whatever run_validation says: "
@@ -84,35 +65,8 @@ COMPUTE = (
     ),
 )  # fmt: skip
 
-VOLUME = (
-    Exclusion(
-        "Cinder APIs fakecloud does not model (a 404 each): QoS specs, volume type encryption, "
-        "os-hosts, extensions",
-        (
-            r"tempest\.api\.volume\.admin\.test_qos",
-            r"tempest\.api\.volume\.admin\.test_volume_types\.VolumeTypesTest"
-            r"\.test_volume_type_encryption",
-            r"tempest\.api\.volume\.admin\.test_volume_hosts",
-            r"tempest\.api\.volume\.test_extensions",
-        ),
-    ),
-    Exclusion(
-        "the services' freeze and thaw: fakecloud refuses the unrouted path (404) where Cinder "
-        "answers 400 for an unknown host",
-        (
-            r"tempest\.api\.volume\.admin\.test_volume_services_negative"
-            r"\.VolumeServicesNegativeTest\.test_(freeze|thaw)",
-        ),
-    ),
-    Exclusion(
-        "creates a Keystone project (POST /v3/projects): dynamic credentials' work",
-        (
-            r"tempest\.api\.volume\.admin\.test_volume_quota_classes\.VolumeQuotaClassesTest"
-            r"\.test_update_default_quota",
-        ),
-        _accounts_only,
-    ),
-)
+#: Every volume test runs: fakecloud serves each Cinder API Tempest 47's volume tests call.
+VOLUME: tuple[Exclusion, ...] = ()
 
 #: Every image test runs: Tempest skips what fakecloud's one file store has not (caching,
 #: multiple stores, the http store, locations before Glance 29).
@@ -121,8 +75,6 @@ IMAGE: tuple[Exclusion, ...] = ()
 LISTS = {"compute": COMPUTE, "volume": VOLUME, "image": IMAGE}
 
 
-def exclude_list(
-    exclusions: tuple[Exclusion, ...], cloud: Any, dynamic_credentials: bool
-) -> list[Exclusion]:
+def exclude_list(exclusions: tuple[Exclusion, ...], cloud: Any) -> list[Exclusion]:
     """The exclusions that apply to a run against `cloud`."""
-    return [e for e in exclusions if e.applies(cloud, dynamic_credentials)]
+    return [e for e in exclusions if e.applies(cloud)]

@@ -49,7 +49,7 @@ def render(cloud: Any, directory: str | Path, dynamic_credentials: bool = False)
         files[root / f"exclude-{service}.txt"] = env.get_template("exclude.txt").render(
             service=service,
             profile=values["profile"],
-            exclusions=exclude_list(exclusions, cloud, dynamic_credentials),
+            exclusions=exclude_list(exclusions, cloud),
         )
     return files
 

@@ -19,14 +19,16 @@ lock_path = {{ workspace }}/tempest_lock
 {% if dynamic_credentials %}
 # Tempest creates a project and users per test class (Keystone's project and user API)
 use_dynamic_credentials = true
-admin_username = admin
-admin_project_name = {{ admin_project }}
-admin_password = {{ admin_password }}
-admin_domain_name = {{ domain }}
 {% else %}
 use_dynamic_credentials = false
 test_accounts_file = {{ accounts_file }}
 {% endif %}
+# the admin Tempest makes projects and users as (dynamic credentials, and the classes that
+# force their own projects whatever the accounts file offers)
+admin_username = admin
+admin_project_name = {{ admin_project }}
+admin_password = {{ admin_password }}
+admin_domain_name = {{ domain }}
 default_credentials_domain_name = {{ domain }}
 create_isolated_networks = false
 
