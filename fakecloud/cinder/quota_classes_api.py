@@ -92,12 +92,12 @@ def update(service: Any, req: Request) -> Response:
         raise HttpError(400, f"Invalid input received: {exc}") from None
     if service.cinder_major <= QUEENS:
         assert_valid_body(body, "quota_class_set")
-    limits = {
-        key: validate_integer(value, key, -1, DB_MAX_INT)
-        for key, value in body["quota_class_set"].items()
-        if key in known
-    }
-    quotas.set_class_limits(name, **limits)
+    for key, value in body["quota_class_set"].items():
+        if key in known:
+            # written as each is checked (``quota_class_update`` in the loop): a bad value, which
+            # only Queens has no schema to refuse first, leaves the keys before it written
+            limit = validate_integer(value, key, -1, DB_MAX_INT)
+            quotas.set_class_limits(name, **{key: limit})
     return Response(200, {"quota_class_set": quotas.class_limits(name)})
 
 

@@ -358,6 +358,12 @@ def test_quota_sets_update_before_and_after_the_schema():
         "Missing required element 'quota_set' in request body.",
     )
     assert call(queens, "PUT", path, {"quota_set": {}}, ctx=ADMIN).status == 200
+    # a quota class's values are written one by one (quota_classes.py update): the one before
+    # a bad value stays written (fakecloud wrote none)
+    classes = f"/v3/{P3}/os-quota-class-sets/default"
+    body = {"quota_class_set": {"volumes": 7, "gigabytes": "x"}}
+    assert fault(call(queens, "PUT", classes, body, ctx=ADMIN))[1] == 400
+    assert call(queens, "GET", classes, ctx=ADMIN).json()["quota_class_set"]["volumes"] == 7
     later = Cloud(profile="nova-18.3.0")  # Cinder 13
     resp = call(later, "PUT", f"os-quota-sets/{P1}", {"quota_set": {"x": 1}})
     assert fault(resp) == ("badRequest", 400, "Invalid input received: Bad key(s) in quota set: x")
