@@ -30,7 +30,7 @@ from typing import Any
 
 from fakecloud.glance.errors import GlanceHttpError, HTTPBadRequest, HTTPInternalServerError
 from fakecloud.glance.import_methods import uri_passes
-from fakecloud.glance.states import set_status
+from fakecloud.glance.states import FormatsNotSet, check_status, set_status
 from fakecloud.glance.task_schemas import task_schema
 from fakecloud.glance.tasks import INTERNAL_ERROR, Task
 from fakecloud.sim.io import gbit_per_s
@@ -182,6 +182,17 @@ def _run(glance: Any, ctx: Any, task: Task) -> Generator[Any, Any, None]:
     label = "glance.task_import"
     yield k.io.transfer(data.size, [link, glance.store.staging], label=label).done  # work_dir
     if image.status != "queued":  # deleted meanwhile: set_data fails, the flow reverts
+        tasks.move(task, "failure", message=INTERNAL_ERROR)
+        return
+    try:
+        check_status(image, "saving")
+    except FormatsNotSet:
+        # no disk or container format: set_data stores the data, then the image's status
+        # setter refuses 'active' (a ValueError) and the flow reverts
+        yield k.io.transfer(
+            data.size, [glance.store.staging, glance.store.resource], label=label
+        ).done
+        _revert(glance, ctx, image.id)
         tasks.move(task, "failure", message=INTERNAL_ERROR)
         return
     set_status(k, image, "saving")

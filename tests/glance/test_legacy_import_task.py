@@ -5,8 +5,11 @@ revert) with no network but the simulated web."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fakecloud import Cloud
+from tests.robustness.fuzz_scale import SCALE
 
 CIRROS = "http://download.cirros-cloud.net/0.6.2/cirros-0.6.2-x86_64-disk.img"
 WEB = {"glance": {"web_download_urls": {CIRROS: {"size": 21430272, "disk_format": "qcow2"}}}}
@@ -109,3 +112,33 @@ def test_image_properties_that_are_no_object_fail_the_flow_before_any_image(newe
         task = newest.request("image", "GET", f"/v2/tasks/{task_id}", user="admin").json()
         assert (task["status"], task["message"]) == ("failure", "Task failed due to Internal Error")
     assert newest.request("image", "GET", "/v2/images", user="admin").json()["images"] == listed
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+_JSON = st.recursive(
+    _SCALARS | st.text(max_size=4),
+    lambda kids: (
+        st.lists(kids, max_size=2) | st.dictionaries(st.text(max_size=12), kids, max_size=3)
+    ),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=2 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
+@given(properties=_JSON | st.dictionaries(st.sampled_from(sorted(PROPS) + ["id", "x"]), _JSON))
+def test_any_image_properties_end_the_task_and_leave_an_image_only_on_success(newest, properties):
+    """Whatever the properties, the task ends (success or Glance's failure), an image is left
+    only by a success, and the simulation carries on (``{}``, no formats, crashed it: the
+    status setter's ValueError once the data is stored, which fails the flow)."""
+    cloud = newest.fork()
+    before = len(cloud.request("image", "GET", "/v2/images", user="admin").json()["images"])
+    body = task_body(CIRROS)
+    body["input"]["image_properties"] = properties
+    r = create(cloud, body)
+    assert r.status == 201, r.json()
+    cloud.run_until_idle()
+    task = cloud.request("image", "GET", f"/v2/tasks/{r.json()['id']}", user="admin").json()
+    assert task["status"] in ("success", "failure"), task
+    after = len(cloud.request("image", "GET", "/v2/images", user="admin").json()["images"])
+    assert after == before + (task["status"] == "success")
+    assert not cloud.check_invariants()
