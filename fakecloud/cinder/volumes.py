@@ -743,6 +743,7 @@ class VolumeAPI(ApiPart):
             volume.status not in ("available", "in-use")
             or is_migrating(volume)
             or vtype is volume.volume_type
+            or group_of(volume) is not None
         ):
             quotas.rollback(reservation)
             quotas.rollback(old_reservation)

@@ -91,6 +91,19 @@ def test_a_group_and_its_volume_as_the_views_show_them(world):
     )
 
 
+def test_a_volume_in_a_group_cannot_be_retyped(world):
+    cloud = world[0].fork()
+    vid = world[4]
+    _c(cloud, "POST", "types", {"volume_type": {"name": "other"}}, ctx=ADMIN)
+    retype = {"os-retype": {"new_type": "other"}}
+    refused = _c(cloud, "POST", f"volumes/{vid}/action", retype)
+    assert fault(refused)[2].startswith(
+        "Invalid volume: Retype needs volume to be in available or in-use state, not be part of "
+        "an active migration or a consistency group"
+    )
+    assert cloud.cinder.quotas.usages(P1)["volumes"]["reserved"] == 0
+
+
 def test_a_group_snapshot_snaps_each_member_on_the_virtual_clock(world):
     cloud = world[0].fork()
     gid, vid = world[3], world[4]
