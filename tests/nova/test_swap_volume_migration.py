@@ -178,3 +178,18 @@ def test_a_copy_that_fails_rolls_the_migration_back(world):
     (swap, *_rest) = env.actions(sid)
     assert [(e["event"], e["result"]) for e in swap["events"]] == [("compute_swap_volume", "Error")]
     assert env.cloud.check_invariants() == []
+
+
+def test_a_delete_during_the_swap_waits_for_it(world):
+    env, sid, _root, data = world
+    env = env.fork()
+    _migrate(env, data)
+    env.cloud.advance(6)  # Nova is copying
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    # The host's terminate waits for the swap (utils.synchronized(instance.uuid)), then
+    # detaches the migrated volume: available on its new backend, no attachment left.
+    assert _volumes(env) == [
+        (data, "available", "success", "cinder@ceph#ceph", _volumes(env)[0][4])
+    ]
+    assert env.volume(data)["attachments"] == []

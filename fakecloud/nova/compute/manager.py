@@ -744,6 +744,8 @@ class ComputeManager:
         """RPC cast: destroy the guest, detach (and delete) its volumes, delete the server."""
         proc = self._task_started()
         try:
+            if self.__dict__.get("_swap_locks"):
+                yield from self._swap_lock(instance.uuid)
             yield from self._terminate(context, instance, bdms)
         finally:
             self._tasks.discard(proc)
@@ -840,7 +842,13 @@ class ComputeManager:
         """RPC cast: connect and complete the Cinder attachment of `bdm`."""
         from fakecloud.nova import volume_attach
 
-        return (yield from self._task(volume_attach.attach_on_host(self, context, instance, bdm)))
+        proc = self._task_started()
+        try:
+            if self.__dict__.get("_swap_locks"):
+                yield from self._swap_lock(instance.uuid)
+            yield from volume_attach.attach_on_host(self, context, instance, bdm)
+        finally:
+            self._tasks.discard(proc)
 
     def detach_volume(
         self, context: Any, instance: Any, volume_id: str, attachment_id: str | None = None
@@ -848,11 +856,15 @@ class ComputeManager:
         """RPC cast: delete the volume's attachment and its mapping."""
         from fakecloud.nova import volume_attach
 
-        return (
-            yield from self._task(
-                volume_attach.detach_on_host(self, context, instance, volume_id, attachment_id)
+        proc = self._task_started()
+        try:
+            if self.__dict__.get("_swap_locks"):
+                yield from self._swap_lock(instance.uuid)
+            yield from volume_attach.detach_on_host(
+                self, context, instance, volume_id, attachment_id
             )
-        )
+        finally:
+            self._tasks.discard(proc)
 
     def external_instance_event(
         self, context: Any, instances: list[Any], events: list[dict[str, Any]]
@@ -872,16 +884,35 @@ class ComputeManager:
         new_volume_id: str,
         new_attachment_id: str,
     ) -> Generator[Any, Any, None]:
-        """RPC cast: swap the attached volume for the new one (its data copied first)."""
+        """RPC cast: swap the attached volume for the new one (its data copied first), holding
+        the server's lock (`_swap_lock`)."""
         from fakecloud.nova import volume_attach
 
-        return (
-            yield from self._task(
-                volume_attach.swap_on_host(
+        locks = self.__dict__.setdefault("_swap_locks", {})
+        uuid = instance.uuid
+        proc = self._task_started()
+        try:
+            while uuid in locks:
+                yield locks[uuid]
+            locks[uuid] = self.kernel.env.event()
+            try:
+                yield from volume_attach.swap_on_host(
                     self, context, instance, old_volume_id, new_volume_id, new_attachment_id
                 )
-            )
-        )
+            finally:
+                locks.pop(uuid).succeed()
+        finally:
+            self._tasks.discard(proc)
+
+    def _swap_lock(self, uuid: str) -> Generator[Any, Any, None]:
+        """Wait while a swap of the server's volume runs: Nova's ``swap_volume``,
+        ``attach_volume``, ``detach_volume`` and ``terminate_instance`` each hold
+        ``utils.synchronized(instance.uuid)``; fakecloud keeps only the swap's (the one a user
+        cannot see: it sets no task_state), which the other three wait for. (A manager that
+        never swapped has no ``_swap_locks``: its saved state is what it was.)"""
+        locks = self.__dict__["_swap_locks"]
+        while uuid in locks:
+            yield locks[uuid]
 
     # -- power actions -----------------------------------------------------------------------
 
