@@ -196,22 +196,23 @@ def _type_id(req: Request) -> str:
     return type_id
 
 
-def associate(service: Any, req: Request) -> Response:
-    """``GET /qos-specs/{id}/associate?vol_type_id=``: 202."""
-    _authorize(req, "update")
-    type_id = _type_id(req)
-    spec = qos_specs.get(service.cinder, req.params["id"])
-    qos_specs.associate(service.cinder, spec, type_id)
-    return _accepted()
+def _with_type(change: Any) -> Any:
+    """A ``GET /qos-specs/{id}/<action>?vol_type_id=`` handler doing `change`: 202."""
+
+    def handler(service: Any, req: Request) -> Response:
+        _authorize(req, "update")
+        type_id = _type_id(req)
+        spec = qos_specs.get(service.cinder, req.params["id"])
+        change(service.cinder, spec, type_id)
+        return _accepted()
+
+    handler.__name__ = change.__name__
+    handler.__doc__ = f"``GET /qos-specs/{{id}}/{change.__name__}?vol_type_id=``: 202."
+    return handler
 
 
-def disassociate(service: Any, req: Request) -> Response:
-    """``GET /qos-specs/{id}/disassociate?vol_type_id=``: 202."""
-    _authorize(req, "update")
-    type_id = _type_id(req)
-    spec = qos_specs.get(service.cinder, req.params["id"])
-    qos_specs.disassociate(service.cinder, spec, type_id)
-    return _accepted()
+associate = _with_type(qos_specs.associate)
+disassociate = _with_type(qos_specs.disassociate)
 
 
 def disassociate_all(service: Any, req: Request) -> Response:
