@@ -27,6 +27,7 @@ from typing import Any
 from fakecloud.api.http import Request, Response
 from fakecloud.cinder import exception
 from fakecloud.cinder.services_api import (
+    HOST_FIELD,
     VOLUME_BINARY,
     host_matches,
     save_change,
@@ -46,8 +47,7 @@ FREEZE_AND_THAW = {
     "type": "object",
     "properties": {
         "cluster": {"type": ["string", "null"], "minLength": 0, "maxLength": 255},
-        "host": {"type": ["string", "null"], "minLength": 1, "maxLength": 255,
-                 "pattern": r"^[a-zA-Z0-9-._#@:/+\[\]]*$"},
+        "host": HOST_FIELD,
     },
     "additionalProperties": False,
 }  # fmt: skip

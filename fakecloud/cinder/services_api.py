@@ -133,12 +133,13 @@ _ACTIONS = ("enable", "disable", "disable-log-reason")
 #: Actions Cinder has that fakecloud does not model (a 404 here, as an unrouted path).
 _UNMODELLED = ("failover_host", "failover", "set-log", "get-log")
 
-_HOST = {"type": ["string", "null"], "minLength": 1, "maxLength": 255,
+#: ``parameter_types.cinder_host``: a body's ``host``.
+HOST_FIELD = {"type": ["string", "null"], "minLength": 1, "maxLength": 255,
          "pattern": r"^[a-zA-Z0-9-._#@:/+\[\]]*$"}  # fmt: skip
 _NAME = {"type": "string", "minLength": 1, "maxLength": 255}
 _ENABLE_PROPS = {
     "binary": _NAME,
-    "host": _HOST,
+    "host": HOST_FIELD,
     "cluster": {"type": ["string", "null"], "minLength": 0, "maxLength": 255},
     "service": _NAME,
 }
