@@ -142,7 +142,7 @@ def _lookup_scope(directory: Directory, data: Any) -> Scope:
         project = directory.project_by_name(name, dom.id)
     else:
         raise exception.ValidationError(attribute="id or name", target="project")
-    if project is None or not project.enabled:
+    if project is None or not project.enabled or not directory.domains[project.domain_id].enabled:
         raise exception.Unauthorized(f"no such or disabled project {project_data!r}")
     return Scope(project=project)
 
@@ -185,6 +185,8 @@ def authenticate(directory: Directory, tokens: TokenStore, auth: Any) -> Token:
     assert user is not None
     if not user.enabled:
         raise exception.Unauthorized(f"user {user.name!r} is disabled")
+    if not directory.domains[user.domain_id].enabled:  # keystone's assert_user_enabled
+        raise exception.Unauthorized(f"user {user.name!r} is in a disabled domain")
     scope = _lookup_scope(directory, info.scope_data)
     roles: tuple[str, ...] = ()
     if scope.project is not None:

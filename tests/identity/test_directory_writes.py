@@ -183,6 +183,19 @@ def test_a_domain_is_deleted_once_disabled_with_what_it_holds(cloud):
     assert (domain["name"], domain["enabled"], domain["tags"]) == ("dom", True, ["t"])
     body = {"project": {"name": "p", "domain_id": domain["id"]}}
     project = admin(cloud, "POST", "/v3/projects", body).json()["project"]
+    user = {"user": {"name": "u", "password": "pw", "domain_id": domain["id"]}}
+    user_id = admin(cloud, "POST", "/v3/users", user).json()["user"]["id"]
+    member = cloud.keystone.directory.role_by_name("member").id
+    admin(cloud, "PUT", f"/v3/projects/{project['id']}/users/{user_id}/roles/{member}")
+    auth = {
+        "identity": {
+            "methods": ["password"],
+            "password": {"user": {"id": user_id, "password": "pw"}},
+        },
+        "scope": {"project": {"id": project["id"]}},
+    }
+    token = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    assert token.status == 201
     refused = admin(cloud, "DELETE", f"/v3/domains/{domain['id']}")
     assert (refused.status, refused.json()["error"]["message"]) == (
         403,
@@ -190,6 +203,9 @@ def test_a_domain_is_deleted_once_disabled_with_what_it_holds(cloud):
     )
     off = admin(cloud, "PATCH", f"/v3/domains/{domain['id']}", {"domain": {"enabled": False}})
     assert off.json()["domain"]["enabled"] is False
+    assert validate(cloud, token.headers["X-Subject-Token"]).status == 404
+    again = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    assert again.status == 401  # a user of a disabled domain authenticates no more
     assert admin(cloud, "DELETE", f"/v3/domains/{domain['id']}").status == 204
     assert admin(cloud, "GET", f"/v3/projects/{project['id']}").status == 404
     assert not cloud.check_invariants()
