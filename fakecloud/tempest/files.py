@@ -28,7 +28,8 @@ def _environment() -> jinja2.Environment:
 
 
 def render(cloud: Any, directory: str | Path, dynamic_credentials: bool = False) -> dict[Path, str]:
-    """The files of a Tempest workspace in `directory` for `cloud`, by path: their text."""
+    """The files of a Tempest workspace in `directory` for `cloud`, by path: their text. A
+    `ConfigError` when the accounts file would name no user the cloud has."""
     import yaml
 
     root = Path(directory).absolute()
@@ -43,6 +44,14 @@ def render(cloud: Any, directory: str | Path, dynamic_credentials: bool = False)
     if not dynamic_credentials:
         world_users = cloud.config.identity.world()["users"]
         entries = accounts(world_users, values["domain"])
+        if not entries:
+            from fakecloud.errors import ConfigError
+
+            raise ConfigError(
+                "the cloud has none of Tempest's users (a cloud loaded with --state keeps the "
+                "users it was saved with): serve it with --tempest-dynamic-credentials, or save "
+                "it from a serve with --tempest-config"
+            )
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's where it is built
         files[accounts_file] = yaml.dump(entries, Dumper=dumper, sort_keys=False)
     for service, exclusions in LISTS.items():

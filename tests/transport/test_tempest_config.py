@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from fakecloud import Cloud
+from fakecloud.errors import ConfigError
 from fakecloud.tempest import served_config, write_files
 from fakecloud.tempest.files import render
 
@@ -98,3 +99,10 @@ def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(wo
     assert r.status == 201 and "admin" in {role["name"] for role in r.json()["token"]["roles"]}
     # the same lists as with the accounts file: the admin above serves both
     assert files["exclude-compute.txt"] == (root / "exclude-compute.txt").read_text()
+
+
+def test_a_cloud_without_tempests_users_is_refused_for_an_accounts_file(tmp_path):
+    plain = Cloud(profile=PROFILE)  # as a --state saved without --tempest-config loads it
+    with pytest.raises(ConfigError, match="the cloud has none of Tempest's users"):
+        render(plain, tmp_path)
+    assert "tempest.conf" in {path.name for path in render(plain, tmp_path, True)}
