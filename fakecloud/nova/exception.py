@@ -753,3 +753,12 @@ class ComputeResourcesUnavailable(ServiceUnavailable):
     ``nova.compute.resize_claim``)."""
 
     msg_fmt = "Insufficient compute resources: %(reason)s."
+
+
+class MultiattachSwapVolumeNotSupported(Invalid):
+    """Nova's ``MultiattachSwapVolumeNotSupported`` (20.0.0, 5a1d159d14; backports 17.0.11,
+    18.2.1, 19.0.1): a swap of a volume with more than one read/write attachment."""
+
+    msg_fmt = (
+        "Swapping multi-attach volumes with more than one read/write attachment is not supported."
+    )

@@ -34,6 +34,7 @@ from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.resize_api import require_host
 from fakecloud.nova.exception import real_class_name
 from fakecloud.nova.objects import BlockDeviceMapping
+from fakecloud.profiles.provenance import Backport, Change
 
 CONDUCTOR = "nova-conductor"
 ATTACH_VOLUME = "attach_volume"
@@ -44,6 +45,18 @@ SWAP_VOLUME = "swap_volume"
 #: compute is down is refused (409) before the volume is touched. Before it the cast to no host
 #: raised (a 500 with the volume left ``detaching``); one to a down host waited in its queue.
 DETACH_CHECKS_HOST_SINCE = (23, 0, 0)
+#: ``MultiattachSwapVolumeNotSupported``: a swap refuses a volume with more than one read/write
+#: attachment (5a1d159d14, LP #1775418).
+MULTIATTACH_SWAP = Change(
+    "20.0.0",
+    "5a1d159d14",
+    "Block swap volume on volumes with >1 rw attachment",
+    backports=(
+        Backport("17.0.11", "58a140487c"),
+        Backport("18.2.1", "c19d602f9b"),
+        Backport("19.0.1", "9b21d1067a"),
+    ),
+)
 GiB = 1024**3
 _LETTERS = "bcdefghijklmnopqrstuvwxyz"
 
@@ -255,8 +268,8 @@ def swap(
 ) -> Generator[Any, Any, None]:
     """``API.swap_volume`` after its gates: the old volume must be attached to this server, the
     new one detached and as large; the old volume ``detaching`` (rolled back on a later
-    refusal), the new one given an attachment, the ``swap_volume`` action recorded and the
-    host's ``swap_volume`` cast."""
+    refusal: `MULTIATTACH_SWAP`'s, a mapping missing...), the new one given an attachment,
+    the ``swap_volume`` action recorded and the host's ``swap_volume`` cast."""
     if instance.uuid not in (old_volume.get("attachments") or {}):
         raise exception.InvalidVolume(reason="Old volume is attached to a different instance.")
     if new_volume["attach_status"] == "attached":
@@ -269,6 +282,10 @@ def swap(
     except exception.InvalidInput as exc:
         raise exception.InvalidVolume(reason=exc.format_message()) from None
     try:
+        if MULTIATTACH_SWAP.reaches(api.kernel.switches.release):
+            count = yield from _count_attachments_for_swap(volume_api, context, old_volume)
+            if count > 1:
+                raise exception.MultiattachSwapVolumeNotSupported()
         _bdm_of(api.db, instance.uuid, old_volume["id"])
         if api.kernel.switches.attach_rejects_mapped_volume:
             _check_volume_already_attached(api.db, instance, new_volume)
@@ -287,6 +304,25 @@ def swap(
         new_volume_id=new_volume["id"],
         new_attachment_id=attachment["id"],
     )
+
+
+def _count_attachments_for_swap(
+    volume_api: Any, context: Any, volume: dict[str, Any]
+) -> Generator[Any, Any, int]:
+    """``API._count_attachments_for_swap``: a volume attached to more than one server counts
+    its read/write attachments (each read from Cinder; one Cinder no longer has counts)."""
+    attachments = volume.get("attachments") or {}
+    if len(attachments) <= 1:
+        return len(attachments)
+    count = 0
+    for attachment in attachments.values():
+        try:
+            record = yield from volume_api.attachment_get(context, attachment["attachment_id"])
+        except exception.VolumeAttachmentNotFound:
+            count += 1
+            continue
+        count += record["attach_mode"] == "rw"
+    return count
 
 
 def _bdm_of(db: Any, instance_uuid: str, volume_id: str) -> BlockDeviceMapping:

@@ -193,3 +193,26 @@ def test_a_delete_during_the_swap_waits_for_it(world):
         (data, "available", "success", "cinder@ceph#ceph", _volumes(env)[0][4])
     ]
     assert env.volume(data)["attachments"] == []
+
+
+def test_a_volume_with_two_read_write_attachments_is_not_swapped(world):
+    env, sid, _root, _data = world
+    env = env.fork()
+    body = {"volume_type": {"name": "shared", "extra_specs": {"multiattach": "<is> True"}}}
+    assert _cinder(env, "POST", "types", body).status == 200
+    body = {"volume": {"size": 1, "volume_type": "shared"}}
+    vid = _cinder(env, "POST", "volumes", body, user="demo").json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    for server in (sid, env.boot("web")):
+        path = f"/v2.1/servers/{server}/os-volume_attachments"
+        attach = {"volumeAttachment": {"volumeId": vid}}
+        assert env.request("POST", path, attach, microversion="2.60").status == 200
+        env.cloud.run_until_idle()
+    _migrate(env, vid)
+    env.cloud.run_until_idle()
+    (error,) = env.events("cinder.error", subject=vid)
+    assert error["error"] == (
+        "Swapping multi-attach volumes with more than one read/write attachment is not "
+        "supported. (HTTP 400)"
+    )
+    assert (vid, "in-use", "error", "cinder@lvm#lvm", None) in _volumes(env)

@@ -363,7 +363,7 @@ class VolumeAttachmentController:
             yield from self.nova.compute_api.swap_volume(ctx, instance, old_volume, new_volume)
         except exception.VolumeBDMNotFound as exc:
             raise HttpError(404, exc.format_message()) from None
-        except exception.InvalidVolume as exc:
+        except (exception.InvalidVolume, exception.MultiattachSwapVolumeNotSupported) as exc:
             raise HttpError(400, exc.format_message()) from None
         except exception.InstanceIsLocked as exc:
             raise HttpError(409, exc.format_message()) from None
