@@ -96,6 +96,8 @@ RULES = {
     # cinder/policies/volume_type.py EXTRA_SPEC_POLICY (readers) and QOS_POLICY (admins).
     "volume_extension:access_types_extra_specs": READER,
     "volume_extension:access_types_qos_specs_id": ADMIN,
+    # cinder/policies/volumes.py: SYSTEM_READER_OR_PROJECT_READER (legacy: admin_or_owner).
+    "volume_extension:volume_encryption_metadata": READER,
     "limits_extension:used_limits": READER,
     "volume:force_delete": ADMIN,
     # cinder/policies/backups.py, backup_actions.py (legacy: admin_or_owner; create "")

@@ -19,8 +19,12 @@ A volume created with an encrypted type gets an ``encryption_key_id`` (drawn fro
 ids: the key manager's new key; no Barbican is modelled), so its view says ``encrypted`` and
 its connection info too.
 
-Left out: fields the model has not (``additionalProperties``) are answered back but not kept;
-the type view's ``encryption`` of ``GET /types/{id}`` at the series that show it.
+``GET /volumes/{id}/encryption`` (``os-volume-encryption-metadata``, a reader's of the volume's
+project) gives a volume's ``encryption_key_id`` and its type's encryption fields.
+
+Left out: that extension's ``GET /volumes/{id}/encryption/{key}`` (Cinder returns the bare
+value, which webob writes as a text body, or fails on an unknown key); fields the model has
+not (``additionalProperties``) are answered back but not kept.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.webob import plain_webob_headers
-from fakecloud.cinder import exception
+from fakecloud.cinder import exception, policy
 from fakecloud.cinder.validation import DB_MAX_INT, assert_valid_body, validate, validate_integer
 
 #: The first Cinder whose bodies are checked by schema (122e93f74).
@@ -222,8 +226,25 @@ def delete(service: Any, req: Request) -> Response:
     return Response(202, None, plain_webob_headers())
 
 
+def volume_metadata(service: Any, req: Request) -> Response:
+    """``GET /volumes/{volume_id}/encryption`` (``volume_encryption_metadata.py`` ``index``,
+    what Nova reads to attach an encrypted volume): the volume's key id and its type's
+    encryption fields."""
+    ctx = req.context
+    volume = service.cinder.volume_api.get(ctx, req.params["volume_id"])
+    action = "volume_extension:volume_encryption_metadata"
+    if not policy.allowed(ctx, action, volume.project_id, service.cinder.policy_new_defaults):
+        raise exception.PolicyNotAuthorized(action=action)
+    values: dict[str, Any] = {"encryption_key_id": volume.encryption_key_id}
+    row = encryption_of(service.cinder, volume.volume_type.id)
+    if row is not None:
+        values.update((k, row[k]) for k in ("control_location", "cipher", "key_size", "provider"))
+    return Response(200, values)
+
+
 #: ``(method, path, handler)`` under ``/v3[/{project_id}]/``.
 ROUTES = (
+    ("GET", "volumes/{volume_id}/encryption", volume_metadata),
     ("GET", "types/{type_id}/encryption", index),
     ("POST", "types/{type_id}/encryption", create),
     ("GET", "types/{type_id}/encryption/{id}", show),

@@ -95,6 +95,11 @@ def destroy(cinder: Any, vtype: VolumeType, major: int) -> None:
         cinder.type_access.pop(vtype.id, None)
     if cinder.type_created is not None:
         cinder.type_created.pop(vtype.id, None)
+    # volume_type_destroy deletes its encryption row; its QoS association goes with the row
+    for table in ("type_encryption", "type_qos"):
+        rows = getattr(cinder, table)
+        if rows is not None and rows.pop(vtype.id, None) is not None and not rows:
+            setattr(cinder, table, None)
 
 
 def in_use(cinder: Any, vtype: VolumeType) -> bool:

@@ -69,6 +69,8 @@ def test_type_encryption_makes_volumes_encrypted_and_is_fixed_while_used(world):
     assert (made["volume_type_id"], made["key_size"]) == (tid, 256)
     vid = _volume(cloud, tid)
     assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["encrypted"] is True
+    meta = call(cloud, "GET", f"volumes/{vid}/encryption").json()  # what Nova reads
+    assert (meta["provider"], meta["key_size"]) == ("luks", 256) and meta["encryption_key_id"]
     path = f"types/{tid}/encryption/{made['encryption_id']}"
     assert fault(call(cloud, "DELETE", path, ctx=ADMIN)) == (
         "badRequest", 400, "Cannot delete encryption specs. Volume type in use.",

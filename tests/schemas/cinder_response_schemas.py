@@ -753,6 +753,8 @@ ENCRYPTION_CREATED = one(
     _object([*_ENCRYPTION_FIELDS, ("volume_type_id", _uuid, True), ("encryption_id", _uuid, True)]),
 )
 ENCRYPTION_UPDATED = one("encryption", _object(_ENCRYPTION_FIELDS))
+#: ``volume_encryption_metadata.py`` ``index``: the key id, then the type's fields if any.
+VOLUME_ENCRYPTION = _object([("encryption_key_id", _uuid_or_null, True), *_ENCRYPTION_FIELDS])
 HOSTS = one(
     "hosts",
     {"type": "array", "items": _object(

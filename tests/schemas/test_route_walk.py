@@ -925,7 +925,7 @@ def _cinder_qos_specs(w: World, profile: str) -> None:
 _ENC = "/v3/types/{type_id}/encryption"
 
 
-@walks("volumev3", "GET", _ENC, _ENC + "/{id}")
+@walks("volumev3", "GET", _ENC, _ENC + "/{id}", "/v3/volumes/{volume_id}/encryption")
 @walks("volumev3", "POST", _ENC)
 @walks("volumev3", "PUT", _ENC + "/{id}")
 @walks("volumev3", "DELETE", _ENC + "/{id}")
@@ -943,6 +943,9 @@ def _cinder_type_encryption(w: World, profile: str) -> None:
     r = volume(w, "PUT", f"{path}/{eid}", body, user="admin")
     expect(r, 200, cinder.ENCRYPTION_UPDATED, "update")
     expect(volume(w, "DELETE", f"{path}/{eid}", user="admin"), 202, None, "delete")
+    vid = volume(w, "POST", "volumes", {"volume": {"size": 1}}).json()["volume"]["id"]
+    r = volume(w, "GET", f"volumes/{vid}/encryption")
+    expect(r, 200, cinder.VOLUME_ENCRYPTION, "volumes/{id}/encryption")
 
 
 @walks("volumev3", "GET", "/v3/os-hosts", "/v3/os-hosts/{id}", "/v3/extensions")
