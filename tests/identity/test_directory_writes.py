@@ -239,3 +239,28 @@ def test_a_new_role_is_deletable_and_the_bootstrap_roles_are_not(cloud):
         f'Unable to delete immutable role resource: `{member}. Set resource option "immutable" '
         "to false first.",
     )
+
+
+def test_a_domain_manager_writes_in_its_own_domain_only(cloud):
+    user = {"user": {"name": "mgr", "password": "pw"}}
+    user_id = admin(cloud, "POST", "/v3/users", user).json()["user"]["id"]
+    manager = cloud.keystone.directory.role_by_name("manager").id
+    assert admin(cloud, "PUT", f"/v3/domains/default/users/{user_id}/roles/{manager}").status == 204
+    auth = {
+        "identity": {
+            "methods": ["password"],
+            "password": {"user": {"id": user_id, "password": "pw"}},
+        },
+        "scope": {"domain": {"id": "default"}},
+    }
+    token = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    headers = {"X-Auth-Token": token.headers["X-Subject-Token"]}
+
+    def create(domain_id):
+        body = {"project": {"name": "by-mgr", "domain_id": domain_id}}
+        return cloud.request("identity", "POST", "/v3/projects", body, user=None, headers=headers)
+
+    assert create("default").status == 201
+    assert create("elsewhere").json()["error"]["message"] == (
+        "You are not authorized to perform the requested action: identity:create_project."
+    )
