@@ -147,7 +147,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         metavar="DIR",
         help="run Tempest against this cloud: add Tempest's projects and users to it and write "
         "DIR/etc/tempest.conf, DIR/etc/accounts.yaml and DIR/exclude-{compute,volume,image}.txt "
-        "for the served profile and ports (then `cd DIR && tempest run --exclude-list ...`)",
+        "for the served profile and ports (then `cd DIR && tempest run --config-file "
+        "etc/tempest.conf --exclude-list exclude-compute.txt ...`)",
     )
     p.add_argument(
         "--tempest-dynamic-credentials",
