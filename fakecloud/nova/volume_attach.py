@@ -267,8 +267,9 @@ def swap(
     api: Any, context: Any, instance: Any, old_volume: dict[str, Any], new_volume: dict[str, Any]
 ) -> Generator[Any, Any, None]:
     """``API.swap_volume`` after its gates: the old volume must be attached to this server, the
-    new one detached and as large; the old volume ``detaching`` (rolled back on a later
-    refusal: `MULTIATTACH_SWAP`'s, a mapping missing...), the new one given an attachment,
+    new one detached and as large; the old volume ``detaching`` (rolled back after
+    `MULTIATTACH_SWAP`'s refusal or a new volume already mapped, not after a later failure),
+    the new one given an attachment,
     the ``swap_volume`` action recorded and the host's ``swap_volume`` cast."""
     if instance.uuid not in (old_volume.get("attachments") or {}):
         raise exception.InvalidVolume(reason="Old volume is attached to a different instance.")
@@ -281,20 +282,25 @@ def swap(
         yield from volume_api.begin_detaching(context, old_volume["id"])
     except exception.InvalidInput as exc:
         raise exception.InvalidVolume(reason=exc.format_message()) from None
-    try:
-        if MULTIATTACH_SWAP.reaches(api.kernel.switches.release):
+    if MULTIATTACH_SWAP.reaches(api.kernel.switches.release):
+        try:
             count = yield from _count_attachments_for_swap(volume_api, context, old_volume)
             if count > 1:
                 raise exception.MultiattachSwapVolumeNotSupported()
-        _bdm_of(api.db, instance.uuid, old_volume["id"])
-        if api.kernel.switches.attach_rejects_mapped_volume:
+        except BaseException:
+            yield from volume_api.roll_detaching(context, old_volume["id"])
+            raise
+    # Nova rolls back neither a missing mapping (404) nor Cinder's refusal of the new
+    # attachment (its 400 is Nova's InvalidInput, the API's 500): the old volume stays
+    # detaching (17.0.13 to 2026.1 alike).
+    _bdm_of(api.db, instance.uuid, old_volume["id"])
+    if api.kernel.switches.attach_rejects_mapped_volume:
+        try:
             _check_volume_already_attached(api.db, instance, new_volume)
-        attachment = yield from volume_api.attachment_create(
-            context, new_volume["id"], instance.uuid
-        )
-    except BaseException:
-        yield from volume_api.roll_detaching(context, old_volume["id"])
-        raise
+        except exception.InvalidVolume:
+            yield from volume_api.roll_detaching(context, old_volume["id"])
+            raise
+    attachment = yield from volume_api.attachment_create(context, new_volume["id"], instance.uuid)
     api._record_action_start(context, instance, SWAP_VOLUME)
     api.compute_rpcapi.cast(
         context,

@@ -147,3 +147,11 @@ def test_a_swap_before_the_restriction(seed_env: NovaEnv):
     attachments = env.request("GET", f"/v2.1/servers/{sid}/os-volume_attachments").json()
     assert [a["volumeId"] for a in attachments["volumeAttachments"]] == [new]
     assert env.cloud.check_invariants() == []
+    # Cinder refusing the new attachment is Nova's InvalidInput (a 500), and Nova leaves the
+    # old volume detaching (no roll_detaching for it).
+    broken = _volume(env, 2)
+    reset = {"os-reset_status": {"status": "error"}}
+    path = f"/v3/{{project_id}}/volumes/{broken}/action"
+    assert env.cloud.request("volumev3", "POST", path, reset, user="admin").status == 202
+    assert _put(env, sid, new, {"volumeId": broken}, mv="2.1", user="admin").status == 500
+    assert (_status(env, new), _status(env, broken)) == ("detaching", "error")
