@@ -202,6 +202,17 @@ def delete(cinder: Any, spec: QosSpecs, force: bool) -> bool:
     return True
 
 
+def allows_retype(cinder: Any, volume: Any, new_type: Any) -> bool:
+    """``db.volume_qos_allows_retype``: an available volume, or the same spec on both types,
+    or neither type's spec consumed elsewhere than on the back end."""
+    if volume.status == "available" or not cinder.type_qos:
+        return True
+    old, new = spec_of_type(cinder, volume.volume_type), spec_of_type(cinder, new_type)
+    if old is not None and old is new:
+        return True
+    return all(spec is None or spec.consumer == "back-end" for spec in (old, new))
+
+
 def front_end_specs(cinder: Any, volume: Any) -> dict[str, Any] | None:
     """``_parse_connection_options``' ``qos_specs``: the type's spec when its consumer is
     ``front-end`` or ``both``, its per-GB keys scaled by the volume's size; else None."""

@@ -27,6 +27,7 @@ from fakecloud.cinder.models import (
     group_of,
     newest_first,
 )
+from fakecloud.cinder.qos_specs import allows_retype
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
@@ -744,6 +745,7 @@ class VolumeAPI(ApiPart):
             or is_migrating(volume)
             or vtype is volume.volume_type
             or group_of(volume) is not None
+            or not allows_retype(self.cinder, volume, vtype)
         ):
             quotas.rollback(reservation)
             quotas.rollback(old_reservation)

@@ -4,7 +4,7 @@ and thaw (`fakecloud.cinder.freeze`): each once, on forks of two booted clouds (
 Cinder 29, and seed, Cinder 12). They were a 404 each."""
 
 import pytest
-from cinder_support import ADMIN, CONNECTOR, MEMBER, call, fault
+from cinder_support import ADMIN, CONNECTOR, MEMBER, attach, call, fault
 
 from fakecloud import Cloud
 
@@ -54,6 +54,14 @@ def test_qos_specs_reach_the_connection_and_guard_their_deletion(world):
         {"os-initialize_connection": {"connector": CONNECTOR}},
     )
     assert r.json()["connection_info"]["data"]["qos_specs"] == {"total_iops_sec": 150}
+    attach(cloud, vid)  # in use: a retype may not change its front-end QoS
+    other = call(cloud, "POST", "types", {"volume_type": {"name": "plain"}}, ctx=ADMIN).json()
+    retype = {"os-retype": {"new_type": other["volume_type"]["id"]}}
+    refused = call(cloud, "POST", f"volumes/{vid}/action", retype)
+    assert fault(refused)[1:] == (400, "Invalid volume: Retype needs volume to be in available or "
+        "in-use state, not be part of an active migration or a consistency group, requested type "
+        "has to be different that the one from the volume, and for in-use volumes front-end qos "
+        "specs cannot change.")  # fmt: skip
     assert fault(call(cloud, "DELETE", f"qos-specs/{sid}", ctx=ADMIN)) == (
         "badRequest", 400, "Qos specs still in use.",
     )  # fmt: skip
