@@ -321,8 +321,9 @@ def _find(case: Any, name: str, path: tuple, problem: Any) -> Find:
 
 
 def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
-    """The step an ``adversary:`` entry stands for (as a scenario file writes it): a request,
-    or for ``guest_stops`` a ``guest`` step."""
+    """The step an ``adversary:`` entry stands for (as a scenario file writes it): a request
+    (``migrate_volume`` an admin's, unless ``as:`` says otherwise), or for ``guest_stops`` a
+    ``guest`` step."""
     action = next((a for a in ADVERSARY_ACTIONS if a in item), None)
     extra = {k: item[k] for k in ("as", "microversion", "service", "headers") if k in item}
     if action is None:
@@ -349,11 +350,23 @@ def adversary_step(item: dict[str, Any]) -> dict[str, Any]:
     if action == "guest_stops":
         return {"guest": {"server": _server(target), "stops": "shutdown"}}
     if action == "detach_volume":
-        volume = str(target["volume"])
-        volume = volume if volume.startswith("${") else f"${{volumes.{volume}.id}}"
         return {
             "request": f"DELETE /servers/{_server(target['server'])}/os-volume_attachments/"
-            f"{volume}",
+            f"{_volume(target['volume'])}",
+            **extra,
+        }
+    if action == "migrate_volume":
+        return {
+            "request": f"POST /v3/${{project_id}}/volumes/{_volume(target['volume'])}/action",
+            "as": extra.pop("as", "admin"),
+            "body": {"os-migrate_volume": {"host": target["host"]}},
+            **extra,
+        }
+    if action == "retype":
+        policy = target.get("migration_policy", "on-demand")
+        return {
+            "request": f"POST /v3/${{project_id}}/volumes/{_volume(target['volume'])}/action",
+            "body": {"os-retype": {"new_type": target["type"], "migration_policy": policy}},
             **extra,
         }
     image = str(target)
@@ -370,6 +383,9 @@ def _named_refs(item: dict[str, Any]) -> list[tuple[str, str, str]]:
     if "detach_volume" in item:
         out.append(("detach_volume", "servers", str(item["detach_volume"]["server"])))
         out.append(("detach_volume", "volumes", str(item["detach_volume"]["volume"])))
+    for action in ("migrate_volume", "retype"):
+        if action in item:
+            out.append((action, "volumes", str(item[action]["volume"])))
     if "delete_image" in item:
         out.append(("delete_image", "images", str(item["delete_image"])))
     return out
@@ -378,6 +394,11 @@ def _named_refs(item: dict[str, Any]) -> list[tuple[str, str, str]]:
 def _server(name: Any) -> str:
     text = str(name)
     return text if text.startswith("${") else f"${{servers.{text}.id}}"
+
+
+def _volume(name: Any) -> str:
+    text = str(name)
+    return text if text.startswith("${") else f"${{volumes.{text}.id}}"
 
 
 __all__ = ["OUTCOME_WORDS", "ExploreSpec", "FaultPoint", "Find", "Insert", "adversary_step", "read"]

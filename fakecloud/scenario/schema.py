@@ -36,6 +36,8 @@ ADVERSARY_ACTIONS = (
     "detach_volume",
     "delete_image",
     "guest_stops",
+    "migrate_volume",
+    "retype",
 )
 STEP_ACTIONS = (
     "request",
@@ -655,6 +657,27 @@ class _Builder:
                 "delete_image": self.string(
                     "DELETE /v2/images/{id}: an image name, or a ${...} image id such as "
                     "${steps.snap.body.image_id}."
+                ),
+                "migrate_volume": self.obj(
+                    {
+                        "volume": self.string("Volume name, or a ${...} volume id."),
+                        "host": self.string("Destination backend, e.g. cinder@ceph#ceph."),
+                    },
+                    "An admin's os-migrate_volume of a volume to another backend (an "
+                    "attached one moves through Nova's swap).",
+                    ("volume", "host"),
+                ),
+                "retype": self.obj(
+                    {
+                        "volume": self.string("Volume name, or a ${...} volume id."),
+                        "type": self.string("The new volume type's name."),
+                        "migration_policy": self.enum(
+                            ["on-demand", "never"],
+                            "on-demand (the default) migrates to the new type's backend.",
+                        ),
+                    },
+                    "The owner's os-retype of a volume.",
+                    ("volume", "type"),
                 ),
                 "request": self.request_line(),
                 **self.request_fields(),

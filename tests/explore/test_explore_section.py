@@ -35,14 +35,23 @@ def test_every_adversary_shorthand_is_the_request_a_user_would_make():
         "explore:\n  adversary:\n"
         "    - {detach_volume: {server: web, volume: '${steps.vol.body.volume.id}'}}\n"
         "    - {delete_image: cirros}\n    - {create_image: web}\n"
+        "    - {migrate_volume: {volume: '${steps.vol.body.volume.id}', host: 'c@b#b'}}\n"
+        "    - {retype: {volume: '${steps.vol.body.volume.id}', type: fast}}\n"
     )
     requests = [i.step["request"] for i in spec.inserts]
+    action = "POST /v3/${project_id}/volumes/${steps.vol.body.volume.id}/action"
     assert requests == [
         "DELETE /servers/${servers.web.id}/os-volume_attachments/${steps.vol.body.volume.id}",
         "DELETE /v2/images/${images.cirros.id}",
         "POST /servers/${servers.web.id}/action",
+        action,
+        action,
     ]
     assert spec.inserts[2].step["body"] == {"createImage": {"name": "adversary-snapshot"}}
+    migrate, retype = (i.step for i in spec.inserts[3:])
+    assert (migrate["as"], migrate["body"]) == ("admin", {"os-migrate_volume": {"host": "c@b#b"}})
+    assert "as" not in retype  # the owner's
+    assert retype["body"] == {"os-retype": {"new_type": "fast", "migration_policy": "on-demand"}}
 
 
 def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
@@ -64,6 +73,14 @@ def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
         ("explore:\n  chance: {tie_order: maybe}\n", "x.yaml:8: field explore.chance.tie_order"),
         ("explore:\n  faults: [no.such.point]\n", "x.yaml:8: field explore.faults[0]"),
         ("explore:\n  adversary: [{delete_server: db}]\n", "x.yaml:8: field explore.adversary[0]"),
+        (
+            "explore:\n  adversary: [{retype: {volume: data, type: fast}}]\n",
+            "x.yaml:8: field explore.adversary[0].retype: no volume named 'data'",
+        ),
+        (
+            "explore:\n  adversary: [{migrate_volume: {volume: data}}]\n",
+            "x.yaml:8: field explore.adversary[0].migrate_volume",
+        ),
         (
             "explore:\n  faults: [{point: rpc.cast, errors: [partway]}]\n",
             "x.yaml:8: field explore.faults[0].errors[0]: partway applies to io.transfer only",

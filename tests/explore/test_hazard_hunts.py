@@ -104,3 +104,21 @@ def test_glances_limit_at_image_create_is_a_500_after_the_volume_snapshots(tmp_p
         }
     path, replayed = _replay(explored, ready, tmp_path)
     assert same_run(replayed.trace, explored.result.trace)
+
+
+def test_a_retype_landing_mid_volume_createimage_orphans_the_root_snapshot():
+    # L3 against Cinder's migration: nothing stops a retype (on-demand: data moves to ceph
+    # through Nova's swap) of an attached volume; Cinder refuses data's snapshot after the root's.
+    ready = _ready("migrate_during_volume_createimage.yaml")
+    calm = ready.play(0)  # both land once each volume has its snapshot: Cinder refuses them
+    assert _statuses(calm) == {"root": 200, "attach": 200, "snap": 202, **_refused}
+    assert calm.failures == []
+    explored = ready.play(1)
+    retyped = {**_refused, "retype-data": 202}
+    assert _statuses(explored) == {"root": 200, "attach": 200, "snap": 400, **retyped}
+    (snap,) = [s for s in explored.result.steps if s.name == "snap"]
+    assert "Snapshot cannot be created while volume is migrating" in str(snap.body)
+    assert _broken(explored) == {"invariant no_orphan_volume_snapshot"}
+
+
+_refused = {"migrate-root": 400, "retype-data": 400}
