@@ -70,6 +70,14 @@ def _port_base(text: str) -> int:
     return port
 
 
+def _path(text: str) -> str:
+    """argparse type of the file and folder options: an empty path (an unset shell variable)
+    is refused rather than read as no option at all (no state saved, no Tempest files)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a path, got an empty one")
+    return text
+
+
 def _host(text: str) -> str:
     """argparse type of ``--host``: a name or address, an IPv6 one with or without brackets."""
     try:
@@ -124,6 +132,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument(
         "--state",
         metavar="FILE",
+        type=_path,
         help="load the cloud saved in FILE at start (if FILE exists) and save it there at "
         "shutdown (after running it until idle)",
     )
@@ -140,11 +149,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument(
         "--profile", default="seed", help="behaviour profile: seed, upstream or nova-X.Y.Z"
     )
-    p.add_argument("--config", metavar="FILE", help="YAML file of config overrides by section")
-    p.add_argument("--clouds-yaml", metavar="FILE", help="also write the clouds.yaml to FILE")
+    p.add_argument(
+        "--config", metavar="FILE", type=_path, help="YAML file of config overrides by section"
+    )
+    p.add_argument(
+        "--clouds-yaml", metavar="FILE", type=_path, help="also write the clouds.yaml to FILE"
+    )
     p.add_argument(
         "--tempest-config",
         metavar="DIR",
+        type=_path,
         help="run Tempest against this cloud: add Tempest's projects and users to it and write "
         "DIR/etc/tempest.conf, DIR/etc/accounts.yaml and DIR/exclude-{compute,volume,image}.txt "
         "for the served profile and ports (then `cd DIR && tempest run --config-file "

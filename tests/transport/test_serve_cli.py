@@ -186,6 +186,12 @@ def test_tempest_files_that_cannot_be_written_stop_serve_with_status_2(capsys, t
         main(["serve", "--tempest-dynamic-credentials"])
     assert stopped.value.code == 2
     assert "--tempest-dynamic-credentials needs --tempest-config DIR" in capsys.readouterr().err
+    # An empty path (an unset shell variable) is refused, not read as no option.
+    for option in ("--tempest-config", "--state"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["serve", option, ""])
+        assert stopped.value.code == 2
+        assert f"{option}: expected a path, got an empty one" in capsys.readouterr().err
 
 
 def test_a_stop_asked_while_wait_holds_its_lock_does_not_hang():
