@@ -248,6 +248,20 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
                     f"no {kind[:-1]} named {ref!r}{did_you_mean(ref, world.get(kind, []))} in "
                     f"cloud.{kind}; {kind}: {', '.join(world.get(kind, [])) or 'none'}",
                 )
+        host = str((item.get("migrate_volume") or {}).get("host", "${"))
+        backends = _cinder_backends(case)
+        if (
+            backends is not None
+            and not host.startswith("${")
+            and host.split("#")[0] not in backends
+        ):
+            from fakecloud.config import did_you_mean
+
+            problem(  # Cinder's 400 every seed: nothing would be explored
+                ("adversary", i, "migrate_volume", "host"),
+                f"no Cinder backend {host!r}{did_you_mean(host, backends)}; backends: "
+                + ", ".join(f"{b}#{b.split('@', 1)[1]}" for b in backends),
+            )
         name = str(item.get("name") or f"adversary-{i + 1}")
         inserts.append(Insert(name, adversary_step(item), float(item.get("likelihood", 1.0))))
     names = [s.name for s in case.steps]
@@ -283,6 +297,20 @@ def _compute_hosts(case: Any) -> list[str] | None:
     if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 10_000:
         return None
     return [f"cmp-{n}" for n in range(1, count + 1)]
+
+
+def _cinder_backends(case: Any) -> list[str] | None:
+    """The case's Cinder backends as a migration names them (``HOST@BACKEND``, a pool after
+    ``#``), or None when the config says them otherwise than as names (its check says so)."""
+    from fakecloud.cinder.config import CinderConfig
+
+    cinder = (case.cloud.config or {}).get("cinder")
+    cinder = cinder if isinstance(cinder, dict) else {}
+    host = cinder.get("host", CinderConfig.host)
+    backends = cinder.get("backends", CinderConfig().backends)
+    if not isinstance(host, str) or not isinstance(backends, dict):
+        return None
+    return [f"{host}@{name}" for name in backends]
 
 
 def _find(case: Any, name: str, path: tuple, problem: Any) -> Find:

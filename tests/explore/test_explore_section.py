@@ -35,7 +35,7 @@ def test_every_adversary_shorthand_is_the_request_a_user_would_make():
         "explore:\n  adversary:\n"
         "    - {detach_volume: {server: web, volume: '${steps.vol.body.volume.id}'}}\n"
         "    - {delete_image: cirros}\n    - {create_image: web}\n"
-        "    - {migrate_volume: {volume: '${steps.vol.body.volume.id}', host: 'c@b#b'}}\n"
+        "    - migrate_volume: {volume: '${steps.vol.body.volume.id}', host: cinder@lvmdriver-1}\n"
         "    - {retype: {volume: '${steps.vol.body.volume.id}', type: fast}}\n"
     )
     requests = [i.step["request"] for i in spec.inserts]
@@ -49,7 +49,10 @@ def test_every_adversary_shorthand_is_the_request_a_user_would_make():
     ]
     assert spec.inserts[2].step["body"] == {"createImage": {"name": "adversary-snapshot"}}
     migrate, retype = (i.step for i in spec.inserts[3:])
-    assert (migrate["as"], migrate["body"]) == ("admin", {"os-migrate_volume": {"host": "c@b#b"}})
+    assert (migrate["as"], migrate["body"]) == (
+        "admin",
+        {"os-migrate_volume": {"host": "cinder@lvmdriver-1"}},
+    )
     assert "as" not in retype  # the owner's
     assert retype["body"] == {"os-retype": {"new_type": "fast", "migration_policy": "on-demand"}}
 
@@ -80,6 +83,12 @@ def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
         (
             "explore:\n  adversary: [{migrate_volume: {volume: data}}]\n",
             "x.yaml:8: field explore.adversary[0].migrate_volume",
+        ),
+        (
+            "explore:\n  adversary:\n"
+            "    - {migrate_volume: {volume: '${images.cirros.id}', host: cinder@ceph#ceph}}\n",
+            "x.yaml:9: field explore.adversary[0].migrate_volume.host: no Cinder backend "
+            "'cinder@ceph#ceph'; backends: cinder@lvmdriver-1#lvmdriver-1",
         ),
         (
             "explore:\n  faults: [{point: rpc.cast, errors: [partway]}]\n",
