@@ -86,6 +86,10 @@ class KeystoneWritesApi(KeystoneApi):
         """``POST /v3/projects``: 201 and the project."""
         ref = _body(req, admin_schema.PROJECT_CREATE, "project")
         _require_manager(req, ref.get("domain_id"), "identity:create_project")
+        if "name" not in ref:
+            # The schema requires no "project" object, and keystone's create_project reads
+            # project['name']: its KeyError is the unexpected 500 (keystone 27.0.0).
+            raise exception.Error()
         if admin_schema.as_bool(ref.get("is_domain")):
             raise exception.Forbidden("Projects acting as domains are not served by fakecloud.")
         d = self.keystone.writable()

@@ -92,6 +92,9 @@ def test_a_body_the_schema_refuses_is_keystones_400(cloud):
     assert admin(cloud, "POST", "/v3/users", {}).json()["error"]["message"] == (
         "'user' is a required property"
     )
+    # No "project" object passes keystone's schema, then fails its create_project: a 500.
+    resp = admin(cloud, "POST", "/v3/projects", {})
+    assert resp.status == 500 and not cloud.trace.filter(kind="api.error")
 
 
 def test_only_an_admin_writes(cloud):
