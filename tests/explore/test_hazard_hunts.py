@@ -1,8 +1,11 @@
-"""The hunts for the catalogue's hazards L5, L6 and L7 find them by seed, and replay exactly.
+"""The hunts for the catalogue's hazards L5, L6, L7 and L3 against a volume migration find them
+by seed, and replay exactly.
 
 Each hunt places nothing by hand: the seed picks when a fault fires or a user's action lands.
 A seed where nothing was drawn runs clean; the seeds below are ones where chance hits the window.
 """
+
+import yaml
 
 from tests.explore.conftest import same_run
 from tests.explore.test_faults_and_adversary import _ready, _replay
@@ -106,7 +109,7 @@ def test_glances_limit_at_image_create_is_a_500_after_the_volume_snapshots(tmp_p
     assert same_run(replayed.trace, explored.result.trace)
 
 
-def test_a_retype_landing_mid_volume_createimage_orphans_the_root_snapshot():
+def test_a_retype_landing_mid_volume_createimage_orphans_the_root_snapshot(tmp_path):
     # L3 against Cinder's migration: nothing stops a retype (on-demand: data moves to ceph
     # through Nova's swap) of an attached volume; Cinder refuses data's snapshot after the root's.
     ready = _ready("migrate_during_volume_createimage.yaml")
@@ -119,6 +122,13 @@ def test_a_retype_landing_mid_volume_createimage_orphans_the_root_snapshot():
     (snap,) = [s for s in explored.result.steps if s.name == "snap"]
     assert "Snapshot cannot be created while volume is migrating" in str(snap.body)
     assert _broken(explored) == {"invariant no_orphan_volume_snapshot"}
+    path, replayed = _replay(explored, ready, tmp_path)  # the retype, written out as a step
+    steps = {s["name"]: s for s in yaml.safe_load(path.read_text())["steps"]}
+    assert steps["retype-data"]["body"] == {
+        "os-retype": {"new_type": "fast", "migration_policy": "on-demand"}
+    }
+    assert "migrate-root" in steps  # landed (a 400), so replayed too
+    assert same_run(replayed.trace, explored.result.trace)
 
 
 _refused = {"migrate-root": 400, "retype-data": 400}
