@@ -9,8 +9,8 @@ checked and fingerprinted as ``nova/crypto.py`` does it (MD5 of the key's decode
 SHA-1 of the certificate, hex pairs joined by ``:``). A request before 2.92 without
 ``public_key`` has Nova generate a 2048-bit RSA key pair and answer its ``private_key`` once;
 fakecloud draws it from the cloud's seeded source through pycryptodome's generator
-(`generate_key_pair`), so a replay makes the same key. Generating an x509 certificate (Nova runs
-``openssl``) is not modelled: a 400 says so.
+(`generate_key_pair`), so a replay makes the same key; with ``"type": "x509"`` it makes Nova's
+self-signed WinRM certificate the same way (`winrm_cert`).
 
 Per microversion: 2.2 adds ``type`` and answers 201 (create) and 204 (delete) instead of 200
 and 202; 2.10 lets an admin name another user (``user_id`` in the body or the query); 2.35
@@ -37,6 +37,7 @@ from fakecloud.api.pagination import page_after_marker
 from fakecloud.api.refusals import QUOTA
 from fakecloud.nova import quota
 from fakecloud.nova.api import schemas, views
+from fakecloud.nova.api.winrm_cert import generate_winrm_x509_cert
 from fakecloud.nova.policies import KEYPAIRS
 
 _NAME = "^[_\\- a-zA-Z0-9]+$"
@@ -207,20 +208,19 @@ class KeypairsController:
             # KeypairAPI._validate_new_key_pair (before 26.0.0), after the policy.
             raise HttpError(400, "Keypair data is invalid: Keypair name contains unsafe characters")
         generated = "public_key" not in params
-        if generated and key_type != "ssh":
-            raise HttpError(
-                400,
-                "Keypair data is invalid: fakecloud does not generate x509 certificates; "
-                "send public_key",
-            )
         project = req.context.project_id
         limit = quota.project_limits(self.nova, project)["key_pairs"]
         db = self.nova.db
         if limit >= 0 and db.keypair_count(user_id) + 1 > limit:
             raise HttpError(403, "Quota exceeded, too many key pairs.", refusal=QUOTA)
         private_key = None
-        if generated:
+        if generated and key_type == "ssh":
             private_key, public_key = generate_key_pair(self.nova.kernel.ids.hex(32))
+        elif generated:
+            kernel = self.nova.kernel
+            private_key, public_key = generate_winrm_x509_cert(
+                kernel.ids.hex(32), user_id, kernel.clock.wall_time()
+            )
         else:
             public_key = params["public_key"]
         if key_type == "ssh":
