@@ -39,6 +39,13 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def is_operator(req: str) -> bool:
+    """Whether spec value `req` is an operator expression (``<or> a <or> b``, ``<is> True``,
+    ``s== x``...) rather than a value the capability must equal."""
+    words = req.split()
+    return bool(words) and (words[0] == "<or>" or words[0] in _OPS)
+
+
 def match(value: Any, req: str | None) -> bool:
     """``extra_specs_ops.match``: whether capability `value` satisfies spec value `req`."""
     if req is None:

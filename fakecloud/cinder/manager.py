@@ -50,7 +50,7 @@ from fakecloud.cinder import (
     revert,
 )
 from fakecloud.cinder.capabilities_api import driver_capabilities
-from fakecloud.cinder.capabilities_filter import satisfies, scheduled_specs
+from fakecloud.cinder.capabilities_filter import is_operator, satisfies, scheduled_specs
 from fakecloud.cinder.image_utils import check_fetched_virtual_size, check_virtual_size
 from fakecloud.cinder.models import group_of
 from fakecloud.cinder.states import (
@@ -73,7 +73,8 @@ def weigh_backends(drivers: dict[str, Any], wanted: str | None, size: int) -> st
     ``volume_backend_name`` spec naming none, no backend passes ``CapabilitiesFilter``; without
     one, ``CapacityWeigher`` takes the backend with the most free space (the first configured
     on a tie) among those with room (``CapacityFilter``)."""
-    fits = [] if wanted is not None else [n for n, d in drivers.items() if d.free_gb >= size]
+    named = wanted is not None and not is_operator(wanted)  # an expression: `capable` chose
+    fits = [] if named else [n for n, d in drivers.items() if d.free_gb >= size]
     if not fits:
         raise exception.NoValidBackend(reason="No weighed backends available")
     return max(fits, key=lambda n: drivers[n].free_gb)
@@ -296,12 +297,14 @@ class SchedulerManager:
 
     def capable(self, vtype: Any) -> dict[str, Any]:
         """The enabled backends whose capabilities satisfy `vtype`'s scheduled extra specs
-        (``CapabilitiesFilter``; ``volume_backend_name`` is left to the caller), in configured
-        order."""
+        (``CapabilitiesFilter``; a ``volume_backend_name`` that is a name is left to the
+        caller, an operator expression such as ``<or> lvmdriver-1`` is matched here, as
+        ``extra_specs_ops`` does), in configured order."""
         drivers = self.cinder.enabled_drivers()
         specs = vtype.extra_specs
         wanted = scheduled_specs(specs) if specs else {}
-        wanted.pop(("volume_backend_name",), None)
+        if not is_operator(wanted.get(("volume_backend_name",)) or ""):
+            wanted.pop(("volume_backend_name",), None)
         if not wanted:
             return drivers
         return {
@@ -318,6 +321,7 @@ class SchedulerManager:
             name: d
             for name, d in self.capable(vtype).items()
             if vtype.backend in (None, name)
+            or is_operator(vtype.backend)
             and (name == volume.backend or d.free_gb >= volume.size)
         }
 

@@ -233,15 +233,28 @@ def test_a_type_whose_specs_no_backend_reports_fails_scheduling_with_a_message()
     """Tempest's ``UserMessagesTest``: ``CapabilitiesFilter`` holds every unscoped spec against
     the backend's capabilities (``storage_protocol`` iSCSI, ``vendor_name`` Open Source on
     LVM); a made-up one passes no backend: the volume ``error``, the message told. A bare
-    ``<or>`` is ``match``'s IndexError: an unknown error (was told as no valid backend)."""
+    ``<or>`` is ``match``'s IndexError: an unknown error (was told as no valid backend). A
+    ``volume_backend_name`` operator is matched too (``<or> lvmdriver-1`` was taken as a name)."""
     cloud = Cloud(profile="upstream")
     made = {}
-    for name, protocol in (("good", "iSCSI"), ("bogus", "<in> nvme"), ("bare", "<or>")):
+    for name, protocol, backend in (
+        ("good", "iSCSI", "<or> nosuch <or> lvmdriver-1"),
+        ("bogus", "<in> nvme", "lvmdriver-1"),
+        ("bare", "<or>", "lvmdriver-1"),
+        ("other", "iSCSI", "<or> nosuch"),
+    ):
         specs = {"storage_protocol": protocol, "vendor_name": "Open Source", "RESKEY:x": "y"}
+        specs["volume_backend_name"] = backend
         body = {"volume_type": {"name": name, "extra_specs": specs}}
         vtype = call(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]
         made[name] = create_volume(cloud, size=1, volume_type=vtype["id"])
     shown = {n: call(cloud, "GET", f"volumes/{v}").json()["volume"] for n, v in made.items()}
-    assert (shown["good"]["status"], shown["bogus"]["status"]) == ("available", "error")
+    assert [shown[n]["status"] for n in ("good", "bogus", "other")] == [
+        "available", "error", "error",
+    ]  # fmt: skip
     told = {m["resource_uuid"]: m["event_id"] for m in _messages(cloud)}
-    assert told == {made["bogus"]: "VOLUME_VOLUME_001_003", made["bare"]: "VOLUME_VOLUME_001_001"}
+    assert told == {
+        made["bogus"]: "VOLUME_VOLUME_001_003",
+        made["bare"]: "VOLUME_VOLUME_001_001",
+        made["other"]: "VOLUME_VOLUME_001_003",
+    }
