@@ -1,20 +1,24 @@
 """Keystone's writes of projects, users and role assignments (what Tempest's dynamic
-credentials and ``openstack project|user create`` use), as keystone 27.0.0 serves them.
+credentials and ``openstack project|user create`` use), as the profile's Keystone serves them
+(its series', `fakecloud.profiles.series`: keystone 13.0.x for ``seed``).
 
 ``POST /v3/projects``, ``PATCH|DELETE /v3/projects/{id}``, ``POST /v3/users``,
 ``PATCH|DELETE /v3/users/{id}``, ``GET /v3/{projects,domains}/{id}/users/{user}/roles`` and
 ``PUT|GET|HEAD|DELETE`` of one role there, and ``PUT|GET|HEAD|DELETE
 /v3/system/users/{user}/roles/{role}`` (``keystone/api/{projects,users,domains,system}.py``).
-Policy is 27.0.0's defaults: an admin, or a ``manager`` with a token scoped to the record's
-domain (``ADMIN_OR_DOMAIN_MANAGER``; a grant's role then one of manager, member, reader).
+Policy is Keystone's defaults: an admin, or from keystone 26.0.0 a ``manager`` with a token
+scoped to the record's domain (``ADMIN_OR_DOMAIN_MANAGER``; a grant's role then one of manager,
+member, reader).
 Statuses and words are Keystone's: 201 with the record, 204, 404 ``Could not find project:
 X.``, 409 for a name its domain holds, 400 for a body its JSON Schema refuses
-(`fakecloud.identity.admin_schema`). Deleting a project or a user deletes its role
-assignments and revokes its tokens; what the project owned in Nova, Cinder and Glance stays.
+(`fakecloud.identity.admin_schema`), each in its release's words. Deleting a project or a
+user deletes its role assignments and revokes its tokens; what the project owned in Nova,
+Cinder and Glance stays.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fakecloud.api.http import Request, Response
@@ -22,6 +26,11 @@ from fakecloud.identity import admin_schema, exception, schema
 from fakecloud.identity.api import KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Assignment, Domain, Project, Role, User
+from fakecloud.profiles.series import (
+    KEYSTONE_BODY_SCHEMA_SINCE,
+    KEYSTONE_DOMAIN_MANAGER_SINCE,
+    KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
+)
 
 #: Roles a domain manager may grant (keystone 27.0.0 ``domain_managed_target_role``).
 _MANAGED_ROLES = ("manager", "member", "reader")
@@ -67,6 +76,58 @@ class KeystoneWritesApi(KeystoneApi):
             router.add("PUT", one, _mapped(cls.create_grant))
             router.add("DELETE", one, _mapped(cls.revoke_grant))
 
+    @property
+    def _release(self) -> int:
+        """The Keystone major of the cloud's series."""
+        return self.kernel.switches.series.keystone
+
+    @property
+    def _managers(self) -> bool:
+        """Whether this Keystone has domain managers (``manager``'s policies)."""
+        return self._release >= KEYSTONE_DOMAIN_MANAGER_SINCE
+
+    def _body(self, req: Request, body_schema: dict[str, Any], key: str) -> dict[str, Any]:
+        """The request's object under `key`, once it passes `body_schema`."""
+        return self._checked(req, body_schema, key, lambda ref: None)[0]
+
+    def _checked(
+        self,
+        req: Request,
+        body_schema: dict[str, Any],
+        key: str,
+        policy: Callable[[dict[str, Any]], Any],
+    ) -> tuple[dict[str, Any], Any]:
+        """The request's object under `key` and what `policy` (given the object, raising if
+        the caller may not) returned. From 27.0.0 the whole body passes `body_schema` first
+        (the schema decorator); before, the policy runs first (``enforce_call``), then the
+        object alone is checked, in ``lazy_validate``'s words."""
+        body = _json(req)
+        if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
+            admin_schema.validate(body_schema, body)
+            ref = dict(body.get(key, {}))
+            return ref, policy(ref)
+        ref = body.get(key, {}) if isinstance(body, dict) else body
+        allowed = policy(ref if isinstance(ref, dict) else {})
+        schema.lazy_validate(admin_schema.validator(body_schema["properties"][key]), ref)
+        return dict(ref), allowed
+
+    def _in_domain(self, req: Request, action: str) -> Callable[[dict[str, Any]], None]:
+        """The policy of a create: `action` in the domain the object names."""
+        return lambda ref: _require_manager(req, ref.get("domain_id"), action, self._managers)
+
+    def _project_conflict(self, name: str, project_id: str) -> exception.Error:
+        if self._release < KEYSTONE_PROJECT_CONFLICT_ID_SINCE:
+            details = (
+                f"it is not permitted to have two projects with the same name in the same "
+                f"domain : {name}"
+            )
+        else:
+            details = (
+                "it is not permitted to have two projects with either the same name or same "
+                f"id in the same domain: name is {name}, project id {project_id}"
+            )
+        return exception.Conflict(type="project", details=details)
+
     def _traced(self, what: str, name: str, record_id: str) -> None:
         """The trace's ``identity.<what>`` event (``project_created``, ...) for a record."""
         self.kernel.trace.emit(f"identity.{what}", self.keystone.name, name, id=record_id)
@@ -77,18 +138,18 @@ class KeystoneWritesApi(KeystoneApi):
         target is built)."""
         table = self.directory.projects if kind == "project" else self.directory.users
         old = table.get(req.params[f"{kind}_id"])
-        _require_manager(req, old.domain_id if old else None, action)
+        _require_manager(req, old.domain_id if old else None, action, self._managers)
         return old
 
     # -- projects ----------------------------------------------------------------------------
 
     def create_project(self, req: Request) -> Response:
         """``POST /v3/projects``: 201 and the project."""
-        ref = _body(req, admin_schema.PROJECT_CREATE, "project")
-        _require_manager(req, ref.get("domain_id"), "identity:create_project")
+        action = self._in_domain(req, "identity:create_project")
+        ref, _ = self._checked(req, admin_schema.PROJECT_CREATE, "project", action)
         if "name" not in ref:
-            # The schema requires no "project" object, and keystone's create_project reads
-            # project['name']: its KeyError is the unexpected 500 (keystone 27.0.0).
+            # From 27.0.0 the schema requires no "project" object, and keystone's
+            # create_project reads project['name']: its KeyError is the unexpected 500.
             raise exception.Error()
         if admin_schema.as_bool(ref.get("is_domain")):
             raise exception.Forbidden("Projects acting as domains are not served by fakecloud.")
@@ -104,7 +165,7 @@ class KeystoneWritesApi(KeystoneApi):
         name = ref["name"].strip()
         project_id = self.kernel.ids.hex()
         if d.project_by_name(name, domain_id) is not None:
-            raise _project_conflict(name, project_id)
+            raise self._project_conflict(name, project_id)
         project = Project(
             project_id,
             name,
@@ -119,8 +180,12 @@ class KeystoneWritesApi(KeystoneApi):
     def update_project(self, req: Request) -> Response:
         """``PATCH /v3/projects/{id}``: the project as changed."""
         project_id = req.params["project_id"]
-        ref = _body(req, admin_schema.PROJECT_UPDATE, "project")
-        old = self._named(req, "project", "identity:update_project")
+        ref, old = self._checked(
+            req,
+            admin_schema.PROJECT_UPDATE,
+            "project",
+            lambda _: self._named(req, "project", "identity:update_project"),
+        )
         if ref.get("id") is not None and ref["id"] != project_id:
             raise exception.ValidationError("Cannot change ID")
         if old is None:
@@ -135,7 +200,7 @@ class KeystoneWritesApi(KeystoneApi):
         d = self.keystone.writable()
         clash = d.project_by_name(name, old.domain_id)
         if clash is not None and clash.id != project_id:
-            raise _project_conflict(name, project_id)
+            raise self._project_conflict(name, project_id)
         enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
         project = Project(
             project_id,
@@ -167,7 +232,7 @@ class KeystoneWritesApi(KeystoneApi):
     def create_domain(self, req: Request) -> Response:
         """``POST /v3/domains`` (admin): 201 and the domain (`explicit_domain_id` its id)."""
         _require_admin(req, "identity:create_domain")
-        ref = _body(req, admin_schema.DOMAIN_CREATE, "domain")
+        ref = self._body(req, admin_schema.DOMAIN_CREATE, "domain")
         domain_id = ref.pop("explicit_domain_id", None) or self.kernel.ids.hex()
         d = self.keystone.writable()
         name = ref["name"].strip()
@@ -191,7 +256,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self.directory.domains.get(domain_id)
         if old is None:
             raise exception.DomainNotFound(domain_id=domain_id)
-        ref = _body(req, admin_schema.DOMAIN_UPDATE, "domain")
+        ref = self._body(req, admin_schema.DOMAIN_UPDATE, "domain")
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.domain_by_name(name)
@@ -226,8 +291,8 @@ class KeystoneWritesApi(KeystoneApi):
 
     def create_user(self, req: Request) -> Response:
         """``POST /v3/users``: 201 and the user (never its password)."""
-        ref = _body(req, admin_schema.USER_CREATE, "user")
-        _require_manager(req, ref.get("domain_id"), "identity:create_user")
+        action = self._in_domain(req, "identity:create_user")
+        ref, _ = self._checked(req, admin_schema.USER_CREATE, "user", action)
         d = self.keystone.writable()
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
         if domain_id not in d.domains:
@@ -254,7 +319,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self._named(req, "user", "identity:update_user")
         if old is None:
             raise exception.UserNotFound(user_id=user_id)
-        ref = _body(req, admin_schema.USER_UPDATE, "user")
+        ref = self._body(req, admin_schema.USER_UPDATE, "user")
         if ref.get("id") is not None and ref["id"] != user_id:
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
@@ -322,7 +387,7 @@ class KeystoneWritesApi(KeystoneApi):
     def create_role(self, req: Request) -> Response:
         """``POST /v3/roles`` (admin): 201 and the role (a global one, implying none)."""
         _require_admin(req, "identity:create_role")
-        ref = _body(req, admin_schema.ROLE_CREATE, "role")
+        ref = self._body(req, admin_schema.ROLE_CREATE, "role")
         if ref.get("domain_id"):
             raise exception.Forbidden("Domain-specific roles are not served by fakecloud.")
         d = self.keystone.writable()
@@ -388,7 +453,8 @@ class KeystoneWritesApi(KeystoneApi):
         if scope_domain is None:  # keystone 27.0.0 policies/grant.py: the system's forms
             action = _SYSTEM_ACTIONS[action]
         if "admin" not in ctx.roles and not (
-            "manager" in ctx.roles
+            self._managers
+            and "manager" in ctx.roles
             and scope_domain is not None
             and ctx.domain_id == user.domain_id == scope_domain
             and (role is None or role.name in _MANAGED_ROLES)
@@ -461,33 +527,19 @@ def _require_admin(req: Request, action: str) -> None:
         raise exception.ForbiddenAction(action=action)
 
 
-def _require_manager(req: Request, domain_id: str | None, action: str) -> None:
-    """keystone 27.0.0 ``ADMIN_OR_DOMAIN_MANAGER`` (the projects' and the users' forms): an
-    admin, or a manager whose token is scoped to the record's domain `domain_id`."""
+def _require_manager(req: Request, domain_id: str | None, action: str, managers: bool) -> None:
+    """keystone 26.0.0's ``ADMIN_OR_DOMAIN_MANAGER`` (the projects' and the users' forms): an
+    admin, or a manager whose token is scoped to the record's domain `domain_id`; an admin
+    only where the Keystone has no `managers`."""
     ctx = req.context
-    if "manager" in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
+    if managers and "manager" in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
         return
     _require_admin(req, action)
-
-
-def _body(req: Request, body_schema: dict[str, Any], key: str) -> dict[str, Any]:
-    """The request's object under `key`, once its body passes `body_schema`."""
-    body = _json(req)
-    admin_schema.validate(body_schema, body)
-    return dict(body.get(key, {}))
 
 
 def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     """A body's attributes beside the record's own fields (Keystone's ``extra``)."""
     return {k: v for k, v in ref.items() if k not in fields}
-
-
-def _project_conflict(name: str, project_id: str) -> exception.Error:
-    return exception.Conflict(
-        type="project",
-        details="it is not permitted to have two projects with either the same name or same "
-        f"id in the same domain: name is {name}, project id {project_id}",
-    )
 
 
 def _domain_conflict(name: str) -> exception.Error:

@@ -6,7 +6,10 @@
 way ``keystone/api/validation/validators.py`` ``_SchemaValidator.validate`` does: the first
 error jsonschema finds, worded ``Invalid input for field/attribute <last path element>.
 Value: <the value>. <jsonschema's message>`` when it has a path, jsonschema's message alone
-otherwise; a 400 (`fakecloud.identity.exception.SchemaValidationError`).
+otherwise; a 400 (`fakecloud.identity.exception.SchemaValidationError`). An older Keystone
+checks the record's object alone (each schema's ``properties`` under its key) with
+`fakecloud.identity.schema.lazy_validate` (`fakecloud.identity.admin_api`); the object's
+schema is 27.0.0's in every release.
 """
 
 from __future__ import annotations

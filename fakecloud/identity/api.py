@@ -205,9 +205,11 @@ class KeystoneApi(ApiService):
         return Response(204)
 
     def render_token(self, token: Token, catalog: bool = True) -> dict[str, Any]:
-        """Keystone's token body (``{"token": {...}}``)."""
+        """Keystone's token body (``{"token": {...}}``): the user, project and domain as their
+        records are now (keystone's ``TokenModel`` reads them by id when it renders, so a
+        rename shows in every token issued before it)."""
         d = self.directory
-        user = token.user
+        user = d.users.get(token.user.id, token.user)
         user_domain = d.domains[user.domain_id]
         wall = self.kernel.clock.wall_time
         body: dict[str, Any] = {
@@ -223,15 +225,17 @@ class KeystoneApi(ApiService):
             "issued_at": wall(token.issued_at).strftime(TIME_FORMAT),
         }
         if token.project is not None:
-            project_domain = d.domains[token.project.domain_id]
+            project = d.projects.get(token.project.id, token.project)
+            project_domain = d.domains[project.domain_id]
             body["project"] = {
                 "domain": {"id": project_domain.id, "name": project_domain.name},
-                "id": token.project.id,
-                "name": token.project.name,
+                "id": project.id,
+                "name": project.name,
             }
             body["is_domain"] = False
         elif token.domain is not None:
-            body["domain"] = {"id": token.domain.id, "name": token.domain.name}
+            domain = d.domains.get(token.domain.id, token.domain)
+            body["domain"] = {"id": domain.id, "name": domain.name}
         elif token.system:
             body["system"] = {"all": True}
         if token.scoped:

@@ -63,6 +63,11 @@ class Series:
     """Glance's major version in this series."""
 
     @property
+    def keystone(self) -> int:
+        """Keystone's major version in this series (13 for Queens: Nova - 4 in every series)."""
+        return self.nova - 4
+
+    @property
     def short(self) -> str:
         """The series' short name (``Queens``, ``2023.1``)."""
         return self.name.split()[0]

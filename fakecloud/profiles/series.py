@@ -134,6 +134,20 @@ def cinder_attachment_host_name(series: Series) -> str:
     return "admin" if series.cinder < CINDER_HOST_NAME_SERVICE_SINCE else "admin_or_service"
 
 
+#: Keystone's writes by major (``keystone/resource/core.py``, ``keystone/common/policies``,
+#: ``keystone/api/validation``): a project's duplicate name names its id too from 16.0.0
+#: (Train; ``_generate_project_name_conflict_msg``, 13.0.x says ``with the same name in the
+#: same domain : NAME``); the ``manager`` role and the domain manager's policies
+#: (``ADMIN_OR_DOMAIN_MANAGER``) from 26.0.0 (2024.2; before, ``rule:admin_required``); a
+#: refused body worded ``Invalid input for field/attribute`` from 27.0.0 (the request body's
+#: schema, ``keystone/api/validation``; before, ``lazy_validate`` of the record's own object:
+#: ``Invalid input for field '<path>':`` and jsonschema's whole text). System role
+#: assignments (``/v3/system/users/...``) are served by every Keystone here (13.0.0 on).
+KEYSTONE_PROJECT_CONFLICT_ID_SINCE = 16
+KEYSTONE_DOMAIN_MANAGER_SINCE = 26
+KEYSTONE_BODY_SCHEMA_SINCE = 27
+
+
 def series_apis(series: Series) -> dict[str, Any]:
     """Both services' API versions for a series (what ``fakecloud profiles NAME`` shows)."""
     current = next(v for v, s in glance_versions(series, image_cache=False) if s == "CURRENT")

@@ -1,6 +1,7 @@
 """Keystone's admin writes: projects, users and role assignments (Tempest's dynamic credentials).
 
-Each test writes to its own fork of one booted world, so a write shows nowhere else.
+Each test writes to its own fork of one booted world (``upstream``: the latest Keystone's
+words and policy), so a write shows nowhere else; the last tests write to older Keystones.
 """
 
 import pytest
@@ -11,7 +12,7 @@ from fakecloud import Cloud
 
 @pytest.fixture(scope="module")
 def booted():
-    return Cloud()
+    return Cloud(profile="upstream")
 
 
 @pytest.fixture
@@ -244,7 +245,8 @@ def test_a_new_role_is_deletable_and_the_bootstrap_roles_are_not(cloud):
     )
 
 
-def test_a_domain_manager_writes_in_its_own_domain_only(cloud):
+def manager_token(cloud):
+    """Headers of a new user's token scoped to the default domain, where it is a manager."""
     user = {"user": {"name": "mgr", "password": "pw"}}
     user_id = admin(cloud, "POST", "/v3/users", user).json()["user"]["id"]
     manager = cloud.keystone.directory.role_by_name("manager").id
@@ -257,13 +259,55 @@ def test_a_domain_manager_writes_in_its_own_domain_only(cloud):
         "scope": {"domain": {"id": "default"}},
     }
     token = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
-    headers = {"X-Auth-Token": token.headers["X-Subject-Token"]}
+    return {"X-Auth-Token": token.headers["X-Subject-Token"]}
 
-    def create(domain_id):
-        body = {"project": {"name": "by-mgr", "domain_id": domain_id}}
-        return cloud.request("identity", "POST", "/v3/projects", body, user=None, headers=headers)
 
-    assert create("default").status == 201
-    assert create("elsewhere").json()["error"]["message"] == (
+def create_as(cloud, headers, domain_id):
+    body = {"project": {"name": "by-mgr", "domain_id": domain_id}}
+    return cloud.request("identity", "POST", "/v3/projects", body, user=None, headers=headers)
+
+
+def test_a_domain_manager_writes_in_its_own_domain_only(cloud):
+    headers = manager_token(cloud)
+    assert create_as(cloud, headers, "default").status == 201
+    assert create_as(cloud, headers, "elsewhere").json()["error"]["message"] == (
         "You are not authorized to perform the requested action: identity:create_project."
+    )
+
+
+def test_a_token_shows_its_project_and_user_as_renamed(cloud):
+    project = new_project(cloud)
+    user_id, _, token = new_member(cloud, project)
+    admin(cloud, "PATCH", f"/v3/projects/{project['id']}", {"project": {"name": "renamed-p"}})
+    admin(cloud, "PATCH", f"/v3/users/{user_id}", {"user": {"name": "renamed-u"}})
+    body = validate(cloud, token).json()["token"]
+    assert (body["project"]["name"], body["user"]["name"]) == ("renamed-p", "renamed-u")
+
+
+def test_a_keystone_before_26_has_no_domain_managers():
+    cloud = Cloud(profile="nova-27.5.1")  # 2023.1: keystone 23
+    resp = create_as(cloud, manager_token(cloud), "default")
+    assert (resp.status, resp.json()["error"]["message"]) == (
+        403,
+        "You are not authorized to perform the requested action: identity:create_project.",
+    )
+
+
+def test_queens_keystone_words_a_refused_body_as_lazy_validate():
+    cloud = Cloud()  # seed: keystone 13
+    resp = admin(cloud, "POST", "/v3/projects", {"project": {"name": "p", "enabled": "maybe"}})
+    message = resp.json()["error"]["message"]
+    assert resp.status == 400
+    assert message.startswith(
+        "Invalid input for field 'enabled': 'maybe' is not one of [True, 'True', 'TRUE', "
+    )
+    assert "Failed validating 'enum' in schema['properties']['enabled']" in message
+
+
+def test_queens_keystone_words_a_duplicate_project_without_its_id():
+    resp = admin(Cloud(), "POST", "/v3/projects", {"project": {"name": "demo"}})
+    assert (resp.status, resp.json()["error"]["message"]) == (
+        409,
+        "Conflict occurred attempting to store project - it is not permitted to have two "
+        "projects with the same name in the same domain : demo.",
     )
