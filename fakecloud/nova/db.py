@@ -327,11 +327,66 @@ class NovaDB:
         self._quotas.setdefault(project_id, {}).update(limits)
 
     def quota_destroy_all_by_project(self, project_id: str) -> None:
-        """``Quotas.destroy_all_by_project``: `project_id` is back at the defaults."""
+        """``Quotas.destroy_all_by_project``: `project_id` and its users are back at the
+        defaults."""
         if self._quotas is not None:
             self._quotas.pop(project_id, None)
             if not self._quotas:
                 del self._quotas
+        if self._user_quotas is not None:
+            self._user_quotas.pop(project_id, None)
+            if not self._user_quotas:
+                del self._user_quotas
+
+    #: project id -> user id -> {resource: limit} set through ``PUT /os-quota-sets/{p}
+    #: ?user_id=`` (Nova's ``project_user_quotas`` table); an instance field only once some
+    #: user has a limit of its own, as `_quotas`.
+    _user_quotas: dict[str, dict[str, dict[str, int]]] | None = None
+
+    def quota_user(self, project_id: str, user_id: str) -> Mapping[str, int]:
+        """The user's own limits in `project_id` (``ProjectUserQuota`` rows), read-only."""
+        users = self._user_quotas
+        if users is None:
+            return _NO_QUOTAS
+        return users.get(project_id, {}).get(user_id, _NO_QUOTAS)
+
+    def quota_users(self, project_id: str) -> list[Mapping[str, int]]:
+        """Every user's own limits in `project_id` (``Quotas.get_all``)."""
+        users = self._user_quotas
+        return [] if users is None else list(users.get(project_id, {}).values())
+
+    def quota_user_set(self, project_id: str, user_id: str, limits: dict[str, int]) -> None:
+        """``Quotas.create_limit`` / ``update_limit`` with a user: each of `limits` for the
+        user in `project_id`."""
+        if self._user_quotas is None:
+            self._user_quotas = {}
+        self._user_quotas.setdefault(project_id, {}).setdefault(user_id, {}).update(limits)
+
+    def quota_destroy_all_by_project_and_user(self, project_id: str, user_id: str) -> None:
+        """``Quotas.destroy_all_by_project_and_user``: the user's own limits dropped."""
+        users = self._user_quotas
+        if users is not None and users.get(project_id, {}).pop(user_id, None) is not None:
+            if not users[project_id]:
+                del users[project_id]
+            if not users:
+                del self._user_quotas
+
+    def user_usage(self, project_id: str, user_id: str) -> tuple[int, int, int]:
+        """``(instances, cores, ram)`` of the user's live rows in `project_id` (not
+        soft-deleted): ``InstanceList.get_counts``'s user count, read only where a per-user
+        limit is checked."""
+        usage = [0, 0, 0]
+        for row in self.instances.values():
+            if (
+                row.project_id == project_id
+                and row.user_id == user_id
+                and not row.deleted
+                and row.vm_state != states.SOFT_DELETED
+            ):
+                usage[0] += 1
+                usage[1] += row.flavor.vcpus
+                usage[2] += row.flavor.memory_mb
+        return usage[0], usage[1], usage[2]
 
     # -- the network (`fakecloud.nova.network`) ---------------------------------------------
 

@@ -9,6 +9,10 @@ A project's limit of a resource is its own one (Nova's ``quotas`` table, kept in
 the limits here: server create (`check_num_instances_quota`, the metadata check), createImage's
 and createBackup's image metadata, ``/limits`` and ``/os-quota-sets``.
 
+A user's limits in a project (``PUT /os-quota-sets/{id}?user_id=``, Nova's
+``project_user_quotas``) lie over the project's (`user_limits`); the checks that count by user
+(servers' instances, cores and RAM, key pairs, server groups) hold a user to both.
+
     >>> project_limits(nova, "p1")["instances"]
     10
 """
@@ -21,6 +25,8 @@ from fakecloud.nova import server_groups
 
 #: ``[quota] driver`` whose every limit (and usage) is -1: ``nova.quota.NoopQuotaDriver``.
 NOOP_DRIVER = "NoopQuotaDriver"
+#: ``[quota] driver`` whose limits are Keystone's (``nova.quota.UnifiedLimitsDriver``).
+UNIFIED_DRIVER = "UnifiedLimitsDriver"
 
 #: ``[quota]`` defaults of the quotas fakecloud does not count.
 FIXED_LIMITS = {
@@ -39,6 +45,8 @@ MORE_FIXED_LIMITS = {"fixed_ips": -1, "injected_file_path_bytes": 255}
 #: nova-network): ``QUOTAS`` keeps them as flagless ``AbsoluteResource`` s, whose default is -1.
 NOVA_NETWORK_QUOTAS = ("floating_ips", "security_groups", "security_group_rules")
 NOVA_NETWORK_QUOTAS_UNLIMITED_FROM = 21
+#: The resources counted from the instances (``_instances_cores_ram_count``), in its order.
+COUNTED = ("instances", "cores", "ram")
 
 
 def fixed_limits(switches: Any) -> dict[str, int]:
@@ -119,3 +127,116 @@ def limit(config: Any, db: Any, project_id: str | None, resource: str) -> int:
     if own and resource in own:
         return own[resource]
     return getattr(config, "quota_" + resource)
+
+
+def user_limits(nova: Any, project_id: str, user_id: str) -> dict[str, int]:
+    """``get_user_quotas``' limits: the user's own over `project_limits`. Under
+    `NOOP_DRIVER` every one is -1; ``UnifiedLimitsDriver.get_user_quotas`` answers the
+    project's."""
+    limits = project_limits(nova, project_id)
+    if nova.config.quota_driver not in (NOOP_DRIVER, UNIFIED_DRIVER):
+        limits.update(nova.db.quota_user(project_id, user_id))
+    return limits
+
+
+def user_quotas(nova: Any, project_id: str, user_id: str) -> dict[str, tuple[int, int]]:
+    """(limit, in use) per resource for the user (``get_user_quotas(usages=True)``): the
+    user's servers, cores, RAM and server groups counted (``_get_usages`` with a user; key
+    pairs and group members count 0 there); `project_quotas` under the unified-limits
+    driver, -1 both under `NOOP_DRIVER`."""
+    driver = nova.config.quota_driver
+    if driver == UNIFIED_DRIVER:
+        return project_quotas(nova, project_id)
+    limits = user_limits(nova, project_id, user_id)
+    if driver == NOOP_DRIVER:
+        return dict.fromkeys(limits, (-1, -1))
+    used: dict[str, int] = {}
+    used["instances"], used["cores"], used["ram"] = nova.db.user_usage(project_id, user_id)
+    if nova.server_groups is not None:
+        used["server_groups"] = server_groups.count(nova, project_id, user_id)
+    return {name: (limit, used.get(name, 0)) for name, limit in limits.items()}
+
+
+def _unlimited_sum(a: int, b: int) -> int:
+    """``DbQuotaDriver._sum_quota_values``: -1 (or below) on either side is unlimited."""
+    return -1 if a <= -1 or b <= -1 else a + b
+
+
+def settable_quotas(nova: Any, project_id: str, user_id: str | None) -> dict[str, tuple[int, int]]:
+    """``get_settable_quotas``: (minimum, maximum) per resource a ``PUT /os-quota-sets``
+    may set (-1 no maximum). A project's minimum is what it uses, or the sum of its users' own
+    limits if more (``remains``); a user's is what the user uses, its maximum what the project
+    has not given its other users. (0, -1) for all under the Noop and unified drivers."""
+    if nova.config.quota_driver in (NOOP_DRIVER, UNIFIED_DRIVER):
+        return dict.fromkeys(config_limits(nova), (0, -1))
+    project = project_quotas(nova, project_id)
+    # ``_process_quotas(remains=True)``: a plain subtraction, unlimited or not
+    remains = {name: limit for name, (limit, _used) in project.items()}
+    for own in nova.db.quota_users(project_id):
+        for name, limit in own.items():
+            remains[name] -= limit
+    if user_id:
+        setted = nova.db.quota_user(project_id, user_id)
+        return {
+            name: (used, _unlimited_sum(remains[name], setted.get(name, 0)))
+            for name, (_limit, used) in user_quotas(nova, project_id, user_id).items()
+        }
+    settable = {}
+    for name, (limit, used) in project.items():
+        given = -1 if limit <= -1 or remains[name] <= -1 else limit - remains[name]
+        settable[name] = (max(given, used), -1)
+    return settable
+
+
+def check_counted(
+    nova: Any,
+    project_id: str,
+    user_id: str | None,
+    deltas: dict[str, int],
+    lower_of: str | None = None,
+) -> tuple[list[str], dict[str, int], dict[str, int]]:
+    """``Quotas.check_deltas`` of `deltas` (of ``instances``, ``cores``, ``ram``): the
+    project's usage plus each delta against the project's limit, and with `user_id` the user's
+    usage plus it against the user's limit (`user_limits`). Returns the sorted overs, the
+    limits they broke (the user's if any user limit did) and the usages (the user's when a
+    user is counted; from switch ``over_quota_usage_scope`` only when a user's limit was
+    broken), as ``OverQuota``'s kwargs; no overs if all fit. `lower_of`: a user whose
+    limits are not counted but merged (``limit_check_project_and_user``'s ``merged_quotas``
+    for values given for the project only): the lower of its and the project's, -1 the
+    lower."""
+    project_used = dict(zip(COUNTED, nova.db.project_usage(project_id), strict=True))
+    quotas = counted_limits(nova, project_id, tuple(deltas))
+    if lower_of is not None and nova.db.quota_user(project_id, lower_of):
+        theirs = user_limits(nova, project_id, lower_of)
+        quotas = {r: min(limit, theirs[r]) for r, limit in quotas.items()}
+    overs = [r for r in deltas if 0 <= quotas[r] < project_used[r] + deltas[r]]
+    if user_id is None:
+        return sorted(overs), quotas, project_used
+    own = nova.db.quota_user(project_id, user_id)
+    if not overs and not any(r in own for r in deltas):
+        # the user's limits are the project's and its usage part of the project's: it fits
+        return [], quotas, project_used
+    user_used = dict(zip(COUNTED, nova.db.user_usage(project_id, user_id), strict=True))
+    mine = user_limits(nova, project_id, user_id)
+    over_user = False
+    for r in deltas:
+        if r not in overs and 0 <= mine[r] < user_used[r] + deltas[r]:
+            overs.append(r)
+            over_user = True
+    if over_user:
+        quotas = {r: mine[r] for r in deltas}
+    elif nova.kernel.switches.over_quota_usage_scope:
+        return sorted(overs), quotas, project_used
+    return sorted(overs), quotas, user_used
+
+
+def ids_from_instance(context: Any, instance: Any) -> tuple[str, str]:
+    """``quotas_obj.ids_from_instance``: the server's project and user for an admin calling on
+    another's, else the caller's own."""
+    project_id = context.project_id
+    if context.is_admin and project_id != instance.project_id:
+        project_id = instance.project_id
+    user_id = context.user_id
+    if context.is_admin and user_id != instance.user_id:
+        user_id = instance.user_id
+    return project_id, user_id

@@ -189,9 +189,14 @@ def group_of(nova: Any, instance_uuid: str) -> InstanceGroup | None:
     return None
 
 
-def count(nova: Any, project_id: str | None) -> int:
-    """The project's groups (the ``server_groups`` quota's usage)."""
-    return sum(1 for g in _groups(nova).values() if g.project_id == project_id)
+def count(nova: Any, project_id: str | None, user_id: str | None = None) -> int:
+    """The project's groups (the ``server_groups`` quota's usage); only `user_id`'s if given
+    (``InstanceGroupList.get_counts``'s user count)."""
+    return sum(
+        1
+        for g in _groups(nova).values()
+        if g.project_id == project_id and (user_id is None or g.user_id == user_id)
+    )
 
 
 def _unplaced_of_request(rows: Any, group: InstanceGroup, instance_uuid: str) -> int:

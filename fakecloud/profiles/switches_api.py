@@ -253,6 +253,33 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "boot_quota_user_scoped",
+        "a server create's instances/cores/ram check defaults its user to the caller's and, "
+        "where the caller has limits of its own among the three, counts the caller's servers "
+        "against them (the project's against the project's); before, the create passed no "
+        "user: the project's servers were counted against the lower of the project's and the "
+        "caller's limits (a caller's -1 the lower, unlimited).",
+        False,
+        (
+            Change(
+                "22.0.0",
+                "4c11d5467a",
+                "Default user_id when not specified in check_num_instances_quota",
+                backports=(Backport("21.2.0", "aec1c42bd3"),),
+            ),
+        ),
+    ),
+    Switch(
+        "over_quota_usage_scope",
+        "an instances/cores/ram quota refusal counted for both a project and a user reports the "
+        "usage of the one whose limit was broken; before, the user's whenever the user was "
+        "counted, so a project over its limit while the user is not got a headroom from the "
+        "user's usage: a create whose retry then asks for as many as before recursed until "
+        "Nova's 500 <class 'RecursionError'>.",
+        False,
+        (Change("34.0.0", "25bdd9c2cf", "Fix usage count when user-scoped quota is set"),),
+    ),
+    Switch(
         "hosts_update_any_of",
         "PUT /os-hosts/{host}'s schema asks for status or maintenance_mode (its anyOf at the "
         "schema's top); before, the anyOf sat inside properties, where it checks nothing: a "

@@ -40,14 +40,6 @@ def _no_image_tasks(cloud: Any) -> bool:
 
 COMPUTE = (
     Exclusion(
-        "sets a user's quotas (PUT /os-quota-sets/{project}?user_id=...): fakecloud's Nova "
-        "does not model per-user quotas (400)",
-        (
-            r"tempest\.api\.compute\.admin\.test_quotas\.QuotasAdminTest\w*"
-            r"\.test_get_updated_quotas",
-        ),
-    ),
-    Exclusion(
         "logs in to the guest over SSH (validation resources) whatever run_validation says: "
         "fakecloud has no guest to log in to",
         (

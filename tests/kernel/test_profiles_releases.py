@@ -22,6 +22,8 @@ EXPECTED = {
     "availability_zone_cleared": {"18.3.0": False, "19.0.0": True},
     "reset_state_action": {"22.2.0": False, "22.2.1": True, "22.4.0": True, "23.0.0": True},
     "hosts_update_any_of": {"29.4.0": False, "30.0.0": True},
+    "over_quota_usage_scope": {"33.0.2": False, "34.0.0": True},
+    "boot_quota_user_scoped": {"21.1.2": False, "21.2.0": True, "21.2.4": True, "22.0.0": True},
     "list_skips_failed_cells": {"17.0.5": False, "17.0.6": True, "17.0.13": True, "18.0.0": True},
     "list_cell_error_rebuilt": {"18.3.0": False, "19.0.0": True},
     "service_token_roles_required": {"33.0.2": False, "34.0.0": True},

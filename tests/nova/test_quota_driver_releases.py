@@ -29,7 +29,8 @@ def test_an_unknown_quota_driver_is_a_config_error():
 
 def test_noop_quota_driver_answers_minus_one_everywhere():
     # NoopQuotaDriver.get_project_quotas / get_defaults (nova/quota.py, 17.0.13-34.0.0): every
-    # limit -1, and with usages every in_use -1; the API adds reserved 0 (get_reserved).
+    # limit -1, and with usages every in_use -1; the API adds reserved -1 (QUOTAS.get_reserved:
+    # "Noop has always returned -1 for reserved").
     env = NovaEnv("upstream", {"nova": {"quota_driver": "NoopQuotaDriver"}})
     project = env.cloud.keystone.token_for("demo").context.project_id
     url = f"/v2.1/os-quota-sets/{project}"
@@ -39,7 +40,7 @@ def test_noop_quota_driver_answers_minus_one_everywhere():
     defaults = env.request("GET", url + "/defaults", user="admin").json()["quota_set"]
     assert set(show.values()) == {project, -1} and set(defaults.values()) == {project, -1}
     detail = env.request("GET", url + "/detail", user="admin").json()["quota_set"]
-    assert detail["cores"] == {"in_use": -1, "limit": -1, "reserved": 0}
+    assert detail["cores"] == {"in_use": -1, "limit": -1, "reserved": -1}
     absolute = env.request("GET", "/v2.1/limits").json()["limits"]["absolute"]
     assert absolute["maxTotalInstances"] == absolute["totalInstancesUsed"] == -1
     assert set(absolute.values()) == {-1}

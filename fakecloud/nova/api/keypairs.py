@@ -209,7 +209,10 @@ class KeypairsController:
             raise HttpError(400, "Keypair data is invalid: Keypair name contains unsafe characters")
         generated = "public_key" not in params
         project = req.context.project_id
-        limit = quota.project_limits(self.nova, project)["key_pairs"]
+        # ``check_deltas`` of a per-user count: the lower of the project's and the caller's
+        # own limit (a -1 of either is the lower)
+        own = quota.user_limits(self.nova, project, req.context.user_id)["key_pairs"]
+        limit = min(quota.project_limits(self.nova, project)["key_pairs"], own)
         db = self.nova.db
         if limit >= 0 and db.keypair_count(user_id) + 1 > limit:
             raise HttpError(403, "Quota exceeded, too many key pairs.", refusal=QUOTA)

@@ -1,17 +1,19 @@
 """``/os-quota-sets`` (``nova/api/openstack/compute/quota_sets.py``): a project's quotas, read.
 
 ``GET /os-quota-sets/{tenant_id}`` (``openstack quota show --compute``), ``.../detail`` (each
-quota's ``limit``, ``in_use`` and ``reserved``, always 0 since Nova counts rather than reserves)
-and ``.../defaults``. Every resource Nova's ``QUOTAS`` engine knows is listed, sorted, less the
-ones a microversion filters (2.36 the nova-network proxies, 2.57 the personality files). The
-limits are the ones ``GET /limits`` reports; ``in_use`` counts the project's servers, cores and
-RAM (the other resources are not modelled and count 0).
+quota's ``limit``, ``in_use`` and ``reserved``: 0 since Nova counts rather than reserves, -1
+under the Noop driver) and ``.../defaults``. Every resource Nova's ``QUOTAS`` engine knows is
+listed, sorted, less the ones a microversion filters (2.36 the nova-network proxies, 2.57 the
+personality files). The limits are the ones ``GET /limits`` reports; ``in_use`` counts the
+project's servers, cores, RAM and server groups (the other resources count 0).
 
 ``PUT /os-quota-sets/{tenant_id}`` (admin; ``openstack quota set --compute``, novaclient's
 ``quotas.update``) sets the project's own limits (`fakecloud.nova.quota`), which every quota
-check then reads; ``DELETE`` (admin) puts the project back at the defaults. Per-user quotas
-(``?user_id=``) are not modelled: a write naming a user is refused with 400, not applied to the
-project.
+check then reads; ``DELETE`` (admin) puts the project back at the defaults. With ``?user_id=``
+each verb is the user's (``DbQuotaDriver``'s per-user quotas): a user's limits lie over the
+project's, a user's limit must fit what the project has not given its other users, and a
+project's must stay at or above the sum of its users' (``get_settable_quotas``); the
+nova-network ones (``fixed_ips``, ``floating_ips``) stay per project even when a user is named.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from fakecloud.nova import identity
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import NovaApiService
 from fakecloud.nova.policies import QUOTA_SETS
-from fakecloud.nova.quota import project_quotas
+from fakecloud.nova.quota import NOOP_DRIVER, project_quotas, settable_quotas, user_quotas
 
 #: ``parameter_types`` ``_common_quota``: an integer (or its digits) from -1 to MAX_INT.
 COMMON_QUOTA = {
@@ -38,6 +40,9 @@ COMMON_QUOTA = {
 NETWORKS_QUOTA_UNTIL = 20
 #: From 2.75 the query of a write refuses unknown parameters.
 STRICT_QUERY_VERSION = "2.75"
+
+#: ``PER_PROJECT_QUOTAS``: stored for the project even when a user is named.
+PER_PROJECT = frozenset({"fixed_ips", "floating_ips", "networks"})
 
 #: ``quota.QUOTAS.resources``: the engine's resources, sorted.
 RESOURCES = (
@@ -96,6 +101,26 @@ def _bool_from_string(value: object) -> bool:
     return str(value).strip().lower() in ("1", "t", "true", "on", "y", "yes")
 
 
+def _validate_quota_limit(resource: str, limit: int, minimum: int, maximum: int) -> None:
+    """``QuotaSetsController._validate_quota_limit``: 400 unless `minimum` <= `limit` <=
+    `maximum`, -1 standing for infinity on each side."""
+
+    def inf(value: int) -> float:
+        return float("inf") if value == -1 else value
+
+    if inf(limit) < inf(minimum):
+        raise HttpError(
+            400,
+            f"Quota limit {limit} for {resource} must be greater than or equal to already "
+            f"used and reserved {minimum}.",
+        )
+    if inf(limit) > inf(maximum):
+        raise HttpError(
+            400,
+            f"Quota limit {limit} for {resource} must be less than or equal to {maximum}.",
+        )
+
+
 class QuotaSetsController:
     """A project's compute quotas: show, detail, defaults, and the admin's update and delete."""
 
@@ -105,22 +130,24 @@ class QuotaSetsController:
     def show(self, req: Request) -> Response:
         """``GET /os-quota-sets/{tenant_id}``: each quota's limit, and the project id."""
         project_id = self._authorize(req, "show")
-        limits = {name: limit for name, (limit, _used) in self._quotas(project_id).items()}
+        limits = {name: limit for name, (limit, _used) in self._quotas(req, project_id).items()}
         return Response(200, self._format(req, project_id, limits))
 
     def detail(self, req: Request) -> Response:
         """``GET /os-quota-sets/{tenant_id}/detail``: limit, in_use and reserved of each."""
         project_id = self._authorize(req, "detail")
+        # ``QUOTAS.get_reserved``: -1 under the Noop driver ("Noop has always returned -1")
+        reserved = -1 if self.nova.config.quota_driver == NOOP_DRIVER else 0
         quotas = {
-            name: {"in_use": used, "limit": limit, "reserved": 0}
-            for name, (limit, used) in self._quotas(project_id).items()
+            name: {"in_use": used, "limit": limit, "reserved": reserved}
+            for name, (limit, used) in self._quotas(req, project_id).items()
         }
         return Response(200, self._format(req, project_id, quotas))
 
     def defaults(self, req: Request) -> Response:
         """``GET /os-quota-sets/{tenant_id}/defaults``: the configured defaults."""
         project_id = self._authorize(req, "defaults")
-        limits = {name: limit for name, (limit, _used) in self._quotas(None).items()}
+        limits = {name: limit for name, (limit, _used) in project_quotas(self.nova, None).items()}
         return Response(200, self._format(req, project_id, limits))
 
     def update(self, req: Request) -> Response:
@@ -133,30 +160,31 @@ class QuotaSetsController:
         _update_validator(filtered, networks).validate(body, req)
         self._check_query(req)
         project_id = self._authorize(req, "update")
-        self._refuse_user(req)
+        user_id = req.arg("user_id")
         quota_set = body["quota_set"]
         if "networks" in quota_set:
             # Queens: ``CONF.enable_network_quota`` (deprecated, off) gates nova-network's.
             raise HttpError(400, "The networks quota is disabled")
         force = _bool_from_string(quota_set.get("force", "False"))
-        quotas = self._quotas(project_id)
+        settable = settable_quotas(self.nova, project_id, user_id)
+        unified = self.nova.config.quota_driver == "UnifiedLimitsDriver"
         valid: dict[str, int] = {}
-        for key, value in quota_set.items():
+        for key, value in () if unified else quota_set.items():
             if key == "force" or (not value and value != 0):
                 continue
             limit = int(value)
             if not force:
-                used = quotas[key][1]
-                if limit != -1 and limit < used:
-                    raise HttpError(
-                        400,
-                        f"Quota limit {limit} for {key} must be greater than or equal to "
-                        f"already used and reserved {used}.",
-                    )
+                _validate_quota_limit(key, limit, *settable[key])
             valid[key] = limit
-        if valid and self.nova.config.quota_driver != "UnifiedLimitsDriver":
-            self.nova.db.quota_set(project_id, valid)
-        limits = {name: limit for name, (limit, _used) in self._quotas(project_id).items()}
+        db = self.nova.db
+        if user_id:
+            own = {k: v for k, v in valid.items() if k not in PER_PROJECT}
+            if own:
+                db.quota_user_set(project_id, user_id, own)
+            valid = {k: v for k, v in valid.items() if k in PER_PROJECT}
+        if valid:
+            db.quota_set(project_id, valid)
+        limits = {name: limit for name, (limit, _used) in self._quotas(req, project_id).items()}
         return Response(200, self._format(req, None, limits))
 
     def delete(self, req: Request) -> Response:
@@ -164,8 +192,12 @@ class QuotaSetsController:
         the defaults); 202, no body."""
         self._check_query(req)
         project_id = self._authorize(req, "delete")
-        self._refuse_user(req)
-        if self.nova.config.quota_driver != "UnifiedLimitsDriver":
+        user_id = req.arg("user_id")
+        if self.nova.config.quota_driver == "UnifiedLimitsDriver":
+            pass
+        elif user_id:
+            self.nova.db.quota_destroy_all_by_project_and_user(project_id, user_id)
+        else:
             self.nova.db.quota_destroy_all_by_project(project_id)
         return Response(202)
 
@@ -174,12 +206,6 @@ class QuotaSetsController:
         """``update_query`` / ``delete_query``: ``user_id``; others refused from 2.75."""
         strict = req.microversion >= STRICT_QUERY_VERSION
         schemas.query_validator(not strict, user_id="string").validate(req.query)
-
-    @staticmethod
-    def _refuse_user(req: Request) -> None:
-        """Per-user quotas are not modelled: refuse rather than set the project's."""
-        if req.arg("user_id"):
-            raise HttpError(400, "fakecloud does not model per-user quotas (user_id)")
 
     def _authorize(self, req: Request, action: str) -> str:
         """The policy on the URL's project, then (not for a delete) Keystone's word that it
@@ -190,8 +216,12 @@ class QuotaSetsController:
             identity.verify_project_id(self.nova.kernel, req.context, project_id)
         return project_id
 
-    def _quotas(self, project_id: str | None) -> dict[str, tuple[int, int]]:
-        """`project_quotas`: (limit, in use) per resource."""
+    def _quotas(self, req: Request, project_id: str) -> dict[str, tuple[int, int]]:
+        """``_get_quotas``: (limit, in use) per resource, the query's user's if it names one
+        (`user_quotas`), else the project's."""
+        user_id = req.arg("user_id")
+        if user_id:
+            return user_quotas(self.nova, project_id, user_id)
         return project_quotas(self.nova, project_id)
 
     @staticmethod

@@ -8,8 +8,9 @@ takes and shows one ``policy`` (with ``rules``: ``max_server_per_host``, anti-af
 in place of the ``policies`` list and the always-empty ``metadata``; 2.75 refuses unknown
 query parameters of the list, 2.102 of show. The list is the caller's project's (an admin's
 ``all_projects`` lists every project's), paged by ``limit``/``offset`` (``common.limited``).
-A create is counted against the project's ``server_groups`` quota (403 'Quota exceeded, too
-many server groups.'). Deleting a group with members is allowed: its servers stay.
+A create is counted against the project's ``server_groups`` quota, and the caller's groups
+against the caller's own limit if it has one (403 'Quota exceeded, too many server groups.').
+Deleting a group with members is allowed: its servers stay.
 
 Policies (``os_compute_api:os-server-groups:*``): before 21.0.0 ``rule:admin_or_owner``
 checked against the caller's own project (any project's group can be read and deleted by id,
@@ -184,7 +185,11 @@ class ServerGroupsController:
         project_id = ctx.project_id
         self._authorize(req, "create", project_id)
         limit = quota.project_limits(self.nova, project_id)["server_groups"]
-        if limit >= 0 and server_groups.count(self.nova, project_id) + 1 > limit:
+        over = limit >= 0 and server_groups.count(self.nova, project_id) + 1 > limit
+        if not over and "server_groups" in self.nova.db.quota_user(project_id, ctx.user_id):
+            limit = quota.user_limits(self.nova, project_id, ctx.user_id)["server_groups"]
+            over = limit >= 0 and server_groups.count(self.nova, project_id, ctx.user_id) >= limit
+        if over:
             raise HttpError(403, "Quota exceeded, too many server groups.", refusal=QUOTA)
         vals = body["server_group"]
         rules: dict[str, int] = {}

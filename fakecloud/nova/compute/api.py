@@ -1144,7 +1144,12 @@ class API:
         """``_provision_instances``' ``server_group_members`` check (each new member counted
         against the caller's live members of `group`): `OverQuota` 'Quota exceeded, too many
         servers in group' (403), before any of the request's servers is stored."""
-        limit = quota.project_limits(self.nova, context.project_id)["server_group_members"]
+        # a per-user count: the lower of the project's and the caller's own limit
+        project, user = context.project_id, context.user_id
+        limit = min(
+            quota.project_limits(self.nova, project)["server_group_members"],
+            quota.user_limits(self.nova, project, user)["server_group_members"],
+        )
         used = server_groups.members_of_user(self.nova, group, context.user_id)
         if limit >= 0 and used + count > limit:
             raise exception.OverQuota("Quota exceeded, too many servers in group")
@@ -1268,23 +1273,35 @@ class API:
         min_count: int,
         max_count: int,
         project_id: str | None = None,
+        user_id: str | None = None,
     ) -> int:
         """``compute/utils.py::check_num_instances_quota``: how many of `min_count` to
         `max_count` servers of `flavor` the project's instances, cores and ram quotas allow, all
         checked at once before any is made: `max_count` if they fit, else as many as fit if
-        that is at least `min_count`, else 403 ``TooManyInstances`` (nothing is made).
-        `project_id`: the project counted (default the caller's; a restore counts the
+        that is at least `min_count`, else 403 ``TooManyInstances`` (nothing is made). A user
+        with limits of its own among the three is held to them too (`quota.check_counted`);
+        before switch ``boot_quota_user_scoped`` a create names no user and the project's
+        count meets the lower of the project's and the caller's limits.
+        `project_id`, `user_id`: the ones counted (default the caller's; a restore counts the
         server's, ``quotas_obj.ids_from_instance``)."""
         if self.config.quota_driver == quota.NOOP_DRIVER:
             return max_count
         if project_id is None:
             project_id = context.project_id
-        instances, cores, ram = self.db.project_usage(project_id)
-        quotas = quota.counted_limits(self.nova, project_id, ("instances", "cores", "ram"))
-        usages = {"instances": instances, "cores": cores, "ram": ram}
+        lower_of = None
+        if user_id is None and not self.kernel.switches.boot_quota_user_scoped:
+            lower_of = context.user_id
+        else:
+            if user_id is None:
+                user_id = context.user_id
+            own = self.db.quota_user(project_id, user_id)
+            if not any(r in own for r in ("instances", "cores", "ram")):
+                user_id = None
         deltas = {"instances": max_count, "cores": max_count * flavor.vcpus}
         deltas["ram"] = max_count * flavor.memory_mb
-        overs = sorted(r for r in quotas if 0 <= quotas[r] < usages[r] + deltas[r])
+        overs, quotas, usages = quota.check_counted(
+            self.nova, project_id, user_id, deltas, lower_of
+        )
         if not overs:
             return max_count
         headroom = {r: quotas[r] - usages[r] for r in quotas}
@@ -1297,8 +1314,12 @@ class API:
         if flavor.memory_mb:
             allowed = min(allowed, headroom["ram"] // flavor.memory_mb)
         if min_count <= allowed <= max_count:
+            if allowed == max_count:
+                # the retry would ask the same again (before over_quota_usage_scope: a user's
+                # usage under the project's limits): Nova recurses until Python stops it
+                raise RecursionError("maximum recursion depth exceeded")
             return self.check_num_instances_quota(
-                context, flavor, min_count, int(allowed), project_id
+                context, flavor, min_count, int(allowed), project_id, user_id
             )
         number = str(min_count) if min_count == max_count else f"{min_count}-{max_count}"
         requested = {"instances": number, "cores": deltas["cores"], "ram": deltas["ram"]}

@@ -28,7 +28,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.identity.context import RequestContext
-from fakecloud.nova import states
+from fakecloud.nova import quota, states
 
 #: ``_reclaim_queued_deletes``' period: ``periodic_task.periodic_task`` with no spacing runs
 #: at oslo.service's ``DEFAULT_INTERVAL`` (ticks at whole minutes of the cloud's clock).
@@ -48,7 +48,8 @@ def restore(api: Any, context: Any, instance: Any) -> None:
     for one more server of the project (403 ``TooManyInstances``), the ``restore`` action,
     task_state ``restoring`` and ``deleted_at`` cleared (compare-and-swap on no task), the
     cast; a server with no host is ``active`` at once."""
-    api.check_num_instances_quota(context, instance.flavor, 1, 1, instance.project_id)
+    _project_id, user_id = quota.ids_from_instance(context, instance)
+    api.check_num_instances_quota(context, instance.flavor, 1, 1, instance.project_id, user_id)
     api._record_action_start(context, instance, "restore")
     if instance.host:
         instance.task_state = states.RESTORING

@@ -163,8 +163,9 @@ def check_quota_for_upsize(
     nova: Any, context: Any, instance: Instance, current: Flavor, new: Flavor
 ) -> None:
     """``_check_quota_for_upsize``: the cores and ram a larger flavor adds
-    (``upsize_quota_delta``) must fit the project's quotas, else `TooManyInstances` with
-    ``get_over_quota_detail``'s numbers (17.0.13-34.0.0 alike)."""
+    (``upsize_quota_delta``) must fit the project's quotas and the user's
+    (`quota.check_counted`), else `TooManyInstances` with ``get_over_quota_detail``'s numbers
+    (the user's usage: the user is always counted; 17.0.13-34.0.0 alike)."""
     deltas = {}
     if new.vcpus - current.vcpus > 0:
         deltas["cores"] = new.vcpus - current.vcpus
@@ -172,11 +173,9 @@ def check_quota_for_upsize(
         deltas["ram"] = new.memory_mb - current.memory_mb
     if not deltas or nova.config.quota_driver == quota.NOOP_DRIVER:
         return
-    _instances, cores, ram = nova.db.project_usage(instance.project_id)
-    usages = {"cores": cores, "ram": ram}
-    quotas = quota.counted_limits(nova, instance.project_id, ("cores", "ram"))
+    _project_id, user_id = quota.ids_from_instance(context, instance)
     requested = {"cores": deltas.get("cores", 0), "ram": deltas.get("ram", 0)}
-    overs = sorted(r for r in quotas if 0 <= quotas[r] < usages[r] + requested[r])
+    overs, quotas, usages = quota.check_counted(nova, instance.project_id, user_id, requested)
     if not overs:
         return
     raise exception.TooManyInstances(
