@@ -91,7 +91,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p = parser or argparse.ArgumentParser(
         prog="fakecloud serve",
         description="Serve one simulated cloud over real HTTP (on 127.0.0.1 unless --host says "
-        "otherwise), for the openstack CLI and any other client; prints a clouds.yaml for it.",
+        "otherwise), for the openstack CLI, Tempest and any other client; prints a clouds.yaml "
+        "for it.",
         epilog=epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -147,7 +148,10 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     )
     p.add_argument("--seed", type=int, default=0, help="the cloud's seed (default 0)")
     p.add_argument(
-        "--profile", default="seed", help="behaviour profile: seed, upstream or nova-X.Y.Z"
+        "--profile",
+        default="seed",
+        help="behaviour profile: seed (default), upstream or nova-X.Y.Z (fakecloud profiles "
+        "lists them)",
     )
     p.add_argument(
         "--config", metavar="FILE", type=_path, help="YAML file of config overrides by section"
@@ -159,16 +163,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         "--tempest-config",
         metavar="DIR",
         type=_path,
-        help="run Tempest against this cloud: add Tempest's projects and users to it and write "
-        "DIR/etc/tempest.conf, DIR/etc/accounts.yaml and DIR/exclude-{compute,volume,image}.txt "
-        "for the served profile and ports (then `cd DIR && tempest run --config-file "
-        "etc/tempest.conf --exclude-list exclude-compute.txt ...`)",
+        help="for Tempest: add Tempest's projects and users to this cloud and write a Tempest "
+        "workspace for the served profile and ports in DIR (etc/tempest.conf, "
+        "etc/accounts.yaml, exclude-{compute,volume,image}.txt; see below)",
     )
     p.add_argument(
         "--tempest-dynamic-credentials",
         action="store_true",
-        help="with --tempest-config: Tempest creates its projects and users through Keystone's "
-        "API as the admin (use_dynamic_credentials), no accounts file",
+        help="with --tempest-config: Tempest makes a project and users per test class through "
+        "Keystone's API as the world's admin (use_dynamic_credentials); no accounts file, no "
+        "Tempest users added",
     )
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")
     return p
@@ -182,6 +186,15 @@ until its own timeout. Move time while it waits (POST /fakecloud/advance, or fak
 advance SECONDS / fakecloud clock idle from another shell), serve with --speed 1 or more, or
 serve with --settle (each API request runs the cloud until idle: the work is done at the first
 poll, whatever the speed)."""
+
+
+TEMPEST = """\
+Tempest (pip install tempest, in a virtualenv of its own; docs/testing.md, "Tempest"):
+  fakecloud serve --settle --profile upstream --tempest-config ws
+  cd ws && tempest run --config-file etc/tempest.conf -r '^tempest\\.api\\.compute' \\
+      --exclude-list exclude-compute.txt --concurrency 4
+then the same with volume (--concurrency 2) and image (--serial) against the same server.
+--settle matters: Tempest's waiters poll on the wall clock."""
 
 
 #: The line serve prints at --speed 0 without --settle (a YAML comment, like the others).
@@ -200,14 +213,14 @@ TEMPEST_UNSETTLED_HINT = (
 
 
 def epilog() -> str:
-    """The help's last part: every control endpoint, and what --speed 0 means."""
+    """The help's last part: every control endpoint, what --speed 0 means, Tempest's run."""
     from fakecloud.transport.control import ENDPOINTS
 
     lines = ["control endpoints (on every service port, JSON; fakecloud clock drives the clock):"]
     for (method, path), found in ENDPOINTS.items():
         doc = " ".join((found.handler.__doc__ or "").replace("``", "").split())
         lines.append(f"  {method:<6} {path:<26} {doc}")
-    return "\n".join(lines) + "\n\n" + SPEED_0
+    return "\n".join(lines) + "\n\n" + SPEED_0 + "\n\n" + TEMPEST
 
 
 def _load_config(path: str | None) -> Any:

@@ -133,6 +133,7 @@ def test_serve_help_documents_every_control_endpoint_and_speed_zero():
         assert f"{method:<6} {path}" in text
     assert "--speed 0 and clients that wait" in text and "--settle" in text
     assert "--state FILE" in text and "--epoch" in text
+    assert "--tempest-config ws" in text and "--exclude-list exclude-compute.txt" in text
 
 
 def test_serve_says_at_start_what_speed_zero_means_for_clients_that_wait(monkeypatch, capsys):
