@@ -16,6 +16,7 @@ import sys
 from collections.abc import Generator
 from typing import Any
 
+from fakecloud.cinder.capabilities_filter import is_operator
 from fakecloud.cinder.groups_models import (
     GROUP_SNAPSHOT_STATUS,
     GROUP_SNAPSHOT_STATUS_FORCED,
@@ -27,7 +28,10 @@ from fakecloud.cinder.models import group_of
 
 def schedule_group(scheduler: Any, group_id: str) -> None:
     """``SchedulerManager.create_group``: a backend able to hold every volume type of the
-    group (the first type's own backend when it can), then cast to it; none: ``error``."""
+    group (the first type's own backend when it can), then cast to it; none: ``error``, no
+    user message (``NoValidBackend`` is only logged). A type's ``volume_backend_name`` that
+    is a plain name keeps only that backend (``CapabilitiesFilter`` in
+    ``_get_weighted_candidates_generic_group``): one that names none leaves no candidate."""
     cinder = scheduler.cinder
     k = scheduler.kernel
     group = cinder.group_api.tables().groups.get(group_id)
@@ -37,6 +41,8 @@ def schedule_group(scheduler: Any, group_id: str) -> None:
     names: list[str] | None = None
     for vtype in types:
         able = list(scheduler.capable(vtype)) if vtype is not None else []
+        if vtype is not None and vtype.backend is not None and not is_operator(vtype.backend):
+            able = [n for n in able if n == vtype.backend]
         names = able if names is None else [n for n in names if n in able]
     preferred = types[0].backend if types and types[0] is not None else None
     if not names:

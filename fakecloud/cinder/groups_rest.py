@@ -136,8 +136,10 @@ GSNAP_RESET = _obj(
     },
     ["reset_status"],
 )
-#: ``resource_filters.json``: what a non-admin may filter groups and group snapshots by.
+#: ``resource_filters.json``: what a non-admin may filter groups and group snapshots by
+#: (46363697d, 14.0.0, added ``name``; before, groups by nothing).
 _FILTERS = {"group": ("name",), "group_snapshot": ("name", "status", "group_id")}
+_FILTERS_BEFORE_14 = {"group": (), "group_snapshot": ("status", "group_id")}
 
 
 # -- shared --------------------------------------------------------------------------------
@@ -171,20 +173,21 @@ def _accepted() -> Response:
     return Response(202, None, plain_webob_headers())
 
 
-def _filters(req: Request, resource: str) -> dict[str, str]:
+def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
     """The query less paging and sorting; from 3.31 a non-admin's keys not configured are
-    refused (``reject_invalid_filters``)."""
+    refused (``reject_invalid_filters``: from 3.34 ``key`` also passes when ``key~`` is
+    configured, which the default file never does, so ``name~`` is an admin's filter)."""
     first = {k: v[0] for k, v in req.query.items() if v}
     for key in ("limit", "marker", "offset", "sort", "sort_key", "sort_dir", "list_volume"):
         first.pop(key, None)
     if req.microversion >= Version.parse(RESOURCE_FILTER) and not req.context.is_admin:
         like = req.microversion >= Version.parse(LIKE_FILTER)
-        allowed = _FILTERS[resource]
+        configured = _FILTERS if service.cinder_major >= 14 else _FILTERS_BEFORE_14
+        allowed = configured[resource]
         bad = [
             k
             for k in first
-            if k != "all_tenants"
-            and not (k in allowed or (like and k.endswith("~") and k[:-1] in allowed))
+            if k != "all_tenants" and not (k in allowed or (like and f"{k}~" in allowed))
         ]
         if bad:
             raise HttpError(400, f"Invalid filters {','.join(bad)} are found in query options.")
@@ -410,7 +413,7 @@ _GROUP_COLUMNS = frozenset(
 
 def _groups(service: Any, req: Request, detail: bool) -> Response:
     _since(req, GROUP_VOLUME)
-    filters = _filters(req, "group")
+    filters = _filters(service, req, "group")
     api = service.cinder.group_api
     rows = [
         g
@@ -587,7 +590,7 @@ _GSNAP_COLUMNS = frozenset(
 def _gsnaps(service: Any, req: Request, detail: bool) -> Response:
     _since(req, GROUP_SNAPSHOTS)
     paged = req.microversion >= GROUP_SNAPSHOT_PAGINATION
-    filters = _filters(req, "group_snapshot") if paged else {}
+    filters = _filters(service, req, "group_snapshot") if paged else {}
     rows = service.cinder.group_api.get_all_group_snapshots(req.context, filters)
     if paged:
         rows = _page(

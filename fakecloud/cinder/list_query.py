@@ -165,6 +165,11 @@ def select(
     return out
 
 
+def like_match(value: Any, pattern: Any) -> bool:
+    """Whether a column's `value` passes ``LIKE '%pattern%'`` (``_process_model_like_filter``)."""
+    return _like_text(value, _like(pattern))
+
+
 def _like(pattern: Any) -> re.Pattern[str]:
     """``LIKE '%value%'`` as a regular expression (MySQL's default collation ignores case)."""
     body = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in str(pattern))

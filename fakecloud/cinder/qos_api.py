@@ -12,9 +12,10 @@ links (a name in use is 409), update 200 with the request's body, the others 202
 ``?vol_type_id=`` ("Volume Type id must not be None." without it). A spec a type uses is
 deleted only with ``?force=true`` (else 400 "Qos specs still in use.").
 
-Left out: the list's sort parameters and its ``qos_specs_links`` (the list is newest first,
-``limit``/``marker``/``offset`` honoured); ``name`` and ``consumer`` filters match nothing as
-in Cinder (no such column), ``id`` matches.
+The list is sorted as ``paginate_query`` sorts the specs' root rows (newest first by default;
+``key`` is ``QoS_Specs_Name`` on each, ``value`` the name), paged by ``limit``/``marker``/
+``offset``, with ``qos_specs_links`` when the page is full; ``name`` and ``consumer`` filters
+match nothing as in Cinder (no such column), ``id`` matches.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.cinder import exception, faults, qos_specs
 from fakecloud.cinder.controllers import get_bool_param
-from fakecloud.cinder.paging import POPPED, page_params, paginate
+from fakecloud.cinder.paging import (
+    POPPED,
+    first_values,
+    page_params,
+    paginate,
+    sort_params,
+    sort_rows,
+    with_links,
+)
 from fakecloud.cinder.types_api import _SPECS_WITH_NULL
 from fakecloud.cinder.validation import assert_valid_body, validate
 
@@ -105,18 +114,35 @@ def index(service: Any, req: Request) -> Response:
     """``GET /qos-specs``."""
     _authorize(req, "get_all")
     page = page_params(req)
-    filters = {k: v[0] for k, v in req.query.items() if v and k not in POPPED}
-    rows = sorted(
-        (service.cinder.qos_specs or {}).values(),
-        key=lambda s: (s.created_at, s.id),
-        reverse=True,
-    )
+    first = first_values(req)
+    filters = {k: v for k, v in first.items() if k not in POPPED}
+    keys, dirs = sort_params(first) or (["created_at"], ["desc"])
+    roots: list[_Root] | None = [_Root(s) for s in (service.cinder.qos_specs or {}).values()]
     if any(k not in _COLUMNS for k in filters):
-        rows = []  # _process_qos_specs_filters: no query, no rows
+        roots = None  # _process_qos_specs_filters: no query, no rows
     elif "id" in filters:
-        rows = [s for s in rows if s.id == filters["id"]]
-    rows = paginate(rows, page, lambda marker: qos_specs.QoSSpecsNotFound(specs_id=marker))
-    return Response(200, {"qos_specs": [_detail(service, req, s)["qos_specs"] for s in rows]})
+        roots = [r for r in roots if r.id == filters["id"]]
+    sort_rows(roots, keys, dirs, _COLUMNS)
+    rows = paginate(roots or [], page, lambda marker: qos_specs.QoSSpecsNotFound(specs_id=marker))
+    body = {"qos_specs": [_detail(service, req, r.spec)["qos_specs"] for r in rows]}
+    params = {k: v[-1] for k, v in req.query.items() if v}
+    with_links(body, _COLLECTION, service._vc(req), params, page.limit, rows, False)
+    if f"{_COLLECTION}_links" in body:
+        body["qos_specs_links"] = body.pop(f"{_COLLECTION}_links")
+    return Response(200, body)
+
+
+class _Root:
+    """A spec's root row of ``quality_of_service_specs`` as ``paginate_query`` sorts it."""
+
+    __slots__ = ("spec", "id", "created_at", "value")
+    key = "QoS_Specs_Name"
+
+    def __init__(self, spec: qos_specs.QosSpecs) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.created_at = spec.created_at
+        self.value = spec.name
 
 
 def create(service: Any, req: Request) -> Response:

@@ -118,3 +118,20 @@ def test_freeze_refuses_new_volumes_and_deletions_until_thawed(world):
     )  # fmt: skip
     assert call(cloud, "PUT", "os-services/thaw", {"host": "cinder"}, ctx=ADMIN).status == 200
     assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
+
+
+def test_qos_specs_list_sorts_by_the_root_row_and_links_a_full_page(booted):
+    """``qos_specs_get_all`` pages the root rows (``value`` is the name) and the view adds
+    ``qos_specs_links`` when the page is full; a key that is no column is a 400."""
+    cloud = booted["upstream"][0].fork()
+    ids = {}
+    for name in ("b", "c", "a"):
+        made = call(cloud, "POST", "qos-specs", {"qos_specs": {"name": name}}, ctx=ADMIN)
+        ids[name] = made.json()["qos_specs"]["id"]
+    query = "sort_key=value&sort_dir=asc&limit=2"
+    body = call(cloud, "GET", "qos-specs", ctx=ADMIN, query=query).json()
+    assert [s["name"] for s in body["qos_specs"]] == ["a", "b"]
+    [link] = body["qos_specs_links"]
+    assert link["rel"] == "next" and link["href"].endswith(f"/qos-specs?{query}&marker={ids['b']}")
+    bad = call(cloud, "GET", "qos-specs", ctx=ADMIN, query="sort=name")
+    assert fault(bad) == ("badRequest", 400, "Invalid input received: Invalid sort key")

@@ -232,3 +232,35 @@ def test_a_cloud_without_groups_saves_no_group_tables_and_queens_checks_bodies_b
         "from source."
     )
     assert getattr(cloud.cinder.store, "groups", None) is None
+
+
+def test_name_like_filter_is_an_admins_and_matches_any_case(world):
+    """``reject_invalid_filters`` passes ``key`` when ``key~`` is configured, never ``key~``
+    for ``key``: a member's ``name~`` is refused; an admin's is ``LIKE '%value%'``."""
+    cloud, gid = world[0], world[3]
+    refused = _c(cloud, "GET", "groups", query={"name~": "g"})
+    assert fault(refused) == (
+        "badRequest",
+        400,
+        "Invalid filters name~ are found in query options.",
+    )
+    query = {"all_tenants": "1", "name~": "G"}
+    listed = _c(cloud, "GET", "groups", ctx=ADMIN, query=query).json()["groups"]
+    assert [g["id"] for g in listed] == [gid]
+    assert _c(cloud, "GET", "groups", ctx=ADMIN, query={**query, "name~": "x"}).json() == {
+        "groups": []
+    }
+
+
+def test_a_group_whose_type_names_no_backend_is_an_error(world):
+    """``CapabilitiesFilter``: a ``volume_backend_name`` naming no backend leaves the group
+    scheduler no candidate, so the group ends ``error`` with no user message."""
+    cloud, gtype = world[0].fork(), world[1]
+    specs = {"volume_backend_name": "nowhere"}
+    made = _c(
+        cloud, "POST", "types", {"volume_type": {"name": "nw", "extra_specs": specs}}, ctx=ADMIN
+    )
+    gid = _group(cloud, gtype, made.json()["volume_type"]["id"]).json()["group"]["id"]
+    cloud.run_until_idle()
+    assert _c(cloud, "GET", f"groups/{gid}").json()["group"]["status"] == "error"
+    assert _c(cloud, "GET", "messages").json()["messages"] == []
