@@ -688,12 +688,13 @@ class GlanceApi(ApiService):
             return Response(204, None, plain_webob_headers())
         part, item = parts[2], p.get("name")
         if method == "GET":
+            if item is None and part == "tags":
+                return Response(200, md.tags(ctx, ns, req.query), dict(JSON))
             if item is None:
                 read = {
                     "resource_types": md.associations,
                     "properties": md.properties,
                     "objects": md.objects,
-                    "tags": md.tags,
                 }[part]
                 return Response(200, read(ctx, ns), dict(JSON))
             if part == "properties":

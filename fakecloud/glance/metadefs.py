@@ -70,6 +70,9 @@ _SORT_KEYS = frozenset(
     ("id", "namespace", "display_name", "description", "visibility", "protected", "owner")
 ) | {"created_at", "updated_at"}
 
+#: ``metadef_tags``' columns (a tag list's sort keys).
+_TAG_SORT_KEYS = frozenset(("id", "namespace_id", "name", "created_at", "updated_at"))
+
 
 @dataclass
 class Namespace:
@@ -146,8 +149,10 @@ def _loaded(glance_major: int) -> MetadefRows:
 def property_type(schema: dict[str, Any]) -> dict[str, Any]:
     """``json.fromjson(PropertyType, schema)`` then ``tojson``: known attributes, in order.
     ``default`` is a ``types.bytes`` attribute: WSME's ``str_fromjson`` makes a number, a
-    boolean or a string its ``str()`` and anything else ``None``, written as ``null``."""
-    out = {k: schema[k] for k in PROPERTY_FIELDS if k in schema and schema[k] is not None}
+    boolean or a string its ``str()`` and anything else ``None``, written as ``null``. A key
+    given as ``null`` stays ``null`` (``tojson`` writes every attribute set, ``None`` too);
+    the schema lets only ``default`` be one."""
+    out = {k: schema[k] for k in PROPERTY_FIELDS if k in schema}
     if "default" in schema:
         value = schema["default"]
         out["default"] = str(value) if isinstance(value, (str, int, float)) else None
@@ -447,11 +452,56 @@ class Metadefs:
         ns = self._parent(ctx, name, "get_metadef_object", "objects")
         return self.object_view(name, find_object(ns, object_name))
 
-    def tags(self, ctx: Any, name: str) -> dict[str, Any]:
-        """``GET /v2/metadefs/namespaces/{namespace}/tags``."""
+    def tags(self, ctx: Any, name: str, query: dict[str, list[str]]) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/tags``: the deserializer's checks, then
+        ``tag.get_all``: sorted by ``sort_key`` (default ``created_at``), ``created_at`` and
+        ``id`` in ``sort_dir`` (default ``desc``), after the ``marker`` tag (its name), at most
+        ``limit`` (none by default: every tag)."""
+        params = {k: list(v) for k, v in query.items()}
+        limit_text, marker = pop_first(params, "limit"), pop_first(params, "marker")
+        sort_dir = pop_first(params, "sort_dir") or "desc"
+        sort_key = pop_first(params, "sort_key") or "created_at"
+        if sort_dir not in ("asc", "desc"):
+            raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
+        visibility = params["visibility"][-1] if params.get("visibility") else None
+        if visibility and visibility not in ("public", "private", "shared"):
+            raise HTTPBadRequest(explanation=f"Invalid visibility value: {visibility}")
+        limit = None
+        if limit_text:
+            try:
+                limit = int(limit_text)
+            except ValueError:
+                raise HTTPBadRequest(explanation="limit param must be an integer") from None
+            if limit < 0:
+                raise HTTPBadRequest(explanation="limit param must be positive")
         ns = self._parent(ctx, name, "get_metadef_tags")
+        start = self._tag_order(ns, find_tag(ns, marker), sort_key) if marker else None
+        if sort_key not in _TAG_SORT_KEYS:
+            raise HTTPInternalServerError()  # oslo.db's InvalidSortKey, uncaught
+        rows = sorted(ns.tags, key=lambda t: self._tag_order(ns, t, sort_key))
+        if sort_dir == "desc":
+            rows.reverse()
+        if start is not None:
+            after = (lambda o: o < start) if sort_dir == "desc" else (lambda o: o > start)
+            rows = [t for t in rows if after(self._tag_order(ns, t, sort_key))]
         # (``TagsController.index`` builds each ``MetadefTag`` from the row's name alone)
-        return {"tags": [{"name": t["name"]} for t in ns.tags]}
+        return {"tags": [{"name": t["name"]} for t in rows[:limit]]}
+
+    def _tag_order(self, ns: Namespace, tag: dict[str, Any], sort_key: str) -> tuple[Any, ...]:
+        # (sort_key, created_at, id); the id is the tag's place in its namespace (rows are
+        # appended in id order), times to the second, NULL first.
+        out: list[Any] = []
+        for key in (sort_key, "created_at", "id"):
+            if key == "id":
+                value = ns.tags.index(tag)
+            elif key == "namespace_id":
+                value = ns.namespace
+            else:
+                value = tag.get(key)
+                if key in ("created_at", "updated_at") and value is not None:
+                    value = self.isotime(value)
+            out += [value is not None, value if value is not None else 0]
+        return tuple(out)
 
     def tag(self, ctx: Any, name: str, tag: str) -> dict[str, Any]:
         """``GET /v2/metadefs/namespaces/{namespace}/tags/{tag_name}``."""
