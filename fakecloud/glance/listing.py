@@ -155,6 +155,17 @@ def pop_first(params: dict[str, list[str]], name: str) -> str | None:
     return value
 
 
+def validated_limit(text: str) -> int:
+    """A deserializer's ``_validate_limit`` (tasks, metadef tags): an integer, at least 0."""
+    try:
+        limit = int(text)
+    except ValueError:
+        raise HTTPBadRequest(explanation="limit param must be an integer") from None
+    if limit < 0:
+        raise HTTPBadRequest(explanation="limit param must be positive")
+    return limit
+
+
 def read_query(query: dict[str, list[str]], glance: int = _LATEST) -> tuple[ListQuery, str]:
     """`parse_query` of `query` and the ``first`` link of its answers (`links`), remembered per
     query and series (a query that answers 400 is read again each time): a client polling a

@@ -34,7 +34,7 @@ from fakecloud.glance.errors import (
     HTTPNotFound,
     policy_forbidden,
 )
-from fakecloud.glance.listing import pop_first
+from fakecloud.glance.listing import pop_first, validated_limit
 from fakecloud.glance.policy import API_POLICY_SINCE, NEW_DEFAULTS_SINCE, is_admin, roles_of
 from fakecloud.glance.stored_documents import stored_documents
 from fakecloud.glance.views import isotime
@@ -459,21 +459,15 @@ class Metadefs:
         ``limit`` (none by default: every tag)."""
         params = {k: list(v) for k, v in query.items()}
         limit_text, marker = pop_first(params, "limit"), pop_first(params, "marker")
-        sort_dir = pop_first(params, "sort_dir") or "desc"
-        sort_key = pop_first(params, "sort_key") or "created_at"
+        sort_dir, sort_key = pop_first(params, "sort_dir"), pop_first(params, "sort_key")
+        sort_dir = "desc" if sort_dir is None else sort_dir  # pop(k, default): "" is kept
+        sort_key = "created_at" if sort_key is None else sort_key
         if sort_dir not in ("asc", "desc"):
             raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
         visibility = params["visibility"][-1] if params.get("visibility") else None
         if visibility and visibility not in ("public", "private", "shared"):
             raise HTTPBadRequest(explanation=f"Invalid visibility value: {visibility}")
-        limit = None
-        if limit_text:
-            try:
-                limit = int(limit_text)
-            except ValueError:
-                raise HTTPBadRequest(explanation="limit param must be an integer") from None
-            if limit < 0:
-                raise HTTPBadRequest(explanation="limit param must be positive")
+        limit = validated_limit(limit_text) if limit_text else None
         ns = self._parent(ctx, name, "get_metadef_tags")
         start = self._tag_order(ns, find_tag(ns, marker), sort_key) if marker else None
         if sort_key not in _TAG_SORT_KEYS:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from oslo_utils import uuidutils
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound, policy_forbidden
-from fakecloud.glance.listing import pop_first
+from fakecloud.glance.listing import pop_first, validated_limit
 from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
 from fakecloud.glance.tasks import TASK_STATUSES, Task
 from fakecloud.glance.views import isotime
@@ -82,7 +82,7 @@ def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
         raise HTTPBadRequest(explanation="Invalid marker format")
     limit = glance.config.limit_param_default
     if limit_text is not None:
-        limit = _limit(limit_text)
+        limit = validated_limit(limit_text)
     limit = min(glance.config.api_limit_max, limit)
     tasks = _listed(glance, ctx, params, marker, sort_key, sort_dir, limit)
     shown = {k: v[-1] for k, v in query.items()}
@@ -176,16 +176,6 @@ def _find(glance: Any, task_id: str) -> Task | None:
 def _or(value: str | None, default: str) -> str:
     # MultiDict.pop(name, default): an empty value is kept, not the default.
     return default if value is None else value
-
-
-def _limit(text: str) -> int:
-    try:
-        limit = int(text)
-    except ValueError:
-        raise HTTPBadRequest(explanation="limit param must be an integer") from None
-    if limit < 0:
-        raise HTTPBadRequest(explanation="limit param must be positive")
-    return limit
 
 
 def _stub_view(glance: Any, task: Task) -> dict[str, Any]:
