@@ -24,6 +24,17 @@ def test_each_file_opens_with_what_it_teaches():
         assert first.startswith("# Teaches: "), f"{path.name} must open with '# Teaches: ...'"
 
 
+def test_the_readme_lists_every_file_in_its_folder_s_table():
+    text = (ROOT / "scenarios" / "README.md").read_text()
+    tables = {part.split(None, 1)[0].rstrip("/"): part for part in text.split("\n### ")[1:]}
+    missing = [
+        str(path.relative_to(ROOT / "scenarios"))
+        for path in FILES
+        if f"| `{path.name}` |" not in tables.get(path.parent.name, "")
+    ]
+    assert missing == [], "scenarios/README.md's library has no row for these"
+
+
 def test_the_suite_runs_every_scenario_file_as_items(pytestconfig):
     assert "scenarios" in pytestconfig.getini("testpaths")
 
