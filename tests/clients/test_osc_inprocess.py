@@ -1,8 +1,8 @@
-"""The in-process ``openstack`` command reads each namespace's command entry points, the
-service types table and the SDK's version once a process (osc_inprocess.py says why): a command
-answered and an unknown one (whose answer lists the commands nearest to it) print, exit and
-send the same (User-Agent included) as with all three read afresh, as a new process reads
-them."""
+"""The in-process ``openstack`` command builds the shell's option parser and reads each
+namespace's command entry points, the service types table and the SDK's version once a process
+(osc_inprocess.py says why): a command answered and an unknown one (whose answer lists the
+commands nearest to it) print, exit and send the same (User-Agent included) as with all four
+made afresh, as a new process makes them."""
 
 from osc_inprocess import OpenStackCLI, run
 
