@@ -59,16 +59,17 @@ def check_group_type(group: Group, volume_type: Any) -> None:
 
 def _visible(rows: Any, context: Any, filters: dict[str, Any]) -> list[Any]:
     """The rows of a list: every project's for an admin asking ``all_tenants`` (popped),
-    else the caller's; each other filter an exact column match, a ``key~`` one a
+    else the caller's; each other filter an exact column match (a key that is no column,
+    a non-admin's ``all_tenants`` too, builds no query: no row), a ``key~`` one a
     ``LIKE '%value%'`` (``apply_like_filters``)."""
-    every = filters.pop("all_tenants", None) is not None and context.is_admin
+    every = context.is_admin and filters.pop("all_tenants", None) is not None
     exact = {k: str(v) for k, v in filters.items() if not k.endswith("~")}
     like = {k.rstrip("~"): v for k, v in filters.items() if k.endswith("~")}
     return [
         r
         for r in rows
         if (every or r.project_id == context.project_id)
-        and all(str(getattr(r, k, None)) == v for k, v in exact.items())
+        and all(hasattr(r, k) and str(getattr(r, k)) == v for k, v in exact.items())
         and all(like_match(getattr(r, k, None), v) for k, v in like.items())
     ]
 

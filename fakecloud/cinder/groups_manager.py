@@ -28,7 +28,8 @@ from fakecloud.cinder.models import group_of
 
 def schedule_group(scheduler: Any, group_id: str) -> None:
     """``SchedulerManager.create_group``: a backend able to hold every volume type of the
-    group (the first type's own backend when it can), then cast to it; none: ``error``, no
+    group (the first type's own backend when it can, else the one with the most free
+    space), then cast to it; none: ``error``, no
     user message (``NoValidBackend`` is only logged). A type's ``volume_backend_name`` that
     is a plain name keeps only that backend (``CapabilitiesFilter`` in
     ``_get_weighted_candidates_generic_group``): one that names none leaves no candidate."""
@@ -52,7 +53,11 @@ def schedule_group(scheduler: Any, group_id: str) -> None:
         )  # fmt: skip
         GROUP_STATUS.move(k, group, "error", actor=scheduler.actor)
         return
-    backend = preferred if preferred in names else names[0]
+    if preferred in names:
+        backend = preferred
+    else:  # CapacityWeigher over the first type's candidates: the most free, first on a tie
+        drivers = cinder.enabled_drivers()
+        backend = max(names, key=lambda n: drivers[n].free_gb)
     group.host = sys.intern(f"{cinder.config.host}@{backend}#{backend}")
     group.backend = backend
     k.rpc.cast(cinder.volume_target(backend), "create_group", group_id=group_id)

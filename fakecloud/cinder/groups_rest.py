@@ -21,7 +21,12 @@ from fakecloud.cinder import controllers, groups_errors, groups_queens, validati
 from fakecloud.cinder.exception import GroupNotFound
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
 from fakecloud.cinder.groups_types import GroupTypeInUse
-from fakecloud.cinder.list_filters import LIKE_FILTER, RESOURCE_FILTER
+from fakecloud.cinder.list_filters import (
+    ALL_TENANTS_FORGIVEN_FROM,
+    ALL_TENANTS_POPPED_FROM,
+    LIKE_FILTER,
+    RESOURCE_FILTER,
+)
 from fakecloud.cinder.paging import next_link, page_params, paginate, sort_params, sort_rows
 from fakecloud.cinder.type_list import _parse_is_public as parse_is_public
 from fakecloud.cinder.validation import is_uuid_like
@@ -176,7 +181,9 @@ def _accepted() -> Response:
 def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
     """The query less paging and sorting; from 3.31 a non-admin's keys not configured are
     refused (``reject_invalid_filters``: from 3.34 ``key`` also passes when ``key~`` is
-    configured, which the default file never does, so ``name~`` is an admin's filter)."""
+    configured, which the default file never does, so ``name~`` is an admin's filter; from
+    14.0.0 ``all_tenants`` is forgiven, left in the filters, where it matches no row, until
+    18.0.0 pops it)."""
     first = {k: v[0] for k, v in req.query.items() if v}
     for key in ("limit", "marker", "offset", "sort", "sort_key", "sort_dir", "list_volume"):
         first.pop(key, None)
@@ -184,11 +191,11 @@ def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
         like = req.microversion >= Version.parse(LIKE_FILTER)
         configured = _FILTERS if service.cinder_major >= 14 else _FILTERS_BEFORE_14
         allowed = configured[resource]
-        bad = [
-            k
-            for k in first
-            if k != "all_tenants" and not (k in allowed or (like and f"{k}~" in allowed))
-        ]
+        bad = [k for k in first if not (k in allowed or (like and f"{k}~" in allowed))]
+        if "all_tenants" in bad and service.cinder_major >= ALL_TENANTS_FORGIVEN_FROM:
+            bad.remove("all_tenants")
+            if service.cinder_major >= ALL_TENANTS_POPPED_FROM:
+                del first["all_tenants"]
         if bad:
             raise HttpError(400, f"Invalid filters {','.join(bad)} are found in query options.")
     return first
