@@ -36,9 +36,10 @@ instant that the kernel ran after the answer (its sequence number is later) is n
 A path lists its events in the order they happened (a step's answer when it came). Its
 *cause*, which groups seeds (`Led.cause`), is the set of them plus one kind of order: an event
 that came before the answer of a step that was refused (a 4xx answer) and names a resource the
-step's request names, since it may be why (a delete while a createImage of the same server is
-asked, answered 409). Any other order is chance: the same events in another order are the
-same cause, and a group shows the path of its first seed.
+step's request names (its path's ids and its body's, as for linking), since it may be why (a
+delete while a createImage of the same server is asked, answered 409). Any other order is
+chance: the same events in another order are the same cause, and a group shows the path of its
+first seed.
 
 So two seeds that froze one guest the same way form one group whatever else happened to the
 other servers of the world, after the guest froze, or in which order unrelated things came.
@@ -194,11 +195,16 @@ def _failed_requests(result: Any, end: float | None, last: float) -> list[tuple[
         if end is not None and event["t"] > end or event["seq"] > last:
             break
         record = failed[event["subject"]]
-        found = _ID.findall(record.what)
-        if record.request is not None:
-            found += _ID.findall(json.dumps(record.request, default=str))
+        found = _ID.findall(record.what) + _body_ids(record)
         links.extend((found[0], other) for other in found[1:])
     return links
+
+
+def _body_ids(record: Any) -> list[str]:
+    """The resource ids in the body a step's request sent (`StepRecord.request`)."""
+    if record.request is None:
+        return []
+    return _ID.findall(json.dumps(record.request, default=str))
 
 
 def _answer_seq(record: Any) -> float:
@@ -246,13 +252,14 @@ def _causal_order(
     seen: dict[str, dict[str, Any]], answers: list[Any], requests: dict[str, dict[str, Any]]
 ) -> tuple[tuple[str, str], ...]:
     """The orders of a path that count (see the module): (event, refused step's answer) where
-    the event came before the answer and names a resource the step's request names."""
+    the event came before the answer and names a resource the step's request names (its path
+    or its body)."""
     pairs = set()
     for record in answers:
         if record.status >= 500 or record.name not in requests:
             continue
         request = requests[record.name]
-        wanted = _ids_in(request)
+        wanted = _ids_in(request).union(_body_ids(record))
         by = _answer_seq(record)
         for label, event in seen.items():
             if event is not request and event["seq"] < by and wanted & _ids_in(event):

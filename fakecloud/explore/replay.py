@@ -42,7 +42,7 @@ def replay_document(explored: Explored, seed: int, broke: str = "", found: str =
     source = f"{case.file} [{case.id}]" if case.id != "default" else case.file
     doc["description"] = f"Replay of {source}" + (f": {broke}" if broke else "")
     steps = [s for s in doc.get("steps") or [] if _step_name(s, doc) not in explored.dropped]
-    names = _names(result.names)
+    names = {**_names(result.names), **_projects(result.cloud)}
     for step in case.steps:
         if step.name in explored.landed:
             steps.append(_landed_step(explored, step, names))
@@ -168,6 +168,25 @@ def _names(names: dict[str, Any]) -> dict[str, str]:
         for name, value in (names.get(kind) or {}).items():
             if isinstance(value, dict) and isinstance(value.get("id"), str):
                 out[value["id"]] = f"${{{kind}.{name}.id}}"
+    return out
+
+
+def _projects(cloud: Any) -> dict[str, str]:
+    """Project ids -> ``${project_id}`` (demo's, as a step's path writes it) or
+    ``${projects.NAME.id}``. Read from Keystone's directory, not through a token: resolving
+    ``${users.NAME.project_id}`` in the replay would issue one, and move its trace."""
+    keystone = getattr(cloud, "keystone", None)
+    if keystone is None:
+        return {}
+    directory = keystone.directory
+    out = {
+        p.id: f"${{projects.{p.name}.id}}"
+        for p in directory.projects.values()
+        if directory.project_by_name(p.name) is p
+    }
+    demo = directory.user_by_name("demo")
+    if demo is not None and demo.default_project_id is not None:
+        out[demo.default_project_id] = "${project_id}"
     return out
 
 

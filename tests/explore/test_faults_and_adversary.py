@@ -78,7 +78,7 @@ def test_a_lost_rpc_queue_is_a_fault_the_seed_can_draw():
     assert "invariant no_stuck_snapshot_image" in {c.what for c in explored.failures}
 
 
-def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_image():
+def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_image(tmp_path):
     # Hazard L3: nothing stops a detach during the synchronous volume-backed createImage.
     ready = _ready("detach_during_createimage.yaml")
     late = ready.play(0)  # the detach lands after createImage answered
@@ -103,6 +103,12 @@ def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_im
     # hunt declares it finds (without `finds:`, `make explore` failed the file for finding it).
     assert {c.what for c in broken.failures} == {"invariant no_orphan_volume_snapshot"}
     assert ready.spec.finds == ("no_orphan_volume_snapshot",)
+    # The detach follows Nova's GET of the root volume: its path names the project as the
+    # scenario's own paths do, and the replay is the same run.
+    path, replayed = _replay(broken, ready, tmp_path)
+    on = yaml.safe_load(path.read_text())["steps"][-1]["on"]["trace"]
+    assert on["subject"].startswith("GET /v3/${project_id}/volumes/")
+    assert same_run(replayed.trace, broken.result.trace)
 
 
 def test_a_move_inside_a_volume_backed_create_images_freeze_breaks_nothing():

@@ -243,3 +243,23 @@ def test_a_failed_steps_request_links_what_it_names_so_a_fault_on_it_stays_on_th
         "fault volume_api.get: CinderServerError",
         "step attach answered 500",
     )
+
+
+# The attach's path names only web; its body names data, which a user reserves meanwhile.
+RESERVED = ATTACH.split("steps:")[0] + (
+    "steps:\n"
+    '  - {name: attach, at: 1, request: "POST /servers/${servers.web.id}/os-volume_attachments",\n'
+    '     body: {volumeAttachment: {volumeId: "${volumes.data.id}"}}, expect: {status: 200}}\n'
+    "explore:\n"
+    '  adversary: [{request: "POST /v3/${project_id}/volumes/${volumes.data.id}/action",\n'
+    "               body: {os-reserve: {}}, likelihood: 1}]\n"
+)
+
+
+def test_a_refusal_keeps_the_order_of_what_its_requests_body_names():
+    run = prepared(RESERVED, "reserved.yaml", "default").play(6)  # the reserve lands first
+    (broken,) = outcome_of(run, 6).broken
+    reserve, refused = broken.path
+    assert reserve.startswith("adversary-1: POST /v3/") and refused == "step attach answered 400"
+    # the reserve came before the refusal and names the volume its body asked for: it may be why
+    assert broken.cause[1] == ((reserve, refused),)
