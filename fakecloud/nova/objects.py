@@ -168,6 +168,23 @@ def access_ip(value: Any) -> Any:
         return value
 
 
+def aton_access_ipv4(value: Any) -> Any:
+    """An ``accessIPv4`` as netaddr before 1.0 keeps it (the upper constraints' 0.7.19 and 0.8.0
+    up to Nova 28; ``IPAddress`` parses with ``inet_aton``), for a value jsonschema 2.6.0-3.2.0
+    let through: a part with a leading zero is octal (``010`` → 8), the one newline the pattern
+    lets end it is ignored. ``ValueError`` (``IPV4AddressField``'s) where ``inet_aton`` refuses
+    what that schema let through: an 8 or 9 after a leading zero, a digit that is not ASCII."""
+    if not value or value.__class__ is not str:
+        return value
+    octets = []
+    for part in value.removesuffix("\n").split("."):
+        octal = part[:1] == "0"
+        if not (part.isascii() and part.isdigit()) or (octal and ("8" in part or "9" in part)):
+            raise ValueError(f"{value!r} is not a valid IPv4 address string!")
+        octets.append(str(int(part, 8 if octal else 10)))
+    return ".".join(octets)
+
+
 @dataclass(frozen=True)
 class Flavor:
     """A flavor (``nova/objects/flavor.py``): sizes a server gets."""

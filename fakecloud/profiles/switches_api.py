@@ -177,6 +177,23 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "jsonschema_ipv4_strict",
+        "an accessIPv4 (or a network's fixed_ip) is an ipv4 format only as Python's "
+        "ipaddress.IPv4Address reads one (jsonschema >= 4.0.0): 10.0.0.01 is a 400; before, the "
+        "release's pinned jsonschema (2.6.0 ... 3.2.0) takes four groups of one to three digits "
+        "up to 255, and netaddr's inet_aton keeps a group with a leading zero as octal "
+        "(10.0.0.010 is shown 10.0.0.8; 10.0.0.08 is Nova's 500 <class 'ValueError'>).",
+        False,
+        (
+            Change(
+                "26.0.0",
+                "0f0b7024ec",
+                "openstack/requirements (not Nova): upper-constraints bumps jsonschema 3.2.0 -> "
+                "4.7.2 for Zed (4.14.0 at its end), whose ipv4 is ipaddress.IPv4Address",
+            ),
+        ),
+    ),
+    Switch(
         "images_query_schema",
         "the image proxy's GET /images[/detail] checks a query schema (limit, page_size, offset: "
         "positive integers); before, get_pagination_params' integer checks (at least 0, "

@@ -5,6 +5,7 @@ set --name/--description`` and novaclient's ``servers.update`` were 404s."""
 import pytest
 
 from fakecloud import Cloud
+from tests.nova.conftest import unexpected_500
 
 
 @pytest.fixture(scope="module", params=["seed", "upstream"])
@@ -70,3 +71,26 @@ def test_policy_and_refusals(env):
     # Queens: rule:admin_or_owner (the reader passes); from 21.0.0 a project member
     reader = put(cloud, path, {"name": "by-reader"}, user="demo-reader")[0]
     assert reader == (200 if cloud.profile == "seed" else 403)
+
+
+def test_an_access_ipv4_with_leading_zeros_follows_the_releases_jsonschema(env):
+    """Queens to Yoga pin jsonschema 2.6.0-3.2.0, whose ipv4 takes leading zeros, and netaddr
+    0.x keeps them as ``inet_aton`` does (octal: ``010`` is 8; ``08`` its ValueError, Nova's
+    500); from Zed, jsonschema 4's ``ipaddress`` refuses them (Train's oracle: 10.0.0.01 shown
+    10.0.0.1)."""
+    cloud, path = env
+    status, body = put(cloud, path, {"accessIPv4": "10.0.0.010"})
+    if cloud.profile == "seed":
+        assert (status, body["server"]["accessIPv4"]) == (200, "10.0.0.8")
+        status, body = put(cloud, path, {"accessIPv4": "10.0.0.08"})
+        assert (status, body["computeFault"]["message"]) == (
+            500,
+            unexpected_500("seed", "ValueError"),
+        )
+        assert put(cloud, path, {"accessIPv4": "10.0.0.256"})[0] == 400
+    else:
+        assert (status, body["badRequest"]["message"]) == (
+            400,
+            "Invalid input for field/attribute accessIPv4. Value: 10.0.0.010. "
+            "'10.0.0.010' is not a 'ipv4'",
+        )

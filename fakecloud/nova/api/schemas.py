@@ -247,7 +247,7 @@ _RELAXED = {
 class SchemaValidator:
     """One compiled schema that raises Nova's `ValidationError` with Nova's message."""
 
-    _relaxed: dict[int, Any]
+    _relaxed: dict[tuple[int, bool], Any]
 
     def __init__(
         self,
@@ -266,20 +266,27 @@ class SchemaValidator:
         self._validator = _NovaValidator(schema, format_checker=_FORMAT_CHECKER)
         self._relaxed = {}
 
-    def validate(self, body: Any, req: Any = None) -> None:
+    def validate(self, body: Any, req: Any = None, loose_ipv4: bool = False) -> None:
         """Raise `ValidationError` for the first error of `body`, worded as Nova does (its
         ``legacy_detail``: as a release pinning jsonschema < 4.21.0 words it). A `req` of the
-        legacy v2 pipeline has `v20` checked, relaxed: unknown keys are stripped from `body`."""
+        legacy v2 pipeline has `v20` checked, relaxed: unknown keys are stripped from `body`.
+        `loose_ipv4`: the ``ipv4`` format of jsonschema before 4.0.0 (leading zeros allowed)."""
         major = req.legacy_v2 if req is not None else 0
         if major:
-            validator = self._relaxed.get(major)
+            validator = self._relaxed.get((major, loose_ipv4))
             if validator is None:
                 schema = self.v20(major) if callable(self.v20) else self.v20
                 keep = major >= SOFT_KEEP_ALL_UNKNOWN_SINCE
-                validator = _RELAXED[keep](schema, format_checker=_FORMAT_CHECKER)
-                self._relaxed[major] = validator
+                checker = _LOOSE_FORMAT_CHECKER if loose_ipv4 else _FORMAT_CHECKER
+                validator = _RELAXED[keep](schema, format_checker=checker)
+                self._relaxed[major, loose_ipv4] = validator
         elif self.quick is not None and self.quick(body):
-            return
+            return  # (`quick` is stricter than either ipv4 format)
+        elif loose_ipv4:
+            validator = self._relaxed.get((0, True))
+            if validator is None:
+                validator = _NovaValidator(self.schema, format_checker=_LOOSE_FORMAT_CHECKER)
+                self._relaxed[0, True] = validator
         else:
             validator = self._validator
         try:
@@ -392,6 +399,30 @@ def _validate_ipv6(instance: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: jsonschema 2.6.0-3.2.0's ``is_ipv4`` pattern (``\d``: any Unicode digit; ``$`` lets one
+#: newline end it).
+_LOOSE_IPV4 = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
+
+
+def _validate_ipv4_loose(instance: Any) -> bool:
+    """jsonschema 2.6.0-3.2.0's ``is_ipv4`` (Nova's upper constraints up to Yoga): four groups
+    of one to three digits, each at most 255; leading zeros allowed (``10.0.0.01``)."""
+    if not isinstance(instance, str):
+        return True
+    if not _LOOSE_IPV4.match(instance):
+        return False
+    return all(0 <= int(component) <= 255 for component in instance.split("."))
+
+
+#: The format checker of a release before ``jsonschema_ipv4_strict`` (every other format the
+#: same).
+_LOOSE_FORMAT_CHECKER = jsonschema.FormatChecker(())
+_LOOSE_FORMAT_CHECKER.checkers = {
+    **_FORMAT_CHECKER.checkers,
+    "ipv4": (_validate_ipv4_loose, ()),
+}
 
 
 # -- parameter types (``nova/api/validation/parameter_types.py``) -------------------------------

@@ -222,6 +222,18 @@ class ServersController:
             server["server_groups"] = self._server_groups(instance.uuid)
         return Response(200, {"server": server})
 
+    def _access_ipv4(self, value: Any) -> Any:
+        """`value` as the Instance's ``IPV4AddressField`` keeps it in this release: netaddr's
+        ``inet_aton`` where the schema took leading zeros (see `objects.aton_access_ipv4`),
+        its ``ValueError`` Nova's 500 (``instance.update``: before anything is stored)."""
+        if self.switches.jsonschema_ipv4_strict:
+            return objects.access_ip(value)
+        try:
+            return objects.aton_access_ipv4(value)
+        except ValueError as exc:
+            # Real Nova's 500 on purpose, not a crash of fakecloud's (no ``api.error``).
+            raise unexpected_error(exc, self.switches.api_support_string) from None
+
     # -- create and delete -------------------------------------------------------------------
 
     def create(self, req: Request) -> Generator[Any, Any, Response]:
@@ -229,7 +241,8 @@ class ServersController:
         ctx = req.context
         body = self.service.body(req)
         one_of = self.nova.kernel.switches.release.major < schemas.FORMAT_TYPES_SINCE
-        schemas.server_create_validator(req.microversion, one_of).validate(body, req)
+        loose_ipv4 = not self.switches.jsonschema_ipv4_strict
+        schemas.server_create_validator(req.microversion, one_of).validate(body, req, loose_ipv4)
         if "os:scheduler_hints" in body or "OS-SCH-HNT:scheduler_hints" in body:
             server_groups_api.check_group_hint(self.nova, body)
         server = body["server"]
@@ -274,6 +287,7 @@ class ServersController:
             destination.check_zone(self.nova, zone, forced_host)
         except exception.Invalid as exc:
             raise HttpError(400, exc.format_message()) from None
+        access_ip_v4 = self._access_ipv4(server.get("accessIPv4"))
         try:
             instances = yield from self.compute_api.create(
                 ctx,
@@ -294,7 +308,7 @@ class ServersController:
                 availability_zone=zone,
                 destination=where,
                 user_data=server.get("user_data"),
-                access_ip_v4=objects.access_ip(server.get("accessIPv4")),
+                access_ip_v4=access_ip_v4,
                 access_ip_v6=objects.access_ip(server.get("accessIPv6")),
                 disk_config=server.get("OS-DCF:diskConfig"),
                 networks=server.get("networks"),
@@ -352,7 +366,8 @@ class ServersController:
         2.75 all that ``GET`` shows; ``server_groups`` from 2.71."""
         mv = req.microversion
         body = self.service.body(req)
-        schemas.server_update_validator(mv).validate(body, req)
+        loose_ipv4 = not self.switches.jsonschema_ipv4_strict
+        schemas.server_update_validator(mv).validate(body, req, loose_ipv4)
         ctx = req.context
         server_id = req.params["server_id"]
         instance = self.get_server(ctx, server_id)
@@ -366,9 +381,10 @@ class ServersController:
             updates["display_description"] = entity["description"]
         if "hostname" in entity:
             updates["hostname"] = entity["hostname"]
-        for key, field in (("accessIPv4", "access_ip_v4"), ("accessIPv6", "access_ip_v6")):
-            if key in entity:  # ``helpers.translate_attributes``
-                updates[field] = objects.access_ip(entity[key])
+        if "accessIPv4" in entity:  # ``helpers.translate_attributes``
+            updates["access_ip_v4"] = self._access_ipv4(entity["accessIPv4"])
+        if "accessIPv6" in entity:
+            updates["access_ip_v6"] = objects.access_ip(entity["accessIPv6"])
         if "OS-DCF:diskConfig" in entity:
             updates["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
         if "pinned_availability_zone" in entity:  # 2.104 (the schema's)
@@ -482,7 +498,8 @@ class ServersController:
         release."""
         mv = req.microversion
         one_of = self.nova.kernel.switches.release.major < schemas.FORMAT_TYPES_SINCE
-        schemas.rebuild_validator(mv, one_of).validate(body, req)
+        loose_ipv4 = not self.switches.jsonschema_ipv4_strict
+        schemas.rebuild_validator(mv, one_of).validate(body, req, loose_ipv4)
         entity = body["rebuild"]
         image_href = entity["imageRef"]
         password = entity.get("adminPass")
@@ -497,7 +514,7 @@ class ServersController:
         if "OS-DCF:diskConfig" in entity:
             kwargs["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
         if "accessIPv4" in entity:
-            kwargs["access_ip_v4"] = objects.access_ip(entity["accessIPv4"])
+            kwargs["access_ip_v4"] = self._access_ipv4(entity["accessIPv4"])
         if "accessIPv6" in entity:
             kwargs["access_ip_v6"] = objects.access_ip(entity["accessIPv6"])
         if "preserve_ephemeral" in entity:
