@@ -156,6 +156,22 @@ def test_resize_refusals():
     assert env.server(sid)["OS-EXT-STS:task_state"] is None
 
 
+def test_a_ram_upsize_of_a_project_over_its_cores_is_novas_500_keyerror():
+    """``get_over_quota_detail`` reads ``deltas[resource]`` for each resource over, and the
+    deltas hold only what grows: a project already over its cores whose resize adds only RAM
+    is Nova's 500 (17.0.0 to master alike), the server untouched."""
+    env = NovaEnv("upstream")
+    sid = env.boot(flavor="1")
+    project = env.server(sid)["tenant_id"]
+    cores = {"quota_set": {"cores": 0, "force": True}}
+    assert env.request("PUT", f"/v2.1/os-quota-sets/{project}", cores, user="admin").status == 200
+    resp = _resize(env, sid, "2")
+    message = resp.json()["computeFault"]["message"]
+    assert (resp.status, message) == (500, unexpected_500("upstream", "KeyError"))
+    assert env.server(sid)["OS-EXT-STS:task_state"] is None
+    assert not env.cloud.trace.filter(kind="api.error")
+
+
 def test_disk_too_small_for_the_image_was_a_500_before_22_0_0_lp1867077():
     for profile, status in (("nova-21.2.4", 500), ("nova-22.0.0", 400)):
         env = NovaEnv(profile)

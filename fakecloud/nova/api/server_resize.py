@@ -26,7 +26,8 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
-from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state, unexpected_error
+from fakecloud.nova.compute import resize_api
 from fakecloud.nova.policies import MIGRATE_SERVER, SERVERS
 
 #: ``FlavorDiskTooSmall``/``FlavorMemoryTooSmall`` are 400 from a resize (efdcaf00e0).
@@ -106,6 +107,9 @@ class ServerResizeController:
         return Response(202)
 
     def _raise_http(self, exc: Exception, action: str, server_id: str) -> None:
+        if isinstance(exc, resize_api.OverQuotaDetailKeyError):
+            # Real Nova's 500 on purpose, not a crash of fakecloud's (no ``api.error``).
+            raise unexpected_error(exc, self.switches.api_support_string) from None
         if isinstance(exc, exception.OverQuota):
             raise HttpError(403, exc.format_message()) from None
         if isinstance(exc, _CONFLICT):
@@ -137,6 +141,8 @@ class ServerResizeController:
             raise HttpError(409, exc.format_message()) from None
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, name, server_id)
+        except resize_api.OverQuotaDetailKeyError as exc:  # a revert's, Nova's 500 on purpose
+            raise unexpected_error(exc, self.switches.api_support_string) from None
         return Response(204 if name == "confirmResize" else 202)
 
     def _confirm_resize(self, req: Request, server_id: str, body: Any) -> Any:

@@ -159,13 +159,23 @@ def _check_flavor_image(instance: Instance, flavor: Flavor, volume_backed: bool)
         )
 
 
+class OverQuotaDetailKeyError(KeyError):
+    """``get_over_quota_detail``'s ``requested[resource]`` for a resource the project (or
+    user) is over although the resize adds none of it (``deltas`` holds only what grows):
+    Nova's own KeyError, its unexpected-error 500 (``<class 'KeyError'>``), 17.0.0 to 34.0.0
+    and master alike."""
+
+    real_class_path = "KeyError"
+
+
 def check_quota_for_upsize(
     nova: Any, context: Any, instance: Instance, current: Flavor, new: Flavor
 ) -> None:
     """``_check_quota_for_upsize``: the cores and ram a larger flavor adds
     (``upsize_quota_delta``) must fit the project's quotas and the user's
     (`quota.check_counted`), else `TooManyInstances` with ``get_over_quota_detail``'s numbers
-    (the user's usage: the user is always counted; 17.0.13-34.0.0 alike)."""
+    (the user's usage: the user is always counted; 17.0.13-34.0.0 alike), or
+    `OverQuotaDetailKeyError` where one of the resources over is none the resize adds."""
     deltas = {}
     if new.vcpus - current.vcpus > 0:
         deltas["cores"] = new.vcpus - current.vcpus
@@ -178,6 +188,9 @@ def check_quota_for_upsize(
     overs, quotas, usages = quota.check_counted(nova, instance.project_id, user_id, requested)
     if not overs:
         return
+    for resource in overs:
+        if resource not in deltas:
+            raise OverQuotaDetailKeyError(resource)
     raise exception.TooManyInstances(
         overs=", ".join(overs),
         req=", ".join(str(deltas[r]) for r in overs),
